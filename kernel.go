@@ -1,0 +1,610 @@
+// Copyright 2026 The xentropy Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
+// Package kernel computes the fused log-softmax and cross-entropy loss of a
+// batch of 10-class logits, and its gradient with respect to the logits, in
+// one pass over memory.
+//
+// A batch is a contiguous row-major [N][10]float32 slice of logits (len =
+// 10·N) with N integer labels in [0, 10) or N dense target rows. The mean loss
+// is returned as a float64; the gradient d(mean loss)/d(logits) = (softmax -
+// target)/N is written to a caller's slice, which may be the logits slice
+// itself. Nothing allocates.
+//
+// # Implementations
+//
+// The pure-Go code (kernel_generic.go) is the specification. On amd64 with
+// AVX2 and on arm64 with NEON, hand-written assembly is chosen at start-up;
+// it produces results that are bit-identical to the Go code for every input,
+// so a program gets the same loss and gradient bits on every machine.
+// [Implementation] reports the choice and [Use] changes it.
+//
+// # Arithmetic
+//
+// Every row computes, in float32,
+//
+//	m    = max_j x[j]
+//	d[j] = x[j] - m
+//	e[j] = exp(d[j])
+//	s    = Σ_j e[j]                (a fixed pairwise tree)
+//	loss = log(s) - d[label]
+//	g[j] = e[j]·(scale/s) - [j == label]·scale
+//
+// with a polynomial exp and log of at most 1 ulp error, no fused
+// multiply-add, and one IEEE division per row. Row losses are summed in
+// float64 in a fixed order (eight accumulators over chunks of [ChunkRows]
+// rows), so the total does not depend on the implementation. The loss of a
+// row is within 1e-6·(1+|loss|) of the exact value and each gradient element
+// within 1e-6·scale.
+//
+// # Special values
+//
+//   - A logit of -Inf contributes exactly nothing: its exponential is +0 and
+//     its gradient entry is exactly 0 (or -scale at the label).
+//   - A logit of -Inf at the label gives that row a loss of +Inf and a
+//     finite gradient.
+//   - With dense targets, a -Inf logit whose target is exactly 0 contributes
+//     exactly 0 (0·(-Inf) is taken as 0).
+//   - A NaN or +Inf logit, or a row of -Inf only, makes that row's loss and
+//     every gradient entry of that row NaN; other rows are unaffected, and
+//     the mean or sum that includes the row is NaN.
+//   - Huge finite logits (±3e38) do not overflow spuriously; a loss is +Inf
+//     only when the exact loss exceeds the float32 range.
+//   - Subnormal inputs follow IEEE arithmetic; nothing is flushed to zero.
+//     No exponential is subnormal: exp(d) below 2^-126 is exactly +0.
+//
+// # Errors
+//
+// Every argument is checked before anything is written: a call that returns
+// an error leaves all output slices exactly as they were, so a caller that
+// computes in place loses nothing. Errors wrap the sentinel errors below
+// ([ErrShape], [ErrLength], [ErrLabel], [ErrOverlap], [ErrOption]) and can be
+// tested with [errors.Is]; they name the first bad row where there is one.
+//
+// An empty batch (N = 0) is valid: the loss is 0 and nothing is written.
+package kernel
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sync/atomic"
+	"unsafe"
+)
+
+// Classes is the number of logits in every row.
+const Classes = 10
+
+// ChunkRows is the number of rows whose losses are summed together before
+// they are added, chunk by chunk, to the batch total. It is part of the
+// numerical contract: the total depends on it, and on nothing else.
+const ChunkRows = 8192
+
+// Sentinel errors; every error returned by the package wraps one of them.
+var (
+	// ErrShape: the length of logits is not a multiple of Classes.
+	ErrShape = errors.New("kernel: logits length is not a multiple of 10")
+	// ErrLength: an output, label or target slice does not match the batch.
+	ErrLength = errors.New("kernel: slice length does not match the batch")
+	// ErrLabel: a label is outside [0, Classes) and is not the ignored label.
+	ErrLabel = errors.New("kernel: label out of range")
+	// ErrOverlap: an output slice overlaps an input other than exactly.
+	ErrOverlap = errors.New("kernel: output overlaps an input")
+	// ErrOption: an Options field is invalid.
+	ErrOption = errors.New("kernel: invalid option")
+	// ErrImplementation: Use was given a name this machine cannot run.
+	ErrImplementation = errors.New("kernel: unknown or unsupported implementation")
+)
+
+// kernels is one implementation of the four block functions. Each processes
+// n rows (len(logits) = 10·n); the assembly versions require n to be a
+// multiple of 8, and the driver passes the last rows of a batch to the
+// generic functions. See kernel_generic.go for the contract of each.
+//
+// The methods call the functions directly (no function values), so that
+// escape analysis keeps acc on the caller's stack. Each architecture has at
+// most one assembly implementation, bound in kernel_$GOARCH.go to the
+// functions xentLabelsAsm, xentTargetsAsm, softmaxAsm and logSoftmaxAsm.
+type kernels struct {
+	name string
+	asm  bool
+}
+
+func (k *kernels) xentLabels(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64) {
+	if k.asm {
+		xentLabelsAsm(grad, logits, labels, scale, losses, acc)
+	} else {
+		xentLabelsGeneric(grad, logits, labels, scale, losses, acc)
+	}
+}
+
+func (k *kernels) xentTargets(grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64) {
+	if k.asm {
+		xentTargetsAsm(grad, logits, targets, scale, losses, acc)
+	} else {
+		xentTargetsGeneric(grad, logits, targets, scale, losses, acc)
+	}
+}
+
+func (k *kernels) softmax(dst, logits []float32) {
+	if k.asm {
+		softmaxAsm(dst, logits)
+	} else {
+		softmaxGeneric(dst, logits)
+	}
+}
+
+func (k *kernels) logSoftmax(dst, logits []float32) {
+	if k.asm {
+		logSoftmaxAsm(dst, logits)
+	} else {
+		logSoftmaxGeneric(dst, logits)
+	}
+}
+
+var generic = &kernels{name: "generic"}
+
+// available lists the implementations this machine can run, the preferred
+// one first. archKernels (kernel_$GOARCH.go or kernel_other.go) holds the
+// assembly implementations whose CPU features are present.
+var available = append(archKernels(), generic)
+
+// active is the implementation in use.
+var active atomic.Pointer[kernels]
+
+func init() { active.Store(available[0]) }
+
+// Implementation returns the name of the implementation in use: "avx2",
+// "neon" or "generic".
+func Implementation() string { return active.Load().name }
+
+// Implementations returns the names of the implementations this machine can
+// run, the default first. "generic" is always last.
+func Implementations() []string {
+	names := make([]string, len(available))
+	for i, k := range available {
+		names[i] = k.name
+	}
+	return names
+}
+
+// Use switches every later call in the process to the named implementation,
+// one of Implementations(). It is meant for benchmarks, tests and debugging:
+// since all implementations give identical results, programs never need it.
+// It is safe to call concurrently with other functions of the package; a
+// call already running finishes with the implementation it started with.
+func Use(name string) error {
+	for _, k := range available {
+		if k.name == name {
+			active.Store(k)
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: %q (this machine has %v)", ErrImplementation, name, Implementations())
+}
+
+// Reduction says how the row losses of a batch are combined.
+type Reduction int
+
+const (
+	// Mean returns the mean row loss (the default, as in PyTorch). Without
+	// class weights it divides by the number of rows that are not ignored;
+	// with weights, by the sum of the weights of those rows' labels. The
+	// gradient is that of the mean. When nothing is counted (N = 0, every
+	// row ignored, or a zero weight sum) the loss is 0 and so is the
+	// gradient.
+	Mean Reduction = iota
+	// Sum returns the sum of the row losses; the gradient is that of the
+	// sum.
+	Sum
+	// None writes each row's loss to Options.Losses (which must then be
+	// set) and returns their sum; the gradient is that of the sum, as in
+	// PyTorch when the per-row losses are summed in backward.
+	None
+)
+
+// String returns "mean", "sum" or "none".
+func (r Reduction) String() string {
+	switch r {
+	case Mean:
+		return "mean"
+	case Sum:
+		return "sum"
+	case None:
+		return "none"
+	}
+	return fmt.Sprintf("Reduction(%d)", int(r))
+}
+
+// Options configures CrossEntropy and CrossEntropyTargets the way the
+// arguments of PyTorch's torch.nn.CrossEntropyLoss do. The zero value (and a
+// nil *Options) means PyTorch's defaults: mean reduction, no class weights,
+// no label smoothing, no ignored label.
+//
+// With class weights w and label smoothing ε, the loss of a row with label l
+// is, as in PyTorch,
+//
+//	(1-ε)·w[l]·(-log p[l]) + (ε/10)·Σ_j w[j]·(-log p[j])
+//
+// which is the dense-target loss of the row a[j] = w[j]·((1-ε)·[j == l] +
+// ε/10); the package computes it that way. For dense targets t the effective
+// target row is a[j] = w[j]·((1-ε)·t[j] + ε/10).
+type Options struct {
+	// Reduction combines the row losses; the zero value is Mean.
+	Reduction Reduction
+
+	// Weights, when not nil, holds Classes non-negative, non-NaN weights,
+	// one per class.
+	Weights []float32
+
+	// LabelSmoothing is ε in [0, 1): the target mixes the label (or the
+	// dense target) with the uniform distribution, with weight ε on the
+	// uniform.
+	LabelSmoothing float32
+
+	// Ignore enables IgnoreLabel: rows whose label equals IgnoreLabel (which
+	// may be any int32, in range or not) get a loss of 0 and a gradient of 0,
+	// and are left out of the mean. It applies to integer labels only;
+	// CrossEntropyTargets rejects it. When Ignore is false, IgnoreLabel is
+	// not used, so the zero value disables it.
+	Ignore      bool
+	IgnoreLabel int32
+
+	// Losses, when not nil, receives the loss of each row (N values,
+	// weighted and smoothed, 0 for ignored rows), whatever the reduction.
+	// It is required by the None reduction.
+	Losses []float32
+}
+
+// CrossEntropy returns the mean softmax cross-entropy of logits (row-major
+// [N][10], len(logits) = 10·N) against integer labels in [0, 10)
+// (len(labels) = N). When grad is not nil it must have len(logits) elements
+// and receives d(mean loss)/d(logits) = (softmax(logits) - onehot(labels))/N.
+// grad may be the very same slice as logits, to compute in place.
+//
+// It is Options{}.CrossEntropy; see the package documentation for the
+// arithmetic, the special values and the errors.
+func CrossEntropy(grad, logits []float32, labels []int32) (float64, error) {
+	return (*Options)(nil).CrossEntropy(grad, logits, labels)
+}
+
+// CrossEntropyTargets is CrossEntropy with dense targets: targets has the
+// shape of logits and holds one row per example, one-hot (as from a label)
+// or a probability distribution. With T = Σ_j t[j] and D = Σ_j t[j]·d[j],
+// the row loss is log(s)·T - D and the gradient (e[j]/s)·T - t[j], scaled by
+// 1/N. For one-hot rows the results are bit-identical to CrossEntropy.
+// grad may be the same slice as logits but must not overlap targets.
+func CrossEntropyTargets(grad, logits, targets []float32) (float64, error) {
+	return (*Options)(nil).CrossEntropyTargets(grad, logits, targets)
+}
+
+// Softmax writes softmax(logits) row by row to dst (len(dst) =
+// len(logits)); dst may be logits itself. Each element is e[j]·(1/s) in the
+// notation of the package documentation.
+func Softmax(dst, logits []float32) error {
+	n, err := rows(logits)
+	if err != nil {
+		return err
+	}
+	if err := checkOut("dst", dst, n, logits); err != nil {
+		return err
+	}
+	k := active.Load()
+	full := n &^ 7
+	if full > 0 {
+		k.softmax(dst[:full*Classes], logits[:full*Classes])
+	}
+	softmaxGeneric(dst[full*Classes:], logits[full*Classes:])
+	return nil
+}
+
+// LogSoftmax writes log(softmax(logits)) row by row to dst (len(dst) =
+// len(logits)); dst may be logits itself. Each element is d[j] - log(s) in
+// the notation of the package documentation: exact for the largest logit's
+// class up to the rounding of log(s), and never -Inf unless the logit is.
+func LogSoftmax(dst, logits []float32) error {
+	n, err := rows(logits)
+	if err != nil {
+		return err
+	}
+	if err := checkOut("dst", dst, n, logits); err != nil {
+		return err
+	}
+	k := active.Load()
+	full := n &^ 7
+	if full > 0 {
+		k.logSoftmax(dst[:full*Classes], logits[:full*Classes])
+	}
+	logSoftmaxGeneric(dst[full*Classes:], logits[full*Classes:])
+	return nil
+}
+
+// CrossEntropy is the package-level CrossEntropy with these options. A nil
+// receiver means the zero Options.
+func (o *Options) CrossEntropy(grad, logits []float32, labels []int32) (float64, error) {
+	var opt Options
+	if o != nil {
+		opt = *o
+	}
+	n, err := rows(logits)
+	if err != nil {
+		return 0, err
+	}
+	if len(labels) != n {
+		return 0, fmt.Errorf("%w: %d labels for %d rows", ErrLength, len(labels), n)
+	}
+	if err := opt.check(n, grad, logits, nil); err != nil {
+		return 0, err
+	}
+	// Labels, and the divisor of the mean: the number of counted rows, or
+	// the sum of their weights (float64, in row order).
+	var count float64
+	for i, l := range labels {
+		if opt.Ignore && l == opt.IgnoreLabel {
+			continue
+		}
+		if uint32(l) >= Classes {
+			return 0, fmt.Errorf("%w: row %d has label %d", ErrLabel, i, l)
+		}
+		if opt.Weights != nil {
+			count += float64(opt.Weights[l])
+		} else {
+			count++
+		}
+	}
+	scale, div := opt.scale(count)
+	k := active.Load()
+	var total float64
+	if opt.Weights == nil && opt.LabelSmoothing == 0 && !opt.Ignore {
+		total = xentLabelsBatch(k, grad, logits, labels, scale, opt.Losses)
+	} else {
+		total = xentStagedBatch(k, grad, logits, labels, nil, scale, &opt)
+	}
+	return total / div, nil
+}
+
+// CrossEntropyTargets is the package-level CrossEntropyTargets with these
+// options. With the Mean reduction it divides by N, as PyTorch does for
+// probability targets, whatever the weights. Ignore is rejected with
+// ErrOption.
+func (o *Options) CrossEntropyTargets(grad, logits, targets []float32) (float64, error) {
+	var opt Options
+	if o != nil {
+		opt = *o
+	}
+	n, err := rows(logits)
+	if err != nil {
+		return 0, err
+	}
+	if len(targets) != len(logits) {
+		return 0, fmt.Errorf("%w: %d targets for %d logits", ErrLength, len(targets), len(logits))
+	}
+	if opt.Ignore {
+		return 0, fmt.Errorf("%w: Ignore applies to integer labels only", ErrOption)
+	}
+	if err := opt.check(n, grad, logits, targets); err != nil {
+		return 0, err
+	}
+	scale, div := opt.scale(float64(n))
+	k := active.Load()
+	var total float64
+	if opt.Weights == nil && opt.LabelSmoothing == 0 {
+		total = xentTargetsBatch(k, grad, logits, targets, scale, opt.Losses)
+	} else {
+		total = xentStagedBatch(k, grad, logits, nil, targets, scale, &opt)
+	}
+	return total / div, nil
+}
+
+// scale returns the gradient scale and the divisor of the returned loss for
+// a batch whose mean divides by count.
+func (o *Options) scale(count float64) (scale float32, div float64) {
+	if o.Reduction != Mean {
+		return 1, 1
+	}
+	if count == 0 {
+		return 0, math.Inf(1) // loss 0, gradient 0
+	}
+	return float32(1 / count), count
+}
+
+// check validates the options and the output slices of a batch of n rows.
+func (o *Options) check(n int, grad, logits, targets []float32) error {
+	switch o.Reduction {
+	case Mean, Sum:
+	case None:
+		if o.Losses == nil {
+			return fmt.Errorf("%w: reduction none needs Losses", ErrOption)
+		}
+	default:
+		return fmt.Errorf("%w: %v", ErrOption, o.Reduction)
+	}
+	if o.Weights != nil {
+		if len(o.Weights) != Classes {
+			return fmt.Errorf("%w: %d weights for %d classes", ErrOption, len(o.Weights), Classes)
+		}
+		for j, w := range o.Weights {
+			if !(w >= 0) || math.IsInf(float64(w), 1) {
+				return fmt.Errorf("%w: weight %d is %v", ErrOption, j, w)
+			}
+		}
+	}
+	if eps := o.LabelSmoothing; !(eps >= 0 && eps < 1) {
+		return fmt.Errorf("%w: label smoothing %v is outside [0, 1)", ErrOption, eps)
+	}
+	if grad != nil {
+		if err := checkOut("grad", grad, n, logits); err != nil {
+			return err
+		}
+		if overlaps(grad, targets) {
+			return fmt.Errorf("%w: grad and targets", ErrOverlap)
+		}
+	}
+	if l := o.Losses; l != nil {
+		if len(l) != n {
+			return fmt.Errorf("%w: %d losses for %d rows", ErrLength, len(l), n)
+		}
+		if overlaps(l, logits) || overlaps(l, targets) || overlaps(l, grad) || overlaps(l, o.Weights) {
+			return fmt.Errorf("%w: Losses and another slice", ErrOverlap)
+		}
+	}
+	if overlaps(grad, o.Weights) {
+		return fmt.Errorf("%w: grad and Weights", ErrOverlap)
+	}
+	return nil
+}
+
+// rows returns the number of rows of logits.
+func rows(logits []float32) (int, error) {
+	if len(logits)%Classes != 0 {
+		return 0, fmt.Errorf("%w: len(logits) = %d", ErrShape, len(logits))
+	}
+	return len(logits) / Classes, nil
+}
+
+// checkOut checks an output slice of n rows that may be exactly in, or
+// disjoint from it.
+func checkOut(name string, out []float32, n int, in []float32) error {
+	if len(out) != n*Classes {
+		return fmt.Errorf("%w: len(%s) = %d for %d rows", ErrLength, name, len(out), n)
+	}
+	if overlaps(out, in) && &out[0] != &in[0] {
+		return fmt.Errorf("%w: %s overlaps logits without being logits", ErrOverlap, name)
+	}
+	return nil
+}
+
+// overlaps reports whether a and b share memory.
+func overlaps(a, b []float32) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return false
+	}
+	a0 := uintptr(unsafe.Pointer(unsafe.SliceData(a)))
+	b0 := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	return a0 < b0+uintptr(len(b))*4 && b0 < a0+uintptr(len(a))*4
+}
+
+// part returns s[i*w : j*w], or nil when s is nil.
+func part[T any](s []T, i, j, w int) []T {
+	if s == nil {
+		return nil
+	}
+	return s[i*w : j*w]
+}
+
+// sum8 combines the eight accumulators of a chunk (numerics.md §2.5).
+func sum8(a *[8]float64) float64 {
+	return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]))
+}
+
+// xentLabelsBatch runs the label path over a whole batch, chunk by chunk.
+// Within a chunk, full blocks of 8 rows go to k and the last rows of the
+// batch to the generic code, which continues the i%8 accumulator pattern.
+func xentLabelsBatch(k *kernels, grad, logits []float32, labels []int32, scale float32, losses []float32) float64 {
+	n := len(labels)
+	var total float64
+	for c0 := 0; c0 < n; c0 += ChunkRows {
+		c1 := min(c0+ChunkRows, n)
+		full := c0 + (c1-c0)&^7
+		var acc [8]float64
+		if full > c0 {
+			k.xentLabels(part(grad, c0, full, Classes), logits[c0*Classes:full*Classes], labels[c0:full], scale, part(losses, c0, full, 1), &acc)
+		}
+		if c1 > full {
+			xentLabelsGeneric(part(grad, full, c1, Classes), logits[full*Classes:c1*Classes], labels[full:c1], scale, part(losses, full, c1, 1), &acc)
+		}
+		total += sum8(&acc)
+	}
+	return total
+}
+
+// xentTargetsBatch is xentLabelsBatch for dense targets.
+func xentTargetsBatch(k *kernels, grad, logits, targets []float32, scale float32, losses []float32) float64 {
+	n := len(logits) / Classes
+	var total float64
+	for c0 := 0; c0 < n; c0 += ChunkRows {
+		c1 := min(c0+ChunkRows, n)
+		full := c0 + (c1-c0)&^7
+		var acc [8]float64
+		if full > c0 {
+			k.xentTargets(part(grad, c0, full, Classes), logits[c0*Classes:full*Classes], targets[c0*Classes:full*Classes], scale, part(losses, c0, full, 1), &acc)
+		}
+		if c1 > full {
+			xentTargetsGeneric(part(grad, full, c1, Classes), logits[full*Classes:c1*Classes], targets[full*Classes:c1*Classes], scale, part(losses, full, c1, 1), &acc)
+		}
+		total += sum8(&acc)
+	}
+	return total
+}
+
+// xentStagedBatch runs the options path (weights, label smoothing, ignored
+// labels) through the dense-target kernel: for each block of 8 rows it
+// builds, on the stack, the effective target rows
+//
+//	a[j] = w[j]·((1-ε)·t[j] + ε/10)
+//
+// where t is the one-hot row of the label (labels != nil) or the caller's
+// target row, and, for ignored rows, a row of zero logits with zero targets,
+// whose loss and gradient are exactly +0.
+func xentStagedBatch(k *kernels, grad, logits []float32, labels []int32, targets []float32, scale float32, o *Options) float64 {
+	n := len(logits) / Classes
+	var w [Classes]float32
+	for j := range w {
+		w[j] = 1
+		if o.Weights != nil {
+			w[j] = o.Weights[j]
+		}
+	}
+	eps := o.LabelSmoothing
+	keep := 1 - eps
+	uni := eps / Classes
+
+	var total float64
+	var xs, ts [8 * Classes]float32
+	for c0 := 0; c0 < n; c0 += ChunkRows {
+		c1 := min(c0+ChunkRows, n)
+		var acc [8]float64
+		for b0 := c0; b0 < c1; b0 += 8 {
+			b1 := min(b0+8, c1)
+			x := logits[b0*Classes : b1*Classes]
+			ignored := false
+			for i := b0; i < b1; i++ {
+				trow := (*[Classes]float32)(ts[(i-b0)*Classes:])
+				if labels != nil && o.Ignore && labels[i] == o.IgnoreLabel {
+					*trow = [Classes]float32{}
+					ignored = true
+					continue
+				}
+				for j := range trow {
+					t := float32(0)
+					if labels == nil {
+						t = targets[i*Classes+j]
+					} else if int32(j) == labels[i] {
+						t = 1
+					}
+					trow[j] = float32(w[j] * (float32(keep*t) + uni))
+				}
+			}
+			if ignored {
+				copy(xs[:], x)
+				x = xs[:len(x)]
+				for i := b0; i < b1; i++ {
+					if labels[i] == o.IgnoreLabel {
+						*(*[Classes]float32)(xs[(i-b0)*Classes:]) = [Classes]float32{}
+					}
+				}
+			}
+			t := ts[:len(x)]
+			g := part(grad, b0, b1, Classes)
+			l := part(o.Losses, b0, b1, 1)
+			if b1-b0 == 8 {
+				k.xentTargets(g, x, t, scale, l, &acc)
+			} else {
+				xentTargetsGeneric(g, x, t, scale, l, &acc)
+			}
+		}
+		total += sum8(&acc)
+	}
+	return total
+}

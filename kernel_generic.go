@@ -1,0 +1,289 @@
+// Copyright 2026 The xentropy Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
+package kernel
+
+import "math"
+
+// This file is the specification of the package's arithmetic. Every other
+// implementation (AVX2, NEON) produces results that are bit-identical to the
+// functions here, so it is written to be read: each line is one float32
+// operation, in the order the assembly performs it.
+//
+// Two rules make bit-identity possible on every architecture:
+//
+//   - No fused multiply-add. Every product is converted with float32(a*b)
+//     before it is added; the Go specification guarantees that an explicit
+//     conversion rounds, so the compiler cannot fuse it (it would on arm64,
+//     and on amd64 with GOAMD64=v3).
+//   - Every reduction has one fixed order: the maximum is a left-to-right
+//     scan, and sums over the ten classes use the pairwise tree of sum10.
+
+// Constants of exp32.
+const (
+	expMagic  = 0x1.8p23        // 1.5·2^23: adding it rounds a float32 in (-2^22, 2^22) to an integer
+	expLog2e  = 0x1.715476p+0   // log2(e), rounded to float32
+	expLn2Hi  = 0x1.63p-1       // ln 2, high part: 9 significant bits, so n·expLn2Hi is exact
+	expLn2Lo  = -0x1.bd0106p-13 // ln 2 - expLn2Hi, rounded to float32
+	expQ0     = 0x1.fffffcp-2   // Q(r) = q0 + r(q1 + r(q2 + r(q3 + r·q4))) ≈ (e^r - 1 - r)/r²,
+	expQ1     = 0x1.555492p-3   // minimax for the relative error of e^r on [-ln2/2, ln2/2]
+	expQ2     = 0x1.5558f2p-5   // (3.7e-9 with these float32 coefficients)
+	expQ3     = 0x1.123ap-7
+	expQ4     = 0x1.6a2404p-10
+	expCutoff = -0x1.5d589ep+6 // ≈ -87.33654, the float32 just above -126·ln2: below it exp32 is +0
+)
+
+// exp32 returns e^d for d <= 0, with an error below 1 ulp for d in
+// [expCutoff, 0], exactly +0 for d < expCutoff (so -Inf gives +0 and no
+// result is subnormal), and NaN for NaN. Results for d > 0 are not needed by
+// the package and are not specified.
+//
+// Range reduction: d = n·ln2 + r with n = round(d·log2e) (ties to even, by
+// the magic-bias addition) and |r| <= ln2/2, in two steps whose products
+// are exact or nearly so (Cody and Waite). Then e^d = 2^n · (1 + (r + r²·Q(r)))
+// with Q of degree 4 by Horner's rule; the small part r + r²·Q is summed
+// before the 1 so that its rounding errors stay small. 2^n is built by
+// shifting n into the exponent field; the final product by it is exact.
+func exp32(d float32) float32 {
+	z := float32(d*expLog2e) + expMagic // z = 1.5·2^23 + n: n sits in the low mantissa bits
+	n := z - expMagic                   // n as a float32, exact
+	r := d - float32(n*expLn2Hi)        // exact (Sterbenz)
+	r = r - float32(n*expLn2Lo)         // |r| <= ln2/2 + tiny
+	q := float32(expQ4*r) + expQ3
+	q = float32(q*r) + expQ2
+	q = float32(q*r) + expQ1
+	q = float32(q*r) + expQ0
+	r2 := float32(r * r)
+	p := float32(r2*q) + r                                          // e^r - 1
+	p = p + 1                                                       // e^r
+	s := math.Float32frombits(math.Float32bits(z)<<23 + 0x3f800000) // 2^n = bits (n + 127) << 23
+	e := float32(p * s)
+	if d < expCutoff {
+		e = 0
+	}
+	return e
+}
+
+// Constants of log32 (the Cephes logf polynomial).
+const (
+	logSqrtHalf = 0x1.6a09e6p-1 // √½ rounded to float32
+	logP0       = 7.0376836292e-2
+	logP1       = -1.1514610310e-1
+	logP2       = 1.1676998740e-1
+	logP3       = -1.2420140846e-1
+	logP4       = 1.4249322787e-1
+	logP5       = -1.6668057665e-1
+	logP6       = 2.0000714765e-1
+	logP7       = -2.4999993993e-1
+	logP8       = 3.3333331174e-1
+	logLn2Hi    = 0x1.63p-1       // = expLn2Hi
+	logLn2Lo    = -0x1.bd0106p-13 // = expLn2Lo
+)
+
+// log32 returns the natural logarithm of a positive normal float32 x, with an
+// error of at most 1 ulp on [1, 10] (where the row sums of exponentials
+// lie), and NaN for NaN. Zero, negative, subnormal and infinite arguments are
+// never passed by the package and are not specified.
+//
+// Range reduction: x = f·2^k with f in [√½, √2), computed without branches;
+// f is obtained by multiplying x by 2^-k, which keeps a NaN a NaN. Then
+// log x = k·ln2 + y with y = u - u²/2 + u³·Q(u), u = f - 1 (exact), and Q
+// of degree 8 by Horner's rule.
+func log32(x float32) float32 {
+	bits := math.Float32bits(x)
+	kb := bits >> 23                                     // biased exponent of x: x = m·2^(kb-127), m in [1, 2)
+	f := float32(x * math.Float32frombits((253-kb)<<23)) // x·2^-(kb-126): f in [0.5, 1)
+	k := float32(int32(kb) - 126)                        // x = f·2^k
+	if f < logSqrtHalf {                                 // move f into [√½, √2)
+		f = f + f
+		k = k - 1
+	}
+	u := f - 1 // exact (Sterbenz)
+	z := float32(u * u)
+	q := float32(logP0*u) + logP1
+	q = float32(q*u) + logP2
+	q = float32(q*u) + logP3
+	q = float32(q*u) + logP4
+	q = float32(q*u) + logP5
+	q = float32(q*u) + logP6
+	q = float32(q*u) + logP7
+	q = float32(q*u) + logP8
+	y := float32(float32(q*u) * z) // u³·Q(u)
+	y = y + float32(k*logLn2Lo)    // + k·ln2lo
+	y = y - float32(0.5*z)         // - u²/2
+	y = u + y                      // log f + k·ln2lo
+	return y + float32(k*logLn2Hi) // + k·ln2hi
+}
+
+// sum10 is the fixed summation order of every ten-term sum in the package
+// (numerics.md §2.2): a pairwise tree of depth 4.
+func sum10(v *[Classes]float32) float32 {
+	return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7])) + (v[8] + v[9])
+}
+
+// max10 returns the row maximum, plus 0: a maximum of ±0 becomes +0, so
+// that d[j] = x[j] - m, and everything after it, is the same whichever zero
+// a maximum instruction picks. For a row without NaN the result does not
+// depend on the order of the comparisons, so SIMD paths may use any order
+// and any maximum instruction. For a row with a NaN the result is not
+// specified: every output of such a row is NaN whatever m is, because d[j]
+// is NaN for the NaN entry.
+func max10(x *[Classes]float32) float32 {
+	m := max(max(max(x[0], x[1]), max(x[2], x[3])), max(max(x[4], x[5]), max(x[6], x[7])), max(x[8], x[9]))
+	return m + 0
+}
+
+// expRow computes the shared first half of every row operation:
+// d[j] = x[j] - m and e[j] = exp32(d[j]), and returns s = sum10(e).
+// A NaN or +Inf anywhere in the row, or a row of -Inf, makes some d[j] NaN
+// and therefore s NaN.
+func expRow(d, e *[Classes]float32, x *[Classes]float32) float32 {
+	m := max10(x)
+	for j := range x {
+		dj := x[j] - m
+		d[j] = dj
+		z := float32(dj*expLog2e) + expMagic
+		n := z - expMagic
+		r := dj - float32(n*expLn2Hi)
+		r = r - float32(n*expLn2Lo)
+		q := float32(expQ4*r) + expQ3
+		q = float32(q*r) + expQ2
+		q = float32(q*r) + expQ1
+		q = float32(q*r) + expQ0
+		r2 := float32(r * r)
+		p := float32(r2*q) + r
+		p = p + 1
+		sc := math.Float32frombits(math.Float32bits(z)<<23 + 0x3f800000)
+		ej := float32(p * sc)
+		if dj < expCutoff {
+			ej = 0
+		}
+		e[j] = ej
+	}
+	return sum10(e)
+}
+
+// xentLabelsRow computes one row of the label path and returns its loss:
+//
+//	loss = log(s) - d[l]
+//	q    = scale / s
+//	g[j] = e[j]·q, then g[l] = g[l] - scale
+//
+// g may be nil (loss only) or alias x.
+func xentLabelsRow(g, x *[Classes]float32, l int32, scale float32) float32 {
+	var d, e [Classes]float32
+	s := expRow(&d, &e, x)
+	loss := log32(s) - d[l]
+	if g != nil {
+		q := scale / s
+		for j := range g {
+			g[j] = float32(e[j] * q)
+		}
+		g[l] = g[l] - scale
+	}
+	return loss
+}
+
+// xentTargetsRow computes one row of the dense-target path and returns its
+// loss. With T = sum10(t) and D = sum10(t[j]·d[j]), where a term with
+// t[j] == 0 is exactly 0 (even when d[j] is -Inf):
+//
+//	loss = log(s)·T - D
+//	q    = scale / s
+//	g[j] = e[j]·(q·T) - t[j]·scale
+//
+// For a one-hot t this is, bit for bit, xentLabelsRow. g may be nil or alias
+// x (but not t).
+func xentTargetsRow(g, x, t *[Classes]float32, scale float32) float32 {
+	var d, e, td [Classes]float32
+	s := expRow(&d, &e, x)
+	for j := range td {
+		if t[j] != 0 {
+			td[j] = float32(t[j] * d[j])
+		}
+	}
+	tsum := sum10(t)
+	loss := float32(log32(s)*tsum) - sum10(&td)
+	if g != nil {
+		q := scale / s
+		qt := float32(q * tsum)
+		for j := range g {
+			g[j] = float32(e[j]*qt) - float32(t[j]*scale)
+		}
+	}
+	return loss
+}
+
+// softmaxRow writes y[j] = e[j]·(1/s). y may alias x.
+func softmaxRow(y, x *[Classes]float32) {
+	var d, e [Classes]float32
+	s := expRow(&d, &e, x)
+	q := 1 / s
+	for j := range y {
+		y[j] = float32(e[j] * q)
+	}
+}
+
+// logSoftmaxRow writes y[j] = d[j] - log(s). y may alias x.
+func logSoftmaxRow(y, x *[Classes]float32) {
+	var d, e [Classes]float32
+	s := expRow(&d, &e, x)
+	ls := log32(s)
+	for j := range y {
+		y[j] = d[j] - ls
+	}
+}
+
+// The block functions below are the generic members of the implementation
+// table (see kernels in kernel.go). Each handles n rows, n = len(logits)/10;
+// the assembly twins require n to be a multiple of 8, the generic ones accept
+// any n. Row i's loss is added to acc[i%8] in float64 and, when losses is
+// not nil, stored in losses[i]. grad may be nil (no gradient) or alias
+// logits; losses may be nil.
+
+func xentLabelsGeneric(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64) {
+	for i, l := range labels {
+		x := (*[Classes]float32)(logits[i*Classes:])
+		var g *[Classes]float32
+		if grad != nil {
+			g = (*[Classes]float32)(grad[i*Classes:])
+		}
+		loss := xentLabelsRow(g, x, l, scale)
+		if losses != nil {
+			losses[i] = loss
+		}
+		acc[i%8] += float64(loss)
+	}
+}
+
+func xentTargetsGeneric(grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64) {
+	n := len(logits) / Classes
+	for i := 0; i < n; i++ {
+		x := (*[Classes]float32)(logits[i*Classes:])
+		t := (*[Classes]float32)(targets[i*Classes:])
+		var g *[Classes]float32
+		if grad != nil {
+			g = (*[Classes]float32)(grad[i*Classes:])
+		}
+		loss := xentTargetsRow(g, x, t, scale)
+		if losses != nil {
+			losses[i] = loss
+		}
+		acc[i%8] += float64(loss)
+	}
+}
+
+func softmaxGeneric(dst, logits []float32) {
+	n := len(logits) / Classes
+	for i := 0; i < n; i++ {
+		softmaxRow((*[Classes]float32)(dst[i*Classes:]), (*[Classes]float32)(logits[i*Classes:]))
+	}
+}
+
+func logSoftmaxGeneric(dst, logits []float32) {
+	n := len(logits) / Classes
+	for i := 0; i < n; i++ {
+		logSoftmaxRow((*[Classes]float32)(dst[i*Classes:]), (*[Classes]float32)(logits[i*Classes:]))
+	}
+}
