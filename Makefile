@@ -1,0 +1,111 @@
+# The two commands of the README: `make bench` (the side-by-side benchmark
+# report) and `make test` (everything CI runs). Targets only need Go; the
+# emulated CPU tiers need qemu-user (Debian: qemu-user-static) and are
+# skipped with a SKIP line when it is missing, unless REQUIRE_QEMU=1.
+
+GO        ?= go
+FUZZTIME  ?= 1m
+COUNT     ?= 10
+BENCH     ?= CrossEntropy$$
+BENCHTIME ?= 1s
+BASE      ?=
+BENCHFLAGS ?=
+
+# The implementation each emulated CPU must select. The assembly paths set
+# these; a mismatch fails TestExpectImplementation.
+EXPECT_HASWELL ?= generic
+EXPECT_NEHALEM ?= generic
+EXPECT_ARM64   ?= generic
+
+QEMU_X86   := $(shell command -v qemu-x86_64-static || command -v qemu-x86_64)
+QEMU_ARM64 := $(shell command -v qemu-aarch64-static || command -v qemu-aarch64)
+
+# Modules besides the root: the benchmark program and the examples keep
+# their heavier requirements (plotting, data sets) out of the root go.mod.
+SUBMODULES := $(dir $(wildcard bench/go.mod examples/*/go.mod))
+
+.PHONY: test vet unit race purego amd64v3 qemu qemu-amd64 qemu-arm64 submodules \
+	bench bench-quick bench-peers benchstat fuzz golden
+
+test: vet unit race purego amd64v3 qemu submodules
+	@echo "make test: all passed"
+
+vet:
+	$(GO) vet ./...
+	GOARCH=amd64 $(GO) vet ./...
+	GOARCH=amd64 $(GO) vet -tags purego ./...
+	GOARCH=arm64 $(GO) vet ./...
+	GOARCH=arm64 $(GO) vet -tags purego ./...
+	GOARCH=riscv64 $(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt needed"; exit 1; }
+
+unit:
+	$(GO) test -count=1 ./...
+
+race:
+	$(GO) test -count=1 -race -short ./...
+
+purego:
+	$(GO) test -count=1 -tags purego ./...
+
+# The compiler may fuse multiply-adds at GOAMD64=v3; the generic code must
+# not change (TestGolden compares with testdata/golden.txt).
+amd64v3:
+	GOAMD64=v3 $(GO) test -count=1 -run 'Golden|Reference|Agree|Seed' ./...
+
+qemu: qemu-amd64 qemu-arm64
+
+# Dispatch is real: under an emulated Haswell the AVX2 path must be chosen
+# and pass; under Nehalem (no AVX) the generic one.
+qemu-amd64:
+ifeq ($(QEMU_X86),)
+	@echo "SKIP qemu-amd64: qemu-x86_64 not installed (apt-get install qemu-user-static)"
+	@test "$(REQUIRE_QEMU)" != 1 || { echo "REQUIRE_QEMU=1: refusing to skip"; exit 1; }
+else
+	$(GO) test -c -o .qemu-amd64.test .
+	KERNEL_EXPECT_IMPL=$(EXPECT_HASWELL) $(QEMU_X86) -cpu Haswell ./.qemu-amd64.test -test.short -test.count=1
+	KERNEL_EXPECT_IMPL=$(EXPECT_NEHALEM) $(QEMU_X86) -cpu Nehalem ./.qemu-amd64.test -test.short -test.count=1
+	rm -f .qemu-amd64.test
+endif
+
+qemu-arm64:
+ifeq ($(QEMU_ARM64),)
+	@echo "SKIP qemu-arm64: qemu-aarch64 not installed (apt-get install qemu-user-static)"
+	@test "$(REQUIRE_QEMU)" != 1 || { echo "REQUIRE_QEMU=1: refusing to skip"; exit 1; }
+else
+	KERNEL_EXPECT_IMPL=$(EXPECT_ARM64) GOARCH=arm64 $(GO) test -count=1 -short -exec $(QEMU_ARM64) .
+	GOARCH=arm64 $(GO) test -count=1 -short -tags purego -exec $(QEMU_ARM64) -run 'Golden|Reference|Agree' .
+endif
+
+submodules:
+	@for m in $(SUBMODULES); do \
+		echo "== $$m"; \
+		(cd $$m && $(GO) vet ./... && $(GO) test -count=1 -short ./...) || exit 1; \
+	done
+
+# The go test benchmarks, for benchstat: sub-benchmarks impl=<name>/n=<N>.
+benchstat:
+ifeq ($(BASE),)
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -count $(COUNT) . | tee .bench-new.txt
+	$(GO) tool benchstat -col /impl .bench-new.txt
+else
+	rm -rf .bench-base && git worktree add --detach .bench-base $(BASE)
+	(cd .bench-base && $(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -count $(COUNT) .) > .bench-old.txt
+	git worktree remove --force .bench-base
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -count $(COUNT) . > .bench-new.txt
+	$(GO) tool benchstat base=.bench-old.txt new=.bench-new.txt
+endif
+
+fuzz:
+	@for f in $$($(GO) test -list '^Fuzz' . | grep '^Fuzz'); do \
+		echo "== $$f ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) . || exit 1; \
+	done
+
+# Rewrites testdata/golden.txt from the generic code (after a deliberate
+# change of the numerical contract only).
+golden:
+	$(GO) test -run Golden -update-golden .
+
+bench:
+	$(GO) test -run '^$$' -bench '.' -benchtime $(BENCHTIME) .

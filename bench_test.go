@@ -1,0 +1,121 @@
+// Copyright 2026 The xentropy Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
+package kernel
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// benchSizes are the batch sizes of every benchmark: in L1/L2, in L2, in
+// L3, and two far beyond the last-level cache.
+var benchSizes = []int{64, 4096, 65536, 1048576, 4194304}
+
+// benchData holds one batch per size, built once.
+var benchData = map[int]struct {
+	x, grad, targets []float32
+	labels           []int32
+}{}
+
+func batchFor(n int) (x, grad, targets []float32, labels []int32) {
+	d, ok := benchData[n]
+	if !ok {
+		r := rand.New(rand.NewPCG(uint64(n), 1))
+		d.x, d.labels = randBatch(r, n, 3)
+		d.grad = make([]float32, len(d.x))
+		d.targets = softTargets(r, n)
+		benchData[n] = d
+	}
+	return d.x, d.grad, d.targets, d.labels
+}
+
+// runImpls runs body as sub-benchmarks impl=<name>/n=<N> for every
+// implementation (and, when withCopy is set, impl=copy: the memory roof of
+// streaming the same bytes), reporting ns/row. bytesPerRow is the traffic
+// of one row, for b.SetBytes.
+func runImpls(b *testing.B, bytesPerRow int, withCopy bool, body func(x, grad, targets []float32, labels []int32)) {
+	def := Implementation()
+	defer Use(def)
+	names := Implementations()
+	if withCopy {
+		names = append(names, "copy")
+	}
+	for _, name := range names {
+		b.Run("impl="+name, func(b *testing.B) {
+			for _, n := range benchSizes {
+				b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+					x, grad, targets, labels := batchFor(n)
+					f := body
+					if name == "copy" {
+						f = streamCopy
+					} else if err := Use(name); err != nil {
+						b.Fatal(err)
+					}
+					b.SetBytes(int64(n * bytesPerRow))
+					b.ReportAllocs()
+					for b.Loop() {
+						f(x, grad, targets, labels)
+					}
+					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/row")
+				})
+			}
+		})
+	}
+}
+
+var sinkLabels int32
+
+// streamCopy moves the bytes of a gradient call: it reads the logits and
+// the labels and writes a gradient-sized buffer.
+func streamCopy(x, grad, _ []float32, labels []int32) {
+	copy(grad, x)
+	var s int32
+	for _, l := range labels {
+		s += l
+	}
+	sinkLabels = s
+}
+
+// The gradient call reads 40 bytes of logits and 4 of labels and writes 40
+// bytes of gradient per row.
+const gradBytes = 2*Classes*4 + 4
+
+func BenchmarkCrossEntropy(b *testing.B) {
+	runImpls(b, gradBytes, true, func(x, grad, _ []float32, labels []int32) {
+		CrossEntropy(grad, x, labels)
+	})
+}
+
+func BenchmarkCrossEntropyLossOnly(b *testing.B) {
+	runImpls(b, Classes*4+4, false, func(x, _, _ []float32, labels []int32) {
+		CrossEntropy(nil, x, labels)
+	})
+}
+
+func BenchmarkCrossEntropyTargets(b *testing.B) {
+	runImpls(b, 3*Classes*4, false, func(x, grad, targets []float32, _ []int32) {
+		CrossEntropyTargets(grad, x, targets)
+	})
+}
+
+func BenchmarkCrossEntropyOptions(b *testing.B) {
+	opts := Options{Weights: []float32{1, 2, 1, 2, 1, 2, 1, 2, 1, 2}, LabelSmoothing: 0.1}
+	runImpls(b, gradBytes, false, func(x, grad, _ []float32, labels []int32) {
+		opts.CrossEntropy(grad, x, labels)
+	})
+}
+
+func BenchmarkSoftmax(b *testing.B) {
+	runImpls(b, 2*Classes*4, false, func(x, grad, _ []float32, _ []int32) {
+		Softmax(grad, x)
+	})
+}
+
+func BenchmarkLogSoftmax(b *testing.B) {
+	runImpls(b, 2*Classes*4, false, func(x, grad, _ []float32, _ []int32) {
+		LogSoftmax(grad, x)
+	})
+}

@@ -1,0 +1,188 @@
+// Copyright 2026 The xentropy Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
+package kernel
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"testing"
+)
+
+// fuzzSpecials are the values a fuzz input can name directly: every corner
+// of the special-value table of numerics.md §5.
+var fuzzSpecials = []float32{
+	nan, inf, -inf, 0, float32(math.Copysign(0, -1)), tiny, -tiny,
+	3e38, -3e38, math.MaxFloat32, -math.MaxFloat32, 1e30, -1e30,
+	expCutoff, math.Nextafter32(expCutoff, -inf), 80, -80, 88, -88, 1,
+}
+
+// fuzzBatch decodes fuzz bytes into a batch. The first byte holds flags:
+// bit 0 in place, bit 1 no gradient, bits 2-5 an option set. Then each row
+// takes 21 bytes: a label byte (255 means the invalid label 10) and ten
+// 2-byte values, each either a special value (first byte 0xff) or a
+// fixed-point number in [-512, 512). A trailing partial row is dropped, so
+// every N, odd or even, occurs.
+func fuzzBatch(data []byte) (flags byte, x []float32, labels []int32, targets []float32) {
+	if len(data) == 0 {
+		return 0, nil, nil, nil
+	}
+	flags, data = data[0], data[1:]
+	n := len(data) / (1 + 2*Classes)
+	x = make([]float32, n*Classes)
+	labels = make([]int32, n)
+	targets = make([]float32, n*Classes)
+	for i := 0; i < n; i++ {
+		row := data[i*(1+2*Classes):]
+		labels[i] = int32(row[0] % Classes)
+		if row[0] == 255 {
+			labels[i] = Classes
+		}
+		var tsum float32
+		for j := 0; j < Classes; j++ {
+			b := row[1+2*j:]
+			v := binary.LittleEndian.Uint16(b)
+			if b[0] == 0xff {
+				x[i*Classes+j] = fuzzSpecials[int(b[1])%len(fuzzSpecials)]
+			} else {
+				x[i*Classes+j] = float32(int16(v)) / 64
+			}
+			// Soft targets from the low bits: some exactly zero.
+			t := float32(v % 5)
+			targets[i*Classes+j] = t
+			tsum += t
+		}
+		for j := 0; j < Classes; j++ {
+			if tsum == 0 {
+				targets[i*Classes+j] = 0.1
+			} else {
+				targets[i*Classes+j] /= tsum
+			}
+		}
+	}
+	return flags, x, labels, targets
+}
+
+func fuzzSeeds(f *testing.F) {
+	f.Add([]byte{})
+	f.Add([]byte{0})
+	// One row of each adversarial kind, and all of them in one batch.
+	var all []byte
+	for k, row := range adversarialRows() {
+		b := []byte{byte(k)}
+		b = append(b, byte(row.label))
+		for _, v := range row.x {
+			b = append(b, fuzzEncode(v)...)
+		}
+		f.Add(b)
+		all = append(all, b[1:]...)
+	}
+	f.Add(append([]byte{1}, all...))
+	f.Add(append([]byte{2}, all...))
+	f.Add(append([]byte{0x1c}, all...))
+}
+
+// fuzzEncode returns the 2 bytes that decode to v: a special value or the
+// nearest fixed-point number.
+func fuzzEncode(v float32) []byte {
+	for k, s := range fuzzSpecials {
+		if math.Float32bits(s) == math.Float32bits(v) || (s != s && v != v) {
+			return []byte{0xff, byte(k)}
+		}
+	}
+	q := int16(max(-32768, min(32767, math.Round(float64(v)*64))))
+	b := binary.LittleEndian.AppendUint16(nil, uint16(q))
+	if b[0] == 0xff {
+		b[0] = 0xfe
+	}
+	return b
+}
+
+// checkUnchanged calls run on a fresh gradient buffer and checks that an
+// error left it untouched.
+func checkUnchanged(t *testing.T, n int, run func(grad []float32) error, want error) {
+	t.Helper()
+	grad := filled(n * Classes)
+	if err := run(grad); !errors.Is(err, want) {
+		t.Fatalf("error %v, want %v", err, want)
+	}
+	for i, g := range grad {
+		if math.Float32bits(g) != 0x7fc0beef {
+			t.Fatalf("grad[%d] written (%v) by a call that failed", i, g)
+		}
+	}
+}
+
+func FuzzCrossEntropy(f *testing.F) {
+	fuzzSeeds(f)
+	sets := optionSets()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		flags, x, labels, targets := fuzzBatch(data)
+		o := sets[int(flags>>2)%len(sets)]
+		for i, l := range labels {
+			if l == Classes && !(o.Ignore && o.IgnoreLabel == l) {
+				checkUnchanged(t, len(labels), func(g []float32) error {
+					o.Losses = make([]float32, len(labels))
+					_, err := o.CrossEntropy(g, x, labels)
+					return err
+				}, ErrLabel)
+				labels[i] = 0 // then check the valid batch
+			}
+		}
+		checkBatch(t, o, x, labels)
+		compareImpls(t, fmt.Sprintf("fuzz %x", data), x, labels, targets)
+	})
+}
+
+func FuzzCrossEntropyTargets(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		flags, x, _, targets := fuzzBatch(data)
+		n := len(x) / Classes
+		o := Options{Reduction: None, Losses: make([]float32, n)}
+		if flags&1 != 0 {
+			o.LabelSmoothing = 0.1
+		}
+		grad := make([]float32, len(x))
+		if _, err := o.CrossEntropyTargets(grad, x, targets); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < n; i++ {
+			row := x[i*Classes : (i+1)*Classes]
+			t64 := make([]float64, Classes)
+			for j := range t64 {
+				t64[j] = float64(targets[i*Classes+j])
+			}
+			what := fmt.Sprintf("targets row %d", i)
+			if special(row) {
+				checkSpecialRow(t, what, row, o.Losses[i], grad[i*Classes:(i+1)*Classes])
+				continue
+			}
+			checkRow(t, what, row, denseWeights(&o, t64), o.Losses[i], grad[i*Classes:(i+1)*Classes], 1)
+		}
+		labels := make([]int32, n)
+		compareImpls(t, fmt.Sprintf("fuzz %x", data), x, labels, targets)
+	})
+}
+
+func FuzzSoftmax(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, x, _, _ := fuzzBatch(data)
+		sm := make([]float32, len(x))
+		ls := make([]float32, len(x))
+		if err := Softmax(sm, x); err != nil {
+			t.Fatal(err)
+		}
+		if err := LogSoftmax(ls, x); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < len(x)/Classes; i++ {
+			checkSoftmaxRow(t, x[i*Classes:(i+1)*Classes], sm[i*Classes:(i+1)*Classes], ls[i*Classes:(i+1)*Classes])
+		}
+		compareImpls(t, fmt.Sprintf("fuzz %x", data), x, make([]int32, len(x)/Classes), make([]float32, len(x)))
+	})
+}

@@ -1,0 +1,299 @@
+// Copyright 2026 The xentropy Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
+package kernel
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/floats"
+)
+
+var (
+	inf  = float32(math.Inf(1))
+	nan  = float32(math.NaN())
+	tiny = math.Float32frombits(1) // smallest subnormal
+)
+
+// randBatch returns n rows of logits drawn from a normal distribution times
+// scale, and n labels in [0, 10).
+func randBatch(r *rand.Rand, n int, scale float64) ([]float32, []int32) {
+	x := make([]float32, n*Classes)
+	for i := range x {
+		x[i] = float32(r.NormFloat64() * scale)
+	}
+	l := make([]int32, n)
+	for i := range l {
+		l[i] = int32(r.IntN(Classes))
+	}
+	return x, l
+}
+
+// softTargets returns n random probability rows (some entries exactly 0).
+func softTargets(r *rand.Rand, n int) []float32 {
+	t := make([]float32, n*Classes)
+	for i := 0; i < n; i++ {
+		row := t[i*Classes : (i+1)*Classes]
+		var sum float32
+		for j := range row {
+			if r.IntN(4) != 0 {
+				row[j] = r.Float32()
+				sum += row[j]
+			}
+		}
+		if sum == 0 {
+			row[r.IntN(Classes)] = 1
+			continue
+		}
+		for j := range row {
+			row[j] /= sum
+		}
+	}
+	return t
+}
+
+// oneHot returns the dense target rows of labels.
+func oneHot(labels []int32) []float32 {
+	t := make([]float32, len(labels)*Classes)
+	for i, l := range labels {
+		t[i*Classes+int(l)] = 1
+	}
+	return t
+}
+
+// adversarialRow is a row that stresses a numerical corner, with its label.
+type adversarialRow struct {
+	name  string
+	x     [Classes]float32
+	label int32
+}
+
+// adversarialRows lists the corners of numerics.md: ties, large and huge
+// logits, -Inf masks, -Inf at the label, NaN, +Inf, subnormals, signed
+// zeros, the label at the maximum and at the minimum.
+func adversarialRows() []adversarialRow {
+	ramp := func(f func(j int) float32) (x [Classes]float32) {
+		for j := range x {
+			x[j] = f(j)
+		}
+		return x
+	}
+	return []adversarialRow{
+		{"zeros", [Classes]float32{}, 3},
+		{"signed zeros", ramp(func(j int) float32 { return float32(math.Copysign(0, float64(j%2)-0.5)) }), 4},
+		{"negative zeros", ramp(func(int) float32 { return float32(math.Copysign(0, -1)) }), 0},
+		{"tie at max", [Classes]float32{1, 5, 5, 2, 5, 0, -1, 5, 3, 5}, 2},
+		{"ramp", ramp(func(j int) float32 { return float32(j) }), 9},
+		{"label at min", ramp(func(j int) float32 { return float32(j) }), 0},
+		{"plus 80", ramp(func(j int) float32 { return 80 - float32(j) }), 5},
+		{"minus 80", ramp(func(j int) float32 { return -80 + float32(j)*0.1 }), 2},
+		{"spread 80", ramp(func(j int) float32 { return float32(j%2*160 - 80) }), 0},
+		{"plus 1e30", ramp(func(j int) float32 { return 1e30 * float32(j+1) }), 9},
+		{"spread 1e30", ramp(func(j int) float32 { return float32(j%2*2-1) * 1e30 }), 0},
+		{"huge 3e38", ramp(func(j int) float32 { return float32(j%2*2-1) * 3e38 }), 1},
+		{"huge 3e38 label at min", ramp(func(j int) float32 { return float32(j%2*2-1) * 3e38 }), 0},
+		{"max float", ramp(func(j int) float32 { return math.MaxFloat32 - float32(j)*1e31 }), 7},
+		{"-Inf mask", [Classes]float32{1, -inf, 2, -inf, -inf, 0.5, -inf, -inf, 3, -inf}, 8},
+		{"-Inf all but label", [Classes]float32{-inf, -inf, -inf, -inf, 7, -inf, -inf, -inf, -inf, -inf}, 4},
+		{"-Inf at label", [Classes]float32{1, 2, -inf, 0, 0, 0, 0, 0, 0, 0}, 2},
+		{"all -Inf", ramp(func(int) float32 { return -inf }), 1},
+		{"NaN", [Classes]float32{1, 2, nan, 0, 0, 0, 0, 0, 0, 0}, 0},
+		{"NaN first", [Classes]float32{nan, 2, 3, 0, 0, 0, 0, 0, 0, 0}, 1},
+		{"NaN at label", [Classes]float32{1, 2, 3, 0, 0, 0, 0, nan, 0, 0}, 7},
+		{"+Inf", [Classes]float32{1, 2, 3, inf, 0, 0, 0, 0, 0, 0}, 3},
+		{"+Inf elsewhere", [Classes]float32{1, 2, 3, inf, 0, 0, 0, 0, 0, 0}, 0},
+		{"+Inf and -Inf", [Classes]float32{-inf, inf, 0, 0, 0, 0, 0, 0, 0, 0}, 1},
+		{"subnormals", ramp(func(j int) float32 { return tiny * float32(j) }), 6},
+		{"subnormal exps", ramp(func(j int) float32 { return -float32(j) * 10 }), 9},
+		{"near cutoff", ramp(func(j int) float32 { return -87.3365 - float32(j)*1e-5 }), 0},
+		{"label near cutoff", [Classes]float32{0, -87.33654, -87.33655, -87.3365, -88, -87, -86, -103, -104, -150}, 1},
+		{"tiny spread", ramp(func(j int) float32 { return 1 + float32(j)*1e-7 }), 4},
+	}
+}
+
+// special reports whether a row has a NaN, a +Inf, or only -Inf: its
+// outputs are all NaN.
+func special(x []float32) bool {
+	allNegInf := true
+	for _, v := range x {
+		if v != v || math.IsInf(float64(v), 1) {
+			return true
+		}
+		if !math.IsInf(float64(v), -1) {
+			allNegInf = false
+		}
+	}
+	return allNegInf
+}
+
+// sameBits compares float32 slices bit for bit, treating every NaN as
+// equal to every NaN (numerics.md §1).
+func sameBits(a, b []float32) (int, bool) {
+	if len(a) != len(b) {
+		return -1, false
+	}
+	for i := range a {
+		if a[i] != a[i] && b[i] != b[i] {
+			continue
+		}
+		if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
+			return i, false
+		}
+	}
+	return 0, true
+}
+
+func sameF64(a, b float64) bool {
+	return (a != a && b != b) || math.Float64bits(a) == math.Float64bits(b)
+}
+
+// refRow is the float64 reference of one row against target weights a
+// (a[j] = weight of class j in the row's target, e.g. one-hot): the loss
+// Σ_j a[j]·(lse - x[j]) and the gradient p[j]·Σa - a[j], both unscaled.
+// Terms with a[j] == 0 are skipped, so -Inf logits there contribute 0.
+func refRow(x []float32, a []float64) (loss float64, grad [Classes]float64) {
+	// Shift by the maximum first: in float64, x - max is exact for every
+	// float32 pair, while lse itself may not resolve log(Σ) next to 1e30.
+	x64 := make([]float64, Classes)
+	for j, v := range x {
+		x64[j] = float64(v)
+	}
+	m := floats.Max(x64)
+	for j := range x64 {
+		x64[j] -= m
+	}
+	lse := floats.LogSumExp(x64)
+	var asum float64
+	for j := range a {
+		asum += a[j]
+		if a[j] != 0 {
+			loss += a[j] * (lse - x64[j])
+		}
+	}
+	for j := range grad {
+		grad[j] = math.Exp(x64[j]-lse)*asum - a[j]
+	}
+	return loss, grad
+}
+
+// checkRow checks a computed row loss and unscaled gradient against the
+// reference with the bounds of numerics.md §4: loss within 1e-6·(1+|ref|)
+// (relative to the target mass), gradient within 1e-6·scale per element.
+func checkRow(t *testing.T, what string, x []float32, a []float64, loss float32, grad []float32, scale float64) {
+	t.Helper()
+	ref, rg := refRow(x, a)
+	var asum float64
+	for _, v := range a {
+		asum += math.Abs(v)
+	}
+	mass := math.Max(1, asum)
+	switch {
+	case math.IsInf(ref, 1) || ref > math.MaxFloat32 || spreadOverflows(x, a):
+		if !math.IsInf(float64(loss), 1) {
+			t.Errorf("%s: loss %v, want +Inf (reference %v) for row %v", what, loss, ref, x)
+		}
+	case math.Abs(float64(loss)-ref) > 1e-6*(mass+math.Abs(ref)):
+		t.Errorf("%s: loss %v, reference %v (error %.3g) for row %v", what, loss, ref, float64(loss)-ref, x)
+	}
+	if grad == nil {
+		return
+	}
+	for j := range grad {
+		want := rg[j] * scale
+		if math.Abs(float64(grad[j])-want) > 1e-6*scale*mass {
+			t.Errorf("%s: grad[%d] = %v, reference %v for row %v", what, j, grad[j], want, x)
+		}
+		if math.IsInf(float64(x[j]), -1) && a[j] == 0 && grad[j] != 0 {
+			t.Errorf("%s: grad[%d] = %v at a -Inf logit, want exactly 0", what, j, grad[j])
+		}
+	}
+}
+
+// spreadOverflows reports whether d[j] = x[j] - max(x) overflows float32 for
+// a class with a nonzero target: the documented case where a dense or
+// smoothed target gives a loss of +Inf although the exact loss would fit
+// (two logits further apart than MaxFloat32).
+func spreadOverflows(x []float32, a []float64) bool {
+	m := x[0]
+	for _, v := range x {
+		m = max(m, v)
+	}
+	for j, v := range x {
+		if a[j] != 0 && !math.IsInf(float64(v), -1) && math.IsInf(float64(v-m), -1) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkSpecialRow checks the NaN outputs of a row with a NaN, a +Inf or
+// only -Inf (numerics.md §5).
+func checkSpecialRow(t *testing.T, what string, x []float32, loss float32, grad []float32) {
+	t.Helper()
+	if loss == loss {
+		t.Errorf("%s: loss %v, want NaN for row %v", what, loss, x)
+	}
+	for j, g := range grad {
+		if g == g {
+			t.Errorf("%s: grad[%d] = %v, want NaN for row %v", what, j, g, x)
+		}
+	}
+}
+
+// forEachImpl runs f under every implementation this machine can run and
+// restores the default afterwards.
+func forEachImpl(t *testing.T, f func(t *testing.T, impl string)) {
+	t.Helper()
+	def := Implementation()
+	t.Cleanup(func() { Use(def) })
+	for _, name := range Implementations() {
+		if err := Use(name); err != nil {
+			t.Fatal(err)
+		}
+		t.Run("impl="+name, func(t *testing.T) { f(t, name) })
+	}
+	Use(def)
+}
+
+// checkSoftmaxRow checks one row of Softmax (sm) and LogSoftmax (ls) against
+// the float64 reference: softmax within 1e-6, log-softmax within
+// 1e-6·(1+|ref|), -Inf where the reference is below -MaxFloat32, and NaN
+// rows per numerics.md §5.
+func checkSoftmaxRow(t *testing.T, row, sm, ls []float32) {
+	t.Helper()
+	if special(row) {
+		checkSpecialRow(t, "softmax", row, nan, sm)
+		checkSpecialRow(t, "logsoftmax", row, nan, ls)
+		return
+	}
+	x64 := make([]float64, Classes)
+	for j, v := range row {
+		x64[j] = float64(v)
+	}
+	m := floats.Max(x64)
+	for j := range x64 {
+		x64[j] -= m
+	}
+	lse := floats.LogSumExp(x64)
+	var psum float64
+	for j := range row {
+		p, lp := math.Exp(x64[j]-lse), x64[j]-lse
+		psum += float64(sm[j])
+		if math.Abs(float64(sm[j])-p) > 1e-6 {
+			t.Errorf("softmax %v [%d] = %v, reference %v", row, j, sm[j], p)
+		}
+		if lp < -math.MaxFloat32 {
+			if !math.IsInf(float64(ls[j]), -1) {
+				t.Errorf("logsoftmax %v [%d] = %v, want -Inf", row, j, ls[j])
+			}
+		} else if math.Abs(float64(ls[j])-lp) > 1e-6*(1+math.Abs(lp)) {
+			t.Errorf("logsoftmax %v [%d] = %v, reference %v", row, j, ls[j], lp)
+		}
+	}
+	if math.Abs(psum-1) > 1e-5 {
+		t.Errorf("softmax %v sums to %v", row, psum)
+	}
+}

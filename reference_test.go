@@ -1,0 +1,434 @@
+// Copyright 2026 The xentropy Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
+package kernel
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"testing"
+)
+
+// ulps returns the error of got against the exact value want in units of
+// the last place of float32(want).
+func ulps(got float32, want float64) float64 {
+	w := float32(math.Abs(want))
+	ulp := float64(math.Nextafter32(w, inf) - w)
+	return math.Abs(float64(got)-want) / ulp
+}
+
+// checkPrimitive checks f against g on the float32 values from lo to hi
+// (bit patterns in increasing order), every step-th one, and returns the
+// largest error in ulps.
+func checkPrimitive(t *testing.T, name string, f func(float32) float32, g func(float64) float64, lo, hi uint32, step uint32, bound float64) {
+	t.Helper()
+	worst, at := 0.0, float32(0)
+	for b := lo; b <= hi && b >= lo; b += step {
+		x := math.Float32frombits(b)
+		if u := ulps(f(x), g(float64(x))); u > worst {
+			worst, at = u, x
+		}
+	}
+	t.Logf("%s: largest error %.4f ulp at %v (bits %#x..%#x, step %d)", name, worst, at, lo, hi, step)
+	if worst > bound {
+		t.Errorf("%s: error %.4f ulp at %v exceeds %v ulp", name, worst, at, bound)
+	}
+}
+
+// exhaustive reports whether the primitives are checked on every float32;
+// otherwise on every 101st (a few seconds in all).
+func exhaustive() uint32 {
+	if os.Getenv("KERNEL_EXHAUSTIVE") != "" {
+		return 1
+	}
+	return 101
+}
+
+func TestExp32(t *testing.T) {
+	negZero := math.Float32bits(float32(math.Copysign(0, -1)))
+	cut := math.Float32bits(expCutoff)
+	checkPrimitive(t, "exp32 on [cutoff, 0]", exp32, math.Exp, negZero, cut, exhaustive(), 1)
+	// Below the cutoff, exactly +0; at it, the smallest normal or more.
+	for _, d := range []float32{math.Nextafter32(expCutoff, -inf), -87.5, -88, -100, -1e30, -math.MaxFloat32, -inf} {
+		if e := exp32(d); math.Float32bits(e) != 0 {
+			t.Errorf("exp32(%v) = %v, want +0", d, e)
+		}
+	}
+	if e := exp32(expCutoff); e < math.SmallestNonzeroFloat32*(1<<23) {
+		t.Errorf("exp32(cutoff) = %v is subnormal", e)
+	}
+	if e := exp32(0); e != 1 {
+		t.Errorf("exp32(0) = %v, want 1", e)
+	}
+	if e := exp32(nan); e == e {
+		t.Errorf("exp32(NaN) = %v, want NaN", e)
+	}
+}
+
+func TestLog32(t *testing.T) {
+	checkPrimitive(t, "log32 on [1, 10]", log32, math.Log, math.Float32bits(1), math.Float32bits(10), exhaustive(), 1)
+	checkPrimitive(t, "log32 on [1e-7, 1]", log32, math.Log, math.Float32bits(1e-7), math.Float32bits(1), exhaustive()*3, 1)
+	if l := log32(1); math.Float32bits(l) != 0 {
+		t.Errorf("log32(1) = %v, want +0", l)
+	}
+	if l := log32(nan); l == l {
+		t.Errorf("log32(NaN) = %v, want NaN", l)
+	}
+}
+
+// TestSeedLossTable reproduces the loss table of the design note: the loss
+// of a row whose softmax gives p to the correct class.
+func TestSeedLossTable(t *testing.T) {
+	for _, c := range []struct{ p, loss float64 }{
+		{1.0, 0}, {0.9, 0.105}, {0.5, 0.693}, {0.1, 2.303}, {0.01, 4.605}, {0.001, 6.908},
+	} {
+		// Logits log(p) for the label and log((1-p)/9) elsewhere.
+		x := make([]float32, Classes)
+		for j := range x {
+			x[j] = float32(math.Log((1 - c.p) / 9))
+		}
+		x[2] = float32(math.Log(c.p))
+		got, err := CrossEntropy(nil, x, []int32{2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(got-c.loss) > 5e-4 || math.Abs(got+math.Log(c.p)) > 1e-6 {
+			t.Errorf("p = %v: CrossEntropy = %.6f, want %.3f (-log p = %.6f)", c.p, got, c.loss, -math.Log(c.p))
+		}
+		// The probability-space recipe, clipped, gives the same table.
+		probs := make([]float32, Classes)
+		for j := range probs {
+			probs[j] = float32((1 - c.p) / 9)
+		}
+		probs[2] = float32(c.p)
+		lp, err := LossFromProbs(probs, oneHot([]int32{2}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(lp-c.loss) > 5e-4 {
+			t.Errorf("p = %v: LossFromProbs = %.6f, want %.3f", c.p, lp, c.loss)
+		}
+	}
+}
+
+// TestSeedMSETable reproduces the note's MSE-versus-cross-entropy table with
+// the package's probability-space functions: (p - t)² from GradFromProbs of
+// a single row, and -log p from LossFromProbs.
+func TestSeedMSETable(t *testing.T) {
+	for _, c := range []struct{ p, mse, ce float64 }{
+		{0.9, 0.01, 0.105}, {0.1, 0.81, 2.303}, {0.01, 0.98, 4.605},
+	} {
+		probs := []float32{float32(c.p), 0, 0, 0, 0, 0, 0, 0, 0, float32(1 - c.p)}
+		target := oneHot([]int32{0})
+		grad := make([]float32, Classes)
+		if err := GradFromProbs(grad, probs, target); err != nil {
+			t.Fatal(err)
+		}
+		mse := float64(grad[0]) * float64(grad[0])
+		ce, err := LossFromProbs(probs, target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(mse-c.mse) > 5e-3 || math.Abs(ce-c.ce) > 5e-4 {
+			t.Errorf("p = %v: MSE %.4f, CE %.4f; want %.2f, %.3f", c.p, mse, ce, c.mse, c.ce)
+		}
+	}
+}
+
+// TestSeedGradient reproduces the note's worked gradient: predictions minus
+// a one-hot target, from probabilities and from logits.
+func TestSeedGradient(t *testing.T) {
+	pred := []float32{0.02, 0.01, 0.85, 0.03, 0.01, 0.02, 0.01, 0.03, 0.01, 0.01}
+	want := []float64{0.02, 0.01, -0.15, 0.03, 0.01, 0.02, 0.01, 0.03, 0.01, 0.01}
+	grad := make([]float32, Classes)
+	if err := GradFromProbs(grad, pred, oneHot([]int32{2})); err != nil {
+		t.Fatal(err)
+	}
+	logits := make([]float32, Classes)
+	for j, p := range pred {
+		logits[j] = float32(math.Log(float64(p)))
+	}
+	fused := make([]float32, Classes)
+	if _, err := CrossEntropy(fused, logits, []int32{2}); err != nil {
+		t.Fatal(err)
+	}
+	for j := range want {
+		if math.Abs(float64(grad[j])-want[j]) > 1e-7 {
+			t.Errorf("GradFromProbs[%d] = %v, want %v", j, grad[j], want[j])
+		}
+		if math.Abs(float64(fused[j])-want[j]) > 1e-6 {
+			t.Errorf("CrossEntropy grad[%d] = %v, want %v", j, fused[j], want[j])
+		}
+	}
+}
+
+// labelWeights returns the reference target weights of a row with label l
+// under the options: a[j] = w[j]·((1-ε)·[j == l] + ε/10), nil if ignored.
+func labelWeights(o *Options, l int32) []float64 {
+	if o.Ignore && l == o.IgnoreLabel {
+		return nil
+	}
+	t := make([]float64, Classes)
+	t[l] = 1
+	return denseWeights(o, t)
+}
+
+func denseWeights(o *Options, t []float64) []float64 {
+	a := make([]float64, Classes)
+	eps := float64(o.LabelSmoothing)
+	for j := range a {
+		w := 1.0
+		if o.Weights != nil {
+			w = float64(o.Weights[j])
+		}
+		a[j] = w * ((1-eps)*t[j] + eps/Classes)
+	}
+	return a
+}
+
+// optionSets are the option combinations the reference and implementation
+// tests run through.
+func optionSets() []Options {
+	w := []float32{1, 0.5, 2, 0, 1.5, 1, 3, 0.25, 1, 0.75}
+	return []Options{
+		{},
+		{Reduction: Sum},
+		{Reduction: None},
+		{Weights: w},
+		{LabelSmoothing: 0.1},
+		{Ignore: true, IgnoreLabel: 3},
+		{Ignore: true, IgnoreLabel: -100},
+		{Weights: w, LabelSmoothing: 0.2, Ignore: true, IgnoreLabel: 7},
+		{Reduction: Sum, Weights: w, LabelSmoothing: 0.05},
+		{Reduction: None, LabelSmoothing: 0.3, Ignore: true, IgnoreLabel: 0},
+	}
+}
+
+func (o Options) String() string {
+	s := o.Reduction.String()
+	if o.Weights != nil {
+		s += "+weights"
+	}
+	if o.LabelSmoothing != 0 {
+		s += fmt.Sprintf("+smooth%g", o.LabelSmoothing)
+	}
+	if o.Ignore {
+		s += fmt.Sprintf("+ignore%d", o.IgnoreLabel)
+	}
+	return s
+}
+
+// checkBatch runs o.CrossEntropy on a batch and checks every row loss,
+// every gradient element and the reduced loss against the reference.
+func checkBatch(t *testing.T, o Options, logits []float32, labels []int32) {
+	t.Helper()
+	n := len(labels)
+	o.Losses = make([]float32, n)
+	grad := make([]float32, len(logits))
+	got, err := o.CrossEntropy(grad, logits, labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var count, sum float64
+	anyNaN := false
+	for _, l := range labels {
+		a := labelWeights(&o, l)
+		if a != nil {
+			if o.Weights != nil {
+				count += float64(o.Weights[l])
+			} else {
+				count++
+			}
+		}
+	}
+	scale := 1.0
+	if o.Reduction == Mean {
+		scale = 0
+		if count > 0 {
+			scale = float64(float32(1 / count))
+		}
+	}
+	for i, l := range labels {
+		x := logits[i*Classes : (i+1)*Classes]
+		g := grad[i*Classes : (i+1)*Classes]
+		what := fmt.Sprintf("%v row %d label %d", o, i, l)
+		a := labelWeights(&o, l)
+		if a == nil {
+			if math.Float32bits(o.Losses[i]) != 0 {
+				t.Errorf("%s: ignored row has loss %v, want +0", what, o.Losses[i])
+			}
+			for j := range g {
+				if math.Float32bits(g[j]) != 0 {
+					t.Errorf("%s: ignored row has grad[%d] = %v, want +0", what, j, g[j])
+				}
+			}
+			continue
+		}
+		if special(x) {
+			checkSpecialRow(t, what, x, o.Losses[i], g)
+			anyNaN = true
+			continue
+		}
+		checkRow(t, what, x, a, o.Losses[i], g, scale)
+		ref, _ := refRow(x, a)
+		if spreadOverflows(x, a) || ref > math.MaxFloat32 {
+			ref = math.Inf(1) // the row's float32 loss is +Inf
+		}
+		sum += ref
+	}
+	want := sum
+	if o.Reduction == Mean {
+		want = 0
+		if count > 0 {
+			want = sum / count
+		}
+	}
+	switch {
+	case anyNaN:
+		if got == got {
+			t.Errorf("%v: reduced loss %v, want NaN", o, got)
+		}
+	case math.IsInf(want, 1):
+		if !math.IsInf(got, 1) {
+			t.Errorf("%v: reduced loss %v, want +Inf", o, got)
+		}
+	case math.Abs(got-want) > 1e-6*math.Max(1, math.Abs(want)):
+		t.Errorf("%v: reduced loss %v, reference %v (rel. error %.3g)", o, got, want, (got-want)/want)
+	}
+}
+
+func TestReferenceRandom(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, impl string) {
+		r := rand.New(rand.NewPCG(1, 2))
+		for _, scale := range []float64{0.01, 1, 4, 30, 1e3, 1e6} {
+			for _, n := range []int{1, 7, 8, 9, 64, 257} {
+				x, l := randBatch(r, n, scale)
+				for _, o := range optionSets() {
+					checkBatch(t, o, x, l)
+				}
+			}
+		}
+	})
+}
+
+func TestReferenceAdversarial(t *testing.T) {
+	rows := adversarialRows()
+	forEachImpl(t, func(t *testing.T, impl string) {
+		// Each row alone, then all rows in one batch (which crosses the
+		// 8-row blocks of the assembly), for every option set.
+		var all []float32
+		var labels []int32
+		for _, row := range rows {
+			t.Run(row.name, func(t *testing.T) {
+				for _, o := range optionSets() {
+					checkBatch(t, o, row.x[:], []int32{row.label})
+				}
+			})
+			all = append(all, row.x[:]...)
+			labels = append(labels, row.label)
+		}
+		for _, o := range optionSets() {
+			checkBatch(t, o, all, labels)
+		}
+	})
+}
+
+// TestReferenceTargets checks CrossEntropyTargets on soft and one-hot
+// targets, including -Inf logits where the target is 0.
+func TestReferenceTargets(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, impl string) {
+		r := rand.New(rand.NewPCG(3, 4))
+		for _, scale := range []float64{0.1, 3, 100} {
+			n := 67
+			x, _ := randBatch(r, n, scale)
+			tg := softTargets(r, n)
+			// Mask some logits whose target is 0 with -Inf.
+			for i := range x {
+				if tg[i] == 0 && r.IntN(3) == 0 {
+					x[i] = -inf
+				}
+			}
+			for _, o := range []Options{{}, {Reduction: Sum}, {Weights: []float32{1, 2, 3, 4, 5, 1, 2, 3, 4, 5}}, {LabelSmoothing: 0.1}} {
+				o.Losses = make([]float32, n)
+				grad := make([]float32, len(x))
+				got, err := o.CrossEntropyTargets(grad, x, tg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				scale := 1.0
+				if o.Reduction == Mean {
+					scale = float64(float32(1 / float64(n)))
+				}
+				var sum float64
+				for i := 0; i < n; i++ {
+					t64 := make([]float64, Classes)
+					for j := range t64 {
+						t64[j] = float64(tg[i*Classes+j])
+					}
+					a := denseWeights(&o, t64)
+					what := fmt.Sprintf("targets %v scale %v row %d", o, scale, i)
+					checkRow(t, what, x[i*Classes:(i+1)*Classes], a, o.Losses[i], grad[i*Classes:(i+1)*Classes], scale)
+					ref, _ := refRow(x[i*Classes:(i+1)*Classes], a)
+					sum += ref
+				}
+				want := sum
+				if o.Reduction == Mean {
+					want /= float64(n)
+				}
+				if math.Abs(got-want) > 1e-6*math.Max(1, math.Abs(want)) {
+					t.Errorf("targets %v: loss %v, reference %v", o, got, want)
+				}
+			}
+		}
+	})
+}
+
+// TestOneHotTargetsMatchLabels checks the documented identity: one-hot
+// dense targets give bit-identical results to labels.
+func TestOneHotTargetsMatchLabels(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, impl string) {
+		r := rand.New(rand.NewPCG(5, 6))
+		x, l := randBatch(r, 101, 5)
+		for _, row := range adversarialRows() {
+			x = append(x, row.x[:]...)
+			l = append(l, row.label)
+		}
+		g1 := make([]float32, len(x))
+		g2 := make([]float32, len(x))
+		a, err1 := CrossEntropy(g1, x, l)
+		b, err2 := CrossEntropyTargets(g2, x, oneHot(l))
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		if !sameF64(a, b) {
+			t.Errorf("loss %v (labels) != %v (one-hot targets)", a, b)
+		}
+		if i, ok := sameBits(g1, g2); !ok {
+			t.Errorf("grad[%d]: %v (labels) != %v (one-hot targets)", i, g1[i], g2[i])
+		}
+	})
+}
+
+func TestReferenceSoftmax(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, impl string) {
+		r := rand.New(rand.NewPCG(7, 8))
+		x, _ := randBatch(r, 75, 10)
+		for _, row := range adversarialRows() {
+			x = append(x, row.x[:]...)
+		}
+		sm := make([]float32, len(x))
+		ls := make([]float32, len(x))
+		if err := Softmax(sm, x); err != nil {
+			t.Fatal(err)
+		}
+		if err := LogSoftmax(ls, x); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < len(x)/Classes; i++ {
+			checkSoftmaxRow(t, x[i*Classes:(i+1)*Classes], sm[i*Classes:(i+1)*Classes], ls[i*Classes:(i+1)*Classes])
+		}
+	})
+}
