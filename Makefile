@@ -17,6 +17,10 @@ EXPECT_HASWELL ?= generic
 EXPECT_NEHALEM ?= generic
 EXPECT_ARM64   ?= generic
 
+# CPU models without the features qemu-user cannot emulate (it warns about them).
+HASWELL := Haswell,-pcid,-x2apic,-tsc-deadline,-hle,-rtm,-invpcid
+NEHALEM := Nehalem
+
 QEMU_X86   := $(shell command -v qemu-x86_64-static || command -v qemu-x86_64)
 QEMU_ARM64 := $(shell command -v qemu-aarch64-static || command -v qemu-aarch64)
 
@@ -63,8 +67,8 @@ ifeq ($(QEMU_X86),)
 	@test "$(REQUIRE_QEMU)" != 1 || { echo "REQUIRE_QEMU=1: refusing to skip"; exit 1; }
 else
 	$(GO) test -c -o .qemu-amd64.test .
-	KERNEL_EXPECT_IMPL=$(EXPECT_HASWELL) $(QEMU_X86) -cpu Haswell ./.qemu-amd64.test -test.short -test.count=1
-	KERNEL_EXPECT_IMPL=$(EXPECT_NEHALEM) $(QEMU_X86) -cpu Nehalem ./.qemu-amd64.test -test.short -test.count=1
+	KERNEL_EXPECT_IMPL=$(EXPECT_HASWELL) $(QEMU_X86) -cpu $(HASWELL) ./.qemu-amd64.test -test.short -test.count=1
+	KERNEL_EXPECT_IMPL=$(EXPECT_NEHALEM) $(QEMU_X86) -cpu $(NEHALEM) ./.qemu-amd64.test -test.short -test.count=1
 	rm -f .qemu-amd64.test
 endif
 
