@@ -69,6 +69,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 	"sync/atomic"
 	"unsafe"
 )
@@ -93,6 +95,9 @@ var (
 	ErrOverlap = errors.New("kernel: output overlaps an input")
 	// ErrOption: an Options field is invalid.
 	ErrOption = errors.New("kernel: invalid option")
+	// ErrInternal: a worker goroutine panicked. It cannot happen on
+	// validated input; it is reported rather than crashing the program.
+	ErrInternal = errors.New("kernel: internal error")
 	// ErrImplementation: Use was given a name this machine cannot run.
 	ErrImplementation = errors.New("kernel: unknown or unsupported implementation")
 )
@@ -251,6 +256,15 @@ type Options struct {
 	Ignore      bool
 	IgnoreLabel int32
 
+	// Workers is the number of goroutines a call may use: 0 (the default)
+	// chooses automatically, splitting a batch only when it has at least two
+	// chunks of ChunkRows rows and then using up to GOMAXPROCS goroutines;
+	// 1 keeps the work on the calling goroutine. Work is split in whole
+	// chunks whose sums are added in order, so results are bit-identical
+	// for every value of Workers and GOMAXPROCS. Only the parallel path
+	// allocates (the chunk sums and the goroutines).
+	Workers int
+
 	// Losses, when not nil, receives the loss of each row (N values,
 	// weighted and smoothed, 0 for ignored rows), whatever the reduction.
 	// It is required by the None reduction.
@@ -283,20 +297,7 @@ func CrossEntropyTargets(grad, logits, targets []float32) (float64, error) {
 // len(logits)); dst may be logits itself. Each element is e[j]·(1/s) in the
 // notation of the package documentation.
 func Softmax(dst, logits []float32) error {
-	n, err := rows(logits)
-	if err != nil {
-		return err
-	}
-	if err := checkOut("dst", dst, n, logits); err != nil {
-		return err
-	}
-	k := active.Load()
-	full := n &^ 7
-	if full > 0 {
-		k.softmax(dst[:full*Classes], logits[:full*Classes])
-	}
-	softmaxGeneric(dst[full*Classes:], logits[full*Classes:])
-	return nil
+	return (*Options)(nil).Softmax(dst, logits)
 }
 
 // LogSoftmax writes log(softmax(logits)) row by row to dst (len(dst) =
@@ -304,6 +305,29 @@ func Softmax(dst, logits []float32) error {
 // the notation of the package documentation: exact for the largest logit's
 // class up to the rounding of log(s), and never -Inf unless the logit is.
 func LogSoftmax(dst, logits []float32) error {
+	return (*Options)(nil).LogSoftmax(dst, logits)
+}
+
+// Softmax is the package-level Softmax, computed with o.Workers; the other
+// fields of Options do not apply. A nil receiver means the zero Options.
+func (o *Options) Softmax(dst, logits []float32) error {
+	return o.rowwise(kindSoftmax, dst, logits)
+}
+
+// LogSoftmax is the package-level LogSoftmax, computed with o.Workers; the
+// other fields of Options do not apply.
+func (o *Options) LogSoftmax(dst, logits []float32) error {
+	return o.rowwise(kindLogSoftmax, dst, logits)
+}
+
+func (o *Options) rowwise(kind int, dst, logits []float32) error {
+	var workers int
+	if o != nil {
+		workers = o.Workers
+	}
+	if workers < 0 {
+		return fmt.Errorf("%w: %d workers", ErrOption, workers)
+	}
 	n, err := rows(logits)
 	if err != nil {
 		return err
@@ -311,13 +335,9 @@ func LogSoftmax(dst, logits []float32) error {
 	if err := checkOut("dst", dst, n, logits); err != nil {
 		return err
 	}
-	k := active.Load()
-	full := n &^ 7
-	if full > 0 {
-		k.logSoftmax(dst[:full*Classes], logits[:full*Classes])
-	}
-	logSoftmaxGeneric(dst[full*Classes:], logits[full*Classes:])
-	return nil
+	b := batch{k: active.Load(), kind: kind, n: n, grad: dst, logits: logits}
+	_, err = b.run(workers)
+	return err
 }
 
 // CrossEntropy is the package-level CrossEntropy with these options. A nil
@@ -339,7 +359,7 @@ func (o *Options) CrossEntropy(grad, logits []float32, labels []int32) (float64,
 	}
 	// Labels, and the divisor of the mean: the number of counted rows, or
 	// the sum of their weights (float64, in row order).
-	var count float64
+	var count, div float64
 	for i, l := range labels {
 		if opt.Ignore && l == opt.IgnoreLabel {
 			continue
@@ -353,15 +373,11 @@ func (o *Options) CrossEntropy(grad, logits []float32, labels []int32) (float64,
 			count++
 		}
 	}
-	scale, div := opt.scale(count)
-	k := active.Load()
-	var total float64
-	if opt.Weights == nil && opt.LabelSmoothing == 0 && !opt.Ignore {
-		total = xentLabelsBatch(k, grad, logits, labels, scale, opt.Losses)
-	} else {
-		total = xentStagedBatch(k, grad, logits, labels, nil, scale, &opt)
-	}
-	return total / div, nil
+	b := opt.batch(kindLabels, n, grad, logits)
+	b.labels = labels
+	b.scale, div = opt.scale(count)
+	total, err := b.run(opt.Workers)
+	return total / div, err
 }
 
 // CrossEntropyTargets is the package-level CrossEntropyTargets with these
@@ -386,15 +402,32 @@ func (o *Options) CrossEntropyTargets(grad, logits, targets []float32) (float64,
 	if err := opt.check(n, grad, logits, targets); err != nil {
 		return 0, err
 	}
-	scale, div := opt.scale(float64(n))
-	k := active.Load()
-	var total float64
-	if opt.Weights == nil && opt.LabelSmoothing == 0 {
-		total = xentTargetsBatch(k, grad, logits, targets, scale, opt.Losses)
-	} else {
-		total = xentStagedBatch(k, grad, logits, nil, targets, scale, &opt)
+	b := opt.batch(kindTargets, n, grad, logits)
+	b.tgts = targets
+	var div float64
+	b.scale, div = opt.scale(float64(n))
+	total, err := b.run(opt.Workers)
+	return total / div, err
+}
+
+// batch returns the batch of a validated call; kind is kindLabels or
+// kindTargets, and becomes kindStaged when an option needs target rows.
+func (o *Options) batch(kind, n int, grad, logits []float32) batch {
+	b := batch{k: active.Load(), kind: kind, n: n, grad: grad, logits: logits, losses: o.Losses}
+	if o.Weights == nil && o.LabelSmoothing == 0 && !o.Ignore {
+		return b
 	}
-	return total / div, nil
+	b.kind = kindStaged
+	for j := range b.w {
+		b.w[j] = 1
+		if o.Weights != nil {
+			b.w[j] = o.Weights[j]
+		}
+	}
+	b.keep = 1 - o.LabelSmoothing
+	b.uni = o.LabelSmoothing / Classes
+	b.ignore, b.ignoreLabel = o.Ignore, o.IgnoreLabel
+	return b
 }
 
 // scale returns the gradient scale and the divisor of the returned loss for
@@ -411,6 +444,9 @@ func (o *Options) scale(count float64) (scale float32, div float64) {
 
 // check validates the options and the output slices of a batch of n rows.
 func (o *Options) check(n int, grad, logits, targets []float32) error {
+	if o.Workers < 0 {
+		return fmt.Errorf("%w: %d workers", ErrOption, o.Workers)
+	}
 	switch o.Reduction {
 	case Mean, Sum:
 	case None:
@@ -498,47 +534,77 @@ func sum8(a *[8]float64) float64 {
 	return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]))
 }
 
-// xentLabelsBatch runs the label path over a whole batch, chunk by chunk.
-// Within a chunk, full blocks of 8 rows go to k and the last rows of the
-// batch to the generic code, which continues the i%8 accumulator pattern.
-func xentLabelsBatch(k *kernels, grad, logits []float32, labels []int32, scale float32, losses []float32) float64 {
-	n := len(labels)
-	var total float64
-	for c0 := 0; c0 < n; c0 += ChunkRows {
-		c1 := min(c0+ChunkRows, n)
-		full := c0 + (c1-c0)&^7
-		var acc [8]float64
-		if full > c0 {
-			k.xentLabels(part(grad, c0, full, Classes), logits[c0*Classes:full*Classes], labels[c0:full], scale, part(losses, c0, full, 1), &acc)
-		}
-		if c1 > full {
-			xentLabelsGeneric(part(grad, full, c1, Classes), logits[full*Classes:c1*Classes], labels[full:c1], scale, part(losses, full, c1, 1), &acc)
-		}
-		total += sum8(&acc)
-	}
-	return total
+// The kinds of batch a call runs.
+const (
+	kindLabels     = iota // labels, no options: the label kernel
+	kindTargets           // dense targets, no options: the target kernel
+	kindStaged            // options: effective target rows built per block
+	kindSoftmax           // Softmax
+	kindLogSoftmax        // LogSoftmax
+)
+
+// A batch is one validated call, cut into chunks of ChunkRows rows that are
+// computed independently (by one or several goroutines) and whose loss sums
+// are added in chunk order.
+type batch struct {
+	k      *kernels
+	kind   int
+	n      int // rows
+	grad   []float32
+	logits []float32
+	labels []int32   // kindLabels, kindStaged with labels
+	tgts   []float32 // kindTargets, kindStaged with targets
+	losses []float32
+	scale  float32
+
+	// kindStaged: class weights (1 without weights), 1-ε and ε/10, and
+	// the ignored label when ignore is set.
+	w           [Classes]float32
+	keep, uni   float32
+	ignore      bool
+	ignoreLabel int32
 }
 
-// xentTargetsBatch is xentLabelsBatch for dense targets.
-func xentTargetsBatch(k *kernels, grad, logits, targets []float32, scale float32, losses []float32) float64 {
-	n := len(logits) / Classes
-	var total float64
-	for c0 := 0; c0 < n; c0 += ChunkRows {
-		c1 := min(c0+ChunkRows, n)
-		full := c0 + (c1-c0)&^7
-		var acc [8]float64
-		if full > c0 {
-			k.xentTargets(part(grad, c0, full, Classes), logits[c0*Classes:full*Classes], targets[c0*Classes:full*Classes], scale, part(losses, c0, full, 1), &acc)
-		}
-		if c1 > full {
-			xentTargetsGeneric(part(grad, full, c1, Classes), logits[full*Classes:c1*Classes], targets[full*Classes:c1*Classes], scale, part(losses, full, c1, 1), &acc)
-		}
-		total += sum8(&acc)
+// chunk computes rows [c0, c1), c0 a multiple of ChunkRows, and returns the
+// sum of their losses: row i is added to acc[(i-c0)%8] and the eight
+// accumulators are combined by sum8. Full blocks of 8 rows go to b.k, the
+// last rows of the batch to the generic code, which continues the
+// accumulator pattern.
+func (b *batch) chunk(c0, c1 int) float64 {
+	if chunkHook != nil {
+		chunkHook(c0)
 	}
-	return total
+	if b.kind == kindStaged {
+		return b.stagedChunk(c0, c1)
+	}
+	var acc [8]float64
+	for _, r := range [2][2]int{{c0, c0 + (c1-c0)&^7}, {c0 + (c1-c0)&^7, c1}} {
+		r0, r1 := r[0], r[1]
+		if r0 == r1 {
+			continue
+		}
+		k := b.k
+		if (r1-r0)%8 != 0 {
+			k = generic
+		}
+		x := b.logits[r0*Classes : r1*Classes]
+		g := part(b.grad, r0, r1, Classes)
+		l := part(b.losses, r0, r1, 1)
+		switch b.kind {
+		case kindLabels:
+			k.xentLabels(g, x, b.labels[r0:r1], b.scale, l, &acc)
+		case kindTargets:
+			k.xentTargets(g, x, b.tgts[r0*Classes:r1*Classes], b.scale, l, &acc)
+		case kindSoftmax:
+			k.softmax(g, x)
+		case kindLogSoftmax:
+			k.logSoftmax(g, x)
+		}
+	}
+	return sum8(&acc)
 }
 
-// xentStagedBatch runs the options path (weights, label smoothing, ignored
+// stagedChunk runs the options path (weights, label smoothing, ignored
 // labels) through the dense-target kernel: for each block of 8 rows it
 // builds, on the stack, the effective target rows
 //
@@ -547,66 +613,116 @@ func xentTargetsBatch(k *kernels, grad, logits, targets []float32, scale float32
 // where t is the one-hot row of the label (labels != nil) or the caller's
 // target row, and, for ignored rows, a row of zero logits with zero targets,
 // whose loss and gradient are exactly +0.
-func xentStagedBatch(k *kernels, grad, logits []float32, labels []int32, targets []float32, scale float32, o *Options) float64 {
-	n := len(logits) / Classes
-	var w [Classes]float32
-	for j := range w {
-		w[j] = 1
-		if o.Weights != nil {
-			w[j] = o.Weights[j]
-		}
-	}
-	eps := o.LabelSmoothing
-	keep := 1 - eps
-	uni := eps / Classes
-
-	var total float64
+func (b *batch) stagedChunk(c0, c1 int) float64 {
+	var acc [8]float64
 	var xs, ts [8 * Classes]float32
-	for c0 := 0; c0 < n; c0 += ChunkRows {
-		c1 := min(c0+ChunkRows, n)
-		var acc [8]float64
-		for b0 := c0; b0 < c1; b0 += 8 {
-			b1 := min(b0+8, c1)
-			x := logits[b0*Classes : b1*Classes]
-			ignored := false
-			for i := b0; i < b1; i++ {
-				trow := (*[Classes]float32)(ts[(i-b0)*Classes:])
-				if labels != nil && o.Ignore && labels[i] == o.IgnoreLabel {
-					*trow = [Classes]float32{}
-					ignored = true
-					continue
-				}
-				for j := range trow {
-					t := float32(0)
-					if labels == nil {
-						t = targets[i*Classes+j]
-					} else if int32(j) == labels[i] {
-						t = 1
-					}
-					trow[j] = float32(w[j] * (float32(keep*t) + uni))
-				}
+	for b0 := c0; b0 < c1; b0 += 8 {
+		b1 := min(b0+8, c1)
+		x := b.logits[b0*Classes : b1*Classes]
+		ignored := false
+		for i := b0; i < b1; i++ {
+			trow := (*[Classes]float32)(ts[(i-b0)*Classes:])
+			if b.ignore && b.labels[i] == b.ignoreLabel {
+				*trow = [Classes]float32{}
+				ignored = true
+				continue
 			}
-			if ignored {
-				copy(xs[:], x)
-				x = xs[:len(x)]
-				for i := b0; i < b1; i++ {
-					if labels[i] == o.IgnoreLabel {
-						*(*[Classes]float32)(xs[(i-b0)*Classes:]) = [Classes]float32{}
-					}
+			for j := range trow {
+				t := float32(0)
+				if b.labels == nil {
+					t = b.tgts[i*Classes+j]
+				} else if int32(j) == b.labels[i] {
+					t = 1
 				}
-			}
-			t := ts[:len(x)]
-			g := part(grad, b0, b1, Classes)
-			l := part(o.Losses, b0, b1, 1)
-			if b1-b0 == 8 {
-				k.xentTargets(g, x, t, scale, l, &acc)
-			} else {
-				xentTargetsGeneric(g, x, t, scale, l, &acc)
+				trow[j] = float32(b.w[j] * (float32(b.keep*t) + b.uni))
 			}
 		}
-		total += sum8(&acc)
+		if ignored {
+			copy(xs[:], x)
+			x = xs[:len(x)]
+			for i := b0; i < b1; i++ {
+				if b.labels[i] == b.ignoreLabel {
+					*(*[Classes]float32)(xs[(i-b0)*Classes:]) = [Classes]float32{}
+				}
+			}
+		}
+		k := b.k
+		if b1-b0 != 8 {
+			k = generic
+		}
+		k.xentTargets(part(b.grad, b0, b1, Classes), x, ts[:len(x)], b.scale, part(b.losses, b0, b1, 1), &acc)
 	}
-	return total
+	return sum8(&acc)
+}
+
+// chunkHook, when set by a test, runs at the start of every chunk.
+var chunkHook func(c0 int)
+
+// run computes the whole batch on up to workers goroutines (0: automatic)
+// and returns the sum of its row losses: the chunk sums added in chunk
+// order, whatever the number of workers.
+func (b *batch) run(workers int) (float64, error) {
+	chunks := (b.n + ChunkRows - 1) / ChunkRows
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if workers = min(workers, chunks); workers <= 1 {
+		var total float64
+		for c0 := 0; c0 < b.n; c0 += ChunkRows {
+			total += b.chunk(c0, min(c0+ChunkRows, b.n))
+		}
+		return total, nil
+	}
+	p := &parallelBatch{batch: *b, sums: make([]float64, chunks)} // the parallel path's two allocations
+	p.wg.Add(workers - 1)
+	for range workers - 1 {
+		go p.worker()
+	}
+	p.work()
+	p.wg.Wait()
+	if err := p.failure.Load(); err != nil {
+		return 0, *err
+	}
+	var total float64
+	for _, s := range p.sums {
+		total += s
+	}
+	return total, nil
+}
+
+// parallelBatch is a batch shared by several goroutines, each taking the
+// next chunk in turn and storing its sum at the chunk's index.
+type parallelBatch struct {
+	batch
+	sums    []float64
+	next    atomic.Int64
+	failure atomic.Pointer[error]
+	wg      sync.WaitGroup
+}
+
+func (p *parallelBatch) worker() {
+	defer p.wg.Done()
+	p.work()
+}
+
+// work computes chunks until none is left. A panic (which validated input
+// cannot cause) is recorded as an error wrapping ErrInternal, and stops the
+// other workers at their next chunk.
+func (p *parallelBatch) work() {
+	defer func() {
+		if r := recover(); r != nil {
+			err := fmt.Errorf("%w: %v", ErrInternal, r)
+			p.failure.CompareAndSwap(nil, &err)
+		}
+	}()
+	for {
+		c := int(p.next.Add(1) - 1)
+		if c >= len(p.sums) || p.failure.Load() != nil {
+			return
+		}
+		c0 := c * ChunkRows
+		p.sums[c] = p.chunk(c0, min(c0+ChunkRows, p.n))
+	}
 }
 
 // Clipping bounds of LossFromProbs, as in the seed recipe.
