@@ -10,7 +10,9 @@
 // 10·N) with N integer labels in [0, 10) or N dense target rows. The mean loss
 // is returned as a float64; the gradient d(mean loss)/d(logits) = (softmax -
 // target)/N is written to a caller's slice, which may be the logits slice
-// itself. Nothing allocates.
+// itself. [Options] gives PyTorch's reductions, class weights, label
+// smoothing and ignored label, and a worker count for large batches. Calls
+// on one goroutine do not allocate.
 //
 // # Implementations
 //
@@ -49,8 +51,13 @@
 //   - A NaN or +Inf logit, or a row of -Inf only, makes that row's loss and
 //     every gradient entry of that row NaN; other rows are unaffected, and
 //     the mean or sum that includes the row is NaN.
-//   - Huge finite logits (±3e38) do not overflow spuriously; a loss is +Inf
-//     only when the exact loss exceeds the float32 range.
+//   - Huge finite logits (±3e38) do not overflow spuriously: with integer
+//     labels a loss is +Inf only when the exact loss exceeds the float32
+//     range. One exception follows from computing in float32: with dense
+//     targets or label smoothing, a class with a nonzero target whose logit
+//     lies more than MaxFloat32 below the row's maximum has d = -Inf, and
+//     the row's loss is +Inf even where the exact loss (weighted by a small
+//     target) would fit.
 //   - Subnormal inputs follow IEEE arithmetic; nothing is flushed to zero.
 //     No exponential is subnormal: exp(d) below 2^-126 is exactly +0.
 //

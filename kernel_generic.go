@@ -20,7 +20,7 @@ import "math"
 //   - Every reduction has one fixed order: the maximum is a left-to-right
 //     scan, and sums over the ten classes use the pairwise tree of sum10.
 
-// Constants of exp32.
+// Constants of the exponential (see expRow).
 const (
 	expMagic  = 0x1.8p23        // 1.5·2^23: adding it rounds a float32 in (-2^22, 2^22) to an integer
 	expLog2e  = 0x1.715476p+0   // log2(e), rounded to float32
@@ -31,39 +31,8 @@ const (
 	expQ2     = 0x1.5558f2p-5   // (3.7e-9 with these float32 coefficients)
 	expQ3     = 0x1.123ap-7
 	expQ4     = 0x1.6a2404p-10
-	expCutoff = -0x1.5d589ep+6 // ≈ -87.33654, the float32 just above -126·ln2: below it exp32 is +0
+	expCutoff = -0x1.5d589ep+6 // ≈ -87.33654, the float32 just above -126·ln2: below it exp is +0
 )
-
-// exp32 returns e^d for d <= 0, with an error below 1 ulp for d in
-// [expCutoff, 0], exactly +0 for d < expCutoff (so -Inf gives +0 and no
-// result is subnormal), and NaN for NaN. Results for d > 0 are not needed by
-// the package and are not specified.
-//
-// Range reduction: d = n·ln2 + r with n = round(d·log2e) (ties to even, by
-// the magic-bias addition) and |r| <= ln2/2, in two steps whose products
-// are exact or nearly so (Cody and Waite). Then e^d = 2^n · (1 + (r + r²·Q(r)))
-// with Q of degree 4 by Horner's rule; the small part r + r²·Q is summed
-// before the 1 so that its rounding errors stay small. 2^n is built by
-// shifting n into the exponent field; the final product by it is exact.
-func exp32(d float32) float32 {
-	z := float32(d*expLog2e) + expMagic // z = 1.5·2^23 + n: n sits in the low mantissa bits
-	n := z - expMagic                   // n as a float32, exact
-	r := d - float32(n*expLn2Hi)        // exact (Sterbenz)
-	r = r - float32(n*expLn2Lo)         // |r| <= ln2/2 + tiny
-	q := float32(expQ4*r) + expQ3
-	q = float32(q*r) + expQ2
-	q = float32(q*r) + expQ1
-	q = float32(q*r) + expQ0
-	r2 := float32(r * r)
-	p := float32(r2*q) + r                                          // e^r - 1
-	p = p + 1                                                       // e^r
-	s := math.Float32frombits(math.Float32bits(z)<<23 + 0x3f800000) // 2^n = bits (n + 127) << 23
-	e := float32(p * s)
-	if d < expCutoff {
-		e = 0
-	}
-	return e
-}
 
 // Constants of log32 (the Cephes logf polynomial).
 const (
@@ -129,33 +98,62 @@ func sum10(v *[Classes]float32) float32 {
 // and any maximum instruction. For a row with a NaN the result is not
 // specified: every output of such a row is NaN whatever m is, because d[j]
 // is NaN for the NaN entry.
+//
+// The Go code compares order-preserving integer images of the floats
+// (see ordered), which the compiler turns into branch-free CMOVs.
 func max10(x *[Classes]float32) float32 {
-	m := max(max(max(x[0], x[1]), max(x[2], x[3])), max(max(x[4], x[5]), max(x[6], x[7])), max(x[8], x[9]))
-	return m + 0
+	m := max(max(max(ordered(x[0]), ordered(x[1])), max(ordered(x[2]), ordered(x[3]))),
+		max(max(ordered(x[4]), ordered(x[5])), max(ordered(x[6]), ordered(x[7]))),
+		max(ordered(x[8]), ordered(x[9])))
+	return math.Float32frombits(uint32(m^(m>>31&0x7fffffff))) + 0
 }
 
-// expRow computes the shared first half of every row operation:
-// d[j] = x[j] - m and e[j] = exp32(d[j]), and returns s = sum10(e).
-// A NaN or +Inf anywhere in the row, or a row of -Inf, makes some d[j] NaN
-// and therefore s NaN.
+// ordered maps a float32 to an int32 such that a < b implies ordered(a) <
+// ordered(b) for non-NaN a and b (with -0 below +0): negative floats have
+// their magnitude bits flipped. The map is its own inverse.
+func ordered(f float32) int32 {
+	b := int32(math.Float32bits(f))
+	return b ^ (b >> 31 & 0x7fffffff)
+}
+
+// expRow computes the shared first half of every row operation and returns
+// s = sum10(e):
+//
+//	m    = max10(x)
+//	d[j] = x[j] - m
+//	e[j] = exp(d[j])
+//
+// A NaN or +Inf anywhere in the row, or a row of -Inf only, makes some d[j]
+// NaN and therefore s NaN.
+//
+// The exponential of d <= 0 has an error below 1 ulp for d in [expCutoff, 0],
+// is exactly +0 for d < expCutoff (so -Inf gives +0 and no result is
+// subnormal), and NaN for NaN. Range reduction: d = n·ln2 + r with n =
+// round(d·log2e) (ties to even, by the magic-bias addition) and |r| <= ln2/2,
+// in two steps whose products are exact or nearly so (Cody and Waite). Then
+// e^d = 2^n · (1 + (r + r²·Q(r))) with Q of degree 4 by Horner's rule; the
+// small part r + r²·Q is summed before the 1 so that its rounding errors stay
+// small. 2^n is built by shifting n into the exponent field; the final
+// product by it is exact. (The loop body is the scalar exponential: it is
+// written here, not as a function, because the compiler would not inline it.)
 func expRow(d, e *[Classes]float32, x *[Classes]float32) float32 {
 	m := max10(x)
 	for j := range x {
 		dj := x[j] - m
 		d[j] = dj
-		z := float32(dj*expLog2e) + expMagic
-		n := z - expMagic
-		r := dj - float32(n*expLn2Hi)
-		r = r - float32(n*expLn2Lo)
+		z := float32(dj*expLog2e) + expMagic // z = 1.5·2^23 + n: n sits in the low mantissa bits
+		n := z - expMagic                    // n as a float32, exact
+		r := dj - float32(n*expLn2Hi)        // exact (Sterbenz)
+		r = r - float32(n*expLn2Lo)          // |r| <= ln2/2 + tiny
 		q := float32(expQ4*r) + expQ3
 		q = float32(q*r) + expQ2
 		q = float32(q*r) + expQ1
 		q = float32(q*r) + expQ0
 		r2 := float32(r * r)
-		p := float32(r2*q) + r
-		p = p + 1
-		sc := math.Float32frombits(math.Float32bits(z)<<23 + 0x3f800000)
-		ej := float32(p * sc)
+		p := float32(r2*q) + r                                          // e^r - 1
+		p = p + 1                                                       // e^r
+		s := math.Float32frombits(math.Float32bits(z)<<23 + 0x3f800000) // 2^n = bits (n + 127) << 23
+		ej := float32(p * s)
 		if dj < expCutoff {
 			ej = 0
 		}
@@ -177,9 +175,7 @@ func xentLabelsRow(g, x *[Classes]float32, l int32, scale float32) float32 {
 	loss := log32(s) - d[l]
 	if g != nil {
 		q := scale / s
-		for j := range g {
-			g[j] = float32(e[j] * q)
-		}
+		mul10(g, &e, q)
 		g[l] = g[l] - scale
 	}
 	return loss
@@ -215,14 +211,18 @@ func xentTargetsRow(g, x, t *[Classes]float32, scale float32) float32 {
 	return loss
 }
 
+// mul10 writes y[j] = float32(e[j]·q), written out in full because the
+// compiler does not unroll loops.
+func mul10(y, e *[Classes]float32, q float32) {
+	y[0], y[1], y[2], y[3], y[4] = float32(e[0]*q), float32(e[1]*q), float32(e[2]*q), float32(e[3]*q), float32(e[4]*q)
+	y[5], y[6], y[7], y[8], y[9] = float32(e[5]*q), float32(e[6]*q), float32(e[7]*q), float32(e[8]*q), float32(e[9]*q)
+}
+
 // softmaxRow writes y[j] = e[j]·(1/s). y may alias x.
 func softmaxRow(y, x *[Classes]float32) {
 	var d, e [Classes]float32
 	s := expRow(&d, &e, x)
-	q := 1 / s
-	for j := range y {
-		y[j] = float32(e[j] * q)
-	}
+	mul10(y, &e, 1/s)
 }
 
 // logSoftmaxRow writes y[j] = d[j] - log(s). y may alias x.
