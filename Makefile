@@ -29,7 +29,7 @@ QEMU_ARM64 := $(shell command -v qemu-aarch64-static || command -v qemu-aarch64)
 SUBMODULES := $(dir $(wildcard bench/go.mod examples/*/go.mod))
 
 .PHONY: test vet unit race purego amd64v3 qemu qemu-amd64 qemu-arm64 submodules \
-	bench bench-quick bench-peers benchstat fuzz golden
+	bench bench-peers benchstat fuzz golden mnist
 
 test: vet unit race purego amd64v3 qemu submodules
 	@echo "make test: all passed"
@@ -113,3 +113,8 @@ golden:
 
 bench:
 	$(GO) test -run '^$$' -bench '.' -benchtime $(BENCHTIME) .
+
+# The end-to-end example: trains softmax regression and a 128-unit MLP on
+# MNIST with the kernel as the loss, and plots test accuracy per epoch.
+mnist:
+	cd examples/mnist && $(GO) run . -model softmax,mlp -plot curves.png
