@@ -291,11 +291,14 @@ func checkSoftmaxRow(t *testing.T, row, sm, ls []float32) {
 		if math.Abs(float64(sm[j])-p) > 1e-6 {
 			t.Errorf("softmax %v [%d] = %v, reference %v", row, j, sm[j], p)
 		}
-		if lp < -math.MaxFloat32 {
+		switch {
+		case lp < -f32Overflow*(1+1e-6):
 			if !math.IsInf(float64(ls[j]), -1) {
 				t.Errorf("logsoftmax %v [%d] = %v, want -Inf", row, j, ls[j])
 			}
-		} else if math.Abs(float64(ls[j])-lp) > 1e-6*(1+math.Abs(lp)) {
+		case math.IsInf(float64(ls[j]), -1) && lp < -f32Overflow*(1-1e-6):
+			// At the overflow threshold: -Inf or the lowest floats.
+		case math.Abs(float64(ls[j])-lp) > 1e-6*(1+math.Abs(lp)):
 			t.Errorf("logsoftmax %v [%d] = %v, reference %v", row, j, ls[j], lp)
 		}
 	}
