@@ -1,7 +1,9 @@
 # The two commands of the README: `make bench` (the side-by-side benchmark
 # report) and `make test` (everything CI runs). Targets only need Go; the
 # emulated CPU tiers need qemu-user (Debian: qemu-user-static) and are
-# skipped with a SKIP line when it is missing, unless REQUIRE_QEMU=1.
+# skipped with a SKIP line when it is missing, unless REQUIRE_TOOLS=1 (as
+# in CI). The NEON WORD encodings are checked with GNU binutils for aarch64
+# (Debian: binutils-aarch64-linux-gnu) in the same way.
 
 GO        ?= go
 FUZZTIME  ?= 1m
@@ -15,7 +17,7 @@ BENCHFLAGS ?=
 # these; a mismatch fails TestExpectImplementation.
 EXPECT_HASWELL ?= generic
 EXPECT_NEHALEM ?= generic
-EXPECT_ARM64   ?= generic
+EXPECT_ARM64   ?= neon
 
 # CPU models without the features qemu-user cannot emulate (it warns about them).
 HASWELL := Haswell,-pcid,-x2apic,-tsc-deadline,-hle,-rtm,-invpcid
@@ -29,9 +31,9 @@ QEMU_ARM64 := $(shell command -v qemu-aarch64-static || command -v qemu-aarch64)
 SUBMODULES := $(dir $(wildcard bench/go.mod examples/*/go.mod))
 
 .PHONY: test vet unit race purego amd64v3 qemu qemu-amd64 qemu-arm64 submodules \
-	bench bench-peers benchstat fuzz golden mnist
+	bench bench-peers benchstat fuzz golden mnist neon-words
 
-test: vet unit race purego amd64v3 qemu submodules
+test: vet neon-words unit race purego amd64v3 qemu submodules
 	@echo "make test: all passed"
 
 vet:
@@ -64,7 +66,7 @@ qemu: qemu-amd64 qemu-arm64
 qemu-amd64:
 ifeq ($(QEMU_X86),)
 	@echo "SKIP qemu-amd64: qemu-x86_64 not installed (apt-get install qemu-user-static)"
-	@test "$(REQUIRE_QEMU)" != 1 || { echo "REQUIRE_QEMU=1: refusing to skip"; exit 1; }
+	@test "$(REQUIRE_TOOLS)" != 1 || { echo "REQUIRE_TOOLS=1: refusing to skip"; exit 1; }
 else
 	$(GO) test -c -o .qemu-amd64.test .
 	KERNEL_EXPECT_IMPL=$(EXPECT_HASWELL) $(QEMU_X86) -cpu $(HASWELL) ./.qemu-amd64.test -test.short -test.count=1
@@ -75,11 +77,20 @@ endif
 qemu-arm64:
 ifeq ($(QEMU_ARM64),)
 	@echo "SKIP qemu-arm64: qemu-aarch64 not installed (apt-get install qemu-user-static)"
-	@test "$(REQUIRE_QEMU)" != 1 || { echo "REQUIRE_QEMU=1: refusing to skip"; exit 1; }
+	@test "$(REQUIRE_TOOLS)" != 1 || { echo "REQUIRE_TOOLS=1: refusing to skip"; exit 1; }
 else
 	KERNEL_EXPECT_IMPL=$(EXPECT_ARM64) GOARCH=arm64 $(GO) test -count=1 -short -exec $(QEMU_ARM64) .
 	GOARCH=arm64 $(GO) test -count=1 -short -tags purego -exec $(QEMU_ARM64) -run 'Golden|Reference|Agree' .
 endif
+
+# Every WORD of kernel_arm64.s against the GNU mnemonic in its comment.
+neon-words:
+	@if command -v aarch64-linux-gnu-as >/dev/null; then \
+		internal/neonwords/check.sh kernel_arm64.s; \
+	else \
+		echo "SKIP neon-words: aarch64-linux-gnu-as not installed (apt-get install binutils-aarch64-linux-gnu)"; \
+		test "$(REQUIRE_TOOLS)" != 1 || { echo "REQUIRE_TOOLS=1: refusing to skip"; exit 1; }; \
+	fi
 
 submodules:
 	@for m in $(SUBMODULES); do \

@@ -111,6 +111,10 @@ func adversarialRows() []adversarialRow {
 		{"near cutoff", ramp(func(j int) float32 { return -87.3365 - float32(j)*1e-5 }), 0},
 		{"label near cutoff", [Classes]float32{0, -87.33654, -87.33655, -87.3365, -88, -87, -86, -103, -104, -150}, 1},
 		{"tiny spread", ramp(func(j int) float32 { return 1 + float32(j)*1e-7 }), 4},
+		// A maximum of -0 with s = 1: log-softmax is -0 - 0 or +0 - 0
+		// depending on the m + 0 step, so a path without it shows.
+		{"max -0 alone", [Classes]float32{float32(math.Copysign(0, -1)), -inf, -inf, -inf, -inf, -inf, -inf, -inf, -inf, -inf}, 0},
+		{"max -0 far", [Classes]float32{-100, -200, float32(math.Copysign(0, -1)), -100, -300, -100, -150, -100, -99, -100}, 2},
 	}
 }
 
