@@ -12,6 +12,11 @@ BENCH     ?= CrossEntropy$$
 BENCHTIME ?= 1s
 BASE      ?=
 BENCHFLAGS ?=
+PYTHON    ?= /usr/bin/python3
+
+# Each module is built on its own, as its users build it; go.work is for
+# development only.
+export GOWORK := off
 
 # The implementation each emulated CPU must select. The assembly paths set
 # these; a mismatch fails TestExpectImplementation.
@@ -95,7 +100,8 @@ neon-words:
 submodules:
 	@for m in $(SUBMODULES); do \
 		echo "== $$m"; \
-		(cd $$m && $(GO) vet ./... && $(GO) test -count=1 -short ./...) || exit 1; \
+		(cd $$m && for a in amd64 arm64 riscv64; do GOARCH=$$a $(GO) vet ./... || exit 1; done && \
+			$(GO) test -count=1 -short ./...) || exit 1; \
 	done
 
 # The go test benchmarks, for benchstat: sub-benchmarks impl=<name>/n=<N>.
@@ -122,8 +128,20 @@ fuzz:
 golden:
 	$(GO) test -run Golden -update-golden .
 
+# The side-by-side benchmark report (bench/, a module of its own): the table
+# on stdout, bench/out/results.{json,md} and bench/out/chart.{svg,png}.
+# BENCHFLAGS=-quick runs in under 30 s; BENCHFLAGS="-chart chart.svg -chart
+# chart.png" also refreshes the chart the README shows.
 bench:
-	$(GO) test -run '^$$' -bench '.' -benchtime $(BENCHTIME) .
+	cd bench && $(GO) run . $(BENCHFLAGS)
+
+# PyTorch and NumPy on the same data, then the report with their rows
+# (Debian: apt-get install -y python3-torch python3-numpy; the scripts say
+# so and exit cleanly when they are missing).
+bench-peers:
+	cd bench && $(PYTHON) peers/numpy_peer.py $(BENCHFLAGS)
+	cd bench && $(PYTHON) peers/torch_peer.py $(BENCHFLAGS)
+	cd bench && $(GO) run . -peers $(BENCHFLAGS)
 
 # The end-to-end example: trains softmax regression and a 128-unit MLP on
 # MNIST with the kernel as the loss, and plots test accuracy per epoch.
