@@ -20,7 +20,7 @@ export GOWORK := off
 
 # The implementation each emulated CPU must select. The assembly paths set
 # these; a mismatch fails TestExpectImplementation.
-EXPECT_HASWELL ?= generic
+EXPECT_HASWELL ?= avx2
 EXPECT_NEHALEM ?= generic
 EXPECT_ARM64   ?= neon
 

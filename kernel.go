@@ -367,18 +367,28 @@ func (o *Options) CrossEntropy(grad, logits []float32, labels []int32) (float64,
 	// Labels, and the divisor of the mean: the number of counted rows, or
 	// the sum of their weights (float64, in row order).
 	var count, div float64
-	for i, l := range labels {
-		if opt.Ignore && l == opt.IgnoreLabel {
-			continue
+	switch {
+	case opt.Weights != nil || opt.Ignore:
+		for i, l := range labels {
+			if opt.Ignore && l == opt.IgnoreLabel {
+				continue
+			}
+			if uint32(l) >= Classes {
+				return 0, fmt.Errorf("%w: row %d has label %d", ErrLabel, i, l)
+			}
+			if opt.Weights != nil {
+				count += float64(opt.Weights[l])
+			} else {
+				count++
+			}
 		}
-		if uint32(l) >= Classes {
-			return 0, fmt.Errorf("%w: row %d has label %d", ErrLabel, i, l)
+	default: // the common case: every row counts
+		for i, l := range labels {
+			if uint32(l) >= Classes {
+				return 0, fmt.Errorf("%w: row %d has label %d", ErrLabel, i, l)
+			}
 		}
-		if opt.Weights != nil {
-			count += float64(opt.Weights[l])
-		} else {
-			count++
-		}
+		count = float64(n)
 	}
 	b := opt.batch(kindLabels, n, grad, logits)
 	b.labels = labels

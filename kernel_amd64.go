@@ -6,19 +6,106 @@
 
 package kernel
 
-// archKernels returns the assembly implementations this CPU can run. The
-// assembly is not written yet: this placeholder binds the generic code.
-func archKernels() []*kernels { return nil }
+import (
+	"unsafe"
 
-// Placeholders until the assembly lands.
+	"github.com/klauspost/cpuid/v2"
+)
+
+// archKernels returns the assembly implementations this CPU can run: "avx2"
+// (kernel_amd64.s) when the CPU has AVX2. cpuid.CPU.Supports(cpuid.AVX2)
+// reports AVX2 only when the operating system also saves the YMM registers
+// on a context switch (OSXSAVE and XCR0, checked by the cpuid package), so
+// the assembly never runs where its upper register halves could be lost.
+// The assembly uses AVX and AVX2 instructions only (no FMA, which the
+// numerical contract forbids, and no AVX-512).
+func archKernels() []*kernels {
+	if cpuid.CPU.Supports(cpuid.AVX2) {
+		return []*kernels{{name: "avx2", asm: true}}
+	}
+	return nil
+}
+
+// The assembly functions process blocks of 8 rows (80 logits) and trust
+// their arguments: the wrappers below check the lengths, so that a bad call
+// panics in Go instead of reading or writing outside a slice. The labels
+// are trusted to be in [0, Classes): the driver has checked them.
+
+// xentLabelsAVX2 is xentLabelsGeneric for 8·blocks rows: logits and grad
+// hold 80·blocks floats, labels and losses 8·blocks values; grad may be nil
+// (loss only) or equal logits; losses may be nil. The loss of row i is
+// added to acc[i%8].
+//
+//go:noescape
+func xentLabelsAVX2(grad, logits *float32, labels *int32, blocks int, scale float32, losses *float32, acc *[8]float64)
+
+// xentTargetsAVX2 is xentTargetsGeneric for 8·blocks rows: logits, targets
+// and grad hold 80·blocks floats, losses 8·blocks; grad may be nil or equal
+// logits (but not overlap targets); losses may be nil.
+//
+//go:noescape
+func xentTargetsAVX2(grad, logits, targets *float32, blocks int, scale float32, losses *float32, acc *[8]float64)
+
+// softmaxAVX2 is softmaxGeneric for 8·blocks rows (80·blocks floats); dst
+// may equal logits.
+//
+//go:noescape
+func softmaxAVX2(dst, logits *float32, blocks int)
+
+// logSoftmaxAVX2 is logSoftmaxGeneric for 8·blocks rows (80·blocks
+// floats); dst may equal logits.
+//
+//go:noescape
+func logSoftmaxAVX2(dst, logits *float32, blocks int)
+
+// asmBlocks returns the number of 8-row blocks of logits, and panics
+// unless it holds a whole number of them (the driver guarantees it).
+func asmBlocks(logits []float32) int {
+	if len(logits)%(8*Classes) != 0 {
+		panic("kernel: assembly called with a partial block")
+	}
+	return len(logits) / (8 * Classes)
+}
+
+// checkLen panics unless s is nil or has n elements.
+func checkLen[T any](s []T, n int) {
+	if s != nil && len(s) != n {
+		panic("kernel: assembly called with a slice of the wrong length")
+	}
+}
 
 func xentLabelsAsm(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64) {
-	xentLabelsGeneric(grad, logits, labels, scale, losses, acc)
+	b := asmBlocks(logits)
+	if len(labels) != 8*b {
+		panic("kernel: assembly called with a slice of the wrong length")
+	}
+	checkLen(grad, len(logits))
+	checkLen(losses, len(labels))
+	xentLabelsAVX2(unsafe.SliceData(grad), unsafe.SliceData(logits), unsafe.SliceData(labels), b, scale, unsafe.SliceData(losses), acc)
 }
 
 func xentTargetsAsm(grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64) {
-	xentTargetsGeneric(grad, logits, targets, scale, losses, acc)
+	b := asmBlocks(logits)
+	if len(targets) != len(logits) {
+		panic("kernel: assembly called with a slice of the wrong length")
+	}
+	checkLen(grad, len(logits))
+	checkLen(losses, 8*b)
+	xentTargetsAVX2(unsafe.SliceData(grad), unsafe.SliceData(logits), unsafe.SliceData(targets), b, scale, unsafe.SliceData(losses), acc)
 }
 
-func softmaxAsm(dst, logits []float32)    { softmaxGeneric(dst, logits) }
-func logSoftmaxAsm(dst, logits []float32) { logSoftmaxGeneric(dst, logits) }
+func softmaxAsm(dst, logits []float32) {
+	b := asmBlocks(logits)
+	if len(dst) != len(logits) {
+		panic("kernel: assembly called with a slice of the wrong length")
+	}
+	softmaxAVX2(unsafe.SliceData(dst), unsafe.SliceData(logits), b)
+}
+
+func logSoftmaxAsm(dst, logits []float32) {
+	b := asmBlocks(logits)
+	if len(dst) != len(logits) {
+		panic("kernel: assembly called with a slice of the wrong length")
+	}
+	logSoftmaxAVX2(unsafe.SliceData(dst), unsafe.SliceData(logits), b)
+}
