@@ -310,3 +310,20 @@ func checkSoftmaxRow(t *testing.T, row, sm, ls []float32) {
 		t.Errorf("softmax %v sums to %v", row, psum)
 	}
 }
+
+// checkSoftmax runs Softmax and LogSoftmax on x and checks every row with
+// checkSoftmaxRow.
+func checkSoftmax(t *testing.T, x []float32) {
+	t.Helper()
+	sm := make([]float32, len(x))
+	ls := make([]float32, len(x))
+	if err := Softmax(sm, x); err != nil {
+		t.Fatal(err)
+	}
+	if err := LogSoftmax(ls, x); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < len(x)/Classes; i++ {
+		checkSoftmaxRow(t, x[i*Classes:(i+1)*Classes], sm[i*Classes:(i+1)*Classes], ls[i*Classes:(i+1)*Classes])
+	}
+}

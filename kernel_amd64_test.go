@@ -75,27 +75,6 @@ func stressLogits(r *rand.Rand, n int) []float32 {
 	return x
 }
 
-// avx2Same compares float32 slices bit for bit, any NaN equal to any NaN
-// (numerics.md §1), and returns the first differing index.
-func avx2Same(a, b []float32) (int, bool) {
-	if len(a) != len(b) || (a == nil) != (b == nil) {
-		return -1, false
-	}
-	for i := range a {
-		if a[i] != a[i] && b[i] != b[i] {
-			continue
-		}
-		if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
-			return i, false
-		}
-	}
-	return 0, true
-}
-
-func avx2SameF64(a, b float64) bool {
-	return a != a && b != b || math.Float64bits(a) == math.Float64bits(b)
-}
-
 // avx2Targets returns n rows of probability targets with some exact zeros.
 func avx2Targets(r *rand.Rand, n int) []float32 {
 	t := make([]float32, n*Classes)
@@ -162,14 +141,14 @@ func TestAVX2Direct(t *testing.T) {
 				for _, targets := range []bool{false, true} {
 					g0, l0, a0 := run(false, targets)
 					g1, l1, a1 := run(true, targets)
-					if i, ok := avx2Same(g1, g0); !ok {
+					if i, ok := sameBits(g1, g0); !ok {
 						t.Fatalf("iter %d targets=%v: grad[%d] = %v, generic %v (row %v)", iter, targets, i, g1[i], g0[i], x[i/Classes*Classes:][:Classes])
 					}
-					if i, ok := avx2Same(l1, l0); !ok {
+					if i, ok := sameBits(l1, l0); !ok {
 						t.Fatalf("iter %d targets=%v: losses[%d] = %v, generic %v (row %v)", iter, targets, i, l1[i], l0[i], x[i*Classes:][:Classes])
 					}
 					for k := range a0 {
-						if !avx2SameF64(a1[k], a0[k]) {
+						if !sameF64(a1[k], a0[k]) {
 							t.Fatalf("iter %d targets=%v: acc[%d] = %v, generic %v", iter, targets, k, a1[k], a0[k])
 						}
 					}
@@ -180,12 +159,12 @@ func TestAVX2Direct(t *testing.T) {
 		y1 := make([]float32, len(x))
 		softmaxGeneric(y0, x)
 		softmaxAsm(y1, x)
-		if i, ok := avx2Same(y1, y0); !ok {
+		if i, ok := sameBits(y1, y0); !ok {
 			t.Fatalf("iter %d: softmax[%d] = %v, generic %v", iter, i, y1[i], y0[i])
 		}
 		logSoftmaxGeneric(y0, x)
 		logSoftmaxAsm(y1, x)
-		if i, ok := avx2Same(y1, y0); !ok {
+		if i, ok := sameBits(y1, y0); !ok {
 			t.Fatalf("iter %d: logsoftmax[%d] = %v, generic %v", iter, i, y1[i], y0[i])
 		}
 	}

@@ -106,27 +106,6 @@ func neonTargets(r *rand.Rand, n int) []float32 {
 	return t
 }
 
-func neonSame32(a, b []float32) (int, bool) {
-	if len(a) != len(b) {
-		return -1, false
-	}
-	for i := range a {
-		if math.Float32bits(a[i]) != math.Float32bits(b[i]) && !(a[i] != a[i] && b[i] != b[i]) {
-			return i, false
-		}
-	}
-	return 0, true
-}
-
-func neonSame64(a, b *[8]float64) bool {
-	for i := range a {
-		if math.Float64bits(a[i]) != math.Float64bits(b[i]) && !(a[i] != a[i] && b[i] != b[i]) {
-			return false
-		}
-	}
-	return true
-}
-
 // TestNEONDirect calls the assembly functions directly (not through the
 // driver) and compares them with their generic twins bit for bit: every
 // combination of gradient (none, separate, in place) and per-row losses
@@ -198,17 +177,19 @@ func TestNEONDirect(t *testing.T) {
 						}
 						g1, x1, l1, a1, b1 := run(true, targets)
 						g2, x2, l2, a2, _ := run(false, targets)
-						if i, ok := neonSame32(g1, g2); !ok {
+						if i, ok := sameBits(g1, g2); !ok {
 							t.Fatalf("%s %s: grad[%d] (row %d) %v != generic %v; row %v", what, name, i, i/Classes, g1[i], g2[i], x[i/Classes*Classes:][:Classes])
 						}
-						if i, ok := neonSame32(x1, x2); !ok {
+						if i, ok := sameBits(x1, x2); !ok {
 							t.Fatalf("%s %s: logits[%d] %v != generic %v", what, name, i, x1[i], x2[i])
 						}
-						if i, ok := neonSame32(l1, l2); !ok {
+						if i, ok := sameBits(l1, l2); !ok {
 							t.Fatalf("%s %s: losses[%d] %v != generic %v; row %v", what, name, i, l1[i], l2[i], x[i*Classes:][:Classes])
 						}
-						if !neonSame64(&a1, &a2) {
-							t.Fatalf("%s %s: acc %v != generic %v", what, name, a1, a2)
+						for k := range a1 {
+							if !sameF64(a1[k], a2[k]) {
+								t.Fatalf("%s %s: acc %v != generic %v", what, name, a1, a2)
+							}
 						}
 						for _, b := range b1 {
 							for i := 0; i < margin; i++ {
@@ -236,7 +217,7 @@ func TestNEONDirect(t *testing.T) {
 						softmaxNEON(d1, x1)
 						softmaxGeneric(d2, x2)
 					}
-					if i, ok := neonSame32(d1, d2); !ok {
+					if i, ok := sameBits(d1, d2); !ok {
 						t.Fatalf("n=%d log=%v inplace=%v: dst[%d] %v != generic %v; row %v", n, log, inplace, i, d1[i], d2[i], x[i/Classes*Classes:][:Classes])
 					}
 				}

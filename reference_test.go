@@ -431,16 +431,6 @@ func TestReferenceSoftmax(t *testing.T) {
 		for _, row := range adversarialRows() {
 			x = append(x, row.x[:]...)
 		}
-		sm := make([]float32, len(x))
-		ls := make([]float32, len(x))
-		if err := Softmax(sm, x); err != nil {
-			t.Fatal(err)
-		}
-		if err := LogSoftmax(ls, x); err != nil {
-			t.Fatal(err)
-		}
-		for i := 0; i < len(x)/Classes; i++ {
-			checkSoftmaxRow(t, x[i*Classes:(i+1)*Classes], sm[i*Classes:(i+1)*Classes], ls[i*Classes:(i+1)*Classes])
-		}
+		checkSoftmax(t, x)
 	})
 }
