@@ -71,14 +71,6 @@ func newNetwork(sizes []int, batch int, momentum bool, rng *rand.Rand) *network 
 	return nw
 }
 
-func (nw *network) params() int {
-	n := 0
-	for _, d := range nw.layers {
-		n += len(d.w) + len(d.b)
-	}
-	return n
-}
-
 func general(rows, cols int, data []float32) blas32.General {
 	return blas32.General{Rows: rows, Cols: cols, Stride: cols, Data: data[:rows*cols]}
 }
