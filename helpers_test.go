@@ -154,14 +154,12 @@ func sameF64(a, b float64) bool {
 	return (a != a && b != b) || math.Float64bits(a) == math.Float64bits(b)
 }
 
-// refRow is the float64 reference of one row against target weights a
-// (a[j] = weight of class j in the row's target, e.g. one-hot): the loss
-// Σ_j a[j]·(lse - x[j]) and the gradient p[j]·Σa - a[j], both unscaled.
-// Terms with a[j] == 0 are skipped, so -Inf logits there contribute 0.
-func refRow(x []float32, a []float64) (loss float64, grad [Classes]float64) {
-	// Shift by the maximum first: in float64, x - max is exact for every
-	// float32 pair, while lse itself may not resolve log(Σ) next to 1e30.
-	x64 := make([]float64, Classes)
+// shiftedLSE returns x - max(x) in float64 and the log-sum-exp of it.
+// Shifting first matters: in float64, x - max is exact for every float32
+// pair, while the log-sum-exp of x itself may not resolve log(Σ) next to
+// 1e30.
+func shiftedLSE(x []float32) ([]float64, float64) {
+	x64 := make([]float64, len(x))
 	for j, v := range x {
 		x64[j] = float64(v)
 	}
@@ -169,7 +167,15 @@ func refRow(x []float32, a []float64) (loss float64, grad [Classes]float64) {
 	for j := range x64 {
 		x64[j] -= m
 	}
-	lse := floats.LogSumExp(x64)
+	return x64, floats.LogSumExp(x64)
+}
+
+// refRow is the float64 reference of one row against target weights a
+// (a[j] = weight of class j in the row's target, e.g. one-hot): the loss
+// Σ_j a[j]·(lse - x[j]) and the gradient p[j]·Σa - a[j], both unscaled.
+// Terms with a[j] == 0 are skipped, so -Inf logits there contribute 0.
+func refRow(x []float32, a []float64) (loss float64, grad [Classes]float64) {
+	x64, lse := shiftedLSE(x)
 	var asum float64
 	for j := range a {
 		asum += a[j]
@@ -279,15 +285,7 @@ func checkSoftmaxRow(t *testing.T, row, sm, ls []float32) {
 		checkSpecialRow(t, "logsoftmax", row, nan, ls)
 		return
 	}
-	x64 := make([]float64, Classes)
-	for j, v := range row {
-		x64[j] = float64(v)
-	}
-	m := floats.Max(x64)
-	for j := range x64 {
-		x64[j] -= m
-	}
-	lse := floats.LogSumExp(x64)
+	x64, lse := shiftedLSE(row)
 	var psum float64
 	for j := range row {
 		p, lp := math.Exp(x64[j]-lse), x64[j]-lse
