@@ -32,6 +32,11 @@ const (
 	expQ3     = 0x1.123ap-7
 	expQ4     = 0x1.6a2404p-10
 	expCutoff = -0x1.5d589ep+6 // ≈ -87.33654, the float32 just above -126·ln2: below it exp is +0
+
+	mantBits = 23         // bits of a float32's mantissa field: 2^n is (n + 127) << mantBits
+	oneBits  = 0x3f800000 // the bits of float32 1: 127 << mantBits
+	one      = 1          // float32 1 (added to e^r - 1, subtracted in log32)
+	half     = 0.5        // float32 0.5 (the u²/2 of log32)
 )
 
 // Constants of log32 (the Cephes logf polynomial).
@@ -48,6 +53,8 @@ const (
 	logP8       = 3.3333331174e-1
 	logLn2Hi    = 0x1.63p-1       // = expLn2Hi
 	logLn2Lo    = -0x1.bd0106p-13 // = expLn2Lo
+	logExpInv   = 253             // (253-kb) << 23 is the float 2^-(kb-126)
+	logExpBias  = 126             // k = kb - 126
 )
 
 // log32 returns the natural logarithm of a positive normal float32 x, with an
@@ -61,14 +68,14 @@ const (
 // of degree 8 by Horner's rule.
 func log32(x float32) float32 {
 	bits := math.Float32bits(x)
-	kb := bits >> 23                                     // biased exponent of x: x = m·2^(kb-127), m in [1, 2)
-	f := float32(x * math.Float32frombits((253-kb)<<23)) // x·2^-(kb-126): f in [0.5, 1)
-	k := float32(int32(kb) - 126)                        // x = f·2^k
-	if f < logSqrtHalf {                                 // move f into [√½, √2)
+	kb := bits >> mantBits                                           // biased exponent of x: x = m·2^(kb-127), m in [1, 2)
+	f := float32(x * math.Float32frombits((logExpInv-kb)<<mantBits)) // x·2^-(kb-126): f in [0.5, 1)
+	k := float32(int32(kb) - logExpBias)                             // x = f·2^k
+	if f < logSqrtHalf {                                             // move f into [√½, √2)
 		f = f + f
-		k = k - 1
+		k = k - one
 	}
-	u := f - 1 // exact (Sterbenz)
+	u := f - one // exact (Sterbenz)
 	z := float32(u * u)
 	q := float32(logP0*u) + logP1
 	q = float32(q*u) + logP2
@@ -80,7 +87,7 @@ func log32(x float32) float32 {
 	q = float32(q*u) + logP8
 	y := float32(float32(q*u) * z) // u³·Q(u)
 	y = y + float32(k*logLn2Lo)    // + k·ln2lo
-	y = y - float32(0.5*z)         // - u²/2
+	y = y - float32(half*z)        // - u²/2
 	y = u + y                      // log f + k·ln2lo
 	return y + float32(k*logLn2Hi) // + k·ln2hi
 }
@@ -150,9 +157,9 @@ func expRow(d, e *[Classes]float32, x *[Classes]float32) float32 {
 		q = float32(q*r) + expQ1
 		q = float32(q*r) + expQ0
 		r2 := float32(r * r)
-		p := float32(r2*q) + r                                          // e^r - 1
-		p = p + 1                                                       // e^r
-		s := math.Float32frombits(math.Float32bits(z)<<23 + 0x3f800000) // 2^n = bits (n + 127) << 23
+		p := float32(r2*q) + r                                             // e^r - 1
+		p = p + one                                                        // e^r
+		s := math.Float32frombits(math.Float32bits(z)<<mantBits + oneBits) // 2^n = bits (n + 127) << 23
 		ej := float32(p * s)
 		if dj < expCutoff {
 			ej = 0

@@ -1,0 +1,3 @@
+module github.com/xentropy/kernel/_asm
+
+go 1.26.0

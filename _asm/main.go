@@ -1,0 +1,77 @@
+// Copyright 2026 The xentropy Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
+// Command _asm generates the assembly of the kernel package and its Go
+// declarations from the specification, kernel_generic.go:
+//
+//	kernel_amd64.s, kernel_amd64_stubs.go   (amd64.go, with avo)
+//	kernel_arm64.s, kernel_arm64_stubs.go   (arm64.go, NEON words)
+//
+// The constants are read from kernel_generic.go (package seq, Load), and
+// the per-lane sequences (max, exp, sum tree, log, row tails) are written
+// once in package seq and lowered by each backend. Run it from the
+// repository root with make generate (or go generate); the test of this
+// module fails while a checked-in file differs from what it emits.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/xentropy/kernel/_asm/seq"
+)
+
+func main() {
+	log.SetFlags(0)
+	log.SetPrefix("_asm: ")
+	root := flag.String("root", "..", "the repository root: kernel_generic.go is read there and the files are written there")
+	flag.Parse()
+	files, err := generate(*root)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, name := range sortedNames(files) {
+		path := filepath.Join(*root, name)
+		if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, files[name]) {
+			continue
+		}
+		if err := os.WriteFile(path, files[name], 0o644); err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println("wrote", path)
+	}
+}
+
+// generate returns every generated file, by name relative to root.
+func generate(root string) (map[string][]byte, error) {
+	v, err := seq.Load(filepath.Join(root, "kernel_generic.go"))
+	if err != nil {
+		return nil, err
+	}
+	files := map[string][]byte{}
+	for _, backend := range []func(*seq.Values) (map[string][]byte, error){genAMD64, genARM64} {
+		out, err := backend(v)
+		if err != nil {
+			return nil, err
+		}
+		for name, data := range out {
+			files[name] = data
+		}
+	}
+	return files, nil
+}
+
+func sortedNames(files map[string][]byte) []string {
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}

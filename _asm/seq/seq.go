@@ -1,0 +1,278 @@
+// Copyright 2026 The xentropy Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
+// Package seq holds the per-lane sequences of the kernel's numerical
+// contract, written once for every SIMD backend.
+//
+// Each sequence is the operation-by-operation transcription of a function of
+// kernel_generic.go (the specification), for one row per lane: the backend
+// transposes a block of rows so that a vector holds one column, calls the
+// sequence, and transposes back. A sequence only calls the methods of Ops,
+// so an AVX2, AVX-512 or NEON backend (or an interpreter) decides how each
+// operation is encoded, where values live and how registers are allocated.
+//
+// Sequences that take several independent inputs (Exp, Log) issue their
+// operations step by step across all of them, so that the dependency chains
+// of the columns are interleaved in program order.
+package seq
+
+// Const names a constant of the contract. Its value is read from
+// kernel_generic.go by Load; Name gives the Go identifier there.
+type Const int
+
+const (
+	Log2e    Const = iota // expLog2e
+	Magic                 // expMagic
+	Ln2Hi                 // expLn2Hi (= logLn2Hi)
+	Ln2Lo                 // expLn2Lo (= logLn2Lo)
+	Q0                    // expQ0
+	Q1                    // expQ1
+	Q2                    // expQ2
+	Q3                    // expQ3
+	Q4                    // expQ4
+	Cutoff                // expCutoff
+	OneBits               // oneBits: int32 127<<23, added to n<<23
+	One                   // one: float32 1
+	Half                  // half: float32 0.5
+	SqrtHalf              // logSqrtHalf
+	P0                    // logP0
+	P1                    // logP1
+	P2                    // logP2
+	P3                    // logP3
+	P4                    // logP4
+	P5                    // logP5
+	P6                    // logP6
+	P7                    // logP7
+	P8                    // logP8
+	ExpInv                // logExpInv: int32 253
+	ExpBias               // logExpBias: int32 126
+	Zero                  // float32 +0 (not read from the specification)
+	NumConsts
+)
+
+// MantBits is the name of the shift count of the exponent field (23),
+// read from kernel_generic.go like the constants.
+const MantBits = "mantBits"
+
+type constInfo struct {
+	name  string // identifier in kernel_generic.go ("" for Zero)
+	isInt bool   // an int32 lane value rather than a float32
+}
+
+var consts = [NumConsts]constInfo{
+	Log2e:    {"expLog2e", false},
+	Magic:    {"expMagic", false},
+	Ln2Hi:    {"expLn2Hi", false},
+	Ln2Lo:    {"expLn2Lo", false},
+	Q0:       {"expQ0", false},
+	Q1:       {"expQ1", false},
+	Q2:       {"expQ2", false},
+	Q3:       {"expQ3", false},
+	Q4:       {"expQ4", false},
+	Cutoff:   {"expCutoff", false},
+	OneBits:  {"oneBits", true},
+	One:      {"one", false},
+	Half:     {"half", false},
+	SqrtHalf: {"logSqrtHalf", false},
+	P0:       {"logP0", false},
+	P1:       {"logP1", false},
+	P2:       {"logP2", false},
+	P3:       {"logP3", false},
+	P4:       {"logP4", false},
+	P5:       {"logP5", false},
+	P6:       {"logP6", false},
+	P7:       {"logP7", false},
+	P8:       {"logP8", false},
+	ExpInv:   {"logExpInv", true},
+	ExpBias:  {"logExpBias", true},
+	Zero:     {"", false},
+}
+
+// Name returns the identifier of c in kernel_generic.go ("zero" for Zero),
+// which backends also use to name the constant in the assembly.
+func (c Const) Name() string {
+	if c == Zero {
+		return "zero"
+	}
+	return consts[c].name
+}
+
+// IsInt reports whether c is an int32 lane value (OneBits, ExpInv,
+// ExpBias) rather than a float32.
+func (c Const) IsInt() bool { return consts[c].isInt }
+
+// Ops is what a backend provides: one method per vertical (lane-wise)
+// operation of the contract. V is the backend's operand type: a register, a
+// memory operand or a constant; every method returns a new value and leaves
+// its operands unchanged. Float operations are IEEE single precision with
+// round-to-nearest-even and no flush to zero; no method may fuse a multiply
+// with an add.
+type Ops[V any] interface {
+	// K returns the constant c in every lane.
+	K(c Const) V
+
+	Add(a, b V) V // float32 a + b
+	Sub(a, b V) V // float32 a - b
+	Mul(a, b V) V // float32 a · b
+	Div(a, b V) V // float32 a / b (IEEE division)
+	// Max returns max(a, b) for a and b not NaN (either operand's zero
+	// when they are ±0); for a NaN operand any result is allowed (see
+	// max10 in kernel_generic.go).
+	Max(a, b V) V
+
+	AddI(a, b V) V        // int32 a + b (wrapping)
+	SubI(a, b V) V        // int32 a - b (wrapping)
+	ShlI(a V, n int) V    // int32 a << n
+	ShrI(a V, n int) V    // uint32 a >> n (logical)
+	CvtIF(a V) V          // float32(int32 a), exact for the values used here
+	Less(a, b V) V        // mask: all ones where a < b (false for NaN), else 0
+	NotZero(a V) V        // mask: all ones where a != 0 (true for NaN), else 0
+	And(mask, a V) V      // a where mask is set, +0 (all zero bits) elsewhere
+	AndNot(mask, a V) V   // a where mask is clear, +0 elsewhere
+	Select(mask, a, b V) V // a where mask is set, b elsewhere
+}
+
+// Max10 returns m = max10(x) of kernel_generic.go: the maximum of the ten
+// columns by a tree of Max, plus +0 (a maximum of -0 becomes +0).
+func Max10[V any](o Ops[V], x *[10]V) V {
+	a := o.Max(o.Max(x[0], x[1]), o.Max(x[2], x[3]))
+	b := o.Max(o.Max(x[4], x[5]), o.Max(x[6], x[7]))
+	m := o.Max(o.Max(a, b), o.Max(x[8], x[9]))
+	return o.Add(m, o.K(Zero))
+}
+
+// Sum10 returns sum10(v) of kernel_generic.go:
+// ((v0+v1)+(v2+v3)) + ((v4+v5)+(v6+v7)), then + (v8+v9).
+func Sum10[V any](o Ops[V], v *[10]V) V {
+	a := o.Add(o.Add(v[0], v[1]), o.Add(v[2], v[3]))
+	b := o.Add(o.Add(v[4], v[5]), o.Add(v[6], v[7]))
+	return o.Add(o.Add(a, b), o.Add(v[8], v[9]))
+}
+
+// Exp returns e[c] = exp(d[c]) for each column, the loop body of expRow:
+//
+//	z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits
+//	r = d - n·ln2hi; r = r - n·ln2lo
+//	q = r·Q4 + Q3; q = q·r + Q2; q = q·r + Q1; q = q·r + Q0; r2 = r·r
+//	p = r2·q + r; p = p + 1; e = p·2^n; e = +0 where d < cutoff
+//
+// The columns are interleaved operation by operation. d[c] is read by the
+// first multiply, the first subtraction and the final comparison (a
+// backend may pass a memory operand). mantBits is the shift count (23).
+func Exp[V any](o Ops[V], d []V, mantBits int) []V {
+	n := len(d)
+	z, nn, r, q, r2, p, e := make([]V, n), make([]V, n), make([]V, n), make([]V, n), make([]V, n), make([]V, n), make([]V, n)
+	each := func(f func(c int)) {
+		for c := range d {
+			f(c)
+		}
+	}
+	each(func(c int) { z[c] = o.Mul(d[c], o.K(Log2e)) })
+	each(func(c int) { z[c] = o.Add(z[c], o.K(Magic)) })
+	each(func(c int) { nn[c] = o.Sub(z[c], o.K(Magic)) })
+	each(func(c int) { z[c] = o.ShlI(z[c], mantBits) })
+	each(func(c int) { z[c] = o.AddI(z[c], o.K(OneBits)) }) // 2^n
+	each(func(c int) { r[c] = o.Mul(nn[c], o.K(Ln2Hi)) })
+	each(func(c int) { r[c] = o.Sub(d[c], r[c]) })
+	each(func(c int) { nn[c] = o.Mul(nn[c], o.K(Ln2Lo)) })
+	each(func(c int) { r[c] = o.Sub(r[c], nn[c]) })
+	each(func(c int) { q[c] = o.Mul(r[c], o.K(Q4)) })
+	each(func(c int) { r2[c] = o.Mul(r[c], r[c]) })
+	for _, k := range []Const{Q3, Q2, Q1} {
+		each(func(c int) { q[c] = o.Add(q[c], o.K(k)) })
+		each(func(c int) { q[c] = o.Mul(q[c], r[c]) })
+	}
+	each(func(c int) { q[c] = o.Add(q[c], o.K(Q0)) })
+	each(func(c int) { p[c] = o.Mul(r2[c], q[c]) })
+	each(func(c int) { p[c] = o.Add(p[c], r[c]) })
+	each(func(c int) { p[c] = o.Add(p[c], o.K(One)) })
+	each(func(c int) { p[c] = o.Mul(p[c], z[c]) })
+	each(func(c int) { r[c] = o.Less(d[c], o.K(Cutoff)) })
+	each(func(c int) { e[c] = o.AndNot(r[c], p[c]) })
+	return e
+}
+
+// Log returns log32(s[c]) for each column (s positive and normal, or NaN),
+// log32 of kernel_generic.go without branches:
+//
+//	kb = bits(s) >> 23; f = s · frombits((253 - kb) << 23); k = float32(kb - 126)
+//	where f < √½: f = f + f, k = k - 1
+//	u = f - 1; z = u·u
+//	q = u·P0 + P1, then q = q·u + Pi for i = 2..8
+//	y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi
+//
+// The columns are interleaved operation by operation; s[c] is read twice
+// (the exponent, then the product by 2^-k).
+func Log[V any](o Ops[V], s []V, mantBits int) []V {
+	n := len(s)
+	kb, f, k, m, t, u, z, q, y := make([]V, n), make([]V, n), make([]V, n), make([]V, n), make([]V, n), make([]V, n), make([]V, n), make([]V, n), make([]V, n)
+	each := func(fn func(c int)) {
+		for c := range s {
+			fn(c)
+		}
+	}
+	each(func(c int) { kb[c] = o.ShrI(s[c], mantBits) })
+	each(func(c int) { f[c] = o.SubI(o.K(ExpInv), kb[c]) })
+	each(func(c int) { f[c] = o.ShlI(f[c], mantBits) })
+	each(func(c int) { f[c] = o.Mul(f[c], s[c]) })
+	each(func(c int) { k[c] = o.SubI(kb[c], o.K(ExpBias)) })
+	each(func(c int) { k[c] = o.CvtIF(k[c]) })
+	each(func(c int) { m[c] = o.Less(f[c], o.K(SqrtHalf)) })
+	each(func(c int) { t[c] = o.Add(f[c], f[c]) })
+	each(func(c int) { f[c] = o.Select(m[c], t[c], f[c]) })
+	each(func(c int) { t[c] = o.Sub(k[c], o.K(One)) })
+	each(func(c int) { k[c] = o.Select(m[c], t[c], k[c]) })
+	each(func(c int) { t[c] = o.Mul(k[c], o.K(Ln2Hi)) }) // k·ln2hi, added last
+	each(func(c int) { k[c] = o.Mul(k[c], o.K(Ln2Lo)) })
+	each(func(c int) { u[c] = o.Sub(f[c], o.K(One)) })
+	each(func(c int) { z[c] = o.Mul(u[c], u[c]) })
+	each(func(c int) { q[c] = o.Mul(u[c], o.K(P0)) })
+	for _, p := range []Const{P1, P2, P3, P4, P5, P6, P7} {
+		each(func(c int) { q[c] = o.Add(q[c], o.K(p)) })
+		each(func(c int) { q[c] = o.Mul(q[c], u[c]) })
+	}
+	each(func(c int) { q[c] = o.Add(q[c], o.K(P8)) })
+	each(func(c int) { q[c] = o.Mul(q[c], u[c]) })
+	each(func(c int) { y[c] = o.Mul(q[c], z[c]) })
+	each(func(c int) { y[c] = o.Add(y[c], k[c]) })
+	each(func(c int) { z[c] = o.Mul(z[c], o.K(Half)) })
+	each(func(c int) { y[c] = o.Sub(y[c], z[c]) })
+	each(func(c int) { y[c] = o.Add(u[c], y[c]) })
+	each(func(c int) { y[c] = o.Add(y[c], t[c]) })
+	return y
+}
+
+// The row tails: what each path computes after m, d, e and s.
+
+// LabelLoss returns loss = log(s) - d[l] (xentLabelsRow), from ls = log(s).
+func LabelLoss[V any](o Ops[V], ls, dl V) V { return o.Sub(ls, dl) }
+
+// Quotient returns q = scale / s, the one division of a row.
+func Quotient[V any](o Ops[V], scale, s V) V { return o.Div(scale, s) }
+
+// Scaled returns g[j] = e[j]·q (mul10), before the label's g[l] - scale.
+func Scaled[V any](o Ops[V], e, q V) V { return o.Mul(e, q) }
+
+// TargetTerm returns td[j] = t[j]·d[j], or +0 where t[j] == 0, a term of
+// D = sum10(td) in xentTargetsRow (exactly +0 even when d[j] is -Inf).
+func TargetTerm[V any](o Ops[V], t, d V) V {
+	return o.And(o.NotZero(t), o.Mul(t, d))
+}
+
+// TargetLoss returns loss = log(s)·T - D (xentTargetsRow).
+func TargetLoss[V any](o Ops[V], ls, tsum, dsum V) V {
+	return o.Sub(o.Mul(ls, tsum), dsum)
+}
+
+// TargetGrad returns g[j] = e[j]·qt - t[j]·scale (xentTargetsRow), where
+// qt = q·T is computed once per row by Scaled(q, tsum).
+func TargetGrad[V any](o Ops[V], e, qt, t, scale V) V {
+	return o.Sub(o.Mul(e, qt), o.Mul(t, scale))
+}
+
+// Reciprocal returns 1/s (softmaxRow), which Scaled multiplies by e[j].
+func Reciprocal[V any](o Ops[V], s V) V { return o.Div(o.K(One), s) }
+
+// LogSoftmax returns y[j] = d[j] - log(s) (logSoftmaxRow).
+func LogSoftmax[V any](o Ops[V], d, ls V) V { return o.Sub(d, ls) }
