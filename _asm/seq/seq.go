@@ -121,16 +121,21 @@ type Ops[V any] interface {
 	// max10 in kernel_generic.go).
 	Max(a, b V) V
 
-	AddI(a, b V) V        // int32 a + b (wrapping)
-	SubI(a, b V) V        // int32 a - b (wrapping)
-	ShlI(a V, n int) V    // int32 a << n
-	ShrI(a V, n int) V    // uint32 a >> n (logical)
-	CvtIF(a V) V          // float32(int32 a), exact for the values used here
-	Less(a, b V) V        // mask: all ones where a < b (false for NaN), else 0
-	NotZero(a V) V        // mask: all ones where a != 0 (true for NaN), else 0
-	And(mask, a V) V      // a where mask is set, +0 (all zero bits) elsewhere
-	AndNot(mask, a V) V   // a where mask is clear, +0 elsewhere
+	AddI(a, b V) V         // int32 a + b (wrapping)
+	SubI(a, b V) V         // int32 a - b (wrapping)
+	ShlI(a V, n int) V     // int32 a << n
+	ShrI(a V, n int) V     // uint32 a >> n (logical)
+	CvtIF(a V) V           // float32(int32 a), exact for the values used here
+	Less(a, b V) V         // mask: all ones where a < b (false for NaN), else 0
+	NotZero(a V) V         // mask: all ones where a != 0 (true for NaN), else 0
+	And(mask, a V) V       // a where mask is set, +0 (all zero bits) elsewhere
+	AndNot(mask, a V) V    // a where mask is clear, +0 elsewhere
 	Select(mask, a, b V) V // a where mask is set, b elsewhere
+
+	// Park marks a value that is not read again for a while (k·ln2hi in
+	// Log). A backend short of registers may store it and return a
+	// memory operand; others return v.
+	Park(v V) V
 }
 
 // Max10 returns m = max10(x) of kernel_generic.go: the maximum of the ten
@@ -223,7 +228,7 @@ func Log[V any](o Ops[V], s []V, mantBits int) []V {
 	each(func(c int) { f[c] = o.Select(m[c], t[c], f[c]) })
 	each(func(c int) { t[c] = o.Sub(k[c], o.K(One)) })
 	each(func(c int) { k[c] = o.Select(m[c], t[c], k[c]) })
-	each(func(c int) { t[c] = o.Mul(k[c], o.K(Ln2Hi)) }) // k·ln2hi, added last
+	each(func(c int) { t[c] = o.Park(o.Mul(k[c], o.K(Ln2Hi))) }) // k·ln2hi, added last
 	each(func(c int) { k[c] = o.Mul(k[c], o.K(Ln2Lo)) })
 	each(func(c int) { u[c] = o.Sub(f[c], o.K(One)) })
 	each(func(c int) { z[c] = o.Mul(u[c], u[c]) })
