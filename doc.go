@@ -1,0 +1,73 @@
+// Copyright 2026 The xentropy Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
+// Package kernel computes the fused log-softmax and cross-entropy loss of a
+// batch of 10-class logits, and its gradient with respect to the logits, in
+// one pass over memory.
+//
+// A batch is a contiguous row-major [N][10]float32 slice of logits (len =
+// 10·N) with N integer labels in [0, 10) or N dense target rows. The mean loss
+// is returned as a float64; the gradient d(mean loss)/d(logits) = (softmax -
+// target)/N is written to a caller's slice, which may be the logits slice
+// itself. [Options] gives PyTorch's reductions, class weights, label
+// smoothing and ignored label, and a worker count for large batches. Calls
+// on one goroutine do not allocate.
+//
+// # Implementations
+//
+// The pure-Go code (kernel_generic.go) is the specification. On amd64 with
+// AVX2 and on arm64 with NEON, hand-written assembly is chosen at start-up;
+// it produces results that are bit-identical to the Go code for every input,
+// so a program gets the same loss and gradient bits on every machine.
+// [Implementation] reports the choice and [Use] changes it.
+//
+// # Arithmetic
+//
+// Every row computes, in float32,
+//
+//	m    = max_j x[j]
+//	d[j] = x[j] - m
+//	e[j] = exp(d[j])
+//	s    = Σ_j e[j]                (a fixed pairwise tree)
+//	loss = log(s) - d[label]
+//	g[j] = e[j]·(scale/s) - [j == label]·scale
+//
+// with a polynomial exp and log of at most 1 ulp error, no fused
+// multiply-add, and one IEEE division per row. Row losses are summed in
+// float64 in a fixed order (eight accumulators over chunks of [ChunkRows]
+// rows), so the total does not depend on the implementation. The loss of a
+// row is within 1e-6·(1+|loss|) of the exact value and each gradient element
+// within 1e-6·scale.
+//
+// # Special values
+//
+//   - A logit of -Inf contributes exactly nothing: its exponential is +0 and
+//     its gradient entry is exactly 0 (or -scale at the label).
+//   - A logit of -Inf at the label gives that row a loss of +Inf and a
+//     finite gradient.
+//   - With dense targets, a -Inf logit whose target is exactly 0 contributes
+//     exactly 0 (0·(-Inf) is taken as 0).
+//   - A NaN or +Inf logit, or a row of -Inf only, makes that row's loss and
+//     every gradient entry of that row NaN; other rows are unaffected, and
+//     the mean or sum that includes the row is NaN.
+//   - Huge finite logits (±3e38) do not overflow spuriously: with integer
+//     labels a loss is +Inf only when the exact loss exceeds the float32
+//     range. One exception follows from computing in float32: with dense
+//     targets or label smoothing, a class with a nonzero target whose logit
+//     lies more than MaxFloat32 below the row's maximum has d = -Inf, and
+//     the row's loss is +Inf even where the exact loss (weighted by a small
+//     target) would fit.
+//   - Subnormal inputs follow IEEE arithmetic; nothing is flushed to zero.
+//     No exponential is subnormal: exp(d) below 2^-126 is exactly +0.
+//
+// # Errors
+//
+// Every argument is checked before anything is written: a call that returns
+// an error leaves all output slices exactly as they were, so a caller that
+// computes in place loses nothing. Errors wrap the sentinel errors below
+// ([ErrShape], [ErrLength], [ErrLabel], [ErrOverlap], [ErrOption]) and can be
+// tested with [errors.Is]; they name the first bad row where there is one.
+//
+// An empty batch (N = 0) is valid: the loss is 0 and nothing is written.
+package kernel

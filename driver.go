@@ -1,0 +1,178 @@
+// Copyright 2026 The xentropy Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
+package kernel
+
+import (
+	"runtime"
+)
+
+// part returns s[i*w : j*w], or nil when s is nil.
+func part[T any](s []T, i, j, w int) []T {
+	if s == nil {
+		return nil
+	}
+	return s[i*w : j*w]
+}
+
+// sum8 combines the eight accumulators of a chunk (numerics.md §2.5).
+func sum8(a *[8]float64) float64 {
+	return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]))
+}
+
+// The kinds of batch a call runs.
+const (
+	kindLabels     = iota // labels, no options: the label kernel
+	kindTargets           // dense targets, no options: the target kernel
+	kindStaged            // options: effective target rows built per block
+	kindSoftmax           // Softmax
+	kindLogSoftmax        // LogSoftmax
+)
+
+// A batch is one validated call, cut into chunks of ChunkRows rows that are
+// computed independently (by one or several goroutines) and whose loss sums
+// are added in chunk order.
+type batch struct {
+	k      *kernels
+	kind   int
+	n      int // rows
+	grad   []float32
+	logits []float32
+	labels []int32   // kindLabels, kindStaged with labels
+	tgts   []float32 // kindTargets, kindStaged with targets
+	losses []float32
+	scale  float32
+
+	// kindStaged: class weights (1 without weights), 1-ε and ε/10, and
+	// the ignored label when ignore is set.
+	w           [Classes]float32
+	keep, uni   float32
+	ignore      bool
+	ignoreLabel int32
+}
+
+// chunk computes rows [c0, c1), c0 a multiple of ChunkRows, and returns the
+// sum of their losses: row i is added to acc[(i-c0)%8] and the eight
+// accumulators are combined by sum8. Full blocks of 8 rows go to b.k, the
+// last rows of the batch to the generic code, which continues the
+// accumulator pattern.
+func (b *batch) chunk(c0, c1 int) float64 {
+	if chunkHook != nil {
+		chunkHook(c0)
+	}
+	if b.kind == kindStaged {
+		return b.stagedChunk(c0, c1)
+	}
+	var acc [8]float64
+	for _, r := range [2][2]int{{c0, c0 + (c1-c0)&^7}, {c0 + (c1-c0)&^7, c1}} {
+		r0, r1 := r[0], r[1]
+		if r0 == r1 {
+			continue
+		}
+		k := b.k
+		if (r1-r0)%8 != 0 {
+			k = generic
+		}
+		x := b.logits[r0*Classes : r1*Classes]
+		g := part(b.grad, r0, r1, Classes)
+		l := part(b.losses, r0, r1, 1)
+		switch b.kind {
+		case kindLabels:
+			k.xentLabels(g, x, b.labels[r0:r1], b.scale, l, &acc)
+		case kindTargets:
+			k.xentTargets(g, x, b.tgts[r0*Classes:r1*Classes], b.scale, l, &acc)
+		case kindSoftmax:
+			k.softmax(g, x)
+		case kindLogSoftmax:
+			k.logSoftmax(g, x)
+		}
+	}
+	return sum8(&acc)
+}
+
+// stagedChunk runs the options path (weights, label smoothing, ignored
+// labels) through the dense-target kernel: for each block of 8 rows it
+// builds, on the stack, the effective target rows
+//
+//	a[j] = w[j]·((1-ε)·t[j] + ε/10)
+//
+// where t is the one-hot row of the label (labels != nil) or the caller's
+// target row, and, for ignored rows, a row of zero logits with zero targets,
+// whose loss and gradient are exactly +0.
+func (b *batch) stagedChunk(c0, c1 int) float64 {
+	var acc [8]float64
+	var xs, ts [8 * Classes]float32
+	for b0 := c0; b0 < c1; b0 += 8 {
+		b1 := min(b0+8, c1)
+		x := b.logits[b0*Classes : b1*Classes]
+		ignored := false
+		for i := b0; i < b1; i++ {
+			trow := (*[Classes]float32)(ts[(i-b0)*Classes:])
+			if b.ignore && b.labels[i] == b.ignoreLabel {
+				*trow = [Classes]float32{}
+				ignored = true
+				continue
+			}
+			for j := range trow {
+				t := float32(0)
+				if b.labels == nil {
+					t = b.tgts[i*Classes+j]
+				} else if int32(j) == b.labels[i] {
+					t = 1
+				}
+				trow[j] = float32(b.w[j] * (float32(b.keep*t) + b.uni))
+			}
+		}
+		if ignored {
+			copy(xs[:], x)
+			x = xs[:len(x)]
+			for i := b0; i < b1; i++ {
+				if b.labels[i] == b.ignoreLabel {
+					*(*[Classes]float32)(xs[(i-b0)*Classes:]) = [Classes]float32{}
+				}
+			}
+		}
+		k := b.k
+		if b1-b0 != 8 {
+			k = generic
+		}
+		k.xentTargets(part(b.grad, b0, b1, Classes), x, ts[:len(x)], b.scale, part(b.losses, b0, b1, 1), &acc)
+	}
+	return sum8(&acc)
+}
+
+// chunkHook, when set by a test, runs at the start of every chunk.
+var chunkHook func(c0 int)
+
+// run computes the whole batch on up to workers goroutines (0: automatic)
+// and returns the sum of its row losses: the chunk sums added in chunk
+// order, whatever the number of workers.
+func (b *batch) run(workers int) (float64, error) {
+	chunks := (b.n + ChunkRows - 1) / ChunkRows
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if workers = min(workers, chunks); workers <= 1 {
+		var total float64
+		for c0 := 0; c0 < b.n; c0 += ChunkRows {
+			total += b.chunk(c0, min(c0+ChunkRows, b.n))
+		}
+		return total, nil
+	}
+	p := &parallelBatch{batch: *b, sums: make([]float64, chunks)} // the parallel path's two allocations
+	p.wg.Add(workers - 1)
+	for range workers - 1 {
+		go p.worker()
+	}
+	p.work()
+	p.wg.Wait()
+	if err := p.failure.Load(); err != nil {
+		return 0, *err
+	}
+	var total float64
+	for _, s := range p.sums {
+		total += s
+	}
+	return total, nil
+}
