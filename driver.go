@@ -5,6 +5,7 @@
 package kernel
 
 import (
+	"math"
 	"runtime"
 )
 
@@ -34,28 +35,48 @@ const (
 // computed independently (by one or several goroutines) and whose loss sums
 // are added in chunk order.
 type batch struct {
-	k      *kernels
-	kind   int
-	n      int // rows
-	grad   []float32
-	logits []float32
-	labels []int32   // kindLabels, kindStaged with labels
-	tgts   []float32 // kindTargets, kindStaged with targets
-	losses []float32
-	scale  float32
+	k         *kernels
+	kind      int
+	n         int // rows
+	grad      []float32
+	logits    []float32
+	hasLabels bool      // integer labels, in labels or wide
+	labels    []int32   // int32 labels
+	wide      labelView // labels of another integer type
+	tgts      []float32 // kindTargets, kindStaged with targets
+	losses    []float32
+	scale     float32
+	norm      int // the row losses are 2^norm times the true ones (see Options.batch)
 
-	// kindStaged: class weights (1 without weights), 1-ε and ε/10, and
-	// the ignored label when ignore is set.
+	// kindStaged: class weights (1 without weights, times 2^norm), 1-ε and
+	// ε/10, and the ignored label when ignore is set.
 	w           [Classes]float32
 	keep, uni   float32
 	ignore      bool
 	ignoreLabel int32
 }
 
+// labelBuf is the number of labels of another type than int32 that are
+// converted at a time, on the stack; a multiple of blockRows.
+const labelBuf = 32 * blockRows
+
+// labelBlock returns the int32 labels of rows [r0, r1): a part of b.labels,
+// or the labels of b.wide converted into buf (r1-r0 <= labelBuf).
+func (b *batch) labelBlock(buf *[labelBuf]int32, r0, r1 int) []int32 {
+	if b.labels != nil || b.n == 0 {
+		return b.labels[r0:r1]
+	}
+	l := buf[:r1-r0]
+	for i := range l {
+		l[i] = b.wide.at(r0 + i)
+	}
+	return l
+}
+
 // chunk computes rows [c0, c1), c0 a multiple of ChunkRows, and returns the
 // sum of their losses: row i is added to acc[(i-c0)%8] and the eight
-// accumulators are combined by sum8. Full blocks of 8 rows go to b.k, the
-// last rows of the batch to the generic code, which continues the
+// accumulators are combined by sum8. Whole blocks of blockRows rows go to
+// b.k, the last rows of the batch to the generic code, which continues the
 // accumulator pattern.
 func (b *batch) chunk(c0, c1 int) float64 {
 	if chunkHook != nil {
@@ -65,60 +86,74 @@ func (b *batch) chunk(c0, c1 int) float64 {
 		return b.stagedChunk(c0, c1)
 	}
 	var acc [8]float64
-	for _, r := range [2][2]int{{c0, c0 + (c1-c0)&^7}, {c0 + (c1-c0)&^7, c1}} {
-		r0, r1 := r[0], r[1]
-		if r0 == r1 {
-			continue
-		}
-		k := b.k
-		if (r1-r0)%8 != 0 {
-			k = generic
-		}
-		x := b.logits[r0*Classes : r1*Classes]
-		g := part(b.grad, r0, r1, Classes)
-		l := part(b.losses, r0, r1, 1)
-		switch b.kind {
-		case kindLabels:
-			k.xentLabels(g, x, b.labels[r0:r1], b.scale, l, &acc)
-		case kindTargets:
-			k.xentTargets(g, x, b.tgts[r0*Classes:r1*Classes], b.scale, l, &acc)
-		case kindSoftmax:
-			k.softmax(g, x)
-		case kindLogSoftmax:
-			k.logSoftmax(g, x)
+	var buf [labelBuf]int32
+	step := c1 - c0
+	if b.kind == kindLabels && b.labels == nil {
+		step = labelBuf
+	}
+	for p0 := c0; p0 < c1; p0 += step {
+		p1 := min(p0+step, c1)
+		whole := p0 + (p1-p0)/blockRows*blockRows
+		for _, r := range [2][2]int{{p0, whole}, {whole, p1}} {
+			r0, r1 := r[0], r[1]
+			if r0 == r1 {
+				continue
+			}
+			k := b.k
+			if r1 != whole {
+				k = generic
+			}
+			x := b.logits[r0*Classes : r1*Classes]
+			g := part(b.grad, r0, r1, Classes)
+			l := part(b.losses, r0, r1, 1)
+			switch b.kind {
+			case kindLabels:
+				k.xentLabels(g, x, b.labelBlock(&buf, r0, r1), b.scale, l, &acc)
+			case kindTargets:
+				k.xentTargets(g, x, b.tgts[r0*Classes:r1*Classes], b.scale, l, &acc)
+			case kindSoftmax:
+				k.softmax(g, x)
+			case kindLogSoftmax:
+				k.logSoftmax(g, x)
+			}
 		}
 	}
 	return sum8(&acc)
 }
 
 // stagedChunk runs the options path (weights, label smoothing, ignored
-// labels) through the dense-target kernel: for each block of 8 rows it
-// builds, on the stack, the effective target rows
+// labels) through the dense-target kernel: for each block of blockRows rows
+// it builds, on the stack, the effective target rows
 //
 //	a[j] = w[j]·((1-ε)·t[j] + ε/10)
 //
-// where t is the one-hot row of the label (labels != nil) or the caller's
-// target row, and, for ignored rows, a row of zero logits with zero targets,
-// whose loss and gradient are exactly +0.
+// where t is the one-hot row of the label or the caller's target row, and,
+// for ignored rows, a row of zero logits with zero targets, whose loss and
+// gradient are exactly +0.
 func (b *batch) stagedChunk(c0, c1 int) float64 {
 	var acc [8]float64
-	var xs, ts [8 * Classes]float32
-	for b0 := c0; b0 < c1; b0 += 8 {
-		b1 := min(b0+8, c1)
+	var xs, ts [blockRows * Classes]float32
+	var buf [labelBuf]int32
+	for b0 := c0; b0 < c1; b0 += blockRows {
+		b1 := min(b0+blockRows, c1)
 		x := b.logits[b0*Classes : b1*Classes]
+		var labels []int32
+		if b.hasLabels {
+			labels = b.labelBlock(&buf, b0, b1)
+		}
 		ignored := false
-		for i := b0; i < b1; i++ {
-			trow := (*[Classes]float32)(ts[(i-b0)*Classes:])
-			if b.ignore && b.labels[i] == b.ignoreLabel {
+		for i := range b1 - b0 {
+			trow := (*[Classes]float32)(ts[i*Classes:])
+			if b.ignore && labels[i] == b.ignoreLabel {
 				*trow = [Classes]float32{}
 				ignored = true
 				continue
 			}
 			for j := range trow {
 				t := float32(0)
-				if b.labels == nil {
-					t = b.tgts[i*Classes+j]
-				} else if int32(j) == b.labels[i] {
+				if labels == nil {
+					t = b.tgts[(b0+i)*Classes+j]
+				} else if int32(j) == labels[i] {
 					t = 1
 				}
 				trow[j] = float32(b.w[j] * (float32(b.keep*t) + b.uni))
@@ -127,17 +162,23 @@ func (b *batch) stagedChunk(c0, c1 int) float64 {
 		if ignored {
 			copy(xs[:], x)
 			x = xs[:len(x)]
-			for i := b0; i < b1; i++ {
-				if b.labels[i] == b.ignoreLabel {
-					*(*[Classes]float32)(xs[(i-b0)*Classes:]) = [Classes]float32{}
+			for i := range b1 - b0 {
+				if labels[i] == b.ignoreLabel {
+					*(*[Classes]float32)(xs[i*Classes:]) = [Classes]float32{}
 				}
 			}
 		}
 		k := b.k
-		if b1-b0 != 8 {
+		if b1-b0 != blockRows {
 			k = generic
 		}
-		k.xentTargets(part(b.grad, b0, b1, Classes), x, ts[:len(x)], b.scale, part(b.losses, b0, b1, 1), &acc)
+		losses := part(b.losses, b0, b1, 1)
+		k.xentTargets(part(b.grad, b0, b1, Classes), x, ts[:len(x)], b.scale, losses, &acc)
+		if b.norm != 0 {
+			for i, l := range losses {
+				losses[i] = float32(math.Ldexp(float64(l), -b.norm))
+			}
+		}
 	}
 	return sum8(&acc)
 }
@@ -153,26 +194,12 @@ func (b *batch) run(workers int) (float64, error) {
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	if workers = min(workers, chunks); workers <= 1 {
-		var total float64
-		for c0 := 0; c0 < b.n; c0 += ChunkRows {
-			total += b.chunk(c0, min(c0+ChunkRows, b.n))
-		}
-		return total, nil
-	}
-	p := &parallelBatch{batch: *b, sums: make([]float64, chunks)} // the parallel path's two allocations
-	p.wg.Add(workers - 1)
-	for range workers - 1 {
-		go p.worker()
-	}
-	p.work()
-	p.wg.Wait()
-	if err := p.failure.Load(); err != nil {
-		return 0, *err
+	if workers = min(workers, chunks); workers > 1 {
+		return b.parallel(workers, chunks)
 	}
 	var total float64
-	for _, s := range p.sums {
-		total += s
+	for c0 := 0; c0 < b.n; c0 += ChunkRows {
+		total += b.chunk(c0, min(c0+ChunkRows, b.n))
 	}
 	return total, nil
 }

@@ -9,6 +9,12 @@ import (
 	"sync/atomic"
 )
 
+// blockRows is the number of rows an assembly function takes at a time:
+// it computes the whole blocks of blockRows rows of its slices and leaves
+// the rest to the generic code (see batch.chunk). The float64 accumulators
+// of a chunk follow the same period (numerics.md §2.5).
+const blockRows = 8
+
 // kernels is one implementation of the four block functions. Each processes
 // n rows (len(logits) = 10·n); the assembly versions require n to be a
 // multiple of 8, and the driver passes the last rows of a batch to the

@@ -6,6 +6,7 @@ package kernel
 
 import (
 	"fmt"
+	"unsafe"
 )
 
 // Classes is the number of logits in every row.
@@ -25,7 +26,7 @@ const ChunkRows = 8192
 // It is Options{}.CrossEntropy; see the package documentation for the
 // arithmetic, the special values and the errors.
 func CrossEntropy(grad, logits []float32, labels []int32) (float64, error) {
-	return (*Options)(nil).CrossEntropy(grad, logits, labels)
+	return Options{}.CrossEntropy(grad, logits, labels)
 }
 
 // CrossEntropyTargets is CrossEntropy with dense targets: targets has the
@@ -35,43 +36,41 @@ func CrossEntropy(grad, logits []float32, labels []int32) (float64, error) {
 // 1/N. For one-hot rows the results are bit-identical to CrossEntropy.
 // grad may be the same slice as logits but must not overlap targets.
 func CrossEntropyTargets(grad, logits, targets []float32) (float64, error) {
-	return (*Options)(nil).CrossEntropyTargets(grad, logits, targets)
+	return Options{}.CrossEntropyTargets(grad, logits, targets)
 }
 
 // Softmax writes softmax(logits) row by row to dst (len(dst) =
 // len(logits)); dst may be logits itself. Each element is e[j]·(1/s) in the
 // notation of the package documentation.
 func Softmax(dst, logits []float32) error {
-	return (*Options)(nil).Softmax(dst, logits)
+	return Options{}.Softmax(dst, logits)
 }
 
 // LogSoftmax writes log(softmax(logits)) row by row to dst (len(dst) =
 // len(logits)); dst may be logits itself. Each element is d[j] - log(s) in
 // the notation of the package documentation: exact for the largest logit's
-// class up to the rounding of log(s), and never -Inf unless the logit is.
+// class up to the rounding of log(s). It is -Inf where the logit is -Inf,
+// and also where a finite logit lies more than MaxFloat32 below the row's
+// maximum (d[j] overflows to -Inf; the exact value is below -MaxFloat32).
 func LogSoftmax(dst, logits []float32) error {
-	return (*Options)(nil).LogSoftmax(dst, logits)
+	return Options{}.LogSoftmax(dst, logits)
 }
 
 // Softmax is the package-level Softmax, computed with o.Workers; the other
-// fields of Options do not apply. A nil receiver means the zero Options.
-func (o *Options) Softmax(dst, logits []float32) error {
+// fields of Options do not apply.
+func (o Options) Softmax(dst, logits []float32) error {
 	return o.rowwise(kindSoftmax, dst, logits)
 }
 
 // LogSoftmax is the package-level LogSoftmax, computed with o.Workers; the
 // other fields of Options do not apply.
-func (o *Options) LogSoftmax(dst, logits []float32) error {
+func (o Options) LogSoftmax(dst, logits []float32) error {
 	return o.rowwise(kindLogSoftmax, dst, logits)
 }
 
-func (o *Options) rowwise(kind int, dst, logits []float32) error {
-	var workers int
-	if o != nil {
-		workers = o.Workers
-	}
-	if workers < 0 {
-		return fmt.Errorf("%w: %d workers", ErrOption, workers)
+func (o Options) rowwise(kind int, dst, logits []float32) error {
+	if o.Workers < 0 {
+		return fmt.Errorf("%w: %d workers", ErrOption, o.Workers)
 	}
 	n, err := rows(logits)
 	if err != nil {
@@ -81,17 +80,34 @@ func (o *Options) rowwise(kind int, dst, logits []float32) error {
 		return err
 	}
 	b := batch{k: active.Load(), kind: kind, n: n, grad: dst, logits: logits}
-	_, err = b.run(workers)
+	_, err = b.run(o.Workers)
 	return err
 }
 
-// CrossEntropy is the package-level CrossEntropy with these options. A nil
-// receiver means the zero Options.
-func (o *Options) CrossEntropy(grad, logits []float32, labels []int32) (float64, error) {
-	var opt Options
-	if o != nil {
-		opt = *o
-	}
+// CrossEntropy is the package-level CrossEntropy with these options.
+func (o Options) CrossEntropy(grad, logits []float32, labels []int32) (float64, error) {
+	return crossEntropy(o, grad, logits, labels)
+}
+
+// Label is the set of label types that CrossEntropyLabels accepts: every
+// integer type, so that labels can be passed as a data loader gives them
+// ([]uint8 from an IDX file, []int, []int64, ...) without a copy.
+type Label interface {
+	~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr
+}
+
+// CrossEntropyLabels is o.CrossEntropy for labels of any integer type. The
+// labels are validated as int32 labels are (each in [0, 10), or equal in
+// value to o.IgnoreLabel when o.Ignore is set) and the results are
+// bit-identical to o.CrossEntropy with the same labels as []int32. It does
+// not allocate: labels of another type than int32 are converted a few
+// hundred at a time into a buffer on the stack.
+func CrossEntropyLabels[L Label](o Options, grad, logits []float32, labels []L) (float64, error) {
+	return crossEntropy(o, grad, logits, labels)
+}
+
+// crossEntropy validates a call with integer labels, then runs it.
+func crossEntropy[L Label](opt Options, grad, logits []float32, labels []L) (float64, error) {
 	n, err := rows(logits)
 	if err != nil {
 		return 0, err
@@ -104,15 +120,15 @@ func (o *Options) CrossEntropy(grad, logits []float32, labels []int32) (float64,
 	}
 	// Labels, and the divisor of the mean: the number of counted rows, or
 	// the sum of their weights (float64, in row order).
-	var count, div float64
+	var count float64
 	switch {
 	case opt.Weights != nil || opt.Ignore:
 		for i, l := range labels {
-			if opt.Ignore && l == opt.IgnoreLabel {
+			if opt.Ignore && sameLabel(l, opt.IgnoreLabel) {
 				continue
 			}
-			if uint32(l) >= Classes {
-				return 0, fmt.Errorf("%w: row %d has label %d", ErrLabel, i, l)
+			if !(l >= 0 && l < Classes) {
+				return 0, labelError(i, l)
 			}
 			if opt.Weights != nil {
 				count += float64(opt.Weights[l])
@@ -122,28 +138,76 @@ func (o *Options) CrossEntropy(grad, logits []float32, labels []int32) (float64,
 		}
 	default: // the common case: every row counts
 		for i, l := range labels {
-			if uint32(l) >= Classes {
-				return 0, fmt.Errorf("%w: row %d has label %d", ErrLabel, i, l)
+			if !(l >= 0 && l < Classes) {
+				return 0, labelError(i, l)
 			}
 		}
 		count = float64(n)
 	}
-	b := opt.batch(kindLabels, n, grad, logits)
-	b.labels = labels
-	b.scale, div = opt.scale(count)
+	b := opt.batch(kindLabels, n, grad, logits, count)
+	setLabels(&b, labels)
+	b.hasLabels = true
 	total, err := b.run(opt.Workers)
-	return total / div, err
+	return opt.result(total, count, b.norm), err
+}
+
+// sameLabel reports whether the label l equals the int32 value ignore,
+// comparing values (not bit patterns) across signed and unsigned types.
+func sameLabel[L Label](l L, ignore int32) bool {
+	if ignore < 0 {
+		return l < 0 && int64(l) == int64(ignore)
+	}
+	return l >= 0 && uint64(l) == uint64(ignore)
+}
+
+func labelError[L Label](i int, l L) error {
+	return fmt.Errorf("%w: row %d has label %d", ErrLabel, i, l)
+}
+
+// setLabels stores labels in the batch: a slice of 32-bit signed integers
+// is used as it is, any other type through a labelView.
+func setLabels[L Label](b *batch, labels []L) {
+	var zero L
+	size, signed := unsafe.Sizeof(zero), zero-1 < 0
+	p := unsafe.Pointer(unsafe.SliceData(labels))
+	if size == 4 && signed {
+		b.labels = unsafe.Slice((*int32)(p), len(labels))
+		return
+	}
+	b.wide = labelView{p: p, size: size, signed: signed}
+}
+
+// A labelView reads validated labels of another integer type than int32:
+// each is in [0, Classes) or equal to the ignored int32 label, so the
+// conversion to int32 is exact.
+type labelView struct {
+	p      unsafe.Pointer // the first label
+	size   uintptr        // 1, 2, 4 or 8 bytes
+	signed bool
+}
+
+func (v *labelView) at(i int) int32 {
+	q := unsafe.Add(v.p, uintptr(i)*v.size)
+	switch {
+	case v.size == 1 && v.signed:
+		return int32(*(*int8)(q))
+	case v.size == 1:
+		return int32(*(*uint8)(q))
+	case v.size == 2 && v.signed:
+		return int32(*(*int16)(q))
+	case v.size == 2:
+		return int32(*(*uint16)(q))
+	case v.size == 4:
+		return int32(*(*uint32)(q))
+	}
+	return int32(*(*uint64)(q))
 }
 
 // CrossEntropyTargets is the package-level CrossEntropyTargets with these
 // options. With the Mean reduction it divides by N, as PyTorch does for
 // probability targets, whatever the weights. Ignore is rejected with
 // ErrOption.
-func (o *Options) CrossEntropyTargets(grad, logits, targets []float32) (float64, error) {
-	var opt Options
-	if o != nil {
-		opt = *o
-	}
+func (o Options) CrossEntropyTargets(grad, logits, targets []float32) (float64, error) {
 	n, err := rows(logits)
 	if err != nil {
 		return 0, err
@@ -151,16 +215,14 @@ func (o *Options) CrossEntropyTargets(grad, logits, targets []float32) (float64,
 	if len(targets) != len(logits) {
 		return 0, fmt.Errorf("%w: %d targets for %d logits", ErrLength, len(targets), len(logits))
 	}
-	if opt.Ignore {
+	if o.Ignore {
 		return 0, fmt.Errorf("%w: Ignore applies to integer labels only", ErrOption)
 	}
-	if err := opt.check(n, grad, logits, targets); err != nil {
+	if err := o.check(n, grad, logits, targets); err != nil {
 		return 0, err
 	}
-	b := opt.batch(kindTargets, n, grad, logits)
+	b := o.batch(kindTargets, n, grad, logits, float64(n))
 	b.tgts = targets
-	var div float64
-	b.scale, div = opt.scale(float64(n))
-	total, err := b.run(opt.Workers)
-	return total / div, err
+	total, err := b.run(o.Workers)
+	return o.result(total, float64(n), b.norm), err
 }

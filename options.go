@@ -91,10 +91,39 @@ type Options struct {
 	Losses []float32
 }
 
-// batch returns the batch of a validated call; kind is kindLabels or
-// kindTargets, and becomes kindStaged when an option needs target rows.
-func (o *Options) batch(kind, n int, grad, logits []float32) batch {
-	b := batch{k: active.Load(), kind: kind, n: n, grad: grad, logits: logits, losses: o.Losses}
+// Extreme sums of class weights: outside [normMin, normMax] the weights
+// of a Mean batch are scaled by a power of two (see batch).
+const (
+	normMin = 0x1p-64
+	normMax = 0x1p64
+)
+
+// batch returns the batch of a validated call whose mean divides by count;
+// kind is kindLabels or kindTargets, and becomes kindStaged when an option
+// needs target rows.
+//
+// The gradient scale is float32(1/count) for the Mean reduction, 1
+// otherwise. When a weighted mean divides by a sum of weights below 2^-64
+// or above 2^64, 1/count would overflow float32 (below about 2.9e-39) or be
+// subnormal and lose precision (above 2^126). Then the weights are
+// multiplied by 2^norm, with norm chosen so that count·2^norm is in [1, 2),
+// and the scale is float32(1/(count·2^norm)): the row losses and the batch
+// total are 2^norm times larger, and are divided by it (Options.Losses
+// row by row, the total in result). In float32's normal range this gives
+// the same bits as the unscaled arithmetic, since multiplying by a power
+// of two commutes with rounding; the sums in between are never scaled.
+func (o Options) batch(kind, n int, grad, logits []float32, count float64) batch {
+	b := batch{k: active.Load(), kind: kind, n: n, grad: grad, logits: logits, losses: o.Losses, scale: 1}
+	if o.Reduction == Mean {
+		b.scale = 0 // nothing counted: loss 0, gradient 0
+		if count > 0 {
+			if o.Weights != nil && (count < normMin || count > normMax) {
+				_, e := math.Frexp(count)
+				b.norm = 1 - e
+			}
+			b.scale = float32(1 / math.Ldexp(count, b.norm))
+		}
+	}
 	if o.Weights == nil && o.LabelSmoothing == 0 && !o.Ignore {
 		return b
 	}
@@ -102,7 +131,7 @@ func (o *Options) batch(kind, n int, grad, logits []float32) batch {
 	for j := range b.w {
 		b.w[j] = 1
 		if o.Weights != nil {
-			b.w[j] = o.Weights[j]
+			b.w[j] = float32(math.Ldexp(float64(o.Weights[j]), b.norm))
 		}
 	}
 	b.keep = 1 - o.LabelSmoothing
@@ -111,27 +140,33 @@ func (o *Options) batch(kind, n int, grad, logits []float32) batch {
 	return b
 }
 
-// scale returns the gradient scale and the divisor of the returned loss for
-// a batch whose mean divides by count.
-func (o *Options) scale(count float64) (scale float32, div float64) {
-	if o.Reduction != Mean {
-		return 1, 1
+// result returns the loss of a batch from the sum of its row losses, which
+// are 2^norm times the true losses (see batch). A mean of nothing counted
+// is 0, unless the sum is NaN or +Inf (a NaN row, or a +Inf loss from a
+// row that smoothing targets but its zero weight leaves out of the count),
+// which it returns as it is.
+func (o Options) result(total, count float64, norm int) float64 {
+	switch {
+	case o.Reduction != Mean:
+		return total
+	case count == 0:
+		if math.IsNaN(total) || math.IsInf(total, 0) {
+			return total
+		}
+		return 0
 	}
-	if count == 0 {
-		return 0, math.Inf(1) // loss 0, gradient 0
-	}
-	return float32(1 / count), count
+	return total / math.Ldexp(count, norm)
 }
 
 // check validates the options and the output slices of a batch of n rows.
-func (o *Options) check(n int, grad, logits, targets []float32) error {
+func (o Options) check(n int, grad, logits, targets []float32) error {
 	if o.Workers < 0 {
 		return fmt.Errorf("%w: %d workers", ErrOption, o.Workers)
 	}
 	switch o.Reduction {
 	case Mean, Sum:
 	case None:
-		if o.Losses == nil {
+		if o.Losses == nil && n > 0 {
 			return fmt.Errorf("%w: reduction none needs Losses", ErrOption)
 		}
 	default:
