@@ -108,7 +108,7 @@ func ExampleLogSoftmax() {
 }
 
 func ExampleLossFromProbs() {
-	// The design note's example prediction: 0.85 for the right digit.
+	// A confident, correct prediction: 0.85 for the right digit.
 	probs := []float32{0.02, 0.01, 0.85, 0.03, 0.01, 0.02, 0.01, 0.03, 0.01, 0.01}
 	target := []float32{0, 0, 1, 0, 0, 0, 0, 0, 0, 0}
 	loss, _ := kernel.LossFromProbs(probs, target)

@@ -8,7 +8,8 @@ import (
 	"fmt"
 )
 
-// Clipping bounds of LossFromProbs, as in the seed recipe.
+// Clipping bounds of LossFromProbs: those of Keras (categorical_crossentropy
+// on probabilities clips to [epsilon, 1-epsilon], epsilon = 1e-7).
 const (
 	probMin = 1e-7
 	probMax = 1 - 1e-7
@@ -55,8 +56,10 @@ func LossFromProbs(probs, targets []float32) (float64, error) {
 
 // GradFromProbs writes grad[i] = (probs[i] - targets[i])/N, the gradient of
 // the mean cross-entropy with respect to the logits when probs =
-// softmax(logits): the seed's "predictions - targets", averaged over the
-// batch. grad may be the same slice as probs or as targets.
+// softmax(logits): "predictions minus targets", averaged over the batch,
+// the form in which frameworks that keep the softmax apart from the loss
+// (Keras on probabilities, or PyTorch's NLLLoss after a softmax) pass the
+// gradient back. grad may be the same slice as probs or as targets.
 func GradFromProbs(grad, probs, targets []float32) error {
 	n, err := rows(probs)
 	if err != nil {

@@ -91,7 +91,7 @@ func TestLog32(t *testing.T) {
 	}
 }
 
-// TestSeedLossTable reproduces the loss table of the design note: the loss
+// TestSeedLossTable reproduces the textbook table of -log p: the loss
 // of a row whose softmax gives p to the correct class.
 func TestSeedLossTable(t *testing.T) {
 	for _, c := range []struct{ p, loss float64 }{

@@ -85,7 +85,8 @@ func gonumF64(grad, logits []float32, labels []int32) float64 {
 	return total * scale
 }
 
-// naive is the seed's recipe (the project's starting point) taken literally,
+// naive is the probability-space recipe of frameworks that keep the softmax
+// and the loss apart (Keras' categorical_crossentropy on probabilities),
 // in float32 with math.Exp and math.Log: a softmax (with the maximum
 // subtracted, as any textbook softmax does), the probability of the label
 // clipped to [1e-7, 1-1e-7], its negative log as the row loss, the gradient

@@ -14,8 +14,9 @@
 //     the memory roof;
 //   - gonum-f64: the float64 computation with gonum's floats.LogSumExp that
 //     a careful Go user writes;
-//   - naive: the seed's recipe (softmax, clip to [1e-7, 1-1e-7], -log,
-//     p - t, averaged) in float32 with math.Exp.
+//   - naive: the probability-space recipe (softmax, clip to [1e-7,
+//     1-1e-7] as Keras does, -log, p - t, averaged) in float32 with
+//     math.Exp.
 //
 // Every row shows ns/row (the median of several timed repetitions after a
 // warm-up, with the min–max spread), rows/s, GB/s moved, the speed-up over

@@ -42,8 +42,10 @@ func (d *dataset) rows(i, j int) *dataset {
 	return &dataset{n: j - i, x: d.x[i*pixels : j*pixels], labels: d.labels[i:j]}
 }
 
-// Pixel normalisation: the mean and standard deviation of the MNIST training
-// pixels scaled to [0, 1] (the usual constants), so that inputs are centred.
+// Pixel normalisation, x = (pixel/255 - pixelMean)/pixelStd: 0 and 1 keep
+// the pixels in [0, 1], uncentred. Centring (mean 0.1307, deviation 0.3081)
+// removes the zeros that gonum's gemm skips, and made training about 4 times
+// slower and no more accurate (README).
 const (
 	pixelMean = 0.0
 	pixelStd  = 1.0

@@ -16,7 +16,7 @@
 //	go run .                                              # softmax regression, 5 epochs
 //	go run . -model mlp                                   # MLP, 128 hidden units, 10 epochs
 //	go run . -model softmax,mlp -plot curves.png          # both, one plot
-//	go run . -model softmax,mlp -loss xent,mse -epochs 1  # the seed's argument
+//	go run . -model softmax,mlp -loss xent,mse -epochs 1  # CE against MSE
 //
 // -model and -loss take comma-separated lists; every combination is trained
 // in turn, and -plot draws the test accuracy per epoch of all of them. A

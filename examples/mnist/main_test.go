@@ -45,7 +45,7 @@ func loadTestData(t *testing.T) (train, test *dataset) {
 	return mnistTrain, mnistTest
 }
 
-// TestSubsetAccuracy is the end-to-end check of issue 7: softmax regression
+// TestSubsetAccuracy is the end-to-end check of the package: softmax regression
 // trained for one epoch on 5,000 images with kernel.CrossEntropy must
 // classify more than 85% of the 10,000 test images correctly.
 func TestSubsetAccuracy(t *testing.T) {
