@@ -11,13 +11,19 @@
 // is returned as a float64; the gradient d(mean loss)/d(logits) = (softmax -
 // target)/N is written to a caller's slice, which may be the logits slice
 // itself. [Options] gives PyTorch's reductions, class weights, label
-// smoothing and ignored label, and a worker count for large batches. Calls
-// on one goroutine do not allocate.
+// smoothing and ignored label, and a worker count for large batches;
+// [CrossEntropyLabels] takes labels of any integer type ([]uint8, []int,
+// ...). No call allocates: one goroutine uses the stack only, and the
+// parallel path reuses its state and starts its goroutines without
+// allocating (the Go runtime may allocate a goroutine descriptor when it
+// has no free one, the first time a call uses more goroutines than any
+// before).
 //
 // # Implementations
 //
 // The pure-Go code (kernel_generic.go) is the specification. On amd64 with
-// AVX2 and on arm64 with NEON, hand-written assembly is chosen at start-up;
+// AVX2 and on arm64 with NEON, assembly generated from it (the _asm
+// directory of the repository) is chosen at start-up;
 // it produces results that are bit-identical to the Go code for every input,
 // so a program gets the same loss and gradient bits on every machine.
 // [Implementation] reports the choice and [Use] changes it.
@@ -38,7 +44,9 @@
 // float64 in a fixed order (eight accumulators over chunks of [ChunkRows]
 // rows), so the total does not depend on the implementation. The loss of a
 // row is within 1e-6·(1+|loss|) of the exact value and each gradient element
-// within 1e-6·scale.
+// within 1e-6·scale. With class weights or label smoothing, where the row's
+// target a[j] (see [Options]) sums to A, the bounds are 1e-6·(max(1, A) +
+// |loss|) and 1e-6·scale·max(1, A).
 //
 // # Special values
 //
@@ -69,5 +77,6 @@
 // ([ErrShape], [ErrLength], [ErrLabel], [ErrOverlap], [ErrOption]) and can be
 // tested with [errors.Is]; they name the first bad row where there is one.
 //
-// An empty batch (N = 0) is valid: the loss is 0 and nothing is written.
+// An empty batch (N = 0) is valid for every entry point and option (also
+// Reduction None with nil Losses): the loss is 0 and nothing is written.
 package kernel

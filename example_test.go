@@ -127,11 +127,137 @@ func ExampleGradFromProbs() {
 	// [0.02 0.01 -0.15 0.03 0.01 0.02 0.01 0.03 0.01 0.01]
 }
 
-func ExampleImplementation() {
-	// The fastest implementation for this CPU is chosen at start-up; all
-	// give the same bits.
+func ExampleImplementations() {
+	// The fastest implementation for this CPU is chosen at start-up and
+	// listed first; "generic", the Go specification, is always last.
 	impls := kernel.Implementations()
-	fmt.Println(impls[len(impls)-1])
+	fmt.Println(impls[0] == kernel.Implementation(), impls[len(impls)-1])
 	// Output:
-	// generic
+	// true generic
+}
+
+func ExampleUse() {
+	logits := []float32{3, 1, 0, 0, 0, 0, 0, 0, 0, 0}
+	labels := []int32{0}
+	// Every implementation gives the same bits: compare each with the Go
+	// specification, then restore the default.
+	def := kernel.Implementation()
+	defer kernel.Use(def)
+	if err := kernel.Use("generic"); err != nil {
+		panic(err)
+	}
+	want, _ := kernel.CrossEntropy(nil, logits, labels)
+	same := true
+	for _, name := range kernel.Implementations() {
+		if err := kernel.Use(name); err != nil {
+			panic(err)
+		}
+		got, _ := kernel.CrossEntropy(nil, logits, labels)
+		same = same && got == want
+	}
+	fmt.Println(same)
+	err := kernel.Use("avx9000")
+	fmt.Println(errors.Is(err, kernel.ErrImplementation))
+	// Output:
+	// true
+	// true
+}
+
+// A training step: the mean loss of a batch and the gradient of the logits,
+// computed in place, ready for the backward pass.
+func Example() {
+	const n = 3
+	logits := []float32{ // the output of a model's last layer, [n][10]
+		2.0, 0.1, 0.3, 0.0, 0.1, 0.0, 0.2, 0.1, 0.0, 0.4,
+		0.0, 0.2, 0.1, 1.5, 0.0, 0.3, 0.1, 0.0, 0.2, 0.1,
+		0.1, 0.0, 0.2, 0.1, 0.9, 0.0, 0.1, 1.1, 0.0, 0.2,
+	}
+	labels := []uint8{0, 3, 4} // as an MNIST loader gives them
+	loss, err := kernel.CrossEntropyLabels(kernel.Options{}, logits, logits, labels)
+	if err != nil {
+		panic(err)
+	}
+	// logits now holds d(mean loss)/d(logits): softmax minus one-hot, over n.
+	fmt.Printf("loss %.4f\n", loss)
+	fmt.Printf("row 0: %.3f\n", logits[:kernel.Classes])
+	// Output:
+	// loss 1.2708
+	// row 0: [-0.195 0.021 0.025 0.019 0.021 0.019 0.023 0.021 0.019 0.028]
+}
+
+func ExampleCrossEntropyLabels() {
+	logits := make([]float32, 2*kernel.Classes) // two rows of zeros
+	labels := []int{7, -100}                    // -100: PyTorch's ignore_index
+	opts := kernel.Options{Ignore: true, IgnoreLabel: -100}
+	loss, err := kernel.CrossEntropyLabels(opts, nil, logits, labels)
+	fmt.Printf("%.4f %v\n", loss, err)
+	_, err = kernel.CrossEntropyLabels(kernel.Options{}, nil, logits, []uint8{7, 12})
+	fmt.Println(err)
+	// Output:
+	// 2.3026 <nil>
+	// kernel: label out of range: row 1 has label 12
+}
+
+func ExampleOptions_CrossEntropyTargets() {
+	logits := []float32{
+		2, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 0, 3, 0, 0, 0, 0, 0, 0,
+	}
+	targets := []float32{ // one soft row, one one-hot row
+		0.9, 0.1, 0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+	}
+	grad := make([]float32, len(logits))
+	opts := kernel.Options{Reduction: kernel.Sum, LabelSmoothing: 0.1}
+	sum, err := opts.CrossEntropyTargets(grad, logits, targets)
+	fmt.Printf("%.4f %v\n", sum, err)
+	fmt.Printf("%.3f\n", grad[10:])
+	// Output:
+	// 1.7966 <nil>
+	// [0.024 0.024 0.024 -0.219 0.024 0.024 0.024 0.024 0.024 0.024]
+}
+
+// Reduction None with class weights: each row's weighted loss goes to
+// Losses, and the gradient is that of their sum.
+func ExampleOptions_CrossEntropy_none() {
+	logits := []float32{
+		1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	}
+	labels := []int32{0, 1}
+	perRow := make([]float32, 2)
+	opts := kernel.Options{
+		Reduction: kernel.None,
+		Weights:   []float32{1, 2, 1, 1, 1, 1, 1, 1, 1, 1}, // class 1 counts twice
+		Losses:    perRow,
+	}
+	sum, err := opts.CrossEntropy(nil, logits, labels)
+	fmt.Printf("%.4f %v %.4f\n", sum, err, perRow)
+	// Output:
+	// 6.3835 <nil> [1.4612 4.9223]
+}
+
+func ExampleOptions_Softmax() {
+	logits := make([]float32, 4*kernel.ChunkRows*kernel.Classes) // a large batch
+	for i := range logits {
+		logits[i] = float32(i % 7)
+	}
+	// Two goroutines; the bits are those of one.
+	if err := (kernel.Options{Workers: 2}).Softmax(logits, logits); err != nil {
+		panic(err)
+	}
+	fmt.Printf("%.4f\n", logits[:kernel.Classes])
+	// Output:
+	// [0.0015 0.0042 0.0114 0.0310 0.0842 0.2288 0.6219 0.0015 0.0042 0.0114]
+}
+
+func ExampleOptions_LogSoftmax() {
+	logits := []float32{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
+	logp := make([]float32, len(logits))
+	if err := (kernel.Options{Workers: 1}).LogSoftmax(logp, logits); err != nil {
+		panic(err)
+	}
+	fmt.Printf("%.4f\n", logp)
+	// Output:
+	// [-9.4586 -8.4586 -7.4586 -6.4586 -5.4586 -4.4586 -3.4586 -2.4586 -1.4586 -0.4586]
 }

@@ -18,7 +18,14 @@ const (
 	// with weights, by the sum of the weights of those rows' labels. The
 	// gradient is that of the mean. When nothing is counted (N = 0, every
 	// row ignored, or a zero weight sum) the loss is 0 and so is the
-	// gradient.
+	// gradient, except that a NaN or +Inf sum of row losses is returned as
+	// it is (a NaN row, or a row whose smoothed target reaches a -Inf
+	// logit although its label's weight is 0), and a NaN row's gradient
+	// is NaN. PyTorch divides by the zero count instead, and returns NaN
+	// (0/0) or +Inf. A weight sum below 2^-64 or above 2^64 is handled
+	// without overflow: the weights are scaled by a power of two inside
+	// the call, which gives the same bits as unscaled arithmetic wherever
+	// the latter does not overflow or underflow.
 	Mean Reduction = iota
 	// Sum returns the sum of the row losses; the gradient is that of the
 	// sum.
@@ -81,13 +88,13 @@ type Options struct {
 	// chunks of ChunkRows rows and then using up to GOMAXPROCS goroutines;
 	// 1 keeps the work on the calling goroutine. Work is split in whole
 	// chunks whose sums are added in order, so results are bit-identical
-	// for every value of Workers and GOMAXPROCS. Only the parallel path
-	// allocates (the chunk sums and the goroutines).
+	// for every value of Workers and GOMAXPROCS. Neither path allocates
+	// (see the package documentation).
 	Workers int
 
 	// Losses, when not nil, receives the loss of each row (N values,
 	// weighted and smoothed, 0 for ignored rows), whatever the reduction.
-	// It is required by the None reduction.
+	// It is required by the None reduction, unless N = 0.
 	Losses []float32
 }
 
