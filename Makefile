@@ -7,6 +7,7 @@
 
 GO        ?= go
 FUZZTIME  ?= 1m
+FUZZMINIMIZETIME ?= 5s
 COUNT     ?= 10
 BENCH     ?= CrossEntropy$$
 BENCHTIME ?= 1s
@@ -120,7 +121,7 @@ endif
 fuzz:
 	@for f in $$($(GO) test -list '^Fuzz' . | grep '^Fuzz'); do \
 		echo "== $$f ($(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) . || exit 1; \
+		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) $(FUZZFLAGS) . || exit 1; \
 	done
 
 # Rewrites testdata/golden.txt from the generic code (after a deliberate

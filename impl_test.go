@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -139,9 +140,32 @@ func gradFor(mode string, x []float32) (grad, logits []float32) {
 // results with the generic ones, bit for bit.
 func compareImpls(t *testing.T, what string, x []float32, labels []int32, targets []float32) {
 	t.Helper()
+	compareEntries(t, what, entries(), x, labels, targets)
+}
+
+// entriesWith returns the entries whose names start with one of prefixes.
+func entriesWith(prefixes ...string) []entry {
+	var es []entry
+	for _, e := range entries() {
+		for _, p := range prefixes {
+			if strings.HasPrefix(e.name, p) {
+				es = append(es, e)
+				break
+			}
+		}
+	}
+	if len(es) == 0 {
+		panic(fmt.Sprintf("no entry starts with %q", prefixes))
+	}
+	return es
+}
+
+// compareEntries is compareImpls for the entries es only.
+func compareEntries(t *testing.T, what string, es []entry, x []float32, labels []int32, targets []float32) {
+	t.Helper()
 	def := Implementation()
 	defer Use(def)
-	for _, e := range entries() {
+	for _, e := range es {
 		Use("generic")
 		want := e.run(x, labels, targets)
 		for _, name := range Implementations() {
