@@ -110,6 +110,7 @@ labels_loop:
 	VTRN2	V8.S4, V1.S4, V1.S4
 	VTRN1	V4.S4, V6.S4, V8.S4
 	VTRN2	V4.S4, V6.S4, V4.S4
+	// x[j] of rows 0-3, j = 0..9: V9 V2 V10 V0 V7 V3 V5 V1 V8 V4
 	// m = max10(x) + 0 (seq.Max10): a tree of FMAX, then + 0 turns -0 into +0.
 	WORD	$0x4e22f526	// fmax v6.4s, v9.4s, v2.4s
 	WORD	$0x4e20f54b	// fmax v11.4s, v10.4s, v0.4s
@@ -148,7 +149,10 @@ labels_loop:
 	WORD	$0x4ea6d421	// fsub v1.4s, v1.4s, v6.4s
 	WORD	$0x4ea6d508	// fsub v8.4s, v8.4s, v6.4s
 	WORD	$0x4ea6d484	// fsub v4.4s, v4.4s, v6.4s
-	// s = sum10(e) (seq.Sum10), each e[j] = exp(d[j]) (seq.Exp) computed where the sum first reads it.
+	// s = sum10(e) (seq.Sum10), each e[j] = exp(d[j]) (seq.Exp) computed where the sum first reads it:
+	//   z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits (SHL, ADD .4S)
+	//   r = d - n·ln2hi; r = r - n·ln2lo; q = r·Q4 + Q3, then q = q·r + Q2, Q1, Q0 (FMUL, then FADD)
+	//   r2 = r·r; p = r2·q + r; p = p + 1; e = p·2^n; e = +0 where d < cutoff (FCMGT, BIC).
 	// e[0] = exp(d[0]) (seq.Exp), d[0] in V9
 	WORD	$0x4f9f9126	// fmul v6.4s, v9.4s, v31.s[0]
 	WORD	$0x4e3ed4c6	// fadd v6.4s, v6.4s, v30.4s
@@ -604,6 +608,7 @@ targets_loop:
 	VTRN2	V8.S4, V1.S4, V1.S4
 	VTRN1	V4.S4, V6.S4, V8.S4
 	VTRN2	V4.S4, V6.S4, V4.S4
+	// x[j] of rows 0-3, j = 0..9: V9 V2 V10 V0 V7 V3 V5 V1 V8 V4
 	// m = max10(x) + 0 (seq.Max10): a tree of FMAX, then + 0 turns -0 into +0.
 	WORD	$0x4e22f526	// fmax v6.4s, v9.4s, v2.4s
 	WORD	$0x4e20f54b	// fmax v11.4s, v10.4s, v0.4s
@@ -713,7 +718,10 @@ targets_loop:
 	WORD	$0x4e2dd56b	// fadd v11.4s, v11.4s, v13.4s
 	WORD	$0x4e2cd4c6	// fadd v6.4s, v6.4s, v12.4s
 	// T in V11, D in V6
-	// s = sum10(e) (seq.Sum10), each e[j] = exp(d[j]) (seq.Exp) computed where the sum first reads it.
+	// s = sum10(e) (seq.Sum10), each e[j] = exp(d[j]) (seq.Exp) computed where the sum first reads it:
+	//   z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits (SHL, ADD .4S)
+	//   r = d - n·ln2hi; r = r - n·ln2lo; q = r·Q4 + Q3, then q = q·r + Q2, Q1, Q0 (FMUL, then FADD)
+	//   r2 = r·r; p = r2·q + r; p = p + 1; e = p·2^n; e = +0 where d < cutoff (FCMGT, BIC).
 	// e[0] = exp(d[0]) (seq.Exp), d[0] in V9
 	WORD	$0x4f9f912c	// fmul v12.4s, v9.4s, v31.s[0]
 	WORD	$0x4e3ed58c	// fadd v12.4s, v12.4s, v30.4s
@@ -1173,6 +1181,7 @@ softmax_loop:
 	VTRN2	V8.S4, V1.S4, V1.S4
 	VTRN1	V4.S4, V6.S4, V8.S4
 	VTRN2	V4.S4, V6.S4, V4.S4
+	// x[j] of rows 0-3, j = 0..9: V9 V2 V10 V0 V7 V3 V5 V1 V8 V4
 	// m = max10(x) + 0 (seq.Max10): a tree of FMAX, then + 0 turns -0 into +0.
 	WORD	$0x4e22f526	// fmax v6.4s, v9.4s, v2.4s
 	WORD	$0x4e20f54b	// fmax v11.4s, v10.4s, v0.4s
@@ -1196,7 +1205,10 @@ softmax_loop:
 	WORD	$0x4ea6d421	// fsub v1.4s, v1.4s, v6.4s
 	WORD	$0x4ea6d508	// fsub v8.4s, v8.4s, v6.4s
 	WORD	$0x4ea6d484	// fsub v4.4s, v4.4s, v6.4s
-	// s = sum10(e) (seq.Sum10), each e[j] = exp(d[j]) (seq.Exp) computed where the sum first reads it.
+	// s = sum10(e) (seq.Sum10), each e[j] = exp(d[j]) (seq.Exp) computed where the sum first reads it:
+	//   z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits (SHL, ADD .4S)
+	//   r = d - n·ln2hi; r = r - n·ln2lo; q = r·Q4 + Q3, then q = q·r + Q2, Q1, Q0 (FMUL, then FADD)
+	//   r2 = r·r; p = r2·q + r; p = p + 1; e = p·2^n; e = +0 where d < cutoff (FCMGT, BIC).
 	// e[0] = exp(d[0]) (seq.Exp), d[0] in V9
 	WORD	$0x4f9f9126	// fmul v6.4s, v9.4s, v31.s[0]
 	WORD	$0x4e3ed4c6	// fadd v6.4s, v6.4s, v30.4s
@@ -1558,6 +1570,7 @@ logsoftmax_loop:
 	VTRN2	V8.S4, V1.S4, V1.S4
 	VTRN1	V4.S4, V6.S4, V8.S4
 	VTRN2	V4.S4, V6.S4, V4.S4
+	// x[j] of rows 0-3, j = 0..9: V9 V2 V10 V0 V7 V3 V5 V1 V8 V4
 	// m = max10(x) + 0 (seq.Max10): a tree of FMAX, then + 0 turns -0 into +0.
 	WORD	$0x4e22f526	// fmax v6.4s, v9.4s, v2.4s
 	WORD	$0x4e20f54b	// fmax v11.4s, v10.4s, v0.4s
@@ -1581,7 +1594,10 @@ logsoftmax_loop:
 	WORD	$0x4ea6d421	// fsub v1.4s, v1.4s, v6.4s
 	WORD	$0x4ea6d508	// fsub v8.4s, v8.4s, v6.4s
 	WORD	$0x4ea6d484	// fsub v4.4s, v4.4s, v6.4s
-	// s = sum10(e) (seq.Sum10), each e[j] = exp(d[j]) (seq.Exp) computed where the sum first reads it.
+	// s = sum10(e) (seq.Sum10), each e[j] = exp(d[j]) (seq.Exp) computed where the sum first reads it:
+	//   z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits (SHL, ADD .4S)
+	//   r = d - n·ln2hi; r = r - n·ln2lo; q = r·Q4 + Q3, then q = q·r + Q2, Q1, Q0 (FMUL, then FADD)
+	//   r2 = r·r; p = r2·q + r; p = p + 1; e = p·2^n; e = +0 where d < cutoff (FCMGT, BIC).
 	// e[0] = exp(d[0]) (seq.Exp), d[0] in V9
 	WORD	$0x4f9f9126	// fmul v6.4s, v9.4s, v31.s[0]
 	WORD	$0x4e3ed4c6	// fadd v6.4s, v6.4s, v30.4s

@@ -369,6 +369,7 @@ func (g *gen) loadBlock(t *tracer, base string) [classes]*val {
 		x[2*j] = g.perm(t, "VTRN1", "S4", pr[0], pr[1])
 		x[2*j+1] = g.perm(t, "VTRN2", "S4", pr[0], pr[1])
 	}
+	t.note("x[j] of rows 0-3, j = 0..9: %v %v %v %v %v %v %v %v %v %v", x[:]...)
 	return x
 }
 
@@ -437,7 +438,10 @@ func (g *gen) shift(t *tracer, x [classes]*val, before func(m *val)) (d [classes
 // each e[j] is computed where the sum first reads it, so that only the
 // partial sums and the e[j] still needed are live.
 func (g *gen) expSum(t *tracer, d [classes]*val) (e [classes]*val, s *val) {
-	t.comment("s = sum10(e) (seq.Sum10), each e[j] = exp(d[j]) (seq.Exp) computed where the sum first reads it.")
+	t.comment("s = sum10(e) (seq.Sum10), each e[j] = exp(d[j]) (seq.Exp) computed where the sum first reads it:")
+	t.comment("  z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits (SHL, ADD .4S)")
+	t.comment("  r = d - n·ln2hi; r = r - n·ln2lo; q = r·Q4 + Q3, then q = q·r + Q2, Q1, Q0 (FMUL, then FADD)")
+	t.comment("  r2 = r·r; p = r2·q + r; p = p + 1; e = p·2^n; e = +0 where d < cutoff (FCMGT, BIC).")
 	for j := range e {
 		e[j] = t.lazy(func() *val {
 			t.note(fmt.Sprintf("e[%d] = exp(d[%[1]d]) (seq.Exp), d[%[1]d] in %%v", j), d[j])
