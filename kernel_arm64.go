@@ -21,40 +21,8 @@ func archKernels() []*kernels {
 	return nil
 }
 
-// The NEON functions (kernel_arm64.s) process the rows of a block four at a
-// time, one row per 32-bit lane, and follow kernel_generic.go operation by
-// operation, so their results are bit-identical to it. They require
-// len(logits) = 10·n with n a multiple of 8 (the driver passes the last rows
-// of a batch to the generic code; extra rows would be left untouched), and,
-// for the label path, every label in [0, 10). Slices that are written must
-// have the length of the corresponding input, or be nil where noted. They
-// read and write nothing outside the slices.
-
-// xentLabelsNEON is xentLabelsGeneric for n = len(labels) rows: grad (nil
-// for loss only, or len(logits), possibly the very logits slice) receives
-// the gradient, losses (nil, or n) the row losses, and row i's loss is added
-// to acc[i%8] in float64.
-//
-//go:noescape
-func xentLabelsNEON(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64)
-
-// xentTargetsNEON is xentTargetsGeneric: as xentLabelsNEON with dense
-// targets (len(targets) = len(logits); grad must not overlap targets).
-//
-//go:noescape
-func xentTargetsNEON(grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64)
-
-// softmaxNEON is softmaxGeneric: dst (len(logits), possibly logits itself)
-// receives softmax row by row.
-//
-//go:noescape
-func softmaxNEON(dst, logits []float32)
-
-// logSoftmaxNEON is logSoftmaxGeneric: dst (len(logits), possibly logits
-// itself) receives log-softmax row by row.
-//
-//go:noescape
-func logSoftmaxNEON(dst, logits []float32)
+// The NEON functions are declared in kernel_arm64_stubs.go, generated with
+// kernel_arm64.s by _asm.
 
 // xentLabelsAsm, xentTargetsAsm, softmaxAsm and logSoftmaxAsm bind the
 // kernels methods (kernel.go) to the NEON functions.
