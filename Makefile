@@ -11,6 +11,9 @@ FUZZMINIMIZETIME ?= 5s
 COUNT     ?= 10
 BENCH     ?= CrossEntropy$$
 BENCHTIME ?= 1s
+# benchstat runs the benchmarks with GOMAXPROCS 1 (-cpu 1): one goroutine,
+# as the README's tables state; BENCHCPU=1,2 adds a column per value.
+BENCHCPU  ?= 1
 BASE      ?=
 BENCHFLAGS ?=
 PYTHON    ?= /usr/bin/python3
@@ -108,13 +111,13 @@ submodules:
 # The go test benchmarks, for benchstat: sub-benchmarks impl=<name>/n=<N>.
 benchstat:
 ifeq ($(BASE),)
-	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -count $(COUNT) . | tee .bench-new.txt
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -count $(COUNT) -cpu $(BENCHCPU) . | tee .bench-new.txt
 	$(GO) tool benchstat -col /impl .bench-new.txt
 else
 	rm -rf .bench-base && git worktree add --detach .bench-base $(BASE)
-	(cd .bench-base && $(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -count $(COUNT) .) > .bench-old.txt
+	(cd .bench-base && $(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -count $(COUNT) -cpu $(BENCHCPU) .) > .bench-old.txt
 	git worktree remove --force .bench-base
-	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -count $(COUNT) . > .bench-new.txt
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -count $(COUNT) -cpu $(BENCHCPU) . > .bench-new.txt
 	$(GO) tool benchstat base=.bench-old.txt new=.bench-new.txt
 endif
 

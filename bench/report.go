@@ -123,9 +123,12 @@ func relate(results []result) {
 
 // machine describes where the report was measured.
 type machine struct {
-	CPU             string   `json:"cpu"`
-	PhysicalCores   int      `json:"physical_cores"`
-	LogicalCores    int      `json:"logical_cores"`
+	CPU string `json:"cpu"`
+	// NumCPU is runtime.NumCPU(): the logical CPUs this process may use
+	// (cpuid's topology counts describe the host's package, not a VM's
+	// share of it). GOMAXPROCS is the goroutine parallelism of the run.
+	NumCPU          int      `json:"num_cpu"`
+	GOMAXPROCS      int      `json:"gomaxprocs"`
 	Features        []string `json:"features,omitempty"`
 	GOOS            string   `json:"goos"`
 	GOARCH          string   `json:"goarch"`
@@ -143,8 +146,8 @@ type machine struct {
 func thisMachine(now time.Time) machine {
 	m := machine{
 		CPU:             strings.TrimSpace(cpuid.CPU.BrandName),
-		PhysicalCores:   cpuid.CPU.PhysicalCores,
-		LogicalCores:    cpuid.CPU.LogicalCores,
+		NumCPU:          runtime.NumCPU(),
+		GOMAXPROCS:      runtime.GOMAXPROCS(0),
 		GOOS:            runtime.GOOS,
 		GOARCH:          runtime.GOARCH,
 		GoVersion:       runtime.Version(),
@@ -156,9 +159,6 @@ func thisMachine(now time.Time) machine {
 		m.CPU = cpuinfoModel()
 	}
 	m.LoadBefore = loadAverage()
-	if m.LogicalCores == 0 {
-		m.LogicalCores = runtime.NumCPU()
-	}
 	for _, f := range []cpuid.FeatureID{cpuid.SSE2, cpuid.AVX, cpuid.AVX2, cpuid.FMA3, cpuid.AVX512F, cpuid.ASIMD, cpuid.SVE} {
 		if cpuid.CPU.Supports(f) {
 			m.Features = append(m.Features, f.String())
@@ -221,10 +221,7 @@ func writeJSON(path string, rep *report) error {
 // header returns the lines that head the report.
 func header(rep *report) []string {
 	m := rep.Machine
-	cores := fmt.Sprintf("%d logical cores", m.LogicalCores)
-	if m.PhysicalCores > 0 {
-		cores = fmt.Sprintf("%d cores, %d threads", m.PhysicalCores, m.LogicalCores)
-	}
+	cores := fmt.Sprintf("%d logical CPUs, GOMAXPROCS %d", m.NumCPU, m.GOMAXPROCS)
 	lines := []string{
 		fmt.Sprintf("CPU:            %s (%s; %s/%s)", m.CPU, cores, m.GOOS, m.GOARCH),
 		fmt.Sprintf("Implementation: %s (this machine has %s)", m.Implementation, strings.Join(m.Implementations, ", ")),
@@ -236,7 +233,7 @@ func header(rep *report) []string {
 		lines = slices.Insert(lines, 1, fmt.Sprintf("Features:       %s", strings.Join(m.Features, " ")))
 	}
 	if m.LoadBefore != "" {
-		lines = append(lines, fmt.Sprintf("Load average:   %s before, %s after (1 minute, %d logical cores)", m.LoadBefore, m.LoadAfter, m.LogicalCores))
+		lines = append(lines, fmt.Sprintf("Load average:   %s before, %s after (1 minute, %d logical CPUs)", m.LoadBefore, m.LoadAfter, m.NumCPU))
 	}
 	for _, p := range rep.Peers {
 		lines = append(lines, "Peer:           "+p)
