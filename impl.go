@@ -15,50 +15,72 @@ import (
 // of a chunk follow the same period (numerics.md §2.5).
 const blockRows = 8
 
-// kernels is one implementation of the four block functions. Each processes
-// n rows (len(logits) = 10·n); the assembly versions require n to be a
-// multiple of 8, and the driver passes the last rows of a batch to the
-// generic functions. See kernel_generic.go for the contract of each.
+// kernels is one implementation (a tier) of the four block functions of
+// kernel_generic.go, each of which computes the rows of its slices (see
+// there for their contract). An assembly tier computes the whole blocks of
+// blockRows rows only, and leaves any rows after them untouched: the driver
+// gives it whole blocks and the last rows of a batch to the generic code.
 //
-// The methods call the functions directly (no function values), so that
-// escape analysis keeps acc on the caller's stack. Each architecture has at
-// most one assembly implementation, bound in kernel_$GOARCH.go to the
-// functions xentLabelsAsm, xentTargetsAsm, softmaxAsm and logSoftmaxAsm.
+// tier is 0 for the generic code; any other value names an assembly tier of
+// this architecture, listed in order of preference in kernel_$GOARCH.go,
+// whose functions are reached through xentLabelsTier, xentTargetsTier,
+// softmaxTier and logSoftmaxTier there. Those are switches of direct calls
+// (no function values), so that escape analysis keeps acc on the caller's
+// stack.
 type kernels struct {
 	name string
-	asm  bool
+	tier int
 }
 
 func (k *kernels) xentLabels(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64) {
-	if k.asm {
-		xentLabelsAsm(grad, logits, labels, scale, losses, acc)
-	} else {
+	if k.tier == 0 {
 		xentLabelsGeneric(grad, logits, labels, scale, losses, acc)
+	} else {
+		xentLabelsTier(k.tier, grad, logits, labels, scale, losses, acc)
 	}
 }
 
 func (k *kernels) xentTargets(grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64) {
-	if k.asm {
-		xentTargetsAsm(grad, logits, targets, scale, losses, acc)
-	} else {
+	if k.tier == 0 {
 		xentTargetsGeneric(grad, logits, targets, scale, losses, acc)
+	} else {
+		xentTargetsTier(k.tier, grad, logits, targets, scale, losses, acc)
 	}
 }
 
 func (k *kernels) softmax(dst, logits []float32) {
-	if k.asm {
-		softmaxAsm(dst, logits)
-	} else {
+	if k.tier == 0 {
 		softmaxGeneric(dst, logits)
+	} else {
+		softmaxTier(k.tier, dst, logits)
 	}
 }
 
 func (k *kernels) logSoftmax(dst, logits []float32) {
-	if k.asm {
-		logSoftmaxAsm(dst, logits)
-	} else {
+	if k.tier == 0 {
 		logSoftmaxGeneric(dst, logits)
+	} else {
+		logSoftmaxTier(k.tier, dst, logits)
 	}
+}
+
+// A tier of an architecture's list: its implementation and whether this
+// machine can run it.
+type tier struct {
+	kernels
+	supported func() bool
+}
+
+// archKernels returns the tiers of this architecture (kernel_$GOARCH.go)
+// that this machine supports, the preferred first.
+func archKernels() []*kernels {
+	var ks []*kernels
+	for i := range archTiers {
+		if archTiers[i].supported() {
+			ks = append(ks, &archTiers[i].kernels)
+		}
+	}
+	return ks
 }
 
 var generic = &kernels{name: "generic"}

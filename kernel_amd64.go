@@ -12,18 +12,45 @@ import (
 	"github.com/klauspost/cpuid/v2"
 )
 
-// archKernels returns the assembly implementations this CPU can run: "avx2"
-// (kernel_amd64.s) when the CPU has AVX2. cpuid.CPU.Supports(cpuid.AVX2)
-// reports AVX2 only when the operating system also saves the YMM registers
-// on a context switch (OSXSAVE and XCR0, checked by the cpuid package), so
-// the assembly never runs where its upper register halves could be lost.
-// The assembly uses AVX and AVX2 instructions only (no FMA, which the
-// numerical contract forbids, and no AVX-512).
-func archKernels() []*kernels {
-	if cpuid.CPU.Supports(cpuid.AVX2) {
-		return []*kernels{{name: "avx2", asm: true}}
+// The assembly tiers of amd64, the preferred first.
+const tierAVX2 = 1
+
+// archTiers: "avx2" (kernel_amd64.s) when the CPU has AVX2.
+// cpuid.CPU.Supports(cpuid.AVX2) reports AVX2 only when the operating
+// system also saves the YMM registers on a context switch (OSXSAVE and
+// XCR0, checked by the cpuid package), so the assembly never runs where its
+// upper register halves could be lost. The tier uses AVX and AVX2
+// instructions only (no FMA, which the numerical contract forbids).
+var archTiers = []tier{
+	{kernels{"avx2", tierAVX2}, func() bool { return cpuid.CPU.Supports(cpuid.AVX2) }},
+}
+
+func xentLabelsTier(t int, grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64) {
+	switch t {
+	case tierAVX2:
+		xentLabelsAsm(grad, logits, labels, scale, losses, acc)
 	}
-	return nil
+}
+
+func xentTargetsTier(t int, grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64) {
+	switch t {
+	case tierAVX2:
+		xentTargetsAsm(grad, logits, targets, scale, losses, acc)
+	}
+}
+
+func softmaxTier(t int, dst, logits []float32) {
+	switch t {
+	case tierAVX2:
+		softmaxAsm(dst, logits)
+	}
+}
+
+func logSoftmaxTier(t int, dst, logits []float32) {
+	switch t {
+	case tierAVX2:
+		logSoftmaxAsm(dst, logits)
+	}
 }
 
 // The assembly functions process blocks of 8 rows (80 logits) and trust

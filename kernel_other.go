@@ -6,20 +6,16 @@
 
 package kernel
 
-// archKernels returns no assembly implementation: only the generic Go code
-// runs on this platform or with these build tags.
-func archKernels() []*kernels { return nil }
+// archTiers is empty: only the generic Go code runs on this platform or
+// with these build tags, so the functions below are never called.
+var archTiers []tier
 
-// Without assembly, the kernels never have asm set; these bind the names
-// to the generic code so that the package compiles.
-
-func xentLabelsAsm(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64) {
-	xentLabelsGeneric(grad, logits, labels, scale, losses, acc)
+func xentLabelsTier(t int, grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64) {
 }
 
-func xentTargetsAsm(grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64) {
-	xentTargetsGeneric(grad, logits, targets, scale, losses, acc)
+func xentTargetsTier(t int, grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64) {
 }
 
-func softmaxAsm(dst, logits []float32)    { softmaxGeneric(dst, logits) }
-func logSoftmaxAsm(dst, logits []float32) { logSoftmaxGeneric(dst, logits) }
+func softmaxTier(t int, dst, logits []float32) {}
+
+func logSoftmaxTier(t int, dst, logits []float32) {}

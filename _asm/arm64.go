@@ -99,7 +99,7 @@ const license = `// Copyright 2026 The xentropy Authors. All rights reserved.
 // found in the LICENSE file.
 `
 
-// genARM64 returns kernel_arm64.s and kernel_arm64_stubs.go.
+// genARM64 returns kernel_arm64.s and kernel_stubs_arm64.go.
 func genARM64(v *seq.Values) (files map[string][]byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -121,7 +121,7 @@ func genARM64(v *seq.Values) (files map[string][]byte, err error) {
 	g.data()
 	return map[string][]byte{
 		"kernel_arm64.s":        g.out.Bytes(),
-		"kernel_arm64_stubs.go": stubs(),
+		"kernel_stubs_arm64.go": stubs(),
 	}, nil
 }
 
@@ -759,7 +759,7 @@ func (g *gen) countLoop(f neonFunc, lines []string) {
 	g.counts = append(g.counts, fmt.Sprintf("%-11s %g (%g)", name+":", avg, avg/blockRows))
 }
 
-// stubs returns kernel_arm64_stubs.go.
+// stubs returns kernel_stubs_arm64.go.
 func stubs() []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s\n\n%s\n//go:build gc && !purego\n\n", generatedLine, license)

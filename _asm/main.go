@@ -5,8 +5,8 @@
 // Command _asm generates the assembly of the kernel package and its Go
 // declarations from the specification, kernel_generic.go:
 //
-//	kernel_amd64.s, kernel_amd64_stubs.go   (amd64.go, with avo)
-//	kernel_arm64.s, kernel_arm64_stubs.go   (arm64.go, NEON words)
+//	kernel_amd64.s, kernel_stubs_amd64.go   (amd64.go, with avo)
+//	kernel_arm64.s, kernel_stubs_arm64.go   (arm64.go, NEON words)
 //
 // The constants are read from kernel_generic.go (package seq, Load), and
 // the per-lane sequences (max, exp, sum tree, log, row tails) are written
