@@ -40,7 +40,7 @@ QEMU_ARM64 := $(shell command -v qemu-aarch64-static || command -v qemu-aarch64)
 SUBMODULES := $(dir $(wildcard bench/go.mod examples/*/go.mod))
 
 .PHONY: test vet unit race purego amd64v3 qemu qemu-amd64 qemu-arm64 submodules \
-	bench bench-peers benchstat fuzz golden mnist neon-words
+	bench bench-peers benchstat fuzz golden mnist neon-words generate generated
 
 test: vet neon-words unit race purego amd64v3 qemu submodules
 	@echo "make test: all passed"
@@ -73,6 +73,7 @@ qemu: qemu-amd64 qemu-arm64
 # Dispatch is real: under an emulated Haswell the AVX2 path must be chosen
 # and pass; under Nehalem (no AVX) the generic one.
 qemu-amd64:
+	@echo "== qemu-amd64: the amd64 test binary under emulated CPUs: Haswell must choose $(EXPECT_HASWELL), Nehalem $(EXPECT_NEHALEM)"
 ifeq ($(QEMU_X86),)
 	@echo "SKIP qemu-amd64: qemu-x86_64 not installed (apt-get install qemu-user-static)"
 	@test "$(REQUIRE_TOOLS)" != 1 || { echo "REQUIRE_TOOLS=1: refusing to skip"; exit 1; }
@@ -84,6 +85,7 @@ else
 endif
 
 qemu-arm64:
+	@echo "== qemu-arm64: the arm64 suite under qemu-aarch64 must choose $(EXPECT_ARM64); then purego"
 ifeq ($(QEMU_ARM64),)
 	@echo "SKIP qemu-arm64: qemu-aarch64 not installed (apt-get install qemu-user-static)"
 	@test "$(REQUIRE_TOOLS)" != 1 || { echo "REQUIRE_TOOLS=1: refusing to skip"; exit 1; }
@@ -94,7 +96,9 @@ endif
 
 # Every WORD of kernel_arm64.s against the GNU mnemonic in its comment.
 neon-words:
+	@echo "== neon-words: every WORD of kernel_arm64.s against GNU as"
 	@if command -v aarch64-linux-gnu-as >/dev/null; then \
+		echo "internal/neonwords/check.sh kernel_arm64.s"; \
 		internal/neonwords/check.sh kernel_arm64.s; \
 	else \
 		echo "SKIP neon-words: aarch64-linux-gnu-as not installed (apt-get install binutils-aarch64-linux-gnu)"; \
