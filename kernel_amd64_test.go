@@ -178,7 +178,6 @@ func TestAVX2Preconditions(t *testing.T) {
 	x := make([]float32, 80)
 	var acc [8]float64
 	bad := map[string]func(){
-		"partial block":  func() { softmaxAsm(x[:70], x[:70]) },
 		"short dst":      func() { softmaxAsm(x[:70], x) },
 		"short labels":   func() { xentLabelsAsm(nil, x, make([]int32, 7), 1, nil, &acc) },
 		"short grad":     func() { xentLabelsAsm(x[:79], x, make([]int32, 8), 1, nil, &acc) },
