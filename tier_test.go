@@ -423,7 +423,11 @@ func checkTiers(t *testing.T, seed uint64, sizes []int, batches func(r *rand.Ran
 // accumulators that start non-zero, slices at every offset from a 32-byte
 // boundary with canaries around them that must stay untouched.
 func TestTiers(t *testing.T) {
-	sizes := []int{blockRows, 2 * blockRows, 3 * blockRows, 8 * blockRows, stressKinds * blockRows, 25 * blockRows}
+	var sizes []int
+	for k := 1; k <= 12; k++ {
+		sizes = append(sizes, k*blockRows)
+	}
+	sizes = append(sizes, 25*blockRows) // every kind in every lane (stressKinds <= 12)
 	checkTiers(t, 4, sizes, func(r *rand.Rand, n, iter int) *tierInput {
 		return tierBatch(r, n, iter%4 == 3, false)
 	})
