@@ -8,9 +8,9 @@ package kernel
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"testing"
 	"unsafe"
 
@@ -24,12 +24,13 @@ import (
 //     inaccessible (PROT_NONE) page, after its last element or before its
 //     first, so that any stray access past either end faults (the habit of
 //     segmentio/asm's internal/buffer).
-//   - TestGuardMargins surrounds every output with NaN-filled margins and
-//     checks they are untouched, on slices that start at every float offset
-//     of a 32-byte line (gonum's newGuardedVector habit).
+//   - TestGuardMargins surrounds every input and output with NaN-filled
+//     margins (canaryWindow) and checks they are untouched, on slices that
+//     start at every float offset of a 32-byte line (gonum's
+//     newGuardedVector habit).
 //
-// Both also compare every result with the generic implementation on
-// ordinary memory, bit for bit.
+// Both also compare every result (outputs, as compareImpls does) with the
+// generic implementation on ordinary memory, bit for bit.
 
 // guardArena hands out slices of mmap'ed memory, each placed against a
 // PROT_NONE page: after its end (atEnd) or before its start.
@@ -89,14 +90,6 @@ func (a *guardArena) free() {
 	a.mapped = nil
 }
 
-// guardResult is everything one call produces, copied to ordinary memory.
-type guardResult struct {
-	loss   float64
-	err    error
-	out    []float32 // grad or dst
-	losses []float32
-}
-
 // guardMem makes the slices of one call: copies of the inputs (in) and
 // zeroed outputs (out), placed in guarded or ordinary memory.
 type guardMem interface {
@@ -105,17 +98,11 @@ type guardMem interface {
 	out(n int) []float32
 }
 
-// guardCase is one entry point with one option set.
+// guardCase is one entry point with one option set. run returns what the
+// call produced, copied to ordinary memory (grad holds the gradient or dst).
 type guardCase struct {
 	name string
-	run  func(m guardMem, x []float32, l []int32, tg []float32) guardResult
-}
-
-func clone32(s []float32) []float32 {
-	if s == nil {
-		return nil
-	}
-	return append([]float32(nil), s...)
+	run  func(m guardMem, x []float32, l []int32, tg []float32) outputs
 }
 
 // guardCases lists every entry point, with and without gradient, in place,
@@ -134,37 +121,38 @@ func guardCases() []guardCase {
 			}
 			return m.out(len(x)), m.in(x)
 		}
-		cs = append(cs,
-			guardCase{"CrossEntropy/" + mode, func(m guardMem, x []float32, l []int32, _ []float32) guardResult {
+		for _, targets := range []bool{false, true} {
+			name := "CrossEntropy/"
+			if targets {
+				name = "CrossEntropyTargets/"
+			}
+			cs = append(cs, guardCase{name + mode, func(m guardMem, x []float32, l []int32, tg []float32) outputs {
 				g, xx := grad(m, x)
-				var r guardResult
-				r.loss, r.err = CrossEntropy(g, xx, m.labels(l))
-				r.out = clone32(g)
+				var r outputs
+				if targets {
+					r.loss, r.err = CrossEntropyTargets(g, xx, m.in(tg))
+				} else {
+					r.loss, r.err = CrossEntropy(g, xx, m.labels(l))
+				}
+				r.grad = slices.Clone(g)
 				return r
-			}},
-			guardCase{"CrossEntropyTargets/" + mode, func(m guardMem, x []float32, _ []int32, tg []float32) guardResult {
-				g, xx := grad(m, x)
-				var r guardResult
-				r.loss, r.err = CrossEntropyTargets(g, xx, m.in(tg))
-				r.out = clone32(g)
-				return r
-			}},
-		)
+			}})
+		}
 	}
 	for _, mode := range []string{"dst", "inplace"} {
 		for _, f := range []struct {
 			name string
 			fn   func(dst, x []float32) error
 		}{{"Softmax", Softmax}, {"LogSoftmax", LogSoftmax}} {
-			cs = append(cs, guardCase{f.name + "/" + mode, func(m guardMem, x []float32, _ []int32, _ []float32) guardResult {
+			cs = append(cs, guardCase{f.name + "/" + mode, func(m guardMem, x []float32, _ []int32, _ []float32) outputs {
 				xx := m.in(x)
 				dst := xx
 				if mode == "dst" {
 					dst = m.out(len(x))
 				}
-				var r guardResult
+				var r outputs
 				r.err = f.fn(dst, xx)
-				r.out = clone32(dst)
+				r.grad = slices.Clone(dst)
 				return r
 			}})
 		}
@@ -192,30 +180,9 @@ func guardCases() []guardCase {
 			if inplace {
 				name += "/inplace"
 			}
-			cs = append(cs, guardCase{"Options/" + name, func(m guardMem, x []float32, l []int32, _ []float32) guardResult {
-				o := oc.opt
-				if oc.ignore {
-					l = append([]int32(nil), l...)
-					for i := 0; i < len(l); i += 3 {
-						l[i] = o.IgnoreLabel
-					}
-				}
-				xx := m.in(x)
-				g := xx
-				if !inplace {
-					g = m.out(len(x))
-				}
-				if withLosses {
-					o.Losses = m.out(len(l))
-				}
-				var r guardResult
-				r.loss, r.err = o.CrossEntropy(g, xx, m.labels(l))
-				r.out = clone32(g)
-				r.losses = clone32(o.Losses)
-				return r
-			}})
-			if oc.targets {
-				cs = append(cs, guardCase{"OptionsTargets/" + name, func(m guardMem, x []float32, l []int32, tg []float32) guardResult {
+			// run calls o.CrossEntropy, or o.CrossEntropyTargets.
+			run := func(targets bool) func(m guardMem, x []float32, l []int32, tg []float32) outputs {
+				return func(m guardMem, x []float32, l []int32, tg []float32) outputs {
 					o := oc.opt
 					xx := m.in(x)
 					g := xx
@@ -225,12 +192,26 @@ func guardCases() []guardCase {
 					if withLosses {
 						o.Losses = m.out(len(l))
 					}
-					var r guardResult
-					r.loss, r.err = o.CrossEntropyTargets(g, xx, m.in(tg))
-					r.out = clone32(g)
-					r.losses = clone32(o.Losses)
+					var r outputs
+					if targets {
+						r.loss, r.err = o.CrossEntropyTargets(g, xx, m.in(tg))
+					} else {
+						if oc.ignore {
+							l = slices.Clone(l)
+							for i := 0; i < len(l); i += 3 {
+								l[i] = o.IgnoreLabel
+							}
+						}
+						r.loss, r.err = o.CrossEntropy(g, xx, m.labels(l))
+					}
+					r.grad = slices.Clone(g)
+					r.losses = slices.Clone(o.Losses)
 					return r
-				}})
+				}
+			}
+			cs = append(cs, guardCase{"Options/" + name, run(false)})
+			if oc.targets {
+				cs = append(cs, guardCase{"OptionsTargets/" + name, run(true)})
 			}
 		}
 	}
@@ -240,8 +221,8 @@ func guardCases() []guardCase {
 // plainMem allocates ordinary slices: the reference runs.
 type plainMem struct{}
 
-func (plainMem) in(s []float32) []float32 { return clone32(s) }
-func (plainMem) labels(s []int32) []int32 { return append([]int32(nil), s...) }
+func (plainMem) in(s []float32) []float32 { return slices.Clone(s) }
+func (plainMem) labels(s []int32) []int32 { return slices.Clone(s) }
 func (plainMem) out(n int) []float32      { return make([]float32, n) }
 
 // pageMem allocates every slice against a guard page.
@@ -251,19 +232,13 @@ func (m pageMem) in(s []float32) []float32 { return m.a.f32(s) }
 func (m pageMem) labels(s []int32) []int32 { return m.a.i32(s) }
 func (m pageMem) out(n int) []float32      { return m.a.f32(make([]float32, n)) }
 
-// guardMarginNaN is the pattern of the margins: a NaN that no computation
-// produces, so that a stray write of a NaN result is still noticed.
-const guardMarginNaN = 0x7fa5a5a5
-
-// marginMem allocates every slice at a float offset inside a larger buffer;
-// the outputs get NaN-filled margins that check verifies afterwards.
+// marginMem allocates every slice at a float offset from a 32-byte boundary
+// inside a larger buffer; the float slices get NaN-filled margins
+// (canaryWindow) that check verifies afterwards.
 type marginMem struct {
 	off     int
-	margins [][]float32 // buffers: margin, slice, margin
-	lens    []int       // the lengths of the slices
+	windows []window
 }
-
-const guardMargin = 24
 
 // in returns a copy of s with NaN margins too: an in-place output, or an
 // input that is written by mistake, is checked like an output.
@@ -283,111 +258,24 @@ func (m *marginMem) labels(s []int32) []int32 {
 }
 
 func (m *marginMem) out(n int) []float32 {
-	buf := make([]float32, guardMargin+m.off+n+guardMargin)
-	for i := range buf {
-		buf[i] = math.Float32frombits(guardMarginNaN)
-	}
-	s := buf[guardMargin+m.off : guardMargin+m.off+n : guardMargin+m.off+n]
-	clear(s)
-	m.margins = append(m.margins, buf)
-	m.lens = append(m.lens, n)
+	s, buf, lo := canaryWindow(n, m.off)
+	m.windows = append(m.windows, window{s, buf, lo})
 	return s
 }
 
-// check reports the first margin element that is not the NaN pattern.
+// check reports the first margin element that is not a canary.
 func (m *marginMem) check() error {
-	for k, buf := range m.margins {
-		lo, hi := guardMargin+m.off, guardMargin+m.off+m.lens[k]
-		for i, v := range buf {
-			if i >= lo && i < hi {
-				continue
-			}
-			if math.Float32bits(v) != guardMarginNaN {
-				return fmt.Errorf("output %d: margin element %d (slice is [%d:%d]) overwritten with %v", k, i, lo, hi, v)
-			}
+	for k, w := range m.windows {
+		if err := checkCanaries(w.buf, w.lo, w.lo+len(w.s)); err != nil {
+			return fmt.Errorf("slice %d: %v", k, err)
 		}
 	}
 	return nil
 }
 
-func guardSame32(a, b []float32) (int, bool) {
-	if len(a) != len(b) || (a == nil) != (b == nil) {
-		return -1, false
-	}
-	for i := range a {
-		if a[i] != a[i] && b[i] != b[i] {
-			continue // any NaN equals any NaN (numerics.md §1)
-		}
-		if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
-			return i, false
-		}
-	}
-	return 0, true
-}
-
-func (a guardResult) diff(b guardResult) string {
-	if (a.err == nil) != (b.err == nil) {
-		return fmt.Sprintf("error %v, generic %v", a.err, b.err)
-	}
-	if !(a.loss != a.loss && b.loss != b.loss) && math.Float64bits(a.loss) != math.Float64bits(b.loss) {
-		return fmt.Sprintf("loss %v, generic %v", a.loss, b.loss)
-	}
-	if i, ok := guardSame32(a.out, b.out); !ok {
-		return fmt.Sprintf("output element %d differs", i)
-	}
-	if i, ok := guardSame32(a.losses, b.losses); !ok {
-		return fmt.Sprintf("losses[%d] differs", i)
-	}
-	return ""
-}
-
-// guardBatch returns n rows of logits with a few special rows, labels and
-// soft targets.
-func guardBatch(r *rand.Rand, n int) ([]float32, []int32, []float32) {
-	x := make([]float32, n*Classes)
-	for i := range x {
-		x[i] = float32(r.NormFloat64() * 4)
-	}
-	specials := []float32{float32(math.Inf(-1)), float32(math.NaN()), float32(math.Inf(1)), 3e38, -3e38}
-	for i := 0; i < n; i += 7 {
-		x[i*Classes+r.IntN(Classes)] = specials[r.IntN(len(specials))]
-	}
-	l := make([]int32, n)
-	for i := range l {
-		l[i] = int32(r.IntN(Classes))
-	}
-	tg := make([]float32, n*Classes)
-	for i := 0; i < n; i++ {
-		var sum float32
-		for j := 0; j < Classes; j++ {
-			if r.IntN(3) > 0 {
-				v := r.Float32()
-				tg[i*Classes+j] = v
-				sum += v
-			}
-		}
-		for j := 0; j < Classes && sum > 0; j++ {
-			tg[i*Classes+j] /= sum
-		}
-	}
-	return x, l, tg
-}
-
-// forEachGuardImpl runs f under every implementation, restoring the default.
-func forEachGuardImpl(t *testing.T, f func(t *testing.T, impl string)) {
-	def := Implementation()
-	defer Use(def)
-	for _, impl := range Implementations() {
-		if err := Use(impl); err != nil {
-			t.Fatal(err)
-		}
-		t.Run("impl="+impl, func(t *testing.T) { f(t, impl) })
-	}
-}
-
 // guardReference runs a case under the generic implementation on ordinary
 // memory.
-func guardReference(c guardCase, x []float32, l []int32, tg []float32) guardResult {
+func guardReference(c guardCase, x []float32, l []int32, tg []float32) outputs {
 	def := Implementation()
 	defer Use(def)
 	Use("generic")
@@ -405,18 +293,18 @@ func TestGuardPages(t *testing.T) {
 		x   []float32
 		l   []int32
 		tg  []float32
-		ref []guardResult
+		ref []outputs
 	}
 	batches := make([]batch, 25)
 	for n := 1; n <= 24; n++ {
-		x, l, tg := guardBatch(r, n)
+		x, l, tg := mixedBatch(r, n, 4, true)
 		b := batch{x: x, l: l, tg: tg}
 		for _, c := range cases {
 			b.ref = append(b.ref, guardReference(c, x, l, tg))
 		}
 		batches[n] = b
 	}
-	forEachGuardImpl(t, func(t *testing.T, impl string) {
+	forEachImpl(t, func(t *testing.T, impl string) {
 		for _, atEnd := range []bool{true, false} {
 			for n := 1; n <= 24; n++ {
 				b := batches[n]
@@ -440,9 +328,9 @@ func TestGuardPages(t *testing.T) {
 func TestGuardMargins(t *testing.T) {
 	r := rand.New(rand.NewPCG(33, 34))
 	cases := guardCases()
-	forEachGuardImpl(t, func(t *testing.T, impl string) {
+	forEachImpl(t, func(t *testing.T, impl string) {
 		for n := 1; n <= 24; n++ {
-			x, l, tg := guardBatch(r, n)
+			x, l, tg := mixedBatch(r, n, 4, true)
 			for _, c := range cases {
 				want := guardReference(c, x, l, tg)
 				for off := 0; off < 8; off++ {

@@ -5,9 +5,11 @@
 package kernel
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 
 	"gonum.org/v1/gonum/floats"
 )
@@ -134,9 +136,10 @@ func special(x []float32) bool {
 }
 
 // sameBits compares float32 slices bit for bit, treating every NaN as
-// equal to every NaN (numerics.md §1).
+// equal to every NaN (numerics.md §1). A nil slice equals only a nil slice;
+// slices of different lengths (or nil-ness) give the index -1.
 func sameBits(a, b []float32) (int, bool) {
-	if len(a) != len(b) {
+	if len(a) != len(b) || (a == nil) != (b == nil) {
 		return -1, false
 	}
 	for i := range a {
@@ -148,6 +151,58 @@ func sameBits(a, b []float32) (int, bool) {
 		}
 	}
 	return 0, true
+}
+
+// diffBits describes the first difference sameBits finds between got and
+// want ("" if none), naming the row of a float of a [N][10] slice when
+// rows is set.
+func diffBits(what string, got, want []float32, rows bool) string {
+	i, ok := sameBits(got, want)
+	switch {
+	case ok:
+		return ""
+	case i < 0:
+		return fmt.Sprintf("%s: length %d (nil %v) != %d (nil %v)", what, len(got), got == nil, len(want), want == nil)
+	case rows:
+		return fmt.Sprintf("%s[%d] (row %d) %v (%#x) != %v (%#x)", what, i, i/Classes, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
+	}
+	return fmt.Sprintf("%s[%d] %v (%#x) != %v (%#x)", what, i, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
+}
+
+// canaryBits is the pattern of the margins around the slices of a test: a
+// NaN that no computation produces, so that a stray write of a NaN result
+// is still noticed.
+const canaryBits = 0x7fa5a5a5
+
+// canaryMargin is the number of canaries on either side of a window: 24
+// floats, three 32-byte lines.
+const canaryMargin = 24
+
+// canaryWindow returns s, a slice of n zeros with len = cap = n that starts
+// off floats (0 to 7) after a 32-byte boundary, inside buf, whose every
+// other element is a canary (at least canaryMargin on either side of s);
+// lo is the index of s in buf.
+func canaryWindow(n, off int) (s, buf []float32, lo int) {
+	buf = make([]float32, 8+canaryMargin+off+n+canaryMargin)
+	for i := range buf {
+		buf[i] = math.Float32frombits(canaryBits)
+	}
+	// The heap does not move: the alignment found here stays.
+	lo = int(-uintptr(unsafe.Pointer(unsafe.SliceData(buf)))%32/4) + canaryMargin + off
+	s = buf[lo : lo+n : lo+n]
+	clear(s)
+	return s, buf, lo
+}
+
+// checkCanaries reports the first element of buf outside [lo, hi) that is
+// not a canary.
+func checkCanaries(buf []float32, lo, hi int) error {
+	for i, v := range buf {
+		if (i < lo || i >= hi) && math.Float32bits(v) != canaryBits {
+			return fmt.Errorf("margin element %d (the slice is [%d:%d]) overwritten with %v (%#x)", i, lo, hi, v, math.Float32bits(v))
+		}
+	}
+	return nil
 }
 
 func sameF64(a, b float64) bool {

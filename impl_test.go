@@ -44,13 +44,10 @@ func (a outputs) diff(b outputs) string {
 	if !sameF64(a.loss, b.loss) {
 		return fmt.Sprintf("loss %v (%#x) != %v (%#x)", a.loss, a.loss, b.loss, b.loss)
 	}
-	if i, ok := sameBits(a.grad, b.grad); !ok {
-		return fmt.Sprintf("grad[%d] (row %d) %v != %v", i, i/Classes, a.grad[i], b.grad[i])
+	if d := diffBits("grad", a.grad, b.grad, true); d != "" {
+		return d
 	}
-	if i, ok := sameBits(a.losses, b.losses); !ok {
-		return fmt.Sprintf("losses[%d] %v != %v", i, a.losses[i], b.losses[i])
-	}
-	return ""
+	return diffBits("losses", a.losses, b.losses, false)
 }
 
 // entry is one way of calling the package on a batch.

@@ -54,9 +54,12 @@ func logSoftmaxTier(t int, dst, logits []float32) {
 }
 
 // The assembly functions process blocks of 8 rows (80 logits) and trust
-// their arguments: the wrappers below check the lengths, so that a bad call
-// panics in Go instead of reading or writing outside a slice. The labels
-// are trusted to be in [0, Classes): the driver has checked them.
+// their arguments: the wrappers below follow the contract of every tier
+// (see kernels): they compute n = len(logits)/10 rows rounded down to a
+// multiple of blockRows and leave the rows after them untouched, and they
+// check the lengths of the other slices, so that a bad call panics in Go
+// instead of reading or writing outside a slice. The labels are trusted to
+// be in [0, Classes): the driver has checked them.
 
 // xentLabelsAVX2 is xentLabelsGeneric for 8·blocks rows: logits and grad
 // hold 80·blocks floats, labels and losses 8·blocks values; grad may be nil
@@ -85,13 +88,10 @@ func softmaxAVX2(dst, logits *float32, blocks int)
 //go:noescape
 func logSoftmaxAVX2(dst, logits *float32, blocks int)
 
-// asmBlocks returns the number of 8-row blocks of logits, and panics
-// unless it holds a whole number of them (the driver guarantees it).
+// asmBlocks returns the number of whole blocks of blockRows rows in logits:
+// the rows after them are neither read nor written.
 func asmBlocks(logits []float32) int {
-	if len(logits)%(8*Classes) != 0 {
-		panic("kernel: assembly called with a partial block")
-	}
-	return len(logits) / (8 * Classes)
+	return len(logits) / (blockRows * Classes)
 }
 
 // checkLen panics unless s is nil or has n elements.
@@ -103,7 +103,7 @@ func checkLen[T any](s []T, n int) {
 
 func xentLabelsAsm(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64) {
 	b := asmBlocks(logits)
-	if len(labels) != 8*b {
+	if len(labels) != len(logits)/Classes {
 		panic("kernel: assembly called with a slice of the wrong length")
 	}
 	checkLen(grad, len(logits))
@@ -117,7 +117,7 @@ func xentTargetsAsm(grad, logits, targets []float32, scale float32, losses []flo
 		panic("kernel: assembly called with a slice of the wrong length")
 	}
 	checkLen(grad, len(logits))
-	checkLen(losses, 8*b)
+	checkLen(losses, len(logits)/Classes)
 	xentTargetsAVX2(unsafe.SliceData(grad), unsafe.SliceData(logits), unsafe.SliceData(targets), b, scale, unsafe.SliceData(losses), acc)
 }
 
