@@ -170,31 +170,130 @@ func TestAVX2Direct(t *testing.T) {
 	}
 }
 
-// TestAVX2Preconditions checks that the Go wrappers refuse arguments the
-// assembly cannot handle safely, instead of reading or writing out of
-// bounds.
-func TestAVX2Preconditions(t *testing.T) {
+// TestAVX2Truncation checks the rule of the assembly functions for slices
+// that do not hold whole blocks: they process n = len(logits)/10 rows
+// rounded down to a multiple of 8, fewer when another slice (labels,
+// targets, dst, or grad and losses when not nil) is shorter, and leave
+// everything after those rows untouched: the rest of each output slice and
+// a margin after its capacity. The rows processed are bit-identical to the
+// generic code and only their losses reach the accumulators.
+func TestAVX2Truncation(t *testing.T) {
 	requireAVX2(t)
-	x := make([]float32, 80)
-	var acc [8]float64
-	bad := map[string]func(){
-		"partial block":  func() { softmaxAsm(x[:70], x[:70]) },
-		"short dst":      func() { softmaxAsm(x[:70], x) },
-		"short labels":   func() { xentLabelsAsm(nil, x, make([]int32, 7), 1, nil, &acc) },
-		"short grad":     func() { xentLabelsAsm(x[:79], x, make([]int32, 8), 1, nil, &acc) },
-		"short losses":   func() { xentLabelsAsm(nil, x, make([]int32, 8), 1, make([]float32, 7), &acc) },
-		"short targets":  func() { xentTargetsAsm(nil, x, x[:70], 1, nil, &acc) },
-		"logsoftmax dst": func() { logSoftmaxAsm(x[:10], x) },
+	const margin = 16
+	sentinel := math.Float32frombits(0x7fc0dead)
+	// output is a slice of n sentinels whose backing array continues with
+	// margin more.
+	type output struct{ s, full []float32 }
+	newOutput := func(n int, none bool) output {
+		if none {
+			return output{}
+		}
+		full := make([]float32, n+margin)
+		for i := range full {
+			full[i] = sentinel
+		}
+		return output{full[:n:n], full}
 	}
-	for name, f := range bad {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("%s: no panic", name)
-				}
-			}()
-			f()
-		}()
+	clone := func(o output) output {
+		if o.full == nil {
+			return o
+		}
+		full := slices.Clone(o.full)
+		return output{full[:len(o.s):len(o.s)], full}
+	}
+	// check compares got with want: the first done floats as sameBits
+	// does, everything after them (margin included) bit for bit.
+	check := func(what string, got, want output, done int) {
+		t.Helper()
+		if got.full == nil {
+			return
+		}
+		if i, ok := sameBits(got.full[:done], want.full[:done]); !ok {
+			t.Fatalf("%s[%d] = %v, generic %v", what, i, got.full[i], want.full[i])
+		}
+		for i := done; i < len(got.full); i++ {
+			if math.Float32bits(got.full[i]) != math.Float32bits(sentinel) {
+				t.Fatalf("%s[%d] written (len %d, %d floats processed)", what, i, len(got.s), done)
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(23, 24))
+	for iter := 0; iter < 400; iter++ {
+		rows := r.IntN(41)
+		other := func() int {
+			if r.IntN(2) == 0 {
+				return rows
+			}
+			return max(0, rows-r.IntN(12))
+		}
+		x := stressLogits(r, rows)
+		scale := []float32{1, 0.25}[iter%2]
+		nGrad, nLosses := other(), other()
+		noGrad, noLosses := r.IntN(3) == 0, r.IntN(3) == 0
+		grad, losses := newOutput(nGrad*Classes, noGrad), newOutput(nLosses, noLosses)
+		// k is the number of rows the rule processes.
+		k := func(n ...int) int {
+			m := rows
+			for _, v := range n {
+				m = min(m, v)
+			}
+			if !noGrad {
+				m = min(m, nGrad)
+			}
+			if !noLosses {
+				m = min(m, nLosses)
+			}
+			return m &^ 7
+		}
+		prefix := func(o output, n int) []float32 {
+			if o.full == nil {
+				return nil
+			}
+			return o.s[:n]
+		}
+		var accGot, accWant [8]float64
+		switch iter % 4 {
+		case 0:
+			nLabels := other()
+			labels := make([]int32, nLabels)
+			for i := range labels {
+				labels[i] = int32(r.IntN(Classes))
+			}
+			n := k(nLabels)
+			g1, l1 := clone(grad), clone(losses)
+			xentLabelsGeneric(prefix(g1, n*Classes), x[:n*Classes], labels[:n], scale, prefix(l1, n), &accWant)
+			xentLabelsAVX2(grad.s, x, labels, scale, losses.s, &accGot)
+			check("labels grad", grad, g1, n*Classes)
+			check("labels losses", losses, l1, n)
+		case 1:
+			nTargets := other()
+			tg := avx2Targets(r, nTargets)
+			n := k(nTargets)
+			g1, l1 := clone(grad), clone(losses)
+			xentTargetsGeneric(prefix(g1, n*Classes), x[:n*Classes], tg[:n*Classes], scale, prefix(l1, n), &accWant)
+			xentTargetsAVX2(grad.s, x, tg, scale, losses.s, &accGot)
+			check("targets grad", grad, g1, n*Classes)
+			check("targets losses", losses, l1, n)
+		default:
+			noGrad, noLosses = true, true
+			nDst := other()
+			n := k(nDst)
+			dst := newOutput(nDst*Classes, false)
+			want := clone(dst)
+			if iter%4 == 2 {
+				softmaxGeneric(want.s[:n*Classes], x[:n*Classes])
+				softmaxAVX2(dst.s, x)
+			} else {
+				logSoftmaxGeneric(want.s[:n*Classes], x[:n*Classes])
+				logSoftmaxAVX2(dst.s, x)
+			}
+			check("dst", dst, want, n*Classes)
+		}
+		for i := range accWant {
+			if !sameF64(accGot[i], accWant[i]) {
+				t.Fatalf("iter %d: acc[%d] = %v, generic %v", iter, i, accGot[i], accWant[i])
+			}
+		}
 	}
 }
 
