@@ -318,6 +318,7 @@ TEXT ·xentLabelsAVX2(SB), $3328-112
 	// Pass 3: q, the columns g[j] and the registers of the transpose.
 	// Frame: CHUNK = 8 records of 416 bytes, one per block of the chunk:
 	// d[j], then e[j], at 32·j; s at 320; d[l] at 352; k·ln2hi at 384.
+	//
 	// Arguments.
 	MOVQ grad_base+0(FP), DI
 	MOVQ logits_base+24(FP), SI
@@ -1222,6 +1223,7 @@ TEXT ·xentTargetsAVX2(SB), $6144-112
 	// Frame: CHUNK = 8 records of 768 bytes, one per block of the chunk:
 	// t[j] at 32·j; d[j], then e[j], at 320+32·j; s at 640; T at 672; D at 704;
 	// k·ln2hi at 736.
+	//
 	// Arguments.
 	MOVQ grad_base+0(FP), DI
 	MOVQ logits_base+24(FP), SI
@@ -2207,6 +2209,7 @@ TEXT ·softmaxAVX2(SB), $2816-48
 	// Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.
 	// Frame: CHUNK = 8 records of 352 bytes, one per block of the chunk:
 	// d[j], then e[j], at 32·j; s at 320.
+	//
 	// Arguments.
 	MOVQ dst_base+0(FP), DI
 	MOVQ logits_base+24(FP), SI
@@ -2712,6 +2715,7 @@ TEXT ·logSoftmaxAVX2(SB), $5632-48
 	// Frame: CHUNK = 8 records of 704 bytes, one per block of the chunk:
 	// d[j] at 32·j; s at 320, then log32(s) at 352; e[j] at 384+32·j (then k·ln2hi
 	// at 384).
+	//
 	// Arguments.
 	MOVQ dst_base+0(FP), DI
 	MOVQ logits_base+24(FP), SI

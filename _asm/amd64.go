@@ -650,6 +650,7 @@ func (g *x86Gen) begin(name, signature string, doc []string, header string) {
 	g.Attributes(0)
 	g.SignatureExpr(signature)
 	g.comment(header)
+	g.Comment("") // a blank comment line before the first block's comment
 	g.o = newX86Ops(g)
 }
 
