@@ -5,12 +5,654 @@
 package main
 
 import (
-	"errors"
+	"bytes"
+	"fmt"
+	"math/bits"
+	"strings"
+
+	"github.com/mmcloughlin/avo/attr"
+	"github.com/mmcloughlin/avo/build"
+	"github.com/mmcloughlin/avo/gotypes"
+	"github.com/mmcloughlin/avo/ir"
+	"github.com/mmcloughlin/avo/operand"
+	"github.com/mmcloughlin/avo/pass"
+	"github.com/mmcloughlin/avo/printer"
+	"github.com/mmcloughlin/avo/reg"
 
 	"github.com/xentropy/kernel/_asm/seq"
 )
 
-// genAMD64 returns kernel_amd64.s and kernel_amd64_stubs.go.
+// x86Tier is one configuration of the x86 backend: a vector width and the
+// schedule around it. An AVX-512 tier (ZMM, 16 rows a block, 32 registers)
+// would be one more value of this type, with its own transposes (the only
+// parts written for 8 lanes: see transposeIn) and broadcast constants.
+type x86Tier struct {
+	suffix     string // of the function names: xentLabelsAVX2
+	lanes      int    // float32 lanes of a vector = rows of a block
+	chunk      int    // blocks per chunk: the blocks a pass runs over
+	interleave int    // columns (or blocks) whose exp (or log) are interleaved
+}
+
+// avx2 is today's schedule: 8 rows per YMM block, chunks of 8 blocks, four
+// columns of exp and four blocks of log interleaved.
+var avx2 = x86Tier{suffix: "AVX2", lanes: 8, chunk: 8, interleave: 4}
+
+// genAMD64 returns kernel_amd64.s and kernel_stubs_amd64.go.
 func genAMD64(v *seq.Values) (map[string][]byte, error) {
-	return nil, errors.New("amd64 backend: not written yet")
+	return genX86(v, []x86Tier{avx2})
+}
+
+// vexZeroUpper tells avo's liveness analysis what the hardware does: a
+// VEX- or EVEX-encoded instruction that writes an XMM or YMM register zeroes
+// the rest of the vector register. avo treats such a write as partial, so
+// that a register written as X and then read as Y (VMOVUPS m128, X, then
+// VINSERTF128 $1, m128, Y, Y) would look live, in its upper half, from the
+// start of the function, and interfere with every other register.
+func vexZeroUpper(width reg.Spec) pass.Interface {
+	return pass.InstructionPass(func(i *ir.Instruction) error {
+		if !strings.HasPrefix(i.Opcode, "V") {
+			return nil
+		}
+		for k, op := range i.Outputs {
+			if v, ok := op.(reg.VecVirtual); ok && v.Size() < width.Size() {
+				switch width {
+				case reg.S256:
+					i.Outputs[k] = v.AsY()
+				case reg.S512:
+					i.Outputs[k] = v.AsZ()
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// compile is avo's pass.Compile with vexZeroUpper before the liveness
+// analysis.
+func compile(width reg.Spec) pass.Interface {
+	return pass.Concat(
+		pass.Verify,
+		pass.FunctionPass(pass.PruneJumpToFollowingLabel),
+		pass.FunctionPass(pass.PruneDanglingLabels),
+		pass.FunctionPass(pass.LabelTarget),
+		pass.FunctionPass(pass.CFG),
+		pass.InstructionPass(pass.ZeroExtend32BitOutputs),
+		vexZeroUpper(width),
+		pass.FunctionPass(pass.Liveness),
+		pass.FunctionPass(pass.AllocateRegisters),
+		pass.FunctionPass(pass.BindRegisters),
+		pass.FunctionPass(pass.VerifyAllocation),
+		pass.FunctionPass(pass.EnsureBasePointerCalleeSaved),
+		pass.Func(pass.IncludeTextFlagHeader),
+		pass.FunctionPass(pass.PruneSelfMoves),
+		pass.FunctionPass(pass.RequiredISAExtensions),
+	)
+}
+
+// The generated files name this command, which regenerates them from the
+// _asm directory; it does not depend on how the generator was started.
+var x86Printer = printer.Config{Argv: []string{"go", "run", "github.com/xentropy/kernel/_asm"}, Pkg: "kernel"}
+
+func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
+	ctx := build.NewContext()
+	ctx.ConstraintExpr("gc,!purego")
+	g := &x86Gen{Context: ctx, v: v}
+	g.constants(tiers[0])
+	width := reg.S256
+	for _, t := range tiers {
+		g.t = t
+		if t.lanes == 16 {
+			width = reg.S512
+		}
+		for _, f := range []func(){g.xentLabels, g.xentTargets, g.softmax, g.logSoftmax} {
+			f()
+			if g.err != nil {
+				return nil, g.err
+			}
+		}
+	}
+	f, err := ctx.Result()
+	if err != nil {
+		return nil, err
+	}
+	if err := compile(width).Execute(f); err != nil {
+		return nil, err
+	}
+	asm, err := printer.NewGoAsm(x86Printer).Print(f)
+	if err != nil {
+		return nil, err
+	}
+	stubs, err := printer.NewStubs(x86Printer).Print(f)
+	if err != nil {
+		return nil, err
+	}
+	asm, err = insertOverview(asm, x86Overview)
+	if err != nil {
+		return nil, err
+	}
+	// avo writes an empty comment line as "// ".
+	asm = bytes.ReplaceAll(asm, []byte("// \n"), []byte("//\n"))
+	return map[string][]byte{"kernel_amd64.s": asm, "kernel_stubs_amd64.go": stubs}, nil
+}
+
+// insertOverview puts the file's overview comment after the #include line
+// that avo writes (avo has no file-level comments).
+func insertOverview(asm []byte, overview string) ([]byte, error) {
+	inc := []byte("#include \"textflag.h\"\n")
+	i := bytes.Index(asm, inc)
+	if i < 0 {
+		return nil, fmt.Errorf("amd64: no textflag.h include in the generated assembly")
+	}
+	i += len(inc)
+	var b bytes.Buffer
+	b.Write(asm[:i])
+	b.WriteString("\n")
+	for _, line := range strings.Split(strings.TrimSpace(overview), "\n") {
+		b.WriteString(strings.TrimRight("// "+line, " ") + "\n")
+	}
+	b.Write(asm[i:])
+	return b.Bytes(), nil
+}
+
+const x86Overview = `
+AVX2 twins of the block functions of kernel_generic.go, generated by
+_asm/amd64.go with avo from the sequences of _asm/seq (the constants are read
+from kernel_generic.go). Every function processes blocks of 8 rows with one
+row per lane of a YMM register (structure of arrays):
+
+  - The 8 rows of a block (320 bytes) are loaded and transposed, so that ten
+    registers hold the columns x[0]..x[9]; lane k is row k.
+  - Every lane then runs exactly the scalar sequence of kernel_generic.go
+    with vertical operations: VMULPS then VADDPS (never a fused
+    multiply-add), the same operand values, the same order.
+  - The output columns are transposed back and stored as rows.
+
+The blocks are taken CHUNK (8) at a time, in passes over the chunk that
+keep their intermediate vectors (d, e, s, ...) in per-block records of the
+stack frame: pass 1 computes the exponentials and row sums, pass 2 the
+logarithms four blocks at a time, pass 3 the outputs. A block in one pass
+would be a single chain of dependent operations longer than the out-of-order
+window. Within each pass the blocks, and the interleaved columns, are
+independent. The frames exceed the limit of NOSPLIT functions, so the
+functions have the usual stack-growth prologue; they call nothing and keep
+no pointers in their frames.
+
+Each function processes n = len(logits)/10 rows rounded down to a multiple
+of 8, and fewer if another slice is shorter (labels, targets, losses or grad
+when not nil), so that nothing is read or written outside the slices; the
+rows after the last whole block are untouched. A block is read completely
+before any of it is written, so an output may be the very slice that holds
+the input. Only AVX and AVX2 instructions are used.
+
+The vector registers are avo virtual registers, allocated after the whole
+function is built: the register named in a comment is the value, not a
+physical register. In Go's assembler the operands of a three-operand AVX
+instruction are in reverse Intel order: VSUBPS A, B, C means C = B - A, and
+VCMPPS $p, A, B, C means C = (B op A).
+
+Each constant is a float32 (or int32) of kernel_generic.go repeated in the
+8 lanes of a YMM, so that it can be a memory operand of a vertical
+instruction.
+`
+
+// x86Gen builds the functions of one file.
+type x86Gen struct {
+	*build.Context
+	t      x86Tier
+	v      *seq.Values
+	k      [seq.NumConsts]operand.Mem // the constant table
+	o      *x86Ops
+	labels int // labels made so far, for unique names
+	err    error
+}
+
+func (g *x86Gen) vec() reg.VecVirtual {
+	if g.t.lanes == 16 {
+		return g.ZMM()
+	}
+	return g.YMM()
+}
+
+func (g *x86Gen) vecBytes() int   { return 4 * g.t.lanes }
+func (g *x86Gen) blockBytes() int { return 4 * classes * g.t.lanes }
+
+func (g *x86Gen) fail(format string, args ...any) {
+	if g.err == nil {
+		g.err = fmt.Errorf("amd64 backend: "+format, args...)
+	}
+}
+
+// constants emits the constant table: each Const as a vector of lanes
+// copies of its bits, named as in kernel_generic.go.
+func (g *x86Gen) constants(t x86Tier) {
+	for c := seq.Const(0); c < seq.NumConsts; c++ {
+		m := g.StaticGlobal(c.Name())
+		g.DataAttributes(attr.RODATA | attr.NOPTR)
+		for l := 0; l < t.lanes; l++ {
+			g.AddDatum(4*l, operand.U32(g.v.Bits[c]))
+		}
+		g.k[c] = m
+	}
+}
+
+// label returns a fresh label name with the given prefix.
+func (g *x86Gen) label(prefix string) string {
+	g.labels++
+	return fmt.Sprintf("%s%d", prefix, g.labels)
+}
+
+func mem(base reg.Register, disp int) operand.Op { return operand.Mem{Base: base, Disp: disp} }
+
+// memIdx is disp(base)(index*4).
+func memIdx(base reg.Register, disp int, index reg.Register) operand.Mem {
+	return operand.Mem{Base: base, Disp: disp, Index: index, Scale: 4}
+}
+
+// comment emits one comment block.
+func (g *x86Gen) comment(text string) {
+	g.Comment(strings.Split(strings.TrimSpace(text), "\n")...)
+}
+
+// addr returns the stack address of a parameter (a component of basic
+// type, such as scale or the length of a slice).
+func (g *x86Gen) addr(c gotypes.Component) operand.Mem {
+	b, err := c.Resolve()
+	if err != nil {
+		g.fail("%v", err)
+		return operand.Mem{}
+	}
+	return b.Addr
+}
+
+// length is the length of a slice argument, and the address of its base
+// when the slice may be nil (nil: the slice is always there).
+type length struct {
+	len  operand.Mem
+	base operand.Op
+}
+
+// blockCount sets CX to the number of whole blocks the function processes:
+// the minimum of floats/(10·lanes) over the float slices and of rows/lanes
+// over the row slices (labels, losses), skipping a nil slice. The division
+// by 10·lanes = 2^k·o is a shift and a multiplication by the reciprocal of
+// o, exact for every length. Uses AX, DX and R13.
+func (g *x86Gen) blockCount(floats, rows []length) {
+	g.comment(fmt.Sprintf(`
+Blocks: CX = the minimum of len/%d over the float slices and of len/%d
+over the row slices (a nil grad or losses does not count): the rows
+processed, rounded down to a multiple of %d.`, classes*g.t.lanes, g.t.lanes, g.t.lanes))
+	minLen := func(ls []length, dst reg.Register) {
+		if ls[0].base != nil {
+			g.fail("blockCount: the first float slice must not be nil")
+		}
+		g.MOVQ(ls[0].len, dst)
+		for _, l := range ls[1:] {
+			skip := ""
+			if l.base != nil {
+				skip = g.label("isNil")
+				g.CMPQ(l.base, operand.U8(0))
+				g.JEQ(operand.LabelRef(skip))
+			}
+			g.MOVQ(l.len, reg.R13)
+			g.CMPQ(reg.R13, dst)
+			g.CMOVQLT(reg.R13, dst)
+			if skip != "" {
+				g.Label(skip)
+			}
+		}
+	}
+	div := uint64(classes * g.t.lanes)
+	k := bits.TrailingZeros64(div)
+	odd := div >> k
+	minLen(floats, reg.RAX)
+	g.SHRQ(operand.U8(k), reg.RAX)
+	if odd == 1 {
+		g.MOVQ(reg.RAX, reg.RCX)
+	} else {
+		// m = ceil(2^64/odd): floor(x·m/2^64) = floor(x/odd) while
+		// x·(m·odd - 2^64) < 2^64, true for every x < 2^(64-k).
+		m := ^uint64(0)/odd + 1
+		if e := m * odd; e > 1<<k { // m·odd - 2^64, wrapping
+			g.fail("no exact reciprocal of %d", odd)
+		}
+		g.MOVQ(operand.U64(m), reg.R13)
+		g.MULQ(reg.R13)
+		g.MOVQ(reg.RDX, reg.RCX)
+	}
+	for _, l := range rows {
+		skip := ""
+		if l.base != nil {
+			skip = g.label("isNil")
+			g.CMPQ(l.base, operand.U8(0))
+			g.JEQ(operand.LabelRef(skip))
+		}
+		g.MOVQ(l.len, reg.RAX)
+		g.SHRQ(operand.U8(bits.TrailingZeros(uint(g.t.lanes))), reg.RAX)
+		g.CMPQ(reg.RAX, reg.RCX)
+		g.CMOVQLT(reg.RAX, reg.RCX)
+		if skip != "" {
+			g.Label(skip)
+		}
+	}
+}
+
+// nextChunk sets R9 = min(CX, chunk), the blocks of the next chunk, and
+// CX -= R9; it jumps to done when no block is left. It points R11 at the
+// frame and sets R10 = R9.
+func (g *x86Gen) nextChunk(done string, frame operand.Mem) {
+	g.comment(fmt.Sprintf("Next chunk: R9 = min(CX, %d) blocks, R10 = R9, R11 = the first record.", g.t.chunk))
+	g.TESTQ(reg.RCX, reg.RCX)
+	g.JZ(operand.LabelRef(done))
+	g.MOVQ(operand.U32(g.t.chunk), reg.R9)
+	g.CMPQ(reg.RCX, reg.R9)
+	g.CMOVQLT(reg.RCX, reg.R9)
+	g.SUBQ(reg.R9, reg.RCX)
+	g.MOVQ(reg.R9, reg.R10)
+	g.LEAQ(frame, reg.R11)
+}
+
+// rewind starts the next pass over the chunk: R10 = R9 blocks, R11 = the
+// first record.
+func (g *x86Gen) rewind(frame operand.Mem) {
+	g.MOVQ(reg.R9, reg.R10)
+	g.LEAQ(frame, reg.R11)
+}
+
+// vecs returns the memory operands of n consecutive vectors at disp(base).
+func (g *x86Gen) vecs(base reg.Register, disp, n int) []operand.Op {
+	ms := make([]operand.Op, n)
+	for j := range ms {
+		ms[j] = mem(base, disp+j*g.vecBytes())
+	}
+	return ms
+}
+
+func (g *x86Gen) store(v operand.Op, m operand.Op) { g.VMOVUPS(v, m) }
+
+// transposeIn loads the block of rows at p (row r at 40·r bytes) and
+// returns its columns: column j holds x[j] of every row.
+//
+// For 8 lanes: columns 0-3 and 4-7: register r (r = 0..3) receives 4
+// floats of row r in its low half and the same 4 floats of row r+4 in its
+// high half (a 16-byte load and a VINSERTF128 from memory: no shuffle
+// port); a 4×4 transpose inside each 128-bit half (VUNPCKLPS/VUNPCKHPS,
+// then VUNPCKLPD/VUNPCKHPD) turns them into 4 columns. Columns 8-9: the 16
+// bytes at 40·r+24 (x[6..9] of row r, still inside the row, so the last row
+// is not over-read) are loaded the same way; half of the 4×4 transpose
+// extracts x[8] and x[9].
+func (g *x86Gen) transposeIn(p reg.Register) (x [classes]reg.VecVirtual) {
+	if g.t.lanes != 8 {
+		g.fail("transposeIn: written for 8 lanes, not %d", g.t.lanes)
+		return
+	}
+	const row = 4 * classes
+	load := func(off int) reg.VecVirtual {
+		v := g.vec()
+		g.VMOVUPS(mem(p, off), v.AsX())
+		g.VINSERTF128(operand.U8(1), mem(p, off+4*row), v, v)
+		return v
+	}
+	var t [4]reg.VecVirtual
+	for r := range t {
+		t[r] = load(24 + row*r)
+	}
+	a, b := g.vec(), g.vec()
+	g.VUNPCKHPS(t[1], t[0], a)
+	g.VUNPCKHPS(t[3], t[2], b)
+	x[8], x[9] = g.vec(), g.vec()
+	g.VUNPCKLPD(b, a, x[8])
+	g.VUNPCKHPD(b, a, x[9])
+	for _, c0 := range []int{4, 0} {
+		for r := range t {
+			t[r] = load(4*c0 + row*r)
+		}
+		l01, h01, l23, h23 := g.vec(), g.vec(), g.vec(), g.vec()
+		g.VUNPCKLPS(t[1], t[0], l01)
+		g.VUNPCKHPS(t[1], t[0], h01)
+		g.VUNPCKLPS(t[3], t[2], l23)
+		g.VUNPCKHPS(t[3], t[2], h23)
+		for j := c0; j < c0+4; j++ {
+			x[j] = g.vec()
+		}
+		g.VUNPCKLPD(l23, l01, x[c0])
+		g.VUNPCKHPD(l23, l01, x[c0+1])
+		g.VUNPCKLPD(h23, h01, x[c0+2])
+		g.VUNPCKHPD(h23, h01, x[c0+3])
+	}
+	return x
+}
+
+// transposeOut is the inverse of transposeIn: it stores the columns y as
+// the rows of the block at p. Columns 8-9 are interleaved into (y[8], y[9])
+// pairs and stored with 8-byte stores at 40·r+32.
+func (g *x86Gen) transposeOut(p reg.Register, y [classes]operand.Op) {
+	if g.t.lanes != 8 {
+		g.fail("transposeOut: written for 8 lanes, not %d", g.t.lanes)
+		return
+	}
+	const row = 4 * classes
+	for _, c0 := range []int{0, 4} {
+		l01, h01, l23, h23 := g.vec(), g.vec(), g.vec(), g.vec()
+		g.VUNPCKLPS(y[c0+1], y[c0], l01)
+		g.VUNPCKHPS(y[c0+1], y[c0], h01)
+		g.VUNPCKLPS(y[c0+3], y[c0+2], l23)
+		g.VUNPCKHPS(y[c0+3], y[c0+2], h23)
+		var r [4]reg.VecVirtual
+		for i := range r {
+			r[i] = g.vec()
+		}
+		g.VUNPCKLPD(l23, l01, r[0])
+		g.VUNPCKHPD(l23, l01, r[1])
+		g.VUNPCKLPD(h23, h01, r[2])
+		g.VUNPCKHPD(h23, h01, r[3])
+		for i := range r {
+			g.VMOVUPS(r[i].AsX(), mem(p, 4*c0+row*i))
+			g.VEXTRACTF128(operand.U8(1), r[i], mem(p, 4*c0+row*(i+4)))
+		}
+	}
+	lo, hi := g.vec(), g.vec()
+	g.VUNPCKLPS(y[9], y[8], lo)
+	g.VUNPCKHPS(y[9], y[8], hi)
+	pairs := func(v reg.Register, r0 int) {
+		g.VMOVLPS(v, mem(p, 32+row*r0))
+		g.VMOVHPS(v, mem(p, 32+row*(r0+1)))
+	}
+	pairs(lo.AsX(), 0)
+	pairs(hi.AsX(), 2)
+	lo4, hi4 := g.XMM(), g.XMM()
+	g.VEXTRACTF128(operand.U8(1), lo, lo4)
+	g.VEXTRACTF128(operand.U8(1), hi, hi4)
+	pairs(lo4, 4)
+	pairs(hi4, 6)
+}
+
+// pickLabel gathers x[l] of the rows of the block at SI, with the labels at
+// BX (lane r = the float at 40·r + 4·labels[r] bytes into the block), with
+// scalar loads: the labels are trusted to be in [0, 10), so each load stays
+// in its row. Uses AX.
+func (g *x86Gen) pickLabel() reg.VecVirtual {
+	const row = 4 * classes
+	half := func(r0 int) reg.VecVirtual {
+		v := g.vec()
+		for r := r0; r < r0+4; r++ {
+			g.MOVL(mem(reg.RBX, 4*r), reg.EAX)
+			m := memIdx(reg.RSI, row*r, reg.RAX)
+			if r == r0 {
+				g.VMOVD(m, v.AsX())
+			} else {
+				g.VPINSRD(operand.U8(r-r0), m, v.AsX(), v.AsX())
+			}
+		}
+		return v
+	}
+	lo, hi := half(0), half(4)
+	xl := g.vec()
+	g.VINSERTF128(operand.U8(1), hi.AsX(), lo, xl)
+	return xl
+}
+
+// subLabels does g[l] = g[l] - scale for each row of the block just stored
+// at DI, with the labels at BX. The element is reloaded (store forwarding)
+// and rewritten: 4 instructions per row, one of them arithmetic, where a
+// vertical compare-and-subtract per column would cost 30 per block.
+func (g *x86Gen) subLabels(scale operand.Mem) {
+	const row = 4 * classes
+	s := g.XMM()
+	g.VMOVSS(scale, s)
+	for r := 0; r < g.t.lanes; r++ {
+		g.MOVL(mem(reg.RBX, 4*r), reg.EAX)
+		m := memIdx(reg.RDI, row*r, reg.RAX)
+		e, d := g.XMM(), g.XMM()
+		g.VMOVSS(m, e)
+		g.VSUBSS(s, e, d)
+		g.VMOVSS(d, m)
+	}
+}
+
+// accumulate stores the float32 losses of a block (lane k = row k) to
+// losses at DX when DX is not nil (advancing DX), and adds them as float64
+// to acc[k] at R8: acc[0..3] += float64(L[0..3]), acc[4..7] +=
+// float64(L[4..7]). The accumulators live in *acc (in L1): every vector
+// register is busy in the exponential pass.
+func (g *x86Gen) accumulate(loss operand.Op) {
+	if g.t.lanes != 8 {
+		g.fail("accumulate: written for 8 lanes, not %d", g.t.lanes)
+		return
+	}
+	l := loss.(reg.VecVirtual)
+	skip := g.label("noLosses")
+	g.TESTQ(reg.RDX, reg.RDX)
+	g.JZ(operand.LabelRef(skip))
+	g.VMOVUPS(l, mem(reg.RDX, 0))
+	g.ADDQ(operand.U8(g.vecBytes()), reg.RDX)
+	g.Label(skip)
+	lo, h, hi := g.YMM(), g.XMM(), g.YMM()
+	g.VCVTPS2PD(l.AsX(), lo)
+	g.VEXTRACTF128(operand.U8(1), l, h)
+	g.VCVTPS2PD(h, hi)
+	slo, shi := g.YMM(), g.YMM()
+	g.VADDPD(mem(reg.R8, 0), lo, slo)
+	g.VADDPD(mem(reg.R8, 32), hi, shi)
+	g.VMOVUPD(slo, mem(reg.R8, 0))
+	g.VMOVUPD(shi, mem(reg.R8, 32))
+}
+
+// max10 returns m = max10(x) of the columns x.
+func (g *x86Gen) max10(x [classes]reg.VecVirtual) operand.Op {
+	var xs [classes]operand.Op
+	for j := range x {
+		xs[j] = x[j]
+	}
+	g.comment("m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).")
+	return seq.Max10[operand.Op](g.o, &xs)
+}
+
+// minusMax computes d[j] = x[j] - m, stores it to d and returns it.
+func (g *x86Gen) minusMax(x [classes]reg.VecVirtual, m operand.Op, d []operand.Op) []operand.Op {
+	g.comment("d[j] = x[j] - m, stored to the record.")
+	ds := make([]operand.Op, classes)
+	for j := range x {
+		ds[j] = g.o.Sub(x[j], m)
+		g.store(ds[j], d[j])
+	}
+	return ds
+}
+
+// expAll computes e[j] = exp(d[j]) for the ten columns, d[j] read from d
+// and e[j] stored to e (which may be d), interleave columns at a time.
+func (g *x86Gen) expAll(d, e []operand.Op) {
+	for c0 := 0; c0 < classes; c0 += g.t.interleave {
+		c1 := min(c0+g.t.interleave, classes)
+		g.comment(fmt.Sprintf(`
+e[j] = exp(d[j]) for j = %d..%d, interleaved (seq.Exp):
+z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
+r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
+q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
+e = p·2^n; e = +0 where d < cutoff.`, c0, c1-1))
+		g.o.share(d[c0:c1], 1)
+		es := seq.Exp(g.o, d[c0:c1], g.v.MantBits)
+		g.o.reset()
+		for c := range es {
+			g.store(es[c], e[c0+c])
+		}
+	}
+}
+
+// sum10 computes the tree sum10 of the ten vectors vs and stores it to dst.
+func (g *x86Gen) sum10(what string, vs []operand.Op, dst operand.Op) {
+	g.comment(what + " = sum10: ((v0+v1)+(v2+v3)) + ((v4+v5)+(v6+v7)), then + (v8+v9).")
+	var a [classes]operand.Op
+	copy(a[:], vs)
+	g.store(seq.Sum10(g.o, &a), dst)
+}
+
+// logs computes log32(s) of n blocks (n <= interleave) whose row sums are
+// at s, with k·ln2hi parked at the slots park, and returns them.
+func (g *x86Gen) logs(s, park []operand.Op) []operand.Op {
+	g.comment(fmt.Sprintf(`
+log32(s) of %d block(s), interleaved (seq.Log): kb = bits(s)>>23;
+f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.`, len(s)))
+	for _, p := range park {
+		g.o.parks = append(g.o.parks, p.(operand.Mem))
+	}
+	ls := seq.Log(g.o, s, g.v.MantBits)
+	g.o.reset()
+	return ls
+}
+
+// logLoop emits pass 2: for the R10 blocks from R11 (records of rec
+// bytes, s at sOff, k·ln2hi parked at hOff), interleave blocks at a time
+// and then one at a time, the logarithms, passed to tail with the record
+// offset of each block. It continues at next.
+func (g *x86Gen) logLoop(name string, rec, sOff, hOff int, tail func(ls []operand.Op, recs []int), next string) {
+	loop, last := name+"LogLoop", name+"LogLast"
+	n := g.t.interleave
+	for _, group := range []int{n, 1} {
+		if group == n {
+			g.Label(loop)
+			g.CMPQ(reg.R10, operand.U8(n))
+			g.JLT(operand.LabelRef(last))
+		} else {
+			g.Label(last)
+			g.TESTQ(reg.R10, reg.R10)
+			g.JZ(operand.LabelRef(next))
+		}
+		var s, h []operand.Op
+		var recs []int
+		for b := 0; b < group; b++ {
+			s = append(s, mem(reg.R11, b*rec+sOff))
+			h = append(h, mem(reg.R11, b*rec+hOff))
+			recs = append(recs, b*rec)
+		}
+		tail(g.logs(s, h), recs)
+		g.ADDQ(operand.U32(group*rec), reg.R11)
+		if group == n {
+			g.SUBQ(operand.U8(n), reg.R10)
+			g.JMP(operand.LabelRef(loop))
+		} else {
+			g.DECQ(reg.R10)
+			g.JMP(operand.LabelRef(last))
+		}
+	}
+}
+
+// begin starts a function.
+func (g *x86Gen) begin(name, signature string, doc []string, header string) {
+	g.Function(name + g.t.suffix)
+	g.Doc(doc...)
+	g.Pragma("noescape")
+	g.Attributes(0)
+	g.SignatureExpr(signature)
+	g.comment(header)
+	g.Comment("") // a blank comment line before the first block's comment
+	g.o = newX86Ops(g)
+}
+
+func (g *x86Gen) end(done string) {
+	g.Label(done)
+	g.VZEROUPPER()
+	g.RET()
 }

@@ -20,10 +20,6 @@ import (
 // the results are transposed back. Two blocks make the 8-row step of the
 // driver (the float64 accumulators acc[0..3] and acc[4..7]).
 
-// classes is the number of columns of a row: the [10]V of seq.Max10 and
-// seq.Sum10 fix it.
-const classes = len([10]struct{}{}) // = len of seq's arrays
-
 const (
 	rowBytes   = 4 * classes // one row of float32
 	blockRows  = 4           // rows per block: one per 32-bit lane of a 128-bit register

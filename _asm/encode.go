@@ -52,7 +52,7 @@ var (
 
 // enc returns "<name> vd, vn, vm" (Q = 1: every form used is 128-bit).
 func (f threeSame) enc(d, n, m int) word {
-	w := 1<<30 | f.u<<29 | 0b01110<<24 | f.size<<22 | 1<<21 | reg(m)<<16 | f.opcode<<11 | 1<<10 | reg(n)<<5 | reg(d)
+	w := 1<<30 | f.u<<29 | 0b01110<<24 | f.size<<22 | 1<<21 | vreg(m)<<16 | f.opcode<<11 | 1<<10 | vreg(n)<<5 | vreg(d)
 	return word{w, fmt.Sprintf("%s v%d.%s, v%d.%s, v%d.%s", f.name, d, f.arr, n, f.arr, m, f.arr)}
 }
 
@@ -80,7 +80,7 @@ var (
 )
 
 func (f twoMisc) enc(d, n int) word {
-	w := f.q<<30 | f.u<<29 | 0b01110<<24 | f.size<<22 | 0b10000<<17 | f.opcode<<12 | 0b10<<10 | reg(n)<<5 | reg(d)
+	w := f.q<<30 | f.u<<29 | 0b01110<<24 | f.size<<22 | 0b10000<<17 | f.opcode<<12 | 0b10<<10 | vreg(n)<<5 | vreg(d)
 	return word{w, fmt.Sprintf("%s v%d.%s, v%d.%s%s", f.name, d, f.darr, n, f.narr, f.suffix)}
 }
 
@@ -105,12 +105,12 @@ func (f byElement) enc(d, n, m, index int) word {
 		panic(fmt.Sprintf("%s: element index %d", f.name, index))
 	}
 	i := uint32(index)
-	w := 1<<30 | f.u<<29 | 0b01111<<24 | f.size<<22 | (i&1)<<21 | reg(m)<<16 | f.opcode<<12 | (i>>1)<<11 | reg(n)<<5 | reg(d)
+	w := 1<<30 | f.u<<29 | 0b01111<<24 | f.size<<22 | (i&1)<<21 | vreg(m)<<16 | f.opcode<<12 | (i>>1)<<11 | vreg(n)<<5 | vreg(d)
 	return word{w, fmt.Sprintf("%s v%d.4s, v%d.4s, v%d.s[%d]", f.name, d, n, m, index)}
 }
 
-// reg checks a vector register number.
-func reg(r int) uint32 {
+// vreg checks a vector register number.
+func vreg(r int) uint32 {
 	if r < 0 || r > 31 {
 		panic(fmt.Sprintf("vector register %d", r))
 	}

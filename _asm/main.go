@@ -27,6 +27,10 @@ import (
 	"github.com/xentropy/kernel/_asm/seq"
 )
 
+// classes is the number of columns of a row: the length of the arrays of
+// seq.Max10 and seq.Sum10.
+const classes = len([10]struct{}{})
+
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("_asm: ")

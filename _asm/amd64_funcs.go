@@ -1,0 +1,382 @@
+// Copyright 2026 The xentropy Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mmcloughlin/avo/operand"
+	"github.com/mmcloughlin/avo/reg"
+
+	"github.com/xentropy/kernel/_asm/seq"
+)
+
+// The four functions. Each keeps the structure of the hand-written
+// assembly it replaces: chunks of blocks, passes over a chunk with one
+// record per block in the frame. The general-purpose registers are
+// physical (the same in every function, named in the header comments); the
+// vector registers are virtual.
+
+// advance emits the end of a pass loop: the pointers move to the next
+// block, R10 counts down, and the loop repeats while blocks are left.
+func (g *x86Gen) advance(loop string, ptrs map[reg.Register]int) {
+	for _, r := range []reg.Register{reg.RSI, reg.RDI, reg.RBX, reg.R11} {
+		if n, ok := ptrs[r]; ok {
+			g.ADDQ(operand.U32(n), r)
+		}
+	}
+	g.DECQ(reg.R10)
+	g.JNZ(operand.LabelRef(loop))
+}
+
+// registerMap is the part of the header comments shared by the functions.
+func (g *x86Gen) registerMap(rec int, layout, regs string) string {
+	return fmt.Sprintf(`
+Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
+blocks left in this pass, R11 = this block's record in the frame.
+%s
+Frame: CHUNK = %d records of %d bytes, one per block of the chunk:
+%s`, strings.TrimSpace(regs), g.t.chunk, rec, strings.TrimSpace(layout))
+}
+
+func (g *x86Gen) xentLabels() {
+	vb, bb := g.vecBytes(), g.blockBytes()
+	const (
+		sAt, dlAt, hAt, recVecs = 10, 11, 12, 13
+	)
+	rec := recVecs * vb
+	g.begin("xentLabels",
+		"func(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64)",
+		[]string{
+			"xentLabelsAVX2 is xentLabelsGeneric for n = len(logits)/10 rows rounded",
+			"down to a multiple of 8 (fewer if labels, or grad or losses when not nil,",
+			"is shorter); the rows after them are untouched. grad (nil for loss only,",
+			"possibly the very logits slice) receives the gradient, losses (nil, or n",
+			"values) the row losses, and row i's loss is added to acc[i%8] in float64.",
+			"The labels must be in [0, 10). Nothing outside the slices is read or",
+			"written.",
+		},
+		fmt.Sprintf(`
+xentLabelsGeneric for whole blocks of %d rows.
+%s`, g.t.lanes, g.registerMap(rec, fmt.Sprintf(`
+d[j], then e[j], at %d·j; s at %d; d[l] at %d; k·ln2hi at %d.`, vb, sAt*vb, dlAt*vb, hAt*vb), `
+SI = logits, DI = grad (nil: loss only), BX = labels, DX = losses (or nil),
+R8 = acc, R12 = the labels of this chunk, AX = a label.
+Pass 1: the columns x[j], m, x[l] and d[l], d[j], then the registers of
+        four interleaved exponentials and of the sum tree.
+Pass 2: the registers of four interleaved logarithms, then the losses.
+Pass 3: q, the columns g[j] and the registers of the transpose.`)))
+	frame := g.AllocLocal(g.t.chunk * rec)
+	scale := g.addr(g.Param("scale"))
+
+	g.comment("Arguments.")
+	g.Load(g.Param("grad").Base(), reg.RDI)
+	g.Load(g.Param("logits").Base(), reg.RSI)
+	g.Load(g.Param("labels").Base(), reg.RBX)
+	gradBase := g.addr(g.Param("grad").Base())
+	lossesBase := g.addr(g.Param("losses").Base())
+	g.blockCount(
+		[]length{{len: g.addr(g.Param("logits").Len())}, {len: g.addr(g.Param("grad").Len()), base: gradBase}},
+		[]length{{len: g.addr(g.Param("labels").Len())}, {len: g.addr(g.Param("losses").Len()), base: lossesBase}})
+	g.Load(g.Param("losses").Base(), reg.RDX)
+	g.Load(g.Param("acc"), reg.R8)
+
+	g.Label("labelsChunk")
+	g.nextChunk("labelsDone", frame)
+	g.MOVQ(reg.RBX, reg.R12)
+
+	g.Label("labelsExpLoop")
+	g.comment(`
+Pass 1. The columns x[j] of the block; m = max10(x); d[l] = x[l] - m;
+d[j] = x[j] - m; e[j] = exp(d[j]); s = sum10(e).`)
+	x := g.transposeIn(reg.RSI)
+	g.comment("x[l] of each row, picked with the labels.")
+	xl := g.pickLabel()
+	m := g.max10(x)
+	g.comment("d[l] = x[l] - m.")
+	g.store(g.o.Sub(xl, m), mem(reg.R11, dlAt*vb))
+	d := g.vecs(reg.R11, 0, classes)
+	g.minusMax(x, m, d)
+	g.expAll(d, d)
+	g.sum10("s", d, mem(reg.R11, sAt*vb))
+	g.advance("labelsExpLoop", map[reg.Register]int{reg.RSI: bb, reg.RBX: 4 * g.t.lanes, reg.R11: rec})
+
+	g.comment(`
+Pass 2. loss = log32(s) - d[l], four blocks at a time (seq.LabelLoss);
+losses[i] = loss; acc[i%8] += float64(loss).`)
+	g.rewind(frame)
+	g.logLoop("labels", rec, sAt*vb, hAt*vb, func(ls []operand.Op, recs []int) {
+		loss := make([]operand.Op, len(ls))
+		for b := range ls {
+			loss[b] = seq.LabelLoss[operand.Op](g.o, ls[b], mem(reg.R11, recs[b]+dlAt*vb))
+		}
+		g.comment("losses[i] = loss; acc[i%8] += float64(loss).")
+		for b := range loss {
+			g.accumulate(loss[b])
+		}
+	}, "labelsGrad")
+
+	g.Label("labelsGrad")
+	g.comment(`
+Pass 3 (with a gradient). q = scale / s (IEEE division, seq.Quotient);
+g[j] = e[j]·q (seq.Scaled), stored as rows; then g[l] = g[l] - scale.`)
+	g.TESTQ(reg.RDI, reg.RDI)
+	g.JZ(operand.LabelRef("labelsChunk"))
+	g.rewind(frame)
+	g.MOVQ(reg.R12, reg.RBX)
+	g.Label("labelsGradLoop")
+	sc := g.vec()
+	g.VBROADCASTSS(scale, sc)
+	q := seq.Quotient[operand.Op](g.o, sc, mem(reg.R11, sAt*vb))
+	var y [classes]operand.Op
+	for j, e := range d {
+		y[j] = seq.Scaled[operand.Op](g.o, e, q)
+	}
+	g.comment("The rows g of the block.")
+	g.transposeOut(reg.RDI, y)
+	g.comment("g[l] = g[l] - scale, row by row.")
+	g.subLabels(scale)
+	g.advance("labelsGradLoop", map[reg.Register]int{reg.RDI: bb, reg.RBX: 4 * g.t.lanes, reg.R11: rec})
+	g.JMP(operand.LabelRef("labelsChunk"))
+	g.end("labelsDone")
+}
+
+func (g *x86Gen) xentTargets() {
+	vb, bb := g.vecBytes(), g.blockBytes()
+	const (
+		dAt, sAt, tsumAt, dsumAt, hAt, recVecs = 10, 20, 21, 22, 23, 24
+	)
+	rec := recVecs * vb
+	g.begin("xentTargets",
+		"func(grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64)",
+		[]string{
+			"xentTargetsAVX2 is xentTargetsGeneric for n = len(logits)/10 rows rounded",
+			"down to a multiple of 8 (fewer if targets, or grad or losses when not",
+			"nil, is shorter); the rows after them are untouched. grad may be nil or",
+			"the very logits slice (but must not overlap targets); losses may be nil.",
+			"Row i's loss is added to acc[i%8] in float64. Nothing outside the slices",
+			"is read or written.",
+		},
+		fmt.Sprintf(`
+xentTargetsGeneric for whole blocks of %d rows.
+%s`, g.t.lanes, g.registerMap(rec, fmt.Sprintf(`
+t[j] at %d·j; d[j], then e[j], at %d+%d·j; s at %d; T at %d; D at %d;
+k·ln2hi at %d.`, vb, dAt*vb, vb, sAt*vb, tsumAt*vb, dsumAt*vb, hAt*vb), `
+SI = logits, DI = grad (nil: loss only), BX = targets, DX = losses (or
+nil), R8 = acc, R13 = this block's d[j] and e[j] (R11+320).
+Pass 1: the columns t[j] and T; the columns x[j], m, d[j], td[j] and D;
+        then the registers of four interleaved exponentials and of the sum
+        tree.
+Pass 2: the registers of four interleaved logarithms, then the losses.
+Pass 3: scale, q, qt = q·T, the columns g[j] and the registers of the
+        transpose.`)))
+	frame := g.AllocLocal(g.t.chunk * rec)
+	scale := g.addr(g.Param("scale"))
+
+	g.comment("Arguments.")
+	g.Load(g.Param("grad").Base(), reg.RDI)
+	g.Load(g.Param("logits").Base(), reg.RSI)
+	g.Load(g.Param("targets").Base(), reg.RBX)
+	g.blockCount(
+		[]length{
+			{len: g.addr(g.Param("logits").Len())},
+			{len: g.addr(g.Param("targets").Len())},
+			{len: g.addr(g.Param("grad").Len()), base: g.addr(g.Param("grad").Base())},
+		},
+		[]length{{len: g.addr(g.Param("losses").Len()), base: g.addr(g.Param("losses").Base())}})
+	g.Load(g.Param("losses").Base(), reg.RDX)
+	g.Load(g.Param("acc"), reg.R8)
+
+	g.Label("targetsChunk")
+	g.nextChunk("targetsDone", frame)
+
+	g.Label("targetsExpLoop")
+	g.comment(`
+Pass 1. The columns t[j], stored to the record, and T = sum10(t).`)
+	t := g.transposeIn(reg.RBX)
+	tm := g.vecs(reg.R11, 0, classes)
+	ts := make([]operand.Op, classes)
+	for j := range t {
+		ts[j] = t[j]
+		g.store(t[j], tm[j])
+	}
+	g.sum10("T", ts, mem(reg.R11, tsumAt*vb))
+	g.comment("The columns x[j] of the block.")
+	x := g.transposeIn(reg.RSI)
+	m := g.max10(x)
+	g.LEAQ(mem(reg.R11, dAt*vb), reg.R13)
+	d := g.vecs(reg.R13, 0, classes)
+	ds := g.minusMax(x, m, d)
+	g.comment("td[j] = t[j]·d[j], +0 where t[j] == 0 (seq.TargetTerm: NEQ_UQ mask, product, AND).")
+	g.o.share(tm, 1)
+	td := make([]operand.Op, classes)
+	for j := range td {
+		td[j] = seq.TargetTerm[operand.Op](g.o, tm[j], ds[j])
+	}
+	g.o.reset()
+	g.sum10("D", td, mem(reg.R11, dsumAt*vb))
+	g.expAll(d, d)
+	g.sum10("s", d, mem(reg.R11, sAt*vb))
+	g.advance("targetsExpLoop", map[reg.Register]int{reg.RSI: bb, reg.RBX: bb, reg.R11: rec})
+
+	g.comment(`
+Pass 2. loss = log32(s)·T - D, four blocks at a time (seq.TargetLoss);
+losses[i] = loss; acc[i%8] += float64(loss).`)
+	g.rewind(frame)
+	g.logLoop("targets", rec, sAt*vb, hAt*vb, func(ls []operand.Op, recs []int) {
+		loss := make([]operand.Op, len(ls))
+		for b := range ls {
+			loss[b] = seq.TargetLoss[operand.Op](g.o, ls[b], mem(reg.R11, recs[b]+tsumAt*vb), mem(reg.R11, recs[b]+dsumAt*vb))
+		}
+		g.comment("losses[i] = loss; acc[i%8] += float64(loss).")
+		for b := range loss {
+			g.accumulate(loss[b])
+		}
+	}, "targetsGrad")
+
+	g.Label("targetsGrad")
+	g.comment(`
+Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
+(seq.Scaled); g[j] = e[j]·qt - t[j]·scale (seq.TargetGrad), stored as rows.`)
+	g.TESTQ(reg.RDI, reg.RDI)
+	g.JZ(operand.LabelRef("targetsChunk"))
+	g.rewind(frame)
+	g.Label("targetsGradLoop")
+	sc := g.vec()
+	g.VBROADCASTSS(scale, sc)
+	q := seq.Quotient[operand.Op](g.o, sc, mem(reg.R11, sAt*vb))
+	qt := seq.Scaled[operand.Op](g.o, q, mem(reg.R11, tsumAt*vb))
+	e := g.vecs(reg.R11, dAt*vb, classes)
+	var y [classes]operand.Op
+	for j := range y {
+		y[j] = seq.TargetGrad[operand.Op](g.o, e[j], qt, tm[j], sc)
+	}
+	g.comment("The rows g of the block.")
+	g.transposeOut(reg.RDI, y)
+	g.advance("targetsGradLoop", map[reg.Register]int{reg.RDI: bb, reg.R11: rec})
+	g.JMP(operand.LabelRef("targetsChunk"))
+	g.end("targetsDone")
+}
+
+func (g *x86Gen) softmax() {
+	vb, bb := g.vecBytes(), g.blockBytes()
+	const sAt, recVecs = 10, 11
+	rec := recVecs * vb
+	g.begin("softmax", "func(dst, logits []float32)",
+		[]string{
+			"softmaxAVX2 is softmaxGeneric for n = len(logits)/10 rows rounded down to",
+			"a multiple of 8 (fewer if dst is shorter): dst, possibly logits itself,",
+			"receives softmax row by row; the rows after them are untouched.",
+		},
+		fmt.Sprintf(`
+softmaxGeneric for whole blocks of %d rows: y[j] = e[j]·(1/s).
+%s`, g.t.lanes, g.registerMap(rec, fmt.Sprintf(`
+d[j], then e[j], at %d·j; s at %d.`, vb, sAt*vb), `
+SI = logits, DI = dst.
+Pass 1: the columns x[j], m, d[j], then the registers of four interleaved
+        exponentials and of the sum tree.
+Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.`)))
+	frame := g.AllocLocal(g.t.chunk * rec)
+
+	g.comment("Arguments.")
+	g.Load(g.Param("dst").Base(), reg.RDI)
+	g.Load(g.Param("logits").Base(), reg.RSI)
+	g.blockCount([]length{{len: g.addr(g.Param("logits").Len())}, {len: g.addr(g.Param("dst").Len())}}, nil)
+
+	g.Label("softmaxChunk")
+	g.nextChunk("softmaxDone", frame)
+
+	g.Label("softmaxExpLoop")
+	g.comment("Pass 1. d[j] = x[j] - m; e[j] = exp(d[j]); s = sum10(e).")
+	x := g.transposeIn(reg.RSI)
+	m := g.max10(x)
+	d := g.vecs(reg.R11, 0, classes)
+	g.minusMax(x, m, d)
+	g.expAll(d, d)
+	g.sum10("s", d, mem(reg.R11, sAt*vb))
+	g.advance("softmaxExpLoop", map[reg.Register]int{reg.RSI: bb, reg.R11: rec})
+
+	g.comment("Pass 2. q = 1 / s (seq.Reciprocal); y[j] = e[j]·q (seq.Scaled), stored as rows.")
+	g.rewind(frame)
+	g.Label("softmaxOutLoop")
+	q := seq.Reciprocal[operand.Op](g.o, mem(reg.R11, sAt*vb))
+	var y [classes]operand.Op
+	for j, e := range d {
+		y[j] = seq.Scaled[operand.Op](g.o, e, q)
+	}
+	g.comment("The rows y of the block.")
+	g.transposeOut(reg.RDI, y)
+	g.advance("softmaxOutLoop", map[reg.Register]int{reg.RDI: bb, reg.R11: rec})
+	g.JMP(operand.LabelRef("softmaxChunk"))
+	g.end("softmaxDone")
+}
+
+func (g *x86Gen) logSoftmax() {
+	vb, bb := g.vecBytes(), g.blockBytes()
+	const sAt, lsAt, eAt, recVecs = 10, 11, 12, 22
+	rec := recVecs * vb
+	g.begin("logSoftmax", "func(dst, logits []float32)",
+		[]string{
+			"logSoftmaxAVX2 is logSoftmaxGeneric for n = len(logits)/10 rows rounded",
+			"down to a multiple of 8 (fewer if dst is shorter): dst, possibly logits",
+			"itself, receives log-softmax row by row; the rows after them are",
+			"untouched.",
+		},
+		fmt.Sprintf(`
+logSoftmaxGeneric for whole blocks of %d rows: y[j] = d[j] - log32(s).
+%s`, g.t.lanes, g.registerMap(rec, fmt.Sprintf(`
+d[j] at %d·j; s at %d, then log32(s) at %d; e[j] at %d+%d·j (then k·ln2hi
+at %d).`, vb, sAt*vb, lsAt*vb, eAt*vb, vb, eAt*vb), `
+SI = logits, DI = dst, R13 = this block's e[j] (R11+384).
+Pass 1: the columns x[j], m, d[j], then the registers of four interleaved
+        exponentials and of the sum tree.
+Pass 2: the registers of four interleaved logarithms.
+Pass 3: log32(s), the columns y[j] and the registers of the transpose.`)))
+	frame := g.AllocLocal(g.t.chunk * rec)
+
+	g.comment("Arguments.")
+	g.Load(g.Param("dst").Base(), reg.RDI)
+	g.Load(g.Param("logits").Base(), reg.RSI)
+	g.blockCount([]length{{len: g.addr(g.Param("logits").Len())}, {len: g.addr(g.Param("dst").Len())}}, nil)
+
+	g.Label("logSoftmaxChunk")
+	g.nextChunk("logSoftmaxDone", frame)
+
+	g.Label("logSoftmaxExpLoop")
+	g.comment("Pass 1. d[j] = x[j] - m; e[j] = exp(d[j]); s = sum10(e).")
+	x := g.transposeIn(reg.RSI)
+	m := g.max10(x)
+	d := g.vecs(reg.R11, 0, classes)
+	g.minusMax(x, m, d)
+	g.LEAQ(mem(reg.R11, eAt*vb), reg.R13)
+	e := g.vecs(reg.R13, 0, classes)
+	g.expAll(d, e)
+	g.sum10("s", e, mem(reg.R11, sAt*vb))
+	g.advance("logSoftmaxExpLoop", map[reg.Register]int{reg.RSI: bb, reg.R11: rec})
+
+	g.comment("Pass 2. log32(s), four blocks at a time, stored to the record.")
+	g.rewind(frame)
+	g.logLoop("logSoftmax", rec, sAt*vb, eAt*vb, func(ls []operand.Op, recs []int) {
+		for b := range ls {
+			g.store(ls[b], mem(reg.R11, recs[b]+lsAt*vb))
+		}
+	}, "logSoftmaxOut")
+
+	g.Label("logSoftmaxOut")
+	g.comment("Pass 3. y[j] = d[j] - log32(s) (seq.LogSoftmax), stored as rows.")
+	g.rewind(frame)
+	g.Label("logSoftmaxOutLoop")
+	ls := g.o.inReg(mem(reg.R11, lsAt*vb), false)
+	var y [classes]operand.Op
+	for j := range y {
+		y[j] = seq.LogSoftmax[operand.Op](g.o, d[j], ls)
+	}
+	g.comment("The rows y of the block.")
+	g.transposeOut(reg.RDI, y)
+	g.advance("logSoftmaxOutLoop", map[reg.Register]int{reg.RDI: bb, reg.R11: rec})
+	g.JMP(operand.LabelRef("logSoftmaxChunk"))
+	g.end("logSoftmaxDone")
+}

@@ -1,0 +1,226 @@
+// Copyright 2026 The xentropy Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
+package main
+
+import (
+	"github.com/mmcloughlin/avo/operand"
+	"github.com/mmcloughlin/avo/reg"
+
+	"github.com/xentropy/kernel/_asm/seq"
+)
+
+// x86Ops lowers the per-lane sequences of package seq to AVX instructions:
+// it implements seq.Ops[operand.Op]. A value is an avo virtual vector
+// register (the result of every method, allocated by avo after the whole
+// function is built), a memory operand (a vector of the stack frame that
+// the backend passes in, or a slot Park stored to) or a constant (the
+// symbol k[c] of the constant table, a memory operand too).
+//
+// The VEX forms take their second source from memory, so a memory operand
+// costs no instruction there: a - b, a·b, a < b, ... keep b in memory and
+// load a into a register only when it is not one. A commutative operation
+// (Add, Mul, Max, AddI, And) swaps a memory a with a register b, and with
+// two memory operands keeps the constant in memory and loads the data.
+//
+// In Go's operand order, VSUBPS b, a, d computes d = a - b; the methods
+// below are written in that order.
+type x86Ops struct {
+	g *x86Gen
+
+	// parks are the frame slots Park stores to, taken in order; when none
+	// is left Park keeps the register.
+	parks []operand.Mem
+	// reuse[m] = n: the register a load of the memory operand m fills
+	// serves the next n reads of m as well, instead of a reload (see
+	// share). copies holds those registers while they serve.
+	reuse  map[string]int
+	copies map[string]*regCopy
+}
+
+type regCopy struct {
+	r    reg.VecVirtual
+	uses int
+}
+
+func newX86Ops(g *x86Gen) *x86Ops {
+	return &x86Ops{g: g, reuse: map[string]int{}, copies: map[string]*regCopy{}}
+}
+
+// share declares that the first load of each m into a register also serves
+// the next uses reads of m. Exp reads d three times (the first multiply,
+// the first subtraction, the cutoff comparison): sharing the first load
+// with the second read and reloading d for the third keeps four registers
+// per column, so that four columns fit in sixteen registers (the schedule
+// of the hand-written EXP4). seq has no way to say this; see the report.
+func (o *x86Ops) share(ms []operand.Op, uses int) {
+	for _, m := range ms {
+		if m, ok := m.(operand.Mem); ok {
+			o.reuse[m.Asm()] = uses
+		}
+	}
+}
+
+// reset forgets the parks and register copies: it is called after each
+// sequence, before the backend stores to the frame again.
+func (o *x86Ops) reset() {
+	o.parks = nil
+	clear(o.reuse)
+	clear(o.copies)
+}
+
+func (o *x86Ops) vec() reg.VecVirtual { return o.g.vec() }
+
+func isConst(m operand.Mem) bool { return m.Symbol.Name != "" }
+
+// resolve replaces a memory operand that has a register copy by the copy.
+func (o *x86Ops) resolve(a operand.Op) operand.Op {
+	m, ok := a.(operand.Mem)
+	if !ok {
+		return a
+	}
+	key := m.Asm()
+	c, ok := o.copies[key]
+	if !ok {
+		return a
+	}
+	if c.uses--; c.uses == 0 {
+		delete(o.copies, key)
+	}
+	return c.r
+}
+
+// inReg returns a as a register, loading it if it is a memory operand
+// (VMOVDQU for integer data, VMOVUPS for float data).
+func (o *x86Ops) inReg(a operand.Op, integer bool) operand.Op {
+	a = o.resolve(a)
+	m, ok := a.(operand.Mem)
+	if !ok {
+		return a
+	}
+	r := o.vec()
+	if integer {
+		o.g.VMOVDQU(m, r)
+	} else {
+		o.g.VMOVUPS(m, r)
+	}
+	key := m.Asm()
+	if n := o.reuse[key]; n > 0 {
+		delete(o.reuse, key)
+		o.copies[key] = &regCopy{r: r, uses: n}
+	}
+	return r
+}
+
+// binary emits d = a op b as inst(b, a, d), with b possibly in memory.
+func (o *x86Ops) binary(inst func(...operand.Op), a, b operand.Op, commutative, integer bool) operand.Op {
+	a, b = o.resolve(a), o.resolve(b)
+	if commutative {
+		ma, aMem := a.(operand.Mem)
+		mb, bMem := b.(operand.Mem)
+		if aMem && (!bMem || isConst(ma) && !isConst(mb)) {
+			a, b = b, a
+		}
+	}
+	ra := o.inReg(a, integer)
+	d := o.vec()
+	inst(b, ra, d)
+	return d
+}
+
+func (o *x86Ops) K(c seq.Const) operand.Op { return o.g.k[c] }
+
+func (o *x86Ops) Add(a, b operand.Op) operand.Op { return o.binary(o.g.VADDPS, a, b, true, false) }
+func (o *x86Ops) Sub(a, b operand.Op) operand.Op { return o.binary(o.g.VSUBPS, a, b, false, false) }
+func (o *x86Ops) Mul(a, b operand.Op) operand.Op { return o.binary(o.g.VMULPS, a, b, true, false) }
+func (o *x86Ops) Div(a, b operand.Op) operand.Op { return o.binary(o.g.VDIVPS, a, b, false, false) }
+
+// Max is VMAXPS, which returns its second source when the operands are
+// ±0 or either is NaN: seq.Ops allows both (see max10).
+func (o *x86Ops) Max(a, b operand.Op) operand.Op { return o.binary(o.g.VMAXPS, a, b, true, false) }
+
+func (o *x86Ops) AddI(a, b operand.Op) operand.Op { return o.binary(o.g.VPADDD, a, b, true, true) }
+func (o *x86Ops) SubI(a, b operand.Op) operand.Op { return o.binary(o.g.VPSUBD, a, b, false, true) }
+
+func (o *x86Ops) ShlI(a operand.Op, n int) operand.Op {
+	ra := o.inReg(a, true)
+	d := o.vec()
+	o.g.VPSLLD(operand.U8(n), ra, d)
+	return d
+}
+
+func (o *x86Ops) ShrI(a operand.Op, n int) operand.Op {
+	ra := o.inReg(a, true)
+	d := o.vec()
+	o.g.VPSRLD(operand.U8(n), ra, d)
+	return d
+}
+
+// CvtIF is VCVTDQ2PS, whose source may be in memory.
+func (o *x86Ops) CvtIF(a operand.Op) operand.Op {
+	d := o.vec()
+	o.g.VCVTDQ2PS(o.resolve(a), d)
+	return d
+}
+
+// VCMPPS predicates: LT_OS (1) is false for NaN; NEQ_UQ (4) is true for
+// NaN, as Go's != is.
+const (
+	cmpLT  = 1
+	cmpNEQ = 4
+)
+
+func (o *x86Ops) Less(a, b operand.Op) operand.Op {
+	b = o.resolve(b)
+	ra := o.inReg(a, false)
+	d := o.vec()
+	o.g.VCMPPS(operand.U8(cmpLT), b, ra, d)
+	return d
+}
+
+func (o *x86Ops) NotZero(a operand.Op) operand.Op {
+	ra := o.inReg(a, false)
+	d := o.vec()
+	o.g.VCMPPS(operand.U8(cmpNEQ), o.g.k[seq.Zero], ra, d)
+	return d
+}
+
+func (o *x86Ops) And(mask, a operand.Op) operand.Op {
+	return o.binary(o.g.VANDPS, mask, a, true, false)
+}
+
+// AndNot is VANDNPS a, mask, d: d = ^mask & a.
+func (o *x86Ops) AndNot(mask, a operand.Op) operand.Op {
+	a = o.resolve(a)
+	rm := o.inReg(mask, false)
+	d := o.vec()
+	o.g.VANDNPS(a, rm, d)
+	return d
+}
+
+// Select is VBLENDVPS mask, a, b, d: d = a where the mask's sign bit is set,
+// b elsewhere (a compare mask is all ones or all zeros).
+func (o *x86Ops) Select(mask, a, b operand.Op) operand.Op {
+	a = o.resolve(a)
+	rm := o.inReg(mask, false)
+	rb := o.inReg(b, false)
+	d := o.vec()
+	o.g.VBLENDVPS(rm, a, rb, d)
+	return d
+}
+
+// Park stores v to the next free slot of parks and returns the slot, a
+// memory operand that the final addition of Log reads (k·ln2hi): it frees
+// a register per column of LOG4 for its whole polynomial.
+func (o *x86Ops) Park(v operand.Op) operand.Op {
+	if len(o.parks) == 0 {
+		return v
+	}
+	slot := o.parks[0]
+	o.parks = o.parks[1:]
+	o.g.VMOVUPS(v, slot)
+	return slot
+}
+
+var _ seq.Ops[operand.Op] = (*x86Ops)(nil)
