@@ -42,8 +42,20 @@ SUBMODULES := $(dir $(wildcard bench/go.mod examples/*/go.mod))
 .PHONY: test vet unit race purego amd64v3 qemu qemu-amd64 qemu-arm64 submodules \
 	bench bench-peers benchstat fuzz golden mnist neon-words generate generated
 
-test: vet neon-words unit race purego amd64v3 qemu submodules
+test: vet generated neon-words unit race purego amd64v3 qemu submodules
 	@echo "make test: all passed"
+
+# The assembly and its Go declarations are generated from kernel_generic.go
+# by the module in _asm (avo for amd64, a Go emitter for NEON). generate
+# rewrites them; generated (part of make test) fails while a checked-in
+# file differs from what the generator emits, and runs the generator's own
+# tests (every NEON word decoded back to its mnemonic, determinism).
+generate:
+	cd _asm && $(GO) run .
+
+generated:
+	@echo "== generated: the assembly is what _asm emits from kernel_generic.go"
+	cd _asm && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 vet:
 	$(GO) vet ./...

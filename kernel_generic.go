@@ -20,7 +20,11 @@ import "math"
 //   - Every reduction has one fixed order: the maximum is a left-to-right
 //     scan, and sums over the ten classes use the pairwise tree of sum10.
 
-// Constants of the exponential (see expRow).
+//go:generate sh -c "cd _asm && go run ."
+
+// Constants of the exponential (see expRow). They, and every other constant
+// of this file that the assembly uses, are read by the generator in _asm:
+// after a change, run make generate (or go generate).
 const (
 	expMagic  = 0x1.8p23        // 1.5·2^23: adding it rounds a float32 in (-2^22, 2^22) to an integer
 	expLog2e  = 0x1.715476p+0   // log2(e), rounded to float32
