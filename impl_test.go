@@ -157,6 +157,16 @@ func entriesWith(prefixes ...string) []entry {
 	return es
 }
 
+// entryNamed returns the entry with the given name.
+func entryNamed(name string) entry {
+	for _, e := range entries() {
+		if e.name == name {
+			return e
+		}
+	}
+	panic("no entry " + name)
+}
+
 // compareEntries is compareImpls for the entries es only.
 func compareEntries(t *testing.T, what string, es []entry, x []float32, labels []int32, targets []float32) {
 	t.Helper()

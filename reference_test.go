@@ -246,6 +246,7 @@ func checkBatch(t *testing.T, o Options, logits []float32, labels []int32) {
 	}
 	var count, sum float64
 	anyNaN := false
+	optName := o.String()
 	for _, l := range labels {
 		a := labelWeights(&o, l)
 		if a != nil {
@@ -266,15 +267,15 @@ func checkBatch(t *testing.T, o Options, logits []float32, labels []int32) {
 	for i, l := range labels {
 		x := logits[i*Classes : (i+1)*Classes]
 		g := grad[i*Classes : (i+1)*Classes]
-		what := fmt.Sprintf("%v row %d label %d", o, i, l)
+		what := optName // the row's values are in every message
 		a := labelWeights(&o, l)
 		if a == nil {
 			if math.Float32bits(o.Losses[i]) != 0 {
-				t.Errorf("%s: ignored row has loss %v, want +0", what, o.Losses[i])
+				t.Errorf("%s: ignored row %d has loss %v, want +0", what, i, o.Losses[i])
 			}
 			for j := range g {
 				if math.Float32bits(g[j]) != 0 {
-					t.Errorf("%s: ignored row has grad[%d] = %v, want +0", what, j, g[j])
+					t.Errorf("%s: ignored row %d has grad[%d] = %v, want +0", what, i, j, g[j])
 				}
 			}
 			continue
