@@ -61,8 +61,8 @@ type batch struct {
 const labelBuf = 32 * blockRows
 
 // labelBlock returns the int32 labels of rows [r0, r1): a part of b.labels,
-// or the labels of b.wide converted into buf (r1-r0 <= labelBuf).
-func (b *batch) labelBlock(buf *[labelBuf]int32, r0, r1 int) []int32 {
+// or the labels of b.wide converted into buf (r1-r0 <= len(buf)).
+func (b *batch) labelBlock(buf []int32, r0, r1 int) []int32 {
 	if b.labels != nil || b.n == 0 {
 		return b.labels[r0:r1]
 	}
@@ -86,39 +86,51 @@ func (b *batch) chunk(c0, c1 int) float64 {
 		return b.stagedChunk(c0, c1)
 	}
 	var acc [8]float64
-	var buf [labelBuf]int32
-	step := c1 - c0
 	if b.kind == kindLabels && b.labels == nil {
-		step = labelBuf
+		// Labels of another type than int32: labelBuf rows at a time.
+		var buf [labelBuf]int32
+		for p0 := c0; p0 < c1; p0 += labelBuf {
+			p1 := min(p0+labelBuf, c1)
+			b.rows(p0, p1, b.labelBlock(buf[:], p0, p1), &acc)
+		}
+		return sum8(&acc)
 	}
-	for p0 := c0; p0 < c1; p0 += step {
-		p1 := min(p0+step, c1)
-		whole := p0 + (p1-p0)/blockRows*blockRows
-		for _, r := range [2][2]int{{p0, whole}, {whole, p1}} {
-			r0, r1 := r[0], r[1]
-			if r0 == r1 {
-				continue
-			}
-			k := b.k
-			if r1 != whole {
-				k = generic
-			}
-			x := b.logits[r0*Classes : r1*Classes]
-			g := part(b.grad, r0, r1, Classes)
-			l := part(b.losses, r0, r1, 1)
-			switch b.kind {
-			case kindLabels:
-				k.xentLabels(g, x, b.labelBlock(&buf, r0, r1), b.scale, l, &acc)
-			case kindTargets:
-				k.xentTargets(g, x, b.tgts[r0*Classes:r1*Classes], b.scale, l, &acc)
-			case kindSoftmax:
-				k.softmax(g, x)
-			case kindLogSoftmax:
-				k.logSoftmax(g, x)
-			}
+	var labels []int32
+	if b.kind == kindLabels {
+		labels = b.labels[c0:c1]
+	}
+	b.rows(c0, c1, labels, &acc)
+	return sum8(&acc)
+}
+
+// rows computes rows [p0, p1) of a chunk whose accumulators are acc, p0 - c0
+// a multiple of blockRows; labels holds the labels of those rows for
+// kindLabels.
+func (b *batch) rows(p0, p1 int, labels []int32, acc *[8]float64) {
+	whole := p0 + (p1-p0)/blockRows*blockRows
+	for _, r := range [2][2]int{{p0, whole}, {whole, p1}} {
+		r0, r1 := r[0], r[1]
+		if r0 == r1 {
+			continue
+		}
+		k := b.k
+		if r1 != whole {
+			k = generic
+		}
+		x := b.logits[r0*Classes : r1*Classes]
+		g := part(b.grad, r0, r1, Classes)
+		l := part(b.losses, r0, r1, 1)
+		switch b.kind {
+		case kindLabels:
+			k.xentLabels(g, x, labels[r0-p0:r1-p0], b.scale, l, acc)
+		case kindTargets:
+			k.xentTargets(g, x, b.tgts[r0*Classes:r1*Classes], b.scale, l, acc)
+		case kindSoftmax:
+			k.softmax(g, x)
+		case kindLogSoftmax:
+			k.logSoftmax(g, x)
 		}
 	}
-	return sum8(&acc)
 }
 
 // stagedChunk runs the options path (weights, label smoothing, ignored
@@ -133,13 +145,13 @@ func (b *batch) chunk(c0, c1 int) float64 {
 func (b *batch) stagedChunk(c0, c1 int) float64 {
 	var acc [8]float64
 	var xs, ts [blockRows * Classes]float32
-	var buf [labelBuf]int32
+	var buf [blockRows]int32
 	for b0 := c0; b0 < c1; b0 += blockRows {
 		b1 := min(b0+blockRows, c1)
 		x := b.logits[b0*Classes : b1*Classes]
 		var labels []int32
 		if b.hasLabels {
-			labels = b.labelBlock(&buf, b0, b1)
+			labels = b.labelBlock(buf[:], b0, b1)
 		}
 		ignored := false
 		for i := range b1 - b0 {
