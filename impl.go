@@ -24,8 +24,9 @@ const blockRows = 8
 // tier is 0 for the generic code; any other value names an assembly tier of
 // this architecture, listed in order of preference in kernel_$GOARCH.go,
 // whose functions are reached through xentLabelsTier, xentTargetsTier,
-// softmaxTier and logSoftmaxTier there. Those are switches of direct calls
-// (no function values), so that escape analysis keeps acc on the caller's
+// softmaxTier and logSoftmaxTier (generated with the assembly, in
+// kernel_tiers_$GOARCH.go). Those are switches of direct calls (no
+// function values), so that escape analysis keeps acc on the caller's
 // stack.
 type kernels struct {
 	name string

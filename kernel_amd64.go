@@ -10,8 +10,8 @@ import "github.com/klauspost/cpuid/v2"
 
 // The assembly tiers of amd64, the preferred first. Their functions are
 // generated with kernel_amd64.s by _asm and declared in
-// kernel_stubs_amd64.go.
-const tierAVX2 = 1
+// kernel_stubs_amd64.go; the tier numbers and the dispatch to them are
+// generated in kernel_tiers_amd64.go, in this order.
 
 // archTiers: "avx2" (kernel_amd64.s) when the CPU has AVX2.
 // cpuid.CPU.Supports(cpuid.AVX2) reports AVX2 only when the operating
@@ -21,32 +21,4 @@ const tierAVX2 = 1
 // instructions only (no FMA, which the numerical contract forbids).
 var archTiers = []tier{
 	{kernels{"avx2", tierAVX2}, func() bool { return cpuid.CPU.Supports(cpuid.AVX2) }},
-}
-
-func xentLabelsTier(t int, grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64) {
-	switch t {
-	case tierAVX2:
-		xentLabelsAVX2(grad, logits, labels, scale, losses, acc)
-	}
-}
-
-func xentTargetsTier(t int, grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64) {
-	switch t {
-	case tierAVX2:
-		xentTargetsAVX2(grad, logits, targets, scale, losses, acc)
-	}
-}
-
-func softmaxTier(t int, dst, logits []float32) {
-	switch t {
-	case tierAVX2:
-		softmaxAVX2(dst, logits)
-	}
-}
-
-func logSoftmaxTier(t int, dst, logits []float32) {
-	switch t {
-	case tierAVX2:
-		logSoftmaxAVX2(dst, logits)
-	}
 }

@@ -10,8 +10,8 @@ import "github.com/klauspost/cpuid/v2"
 
 // The assembly tiers of arm64, the preferred first. Their functions are
 // generated with kernel_arm64.s by _asm and declared in
-// kernel_stubs_arm64.go.
-const tierNEON = 1
+// kernel_stubs_arm64.go; the tier numbers and the dispatch to them are
+// generated in kernel_tiers_arm64.go, in this order.
 
 // archTiers: "neon" when the CPU reports ASIMD (Advanced SIMD). ASIMD is
 // part of the arm64 baseline: every ARMv8-A core that Go supports has it,
@@ -20,32 +20,4 @@ const tierNEON = 1
 // otherwise would fall back to the generic code rather than fault.
 var archTiers = []tier{
 	{kernels{"neon", tierNEON}, func() bool { return cpuid.CPU.Supports(cpuid.ASIMD) }},
-}
-
-func xentLabelsTier(t int, grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64) {
-	switch t {
-	case tierNEON:
-		xentLabelsNEON(grad, logits, labels, scale, losses, acc)
-	}
-}
-
-func xentTargetsTier(t int, grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64) {
-	switch t {
-	case tierNEON:
-		xentTargetsNEON(grad, logits, targets, scale, losses, acc)
-	}
-}
-
-func softmaxTier(t int, dst, logits []float32) {
-	switch t {
-	case tierNEON:
-		softmaxNEON(dst, logits)
-	}
-}
-
-func logSoftmaxTier(t int, dst, logits []float32) {
-	switch t {
-	case tierNEON:
-		logSoftmaxNEON(dst, logits)
-	}
 }

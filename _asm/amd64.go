@@ -132,7 +132,15 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 	}
 	// avo writes an empty comment line as "// ".
 	asm = bytes.ReplaceAll(asm, []byte("// \n"), []byte("//\n"))
-	return map[string][]byte{"kernel_amd64.s": asm, "kernel_stubs_amd64.go": stubs}, nil
+	var suffixes []string
+	for _, t := range tiers {
+		suffixes = append(suffixes, t.suffix)
+	}
+	return map[string][]byte{
+		"kernel_amd64.s":        asm,
+		"kernel_stubs_amd64.go": stubs,
+		"kernel_tiers_amd64.go": tierDispatch("amd64", suffixes),
+	}, nil
 }
 
 // insertOverview puts the file's overview comment after the #include line

@@ -7,6 +7,7 @@
 //
 //	kernel_amd64.s, kernel_stubs_amd64.go   (amd64.go, with avo)
 //	kernel_arm64.s, kernel_stubs_arm64.go   (arm64.go, NEON words)
+//	kernel_tiers_amd64.go, kernel_tiers_arm64.go   (the dispatch to the tiers)
 //
 // The constants are read from kernel_generic.go (package seq, Load), and
 // the per-lane sequences (max, exp, sum tree, log, row tails) are written
@@ -50,6 +51,43 @@ func main() {
 		}
 		fmt.Println("wrote", path)
 	}
+}
+
+// tierDispatch returns kernel_tiers_<arch>.go: the tier numbers of an
+// architecture's assembly tiers (suffixes, in the order of archTiers in
+// kernel_<arch>.go) and the switches through which the kernels methods of
+// impl.go reach their functions, xentLabels<suffix> and so on.
+func tierDispatch(arch string, suffixes []string) []byte {
+	var b bytes.Buffer
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	p("%s\n\n%s\n//go:build gc && !purego\n\npackage kernel\n", generatedLine, license)
+	p("// The assembly tiers of %s (kernel_%s.s), numbered from 1 (0 is the", arch, arch)
+	p("// generic code), and the dispatch of the kernels methods to them.")
+	p("const (")
+	for i, s := range suffixes {
+		if i == 0 {
+			p("\ttier%s = iota + 1", s)
+		} else {
+			p("\ttier%s", s)
+		}
+	}
+	p(")")
+	for _, f := range []struct{ name, params, args string }{
+		{"xentLabels", "grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64", "grad, logits, labels, scale, losses, acc"},
+		{"xentTargets", "grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64", "grad, logits, targets, scale, losses, acc"},
+		{"softmax", "dst, logits []float32", "dst, logits"},
+		{"logSoftmax", "dst, logits []float32", "dst, logits"},
+	} {
+		p("\nfunc %sTier(t int, %s) {", f.name, f.params)
+		p("\tswitch t {")
+		for _, s := range suffixes {
+			p("\tcase tier%s:", s)
+			p("\t\t%s%s(%s)", f.name, s, f.args)
+		}
+		p("\t}")
+		p("}")
+	}
+	return b.Bytes()
 }
 
 // generate returns every generated file, by name relative to root.
