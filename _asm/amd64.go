@@ -27,15 +27,26 @@ import (
 // would be one more value of this type, with its own transposes (the only
 // parts written for 8 lanes: see transposeIn) and broadcast constants.
 type x86Tier struct {
-	suffix     string // of the function names: xentLabelsAVX2
-	lanes      int    // float32 lanes of a vector = rows of a block
-	chunk      int    // blocks per chunk: the blocks a pass runs over
-	interleave int    // columns (or blocks) whose exp (or log) are interleaved
+	suffix     string      // of the function names: xentLabelsAVX2
+	lanes      int         // float32 lanes of a vector = rows of a block
+	chunk      int         // blocks per chunk: the blocks a pass runs over
+	interleave int         // blocks whose log are interleaved
+	regs       int         // vector registers a scheduled region may keep live
+	expReserve int         // registers left free by the start of a new chain (exp)
+	logReserve int         // the same for the log pass
+	logAnchor  int         // anchorDepth of the log regions
+	expOpen    int         // chains (columns) of exp started at most at once (0: any)
+	sumRegs    bool        // sum10(e) adds the registers of e, not the stored e
+	splitExp   bool        // the exponentials in a loop of their own (pass 1b)
+	pinExp     []seq.Const // constants kept in registers in that loop
+	// labelColumns: g[l] - scale in the columns (compare and blend)
+	// rather than row by row after the transpose.
+	labelColumns bool
 }
 
 // avx2 is today's schedule: 8 rows per YMM block, chunks of 8 blocks, four
 // columns of exp and four blocks of log interleaved.
-var avx2 = x86Tier{suffix: "AVX2", lanes: 8, chunk: 8, interleave: 4}
+var avx2 = x86Tier{suffix: "AVX2", lanes: 8, chunk: 8, interleave: 8, regs: 16, sumRegs: true, splitExp: true, expReserve: 4, logReserve: 8, expOpen: 0, pinExp: []seq.Const{seq.Magic, seq.Log2e, seq.Ln2Hi, seq.Ln2Lo, seq.Q4, seq.Q3}, labelColumns: true}
 
 // genAMD64 returns kernel_amd64.s and kernel_stubs_amd64.go.
 func genAMD64(v *seq.Values) (map[string][]byte, error) {
@@ -509,32 +520,42 @@ func (g *x86Gen) subLabels(scale operand.Mem) {
 	}
 }
 
-// accumulate stores the float32 losses of a block (lane k = row k) to
-// losses at DX when DX is not nil (advancing DX), and adds them as float64
-// to acc[k] at R8: acc[0..3] += float64(L[0..3]), acc[4..7] +=
-// float64(L[4..7]). The accumulators live in *acc (in L1): every vector
-// register is busy in the exponential pass.
-func (g *x86Gen) accumulate(loss operand.Op) {
+// accumulate stores the float32 losses of consecutive blocks (lane k =
+// row k) to losses at DX when DX is not nil (advancing DX), and adds them
+// as float64 to acc[k] at R8, block after block: acc[0..3] +=
+// float64(L[0..3]), acc[4..7] += float64(L[4..7]). The accumulators are
+// loaded once and stored once per call; the additions are those of the
+// blocks in order.
+func (g *x86Gen) accumulate(loss []operand.Op) {
 	if g.t.lanes != 8 {
 		g.fail("accumulate: written for 8 lanes, not %d", g.t.lanes)
 		return
 	}
-	l := loss.(reg.VecVirtual)
+	g.comment("losses[i] = loss; acc[i%8] += float64(loss).")
 	skip := g.label("noLosses")
 	g.TESTQ(reg.RDX, reg.RDX)
 	g.JZ(operand.LabelRef(skip))
-	g.VMOVUPS(l, mem(reg.RDX, 0))
-	g.ADDQ(operand.U8(g.vecBytes()), reg.RDX)
+	for b, l := range loss {
+		g.VMOVUPS(l, mem(reg.RDX, b*g.vecBytes()))
+	}
+	g.ADDQ(operand.U32(len(loss)*g.vecBytes()), reg.RDX)
 	g.Label(skip)
-	lo, h, hi := g.YMM(), g.XMM(), g.YMM()
-	g.VCVTPS2PD(l.AsX(), lo)
-	g.VEXTRACTF128(operand.U8(1), l, h)
-	g.VCVTPS2PD(h, hi)
-	slo, shi := g.YMM(), g.YMM()
-	g.VADDPD(mem(reg.R8, 0), lo, slo)
-	g.VADDPD(mem(reg.R8, 32), hi, shi)
-	g.VMOVUPD(slo, mem(reg.R8, 0))
-	g.VMOVUPD(shi, mem(reg.R8, 32))
+	alo, ahi := g.YMM(), g.YMM()
+	g.VMOVUPD(mem(reg.R8, 0), alo)
+	g.VMOVUPD(mem(reg.R8, 32), ahi)
+	for _, l := range loss {
+		l := l.(reg.VecVirtual)
+		lo, h, hi := g.YMM(), g.XMM(), g.YMM()
+		g.VCVTPS2PD(l.AsX(), lo)
+		g.VEXTRACTF128(operand.U8(1), l, h)
+		g.VCVTPS2PD(h, hi)
+		slo, shi := g.YMM(), g.YMM()
+		g.VADDPD(alo, lo, slo)
+		g.VADDPD(ahi, hi, shi)
+		alo, ahi = slo, shi
+	}
+	g.VMOVUPD(alo, mem(reg.R8, 0))
+	g.VMOVUPD(ahi, mem(reg.R8, 32))
 }
 
 // max10 returns m = max10(x) of the columns x.
@@ -558,24 +579,33 @@ func (g *x86Gen) minusMax(x [classes]reg.VecVirtual, m operand.Op, d []operand.O
 	return ds
 }
 
-// expAll computes e[j] = exp(d[j]) for the ten columns, d[j] read from d
-// and e[j] stored to e (which may be d), interleave columns at a time.
-func (g *x86Gen) expAll(d, e []operand.Op) {
-	for c0 := 0; c0 < classes; c0 += g.t.interleave {
-		c1 := min(c0+g.t.interleave, classes)
-		g.comment(fmt.Sprintf(`
-e[j] = exp(d[j]) for j = %d..%d, interleaved (seq.Exp):
+// expSum computes e[j] = exp(d[j]) for the ten columns, d[j] read from d
+// and e[j] stored to e (which may be d), and stores s = sum10(e) to sum.
+// The ten exponentials and the sum tree are one scheduled region (see
+// amd64_sched.go): the sum adds the e[j] still in registers.
+func (g *x86Gen) expSum(d, e []operand.Op, sum operand.Op) {
+	g.comment(`
+e[j] = exp(d[j]) for j = 0..9 (seq.Exp), scheduled together:
 z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
 r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
 q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
-e = p·2^n; e = +0 where d < cutoff.`, c0, c1-1))
-		g.o.share(d[c0:c1], 1)
-		es := seq.Exp(g.o, d[c0:c1], g.v.MantBits)
-		g.o.reset()
-		for c := range es {
-			g.store(es[c], e[c0+c])
-		}
+e = p·2^n; e = +0 where d < cutoff; e[j] stored to the record.
+s = sum10(e): ((e0+e1)+(e2+e3)) + ((e4+e5)+(e6+e7)), then + (e8+e9).`)
+	g.o.record(g.t.regs, g.t.expReserve, g.t.expOpen, 2)
+	g.o.share(d, 1)
+	es := seq.Exp(g.o, d, g.v.MantBits)
+	for c := range es {
+		g.o.store(es[c], e[c])
 	}
+	var a [classes]operand.Op
+	if g.t.sumRegs {
+		copy(a[:], es)
+	} else {
+		copy(a[:], e)
+	}
+	g.o.store(seq.Sum10(g.o, &a), sum)
+	g.o.emit()
+	g.o.reset()
 }
 
 // sum10 computes the tree sum10 of the ten vectors vs and stores it to dst.
@@ -607,7 +637,11 @@ y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.`
 // bytes, s at sOff, k·ln2hi parked at hOff), interleave blocks at a time
 // and then one at a time, the logarithms, passed to tail with the record
 // offset of each block. It continues at next.
-func (g *x86Gen) logLoop(name string, rec, sOff, hOff int, tail func(ls []operand.Op, recs []int), next string) {
+//
+// Each group is one scheduled region (see amd64_sched.go): the logarithms
+// and tail, which returns the losses of the blocks (or nil), then given to
+// accumulate.
+func (g *x86Gen) logLoop(name string, rec, sOff, hOff int, tail func(ls []operand.Op, recs []int) []operand.Op, next string) {
 	loop, last := name+"LogLoop", name+"LogLast"
 	n := g.t.interleave
 	for _, group := range []int{n, 1} {
@@ -627,7 +661,13 @@ func (g *x86Gen) logLoop(name string, rec, sOff, hOff int, tail func(ls []operan
 			h = append(h, mem(reg.R11, b*rec+hOff))
 			recs = append(recs, b*rec)
 		}
-		tail(g.logs(s, h), recs)
+		g.o.record(g.t.regs, g.t.logReserve, 0, g.t.logAnchor)
+		loss := tail(g.logs(s, h), recs)
+		g.o.emit()
+		g.o.reset()
+		if loss != nil {
+			g.accumulate(loss)
+		}
 		g.ADDQ(operand.U32(group*rec), reg.R11)
 		if group == n {
 			g.SUBQ(operand.U8(n), reg.R10)
