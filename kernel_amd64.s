@@ -18,13 +18,23 @@
 //
 // The blocks are taken CHUNK (8) at a time, in passes over the chunk that
 // keep their intermediate vectors (d, e, s, ...) in per-block records of the
-// stack frame: pass 1 computes the exponentials and row sums, pass 2 the
-// logarithms four blocks at a time, pass 3 the outputs. A block in one pass
-// would be a single chain of dependent operations longer than the out-of-order
-// window. Within each pass the blocks, and the interleaved columns, are
-// independent. The frames exceed the limit of NOSPLIT functions, so the
-// functions have the usual stack-growth prologue; they call nothing and keep
-// no pointers in their frames.
+// stack frame: pass 1a transposes the rows and computes m and d, pass 1b the
+// exponentials and row sums, pass 2 the logarithms of the whole chunk at once,
+// pass 3 the outputs. A block in one pass would be a single chain of dependent
+// operations longer than the out-of-order window. Within each pass the blocks,
+// and the columns, are independent.
+//
+// The exponentials of a block (with its sum) and the logarithms of a chunk
+// are each emitted in the order of a list schedule (_asm/amd64_sched.go): the
+// instructions of all columns (blocks) are interleaved as a model of the
+// core would issue them, with at most 16 vector registers live, instead of
+// column group after column group. Only the order and the placement of values
+// (register or frame slot) differ from the sequences: every operation and its
+// operands are those of _asm/seq.
+//
+// The frames exceed the limit of NOSPLIT functions, so the functions have the
+// usual stack-growth prologue; they call nothing and keep no pointers in their
+// frames.
 //
 // Each function processes n = len(logits)/10 rows rounded down to a multiple
 // of 8, and fewer if another slice is shorter (labels, targets, losses or grad
@@ -312,10 +322,13 @@ TEXT ·xentLabelsAVX2(SB), $3328-112
 	// blocks left in this pass, R11 = this block's record in the frame.
 	// SI = logits, DI = grad (nil: loss only), BX = labels, DX = losses (or nil),
 	// R8 = acc, R12 = the labels of this chunk, AX = a label.
-	// Pass 1: the columns x[j], m, x[l] and d[l], d[j], then the registers of
-	//         four interleaved exponentials and of the sum tree.
-	// Pass 2: the registers of four interleaved logarithms, then the losses.
-	// Pass 3: q, the columns g[j] and the registers of the transpose.
+	// Pass 1a: the columns x[j], m, x[l] and d[l], d[j].
+	// Pass 1b: the constants kept in registers, then the registers of the
+	//         scheduled exponentials and of the sum tree.
+	// Pass 2: the registers of the scheduled logarithms of the chunk, then the
+	//         losses and the accumulators.
+	// Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
+	//         the transpose.
 	// Frame: CHUNK = 8 records of 416 bytes, one per block of the chunk:
 	// d[j], then e[j], at 32·j; s at 320; d[l] at 352; k·ln2hi at 384.
 	//
@@ -367,8 +380,8 @@ labelsChunk:
 	MOVQ    BX, R12
 
 labelsExpLoop:
-	// Pass 1. The columns x[j] of the block; m = max10(x); d[l] = x[l] - m;
-	// d[j] = x[j] - m; e[j] = exp(d[j]); s = sum10(e).
+	// Pass 1a. The columns x[j] of the block; m = max10(x); d[l] = x[l] - m;
+	// d[j] = x[j] - m.
 	VMOVUPS     24(SI), X0
 	VINSERTF128 $0x01, 184(SI), Y0, Y0
 	VMOVUPS     64(SI), X1
@@ -779,7 +792,7 @@ labelsExpOnlyLoop:
 	DECQ    R10
 	JNZ     labelsExpOnlyLoop
 
-	// Pass 2. loss = log32(s) - d[l], four blocks at a time (seq.LabelLoss);
+	// Pass 2. loss = log32(s) - d[l], a chunk at a time (seq.LabelLoss);
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	MOVQ R9, R10
 	LEAQ (SP), R11
@@ -788,7 +801,7 @@ labelsLogLoop:
 	CMPQ R10, $0x08
 	JLT  labelsLogLast
 
-	// log32(s) of 8 block(s), interleaved (seq.Log): kb = bits(s)>>23;
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
 	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
 	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
@@ -1196,7 +1209,7 @@ labelsLogLast:
 	TESTQ R10, R10
 	JZ    labelsGrad
 
-	// log32(s) of 1 block(s), interleaved (seq.Log): kb = bits(s)>>23;
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
 	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
 	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
@@ -1278,8 +1291,8 @@ labelsGradLoop:
 	VDIVPS       320(R11), Y0, Y1
 
 	// g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]
-	// == j (VPCMPEQD with j, counted up from 0), g[j] - scale replaces g[j]
-	// (VBLENDVPS).
+	// 	== j (VPCMPEQD with j, counted up from 0), g[j] - scale replaces g[j]
+	// 	(VBLENDVPS).
 	VMOVDQU   (BX), Y2
 	VMOVDQU   zero<>+0(SB), Y3
 	VPCMPEQD  Y2, Y2, Y4
@@ -1398,10 +1411,11 @@ TEXT ·xentTargetsAVX2(SB), $6144-112
 	// blocks left in this pass, R11 = this block's record in the frame.
 	// SI = logits, DI = grad (nil: loss only), BX = targets, DX = losses (or
 	// nil), R8 = acc, R13 = this block's d[j] and e[j] (R11+320).
-	// Pass 1: the columns t[j] and T; the columns x[j], m, d[j], td[j] and D;
-	//         then the registers of four interleaved exponentials and of the sum
-	//         tree.
-	// Pass 2: the registers of four interleaved logarithms, then the losses.
+	// Pass 1a: the columns t[j] and T; the columns x[j], m, d[j], td[j] and D.
+	// Pass 1b: the constants kept in registers, then the registers of the
+	//         scheduled exponentials and of the sum tree.
+	// Pass 2: the registers of the scheduled logarithms of the chunk, then the
+	//         losses and the accumulators.
 	// Pass 3: scale, q, qt = q·T, the columns g[j] and the registers of the
 	//         transpose.
 	// Frame: CHUNK = 8 records of 768 bytes, one per block of the chunk:
@@ -1454,7 +1468,7 @@ targetsChunk:
 	LEAQ    (SP), R11
 
 targetsExpLoop:
-	// Pass 1. The columns t[j], stored to the record, and T = sum10(t).
+	// Pass 1a. The columns t[j], stored to the record, and T = sum10(t).
 	VMOVUPS     24(BX), X0
 	VINSERTF128 $0x01, 184(BX), Y0, Y0
 	VMOVUPS     64(BX), X1
@@ -1967,7 +1981,7 @@ targetsExpOnlyLoop:
 	DECQ    R10
 	JNZ     targetsExpOnlyLoop
 
-	// Pass 2. loss = log32(s)·T - D, four blocks at a time (seq.TargetLoss);
+	// Pass 2. loss = log32(s)·T - D, a chunk at a time (seq.TargetLoss);
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	MOVQ R9, R10
 	LEAQ (SP), R11
@@ -1976,7 +1990,7 @@ targetsLogLoop:
 	CMPQ R10, $0x08
 	JLT  targetsLogLast
 
-	// log32(s) of 8 block(s), interleaved (seq.Log): kb = bits(s)>>23;
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
 	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
 	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
@@ -2392,7 +2406,7 @@ targetsLogLast:
 	TESTQ R10, R10
 	JZ    targetsGrad
 
-	// log32(s) of 1 block(s), interleaved (seq.Log): kb = bits(s)>>23;
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
 	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
 	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
@@ -2567,8 +2581,9 @@ TEXT ·softmaxAVX2(SB), $2816-48
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
 	// SI = logits, DI = dst.
-	// Pass 1: the columns x[j], m, d[j], then the registers of four interleaved
-	//         exponentials and of the sum tree.
+	// Pass 1a: the columns x[j], m, d[j].
+	// Pass 1b: the constants kept in registers, then the registers of the
+	//         scheduled exponentials and of the sum tree.
 	// Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.
 	// Frame: CHUNK = 8 records of 352 bytes, one per block of the chunk:
 	// d[j], then e[j], at 32·j; s at 320.
@@ -2601,7 +2616,7 @@ softmaxChunk:
 	LEAQ    (SP), R11
 
 softmaxExpLoop:
-	// Pass 1. d[j] = x[j] - m; e[j] = exp(d[j]); s = sum10(e).
+	// Pass 1a. d[j] = x[j] - m.
 	VMOVUPS     24(SI), X0
 	VINSERTF128 $0x01, 184(SI), Y0, Y0
 	VMOVUPS     64(SI), X1
@@ -3069,9 +3084,10 @@ TEXT ·logSoftmaxAVX2(SB), $5632-48
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
 	// SI = logits, DI = dst, R13 = this block's e[j] (R11+384).
-	// Pass 1: the columns x[j], m, d[j], then the registers of four interleaved
-	//         exponentials and of the sum tree.
-	// Pass 2: the registers of four interleaved logarithms.
+	// Pass 1a: the columns x[j], m, d[j].
+	// Pass 1b: the constants kept in registers, then the registers of the
+	//         scheduled exponentials and of the sum tree.
+	// Pass 2: the registers of the scheduled logarithms of the chunk.
 	// Pass 3: log32(s), the columns y[j] and the registers of the transpose.
 	// Frame: CHUNK = 8 records of 704 bytes, one per block of the chunk:
 	// d[j] at 32·j; s at 320, then log32(s) at 352; e[j] at 384+32·j (then k·ln2hi
@@ -3105,7 +3121,7 @@ logSoftmaxChunk:
 	LEAQ    (SP), R11
 
 logSoftmaxExpLoop:
-	// Pass 1. d[j] = x[j] - m; e[j] = exp(d[j]); s = sum10(e).
+	// Pass 1a. d[j] = x[j] - m.
 	VMOVUPS     24(SI), X0
 	VINSERTF128 $0x01, 184(SI), Y0, Y0
 	VMOVUPS     64(SI), X1
@@ -3494,7 +3510,7 @@ logSoftmaxExpOnlyLoop:
 	DECQ    R10
 	JNZ     logSoftmaxExpOnlyLoop
 
-	// Pass 2. log32(s), four blocks at a time, stored to the record.
+	// Pass 2. log32(s), a chunk at a time, stored to the record.
 	MOVQ R9, R10
 	LEAQ (SP), R11
 
@@ -3502,7 +3518,7 @@ logSoftmaxLogLoop:
 	CMPQ R10, $0x08
 	JLT  logSoftmaxLogLast
 
-	// log32(s) of 8 block(s), interleaved (seq.Log): kb = bits(s)>>23;
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
 	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
 	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
@@ -3851,7 +3867,7 @@ logSoftmaxLogLast:
 	TESTQ R10, R10
 	JZ    logSoftmaxOut
 
-	// log32(s) of 1 block(s), interleaved (seq.Log): kb = bits(s)>>23;
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
 	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
 	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;

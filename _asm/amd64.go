@@ -27,25 +27,35 @@ import (
 // would be one more value of this type, with its own transposes (the only
 // parts written for 8 lanes: see transposeIn) and broadcast constants.
 type x86Tier struct {
-	suffix     string      // of the function names: xentLabelsAVX2
-	lanes      int         // float32 lanes of a vector = rows of a block
-	chunk      int         // blocks per chunk: the blocks a pass runs over
-	interleave int         // blocks whose log are interleaved
-	regs       int         // vector registers a scheduled region may keep live
-	expReserve int         // registers left free by the start of a new chain (exp)
-	logReserve int         // the same for the log pass
-	logAnchor  int         // anchorDepth of the log regions
-	expOpen    int         // chains (columns) of exp started at most at once (0: any)
-	sumRegs    bool        // sum10(e) adds the registers of e, not the stored e
-	splitExp   bool        // the exponentials in a loop of their own (pass 1b)
-	pinExp     []seq.Const // constants kept in registers in that loop
+	suffix     string // of the function names: xentLabelsAVX2
+	lanes      int    // float32 lanes of a vector = rows of a block
+	chunk      int    // blocks per chunk: the blocks a pass runs over
+	interleave int    // blocks whose logs are one scheduled region (the rest one by one)
+
+	// The list scheduler (amd64_sched.go): the vector registers a
+	// region may keep live; the registers an instruction that starts a
+	// new chain leaves free (exp, log); the most chains of exp started
+	// at once (0: any); how far a new chain of log looks for the chains
+	// it meets (0: not at all).
+	regs       int
+	expReserve int
+	logReserve int
+	expOpen    int
+	logAnchor  int
+
+	sumRegs  bool        // sum10(e) adds the registers of e, not the stored e
+	splitExp bool        // the exponentials in a loop of their own (pass 1b)
+	pinExp   []seq.Const // constants kept in registers in that loop
 	// labelColumns: g[l] - scale in the columns (compare and blend)
 	// rather than row by row after the transpose.
 	labelColumns bool
 }
 
-// avx2 is today's schedule: 8 rows per YMM block, chunks of 8 blocks, four
-// columns of exp and four blocks of log interleaved.
+// avx2 is today's schedule: 8 rows per YMM block, chunks of 8 blocks; the
+// exponentials in a pass of their own with six constants in registers; the
+// logarithms of a whole chunk in one scheduled region. The values were
+// chosen with llvm-mca (znver3) and the benchmarks (see the commit log):
+// pinning more constants, or none, was slower.
 var avx2 = x86Tier{suffix: "AVX2", lanes: 8, chunk: 8, interleave: 8, regs: 16, sumRegs: true, splitExp: true, expReserve: 4, logReserve: 8, expOpen: 0, pinExp: []seq.Const{seq.Magic, seq.Log2e, seq.Ln2Hi, seq.Ln2Lo, seq.Q4, seq.Q3}, labelColumns: true}
 
 // genAMD64 returns kernel_amd64.s and kernel_stubs_amd64.go.
@@ -180,13 +190,23 @@ row per lane of a YMM register (structure of arrays):
 
 The blocks are taken CHUNK (8) at a time, in passes over the chunk that
 keep their intermediate vectors (d, e, s, ...) in per-block records of the
-stack frame: pass 1 computes the exponentials and row sums, pass 2 the
-logarithms four blocks at a time, pass 3 the outputs. A block in one pass
-would be a single chain of dependent operations longer than the out-of-order
-window. Within each pass the blocks, and the interleaved columns, are
-independent. The frames exceed the limit of NOSPLIT functions, so the
-functions have the usual stack-growth prologue; they call nothing and keep
-no pointers in their frames.
+stack frame: pass 1a transposes the rows and computes m and d, pass 1b the
+exponentials and row sums, pass 2 the logarithms of the whole chunk at once,
+pass 3 the outputs. A block in one pass would be a single chain of dependent
+operations longer than the out-of-order window. Within each pass the blocks,
+and the columns, are independent.
+
+The exponentials of a block (with its sum) and the logarithms of a chunk
+are each emitted in the order of a list schedule (_asm/amd64_sched.go): the
+instructions of all columns (blocks) are interleaved as a model of the
+core would issue them, with at most 16 vector registers live, instead of
+column group after column group. Only the order and the placement of values
+(register or frame slot) differ from the sequences: every operation and its
+operands are those of _asm/seq.
+
+The frames exceed the limit of NOSPLIT functions, so the functions have the
+usual stack-growth prologue; they call nothing and keep no pointers in their
+frames.
 
 Each function processes n = len(logits)/10 rows rounded down to a multiple
 of 8, and fewer if another slice is shorter (labels, targets, losses or grad
@@ -620,7 +640,7 @@ func (g *x86Gen) sum10(what string, vs []operand.Op, dst operand.Op) {
 // at s, with k·ln2hi parked at the slots park, and returns them.
 func (g *x86Gen) logs(s, park []operand.Op) []operand.Op {
 	g.comment(fmt.Sprintf(`
-log32(s) of %d block(s), interleaved (seq.Log): kb = bits(s)>>23;
+log32(s) of %d block(s), scheduled together (seq.Log): kb = bits(s)>>23;
 f = s·frombits((253-kb)<<23); k = float32(kb - 126);
 where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
 u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;

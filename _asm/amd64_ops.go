@@ -59,8 +59,8 @@ func newX86Ops(g *x86Gen) *x86Ops {
 // the next uses reads of m. Exp reads d three times (the first multiply,
 // the first subtraction, the cutoff comparison): sharing the first load
 // with the second read and reloading d for the third keeps four registers
-// per column, so that four columns fit in sixteen registers (the schedule
-// of the hand-written EXP4). seq has no way to say this; see the report.
+// per column at most, and the reload can wait until the exponential is
+// there (see anchors in amd64_sched.go). seq has no way to say this.
 func (o *x86Ops) share(ms []operand.Op, uses int) {
 	for _, m := range ms {
 		if m, ok := m.(operand.Mem); ok {
@@ -120,7 +120,9 @@ func (o *x86Ops) inReg(a operand.Op, integer bool) operand.Op {
 	return r
 }
 
-// binary emits d = a op b as inst(b, a, d), with b possibly in memory.
+// binary emits d = a op b as inst(b, a, d), with b possibly in memory. A
+// commutative operation loads the operand whose register serves later
+// reads (share), else keeps a constant (or the other operand) in memory.
 func (o *x86Ops) binary(cls opClass, inst any, a, b operand.Op, commutative, integer bool) operand.Op {
 	a, b = o.resolve(a), o.resolve(b)
 	if commutative {
