@@ -54,8 +54,13 @@ type x86Tier struct {
 // avx2 is today's schedule: 8 rows per YMM block, chunks of 8 blocks; the
 // exponentials in a pass of their own with six constants in registers; the
 // logarithms of a whole chunk in one scheduled region. The values were
-// chosen with llvm-mca (znver3) and the benchmarks (see the commit log):
-// pinning more constants, or none, was slower.
+// chosen with llvm-mca (znver3) and short benchmarks on a Zen 3 EPYC.
+// Tried and slower there: 9 or 2 pinned constants instead of 6; one
+// scheduled region for transpose, max and exp (no pass 1b); logs 4 blocks
+// at a time (better in llvm-mca for logSoftmax only); parking u² and
+// k·ln2lo of Log too (worse in llvm-mca); the label gradient written in
+// pass 1b right after each block's exponentials (pass 3 folded: 46.7 µs
+// against 38.5 µs at n = 4096).
 var avx2 = x86Tier{suffix: "AVX2", lanes: 8, chunk: 8, interleave: 8, regs: 16, sumRegs: true, splitExp: true, expReserve: 4, logReserve: 8, expOpen: 0, pinExp: []seq.Const{seq.Magic, seq.Log2e, seq.Ln2Hi, seq.Ln2Lo, seq.Q4, seq.Q3}, labelColumns: true}
 
 // genAMD64 returns kernel_amd64.s and kernel_stubs_amd64.go.
