@@ -18,13 +18,23 @@
 //
 // The blocks are taken CHUNK (8) at a time, in passes over the chunk that
 // keep their intermediate vectors (d, e, s, ...) in per-block records of the
-// stack frame: pass 1 computes the exponentials and row sums, pass 2 the
-// logarithms four blocks at a time, pass 3 the outputs. A block in one pass
-// would be a single chain of dependent operations longer than the out-of-order
-// window. Within each pass the blocks, and the interleaved columns, are
-// independent. The frames exceed the limit of NOSPLIT functions, so the
-// functions have the usual stack-growth prologue; they call nothing and keep
-// no pointers in their frames.
+// stack frame: pass 1a transposes the rows and computes m and d, pass 1b the
+// exponentials and row sums, pass 2 the logarithms of the whole chunk at once,
+// pass 3 the outputs. A block in one pass would be a single chain of dependent
+// operations longer than the out-of-order window. Within each pass the blocks,
+// and the columns, are independent.
+//
+// The exponentials of a block (with its sum) and the logarithms of a chunk
+// are each emitted in the order of a list schedule (_asm/amd64_sched.go): the
+// instructions of all columns (blocks) are interleaved as a model of the
+// core would issue them, with at most 16 vector registers live, instead of
+// column group after column group. Only the order and the placement of values
+// (register or frame slot) differ from the sequences: every operation and its
+// operands are those of _asm/seq.
+//
+// The frames exceed the limit of NOSPLIT functions, so the functions have the
+// usual stack-growth prologue; they call nothing and keep no pointers in their
+// frames.
 //
 // Each function processes n = len(logits)/10 rows rounded down to a multiple
 // of 8, and fewer if another slice is shorter (labels, targets, losses or grad
@@ -312,10 +322,13 @@ TEXT ·xentLabelsAVX2(SB), $3328-112
 	// blocks left in this pass, R11 = this block's record in the frame.
 	// SI = logits, DI = grad (nil: loss only), BX = labels, DX = losses (or nil),
 	// R8 = acc, R12 = the labels of this chunk, AX = a label.
-	// Pass 1: the columns x[j], m, x[l] and d[l], d[j], then the registers of
-	//         four interleaved exponentials and of the sum tree.
-	// Pass 2: the registers of four interleaved logarithms, then the losses.
-	// Pass 3: q, the columns g[j] and the registers of the transpose.
+	// Pass 1a: the columns x[j], m, x[l] and d[l], d[j].
+	// Pass 1b: the constants kept in registers, then the registers of the
+	//         scheduled exponentials and of the sum tree.
+	// Pass 2: the registers of the scheduled logarithms of the chunk, then the
+	//         losses and the accumulators.
+	// Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
+	//         the transpose.
 	// Frame: CHUNK = 8 records of 416 bytes, one per block of the chunk:
 	// d[j], then e[j], at 32·j; s at 320; d[l] at 352; k·ln2hi at 384.
 	//
@@ -367,8 +380,8 @@ labelsChunk:
 	MOVQ    BX, R12
 
 labelsExpLoop:
-	// Pass 1. The columns x[j] of the block; m = max10(x); d[l] = x[l] - m;
-	// d[j] = x[j] - m; e[j] = exp(d[j]); s = sum10(e).
+	// Pass 1a. The columns x[j] of the block; m = max10(x); d[l] = x[l] - m;
+	// d[j] = x[j] - m.
 	VMOVUPS     24(SI), X0
 	VINSERTF128 $0x01, 184(SI), Y0, Y0
 	VMOVUPS     64(SI), X1
@@ -470,586 +483,758 @@ labelsExpLoop:
 	VMOVUPS Y1, 256(R11)
 	VSUBPS  Y11, Y0, Y0
 	VMOVUPS Y0, 288(R11)
-
-	// e[j] = exp(d[j]) for j = 0..3, interleaved (seq.Exp):
-	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
-	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
-	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
-	// e = p·2^n; e = +0 where d < cutoff.
-	VMOVUPS (R11), Y0
-	VMULPS  expLog2e<>+0(SB), Y0, Y1
-	VMOVUPS 32(R11), Y2
-	VMULPS  expLog2e<>+0(SB), Y2, Y3
-	VMOVUPS 64(R11), Y4
-	VMULPS  expLog2e<>+0(SB), Y4, Y5
-	VMOVUPS 96(R11), Y6
-	VMULPS  expLog2e<>+0(SB), Y6, Y7
-	VADDPS  expMagic<>+0(SB), Y1, Y1
-	VADDPS  expMagic<>+0(SB), Y3, Y3
-	VADDPS  expMagic<>+0(SB), Y5, Y5
-	VADDPS  expMagic<>+0(SB), Y7, Y7
-	VSUBPS  expMagic<>+0(SB), Y1, Y8
-	VSUBPS  expMagic<>+0(SB), Y3, Y9
-	VSUBPS  expMagic<>+0(SB), Y5, Y10
-	VSUBPS  expMagic<>+0(SB), Y7, Y11
-	VPSLLD  $0x17, Y1, Y1
-	VPSLLD  $0x17, Y3, Y3
-	VPSLLD  $0x17, Y5, Y5
-	VPSLLD  $0x17, Y7, Y7
-	VPADDD  oneBits<>+0(SB), Y1, Y1
-	VPADDD  oneBits<>+0(SB), Y3, Y3
-	VPADDD  oneBits<>+0(SB), Y5, Y5
-	VPADDD  oneBits<>+0(SB), Y7, Y7
-	VMULPS  expLn2Hi<>+0(SB), Y8, Y12
-	VMULPS  expLn2Hi<>+0(SB), Y9, Y13
-	VMULPS  expLn2Hi<>+0(SB), Y10, Y14
-	VMULPS  expLn2Hi<>+0(SB), Y11, Y15
-	VSUBPS  Y12, Y0, Y0
-	VSUBPS  Y13, Y2, Y2
-	VSUBPS  Y14, Y4, Y4
-	VSUBPS  Y15, Y6, Y6
-	VMULPS  expLn2Lo<>+0(SB), Y8, Y8
-	VMULPS  expLn2Lo<>+0(SB), Y9, Y9
-	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
-	VMULPS  expLn2Lo<>+0(SB), Y11, Y11
-	VSUBPS  Y8, Y0, Y0
-	VSUBPS  Y9, Y2, Y2
-	VSUBPS  Y10, Y4, Y4
-	VSUBPS  Y11, Y6, Y6
-	VMULPS  expQ4<>+0(SB), Y0, Y8
-	VMULPS  expQ4<>+0(SB), Y2, Y9
-	VMULPS  expQ4<>+0(SB), Y4, Y10
-	VMULPS  expQ4<>+0(SB), Y6, Y11
-	VMULPS  Y0, Y0, Y12
-	VMULPS  Y2, Y2, Y13
-	VMULPS  Y4, Y4, Y14
-	VMULPS  Y6, Y6, Y15
-	VADDPS  expQ3<>+0(SB), Y8, Y8
-	VADDPS  expQ3<>+0(SB), Y9, Y9
-	VADDPS  expQ3<>+0(SB), Y10, Y10
-	VADDPS  expQ3<>+0(SB), Y11, Y11
-	VMULPS  Y0, Y8, Y8
-	VMULPS  Y2, Y9, Y9
-	VMULPS  Y4, Y10, Y10
-	VMULPS  Y6, Y11, Y11
-	VADDPS  expQ2<>+0(SB), Y8, Y8
-	VADDPS  expQ2<>+0(SB), Y9, Y9
-	VADDPS  expQ2<>+0(SB), Y10, Y10
-	VADDPS  expQ2<>+0(SB), Y11, Y11
-	VMULPS  Y0, Y8, Y8
-	VMULPS  Y2, Y9, Y9
-	VMULPS  Y4, Y10, Y10
-	VMULPS  Y6, Y11, Y11
-	VADDPS  expQ1<>+0(SB), Y8, Y8
-	VADDPS  expQ1<>+0(SB), Y9, Y9
-	VADDPS  expQ1<>+0(SB), Y10, Y10
-	VADDPS  expQ1<>+0(SB), Y11, Y11
-	VMULPS  Y0, Y8, Y8
-	VMULPS  Y2, Y9, Y9
-	VMULPS  Y4, Y10, Y10
-	VMULPS  Y6, Y11, Y11
-	VADDPS  expQ0<>+0(SB), Y8, Y8
-	VADDPS  expQ0<>+0(SB), Y9, Y9
-	VADDPS  expQ0<>+0(SB), Y10, Y10
-	VADDPS  expQ0<>+0(SB), Y11, Y11
-	VMULPS  Y8, Y12, Y8
-	VMULPS  Y9, Y13, Y9
-	VMULPS  Y10, Y14, Y10
-	VMULPS  Y11, Y15, Y11
-	VADDPS  Y0, Y8, Y0
-	VADDPS  Y2, Y9, Y2
-	VADDPS  Y4, Y10, Y4
-	VADDPS  Y6, Y11, Y6
-	VADDPS  one<>+0(SB), Y0, Y0
-	VADDPS  one<>+0(SB), Y2, Y2
-	VADDPS  one<>+0(SB), Y4, Y4
-	VADDPS  one<>+0(SB), Y6, Y6
-	VMULPS  Y1, Y0, Y0
-	VMULPS  Y3, Y2, Y1
-	VMULPS  Y5, Y4, Y2
-	VMULPS  Y7, Y6, Y3
-	VMOVUPS (R11), Y4
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y4, Y4
-	VMOVUPS 32(R11), Y5
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y5
-	VMOVUPS 64(R11), Y6
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y6
-	VMOVUPS 96(R11), Y7
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
-	VANDNPS Y0, Y4, Y0
-	VANDNPS Y1, Y5, Y1
-	VANDNPS Y2, Y6, Y2
-	VANDNPS Y3, Y7, Y3
-	VMOVUPS Y0, (R11)
-	VMOVUPS Y1, 32(R11)
-	VMOVUPS Y2, 64(R11)
-	VMOVUPS Y3, 96(R11)
-
-	// e[j] = exp(d[j]) for j = 4..7, interleaved (seq.Exp):
-	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
-	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
-	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
-	// e = p·2^n; e = +0 where d < cutoff.
-	VMOVUPS 128(R11), Y0
-	VMULPS  expLog2e<>+0(SB), Y0, Y1
-	VMOVUPS 160(R11), Y2
-	VMULPS  expLog2e<>+0(SB), Y2, Y3
-	VMOVUPS 192(R11), Y4
-	VMULPS  expLog2e<>+0(SB), Y4, Y5
-	VMOVUPS 224(R11), Y6
-	VMULPS  expLog2e<>+0(SB), Y6, Y7
-	VADDPS  expMagic<>+0(SB), Y1, Y1
-	VADDPS  expMagic<>+0(SB), Y3, Y3
-	VADDPS  expMagic<>+0(SB), Y5, Y5
-	VADDPS  expMagic<>+0(SB), Y7, Y7
-	VSUBPS  expMagic<>+0(SB), Y1, Y8
-	VSUBPS  expMagic<>+0(SB), Y3, Y9
-	VSUBPS  expMagic<>+0(SB), Y5, Y10
-	VSUBPS  expMagic<>+0(SB), Y7, Y11
-	VPSLLD  $0x17, Y1, Y1
-	VPSLLD  $0x17, Y3, Y3
-	VPSLLD  $0x17, Y5, Y5
-	VPSLLD  $0x17, Y7, Y7
-	VPADDD  oneBits<>+0(SB), Y1, Y1
-	VPADDD  oneBits<>+0(SB), Y3, Y3
-	VPADDD  oneBits<>+0(SB), Y5, Y5
-	VPADDD  oneBits<>+0(SB), Y7, Y7
-	VMULPS  expLn2Hi<>+0(SB), Y8, Y12
-	VMULPS  expLn2Hi<>+0(SB), Y9, Y13
-	VMULPS  expLn2Hi<>+0(SB), Y10, Y14
-	VMULPS  expLn2Hi<>+0(SB), Y11, Y15
-	VSUBPS  Y12, Y0, Y0
-	VSUBPS  Y13, Y2, Y2
-	VSUBPS  Y14, Y4, Y4
-	VSUBPS  Y15, Y6, Y6
-	VMULPS  expLn2Lo<>+0(SB), Y8, Y8
-	VMULPS  expLn2Lo<>+0(SB), Y9, Y9
-	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
-	VMULPS  expLn2Lo<>+0(SB), Y11, Y11
-	VSUBPS  Y8, Y0, Y0
-	VSUBPS  Y9, Y2, Y2
-	VSUBPS  Y10, Y4, Y4
-	VSUBPS  Y11, Y6, Y6
-	VMULPS  expQ4<>+0(SB), Y0, Y8
-	VMULPS  expQ4<>+0(SB), Y2, Y9
-	VMULPS  expQ4<>+0(SB), Y4, Y10
-	VMULPS  expQ4<>+0(SB), Y6, Y11
-	VMULPS  Y0, Y0, Y12
-	VMULPS  Y2, Y2, Y13
-	VMULPS  Y4, Y4, Y14
-	VMULPS  Y6, Y6, Y15
-	VADDPS  expQ3<>+0(SB), Y8, Y8
-	VADDPS  expQ3<>+0(SB), Y9, Y9
-	VADDPS  expQ3<>+0(SB), Y10, Y10
-	VADDPS  expQ3<>+0(SB), Y11, Y11
-	VMULPS  Y0, Y8, Y8
-	VMULPS  Y2, Y9, Y9
-	VMULPS  Y4, Y10, Y10
-	VMULPS  Y6, Y11, Y11
-	VADDPS  expQ2<>+0(SB), Y8, Y8
-	VADDPS  expQ2<>+0(SB), Y9, Y9
-	VADDPS  expQ2<>+0(SB), Y10, Y10
-	VADDPS  expQ2<>+0(SB), Y11, Y11
-	VMULPS  Y0, Y8, Y8
-	VMULPS  Y2, Y9, Y9
-	VMULPS  Y4, Y10, Y10
-	VMULPS  Y6, Y11, Y11
-	VADDPS  expQ1<>+0(SB), Y8, Y8
-	VADDPS  expQ1<>+0(SB), Y9, Y9
-	VADDPS  expQ1<>+0(SB), Y10, Y10
-	VADDPS  expQ1<>+0(SB), Y11, Y11
-	VMULPS  Y0, Y8, Y8
-	VMULPS  Y2, Y9, Y9
-	VMULPS  Y4, Y10, Y10
-	VMULPS  Y6, Y11, Y11
-	VADDPS  expQ0<>+0(SB), Y8, Y8
-	VADDPS  expQ0<>+0(SB), Y9, Y9
-	VADDPS  expQ0<>+0(SB), Y10, Y10
-	VADDPS  expQ0<>+0(SB), Y11, Y11
-	VMULPS  Y8, Y12, Y8
-	VMULPS  Y9, Y13, Y9
-	VMULPS  Y10, Y14, Y10
-	VMULPS  Y11, Y15, Y11
-	VADDPS  Y0, Y8, Y0
-	VADDPS  Y2, Y9, Y2
-	VADDPS  Y4, Y10, Y4
-	VADDPS  Y6, Y11, Y6
-	VADDPS  one<>+0(SB), Y0, Y0
-	VADDPS  one<>+0(SB), Y2, Y2
-	VADDPS  one<>+0(SB), Y4, Y4
-	VADDPS  one<>+0(SB), Y6, Y6
-	VMULPS  Y1, Y0, Y0
-	VMULPS  Y3, Y2, Y1
-	VMULPS  Y5, Y4, Y2
-	VMULPS  Y7, Y6, Y3
-	VMOVUPS 128(R11), Y4
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y4, Y4
-	VMOVUPS 160(R11), Y5
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y5
-	VMOVUPS 192(R11), Y6
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y6
-	VMOVUPS 224(R11), Y7
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
-	VANDNPS Y0, Y4, Y0
-	VANDNPS Y1, Y5, Y1
-	VANDNPS Y2, Y6, Y2
-	VANDNPS Y3, Y7, Y3
-	VMOVUPS Y0, 128(R11)
-	VMOVUPS Y1, 160(R11)
-	VMOVUPS Y2, 192(R11)
-	VMOVUPS Y3, 224(R11)
-
-	// e[j] = exp(d[j]) for j = 8..9, interleaved (seq.Exp):
-	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
-	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
-	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
-	// e = p·2^n; e = +0 where d < cutoff.
-	VMOVUPS 256(R11), Y0
-	VMULPS  expLog2e<>+0(SB), Y0, Y1
-	VMOVUPS 288(R11), Y2
-	VMULPS  expLog2e<>+0(SB), Y2, Y3
-	VADDPS  expMagic<>+0(SB), Y1, Y1
-	VADDPS  expMagic<>+0(SB), Y3, Y3
-	VSUBPS  expMagic<>+0(SB), Y1, Y4
-	VSUBPS  expMagic<>+0(SB), Y3, Y5
-	VPSLLD  $0x17, Y1, Y1
-	VPSLLD  $0x17, Y3, Y3
-	VPADDD  oneBits<>+0(SB), Y1, Y1
-	VPADDD  oneBits<>+0(SB), Y3, Y3
-	VMULPS  expLn2Hi<>+0(SB), Y4, Y6
-	VMULPS  expLn2Hi<>+0(SB), Y5, Y7
-	VSUBPS  Y6, Y0, Y0
-	VSUBPS  Y7, Y2, Y2
-	VMULPS  expLn2Lo<>+0(SB), Y4, Y4
-	VMULPS  expLn2Lo<>+0(SB), Y5, Y5
-	VSUBPS  Y4, Y0, Y0
-	VSUBPS  Y5, Y2, Y2
-	VMULPS  expQ4<>+0(SB), Y0, Y4
-	VMULPS  expQ4<>+0(SB), Y2, Y5
-	VMULPS  Y0, Y0, Y6
-	VMULPS  Y2, Y2, Y7
-	VADDPS  expQ3<>+0(SB), Y4, Y4
-	VADDPS  expQ3<>+0(SB), Y5, Y5
-	VMULPS  Y0, Y4, Y4
-	VMULPS  Y2, Y5, Y5
-	VADDPS  expQ2<>+0(SB), Y4, Y4
-	VADDPS  expQ2<>+0(SB), Y5, Y5
-	VMULPS  Y0, Y4, Y4
-	VMULPS  Y2, Y5, Y5
-	VADDPS  expQ1<>+0(SB), Y4, Y4
-	VADDPS  expQ1<>+0(SB), Y5, Y5
-	VMULPS  Y0, Y4, Y4
-	VMULPS  Y2, Y5, Y5
-	VADDPS  expQ0<>+0(SB), Y4, Y4
-	VADDPS  expQ0<>+0(SB), Y5, Y5
-	VMULPS  Y4, Y6, Y4
-	VMULPS  Y5, Y7, Y5
-	VADDPS  Y0, Y4, Y0
-	VADDPS  Y2, Y5, Y2
-	VADDPS  one<>+0(SB), Y0, Y0
-	VADDPS  one<>+0(SB), Y2, Y2
-	VMULPS  Y1, Y0, Y0
-	VMULPS  Y3, Y2, Y1
-	VMOVUPS 256(R11), Y2
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y2, Y2
-	VMOVUPS 288(R11), Y3
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y3, Y3
-	VANDNPS Y0, Y2, Y0
-	VANDNPS Y1, Y3, Y1
-	VMOVUPS Y0, 256(R11)
-	VMOVUPS Y1, 288(R11)
-
-	// s = sum10: ((v0+v1)+(v2+v3)) + ((v4+v5)+(v6+v7)), then + (v8+v9).
-	VMOVUPS (R11), Y0
-	VADDPS  32(R11), Y0, Y0
-	VMOVUPS 64(R11), Y1
-	VADDPS  96(R11), Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 128(R11), Y1
-	VADDPS  160(R11), Y1, Y1
-	VMOVUPS 192(R11), Y2
-	VADDPS  224(R11), Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 256(R11), Y1
-	VADDPS  288(R11), Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS Y0, 320(R11)
 	ADDQ    $0x00000140, SI
 	ADDQ    $0x00000020, BX
 	ADDQ    $0x000001a0, R11
 	DECQ    R10
 	JNZ     labelsExpLoop
 
-	// Pass 2. loss = log32(s) - d[l], four blocks at a time (seq.LabelLoss);
+	// Pass 1b. e[j] = exp(d[j]) and s = sum10(e) of each block of the chunk.
+	MOVQ R9, R10
+	LEAQ (SP), R11
+
+	// Constants kept in registers in the loop.
+	VMOVUPS expMagic<>+0(SB), Y0
+	VMOVUPS expLog2e<>+0(SB), Y1
+	VMOVUPS expLn2Hi<>+0(SB), Y2
+	VMOVUPS expLn2Lo<>+0(SB), Y3
+	VMOVUPS expQ4<>+0(SB), Y4
+	VMOVUPS expQ3<>+0(SB), Y5
+
+labelsExpOnlyLoop:
+	// e[j] = exp(d[j]) for j = 0..9 (seq.Exp), scheduled together:
+	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
+	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
+	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
+	// e = p·2^n; e = +0 where d < cutoff; e[j] stored to the record.
+	// s = sum10(e): ((e0+e1)+(e2+e3)) + ((e4+e5)+(e6+e7)), then + (e8+e9).
+	VMOVUPS (R11), Y6
+	VMOVUPS 32(R11), Y8
+	VMOVUPS 64(R11), Y10
+	VMOVUPS 96(R11), Y11
+	VMOVUPS 128(R11), Y12
+	VMOVUPS 160(R11), Y13
+	VMULPS  Y1, Y6, Y7
+	VMULPS  Y1, Y8, Y9
+	VADDPS  Y0, Y7, Y7
+	VADDPS  Y0, Y9, Y9
+	VSUBPS  Y0, Y7, Y14
+	VPSLLD  $0x17, Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VMULPS  Y2, Y14, Y15
+	VMULPS  Y3, Y14, Y14
+	VSUBPS  Y15, Y6, Y6
+	VSUBPS  Y14, Y6, Y14
+	VMULPS  Y4, Y14, Y6
+	VMULPS  Y14, Y14, Y15
+	VADDPS  Y5, Y6, Y6
+	VMULPS  Y14, Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VMULPS  Y14, Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VMULPS  Y14, Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y6, Y15, Y15
+	VPSLLD  $0x17, Y9, Y6
+	VSUBPS  Y0, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VADDPS  Y14, Y15, Y15
+	VMULPS  Y1, Y10, Y14
+	VADDPS  one<>+0(SB), Y15, Y15
+	VADDPS  Y0, Y14, Y14
+	VMULPS  Y7, Y15, Y15
+	VMULPS  Y2, Y9, Y7
+	VMULPS  Y3, Y9, Y9
+	VSUBPS  Y7, Y8, Y7
+	VMOVUPS (R11), Y8
+	VSUBPS  Y9, Y7, Y7
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y9
+	VMULPS  Y4, Y7, Y8
+	VANDNPS Y15, Y9, Y15
+	VMULPS  Y7, Y7, Y9
+	VMOVUPS Y15, (R11)
+	VADDPS  Y5, Y8, Y8
+	VMULPS  Y7, Y8, Y8
+	VADDPS  expQ2<>+0(SB), Y8, Y8
+	VMULPS  Y7, Y8, Y8
+	VADDPS  expQ1<>+0(SB), Y8, Y8
+	VMULPS  Y7, Y8, Y8
+	VADDPS  expQ0<>+0(SB), Y8, Y8
+	VMULPS  Y8, Y9, Y9
+	VPSLLD  $0x17, Y14, Y8
+	VSUBPS  Y0, Y14, Y14
+	VPADDD  oneBits<>+0(SB), Y8, Y8
+	VADDPS  Y7, Y9, Y9
+	VMULPS  Y1, Y11, Y7
+	VADDPS  one<>+0(SB), Y9, Y9
+	VADDPS  Y0, Y7, Y7
+	VMULPS  Y6, Y9, Y9
+	VMULPS  Y2, Y14, Y6
+	VMULPS  Y3, Y14, Y14
+	VSUBPS  Y6, Y10, Y6
+	VMOVUPS 32(R11), Y10
+	VSUBPS  Y14, Y6, Y14
+	VPSLLD  $0x17, Y7, Y6
+	VSUBPS  Y0, Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VANDNPS Y9, Y10, Y10
+	VMULPS  Y2, Y7, Y9
+	VMULPS  Y3, Y7, Y7
+	VADDPS  Y10, Y15, Y15
+	VMOVUPS Y10, 32(R11)
+	VMULPS  Y1, Y12, Y10
+	VSUBPS  Y9, Y11, Y9
+	VMULPS  Y4, Y14, Y11
+	VADDPS  Y0, Y10, Y10
+	VSUBPS  Y7, Y9, Y7
+	VADDPS  Y5, Y11, Y11
+	VMULPS  Y14, Y14, Y9
+	VMULPS  Y14, Y11, Y11
+	VADDPS  expQ2<>+0(SB), Y11, Y11
+	VMULPS  Y14, Y11, Y11
+	VADDPS  expQ1<>+0(SB), Y11, Y11
+	VMULPS  Y14, Y11, Y11
+	VADDPS  expQ0<>+0(SB), Y11, Y11
+	VMULPS  Y11, Y9, Y11
+	VPSLLD  $0x17, Y10, Y9
+	VSUBPS  Y0, Y10, Y10
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VADDPS  Y14, Y11, Y14
+	VMULPS  Y2, Y10, Y11
+	VMULPS  Y3, Y10, Y10
+	VADDPS  one<>+0(SB), Y14, Y14
+	VSUBPS  Y11, Y12, Y11
+	VMULPS  Y4, Y7, Y12
+	VMULPS  Y8, Y14, Y14
+	VMULPS  Y1, Y13, Y8
+	VSUBPS  Y10, Y11, Y10
+	VADDPS  Y5, Y12, Y12
+	VMULPS  Y7, Y7, Y11
+	VADDPS  Y0, Y8, Y8
+	VMULPS  Y7, Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y12, Y12
+	VADDPS  expQ1<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y12, Y12
+	VADDPS  expQ0<>+0(SB), Y12, Y12
+	VMULPS  Y12, Y11, Y11
+	VMOVUPS 64(R11), Y12
+	VADDPS  Y7, Y11, Y11
+	VPSLLD  $0x17, Y8, Y7
+	VSUBPS  Y0, Y8, Y8
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
+	VADDPS  one<>+0(SB), Y11, Y11
+	VANDNPS Y14, Y12, Y14
+	VMULPS  Y2, Y8, Y12
+	VMULPS  Y3, Y8, Y8
+	VMOVUPS Y14, 64(R11)
+	VMULPS  Y6, Y11, Y6
+	VSUBPS  Y12, Y13, Y11
+	VMULPS  Y4, Y10, Y12
+	VMULPS  Y10, Y10, Y13
+	VSUBPS  Y8, Y11, Y8
+	VADDPS  Y5, Y12, Y11
+	VMOVUPS 96(R11), Y12
+	VMULPS  Y10, Y11, Y11
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y11, Y11
+	VANDNPS Y6, Y12, Y12
+	VMULPS  Y4, Y8, Y6
+	VADDPS  Y12, Y14, Y14
+	VMOVUPS Y12, 96(R11)
+	VMULPS  Y8, Y8, Y12
+	VMULPS  Y10, Y11, Y11
+	VADDPS  Y5, Y6, Y6
+	VADDPS  Y14, Y15, Y14
+	VADDPS  expQ1<>+0(SB), Y11, Y11
+	VMULPS  Y8, Y6, Y6
+	VMULPS  Y10, Y11, Y11
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y11, Y11
+	VMULPS  Y8, Y6, Y6
+	VMULPS  Y11, Y13, Y11
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VADDPS  Y10, Y11, Y10
+	VMULPS  Y8, Y6, Y6
+	VADDPS  one<>+0(SB), Y10, Y10
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y9, Y10, Y9
+	VMULPS  Y6, Y12, Y6
+	VMOVUPS 128(R11), Y10
+	VADDPS  Y8, Y6, Y8
+	VMOVUPS 192(R11), Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VADDPS  one<>+0(SB), Y8, Y8
+	VANDNPS Y9, Y10, Y11
+	VMOVUPS 224(R11), Y10
+	VMOVUPS Y11, 128(R11)
+	VMULPS  Y1, Y6, Y9
+	VMULPS  Y7, Y8, Y8
+	VMOVUPS 160(R11), Y12
+	VMULPS  Y1, Y10, Y7
+	VADDPS  Y0, Y9, Y9
+	VADDPS  Y0, Y7, Y7
+	VSUBPS  Y0, Y9, Y13
+	VPSLLD  $0x17, Y9, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VANDNPS Y8, Y12, Y8
+	VADDPS  Y8, Y11, Y11
+	VMOVUPS Y8, 160(R11)
+	VSUBPS  Y0, Y7, Y8
+	VMULPS  Y2, Y13, Y12
+	VMULPS  Y3, Y13, Y13
+	VPSLLD  $0x17, Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VMULPS  Y2, Y8, Y15
+	VSUBPS  Y12, Y6, Y6
+	VMULPS  Y3, Y8, Y8
+	VSUBPS  Y15, Y10, Y10
+	VSUBPS  Y13, Y6, Y6
+	VSUBPS  Y8, Y10, Y8
+	VMULPS  Y4, Y6, Y10
+	VMULPS  Y6, Y6, Y13
+	VMULPS  Y4, Y8, Y12
+	VADDPS  Y5, Y10, Y15
+	VMULPS  Y8, Y8, Y10
+	VADDPS  Y5, Y12, Y12
+	VMULPS  Y6, Y15, Y15
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y15, Y15
+	VADDPS  expQ2<>+0(SB), Y12, Y12
+	VMULPS  Y6, Y15, Y15
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ1<>+0(SB), Y15, Y15
+	VADDPS  expQ1<>+0(SB), Y12, Y12
+	VMULPS  Y6, Y15, Y15
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ0<>+0(SB), Y15, Y15
+	VADDPS  expQ0<>+0(SB), Y12, Y12
+	VMULPS  Y15, Y13, Y13
+	VMULPS  Y12, Y10, Y10
+	VADDPS  Y6, Y13, Y6
+	VADDPS  Y8, Y10, Y8
+	VADDPS  one<>+0(SB), Y6, Y6
+	VADDPS  one<>+0(SB), Y8, Y8
+	VMULPS  Y9, Y6, Y9
+	VMOVUPS 256(R11), Y6
+	VMOVUPS 192(R11), Y10
+	VMULPS  Y7, Y8, Y8
+	VMOVUPS 224(R11), Y12
+	VMULPS  Y1, Y6, Y7
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VANDNPS Y9, Y10, Y9
+	VMOVUPS Y9, 192(R11)
+	VADDPS  Y0, Y7, Y7
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y10
+	VANDNPS Y8, Y10, Y8
+	VADDPS  Y8, Y9, Y9
+	VMOVUPS Y8, 224(R11)
+	VMOVUPS 288(R11), Y8
+	VSUBPS  Y0, Y7, Y10
+	VPSLLD  $0x17, Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VADDPS  Y9, Y11, Y11
+	VMULPS  Y2, Y10, Y9
+	VMULPS  Y3, Y10, Y12
+	VMULPS  Y1, Y8, Y10
+	VADDPS  Y11, Y14, Y11
+	VSUBPS  Y9, Y6, Y6
+	VADDPS  Y0, Y10, Y9
+	VSUBPS  Y12, Y6, Y10
+	VSUBPS  Y0, Y9, Y6
+	VPSLLD  $0x17, Y9, Y9
+	VMULPS  Y4, Y10, Y12
+	VMULPS  Y10, Y10, Y13
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VMULPS  Y2, Y6, Y14
+	VMULPS  Y3, Y6, Y6
+	VADDPS  Y5, Y12, Y12
+	VSUBPS  Y14, Y8, Y8
+	VMULPS  Y10, Y12, Y12
+	VSUBPS  Y6, Y8, Y6
+	VADDPS  expQ2<>+0(SB), Y12, Y14
+	VMULPS  Y4, Y6, Y8
+	VMULPS  Y6, Y6, Y12
+	VMULPS  Y10, Y14, Y14
+	VADDPS  Y5, Y8, Y8
+	VADDPS  expQ1<>+0(SB), Y14, Y14
+	VMULPS  Y6, Y8, Y8
+	VMULPS  Y10, Y14, Y14
+	VADDPS  expQ2<>+0(SB), Y8, Y8
+	VADDPS  expQ0<>+0(SB), Y14, Y14
+	VMULPS  Y6, Y8, Y8
+	VMULPS  Y14, Y13, Y13
+	VADDPS  expQ1<>+0(SB), Y8, Y8
+	VADDPS  Y10, Y13, Y10
+	VMULPS  Y6, Y8, Y8
+	VADDPS  one<>+0(SB), Y10, Y10
+	VADDPS  expQ0<>+0(SB), Y8, Y8
+	VMULPS  Y7, Y10, Y7
+	VMOVUPS 256(R11), Y10
+	VMULPS  Y8, Y12, Y8
+	VADDPS  Y6, Y8, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y8
+	VANDNPS Y7, Y8, Y7
+	VADDPS  one<>+0(SB), Y6, Y6
+	VMOVUPS Y7, 256(R11)
+	VMULPS  Y9, Y6, Y6
+	VMOVUPS 288(R11), Y8
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y8
+	VANDNPS Y6, Y8, Y6
+	VADDPS  Y6, Y7, Y7
+	VMOVUPS Y6, 288(R11)
+	VADDPS  Y7, Y11, Y6
+	VMOVUPS Y6, 320(R11)
+	ADDQ    $0x000001a0, R11
+	DECQ    R10
+	JNZ     labelsExpOnlyLoop
+
+	// Pass 2. loss = log32(s) - d[l], a chunk at a time (seq.LabelLoss);
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	MOVQ R9, R10
 	LEAQ (SP), R11
 
 labelsLogLoop:
-	CMPQ R10, $0x04
+	CMPQ R10, $0x08
 	JLT  labelsLogLast
 
-	// log32(s) of 4 block(s), interleaved (seq.Log): kb = bits(s)>>23;
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
 	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
 	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU   320(R11), Y0
-	VPSRLD    $0x17, Y0, Y0
 	VMOVDQU   736(R11), Y1
-	VPSRLD    $0x17, Y1, Y1
 	VMOVDQU   1152(R11), Y2
-	VPSRLD    $0x17, Y2, Y2
 	VMOVDQU   1568(R11), Y3
-	VPSRLD    $0x17, Y3, Y3
-	VMOVDQU   logExpInv<>+0(SB), Y4
-	VPSUBD    Y0, Y4, Y4
+	VMOVDQU   1984(R11), Y4
 	VMOVDQU   logExpInv<>+0(SB), Y5
-	VPSUBD    Y1, Y5, Y5
 	VMOVDQU   logExpInv<>+0(SB), Y6
-	VPSUBD    Y2, Y6, Y6
 	VMOVDQU   logExpInv<>+0(SB), Y7
-	VPSUBD    Y3, Y7, Y7
+	VPSRLD    $0x17, Y0, Y0
+	VPSRLD    $0x17, Y1, Y1
+	VPSRLD    $0x17, Y2, Y2
+	VPSRLD    $0x17, Y3, Y3
+	VPSUBD    logExpBias<>+0(SB), Y0, Y9
+	VPSUBD    logExpBias<>+0(SB), Y1, Y10
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VPSRLD    $0x17, Y4, Y4
+	VPSUBD    Y0, Y5, Y0
+	VPSUBD    logExpBias<>+0(SB), Y2, Y11
+	VMOVDQU   logExpInv<>+0(SB), Y5
+	VPSUBD    Y1, Y6, Y1
+	VPSUBD    Y2, Y7, Y2
+	VPSLLD    $0x17, Y0, Y0
+	VPSUBD    logExpBias<>+0(SB), Y3, Y6
+	VPSLLD    $0x17, Y1, Y1
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    320(R11), Y0, Y0
+	VPSUBD    logExpBias<>+0(SB), Y4, Y7
+	VMULPS    736(R11), Y1, Y1
+	VMULPS    1152(R11), Y2, Y2
+	VCVTDQ2PS Y9, Y9
+	VCVTDQ2PS Y10, Y10
+	VCVTDQ2PS Y11, Y11
+	VCVTDQ2PS Y6, Y6
+	VPSUBD    Y3, Y8, Y3
+	VADDPS    Y0, Y0, Y12
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y8
+	VPSUBD    Y4, Y5, Y4
+	VPSLLD    $0x17, Y3, Y3
+	VADDPS    Y1, Y1, Y13
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
 	VPSLLD    $0x17, Y4, Y4
-	VPSLLD    $0x17, Y5, Y5
-	VPSLLD    $0x17, Y6, Y6
-	VPSLLD    $0x17, Y7, Y7
-	VMULPS    320(R11), Y4, Y4
-	VMULPS    736(R11), Y5, Y5
-	VMULPS    1152(R11), Y6, Y6
-	VMULPS    1568(R11), Y7, Y7
-	VPSUBD    logExpBias<>+0(SB), Y0, Y0
-	VPSUBD    logExpBias<>+0(SB), Y1, Y1
-	VPSUBD    logExpBias<>+0(SB), Y2, Y2
-	VPSUBD    logExpBias<>+0(SB), Y3, Y3
-	VCVTDQ2PS Y0, Y0
-	VCVTDQ2PS Y1, Y1
-	VCVTDQ2PS Y2, Y2
-	VCVTDQ2PS Y3, Y3
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y5, Y9
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y6, Y10
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y7, Y11
-	VADDPS    Y4, Y4, Y12
-	VADDPS    Y5, Y5, Y13
-	VADDPS    Y6, Y6, Y14
-	VADDPS    Y7, Y7, Y15
-	VBLENDVPS Y8, Y12, Y4, Y4
-	VBLENDVPS Y9, Y13, Y5, Y5
-	VBLENDVPS Y10, Y14, Y6, Y6
-	VBLENDVPS Y11, Y15, Y7, Y7
-	VSUBPS    one<>+0(SB), Y0, Y12
-	VSUBPS    one<>+0(SB), Y1, Y13
-	VSUBPS    one<>+0(SB), Y2, Y14
-	VSUBPS    one<>+0(SB), Y3, Y15
+	VMULPS    1568(R11), Y3, Y3
+	VADDPS    Y2, Y2, Y15
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
+	VMULPS    1984(R11), Y4, Y4
 	VBLENDVPS Y8, Y12, Y0, Y0
-	VBLENDVPS Y9, Y13, Y1, Y1
-	VBLENDVPS Y10, Y14, Y2, Y2
-	VBLENDVPS Y11, Y15, Y3, Y3
-	VMULPS    expLn2Hi<>+0(SB), Y0, Y8
-	VMOVUPS   Y8, 384(R11)
-	VMULPS    expLn2Hi<>+0(SB), Y1, Y8
-	VMOVUPS   Y8, 800(R11)
-	VMULPS    expLn2Hi<>+0(SB), Y2, Y8
-	VMOVUPS   Y8, 1216(R11)
-	VMULPS    expLn2Hi<>+0(SB), Y3, Y8
-	VMOVUPS   Y8, 1632(R11)
-	VMULPS    expLn2Lo<>+0(SB), Y0, Y0
-	VMULPS    expLn2Lo<>+0(SB), Y1, Y1
-	VMULPS    expLn2Lo<>+0(SB), Y2, Y2
-	VMULPS    expLn2Lo<>+0(SB), Y3, Y3
-	VSUBPS    one<>+0(SB), Y4, Y4
-	VSUBPS    one<>+0(SB), Y5, Y5
-	VSUBPS    one<>+0(SB), Y6, Y6
-	VSUBPS    one<>+0(SB), Y7, Y7
-	VMULPS    Y4, Y4, Y8
-	VMULPS    Y5, Y5, Y9
-	VMULPS    Y6, Y6, Y10
-	VMULPS    Y7, Y7, Y11
-	VMULPS    logP0<>+0(SB), Y4, Y12
-	VMULPS    logP0<>+0(SB), Y5, Y13
-	VMULPS    logP0<>+0(SB), Y6, Y14
-	VMULPS    logP0<>+0(SB), Y7, Y15
+	VCVTDQ2PS Y7, Y7
+	VBLENDVPS Y5, Y13, Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y13
+	VADDPS    Y3, Y3, Y12
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y3, Y0
+	VBLENDVPS Y14, Y15, Y2, Y15
+	VADDPS    Y4, Y4, Y2
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VSUBPS    one<>+0(SB), Y15, Y15
+	VBLENDVPS Y0, Y12, Y3, Y3
+	VSUBPS    one<>+0(SB), Y9, Y12
+	VSUBPS    one<>+0(SB), Y3, Y3
+	VBLENDVPS Y8, Y12, Y9, Y9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
+	VMULPS    logP0<>+0(SB), Y13, Y12
+	VBLENDVPS Y8, Y2, Y4, Y2
+	VSUBPS    one<>+0(SB), Y10, Y4
+	VSUBPS    one<>+0(SB), Y2, Y2
 	VADDPS    logP1<>+0(SB), Y12, Y12
-	VADDPS    logP1<>+0(SB), Y13, Y13
-	VADDPS    logP1<>+0(SB), Y14, Y14
-	VADDPS    logP1<>+0(SB), Y15, Y15
-	VMULPS    Y4, Y12, Y12
-	VMULPS    Y5, Y13, Y13
-	VMULPS    Y6, Y14, Y14
-	VMULPS    Y7, Y15, Y15
+	VBLENDVPS Y5, Y4, Y10, Y4
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y5
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VMULPS    logP0<>+0(SB), Y1, Y10
+	VMULPS    Y13, Y12, Y12
+	VMOVUPS   Y9, 384(R11)
+	VADDPS    logP1<>+0(SB), Y10, Y10
+	VSUBPS    one<>+0(SB), Y11, Y9
 	VADDPS    logP2<>+0(SB), Y12, Y12
-	VADDPS    logP2<>+0(SB), Y13, Y13
-	VADDPS    logP2<>+0(SB), Y14, Y14
-	VADDPS    logP2<>+0(SB), Y15, Y15
-	VMULPS    Y4, Y12, Y12
-	VMULPS    Y5, Y13, Y13
-	VMULPS    Y6, Y14, Y14
-	VMULPS    Y7, Y15, Y15
+	VMULPS    Y1, Y10, Y10
+	VBLENDVPS Y14, Y9, Y11, Y9
+	VMULPS    expLn2Lo<>+0(SB), Y4, Y11
+	VMULPS    logP0<>+0(SB), Y15, Y14
+	VMULPS    Y13, Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y4, Y4
+	VADDPS    logP2<>+0(SB), Y10, Y10
+	VADDPS    logP1<>+0(SB), Y14, Y14
 	VADDPS    logP3<>+0(SB), Y12, Y12
-	VADDPS    logP3<>+0(SB), Y13, Y13
-	VADDPS    logP3<>+0(SB), Y14, Y14
-	VADDPS    logP3<>+0(SB), Y15, Y15
-	VMULPS    Y4, Y12, Y12
-	VMULPS    Y5, Y13, Y13
-	VMULPS    Y6, Y14, Y14
-	VMULPS    Y7, Y15, Y15
+	VMOVUPS   Y4, 800(R11)
+	VMULPS    Y1, Y10, Y10
+	VSUBPS    one<>+0(SB), Y6, Y4
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP3<>+0(SB), Y10, Y10
+	VBLENDVPS Y0, Y4, Y6, Y0
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y4
+	VMULPS    logP0<>+0(SB), Y3, Y6
+	VADDPS    logP2<>+0(SB), Y14, Y14
 	VADDPS    logP4<>+0(SB), Y12, Y12
-	VADDPS    logP4<>+0(SB), Y13, Y13
-	VADDPS    logP4<>+0(SB), Y14, Y14
-	VADDPS    logP4<>+0(SB), Y15, Y15
-	VMULPS    Y4, Y12, Y12
-	VMULPS    Y5, Y13, Y13
-	VMULPS    Y6, Y14, Y14
-	VMULPS    Y7, Y15, Y15
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VMULPS    Y1, Y10, Y10
+	VADDPS    logP1<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VMOVUPS   Y9, 1216(R11)
+	VADDPS    logP4<>+0(SB), Y10, Y10
+	VSUBPS    one<>+0(SB), Y7, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP3<>+0(SB), Y14, Y14
 	VADDPS    logP5<>+0(SB), Y12, Y12
-	VADDPS    logP5<>+0(SB), Y13, Y13
-	VADDPS    logP5<>+0(SB), Y14, Y14
-	VADDPS    logP5<>+0(SB), Y15, Y15
-	VMULPS    Y4, Y12, Y12
-	VMULPS    Y5, Y13, Y13
-	VMULPS    Y6, Y14, Y14
-	VMULPS    Y7, Y15, Y15
+	VMULPS    Y1, Y10, Y10
+	VBLENDVPS Y8, Y9, Y7, Y7
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y8
+	VMULPS    logP0<>+0(SB), Y2, Y9
+	VADDPS    logP2<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
+	VADDPS    logP5<>+0(SB), Y10, Y10
+	VADDPS    logP1<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP4<>+0(SB), Y14, Y14
 	VADDPS    logP6<>+0(SB), Y12, Y12
-	VADDPS    logP6<>+0(SB), Y13, Y13
-	VADDPS    logP6<>+0(SB), Y14, Y14
-	VADDPS    logP6<>+0(SB), Y15, Y15
-	VMULPS    Y4, Y12, Y12
-	VMULPS    Y5, Y13, Y13
-	VMULPS    Y6, Y14, Y14
-	VMULPS    Y7, Y15, Y15
+	VMOVUPS   Y0, 1632(R11)
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y13, Y13, Y0
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP3<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP6<>+0(SB), Y10, Y10
+	VADDPS    logP2<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP5<>+0(SB), Y14, Y14
 	VADDPS    logP7<>+0(SB), Y12, Y12
-	VADDPS    logP7<>+0(SB), Y13, Y13
-	VADDPS    logP7<>+0(SB), Y14, Y14
-	VADDPS    logP7<>+0(SB), Y15, Y15
-	VMULPS    Y4, Y12, Y12
-	VMULPS    Y5, Y13, Y13
-	VMULPS    Y6, Y14, Y14
-	VMULPS    Y7, Y15, Y15
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP4<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP7<>+0(SB), Y10, Y10
+	VADDPS    logP3<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP6<>+0(SB), Y14, Y14
 	VADDPS    logP8<>+0(SB), Y12, Y12
-	VADDPS    logP8<>+0(SB), Y13, Y13
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP5<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP8<>+0(SB), Y10, Y10
+	VADDPS    logP4<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP7<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y12, Y12
+	VMULPS    half<>+0(SB), Y0, Y0
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP6<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VADDPS    Y5, Y12, Y12
+	VMULPS    Y1, Y1, Y5
+	VADDPS    logP5<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
 	VADDPS    logP8<>+0(SB), Y14, Y14
-	VADDPS    logP8<>+0(SB), Y15, Y15
-	VMULPS    Y4, Y12, Y12
-	VMULPS    Y5, Y13, Y13
-	VMULPS    Y6, Y14, Y14
-	VMULPS    Y7, Y15, Y15
-	VMULPS    Y8, Y12, Y12
-	VMULPS    Y9, Y13, Y13
-	VMULPS    Y10, Y14, Y14
-	VMULPS    Y11, Y15, Y15
-	VADDPS    Y0, Y12, Y0
-	VADDPS    Y1, Y13, Y1
-	VADDPS    Y2, Y14, Y2
-	VADDPS    Y3, Y15, Y3
-	VMULPS    half<>+0(SB), Y8, Y8
-	VMULPS    half<>+0(SB), Y9, Y9
-	VMULPS    half<>+0(SB), Y10, Y10
-	VMULPS    half<>+0(SB), Y11, Y11
-	VSUBPS    Y8, Y0, Y0
-	VSUBPS    Y9, Y1, Y1
-	VSUBPS    Y10, Y2, Y2
-	VSUBPS    Y11, Y3, Y3
-	VADDPS    Y0, Y4, Y0
-	VADDPS    Y1, Y5, Y1
-	VADDPS    Y2, Y6, Y2
-	VADDPS    Y3, Y7, Y3
-	VADDPS    384(R11), Y0, Y0
+	VSUBPS    Y0, Y12, Y12
+	VMULPS    Y15, Y15, Y0
+	VMULPS    Y5, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP7<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    half<>+0(SB), Y5, Y5
+	VADDPS    Y12, Y13, Y13
+	VMULPS    Y3, Y3, Y12
+	VADDPS    Y11, Y10, Y10
+	VMULPS    half<>+0(SB), Y0, Y11
+	VADDPS    logP6<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VMULPS    Y0, Y14, Y14
+	VMULPS    Y2, Y2, Y0
+	VADDPS    384(R11), Y13, Y13
+	VSUBPS    Y5, Y10, Y5
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP8<>+0(SB), Y6, Y10
+	VMULPS    expLn2Lo<>+0(SB), Y7, Y6
+	VADDPS    Y4, Y14, Y4
+	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
+	VMULPS    half<>+0(SB), Y12, Y14
+	VADDPS    Y5, Y1, Y1
+	VSUBPS    352(R11), Y13, Y5
+	VADDPS    logP7<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VMULPS    half<>+0(SB), Y0, Y13
+	VSUBPS    Y11, Y4, Y4
+	VMOVUPS   Y7, 2048(R11)
 	VADDPS    800(R11), Y1, Y1
-	VADDPS    1216(R11), Y2, Y2
-	VADDPS    1632(R11), Y3, Y3
-	VSUBPS    352(R11), Y0, Y0
+	VMULPS    Y2, Y9, Y7
+	VMULPS    Y12, Y10, Y9
+	VADDPS    Y4, Y15, Y4
 	VSUBPS    768(R11), Y1, Y1
-	VSUBPS    1184(R11), Y2, Y2
-	VSUBPS    1600(R11), Y3, Y3
+	VADDPS    logP8<>+0(SB), Y7, Y7
+	VADDPS    Y8, Y9, Y8
+	VADDPS    1216(R11), Y4, Y4
+	VMULPS    Y2, Y7, Y7
+	VSUBPS    Y14, Y8, Y8
+	VSUBPS    1184(R11), Y4, Y4
+	VMULPS    Y0, Y7, Y0
+	VADDPS    Y8, Y3, Y3
+	VADDPS    Y6, Y0, Y0
+	VADDPS    1632(R11), Y3, Y6
+	VMOVDQU   2400(R11), Y3
+	VSUBPS    Y13, Y0, Y0
+	VSUBPS    1600(R11), Y6, Y7
+	VMOVDQU   2816(R11), Y6
+	VPSRLD    $0x17, Y3, Y3
+	VADDPS    Y0, Y2, Y9
+	VMOVDQU   3232(R11), Y0
+	VMOVDQU   logExpInv<>+0(SB), Y2
+	VPSUBD    logExpBias<>+0(SB), Y3, Y8
+	VPSRLD    $0x17, Y6, Y6
+	VCVTDQ2PS Y8, Y8
+	VADDPS    2048(R11), Y9, Y11
+	VMOVDQU   logExpInv<>+0(SB), Y9
+	VPSUBD    logExpBias<>+0(SB), Y6, Y10
+	VCVTDQ2PS Y10, Y10
+	VPSRLD    $0x17, Y0, Y0
+	VPSUBD    Y3, Y2, Y2
+	VSUBPS    one<>+0(SB), Y8, Y12
+	VMOVDQU   logExpInv<>+0(SB), Y3
+	VPSLLD    $0x17, Y2, Y2
+	VPSUBD    logExpBias<>+0(SB), Y0, Y13
+	VMULPS    2400(R11), Y2, Y2
+	VCVTDQ2PS Y13, Y13
+	VSUBPS    one<>+0(SB), Y10, Y14
+	VPSUBD    Y6, Y9, Y6
+	VSUBPS    2016(R11), Y11, Y9
+	VPSLLD    $0x17, Y6, Y6
+	VMULPS    2816(R11), Y6, Y6
+	VADDPS    Y2, Y2, Y15
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y11
+	VPSUBD    Y0, Y3, Y0
+	VSUBPS    one<>+0(SB), Y13, Y3
+	VBLENDVPS Y11, Y12, Y8, Y8
+	VPSLLD    $0x17, Y0, Y0
+	VMULPS    expLn2Lo<>+0(SB), Y8, Y12
+	VMULPS    3232(R11), Y0, Y0
+	VBLENDVPS Y11, Y15, Y2, Y2
+	VMULPS    expLn2Hi<>+0(SB), Y8, Y15
+	VADDPS    Y6, Y6, Y11
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y6, Y8
+	VSUBPS    one<>+0(SB), Y2, Y2
+	VBLENDVPS Y8, Y14, Y10, Y14
+	VADDPS    Y0, Y0, Y10
+	VMOVUPS   Y15, 2464(R11)
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y15
+	VBLENDVPS Y8, Y11, Y6, Y6
+	VMULPS    expLn2Lo<>+0(SB), Y14, Y8
+	VSUBPS    one<>+0(SB), Y6, Y6
+	VMULPS    logP0<>+0(SB), Y2, Y11
+	VBLENDVPS Y15, Y3, Y13, Y3
+	VBLENDVPS Y15, Y10, Y0, Y0
+	VMULPS    Y2, Y2, Y13
+	VMULPS    expLn2Lo<>+0(SB), Y3, Y10
+	VSUBPS    one<>+0(SB), Y0, Y0
+	VMULPS    expLn2Hi<>+0(SB), Y14, Y14
+	VMULPS    logP0<>+0(SB), Y6, Y15
+	VADDPS    logP1<>+0(SB), Y11, Y11
+	VMULPS    expLn2Hi<>+0(SB), Y3, Y3
+	VMOVUPS   Y14, 2880(R11)
+	VMULPS    logP0<>+0(SB), Y0, Y14
+	VADDPS    logP1<>+0(SB), Y15, Y15
+	VMULPS    Y2, Y11, Y11
+	VMOVUPS   Y3, 3296(R11)
+	VMULPS    Y6, Y6, Y3
+	VADDPS    logP1<>+0(SB), Y14, Y14
+	VMULPS    Y6, Y15, Y15
+	VADDPS    logP2<>+0(SB), Y11, Y11
+	VMULPS    Y0, Y14, Y14
+	VADDPS    logP2<>+0(SB), Y15, Y15
+	VMULPS    Y2, Y11, Y11
+	VADDPS    logP2<>+0(SB), Y14, Y14
+	VMULPS    Y6, Y15, Y15
+	VADDPS    logP3<>+0(SB), Y11, Y11
+	VMULPS    Y0, Y14, Y14
+	VADDPS    logP3<>+0(SB), Y15, Y15
+	VMULPS    Y2, Y11, Y11
+	VADDPS    logP3<>+0(SB), Y14, Y14
+	VMULPS    Y6, Y15, Y15
+	VADDPS    logP4<>+0(SB), Y11, Y11
+	VMULPS    Y0, Y14, Y14
+	VADDPS    logP4<>+0(SB), Y15, Y15
+	VMULPS    Y2, Y11, Y11
+	VADDPS    logP4<>+0(SB), Y14, Y14
+	VMULPS    Y6, Y15, Y15
+	VADDPS    logP5<>+0(SB), Y11, Y11
+	VMULPS    Y0, Y14, Y14
+	VADDPS    logP5<>+0(SB), Y15, Y15
+	VMULPS    Y2, Y11, Y11
+	VADDPS    logP5<>+0(SB), Y14, Y14
+	VMULPS    Y6, Y15, Y15
+	VADDPS    logP6<>+0(SB), Y11, Y11
+	VMULPS    Y0, Y14, Y14
+	VADDPS    logP6<>+0(SB), Y15, Y15
+	VMULPS    Y2, Y11, Y11
+	VADDPS    logP6<>+0(SB), Y14, Y14
+	VMULPS    Y6, Y15, Y15
+	VADDPS    logP7<>+0(SB), Y11, Y11
+	VMULPS    Y0, Y14, Y14
+	VADDPS    logP7<>+0(SB), Y15, Y15
+	VMULPS    Y2, Y11, Y11
+	VADDPS    logP7<>+0(SB), Y14, Y14
+	VMULPS    Y6, Y15, Y15
+	VADDPS    logP8<>+0(SB), Y11, Y11
+	VMULPS    Y0, Y14, Y14
+	VADDPS    logP8<>+0(SB), Y15, Y15
+	VMULPS    Y2, Y11, Y11
+	VADDPS    logP8<>+0(SB), Y14, Y14
+	VMULPS    Y6, Y15, Y15
+	VMULPS    Y13, Y11, Y11
+	VMULPS    half<>+0(SB), Y13, Y13
+	VMULPS    Y0, Y14, Y14
+	VMULPS    Y3, Y15, Y15
+	VADDPS    Y12, Y11, Y12
+	VMULPS    Y0, Y0, Y11
+	VMULPS    half<>+0(SB), Y3, Y3
+	VADDPS    Y8, Y15, Y8
+	VSUBPS    Y13, Y12, Y12
+	VMULPS    Y11, Y14, Y13
+	VMULPS    half<>+0(SB), Y11, Y11
+	VSUBPS    Y3, Y8, Y3
+	VADDPS    Y12, Y2, Y2
+	VADDPS    Y10, Y13, Y8
+	VADDPS    Y3, Y6, Y3
+	VADDPS    2464(R11), Y2, Y2
+	VSUBPS    Y11, Y8, Y6
+	VADDPS    2880(R11), Y3, Y3
+	VSUBPS    2432(R11), Y2, Y2
+	VADDPS    Y6, Y0, Y0
+	VSUBPS    2848(R11), Y3, Y3
+	VADDPS    3296(R11), Y0, Y0
+	VSUBPS    3264(R11), Y0, Y0
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
 	JZ      noLosses3
-	VMOVUPS Y0, (DX)
-	ADDQ    $0x20, DX
+	VMOVUPS Y5, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y4, 64(DX)
+	VMOVUPS Y7, 96(DX)
+	VMOVUPS Y9, 128(DX)
+	VMOVUPS Y2, 160(DX)
+	VMOVUPS Y3, 192(DX)
+	VMOVUPS Y0, 224(DX)
+	ADDQ    $0x00000100, DX
 
 noLosses3:
-	VCVTPS2PD    X0, Y4
-	VEXTRACTF128 $0x01, Y0, X0
-	VCVTPS2PD    X0, Y0
-	VADDPD       (R8), Y4, Y4
-	VADDPD       32(R8), Y0, Y0
-	VMOVUPD      Y4, (R8)
-	VMOVUPD      Y0, 32(R8)
-	TESTQ        DX, DX
-	JZ           noLosses4
-	VMOVUPS      Y1, (DX)
-	ADDQ         $0x20, DX
-
-noLosses4:
-	VCVTPS2PD    X1, Y0
+	VMOVUPD      (R8), Y6
+	VMOVUPD      32(R8), Y8
+	VCVTPS2PD    X5, Y10
+	VEXTRACTF128 $0x01, Y5, X5
+	VCVTPS2PD    X5, Y5
+	VADDPD       Y6, Y10, Y6
+	VADDPD       Y8, Y5, Y5
+	VCVTPS2PD    X1, Y8
 	VEXTRACTF128 $0x01, Y1, X1
 	VCVTPS2PD    X1, Y1
-	VADDPD       (R8), Y0, Y0
-	VADDPD       32(R8), Y1, Y1
-	VMOVUPD      Y0, (R8)
-	VMOVUPD      Y1, 32(R8)
-	TESTQ        DX, DX
-	JZ           noLosses5
-	VMOVUPS      Y2, (DX)
-	ADDQ         $0x20, DX
-
-noLosses5:
-	VCVTPS2PD    X2, Y0
-	VEXTRACTF128 $0x01, Y2, X1
-	VCVTPS2PD    X1, Y1
-	VADDPD       (R8), Y0, Y0
-	VADDPD       32(R8), Y1, Y1
-	VMOVUPD      Y0, (R8)
-	VMOVUPD      Y1, 32(R8)
-	TESTQ        DX, DX
-	JZ           noLosses6
-	VMOVUPS      Y3, (DX)
-	ADDQ         $0x20, DX
-
-noLosses6:
-	VCVTPS2PD    X3, Y0
-	VEXTRACTF128 $0x01, Y3, X1
-	VCVTPS2PD    X1, Y1
-	VADDPD       (R8), Y0, Y0
-	VADDPD       32(R8), Y1, Y1
-	VMOVUPD      Y0, (R8)
-	VMOVUPD      Y1, 32(R8)
-	ADDQ         $0x00000680, R11
-	SUBQ         $0x04, R10
+	VADDPD       Y6, Y8, Y6
+	VADDPD       Y5, Y1, Y1
+	VCVTPS2PD    X4, Y5
+	VEXTRACTF128 $0x01, Y4, X4
+	VCVTPS2PD    X4, Y4
+	VADDPD       Y6, Y5, Y5
+	VADDPD       Y1, Y4, Y1
+	VCVTPS2PD    X7, Y4
+	VEXTRACTF128 $0x01, Y7, X6
+	VCVTPS2PD    X6, Y6
+	VADDPD       Y5, Y4, Y4
+	VADDPD       Y1, Y6, Y1
+	VCVTPS2PD    X9, Y5
+	VEXTRACTF128 $0x01, Y9, X6
+	VCVTPS2PD    X6, Y6
+	VADDPD       Y4, Y5, Y4
+	VADDPD       Y1, Y6, Y1
+	VCVTPS2PD    X2, Y5
+	VEXTRACTF128 $0x01, Y2, X2
+	VCVTPS2PD    X2, Y2
+	VADDPD       Y4, Y5, Y4
+	VADDPD       Y1, Y2, Y1
+	VCVTPS2PD    X3, Y2
+	VEXTRACTF128 $0x01, Y3, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y4, Y2, Y2
+	VADDPD       Y1, Y3, Y1
+	VCVTPS2PD    X0, Y3
+	VEXTRACTF128 $0x01, Y0, X0
+	VCVTPS2PD    X0, Y0
+	VADDPD       Y2, Y3, Y2
+	VADDPD       Y1, Y0, Y0
+	VMOVUPD      Y2, (R8)
+	VMOVUPD      Y0, 32(R8)
+	ADDQ         $0x00000d00, R11
+	SUBQ         $0x08, R10
 	JMP          labelsLogLoop
 
 labelsLogLast:
 	TESTQ R10, R10
 	JZ    labelsGrad
 
-	// log32(s) of 1 block(s), interleaved (seq.Log): kb = bits(s)>>23;
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
 	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
 	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU   320(R11), Y0
-	VPSRLD    $0x17, Y0, Y0
 	VMOVDQU   logExpInv<>+0(SB), Y1
+	VPSRLD    $0x17, Y0, Y0
 	VPSUBD    Y0, Y1, Y1
-	VPSLLD    $0x17, Y1, Y1
-	VMULPS    320(R11), Y1, Y1
 	VPSUBD    logExpBias<>+0(SB), Y0, Y0
+	VPSLLD    $0x17, Y1, Y1
 	VCVTDQ2PS Y0, Y0
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y2
+	VMULPS    320(R11), Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y4
 	VADDPS    Y1, Y1, Y3
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y2
+	VBLENDVPS Y2, Y4, Y0, Y0
 	VBLENDVPS Y2, Y3, Y1, Y1
-	VSUBPS    one<>+0(SB), Y0, Y3
-	VBLENDVPS Y2, Y3, Y0, Y0
-	VMULPS    expLn2Hi<>+0(SB), Y0, Y2
-	VMOVUPS   Y2, 384(R11)
-	VMULPS    expLn2Lo<>+0(SB), Y0, Y0
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y2
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
 	VSUBPS    one<>+0(SB), Y1, Y1
-	VMULPS    Y1, Y1, Y2
+	VMOVUPS   Y0, 384(R11)
 	VMULPS    logP0<>+0(SB), Y1, Y3
+	VMULPS    Y1, Y1, Y0
 	VADDPS    logP1<>+0(SB), Y3, Y3
+	VMULPS    half<>+0(SB), Y0, Y4
 	VMULPS    Y1, Y3, Y3
 	VADDPS    logP2<>+0(SB), Y3, Y3
 	VMULPS    Y1, Y3, Y3
@@ -1065,26 +1250,27 @@ labelsLogLast:
 	VMULPS    Y1, Y3, Y3
 	VADDPS    logP8<>+0(SB), Y3, Y3
 	VMULPS    Y1, Y3, Y3
-	VMULPS    Y2, Y3, Y3
-	VADDPS    Y0, Y3, Y0
-	VMULPS    half<>+0(SB), Y2, Y2
-	VSUBPS    Y2, Y0, Y0
+	VMULPS    Y0, Y3, Y0
+	VADDPS    Y2, Y0, Y0
+	VSUBPS    Y4, Y0, Y0
 	VADDPS    Y0, Y1, Y0
 	VADDPS    384(R11), Y0, Y0
 	VSUBPS    352(R11), Y0, Y0
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses7
+	JZ      noLosses4
 	VMOVUPS Y0, (DX)
-	ADDQ    $0x20, DX
+	ADDQ    $0x00000020, DX
 
-noLosses7:
-	VCVTPS2PD    X0, Y1
+noLosses4:
+	VMOVUPD      (R8), Y1
+	VMOVUPD      32(R8), Y2
+	VCVTPS2PD    X0, Y3
 	VEXTRACTF128 $0x01, Y0, X0
 	VCVTPS2PD    X0, Y0
-	VADDPD       (R8), Y1, Y1
-	VADDPD       32(R8), Y0, Y0
+	VADDPD       Y1, Y3, Y1
+	VADDPD       Y2, Y0, Y0
 	VMOVUPD      Y1, (R8)
 	VMOVUPD      Y0, 32(R8)
 	ADDQ         $0x000001a0, R11
@@ -1102,53 +1288,99 @@ labelsGrad:
 
 labelsGradLoop:
 	VBROADCASTSS scale+72(FP), Y0
-	VDIVPS       320(R11), Y0, Y0
-	VMULPS       (R11), Y0, Y1
-	VMULPS       32(R11), Y0, Y2
-	VMULPS       64(R11), Y0, Y3
-	VMULPS       96(R11), Y0, Y4
-	VMULPS       128(R11), Y0, Y5
-	VMULPS       160(R11), Y0, Y6
-	VMULPS       192(R11), Y0, Y7
-	VMULPS       224(R11), Y0, Y8
-	VMULPS       256(R11), Y0, Y9
-	VMULPS       288(R11), Y0, Y0
+	VDIVPS       320(R11), Y0, Y1
+
+	// g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]
+	// 	== j (VPCMPEQD with j, counted up from 0), g[j] - scale replaces g[j]
+	// 	(VBLENDVPS).
+	VMOVDQU   (BX), Y2
+	VMOVDQU   zero<>+0(SB), Y3
+	VPCMPEQD  Y2, Y2, Y4
+	VMULPS    (R11), Y1, Y5
+	VPCMPEQD  Y3, Y2, Y6
+	VPSUBD    Y4, Y3, Y7
+	VSUBPS    Y0, Y5, Y3
+	VBLENDVPS Y6, Y3, Y5, Y3
+	VMULPS    32(R11), Y1, Y5
+	VPCMPEQD  Y7, Y2, Y6
+	VPSUBD    Y4, Y7, Y8
+	VSUBPS    Y0, Y5, Y7
+	VBLENDVPS Y6, Y7, Y5, Y5
+	VMULPS    64(R11), Y1, Y6
+	VPCMPEQD  Y8, Y2, Y7
+	VPSUBD    Y4, Y8, Y9
+	VSUBPS    Y0, Y6, Y8
+	VBLENDVPS Y7, Y8, Y6, Y6
+	VMULPS    96(R11), Y1, Y7
+	VPCMPEQD  Y9, Y2, Y8
+	VPSUBD    Y4, Y9, Y10
+	VSUBPS    Y0, Y7, Y9
+	VBLENDVPS Y8, Y9, Y7, Y7
+	VMULPS    128(R11), Y1, Y8
+	VPCMPEQD  Y10, Y2, Y9
+	VPSUBD    Y4, Y10, Y11
+	VSUBPS    Y0, Y8, Y10
+	VBLENDVPS Y9, Y10, Y8, Y8
+	VMULPS    160(R11), Y1, Y9
+	VPCMPEQD  Y11, Y2, Y10
+	VPSUBD    Y4, Y11, Y12
+	VSUBPS    Y0, Y9, Y11
+	VBLENDVPS Y10, Y11, Y9, Y9
+	VMULPS    192(R11), Y1, Y10
+	VPCMPEQD  Y12, Y2, Y11
+	VPSUBD    Y4, Y12, Y13
+	VSUBPS    Y0, Y10, Y12
+	VBLENDVPS Y11, Y12, Y10, Y10
+	VMULPS    224(R11), Y1, Y11
+	VPCMPEQD  Y13, Y2, Y12
+	VPSUBD    Y4, Y13, Y14
+	VSUBPS    Y0, Y11, Y13
+	VBLENDVPS Y12, Y13, Y11, Y11
+	VMULPS    256(R11), Y1, Y12
+	VPCMPEQD  Y14, Y2, Y13
+	VPSUBD    Y4, Y14, Y14
+	VSUBPS    Y0, Y12, Y4
+	VBLENDVPS Y13, Y4, Y12, Y4
+	VMULPS    288(R11), Y1, Y1
+	VPCMPEQD  Y14, Y2, Y2
+	VSUBPS    Y0, Y1, Y0
+	VBLENDVPS Y2, Y0, Y1, Y0
 
 	// The rows g of the block.
-	VUNPCKLPS    Y2, Y1, Y10
-	VUNPCKHPS    Y2, Y1, Y1
-	VUNPCKLPS    Y4, Y3, Y2
-	VUNPCKHPS    Y4, Y3, Y3
-	VUNPCKLPD    Y2, Y10, Y4
-	VUNPCKHPD    Y2, Y10, Y2
-	VUNPCKLPD    Y3, Y1, Y10
+	VUNPCKLPS    Y5, Y3, Y1
+	VUNPCKHPS    Y5, Y3, Y2
+	VUNPCKLPS    Y7, Y6, Y3
+	VUNPCKHPS    Y7, Y6, Y5
+	VUNPCKLPD    Y3, Y1, Y6
 	VUNPCKHPD    Y3, Y1, Y1
-	VMOVUPS      X4, (DI)
-	VEXTRACTF128 $0x01, Y4, 160(DI)
-	VMOVUPS      X2, 40(DI)
-	VEXTRACTF128 $0x01, Y2, 200(DI)
-	VMOVUPS      X10, 80(DI)
-	VEXTRACTF128 $0x01, Y10, 240(DI)
-	VMOVUPS      X1, 120(DI)
-	VEXTRACTF128 $0x01, Y1, 280(DI)
-	VUNPCKLPS    Y6, Y5, Y1
-	VUNPCKHPS    Y6, Y5, Y2
-	VUNPCKLPS    Y8, Y7, Y3
-	VUNPCKHPS    Y8, Y7, Y4
-	VUNPCKLPD    Y3, Y1, Y5
+	VUNPCKLPD    Y5, Y2, Y3
+	VUNPCKHPD    Y5, Y2, Y2
+	VMOVUPS      X6, (DI)
+	VEXTRACTF128 $0x01, Y6, 160(DI)
+	VMOVUPS      X1, 40(DI)
+	VEXTRACTF128 $0x01, Y1, 200(DI)
+	VMOVUPS      X3, 80(DI)
+	VEXTRACTF128 $0x01, Y3, 240(DI)
+	VMOVUPS      X2, 120(DI)
+	VEXTRACTF128 $0x01, Y2, 280(DI)
+	VUNPCKLPS    Y9, Y8, Y1
+	VUNPCKHPS    Y9, Y8, Y2
+	VUNPCKLPS    Y11, Y10, Y3
+	VUNPCKHPS    Y11, Y10, Y5
+	VUNPCKLPD    Y3, Y1, Y6
 	VUNPCKHPD    Y3, Y1, Y1
-	VUNPCKLPD    Y4, Y2, Y3
-	VUNPCKHPD    Y4, Y2, Y2
-	VMOVUPS      X5, 16(DI)
-	VEXTRACTF128 $0x01, Y5, 176(DI)
+	VUNPCKLPD    Y5, Y2, Y3
+	VUNPCKHPD    Y5, Y2, Y2
+	VMOVUPS      X6, 16(DI)
+	VEXTRACTF128 $0x01, Y6, 176(DI)
 	VMOVUPS      X1, 56(DI)
 	VEXTRACTF128 $0x01, Y1, 216(DI)
 	VMOVUPS      X3, 96(DI)
 	VEXTRACTF128 $0x01, Y3, 256(DI)
 	VMOVUPS      X2, 136(DI)
 	VEXTRACTF128 $0x01, Y2, 296(DI)
-	VUNPCKLPS    Y0, Y9, Y1
-	VUNPCKHPS    Y0, Y9, Y0
+	VUNPCKLPS    Y0, Y4, Y1
+	VUNPCKHPS    Y0, Y4, Y0
 	VMOVLPS      X1, 32(DI)
 	VMOVHPS      X1, 72(DI)
 	VMOVLPS      X0, 112(DI)
@@ -1159,47 +1391,12 @@ labelsGradLoop:
 	VMOVHPS      X1, 232(DI)
 	VMOVLPS      X0, 272(DI)
 	VMOVHPS      X0, 312(DI)
-
-	// g[l] = g[l] - scale, row by row.
-	VMOVSS scale+72(FP), X0
-	MOVL   (BX), AX
-	VMOVSS (DI)(AX*4), X1
-	VSUBSS X0, X1, X1
-	VMOVSS X1, (DI)(AX*4)
-	MOVL   4(BX), AX
-	VMOVSS 40(DI)(AX*4), X1
-	VSUBSS X0, X1, X1
-	VMOVSS X1, 40(DI)(AX*4)
-	MOVL   8(BX), AX
-	VMOVSS 80(DI)(AX*4), X1
-	VSUBSS X0, X1, X1
-	VMOVSS X1, 80(DI)(AX*4)
-	MOVL   12(BX), AX
-	VMOVSS 120(DI)(AX*4), X1
-	VSUBSS X0, X1, X1
-	VMOVSS X1, 120(DI)(AX*4)
-	MOVL   16(BX), AX
-	VMOVSS 160(DI)(AX*4), X1
-	VSUBSS X0, X1, X1
-	VMOVSS X1, 160(DI)(AX*4)
-	MOVL   20(BX), AX
-	VMOVSS 200(DI)(AX*4), X1
-	VSUBSS X0, X1, X1
-	VMOVSS X1, 200(DI)(AX*4)
-	MOVL   24(BX), AX
-	VMOVSS 240(DI)(AX*4), X1
-	VSUBSS X0, X1, X1
-	VMOVSS X1, 240(DI)(AX*4)
-	MOVL   28(BX), AX
-	VMOVSS 280(DI)(AX*4), X1
-	VSUBSS X0, X1, X0
-	VMOVSS X0, 280(DI)(AX*4)
-	ADDQ   $0x00000140, DI
-	ADDQ   $0x00000020, BX
-	ADDQ   $0x000001a0, R11
-	DECQ   R10
-	JNZ    labelsGradLoop
-	JMP    labelsChunk
+	ADDQ         $0x00000140, DI
+	ADDQ         $0x00000020, BX
+	ADDQ         $0x000001a0, R11
+	DECQ         R10
+	JNZ          labelsGradLoop
+	JMP          labelsChunk
 
 labelsDone:
 	VZEROUPPER
@@ -1214,10 +1411,11 @@ TEXT ·xentTargetsAVX2(SB), $6144-112
 	// blocks left in this pass, R11 = this block's record in the frame.
 	// SI = logits, DI = grad (nil: loss only), BX = targets, DX = losses (or
 	// nil), R8 = acc, R13 = this block's d[j] and e[j] (R11+320).
-	// Pass 1: the columns t[j] and T; the columns x[j], m, d[j], td[j] and D;
-	//         then the registers of four interleaved exponentials and of the sum
-	//         tree.
-	// Pass 2: the registers of four interleaved logarithms, then the losses.
+	// Pass 1a: the columns t[j] and T; the columns x[j], m, d[j], td[j] and D.
+	// Pass 1b: the constants kept in registers, then the registers of the
+	//         scheduled exponentials and of the sum tree.
+	// Pass 2: the registers of the scheduled logarithms of the chunk, then the
+	//         losses and the accumulators.
 	// Pass 3: scale, q, qt = q·T, the columns g[j] and the registers of the
 	//         transpose.
 	// Frame: CHUNK = 8 records of 768 bytes, one per block of the chunk:
@@ -1237,24 +1435,24 @@ TEXT ·xentTargetsAVX2(SB), $6144-112
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    grad_base+0(FP), $0x00
-	JEQ     isNil8
+	JEQ     isNil5
 	MOVQ    grad_len+8(FP), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil8:
+isNil5:
 	SHRQ    $0x04, AX
 	MOVQ    $0x3333333333333334, R13
 	MULQ    R13
 	MOVQ    DX, CX
 	CMPQ    losses_base+80(FP), $0x00
-	JEQ     isNil9
+	JEQ     isNil6
 	MOVQ    losses_len+88(FP), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil9:
+isNil6:
 	MOVQ losses_base+80(FP), DX
 	MOVQ acc+104(FP), R8
 
@@ -1270,7 +1468,7 @@ targetsChunk:
 	LEAQ    (SP), R11
 
 targetsExpLoop:
-	// Pass 1. The columns t[j], stored to the record, and T = sum10(t).
+	// Pass 1a. The columns t[j], stored to the record, and T = sum10(t).
 	VMOVUPS     24(BX), X0
 	VINSERTF128 $0x01, 184(BX), Y0, Y0
 	VMOVUPS     64(BX), X1
@@ -1472,590 +1670,768 @@ targetsExpLoop:
 	VADDPS  Y0, Y2, Y0
 	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 704(R11)
-
-	// e[j] = exp(d[j]) for j = 0..3, interleaved (seq.Exp):
-	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
-	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
-	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
-	// e = p·2^n; e = +0 where d < cutoff.
-	VMOVUPS (R13), Y0
-	VMULPS  expLog2e<>+0(SB), Y0, Y1
-	VMOVUPS 32(R13), Y2
-	VMULPS  expLog2e<>+0(SB), Y2, Y3
-	VMOVUPS 64(R13), Y4
-	VMULPS  expLog2e<>+0(SB), Y4, Y5
-	VMOVUPS 96(R13), Y6
-	VMULPS  expLog2e<>+0(SB), Y6, Y7
-	VADDPS  expMagic<>+0(SB), Y1, Y1
-	VADDPS  expMagic<>+0(SB), Y3, Y3
-	VADDPS  expMagic<>+0(SB), Y5, Y5
-	VADDPS  expMagic<>+0(SB), Y7, Y7
-	VSUBPS  expMagic<>+0(SB), Y1, Y8
-	VSUBPS  expMagic<>+0(SB), Y3, Y9
-	VSUBPS  expMagic<>+0(SB), Y5, Y10
-	VSUBPS  expMagic<>+0(SB), Y7, Y11
-	VPSLLD  $0x17, Y1, Y1
-	VPSLLD  $0x17, Y3, Y3
-	VPSLLD  $0x17, Y5, Y5
-	VPSLLD  $0x17, Y7, Y7
-	VPADDD  oneBits<>+0(SB), Y1, Y1
-	VPADDD  oneBits<>+0(SB), Y3, Y3
-	VPADDD  oneBits<>+0(SB), Y5, Y5
-	VPADDD  oneBits<>+0(SB), Y7, Y7
-	VMULPS  expLn2Hi<>+0(SB), Y8, Y12
-	VMULPS  expLn2Hi<>+0(SB), Y9, Y13
-	VMULPS  expLn2Hi<>+0(SB), Y10, Y14
-	VMULPS  expLn2Hi<>+0(SB), Y11, Y15
-	VSUBPS  Y12, Y0, Y0
-	VSUBPS  Y13, Y2, Y2
-	VSUBPS  Y14, Y4, Y4
-	VSUBPS  Y15, Y6, Y6
-	VMULPS  expLn2Lo<>+0(SB), Y8, Y8
-	VMULPS  expLn2Lo<>+0(SB), Y9, Y9
-	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
-	VMULPS  expLn2Lo<>+0(SB), Y11, Y11
-	VSUBPS  Y8, Y0, Y0
-	VSUBPS  Y9, Y2, Y2
-	VSUBPS  Y10, Y4, Y4
-	VSUBPS  Y11, Y6, Y6
-	VMULPS  expQ4<>+0(SB), Y0, Y8
-	VMULPS  expQ4<>+0(SB), Y2, Y9
-	VMULPS  expQ4<>+0(SB), Y4, Y10
-	VMULPS  expQ4<>+0(SB), Y6, Y11
-	VMULPS  Y0, Y0, Y12
-	VMULPS  Y2, Y2, Y13
-	VMULPS  Y4, Y4, Y14
-	VMULPS  Y6, Y6, Y15
-	VADDPS  expQ3<>+0(SB), Y8, Y8
-	VADDPS  expQ3<>+0(SB), Y9, Y9
-	VADDPS  expQ3<>+0(SB), Y10, Y10
-	VADDPS  expQ3<>+0(SB), Y11, Y11
-	VMULPS  Y0, Y8, Y8
-	VMULPS  Y2, Y9, Y9
-	VMULPS  Y4, Y10, Y10
-	VMULPS  Y6, Y11, Y11
-	VADDPS  expQ2<>+0(SB), Y8, Y8
-	VADDPS  expQ2<>+0(SB), Y9, Y9
-	VADDPS  expQ2<>+0(SB), Y10, Y10
-	VADDPS  expQ2<>+0(SB), Y11, Y11
-	VMULPS  Y0, Y8, Y8
-	VMULPS  Y2, Y9, Y9
-	VMULPS  Y4, Y10, Y10
-	VMULPS  Y6, Y11, Y11
-	VADDPS  expQ1<>+0(SB), Y8, Y8
-	VADDPS  expQ1<>+0(SB), Y9, Y9
-	VADDPS  expQ1<>+0(SB), Y10, Y10
-	VADDPS  expQ1<>+0(SB), Y11, Y11
-	VMULPS  Y0, Y8, Y8
-	VMULPS  Y2, Y9, Y9
-	VMULPS  Y4, Y10, Y10
-	VMULPS  Y6, Y11, Y11
-	VADDPS  expQ0<>+0(SB), Y8, Y8
-	VADDPS  expQ0<>+0(SB), Y9, Y9
-	VADDPS  expQ0<>+0(SB), Y10, Y10
-	VADDPS  expQ0<>+0(SB), Y11, Y11
-	VMULPS  Y8, Y12, Y8
-	VMULPS  Y9, Y13, Y9
-	VMULPS  Y10, Y14, Y10
-	VMULPS  Y11, Y15, Y11
-	VADDPS  Y0, Y8, Y0
-	VADDPS  Y2, Y9, Y2
-	VADDPS  Y4, Y10, Y4
-	VADDPS  Y6, Y11, Y6
-	VADDPS  one<>+0(SB), Y0, Y0
-	VADDPS  one<>+0(SB), Y2, Y2
-	VADDPS  one<>+0(SB), Y4, Y4
-	VADDPS  one<>+0(SB), Y6, Y6
-	VMULPS  Y1, Y0, Y0
-	VMULPS  Y3, Y2, Y1
-	VMULPS  Y5, Y4, Y2
-	VMULPS  Y7, Y6, Y3
-	VMOVUPS (R13), Y4
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y4, Y4
-	VMOVUPS 32(R13), Y5
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y5
-	VMOVUPS 64(R13), Y6
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y6
-	VMOVUPS 96(R13), Y7
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
-	VANDNPS Y0, Y4, Y0
-	VANDNPS Y1, Y5, Y1
-	VANDNPS Y2, Y6, Y2
-	VANDNPS Y3, Y7, Y3
-	VMOVUPS Y0, (R13)
-	VMOVUPS Y1, 32(R13)
-	VMOVUPS Y2, 64(R13)
-	VMOVUPS Y3, 96(R13)
-
-	// e[j] = exp(d[j]) for j = 4..7, interleaved (seq.Exp):
-	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
-	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
-	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
-	// e = p·2^n; e = +0 where d < cutoff.
-	VMOVUPS 128(R13), Y0
-	VMULPS  expLog2e<>+0(SB), Y0, Y1
-	VMOVUPS 160(R13), Y2
-	VMULPS  expLog2e<>+0(SB), Y2, Y3
-	VMOVUPS 192(R13), Y4
-	VMULPS  expLog2e<>+0(SB), Y4, Y5
-	VMOVUPS 224(R13), Y6
-	VMULPS  expLog2e<>+0(SB), Y6, Y7
-	VADDPS  expMagic<>+0(SB), Y1, Y1
-	VADDPS  expMagic<>+0(SB), Y3, Y3
-	VADDPS  expMagic<>+0(SB), Y5, Y5
-	VADDPS  expMagic<>+0(SB), Y7, Y7
-	VSUBPS  expMagic<>+0(SB), Y1, Y8
-	VSUBPS  expMagic<>+0(SB), Y3, Y9
-	VSUBPS  expMagic<>+0(SB), Y5, Y10
-	VSUBPS  expMagic<>+0(SB), Y7, Y11
-	VPSLLD  $0x17, Y1, Y1
-	VPSLLD  $0x17, Y3, Y3
-	VPSLLD  $0x17, Y5, Y5
-	VPSLLD  $0x17, Y7, Y7
-	VPADDD  oneBits<>+0(SB), Y1, Y1
-	VPADDD  oneBits<>+0(SB), Y3, Y3
-	VPADDD  oneBits<>+0(SB), Y5, Y5
-	VPADDD  oneBits<>+0(SB), Y7, Y7
-	VMULPS  expLn2Hi<>+0(SB), Y8, Y12
-	VMULPS  expLn2Hi<>+0(SB), Y9, Y13
-	VMULPS  expLn2Hi<>+0(SB), Y10, Y14
-	VMULPS  expLn2Hi<>+0(SB), Y11, Y15
-	VSUBPS  Y12, Y0, Y0
-	VSUBPS  Y13, Y2, Y2
-	VSUBPS  Y14, Y4, Y4
-	VSUBPS  Y15, Y6, Y6
-	VMULPS  expLn2Lo<>+0(SB), Y8, Y8
-	VMULPS  expLn2Lo<>+0(SB), Y9, Y9
-	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
-	VMULPS  expLn2Lo<>+0(SB), Y11, Y11
-	VSUBPS  Y8, Y0, Y0
-	VSUBPS  Y9, Y2, Y2
-	VSUBPS  Y10, Y4, Y4
-	VSUBPS  Y11, Y6, Y6
-	VMULPS  expQ4<>+0(SB), Y0, Y8
-	VMULPS  expQ4<>+0(SB), Y2, Y9
-	VMULPS  expQ4<>+0(SB), Y4, Y10
-	VMULPS  expQ4<>+0(SB), Y6, Y11
-	VMULPS  Y0, Y0, Y12
-	VMULPS  Y2, Y2, Y13
-	VMULPS  Y4, Y4, Y14
-	VMULPS  Y6, Y6, Y15
-	VADDPS  expQ3<>+0(SB), Y8, Y8
-	VADDPS  expQ3<>+0(SB), Y9, Y9
-	VADDPS  expQ3<>+0(SB), Y10, Y10
-	VADDPS  expQ3<>+0(SB), Y11, Y11
-	VMULPS  Y0, Y8, Y8
-	VMULPS  Y2, Y9, Y9
-	VMULPS  Y4, Y10, Y10
-	VMULPS  Y6, Y11, Y11
-	VADDPS  expQ2<>+0(SB), Y8, Y8
-	VADDPS  expQ2<>+0(SB), Y9, Y9
-	VADDPS  expQ2<>+0(SB), Y10, Y10
-	VADDPS  expQ2<>+0(SB), Y11, Y11
-	VMULPS  Y0, Y8, Y8
-	VMULPS  Y2, Y9, Y9
-	VMULPS  Y4, Y10, Y10
-	VMULPS  Y6, Y11, Y11
-	VADDPS  expQ1<>+0(SB), Y8, Y8
-	VADDPS  expQ1<>+0(SB), Y9, Y9
-	VADDPS  expQ1<>+0(SB), Y10, Y10
-	VADDPS  expQ1<>+0(SB), Y11, Y11
-	VMULPS  Y0, Y8, Y8
-	VMULPS  Y2, Y9, Y9
-	VMULPS  Y4, Y10, Y10
-	VMULPS  Y6, Y11, Y11
-	VADDPS  expQ0<>+0(SB), Y8, Y8
-	VADDPS  expQ0<>+0(SB), Y9, Y9
-	VADDPS  expQ0<>+0(SB), Y10, Y10
-	VADDPS  expQ0<>+0(SB), Y11, Y11
-	VMULPS  Y8, Y12, Y8
-	VMULPS  Y9, Y13, Y9
-	VMULPS  Y10, Y14, Y10
-	VMULPS  Y11, Y15, Y11
-	VADDPS  Y0, Y8, Y0
-	VADDPS  Y2, Y9, Y2
-	VADDPS  Y4, Y10, Y4
-	VADDPS  Y6, Y11, Y6
-	VADDPS  one<>+0(SB), Y0, Y0
-	VADDPS  one<>+0(SB), Y2, Y2
-	VADDPS  one<>+0(SB), Y4, Y4
-	VADDPS  one<>+0(SB), Y6, Y6
-	VMULPS  Y1, Y0, Y0
-	VMULPS  Y3, Y2, Y1
-	VMULPS  Y5, Y4, Y2
-	VMULPS  Y7, Y6, Y3
-	VMOVUPS 128(R13), Y4
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y4, Y4
-	VMOVUPS 160(R13), Y5
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y5
-	VMOVUPS 192(R13), Y6
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y6
-	VMOVUPS 224(R13), Y7
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
-	VANDNPS Y0, Y4, Y0
-	VANDNPS Y1, Y5, Y1
-	VANDNPS Y2, Y6, Y2
-	VANDNPS Y3, Y7, Y3
-	VMOVUPS Y0, 128(R13)
-	VMOVUPS Y1, 160(R13)
-	VMOVUPS Y2, 192(R13)
-	VMOVUPS Y3, 224(R13)
-
-	// e[j] = exp(d[j]) for j = 8..9, interleaved (seq.Exp):
-	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
-	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
-	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
-	// e = p·2^n; e = +0 where d < cutoff.
-	VMOVUPS 256(R13), Y0
-	VMULPS  expLog2e<>+0(SB), Y0, Y1
-	VMOVUPS 288(R13), Y2
-	VMULPS  expLog2e<>+0(SB), Y2, Y3
-	VADDPS  expMagic<>+0(SB), Y1, Y1
-	VADDPS  expMagic<>+0(SB), Y3, Y3
-	VSUBPS  expMagic<>+0(SB), Y1, Y4
-	VSUBPS  expMagic<>+0(SB), Y3, Y5
-	VPSLLD  $0x17, Y1, Y1
-	VPSLLD  $0x17, Y3, Y3
-	VPADDD  oneBits<>+0(SB), Y1, Y1
-	VPADDD  oneBits<>+0(SB), Y3, Y3
-	VMULPS  expLn2Hi<>+0(SB), Y4, Y6
-	VMULPS  expLn2Hi<>+0(SB), Y5, Y7
-	VSUBPS  Y6, Y0, Y0
-	VSUBPS  Y7, Y2, Y2
-	VMULPS  expLn2Lo<>+0(SB), Y4, Y4
-	VMULPS  expLn2Lo<>+0(SB), Y5, Y5
-	VSUBPS  Y4, Y0, Y0
-	VSUBPS  Y5, Y2, Y2
-	VMULPS  expQ4<>+0(SB), Y0, Y4
-	VMULPS  expQ4<>+0(SB), Y2, Y5
-	VMULPS  Y0, Y0, Y6
-	VMULPS  Y2, Y2, Y7
-	VADDPS  expQ3<>+0(SB), Y4, Y4
-	VADDPS  expQ3<>+0(SB), Y5, Y5
-	VMULPS  Y0, Y4, Y4
-	VMULPS  Y2, Y5, Y5
-	VADDPS  expQ2<>+0(SB), Y4, Y4
-	VADDPS  expQ2<>+0(SB), Y5, Y5
-	VMULPS  Y0, Y4, Y4
-	VMULPS  Y2, Y5, Y5
-	VADDPS  expQ1<>+0(SB), Y4, Y4
-	VADDPS  expQ1<>+0(SB), Y5, Y5
-	VMULPS  Y0, Y4, Y4
-	VMULPS  Y2, Y5, Y5
-	VADDPS  expQ0<>+0(SB), Y4, Y4
-	VADDPS  expQ0<>+0(SB), Y5, Y5
-	VMULPS  Y4, Y6, Y4
-	VMULPS  Y5, Y7, Y5
-	VADDPS  Y0, Y4, Y0
-	VADDPS  Y2, Y5, Y2
-	VADDPS  one<>+0(SB), Y0, Y0
-	VADDPS  one<>+0(SB), Y2, Y2
-	VMULPS  Y1, Y0, Y0
-	VMULPS  Y3, Y2, Y1
-	VMOVUPS 256(R13), Y2
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y2, Y2
-	VMOVUPS 288(R13), Y3
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y3, Y3
-	VANDNPS Y0, Y2, Y0
-	VANDNPS Y1, Y3, Y1
-	VMOVUPS Y0, 256(R13)
-	VMOVUPS Y1, 288(R13)
-
-	// s = sum10: ((v0+v1)+(v2+v3)) + ((v4+v5)+(v6+v7)), then + (v8+v9).
-	VMOVUPS (R13), Y0
-	VADDPS  32(R13), Y0, Y0
-	VMOVUPS 64(R13), Y1
-	VADDPS  96(R13), Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 128(R13), Y1
-	VADDPS  160(R13), Y1, Y1
-	VMOVUPS 192(R13), Y2
-	VADDPS  224(R13), Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 256(R13), Y1
-	VADDPS  288(R13), Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS Y0, 640(R11)
 	ADDQ    $0x00000140, SI
 	ADDQ    $0x00000140, BX
 	ADDQ    $0x00000300, R11
 	DECQ    R10
 	JNZ     targetsExpLoop
 
-	// Pass 2. loss = log32(s)·T - D, four blocks at a time (seq.TargetLoss);
+	// Pass 1b. e[j] = exp(d[j]) and s = sum10(e) of each block of the chunk.
+	MOVQ R9, R10
+	LEAQ (SP), R11
+
+	// Constants kept in registers in the loop.
+	VMOVUPS expMagic<>+0(SB), Y0
+	VMOVUPS expLog2e<>+0(SB), Y1
+	VMOVUPS expLn2Hi<>+0(SB), Y2
+	VMOVUPS expLn2Lo<>+0(SB), Y3
+	VMOVUPS expQ4<>+0(SB), Y4
+	VMOVUPS expQ3<>+0(SB), Y5
+
+targetsExpOnlyLoop:
+	LEAQ 320(R11), R13
+
+	// e[j] = exp(d[j]) for j = 0..9 (seq.Exp), scheduled together:
+	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
+	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
+	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
+	// e = p·2^n; e = +0 where d < cutoff; e[j] stored to the record.
+	// s = sum10(e): ((e0+e1)+(e2+e3)) + ((e4+e5)+(e6+e7)), then + (e8+e9).
+	VMOVUPS (R13), Y6
+	VMOVUPS 32(R13), Y8
+	VMOVUPS 64(R13), Y10
+	VMOVUPS 96(R13), Y11
+	VMOVUPS 128(R13), Y12
+	VMOVUPS 160(R13), Y13
+	VMULPS  Y1, Y6, Y7
+	VMULPS  Y1, Y8, Y9
+	VADDPS  Y0, Y7, Y7
+	VADDPS  Y0, Y9, Y9
+	VSUBPS  Y0, Y7, Y14
+	VPSLLD  $0x17, Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VMULPS  Y2, Y14, Y15
+	VMULPS  Y3, Y14, Y14
+	VSUBPS  Y15, Y6, Y6
+	VSUBPS  Y14, Y6, Y14
+	VMULPS  Y4, Y14, Y6
+	VMULPS  Y14, Y14, Y15
+	VADDPS  Y5, Y6, Y6
+	VMULPS  Y14, Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VMULPS  Y14, Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VMULPS  Y14, Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y6, Y15, Y15
+	VPSLLD  $0x17, Y9, Y6
+	VSUBPS  Y0, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VADDPS  Y14, Y15, Y15
+	VMULPS  Y1, Y10, Y14
+	VADDPS  one<>+0(SB), Y15, Y15
+	VADDPS  Y0, Y14, Y14
+	VMULPS  Y7, Y15, Y15
+	VMULPS  Y2, Y9, Y7
+	VMULPS  Y3, Y9, Y9
+	VSUBPS  Y7, Y8, Y7
+	VMOVUPS (R13), Y8
+	VSUBPS  Y9, Y7, Y7
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y9
+	VMULPS  Y4, Y7, Y8
+	VANDNPS Y15, Y9, Y15
+	VMULPS  Y7, Y7, Y9
+	VMOVUPS Y15, (R13)
+	VADDPS  Y5, Y8, Y8
+	VMULPS  Y7, Y8, Y8
+	VADDPS  expQ2<>+0(SB), Y8, Y8
+	VMULPS  Y7, Y8, Y8
+	VADDPS  expQ1<>+0(SB), Y8, Y8
+	VMULPS  Y7, Y8, Y8
+	VADDPS  expQ0<>+0(SB), Y8, Y8
+	VMULPS  Y8, Y9, Y9
+	VPSLLD  $0x17, Y14, Y8
+	VSUBPS  Y0, Y14, Y14
+	VPADDD  oneBits<>+0(SB), Y8, Y8
+	VADDPS  Y7, Y9, Y9
+	VMULPS  Y1, Y11, Y7
+	VADDPS  one<>+0(SB), Y9, Y9
+	VADDPS  Y0, Y7, Y7
+	VMULPS  Y6, Y9, Y9
+	VMULPS  Y2, Y14, Y6
+	VMULPS  Y3, Y14, Y14
+	VSUBPS  Y6, Y10, Y6
+	VMOVUPS 32(R13), Y10
+	VSUBPS  Y14, Y6, Y14
+	VPSLLD  $0x17, Y7, Y6
+	VSUBPS  Y0, Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VANDNPS Y9, Y10, Y10
+	VMULPS  Y2, Y7, Y9
+	VMULPS  Y3, Y7, Y7
+	VADDPS  Y10, Y15, Y15
+	VMOVUPS Y10, 32(R13)
+	VMULPS  Y1, Y12, Y10
+	VSUBPS  Y9, Y11, Y9
+	VMULPS  Y4, Y14, Y11
+	VADDPS  Y0, Y10, Y10
+	VSUBPS  Y7, Y9, Y7
+	VADDPS  Y5, Y11, Y11
+	VMULPS  Y14, Y14, Y9
+	VMULPS  Y14, Y11, Y11
+	VADDPS  expQ2<>+0(SB), Y11, Y11
+	VMULPS  Y14, Y11, Y11
+	VADDPS  expQ1<>+0(SB), Y11, Y11
+	VMULPS  Y14, Y11, Y11
+	VADDPS  expQ0<>+0(SB), Y11, Y11
+	VMULPS  Y11, Y9, Y11
+	VPSLLD  $0x17, Y10, Y9
+	VSUBPS  Y0, Y10, Y10
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VADDPS  Y14, Y11, Y14
+	VMULPS  Y2, Y10, Y11
+	VMULPS  Y3, Y10, Y10
+	VADDPS  one<>+0(SB), Y14, Y14
+	VSUBPS  Y11, Y12, Y11
+	VMULPS  Y4, Y7, Y12
+	VMULPS  Y8, Y14, Y14
+	VMULPS  Y1, Y13, Y8
+	VSUBPS  Y10, Y11, Y10
+	VADDPS  Y5, Y12, Y12
+	VMULPS  Y7, Y7, Y11
+	VADDPS  Y0, Y8, Y8
+	VMULPS  Y7, Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y12, Y12
+	VADDPS  expQ1<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y12, Y12
+	VADDPS  expQ0<>+0(SB), Y12, Y12
+	VMULPS  Y12, Y11, Y11
+	VMOVUPS 64(R13), Y12
+	VADDPS  Y7, Y11, Y11
+	VPSLLD  $0x17, Y8, Y7
+	VSUBPS  Y0, Y8, Y8
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
+	VADDPS  one<>+0(SB), Y11, Y11
+	VANDNPS Y14, Y12, Y14
+	VMULPS  Y2, Y8, Y12
+	VMULPS  Y3, Y8, Y8
+	VMOVUPS Y14, 64(R13)
+	VMULPS  Y6, Y11, Y6
+	VSUBPS  Y12, Y13, Y11
+	VMULPS  Y4, Y10, Y12
+	VMULPS  Y10, Y10, Y13
+	VSUBPS  Y8, Y11, Y8
+	VADDPS  Y5, Y12, Y11
+	VMOVUPS 96(R13), Y12
+	VMULPS  Y10, Y11, Y11
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y11, Y11
+	VANDNPS Y6, Y12, Y12
+	VMULPS  Y4, Y8, Y6
+	VADDPS  Y12, Y14, Y14
+	VMOVUPS Y12, 96(R13)
+	VMULPS  Y8, Y8, Y12
+	VMULPS  Y10, Y11, Y11
+	VADDPS  Y5, Y6, Y6
+	VADDPS  Y14, Y15, Y14
+	VADDPS  expQ1<>+0(SB), Y11, Y11
+	VMULPS  Y8, Y6, Y6
+	VMULPS  Y10, Y11, Y11
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y11, Y11
+	VMULPS  Y8, Y6, Y6
+	VMULPS  Y11, Y13, Y11
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VADDPS  Y10, Y11, Y10
+	VMULPS  Y8, Y6, Y6
+	VADDPS  one<>+0(SB), Y10, Y10
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y9, Y10, Y9
+	VMULPS  Y6, Y12, Y6
+	VMOVUPS 128(R13), Y10
+	VADDPS  Y8, Y6, Y8
+	VMOVUPS 192(R13), Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VADDPS  one<>+0(SB), Y8, Y8
+	VANDNPS Y9, Y10, Y11
+	VMOVUPS 224(R13), Y10
+	VMOVUPS Y11, 128(R13)
+	VMULPS  Y1, Y6, Y9
+	VMULPS  Y7, Y8, Y8
+	VMOVUPS 160(R13), Y12
+	VMULPS  Y1, Y10, Y7
+	VADDPS  Y0, Y9, Y9
+	VADDPS  Y0, Y7, Y7
+	VSUBPS  Y0, Y9, Y13
+	VPSLLD  $0x17, Y9, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VANDNPS Y8, Y12, Y8
+	VADDPS  Y8, Y11, Y11
+	VMOVUPS Y8, 160(R13)
+	VSUBPS  Y0, Y7, Y8
+	VMULPS  Y2, Y13, Y12
+	VMULPS  Y3, Y13, Y13
+	VPSLLD  $0x17, Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VMULPS  Y2, Y8, Y15
+	VSUBPS  Y12, Y6, Y6
+	VMULPS  Y3, Y8, Y8
+	VSUBPS  Y15, Y10, Y10
+	VSUBPS  Y13, Y6, Y6
+	VSUBPS  Y8, Y10, Y8
+	VMULPS  Y4, Y6, Y10
+	VMULPS  Y6, Y6, Y13
+	VMULPS  Y4, Y8, Y12
+	VADDPS  Y5, Y10, Y15
+	VMULPS  Y8, Y8, Y10
+	VADDPS  Y5, Y12, Y12
+	VMULPS  Y6, Y15, Y15
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y15, Y15
+	VADDPS  expQ2<>+0(SB), Y12, Y12
+	VMULPS  Y6, Y15, Y15
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ1<>+0(SB), Y15, Y15
+	VADDPS  expQ1<>+0(SB), Y12, Y12
+	VMULPS  Y6, Y15, Y15
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ0<>+0(SB), Y15, Y15
+	VADDPS  expQ0<>+0(SB), Y12, Y12
+	VMULPS  Y15, Y13, Y13
+	VMULPS  Y12, Y10, Y10
+	VADDPS  Y6, Y13, Y6
+	VADDPS  Y8, Y10, Y8
+	VADDPS  one<>+0(SB), Y6, Y6
+	VADDPS  one<>+0(SB), Y8, Y8
+	VMULPS  Y9, Y6, Y9
+	VMOVUPS 256(R13), Y6
+	VMOVUPS 192(R13), Y10
+	VMULPS  Y7, Y8, Y8
+	VMOVUPS 224(R13), Y12
+	VMULPS  Y1, Y6, Y7
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VANDNPS Y9, Y10, Y9
+	VMOVUPS Y9, 192(R13)
+	VADDPS  Y0, Y7, Y7
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y10
+	VANDNPS Y8, Y10, Y8
+	VADDPS  Y8, Y9, Y9
+	VMOVUPS Y8, 224(R13)
+	VMOVUPS 288(R13), Y8
+	VSUBPS  Y0, Y7, Y10
+	VPSLLD  $0x17, Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VADDPS  Y9, Y11, Y11
+	VMULPS  Y2, Y10, Y9
+	VMULPS  Y3, Y10, Y12
+	VMULPS  Y1, Y8, Y10
+	VADDPS  Y11, Y14, Y11
+	VSUBPS  Y9, Y6, Y6
+	VADDPS  Y0, Y10, Y9
+	VSUBPS  Y12, Y6, Y10
+	VSUBPS  Y0, Y9, Y6
+	VPSLLD  $0x17, Y9, Y9
+	VMULPS  Y4, Y10, Y12
+	VMULPS  Y10, Y10, Y13
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VMULPS  Y2, Y6, Y14
+	VMULPS  Y3, Y6, Y6
+	VADDPS  Y5, Y12, Y12
+	VSUBPS  Y14, Y8, Y8
+	VMULPS  Y10, Y12, Y12
+	VSUBPS  Y6, Y8, Y6
+	VADDPS  expQ2<>+0(SB), Y12, Y14
+	VMULPS  Y4, Y6, Y8
+	VMULPS  Y6, Y6, Y12
+	VMULPS  Y10, Y14, Y14
+	VADDPS  Y5, Y8, Y8
+	VADDPS  expQ1<>+0(SB), Y14, Y14
+	VMULPS  Y6, Y8, Y8
+	VMULPS  Y10, Y14, Y14
+	VADDPS  expQ2<>+0(SB), Y8, Y8
+	VADDPS  expQ0<>+0(SB), Y14, Y14
+	VMULPS  Y6, Y8, Y8
+	VMULPS  Y14, Y13, Y13
+	VADDPS  expQ1<>+0(SB), Y8, Y8
+	VADDPS  Y10, Y13, Y10
+	VMULPS  Y6, Y8, Y8
+	VADDPS  one<>+0(SB), Y10, Y10
+	VADDPS  expQ0<>+0(SB), Y8, Y8
+	VMULPS  Y7, Y10, Y7
+	VMOVUPS 256(R13), Y10
+	VMULPS  Y8, Y12, Y8
+	VADDPS  Y6, Y8, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y8
+	VANDNPS Y7, Y8, Y7
+	VADDPS  one<>+0(SB), Y6, Y6
+	VMOVUPS Y7, 256(R13)
+	VMULPS  Y9, Y6, Y6
+	VMOVUPS 288(R13), Y8
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y8
+	VANDNPS Y6, Y8, Y6
+	VADDPS  Y6, Y7, Y7
+	VMOVUPS Y6, 288(R13)
+	VADDPS  Y7, Y11, Y6
+	VMOVUPS Y6, 640(R11)
+	ADDQ    $0x00000300, R11
+	DECQ    R10
+	JNZ     targetsExpOnlyLoop
+
+	// Pass 2. loss = log32(s)·T - D, a chunk at a time (seq.TargetLoss);
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	MOVQ R9, R10
 	LEAQ (SP), R11
 
 targetsLogLoop:
-	CMPQ R10, $0x04
+	CMPQ R10, $0x08
 	JLT  targetsLogLast
 
-	// log32(s) of 4 block(s), interleaved (seq.Log): kb = bits(s)>>23;
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
 	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
 	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU   640(R11), Y0
-	VPSRLD    $0x17, Y0, Y0
 	VMOVDQU   1408(R11), Y1
-	VPSRLD    $0x17, Y1, Y1
 	VMOVDQU   2176(R11), Y2
-	VPSRLD    $0x17, Y2, Y2
 	VMOVDQU   2944(R11), Y3
-	VPSRLD    $0x17, Y3, Y3
-	VMOVDQU   logExpInv<>+0(SB), Y4
-	VPSUBD    Y0, Y4, Y4
+	VMOVDQU   3712(R11), Y4
 	VMOVDQU   logExpInv<>+0(SB), Y5
-	VPSUBD    Y1, Y5, Y5
 	VMOVDQU   logExpInv<>+0(SB), Y6
-	VPSUBD    Y2, Y6, Y6
 	VMOVDQU   logExpInv<>+0(SB), Y7
-	VPSUBD    Y3, Y7, Y7
+	VPSRLD    $0x17, Y0, Y0
+	VPSRLD    $0x17, Y1, Y1
+	VPSRLD    $0x17, Y2, Y2
+	VPSRLD    $0x17, Y3, Y3
+	VPSUBD    logExpBias<>+0(SB), Y0, Y9
+	VPSUBD    logExpBias<>+0(SB), Y1, Y10
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VPSRLD    $0x17, Y4, Y4
+	VPSUBD    Y0, Y5, Y0
+	VPSUBD    logExpBias<>+0(SB), Y2, Y11
+	VMOVDQU   logExpInv<>+0(SB), Y5
+	VPSUBD    Y1, Y6, Y1
+	VPSUBD    Y2, Y7, Y2
+	VPSLLD    $0x17, Y0, Y0
+	VPSUBD    logExpBias<>+0(SB), Y3, Y6
+	VPSLLD    $0x17, Y1, Y1
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    640(R11), Y0, Y0
+	VPSUBD    logExpBias<>+0(SB), Y4, Y7
+	VMULPS    1408(R11), Y1, Y1
+	VMULPS    2176(R11), Y2, Y2
+	VCVTDQ2PS Y9, Y9
+	VCVTDQ2PS Y10, Y10
+	VCVTDQ2PS Y11, Y11
+	VCVTDQ2PS Y6, Y6
+	VPSUBD    Y3, Y8, Y3
+	VADDPS    Y0, Y0, Y12
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y8
+	VPSUBD    Y4, Y5, Y4
+	VPSLLD    $0x17, Y3, Y3
+	VADDPS    Y1, Y1, Y13
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
 	VPSLLD    $0x17, Y4, Y4
-	VPSLLD    $0x17, Y5, Y5
-	VPSLLD    $0x17, Y6, Y6
-	VPSLLD    $0x17, Y7, Y7
-	VMULPS    640(R11), Y4, Y4
-	VMULPS    1408(R11), Y5, Y5
-	VMULPS    2176(R11), Y6, Y6
-	VMULPS    2944(R11), Y7, Y7
-	VPSUBD    logExpBias<>+0(SB), Y0, Y0
-	VPSUBD    logExpBias<>+0(SB), Y1, Y1
-	VPSUBD    logExpBias<>+0(SB), Y2, Y2
-	VPSUBD    logExpBias<>+0(SB), Y3, Y3
-	VCVTDQ2PS Y0, Y0
-	VCVTDQ2PS Y1, Y1
-	VCVTDQ2PS Y2, Y2
-	VCVTDQ2PS Y3, Y3
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y5, Y9
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y6, Y10
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y7, Y11
-	VADDPS    Y4, Y4, Y12
-	VADDPS    Y5, Y5, Y13
-	VADDPS    Y6, Y6, Y14
-	VADDPS    Y7, Y7, Y15
-	VBLENDVPS Y8, Y12, Y4, Y4
-	VBLENDVPS Y9, Y13, Y5, Y5
-	VBLENDVPS Y10, Y14, Y6, Y6
-	VBLENDVPS Y11, Y15, Y7, Y7
-	VSUBPS    one<>+0(SB), Y0, Y12
-	VSUBPS    one<>+0(SB), Y1, Y13
-	VSUBPS    one<>+0(SB), Y2, Y14
-	VSUBPS    one<>+0(SB), Y3, Y15
+	VMULPS    2944(R11), Y3, Y3
+	VADDPS    Y2, Y2, Y15
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
+	VMULPS    3712(R11), Y4, Y4
 	VBLENDVPS Y8, Y12, Y0, Y0
-	VBLENDVPS Y9, Y13, Y1, Y1
-	VBLENDVPS Y10, Y14, Y2, Y2
-	VBLENDVPS Y11, Y15, Y3, Y3
-	VMULPS    expLn2Hi<>+0(SB), Y0, Y8
-	VMOVUPS   Y8, 736(R11)
-	VMULPS    expLn2Hi<>+0(SB), Y1, Y8
-	VMOVUPS   Y8, 1504(R11)
-	VMULPS    expLn2Hi<>+0(SB), Y2, Y8
-	VMOVUPS   Y8, 2272(R11)
-	VMULPS    expLn2Hi<>+0(SB), Y3, Y8
-	VMOVUPS   Y8, 3040(R11)
-	VMULPS    expLn2Lo<>+0(SB), Y0, Y0
-	VMULPS    expLn2Lo<>+0(SB), Y1, Y1
-	VMULPS    expLn2Lo<>+0(SB), Y2, Y2
-	VMULPS    expLn2Lo<>+0(SB), Y3, Y3
-	VSUBPS    one<>+0(SB), Y4, Y4
-	VSUBPS    one<>+0(SB), Y5, Y5
-	VSUBPS    one<>+0(SB), Y6, Y6
-	VSUBPS    one<>+0(SB), Y7, Y7
-	VMULPS    Y4, Y4, Y8
-	VMULPS    Y5, Y5, Y9
-	VMULPS    Y6, Y6, Y10
-	VMULPS    Y7, Y7, Y11
-	VMULPS    logP0<>+0(SB), Y4, Y12
-	VMULPS    logP0<>+0(SB), Y5, Y13
-	VMULPS    logP0<>+0(SB), Y6, Y14
-	VMULPS    logP0<>+0(SB), Y7, Y15
+	VCVTDQ2PS Y7, Y7
+	VBLENDVPS Y5, Y13, Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y13
+	VADDPS    Y3, Y3, Y12
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y3, Y0
+	VBLENDVPS Y14, Y15, Y2, Y15
+	VADDPS    Y4, Y4, Y2
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VSUBPS    one<>+0(SB), Y15, Y15
+	VBLENDVPS Y0, Y12, Y3, Y3
+	VSUBPS    one<>+0(SB), Y9, Y12
+	VSUBPS    one<>+0(SB), Y3, Y3
+	VBLENDVPS Y8, Y12, Y9, Y9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
+	VMULPS    logP0<>+0(SB), Y13, Y12
+	VBLENDVPS Y8, Y2, Y4, Y2
+	VSUBPS    one<>+0(SB), Y10, Y4
+	VSUBPS    one<>+0(SB), Y2, Y2
 	VADDPS    logP1<>+0(SB), Y12, Y12
-	VADDPS    logP1<>+0(SB), Y13, Y13
-	VADDPS    logP1<>+0(SB), Y14, Y14
-	VADDPS    logP1<>+0(SB), Y15, Y15
-	VMULPS    Y4, Y12, Y12
-	VMULPS    Y5, Y13, Y13
-	VMULPS    Y6, Y14, Y14
-	VMULPS    Y7, Y15, Y15
+	VBLENDVPS Y5, Y4, Y10, Y4
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y5
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VMULPS    logP0<>+0(SB), Y1, Y10
+	VMULPS    Y13, Y12, Y12
+	VMOVUPS   Y9, 736(R11)
+	VADDPS    logP1<>+0(SB), Y10, Y10
+	VSUBPS    one<>+0(SB), Y11, Y9
 	VADDPS    logP2<>+0(SB), Y12, Y12
-	VADDPS    logP2<>+0(SB), Y13, Y13
-	VADDPS    logP2<>+0(SB), Y14, Y14
-	VADDPS    logP2<>+0(SB), Y15, Y15
-	VMULPS    Y4, Y12, Y12
-	VMULPS    Y5, Y13, Y13
-	VMULPS    Y6, Y14, Y14
-	VMULPS    Y7, Y15, Y15
+	VMULPS    Y1, Y10, Y10
+	VBLENDVPS Y14, Y9, Y11, Y9
+	VMULPS    expLn2Lo<>+0(SB), Y4, Y11
+	VMULPS    logP0<>+0(SB), Y15, Y14
+	VMULPS    Y13, Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y4, Y4
+	VADDPS    logP2<>+0(SB), Y10, Y10
+	VADDPS    logP1<>+0(SB), Y14, Y14
 	VADDPS    logP3<>+0(SB), Y12, Y12
-	VADDPS    logP3<>+0(SB), Y13, Y13
-	VADDPS    logP3<>+0(SB), Y14, Y14
-	VADDPS    logP3<>+0(SB), Y15, Y15
-	VMULPS    Y4, Y12, Y12
-	VMULPS    Y5, Y13, Y13
-	VMULPS    Y6, Y14, Y14
-	VMULPS    Y7, Y15, Y15
+	VMOVUPS   Y4, 1504(R11)
+	VMULPS    Y1, Y10, Y10
+	VSUBPS    one<>+0(SB), Y6, Y4
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP3<>+0(SB), Y10, Y10
+	VBLENDVPS Y0, Y4, Y6, Y0
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y4
+	VMULPS    logP0<>+0(SB), Y3, Y6
+	VADDPS    logP2<>+0(SB), Y14, Y14
 	VADDPS    logP4<>+0(SB), Y12, Y12
-	VADDPS    logP4<>+0(SB), Y13, Y13
-	VADDPS    logP4<>+0(SB), Y14, Y14
-	VADDPS    logP4<>+0(SB), Y15, Y15
-	VMULPS    Y4, Y12, Y12
-	VMULPS    Y5, Y13, Y13
-	VMULPS    Y6, Y14, Y14
-	VMULPS    Y7, Y15, Y15
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VMULPS    Y1, Y10, Y10
+	VADDPS    logP1<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VMOVUPS   Y9, 2272(R11)
+	VADDPS    logP4<>+0(SB), Y10, Y10
+	VSUBPS    one<>+0(SB), Y7, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP3<>+0(SB), Y14, Y14
 	VADDPS    logP5<>+0(SB), Y12, Y12
-	VADDPS    logP5<>+0(SB), Y13, Y13
-	VADDPS    logP5<>+0(SB), Y14, Y14
-	VADDPS    logP5<>+0(SB), Y15, Y15
-	VMULPS    Y4, Y12, Y12
-	VMULPS    Y5, Y13, Y13
-	VMULPS    Y6, Y14, Y14
-	VMULPS    Y7, Y15, Y15
+	VMULPS    Y1, Y10, Y10
+	VBLENDVPS Y8, Y9, Y7, Y7
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y8
+	VMULPS    logP0<>+0(SB), Y2, Y9
+	VADDPS    logP2<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
+	VADDPS    logP5<>+0(SB), Y10, Y10
+	VADDPS    logP1<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP4<>+0(SB), Y14, Y14
 	VADDPS    logP6<>+0(SB), Y12, Y12
-	VADDPS    logP6<>+0(SB), Y13, Y13
-	VADDPS    logP6<>+0(SB), Y14, Y14
-	VADDPS    logP6<>+0(SB), Y15, Y15
-	VMULPS    Y4, Y12, Y12
-	VMULPS    Y5, Y13, Y13
-	VMULPS    Y6, Y14, Y14
-	VMULPS    Y7, Y15, Y15
+	VMOVUPS   Y0, 3040(R11)
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y13, Y13, Y0
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP3<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP6<>+0(SB), Y10, Y10
+	VADDPS    logP2<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP5<>+0(SB), Y14, Y14
 	VADDPS    logP7<>+0(SB), Y12, Y12
-	VADDPS    logP7<>+0(SB), Y13, Y13
-	VADDPS    logP7<>+0(SB), Y14, Y14
-	VADDPS    logP7<>+0(SB), Y15, Y15
-	VMULPS    Y4, Y12, Y12
-	VMULPS    Y5, Y13, Y13
-	VMULPS    Y6, Y14, Y14
-	VMULPS    Y7, Y15, Y15
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP4<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP7<>+0(SB), Y10, Y10
+	VADDPS    logP3<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP6<>+0(SB), Y14, Y14
 	VADDPS    logP8<>+0(SB), Y12, Y12
-	VADDPS    logP8<>+0(SB), Y13, Y13
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP5<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP8<>+0(SB), Y10, Y10
+	VADDPS    logP4<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP7<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y12, Y12
+	VMULPS    half<>+0(SB), Y0, Y0
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP6<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VADDPS    Y5, Y12, Y12
+	VMULPS    Y1, Y1, Y5
+	VADDPS    logP5<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
 	VADDPS    logP8<>+0(SB), Y14, Y14
-	VADDPS    logP8<>+0(SB), Y15, Y15
-	VMULPS    Y4, Y12, Y12
-	VMULPS    Y5, Y13, Y13
-	VMULPS    Y6, Y14, Y14
-	VMULPS    Y7, Y15, Y15
-	VMULPS    Y8, Y12, Y12
-	VMULPS    Y9, Y13, Y13
-	VMULPS    Y10, Y14, Y14
-	VMULPS    Y11, Y15, Y15
-	VADDPS    Y0, Y12, Y0
-	VADDPS    Y1, Y13, Y1
-	VADDPS    Y2, Y14, Y2
-	VADDPS    Y3, Y15, Y3
-	VMULPS    half<>+0(SB), Y8, Y8
-	VMULPS    half<>+0(SB), Y9, Y9
-	VMULPS    half<>+0(SB), Y10, Y10
-	VMULPS    half<>+0(SB), Y11, Y11
-	VSUBPS    Y8, Y0, Y0
-	VSUBPS    Y9, Y1, Y1
-	VSUBPS    Y10, Y2, Y2
-	VSUBPS    Y11, Y3, Y3
-	VADDPS    Y0, Y4, Y0
-	VADDPS    Y1, Y5, Y1
-	VADDPS    Y2, Y6, Y2
-	VADDPS    Y3, Y7, Y3
-	VADDPS    736(R11), Y0, Y0
+	VSUBPS    Y0, Y12, Y12
+	VMULPS    Y15, Y15, Y0
+	VMULPS    Y5, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP7<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    half<>+0(SB), Y5, Y5
+	VADDPS    Y12, Y13, Y13
+	VMULPS    Y3, Y3, Y12
+	VADDPS    Y11, Y10, Y10
+	VMULPS    half<>+0(SB), Y0, Y11
+	VADDPS    logP6<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VMULPS    Y0, Y14, Y14
+	VMULPS    Y2, Y2, Y0
+	VADDPS    736(R11), Y13, Y13
+	VSUBPS    Y5, Y10, Y5
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP8<>+0(SB), Y6, Y10
+	VMULPS    expLn2Lo<>+0(SB), Y7, Y6
+	VADDPS    Y4, Y14, Y4
+	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
+	VMULPS    half<>+0(SB), Y12, Y14
+	VADDPS    Y5, Y1, Y1
+	VMULPS    672(R11), Y13, Y5
+	VADDPS    logP7<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VMULPS    half<>+0(SB), Y0, Y13
+	VSUBPS    Y11, Y4, Y4
+	VMOVUPS   Y7, 3808(R11)
 	VADDPS    1504(R11), Y1, Y1
-	VADDPS    2272(R11), Y2, Y2
-	VADDPS    3040(R11), Y3, Y3
-	VMULPS    672(R11), Y0, Y0
-	VSUBPS    704(R11), Y0, Y0
+	VSUBPS    704(R11), Y5, Y5
+	VMULPS    Y2, Y9, Y7
+	VMULPS    Y12, Y10, Y9
+	VADDPS    Y4, Y15, Y4
 	VMULPS    1440(R11), Y1, Y1
+	VADDPS    logP8<>+0(SB), Y7, Y7
+	VADDPS    Y8, Y9, Y8
+	VADDPS    2272(R11), Y4, Y4
 	VSUBPS    1472(R11), Y1, Y1
-	VMULPS    2208(R11), Y2, Y2
-	VSUBPS    2240(R11), Y2, Y2
-	VMULPS    2976(R11), Y3, Y3
-	VSUBPS    3008(R11), Y3, Y3
+	VMULPS    Y2, Y7, Y7
+	VSUBPS    Y14, Y8, Y8
+	VMULPS    2208(R11), Y4, Y4
+	VMULPS    Y0, Y7, Y0
+	VADDPS    Y8, Y3, Y3
+	VSUBPS    2240(R11), Y4, Y4
+	VADDPS    Y6, Y0, Y0
+	VADDPS    3040(R11), Y3, Y6
+	VMOVDQU   4480(R11), Y3
+	VSUBPS    Y13, Y0, Y0
+	VMULPS    2976(R11), Y6, Y7
+	VMOVDQU   5248(R11), Y6
+	VPSRLD    $0x17, Y3, Y3
+	VADDPS    Y0, Y2, Y0
+	VSUBPS    3008(R11), Y7, Y9
+	VMOVDQU   6016(R11), Y2
+	VMOVDQU   logExpInv<>+0(SB), Y7
+	VPSUBD    logExpBias<>+0(SB), Y3, Y8
+	VPSRLD    $0x17, Y6, Y6
+	VCVTDQ2PS Y8, Y8
+	VADDPS    3808(R11), Y0, Y11
+	VMOVDQU   logExpInv<>+0(SB), Y0
+	VPSUBD    logExpBias<>+0(SB), Y6, Y10
+	VCVTDQ2PS Y10, Y10
+	VPSRLD    $0x17, Y2, Y2
+	VPSUBD    Y3, Y7, Y3
+	VSUBPS    one<>+0(SB), Y8, Y7
+	VMULPS    3744(R11), Y11, Y12
+	VMOVDQU   logExpInv<>+0(SB), Y11
+	VPSLLD    $0x17, Y3, Y3
+	VPSUBD    logExpBias<>+0(SB), Y2, Y13
+	VMULPS    4480(R11), Y3, Y3
+	VCVTDQ2PS Y13, Y13
+	VSUBPS    one<>+0(SB), Y10, Y14
+	VPSUBD    Y6, Y0, Y0
+	VSUBPS    3776(R11), Y12, Y6
+	VPSLLD    $0x17, Y0, Y0
+	VMULPS    5248(R11), Y0, Y0
+	VADDPS    Y3, Y3, Y15
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y3, Y12
+	VPSUBD    Y2, Y11, Y2
+	VSUBPS    one<>+0(SB), Y13, Y11
+	VBLENDVPS Y12, Y7, Y8, Y7
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    expLn2Lo<>+0(SB), Y7, Y8
+	VMULPS    6016(R11), Y2, Y2
+	VBLENDVPS Y12, Y15, Y3, Y3
+	VMULPS    expLn2Hi<>+0(SB), Y7, Y15
+	VADDPS    Y0, Y0, Y12
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y7
+	VSUBPS    one<>+0(SB), Y3, Y3
+	VBLENDVPS Y7, Y14, Y10, Y14
+	VADDPS    Y2, Y2, Y10
+	VMOVUPS   Y15, 4576(R11)
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y15
+	VBLENDVPS Y7, Y12, Y0, Y0
+	VMULPS    expLn2Lo<>+0(SB), Y14, Y7
+	VSUBPS    one<>+0(SB), Y0, Y0
+	VMULPS    logP0<>+0(SB), Y3, Y12
+	VBLENDVPS Y15, Y11, Y13, Y11
+	VBLENDVPS Y15, Y10, Y2, Y2
+	VMULPS    Y3, Y3, Y13
+	VMULPS    expLn2Lo<>+0(SB), Y11, Y10
+	VSUBPS    one<>+0(SB), Y2, Y2
+	VMULPS    expLn2Hi<>+0(SB), Y14, Y14
+	VMULPS    logP0<>+0(SB), Y0, Y15
+	VADDPS    logP1<>+0(SB), Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y11, Y11
+	VMOVUPS   Y14, 5344(R11)
+	VMULPS    logP0<>+0(SB), Y2, Y14
+	VADDPS    logP1<>+0(SB), Y15, Y15
+	VMULPS    Y3, Y12, Y12
+	VMOVUPS   Y11, 6112(R11)
+	VMULPS    Y0, Y0, Y11
+	VADDPS    logP1<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y15, Y15
+	VADDPS    logP2<>+0(SB), Y12, Y12
+	VMULPS    Y2, Y14, Y14
+	VADDPS    logP2<>+0(SB), Y15, Y15
+	VMULPS    Y3, Y12, Y12
+	VADDPS    logP2<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y15, Y15
+	VADDPS    logP3<>+0(SB), Y12, Y12
+	VMULPS    Y2, Y14, Y14
+	VADDPS    logP3<>+0(SB), Y15, Y15
+	VMULPS    Y3, Y12, Y12
+	VADDPS    logP3<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y15, Y15
+	VADDPS    logP4<>+0(SB), Y12, Y12
+	VMULPS    Y2, Y14, Y14
+	VADDPS    logP4<>+0(SB), Y15, Y15
+	VMULPS    Y3, Y12, Y12
+	VADDPS    logP4<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y15, Y15
+	VADDPS    logP5<>+0(SB), Y12, Y12
+	VMULPS    Y2, Y14, Y14
+	VADDPS    logP5<>+0(SB), Y15, Y15
+	VMULPS    Y3, Y12, Y12
+	VADDPS    logP5<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y15, Y15
+	VADDPS    logP6<>+0(SB), Y12, Y12
+	VMULPS    Y2, Y14, Y14
+	VADDPS    logP6<>+0(SB), Y15, Y15
+	VMULPS    Y3, Y12, Y12
+	VADDPS    logP6<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y15, Y15
+	VADDPS    logP7<>+0(SB), Y12, Y12
+	VMULPS    Y2, Y14, Y14
+	VADDPS    logP7<>+0(SB), Y15, Y15
+	VMULPS    Y3, Y12, Y12
+	VADDPS    logP7<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y15, Y15
+	VADDPS    logP8<>+0(SB), Y12, Y12
+	VMULPS    Y2, Y14, Y14
+	VADDPS    logP8<>+0(SB), Y15, Y15
+	VMULPS    Y3, Y12, Y12
+	VADDPS    logP8<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y15, Y15
+	VMULPS    Y13, Y12, Y12
+	VMULPS    half<>+0(SB), Y13, Y13
+	VMULPS    Y2, Y14, Y14
+	VMULPS    Y11, Y15, Y15
+	VADDPS    Y8, Y12, Y12
+	VMULPS    Y2, Y2, Y8
+	VMULPS    half<>+0(SB), Y11, Y11
+	VADDPS    Y7, Y15, Y7
+	VSUBPS    Y13, Y12, Y12
+	VMULPS    Y8, Y14, Y13
+	VMULPS    half<>+0(SB), Y8, Y8
+	VSUBPS    Y11, Y7, Y7
+	VADDPS    Y12, Y3, Y3
+	VADDPS    Y10, Y13, Y10
+	VADDPS    Y7, Y0, Y0
+	VADDPS    4576(R11), Y3, Y3
+	VSUBPS    Y8, Y10, Y7
+	VADDPS    5344(R11), Y0, Y0
+	VMULPS    4512(R11), Y3, Y3
+	VADDPS    Y7, Y2, Y2
+	VMULPS    5280(R11), Y0, Y0
+	VSUBPS    4544(R11), Y3, Y3
+	VADDPS    6112(R11), Y2, Y2
+	VSUBPS    5312(R11), Y0, Y0
+	VMULPS    6048(R11), Y2, Y2
+	VSUBPS    6080(R11), Y2, Y2
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses10
-	VMOVUPS Y0, (DX)
-	ADDQ    $0x20, DX
+	JZ      noLosses7
+	VMOVUPS Y5, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y4, 64(DX)
+	VMOVUPS Y9, 96(DX)
+	VMOVUPS Y6, 128(DX)
+	VMOVUPS Y3, 160(DX)
+	VMOVUPS Y0, 192(DX)
+	VMOVUPS Y2, 224(DX)
+	ADDQ    $0x00000100, DX
 
-noLosses10:
-	VCVTPS2PD    X0, Y4
-	VEXTRACTF128 $0x01, Y0, X0
-	VCVTPS2PD    X0, Y0
-	VADDPD       (R8), Y4, Y4
-	VADDPD       32(R8), Y0, Y0
-	VMOVUPD      Y4, (R8)
-	VMOVUPD      Y0, 32(R8)
-	TESTQ        DX, DX
-	JZ           noLosses11
-	VMOVUPS      Y1, (DX)
-	ADDQ         $0x20, DX
-
-noLosses11:
-	VCVTPS2PD    X1, Y0
+noLosses7:
+	VMOVUPD      (R8), Y7
+	VMOVUPD      32(R8), Y8
+	VCVTPS2PD    X5, Y10
+	VEXTRACTF128 $0x01, Y5, X5
+	VCVTPS2PD    X5, Y5
+	VADDPD       Y7, Y10, Y7
+	VADDPD       Y8, Y5, Y5
+	VCVTPS2PD    X1, Y8
 	VEXTRACTF128 $0x01, Y1, X1
 	VCVTPS2PD    X1, Y1
-	VADDPD       (R8), Y0, Y0
-	VADDPD       32(R8), Y1, Y1
-	VMOVUPD      Y0, (R8)
-	VMOVUPD      Y1, 32(R8)
-	TESTQ        DX, DX
-	JZ           noLosses12
-	VMOVUPS      Y2, (DX)
-	ADDQ         $0x20, DX
-
-noLosses12:
-	VCVTPS2PD    X2, Y0
-	VEXTRACTF128 $0x01, Y2, X1
-	VCVTPS2PD    X1, Y1
-	VADDPD       (R8), Y0, Y0
-	VADDPD       32(R8), Y1, Y1
-	VMOVUPD      Y0, (R8)
-	VMOVUPD      Y1, 32(R8)
-	TESTQ        DX, DX
-	JZ           noLosses13
-	VMOVUPS      Y3, (DX)
-	ADDQ         $0x20, DX
-
-noLosses13:
-	VCVTPS2PD    X3, Y0
-	VEXTRACTF128 $0x01, Y3, X1
-	VCVTPS2PD    X1, Y1
-	VADDPD       (R8), Y0, Y0
-	VADDPD       32(R8), Y1, Y1
-	VMOVUPD      Y0, (R8)
-	VMOVUPD      Y1, 32(R8)
-	ADDQ         $0x00000c00, R11
-	SUBQ         $0x04, R10
+	VADDPD       Y7, Y8, Y7
+	VADDPD       Y5, Y1, Y1
+	VCVTPS2PD    X4, Y5
+	VEXTRACTF128 $0x01, Y4, X4
+	VCVTPS2PD    X4, Y4
+	VADDPD       Y7, Y5, Y5
+	VADDPD       Y1, Y4, Y1
+	VCVTPS2PD    X9, Y4
+	VEXTRACTF128 $0x01, Y9, X7
+	VCVTPS2PD    X7, Y7
+	VADDPD       Y5, Y4, Y4
+	VADDPD       Y1, Y7, Y1
+	VCVTPS2PD    X6, Y5
+	VEXTRACTF128 $0x01, Y6, X6
+	VCVTPS2PD    X6, Y6
+	VADDPD       Y4, Y5, Y4
+	VADDPD       Y1, Y6, Y1
+	VCVTPS2PD    X3, Y5
+	VEXTRACTF128 $0x01, Y3, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y4, Y5, Y4
+	VADDPD       Y1, Y3, Y1
+	VCVTPS2PD    X0, Y3
+	VEXTRACTF128 $0x01, Y0, X0
+	VCVTPS2PD    X0, Y0
+	VADDPD       Y4, Y3, Y3
+	VADDPD       Y1, Y0, Y0
+	VCVTPS2PD    X2, Y1
+	VEXTRACTF128 $0x01, Y2, X2
+	VCVTPS2PD    X2, Y2
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y0, Y2, Y0
+	VMOVUPD      Y1, (R8)
+	VMOVUPD      Y0, 32(R8)
+	ADDQ         $0x00001800, R11
+	SUBQ         $0x08, R10
 	JMP          targetsLogLoop
 
 targetsLogLast:
 	TESTQ R10, R10
 	JZ    targetsGrad
 
-	// log32(s) of 1 block(s), interleaved (seq.Log): kb = bits(s)>>23;
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
 	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
 	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU   640(R11), Y0
-	VPSRLD    $0x17, Y0, Y0
 	VMOVDQU   logExpInv<>+0(SB), Y1
+	VPSRLD    $0x17, Y0, Y0
 	VPSUBD    Y0, Y1, Y1
-	VPSLLD    $0x17, Y1, Y1
-	VMULPS    640(R11), Y1, Y1
 	VPSUBD    logExpBias<>+0(SB), Y0, Y0
+	VPSLLD    $0x17, Y1, Y1
 	VCVTDQ2PS Y0, Y0
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y2
+	VMULPS    640(R11), Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y4
 	VADDPS    Y1, Y1, Y3
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y2
+	VBLENDVPS Y2, Y4, Y0, Y0
 	VBLENDVPS Y2, Y3, Y1, Y1
-	VSUBPS    one<>+0(SB), Y0, Y3
-	VBLENDVPS Y2, Y3, Y0, Y0
-	VMULPS    expLn2Hi<>+0(SB), Y0, Y2
-	VMOVUPS   Y2, 736(R11)
-	VMULPS    expLn2Lo<>+0(SB), Y0, Y0
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y2
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
 	VSUBPS    one<>+0(SB), Y1, Y1
-	VMULPS    Y1, Y1, Y2
+	VMOVUPS   Y0, 736(R11)
 	VMULPS    logP0<>+0(SB), Y1, Y3
+	VMULPS    Y1, Y1, Y0
 	VADDPS    logP1<>+0(SB), Y3, Y3
+	VMULPS    half<>+0(SB), Y0, Y4
 	VMULPS    Y1, Y3, Y3
 	VADDPS    logP2<>+0(SB), Y3, Y3
 	VMULPS    Y1, Y3, Y3
@@ -2071,10 +2447,9 @@ targetsLogLast:
 	VMULPS    Y1, Y3, Y3
 	VADDPS    logP8<>+0(SB), Y3, Y3
 	VMULPS    Y1, Y3, Y3
-	VMULPS    Y2, Y3, Y3
-	VADDPS    Y0, Y3, Y0
-	VMULPS    half<>+0(SB), Y2, Y2
-	VSUBPS    Y2, Y0, Y0
+	VMULPS    Y0, Y3, Y0
+	VADDPS    Y2, Y0, Y0
+	VSUBPS    Y4, Y0, Y0
 	VADDPS    Y0, Y1, Y0
 	VADDPS    736(R11), Y0, Y0
 	VMULPS    672(R11), Y0, Y0
@@ -2082,16 +2457,18 @@ targetsLogLast:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses14
+	JZ      noLosses8
 	VMOVUPS Y0, (DX)
-	ADDQ    $0x20, DX
+	ADDQ    $0x00000020, DX
 
-noLosses14:
-	VCVTPS2PD    X0, Y1
+noLosses8:
+	VMOVUPD      (R8), Y1
+	VMOVUPD      32(R8), Y2
+	VCVTPS2PD    X0, Y3
 	VEXTRACTF128 $0x01, Y0, X0
 	VCVTPS2PD    X0, Y0
-	VADDPD       (R8), Y1, Y1
-	VADDPD       32(R8), Y0, Y0
+	VADDPD       Y1, Y3, Y1
+	VADDPD       Y2, Y0, Y0
 	VMOVUPD      Y1, (R8)
 	VMOVUPD      Y0, 32(R8)
 	ADDQ         $0x00000300, R11
@@ -2204,8 +2581,9 @@ TEXT ·softmaxAVX2(SB), $2816-48
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
 	// SI = logits, DI = dst.
-	// Pass 1: the columns x[j], m, d[j], then the registers of four interleaved
-	//         exponentials and of the sum tree.
+	// Pass 1a: the columns x[j], m, d[j].
+	// Pass 1b: the constants kept in registers, then the registers of the
+	//         scheduled exponentials and of the sum tree.
 	// Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.
 	// Frame: CHUNK = 8 records of 352 bytes, one per block of the chunk:
 	// d[j], then e[j], at 32·j; s at 320.
@@ -2238,7 +2616,7 @@ softmaxChunk:
 	LEAQ    (SP), R11
 
 softmaxExpLoop:
-	// Pass 1. d[j] = x[j] - m; e[j] = exp(d[j]); s = sum10(e).
+	// Pass 1a. d[j] = x[j] - m.
 	VMOVUPS     24(SI), X0
 	VINSERTF128 $0x01, 184(SI), Y0, Y0
 	VMOVUPS     64(SI), X1
@@ -2317,315 +2695,313 @@ softmaxExpLoop:
 	VMOVUPS Y1, 256(R11)
 	VSUBPS  Y8, Y0, Y0
 	VMOVUPS Y0, 288(R11)
-
-	// e[j] = exp(d[j]) for j = 0..3, interleaved (seq.Exp):
-	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
-	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
-	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
-	// e = p·2^n; e = +0 where d < cutoff.
-	VMOVUPS (R11), Y0
-	VMULPS  expLog2e<>+0(SB), Y0, Y1
-	VMOVUPS 32(R11), Y2
-	VMULPS  expLog2e<>+0(SB), Y2, Y3
-	VMOVUPS 64(R11), Y4
-	VMULPS  expLog2e<>+0(SB), Y4, Y5
-	VMOVUPS 96(R11), Y6
-	VMULPS  expLog2e<>+0(SB), Y6, Y7
-	VADDPS  expMagic<>+0(SB), Y1, Y1
-	VADDPS  expMagic<>+0(SB), Y3, Y3
-	VADDPS  expMagic<>+0(SB), Y5, Y5
-	VADDPS  expMagic<>+0(SB), Y7, Y7
-	VSUBPS  expMagic<>+0(SB), Y1, Y8
-	VSUBPS  expMagic<>+0(SB), Y3, Y9
-	VSUBPS  expMagic<>+0(SB), Y5, Y10
-	VSUBPS  expMagic<>+0(SB), Y7, Y11
-	VPSLLD  $0x17, Y1, Y1
-	VPSLLD  $0x17, Y3, Y3
-	VPSLLD  $0x17, Y5, Y5
-	VPSLLD  $0x17, Y7, Y7
-	VPADDD  oneBits<>+0(SB), Y1, Y1
-	VPADDD  oneBits<>+0(SB), Y3, Y3
-	VPADDD  oneBits<>+0(SB), Y5, Y5
-	VPADDD  oneBits<>+0(SB), Y7, Y7
-	VMULPS  expLn2Hi<>+0(SB), Y8, Y12
-	VMULPS  expLn2Hi<>+0(SB), Y9, Y13
-	VMULPS  expLn2Hi<>+0(SB), Y10, Y14
-	VMULPS  expLn2Hi<>+0(SB), Y11, Y15
-	VSUBPS  Y12, Y0, Y0
-	VSUBPS  Y13, Y2, Y2
-	VSUBPS  Y14, Y4, Y4
-	VSUBPS  Y15, Y6, Y6
-	VMULPS  expLn2Lo<>+0(SB), Y8, Y8
-	VMULPS  expLn2Lo<>+0(SB), Y9, Y9
-	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
-	VMULPS  expLn2Lo<>+0(SB), Y11, Y11
-	VSUBPS  Y8, Y0, Y0
-	VSUBPS  Y9, Y2, Y2
-	VSUBPS  Y10, Y4, Y4
-	VSUBPS  Y11, Y6, Y6
-	VMULPS  expQ4<>+0(SB), Y0, Y8
-	VMULPS  expQ4<>+0(SB), Y2, Y9
-	VMULPS  expQ4<>+0(SB), Y4, Y10
-	VMULPS  expQ4<>+0(SB), Y6, Y11
-	VMULPS  Y0, Y0, Y12
-	VMULPS  Y2, Y2, Y13
-	VMULPS  Y4, Y4, Y14
-	VMULPS  Y6, Y6, Y15
-	VADDPS  expQ3<>+0(SB), Y8, Y8
-	VADDPS  expQ3<>+0(SB), Y9, Y9
-	VADDPS  expQ3<>+0(SB), Y10, Y10
-	VADDPS  expQ3<>+0(SB), Y11, Y11
-	VMULPS  Y0, Y8, Y8
-	VMULPS  Y2, Y9, Y9
-	VMULPS  Y4, Y10, Y10
-	VMULPS  Y6, Y11, Y11
-	VADDPS  expQ2<>+0(SB), Y8, Y8
-	VADDPS  expQ2<>+0(SB), Y9, Y9
-	VADDPS  expQ2<>+0(SB), Y10, Y10
-	VADDPS  expQ2<>+0(SB), Y11, Y11
-	VMULPS  Y0, Y8, Y8
-	VMULPS  Y2, Y9, Y9
-	VMULPS  Y4, Y10, Y10
-	VMULPS  Y6, Y11, Y11
-	VADDPS  expQ1<>+0(SB), Y8, Y8
-	VADDPS  expQ1<>+0(SB), Y9, Y9
-	VADDPS  expQ1<>+0(SB), Y10, Y10
-	VADDPS  expQ1<>+0(SB), Y11, Y11
-	VMULPS  Y0, Y8, Y8
-	VMULPS  Y2, Y9, Y9
-	VMULPS  Y4, Y10, Y10
-	VMULPS  Y6, Y11, Y11
-	VADDPS  expQ0<>+0(SB), Y8, Y8
-	VADDPS  expQ0<>+0(SB), Y9, Y9
-	VADDPS  expQ0<>+0(SB), Y10, Y10
-	VADDPS  expQ0<>+0(SB), Y11, Y11
-	VMULPS  Y8, Y12, Y8
-	VMULPS  Y9, Y13, Y9
-	VMULPS  Y10, Y14, Y10
-	VMULPS  Y11, Y15, Y11
-	VADDPS  Y0, Y8, Y0
-	VADDPS  Y2, Y9, Y2
-	VADDPS  Y4, Y10, Y4
-	VADDPS  Y6, Y11, Y6
-	VADDPS  one<>+0(SB), Y0, Y0
-	VADDPS  one<>+0(SB), Y2, Y2
-	VADDPS  one<>+0(SB), Y4, Y4
-	VADDPS  one<>+0(SB), Y6, Y6
-	VMULPS  Y1, Y0, Y0
-	VMULPS  Y3, Y2, Y1
-	VMULPS  Y5, Y4, Y2
-	VMULPS  Y7, Y6, Y3
-	VMOVUPS (R11), Y4
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y4, Y4
-	VMOVUPS 32(R11), Y5
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y5
-	VMOVUPS 64(R11), Y6
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y6
-	VMOVUPS 96(R11), Y7
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
-	VANDNPS Y0, Y4, Y0
-	VANDNPS Y1, Y5, Y1
-	VANDNPS Y2, Y6, Y2
-	VANDNPS Y3, Y7, Y3
-	VMOVUPS Y0, (R11)
-	VMOVUPS Y1, 32(R11)
-	VMOVUPS Y2, 64(R11)
-	VMOVUPS Y3, 96(R11)
-
-	// e[j] = exp(d[j]) for j = 4..7, interleaved (seq.Exp):
-	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
-	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
-	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
-	// e = p·2^n; e = +0 where d < cutoff.
-	VMOVUPS 128(R11), Y0
-	VMULPS  expLog2e<>+0(SB), Y0, Y1
-	VMOVUPS 160(R11), Y2
-	VMULPS  expLog2e<>+0(SB), Y2, Y3
-	VMOVUPS 192(R11), Y4
-	VMULPS  expLog2e<>+0(SB), Y4, Y5
-	VMOVUPS 224(R11), Y6
-	VMULPS  expLog2e<>+0(SB), Y6, Y7
-	VADDPS  expMagic<>+0(SB), Y1, Y1
-	VADDPS  expMagic<>+0(SB), Y3, Y3
-	VADDPS  expMagic<>+0(SB), Y5, Y5
-	VADDPS  expMagic<>+0(SB), Y7, Y7
-	VSUBPS  expMagic<>+0(SB), Y1, Y8
-	VSUBPS  expMagic<>+0(SB), Y3, Y9
-	VSUBPS  expMagic<>+0(SB), Y5, Y10
-	VSUBPS  expMagic<>+0(SB), Y7, Y11
-	VPSLLD  $0x17, Y1, Y1
-	VPSLLD  $0x17, Y3, Y3
-	VPSLLD  $0x17, Y5, Y5
-	VPSLLD  $0x17, Y7, Y7
-	VPADDD  oneBits<>+0(SB), Y1, Y1
-	VPADDD  oneBits<>+0(SB), Y3, Y3
-	VPADDD  oneBits<>+0(SB), Y5, Y5
-	VPADDD  oneBits<>+0(SB), Y7, Y7
-	VMULPS  expLn2Hi<>+0(SB), Y8, Y12
-	VMULPS  expLn2Hi<>+0(SB), Y9, Y13
-	VMULPS  expLn2Hi<>+0(SB), Y10, Y14
-	VMULPS  expLn2Hi<>+0(SB), Y11, Y15
-	VSUBPS  Y12, Y0, Y0
-	VSUBPS  Y13, Y2, Y2
-	VSUBPS  Y14, Y4, Y4
-	VSUBPS  Y15, Y6, Y6
-	VMULPS  expLn2Lo<>+0(SB), Y8, Y8
-	VMULPS  expLn2Lo<>+0(SB), Y9, Y9
-	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
-	VMULPS  expLn2Lo<>+0(SB), Y11, Y11
-	VSUBPS  Y8, Y0, Y0
-	VSUBPS  Y9, Y2, Y2
-	VSUBPS  Y10, Y4, Y4
-	VSUBPS  Y11, Y6, Y6
-	VMULPS  expQ4<>+0(SB), Y0, Y8
-	VMULPS  expQ4<>+0(SB), Y2, Y9
-	VMULPS  expQ4<>+0(SB), Y4, Y10
-	VMULPS  expQ4<>+0(SB), Y6, Y11
-	VMULPS  Y0, Y0, Y12
-	VMULPS  Y2, Y2, Y13
-	VMULPS  Y4, Y4, Y14
-	VMULPS  Y6, Y6, Y15
-	VADDPS  expQ3<>+0(SB), Y8, Y8
-	VADDPS  expQ3<>+0(SB), Y9, Y9
-	VADDPS  expQ3<>+0(SB), Y10, Y10
-	VADDPS  expQ3<>+0(SB), Y11, Y11
-	VMULPS  Y0, Y8, Y8
-	VMULPS  Y2, Y9, Y9
-	VMULPS  Y4, Y10, Y10
-	VMULPS  Y6, Y11, Y11
-	VADDPS  expQ2<>+0(SB), Y8, Y8
-	VADDPS  expQ2<>+0(SB), Y9, Y9
-	VADDPS  expQ2<>+0(SB), Y10, Y10
-	VADDPS  expQ2<>+0(SB), Y11, Y11
-	VMULPS  Y0, Y8, Y8
-	VMULPS  Y2, Y9, Y9
-	VMULPS  Y4, Y10, Y10
-	VMULPS  Y6, Y11, Y11
-	VADDPS  expQ1<>+0(SB), Y8, Y8
-	VADDPS  expQ1<>+0(SB), Y9, Y9
-	VADDPS  expQ1<>+0(SB), Y10, Y10
-	VADDPS  expQ1<>+0(SB), Y11, Y11
-	VMULPS  Y0, Y8, Y8
-	VMULPS  Y2, Y9, Y9
-	VMULPS  Y4, Y10, Y10
-	VMULPS  Y6, Y11, Y11
-	VADDPS  expQ0<>+0(SB), Y8, Y8
-	VADDPS  expQ0<>+0(SB), Y9, Y9
-	VADDPS  expQ0<>+0(SB), Y10, Y10
-	VADDPS  expQ0<>+0(SB), Y11, Y11
-	VMULPS  Y8, Y12, Y8
-	VMULPS  Y9, Y13, Y9
-	VMULPS  Y10, Y14, Y10
-	VMULPS  Y11, Y15, Y11
-	VADDPS  Y0, Y8, Y0
-	VADDPS  Y2, Y9, Y2
-	VADDPS  Y4, Y10, Y4
-	VADDPS  Y6, Y11, Y6
-	VADDPS  one<>+0(SB), Y0, Y0
-	VADDPS  one<>+0(SB), Y2, Y2
-	VADDPS  one<>+0(SB), Y4, Y4
-	VADDPS  one<>+0(SB), Y6, Y6
-	VMULPS  Y1, Y0, Y0
-	VMULPS  Y3, Y2, Y1
-	VMULPS  Y5, Y4, Y2
-	VMULPS  Y7, Y6, Y3
-	VMOVUPS 128(R11), Y4
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y4, Y4
-	VMOVUPS 160(R11), Y5
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y5
-	VMOVUPS 192(R11), Y6
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y6
-	VMOVUPS 224(R11), Y7
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
-	VANDNPS Y0, Y4, Y0
-	VANDNPS Y1, Y5, Y1
-	VANDNPS Y2, Y6, Y2
-	VANDNPS Y3, Y7, Y3
-	VMOVUPS Y0, 128(R11)
-	VMOVUPS Y1, 160(R11)
-	VMOVUPS Y2, 192(R11)
-	VMOVUPS Y3, 224(R11)
-
-	// e[j] = exp(d[j]) for j = 8..9, interleaved (seq.Exp):
-	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
-	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
-	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
-	// e = p·2^n; e = +0 where d < cutoff.
-	VMOVUPS 256(R11), Y0
-	VMULPS  expLog2e<>+0(SB), Y0, Y1
-	VMOVUPS 288(R11), Y2
-	VMULPS  expLog2e<>+0(SB), Y2, Y3
-	VADDPS  expMagic<>+0(SB), Y1, Y1
-	VADDPS  expMagic<>+0(SB), Y3, Y3
-	VSUBPS  expMagic<>+0(SB), Y1, Y4
-	VSUBPS  expMagic<>+0(SB), Y3, Y5
-	VPSLLD  $0x17, Y1, Y1
-	VPSLLD  $0x17, Y3, Y3
-	VPADDD  oneBits<>+0(SB), Y1, Y1
-	VPADDD  oneBits<>+0(SB), Y3, Y3
-	VMULPS  expLn2Hi<>+0(SB), Y4, Y6
-	VMULPS  expLn2Hi<>+0(SB), Y5, Y7
-	VSUBPS  Y6, Y0, Y0
-	VSUBPS  Y7, Y2, Y2
-	VMULPS  expLn2Lo<>+0(SB), Y4, Y4
-	VMULPS  expLn2Lo<>+0(SB), Y5, Y5
-	VSUBPS  Y4, Y0, Y0
-	VSUBPS  Y5, Y2, Y2
-	VMULPS  expQ4<>+0(SB), Y0, Y4
-	VMULPS  expQ4<>+0(SB), Y2, Y5
-	VMULPS  Y0, Y0, Y6
-	VMULPS  Y2, Y2, Y7
-	VADDPS  expQ3<>+0(SB), Y4, Y4
-	VADDPS  expQ3<>+0(SB), Y5, Y5
-	VMULPS  Y0, Y4, Y4
-	VMULPS  Y2, Y5, Y5
-	VADDPS  expQ2<>+0(SB), Y4, Y4
-	VADDPS  expQ2<>+0(SB), Y5, Y5
-	VMULPS  Y0, Y4, Y4
-	VMULPS  Y2, Y5, Y5
-	VADDPS  expQ1<>+0(SB), Y4, Y4
-	VADDPS  expQ1<>+0(SB), Y5, Y5
-	VMULPS  Y0, Y4, Y4
-	VMULPS  Y2, Y5, Y5
-	VADDPS  expQ0<>+0(SB), Y4, Y4
-	VADDPS  expQ0<>+0(SB), Y5, Y5
-	VMULPS  Y4, Y6, Y4
-	VMULPS  Y5, Y7, Y5
-	VADDPS  Y0, Y4, Y0
-	VADDPS  Y2, Y5, Y2
-	VADDPS  one<>+0(SB), Y0, Y0
-	VADDPS  one<>+0(SB), Y2, Y2
-	VMULPS  Y1, Y0, Y0
-	VMULPS  Y3, Y2, Y1
-	VMOVUPS 256(R11), Y2
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y2, Y2
-	VMOVUPS 288(R11), Y3
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y3, Y3
-	VANDNPS Y0, Y2, Y0
-	VANDNPS Y1, Y3, Y1
-	VMOVUPS Y0, 256(R11)
-	VMOVUPS Y1, 288(R11)
-
-	// s = sum10: ((v0+v1)+(v2+v3)) + ((v4+v5)+(v6+v7)), then + (v8+v9).
-	VMOVUPS (R11), Y0
-	VADDPS  32(R11), Y0, Y0
-	VMOVUPS 64(R11), Y1
-	VADDPS  96(R11), Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 128(R11), Y1
-	VADDPS  160(R11), Y1, Y1
-	VMOVUPS 192(R11), Y2
-	VADDPS  224(R11), Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 256(R11), Y1
-	VADDPS  288(R11), Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS Y0, 320(R11)
 	ADDQ    $0x00000140, SI
 	ADDQ    $0x00000160, R11
 	DECQ    R10
 	JNZ     softmaxExpLoop
+
+	// Pass 1b. e[j] = exp(d[j]) and s = sum10(e) of each block of the chunk.
+	MOVQ R9, R10
+	LEAQ (SP), R11
+
+	// Constants kept in registers in the loop.
+	VMOVUPS expMagic<>+0(SB), Y0
+	VMOVUPS expLog2e<>+0(SB), Y1
+	VMOVUPS expLn2Hi<>+0(SB), Y2
+	VMOVUPS expLn2Lo<>+0(SB), Y3
+	VMOVUPS expQ4<>+0(SB), Y4
+	VMOVUPS expQ3<>+0(SB), Y5
+
+softmaxExpOnlyLoop:
+	// e[j] = exp(d[j]) for j = 0..9 (seq.Exp), scheduled together:
+	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
+	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
+	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
+	// e = p·2^n; e = +0 where d < cutoff; e[j] stored to the record.
+	// s = sum10(e): ((e0+e1)+(e2+e3)) + ((e4+e5)+(e6+e7)), then + (e8+e9).
+	VMOVUPS (R11), Y6
+	VMOVUPS 32(R11), Y8
+	VMOVUPS 64(R11), Y10
+	VMOVUPS 96(R11), Y11
+	VMOVUPS 128(R11), Y12
+	VMOVUPS 160(R11), Y13
+	VMULPS  Y1, Y6, Y7
+	VMULPS  Y1, Y8, Y9
+	VADDPS  Y0, Y7, Y7
+	VADDPS  Y0, Y9, Y9
+	VSUBPS  Y0, Y7, Y14
+	VPSLLD  $0x17, Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VMULPS  Y2, Y14, Y15
+	VMULPS  Y3, Y14, Y14
+	VSUBPS  Y15, Y6, Y6
+	VSUBPS  Y14, Y6, Y14
+	VMULPS  Y4, Y14, Y6
+	VMULPS  Y14, Y14, Y15
+	VADDPS  Y5, Y6, Y6
+	VMULPS  Y14, Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VMULPS  Y14, Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VMULPS  Y14, Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y6, Y15, Y15
+	VPSLLD  $0x17, Y9, Y6
+	VSUBPS  Y0, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VADDPS  Y14, Y15, Y15
+	VMULPS  Y1, Y10, Y14
+	VADDPS  one<>+0(SB), Y15, Y15
+	VADDPS  Y0, Y14, Y14
+	VMULPS  Y7, Y15, Y15
+	VMULPS  Y2, Y9, Y7
+	VMULPS  Y3, Y9, Y9
+	VSUBPS  Y7, Y8, Y7
+	VMOVUPS (R11), Y8
+	VSUBPS  Y9, Y7, Y7
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y9
+	VMULPS  Y4, Y7, Y8
+	VANDNPS Y15, Y9, Y15
+	VMULPS  Y7, Y7, Y9
+	VMOVUPS Y15, (R11)
+	VADDPS  Y5, Y8, Y8
+	VMULPS  Y7, Y8, Y8
+	VADDPS  expQ2<>+0(SB), Y8, Y8
+	VMULPS  Y7, Y8, Y8
+	VADDPS  expQ1<>+0(SB), Y8, Y8
+	VMULPS  Y7, Y8, Y8
+	VADDPS  expQ0<>+0(SB), Y8, Y8
+	VMULPS  Y8, Y9, Y9
+	VPSLLD  $0x17, Y14, Y8
+	VSUBPS  Y0, Y14, Y14
+	VPADDD  oneBits<>+0(SB), Y8, Y8
+	VADDPS  Y7, Y9, Y9
+	VMULPS  Y1, Y11, Y7
+	VADDPS  one<>+0(SB), Y9, Y9
+	VADDPS  Y0, Y7, Y7
+	VMULPS  Y6, Y9, Y9
+	VMULPS  Y2, Y14, Y6
+	VMULPS  Y3, Y14, Y14
+	VSUBPS  Y6, Y10, Y6
+	VMOVUPS 32(R11), Y10
+	VSUBPS  Y14, Y6, Y14
+	VPSLLD  $0x17, Y7, Y6
+	VSUBPS  Y0, Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VANDNPS Y9, Y10, Y10
+	VMULPS  Y2, Y7, Y9
+	VMULPS  Y3, Y7, Y7
+	VADDPS  Y10, Y15, Y15
+	VMOVUPS Y10, 32(R11)
+	VMULPS  Y1, Y12, Y10
+	VSUBPS  Y9, Y11, Y9
+	VMULPS  Y4, Y14, Y11
+	VADDPS  Y0, Y10, Y10
+	VSUBPS  Y7, Y9, Y7
+	VADDPS  Y5, Y11, Y11
+	VMULPS  Y14, Y14, Y9
+	VMULPS  Y14, Y11, Y11
+	VADDPS  expQ2<>+0(SB), Y11, Y11
+	VMULPS  Y14, Y11, Y11
+	VADDPS  expQ1<>+0(SB), Y11, Y11
+	VMULPS  Y14, Y11, Y11
+	VADDPS  expQ0<>+0(SB), Y11, Y11
+	VMULPS  Y11, Y9, Y11
+	VPSLLD  $0x17, Y10, Y9
+	VSUBPS  Y0, Y10, Y10
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VADDPS  Y14, Y11, Y14
+	VMULPS  Y2, Y10, Y11
+	VMULPS  Y3, Y10, Y10
+	VADDPS  one<>+0(SB), Y14, Y14
+	VSUBPS  Y11, Y12, Y11
+	VMULPS  Y4, Y7, Y12
+	VMULPS  Y8, Y14, Y14
+	VMULPS  Y1, Y13, Y8
+	VSUBPS  Y10, Y11, Y10
+	VADDPS  Y5, Y12, Y12
+	VMULPS  Y7, Y7, Y11
+	VADDPS  Y0, Y8, Y8
+	VMULPS  Y7, Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y12, Y12
+	VADDPS  expQ1<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y12, Y12
+	VADDPS  expQ0<>+0(SB), Y12, Y12
+	VMULPS  Y12, Y11, Y11
+	VMOVUPS 64(R11), Y12
+	VADDPS  Y7, Y11, Y11
+	VPSLLD  $0x17, Y8, Y7
+	VSUBPS  Y0, Y8, Y8
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
+	VADDPS  one<>+0(SB), Y11, Y11
+	VANDNPS Y14, Y12, Y14
+	VMULPS  Y2, Y8, Y12
+	VMULPS  Y3, Y8, Y8
+	VMOVUPS Y14, 64(R11)
+	VMULPS  Y6, Y11, Y6
+	VSUBPS  Y12, Y13, Y11
+	VMULPS  Y4, Y10, Y12
+	VMULPS  Y10, Y10, Y13
+	VSUBPS  Y8, Y11, Y8
+	VADDPS  Y5, Y12, Y11
+	VMOVUPS 96(R11), Y12
+	VMULPS  Y10, Y11, Y11
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y11, Y11
+	VANDNPS Y6, Y12, Y12
+	VMULPS  Y4, Y8, Y6
+	VADDPS  Y12, Y14, Y14
+	VMOVUPS Y12, 96(R11)
+	VMULPS  Y8, Y8, Y12
+	VMULPS  Y10, Y11, Y11
+	VADDPS  Y5, Y6, Y6
+	VADDPS  Y14, Y15, Y14
+	VADDPS  expQ1<>+0(SB), Y11, Y11
+	VMULPS  Y8, Y6, Y6
+	VMULPS  Y10, Y11, Y11
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y11, Y11
+	VMULPS  Y8, Y6, Y6
+	VMULPS  Y11, Y13, Y11
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VADDPS  Y10, Y11, Y10
+	VMULPS  Y8, Y6, Y6
+	VADDPS  one<>+0(SB), Y10, Y10
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y9, Y10, Y9
+	VMULPS  Y6, Y12, Y6
+	VMOVUPS 128(R11), Y10
+	VADDPS  Y8, Y6, Y8
+	VMOVUPS 192(R11), Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VADDPS  one<>+0(SB), Y8, Y8
+	VANDNPS Y9, Y10, Y11
+	VMOVUPS 224(R11), Y10
+	VMOVUPS Y11, 128(R11)
+	VMULPS  Y1, Y6, Y9
+	VMULPS  Y7, Y8, Y8
+	VMOVUPS 160(R11), Y12
+	VMULPS  Y1, Y10, Y7
+	VADDPS  Y0, Y9, Y9
+	VADDPS  Y0, Y7, Y7
+	VSUBPS  Y0, Y9, Y13
+	VPSLLD  $0x17, Y9, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VANDNPS Y8, Y12, Y8
+	VADDPS  Y8, Y11, Y11
+	VMOVUPS Y8, 160(R11)
+	VSUBPS  Y0, Y7, Y8
+	VMULPS  Y2, Y13, Y12
+	VMULPS  Y3, Y13, Y13
+	VPSLLD  $0x17, Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VMULPS  Y2, Y8, Y15
+	VSUBPS  Y12, Y6, Y6
+	VMULPS  Y3, Y8, Y8
+	VSUBPS  Y15, Y10, Y10
+	VSUBPS  Y13, Y6, Y6
+	VSUBPS  Y8, Y10, Y8
+	VMULPS  Y4, Y6, Y10
+	VMULPS  Y6, Y6, Y13
+	VMULPS  Y4, Y8, Y12
+	VADDPS  Y5, Y10, Y15
+	VMULPS  Y8, Y8, Y10
+	VADDPS  Y5, Y12, Y12
+	VMULPS  Y6, Y15, Y15
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y15, Y15
+	VADDPS  expQ2<>+0(SB), Y12, Y12
+	VMULPS  Y6, Y15, Y15
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ1<>+0(SB), Y15, Y15
+	VADDPS  expQ1<>+0(SB), Y12, Y12
+	VMULPS  Y6, Y15, Y15
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ0<>+0(SB), Y15, Y15
+	VADDPS  expQ0<>+0(SB), Y12, Y12
+	VMULPS  Y15, Y13, Y13
+	VMULPS  Y12, Y10, Y10
+	VADDPS  Y6, Y13, Y6
+	VADDPS  Y8, Y10, Y8
+	VADDPS  one<>+0(SB), Y6, Y6
+	VADDPS  one<>+0(SB), Y8, Y8
+	VMULPS  Y9, Y6, Y9
+	VMOVUPS 256(R11), Y6
+	VMOVUPS 192(R11), Y10
+	VMULPS  Y7, Y8, Y8
+	VMOVUPS 224(R11), Y12
+	VMULPS  Y1, Y6, Y7
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VANDNPS Y9, Y10, Y9
+	VMOVUPS Y9, 192(R11)
+	VADDPS  Y0, Y7, Y7
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y10
+	VANDNPS Y8, Y10, Y8
+	VADDPS  Y8, Y9, Y9
+	VMOVUPS Y8, 224(R11)
+	VMOVUPS 288(R11), Y8
+	VSUBPS  Y0, Y7, Y10
+	VPSLLD  $0x17, Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VADDPS  Y9, Y11, Y11
+	VMULPS  Y2, Y10, Y9
+	VMULPS  Y3, Y10, Y12
+	VMULPS  Y1, Y8, Y10
+	VADDPS  Y11, Y14, Y11
+	VSUBPS  Y9, Y6, Y6
+	VADDPS  Y0, Y10, Y9
+	VSUBPS  Y12, Y6, Y10
+	VSUBPS  Y0, Y9, Y6
+	VPSLLD  $0x17, Y9, Y9
+	VMULPS  Y4, Y10, Y12
+	VMULPS  Y10, Y10, Y13
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VMULPS  Y2, Y6, Y14
+	VMULPS  Y3, Y6, Y6
+	VADDPS  Y5, Y12, Y12
+	VSUBPS  Y14, Y8, Y8
+	VMULPS  Y10, Y12, Y12
+	VSUBPS  Y6, Y8, Y6
+	VADDPS  expQ2<>+0(SB), Y12, Y14
+	VMULPS  Y4, Y6, Y8
+	VMULPS  Y6, Y6, Y12
+	VMULPS  Y10, Y14, Y14
+	VADDPS  Y5, Y8, Y8
+	VADDPS  expQ1<>+0(SB), Y14, Y14
+	VMULPS  Y6, Y8, Y8
+	VMULPS  Y10, Y14, Y14
+	VADDPS  expQ2<>+0(SB), Y8, Y8
+	VADDPS  expQ0<>+0(SB), Y14, Y14
+	VMULPS  Y6, Y8, Y8
+	VMULPS  Y14, Y13, Y13
+	VADDPS  expQ1<>+0(SB), Y8, Y8
+	VADDPS  Y10, Y13, Y10
+	VMULPS  Y6, Y8, Y8
+	VADDPS  one<>+0(SB), Y10, Y10
+	VADDPS  expQ0<>+0(SB), Y8, Y8
+	VMULPS  Y7, Y10, Y7
+	VMOVUPS 256(R11), Y10
+	VMULPS  Y8, Y12, Y8
+	VADDPS  Y6, Y8, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y8
+	VANDNPS Y7, Y8, Y7
+	VADDPS  one<>+0(SB), Y6, Y6
+	VMOVUPS Y7, 256(R11)
+	VMULPS  Y9, Y6, Y6
+	VMOVUPS 288(R11), Y8
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y8
+	VANDNPS Y6, Y8, Y6
+	VADDPS  Y6, Y7, Y7
+	VMOVUPS Y6, 288(R11)
+	VADDPS  Y7, Y11, Y6
+	VMOVUPS Y6, 320(R11)
+	ADDQ    $0x00000160, R11
+	DECQ    R10
+	JNZ     softmaxExpOnlyLoop
 
 	// Pass 2. q = 1 / s (seq.Reciprocal); y[j] = e[j]·q (seq.Scaled), stored as rows.
 	MOVQ R9, R10
@@ -2708,9 +3084,10 @@ TEXT ·logSoftmaxAVX2(SB), $5632-48
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
 	// SI = logits, DI = dst, R13 = this block's e[j] (R11+384).
-	// Pass 1: the columns x[j], m, d[j], then the registers of four interleaved
-	//         exponentials and of the sum tree.
-	// Pass 2: the registers of four interleaved logarithms.
+	// Pass 1a: the columns x[j], m, d[j].
+	// Pass 1b: the constants kept in registers, then the registers of the
+	//         scheduled exponentials and of the sum tree.
+	// Pass 2: the registers of the scheduled logarithms of the chunk.
 	// Pass 3: log32(s), the columns y[j] and the registers of the transpose.
 	// Frame: CHUNK = 8 records of 704 bytes, one per block of the chunk:
 	// d[j] at 32·j; s at 320, then log32(s) at 352; e[j] at 384+32·j (then k·ln2hi
@@ -2744,7 +3121,7 @@ logSoftmaxChunk:
 	LEAQ    (SP), R11
 
 logSoftmaxExpLoop:
-	// Pass 1. d[j] = x[j] - m; e[j] = exp(d[j]); s = sum10(e).
+	// Pass 1a. d[j] = x[j] - m.
 	VMOVUPS     24(SI), X0
 	VINSERTF128 $0x01, 184(SI), Y0, Y0
 	VMOVUPS     64(SI), X1
@@ -2823,531 +3200,699 @@ logSoftmaxExpLoop:
 	VMOVUPS Y1, 256(R11)
 	VSUBPS  Y8, Y0, Y0
 	VMOVUPS Y0, 288(R11)
-	LEAQ    384(R11), R13
-
-	// e[j] = exp(d[j]) for j = 0..3, interleaved (seq.Exp):
-	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
-	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
-	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
-	// e = p·2^n; e = +0 where d < cutoff.
-	VMOVUPS (R11), Y0
-	VMULPS  expLog2e<>+0(SB), Y0, Y1
-	VMOVUPS 32(R11), Y2
-	VMULPS  expLog2e<>+0(SB), Y2, Y3
-	VMOVUPS 64(R11), Y4
-	VMULPS  expLog2e<>+0(SB), Y4, Y5
-	VMOVUPS 96(R11), Y6
-	VMULPS  expLog2e<>+0(SB), Y6, Y7
-	VADDPS  expMagic<>+0(SB), Y1, Y1
-	VADDPS  expMagic<>+0(SB), Y3, Y3
-	VADDPS  expMagic<>+0(SB), Y5, Y5
-	VADDPS  expMagic<>+0(SB), Y7, Y7
-	VSUBPS  expMagic<>+0(SB), Y1, Y8
-	VSUBPS  expMagic<>+0(SB), Y3, Y9
-	VSUBPS  expMagic<>+0(SB), Y5, Y10
-	VSUBPS  expMagic<>+0(SB), Y7, Y11
-	VPSLLD  $0x17, Y1, Y1
-	VPSLLD  $0x17, Y3, Y3
-	VPSLLD  $0x17, Y5, Y5
-	VPSLLD  $0x17, Y7, Y7
-	VPADDD  oneBits<>+0(SB), Y1, Y1
-	VPADDD  oneBits<>+0(SB), Y3, Y3
-	VPADDD  oneBits<>+0(SB), Y5, Y5
-	VPADDD  oneBits<>+0(SB), Y7, Y7
-	VMULPS  expLn2Hi<>+0(SB), Y8, Y12
-	VMULPS  expLn2Hi<>+0(SB), Y9, Y13
-	VMULPS  expLn2Hi<>+0(SB), Y10, Y14
-	VMULPS  expLn2Hi<>+0(SB), Y11, Y15
-	VSUBPS  Y12, Y0, Y0
-	VSUBPS  Y13, Y2, Y2
-	VSUBPS  Y14, Y4, Y4
-	VSUBPS  Y15, Y6, Y6
-	VMULPS  expLn2Lo<>+0(SB), Y8, Y8
-	VMULPS  expLn2Lo<>+0(SB), Y9, Y9
-	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
-	VMULPS  expLn2Lo<>+0(SB), Y11, Y11
-	VSUBPS  Y8, Y0, Y0
-	VSUBPS  Y9, Y2, Y2
-	VSUBPS  Y10, Y4, Y4
-	VSUBPS  Y11, Y6, Y6
-	VMULPS  expQ4<>+0(SB), Y0, Y8
-	VMULPS  expQ4<>+0(SB), Y2, Y9
-	VMULPS  expQ4<>+0(SB), Y4, Y10
-	VMULPS  expQ4<>+0(SB), Y6, Y11
-	VMULPS  Y0, Y0, Y12
-	VMULPS  Y2, Y2, Y13
-	VMULPS  Y4, Y4, Y14
-	VMULPS  Y6, Y6, Y15
-	VADDPS  expQ3<>+0(SB), Y8, Y8
-	VADDPS  expQ3<>+0(SB), Y9, Y9
-	VADDPS  expQ3<>+0(SB), Y10, Y10
-	VADDPS  expQ3<>+0(SB), Y11, Y11
-	VMULPS  Y0, Y8, Y8
-	VMULPS  Y2, Y9, Y9
-	VMULPS  Y4, Y10, Y10
-	VMULPS  Y6, Y11, Y11
-	VADDPS  expQ2<>+0(SB), Y8, Y8
-	VADDPS  expQ2<>+0(SB), Y9, Y9
-	VADDPS  expQ2<>+0(SB), Y10, Y10
-	VADDPS  expQ2<>+0(SB), Y11, Y11
-	VMULPS  Y0, Y8, Y8
-	VMULPS  Y2, Y9, Y9
-	VMULPS  Y4, Y10, Y10
-	VMULPS  Y6, Y11, Y11
-	VADDPS  expQ1<>+0(SB), Y8, Y8
-	VADDPS  expQ1<>+0(SB), Y9, Y9
-	VADDPS  expQ1<>+0(SB), Y10, Y10
-	VADDPS  expQ1<>+0(SB), Y11, Y11
-	VMULPS  Y0, Y8, Y8
-	VMULPS  Y2, Y9, Y9
-	VMULPS  Y4, Y10, Y10
-	VMULPS  Y6, Y11, Y11
-	VADDPS  expQ0<>+0(SB), Y8, Y8
-	VADDPS  expQ0<>+0(SB), Y9, Y9
-	VADDPS  expQ0<>+0(SB), Y10, Y10
-	VADDPS  expQ0<>+0(SB), Y11, Y11
-	VMULPS  Y8, Y12, Y8
-	VMULPS  Y9, Y13, Y9
-	VMULPS  Y10, Y14, Y10
-	VMULPS  Y11, Y15, Y11
-	VADDPS  Y0, Y8, Y0
-	VADDPS  Y2, Y9, Y2
-	VADDPS  Y4, Y10, Y4
-	VADDPS  Y6, Y11, Y6
-	VADDPS  one<>+0(SB), Y0, Y0
-	VADDPS  one<>+0(SB), Y2, Y2
-	VADDPS  one<>+0(SB), Y4, Y4
-	VADDPS  one<>+0(SB), Y6, Y6
-	VMULPS  Y1, Y0, Y0
-	VMULPS  Y3, Y2, Y1
-	VMULPS  Y5, Y4, Y2
-	VMULPS  Y7, Y6, Y3
-	VMOVUPS (R11), Y4
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y4, Y4
-	VMOVUPS 32(R11), Y5
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y5
-	VMOVUPS 64(R11), Y6
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y6
-	VMOVUPS 96(R11), Y7
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
-	VANDNPS Y0, Y4, Y0
-	VANDNPS Y1, Y5, Y1
-	VANDNPS Y2, Y6, Y2
-	VANDNPS Y3, Y7, Y3
-	VMOVUPS Y0, (R13)
-	VMOVUPS Y1, 32(R13)
-	VMOVUPS Y2, 64(R13)
-	VMOVUPS Y3, 96(R13)
-
-	// e[j] = exp(d[j]) for j = 4..7, interleaved (seq.Exp):
-	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
-	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
-	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
-	// e = p·2^n; e = +0 where d < cutoff.
-	VMOVUPS 128(R11), Y0
-	VMULPS  expLog2e<>+0(SB), Y0, Y1
-	VMOVUPS 160(R11), Y2
-	VMULPS  expLog2e<>+0(SB), Y2, Y3
-	VMOVUPS 192(R11), Y4
-	VMULPS  expLog2e<>+0(SB), Y4, Y5
-	VMOVUPS 224(R11), Y6
-	VMULPS  expLog2e<>+0(SB), Y6, Y7
-	VADDPS  expMagic<>+0(SB), Y1, Y1
-	VADDPS  expMagic<>+0(SB), Y3, Y3
-	VADDPS  expMagic<>+0(SB), Y5, Y5
-	VADDPS  expMagic<>+0(SB), Y7, Y7
-	VSUBPS  expMagic<>+0(SB), Y1, Y8
-	VSUBPS  expMagic<>+0(SB), Y3, Y9
-	VSUBPS  expMagic<>+0(SB), Y5, Y10
-	VSUBPS  expMagic<>+0(SB), Y7, Y11
-	VPSLLD  $0x17, Y1, Y1
-	VPSLLD  $0x17, Y3, Y3
-	VPSLLD  $0x17, Y5, Y5
-	VPSLLD  $0x17, Y7, Y7
-	VPADDD  oneBits<>+0(SB), Y1, Y1
-	VPADDD  oneBits<>+0(SB), Y3, Y3
-	VPADDD  oneBits<>+0(SB), Y5, Y5
-	VPADDD  oneBits<>+0(SB), Y7, Y7
-	VMULPS  expLn2Hi<>+0(SB), Y8, Y12
-	VMULPS  expLn2Hi<>+0(SB), Y9, Y13
-	VMULPS  expLn2Hi<>+0(SB), Y10, Y14
-	VMULPS  expLn2Hi<>+0(SB), Y11, Y15
-	VSUBPS  Y12, Y0, Y0
-	VSUBPS  Y13, Y2, Y2
-	VSUBPS  Y14, Y4, Y4
-	VSUBPS  Y15, Y6, Y6
-	VMULPS  expLn2Lo<>+0(SB), Y8, Y8
-	VMULPS  expLn2Lo<>+0(SB), Y9, Y9
-	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
-	VMULPS  expLn2Lo<>+0(SB), Y11, Y11
-	VSUBPS  Y8, Y0, Y0
-	VSUBPS  Y9, Y2, Y2
-	VSUBPS  Y10, Y4, Y4
-	VSUBPS  Y11, Y6, Y6
-	VMULPS  expQ4<>+0(SB), Y0, Y8
-	VMULPS  expQ4<>+0(SB), Y2, Y9
-	VMULPS  expQ4<>+0(SB), Y4, Y10
-	VMULPS  expQ4<>+0(SB), Y6, Y11
-	VMULPS  Y0, Y0, Y12
-	VMULPS  Y2, Y2, Y13
-	VMULPS  Y4, Y4, Y14
-	VMULPS  Y6, Y6, Y15
-	VADDPS  expQ3<>+0(SB), Y8, Y8
-	VADDPS  expQ3<>+0(SB), Y9, Y9
-	VADDPS  expQ3<>+0(SB), Y10, Y10
-	VADDPS  expQ3<>+0(SB), Y11, Y11
-	VMULPS  Y0, Y8, Y8
-	VMULPS  Y2, Y9, Y9
-	VMULPS  Y4, Y10, Y10
-	VMULPS  Y6, Y11, Y11
-	VADDPS  expQ2<>+0(SB), Y8, Y8
-	VADDPS  expQ2<>+0(SB), Y9, Y9
-	VADDPS  expQ2<>+0(SB), Y10, Y10
-	VADDPS  expQ2<>+0(SB), Y11, Y11
-	VMULPS  Y0, Y8, Y8
-	VMULPS  Y2, Y9, Y9
-	VMULPS  Y4, Y10, Y10
-	VMULPS  Y6, Y11, Y11
-	VADDPS  expQ1<>+0(SB), Y8, Y8
-	VADDPS  expQ1<>+0(SB), Y9, Y9
-	VADDPS  expQ1<>+0(SB), Y10, Y10
-	VADDPS  expQ1<>+0(SB), Y11, Y11
-	VMULPS  Y0, Y8, Y8
-	VMULPS  Y2, Y9, Y9
-	VMULPS  Y4, Y10, Y10
-	VMULPS  Y6, Y11, Y11
-	VADDPS  expQ0<>+0(SB), Y8, Y8
-	VADDPS  expQ0<>+0(SB), Y9, Y9
-	VADDPS  expQ0<>+0(SB), Y10, Y10
-	VADDPS  expQ0<>+0(SB), Y11, Y11
-	VMULPS  Y8, Y12, Y8
-	VMULPS  Y9, Y13, Y9
-	VMULPS  Y10, Y14, Y10
-	VMULPS  Y11, Y15, Y11
-	VADDPS  Y0, Y8, Y0
-	VADDPS  Y2, Y9, Y2
-	VADDPS  Y4, Y10, Y4
-	VADDPS  Y6, Y11, Y6
-	VADDPS  one<>+0(SB), Y0, Y0
-	VADDPS  one<>+0(SB), Y2, Y2
-	VADDPS  one<>+0(SB), Y4, Y4
-	VADDPS  one<>+0(SB), Y6, Y6
-	VMULPS  Y1, Y0, Y0
-	VMULPS  Y3, Y2, Y1
-	VMULPS  Y5, Y4, Y2
-	VMULPS  Y7, Y6, Y3
-	VMOVUPS 128(R11), Y4
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y4, Y4
-	VMOVUPS 160(R11), Y5
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y5
-	VMOVUPS 192(R11), Y6
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y6
-	VMOVUPS 224(R11), Y7
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
-	VANDNPS Y0, Y4, Y0
-	VANDNPS Y1, Y5, Y1
-	VANDNPS Y2, Y6, Y2
-	VANDNPS Y3, Y7, Y3
-	VMOVUPS Y0, 128(R13)
-	VMOVUPS Y1, 160(R13)
-	VMOVUPS Y2, 192(R13)
-	VMOVUPS Y3, 224(R13)
-
-	// e[j] = exp(d[j]) for j = 8..9, interleaved (seq.Exp):
-	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
-	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
-	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
-	// e = p·2^n; e = +0 where d < cutoff.
-	VMOVUPS 256(R11), Y0
-	VMULPS  expLog2e<>+0(SB), Y0, Y1
-	VMOVUPS 288(R11), Y2
-	VMULPS  expLog2e<>+0(SB), Y2, Y3
-	VADDPS  expMagic<>+0(SB), Y1, Y1
-	VADDPS  expMagic<>+0(SB), Y3, Y3
-	VSUBPS  expMagic<>+0(SB), Y1, Y4
-	VSUBPS  expMagic<>+0(SB), Y3, Y5
-	VPSLLD  $0x17, Y1, Y1
-	VPSLLD  $0x17, Y3, Y3
-	VPADDD  oneBits<>+0(SB), Y1, Y1
-	VPADDD  oneBits<>+0(SB), Y3, Y3
-	VMULPS  expLn2Hi<>+0(SB), Y4, Y6
-	VMULPS  expLn2Hi<>+0(SB), Y5, Y7
-	VSUBPS  Y6, Y0, Y0
-	VSUBPS  Y7, Y2, Y2
-	VMULPS  expLn2Lo<>+0(SB), Y4, Y4
-	VMULPS  expLn2Lo<>+0(SB), Y5, Y5
-	VSUBPS  Y4, Y0, Y0
-	VSUBPS  Y5, Y2, Y2
-	VMULPS  expQ4<>+0(SB), Y0, Y4
-	VMULPS  expQ4<>+0(SB), Y2, Y5
-	VMULPS  Y0, Y0, Y6
-	VMULPS  Y2, Y2, Y7
-	VADDPS  expQ3<>+0(SB), Y4, Y4
-	VADDPS  expQ3<>+0(SB), Y5, Y5
-	VMULPS  Y0, Y4, Y4
-	VMULPS  Y2, Y5, Y5
-	VADDPS  expQ2<>+0(SB), Y4, Y4
-	VADDPS  expQ2<>+0(SB), Y5, Y5
-	VMULPS  Y0, Y4, Y4
-	VMULPS  Y2, Y5, Y5
-	VADDPS  expQ1<>+0(SB), Y4, Y4
-	VADDPS  expQ1<>+0(SB), Y5, Y5
-	VMULPS  Y0, Y4, Y4
-	VMULPS  Y2, Y5, Y5
-	VADDPS  expQ0<>+0(SB), Y4, Y4
-	VADDPS  expQ0<>+0(SB), Y5, Y5
-	VMULPS  Y4, Y6, Y4
-	VMULPS  Y5, Y7, Y5
-	VADDPS  Y0, Y4, Y0
-	VADDPS  Y2, Y5, Y2
-	VADDPS  one<>+0(SB), Y0, Y0
-	VADDPS  one<>+0(SB), Y2, Y2
-	VMULPS  Y1, Y0, Y0
-	VMULPS  Y3, Y2, Y1
-	VMOVUPS 256(R11), Y2
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y2, Y2
-	VMOVUPS 288(R11), Y3
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y3, Y3
-	VANDNPS Y0, Y2, Y0
-	VANDNPS Y1, Y3, Y1
-	VMOVUPS Y0, 256(R13)
-	VMOVUPS Y1, 288(R13)
-
-	// s = sum10: ((v0+v1)+(v2+v3)) + ((v4+v5)+(v6+v7)), then + (v8+v9).
-	VMOVUPS (R13), Y0
-	VADDPS  32(R13), Y0, Y0
-	VMOVUPS 64(R13), Y1
-	VADDPS  96(R13), Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 128(R13), Y1
-	VADDPS  160(R13), Y1, Y1
-	VMOVUPS 192(R13), Y2
-	VADDPS  224(R13), Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS 256(R13), Y1
-	VADDPS  288(R13), Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS Y0, 320(R11)
 	ADDQ    $0x00000140, SI
 	ADDQ    $0x000002c0, R11
 	DECQ    R10
 	JNZ     logSoftmaxExpLoop
 
-	// Pass 2. log32(s), four blocks at a time, stored to the record.
+	// Pass 1b. e[j] = exp(d[j]) and s = sum10(e) of each block of the chunk.
+	MOVQ R9, R10
+	LEAQ (SP), R11
+
+	// Constants kept in registers in the loop.
+	VMOVUPS expMagic<>+0(SB), Y0
+	VMOVUPS expLog2e<>+0(SB), Y1
+	VMOVUPS expLn2Hi<>+0(SB), Y2
+	VMOVUPS expLn2Lo<>+0(SB), Y3
+	VMOVUPS expQ4<>+0(SB), Y4
+	VMOVUPS expQ3<>+0(SB), Y5
+
+logSoftmaxExpOnlyLoop:
+	LEAQ 384(R11), R13
+
+	// e[j] = exp(d[j]) for j = 0..9 (seq.Exp), scheduled together:
+	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
+	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
+	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
+	// e = p·2^n; e = +0 where d < cutoff; e[j] stored to the record.
+	// s = sum10(e): ((e0+e1)+(e2+e3)) + ((e4+e5)+(e6+e7)), then + (e8+e9).
+	VMOVUPS (R11), Y6
+	VMOVUPS 32(R11), Y8
+	VMOVUPS 64(R11), Y10
+	VMOVUPS 96(R11), Y11
+	VMOVUPS 128(R11), Y12
+	VMOVUPS 160(R11), Y13
+	VMULPS  Y1, Y6, Y7
+	VMULPS  Y1, Y8, Y9
+	VADDPS  Y0, Y7, Y7
+	VADDPS  Y0, Y9, Y9
+	VSUBPS  Y0, Y7, Y14
+	VPSLLD  $0x17, Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VMULPS  Y2, Y14, Y15
+	VMULPS  Y3, Y14, Y14
+	VSUBPS  Y15, Y6, Y6
+	VSUBPS  Y14, Y6, Y14
+	VMULPS  Y4, Y14, Y6
+	VMULPS  Y14, Y14, Y15
+	VADDPS  Y5, Y6, Y6
+	VMULPS  Y14, Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VMULPS  Y14, Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VMULPS  Y14, Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y6, Y15, Y15
+	VPSLLD  $0x17, Y9, Y6
+	VSUBPS  Y0, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VADDPS  Y14, Y15, Y15
+	VMULPS  Y1, Y10, Y14
+	VADDPS  one<>+0(SB), Y15, Y15
+	VADDPS  Y0, Y14, Y14
+	VMULPS  Y7, Y15, Y15
+	VMULPS  Y2, Y9, Y7
+	VMULPS  Y3, Y9, Y9
+	VSUBPS  Y7, Y8, Y7
+	VMOVUPS (R11), Y8
+	VSUBPS  Y9, Y7, Y7
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y9
+	VMULPS  Y4, Y7, Y8
+	VANDNPS Y15, Y9, Y15
+	VMULPS  Y7, Y7, Y9
+	VMOVUPS Y15, (R13)
+	VADDPS  Y5, Y8, Y8
+	VMULPS  Y7, Y8, Y8
+	VADDPS  expQ2<>+0(SB), Y8, Y8
+	VMULPS  Y7, Y8, Y8
+	VADDPS  expQ1<>+0(SB), Y8, Y8
+	VMULPS  Y7, Y8, Y8
+	VADDPS  expQ0<>+0(SB), Y8, Y8
+	VMULPS  Y8, Y9, Y9
+	VPSLLD  $0x17, Y14, Y8
+	VSUBPS  Y0, Y14, Y14
+	VPADDD  oneBits<>+0(SB), Y8, Y8
+	VADDPS  Y7, Y9, Y9
+	VMULPS  Y1, Y11, Y7
+	VADDPS  one<>+0(SB), Y9, Y9
+	VADDPS  Y0, Y7, Y7
+	VMULPS  Y6, Y9, Y9
+	VMULPS  Y2, Y14, Y6
+	VMULPS  Y3, Y14, Y14
+	VSUBPS  Y6, Y10, Y6
+	VMOVUPS 32(R11), Y10
+	VSUBPS  Y14, Y6, Y14
+	VPSLLD  $0x17, Y7, Y6
+	VSUBPS  Y0, Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VANDNPS Y9, Y10, Y10
+	VMULPS  Y2, Y7, Y9
+	VMULPS  Y3, Y7, Y7
+	VADDPS  Y10, Y15, Y15
+	VMOVUPS Y10, 32(R13)
+	VMULPS  Y1, Y12, Y10
+	VSUBPS  Y9, Y11, Y9
+	VMULPS  Y4, Y14, Y11
+	VADDPS  Y0, Y10, Y10
+	VSUBPS  Y7, Y9, Y7
+	VADDPS  Y5, Y11, Y11
+	VMULPS  Y14, Y14, Y9
+	VMULPS  Y14, Y11, Y11
+	VADDPS  expQ2<>+0(SB), Y11, Y11
+	VMULPS  Y14, Y11, Y11
+	VADDPS  expQ1<>+0(SB), Y11, Y11
+	VMULPS  Y14, Y11, Y11
+	VADDPS  expQ0<>+0(SB), Y11, Y11
+	VMULPS  Y11, Y9, Y11
+	VPSLLD  $0x17, Y10, Y9
+	VSUBPS  Y0, Y10, Y10
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VADDPS  Y14, Y11, Y14
+	VMULPS  Y2, Y10, Y11
+	VMULPS  Y3, Y10, Y10
+	VADDPS  one<>+0(SB), Y14, Y14
+	VSUBPS  Y11, Y12, Y11
+	VMULPS  Y4, Y7, Y12
+	VMULPS  Y8, Y14, Y14
+	VMULPS  Y1, Y13, Y8
+	VSUBPS  Y10, Y11, Y10
+	VADDPS  Y5, Y12, Y12
+	VMULPS  Y7, Y7, Y11
+	VADDPS  Y0, Y8, Y8
+	VMULPS  Y7, Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y12, Y12
+	VADDPS  expQ1<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y12, Y12
+	VADDPS  expQ0<>+0(SB), Y12, Y12
+	VMULPS  Y12, Y11, Y11
+	VMOVUPS 64(R11), Y12
+	VADDPS  Y7, Y11, Y11
+	VPSLLD  $0x17, Y8, Y7
+	VSUBPS  Y0, Y8, Y8
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
+	VADDPS  one<>+0(SB), Y11, Y11
+	VANDNPS Y14, Y12, Y14
+	VMULPS  Y2, Y8, Y12
+	VMULPS  Y3, Y8, Y8
+	VMOVUPS Y14, 64(R13)
+	VMULPS  Y6, Y11, Y6
+	VSUBPS  Y12, Y13, Y11
+	VMULPS  Y4, Y10, Y12
+	VMULPS  Y10, Y10, Y13
+	VSUBPS  Y8, Y11, Y8
+	VADDPS  Y5, Y12, Y11
+	VMOVUPS 96(R11), Y12
+	VMULPS  Y10, Y11, Y11
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y11, Y11
+	VANDNPS Y6, Y12, Y12
+	VMULPS  Y4, Y8, Y6
+	VADDPS  Y12, Y14, Y14
+	VMOVUPS Y12, 96(R13)
+	VMULPS  Y8, Y8, Y12
+	VMULPS  Y10, Y11, Y11
+	VADDPS  Y5, Y6, Y6
+	VADDPS  Y14, Y15, Y14
+	VADDPS  expQ1<>+0(SB), Y11, Y11
+	VMULPS  Y8, Y6, Y6
+	VMULPS  Y10, Y11, Y11
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y11, Y11
+	VMULPS  Y8, Y6, Y6
+	VMULPS  Y11, Y13, Y11
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VADDPS  Y10, Y11, Y10
+	VMULPS  Y8, Y6, Y6
+	VADDPS  one<>+0(SB), Y10, Y10
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y9, Y10, Y9
+	VMULPS  Y6, Y12, Y6
+	VMOVUPS 128(R11), Y10
+	VADDPS  Y8, Y6, Y8
+	VMOVUPS 192(R11), Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VADDPS  one<>+0(SB), Y8, Y8
+	VANDNPS Y9, Y10, Y11
+	VMOVUPS 224(R11), Y10
+	VMOVUPS Y11, 128(R13)
+	VMULPS  Y1, Y6, Y9
+	VMULPS  Y7, Y8, Y8
+	VMOVUPS 160(R11), Y12
+	VMULPS  Y1, Y10, Y7
+	VADDPS  Y0, Y9, Y9
+	VADDPS  Y0, Y7, Y7
+	VSUBPS  Y0, Y9, Y13
+	VPSLLD  $0x17, Y9, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VANDNPS Y8, Y12, Y8
+	VADDPS  Y8, Y11, Y11
+	VMOVUPS Y8, 160(R13)
+	VSUBPS  Y0, Y7, Y8
+	VMULPS  Y2, Y13, Y12
+	VMULPS  Y3, Y13, Y13
+	VPSLLD  $0x17, Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VMULPS  Y2, Y8, Y15
+	VSUBPS  Y12, Y6, Y6
+	VMULPS  Y3, Y8, Y8
+	VSUBPS  Y15, Y10, Y10
+	VSUBPS  Y13, Y6, Y6
+	VSUBPS  Y8, Y10, Y8
+	VMULPS  Y4, Y6, Y10
+	VMULPS  Y6, Y6, Y13
+	VMULPS  Y4, Y8, Y12
+	VADDPS  Y5, Y10, Y15
+	VMULPS  Y8, Y8, Y10
+	VADDPS  Y5, Y12, Y12
+	VMULPS  Y6, Y15, Y15
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y15, Y15
+	VADDPS  expQ2<>+0(SB), Y12, Y12
+	VMULPS  Y6, Y15, Y15
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ1<>+0(SB), Y15, Y15
+	VADDPS  expQ1<>+0(SB), Y12, Y12
+	VMULPS  Y6, Y15, Y15
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ0<>+0(SB), Y15, Y15
+	VADDPS  expQ0<>+0(SB), Y12, Y12
+	VMULPS  Y15, Y13, Y13
+	VMULPS  Y12, Y10, Y10
+	VADDPS  Y6, Y13, Y6
+	VADDPS  Y8, Y10, Y8
+	VADDPS  one<>+0(SB), Y6, Y6
+	VADDPS  one<>+0(SB), Y8, Y8
+	VMULPS  Y9, Y6, Y9
+	VMOVUPS 256(R11), Y6
+	VMOVUPS 192(R11), Y10
+	VMULPS  Y7, Y8, Y8
+	VMOVUPS 224(R11), Y12
+	VMULPS  Y1, Y6, Y7
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VANDNPS Y9, Y10, Y9
+	VMOVUPS Y9, 192(R13)
+	VADDPS  Y0, Y7, Y7
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y10
+	VANDNPS Y8, Y10, Y8
+	VADDPS  Y8, Y9, Y9
+	VMOVUPS Y8, 224(R13)
+	VMOVUPS 288(R11), Y8
+	VSUBPS  Y0, Y7, Y10
+	VPSLLD  $0x17, Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VADDPS  Y9, Y11, Y11
+	VMULPS  Y2, Y10, Y9
+	VMULPS  Y3, Y10, Y12
+	VMULPS  Y1, Y8, Y10
+	VADDPS  Y11, Y14, Y11
+	VSUBPS  Y9, Y6, Y6
+	VADDPS  Y0, Y10, Y9
+	VSUBPS  Y12, Y6, Y10
+	VSUBPS  Y0, Y9, Y6
+	VPSLLD  $0x17, Y9, Y9
+	VMULPS  Y4, Y10, Y12
+	VMULPS  Y10, Y10, Y13
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VMULPS  Y2, Y6, Y14
+	VMULPS  Y3, Y6, Y6
+	VADDPS  Y5, Y12, Y12
+	VSUBPS  Y14, Y8, Y8
+	VMULPS  Y10, Y12, Y12
+	VSUBPS  Y6, Y8, Y6
+	VADDPS  expQ2<>+0(SB), Y12, Y14
+	VMULPS  Y4, Y6, Y8
+	VMULPS  Y6, Y6, Y12
+	VMULPS  Y10, Y14, Y14
+	VADDPS  Y5, Y8, Y8
+	VADDPS  expQ1<>+0(SB), Y14, Y14
+	VMULPS  Y6, Y8, Y8
+	VMULPS  Y10, Y14, Y14
+	VADDPS  expQ2<>+0(SB), Y8, Y8
+	VADDPS  expQ0<>+0(SB), Y14, Y14
+	VMULPS  Y6, Y8, Y8
+	VMULPS  Y14, Y13, Y13
+	VADDPS  expQ1<>+0(SB), Y8, Y8
+	VADDPS  Y10, Y13, Y10
+	VMULPS  Y6, Y8, Y8
+	VADDPS  one<>+0(SB), Y10, Y10
+	VADDPS  expQ0<>+0(SB), Y8, Y8
+	VMULPS  Y7, Y10, Y7
+	VMOVUPS 256(R11), Y10
+	VMULPS  Y8, Y12, Y8
+	VADDPS  Y6, Y8, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y8
+	VANDNPS Y7, Y8, Y7
+	VADDPS  one<>+0(SB), Y6, Y6
+	VMOVUPS Y7, 256(R13)
+	VMULPS  Y9, Y6, Y6
+	VMOVUPS 288(R11), Y8
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y8
+	VANDNPS Y6, Y8, Y6
+	VADDPS  Y6, Y7, Y7
+	VMOVUPS Y6, 288(R13)
+	VADDPS  Y7, Y11, Y6
+	VMOVUPS Y6, 320(R11)
+	ADDQ    $0x000002c0, R11
+	DECQ    R10
+	JNZ     logSoftmaxExpOnlyLoop
+
+	// Pass 2. log32(s), a chunk at a time, stored to the record.
 	MOVQ R9, R10
 	LEAQ (SP), R11
 
 logSoftmaxLogLoop:
-	CMPQ R10, $0x04
+	CMPQ R10, $0x08
 	JLT  logSoftmaxLogLast
 
-	// log32(s) of 4 block(s), interleaved (seq.Log): kb = bits(s)>>23;
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
 	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
 	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU   320(R11), Y0
-	VPSRLD    $0x17, Y0, Y0
 	VMOVDQU   1024(R11), Y1
-	VPSRLD    $0x17, Y1, Y1
 	VMOVDQU   1728(R11), Y2
-	VPSRLD    $0x17, Y2, Y2
 	VMOVDQU   2432(R11), Y3
-	VPSRLD    $0x17, Y3, Y3
-	VMOVDQU   logExpInv<>+0(SB), Y4
-	VPSUBD    Y0, Y4, Y4
-	VMOVDQU   logExpInv<>+0(SB), Y5
-	VPSUBD    Y1, Y5, Y5
+	VMOVDQU   3136(R11), Y4
 	VMOVDQU   logExpInv<>+0(SB), Y6
-	VPSUBD    Y2, Y6, Y6
+	VMOVDQU   3840(R11), Y5
 	VMOVDQU   logExpInv<>+0(SB), Y7
-	VPSUBD    Y3, Y7, Y7
+	VPSRLD    $0x17, Y0, Y0
+	VPSRLD    $0x17, Y1, Y1
+	VPSRLD    $0x17, Y2, Y2
+	VPSRLD    $0x17, Y3, Y3
+	VPSUBD    logExpBias<>+0(SB), Y0, Y10
+	VPSUBD    logExpBias<>+0(SB), Y1, Y11
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VMOVDQU   logExpInv<>+0(SB), Y9
+	VPSRLD    $0x17, Y4, Y4
+	VPSUBD    Y0, Y6, Y0
+	VCVTDQ2PS Y10, Y10
+	VMOVDQU   logExpInv<>+0(SB), Y6
+	VPSRLD    $0x17, Y5, Y5
+	VPSUBD    Y1, Y7, Y1
+	VPSLLD    $0x17, Y0, Y7
+	VPSUBD    logExpBias<>+0(SB), Y2, Y12
+	VMOVDQU   logExpInv<>+0(SB), Y0
+	VPSLLD    $0x17, Y1, Y1
+	VMULPS    320(R11), Y7, Y7
+	VCVTDQ2PS Y11, Y11
+	VCVTDQ2PS Y12, Y12
+	VMULPS    1024(R11), Y1, Y1
+	VPSUBD    logExpBias<>+0(SB), Y3, Y13
+	VPSUBD    logExpBias<>+0(SB), Y4, Y14
+	VPSUBD    logExpBias<>+0(SB), Y5, Y15
+	VPSUBD    Y2, Y8, Y2
+	VPSUBD    Y3, Y9, Y3
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y7, Y8
+	VPSUBD    Y4, Y6, Y4
+	VPSLLD    $0x17, Y2, Y2
+	VPSLLD    $0x17, Y3, Y3
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y6
+	VPSUBD    Y5, Y0, Y0
 	VPSLLD    $0x17, Y4, Y4
-	VPSLLD    $0x17, Y5, Y5
-	VPSLLD    $0x17, Y6, Y6
-	VPSLLD    $0x17, Y7, Y7
-	VMULPS    320(R11), Y4, Y4
-	VMULPS    1024(R11), Y5, Y5
-	VMULPS    1728(R11), Y6, Y6
-	VMULPS    2432(R11), Y7, Y7
-	VPSUBD    logExpBias<>+0(SB), Y0, Y0
-	VPSUBD    logExpBias<>+0(SB), Y1, Y1
-	VPSUBD    logExpBias<>+0(SB), Y2, Y2
-	VPSUBD    logExpBias<>+0(SB), Y3, Y3
-	VCVTDQ2PS Y0, Y0
-	VCVTDQ2PS Y1, Y1
-	VCVTDQ2PS Y2, Y2
-	VCVTDQ2PS Y3, Y3
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y5, Y9
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y6, Y10
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y7, Y11
-	VADDPS    Y4, Y4, Y12
-	VADDPS    Y5, Y5, Y13
-	VADDPS    Y6, Y6, Y14
-	VADDPS    Y7, Y7, Y15
-	VBLENDVPS Y8, Y12, Y4, Y4
-	VBLENDVPS Y9, Y13, Y5, Y5
-	VBLENDVPS Y10, Y14, Y6, Y6
-	VBLENDVPS Y11, Y15, Y7, Y7
-	VSUBPS    one<>+0(SB), Y0, Y12
-	VSUBPS    one<>+0(SB), Y1, Y13
-	VSUBPS    one<>+0(SB), Y2, Y14
-	VSUBPS    one<>+0(SB), Y3, Y15
-	VBLENDVPS Y8, Y12, Y0, Y0
-	VBLENDVPS Y9, Y13, Y1, Y1
-	VBLENDVPS Y10, Y14, Y2, Y2
-	VBLENDVPS Y11, Y15, Y3, Y3
-	VMULPS    expLn2Hi<>+0(SB), Y0, Y8
-	VMOVUPS   Y8, 384(R11)
-	VMULPS    expLn2Hi<>+0(SB), Y1, Y8
-	VMOVUPS   Y8, 1088(R11)
-	VMULPS    expLn2Hi<>+0(SB), Y2, Y8
-	VMOVUPS   Y8, 1792(R11)
-	VMULPS    expLn2Hi<>+0(SB), Y3, Y8
-	VMOVUPS   Y8, 2496(R11)
-	VMULPS    expLn2Lo<>+0(SB), Y0, Y0
-	VMULPS    expLn2Lo<>+0(SB), Y1, Y1
-	VMULPS    expLn2Lo<>+0(SB), Y2, Y2
-	VMULPS    expLn2Lo<>+0(SB), Y3, Y3
-	VSUBPS    one<>+0(SB), Y4, Y4
-	VSUBPS    one<>+0(SB), Y5, Y5
-	VSUBPS    one<>+0(SB), Y6, Y6
-	VSUBPS    one<>+0(SB), Y7, Y7
-	VMULPS    Y4, Y4, Y8
-	VMULPS    Y5, Y5, Y9
-	VMULPS    Y6, Y6, Y10
-	VMULPS    Y7, Y7, Y11
-	VMULPS    logP0<>+0(SB), Y4, Y12
-	VMULPS    logP0<>+0(SB), Y5, Y13
-	VMULPS    logP0<>+0(SB), Y6, Y14
-	VMULPS    logP0<>+0(SB), Y7, Y15
-	VADDPS    logP1<>+0(SB), Y12, Y12
-	VADDPS    logP1<>+0(SB), Y13, Y13
-	VADDPS    logP1<>+0(SB), Y14, Y14
-	VADDPS    logP1<>+0(SB), Y15, Y15
-	VMULPS    Y4, Y12, Y12
-	VMULPS    Y5, Y13, Y13
-	VMULPS    Y6, Y14, Y14
-	VMULPS    Y7, Y15, Y15
-	VADDPS    logP2<>+0(SB), Y12, Y12
-	VADDPS    logP2<>+0(SB), Y13, Y13
-	VADDPS    logP2<>+0(SB), Y14, Y14
-	VADDPS    logP2<>+0(SB), Y15, Y15
-	VMULPS    Y4, Y12, Y12
-	VMULPS    Y5, Y13, Y13
-	VMULPS    Y6, Y14, Y14
-	VMULPS    Y7, Y15, Y15
-	VADDPS    logP3<>+0(SB), Y12, Y12
-	VADDPS    logP3<>+0(SB), Y13, Y13
-	VADDPS    logP3<>+0(SB), Y14, Y14
-	VADDPS    logP3<>+0(SB), Y15, Y15
-	VMULPS    Y4, Y12, Y12
-	VMULPS    Y5, Y13, Y13
-	VMULPS    Y6, Y14, Y14
-	VMULPS    Y7, Y15, Y15
-	VADDPS    logP4<>+0(SB), Y12, Y12
-	VADDPS    logP4<>+0(SB), Y13, Y13
-	VADDPS    logP4<>+0(SB), Y14, Y14
-	VADDPS    logP4<>+0(SB), Y15, Y15
-	VMULPS    Y4, Y12, Y12
-	VMULPS    Y5, Y13, Y13
-	VMULPS    Y6, Y14, Y14
-	VMULPS    Y7, Y15, Y15
-	VADDPS    logP5<>+0(SB), Y12, Y12
-	VADDPS    logP5<>+0(SB), Y13, Y13
-	VADDPS    logP5<>+0(SB), Y14, Y14
-	VADDPS    logP5<>+0(SB), Y15, Y15
-	VMULPS    Y4, Y12, Y12
-	VMULPS    Y5, Y13, Y13
-	VMULPS    Y6, Y14, Y14
-	VMULPS    Y7, Y15, Y15
-	VADDPS    logP6<>+0(SB), Y12, Y12
-	VADDPS    logP6<>+0(SB), Y13, Y13
-	VADDPS    logP6<>+0(SB), Y14, Y14
-	VADDPS    logP6<>+0(SB), Y15, Y15
-	VMULPS    Y4, Y12, Y12
-	VMULPS    Y5, Y13, Y13
-	VMULPS    Y6, Y14, Y14
-	VMULPS    Y7, Y15, Y15
-	VADDPS    logP7<>+0(SB), Y12, Y12
-	VADDPS    logP7<>+0(SB), Y13, Y13
-	VADDPS    logP7<>+0(SB), Y14, Y14
-	VADDPS    logP7<>+0(SB), Y15, Y15
-	VMULPS    Y4, Y12, Y12
-	VMULPS    Y5, Y13, Y13
-	VMULPS    Y6, Y14, Y14
-	VMULPS    Y7, Y15, Y15
-	VADDPS    logP8<>+0(SB), Y12, Y12
-	VADDPS    logP8<>+0(SB), Y13, Y13
-	VADDPS    logP8<>+0(SB), Y14, Y14
-	VADDPS    logP8<>+0(SB), Y15, Y15
-	VMULPS    Y4, Y12, Y12
-	VMULPS    Y5, Y13, Y13
-	VMULPS    Y6, Y14, Y14
-	VMULPS    Y7, Y15, Y15
-	VMULPS    Y8, Y12, Y12
-	VMULPS    Y9, Y13, Y13
-	VMULPS    Y10, Y14, Y14
-	VMULPS    Y11, Y15, Y15
-	VADDPS    Y0, Y12, Y0
-	VADDPS    Y1, Y13, Y1
-	VADDPS    Y2, Y14, Y2
-	VADDPS    Y3, Y15, Y3
+	VMULPS    1728(R11), Y2, Y2
+	VADDPS    Y7, Y7, Y5
+	VPSLLD    $0x17, Y0, Y0
+	VMULPS    2432(R11), Y3, Y3
+	VADDPS    Y1, Y1, Y9
+	VCVTDQ2PS Y13, Y13
+	VMULPS    3136(R11), Y4, Y4
+	VMULPS    3840(R11), Y0, Y0
+	VCVTDQ2PS Y14, Y14
+	VCVTDQ2PS Y15, Y15
+	VBLENDVPS Y8, Y5, Y7, Y5
+	VSUBPS    one<>+0(SB), Y10, Y7
+	VBLENDVPS Y6, Y9, Y1, Y1
+	VSUBPS    one<>+0(SB), Y5, Y9
+	VADDPS    Y2, Y2, Y5
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VBLENDVPS Y8, Y7, Y10, Y8
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y7
+	VMULPS    logP0<>+0(SB), Y9, Y10
+	VBLENDVPS Y7, Y5, Y2, Y2
+	VSUBPS    one<>+0(SB), Y11, Y5
+	VSUBPS    one<>+0(SB), Y2, Y2
+	VADDPS    logP1<>+0(SB), Y10, Y10
+	VBLENDVPS Y6, Y5, Y11, Y5
+	VMULPS    expLn2Lo<>+0(SB), Y8, Y6
+	VMULPS    expLn2Hi<>+0(SB), Y8, Y11
+	VADDPS    Y3, Y3, Y8
+	VMULPS    Y9, Y10, Y10
+	VMOVUPS   Y11, 384(R11)
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y3, Y11
+	VBLENDVPS Y11, Y8, Y3, Y3
+	VADDPS    logP2<>+0(SB), Y10, Y10
+	VMULPS    Y9, Y9, Y8
+	VSUBPS    one<>+0(SB), Y3, Y3
+	VMULPS    Y9, Y10, Y10
+	VADDPS    logP3<>+0(SB), Y10, Y10
+	VMULPS    Y9, Y10, Y10
+	VADDPS    logP4<>+0(SB), Y10, Y10
+	VMULPS    Y9, Y10, Y10
+	VADDPS    logP5<>+0(SB), Y10, Y10
+	VMULPS    Y9, Y10, Y10
+	VADDPS    logP6<>+0(SB), Y10, Y10
+	VMULPS    Y9, Y10, Y10
+	VADDPS    logP7<>+0(SB), Y10, Y10
+	VMULPS    Y9, Y10, Y10
+	VADDPS    logP8<>+0(SB), Y10, Y10
+	VMULPS    Y9, Y10, Y10
+	VMULPS    Y8, Y10, Y10
 	VMULPS    half<>+0(SB), Y8, Y8
-	VMULPS    half<>+0(SB), Y9, Y9
-	VMULPS    half<>+0(SB), Y10, Y10
-	VMULPS    half<>+0(SB), Y11, Y11
-	VSUBPS    Y8, Y0, Y0
-	VSUBPS    Y9, Y1, Y1
-	VSUBPS    Y10, Y2, Y2
-	VSUBPS    Y11, Y3, Y3
-	VADDPS    Y0, Y4, Y0
-	VADDPS    Y1, Y5, Y1
-	VADDPS    Y2, Y6, Y2
-	VADDPS    Y3, Y7, Y3
-	VADDPS    384(R11), Y0, Y0
+	VADDPS    Y6, Y10, Y10
+	VADDPS    Y4, Y4, Y6
+	VSUBPS    Y8, Y10, Y10
+	VADDPS    Y0, Y0, Y8
+	VADDPS    Y10, Y9, Y10
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y9
+	VBLENDVPS Y9, Y6, Y4, Y4
+	VMULPS    logP0<>+0(SB), Y1, Y6
+	VSUBPS    one<>+0(SB), Y4, Y4
+	VADDPS    384(R11), Y10, Y10
+	VADDPS    logP1<>+0(SB), Y6, Y6
+	VMOVUPS   Y10, 352(R11)
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y10
+	VBLENDVPS Y10, Y8, Y0, Y0
+	VMULPS    Y1, Y6, Y8
+	VSUBPS    one<>+0(SB), Y12, Y6
+	VSUBPS    one<>+0(SB), Y0, Y0
+	VADDPS    logP2<>+0(SB), Y8, Y8
+	VBLENDVPS Y7, Y6, Y12, Y6
+	VMULPS    expLn2Lo<>+0(SB), Y5, Y7
+	VMULPS    logP0<>+0(SB), Y2, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y5, Y5
+	VMULPS    Y1, Y8, Y8
+	VADDPS    logP1<>+0(SB), Y12, Y12
+	VMOVUPS   Y5, 1088(R11)
+	VSUBPS    one<>+0(SB), Y13, Y5
+	VADDPS    logP3<>+0(SB), Y8, Y8
+	VMULPS    Y2, Y12, Y12
+	VBLENDVPS Y11, Y5, Y13, Y5
+	VMULPS    expLn2Lo<>+0(SB), Y6, Y11
+	VMULPS    expLn2Hi<>+0(SB), Y6, Y6
+	VMULPS    logP0<>+0(SB), Y3, Y13
+	VMULPS    Y1, Y8, Y8
+	VADDPS    logP2<>+0(SB), Y12, Y12
+	VMOVUPS   Y6, 1792(R11)
+	VADDPS    logP1<>+0(SB), Y13, Y6
+	VADDPS    logP4<>+0(SB), Y8, Y13
+	VMULPS    Y1, Y1, Y8
+	VMULPS    Y2, Y12, Y12
+	VMULPS    Y3, Y6, Y6
+	VMULPS    Y1, Y13, Y13
+	VADDPS    logP3<>+0(SB), Y12, Y12
+	VADDPS    logP2<>+0(SB), Y6, Y6
+	VADDPS    logP5<>+0(SB), Y13, Y13
+	VMULPS    Y2, Y12, Y12
+	VMULPS    Y3, Y6, Y6
+	VMULPS    Y1, Y13, Y13
+	VADDPS    logP4<>+0(SB), Y12, Y12
+	VADDPS    logP3<>+0(SB), Y6, Y6
+	VADDPS    logP6<>+0(SB), Y13, Y13
+	VMULPS    Y2, Y12, Y12
+	VMULPS    Y3, Y6, Y6
+	VMULPS    Y1, Y13, Y13
+	VADDPS    logP5<>+0(SB), Y12, Y12
+	VADDPS    logP4<>+0(SB), Y6, Y6
+	VADDPS    logP7<>+0(SB), Y13, Y13
+	VMULPS    Y2, Y12, Y12
+	VMULPS    Y3, Y6, Y6
+	VMULPS    Y1, Y13, Y13
+	VADDPS    logP6<>+0(SB), Y12, Y12
+	VADDPS    logP5<>+0(SB), Y6, Y6
+	VADDPS    logP8<>+0(SB), Y13, Y13
+	VMULPS    Y2, Y12, Y12
+	VMULPS    Y3, Y6, Y6
+	VMULPS    Y1, Y13, Y13
+	VADDPS    logP7<>+0(SB), Y12, Y12
+	VADDPS    logP6<>+0(SB), Y6, Y6
+	VMULPS    Y8, Y13, Y13
+	VMULPS    half<>+0(SB), Y8, Y8
+	VMULPS    Y2, Y12, Y12
+	VMULPS    Y3, Y6, Y6
+	VADDPS    Y7, Y13, Y13
+	VMULPS    logP0<>+0(SB), Y4, Y7
+	VADDPS    logP8<>+0(SB), Y12, Y12
+	VADDPS    logP7<>+0(SB), Y6, Y6
+	VSUBPS    Y8, Y13, Y13
+	VMULPS    logP0<>+0(SB), Y0, Y8
+	VADDPS    logP1<>+0(SB), Y7, Y7
+	VMULPS    Y2, Y12, Y12
+	VMULPS    Y3, Y6, Y6
+	VADDPS    Y13, Y1, Y1
+	VADDPS    logP1<>+0(SB), Y8, Y8
+	VMULPS    Y4, Y7, Y13
+	VSUBPS    one<>+0(SB), Y14, Y7
+	VADDPS    logP8<>+0(SB), Y6, Y6
 	VADDPS    1088(R11), Y1, Y1
+	VMULPS    Y0, Y8, Y8
+	VADDPS    logP2<>+0(SB), Y13, Y13
+	VBLENDVPS Y9, Y7, Y14, Y9
+	VMULPS    expLn2Lo<>+0(SB), Y5, Y14
+	VSUBPS    one<>+0(SB), Y15, Y7
+	VMULPS    expLn2Hi<>+0(SB), Y5, Y5
+	VMULPS    Y3, Y6, Y6
+	VMOVUPS   Y1, 1056(R11)
+	VADDPS    logP2<>+0(SB), Y8, Y1
+	VMULPS    Y4, Y13, Y13
+	VMULPS    Y2, Y2, Y8
+	VBLENDVPS Y10, Y7, Y15, Y7
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y10
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VMOVUPS   Y5, 2496(R11)
+	VMULPS    Y3, Y3, Y5
+	VMULPS    Y4, Y4, Y15
+	VMULPS    Y0, Y1, Y1
+	VADDPS    logP3<>+0(SB), Y13, Y13
+	VMULPS    Y8, Y12, Y12
+	VMULPS    half<>+0(SB), Y8, Y8
+	VMOVUPS   Y9, 3200(R11)
+	VMULPS    Y0, Y0, Y9
+	VMULPS    Y5, Y6, Y6
+	VADDPS    logP3<>+0(SB), Y1, Y1
+	VMULPS    Y4, Y13, Y13
+	VADDPS    Y11, Y12, Y11
+	VMULPS    half<>+0(SB), Y5, Y12
+	VMULPS    expLn2Lo<>+0(SB), Y7, Y5
+	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
+	VADDPS    Y14, Y6, Y6
+	VMULPS    half<>+0(SB), Y15, Y14
+	VMULPS    Y0, Y1, Y1
+	VADDPS    logP4<>+0(SB), Y13, Y13
+	VSUBPS    Y8, Y11, Y11
+	VMULPS    half<>+0(SB), Y9, Y8
+	VMOVUPS   Y7, 3904(R11)
+	VSUBPS    Y12, Y6, Y6
+	VADDPS    logP4<>+0(SB), Y1, Y1
+	VMULPS    Y4, Y13, Y7
+	VADDPS    Y11, Y2, Y2
+	VADDPS    Y6, Y3, Y3
+	VMULPS    Y0, Y1, Y1
+	VADDPS    logP5<>+0(SB), Y7, Y6
 	VADDPS    1792(R11), Y2, Y2
 	VADDPS    2496(R11), Y3, Y3
-	VMOVUPS   Y0, 352(R11)
-	VMOVUPS   Y1, 1056(R11)
+	VADDPS    logP5<>+0(SB), Y1, Y1
+	VMULPS    Y4, Y6, Y6
 	VMOVUPS   Y2, 1760(R11)
 	VMOVUPS   Y3, 2464(R11)
-	ADDQ      $0x00000b00, R11
-	SUBQ      $0x04, R10
+	VMULPS    Y0, Y1, Y1
+	VADDPS    logP6<>+0(SB), Y6, Y2
+	VADDPS    logP6<>+0(SB), Y1, Y1
+	VMULPS    Y4, Y2, Y2
+	VMULPS    Y0, Y1, Y1
+	VADDPS    logP7<>+0(SB), Y2, Y2
+	VADDPS    logP7<>+0(SB), Y1, Y1
+	VMULPS    Y4, Y2, Y2
+	VMULPS    Y0, Y1, Y1
+	VADDPS    logP8<>+0(SB), Y2, Y2
+	VADDPS    logP8<>+0(SB), Y1, Y1
+	VMULPS    Y4, Y2, Y2
+	VMULPS    Y0, Y1, Y1
+	VMULPS    Y15, Y2, Y2
+	VMULPS    Y9, Y1, Y1
+	VADDPS    Y10, Y2, Y3
+	VMOVDQU   4544(R11), Y2
+	VADDPS    Y5, Y1, Y1
+	VSUBPS    Y14, Y3, Y6
+	VMOVDQU   5248(R11), Y3
+	VMOVDQU   logExpInv<>+0(SB), Y5
+	VPSRLD    $0x17, Y2, Y2
+	VSUBPS    Y8, Y1, Y1
+	VADDPS    Y6, Y4, Y7
+	VMOVDQU   logExpInv<>+0(SB), Y4
+	VPSUBD    logExpBias<>+0(SB), Y2, Y6
+	VCVTDQ2PS Y6, Y6
+	VPSRLD    $0x17, Y3, Y3
+	VPSUBD    Y2, Y5, Y2
+	VADDPS    Y1, Y0, Y0
+	VPSLLD    $0x17, Y2, Y1
+	VPSUBD    logExpBias<>+0(SB), Y3, Y2
+	VADDPS    3200(R11), Y7, Y5
+	VMULPS    4544(R11), Y1, Y1
+	VCVTDQ2PS Y2, Y2
+	VSUBPS    one<>+0(SB), Y6, Y7
+	VPSUBD    Y3, Y4, Y3
+	VADDPS    3904(R11), Y0, Y0
+	VPSLLD    $0x17, Y3, Y3
+	VMOVUPS   Y5, 3168(R11)
+	VMULPS    5248(R11), Y3, Y3
+	VADDPS    Y1, Y1, Y5
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y4
+	VSUBPS    one<>+0(SB), Y2, Y8
+	VBLENDVPS Y4, Y7, Y6, Y6
+	VMOVUPS   Y0, 3872(R11)
+	VMULPS    expLn2Lo<>+0(SB), Y6, Y0
+	VMULPS    expLn2Hi<>+0(SB), Y6, Y9
+	VADDPS    Y3, Y3, Y7
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y3, Y6
+	VBLENDVPS Y4, Y5, Y1, Y1
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VBLENDVPS Y6, Y8, Y2, Y2
+	VMULPS    expLn2Lo<>+0(SB), Y2, Y4
+	VMULPS    expLn2Hi<>+0(SB), Y2, Y2
+	VMOVUPS   Y9, 4608(R11)
+	VBLENDVPS Y6, Y7, Y3, Y3
+	VSUBPS    one<>+0(SB), Y3, Y3
+	VMULPS    logP0<>+0(SB), Y1, Y6
+	VMULPS    Y1, Y1, Y5
+	VMOVUPS   Y2, 5312(R11)
+	VMULPS    logP0<>+0(SB), Y3, Y2
+	VADDPS    logP1<>+0(SB), Y6, Y7
+	VMULPS    Y3, Y3, Y6
+	VMULPS    half<>+0(SB), Y5, Y8
+	VADDPS    logP1<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y7, Y7
+	VMULPS    half<>+0(SB), Y6, Y9
+	VMULPS    Y3, Y2, Y2
+	VADDPS    logP2<>+0(SB), Y7, Y7
+	VADDPS    logP2<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y7, Y7
+	VMULPS    Y3, Y2, Y2
+	VADDPS    logP3<>+0(SB), Y7, Y7
+	VADDPS    logP3<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y7, Y7
+	VMULPS    Y3, Y2, Y2
+	VADDPS    logP4<>+0(SB), Y7, Y7
+	VADDPS    logP4<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y7, Y7
+	VMULPS    Y3, Y2, Y2
+	VADDPS    logP5<>+0(SB), Y7, Y7
+	VADDPS    logP5<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y7, Y7
+	VMULPS    Y3, Y2, Y2
+	VADDPS    logP6<>+0(SB), Y7, Y7
+	VADDPS    logP6<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y7, Y7
+	VMULPS    Y3, Y2, Y2
+	VADDPS    logP7<>+0(SB), Y7, Y7
+	VADDPS    logP7<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y7, Y7
+	VMULPS    Y3, Y2, Y2
+	VADDPS    logP8<>+0(SB), Y7, Y7
+	VADDPS    logP8<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y7, Y7
+	VMULPS    Y3, Y2, Y2
+	VMULPS    Y5, Y7, Y5
+	VMULPS    Y6, Y2, Y2
+	VADDPS    Y0, Y5, Y0
+	VADDPS    Y4, Y2, Y2
+	VSUBPS    Y8, Y0, Y0
+	VSUBPS    Y9, Y2, Y2
+	VADDPS    Y0, Y1, Y0
+	VADDPS    Y2, Y3, Y1
+	VADDPS    4608(R11), Y0, Y0
+	VADDPS    5312(R11), Y1, Y1
+	VMOVUPS   Y0, 4576(R11)
+	VMOVUPS   Y1, 5280(R11)
+	ADDQ      $0x00001600, R11
+	SUBQ      $0x08, R10
 	JMP       logSoftmaxLogLoop
 
 logSoftmaxLogLast:
 	TESTQ R10, R10
 	JZ    logSoftmaxOut
 
-	// log32(s) of 1 block(s), interleaved (seq.Log): kb = bits(s)>>23;
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
 	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
 	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU   320(R11), Y0
-	VPSRLD    $0x17, Y0, Y0
 	VMOVDQU   logExpInv<>+0(SB), Y1
+	VPSRLD    $0x17, Y0, Y0
 	VPSUBD    Y0, Y1, Y1
-	VPSLLD    $0x17, Y1, Y1
-	VMULPS    320(R11), Y1, Y1
 	VPSUBD    logExpBias<>+0(SB), Y0, Y0
+	VPSLLD    $0x17, Y1, Y1
 	VCVTDQ2PS Y0, Y0
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y2
+	VMULPS    320(R11), Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y4
 	VADDPS    Y1, Y1, Y3
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y2
+	VBLENDVPS Y2, Y4, Y0, Y0
 	VBLENDVPS Y2, Y3, Y1, Y1
-	VSUBPS    one<>+0(SB), Y0, Y3
-	VBLENDVPS Y2, Y3, Y0, Y0
-	VMULPS    expLn2Hi<>+0(SB), Y0, Y2
-	VMOVUPS   Y2, 384(R11)
-	VMULPS    expLn2Lo<>+0(SB), Y0, Y0
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y2
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
 	VSUBPS    one<>+0(SB), Y1, Y1
-	VMULPS    Y1, Y1, Y2
+	VMOVUPS   Y0, 384(R11)
 	VMULPS    logP0<>+0(SB), Y1, Y3
+	VMULPS    Y1, Y1, Y0
 	VADDPS    logP1<>+0(SB), Y3, Y3
+	VMULPS    half<>+0(SB), Y0, Y4
 	VMULPS    Y1, Y3, Y3
 	VADDPS    logP2<>+0(SB), Y3, Y3
 	VMULPS    Y1, Y3, Y3
@@ -3363,10 +3908,9 @@ logSoftmaxLogLast:
 	VMULPS    Y1, Y3, Y3
 	VADDPS    logP8<>+0(SB), Y3, Y3
 	VMULPS    Y1, Y3, Y3
-	VMULPS    Y2, Y3, Y3
-	VADDPS    Y0, Y3, Y0
-	VMULPS    half<>+0(SB), Y2, Y2
-	VSUBPS    Y2, Y0, Y0
+	VMULPS    Y0, Y3, Y0
+	VADDPS    Y2, Y0, Y0
+	VSUBPS    Y4, Y0, Y0
 	VADDPS    Y0, Y1, Y0
 	VADDPS    384(R11), Y0, Y0
 	VMOVUPS   Y0, 352(R11)

@@ -42,6 +42,34 @@ Frame: CHUNK = %d records of %d bytes, one per block of the chunk:
 %s`, strings.TrimSpace(regs), g.t.chunk, rec, strings.TrimSpace(layout))
 }
 
+// expPass ends the loop of pass 1 (at name+"ExpLoop", advancing ptrs)
+// with exp, emitted by body: in the loop itself, or, when the tier splits
+// it, in a loop of its own over the records of the chunk (pass 1b), so that
+// the chains of the exponentials of consecutive blocks overlap instead of
+// waiting for the transpose and the maximum of each block.
+func (g *x86Gen) expPass(name string, frame operand.Mem, ptrs map[reg.Register]int, body func()) {
+	if !g.t.splitExp {
+		body()
+		g.advance(name+"ExpLoop", ptrs)
+		return
+	}
+	g.advance(name+"ExpLoop", ptrs)
+	g.comment("Pass 1b. e[j] = exp(d[j]) and s = sum10(e) of each block of the chunk.")
+	g.rewind(frame)
+	if len(g.t.pinExp) > 0 {
+		g.comment("Constants kept in registers in the loop.")
+	}
+	for _, c := range g.t.pinExp {
+		r := g.vec()
+		g.VMOVUPS(g.k[c], r)
+		g.o.pinned[c] = r
+	}
+	g.Label(name + "ExpOnlyLoop")
+	body()
+	g.advance(name+"ExpOnlyLoop", map[reg.Register]int{reg.R11: ptrs[reg.R11]})
+	clear(g.o.pinned)
+}
+
 func (g *x86Gen) xentLabels() {
 	vb, bb := g.vecBytes(), g.blockBytes()
 	const (
@@ -65,10 +93,13 @@ xentLabelsGeneric for whole blocks of %d rows.
 d[j], then e[j], at %d·j; s at %d; d[l] at %d; k·ln2hi at %d.`, vb, sAt*vb, dlAt*vb, hAt*vb), `
 SI = logits, DI = grad (nil: loss only), BX = labels, DX = losses (or nil),
 R8 = acc, R12 = the labels of this chunk, AX = a label.
-Pass 1: the columns x[j], m, x[l] and d[l], d[j], then the registers of
-        four interleaved exponentials and of the sum tree.
-Pass 2: the registers of four interleaved logarithms, then the losses.
-Pass 3: q, the columns g[j] and the registers of the transpose.`)))
+Pass 1a: the columns x[j], m, x[l] and d[l], d[j].
+Pass 1b: the constants kept in registers, then the registers of the
+        scheduled exponentials and of the sum tree.
+Pass 2: the registers of the scheduled logarithms of the chunk, then the
+        losses and the accumulators.
+Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
+        the transpose.`)))
 	frame := g.AllocLocal(g.t.chunk * rec)
 	scale := g.addr(g.Param("scale"))
 
@@ -84,14 +115,56 @@ Pass 3: q, the columns g[j] and the registers of the transpose.`)))
 	g.Load(g.Param("losses").Base(), reg.RDX)
 	g.Load(g.Param("acc"), reg.R8)
 
+	// gradBlock emits, for the block of the record at R11, the rows of g
+	// at DI (labels at BX): q = scale / s, g[j] = e[j]·q, g[l] - scale.
+	gradBlock := func(d []operand.Op) {
+		sc := g.vec()
+		g.VBROADCASTSS(scale, sc)
+		q := seq.Quotient[operand.Op](g.o, sc, mem(reg.R11, sAt*vb))
+		var y [classes]operand.Op
+		if !g.t.labelColumns {
+			for j, e := range d {
+				y[j] = seq.Scaled[operand.Op](g.o, e, q)
+			}
+			g.comment("The rows g of the block.")
+			g.transposeOut(reg.RDI, y)
+			g.comment("g[l] = g[l] - scale, row by row.")
+			g.subLabels(scale)
+		} else {
+			g.comment(`
+	g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]
+	== j (VPCMPEQD with j, counted up from 0), g[j] - scale replaces g[j]
+	(VBLENDVPS).`)
+			lab, jv, m1 := g.vec(), g.vec(), g.vec()
+			g.VMOVDQU(mem(reg.RBX, 0), lab)
+			g.VMOVDQU(g.k[seq.Zero], jv)
+			g.VPCMPEQD(lab, lab, m1) // all ones: -1
+			for j, e := range d {
+				yj := seq.Scaled[operand.Op](g.o, e, q)
+				mask, t, fixed := g.vec(), g.vec(), g.vec()
+				g.VPCMPEQD(jv, lab, mask)
+				if j+1 < classes {
+					next := g.vec()
+					g.VPSUBD(m1, jv, next)
+					jv = next
+				}
+				g.VSUBPS(sc, yj, t)
+				g.VBLENDVPS(mask, t, yj, fixed)
+				y[j] = fixed
+			}
+			g.comment("The rows g of the block.")
+			g.transposeOut(reg.RDI, y)
+		}
+	}
+
 	g.Label("labelsChunk")
 	g.nextChunk("labelsDone", frame)
 	g.MOVQ(reg.RBX, reg.R12)
 
 	g.Label("labelsExpLoop")
 	g.comment(`
-Pass 1. The columns x[j] of the block; m = max10(x); d[l] = x[l] - m;
-d[j] = x[j] - m; e[j] = exp(d[j]); s = sum10(e).`)
+Pass 1a. The columns x[j] of the block; m = max10(x); d[l] = x[l] - m;
+d[j] = x[j] - m.`)
 	x := g.transposeIn(reg.RSI)
 	g.comment("x[l] of each row, picked with the labels.")
 	xl := g.pickLabel()
@@ -100,23 +173,20 @@ d[j] = x[j] - m; e[j] = exp(d[j]); s = sum10(e).`)
 	g.store(g.o.Sub(xl, m), mem(reg.R11, dlAt*vb))
 	d := g.vecs(reg.R11, 0, classes)
 	g.minusMax(x, m, d)
-	g.expAll(d, d)
-	g.sum10("s", d, mem(reg.R11, sAt*vb))
-	g.advance("labelsExpLoop", map[reg.Register]int{reg.RSI: bb, reg.RBX: 4 * g.t.lanes, reg.R11: rec})
+	g.expPass("labels", frame, map[reg.Register]int{reg.RSI: bb, reg.RBX: 4 * g.t.lanes, reg.R11: rec}, func() {
+		g.expSum(d, d, mem(reg.R11, sAt*vb))
+	})
 
 	g.comment(`
-Pass 2. loss = log32(s) - d[l], four blocks at a time (seq.LabelLoss);
+Pass 2. loss = log32(s) - d[l], a chunk at a time (seq.LabelLoss);
 losses[i] = loss; acc[i%8] += float64(loss).`)
 	g.rewind(frame)
-	g.logLoop("labels", rec, sAt*vb, hAt*vb, func(ls []operand.Op, recs []int) {
+	g.logLoop("labels", rec, sAt*vb, hAt*vb, func(ls []operand.Op, recs []int) []operand.Op {
 		loss := make([]operand.Op, len(ls))
 		for b := range ls {
 			loss[b] = seq.LabelLoss[operand.Op](g.o, ls[b], mem(reg.R11, recs[b]+dlAt*vb))
 		}
-		g.comment("losses[i] = loss; acc[i%8] += float64(loss).")
-		for b := range loss {
-			g.accumulate(loss[b])
-		}
+		return loss
 	}, "labelsGrad")
 
 	g.Label("labelsGrad")
@@ -128,17 +198,7 @@ g[j] = e[j]·q (seq.Scaled), stored as rows; then g[l] = g[l] - scale.`)
 	g.rewind(frame)
 	g.MOVQ(reg.R12, reg.RBX)
 	g.Label("labelsGradLoop")
-	sc := g.vec()
-	g.VBROADCASTSS(scale, sc)
-	q := seq.Quotient[operand.Op](g.o, sc, mem(reg.R11, sAt*vb))
-	var y [classes]operand.Op
-	for j, e := range d {
-		y[j] = seq.Scaled[operand.Op](g.o, e, q)
-	}
-	g.comment("The rows g of the block.")
-	g.transposeOut(reg.RDI, y)
-	g.comment("g[l] = g[l] - scale, row by row.")
-	g.subLabels(scale)
+	gradBlock(d)
 	g.advance("labelsGradLoop", map[reg.Register]int{reg.RDI: bb, reg.RBX: 4 * g.t.lanes, reg.R11: rec})
 	g.JMP(operand.LabelRef("labelsChunk"))
 	g.end("labelsDone")
@@ -167,10 +227,11 @@ t[j] at %d·j; d[j], then e[j], at %d+%d·j; s at %d; T at %d; D at %d;
 k·ln2hi at %d.`, vb, dAt*vb, vb, sAt*vb, tsumAt*vb, dsumAt*vb, hAt*vb), `
 SI = logits, DI = grad (nil: loss only), BX = targets, DX = losses (or
 nil), R8 = acc, R13 = this block's d[j] and e[j] (R11+320).
-Pass 1: the columns t[j] and T; the columns x[j], m, d[j], td[j] and D;
-        then the registers of four interleaved exponentials and of the sum
-        tree.
-Pass 2: the registers of four interleaved logarithms, then the losses.
+Pass 1a: the columns t[j] and T; the columns x[j], m, d[j], td[j] and D.
+Pass 1b: the constants kept in registers, then the registers of the
+        scheduled exponentials and of the sum tree.
+Pass 2: the registers of the scheduled logarithms of the chunk, then the
+        losses and the accumulators.
 Pass 3: scale, q, qt = q·T, the columns g[j] and the registers of the
         transpose.`)))
 	frame := g.AllocLocal(g.t.chunk * rec)
@@ -195,7 +256,7 @@ Pass 3: scale, q, qt = q·T, the columns g[j] and the registers of the
 
 	g.Label("targetsExpLoop")
 	g.comment(`
-Pass 1. The columns t[j], stored to the record, and T = sum10(t).`)
+Pass 1a. The columns t[j], stored to the record, and T = sum10(t).`)
 	t := g.transposeIn(reg.RBX)
 	tm := g.vecs(reg.R11, 0, classes)
 	ts := make([]operand.Op, classes)
@@ -218,23 +279,21 @@ Pass 1. The columns t[j], stored to the record, and T = sum10(t).`)
 	}
 	g.o.reset()
 	g.sum10("D", td, mem(reg.R11, dsumAt*vb))
-	g.expAll(d, d)
-	g.sum10("s", d, mem(reg.R11, sAt*vb))
-	g.advance("targetsExpLoop", map[reg.Register]int{reg.RSI: bb, reg.RBX: bb, reg.R11: rec})
+	g.expPass("targets", frame, map[reg.Register]int{reg.RSI: bb, reg.RBX: bb, reg.R11: rec}, func() {
+		g.LEAQ(mem(reg.R11, dAt*vb), reg.R13)
+		g.expSum(d, d, mem(reg.R11, sAt*vb))
+	})
 
 	g.comment(`
-Pass 2. loss = log32(s)·T - D, four blocks at a time (seq.TargetLoss);
+Pass 2. loss = log32(s)·T - D, a chunk at a time (seq.TargetLoss);
 losses[i] = loss; acc[i%8] += float64(loss).`)
 	g.rewind(frame)
-	g.logLoop("targets", rec, sAt*vb, hAt*vb, func(ls []operand.Op, recs []int) {
+	g.logLoop("targets", rec, sAt*vb, hAt*vb, func(ls []operand.Op, recs []int) []operand.Op {
 		loss := make([]operand.Op, len(ls))
 		for b := range ls {
 			loss[b] = seq.TargetLoss[operand.Op](g.o, ls[b], mem(reg.R11, recs[b]+tsumAt*vb), mem(reg.R11, recs[b]+dsumAt*vb))
 		}
-		g.comment("losses[i] = loss; acc[i%8] += float64(loss).")
-		for b := range loss {
-			g.accumulate(loss[b])
-		}
+		return loss
 	}, "targetsGrad")
 
 	g.Label("targetsGrad")
@@ -276,8 +335,9 @@ softmaxGeneric for whole blocks of %d rows: y[j] = e[j]·(1/s).
 %s`, g.t.lanes, g.registerMap(rec, fmt.Sprintf(`
 d[j], then e[j], at %d·j; s at %d.`, vb, sAt*vb), `
 SI = logits, DI = dst.
-Pass 1: the columns x[j], m, d[j], then the registers of four interleaved
-        exponentials and of the sum tree.
+Pass 1a: the columns x[j], m, d[j].
+Pass 1b: the constants kept in registers, then the registers of the
+        scheduled exponentials and of the sum tree.
 Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.`)))
 	frame := g.AllocLocal(g.t.chunk * rec)
 
@@ -290,14 +350,14 @@ Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.`)))
 	g.nextChunk("softmaxDone", frame)
 
 	g.Label("softmaxExpLoop")
-	g.comment("Pass 1. d[j] = x[j] - m; e[j] = exp(d[j]); s = sum10(e).")
+	g.comment("Pass 1a. d[j] = x[j] - m.")
 	x := g.transposeIn(reg.RSI)
 	m := g.max10(x)
 	d := g.vecs(reg.R11, 0, classes)
 	g.minusMax(x, m, d)
-	g.expAll(d, d)
-	g.sum10("s", d, mem(reg.R11, sAt*vb))
-	g.advance("softmaxExpLoop", map[reg.Register]int{reg.RSI: bb, reg.R11: rec})
+	g.expPass("softmax", frame, map[reg.Register]int{reg.RSI: bb, reg.R11: rec}, func() {
+		g.expSum(d, d, mem(reg.R11, sAt*vb))
+	})
 
 	g.comment("Pass 2. q = 1 / s (seq.Reciprocal); y[j] = e[j]·q (seq.Scaled), stored as rows.")
 	g.rewind(frame)
@@ -331,9 +391,10 @@ logSoftmaxGeneric for whole blocks of %d rows: y[j] = d[j] - log32(s).
 d[j] at %d·j; s at %d, then log32(s) at %d; e[j] at %d+%d·j (then k·ln2hi
 at %d).`, vb, sAt*vb, lsAt*vb, eAt*vb, vb, eAt*vb), `
 SI = logits, DI = dst, R13 = this block's e[j] (R11+384).
-Pass 1: the columns x[j], m, d[j], then the registers of four interleaved
-        exponentials and of the sum tree.
-Pass 2: the registers of four interleaved logarithms.
+Pass 1a: the columns x[j], m, d[j].
+Pass 1b: the constants kept in registers, then the registers of the
+        scheduled exponentials and of the sum tree.
+Pass 2: the registers of the scheduled logarithms of the chunk.
 Pass 3: log32(s), the columns y[j] and the registers of the transpose.`)))
 	frame := g.AllocLocal(g.t.chunk * rec)
 
@@ -346,23 +407,24 @@ Pass 3: log32(s), the columns y[j] and the registers of the transpose.`)))
 	g.nextChunk("logSoftmaxDone", frame)
 
 	g.Label("logSoftmaxExpLoop")
-	g.comment("Pass 1. d[j] = x[j] - m; e[j] = exp(d[j]); s = sum10(e).")
+	g.comment("Pass 1a. d[j] = x[j] - m.")
 	x := g.transposeIn(reg.RSI)
 	m := g.max10(x)
 	d := g.vecs(reg.R11, 0, classes)
 	g.minusMax(x, m, d)
-	g.LEAQ(mem(reg.R11, eAt*vb), reg.R13)
 	e := g.vecs(reg.R13, 0, classes)
-	g.expAll(d, e)
-	g.sum10("s", e, mem(reg.R11, sAt*vb))
-	g.advance("logSoftmaxExpLoop", map[reg.Register]int{reg.RSI: bb, reg.R11: rec})
+	g.expPass("logSoftmax", frame, map[reg.Register]int{reg.RSI: bb, reg.R11: rec}, func() {
+		g.LEAQ(mem(reg.R11, eAt*vb), reg.R13)
+		g.expSum(d, e, mem(reg.R11, sAt*vb))
+	})
 
-	g.comment("Pass 2. log32(s), four blocks at a time, stored to the record.")
+	g.comment("Pass 2. log32(s), a chunk at a time, stored to the record.")
 	g.rewind(frame)
-	g.logLoop("logSoftmax", rec, sAt*vb, eAt*vb, func(ls []operand.Op, recs []int) {
+	g.logLoop("logSoftmax", rec, sAt*vb, eAt*vb, func(ls []operand.Op, recs []int) []operand.Op {
 		for b := range ls {
-			g.store(ls[b], mem(reg.R11, recs[b]+lsAt*vb))
+			g.o.store(ls[b], mem(reg.R11, recs[b]+lsAt*vb))
 		}
+		return nil
 	}, "logSoftmaxOut")
 
 	g.Label("logSoftmaxOut")

@@ -37,6 +37,13 @@ type x86Ops struct {
 	// share). copies holds those registers while they serve.
 	reuse  map[string]int
 	copies map[string]*regCopy
+
+	// pinned holds the constants kept in registers (K returns them).
+	pinned map[seq.Const]operand.Op
+
+	// rec, while a schedule is recorded (see amd64_sched.go), collects the
+	// instructions instead of emitting them.
+	rec *schedule
 }
 
 type regCopy struct {
@@ -45,15 +52,15 @@ type regCopy struct {
 }
 
 func newX86Ops(g *x86Gen) *x86Ops {
-	return &x86Ops{g: g, reuse: map[string]int{}, copies: map[string]*regCopy{}}
+	return &x86Ops{g: g, reuse: map[string]int{}, copies: map[string]*regCopy{}, pinned: map[seq.Const]operand.Op{}}
 }
 
 // share declares that the first load of each m into a register also serves
 // the next uses reads of m. Exp reads d three times (the first multiply,
 // the first subtraction, the cutoff comparison): sharing the first load
 // with the second read and reloading d for the third keeps four registers
-// per column, so that four columns fit in sixteen registers (the schedule
-// of the hand-written EXP4). seq has no way to say this; see the report.
+// per column at most, and the reload can wait until the exponential is
+// there (see anchors in amd64_sched.go). seq has no way to say this.
 func (o *x86Ops) share(ms []operand.Op, uses int) {
 	for _, m := range ms {
 		if m, ok := m.(operand.Mem); ok {
@@ -101,9 +108,9 @@ func (o *x86Ops) inReg(a operand.Op, integer bool) operand.Op {
 	}
 	r := o.vec()
 	if integer {
-		o.g.VMOVDQU(m, r)
+		o.op(clsLoad, o.g.VMOVDQU, m, r)
 	} else {
-		o.g.VMOVUPS(m, r)
+		o.op(clsLoad, o.g.VMOVUPS, m, r)
 	}
 	key := m.Asm()
 	if n := o.reuse[key]; n > 0 {
@@ -113,54 +120,80 @@ func (o *x86Ops) inReg(a operand.Op, integer bool) operand.Op {
 	return r
 }
 
-// binary emits d = a op b as inst(b, a, d), with b possibly in memory.
-func (o *x86Ops) binary(inst func(...operand.Op), a, b operand.Op, commutative, integer bool) operand.Op {
+// binary emits d = a op b as inst(b, a, d), with b possibly in memory. A
+// commutative operation loads the operand whose register serves later
+// reads (share), else keeps a constant (or the other operand) in memory.
+func (o *x86Ops) binary(cls opClass, inst any, a, b operand.Op, commutative, integer bool) operand.Op {
 	a, b = o.resolve(a), o.resolve(b)
 	if commutative {
 		ma, aMem := a.(operand.Mem)
 		mb, bMem := b.(operand.Mem)
-		if aMem && (!bMem || isConst(ma) && !isConst(mb)) {
+		switch {
+		case bMem && o.reuse[mb.Asm()] > 0 && !(aMem && o.reuse[ma.Asm()] > 0):
+			// b is loaded, and its register serves the next reads.
+			a, b = b, a
+		case aMem && o.reuse[ma.Asm()] > 0:
+		case aMem && (!bMem || isConst(ma) && !isConst(mb)):
 			a, b = b, a
 		}
 	}
 	ra := o.inReg(a, integer)
 	d := o.vec()
-	inst(b, ra, d)
+	o.op(cls, inst, b, ra, d)
 	return d
 }
 
-func (o *x86Ops) K(c seq.Const) operand.Op { return o.g.k[c] }
+func (o *x86Ops) K(c seq.Const) operand.Op {
+	if r, ok := o.pinned[c]; ok {
+		return r
+	}
+	return o.g.k[c]
+}
 
-func (o *x86Ops) Add(a, b operand.Op) operand.Op { return o.binary(o.g.VADDPS, a, b, true, false) }
-func (o *x86Ops) Sub(a, b operand.Op) operand.Op { return o.binary(o.g.VSUBPS, a, b, false, false) }
-func (o *x86Ops) Mul(a, b operand.Op) operand.Op { return o.binary(o.g.VMULPS, a, b, true, false) }
-func (o *x86Ops) Div(a, b operand.Op) operand.Op { return o.binary(o.g.VDIVPS, a, b, false, false) }
+func (o *x86Ops) Add(a, b operand.Op) operand.Op {
+	return o.binary(clsAdd, o.g.VADDPS, a, b, true, false)
+}
+func (o *x86Ops) Sub(a, b operand.Op) operand.Op {
+	return o.binary(clsAdd, o.g.VSUBPS, a, b, false, false)
+}
+func (o *x86Ops) Mul(a, b operand.Op) operand.Op {
+	return o.binary(clsMul, o.g.VMULPS, a, b, true, false)
+}
+func (o *x86Ops) Div(a, b operand.Op) operand.Op {
+	return o.binary(clsDiv, o.g.VDIVPS, a, b, false, false)
+}
 
 // Max is VMAXPS, which returns its second source when the operands are
 // ±0 or either is NaN: seq.Ops allows both (see max10).
-func (o *x86Ops) Max(a, b operand.Op) operand.Op { return o.binary(o.g.VMAXPS, a, b, true, false) }
+func (o *x86Ops) Max(a, b operand.Op) operand.Op {
+	return o.binary(clsLogic, o.g.VMAXPS, a, b, true, false)
+}
 
-func (o *x86Ops) AddI(a, b operand.Op) operand.Op { return o.binary(o.g.VPADDD, a, b, true, true) }
-func (o *x86Ops) SubI(a, b operand.Op) operand.Op { return o.binary(o.g.VPSUBD, a, b, false, true) }
+func (o *x86Ops) AddI(a, b operand.Op) operand.Op {
+	return o.binary(clsLogic, o.g.VPADDD, a, b, true, true)
+}
+func (o *x86Ops) SubI(a, b operand.Op) operand.Op {
+	return o.binary(clsLogic, o.g.VPSUBD, a, b, false, true)
+}
 
 func (o *x86Ops) ShlI(a operand.Op, n int) operand.Op {
 	ra := o.inReg(a, true)
 	d := o.vec()
-	o.g.VPSLLD(operand.U8(n), ra, d)
+	o.op(clsShift, o.g.VPSLLD, operand.U8(n), ra, d)
 	return d
 }
 
 func (o *x86Ops) ShrI(a operand.Op, n int) operand.Op {
 	ra := o.inReg(a, true)
 	d := o.vec()
-	o.g.VPSRLD(operand.U8(n), ra, d)
+	o.op(clsShift, o.g.VPSRLD, operand.U8(n), ra, d)
 	return d
 }
 
 // CvtIF is VCVTDQ2PS, whose source may be in memory.
 func (o *x86Ops) CvtIF(a operand.Op) operand.Op {
 	d := o.vec()
-	o.g.VCVTDQ2PS(o.resolve(a), d)
+	o.op(clsCvt, o.g.VCVTDQ2PS, o.resolve(a), d)
 	return d
 }
 
@@ -175,19 +208,19 @@ func (o *x86Ops) Less(a, b operand.Op) operand.Op {
 	b = o.resolve(b)
 	ra := o.inReg(a, false)
 	d := o.vec()
-	o.g.VCMPPS(operand.U8(cmpLT), b, ra, d)
+	o.op(clsLogic, o.g.VCMPPS, operand.U8(cmpLT), b, ra, d)
 	return d
 }
 
 func (o *x86Ops) NotZero(a operand.Op) operand.Op {
 	ra := o.inReg(a, false)
 	d := o.vec()
-	o.g.VCMPPS(operand.U8(cmpNEQ), o.g.k[seq.Zero], ra, d)
+	o.op(clsLogic, o.g.VCMPPS, operand.U8(cmpNEQ), o.g.k[seq.Zero], ra, d)
 	return d
 }
 
 func (o *x86Ops) And(mask, a operand.Op) operand.Op {
-	return o.binary(o.g.VANDPS, mask, a, true, false)
+	return o.binary(clsLogic, o.g.VANDPS, mask, a, true, false)
 }
 
 // AndNot is VANDNPS a, mask, d: d = ^mask & a.
@@ -195,7 +228,7 @@ func (o *x86Ops) AndNot(mask, a operand.Op) operand.Op {
 	a = o.resolve(a)
 	rm := o.inReg(mask, false)
 	d := o.vec()
-	o.g.VANDNPS(a, rm, d)
+	o.op(clsLogic, o.g.VANDNPS, a, rm, d)
 	return d
 }
 
@@ -206,7 +239,7 @@ func (o *x86Ops) Select(mask, a, b operand.Op) operand.Op {
 	rm := o.inReg(mask, false)
 	rb := o.inReg(b, false)
 	d := o.vec()
-	o.g.VBLENDVPS(rm, a, rb, d)
+	o.op(clsLogic, o.g.VBLENDVPS, rm, a, rb, d)
 	return d
 }
 
@@ -219,7 +252,7 @@ func (o *x86Ops) Park(v operand.Op) operand.Op {
 	}
 	slot := o.parks[0]
 	o.parks = o.parks[1:]
-	o.g.VMOVUPS(v, slot)
+	o.op(clsStore, o.g.VMOVUPS, v, slot)
 	return slot
 }
 
