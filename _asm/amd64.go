@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/bits"
+	"slices"
 	"strings"
 
 	"github.com/mmcloughlin/avo/attr"
@@ -152,6 +153,9 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	// avo writes no licence: put it after its "Code generated" line, as
+	// in every other file of the package.
+	asm, stubs = withLicense(asm), withLicense(stubs)
 	asm, err = insertOverview(asm, x86Overview)
 	if err != nil {
 		return nil, err
@@ -728,4 +732,11 @@ func (g *x86Gen) end(done string) {
 	g.Label(done)
 	g.VZEROUPPER()
 	g.RET()
+}
+
+// withLicense inserts the licence header after the first line (avo's "Code
+// generated" line) and its blank line.
+func withLicense(b []byte) []byte {
+	first, rest, _ := bytes.Cut(b, []byte("\n\n"))
+	return slices.Concat(first, []byte("\n\n"+license+"\n"), rest)
 }
