@@ -29,6 +29,7 @@ const (
 	kindStaged            // options: effective target rows built per block
 	kindSoftmax           // Softmax
 	kindLogSoftmax        // LogSoftmax
+	kindArgmax            // Argmax: preds only
 )
 
 // A batch is one validated call, cut into chunks of ChunkRows rows that are
@@ -47,6 +48,12 @@ type batch struct {
 	losses    []float32
 	scale     float32
 	norm      int // the row losses are 2^norm times the true ones (see Options.batch)
+
+	// The fused outputs (nil when not requested) and the z-loss
+	// coefficient (0: none).
+	preds []int32
+	lse   []float32
+	z     float32
 
 	// kindStaged: class weights (1 without weights, times 2^norm), 1-ε and
 	// ε/10, and the ignored label when ignore is set.
@@ -120,15 +127,18 @@ func (b *batch) rows(p0, p1 int, labels []int32, acc *[8]float64) {
 		x := b.logits[r0*Classes : r1*Classes]
 		g := part(b.grad, r0, r1, Classes)
 		l := part(b.losses, r0, r1, 1)
+		preds, lse := part(b.preds, r0, r1, 1), part(b.lse, r0, r1, 1)
 		switch b.kind {
 		case kindLabels:
-			k.xentLabels(g, x, labels[r0-p0:r1-p0], b.scale, l, acc)
+			k.xentLabels(g, x, labels[r0-p0:r1-p0], b.scale, l, acc, preds, lse, b.z)
 		case kindTargets:
-			k.xentTargets(g, x, b.tgts[r0*Classes:r1*Classes], b.scale, l, acc)
+			k.xentTargets(g, x, b.tgts[r0*Classes:r1*Classes], b.scale, l, acc, preds, lse, b.z)
 		case kindSoftmax:
 			k.softmax(g, x)
 		case kindLogSoftmax:
 			k.logSoftmax(g, x)
+		case kindArgmax:
+			k.argmax(preds, x)
 		}
 	}
 }
@@ -141,11 +151,17 @@ func (b *batch) rows(p0, p1 int, labels []int32, acc *[8]float64) {
 //
 // where t is the one-hot row of the label or the caller's target row, and,
 // for ignored rows, a row of zero logits with zero targets, whose loss and
-// gradient are exactly +0.
+// gradient are exactly +0 (with a z-loss too: it is weighted by T = 0).
+// The prediction and the log-sum-exp of an ignored row are those of its
+// logits: they are computed by the generic code before the kernel runs
+// (which may overwrite the logits with the gradient) and replace what the
+// kernel wrote for the row of zeros.
 func (b *batch) stagedChunk(c0, c1 int) float64 {
 	var acc [8]float64
 	var xs, ts [blockRows * Classes]float32
 	var buf [blockRows]int32
+	var ipred [blockRows]int32
+	var ilse [blockRows]float32
 	for b0 := c0; b0 < c1; b0 += blockRows {
 		b1 := min(b0+blockRows, c1)
 		x := b.logits[b0*Classes : b1*Classes]
@@ -173,19 +189,41 @@ func (b *batch) stagedChunk(c0, c1 int) float64 {
 		}
 		if ignored {
 			copy(xs[:], x)
-			x = xs[:len(x)]
 			for i := range b1 - b0 {
-				if labels[i] == b.ignoreLabel {
-					*(*[Classes]float32)(xs[i*Classes:]) = [Classes]float32{}
+				if labels[i] != b.ignoreLabel {
+					continue
 				}
+				row := (*[Classes]float32)(x[i*Classes:])
+				if b.preds != nil {
+					ipred[i] = argmax10(row)
+				}
+				if b.lse != nil {
+					ilse[i] = rowLogSumExp(row)
+				}
+				*(*[Classes]float32)(xs[i*Classes:]) = [Classes]float32{}
 			}
+			x = xs[:len(x)]
 		}
 		k := b.k
 		if b1-b0 != blockRows {
 			k = generic
 		}
 		losses := part(b.losses, b0, b1, 1)
-		k.xentTargets(part(b.grad, b0, b1, Classes), x, ts[:len(x)], b.scale, losses, &acc)
+		preds, lse := part(b.preds, b0, b1, 1), part(b.lse, b0, b1, 1)
+		k.xentTargets(part(b.grad, b0, b1, Classes), x, ts[:len(x)], b.scale, losses, &acc, preds, lse, b.z)
+		if ignored {
+			for i := range b1 - b0 {
+				if labels[i] != b.ignoreLabel {
+					continue
+				}
+				if preds != nil {
+					preds[i] = ipred[i]
+				}
+				if lse != nil {
+					lse[i] = ilse[i]
+				}
+			}
+		}
 		if b.norm != 0 {
 			for i, l := range losses {
 				losses[i] = float32(math.Ldexp(float64(l), -b.norm))

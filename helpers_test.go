@@ -205,6 +205,14 @@ func checkCanaries(buf []float32, lo, hi int) error {
 	return nil
 }
 
+// int32s returns the memory of f as int32s.
+func int32s(f []float32) []int32 {
+	if f == nil {
+		return nil
+	}
+	return unsafe.Slice((*int32)(unsafe.Pointer(unsafe.SliceData(f))), len(f))
+}
+
 func sameF64(a, b float64) bool {
 	return (a != a && b != b) || math.Float64bits(a) == math.Float64bits(b)
 }

@@ -307,6 +307,16 @@ DATA logExpBias<>+24(SB)/4, $0x0000007e
 DATA logExpBias<>+28(SB)/4, $0x0000007e
 GLOBL logExpBias<>(SB), RODATA|NOPTR, $32
 
+DATA negInfBits<>+0(SB)/4, $0xff800000
+DATA negInfBits<>+4(SB)/4, $0xff800000
+DATA negInfBits<>+8(SB)/4, $0xff800000
+DATA negInfBits<>+12(SB)/4, $0xff800000
+DATA negInfBits<>+16(SB)/4, $0xff800000
+DATA negInfBits<>+20(SB)/4, $0xff800000
+DATA negInfBits<>+24(SB)/4, $0xff800000
+DATA negInfBits<>+28(SB)/4, $0xff800000
+GLOBL negInfBits<>(SB), RODATA|NOPTR, $32
+
 DATA zero<>+0(SB)/4, $0x00000000
 DATA zero<>+4(SB)/4, $0x00000000
 DATA zero<>+8(SB)/4, $0x00000000
@@ -317,9 +327,91 @@ DATA zero<>+24(SB)/4, $0x00000000
 DATA zero<>+28(SB)/4, $0x00000000
 GLOBL zero<>(SB), RODATA|NOPTR, $32
 
-// func xentLabelsAVX2(grad []float32, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64)
+DATA index<>+0(SB)/4, $0x00000000
+DATA index<>+4(SB)/4, $0x00000000
+DATA index<>+8(SB)/4, $0x00000000
+DATA index<>+12(SB)/4, $0x00000000
+DATA index<>+16(SB)/4, $0x00000000
+DATA index<>+20(SB)/4, $0x00000000
+DATA index<>+24(SB)/4, $0x00000000
+DATA index<>+28(SB)/4, $0x00000000
+DATA index<>+32(SB)/4, $0x00000001
+DATA index<>+36(SB)/4, $0x00000001
+DATA index<>+40(SB)/4, $0x00000001
+DATA index<>+44(SB)/4, $0x00000001
+DATA index<>+48(SB)/4, $0x00000001
+DATA index<>+52(SB)/4, $0x00000001
+DATA index<>+56(SB)/4, $0x00000001
+DATA index<>+60(SB)/4, $0x00000001
+DATA index<>+64(SB)/4, $0x00000002
+DATA index<>+68(SB)/4, $0x00000002
+DATA index<>+72(SB)/4, $0x00000002
+DATA index<>+76(SB)/4, $0x00000002
+DATA index<>+80(SB)/4, $0x00000002
+DATA index<>+84(SB)/4, $0x00000002
+DATA index<>+88(SB)/4, $0x00000002
+DATA index<>+92(SB)/4, $0x00000002
+DATA index<>+96(SB)/4, $0x00000003
+DATA index<>+100(SB)/4, $0x00000003
+DATA index<>+104(SB)/4, $0x00000003
+DATA index<>+108(SB)/4, $0x00000003
+DATA index<>+112(SB)/4, $0x00000003
+DATA index<>+116(SB)/4, $0x00000003
+DATA index<>+120(SB)/4, $0x00000003
+DATA index<>+124(SB)/4, $0x00000003
+DATA index<>+128(SB)/4, $0x00000004
+DATA index<>+132(SB)/4, $0x00000004
+DATA index<>+136(SB)/4, $0x00000004
+DATA index<>+140(SB)/4, $0x00000004
+DATA index<>+144(SB)/4, $0x00000004
+DATA index<>+148(SB)/4, $0x00000004
+DATA index<>+152(SB)/4, $0x00000004
+DATA index<>+156(SB)/4, $0x00000004
+DATA index<>+160(SB)/4, $0x00000005
+DATA index<>+164(SB)/4, $0x00000005
+DATA index<>+168(SB)/4, $0x00000005
+DATA index<>+172(SB)/4, $0x00000005
+DATA index<>+176(SB)/4, $0x00000005
+DATA index<>+180(SB)/4, $0x00000005
+DATA index<>+184(SB)/4, $0x00000005
+DATA index<>+188(SB)/4, $0x00000005
+DATA index<>+192(SB)/4, $0x00000006
+DATA index<>+196(SB)/4, $0x00000006
+DATA index<>+200(SB)/4, $0x00000006
+DATA index<>+204(SB)/4, $0x00000006
+DATA index<>+208(SB)/4, $0x00000006
+DATA index<>+212(SB)/4, $0x00000006
+DATA index<>+216(SB)/4, $0x00000006
+DATA index<>+220(SB)/4, $0x00000006
+DATA index<>+224(SB)/4, $0x00000007
+DATA index<>+228(SB)/4, $0x00000007
+DATA index<>+232(SB)/4, $0x00000007
+DATA index<>+236(SB)/4, $0x00000007
+DATA index<>+240(SB)/4, $0x00000007
+DATA index<>+244(SB)/4, $0x00000007
+DATA index<>+248(SB)/4, $0x00000007
+DATA index<>+252(SB)/4, $0x00000007
+DATA index<>+256(SB)/4, $0x00000008
+DATA index<>+260(SB)/4, $0x00000008
+DATA index<>+264(SB)/4, $0x00000008
+DATA index<>+268(SB)/4, $0x00000008
+DATA index<>+272(SB)/4, $0x00000008
+DATA index<>+276(SB)/4, $0x00000008
+DATA index<>+280(SB)/4, $0x00000008
+DATA index<>+284(SB)/4, $0x00000008
+DATA index<>+288(SB)/4, $0x00000009
+DATA index<>+292(SB)/4, $0x00000009
+DATA index<>+296(SB)/4, $0x00000009
+DATA index<>+300(SB)/4, $0x00000009
+DATA index<>+304(SB)/4, $0x00000009
+DATA index<>+308(SB)/4, $0x00000009
+DATA index<>+312(SB)/4, $0x00000009
+DATA index<>+316(SB)/4, $0x00000009
+GLOBL index<>(SB), RODATA|NOPTR, $320
+
+// func xentLabelsAVX2(grad []float32, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
 // Requires: AVX, AVX2, CMOV
-TEXT ·xentLabelsAVX2(SB), $3328-112
+TEXT ·xentLabelsAVX2(SB), $3328-164
 	// xentLabelsGeneric for whole blocks of 8 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -1406,9 +1498,9 @@ labelsDone:
 	VZEROUPPER
 	RET
 
-// func xentTargetsAVX2(grad []float32, logits []float32, targets []float32, scale float32, losses []float32, acc *[8]float64)
+// func xentTargetsAVX2(grad []float32, logits []float32, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
 // Requires: AVX, AVX2, CMOV
-TEXT ·xentTargetsAVX2(SB), $6144-112
+TEXT ·xentTargetsAVX2(SB), $6144-164
 	// xentTargetsGeneric for whole blocks of 8 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =

@@ -46,7 +46,7 @@
 
 #include "textflag.h"
 
-// func xentLabelsNEON(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64)
+// func xentLabelsNEON(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
 //
 // xentLabelsGeneric. Per block of 4 rows: loss = log(s) - d[l] (seq.LabelLoss);
 // when grad != nil, g[j] = e[j]·(scale/s) (seq.Quotient, seq.Scaled), then
@@ -60,7 +60,7 @@
 //	V23 expCutoff, V24 oneBits, V25 one, V26 expQ0, V27 expQ1, V28 expQ2, V29 expQ3, V30 expMagic
 //	V31 {expLog2e, expLn2Hi, expLn2Lo, expQ4}, read by element (FMUL Vd, Vn, Vm.S[i])
 //	V0..V17 allocated by the generator; the comments name the registers of the values.
-TEXT ·xentLabelsNEON(SB), NOSPLIT, $0-112
+TEXT ·xentLabelsNEON(SB), NOSPLIT, $0-164
 	MOVD	grad_base+0(FP), R0
 	MOVD	logits_base+24(FP), R1
 	MOVD	labels_base+48(FP), R2
@@ -543,7 +543,7 @@ labels_next:
 labels_done:
 	RET
 
-// func xentTargetsNEON(grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64)
+// func xentTargetsNEON(grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
 //
 // xentTargetsGeneric. Per block of 4 rows: T = sum10(t), D = sum10(td)
 // (seq.Sum10 of seq.TargetTerm), loss = log(s)·T - D (seq.TargetLoss); when
@@ -558,7 +558,7 @@ labels_done:
 //	V23 expCutoff, V24 oneBits, V25 one, V26 expQ0, V27 expQ1, V28 expQ2, V29 expQ3, V30 expMagic
 //	V31 {expLog2e, expLn2Hi, expLn2Lo, expQ4}, read by element (FMUL Vd, Vn, Vm.S[i])
 //	V0..V17 allocated by the generator; the comments name the registers of the values.
-TEXT ·xentTargetsNEON(SB), NOSPLIT, $0-112
+TEXT ·xentTargetsNEON(SB), NOSPLIT, $0-164
 	MOVD	grad_base+0(FP), R0
 	MOVD	logits_base+24(FP), R1
 	MOVD	targets_base+48(FP), R2

@@ -37,10 +37,11 @@ const (
 	expQ4     = 0x1.6a2404p-10
 	expCutoff = -0x1.5d589ep+6 // ≈ -87.33654, the float32 just above -126·ln2: below it exp is +0
 
-	mantBits = 23         // bits of a float32's mantissa field: 2^n is (n + 127) << mantBits
-	oneBits  = 0x3f800000 // the bits of float32 1: 127 << mantBits
-	one      = 1          // float32 1 (added to e^r - 1, subtracted in log32)
-	half     = 0.5        // float32 0.5 (the u²/2 of log32)
+	mantBits   = 23         // bits of a float32's mantissa field: 2^n is (n + 127) << mantBits
+	oneBits    = 0x3f800000 // the bits of float32 1: 127 << mantBits
+	one        = 1          // float32 1 (added to e^r - 1, subtracted in log32)
+	half       = 0.5        // float32 0.5 (the u²/2 of log32)
+	negInfBits = 0xff800000 // the bits of float32 -Inf (see logSumExp)
 )
 
 // Constants of log32 (the Cephes logf polynomial).
@@ -128,7 +129,7 @@ func ordered(f float32) int32 {
 }
 
 // expRow computes the shared first half of every row operation and returns
-// s = sum10(e):
+// m and s = sum10(e):
 //
 //	m    = max10(x)
 //	d[j] = x[j] - m
@@ -147,8 +148,8 @@ func ordered(f float32) int32 {
 // small. 2^n is built by shifting n into the exponent field; the final
 // product by it is exact. (The loop body is the scalar exponential: it is
 // written here, not as a function, because the compiler would not inline it.)
-func expRow(d, e *[Classes]float32, x *[Classes]float32) float32 {
-	m := max10(x)
+func expRow(d, e *[Classes]float32, x *[Classes]float32) (m, s float32) {
+	m = max10(x)
 	for j := range x {
 		dj := x[j] - m
 		d[j] = dj
@@ -170,56 +171,143 @@ func expRow(d, e *[Classes]float32, x *[Classes]float32) float32 {
 		}
 		e[j] = ej
 	}
-	return sum10(e)
+	return m, sum10(e)
 }
 
-// xentLabelsRow computes one row of the label path and returns its loss:
+// argmax10 returns the prediction of a row: the index of its first NaN if
+// it has one (as numpy.argmax), else the first index j with x[j] == m, the
+// row maximum (ties go to the lower index, as torch.argmax and
+// numpy.argmax; -0 and +0 are equal). A SIMD path may compute it in any
+// order, for instance as two chains of selects from j = 9 down to 0, the
+// first on x[j] == m, the second on x[j] != x[j]: the result is unique.
+func argmax10(x *[Classes]float32) int32 {
+	for j, v := range x {
+		if v != v {
+			return int32(j)
+		}
+	}
+	m := max10(x)
+	p := int32(0)
+	for j := Classes - 1; j >= 0; j-- {
+		if x[j] == m {
+			p = int32(j)
+		}
+	}
+	return p
+}
+
+// logSumExp returns the row's log-sum-exp, lse = m + log(s) in one float32
+// addition, from ls = log32(s), except that a row of only -Inf gives -Inf
+// (where m + ls would be NaN). Such a row is recognised by m == -Inf and
+// sum10(x) == -Inf: without a NaN in the row, m is its exact maximum, so m
+// == -Inf means that every x[j] is -Inf; a NaN makes the sum NaN, whatever
+// m is (see max10). A NaN or +Inf row gives NaN, through ls.
+func logSumExp(x *[Classes]float32, m, ls float32) float32 {
+	if negInf := math.Float32frombits(negInfBits); m == negInf && sum10(x) == negInf {
+		return negInf
+	}
+	return m + ls
+}
+
+// rowLogSumExp returns the log-sum-exp of a row on its own, as
+// xentLabelsRow computes it.
+func rowLogSumExp(x *[Classes]float32) float32 {
+	var d, e [Classes]float32
+	m, s := expRow(&d, &e, x)
+	return logSumExp(x, m, log32(s))
+}
+
+// zTerms returns the z-loss terms of a row with coefficient z > 0 and
+// log-sum-exp lse: c = z·lse, the row loss term zl = c·lse (z·lse², with
+// the product by z first so that a small z does not let lse² overflow),
+// and the gradient factor f = 1 + (c + c) = 1 + 2·z·lse, which multiplies
+// the row's e[j]·q: d(z·lse²)/dx[j] = 2·z·lse·softmax[j].
+func zTerms(z, lse float32) (zl, f float32) {
+	c := float32(z * lse)
+	return float32(c * lse), one + (c + c)
+}
+
+// xentLabelsRow computes one row of the label path and returns its loss and
+// its log-sum-exp:
 //
-//	loss = log(s) - d[l]
+//	ls   = log32(s)
+//	loss = ls - d[l]
+//	lse  = logSumExp(x, m, ls)
 //	q    = scale / s
 //	g[j] = e[j]·q, then g[l] = g[l] - scale
 //
-// g may be nil (loss only) or alias x.
-func xentLabelsRow(g, x *[Classes]float32, l int32, scale float32) float32 {
+// With a z-loss coefficient z != 0, from zl, f = zTerms(z, lse): loss =
+// loss + zl, and q = q·f before the gradient. g may be nil (loss only) or
+// alias x.
+func xentLabelsRow(g, x *[Classes]float32, l int32, scale, z float32) (loss, lse float32) {
 	var d, e [Classes]float32
-	s := expRow(&d, &e, x)
-	loss := log32(s) - d[l]
+	m, s := expRow(&d, &e, x)
+	ls := log32(s)
+	loss = ls - d[l]
+	lse = logSumExp(x, m, ls)
+	f := float32(1)
+	if z != 0 {
+		var zl float32
+		zl, f = zTerms(z, lse)
+		loss = loss + zl
+	}
 	if g != nil {
 		q := scale / s
+		if z != 0 {
+			q = float32(q * f)
+		}
 		mul10(g, &e, q)
 		g[l] = g[l] - scale
 	}
-	return loss
+	return loss, lse
 }
 
 // xentTargetsRow computes one row of the dense-target path and returns its
-// loss. With T = sum10(t) and D = sum10(t[j]·d[j]), where a term with
-// t[j] == 0 is exactly 0 (even when d[j] is -Inf):
+// loss and its log-sum-exp. With T = sum10(t) and D = sum10(t[j]·d[j]),
+// where a term with t[j] == 0 is exactly 0 (even when d[j] is -Inf):
 //
-//	loss = log(s)·T - D
+//	ls   = log32(s)
+//	loss = ls·T - D
+//	lse  = logSumExp(x, m, ls)
 //	q    = scale / s
-//	g[j] = e[j]·(q·T) - t[j]·scale
+//	qt   = q·T
+//	g[j] = e[j]·qt - t[j]·scale
 //
-// For a one-hot t this is, bit for bit, xentLabelsRow. g may be nil or alias
-// x (but not t).
-func xentTargetsRow(g, x, t *[Classes]float32, scale float32) float32 {
+// With a z-loss coefficient z != 0, from zl, f = zTerms(z, lse): loss =
+// loss + zl·T (the row's z-loss weighted like its cross-entropy, by the
+// total target T), and qt = qt·f before the gradient.
+//
+// For a one-hot t this is, bit for bit, xentLabelsRow (a product by T = 1
+// is exact). g may be nil or alias x (but not t).
+func xentTargetsRow(g, x, t *[Classes]float32, scale, z float32) (loss, lse float32) {
 	var d, e, td [Classes]float32
-	s := expRow(&d, &e, x)
+	m, s := expRow(&d, &e, x)
 	for j := range td {
 		if t[j] != 0 {
 			td[j] = float32(t[j] * d[j])
 		}
 	}
 	tsum := sum10(t)
-	loss := float32(log32(s)*tsum) - sum10(&td)
+	ls := log32(s)
+	loss = float32(ls*tsum) - sum10(&td)
+	lse = logSumExp(x, m, ls)
+	f := float32(1)
+	if z != 0 {
+		var zl float32
+		zl, f = zTerms(z, lse)
+		loss = loss + float32(zl*tsum)
+	}
 	if g != nil {
 		q := scale / s
 		qt := float32(q * tsum)
+		if z != 0 {
+			qt = float32(qt * f)
+		}
 		for j := range g {
 			g[j] = float32(e[j]*qt) - float32(t[j]*scale)
 		}
 	}
-	return loss
+	return loss, lse
 }
 
 // mul10 writes y[j] = float32(e[j]·q), written out in full because the
@@ -232,14 +320,14 @@ func mul10(y, e *[Classes]float32, q float32) {
 // softmaxRow writes y[j] = e[j]·(1/s). y may alias x.
 func softmaxRow(y, x *[Classes]float32) {
 	var d, e [Classes]float32
-	s := expRow(&d, &e, x)
+	_, s := expRow(&d, &e, x)
 	mul10(y, &e, 1/s)
 }
 
 // logSoftmaxRow writes y[j] = d[j] - log(s). y may alias x.
 func logSoftmaxRow(y, x *[Classes]float32) {
 	var d, e [Classes]float32
-	s := expRow(&d, &e, x)
+	_, s := expRow(&d, &e, x)
 	ls := log32(s)
 	for j := range y {
 		y[j] = d[j] - ls
@@ -247,28 +335,37 @@ func logSoftmaxRow(y, x *[Classes]float32) {
 }
 
 // The block functions below are the generic members of the implementation
-// table (see kernels in kernel.go). Each handles n rows, n = len(logits)/10;
+// table (see kernels in impl.go). Each handles n rows, n = len(logits)/10;
 // the assembly twins require n to be a multiple of 8, the generic ones accept
 // any n. Row i's loss is added to acc[i%8] in float64 and, when losses is
 // not nil, stored in losses[i]. grad may be nil (no gradient) or alias
-// logits; losses may be nil.
+// logits; losses may be nil. The fused outputs: preds, when not nil,
+// receives argmax10 of each row, computed before the row's gradient is
+// written (grad may be logits); lse, when not nil, each row's log-sum-exp;
+// z is the z-loss coefficient (0: none).
 
-func xentLabelsGeneric(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64) {
+func xentLabelsGeneric(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
 	for i, l := range labels {
 		x := (*[Classes]float32)(logits[i*Classes:])
 		var g *[Classes]float32
 		if grad != nil {
 			g = (*[Classes]float32)(grad[i*Classes:])
 		}
-		loss := xentLabelsRow(g, x, l, scale)
+		if preds != nil {
+			preds[i] = argmax10(x)
+		}
+		loss, ls := xentLabelsRow(g, x, l, scale, z)
 		if losses != nil {
 			losses[i] = loss
+		}
+		if lse != nil {
+			lse[i] = ls
 		}
 		acc[i%8] += float64(loss)
 	}
 }
 
-func xentTargetsGeneric(grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64) {
+func xentTargetsGeneric(grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
 	n := len(logits) / Classes
 	for i := 0; i < n; i++ {
 		x := (*[Classes]float32)(logits[i*Classes:])
@@ -277,9 +374,15 @@ func xentTargetsGeneric(grad, logits, targets []float32, scale float32, losses [
 		if grad != nil {
 			g = (*[Classes]float32)(grad[i*Classes:])
 		}
-		loss := xentTargetsRow(g, x, t, scale)
+		if preds != nil {
+			preds[i] = argmax10(x)
+		}
+		loss, ls := xentTargetsRow(g, x, t, scale, z)
 		if losses != nil {
 			losses[i] = loss
+		}
+		if lse != nil {
+			lse[i] = ls
 		}
 		acc[i%8] += float64(loss)
 	}
@@ -296,5 +399,11 @@ func logSoftmaxGeneric(dst, logits []float32) {
 	n := len(logits) / Classes
 	for i := 0; i < n; i++ {
 		logSoftmaxRow((*[Classes]float32)(dst[i*Classes:]), (*[Classes]float32)(logits[i*Classes:]))
+	}
+}
+
+func argmaxGeneric(dst []int32, logits []float32) {
+	for i := range dst {
+		dst[i] = argmax10((*[Classes]float32)(logits[i*Classes:]))
 	}
 }

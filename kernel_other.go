@@ -10,10 +10,10 @@ package kernel
 // with these build tags, so the functions below are never called.
 var archTiers []tier
 
-func xentLabelsTier(t int, grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64) {
+func xentLabelsTier(t int, grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
 }
 
-func xentTargetsTier(t int, grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64) {
+func xentTargetsTier(t int, grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
 }
 
 func softmaxTier(t int, dst, logits []float32) {}

@@ -17,7 +17,7 @@ package kernel
 // written.
 //
 //go:noescape
-func xentLabelsAVX2(grad []float32, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64)
+func xentLabelsAVX2(grad []float32, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
 
 // xentTargetsAVX2 is xentTargetsGeneric for n = len(logits)/10 rows rounded
 // down to a multiple of 8 (fewer if targets, or grad or losses when not
@@ -27,7 +27,7 @@ func xentLabelsAVX2(grad []float32, logits []float32, labels []int32, scale floa
 // is read or written.
 //
 //go:noescape
-func xentTargetsAVX2(grad []float32, logits []float32, targets []float32, scale float32, losses []float32, acc *[8]float64)
+func xentTargetsAVX2(grad []float32, logits []float32, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
 
 // softmaxAVX2 is softmaxGeneric for n = len(logits)/10 rows rounded down to
 // a multiple of 8 (fewer if dst is shorter): dst, possibly logits itself,

@@ -23,13 +23,13 @@ package kernel
 // float64.
 //
 //go:noescape
-func xentLabelsNEON(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64)
+func xentLabelsNEON(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
 
 // xentTargetsNEON is xentTargetsGeneric: as xentLabelsNEON with dense
 // targets (len(targets) = len(logits); grad must not overlap targets).
 //
 //go:noescape
-func xentTargetsNEON(grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64)
+func xentTargetsNEON(grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
 
 // softmaxNEON is softmaxGeneric: dst (len(logits), possibly logits itself)
 // receives softmax row by row.

@@ -14,17 +14,17 @@ const (
 	tierAVX2 = iota + 1
 )
 
-func xentLabelsTier(t int, grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64) {
+func xentLabelsTier(t int, grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
 	switch t {
 	case tierAVX2:
-		xentLabelsAVX2(grad, logits, labels, scale, losses, acc)
+		xentLabelsAVX2(grad, logits, labels, scale, losses, acc, preds, lse, z)
 	}
 }
 
-func xentTargetsTier(t int, grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64) {
+func xentTargetsTier(t int, grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
 	switch t {
 	case tierAVX2:
-		xentTargetsAVX2(grad, logits, targets, scale, losses, acc)
+		xentTargetsAVX2(grad, logits, targets, scale, losses, acc, preds, lse, z)
 	}
 }
 

@@ -192,25 +192,38 @@ func stressTargets(r *rand.Rand, n int) []float32 {
 
 // tierCall is one way of calling a block function.
 type tierCall struct {
-	fn     string // "xentLabels", "xentTargets", "softmax" or "logSoftmax"
+	fn     string // "xentLabels", "xentTargets", "softmax", "logSoftmax" or "argmax"
 	out    string // the gradient or dst: "none" (xent only), "separate" or "inplace"
 	losses bool   // xent: per-row losses
+	fused  fused  // xent: the fused outputs and the z-loss
 }
 
-func (c tierCall) String() string { return fmt.Sprintf("%s/out=%s/losses=%v", c.fn, c.out, c.losses) }
+// fused says which fused outputs a call of a loss function asks for.
+type fused struct {
+	preds, lse, z bool // predictions, log-sum-exp, a z-loss coefficient (else 0)
+}
+
+func (c tierCall) String() string {
+	return fmt.Sprintf("%s/out=%s/losses=%v/preds=%v/lse=%v/z=%v", c.fn, c.out, c.losses, c.fused.preds, c.fused.lse, c.fused.z)
+}
 
 // tierCalls lists every block function with every combination of output
-// (none, separate, in place) and per-row losses (none, some).
+// (none, separate, in place) and per-row losses (none, some), and with the
+// fused outputs alone and together, with each kind of output.
 func tierCalls() []tierCall {
 	var cs []tierCall
 	for _, fn := range []string{"xentLabels", "xentTargets"} {
 		for _, out := range []string{"none", "separate", "inplace"} {
-			cs = append(cs, tierCall{fn, out, false}, tierCall{fn, out, true})
+			cs = append(cs, tierCall{fn: fn, out: out}, tierCall{fn: fn, out: out, losses: true})
+			for _, f := range []fused{{true, false, false}, {false, true, false}, {false, false, true}, {true, true, true}} {
+				cs = append(cs, tierCall{fn: fn, out: out, losses: out != "separate", fused: f})
+			}
 		}
 	}
 	for _, fn := range []string{"softmax", "logSoftmax"} {
-		cs = append(cs, tierCall{fn, "separate", false}, tierCall{fn, "inplace", false})
+		cs = append(cs, tierCall{fn: fn, out: "separate"}, tierCall{fn: fn, out: "inplace"})
 	}
+	cs = append(cs, tierCall{fn: "argmax", out: "none", fused: fused{preds: true}})
 	return cs
 }
 
@@ -220,6 +233,7 @@ type tierInput struct {
 	labels []int32
 	tg     []float32
 	scale  float32
+	z      float32    // the z-loss coefficient of calls that ask for one
 	acc    [8]float64 // the accumulators' starting values
 	off    int        // the float offset of every slice from a 32-byte boundary
 }
@@ -240,6 +254,7 @@ func tierBatch(r *rand.Rand, n int, plain, poison bool) *tierInput {
 		in.labels[i] = int32(r.IntN(Classes))
 	}
 	in.scale = []float32{1, 1 / float32(max(n, 1)), 0.37, 3e-39, 0}[r.IntN(5)]
+	in.z = []float32{1e-4, 0.5, 2, 3e-39, 1e30}[r.IntN(5)]
 	for i := range in.acc {
 		in.acc[i] = r.NormFloat64()
 	}
@@ -284,6 +299,7 @@ func filledWindow(n, off int) window {
 // tierState is the memory of one call: every slice in a canary window.
 type tierState struct {
 	x, out, losses, tg window // out.s is nil (none) or x.s (in place) or separate; losses.s and tg.s may be nil
+	preds, lse         window // the fused outputs, or nil; preds holds int32s
 	labels             []int32
 	acc                [8]float64
 }
@@ -316,15 +332,31 @@ func (c tierCall) run(k *kernels, in *tierInput, rows int) *tierState {
 	if st.tg.s != nil {
 		tg = st.tg.s[:rows*Classes]
 	}
+	var preds []int32
+	var lse []float32
+	var z float32
+	if c.fused.preds {
+		st.preds = filledWindow(n, in.off)
+		preds = int32s(st.preds.s[:rows])
+	}
+	if c.fused.lse {
+		st.lse = filledWindow(n, in.off)
+		lse = st.lse.s[:rows]
+	}
+	if c.fused.z {
+		z = in.z
+	}
 	switch c.fn {
 	case "xentLabels":
-		k.xentLabels(out, x, labels, in.scale, losses, &st.acc)
+		k.xentLabels(out, x, labels, in.scale, losses, &st.acc, preds, lse, z)
 	case "xentTargets":
-		k.xentTargets(out, x, tg, in.scale, losses, &st.acc)
+		k.xentTargets(out, x, tg, in.scale, losses, &st.acc, preds, lse, z)
 	case "softmax":
 		k.softmax(out, x)
 	case "logSoftmax":
 		k.logSoftmax(out, x)
+	case "argmax":
+		k.argmax(preds, x)
 	}
 	return st
 }
@@ -377,6 +409,12 @@ func (c tierCall) check(k *kernels, in *tierInput) string {
 	if d := compareWindow("losses", got.losses, want.losses, w, 1, x); d != "" {
 		return d
 	}
+	if d := compareWindow("preds (as float32 bits)", got.preds, want.preds, w, 1, x); d != "" {
+		return d
+	}
+	if d := compareWindow("lse", got.lse, want.lse, w, 1, x); d != "" {
+		return d
+	}
 	if d := compareWindow("targets", got.tg, want.tg, 0, Classes, x); d != "" {
 		return d
 	}
@@ -407,7 +445,7 @@ func checkTiers(t *testing.T, seed uint64, sizes []int, batches func(r *rand.Ran
 					in := batches(r, n, iter)
 					for _, c := range tierCalls() {
 						if d := c.check(k, in); d != "" {
-							t.Fatalf("n=%d iter=%d offset=%d scale=%v %v: %s", n, iter, in.off, in.scale, c, d)
+							t.Fatalf("n=%d iter=%d offset=%d scale=%v z=%v %v: %s", n, iter, in.off, in.scale, in.z, c, d)
 						}
 					}
 				}
@@ -466,9 +504,9 @@ func BenchmarkTiers(b *testing.B) {
 				for b.Loop() {
 					switch fn {
 					case "xentLabels":
-						k.xentLabels(out, x, labels, 1.0/n, nil, &acc)
+						k.xentLabels(out, x, labels, 1.0/n, nil, &acc, nil, nil, 0)
 					case "xentTargets":
-						k.xentTargets(out, x, tg, 1.0/n, nil, &acc)
+						k.xentTargets(out, x, tg, 1.0/n, nil, &acc, nil, nil, 0)
 					case "softmax":
 						k.softmax(out, x)
 					}

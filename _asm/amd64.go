@@ -249,6 +249,7 @@ type x86Gen struct {
 	t      x86Tier
 	v      *seq.Values
 	k      [seq.NumConsts]operand.Mem // the constant table
+	idx    operand.Mem                // the index table: int32 j in vector j, j = 0..9
 	o      *x86Ops
 	labels int // labels made so far, for unique names
 	err    error
@@ -280,6 +281,13 @@ func (g *x86Gen) constants(t x86Tier) {
 			g.AddDatum(4*l, operand.U32(g.v.Bits[c]))
 		}
 		g.k[c] = m
+	}
+	g.idx = g.StaticGlobal("index")
+	g.DataAttributes(attr.RODATA | attr.NOPTR)
+	for j := range classes {
+		for l := 0; l < t.lanes; l++ {
+			g.AddDatum(4*(j*t.lanes+l), operand.U32(j))
+		}
 	}
 }
 

@@ -77,7 +77,7 @@ func (g *x86Gen) xentLabels() {
 	)
 	rec := recVecs * vb
 	g.begin("xentLabels",
-		"func(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64)",
+		"func("+xentLabelsParams+")",
 		[]string{
 			"xentLabelsAVX2 is xentLabelsGeneric for n = len(logits)/10 rows rounded",
 			"down to a multiple of 8 (fewer if labels, or grad or losses when not nil,",
@@ -211,7 +211,7 @@ func (g *x86Gen) xentTargets() {
 	)
 	rec := recVecs * vb
 	g.begin("xentTargets",
-		"func(grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64)",
+		"func("+xentTargetsParams+")",
 		[]string{
 			"xentTargetsAVX2 is xentTargetsGeneric for n = len(logits)/10 rows rounded",
 			"down to a multiple of 8 (fewer if targets, or grad or losses when not",

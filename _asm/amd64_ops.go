@@ -197,11 +197,14 @@ func (o *x86Ops) CvtIF(a operand.Op) operand.Op {
 	return d
 }
 
-// VCMPPS predicates: LT_OS (1) is false for NaN; NEQ_UQ (4) is true for
-// NaN, as Go's != is.
+// VCMPPS predicates: EQ_OQ (0) and LT_OS (1) are false for NaN; UNORD_Q
+// (3) is true where an operand is NaN; NEQ_UQ (4) is true for NaN, as Go's
+// != is.
 const (
-	cmpLT  = 1
-	cmpNEQ = 4
+	cmpEQ    = 0
+	cmpLT    = 1
+	cmpUNORD = 3
+	cmpNEQ   = 4
 )
 
 func (o *x86Ops) Less(a, b operand.Op) operand.Op {
@@ -210,6 +213,26 @@ func (o *x86Ops) Less(a, b operand.Op) operand.Op {
 	d := o.vec()
 	o.op(clsLogic, o.g.VCMPPS, operand.U8(cmpLT), b, ra, d)
 	return d
+}
+
+// Equal is VCMPPS EQ_OQ: false where either operand is NaN.
+func (o *x86Ops) Equal(a, b operand.Op) operand.Op {
+	return o.binary(clsLogic, func(ops ...operand.Op) { o.g.VCMPPS(operand.U8(cmpEQ), ops[0], ops[1], ops[2]) }, a, b, true, false)
+}
+
+// IsNaN is VCMPPS UNORD of a with itself.
+func (o *x86Ops) IsNaN(a operand.Op) operand.Op {
+	ra := o.inReg(a, false)
+	d := o.vec()
+	o.op(clsLogic, o.g.VCMPPS, operand.U8(cmpUNORD), ra, ra, d)
+	return d
+}
+
+// Index is the vector j of the index table (int32 j in every lane).
+func (o *x86Ops) Index(j int) operand.Op {
+	m := o.g.idx
+	m.Disp = j * o.g.vecBytes()
+	return m
 }
 
 func (o *x86Ops) NotZero(a operand.Op) operand.Op {

@@ -220,16 +220,16 @@ type neonFunc struct {
 
 var neonFuncs = []neonFunc{
 	{
-		name: "xentLabelsNEON", prefix: "labels", frame: 112, xent: true, second: "labels",
-		sig: "grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64",
+		name: "xentLabelsNEON", prefix: "labels", frame: 164, xent: true, second: "labels",
+		sig: xentLabelsParams,
 		doc: `xentLabelsGeneric. Per block of 4 rows: loss = log(s) - d[l] (seq.LabelLoss);
 // when grad != nil, g[j] = e[j]·(scale/s) (seq.Quotient, seq.Scaled), then
 // g[l] = g[l] - scale in memory.`,
 		body: (*gen).labels,
 	},
 	{
-		name: "xentTargetsNEON", prefix: "targets", frame: 112, xent: true, second: "targets",
-		sig: "grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64",
+		name: "xentTargetsNEON", prefix: "targets", frame: 164, xent: true, second: "targets",
+		sig: xentTargetsParams,
 		doc: `xentTargetsGeneric. Per block of 4 rows: T = sum10(t), D = sum10(td)
 // (seq.Sum10 of seq.TargetTerm), loss = log(s)·T - D (seq.TargetLoss); when
 // grad != nil, seq.TargetGrad with qt = (scale/s)·T: its product e[j]·qt on
@@ -777,13 +777,13 @@ func stubs() []byte {
 // float64.
 //
 //go:noescape
-func xentLabelsNEON(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64)
+func xentLabelsNEON(` + xentLabelsParams + `)
 
 // xentTargetsNEON is xentTargetsGeneric: as xentLabelsNEON with dense
 // targets (len(targets) = len(logits); grad must not overlap targets).
 //
 //go:noescape
-func xentTargetsNEON(grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64)
+func xentTargetsNEON(` + xentTargetsParams + `)
 
 // softmaxNEON is softmaxGeneric: dst (len(logits), possibly logits itself)
 // receives softmax row by row.

@@ -27,7 +27,7 @@ type sym struct {
 	args []*sym
 	leaf int // op "leaf"
 	c    seq.Const
-	n    int // shift count
+	n    int // shift count, or the j of Index
 	id   int // creation order: a valid evaluation order
 }
 
@@ -63,6 +63,9 @@ func (o *symOps) SubI(a, b *sym) *sym      { return o.node("SubI", a, b) }
 func (o *symOps) CvtIF(a *sym) *sym        { return o.node("CvtIF", a) }
 func (o *symOps) Less(a, b *sym) *sym      { return o.node("Less", a, b) }
 func (o *symOps) NotZero(a *sym) *sym      { return o.node("NotZero", a) }
+func (o *symOps) Equal(a, b *sym) *sym     { return o.node("Equal", a, b) }
+func (o *symOps) IsNaN(a *sym) *sym        { return o.node("IsNaN", a) }
+func (o *symOps) Index(j int) *sym         { s := o.node("Index"); s.n = j; return s }
 func (o *symOps) And(m, a *sym) *sym       { return o.node("And", m, a) }
 func (o *symOps) AndNot(m, a *sym) *sym    { return o.node("AndNot", m, a) }
 func (o *symOps) Select(m, a, b *sym) *sym { return o.node("Select", m, a, b) }
@@ -110,6 +113,12 @@ func replay[V any](o seq.Ops[V], s *sym, memo map[*sym]V) V {
 		v = o.Less(a[0], a[1])
 	case "NotZero":
 		v = o.NotZero(a[0])
+	case "Equal":
+		v = o.Equal(a[0], a[1])
+	case "IsNaN":
+		v = o.IsNaN(a[0])
+	case "Index":
+		v = o.Index(s.n)
 	case "And":
 		v = o.And(a[0], a[1])
 	case "AndNot":

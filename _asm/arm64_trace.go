@@ -329,6 +329,12 @@ func (t *tracer) Select(mask, a, b *val) *val {
 
 func (t *tracer) Park(v *val) *val { return v }
 
+func (t *tracer) Equal(a, b *val) *val { panic("arm64: Equal is not lowered yet") }
+
+func (t *tracer) IsNaN(a *val) *val { panic("arm64: IsNaN is not lowered yet") }
+
+func (t *tracer) Index(j int) *val { panic("arm64: Index is not lowered yet") }
+
 // alloc assigns the physical registers of pool (in order of preference)
 // to the virtual registers and returns the lines of the trace.
 func (t *tracer) alloc(pool []int) ([]string, error) {

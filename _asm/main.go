@@ -53,6 +53,13 @@ func main() {
 	}
 }
 
+// The parameters of the two loss functions, the same on every architecture
+// and tier as in kernel_generic.go.
+const (
+	xentLabelsParams  = "grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32"
+	xentTargetsParams = "grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32"
+)
+
 // tierDispatch returns kernel_tiers_<arch>.go: the tier numbers of an
 // architecture's assembly tiers (suffixes, in the order of archTiers in
 // kernel_<arch>.go) and the switches through which the kernels methods of
@@ -73,8 +80,8 @@ func tierDispatch(arch string, suffixes []string) []byte {
 	}
 	p(")")
 	for _, f := range []struct{ name, params, args string }{
-		{"xentLabels", "grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64", "grad, logits, labels, scale, losses, acc"},
-		{"xentTargets", "grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64", "grad, logits, targets, scale, losses, acc"},
+		{"xentLabels", xentLabelsParams, "grad, logits, labels, scale, losses, acc, preds, lse, z"},
+		{"xentTargets", xentTargetsParams, "grad, logits, targets, scale, losses, acc, preds, lse, z"},
 		{"softmax", "dst, logits []float32", "dst, logits"},
 		{"logSoftmax", "dst, logits []float32", "dst, logits"},
 	} {

@@ -62,6 +62,14 @@ func Load(path string) (*Values, error) {
 		if err != nil {
 			return nil, err
 		}
+		if c.IsBits() {
+			i, exact := constant.Uint64Val(constant.ToInt(val))
+			if !exact || i > math.MaxUint32 {
+				return nil, fmt.Errorf("%s: %s = %v is not a uint32", path, c.Name(), val)
+			}
+			v.Bits[c] = uint32(i)
+			continue
+		}
 		if c.IsInt() {
 			i, exact := constant.Int64Val(constant.ToInt(val))
 			if !exact || i != int64(int32(i)) {

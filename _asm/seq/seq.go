@@ -47,7 +47,8 @@ const (
 	P8                    // logP8
 	ExpInv                // logExpInv: int32 253
 	ExpBias               // logExpBias: int32 126
-	Zero                  // float32 +0 (not read from the specification)
+	NegInf                // negInfBits: float32 -Inf (the bits 0xff800000)
+	Zero                  // float32 +0, int32 0 (not read from the specification)
 	NumConsts
 )
 
@@ -56,37 +57,39 @@ const (
 const MantBits = "mantBits"
 
 type constInfo struct {
-	name  string // identifier in kernel_generic.go ("" for Zero)
-	isInt bool   // an int32 lane value rather than a float32
+	name   string // identifier in kernel_generic.go ("" for Zero)
+	isInt  bool   // an int32 lane value rather than a float32
+	isBits bool   // the bits of a float32, written as an integer constant
 }
 
 var consts = [NumConsts]constInfo{
-	Log2e:    {"expLog2e", false},
-	Magic:    {"expMagic", false},
-	Ln2Hi:    {"expLn2Hi", false},
-	Ln2Lo:    {"expLn2Lo", false},
-	Q0:       {"expQ0", false},
-	Q1:       {"expQ1", false},
-	Q2:       {"expQ2", false},
-	Q3:       {"expQ3", false},
-	Q4:       {"expQ4", false},
-	Cutoff:   {"expCutoff", false},
-	OneBits:  {"oneBits", true},
-	One:      {"one", false},
-	Half:     {"half", false},
-	SqrtHalf: {"logSqrtHalf", false},
-	P0:       {"logP0", false},
-	P1:       {"logP1", false},
-	P2:       {"logP2", false},
-	P3:       {"logP3", false},
-	P4:       {"logP4", false},
-	P5:       {"logP5", false},
-	P6:       {"logP6", false},
-	P7:       {"logP7", false},
-	P8:       {"logP8", false},
-	ExpInv:   {"logExpInv", true},
-	ExpBias:  {"logExpBias", true},
-	Zero:     {"", false},
+	Log2e:    {"expLog2e", false, false},
+	Magic:    {"expMagic", false, false},
+	Ln2Hi:    {"expLn2Hi", false, false},
+	Ln2Lo:    {"expLn2Lo", false, false},
+	Q0:       {"expQ0", false, false},
+	Q1:       {"expQ1", false, false},
+	Q2:       {"expQ2", false, false},
+	Q3:       {"expQ3", false, false},
+	Q4:       {"expQ4", false, false},
+	Cutoff:   {"expCutoff", false, false},
+	OneBits:  {"oneBits", true, false},
+	One:      {"one", false, false},
+	Half:     {"half", false, false},
+	SqrtHalf: {"logSqrtHalf", false, false},
+	P0:       {"logP0", false, false},
+	P1:       {"logP1", false, false},
+	P2:       {"logP2", false, false},
+	P3:       {"logP3", false, false},
+	P4:       {"logP4", false, false},
+	P5:       {"logP5", false, false},
+	P6:       {"logP6", false, false},
+	P7:       {"logP7", false, false},
+	P8:       {"logP8", false, false},
+	ExpInv:   {"logExpInv", true, false},
+	ExpBias:  {"logExpBias", true, false},
+	NegInf:   {"negInfBits", false, true},
+	Zero:     {"", false, false},
 }
 
 // Name returns the identifier of c in kernel_generic.go ("zero" for Zero),
@@ -101,6 +104,10 @@ func (c Const) Name() string {
 // IsInt reports whether c is an int32 lane value (OneBits, ExpInv,
 // ExpBias) rather than a float32.
 func (c Const) IsInt() bool { return consts[c].isInt }
+
+// IsBits reports whether c is a float32 whose bits kernel_generic.go
+// writes as an integer constant (NegInf).
+func (c Const) IsBits() bool { return consts[c].isBits }
 
 // Ops is what a backend provides: one method per vertical (lane-wise)
 // operation of the contract. V is the backend's operand type: a register, a
@@ -127,10 +134,13 @@ type Ops[V any] interface {
 	ShrI(a V, n int) V     // uint32 a >> n (logical)
 	CvtIF(a V) V           // float32(int32 a), exact for the values used here
 	Less(a, b V) V         // mask: all ones where a < b (false for NaN), else 0
+	Equal(a, b V) V        // mask: all ones where a == b (false for NaN; -0 == +0), else 0
+	IsNaN(a V) V           // mask: all ones where a is NaN, else 0
+	Index(j int) V         // int32 j in every lane (0 <= j < 10)
 	NotZero(a V) V         // mask: all ones where a != 0 (true for NaN), else 0
-	And(mask, a V) V       // a where mask is set, +0 (all zero bits) elsewhere
+	And(mask, a V) V       // a where mask is set, +0 (all zero bits) elsewhere (a mask AND a mask too)
 	AndNot(mask, a V) V    // a where mask is clear, +0 elsewhere
-	Select(mask, a, b V) V // a where mask is set, b elsewhere
+	Select(mask, a, b V) V // a where mask is set, b elsewhere (float32 or int32 lanes)
 
 	// Park marks a value that is not read again for a while (k·ln2hi in
 	// Log). A backend short of registers may store it and return a
@@ -281,3 +291,43 @@ func Reciprocal[V any](o Ops[V], s V) V { return o.Div(o.K(One), s) }
 
 // LogSoftmax returns y[j] = d[j] - log(s) (logSoftmaxRow).
 func LogSoftmax[V any](o Ops[V], d, ls V) V { return o.Sub(d, ls) }
+
+// The fused outputs and the z-loss.
+
+// Argmax returns argmax10(x) of kernel_generic.go, the prediction of each
+// lane's row, as int32 lanes, from m = Max10(x) (or the maximum without its
+// + 0: equality does not see the sign of a zero): two chains of Select from
+// j = 9 down to 0, the first taking j where x[j] == m (the first maximum),
+// the second j where x[j] is NaN (the first NaN, whatever m is).
+func Argmax[V any](o Ops[V], x *[10]V, m V) V {
+	p := o.K(Zero)
+	for j := len(x) - 1; j >= 0; j-- {
+		p = o.Select(o.Equal(x[j], m), o.Index(j), p)
+	}
+	for j := len(x) - 1; j >= 0; j-- {
+		p = o.Select(o.IsNaN(x[j]), o.Index(j), p)
+	}
+	return p
+}
+
+// AllNegInf returns the mask of logSumExp's special case, from the columns
+// x and m = Max10(x): m == -Inf and sum10(x) == -Inf, which holds exactly
+// for a row of only -Inf.
+func AllNegInf[V any](o Ops[V], x *[10]V, m V) V {
+	return o.And(o.Equal(m, o.K(NegInf)), o.Equal(Sum10(o, x), o.K(NegInf)))
+}
+
+// LogSumExp returns lse = logSumExp(x, m, ls): m + ls, or m (which is -Inf)
+// where all, the mask of AllNegInf, is set.
+func LogSumExp[V any](o Ops[V], all, m, ls V) V {
+	return o.Select(all, m, o.Add(m, ls))
+}
+
+// ZTerms returns zTerms(z, lse) of kernel_generic.go: with c = z·lse, the
+// loss term zl = c·lse and the gradient factor f = 1 + (c + c). The label
+// path adds zl to the loss and multiplies q by f; the target path adds
+// zl·T and multiplies qt by f.
+func ZTerms[V any](o Ops[V], z, lse V) (zl, f V) {
+	c := o.Mul(z, lse)
+	return o.Mul(c, lse), o.Add(o.K(One), o.Add(c, c))
+}
