@@ -198,3 +198,34 @@ func FuzzSoftmax(f *testing.F) {
 		compareEntries(t, "fuzz input", es, x, nil, nil)
 	})
 }
+
+// FuzzFused checks the fused outputs (predictions, log-sum-exp, z-loss)
+// against the reference and every implementation against the generic code,
+// with the option set and the z-loss coefficient the flags select, and
+// Argmax.
+func FuzzFused(f *testing.F) {
+	fuzzSeeds(f)
+	sets := optionSets()
+	zs := []float32{0, 1e-4, 0.5, 7}
+	es := make([][]entry, len(sets)*len(zs))
+	for k, o := range sets {
+		for iz, z := range zs {
+			o.ZLoss = z
+			es[k*len(zs)+iz] = []entry{fusedEntry("fused "+o.String(), o, "inplace", false), entryNamed("Argmax")}
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		flags, x, labels, targets := fuzzBatch(data)
+		k := int(flags>>2) % len(sets)
+		iz := int(flags & 3)
+		o := sets[k]
+		o.ZLoss = zs[iz]
+		for i, l := range labels {
+			if l == Classes && !(o.Ignore && o.IgnoreLabel == l) {
+				labels[i] = 0
+			}
+		}
+		checkFused(t, o, x, labels)
+		compareEntries(t, "fuzz input", es[k*len(zs)+iz], x, labels, targets)
+	})
+}

@@ -40,6 +40,22 @@ func (o outputs) digest() string {
 			}
 		}
 	}
+	// The fused outputs, only when an entry has them, so that the digests
+	// of the other entries stay as they were.
+	if o.preds != nil || o.lse != nil {
+		put(uint64(len(o.preds)))
+		for _, p := range o.preds {
+			put(uint64(uint32(p)))
+		}
+		put(uint64(len(o.lse)))
+		for _, v := range o.lse {
+			if v != v {
+				put(0x7fc00000)
+			} else {
+				put(uint64(math.Float32bits(v)))
+			}
+		}
+	}
 	return fmt.Sprintf("%x", h.Sum(nil))
 }
 

@@ -35,6 +35,8 @@ type outputs struct {
 	err    error
 	grad   []float32
 	losses []float32
+	preds  []int32   // the fused outputs, when the entry asks for them
+	lse    []float32 //
 }
 
 func (a outputs) diff(b outputs) string {
@@ -47,7 +49,33 @@ func (a outputs) diff(b outputs) string {
 	if d := diffBits("grad", a.grad, b.grad, true); d != "" {
 		return d
 	}
+	if d := diffBits("lse", a.lse, b.lse, false); d != "" {
+		return d
+	}
+	if i := firstDiff(a.preds, b.preds); len(a.preds) != len(b.preds) || i >= 0 {
+		return fmt.Sprintf("predictions differ (row %d)", i)
+	}
 	return diffBits("losses", a.losses, b.losses, false)
+}
+
+// fusedEntry returns an entry that runs o with every fused output and the
+// gradient in the given mode, with labels or with dense targets.
+func fusedEntry(name string, opt Options, mode string, targets bool) entry {
+	return entry{name, func(x []float32, l []int32, tg []float32) outputs {
+		o := opt
+		var out outputs
+		out.grad, x = gradFor(mode, x)
+		out.losses = make([]float32, len(l))
+		out.preds = make([]int32, len(l))
+		out.lse = make([]float32, len(l))
+		o.Losses, o.Predictions, o.LogSumExp = out.losses, out.preds, out.lse
+		if targets {
+			out.loss, out.err = o.CrossEntropyTargets(out.grad, x, tg)
+		} else {
+			out.loss, out.err = o.CrossEntropy(out.grad, x, l)
+		}
+		return out
+	}}
 }
 
 // entry is one way of calling the package on a batch.
@@ -101,6 +129,22 @@ func entries() []entry {
 			}})
 		}
 	}
+	w := []float32{1, 0.5, 2, 0, 1.5, 1, 3, 0.25, 1, 0.75}
+	for _, mode := range []string{"grad", "nil", "inplace"} {
+		es = append(es,
+			fusedEntry("Fused/"+mode, Options{ZLoss: 1e-3}, mode, false),
+			fusedEntry("FusedTargets/"+mode, Options{ZLoss: 0.5}, mode, true))
+	}
+	es = append(es,
+		fusedEntry("FusedNoZ/inplace", Options{}, "inplace", false),
+		fusedEntry("FusedOptions/inplace", Options{Weights: w, LabelSmoothing: 0.1, Ignore: true, IgnoreLabel: 2, ZLoss: 2}, "inplace", false),
+		fusedEntry("FusedOptionsTargets/grad", Options{Reduction: Sum, Weights: w, LabelSmoothing: 0.2, ZLoss: 1e-4}, "grad", true),
+		entry{"Argmax", func(x []float32, l []int32, _ []float32) outputs {
+			var o outputs
+			o.preds = make([]int32, len(l))
+			o.err = Argmax(o.preds, x)
+			return o
+		}})
 	for _, mode := range []string{"grad", "inplace"} {
 		es = append(es,
 			entry{"Softmax/" + mode, func(x []float32, _ []int32, _ []float32) outputs {

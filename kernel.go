@@ -57,15 +57,45 @@ func LogSoftmax(dst, logits []float32) error {
 }
 
 // Softmax is the package-level Softmax, computed with o.Workers; the other
-// fields of Options do not apply.
+// fields of Options (Predictions and LogSumExp among them) do not apply.
 func (o Options) Softmax(dst, logits []float32) error {
 	return o.rowwise(kindSoftmax, dst, logits)
 }
 
 // LogSoftmax is the package-level LogSoftmax, computed with o.Workers; the
-// other fields of Options do not apply.
+// other fields of Options (Predictions and LogSumExp among them) do not
+// apply.
 func (o Options) LogSoftmax(dst, logits []float32) error {
 	return o.rowwise(kindLogSoftmax, dst, logits)
+}
+
+// Argmax writes the prediction of each row of logits (row-major [N][10]) to
+// dst (len(dst) = N): the index of the row's first largest logit, or of its
+// first NaN, exactly as Options.Predictions receives it from a loss call. It
+// is the inference path: one read of the logits and no exponential.
+func Argmax(dst []int32, logits []float32) error {
+	return Options{}.Argmax(dst, logits)
+}
+
+// Argmax is the package-level Argmax, computed with o.Workers; the other
+// fields of Options do not apply.
+func (o Options) Argmax(dst []int32, logits []float32) error {
+	if o.Workers < 0 {
+		return fmt.Errorf("%w: %d workers", ErrOption, o.Workers)
+	}
+	n, err := rows(logits)
+	if err != nil {
+		return err
+	}
+	if len(dst) != n {
+		return fmt.Errorf("%w: len(dst) = %d for %d rows", ErrLength, len(dst), n)
+	}
+	if spanOf(dst).overlaps(spanOf(logits)) {
+		return fmt.Errorf("%w: dst and logits", ErrOverlap)
+	}
+	b := batch{k: active.Load(), kind: kindArgmax, n: n, logits: logits, preds: dst}
+	_, err = b.run(o.Workers)
+	return err
 }
 
 func (o Options) rowwise(kind int, dst, logits []float32) error {
@@ -115,7 +145,7 @@ func crossEntropy[L Label](opt Options, grad, logits []float32, labels []L) (flo
 	if len(labels) != n {
 		return 0, fmt.Errorf("%w: %d labels for %d rows", ErrLength, len(labels), n)
 	}
-	if err := opt.check(n, grad, logits, nil); err != nil {
+	if err := opt.check(n, grad, logits, nil, spanOf(labels)); err != nil {
 		return 0, err
 	}
 	// Labels, and the divisor of the mean: the number of counted rows, or
@@ -218,7 +248,7 @@ func (o Options) CrossEntropyTargets(grad, logits, targets []float32) (float64, 
 	if o.Ignore {
 		return 0, fmt.Errorf("%w: Ignore applies to integer labels only", ErrOption)
 	}
-	if err := o.check(n, grad, logits, targets); err != nil {
+	if err := o.check(n, grad, logits, targets, span{}); err != nil {
 		return 0, err
 	}
 	b := o.batch(kindTargets, n, grad, logits, float64(n))

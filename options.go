@@ -93,9 +93,45 @@ type Options struct {
 	Workers int
 
 	// Losses, when not nil, receives the loss of each row (N values,
-	// weighted and smoothed, 0 for ignored rows), whatever the reduction.
-	// It is required by the None reduction, unless N = 0.
+	// weighted and smoothed, z-loss included, 0 for ignored rows),
+	// whatever the reduction. It is required by the None reduction, unless
+	// N = 0.
 	Losses []float32
+
+	// Predictions, when not nil, receives N values: each row's argmax, the
+	// index of the first largest logit (ties go to the lower index, as
+	// torch.argmax and numpy.argmax; -0 and +0 are equal), or, for a row
+	// that contains a NaN, the index of its first NaN (as numpy.argmax).
+	// It depends on the logits only and is written for every row, ignored
+	// rows included; it is computed before the row's gradient is written,
+	// so the gradient may overwrite the logits. The batch accuracy is the
+	// fraction of rows where it equals the label. Argmax gives the same
+	// without a loss.
+	Predictions []int32
+
+	// LogSumExp, when not nil, receives N values: each row's log Σ_j
+	// exp(x[j]), computed as m + log(s) in the notation of the package
+	// documentation (one float32 addition after the logarithm), for
+	// reuse (a cached log-partition, a softmax recomputed later as
+	// exp(x[j] - lse)). A row of only -Inf gives -Inf; a row with a NaN
+	// or a +Inf gives NaN. Like Predictions it is written for every row,
+	// from the logits.
+	LogSumExp []float32
+
+	// ZLoss, when not 0, adds ZLoss·lse² to the loss of every counted row,
+	// where lse is the row's log-sum-exp, weighted and reduced like the
+	// row's cross-entropy (see below), and its gradient 2·ZLoss·lse·softmax
+	// to the row's gradient: the z-loss of PaLM (flash-attn's
+	// lse_square_scale), which keeps the log-partition near 0. It must be
+	// finite and non-negative. In float32, with c = ZLoss·lse, the row's
+	// loss gains c·lse and its gradient factor e[j]·(scale/s) is
+	// multiplied by 1 + (c + c) before the target is subtracted. A row's
+	// z-loss is weighted by the sum of its target row: the label's class
+	// weight (1 without weights, 0 for an ignored row), or with label
+	// smoothing (1-ε)·w[l] + ε·mean(w); with dense targets, Σ_j a[j] (1
+	// for probability rows). Without weights it equals PyTorch's
+	// cross_entropy(x, y) + ZLoss·(logsumexp(x, 1)**2).mean().
+	ZLoss float32
 }
 
 // Extreme sums of class weights: outside [normMin, normMax] the weights
@@ -120,7 +156,8 @@ const (
 // the same bits as the unscaled arithmetic, since multiplying by a power
 // of two commutes with rounding; the sums in between are never scaled.
 func (o Options) batch(kind, n int, grad, logits []float32, count float64) batch {
-	b := batch{k: active.Load(), kind: kind, n: n, grad: grad, logits: logits, losses: o.Losses, scale: 1}
+	b := batch{k: active.Load(), kind: kind, n: n, grad: grad, logits: logits, losses: o.Losses, scale: 1,
+		preds: o.Predictions, lse: o.LogSumExp, z: o.ZLoss}
 	if o.Reduction == Mean {
 		b.scale = 0 // nothing counted: loss 0, gradient 0
 		if count > 0 {
@@ -165,8 +202,9 @@ func (o Options) result(total, count float64, norm int) float64 {
 	return total / math.Ldexp(count, norm)
 }
 
-// check validates the options and the output slices of a batch of n rows.
-func (o Options) check(n int, grad, logits, targets []float32) error {
+// check validates the options and the output slices of a batch of n rows;
+// labels is the memory of the labels (nil for dense targets).
+func (o Options) check(n int, grad, logits, targets []float32, labels span) error {
 	if o.Workers < 0 {
 		return fmt.Errorf("%w: %d workers", ErrOption, o.Workers)
 	}
@@ -192,6 +230,9 @@ func (o Options) check(n int, grad, logits, targets []float32) error {
 	if eps := o.LabelSmoothing; !(eps >= 0 && eps < 1) {
 		return fmt.Errorf("%w: label smoothing %v is outside [0, 1)", ErrOption, eps)
 	}
+	if z := o.ZLoss; !(z >= 0) || math.IsInf(float64(z), 1) {
+		return fmt.Errorf("%w: z-loss coefficient %v is not finite and non-negative", ErrOption, z)
+	}
 	if grad != nil {
 		if err := checkOut("grad", grad, n, logits); err != nil {
 			return err
@@ -204,12 +245,28 @@ func (o Options) check(n int, grad, logits, targets []float32) error {
 		if len(l) != n {
 			return fmt.Errorf("%w: %d losses for %d rows", ErrLength, len(l), n)
 		}
-		if overlaps(l, logits) || overlaps(l, targets) || overlaps(l, grad) || overlaps(l, o.Weights) {
+		if spanOf(l).overlapsAny(spanOf(logits), spanOf(targets), spanOf(grad), spanOf(o.Weights), labels) {
 			return fmt.Errorf("%w: Losses and another slice", ErrOverlap)
 		}
 	}
 	if overlaps(grad, o.Weights) {
 		return fmt.Errorf("%w: grad and Weights", ErrOverlap)
+	}
+	if p := o.Predictions; p != nil {
+		if len(p) != n {
+			return fmt.Errorf("%w: %d predictions for %d rows", ErrLength, len(p), n)
+		}
+		if spanOf(p).overlapsAny(spanOf(logits), spanOf(targets), spanOf(grad), spanOf(o.Weights), spanOf(o.Losses), spanOf(o.LogSumExp), labels) {
+			return fmt.Errorf("%w: Predictions and another slice", ErrOverlap)
+		}
+	}
+	if l := o.LogSumExp; l != nil {
+		if len(l) != n {
+			return fmt.Errorf("%w: %d log-sum-exps for %d rows", ErrLength, len(l), n)
+		}
+		if spanOf(l).overlapsAny(spanOf(logits), spanOf(targets), spanOf(grad), spanOf(o.Weights), spanOf(o.Losses), labels) {
+			return fmt.Errorf("%w: LogSumExp and another slice", ErrOverlap)
+		}
 	}
 	return nil
 }

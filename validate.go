@@ -29,12 +29,36 @@ func checkOut(name string, out []float32, n int, in []float32) error {
 	return nil
 }
 
+// A span is the memory of a slice of any element type: its address and
+// its size in bytes.
+type span struct {
+	p    uintptr
+	size uintptr
+}
+
+// spanOf returns the memory of s.
+func spanOf[T any](s []T) span {
+	var zero T
+	return span{uintptr(unsafe.Pointer(unsafe.SliceData(s))), uintptr(len(s)) * unsafe.Sizeof(zero)}
+}
+
 // overlaps reports whether a and b share memory.
-func overlaps(a, b []float32) bool {
-	if len(a) == 0 || len(b) == 0 {
+func overlaps(a, b []float32) bool { return spanOf(a).overlaps(spanOf(b)) }
+
+// overlaps reports whether a and b share memory.
+func (a span) overlaps(b span) bool {
+	if a.size == 0 || b.size == 0 {
 		return false
 	}
-	a0 := uintptr(unsafe.Pointer(unsafe.SliceData(a)))
-	b0 := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
-	return a0 < b0+uintptr(len(b))*4 && b0 < a0+uintptr(len(a))*4
+	return a.p < b.p+b.size && b.p < a.p+a.size
+}
+
+// overlapsAny reports whether a shares memory with one of bs.
+func (a span) overlapsAny(bs ...span) bool {
+	for _, b := range bs {
+		if a.overlaps(b) {
+			return true
+		}
+	}
+	return false
 }
