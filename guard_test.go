@@ -157,22 +157,34 @@ func guardCases() []guardCase {
 			}})
 		}
 	}
+	cs = append(cs, guardCase{"Argmax", func(m guardMem, x []float32, l []int32, _ []float32) outputs {
+		var r outputs
+		dst := int32s(m.out(len(l)))
+		r.err = Argmax(dst, m.in(x))
+		r.preds = slices.Clone(dst)
+		return r
+	}})
 	weights := []float32{1, 0.5, 2, 0, 1.25, 3, 0.75, 1, 0.125, 4}
 	type optCase struct {
 		name    string
 		opt     Options
 		ignore  bool // replace every third label by IgnoreLabel
 		targets bool // also run CrossEntropyTargets
+		fused   bool // Predictions and LogSumExp
 	}
 	for _, oc := range []optCase{
-		{"weights", Options{Weights: weights}, false, true},
-		{"smoothing", Options{LabelSmoothing: 0.1}, false, true},
-		{"weights+smoothing/sum", Options{Weights: weights, LabelSmoothing: 0.2, Reduction: Sum}, false, true},
-		{"ignore", Options{Ignore: true, IgnoreLabel: -100}, true, false},
-		{"ignore-in-range", Options{Ignore: true, IgnoreLabel: 3}, false, false},
-		{"none", Options{Reduction: None}, false, true},
-		{"sum+losses", Options{Reduction: Sum}, false, true},
-		{"mean+losses", Options{}, false, true},
+		{"weights", Options{Weights: weights}, false, true, false},
+		{"smoothing", Options{LabelSmoothing: 0.1}, false, true, false},
+		{"weights+smoothing/sum", Options{Weights: weights, LabelSmoothing: 0.2, Reduction: Sum}, false, true, false},
+		{"ignore", Options{Ignore: true, IgnoreLabel: -100}, true, false, false},
+		{"ignore-in-range", Options{Ignore: true, IgnoreLabel: 3}, false, false, false},
+		{"none", Options{Reduction: None}, false, true, false},
+		{"sum+losses", Options{Reduction: Sum}, false, true, false},
+		{"mean+losses", Options{}, false, true, false},
+		{"fused", Options{}, false, true, true},
+		{"fused+z", Options{ZLoss: 1e-3}, false, true, true},
+		{"fused+ignore+z", Options{Ignore: true, IgnoreLabel: -100, ZLoss: 0.5}, true, false, true},
+		{"fused+weights+smoothing+z", Options{Weights: weights, LabelSmoothing: 0.1, ZLoss: 2}, false, true, true},
 	} {
 		withLosses := oc.opt.Reduction == None || oc.name == "sum+losses" || oc.name == "mean+losses"
 		for _, inplace := range []bool{false, true} {
@@ -192,6 +204,10 @@ func guardCases() []guardCase {
 					if withLosses {
 						o.Losses = m.out(len(l))
 					}
+					if oc.fused {
+						o.Predictions = int32s(m.out(len(l))) // canary margins too
+						o.LogSumExp = m.out(len(l))
+					}
 					var r outputs
 					if targets {
 						r.loss, r.err = o.CrossEntropyTargets(g, xx, m.in(tg))
@@ -206,6 +222,8 @@ func guardCases() []guardCase {
 					}
 					r.grad = slices.Clone(g)
 					r.losses = slices.Clone(o.Losses)
+					r.preds = slices.Clone(o.Predictions)
+					r.lse = slices.Clone(o.LogSumExp)
 					return r
 				}
 			}
