@@ -282,6 +282,8 @@ func TestAllocs(t *testing.T) {
 	losses := make([]float32, n)
 	w := []float32{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
 	opts := Options{Reduction: None, Losses: losses, Weights: w, LabelSmoothing: 0.1, Ignore: true, IgnoreLabel: 9}
+	preds, lse := make([]int32, n), make([]float32, n)
+	fused := Options{Predictions: preds, LogSumExp: lse, ZLoss: 1e-4, Losses: losses}
 	forEachImpl(t, func(t *testing.T, impl string) {
 		for name, f := range map[string]func(){
 			"CrossEntropy":             func() { CrossEntropy(grad, x, labels) },
@@ -290,6 +292,9 @@ func TestAllocs(t *testing.T) {
 			"CrossEntropyTargets":      func() { CrossEntropyTargets(grad, x, tg) },
 			"Options.CrossEntropy":     func() { opts.CrossEntropy(grad, x, labels) },
 			"Options.CrossEntropyTgts": func() { opts.Ignore = false; opts.CrossEntropyTargets(grad, x, tg); opts.Ignore = true },
+			"Options fused":            func() { fused.CrossEntropy(grad, grad, labels) },
+			"Options fused targets":    func() { fused.CrossEntropyTargets(grad, x, tg) },
+			"Argmax":                   func() { Argmax(preds, x) },
 			"Softmax":                  func() { Softmax(grad, x) },
 			"LogSoftmax":               func() { LogSoftmax(grad, x) },
 			"LossFromProbs":            func() { LossFromProbs(x, tg) },

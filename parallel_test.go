@@ -43,7 +43,24 @@ func workerEntries(workers int) []entry {
 			}})
 		}
 	}
+	for _, f := range []struct {
+		name    string
+		opt     Options
+		targets bool
+	}{
+		{"fused", Options{ZLoss: 1e-3, Workers: workers}, false},
+		{"fused+staged", Options{Weights: []float32{1, 2, 3, 1, 2, 3, 1, 2, 3, 1}, Ignore: true, IgnoreLabel: 5, ZLoss: 0.5, Workers: workers}, false},
+		{"fusedTargets", Options{ZLoss: 0.25, Workers: workers}, true},
+	} {
+		es = append(es, fusedEntry(f.name, f.opt, "inplace", f.targets))
+	}
 	es = append(es,
+		entry{"Argmax", func(x []float32, l []int32, _ []float32) outputs {
+			o := Options{Workers: workers}
+			out := outputs{preds: make([]int32, len(l))}
+			out.err = o.Argmax(out.preds, x)
+			return out
+		}},
 		entry{"Softmax", func(x []float32, _ []int32, _ []float32) outputs {
 			o := Options{Workers: workers}
 			out := outputs{grad: make([]float32, len(x))}
