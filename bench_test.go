@@ -119,3 +119,69 @@ func BenchmarkLogSoftmax(b *testing.B) {
 		LogSoftmax(grad, x)
 	})
 }
+
+// BenchmarkFused measures what the fused outputs cost: CrossEntropy with a
+// gradient and nothing else (plain), with Predictions and LogSumExp
+// (preds+lse), with a z-loss (zloss), and with all three, on the default
+// implementation, so that their ratios come from one run.
+func BenchmarkFused(b *testing.B) {
+	for _, n := range []int{4096, 65536} {
+		x, grad, _, labels := batchFor(n)
+		preds, lse := make([]int32, n), make([]float32, n)
+		for _, c := range []struct {
+			name string
+			o    Options
+		}{
+			{"plain", Options{}},
+			{"preds+lse", Options{Predictions: preds, LogSumExp: lse}},
+			{"zloss", Options{ZLoss: 1e-4}},
+			{"all", Options{Predictions: preds, LogSumExp: lse, ZLoss: 1e-4}},
+		} {
+			b.Run(fmt.Sprintf("out=%s/n=%d", c.name, n), func(b *testing.B) {
+				b.SetBytes(int64(n * gradBytes))
+				b.ReportAllocs()
+				for b.Loop() {
+					c.o.CrossEntropy(grad, x, labels)
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/row")
+			})
+		}
+	}
+}
+
+// Argmax reads 40 bytes of logits and writes 4 bytes per row.
+const argmaxBytes = Classes*4 + 4
+
+// BenchmarkArgmax measures Argmax on every implementation and its copy
+// roof: copying the same bytes (40 read and 40 written per row, then 4
+// more written).
+func BenchmarkArgmax(b *testing.B) {
+	def := Implementation()
+	defer Use(def)
+	for _, name := range append(Implementations(), "copy") {
+		b.Run("impl="+name, func(b *testing.B) {
+			for _, n := range benchSizes {
+				b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+					x, grad, _, _ := batchFor(n)
+					preds, src := make([]int32, n), make([]int32, n)
+					if name != "copy" {
+						if err := Use(name); err != nil {
+							b.Fatal(err)
+						}
+					}
+					f := func() { Argmax(preds, x) }
+					if name == "copy" {
+						f = func() { copy(grad, x); copy(preds, src) }
+					}
+					f() // the pages of the outputs, touched before the timing
+					b.SetBytes(int64(n * argmaxBytes))
+					b.ReportAllocs()
+					for b.Loop() {
+						f()
+					}
+					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/row")
+				})
+			}
+		})
+	}
+}
