@@ -40,7 +40,7 @@ QEMU_ARM64 := $(shell command -v qemu-aarch64-static || command -v qemu-aarch64)
 SUBMODULES := $(dir $(wildcard bench/go.mod examples/*/go.mod))
 
 .PHONY: test vet unit race purego amd64v3 qemu qemu-amd64 qemu-arm64 submodules \
-	bench bench-peers benchstat fuzz golden mnist neon-words generate generated
+	bench bench-peers benchstat fuzz golden pytorch-golden mnist neon-words generate generated
 
 test: vet generated neon-words unit race purego amd64v3 qemu submodules
 	@echo "make test: all passed"
@@ -142,6 +142,12 @@ fuzz:
 		echo "== $$f ($(FUZZTIME))"; \
 		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) $(FUZZFLAGS) . || exit 1; \
 	done
+
+# Rewrites testdata/pytorch_fused.json, PyTorch's results for the fused
+# outputs and the z-loss that TestPyTorchFused checks (python3 with torch
+# and numpy: apt-get install python3-torch python3-numpy).
+pytorch-golden:
+	$(PYTHON) testdata/pytorch/fused.py testdata/pytorch_fused.json
 
 # Rewrites testdata/golden.txt from the generic code (after a deliberate
 # change of the numerical contract only).
