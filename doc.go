@@ -19,6 +19,21 @@
 // has no free one, the first time a call uses more goroutines than any
 // before).
 //
+// # A training step
+//
+// One call gives the loss, the gradient (here written over the logits) and
+// the predicted class of every row, for the batch accuracy; the
+// predictions are taken before the gradient overwrites a row:
+//
+//	preds := make([]int32, n)
+//	loss, err := kernel.Options{Predictions: preds}.CrossEntropy(logits, logits, labels)
+//	// accuracy: the fraction of i with preds[i] == labels[i]
+//
+// [Options] also offers each row's log-sum-exp (LogSumExp) and PaLM's
+// z-loss (ZLoss), computed in the same pass and, like everything else,
+// bit-identical on every implementation; [Argmax] gives the predictions
+// without a loss.
+//
 // # Implementations
 //
 // The pure-Go code (kernel_generic.go) is the specification. On amd64 with
@@ -58,7 +73,10 @@
 //     exactly 0 (0·(-Inf) is taken as 0).
 //   - A NaN or +Inf logit, or a row of -Inf only, makes that row's loss and
 //     every gradient entry of that row NaN; other rows are unaffected, and
-//     the mean or sum that includes the row is NaN.
+//     the mean or sum that includes the row is NaN. Such a row's
+//     log-sum-exp is NaN, except -Inf for a row of -Inf only; its
+//     prediction is the index of its first NaN, or of its first largest
+//     logit when it has no NaN.
 //   - Huge finite logits (±3e38) do not overflow spuriously: with integer
 //     labels a loss is +Inf only when the exact loss exceeds the float32
 //     range. One exception follows from computing in float32: with dense

@@ -173,16 +173,56 @@ func Example() {
 		0.1, 0.0, 0.2, 0.1, 0.9, 0.0, 0.1, 1.1, 0.0, 0.2,
 	}
 	labels := []uint8{0, 3, 4} // as an MNIST loader gives them
-	loss, err := kernel.CrossEntropyLabels(kernel.Options{}, logits, logits, labels)
+
+	// One call: the mean loss, the gradient written over the logits, and
+	// each row's predicted class, taken before its logits are overwritten.
+	preds := make([]int32, n)
+	opts := kernel.Options{Predictions: preds}
+	loss, err := kernel.CrossEntropyLabels(opts, logits, logits, labels)
 	if err != nil {
 		panic(err)
 	}
+	correct := 0
+	for i, p := range preds {
+		if p == int32(labels[i]) {
+			correct++
+		}
+	}
 	// logits now holds d(mean loss)/d(logits): softmax minus one-hot, over n.
-	fmt.Printf("loss %.4f\n", loss)
+	fmt.Printf("loss %.4f, accuracy %d/%d, predictions %v\n", loss, correct, n, preds)
 	fmt.Printf("row 0: %.3f\n", logits[:kernel.Classes])
 	// Output:
-	// loss 1.2708
+	// loss 1.2708, accuracy 2/3, predictions [0 3 7]
 	// row 0: [-0.195 0.021 0.025 0.019 0.021 0.019 0.023 0.021 0.019 0.028]
+}
+
+func ExampleArgmax() {
+	logits := []float32{
+		0.1, 2.5, 0.3, 0.0, 0.1, 0.0, 0.2, 0.1, 0.0, 0.4, // class 1
+		0.0, 0.2, 0.1, 1.5, 0.0, 0.3, 0.1, 0.0, 1.5, 0.1, // a tie: the first, 3
+	}
+	classes := make([]int32, 2)
+	err := kernel.Argmax(classes, logits)
+	fmt.Println(classes, err)
+	// Output:
+	// [1 3] <nil>
+}
+
+func ExampleOptions_zLoss() {
+	logits := []float32{
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		8, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	}
+	lse := make([]float32, 2)
+	plain, _ := kernel.Options{LogSumExp: lse}.CrossEntropy(nil, logits, []int32{0, 0})
+	// PaLM's z-loss: 1e-4·lse² added to each row, pulling log Σ exp(x)
+	// towards 0.
+	withZ, _ := kernel.Options{ZLoss: 1e-4}.CrossEntropy(nil, logits, []int32{0, 0})
+	fmt.Printf("log-sum-exp per row %.4f\n", lse)
+	fmt.Printf("loss %.6f, with z-loss %.6f\n", plain, withZ)
+	// Output:
+	// log-sum-exp per row [2.3026 8.0030]
+	// loss 1.152800, with z-loss 1.156267
 }
 
 func ExampleCrossEntropyLabels() {
