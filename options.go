@@ -157,7 +157,10 @@ const (
 // of two commutes with rounding; the sums in between are never scaled.
 func (o Options) batch(kind, n int, grad, logits []float32, count float64) batch {
 	b := batch{k: active.Load(), kind: kind, n: n, grad: grad, logits: logits, losses: o.Losses, scale: 1,
-		preds: o.Predictions, lse: o.LogSumExp, z: o.ZLoss}
+		preds: o.Predictions, lse: o.LogSumExp}
+	if o.ZLoss != 0 {
+		b.z = o.ZLoss // -0 disables it as +0 does
+	}
 	if o.Reduction == Mean {
 		b.scale = 0 // nothing counted: loss 0, gradient 0
 		if count > 0 {
