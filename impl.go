@@ -50,11 +50,11 @@ func (k *kernels) xentTargets(grad, logits, targets []float32, scale float32, lo
 }
 
 func (k *kernels) argmax(dst []int32, logits []float32) {
-	if k.tier != 0 {
-		w := min(len(logits)/Classes, len(dst)) &^ (blockRows - 1)
-		dst, logits = dst[:w], logits[:w*Classes]
+	if k.tier == 0 {
+		argmaxGeneric(dst, logits)
+	} else {
+		argmaxTier(k.tier, dst, logits)
 	}
-	argmaxGeneric(dst, logits)
 }
 
 func (k *kernels) softmax(dst, logits []float32) {

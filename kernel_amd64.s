@@ -45,16 +45,18 @@
 // record for q or qt in pass 3). A call that asks for none of them runs the
 // instructions of the plain path and a few predictable branches: a test of
 // preds (R13) or of a flag word per block in pass 1a, a choice of loop per
-// chunk in passes 2 and 3.
+// chunk in passes 2 and 3. argmaxAVX2 computes the predictions alone, a block
+// at a time: transpose, maximum, seq.Argmax, one 32-byte store.
 //
-// The frames exceed the limit of NOSPLIT functions, so the functions have the
-// usual stack-growth prologue; they call nothing and keep no pointers in their
-// frames. They are ABI0 functions, called through
+// The frames of the loss, softmax and log-softmax functions exceed the limit
+// of NOSPLIT functions, so those functions have the usual stack-growth
+// prologue (argmaxAVX2 has no frame and is NOSPLIT); they call nothing and
+// keep no pointers in their frames. They are ABI0 functions, called through
 // a wrapper that restores R14 (the goroutine of Go's internal ABI): the loss
 // functions use it as the lse pointer.
 //
 // Each function processes n = len(logits)/10 rows rounded down to a multiple
-// of 8, and fewer if another slice is shorter (labels, targets, or
+// of 8, and fewer if another slice is shorter (labels, targets, dst, or
 // losses, grad, preds or lse when not nil), so that nothing is read or
 // written outside the slices; the rows after the last whole block are
 // untouched. A block is read completely before any of it is written, so an
@@ -6891,5 +6893,146 @@ logSoftmaxOutLoop:
 	JMP          logSoftmaxChunk
 
 logSoftmaxDone:
+	VZEROUPPER
+	RET
+
+// func argmaxAVX2(dst []int32, logits []float32)
+// Requires: AVX, CMOV
+TEXT ·argmaxAVX2(SB), NOSPLIT, $0-48
+	// argmaxGeneric for whole blocks of 8 rows, one block at a time: the
+	// columns x[j] (transposeIn), their maximum, and seq.Argmax.
+	//
+	// Registers: SI = logits, DI = dst, CX = blocks left (AX, DX and R13 count
+	// them). No frame.
+	//
+	// Arguments.
+	MOVQ dst_base+0(FP), DI
+	MOVQ logits_base+24(FP), SI
+
+	// Blocks: CX = the minimum of len/80 over the float slices and of len/8
+	// over the row slices (a nil grad, losses, preds or lse does not count): the
+	// rows processed, rounded down to a multiple of 8.
+	MOVQ    logits_len+32(FP), AX
+	SHRQ    $0x04, AX
+	MOVQ    $0x3333333333333334, R13
+	MULQ    R13
+	MOVQ    DX, CX
+	MOVQ    dst_len+8(FP), AX
+	SHRQ    $0x03, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+	TESTQ   CX, CX
+	JZ      argmaxDone
+
+argmaxLoop:
+	// The columns x[j] of the block.
+	VMOVUPS     24(SI), X0
+	VINSERTF128 $0x01, 184(SI), Y0, Y0
+	VMOVUPS     64(SI), X1
+	VINSERTF128 $0x01, 224(SI), Y1, Y1
+	VMOVUPS     104(SI), X2
+	VINSERTF128 $0x01, 264(SI), Y2, Y2
+	VMOVUPS     144(SI), X3
+	VINSERTF128 $0x01, 304(SI), Y3, Y3
+	VUNPCKHPS   Y1, Y0, Y0
+	VUNPCKHPS   Y3, Y2, Y1
+	VUNPCKLPD   Y1, Y0, Y2
+	VUNPCKHPD   Y1, Y0, Y0
+	VMOVUPS     16(SI), X1
+	VINSERTF128 $0x01, 176(SI), Y1, Y1
+	VMOVUPS     56(SI), X3
+	VINSERTF128 $0x01, 216(SI), Y3, Y3
+	VMOVUPS     96(SI), X4
+	VINSERTF128 $0x01, 256(SI), Y4, Y4
+	VMOVUPS     136(SI), X5
+	VINSERTF128 $0x01, 296(SI), Y5, Y5
+	VUNPCKLPS   Y3, Y1, Y6
+	VUNPCKHPS   Y3, Y1, Y1
+	VUNPCKLPS   Y5, Y4, Y3
+	VUNPCKHPS   Y5, Y4, Y4
+	VUNPCKLPD   Y3, Y6, Y5
+	VUNPCKHPD   Y3, Y6, Y3
+	VUNPCKLPD   Y4, Y1, Y6
+	VUNPCKHPD   Y4, Y1, Y1
+	VMOVUPS     (SI), X4
+	VINSERTF128 $0x01, 160(SI), Y4, Y4
+	VMOVUPS     40(SI), X7
+	VINSERTF128 $0x01, 200(SI), Y7, Y7
+	VMOVUPS     80(SI), X8
+	VINSERTF128 $0x01, 240(SI), Y8, Y8
+	VMOVUPS     120(SI), X9
+	VINSERTF128 $0x01, 280(SI), Y9, Y9
+	VUNPCKLPS   Y7, Y4, Y10
+	VUNPCKHPS   Y7, Y4, Y4
+	VUNPCKLPS   Y9, Y8, Y7
+	VUNPCKHPS   Y9, Y8, Y8
+	VUNPCKLPD   Y7, Y10, Y9
+	VUNPCKHPD   Y7, Y10, Y7
+	VUNPCKLPD   Y8, Y4, Y10
+	VUNPCKHPD   Y8, Y4, Y4
+
+	// m = the maximum of the ten columns: the tree of VMAXPS of seq.Max10
+	// without its + 0, which equality does not see.
+	VMAXPS Y7, Y9, Y8
+	VMAXPS Y4, Y10, Y11
+	VMAXPS Y11, Y8, Y8
+	VMAXPS Y3, Y5, Y11
+	VMAXPS Y1, Y6, Y12
+	VMAXPS Y12, Y11, Y11
+	VMAXPS Y11, Y8, Y8
+	VMAXPS Y0, Y2, Y11
+	VMAXPS Y11, Y8, Y8
+
+	// dst = argmax10(x) (seq.Argmax): p = 0, then for j = 9 down to 0, p = j
+	// where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for j = 9 down to 0, p = j
+	// where x[j] is NaN (VCMPPS UNORD).
+	VCMPPS    $0x00, Y8, Y0, Y11
+	VMOVUPS   zero<>+0(SB), Y12
+	VBLENDVPS Y11, index<>+288(SB), Y12, Y11
+	VCMPPS    $0x00, Y8, Y2, Y12
+	VBLENDVPS Y12, index<>+256(SB), Y11, Y11
+	VCMPPS    $0x00, Y8, Y1, Y12
+	VBLENDVPS Y12, index<>+224(SB), Y11, Y11
+	VCMPPS    $0x00, Y8, Y6, Y12
+	VBLENDVPS Y12, index<>+192(SB), Y11, Y11
+	VCMPPS    $0x00, Y8, Y3, Y12
+	VBLENDVPS Y12, index<>+160(SB), Y11, Y11
+	VCMPPS    $0x00, Y8, Y5, Y12
+	VBLENDVPS Y12, index<>+128(SB), Y11, Y11
+	VCMPPS    $0x00, Y8, Y4, Y12
+	VBLENDVPS Y12, index<>+96(SB), Y11, Y11
+	VCMPPS    $0x00, Y8, Y10, Y12
+	VBLENDVPS Y12, index<>+64(SB), Y11, Y11
+	VCMPPS    $0x00, Y8, Y7, Y12
+	VBLENDVPS Y12, index<>+32(SB), Y11, Y11
+	VCMPPS    $0x00, Y8, Y9, Y8
+	VBLENDVPS Y8, index<>+0(SB), Y11, Y8
+	VCMPPS    $0x03, Y0, Y0, Y0
+	VBLENDVPS Y0, index<>+288(SB), Y8, Y0
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+256(SB), Y0, Y0
+	VCMPPS    $0x03, Y1, Y1, Y1
+	VBLENDVPS Y1, index<>+224(SB), Y0, Y0
+	VCMPPS    $0x03, Y6, Y6, Y1
+	VBLENDVPS Y1, index<>+192(SB), Y0, Y0
+	VCMPPS    $0x03, Y3, Y3, Y1
+	VBLENDVPS Y1, index<>+160(SB), Y0, Y0
+	VCMPPS    $0x03, Y5, Y5, Y1
+	VBLENDVPS Y1, index<>+128(SB), Y0, Y0
+	VCMPPS    $0x03, Y4, Y4, Y1
+	VBLENDVPS Y1, index<>+96(SB), Y0, Y0
+	VCMPPS    $0x03, Y10, Y10, Y1
+	VBLENDVPS Y1, index<>+64(SB), Y0, Y0
+	VCMPPS    $0x03, Y7, Y7, Y1
+	VBLENDVPS Y1, index<>+32(SB), Y0, Y0
+	VCMPPS    $0x03, Y9, Y9, Y1
+	VBLENDVPS Y1, index<>+0(SB), Y0, Y0
+	VMOVUPS   Y0, (DI)
+	ADDQ      $0x00000140, SI
+	ADDQ      $0x00000020, DI
+	DECQ      CX
+	JNZ       argmaxLoop
+
+argmaxDone:
 	VZEROUPPER
 	RET

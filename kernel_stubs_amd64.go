@@ -46,3 +46,11 @@ func softmaxAVX2(dst []float32, logits []float32)
 //
 //go:noescape
 func logSoftmaxAVX2(dst []float32, logits []float32)
+
+// argmaxAVX2 is argmaxGeneric for n = min(len(logits)/10, len(dst)) rows
+// rounded down to a multiple of 8: dst[i] receives argmax10 of row i, the
+// index of its first NaN, else of its first maximum; the rows after them
+// are untouched. Nothing outside the slices is read or written.
+//
+//go:noescape
+func argmaxAVX2(dst []int32, logits []float32)

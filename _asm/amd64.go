@@ -131,7 +131,7 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 		if t.lanes == 16 {
 			width = reg.S512
 		}
-		for _, f := range []func(){g.xentLabels, g.xentTargets, g.softmax, g.logSoftmax} {
+		for _, f := range []func(){g.xentLabels, g.xentTargets, g.softmax, g.logSoftmax, g.argmax} {
 			f()
 			if g.err != nil {
 				return nil, g.err
@@ -230,16 +230,18 @@ loss before it is stored and accumulated, its gradient factor f waits in the
 record for q or qt in pass 3). A call that asks for none of them runs the
 instructions of the plain path and a few predictable branches: a test of
 preds (R13) or of a flag word per block in pass 1a, a choice of loop per
-chunk in passes 2 and 3.
+chunk in passes 2 and 3. argmaxAVX2 computes the predictions alone, a block
+at a time: transpose, maximum, seq.Argmax, one 32-byte store.
 
-The frames exceed the limit of NOSPLIT functions, so the functions have the
-usual stack-growth prologue; they call nothing and keep no pointers in their
-frames. They are ABI0 functions, called through
+The frames of the loss, softmax and log-softmax functions exceed the limit
+of NOSPLIT functions, so those functions have the usual stack-growth
+prologue (argmaxAVX2 has no frame and is NOSPLIT); they call nothing and
+keep no pointers in their frames. They are ABI0 functions, called through
 a wrapper that restores R14 (the goroutine of Go's internal ABI): the loss
 functions use it as the lse pointer.
 
 Each function processes n = len(logits)/10 rows rounded down to a multiple
-of 8, and fewer if another slice is shorter (labels, targets, or
+of 8, and fewer if another slice is shorter (labels, targets, dst, or
 losses, grad, preds or lse when not nil), so that nothing is read or
 written outside the slices; the rows after the last whole block are
 untouched. A block is read completely before any of it is written, so an

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mmcloughlin/avo/attr"
 	"github.com/mmcloughlin/avo/operand"
 	"github.com/mmcloughlin/avo/reg"
 
@@ -543,4 +544,60 @@ Pass 3: log32(s), the columns y[j] and the registers of the transpose.`)))
 	g.advance("logSoftmaxOutLoop", map[reg.Register]int{reg.RDI: bb, reg.R11: rec})
 	g.JMP(operand.LabelRef("logSoftmaxChunk"))
 	g.end("logSoftmaxDone")
+}
+
+func (g *x86Gen) argmax() {
+	bb := g.blockBytes()
+	g.begin("argmax", "func(dst []int32, logits []float32)",
+		[]string{
+			"argmaxAVX2 is argmaxGeneric for n = min(len(logits)/10, len(dst)) rows",
+			"rounded down to a multiple of 8: dst[i] receives argmax10 of row i, the",
+			"index of its first NaN, else of its first maximum; the rows after them",
+			"are untouched. Nothing outside the slices is read or written.",
+		},
+		fmt.Sprintf(`
+argmaxGeneric for whole blocks of %d rows, one block at a time: the
+columns x[j] (transposeIn), their maximum, and seq.Argmax.
+
+Registers: SI = logits, DI = dst, CX = blocks left (AX, DX and R13 count
+them). No frame.`, g.t.lanes))
+	g.Attributes(attr.NOSPLIT)
+
+	g.comment("Arguments.")
+	g.Load(g.Param("dst").Base(), reg.RDI)
+	g.Load(g.Param("logits").Base(), reg.RSI)
+	g.blockCount([]length{{len: g.addr(g.Param("logits").Len())}}, []length{{len: g.addr(g.Param("dst").Len())}})
+	g.TESTQ(reg.RCX, reg.RCX)
+	g.JZ(operand.LabelRef("argmaxDone"))
+
+	g.Label("argmaxLoop")
+	g.comment("The columns x[j] of the block.")
+	x := g.transposeIn(reg.RSI)
+	var xs [classes]operand.Op
+	for j := range x {
+		xs[j] = x[j]
+	}
+	g.comment(`
+m = the maximum of the ten columns: the tree of VMAXPS of seq.Max10
+without its + 0, which equality does not see.`)
+	m := maxTree(g.o, &xs)
+	g.comment(`
+dst = argmax10(x) (seq.Argmax): p = 0, then for j = 9 down to 0, p = j
+where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for j = 9 down to 0, p = j
+where x[j] is NaN (VCMPPS UNORD).`)
+	g.store(seq.Argmax[operand.Op](g.o, &xs, m), mem(reg.RDI, 0))
+	g.ADDQ(operand.U32(bb), reg.RSI)
+	g.ADDQ(operand.U32(g.vecBytes()), reg.RDI)
+	g.DECQ(reg.RCX)
+	g.JNZ(operand.LabelRef("argmaxLoop"))
+	g.end("argmaxDone")
+}
+
+// maxTree is the tree of Max of seq.Max10 without its + 0: the maximum of
+// the columns, exact in any order for rows without NaN (seq.Argmax
+// overrides a row with a NaN).
+func maxTree(o *x86Ops, x *[classes]operand.Op) operand.Op {
+	a := o.Max(o.Max(x[0], x[1]), o.Max(x[2], x[3]))
+	b := o.Max(o.Max(x[4], x[5]), o.Max(x[6], x[7]))
+	return o.Max(o.Max(a, b), o.Max(x[8], x[9]))
 }
