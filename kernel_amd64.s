@@ -36,16 +36,32 @@
 // (register or frame slot) differ from the sequences: every operation and its
 // operands are those of _asm/seq.
 //
-// The frames exceed the limit of NOSPLIT functions, so the functions have the
-// usual stack-growth prologue; they call nothing and keep no pointers in their
-// frames.
+// The two loss functions also compute, when asked, the fused outputs of
+// numerics.md §7: the predictions (seq.Argmax, in pass 1a while the columns
+// are in registers, stored at once), the log-sum-exps (seq.AllNegInf in pass
+// 1a, whose mask and m wait in the record; seq.LogSumExp in pass 2 after the
+// logarithm) and the z-loss (seq.ZTerms in pass 2: its loss term joins the
+// loss before it is stored and accumulated, its gradient factor f waits in the
+// record for q or qt in pass 3). A call that asks for none of them runs the
+// instructions of the plain path and a few predictable branches: a test of
+// preds (R13) or of a flag word per block in pass 1a, a choice of loop per
+// chunk in passes 2 and 3. argmaxAVX2 computes the predictions alone, a block
+// at a time: transpose, maximum, seq.Argmax, one 32-byte store.
+//
+// The frames of the loss, softmax and log-softmax functions exceed the limit
+// of NOSPLIT functions, so those functions have the usual stack-growth
+// prologue (argmaxAVX2 has no frame and is NOSPLIT); they call nothing and
+// keep no pointers in their frames. They are ABI0 functions, called through
+// a wrapper that restores R14 (the goroutine of Go's internal ABI): the loss
+// functions use it as the lse pointer.
 //
 // Each function processes n = len(logits)/10 rows rounded down to a multiple
-// of 8, and fewer if another slice is shorter (labels, targets, losses or grad
-// when not nil), so that nothing is read or written outside the slices; the
-// rows after the last whole block are untouched. A block is read completely
-// before any of it is written, so an output may be the very slice that holds
-// the input. Only AVX and AVX2 instructions are used.
+// of 8, and fewer if another slice is shorter (labels, targets, dst, or
+// losses, grad, preds or lse when not nil), so that nothing is read or
+// written outside the slices; the rows after the last whole block are
+// untouched. A block is read completely before any of it is written, so an
+// output may be the very slice that holds the input. Only AVX and AVX2
+// instructions are used.
 //
 // The vector registers are avo virtual registers, allocated after the whole
 // function is built: the register named in a comment is the value, not a
@@ -411,22 +427,26 @@ GLOBL index<>(SB), RODATA|NOPTR, $320
 
 // func xentLabelsAVX2(grad []float32, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
 // Requires: AVX, AVX2, CMOV
-TEXT ·xentLabelsAVX2(SB), $3328-164
+TEXT ·xentLabelsAVX2(SB), $3880-164
 	// xentLabelsGeneric for whole blocks of 8 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
 	// SI = logits, DI = grad (nil: loss only), BX = labels, DX = losses (or nil),
-	// R8 = acc, R12 = the labels of this chunk, AX = a label.
-	// Pass 1a: the columns x[j], m, x[l] and d[l], d[j].
+	// R8 = acc, R12 = the labels of this chunk, AX = a label, R13 = preds (or
+	// nil), R14 = lse (or nil).
+	// Pass 1a: the columns x[j], m, x[l] and d[l], d[j]; with preds, p and the
+	//         masks of argmax10; when lse is computed, the sums and masks of all.
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
-	// Pass 2: the registers of the scheduled logarithms of the chunk, then the
-	//         losses and the accumulators.
+	// Pass 2: the registers of the scheduled logarithms of the chunk (with lse,
+	//         zl and f when computed), then the losses and the accumulators.
 	// Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 	//         the transpose.
-	// Frame: CHUNK = 8 records of 416 bytes, one per block of the chunk:
-	// d[j], then e[j], at 32·j; s at 320; d[l] at 352; k·ln2hi at 384.
+	// Frame: CHUNK = 8 records of 480 bytes, one per block of the chunk:
+	// d[j], then e[j], at 32·j; s at 320; d[l] at 352; k·ln2hi at 384; m, then f,
+	// at 416; all, then lse, at 448 (m, all, lse and f only when lse is computed).
+	// After the records: z in every lane at 3840, the flag word at 3872.
 	//
 	// Arguments.
 	MOVQ grad_base+0(FP), DI
@@ -434,8 +454,8 @@ TEXT ·xentLabelsAVX2(SB), $3328-164
 	MOVQ labels_base+48(FP), BX
 
 	// Blocks: CX = the minimum of len/80 over the float slices and of len/8
-	// over the row slices (a nil grad or losses does not count): the rows
-	// processed, rounded down to a multiple of 8.
+	// over the row slices (a nil grad, losses, preds or lse does not count): the
+	// rows processed, rounded down to a multiple of 8.
 	MOVQ    logits_len+32(FP), AX
 	CMPQ    grad_base+0(FP), $0x00
 	JEQ     isNil1
@@ -460,8 +480,45 @@ isNil1:
 	CMOVQLT AX, CX
 
 isNil2:
+	CMPQ    preds_base+112(FP), $0x00
+	JEQ     isNil3
+	MOVQ    preds_len+120(FP), AX
+	SHRQ    $0x03, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil3:
+	CMPQ    lse_base+136(FP), $0x00
+	JEQ     isNil4
+	MOVQ    lse_len+144(FP), AX
+	SHRQ    $0x03, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil4:
 	MOVQ losses_base+80(FP), DX
 	MOVQ acc+104(FP), R8
+
+	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
+	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
+	// z-loss, with z in the 8 lanes of a frame vector).
+	MOVQ  preds_base+112(FP), R13
+	MOVQ  lse_base+136(FP), R14
+	XORL  R12, R12
+	TESTQ R14, R14
+	JZ    noLse5
+	MOVL  $0x00000001, R12
+
+noLse5:
+	MOVL         z+160(FP), AX
+	SHLL         $0x01, AX
+	JZ           noZ6
+	MOVL         $0x00000003, R12
+	VBROADCASTSS z+160(FP), Y0
+	VMOVUPS      Y0, 3840(SP)
+
+noZ6:
+	MOVQ R12, 3872(SP)
 
 labelsChunk:
 	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record.
@@ -558,6 +615,77 @@ labelsExpLoop:
 	VSUBPS  Y11, Y8, Y8
 	VMOVUPS Y8, 352(R11)
 
+	// preds = argmax10(x) (seq.Argmax, when preds is not nil): p = 0, then for
+	// j = 9 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
+	// j = 9 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
+	TESTQ     R13, R13
+	JZ        noPreds7
+	VCMPPS    $0x00, Y11, Y0, Y8
+	VMOVUPS   zero<>+0(SB), Y12
+	VBLENDVPS Y8, index<>+288(SB), Y12, Y8
+	VCMPPS    $0x00, Y11, Y2, Y12
+	VBLENDVPS Y12, index<>+256(SB), Y8, Y8
+	VCMPPS    $0x00, Y11, Y1, Y12
+	VBLENDVPS Y12, index<>+224(SB), Y8, Y8
+	VCMPPS    $0x00, Y11, Y6, Y12
+	VBLENDVPS Y12, index<>+192(SB), Y8, Y8
+	VCMPPS    $0x00, Y11, Y3, Y12
+	VBLENDVPS Y12, index<>+160(SB), Y8, Y8
+	VCMPPS    $0x00, Y11, Y5, Y12
+	VBLENDVPS Y12, index<>+128(SB), Y8, Y8
+	VCMPPS    $0x00, Y11, Y4, Y12
+	VBLENDVPS Y12, index<>+96(SB), Y8, Y8
+	VCMPPS    $0x00, Y11, Y10, Y12
+	VBLENDVPS Y12, index<>+64(SB), Y8, Y8
+	VCMPPS    $0x00, Y11, Y7, Y12
+	VBLENDVPS Y12, index<>+32(SB), Y8, Y8
+	VCMPPS    $0x00, Y11, Y9, Y12
+	VBLENDVPS Y12, index<>+0(SB), Y8, Y8
+	VCMPPS    $0x03, Y0, Y0, Y12
+	VBLENDVPS Y12, index<>+288(SB), Y8, Y8
+	VCMPPS    $0x03, Y2, Y2, Y12
+	VBLENDVPS Y12, index<>+256(SB), Y8, Y8
+	VCMPPS    $0x03, Y1, Y1, Y12
+	VBLENDVPS Y12, index<>+224(SB), Y8, Y8
+	VCMPPS    $0x03, Y6, Y6, Y12
+	VBLENDVPS Y12, index<>+192(SB), Y8, Y8
+	VCMPPS    $0x03, Y3, Y3, Y12
+	VBLENDVPS Y12, index<>+160(SB), Y8, Y8
+	VCMPPS    $0x03, Y5, Y5, Y12
+	VBLENDVPS Y12, index<>+128(SB), Y8, Y8
+	VCMPPS    $0x03, Y4, Y4, Y12
+	VBLENDVPS Y12, index<>+96(SB), Y8, Y8
+	VCMPPS    $0x03, Y10, Y10, Y12
+	VBLENDVPS Y12, index<>+64(SB), Y8, Y8
+	VCMPPS    $0x03, Y7, Y7, Y12
+	VBLENDVPS Y12, index<>+32(SB), Y8, Y8
+	VCMPPS    $0x03, Y9, Y9, Y12
+	VBLENDVPS Y12, index<>+0(SB), Y8, Y8
+	VMOVUPS   Y8, (R13)
+	ADDQ      $0x00000020, R13
+
+noPreds7:
+	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum10(x) ==
+	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
+	// record.
+	TESTB   $0x01, 3872(SP)
+	JZ      noLse8
+	VCMPPS  $0x00, negInfBits<>+0(SB), Y11, Y8
+	VADDPS  Y7, Y9, Y12
+	VADDPS  Y4, Y10, Y13
+	VADDPS  Y13, Y12, Y12
+	VADDPS  Y3, Y5, Y13
+	VADDPS  Y1, Y6, Y14
+	VADDPS  Y14, Y13, Y13
+	VADDPS  Y13, Y12, Y12
+	VADDPS  Y0, Y2, Y13
+	VADDPS  Y13, Y12, Y12
+	VCMPPS  $0x00, negInfBits<>+0(SB), Y12, Y12
+	VANDPS  Y12, Y8, Y8
+	VMOVUPS Y8, 448(R11)
+	VMOVUPS Y11, 416(R11)
+
+noLse8:
 	// d[j] = x[j] - m, stored to the record.
 	VSUBPS  Y11, Y9, Y8
 	VMOVUPS Y8, (R11)
@@ -581,7 +709,7 @@ labelsExpLoop:
 	VMOVUPS Y0, 288(R11)
 	ADDQ    $0x00000140, SI
 	ADDQ    $0x00000020, BX
-	ADDQ    $0x000001a0, R11
+	ADDQ    $0x000001e0, R11
 	DECQ    R10
 	JNZ     labelsExpLoop
 
@@ -884,14 +1012,17 @@ labelsExpOnlyLoop:
 	VMOVUPS Y6, 288(R11)
 	VADDPS  Y7, Y11, Y6
 	VMOVUPS Y6, 320(R11)
-	ADDQ    $0x000001a0, R11
+	ADDQ    $0x000001e0, R11
 	DECQ    R10
 	JNZ     labelsExpOnlyLoop
 
 	// Pass 2. loss = log32(s) - d[l], a chunk at a time (seq.LabelLoss);
-	// losses[i] = loss; acc[i%8] += float64(loss).
-	MOVQ R9, R10
-	LEAQ (SP), R11
+	// losses[i] = loss; acc[i%8] += float64(loss). Three loops: without lse,
+	// with lse (and no z-loss), with the z-loss (and lse).
+	MOVQ  R9, R10
+	LEAQ  (SP), R11
+	TESTB $0x01, 3872(SP)
+	JNZ   labelsLse
 
 labelsLogLoop:
 	CMPQ R10, $0x08
@@ -903,10 +1034,10 @@ labelsLogLoop:
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU   320(R11), Y0
-	VMOVDQU   736(R11), Y1
-	VMOVDQU   1152(R11), Y2
-	VMOVDQU   1568(R11), Y3
-	VMOVDQU   1984(R11), Y4
+	VMOVDQU   800(R11), Y1
+	VMOVDQU   1280(R11), Y2
+	VMOVDQU   1760(R11), Y3
+	VMOVDQU   2240(R11), Y4
 	VMOVDQU   logExpInv<>+0(SB), Y5
 	VMOVDQU   logExpInv<>+0(SB), Y6
 	VMOVDQU   logExpInv<>+0(SB), Y7
@@ -929,8 +1060,8 @@ labelsLogLoop:
 	VPSLLD    $0x17, Y2, Y2
 	VMULPS    320(R11), Y0, Y0
 	VPSUBD    logExpBias<>+0(SB), Y4, Y7
-	VMULPS    736(R11), Y1, Y1
-	VMULPS    1152(R11), Y2, Y2
+	VMULPS    800(R11), Y1, Y1
+	VMULPS    1280(R11), Y2, Y2
 	VCVTDQ2PS Y9, Y9
 	VCVTDQ2PS Y10, Y10
 	VCVTDQ2PS Y11, Y11
@@ -943,10 +1074,10 @@ labelsLogLoop:
 	VADDPS    Y1, Y1, Y13
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
 	VPSLLD    $0x17, Y4, Y4
-	VMULPS    1568(R11), Y3, Y3
+	VMULPS    1760(R11), Y3, Y3
 	VADDPS    Y2, Y2, Y15
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
-	VMULPS    1984(R11), Y4, Y4
+	VMULPS    2240(R11), Y4, Y4
 	VBLENDVPS Y8, Y12, Y0, Y0
 	VCVTDQ2PS Y7, Y7
 	VBLENDVPS Y5, Y13, Y1, Y1
@@ -985,7 +1116,7 @@ labelsLogLoop:
 	VADDPS    logP2<>+0(SB), Y10, Y10
 	VADDPS    logP1<>+0(SB), Y14, Y14
 	VADDPS    logP3<>+0(SB), Y12, Y12
-	VMOVUPS   Y4, 800(R11)
+	VMOVUPS   Y4, 864(R11)
 	VMULPS    Y1, Y10, Y10
 	VSUBPS    one<>+0(SB), Y6, Y4
 	VMULPS    Y15, Y14, Y14
@@ -1001,7 +1132,7 @@ labelsLogLoop:
 	VADDPS    logP1<>+0(SB), Y6, Y6
 	VMULPS    Y15, Y14, Y14
 	VMULPS    Y13, Y12, Y12
-	VMOVUPS   Y9, 1216(R11)
+	VMOVUPS   Y9, 1344(R11)
 	VADDPS    logP4<>+0(SB), Y10, Y10
 	VSUBPS    one<>+0(SB), Y7, Y9
 	VMULPS    Y3, Y6, Y6
@@ -1020,7 +1151,7 @@ labelsLogLoop:
 	VMULPS    Y3, Y6, Y6
 	VADDPS    logP4<>+0(SB), Y14, Y14
 	VADDPS    logP6<>+0(SB), Y12, Y12
-	VMOVUPS   Y0, 1632(R11)
+	VMOVUPS   Y0, 1824(R11)
 	VMULPS    Y1, Y10, Y10
 	VMULPS    Y13, Y13, Y0
 	VMULPS    Y2, Y9, Y9
@@ -1091,34 +1222,34 @@ labelsLogLoop:
 	VMULPS    Y3, Y10, Y10
 	VMULPS    half<>+0(SB), Y0, Y13
 	VSUBPS    Y11, Y4, Y4
-	VMOVUPS   Y7, 2048(R11)
-	VADDPS    800(R11), Y1, Y1
+	VMOVUPS   Y7, 2304(R11)
+	VADDPS    864(R11), Y1, Y1
 	VMULPS    Y2, Y9, Y7
 	VMULPS    Y12, Y10, Y9
 	VADDPS    Y4, Y15, Y4
-	VSUBPS    768(R11), Y1, Y1
+	VSUBPS    832(R11), Y1, Y1
 	VADDPS    logP8<>+0(SB), Y7, Y7
 	VADDPS    Y8, Y9, Y8
-	VADDPS    1216(R11), Y4, Y4
+	VADDPS    1344(R11), Y4, Y4
 	VMULPS    Y2, Y7, Y7
 	VSUBPS    Y14, Y8, Y8
-	VSUBPS    1184(R11), Y4, Y4
+	VSUBPS    1312(R11), Y4, Y4
 	VMULPS    Y0, Y7, Y0
 	VADDPS    Y8, Y3, Y3
 	VADDPS    Y6, Y0, Y0
-	VADDPS    1632(R11), Y3, Y6
-	VMOVDQU   2400(R11), Y3
+	VADDPS    1824(R11), Y3, Y6
+	VMOVDQU   2720(R11), Y3
 	VSUBPS    Y13, Y0, Y0
-	VSUBPS    1600(R11), Y6, Y7
-	VMOVDQU   2816(R11), Y6
+	VSUBPS    1792(R11), Y6, Y7
+	VMOVDQU   3200(R11), Y6
 	VPSRLD    $0x17, Y3, Y3
 	VADDPS    Y0, Y2, Y9
-	VMOVDQU   3232(R11), Y0
+	VMOVDQU   3680(R11), Y0
 	VMOVDQU   logExpInv<>+0(SB), Y2
 	VPSUBD    logExpBias<>+0(SB), Y3, Y8
 	VPSRLD    $0x17, Y6, Y6
 	VCVTDQ2PS Y8, Y8
-	VADDPS    2048(R11), Y9, Y11
+	VADDPS    2304(R11), Y9, Y11
 	VMOVDQU   logExpInv<>+0(SB), Y9
 	VPSUBD    logExpBias<>+0(SB), Y6, Y10
 	VCVTDQ2PS Y10, Y10
@@ -1128,13 +1259,13 @@ labelsLogLoop:
 	VMOVDQU   logExpInv<>+0(SB), Y3
 	VPSLLD    $0x17, Y2, Y2
 	VPSUBD    logExpBias<>+0(SB), Y0, Y13
-	VMULPS    2400(R11), Y2, Y2
+	VMULPS    2720(R11), Y2, Y2
 	VCVTDQ2PS Y13, Y13
 	VSUBPS    one<>+0(SB), Y10, Y14
 	VPSUBD    Y6, Y9, Y6
-	VSUBPS    2016(R11), Y11, Y9
+	VSUBPS    2272(R11), Y11, Y9
 	VPSLLD    $0x17, Y6, Y6
-	VMULPS    2816(R11), Y6, Y6
+	VMULPS    3200(R11), Y6, Y6
 	VADDPS    Y2, Y2, Y15
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y11
 	VPSUBD    Y0, Y3, Y0
@@ -1142,7 +1273,7 @@ labelsLogLoop:
 	VBLENDVPS Y11, Y12, Y8, Y8
 	VPSLLD    $0x17, Y0, Y0
 	VMULPS    expLn2Lo<>+0(SB), Y8, Y12
-	VMULPS    3232(R11), Y0, Y0
+	VMULPS    3680(R11), Y0, Y0
 	VBLENDVPS Y11, Y15, Y2, Y2
 	VMULPS    expLn2Hi<>+0(SB), Y8, Y15
 	VADDPS    Y6, Y6, Y11
@@ -1150,7 +1281,7 @@ labelsLogLoop:
 	VSUBPS    one<>+0(SB), Y2, Y2
 	VBLENDVPS Y8, Y14, Y10, Y14
 	VADDPS    Y0, Y0, Y10
-	VMOVUPS   Y15, 2464(R11)
+	VMOVUPS   Y15, 2784(R11)
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y15
 	VBLENDVPS Y8, Y11, Y6, Y6
 	VMULPS    expLn2Lo<>+0(SB), Y14, Y8
@@ -1165,11 +1296,11 @@ labelsLogLoop:
 	VMULPS    logP0<>+0(SB), Y6, Y15
 	VADDPS    logP1<>+0(SB), Y11, Y11
 	VMULPS    expLn2Hi<>+0(SB), Y3, Y3
-	VMOVUPS   Y14, 2880(R11)
+	VMOVUPS   Y14, 3264(R11)
 	VMULPS    logP0<>+0(SB), Y0, Y14
 	VADDPS    logP1<>+0(SB), Y15, Y15
 	VMULPS    Y2, Y11, Y11
-	VMOVUPS   Y3, 3296(R11)
+	VMOVUPS   Y3, 3744(R11)
 	VMULPS    Y6, Y6, Y3
 	VADDPS    logP1<>+0(SB), Y14, Y14
 	VMULPS    Y6, Y15, Y15
@@ -1230,18 +1361,18 @@ labelsLogLoop:
 	VADDPS    Y12, Y2, Y2
 	VADDPS    Y10, Y13, Y8
 	VADDPS    Y3, Y6, Y3
-	VADDPS    2464(R11), Y2, Y2
+	VADDPS    2784(R11), Y2, Y2
 	VSUBPS    Y11, Y8, Y6
-	VADDPS    2880(R11), Y3, Y3
-	VSUBPS    2432(R11), Y2, Y2
+	VADDPS    3264(R11), Y3, Y3
+	VSUBPS    2752(R11), Y2, Y2
 	VADDPS    Y6, Y0, Y0
-	VSUBPS    2848(R11), Y3, Y3
-	VADDPS    3296(R11), Y0, Y0
-	VSUBPS    3264(R11), Y0, Y0
+	VSUBPS    3232(R11), Y3, Y3
+	VADDPS    3744(R11), Y0, Y0
+	VSUBPS    3712(R11), Y0, Y0
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses3
+	JZ      noLosses9
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -1252,7 +1383,7 @@ labelsLogLoop:
 	VMOVUPS Y0, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses3:
+noLosses9:
 	VMOVUPD      (R8), Y6
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -1297,7 +1428,7 @@ noLosses3:
 	VADDPD       Y1, Y0, Y0
 	VMOVUPD      Y2, (R8)
 	VMOVUPD      Y0, 32(R8)
-	ADDQ         $0x00000d00, R11
+	ADDQ         $0x00000f00, R11
 	SUBQ         $0x08, R10
 	JMP          labelsLogLoop
 
@@ -1355,11 +1486,11 @@ labelsLogLast:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses4
+	JZ      noLosses10
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses4:
+noLosses10:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -1369,9 +1500,1168 @@ noLosses4:
 	VADDPD       Y2, Y0, Y0
 	VMOVUPD      Y1, (R8)
 	VMOVUPD      Y0, 32(R8)
-	ADDQ         $0x000001a0, R11
+	ADDQ         $0x000001e0, R11
 	DECQ         R10
 	JMP          labelsLogLast
+
+labelsLse:
+	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
+	// the record and then to lse (when not nil).
+	TESTB $0x02, 3872(SP)
+	JNZ   labelsZ
+
+labelsLseLogLoop:
+	CMPQ R10, $0x08
+	JLT  labelsLseLogLast
+
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU   320(R11), Y0
+	VMOVDQU   800(R11), Y1
+	VMOVDQU   1280(R11), Y2
+	VMOVDQU   1760(R11), Y3
+	VMOVDQU   2240(R11), Y4
+	VMOVDQU   logExpInv<>+0(SB), Y5
+	VMOVDQU   logExpInv<>+0(SB), Y6
+	VMOVDQU   logExpInv<>+0(SB), Y7
+	VPSRLD    $0x17, Y0, Y0
+	VPSRLD    $0x17, Y1, Y1
+	VPSRLD    $0x17, Y2, Y2
+	VPSRLD    $0x17, Y3, Y3
+	VPSUBD    logExpBias<>+0(SB), Y0, Y9
+	VPSUBD    logExpBias<>+0(SB), Y1, Y10
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VPSRLD    $0x17, Y4, Y4
+	VPSUBD    Y0, Y5, Y0
+	VPSUBD    logExpBias<>+0(SB), Y2, Y11
+	VMOVDQU   logExpInv<>+0(SB), Y5
+	VPSUBD    Y1, Y6, Y1
+	VPSUBD    Y2, Y7, Y2
+	VPSLLD    $0x17, Y0, Y0
+	VPSUBD    logExpBias<>+0(SB), Y3, Y6
+	VPSLLD    $0x17, Y1, Y1
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    320(R11), Y0, Y0
+	VPSUBD    logExpBias<>+0(SB), Y4, Y7
+	VMULPS    800(R11), Y1, Y1
+	VMULPS    1280(R11), Y2, Y2
+	VCVTDQ2PS Y9, Y9
+	VCVTDQ2PS Y10, Y10
+	VCVTDQ2PS Y11, Y11
+	VCVTDQ2PS Y6, Y6
+	VPSUBD    Y3, Y8, Y3
+	VADDPS    Y0, Y0, Y12
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y8
+	VPSUBD    Y4, Y5, Y4
+	VPSLLD    $0x17, Y3, Y3
+	VADDPS    Y1, Y1, Y13
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
+	VPSLLD    $0x17, Y4, Y4
+	VMULPS    1760(R11), Y3, Y3
+	VADDPS    Y2, Y2, Y15
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
+	VMULPS    2240(R11), Y4, Y4
+	VBLENDVPS Y8, Y12, Y0, Y0
+	VCVTDQ2PS Y7, Y7
+	VBLENDVPS Y5, Y13, Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y13
+	VADDPS    Y3, Y3, Y12
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y3, Y0
+	VBLENDVPS Y14, Y15, Y2, Y15
+	VADDPS    Y4, Y4, Y2
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VSUBPS    one<>+0(SB), Y15, Y15
+	VBLENDVPS Y0, Y12, Y3, Y3
+	VSUBPS    one<>+0(SB), Y9, Y12
+	VSUBPS    one<>+0(SB), Y3, Y3
+	VBLENDVPS Y8, Y12, Y9, Y9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
+	VMULPS    logP0<>+0(SB), Y13, Y12
+	VBLENDVPS Y8, Y2, Y4, Y2
+	VSUBPS    one<>+0(SB), Y10, Y4
+	VSUBPS    one<>+0(SB), Y2, Y2
+	VADDPS    logP1<>+0(SB), Y12, Y12
+	VBLENDVPS Y5, Y4, Y10, Y4
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y5
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VMULPS    logP0<>+0(SB), Y1, Y10
+	VMULPS    Y13, Y12, Y12
+	VMOVUPS   Y9, 384(R11)
+	VADDPS    logP1<>+0(SB), Y10, Y10
+	VSUBPS    one<>+0(SB), Y11, Y9
+	VADDPS    logP2<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VBLENDVPS Y14, Y9, Y11, Y9
+	VMULPS    expLn2Lo<>+0(SB), Y4, Y11
+	VMULPS    logP0<>+0(SB), Y15, Y14
+	VMULPS    Y13, Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y4, Y4
+	VADDPS    logP2<>+0(SB), Y10, Y10
+	VADDPS    logP1<>+0(SB), Y14, Y14
+	VADDPS    logP3<>+0(SB), Y12, Y12
+	VMOVUPS   Y4, 864(R11)
+	VMULPS    Y1, Y10, Y10
+	VSUBPS    one<>+0(SB), Y6, Y4
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP3<>+0(SB), Y10, Y10
+	VBLENDVPS Y0, Y4, Y6, Y0
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y4
+	VMULPS    logP0<>+0(SB), Y3, Y6
+	VADDPS    logP2<>+0(SB), Y14, Y14
+	VADDPS    logP4<>+0(SB), Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VMULPS    Y1, Y10, Y10
+	VADDPS    logP1<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VMOVUPS   Y9, 1344(R11)
+	VADDPS    logP4<>+0(SB), Y10, Y10
+	VSUBPS    one<>+0(SB), Y7, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP3<>+0(SB), Y14, Y14
+	VADDPS    logP5<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VBLENDVPS Y8, Y9, Y7, Y7
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y8
+	VMULPS    logP0<>+0(SB), Y2, Y9
+	VADDPS    logP2<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
+	VADDPS    logP5<>+0(SB), Y10, Y10
+	VADDPS    logP1<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP4<>+0(SB), Y14, Y14
+	VADDPS    logP6<>+0(SB), Y12, Y12
+	VMOVUPS   Y0, 1824(R11)
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y13, Y13, Y0
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP3<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP6<>+0(SB), Y10, Y10
+	VADDPS    logP2<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP5<>+0(SB), Y14, Y14
+	VADDPS    logP7<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP4<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP7<>+0(SB), Y10, Y10
+	VADDPS    logP3<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP6<>+0(SB), Y14, Y14
+	VADDPS    logP8<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP5<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP8<>+0(SB), Y10, Y10
+	VADDPS    logP4<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP7<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y12, Y12
+	VMULPS    half<>+0(SB), Y0, Y0
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP6<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VADDPS    Y5, Y12, Y12
+	VMULPS    Y1, Y1, Y5
+	VADDPS    logP5<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP8<>+0(SB), Y14, Y14
+	VSUBPS    Y0, Y12, Y12
+	VMULPS    Y15, Y15, Y0
+	VMULPS    Y5, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP7<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    half<>+0(SB), Y5, Y5
+	VADDPS    Y12, Y13, Y13
+	VMULPS    Y3, Y3, Y12
+	VADDPS    Y11, Y10, Y10
+	VMULPS    half<>+0(SB), Y0, Y11
+	VADDPS    logP6<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VMULPS    Y0, Y14, Y14
+	VMULPS    Y2, Y2, Y0
+	VADDPS    384(R11), Y13, Y13
+	VSUBPS    Y5, Y10, Y5
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP8<>+0(SB), Y6, Y10
+	VMULPS    expLn2Lo<>+0(SB), Y7, Y6
+	VADDPS    Y4, Y14, Y4
+	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
+	VMULPS    half<>+0(SB), Y12, Y14
+	VADDPS    Y5, Y1, Y1
+	VADDPS    416(R11), Y13, Y5
+	VADDPS    logP7<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VSUBPS    Y11, Y4, Y4
+	VMOVUPS   448(R11), Y11
+	VMOVUPS   Y7, 2304(R11)
+	VSUBPS    352(R11), Y13, Y13
+	VMULPS    half<>+0(SB), Y0, Y7
+	VADDPS    864(R11), Y1, Y1
+	VMULPS    Y2, Y9, Y9
+	VMULPS    Y12, Y10, Y10
+	VADDPS    Y4, Y15, Y4
+	VADDPS    896(R11), Y1, Y12
+	VSUBPS    832(R11), Y1, Y1
+	VADDPS    logP8<>+0(SB), Y9, Y9
+	VADDPS    Y8, Y10, Y8
+	VMOVUPS   928(R11), Y10
+	VADDPS    1344(R11), Y4, Y4
+	VBLENDVPS Y11, 416(R11), Y5, Y5
+	VMOVUPS   Y5, 448(R11)
+	VMULPS    Y2, Y9, Y5
+	VSUBPS    Y14, Y8, Y8
+	VADDPS    1376(R11), Y4, Y9
+	VSUBPS    1312(R11), Y4, Y4
+	VMOVUPS   1408(R11), Y11
+	VBLENDVPS Y10, 896(R11), Y12, Y10
+	VMULPS    Y0, Y5, Y0
+	VADDPS    Y8, Y3, Y3
+	VMOVUPS   Y10, 928(R11)
+	VADDPS    Y6, Y0, Y0
+	VADDPS    1824(R11), Y3, Y3
+	VBLENDVPS Y11, 1376(R11), Y9, Y5
+	VMOVUPS   Y5, 1408(R11)
+	VMOVDQU   2720(R11), Y5
+	VSUBPS    Y7, Y0, Y0
+	VMOVUPS   1888(R11), Y7
+	VADDPS    1856(R11), Y3, Y6
+	VSUBPS    1792(R11), Y3, Y3
+	VADDPS    Y0, Y2, Y0
+	VPSRLD    $0x17, Y5, Y2
+	VBLENDVPS Y7, 1856(R11), Y6, Y7
+	VMOVDQU   3200(R11), Y5
+	VMOVDQU   logExpInv<>+0(SB), Y6
+	VMOVUPS   Y7, 1888(R11)
+	VPSUBD    logExpBias<>+0(SB), Y2, Y7
+	VADDPS    2304(R11), Y0, Y0
+	VCVTDQ2PS Y7, Y7
+	VADDPS    2336(R11), Y0, Y8
+	VSUBPS    2272(R11), Y0, Y0
+	VPSRLD    $0x17, Y5, Y5
+	VPSUBD    Y2, Y6, Y2
+	VSUBPS    one<>+0(SB), Y7, Y9
+	VMOVUPS   2368(R11), Y10
+	VMOVDQU   logExpInv<>+0(SB), Y6
+	VPSLLD    $0x17, Y2, Y2
+	VPSUBD    logExpBias<>+0(SB), Y5, Y11
+	VMULPS    2720(R11), Y2, Y2
+	VCVTDQ2PS Y11, Y11
+	VADDPS    Y2, Y2, Y14
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y12
+	VBLENDVPS Y10, 2336(R11), Y8, Y8
+	VPSUBD    Y5, Y6, Y5
+	VSUBPS    one<>+0(SB), Y11, Y6
+	VBLENDVPS Y12, Y9, Y7, Y7
+	VMOVUPS   Y8, 2368(R11)
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    expLn2Lo<>+0(SB), Y7, Y8
+	VMULPS    3200(R11), Y5, Y5
+	VBLENDVPS Y12, Y14, Y2, Y2
+	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
+	VSUBPS    one<>+0(SB), Y2, Y10
+	VADDPS    Y5, Y5, Y9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y5, Y2
+	VMOVUPS   Y7, 2784(R11)
+	VMULPS    logP0<>+0(SB), Y10, Y12
+	VMULPS    Y10, Y10, Y7
+	VBLENDVPS Y2, Y6, Y11, Y6
+	VMULPS    expLn2Lo<>+0(SB), Y6, Y11
+	VMULPS    expLn2Hi<>+0(SB), Y6, Y6
+	VBLENDVPS Y2, Y9, Y5, Y2
+	VSUBPS    one<>+0(SB), Y2, Y2
+	VADDPS    logP1<>+0(SB), Y12, Y5
+	VMULPS    half<>+0(SB), Y7, Y9
+	VMOVUPS   Y6, 3264(R11)
+	VMULPS    logP0<>+0(SB), Y2, Y6
+	VMULPS    Y10, Y5, Y12
+	VMULPS    Y2, Y2, Y5
+	VADDPS    logP1<>+0(SB), Y6, Y6
+	VADDPS    logP2<>+0(SB), Y12, Y12
+	VMULPS    half<>+0(SB), Y5, Y14
+	VMULPS    Y2, Y6, Y6
+	VMULPS    Y10, Y12, Y12
+	VADDPS    logP2<>+0(SB), Y6, Y6
+	VADDPS    logP3<>+0(SB), Y12, Y12
+	VMULPS    Y2, Y6, Y6
+	VMULPS    Y10, Y12, Y12
+	VADDPS    logP3<>+0(SB), Y6, Y6
+	VADDPS    logP4<>+0(SB), Y12, Y12
+	VMULPS    Y2, Y6, Y6
+	VMULPS    Y10, Y12, Y12
+	VADDPS    logP4<>+0(SB), Y6, Y6
+	VADDPS    logP5<>+0(SB), Y12, Y12
+	VMULPS    Y2, Y6, Y6
+	VMULPS    Y10, Y12, Y12
+	VADDPS    logP5<>+0(SB), Y6, Y6
+	VADDPS    logP6<>+0(SB), Y12, Y12
+	VMULPS    Y2, Y6, Y6
+	VMULPS    Y10, Y12, Y12
+	VADDPS    logP6<>+0(SB), Y6, Y6
+	VADDPS    logP7<>+0(SB), Y12, Y12
+	VMULPS    Y2, Y6, Y6
+	VMULPS    Y10, Y12, Y12
+	VADDPS    logP7<>+0(SB), Y6, Y6
+	VADDPS    logP8<>+0(SB), Y12, Y12
+	VMULPS    Y2, Y6, Y6
+	VMULPS    Y10, Y12, Y12
+	VADDPS    logP8<>+0(SB), Y6, Y6
+	VMULPS    Y7, Y12, Y7
+	VMULPS    Y2, Y6, Y6
+	VADDPS    Y8, Y7, Y7
+	VMULPS    Y5, Y6, Y5
+	VSUBPS    Y9, Y7, Y6
+	VADDPS    Y11, Y5, Y5
+	VADDPS    Y6, Y10, Y6
+	VSUBPS    Y14, Y5, Y5
+	VADDPS    2784(R11), Y6, Y6
+	VADDPS    Y5, Y2, Y2
+	VMOVUPS   2848(R11), Y7
+	VADDPS    2816(R11), Y6, Y5
+	VSUBPS    2752(R11), Y6, Y6
+	VADDPS    3264(R11), Y2, Y2
+	VBLENDVPS Y7, 2816(R11), Y5, Y5
+	VADDPS    3296(R11), Y2, Y7
+	VSUBPS    3232(R11), Y2, Y2
+	VMOVUPS   Y5, 2848(R11)
+	VMOVUPS   3328(R11), Y5
+	VBLENDVPS Y5, 3296(R11), Y7, Y5
+	VMOVUPS   Y5, 3328(R11)
+	VMOVDQU   3680(R11), Y5
+	VPSRLD    $0x17, Y5, Y5
+	VMOVDQU   logExpInv<>+0(SB), Y7
+	VPSUBD    logExpBias<>+0(SB), Y5, Y8
+	VCVTDQ2PS Y8, Y8
+	VSUBPS    one<>+0(SB), Y8, Y9
+	VPSUBD    Y5, Y7, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    3680(R11), Y5, Y5
+	VADDPS    Y5, Y5, Y10
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y5, Y7
+	VBLENDVPS Y7, Y9, Y8, Y8
+	VMULPS    expLn2Lo<>+0(SB), Y8, Y9
+	VMULPS    expLn2Hi<>+0(SB), Y8, Y8
+	VBLENDVPS Y7, Y10, Y5, Y5
+	VSUBPS    one<>+0(SB), Y5, Y5
+	VMOVUPS   Y8, 3744(R11)
+	VMULPS    logP0<>+0(SB), Y5, Y8
+	VMULPS    Y5, Y5, Y7
+	VADDPS    logP1<>+0(SB), Y8, Y8
+	VMULPS    half<>+0(SB), Y7, Y10
+	VMULPS    Y5, Y8, Y8
+	VADDPS    logP2<>+0(SB), Y8, Y8
+	VMULPS    Y5, Y8, Y8
+	VADDPS    logP3<>+0(SB), Y8, Y8
+	VMULPS    Y5, Y8, Y8
+	VADDPS    logP4<>+0(SB), Y8, Y8
+	VMULPS    Y5, Y8, Y8
+	VADDPS    logP5<>+0(SB), Y8, Y8
+	VMULPS    Y5, Y8, Y8
+	VADDPS    logP6<>+0(SB), Y8, Y8
+	VMULPS    Y5, Y8, Y8
+	VADDPS    logP7<>+0(SB), Y8, Y8
+	VMULPS    Y5, Y8, Y8
+	VADDPS    logP8<>+0(SB), Y8, Y8
+	VMULPS    Y5, Y8, Y8
+	VMULPS    Y7, Y8, Y7
+	VADDPS    Y9, Y7, Y7
+	VSUBPS    Y10, Y7, Y7
+	VADDPS    Y7, Y5, Y5
+	VADDPS    3744(R11), Y5, Y5
+	VADDPS    3776(R11), Y5, Y7
+	VSUBPS    3712(R11), Y5, Y5
+	VMOVUPS   3808(R11), Y8
+	VBLENDVPS Y8, 3776(R11), Y7, Y7
+	VMOVUPS   Y7, 3808(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses11
+	VMOVUPS Y13, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y4, 64(DX)
+	VMOVUPS Y3, 96(DX)
+	VMOVUPS Y0, 128(DX)
+	VMOVUPS Y6, 160(DX)
+	VMOVUPS Y2, 192(DX)
+	VMOVUPS Y5, 224(DX)
+	ADDQ    $0x00000100, DX
+
+noLosses11:
+	VMOVUPD      (R8), Y7
+	VMOVUPD      32(R8), Y8
+	VCVTPS2PD    X13, Y9
+	VEXTRACTF128 $0x01, Y13, X10
+	VCVTPS2PD    X10, Y10
+	VADDPD       Y7, Y9, Y7
+	VADDPD       Y8, Y10, Y8
+	VCVTPS2PD    X1, Y9
+	VEXTRACTF128 $0x01, Y1, X1
+	VCVTPS2PD    X1, Y1
+	VADDPD       Y7, Y9, Y7
+	VADDPD       Y8, Y1, Y1
+	VCVTPS2PD    X4, Y8
+	VEXTRACTF128 $0x01, Y4, X4
+	VCVTPS2PD    X4, Y4
+	VADDPD       Y7, Y8, Y7
+	VADDPD       Y1, Y4, Y1
+	VCVTPS2PD    X3, Y4
+	VEXTRACTF128 $0x01, Y3, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y7, Y4, Y4
+	VADDPD       Y1, Y3, Y1
+	VCVTPS2PD    X0, Y3
+	VEXTRACTF128 $0x01, Y0, X0
+	VCVTPS2PD    X0, Y0
+	VADDPD       Y4, Y3, Y3
+	VADDPD       Y1, Y0, Y0
+	VCVTPS2PD    X6, Y1
+	VEXTRACTF128 $0x01, Y6, X4
+	VCVTPS2PD    X4, Y4
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y0, Y4, Y0
+	VCVTPS2PD    X2, Y3
+	VEXTRACTF128 $0x01, Y2, X2
+	VCVTPS2PD    X2, Y2
+	VADDPD       Y1, Y3, Y1
+	VADDPD       Y0, Y2, Y0
+	VCVTPS2PD    X5, Y2
+	VEXTRACTF128 $0x01, Y5, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y1, Y2, Y1
+	VADDPD       Y0, Y3, Y0
+	VMOVUPD      Y1, (R8)
+	VMOVUPD      Y0, 32(R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse12
+	VMOVUPS 448(R11), Y0
+	VMOVUPS Y0, (R14)
+	VMOVUPS 928(R11), Y0
+	VMOVUPS Y0, 32(R14)
+	VMOVUPS 1408(R11), Y0
+	VMOVUPS Y0, 64(R14)
+	VMOVUPS 1888(R11), Y0
+	VMOVUPS Y0, 96(R14)
+	VMOVUPS 2368(R11), Y0
+	VMOVUPS Y0, 128(R14)
+	VMOVUPS 2848(R11), Y0
+	VMOVUPS Y0, 160(R14)
+	VMOVUPS 3328(R11), Y0
+	VMOVUPS Y0, 192(R14)
+	VMOVUPS 3808(R11), Y0
+	VMOVUPS Y0, 224(R14)
+	ADDQ    $0x00000100, R14
+
+noLse12:
+	ADDQ $0x00000f00, R11
+	SUBQ $0x08, R10
+	JMP  labelsLseLogLoop
+
+labelsLseLogLast:
+	TESTQ R10, R10
+	JZ    labelsGrad
+
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU   320(R11), Y0
+	VMOVDQU   logExpInv<>+0(SB), Y1
+	VMOVUPS   448(R11), Y2
+	VPSRLD    $0x17, Y0, Y0
+	VPSUBD    Y0, Y1, Y1
+	VPSUBD    logExpBias<>+0(SB), Y0, Y0
+	VPSLLD    $0x17, Y1, Y1
+	VCVTDQ2PS Y0, Y0
+	VMULPS    320(R11), Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y5
+	VADDPS    Y1, Y1, Y4
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y3
+	VBLENDVPS Y3, Y5, Y0, Y0
+	VBLENDVPS Y3, Y4, Y1, Y1
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y3
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VMOVUPS   Y0, 384(R11)
+	VMULPS    logP0<>+0(SB), Y1, Y4
+	VMULPS    Y1, Y1, Y0
+	VADDPS    logP1<>+0(SB), Y4, Y4
+	VMULPS    half<>+0(SB), Y0, Y5
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP2<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP3<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP4<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP5<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP6<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP7<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP8<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y0, Y4, Y0
+	VADDPS    Y3, Y0, Y0
+	VSUBPS    Y5, Y0, Y0
+	VADDPS    Y0, Y1, Y0
+	VADDPS    384(R11), Y0, Y0
+	VADDPS    416(R11), Y0, Y1
+	VSUBPS    352(R11), Y0, Y0
+	VBLENDVPS Y2, 416(R11), Y1, Y1
+	VMOVUPS   Y1, 448(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses13
+	VMOVUPS Y0, (DX)
+	ADDQ    $0x00000020, DX
+
+noLosses13:
+	VMOVUPD      (R8), Y1
+	VMOVUPD      32(R8), Y2
+	VCVTPS2PD    X0, Y3
+	VEXTRACTF128 $0x01, Y0, X0
+	VCVTPS2PD    X0, Y0
+	VADDPD       Y1, Y3, Y1
+	VADDPD       Y2, Y0, Y0
+	VMOVUPD      Y1, (R8)
+	VMOVUPD      Y0, 32(R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse14
+	VMOVUPS 448(R11), Y0
+	VMOVUPS Y0, (R14)
+	ADDQ    $0x00000020, R14
+
+noLse14:
+	ADDQ $0x000001e0, R11
+	DECQ R10
+	JMP  labelsLseLogLast
+
+labelsZ:
+	// Pass 2 with lse and the z-loss: zl, f = zTerms(z, lse) (seq.ZTerms); loss =
+	// loss + zl; f stored to the record.
+labelsZLogLoop:
+	CMPQ R10, $0x08
+	JLT  labelsZLogLast
+
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU   320(R11), Y0
+	VMOVDQU   800(R11), Y1
+	VMOVDQU   1280(R11), Y2
+	VMOVDQU   1760(R11), Y3
+	VMOVDQU   2240(R11), Y4
+	VMOVDQU   logExpInv<>+0(SB), Y5
+	VMOVDQU   logExpInv<>+0(SB), Y6
+	VMOVDQU   logExpInv<>+0(SB), Y7
+	VPSRLD    $0x17, Y0, Y0
+	VPSRLD    $0x17, Y1, Y1
+	VPSRLD    $0x17, Y2, Y2
+	VPSRLD    $0x17, Y3, Y3
+	VPSUBD    logExpBias<>+0(SB), Y0, Y9
+	VPSUBD    logExpBias<>+0(SB), Y1, Y10
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VPSRLD    $0x17, Y4, Y4
+	VPSUBD    Y0, Y5, Y0
+	VPSUBD    logExpBias<>+0(SB), Y2, Y11
+	VMOVDQU   logExpInv<>+0(SB), Y5
+	VPSUBD    Y1, Y6, Y1
+	VPSUBD    Y2, Y7, Y2
+	VPSLLD    $0x17, Y0, Y0
+	VPSUBD    logExpBias<>+0(SB), Y3, Y6
+	VPSLLD    $0x17, Y1, Y1
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    320(R11), Y0, Y0
+	VPSUBD    logExpBias<>+0(SB), Y4, Y7
+	VMULPS    800(R11), Y1, Y1
+	VMULPS    1280(R11), Y2, Y2
+	VCVTDQ2PS Y9, Y9
+	VCVTDQ2PS Y10, Y10
+	VCVTDQ2PS Y11, Y11
+	VCVTDQ2PS Y6, Y6
+	VPSUBD    Y3, Y8, Y3
+	VADDPS    Y0, Y0, Y12
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y8
+	VPSUBD    Y4, Y5, Y4
+	VPSLLD    $0x17, Y3, Y3
+	VADDPS    Y1, Y1, Y13
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
+	VPSLLD    $0x17, Y4, Y4
+	VMULPS    1760(R11), Y3, Y3
+	VADDPS    Y2, Y2, Y15
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
+	VMULPS    2240(R11), Y4, Y4
+	VBLENDVPS Y8, Y12, Y0, Y0
+	VCVTDQ2PS Y7, Y7
+	VBLENDVPS Y5, Y13, Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y13
+	VADDPS    Y3, Y3, Y12
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y3, Y0
+	VBLENDVPS Y14, Y15, Y2, Y15
+	VADDPS    Y4, Y4, Y2
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VSUBPS    one<>+0(SB), Y15, Y15
+	VBLENDVPS Y0, Y12, Y3, Y3
+	VSUBPS    one<>+0(SB), Y9, Y12
+	VSUBPS    one<>+0(SB), Y3, Y3
+	VBLENDVPS Y8, Y12, Y9, Y9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
+	VMULPS    logP0<>+0(SB), Y13, Y12
+	VBLENDVPS Y8, Y2, Y4, Y2
+	VSUBPS    one<>+0(SB), Y10, Y4
+	VSUBPS    one<>+0(SB), Y2, Y2
+	VADDPS    logP1<>+0(SB), Y12, Y12
+	VBLENDVPS Y5, Y4, Y10, Y4
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y5
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VMULPS    logP0<>+0(SB), Y1, Y10
+	VMULPS    Y13, Y12, Y12
+	VMOVUPS   Y9, 384(R11)
+	VADDPS    logP1<>+0(SB), Y10, Y10
+	VSUBPS    one<>+0(SB), Y11, Y9
+	VADDPS    logP2<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VBLENDVPS Y14, Y9, Y11, Y9
+	VMULPS    expLn2Lo<>+0(SB), Y4, Y11
+	VMULPS    logP0<>+0(SB), Y15, Y14
+	VMULPS    Y13, Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y4, Y4
+	VADDPS    logP2<>+0(SB), Y10, Y10
+	VADDPS    logP1<>+0(SB), Y14, Y14
+	VADDPS    logP3<>+0(SB), Y12, Y12
+	VMOVUPS   Y4, 864(R11)
+	VMULPS    Y1, Y10, Y10
+	VSUBPS    one<>+0(SB), Y6, Y4
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP3<>+0(SB), Y10, Y10
+	VBLENDVPS Y0, Y4, Y6, Y0
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y4
+	VMULPS    logP0<>+0(SB), Y3, Y6
+	VADDPS    logP2<>+0(SB), Y14, Y14
+	VADDPS    logP4<>+0(SB), Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VMULPS    Y1, Y10, Y10
+	VADDPS    logP1<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VMOVUPS   Y9, 1344(R11)
+	VADDPS    logP4<>+0(SB), Y10, Y10
+	VSUBPS    one<>+0(SB), Y7, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP3<>+0(SB), Y14, Y14
+	VADDPS    logP5<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VBLENDVPS Y8, Y9, Y7, Y7
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y8
+	VMULPS    logP0<>+0(SB), Y2, Y9
+	VADDPS    logP2<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
+	VADDPS    logP5<>+0(SB), Y10, Y10
+	VADDPS    logP1<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP4<>+0(SB), Y14, Y14
+	VADDPS    logP6<>+0(SB), Y12, Y12
+	VMOVUPS   Y0, 1824(R11)
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y13, Y13, Y0
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP3<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP6<>+0(SB), Y10, Y10
+	VADDPS    logP2<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP5<>+0(SB), Y14, Y14
+	VADDPS    logP7<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP4<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP7<>+0(SB), Y10, Y10
+	VADDPS    logP3<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP6<>+0(SB), Y14, Y14
+	VADDPS    logP8<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP5<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP8<>+0(SB), Y10, Y10
+	VADDPS    logP4<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP7<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y12, Y12
+	VMULPS    half<>+0(SB), Y0, Y0
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP6<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VADDPS    Y5, Y12, Y12
+	VMULPS    Y1, Y1, Y5
+	VADDPS    logP5<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP8<>+0(SB), Y14, Y14
+	VSUBPS    Y0, Y12, Y12
+	VMULPS    Y15, Y15, Y0
+	VMULPS    Y5, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP7<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    half<>+0(SB), Y5, Y5
+	VADDPS    Y12, Y13, Y13
+	VMULPS    Y3, Y3, Y12
+	VADDPS    Y11, Y10, Y10
+	VMULPS    half<>+0(SB), Y0, Y11
+	VADDPS    logP6<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VMULPS    Y0, Y14, Y14
+	VMULPS    Y2, Y2, Y0
+	VADDPS    384(R11), Y13, Y13
+	VSUBPS    Y5, Y10, Y5
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP8<>+0(SB), Y6, Y10
+	VMULPS    expLn2Lo<>+0(SB), Y7, Y6
+	VADDPS    Y4, Y14, Y4
+	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
+	VMULPS    half<>+0(SB), Y12, Y14
+	VADDPS    Y5, Y1, Y1
+	VADDPS    416(R11), Y13, Y5
+	VADDPS    logP7<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VSUBPS    Y11, Y4, Y4
+	VMOVUPS   448(R11), Y11
+	VMOVUPS   Y7, 2304(R11)
+	VSUBPS    352(R11), Y13, Y13
+	VMULPS    half<>+0(SB), Y0, Y7
+	VADDPS    864(R11), Y1, Y1
+	VMULPS    Y2, Y9, Y9
+	VMULPS    Y12, Y10, Y10
+	VADDPS    Y4, Y15, Y4
+	VADDPS    896(R11), Y1, Y12
+	VBLENDVPS Y11, 416(R11), Y5, Y5
+	VADDPS    logP8<>+0(SB), Y9, Y9
+	VADDPS    Y8, Y10, Y8
+	VMOVUPS   928(R11), Y10
+	VMOVUPS   Y5, 448(R11)
+	VADDPS    1344(R11), Y4, Y4
+	VMULPS    3840(SP), Y5, Y11
+	VSUBPS    832(R11), Y1, Y1
+	VMULPS    Y2, Y9, Y9
+	VSUBPS    Y14, Y8, Y8
+	VADDPS    1376(R11), Y4, Y15
+	VADDPS    Y11, Y11, Y14
+	VMULPS    Y5, Y11, Y5
+	VMOVUPS   1408(R11), Y11
+	VBLENDVPS Y10, 896(R11), Y12, Y10
+	VMULPS    Y0, Y9, Y0
+	VADDPS    Y8, Y3, Y3
+	VMULPS    3840(SP), Y10, Y8
+	VSUBPS    1312(R11), Y4, Y4
+	VMOVUPS   Y10, 928(R11)
+	VADDPS    one<>+0(SB), Y14, Y9
+	VADDPS    Y5, Y13, Y5
+	VADDPS    Y6, Y0, Y0
+	VADDPS    1824(R11), Y3, Y3
+	VMULPS    Y10, Y8, Y6
+	VBLENDVPS Y11, 1376(R11), Y15, Y10
+	VADDPS    Y8, Y8, Y8
+	VMOVUPS   Y9, 416(R11)
+	VMULPS    3840(SP), Y10, Y9
+	VMOVUPS   Y10, 1408(R11)
+	VSUBPS    Y7, Y0, Y0
+	VADDPS    1856(R11), Y3, Y7
+	VMOVUPS   1888(R11), Y11
+	VSUBPS    1792(R11), Y3, Y3
+	VADDPS    Y6, Y1, Y1
+	VADDPS    Y9, Y9, Y6
+	VMULPS    Y10, Y9, Y9
+	VADDPS    one<>+0(SB), Y8, Y8
+	VADDPS    Y0, Y2, Y0
+	VADDPS    one<>+0(SB), Y6, Y2
+	VADDPS    Y9, Y4, Y4
+	VMOVUPS   Y8, 896(R11)
+	VADDPS    2304(R11), Y0, Y0
+	VBLENDVPS Y11, 1856(R11), Y7, Y7
+	VMOVDQU   2720(R11), Y6
+	VMULPS    3840(SP), Y7, Y8
+	VMOVUPS   Y7, 1888(R11)
+	VMOVUPS   Y2, 1376(R11)
+	VADDPS    2336(R11), Y0, Y2
+	VSUBPS    2272(R11), Y0, Y9
+	VMOVUPS   2368(R11), Y10
+	VADDPS    Y8, Y8, Y0
+	VMULPS    Y7, Y8, Y7
+	VPSRLD    $0x17, Y6, Y6
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VPSUBD    logExpBias<>+0(SB), Y6, Y11
+	VADDPS    Y7, Y3, Y3
+	VCVTDQ2PS Y11, Y7
+	VADDPS    one<>+0(SB), Y0, Y0
+	VBLENDVPS Y10, 2336(R11), Y2, Y10
+	VMULPS    3840(SP), Y10, Y11
+	VMOVUPS   Y10, 2368(R11)
+	VSUBPS    one<>+0(SB), Y7, Y2
+	VMOVUPS   Y0, 1856(R11)
+	VPSUBD    Y6, Y8, Y0
+	VPSLLD    $0x17, Y0, Y0
+	VADDPS    Y11, Y11, Y6
+	VMULPS    Y10, Y11, Y8
+	VMULPS    2720(R11), Y0, Y0
+	VADDPS    one<>+0(SB), Y6, Y6
+	VADDPS    Y8, Y9, Y10
+	VADDPS    Y0, Y0, Y9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y8
+	VBLENDVPS Y8, Y2, Y7, Y2
+	VMULPS    expLn2Lo<>+0(SB), Y2, Y7
+	VMULPS    expLn2Hi<>+0(SB), Y2, Y2
+	VMOVUPS   Y6, 2336(R11)
+	VBLENDVPS Y8, Y9, Y0, Y0
+	VSUBPS    one<>+0(SB), Y0, Y0
+	VMOVUPS   Y2, 2784(R11)
+	VMOVUPS   2848(R11), Y8
+	VMULPS    logP0<>+0(SB), Y0, Y6
+	VMULPS    Y0, Y0, Y2
+	VADDPS    logP1<>+0(SB), Y6, Y6
+	VMULPS    half<>+0(SB), Y2, Y9
+	VMULPS    Y0, Y6, Y6
+	VADDPS    logP2<>+0(SB), Y6, Y6
+	VMULPS    Y0, Y6, Y6
+	VADDPS    logP3<>+0(SB), Y6, Y6
+	VMULPS    Y0, Y6, Y6
+	VADDPS    logP4<>+0(SB), Y6, Y6
+	VMULPS    Y0, Y6, Y6
+	VADDPS    logP5<>+0(SB), Y6, Y6
+	VMULPS    Y0, Y6, Y6
+	VADDPS    logP6<>+0(SB), Y6, Y6
+	VMULPS    Y0, Y6, Y6
+	VADDPS    logP7<>+0(SB), Y6, Y6
+	VMULPS    Y0, Y6, Y6
+	VADDPS    logP8<>+0(SB), Y6, Y6
+	VMULPS    Y0, Y6, Y6
+	VMULPS    Y2, Y6, Y2
+	VADDPS    Y7, Y2, Y2
+	VSUBPS    Y9, Y2, Y2
+	VADDPS    Y2, Y0, Y0
+	VMOVUPS   3328(R11), Y2
+	VADDPS    2784(R11), Y0, Y0
+	VADDPS    2816(R11), Y0, Y6
+	VSUBPS    2752(R11), Y0, Y0
+	VBLENDVPS Y8, 2816(R11), Y6, Y6
+	VMULPS    3840(SP), Y6, Y7
+	VMOVUPS   Y6, 2848(R11)
+	VADDPS    Y7, Y7, Y8
+	VMULPS    Y6, Y7, Y6
+	VADDPS    one<>+0(SB), Y8, Y7
+	VADDPS    Y6, Y0, Y0
+	VMOVUPS   Y7, 2816(R11)
+	VMOVDQU   3200(R11), Y6
+	VPSRLD    $0x17, Y6, Y6
+	VMOVDQU   logExpInv<>+0(SB), Y7
+	VPSUBD    logExpBias<>+0(SB), Y6, Y8
+	VCVTDQ2PS Y8, Y8
+	VSUBPS    one<>+0(SB), Y8, Y9
+	VPSUBD    Y6, Y7, Y6
+	VPSLLD    $0x17, Y6, Y6
+	VMULPS    3200(R11), Y6, Y6
+	VADDPS    Y6, Y6, Y11
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y6, Y7
+	VBLENDVPS Y7, Y9, Y8, Y8
+	VMULPS    expLn2Lo<>+0(SB), Y8, Y9
+	VMULPS    expLn2Hi<>+0(SB), Y8, Y8
+	VBLENDVPS Y7, Y11, Y6, Y6
+	VSUBPS    one<>+0(SB), Y6, Y6
+	VMOVUPS   Y8, 3264(R11)
+	VMULPS    logP0<>+0(SB), Y6, Y8
+	VMULPS    Y6, Y6, Y7
+	VADDPS    logP1<>+0(SB), Y8, Y8
+	VMULPS    half<>+0(SB), Y7, Y11
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP2<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP3<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP4<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP5<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP6<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP7<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP8<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VMULPS    Y7, Y8, Y7
+	VADDPS    Y9, Y7, Y7
+	VSUBPS    Y11, Y7, Y7
+	VADDPS    Y7, Y6, Y6
+	VADDPS    3264(R11), Y6, Y6
+	VADDPS    3296(R11), Y6, Y7
+	VSUBPS    3232(R11), Y6, Y6
+	VBLENDVPS Y2, 3296(R11), Y7, Y2
+	VMULPS    3840(SP), Y2, Y7
+	VMOVUPS   Y2, 3328(R11)
+	VADDPS    Y7, Y7, Y8
+	VMULPS    Y2, Y7, Y2
+	VADDPS    one<>+0(SB), Y8, Y7
+	VADDPS    Y2, Y6, Y2
+	VMOVUPS   Y7, 3296(R11)
+	VMOVDQU   3680(R11), Y6
+	VPSRLD    $0x17, Y6, Y6
+	VMOVDQU   logExpInv<>+0(SB), Y7
+	VPSUBD    logExpBias<>+0(SB), Y6, Y8
+	VCVTDQ2PS Y8, Y8
+	VSUBPS    one<>+0(SB), Y8, Y9
+	VPSUBD    Y6, Y7, Y6
+	VPSLLD    $0x17, Y6, Y6
+	VMULPS    3680(R11), Y6, Y6
+	VADDPS    Y6, Y6, Y11
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y6, Y7
+	VBLENDVPS Y7, Y9, Y8, Y8
+	VMULPS    expLn2Lo<>+0(SB), Y8, Y9
+	VMULPS    expLn2Hi<>+0(SB), Y8, Y8
+	VBLENDVPS Y7, Y11, Y6, Y6
+	VSUBPS    one<>+0(SB), Y6, Y6
+	VMOVUPS   Y8, 3744(R11)
+	VMULPS    logP0<>+0(SB), Y6, Y8
+	VMULPS    Y6, Y6, Y7
+	VADDPS    logP1<>+0(SB), Y8, Y8
+	VMULPS    half<>+0(SB), Y7, Y11
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP2<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP3<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP4<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP5<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP6<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP7<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP8<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VMULPS    Y7, Y8, Y7
+	VADDPS    Y9, Y7, Y7
+	VSUBPS    Y11, Y7, Y7
+	VADDPS    Y7, Y6, Y6
+	VADDPS    3744(R11), Y6, Y6
+	VADDPS    3776(R11), Y6, Y7
+	VSUBPS    3712(R11), Y6, Y6
+	VMOVUPS   3808(R11), Y8
+	VBLENDVPS Y8, 3776(R11), Y7, Y7
+	VMULPS    3840(SP), Y7, Y8
+	VMOVUPS   Y7, 3808(R11)
+	VADDPS    Y8, Y8, Y9
+	VMULPS    Y7, Y8, Y7
+	VADDPS    one<>+0(SB), Y9, Y8
+	VADDPS    Y7, Y6, Y6
+	VMOVUPS   Y8, 3776(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses15
+	VMOVUPS Y5, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y4, 64(DX)
+	VMOVUPS Y3, 96(DX)
+	VMOVUPS Y10, 128(DX)
+	VMOVUPS Y0, 160(DX)
+	VMOVUPS Y2, 192(DX)
+	VMOVUPS Y6, 224(DX)
+	ADDQ    $0x00000100, DX
+
+noLosses15:
+	VMOVUPD      (R8), Y7
+	VMOVUPD      32(R8), Y8
+	VCVTPS2PD    X5, Y9
+	VEXTRACTF128 $0x01, Y5, X5
+	VCVTPS2PD    X5, Y5
+	VADDPD       Y7, Y9, Y7
+	VADDPD       Y8, Y5, Y5
+	VCVTPS2PD    X1, Y8
+	VEXTRACTF128 $0x01, Y1, X1
+	VCVTPS2PD    X1, Y1
+	VADDPD       Y7, Y8, Y7
+	VADDPD       Y5, Y1, Y1
+	VCVTPS2PD    X4, Y5
+	VEXTRACTF128 $0x01, Y4, X4
+	VCVTPS2PD    X4, Y4
+	VADDPD       Y7, Y5, Y5
+	VADDPD       Y1, Y4, Y1
+	VCVTPS2PD    X3, Y4
+	VEXTRACTF128 $0x01, Y3, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y5, Y4, Y4
+	VADDPD       Y1, Y3, Y1
+	VCVTPS2PD    X10, Y3
+	VEXTRACTF128 $0x01, Y10, X5
+	VCVTPS2PD    X5, Y5
+	VADDPD       Y4, Y3, Y3
+	VADDPD       Y1, Y5, Y1
+	VCVTPS2PD    X0, Y4
+	VEXTRACTF128 $0x01, Y0, X0
+	VCVTPS2PD    X0, Y0
+	VADDPD       Y3, Y4, Y3
+	VADDPD       Y1, Y0, Y0
+	VCVTPS2PD    X2, Y1
+	VEXTRACTF128 $0x01, Y2, X2
+	VCVTPS2PD    X2, Y2
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y0, Y2, Y0
+	VCVTPS2PD    X6, Y2
+	VEXTRACTF128 $0x01, Y6, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y1, Y2, Y1
+	VADDPD       Y0, Y3, Y0
+	VMOVUPD      Y1, (R8)
+	VMOVUPD      Y0, 32(R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse16
+	VMOVUPS 448(R11), Y0
+	VMOVUPS Y0, (R14)
+	VMOVUPS 928(R11), Y0
+	VMOVUPS Y0, 32(R14)
+	VMOVUPS 1408(R11), Y0
+	VMOVUPS Y0, 64(R14)
+	VMOVUPS 1888(R11), Y0
+	VMOVUPS Y0, 96(R14)
+	VMOVUPS 2368(R11), Y0
+	VMOVUPS Y0, 128(R14)
+	VMOVUPS 2848(R11), Y0
+	VMOVUPS Y0, 160(R14)
+	VMOVUPS 3328(R11), Y0
+	VMOVUPS Y0, 192(R14)
+	VMOVUPS 3808(R11), Y0
+	VMOVUPS Y0, 224(R14)
+	ADDQ    $0x00000100, R14
+
+noLse16:
+	ADDQ $0x00000f00, R11
+	SUBQ $0x08, R10
+	JMP  labelsZLogLoop
+
+labelsZLogLast:
+	TESTQ R10, R10
+	JZ    labelsGrad
+
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU   320(R11), Y0
+	VMOVDQU   logExpInv<>+0(SB), Y1
+	VMOVUPS   448(R11), Y2
+	VPSRLD    $0x17, Y0, Y0
+	VPSUBD    Y0, Y1, Y1
+	VPSUBD    logExpBias<>+0(SB), Y0, Y0
+	VPSLLD    $0x17, Y1, Y1
+	VCVTDQ2PS Y0, Y0
+	VMULPS    320(R11), Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y5
+	VADDPS    Y1, Y1, Y4
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y3
+	VBLENDVPS Y3, Y5, Y0, Y0
+	VBLENDVPS Y3, Y4, Y1, Y1
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y3
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VMOVUPS   Y0, 384(R11)
+	VMULPS    logP0<>+0(SB), Y1, Y4
+	VMULPS    Y1, Y1, Y0
+	VADDPS    logP1<>+0(SB), Y4, Y4
+	VMULPS    half<>+0(SB), Y0, Y5
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP2<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP3<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP4<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP5<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP6<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP7<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP8<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y0, Y4, Y0
+	VADDPS    Y3, Y0, Y0
+	VSUBPS    Y5, Y0, Y0
+	VADDPS    Y0, Y1, Y0
+	VADDPS    384(R11), Y0, Y0
+	VADDPS    416(R11), Y0, Y1
+	VSUBPS    352(R11), Y0, Y0
+	VBLENDVPS Y2, 416(R11), Y1, Y1
+	VMULPS    3840(SP), Y1, Y2
+	VMOVUPS   Y1, 448(R11)
+	VADDPS    Y2, Y2, Y3
+	VMULPS    Y1, Y2, Y1
+	VADDPS    one<>+0(SB), Y3, Y2
+	VADDPS    Y1, Y0, Y0
+	VMOVUPS   Y2, 416(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses17
+	VMOVUPS Y0, (DX)
+	ADDQ    $0x00000020, DX
+
+noLosses17:
+	VMOVUPD      (R8), Y1
+	VMOVUPD      32(R8), Y2
+	VCVTPS2PD    X0, Y3
+	VEXTRACTF128 $0x01, Y0, X0
+	VCVTPS2PD    X0, Y0
+	VADDPD       Y1, Y3, Y1
+	VADDPD       Y2, Y0, Y0
+	VMOVUPD      Y1, (R8)
+	VMOVUPD      Y0, 32(R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse18
+	VMOVUPS 448(R11), Y0
+	VMOVUPS Y0, (R14)
+	ADDQ    $0x00000020, R14
+
+noLse18:
+	ADDQ $0x000001e0, R11
+	DECQ R10
+	JMP  labelsZLogLast
 
 labelsGrad:
 	// Pass 3 (with a gradient). q = scale / s (IEEE division, seq.Quotient);
@@ -1381,6 +2671,8 @@ labelsGrad:
 	MOVQ  R9, R10
 	LEAQ  (SP), R11
 	MOVQ  R12, BX
+	TESTB $0x02, 3872(SP)
+	JNZ   labelsGradZ
 
 labelsGradLoop:
 	VBROADCASTSS scale+72(FP), Y0
@@ -1489,9 +2781,123 @@ labelsGradLoop:
 	VMOVHPS      X0, 312(DI)
 	ADDQ         $0x00000140, DI
 	ADDQ         $0x00000020, BX
-	ADDQ         $0x000001a0, R11
+	ADDQ         $0x000001e0, R11
 	DECQ         R10
 	JNZ          labelsGradLoop
+	JMP          labelsChunk
+
+labelsGradZ:
+	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
+	VBROADCASTSS scale+72(FP), Y0
+	VDIVPS       320(R11), Y0, Y1
+	VMULPS       416(R11), Y1, Y1
+
+	// g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]
+	// 	== j (VPCMPEQD with j, counted up from 0), g[j] - scale replaces g[j]
+	// 	(VBLENDVPS).
+	VMOVDQU   (BX), Y2
+	VMOVDQU   zero<>+0(SB), Y3
+	VPCMPEQD  Y2, Y2, Y4
+	VMULPS    (R11), Y1, Y5
+	VPCMPEQD  Y3, Y2, Y6
+	VPSUBD    Y4, Y3, Y7
+	VSUBPS    Y0, Y5, Y3
+	VBLENDVPS Y6, Y3, Y5, Y3
+	VMULPS    32(R11), Y1, Y5
+	VPCMPEQD  Y7, Y2, Y6
+	VPSUBD    Y4, Y7, Y8
+	VSUBPS    Y0, Y5, Y7
+	VBLENDVPS Y6, Y7, Y5, Y5
+	VMULPS    64(R11), Y1, Y6
+	VPCMPEQD  Y8, Y2, Y7
+	VPSUBD    Y4, Y8, Y9
+	VSUBPS    Y0, Y6, Y8
+	VBLENDVPS Y7, Y8, Y6, Y6
+	VMULPS    96(R11), Y1, Y7
+	VPCMPEQD  Y9, Y2, Y8
+	VPSUBD    Y4, Y9, Y10
+	VSUBPS    Y0, Y7, Y9
+	VBLENDVPS Y8, Y9, Y7, Y7
+	VMULPS    128(R11), Y1, Y8
+	VPCMPEQD  Y10, Y2, Y9
+	VPSUBD    Y4, Y10, Y11
+	VSUBPS    Y0, Y8, Y10
+	VBLENDVPS Y9, Y10, Y8, Y8
+	VMULPS    160(R11), Y1, Y9
+	VPCMPEQD  Y11, Y2, Y10
+	VPSUBD    Y4, Y11, Y12
+	VSUBPS    Y0, Y9, Y11
+	VBLENDVPS Y10, Y11, Y9, Y9
+	VMULPS    192(R11), Y1, Y10
+	VPCMPEQD  Y12, Y2, Y11
+	VPSUBD    Y4, Y12, Y13
+	VSUBPS    Y0, Y10, Y12
+	VBLENDVPS Y11, Y12, Y10, Y10
+	VMULPS    224(R11), Y1, Y11
+	VPCMPEQD  Y13, Y2, Y12
+	VPSUBD    Y4, Y13, Y14
+	VSUBPS    Y0, Y11, Y13
+	VBLENDVPS Y12, Y13, Y11, Y11
+	VMULPS    256(R11), Y1, Y12
+	VPCMPEQD  Y14, Y2, Y13
+	VPSUBD    Y4, Y14, Y14
+	VSUBPS    Y0, Y12, Y4
+	VBLENDVPS Y13, Y4, Y12, Y4
+	VMULPS    288(R11), Y1, Y1
+	VPCMPEQD  Y14, Y2, Y2
+	VSUBPS    Y0, Y1, Y0
+	VBLENDVPS Y2, Y0, Y1, Y0
+
+	// The rows g of the block.
+	VUNPCKLPS    Y5, Y3, Y1
+	VUNPCKHPS    Y5, Y3, Y2
+	VUNPCKLPS    Y7, Y6, Y3
+	VUNPCKHPS    Y7, Y6, Y5
+	VUNPCKLPD    Y3, Y1, Y6
+	VUNPCKHPD    Y3, Y1, Y1
+	VUNPCKLPD    Y5, Y2, Y3
+	VUNPCKHPD    Y5, Y2, Y2
+	VMOVUPS      X6, (DI)
+	VEXTRACTF128 $0x01, Y6, 160(DI)
+	VMOVUPS      X1, 40(DI)
+	VEXTRACTF128 $0x01, Y1, 200(DI)
+	VMOVUPS      X3, 80(DI)
+	VEXTRACTF128 $0x01, Y3, 240(DI)
+	VMOVUPS      X2, 120(DI)
+	VEXTRACTF128 $0x01, Y2, 280(DI)
+	VUNPCKLPS    Y9, Y8, Y1
+	VUNPCKHPS    Y9, Y8, Y2
+	VUNPCKLPS    Y11, Y10, Y3
+	VUNPCKHPS    Y11, Y10, Y5
+	VUNPCKLPD    Y3, Y1, Y6
+	VUNPCKHPD    Y3, Y1, Y1
+	VUNPCKLPD    Y5, Y2, Y3
+	VUNPCKHPD    Y5, Y2, Y2
+	VMOVUPS      X6, 16(DI)
+	VEXTRACTF128 $0x01, Y6, 176(DI)
+	VMOVUPS      X1, 56(DI)
+	VEXTRACTF128 $0x01, Y1, 216(DI)
+	VMOVUPS      X3, 96(DI)
+	VEXTRACTF128 $0x01, Y3, 256(DI)
+	VMOVUPS      X2, 136(DI)
+	VEXTRACTF128 $0x01, Y2, 296(DI)
+	VUNPCKLPS    Y0, Y4, Y1
+	VUNPCKHPS    Y0, Y4, Y0
+	VMOVLPS      X1, 32(DI)
+	VMOVHPS      X1, 72(DI)
+	VMOVLPS      X0, 112(DI)
+	VMOVHPS      X0, 152(DI)
+	VEXTRACTF128 $0x01, Y1, X1
+	VEXTRACTF128 $0x01, Y0, X0
+	VMOVLPS      X1, 192(DI)
+	VMOVHPS      X1, 232(DI)
+	VMOVLPS      X0, 272(DI)
+	VMOVHPS      X0, 312(DI)
+	ADDQ         $0x00000140, DI
+	ADDQ         $0x00000020, BX
+	ADDQ         $0x000001e0, R11
+	DECQ         R10
+	JNZ          labelsGradZ
 	JMP          labelsChunk
 
 labelsDone:
@@ -1500,23 +2906,28 @@ labelsDone:
 
 // func xentTargetsAVX2(grad []float32, logits []float32, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
 // Requires: AVX, AVX2, CMOV
-TEXT ·xentTargetsAVX2(SB), $6144-164
+TEXT ·xentTargetsAVX2(SB), $6696-164
 	// xentTargetsGeneric for whole blocks of 8 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
 	// SI = logits, DI = grad (nil: loss only), BX = targets, DX = losses (or
-	// nil), R8 = acc, R13 = this block's d[j] and e[j] (R11+320).
-	// Pass 1a: the columns t[j] and T; the columns x[j], m, d[j], td[j] and D.
+	// nil), R8 = acc, R12 = this block's d[j] and e[j] (R11+320), R13 = preds
+	// (or nil), R14 = lse (or nil).
+	// Pass 1a: the columns t[j] and T; the columns x[j], m (with preds, p and
+	//         the masks of argmax10; when lse is computed, the sums and masks of
+	//         all), d[j], td[j] and D.
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
-	// Pass 2: the registers of the scheduled logarithms of the chunk, then the
-	//         losses and the accumulators.
-	// Pass 3: scale, q, qt = q·T, the columns g[j] and the registers of the
-	//         transpose.
-	// Frame: CHUNK = 8 records of 768 bytes, one per block of the chunk:
+	// Pass 2: the registers of the scheduled logarithms of the chunk (with lse,
+	//         zl and f when computed), then the losses and the accumulators.
+	// Pass 3: scale, q, qt = q·T (then qt·f), the columns g[j] and the
+	//         registers of the transpose.
+	// Frame: CHUNK = 8 records of 832 bytes, one per block of the chunk:
 	// t[j] at 32·j; d[j], then e[j], at 320+32·j; s at 640; T at 672; D at 704;
-	// k·ln2hi at 736.
+	// k·ln2hi at 736; m, then f, at 768; all, then lse, at 800 (m, all, lse and f
+	// only when lse is computed). After the records: z in every lane at 6656, the
+	// flag word at 6688.
 	//
 	// Arguments.
 	MOVQ grad_base+0(FP), DI
@@ -1524,33 +2935,70 @@ TEXT ·xentTargetsAVX2(SB), $6144-164
 	MOVQ targets_base+48(FP), BX
 
 	// Blocks: CX = the minimum of len/80 over the float slices and of len/8
-	// over the row slices (a nil grad or losses does not count): the rows
-	// processed, rounded down to a multiple of 8.
+	// over the row slices (a nil grad, losses, preds or lse does not count): the
+	// rows processed, rounded down to a multiple of 8.
 	MOVQ    logits_len+32(FP), AX
 	MOVQ    targets_len+56(FP), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    grad_base+0(FP), $0x00
-	JEQ     isNil5
+	JEQ     isNil19
 	MOVQ    grad_len+8(FP), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil5:
+isNil19:
 	SHRQ    $0x04, AX
 	MOVQ    $0x3333333333333334, R13
 	MULQ    R13
 	MOVQ    DX, CX
 	CMPQ    losses_base+80(FP), $0x00
-	JEQ     isNil6
+	JEQ     isNil20
 	MOVQ    losses_len+88(FP), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil6:
+isNil20:
+	CMPQ    preds_base+112(FP), $0x00
+	JEQ     isNil21
+	MOVQ    preds_len+120(FP), AX
+	SHRQ    $0x03, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil21:
+	CMPQ    lse_base+136(FP), $0x00
+	JEQ     isNil22
+	MOVQ    lse_len+144(FP), AX
+	SHRQ    $0x03, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil22:
 	MOVQ losses_base+80(FP), DX
 	MOVQ acc+104(FP), R8
+
+	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
+	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
+	// z-loss, with z in the 8 lanes of a frame vector).
+	MOVQ  preds_base+112(FP), R13
+	MOVQ  lse_base+136(FP), R14
+	XORL  R12, R12
+	TESTQ R14, R14
+	JZ    noLse23
+	MOVL  $0x00000001, R12
+
+noLse23:
+	MOVL         z+160(FP), AX
+	SHLL         $0x01, AX
+	JZ           noZ24
+	MOVL         $0x00000003, R12
+	VBROADCASTSS z+160(FP), Y0
+	VMOVUPS      Y0, 6656(SP)
+
+noZ24:
+	MOVQ R12, 6688(SP)
 
 targetsChunk:
 	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record.
@@ -1689,29 +3137,101 @@ targetsExpLoop:
 	VMAXPS Y0, Y2, Y11
 	VMAXPS Y11, Y8, Y8
 	VADDPS zero<>+0(SB), Y8, Y8
-	LEAQ   320(R11), R13
+
+	// preds = argmax10(x) (seq.Argmax, when preds is not nil): p = 0, then for
+	// j = 9 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
+	// j = 9 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
+	TESTQ     R13, R13
+	JZ        noPreds25
+	VCMPPS    $0x00, Y8, Y0, Y11
+	VMOVUPS   zero<>+0(SB), Y12
+	VBLENDVPS Y11, index<>+288(SB), Y12, Y11
+	VCMPPS    $0x00, Y8, Y2, Y12
+	VBLENDVPS Y12, index<>+256(SB), Y11, Y11
+	VCMPPS    $0x00, Y8, Y1, Y12
+	VBLENDVPS Y12, index<>+224(SB), Y11, Y11
+	VCMPPS    $0x00, Y8, Y6, Y12
+	VBLENDVPS Y12, index<>+192(SB), Y11, Y11
+	VCMPPS    $0x00, Y8, Y3, Y12
+	VBLENDVPS Y12, index<>+160(SB), Y11, Y11
+	VCMPPS    $0x00, Y8, Y5, Y12
+	VBLENDVPS Y12, index<>+128(SB), Y11, Y11
+	VCMPPS    $0x00, Y8, Y4, Y12
+	VBLENDVPS Y12, index<>+96(SB), Y11, Y11
+	VCMPPS    $0x00, Y8, Y10, Y12
+	VBLENDVPS Y12, index<>+64(SB), Y11, Y11
+	VCMPPS    $0x00, Y8, Y7, Y12
+	VBLENDVPS Y12, index<>+32(SB), Y11, Y11
+	VCMPPS    $0x00, Y8, Y9, Y12
+	VBLENDVPS Y12, index<>+0(SB), Y11, Y11
+	VCMPPS    $0x03, Y0, Y0, Y12
+	VBLENDVPS Y12, index<>+288(SB), Y11, Y11
+	VCMPPS    $0x03, Y2, Y2, Y12
+	VBLENDVPS Y12, index<>+256(SB), Y11, Y11
+	VCMPPS    $0x03, Y1, Y1, Y12
+	VBLENDVPS Y12, index<>+224(SB), Y11, Y11
+	VCMPPS    $0x03, Y6, Y6, Y12
+	VBLENDVPS Y12, index<>+192(SB), Y11, Y11
+	VCMPPS    $0x03, Y3, Y3, Y12
+	VBLENDVPS Y12, index<>+160(SB), Y11, Y11
+	VCMPPS    $0x03, Y5, Y5, Y12
+	VBLENDVPS Y12, index<>+128(SB), Y11, Y11
+	VCMPPS    $0x03, Y4, Y4, Y12
+	VBLENDVPS Y12, index<>+96(SB), Y11, Y11
+	VCMPPS    $0x03, Y10, Y10, Y12
+	VBLENDVPS Y12, index<>+64(SB), Y11, Y11
+	VCMPPS    $0x03, Y7, Y7, Y12
+	VBLENDVPS Y12, index<>+32(SB), Y11, Y11
+	VCMPPS    $0x03, Y9, Y9, Y12
+	VBLENDVPS Y12, index<>+0(SB), Y11, Y11
+	VMOVUPS   Y11, (R13)
+	ADDQ      $0x00000020, R13
+
+noPreds25:
+	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum10(x) ==
+	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
+	// record.
+	TESTB   $0x01, 6688(SP)
+	JZ      noLse26
+	VCMPPS  $0x00, negInfBits<>+0(SB), Y8, Y11
+	VADDPS  Y7, Y9, Y12
+	VADDPS  Y4, Y10, Y13
+	VADDPS  Y13, Y12, Y12
+	VADDPS  Y3, Y5, Y13
+	VADDPS  Y1, Y6, Y14
+	VADDPS  Y14, Y13, Y13
+	VADDPS  Y13, Y12, Y12
+	VADDPS  Y0, Y2, Y13
+	VADDPS  Y13, Y12, Y12
+	VCMPPS  $0x00, negInfBits<>+0(SB), Y12, Y12
+	VANDPS  Y12, Y11, Y11
+	VMOVUPS Y11, 800(R11)
+	VMOVUPS Y8, 768(R11)
+
+noLse26:
+	LEAQ 320(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
 	VSUBPS  Y8, Y9, Y9
-	VMOVUPS Y9, (R13)
+	VMOVUPS Y9, (R12)
 	VSUBPS  Y8, Y7, Y7
-	VMOVUPS Y7, 32(R13)
+	VMOVUPS Y7, 32(R12)
 	VSUBPS  Y8, Y10, Y10
-	VMOVUPS Y10, 64(R13)
+	VMOVUPS Y10, 64(R12)
 	VSUBPS  Y8, Y4, Y4
-	VMOVUPS Y4, 96(R13)
+	VMOVUPS Y4, 96(R12)
 	VSUBPS  Y8, Y5, Y5
-	VMOVUPS Y5, 128(R13)
+	VMOVUPS Y5, 128(R12)
 	VSUBPS  Y8, Y3, Y3
-	VMOVUPS Y3, 160(R13)
+	VMOVUPS Y3, 160(R12)
 	VSUBPS  Y8, Y6, Y6
-	VMOVUPS Y6, 192(R13)
+	VMOVUPS Y6, 192(R12)
 	VSUBPS  Y8, Y1, Y1
-	VMOVUPS Y1, 224(R13)
+	VMOVUPS Y1, 224(R12)
 	VSUBPS  Y8, Y2, Y2
-	VMOVUPS Y2, 256(R13)
+	VMOVUPS Y2, 256(R12)
 	VSUBPS  Y8, Y0, Y0
-	VMOVUPS Y0, 288(R13)
+	VMOVUPS Y0, 288(R12)
 
 	// td[j] = t[j]·d[j], +0 where t[j] == 0 (seq.TargetTerm: NEQ_UQ mask, product, AND).
 	VMOVUPS (R11), Y8
@@ -1768,7 +3288,7 @@ targetsExpLoop:
 	VMOVUPS Y0, 704(R11)
 	ADDQ    $0x00000140, SI
 	ADDQ    $0x00000140, BX
-	ADDQ    $0x00000300, R11
+	ADDQ    $0x00000340, R11
 	DECQ    R10
 	JNZ     targetsExpLoop
 
@@ -1785,7 +3305,7 @@ targetsExpLoop:
 	VMOVUPS expQ3<>+0(SB), Y5
 
 targetsExpOnlyLoop:
-	LEAQ 320(R11), R13
+	LEAQ 320(R11), R12
 
 	// e[j] = exp(d[j]) for j = 0..9 (seq.Exp), scheduled together:
 	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
@@ -1793,12 +3313,12 @@ targetsExpOnlyLoop:
 	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
 	// e = p·2^n; e = +0 where d < cutoff; e[j] stored to the record.
 	// s = sum10(e): ((e0+e1)+(e2+e3)) + ((e4+e5)+(e6+e7)), then + (e8+e9).
-	VMOVUPS (R13), Y6
-	VMOVUPS 32(R13), Y8
-	VMOVUPS 64(R13), Y10
-	VMOVUPS 96(R13), Y11
-	VMOVUPS 128(R13), Y12
-	VMOVUPS 160(R13), Y13
+	VMOVUPS (R12), Y6
+	VMOVUPS 32(R12), Y8
+	VMOVUPS 64(R12), Y10
+	VMOVUPS 96(R12), Y11
+	VMOVUPS 128(R12), Y12
+	VMOVUPS 160(R12), Y13
 	VMULPS  Y1, Y6, Y7
 	VMULPS  Y1, Y8, Y9
 	VADDPS  Y0, Y7, Y7
@@ -1831,13 +3351,13 @@ targetsExpOnlyLoop:
 	VMULPS  Y2, Y9, Y7
 	VMULPS  Y3, Y9, Y9
 	VSUBPS  Y7, Y8, Y7
-	VMOVUPS (R13), Y8
+	VMOVUPS (R12), Y8
 	VSUBPS  Y9, Y7, Y7
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y9
 	VMULPS  Y4, Y7, Y8
 	VANDNPS Y15, Y9, Y15
 	VMULPS  Y7, Y7, Y9
-	VMOVUPS Y15, (R13)
+	VMOVUPS Y15, (R12)
 	VADDPS  Y5, Y8, Y8
 	VMULPS  Y7, Y8, Y8
 	VADDPS  expQ2<>+0(SB), Y8, Y8
@@ -1857,7 +3377,7 @@ targetsExpOnlyLoop:
 	VMULPS  Y2, Y14, Y6
 	VMULPS  Y3, Y14, Y14
 	VSUBPS  Y6, Y10, Y6
-	VMOVUPS 32(R13), Y10
+	VMOVUPS 32(R12), Y10
 	VSUBPS  Y14, Y6, Y14
 	VPSLLD  $0x17, Y7, Y6
 	VSUBPS  Y0, Y7, Y7
@@ -1867,7 +3387,7 @@ targetsExpOnlyLoop:
 	VMULPS  Y2, Y7, Y9
 	VMULPS  Y3, Y7, Y7
 	VADDPS  Y10, Y15, Y15
-	VMOVUPS Y10, 32(R13)
+	VMOVUPS Y10, 32(R12)
 	VMULPS  Y1, Y12, Y10
 	VSUBPS  Y9, Y11, Y9
 	VMULPS  Y4, Y14, Y11
@@ -1904,7 +3424,7 @@ targetsExpOnlyLoop:
 	VMULPS  Y7, Y12, Y12
 	VADDPS  expQ0<>+0(SB), Y12, Y12
 	VMULPS  Y12, Y11, Y11
-	VMOVUPS 64(R13), Y12
+	VMOVUPS 64(R12), Y12
 	VADDPS  Y7, Y11, Y11
 	VPSLLD  $0x17, Y8, Y7
 	VSUBPS  Y0, Y8, Y8
@@ -1914,21 +3434,21 @@ targetsExpOnlyLoop:
 	VANDNPS Y14, Y12, Y14
 	VMULPS  Y2, Y8, Y12
 	VMULPS  Y3, Y8, Y8
-	VMOVUPS Y14, 64(R13)
+	VMOVUPS Y14, 64(R12)
 	VMULPS  Y6, Y11, Y6
 	VSUBPS  Y12, Y13, Y11
 	VMULPS  Y4, Y10, Y12
 	VMULPS  Y10, Y10, Y13
 	VSUBPS  Y8, Y11, Y8
 	VADDPS  Y5, Y12, Y11
-	VMOVUPS 96(R13), Y12
+	VMOVUPS 96(R12), Y12
 	VMULPS  Y10, Y11, Y11
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
 	VADDPS  expQ2<>+0(SB), Y11, Y11
 	VANDNPS Y6, Y12, Y12
 	VMULPS  Y4, Y8, Y6
 	VADDPS  Y12, Y14, Y14
-	VMOVUPS Y12, 96(R13)
+	VMOVUPS Y12, 96(R12)
 	VMULPS  Y8, Y8, Y12
 	VMULPS  Y10, Y11, Y11
 	VADDPS  Y5, Y6, Y6
@@ -1947,17 +3467,17 @@ targetsExpOnlyLoop:
 	VADDPS  expQ0<>+0(SB), Y6, Y6
 	VMULPS  Y9, Y10, Y9
 	VMULPS  Y6, Y12, Y6
-	VMOVUPS 128(R13), Y10
+	VMOVUPS 128(R12), Y10
 	VADDPS  Y8, Y6, Y8
-	VMOVUPS 192(R13), Y6
+	VMOVUPS 192(R12), Y6
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
 	VADDPS  one<>+0(SB), Y8, Y8
 	VANDNPS Y9, Y10, Y11
-	VMOVUPS 224(R13), Y10
-	VMOVUPS Y11, 128(R13)
+	VMOVUPS 224(R12), Y10
+	VMOVUPS Y11, 128(R12)
 	VMULPS  Y1, Y6, Y9
 	VMULPS  Y7, Y8, Y8
-	VMOVUPS 160(R13), Y12
+	VMOVUPS 160(R12), Y12
 	VMULPS  Y1, Y10, Y7
 	VADDPS  Y0, Y9, Y9
 	VADDPS  Y0, Y7, Y7
@@ -1967,7 +3487,7 @@ targetsExpOnlyLoop:
 	VPADDD  oneBits<>+0(SB), Y9, Y9
 	VANDNPS Y8, Y12, Y8
 	VADDPS  Y8, Y11, Y11
-	VMOVUPS Y8, 160(R13)
+	VMOVUPS Y8, 160(R12)
 	VSUBPS  Y0, Y7, Y8
 	VMULPS  Y2, Y13, Y12
 	VMULPS  Y3, Y13, Y13
@@ -2004,20 +3524,20 @@ targetsExpOnlyLoop:
 	VADDPS  one<>+0(SB), Y6, Y6
 	VADDPS  one<>+0(SB), Y8, Y8
 	VMULPS  Y9, Y6, Y9
-	VMOVUPS 256(R13), Y6
-	VMOVUPS 192(R13), Y10
+	VMOVUPS 256(R12), Y6
+	VMOVUPS 192(R12), Y10
 	VMULPS  Y7, Y8, Y8
-	VMOVUPS 224(R13), Y12
+	VMOVUPS 224(R12), Y12
 	VMULPS  Y1, Y6, Y7
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
 	VANDNPS Y9, Y10, Y9
-	VMOVUPS Y9, 192(R13)
+	VMOVUPS Y9, 192(R12)
 	VADDPS  Y0, Y7, Y7
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y10
 	VANDNPS Y8, Y10, Y8
 	VADDPS  Y8, Y9, Y9
-	VMOVUPS Y8, 224(R13)
-	VMOVUPS 288(R13), Y8
+	VMOVUPS Y8, 224(R12)
+	VMOVUPS 288(R12), Y8
 	VSUBPS  Y0, Y7, Y10
 	VPSLLD  $0x17, Y7, Y7
 	VPADDD  oneBits<>+0(SB), Y7, Y7
@@ -2058,29 +3578,32 @@ targetsExpOnlyLoop:
 	VADDPS  one<>+0(SB), Y10, Y10
 	VADDPS  expQ0<>+0(SB), Y8, Y8
 	VMULPS  Y7, Y10, Y7
-	VMOVUPS 256(R13), Y10
+	VMOVUPS 256(R12), Y10
 	VMULPS  Y8, Y12, Y8
 	VADDPS  Y6, Y8, Y6
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y8
 	VANDNPS Y7, Y8, Y7
 	VADDPS  one<>+0(SB), Y6, Y6
-	VMOVUPS Y7, 256(R13)
+	VMOVUPS Y7, 256(R12)
 	VMULPS  Y9, Y6, Y6
-	VMOVUPS 288(R13), Y8
+	VMOVUPS 288(R12), Y8
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS Y6, Y8, Y6
 	VADDPS  Y6, Y7, Y7
-	VMOVUPS Y6, 288(R13)
+	VMOVUPS Y6, 288(R12)
 	VADDPS  Y7, Y11, Y6
 	VMOVUPS Y6, 640(R11)
-	ADDQ    $0x00000300, R11
+	ADDQ    $0x00000340, R11
 	DECQ    R10
 	JNZ     targetsExpOnlyLoop
 
 	// Pass 2. loss = log32(s)·T - D, a chunk at a time (seq.TargetLoss);
-	// losses[i] = loss; acc[i%8] += float64(loss).
-	MOVQ R9, R10
-	LEAQ (SP), R11
+	// losses[i] = loss; acc[i%8] += float64(loss). Three loops: without lse,
+	// with lse (and no z-loss), with the z-loss (and lse).
+	MOVQ  R9, R10
+	LEAQ  (SP), R11
+	TESTB $0x01, 6688(SP)
+	JNZ   targetsLse
 
 targetsLogLoop:
 	CMPQ R10, $0x08
@@ -2092,10 +3615,10 @@ targetsLogLoop:
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU   640(R11), Y0
-	VMOVDQU   1408(R11), Y1
-	VMOVDQU   2176(R11), Y2
-	VMOVDQU   2944(R11), Y3
-	VMOVDQU   3712(R11), Y4
+	VMOVDQU   1472(R11), Y1
+	VMOVDQU   2304(R11), Y2
+	VMOVDQU   3136(R11), Y3
+	VMOVDQU   3968(R11), Y4
 	VMOVDQU   logExpInv<>+0(SB), Y5
 	VMOVDQU   logExpInv<>+0(SB), Y6
 	VMOVDQU   logExpInv<>+0(SB), Y7
@@ -2118,8 +3641,8 @@ targetsLogLoop:
 	VPSLLD    $0x17, Y2, Y2
 	VMULPS    640(R11), Y0, Y0
 	VPSUBD    logExpBias<>+0(SB), Y4, Y7
-	VMULPS    1408(R11), Y1, Y1
-	VMULPS    2176(R11), Y2, Y2
+	VMULPS    1472(R11), Y1, Y1
+	VMULPS    2304(R11), Y2, Y2
 	VCVTDQ2PS Y9, Y9
 	VCVTDQ2PS Y10, Y10
 	VCVTDQ2PS Y11, Y11
@@ -2132,10 +3655,10 @@ targetsLogLoop:
 	VADDPS    Y1, Y1, Y13
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
 	VPSLLD    $0x17, Y4, Y4
-	VMULPS    2944(R11), Y3, Y3
+	VMULPS    3136(R11), Y3, Y3
 	VADDPS    Y2, Y2, Y15
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
-	VMULPS    3712(R11), Y4, Y4
+	VMULPS    3968(R11), Y4, Y4
 	VBLENDVPS Y8, Y12, Y0, Y0
 	VCVTDQ2PS Y7, Y7
 	VBLENDVPS Y5, Y13, Y1, Y1
@@ -2174,7 +3697,7 @@ targetsLogLoop:
 	VADDPS    logP2<>+0(SB), Y10, Y10
 	VADDPS    logP1<>+0(SB), Y14, Y14
 	VADDPS    logP3<>+0(SB), Y12, Y12
-	VMOVUPS   Y4, 1504(R11)
+	VMOVUPS   Y4, 1568(R11)
 	VMULPS    Y1, Y10, Y10
 	VSUBPS    one<>+0(SB), Y6, Y4
 	VMULPS    Y15, Y14, Y14
@@ -2190,7 +3713,7 @@ targetsLogLoop:
 	VADDPS    logP1<>+0(SB), Y6, Y6
 	VMULPS    Y15, Y14, Y14
 	VMULPS    Y13, Y12, Y12
-	VMOVUPS   Y9, 2272(R11)
+	VMOVUPS   Y9, 2400(R11)
 	VADDPS    logP4<>+0(SB), Y10, Y10
 	VSUBPS    one<>+0(SB), Y7, Y9
 	VMULPS    Y3, Y6, Y6
@@ -2209,7 +3732,7 @@ targetsLogLoop:
 	VMULPS    Y3, Y6, Y6
 	VADDPS    logP4<>+0(SB), Y14, Y14
 	VADDPS    logP6<>+0(SB), Y12, Y12
-	VMOVUPS   Y0, 3040(R11)
+	VMOVUPS   Y0, 3232(R11)
 	VMULPS    Y1, Y10, Y10
 	VMULPS    Y13, Y13, Y0
 	VMULPS    Y2, Y9, Y9
@@ -2280,55 +3803,55 @@ targetsLogLoop:
 	VMULPS    Y3, Y10, Y10
 	VMULPS    half<>+0(SB), Y0, Y13
 	VSUBPS    Y11, Y4, Y4
-	VMOVUPS   Y7, 3808(R11)
-	VADDPS    1504(R11), Y1, Y1
+	VMOVUPS   Y7, 4064(R11)
+	VADDPS    1568(R11), Y1, Y1
 	VSUBPS    704(R11), Y5, Y5
 	VMULPS    Y2, Y9, Y7
 	VMULPS    Y12, Y10, Y9
 	VADDPS    Y4, Y15, Y4
-	VMULPS    1440(R11), Y1, Y1
+	VMULPS    1504(R11), Y1, Y1
 	VADDPS    logP8<>+0(SB), Y7, Y7
 	VADDPS    Y8, Y9, Y8
-	VADDPS    2272(R11), Y4, Y4
-	VSUBPS    1472(R11), Y1, Y1
+	VADDPS    2400(R11), Y4, Y4
+	VSUBPS    1536(R11), Y1, Y1
 	VMULPS    Y2, Y7, Y7
 	VSUBPS    Y14, Y8, Y8
-	VMULPS    2208(R11), Y4, Y4
+	VMULPS    2336(R11), Y4, Y4
 	VMULPS    Y0, Y7, Y0
 	VADDPS    Y8, Y3, Y3
-	VSUBPS    2240(R11), Y4, Y4
+	VSUBPS    2368(R11), Y4, Y4
 	VADDPS    Y6, Y0, Y0
-	VADDPS    3040(R11), Y3, Y6
-	VMOVDQU   4480(R11), Y3
+	VADDPS    3232(R11), Y3, Y6
+	VMOVDQU   4800(R11), Y3
 	VSUBPS    Y13, Y0, Y0
-	VMULPS    2976(R11), Y6, Y7
-	VMOVDQU   5248(R11), Y6
+	VMULPS    3168(R11), Y6, Y7
+	VMOVDQU   5632(R11), Y6
 	VPSRLD    $0x17, Y3, Y3
 	VADDPS    Y0, Y2, Y0
-	VSUBPS    3008(R11), Y7, Y9
-	VMOVDQU   6016(R11), Y2
+	VSUBPS    3200(R11), Y7, Y9
+	VMOVDQU   6464(R11), Y2
 	VMOVDQU   logExpInv<>+0(SB), Y7
 	VPSUBD    logExpBias<>+0(SB), Y3, Y8
 	VPSRLD    $0x17, Y6, Y6
 	VCVTDQ2PS Y8, Y8
-	VADDPS    3808(R11), Y0, Y11
+	VADDPS    4064(R11), Y0, Y11
 	VMOVDQU   logExpInv<>+0(SB), Y0
 	VPSUBD    logExpBias<>+0(SB), Y6, Y10
 	VCVTDQ2PS Y10, Y10
 	VPSRLD    $0x17, Y2, Y2
 	VPSUBD    Y3, Y7, Y3
 	VSUBPS    one<>+0(SB), Y8, Y7
-	VMULPS    3744(R11), Y11, Y12
+	VMULPS    4000(R11), Y11, Y12
 	VMOVDQU   logExpInv<>+0(SB), Y11
 	VPSLLD    $0x17, Y3, Y3
 	VPSUBD    logExpBias<>+0(SB), Y2, Y13
-	VMULPS    4480(R11), Y3, Y3
+	VMULPS    4800(R11), Y3, Y3
 	VCVTDQ2PS Y13, Y13
 	VSUBPS    one<>+0(SB), Y10, Y14
 	VPSUBD    Y6, Y0, Y0
-	VSUBPS    3776(R11), Y12, Y6
+	VSUBPS    4032(R11), Y12, Y6
 	VPSLLD    $0x17, Y0, Y0
-	VMULPS    5248(R11), Y0, Y0
+	VMULPS    5632(R11), Y0, Y0
 	VADDPS    Y3, Y3, Y15
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y3, Y12
 	VPSUBD    Y2, Y11, Y2
@@ -2336,7 +3859,7 @@ targetsLogLoop:
 	VBLENDVPS Y12, Y7, Y8, Y7
 	VPSLLD    $0x17, Y2, Y2
 	VMULPS    expLn2Lo<>+0(SB), Y7, Y8
-	VMULPS    6016(R11), Y2, Y2
+	VMULPS    6464(R11), Y2, Y2
 	VBLENDVPS Y12, Y15, Y3, Y3
 	VMULPS    expLn2Hi<>+0(SB), Y7, Y15
 	VADDPS    Y0, Y0, Y12
@@ -2344,7 +3867,7 @@ targetsLogLoop:
 	VSUBPS    one<>+0(SB), Y3, Y3
 	VBLENDVPS Y7, Y14, Y10, Y14
 	VADDPS    Y2, Y2, Y10
-	VMOVUPS   Y15, 4576(R11)
+	VMOVUPS   Y15, 4896(R11)
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y15
 	VBLENDVPS Y7, Y12, Y0, Y0
 	VMULPS    expLn2Lo<>+0(SB), Y14, Y7
@@ -2359,11 +3882,11 @@ targetsLogLoop:
 	VMULPS    logP0<>+0(SB), Y0, Y15
 	VADDPS    logP1<>+0(SB), Y12, Y12
 	VMULPS    expLn2Hi<>+0(SB), Y11, Y11
-	VMOVUPS   Y14, 5344(R11)
+	VMOVUPS   Y14, 5728(R11)
 	VMULPS    logP0<>+0(SB), Y2, Y14
 	VADDPS    logP1<>+0(SB), Y15, Y15
 	VMULPS    Y3, Y12, Y12
-	VMOVUPS   Y11, 6112(R11)
+	VMOVUPS   Y11, 6560(R11)
 	VMULPS    Y0, Y0, Y11
 	VADDPS    logP1<>+0(SB), Y14, Y14
 	VMULPS    Y0, Y15, Y15
@@ -2424,21 +3947,21 @@ targetsLogLoop:
 	VADDPS    Y12, Y3, Y3
 	VADDPS    Y10, Y13, Y10
 	VADDPS    Y7, Y0, Y0
-	VADDPS    4576(R11), Y3, Y3
+	VADDPS    4896(R11), Y3, Y3
 	VSUBPS    Y8, Y10, Y7
-	VADDPS    5344(R11), Y0, Y0
-	VMULPS    4512(R11), Y3, Y3
+	VADDPS    5728(R11), Y0, Y0
+	VMULPS    4832(R11), Y3, Y3
 	VADDPS    Y7, Y2, Y2
-	VMULPS    5280(R11), Y0, Y0
-	VSUBPS    4544(R11), Y3, Y3
-	VADDPS    6112(R11), Y2, Y2
-	VSUBPS    5312(R11), Y0, Y0
-	VMULPS    6048(R11), Y2, Y2
-	VSUBPS    6080(R11), Y2, Y2
+	VMULPS    5664(R11), Y0, Y0
+	VSUBPS    4864(R11), Y3, Y3
+	VADDPS    6560(R11), Y2, Y2
+	VSUBPS    5696(R11), Y0, Y0
+	VMULPS    6496(R11), Y2, Y2
+	VSUBPS    6528(R11), Y2, Y2
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses7
+	JZ      noLosses27
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -2449,7 +3972,7 @@ targetsLogLoop:
 	VMOVUPS Y2, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses7:
+noLosses27:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -2494,7 +4017,7 @@ noLosses7:
 	VADDPD       Y0, Y2, Y0
 	VMOVUPD      Y1, (R8)
 	VMOVUPD      Y0, 32(R8)
-	ADDQ         $0x00001800, R11
+	ADDQ         $0x00001a00, R11
 	SUBQ         $0x08, R10
 	JMP          targetsLogLoop
 
@@ -2553,11 +4076,11 @@ targetsLogLast:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses8
+	JZ      noLosses28
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses8:
+noLosses28:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -2567,9 +4090,1195 @@ noLosses8:
 	VADDPD       Y2, Y0, Y0
 	VMOVUPD      Y1, (R8)
 	VMOVUPD      Y0, 32(R8)
-	ADDQ         $0x00000300, R11
+	ADDQ         $0x00000340, R11
 	DECQ         R10
 	JMP          targetsLogLast
+
+targetsLse:
+	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
+	// the record and then to lse (when not nil).
+	TESTB $0x02, 6688(SP)
+	JNZ   targetsZ
+
+targetsLseLogLoop:
+	CMPQ R10, $0x08
+	JLT  targetsLseLogLast
+
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU   640(R11), Y0
+	VMOVDQU   1472(R11), Y1
+	VMOVDQU   2304(R11), Y2
+	VMOVDQU   3136(R11), Y3
+	VMOVDQU   3968(R11), Y4
+	VMOVDQU   logExpInv<>+0(SB), Y5
+	VMOVDQU   logExpInv<>+0(SB), Y6
+	VMOVDQU   logExpInv<>+0(SB), Y7
+	VPSRLD    $0x17, Y0, Y0
+	VPSRLD    $0x17, Y1, Y1
+	VPSRLD    $0x17, Y2, Y2
+	VPSRLD    $0x17, Y3, Y3
+	VPSUBD    logExpBias<>+0(SB), Y0, Y9
+	VPSUBD    logExpBias<>+0(SB), Y1, Y10
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VPSRLD    $0x17, Y4, Y4
+	VPSUBD    Y0, Y5, Y0
+	VPSUBD    logExpBias<>+0(SB), Y2, Y11
+	VMOVDQU   logExpInv<>+0(SB), Y5
+	VPSUBD    Y1, Y6, Y1
+	VPSUBD    Y2, Y7, Y2
+	VPSLLD    $0x17, Y0, Y0
+	VPSUBD    logExpBias<>+0(SB), Y3, Y6
+	VPSLLD    $0x17, Y1, Y1
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    640(R11), Y0, Y0
+	VPSUBD    logExpBias<>+0(SB), Y4, Y7
+	VMULPS    1472(R11), Y1, Y1
+	VMULPS    2304(R11), Y2, Y2
+	VCVTDQ2PS Y9, Y9
+	VCVTDQ2PS Y10, Y10
+	VCVTDQ2PS Y11, Y11
+	VCVTDQ2PS Y6, Y6
+	VPSUBD    Y3, Y8, Y3
+	VADDPS    Y0, Y0, Y12
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y8
+	VPSUBD    Y4, Y5, Y4
+	VPSLLD    $0x17, Y3, Y3
+	VADDPS    Y1, Y1, Y13
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
+	VPSLLD    $0x17, Y4, Y4
+	VMULPS    3136(R11), Y3, Y3
+	VADDPS    Y2, Y2, Y15
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
+	VMULPS    3968(R11), Y4, Y4
+	VBLENDVPS Y8, Y12, Y0, Y0
+	VCVTDQ2PS Y7, Y7
+	VBLENDVPS Y5, Y13, Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y13
+	VADDPS    Y3, Y3, Y12
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y3, Y0
+	VBLENDVPS Y14, Y15, Y2, Y15
+	VADDPS    Y4, Y4, Y2
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VSUBPS    one<>+0(SB), Y15, Y15
+	VBLENDVPS Y0, Y12, Y3, Y3
+	VSUBPS    one<>+0(SB), Y9, Y12
+	VSUBPS    one<>+0(SB), Y3, Y3
+	VBLENDVPS Y8, Y12, Y9, Y9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
+	VMULPS    logP0<>+0(SB), Y13, Y12
+	VBLENDVPS Y8, Y2, Y4, Y2
+	VSUBPS    one<>+0(SB), Y10, Y4
+	VSUBPS    one<>+0(SB), Y2, Y2
+	VADDPS    logP1<>+0(SB), Y12, Y12
+	VBLENDVPS Y5, Y4, Y10, Y4
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y5
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VMULPS    logP0<>+0(SB), Y1, Y10
+	VMULPS    Y13, Y12, Y12
+	VMOVUPS   Y9, 736(R11)
+	VADDPS    logP1<>+0(SB), Y10, Y10
+	VSUBPS    one<>+0(SB), Y11, Y9
+	VADDPS    logP2<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VBLENDVPS Y14, Y9, Y11, Y9
+	VMULPS    expLn2Lo<>+0(SB), Y4, Y11
+	VMULPS    logP0<>+0(SB), Y15, Y14
+	VMULPS    Y13, Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y4, Y4
+	VADDPS    logP2<>+0(SB), Y10, Y10
+	VADDPS    logP1<>+0(SB), Y14, Y14
+	VADDPS    logP3<>+0(SB), Y12, Y12
+	VMOVUPS   Y4, 1568(R11)
+	VMULPS    Y1, Y10, Y10
+	VSUBPS    one<>+0(SB), Y6, Y4
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP3<>+0(SB), Y10, Y10
+	VBLENDVPS Y0, Y4, Y6, Y0
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y4
+	VMULPS    logP0<>+0(SB), Y3, Y6
+	VADDPS    logP2<>+0(SB), Y14, Y14
+	VADDPS    logP4<>+0(SB), Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VMULPS    Y1, Y10, Y10
+	VADDPS    logP1<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VMOVUPS   Y9, 2400(R11)
+	VADDPS    logP4<>+0(SB), Y10, Y10
+	VSUBPS    one<>+0(SB), Y7, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP3<>+0(SB), Y14, Y14
+	VADDPS    logP5<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VBLENDVPS Y8, Y9, Y7, Y7
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y8
+	VMULPS    logP0<>+0(SB), Y2, Y9
+	VADDPS    logP2<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
+	VADDPS    logP5<>+0(SB), Y10, Y10
+	VADDPS    logP1<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP4<>+0(SB), Y14, Y14
+	VADDPS    logP6<>+0(SB), Y12, Y12
+	VMOVUPS   Y0, 3232(R11)
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y13, Y13, Y0
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP3<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP6<>+0(SB), Y10, Y10
+	VADDPS    logP2<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP5<>+0(SB), Y14, Y14
+	VADDPS    logP7<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP4<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP7<>+0(SB), Y10, Y10
+	VADDPS    logP3<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP6<>+0(SB), Y14, Y14
+	VADDPS    logP8<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP5<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP8<>+0(SB), Y10, Y10
+	VADDPS    logP4<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP7<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y12, Y12
+	VMULPS    half<>+0(SB), Y0, Y0
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP6<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VADDPS    Y5, Y12, Y12
+	VMULPS    Y1, Y1, Y5
+	VADDPS    logP5<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP8<>+0(SB), Y14, Y14
+	VSUBPS    Y0, Y12, Y12
+	VMULPS    Y15, Y15, Y0
+	VMULPS    Y5, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP7<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    half<>+0(SB), Y5, Y5
+	VADDPS    Y12, Y13, Y13
+	VMULPS    Y3, Y3, Y12
+	VADDPS    Y11, Y10, Y10
+	VMULPS    half<>+0(SB), Y0, Y11
+	VADDPS    logP6<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VMULPS    Y0, Y14, Y14
+	VMULPS    Y2, Y2, Y0
+	VADDPS    736(R11), Y13, Y13
+	VSUBPS    Y5, Y10, Y5
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP8<>+0(SB), Y6, Y10
+	VMULPS    expLn2Lo<>+0(SB), Y7, Y6
+	VADDPS    Y4, Y14, Y4
+	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
+	VMULPS    half<>+0(SB), Y12, Y14
+	VADDPS    Y5, Y1, Y1
+	VMULPS    672(R11), Y13, Y5
+	VADDPS    768(R11), Y13, Y13
+	VADDPS    logP7<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VSUBPS    Y11, Y4, Y4
+	VMOVUPS   800(R11), Y11
+	VMOVUPS   Y7, 4064(R11)
+	VMULPS    half<>+0(SB), Y0, Y7
+	VADDPS    1568(R11), Y1, Y1
+	VMULPS    Y2, Y9, Y9
+	VMULPS    Y12, Y10, Y10
+	VADDPS    Y4, Y15, Y4
+	VSUBPS    704(R11), Y5, Y5
+	VMULPS    1504(R11), Y1, Y12
+	VADDPS    1600(R11), Y1, Y1
+	VADDPS    logP8<>+0(SB), Y9, Y9
+	VADDPS    Y8, Y10, Y8
+	VMOVUPS   1632(R11), Y10
+	VADDPS    2400(R11), Y4, Y4
+	VBLENDVPS Y11, 768(R11), Y13, Y11
+	VSUBPS    1536(R11), Y12, Y12
+	VMOVUPS   Y11, 800(R11)
+	VMULPS    Y2, Y9, Y9
+	VSUBPS    Y14, Y8, Y8
+	VMULPS    2336(R11), Y4, Y11
+	VADDPS    2432(R11), Y4, Y4
+	VMOVUPS   2464(R11), Y13
+	VBLENDVPS Y10, 1600(R11), Y1, Y1
+	VMULPS    Y0, Y9, Y0
+	VADDPS    Y8, Y3, Y3
+	VMOVUPS   Y1, 1632(R11)
+	VSUBPS    2368(R11), Y11, Y1
+	VADDPS    Y6, Y0, Y0
+	VADDPS    3232(R11), Y3, Y3
+	VBLENDVPS Y13, 2432(R11), Y4, Y4
+	VMOVUPS   Y4, 2464(R11)
+	VMOVDQU   4800(R11), Y4
+	VSUBPS    Y7, Y0, Y0
+	VMOVUPS   3296(R11), Y7
+	VMULPS    3168(R11), Y3, Y6
+	VADDPS    3264(R11), Y3, Y3
+	VADDPS    Y0, Y2, Y0
+	VSUBPS    3200(R11), Y6, Y2
+	VPSRLD    $0x17, Y4, Y4
+	VBLENDVPS Y7, 3264(R11), Y3, Y7
+	VMOVDQU   5632(R11), Y3
+	VMOVDQU   logExpInv<>+0(SB), Y6
+	VMOVUPS   Y7, 3296(R11)
+	VPSUBD    logExpBias<>+0(SB), Y4, Y7
+	VADDPS    4064(R11), Y0, Y0
+	VCVTDQ2PS Y7, Y7
+	VMULPS    4000(R11), Y0, Y8
+	VADDPS    4096(R11), Y0, Y0
+	VPSRLD    $0x17, Y3, Y3
+	VPSUBD    Y4, Y6, Y4
+	VSUBPS    one<>+0(SB), Y7, Y9
+	VMOVUPS   4128(R11), Y10
+	VMOVDQU   logExpInv<>+0(SB), Y6
+	VPSLLD    $0x17, Y4, Y4
+	VPSUBD    logExpBias<>+0(SB), Y3, Y11
+	VMULPS    4800(R11), Y4, Y4
+	VCVTDQ2PS Y11, Y11
+	VSUBPS    4032(R11), Y8, Y14
+	VADDPS    Y4, Y4, Y13
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
+	VBLENDVPS Y10, 4096(R11), Y0, Y0
+	VPSUBD    Y3, Y6, Y3
+	VSUBPS    one<>+0(SB), Y11, Y6
+	VBLENDVPS Y8, Y9, Y7, Y7
+	VMOVUPS   Y0, 4128(R11)
+	VPSLLD    $0x17, Y3, Y0
+	VMULPS    expLn2Lo<>+0(SB), Y7, Y3
+	VMULPS    5632(R11), Y0, Y0
+	VBLENDVPS Y8, Y13, Y4, Y4
+	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
+	VSUBPS    one<>+0(SB), Y4, Y9
+	VADDPS    Y0, Y0, Y8
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y4
+	VMOVUPS   Y7, 4896(R11)
+	VMULPS    logP0<>+0(SB), Y9, Y10
+	VMULPS    Y9, Y9, Y7
+	VBLENDVPS Y4, Y6, Y11, Y6
+	VMULPS    expLn2Lo<>+0(SB), Y6, Y11
+	VMULPS    expLn2Hi<>+0(SB), Y6, Y6
+	VBLENDVPS Y4, Y8, Y0, Y0
+	VSUBPS    one<>+0(SB), Y0, Y0
+	VADDPS    logP1<>+0(SB), Y10, Y4
+	VMULPS    half<>+0(SB), Y7, Y8
+	VMOVUPS   Y6, 5728(R11)
+	VMULPS    logP0<>+0(SB), Y0, Y6
+	VMULPS    Y9, Y4, Y10
+	VMULPS    Y0, Y0, Y4
+	VADDPS    logP1<>+0(SB), Y6, Y6
+	VADDPS    logP2<>+0(SB), Y10, Y10
+	VMULPS    half<>+0(SB), Y4, Y13
+	VMULPS    Y0, Y6, Y6
+	VMULPS    Y9, Y10, Y10
+	VADDPS    logP2<>+0(SB), Y6, Y6
+	VADDPS    logP3<>+0(SB), Y10, Y10
+	VMULPS    Y0, Y6, Y6
+	VMULPS    Y9, Y10, Y10
+	VADDPS    logP3<>+0(SB), Y6, Y6
+	VADDPS    logP4<>+0(SB), Y10, Y10
+	VMULPS    Y0, Y6, Y6
+	VMULPS    Y9, Y10, Y10
+	VADDPS    logP4<>+0(SB), Y6, Y6
+	VADDPS    logP5<>+0(SB), Y10, Y10
+	VMULPS    Y0, Y6, Y6
+	VMULPS    Y9, Y10, Y10
+	VADDPS    logP5<>+0(SB), Y6, Y6
+	VADDPS    logP6<>+0(SB), Y10, Y10
+	VMULPS    Y0, Y6, Y6
+	VMULPS    Y9, Y10, Y10
+	VADDPS    logP6<>+0(SB), Y6, Y6
+	VADDPS    logP7<>+0(SB), Y10, Y10
+	VMULPS    Y0, Y6, Y6
+	VMULPS    Y9, Y10, Y10
+	VADDPS    logP7<>+0(SB), Y6, Y6
+	VADDPS    logP8<>+0(SB), Y10, Y10
+	VMULPS    Y0, Y6, Y6
+	VMULPS    Y9, Y10, Y10
+	VADDPS    logP8<>+0(SB), Y6, Y6
+	VMULPS    Y7, Y10, Y7
+	VMULPS    Y0, Y6, Y6
+	VADDPS    Y3, Y7, Y3
+	VMULPS    Y4, Y6, Y4
+	VSUBPS    Y8, Y3, Y3
+	VADDPS    Y11, Y4, Y4
+	VADDPS    Y3, Y9, Y3
+	VSUBPS    Y13, Y4, Y4
+	VADDPS    4896(R11), Y3, Y3
+	VADDPS    Y4, Y0, Y0
+	VMOVUPS   4960(R11), Y6
+	VMULPS    4832(R11), Y3, Y4
+	VADDPS    4928(R11), Y3, Y3
+	VADDPS    5728(R11), Y0, Y0
+	VSUBPS    4864(R11), Y4, Y4
+	VBLENDVPS Y6, 4928(R11), Y3, Y3
+	VMULPS    5664(R11), Y0, Y6
+	VADDPS    5760(R11), Y0, Y0
+	VMOVUPS   Y3, 4960(R11)
+	VMOVUPS   5792(R11), Y3
+	VSUBPS    5696(R11), Y6, Y6
+	VBLENDVPS Y3, 5760(R11), Y0, Y0
+	VMOVUPS   Y0, 5792(R11)
+	VMOVDQU   6464(R11), Y0
+	VPSRLD    $0x17, Y0, Y0
+	VMOVDQU   logExpInv<>+0(SB), Y3
+	VPSUBD    logExpBias<>+0(SB), Y0, Y7
+	VCVTDQ2PS Y7, Y7
+	VSUBPS    one<>+0(SB), Y7, Y8
+	VPSUBD    Y0, Y3, Y0
+	VPSLLD    $0x17, Y0, Y0
+	VMULPS    6464(R11), Y0, Y0
+	VADDPS    Y0, Y0, Y9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y3
+	VBLENDVPS Y3, Y8, Y7, Y7
+	VMULPS    expLn2Lo<>+0(SB), Y7, Y8
+	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
+	VBLENDVPS Y3, Y9, Y0, Y0
+	VSUBPS    one<>+0(SB), Y0, Y0
+	VMOVUPS   Y7, 6560(R11)
+	VMULPS    logP0<>+0(SB), Y0, Y7
+	VMULPS    Y0, Y0, Y3
+	VADDPS    logP1<>+0(SB), Y7, Y7
+	VMULPS    half<>+0(SB), Y3, Y9
+	VMULPS    Y0, Y7, Y7
+	VADDPS    logP2<>+0(SB), Y7, Y7
+	VMULPS    Y0, Y7, Y7
+	VADDPS    logP3<>+0(SB), Y7, Y7
+	VMULPS    Y0, Y7, Y7
+	VADDPS    logP4<>+0(SB), Y7, Y7
+	VMULPS    Y0, Y7, Y7
+	VADDPS    logP5<>+0(SB), Y7, Y7
+	VMULPS    Y0, Y7, Y7
+	VADDPS    logP6<>+0(SB), Y7, Y7
+	VMULPS    Y0, Y7, Y7
+	VADDPS    logP7<>+0(SB), Y7, Y7
+	VMULPS    Y0, Y7, Y7
+	VADDPS    logP8<>+0(SB), Y7, Y7
+	VMULPS    Y0, Y7, Y7
+	VMULPS    Y3, Y7, Y3
+	VADDPS    Y8, Y3, Y3
+	VSUBPS    Y9, Y3, Y3
+	VADDPS    Y3, Y0, Y0
+	VADDPS    6560(R11), Y0, Y0
+	VMULPS    6496(R11), Y0, Y3
+	VADDPS    6592(R11), Y0, Y0
+	VMOVUPS   6624(R11), Y7
+	VSUBPS    6528(R11), Y3, Y3
+	VBLENDVPS Y7, 6592(R11), Y0, Y0
+	VMOVUPS   Y0, 6624(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses29
+	VMOVUPS Y5, (DX)
+	VMOVUPS Y12, 32(DX)
+	VMOVUPS Y1, 64(DX)
+	VMOVUPS Y2, 96(DX)
+	VMOVUPS Y14, 128(DX)
+	VMOVUPS Y4, 160(DX)
+	VMOVUPS Y6, 192(DX)
+	VMOVUPS Y3, 224(DX)
+	ADDQ    $0x00000100, DX
+
+noLosses29:
+	VMOVUPD      (R8), Y0
+	VMOVUPD      32(R8), Y7
+	VCVTPS2PD    X5, Y8
+	VEXTRACTF128 $0x01, Y5, X5
+	VCVTPS2PD    X5, Y5
+	VADDPD       Y0, Y8, Y0
+	VADDPD       Y7, Y5, Y5
+	VCVTPS2PD    X12, Y7
+	VEXTRACTF128 $0x01, Y12, X8
+	VCVTPS2PD    X8, Y8
+	VADDPD       Y0, Y7, Y0
+	VADDPD       Y5, Y8, Y5
+	VCVTPS2PD    X1, Y7
+	VEXTRACTF128 $0x01, Y1, X1
+	VCVTPS2PD    X1, Y1
+	VADDPD       Y0, Y7, Y0
+	VADDPD       Y5, Y1, Y1
+	VCVTPS2PD    X2, Y5
+	VEXTRACTF128 $0x01, Y2, X2
+	VCVTPS2PD    X2, Y2
+	VADDPD       Y0, Y5, Y0
+	VADDPD       Y1, Y2, Y1
+	VCVTPS2PD    X14, Y2
+	VEXTRACTF128 $0x01, Y14, X5
+	VCVTPS2PD    X5, Y5
+	VADDPD       Y0, Y2, Y0
+	VADDPD       Y1, Y5, Y1
+	VCVTPS2PD    X4, Y2
+	VEXTRACTF128 $0x01, Y4, X4
+	VCVTPS2PD    X4, Y4
+	VADDPD       Y0, Y2, Y0
+	VADDPD       Y1, Y4, Y1
+	VCVTPS2PD    X6, Y2
+	VEXTRACTF128 $0x01, Y6, X4
+	VCVTPS2PD    X4, Y4
+	VADDPD       Y0, Y2, Y0
+	VADDPD       Y1, Y4, Y1
+	VCVTPS2PD    X3, Y2
+	VEXTRACTF128 $0x01, Y3, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y0, Y2, Y0
+	VADDPD       Y1, Y3, Y1
+	VMOVUPD      Y0, (R8)
+	VMOVUPD      Y1, 32(R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse30
+	VMOVUPS 800(R11), Y0
+	VMOVUPS Y0, (R14)
+	VMOVUPS 1632(R11), Y0
+	VMOVUPS Y0, 32(R14)
+	VMOVUPS 2464(R11), Y0
+	VMOVUPS Y0, 64(R14)
+	VMOVUPS 3296(R11), Y0
+	VMOVUPS Y0, 96(R14)
+	VMOVUPS 4128(R11), Y0
+	VMOVUPS Y0, 128(R14)
+	VMOVUPS 4960(R11), Y0
+	VMOVUPS Y0, 160(R14)
+	VMOVUPS 5792(R11), Y0
+	VMOVUPS Y0, 192(R14)
+	VMOVUPS 6624(R11), Y0
+	VMOVUPS Y0, 224(R14)
+	ADDQ    $0x00000100, R14
+
+noLse30:
+	ADDQ $0x00001a00, R11
+	SUBQ $0x08, R10
+	JMP  targetsLseLogLoop
+
+targetsLseLogLast:
+	TESTQ R10, R10
+	JZ    targetsGrad
+
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU   640(R11), Y0
+	VMOVDQU   logExpInv<>+0(SB), Y1
+	VMOVUPS   800(R11), Y2
+	VPSRLD    $0x17, Y0, Y0
+	VPSUBD    Y0, Y1, Y1
+	VPSUBD    logExpBias<>+0(SB), Y0, Y0
+	VPSLLD    $0x17, Y1, Y1
+	VCVTDQ2PS Y0, Y0
+	VMULPS    640(R11), Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y5
+	VADDPS    Y1, Y1, Y4
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y3
+	VBLENDVPS Y3, Y5, Y0, Y0
+	VBLENDVPS Y3, Y4, Y1, Y1
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y3
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VMOVUPS   Y0, 736(R11)
+	VMULPS    logP0<>+0(SB), Y1, Y4
+	VMULPS    Y1, Y1, Y0
+	VADDPS    logP1<>+0(SB), Y4, Y4
+	VMULPS    half<>+0(SB), Y0, Y5
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP2<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP3<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP4<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP5<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP6<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP7<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP8<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y0, Y4, Y0
+	VADDPS    Y3, Y0, Y0
+	VSUBPS    Y5, Y0, Y0
+	VADDPS    Y0, Y1, Y0
+	VADDPS    736(R11), Y0, Y0
+	VMULPS    672(R11), Y0, Y1
+	VADDPS    768(R11), Y0, Y0
+	VSUBPS    704(R11), Y1, Y1
+	VBLENDVPS Y2, 768(R11), Y0, Y0
+	VMOVUPS   Y0, 800(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses31
+	VMOVUPS Y1, (DX)
+	ADDQ    $0x00000020, DX
+
+noLosses31:
+	VMOVUPD      (R8), Y0
+	VMOVUPD      32(R8), Y2
+	VCVTPS2PD    X1, Y3
+	VEXTRACTF128 $0x01, Y1, X1
+	VCVTPS2PD    X1, Y1
+	VADDPD       Y0, Y3, Y0
+	VADDPD       Y2, Y1, Y1
+	VMOVUPD      Y0, (R8)
+	VMOVUPD      Y1, 32(R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse32
+	VMOVUPS 800(R11), Y0
+	VMOVUPS Y0, (R14)
+	ADDQ    $0x00000020, R14
+
+noLse32:
+	ADDQ $0x00000340, R11
+	DECQ R10
+	JMP  targetsLseLogLast
+
+targetsZ:
+	// Pass 2 with lse and the z-loss: zl, f = zTerms(z, lse) (seq.ZTerms); loss =
+	// loss + zl·T; f stored to the record.
+targetsZLogLoop:
+	CMPQ R10, $0x08
+	JLT  targetsZLogLast
+
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU   640(R11), Y0
+	VMOVDQU   1472(R11), Y1
+	VMOVDQU   2304(R11), Y2
+	VMOVDQU   3136(R11), Y3
+	VMOVDQU   3968(R11), Y4
+	VMOVDQU   logExpInv<>+0(SB), Y5
+	VMOVDQU   logExpInv<>+0(SB), Y6
+	VMOVDQU   logExpInv<>+0(SB), Y7
+	VPSRLD    $0x17, Y0, Y0
+	VPSRLD    $0x17, Y1, Y1
+	VPSRLD    $0x17, Y2, Y2
+	VPSRLD    $0x17, Y3, Y3
+	VPSUBD    logExpBias<>+0(SB), Y0, Y9
+	VPSUBD    logExpBias<>+0(SB), Y1, Y10
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VPSRLD    $0x17, Y4, Y4
+	VPSUBD    Y0, Y5, Y0
+	VPSUBD    logExpBias<>+0(SB), Y2, Y11
+	VMOVDQU   logExpInv<>+0(SB), Y5
+	VPSUBD    Y1, Y6, Y1
+	VPSUBD    Y2, Y7, Y2
+	VPSLLD    $0x17, Y0, Y0
+	VPSUBD    logExpBias<>+0(SB), Y3, Y6
+	VPSLLD    $0x17, Y1, Y1
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    640(R11), Y0, Y0
+	VPSUBD    logExpBias<>+0(SB), Y4, Y7
+	VMULPS    1472(R11), Y1, Y1
+	VMULPS    2304(R11), Y2, Y2
+	VCVTDQ2PS Y9, Y9
+	VCVTDQ2PS Y10, Y10
+	VCVTDQ2PS Y11, Y11
+	VCVTDQ2PS Y6, Y6
+	VPSUBD    Y3, Y8, Y3
+	VADDPS    Y0, Y0, Y12
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y8
+	VPSUBD    Y4, Y5, Y4
+	VPSLLD    $0x17, Y3, Y3
+	VADDPS    Y1, Y1, Y13
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
+	VPSLLD    $0x17, Y4, Y4
+	VMULPS    3136(R11), Y3, Y3
+	VADDPS    Y2, Y2, Y15
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
+	VMULPS    3968(R11), Y4, Y4
+	VBLENDVPS Y8, Y12, Y0, Y0
+	VCVTDQ2PS Y7, Y7
+	VBLENDVPS Y5, Y13, Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y13
+	VADDPS    Y3, Y3, Y12
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y3, Y0
+	VBLENDVPS Y14, Y15, Y2, Y15
+	VADDPS    Y4, Y4, Y2
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VSUBPS    one<>+0(SB), Y15, Y15
+	VBLENDVPS Y0, Y12, Y3, Y3
+	VSUBPS    one<>+0(SB), Y9, Y12
+	VSUBPS    one<>+0(SB), Y3, Y3
+	VBLENDVPS Y8, Y12, Y9, Y9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
+	VMULPS    logP0<>+0(SB), Y13, Y12
+	VBLENDVPS Y8, Y2, Y4, Y2
+	VSUBPS    one<>+0(SB), Y10, Y4
+	VSUBPS    one<>+0(SB), Y2, Y2
+	VADDPS    logP1<>+0(SB), Y12, Y12
+	VBLENDVPS Y5, Y4, Y10, Y4
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y5
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VMULPS    logP0<>+0(SB), Y1, Y10
+	VMULPS    Y13, Y12, Y12
+	VMOVUPS   Y9, 736(R11)
+	VADDPS    logP1<>+0(SB), Y10, Y10
+	VSUBPS    one<>+0(SB), Y11, Y9
+	VADDPS    logP2<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VBLENDVPS Y14, Y9, Y11, Y9
+	VMULPS    expLn2Lo<>+0(SB), Y4, Y11
+	VMULPS    logP0<>+0(SB), Y15, Y14
+	VMULPS    Y13, Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y4, Y4
+	VADDPS    logP2<>+0(SB), Y10, Y10
+	VADDPS    logP1<>+0(SB), Y14, Y14
+	VADDPS    logP3<>+0(SB), Y12, Y12
+	VMOVUPS   Y4, 1568(R11)
+	VMULPS    Y1, Y10, Y10
+	VSUBPS    one<>+0(SB), Y6, Y4
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP3<>+0(SB), Y10, Y10
+	VBLENDVPS Y0, Y4, Y6, Y0
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y4
+	VMULPS    logP0<>+0(SB), Y3, Y6
+	VADDPS    logP2<>+0(SB), Y14, Y14
+	VADDPS    logP4<>+0(SB), Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VMULPS    Y1, Y10, Y10
+	VADDPS    logP1<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VMOVUPS   Y9, 2400(R11)
+	VADDPS    logP4<>+0(SB), Y10, Y10
+	VSUBPS    one<>+0(SB), Y7, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP3<>+0(SB), Y14, Y14
+	VADDPS    logP5<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VBLENDVPS Y8, Y9, Y7, Y7
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y8
+	VMULPS    logP0<>+0(SB), Y2, Y9
+	VADDPS    logP2<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
+	VADDPS    logP5<>+0(SB), Y10, Y10
+	VADDPS    logP1<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP4<>+0(SB), Y14, Y14
+	VADDPS    logP6<>+0(SB), Y12, Y12
+	VMOVUPS   Y0, 3232(R11)
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y13, Y13, Y0
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP3<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP6<>+0(SB), Y10, Y10
+	VADDPS    logP2<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP5<>+0(SB), Y14, Y14
+	VADDPS    logP7<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP4<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP7<>+0(SB), Y10, Y10
+	VADDPS    logP3<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP6<>+0(SB), Y14, Y14
+	VADDPS    logP8<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP5<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP8<>+0(SB), Y10, Y10
+	VADDPS    logP4<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP7<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y12, Y12
+	VMULPS    half<>+0(SB), Y0, Y0
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP6<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VADDPS    Y5, Y12, Y12
+	VMULPS    Y1, Y1, Y5
+	VADDPS    logP5<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP8<>+0(SB), Y14, Y14
+	VSUBPS    Y0, Y12, Y12
+	VMULPS    Y15, Y15, Y0
+	VMULPS    Y5, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP7<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    half<>+0(SB), Y5, Y5
+	VADDPS    Y12, Y13, Y13
+	VMULPS    Y3, Y3, Y12
+	VADDPS    Y11, Y10, Y10
+	VMULPS    half<>+0(SB), Y0, Y11
+	VADDPS    logP6<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VMULPS    Y0, Y14, Y14
+	VMULPS    Y2, Y2, Y0
+	VADDPS    736(R11), Y13, Y13
+	VSUBPS    Y5, Y10, Y5
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP8<>+0(SB), Y6, Y10
+	VMULPS    expLn2Lo<>+0(SB), Y7, Y6
+	VADDPS    Y4, Y14, Y4
+	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
+	VMULPS    half<>+0(SB), Y12, Y14
+	VADDPS    Y5, Y1, Y1
+	VADDPS    768(R11), Y13, Y5
+	VMULPS    672(R11), Y13, Y13
+	VADDPS    logP7<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VSUBPS    Y11, Y4, Y4
+	VMOVUPS   800(R11), Y11
+	VMOVUPS   Y7, 4064(R11)
+	VMULPS    half<>+0(SB), Y0, Y7
+	VADDPS    1568(R11), Y1, Y1
+	VMULPS    Y2, Y9, Y9
+	VMULPS    Y12, Y10, Y10
+	VADDPS    Y4, Y15, Y4
+	VSUBPS    704(R11), Y13, Y12
+	VADDPS    1600(R11), Y1, Y13
+	VBLENDVPS Y11, 768(R11), Y5, Y5
+	VADDPS    logP8<>+0(SB), Y9, Y9
+	VADDPS    Y8, Y10, Y8
+	VMOVUPS   1632(R11), Y10
+	VMOVUPS   Y5, 800(R11)
+	VADDPS    2400(R11), Y4, Y4
+	VMULPS    6656(SP), Y5, Y11
+	VMULPS    1504(R11), Y1, Y1
+	VMULPS    Y2, Y9, Y9
+	VSUBPS    Y14, Y8, Y8
+	VADDPS    2432(R11), Y4, Y14
+	VMULPS    Y5, Y11, Y5
+	VMULPS    2336(R11), Y4, Y4
+	VADDPS    Y11, Y11, Y11
+	VMOVUPS   2464(R11), Y15
+	VBLENDVPS Y10, 1600(R11), Y13, Y10
+	VMULPS    Y0, Y9, Y0
+	VADDPS    Y8, Y3, Y3
+	VMULPS    6656(SP), Y10, Y8
+	VSUBPS    1536(R11), Y1, Y1
+	VMOVUPS   Y10, 1632(R11)
+	VMULPS    672(R11), Y5, Y5
+	VSUBPS    2368(R11), Y4, Y4
+	VADDPS    one<>+0(SB), Y11, Y9
+	VADDPS    Y6, Y0, Y0
+	VADDPS    3232(R11), Y3, Y3
+	VMULPS    Y10, Y8, Y6
+	VBLENDVPS Y15, 2432(R11), Y14, Y10
+	VADDPS    Y8, Y8, Y8
+	VMULPS    6656(SP), Y10, Y11
+	VADDPS    Y5, Y12, Y5
+	VMOVUPS   Y9, 768(R11)
+	VSUBPS    Y7, Y0, Y0
+	VADDPS    3264(R11), Y3, Y7
+	VMULPS    3168(R11), Y3, Y3
+	VMOVUPS   Y10, 2464(R11)
+	VMOVUPS   3296(R11), Y9
+	VMULPS    1504(R11), Y6, Y6
+	VMULPS    Y10, Y11, Y10
+	VADDPS    Y11, Y11, Y11
+	VADDPS    one<>+0(SB), Y8, Y8
+	VADDPS    Y0, Y2, Y0
+	VSUBPS    3200(R11), Y3, Y2
+	VADDPS    Y6, Y1, Y1
+	VMULPS    2336(R11), Y10, Y3
+	VADDPS    one<>+0(SB), Y11, Y6
+	VMOVUPS   Y8, 1600(R11)
+	VADDPS    4064(R11), Y0, Y0
+	VBLENDVPS Y9, 3264(R11), Y7, Y7
+	VMULPS    6656(SP), Y7, Y8
+	VMOVUPS   Y7, 3296(R11)
+	VADDPS    Y3, Y4, Y3
+	VMOVUPS   Y6, 2432(R11)
+	VMOVDQU   4800(R11), Y4
+	VADDPS    4096(R11), Y0, Y6
+	VMOVUPS   4128(R11), Y9
+	VMULPS    Y7, Y8, Y7
+	VMULPS    4000(R11), Y0, Y0
+	VADDPS    Y8, Y8, Y8
+	VMULPS    3168(R11), Y7, Y7
+	VSUBPS    4032(R11), Y0, Y0
+	VPSRLD    $0x17, Y4, Y4
+	VADDPS    one<>+0(SB), Y8, Y11
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VPSUBD    logExpBias<>+0(SB), Y4, Y10
+	VCVTDQ2PS Y10, Y10
+	VBLENDVPS Y9, 4096(R11), Y6, Y6
+	VMULPS    6656(SP), Y6, Y9
+	VADDPS    Y7, Y2, Y2
+	VMOVUPS   Y11, 3264(R11)
+	VMOVUPS   Y6, 4128(R11)
+	VSUBPS    one<>+0(SB), Y10, Y7
+	VPSUBD    Y4, Y8, Y4
+	VMULPS    Y6, Y9, Y6
+	VADDPS    Y9, Y9, Y8
+	VPSLLD    $0x17, Y4, Y4
+	VMULPS    4800(R11), Y4, Y4
+	VMULPS    4000(R11), Y6, Y6
+	VADDPS    one<>+0(SB), Y8, Y11
+	VADDPS    Y4, Y4, Y9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
+	VBLENDVPS Y8, Y7, Y10, Y7
+	VADDPS    Y6, Y0, Y0
+	VMOVUPS   Y11, 4096(R11)
+	VMULPS    expLn2Lo<>+0(SB), Y7, Y6
+	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
+	VBLENDVPS Y8, Y9, Y4, Y4
+	VSUBPS    one<>+0(SB), Y4, Y4
+	VMOVUPS   Y7, 4896(R11)
+	VMOVUPS   4960(R11), Y9
+	VMULPS    logP0<>+0(SB), Y4, Y8
+	VMULPS    Y4, Y4, Y7
+	VADDPS    logP1<>+0(SB), Y8, Y8
+	VMULPS    half<>+0(SB), Y7, Y10
+	VMULPS    Y4, Y8, Y8
+	VADDPS    logP2<>+0(SB), Y8, Y8
+	VMULPS    Y4, Y8, Y8
+	VADDPS    logP3<>+0(SB), Y8, Y8
+	VMULPS    Y4, Y8, Y8
+	VADDPS    logP4<>+0(SB), Y8, Y8
+	VMULPS    Y4, Y8, Y8
+	VADDPS    logP5<>+0(SB), Y8, Y8
+	VMULPS    Y4, Y8, Y8
+	VADDPS    logP6<>+0(SB), Y8, Y8
+	VMULPS    Y4, Y8, Y8
+	VADDPS    logP7<>+0(SB), Y8, Y8
+	VMULPS    Y4, Y8, Y8
+	VADDPS    logP8<>+0(SB), Y8, Y8
+	VMULPS    Y4, Y8, Y8
+	VMULPS    Y7, Y8, Y7
+	VADDPS    Y6, Y7, Y6
+	VSUBPS    Y10, Y6, Y6
+	VADDPS    Y6, Y4, Y4
+	VMOVUPS   5792(R11), Y6
+	VADDPS    4896(R11), Y4, Y4
+	VADDPS    4928(R11), Y4, Y7
+	VMULPS    4832(R11), Y4, Y4
+	VBLENDVPS Y9, 4928(R11), Y7, Y7
+	VSUBPS    4864(R11), Y4, Y4
+	VMULPS    6656(SP), Y7, Y8
+	VMOVUPS   Y7, 4960(R11)
+	VMULPS    Y7, Y8, Y7
+	VADDPS    Y8, Y8, Y8
+	VMULPS    4832(R11), Y7, Y7
+	VADDPS    one<>+0(SB), Y8, Y8
+	VADDPS    Y7, Y4, Y4
+	VMOVUPS   Y8, 4928(R11)
+	VMOVDQU   5632(R11), Y7
+	VPSRLD    $0x17, Y7, Y7
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VPSUBD    logExpBias<>+0(SB), Y7, Y9
+	VCVTDQ2PS Y9, Y9
+	VSUBPS    one<>+0(SB), Y9, Y10
+	VPSUBD    Y7, Y8, Y7
+	VPSLLD    $0x17, Y7, Y7
+	VMULPS    5632(R11), Y7, Y7
+	VADDPS    Y7, Y7, Y11
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y7, Y8
+	VBLENDVPS Y8, Y10, Y9, Y9
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y10
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VBLENDVPS Y8, Y11, Y7, Y7
+	VSUBPS    one<>+0(SB), Y7, Y7
+	VMOVUPS   Y9, 5728(R11)
+	VMULPS    logP0<>+0(SB), Y7, Y9
+	VMULPS    Y7, Y7, Y8
+	VADDPS    logP1<>+0(SB), Y9, Y9
+	VMULPS    half<>+0(SB), Y8, Y11
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP2<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP3<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP4<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP5<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP6<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP7<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP8<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VMULPS    Y8, Y9, Y8
+	VADDPS    Y10, Y8, Y8
+	VSUBPS    Y11, Y8, Y8
+	VADDPS    Y8, Y7, Y7
+	VADDPS    5728(R11), Y7, Y7
+	VADDPS    5760(R11), Y7, Y8
+	VMULPS    5664(R11), Y7, Y7
+	VBLENDVPS Y6, 5760(R11), Y8, Y6
+	VSUBPS    5696(R11), Y7, Y7
+	VMULPS    6656(SP), Y6, Y8
+	VMOVUPS   Y6, 5792(R11)
+	VMULPS    Y6, Y8, Y6
+	VADDPS    Y8, Y8, Y8
+	VMULPS    5664(R11), Y6, Y6
+	VADDPS    one<>+0(SB), Y8, Y8
+	VADDPS    Y6, Y7, Y6
+	VMOVUPS   Y8, 5760(R11)
+	VMOVDQU   6464(R11), Y7
+	VPSRLD    $0x17, Y7, Y7
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VPSUBD    logExpBias<>+0(SB), Y7, Y9
+	VCVTDQ2PS Y9, Y9
+	VSUBPS    one<>+0(SB), Y9, Y10
+	VPSUBD    Y7, Y8, Y7
+	VPSLLD    $0x17, Y7, Y7
+	VMULPS    6464(R11), Y7, Y7
+	VADDPS    Y7, Y7, Y11
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y7, Y8
+	VBLENDVPS Y8, Y10, Y9, Y9
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y10
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VBLENDVPS Y8, Y11, Y7, Y7
+	VSUBPS    one<>+0(SB), Y7, Y7
+	VMOVUPS   Y9, 6560(R11)
+	VMULPS    logP0<>+0(SB), Y7, Y9
+	VMULPS    Y7, Y7, Y8
+	VADDPS    logP1<>+0(SB), Y9, Y9
+	VMULPS    half<>+0(SB), Y8, Y11
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP2<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP3<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP4<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP5<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP6<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP7<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP8<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VMULPS    Y8, Y9, Y8
+	VADDPS    Y10, Y8, Y8
+	VSUBPS    Y11, Y8, Y8
+	VADDPS    Y8, Y7, Y7
+	VADDPS    6560(R11), Y7, Y7
+	VADDPS    6592(R11), Y7, Y8
+	VMULPS    6496(R11), Y7, Y7
+	VMOVUPS   6624(R11), Y9
+	VSUBPS    6528(R11), Y7, Y7
+	VBLENDVPS Y9, 6592(R11), Y8, Y8
+	VMULPS    6656(SP), Y8, Y9
+	VMOVUPS   Y8, 6624(R11)
+	VMULPS    Y8, Y9, Y8
+	VADDPS    Y9, Y9, Y9
+	VMULPS    6496(R11), Y8, Y8
+	VADDPS    one<>+0(SB), Y9, Y9
+	VADDPS    Y8, Y7, Y7
+	VMOVUPS   Y9, 6592(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses33
+	VMOVUPS Y5, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y3, 64(DX)
+	VMOVUPS Y2, 96(DX)
+	VMOVUPS Y0, 128(DX)
+	VMOVUPS Y4, 160(DX)
+	VMOVUPS Y6, 192(DX)
+	VMOVUPS Y7, 224(DX)
+	ADDQ    $0x00000100, DX
+
+noLosses33:
+	VMOVUPD      (R8), Y8
+	VMOVUPD      32(R8), Y9
+	VCVTPS2PD    X5, Y10
+	VEXTRACTF128 $0x01, Y5, X5
+	VCVTPS2PD    X5, Y5
+	VADDPD       Y8, Y10, Y8
+	VADDPD       Y9, Y5, Y5
+	VCVTPS2PD    X1, Y9
+	VEXTRACTF128 $0x01, Y1, X1
+	VCVTPS2PD    X1, Y1
+	VADDPD       Y8, Y9, Y8
+	VADDPD       Y5, Y1, Y1
+	VCVTPS2PD    X3, Y5
+	VEXTRACTF128 $0x01, Y3, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y8, Y5, Y5
+	VADDPD       Y1, Y3, Y1
+	VCVTPS2PD    X2, Y3
+	VEXTRACTF128 $0x01, Y2, X2
+	VCVTPS2PD    X2, Y2
+	VADDPD       Y5, Y3, Y3
+	VADDPD       Y1, Y2, Y1
+	VCVTPS2PD    X0, Y2
+	VEXTRACTF128 $0x01, Y0, X0
+	VCVTPS2PD    X0, Y0
+	VADDPD       Y3, Y2, Y2
+	VADDPD       Y1, Y0, Y0
+	VCVTPS2PD    X4, Y1
+	VEXTRACTF128 $0x01, Y4, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y2, Y1, Y1
+	VADDPD       Y0, Y3, Y0
+	VCVTPS2PD    X6, Y2
+	VEXTRACTF128 $0x01, Y6, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y1, Y2, Y1
+	VADDPD       Y0, Y3, Y0
+	VCVTPS2PD    X7, Y2
+	VEXTRACTF128 $0x01, Y7, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y1, Y2, Y1
+	VADDPD       Y0, Y3, Y0
+	VMOVUPD      Y1, (R8)
+	VMOVUPD      Y0, 32(R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse34
+	VMOVUPS 800(R11), Y0
+	VMOVUPS Y0, (R14)
+	VMOVUPS 1632(R11), Y0
+	VMOVUPS Y0, 32(R14)
+	VMOVUPS 2464(R11), Y0
+	VMOVUPS Y0, 64(R14)
+	VMOVUPS 3296(R11), Y0
+	VMOVUPS Y0, 96(R14)
+	VMOVUPS 4128(R11), Y0
+	VMOVUPS Y0, 128(R14)
+	VMOVUPS 4960(R11), Y0
+	VMOVUPS Y0, 160(R14)
+	VMOVUPS 5792(R11), Y0
+	VMOVUPS Y0, 192(R14)
+	VMOVUPS 6624(R11), Y0
+	VMOVUPS Y0, 224(R14)
+	ADDQ    $0x00000100, R14
+
+noLse34:
+	ADDQ $0x00001a00, R11
+	SUBQ $0x08, R10
+	JMP  targetsZLogLoop
+
+targetsZLogLast:
+	TESTQ R10, R10
+	JZ    targetsGrad
+
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU   640(R11), Y0
+	VMOVDQU   logExpInv<>+0(SB), Y1
+	VMOVUPS   800(R11), Y2
+	VPSRLD    $0x17, Y0, Y0
+	VPSUBD    Y0, Y1, Y1
+	VPSUBD    logExpBias<>+0(SB), Y0, Y0
+	VPSLLD    $0x17, Y1, Y1
+	VCVTDQ2PS Y0, Y0
+	VMULPS    640(R11), Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y5
+	VADDPS    Y1, Y1, Y4
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y3
+	VBLENDVPS Y3, Y5, Y0, Y0
+	VBLENDVPS Y3, Y4, Y1, Y1
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y3
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VMOVUPS   Y0, 736(R11)
+	VMULPS    logP0<>+0(SB), Y1, Y4
+	VMULPS    Y1, Y1, Y0
+	VADDPS    logP1<>+0(SB), Y4, Y4
+	VMULPS    half<>+0(SB), Y0, Y5
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP2<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP3<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP4<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP5<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP6<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP7<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP8<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y0, Y4, Y0
+	VADDPS    Y3, Y0, Y0
+	VSUBPS    Y5, Y0, Y0
+	VADDPS    Y0, Y1, Y0
+	VADDPS    736(R11), Y0, Y0
+	VADDPS    768(R11), Y0, Y1
+	VMULPS    672(R11), Y0, Y0
+	VBLENDVPS Y2, 768(R11), Y1, Y1
+	VSUBPS    704(R11), Y0, Y0
+	VMULPS    6656(SP), Y1, Y2
+	VMOVUPS   Y1, 800(R11)
+	VMULPS    Y1, Y2, Y1
+	VADDPS    Y2, Y2, Y2
+	VMULPS    672(R11), Y1, Y1
+	VADDPS    one<>+0(SB), Y2, Y2
+	VADDPS    Y1, Y0, Y0
+	VMOVUPS   Y2, 768(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses35
+	VMOVUPS Y0, (DX)
+	ADDQ    $0x00000020, DX
+
+noLosses35:
+	VMOVUPD      (R8), Y1
+	VMOVUPD      32(R8), Y2
+	VCVTPS2PD    X0, Y3
+	VEXTRACTF128 $0x01, Y0, X0
+	VCVTPS2PD    X0, Y0
+	VADDPD       Y1, Y3, Y1
+	VADDPD       Y2, Y0, Y0
+	VMOVUPD      Y1, (R8)
+	VMOVUPD      Y0, 32(R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse36
+	VMOVUPS 800(R11), Y0
+	VMOVUPS Y0, (R14)
+	ADDQ    $0x00000020, R14
+
+noLse36:
+	ADDQ $0x00000340, R11
+	DECQ R10
+	JMP  targetsZLogLast
 
 targetsGrad:
 	// Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
@@ -2578,6 +5287,8 @@ targetsGrad:
 	JZ    targetsChunk
 	MOVQ  R9, R10
 	LEAQ  (SP), R11
+	TESTB $0x02, 6688(SP)
+	JNZ   targetsGradZ
 
 targetsGradLoop:
 	VBROADCASTSS scale+72(FP), Y0
@@ -2660,9 +5371,97 @@ targetsGradLoop:
 	VMOVLPS      X0, 272(DI)
 	VMOVHPS      X0, 312(DI)
 	ADDQ         $0x00000140, DI
-	ADDQ         $0x00000300, R11
+	ADDQ         $0x00000340, R11
 	DECQ         R10
 	JNZ          targetsGradLoop
+	JMP          targetsChunk
+
+targetsGradZ:
+	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·scale.
+	VBROADCASTSS scale+72(FP), Y0
+	VDIVPS       640(R11), Y0, Y1
+	VMULPS       672(R11), Y1, Y1
+	VMULPS       768(R11), Y1, Y1
+	VMULPS       320(R11), Y1, Y2
+	VMULPS       (R11), Y0, Y3
+	VSUBPS       Y3, Y2, Y2
+	VMULPS       352(R11), Y1, Y3
+	VMULPS       32(R11), Y0, Y4
+	VSUBPS       Y4, Y3, Y3
+	VMULPS       384(R11), Y1, Y4
+	VMULPS       64(R11), Y0, Y5
+	VSUBPS       Y5, Y4, Y4
+	VMULPS       416(R11), Y1, Y5
+	VMULPS       96(R11), Y0, Y6
+	VSUBPS       Y6, Y5, Y5
+	VMULPS       448(R11), Y1, Y6
+	VMULPS       128(R11), Y0, Y7
+	VSUBPS       Y7, Y6, Y6
+	VMULPS       480(R11), Y1, Y7
+	VMULPS       160(R11), Y0, Y8
+	VSUBPS       Y8, Y7, Y7
+	VMULPS       512(R11), Y1, Y8
+	VMULPS       192(R11), Y0, Y9
+	VSUBPS       Y9, Y8, Y8
+	VMULPS       544(R11), Y1, Y9
+	VMULPS       224(R11), Y0, Y10
+	VSUBPS       Y10, Y9, Y9
+	VMULPS       576(R11), Y1, Y10
+	VMULPS       256(R11), Y0, Y11
+	VSUBPS       Y11, Y10, Y10
+	VMULPS       608(R11), Y1, Y1
+	VMULPS       288(R11), Y0, Y0
+	VSUBPS       Y0, Y1, Y0
+
+	// The rows g of the block.
+	VUNPCKLPS    Y3, Y2, Y1
+	VUNPCKHPS    Y3, Y2, Y2
+	VUNPCKLPS    Y5, Y4, Y3
+	VUNPCKHPS    Y5, Y4, Y4
+	VUNPCKLPD    Y3, Y1, Y5
+	VUNPCKHPD    Y3, Y1, Y1
+	VUNPCKLPD    Y4, Y2, Y3
+	VUNPCKHPD    Y4, Y2, Y2
+	VMOVUPS      X5, (DI)
+	VEXTRACTF128 $0x01, Y5, 160(DI)
+	VMOVUPS      X1, 40(DI)
+	VEXTRACTF128 $0x01, Y1, 200(DI)
+	VMOVUPS      X3, 80(DI)
+	VEXTRACTF128 $0x01, Y3, 240(DI)
+	VMOVUPS      X2, 120(DI)
+	VEXTRACTF128 $0x01, Y2, 280(DI)
+	VUNPCKLPS    Y7, Y6, Y1
+	VUNPCKHPS    Y7, Y6, Y2
+	VUNPCKLPS    Y9, Y8, Y3
+	VUNPCKHPS    Y9, Y8, Y4
+	VUNPCKLPD    Y3, Y1, Y5
+	VUNPCKHPD    Y3, Y1, Y1
+	VUNPCKLPD    Y4, Y2, Y3
+	VUNPCKHPD    Y4, Y2, Y2
+	VMOVUPS      X5, 16(DI)
+	VEXTRACTF128 $0x01, Y5, 176(DI)
+	VMOVUPS      X1, 56(DI)
+	VEXTRACTF128 $0x01, Y1, 216(DI)
+	VMOVUPS      X3, 96(DI)
+	VEXTRACTF128 $0x01, Y3, 256(DI)
+	VMOVUPS      X2, 136(DI)
+	VEXTRACTF128 $0x01, Y2, 296(DI)
+	VUNPCKLPS    Y0, Y10, Y1
+	VUNPCKHPS    Y0, Y10, Y0
+	VMOVLPS      X1, 32(DI)
+	VMOVHPS      X1, 72(DI)
+	VMOVLPS      X0, 112(DI)
+	VMOVHPS      X0, 152(DI)
+	VEXTRACTF128 $0x01, Y1, X1
+	VEXTRACTF128 $0x01, Y0, X0
+	VMOVLPS      X1, 192(DI)
+	VMOVHPS      X1, 232(DI)
+	VMOVLPS      X0, 272(DI)
+	VMOVHPS      X0, 312(DI)
+	ADDQ         $0x00000140, DI
+	ADDQ         $0x00000340, R11
+	DECQ         R10
+	JNZ          targetsGradZ
 	JMP          targetsChunk
 
 targetsDone:
@@ -2689,8 +5488,8 @@ TEXT ·softmaxAVX2(SB), $2816-48
 	MOVQ logits_base+24(FP), SI
 
 	// Blocks: CX = the minimum of len/80 over the float slices and of len/8
-	// over the row slices (a nil grad or losses does not count): the rows
-	// processed, rounded down to a multiple of 8.
+	// over the row slices (a nil grad, losses, preds or lse does not count): the
+	// rows processed, rounded down to a multiple of 8.
 	MOVQ    logits_len+32(FP), AX
 	MOVQ    dst_len+8(FP), R13
 	CMPQ    R13, AX
@@ -3194,8 +5993,8 @@ TEXT ·logSoftmaxAVX2(SB), $5632-48
 	MOVQ logits_base+24(FP), SI
 
 	// Blocks: CX = the minimum of len/80 over the float slices and of len/8
-	// over the row slices (a nil grad or losses does not count): the rows
-	// processed, rounded down to a multiple of 8.
+	// over the row slices (a nil grad, losses, preds or lse does not count): the
+	// rows processed, rounded down to a multiple of 8.
 	MOVQ    logits_len+32(FP), AX
 	MOVQ    dst_len+8(FP), R13
 	CMPQ    R13, AX
@@ -4094,5 +6893,146 @@ logSoftmaxOutLoop:
 	JMP          logSoftmaxChunk
 
 logSoftmaxDone:
+	VZEROUPPER
+	RET
+
+// func argmaxAVX2(dst []int32, logits []float32)
+// Requires: AVX, CMOV
+TEXT ·argmaxAVX2(SB), NOSPLIT, $0-48
+	// argmaxGeneric for whole blocks of 8 rows, one block at a time: the
+	// columns x[j] (transposeIn), their maximum, and seq.Argmax.
+	//
+	// Registers: SI = logits, DI = dst, CX = blocks left (AX, DX and R13 count
+	// them). No frame.
+	//
+	// Arguments.
+	MOVQ dst_base+0(FP), DI
+	MOVQ logits_base+24(FP), SI
+
+	// Blocks: CX = the minimum of len/80 over the float slices and of len/8
+	// over the row slices (a nil grad, losses, preds or lse does not count): the
+	// rows processed, rounded down to a multiple of 8.
+	MOVQ    logits_len+32(FP), AX
+	SHRQ    $0x04, AX
+	MOVQ    $0x3333333333333334, R13
+	MULQ    R13
+	MOVQ    DX, CX
+	MOVQ    dst_len+8(FP), AX
+	SHRQ    $0x03, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+	TESTQ   CX, CX
+	JZ      argmaxDone
+
+argmaxLoop:
+	// The columns x[j] of the block.
+	VMOVUPS     24(SI), X0
+	VINSERTF128 $0x01, 184(SI), Y0, Y0
+	VMOVUPS     64(SI), X1
+	VINSERTF128 $0x01, 224(SI), Y1, Y1
+	VMOVUPS     104(SI), X2
+	VINSERTF128 $0x01, 264(SI), Y2, Y2
+	VMOVUPS     144(SI), X3
+	VINSERTF128 $0x01, 304(SI), Y3, Y3
+	VUNPCKHPS   Y1, Y0, Y0
+	VUNPCKHPS   Y3, Y2, Y1
+	VUNPCKLPD   Y1, Y0, Y2
+	VUNPCKHPD   Y1, Y0, Y0
+	VMOVUPS     16(SI), X1
+	VINSERTF128 $0x01, 176(SI), Y1, Y1
+	VMOVUPS     56(SI), X3
+	VINSERTF128 $0x01, 216(SI), Y3, Y3
+	VMOVUPS     96(SI), X4
+	VINSERTF128 $0x01, 256(SI), Y4, Y4
+	VMOVUPS     136(SI), X5
+	VINSERTF128 $0x01, 296(SI), Y5, Y5
+	VUNPCKLPS   Y3, Y1, Y6
+	VUNPCKHPS   Y3, Y1, Y1
+	VUNPCKLPS   Y5, Y4, Y3
+	VUNPCKHPS   Y5, Y4, Y4
+	VUNPCKLPD   Y3, Y6, Y5
+	VUNPCKHPD   Y3, Y6, Y3
+	VUNPCKLPD   Y4, Y1, Y6
+	VUNPCKHPD   Y4, Y1, Y1
+	VMOVUPS     (SI), X4
+	VINSERTF128 $0x01, 160(SI), Y4, Y4
+	VMOVUPS     40(SI), X7
+	VINSERTF128 $0x01, 200(SI), Y7, Y7
+	VMOVUPS     80(SI), X8
+	VINSERTF128 $0x01, 240(SI), Y8, Y8
+	VMOVUPS     120(SI), X9
+	VINSERTF128 $0x01, 280(SI), Y9, Y9
+	VUNPCKLPS   Y7, Y4, Y10
+	VUNPCKHPS   Y7, Y4, Y4
+	VUNPCKLPS   Y9, Y8, Y7
+	VUNPCKHPS   Y9, Y8, Y8
+	VUNPCKLPD   Y7, Y10, Y9
+	VUNPCKHPD   Y7, Y10, Y7
+	VUNPCKLPD   Y8, Y4, Y10
+	VUNPCKHPD   Y8, Y4, Y4
+
+	// m = the maximum of the ten columns: the tree of VMAXPS of seq.Max10
+	// without its + 0, which equality does not see.
+	VMAXPS Y7, Y9, Y8
+	VMAXPS Y4, Y10, Y11
+	VMAXPS Y11, Y8, Y8
+	VMAXPS Y3, Y5, Y11
+	VMAXPS Y1, Y6, Y12
+	VMAXPS Y12, Y11, Y11
+	VMAXPS Y11, Y8, Y8
+	VMAXPS Y0, Y2, Y11
+	VMAXPS Y11, Y8, Y8
+
+	// dst = argmax10(x) (seq.Argmax): p = 0, then for j = 9 down to 0, p = j
+	// where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for j = 9 down to 0, p = j
+	// where x[j] is NaN (VCMPPS UNORD).
+	VCMPPS    $0x00, Y8, Y0, Y11
+	VMOVUPS   zero<>+0(SB), Y12
+	VBLENDVPS Y11, index<>+288(SB), Y12, Y11
+	VCMPPS    $0x00, Y8, Y2, Y12
+	VBLENDVPS Y12, index<>+256(SB), Y11, Y11
+	VCMPPS    $0x00, Y8, Y1, Y12
+	VBLENDVPS Y12, index<>+224(SB), Y11, Y11
+	VCMPPS    $0x00, Y8, Y6, Y12
+	VBLENDVPS Y12, index<>+192(SB), Y11, Y11
+	VCMPPS    $0x00, Y8, Y3, Y12
+	VBLENDVPS Y12, index<>+160(SB), Y11, Y11
+	VCMPPS    $0x00, Y8, Y5, Y12
+	VBLENDVPS Y12, index<>+128(SB), Y11, Y11
+	VCMPPS    $0x00, Y8, Y4, Y12
+	VBLENDVPS Y12, index<>+96(SB), Y11, Y11
+	VCMPPS    $0x00, Y8, Y10, Y12
+	VBLENDVPS Y12, index<>+64(SB), Y11, Y11
+	VCMPPS    $0x00, Y8, Y7, Y12
+	VBLENDVPS Y12, index<>+32(SB), Y11, Y11
+	VCMPPS    $0x00, Y8, Y9, Y8
+	VBLENDVPS Y8, index<>+0(SB), Y11, Y8
+	VCMPPS    $0x03, Y0, Y0, Y0
+	VBLENDVPS Y0, index<>+288(SB), Y8, Y0
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+256(SB), Y0, Y0
+	VCMPPS    $0x03, Y1, Y1, Y1
+	VBLENDVPS Y1, index<>+224(SB), Y0, Y0
+	VCMPPS    $0x03, Y6, Y6, Y1
+	VBLENDVPS Y1, index<>+192(SB), Y0, Y0
+	VCMPPS    $0x03, Y3, Y3, Y1
+	VBLENDVPS Y1, index<>+160(SB), Y0, Y0
+	VCMPPS    $0x03, Y5, Y5, Y1
+	VBLENDVPS Y1, index<>+128(SB), Y0, Y0
+	VCMPPS    $0x03, Y4, Y4, Y1
+	VBLENDVPS Y1, index<>+96(SB), Y0, Y0
+	VCMPPS    $0x03, Y10, Y10, Y1
+	VBLENDVPS Y1, index<>+64(SB), Y0, Y0
+	VCMPPS    $0x03, Y7, Y7, Y1
+	VBLENDVPS Y1, index<>+32(SB), Y0, Y0
+	VCMPPS    $0x03, Y9, Y9, Y1
+	VBLENDVPS Y1, index<>+0(SB), Y0, Y0
+	VMOVUPS   Y0, (DI)
+	ADDQ      $0x00000140, SI
+	ADDQ      $0x00000020, DI
+	DECQ      CX
+	JNZ       argmaxLoop
+
+argmaxDone:
 	VZEROUPPER
 	RET

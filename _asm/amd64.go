@@ -131,7 +131,7 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 		if t.lanes == 16 {
 			width = reg.S512
 		}
-		for _, f := range []func(){g.xentLabels, g.xentTargets, g.softmax, g.logSoftmax} {
+		for _, f := range []func(){g.xentLabels, g.xentTargets, g.softmax, g.logSoftmax, g.argmax} {
 			f()
 			if g.err != nil {
 				return nil, g.err
@@ -221,16 +221,32 @@ column group after column group. Only the order and the placement of values
 (register or frame slot) differ from the sequences: every operation and its
 operands are those of _asm/seq.
 
-The frames exceed the limit of NOSPLIT functions, so the functions have the
-usual stack-growth prologue; they call nothing and keep no pointers in their
-frames.
+The two loss functions also compute, when asked, the fused outputs of
+numerics.md §7: the predictions (seq.Argmax, in pass 1a while the columns
+are in registers, stored at once), the log-sum-exps (seq.AllNegInf in pass
+1a, whose mask and m wait in the record; seq.LogSumExp in pass 2 after the
+logarithm) and the z-loss (seq.ZTerms in pass 2: its loss term joins the
+loss before it is stored and accumulated, its gradient factor f waits in the
+record for q or qt in pass 3). A call that asks for none of them runs the
+instructions of the plain path and a few predictable branches: a test of
+preds (R13) or of a flag word per block in pass 1a, a choice of loop per
+chunk in passes 2 and 3. argmaxAVX2 computes the predictions alone, a block
+at a time: transpose, maximum, seq.Argmax, one 32-byte store.
+
+The frames of the loss, softmax and log-softmax functions exceed the limit
+of NOSPLIT functions, so those functions have the usual stack-growth
+prologue (argmaxAVX2 has no frame and is NOSPLIT); they call nothing and
+keep no pointers in their frames. They are ABI0 functions, called through
+a wrapper that restores R14 (the goroutine of Go's internal ABI): the loss
+functions use it as the lse pointer.
 
 Each function processes n = len(logits)/10 rows rounded down to a multiple
-of 8, and fewer if another slice is shorter (labels, targets, losses or grad
-when not nil), so that nothing is read or written outside the slices; the
-rows after the last whole block are untouched. A block is read completely
-before any of it is written, so an output may be the very slice that holds
-the input. Only AVX and AVX2 instructions are used.
+of 8, and fewer if another slice is shorter (labels, targets, dst, or
+losses, grad, preds or lse when not nil), so that nothing is read or
+written outside the slices; the rows after the last whole block are
+untouched. A block is read completely before any of it is written, so an
+output may be the very slice that holds the input. Only AVX and AVX2
+instructions are used.
 
 The vector registers are avo virtual registers, allocated after the whole
 function is built: the register named in a comment is the value, not a
@@ -335,8 +351,8 @@ type length struct {
 func (g *x86Gen) blockCount(floats, rows []length) {
 	g.comment(fmt.Sprintf(`
 Blocks: CX = the minimum of len/%d over the float slices and of len/%d
-over the row slices (a nil grad or losses does not count): the rows
-processed, rounded down to a multiple of %d.`, classes*g.t.lanes, g.t.lanes, g.t.lanes))
+over the row slices (a nil grad, losses, preds or lse does not count): the
+rows processed, rounded down to a multiple of %d.`, classes*g.t.lanes, g.t.lanes, g.t.lanes))
 	minLen := func(ls []length, dst reg.Register) {
 		if ls[0].base != nil {
 			g.fail("blockCount: the first float slice must not be nil")
@@ -685,8 +701,9 @@ y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.`
 //
 // Each group is one scheduled region (see amd64_sched.go): the logarithms
 // and tail, which returns the losses of the blocks (or nil), then given to
-// accumulate.
-func (g *x86Gen) logLoop(name string, rec, sOff, hOff int, tail func(ls []operand.Op, recs []int) []operand.Op, next string) {
+// accumulate; after (if not nil) follows, outside the region, with the
+// record offsets of the group.
+func (g *x86Gen) logLoop(name string, rec, sOff, hOff int, tail func(ls []operand.Op, recs []int) []operand.Op, after func(recs []int), next string) {
 	loop, last := name+"LogLoop", name+"LogLast"
 	n := g.t.interleave
 	for _, group := range []int{n, 1} {
@@ -713,6 +730,9 @@ func (g *x86Gen) logLoop(name string, rec, sOff, hOff int, tail func(ls []operan
 		if loss != nil {
 			g.accumulate(loss)
 		}
+		if after != nil {
+			after(recs)
+		}
 		g.ADDQ(operand.U32(group*rec), reg.R11)
 		if group == n {
 			g.SUBQ(operand.U8(n), reg.R10)
@@ -722,6 +742,110 @@ func (g *x86Gen) logLoop(name string, rec, sOff, hOff int, tail func(ls []operan
 			g.JMP(operand.LabelRef(last))
 		}
 	}
+}
+
+// The fused outputs (numerics.md §7) of the two loss functions. Both keep
+// the pointers preds in R13 and lse in R14 (nil: not requested), and in
+// the frame a flag word and, with a z-loss, z in the lanes of a vector.
+
+// Bits of the flag word.
+const (
+	flagLse = 1 // the log-sum-exp is computed: lse != nil or z != 0
+	flagZ   = 2 // z != 0: the z-loss
+)
+
+// fusedSetup loads R13 = preds and R14 = lse, and writes the flag word to
+// flags and, when z != 0 (either zero is 0, as for Go's !=), z to the
+// lanes of zv. Uses AX and R12.
+func (g *x86Gen) fusedSetup(flags, zv operand.Mem) {
+	g.comment(fmt.Sprintf(`
+The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
+word: %d when lse is computed (lse != nil or z != 0), + %d when z != 0 (the
+z-loss, with z in the %d lanes of a frame vector).`, flagLse, flagZ, g.t.lanes))
+	g.Load(g.Param("preds").Base(), reg.R13)
+	g.Load(g.Param("lse").Base(), reg.R14)
+	z := g.addr(g.Param("z"))
+	noLse, noZ := g.label("noLse"), g.label("noZ")
+	g.XORL(reg.R12L, reg.R12L)
+	g.TESTQ(reg.R14, reg.R14)
+	g.JZ(operand.LabelRef(noLse))
+	g.MOVL(operand.U32(flagLse), reg.R12L)
+	g.Label(noLse)
+	g.MOVL(z, reg.EAX)
+	g.SHLL(operand.U8(1), reg.EAX) // the sign bit out: z == ±0 sets ZF
+	g.JZ(operand.LabelRef(noZ))
+	g.MOVL(operand.U32(flagLse|flagZ), reg.R12L)
+	zr := g.vec()
+	g.VBROADCASTSS(z, zr)
+	g.VMOVUPS(zr, zv)
+	g.Label(noZ)
+	g.MOVQ(reg.R12, flags)
+}
+
+// fusedColumns emits the fused outputs of pass 1a, from the columns x of
+// the block and m = max10(x): the predictions argmax10 (seq.Argmax) stored
+// at R13 (advanced by a block) when R13 is not nil; when the flag word at
+// flags has flagLse, m and the mask of logSumExp's special case
+// (seq.AllNegInf), stored to the record at mAt and allAt.
+func (g *x86Gen) fusedColumns(x [classes]reg.VecVirtual, m operand.Op, flags, mAt, allAt operand.Mem) {
+	var xs [classes]operand.Op
+	for j := range x {
+		xs[j] = x[j]
+	}
+	noPreds, noLse := g.label("noPreds"), g.label("noLse")
+	g.comment(`
+preds = argmax10(x) (seq.Argmax, when preds is not nil): p = 0, then for
+j = 9 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
+j = 9 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.`)
+	g.TESTQ(reg.R13, reg.R13)
+	g.JZ(operand.LabelRef(noPreds))
+	g.store(seq.Argmax[operand.Op](g.o, &xs, m), mem(reg.R13, 0))
+	g.ADDQ(operand.U32(g.vecBytes()), reg.R13)
+	g.Label(noPreds)
+	g.comment(`
+For logSumExp (when lse is computed): all = (m == -Inf) AND (sum10(x) ==
+-Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
+record.`)
+	g.TESTB(operand.U8(flagLse), flags)
+	g.JZ(operand.LabelRef(noLse))
+	g.store(seq.AllNegInf[operand.Op](g.o, &xs, m), allAt)
+	g.store(m, mAt)
+	g.Label(noLse)
+}
+
+// fusedTail returns, in pass 2 (a scheduled region), from the log32(s) ls
+// of a block, its loss and the record at r (offsets from R11): lse =
+// logSumExp(x, m, ls) (seq.LogSumExp), stored to the record at lseAt; with
+// z, zl and f = zTerms(z, lse) (seq.ZTerms), f stored at fAt, and the loss
+// with its z-loss term: loss + zl, or loss + zl·T where tsum (T) is not nil.
+func (g *x86Gen) fusedTail(loss, ls operand.Op, r int, mAt, allAt, lseAt, fAt int, z bool, zv, tsum operand.Op) operand.Op {
+	lse := seq.LogSumExp[operand.Op](g.o, mem(reg.R11, r+allAt), mem(reg.R11, r+mAt), ls)
+	g.o.store(lse, mem(reg.R11, r+lseAt))
+	if !z {
+		return loss
+	}
+	zl, f := seq.ZTerms[operand.Op](g.o, zv, lse)
+	g.o.store(f, mem(reg.R11, r+fAt))
+	if tsum != nil {
+		zl = g.o.Mul(zl, tsum)
+	}
+	return g.o.Add(loss, zl)
+}
+
+// copyLse stores the lse of the blocks of the records recs (offsets from
+// R11, lse at lseAt) at R14, advancing R14, when R14 is not nil.
+func (g *x86Gen) copyLse(recs []int, lseAt int) {
+	g.comment("lse[i] = lse, from the records (when lse is not nil).")
+	skip := g.label("noLse")
+	g.TESTQ(reg.R14, reg.R14)
+	g.JZ(operand.LabelRef(skip))
+	for b, r := range recs {
+		v := g.vec()
+		g.VMOVUPS(mem(reg.R11, r+lseAt), v)
+		g.VMOVUPS(v, mem(reg.R14, b*g.vecBytes()))
+	}
+	g.ADDQ(operand.U32(len(recs)*g.vecBytes()), reg.R14)
+	g.Label(skip)
 }
 
 // begin starts a function.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mmcloughlin/avo/attr"
 	"github.com/mmcloughlin/avo/operand"
 	"github.com/mmcloughlin/avo/reg"
 
@@ -73,34 +74,44 @@ func (g *x86Gen) expPass(name string, frame operand.Mem, ptrs map[reg.Register]i
 func (g *x86Gen) xentLabels() {
 	vb, bb := g.vecBytes(), g.blockBytes()
 	const (
-		sAt, dlAt, hAt, recVecs = 10, 11, 12, 13
+		sAt, dlAt, hAt, mAt, allAt, recVecs = 10, 11, 12, 13, 14, 15
+		fAt, lseAt                          = mAt, allAt
 	)
 	rec := recVecs * vb
 	g.begin("xentLabels",
 		"func("+xentLabelsParams+")",
 		[]string{
 			"xentLabelsAVX2 is xentLabelsGeneric for n = len(logits)/10 rows rounded",
-			"down to a multiple of 8 (fewer if labels, or grad or losses when not nil,",
-			"is shorter); the rows after them are untouched. grad (nil for loss only,",
-			"possibly the very logits slice) receives the gradient, losses (nil, or n",
-			"values) the row losses, and row i's loss is added to acc[i%8] in float64.",
-			"The labels must be in [0, 10). Nothing outside the slices is read or",
-			"written.",
+			"down to a multiple of 8 (fewer if labels, or grad, losses, preds or lse",
+			"when not nil, is shorter); the rows after them are untouched. grad (nil",
+			"for loss only, possibly the very logits slice) receives the gradient,",
+			"losses (nil, or n values) the row losses, preds (nil, or n values) the",
+			"predictions argmax10, lse (nil, or n values) the log-sum-exps; z is the",
+			"z-loss coefficient (0: none). Row i's loss is added to acc[i%8] in",
+			"float64. The labels must be in [0, 10). Nothing outside the slices is",
+			"read or written.",
 		},
 		fmt.Sprintf(`
 xentLabelsGeneric for whole blocks of %d rows.
 %s`, g.t.lanes, g.registerMap(rec, fmt.Sprintf(`
-d[j], then e[j], at %d·j; s at %d; d[l] at %d; k·ln2hi at %d.`, vb, sAt*vb, dlAt*vb, hAt*vb), `
+d[j], then e[j], at %d·j; s at %d; d[l] at %d; k·ln2hi at %d; m, then f,
+at %d; all, then lse, at %d (m, all, lse and f only when lse is computed).
+After the records: z in every lane at %d, the flag word at %d.`,
+			vb, sAt*vb, dlAt*vb, hAt*vb, mAt*vb, allAt*vb, g.t.chunk*rec, g.t.chunk*rec+vb), `
 SI = logits, DI = grad (nil: loss only), BX = labels, DX = losses (or nil),
-R8 = acc, R12 = the labels of this chunk, AX = a label.
-Pass 1a: the columns x[j], m, x[l] and d[l], d[j].
+R8 = acc, R12 = the labels of this chunk, AX = a label, R13 = preds (or
+nil), R14 = lse (or nil).
+Pass 1a: the columns x[j], m, x[l] and d[l], d[j]; with preds, p and the
+        masks of argmax10; when lse is computed, the sums and masks of all.
 Pass 1b: the constants kept in registers, then the registers of the
         scheduled exponentials and of the sum tree.
-Pass 2: the registers of the scheduled logarithms of the chunk, then the
-        losses and the accumulators.
+Pass 2: the registers of the scheduled logarithms of the chunk (with lse,
+        zl and f when computed), then the losses and the accumulators.
 Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
         the transpose.`)))
 	frame := g.AllocLocal(g.t.chunk * rec)
+	zv := g.AllocLocal(vb)
+	flags := g.AllocLocal(8)
 	scale := g.addr(g.Param("scale"))
 
 	g.comment("Arguments.")
@@ -111,16 +122,26 @@ Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 	lossesBase := g.addr(g.Param("losses").Base())
 	g.blockCount(
 		[]length{{len: g.addr(g.Param("logits").Len())}, {len: g.addr(g.Param("grad").Len()), base: gradBase}},
-		[]length{{len: g.addr(g.Param("labels").Len())}, {len: g.addr(g.Param("losses").Len()), base: lossesBase}})
+		[]length{
+			{len: g.addr(g.Param("labels").Len())},
+			{len: g.addr(g.Param("losses").Len()), base: lossesBase},
+			{len: g.addr(g.Param("preds").Len()), base: g.addr(g.Param("preds").Base())},
+			{len: g.addr(g.Param("lse").Len()), base: g.addr(g.Param("lse").Base())},
+		})
 	g.Load(g.Param("losses").Base(), reg.RDX)
 	g.Load(g.Param("acc"), reg.R8)
+	g.fusedSetup(flags, zv)
 
 	// gradBlock emits, for the block of the record at R11, the rows of g
-	// at DI (labels at BX): q = scale / s, g[j] = e[j]·q, g[l] - scale.
-	gradBlock := func(d []operand.Op) {
+	// at DI (labels at BX): q = scale / s, with the z-loss q = q·f, g[j] =
+	// e[j]·q, g[l] - scale.
+	gradBlock := func(d []operand.Op, z bool) {
 		sc := g.vec()
 		g.VBROADCASTSS(scale, sc)
 		q := seq.Quotient[operand.Op](g.o, sc, mem(reg.R11, sAt*vb))
+		if z {
+			q = g.o.Mul(q, mem(reg.R11, fAt*vb))
+		}
 		var y [classes]operand.Op
 		if !g.t.labelColumns {
 			for j, e := range d {
@@ -171,6 +192,7 @@ d[j] = x[j] - m.`)
 	m := g.max10(x)
 	g.comment("d[l] = x[l] - m.")
 	g.store(g.o.Sub(xl, m), mem(reg.R11, dlAt*vb))
+	g.fusedColumns(x, m, flags, mem(reg.R11, mAt*vb).(operand.Mem), mem(reg.R11, allAt*vb).(operand.Mem))
 	d := g.vecs(reg.R11, 0, classes)
 	g.minusMax(x, m, d)
 	g.expPass("labels", frame, map[reg.Register]int{reg.RSI: bb, reg.RBX: 4 * g.t.lanes, reg.R11: rec}, func() {
@@ -179,15 +201,37 @@ d[j] = x[j] - m.`)
 
 	g.comment(`
 Pass 2. loss = log32(s) - d[l], a chunk at a time (seq.LabelLoss);
-losses[i] = loss; acc[i%8] += float64(loss).`)
+losses[i] = loss; acc[i%8] += float64(loss). Three loops: without lse,
+with lse (and no z-loss), with the z-loss (and lse).`)
 	g.rewind(frame)
-	g.logLoop("labels", rec, sAt*vb, hAt*vb, func(ls []operand.Op, recs []int) []operand.Op {
-		loss := make([]operand.Op, len(ls))
-		for b := range ls {
-			loss[b] = seq.LabelLoss[operand.Op](g.o, ls[b], mem(reg.R11, recs[b]+dlAt*vb))
+	g.TESTB(operand.U8(flagLse), flags)
+	g.JNZ(operand.LabelRef("labelsLse"))
+	tail := func(lse, z bool) func(ls []operand.Op, recs []int) []operand.Op {
+		return func(ls []operand.Op, recs []int) []operand.Op {
+			loss := make([]operand.Op, len(ls))
+			for b := range ls {
+				loss[b] = seq.LabelLoss[operand.Op](g.o, ls[b], mem(reg.R11, recs[b]+dlAt*vb))
+				if lse {
+					loss[b] = g.fusedTail(loss[b], ls[b], recs[b], mAt*vb, allAt*vb, lseAt*vb, fAt*vb, z, zv, nil)
+				}
+			}
+			return loss
 		}
-		return loss
-	}, "labelsGrad")
+	}
+	copyLse := func(recs []int) { g.copyLse(recs, lseAt*vb) }
+	g.logLoop("labels", rec, sAt*vb, hAt*vb, tail(false, false), nil, "labelsGrad")
+	g.Label("labelsLse")
+	g.comment(`
+Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
+the record and then to lse (when not nil).`)
+	g.TESTB(operand.U8(flagZ), flags)
+	g.JNZ(operand.LabelRef("labelsZ"))
+	g.logLoop("labelsLse", rec, sAt*vb, hAt*vb, tail(true, false), copyLse, "labelsGrad")
+	g.Label("labelsZ")
+	g.comment(`
+Pass 2 with lse and the z-loss: zl, f = zTerms(z, lse) (seq.ZTerms); loss =
+loss + zl; f stored to the record.`)
+	g.logLoop("labelsZ", rec, sAt*vb, hAt*vb, tail(true, true), copyLse, "labelsGrad")
 
 	g.Label("labelsGrad")
 	g.comment(`
@@ -197,9 +241,16 @@ g[j] = e[j]·q (seq.Scaled), stored as rows; then g[l] = g[l] - scale.`)
 	g.JZ(operand.LabelRef("labelsChunk"))
 	g.rewind(frame)
 	g.MOVQ(reg.R12, reg.RBX)
+	g.TESTB(operand.U8(flagZ), flags)
+	g.JNZ(operand.LabelRef("labelsGradZ"))
 	g.Label("labelsGradLoop")
-	gradBlock(d)
+	gradBlock(d, false)
 	g.advance("labelsGradLoop", map[reg.Register]int{reg.RDI: bb, reg.RBX: 4 * g.t.lanes, reg.R11: rec})
+	g.JMP(operand.LabelRef("labelsChunk"))
+	g.Label("labelsGradZ")
+	g.comment("Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.")
+	gradBlock(d, true)
+	g.advance("labelsGradZ", map[reg.Register]int{reg.RDI: bb, reg.RBX: 4 * g.t.lanes, reg.R11: rec})
 	g.JMP(operand.LabelRef("labelsChunk"))
 	g.end("labelsDone")
 }
@@ -207,34 +258,43 @@ g[j] = e[j]·q (seq.Scaled), stored as rows; then g[l] = g[l] - scale.`)
 func (g *x86Gen) xentTargets() {
 	vb, bb := g.vecBytes(), g.blockBytes()
 	const (
-		dAt, sAt, tsumAt, dsumAt, hAt, recVecs = 10, 20, 21, 22, 23, 24
+		dAt, sAt, tsumAt, dsumAt, hAt, mAt, allAt, recVecs = 10, 20, 21, 22, 23, 24, 25, 26
+		fAt, lseAt                                         = mAt, allAt
 	)
 	rec := recVecs * vb
 	g.begin("xentTargets",
 		"func("+xentTargetsParams+")",
 		[]string{
 			"xentTargetsAVX2 is xentTargetsGeneric for n = len(logits)/10 rows rounded",
-			"down to a multiple of 8 (fewer if targets, or grad or losses when not",
-			"nil, is shorter); the rows after them are untouched. grad may be nil or",
-			"the very logits slice (but must not overlap targets); losses may be nil.",
-			"Row i's loss is added to acc[i%8] in float64. Nothing outside the slices",
-			"is read or written.",
+			"down to a multiple of 8 (fewer if targets, or grad, losses, preds or lse",
+			"when not nil, is shorter); the rows after them are untouched. grad may be",
+			"nil or the very logits slice (but must not overlap targets); losses,",
+			"preds (the predictions argmax10) and lse (the log-sum-exps) may be nil; z",
+			"is the z-loss coefficient (0: none). Row i's loss is added to acc[i%8] in",
+			"float64. Nothing outside the slices is read or written.",
 		},
 		fmt.Sprintf(`
 xentTargetsGeneric for whole blocks of %d rows.
 %s`, g.t.lanes, g.registerMap(rec, fmt.Sprintf(`
 t[j] at %d·j; d[j], then e[j], at %d+%d·j; s at %d; T at %d; D at %d;
-k·ln2hi at %d.`, vb, dAt*vb, vb, sAt*vb, tsumAt*vb, dsumAt*vb, hAt*vb), `
+k·ln2hi at %d; m, then f, at %d; all, then lse, at %d (m, all, lse and f
+only when lse is computed). After the records: z in every lane at %d, the
+flag word at %d.`, vb, dAt*vb, vb, sAt*vb, tsumAt*vb, dsumAt*vb, hAt*vb, mAt*vb, allAt*vb, g.t.chunk*rec, g.t.chunk*rec+vb), `
 SI = logits, DI = grad (nil: loss only), BX = targets, DX = losses (or
-nil), R8 = acc, R13 = this block's d[j] and e[j] (R11+320).
-Pass 1a: the columns t[j] and T; the columns x[j], m, d[j], td[j] and D.
+nil), R8 = acc, R12 = this block's d[j] and e[j] (R11+320), R13 = preds
+(or nil), R14 = lse (or nil).
+Pass 1a: the columns t[j] and T; the columns x[j], m (with preds, p and
+        the masks of argmax10; when lse is computed, the sums and masks of
+        all), d[j], td[j] and D.
 Pass 1b: the constants kept in registers, then the registers of the
         scheduled exponentials and of the sum tree.
-Pass 2: the registers of the scheduled logarithms of the chunk, then the
-        losses and the accumulators.
-Pass 3: scale, q, qt = q·T, the columns g[j] and the registers of the
-        transpose.`)))
+Pass 2: the registers of the scheduled logarithms of the chunk (with lse,
+        zl and f when computed), then the losses and the accumulators.
+Pass 3: scale, q, qt = q·T (then qt·f), the columns g[j] and the
+        registers of the transpose.`)))
 	frame := g.AllocLocal(g.t.chunk * rec)
+	zv := g.AllocLocal(vb)
+	flags := g.AllocLocal(8)
 	scale := g.addr(g.Param("scale"))
 
 	g.comment("Arguments.")
@@ -247,9 +307,14 @@ Pass 3: scale, q, qt = q·T, the columns g[j] and the registers of the
 			{len: g.addr(g.Param("targets").Len())},
 			{len: g.addr(g.Param("grad").Len()), base: g.addr(g.Param("grad").Base())},
 		},
-		[]length{{len: g.addr(g.Param("losses").Len()), base: g.addr(g.Param("losses").Base())}})
+		[]length{
+			{len: g.addr(g.Param("losses").Len()), base: g.addr(g.Param("losses").Base())},
+			{len: g.addr(g.Param("preds").Len()), base: g.addr(g.Param("preds").Base())},
+			{len: g.addr(g.Param("lse").Len()), base: g.addr(g.Param("lse").Base())},
+		})
 	g.Load(g.Param("losses").Base(), reg.RDX)
 	g.Load(g.Param("acc"), reg.R8)
+	g.fusedSetup(flags, zv)
 
 	g.Label("targetsChunk")
 	g.nextChunk("targetsDone", frame)
@@ -268,8 +333,9 @@ Pass 1a. The columns t[j], stored to the record, and T = sum10(t).`)
 	g.comment("The columns x[j] of the block.")
 	x := g.transposeIn(reg.RSI)
 	m := g.max10(x)
-	g.LEAQ(mem(reg.R11, dAt*vb), reg.R13)
-	d := g.vecs(reg.R13, 0, classes)
+	g.fusedColumns(x, m, flags, mem(reg.R11, mAt*vb).(operand.Mem), mem(reg.R11, allAt*vb).(operand.Mem))
+	g.LEAQ(mem(reg.R11, dAt*vb), reg.R12)
+	d := g.vecs(reg.R12, 0, classes)
 	ds := g.minusMax(x, m, d)
 	g.comment("td[j] = t[j]·d[j], +0 where t[j] == 0 (seq.TargetTerm: NEQ_UQ mask, product, AND).")
 	g.o.share(tm, 1)
@@ -280,21 +346,44 @@ Pass 1a. The columns t[j], stored to the record, and T = sum10(t).`)
 	g.o.reset()
 	g.sum10("D", td, mem(reg.R11, dsumAt*vb))
 	g.expPass("targets", frame, map[reg.Register]int{reg.RSI: bb, reg.RBX: bb, reg.R11: rec}, func() {
-		g.LEAQ(mem(reg.R11, dAt*vb), reg.R13)
+		g.LEAQ(mem(reg.R11, dAt*vb), reg.R12)
 		g.expSum(d, d, mem(reg.R11, sAt*vb))
 	})
 
 	g.comment(`
 Pass 2. loss = log32(s)·T - D, a chunk at a time (seq.TargetLoss);
-losses[i] = loss; acc[i%8] += float64(loss).`)
+losses[i] = loss; acc[i%8] += float64(loss). Three loops: without lse,
+with lse (and no z-loss), with the z-loss (and lse).`)
 	g.rewind(frame)
-	g.logLoop("targets", rec, sAt*vb, hAt*vb, func(ls []operand.Op, recs []int) []operand.Op {
-		loss := make([]operand.Op, len(ls))
-		for b := range ls {
-			loss[b] = seq.TargetLoss[operand.Op](g.o, ls[b], mem(reg.R11, recs[b]+tsumAt*vb), mem(reg.R11, recs[b]+dsumAt*vb))
+	g.TESTB(operand.U8(flagLse), flags)
+	g.JNZ(operand.LabelRef("targetsLse"))
+	tail := func(lse, z bool) func(ls []operand.Op, recs []int) []operand.Op {
+		return func(ls []operand.Op, recs []int) []operand.Op {
+			loss := make([]operand.Op, len(ls))
+			for b := range ls {
+				tsum := mem(reg.R11, recs[b]+tsumAt*vb)
+				loss[b] = seq.TargetLoss[operand.Op](g.o, ls[b], tsum, mem(reg.R11, recs[b]+dsumAt*vb))
+				if lse {
+					loss[b] = g.fusedTail(loss[b], ls[b], recs[b], mAt*vb, allAt*vb, lseAt*vb, fAt*vb, z, zv, tsum)
+				}
+			}
+			return loss
 		}
-		return loss
-	}, "targetsGrad")
+	}
+	copyLse := func(recs []int) { g.copyLse(recs, lseAt*vb) }
+	g.logLoop("targets", rec, sAt*vb, hAt*vb, tail(false, false), nil, "targetsGrad")
+	g.Label("targetsLse")
+	g.comment(`
+Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
+the record and then to lse (when not nil).`)
+	g.TESTB(operand.U8(flagZ), flags)
+	g.JNZ(operand.LabelRef("targetsZ"))
+	g.logLoop("targetsLse", rec, sAt*vb, hAt*vb, tail(true, false), copyLse, "targetsGrad")
+	g.Label("targetsZ")
+	g.comment(`
+Pass 2 with lse and the z-loss: zl, f = zTerms(z, lse) (seq.ZTerms); loss =
+loss + zl·T; f stored to the record.`)
+	g.logLoop("targetsZ", rec, sAt*vb, hAt*vb, tail(true, true), copyLse, "targetsGrad")
 
 	g.Label("targetsGrad")
 	g.comment(`
@@ -303,20 +392,34 @@ Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
 	g.TESTQ(reg.RDI, reg.RDI)
 	g.JZ(operand.LabelRef("targetsChunk"))
 	g.rewind(frame)
-	g.Label("targetsGradLoop")
-	sc := g.vec()
-	g.VBROADCASTSS(scale, sc)
-	q := seq.Quotient[operand.Op](g.o, sc, mem(reg.R11, sAt*vb))
-	qt := seq.Scaled[operand.Op](g.o, q, mem(reg.R11, tsumAt*vb))
-	e := g.vecs(reg.R11, dAt*vb, classes)
-	var y [classes]operand.Op
-	for j := range y {
-		y[j] = seq.TargetGrad[operand.Op](g.o, e[j], qt, tm[j], sc)
+	g.TESTB(operand.U8(flagZ), flags)
+	g.JNZ(operand.LabelRef("targetsGradZ"))
+	for _, z := range []bool{false, true} {
+		loop := "targetsGradLoop"
+		if z {
+			loop = "targetsGradZ"
+		}
+		g.Label(loop)
+		if z {
+			g.comment("Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·scale.")
+		}
+		sc := g.vec()
+		g.VBROADCASTSS(scale, sc)
+		q := seq.Quotient[operand.Op](g.o, sc, mem(reg.R11, sAt*vb))
+		qt := seq.Scaled[operand.Op](g.o, q, mem(reg.R11, tsumAt*vb))
+		if z {
+			qt = g.o.Mul(qt, mem(reg.R11, fAt*vb))
+		}
+		e := g.vecs(reg.R11, dAt*vb, classes)
+		var y [classes]operand.Op
+		for j := range y {
+			y[j] = seq.TargetGrad[operand.Op](g.o, e[j], qt, tm[j], sc)
+		}
+		g.comment("The rows g of the block.")
+		g.transposeOut(reg.RDI, y)
+		g.advance(loop, map[reg.Register]int{reg.RDI: bb, reg.R11: rec})
+		g.JMP(operand.LabelRef("targetsChunk"))
 	}
-	g.comment("The rows g of the block.")
-	g.transposeOut(reg.RDI, y)
-	g.advance("targetsGradLoop", map[reg.Register]int{reg.RDI: bb, reg.R11: rec})
-	g.JMP(operand.LabelRef("targetsChunk"))
 	g.end("targetsDone")
 }
 
@@ -425,7 +528,7 @@ Pass 3: log32(s), the columns y[j] and the registers of the transpose.`)))
 			g.o.store(ls[b], mem(reg.R11, recs[b]+lsAt*vb))
 		}
 		return nil
-	}, "logSoftmaxOut")
+	}, nil, "logSoftmaxOut")
 
 	g.Label("logSoftmaxOut")
 	g.comment("Pass 3. y[j] = d[j] - log32(s) (seq.LogSoftmax), stored as rows.")
@@ -441,4 +544,60 @@ Pass 3: log32(s), the columns y[j] and the registers of the transpose.`)))
 	g.advance("logSoftmaxOutLoop", map[reg.Register]int{reg.RDI: bb, reg.R11: rec})
 	g.JMP(operand.LabelRef("logSoftmaxChunk"))
 	g.end("logSoftmaxDone")
+}
+
+func (g *x86Gen) argmax() {
+	bb := g.blockBytes()
+	g.begin("argmax", "func(dst []int32, logits []float32)",
+		[]string{
+			"argmaxAVX2 is argmaxGeneric for n = min(len(logits)/10, len(dst)) rows",
+			"rounded down to a multiple of 8: dst[i] receives argmax10 of row i, the",
+			"index of its first NaN, else of its first maximum; the rows after them",
+			"are untouched. Nothing outside the slices is read or written.",
+		},
+		fmt.Sprintf(`
+argmaxGeneric for whole blocks of %d rows, one block at a time: the
+columns x[j] (transposeIn), their maximum, and seq.Argmax.
+
+Registers: SI = logits, DI = dst, CX = blocks left (AX, DX and R13 count
+them). No frame.`, g.t.lanes))
+	g.Attributes(attr.NOSPLIT)
+
+	g.comment("Arguments.")
+	g.Load(g.Param("dst").Base(), reg.RDI)
+	g.Load(g.Param("logits").Base(), reg.RSI)
+	g.blockCount([]length{{len: g.addr(g.Param("logits").Len())}}, []length{{len: g.addr(g.Param("dst").Len())}})
+	g.TESTQ(reg.RCX, reg.RCX)
+	g.JZ(operand.LabelRef("argmaxDone"))
+
+	g.Label("argmaxLoop")
+	g.comment("The columns x[j] of the block.")
+	x := g.transposeIn(reg.RSI)
+	var xs [classes]operand.Op
+	for j := range x {
+		xs[j] = x[j]
+	}
+	g.comment(`
+m = the maximum of the ten columns: the tree of VMAXPS of seq.Max10
+without its + 0, which equality does not see.`)
+	m := maxTree(g.o, &xs)
+	g.comment(`
+dst = argmax10(x) (seq.Argmax): p = 0, then for j = 9 down to 0, p = j
+where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for j = 9 down to 0, p = j
+where x[j] is NaN (VCMPPS UNORD).`)
+	g.store(seq.Argmax[operand.Op](g.o, &xs, m), mem(reg.RDI, 0))
+	g.ADDQ(operand.U32(bb), reg.RSI)
+	g.ADDQ(operand.U32(g.vecBytes()), reg.RDI)
+	g.DECQ(reg.RCX)
+	g.JNZ(operand.LabelRef("argmaxLoop"))
+	g.end("argmaxDone")
+}
+
+// maxTree is the tree of Max of seq.Max10 without its + 0: the maximum of
+// the columns, exact in any order for rows without NaN (seq.Argmax
+// overrides a row with a NaN).
+func maxTree(o *x86Ops, x *[classes]operand.Op) operand.Op {
+	a := o.Max(o.Max(x[0], x[1]), o.Max(x[2], x[3]))
+	b := o.Max(o.Max(x[4], x[5]), o.Max(x[6], x[7]))
+	return o.Max(o.Max(a, b), o.Max(x[8], x[9]))
 }
