@@ -83,10 +83,12 @@
 //	R4 rows left  R5 acc  R10 logConsts
 //	R6..R9 l + 10·r for the labels l of rows r = 0..3 (the index of x[r][l] in the block)
 //	R11 preds (0: none)  R12 lse (0: none)  R13 the bits of z  R14 bits(z)<<1 (0: no z-loss)
+//	R15 scratch (the fused loop: the address of acc[0..3] or acc[4..7])
 //	V18 scale (every lane)  V19..V22 acc[0:2], acc[2:4], acc[4:6], acc[6:8] (float64)
 //	V23 expCutoff, V24 oneBits, V25 one, V26 expQ0, V27 expQ1, V28 expQ2, V29 expQ3, V30 expMagic
 //	V31 {expLog2e, expLn2Hi, expLn2Lo, expQ4}, read by element (FMUL Vd, Vn, Vm.S[i])
-//	V0..V17 allocated by the generator; the comments name the registers of the values.
+//	V0..V17 (and V19..V22 in the fused loop, which keeps acc in memory) allocated by the
+//	generator; the comments name the registers of the values.
 TEXT ·xentLabelsNEON(SB), NOSPLIT, $0-164
 	MOVD	grad_base+0(FP), R0
 	MOVD	logits_base+24(FP), R1
@@ -1160,10 +1162,12 @@ labels_fused_nolosses:
 //	R0 grad (0: loss only)  R1 logits  R2 targets  R3 losses (0: none)
 //	R4 rows left  R5 acc  R10 logConsts
 //	R11 preds (0: none)  R12 lse (0: none)  R13 the bits of z  R14 bits(z)<<1 (0: no z-loss)
+//	R15 scratch (the fused loop: the address of acc[0..3] or acc[4..7])
 //	V18 scale (every lane)  V19..V22 acc[0:2], acc[2:4], acc[4:6], acc[6:8] (float64)
 //	V23 expCutoff, V24 oneBits, V25 one, V26 expQ0, V27 expQ1, V28 expQ2, V29 expQ3, V30 expMagic
 //	V31 {expLog2e, expLn2Hi, expLn2Lo, expQ4}, read by element (FMUL Vd, Vn, Vm.S[i])
-//	V0..V17 allocated by the generator; the comments name the registers of the values.
+//	V0..V17 (and V19..V22 in the fused loop, which keeps acc in memory) allocated by the
+//	generator; the comments name the registers of the values.
 TEXT ·xentTargetsNEON(SB), NOSPLIT, $0-164
 	MOVD	grad_base+0(FP), R0
 	MOVD	logits_base+24(FP), R1

@@ -356,6 +356,7 @@ func (g *gen) function(f neonFunc) (string, error) {
 			w("//\tR6..R9 l + 10·r for the labels l of rows r = 0..3 (the index of x[r][l] in the block)")
 		}
 		w("//\tR11 preds (0: none)  R12 lse (0: none)  R13 the bits of z  R14 bits(z)<<1 (0: no z-loss)")
+		w("//\tR15 scratch (the fused loop: the address of acc[0..3] or acc[4..7])")
 		w("//\tV%d scale (every lane)  V%d..V%d acc[0:2], acc[2:4], acc[4:6], acc[6:8] (float64)", scaleReg, accReg, accReg+3)
 	case f.argmax:
 		w("//\tR0 dst  R1 logits  R4 rows left")
@@ -376,7 +377,12 @@ func (g *gen) function(f neonFunc) (string, error) {
 		w("//\t%s", strings.Join(names, ", "))
 		w("//\tV%d {%s}, read by element (FMUL Vd, Vn, Vm.S[i])", firstExpReg+len(expVectors), strings.Join(packed, ", "))
 	}
-	w("//\tV%d..V%d allocated by the generator; the comments name the registers of the values.", pool[0], pool[len(pool)-1])
+	if f.xent {
+		w("//\tV%d..V%d (and V%d..V%d in the fused loop, which keeps acc in memory) allocated by the", pool[0], pool[len(pool)-1], accReg, accReg+3)
+		w("//\tgenerator; the comments name the registers of the values.")
+	} else {
+		w("//\tV%d..V%d allocated by the generator; the comments name the registers of the values.", pool[0], pool[len(pool)-1])
+	}
 	w("TEXT ·%s(SB), NOSPLIT, $0-%d", f.name, f.frame)
 	if f.xent {
 		w("\tMOVD\tgrad_base+0(FP), R0")
