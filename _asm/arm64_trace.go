@@ -19,7 +19,10 @@ import (
 // complete, alloc assigns physical registers by linear scan: a virtual
 // register lives from its definition to its last use (the branches of a
 // body only skip forward over code whose results are dead after the
-// label, so the order of the trace is a valid order for liveness), and a
+// label, or are read only under the same condition later, like the z-loss
+// factor f of the fused loops, or replace a value in its own register,
+// see overwrite; so the order of the trace is a valid order for
+// liveness), and a
 // register is reused as soon as its value is dead. The constants stay
 // pinned in registers, or are loaded where they are used.
 
