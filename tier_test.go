@@ -254,7 +254,7 @@ func tierBatch(r *rand.Rand, n int, plain, poison bool) *tierInput {
 		in.labels[i] = int32(r.IntN(Classes))
 	}
 	in.scale = []float32{1, 1 / float32(max(n, 1)), 0.37, 3e-39, 0}[r.IntN(5)]
-	in.z = []float32{1e-4, 0.5, 2, 3e-39, 1e30}[r.IntN(5)]
+	in.z = []float32{1e-4, 0.5, 2, 3e-39, 1e30, float32(math.Copysign(0, -1))}[r.IntN(6)] // -0: no z-loss, as +0
 	for i := range in.acc {
 		in.acc[i] = r.NormFloat64()
 	}
