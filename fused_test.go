@@ -137,6 +137,17 @@ func checkFused(t *testing.T, o Options, logits []float32, labels []int32) {
 		}
 		mass = math.Max(1, mass)
 		lse := refLSE(x)
+		if asum == 0 && z != 0 && math.Abs(z*lse*lse) > f32Overflow*(1-1e-6) {
+			// The documented case: a z-loss beyond float32 (+Inf) times
+			// the row's zero target weight is NaN.
+			if o.Losses[i] == o.Losses[i] && !math.IsInf(float64(o.Losses[i]), 0) && o.Losses[i] != 0 {
+				t.Errorf("%s: loss %v, want NaN (or 0) for a zero-weight row whose z-loss overflows, row %v", row, o.Losses[i], x)
+			}
+			if o.Losses[i] != o.Losses[i] {
+				anyNaN = true
+			}
+			continue
+		}
 		ref := ce + z*lse*lse*asum
 		if math.IsInf(float64(o.Losses[i]), 1) {
 			// A -Inf logit with a target, or a loss beyond float32:

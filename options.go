@@ -130,7 +130,10 @@ type Options struct {
 	// weight (1 without weights, 0 for an ignored row), or with label
 	// smoothing (1-ε)·w[l] + ε·mean(w); with dense targets, Σ_j a[j] (1
 	// for probability rows). Without weights it equals PyTorch's
-	// cross_entropy(x, y) + ZLoss·(logsumexp(x, 1)**2).mean().
+	// cross_entropy(x, y) + ZLoss·(logsumexp(x, 1)**2).mean(). Where
+	// ZLoss·lse² exceeds MaxFloat32 (|lse| above 1.8e19/√ZLoss) the row's
+	// loss is +Inf, and NaN (+Inf times 0) for a row of target weight 0;
+	// where 2·ZLoss·|lse| does, its gradient is not finite either.
 	ZLoss float32
 }
 
