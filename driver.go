@@ -32,13 +32,15 @@ const (
 	kindArgmax            // Argmax: preds only
 )
 
-// A batch is one validated call, cut into chunks of ChunkRows rows that are
+// A batch is one validated call, cut into chunks of chunkRows rows that are
 // computed independently (by one or several goroutines) and whose loss sums
 // are added in chunk order.
 type batch struct {
 	k         *kernels
 	kind      int
 	n         int // rows
+	c         int // classes: Classes, or any other count (see anyChunk)
+	chunkRows int // ChunkRowsFor(c)
 	grad      []float32
 	logits    []float32
 	hasLabels bool      // integer labels, in labels or wide
@@ -55,9 +57,11 @@ type batch struct {
 	lse   []float32
 	z     float32
 
-	// kindStaged: class weights (1 without weights, times 2^norm), 1-ε and
-	// ε/10, and the ignored label when ignore is set.
+	// kindStaged: class weights (1 without weights, times 2^norm; for
+	// c = 10 only), the caller's weights (nil: none), 1-ε and ε/c, and the
+	// ignored label when ignore is set.
 	w           [Classes]float32
+	weights     []float32
 	keep, uni   float32
 	ignore      bool
 	ignoreLabel int32
@@ -88,6 +92,9 @@ func (b *batch) labelBlock(buf []int32, r0, r1 int) []int32 {
 func (b *batch) chunk(c0, c1 int) float64 {
 	if chunkHook != nil {
 		chunkHook(c0)
+	}
+	if b.c != Classes {
+		return b.anyChunk(c0, c1)
 	}
 	if b.kind == kindStaged {
 		return b.stagedChunk(c0, c1)
@@ -233,6 +240,75 @@ func (b *batch) stagedChunk(c0, c1 int) float64 {
 	return sum8(&acc)
 }
 
+// label returns the int32 label of row i.
+func (b *batch) label(i int) int32 {
+	if b.labels != nil {
+		return b.labels[i]
+	}
+	return b.wide.at(i)
+}
+
+// anyChunk computes rows [c0, c1) of a batch of c != 10 classes, row by
+// row with the functions of kernel_generic.go for any class count, and
+// returns the sum of their losses (row i added to acc[(i-c0)%8], as
+// chunk does). Options are applied in each row's effective targets
+// (targetRow); an ignored row gets a loss and a gradient of +0, and the
+// prediction and log-sum-exp of its logits.
+func (b *batch) anyChunk(c0, c1 int) float64 {
+	var acc [8]float64
+	c := b.c
+	for i := c0; i < c1; i++ {
+		x := b.logits[i*c : (i+1)*c]
+		var g []float32
+		if b.grad != nil {
+			g = b.grad[i*c : (i+1)*c]
+		}
+		switch b.kind {
+		case kindSoftmax:
+			softmaxRowC(g, x)
+			continue
+		case kindLogSoftmax:
+			logSoftmaxRowC(g, x)
+			continue
+		}
+		if b.preds != nil {
+			b.preds[i] = argmaxRow(x) // before g overwrites x
+		}
+		if b.kind == kindArgmax {
+			continue
+		}
+		var loss, lse float32
+		a := targetRow{staged: b.kind == kindStaged, w: b.weights, norm: b.norm, keep: b.keep, uni: b.uni}
+		switch {
+		case b.kind == kindLabels:
+			loss, lse = xentLabelsRowC(g, x, b.label(i), b.scale, b.z)
+		case b.hasLabels && b.ignore && b.label(i) == b.ignoreLabel:
+			if b.lse != nil {
+				m := maxRow(x)
+				lse = lseRow(m, log32(expSumRow(nil, x, m)), allNegInfRow(x, m))
+			}
+			clear(g)
+		case b.hasLabels:
+			a.label = b.label(i)
+			loss, lse = xentTargetsRowC(g, x, &a, b.scale, b.z)
+		default:
+			a.t = b.tgts[i*c : (i+1)*c]
+			loss, lse = xentTargetsRowC(g, x, &a, b.scale, b.z)
+		}
+		if b.losses != nil {
+			b.losses[i] = loss
+			if b.norm != 0 {
+				b.losses[i] = float32(math.Ldexp(float64(loss), -b.norm))
+			}
+		}
+		if b.lse != nil {
+			b.lse[i] = lse
+		}
+		acc[(i-c0)%8] += float64(loss)
+	}
+	return sum8(&acc)
+}
+
 // chunkHook, when set by a test, runs at the start of every chunk.
 var chunkHook func(c0 int)
 
@@ -240,7 +316,7 @@ var chunkHook func(c0 int)
 // and returns the sum of its row losses: the chunk sums added in chunk
 // order, whatever the number of workers.
 func (b *batch) run(workers int) (float64, error) {
-	chunks := (b.n + ChunkRows - 1) / ChunkRows
+	chunks := (b.n + b.chunkRows - 1) / b.chunkRows
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -248,8 +324,8 @@ func (b *batch) run(workers int) (float64, error) {
 		return b.parallel(workers, chunks)
 	}
 	var total float64
-	for c0 := 0; c0 < b.n; c0 += ChunkRows {
-		total += b.chunk(c0, min(c0+ChunkRows, b.n))
+	for c0 := 0; c0 < b.n; c0 += b.chunkRows {
+		total += b.chunk(c0, min(c0+b.chunkRows, b.n))
 	}
 	return total, nil
 }
