@@ -454,3 +454,47 @@ func TestClassesWorkers(t *testing.T) {
 		}
 	}
 }
+
+// TestClassesExtremeWeights checks the weights scaled by a power of two
+// inside a call (a weight sum below 2^-64 or above 2^64) for another class
+// count: weights times 2^-100 or 2^100 give the bits of the plain weights.
+func TestClassesExtremeWeights(t *testing.T) {
+	const c, n = 7, 13
+	r := rand.New(rand.NewPCG(41, 42))
+	x := make([]float32, n*c)
+	for i := range x {
+		x[i] = float32(r.NormFloat64() * 2)
+	}
+	labels := make([]int32, n)
+	for i := range labels {
+		labels[i] = int32(r.IntN(c))
+	}
+	labels[3] = 6
+	w := []float32{1, 1.5, 2, 3.25, 4, 1.125, 2.5}
+	run := func(scale float32) outputs {
+		ws := make([]float32, c)
+		for j := range ws {
+			ws[j] = w[j] * scale
+		}
+		o := Options{Classes: c, Weights: ws, LabelSmoothing: 0.05, Ignore: true, IgnoreLabel: 6, ZLoss: 0.01}
+		out := outputs{grad: make([]float32, len(x)), losses: make([]float32, n)}
+		o.Losses = out.losses
+		out.loss, out.err = o.CrossEntropy(out.grad, x, labels)
+		return out
+	}
+	want := run(1)
+	for _, s := range []float32{0x1p-100, 0x1p100} {
+		got := run(s)
+		if d := diffBits("grad", got.grad, want.grad, true); d != "" {
+			t.Errorf("weights ×%g: %s", s, d)
+		}
+		for i := range got.losses {
+			if got.losses[i] != want.losses[i]*s {
+				t.Errorf("weights ×%g: loss[%d] = %v, want %v", s, i, got.losses[i], want.losses[i]*s)
+			}
+		}
+		if math.Abs(got.loss-want.loss) > 1e-15*math.Abs(want.loss) {
+			t.Errorf("weights ×%g: loss %v, want %v", s, got.loss, want.loss)
+		}
+	}
+}

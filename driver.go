@@ -248,65 +248,130 @@ func (b *batch) label(i int) int32 {
 	return b.wide.at(i)
 }
 
-// anyChunk computes rows [c0, c1) of a batch of c != 10 classes, row by
-// row with the functions of kernel_generic.go for any class count, and
-// returns the sum of their losses (row i added to acc[(i-c0)%8], as
-// chunk does). Options are applied in each row's effective targets
-// (targetRow); an ignored row gets a loss and a gradient of +0, and the
-// prediction and log-sum-exp of its logits.
+// anyChunk computes rows [c0, c1) of a batch of c != 10 classes with the
+// wide block functions, and returns the sum of their losses (row i added to
+// acc[(i-c0)%8], as chunk does). The rows go to the kernels labelBuf at a
+// time, their losses to Losses or to a buffer on the stack. Options are
+// applied in each row's effective targets (targetRow); an ignored row gets
+// a loss and a gradient of +0, and the prediction and log-sum-exp of its
+// logits, from the generic code; a batch whose weights are scaled by
+// 2^norm (see Options.batch) runs the generic code.
 func (b *batch) anyChunk(c0, c1 int) float64 {
 	var acc [8]float64
+	var lossBuf [labelBuf]float32
+	var labBuf [labelBuf]int32
 	c := b.c
-	for i := c0; i < c1; i++ {
-		x := b.logits[i*c : (i+1)*c]
-		var g []float32
-		if b.grad != nil {
-			g = b.grad[i*c : (i+1)*c]
-		}
+	for p0 := c0; p0 < c1; p0 += labelBuf {
+		p1 := min(p0+labelBuf, c1)
+		x := b.logits[p0*c : p1*c]
+		g := part(b.grad, p0, p1, c)
+		preds, lse := part(b.preds, p0, p1, 1), part(b.lse, p0, p1, 1)
 		switch b.kind {
 		case kindSoftmax:
-			softmaxRowC(g, x)
+			b.k.wideSoftmax(g, x, c)
 			continue
 		case kindLogSoftmax:
-			logSoftmaxRowC(g, x)
+			b.k.wideLogSoftmax(g, x, c)
+			continue
+		case kindArgmax:
+			b.k.wideArgmax(preds, x, c)
 			continue
 		}
-		if b.preds != nil {
-			b.preds[i] = argmaxRow(x) // before g overwrites x
+		losses := lossBuf[:p1-p0]
+		if b.losses != nil {
+			losses = b.losses[p0:p1]
 		}
-		if b.kind == kindArgmax {
-			continue
+		var labels []int32
+		if b.hasLabels {
+			labels = b.labelBlock(labBuf[:], p0, p1)
 		}
-		var loss, lse float32
-		a := targetRow{staged: b.kind == kindStaged, w: b.weights, norm: b.norm, keep: b.keep, uni: b.uni}
 		switch {
 		case b.kind == kindLabels:
-			loss, lse = xentLabelsRowC(g, x, b.label(i), b.scale, b.z)
-		case b.hasLabels && b.ignore && b.label(i) == b.ignoreLabel:
-			if b.lse != nil {
-				m := maxRow(x)
-				lse = lseRow(m, log32(expSumRow(nil, x, m)), allNegInfRow(x, m))
-			}
-			clear(g)
-		case b.hasLabels:
-			a.label = b.label(i)
-			loss, lse = xentTargetsRowC(g, x, &a, b.scale, b.z)
+			b.k.wideLabels(g, x, c, labels, b.scale, losses, preds, lse, b.z)
+		case b.kind == kindTargets:
+			b.k.wideTargets(g, x, c, b.tgts[p0*c:p1*c], nil, nil, 1, 0, false, b.scale, losses, preds, lse, b.z)
+		case b.norm != 0:
+			b.stagedRows(p0, p1, labels, losses)
 		default:
-			a.t = b.tgts[i*c : (i+1)*c]
-			loss, lse = xentTargetsRowC(g, x, &a, b.scale, b.z)
-		}
-		if b.losses != nil {
-			b.losses[i] = loss
-			if b.norm != 0 {
-				b.losses[i] = float32(math.Ldexp(float64(loss), -b.norm))
+			// Runs of rows that are not ignored go to the kernels.
+			for r0 := 0; r0 < p1-p0; {
+				if b.ignore && labels[r0] == b.ignoreLabel {
+					b.ignoredRow(p0+r0, &losses[r0])
+					r0++
+					continue
+				}
+				r1 := r0 + 1
+				for r1 < p1-p0 && !(b.ignore && labels[r1] == b.ignoreLabel) {
+					r1++
+				}
+				q0, q1 := p0+r0, p0+r1
+				var lab []int32
+				var tgts []float32
+				if b.hasLabels {
+					lab = labels[r0:r1]
+				} else {
+					tgts = b.tgts[q0*c : q1*c]
+				}
+				b.k.wideTargets(part(b.grad, q0, q1, c), b.logits[q0*c:q1*c], c, tgts, lab, b.weights, b.keep, b.uni, true, b.scale,
+					losses[r0:r1], part(b.preds, q0, q1, 1), part(b.lse, q0, q1, 1), b.z)
+				r0 = r1
 			}
 		}
+		for i, l := range losses {
+			acc[(p0+i-c0)%8] += float64(l)
+		}
+		if b.norm != 0 && b.losses != nil {
+			for i, l := range losses {
+				losses[i] = float32(math.Ldexp(float64(l), -b.norm))
+			}
+		}
+	}
+	return sum8(&acc)
+}
+
+// ignoredRow gives row i, whose label is ignored, a loss and a gradient of
+// +0, and the prediction and log-sum-exp of its logits.
+func (b *batch) ignoredRow(i int, loss *float32) {
+	c := b.c
+	x := b.logits[i*c : (i+1)*c]
+	if b.preds != nil {
+		b.preds[i] = argmaxRow(x)
+	}
+	if b.lse != nil {
+		m := maxRow(x)
+		b.lse[i] = lseRow(m, log32(expSumRow(nil, x, m)), allNegInfRow(x, m))
+	}
+	if b.grad != nil {
+		clear(b.grad[i*c : (i+1)*c])
+	}
+	*loss = 0
+}
+
+// stagedRows computes rows [p0, p1) of a staged batch whose weights are
+// scaled by 2^norm with the generic row function, which applies the scale.
+func (b *batch) stagedRows(p0, p1 int, labels []int32, losses []float32) {
+	c := b.c
+	a := targetRow{staged: true, w: b.weights, norm: b.norm, keep: b.keep, uni: b.uni}
+	for i := p0; i < p1; i++ {
+		if b.hasLabels && b.ignore && labels[i-p0] == b.ignoreLabel {
+			b.ignoredRow(i, &losses[i-p0])
+			continue
+		}
+		x := b.logits[i*c : (i+1)*c]
+		if b.preds != nil {
+			b.preds[i] = argmaxRow(x)
+		}
+		if b.hasLabels {
+			a.label = labels[i-p0]
+		} else {
+			a.t = b.tgts[i*c : (i+1)*c]
+		}
+		loss, lse := xentTargetsRowC(part(b.grad, i, i+1, c), x, &a, b.scale, b.z)
+		losses[i-p0] = loss
 		if b.lse != nil {
 			b.lse[i] = lse
 		}
-		acc[(i-c0)%8] += float64(loss)
 	}
-	return sum8(&acc)
 }
 
 // chunkHook, when set by a test, runs at the start of every chunk.

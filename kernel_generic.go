@@ -648,3 +648,74 @@ func logSoftmaxRowC(y, x []float32) {
 		y[j] = (v - m) - ls
 	}
 }
+
+// The block functions of any class count c: the generic members of the
+// implementation table for Options.Classes != 10 (see kernels). Each
+// computes the rows of its slices, n = len(logits)/c; a loss function
+// stores row i's loss to losses[i] (losses is required: the driver adds
+// them up) and, when not nil, its prediction to preds[i] (before the row's
+// gradient is written) and its log-sum-exp to lse[i]. grad may be nil or
+// alias logits. wideTargets computes the effective target rows of
+// targetRow: the caller's targets, or the one-hot rows of labels when
+// targets is nil, and when staged, a[j] = w[j]·((keep·t[j]) + uni) with w =
+// weights (nil: every weight 1).
+
+func wideLabelsGeneric(grad, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32) {
+	for i, l := range labels {
+		x := logits[i*c : (i+1)*c]
+		var g []float32
+		if grad != nil {
+			g = grad[i*c : (i+1)*c]
+		}
+		if preds != nil {
+			preds[i] = argmaxRow(x)
+		}
+		loss, ls := xentLabelsRowC(g, x, l, scale, z)
+		losses[i] = loss
+		if lse != nil {
+			lse[i] = ls
+		}
+	}
+}
+
+func wideTargetsGeneric(grad, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32) {
+	a := targetRow{staged: staged, w: weights, keep: keep, uni: uni}
+	for i := range losses {
+		x := logits[i*c : (i+1)*c]
+		var g []float32
+		if grad != nil {
+			g = grad[i*c : (i+1)*c]
+		}
+		if targets != nil {
+			a.t = targets[i*c : (i+1)*c]
+		} else {
+			a.label = labels[i]
+		}
+		if preds != nil {
+			preds[i] = argmaxRow(x)
+		}
+		loss, ls := xentTargetsRowC(g, x, &a, scale, z)
+		losses[i] = loss
+		if lse != nil {
+			lse[i] = ls
+		}
+	}
+}
+
+func wideSoftmaxGeneric(dst, logits []float32, c int) {
+	for i := 0; i < len(logits)/c; i++ {
+		softmaxRowC(dst[i*c:(i+1)*c], logits[i*c:(i+1)*c])
+	}
+}
+
+func wideLogSoftmaxGeneric(dst, logits []float32, c int) {
+	for i := 0; i < len(logits)/c; i++ {
+		logSoftmaxRowC(dst[i*c:(i+1)*c], logits[i*c:(i+1)*c])
+	}
+}
+
+func wideArgmaxGeneric(dst []int32, logits []float32, c int) {
+	for i := range dst {
+		dst[i] = argmaxRow(logits[i*c : (i+1)*c])
+	}
+}
