@@ -143,7 +143,9 @@ type Options struct {
 	// weight (1 without weights, 0 for an ignored row), or with label
 	// smoothing (1-ε)·w[l] + ε·mean(w); with dense targets, Σ_j a[j] (1
 	// for probability rows). Without weights it equals PyTorch's
-	// cross_entropy(x, y) + ZLoss·(logsumexp(x, 1)**2).mean().
+	// cross_entropy(x, y) + ZLoss·(logsumexp(x, 1)**2).mean(). Where
+	// 2·ZLoss·|lse| exceeds MaxFloat32 (logits near ±1e38), the factor
+	// overflows and the row's gradient is not finite.
 	ZLoss float32
 }
 
