@@ -10,7 +10,8 @@ import (
 	"unsafe"
 )
 
-// Classes is the number of logits in every row.
+// Classes is the number of logits in every row of the package-level
+// functions (and of Options with Classes 0).
 const Classes = 10
 
 // ChunkRows is the number of rows whose losses are summed together before
@@ -87,7 +88,8 @@ func (o Options) LogSoftmax(dst, logits []float32) error {
 	return o.rowwise(kindLogSoftmax, dst, logits)
 }
 
-// Argmax writes the prediction of each row of logits (row-major [N][10]) to
+// Argmax writes the prediction of each row of logits (row-major [N][10];
+// Options.Argmax takes [N][C]) to
 // dst (len(dst) = N): the index of the row's first largest logit, or of its
 // first NaN, exactly as Options.Predictions receives it from a loss call. It
 // is the inference path: one read of the logits and no exponential.
@@ -147,7 +149,7 @@ type Label interface {
 }
 
 // CrossEntropyLabels is o.CrossEntropy for labels of any integer type. The
-// labels are validated as int32 labels are (each in [0, 10), or equal in
+// labels are validated as int32 labels are (each in [0, C), or equal in
 // value to o.IgnoreLabel when o.Ignore is set) and the results are
 // bit-identical to o.CrossEntropy with the same labels as []int32. It does
 // not allocate: labels of another type than int32 are converted a few

@@ -57,16 +57,16 @@ func (r Reduction) String() string {
 // With class weights w and label smoothing ε, the loss of a row with label l
 // is, as in PyTorch,
 //
-//	(1-ε)·w[l]·(-log p[l]) + (ε/10)·Σ_j w[j]·(-log p[j])
+//	(1-ε)·w[l]·(-log p[l]) + (ε/C)·Σ_j w[j]·(-log p[j])
 //
 // which is the dense-target loss of the row a[j] = w[j]·((1-ε)·[j == l] +
-// ε/10); the package computes it that way. For dense targets t the effective
-// target row is a[j] = w[j]·((1-ε)·t[j] + ε/10).
+// ε/C); the package computes it that way (C = 10, or Options.Classes). For
+// dense targets t the effective target row is a[j] = w[j]·((1-ε)·t[j] + ε/C).
 type Options struct {
 	// Reduction combines the row losses; the zero value is Mean.
 	Reduction Reduction
 
-	// Weights, when not nil, holds Classes non-negative, non-NaN weights,
+	// Weights, when not nil, holds C (10, or Classes) non-negative, non-NaN weights,
 	// one per class.
 	Weights []float32
 
