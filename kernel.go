@@ -89,10 +89,10 @@ func (o Options) LogSoftmax(dst, logits []float32) error {
 }
 
 // Argmax writes the prediction of each row of logits (row-major [N][10];
-// Options.Argmax takes [N][C]) to
-// dst (len(dst) = N): the index of the row's first largest logit, or of its
-// first NaN, exactly as Options.Predictions receives it from a loss call. It
-// is the inference path: one read of the logits and no exponential.
+// Options.Argmax takes [N][C]) to dst (len(dst) = N): the index of the row's
+// first largest logit, or of its first NaN, exactly as Options.Predictions
+// receives it from a loss call. It is the inference path: one read of the
+// logits and no exponential.
 func Argmax(dst []int32, logits []float32) error {
 	return Options{}.Argmax(dst, logits)
 }

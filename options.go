@@ -66,8 +66,8 @@ type Options struct {
 	// Reduction combines the row losses; the zero value is Mean.
 	Reduction Reduction
 
-	// Weights, when not nil, holds C (10, or Classes) non-negative, non-NaN weights,
-	// one per class.
+	// Weights, when not nil, holds C (10, or Classes) non-negative,
+	// non-NaN weights, one per class.
 	Weights []float32
 
 	// LabelSmoothing is ε in [0, 1): the target mixes the label (or the
