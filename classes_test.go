@@ -368,6 +368,17 @@ func checkClasses(t *testing.T, c int, o Options, x []float32, labels []int32, t
 		}
 		ref, _, rg := refClassRow(row, a, float64(o.ZLoss))
 		mass := math.Max(1, floats.Sum(a))
+		if z := float64(o.ZLoss); floats.Sum(a) == 0 && z != 0 && math.Abs(z*lse*lse) > f32Overflow*(1-1e-6) {
+			// A z-loss beyond float32 times a zero target weight: NaN
+			// (see Options.ZLoss).
+			if l := o.Losses[i]; l == l && l != 0 {
+				t.Errorf("%s row %d: loss %v, want NaN (or 0) for a zero-weight row whose z-loss overflows", what, i, l)
+			}
+			if o.Losses[i] != o.Losses[i] {
+				sum = math.NaN()
+			}
+			continue
+		}
 		switch {
 		case ref > f32Overflow*(1+1e-6) || spreadOverflows(row, a):
 			// Beyond float32, or the documented case of logits further
@@ -403,6 +414,12 @@ func checkClasses(t *testing.T, c int, o Options, x []float32, labels []int32, t
 	}
 	if o.Reduction == Mean && count > 0 {
 		sum /= count
+	}
+	if sum != sum {
+		if got == got {
+			t.Errorf("%s: loss %v, want NaN", what, got)
+		}
+		return
 	}
 	if !(math.IsInf(sum, 1) && math.IsInf(got, 1)) && math.Abs(got-sum) > 1e-6*math.Max(1, math.Abs(sum)) {
 		t.Errorf("%s: loss %v, reference %v", what, got, sum)
