@@ -57,17 +57,17 @@ func (r Reduction) String() string {
 // With class weights w and label smoothing ε, the loss of a row with label l
 // is, as in PyTorch,
 //
-//	(1-ε)·w[l]·(-log p[l]) + (ε/10)·Σ_j w[j]·(-log p[j])
+//	(1-ε)·w[l]·(-log p[l]) + (ε/C)·Σ_j w[j]·(-log p[j])
 //
 // which is the dense-target loss of the row a[j] = w[j]·((1-ε)·[j == l] +
-// ε/10); the package computes it that way. For dense targets t the effective
-// target row is a[j] = w[j]·((1-ε)·t[j] + ε/10).
+// ε/C); the package computes it that way (C = 10, or Options.Classes). For
+// dense targets t the effective target row is a[j] = w[j]·((1-ε)·t[j] + ε/C).
 type Options struct {
 	// Reduction combines the row losses; the zero value is Mean.
 	Reduction Reduction
 
-	// Weights, when not nil, holds Classes non-negative, non-NaN weights,
-	// one per class.
+	// Weights, when not nil, holds C (10, or Classes) non-negative,
+	// non-NaN weights, one per class.
 	Weights []float32
 
 	// LabelSmoothing is ε in [0, 1): the target mixes the label (or the
@@ -82,6 +82,19 @@ type Options struct {
 	// not used, so the zero value disables it.
 	Ignore      bool
 	IgnoreLabel int32
+
+	// Classes is the number of classes C of a row: logits, gradients,
+	// dense targets and Softmax outputs are row-major [N][C], labels are
+	// in [0, C), Weights has C elements and label smoothing spreads ε/C
+	// over the classes. 0 means 10, the class count of the package-level
+	// functions; any C from 2 to MaxClasses is valid. For C = 10 the
+	// results are those of the package-level functions, bit for bit; for
+	// every C they are bit-identical on every implementation. Class sums
+	// (s, and T and D for dense targets) use 16 strided accumulators
+	// (acc[k] sums the terms j ≡ k mod 16, in increasing j) combined by a
+	// balanced pairwise tree, which for C = 10 is the ten-term tree; a
+	// batch is cut into chunks of ChunkRowsFor(C) rows.
+	Classes int
 
 	// Workers is the number of goroutines a call may use: 0 (the default)
 	// chooses automatically, splitting a batch only when it has at least two
@@ -133,7 +146,8 @@ type Options struct {
 	// cross_entropy(x, y) + ZLoss·(logsumexp(x, 1)**2).mean(). Where
 	// ZLoss·lse² exceeds MaxFloat32 (|lse| above 1.8e19/√ZLoss) the row's
 	// loss is +Inf, and NaN (+Inf times 0) for a row of target weight 0;
-	// where 2·ZLoss·|lse| does, its gradient is not finite either.
+	// where 2·ZLoss·|lse| does (logits near ±1e38), the gradient factor
+	// overflows and the row's gradient is not finite.
 	ZLoss float32
 }
 
@@ -159,7 +173,8 @@ const (
 // the same bits as the unscaled arithmetic, since multiplying by a power
 // of two commutes with rounding; the sums in between are never scaled.
 func (o Options) batch(kind, n int, grad, logits []float32, count float64) batch {
-	b := batch{k: active.Load(), kind: kind, n: n, grad: grad, logits: logits, losses: o.Losses, scale: 1,
+	c := o.classes()
+	b := batch{k: active.Load(), kind: kind, n: n, c: c, chunkRows: ChunkRowsFor(c), grad: grad, logits: logits, losses: o.Losses, scale: 1,
 		preds: o.Predictions, lse: o.LogSumExp}
 	if o.ZLoss != 0 {
 		b.z = o.ZLoss // -0 disables it as +0 does
@@ -178,14 +193,18 @@ func (o Options) batch(kind, n int, grad, logits []float32, count float64) batch
 		return b
 	}
 	b.kind = kindStaged
+	b.weights = o.Weights
 	for j := range b.w {
+		if c != Classes {
+			break // any other class count: see batch.anyChunk
+		}
 		b.w[j] = 1
 		if o.Weights != nil {
 			b.w[j] = float32(math.Ldexp(float64(o.Weights[j]), b.norm))
 		}
 	}
 	b.keep = 1 - o.LabelSmoothing
-	b.uni = o.LabelSmoothing / Classes
+	b.uni = o.LabelSmoothing / float32(c)
 	b.ignore, b.ignoreLabel = o.Ignore, o.IgnoreLabel
 	return b
 }
@@ -208,12 +227,29 @@ func (o Options) result(total, count float64, norm int) float64 {
 	return total / math.Ldexp(count, norm)
 }
 
-// check validates the options and the output slices of a batch of n rows;
-// labels is the memory of the labels (nil for dense targets).
-func (o Options) check(n int, grad, logits, targets []float32, labels span) error {
+// classes returns the class count C of a row.
+func (o Options) classes() int {
+	if o.Classes == 0 {
+		return Classes
+	}
+	return o.Classes
+}
+
+// checkShared validates the options every entry point uses: Classes and
+// Workers.
+func (o Options) checkShared() error {
+	if o.Classes != 0 && (o.Classes < 2 || o.Classes > MaxClasses) {
+		return fmt.Errorf("%w: %d classes (2 to %d, or 0 for 10)", ErrOption, o.Classes, MaxClasses)
+	}
 	if o.Workers < 0 {
 		return fmt.Errorf("%w: %d workers", ErrOption, o.Workers)
 	}
+	return nil
+}
+
+// check validates the options and the output slices of a batch of n rows;
+// labels is the memory of the labels (nil for dense targets).
+func (o Options) check(n int, grad, logits, targets []float32, labels span) error {
 	switch o.Reduction {
 	case Mean, Sum:
 	case None:
@@ -224,8 +260,8 @@ func (o Options) check(n int, grad, logits, targets []float32, labels span) erro
 		return fmt.Errorf("%w: %v", ErrOption, o.Reduction)
 	}
 	if o.Weights != nil {
-		if len(o.Weights) != Classes {
-			return fmt.Errorf("%w: %d weights for %d classes", ErrOption, len(o.Weights), Classes)
+		if c := o.classes(); len(o.Weights) != c {
+			return fmt.Errorf("%w: %d weights for %d classes", ErrOption, len(o.Weights), c)
 		}
 		for j, w := range o.Weights {
 			if !(w >= 0) || math.IsInf(float64(w), 1) {
