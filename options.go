@@ -147,7 +147,11 @@ type Options struct {
 	// ZLoss·lse² exceeds MaxFloat32 (|lse| above 1.8e19/√ZLoss) the row's
 	// loss is +Inf, and NaN (+Inf times 0) for a row of target weight 0;
 	// where 2·ZLoss·|lse| does (logits near ±1e38), the gradient factor
-	// overflows and the row's gradient is not finite.
+	// overflows and the row's gradient is not finite. The accuracy bounds
+	// of the package documentation carry the error of lse (1e-6·(1+|lse|))
+	// through the z-loss: the loss bound grows by 1e-6·2·ZLoss·|lse|·(1+|lse|)·T
+	// and the gradient bound is multiplied by |1+2·ZLoss·lse| +
+	// 2·ZLoss·(1+|lse|).
 	ZLoss float32
 }
 
