@@ -143,11 +143,12 @@ fuzz:
 		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) $(FUZZFLAGS) . || exit 1; \
 	done
 
-# Rewrites testdata/pytorch_fused.json, PyTorch's results for the fused
-# outputs and the z-loss that TestPyTorchFused checks (python3 with torch
+# Rewrites testdata/pytorch_fused.json and testdata/pytorch_classes.json,
+# PyTorch's results for the fused outputs, the z-loss and other class counts
+# that TestPyTorchFused and TestPyTorchClasses check (python3 with torch
 # and numpy: apt-get install python3-torch python3-numpy).
 pytorch-golden:
-	$(PYTHON) testdata/pytorch/fused.py testdata/pytorch_fused.json
+	$(PYTHON) testdata/pytorch/fused.py testdata/pytorch_fused.json testdata/pytorch_classes.json
 
 # Rewrites testdata/golden.txt from the generic code (after a deliberate
 # change of the numerical contract only).

@@ -185,3 +185,48 @@ func BenchmarkArgmax(b *testing.B) {
 		})
 	}
 }
+
+// classBenchCounts are the class counts of BenchmarkClasses: MNIST,
+// CIFAR-100, ImageNet and a language model's vocabulary.
+var classBenchCounts = []int{10, 100, 1000, 32000}
+
+// BenchmarkClasses measures CrossEntropy with a gradient through
+// Options.Classes on about 4M logits per call (N = 4M/C rows), for every
+// implementation and the copy roof (the logits read and the gradient
+// written), in ns per element (logit).
+func BenchmarkClasses(b *testing.B) {
+	const elems = 1 << 22
+	def := Implementation()
+	defer Use(def)
+	for _, c := range classBenchCounts {
+		n := elems / c
+		r := rand.New(rand.NewPCG(uint64(c), 3))
+		x := make([]float32, n*c)
+		for i := range x {
+			x[i] = float32(r.NormFloat64() * 3)
+		}
+		grad := make([]float32, len(x))
+		labels := make([]int32, n)
+		for i := range labels {
+			labels[i] = int32(r.IntN(c))
+		}
+		o := Options{Classes: c, Workers: 1}
+		for _, name := range append(Implementations(), "copy") {
+			b.Run(fmt.Sprintf("C=%d/impl=%s", c, name), func(b *testing.B) {
+				f := func() { o.CrossEntropy(grad, x, labels) }
+				if name == "copy" {
+					f = func() { copy(grad, x) }
+				} else if err := Use(name); err != nil {
+					b.Fatal(err)
+				}
+				f()
+				b.SetBytes(int64(n * c * 8))
+				b.ReportAllocs()
+				for b.Loop() {
+					f()
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n*c), "ns/elem")
+			})
+		}
+	}
+}

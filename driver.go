@@ -32,13 +32,15 @@ const (
 	kindArgmax            // Argmax: preds only
 )
 
-// A batch is one validated call, cut into chunks of ChunkRows rows that are
+// A batch is one validated call, cut into chunks of chunkRows rows that are
 // computed independently (by one or several goroutines) and whose loss sums
 // are added in chunk order.
 type batch struct {
 	k         *kernels
 	kind      int
 	n         int // rows
+	c         int // classes: Classes, or any other count (see anyChunk)
+	chunkRows int // ChunkRowsFor(c)
 	grad      []float32
 	logits    []float32
 	hasLabels bool      // integer labels, in labels or wide
@@ -55,9 +57,11 @@ type batch struct {
 	lse   []float32
 	z     float32
 
-	// kindStaged: class weights (1 without weights, times 2^norm), 1-ε and
-	// ε/10, and the ignored label when ignore is set.
+	// kindStaged: class weights (1 without weights, times 2^norm; for
+	// c = 10 only), the caller's weights (nil: none), 1-ε and ε/c, and the
+	// ignored label when ignore is set.
 	w           [Classes]float32
+	weights     []float32
 	keep, uni   float32
 	ignore      bool
 	ignoreLabel int32
@@ -88,6 +92,9 @@ func (b *batch) labelBlock(buf []int32, r0, r1 int) []int32 {
 func (b *batch) chunk(c0, c1 int) float64 {
 	if chunkHook != nil {
 		chunkHook(c0)
+	}
+	if b.c != Classes {
+		return b.anyChunk(c0, c1)
 	}
 	if b.kind == kindStaged {
 		return b.stagedChunk(c0, c1)
@@ -233,6 +240,140 @@ func (b *batch) stagedChunk(c0, c1 int) float64 {
 	return sum8(&acc)
 }
 
+// label returns the int32 label of row i.
+func (b *batch) label(i int) int32 {
+	if b.labels != nil {
+		return b.labels[i]
+	}
+	return b.wide.at(i)
+}
+
+// anyChunk computes rows [c0, c1) of a batch of c != 10 classes with the
+// wide block functions, and returns the sum of their losses (row i added to
+// acc[(i-c0)%8], as chunk does). The rows go to the kernels labelBuf at a
+// time, their losses to Losses or to a buffer on the stack. Options are
+// applied in each row's effective targets (targetRow); an ignored row gets
+// a loss and a gradient of +0, and the prediction and log-sum-exp of its
+// logits, from the generic code; a batch whose weights are scaled by
+// 2^norm (see Options.batch) runs the generic code.
+func (b *batch) anyChunk(c0, c1 int) float64 {
+	var acc [8]float64
+	var lossBuf [labelBuf]float32
+	var labBuf [labelBuf]int32
+	c := b.c
+	for p0 := c0; p0 < c1; p0 += labelBuf {
+		p1 := min(p0+labelBuf, c1)
+		x := b.logits[p0*c : p1*c]
+		g := part(b.grad, p0, p1, c)
+		preds, lse := part(b.preds, p0, p1, 1), part(b.lse, p0, p1, 1)
+		switch b.kind {
+		case kindSoftmax:
+			b.k.wideSoftmax(g, x, c)
+			continue
+		case kindLogSoftmax:
+			b.k.wideLogSoftmax(g, x, c)
+			continue
+		case kindArgmax:
+			b.k.wideArgmax(preds, x, c)
+			continue
+		}
+		losses := lossBuf[:p1-p0]
+		if b.losses != nil {
+			losses = b.losses[p0:p1]
+		}
+		var labels []int32
+		if b.hasLabels {
+			labels = b.labelBlock(labBuf[:], p0, p1)
+		}
+		switch {
+		case b.kind == kindLabels:
+			b.k.wideLabels(g, x, c, labels, b.scale, losses, preds, lse, b.z)
+		case b.kind == kindTargets:
+			b.k.wideTargets(g, x, c, b.tgts[p0*c:p1*c], nil, nil, 1, 0, false, b.scale, losses, preds, lse, b.z)
+		case b.norm != 0:
+			b.stagedRows(p0, p1, labels, losses)
+		default:
+			// Runs of rows that are not ignored go to the kernels.
+			for r0 := 0; r0 < p1-p0; {
+				if b.ignore && labels[r0] == b.ignoreLabel {
+					b.ignoredRow(p0+r0, &losses[r0])
+					r0++
+					continue
+				}
+				r1 := r0 + 1
+				for r1 < p1-p0 && !(b.ignore && labels[r1] == b.ignoreLabel) {
+					r1++
+				}
+				q0, q1 := p0+r0, p0+r1
+				var lab []int32
+				var tgts []float32
+				if b.hasLabels {
+					lab = labels[r0:r1]
+				} else {
+					tgts = b.tgts[q0*c : q1*c]
+				}
+				b.k.wideTargets(part(b.grad, q0, q1, c), b.logits[q0*c:q1*c], c, tgts, lab, b.weights, b.keep, b.uni, true, b.scale,
+					losses[r0:r1], part(b.preds, q0, q1, 1), part(b.lse, q0, q1, 1), b.z)
+				r0 = r1
+			}
+		}
+		for i, l := range losses {
+			acc[(p0+i-c0)%8] += float64(l)
+		}
+		if b.norm != 0 && b.losses != nil {
+			for i, l := range losses {
+				losses[i] = float32(math.Ldexp(float64(l), -b.norm))
+			}
+		}
+	}
+	return sum8(&acc)
+}
+
+// ignoredRow gives row i, whose label is ignored, a loss and a gradient of
+// +0, and the prediction and log-sum-exp of its logits.
+func (b *batch) ignoredRow(i int, loss *float32) {
+	c := b.c
+	x := b.logits[i*c : (i+1)*c]
+	if b.preds != nil {
+		b.preds[i] = argmaxRow(x)
+	}
+	if b.lse != nil {
+		m := maxRow(x)
+		b.lse[i] = lseRow(m, log32(expSumRow(nil, x, m)), allNegInfRow(x, m))
+	}
+	if b.grad != nil {
+		clear(b.grad[i*c : (i+1)*c])
+	}
+	*loss = 0
+}
+
+// stagedRows computes rows [p0, p1) of a staged batch whose weights are
+// scaled by 2^norm with the generic row function, which applies the scale.
+func (b *batch) stagedRows(p0, p1 int, labels []int32, losses []float32) {
+	c := b.c
+	a := targetRow{staged: true, w: b.weights, norm: b.norm, keep: b.keep, uni: b.uni}
+	for i := p0; i < p1; i++ {
+		if b.hasLabels && b.ignore && labels[i-p0] == b.ignoreLabel {
+			b.ignoredRow(i, &losses[i-p0])
+			continue
+		}
+		x := b.logits[i*c : (i+1)*c]
+		if b.preds != nil {
+			b.preds[i] = argmaxRow(x)
+		}
+		if b.hasLabels {
+			a.label = labels[i-p0]
+		} else {
+			a.t = b.tgts[i*c : (i+1)*c]
+		}
+		loss, lse := xentTargetsRowC(part(b.grad, i, i+1, c), x, &a, b.scale, b.z)
+		losses[i-p0] = loss
+		if b.lse != nil {
+			b.lse[i] = lse
+		}
+	}
+}
+
 // chunkHook, when set by a test, runs at the start of every chunk.
 var chunkHook func(c0 int)
 
@@ -240,7 +381,7 @@ var chunkHook func(c0 int)
 // and returns the sum of its row losses: the chunk sums added in chunk
 // order, whatever the number of workers.
 func (b *batch) run(workers int) (float64, error) {
-	chunks := (b.n + ChunkRows - 1) / ChunkRows
+	chunks := (b.n + b.chunkRows - 1) / b.chunkRows
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -248,8 +389,8 @@ func (b *batch) run(workers int) (float64, error) {
 		return b.parallel(workers, chunks)
 	}
 	var total float64
-	for c0 := 0; c0 < b.n; c0 += ChunkRows {
-		total += b.chunk(c0, min(c0+ChunkRows, b.n))
+	for c0 := 0; c0 < b.n; c0 += b.chunkRows {
+		total += b.chunk(c0, min(c0+b.chunkRows, b.n))
 	}
 	return total, nil
 }

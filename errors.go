@@ -10,11 +10,13 @@ import (
 
 // Sentinel errors; every error returned by the package wraps one of them.
 var (
-	// ErrShape: the length of logits is not a multiple of Classes.
-	ErrShape = errors.New("kernel: logits length is not a multiple of 10")
+	// ErrShape: the length of logits is not a multiple of the class count
+	// (Classes, or Options.Classes).
+	ErrShape = errors.New("kernel: logits length is not a multiple of the class count")
 	// ErrLength: an output, label or target slice does not match the batch.
 	ErrLength = errors.New("kernel: slice length does not match the batch")
-	// ErrLabel: a label is outside [0, Classes) and is not the ignored label.
+	// ErrLabel: a label is outside [0, C) (C = Classes, or Options.Classes)
+	// and is not the ignored label.
 	ErrLabel = errors.New("kernel: label out of range")
 	// ErrOverlap: an output slice overlaps an input other than exactly.
 	ErrOverlap = errors.New("kernel: output overlaps an input")

@@ -7,6 +7,7 @@ package kernel
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 )
@@ -228,4 +229,80 @@ func FuzzFused(f *testing.F) {
 		checkFused(t, o, x, labels)
 		compareEntries(t, "fuzz input", es[k*len(zs)+iz], x, labels, targets)
 	})
+}
+
+// fuzzClassCounts are the class counts FuzzClasses draws from.
+var fuzzClassCounts = []int{2, 3, 5, 7, 10, 15, 16, 17, 31, 33, 64}
+
+// FuzzClasses draws a class count, an option set and a z-loss coefficient
+// from the first bytes of an input, then rows of logits (a label byte and
+// 2-byte values, as fuzzBatch), and checks every output against the
+// reference and every implementation against the generic code.
+func FuzzClasses(f *testing.F) {
+	f.Add([]byte{0, 0})
+	f.Add([]byte{3, 4, 1, 0xff, 0, 0xff, 2, 3, 4, 5, 6, 7, 8})
+	f.Add([]byte{9, 7, 0, 0xff, 1, 0xff, 2, 0xff, 5, 1, 1, 0xff, 0, 2, 2, 9, 9, 3, 3})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) < 2 {
+			return
+		}
+		flags, c := data[0], fuzzClassCounts[int(data[1])%len(fuzzClassCounts)]
+		data = data[2:]
+		row := 1 + 2*c
+		n := min(len(data)/row, fuzzMaxRows)
+		x := make([]float32, n*c)
+		labels := make([]int32, n)
+		tg := make([]float32, n*c)
+		for i := range n {
+			b := data[i*row:]
+			labels[i] = int32(int(b[0]) % c)
+			for j := range c {
+				v := b[1+2*j:]
+				if v[0] == 0xff {
+					x[i*c+j] = fuzzSpecials[int(v[1])%len(fuzzSpecials)]
+				} else {
+					x[i*c+j] = float32(int16(binary.LittleEndian.Uint16(v))) / 64
+				}
+			}
+			tg[i*c+int(labels[i])] = 1
+		}
+		w := make([]float32, c)
+		for j := range w {
+			w[j] = float32(1 + j%3)
+		}
+		o := []Options{{}, {Reduction: Sum}, {Weights: w, LabelSmoothing: 0.1}, {Ignore: true, IgnoreLabel: 0}}[flags&3]
+		o.ZLoss = []float32{0, 1e-4, 0.5, 3}[flags>>2&3]
+		targets := flags&16 != 0 && !o.Ignore
+		for _, row := range rowsOf(x, c) {
+			if specialRow(row) {
+				// The reference cannot say what a NaN row gives; the
+				// implementations must still agree.
+				o.Classes = c
+				compareEntries(t, "fuzz input", []entry{classEntry(o, targets)}, x, labels, tg)
+				return
+			}
+		}
+		checkClasses(t, c, o, x, labels, tg, targets)
+		o.Classes = c
+		compareEntries(t, "fuzz input", []entry{classEntry(o, targets)}, x, labels, tg)
+	})
+}
+
+// rowsOf returns the rows of x, c floats each.
+func rowsOf(x []float32, c int) [][]float32 {
+	var rows [][]float32
+	for i := 0; i+c <= len(x); i += c {
+		rows = append(rows, x[i:i+c])
+	}
+	return rows
+}
+
+// specialRow reports a row with a NaN, a +Inf or only -Inf (special, for
+// any length).
+func specialRow(x []float32) bool { return special(x) }
+
+// classEntry is an entry that runs o (Classes set) in place with every
+// fused output, with labels or one-hot targets.
+func classEntry(o Options, targets bool) entry {
+	return fusedEntry(fmt.Sprintf("C=%d %v", o.Classes, o), o, "inplace", targets)
 }

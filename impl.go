@@ -73,6 +73,25 @@ func (k *kernels) logSoftmax(dst, logits []float32) {
 	}
 }
 
+// The block functions of any class count c != 10 (see kernel_generic.go).
+// Every tier runs the generic code for them.
+
+func (k *kernels) wideLabels(grad, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32) {
+	wideLabelsGeneric(grad, logits, c, labels, scale, losses, preds, lse, z)
+}
+
+func (k *kernels) wideTargets(grad, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32) {
+	wideTargetsGeneric(grad, logits, c, targets, labels, weights, keep, uni, staged, scale, losses, preds, lse, z)
+}
+
+func (k *kernels) wideSoftmax(dst, logits []float32, c int) { wideSoftmaxGeneric(dst, logits, c) }
+
+func (k *kernels) wideLogSoftmax(dst, logits []float32, c int) {
+	wideLogSoftmaxGeneric(dst, logits, c)
+}
+
+func (k *kernels) wideArgmax(dst []int32, logits []float32, c int) { wideArgmaxGeneric(dst, logits, c) }
+
 // A tier of an architecture's list: its implementation and whether this
 // machine can run it.
 type tier struct {

@@ -6,6 +6,7 @@ package kernel
 
 import (
 	"fmt"
+	"math"
 	"unsafe"
 )
 
@@ -14,8 +15,25 @@ const Classes = 10
 
 // ChunkRows is the number of rows whose losses are summed together before
 // they are added, chunk by chunk, to the batch total. It is part of the
-// numerical contract: the total depends on it, and on nothing else.
+// numerical contract: the total depends on it, and on nothing else. With
+// Options.Classes = C, a chunk has ChunkRowsFor(C) rows.
 const ChunkRows = 8192
+
+// MaxClasses is the largest Options.Classes: labels and predictions are
+// int32 values.
+const MaxClasses = math.MaxInt32
+
+// ChunkRowsFor returns the rows of a chunk of a batch of c classes:
+// ChunkRows·10/c rounded down to a multiple of 8, at least 8, so that a
+// chunk holds about the same number of logits (81 920) for every class
+// count, and workers share large-vocabulary batches too. It is ChunkRows
+// for c = 10 (and for c = 0, which Options.Classes reads as 10).
+func ChunkRowsFor(c int) int {
+	if c <= 0 {
+		c = Classes
+	}
+	return max(8, ChunkRows*Classes/c&^7)
+}
 
 // CrossEntropy returns the mean softmax cross-entropy of logits (row-major
 // [N][10], len(logits) = 10·N) against integer labels in [0, 10)
@@ -80,10 +98,11 @@ func Argmax(dst []int32, logits []float32) error {
 // Argmax is the package-level Argmax, computed with o.Workers; the other
 // fields of Options do not apply.
 func (o Options) Argmax(dst []int32, logits []float32) error {
-	if o.Workers < 0 {
-		return fmt.Errorf("%w: %d workers", ErrOption, o.Workers)
+	if err := o.checkShared(); err != nil {
+		return err
 	}
-	n, err := rows(logits)
+	c := o.classes()
+	n, err := rows(logits, c)
 	if err != nil {
 		return err
 	}
@@ -93,23 +112,24 @@ func (o Options) Argmax(dst []int32, logits []float32) error {
 	if spanOf(dst).overlaps(spanOf(logits)) {
 		return fmt.Errorf("%w: dst and logits", ErrOverlap)
 	}
-	b := batch{k: active.Load(), kind: kindArgmax, n: n, logits: logits, preds: dst}
+	b := batch{k: active.Load(), kind: kindArgmax, n: n, c: c, chunkRows: ChunkRowsFor(c), logits: logits, preds: dst}
 	_, err = b.run(o.Workers)
 	return err
 }
 
 func (o Options) rowwise(kind int, dst, logits []float32) error {
-	if o.Workers < 0 {
-		return fmt.Errorf("%w: %d workers", ErrOption, o.Workers)
+	if err := o.checkShared(); err != nil {
+		return err
 	}
-	n, err := rows(logits)
+	c := o.classes()
+	n, err := rows(logits, c)
 	if err != nil {
 		return err
 	}
 	if err := checkOut("dst", dst, n, logits); err != nil {
 		return err
 	}
-	b := batch{k: active.Load(), kind: kind, n: n, grad: dst, logits: logits}
+	b := batch{k: active.Load(), kind: kind, n: n, c: c, chunkRows: ChunkRowsFor(c), grad: dst, logits: logits}
 	_, err = b.run(o.Workers)
 	return err
 }
@@ -138,7 +158,11 @@ func CrossEntropyLabels[L Label](o Options, grad, logits []float32, labels []L) 
 
 // crossEntropy validates a call with integer labels, then runs it.
 func crossEntropy[L Label](opt Options, grad, logits []float32, labels []L) (float64, error) {
-	n, err := rows(logits)
+	if err := opt.checkShared(); err != nil {
+		return 0, err
+	}
+	c := opt.classes()
+	n, err := rows(logits, c)
 	if err != nil {
 		return 0, err
 	}
@@ -157,7 +181,7 @@ func crossEntropy[L Label](opt Options, grad, logits []float32, labels []L) (flo
 			if opt.Ignore && sameLabel(l, opt.IgnoreLabel) {
 				continue
 			}
-			if !(l >= 0 && l < Classes) {
+			if !(l >= 0 && uint64(l) < uint64(c)) {
 				return 0, labelError(i, l)
 			}
 			if opt.Weights != nil {
@@ -168,7 +192,7 @@ func crossEntropy[L Label](opt Options, grad, logits []float32, labels []L) (flo
 		}
 	default: // the common case: every row counts
 		for i, l := range labels {
-			if !(l >= 0 && l < Classes) {
+			if !(l >= 0 && uint64(l) < uint64(c)) {
 				return 0, labelError(i, l)
 			}
 		}
@@ -238,7 +262,10 @@ func (v *labelView) at(i int) int32 {
 // probability targets, whatever the weights. Ignore is rejected with
 // ErrOption.
 func (o Options) CrossEntropyTargets(grad, logits, targets []float32) (float64, error) {
-	n, err := rows(logits)
+	if err := o.checkShared(); err != nil {
+		return 0, err
+	}
+	n, err := rows(logits, o.classes())
 	if err != nil {
 		return 0, err
 	}

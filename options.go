@@ -83,6 +83,19 @@ type Options struct {
 	Ignore      bool
 	IgnoreLabel int32
 
+	// Classes is the number of classes C of a row: logits, gradients,
+	// dense targets and Softmax outputs are row-major [N][C], labels are
+	// in [0, C), Weights has C elements and label smoothing spreads ε/C
+	// over the classes. 0 means 10, the class count of the package-level
+	// functions; any C from 2 to MaxClasses is valid. For C = 10 the
+	// results are those of the package-level functions, bit for bit; for
+	// every C they are bit-identical on every implementation. Class sums
+	// (s, and T and D for dense targets) use 16 strided accumulators
+	// (acc[k] sums the terms j ≡ k mod 16, in increasing j) combined by a
+	// balanced pairwise tree, which for C = 10 is the ten-term tree; a
+	// batch is cut into chunks of ChunkRowsFor(C) rows.
+	Classes int
+
 	// Workers is the number of goroutines a call may use: 0 (the default)
 	// chooses automatically, splitting a batch only when it has at least two
 	// chunks of ChunkRows rows and then using up to GOMAXPROCS goroutines;
@@ -130,7 +143,9 @@ type Options struct {
 	// weight (1 without weights, 0 for an ignored row), or with label
 	// smoothing (1-ε)·w[l] + ε·mean(w); with dense targets, Σ_j a[j] (1
 	// for probability rows). Without weights it equals PyTorch's
-	// cross_entropy(x, y) + ZLoss·(logsumexp(x, 1)**2).mean().
+	// cross_entropy(x, y) + ZLoss·(logsumexp(x, 1)**2).mean(). Where
+	// 2·ZLoss·|lse| exceeds MaxFloat32 (logits near ±1e38), the factor
+	// overflows and the row's gradient is not finite.
 	ZLoss float32
 }
 
@@ -156,7 +171,8 @@ const (
 // the same bits as the unscaled arithmetic, since multiplying by a power
 // of two commutes with rounding; the sums in between are never scaled.
 func (o Options) batch(kind, n int, grad, logits []float32, count float64) batch {
-	b := batch{k: active.Load(), kind: kind, n: n, grad: grad, logits: logits, losses: o.Losses, scale: 1,
+	c := o.classes()
+	b := batch{k: active.Load(), kind: kind, n: n, c: c, chunkRows: ChunkRowsFor(c), grad: grad, logits: logits, losses: o.Losses, scale: 1,
 		preds: o.Predictions, lse: o.LogSumExp}
 	if o.ZLoss != 0 {
 		b.z = o.ZLoss // -0 disables it as +0 does
@@ -175,14 +191,18 @@ func (o Options) batch(kind, n int, grad, logits []float32, count float64) batch
 		return b
 	}
 	b.kind = kindStaged
+	b.weights = o.Weights
 	for j := range b.w {
+		if c != Classes {
+			break // any other class count: see batch.anyChunk
+		}
 		b.w[j] = 1
 		if o.Weights != nil {
 			b.w[j] = float32(math.Ldexp(float64(o.Weights[j]), b.norm))
 		}
 	}
 	b.keep = 1 - o.LabelSmoothing
-	b.uni = o.LabelSmoothing / Classes
+	b.uni = o.LabelSmoothing / float32(c)
 	b.ignore, b.ignoreLabel = o.Ignore, o.IgnoreLabel
 	return b
 }
@@ -205,12 +225,29 @@ func (o Options) result(total, count float64, norm int) float64 {
 	return total / math.Ldexp(count, norm)
 }
 
-// check validates the options and the output slices of a batch of n rows;
-// labels is the memory of the labels (nil for dense targets).
-func (o Options) check(n int, grad, logits, targets []float32, labels span) error {
+// classes returns the class count C of a row.
+func (o Options) classes() int {
+	if o.Classes == 0 {
+		return Classes
+	}
+	return o.Classes
+}
+
+// checkShared validates the options every entry point uses: Classes and
+// Workers.
+func (o Options) checkShared() error {
+	if o.Classes != 0 && (o.Classes < 2 || o.Classes > MaxClasses) {
+		return fmt.Errorf("%w: %d classes (2 to %d, or 0 for 10)", ErrOption, o.Classes, MaxClasses)
+	}
 	if o.Workers < 0 {
 		return fmt.Errorf("%w: %d workers", ErrOption, o.Workers)
 	}
+	return nil
+}
+
+// check validates the options and the output slices of a batch of n rows;
+// labels is the memory of the labels (nil for dense targets).
+func (o Options) check(n int, grad, logits, targets []float32, labels span) error {
 	switch o.Reduction {
 	case Mean, Sum:
 	case None:
@@ -221,8 +258,8 @@ func (o Options) check(n int, grad, logits, targets []float32, labels span) erro
 		return fmt.Errorf("%w: %v", ErrOption, o.Reduction)
 	}
 	if o.Weights != nil {
-		if len(o.Weights) != Classes {
-			return fmt.Errorf("%w: %d weights for %d classes", ErrOption, len(o.Weights), Classes)
+		if c := o.classes(); len(o.Weights) != c {
+			return fmt.Errorf("%w: %d weights for %d classes", ErrOption, len(o.Weights), c)
 		}
 		for j, w := range o.Weights {
 			if !(w >= 0) || math.IsInf(float64(w), 1) {

@@ -84,7 +84,7 @@ func (p *parallelBatch) work() {
 		if c >= len(p.sums) || p.failure.Load() != nil {
 			return
 		}
-		c0 := c * ChunkRows
-		p.sums[c] = p.chunk(c0, min(c0+ChunkRows, p.n))
+		c0 := c * p.chunkRows
+		p.sums[c] = p.chunk(c0, min(c0+p.chunkRows, p.n))
 	}
 }

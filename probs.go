@@ -24,7 +24,7 @@ const (
 // rows), so the result is the same on every machine. Prefer CrossEntropy,
 // which works from the logits and needs no clipping.
 func LossFromProbs(probs, targets []float32) (float64, error) {
-	n, err := rows(probs)
+	n, err := rows(probs, Classes)
 	if err != nil {
 		return 0, err
 	}
@@ -61,7 +61,7 @@ func LossFromProbs(probs, targets []float32) (float64, error) {
 // (Keras on probabilities, or PyTorch's NLLLoss after a softmax) pass the
 // gradient back. grad may be the same slice as probs or as targets.
 func GradFromProbs(grad, probs, targets []float32) error {
-	n, err := rows(probs)
+	n, err := rows(probs, Classes)
 	if err != nil {
 		return err
 	}

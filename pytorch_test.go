@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"math"
 	"os"
+	"slices"
 	"testing"
 )
 
@@ -133,4 +134,98 @@ func weightOf(o *Options, l int32) float32 {
 		return 1
 	}
 	return o.Weights[l]
+}
+
+// formulaBatch returns the logits and labels of a case of
+// testdata/pytorch_classes.json (formula_batch in fused.py): x = (v -
+// 2000)/256 with v = ((i·c + j)·2654435761 + seed mod 2^32 >> 16) mod 4001,
+// exact in float32, and labels (i·7919 + seed) mod c.
+func formulaBatch(n, c int, seed uint64) ([]float32, []int32) {
+	x := make([]float32, n*c)
+	for k := range x {
+		u := (uint64(k)*2654435761 + seed) % (1 << 32)
+		v := (u >> 16) % 4001
+		x[k] = float32(int64(v)-2000) / 256
+	}
+	labels := make([]int32, n)
+	for i := range labels {
+		labels[i] = int32((uint64(i)*7919 + seed) % uint64(c))
+	}
+	return x, labels
+}
+
+// TestPyTorchClasses checks other class counts (2 to 32000) against
+// PyTorch: the loss with a z-loss, with weights and label smoothing for some
+// counts, the row losses, log-sum-exps and predictions, and the gradient at
+// sampled indices (every label's among them), with the bounds of
+// TestPyTorchFused.
+func TestPyTorchClasses(t *testing.T) {
+	data, err := os.ReadFile("testdata/pytorch_classes.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct {
+		Cases []struct {
+			pytorchCase
+			Classes   int    `json:"classes"`
+			Seed      uint64 `json:"seed"`
+			GradIndex []int  `json:"grad_index"`
+		} `json:"cases"`
+	}
+	if err := json.Unmarshal(data, &file); err != nil {
+		t.Fatal(err)
+	}
+	if len(file.Cases) == 0 {
+		t.Fatal("no case in testdata/pytorch_classes.json")
+	}
+	forEachImpl(t, func(t *testing.T, impl string) {
+		for _, c := range file.Cases {
+			x, labels := formulaBatch(c.N, c.Classes, c.Seed)
+			if !slices.Equal(labels, c.Labels) {
+				t.Fatalf("%s: the labels of the formula differ from the file's", c.Name)
+			}
+			n, cl := c.N, c.Classes
+			o := Options{Classes: cl, Weights: c.Weights, LabelSmoothing: c.Smoothing, ZLoss: c.Z,
+				Losses: make([]float32, n), Predictions: make([]int32, n), LogSumExp: make([]float32, n)}
+			grad := make([]float32, len(x))
+			loss, err := o.CrossEntropy(grad, x, labels)
+			if err != nil {
+				t.Fatalf("%s: %v", c.Name, err)
+			}
+			if math.Abs(loss-c.Loss) > 1e-6*math.Max(1, math.Abs(c.Loss)) {
+				t.Errorf("%s: loss %v, PyTorch %v", c.Name, loss, c.Loss)
+			}
+			var count, wsum float64
+			for _, l := range labels {
+				count += float64(weightOf(&o, l))
+			}
+			for j := range cl {
+				wsum += float64(weightOf(&o, int32(j)))
+			}
+			scale := 1 / count
+			for i := range n {
+				// The row's target mass: (1-ε)·w[l] + ε·mean(w).
+				eps := float64(c.Smoothing)
+				mass := math.Max(1, (1-eps)*float64(weightOf(&o, labels[i]))+eps*wsum/float64(cl))
+				if got, want := o.Losses[i], c.Losses[i]; math.Abs(float64(got)-want) > 1e-6*(mass+math.Abs(want)) {
+					t.Errorf("%s row %d: loss %v, PyTorch %v", c.Name, i, got, want)
+				}
+				if got, want := o.LogSumExp[i], c.LSE[i]; math.Abs(float64(got)-want) > 1e-6*(1+math.Abs(want)) {
+					t.Errorf("%s row %d: lse %v, PyTorch %v", c.Name, i, got, want)
+				}
+				if o.Predictions[i] != c.Argmax[i] {
+					t.Errorf("%s row %d: prediction %d, PyTorch %d", c.Name, i, o.Predictions[i], c.Argmax[i])
+				}
+			}
+			for k, idx := range c.GradIndex {
+				i := idx / cl
+				eps := float64(c.Smoothing)
+				mass := math.Max(1, (1-eps)*float64(weightOf(&o, labels[i]))+eps*wsum/float64(cl))
+				factor := math.Max(1, math.Abs(1+2*float64(c.Z)*c.LSE[i]))
+				if got, want := float64(grad[idx]), c.Grad[k]; math.Abs(got-want) > 1e-6*scale*mass*factor {
+					t.Errorf("%s: grad[%d] (row %d) = %v, PyTorch %v", c.Name, idx, i, got, want)
+				}
+			}
+		}
+	})
 }

@@ -9,18 +9,18 @@ import (
 	"unsafe"
 )
 
-// rows returns the number of rows of logits.
-func rows(logits []float32) (int, error) {
-	if len(logits)%Classes != 0 {
-		return 0, fmt.Errorf("%w: len(logits) = %d", ErrShape, len(logits))
+// rows returns the number of rows of logits of c classes.
+func rows(logits []float32, c int) (int, error) {
+	if len(logits)%c != 0 {
+		return 0, fmt.Errorf("%w: len(logits) = %d for %d classes", ErrShape, len(logits), c)
 	}
-	return len(logits) / Classes, nil
+	return len(logits) / c, nil
 }
 
-// checkOut checks an output slice of n rows that may be exactly in, or
-// disjoint from it.
+// checkOut checks an output slice of n rows that has the length of in and
+// may be exactly in, or disjoint from it.
 func checkOut(name string, out []float32, n int, in []float32) error {
-	if len(out) != n*Classes {
+	if len(out) != len(in) {
 		return fmt.Errorf("%w: len(%s) = %d for %d rows", ErrLength, name, len(out), n)
 	}
 	if overlaps(out, in) && &out[0] != &in[0] {

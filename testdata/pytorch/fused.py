@@ -35,6 +35,19 @@ def batch(rng, n, scale):
     return x
 
 
+def formula_batch(n, c, seed):
+    """The logits and labels of a class-count case, from integer arithmetic
+    that TestPyTorchClasses repeats exactly: x = (v - 2000)/256 with v =
+    ((i*c + j)*2654435761 + seed mod 2^32 >> 16) mod 4001."""
+    i = np.arange(n, dtype=np.uint64)[:, None]
+    j = np.arange(c, dtype=np.uint64)[None, :]
+    u = ((i * np.uint64(c) + j) * np.uint64(2654435761) + np.uint64(seed)) % np.uint64(1 << 32)
+    v = (u >> np.uint64(16)) % np.uint64(4001)
+    x = ((v.astype(np.int64) - 2000).astype(np.float32) / np.float32(256)).astype(np.float32)
+    y = (np.arange(n, dtype=np.int64) * 7919 + seed) % c
+    return x, y
+
+
 def case(name, x, y=None, p=None, weights=None, eps=0.0, ignore=None, reduction="mean", z=0.0):
     xt = torch.tensor(x.astype(np.float64), requires_grad=True)
     lse = torch.logsumexp(xt, 1)
@@ -120,5 +133,32 @@ def main(path):
         f.write("\n")
 
 
+def main_classes(path):
+    """Writes testdata/pytorch_classes.json: cases of other class counts,
+    with logits from formula_batch (not stored) and, to keep the file small,
+    the gradient at sampled indices only."""
+    rng = np.random.default_rng(2027)
+    cases = []
+    for c, n in [(2, 37), (3, 37), (7, 37), (10, 37), (16, 37), (17, 37), (100, 19), (1000, 9), (32000, 3)]:
+        seed = 1000 + c
+        x, y = formula_batch(n, c, seed)
+        for name, kw in [("mean+z", {"z": 1e-3})] + (
+                [("weights+smoothing+z", {"weights": [float(np.float32(0.5 + (k % 4) * 0.25)) for k in range(c)], "eps": 0.1, "z": 0.01})]
+                if c in (7, 100, 1000) else []):
+            out = case(f"C={c} {name}", x, y=y, **kw)
+            del out["logits"]
+            out["classes"], out["seed"] = c, seed
+            idx = sorted(set(int(k) for k in rng.integers(0, n * c, 64)) | {int(i * c + y[i]) for i in range(n)})
+            out["grad_index"] = idx
+            out["grad"] = [out["grad"][k] for k in idx]
+            if out["weights"] is not None and c > 100:
+                out["weights_rule"] = "0.5+(k%4)*0.25"
+            cases.append(out)
+    with open(path, "w") as f:
+        json.dump({"torch": torch.__version__, "cases": cases}, f, indent=0)
+        f.write("\n")
+
+
 if __name__ == "__main__":
     main(sys.argv[1] if len(sys.argv) > 1 else "testdata/pytorch_fused.json")
+    main_classes(sys.argv[2] if len(sys.argv) > 2 else "testdata/pytorch_classes.json")
