@@ -20,5 +20,5 @@ import "github.com/klauspost/cpuid/v2"
 // upper register halves could be lost. The tier uses AVX and AVX2
 // instructions only (no FMA, which the numerical contract forbids).
 var archTiers = []tier{
-	{kernels{"avx2", tierAVX2}, func() bool { return cpuid.CPU.Supports(cpuid.AVX2) }},
+	{kernels{"avx2", tierAVX2, 2}, func() bool { return cpuid.CPU.Supports(cpuid.AVX2) }},
 }

@@ -125,13 +125,14 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 	ctx.ConstraintExpr("gc,!purego")
 	g := &x86Gen{Context: ctx, v: v}
 	g.constants(tiers[0])
+	g.wideConstants()
 	width := reg.S256
 	for _, t := range tiers {
 		g.t = t
 		if t.lanes == 16 {
 			width = reg.S512
 		}
-		for _, f := range []func(){g.xentLabels, g.xentTargets, g.softmax, g.logSoftmax, g.argmax} {
+		for _, f := range []func(){g.xentLabels, g.xentTargets, g.softmax, g.logSoftmax, g.argmax, g.wideLabels, g.wideTargets, g.wideSoftmax, g.wideLogSoftmax, g.wideArgmax} {
 			f()
 			if g.err != nil {
 				return nil, g.err
