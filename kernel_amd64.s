@@ -7077,7 +7077,7 @@ argmaxDone:
 
 // func wideLabelsAVX2(grad []float32, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideLabelsAVX2(SB), $368-164
+TEXT ·wideLabelsAVX2(SB), $400-164
 	// wideLabelsGeneric, one row at a time, the classes in vectors (see the
 	// overview of the wide functions).
 	//
@@ -7089,12 +7089,12 @@ TEXT ·wideLabelsAVX2(SB), $368-164
 	// (or nil). Pass 1: m, the maxima and NaN lanes; pass 2: m, the
 	// accumulators of s, the registers of two exponentials; pass 3: q.
 	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
-	// (lanes 0-7, 8-15); 64 the mask of the last c mod 8 classes; 96 all (the
-	// row's allNegInfRow); 128 d[l]; 160 f (the z-loss factor, else 1); 192 z; 224
-	// the label (targets from labels); 256 keep; 288 uni; 8-byte words: 320 the bits
-	// of the last c mod 8 classes; 328, 336 the bytes of the whole vectors and of
-	// the whole 16-class steps of a row; 344 the flag word; 352 the form of the
-	// targets; 360 the targets row.
+	// (lanes 0-7, 8-15); 64 the mask of the last c mod 8 classes; 96 m; 128 all (the
+	// row's allNegInfRow); 160 d[l]; 192 f (the z-loss factor, else 1); 224 z; 256
+	// the label (targets from labels); 288 keep; 320 uni; 8-byte words: 352 the bits
+	// of the last c mod 8 classes; 360, 368 the bytes of the whole vectors and of
+	// the whole 16-class steps of a row; 376 the flag word; 384 the form of the
+	// targets; 392 the targets row.
 	//
 	// Arguments; R8 = the rows.
 	MOVQ    c+48(FP), CX
@@ -7156,10 +7156,10 @@ noLse40:
 	JZ           noZ41
 	MOVL         $0x00000003, R12
 	VBROADCASTSS z+160(FP), Y0
-	VMOVUPS      Y0, 192(SP)
+	VMOVUPS      Y0, 224(SP)
 
 noZ41:
-	MOVQ R12, 344(SP)
+	MOVQ R12, 376(SP)
 
 	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
 	// 32-class steps; the bytes of the whole 16-class steps and of the whole
@@ -7174,11 +7174,11 @@ noZ41:
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
 	SHLQ         $0x06, AX
-	MOVQ         AX, 336(SP)
+	MOVQ         AX, 368(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x03, AX
 	SHLQ         $0x05, AX
-	MOVQ         AX, 328(SP)
+	MOVQ         AX, 360(SP)
 	MOVQ         CX, AX
 	ANDQ         $0x0f, AX
 	VMOVD        AX, X0
@@ -7198,9 +7198,9 @@ noZ41:
 	VPCMPGTD     lanes<>+0(SB), Y0, Y0
 	VMOVDQU      Y0, 64(SP)
 	VMOVMSKPS    Y0, AX
-	MOVQ         AX, 320(SP)
+	MOVQ         AX, 352(SP)
 	VMOVUPS      one<>+0(SB), Y0
-	VMOVUPS      Y0, 160(SP)
+	VMOVUPS      Y0, 192(SP)
 	XORL         R10, R10
 
 wideLabelsRow:
@@ -7276,10 +7276,11 @@ classesDone45:
 	VADDPS       zero<>+0(SB), Y0, Y0
 	VORPS        Y4, Y3, Y1
 	VMOVMSKPS    Y1, R12
+	VMOVUPS      Y0, 96(SP)
 
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
 	// no NaN in the row (R12 == 0); stored to the frame.
-	TESTB  $0x01, 344(SP)
+	TESTB  $0x01, 376(SP)
 	JZ     noLse46
 	VXORPS Y1, Y1, Y1
 	TESTL  R12, R12
@@ -7287,7 +7288,7 @@ classesDone45:
 	VCMPPS $0x00, negInfBits<>+0(SB), Y0, Y1
 
 allSet47:
-	VMOVUPS Y1, 96(SP)
+	VMOVUPS Y1, 128(SP)
 
 noLse46:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
@@ -7298,7 +7299,7 @@ noLse46:
 	XORL  AX, AX
 
 scan53:
-	CMPQ      AX, 328(SP)
+	CMPQ      AX, 360(SP)
 	JAE       scanTail54
 	VMOVUPS   (SI)(AX*1), Y1
 	VCMPPS    $0x03, Y1, Y1, Y1
@@ -7315,7 +7316,7 @@ scanTail54:
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
 	VCMPPS     $0x03, Y1, Y1, Y1
 	VMOVMSKPS  Y1, R12
-	ANDL       320(SP), R12
+	ANDL       352(SP), R12
 	JNZ        found49
 	JMP        notFound50
 
@@ -7323,7 +7324,7 @@ scanEq52:
 	XORL AX, AX
 
 scan55:
-	CMPQ      AX, 328(SP)
+	CMPQ      AX, 360(SP)
 	JAE       scanTail56
 	VMOVUPS   (SI)(AX*1), Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
@@ -7340,7 +7341,7 @@ scanTail56:
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
 	VCMPPS     $0x00, Y1, Y0, Y1
 	VMOVMSKPS  Y1, R12
-	ANDL       320(SP), R12
+	ANDL       352(SP), R12
 	JNZ        found49
 
 notFound50:
@@ -7359,601 +7360,607 @@ noPreds48:
 	// d[l] = x[l] - m, before any write, to the frame.
 	MOVLQSX      (BX)(R10*4), R12
 	VBROADCASTSS (SI)(R12*4), Y1
-	VSUBPS       Y0, Y1, Y1
-	VMOVUPS      Y1, 128(SP)
+	VSUBPS       Y0, Y1, Y0
+	VMOVUPS      Y0, 160(SP)
 
 	// Pass 2. e[j] = expf(x[j] - m) (seq.Exp), stored to g (when grad is not
 	// nil); s accumulated by classSum. Two loops: with and without grad.
 	TESTQ   DI, DI
 	JZ      noGrad57
+	VMOVUPS negZero<>+0(SB), Y0
 	VMOVUPS negZero<>+0(SB), Y1
-	VMOVUPS negZero<>+0(SB), Y2
+	VMOVUPS expMagic<>+0(SB), Y2
+	VMOVUPS expLog2e<>+0(SB), Y3
+	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
 classes59:
 	CMPQ    AX, R11
 	JAE     rest60
-	VMOVUPS (SI)(AX*1), Y3
-	VSUBPS  Y0, Y3, Y3
-	VMOVUPS 32(SI)(AX*1), Y4
-	VSUBPS  Y0, Y4, Y4
-	VMULPS  expLog2e<>+0(SB), Y3, Y5
-	VMULPS  expLog2e<>+0(SB), Y4, Y6
-	VADDPS  expMagic<>+0(SB), Y5, Y5
-	VADDPS  expMagic<>+0(SB), Y6, Y6
-	VSUBPS  expMagic<>+0(SB), Y5, Y7
-	VSUBPS  expMagic<>+0(SB), Y6, Y8
-	VPSLLD  $0x17, Y5, Y5
-	VPSLLD  $0x17, Y6, Y6
+	VMOVUPS (SI)(AX*1), Y5
+	VMOVUPS 32(SI)(AX*1), Y6
+	VMOVUPS 64(SI)(AX*1), Y7
+	VMOVUPS 96(SI)(AX*1), Y8
+	VSUBPS  96(SP), Y5, Y5
+	VSUBPS  96(SP), Y6, Y6
+	VSUBPS  96(SP), Y7, Y7
+	VSUBPS  96(SP), Y8, Y8
+	VMULPS  Y3, Y5, Y9
+	VMULPS  Y3, Y6, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y11
+	VADDPS  Y2, Y9, Y9
+	VADDPS  Y2, Y10, Y10
+	VSUBPS  Y2, Y9, Y12
+	VPSLLD  $0x17, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VMULPS  Y4, Y12, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y12, Y12
+	VSUBPS  Y13, Y5, Y5
+	VSUBPS  Y12, Y5, Y12
+	VMULPS  expQ4<>+0(SB), Y12, Y5
+	VMULPS  Y12, Y12, Y13
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y13, Y13
+	VPSLLD  $0x17, Y10, Y5
+	VSUBPS  Y2, Y10, Y10
 	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VADDPS  Y12, Y13, Y12
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y13
+	VADDPS  one<>+0(SB), Y12, Y12
+	VMULPS  Y9, Y12, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y12
+	VANDNPS Y9, Y11, Y14
+	VMULPS  Y3, Y7, Y9
+	VMOVUPS Y14, (DI)(AX*1)
+	VMULPS  Y4, Y10, Y11
+	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
+	VADDPS  Y2, Y9, Y9
+	VSUBPS  Y11, Y6, Y6
+	VSUBPS  Y10, Y6, Y10
+	VMULPS  expQ4<>+0(SB), Y10, Y6
+	VMULPS  Y10, Y10, Y11
+	VADDPS  expQ3<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y6, Y11, Y11
+	VPSLLD  $0x17, Y9, Y6
+	VSUBPS  Y2, Y9, Y9
 	VPADDD  oneBits<>+0(SB), Y6, Y6
-	VMULPS  expLn2Hi<>+0(SB), Y7, Y9
-	VMULPS  expLn2Hi<>+0(SB), Y8, Y10
-	VSUBPS  Y9, Y3, Y9
-	VSUBPS  Y10, Y4, Y10
-	VMULPS  expLn2Lo<>+0(SB), Y7, Y7
-	VMULPS  expLn2Lo<>+0(SB), Y8, Y8
-	VSUBPS  Y7, Y9, Y7
-	VSUBPS  Y8, Y10, Y8
-	VMULPS  expQ4<>+0(SB), Y7, Y9
-	VMULPS  expQ4<>+0(SB), Y8, Y10
-	VMULPS  Y7, Y7, Y11
-	VMULPS  Y8, Y8, Y12
-	VADDPS  expQ3<>+0(SB), Y9, Y9
-	VADDPS  expQ3<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
-	VADDPS  expQ2<>+0(SB), Y9, Y9
-	VADDPS  expQ2<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
-	VADDPS  expQ1<>+0(SB), Y9, Y9
-	VADDPS  expQ1<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
-	VADDPS  expQ0<>+0(SB), Y9, Y9
-	VADDPS  expQ0<>+0(SB), Y10, Y10
-	VMULPS  Y9, Y11, Y9
-	VMULPS  Y10, Y12, Y10
-	VADDPS  Y7, Y9, Y7
-	VADDPS  Y8, Y10, Y8
-	VADDPS  one<>+0(SB), Y7, Y7
-	VADDPS  one<>+0(SB), Y8, Y8
-	VMULPS  Y5, Y7, Y5
-	VMULPS  Y6, Y8, Y6
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y3, Y3
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y4, Y4
-	VANDNPS Y5, Y3, Y3
-	VANDNPS Y6, Y4, Y4
-	VMOVUPS Y3, (DI)(AX*1)
-	VADDPS  Y3, Y1, Y1
-	VMOVUPS Y4, 32(DI)(AX*1)
-	VADDPS  Y4, Y2, Y2
-	VMOVUPS 64(SI)(AX*1), Y3
-	VSUBPS  Y0, Y3, Y3
-	VMOVUPS 96(SI)(AX*1), Y4
-	VSUBPS  Y0, Y4, Y4
-	VMULPS  expLog2e<>+0(SB), Y3, Y5
-	VMULPS  expLog2e<>+0(SB), Y4, Y6
-	VADDPS  expMagic<>+0(SB), Y5, Y5
-	VADDPS  expMagic<>+0(SB), Y6, Y6
-	VSUBPS  expMagic<>+0(SB), Y5, Y7
-	VSUBPS  expMagic<>+0(SB), Y6, Y8
+	VADDPS  Y10, Y11, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y11
+	VADDPS  one<>+0(SB), Y10, Y10
+	VMULPS  Y5, Y10, Y10
+	VMULPS  Y3, Y8, Y5
+	VANDNPS Y10, Y13, Y10
+	VADDPS  Y2, Y5, Y5
+	VMULPS  Y4, Y9, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y9, Y15
+	VMOVUPS Y10, 32(DI)(AX*1)
+	VSUBPS  Y2, Y5, Y9
+	VSUBPS  Y13, Y7, Y7
 	VPSLLD  $0x17, Y5, Y5
-	VPSLLD  $0x17, Y6, Y6
 	VPADDD  oneBits<>+0(SB), Y5, Y5
-	VPADDD  oneBits<>+0(SB), Y6, Y6
-	VMULPS  expLn2Hi<>+0(SB), Y7, Y9
-	VMULPS  expLn2Hi<>+0(SB), Y8, Y10
-	VSUBPS  Y9, Y3, Y9
-	VSUBPS  Y10, Y4, Y10
-	VMULPS  expLn2Lo<>+0(SB), Y7, Y7
-	VMULPS  expLn2Lo<>+0(SB), Y8, Y8
-	VSUBPS  Y7, Y9, Y7
-	VSUBPS  Y8, Y10, Y8
-	VMULPS  expQ4<>+0(SB), Y7, Y9
-	VMULPS  expQ4<>+0(SB), Y8, Y10
-	VMULPS  Y7, Y7, Y11
-	VMULPS  Y8, Y8, Y12
+	VMULPS  Y4, Y9, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y9, Y9
+	VSUBPS  Y15, Y7, Y7
+	VSUBPS  Y13, Y8, Y8
+	VMULPS  expQ4<>+0(SB), Y7, Y13
+	VMULPS  Y7, Y7, Y15
+	VSUBPS  Y9, Y8, Y8
+	VADDPS  expQ3<>+0(SB), Y13, Y13
+	VMULPS  expQ4<>+0(SB), Y8, Y9
+	VMULPS  Y7, Y13, Y13
 	VADDPS  expQ3<>+0(SB), Y9, Y9
-	VADDPS  expQ3<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
+	VADDPS  expQ2<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y7, Y13, Y13
 	VADDPS  expQ2<>+0(SB), Y9, Y9
-	VADDPS  expQ2<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
+	VADDPS  expQ1<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y7, Y13, Y13
 	VADDPS  expQ1<>+0(SB), Y9, Y9
-	VADDPS  expQ1<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
+	VADDPS  expQ0<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y13, Y15, Y15
+	VMULPS  Y8, Y8, Y13
 	VADDPS  expQ0<>+0(SB), Y9, Y9
-	VADDPS  expQ0<>+0(SB), Y10, Y10
-	VMULPS  Y9, Y11, Y9
-	VMULPS  Y10, Y12, Y10
-	VADDPS  Y7, Y9, Y7
-	VADDPS  Y8, Y10, Y8
+	VADDPS  Y7, Y15, Y7
+	VMULPS  Y9, Y13, Y9
 	VADDPS  one<>+0(SB), Y7, Y7
-	VADDPS  one<>+0(SB), Y8, Y8
+	VADDPS  Y8, Y9, Y8
+	VMULPS  Y6, Y7, Y6
+	VADDPS  one<>+0(SB), Y8, Y7
+	VANDNPS Y6, Y12, Y6
+	VMOVUPS Y6, 64(DI)(AX*1)
 	VMULPS  Y5, Y7, Y5
-	VMULPS  Y6, Y8, Y6
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y3, Y3
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y4, Y4
-	VANDNPS Y5, Y3, Y3
-	VANDNPS Y6, Y4, Y4
-	VMOVUPS Y3, 64(DI)(AX*1)
-	VADDPS  Y3, Y1, Y1
-	VMOVUPS Y4, 96(DI)(AX*1)
-	VADDPS  Y4, Y2, Y2
+	VANDNPS Y5, Y11, Y5
+	VMOVUPS Y5, 96(DI)(AX*1)
+	VADDPS  Y14, Y0, Y0
+	VADDPS  Y10, Y1, Y1
+	VADDPS  Y6, Y0, Y0
+	VADDPS  Y5, Y1, Y1
 	ADDQ    $0x00000080, AX
 	JMP     classes59
 
 rest60:
 	TESTQ   $0x00000010, CX
 	JZ      tail61
-	VMOVUPS (SI)(AX*1), Y3
-	VSUBPS  Y0, Y3, Y3
-	VMOVUPS 32(SI)(AX*1), Y4
-	VSUBPS  Y0, Y4, Y4
-	VMULPS  expLog2e<>+0(SB), Y3, Y5
-	VMULPS  expLog2e<>+0(SB), Y4, Y6
-	VADDPS  expMagic<>+0(SB), Y5, Y5
-	VADDPS  expMagic<>+0(SB), Y6, Y6
-	VSUBPS  expMagic<>+0(SB), Y5, Y7
-	VSUBPS  expMagic<>+0(SB), Y6, Y8
-	VPSLLD  $0x17, Y5, Y5
-	VPSLLD  $0x17, Y6, Y6
-	VPADDD  oneBits<>+0(SB), Y5, Y5
-	VPADDD  oneBits<>+0(SB), Y6, Y6
-	VMULPS  expLn2Hi<>+0(SB), Y7, Y9
-	VMULPS  expLn2Hi<>+0(SB), Y8, Y10
-	VSUBPS  Y9, Y3, Y9
-	VSUBPS  Y10, Y4, Y10
-	VMULPS  expLn2Lo<>+0(SB), Y7, Y7
-	VMULPS  expLn2Lo<>+0(SB), Y8, Y8
-	VSUBPS  Y7, Y9, Y7
-	VSUBPS  Y8, Y10, Y8
-	VMULPS  expQ4<>+0(SB), Y7, Y9
-	VMULPS  expQ4<>+0(SB), Y8, Y10
-	VMULPS  Y7, Y7, Y11
-	VMULPS  Y8, Y8, Y12
-	VADDPS  expQ3<>+0(SB), Y9, Y9
-	VADDPS  expQ3<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
-	VADDPS  expQ2<>+0(SB), Y9, Y9
-	VADDPS  expQ2<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
-	VADDPS  expQ1<>+0(SB), Y9, Y9
-	VADDPS  expQ1<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
-	VADDPS  expQ0<>+0(SB), Y9, Y9
-	VADDPS  expQ0<>+0(SB), Y10, Y10
-	VMULPS  Y9, Y11, Y9
-	VMULPS  Y10, Y12, Y10
-	VADDPS  Y7, Y9, Y7
-	VADDPS  Y8, Y10, Y8
-	VADDPS  one<>+0(SB), Y7, Y7
-	VADDPS  one<>+0(SB), Y8, Y8
-	VMULPS  Y5, Y7, Y5
-	VMULPS  Y6, Y8, Y6
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y3, Y3
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y4, Y4
-	VANDNPS Y5, Y3, Y3
-	VANDNPS Y6, Y4, Y4
-	VMOVUPS Y3, (DI)(AX*1)
-	VADDPS  Y3, Y1, Y1
-	VMOVUPS Y4, 32(DI)(AX*1)
-	VADDPS  Y4, Y2, Y2
+	VMOVUPS (SI)(AX*1), Y2
+	VSUBPS  96(SP), Y2, Y2
+	VMULPS  expLog2e<>+0(SB), Y2, Y3
+	VADDPS  expMagic<>+0(SB), Y3, Y3
+	VSUBPS  expMagic<>+0(SB), Y3, Y4
+	VPSLLD  $0x17, Y3, Y3
+	VPADDD  oneBits<>+0(SB), Y3, Y3
+	VMULPS  expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS  Y5, Y2, Y5
+	VMULPS  expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS  Y4, Y5, Y4
+	VMULPS  expQ4<>+0(SB), Y4, Y5
+	VMULPS  Y4, Y4, Y6
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y6, Y5
+	VADDPS  Y4, Y5, Y4
+	VADDPS  one<>+0(SB), Y4, Y4
+	VMULPS  Y3, Y4, Y3
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS Y3, Y2, Y2
+	VMOVUPS Y2, (DI)(AX*1)
+	VADDPS  Y2, Y0, Y0
+	VMOVUPS 32(SI)(AX*1), Y2
+	VSUBPS  96(SP), Y2, Y2
+	VMULPS  expLog2e<>+0(SB), Y2, Y3
+	VADDPS  expMagic<>+0(SB), Y3, Y3
+	VSUBPS  expMagic<>+0(SB), Y3, Y4
+	VPSLLD  $0x17, Y3, Y3
+	VPADDD  oneBits<>+0(SB), Y3, Y3
+	VMULPS  expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS  Y5, Y2, Y5
+	VMULPS  expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS  Y4, Y5, Y4
+	VMULPS  expQ4<>+0(SB), Y4, Y5
+	VMULPS  Y4, Y4, Y6
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y6, Y5
+	VADDPS  Y4, Y5, Y4
+	VADDPS  one<>+0(SB), Y4, Y4
+	VMULPS  Y3, Y4, Y3
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS Y3, Y2, Y2
+	VMOVUPS Y2, 32(DI)(AX*1)
+	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
 tail61:
 	TESTQ      $0x0000000f, CX
 	JZ         classesDone62
+	VMOVUPS    (SP), Y2
+	VMASKMOVPS (SI)(AX*1), Y2, Y2
+	VSUBPS     96(SP), Y2, Y2
+	VMULPS     expLog2e<>+0(SB), Y2, Y3
+	VADDPS     expMagic<>+0(SB), Y3, Y3
+	VSUBPS     expMagic<>+0(SB), Y3, Y4
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     oneBits<>+0(SB), Y3, Y3
+	VMULPS     expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS     Y5, Y2, Y5
+	VMULPS     expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS     Y4, Y5, Y4
+	VMULPS     expQ4<>+0(SB), Y4, Y5
+	VMULPS     Y4, Y4, Y6
+	VADDPS     expQ3<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ2<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ1<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ0<>+0(SB), Y5, Y5
+	VMULPS     Y5, Y6, Y5
+	VADDPS     Y4, Y5, Y4
+	VADDPS     one<>+0(SB), Y4, Y4
+	VMULPS     Y3, Y4, Y3
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
-	VMASKMOVPS (SI)(AX*1), Y3, Y3
-	VSUBPS     Y0, Y3, Y3
-	VMOVUPS    32(SP), Y4
-	VMASKMOVPS 32(SI)(AX*1), Y4, Y4
-	VSUBPS     Y0, Y4, Y4
-	VMULPS     expLog2e<>+0(SB), Y3, Y5
-	VMULPS     expLog2e<>+0(SB), Y4, Y6
-	VADDPS     expMagic<>+0(SB), Y5, Y5
-	VADDPS     expMagic<>+0(SB), Y6, Y6
-	VSUBPS     expMagic<>+0(SB), Y5, Y7
-	VSUBPS     expMagic<>+0(SB), Y6, Y8
-	VPSLLD     $0x17, Y5, Y5
-	VPSLLD     $0x17, Y6, Y6
-	VPADDD     oneBits<>+0(SB), Y5, Y5
-	VPADDD     oneBits<>+0(SB), Y6, Y6
-	VMULPS     expLn2Hi<>+0(SB), Y7, Y9
-	VMULPS     expLn2Hi<>+0(SB), Y8, Y10
-	VSUBPS     Y9, Y3, Y9
-	VSUBPS     Y10, Y4, Y10
-	VMULPS     expLn2Lo<>+0(SB), Y7, Y7
-	VMULPS     expLn2Lo<>+0(SB), Y8, Y8
-	VSUBPS     Y7, Y9, Y7
-	VSUBPS     Y8, Y10, Y8
-	VMULPS     expQ4<>+0(SB), Y7, Y9
-	VMULPS     expQ4<>+0(SB), Y8, Y10
-	VMULPS     Y7, Y7, Y11
-	VMULPS     Y8, Y8, Y12
-	VADDPS     expQ3<>+0(SB), Y9, Y9
-	VADDPS     expQ3<>+0(SB), Y10, Y10
-	VMULPS     Y7, Y9, Y9
-	VMULPS     Y8, Y10, Y10
-	VADDPS     expQ2<>+0(SB), Y9, Y9
-	VADDPS     expQ2<>+0(SB), Y10, Y10
-	VMULPS     Y7, Y9, Y9
-	VMULPS     Y8, Y10, Y10
-	VADDPS     expQ1<>+0(SB), Y9, Y9
-	VADDPS     expQ1<>+0(SB), Y10, Y10
-	VMULPS     Y7, Y9, Y9
-	VMULPS     Y8, Y10, Y10
-	VADDPS     expQ0<>+0(SB), Y9, Y9
-	VADDPS     expQ0<>+0(SB), Y10, Y10
-	VMULPS     Y9, Y11, Y9
-	VMULPS     Y10, Y12, Y10
-	VADDPS     Y7, Y9, Y7
-	VADDPS     Y8, Y10, Y8
-	VADDPS     one<>+0(SB), Y7, Y7
-	VADDPS     one<>+0(SB), Y8, Y8
-	VMULPS     Y5, Y7, Y5
-	VMULPS     Y6, Y8, Y6
-	VCMPPS     $0x01, expCutoff<>+0(SB), Y3, Y3
-	VCMPPS     $0x01, expCutoff<>+0(SB), Y4, Y4
-	VANDNPS    Y5, Y3, Y3
-	VANDNPS    Y6, Y4, Y4
-	VMOVUPS    (SP), Y5
-	VMASKMOVPS Y3, Y5, (DI)(AX*1)
-	VADDPS     Y3, Y1, Y3
-	VMOVUPS    (SP), Y5
-	VBLENDVPS  Y5, Y3, Y1, Y1
+	VMASKMOVPS Y2, Y3, (DI)(AX*1)
+	VADDPS     Y2, Y0, Y2
+	VMOVUPS    (SP), Y3
+	VBLENDVPS  Y3, Y2, Y0, Y0
+	VMOVUPS    32(SP), Y2
+	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
+	VSUBPS     96(SP), Y2, Y2
+	VMULPS     expLog2e<>+0(SB), Y2, Y3
+	VADDPS     expMagic<>+0(SB), Y3, Y3
+	VSUBPS     expMagic<>+0(SB), Y3, Y4
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     oneBits<>+0(SB), Y3, Y3
+	VMULPS     expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS     Y5, Y2, Y5
+	VMULPS     expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS     Y4, Y5, Y4
+	VMULPS     expQ4<>+0(SB), Y4, Y5
+	VMULPS     Y4, Y4, Y6
+	VADDPS     expQ3<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ2<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ1<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ0<>+0(SB), Y5, Y5
+	VMULPS     Y5, Y6, Y5
+	VADDPS     Y4, Y5, Y4
+	VADDPS     one<>+0(SB), Y4, Y4
+	VMULPS     Y3, Y4, Y3
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    32(SP), Y3
-	VMASKMOVPS Y4, Y3, 32(DI)(AX*1)
-	VADDPS     Y4, Y2, Y3
-	VMOVUPS    32(SP), Y4
-	VBLENDVPS  Y4, Y3, Y2, Y2
+	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
+	VADDPS     Y2, Y1, Y2
+	VMOVUPS    32(SP), Y3
+	VBLENDVPS  Y3, Y2, Y1, Y1
 
 classesDone62:
+	VMOVAPS Y0, Y0
 	VMOVAPS Y1, Y1
-	VMOVAPS Y2, Y2
 	JMP     summed58
 
 noGrad57:
+	VMOVUPS negZero<>+0(SB), Y0
 	VMOVUPS negZero<>+0(SB), Y1
-	VMOVUPS negZero<>+0(SB), Y2
+	VMOVUPS expMagic<>+0(SB), Y2
+	VMOVUPS expLog2e<>+0(SB), Y3
+	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
 classes63:
 	CMPQ    AX, R11
 	JAE     rest64
-	VMOVUPS (SI)(AX*1), Y3
-	VSUBPS  Y0, Y3, Y3
-	VMOVUPS 32(SI)(AX*1), Y4
-	VSUBPS  Y0, Y4, Y4
-	VMULPS  expLog2e<>+0(SB), Y3, Y5
-	VMULPS  expLog2e<>+0(SB), Y4, Y6
-	VADDPS  expMagic<>+0(SB), Y5, Y5
-	VADDPS  expMagic<>+0(SB), Y6, Y6
-	VSUBPS  expMagic<>+0(SB), Y5, Y7
-	VSUBPS  expMagic<>+0(SB), Y6, Y8
-	VPSLLD  $0x17, Y5, Y5
-	VPSLLD  $0x17, Y6, Y6
+	VMOVUPS (SI)(AX*1), Y5
+	VMOVUPS 32(SI)(AX*1), Y6
+	VMOVUPS 64(SI)(AX*1), Y7
+	VMOVUPS 96(SI)(AX*1), Y8
+	VSUBPS  96(SP), Y5, Y5
+	VSUBPS  96(SP), Y6, Y6
+	VSUBPS  96(SP), Y7, Y7
+	VSUBPS  96(SP), Y8, Y8
+	VMULPS  Y3, Y5, Y9
+	VMULPS  Y3, Y6, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y11
+	VADDPS  Y2, Y9, Y9
+	VADDPS  Y2, Y10, Y10
+	VSUBPS  Y2, Y9, Y12
+	VPSLLD  $0x17, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VMULPS  Y4, Y12, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y12, Y12
+	VSUBPS  Y13, Y5, Y5
+	VSUBPS  Y12, Y5, Y12
+	VMULPS  expQ4<>+0(SB), Y12, Y5
+	VMULPS  Y12, Y12, Y13
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y13, Y13
+	VPSLLD  $0x17, Y10, Y5
+	VSUBPS  Y2, Y10, Y10
 	VPADDD  oneBits<>+0(SB), Y5, Y5
-	VPADDD  oneBits<>+0(SB), Y6, Y6
-	VMULPS  expLn2Hi<>+0(SB), Y7, Y9
-	VMULPS  expLn2Hi<>+0(SB), Y8, Y10
-	VSUBPS  Y9, Y3, Y9
-	VSUBPS  Y10, Y4, Y10
-	VMULPS  expLn2Lo<>+0(SB), Y7, Y7
-	VMULPS  expLn2Lo<>+0(SB), Y8, Y8
-	VSUBPS  Y7, Y9, Y7
-	VSUBPS  Y8, Y10, Y8
-	VMULPS  expQ4<>+0(SB), Y7, Y9
-	VMULPS  expQ4<>+0(SB), Y8, Y10
-	VMULPS  Y7, Y7, Y11
-	VMULPS  Y8, Y8, Y12
+	VADDPS  Y12, Y13, Y12
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y13
+	VADDPS  one<>+0(SB), Y12, Y12
+	VMULPS  Y9, Y12, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y12
+	VANDNPS Y9, Y11, Y11
+	VMULPS  Y4, Y10, Y9
+	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
+	VSUBPS  Y9, Y6, Y6
+	VSUBPS  Y10, Y6, Y6
+	VMULPS  expQ4<>+0(SB), Y6, Y9
+	VMULPS  Y6, Y6, Y10
 	VADDPS  expQ3<>+0(SB), Y9, Y9
-	VADDPS  expQ3<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
+	VMULPS  Y6, Y9, Y9
 	VADDPS  expQ2<>+0(SB), Y9, Y9
-	VADDPS  expQ2<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
+	VMULPS  Y6, Y9, Y9
 	VADDPS  expQ1<>+0(SB), Y9, Y9
-	VADDPS  expQ1<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
+	VMULPS  Y6, Y9, Y9
 	VADDPS  expQ0<>+0(SB), Y9, Y9
-	VADDPS  expQ0<>+0(SB), Y10, Y10
-	VMULPS  Y9, Y11, Y9
-	VMULPS  Y10, Y12, Y10
-	VADDPS  Y7, Y9, Y7
-	VADDPS  Y8, Y10, Y8
-	VADDPS  one<>+0(SB), Y7, Y7
-	VADDPS  one<>+0(SB), Y8, Y8
-	VMULPS  Y5, Y7, Y5
-	VMULPS  Y6, Y8, Y6
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y3, Y3
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y4, Y4
-	VANDNPS Y5, Y3, Y3
-	VANDNPS Y6, Y4, Y4
-	VADDPS  Y3, Y1, Y1
-	VADDPS  Y4, Y2, Y2
-	VMOVUPS 64(SI)(AX*1), Y3
-	VSUBPS  Y0, Y3, Y3
-	VMOVUPS 96(SI)(AX*1), Y4
-	VSUBPS  Y0, Y4, Y4
-	VMULPS  expLog2e<>+0(SB), Y3, Y5
-	VMULPS  expLog2e<>+0(SB), Y4, Y6
-	VADDPS  expMagic<>+0(SB), Y5, Y5
-	VADDPS  expMagic<>+0(SB), Y6, Y6
-	VSUBPS  expMagic<>+0(SB), Y5, Y7
-	VSUBPS  expMagic<>+0(SB), Y6, Y8
-	VPSLLD  $0x17, Y5, Y5
+	VMULPS  Y9, Y10, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y10
+	VADDPS  Y6, Y9, Y9
+	VMULPS  Y3, Y7, Y6
+	VADDPS  one<>+0(SB), Y9, Y9
+	VADDPS  Y2, Y6, Y6
+	VMULPS  Y5, Y9, Y9
+	VSUBPS  Y2, Y6, Y5
 	VPSLLD  $0x17, Y6, Y6
-	VPADDD  oneBits<>+0(SB), Y5, Y5
 	VPADDD  oneBits<>+0(SB), Y6, Y6
-	VMULPS  expLn2Hi<>+0(SB), Y7, Y9
-	VMULPS  expLn2Hi<>+0(SB), Y8, Y10
-	VSUBPS  Y9, Y3, Y9
-	VSUBPS  Y10, Y4, Y10
-	VMULPS  expLn2Lo<>+0(SB), Y7, Y7
-	VMULPS  expLn2Lo<>+0(SB), Y8, Y8
-	VSUBPS  Y7, Y9, Y7
-	VSUBPS  Y8, Y10, Y8
-	VMULPS  expQ4<>+0(SB), Y7, Y9
-	VMULPS  expQ4<>+0(SB), Y8, Y10
-	VMULPS  Y7, Y7, Y11
-	VMULPS  Y8, Y8, Y12
-	VADDPS  expQ3<>+0(SB), Y9, Y9
-	VADDPS  expQ3<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
-	VADDPS  expQ2<>+0(SB), Y9, Y9
-	VADDPS  expQ2<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
-	VADDPS  expQ1<>+0(SB), Y9, Y9
-	VADDPS  expQ1<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
-	VADDPS  expQ0<>+0(SB), Y9, Y9
-	VADDPS  expQ0<>+0(SB), Y10, Y10
-	VMULPS  Y9, Y11, Y9
-	VMULPS  Y10, Y12, Y10
+	VANDNPS Y9, Y13, Y13
+	VMULPS  Y4, Y5, Y9
+	VMULPS  expLn2Lo<>+0(SB), Y5, Y5
+	VSUBPS  Y9, Y7, Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  expQ4<>+0(SB), Y7, Y5
+	VMULPS  Y7, Y7, Y9
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y7, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y7, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y7, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y9, Y9
+	VMULPS  Y3, Y8, Y5
 	VADDPS  Y7, Y9, Y7
-	VADDPS  Y8, Y10, Y8
-	VADDPS  one<>+0(SB), Y7, Y7
-	VADDPS  one<>+0(SB), Y8, Y8
-	VMULPS  Y5, Y7, Y5
-	VMULPS  Y6, Y8, Y6
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y3, Y3
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y4, Y4
-	VANDNPS Y5, Y3, Y3
-	VANDNPS Y6, Y4, Y4
-	VADDPS  Y3, Y1, Y1
-	VADDPS  Y4, Y2, Y2
+	VADDPS  Y2, Y5, Y5
+	VADDPS  one<>+0(SB), Y7, Y9
+	VSUBPS  Y2, Y5, Y7
+	VPSLLD  $0x17, Y5, Y5
+	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VMULPS  Y6, Y9, Y9
+	VMULPS  Y4, Y7, Y6
+	VMULPS  expLn2Lo<>+0(SB), Y7, Y7
+	VANDNPS Y9, Y12, Y9
+	VSUBPS  Y6, Y8, Y6
+	VSUBPS  Y7, Y6, Y6
+	VMULPS  expQ4<>+0(SB), Y6, Y7
+	VMULPS  Y6, Y6, Y8
+	VADDPS  expQ3<>+0(SB), Y7, Y7
+	VMULPS  Y6, Y7, Y7
+	VADDPS  expQ2<>+0(SB), Y7, Y7
+	VMULPS  Y6, Y7, Y7
+	VADDPS  expQ1<>+0(SB), Y7, Y7
+	VMULPS  Y6, Y7, Y7
+	VADDPS  expQ0<>+0(SB), Y7, Y7
+	VMULPS  Y7, Y8, Y7
+	VADDPS  Y6, Y7, Y6
+	VADDPS  one<>+0(SB), Y6, Y6
+	VMULPS  Y5, Y6, Y5
+	VANDNPS Y5, Y10, Y5
+	VADDPS  Y11, Y0, Y0
+	VADDPS  Y13, Y1, Y1
+	VADDPS  Y9, Y0, Y0
+	VADDPS  Y5, Y1, Y1
 	ADDQ    $0x00000080, AX
 	JMP     classes63
 
 rest64:
 	TESTQ   $0x00000010, CX
 	JZ      tail65
-	VMOVUPS (SI)(AX*1), Y3
-	VSUBPS  Y0, Y3, Y3
-	VMOVUPS 32(SI)(AX*1), Y4
-	VSUBPS  Y0, Y4, Y4
-	VMULPS  expLog2e<>+0(SB), Y3, Y5
-	VMULPS  expLog2e<>+0(SB), Y4, Y6
-	VADDPS  expMagic<>+0(SB), Y5, Y5
-	VADDPS  expMagic<>+0(SB), Y6, Y6
-	VSUBPS  expMagic<>+0(SB), Y5, Y7
-	VSUBPS  expMagic<>+0(SB), Y6, Y8
-	VPSLLD  $0x17, Y5, Y5
-	VPSLLD  $0x17, Y6, Y6
-	VPADDD  oneBits<>+0(SB), Y5, Y5
-	VPADDD  oneBits<>+0(SB), Y6, Y6
-	VMULPS  expLn2Hi<>+0(SB), Y7, Y9
-	VMULPS  expLn2Hi<>+0(SB), Y8, Y10
-	VSUBPS  Y9, Y3, Y9
-	VSUBPS  Y10, Y4, Y10
-	VMULPS  expLn2Lo<>+0(SB), Y7, Y7
-	VMULPS  expLn2Lo<>+0(SB), Y8, Y8
-	VSUBPS  Y7, Y9, Y7
-	VSUBPS  Y8, Y10, Y8
-	VMULPS  expQ4<>+0(SB), Y7, Y9
-	VMULPS  expQ4<>+0(SB), Y8, Y10
-	VMULPS  Y7, Y7, Y11
-	VMULPS  Y8, Y8, Y12
-	VADDPS  expQ3<>+0(SB), Y9, Y9
-	VADDPS  expQ3<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
-	VADDPS  expQ2<>+0(SB), Y9, Y9
-	VADDPS  expQ2<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
-	VADDPS  expQ1<>+0(SB), Y9, Y9
-	VADDPS  expQ1<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
-	VADDPS  expQ0<>+0(SB), Y9, Y9
-	VADDPS  expQ0<>+0(SB), Y10, Y10
-	VMULPS  Y9, Y11, Y9
-	VMULPS  Y10, Y12, Y10
-	VADDPS  Y7, Y9, Y7
-	VADDPS  Y8, Y10, Y8
-	VADDPS  one<>+0(SB), Y7, Y7
-	VADDPS  one<>+0(SB), Y8, Y8
-	VMULPS  Y5, Y7, Y5
-	VMULPS  Y6, Y8, Y6
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y3, Y3
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y4, Y4
-	VANDNPS Y5, Y3, Y3
-	VANDNPS Y6, Y4, Y4
-	VADDPS  Y3, Y1, Y1
-	VADDPS  Y4, Y2, Y2
+	VMOVUPS (SI)(AX*1), Y2
+	VSUBPS  96(SP), Y2, Y2
+	VMULPS  expLog2e<>+0(SB), Y2, Y3
+	VADDPS  expMagic<>+0(SB), Y3, Y3
+	VSUBPS  expMagic<>+0(SB), Y3, Y4
+	VPSLLD  $0x17, Y3, Y3
+	VPADDD  oneBits<>+0(SB), Y3, Y3
+	VMULPS  expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS  Y5, Y2, Y5
+	VMULPS  expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS  Y4, Y5, Y4
+	VMULPS  expQ4<>+0(SB), Y4, Y5
+	VMULPS  Y4, Y4, Y6
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y6, Y5
+	VADDPS  Y4, Y5, Y4
+	VADDPS  one<>+0(SB), Y4, Y4
+	VMULPS  Y3, Y4, Y3
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS Y3, Y2, Y2
+	VADDPS  Y2, Y0, Y0
+	VMOVUPS 32(SI)(AX*1), Y2
+	VSUBPS  96(SP), Y2, Y2
+	VMULPS  expLog2e<>+0(SB), Y2, Y3
+	VADDPS  expMagic<>+0(SB), Y3, Y3
+	VSUBPS  expMagic<>+0(SB), Y3, Y4
+	VPSLLD  $0x17, Y3, Y3
+	VPADDD  oneBits<>+0(SB), Y3, Y3
+	VMULPS  expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS  Y5, Y2, Y5
+	VMULPS  expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS  Y4, Y5, Y4
+	VMULPS  expQ4<>+0(SB), Y4, Y5
+	VMULPS  Y4, Y4, Y6
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y6, Y5
+	VADDPS  Y4, Y5, Y4
+	VADDPS  one<>+0(SB), Y4, Y4
+	VMULPS  Y3, Y4, Y3
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
 tail65:
 	TESTQ      $0x0000000f, CX
 	JZ         classesDone66
+	VMOVUPS    (SP), Y2
+	VMASKMOVPS (SI)(AX*1), Y2, Y2
+	VSUBPS     96(SP), Y2, Y2
+	VMULPS     expLog2e<>+0(SB), Y2, Y3
+	VADDPS     expMagic<>+0(SB), Y3, Y3
+	VSUBPS     expMagic<>+0(SB), Y3, Y4
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     oneBits<>+0(SB), Y3, Y3
+	VMULPS     expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS     Y5, Y2, Y5
+	VMULPS     expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS     Y4, Y5, Y4
+	VMULPS     expQ4<>+0(SB), Y4, Y5
+	VMULPS     Y4, Y4, Y6
+	VADDPS     expQ3<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ2<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ1<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ0<>+0(SB), Y5, Y5
+	VMULPS     Y5, Y6, Y5
+	VADDPS     Y4, Y5, Y4
+	VADDPS     one<>+0(SB), Y4, Y4
+	VMULPS     Y3, Y4, Y3
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS    Y3, Y2, Y2
+	VADDPS     Y2, Y0, Y2
 	VMOVUPS    (SP), Y3
-	VMASKMOVPS (SI)(AX*1), Y3, Y3
-	VSUBPS     Y0, Y3, Y3
-	VMOVUPS    32(SP), Y4
-	VMASKMOVPS 32(SI)(AX*1), Y4, Y4
-	VSUBPS     Y0, Y4, Y4
-	VMULPS     expLog2e<>+0(SB), Y3, Y5
-	VMULPS     expLog2e<>+0(SB), Y4, Y6
-	VADDPS     expMagic<>+0(SB), Y5, Y5
-	VADDPS     expMagic<>+0(SB), Y6, Y6
-	VSUBPS     expMagic<>+0(SB), Y5, Y7
-	VSUBPS     expMagic<>+0(SB), Y6, Y8
-	VPSLLD     $0x17, Y5, Y5
-	VPSLLD     $0x17, Y6, Y6
-	VPADDD     oneBits<>+0(SB), Y5, Y5
-	VPADDD     oneBits<>+0(SB), Y6, Y6
-	VMULPS     expLn2Hi<>+0(SB), Y7, Y9
-	VMULPS     expLn2Hi<>+0(SB), Y8, Y10
-	VSUBPS     Y9, Y3, Y9
-	VSUBPS     Y10, Y4, Y10
-	VMULPS     expLn2Lo<>+0(SB), Y7, Y7
-	VMULPS     expLn2Lo<>+0(SB), Y8, Y8
-	VSUBPS     Y7, Y9, Y7
-	VSUBPS     Y8, Y10, Y8
-	VMULPS     expQ4<>+0(SB), Y7, Y9
-	VMULPS     expQ4<>+0(SB), Y8, Y10
-	VMULPS     Y7, Y7, Y11
-	VMULPS     Y8, Y8, Y12
-	VADDPS     expQ3<>+0(SB), Y9, Y9
-	VADDPS     expQ3<>+0(SB), Y10, Y10
-	VMULPS     Y7, Y9, Y9
-	VMULPS     Y8, Y10, Y10
-	VADDPS     expQ2<>+0(SB), Y9, Y9
-	VADDPS     expQ2<>+0(SB), Y10, Y10
-	VMULPS     Y7, Y9, Y9
-	VMULPS     Y8, Y10, Y10
-	VADDPS     expQ1<>+0(SB), Y9, Y9
-	VADDPS     expQ1<>+0(SB), Y10, Y10
-	VMULPS     Y7, Y9, Y9
-	VMULPS     Y8, Y10, Y10
-	VADDPS     expQ0<>+0(SB), Y9, Y9
-	VADDPS     expQ0<>+0(SB), Y10, Y10
-	VMULPS     Y9, Y11, Y9
-	VMULPS     Y10, Y12, Y10
-	VADDPS     Y7, Y9, Y7
-	VADDPS     Y8, Y10, Y8
-	VADDPS     one<>+0(SB), Y7, Y7
-	VADDPS     one<>+0(SB), Y8, Y8
-	VMULPS     Y5, Y7, Y5
-	VMULPS     Y6, Y8, Y6
-	VCMPPS     $0x01, expCutoff<>+0(SB), Y3, Y3
-	VCMPPS     $0x01, expCutoff<>+0(SB), Y4, Y4
-	VANDNPS    Y5, Y3, Y3
-	VANDNPS    Y6, Y4, Y4
-	VADDPS     Y3, Y1, Y3
-	VMOVUPS    (SP), Y5
-	VBLENDVPS  Y5, Y3, Y1, Y1
-	VADDPS     Y4, Y2, Y3
-	VMOVUPS    32(SP), Y4
-	VBLENDVPS  Y4, Y3, Y2, Y2
+	VBLENDVPS  Y3, Y2, Y0, Y0
+	VMOVUPS    32(SP), Y2
+	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
+	VSUBPS     96(SP), Y2, Y2
+	VMULPS     expLog2e<>+0(SB), Y2, Y3
+	VADDPS     expMagic<>+0(SB), Y3, Y3
+	VSUBPS     expMagic<>+0(SB), Y3, Y4
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     oneBits<>+0(SB), Y3, Y3
+	VMULPS     expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS     Y5, Y2, Y5
+	VMULPS     expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS     Y4, Y5, Y4
+	VMULPS     expQ4<>+0(SB), Y4, Y5
+	VMULPS     Y4, Y4, Y6
+	VADDPS     expQ3<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ2<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ1<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ0<>+0(SB), Y5, Y5
+	VMULPS     Y5, Y6, Y5
+	VADDPS     Y4, Y5, Y4
+	VADDPS     one<>+0(SB), Y4, Y4
+	VMULPS     Y3, Y4, Y3
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS    Y3, Y2, Y2
+	VADDPS     Y2, Y1, Y2
+	VMOVUPS    32(SP), Y3
+	VBLENDVPS  Y3, Y2, Y1, Y1
 
 classesDone66:
+	VMOVAPS Y0, Y0
 	VMOVAPS Y1, Y1
-	VMOVAPS Y2, Y2
 
 summed58:
 	// The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
 	// ls - d[l] (seq.LabelLoss).
-	VHADDPS      Y2, Y1, Y1
-	VHADDPS      Y1, Y1, Y1
-	VEXTRACTF128 $0x01, Y1, X2
-	VADDPS       X2, X1, X1
-	VMOVSHDUP    X1, X2
-	VADDSS       X2, X1, X1
-	VBROADCASTSS X1, Y1
-	VPSRLD       $0x17, Y1, Y2
-	VMOVDQU      logExpInv<>+0(SB), Y3
-	VPSUBD       Y2, Y3, Y3
-	VPSLLD       $0x17, Y3, Y3
-	VMULPS       Y1, Y3, Y3
-	VPSUBD       logExpBias<>+0(SB), Y2, Y2
-	VCVTDQ2PS    Y2, Y2
-	VCMPPS       $0x01, logSqrtHalf<>+0(SB), Y3, Y4
-	VADDPS       Y3, Y3, Y5
-	VBLENDVPS    Y4, Y5, Y3, Y3
-	VSUBPS       one<>+0(SB), Y2, Y5
-	VBLENDVPS    Y4, Y5, Y2, Y2
-	VMULPS       expLn2Hi<>+0(SB), Y2, Y4
-	VMULPS       expLn2Lo<>+0(SB), Y2, Y2
-	VSUBPS       one<>+0(SB), Y3, Y3
-	VMULPS       Y3, Y3, Y5
-	VMULPS       logP0<>+0(SB), Y3, Y6
-	VADDPS       logP1<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y6, Y6
-	VADDPS       logP2<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y6, Y6
-	VADDPS       logP3<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y6, Y6
-	VADDPS       logP4<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y6, Y6
-	VADDPS       logP5<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y6, Y6
-	VADDPS       logP6<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y6, Y6
-	VADDPS       logP7<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y6, Y6
-	VADDPS       logP8<>+0(SB), Y6, Y6
-	VMULPS       Y3, Y6, Y6
-	VMULPS       Y5, Y6, Y6
-	VADDPS       Y2, Y6, Y2
-	VMULPS       half<>+0(SB), Y5, Y5
-	VSUBPS       Y5, Y2, Y2
-	VADDPS       Y2, Y3, Y2
-	VADDPS       Y4, Y2, Y2
-	VSUBPS       128(SP), Y2, Y3
+	VHADDPS      Y1, Y0, Y0
+	VHADDPS      Y0, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VBROADCASTSS X0, Y0
+	VPSRLD       $0x17, Y0, Y1
+	VMOVDQU      logExpInv<>+0(SB), Y2
+	VPSUBD       Y1, Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       Y0, Y2, Y2
+	VPSUBD       logExpBias<>+0(SB), Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VCMPPS       $0x01, logSqrtHalf<>+0(SB), Y2, Y3
+	VADDPS       Y2, Y2, Y4
+	VBLENDVPS    Y3, Y4, Y2, Y2
+	VSUBPS       one<>+0(SB), Y1, Y4
+	VBLENDVPS    Y3, Y4, Y1, Y1
+	VMULPS       expLn2Hi<>+0(SB), Y1, Y3
+	VMULPS       expLn2Lo<>+0(SB), Y1, Y1
+	VSUBPS       one<>+0(SB), Y2, Y2
+	VMULPS       Y2, Y2, Y4
+	VMULPS       logP0<>+0(SB), Y2, Y5
+	VADDPS       logP1<>+0(SB), Y5, Y5
+	VMULPS       Y2, Y5, Y5
+	VADDPS       logP2<>+0(SB), Y5, Y5
+	VMULPS       Y2, Y5, Y5
+	VADDPS       logP3<>+0(SB), Y5, Y5
+	VMULPS       Y2, Y5, Y5
+	VADDPS       logP4<>+0(SB), Y5, Y5
+	VMULPS       Y2, Y5, Y5
+	VADDPS       logP5<>+0(SB), Y5, Y5
+	VMULPS       Y2, Y5, Y5
+	VADDPS       logP6<>+0(SB), Y5, Y5
+	VMULPS       Y2, Y5, Y5
+	VADDPS       logP7<>+0(SB), Y5, Y5
+	VMULPS       Y2, Y5, Y5
+	VADDPS       logP8<>+0(SB), Y5, Y5
+	VMULPS       Y2, Y5, Y5
+	VMULPS       Y4, Y5, Y5
+	VADDPS       Y1, Y5, Y1
+	VMULPS       half<>+0(SB), Y4, Y4
+	VSUBPS       Y4, Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VADDPS       Y3, Y1, Y1
+	VSUBPS       160(SP), Y1, Y2
 
 	// lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is computed, stored to
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl, f to the frame.
-	TESTB     $0x01, 344(SP)
+	TESTB     $0x01, 376(SP)
 	JZ        noLse67
-	VADDPS    Y2, Y0, Y2
-	VMOVUPS   96(SP), Y4
-	VBLENDVPS Y4, Y0, Y2, Y0
+	VADDPS    96(SP), Y1, Y1
+	VMOVUPS   128(SP), Y3
+	VBLENDVPS Y3, 96(SP), Y1, Y1
 	TESTQ     R14, R14
 	JZ        noLseStore68
-	VMOVSS    X0, (R14)(R10*4)
+	VMOVSS    X1, (R14)(R10*4)
 
 noLseStore68:
-	TESTB   $0x02, 344(SP)
+	TESTB   $0x02, 376(SP)
 	JZ      noZ69
-	VMULPS  192(SP), Y0, Y2
-	VMULPS  Y0, Y2, Y0
-	VADDPS  Y2, Y2, Y2
-	VADDPS  one<>+0(SB), Y2, Y2
-	VMOVUPS Y2, 160(SP)
-	VADDPS  Y0, Y3, Y0
-	VMOVAPS Y0, Y3
+	VMULPS  224(SP), Y1, Y3
+	VMULPS  Y1, Y3, Y1
+	VADDPS  Y3, Y3, Y3
+	VADDPS  one<>+0(SB), Y3, Y3
+	VMOVUPS Y3, 192(SP)
+	VADDPS  Y1, Y2, Y1
+	VMOVAPS Y1, Y2
 
 noZ69:
 noLse67:
-	VMOVSS X3, (DX)(R10*4)
+	VMOVSS X2, (DX)(R10*4)
 
 	// Pass 3 (with a gradient). q = scale / s (seq.Quotient), q = q·f (f = 1
 	// without z-loss: exact); g[j] = e[j]·q (seq.Scaled); then g[l] = g[l] -
 	// scale.
 	TESTQ        DI, DI
 	JZ           noGrad70
-	VBROADCASTSS scale+80(FP), Y0
-	VDIVPS       Y1, Y0, Y0
-	VMULPS       160(SP), Y0, Y0
+	VBROADCASTSS scale+80(FP), Y1
+	VDIVPS       Y0, Y1, Y0
+	VMULPS       192(SP), Y0, Y0
 	XORL         AX, AX
 
 classes71:
@@ -8022,7 +8029,7 @@ wideLabelsDone:
 
 // func wideTargetsAVX2(grad []float32, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep float32, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideTargetsAVX2(SB), $368-220
+TEXT ·wideTargetsAVX2(SB), $400-220
 	// wideTargetsGeneric, one row at a time, the classes in vectors (see the
 	// overview of the wide functions). The effective targets a[j] (targetRow.at)
 	// take one of six forms, each with its own loops of passes 2 and 3: dense
@@ -8039,12 +8046,12 @@ TEXT ·wideTargetsAVX2(SB), $368-220
 	// labels), the registers of one exponential; pass 3: qt, scale, the class
 	// indices.
 	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
-	// (lanes 0-7, 8-15); 64 the mask of the last c mod 8 classes; 96 all (the
-	// row's allNegInfRow); 128 d[l]; 160 f (the z-loss factor, else 1); 192 z; 224
-	// the label (targets from labels); 256 keep; 288 uni; 8-byte words: 320 the bits
-	// of the last c mod 8 classes; 328, 336 the bytes of the whole vectors and of
-	// the whole 16-class steps of a row; 344 the flag word; 352 the form of the
-	// targets; 360 the targets row.
+	// (lanes 0-7, 8-15); 64 the mask of the last c mod 8 classes; 96 m; 128 all (the
+	// row's allNegInfRow); 160 d[l]; 192 f (the z-loss factor, else 1); 224 z; 256
+	// the label (targets from labels); 288 keep; 320 uni; 8-byte words: 352 the bits
+	// of the last c mod 8 classes; 360, 368 the bytes of the whole vectors and of
+	// the whole 16-class steps of a row; 376 the flag word; 384 the form of the
+	// targets; 392 the targets row.
 	//
 	// Arguments; R8 = the rows; the form of the targets.
 	MOVQ    c+48(FP), CX
@@ -8086,7 +8093,7 @@ isNil77:
 isNil78:
 	XORL    R12, R12
 	MOVQ    targets_base+56(FP), AX
-	MOVQ    AX, 360(SP)
+	MOVQ    AX, 392(SP)
 	TESTQ   AX, AX
 	JZ      fromLabels79
 	MOVQ    targets_len+64(FP), AX
@@ -8117,11 +8124,11 @@ formDone80:
 	XORL    R8, R8
 
 notStaged81:
-	MOVQ         R12, 352(SP)
+	MOVQ         R12, 384(SP)
 	VBROADCASTSS keep+128(FP), Y0
-	VMOVUPS      Y0, 256(SP)
-	VBROADCASTSS uni+132(FP), Y0
 	VMOVUPS      Y0, 288(SP)
+	VBROADCASTSS uni+132(FP), Y0
+	VMOVUPS      Y0, 320(SP)
 	MOVQ         losses_base+144(FP), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -8140,10 +8147,10 @@ noLse82:
 	JZ           noZ83
 	MOVL         $0x00000003, R12
 	VBROADCASTSS z+216(FP), Y0
-	VMOVUPS      Y0, 192(SP)
+	VMOVUPS      Y0, 224(SP)
 
 noZ83:
-	MOVQ R12, 344(SP)
+	MOVQ R12, 376(SP)
 
 	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
 	// 32-class steps; the bytes of the whole 16-class steps and of the whole
@@ -8158,11 +8165,11 @@ noZ83:
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
 	SHLQ         $0x06, AX
-	MOVQ         AX, 336(SP)
+	MOVQ         AX, 368(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x03, AX
 	SHLQ         $0x05, AX
-	MOVQ         AX, 328(SP)
+	MOVQ         AX, 360(SP)
 	MOVQ         CX, AX
 	ANDQ         $0x0f, AX
 	VMOVD        AX, X0
@@ -8182,9 +8189,9 @@ noZ83:
 	VPCMPGTD     lanes<>+0(SB), Y0, Y0
 	VMOVDQU      Y0, 64(SP)
 	VMOVMSKPS    Y0, AX
-	MOVQ         AX, 320(SP)
+	MOVQ         AX, 352(SP)
 	VMOVUPS      one<>+0(SB), Y0
-	VMOVUPS      Y0, 160(SP)
+	VMOVUPS      Y0, 192(SP)
 	XORL         R10, R10
 
 wideTargetsRow:
@@ -8260,10 +8267,11 @@ classesDone87:
 	VADDPS       zero<>+0(SB), Y2, Y6
 	VORPS        Y1, Y0, Y0
 	VMOVMSKPS    Y0, R12
+	VMOVUPS      Y6, 96(SP)
 
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
 	// no NaN in the row (R12 == 0); stored to the frame.
-	TESTB  $0x01, 344(SP)
+	TESTB  $0x01, 376(SP)
 	JZ     noLse88
 	VXORPS Y0, Y0, Y0
 	TESTL  R12, R12
@@ -8271,7 +8279,7 @@ classesDone87:
 	VCMPPS $0x00, negInfBits<>+0(SB), Y6, Y0
 
 allSet89:
-	VMOVUPS Y0, 96(SP)
+	VMOVUPS Y0, 128(SP)
 
 noLse88:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
@@ -8282,7 +8290,7 @@ noLse88:
 	XORL  AX, AX
 
 scan95:
-	CMPQ      AX, 328(SP)
+	CMPQ      AX, 360(SP)
 	JAE       scanTail96
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x03, Y0, Y0, Y0
@@ -8299,7 +8307,7 @@ scanTail96:
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
 	VCMPPS     $0x03, Y0, Y0, Y0
 	VMOVMSKPS  Y0, R12
-	ANDL       320(SP), R12
+	ANDL       352(SP), R12
 	JNZ        found91
 	JMP        notFound92
 
@@ -8307,7 +8315,7 @@ scanEq94:
 	XORL AX, AX
 
 scan97:
-	CMPQ      AX, 328(SP)
+	CMPQ      AX, 360(SP)
 	JAE       scanTail98
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x00, Y0, Y6, Y0
@@ -8324,7 +8332,7 @@ scanTail98:
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
 	VCMPPS     $0x00, Y0, Y6, Y0
 	VMOVMSKPS  Y0, R12
-	ANDL       320(SP), R12
+	ANDL       352(SP), R12
 	JNZ        found91
 
 notFound92:
@@ -8341,39 +8349,39 @@ storePred93:
 
 noPreds90:
 	// The label in every lane (targets from labels).
-	TESTB        $0x01, 352(SP)
+	TESTB        $0x01, 384(SP)
 	JZ           noLabel99
 	MOVQ         labels_base+80(FP), R12
 	VMOVD        (R12)(R10*4), X0
 	VPBROADCASTD X0, Y0
-	VMOVDQU      Y0, 224(SP)
+	VMOVDQU      Y0, 256(SP)
 
 noLabel99:
 	// Pass 2. For each class: d = x[j] - m; a = targetRow.at(j); td = a·d, +0
 	// where a == 0 (seq.TargetTerm); e = expf(d) (seq.Exp), stored to g (when
 	// grad is not nil); s, T and D accumulated by classSum (e, a, td). R12 =
 	// the targets row. One loop per form of the targets.
-	MOVQ    360(SP), R12
+	MOVQ    392(SP), R12
 	VMOVUPS negZero<>+0(SB), Y0
 	VMOVUPS negZero<>+0(SB), Y1
 	VMOVUPS negZero<>+0(SB), Y2
 	VMOVUPS negZero<>+0(SB), Y3
 	VMOVUPS negZero<>+0(SB), Y4
 	VMOVUPS negZero<>+0(SB), Y5
-	CMPQ    352(SP), $0x02
+	CMPQ    384(SP), $0x02
 	JEQ     wideTargetsExp2
-	CMPQ    352(SP), $0x06
+	CMPQ    384(SP), $0x06
 	JEQ     wideTargetsExp6
-	CMPQ    352(SP), $0x01
+	CMPQ    384(SP), $0x01
 	JEQ     wideTargetsExp1
-	CMPQ    352(SP), $0x03
+	CMPQ    384(SP), $0x03
 	JEQ     wideTargetsExp3
-	CMPQ    352(SP), $0x07
+	CMPQ    384(SP), $0x07
 	JEQ     wideTargetsExp7
 	XORL    AX, AX
 
 classes101:
-	CMPQ    AX, 336(SP)
+	CMPQ    AX, 368(SP)
 	JAE     rest102
 	VMOVUPS (SI)(AX*1), Y7
 	VSUBPS  Y6, Y7, Y7
@@ -8506,51 +8514,51 @@ noStore107:
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	VSUBPS     Y6, Y7, Y7
-	VMOVUPS    32(SP), Y8
-	VMASKMOVPS 32(R12)(AX*1), Y8, Y8
-	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
-	VMULPS     Y7, Y8, Y10
-	VANDPS     Y10, Y9, Y9
-	VADDPS     Y8, Y4, Y8
-	VMOVUPS    32(SP), Y10
-	VBLENDVPS  Y10, Y8, Y4, Y4
-	VADDPS     Y9, Y5, Y8
+	VSUBPS     Y6, Y7, Y6
+	VMOVUPS    32(SP), Y7
+	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
+	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
+	VMULPS     Y6, Y7, Y9
+	VANDPS     Y9, Y8, Y8
+	VADDPS     Y7, Y4, Y7
 	VMOVUPS    32(SP), Y9
-	VBLENDVPS  Y9, Y8, Y5, Y5
-	VMULPS     expLog2e<>+0(SB), Y7, Y8
-	VADDPS     expMagic<>+0(SB), Y8, Y8
-	VSUBPS     expMagic<>+0(SB), Y8, Y9
-	VPSLLD     $0x17, Y8, Y8
-	VPADDD     oneBits<>+0(SB), Y8, Y8
-	VMULPS     expLn2Hi<>+0(SB), Y9, Y10
-	VSUBPS     Y10, Y7, Y10
-	VMULPS     expLn2Lo<>+0(SB), Y9, Y9
-	VSUBPS     Y9, Y10, Y9
-	VMULPS     expQ4<>+0(SB), Y9, Y10
-	VMULPS     Y9, Y9, Y11
-	VADDPS     expQ3<>+0(SB), Y10, Y10
-	VMULPS     Y9, Y10, Y10
-	VADDPS     expQ2<>+0(SB), Y10, Y10
-	VMULPS     Y9, Y10, Y10
-	VADDPS     expQ1<>+0(SB), Y10, Y10
-	VMULPS     Y9, Y10, Y10
-	VADDPS     expQ0<>+0(SB), Y10, Y10
-	VMULPS     Y10, Y11, Y10
-	VADDPS     Y9, Y10, Y9
-	VADDPS     one<>+0(SB), Y9, Y9
-	VMULPS     Y8, Y9, Y8
-	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
-	VANDNPS    Y8, Y7, Y7
+	VBLENDVPS  Y9, Y7, Y4, Y4
+	VADDPS     Y8, Y5, Y7
+	VMOVUPS    32(SP), Y8
+	VBLENDVPS  Y8, Y7, Y5, Y5
+	VMULPS     expLog2e<>+0(SB), Y6, Y7
+	VADDPS     expMagic<>+0(SB), Y7, Y7
+	VSUBPS     expMagic<>+0(SB), Y7, Y8
+	VPSLLD     $0x17, Y7, Y7
+	VPADDD     oneBits<>+0(SB), Y7, Y7
+	VMULPS     expLn2Hi<>+0(SB), Y8, Y9
+	VSUBPS     Y9, Y6, Y9
+	VMULPS     expLn2Lo<>+0(SB), Y8, Y8
+	VSUBPS     Y8, Y9, Y8
+	VMULPS     expQ4<>+0(SB), Y8, Y9
+	VMULPS     Y8, Y8, Y10
+	VADDPS     expQ3<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ2<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ1<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ0<>+0(SB), Y9, Y9
+	VMULPS     Y9, Y10, Y9
+	VADDPS     Y8, Y9, Y8
+	VADDPS     one<>+0(SB), Y8, Y8
+	VMULPS     Y7, Y8, Y7
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
+	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
 	JZ         noStore108
-	VMOVUPS    32(SP), Y8
-	VMASKMOVPS Y7, Y8, 32(DI)(AX*1)
+	VMOVUPS    32(SP), Y7
+	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
 
 noStore108:
-	VADDPS    Y7, Y3, Y7
-	VMOVUPS   32(SP), Y8
-	VBLENDVPS Y8, Y7, Y3, Y3
+	VADDPS    Y6, Y3, Y6
+	VMOVUPS   32(SP), Y7
+	VBLENDVPS Y7, Y6, Y3, Y3
 
 classesDone104:
 	JMP summed100
@@ -8559,13 +8567,13 @@ wideTargetsExp2:
 	XORL AX, AX
 
 classes109:
-	CMPQ    AX, 336(SP)
+	CMPQ    AX, 368(SP)
 	JAE     rest110
 	VMOVUPS (SI)(AX*1), Y7
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
-	VMULPS  256(SP), Y8, Y8
-	VADDPS  288(SP), Y8, Y8
+	VMULPS  288(SP), Y8, Y8
+	VADDPS  320(SP), Y8, Y8
 	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
 	VMULPS  Y7, Y8, Y10
 	VANDPS  Y10, Y9, Y9
@@ -8604,8 +8612,8 @@ noStore113:
 	VMOVUPS 32(SI)(AX*1), Y7
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS 32(R12)(AX*1), Y8
-	VMULPS  256(SP), Y8, Y8
-	VADDPS  288(SP), Y8, Y8
+	VMULPS  288(SP), Y8, Y8
+	VADDPS  320(SP), Y8, Y8
 	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
 	VMULPS  Y7, Y8, Y10
 	VANDPS  Y10, Y9, Y9
@@ -8652,8 +8660,8 @@ rest110:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
-	VMULPS     256(SP), Y8, Y8
-	VADDPS     288(SP), Y8, Y8
+	VMULPS     288(SP), Y8, Y8
+	VADDPS     320(SP), Y8, Y8
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
 	VMULPS     Y7, Y8, Y10
 	VANDPS     Y10, Y9, Y9
@@ -8698,53 +8706,53 @@ noStore115:
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	VSUBPS     Y6, Y7, Y7
-	VMOVUPS    32(SP), Y8
-	VMASKMOVPS 32(R12)(AX*1), Y8, Y8
-	VMULPS     256(SP), Y8, Y8
-	VADDPS     288(SP), Y8, Y8
-	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
-	VMULPS     Y7, Y8, Y10
-	VANDPS     Y10, Y9, Y9
-	VADDPS     Y8, Y4, Y8
-	VMOVUPS    32(SP), Y10
-	VBLENDVPS  Y10, Y8, Y4, Y4
-	VADDPS     Y9, Y5, Y8
+	VSUBPS     Y6, Y7, Y6
+	VMOVUPS    32(SP), Y7
+	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
+	VMULPS     288(SP), Y7, Y7
+	VADDPS     320(SP), Y7, Y7
+	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
+	VMULPS     Y6, Y7, Y9
+	VANDPS     Y9, Y8, Y8
+	VADDPS     Y7, Y4, Y7
 	VMOVUPS    32(SP), Y9
-	VBLENDVPS  Y9, Y8, Y5, Y5
-	VMULPS     expLog2e<>+0(SB), Y7, Y8
-	VADDPS     expMagic<>+0(SB), Y8, Y8
-	VSUBPS     expMagic<>+0(SB), Y8, Y9
-	VPSLLD     $0x17, Y8, Y8
-	VPADDD     oneBits<>+0(SB), Y8, Y8
-	VMULPS     expLn2Hi<>+0(SB), Y9, Y10
-	VSUBPS     Y10, Y7, Y10
-	VMULPS     expLn2Lo<>+0(SB), Y9, Y9
-	VSUBPS     Y9, Y10, Y9
-	VMULPS     expQ4<>+0(SB), Y9, Y10
-	VMULPS     Y9, Y9, Y11
-	VADDPS     expQ3<>+0(SB), Y10, Y10
-	VMULPS     Y9, Y10, Y10
-	VADDPS     expQ2<>+0(SB), Y10, Y10
-	VMULPS     Y9, Y10, Y10
-	VADDPS     expQ1<>+0(SB), Y10, Y10
-	VMULPS     Y9, Y10, Y10
-	VADDPS     expQ0<>+0(SB), Y10, Y10
-	VMULPS     Y10, Y11, Y10
-	VADDPS     Y9, Y10, Y9
-	VADDPS     one<>+0(SB), Y9, Y9
-	VMULPS     Y8, Y9, Y8
-	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
-	VANDNPS    Y8, Y7, Y7
+	VBLENDVPS  Y9, Y7, Y4, Y4
+	VADDPS     Y8, Y5, Y7
+	VMOVUPS    32(SP), Y8
+	VBLENDVPS  Y8, Y7, Y5, Y5
+	VMULPS     expLog2e<>+0(SB), Y6, Y7
+	VADDPS     expMagic<>+0(SB), Y7, Y7
+	VSUBPS     expMagic<>+0(SB), Y7, Y8
+	VPSLLD     $0x17, Y7, Y7
+	VPADDD     oneBits<>+0(SB), Y7, Y7
+	VMULPS     expLn2Hi<>+0(SB), Y8, Y9
+	VSUBPS     Y9, Y6, Y9
+	VMULPS     expLn2Lo<>+0(SB), Y8, Y8
+	VSUBPS     Y8, Y9, Y8
+	VMULPS     expQ4<>+0(SB), Y8, Y9
+	VMULPS     Y8, Y8, Y10
+	VADDPS     expQ3<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ2<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ1<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ0<>+0(SB), Y9, Y9
+	VMULPS     Y9, Y10, Y9
+	VADDPS     Y8, Y9, Y8
+	VADDPS     one<>+0(SB), Y8, Y8
+	VMULPS     Y7, Y8, Y7
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
+	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
 	JZ         noStore116
-	VMOVUPS    32(SP), Y8
-	VMASKMOVPS Y7, Y8, 32(DI)(AX*1)
+	VMOVUPS    32(SP), Y7
+	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
 
 noStore116:
-	VADDPS    Y7, Y3, Y7
-	VMOVUPS   32(SP), Y8
-	VBLENDVPS Y8, Y7, Y3, Y3
+	VADDPS    Y6, Y3, Y6
+	VMOVUPS   32(SP), Y7
+	VBLENDVPS Y7, Y6, Y3, Y3
 
 classesDone112:
 	JMP summed100
@@ -8753,13 +8761,13 @@ wideTargetsExp6:
 	XORL AX, AX
 
 classes117:
-	CMPQ    AX, 336(SP)
+	CMPQ    AX, 368(SP)
 	JAE     rest118
 	VMOVUPS (SI)(AX*1), Y7
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
-	VMULPS  256(SP), Y8, Y8
-	VADDPS  288(SP), Y8, Y8
+	VMULPS  288(SP), Y8, Y8
+	VADDPS  320(SP), Y8, Y8
 	VMOVUPS (BX)(AX*1), Y9
 	VMULPS  Y8, Y9, Y8
 	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
@@ -8800,8 +8808,8 @@ noStore121:
 	VMOVUPS 32(SI)(AX*1), Y7
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS 32(R12)(AX*1), Y8
-	VMULPS  256(SP), Y8, Y8
-	VADDPS  288(SP), Y8, Y8
+	VMULPS  288(SP), Y8, Y8
+	VADDPS  320(SP), Y8, Y8
 	VMOVUPS 32(BX)(AX*1), Y9
 	VMULPS  Y8, Y9, Y8
 	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
@@ -8850,8 +8858,8 @@ rest118:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
-	VMULPS     256(SP), Y8, Y8
-	VADDPS     288(SP), Y8, Y8
+	VMULPS     288(SP), Y8, Y8
+	VADDPS     320(SP), Y8, Y8
 	VMOVUPS    (SP), Y9
 	VMASKMOVPS (BX)(AX*1), Y9, Y9
 	VMULPS     Y8, Y9, Y8
@@ -8899,56 +8907,56 @@ noStore123:
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	VSUBPS     Y6, Y7, Y7
+	VSUBPS     Y6, Y7, Y6
+	VMOVUPS    32(SP), Y7
+	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
+	VMULPS     288(SP), Y7, Y7
+	VADDPS     320(SP), Y7, Y7
 	VMOVUPS    32(SP), Y8
-	VMASKMOVPS 32(R12)(AX*1), Y8, Y8
-	VMULPS     256(SP), Y8, Y8
-	VADDPS     288(SP), Y8, Y8
+	VMASKMOVPS 32(BX)(AX*1), Y8, Y8
+	VMULPS     Y7, Y8, Y7
+	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
+	VMULPS     Y6, Y7, Y9
+	VANDPS     Y9, Y8, Y8
+	VADDPS     Y7, Y4, Y7
 	VMOVUPS    32(SP), Y9
-	VMASKMOVPS 32(BX)(AX*1), Y9, Y9
-	VMULPS     Y8, Y9, Y8
-	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
-	VMULPS     Y7, Y8, Y10
-	VANDPS     Y10, Y9, Y9
-	VADDPS     Y8, Y4, Y8
-	VMOVUPS    32(SP), Y10
-	VBLENDVPS  Y10, Y8, Y4, Y4
-	VADDPS     Y9, Y5, Y8
-	VMOVUPS    32(SP), Y9
-	VBLENDVPS  Y9, Y8, Y5, Y5
-	VMULPS     expLog2e<>+0(SB), Y7, Y8
-	VADDPS     expMagic<>+0(SB), Y8, Y8
-	VSUBPS     expMagic<>+0(SB), Y8, Y9
-	VPSLLD     $0x17, Y8, Y8
-	VPADDD     oneBits<>+0(SB), Y8, Y8
-	VMULPS     expLn2Hi<>+0(SB), Y9, Y10
-	VSUBPS     Y10, Y7, Y10
-	VMULPS     expLn2Lo<>+0(SB), Y9, Y9
-	VSUBPS     Y9, Y10, Y9
-	VMULPS     expQ4<>+0(SB), Y9, Y10
-	VMULPS     Y9, Y9, Y11
-	VADDPS     expQ3<>+0(SB), Y10, Y10
-	VMULPS     Y9, Y10, Y10
-	VADDPS     expQ2<>+0(SB), Y10, Y10
-	VMULPS     Y9, Y10, Y10
-	VADDPS     expQ1<>+0(SB), Y10, Y10
-	VMULPS     Y9, Y10, Y10
-	VADDPS     expQ0<>+0(SB), Y10, Y10
-	VMULPS     Y10, Y11, Y10
-	VADDPS     Y9, Y10, Y9
-	VADDPS     one<>+0(SB), Y9, Y9
-	VMULPS     Y8, Y9, Y8
-	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
-	VANDNPS    Y8, Y7, Y7
+	VBLENDVPS  Y9, Y7, Y4, Y4
+	VADDPS     Y8, Y5, Y7
+	VMOVUPS    32(SP), Y8
+	VBLENDVPS  Y8, Y7, Y5, Y5
+	VMULPS     expLog2e<>+0(SB), Y6, Y7
+	VADDPS     expMagic<>+0(SB), Y7, Y7
+	VSUBPS     expMagic<>+0(SB), Y7, Y8
+	VPSLLD     $0x17, Y7, Y7
+	VPADDD     oneBits<>+0(SB), Y7, Y7
+	VMULPS     expLn2Hi<>+0(SB), Y8, Y9
+	VSUBPS     Y9, Y6, Y9
+	VMULPS     expLn2Lo<>+0(SB), Y8, Y8
+	VSUBPS     Y8, Y9, Y8
+	VMULPS     expQ4<>+0(SB), Y8, Y9
+	VMULPS     Y8, Y8, Y10
+	VADDPS     expQ3<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ2<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ1<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ0<>+0(SB), Y9, Y9
+	VMULPS     Y9, Y10, Y9
+	VADDPS     Y8, Y9, Y8
+	VADDPS     one<>+0(SB), Y8, Y8
+	VMULPS     Y7, Y8, Y7
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
+	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
 	JZ         noStore124
-	VMOVUPS    32(SP), Y8
-	VMASKMOVPS Y7, Y8, 32(DI)(AX*1)
+	VMOVUPS    32(SP), Y7
+	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
 
 noStore124:
-	VADDPS    Y7, Y3, Y7
-	VMOVUPS   32(SP), Y8
-	VBLENDVPS Y8, Y7, Y3, Y3
+	VADDPS    Y6, Y3, Y6
+	VMOVUPS   32(SP), Y7
+	VBLENDVPS Y7, Y6, Y3, Y3
 
 classesDone120:
 	JMP summed100
@@ -8958,11 +8966,11 @@ wideTargetsExp1:
 	XORL    AX, AX
 
 classes125:
-	CMPQ     AX, 336(SP)
+	CMPQ     AX, 368(SP)
 	JAE      rest126
 	VMOVUPS  (SI)(AX*1), Y8
 	VSUBPS   Y6, Y8, Y8
-	VPCMPEQD 224(SP), Y7, Y9
+	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
 	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
 	VMULPS   Y8, Y9, Y11
@@ -9002,7 +9010,7 @@ noStore129:
 	VADDPS   Y8, Y0, Y0
 	VMOVUPS  32(SI)(AX*1), Y8
 	VSUBPS   Y6, Y8, Y8
-	VPCMPEQD 224(SP), Y7, Y9
+	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
 	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
 	VMULPS   Y8, Y9, Y11
@@ -9049,7 +9057,7 @@ rest126:
 	VMOVUPS    (SP), Y8
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
 	VSUBPS     Y6, Y8, Y8
-	VPCMPEQD   224(SP), Y7, Y9
+	VPCMPEQD   256(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
 	VCMPPS     $0x04, zero<>+0(SB), Y9, Y10
 	VMULPS     Y8, Y9, Y11
@@ -9096,52 +9104,52 @@ noStore131:
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
-	VSUBPS     Y6, Y8, Y8
-	VPCMPEQD   224(SP), Y7, Y9
-	VANDPS     one<>+0(SB), Y9, Y9
-	VCMPPS     $0x04, zero<>+0(SB), Y9, Y10
-	VMULPS     Y8, Y9, Y11
-	VANDPS     Y11, Y10, Y10
-	VADDPS     Y9, Y4, Y9
-	VMOVUPS    32(SP), Y11
-	VBLENDVPS  Y11, Y9, Y4, Y4
-	VADDPS     Y10, Y5, Y9
+	VSUBPS     Y6, Y8, Y6
+	VPCMPEQD   256(SP), Y7, Y8
+	VANDPS     one<>+0(SB), Y8, Y8
+	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
+	VMULPS     Y6, Y8, Y10
+	VANDPS     Y10, Y9, Y9
+	VADDPS     Y8, Y4, Y8
 	VMOVUPS    32(SP), Y10
-	VBLENDVPS  Y10, Y9, Y5, Y5
+	VBLENDVPS  Y10, Y8, Y4, Y4
+	VADDPS     Y9, Y5, Y8
+	VMOVUPS    32(SP), Y9
+	VBLENDVPS  Y9, Y8, Y5, Y5
 	VPADDD     eight<>+0(SB), Y7, Y7
-	VMULPS     expLog2e<>+0(SB), Y8, Y7
+	VMULPS     expLog2e<>+0(SB), Y6, Y7
 	VADDPS     expMagic<>+0(SB), Y7, Y7
-	VSUBPS     expMagic<>+0(SB), Y7, Y9
+	VSUBPS     expMagic<>+0(SB), Y7, Y8
 	VPSLLD     $0x17, Y7, Y7
 	VPADDD     oneBits<>+0(SB), Y7, Y7
-	VMULPS     expLn2Hi<>+0(SB), Y9, Y10
-	VSUBPS     Y10, Y8, Y10
-	VMULPS     expLn2Lo<>+0(SB), Y9, Y9
-	VSUBPS     Y9, Y10, Y9
-	VMULPS     expQ4<>+0(SB), Y9, Y10
-	VMULPS     Y9, Y9, Y11
-	VADDPS     expQ3<>+0(SB), Y10, Y10
-	VMULPS     Y9, Y10, Y10
-	VADDPS     expQ2<>+0(SB), Y10, Y10
-	VMULPS     Y9, Y10, Y10
-	VADDPS     expQ1<>+0(SB), Y10, Y10
-	VMULPS     Y9, Y10, Y10
-	VADDPS     expQ0<>+0(SB), Y10, Y10
-	VMULPS     Y10, Y11, Y10
-	VADDPS     Y9, Y10, Y9
-	VADDPS     one<>+0(SB), Y9, Y9
-	VMULPS     Y7, Y9, Y7
-	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
-	VANDNPS    Y7, Y8, Y7
+	VMULPS     expLn2Hi<>+0(SB), Y8, Y9
+	VSUBPS     Y9, Y6, Y9
+	VMULPS     expLn2Lo<>+0(SB), Y8, Y8
+	VSUBPS     Y8, Y9, Y8
+	VMULPS     expQ4<>+0(SB), Y8, Y9
+	VMULPS     Y8, Y8, Y10
+	VADDPS     expQ3<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ2<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ1<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ0<>+0(SB), Y9, Y9
+	VMULPS     Y9, Y10, Y9
+	VADDPS     Y8, Y9, Y8
+	VADDPS     one<>+0(SB), Y8, Y8
+	VMULPS     Y7, Y8, Y7
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
+	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
 	JZ         noStore132
-	VMOVUPS    32(SP), Y8
-	VMASKMOVPS Y7, Y8, 32(DI)(AX*1)
+	VMOVUPS    32(SP), Y7
+	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
 
 noStore132:
-	VADDPS    Y7, Y3, Y7
-	VMOVUPS   32(SP), Y8
-	VBLENDVPS Y8, Y7, Y3, Y3
+	VADDPS    Y6, Y3, Y6
+	VMOVUPS   32(SP), Y7
+	VBLENDVPS Y7, Y6, Y3, Y3
 
 classesDone128:
 	JMP summed100
@@ -9151,14 +9159,14 @@ wideTargetsExp3:
 	XORL    AX, AX
 
 classes133:
-	CMPQ     AX, 336(SP)
+	CMPQ     AX, 368(SP)
 	JAE      rest134
 	VMOVUPS  (SI)(AX*1), Y8
 	VSUBPS   Y6, Y8, Y8
-	VPCMPEQD 224(SP), Y7, Y9
+	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
-	VMULPS   256(SP), Y9, Y9
-	VADDPS   288(SP), Y9, Y9
+	VMULPS   288(SP), Y9, Y9
+	VADDPS   320(SP), Y9, Y9
 	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
 	VMULPS   Y8, Y9, Y11
 	VANDPS   Y11, Y10, Y10
@@ -9197,10 +9205,10 @@ noStore137:
 	VADDPS   Y8, Y0, Y0
 	VMOVUPS  32(SI)(AX*1), Y8
 	VSUBPS   Y6, Y8, Y8
-	VPCMPEQD 224(SP), Y7, Y9
+	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
-	VMULPS   256(SP), Y9, Y9
-	VADDPS   288(SP), Y9, Y9
+	VMULPS   288(SP), Y9, Y9
+	VADDPS   320(SP), Y9, Y9
 	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
 	VMULPS   Y8, Y9, Y11
 	VANDPS   Y11, Y10, Y10
@@ -9246,10 +9254,10 @@ rest134:
 	VMOVUPS    (SP), Y8
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
 	VSUBPS     Y6, Y8, Y8
-	VPCMPEQD   224(SP), Y7, Y9
+	VPCMPEQD   256(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
-	VMULPS     256(SP), Y9, Y9
-	VADDPS     288(SP), Y9, Y9
+	VMULPS     288(SP), Y9, Y9
+	VADDPS     320(SP), Y9, Y9
 	VCMPPS     $0x04, zero<>+0(SB), Y9, Y10
 	VMULPS     Y8, Y9, Y11
 	VANDPS     Y11, Y10, Y10
@@ -9295,54 +9303,54 @@ noStore139:
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
-	VSUBPS     Y6, Y8, Y8
-	VPCMPEQD   224(SP), Y7, Y9
-	VANDPS     one<>+0(SB), Y9, Y9
-	VMULPS     256(SP), Y9, Y9
-	VADDPS     288(SP), Y9, Y9
-	VCMPPS     $0x04, zero<>+0(SB), Y9, Y10
-	VMULPS     Y8, Y9, Y11
-	VANDPS     Y11, Y10, Y10
-	VADDPS     Y9, Y4, Y9
-	VMOVUPS    32(SP), Y11
-	VBLENDVPS  Y11, Y9, Y4, Y4
-	VADDPS     Y10, Y5, Y9
+	VSUBPS     Y6, Y8, Y6
+	VPCMPEQD   256(SP), Y7, Y8
+	VANDPS     one<>+0(SB), Y8, Y8
+	VMULPS     288(SP), Y8, Y8
+	VADDPS     320(SP), Y8, Y8
+	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
+	VMULPS     Y6, Y8, Y10
+	VANDPS     Y10, Y9, Y9
+	VADDPS     Y8, Y4, Y8
 	VMOVUPS    32(SP), Y10
-	VBLENDVPS  Y10, Y9, Y5, Y5
+	VBLENDVPS  Y10, Y8, Y4, Y4
+	VADDPS     Y9, Y5, Y8
+	VMOVUPS    32(SP), Y9
+	VBLENDVPS  Y9, Y8, Y5, Y5
 	VPADDD     eight<>+0(SB), Y7, Y7
-	VMULPS     expLog2e<>+0(SB), Y8, Y7
+	VMULPS     expLog2e<>+0(SB), Y6, Y7
 	VADDPS     expMagic<>+0(SB), Y7, Y7
-	VSUBPS     expMagic<>+0(SB), Y7, Y9
+	VSUBPS     expMagic<>+0(SB), Y7, Y8
 	VPSLLD     $0x17, Y7, Y7
 	VPADDD     oneBits<>+0(SB), Y7, Y7
-	VMULPS     expLn2Hi<>+0(SB), Y9, Y10
-	VSUBPS     Y10, Y8, Y10
-	VMULPS     expLn2Lo<>+0(SB), Y9, Y9
-	VSUBPS     Y9, Y10, Y9
-	VMULPS     expQ4<>+0(SB), Y9, Y10
-	VMULPS     Y9, Y9, Y11
-	VADDPS     expQ3<>+0(SB), Y10, Y10
-	VMULPS     Y9, Y10, Y10
-	VADDPS     expQ2<>+0(SB), Y10, Y10
-	VMULPS     Y9, Y10, Y10
-	VADDPS     expQ1<>+0(SB), Y10, Y10
-	VMULPS     Y9, Y10, Y10
-	VADDPS     expQ0<>+0(SB), Y10, Y10
-	VMULPS     Y10, Y11, Y10
-	VADDPS     Y9, Y10, Y9
-	VADDPS     one<>+0(SB), Y9, Y9
-	VMULPS     Y7, Y9, Y7
-	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
-	VANDNPS    Y7, Y8, Y7
+	VMULPS     expLn2Hi<>+0(SB), Y8, Y9
+	VSUBPS     Y9, Y6, Y9
+	VMULPS     expLn2Lo<>+0(SB), Y8, Y8
+	VSUBPS     Y8, Y9, Y8
+	VMULPS     expQ4<>+0(SB), Y8, Y9
+	VMULPS     Y8, Y8, Y10
+	VADDPS     expQ3<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ2<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ1<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ0<>+0(SB), Y9, Y9
+	VMULPS     Y9, Y10, Y9
+	VADDPS     Y8, Y9, Y8
+	VADDPS     one<>+0(SB), Y8, Y8
+	VMULPS     Y7, Y8, Y7
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
+	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
 	JZ         noStore140
-	VMOVUPS    32(SP), Y8
-	VMASKMOVPS Y7, Y8, 32(DI)(AX*1)
+	VMOVUPS    32(SP), Y7
+	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
 
 noStore140:
-	VADDPS    Y7, Y3, Y7
-	VMOVUPS   32(SP), Y8
-	VBLENDVPS Y8, Y7, Y3, Y3
+	VADDPS    Y6, Y3, Y6
+	VMOVUPS   32(SP), Y7
+	VBLENDVPS Y7, Y6, Y3, Y3
 
 classesDone136:
 	JMP summed100
@@ -9352,14 +9360,14 @@ wideTargetsExp7:
 	XORL    AX, AX
 
 classes141:
-	CMPQ     AX, 336(SP)
+	CMPQ     AX, 368(SP)
 	JAE      rest142
 	VMOVUPS  (SI)(AX*1), Y8
 	VSUBPS   Y6, Y8, Y8
-	VPCMPEQD 224(SP), Y7, Y9
+	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
-	VMULPS   256(SP), Y9, Y9
-	VADDPS   288(SP), Y9, Y9
+	VMULPS   288(SP), Y9, Y9
+	VADDPS   320(SP), Y9, Y9
 	VMOVUPS  (BX)(AX*1), Y10
 	VMULPS   Y9, Y10, Y9
 	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
@@ -9400,10 +9408,10 @@ noStore145:
 	VADDPS   Y8, Y0, Y0
 	VMOVUPS  32(SI)(AX*1), Y8
 	VSUBPS   Y6, Y8, Y8
-	VPCMPEQD 224(SP), Y7, Y9
+	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
-	VMULPS   256(SP), Y9, Y9
-	VADDPS   288(SP), Y9, Y9
+	VMULPS   288(SP), Y9, Y9
+	VADDPS   320(SP), Y9, Y9
 	VMOVUPS  32(BX)(AX*1), Y10
 	VMULPS   Y9, Y10, Y9
 	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
@@ -9451,10 +9459,10 @@ rest142:
 	VMOVUPS    (SP), Y8
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
 	VSUBPS     Y6, Y8, Y8
-	VPCMPEQD   224(SP), Y7, Y9
+	VPCMPEQD   256(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
-	VMULPS     256(SP), Y9, Y9
-	VADDPS     288(SP), Y9, Y9
+	VMULPS     288(SP), Y9, Y9
+	VADDPS     320(SP), Y9, Y9
 	VMOVUPS    (SP), Y10
 	VMASKMOVPS (BX)(AX*1), Y10, Y10
 	VMULPS     Y9, Y10, Y9
@@ -9503,57 +9511,57 @@ noStore147:
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
-	VSUBPS     Y6, Y8, Y8
-	VPCMPEQD   224(SP), Y7, Y9
-	VANDPS     one<>+0(SB), Y9, Y9
-	VMULPS     256(SP), Y9, Y9
-	VADDPS     288(SP), Y9, Y9
+	VSUBPS     Y6, Y8, Y6
+	VPCMPEQD   256(SP), Y7, Y8
+	VANDPS     one<>+0(SB), Y8, Y8
+	VMULPS     288(SP), Y8, Y8
+	VADDPS     320(SP), Y8, Y8
+	VMOVUPS    32(SP), Y9
+	VMASKMOVPS 32(BX)(AX*1), Y9, Y9
+	VMULPS     Y8, Y9, Y8
+	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
+	VMULPS     Y6, Y8, Y10
+	VANDPS     Y10, Y9, Y9
+	VADDPS     Y8, Y4, Y8
 	VMOVUPS    32(SP), Y10
-	VMASKMOVPS 32(BX)(AX*1), Y10, Y10
-	VMULPS     Y9, Y10, Y9
-	VCMPPS     $0x04, zero<>+0(SB), Y9, Y10
-	VMULPS     Y8, Y9, Y11
-	VANDPS     Y11, Y10, Y10
-	VADDPS     Y9, Y4, Y9
-	VMOVUPS    32(SP), Y11
-	VBLENDVPS  Y11, Y9, Y4, Y4
-	VADDPS     Y10, Y5, Y9
-	VMOVUPS    32(SP), Y10
-	VBLENDVPS  Y10, Y9, Y5, Y5
+	VBLENDVPS  Y10, Y8, Y4, Y4
+	VADDPS     Y9, Y5, Y8
+	VMOVUPS    32(SP), Y9
+	VBLENDVPS  Y9, Y8, Y5, Y5
 	VPADDD     eight<>+0(SB), Y7, Y7
-	VMULPS     expLog2e<>+0(SB), Y8, Y7
+	VMULPS     expLog2e<>+0(SB), Y6, Y7
 	VADDPS     expMagic<>+0(SB), Y7, Y7
-	VSUBPS     expMagic<>+0(SB), Y7, Y9
+	VSUBPS     expMagic<>+0(SB), Y7, Y8
 	VPSLLD     $0x17, Y7, Y7
 	VPADDD     oneBits<>+0(SB), Y7, Y7
-	VMULPS     expLn2Hi<>+0(SB), Y9, Y10
-	VSUBPS     Y10, Y8, Y10
-	VMULPS     expLn2Lo<>+0(SB), Y9, Y9
-	VSUBPS     Y9, Y10, Y9
-	VMULPS     expQ4<>+0(SB), Y9, Y10
-	VMULPS     Y9, Y9, Y11
-	VADDPS     expQ3<>+0(SB), Y10, Y10
-	VMULPS     Y9, Y10, Y10
-	VADDPS     expQ2<>+0(SB), Y10, Y10
-	VMULPS     Y9, Y10, Y10
-	VADDPS     expQ1<>+0(SB), Y10, Y10
-	VMULPS     Y9, Y10, Y10
-	VADDPS     expQ0<>+0(SB), Y10, Y10
-	VMULPS     Y10, Y11, Y10
-	VADDPS     Y9, Y10, Y9
-	VADDPS     one<>+0(SB), Y9, Y9
-	VMULPS     Y7, Y9, Y7
-	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
-	VANDNPS    Y7, Y8, Y7
+	VMULPS     expLn2Hi<>+0(SB), Y8, Y9
+	VSUBPS     Y9, Y6, Y9
+	VMULPS     expLn2Lo<>+0(SB), Y8, Y8
+	VSUBPS     Y8, Y9, Y8
+	VMULPS     expQ4<>+0(SB), Y8, Y9
+	VMULPS     Y8, Y8, Y10
+	VADDPS     expQ3<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ2<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ1<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ0<>+0(SB), Y9, Y9
+	VMULPS     Y9, Y10, Y9
+	VADDPS     Y8, Y9, Y8
+	VADDPS     one<>+0(SB), Y8, Y8
+	VMULPS     Y7, Y8, Y7
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
+	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
 	JZ         noStore148
-	VMOVUPS    32(SP), Y8
-	VMASKMOVPS Y7, Y8, 32(DI)(AX*1)
+	VMOVUPS    32(SP), Y7
+	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
 
 noStore148:
-	VADDPS    Y7, Y3, Y7
-	VMOVUPS   32(SP), Y8
-	VBLENDVPS Y8, Y7, Y3, Y3
+	VADDPS    Y6, Y3, Y6
+	VMOVUPS   32(SP), Y7
+	VBLENDVPS Y7, Y6, Y3, Y3
 
 classesDone144:
 summed100:
@@ -9588,35 +9596,35 @@ summed100:
 	VPSUBD       logExpBias<>+0(SB), Y3, Y3
 	VCVTDQ2PS    Y3, Y3
 	VCMPPS       $0x01, logSqrtHalf<>+0(SB), Y4, Y5
-	VADDPS       Y4, Y4, Y7
-	VBLENDVPS    Y5, Y7, Y4, Y4
-	VSUBPS       one<>+0(SB), Y3, Y7
-	VBLENDVPS    Y5, Y7, Y3, Y3
+	VADDPS       Y4, Y4, Y6
+	VBLENDVPS    Y5, Y6, Y4, Y4
+	VSUBPS       one<>+0(SB), Y3, Y6
+	VBLENDVPS    Y5, Y6, Y3, Y3
 	VMULPS       expLn2Hi<>+0(SB), Y3, Y5
 	VMULPS       expLn2Lo<>+0(SB), Y3, Y3
 	VSUBPS       one<>+0(SB), Y4, Y4
-	VMULPS       Y4, Y4, Y7
-	VMULPS       logP0<>+0(SB), Y4, Y8
-	VADDPS       logP1<>+0(SB), Y8, Y8
-	VMULPS       Y4, Y8, Y8
-	VADDPS       logP2<>+0(SB), Y8, Y8
-	VMULPS       Y4, Y8, Y8
-	VADDPS       logP3<>+0(SB), Y8, Y8
-	VMULPS       Y4, Y8, Y8
-	VADDPS       logP4<>+0(SB), Y8, Y8
-	VMULPS       Y4, Y8, Y8
-	VADDPS       logP5<>+0(SB), Y8, Y8
-	VMULPS       Y4, Y8, Y8
-	VADDPS       logP6<>+0(SB), Y8, Y8
-	VMULPS       Y4, Y8, Y8
-	VADDPS       logP7<>+0(SB), Y8, Y8
-	VMULPS       Y4, Y8, Y8
-	VADDPS       logP8<>+0(SB), Y8, Y8
-	VMULPS       Y4, Y8, Y8
-	VMULPS       Y7, Y8, Y8
-	VADDPS       Y3, Y8, Y3
-	VMULPS       half<>+0(SB), Y7, Y7
-	VSUBPS       Y7, Y3, Y3
+	VMULPS       Y4, Y4, Y6
+	VMULPS       logP0<>+0(SB), Y4, Y7
+	VADDPS       logP1<>+0(SB), Y7, Y7
+	VMULPS       Y4, Y7, Y7
+	VADDPS       logP2<>+0(SB), Y7, Y7
+	VMULPS       Y4, Y7, Y7
+	VADDPS       logP3<>+0(SB), Y7, Y7
+	VMULPS       Y4, Y7, Y7
+	VADDPS       logP4<>+0(SB), Y7, Y7
+	VMULPS       Y4, Y7, Y7
+	VADDPS       logP5<>+0(SB), Y7, Y7
+	VMULPS       Y4, Y7, Y7
+	VADDPS       logP6<>+0(SB), Y7, Y7
+	VMULPS       Y4, Y7, Y7
+	VADDPS       logP7<>+0(SB), Y7, Y7
+	VMULPS       Y4, Y7, Y7
+	VADDPS       logP8<>+0(SB), Y7, Y7
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y6, Y7, Y7
+	VADDPS       Y3, Y7, Y3
+	VMULPS       half<>+0(SB), Y6, Y6
+	VSUBPS       Y6, Y3, Y3
 	VADDPS       Y3, Y4, Y3
 	VADDPS       Y5, Y3, Y3
 	VMULPS       Y1, Y3, Y4
@@ -9625,23 +9633,23 @@ summed100:
 	// lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is computed, stored to
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl·T, f to the frame.
-	TESTB     $0x01, 344(SP)
+	TESTB     $0x01, 376(SP)
 	JZ        noLse149
-	VADDPS    Y3, Y6, Y3
-	VMOVUPS   96(SP), Y4
-	VBLENDVPS Y4, Y6, Y3, Y3
+	VADDPS    96(SP), Y3, Y3
+	VMOVUPS   128(SP), Y4
+	VBLENDVPS Y4, 96(SP), Y3, Y3
 	TESTQ     R14, R14
 	JZ        noLseStore150
 	VMOVSS    X3, (R14)(R10*4)
 
 noLseStore150:
-	TESTB   $0x02, 344(SP)
+	TESTB   $0x02, 376(SP)
 	JZ      noZ151
-	VMULPS  192(SP), Y3, Y4
+	VMULPS  224(SP), Y3, Y4
 	VMULPS  Y3, Y4, Y3
 	VADDPS  Y4, Y4, Y4
 	VADDPS  one<>+0(SB), Y4, Y4
-	VMOVUPS Y4, 160(SP)
+	VMOVUPS Y4, 192(SP)
 	VMULPS  Y1, Y3, Y3
 	VADDPS  Y3, Y2, Y2
 	VMOVAPS Y2, Y2
@@ -9658,22 +9666,22 @@ noLse149:
 	VBROADCASTSS scale+140(FP), Y2
 	VDIVPS       Y0, Y2, Y0
 	VMULPS       Y1, Y0, Y0
-	VMULPS       160(SP), Y0, Y0
-	MOVQ         360(SP), R12
-	CMPQ         352(SP), $0x02
+	VMULPS       192(SP), Y0, Y0
+	MOVQ         392(SP), R12
+	CMPQ         384(SP), $0x02
 	JEQ          wideTargetsGrad2
-	CMPQ         352(SP), $0x06
+	CMPQ         384(SP), $0x06
 	JEQ          wideTargetsGrad6
-	CMPQ         352(SP), $0x01
+	CMPQ         384(SP), $0x01
 	JEQ          wideTargetsGrad1
-	CMPQ         352(SP), $0x03
+	CMPQ         384(SP), $0x03
 	JEQ          wideTargetsGrad3
-	CMPQ         352(SP), $0x07
+	CMPQ         384(SP), $0x07
 	JEQ          wideTargetsGrad7
 	XORL         AX, AX
 
 classes153:
-	CMPQ    AX, 336(SP)
+	CMPQ    AX, 368(SP)
 	JAE     rest154
 	VMOVUPS (DI)(AX*1), Y1
 	VMOVUPS (R12)(AX*1), Y3
@@ -9719,20 +9727,20 @@ wideTargetsGrad2:
 	XORL AX, AX
 
 classes157:
-	CMPQ    AX, 336(SP)
+	CMPQ    AX, 368(SP)
 	JAE     rest158
 	VMOVUPS (DI)(AX*1), Y1
 	VMOVUPS (R12)(AX*1), Y3
-	VMULPS  256(SP), Y3, Y3
-	VADDPS  288(SP), Y3, Y3
+	VMULPS  288(SP), Y3, Y3
+	VADDPS  320(SP), Y3, Y3
 	VMULPS  Y0, Y1, Y1
 	VMULPS  Y2, Y3, Y3
 	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
 	VMOVUPS 32(DI)(AX*1), Y1
 	VMOVUPS 32(R12)(AX*1), Y3
-	VMULPS  256(SP), Y3, Y3
-	VADDPS  288(SP), Y3, Y3
+	VMULPS  288(SP), Y3, Y3
+	VADDPS  320(SP), Y3, Y3
 	VMULPS  Y0, Y1, Y1
 	VMULPS  Y2, Y3, Y3
 	VSUBPS  Y3, Y1, Y1
@@ -9747,8 +9755,8 @@ rest158:
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
 	VMOVUPS    (SP), Y3
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
-	VMULPS     256(SP), Y3, Y3
-	VADDPS     288(SP), Y3, Y3
+	VMULPS     288(SP), Y3, Y3
+	VADDPS     320(SP), Y3, Y3
 	VMULPS     Y0, Y1, Y1
 	VMULPS     Y2, Y3, Y3
 	VSUBPS     Y3, Y1, Y1
@@ -9758,8 +9766,8 @@ rest158:
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
 	VMOVUPS    32(SP), Y3
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
-	VMULPS     256(SP), Y3, Y3
-	VADDPS     288(SP), Y3, Y3
+	VMULPS     288(SP), Y3, Y3
+	VADDPS     320(SP), Y3, Y3
 	VMULPS     Y0, Y1, Y0
 	VMULPS     Y2, Y3, Y1
 	VSUBPS     Y1, Y0, Y0
@@ -9773,12 +9781,12 @@ wideTargetsGrad6:
 	XORL AX, AX
 
 classes161:
-	CMPQ    AX, 336(SP)
+	CMPQ    AX, 368(SP)
 	JAE     rest162
 	VMOVUPS (DI)(AX*1), Y1
 	VMOVUPS (R12)(AX*1), Y3
-	VMULPS  256(SP), Y3, Y3
-	VADDPS  288(SP), Y3, Y3
+	VMULPS  288(SP), Y3, Y3
+	VADDPS  320(SP), Y3, Y3
 	VMOVUPS (BX)(AX*1), Y4
 	VMULPS  Y3, Y4, Y3
 	VMULPS  Y0, Y1, Y1
@@ -9787,8 +9795,8 @@ classes161:
 	VMOVUPS Y1, (DI)(AX*1)
 	VMOVUPS 32(DI)(AX*1), Y1
 	VMOVUPS 32(R12)(AX*1), Y3
-	VMULPS  256(SP), Y3, Y3
-	VADDPS  288(SP), Y3, Y3
+	VMULPS  288(SP), Y3, Y3
+	VADDPS  320(SP), Y3, Y3
 	VMOVUPS 32(BX)(AX*1), Y4
 	VMULPS  Y3, Y4, Y3
 	VMULPS  Y0, Y1, Y1
@@ -9805,8 +9813,8 @@ rest162:
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
 	VMOVUPS    (SP), Y3
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
-	VMULPS     256(SP), Y3, Y3
-	VADDPS     288(SP), Y3, Y3
+	VMULPS     288(SP), Y3, Y3
+	VADDPS     320(SP), Y3, Y3
 	VMOVUPS    (SP), Y4
 	VMASKMOVPS (BX)(AX*1), Y4, Y4
 	VMULPS     Y3, Y4, Y3
@@ -9819,8 +9827,8 @@ rest162:
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
 	VMOVUPS    32(SP), Y3
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
-	VMULPS     256(SP), Y3, Y3
-	VADDPS     288(SP), Y3, Y3
+	VMULPS     288(SP), Y3, Y3
+	VADDPS     320(SP), Y3, Y3
 	VMOVUPS    32(SP), Y4
 	VMASKMOVPS 32(BX)(AX*1), Y4, Y4
 	VMULPS     Y3, Y4, Y3
@@ -9838,10 +9846,10 @@ wideTargetsGrad1:
 	XORL    AX, AX
 
 classes165:
-	CMPQ     AX, 336(SP)
+	CMPQ     AX, 368(SP)
 	JAE      rest166
 	VMOVUPS  (DI)(AX*1), Y3
-	VPCMPEQD 224(SP), Y1, Y4
+	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
 	VPADDD   eight<>+0(SB), Y1, Y1
 	VMULPS   Y0, Y3, Y3
@@ -9849,7 +9857,7 @@ classes165:
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, (DI)(AX*1)
 	VMOVUPS  32(DI)(AX*1), Y3
-	VPCMPEQD 224(SP), Y1, Y4
+	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
 	VPADDD   eight<>+0(SB), Y1, Y1
 	VMULPS   Y0, Y3, Y3
@@ -9864,7 +9872,7 @@ rest166:
 	JZ         classesDone168
 	VMOVUPS    (SP), Y3
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
-	VPCMPEQD   224(SP), Y1, Y4
+	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VPADDD     eight<>+0(SB), Y1, Y1
 	VMULPS     Y0, Y3, Y3
@@ -9874,7 +9882,7 @@ rest166:
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
 	VMOVUPS    32(SP), Y3
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
-	VPCMPEQD   224(SP), Y1, Y4
+	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VPADDD     eight<>+0(SB), Y1, Y1
 	VMULPS     Y0, Y3, Y0
@@ -9891,23 +9899,23 @@ wideTargetsGrad3:
 	XORL    AX, AX
 
 classes169:
-	CMPQ     AX, 336(SP)
+	CMPQ     AX, 368(SP)
 	JAE      rest170
 	VMOVUPS  (DI)(AX*1), Y3
-	VPCMPEQD 224(SP), Y1, Y4
+	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
-	VMULPS   256(SP), Y4, Y4
-	VADDPS   288(SP), Y4, Y4
+	VMULPS   288(SP), Y4, Y4
+	VADDPS   320(SP), Y4, Y4
 	VPADDD   eight<>+0(SB), Y1, Y1
 	VMULPS   Y0, Y3, Y3
 	VMULPS   Y2, Y4, Y4
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, (DI)(AX*1)
 	VMOVUPS  32(DI)(AX*1), Y3
-	VPCMPEQD 224(SP), Y1, Y4
+	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
-	VMULPS   256(SP), Y4, Y4
-	VADDPS   288(SP), Y4, Y4
+	VMULPS   288(SP), Y4, Y4
+	VADDPS   320(SP), Y4, Y4
 	VPADDD   eight<>+0(SB), Y1, Y1
 	VMULPS   Y0, Y3, Y3
 	VMULPS   Y2, Y4, Y4
@@ -9921,10 +9929,10 @@ rest170:
 	JZ         classesDone172
 	VMOVUPS    (SP), Y3
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
-	VPCMPEQD   224(SP), Y1, Y4
+	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
-	VMULPS     256(SP), Y4, Y4
-	VADDPS     288(SP), Y4, Y4
+	VMULPS     288(SP), Y4, Y4
+	VADDPS     320(SP), Y4, Y4
 	VPADDD     eight<>+0(SB), Y1, Y1
 	VMULPS     Y0, Y3, Y3
 	VMULPS     Y2, Y4, Y4
@@ -9933,10 +9941,10 @@ rest170:
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
 	VMOVUPS    32(SP), Y3
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
-	VPCMPEQD   224(SP), Y1, Y4
+	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
-	VMULPS     256(SP), Y4, Y4
-	VADDPS     288(SP), Y4, Y4
+	VMULPS     288(SP), Y4, Y4
+	VADDPS     320(SP), Y4, Y4
 	VPADDD     eight<>+0(SB), Y1, Y1
 	VMULPS     Y0, Y3, Y0
 	VMULPS     Y2, Y4, Y1
@@ -9952,13 +9960,13 @@ wideTargetsGrad7:
 	XORL    AX, AX
 
 classes173:
-	CMPQ     AX, 336(SP)
+	CMPQ     AX, 368(SP)
 	JAE      rest174
 	VMOVUPS  (DI)(AX*1), Y3
-	VPCMPEQD 224(SP), Y1, Y4
+	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
-	VMULPS   256(SP), Y4, Y4
-	VADDPS   288(SP), Y4, Y4
+	VMULPS   288(SP), Y4, Y4
+	VADDPS   320(SP), Y4, Y4
 	VMOVUPS  (BX)(AX*1), Y5
 	VMULPS   Y4, Y5, Y4
 	VPADDD   eight<>+0(SB), Y1, Y1
@@ -9967,10 +9975,10 @@ classes173:
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, (DI)(AX*1)
 	VMOVUPS  32(DI)(AX*1), Y3
-	VPCMPEQD 224(SP), Y1, Y4
+	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
-	VMULPS   256(SP), Y4, Y4
-	VADDPS   288(SP), Y4, Y4
+	VMULPS   288(SP), Y4, Y4
+	VADDPS   320(SP), Y4, Y4
 	VMOVUPS  32(BX)(AX*1), Y5
 	VMULPS   Y4, Y5, Y4
 	VPADDD   eight<>+0(SB), Y1, Y1
@@ -9986,10 +9994,10 @@ rest174:
 	JZ         classesDone176
 	VMOVUPS    (SP), Y3
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
-	VPCMPEQD   224(SP), Y1, Y4
+	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
-	VMULPS     256(SP), Y4, Y4
-	VADDPS     288(SP), Y4, Y4
+	VMULPS     288(SP), Y4, Y4
+	VADDPS     320(SP), Y4, Y4
 	VMOVUPS    (SP), Y5
 	VMASKMOVPS (BX)(AX*1), Y5, Y5
 	VMULPS     Y4, Y5, Y4
@@ -10001,10 +10009,10 @@ rest174:
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
 	VMOVUPS    32(SP), Y3
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
-	VPCMPEQD   224(SP), Y1, Y4
+	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
-	VMULPS     256(SP), Y4, Y4
-	VADDPS     288(SP), Y4, Y4
+	VMULPS     288(SP), Y4, Y4
+	VADDPS     320(SP), Y4, Y4
 	VMOVUPS    32(SP), Y5
 	VMASKMOVPS 32(BX)(AX*1), Y5, Y5
 	VMULPS     Y4, Y5, Y4
@@ -10018,11 +10026,11 @@ rest174:
 classesDone176:
 rowDone152:
 	// The targets row advances (when not nil).
-	MOVQ  360(SP), R12
+	MOVQ  392(SP), R12
 	TESTQ R12, R12
 	JZ    noTargets177
 	ADDQ  R9, R12
-	MOVQ  R12, 360(SP)
+	MOVQ  R12, 392(SP)
 
 noTargets177:
 	// Next row.
@@ -10041,7 +10049,7 @@ wideTargetsDone:
 
 // func wideSoftmaxAVX2(dst []float32, logits []float32, c int)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideSoftmaxAVX2(SB), $368-56
+TEXT ·wideSoftmaxAVX2(SB), $400-56
 	// wideSoftmaxGeneric (softmaxRowC), one row at a time, the classes in
 	// vectors: m (pass 1), e[j] stored to y and s (pass 2), r = 1/s, y[j] =
 	// y[j]·r (pass 3).
@@ -10052,12 +10060,12 @@ TEXT ·wideSoftmaxAVX2(SB), $368-56
 	// of a step, R12 = scratch (the NaN lanes after pass 1, a label, the
 	// prediction).
 	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
-	// (lanes 0-7, 8-15); 64 the mask of the last c mod 8 classes; 96 all (the
-	// row's allNegInfRow); 128 d[l]; 160 f (the z-loss factor, else 1); 192 z; 224
-	// the label (targets from labels); 256 keep; 288 uni; 8-byte words: 320 the bits
-	// of the last c mod 8 classes; 328, 336 the bytes of the whole vectors and of
-	// the whole 16-class steps of a row; 344 the flag word; 352 the form of the
-	// targets; 360 the targets row.
+	// (lanes 0-7, 8-15); 64 the mask of the last c mod 8 classes; 96 m; 128 all (the
+	// row's allNegInfRow); 160 d[l]; 192 f (the z-loss factor, else 1); 224 z; 256
+	// the label (targets from labels); 288 keep; 320 uni; 8-byte words: 352 the bits
+	// of the last c mod 8 classes; 360, 368 the bytes of the whole vectors and of
+	// the whole 16-class steps of a row; 376 the flag word; 384 the form of the
+	// targets; 392 the targets row.
 	//
 	// Arguments; R8 = the rows.
 	MOVQ    c+48(FP), CX
@@ -10090,11 +10098,11 @@ TEXT ·wideSoftmaxAVX2(SB), $368-56
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
 	SHLQ         $0x06, AX
-	MOVQ         AX, 336(SP)
+	MOVQ         AX, 368(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x03, AX
 	SHLQ         $0x05, AX
-	MOVQ         AX, 328(SP)
+	MOVQ         AX, 360(SP)
 	MOVQ         CX, AX
 	ANDQ         $0x0f, AX
 	VMOVD        AX, X0
@@ -10114,9 +10122,9 @@ TEXT ·wideSoftmaxAVX2(SB), $368-56
 	VPCMPGTD     lanes<>+0(SB), Y0, Y0
 	VMOVDQU      Y0, 64(SP)
 	VMOVMSKPS    Y0, AX
-	MOVQ         AX, 320(SP)
+	MOVQ         AX, 352(SP)
 	VMOVUPS      one<>+0(SB), Y0
-	VMOVUPS      Y0, 160(SP)
+	VMOVUPS      Y0, 192(SP)
 	XORL         R10, R10
 
 wideSoftmaxRow:
@@ -10192,262 +10200,266 @@ classesDone182:
 	VADDPS       zero<>+0(SB), Y0, Y0
 	VORPS        Y4, Y3, Y1
 	VMOVMSKPS    Y1, R12
+	VMOVUPS      Y0, 96(SP)
 
 	// Pass 2. e[j] = expf(x[j] - m) (seq.Exp), stored to y; s accumulated by classSum.
+	VMOVUPS negZero<>+0(SB), Y0
 	VMOVUPS negZero<>+0(SB), Y1
-	VMOVUPS negZero<>+0(SB), Y2
+	VMOVUPS expMagic<>+0(SB), Y2
+	VMOVUPS expLog2e<>+0(SB), Y3
+	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
 classes183:
 	CMPQ    AX, R11
 	JAE     rest184
-	VMOVUPS (SI)(AX*1), Y3
-	VSUBPS  Y0, Y3, Y3
-	VMOVUPS 32(SI)(AX*1), Y4
-	VSUBPS  Y0, Y4, Y4
-	VMULPS  expLog2e<>+0(SB), Y3, Y5
-	VMULPS  expLog2e<>+0(SB), Y4, Y6
-	VADDPS  expMagic<>+0(SB), Y5, Y5
-	VADDPS  expMagic<>+0(SB), Y6, Y6
-	VSUBPS  expMagic<>+0(SB), Y5, Y7
-	VSUBPS  expMagic<>+0(SB), Y6, Y8
-	VPSLLD  $0x17, Y5, Y5
-	VPSLLD  $0x17, Y6, Y6
+	VMOVUPS (SI)(AX*1), Y5
+	VMOVUPS 32(SI)(AX*1), Y6
+	VMOVUPS 64(SI)(AX*1), Y7
+	VMOVUPS 96(SI)(AX*1), Y8
+	VSUBPS  96(SP), Y5, Y5
+	VSUBPS  96(SP), Y6, Y6
+	VSUBPS  96(SP), Y7, Y7
+	VSUBPS  96(SP), Y8, Y8
+	VMULPS  Y3, Y5, Y9
+	VMULPS  Y3, Y6, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y11
+	VADDPS  Y2, Y9, Y9
+	VADDPS  Y2, Y10, Y10
+	VSUBPS  Y2, Y9, Y12
+	VPSLLD  $0x17, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VMULPS  Y4, Y12, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y12, Y12
+	VSUBPS  Y13, Y5, Y5
+	VSUBPS  Y12, Y5, Y12
+	VMULPS  expQ4<>+0(SB), Y12, Y5
+	VMULPS  Y12, Y12, Y13
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y13, Y13
+	VPSLLD  $0x17, Y10, Y5
+	VSUBPS  Y2, Y10, Y10
 	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VADDPS  Y12, Y13, Y12
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y13
+	VADDPS  one<>+0(SB), Y12, Y12
+	VMULPS  Y9, Y12, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y12
+	VANDNPS Y9, Y11, Y14
+	VMULPS  Y3, Y7, Y9
+	VMOVUPS Y14, (DI)(AX*1)
+	VMULPS  Y4, Y10, Y11
+	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
+	VADDPS  Y2, Y9, Y9
+	VSUBPS  Y11, Y6, Y6
+	VSUBPS  Y10, Y6, Y10
+	VMULPS  expQ4<>+0(SB), Y10, Y6
+	VMULPS  Y10, Y10, Y11
+	VADDPS  expQ3<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y6, Y11, Y11
+	VPSLLD  $0x17, Y9, Y6
+	VSUBPS  Y2, Y9, Y9
 	VPADDD  oneBits<>+0(SB), Y6, Y6
-	VMULPS  expLn2Hi<>+0(SB), Y7, Y9
-	VMULPS  expLn2Hi<>+0(SB), Y8, Y10
-	VSUBPS  Y9, Y3, Y9
-	VSUBPS  Y10, Y4, Y10
-	VMULPS  expLn2Lo<>+0(SB), Y7, Y7
-	VMULPS  expLn2Lo<>+0(SB), Y8, Y8
-	VSUBPS  Y7, Y9, Y7
-	VSUBPS  Y8, Y10, Y8
-	VMULPS  expQ4<>+0(SB), Y7, Y9
-	VMULPS  expQ4<>+0(SB), Y8, Y10
-	VMULPS  Y7, Y7, Y11
-	VMULPS  Y8, Y8, Y12
-	VADDPS  expQ3<>+0(SB), Y9, Y9
-	VADDPS  expQ3<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
-	VADDPS  expQ2<>+0(SB), Y9, Y9
-	VADDPS  expQ2<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
-	VADDPS  expQ1<>+0(SB), Y9, Y9
-	VADDPS  expQ1<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
-	VADDPS  expQ0<>+0(SB), Y9, Y9
-	VADDPS  expQ0<>+0(SB), Y10, Y10
-	VMULPS  Y9, Y11, Y9
-	VMULPS  Y10, Y12, Y10
-	VADDPS  Y7, Y9, Y7
-	VADDPS  Y8, Y10, Y8
-	VADDPS  one<>+0(SB), Y7, Y7
-	VADDPS  one<>+0(SB), Y8, Y8
-	VMULPS  Y5, Y7, Y5
-	VMULPS  Y6, Y8, Y6
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y3, Y3
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y4, Y4
-	VANDNPS Y5, Y3, Y3
-	VANDNPS Y6, Y4, Y4
-	VMOVUPS Y3, (DI)(AX*1)
-	VADDPS  Y3, Y1, Y1
-	VMOVUPS Y4, 32(DI)(AX*1)
-	VADDPS  Y4, Y2, Y2
-	VMOVUPS 64(SI)(AX*1), Y3
-	VSUBPS  Y0, Y3, Y3
-	VMOVUPS 96(SI)(AX*1), Y4
-	VSUBPS  Y0, Y4, Y4
-	VMULPS  expLog2e<>+0(SB), Y3, Y5
-	VMULPS  expLog2e<>+0(SB), Y4, Y6
-	VADDPS  expMagic<>+0(SB), Y5, Y5
-	VADDPS  expMagic<>+0(SB), Y6, Y6
-	VSUBPS  expMagic<>+0(SB), Y5, Y7
-	VSUBPS  expMagic<>+0(SB), Y6, Y8
+	VADDPS  Y10, Y11, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y11
+	VADDPS  one<>+0(SB), Y10, Y10
+	VMULPS  Y5, Y10, Y10
+	VMULPS  Y3, Y8, Y5
+	VANDNPS Y10, Y13, Y10
+	VADDPS  Y2, Y5, Y5
+	VMULPS  Y4, Y9, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y9, Y15
+	VMOVUPS Y10, 32(DI)(AX*1)
+	VSUBPS  Y2, Y5, Y9
+	VSUBPS  Y13, Y7, Y7
 	VPSLLD  $0x17, Y5, Y5
-	VPSLLD  $0x17, Y6, Y6
 	VPADDD  oneBits<>+0(SB), Y5, Y5
-	VPADDD  oneBits<>+0(SB), Y6, Y6
-	VMULPS  expLn2Hi<>+0(SB), Y7, Y9
-	VMULPS  expLn2Hi<>+0(SB), Y8, Y10
-	VSUBPS  Y9, Y3, Y9
-	VSUBPS  Y10, Y4, Y10
-	VMULPS  expLn2Lo<>+0(SB), Y7, Y7
-	VMULPS  expLn2Lo<>+0(SB), Y8, Y8
-	VSUBPS  Y7, Y9, Y7
-	VSUBPS  Y8, Y10, Y8
-	VMULPS  expQ4<>+0(SB), Y7, Y9
-	VMULPS  expQ4<>+0(SB), Y8, Y10
-	VMULPS  Y7, Y7, Y11
-	VMULPS  Y8, Y8, Y12
+	VMULPS  Y4, Y9, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y9, Y9
+	VSUBPS  Y15, Y7, Y7
+	VSUBPS  Y13, Y8, Y8
+	VMULPS  expQ4<>+0(SB), Y7, Y13
+	VMULPS  Y7, Y7, Y15
+	VSUBPS  Y9, Y8, Y8
+	VADDPS  expQ3<>+0(SB), Y13, Y13
+	VMULPS  expQ4<>+0(SB), Y8, Y9
+	VMULPS  Y7, Y13, Y13
 	VADDPS  expQ3<>+0(SB), Y9, Y9
-	VADDPS  expQ3<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
+	VADDPS  expQ2<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y7, Y13, Y13
 	VADDPS  expQ2<>+0(SB), Y9, Y9
-	VADDPS  expQ2<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
+	VADDPS  expQ1<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y7, Y13, Y13
 	VADDPS  expQ1<>+0(SB), Y9, Y9
-	VADDPS  expQ1<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
+	VADDPS  expQ0<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y13, Y15, Y15
+	VMULPS  Y8, Y8, Y13
 	VADDPS  expQ0<>+0(SB), Y9, Y9
-	VADDPS  expQ0<>+0(SB), Y10, Y10
-	VMULPS  Y9, Y11, Y9
-	VMULPS  Y10, Y12, Y10
-	VADDPS  Y7, Y9, Y7
-	VADDPS  Y8, Y10, Y8
+	VADDPS  Y7, Y15, Y7
+	VMULPS  Y9, Y13, Y9
 	VADDPS  one<>+0(SB), Y7, Y7
-	VADDPS  one<>+0(SB), Y8, Y8
+	VADDPS  Y8, Y9, Y8
+	VMULPS  Y6, Y7, Y6
+	VADDPS  one<>+0(SB), Y8, Y7
+	VANDNPS Y6, Y12, Y6
+	VMOVUPS Y6, 64(DI)(AX*1)
 	VMULPS  Y5, Y7, Y5
-	VMULPS  Y6, Y8, Y6
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y3, Y3
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y4, Y4
-	VANDNPS Y5, Y3, Y3
-	VANDNPS Y6, Y4, Y4
-	VMOVUPS Y3, 64(DI)(AX*1)
-	VADDPS  Y3, Y1, Y1
-	VMOVUPS Y4, 96(DI)(AX*1)
-	VADDPS  Y4, Y2, Y2
+	VANDNPS Y5, Y11, Y5
+	VMOVUPS Y5, 96(DI)(AX*1)
+	VADDPS  Y14, Y0, Y0
+	VADDPS  Y10, Y1, Y1
+	VADDPS  Y6, Y0, Y0
+	VADDPS  Y5, Y1, Y1
 	ADDQ    $0x00000080, AX
 	JMP     classes183
 
 rest184:
 	TESTQ   $0x00000010, CX
 	JZ      tail185
-	VMOVUPS (SI)(AX*1), Y3
-	VSUBPS  Y0, Y3, Y3
-	VMOVUPS 32(SI)(AX*1), Y4
-	VSUBPS  Y0, Y4, Y4
-	VMULPS  expLog2e<>+0(SB), Y3, Y5
-	VMULPS  expLog2e<>+0(SB), Y4, Y6
-	VADDPS  expMagic<>+0(SB), Y5, Y5
-	VADDPS  expMagic<>+0(SB), Y6, Y6
-	VSUBPS  expMagic<>+0(SB), Y5, Y7
-	VSUBPS  expMagic<>+0(SB), Y6, Y8
-	VPSLLD  $0x17, Y5, Y5
-	VPSLLD  $0x17, Y6, Y6
-	VPADDD  oneBits<>+0(SB), Y5, Y5
-	VPADDD  oneBits<>+0(SB), Y6, Y6
-	VMULPS  expLn2Hi<>+0(SB), Y7, Y9
-	VMULPS  expLn2Hi<>+0(SB), Y8, Y10
-	VSUBPS  Y9, Y3, Y9
-	VSUBPS  Y10, Y4, Y10
-	VMULPS  expLn2Lo<>+0(SB), Y7, Y7
-	VMULPS  expLn2Lo<>+0(SB), Y8, Y8
-	VSUBPS  Y7, Y9, Y7
-	VSUBPS  Y8, Y10, Y8
-	VMULPS  expQ4<>+0(SB), Y7, Y9
-	VMULPS  expQ4<>+0(SB), Y8, Y10
-	VMULPS  Y7, Y7, Y11
-	VMULPS  Y8, Y8, Y12
-	VADDPS  expQ3<>+0(SB), Y9, Y9
-	VADDPS  expQ3<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
-	VADDPS  expQ2<>+0(SB), Y9, Y9
-	VADDPS  expQ2<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
-	VADDPS  expQ1<>+0(SB), Y9, Y9
-	VADDPS  expQ1<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
-	VADDPS  expQ0<>+0(SB), Y9, Y9
-	VADDPS  expQ0<>+0(SB), Y10, Y10
-	VMULPS  Y9, Y11, Y9
-	VMULPS  Y10, Y12, Y10
-	VADDPS  Y7, Y9, Y7
-	VADDPS  Y8, Y10, Y8
-	VADDPS  one<>+0(SB), Y7, Y7
-	VADDPS  one<>+0(SB), Y8, Y8
-	VMULPS  Y5, Y7, Y5
-	VMULPS  Y6, Y8, Y6
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y3, Y3
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y4, Y4
-	VANDNPS Y5, Y3, Y3
-	VANDNPS Y6, Y4, Y4
-	VMOVUPS Y3, (DI)(AX*1)
-	VADDPS  Y3, Y1, Y1
-	VMOVUPS Y4, 32(DI)(AX*1)
-	VADDPS  Y4, Y2, Y2
+	VMOVUPS (SI)(AX*1), Y2
+	VSUBPS  96(SP), Y2, Y2
+	VMULPS  expLog2e<>+0(SB), Y2, Y3
+	VADDPS  expMagic<>+0(SB), Y3, Y3
+	VSUBPS  expMagic<>+0(SB), Y3, Y4
+	VPSLLD  $0x17, Y3, Y3
+	VPADDD  oneBits<>+0(SB), Y3, Y3
+	VMULPS  expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS  Y5, Y2, Y5
+	VMULPS  expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS  Y4, Y5, Y4
+	VMULPS  expQ4<>+0(SB), Y4, Y5
+	VMULPS  Y4, Y4, Y6
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y6, Y5
+	VADDPS  Y4, Y5, Y4
+	VADDPS  one<>+0(SB), Y4, Y4
+	VMULPS  Y3, Y4, Y3
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS Y3, Y2, Y2
+	VMOVUPS Y2, (DI)(AX*1)
+	VADDPS  Y2, Y0, Y0
+	VMOVUPS 32(SI)(AX*1), Y2
+	VSUBPS  96(SP), Y2, Y2
+	VMULPS  expLog2e<>+0(SB), Y2, Y3
+	VADDPS  expMagic<>+0(SB), Y3, Y3
+	VSUBPS  expMagic<>+0(SB), Y3, Y4
+	VPSLLD  $0x17, Y3, Y3
+	VPADDD  oneBits<>+0(SB), Y3, Y3
+	VMULPS  expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS  Y5, Y2, Y5
+	VMULPS  expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS  Y4, Y5, Y4
+	VMULPS  expQ4<>+0(SB), Y4, Y5
+	VMULPS  Y4, Y4, Y6
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y6, Y5
+	VADDPS  Y4, Y5, Y4
+	VADDPS  one<>+0(SB), Y4, Y4
+	VMULPS  Y3, Y4, Y3
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS Y3, Y2, Y2
+	VMOVUPS Y2, 32(DI)(AX*1)
+	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
 tail185:
 	TESTQ      $0x0000000f, CX
 	JZ         classesDone186
+	VMOVUPS    (SP), Y2
+	VMASKMOVPS (SI)(AX*1), Y2, Y2
+	VSUBPS     96(SP), Y2, Y2
+	VMULPS     expLog2e<>+0(SB), Y2, Y3
+	VADDPS     expMagic<>+0(SB), Y3, Y3
+	VSUBPS     expMagic<>+0(SB), Y3, Y4
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     oneBits<>+0(SB), Y3, Y3
+	VMULPS     expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS     Y5, Y2, Y5
+	VMULPS     expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS     Y4, Y5, Y4
+	VMULPS     expQ4<>+0(SB), Y4, Y5
+	VMULPS     Y4, Y4, Y6
+	VADDPS     expQ3<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ2<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ1<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ0<>+0(SB), Y5, Y5
+	VMULPS     Y5, Y6, Y5
+	VADDPS     Y4, Y5, Y4
+	VADDPS     one<>+0(SB), Y4, Y4
+	VMULPS     Y3, Y4, Y3
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
-	VMASKMOVPS (SI)(AX*1), Y3, Y3
-	VSUBPS     Y0, Y3, Y3
-	VMOVUPS    32(SP), Y4
-	VMASKMOVPS 32(SI)(AX*1), Y4, Y4
-	VSUBPS     Y0, Y4, Y0
-	VMULPS     expLog2e<>+0(SB), Y3, Y4
-	VMULPS     expLog2e<>+0(SB), Y0, Y5
-	VADDPS     expMagic<>+0(SB), Y4, Y4
-	VADDPS     expMagic<>+0(SB), Y5, Y5
-	VSUBPS     expMagic<>+0(SB), Y4, Y6
-	VSUBPS     expMagic<>+0(SB), Y5, Y7
-	VPSLLD     $0x17, Y4, Y4
-	VPSLLD     $0x17, Y5, Y5
-	VPADDD     oneBits<>+0(SB), Y4, Y4
-	VPADDD     oneBits<>+0(SB), Y5, Y5
-	VMULPS     expLn2Hi<>+0(SB), Y6, Y8
-	VMULPS     expLn2Hi<>+0(SB), Y7, Y9
-	VSUBPS     Y8, Y3, Y8
-	VSUBPS     Y9, Y0, Y9
-	VMULPS     expLn2Lo<>+0(SB), Y6, Y6
-	VMULPS     expLn2Lo<>+0(SB), Y7, Y7
-	VSUBPS     Y6, Y8, Y6
-	VSUBPS     Y7, Y9, Y7
-	VMULPS     expQ4<>+0(SB), Y6, Y8
-	VMULPS     expQ4<>+0(SB), Y7, Y9
-	VMULPS     Y6, Y6, Y10
-	VMULPS     Y7, Y7, Y11
-	VADDPS     expQ3<>+0(SB), Y8, Y8
-	VADDPS     expQ3<>+0(SB), Y9, Y9
-	VMULPS     Y6, Y8, Y8
-	VMULPS     Y7, Y9, Y9
-	VADDPS     expQ2<>+0(SB), Y8, Y8
-	VADDPS     expQ2<>+0(SB), Y9, Y9
-	VMULPS     Y6, Y8, Y8
-	VMULPS     Y7, Y9, Y9
-	VADDPS     expQ1<>+0(SB), Y8, Y8
-	VADDPS     expQ1<>+0(SB), Y9, Y9
-	VMULPS     Y6, Y8, Y8
-	VMULPS     Y7, Y9, Y9
-	VADDPS     expQ0<>+0(SB), Y8, Y8
-	VADDPS     expQ0<>+0(SB), Y9, Y9
-	VMULPS     Y8, Y10, Y8
-	VMULPS     Y9, Y11, Y9
-	VADDPS     Y6, Y8, Y6
-	VADDPS     Y7, Y9, Y7
-	VADDPS     one<>+0(SB), Y6, Y6
-	VADDPS     one<>+0(SB), Y7, Y7
-	VMULPS     Y4, Y6, Y4
-	VMULPS     Y5, Y7, Y5
-	VCMPPS     $0x01, expCutoff<>+0(SB), Y3, Y3
-	VCMPPS     $0x01, expCutoff<>+0(SB), Y0, Y0
-	VANDNPS    Y4, Y3, Y3
-	VANDNPS    Y5, Y0, Y0
-	VMOVUPS    (SP), Y4
-	VMASKMOVPS Y3, Y4, (DI)(AX*1)
-	VADDPS     Y3, Y1, Y3
-	VMOVUPS    (SP), Y4
-	VBLENDVPS  Y4, Y3, Y1, Y1
+	VMASKMOVPS Y2, Y3, (DI)(AX*1)
+	VADDPS     Y2, Y0, Y2
+	VMOVUPS    (SP), Y3
+	VBLENDVPS  Y3, Y2, Y0, Y0
+	VMOVUPS    32(SP), Y2
+	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
+	VSUBPS     96(SP), Y2, Y2
+	VMULPS     expLog2e<>+0(SB), Y2, Y3
+	VADDPS     expMagic<>+0(SB), Y3, Y3
+	VSUBPS     expMagic<>+0(SB), Y3, Y4
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     oneBits<>+0(SB), Y3, Y3
+	VMULPS     expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS     Y5, Y2, Y5
+	VMULPS     expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS     Y4, Y5, Y4
+	VMULPS     expQ4<>+0(SB), Y4, Y5
+	VMULPS     Y4, Y4, Y6
+	VADDPS     expQ3<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ2<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ1<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ0<>+0(SB), Y5, Y5
+	VMULPS     Y5, Y6, Y5
+	VADDPS     Y4, Y5, Y4
+	VADDPS     one<>+0(SB), Y4, Y4
+	VMULPS     Y3, Y4, Y3
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    32(SP), Y3
-	VMASKMOVPS Y0, Y3, 32(DI)(AX*1)
-	VADDPS     Y0, Y2, Y0
+	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
+	VADDPS     Y2, Y1, Y2
 	VMOVUPS    32(SP), Y3
-	VBLENDVPS  Y3, Y0, Y2, Y2
+	VBLENDVPS  Y3, Y2, Y1, Y1
 
 classesDone186:
 	// Pass 3. s = total(c); r = 1 / s (seq.Reciprocal); y[j] = y[j]·r (seq.Scaled).
-	VHADDPS      Y2, Y1, Y0
+	VHADDPS      Y1, Y0, Y0
 	VHADDPS      Y0, Y0, Y0
 	VEXTRACTF128 $0x01, Y0, X1
 	VADDPS       X1, X0, X0
@@ -10518,7 +10530,7 @@ wideSoftmaxDone:
 
 // func wideLogSoftmaxAVX2(dst []float32, logits []float32, c int)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideLogSoftmaxAVX2(SB), $368-56
+TEXT ·wideLogSoftmaxAVX2(SB), $400-56
 	// wideLogSoftmaxGeneric (logSoftmaxRowC), one row at a time, the classes in
 	// vectors: m (pass 1), s (pass 2), ls = log32(s), y[j] = (x[j] - m) - ls
 	// (pass 3).
@@ -10529,12 +10541,12 @@ TEXT ·wideLogSoftmaxAVX2(SB), $368-56
 	// of a step, R12 = scratch (the NaN lanes after pass 1, a label, the
 	// prediction).
 	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
-	// (lanes 0-7, 8-15); 64 the mask of the last c mod 8 classes; 96 all (the
-	// row's allNegInfRow); 128 d[l]; 160 f (the z-loss factor, else 1); 192 z; 224
-	// the label (targets from labels); 256 keep; 288 uni; 8-byte words: 320 the bits
-	// of the last c mod 8 classes; 328, 336 the bytes of the whole vectors and of
-	// the whole 16-class steps of a row; 344 the flag word; 352 the form of the
-	// targets; 360 the targets row.
+	// (lanes 0-7, 8-15); 64 the mask of the last c mod 8 classes; 96 m; 128 all (the
+	// row's allNegInfRow); 160 d[l]; 192 f (the z-loss factor, else 1); 224 z; 256
+	// the label (targets from labels); 288 keep; 320 uni; 8-byte words: 352 the bits
+	// of the last c mod 8 classes; 360, 368 the bytes of the whole vectors and of
+	// the whole 16-class steps of a row; 376 the flag word; 384 the form of the
+	// targets; 392 the targets row.
 	//
 	// Arguments; R8 = the rows.
 	MOVQ    c+48(FP), CX
@@ -10567,11 +10579,11 @@ TEXT ·wideLogSoftmaxAVX2(SB), $368-56
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
 	SHLQ         $0x06, AX
-	MOVQ         AX, 336(SP)
+	MOVQ         AX, 368(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x03, AX
 	SHLQ         $0x05, AX
-	MOVQ         AX, 328(SP)
+	MOVQ         AX, 360(SP)
 	MOVQ         CX, AX
 	ANDQ         $0x0f, AX
 	VMOVD        AX, X0
@@ -10591,9 +10603,9 @@ TEXT ·wideLogSoftmaxAVX2(SB), $368-56
 	VPCMPGTD     lanes<>+0(SB), Y0, Y0
 	VMOVDQU      Y0, 64(SP)
 	VMOVMSKPS    Y0, AX
-	MOVQ         AX, 320(SP)
+	MOVQ         AX, 352(SP)
 	VMOVUPS      one<>+0(SB), Y0
-	VMOVUPS      Y0, 160(SP)
+	VMOVUPS      Y0, 192(SP)
 	XORL         R10, R10
 
 wideLogSoftmaxRow:
@@ -10669,123 +10681,127 @@ classesDone195:
 	VADDPS       zero<>+0(SB), Y0, Y0
 	VORPS        Y4, Y3, Y1
 	VMOVMSKPS    Y1, R12
+	VMOVUPS      Y0, 96(SP)
 
 	// Pass 2. s = the sum of expf(x[j] - m) (seq.Exp) by classSum.
 	VMOVUPS negZero<>+0(SB), Y1
 	VMOVUPS negZero<>+0(SB), Y2
+	VMOVUPS expMagic<>+0(SB), Y3
+	VMOVUPS expLog2e<>+0(SB), Y4
+	VMOVUPS expLn2Hi<>+0(SB), Y5
 	XORL    AX, AX
 
 classes196:
 	CMPQ    AX, R11
 	JAE     rest197
-	VMOVUPS (SI)(AX*1), Y3
-	VSUBPS  Y0, Y3, Y3
-	VMOVUPS 32(SI)(AX*1), Y4
-	VSUBPS  Y0, Y4, Y4
-	VMULPS  expLog2e<>+0(SB), Y3, Y5
-	VMULPS  expLog2e<>+0(SB), Y4, Y6
-	VADDPS  expMagic<>+0(SB), Y5, Y5
-	VADDPS  expMagic<>+0(SB), Y6, Y6
-	VSUBPS  expMagic<>+0(SB), Y5, Y7
-	VSUBPS  expMagic<>+0(SB), Y6, Y8
-	VPSLLD  $0x17, Y5, Y5
-	VPSLLD  $0x17, Y6, Y6
-	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VMOVUPS (SI)(AX*1), Y6
+	VMOVUPS 32(SI)(AX*1), Y7
+	VMOVUPS 64(SI)(AX*1), Y8
+	VMOVUPS 96(SI)(AX*1), Y9
+	VSUBPS  96(SP), Y6, Y6
+	VSUBPS  96(SP), Y7, Y7
+	VSUBPS  96(SP), Y8, Y8
+	VSUBPS  96(SP), Y9, Y9
+	VMULPS  Y4, Y6, Y10
+	VMULPS  Y4, Y7, Y11
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y12
+	VADDPS  Y3, Y10, Y10
+	VADDPS  Y3, Y11, Y11
+	VSUBPS  Y3, Y10, Y13
+	VPSLLD  $0x17, Y10, Y10
+	VPADDD  oneBits<>+0(SB), Y10, Y10
+	VMULPS  Y5, Y13, Y14
+	VMULPS  expLn2Lo<>+0(SB), Y13, Y13
+	VSUBPS  Y14, Y6, Y6
+	VSUBPS  Y13, Y6, Y13
+	VMULPS  expQ4<>+0(SB), Y13, Y6
+	VMULPS  Y13, Y13, Y14
+	VADDPS  expQ3<>+0(SB), Y6, Y6
+	VMULPS  Y13, Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VMULPS  Y13, Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VMULPS  Y13, Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y6, Y14, Y14
+	VPSLLD  $0x17, Y11, Y6
+	VSUBPS  Y3, Y11, Y11
 	VPADDD  oneBits<>+0(SB), Y6, Y6
-	VMULPS  expLn2Hi<>+0(SB), Y7, Y9
-	VMULPS  expLn2Hi<>+0(SB), Y8, Y10
-	VSUBPS  Y9, Y3, Y9
-	VSUBPS  Y10, Y4, Y10
-	VMULPS  expLn2Lo<>+0(SB), Y7, Y7
-	VMULPS  expLn2Lo<>+0(SB), Y8, Y8
-	VSUBPS  Y7, Y9, Y7
-	VSUBPS  Y8, Y10, Y8
-	VMULPS  expQ4<>+0(SB), Y7, Y9
-	VMULPS  expQ4<>+0(SB), Y8, Y10
+	VADDPS  Y13, Y14, Y13
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y14
+	VADDPS  one<>+0(SB), Y13, Y13
+	VMULPS  Y10, Y13, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y13
+	VANDNPS Y10, Y12, Y12
+	VMULPS  Y5, Y11, Y10
+	VMULPS  expLn2Lo<>+0(SB), Y11, Y11
+	VSUBPS  Y10, Y7, Y7
+	VSUBPS  Y11, Y7, Y7
+	VMULPS  expQ4<>+0(SB), Y7, Y10
 	VMULPS  Y7, Y7, Y11
-	VMULPS  Y8, Y8, Y12
-	VADDPS  expQ3<>+0(SB), Y9, Y9
 	VADDPS  expQ3<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
-	VADDPS  expQ2<>+0(SB), Y9, Y9
+	VMULPS  Y7, Y10, Y10
 	VADDPS  expQ2<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
-	VADDPS  expQ1<>+0(SB), Y9, Y9
+	VMULPS  Y7, Y10, Y10
 	VADDPS  expQ1<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
-	VADDPS  expQ0<>+0(SB), Y9, Y9
+	VMULPS  Y7, Y10, Y10
 	VADDPS  expQ0<>+0(SB), Y10, Y10
-	VMULPS  Y9, Y11, Y9
-	VMULPS  Y10, Y12, Y10
-	VADDPS  Y7, Y9, Y7
+	VMULPS  Y10, Y11, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y11
+	VADDPS  Y7, Y10, Y10
+	VMULPS  Y4, Y8, Y7
+	VADDPS  one<>+0(SB), Y10, Y10
+	VADDPS  Y3, Y7, Y7
+	VMULPS  Y6, Y10, Y10
+	VSUBPS  Y3, Y7, Y6
+	VPSLLD  $0x17, Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VANDNPS Y10, Y14, Y14
+	VMULPS  Y5, Y6, Y10
+	VMULPS  expLn2Lo<>+0(SB), Y6, Y6
+	VSUBPS  Y10, Y8, Y8
+	VSUBPS  Y6, Y8, Y8
+	VMULPS  expQ4<>+0(SB), Y8, Y6
+	VMULPS  Y8, Y8, Y10
+	VADDPS  expQ3<>+0(SB), Y6, Y6
+	VMULPS  Y8, Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VMULPS  Y8, Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VMULPS  Y8, Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y6, Y10, Y10
+	VMULPS  Y4, Y9, Y6
 	VADDPS  Y8, Y10, Y8
-	VADDPS  one<>+0(SB), Y7, Y7
-	VADDPS  one<>+0(SB), Y8, Y8
-	VMULPS  Y5, Y7, Y5
-	VMULPS  Y6, Y8, Y6
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y3, Y3
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y4, Y4
-	VANDNPS Y5, Y3, Y3
-	VANDNPS Y6, Y4, Y4
-	VADDPS  Y3, Y1, Y1
-	VADDPS  Y4, Y2, Y2
-	VMOVUPS 64(SI)(AX*1), Y3
-	VSUBPS  Y0, Y3, Y3
-	VMOVUPS 96(SI)(AX*1), Y4
-	VSUBPS  Y0, Y4, Y4
-	VMULPS  expLog2e<>+0(SB), Y3, Y5
-	VMULPS  expLog2e<>+0(SB), Y4, Y6
-	VADDPS  expMagic<>+0(SB), Y5, Y5
-	VADDPS  expMagic<>+0(SB), Y6, Y6
-	VSUBPS  expMagic<>+0(SB), Y5, Y7
-	VSUBPS  expMagic<>+0(SB), Y6, Y8
-	VPSLLD  $0x17, Y5, Y5
+	VADDPS  Y3, Y6, Y6
+	VADDPS  one<>+0(SB), Y8, Y10
+	VSUBPS  Y3, Y6, Y8
 	VPSLLD  $0x17, Y6, Y6
-	VPADDD  oneBits<>+0(SB), Y5, Y5
 	VPADDD  oneBits<>+0(SB), Y6, Y6
-	VMULPS  expLn2Hi<>+0(SB), Y7, Y9
-	VMULPS  expLn2Hi<>+0(SB), Y8, Y10
-	VSUBPS  Y9, Y3, Y9
-	VSUBPS  Y10, Y4, Y10
-	VMULPS  expLn2Lo<>+0(SB), Y7, Y7
+	VMULPS  Y7, Y10, Y10
+	VMULPS  Y5, Y8, Y7
 	VMULPS  expLn2Lo<>+0(SB), Y8, Y8
+	VANDNPS Y10, Y13, Y10
 	VSUBPS  Y7, Y9, Y7
-	VSUBPS  Y8, Y10, Y8
-	VMULPS  expQ4<>+0(SB), Y7, Y9
-	VMULPS  expQ4<>+0(SB), Y8, Y10
-	VMULPS  Y7, Y7, Y11
-	VMULPS  Y8, Y8, Y12
-	VADDPS  expQ3<>+0(SB), Y9, Y9
-	VADDPS  expQ3<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
-	VADDPS  expQ2<>+0(SB), Y9, Y9
-	VADDPS  expQ2<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
-	VADDPS  expQ1<>+0(SB), Y9, Y9
-	VADDPS  expQ1<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
-	VADDPS  expQ0<>+0(SB), Y9, Y9
-	VADDPS  expQ0<>+0(SB), Y10, Y10
-	VMULPS  Y9, Y11, Y9
-	VMULPS  Y10, Y12, Y10
-	VADDPS  Y7, Y9, Y7
-	VADDPS  Y8, Y10, Y8
+	VSUBPS  Y8, Y7, Y7
+	VMULPS  expQ4<>+0(SB), Y7, Y8
+	VMULPS  Y7, Y7, Y9
+	VADDPS  expQ3<>+0(SB), Y8, Y8
+	VMULPS  Y7, Y8, Y8
+	VADDPS  expQ2<>+0(SB), Y8, Y8
+	VMULPS  Y7, Y8, Y8
+	VADDPS  expQ1<>+0(SB), Y8, Y8
+	VMULPS  Y7, Y8, Y8
+	VADDPS  expQ0<>+0(SB), Y8, Y8
+	VMULPS  Y8, Y9, Y8
+	VADDPS  Y7, Y8, Y7
 	VADDPS  one<>+0(SB), Y7, Y7
-	VADDPS  one<>+0(SB), Y8, Y8
-	VMULPS  Y5, Y7, Y5
-	VMULPS  Y6, Y8, Y6
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y3, Y3
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y4, Y4
-	VANDNPS Y5, Y3, Y3
-	VANDNPS Y6, Y4, Y4
-	VADDPS  Y3, Y1, Y1
-	VADDPS  Y4, Y2, Y2
+	VMULPS  Y6, Y7, Y6
+	VANDNPS Y6, Y11, Y6
+	VADDPS  Y12, Y1, Y1
+	VADDPS  Y14, Y2, Y2
+	VADDPS  Y10, Y1, Y1
+	VADDPS  Y6, Y2, Y2
 	ADDQ    $0x00000080, AX
 	JMP     classes196
 
@@ -10793,59 +10809,59 @@ rest197:
 	TESTQ   $0x00000010, CX
 	JZ      tail198
 	VMOVUPS (SI)(AX*1), Y3
-	VSUBPS  Y0, Y3, Y3
-	VMOVUPS 32(SI)(AX*1), Y4
-	VSUBPS  Y0, Y4, Y4
-	VMULPS  expLog2e<>+0(SB), Y3, Y5
-	VMULPS  expLog2e<>+0(SB), Y4, Y6
-	VADDPS  expMagic<>+0(SB), Y5, Y5
-	VADDPS  expMagic<>+0(SB), Y6, Y6
-	VSUBPS  expMagic<>+0(SB), Y5, Y7
-	VSUBPS  expMagic<>+0(SB), Y6, Y8
-	VPSLLD  $0x17, Y5, Y5
-	VPSLLD  $0x17, Y6, Y6
-	VPADDD  oneBits<>+0(SB), Y5, Y5
-	VPADDD  oneBits<>+0(SB), Y6, Y6
-	VMULPS  expLn2Hi<>+0(SB), Y7, Y9
-	VMULPS  expLn2Hi<>+0(SB), Y8, Y10
-	VSUBPS  Y9, Y3, Y9
-	VSUBPS  Y10, Y4, Y10
-	VMULPS  expLn2Lo<>+0(SB), Y7, Y7
-	VMULPS  expLn2Lo<>+0(SB), Y8, Y8
-	VSUBPS  Y7, Y9, Y7
-	VSUBPS  Y8, Y10, Y8
-	VMULPS  expQ4<>+0(SB), Y7, Y9
-	VMULPS  expQ4<>+0(SB), Y8, Y10
-	VMULPS  Y7, Y7, Y11
-	VMULPS  Y8, Y8, Y12
-	VADDPS  expQ3<>+0(SB), Y9, Y9
-	VADDPS  expQ3<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
-	VADDPS  expQ2<>+0(SB), Y9, Y9
-	VADDPS  expQ2<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
-	VADDPS  expQ1<>+0(SB), Y9, Y9
-	VADDPS  expQ1<>+0(SB), Y10, Y10
-	VMULPS  Y7, Y9, Y9
-	VMULPS  Y8, Y10, Y10
-	VADDPS  expQ0<>+0(SB), Y9, Y9
-	VADDPS  expQ0<>+0(SB), Y10, Y10
-	VMULPS  Y9, Y11, Y9
-	VMULPS  Y10, Y12, Y10
-	VADDPS  Y7, Y9, Y7
-	VADDPS  Y8, Y10, Y8
-	VADDPS  one<>+0(SB), Y7, Y7
-	VADDPS  one<>+0(SB), Y8, Y8
-	VMULPS  Y5, Y7, Y5
-	VMULPS  Y6, Y8, Y6
+	VSUBPS  96(SP), Y3, Y3
+	VMULPS  expLog2e<>+0(SB), Y3, Y4
+	VADDPS  expMagic<>+0(SB), Y4, Y4
+	VSUBPS  expMagic<>+0(SB), Y4, Y5
+	VPSLLD  $0x17, Y4, Y4
+	VPADDD  oneBits<>+0(SB), Y4, Y4
+	VMULPS  expLn2Hi<>+0(SB), Y5, Y6
+	VSUBPS  Y6, Y3, Y6
+	VMULPS  expLn2Lo<>+0(SB), Y5, Y5
+	VSUBPS  Y5, Y6, Y5
+	VMULPS  expQ4<>+0(SB), Y5, Y6
+	VMULPS  Y5, Y5, Y7
+	VADDPS  expQ3<>+0(SB), Y6, Y6
+	VMULPS  Y5, Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VMULPS  Y5, Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VMULPS  Y5, Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y6, Y7, Y6
+	VADDPS  Y5, Y6, Y5
+	VADDPS  one<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y4
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y3, Y3
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y4, Y4
-	VANDNPS Y5, Y3, Y3
-	VANDNPS Y6, Y4, Y4
+	VANDNPS Y4, Y3, Y3
 	VADDPS  Y3, Y1, Y1
-	VADDPS  Y4, Y2, Y2
+	VMOVUPS 32(SI)(AX*1), Y3
+	VSUBPS  96(SP), Y3, Y3
+	VMULPS  expLog2e<>+0(SB), Y3, Y4
+	VADDPS  expMagic<>+0(SB), Y4, Y4
+	VSUBPS  expMagic<>+0(SB), Y4, Y5
+	VPSLLD  $0x17, Y4, Y4
+	VPADDD  oneBits<>+0(SB), Y4, Y4
+	VMULPS  expLn2Hi<>+0(SB), Y5, Y6
+	VSUBPS  Y6, Y3, Y6
+	VMULPS  expLn2Lo<>+0(SB), Y5, Y5
+	VSUBPS  Y5, Y6, Y5
+	VMULPS  expQ4<>+0(SB), Y5, Y6
+	VMULPS  Y5, Y5, Y7
+	VADDPS  expQ3<>+0(SB), Y6, Y6
+	VMULPS  Y5, Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VMULPS  Y5, Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VMULPS  Y5, Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y6, Y7, Y6
+	VADDPS  Y5, Y6, Y5
+	VADDPS  one<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y4
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y3, Y3
+	VANDNPS Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
 	ADDQ    $0x00000040, AX
 
 tail198:
@@ -10853,62 +10869,62 @@ tail198:
 	JZ         classesDone199
 	VMOVUPS    (SP), Y3
 	VMASKMOVPS (SI)(AX*1), Y3, Y3
-	VSUBPS     Y0, Y3, Y3
-	VMOVUPS    32(SP), Y4
-	VMASKMOVPS 32(SI)(AX*1), Y4, Y4
-	VSUBPS     Y0, Y4, Y4
-	VMULPS     expLog2e<>+0(SB), Y3, Y5
-	VMULPS     expLog2e<>+0(SB), Y4, Y6
-	VADDPS     expMagic<>+0(SB), Y5, Y5
-	VADDPS     expMagic<>+0(SB), Y6, Y6
-	VSUBPS     expMagic<>+0(SB), Y5, Y7
-	VSUBPS     expMagic<>+0(SB), Y6, Y8
-	VPSLLD     $0x17, Y5, Y5
-	VPSLLD     $0x17, Y6, Y6
-	VPADDD     oneBits<>+0(SB), Y5, Y5
-	VPADDD     oneBits<>+0(SB), Y6, Y6
-	VMULPS     expLn2Hi<>+0(SB), Y7, Y9
-	VMULPS     expLn2Hi<>+0(SB), Y8, Y10
-	VSUBPS     Y9, Y3, Y9
-	VSUBPS     Y10, Y4, Y10
-	VMULPS     expLn2Lo<>+0(SB), Y7, Y7
-	VMULPS     expLn2Lo<>+0(SB), Y8, Y8
-	VSUBPS     Y7, Y9, Y7
-	VSUBPS     Y8, Y10, Y8
-	VMULPS     expQ4<>+0(SB), Y7, Y9
-	VMULPS     expQ4<>+0(SB), Y8, Y10
-	VMULPS     Y7, Y7, Y11
-	VMULPS     Y8, Y8, Y12
-	VADDPS     expQ3<>+0(SB), Y9, Y9
-	VADDPS     expQ3<>+0(SB), Y10, Y10
-	VMULPS     Y7, Y9, Y9
-	VMULPS     Y8, Y10, Y10
-	VADDPS     expQ2<>+0(SB), Y9, Y9
-	VADDPS     expQ2<>+0(SB), Y10, Y10
-	VMULPS     Y7, Y9, Y9
-	VMULPS     Y8, Y10, Y10
-	VADDPS     expQ1<>+0(SB), Y9, Y9
-	VADDPS     expQ1<>+0(SB), Y10, Y10
-	VMULPS     Y7, Y9, Y9
-	VMULPS     Y8, Y10, Y10
-	VADDPS     expQ0<>+0(SB), Y9, Y9
-	VADDPS     expQ0<>+0(SB), Y10, Y10
-	VMULPS     Y9, Y11, Y9
-	VMULPS     Y10, Y12, Y10
-	VADDPS     Y7, Y9, Y7
-	VADDPS     Y8, Y10, Y8
-	VADDPS     one<>+0(SB), Y7, Y7
-	VADDPS     one<>+0(SB), Y8, Y8
-	VMULPS     Y5, Y7, Y5
-	VMULPS     Y6, Y8, Y6
+	VSUBPS     96(SP), Y3, Y3
+	VMULPS     expLog2e<>+0(SB), Y3, Y4
+	VADDPS     expMagic<>+0(SB), Y4, Y4
+	VSUBPS     expMagic<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y4, Y4
+	VPADDD     oneBits<>+0(SB), Y4, Y4
+	VMULPS     expLn2Hi<>+0(SB), Y5, Y6
+	VSUBPS     Y6, Y3, Y6
+	VMULPS     expLn2Lo<>+0(SB), Y5, Y5
+	VSUBPS     Y5, Y6, Y5
+	VMULPS     expQ4<>+0(SB), Y5, Y6
+	VMULPS     Y5, Y5, Y7
+	VADDPS     expQ3<>+0(SB), Y6, Y6
+	VMULPS     Y5, Y6, Y6
+	VADDPS     expQ2<>+0(SB), Y6, Y6
+	VMULPS     Y5, Y6, Y6
+	VADDPS     expQ1<>+0(SB), Y6, Y6
+	VMULPS     Y5, Y6, Y6
+	VADDPS     expQ0<>+0(SB), Y6, Y6
+	VMULPS     Y6, Y7, Y6
+	VADDPS     Y5, Y6, Y5
+	VADDPS     one<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y4
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y3, Y3
-	VCMPPS     $0x01, expCutoff<>+0(SB), Y4, Y4
-	VANDNPS    Y5, Y3, Y3
-	VANDNPS    Y6, Y4, Y4
+	VANDNPS    Y4, Y3, Y3
 	VADDPS     Y3, Y1, Y3
-	VMOVUPS    (SP), Y5
-	VBLENDVPS  Y5, Y3, Y1, Y1
-	VADDPS     Y4, Y2, Y3
+	VMOVUPS    (SP), Y4
+	VBLENDVPS  Y4, Y3, Y1, Y1
+	VMOVUPS    32(SP), Y3
+	VMASKMOVPS 32(SI)(AX*1), Y3, Y3
+	VSUBPS     96(SP), Y3, Y3
+	VMULPS     expLog2e<>+0(SB), Y3, Y4
+	VADDPS     expMagic<>+0(SB), Y4, Y4
+	VSUBPS     expMagic<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y4, Y4
+	VPADDD     oneBits<>+0(SB), Y4, Y4
+	VMULPS     expLn2Hi<>+0(SB), Y5, Y6
+	VSUBPS     Y6, Y3, Y6
+	VMULPS     expLn2Lo<>+0(SB), Y5, Y5
+	VSUBPS     Y5, Y6, Y5
+	VMULPS     expQ4<>+0(SB), Y5, Y6
+	VMULPS     Y5, Y5, Y7
+	VADDPS     expQ3<>+0(SB), Y6, Y6
+	VMULPS     Y5, Y6, Y6
+	VADDPS     expQ2<>+0(SB), Y6, Y6
+	VMULPS     Y5, Y6, Y6
+	VADDPS     expQ1<>+0(SB), Y6, Y6
+	VMULPS     Y5, Y6, Y6
+	VADDPS     expQ0<>+0(SB), Y6, Y6
+	VMULPS     Y6, Y7, Y6
+	VADDPS     Y5, Y6, Y5
+	VADDPS     one<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y4
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y3, Y3
+	VANDNPS    Y4, Y3, Y3
+	VADDPS     Y3, Y2, Y3
 	VMOVUPS    32(SP), Y4
 	VBLENDVPS  Y4, Y3, Y2, Y2
 
@@ -11032,7 +11048,7 @@ wideLogSoftmaxDone:
 
 // func wideArgmaxAVX2(dst []int32, logits []float32, c int)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideArgmaxAVX2(SB), $368-56
+TEXT ·wideArgmaxAVX2(SB), $400-56
 	// wideArgmaxGeneric (argmaxRow), one row at a time: m and the NaN lanes (pass
 	// 1), then the scan for the first NaN or the first maximum.
 	//
@@ -11042,12 +11058,12 @@ TEXT ·wideArgmaxAVX2(SB), $368-56
 	// of a step, R12 = scratch (the NaN lanes after pass 1, a label, the
 	// prediction); DI = dst.
 	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
-	// (lanes 0-7, 8-15); 64 the mask of the last c mod 8 classes; 96 all (the
-	// row's allNegInfRow); 128 d[l]; 160 f (the z-loss factor, else 1); 192 z; 224
-	// the label (targets from labels); 256 keep; 288 uni; 8-byte words: 320 the bits
-	// of the last c mod 8 classes; 328, 336 the bytes of the whole vectors and of
-	// the whole 16-class steps of a row; 344 the flag word; 352 the form of the
-	// targets; 360 the targets row.
+	// (lanes 0-7, 8-15); 64 the mask of the last c mod 8 classes; 96 m; 128 all (the
+	// row's allNegInfRow); 160 d[l]; 192 f (the z-loss factor, else 1); 224 z; 256
+	// the label (targets from labels); 288 keep; 320 uni; 8-byte words: 352 the bits
+	// of the last c mod 8 classes; 360, 368 the bytes of the whole vectors and of
+	// the whole 16-class steps of a row; 376 the flag word; 384 the form of the
+	// targets; 392 the targets row.
 	//
 	// Arguments; R8 = the rows.
 	MOVQ    c+48(FP), CX
@@ -11079,11 +11095,11 @@ TEXT ·wideArgmaxAVX2(SB), $368-56
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
 	SHLQ         $0x06, AX
-	MOVQ         AX, 336(SP)
+	MOVQ         AX, 368(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x03, AX
 	SHLQ         $0x05, AX
-	MOVQ         AX, 328(SP)
+	MOVQ         AX, 360(SP)
 	MOVQ         CX, AX
 	ANDQ         $0x0f, AX
 	VMOVD        AX, X0
@@ -11103,9 +11119,9 @@ TEXT ·wideArgmaxAVX2(SB), $368-56
 	VPCMPGTD     lanes<>+0(SB), Y0, Y0
 	VMOVDQU      Y0, 64(SP)
 	VMOVMSKPS    Y0, AX
-	MOVQ         AX, 320(SP)
+	MOVQ         AX, 352(SP)
 	VMOVUPS      one<>+0(SB), Y0
-	VMOVUPS      Y0, 160(SP)
+	VMOVUPS      Y0, 192(SP)
 	XORL         R10, R10
 
 wideArgmaxRow:
@@ -11181,6 +11197,7 @@ classesDone208:
 	VADDPS       zero<>+0(SB), Y0, Y0
 	VORPS        Y4, Y3, Y1
 	VMOVMSKPS    Y1, R12
+	VMOVUPS      Y0, 96(SP)
 
 	// dst[i] = argmaxRow(x).
 	TESTL R12, R12
@@ -11188,7 +11205,7 @@ classesDone208:
 	XORL  AX, AX
 
 scan213:
-	CMPQ      AX, 328(SP)
+	CMPQ      AX, 360(SP)
 	JAE       scanTail214
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x03, Y0, Y0, Y0
@@ -11205,7 +11222,7 @@ scanTail214:
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
 	VCMPPS     $0x03, Y0, Y0, Y0
 	VMOVMSKPS  Y0, R12
-	ANDL       320(SP), R12
+	ANDL       352(SP), R12
 	JNZ        found209
 	JMP        notFound210
 
@@ -11213,7 +11230,7 @@ scanEq212:
 	XORL AX, AX
 
 scan215:
-	CMPQ      AX, 328(SP)
+	CMPQ      AX, 360(SP)
 	JAE       scanTail216
 	VMOVUPS   (SI)(AX*1), Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
@@ -11230,7 +11247,7 @@ scanTail216:
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
 	VCMPPS     $0x00, Y1, Y0, Y0
 	VMOVMSKPS  Y0, R12
-	ANDL       320(SP), R12
+	ANDL       352(SP), R12
 	JNZ        found209
 
 notFound210:

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/bits"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -161,6 +162,14 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	// avo allocates the registers 16 to 31 when a function needs more
+	// than 16 vector registers at once, and Go's assembler encodes them
+	// with EVEX (AVX-512): a tier without AVX-512 must never use them.
+	if width == reg.S256 {
+		if r := highVecReg.Find(asm); r != nil {
+			return nil, fmt.Errorf("amd64: %s needs AVX-512 (more than 16 vector registers live)", r)
+		}
+	}
 	// avo writes an empty comment line as "// ".
 	asm = bytes.ReplaceAll(asm, []byte("// \n"), []byte("//\n"))
 	var suffixes []string
@@ -173,6 +182,9 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 		"kernel_tiers_amd64.go": tierDispatch("amd64", suffixes),
 	}, nil
 }
+
+// highVecReg matches a vector register that only AVX-512 has.
+var highVecReg = regexp.MustCompile(`\b[XYZ](1[6-9]|2[0-9]|3[01])\b`)
 
 // insertOverview puts the file's overview comment after the #include line
 // that avo writes (avo has no file-level comments).

@@ -6,6 +6,7 @@ package main
 
 import (
 	"fmt"
+	"maps"
 
 	"github.com/mmcloughlin/avo/attr"
 	"github.com/mmcloughlin/avo/operand"
@@ -49,6 +50,7 @@ type wideFrame struct {
 	bits8          operand.Mem // VMOVMSKPS of mask8: (1 << (c%8)) - 1
 	end8, end16    operand.Mem // bytes of the classes in whole vectors, whole 16-steps
 	all            operand.Mem // allNegInfRow of the row, a mask in every lane
+	m              operand.Mem // m in every lane
 	dl             operand.Mem // d[l] = x[l] - m (labels)
 	f              operand.Mem // the z-loss factor f of the row, 1 without z-loss
 	zv             operand.Mem // z in every lane (z-loss)
@@ -113,7 +115,7 @@ func (g *x86Gen) wideBegin(name, signature string, doc []string, header func(f *
 // wideAlloc allocates the frame of a wide function.
 func (g *x86Gen) wideAlloc() *wideFrame {
 	f := &wideFrame{}
-	for _, s := range []*operand.Mem{&f.maskLo, &f.maskHi, &f.mask8, &f.all, &f.dl, &f.f, &f.zv, &f.lab, &f.keep, &f.uni} {
+	for _, s := range []*operand.Mem{&f.maskLo, &f.maskHi, &f.mask8, &f.m, &f.all, &f.dl, &f.f, &f.zv, &f.lab, &f.keep, &f.uni} {
 		*s = g.AllocLocal(32)
 	}
 	for _, s := range []*operand.Mem{&f.bits8, &f.end8, &f.end16, &f.flags, &f.variant, &f.tp} {
@@ -125,13 +127,13 @@ func (g *x86Gen) wideAlloc() *wideFrame {
 // wideFrameDoc describes the frame of wideAlloc.
 func wideFrameDoc(f *wideFrame) string {
 	return fmt.Sprintf(`Frame (bytes from SP): %d, %d the masks of the last c mod 16 classes
-(lanes 0-7, 8-15); %d the mask of the last c mod 8 classes; %d all (the
+(lanes 0-7, 8-15); %d the mask of the last c mod 8 classes; %d m; %d all (the
 row's allNegInfRow); %d d[l]; %d f (the z-loss factor, else 1); %d z; %d
 the label (targets from labels); %d keep; %d uni; 8-byte words: %d the bits
 of the last c mod 8 classes; %d, %d the bytes of the whole vectors and of
 the whole 16-class steps of a row; %d the flag word; %d the form of the
 targets; %d the targets row.`,
-		f.maskLo.Disp, f.maskHi.Disp, f.mask8.Disp, f.all.Disp, f.dl.Disp, f.f.Disp, f.zv.Disp,
+		f.maskLo.Disp, f.maskHi.Disp, f.mask8.Disp, f.m.Disp, f.all.Disp, f.dl.Disp, f.f.Disp, f.zv.Disp,
 		f.lab.Disp, f.keep.Disp, f.uni.Disp, f.bits8.Disp, f.end8.Disp, f.end16.Disp, f.flags.Disp,
 		f.variant.Disp, f.tp.Disp)
 }
@@ -328,6 +330,7 @@ UNORD into two registers.`)
 	un := g.YMM()
 	g.VORPS(u[1], u[0], un)
 	g.VMOVMSKPS(un, reg.R12L)
+	g.VMOVUPS(m, f.m)
 	return m
 }
 
@@ -428,30 +431,68 @@ func (g *x86Gen) wideTotal(lo, hi reg.VecVirtual) reg.VecVirtual {
 }
 
 // wideExpSum emits pass 2 of a row without targets: d[j] = x[j] - m, e[j] =
-// expf(d[j]) (seq.Exp, two vectors at a time), stored at DI when store,
-// and the accumulators of s, returned (lo, hi).
-func (g *x86Gen) wideExpSum(f *wideFrame, m reg.VecVirtual, store bool) (lo, hi reg.VecVirtual) {
+// expf(d[j]) (seq.Exp), stored at DI when store, and the accumulators of
+// s, returned (lo, hi). m is in the frame at mAt; the constants of
+// wideSched.pin are loaded into registers for the pass. The 32-class steps
+// are one scheduled region (amd64_sched.go) of four exponentials; the
+// others take a vector at a time.
+func (g *x86Gen) wideExpSum(f *wideFrame, mAt operand.Mem, store bool) (lo, hi reg.VecVirtual) {
 	acc := [2]reg.VecVirtual{g.YMM(), g.YMM()}
 	g.VMOVUPS(wideK(kNegZero, 0), acc[0])
 	g.VMOVUPS(wideK(kNegZero, 0), acc[1])
+	pins := map[seq.Const]operand.Op{}
+	for _, c := range wideSched.pin {
+		r := g.YMM()
+		g.VMOVUPS(g.k[c], r)
+		pins[c] = r
+	}
 	g.classLoop(f, 4, func(cols []int, tail bool) {
-		for p := 0; p < len(cols); p += 2 {
-			ds := make([]operand.Op, 2)
-			for k := range ds {
-				x := g.loadRow(f, reg.RSI, cols[p+k], k, tail)
-				ds[k] = g.o.Sub(x, m)
+		if !tail && len(cols) == 4 {
+			maps.Copy(g.o.pinned, pins)
+			defer clear(g.o.pinned)
+			g.o.record(wideSched.limit, wideSched.reserve, wideSched.open, wideSched.anchor)
+			ds := make([]operand.Op, len(cols))
+			for k, disp := range cols {
+				ds[k] = g.o.Sub(rowMem(reg.RSI, disp), mAt)
 			}
 			es := seq.Exp(g.o, ds, g.v.MantBits)
-			for k, e := range es {
-				if store {
-					g.storeRow(f, e, reg.RDI, cols[p+k], k, tail)
+			if store {
+				for k, e := range es {
+					g.o.store(e, rowMem(reg.RDI, cols[k]))
 				}
-				g.accumulateTerm(f, acc[k], e, k, tail)
 			}
+			g.o.emit()
+			g.o.reset()
+			for k, e := range es {
+				g.VADDPS(e, acc[k%2], acc[k%2])
+			}
+			return
+		}
+		for k, disp := range cols {
+			x := g.loadRow(f, reg.RSI, disp, k, tail)
+			e := seq.Exp(g.o, []operand.Op{g.o.Sub(x, mAt)}, g.v.MantBits)[0]
+			if store {
+				g.storeRow(f, e, reg.RDI, disp, k, tail)
+			}
+			g.accumulateTerm(f, acc[k], e, k, tail)
 		}
 	})
 	return acc[0], acc[1]
 }
+
+// wideSched is the list schedule (amd64_sched.go) of the four
+// exponentials of a 32-class step: the vector registers it may keep live
+// (the pinned constants included; the two accumulators are live around
+// it), the registers a new chain leaves free, the most chains open at once
+// (0: any), the anchor depth, and the constants kept in registers for the
+// pass. Chosen with llvm-mca (znver3: the FP units take two loads a cycle,
+// so constants read from memory in every exponential limit it) and short
+// benchmarks on a Zen 3 EPYC; 13 registers with 4 or 6 pinned constants
+// need more than 16 registers in the label function (m or a mask live).
+var wideSched = struct {
+	limit, reserve, open, anchor int
+	pin                          []seq.Const
+}{12, 3, 0, 2, []seq.Const{seq.Magic, seq.Log2e, seq.Ln2Hi}}
 
 // wideMulRow emits pass 3 y[j] = y[j]·q over the row at DI (seq.Scaled).
 func (g *x86Gen) wideMulRow(f *wideFrame, q operand.Op) {
@@ -559,12 +600,12 @@ nil); s accumulated by classSum. Two loops: with and without grad.`)
 		noGrad, summed := g.label("noGrad"), g.label("summed")
 		g.TESTQ(reg.RDI, reg.RDI)
 		g.JZ(operand.LabelRef(noGrad))
-		a, b := g.wideExpSum(f, m, true)
+		a, b := g.wideExpSum(f, f.m, true)
 		g.VMOVAPS(a, lo)
 		g.VMOVAPS(b, hi)
 		g.JMP(operand.LabelRef(summed))
 		g.Label(noGrad)
-		a, b = g.wideExpSum(f, m, false)
+		a, b = g.wideExpSum(f, f.m, false)
 		g.VMOVAPS(a, lo)
 		g.VMOVAPS(b, hi)
 		g.Label(summed)
@@ -576,7 +617,7 @@ ls - d[l] (seq.LabelLoss).`)
 		ls := seq.Log(g.o, []operand.Op{s}, g.v.MantBits)[0]
 		g.o.reset()
 		loss := seq.LabelLoss[operand.Op](g.o, ls, f.dl).(reg.VecVirtual)
-		g.wideFused(f, m, ls, loss, nil)
+		g.wideFused(f, f.m, ls, loss, nil)
 		g.VMOVSS(loss.AsX(), perRow(reg.RDX))
 
 		g.comment(`
@@ -606,7 +647,7 @@ scale.`)
 // (seq.LogSumExp), stored to lse[i] when R14 is not nil; with flagZ, zl, f
 // = zTerms(z, lse) (seq.ZTerms), loss = loss + zl (labels, tsum nil) or
 // loss + zl·T, in place, and f to the frame.
-func (g *x86Gen) wideFused(f *wideFrame, m reg.VecVirtual, ls operand.Op, loss reg.VecVirtual, tsum operand.Op) {
+func (g *x86Gen) wideFused(f *wideFrame, m operand.Op, ls operand.Op, loss reg.VecVirtual, tsum operand.Op) {
 	if tsum == nil {
 		g.comment(`
 lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is computed, stored to
@@ -834,7 +875,7 @@ The row: s, T, D = total(c) of their accumulators; ls = log32(s)
 		ls := seq.Log(g.o, []operand.Op{s}, g.v.MantBits)[0]
 		g.o.reset()
 		loss := seq.TargetLoss[operand.Op](g.o, ls, tsum, dsum).(reg.VecVirtual)
-		g.wideFused(f, m, ls, loss, tsum)
+		g.wideFused(f, f.m, ls, loss, tsum)
 		g.VMOVSS(loss.AsX(), perRow(reg.RDX))
 
 		g.comment(`
@@ -905,9 +946,9 @@ Registers: %s.
 	g.minRows(length{len: g.addr(g.Param("dst").Len())}, false)
 	g.wideSetup(f)
 	g.wideRows("wideSoftmax", func() {
-		m := g.wideMax(f)
+		g.wideMax(f)
 		g.comment("Pass 2. e[j] = expf(x[j] - m) (seq.Exp), stored to y; s accumulated by classSum.")
-		lo, hi := g.wideExpSum(f, m, true)
+		lo, hi := g.wideExpSum(f, f.m, true)
 		g.comment("Pass 3. s = total(c); r = 1 / s (seq.Reciprocal); y[j] = y[j]·r (seq.Scaled).")
 		r := seq.Reciprocal[operand.Op](g.o, g.wideTotal(lo, hi))
 		g.wideMulRow(f, r)
@@ -938,7 +979,7 @@ Registers: %s.
 	g.wideRows("wideLogSoftmax", func() {
 		m := g.wideMax(f)
 		g.comment("Pass 2. s = the sum of expf(x[j] - m) (seq.Exp) by classSum.")
-		lo, hi := g.wideExpSum(f, m, false)
+		lo, hi := g.wideExpSum(f, f.m, false)
 		g.comment("s = total(c); ls = log32(s) (seq.Log).")
 		ls := seq.Log(g.o, []operand.Op{g.wideTotal(lo, hi)}, g.v.MantBits)[0]
 		g.o.reset()
