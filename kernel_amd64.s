@@ -425,6 +425,44 @@ DATA index<>+312(SB)/4, $0x00000009
 DATA index<>+316(SB)/4, $0x00000009
 GLOBL index<>(SB), RODATA|NOPTR, $320
 
+DATA negZero<>+0(SB)/4, $0x80000000
+DATA negZero<>+4(SB)/4, $0x80000000
+DATA negZero<>+8(SB)/4, $0x80000000
+DATA negZero<>+12(SB)/4, $0x80000000
+DATA negZero<>+16(SB)/4, $0x80000000
+DATA negZero<>+20(SB)/4, $0x80000000
+DATA negZero<>+24(SB)/4, $0x80000000
+DATA negZero<>+28(SB)/4, $0x80000000
+GLOBL negZero<>(SB), RODATA|NOPTR, $32
+
+DATA lanes<>+0(SB)/4, $0x00000000
+DATA lanes<>+4(SB)/4, $0x00000001
+DATA lanes<>+8(SB)/4, $0x00000002
+DATA lanes<>+12(SB)/4, $0x00000003
+DATA lanes<>+16(SB)/4, $0x00000004
+DATA lanes<>+20(SB)/4, $0x00000005
+DATA lanes<>+24(SB)/4, $0x00000006
+DATA lanes<>+28(SB)/4, $0x00000007
+DATA lanes<>+32(SB)/4, $0x00000008
+DATA lanes<>+36(SB)/4, $0x00000009
+DATA lanes<>+40(SB)/4, $0x0000000a
+DATA lanes<>+44(SB)/4, $0x0000000b
+DATA lanes<>+48(SB)/4, $0x0000000c
+DATA lanes<>+52(SB)/4, $0x0000000d
+DATA lanes<>+56(SB)/4, $0x0000000e
+DATA lanes<>+60(SB)/4, $0x0000000f
+GLOBL lanes<>(SB), RODATA|NOPTR, $64
+
+DATA eight<>+0(SB)/4, $0x00000008
+DATA eight<>+4(SB)/4, $0x00000008
+DATA eight<>+8(SB)/4, $0x00000008
+DATA eight<>+12(SB)/4, $0x00000008
+DATA eight<>+16(SB)/4, $0x00000008
+DATA eight<>+20(SB)/4, $0x00000008
+DATA eight<>+24(SB)/4, $0x00000008
+DATA eight<>+28(SB)/4, $0x00000008
+GLOBL eight<>(SB), RODATA|NOPTR, $32
+
 // func xentLabelsAVX2(grad []float32, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
 // Requires: AVX, AVX2, CMOV
 TEXT ·xentLabelsAVX2(SB), $3880-164
@@ -7034,5 +7072,4206 @@ argmaxLoop:
 	JNZ       argmaxLoop
 
 argmaxDone:
+	VZEROUPPER
+	RET
+
+// func wideLabelsAVX2(grad []float32, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32)
+// Requires: AVX, AVX2, CMOV
+TEXT ·wideLabelsAVX2(SB), $400-164
+	// wideLabelsGeneric, one row at a time, the classes in vectors (see the
+	// overview of the wide functions).
+	//
+	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when nil), CX =
+	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 =
+	// the bytes of the whole 32-class steps, AX = the byte offset of the classes
+	// of a step, R12 = scratch (the NaN lanes after pass 1, a label, the
+	// prediction), BX = labels, DX = losses, R13 = preds (or nil), R14 = lse
+	// (or nil). Pass 1: m, the maxima and NaN lanes; pass 2: m, the
+	// accumulators of s, the registers of two exponentials; pass 3: q.
+	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
+	// (lanes 0-7, 8-15); 64 the mask of the last c mod 8 classes; 96 m; 128 all (the
+	// row's allNegInfRow); 160 d[l]; 192 f (the z-loss factor, else 1); 224 z; 256
+	// the label (targets from labels); 288 keep; 320 uni; 8-byte words: 352 the bits
+	// of the last c mod 8 classes; 360, 368 the bytes of the whole vectors and of
+	// the whole 16-class steps of a row; 376 the flag word; 384 the form of the
+	// targets; 392 the targets row.
+	//
+	// Arguments; R8 = the rows.
+	MOVQ    c+48(FP), CX
+	MOVQ    logits_base+24(FP), SI
+	TESTQ   CX, CX
+	JLE     wideLabelsDone
+	MOVQ    $0x4000000000000000, R8
+	MOVQ    logits_len+32(FP), AX
+	XORL    DX, DX
+	DIVQ    CX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	MOVQ    grad_base+0(FP), DI
+	MOVQ    labels_base+56(FP), BX
+	MOVQ    losses_len+96(FP), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	MOVQ    labels_len+64(FP), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	CMPQ    grad_base+0(FP), $0x00
+	JEQ     isNil37
+	MOVQ    grad_len+8(FP), AX
+	XORL    DX, DX
+	DIVQ    CX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil37:
+	CMPQ    preds_base+112(FP), $0x00
+	JEQ     isNil38
+	MOVQ    preds_len+120(FP), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil38:
+	CMPQ    lse_base+136(FP), $0x00
+	JEQ     isNil39
+	MOVQ    lse_len+144(FP), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil39:
+	MOVQ losses_base+88(FP), DX
+
+	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
+	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
+	// z-loss, with z in the 8 lanes of a frame vector).
+	MOVQ  preds_base+112(FP), R13
+	MOVQ  lse_base+136(FP), R14
+	XORL  R12, R12
+	TESTQ R14, R14
+	JZ    noLse40
+	MOVL  $0x00000001, R12
+
+noLse40:
+	MOVL         z+160(FP), AX
+	SHLL         $0x01, AX
+	JZ           noZ41
+	MOVL         $0x00000003, R12
+	VBROADCASTSS z+160(FP), Y0
+	VMOVUPS      Y0, 224(SP)
+
+noZ41:
+	MOVQ R12, 376(SP)
+
+	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
+	// 32-class steps; the bytes of the whole 16-class steps and of the whole
+	// vectors; the masks of the last c mod 16 classes (lane k < c%16 for classes
+	// j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c mod 8 (VPCMPGTD
+	// against the lane numbers); f = 1.
+	MOVQ         CX, R9
+	SHLQ         $0x02, R9
+	MOVQ         CX, R11
+	SHRQ         $0x05, R11
+	SHLQ         $0x07, R11
+	MOVQ         CX, AX
+	SHRQ         $0x04, AX
+	SHLQ         $0x06, AX
+	MOVQ         AX, 368(SP)
+	MOVQ         CX, AX
+	SHRQ         $0x03, AX
+	SHLQ         $0x05, AX
+	MOVQ         AX, 360(SP)
+	MOVQ         CX, AX
+	ANDQ         $0x0f, AX
+	VMOVD        AX, X0
+	VPBROADCASTD X0, Y0
+	VPCMPGTD     lanes<>+0(SB), Y0, Y0
+	VMOVDQU      Y0, (SP)
+	MOVQ         CX, AX
+	ANDQ         $0x0f, AX
+	VMOVD        AX, X0
+	VPBROADCASTD X0, Y0
+	VPCMPGTD     lanes<>+32(SB), Y0, Y0
+	VMOVDQU      Y0, 32(SP)
+	MOVQ         CX, AX
+	ANDQ         $0x07, AX
+	VMOVD        AX, X0
+	VPBROADCASTD X0, Y0
+	VPCMPGTD     lanes<>+0(SB), Y0, Y0
+	VMOVDQU      Y0, 64(SP)
+	VMOVMSKPS    Y0, AX
+	MOVQ         AX, 352(SP)
+	VMOVUPS      one<>+0(SB), Y0
+	VMOVUPS      Y0, 192(SP)
+	XORL         R10, R10
+
+wideLabelsRow:
+	CMPQ R10, R8
+	JAE  wideLabelsDone
+
+	// Pass 1. m = maxRow(x): VMAXPS into two registers in any order (exact for a
+	// row without NaN; a row with a NaN has NaN outputs whatever m is), the
+	// masked-out lanes of the last step at -Inf; the NaN lanes OR-ed by VCMPPS
+	// UNORD into two registers.
+	VMOVUPS negInfBits<>+0(SB), Y0
+	VMOVAPS Y0, Y1
+	VXORPS  Y3, Y3, Y3
+	VMOVAPS Y0, Y2
+	VXORPS  Y4, Y4, Y4
+	XORL    AX, AX
+
+classes42:
+	CMPQ    AX, R11
+	JAE     rest43
+	VMOVUPS (SI)(AX*1), Y5
+	VMAXPS  Y5, Y1, Y1
+	VCMPPS  $0x03, Y5, Y3, Y3
+	VMOVUPS 32(SI)(AX*1), Y5
+	VMAXPS  Y5, Y2, Y2
+	VCMPPS  $0x03, Y5, Y4, Y4
+	VMOVUPS 64(SI)(AX*1), Y5
+	VMAXPS  Y5, Y1, Y1
+	VCMPPS  $0x03, Y5, Y3, Y3
+	VMOVUPS 96(SI)(AX*1), Y5
+	VMAXPS  Y5, Y2, Y2
+	VCMPPS  $0x03, Y5, Y4, Y4
+	ADDQ    $0x00000080, AX
+	JMP     classes42
+
+rest43:
+	TESTQ   $0x00000010, CX
+	JZ      tail44
+	VMOVUPS (SI)(AX*1), Y5
+	VMAXPS  Y5, Y1, Y1
+	VCMPPS  $0x03, Y5, Y3, Y3
+	VMOVUPS 32(SI)(AX*1), Y5
+	VMAXPS  Y5, Y2, Y2
+	VCMPPS  $0x03, Y5, Y4, Y4
+	ADDQ    $0x00000040, AX
+
+tail44:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone45
+	VMOVUPS    (SP), Y5
+	VMASKMOVPS (SI)(AX*1), Y5, Y5
+	VMOVUPS    (SP), Y6
+	VBLENDVPS  Y6, Y5, Y0, Y5
+	VMAXPS     Y5, Y1, Y1
+	VCMPPS     $0x03, Y5, Y3, Y3
+	VMOVUPS    32(SP), Y5
+	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
+	VMOVUPS    32(SP), Y6
+	VBLENDVPS  Y6, Y5, Y0, Y5
+	VMAXPS     Y5, Y2, Y2
+	VCMPPS     $0x03, Y5, Y4, Y4
+
+classesDone45:
+	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
+	VMAXPS       Y2, Y1, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPS    $0x4e, X0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPS    $0xb1, X0, X1
+	VMAXPS       X1, X0, X0
+	VBROADCASTSS X0, Y0
+	VADDPS       zero<>+0(SB), Y0, Y0
+	VORPS        Y4, Y3, Y1
+	VMOVMSKPS    Y1, R12
+	VMOVUPS      Y0, 96(SP)
+
+	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
+	// no NaN in the row (R12 == 0); stored to the frame.
+	TESTB  $0x01, 376(SP)
+	JZ     noLse46
+	VXORPS Y1, Y1, Y1
+	TESTL  R12, R12
+	JNZ    allSet47
+	VCMPPS $0x00, negInfBits<>+0(SB), Y0, Y1
+
+allSet47:
+	VMOVUPS Y1, 128(SP)
+
+noLse46:
+	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
+	TESTQ R13, R13
+	JZ    noPreds48
+	TESTL R12, R12
+	JZ    scanEq52
+	XORL  AX, AX
+
+scan53:
+	CMPQ      AX, 360(SP)
+	JAE       scanTail54
+	VMOVUPS   (SI)(AX*1), Y1
+	VCMPPS    $0x03, Y1, Y1, Y1
+	VMOVMSKPS Y1, R12
+	TESTL     R12, R12
+	JNZ       found49
+	ADDQ      $0x20, AX
+	JMP       scan53
+
+scanTail54:
+	TESTQ      $0x00000007, CX
+	JZ         notFound50
+	VMOVUPS    64(SP), Y1
+	VMASKMOVPS (SI)(AX*1), Y1, Y1
+	VCMPPS     $0x03, Y1, Y1, Y1
+	VMOVMSKPS  Y1, R12
+	ANDL       352(SP), R12
+	JNZ        found49
+	JMP        notFound50
+
+scanEq52:
+	XORL AX, AX
+
+scan55:
+	CMPQ      AX, 360(SP)
+	JAE       scanTail56
+	VMOVUPS   (SI)(AX*1), Y1
+	VCMPPS    $0x00, Y1, Y0, Y1
+	VMOVMSKPS Y1, R12
+	TESTL     R12, R12
+	JNZ       found49
+	ADDQ      $0x20, AX
+	JMP       scan55
+
+scanTail56:
+	TESTQ      $0x00000007, CX
+	JZ         notFound50
+	VMOVUPS    64(SP), Y1
+	VMASKMOVPS (SI)(AX*1), Y1, Y1
+	VCMPPS     $0x00, Y1, Y0, Y1
+	VMOVMSKPS  Y1, R12
+	ANDL       352(SP), R12
+	JNZ        found49
+
+notFound50:
+	XORL R12, R12
+	JMP  storePred51
+
+found49:
+	BSFL R12, R12
+	SHRQ $0x02, AX
+	ADDL AX, R12
+
+storePred51:
+	MOVL R12, (R13)(R10*4)
+
+noPreds48:
+	// d[l] = x[l] - m, before any write, to the frame.
+	MOVLQSX      (BX)(R10*4), R12
+	VBROADCASTSS (SI)(R12*4), Y1
+	VSUBPS       Y0, Y1, Y0
+	VMOVUPS      Y0, 160(SP)
+
+	// Pass 2. e[j] = expf(x[j] - m) (seq.Exp), stored to g (when grad is not
+	// nil); s accumulated by classSum. Two loops: with and without grad.
+	TESTQ   DI, DI
+	JZ      noGrad57
+	VMOVUPS negZero<>+0(SB), Y0
+	VMOVUPS negZero<>+0(SB), Y1
+	VMOVUPS expMagic<>+0(SB), Y2
+	VMOVUPS expLog2e<>+0(SB), Y3
+	VMOVUPS expLn2Hi<>+0(SB), Y4
+	XORL    AX, AX
+
+classes59:
+	CMPQ    AX, R11
+	JAE     rest60
+	VMOVUPS (SI)(AX*1), Y5
+	VMOVUPS 32(SI)(AX*1), Y6
+	VMOVUPS 64(SI)(AX*1), Y7
+	VMOVUPS 96(SI)(AX*1), Y8
+	VSUBPS  96(SP), Y5, Y5
+	VSUBPS  96(SP), Y6, Y6
+	VSUBPS  96(SP), Y7, Y7
+	VSUBPS  96(SP), Y8, Y8
+	VMULPS  Y3, Y5, Y9
+	VMULPS  Y3, Y6, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y11
+	VADDPS  Y2, Y9, Y9
+	VADDPS  Y2, Y10, Y10
+	VSUBPS  Y2, Y9, Y12
+	VPSLLD  $0x17, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VMULPS  Y4, Y12, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y12, Y12
+	VSUBPS  Y13, Y5, Y5
+	VSUBPS  Y12, Y5, Y12
+	VMULPS  expQ4<>+0(SB), Y12, Y5
+	VMULPS  Y12, Y12, Y13
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y13, Y13
+	VPSLLD  $0x17, Y10, Y5
+	VSUBPS  Y2, Y10, Y10
+	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VADDPS  Y12, Y13, Y12
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y13
+	VADDPS  one<>+0(SB), Y12, Y12
+	VMULPS  Y9, Y12, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y12
+	VANDNPS Y9, Y11, Y14
+	VMULPS  Y3, Y7, Y9
+	VMOVUPS Y14, (DI)(AX*1)
+	VMULPS  Y4, Y10, Y11
+	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
+	VADDPS  Y2, Y9, Y9
+	VSUBPS  Y11, Y6, Y6
+	VSUBPS  Y10, Y6, Y10
+	VMULPS  expQ4<>+0(SB), Y10, Y6
+	VMULPS  Y10, Y10, Y11
+	VADDPS  expQ3<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y6, Y11, Y11
+	VPSLLD  $0x17, Y9, Y6
+	VSUBPS  Y2, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VADDPS  Y10, Y11, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y11
+	VADDPS  one<>+0(SB), Y10, Y10
+	VMULPS  Y5, Y10, Y10
+	VMULPS  Y3, Y8, Y5
+	VANDNPS Y10, Y13, Y10
+	VADDPS  Y2, Y5, Y5
+	VMULPS  Y4, Y9, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y9, Y15
+	VMOVUPS Y10, 32(DI)(AX*1)
+	VSUBPS  Y2, Y5, Y9
+	VSUBPS  Y13, Y7, Y7
+	VPSLLD  $0x17, Y5, Y5
+	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y9, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y9, Y9
+	VSUBPS  Y15, Y7, Y7
+	VSUBPS  Y13, Y8, Y8
+	VMULPS  expQ4<>+0(SB), Y7, Y13
+	VMULPS  Y7, Y7, Y15
+	VSUBPS  Y9, Y8, Y8
+	VADDPS  expQ3<>+0(SB), Y13, Y13
+	VMULPS  expQ4<>+0(SB), Y8, Y9
+	VMULPS  Y7, Y13, Y13
+	VADDPS  expQ3<>+0(SB), Y9, Y9
+	VADDPS  expQ2<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y7, Y13, Y13
+	VADDPS  expQ2<>+0(SB), Y9, Y9
+	VADDPS  expQ1<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y7, Y13, Y13
+	VADDPS  expQ1<>+0(SB), Y9, Y9
+	VADDPS  expQ0<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y13, Y15, Y15
+	VMULPS  Y8, Y8, Y13
+	VADDPS  expQ0<>+0(SB), Y9, Y9
+	VADDPS  Y7, Y15, Y7
+	VMULPS  Y9, Y13, Y9
+	VADDPS  one<>+0(SB), Y7, Y7
+	VADDPS  Y8, Y9, Y8
+	VMULPS  Y6, Y7, Y6
+	VADDPS  one<>+0(SB), Y8, Y7
+	VANDNPS Y6, Y12, Y6
+	VMOVUPS Y6, 64(DI)(AX*1)
+	VMULPS  Y5, Y7, Y5
+	VANDNPS Y5, Y11, Y5
+	VMOVUPS Y5, 96(DI)(AX*1)
+	VADDPS  Y14, Y0, Y0
+	VADDPS  Y10, Y1, Y1
+	VADDPS  Y6, Y0, Y0
+	VADDPS  Y5, Y1, Y1
+	ADDQ    $0x00000080, AX
+	JMP     classes59
+
+rest60:
+	TESTQ   $0x00000010, CX
+	JZ      tail61
+	VMOVUPS (SI)(AX*1), Y2
+	VSUBPS  96(SP), Y2, Y2
+	VMULPS  expLog2e<>+0(SB), Y2, Y3
+	VADDPS  expMagic<>+0(SB), Y3, Y3
+	VSUBPS  expMagic<>+0(SB), Y3, Y4
+	VPSLLD  $0x17, Y3, Y3
+	VPADDD  oneBits<>+0(SB), Y3, Y3
+	VMULPS  expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS  Y5, Y2, Y5
+	VMULPS  expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS  Y4, Y5, Y4
+	VMULPS  expQ4<>+0(SB), Y4, Y5
+	VMULPS  Y4, Y4, Y6
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y6, Y5
+	VADDPS  Y4, Y5, Y4
+	VADDPS  one<>+0(SB), Y4, Y4
+	VMULPS  Y3, Y4, Y3
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS Y3, Y2, Y2
+	VMOVUPS Y2, (DI)(AX*1)
+	VADDPS  Y2, Y0, Y0
+	VMOVUPS 32(SI)(AX*1), Y2
+	VSUBPS  96(SP), Y2, Y2
+	VMULPS  expLog2e<>+0(SB), Y2, Y3
+	VADDPS  expMagic<>+0(SB), Y3, Y3
+	VSUBPS  expMagic<>+0(SB), Y3, Y4
+	VPSLLD  $0x17, Y3, Y3
+	VPADDD  oneBits<>+0(SB), Y3, Y3
+	VMULPS  expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS  Y5, Y2, Y5
+	VMULPS  expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS  Y4, Y5, Y4
+	VMULPS  expQ4<>+0(SB), Y4, Y5
+	VMULPS  Y4, Y4, Y6
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y6, Y5
+	VADDPS  Y4, Y5, Y4
+	VADDPS  one<>+0(SB), Y4, Y4
+	VMULPS  Y3, Y4, Y3
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS Y3, Y2, Y2
+	VMOVUPS Y2, 32(DI)(AX*1)
+	VADDPS  Y2, Y1, Y1
+	ADDQ    $0x00000040, AX
+
+tail61:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone62
+	VMOVUPS    (SP), Y2
+	VMASKMOVPS (SI)(AX*1), Y2, Y2
+	VSUBPS     96(SP), Y2, Y2
+	VMULPS     expLog2e<>+0(SB), Y2, Y3
+	VADDPS     expMagic<>+0(SB), Y3, Y3
+	VSUBPS     expMagic<>+0(SB), Y3, Y4
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     oneBits<>+0(SB), Y3, Y3
+	VMULPS     expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS     Y5, Y2, Y5
+	VMULPS     expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS     Y4, Y5, Y4
+	VMULPS     expQ4<>+0(SB), Y4, Y5
+	VMULPS     Y4, Y4, Y6
+	VADDPS     expQ3<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ2<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ1<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ0<>+0(SB), Y5, Y5
+	VMULPS     Y5, Y6, Y5
+	VADDPS     Y4, Y5, Y4
+	VADDPS     one<>+0(SB), Y4, Y4
+	VMULPS     Y3, Y4, Y3
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS    Y3, Y2, Y2
+	VMOVUPS    (SP), Y3
+	VMASKMOVPS Y2, Y3, (DI)(AX*1)
+	VADDPS     Y2, Y0, Y2
+	VMOVUPS    (SP), Y3
+	VBLENDVPS  Y3, Y2, Y0, Y0
+	VMOVUPS    32(SP), Y2
+	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
+	VSUBPS     96(SP), Y2, Y2
+	VMULPS     expLog2e<>+0(SB), Y2, Y3
+	VADDPS     expMagic<>+0(SB), Y3, Y3
+	VSUBPS     expMagic<>+0(SB), Y3, Y4
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     oneBits<>+0(SB), Y3, Y3
+	VMULPS     expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS     Y5, Y2, Y5
+	VMULPS     expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS     Y4, Y5, Y4
+	VMULPS     expQ4<>+0(SB), Y4, Y5
+	VMULPS     Y4, Y4, Y6
+	VADDPS     expQ3<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ2<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ1<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ0<>+0(SB), Y5, Y5
+	VMULPS     Y5, Y6, Y5
+	VADDPS     Y4, Y5, Y4
+	VADDPS     one<>+0(SB), Y4, Y4
+	VMULPS     Y3, Y4, Y3
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS    Y3, Y2, Y2
+	VMOVUPS    32(SP), Y3
+	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
+	VADDPS     Y2, Y1, Y2
+	VMOVUPS    32(SP), Y3
+	VBLENDVPS  Y3, Y2, Y1, Y1
+
+classesDone62:
+	VMOVAPS Y0, Y0
+	VMOVAPS Y1, Y1
+	JMP     summed58
+
+noGrad57:
+	VMOVUPS negZero<>+0(SB), Y0
+	VMOVUPS negZero<>+0(SB), Y1
+	VMOVUPS expMagic<>+0(SB), Y2
+	VMOVUPS expLog2e<>+0(SB), Y3
+	VMOVUPS expLn2Hi<>+0(SB), Y4
+	XORL    AX, AX
+
+classes63:
+	CMPQ    AX, R11
+	JAE     rest64
+	VMOVUPS (SI)(AX*1), Y5
+	VMOVUPS 32(SI)(AX*1), Y6
+	VMOVUPS 64(SI)(AX*1), Y7
+	VMOVUPS 96(SI)(AX*1), Y8
+	VSUBPS  96(SP), Y5, Y5
+	VSUBPS  96(SP), Y6, Y6
+	VSUBPS  96(SP), Y7, Y7
+	VSUBPS  96(SP), Y8, Y8
+	VMULPS  Y3, Y5, Y9
+	VMULPS  Y3, Y6, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y11
+	VADDPS  Y2, Y9, Y9
+	VADDPS  Y2, Y10, Y10
+	VSUBPS  Y2, Y9, Y12
+	VPSLLD  $0x17, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VMULPS  Y4, Y12, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y12, Y12
+	VSUBPS  Y13, Y5, Y5
+	VSUBPS  Y12, Y5, Y12
+	VMULPS  expQ4<>+0(SB), Y12, Y5
+	VMULPS  Y12, Y12, Y13
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y13, Y13
+	VPSLLD  $0x17, Y10, Y5
+	VSUBPS  Y2, Y10, Y10
+	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VADDPS  Y12, Y13, Y12
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y13
+	VADDPS  one<>+0(SB), Y12, Y12
+	VMULPS  Y9, Y12, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y12
+	VANDNPS Y9, Y11, Y11
+	VMULPS  Y4, Y10, Y9
+	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
+	VSUBPS  Y9, Y6, Y6
+	VSUBPS  Y10, Y6, Y6
+	VMULPS  expQ4<>+0(SB), Y6, Y9
+	VMULPS  Y6, Y6, Y10
+	VADDPS  expQ3<>+0(SB), Y9, Y9
+	VMULPS  Y6, Y9, Y9
+	VADDPS  expQ2<>+0(SB), Y9, Y9
+	VMULPS  Y6, Y9, Y9
+	VADDPS  expQ1<>+0(SB), Y9, Y9
+	VMULPS  Y6, Y9, Y9
+	VADDPS  expQ0<>+0(SB), Y9, Y9
+	VMULPS  Y9, Y10, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y10
+	VADDPS  Y6, Y9, Y9
+	VMULPS  Y3, Y7, Y6
+	VADDPS  one<>+0(SB), Y9, Y9
+	VADDPS  Y2, Y6, Y6
+	VMULPS  Y5, Y9, Y9
+	VSUBPS  Y2, Y6, Y5
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VANDNPS Y9, Y13, Y13
+	VMULPS  Y4, Y5, Y9
+	VMULPS  expLn2Lo<>+0(SB), Y5, Y5
+	VSUBPS  Y9, Y7, Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  expQ4<>+0(SB), Y7, Y5
+	VMULPS  Y7, Y7, Y9
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y7, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y7, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y7, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y9, Y9
+	VMULPS  Y3, Y8, Y5
+	VADDPS  Y7, Y9, Y7
+	VADDPS  Y2, Y5, Y5
+	VADDPS  one<>+0(SB), Y7, Y9
+	VSUBPS  Y2, Y5, Y7
+	VPSLLD  $0x17, Y5, Y5
+	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VMULPS  Y6, Y9, Y9
+	VMULPS  Y4, Y7, Y6
+	VMULPS  expLn2Lo<>+0(SB), Y7, Y7
+	VANDNPS Y9, Y12, Y9
+	VSUBPS  Y6, Y8, Y6
+	VSUBPS  Y7, Y6, Y6
+	VMULPS  expQ4<>+0(SB), Y6, Y7
+	VMULPS  Y6, Y6, Y8
+	VADDPS  expQ3<>+0(SB), Y7, Y7
+	VMULPS  Y6, Y7, Y7
+	VADDPS  expQ2<>+0(SB), Y7, Y7
+	VMULPS  Y6, Y7, Y7
+	VADDPS  expQ1<>+0(SB), Y7, Y7
+	VMULPS  Y6, Y7, Y7
+	VADDPS  expQ0<>+0(SB), Y7, Y7
+	VMULPS  Y7, Y8, Y7
+	VADDPS  Y6, Y7, Y6
+	VADDPS  one<>+0(SB), Y6, Y6
+	VMULPS  Y5, Y6, Y5
+	VANDNPS Y5, Y10, Y5
+	VADDPS  Y11, Y0, Y0
+	VADDPS  Y13, Y1, Y1
+	VADDPS  Y9, Y0, Y0
+	VADDPS  Y5, Y1, Y1
+	ADDQ    $0x00000080, AX
+	JMP     classes63
+
+rest64:
+	TESTQ   $0x00000010, CX
+	JZ      tail65
+	VMOVUPS (SI)(AX*1), Y2
+	VSUBPS  96(SP), Y2, Y2
+	VMULPS  expLog2e<>+0(SB), Y2, Y3
+	VADDPS  expMagic<>+0(SB), Y3, Y3
+	VSUBPS  expMagic<>+0(SB), Y3, Y4
+	VPSLLD  $0x17, Y3, Y3
+	VPADDD  oneBits<>+0(SB), Y3, Y3
+	VMULPS  expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS  Y5, Y2, Y5
+	VMULPS  expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS  Y4, Y5, Y4
+	VMULPS  expQ4<>+0(SB), Y4, Y5
+	VMULPS  Y4, Y4, Y6
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y6, Y5
+	VADDPS  Y4, Y5, Y4
+	VADDPS  one<>+0(SB), Y4, Y4
+	VMULPS  Y3, Y4, Y3
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS Y3, Y2, Y2
+	VADDPS  Y2, Y0, Y0
+	VMOVUPS 32(SI)(AX*1), Y2
+	VSUBPS  96(SP), Y2, Y2
+	VMULPS  expLog2e<>+0(SB), Y2, Y3
+	VADDPS  expMagic<>+0(SB), Y3, Y3
+	VSUBPS  expMagic<>+0(SB), Y3, Y4
+	VPSLLD  $0x17, Y3, Y3
+	VPADDD  oneBits<>+0(SB), Y3, Y3
+	VMULPS  expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS  Y5, Y2, Y5
+	VMULPS  expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS  Y4, Y5, Y4
+	VMULPS  expQ4<>+0(SB), Y4, Y5
+	VMULPS  Y4, Y4, Y6
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y6, Y5
+	VADDPS  Y4, Y5, Y4
+	VADDPS  one<>+0(SB), Y4, Y4
+	VMULPS  Y3, Y4, Y3
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	ADDQ    $0x00000040, AX
+
+tail65:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone66
+	VMOVUPS    (SP), Y2
+	VMASKMOVPS (SI)(AX*1), Y2, Y2
+	VSUBPS     96(SP), Y2, Y2
+	VMULPS     expLog2e<>+0(SB), Y2, Y3
+	VADDPS     expMagic<>+0(SB), Y3, Y3
+	VSUBPS     expMagic<>+0(SB), Y3, Y4
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     oneBits<>+0(SB), Y3, Y3
+	VMULPS     expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS     Y5, Y2, Y5
+	VMULPS     expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS     Y4, Y5, Y4
+	VMULPS     expQ4<>+0(SB), Y4, Y5
+	VMULPS     Y4, Y4, Y6
+	VADDPS     expQ3<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ2<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ1<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ0<>+0(SB), Y5, Y5
+	VMULPS     Y5, Y6, Y5
+	VADDPS     Y4, Y5, Y4
+	VADDPS     one<>+0(SB), Y4, Y4
+	VMULPS     Y3, Y4, Y3
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS    Y3, Y2, Y2
+	VADDPS     Y2, Y0, Y2
+	VMOVUPS    (SP), Y3
+	VBLENDVPS  Y3, Y2, Y0, Y0
+	VMOVUPS    32(SP), Y2
+	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
+	VSUBPS     96(SP), Y2, Y2
+	VMULPS     expLog2e<>+0(SB), Y2, Y3
+	VADDPS     expMagic<>+0(SB), Y3, Y3
+	VSUBPS     expMagic<>+0(SB), Y3, Y4
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     oneBits<>+0(SB), Y3, Y3
+	VMULPS     expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS     Y5, Y2, Y5
+	VMULPS     expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS     Y4, Y5, Y4
+	VMULPS     expQ4<>+0(SB), Y4, Y5
+	VMULPS     Y4, Y4, Y6
+	VADDPS     expQ3<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ2<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ1<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ0<>+0(SB), Y5, Y5
+	VMULPS     Y5, Y6, Y5
+	VADDPS     Y4, Y5, Y4
+	VADDPS     one<>+0(SB), Y4, Y4
+	VMULPS     Y3, Y4, Y3
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS    Y3, Y2, Y2
+	VADDPS     Y2, Y1, Y2
+	VMOVUPS    32(SP), Y3
+	VBLENDVPS  Y3, Y2, Y1, Y1
+
+classesDone66:
+	VMOVAPS Y0, Y0
+	VMOVAPS Y1, Y1
+
+summed58:
+	// The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
+	// ls - d[l] (seq.LabelLoss).
+	VHADDPS      Y1, Y0, Y0
+	VHADDPS      Y0, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VBROADCASTSS X0, Y0
+	VPSRLD       $0x17, Y0, Y1
+	VMOVDQU      logExpInv<>+0(SB), Y2
+	VPSUBD       Y1, Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       Y0, Y2, Y2
+	VPSUBD       logExpBias<>+0(SB), Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VCMPPS       $0x01, logSqrtHalf<>+0(SB), Y2, Y3
+	VADDPS       Y2, Y2, Y4
+	VBLENDVPS    Y3, Y4, Y2, Y2
+	VSUBPS       one<>+0(SB), Y1, Y4
+	VBLENDVPS    Y3, Y4, Y1, Y1
+	VMULPS       expLn2Hi<>+0(SB), Y1, Y3
+	VMULPS       expLn2Lo<>+0(SB), Y1, Y1
+	VSUBPS       one<>+0(SB), Y2, Y2
+	VMULPS       Y2, Y2, Y4
+	VMULPS       logP0<>+0(SB), Y2, Y5
+	VADDPS       logP1<>+0(SB), Y5, Y5
+	VMULPS       Y2, Y5, Y5
+	VADDPS       logP2<>+0(SB), Y5, Y5
+	VMULPS       Y2, Y5, Y5
+	VADDPS       logP3<>+0(SB), Y5, Y5
+	VMULPS       Y2, Y5, Y5
+	VADDPS       logP4<>+0(SB), Y5, Y5
+	VMULPS       Y2, Y5, Y5
+	VADDPS       logP5<>+0(SB), Y5, Y5
+	VMULPS       Y2, Y5, Y5
+	VADDPS       logP6<>+0(SB), Y5, Y5
+	VMULPS       Y2, Y5, Y5
+	VADDPS       logP7<>+0(SB), Y5, Y5
+	VMULPS       Y2, Y5, Y5
+	VADDPS       logP8<>+0(SB), Y5, Y5
+	VMULPS       Y2, Y5, Y5
+	VMULPS       Y4, Y5, Y5
+	VADDPS       Y1, Y5, Y1
+	VMULPS       half<>+0(SB), Y4, Y4
+	VSUBPS       Y4, Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VADDPS       Y3, Y1, Y1
+	VSUBPS       160(SP), Y1, Y2
+
+	// lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is computed, stored to
+	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
+	// (seq.ZTerms): loss = loss + zl, f to the frame.
+	TESTB     $0x01, 376(SP)
+	JZ        noLse67
+	VADDPS    96(SP), Y1, Y1
+	VMOVUPS   128(SP), Y3
+	VBLENDVPS Y3, 96(SP), Y1, Y1
+	TESTQ     R14, R14
+	JZ        noLseStore68
+	VMOVSS    X1, (R14)(R10*4)
+
+noLseStore68:
+	TESTB   $0x02, 376(SP)
+	JZ      noZ69
+	VMULPS  224(SP), Y1, Y3
+	VMULPS  Y1, Y3, Y1
+	VADDPS  Y3, Y3, Y3
+	VADDPS  one<>+0(SB), Y3, Y3
+	VMOVUPS Y3, 192(SP)
+	VADDPS  Y1, Y2, Y1
+	VMOVAPS Y1, Y2
+
+noZ69:
+noLse67:
+	VMOVSS X2, (DX)(R10*4)
+
+	// Pass 3 (with a gradient). q = scale / s (seq.Quotient), q = q·f (f = 1
+	// without z-loss: exact); g[j] = e[j]·q (seq.Scaled); then g[l] = g[l] -
+	// scale.
+	TESTQ        DI, DI
+	JZ           noGrad70
+	VBROADCASTSS scale+80(FP), Y1
+	VDIVPS       Y0, Y1, Y0
+	VMULPS       192(SP), Y0, Y0
+	XORL         AX, AX
+
+classes71:
+	CMPQ    AX, R11
+	JAE     rest72
+	VMOVUPS (DI)(AX*1), Y1
+	VMULPS  Y0, Y1, Y1
+	VMOVUPS Y1, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y1
+	VMULPS  Y0, Y1, Y1
+	VMOVUPS Y1, 32(DI)(AX*1)
+	VMOVUPS 64(DI)(AX*1), Y1
+	VMULPS  Y0, Y1, Y1
+	VMOVUPS Y1, 64(DI)(AX*1)
+	VMOVUPS 96(DI)(AX*1), Y1
+	VMULPS  Y0, Y1, Y1
+	VMOVUPS Y1, 96(DI)(AX*1)
+	ADDQ    $0x00000080, AX
+	JMP     classes71
+
+rest72:
+	TESTQ   $0x00000010, CX
+	JZ      tail73
+	VMOVUPS (DI)(AX*1), Y1
+	VMULPS  Y0, Y1, Y1
+	VMOVUPS Y1, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y1
+	VMULPS  Y0, Y1, Y1
+	VMOVUPS Y1, 32(DI)(AX*1)
+	ADDQ    $0x00000040, AX
+
+tail73:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone74
+	VMOVUPS    (SP), Y1
+	VMASKMOVPS (DI)(AX*1), Y1, Y1
+	VMULPS     Y0, Y1, Y1
+	VMOVUPS    (SP), Y2
+	VMASKMOVPS Y1, Y2, (DI)(AX*1)
+	VMOVUPS    32(SP), Y1
+	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
+	VMULPS     Y0, Y1, Y0
+	VMOVUPS    32(SP), Y1
+	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
+
+classesDone74:
+	MOVLQSX (BX)(R10*4), R12
+	VMOVSS  (DI)(R12*4), X0
+	VSUBSS  scale+80(FP), X0, X0
+	VMOVSS  X0, (DI)(R12*4)
+
+noGrad70:
+	// Next row.
+	INCQ  R10
+	ADDQ  R9, SI
+	TESTQ DI, DI
+	JZ    noOut75
+	ADDQ  R9, DI
+
+noOut75:
+	JMP wideLabelsRow
+
+wideLabelsDone:
+	VZEROUPPER
+	RET
+
+// func wideTargetsAVX2(grad []float32, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep float32, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32)
+// Requires: AVX, AVX2, CMOV
+TEXT ·wideTargetsAVX2(SB), $400-220
+	// wideTargetsGeneric, one row at a time, the classes in vectors (see the
+	// overview of the wide functions). The effective targets a[j] (targetRow.at)
+	// take one of six forms, each with its own loops of passes 2 and 3: dense
+	// targets or the one-hot rows of labels, plain, staged, or staged with
+	// class weights.
+	//
+	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when nil), CX =
+	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 =
+	// the bytes of the whole 32-class steps, AX = the byte offset of the classes
+	// of a step, R12 = scratch (the NaN lanes after pass 1, a label, the
+	// prediction); DX = losses, R13 = preds (or nil), R14 = lse (or nil), BX =
+	// weights (staged with weights), R12 = the targets row in passes 2 and 3.
+	// Pass 2: m, the accumulators of s, T and D, the class indices (from
+	// labels), the registers of one exponential; pass 3: qt, scale, the class
+	// indices.
+	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
+	// (lanes 0-7, 8-15); 64 the mask of the last c mod 8 classes; 96 m; 128 all (the
+	// row's allNegInfRow); 160 d[l]; 192 f (the z-loss factor, else 1); 224 z; 256
+	// the label (targets from labels); 288 keep; 320 uni; 8-byte words: 352 the bits
+	// of the last c mod 8 classes; 360, 368 the bytes of the whole vectors and of
+	// the whole 16-class steps of a row; 376 the flag word; 384 the form of the
+	// targets; 392 the targets row.
+	//
+	// Arguments; R8 = the rows; the form of the targets.
+	MOVQ    c+48(FP), CX
+	MOVQ    logits_base+24(FP), SI
+	TESTQ   CX, CX
+	JLE     wideTargetsDone
+	MOVQ    $0x4000000000000000, R8
+	MOVQ    logits_len+32(FP), AX
+	XORL    DX, DX
+	DIVQ    CX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	MOVQ    grad_base+0(FP), DI
+	MOVQ    losses_len+152(FP), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	CMPQ    grad_base+0(FP), $0x00
+	JEQ     isNil76
+	MOVQ    grad_len+8(FP), AX
+	XORL    DX, DX
+	DIVQ    CX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil76:
+	CMPQ    preds_base+168(FP), $0x00
+	JEQ     isNil77
+	MOVQ    preds_len+176(FP), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil77:
+	CMPQ    lse_base+192(FP), $0x00
+	JEQ     isNil78
+	MOVQ    lse_len+200(FP), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil78:
+	XORL    R12, R12
+	MOVQ    targets_base+56(FP), AX
+	MOVQ    AX, 392(SP)
+	TESTQ   AX, AX
+	JZ      fromLabels79
+	MOVQ    targets_len+64(FP), AX
+	XORL    DX, DX
+	DIVQ    CX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	JMP     formDone80
+
+fromLabels79:
+	MOVL    $0x00000001, R12
+	MOVQ    labels_len+88(FP), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+formDone80:
+	MOVQ    weights_base+104(FP), BX
+	MOVBQZX staged+136(FP), AX
+	TESTB   AL, AL
+	JZ      notStaged81
+	ORL     $0x00000002, R12
+	TESTQ   BX, BX
+	JZ      notStaged81
+	ORL     $0x00000004, R12
+	MOVQ    weights_len+112(FP), AX
+	CMPQ    AX, CX
+	JGE     notStaged81
+	XORL    R8, R8
+
+notStaged81:
+	MOVQ         R12, 384(SP)
+	VBROADCASTSS keep+128(FP), Y0
+	VMOVUPS      Y0, 288(SP)
+	VBROADCASTSS uni+132(FP), Y0
+	VMOVUPS      Y0, 320(SP)
+	MOVQ         losses_base+144(FP), DX
+
+	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
+	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
+	// z-loss, with z in the 8 lanes of a frame vector).
+	MOVQ  preds_base+168(FP), R13
+	MOVQ  lse_base+192(FP), R14
+	XORL  R12, R12
+	TESTQ R14, R14
+	JZ    noLse82
+	MOVL  $0x00000001, R12
+
+noLse82:
+	MOVL         z+216(FP), AX
+	SHLL         $0x01, AX
+	JZ           noZ83
+	MOVL         $0x00000003, R12
+	VBROADCASTSS z+216(FP), Y0
+	VMOVUPS      Y0, 224(SP)
+
+noZ83:
+	MOVQ R12, 376(SP)
+
+	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
+	// 32-class steps; the bytes of the whole 16-class steps and of the whole
+	// vectors; the masks of the last c mod 16 classes (lane k < c%16 for classes
+	// j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c mod 8 (VPCMPGTD
+	// against the lane numbers); f = 1.
+	MOVQ         CX, R9
+	SHLQ         $0x02, R9
+	MOVQ         CX, R11
+	SHRQ         $0x05, R11
+	SHLQ         $0x07, R11
+	MOVQ         CX, AX
+	SHRQ         $0x04, AX
+	SHLQ         $0x06, AX
+	MOVQ         AX, 368(SP)
+	MOVQ         CX, AX
+	SHRQ         $0x03, AX
+	SHLQ         $0x05, AX
+	MOVQ         AX, 360(SP)
+	MOVQ         CX, AX
+	ANDQ         $0x0f, AX
+	VMOVD        AX, X0
+	VPBROADCASTD X0, Y0
+	VPCMPGTD     lanes<>+0(SB), Y0, Y0
+	VMOVDQU      Y0, (SP)
+	MOVQ         CX, AX
+	ANDQ         $0x0f, AX
+	VMOVD        AX, X0
+	VPBROADCASTD X0, Y0
+	VPCMPGTD     lanes<>+32(SB), Y0, Y0
+	VMOVDQU      Y0, 32(SP)
+	MOVQ         CX, AX
+	ANDQ         $0x07, AX
+	VMOVD        AX, X0
+	VPBROADCASTD X0, Y0
+	VPCMPGTD     lanes<>+0(SB), Y0, Y0
+	VMOVDQU      Y0, 64(SP)
+	VMOVMSKPS    Y0, AX
+	MOVQ         AX, 352(SP)
+	VMOVUPS      one<>+0(SB), Y0
+	VMOVUPS      Y0, 192(SP)
+	XORL         R10, R10
+
+wideTargetsRow:
+	CMPQ R10, R8
+	JAE  wideTargetsDone
+
+	// Pass 1. m = maxRow(x): VMAXPS into two registers in any order (exact for a
+	// row without NaN; a row with a NaN has NaN outputs whatever m is), the
+	// masked-out lanes of the last step at -Inf; the NaN lanes OR-ed by VCMPPS
+	// UNORD into two registers.
+	VMOVUPS negInfBits<>+0(SB), Y2
+	VMOVAPS Y2, Y3
+	VXORPS  Y0, Y0, Y0
+	VMOVAPS Y2, Y4
+	VXORPS  Y1, Y1, Y1
+	XORL    AX, AX
+
+classes84:
+	CMPQ    AX, R11
+	JAE     rest85
+	VMOVUPS (SI)(AX*1), Y5
+	VMAXPS  Y5, Y3, Y3
+	VCMPPS  $0x03, Y5, Y0, Y0
+	VMOVUPS 32(SI)(AX*1), Y5
+	VMAXPS  Y5, Y4, Y4
+	VCMPPS  $0x03, Y5, Y1, Y1
+	VMOVUPS 64(SI)(AX*1), Y5
+	VMAXPS  Y5, Y3, Y3
+	VCMPPS  $0x03, Y5, Y0, Y0
+	VMOVUPS 96(SI)(AX*1), Y5
+	VMAXPS  Y5, Y4, Y4
+	VCMPPS  $0x03, Y5, Y1, Y1
+	ADDQ    $0x00000080, AX
+	JMP     classes84
+
+rest85:
+	TESTQ   $0x00000010, CX
+	JZ      tail86
+	VMOVUPS (SI)(AX*1), Y5
+	VMAXPS  Y5, Y3, Y3
+	VCMPPS  $0x03, Y5, Y0, Y0
+	VMOVUPS 32(SI)(AX*1), Y5
+	VMAXPS  Y5, Y4, Y4
+	VCMPPS  $0x03, Y5, Y1, Y1
+	ADDQ    $0x00000040, AX
+
+tail86:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone87
+	VMOVUPS    (SP), Y5
+	VMASKMOVPS (SI)(AX*1), Y5, Y5
+	VMOVUPS    (SP), Y6
+	VBLENDVPS  Y6, Y5, Y2, Y5
+	VMAXPS     Y5, Y3, Y3
+	VCMPPS     $0x03, Y5, Y0, Y0
+	VMOVUPS    32(SP), Y5
+	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
+	VMOVUPS    32(SP), Y6
+	VBLENDVPS  Y6, Y5, Y2, Y5
+	VMAXPS     Y5, Y4, Y4
+	VCMPPS     $0x03, Y5, Y1, Y1
+
+classesDone87:
+	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
+	VMAXPS       Y4, Y3, Y2
+	VEXTRACTF128 $0x01, Y2, X3
+	VMAXPS       X3, X2, X2
+	VPERMILPS    $0x4e, X2, X3
+	VMAXPS       X3, X2, X2
+	VPERMILPS    $0xb1, X2, X3
+	VMAXPS       X3, X2, X2
+	VBROADCASTSS X2, Y2
+	VADDPS       zero<>+0(SB), Y2, Y6
+	VORPS        Y1, Y0, Y0
+	VMOVMSKPS    Y0, R12
+	VMOVUPS      Y6, 96(SP)
+
+	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
+	// no NaN in the row (R12 == 0); stored to the frame.
+	TESTB  $0x01, 376(SP)
+	JZ     noLse88
+	VXORPS Y0, Y0, Y0
+	TESTL  R12, R12
+	JNZ    allSet89
+	VCMPPS $0x00, negInfBits<>+0(SB), Y6, Y0
+
+allSet89:
+	VMOVUPS Y0, 128(SP)
+
+noLse88:
+	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
+	TESTQ R13, R13
+	JZ    noPreds90
+	TESTL R12, R12
+	JZ    scanEq94
+	XORL  AX, AX
+
+scan95:
+	CMPQ      AX, 360(SP)
+	JAE       scanTail96
+	VMOVUPS   (SI)(AX*1), Y0
+	VCMPPS    $0x03, Y0, Y0, Y0
+	VMOVMSKPS Y0, R12
+	TESTL     R12, R12
+	JNZ       found91
+	ADDQ      $0x20, AX
+	JMP       scan95
+
+scanTail96:
+	TESTQ      $0x00000007, CX
+	JZ         notFound92
+	VMOVUPS    64(SP), Y0
+	VMASKMOVPS (SI)(AX*1), Y0, Y0
+	VCMPPS     $0x03, Y0, Y0, Y0
+	VMOVMSKPS  Y0, R12
+	ANDL       352(SP), R12
+	JNZ        found91
+	JMP        notFound92
+
+scanEq94:
+	XORL AX, AX
+
+scan97:
+	CMPQ      AX, 360(SP)
+	JAE       scanTail98
+	VMOVUPS   (SI)(AX*1), Y0
+	VCMPPS    $0x00, Y0, Y6, Y0
+	VMOVMSKPS Y0, R12
+	TESTL     R12, R12
+	JNZ       found91
+	ADDQ      $0x20, AX
+	JMP       scan97
+
+scanTail98:
+	TESTQ      $0x00000007, CX
+	JZ         notFound92
+	VMOVUPS    64(SP), Y0
+	VMASKMOVPS (SI)(AX*1), Y0, Y0
+	VCMPPS     $0x00, Y0, Y6, Y0
+	VMOVMSKPS  Y0, R12
+	ANDL       352(SP), R12
+	JNZ        found91
+
+notFound92:
+	XORL R12, R12
+	JMP  storePred93
+
+found91:
+	BSFL R12, R12
+	SHRQ $0x02, AX
+	ADDL AX, R12
+
+storePred93:
+	MOVL R12, (R13)(R10*4)
+
+noPreds90:
+	// The label in every lane (targets from labels).
+	TESTB        $0x01, 384(SP)
+	JZ           noLabel99
+	MOVQ         labels_base+80(FP), R12
+	VMOVD        (R12)(R10*4), X0
+	VPBROADCASTD X0, Y0
+	VMOVDQU      Y0, 256(SP)
+
+noLabel99:
+	// Pass 2. For each class: d = x[j] - m; a = targetRow.at(j); td = a·d, +0
+	// where a == 0 (seq.TargetTerm); e = expf(d) (seq.Exp), stored to g (when
+	// grad is not nil); s, T and D accumulated by classSum (e, a, td). R12 =
+	// the targets row. One loop per form of the targets.
+	MOVQ    392(SP), R12
+	VMOVUPS negZero<>+0(SB), Y0
+	VMOVUPS negZero<>+0(SB), Y1
+	VMOVUPS negZero<>+0(SB), Y2
+	VMOVUPS negZero<>+0(SB), Y3
+	VMOVUPS negZero<>+0(SB), Y4
+	VMOVUPS negZero<>+0(SB), Y5
+	CMPQ    384(SP), $0x02
+	JEQ     wideTargetsExp2
+	CMPQ    384(SP), $0x06
+	JEQ     wideTargetsExp6
+	CMPQ    384(SP), $0x01
+	JEQ     wideTargetsExp1
+	CMPQ    384(SP), $0x03
+	JEQ     wideTargetsExp3
+	CMPQ    384(SP), $0x07
+	JEQ     wideTargetsExp7
+	XORL    AX, AX
+
+classes101:
+	CMPQ    AX, 368(SP)
+	JAE     rest102
+	VMOVUPS (SI)(AX*1), Y7
+	VSUBPS  Y6, Y7, Y7
+	VMOVUPS (R12)(AX*1), Y8
+	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
+	VMULPS  Y7, Y8, Y10
+	VANDPS  Y10, Y9, Y9
+	VADDPS  Y8, Y1, Y1
+	VADDPS  Y9, Y2, Y2
+	VMULPS  expLog2e<>+0(SB), Y7, Y8
+	VADDPS  expMagic<>+0(SB), Y8, Y8
+	VSUBPS  expMagic<>+0(SB), Y8, Y9
+	VPSLLD  $0x17, Y8, Y8
+	VPADDD  oneBits<>+0(SB), Y8, Y8
+	VMULPS  expLn2Hi<>+0(SB), Y9, Y10
+	VSUBPS  Y10, Y7, Y10
+	VMULPS  expLn2Lo<>+0(SB), Y9, Y9
+	VSUBPS  Y9, Y10, Y9
+	VMULPS  expQ4<>+0(SB), Y9, Y10
+	VMULPS  Y9, Y9, Y11
+	VADDPS  expQ3<>+0(SB), Y10, Y10
+	VMULPS  Y9, Y10, Y10
+	VADDPS  expQ2<>+0(SB), Y10, Y10
+	VMULPS  Y9, Y10, Y10
+	VADDPS  expQ1<>+0(SB), Y10, Y10
+	VMULPS  Y9, Y10, Y10
+	VADDPS  expQ0<>+0(SB), Y10, Y10
+	VMULPS  Y10, Y11, Y10
+	VADDPS  Y9, Y10, Y9
+	VADDPS  one<>+0(SB), Y9, Y9
+	VMULPS  Y8, Y9, Y8
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
+	VANDNPS Y8, Y7, Y7
+	TESTQ   DI, DI
+	JZ      noStore105
+	VMOVUPS Y7, (DI)(AX*1)
+
+noStore105:
+	VADDPS  Y7, Y0, Y0
+	VMOVUPS 32(SI)(AX*1), Y7
+	VSUBPS  Y6, Y7, Y7
+	VMOVUPS 32(R12)(AX*1), Y8
+	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
+	VMULPS  Y7, Y8, Y10
+	VANDPS  Y10, Y9, Y9
+	VADDPS  Y8, Y4, Y4
+	VADDPS  Y9, Y5, Y5
+	VMULPS  expLog2e<>+0(SB), Y7, Y8
+	VADDPS  expMagic<>+0(SB), Y8, Y8
+	VSUBPS  expMagic<>+0(SB), Y8, Y9
+	VPSLLD  $0x17, Y8, Y8
+	VPADDD  oneBits<>+0(SB), Y8, Y8
+	VMULPS  expLn2Hi<>+0(SB), Y9, Y10
+	VSUBPS  Y10, Y7, Y10
+	VMULPS  expLn2Lo<>+0(SB), Y9, Y9
+	VSUBPS  Y9, Y10, Y9
+	VMULPS  expQ4<>+0(SB), Y9, Y10
+	VMULPS  Y9, Y9, Y11
+	VADDPS  expQ3<>+0(SB), Y10, Y10
+	VMULPS  Y9, Y10, Y10
+	VADDPS  expQ2<>+0(SB), Y10, Y10
+	VMULPS  Y9, Y10, Y10
+	VADDPS  expQ1<>+0(SB), Y10, Y10
+	VMULPS  Y9, Y10, Y10
+	VADDPS  expQ0<>+0(SB), Y10, Y10
+	VMULPS  Y10, Y11, Y10
+	VADDPS  Y9, Y10, Y9
+	VADDPS  one<>+0(SB), Y9, Y9
+	VMULPS  Y8, Y9, Y8
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
+	VANDNPS Y8, Y7, Y7
+	TESTQ   DI, DI
+	JZ      noStore106
+	VMOVUPS Y7, 32(DI)(AX*1)
+
+noStore106:
+	VADDPS Y7, Y3, Y3
+	ADDQ   $0x00000040, AX
+	JMP    classes101
+
+rest102:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone104
+	VMOVUPS    (SP), Y7
+	VMASKMOVPS (SI)(AX*1), Y7, Y7
+	VSUBPS     Y6, Y7, Y7
+	VMOVUPS    (SP), Y8
+	VMASKMOVPS (R12)(AX*1), Y8, Y8
+	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
+	VMULPS     Y7, Y8, Y10
+	VANDPS     Y10, Y9, Y9
+	VADDPS     Y8, Y1, Y8
+	VMOVUPS    (SP), Y10
+	VBLENDVPS  Y10, Y8, Y1, Y1
+	VADDPS     Y9, Y2, Y8
+	VMOVUPS    (SP), Y9
+	VBLENDVPS  Y9, Y8, Y2, Y2
+	VMULPS     expLog2e<>+0(SB), Y7, Y8
+	VADDPS     expMagic<>+0(SB), Y8, Y8
+	VSUBPS     expMagic<>+0(SB), Y8, Y9
+	VPSLLD     $0x17, Y8, Y8
+	VPADDD     oneBits<>+0(SB), Y8, Y8
+	VMULPS     expLn2Hi<>+0(SB), Y9, Y10
+	VSUBPS     Y10, Y7, Y10
+	VMULPS     expLn2Lo<>+0(SB), Y9, Y9
+	VSUBPS     Y9, Y10, Y9
+	VMULPS     expQ4<>+0(SB), Y9, Y10
+	VMULPS     Y9, Y9, Y11
+	VADDPS     expQ3<>+0(SB), Y10, Y10
+	VMULPS     Y9, Y10, Y10
+	VADDPS     expQ2<>+0(SB), Y10, Y10
+	VMULPS     Y9, Y10, Y10
+	VADDPS     expQ1<>+0(SB), Y10, Y10
+	VMULPS     Y9, Y10, Y10
+	VADDPS     expQ0<>+0(SB), Y10, Y10
+	VMULPS     Y10, Y11, Y10
+	VADDPS     Y9, Y10, Y9
+	VADDPS     one<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y8
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
+	VANDNPS    Y8, Y7, Y7
+	TESTQ      DI, DI
+	JZ         noStore107
+	VMOVUPS    (SP), Y8
+	VMASKMOVPS Y7, Y8, (DI)(AX*1)
+
+noStore107:
+	VADDPS     Y7, Y0, Y7
+	VMOVUPS    (SP), Y8
+	VBLENDVPS  Y8, Y7, Y0, Y0
+	VMOVUPS    32(SP), Y7
+	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
+	VSUBPS     Y6, Y7, Y6
+	VMOVUPS    32(SP), Y7
+	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
+	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
+	VMULPS     Y6, Y7, Y9
+	VANDPS     Y9, Y8, Y8
+	VADDPS     Y7, Y4, Y7
+	VMOVUPS    32(SP), Y9
+	VBLENDVPS  Y9, Y7, Y4, Y4
+	VADDPS     Y8, Y5, Y7
+	VMOVUPS    32(SP), Y8
+	VBLENDVPS  Y8, Y7, Y5, Y5
+	VMULPS     expLog2e<>+0(SB), Y6, Y7
+	VADDPS     expMagic<>+0(SB), Y7, Y7
+	VSUBPS     expMagic<>+0(SB), Y7, Y8
+	VPSLLD     $0x17, Y7, Y7
+	VPADDD     oneBits<>+0(SB), Y7, Y7
+	VMULPS     expLn2Hi<>+0(SB), Y8, Y9
+	VSUBPS     Y9, Y6, Y9
+	VMULPS     expLn2Lo<>+0(SB), Y8, Y8
+	VSUBPS     Y8, Y9, Y8
+	VMULPS     expQ4<>+0(SB), Y8, Y9
+	VMULPS     Y8, Y8, Y10
+	VADDPS     expQ3<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ2<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ1<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ0<>+0(SB), Y9, Y9
+	VMULPS     Y9, Y10, Y9
+	VADDPS     Y8, Y9, Y8
+	VADDPS     one<>+0(SB), Y8, Y8
+	VMULPS     Y7, Y8, Y7
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
+	VANDNPS    Y7, Y6, Y6
+	TESTQ      DI, DI
+	JZ         noStore108
+	VMOVUPS    32(SP), Y7
+	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
+
+noStore108:
+	VADDPS    Y6, Y3, Y6
+	VMOVUPS   32(SP), Y7
+	VBLENDVPS Y7, Y6, Y3, Y3
+
+classesDone104:
+	JMP summed100
+
+wideTargetsExp2:
+	XORL AX, AX
+
+classes109:
+	CMPQ    AX, 368(SP)
+	JAE     rest110
+	VMOVUPS (SI)(AX*1), Y7
+	VSUBPS  Y6, Y7, Y7
+	VMOVUPS (R12)(AX*1), Y8
+	VMULPS  288(SP), Y8, Y8
+	VADDPS  320(SP), Y8, Y8
+	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
+	VMULPS  Y7, Y8, Y10
+	VANDPS  Y10, Y9, Y9
+	VADDPS  Y8, Y1, Y1
+	VADDPS  Y9, Y2, Y2
+	VMULPS  expLog2e<>+0(SB), Y7, Y8
+	VADDPS  expMagic<>+0(SB), Y8, Y8
+	VSUBPS  expMagic<>+0(SB), Y8, Y9
+	VPSLLD  $0x17, Y8, Y8
+	VPADDD  oneBits<>+0(SB), Y8, Y8
+	VMULPS  expLn2Hi<>+0(SB), Y9, Y10
+	VSUBPS  Y10, Y7, Y10
+	VMULPS  expLn2Lo<>+0(SB), Y9, Y9
+	VSUBPS  Y9, Y10, Y9
+	VMULPS  expQ4<>+0(SB), Y9, Y10
+	VMULPS  Y9, Y9, Y11
+	VADDPS  expQ3<>+0(SB), Y10, Y10
+	VMULPS  Y9, Y10, Y10
+	VADDPS  expQ2<>+0(SB), Y10, Y10
+	VMULPS  Y9, Y10, Y10
+	VADDPS  expQ1<>+0(SB), Y10, Y10
+	VMULPS  Y9, Y10, Y10
+	VADDPS  expQ0<>+0(SB), Y10, Y10
+	VMULPS  Y10, Y11, Y10
+	VADDPS  Y9, Y10, Y9
+	VADDPS  one<>+0(SB), Y9, Y9
+	VMULPS  Y8, Y9, Y8
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
+	VANDNPS Y8, Y7, Y7
+	TESTQ   DI, DI
+	JZ      noStore113
+	VMOVUPS Y7, (DI)(AX*1)
+
+noStore113:
+	VADDPS  Y7, Y0, Y0
+	VMOVUPS 32(SI)(AX*1), Y7
+	VSUBPS  Y6, Y7, Y7
+	VMOVUPS 32(R12)(AX*1), Y8
+	VMULPS  288(SP), Y8, Y8
+	VADDPS  320(SP), Y8, Y8
+	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
+	VMULPS  Y7, Y8, Y10
+	VANDPS  Y10, Y9, Y9
+	VADDPS  Y8, Y4, Y4
+	VADDPS  Y9, Y5, Y5
+	VMULPS  expLog2e<>+0(SB), Y7, Y8
+	VADDPS  expMagic<>+0(SB), Y8, Y8
+	VSUBPS  expMagic<>+0(SB), Y8, Y9
+	VPSLLD  $0x17, Y8, Y8
+	VPADDD  oneBits<>+0(SB), Y8, Y8
+	VMULPS  expLn2Hi<>+0(SB), Y9, Y10
+	VSUBPS  Y10, Y7, Y10
+	VMULPS  expLn2Lo<>+0(SB), Y9, Y9
+	VSUBPS  Y9, Y10, Y9
+	VMULPS  expQ4<>+0(SB), Y9, Y10
+	VMULPS  Y9, Y9, Y11
+	VADDPS  expQ3<>+0(SB), Y10, Y10
+	VMULPS  Y9, Y10, Y10
+	VADDPS  expQ2<>+0(SB), Y10, Y10
+	VMULPS  Y9, Y10, Y10
+	VADDPS  expQ1<>+0(SB), Y10, Y10
+	VMULPS  Y9, Y10, Y10
+	VADDPS  expQ0<>+0(SB), Y10, Y10
+	VMULPS  Y10, Y11, Y10
+	VADDPS  Y9, Y10, Y9
+	VADDPS  one<>+0(SB), Y9, Y9
+	VMULPS  Y8, Y9, Y8
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
+	VANDNPS Y8, Y7, Y7
+	TESTQ   DI, DI
+	JZ      noStore114
+	VMOVUPS Y7, 32(DI)(AX*1)
+
+noStore114:
+	VADDPS Y7, Y3, Y3
+	ADDQ   $0x00000040, AX
+	JMP    classes109
+
+rest110:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone112
+	VMOVUPS    (SP), Y7
+	VMASKMOVPS (SI)(AX*1), Y7, Y7
+	VSUBPS     Y6, Y7, Y7
+	VMOVUPS    (SP), Y8
+	VMASKMOVPS (R12)(AX*1), Y8, Y8
+	VMULPS     288(SP), Y8, Y8
+	VADDPS     320(SP), Y8, Y8
+	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
+	VMULPS     Y7, Y8, Y10
+	VANDPS     Y10, Y9, Y9
+	VADDPS     Y8, Y1, Y8
+	VMOVUPS    (SP), Y10
+	VBLENDVPS  Y10, Y8, Y1, Y1
+	VADDPS     Y9, Y2, Y8
+	VMOVUPS    (SP), Y9
+	VBLENDVPS  Y9, Y8, Y2, Y2
+	VMULPS     expLog2e<>+0(SB), Y7, Y8
+	VADDPS     expMagic<>+0(SB), Y8, Y8
+	VSUBPS     expMagic<>+0(SB), Y8, Y9
+	VPSLLD     $0x17, Y8, Y8
+	VPADDD     oneBits<>+0(SB), Y8, Y8
+	VMULPS     expLn2Hi<>+0(SB), Y9, Y10
+	VSUBPS     Y10, Y7, Y10
+	VMULPS     expLn2Lo<>+0(SB), Y9, Y9
+	VSUBPS     Y9, Y10, Y9
+	VMULPS     expQ4<>+0(SB), Y9, Y10
+	VMULPS     Y9, Y9, Y11
+	VADDPS     expQ3<>+0(SB), Y10, Y10
+	VMULPS     Y9, Y10, Y10
+	VADDPS     expQ2<>+0(SB), Y10, Y10
+	VMULPS     Y9, Y10, Y10
+	VADDPS     expQ1<>+0(SB), Y10, Y10
+	VMULPS     Y9, Y10, Y10
+	VADDPS     expQ0<>+0(SB), Y10, Y10
+	VMULPS     Y10, Y11, Y10
+	VADDPS     Y9, Y10, Y9
+	VADDPS     one<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y8
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
+	VANDNPS    Y8, Y7, Y7
+	TESTQ      DI, DI
+	JZ         noStore115
+	VMOVUPS    (SP), Y8
+	VMASKMOVPS Y7, Y8, (DI)(AX*1)
+
+noStore115:
+	VADDPS     Y7, Y0, Y7
+	VMOVUPS    (SP), Y8
+	VBLENDVPS  Y8, Y7, Y0, Y0
+	VMOVUPS    32(SP), Y7
+	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
+	VSUBPS     Y6, Y7, Y6
+	VMOVUPS    32(SP), Y7
+	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
+	VMULPS     288(SP), Y7, Y7
+	VADDPS     320(SP), Y7, Y7
+	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
+	VMULPS     Y6, Y7, Y9
+	VANDPS     Y9, Y8, Y8
+	VADDPS     Y7, Y4, Y7
+	VMOVUPS    32(SP), Y9
+	VBLENDVPS  Y9, Y7, Y4, Y4
+	VADDPS     Y8, Y5, Y7
+	VMOVUPS    32(SP), Y8
+	VBLENDVPS  Y8, Y7, Y5, Y5
+	VMULPS     expLog2e<>+0(SB), Y6, Y7
+	VADDPS     expMagic<>+0(SB), Y7, Y7
+	VSUBPS     expMagic<>+0(SB), Y7, Y8
+	VPSLLD     $0x17, Y7, Y7
+	VPADDD     oneBits<>+0(SB), Y7, Y7
+	VMULPS     expLn2Hi<>+0(SB), Y8, Y9
+	VSUBPS     Y9, Y6, Y9
+	VMULPS     expLn2Lo<>+0(SB), Y8, Y8
+	VSUBPS     Y8, Y9, Y8
+	VMULPS     expQ4<>+0(SB), Y8, Y9
+	VMULPS     Y8, Y8, Y10
+	VADDPS     expQ3<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ2<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ1<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ0<>+0(SB), Y9, Y9
+	VMULPS     Y9, Y10, Y9
+	VADDPS     Y8, Y9, Y8
+	VADDPS     one<>+0(SB), Y8, Y8
+	VMULPS     Y7, Y8, Y7
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
+	VANDNPS    Y7, Y6, Y6
+	TESTQ      DI, DI
+	JZ         noStore116
+	VMOVUPS    32(SP), Y7
+	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
+
+noStore116:
+	VADDPS    Y6, Y3, Y6
+	VMOVUPS   32(SP), Y7
+	VBLENDVPS Y7, Y6, Y3, Y3
+
+classesDone112:
+	JMP summed100
+
+wideTargetsExp6:
+	XORL AX, AX
+
+classes117:
+	CMPQ    AX, 368(SP)
+	JAE     rest118
+	VMOVUPS (SI)(AX*1), Y7
+	VSUBPS  Y6, Y7, Y7
+	VMOVUPS (R12)(AX*1), Y8
+	VMULPS  288(SP), Y8, Y8
+	VADDPS  320(SP), Y8, Y8
+	VMOVUPS (BX)(AX*1), Y9
+	VMULPS  Y8, Y9, Y8
+	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
+	VMULPS  Y7, Y8, Y10
+	VANDPS  Y10, Y9, Y9
+	VADDPS  Y8, Y1, Y1
+	VADDPS  Y9, Y2, Y2
+	VMULPS  expLog2e<>+0(SB), Y7, Y8
+	VADDPS  expMagic<>+0(SB), Y8, Y8
+	VSUBPS  expMagic<>+0(SB), Y8, Y9
+	VPSLLD  $0x17, Y8, Y8
+	VPADDD  oneBits<>+0(SB), Y8, Y8
+	VMULPS  expLn2Hi<>+0(SB), Y9, Y10
+	VSUBPS  Y10, Y7, Y10
+	VMULPS  expLn2Lo<>+0(SB), Y9, Y9
+	VSUBPS  Y9, Y10, Y9
+	VMULPS  expQ4<>+0(SB), Y9, Y10
+	VMULPS  Y9, Y9, Y11
+	VADDPS  expQ3<>+0(SB), Y10, Y10
+	VMULPS  Y9, Y10, Y10
+	VADDPS  expQ2<>+0(SB), Y10, Y10
+	VMULPS  Y9, Y10, Y10
+	VADDPS  expQ1<>+0(SB), Y10, Y10
+	VMULPS  Y9, Y10, Y10
+	VADDPS  expQ0<>+0(SB), Y10, Y10
+	VMULPS  Y10, Y11, Y10
+	VADDPS  Y9, Y10, Y9
+	VADDPS  one<>+0(SB), Y9, Y9
+	VMULPS  Y8, Y9, Y8
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
+	VANDNPS Y8, Y7, Y7
+	TESTQ   DI, DI
+	JZ      noStore121
+	VMOVUPS Y7, (DI)(AX*1)
+
+noStore121:
+	VADDPS  Y7, Y0, Y0
+	VMOVUPS 32(SI)(AX*1), Y7
+	VSUBPS  Y6, Y7, Y7
+	VMOVUPS 32(R12)(AX*1), Y8
+	VMULPS  288(SP), Y8, Y8
+	VADDPS  320(SP), Y8, Y8
+	VMOVUPS 32(BX)(AX*1), Y9
+	VMULPS  Y8, Y9, Y8
+	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
+	VMULPS  Y7, Y8, Y10
+	VANDPS  Y10, Y9, Y9
+	VADDPS  Y8, Y4, Y4
+	VADDPS  Y9, Y5, Y5
+	VMULPS  expLog2e<>+0(SB), Y7, Y8
+	VADDPS  expMagic<>+0(SB), Y8, Y8
+	VSUBPS  expMagic<>+0(SB), Y8, Y9
+	VPSLLD  $0x17, Y8, Y8
+	VPADDD  oneBits<>+0(SB), Y8, Y8
+	VMULPS  expLn2Hi<>+0(SB), Y9, Y10
+	VSUBPS  Y10, Y7, Y10
+	VMULPS  expLn2Lo<>+0(SB), Y9, Y9
+	VSUBPS  Y9, Y10, Y9
+	VMULPS  expQ4<>+0(SB), Y9, Y10
+	VMULPS  Y9, Y9, Y11
+	VADDPS  expQ3<>+0(SB), Y10, Y10
+	VMULPS  Y9, Y10, Y10
+	VADDPS  expQ2<>+0(SB), Y10, Y10
+	VMULPS  Y9, Y10, Y10
+	VADDPS  expQ1<>+0(SB), Y10, Y10
+	VMULPS  Y9, Y10, Y10
+	VADDPS  expQ0<>+0(SB), Y10, Y10
+	VMULPS  Y10, Y11, Y10
+	VADDPS  Y9, Y10, Y9
+	VADDPS  one<>+0(SB), Y9, Y9
+	VMULPS  Y8, Y9, Y8
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
+	VANDNPS Y8, Y7, Y7
+	TESTQ   DI, DI
+	JZ      noStore122
+	VMOVUPS Y7, 32(DI)(AX*1)
+
+noStore122:
+	VADDPS Y7, Y3, Y3
+	ADDQ   $0x00000040, AX
+	JMP    classes117
+
+rest118:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone120
+	VMOVUPS    (SP), Y7
+	VMASKMOVPS (SI)(AX*1), Y7, Y7
+	VSUBPS     Y6, Y7, Y7
+	VMOVUPS    (SP), Y8
+	VMASKMOVPS (R12)(AX*1), Y8, Y8
+	VMULPS     288(SP), Y8, Y8
+	VADDPS     320(SP), Y8, Y8
+	VMOVUPS    (SP), Y9
+	VMASKMOVPS (BX)(AX*1), Y9, Y9
+	VMULPS     Y8, Y9, Y8
+	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
+	VMULPS     Y7, Y8, Y10
+	VANDPS     Y10, Y9, Y9
+	VADDPS     Y8, Y1, Y8
+	VMOVUPS    (SP), Y10
+	VBLENDVPS  Y10, Y8, Y1, Y1
+	VADDPS     Y9, Y2, Y8
+	VMOVUPS    (SP), Y9
+	VBLENDVPS  Y9, Y8, Y2, Y2
+	VMULPS     expLog2e<>+0(SB), Y7, Y8
+	VADDPS     expMagic<>+0(SB), Y8, Y8
+	VSUBPS     expMagic<>+0(SB), Y8, Y9
+	VPSLLD     $0x17, Y8, Y8
+	VPADDD     oneBits<>+0(SB), Y8, Y8
+	VMULPS     expLn2Hi<>+0(SB), Y9, Y10
+	VSUBPS     Y10, Y7, Y10
+	VMULPS     expLn2Lo<>+0(SB), Y9, Y9
+	VSUBPS     Y9, Y10, Y9
+	VMULPS     expQ4<>+0(SB), Y9, Y10
+	VMULPS     Y9, Y9, Y11
+	VADDPS     expQ3<>+0(SB), Y10, Y10
+	VMULPS     Y9, Y10, Y10
+	VADDPS     expQ2<>+0(SB), Y10, Y10
+	VMULPS     Y9, Y10, Y10
+	VADDPS     expQ1<>+0(SB), Y10, Y10
+	VMULPS     Y9, Y10, Y10
+	VADDPS     expQ0<>+0(SB), Y10, Y10
+	VMULPS     Y10, Y11, Y10
+	VADDPS     Y9, Y10, Y9
+	VADDPS     one<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y8
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
+	VANDNPS    Y8, Y7, Y7
+	TESTQ      DI, DI
+	JZ         noStore123
+	VMOVUPS    (SP), Y8
+	VMASKMOVPS Y7, Y8, (DI)(AX*1)
+
+noStore123:
+	VADDPS     Y7, Y0, Y7
+	VMOVUPS    (SP), Y8
+	VBLENDVPS  Y8, Y7, Y0, Y0
+	VMOVUPS    32(SP), Y7
+	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
+	VSUBPS     Y6, Y7, Y6
+	VMOVUPS    32(SP), Y7
+	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
+	VMULPS     288(SP), Y7, Y7
+	VADDPS     320(SP), Y7, Y7
+	VMOVUPS    32(SP), Y8
+	VMASKMOVPS 32(BX)(AX*1), Y8, Y8
+	VMULPS     Y7, Y8, Y7
+	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
+	VMULPS     Y6, Y7, Y9
+	VANDPS     Y9, Y8, Y8
+	VADDPS     Y7, Y4, Y7
+	VMOVUPS    32(SP), Y9
+	VBLENDVPS  Y9, Y7, Y4, Y4
+	VADDPS     Y8, Y5, Y7
+	VMOVUPS    32(SP), Y8
+	VBLENDVPS  Y8, Y7, Y5, Y5
+	VMULPS     expLog2e<>+0(SB), Y6, Y7
+	VADDPS     expMagic<>+0(SB), Y7, Y7
+	VSUBPS     expMagic<>+0(SB), Y7, Y8
+	VPSLLD     $0x17, Y7, Y7
+	VPADDD     oneBits<>+0(SB), Y7, Y7
+	VMULPS     expLn2Hi<>+0(SB), Y8, Y9
+	VSUBPS     Y9, Y6, Y9
+	VMULPS     expLn2Lo<>+0(SB), Y8, Y8
+	VSUBPS     Y8, Y9, Y8
+	VMULPS     expQ4<>+0(SB), Y8, Y9
+	VMULPS     Y8, Y8, Y10
+	VADDPS     expQ3<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ2<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ1<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ0<>+0(SB), Y9, Y9
+	VMULPS     Y9, Y10, Y9
+	VADDPS     Y8, Y9, Y8
+	VADDPS     one<>+0(SB), Y8, Y8
+	VMULPS     Y7, Y8, Y7
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
+	VANDNPS    Y7, Y6, Y6
+	TESTQ      DI, DI
+	JZ         noStore124
+	VMOVUPS    32(SP), Y7
+	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
+
+noStore124:
+	VADDPS    Y6, Y3, Y6
+	VMOVUPS   32(SP), Y7
+	VBLENDVPS Y7, Y6, Y3, Y3
+
+classesDone120:
+	JMP summed100
+
+wideTargetsExp1:
+	VMOVDQU lanes<>+0(SB), Y7
+	XORL    AX, AX
+
+classes125:
+	CMPQ     AX, 368(SP)
+	JAE      rest126
+	VMOVUPS  (SI)(AX*1), Y8
+	VSUBPS   Y6, Y8, Y8
+	VPCMPEQD 256(SP), Y7, Y9
+	VANDPS   one<>+0(SB), Y9, Y9
+	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
+	VMULPS   Y8, Y9, Y11
+	VANDPS   Y11, Y10, Y10
+	VADDPS   Y9, Y1, Y1
+	VADDPS   Y10, Y2, Y2
+	VPADDD   eight<>+0(SB), Y7, Y7
+	VMULPS   expLog2e<>+0(SB), Y8, Y9
+	VADDPS   expMagic<>+0(SB), Y9, Y9
+	VSUBPS   expMagic<>+0(SB), Y9, Y10
+	VPSLLD   $0x17, Y9, Y9
+	VPADDD   oneBits<>+0(SB), Y9, Y9
+	VMULPS   expLn2Hi<>+0(SB), Y10, Y11
+	VSUBPS   Y11, Y8, Y11
+	VMULPS   expLn2Lo<>+0(SB), Y10, Y10
+	VSUBPS   Y10, Y11, Y10
+	VMULPS   expQ4<>+0(SB), Y10, Y11
+	VMULPS   Y10, Y10, Y12
+	VADDPS   expQ3<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ2<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ1<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ0<>+0(SB), Y11, Y11
+	VMULPS   Y11, Y12, Y11
+	VADDPS   Y10, Y11, Y10
+	VADDPS   one<>+0(SB), Y10, Y10
+	VMULPS   Y9, Y10, Y9
+	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
+	VANDNPS  Y9, Y8, Y8
+	TESTQ    DI, DI
+	JZ       noStore129
+	VMOVUPS  Y8, (DI)(AX*1)
+
+noStore129:
+	VADDPS   Y8, Y0, Y0
+	VMOVUPS  32(SI)(AX*1), Y8
+	VSUBPS   Y6, Y8, Y8
+	VPCMPEQD 256(SP), Y7, Y9
+	VANDPS   one<>+0(SB), Y9, Y9
+	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
+	VMULPS   Y8, Y9, Y11
+	VANDPS   Y11, Y10, Y10
+	VADDPS   Y9, Y4, Y4
+	VADDPS   Y10, Y5, Y5
+	VPADDD   eight<>+0(SB), Y7, Y7
+	VMULPS   expLog2e<>+0(SB), Y8, Y9
+	VADDPS   expMagic<>+0(SB), Y9, Y9
+	VSUBPS   expMagic<>+0(SB), Y9, Y10
+	VPSLLD   $0x17, Y9, Y9
+	VPADDD   oneBits<>+0(SB), Y9, Y9
+	VMULPS   expLn2Hi<>+0(SB), Y10, Y11
+	VSUBPS   Y11, Y8, Y11
+	VMULPS   expLn2Lo<>+0(SB), Y10, Y10
+	VSUBPS   Y10, Y11, Y10
+	VMULPS   expQ4<>+0(SB), Y10, Y11
+	VMULPS   Y10, Y10, Y12
+	VADDPS   expQ3<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ2<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ1<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ0<>+0(SB), Y11, Y11
+	VMULPS   Y11, Y12, Y11
+	VADDPS   Y10, Y11, Y10
+	VADDPS   one<>+0(SB), Y10, Y10
+	VMULPS   Y9, Y10, Y9
+	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
+	VANDNPS  Y9, Y8, Y8
+	TESTQ    DI, DI
+	JZ       noStore130
+	VMOVUPS  Y8, 32(DI)(AX*1)
+
+noStore130:
+	VADDPS Y8, Y3, Y3
+	ADDQ   $0x00000040, AX
+	JMP    classes125
+
+rest126:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone128
+	VMOVUPS    (SP), Y8
+	VMASKMOVPS (SI)(AX*1), Y8, Y8
+	VSUBPS     Y6, Y8, Y8
+	VPCMPEQD   256(SP), Y7, Y9
+	VANDPS     one<>+0(SB), Y9, Y9
+	VCMPPS     $0x04, zero<>+0(SB), Y9, Y10
+	VMULPS     Y8, Y9, Y11
+	VANDPS     Y11, Y10, Y10
+	VADDPS     Y9, Y1, Y9
+	VMOVUPS    (SP), Y11
+	VBLENDVPS  Y11, Y9, Y1, Y1
+	VADDPS     Y10, Y2, Y9
+	VMOVUPS    (SP), Y10
+	VBLENDVPS  Y10, Y9, Y2, Y2
+	VPADDD     eight<>+0(SB), Y7, Y7
+	VMULPS     expLog2e<>+0(SB), Y8, Y9
+	VADDPS     expMagic<>+0(SB), Y9, Y9
+	VSUBPS     expMagic<>+0(SB), Y9, Y10
+	VPSLLD     $0x17, Y9, Y9
+	VPADDD     oneBits<>+0(SB), Y9, Y9
+	VMULPS     expLn2Hi<>+0(SB), Y10, Y11
+	VSUBPS     Y11, Y8, Y11
+	VMULPS     expLn2Lo<>+0(SB), Y10, Y10
+	VSUBPS     Y10, Y11, Y10
+	VMULPS     expQ4<>+0(SB), Y10, Y11
+	VMULPS     Y10, Y10, Y12
+	VADDPS     expQ3<>+0(SB), Y11, Y11
+	VMULPS     Y10, Y11, Y11
+	VADDPS     expQ2<>+0(SB), Y11, Y11
+	VMULPS     Y10, Y11, Y11
+	VADDPS     expQ1<>+0(SB), Y11, Y11
+	VMULPS     Y10, Y11, Y11
+	VADDPS     expQ0<>+0(SB), Y11, Y11
+	VMULPS     Y11, Y12, Y11
+	VADDPS     Y10, Y11, Y10
+	VADDPS     one<>+0(SB), Y10, Y10
+	VMULPS     Y9, Y10, Y9
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
+	VANDNPS    Y9, Y8, Y8
+	TESTQ      DI, DI
+	JZ         noStore131
+	VMOVUPS    (SP), Y9
+	VMASKMOVPS Y8, Y9, (DI)(AX*1)
+
+noStore131:
+	VADDPS     Y8, Y0, Y8
+	VMOVUPS    (SP), Y9
+	VBLENDVPS  Y9, Y8, Y0, Y0
+	VMOVUPS    32(SP), Y8
+	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
+	VSUBPS     Y6, Y8, Y6
+	VPCMPEQD   256(SP), Y7, Y8
+	VANDPS     one<>+0(SB), Y8, Y8
+	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
+	VMULPS     Y6, Y8, Y10
+	VANDPS     Y10, Y9, Y9
+	VADDPS     Y8, Y4, Y8
+	VMOVUPS    32(SP), Y10
+	VBLENDVPS  Y10, Y8, Y4, Y4
+	VADDPS     Y9, Y5, Y8
+	VMOVUPS    32(SP), Y9
+	VBLENDVPS  Y9, Y8, Y5, Y5
+	VPADDD     eight<>+0(SB), Y7, Y7
+	VMULPS     expLog2e<>+0(SB), Y6, Y7
+	VADDPS     expMagic<>+0(SB), Y7, Y7
+	VSUBPS     expMagic<>+0(SB), Y7, Y8
+	VPSLLD     $0x17, Y7, Y7
+	VPADDD     oneBits<>+0(SB), Y7, Y7
+	VMULPS     expLn2Hi<>+0(SB), Y8, Y9
+	VSUBPS     Y9, Y6, Y9
+	VMULPS     expLn2Lo<>+0(SB), Y8, Y8
+	VSUBPS     Y8, Y9, Y8
+	VMULPS     expQ4<>+0(SB), Y8, Y9
+	VMULPS     Y8, Y8, Y10
+	VADDPS     expQ3<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ2<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ1<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ0<>+0(SB), Y9, Y9
+	VMULPS     Y9, Y10, Y9
+	VADDPS     Y8, Y9, Y8
+	VADDPS     one<>+0(SB), Y8, Y8
+	VMULPS     Y7, Y8, Y7
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
+	VANDNPS    Y7, Y6, Y6
+	TESTQ      DI, DI
+	JZ         noStore132
+	VMOVUPS    32(SP), Y7
+	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
+
+noStore132:
+	VADDPS    Y6, Y3, Y6
+	VMOVUPS   32(SP), Y7
+	VBLENDVPS Y7, Y6, Y3, Y3
+
+classesDone128:
+	JMP summed100
+
+wideTargetsExp3:
+	VMOVDQU lanes<>+0(SB), Y7
+	XORL    AX, AX
+
+classes133:
+	CMPQ     AX, 368(SP)
+	JAE      rest134
+	VMOVUPS  (SI)(AX*1), Y8
+	VSUBPS   Y6, Y8, Y8
+	VPCMPEQD 256(SP), Y7, Y9
+	VANDPS   one<>+0(SB), Y9, Y9
+	VMULPS   288(SP), Y9, Y9
+	VADDPS   320(SP), Y9, Y9
+	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
+	VMULPS   Y8, Y9, Y11
+	VANDPS   Y11, Y10, Y10
+	VADDPS   Y9, Y1, Y1
+	VADDPS   Y10, Y2, Y2
+	VPADDD   eight<>+0(SB), Y7, Y7
+	VMULPS   expLog2e<>+0(SB), Y8, Y9
+	VADDPS   expMagic<>+0(SB), Y9, Y9
+	VSUBPS   expMagic<>+0(SB), Y9, Y10
+	VPSLLD   $0x17, Y9, Y9
+	VPADDD   oneBits<>+0(SB), Y9, Y9
+	VMULPS   expLn2Hi<>+0(SB), Y10, Y11
+	VSUBPS   Y11, Y8, Y11
+	VMULPS   expLn2Lo<>+0(SB), Y10, Y10
+	VSUBPS   Y10, Y11, Y10
+	VMULPS   expQ4<>+0(SB), Y10, Y11
+	VMULPS   Y10, Y10, Y12
+	VADDPS   expQ3<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ2<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ1<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ0<>+0(SB), Y11, Y11
+	VMULPS   Y11, Y12, Y11
+	VADDPS   Y10, Y11, Y10
+	VADDPS   one<>+0(SB), Y10, Y10
+	VMULPS   Y9, Y10, Y9
+	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
+	VANDNPS  Y9, Y8, Y8
+	TESTQ    DI, DI
+	JZ       noStore137
+	VMOVUPS  Y8, (DI)(AX*1)
+
+noStore137:
+	VADDPS   Y8, Y0, Y0
+	VMOVUPS  32(SI)(AX*1), Y8
+	VSUBPS   Y6, Y8, Y8
+	VPCMPEQD 256(SP), Y7, Y9
+	VANDPS   one<>+0(SB), Y9, Y9
+	VMULPS   288(SP), Y9, Y9
+	VADDPS   320(SP), Y9, Y9
+	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
+	VMULPS   Y8, Y9, Y11
+	VANDPS   Y11, Y10, Y10
+	VADDPS   Y9, Y4, Y4
+	VADDPS   Y10, Y5, Y5
+	VPADDD   eight<>+0(SB), Y7, Y7
+	VMULPS   expLog2e<>+0(SB), Y8, Y9
+	VADDPS   expMagic<>+0(SB), Y9, Y9
+	VSUBPS   expMagic<>+0(SB), Y9, Y10
+	VPSLLD   $0x17, Y9, Y9
+	VPADDD   oneBits<>+0(SB), Y9, Y9
+	VMULPS   expLn2Hi<>+0(SB), Y10, Y11
+	VSUBPS   Y11, Y8, Y11
+	VMULPS   expLn2Lo<>+0(SB), Y10, Y10
+	VSUBPS   Y10, Y11, Y10
+	VMULPS   expQ4<>+0(SB), Y10, Y11
+	VMULPS   Y10, Y10, Y12
+	VADDPS   expQ3<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ2<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ1<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ0<>+0(SB), Y11, Y11
+	VMULPS   Y11, Y12, Y11
+	VADDPS   Y10, Y11, Y10
+	VADDPS   one<>+0(SB), Y10, Y10
+	VMULPS   Y9, Y10, Y9
+	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
+	VANDNPS  Y9, Y8, Y8
+	TESTQ    DI, DI
+	JZ       noStore138
+	VMOVUPS  Y8, 32(DI)(AX*1)
+
+noStore138:
+	VADDPS Y8, Y3, Y3
+	ADDQ   $0x00000040, AX
+	JMP    classes133
+
+rest134:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone136
+	VMOVUPS    (SP), Y8
+	VMASKMOVPS (SI)(AX*1), Y8, Y8
+	VSUBPS     Y6, Y8, Y8
+	VPCMPEQD   256(SP), Y7, Y9
+	VANDPS     one<>+0(SB), Y9, Y9
+	VMULPS     288(SP), Y9, Y9
+	VADDPS     320(SP), Y9, Y9
+	VCMPPS     $0x04, zero<>+0(SB), Y9, Y10
+	VMULPS     Y8, Y9, Y11
+	VANDPS     Y11, Y10, Y10
+	VADDPS     Y9, Y1, Y9
+	VMOVUPS    (SP), Y11
+	VBLENDVPS  Y11, Y9, Y1, Y1
+	VADDPS     Y10, Y2, Y9
+	VMOVUPS    (SP), Y10
+	VBLENDVPS  Y10, Y9, Y2, Y2
+	VPADDD     eight<>+0(SB), Y7, Y7
+	VMULPS     expLog2e<>+0(SB), Y8, Y9
+	VADDPS     expMagic<>+0(SB), Y9, Y9
+	VSUBPS     expMagic<>+0(SB), Y9, Y10
+	VPSLLD     $0x17, Y9, Y9
+	VPADDD     oneBits<>+0(SB), Y9, Y9
+	VMULPS     expLn2Hi<>+0(SB), Y10, Y11
+	VSUBPS     Y11, Y8, Y11
+	VMULPS     expLn2Lo<>+0(SB), Y10, Y10
+	VSUBPS     Y10, Y11, Y10
+	VMULPS     expQ4<>+0(SB), Y10, Y11
+	VMULPS     Y10, Y10, Y12
+	VADDPS     expQ3<>+0(SB), Y11, Y11
+	VMULPS     Y10, Y11, Y11
+	VADDPS     expQ2<>+0(SB), Y11, Y11
+	VMULPS     Y10, Y11, Y11
+	VADDPS     expQ1<>+0(SB), Y11, Y11
+	VMULPS     Y10, Y11, Y11
+	VADDPS     expQ0<>+0(SB), Y11, Y11
+	VMULPS     Y11, Y12, Y11
+	VADDPS     Y10, Y11, Y10
+	VADDPS     one<>+0(SB), Y10, Y10
+	VMULPS     Y9, Y10, Y9
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
+	VANDNPS    Y9, Y8, Y8
+	TESTQ      DI, DI
+	JZ         noStore139
+	VMOVUPS    (SP), Y9
+	VMASKMOVPS Y8, Y9, (DI)(AX*1)
+
+noStore139:
+	VADDPS     Y8, Y0, Y8
+	VMOVUPS    (SP), Y9
+	VBLENDVPS  Y9, Y8, Y0, Y0
+	VMOVUPS    32(SP), Y8
+	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
+	VSUBPS     Y6, Y8, Y6
+	VPCMPEQD   256(SP), Y7, Y8
+	VANDPS     one<>+0(SB), Y8, Y8
+	VMULPS     288(SP), Y8, Y8
+	VADDPS     320(SP), Y8, Y8
+	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
+	VMULPS     Y6, Y8, Y10
+	VANDPS     Y10, Y9, Y9
+	VADDPS     Y8, Y4, Y8
+	VMOVUPS    32(SP), Y10
+	VBLENDVPS  Y10, Y8, Y4, Y4
+	VADDPS     Y9, Y5, Y8
+	VMOVUPS    32(SP), Y9
+	VBLENDVPS  Y9, Y8, Y5, Y5
+	VPADDD     eight<>+0(SB), Y7, Y7
+	VMULPS     expLog2e<>+0(SB), Y6, Y7
+	VADDPS     expMagic<>+0(SB), Y7, Y7
+	VSUBPS     expMagic<>+0(SB), Y7, Y8
+	VPSLLD     $0x17, Y7, Y7
+	VPADDD     oneBits<>+0(SB), Y7, Y7
+	VMULPS     expLn2Hi<>+0(SB), Y8, Y9
+	VSUBPS     Y9, Y6, Y9
+	VMULPS     expLn2Lo<>+0(SB), Y8, Y8
+	VSUBPS     Y8, Y9, Y8
+	VMULPS     expQ4<>+0(SB), Y8, Y9
+	VMULPS     Y8, Y8, Y10
+	VADDPS     expQ3<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ2<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ1<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ0<>+0(SB), Y9, Y9
+	VMULPS     Y9, Y10, Y9
+	VADDPS     Y8, Y9, Y8
+	VADDPS     one<>+0(SB), Y8, Y8
+	VMULPS     Y7, Y8, Y7
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
+	VANDNPS    Y7, Y6, Y6
+	TESTQ      DI, DI
+	JZ         noStore140
+	VMOVUPS    32(SP), Y7
+	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
+
+noStore140:
+	VADDPS    Y6, Y3, Y6
+	VMOVUPS   32(SP), Y7
+	VBLENDVPS Y7, Y6, Y3, Y3
+
+classesDone136:
+	JMP summed100
+
+wideTargetsExp7:
+	VMOVDQU lanes<>+0(SB), Y7
+	XORL    AX, AX
+
+classes141:
+	CMPQ     AX, 368(SP)
+	JAE      rest142
+	VMOVUPS  (SI)(AX*1), Y8
+	VSUBPS   Y6, Y8, Y8
+	VPCMPEQD 256(SP), Y7, Y9
+	VANDPS   one<>+0(SB), Y9, Y9
+	VMULPS   288(SP), Y9, Y9
+	VADDPS   320(SP), Y9, Y9
+	VMOVUPS  (BX)(AX*1), Y10
+	VMULPS   Y9, Y10, Y9
+	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
+	VMULPS   Y8, Y9, Y11
+	VANDPS   Y11, Y10, Y10
+	VADDPS   Y9, Y1, Y1
+	VADDPS   Y10, Y2, Y2
+	VPADDD   eight<>+0(SB), Y7, Y7
+	VMULPS   expLog2e<>+0(SB), Y8, Y9
+	VADDPS   expMagic<>+0(SB), Y9, Y9
+	VSUBPS   expMagic<>+0(SB), Y9, Y10
+	VPSLLD   $0x17, Y9, Y9
+	VPADDD   oneBits<>+0(SB), Y9, Y9
+	VMULPS   expLn2Hi<>+0(SB), Y10, Y11
+	VSUBPS   Y11, Y8, Y11
+	VMULPS   expLn2Lo<>+0(SB), Y10, Y10
+	VSUBPS   Y10, Y11, Y10
+	VMULPS   expQ4<>+0(SB), Y10, Y11
+	VMULPS   Y10, Y10, Y12
+	VADDPS   expQ3<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ2<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ1<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ0<>+0(SB), Y11, Y11
+	VMULPS   Y11, Y12, Y11
+	VADDPS   Y10, Y11, Y10
+	VADDPS   one<>+0(SB), Y10, Y10
+	VMULPS   Y9, Y10, Y9
+	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
+	VANDNPS  Y9, Y8, Y8
+	TESTQ    DI, DI
+	JZ       noStore145
+	VMOVUPS  Y8, (DI)(AX*1)
+
+noStore145:
+	VADDPS   Y8, Y0, Y0
+	VMOVUPS  32(SI)(AX*1), Y8
+	VSUBPS   Y6, Y8, Y8
+	VPCMPEQD 256(SP), Y7, Y9
+	VANDPS   one<>+0(SB), Y9, Y9
+	VMULPS   288(SP), Y9, Y9
+	VADDPS   320(SP), Y9, Y9
+	VMOVUPS  32(BX)(AX*1), Y10
+	VMULPS   Y9, Y10, Y9
+	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
+	VMULPS   Y8, Y9, Y11
+	VANDPS   Y11, Y10, Y10
+	VADDPS   Y9, Y4, Y4
+	VADDPS   Y10, Y5, Y5
+	VPADDD   eight<>+0(SB), Y7, Y7
+	VMULPS   expLog2e<>+0(SB), Y8, Y9
+	VADDPS   expMagic<>+0(SB), Y9, Y9
+	VSUBPS   expMagic<>+0(SB), Y9, Y10
+	VPSLLD   $0x17, Y9, Y9
+	VPADDD   oneBits<>+0(SB), Y9, Y9
+	VMULPS   expLn2Hi<>+0(SB), Y10, Y11
+	VSUBPS   Y11, Y8, Y11
+	VMULPS   expLn2Lo<>+0(SB), Y10, Y10
+	VSUBPS   Y10, Y11, Y10
+	VMULPS   expQ4<>+0(SB), Y10, Y11
+	VMULPS   Y10, Y10, Y12
+	VADDPS   expQ3<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ2<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ1<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ0<>+0(SB), Y11, Y11
+	VMULPS   Y11, Y12, Y11
+	VADDPS   Y10, Y11, Y10
+	VADDPS   one<>+0(SB), Y10, Y10
+	VMULPS   Y9, Y10, Y9
+	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
+	VANDNPS  Y9, Y8, Y8
+	TESTQ    DI, DI
+	JZ       noStore146
+	VMOVUPS  Y8, 32(DI)(AX*1)
+
+noStore146:
+	VADDPS Y8, Y3, Y3
+	ADDQ   $0x00000040, AX
+	JMP    classes141
+
+rest142:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone144
+	VMOVUPS    (SP), Y8
+	VMASKMOVPS (SI)(AX*1), Y8, Y8
+	VSUBPS     Y6, Y8, Y8
+	VPCMPEQD   256(SP), Y7, Y9
+	VANDPS     one<>+0(SB), Y9, Y9
+	VMULPS     288(SP), Y9, Y9
+	VADDPS     320(SP), Y9, Y9
+	VMOVUPS    (SP), Y10
+	VMASKMOVPS (BX)(AX*1), Y10, Y10
+	VMULPS     Y9, Y10, Y9
+	VCMPPS     $0x04, zero<>+0(SB), Y9, Y10
+	VMULPS     Y8, Y9, Y11
+	VANDPS     Y11, Y10, Y10
+	VADDPS     Y9, Y1, Y9
+	VMOVUPS    (SP), Y11
+	VBLENDVPS  Y11, Y9, Y1, Y1
+	VADDPS     Y10, Y2, Y9
+	VMOVUPS    (SP), Y10
+	VBLENDVPS  Y10, Y9, Y2, Y2
+	VPADDD     eight<>+0(SB), Y7, Y7
+	VMULPS     expLog2e<>+0(SB), Y8, Y9
+	VADDPS     expMagic<>+0(SB), Y9, Y9
+	VSUBPS     expMagic<>+0(SB), Y9, Y10
+	VPSLLD     $0x17, Y9, Y9
+	VPADDD     oneBits<>+0(SB), Y9, Y9
+	VMULPS     expLn2Hi<>+0(SB), Y10, Y11
+	VSUBPS     Y11, Y8, Y11
+	VMULPS     expLn2Lo<>+0(SB), Y10, Y10
+	VSUBPS     Y10, Y11, Y10
+	VMULPS     expQ4<>+0(SB), Y10, Y11
+	VMULPS     Y10, Y10, Y12
+	VADDPS     expQ3<>+0(SB), Y11, Y11
+	VMULPS     Y10, Y11, Y11
+	VADDPS     expQ2<>+0(SB), Y11, Y11
+	VMULPS     Y10, Y11, Y11
+	VADDPS     expQ1<>+0(SB), Y11, Y11
+	VMULPS     Y10, Y11, Y11
+	VADDPS     expQ0<>+0(SB), Y11, Y11
+	VMULPS     Y11, Y12, Y11
+	VADDPS     Y10, Y11, Y10
+	VADDPS     one<>+0(SB), Y10, Y10
+	VMULPS     Y9, Y10, Y9
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
+	VANDNPS    Y9, Y8, Y8
+	TESTQ      DI, DI
+	JZ         noStore147
+	VMOVUPS    (SP), Y9
+	VMASKMOVPS Y8, Y9, (DI)(AX*1)
+
+noStore147:
+	VADDPS     Y8, Y0, Y8
+	VMOVUPS    (SP), Y9
+	VBLENDVPS  Y9, Y8, Y0, Y0
+	VMOVUPS    32(SP), Y8
+	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
+	VSUBPS     Y6, Y8, Y6
+	VPCMPEQD   256(SP), Y7, Y8
+	VANDPS     one<>+0(SB), Y8, Y8
+	VMULPS     288(SP), Y8, Y8
+	VADDPS     320(SP), Y8, Y8
+	VMOVUPS    32(SP), Y9
+	VMASKMOVPS 32(BX)(AX*1), Y9, Y9
+	VMULPS     Y8, Y9, Y8
+	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
+	VMULPS     Y6, Y8, Y10
+	VANDPS     Y10, Y9, Y9
+	VADDPS     Y8, Y4, Y8
+	VMOVUPS    32(SP), Y10
+	VBLENDVPS  Y10, Y8, Y4, Y4
+	VADDPS     Y9, Y5, Y8
+	VMOVUPS    32(SP), Y9
+	VBLENDVPS  Y9, Y8, Y5, Y5
+	VPADDD     eight<>+0(SB), Y7, Y7
+	VMULPS     expLog2e<>+0(SB), Y6, Y7
+	VADDPS     expMagic<>+0(SB), Y7, Y7
+	VSUBPS     expMagic<>+0(SB), Y7, Y8
+	VPSLLD     $0x17, Y7, Y7
+	VPADDD     oneBits<>+0(SB), Y7, Y7
+	VMULPS     expLn2Hi<>+0(SB), Y8, Y9
+	VSUBPS     Y9, Y6, Y9
+	VMULPS     expLn2Lo<>+0(SB), Y8, Y8
+	VSUBPS     Y8, Y9, Y8
+	VMULPS     expQ4<>+0(SB), Y8, Y9
+	VMULPS     Y8, Y8, Y10
+	VADDPS     expQ3<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ2<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ1<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ0<>+0(SB), Y9, Y9
+	VMULPS     Y9, Y10, Y9
+	VADDPS     Y8, Y9, Y8
+	VADDPS     one<>+0(SB), Y8, Y8
+	VMULPS     Y7, Y8, Y7
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
+	VANDNPS    Y7, Y6, Y6
+	TESTQ      DI, DI
+	JZ         noStore148
+	VMOVUPS    32(SP), Y7
+	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
+
+noStore148:
+	VADDPS    Y6, Y3, Y6
+	VMOVUPS   32(SP), Y7
+	VBLENDVPS Y7, Y6, Y3, Y3
+
+classesDone144:
+summed100:
+	// The row: s, T, D = total(c) of their accumulators; ls = log32(s)
+	// (seq.Log); loss = ls·T - D (seq.TargetLoss).
+	VHADDPS      Y3, Y0, Y0
+	VHADDPS      Y0, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X3
+	VADDPS       X3, X0, X0
+	VMOVSHDUP    X0, X3
+	VADDSS       X3, X0, X0
+	VBROADCASTSS X0, Y0
+	VHADDPS      Y4, Y1, Y1
+	VHADDPS      Y1, Y1, Y1
+	VEXTRACTF128 $0x01, Y1, X3
+	VADDPS       X3, X1, X1
+	VMOVSHDUP    X1, X3
+	VADDSS       X3, X1, X1
+	VBROADCASTSS X1, Y1
+	VHADDPS      Y5, Y2, Y2
+	VHADDPS      Y2, Y2, Y2
+	VEXTRACTF128 $0x01, Y2, X3
+	VADDPS       X3, X2, X2
+	VMOVSHDUP    X2, X3
+	VADDSS       X3, X2, X2
+	VBROADCASTSS X2, Y2
+	VPSRLD       $0x17, Y0, Y3
+	VMOVDQU      logExpInv<>+0(SB), Y4
+	VPSUBD       Y3, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y0, Y4, Y4
+	VPSUBD       logExpBias<>+0(SB), Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VCMPPS       $0x01, logSqrtHalf<>+0(SB), Y4, Y5
+	VADDPS       Y4, Y4, Y6
+	VBLENDVPS    Y5, Y6, Y4, Y4
+	VSUBPS       one<>+0(SB), Y3, Y6
+	VBLENDVPS    Y5, Y6, Y3, Y3
+	VMULPS       expLn2Hi<>+0(SB), Y3, Y5
+	VMULPS       expLn2Lo<>+0(SB), Y3, Y3
+	VSUBPS       one<>+0(SB), Y4, Y4
+	VMULPS       Y4, Y4, Y6
+	VMULPS       logP0<>+0(SB), Y4, Y7
+	VADDPS       logP1<>+0(SB), Y7, Y7
+	VMULPS       Y4, Y7, Y7
+	VADDPS       logP2<>+0(SB), Y7, Y7
+	VMULPS       Y4, Y7, Y7
+	VADDPS       logP3<>+0(SB), Y7, Y7
+	VMULPS       Y4, Y7, Y7
+	VADDPS       logP4<>+0(SB), Y7, Y7
+	VMULPS       Y4, Y7, Y7
+	VADDPS       logP5<>+0(SB), Y7, Y7
+	VMULPS       Y4, Y7, Y7
+	VADDPS       logP6<>+0(SB), Y7, Y7
+	VMULPS       Y4, Y7, Y7
+	VADDPS       logP7<>+0(SB), Y7, Y7
+	VMULPS       Y4, Y7, Y7
+	VADDPS       logP8<>+0(SB), Y7, Y7
+	VMULPS       Y4, Y7, Y7
+	VMULPS       Y6, Y7, Y7
+	VADDPS       Y3, Y7, Y3
+	VMULPS       half<>+0(SB), Y6, Y6
+	VSUBPS       Y6, Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VADDPS       Y5, Y3, Y3
+	VMULPS       Y1, Y3, Y4
+	VSUBPS       Y2, Y4, Y2
+
+	// lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is computed, stored to
+	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
+	// (seq.ZTerms): loss = loss + zl·T, f to the frame.
+	TESTB     $0x01, 376(SP)
+	JZ        noLse149
+	VADDPS    96(SP), Y3, Y3
+	VMOVUPS   128(SP), Y4
+	VBLENDVPS Y4, 96(SP), Y3, Y3
+	TESTQ     R14, R14
+	JZ        noLseStore150
+	VMOVSS    X3, (R14)(R10*4)
+
+noLseStore150:
+	TESTB   $0x02, 376(SP)
+	JZ      noZ151
+	VMULPS  224(SP), Y3, Y4
+	VMULPS  Y3, Y4, Y3
+	VADDPS  Y4, Y4, Y4
+	VADDPS  one<>+0(SB), Y4, Y4
+	VMOVUPS Y4, 192(SP)
+	VMULPS  Y1, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVAPS Y2, Y2
+
+noZ151:
+noLse149:
+	VMOVSS X2, (DX)(R10*4)
+
+	// Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
+	// (seq.Scaled), qt = qt·f (f = 1 without z-loss: exact); g[j] = e[j]·qt -
+	// a[j]·scale (seq.TargetGrad). One loop per form of the targets.
+	TESTQ        DI, DI
+	JZ           rowDone152
+	VBROADCASTSS scale+140(FP), Y2
+	VDIVPS       Y0, Y2, Y0
+	VMULPS       Y1, Y0, Y0
+	VMULPS       192(SP), Y0, Y0
+	MOVQ         392(SP), R12
+	CMPQ         384(SP), $0x02
+	JEQ          wideTargetsGrad2
+	CMPQ         384(SP), $0x06
+	JEQ          wideTargetsGrad6
+	CMPQ         384(SP), $0x01
+	JEQ          wideTargetsGrad1
+	CMPQ         384(SP), $0x03
+	JEQ          wideTargetsGrad3
+	CMPQ         384(SP), $0x07
+	JEQ          wideTargetsGrad7
+	XORL         AX, AX
+
+classes153:
+	CMPQ    AX, 368(SP)
+	JAE     rest154
+	VMOVUPS (DI)(AX*1), Y1
+	VMOVUPS (R12)(AX*1), Y3
+	VMULPS  Y0, Y1, Y1
+	VMULPS  Y2, Y3, Y3
+	VSUBPS  Y3, Y1, Y1
+	VMOVUPS Y1, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y1
+	VMOVUPS 32(R12)(AX*1), Y3
+	VMULPS  Y0, Y1, Y1
+	VMULPS  Y2, Y3, Y3
+	VSUBPS  Y3, Y1, Y1
+	VMOVUPS Y1, 32(DI)(AX*1)
+	ADDQ    $0x00000040, AX
+	JMP     classes153
+
+rest154:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone156
+	VMOVUPS    (SP), Y1
+	VMASKMOVPS (DI)(AX*1), Y1, Y1
+	VMOVUPS    (SP), Y3
+	VMASKMOVPS (R12)(AX*1), Y3, Y3
+	VMULPS     Y0, Y1, Y1
+	VMULPS     Y2, Y3, Y3
+	VSUBPS     Y3, Y1, Y1
+	VMOVUPS    (SP), Y3
+	VMASKMOVPS Y1, Y3, (DI)(AX*1)
+	VMOVUPS    32(SP), Y1
+	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
+	VMOVUPS    32(SP), Y3
+	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
+	VMULPS     Y0, Y1, Y0
+	VMULPS     Y2, Y3, Y1
+	VSUBPS     Y1, Y0, Y0
+	VMOVUPS    32(SP), Y1
+	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
+
+classesDone156:
+	JMP rowDone152
+
+wideTargetsGrad2:
+	XORL AX, AX
+
+classes157:
+	CMPQ    AX, 368(SP)
+	JAE     rest158
+	VMOVUPS (DI)(AX*1), Y1
+	VMOVUPS (R12)(AX*1), Y3
+	VMULPS  288(SP), Y3, Y3
+	VADDPS  320(SP), Y3, Y3
+	VMULPS  Y0, Y1, Y1
+	VMULPS  Y2, Y3, Y3
+	VSUBPS  Y3, Y1, Y1
+	VMOVUPS Y1, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y1
+	VMOVUPS 32(R12)(AX*1), Y3
+	VMULPS  288(SP), Y3, Y3
+	VADDPS  320(SP), Y3, Y3
+	VMULPS  Y0, Y1, Y1
+	VMULPS  Y2, Y3, Y3
+	VSUBPS  Y3, Y1, Y1
+	VMOVUPS Y1, 32(DI)(AX*1)
+	ADDQ    $0x00000040, AX
+	JMP     classes157
+
+rest158:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone160
+	VMOVUPS    (SP), Y1
+	VMASKMOVPS (DI)(AX*1), Y1, Y1
+	VMOVUPS    (SP), Y3
+	VMASKMOVPS (R12)(AX*1), Y3, Y3
+	VMULPS     288(SP), Y3, Y3
+	VADDPS     320(SP), Y3, Y3
+	VMULPS     Y0, Y1, Y1
+	VMULPS     Y2, Y3, Y3
+	VSUBPS     Y3, Y1, Y1
+	VMOVUPS    (SP), Y3
+	VMASKMOVPS Y1, Y3, (DI)(AX*1)
+	VMOVUPS    32(SP), Y1
+	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
+	VMOVUPS    32(SP), Y3
+	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
+	VMULPS     288(SP), Y3, Y3
+	VADDPS     320(SP), Y3, Y3
+	VMULPS     Y0, Y1, Y0
+	VMULPS     Y2, Y3, Y1
+	VSUBPS     Y1, Y0, Y0
+	VMOVUPS    32(SP), Y1
+	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
+
+classesDone160:
+	JMP rowDone152
+
+wideTargetsGrad6:
+	XORL AX, AX
+
+classes161:
+	CMPQ    AX, 368(SP)
+	JAE     rest162
+	VMOVUPS (DI)(AX*1), Y1
+	VMOVUPS (R12)(AX*1), Y3
+	VMULPS  288(SP), Y3, Y3
+	VADDPS  320(SP), Y3, Y3
+	VMOVUPS (BX)(AX*1), Y4
+	VMULPS  Y3, Y4, Y3
+	VMULPS  Y0, Y1, Y1
+	VMULPS  Y2, Y3, Y3
+	VSUBPS  Y3, Y1, Y1
+	VMOVUPS Y1, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y1
+	VMOVUPS 32(R12)(AX*1), Y3
+	VMULPS  288(SP), Y3, Y3
+	VADDPS  320(SP), Y3, Y3
+	VMOVUPS 32(BX)(AX*1), Y4
+	VMULPS  Y3, Y4, Y3
+	VMULPS  Y0, Y1, Y1
+	VMULPS  Y2, Y3, Y3
+	VSUBPS  Y3, Y1, Y1
+	VMOVUPS Y1, 32(DI)(AX*1)
+	ADDQ    $0x00000040, AX
+	JMP     classes161
+
+rest162:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone164
+	VMOVUPS    (SP), Y1
+	VMASKMOVPS (DI)(AX*1), Y1, Y1
+	VMOVUPS    (SP), Y3
+	VMASKMOVPS (R12)(AX*1), Y3, Y3
+	VMULPS     288(SP), Y3, Y3
+	VADDPS     320(SP), Y3, Y3
+	VMOVUPS    (SP), Y4
+	VMASKMOVPS (BX)(AX*1), Y4, Y4
+	VMULPS     Y3, Y4, Y3
+	VMULPS     Y0, Y1, Y1
+	VMULPS     Y2, Y3, Y3
+	VSUBPS     Y3, Y1, Y1
+	VMOVUPS    (SP), Y3
+	VMASKMOVPS Y1, Y3, (DI)(AX*1)
+	VMOVUPS    32(SP), Y1
+	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
+	VMOVUPS    32(SP), Y3
+	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
+	VMULPS     288(SP), Y3, Y3
+	VADDPS     320(SP), Y3, Y3
+	VMOVUPS    32(SP), Y4
+	VMASKMOVPS 32(BX)(AX*1), Y4, Y4
+	VMULPS     Y3, Y4, Y3
+	VMULPS     Y0, Y1, Y0
+	VMULPS     Y2, Y3, Y1
+	VSUBPS     Y1, Y0, Y0
+	VMOVUPS    32(SP), Y1
+	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
+
+classesDone164:
+	JMP rowDone152
+
+wideTargetsGrad1:
+	VMOVDQU lanes<>+0(SB), Y1
+	XORL    AX, AX
+
+classes165:
+	CMPQ     AX, 368(SP)
+	JAE      rest166
+	VMOVUPS  (DI)(AX*1), Y3
+	VPCMPEQD 256(SP), Y1, Y4
+	VANDPS   one<>+0(SB), Y4, Y4
+	VPADDD   eight<>+0(SB), Y1, Y1
+	VMULPS   Y0, Y3, Y3
+	VMULPS   Y2, Y4, Y4
+	VSUBPS   Y4, Y3, Y3
+	VMOVUPS  Y3, (DI)(AX*1)
+	VMOVUPS  32(DI)(AX*1), Y3
+	VPCMPEQD 256(SP), Y1, Y4
+	VANDPS   one<>+0(SB), Y4, Y4
+	VPADDD   eight<>+0(SB), Y1, Y1
+	VMULPS   Y0, Y3, Y3
+	VMULPS   Y2, Y4, Y4
+	VSUBPS   Y4, Y3, Y3
+	VMOVUPS  Y3, 32(DI)(AX*1)
+	ADDQ     $0x00000040, AX
+	JMP      classes165
+
+rest166:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone168
+	VMOVUPS    (SP), Y3
+	VMASKMOVPS (DI)(AX*1), Y3, Y3
+	VPCMPEQD   256(SP), Y1, Y4
+	VANDPS     one<>+0(SB), Y4, Y4
+	VPADDD     eight<>+0(SB), Y1, Y1
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y2, Y4, Y4
+	VSUBPS     Y4, Y3, Y3
+	VMOVUPS    (SP), Y4
+	VMASKMOVPS Y3, Y4, (DI)(AX*1)
+	VMOVUPS    32(SP), Y3
+	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
+	VPCMPEQD   256(SP), Y1, Y4
+	VANDPS     one<>+0(SB), Y4, Y4
+	VPADDD     eight<>+0(SB), Y1, Y1
+	VMULPS     Y0, Y3, Y0
+	VMULPS     Y2, Y4, Y1
+	VSUBPS     Y1, Y0, Y0
+	VMOVUPS    32(SP), Y1
+	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
+
+classesDone168:
+	JMP rowDone152
+
+wideTargetsGrad3:
+	VMOVDQU lanes<>+0(SB), Y1
+	XORL    AX, AX
+
+classes169:
+	CMPQ     AX, 368(SP)
+	JAE      rest170
+	VMOVUPS  (DI)(AX*1), Y3
+	VPCMPEQD 256(SP), Y1, Y4
+	VANDPS   one<>+0(SB), Y4, Y4
+	VMULPS   288(SP), Y4, Y4
+	VADDPS   320(SP), Y4, Y4
+	VPADDD   eight<>+0(SB), Y1, Y1
+	VMULPS   Y0, Y3, Y3
+	VMULPS   Y2, Y4, Y4
+	VSUBPS   Y4, Y3, Y3
+	VMOVUPS  Y3, (DI)(AX*1)
+	VMOVUPS  32(DI)(AX*1), Y3
+	VPCMPEQD 256(SP), Y1, Y4
+	VANDPS   one<>+0(SB), Y4, Y4
+	VMULPS   288(SP), Y4, Y4
+	VADDPS   320(SP), Y4, Y4
+	VPADDD   eight<>+0(SB), Y1, Y1
+	VMULPS   Y0, Y3, Y3
+	VMULPS   Y2, Y4, Y4
+	VSUBPS   Y4, Y3, Y3
+	VMOVUPS  Y3, 32(DI)(AX*1)
+	ADDQ     $0x00000040, AX
+	JMP      classes169
+
+rest170:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone172
+	VMOVUPS    (SP), Y3
+	VMASKMOVPS (DI)(AX*1), Y3, Y3
+	VPCMPEQD   256(SP), Y1, Y4
+	VANDPS     one<>+0(SB), Y4, Y4
+	VMULPS     288(SP), Y4, Y4
+	VADDPS     320(SP), Y4, Y4
+	VPADDD     eight<>+0(SB), Y1, Y1
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y2, Y4, Y4
+	VSUBPS     Y4, Y3, Y3
+	VMOVUPS    (SP), Y4
+	VMASKMOVPS Y3, Y4, (DI)(AX*1)
+	VMOVUPS    32(SP), Y3
+	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
+	VPCMPEQD   256(SP), Y1, Y4
+	VANDPS     one<>+0(SB), Y4, Y4
+	VMULPS     288(SP), Y4, Y4
+	VADDPS     320(SP), Y4, Y4
+	VPADDD     eight<>+0(SB), Y1, Y1
+	VMULPS     Y0, Y3, Y0
+	VMULPS     Y2, Y4, Y1
+	VSUBPS     Y1, Y0, Y0
+	VMOVUPS    32(SP), Y1
+	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
+
+classesDone172:
+	JMP rowDone152
+
+wideTargetsGrad7:
+	VMOVDQU lanes<>+0(SB), Y1
+	XORL    AX, AX
+
+classes173:
+	CMPQ     AX, 368(SP)
+	JAE      rest174
+	VMOVUPS  (DI)(AX*1), Y3
+	VPCMPEQD 256(SP), Y1, Y4
+	VANDPS   one<>+0(SB), Y4, Y4
+	VMULPS   288(SP), Y4, Y4
+	VADDPS   320(SP), Y4, Y4
+	VMOVUPS  (BX)(AX*1), Y5
+	VMULPS   Y4, Y5, Y4
+	VPADDD   eight<>+0(SB), Y1, Y1
+	VMULPS   Y0, Y3, Y3
+	VMULPS   Y2, Y4, Y4
+	VSUBPS   Y4, Y3, Y3
+	VMOVUPS  Y3, (DI)(AX*1)
+	VMOVUPS  32(DI)(AX*1), Y3
+	VPCMPEQD 256(SP), Y1, Y4
+	VANDPS   one<>+0(SB), Y4, Y4
+	VMULPS   288(SP), Y4, Y4
+	VADDPS   320(SP), Y4, Y4
+	VMOVUPS  32(BX)(AX*1), Y5
+	VMULPS   Y4, Y5, Y4
+	VPADDD   eight<>+0(SB), Y1, Y1
+	VMULPS   Y0, Y3, Y3
+	VMULPS   Y2, Y4, Y4
+	VSUBPS   Y4, Y3, Y3
+	VMOVUPS  Y3, 32(DI)(AX*1)
+	ADDQ     $0x00000040, AX
+	JMP      classes173
+
+rest174:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone176
+	VMOVUPS    (SP), Y3
+	VMASKMOVPS (DI)(AX*1), Y3, Y3
+	VPCMPEQD   256(SP), Y1, Y4
+	VANDPS     one<>+0(SB), Y4, Y4
+	VMULPS     288(SP), Y4, Y4
+	VADDPS     320(SP), Y4, Y4
+	VMOVUPS    (SP), Y5
+	VMASKMOVPS (BX)(AX*1), Y5, Y5
+	VMULPS     Y4, Y5, Y4
+	VPADDD     eight<>+0(SB), Y1, Y1
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y2, Y4, Y4
+	VSUBPS     Y4, Y3, Y3
+	VMOVUPS    (SP), Y4
+	VMASKMOVPS Y3, Y4, (DI)(AX*1)
+	VMOVUPS    32(SP), Y3
+	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
+	VPCMPEQD   256(SP), Y1, Y4
+	VANDPS     one<>+0(SB), Y4, Y4
+	VMULPS     288(SP), Y4, Y4
+	VADDPS     320(SP), Y4, Y4
+	VMOVUPS    32(SP), Y5
+	VMASKMOVPS 32(BX)(AX*1), Y5, Y5
+	VMULPS     Y4, Y5, Y4
+	VPADDD     eight<>+0(SB), Y1, Y1
+	VMULPS     Y0, Y3, Y0
+	VMULPS     Y2, Y4, Y1
+	VSUBPS     Y1, Y0, Y0
+	VMOVUPS    32(SP), Y1
+	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
+
+classesDone176:
+rowDone152:
+	// The targets row advances (when not nil).
+	MOVQ  392(SP), R12
+	TESTQ R12, R12
+	JZ    noTargets177
+	ADDQ  R9, R12
+	MOVQ  R12, 392(SP)
+
+noTargets177:
+	// Next row.
+	INCQ  R10
+	ADDQ  R9, SI
+	TESTQ DI, DI
+	JZ    noOut178
+	ADDQ  R9, DI
+
+noOut178:
+	JMP wideTargetsRow
+
+wideTargetsDone:
+	VZEROUPPER
+	RET
+
+// func wideSoftmaxAVX2(dst []float32, logits []float32, c int)
+// Requires: AVX, AVX2, CMOV
+TEXT ·wideSoftmaxAVX2(SB), $400-56
+	// wideSoftmaxGeneric (softmaxRowC), one row at a time, the classes in
+	// vectors: m (pass 1), e[j] stored to y and s (pass 2), r = 1/s, y[j] =
+	// y[j]·r (pass 3).
+	//
+	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when nil), CX =
+	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 =
+	// the bytes of the whole 32-class steps, AX = the byte offset of the classes
+	// of a step, R12 = scratch (the NaN lanes after pass 1, a label, the
+	// prediction).
+	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
+	// (lanes 0-7, 8-15); 64 the mask of the last c mod 8 classes; 96 m; 128 all (the
+	// row's allNegInfRow); 160 d[l]; 192 f (the z-loss factor, else 1); 224 z; 256
+	// the label (targets from labels); 288 keep; 320 uni; 8-byte words: 352 the bits
+	// of the last c mod 8 classes; 360, 368 the bytes of the whole vectors and of
+	// the whole 16-class steps of a row; 376 the flag word; 384 the form of the
+	// targets; 392 the targets row.
+	//
+	// Arguments; R8 = the rows.
+	MOVQ    c+48(FP), CX
+	MOVQ    logits_base+24(FP), SI
+	TESTQ   CX, CX
+	JLE     wideSoftmaxDone
+	MOVQ    $0x4000000000000000, R8
+	MOVQ    logits_len+32(FP), AX
+	XORL    DX, DX
+	DIVQ    CX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	MOVQ    dst_base+0(FP), DI
+	MOVQ    dst_len+8(FP), AX
+	XORL    DX, DX
+	DIVQ    CX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
+	// 32-class steps; the bytes of the whole 16-class steps and of the whole
+	// vectors; the masks of the last c mod 16 classes (lane k < c%16 for classes
+	// j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c mod 8 (VPCMPGTD
+	// against the lane numbers); f = 1.
+	MOVQ         CX, R9
+	SHLQ         $0x02, R9
+	MOVQ         CX, R11
+	SHRQ         $0x05, R11
+	SHLQ         $0x07, R11
+	MOVQ         CX, AX
+	SHRQ         $0x04, AX
+	SHLQ         $0x06, AX
+	MOVQ         AX, 368(SP)
+	MOVQ         CX, AX
+	SHRQ         $0x03, AX
+	SHLQ         $0x05, AX
+	MOVQ         AX, 360(SP)
+	MOVQ         CX, AX
+	ANDQ         $0x0f, AX
+	VMOVD        AX, X0
+	VPBROADCASTD X0, Y0
+	VPCMPGTD     lanes<>+0(SB), Y0, Y0
+	VMOVDQU      Y0, (SP)
+	MOVQ         CX, AX
+	ANDQ         $0x0f, AX
+	VMOVD        AX, X0
+	VPBROADCASTD X0, Y0
+	VPCMPGTD     lanes<>+32(SB), Y0, Y0
+	VMOVDQU      Y0, 32(SP)
+	MOVQ         CX, AX
+	ANDQ         $0x07, AX
+	VMOVD        AX, X0
+	VPBROADCASTD X0, Y0
+	VPCMPGTD     lanes<>+0(SB), Y0, Y0
+	VMOVDQU      Y0, 64(SP)
+	VMOVMSKPS    Y0, AX
+	MOVQ         AX, 352(SP)
+	VMOVUPS      one<>+0(SB), Y0
+	VMOVUPS      Y0, 192(SP)
+	XORL         R10, R10
+
+wideSoftmaxRow:
+	CMPQ R10, R8
+	JAE  wideSoftmaxDone
+
+	// Pass 1. m = maxRow(x): VMAXPS into two registers in any order (exact for a
+	// row without NaN; a row with a NaN has NaN outputs whatever m is), the
+	// masked-out lanes of the last step at -Inf; the NaN lanes OR-ed by VCMPPS
+	// UNORD into two registers.
+	VMOVUPS negInfBits<>+0(SB), Y0
+	VMOVAPS Y0, Y1
+	VXORPS  Y3, Y3, Y3
+	VMOVAPS Y0, Y2
+	VXORPS  Y4, Y4, Y4
+	XORL    AX, AX
+
+classes179:
+	CMPQ    AX, R11
+	JAE     rest180
+	VMOVUPS (SI)(AX*1), Y5
+	VMAXPS  Y5, Y1, Y1
+	VCMPPS  $0x03, Y5, Y3, Y3
+	VMOVUPS 32(SI)(AX*1), Y5
+	VMAXPS  Y5, Y2, Y2
+	VCMPPS  $0x03, Y5, Y4, Y4
+	VMOVUPS 64(SI)(AX*1), Y5
+	VMAXPS  Y5, Y1, Y1
+	VCMPPS  $0x03, Y5, Y3, Y3
+	VMOVUPS 96(SI)(AX*1), Y5
+	VMAXPS  Y5, Y2, Y2
+	VCMPPS  $0x03, Y5, Y4, Y4
+	ADDQ    $0x00000080, AX
+	JMP     classes179
+
+rest180:
+	TESTQ   $0x00000010, CX
+	JZ      tail181
+	VMOVUPS (SI)(AX*1), Y5
+	VMAXPS  Y5, Y1, Y1
+	VCMPPS  $0x03, Y5, Y3, Y3
+	VMOVUPS 32(SI)(AX*1), Y5
+	VMAXPS  Y5, Y2, Y2
+	VCMPPS  $0x03, Y5, Y4, Y4
+	ADDQ    $0x00000040, AX
+
+tail181:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone182
+	VMOVUPS    (SP), Y5
+	VMASKMOVPS (SI)(AX*1), Y5, Y5
+	VMOVUPS    (SP), Y6
+	VBLENDVPS  Y6, Y5, Y0, Y5
+	VMAXPS     Y5, Y1, Y1
+	VCMPPS     $0x03, Y5, Y3, Y3
+	VMOVUPS    32(SP), Y5
+	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
+	VMOVUPS    32(SP), Y6
+	VBLENDVPS  Y6, Y5, Y0, Y5
+	VMAXPS     Y5, Y2, Y2
+	VCMPPS     $0x03, Y5, Y4, Y4
+
+classesDone182:
+	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
+	VMAXPS       Y2, Y1, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPS    $0x4e, X0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPS    $0xb1, X0, X1
+	VMAXPS       X1, X0, X0
+	VBROADCASTSS X0, Y0
+	VADDPS       zero<>+0(SB), Y0, Y0
+	VORPS        Y4, Y3, Y1
+	VMOVMSKPS    Y1, R12
+	VMOVUPS      Y0, 96(SP)
+
+	// Pass 2. e[j] = expf(x[j] - m) (seq.Exp), stored to y; s accumulated by classSum.
+	VMOVUPS negZero<>+0(SB), Y0
+	VMOVUPS negZero<>+0(SB), Y1
+	VMOVUPS expMagic<>+0(SB), Y2
+	VMOVUPS expLog2e<>+0(SB), Y3
+	VMOVUPS expLn2Hi<>+0(SB), Y4
+	XORL    AX, AX
+
+classes183:
+	CMPQ    AX, R11
+	JAE     rest184
+	VMOVUPS (SI)(AX*1), Y5
+	VMOVUPS 32(SI)(AX*1), Y6
+	VMOVUPS 64(SI)(AX*1), Y7
+	VMOVUPS 96(SI)(AX*1), Y8
+	VSUBPS  96(SP), Y5, Y5
+	VSUBPS  96(SP), Y6, Y6
+	VSUBPS  96(SP), Y7, Y7
+	VSUBPS  96(SP), Y8, Y8
+	VMULPS  Y3, Y5, Y9
+	VMULPS  Y3, Y6, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y11
+	VADDPS  Y2, Y9, Y9
+	VADDPS  Y2, Y10, Y10
+	VSUBPS  Y2, Y9, Y12
+	VPSLLD  $0x17, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VMULPS  Y4, Y12, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y12, Y12
+	VSUBPS  Y13, Y5, Y5
+	VSUBPS  Y12, Y5, Y12
+	VMULPS  expQ4<>+0(SB), Y12, Y5
+	VMULPS  Y12, Y12, Y13
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y13, Y13
+	VPSLLD  $0x17, Y10, Y5
+	VSUBPS  Y2, Y10, Y10
+	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VADDPS  Y12, Y13, Y12
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y13
+	VADDPS  one<>+0(SB), Y12, Y12
+	VMULPS  Y9, Y12, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y12
+	VANDNPS Y9, Y11, Y14
+	VMULPS  Y3, Y7, Y9
+	VMOVUPS Y14, (DI)(AX*1)
+	VMULPS  Y4, Y10, Y11
+	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
+	VADDPS  Y2, Y9, Y9
+	VSUBPS  Y11, Y6, Y6
+	VSUBPS  Y10, Y6, Y10
+	VMULPS  expQ4<>+0(SB), Y10, Y6
+	VMULPS  Y10, Y10, Y11
+	VADDPS  expQ3<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y6, Y11, Y11
+	VPSLLD  $0x17, Y9, Y6
+	VSUBPS  Y2, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VADDPS  Y10, Y11, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y11
+	VADDPS  one<>+0(SB), Y10, Y10
+	VMULPS  Y5, Y10, Y10
+	VMULPS  Y3, Y8, Y5
+	VANDNPS Y10, Y13, Y10
+	VADDPS  Y2, Y5, Y5
+	VMULPS  Y4, Y9, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y9, Y15
+	VMOVUPS Y10, 32(DI)(AX*1)
+	VSUBPS  Y2, Y5, Y9
+	VSUBPS  Y13, Y7, Y7
+	VPSLLD  $0x17, Y5, Y5
+	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y9, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y9, Y9
+	VSUBPS  Y15, Y7, Y7
+	VSUBPS  Y13, Y8, Y8
+	VMULPS  expQ4<>+0(SB), Y7, Y13
+	VMULPS  Y7, Y7, Y15
+	VSUBPS  Y9, Y8, Y8
+	VADDPS  expQ3<>+0(SB), Y13, Y13
+	VMULPS  expQ4<>+0(SB), Y8, Y9
+	VMULPS  Y7, Y13, Y13
+	VADDPS  expQ3<>+0(SB), Y9, Y9
+	VADDPS  expQ2<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y7, Y13, Y13
+	VADDPS  expQ2<>+0(SB), Y9, Y9
+	VADDPS  expQ1<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y7, Y13, Y13
+	VADDPS  expQ1<>+0(SB), Y9, Y9
+	VADDPS  expQ0<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y13, Y15, Y15
+	VMULPS  Y8, Y8, Y13
+	VADDPS  expQ0<>+0(SB), Y9, Y9
+	VADDPS  Y7, Y15, Y7
+	VMULPS  Y9, Y13, Y9
+	VADDPS  one<>+0(SB), Y7, Y7
+	VADDPS  Y8, Y9, Y8
+	VMULPS  Y6, Y7, Y6
+	VADDPS  one<>+0(SB), Y8, Y7
+	VANDNPS Y6, Y12, Y6
+	VMOVUPS Y6, 64(DI)(AX*1)
+	VMULPS  Y5, Y7, Y5
+	VANDNPS Y5, Y11, Y5
+	VMOVUPS Y5, 96(DI)(AX*1)
+	VADDPS  Y14, Y0, Y0
+	VADDPS  Y10, Y1, Y1
+	VADDPS  Y6, Y0, Y0
+	VADDPS  Y5, Y1, Y1
+	ADDQ    $0x00000080, AX
+	JMP     classes183
+
+rest184:
+	TESTQ   $0x00000010, CX
+	JZ      tail185
+	VMOVUPS (SI)(AX*1), Y2
+	VSUBPS  96(SP), Y2, Y2
+	VMULPS  expLog2e<>+0(SB), Y2, Y3
+	VADDPS  expMagic<>+0(SB), Y3, Y3
+	VSUBPS  expMagic<>+0(SB), Y3, Y4
+	VPSLLD  $0x17, Y3, Y3
+	VPADDD  oneBits<>+0(SB), Y3, Y3
+	VMULPS  expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS  Y5, Y2, Y5
+	VMULPS  expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS  Y4, Y5, Y4
+	VMULPS  expQ4<>+0(SB), Y4, Y5
+	VMULPS  Y4, Y4, Y6
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y6, Y5
+	VADDPS  Y4, Y5, Y4
+	VADDPS  one<>+0(SB), Y4, Y4
+	VMULPS  Y3, Y4, Y3
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS Y3, Y2, Y2
+	VMOVUPS Y2, (DI)(AX*1)
+	VADDPS  Y2, Y0, Y0
+	VMOVUPS 32(SI)(AX*1), Y2
+	VSUBPS  96(SP), Y2, Y2
+	VMULPS  expLog2e<>+0(SB), Y2, Y3
+	VADDPS  expMagic<>+0(SB), Y3, Y3
+	VSUBPS  expMagic<>+0(SB), Y3, Y4
+	VPSLLD  $0x17, Y3, Y3
+	VPADDD  oneBits<>+0(SB), Y3, Y3
+	VMULPS  expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS  Y5, Y2, Y5
+	VMULPS  expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS  Y4, Y5, Y4
+	VMULPS  expQ4<>+0(SB), Y4, Y5
+	VMULPS  Y4, Y4, Y6
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y6, Y5
+	VADDPS  Y4, Y5, Y4
+	VADDPS  one<>+0(SB), Y4, Y4
+	VMULPS  Y3, Y4, Y3
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS Y3, Y2, Y2
+	VMOVUPS Y2, 32(DI)(AX*1)
+	VADDPS  Y2, Y1, Y1
+	ADDQ    $0x00000040, AX
+
+tail185:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone186
+	VMOVUPS    (SP), Y2
+	VMASKMOVPS (SI)(AX*1), Y2, Y2
+	VSUBPS     96(SP), Y2, Y2
+	VMULPS     expLog2e<>+0(SB), Y2, Y3
+	VADDPS     expMagic<>+0(SB), Y3, Y3
+	VSUBPS     expMagic<>+0(SB), Y3, Y4
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     oneBits<>+0(SB), Y3, Y3
+	VMULPS     expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS     Y5, Y2, Y5
+	VMULPS     expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS     Y4, Y5, Y4
+	VMULPS     expQ4<>+0(SB), Y4, Y5
+	VMULPS     Y4, Y4, Y6
+	VADDPS     expQ3<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ2<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ1<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ0<>+0(SB), Y5, Y5
+	VMULPS     Y5, Y6, Y5
+	VADDPS     Y4, Y5, Y4
+	VADDPS     one<>+0(SB), Y4, Y4
+	VMULPS     Y3, Y4, Y3
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS    Y3, Y2, Y2
+	VMOVUPS    (SP), Y3
+	VMASKMOVPS Y2, Y3, (DI)(AX*1)
+	VADDPS     Y2, Y0, Y2
+	VMOVUPS    (SP), Y3
+	VBLENDVPS  Y3, Y2, Y0, Y0
+	VMOVUPS    32(SP), Y2
+	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
+	VSUBPS     96(SP), Y2, Y2
+	VMULPS     expLog2e<>+0(SB), Y2, Y3
+	VADDPS     expMagic<>+0(SB), Y3, Y3
+	VSUBPS     expMagic<>+0(SB), Y3, Y4
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     oneBits<>+0(SB), Y3, Y3
+	VMULPS     expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS     Y5, Y2, Y5
+	VMULPS     expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS     Y4, Y5, Y4
+	VMULPS     expQ4<>+0(SB), Y4, Y5
+	VMULPS     Y4, Y4, Y6
+	VADDPS     expQ3<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ2<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ1<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ0<>+0(SB), Y5, Y5
+	VMULPS     Y5, Y6, Y5
+	VADDPS     Y4, Y5, Y4
+	VADDPS     one<>+0(SB), Y4, Y4
+	VMULPS     Y3, Y4, Y3
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS    Y3, Y2, Y2
+	VMOVUPS    32(SP), Y3
+	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
+	VADDPS     Y2, Y1, Y2
+	VMOVUPS    32(SP), Y3
+	VBLENDVPS  Y3, Y2, Y1, Y1
+
+classesDone186:
+	// Pass 3. s = total(c); r = 1 / s (seq.Reciprocal); y[j] = y[j]·r (seq.Scaled).
+	VHADDPS      Y1, Y0, Y0
+	VHADDPS      Y0, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      one<>+0(SB), Y1
+	VDIVPS       Y0, Y1, Y0
+	XORL         AX, AX
+
+classes187:
+	CMPQ    AX, R11
+	JAE     rest188
+	VMOVUPS (DI)(AX*1), Y1
+	VMULPS  Y0, Y1, Y1
+	VMOVUPS Y1, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y1
+	VMULPS  Y0, Y1, Y1
+	VMOVUPS Y1, 32(DI)(AX*1)
+	VMOVUPS 64(DI)(AX*1), Y1
+	VMULPS  Y0, Y1, Y1
+	VMOVUPS Y1, 64(DI)(AX*1)
+	VMOVUPS 96(DI)(AX*1), Y1
+	VMULPS  Y0, Y1, Y1
+	VMOVUPS Y1, 96(DI)(AX*1)
+	ADDQ    $0x00000080, AX
+	JMP     classes187
+
+rest188:
+	TESTQ   $0x00000010, CX
+	JZ      tail189
+	VMOVUPS (DI)(AX*1), Y1
+	VMULPS  Y0, Y1, Y1
+	VMOVUPS Y1, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y1
+	VMULPS  Y0, Y1, Y1
+	VMOVUPS Y1, 32(DI)(AX*1)
+	ADDQ    $0x00000040, AX
+
+tail189:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone190
+	VMOVUPS    (SP), Y1
+	VMASKMOVPS (DI)(AX*1), Y1, Y1
+	VMULPS     Y0, Y1, Y1
+	VMOVUPS    (SP), Y2
+	VMASKMOVPS Y1, Y2, (DI)(AX*1)
+	VMOVUPS    32(SP), Y1
+	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
+	VMULPS     Y0, Y1, Y0
+	VMOVUPS    32(SP), Y1
+	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
+
+classesDone190:
+	// Next row.
+	INCQ  R10
+	ADDQ  R9, SI
+	TESTQ DI, DI
+	JZ    noOut191
+	ADDQ  R9, DI
+
+noOut191:
+	JMP wideSoftmaxRow
+
+wideSoftmaxDone:
+	VZEROUPPER
+	RET
+
+// func wideLogSoftmaxAVX2(dst []float32, logits []float32, c int)
+// Requires: AVX, AVX2, CMOV
+TEXT ·wideLogSoftmaxAVX2(SB), $400-56
+	// wideLogSoftmaxGeneric (logSoftmaxRowC), one row at a time, the classes in
+	// vectors: m (pass 1), s (pass 2), ls = log32(s), y[j] = (x[j] - m) - ls
+	// (pass 3).
+	//
+	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when nil), CX =
+	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 =
+	// the bytes of the whole 32-class steps, AX = the byte offset of the classes
+	// of a step, R12 = scratch (the NaN lanes after pass 1, a label, the
+	// prediction).
+	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
+	// (lanes 0-7, 8-15); 64 the mask of the last c mod 8 classes; 96 m; 128 all (the
+	// row's allNegInfRow); 160 d[l]; 192 f (the z-loss factor, else 1); 224 z; 256
+	// the label (targets from labels); 288 keep; 320 uni; 8-byte words: 352 the bits
+	// of the last c mod 8 classes; 360, 368 the bytes of the whole vectors and of
+	// the whole 16-class steps of a row; 376 the flag word; 384 the form of the
+	// targets; 392 the targets row.
+	//
+	// Arguments; R8 = the rows.
+	MOVQ    c+48(FP), CX
+	MOVQ    logits_base+24(FP), SI
+	TESTQ   CX, CX
+	JLE     wideLogSoftmaxDone
+	MOVQ    $0x4000000000000000, R8
+	MOVQ    logits_len+32(FP), AX
+	XORL    DX, DX
+	DIVQ    CX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	MOVQ    dst_base+0(FP), DI
+	MOVQ    dst_len+8(FP), AX
+	XORL    DX, DX
+	DIVQ    CX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
+	// 32-class steps; the bytes of the whole 16-class steps and of the whole
+	// vectors; the masks of the last c mod 16 classes (lane k < c%16 for classes
+	// j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c mod 8 (VPCMPGTD
+	// against the lane numbers); f = 1.
+	MOVQ         CX, R9
+	SHLQ         $0x02, R9
+	MOVQ         CX, R11
+	SHRQ         $0x05, R11
+	SHLQ         $0x07, R11
+	MOVQ         CX, AX
+	SHRQ         $0x04, AX
+	SHLQ         $0x06, AX
+	MOVQ         AX, 368(SP)
+	MOVQ         CX, AX
+	SHRQ         $0x03, AX
+	SHLQ         $0x05, AX
+	MOVQ         AX, 360(SP)
+	MOVQ         CX, AX
+	ANDQ         $0x0f, AX
+	VMOVD        AX, X0
+	VPBROADCASTD X0, Y0
+	VPCMPGTD     lanes<>+0(SB), Y0, Y0
+	VMOVDQU      Y0, (SP)
+	MOVQ         CX, AX
+	ANDQ         $0x0f, AX
+	VMOVD        AX, X0
+	VPBROADCASTD X0, Y0
+	VPCMPGTD     lanes<>+32(SB), Y0, Y0
+	VMOVDQU      Y0, 32(SP)
+	MOVQ         CX, AX
+	ANDQ         $0x07, AX
+	VMOVD        AX, X0
+	VPBROADCASTD X0, Y0
+	VPCMPGTD     lanes<>+0(SB), Y0, Y0
+	VMOVDQU      Y0, 64(SP)
+	VMOVMSKPS    Y0, AX
+	MOVQ         AX, 352(SP)
+	VMOVUPS      one<>+0(SB), Y0
+	VMOVUPS      Y0, 192(SP)
+	XORL         R10, R10
+
+wideLogSoftmaxRow:
+	CMPQ R10, R8
+	JAE  wideLogSoftmaxDone
+
+	// Pass 1. m = maxRow(x): VMAXPS into two registers in any order (exact for a
+	// row without NaN; a row with a NaN has NaN outputs whatever m is), the
+	// masked-out lanes of the last step at -Inf; the NaN lanes OR-ed by VCMPPS
+	// UNORD into two registers.
+	VMOVUPS negInfBits<>+0(SB), Y0
+	VMOVAPS Y0, Y1
+	VXORPS  Y3, Y3, Y3
+	VMOVAPS Y0, Y2
+	VXORPS  Y4, Y4, Y4
+	XORL    AX, AX
+
+classes192:
+	CMPQ    AX, R11
+	JAE     rest193
+	VMOVUPS (SI)(AX*1), Y5
+	VMAXPS  Y5, Y1, Y1
+	VCMPPS  $0x03, Y5, Y3, Y3
+	VMOVUPS 32(SI)(AX*1), Y5
+	VMAXPS  Y5, Y2, Y2
+	VCMPPS  $0x03, Y5, Y4, Y4
+	VMOVUPS 64(SI)(AX*1), Y5
+	VMAXPS  Y5, Y1, Y1
+	VCMPPS  $0x03, Y5, Y3, Y3
+	VMOVUPS 96(SI)(AX*1), Y5
+	VMAXPS  Y5, Y2, Y2
+	VCMPPS  $0x03, Y5, Y4, Y4
+	ADDQ    $0x00000080, AX
+	JMP     classes192
+
+rest193:
+	TESTQ   $0x00000010, CX
+	JZ      tail194
+	VMOVUPS (SI)(AX*1), Y5
+	VMAXPS  Y5, Y1, Y1
+	VCMPPS  $0x03, Y5, Y3, Y3
+	VMOVUPS 32(SI)(AX*1), Y5
+	VMAXPS  Y5, Y2, Y2
+	VCMPPS  $0x03, Y5, Y4, Y4
+	ADDQ    $0x00000040, AX
+
+tail194:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone195
+	VMOVUPS    (SP), Y5
+	VMASKMOVPS (SI)(AX*1), Y5, Y5
+	VMOVUPS    (SP), Y6
+	VBLENDVPS  Y6, Y5, Y0, Y5
+	VMAXPS     Y5, Y1, Y1
+	VCMPPS     $0x03, Y5, Y3, Y3
+	VMOVUPS    32(SP), Y5
+	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
+	VMOVUPS    32(SP), Y6
+	VBLENDVPS  Y6, Y5, Y0, Y5
+	VMAXPS     Y5, Y2, Y2
+	VCMPPS     $0x03, Y5, Y4, Y4
+
+classesDone195:
+	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
+	VMAXPS       Y2, Y1, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPS    $0x4e, X0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPS    $0xb1, X0, X1
+	VMAXPS       X1, X0, X0
+	VBROADCASTSS X0, Y0
+	VADDPS       zero<>+0(SB), Y0, Y0
+	VORPS        Y4, Y3, Y1
+	VMOVMSKPS    Y1, R12
+	VMOVUPS      Y0, 96(SP)
+
+	// Pass 2. s = the sum of expf(x[j] - m) (seq.Exp) by classSum.
+	VMOVUPS negZero<>+0(SB), Y1
+	VMOVUPS negZero<>+0(SB), Y2
+	VMOVUPS expMagic<>+0(SB), Y3
+	VMOVUPS expLog2e<>+0(SB), Y4
+	VMOVUPS expLn2Hi<>+0(SB), Y5
+	XORL    AX, AX
+
+classes196:
+	CMPQ    AX, R11
+	JAE     rest197
+	VMOVUPS (SI)(AX*1), Y6
+	VMOVUPS 32(SI)(AX*1), Y7
+	VMOVUPS 64(SI)(AX*1), Y8
+	VMOVUPS 96(SI)(AX*1), Y9
+	VSUBPS  96(SP), Y6, Y6
+	VSUBPS  96(SP), Y7, Y7
+	VSUBPS  96(SP), Y8, Y8
+	VSUBPS  96(SP), Y9, Y9
+	VMULPS  Y4, Y6, Y10
+	VMULPS  Y4, Y7, Y11
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y12
+	VADDPS  Y3, Y10, Y10
+	VADDPS  Y3, Y11, Y11
+	VSUBPS  Y3, Y10, Y13
+	VPSLLD  $0x17, Y10, Y10
+	VPADDD  oneBits<>+0(SB), Y10, Y10
+	VMULPS  Y5, Y13, Y14
+	VMULPS  expLn2Lo<>+0(SB), Y13, Y13
+	VSUBPS  Y14, Y6, Y6
+	VSUBPS  Y13, Y6, Y13
+	VMULPS  expQ4<>+0(SB), Y13, Y6
+	VMULPS  Y13, Y13, Y14
+	VADDPS  expQ3<>+0(SB), Y6, Y6
+	VMULPS  Y13, Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VMULPS  Y13, Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VMULPS  Y13, Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y6, Y14, Y14
+	VPSLLD  $0x17, Y11, Y6
+	VSUBPS  Y3, Y11, Y11
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VADDPS  Y13, Y14, Y13
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y14
+	VADDPS  one<>+0(SB), Y13, Y13
+	VMULPS  Y10, Y13, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y13
+	VANDNPS Y10, Y12, Y12
+	VMULPS  Y5, Y11, Y10
+	VMULPS  expLn2Lo<>+0(SB), Y11, Y11
+	VSUBPS  Y10, Y7, Y7
+	VSUBPS  Y11, Y7, Y7
+	VMULPS  expQ4<>+0(SB), Y7, Y10
+	VMULPS  Y7, Y7, Y11
+	VADDPS  expQ3<>+0(SB), Y10, Y10
+	VMULPS  Y7, Y10, Y10
+	VADDPS  expQ2<>+0(SB), Y10, Y10
+	VMULPS  Y7, Y10, Y10
+	VADDPS  expQ1<>+0(SB), Y10, Y10
+	VMULPS  Y7, Y10, Y10
+	VADDPS  expQ0<>+0(SB), Y10, Y10
+	VMULPS  Y10, Y11, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y11
+	VADDPS  Y7, Y10, Y10
+	VMULPS  Y4, Y8, Y7
+	VADDPS  one<>+0(SB), Y10, Y10
+	VADDPS  Y3, Y7, Y7
+	VMULPS  Y6, Y10, Y10
+	VSUBPS  Y3, Y7, Y6
+	VPSLLD  $0x17, Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VANDNPS Y10, Y14, Y14
+	VMULPS  Y5, Y6, Y10
+	VMULPS  expLn2Lo<>+0(SB), Y6, Y6
+	VSUBPS  Y10, Y8, Y8
+	VSUBPS  Y6, Y8, Y8
+	VMULPS  expQ4<>+0(SB), Y8, Y6
+	VMULPS  Y8, Y8, Y10
+	VADDPS  expQ3<>+0(SB), Y6, Y6
+	VMULPS  Y8, Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VMULPS  Y8, Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VMULPS  Y8, Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y6, Y10, Y10
+	VMULPS  Y4, Y9, Y6
+	VADDPS  Y8, Y10, Y8
+	VADDPS  Y3, Y6, Y6
+	VADDPS  one<>+0(SB), Y8, Y10
+	VSUBPS  Y3, Y6, Y8
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VMULPS  Y7, Y10, Y10
+	VMULPS  Y5, Y8, Y7
+	VMULPS  expLn2Lo<>+0(SB), Y8, Y8
+	VANDNPS Y10, Y13, Y10
+	VSUBPS  Y7, Y9, Y7
+	VSUBPS  Y8, Y7, Y7
+	VMULPS  expQ4<>+0(SB), Y7, Y8
+	VMULPS  Y7, Y7, Y9
+	VADDPS  expQ3<>+0(SB), Y8, Y8
+	VMULPS  Y7, Y8, Y8
+	VADDPS  expQ2<>+0(SB), Y8, Y8
+	VMULPS  Y7, Y8, Y8
+	VADDPS  expQ1<>+0(SB), Y8, Y8
+	VMULPS  Y7, Y8, Y8
+	VADDPS  expQ0<>+0(SB), Y8, Y8
+	VMULPS  Y8, Y9, Y8
+	VADDPS  Y7, Y8, Y7
+	VADDPS  one<>+0(SB), Y7, Y7
+	VMULPS  Y6, Y7, Y6
+	VANDNPS Y6, Y11, Y6
+	VADDPS  Y12, Y1, Y1
+	VADDPS  Y14, Y2, Y2
+	VADDPS  Y10, Y1, Y1
+	VADDPS  Y6, Y2, Y2
+	ADDQ    $0x00000080, AX
+	JMP     classes196
+
+rest197:
+	TESTQ   $0x00000010, CX
+	JZ      tail198
+	VMOVUPS (SI)(AX*1), Y3
+	VSUBPS  96(SP), Y3, Y3
+	VMULPS  expLog2e<>+0(SB), Y3, Y4
+	VADDPS  expMagic<>+0(SB), Y4, Y4
+	VSUBPS  expMagic<>+0(SB), Y4, Y5
+	VPSLLD  $0x17, Y4, Y4
+	VPADDD  oneBits<>+0(SB), Y4, Y4
+	VMULPS  expLn2Hi<>+0(SB), Y5, Y6
+	VSUBPS  Y6, Y3, Y6
+	VMULPS  expLn2Lo<>+0(SB), Y5, Y5
+	VSUBPS  Y5, Y6, Y5
+	VMULPS  expQ4<>+0(SB), Y5, Y6
+	VMULPS  Y5, Y5, Y7
+	VADDPS  expQ3<>+0(SB), Y6, Y6
+	VMULPS  Y5, Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VMULPS  Y5, Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VMULPS  Y5, Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y6, Y7, Y6
+	VADDPS  Y5, Y6, Y5
+	VADDPS  one<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y4
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y3, Y3
+	VANDNPS Y4, Y3, Y3
+	VADDPS  Y3, Y1, Y1
+	VMOVUPS 32(SI)(AX*1), Y3
+	VSUBPS  96(SP), Y3, Y3
+	VMULPS  expLog2e<>+0(SB), Y3, Y4
+	VADDPS  expMagic<>+0(SB), Y4, Y4
+	VSUBPS  expMagic<>+0(SB), Y4, Y5
+	VPSLLD  $0x17, Y4, Y4
+	VPADDD  oneBits<>+0(SB), Y4, Y4
+	VMULPS  expLn2Hi<>+0(SB), Y5, Y6
+	VSUBPS  Y6, Y3, Y6
+	VMULPS  expLn2Lo<>+0(SB), Y5, Y5
+	VSUBPS  Y5, Y6, Y5
+	VMULPS  expQ4<>+0(SB), Y5, Y6
+	VMULPS  Y5, Y5, Y7
+	VADDPS  expQ3<>+0(SB), Y6, Y6
+	VMULPS  Y5, Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VMULPS  Y5, Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VMULPS  Y5, Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y6, Y7, Y6
+	VADDPS  Y5, Y6, Y5
+	VADDPS  one<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y4
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y3, Y3
+	VANDNPS Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	ADDQ    $0x00000040, AX
+
+tail198:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone199
+	VMOVUPS    (SP), Y3
+	VMASKMOVPS (SI)(AX*1), Y3, Y3
+	VSUBPS     96(SP), Y3, Y3
+	VMULPS     expLog2e<>+0(SB), Y3, Y4
+	VADDPS     expMagic<>+0(SB), Y4, Y4
+	VSUBPS     expMagic<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y4, Y4
+	VPADDD     oneBits<>+0(SB), Y4, Y4
+	VMULPS     expLn2Hi<>+0(SB), Y5, Y6
+	VSUBPS     Y6, Y3, Y6
+	VMULPS     expLn2Lo<>+0(SB), Y5, Y5
+	VSUBPS     Y5, Y6, Y5
+	VMULPS     expQ4<>+0(SB), Y5, Y6
+	VMULPS     Y5, Y5, Y7
+	VADDPS     expQ3<>+0(SB), Y6, Y6
+	VMULPS     Y5, Y6, Y6
+	VADDPS     expQ2<>+0(SB), Y6, Y6
+	VMULPS     Y5, Y6, Y6
+	VADDPS     expQ1<>+0(SB), Y6, Y6
+	VMULPS     Y5, Y6, Y6
+	VADDPS     expQ0<>+0(SB), Y6, Y6
+	VMULPS     Y6, Y7, Y6
+	VADDPS     Y5, Y6, Y5
+	VADDPS     one<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y4
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y3, Y3
+	VANDNPS    Y4, Y3, Y3
+	VADDPS     Y3, Y1, Y3
+	VMOVUPS    (SP), Y4
+	VBLENDVPS  Y4, Y3, Y1, Y1
+	VMOVUPS    32(SP), Y3
+	VMASKMOVPS 32(SI)(AX*1), Y3, Y3
+	VSUBPS     96(SP), Y3, Y3
+	VMULPS     expLog2e<>+0(SB), Y3, Y4
+	VADDPS     expMagic<>+0(SB), Y4, Y4
+	VSUBPS     expMagic<>+0(SB), Y4, Y5
+	VPSLLD     $0x17, Y4, Y4
+	VPADDD     oneBits<>+0(SB), Y4, Y4
+	VMULPS     expLn2Hi<>+0(SB), Y5, Y6
+	VSUBPS     Y6, Y3, Y6
+	VMULPS     expLn2Lo<>+0(SB), Y5, Y5
+	VSUBPS     Y5, Y6, Y5
+	VMULPS     expQ4<>+0(SB), Y5, Y6
+	VMULPS     Y5, Y5, Y7
+	VADDPS     expQ3<>+0(SB), Y6, Y6
+	VMULPS     Y5, Y6, Y6
+	VADDPS     expQ2<>+0(SB), Y6, Y6
+	VMULPS     Y5, Y6, Y6
+	VADDPS     expQ1<>+0(SB), Y6, Y6
+	VMULPS     Y5, Y6, Y6
+	VADDPS     expQ0<>+0(SB), Y6, Y6
+	VMULPS     Y6, Y7, Y6
+	VADDPS     Y5, Y6, Y5
+	VADDPS     one<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y4
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y3, Y3
+	VANDNPS    Y4, Y3, Y3
+	VADDPS     Y3, Y2, Y3
+	VMOVUPS    32(SP), Y4
+	VBLENDVPS  Y4, Y3, Y2, Y2
+
+classesDone199:
+	// s = total(c); ls = log32(s) (seq.Log).
+	VHADDPS      Y2, Y1, Y1
+	VHADDPS      Y1, Y1, Y1
+	VEXTRACTF128 $0x01, Y1, X2
+	VADDPS       X2, X1, X1
+	VMOVSHDUP    X1, X2
+	VADDSS       X2, X1, X1
+	VBROADCASTSS X1, Y1
+	VPSRLD       $0x17, Y1, Y2
+	VMOVDQU      logExpInv<>+0(SB), Y3
+	VPSUBD       Y2, Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VMULPS       Y1, Y3, Y1
+	VPSUBD       logExpBias<>+0(SB), Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VCMPPS       $0x01, logSqrtHalf<>+0(SB), Y1, Y3
+	VADDPS       Y1, Y1, Y4
+	VBLENDVPS    Y3, Y4, Y1, Y1
+	VSUBPS       one<>+0(SB), Y2, Y4
+	VBLENDVPS    Y3, Y4, Y2, Y2
+	VMULPS       expLn2Hi<>+0(SB), Y2, Y3
+	VMULPS       expLn2Lo<>+0(SB), Y2, Y2
+	VSUBPS       one<>+0(SB), Y1, Y1
+	VMULPS       Y1, Y1, Y4
+	VMULPS       logP0<>+0(SB), Y1, Y5
+	VADDPS       logP1<>+0(SB), Y5, Y5
+	VMULPS       Y1, Y5, Y5
+	VADDPS       logP2<>+0(SB), Y5, Y5
+	VMULPS       Y1, Y5, Y5
+	VADDPS       logP3<>+0(SB), Y5, Y5
+	VMULPS       Y1, Y5, Y5
+	VADDPS       logP4<>+0(SB), Y5, Y5
+	VMULPS       Y1, Y5, Y5
+	VADDPS       logP5<>+0(SB), Y5, Y5
+	VMULPS       Y1, Y5, Y5
+	VADDPS       logP6<>+0(SB), Y5, Y5
+	VMULPS       Y1, Y5, Y5
+	VADDPS       logP7<>+0(SB), Y5, Y5
+	VMULPS       Y1, Y5, Y5
+	VADDPS       logP8<>+0(SB), Y5, Y5
+	VMULPS       Y1, Y5, Y5
+	VMULPS       Y4, Y5, Y5
+	VADDPS       Y2, Y5, Y2
+	VMULPS       half<>+0(SB), Y4, Y4
+	VSUBPS       Y4, Y2, Y2
+	VADDPS       Y2, Y1, Y1
+	VADDPS       Y3, Y1, Y1
+
+	// Pass 3. y[j] = (x[j] - m) - ls (seq.LogSoftmax).
+	XORL AX, AX
+
+classes200:
+	CMPQ    AX, R11
+	JAE     rest201
+	VMOVUPS (SI)(AX*1), Y2
+	VSUBPS  Y0, Y2, Y2
+	VSUBPS  Y1, Y2, Y2
+	VMOVUPS Y2, (DI)(AX*1)
+	VMOVUPS 32(SI)(AX*1), Y2
+	VSUBPS  Y0, Y2, Y2
+	VSUBPS  Y1, Y2, Y2
+	VMOVUPS Y2, 32(DI)(AX*1)
+	VMOVUPS 64(SI)(AX*1), Y2
+	VSUBPS  Y0, Y2, Y2
+	VSUBPS  Y1, Y2, Y2
+	VMOVUPS Y2, 64(DI)(AX*1)
+	VMOVUPS 96(SI)(AX*1), Y2
+	VSUBPS  Y0, Y2, Y2
+	VSUBPS  Y1, Y2, Y2
+	VMOVUPS Y2, 96(DI)(AX*1)
+	ADDQ    $0x00000080, AX
+	JMP     classes200
+
+rest201:
+	TESTQ   $0x00000010, CX
+	JZ      tail202
+	VMOVUPS (SI)(AX*1), Y2
+	VSUBPS  Y0, Y2, Y2
+	VSUBPS  Y1, Y2, Y2
+	VMOVUPS Y2, (DI)(AX*1)
+	VMOVUPS 32(SI)(AX*1), Y2
+	VSUBPS  Y0, Y2, Y2
+	VSUBPS  Y1, Y2, Y2
+	VMOVUPS Y2, 32(DI)(AX*1)
+	ADDQ    $0x00000040, AX
+
+tail202:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone203
+	VMOVUPS    (SP), Y2
+	VMASKMOVPS (SI)(AX*1), Y2, Y2
+	VSUBPS     Y0, Y2, Y2
+	VSUBPS     Y1, Y2, Y2
+	VMOVUPS    (SP), Y3
+	VMASKMOVPS Y2, Y3, (DI)(AX*1)
+	VMOVUPS    32(SP), Y2
+	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
+	VSUBPS     Y0, Y2, Y0
+	VSUBPS     Y1, Y0, Y0
+	VMOVUPS    32(SP), Y1
+	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
+
+classesDone203:
+	// Next row.
+	INCQ  R10
+	ADDQ  R9, SI
+	TESTQ DI, DI
+	JZ    noOut204
+	ADDQ  R9, DI
+
+noOut204:
+	JMP wideLogSoftmaxRow
+
+wideLogSoftmaxDone:
+	VZEROUPPER
+	RET
+
+// func wideArgmaxAVX2(dst []int32, logits []float32, c int)
+// Requires: AVX, AVX2, CMOV
+TEXT ·wideArgmaxAVX2(SB), $400-56
+	// wideArgmaxGeneric (argmaxRow), one row at a time: m and the NaN lanes (pass
+	// 1), then the scan for the first NaN or the first maximum.
+	//
+	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when nil), CX =
+	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 =
+	// the bytes of the whole 32-class steps, AX = the byte offset of the classes
+	// of a step, R12 = scratch (the NaN lanes after pass 1, a label, the
+	// prediction); DI = dst.
+	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
+	// (lanes 0-7, 8-15); 64 the mask of the last c mod 8 classes; 96 m; 128 all (the
+	// row's allNegInfRow); 160 d[l]; 192 f (the z-loss factor, else 1); 224 z; 256
+	// the label (targets from labels); 288 keep; 320 uni; 8-byte words: 352 the bits
+	// of the last c mod 8 classes; 360, 368 the bytes of the whole vectors and of
+	// the whole 16-class steps of a row; 376 the flag word; 384 the form of the
+	// targets; 392 the targets row.
+	//
+	// Arguments; R8 = the rows.
+	MOVQ    c+48(FP), CX
+	MOVQ    logits_base+24(FP), SI
+	TESTQ   CX, CX
+	JLE     wideArgmaxDone
+	MOVQ    $0x4000000000000000, R8
+	MOVQ    logits_len+32(FP), AX
+	XORL    DX, DX
+	DIVQ    CX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	MOVQ    dst_len+8(FP), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	MOVQ    dst_base+0(FP), R13
+	XORL    DI, DI
+
+	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
+	// 32-class steps; the bytes of the whole 16-class steps and of the whole
+	// vectors; the masks of the last c mod 16 classes (lane k < c%16 for classes
+	// j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c mod 8 (VPCMPGTD
+	// against the lane numbers); f = 1.
+	MOVQ         CX, R9
+	SHLQ         $0x02, R9
+	MOVQ         CX, R11
+	SHRQ         $0x05, R11
+	SHLQ         $0x07, R11
+	MOVQ         CX, AX
+	SHRQ         $0x04, AX
+	SHLQ         $0x06, AX
+	MOVQ         AX, 368(SP)
+	MOVQ         CX, AX
+	SHRQ         $0x03, AX
+	SHLQ         $0x05, AX
+	MOVQ         AX, 360(SP)
+	MOVQ         CX, AX
+	ANDQ         $0x0f, AX
+	VMOVD        AX, X0
+	VPBROADCASTD X0, Y0
+	VPCMPGTD     lanes<>+0(SB), Y0, Y0
+	VMOVDQU      Y0, (SP)
+	MOVQ         CX, AX
+	ANDQ         $0x0f, AX
+	VMOVD        AX, X0
+	VPBROADCASTD X0, Y0
+	VPCMPGTD     lanes<>+32(SB), Y0, Y0
+	VMOVDQU      Y0, 32(SP)
+	MOVQ         CX, AX
+	ANDQ         $0x07, AX
+	VMOVD        AX, X0
+	VPBROADCASTD X0, Y0
+	VPCMPGTD     lanes<>+0(SB), Y0, Y0
+	VMOVDQU      Y0, 64(SP)
+	VMOVMSKPS    Y0, AX
+	MOVQ         AX, 352(SP)
+	VMOVUPS      one<>+0(SB), Y0
+	VMOVUPS      Y0, 192(SP)
+	XORL         R10, R10
+
+wideArgmaxRow:
+	CMPQ R10, R8
+	JAE  wideArgmaxDone
+
+	// Pass 1. m = maxRow(x): VMAXPS into two registers in any order (exact for a
+	// row without NaN; a row with a NaN has NaN outputs whatever m is), the
+	// masked-out lanes of the last step at -Inf; the NaN lanes OR-ed by VCMPPS
+	// UNORD into two registers.
+	VMOVUPS negInfBits<>+0(SB), Y0
+	VMOVAPS Y0, Y1
+	VXORPS  Y3, Y3, Y3
+	VMOVAPS Y0, Y2
+	VXORPS  Y4, Y4, Y4
+	XORL    AX, AX
+
+classes205:
+	CMPQ    AX, R11
+	JAE     rest206
+	VMOVUPS (SI)(AX*1), Y5
+	VMAXPS  Y5, Y1, Y1
+	VCMPPS  $0x03, Y5, Y3, Y3
+	VMOVUPS 32(SI)(AX*1), Y5
+	VMAXPS  Y5, Y2, Y2
+	VCMPPS  $0x03, Y5, Y4, Y4
+	VMOVUPS 64(SI)(AX*1), Y5
+	VMAXPS  Y5, Y1, Y1
+	VCMPPS  $0x03, Y5, Y3, Y3
+	VMOVUPS 96(SI)(AX*1), Y5
+	VMAXPS  Y5, Y2, Y2
+	VCMPPS  $0x03, Y5, Y4, Y4
+	ADDQ    $0x00000080, AX
+	JMP     classes205
+
+rest206:
+	TESTQ   $0x00000010, CX
+	JZ      tail207
+	VMOVUPS (SI)(AX*1), Y5
+	VMAXPS  Y5, Y1, Y1
+	VCMPPS  $0x03, Y5, Y3, Y3
+	VMOVUPS 32(SI)(AX*1), Y5
+	VMAXPS  Y5, Y2, Y2
+	VCMPPS  $0x03, Y5, Y4, Y4
+	ADDQ    $0x00000040, AX
+
+tail207:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone208
+	VMOVUPS    (SP), Y5
+	VMASKMOVPS (SI)(AX*1), Y5, Y5
+	VMOVUPS    (SP), Y6
+	VBLENDVPS  Y6, Y5, Y0, Y5
+	VMAXPS     Y5, Y1, Y1
+	VCMPPS     $0x03, Y5, Y3, Y3
+	VMOVUPS    32(SP), Y5
+	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
+	VMOVUPS    32(SP), Y6
+	VBLENDVPS  Y6, Y5, Y0, Y5
+	VMAXPS     Y5, Y2, Y2
+	VCMPPS     $0x03, Y5, Y4, Y4
+
+classesDone208:
+	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
+	VMAXPS       Y2, Y1, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPS    $0x4e, X0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPS    $0xb1, X0, X1
+	VMAXPS       X1, X0, X0
+	VBROADCASTSS X0, Y0
+	VADDPS       zero<>+0(SB), Y0, Y0
+	VORPS        Y4, Y3, Y1
+	VMOVMSKPS    Y1, R12
+	VMOVUPS      Y0, 96(SP)
+
+	// dst[i] = argmaxRow(x).
+	TESTL R12, R12
+	JZ    scanEq212
+	XORL  AX, AX
+
+scan213:
+	CMPQ      AX, 360(SP)
+	JAE       scanTail214
+	VMOVUPS   (SI)(AX*1), Y0
+	VCMPPS    $0x03, Y0, Y0, Y0
+	VMOVMSKPS Y0, R12
+	TESTL     R12, R12
+	JNZ       found209
+	ADDQ      $0x20, AX
+	JMP       scan213
+
+scanTail214:
+	TESTQ      $0x00000007, CX
+	JZ         notFound210
+	VMOVUPS    64(SP), Y0
+	VMASKMOVPS (SI)(AX*1), Y0, Y0
+	VCMPPS     $0x03, Y0, Y0, Y0
+	VMOVMSKPS  Y0, R12
+	ANDL       352(SP), R12
+	JNZ        found209
+	JMP        notFound210
+
+scanEq212:
+	XORL AX, AX
+
+scan215:
+	CMPQ      AX, 360(SP)
+	JAE       scanTail216
+	VMOVUPS   (SI)(AX*1), Y1
+	VCMPPS    $0x00, Y1, Y0, Y1
+	VMOVMSKPS Y1, R12
+	TESTL     R12, R12
+	JNZ       found209
+	ADDQ      $0x20, AX
+	JMP       scan215
+
+scanTail216:
+	TESTQ      $0x00000007, CX
+	JZ         notFound210
+	VMOVUPS    64(SP), Y1
+	VMASKMOVPS (SI)(AX*1), Y1, Y1
+	VCMPPS     $0x00, Y1, Y0, Y0
+	VMOVMSKPS  Y0, R12
+	ANDL       352(SP), R12
+	JNZ        found209
+
+notFound210:
+	XORL R12, R12
+	JMP  storePred211
+
+found209:
+	BSFL R12, R12
+	SHRQ $0x02, AX
+	ADDL AX, R12
+
+storePred211:
+	MOVL R12, (R13)(R10*4)
+
+	// Next row.
+	INCQ  R10
+	ADDQ  R9, SI
+	TESTQ DI, DI
+	JZ    noOut217
+	ADDQ  R9, DI
+
+noOut217:
+	JMP wideArgmaxRow
+
+wideArgmaxDone:
 	VZEROUPPER
 	RET

@@ -54,3 +54,42 @@ func logSoftmaxAVX2(dst []float32, logits []float32)
 //
 //go:noescape
 func argmaxAVX2(dst []int32, logits []float32)
+
+// wideLabelsAVX2 is wideLabelsGeneric for n = len(losses) rows (fewer if
+// labels, logits (n·c), or grad, preds or lse when not nil, is shorter),
+// c >= 1 classes, the classes of a row in vectors. The labels must be in
+// [0, c). grad may be nil or the very logits slice. Nothing outside the
+// slices is read or written.
+//
+//go:noescape
+func wideLabelsAVX2(grad []float32, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32)
+
+// wideTargetsAVX2 is wideTargetsGeneric for n = len(losses) rows (fewer if
+// logits (n·c), targets (n·c) or, when targets is nil, labels, or grad,
+// preds or lse when not nil, is shorter; none when staged with weights
+// shorter than c), c >= 1 classes, the classes of a row in vectors. The
+// labels must be in [0, c). grad may be nil or the very logits slice (but
+// must not overlap targets). Nothing outside the slices is read or written.
+//
+//go:noescape
+func wideTargetsAVX2(grad []float32, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep float32, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32)
+
+// wideSoftmaxAVX2 is wideSoftmaxGeneric for n = len(logits)/c rows (fewer if
+// dst is shorter), c >= 1 classes, the classes of a row in vectors: dst,
+// possibly logits itself, receives softmax row by row.
+//
+//go:noescape
+func wideSoftmaxAVX2(dst []float32, logits []float32, c int)
+
+// wideLogSoftmaxAVX2 is wideLogSoftmaxGeneric for n = len(logits)/c rows
+// (fewer if dst is shorter), c >= 1 classes, the classes of a row in
+// vectors: dst, possibly logits itself, receives log-softmax row by row.
+//
+//go:noescape
+func wideLogSoftmaxAVX2(dst []float32, logits []float32, c int)
+
+// wideArgmaxAVX2 is wideArgmaxGeneric for n = min(len(logits)/c, len(dst))
+// rows, c >= 1 classes: dst[i] receives argmaxRow of row i.
+//
+//go:noescape
+func wideArgmaxAVX2(dst []int32, logits []float32, c int)

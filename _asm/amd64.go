@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/bits"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -125,13 +126,14 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 	ctx.ConstraintExpr("gc,!purego")
 	g := &x86Gen{Context: ctx, v: v}
 	g.constants(tiers[0])
+	g.wideConstants()
 	width := reg.S256
 	for _, t := range tiers {
 		g.t = t
 		if t.lanes == 16 {
 			width = reg.S512
 		}
-		for _, f := range []func(){g.xentLabels, g.xentTargets, g.softmax, g.logSoftmax, g.argmax} {
+		for _, f := range []func(){g.xentLabels, g.xentTargets, g.softmax, g.logSoftmax, g.argmax, g.wideLabels, g.wideTargets, g.wideSoftmax, g.wideLogSoftmax, g.wideArgmax} {
 			f()
 			if g.err != nil {
 				return nil, g.err
@@ -160,6 +162,14 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	// avo allocates the registers 16 to 31 when a function needs more
+	// than 16 vector registers at once, and Go's assembler encodes them
+	// with EVEX (AVX-512): a tier without AVX-512 must never use them.
+	if width == reg.S256 {
+		if r := highVecReg.Find(asm); r != nil {
+			return nil, fmt.Errorf("amd64: %s needs AVX-512 (more than 16 vector registers live)", r)
+		}
+	}
 	// avo writes an empty comment line as "// ".
 	asm = bytes.ReplaceAll(asm, []byte("// \n"), []byte("//\n"))
 	var suffixes []string
@@ -172,6 +182,9 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 		"kernel_tiers_amd64.go": tierDispatch("amd64", suffixes),
 	}, nil
 }
+
+// highVecReg matches a vector register that only AVX-512 has.
+var highVecReg = regexp.MustCompile(`\b[XYZ](1[6-9]|2[0-9]|3[01])\b`)
 
 // insertOverview puts the file's overview comment after the #include line
 // that avo writes (avo has no file-level comments).

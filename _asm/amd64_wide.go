@@ -1,0 +1,1024 @@
+// Copyright 2026 The xentropy Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
+package main
+
+import (
+	"fmt"
+	"maps"
+
+	"github.com/mmcloughlin/avo/attr"
+	"github.com/mmcloughlin/avo/operand"
+	"github.com/mmcloughlin/avo/reg"
+
+	"github.com/xentropy/kernel/_asm/seq"
+)
+
+// The wide functions: the block functions of any class count c
+// (wideLabelsGeneric and the others at the end of kernel_generic.go),
+// vectorised over the classes of a row instead of over rows. A row is
+// processed in passes over its classes, 16 classes (two YMM vectors) a step:
+//
+//   - pass 1: m = maxRow(x) (VMAXPS in any order, then + 0) and a NaN flag
+//     (VCMPPS UNORD), for argmaxRow and allNegInfRow;
+//   - pass 2: d[j] = x[j] - m, e[j] = expf(d[j]) (seq.Exp), stored to the
+//     gradient or output row when there is one, and the class sums;
+//   - the row's scalar work (seq.Log, the one division, seq.ZTerms, ...)
+//     on vectors whose lanes all hold the same value;
+//   - pass 3: the outputs (g[j] = e[j]·q, ...).
+//
+// The summation rule classSum maps onto two YMM registers: lane k of the
+// first is acc[k], lane k of the second acc[8+k]; a step of 16 classes j0
+// .. j0+15 (j0 a multiple of 16) adds term j0+k to acc[k] with one VADDPS
+// per register, so each accumulator sums its terms in increasing j. The
+// accumulators start at -0, the identity of IEEE addition (-0 + v is v for
+// every v, -0 and +0 included), so the first term of each is in effect
+// stored. The last c mod 16 classes of a row are loaded with VMASKMOVPS
+// (no access, so no fault, in the masked-out lanes), and the accumulators
+// of the masked-out lanes are kept by VBLENDVPS: they get no term. total(c)
+// is the balanced tree over accumulator positions 0..15 with the absent
+// ones left out; an absent accumulator holds -0, which every addition of
+// the full 16-position tree passes through unchanged, so the full tree
+// (VHADDPS, VHADDPS, VEXTRACTF128 + VADDPS, VMOVSHDUP + VADDSS) gives
+// total(c) bit for bit for every c.
+
+// wideFrame holds the frame slots of a wide function.
+type wideFrame struct {
+	maskLo, maskHi operand.Mem // lanes of the last c mod 16 classes: k < c%16, 8+k < c%16
+	mask8          operand.Mem // lanes of the last c mod 8 classes: k < c%8
+	bits8          operand.Mem // VMOVMSKPS of mask8: (1 << (c%8)) - 1
+	end8, end16    operand.Mem // bytes of the classes in whole vectors, whole 16-steps
+	all            operand.Mem // allNegInfRow of the row, a mask in every lane
+	m              operand.Mem // m in every lane
+	dl             operand.Mem // d[l] = x[l] - m (labels)
+	f              operand.Mem // the z-loss factor f of the row, 1 without z-loss
+	zv             operand.Mem // z in every lane (z-loss)
+	flags          operand.Mem // flagLse, flagZ
+	lab            operand.Mem // the label in every int32 lane (targets from labels)
+	keep, uni      operand.Mem // keep and uni in every lane (staged targets)
+	variant        operand.Mem // wideTargets: the form of the effective targets
+	tp             operand.Mem // wideTargets: the targets row (nil: from labels)
+}
+
+// The names of the extra constants of the wide functions.
+const (
+	kNegZero = "negZero" // float32 -0 in every lane
+	kLanes   = "lanes"   // int32 0, 1, ..., 15: the lane numbers of two vectors
+	kEight   = "eight"   // int32 8 in every lane
+)
+
+// wideConstants emits the constants of the wide functions.
+func (g *x86Gen) wideConstants() {
+	data := func(name string, v func(l int) uint32, n int) {
+		g.StaticGlobal(name)
+		g.DataAttributes(attr.RODATA | attr.NOPTR)
+		for l := 0; l < n; l++ {
+			g.AddDatum(4*l, operand.U32(v(l)))
+		}
+	}
+	data(kNegZero, func(int) uint32 { return 0x80000000 }, 8)
+	data(kLanes, func(l int) uint32 { return uint32(l) }, 16)
+	data(kEight, func(int) uint32 { return 8 }, 8)
+}
+
+func wideK(name string, disp int) operand.Mem {
+	return operand.NewDataAddr(operand.NewStaticSymbol(name), disp)
+}
+
+// rowMem is disp(base)(AX*1): a vector of the row at base, AX the byte
+// offset of the current step's first class.
+func rowMem(base reg.Register, disp int) operand.Mem {
+	return operand.Mem{Base: base, Index: reg.RAX, Scale: 1, Disp: disp}
+}
+
+// perRow is (base)(R10*4): element i of a slice of one value per row.
+func perRow(base reg.Register) operand.Mem {
+	return operand.Mem{Base: base, Index: reg.R10, Scale: 4}
+}
+
+// wideBegin starts a wide function: as begin, with the frame allocated
+// before the header comment, which header writes from it.
+func (g *x86Gen) wideBegin(name, signature string, doc []string, header func(f *wideFrame) string) *wideFrame {
+	g.Function(name + g.t.suffix)
+	g.Doc(doc...)
+	g.Pragma("noescape")
+	g.Attributes(0)
+	g.SignatureExpr(signature)
+	f := g.wideAlloc()
+	g.comment(header(f))
+	g.Comment("")
+	g.o = newX86Ops(g)
+	return f
+}
+
+// wideAlloc allocates the frame of a wide function.
+func (g *x86Gen) wideAlloc() *wideFrame {
+	f := &wideFrame{}
+	for _, s := range []*operand.Mem{&f.maskLo, &f.maskHi, &f.mask8, &f.m, &f.all, &f.dl, &f.f, &f.zv, &f.lab, &f.keep, &f.uni} {
+		*s = g.AllocLocal(32)
+	}
+	for _, s := range []*operand.Mem{&f.bits8, &f.end8, &f.end16, &f.flags, &f.variant, &f.tp} {
+		*s = g.AllocLocal(8)
+	}
+	return f
+}
+
+// wideFrameDoc describes the frame of wideAlloc.
+func wideFrameDoc(f *wideFrame) string {
+	return fmt.Sprintf(`Frame (bytes from SP): %d, %d the masks of the last c mod 16 classes
+(lanes 0-7, 8-15); %d the mask of the last c mod 8 classes; %d m; %d all (the
+row's allNegInfRow); %d d[l]; %d f (the z-loss factor, else 1); %d z; %d
+the label (targets from labels); %d keep; %d uni; 8-byte words: %d the bits
+of the last c mod 8 classes; %d, %d the bytes of the whole vectors and of
+the whole 16-class steps of a row; %d the flag word; %d the form of the
+targets; %d the targets row.`,
+		f.maskLo.Disp, f.maskHi.Disp, f.mask8.Disp, f.m.Disp, f.all.Disp, f.dl.Disp, f.f.Disp, f.zv.Disp,
+		f.lab.Disp, f.keep.Disp, f.uni.Disp, f.bits8.Disp, f.end8.Disp, f.end16.Disp, f.flags.Disp,
+		f.variant.Disp, f.tp.Disp)
+}
+
+// wideSetup computes, from CX = c > 0, R9 = 4c (the bytes of a row), R11 =
+// the bytes of the whole 32-class steps, and the frame words and masks of
+// the tail (maskLo, maskHi, mask8, bits8, end8, end16); f = 1. Uses AX.
+func (g *x86Gen) wideSetup(f *wideFrame) {
+	g.comment(`
+R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
+32-class steps; the bytes of the whole 16-class steps and of the whole
+vectors; the masks of the last c mod 16 classes (lane k < c%16 for classes
+j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c mod 8 (VPCMPGTD
+against the lane numbers); f = 1.`)
+	g.MOVQ(reg.RCX, reg.R9)
+	g.SHLQ(operand.U8(2), reg.R9)
+	g.MOVQ(reg.RCX, reg.R11)
+	g.SHRQ(operand.U8(5), reg.R11)
+	g.SHLQ(operand.U8(7), reg.R11)
+	for _, e := range []struct {
+		slot  operand.Mem
+		shift int
+	}{{f.end16, 4}, {f.end8, 3}} {
+		g.MOVQ(reg.RCX, reg.RAX)
+		g.SHRQ(operand.U8(e.shift), reg.RAX)
+		g.SHLQ(operand.U8(e.shift+2), reg.RAX)
+		g.MOVQ(reg.RAX, e.slot)
+	}
+	for _, e := range []struct {
+		and  int
+		disp int
+		slot operand.Mem
+	}{{15, 0, f.maskLo}, {15, 32, f.maskHi}, {7, 0, f.mask8}} {
+		g.MOVQ(reg.RCX, reg.RAX)
+		g.ANDQ(operand.U8(e.and), reg.RAX)
+		x, r, mk := g.XMM(), g.YMM(), g.YMM()
+		g.VMOVD(reg.EAX, x)
+		g.VPBROADCASTD(x, r)
+		g.VPCMPGTD(wideK(kLanes, e.disp), r, mk)
+		g.VMOVDQU(mk, e.slot)
+		if e.slot == f.mask8 {
+			g.VMOVMSKPS(mk, reg.EAX)
+			g.MOVQ(reg.RAX, f.bits8)
+		}
+	}
+	one := g.YMM()
+	g.VMOVUPS(g.k[seq.One], one)
+	g.VMOVUPS(one, f.f)
+}
+
+// minRows lowers R8 (the rows) to the length of a slice divided by c (CX):
+// perRow false, or to its length; a nil slice (base not nil) does not
+// count. Uses AX and DX.
+func (g *x86Gen) minRows(l length, perRowLen bool) {
+	skip := ""
+	if l.base != nil {
+		skip = g.label("isNil")
+		g.CMPQ(l.base, operand.U8(0))
+		g.JEQ(operand.LabelRef(skip))
+	}
+	g.MOVQ(l.len, reg.RAX)
+	if !perRowLen {
+		g.XORL(reg.EDX, reg.EDX)
+		g.DIVQ(reg.RCX)
+	}
+	g.CMPQ(reg.RAX, reg.R8)
+	g.CMOVQLT(reg.RAX, reg.R8)
+	if skip != "" {
+		g.Label(skip)
+	}
+}
+
+// classLoop emits a loop over the classes of the row, AX the byte offset
+// of the step's first class: steps of unroll vectors (4: 32 classes while
+// R11 allows, then one step of 16 if c%32 >= 16; 2: 16 classes while end16
+// allows), then the last c mod 16 classes as a masked step of two vectors.
+// body gets the byte displacements (from AX) of the step's vectors, in
+// increasing class order, and whether the step is the masked one.
+func (g *x86Gen) classLoop(f *wideFrame, unroll int, body func(cols []int, tail bool)) {
+	loop, rest, tail, done := g.label("classes"), g.label("rest"), g.label("tail"), g.label("classesDone")
+	g.XORL(reg.EAX, reg.EAX)
+	g.Label(loop)
+	if unroll == 4 {
+		g.CMPQ(reg.RAX, reg.R11)
+	} else {
+		g.CMPQ(reg.RAX, f.end16)
+	}
+	g.JAE(operand.LabelRef(rest))
+	cols := make([]int, unroll)
+	for k := range cols {
+		cols[k] = 32 * k
+	}
+	body(cols, false)
+	g.ADDQ(operand.U32(32*unroll), reg.RAX)
+	g.JMP(operand.LabelRef(loop))
+	g.Label(rest)
+	if unroll == 4 {
+		g.TESTQ(operand.U32(16), reg.RCX)
+		g.JZ(operand.LabelRef(tail))
+		body([]int{0, 32}, false)
+		g.ADDQ(operand.U32(64), reg.RAX)
+	}
+	g.Label(tail)
+	g.TESTQ(operand.U32(15), reg.RCX)
+	g.JZ(operand.LabelRef(done))
+	body([]int{0, 32}, true)
+	g.Label(done)
+}
+
+// tailMask loads the mask of the masked step's vector k (0: classes
+// j0..j0+7, 1: j0+8..j0+15).
+func (g *x86Gen) tailMask(f *wideFrame, k int) reg.VecVirtual {
+	mk := g.YMM()
+	if k == 0 {
+		g.VMOVUPS(f.maskLo, mk)
+	} else {
+		g.VMOVUPS(f.maskHi, mk)
+	}
+	return mk
+}
+
+// loadRow loads the vector at disp(base)(AX), masked in the masked step.
+func (g *x86Gen) loadRow(f *wideFrame, base reg.Register, disp, k int, tail bool) reg.VecVirtual {
+	x := g.YMM()
+	if tail {
+		g.VMASKMOVPS(rowMem(base, disp), g.tailMask(f, k), x)
+	} else {
+		g.VMOVUPS(rowMem(base, disp), x)
+	}
+	return x
+}
+
+// storeRow stores v at disp(base)(AX), masked in the masked step.
+func (g *x86Gen) storeRow(f *wideFrame, v operand.Op, base reg.Register, disp, k int, tail bool) {
+	if tail {
+		g.VMASKMOVPS(v, g.tailMask(f, k), rowMem(base, disp))
+	} else {
+		g.VMOVUPS(v, rowMem(base, disp))
+	}
+}
+
+// accumulateTerm adds the term v to the accumulator register acc in place; in
+// the masked step, the lanes without a class keep acc (VBLENDVPS).
+func (g *x86Gen) accumulateTerm(f *wideFrame, acc reg.VecVirtual, v operand.Op, k int, tail bool) {
+	if !tail {
+		g.VADDPS(v, acc, acc)
+		return
+	}
+	s := g.YMM()
+	g.VADDPS(v, acc, s)
+	g.VBLENDVPS(g.tailMask(f, k), s, acc, acc)
+}
+
+// wideMax emits pass 1 over the row at SI and returns m = maxRow(x) in
+// every lane; R12 receives the VMOVMSKPS of the NaN lanes (0: the row has
+// no NaN).
+func (g *x86Gen) wideMax(f *wideFrame) reg.VecVirtual {
+	g.comment(`
+Pass 1. m = maxRow(x): VMAXPS into two registers in any order (exact for a
+row without NaN; a row with a NaN has NaN outputs whatever m is), the
+masked-out lanes of the last step at -Inf; the NaN lanes OR-ed by VCMPPS
+UNORD into two registers.`)
+	ninf := g.YMM()
+	g.VMOVUPS(g.k[seq.NegInf], ninf)
+	mx := [2]reg.VecVirtual{g.YMM(), g.YMM()}
+	u := [2]reg.VecVirtual{g.YMM(), g.YMM()}
+	for k := range mx {
+		g.VMOVAPS(ninf, mx[k])
+		g.VXORPS(u[k], u[k], u[k])
+	}
+	g.classLoop(f, 4, func(cols []int, tail bool) {
+		for k, disp := range cols {
+			x := g.loadRow(f, reg.RSI, disp, k, tail)
+			if tail {
+				g.VBLENDVPS(g.tailMask(f, k), x, ninf, x)
+			}
+			g.VMAXPS(x, mx[k%2], mx[k%2])
+			g.VCMPPS(operand.U8(cmpUNORD), x, u[k%2], u[k%2])
+		}
+	})
+	g.comment("The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.")
+	v := g.YMM()
+	g.VMAXPS(mx[1], mx[0], v)
+	h, a, b, c, d, e := g.XMM(), g.XMM(), g.XMM(), g.XMM(), g.XMM(), g.XMM()
+	g.VEXTRACTF128(operand.U8(1), v, h)
+	g.VMAXPS(h, v.AsX(), a)
+	g.VPERMILPS(operand.U8(0x4e), a, b)
+	g.VMAXPS(b, a, c)
+	g.VPERMILPS(operand.U8(0xb1), c, d)
+	g.VMAXPS(d, c, e)
+	bm, m := g.YMM(), g.YMM()
+	g.VBROADCASTSS(e, bm)
+	g.VADDPS(g.k[seq.Zero], bm, m)
+	un := g.YMM()
+	g.VORPS(u[1], u[0], un)
+	g.VMOVMSKPS(un, reg.R12L)
+	g.VMOVUPS(m, f.m)
+	return m
+}
+
+// wideAll stores to the frame the mask all of allNegInfRow (when the flag
+// word has flagLse): m == -Inf and no NaN (R12 == 0), which holds exactly
+// for a row of only -Inf, whose class sum is -Inf; for any other row the
+// sum is not -Inf (a NaN makes it NaN; a finite or +Inf element makes m
+// finite or +Inf).
+func (g *x86Gen) wideAll(f *wideFrame, m reg.VecVirtual) {
+	g.comment(`
+all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
+no NaN in the row (R12 == 0); stored to the frame.`)
+	skip, set := g.label("noLse"), g.label("allSet")
+	g.TESTB(operand.U8(flagLse), f.flags)
+	g.JZ(operand.LabelRef(skip))
+	all := g.YMM()
+	g.VXORPS(all, all, all)
+	g.TESTL(reg.R12L, reg.R12L)
+	g.JNZ(operand.LabelRef(set))
+	g.VCMPPS(operand.U8(cmpEQ), g.k[seq.NegInf], m, all)
+	g.Label(set)
+	g.VMOVUPS(all, f.all)
+	g.Label(skip)
+}
+
+// widePreds stores argmaxRow(x) of the row at SI to dst, from m and R12
+// (the NaN lanes of pass 1): with a NaN, the index of the first NaN
+// (VCMPPS UNORD), else the first index j with x[j] == m (VCMPPS EQ_OQ),
+// scanning 8 classes at a time (VMOVMSKPS, BSFL), the last c mod 8 masked.
+// Uses AX and R12.
+func (g *x86Gen) widePreds(f *wideFrame, m reg.VecVirtual, dst operand.Mem) {
+	found, notFound, store := g.label("found"), g.label("notFound"), g.label("storePred")
+	scan := func(nan bool) {
+		loop, tail := g.label("scan"), g.label("scanTail")
+		g.XORL(reg.EAX, reg.EAX)
+		g.Label(loop)
+		g.CMPQ(reg.RAX, f.end8)
+		g.JAE(operand.LabelRef(tail))
+		hit := func(x reg.VecVirtual) {
+			c := g.YMM()
+			if nan {
+				g.VCMPPS(operand.U8(cmpUNORD), x, x, c)
+			} else {
+				g.VCMPPS(operand.U8(cmpEQ), x, m, c)
+			}
+			g.VMOVMSKPS(c, reg.R12L)
+		}
+		x := g.YMM()
+		g.VMOVUPS(rowMem(reg.RSI, 0), x)
+		hit(x)
+		g.TESTL(reg.R12L, reg.R12L)
+		g.JNZ(operand.LabelRef(found))
+		g.ADDQ(operand.U8(32), reg.RAX)
+		g.JMP(operand.LabelRef(loop))
+		g.Label(tail)
+		g.TESTQ(operand.U32(7), reg.RCX)
+		g.JZ(operand.LabelRef(notFound))
+		mk, xt := g.YMM(), g.YMM()
+		g.VMOVUPS(f.mask8, mk)
+		g.VMASKMOVPS(rowMem(reg.RSI, 0), mk, xt)
+		hit(xt)
+		g.ANDL(f.bits8, reg.R12L)
+		g.JNZ(operand.LabelRef(found))
+		g.JMP(operand.LabelRef(notFound))
+	}
+	eq := g.label("scanEq")
+	g.TESTL(reg.R12L, reg.R12L)
+	g.JZ(operand.LabelRef(eq))
+	scan(true)
+	g.Label(eq)
+	scan(false)
+	g.Label(notFound)
+	g.XORL(reg.R12L, reg.R12L)
+	g.JMP(operand.LabelRef(store))
+	g.Label(found)
+	g.BSFL(reg.R12L, reg.R12L)
+	g.SHRQ(operand.U8(2), reg.RAX)
+	g.ADDL(reg.EAX, reg.R12L)
+	g.Label(store)
+	g.MOVL(reg.R12L, dst)
+}
+
+// wideTotal returns total(c) of the accumulators lo (acc[0..7]) and hi
+// (acc[8..15]) in every lane: the full 16-position tree, through which the
+// absent accumulators (-0) pass unchanged.
+func (g *x86Gen) wideTotal(lo, hi reg.VecVirtual) reg.VecVirtual {
+	v, w := g.YMM(), g.YMM()
+	g.VHADDPS(hi, lo, v) // a0+a1, a2+a3, a8+a9, a10+a11 | a4+a5, a6+a7, a12+a13, a14+a15
+	g.VHADDPS(v, v, w)   // (a0..a3), (a8..a11), ... | (a4..a7), (a12..a15), ...
+	h, s, t, r := g.XMM(), g.XMM(), g.XMM(), g.XMM()
+	g.VEXTRACTF128(operand.U8(1), w, h)
+	g.VADDPS(h, w.AsX(), s) // (a0..a7), (a8..a15)
+	g.VMOVSHDUP(s, t)
+	g.VADDSS(t, s, r) // (a0..a7) + (a8..a15)
+	b := g.YMM()
+	g.VBROADCASTSS(r, b)
+	return b
+}
+
+// wideExpSum emits pass 2 of a row without targets: d[j] = x[j] - m, e[j] =
+// expf(d[j]) (seq.Exp), stored at DI when store, and the accumulators of
+// s, returned (lo, hi). m is in the frame at mAt; the constants of
+// wideSched.pin are loaded into registers for the pass. The 32-class steps
+// are one scheduled region (amd64_sched.go) of four exponentials; the
+// others take a vector at a time.
+func (g *x86Gen) wideExpSum(f *wideFrame, mAt operand.Mem, store bool) (lo, hi reg.VecVirtual) {
+	acc := [2]reg.VecVirtual{g.YMM(), g.YMM()}
+	g.VMOVUPS(wideK(kNegZero, 0), acc[0])
+	g.VMOVUPS(wideK(kNegZero, 0), acc[1])
+	pins := map[seq.Const]operand.Op{}
+	for _, c := range wideSched.pin {
+		r := g.YMM()
+		g.VMOVUPS(g.k[c], r)
+		pins[c] = r
+	}
+	g.classLoop(f, 4, func(cols []int, tail bool) {
+		if !tail && len(cols) == 4 {
+			maps.Copy(g.o.pinned, pins)
+			defer clear(g.o.pinned)
+			g.o.record(wideSched.limit, wideSched.reserve, wideSched.open, wideSched.anchor)
+			ds := make([]operand.Op, len(cols))
+			for k, disp := range cols {
+				ds[k] = g.o.Sub(rowMem(reg.RSI, disp), mAt)
+			}
+			es := seq.Exp(g.o, ds, g.v.MantBits)
+			if store {
+				for k, e := range es {
+					g.o.store(e, rowMem(reg.RDI, cols[k]))
+				}
+			}
+			g.o.emit()
+			g.o.reset()
+			for k, e := range es {
+				g.VADDPS(e, acc[k%2], acc[k%2])
+			}
+			return
+		}
+		for k, disp := range cols {
+			x := g.loadRow(f, reg.RSI, disp, k, tail)
+			e := seq.Exp(g.o, []operand.Op{g.o.Sub(x, mAt)}, g.v.MantBits)[0]
+			if store {
+				g.storeRow(f, e, reg.RDI, disp, k, tail)
+			}
+			g.accumulateTerm(f, acc[k], e, k, tail)
+		}
+	})
+	return acc[0], acc[1]
+}
+
+// wideSched is the list schedule (amd64_sched.go) of the four
+// exponentials of a 32-class step: the vector registers it may keep live
+// (the pinned constants included; the two accumulators are live around
+// it), the registers a new chain leaves free, the most chains open at once
+// (0: any), the anchor depth, and the constants kept in registers for the
+// pass. Chosen with llvm-mca (znver3: the FP units take two loads a cycle,
+// so constants read from memory in every exponential limit it) and short
+// benchmarks on a Zen 3 EPYC; 13 registers with 4 or 6 pinned constants
+// need more than 16 registers in the label function (m or a mask live).
+var wideSched = struct {
+	limit, reserve, open, anchor int
+	pin                          []seq.Const
+}{12, 3, 0, 2, []seq.Const{seq.Magic, seq.Log2e, seq.Ln2Hi}}
+
+// wideMulRow emits pass 3 y[j] = y[j]·q over the row at DI (seq.Scaled).
+func (g *x86Gen) wideMulRow(f *wideFrame, q operand.Op) {
+	g.classLoop(f, 4, func(cols []int, tail bool) {
+		for k, disp := range cols {
+			e := g.loadRow(f, reg.RDI, disp, k%2, tail)
+			g.storeRow(f, seq.Scaled[operand.Op](g.o, e, q), reg.RDI, disp, k%2, tail)
+		}
+	})
+}
+
+// wideRows emits the row loop: R10 = i from 0 while i < R8; body computes
+// row i at SI (logits) and DI (grad or dst, 0 when nil); then SI and DI
+// (when not nil) advance by a row.
+func (g *x86Gen) wideRows(name string, body func()) {
+	loop, done := name+"Row", name+"Done"
+	g.XORL(reg.R10L, reg.R10L)
+	g.Label(loop)
+	g.CMPQ(reg.R10, reg.R8)
+	g.JAE(operand.LabelRef(done))
+	body()
+	g.comment("Next row.")
+	g.INCQ(reg.R10)
+	g.ADDQ(reg.R9, reg.RSI)
+	skip := g.label("noOut")
+	g.TESTQ(reg.RDI, reg.RDI)
+	g.JZ(operand.LabelRef(skip))
+	g.ADDQ(reg.R9, reg.RDI)
+	g.Label(skip)
+	g.JMP(operand.LabelRef(loop))
+	g.end(done)
+}
+
+// wideStart loads CX = c and SI = logits, returns to done when c <= 0 and
+// sets R8 = len(logits)/c.
+func (g *x86Gen) wideStart(done string) {
+	g.Load(g.Param("c"), reg.RCX)
+	g.Load(g.Param("logits").Base(), reg.RSI)
+	g.TESTQ(reg.RCX, reg.RCX)
+	g.JLE(operand.LabelRef(done))
+	g.MOVQ(operand.U64(1<<62), reg.R8)
+	g.minRows(length{len: g.addr(g.Param("logits").Len())}, false)
+}
+
+const wideRegs = `SI = the row of logits, DI = the row of grad (or dst; 0 when nil), CX =
+c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 =
+the bytes of the whole 32-class steps, AX = the byte offset of the classes
+of a step, R12 = scratch (the NaN lanes after pass 1, a label, the
+prediction)`
+
+// wideLabels emits wideLabelsAVX2.
+func (g *x86Gen) wideLabels() {
+	f := g.wideBegin("wideLabels", "func(grad, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32)",
+		[]string{
+			"wideLabelsAVX2 is wideLabelsGeneric for n = len(losses) rows (fewer if",
+			"labels, logits (n·c), or grad, preds or lse when not nil, is shorter),",
+			"c >= 1 classes, the classes of a row in vectors. The labels must be in",
+			"[0, c). grad may be nil or the very logits slice. Nothing outside the",
+			"slices is read or written.",
+		}, func(f *wideFrame) string {
+			return fmt.Sprintf(`
+wideLabelsGeneric, one row at a time, the classes in vectors (see the
+overview of the wide functions).
+
+Registers: %s, BX = labels, DX = losses, R13 = preds (or nil), R14 = lse
+(or nil). Pass 1: m, the maxima and NaN lanes; pass 2: m, the
+accumulators of s, the registers of two exponentials; pass 3: q.
+%s`, wideRegs, wideFrameDoc(f))
+		})
+	g.comment("Arguments; R8 = the rows.")
+	g.wideStart("wideLabelsDone")
+	g.Load(g.Param("grad").Base(), reg.RDI)
+	g.Load(g.Param("labels").Base(), reg.RBX)
+	g.Load(g.Param("losses").Len(), reg.RAX)
+	g.CMPQ(reg.RAX, reg.R8)
+	g.CMOVQLT(reg.RAX, reg.R8)
+	g.minRows(length{len: g.addr(g.Param("labels").Len())}, true)
+	g.minRows(length{len: g.addr(g.Param("grad").Len()), base: g.addr(g.Param("grad").Base())}, false)
+	g.minRows(length{len: g.addr(g.Param("preds").Len()), base: g.addr(g.Param("preds").Base())}, true)
+	g.minRows(length{len: g.addr(g.Param("lse").Len()), base: g.addr(g.Param("lse").Base())}, true)
+	g.Load(g.Param("losses").Base(), reg.RDX)
+	g.fusedSetup(f.flags, f.zv)
+	g.wideSetup(f)
+	scale := g.addr(g.Param("scale"))
+
+	g.wideRows("wideLabels", func() {
+		m := g.wideMax(f)
+		g.wideAll(f, m)
+		g.comment("preds[i] = argmaxRow(x) (when preds is not nil), before any write.")
+		noPreds := g.label("noPreds")
+		g.TESTQ(reg.R13, reg.R13)
+		g.JZ(operand.LabelRef(noPreds))
+		g.widePreds(f, m, perRow(reg.R13))
+		g.Label(noPreds)
+		g.comment("d[l] = x[l] - m, before any write, to the frame.")
+		g.MOVLQSX(perRow(reg.RBX), reg.R12)
+		xl := g.YMM()
+		g.VBROADCASTSS(operand.Mem{Base: reg.RSI, Index: reg.R12, Scale: 4}, xl)
+		g.VMOVUPS(g.o.Sub(xl, m), f.dl)
+
+		g.comment(`
+Pass 2. e[j] = expf(x[j] - m) (seq.Exp), stored to g (when grad is not
+nil); s accumulated by classSum. Two loops: with and without grad.`)
+		lo, hi := g.YMM(), g.YMM()
+		noGrad, summed := g.label("noGrad"), g.label("summed")
+		g.TESTQ(reg.RDI, reg.RDI)
+		g.JZ(operand.LabelRef(noGrad))
+		a, b := g.wideExpSum(f, f.m, true)
+		g.VMOVAPS(a, lo)
+		g.VMOVAPS(b, hi)
+		g.JMP(operand.LabelRef(summed))
+		g.Label(noGrad)
+		a, b = g.wideExpSum(f, f.m, false)
+		g.VMOVAPS(a, lo)
+		g.VMOVAPS(b, hi)
+		g.Label(summed)
+
+		g.comment(`
+The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
+ls - d[l] (seq.LabelLoss).`)
+		s := g.wideTotal(lo, hi)
+		ls := seq.Log(g.o, []operand.Op{s}, g.v.MantBits)[0]
+		g.o.reset()
+		loss := seq.LabelLoss[operand.Op](g.o, ls, f.dl).(reg.VecVirtual)
+		g.wideFused(f, f.m, ls, loss, nil)
+		g.VMOVSS(loss.AsX(), perRow(reg.RDX))
+
+		g.comment(`
+Pass 3 (with a gradient). q = scale / s (seq.Quotient), q = q·f (f = 1
+without z-loss: exact); g[j] = e[j]·q (seq.Scaled); then g[l] = g[l] -
+scale.`)
+		skip := g.label("noGrad")
+		g.TESTQ(reg.RDI, reg.RDI)
+		g.JZ(operand.LabelRef(skip))
+		sc := g.YMM()
+		g.VBROADCASTSS(scale, sc)
+		q := seq.Quotient[operand.Op](g.o, sc, s)
+		q = g.o.Mul(q, f.f)
+		g.wideMulRow(f, q)
+		g.MOVLQSX(perRow(reg.RBX), reg.R12)
+		gl := operand.Mem{Base: reg.RDI, Index: reg.R12, Scale: 4}
+		e, d := g.XMM(), g.XMM()
+		g.VMOVSS(gl, e)
+		g.VSUBSS(scale, e, d)
+		g.VMOVSS(d, gl)
+		g.Label(skip)
+	})
+}
+
+// wideFused emits the fused outputs of a loss function's row, from m and
+// ls = log32(s): when the flag word has flagLse, lse = lseRow(m, ls, all)
+// (seq.LogSumExp), stored to lse[i] when R14 is not nil; with flagZ, zl, f
+// = zTerms(z, lse) (seq.ZTerms), loss = loss + zl (labels, tsum nil) or
+// loss + zl·T, in place, and f to the frame.
+func (g *x86Gen) wideFused(f *wideFrame, m operand.Op, ls operand.Op, loss reg.VecVirtual, tsum operand.Op) {
+	if tsum == nil {
+		g.comment(`
+lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is computed, stored to
+lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
+(seq.ZTerms): loss = loss + zl, f to the frame.`)
+	} else {
+		g.comment(`
+lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is computed, stored to
+lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
+(seq.ZTerms): loss = loss + zl·T, f to the frame.`)
+	}
+	done, noStore, noZ := g.label("noLse"), g.label("noLseStore"), g.label("noZ")
+	g.TESTB(operand.U8(flagLse), f.flags)
+	g.JZ(operand.LabelRef(done))
+	lse := seq.LogSumExp[operand.Op](g.o, f.all, m, ls).(reg.VecVirtual)
+	g.TESTQ(reg.R14, reg.R14)
+	g.JZ(operand.LabelRef(noStore))
+	g.VMOVSS(lse.AsX(), perRow(reg.R14))
+	g.Label(noStore)
+	g.TESTB(operand.U8(flagZ), f.flags)
+	g.JZ(operand.LabelRef(noZ))
+	zl, fz := seq.ZTerms[operand.Op](g.o, f.zv, lse)
+	g.VMOVUPS(fz, f.f)
+	if tsum != nil {
+		zl = g.o.Mul(zl, tsum)
+	}
+	g.VMOVAPS(g.o.Add(loss, zl), loss)
+	g.Label(noZ)
+	g.Label(done)
+}
+
+// The forms of the effective targets of wideTargets (targetRow.at): bit
+// 1, from labels (one-hot) rather than dense targets; bit 2, staged; bit
+// 4, staged with class weights.
+const (
+	formLabels  = 1
+	formStaged  = 2
+	formWeights = 4
+)
+
+// wideTarget returns a[j] = targetRow.at(j) for the vector at disp of the
+// step (k its number, tail: masked): t[j] from the targets row at R12, or
+// (labels) 1 where the class index (idx, the int32 lanes) equals the label
+// and +0 elsewhere; when staged, a = (keep·t) + uni, then w·a with the
+// weights at BX. Lanes beyond the row have unspecified values.
+func (g *x86Gen) wideTarget(f *wideFrame, form int, disp, k int, tail bool, idx reg.VecVirtual) operand.Op {
+	var t operand.Op
+	if form&formLabels != 0 {
+		eq := g.YMM()
+		g.VPCMPEQD(f.lab, idx, eq)
+		t = g.o.And(eq, g.k[seq.One])
+	} else {
+		t = g.loadRow(f, reg.R12, disp, k, tail)
+	}
+	if form&formStaged == 0 {
+		return t
+	}
+	a := g.o.Add(g.o.Mul(f.keep, t), f.uni)
+	if form&formWeights != 0 {
+		a = g.o.Mul(g.loadRow(f, reg.RBX, disp, k, tail), a)
+	}
+	return a
+}
+
+// wideTargets emits wideTargetsAVX2.
+func (g *x86Gen) wideTargets() {
+	f := g.wideBegin("wideTargets", "func(grad, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32)",
+		[]string{
+			"wideTargetsAVX2 is wideTargetsGeneric for n = len(losses) rows (fewer if",
+			"logits (n·c), targets (n·c) or, when targets is nil, labels, or grad,",
+			"preds or lse when not nil, is shorter; none when staged with weights",
+			"shorter than c), c >= 1 classes, the classes of a row in vectors. The",
+			"labels must be in [0, c). grad may be nil or the very logits slice (but",
+			"must not overlap targets). Nothing outside the slices is read or written.",
+		}, func(f *wideFrame) string {
+			return fmt.Sprintf(`
+wideTargetsGeneric, one row at a time, the classes in vectors (see the
+overview of the wide functions). The effective targets a[j] (targetRow.at)
+take one of six forms, each with its own loops of passes 2 and 3: dense
+targets or the one-hot rows of labels, plain, staged, or staged with
+class weights.
+
+Registers: %s; DX = losses, R13 = preds (or nil), R14 = lse (or nil), BX =
+weights (staged with weights), R12 = the targets row in passes 2 and 3.
+Pass 2: m, the accumulators of s, T and D, the class indices (from
+labels), the registers of one exponential; pass 3: qt, scale, the class
+indices.
+%s`, wideRegs, wideFrameDoc(f))
+		})
+	g.comment("Arguments; R8 = the rows; the form of the targets.")
+	g.wideStart("wideTargetsDone")
+	g.Load(g.Param("grad").Base(), reg.RDI)
+	g.Load(g.Param("losses").Len(), reg.RAX)
+	g.CMPQ(reg.RAX, reg.R8)
+	g.CMOVQLT(reg.RAX, reg.R8)
+	g.minRows(length{len: g.addr(g.Param("grad").Len()), base: g.addr(g.Param("grad").Base())}, false)
+	g.minRows(length{len: g.addr(g.Param("preds").Len()), base: g.addr(g.Param("preds").Base())}, true)
+	g.minRows(length{len: g.addr(g.Param("lse").Len()), base: g.addr(g.Param("lse").Base())}, true)
+	g.XORL(reg.R12L, reg.R12L)
+	g.Load(g.Param("targets").Base(), reg.RAX)
+	g.MOVQ(reg.RAX, f.tp)
+	fromLabels, formDone := g.label("fromLabels"), g.label("formDone")
+	g.TESTQ(reg.RAX, reg.RAX)
+	g.JZ(operand.LabelRef(fromLabels))
+	g.minRows(length{len: g.addr(g.Param("targets").Len())}, false)
+	g.JMP(operand.LabelRef(formDone))
+	g.Label(fromLabels)
+	g.MOVL(operand.U32(formLabels), reg.R12L)
+	g.minRows(length{len: g.addr(g.Param("labels").Len())}, true)
+	g.Label(formDone)
+	g.Load(g.Param("weights").Base(), reg.RBX)
+	notStaged := g.label("notStaged")
+	g.Load(g.Param("staged"), reg.RAX)
+	g.TESTB(reg.AL, reg.AL)
+	g.JZ(operand.LabelRef(notStaged))
+	g.ORL(operand.U32(formStaged), reg.R12L)
+	g.TESTQ(reg.RBX, reg.RBX)
+	g.JZ(operand.LabelRef(notStaged))
+	g.ORL(operand.U32(formWeights), reg.R12L)
+	g.Load(g.Param("weights").Len(), reg.RAX)
+	g.CMPQ(reg.RAX, reg.RCX)
+	g.JGE(operand.LabelRef(notStaged))
+	g.XORL(reg.R8L, reg.R8L) // weights shorter than a row: no row
+	g.Label(notStaged)
+	g.MOVQ(reg.R12, f.variant)
+	for _, p := range []struct {
+		name string
+		slot operand.Mem
+	}{{"keep", f.keep}, {"uni", f.uni}} {
+		v := g.YMM()
+		g.VBROADCASTSS(g.addr(g.Param(p.name)), v)
+		g.VMOVUPS(v, p.slot)
+	}
+	g.Load(g.Param("losses").Base(), reg.RDX)
+	g.fusedSetup(f.flags, f.zv)
+	g.wideSetup(f)
+	scale := g.addr(g.Param("scale"))
+
+	// The accumulators of s, T and D, the same registers in the loops of
+	// every form.
+	var accS, accT, accD [2]reg.VecVirtual
+	for k := range 2 {
+		accS[k], accT[k], accD[k] = g.YMM(), g.YMM(), g.YMM()
+	}
+	forms := []int{0, formStaged, formStaged | formWeights, formLabels, formLabels | formStaged, formLabels | formStaged | formWeights}
+	// dispatch jumps to the loop of the row's form: prefix + form.
+	dispatch := func(prefix string) {
+		for _, fm := range forms[1:] {
+			g.CMPQ(f.variant, operand.U8(fm))
+			g.JEQ(operand.LabelRef(fmt.Sprintf("%s%d", prefix, fm)))
+		}
+	}
+	g.wideRows("wideTargets", func() {
+		m := g.wideMax(f)
+		g.wideAll(f, m)
+		g.comment("preds[i] = argmaxRow(x) (when preds is not nil), before any write.")
+		noPreds := g.label("noPreds")
+		g.TESTQ(reg.R13, reg.R13)
+		g.JZ(operand.LabelRef(noPreds))
+		g.widePreds(f, m, perRow(reg.R13))
+		g.Label(noPreds)
+		g.comment("The label in every lane (targets from labels).")
+		noLab := g.label("noLabel")
+		g.TESTB(operand.U8(formLabels), f.variant)
+		g.JZ(operand.LabelRef(noLab))
+		g.Load(g.Param("labels").Base(), reg.R12)
+		lx, lv := g.XMM(), g.YMM()
+		g.VMOVD(perRow(reg.R12), lx)
+		g.VPBROADCASTD(lx, lv)
+		g.VMOVDQU(lv, f.lab)
+		g.Label(noLab)
+
+		g.comment(`
+Pass 2. For each class: d = x[j] - m; a = targetRow.at(j); td = a·d, +0
+where a == 0 (seq.TargetTerm); e = expf(d) (seq.Exp), stored to g (when
+grad is not nil); s, T and D accumulated by classSum (e, a, td). R12 =
+the targets row. One loop per form of the targets.`)
+		g.MOVQ(f.tp, reg.R12)
+		for k := range 2 {
+			for _, a := range []reg.VecVirtual{accS[k], accT[k], accD[k]} {
+				g.VMOVUPS(wideK(kNegZero, 0), a)
+			}
+		}
+		summed := g.label("summed")
+		dispatch("wideTargetsExp")
+		for i, fm := range forms {
+			if i > 0 {
+				g.Label(fmt.Sprintf("wideTargetsExp%d", fm))
+			}
+			var idx reg.VecVirtual
+			if fm&formLabels != 0 {
+				idx = g.YMM()
+				g.VMOVDQU(wideK(kLanes, 0), idx)
+			}
+			g.classLoop(f, 2, func(cols []int, tail bool) {
+				for k, disp := range cols {
+					x := g.loadRow(f, reg.RSI, disp, k, tail)
+					d := g.o.Sub(x, m)
+					a := g.wideTarget(f, fm, disp, k, tail, idx)
+					td := seq.TargetTerm[operand.Op](g.o, a, d)
+					g.accumulateTerm(f, accT[k], a, k, tail)
+					g.accumulateTerm(f, accD[k], td, k, tail)
+					if idx != nil {
+						g.VPADDD(wideK(kEight, 0), idx, idx)
+					}
+					e := seq.Exp(g.o, []operand.Op{d}, g.v.MantBits)[0]
+					noStore := g.label("noStore")
+					g.TESTQ(reg.RDI, reg.RDI)
+					g.JZ(operand.LabelRef(noStore))
+					g.storeRow(f, e, reg.RDI, disp, k, tail)
+					g.Label(noStore)
+					g.accumulateTerm(f, accS[k], e, k, tail)
+				}
+			})
+			g.JMP(operand.LabelRef(summed))
+		}
+		g.Label(summed)
+
+		g.comment(`
+The row: s, T, D = total(c) of their accumulators; ls = log32(s)
+(seq.Log); loss = ls·T - D (seq.TargetLoss).`)
+		s := g.wideTotal(accS[0], accS[1])
+		tsum := g.wideTotal(accT[0], accT[1])
+		dsum := g.wideTotal(accD[0], accD[1])
+		ls := seq.Log(g.o, []operand.Op{s}, g.v.MantBits)[0]
+		g.o.reset()
+		loss := seq.TargetLoss[operand.Op](g.o, ls, tsum, dsum).(reg.VecVirtual)
+		g.wideFused(f, f.m, ls, loss, tsum)
+		g.VMOVSS(loss.AsX(), perRow(reg.RDX))
+
+		g.comment(`
+Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
+(seq.Scaled), qt = qt·f (f = 1 without z-loss: exact); g[j] = e[j]·qt -
+a[j]·scale (seq.TargetGrad). One loop per form of the targets.`)
+		rowDone := g.label("rowDone")
+		g.TESTQ(reg.RDI, reg.RDI)
+		g.JZ(operand.LabelRef(rowDone))
+		sc := g.YMM()
+		g.VBROADCASTSS(scale, sc)
+		q := seq.Quotient[operand.Op](g.o, sc, s)
+		qt := g.o.Mul(seq.Scaled[operand.Op](g.o, q, tsum), f.f)
+		g.MOVQ(f.tp, reg.R12)
+		dispatch("wideTargetsGrad")
+		for i, fm := range forms {
+			if i > 0 {
+				g.Label(fmt.Sprintf("wideTargetsGrad%d", fm))
+			}
+			var idx reg.VecVirtual
+			if fm&formLabels != 0 {
+				idx = g.YMM()
+				g.VMOVDQU(wideK(kLanes, 0), idx)
+			}
+			g.classLoop(f, 2, func(cols []int, tail bool) {
+				for k, disp := range cols {
+					e := g.loadRow(f, reg.RDI, disp, k, tail)
+					a := g.wideTarget(f, fm, disp, k, tail, idx)
+					if idx != nil {
+						g.VPADDD(wideK(kEight, 0), idx, idx)
+					}
+					g.storeRow(f, seq.TargetGrad[operand.Op](g.o, e, qt, a, sc), reg.RDI, disp, k, tail)
+				}
+			})
+			g.JMP(operand.LabelRef(rowDone))
+		}
+		g.Label(rowDone)
+		g.comment("The targets row advances (when not nil).")
+		noTp := g.label("noTargets")
+		g.MOVQ(f.tp, reg.R12)
+		g.TESTQ(reg.R12, reg.R12)
+		g.JZ(operand.LabelRef(noTp))
+		g.ADDQ(reg.R9, reg.R12)
+		g.MOVQ(reg.R12, f.tp)
+		g.Label(noTp)
+	})
+}
+
+// wideSoftmax emits wideSoftmaxAVX2.
+func (g *x86Gen) wideSoftmax() {
+	f := g.wideBegin("wideSoftmax", "func(dst, logits []float32, c int)",
+		[]string{
+			"wideSoftmaxAVX2 is wideSoftmaxGeneric for n = len(logits)/c rows (fewer if",
+			"dst is shorter), c >= 1 classes, the classes of a row in vectors: dst,",
+			"possibly logits itself, receives softmax row by row.",
+		}, func(f *wideFrame) string {
+			return fmt.Sprintf(`
+wideSoftmaxGeneric (softmaxRowC), one row at a time, the classes in
+vectors: m (pass 1), e[j] stored to y and s (pass 2), r = 1/s, y[j] =
+y[j]·r (pass 3).
+
+Registers: %s.
+%s`, wideRegs, wideFrameDoc(f))
+		})
+	g.comment("Arguments; R8 = the rows.")
+	g.wideStart("wideSoftmaxDone")
+	g.Load(g.Param("dst").Base(), reg.RDI)
+	g.minRows(length{len: g.addr(g.Param("dst").Len())}, false)
+	g.wideSetup(f)
+	g.wideRows("wideSoftmax", func() {
+		g.wideMax(f)
+		g.comment("Pass 2. e[j] = expf(x[j] - m) (seq.Exp), stored to y; s accumulated by classSum.")
+		lo, hi := g.wideExpSum(f, f.m, true)
+		g.comment("Pass 3. s = total(c); r = 1 / s (seq.Reciprocal); y[j] = y[j]·r (seq.Scaled).")
+		r := seq.Reciprocal[operand.Op](g.o, g.wideTotal(lo, hi))
+		g.wideMulRow(f, r)
+	})
+}
+
+// wideLogSoftmax emits wideLogSoftmaxAVX2.
+func (g *x86Gen) wideLogSoftmax() {
+	f := g.wideBegin("wideLogSoftmax", "func(dst, logits []float32, c int)",
+		[]string{
+			"wideLogSoftmaxAVX2 is wideLogSoftmaxGeneric for n = len(logits)/c rows",
+			"(fewer if dst is shorter), c >= 1 classes, the classes of a row in",
+			"vectors: dst, possibly logits itself, receives log-softmax row by row.",
+		}, func(f *wideFrame) string {
+			return fmt.Sprintf(`
+wideLogSoftmaxGeneric (logSoftmaxRowC), one row at a time, the classes in
+vectors: m (pass 1), s (pass 2), ls = log32(s), y[j] = (x[j] - m) - ls
+(pass 3).
+
+Registers: %s.
+%s`, wideRegs, wideFrameDoc(f))
+		})
+	g.comment("Arguments; R8 = the rows.")
+	g.wideStart("wideLogSoftmaxDone")
+	g.Load(g.Param("dst").Base(), reg.RDI)
+	g.minRows(length{len: g.addr(g.Param("dst").Len())}, false)
+	g.wideSetup(f)
+	g.wideRows("wideLogSoftmax", func() {
+		m := g.wideMax(f)
+		g.comment("Pass 2. s = the sum of expf(x[j] - m) (seq.Exp) by classSum.")
+		lo, hi := g.wideExpSum(f, f.m, false)
+		g.comment("s = total(c); ls = log32(s) (seq.Log).")
+		ls := seq.Log(g.o, []operand.Op{g.wideTotal(lo, hi)}, g.v.MantBits)[0]
+		g.o.reset()
+		g.comment("Pass 3. y[j] = (x[j] - m) - ls (seq.LogSoftmax).")
+		g.classLoop(f, 4, func(cols []int, tail bool) {
+			for k, disp := range cols {
+				x := g.loadRow(f, reg.RSI, disp, k%2, tail)
+				y := seq.LogSoftmax[operand.Op](g.o, g.o.Sub(x, m), ls)
+				g.storeRow(f, y, reg.RDI, disp, k%2, tail)
+			}
+		})
+	})
+}
+
+// wideArgmax emits wideArgmaxAVX2.
+func (g *x86Gen) wideArgmax() {
+	f := g.wideBegin("wideArgmax", "func(dst []int32, logits []float32, c int)",
+		[]string{
+			"wideArgmaxAVX2 is wideArgmaxGeneric for n = min(len(logits)/c, len(dst))",
+			"rows, c >= 1 classes: dst[i] receives argmaxRow of row i.",
+		}, func(f *wideFrame) string {
+			return fmt.Sprintf(`
+wideArgmaxGeneric (argmaxRow), one row at a time: m and the NaN lanes (pass
+1), then the scan for the first NaN or the first maximum.
+
+Registers: %s; DI = dst.
+%s`, wideRegs, wideFrameDoc(f))
+		})
+	g.comment("Arguments; R8 = the rows.")
+	g.wideStart("wideArgmaxDone")
+	g.Load(g.Param("dst").Len(), reg.RAX)
+	g.CMPQ(reg.RAX, reg.R8)
+	g.CMOVQLT(reg.RAX, reg.R8)
+	g.Load(g.Param("dst").Base(), reg.R13)
+	g.XORL(reg.EDI, reg.EDI) // no row pointer to advance
+	g.wideSetup(f)
+	g.wideRows("wideArgmax", func() {
+		m := g.wideMax(f)
+		g.comment("dst[i] = argmaxRow(x).")
+		g.widePreds(f, m, perRow(reg.R13))
+	})
+}
