@@ -34,10 +34,7 @@ type kernels struct {
 }
 
 func (k *kernels) xentLabels(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
-	if k.tier != 0 && (preds != nil || lse != nil || z != 0) {
-		w := min(len(logits)/Classes, len(labels)) &^ (blockRows - 1)
-		xentLabelsGeneric(part(grad, 0, w, Classes), logits[:w*Classes], labels[:w], scale, part(losses, 0, w, 1), acc, part(preds, 0, w, 1), part(lse, 0, w, 1), z)
-	} else if k.tier == 0 {
+	if k.tier == 0 {
 		xentLabelsGeneric(grad, logits, labels, scale, losses, acc, preds, lse, z)
 	} else {
 		xentLabelsTier(k.tier, grad, logits, labels, scale, losses, acc, preds, lse, z)
@@ -45,10 +42,7 @@ func (k *kernels) xentLabels(grad, logits []float32, labels []int32, scale float
 }
 
 func (k *kernels) xentTargets(grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
-	if k.tier != 0 && (preds != nil || lse != nil || z != 0) {
-		w := len(logits) / Classes &^ (blockRows - 1)
-		xentTargetsGeneric(part(grad, 0, w, Classes), logits[:w*Classes], targets[:w*Classes], scale, part(losses, 0, w, 1), acc, part(preds, 0, w, 1), part(lse, 0, w, 1), z)
-	} else if k.tier == 0 {
+	if k.tier == 0 {
 		xentTargetsGeneric(grad, logits, targets, scale, losses, acc, preds, lse, z)
 	} else {
 		xentTargetsTier(k.tier, grad, logits, targets, scale, losses, acc, preds, lse, z)
@@ -56,11 +50,11 @@ func (k *kernels) xentTargets(grad, logits, targets []float32, scale float32, lo
 }
 
 func (k *kernels) argmax(dst []int32, logits []float32) {
-	if k.tier != 0 {
-		w := min(len(logits)/Classes, len(dst)) &^ (blockRows - 1)
-		dst, logits = dst[:w], logits[:w*Classes]
+	if k.tier == 0 {
+		argmaxGeneric(dst, logits)
+	} else {
+		argmaxTier(k.tier, dst, logits)
 	}
-	argmaxGeneric(dst, logits)
 }
 
 func (k *kernels) softmax(dst, logits []float32) {

@@ -10,10 +10,11 @@
 // is their specification: every lane performs, in the same order, the same
 // float32 operations as the generic code, so the results are bit-identical
 // (numerics.md). The per-lane operations come from the sequences of
-// _asm/seq (Max10, Exp, Sum10, Log and the row tails), lowered by the
-// tracer of _asm/arm64_trace.go; registers V0..V17 (V0..V22 without scale
-// and accumulators) are assigned by linear scan over the straight-line
-// body of each loop.
+// _asm/seq (Max10, Exp, Sum10, Log, the row tails, Argmax, AllNegInf,
+// LogSumExp, ZTerms), lowered by the tracer of _asm/arm64_trace.go;
+// registers V0..V17 (V0..V22 without scale and accumulators, V0..V17 and
+// V19..V22 in the fused loops, V0..V21 in argmaxNEON) are assigned by
+// linear scan over the straight-line body of each loop.
 //
 // Layout. One row per 32-bit lane: a block of 4 rows (160 bytes) is loaded
 // with five LDP Q and transposed so that column j (x[0][j], x[1][j],
@@ -24,8 +25,16 @@
 // blocks of 4 rows make the 8-row step of the driver: rows 0-3 of an 8-row
 // step add their float64 losses to acc[0..3], rows 4-7 to acc[4..7]; bit 2
 // of the count of rows left tells which. Each function processes n =
-// len(logits)/10 rows rounded down to a multiple of 8; the rows after them
-// are left untouched.
+// len(logits)/10 rows rounded down to a multiple of 8 (argmaxNEON: also at
+// most len(dst)); the rows after them are left untouched.
+//
+// Fused outputs. The xent functions have two loops: the plain one, run
+// when preds and lse are nil and z is ±0, and a fused one, which also
+// computes the predictions (seq.Argmax), the log-sum-exp (seq.AllNegInf,
+// seq.LogSumExp) and the z-loss terms (seq.ZTerms), each under a branch on
+// its argument, so that a call without them runs exactly the plain loop.
+// The predictions of a block take the chain of the first NaN only when a
+// lane of the maximum is NaN (FMAX propagates NaN).
 //
 // Instructions. Go's arm64 assembler has no vector floating-point
 // instructions (FADD, FMUL, FDIV, FMAX, FCMGT, FCVTL, SCVTF, ..., see
@@ -37,12 +46,20 @@
 // Inner loop, instructions per block of 4 rows (per row in parentheses),
 // counted by the generator:
 //	xentLabels: 414.5 (103.625) with gradient and losses, 365.5 (91.375) loss only
+//	  fused:    477.5 (119.375) with gradient and losses, 426.5 (106.625) loss only
 //	xentTargets: 496.5 (124.125) with gradient and losses, 433.5 (108.375) loss only
+//	  fused:    571.5 (142.875) with gradient and losses, 496.5 (124.125) loss only
 //	softmax:    335 (83.75)
 //	logSoftmax: 378 (94.5)
+//	argmax:     61 (15.25) in a block without a NaN, 21 more with one
+//
+// The fused lines count every fused output and the z-loss requested; the
+// argmax lines, and the fused ones, leave out the chain of the first NaN,
+// which runs for a block with a NaN only.
 //
 // No register is spilled: the exp constants stay in V23..V31, those of the
-// logarithm are loaded in pairs where they are used.
+// logarithm are loaded in pairs where they are used. (targets_fused parks
+// e[0..9] in the grad block across the log: see xentTargetsNEON.)
 
 #include "textflag.h"
 
@@ -52,20 +69,36 @@
 // when grad != nil, g[j] = e[j]·(scale/s) (seq.Quotient, seq.Scaled), then
 // g[l] = g[l] - scale in memory.
 //
+// A call with preds, lse or z (z != ±0) runs a second loop, labels_fused,
+// which adds: preds[i] = argmax10(x) (seq.Argmax) when preds != nil; lse =
+// logSumExp (seq.AllNegInf, seq.LogSumExp), stored when lse != nil; when z
+// != 0, zl, f = zTerms(z, lse) (seq.ZTerms), loss = loss + zl and q = q·f.
+// Since q·f needs the log before the gradient, the log comes first, with
+// e[0..9] kept in registers (the loop keeps acc in memory, which frees
+// V19..V22 for it). A call without them runs labels_loop, the
+// instructions of the plain loss.
+//
 // Registers:
 //	R0 grad (0: loss only)  R1 logits  R2 labels  R3 losses (0: none)
 //	R4 rows left  R5 acc  R10 logConsts
 //	R6..R9 l + 10·r for the labels l of rows r = 0..3 (the index of x[r][l] in the block)
+//	R11 preds (0: none)  R12 lse (0: none)  R13 the bits of z  R14 bits(z)<<1 (0: no z-loss)
+//	R15 scratch (the fused loop: the address of acc[0..3] or acc[4..7])
 //	V18 scale (every lane)  V19..V22 acc[0:2], acc[2:4], acc[4:6], acc[6:8] (float64)
 //	V23 expCutoff, V24 oneBits, V25 one, V26 expQ0, V27 expQ1, V28 expQ2, V29 expQ3, V30 expMagic
 //	V31 {expLog2e, expLn2Hi, expLn2Lo, expQ4}, read by element (FMUL Vd, Vn, Vm.S[i])
-//	V0..V17 allocated by the generator; the comments name the registers of the values.
+//	V0..V17 (and V19..V22 in the fused loop, which keeps acc in memory) allocated by the
+//	generator; the comments name the registers of the values.
 TEXT ·xentLabelsNEON(SB), NOSPLIT, $0-164
 	MOVD	grad_base+0(FP), R0
 	MOVD	logits_base+24(FP), R1
 	MOVD	labels_base+48(FP), R2
 	MOVD	losses_base+80(FP), R3
 	MOVD	acc+104(FP), R5
+	MOVD	preds_base+112(FP), R11
+	MOVD	lse_base+136(FP), R12
+	MOVWU	z+160(FP), R13
+	LSLW	$1, R13, R14 // bits(z) without the sign: 0 for z = ±0, which asks for no z-loss
 	// n = len(logits)/10 rows, rounded down to a multiple of 8.
 	MOVD	logits_len+32(FP), R4
 	MOVD	$10, R7
@@ -79,6 +112,10 @@ TEXT ·xentLabelsNEON(SB), NOSPLIT, $0-164
 	VLD1.P	64(R7), [V27.S4, V28.S4, V29.S4, V30.S4]
 	VLD1	(R7), [V31.S4]
 	MOVD	$logConsts<>(SB), R10
+	// preds, lse or a z-loss: the fused loop, after RET.
+	ORR	R11, R12, R15
+	ORR	R14, R15, R15
+	CBNZ	R15, labels_fused_loop
 	VLD1	(R5), [V19.D2, V20.D2, V21.D2, V22.D2]
 
 labels_loop:
@@ -543,6 +580,570 @@ labels_next:
 labels_done:
 	RET
 
+	// The fused loop: the loop above with preds, lse and the z-loss, each tested per
+	// block; acc stays in memory, which frees V19..V22.
+labels_fused_loop:
+	// Load rows 0-3: rows 0-1 in P00..P04, rows 2-3 in P10..P14 (40 bytes a row).
+	FLDPQ	0(R1), (F0, F1)
+	FLDPQ	32(R1), (F2, F3)
+	FLDPQ	64(R1), (F4, F5)
+	FLDPQ	96(R1), (F6, F7)
+	FLDPQ	128(R1), (F8, F9)
+	// Transpose, step 1 (ZIP .2D of P0k, P1k): gather the 64-bit halves of rows 0,2 and 1,3.
+	VZIP1	V5.D2, V0.D2, V10.D2
+	VZIP2	V5.D2, V0.D2, V0.D2
+	VZIP1	V6.D2, V1.D2, V5.D2
+	VZIP2	V6.D2, V1.D2, V1.D2
+	VZIP1	V7.D2, V2.D2, V6.D2
+	VZIP2	V7.D2, V2.D2, V2.D2
+	VZIP1	V8.D2, V3.D2, V7.D2
+	VZIP2	V8.D2, V3.D2, V3.D2
+	VZIP1	V9.D2, V4.D2, V8.D2
+	VZIP2	V9.D2, V4.D2, V4.D2
+	// Transpose, step 2 (TRN .4S): column j of rows 0-3 in one register.
+	VTRN1	V2.S4, V10.S4, V9.S4
+	VTRN2	V2.S4, V10.S4, V2.S4
+	VTRN1	V7.S4, V0.S4, V10.S4
+	VTRN2	V7.S4, V0.S4, V0.S4
+	VTRN1	V3.S4, V5.S4, V7.S4
+	VTRN2	V3.S4, V5.S4, V3.S4
+	VTRN1	V8.S4, V1.S4, V5.S4
+	VTRN2	V8.S4, V1.S4, V1.S4
+	VTRN1	V4.S4, V6.S4, V8.S4
+	VTRN2	V4.S4, V6.S4, V4.S4
+	// x[j] of rows 0-3, j = 0..9: V9 V2 V10 V0 V7 V3 V5 V1 V8 V4
+	// m = max10(x) + 0 (seq.Max10): a tree of FMAX, then + 0 turns -0 into +0.
+	WORD	$0x4e22f526	// fmax v6.4s, v9.4s, v2.4s
+	WORD	$0x4e20f54b	// fmax v11.4s, v10.4s, v0.4s
+	WORD	$0x4e2bf4c6	// fmax v6.4s, v6.4s, v11.4s
+	WORD	$0x4e23f4eb	// fmax v11.4s, v7.4s, v3.4s
+	WORD	$0x4e21f4ac	// fmax v12.4s, v5.4s, v1.4s
+	WORD	$0x4e2cf56b	// fmax v11.4s, v11.4s, v12.4s
+	WORD	$0x4e2bf4c6	// fmax v6.4s, v6.4s, v11.4s
+	WORD	$0x4e24f50b	// fmax v11.4s, v8.4s, v4.4s
+	WORD	$0x4e2bf4c6	// fmax v6.4s, v6.4s, v11.4s
+	VEOR	V11.B16, V11.B16, V11.B16
+	WORD	$0x4e2bd4c6	// fadd v6.4s, v6.4s, v11.4s
+	CBZ	R11, labels_fused_nopreds
+	// preds[i] = argmax10(x) of rows i = 0..3 (seq.Argmax, with m = max10(x)):
+	WORD	$0x6e30f8cb	// fmaxv s11, v6.4s
+	// p = the first j with x[j] == m (seq.Argmax, its first chain), stored.
+	WORD	$0x4e26e48c	// fcmeq v12.4s, v4.4s, v6.4s
+	WORD	$0x4f00052d	// movi v13.4s, #0x9
+	VEOR	V14.B16, V14.B16, V14.B16
+	VBIF	V12.B16, V14.B16, V13.B16
+	WORD	$0x4e26e50c	// fcmeq v12.4s, v8.4s, v6.4s
+	WORD	$0x4f00050f	// movi v15.4s, #0x8
+	VBIT	V12.B16, V15.B16, V13.B16
+	WORD	$0x4e26e42c	// fcmeq v12.4s, v1.4s, v6.4s
+	WORD	$0x4f0004ef	// movi v15.4s, #0x7
+	VBIT	V12.B16, V15.B16, V13.B16
+	WORD	$0x4e26e4ac	// fcmeq v12.4s, v5.4s, v6.4s
+	WORD	$0x4f0004cf	// movi v15.4s, #0x6
+	VBIT	V12.B16, V15.B16, V13.B16
+	WORD	$0x4e26e46c	// fcmeq v12.4s, v3.4s, v6.4s
+	WORD	$0x4f0004af	// movi v15.4s, #0x5
+	VBIT	V12.B16, V15.B16, V13.B16
+	WORD	$0x4e26e4ec	// fcmeq v12.4s, v7.4s, v6.4s
+	WORD	$0x4f00048f	// movi v15.4s, #0x4
+	VBIT	V12.B16, V15.B16, V13.B16
+	WORD	$0x4e26e40c	// fcmeq v12.4s, v0.4s, v6.4s
+	WORD	$0x4f00046f	// movi v15.4s, #0x3
+	VBIT	V12.B16, V15.B16, V13.B16
+	WORD	$0x4e26e54c	// fcmeq v12.4s, v10.4s, v6.4s
+	WORD	$0x4f00044f	// movi v15.4s, #0x2
+	VBIT	V12.B16, V15.B16, V13.B16
+	WORD	$0x4e26e44c	// fcmeq v12.4s, v2.4s, v6.4s
+	WORD	$0x4f00042f	// movi v15.4s, #0x1
+	VBIT	V12.B16, V15.B16, V13.B16
+	WORD	$0x4e26e52c	// fcmeq v12.4s, v9.4s, v6.4s
+	VBIT	V12.B16, V14.B16, V13.B16
+	VST1.P	[V13.S4], 16(R11)
+	// A block with a NaN (FMAXV of m is NaN): p = the first j where x[j] is NaN instead
+	// (seq.Argmax, its second chain), stored over the first.
+	FCMPS	F11, F11
+	BVC	labels_fused_nonan
+	WORD	$0x4e24e48b	// fcmeq v11.4s, v4.4s, v4.4s
+	WORD	$0x4f00052c	// movi v12.4s, #0x9
+	VBIT	V11.B16, V13.B16, V12.B16
+	WORD	$0x4e28e50b	// fcmeq v11.4s, v8.4s, v8.4s
+	WORD	$0x4f00050d	// movi v13.4s, #0x8
+	VBIT	V11.B16, V12.B16, V13.B16
+	WORD	$0x4e21e42b	// fcmeq v11.4s, v1.4s, v1.4s
+	WORD	$0x4f0004ec	// movi v12.4s, #0x7
+	VBIT	V11.B16, V13.B16, V12.B16
+	WORD	$0x4e25e4ab	// fcmeq v11.4s, v5.4s, v5.4s
+	WORD	$0x4f0004cd	// movi v13.4s, #0x6
+	VBIT	V11.B16, V12.B16, V13.B16
+	WORD	$0x4e23e46b	// fcmeq v11.4s, v3.4s, v3.4s
+	WORD	$0x4f0004ac	// movi v12.4s, #0x5
+	VBIT	V11.B16, V13.B16, V12.B16
+	WORD	$0x4e27e4eb	// fcmeq v11.4s, v7.4s, v7.4s
+	WORD	$0x4f00048d	// movi v13.4s, #0x4
+	VBIT	V11.B16, V12.B16, V13.B16
+	WORD	$0x4e20e40b	// fcmeq v11.4s, v0.4s, v0.4s
+	WORD	$0x4f00046c	// movi v12.4s, #0x3
+	VBIT	V11.B16, V13.B16, V12.B16
+	WORD	$0x4e2ae54b	// fcmeq v11.4s, v10.4s, v10.4s
+	WORD	$0x4f00044d	// movi v13.4s, #0x2
+	VBIT	V11.B16, V12.B16, V13.B16
+	WORD	$0x4e22e44b	// fcmeq v11.4s, v2.4s, v2.4s
+	WORD	$0x4f00042c	// movi v12.4s, #0x1
+	VBIT	V11.B16, V13.B16, V12.B16
+	WORD	$0x4e29e52b	// fcmeq v11.4s, v9.4s, v9.4s
+	VEOR	V13.B16, V13.B16, V13.B16
+	VBIT	V11.B16, V12.B16, V13.B16
+	FMOVQ	F13, -16(R11)
+labels_fused_nonan:
+labels_fused_nopreds:
+	// all = (m == -Inf) AND (sum10(x) == -Inf), a row of only -Inf (seq.AllNegInf: FADD tree, FCMEQ, AND).
+	FLDPQ	192(R10), (F11, F12)
+	WORD	$0x4e2be4cc	// fcmeq v12.4s, v6.4s, v11.4s
+	WORD	$0x4e22d52d	// fadd v13.4s, v9.4s, v2.4s
+	WORD	$0x4e20d54e	// fadd v14.4s, v10.4s, v0.4s
+	WORD	$0x4e2ed5ad	// fadd v13.4s, v13.4s, v14.4s
+	WORD	$0x4e23d4ee	// fadd v14.4s, v7.4s, v3.4s
+	WORD	$0x4e21d4af	// fadd v15.4s, v5.4s, v1.4s
+	WORD	$0x4e2fd5ce	// fadd v14.4s, v14.4s, v15.4s
+	WORD	$0x4e2ed5ad	// fadd v13.4s, v13.4s, v14.4s
+	WORD	$0x4e24d50e	// fadd v14.4s, v8.4s, v4.4s
+	WORD	$0x4e2ed5ad	// fadd v13.4s, v13.4s, v14.4s
+	WORD	$0x4e2be5ab	// fcmeq v11.4s, v13.4s, v11.4s
+	VAND	V11.B16, V12.B16, V11.B16
+	// xl = x[r][l] for the labels l of rows r = 0..3, read before the gradient may overwrite x;
+	// d[l] = xl - m.
+	LDPW	(R2), (R6, R7)
+	LDPW	8(R2), (R8, R9)
+	ADD	$10, R7
+	ADD	$20, R8
+	ADD	$30, R9
+	FMOVS	(R1)(R6<<2), F12
+	FMOVS	(R1)(R7<<2), F13
+	VMOV	V13.S[0], V12.S[1]
+	FMOVS	(R1)(R8<<2), F13
+	VMOV	V13.S[0], V12.S[2]
+	FMOVS	(R1)(R9<<2), F13
+	VMOV	V13.S[0], V12.S[3]
+	WORD	$0x4ea6d58c	// fsub v12.4s, v12.4s, v6.4s
+	// d[j] = x[j] - m.
+	WORD	$0x4ea6d529	// fsub v9.4s, v9.4s, v6.4s
+	WORD	$0x4ea6d442	// fsub v2.4s, v2.4s, v6.4s
+	WORD	$0x4ea6d54a	// fsub v10.4s, v10.4s, v6.4s
+	WORD	$0x4ea6d400	// fsub v0.4s, v0.4s, v6.4s
+	WORD	$0x4ea6d4e7	// fsub v7.4s, v7.4s, v6.4s
+	WORD	$0x4ea6d463	// fsub v3.4s, v3.4s, v6.4s
+	WORD	$0x4ea6d4a5	// fsub v5.4s, v5.4s, v6.4s
+	WORD	$0x4ea6d421	// fsub v1.4s, v1.4s, v6.4s
+	WORD	$0x4ea6d508	// fsub v8.4s, v8.4s, v6.4s
+	WORD	$0x4ea6d484	// fsub v4.4s, v4.4s, v6.4s
+	// s = sum10(e) (seq.Sum10), each e[j] = exp(d[j]) (seq.Exp) computed where the sum first reads it:
+	//   z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits (SHL, ADD .4S)
+	//   r = d - n·ln2hi; r = r - n·ln2lo; q = r·Q4 + Q3, then q = q·r + Q2, Q1, Q0 (FMUL, then FADD)
+	//   r2 = r·r; p = r2·q + r; p = p + 1; e = p·2^n; e = +0 where d < cutoff (FCMGT, BIC).
+	// e[0] = exp(d[0]) (seq.Exp), d[0] in V9
+	WORD	$0x4f9f912d	// fmul v13.4s, v9.4s, v31.s[0]
+	WORD	$0x4e3ed5ad	// fadd v13.4s, v13.4s, v30.4s
+	WORD	$0x4ebed5ae	// fsub v14.4s, v13.4s, v30.4s
+	VSHL	$23, V13.S4, V13.S4
+	VADD	V24.S4, V13.S4, V13.S4
+	WORD	$0x4fbf91cf	// fmul v15.4s, v14.4s, v31.s[1]
+	WORD	$0x4eafd52f	// fsub v15.4s, v9.4s, v15.4s
+	WORD	$0x4f9f99ce	// fmul v14.4s, v14.4s, v31.s[2]
+	WORD	$0x4eaed5ee	// fsub v14.4s, v15.4s, v14.4s
+	WORD	$0x4fbf99cf	// fmul v15.4s, v14.4s, v31.s[3]
+	WORD	$0x6e2eddd0	// fmul v16.4s, v14.4s, v14.4s
+	WORD	$0x4e3dd5ef	// fadd v15.4s, v15.4s, v29.4s
+	WORD	$0x6e2eddef	// fmul v15.4s, v15.4s, v14.4s
+	WORD	$0x4e3cd5ef	// fadd v15.4s, v15.4s, v28.4s
+	WORD	$0x6e2eddef	// fmul v15.4s, v15.4s, v14.4s
+	WORD	$0x4e3bd5ef	// fadd v15.4s, v15.4s, v27.4s
+	WORD	$0x6e2eddef	// fmul v15.4s, v15.4s, v14.4s
+	WORD	$0x4e3ad5ef	// fadd v15.4s, v15.4s, v26.4s
+	WORD	$0x6e2fde0f	// fmul v15.4s, v16.4s, v15.4s
+	WORD	$0x4e2ed5ee	// fadd v14.4s, v15.4s, v14.4s
+	WORD	$0x4e39d5ce	// fadd v14.4s, v14.4s, v25.4s
+	WORD	$0x6e2dddcd	// fmul v13.4s, v14.4s, v13.4s
+	WORD	$0x6ea9e6e9	// fcmgt v9.4s, v23.4s, v9.4s
+	WORD	$0x4e691da9	// bic v9.16b, v13.16b, v9.16b
+	// e[1] = exp(d[1]) (seq.Exp), d[1] in V2
+	WORD	$0x4f9f904d	// fmul v13.4s, v2.4s, v31.s[0]
+	WORD	$0x4e3ed5ad	// fadd v13.4s, v13.4s, v30.4s
+	WORD	$0x4ebed5ae	// fsub v14.4s, v13.4s, v30.4s
+	VSHL	$23, V13.S4, V13.S4
+	VADD	V24.S4, V13.S4, V13.S4
+	WORD	$0x4fbf91cf	// fmul v15.4s, v14.4s, v31.s[1]
+	WORD	$0x4eafd44f	// fsub v15.4s, v2.4s, v15.4s
+	WORD	$0x4f9f99ce	// fmul v14.4s, v14.4s, v31.s[2]
+	WORD	$0x4eaed5ee	// fsub v14.4s, v15.4s, v14.4s
+	WORD	$0x4fbf99cf	// fmul v15.4s, v14.4s, v31.s[3]
+	WORD	$0x6e2eddd0	// fmul v16.4s, v14.4s, v14.4s
+	WORD	$0x4e3dd5ef	// fadd v15.4s, v15.4s, v29.4s
+	WORD	$0x6e2eddef	// fmul v15.4s, v15.4s, v14.4s
+	WORD	$0x4e3cd5ef	// fadd v15.4s, v15.4s, v28.4s
+	WORD	$0x6e2eddef	// fmul v15.4s, v15.4s, v14.4s
+	WORD	$0x4e3bd5ef	// fadd v15.4s, v15.4s, v27.4s
+	WORD	$0x6e2eddef	// fmul v15.4s, v15.4s, v14.4s
+	WORD	$0x4e3ad5ef	// fadd v15.4s, v15.4s, v26.4s
+	WORD	$0x6e2fde0f	// fmul v15.4s, v16.4s, v15.4s
+	WORD	$0x4e2ed5ee	// fadd v14.4s, v15.4s, v14.4s
+	WORD	$0x4e39d5ce	// fadd v14.4s, v14.4s, v25.4s
+	WORD	$0x6e2dddcd	// fmul v13.4s, v14.4s, v13.4s
+	WORD	$0x6ea2e6e2	// fcmgt v2.4s, v23.4s, v2.4s
+	WORD	$0x4e621da2	// bic v2.16b, v13.16b, v2.16b
+	WORD	$0x4e22d52d	// fadd v13.4s, v9.4s, v2.4s
+	// e[2] = exp(d[2]) (seq.Exp), d[2] in V10
+	WORD	$0x4f9f914e	// fmul v14.4s, v10.4s, v31.s[0]
+	WORD	$0x4e3ed5ce	// fadd v14.4s, v14.4s, v30.4s
+	WORD	$0x4ebed5cf	// fsub v15.4s, v14.4s, v30.4s
+	VSHL	$23, V14.S4, V14.S4
+	VADD	V24.S4, V14.S4, V14.S4
+	WORD	$0x4fbf91f0	// fmul v16.4s, v15.4s, v31.s[1]
+	WORD	$0x4eb0d550	// fsub v16.4s, v10.4s, v16.4s
+	WORD	$0x4f9f99ef	// fmul v15.4s, v15.4s, v31.s[2]
+	WORD	$0x4eafd60f	// fsub v15.4s, v16.4s, v15.4s
+	WORD	$0x4fbf99f0	// fmul v16.4s, v15.4s, v31.s[3]
+	WORD	$0x6e2fddf1	// fmul v17.4s, v15.4s, v15.4s
+	WORD	$0x4e3dd610	// fadd v16.4s, v16.4s, v29.4s
+	WORD	$0x6e2fde10	// fmul v16.4s, v16.4s, v15.4s
+	WORD	$0x4e3cd610	// fadd v16.4s, v16.4s, v28.4s
+	WORD	$0x6e2fde10	// fmul v16.4s, v16.4s, v15.4s
+	WORD	$0x4e3bd610	// fadd v16.4s, v16.4s, v27.4s
+	WORD	$0x6e2fde10	// fmul v16.4s, v16.4s, v15.4s
+	WORD	$0x4e3ad610	// fadd v16.4s, v16.4s, v26.4s
+	WORD	$0x6e30de30	// fmul v16.4s, v17.4s, v16.4s
+	WORD	$0x4e2fd60f	// fadd v15.4s, v16.4s, v15.4s
+	WORD	$0x4e39d5ef	// fadd v15.4s, v15.4s, v25.4s
+	WORD	$0x6e2eddee	// fmul v14.4s, v15.4s, v14.4s
+	WORD	$0x6eaae6ea	// fcmgt v10.4s, v23.4s, v10.4s
+	WORD	$0x4e6a1dca	// bic v10.16b, v14.16b, v10.16b
+	// e[3] = exp(d[3]) (seq.Exp), d[3] in V0
+	WORD	$0x4f9f900e	// fmul v14.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed5ce	// fadd v14.4s, v14.4s, v30.4s
+	WORD	$0x4ebed5cf	// fsub v15.4s, v14.4s, v30.4s
+	VSHL	$23, V14.S4, V14.S4
+	VADD	V24.S4, V14.S4, V14.S4
+	WORD	$0x4fbf91f0	// fmul v16.4s, v15.4s, v31.s[1]
+	WORD	$0x4eb0d410	// fsub v16.4s, v0.4s, v16.4s
+	WORD	$0x4f9f99ef	// fmul v15.4s, v15.4s, v31.s[2]
+	WORD	$0x4eafd60f	// fsub v15.4s, v16.4s, v15.4s
+	WORD	$0x4fbf99f0	// fmul v16.4s, v15.4s, v31.s[3]
+	WORD	$0x6e2fddf1	// fmul v17.4s, v15.4s, v15.4s
+	WORD	$0x4e3dd610	// fadd v16.4s, v16.4s, v29.4s
+	WORD	$0x6e2fde10	// fmul v16.4s, v16.4s, v15.4s
+	WORD	$0x4e3cd610	// fadd v16.4s, v16.4s, v28.4s
+	WORD	$0x6e2fde10	// fmul v16.4s, v16.4s, v15.4s
+	WORD	$0x4e3bd610	// fadd v16.4s, v16.4s, v27.4s
+	WORD	$0x6e2fde10	// fmul v16.4s, v16.4s, v15.4s
+	WORD	$0x4e3ad610	// fadd v16.4s, v16.4s, v26.4s
+	WORD	$0x6e30de30	// fmul v16.4s, v17.4s, v16.4s
+	WORD	$0x4e2fd60f	// fadd v15.4s, v16.4s, v15.4s
+	WORD	$0x4e39d5ef	// fadd v15.4s, v15.4s, v25.4s
+	WORD	$0x6e2eddee	// fmul v14.4s, v15.4s, v14.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601dc0	// bic v0.16b, v14.16b, v0.16b
+	WORD	$0x4e20d54e	// fadd v14.4s, v10.4s, v0.4s
+	WORD	$0x4e2ed5ad	// fadd v13.4s, v13.4s, v14.4s
+	// e[4] = exp(d[4]) (seq.Exp), d[4] in V7
+	WORD	$0x4f9f90ee	// fmul v14.4s, v7.4s, v31.s[0]
+	WORD	$0x4e3ed5ce	// fadd v14.4s, v14.4s, v30.4s
+	WORD	$0x4ebed5cf	// fsub v15.4s, v14.4s, v30.4s
+	VSHL	$23, V14.S4, V14.S4
+	VADD	V24.S4, V14.S4, V14.S4
+	WORD	$0x4fbf91f0	// fmul v16.4s, v15.4s, v31.s[1]
+	WORD	$0x4eb0d4f0	// fsub v16.4s, v7.4s, v16.4s
+	WORD	$0x4f9f99ef	// fmul v15.4s, v15.4s, v31.s[2]
+	WORD	$0x4eafd60f	// fsub v15.4s, v16.4s, v15.4s
+	WORD	$0x4fbf99f0	// fmul v16.4s, v15.4s, v31.s[3]
+	WORD	$0x6e2fddf1	// fmul v17.4s, v15.4s, v15.4s
+	WORD	$0x4e3dd610	// fadd v16.4s, v16.4s, v29.4s
+	WORD	$0x6e2fde10	// fmul v16.4s, v16.4s, v15.4s
+	WORD	$0x4e3cd610	// fadd v16.4s, v16.4s, v28.4s
+	WORD	$0x6e2fde10	// fmul v16.4s, v16.4s, v15.4s
+	WORD	$0x4e3bd610	// fadd v16.4s, v16.4s, v27.4s
+	WORD	$0x6e2fde10	// fmul v16.4s, v16.4s, v15.4s
+	WORD	$0x4e3ad610	// fadd v16.4s, v16.4s, v26.4s
+	WORD	$0x6e30de30	// fmul v16.4s, v17.4s, v16.4s
+	WORD	$0x4e2fd60f	// fadd v15.4s, v16.4s, v15.4s
+	WORD	$0x4e39d5ef	// fadd v15.4s, v15.4s, v25.4s
+	WORD	$0x6e2eddee	// fmul v14.4s, v15.4s, v14.4s
+	WORD	$0x6ea7e6e7	// fcmgt v7.4s, v23.4s, v7.4s
+	WORD	$0x4e671dc7	// bic v7.16b, v14.16b, v7.16b
+	// e[5] = exp(d[5]) (seq.Exp), d[5] in V3
+	WORD	$0x4f9f906e	// fmul v14.4s, v3.4s, v31.s[0]
+	WORD	$0x4e3ed5ce	// fadd v14.4s, v14.4s, v30.4s
+	WORD	$0x4ebed5cf	// fsub v15.4s, v14.4s, v30.4s
+	VSHL	$23, V14.S4, V14.S4
+	VADD	V24.S4, V14.S4, V14.S4
+	WORD	$0x4fbf91f0	// fmul v16.4s, v15.4s, v31.s[1]
+	WORD	$0x4eb0d470	// fsub v16.4s, v3.4s, v16.4s
+	WORD	$0x4f9f99ef	// fmul v15.4s, v15.4s, v31.s[2]
+	WORD	$0x4eafd60f	// fsub v15.4s, v16.4s, v15.4s
+	WORD	$0x4fbf99f0	// fmul v16.4s, v15.4s, v31.s[3]
+	WORD	$0x6e2fddf1	// fmul v17.4s, v15.4s, v15.4s
+	WORD	$0x4e3dd610	// fadd v16.4s, v16.4s, v29.4s
+	WORD	$0x6e2fde10	// fmul v16.4s, v16.4s, v15.4s
+	WORD	$0x4e3cd610	// fadd v16.4s, v16.4s, v28.4s
+	WORD	$0x6e2fde10	// fmul v16.4s, v16.4s, v15.4s
+	WORD	$0x4e3bd610	// fadd v16.4s, v16.4s, v27.4s
+	WORD	$0x6e2fde10	// fmul v16.4s, v16.4s, v15.4s
+	WORD	$0x4e3ad610	// fadd v16.4s, v16.4s, v26.4s
+	WORD	$0x6e30de30	// fmul v16.4s, v17.4s, v16.4s
+	WORD	$0x4e2fd60f	// fadd v15.4s, v16.4s, v15.4s
+	WORD	$0x4e39d5ef	// fadd v15.4s, v15.4s, v25.4s
+	WORD	$0x6e2eddee	// fmul v14.4s, v15.4s, v14.4s
+	WORD	$0x6ea3e6e3	// fcmgt v3.4s, v23.4s, v3.4s
+	WORD	$0x4e631dc3	// bic v3.16b, v14.16b, v3.16b
+	WORD	$0x4e23d4ee	// fadd v14.4s, v7.4s, v3.4s
+	// e[6] = exp(d[6]) (seq.Exp), d[6] in V5
+	WORD	$0x4f9f90af	// fmul v15.4s, v5.4s, v31.s[0]
+	WORD	$0x4e3ed5ef	// fadd v15.4s, v15.4s, v30.4s
+	WORD	$0x4ebed5f0	// fsub v16.4s, v15.4s, v30.4s
+	VSHL	$23, V15.S4, V15.S4
+	VADD	V24.S4, V15.S4, V15.S4
+	WORD	$0x4fbf9211	// fmul v17.4s, v16.4s, v31.s[1]
+	WORD	$0x4eb1d4b1	// fsub v17.4s, v5.4s, v17.4s
+	WORD	$0x4f9f9a10	// fmul v16.4s, v16.4s, v31.s[2]
+	WORD	$0x4eb0d630	// fsub v16.4s, v17.4s, v16.4s
+	WORD	$0x4fbf9a11	// fmul v17.4s, v16.4s, v31.s[3]
+	WORD	$0x6e30de13	// fmul v19.4s, v16.4s, v16.4s
+	WORD	$0x4e3dd631	// fadd v17.4s, v17.4s, v29.4s
+	WORD	$0x6e30de31	// fmul v17.4s, v17.4s, v16.4s
+	WORD	$0x4e3cd631	// fadd v17.4s, v17.4s, v28.4s
+	WORD	$0x6e30de31	// fmul v17.4s, v17.4s, v16.4s
+	WORD	$0x4e3bd631	// fadd v17.4s, v17.4s, v27.4s
+	WORD	$0x6e30de31	// fmul v17.4s, v17.4s, v16.4s
+	WORD	$0x4e3ad631	// fadd v17.4s, v17.4s, v26.4s
+	WORD	$0x6e31de71	// fmul v17.4s, v19.4s, v17.4s
+	WORD	$0x4e30d630	// fadd v16.4s, v17.4s, v16.4s
+	WORD	$0x4e39d610	// fadd v16.4s, v16.4s, v25.4s
+	WORD	$0x6e2fde0f	// fmul v15.4s, v16.4s, v15.4s
+	WORD	$0x6ea5e6e5	// fcmgt v5.4s, v23.4s, v5.4s
+	WORD	$0x4e651de5	// bic v5.16b, v15.16b, v5.16b
+	// e[7] = exp(d[7]) (seq.Exp), d[7] in V1
+	WORD	$0x4f9f902f	// fmul v15.4s, v1.4s, v31.s[0]
+	WORD	$0x4e3ed5ef	// fadd v15.4s, v15.4s, v30.4s
+	WORD	$0x4ebed5f0	// fsub v16.4s, v15.4s, v30.4s
+	VSHL	$23, V15.S4, V15.S4
+	VADD	V24.S4, V15.S4, V15.S4
+	WORD	$0x4fbf9211	// fmul v17.4s, v16.4s, v31.s[1]
+	WORD	$0x4eb1d431	// fsub v17.4s, v1.4s, v17.4s
+	WORD	$0x4f9f9a10	// fmul v16.4s, v16.4s, v31.s[2]
+	WORD	$0x4eb0d630	// fsub v16.4s, v17.4s, v16.4s
+	WORD	$0x4fbf9a11	// fmul v17.4s, v16.4s, v31.s[3]
+	WORD	$0x6e30de13	// fmul v19.4s, v16.4s, v16.4s
+	WORD	$0x4e3dd631	// fadd v17.4s, v17.4s, v29.4s
+	WORD	$0x6e30de31	// fmul v17.4s, v17.4s, v16.4s
+	WORD	$0x4e3cd631	// fadd v17.4s, v17.4s, v28.4s
+	WORD	$0x6e30de31	// fmul v17.4s, v17.4s, v16.4s
+	WORD	$0x4e3bd631	// fadd v17.4s, v17.4s, v27.4s
+	WORD	$0x6e30de31	// fmul v17.4s, v17.4s, v16.4s
+	WORD	$0x4e3ad631	// fadd v17.4s, v17.4s, v26.4s
+	WORD	$0x6e31de71	// fmul v17.4s, v19.4s, v17.4s
+	WORD	$0x4e30d630	// fadd v16.4s, v17.4s, v16.4s
+	WORD	$0x4e39d610	// fadd v16.4s, v16.4s, v25.4s
+	WORD	$0x6e2fde0f	// fmul v15.4s, v16.4s, v15.4s
+	WORD	$0x6ea1e6e1	// fcmgt v1.4s, v23.4s, v1.4s
+	WORD	$0x4e611de1	// bic v1.16b, v15.16b, v1.16b
+	WORD	$0x4e21d4af	// fadd v15.4s, v5.4s, v1.4s
+	WORD	$0x4e2fd5ce	// fadd v14.4s, v14.4s, v15.4s
+	WORD	$0x4e2ed5ad	// fadd v13.4s, v13.4s, v14.4s
+	// e[8] = exp(d[8]) (seq.Exp), d[8] in V8
+	WORD	$0x4f9f910e	// fmul v14.4s, v8.4s, v31.s[0]
+	WORD	$0x4e3ed5ce	// fadd v14.4s, v14.4s, v30.4s
+	WORD	$0x4ebed5cf	// fsub v15.4s, v14.4s, v30.4s
+	VSHL	$23, V14.S4, V14.S4
+	VADD	V24.S4, V14.S4, V14.S4
+	WORD	$0x4fbf91f0	// fmul v16.4s, v15.4s, v31.s[1]
+	WORD	$0x4eb0d510	// fsub v16.4s, v8.4s, v16.4s
+	WORD	$0x4f9f99ef	// fmul v15.4s, v15.4s, v31.s[2]
+	WORD	$0x4eafd60f	// fsub v15.4s, v16.4s, v15.4s
+	WORD	$0x4fbf99f0	// fmul v16.4s, v15.4s, v31.s[3]
+	WORD	$0x6e2fddf1	// fmul v17.4s, v15.4s, v15.4s
+	WORD	$0x4e3dd610	// fadd v16.4s, v16.4s, v29.4s
+	WORD	$0x6e2fde10	// fmul v16.4s, v16.4s, v15.4s
+	WORD	$0x4e3cd610	// fadd v16.4s, v16.4s, v28.4s
+	WORD	$0x6e2fde10	// fmul v16.4s, v16.4s, v15.4s
+	WORD	$0x4e3bd610	// fadd v16.4s, v16.4s, v27.4s
+	WORD	$0x6e2fde10	// fmul v16.4s, v16.4s, v15.4s
+	WORD	$0x4e3ad610	// fadd v16.4s, v16.4s, v26.4s
+	WORD	$0x6e30de30	// fmul v16.4s, v17.4s, v16.4s
+	WORD	$0x4e2fd60f	// fadd v15.4s, v16.4s, v15.4s
+	WORD	$0x4e39d5ef	// fadd v15.4s, v15.4s, v25.4s
+	WORD	$0x6e2eddee	// fmul v14.4s, v15.4s, v14.4s
+	WORD	$0x6ea8e6e8	// fcmgt v8.4s, v23.4s, v8.4s
+	WORD	$0x4e681dc8	// bic v8.16b, v14.16b, v8.16b
+	// e[9] = exp(d[9]) (seq.Exp), d[9] in V4
+	WORD	$0x4f9f908e	// fmul v14.4s, v4.4s, v31.s[0]
+	WORD	$0x4e3ed5ce	// fadd v14.4s, v14.4s, v30.4s
+	WORD	$0x4ebed5cf	// fsub v15.4s, v14.4s, v30.4s
+	VSHL	$23, V14.S4, V14.S4
+	VADD	V24.S4, V14.S4, V14.S4
+	WORD	$0x4fbf91f0	// fmul v16.4s, v15.4s, v31.s[1]
+	WORD	$0x4eb0d490	// fsub v16.4s, v4.4s, v16.4s
+	WORD	$0x4f9f99ef	// fmul v15.4s, v15.4s, v31.s[2]
+	WORD	$0x4eafd60f	// fsub v15.4s, v16.4s, v15.4s
+	WORD	$0x4fbf99f0	// fmul v16.4s, v15.4s, v31.s[3]
+	WORD	$0x6e2fddf1	// fmul v17.4s, v15.4s, v15.4s
+	WORD	$0x4e3dd610	// fadd v16.4s, v16.4s, v29.4s
+	WORD	$0x6e2fde10	// fmul v16.4s, v16.4s, v15.4s
+	WORD	$0x4e3cd610	// fadd v16.4s, v16.4s, v28.4s
+	WORD	$0x6e2fde10	// fmul v16.4s, v16.4s, v15.4s
+	WORD	$0x4e3bd610	// fadd v16.4s, v16.4s, v27.4s
+	WORD	$0x6e2fde10	// fmul v16.4s, v16.4s, v15.4s
+	WORD	$0x4e3ad610	// fadd v16.4s, v16.4s, v26.4s
+	WORD	$0x6e30de30	// fmul v16.4s, v17.4s, v16.4s
+	WORD	$0x4e2fd60f	// fadd v15.4s, v16.4s, v15.4s
+	WORD	$0x4e39d5ef	// fadd v15.4s, v15.4s, v25.4s
+	WORD	$0x6e2eddee	// fmul v14.4s, v15.4s, v14.4s
+	WORD	$0x6ea4e6e4	// fcmgt v4.4s, v23.4s, v4.4s
+	WORD	$0x4e641dc4	// bic v4.16b, v14.16b, v4.16b
+	WORD	$0x4e24d50e	// fadd v14.4s, v8.4s, v4.4s
+	WORD	$0x4e2ed5ad	// fadd v13.4s, v13.4s, v14.4s
+	// s in V13
+	// log(s) (seq.Log): kb = bits(s)>>23, f = s·2^-(kb-126), k = kb - 126, moved to f in [√½, √2);
+	// u = f - 1, z = u·u, q = P0..P8 by Horner, log = u + (q·u·z + k·ln2lo - z/2) + k·ln2hi.
+	VUSHR	$23, V13.S4, V14.S4
+	FLDPQ	0(R10), (F15, F16)
+	VSUB	V14.S4, V15.S4, V15.S4
+	VSHL	$23, V15.S4, V15.S4
+	WORD	$0x6e2dddef	// fmul v15.4s, v15.4s, v13.4s
+	VSUB	V16.S4, V14.S4, V14.S4
+	WORD	$0x4e21d9ce	// scvtf v14.4s, v14.4s
+	FLDPQ	32(R10), (F16, F17)
+	WORD	$0x6eafe610	// fcmgt v16.4s, v16.4s, v15.4s
+	WORD	$0x4e2fd5f3	// fadd v19.4s, v15.4s, v15.4s
+	VBIT	V16.B16, V19.B16, V15.B16
+	WORD	$0x4eb9d5d3	// fsub v19.4s, v14.4s, v25.4s
+	VBIT	V16.B16, V19.B16, V14.B16
+	WORD	$0x4fbf91d0	// fmul v16.4s, v14.4s, v31.s[1]
+	WORD	$0x4f9f99ce	// fmul v14.4s, v14.4s, v31.s[2]
+	WORD	$0x4eb9d5ef	// fsub v15.4s, v15.4s, v25.4s
+	WORD	$0x6e2fddf3	// fmul v19.4s, v15.4s, v15.4s
+	WORD	$0x4f9191f4	// fmul v20.4s, v15.4s, v17.s[0]
+	FLDPQ	64(R10), (F21, F22)
+	WORD	$0x4e35d694	// fadd v20.4s, v20.4s, v21.4s
+	WORD	$0x6e2fde94	// fmul v20.4s, v20.4s, v15.4s
+	WORD	$0x4e36d694	// fadd v20.4s, v20.4s, v22.4s
+	WORD	$0x6e2fde94	// fmul v20.4s, v20.4s, v15.4s
+	FLDPQ	96(R10), (F21, F22)
+	WORD	$0x4e35d694	// fadd v20.4s, v20.4s, v21.4s
+	WORD	$0x6e2fde94	// fmul v20.4s, v20.4s, v15.4s
+	WORD	$0x4e36d694	// fadd v20.4s, v20.4s, v22.4s
+	WORD	$0x6e2fde94	// fmul v20.4s, v20.4s, v15.4s
+	FLDPQ	128(R10), (F21, F22)
+	WORD	$0x4e35d694	// fadd v20.4s, v20.4s, v21.4s
+	WORD	$0x6e2fde94	// fmul v20.4s, v20.4s, v15.4s
+	WORD	$0x4e36d694	// fadd v20.4s, v20.4s, v22.4s
+	WORD	$0x6e2fde94	// fmul v20.4s, v20.4s, v15.4s
+	FLDPQ	160(R10), (F21, F22)
+	WORD	$0x4e35d694	// fadd v20.4s, v20.4s, v21.4s
+	WORD	$0x6e2fde94	// fmul v20.4s, v20.4s, v15.4s
+	WORD	$0x4e36d694	// fadd v20.4s, v20.4s, v22.4s
+	WORD	$0x6e2fde94	// fmul v20.4s, v20.4s, v15.4s
+	WORD	$0x6e33de94	// fmul v20.4s, v20.4s, v19.4s
+	WORD	$0x4e2ed68e	// fadd v14.4s, v20.4s, v14.4s
+	WORD	$0x4fb19271	// fmul v17.4s, v19.4s, v17.s[1]
+	WORD	$0x4eb1d5ce	// fsub v14.4s, v14.4s, v17.4s
+	WORD	$0x4e2ed5ee	// fadd v14.4s, v15.4s, v14.4s
+	WORD	$0x4e30d5ce	// fadd v14.4s, v14.4s, v16.4s
+	// log(s) in V14
+	// loss = log(s) - d[l] (seq.LabelLoss).
+	WORD	$0x4eacd5cc	// fsub v12.4s, v14.4s, v12.4s
+	// lse = m + log(s), or m (-Inf) where all is set (seq.LogSumExp: FADD, BSL/BIT).
+	WORD	$0x4e2ed4ce	// fadd v14.4s, v6.4s, v14.4s
+	VBIT	V11.B16, V6.B16, V14.B16
+	CBZ	R12, labels_fused_nolse
+	VST1.P	[V14.S4], 16(R12)
+labels_fused_nolse:
+	CBZ	R14, labels_fused_noz
+	// z-loss (seq.ZTerms): c = z·lse, zl = c·lse, f = 1 + (c + c); loss = loss + zl.
+	VDUP	R13, V6.S4
+	WORD	$0x6e2edcc6	// fmul v6.4s, v6.4s, v14.4s
+	WORD	$0x6e2edccb	// fmul v11.4s, v6.4s, v14.4s
+	WORD	$0x4e26d4c6	// fadd v6.4s, v6.4s, v6.4s
+	WORD	$0x4e26d726	// fadd v6.4s, v25.4s, v6.4s
+	WORD	$0x4e2bd58c	// fadd v12.4s, v12.4s, v11.4s
+labels_fused_noz:
+	CBZ	R0, labels_fused_nograd
+	// q = scale / s (seq.Quotient); g[j] = e[j]·q (seq.Scaled).
+	WORD	$0x6e2dfe4b	// fdiv v11.4s, v18.4s, v13.4s
+	CBZ	R14, labels_fused_nozq
+	// q = q·f (the z-loss factor of seq.ZTerms).
+	WORD	$0x6e26dd6b	// fmul v11.4s, v11.4s, v6.4s
+labels_fused_nozq:
+	WORD	$0x6e2bdd26	// fmul v6.4s, v9.4s, v11.4s
+	WORD	$0x6e2bdc42	// fmul v2.4s, v2.4s, v11.4s
+	WORD	$0x6e2bdd49	// fmul v9.4s, v10.4s, v11.4s
+	WORD	$0x6e2bdc00	// fmul v0.4s, v0.4s, v11.4s
+	WORD	$0x6e2bdce7	// fmul v7.4s, v7.4s, v11.4s
+	WORD	$0x6e2bdc63	// fmul v3.4s, v3.4s, v11.4s
+	WORD	$0x6e2bdca5	// fmul v5.4s, v5.4s, v11.4s
+	WORD	$0x6e2bdc21	// fmul v1.4s, v1.4s, v11.4s
+	WORD	$0x6e2bdd08	// fmul v8.4s, v8.4s, v11.4s
+	WORD	$0x6e2bdc84	// fmul v4.4s, v4.4s, v11.4s
+	// Transpose back, step 1 (TRN .4S of column pairs).
+	VTRN1	V2.S4, V6.S4, V10.S4
+	VTRN2	V2.S4, V6.S4, V2.S4
+	VTRN1	V0.S4, V9.S4, V6.S4
+	VTRN2	V0.S4, V9.S4, V0.S4
+	VTRN1	V3.S4, V7.S4, V9.S4
+	VTRN2	V3.S4, V7.S4, V3.S4
+	VTRN1	V1.S4, V5.S4, V7.S4
+	VTRN2	V1.S4, V5.S4, V1.S4
+	VTRN1	V4.S4, V8.S4, V5.S4
+	VTRN2	V4.S4, V8.S4, V4.S4
+	// Transpose back, step 2 (ZIP .2D): rows 0-1 in P00..P04, rows 2-3 in P10..P14.
+	VZIP1	V6.D2, V10.D2, V8.D2
+	VZIP2	V6.D2, V10.D2, V6.D2
+	VZIP1	V7.D2, V9.D2, V10.D2
+	VZIP2	V7.D2, V9.D2, V7.D2
+	VZIP1	V2.D2, V5.D2, V9.D2
+	VZIP2	V2.D2, V5.D2, V2.D2
+	VZIP1	V3.D2, V0.D2, V5.D2
+	VZIP2	V3.D2, V0.D2, V0.D2
+	VZIP1	V4.D2, V1.D2, V3.D2
+	VZIP2	V4.D2, V1.D2, V1.D2
+	// Store rows 0-3.
+	FSTPQ	(F8, F10), 0(R0)
+	FSTPQ	(F9, F5), 32(R0)
+	FSTPQ	(F3, F6), 64(R0)
+	FSTPQ	(F7, F2), 96(R0)
+	FSTPQ	(F0, F1), 128(R0)
+	// g[l] = g[l] - scale, row by row in memory (FMOVS, FSUBS, FMOVS).
+	FMOVS	(R0)(R6<<2), F0
+	FMOVS	(R0)(R7<<2), F1
+	FMOVS	(R0)(R8<<2), F2
+	FMOVS	(R0)(R9<<2), F3
+	FSUBS	F18, F0, F0
+	FSUBS	F18, F1, F1
+	FSUBS	F18, F2, F2
+	FSUBS	F18, F3, F3
+	FMOVS	F0, (R0)(R6<<2)
+	FMOVS	F1, (R0)(R7<<2)
+	FMOVS	F2, (R0)(R8<<2)
+	FMOVS	F3, (R0)(R9<<2)
+	ADD	$160, R0
+labels_fused_nograd:
+	CBZ	R3, labels_fused_nolosses
+	VST1.P	[V12.S4], 16(R3)
+labels_fused_nolosses:
+	// acc[i%8] += float64(loss[i]) (FCVTL, FCVTL2, FADD .2D): rows 0-3 of an 8-row step go to
+	// acc[0..3], rows 4-7 (bit 2 of the rows left is set) to acc[4..7].
+	WORD	$0x0e617980	// fcvtl v0.2d, v12.2s
+	WORD	$0x4e617981	// fcvtl2 v1.2d, v12.4s
+	// The fused loop keeps acc in memory: acc[0..3] or, for rows 4-7, acc[4..7] at 32(R5).
+	AND	$4, R4, R15
+	ADD	R15<<3, R5, R15
+	FLDPQ	(R15), (F2, F3)
+	WORD	$0x4e60d440	// fadd v0.2d, v2.2d, v0.2d
+	WORD	$0x4e61d461	// fadd v1.2d, v3.2d, v1.2d
+	FSTPQ	(F0, F1), (R15)
+	ADD	$160, R1
+	ADD	$16, R2
+	SUBS	$4, R4
+	BNE	labels_fused_loop
+	RET
+
 // func xentTargetsNEON(grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
 //
 // xentTargetsGeneric. Per block of 4 rows: T = sum10(t), D = sum10(td)
@@ -551,19 +1152,32 @@ labels_done:
 // the columns, its t[j]·scale and difference on the rows after the
 // transpose back, with the target rows read a second time.
 //
+// A call with preds, lse or z (z != ±0) runs a second loop, targets_fused,
+// which adds preds and lse as xentLabelsNEON does and, when z != 0, loss =
+// loss + zl·T and qt = qt·f (seq.ZTerms). The log comes before the
+// gradient, and e[0..9], with T and D live, do not fit in registers across
+// it: the loop parks them in the grad block (columns) and reads them back.
+//
 // Registers:
 //	R0 grad (0: loss only)  R1 logits  R2 targets  R3 losses (0: none)
 //	R4 rows left  R5 acc  R10 logConsts
+//	R11 preds (0: none)  R12 lse (0: none)  R13 the bits of z  R14 bits(z)<<1 (0: no z-loss)
+//	R15 scratch (the fused loop: the address of acc[0..3] or acc[4..7])
 //	V18 scale (every lane)  V19..V22 acc[0:2], acc[2:4], acc[4:6], acc[6:8] (float64)
 //	V23 expCutoff, V24 oneBits, V25 one, V26 expQ0, V27 expQ1, V28 expQ2, V29 expQ3, V30 expMagic
 //	V31 {expLog2e, expLn2Hi, expLn2Lo, expQ4}, read by element (FMUL Vd, Vn, Vm.S[i])
-//	V0..V17 allocated by the generator; the comments name the registers of the values.
+//	V0..V17 (and V19..V22 in the fused loop, which keeps acc in memory) allocated by the
+//	generator; the comments name the registers of the values.
 TEXT ·xentTargetsNEON(SB), NOSPLIT, $0-164
 	MOVD	grad_base+0(FP), R0
 	MOVD	logits_base+24(FP), R1
 	MOVD	targets_base+48(FP), R2
 	MOVD	losses_base+80(FP), R3
 	MOVD	acc+104(FP), R5
+	MOVD	preds_base+112(FP), R11
+	MOVD	lse_base+136(FP), R12
+	MOVWU	z+160(FP), R13
+	LSLW	$1, R13, R14 // bits(z) without the sign: 0 for z = ±0, which asks for no z-loss
 	// n = len(logits)/10 rows, rounded down to a multiple of 8.
 	MOVD	logits_len+32(FP), R4
 	MOVD	$10, R7
@@ -577,6 +1191,10 @@ TEXT ·xentTargetsNEON(SB), NOSPLIT, $0-164
 	VLD1.P	64(R7), [V27.S4, V28.S4, V29.S4, V30.S4]
 	VLD1	(R7), [V31.S4]
 	MOVD	$logConsts<>(SB), R10
+	// preds, lse or a z-loss: the fused loop, after RET.
+	ORR	R11, R12, R15
+	ORR	R14, R15, R15
+	CBNZ	R15, targets_fused_loop
 	VLD1	(R5), [V19.D2, V20.D2, V21.D2, V22.D2]
 
 targets_loop:
@@ -1125,6 +1743,671 @@ targets_next:
 	VST1	[V19.D2, V20.D2, V21.D2, V22.D2], (R5)
 
 targets_done:
+	RET
+
+	// The fused loop: the loop above with preds, lse and the z-loss, each tested per
+	// block; acc stays in memory, which frees V19..V22.
+targets_fused_loop:
+	// Load rows 0-3: rows 0-1 in P00..P04, rows 2-3 in P10..P14 (40 bytes a row).
+	FLDPQ	0(R1), (F0, F1)
+	FLDPQ	32(R1), (F2, F3)
+	FLDPQ	64(R1), (F4, F5)
+	FLDPQ	96(R1), (F6, F7)
+	FLDPQ	128(R1), (F8, F9)
+	// Transpose, step 1 (ZIP .2D of P0k, P1k): gather the 64-bit halves of rows 0,2 and 1,3.
+	VZIP1	V5.D2, V0.D2, V10.D2
+	VZIP2	V5.D2, V0.D2, V0.D2
+	VZIP1	V6.D2, V1.D2, V5.D2
+	VZIP2	V6.D2, V1.D2, V1.D2
+	VZIP1	V7.D2, V2.D2, V6.D2
+	VZIP2	V7.D2, V2.D2, V2.D2
+	VZIP1	V8.D2, V3.D2, V7.D2
+	VZIP2	V8.D2, V3.D2, V3.D2
+	VZIP1	V9.D2, V4.D2, V8.D2
+	VZIP2	V9.D2, V4.D2, V4.D2
+	// Transpose, step 2 (TRN .4S): column j of rows 0-3 in one register.
+	VTRN1	V2.S4, V10.S4, V9.S4
+	VTRN2	V2.S4, V10.S4, V2.S4
+	VTRN1	V7.S4, V0.S4, V10.S4
+	VTRN2	V7.S4, V0.S4, V0.S4
+	VTRN1	V3.S4, V5.S4, V7.S4
+	VTRN2	V3.S4, V5.S4, V3.S4
+	VTRN1	V8.S4, V1.S4, V5.S4
+	VTRN2	V8.S4, V1.S4, V1.S4
+	VTRN1	V4.S4, V6.S4, V8.S4
+	VTRN2	V4.S4, V6.S4, V4.S4
+	// x[j] of rows 0-3, j = 0..9: V9 V2 V10 V0 V7 V3 V5 V1 V8 V4
+	// m = max10(x) + 0 (seq.Max10): a tree of FMAX, then + 0 turns -0 into +0.
+	WORD	$0x4e22f526	// fmax v6.4s, v9.4s, v2.4s
+	WORD	$0x4e20f54b	// fmax v11.4s, v10.4s, v0.4s
+	WORD	$0x4e2bf4c6	// fmax v6.4s, v6.4s, v11.4s
+	WORD	$0x4e23f4eb	// fmax v11.4s, v7.4s, v3.4s
+	WORD	$0x4e21f4ac	// fmax v12.4s, v5.4s, v1.4s
+	WORD	$0x4e2cf56b	// fmax v11.4s, v11.4s, v12.4s
+	WORD	$0x4e2bf4c6	// fmax v6.4s, v6.4s, v11.4s
+	WORD	$0x4e24f50b	// fmax v11.4s, v8.4s, v4.4s
+	WORD	$0x4e2bf4c6	// fmax v6.4s, v6.4s, v11.4s
+	VEOR	V11.B16, V11.B16, V11.B16
+	WORD	$0x4e2bd4c6	// fadd v6.4s, v6.4s, v11.4s
+	CBZ	R11, targets_fused_nopreds
+	// preds[i] = argmax10(x) of rows i = 0..3 (seq.Argmax, with m = max10(x)):
+	WORD	$0x6e30f8cb	// fmaxv s11, v6.4s
+	// p = the first j with x[j] == m (seq.Argmax, its first chain), stored.
+	WORD	$0x4e26e48c	// fcmeq v12.4s, v4.4s, v6.4s
+	WORD	$0x4f00052d	// movi v13.4s, #0x9
+	VEOR	V14.B16, V14.B16, V14.B16
+	VBIF	V12.B16, V14.B16, V13.B16
+	WORD	$0x4e26e50c	// fcmeq v12.4s, v8.4s, v6.4s
+	WORD	$0x4f00050f	// movi v15.4s, #0x8
+	VBIT	V12.B16, V15.B16, V13.B16
+	WORD	$0x4e26e42c	// fcmeq v12.4s, v1.4s, v6.4s
+	WORD	$0x4f0004ef	// movi v15.4s, #0x7
+	VBIT	V12.B16, V15.B16, V13.B16
+	WORD	$0x4e26e4ac	// fcmeq v12.4s, v5.4s, v6.4s
+	WORD	$0x4f0004cf	// movi v15.4s, #0x6
+	VBIT	V12.B16, V15.B16, V13.B16
+	WORD	$0x4e26e46c	// fcmeq v12.4s, v3.4s, v6.4s
+	WORD	$0x4f0004af	// movi v15.4s, #0x5
+	VBIT	V12.B16, V15.B16, V13.B16
+	WORD	$0x4e26e4ec	// fcmeq v12.4s, v7.4s, v6.4s
+	WORD	$0x4f00048f	// movi v15.4s, #0x4
+	VBIT	V12.B16, V15.B16, V13.B16
+	WORD	$0x4e26e40c	// fcmeq v12.4s, v0.4s, v6.4s
+	WORD	$0x4f00046f	// movi v15.4s, #0x3
+	VBIT	V12.B16, V15.B16, V13.B16
+	WORD	$0x4e26e54c	// fcmeq v12.4s, v10.4s, v6.4s
+	WORD	$0x4f00044f	// movi v15.4s, #0x2
+	VBIT	V12.B16, V15.B16, V13.B16
+	WORD	$0x4e26e44c	// fcmeq v12.4s, v2.4s, v6.4s
+	WORD	$0x4f00042f	// movi v15.4s, #0x1
+	VBIT	V12.B16, V15.B16, V13.B16
+	WORD	$0x4e26e52c	// fcmeq v12.4s, v9.4s, v6.4s
+	VBIT	V12.B16, V14.B16, V13.B16
+	VST1.P	[V13.S4], 16(R11)
+	// A block with a NaN (FMAXV of m is NaN): p = the first j where x[j] is NaN instead
+	// (seq.Argmax, its second chain), stored over the first.
+	FCMPS	F11, F11
+	BVC	targets_fused_nonan
+	WORD	$0x4e24e48b	// fcmeq v11.4s, v4.4s, v4.4s
+	WORD	$0x4f00052c	// movi v12.4s, #0x9
+	VBIT	V11.B16, V13.B16, V12.B16
+	WORD	$0x4e28e50b	// fcmeq v11.4s, v8.4s, v8.4s
+	WORD	$0x4f00050d	// movi v13.4s, #0x8
+	VBIT	V11.B16, V12.B16, V13.B16
+	WORD	$0x4e21e42b	// fcmeq v11.4s, v1.4s, v1.4s
+	WORD	$0x4f0004ec	// movi v12.4s, #0x7
+	VBIT	V11.B16, V13.B16, V12.B16
+	WORD	$0x4e25e4ab	// fcmeq v11.4s, v5.4s, v5.4s
+	WORD	$0x4f0004cd	// movi v13.4s, #0x6
+	VBIT	V11.B16, V12.B16, V13.B16
+	WORD	$0x4e23e46b	// fcmeq v11.4s, v3.4s, v3.4s
+	WORD	$0x4f0004ac	// movi v12.4s, #0x5
+	VBIT	V11.B16, V13.B16, V12.B16
+	WORD	$0x4e27e4eb	// fcmeq v11.4s, v7.4s, v7.4s
+	WORD	$0x4f00048d	// movi v13.4s, #0x4
+	VBIT	V11.B16, V12.B16, V13.B16
+	WORD	$0x4e20e40b	// fcmeq v11.4s, v0.4s, v0.4s
+	WORD	$0x4f00046c	// movi v12.4s, #0x3
+	VBIT	V11.B16, V13.B16, V12.B16
+	WORD	$0x4e2ae54b	// fcmeq v11.4s, v10.4s, v10.4s
+	WORD	$0x4f00044d	// movi v13.4s, #0x2
+	VBIT	V11.B16, V12.B16, V13.B16
+	WORD	$0x4e22e44b	// fcmeq v11.4s, v2.4s, v2.4s
+	WORD	$0x4f00042c	// movi v12.4s, #0x1
+	VBIT	V11.B16, V13.B16, V12.B16
+	WORD	$0x4e29e52b	// fcmeq v11.4s, v9.4s, v9.4s
+	VEOR	V13.B16, V13.B16, V13.B16
+	VBIT	V11.B16, V12.B16, V13.B16
+	FMOVQ	F13, -16(R11)
+targets_fused_nonan:
+targets_fused_nopreds:
+	// all = (m == -Inf) AND (sum10(x) == -Inf), a row of only -Inf (seq.AllNegInf: FADD tree, FCMEQ, AND).
+	FLDPQ	192(R10), (F11, F12)
+	WORD	$0x4e2be4cc	// fcmeq v12.4s, v6.4s, v11.4s
+	WORD	$0x4e22d52d	// fadd v13.4s, v9.4s, v2.4s
+	WORD	$0x4e20d54e	// fadd v14.4s, v10.4s, v0.4s
+	WORD	$0x4e2ed5ad	// fadd v13.4s, v13.4s, v14.4s
+	WORD	$0x4e23d4ee	// fadd v14.4s, v7.4s, v3.4s
+	WORD	$0x4e21d4af	// fadd v15.4s, v5.4s, v1.4s
+	WORD	$0x4e2fd5ce	// fadd v14.4s, v14.4s, v15.4s
+	WORD	$0x4e2ed5ad	// fadd v13.4s, v13.4s, v14.4s
+	WORD	$0x4e24d50e	// fadd v14.4s, v8.4s, v4.4s
+	WORD	$0x4e2ed5ad	// fadd v13.4s, v13.4s, v14.4s
+	WORD	$0x4e2be5ab	// fcmeq v11.4s, v13.4s, v11.4s
+	VAND	V11.B16, V12.B16, V11.B16
+	// d[j] = x[j] - m.
+	WORD	$0x4ea6d529	// fsub v9.4s, v9.4s, v6.4s
+	WORD	$0x4ea6d442	// fsub v2.4s, v2.4s, v6.4s
+	WORD	$0x4ea6d54a	// fsub v10.4s, v10.4s, v6.4s
+	WORD	$0x4ea6d400	// fsub v0.4s, v0.4s, v6.4s
+	WORD	$0x4ea6d4e7	// fsub v7.4s, v7.4s, v6.4s
+	WORD	$0x4ea6d463	// fsub v3.4s, v3.4s, v6.4s
+	WORD	$0x4ea6d4a5	// fsub v5.4s, v5.4s, v6.4s
+	WORD	$0x4ea6d421	// fsub v1.4s, v1.4s, v6.4s
+	WORD	$0x4ea6d508	// fsub v8.4s, v8.4s, v6.4s
+	WORD	$0x4ea6d484	// fsub v4.4s, v4.4s, v6.4s
+	// T = sum10(t) and D = sum10(td), td[j] = t[j]·d[j] or +0 where t[j] == 0 (seq.Sum10,
+	// seq.TargetTerm: FCMEQ #0, FMUL, BIC), the two sums in lockstep.
+	// t[0..3] of rows 0-3: rows (LDR Q), 4x4 transpose (TRN .4S, ZIP .2D).
+	FMOVQ	0(R2), F12
+	FMOVQ	40(R2), F13
+	FMOVQ	80(R2), F14
+	FMOVQ	120(R2), F15
+	VTRN1	V13.S4, V12.S4, V16.S4
+	VTRN2	V13.S4, V12.S4, V12.S4
+	VTRN1	V15.S4, V14.S4, V13.S4
+	VTRN2	V15.S4, V14.S4, V14.S4
+	VZIP1	V13.D2, V16.D2, V15.D2
+	VZIP2	V13.D2, V16.D2, V13.D2
+	VZIP1	V14.D2, V12.D2, V16.D2
+	VZIP2	V14.D2, V12.D2, V12.D2
+	WORD	$0x4e30d5ee	// fadd v14.4s, v15.4s, v16.4s
+	WORD	$0x4ea0d9f1	// fcmeq v17.4s, v15.4s, #0.0
+	WORD	$0x6e29ddef	// fmul v15.4s, v15.4s, v9.4s
+	WORD	$0x4e711def	// bic v15.16b, v15.16b, v17.16b
+	WORD	$0x4ea0da11	// fcmeq v17.4s, v16.4s, #0.0
+	WORD	$0x6e22de10	// fmul v16.4s, v16.4s, v2.4s
+	WORD	$0x4e711e10	// bic v16.16b, v16.16b, v17.16b
+	WORD	$0x4e30d5ef	// fadd v15.4s, v15.4s, v16.4s
+	WORD	$0x4e2cd5b0	// fadd v16.4s, v13.4s, v12.4s
+	WORD	$0x4ea0d9b1	// fcmeq v17.4s, v13.4s, #0.0
+	WORD	$0x6e2addad	// fmul v13.4s, v13.4s, v10.4s
+	WORD	$0x4e711dad	// bic v13.16b, v13.16b, v17.16b
+	WORD	$0x4ea0d991	// fcmeq v17.4s, v12.4s, #0.0
+	WORD	$0x6e20dd8c	// fmul v12.4s, v12.4s, v0.4s
+	WORD	$0x4e711d8c	// bic v12.16b, v12.16b, v17.16b
+	WORD	$0x4e2cd5ac	// fadd v12.4s, v13.4s, v12.4s
+	WORD	$0x4e30d5cd	// fadd v13.4s, v14.4s, v16.4s
+	WORD	$0x4e2cd5ec	// fadd v12.4s, v15.4s, v12.4s
+	// t[4..7] of rows 0-3: rows (LDR Q), 4x4 transpose (TRN .4S, ZIP .2D).
+	FMOVQ	16(R2), F14
+	FMOVQ	56(R2), F15
+	FMOVQ	96(R2), F16
+	FMOVQ	136(R2), F17
+	VTRN1	V15.S4, V14.S4, V19.S4
+	VTRN2	V15.S4, V14.S4, V14.S4
+	VTRN1	V17.S4, V16.S4, V15.S4
+	VTRN2	V17.S4, V16.S4, V16.S4
+	VZIP1	V15.D2, V19.D2, V17.D2
+	VZIP2	V15.D2, V19.D2, V15.D2
+	VZIP1	V16.D2, V14.D2, V19.D2
+	VZIP2	V16.D2, V14.D2, V14.D2
+	WORD	$0x4e33d630	// fadd v16.4s, v17.4s, v19.4s
+	WORD	$0x4ea0da34	// fcmeq v20.4s, v17.4s, #0.0
+	WORD	$0x6e27de31	// fmul v17.4s, v17.4s, v7.4s
+	WORD	$0x4e741e31	// bic v17.16b, v17.16b, v20.16b
+	WORD	$0x4ea0da74	// fcmeq v20.4s, v19.4s, #0.0
+	WORD	$0x6e23de73	// fmul v19.4s, v19.4s, v3.4s
+	WORD	$0x4e741e73	// bic v19.16b, v19.16b, v20.16b
+	WORD	$0x4e33d631	// fadd v17.4s, v17.4s, v19.4s
+	WORD	$0x4e2ed5f3	// fadd v19.4s, v15.4s, v14.4s
+	WORD	$0x4ea0d9f4	// fcmeq v20.4s, v15.4s, #0.0
+	WORD	$0x6e25ddef	// fmul v15.4s, v15.4s, v5.4s
+	WORD	$0x4e741def	// bic v15.16b, v15.16b, v20.16b
+	WORD	$0x4ea0d9d4	// fcmeq v20.4s, v14.4s, #0.0
+	WORD	$0x6e21ddce	// fmul v14.4s, v14.4s, v1.4s
+	WORD	$0x4e741dce	// bic v14.16b, v14.16b, v20.16b
+	WORD	$0x4e2ed5ee	// fadd v14.4s, v15.4s, v14.4s
+	WORD	$0x4e33d60f	// fadd v15.4s, v16.4s, v19.4s
+	WORD	$0x4e2ed62e	// fadd v14.4s, v17.4s, v14.4s
+	WORD	$0x4e2fd5ad	// fadd v13.4s, v13.4s, v15.4s
+	WORD	$0x4e2ed58c	// fadd v12.4s, v12.4s, v14.4s
+	// t[8], t[9] of rows 0-3: LDR D of each row, ZIP1 .2D, TRN .4S.
+	FMOVD	32(R2), F14
+	FMOVD	72(R2), F15
+	FMOVD	112(R2), F16
+	FMOVD	152(R2), F17
+	VZIP1	V16.D2, V14.D2, V14.D2
+	VZIP1	V17.D2, V15.D2, V15.D2
+	VTRN1	V15.S4, V14.S4, V16.S4
+	VTRN2	V15.S4, V14.S4, V14.S4
+	WORD	$0x4e2ed60f	// fadd v15.4s, v16.4s, v14.4s
+	WORD	$0x4ea0da11	// fcmeq v17.4s, v16.4s, #0.0
+	WORD	$0x6e28de10	// fmul v16.4s, v16.4s, v8.4s
+	WORD	$0x4e711e10	// bic v16.16b, v16.16b, v17.16b
+	WORD	$0x4ea0d9d1	// fcmeq v17.4s, v14.4s, #0.0
+	WORD	$0x6e24ddce	// fmul v14.4s, v14.4s, v4.4s
+	WORD	$0x4e711dce	// bic v14.16b, v14.16b, v17.16b
+	WORD	$0x4e2ed60e	// fadd v14.4s, v16.4s, v14.4s
+	WORD	$0x4e2fd5ad	// fadd v13.4s, v13.4s, v15.4s
+	WORD	$0x4e2ed58c	// fadd v12.4s, v12.4s, v14.4s
+	// T in V13, D in V12
+	// s = sum10(e) (seq.Sum10), each e[j] = exp(d[j]) (seq.Exp) computed where the sum first reads it:
+	//   z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits (SHL, ADD .4S)
+	//   r = d - n·ln2hi; r = r - n·ln2lo; q = r·Q4 + Q3, then q = q·r + Q2, Q1, Q0 (FMUL, then FADD)
+	//   r2 = r·r; p = r2·q + r; p = p + 1; e = p·2^n; e = +0 where d < cutoff (FCMGT, BIC).
+	// e[0] = exp(d[0]) (seq.Exp), d[0] in V9
+	WORD	$0x4f9f912e	// fmul v14.4s, v9.4s, v31.s[0]
+	WORD	$0x4e3ed5ce	// fadd v14.4s, v14.4s, v30.4s
+	WORD	$0x4ebed5cf	// fsub v15.4s, v14.4s, v30.4s
+	VSHL	$23, V14.S4, V14.S4
+	VADD	V24.S4, V14.S4, V14.S4
+	WORD	$0x4fbf91f0	// fmul v16.4s, v15.4s, v31.s[1]
+	WORD	$0x4eb0d530	// fsub v16.4s, v9.4s, v16.4s
+	WORD	$0x4f9f99ef	// fmul v15.4s, v15.4s, v31.s[2]
+	WORD	$0x4eafd60f	// fsub v15.4s, v16.4s, v15.4s
+	WORD	$0x4fbf99f0	// fmul v16.4s, v15.4s, v31.s[3]
+	WORD	$0x6e2fddf1	// fmul v17.4s, v15.4s, v15.4s
+	WORD	$0x4e3dd610	// fadd v16.4s, v16.4s, v29.4s
+	WORD	$0x6e2fde10	// fmul v16.4s, v16.4s, v15.4s
+	WORD	$0x4e3cd610	// fadd v16.4s, v16.4s, v28.4s
+	WORD	$0x6e2fde10	// fmul v16.4s, v16.4s, v15.4s
+	WORD	$0x4e3bd610	// fadd v16.4s, v16.4s, v27.4s
+	WORD	$0x6e2fde10	// fmul v16.4s, v16.4s, v15.4s
+	WORD	$0x4e3ad610	// fadd v16.4s, v16.4s, v26.4s
+	WORD	$0x6e30de30	// fmul v16.4s, v17.4s, v16.4s
+	WORD	$0x4e2fd60f	// fadd v15.4s, v16.4s, v15.4s
+	WORD	$0x4e39d5ef	// fadd v15.4s, v15.4s, v25.4s
+	WORD	$0x6e2eddee	// fmul v14.4s, v15.4s, v14.4s
+	WORD	$0x6ea9e6e9	// fcmgt v9.4s, v23.4s, v9.4s
+	WORD	$0x4e691dc9	// bic v9.16b, v14.16b, v9.16b
+	// e[1] = exp(d[1]) (seq.Exp), d[1] in V2
+	WORD	$0x4f9f904e	// fmul v14.4s, v2.4s, v31.s[0]
+	WORD	$0x4e3ed5ce	// fadd v14.4s, v14.4s, v30.4s
+	WORD	$0x4ebed5cf	// fsub v15.4s, v14.4s, v30.4s
+	VSHL	$23, V14.S4, V14.S4
+	VADD	V24.S4, V14.S4, V14.S4
+	WORD	$0x4fbf91f0	// fmul v16.4s, v15.4s, v31.s[1]
+	WORD	$0x4eb0d450	// fsub v16.4s, v2.4s, v16.4s
+	WORD	$0x4f9f99ef	// fmul v15.4s, v15.4s, v31.s[2]
+	WORD	$0x4eafd60f	// fsub v15.4s, v16.4s, v15.4s
+	WORD	$0x4fbf99f0	// fmul v16.4s, v15.4s, v31.s[3]
+	WORD	$0x6e2fddf1	// fmul v17.4s, v15.4s, v15.4s
+	WORD	$0x4e3dd610	// fadd v16.4s, v16.4s, v29.4s
+	WORD	$0x6e2fde10	// fmul v16.4s, v16.4s, v15.4s
+	WORD	$0x4e3cd610	// fadd v16.4s, v16.4s, v28.4s
+	WORD	$0x6e2fde10	// fmul v16.4s, v16.4s, v15.4s
+	WORD	$0x4e3bd610	// fadd v16.4s, v16.4s, v27.4s
+	WORD	$0x6e2fde10	// fmul v16.4s, v16.4s, v15.4s
+	WORD	$0x4e3ad610	// fadd v16.4s, v16.4s, v26.4s
+	WORD	$0x6e30de30	// fmul v16.4s, v17.4s, v16.4s
+	WORD	$0x4e2fd60f	// fadd v15.4s, v16.4s, v15.4s
+	WORD	$0x4e39d5ef	// fadd v15.4s, v15.4s, v25.4s
+	WORD	$0x6e2eddee	// fmul v14.4s, v15.4s, v14.4s
+	WORD	$0x6ea2e6e2	// fcmgt v2.4s, v23.4s, v2.4s
+	WORD	$0x4e621dc2	// bic v2.16b, v14.16b, v2.16b
+	WORD	$0x4e22d52e	// fadd v14.4s, v9.4s, v2.4s
+	// e[2] = exp(d[2]) (seq.Exp), d[2] in V10
+	WORD	$0x4f9f914f	// fmul v15.4s, v10.4s, v31.s[0]
+	WORD	$0x4e3ed5ef	// fadd v15.4s, v15.4s, v30.4s
+	WORD	$0x4ebed5f0	// fsub v16.4s, v15.4s, v30.4s
+	VSHL	$23, V15.S4, V15.S4
+	VADD	V24.S4, V15.S4, V15.S4
+	WORD	$0x4fbf9211	// fmul v17.4s, v16.4s, v31.s[1]
+	WORD	$0x4eb1d551	// fsub v17.4s, v10.4s, v17.4s
+	WORD	$0x4f9f9a10	// fmul v16.4s, v16.4s, v31.s[2]
+	WORD	$0x4eb0d630	// fsub v16.4s, v17.4s, v16.4s
+	WORD	$0x4fbf9a11	// fmul v17.4s, v16.4s, v31.s[3]
+	WORD	$0x6e30de13	// fmul v19.4s, v16.4s, v16.4s
+	WORD	$0x4e3dd631	// fadd v17.4s, v17.4s, v29.4s
+	WORD	$0x6e30de31	// fmul v17.4s, v17.4s, v16.4s
+	WORD	$0x4e3cd631	// fadd v17.4s, v17.4s, v28.4s
+	WORD	$0x6e30de31	// fmul v17.4s, v17.4s, v16.4s
+	WORD	$0x4e3bd631	// fadd v17.4s, v17.4s, v27.4s
+	WORD	$0x6e30de31	// fmul v17.4s, v17.4s, v16.4s
+	WORD	$0x4e3ad631	// fadd v17.4s, v17.4s, v26.4s
+	WORD	$0x6e31de71	// fmul v17.4s, v19.4s, v17.4s
+	WORD	$0x4e30d630	// fadd v16.4s, v17.4s, v16.4s
+	WORD	$0x4e39d610	// fadd v16.4s, v16.4s, v25.4s
+	WORD	$0x6e2fde0f	// fmul v15.4s, v16.4s, v15.4s
+	WORD	$0x6eaae6ea	// fcmgt v10.4s, v23.4s, v10.4s
+	WORD	$0x4e6a1dea	// bic v10.16b, v15.16b, v10.16b
+	// e[3] = exp(d[3]) (seq.Exp), d[3] in V0
+	WORD	$0x4f9f900f	// fmul v15.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed5ef	// fadd v15.4s, v15.4s, v30.4s
+	WORD	$0x4ebed5f0	// fsub v16.4s, v15.4s, v30.4s
+	VSHL	$23, V15.S4, V15.S4
+	VADD	V24.S4, V15.S4, V15.S4
+	WORD	$0x4fbf9211	// fmul v17.4s, v16.4s, v31.s[1]
+	WORD	$0x4eb1d411	// fsub v17.4s, v0.4s, v17.4s
+	WORD	$0x4f9f9a10	// fmul v16.4s, v16.4s, v31.s[2]
+	WORD	$0x4eb0d630	// fsub v16.4s, v17.4s, v16.4s
+	WORD	$0x4fbf9a11	// fmul v17.4s, v16.4s, v31.s[3]
+	WORD	$0x6e30de13	// fmul v19.4s, v16.4s, v16.4s
+	WORD	$0x4e3dd631	// fadd v17.4s, v17.4s, v29.4s
+	WORD	$0x6e30de31	// fmul v17.4s, v17.4s, v16.4s
+	WORD	$0x4e3cd631	// fadd v17.4s, v17.4s, v28.4s
+	WORD	$0x6e30de31	// fmul v17.4s, v17.4s, v16.4s
+	WORD	$0x4e3bd631	// fadd v17.4s, v17.4s, v27.4s
+	WORD	$0x6e30de31	// fmul v17.4s, v17.4s, v16.4s
+	WORD	$0x4e3ad631	// fadd v17.4s, v17.4s, v26.4s
+	WORD	$0x6e31de71	// fmul v17.4s, v19.4s, v17.4s
+	WORD	$0x4e30d630	// fadd v16.4s, v17.4s, v16.4s
+	WORD	$0x4e39d610	// fadd v16.4s, v16.4s, v25.4s
+	WORD	$0x6e2fde0f	// fmul v15.4s, v16.4s, v15.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601de0	// bic v0.16b, v15.16b, v0.16b
+	WORD	$0x4e20d54f	// fadd v15.4s, v10.4s, v0.4s
+	WORD	$0x4e2fd5ce	// fadd v14.4s, v14.4s, v15.4s
+	// e[4] = exp(d[4]) (seq.Exp), d[4] in V7
+	WORD	$0x4f9f90ef	// fmul v15.4s, v7.4s, v31.s[0]
+	WORD	$0x4e3ed5ef	// fadd v15.4s, v15.4s, v30.4s
+	WORD	$0x4ebed5f0	// fsub v16.4s, v15.4s, v30.4s
+	VSHL	$23, V15.S4, V15.S4
+	VADD	V24.S4, V15.S4, V15.S4
+	WORD	$0x4fbf9211	// fmul v17.4s, v16.4s, v31.s[1]
+	WORD	$0x4eb1d4f1	// fsub v17.4s, v7.4s, v17.4s
+	WORD	$0x4f9f9a10	// fmul v16.4s, v16.4s, v31.s[2]
+	WORD	$0x4eb0d630	// fsub v16.4s, v17.4s, v16.4s
+	WORD	$0x4fbf9a11	// fmul v17.4s, v16.4s, v31.s[3]
+	WORD	$0x6e30de13	// fmul v19.4s, v16.4s, v16.4s
+	WORD	$0x4e3dd631	// fadd v17.4s, v17.4s, v29.4s
+	WORD	$0x6e30de31	// fmul v17.4s, v17.4s, v16.4s
+	WORD	$0x4e3cd631	// fadd v17.4s, v17.4s, v28.4s
+	WORD	$0x6e30de31	// fmul v17.4s, v17.4s, v16.4s
+	WORD	$0x4e3bd631	// fadd v17.4s, v17.4s, v27.4s
+	WORD	$0x6e30de31	// fmul v17.4s, v17.4s, v16.4s
+	WORD	$0x4e3ad631	// fadd v17.4s, v17.4s, v26.4s
+	WORD	$0x6e31de71	// fmul v17.4s, v19.4s, v17.4s
+	WORD	$0x4e30d630	// fadd v16.4s, v17.4s, v16.4s
+	WORD	$0x4e39d610	// fadd v16.4s, v16.4s, v25.4s
+	WORD	$0x6e2fde0f	// fmul v15.4s, v16.4s, v15.4s
+	WORD	$0x6ea7e6e7	// fcmgt v7.4s, v23.4s, v7.4s
+	WORD	$0x4e671de7	// bic v7.16b, v15.16b, v7.16b
+	// e[5] = exp(d[5]) (seq.Exp), d[5] in V3
+	WORD	$0x4f9f906f	// fmul v15.4s, v3.4s, v31.s[0]
+	WORD	$0x4e3ed5ef	// fadd v15.4s, v15.4s, v30.4s
+	WORD	$0x4ebed5f0	// fsub v16.4s, v15.4s, v30.4s
+	VSHL	$23, V15.S4, V15.S4
+	VADD	V24.S4, V15.S4, V15.S4
+	WORD	$0x4fbf9211	// fmul v17.4s, v16.4s, v31.s[1]
+	WORD	$0x4eb1d471	// fsub v17.4s, v3.4s, v17.4s
+	WORD	$0x4f9f9a10	// fmul v16.4s, v16.4s, v31.s[2]
+	WORD	$0x4eb0d630	// fsub v16.4s, v17.4s, v16.4s
+	WORD	$0x4fbf9a11	// fmul v17.4s, v16.4s, v31.s[3]
+	WORD	$0x6e30de13	// fmul v19.4s, v16.4s, v16.4s
+	WORD	$0x4e3dd631	// fadd v17.4s, v17.4s, v29.4s
+	WORD	$0x6e30de31	// fmul v17.4s, v17.4s, v16.4s
+	WORD	$0x4e3cd631	// fadd v17.4s, v17.4s, v28.4s
+	WORD	$0x6e30de31	// fmul v17.4s, v17.4s, v16.4s
+	WORD	$0x4e3bd631	// fadd v17.4s, v17.4s, v27.4s
+	WORD	$0x6e30de31	// fmul v17.4s, v17.4s, v16.4s
+	WORD	$0x4e3ad631	// fadd v17.4s, v17.4s, v26.4s
+	WORD	$0x6e31de71	// fmul v17.4s, v19.4s, v17.4s
+	WORD	$0x4e30d630	// fadd v16.4s, v17.4s, v16.4s
+	WORD	$0x4e39d610	// fadd v16.4s, v16.4s, v25.4s
+	WORD	$0x6e2fde0f	// fmul v15.4s, v16.4s, v15.4s
+	WORD	$0x6ea3e6e3	// fcmgt v3.4s, v23.4s, v3.4s
+	WORD	$0x4e631de3	// bic v3.16b, v15.16b, v3.16b
+	WORD	$0x4e23d4ef	// fadd v15.4s, v7.4s, v3.4s
+	// e[6] = exp(d[6]) (seq.Exp), d[6] in V5
+	WORD	$0x4f9f90b0	// fmul v16.4s, v5.4s, v31.s[0]
+	WORD	$0x4e3ed610	// fadd v16.4s, v16.4s, v30.4s
+	WORD	$0x4ebed611	// fsub v17.4s, v16.4s, v30.4s
+	VSHL	$23, V16.S4, V16.S4
+	VADD	V24.S4, V16.S4, V16.S4
+	WORD	$0x4fbf9233	// fmul v19.4s, v17.4s, v31.s[1]
+	WORD	$0x4eb3d4b3	// fsub v19.4s, v5.4s, v19.4s
+	WORD	$0x4f9f9a31	// fmul v17.4s, v17.4s, v31.s[2]
+	WORD	$0x4eb1d671	// fsub v17.4s, v19.4s, v17.4s
+	WORD	$0x4fbf9a33	// fmul v19.4s, v17.4s, v31.s[3]
+	WORD	$0x6e31de34	// fmul v20.4s, v17.4s, v17.4s
+	WORD	$0x4e3dd673	// fadd v19.4s, v19.4s, v29.4s
+	WORD	$0x6e31de73	// fmul v19.4s, v19.4s, v17.4s
+	WORD	$0x4e3cd673	// fadd v19.4s, v19.4s, v28.4s
+	WORD	$0x6e31de73	// fmul v19.4s, v19.4s, v17.4s
+	WORD	$0x4e3bd673	// fadd v19.4s, v19.4s, v27.4s
+	WORD	$0x6e31de73	// fmul v19.4s, v19.4s, v17.4s
+	WORD	$0x4e3ad673	// fadd v19.4s, v19.4s, v26.4s
+	WORD	$0x6e33de93	// fmul v19.4s, v20.4s, v19.4s
+	WORD	$0x4e31d671	// fadd v17.4s, v19.4s, v17.4s
+	WORD	$0x4e39d631	// fadd v17.4s, v17.4s, v25.4s
+	WORD	$0x6e30de30	// fmul v16.4s, v17.4s, v16.4s
+	WORD	$0x6ea5e6e5	// fcmgt v5.4s, v23.4s, v5.4s
+	WORD	$0x4e651e05	// bic v5.16b, v16.16b, v5.16b
+	// e[7] = exp(d[7]) (seq.Exp), d[7] in V1
+	WORD	$0x4f9f9030	// fmul v16.4s, v1.4s, v31.s[0]
+	WORD	$0x4e3ed610	// fadd v16.4s, v16.4s, v30.4s
+	WORD	$0x4ebed611	// fsub v17.4s, v16.4s, v30.4s
+	VSHL	$23, V16.S4, V16.S4
+	VADD	V24.S4, V16.S4, V16.S4
+	WORD	$0x4fbf9233	// fmul v19.4s, v17.4s, v31.s[1]
+	WORD	$0x4eb3d433	// fsub v19.4s, v1.4s, v19.4s
+	WORD	$0x4f9f9a31	// fmul v17.4s, v17.4s, v31.s[2]
+	WORD	$0x4eb1d671	// fsub v17.4s, v19.4s, v17.4s
+	WORD	$0x4fbf9a33	// fmul v19.4s, v17.4s, v31.s[3]
+	WORD	$0x6e31de34	// fmul v20.4s, v17.4s, v17.4s
+	WORD	$0x4e3dd673	// fadd v19.4s, v19.4s, v29.4s
+	WORD	$0x6e31de73	// fmul v19.4s, v19.4s, v17.4s
+	WORD	$0x4e3cd673	// fadd v19.4s, v19.4s, v28.4s
+	WORD	$0x6e31de73	// fmul v19.4s, v19.4s, v17.4s
+	WORD	$0x4e3bd673	// fadd v19.4s, v19.4s, v27.4s
+	WORD	$0x6e31de73	// fmul v19.4s, v19.4s, v17.4s
+	WORD	$0x4e3ad673	// fadd v19.4s, v19.4s, v26.4s
+	WORD	$0x6e33de93	// fmul v19.4s, v20.4s, v19.4s
+	WORD	$0x4e31d671	// fadd v17.4s, v19.4s, v17.4s
+	WORD	$0x4e39d631	// fadd v17.4s, v17.4s, v25.4s
+	WORD	$0x6e30de30	// fmul v16.4s, v17.4s, v16.4s
+	WORD	$0x6ea1e6e1	// fcmgt v1.4s, v23.4s, v1.4s
+	WORD	$0x4e611e01	// bic v1.16b, v16.16b, v1.16b
+	WORD	$0x4e21d4b0	// fadd v16.4s, v5.4s, v1.4s
+	WORD	$0x4e30d5ef	// fadd v15.4s, v15.4s, v16.4s
+	WORD	$0x4e2fd5ce	// fadd v14.4s, v14.4s, v15.4s
+	// e[8] = exp(d[8]) (seq.Exp), d[8] in V8
+	WORD	$0x4f9f910f	// fmul v15.4s, v8.4s, v31.s[0]
+	WORD	$0x4e3ed5ef	// fadd v15.4s, v15.4s, v30.4s
+	WORD	$0x4ebed5f0	// fsub v16.4s, v15.4s, v30.4s
+	VSHL	$23, V15.S4, V15.S4
+	VADD	V24.S4, V15.S4, V15.S4
+	WORD	$0x4fbf9211	// fmul v17.4s, v16.4s, v31.s[1]
+	WORD	$0x4eb1d511	// fsub v17.4s, v8.4s, v17.4s
+	WORD	$0x4f9f9a10	// fmul v16.4s, v16.4s, v31.s[2]
+	WORD	$0x4eb0d630	// fsub v16.4s, v17.4s, v16.4s
+	WORD	$0x4fbf9a11	// fmul v17.4s, v16.4s, v31.s[3]
+	WORD	$0x6e30de13	// fmul v19.4s, v16.4s, v16.4s
+	WORD	$0x4e3dd631	// fadd v17.4s, v17.4s, v29.4s
+	WORD	$0x6e30de31	// fmul v17.4s, v17.4s, v16.4s
+	WORD	$0x4e3cd631	// fadd v17.4s, v17.4s, v28.4s
+	WORD	$0x6e30de31	// fmul v17.4s, v17.4s, v16.4s
+	WORD	$0x4e3bd631	// fadd v17.4s, v17.4s, v27.4s
+	WORD	$0x6e30de31	// fmul v17.4s, v17.4s, v16.4s
+	WORD	$0x4e3ad631	// fadd v17.4s, v17.4s, v26.4s
+	WORD	$0x6e31de71	// fmul v17.4s, v19.4s, v17.4s
+	WORD	$0x4e30d630	// fadd v16.4s, v17.4s, v16.4s
+	WORD	$0x4e39d610	// fadd v16.4s, v16.4s, v25.4s
+	WORD	$0x6e2fde0f	// fmul v15.4s, v16.4s, v15.4s
+	WORD	$0x6ea8e6e8	// fcmgt v8.4s, v23.4s, v8.4s
+	WORD	$0x4e681de8	// bic v8.16b, v15.16b, v8.16b
+	// e[9] = exp(d[9]) (seq.Exp), d[9] in V4
+	WORD	$0x4f9f908f	// fmul v15.4s, v4.4s, v31.s[0]
+	WORD	$0x4e3ed5ef	// fadd v15.4s, v15.4s, v30.4s
+	WORD	$0x4ebed5f0	// fsub v16.4s, v15.4s, v30.4s
+	VSHL	$23, V15.S4, V15.S4
+	VADD	V24.S4, V15.S4, V15.S4
+	WORD	$0x4fbf9211	// fmul v17.4s, v16.4s, v31.s[1]
+	WORD	$0x4eb1d491	// fsub v17.4s, v4.4s, v17.4s
+	WORD	$0x4f9f9a10	// fmul v16.4s, v16.4s, v31.s[2]
+	WORD	$0x4eb0d630	// fsub v16.4s, v17.4s, v16.4s
+	WORD	$0x4fbf9a11	// fmul v17.4s, v16.4s, v31.s[3]
+	WORD	$0x6e30de13	// fmul v19.4s, v16.4s, v16.4s
+	WORD	$0x4e3dd631	// fadd v17.4s, v17.4s, v29.4s
+	WORD	$0x6e30de31	// fmul v17.4s, v17.4s, v16.4s
+	WORD	$0x4e3cd631	// fadd v17.4s, v17.4s, v28.4s
+	WORD	$0x6e30de31	// fmul v17.4s, v17.4s, v16.4s
+	WORD	$0x4e3bd631	// fadd v17.4s, v17.4s, v27.4s
+	WORD	$0x6e30de31	// fmul v17.4s, v17.4s, v16.4s
+	WORD	$0x4e3ad631	// fadd v17.4s, v17.4s, v26.4s
+	WORD	$0x6e31de71	// fmul v17.4s, v19.4s, v17.4s
+	WORD	$0x4e30d630	// fadd v16.4s, v17.4s, v16.4s
+	WORD	$0x4e39d610	// fadd v16.4s, v16.4s, v25.4s
+	WORD	$0x6e2fde0f	// fmul v15.4s, v16.4s, v15.4s
+	WORD	$0x6ea4e6e4	// fcmgt v4.4s, v23.4s, v4.4s
+	WORD	$0x4e641de4	// bic v4.16b, v15.16b, v4.16b
+	WORD	$0x4e24d50f	// fadd v15.4s, v8.4s, v4.4s
+	WORD	$0x4e2fd5ce	// fadd v14.4s, v14.4s, v15.4s
+	// s in V14
+	CBZ	R0, targets_fused_nopark
+	// Park e[0..9] (columns) in the grad block while the log is computed.
+	FSTPQ	(F9, F2), 0(R0)
+	FSTPQ	(F10, F0), 32(R0)
+	FSTPQ	(F7, F3), 64(R0)
+	FSTPQ	(F5, F1), 96(R0)
+	FSTPQ	(F8, F4), 128(R0)
+targets_fused_nopark:
+	// log(s) (seq.Log): kb = bits(s)>>23, f = s·2^-(kb-126), k = kb - 126, moved to f in [√½, √2);
+	// u = f - 1, z = u·u, q = P0..P8 by Horner, log = u + (q·u·z + k·ln2lo - z/2) + k·ln2hi.
+	VUSHR	$23, V14.S4, V0.S4
+	FLDPQ	0(R10), (F1, F2)
+	VSUB	V0.S4, V1.S4, V1.S4
+	VSHL	$23, V1.S4, V1.S4
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	VSUB	V2.S4, V0.S4, V0.S4
+	WORD	$0x4e21d800	// scvtf v0.4s, v0.4s
+	FLDPQ	32(R10), (F2, F3)
+	WORD	$0x6ea1e442	// fcmgt v2.4s, v2.4s, v1.4s
+	WORD	$0x4e21d424	// fadd v4.4s, v1.4s, v1.4s
+	VBIT	V2.B16, V4.B16, V1.B16
+	WORD	$0x4eb9d404	// fsub v4.4s, v0.4s, v25.4s
+	VBIT	V2.B16, V4.B16, V0.B16
+	WORD	$0x4fbf9002	// fmul v2.4s, v0.4s, v31.s[1]
+	WORD	$0x4f9f9800	// fmul v0.4s, v0.4s, v31.s[2]
+	WORD	$0x4eb9d421	// fsub v1.4s, v1.4s, v25.4s
+	WORD	$0x6e21dc24	// fmul v4.4s, v1.4s, v1.4s
+	WORD	$0x4f839025	// fmul v5.4s, v1.4s, v3.s[0]
+	FLDPQ	64(R10), (F7, F8)
+	WORD	$0x4e27d4a5	// fadd v5.4s, v5.4s, v7.4s
+	WORD	$0x6e21dca5	// fmul v5.4s, v5.4s, v1.4s
+	WORD	$0x4e28d4a5	// fadd v5.4s, v5.4s, v8.4s
+	WORD	$0x6e21dca5	// fmul v5.4s, v5.4s, v1.4s
+	FLDPQ	96(R10), (F7, F8)
+	WORD	$0x4e27d4a5	// fadd v5.4s, v5.4s, v7.4s
+	WORD	$0x6e21dca5	// fmul v5.4s, v5.4s, v1.4s
+	WORD	$0x4e28d4a5	// fadd v5.4s, v5.4s, v8.4s
+	WORD	$0x6e21dca5	// fmul v5.4s, v5.4s, v1.4s
+	FLDPQ	128(R10), (F7, F8)
+	WORD	$0x4e27d4a5	// fadd v5.4s, v5.4s, v7.4s
+	WORD	$0x6e21dca5	// fmul v5.4s, v5.4s, v1.4s
+	WORD	$0x4e28d4a5	// fadd v5.4s, v5.4s, v8.4s
+	WORD	$0x6e21dca5	// fmul v5.4s, v5.4s, v1.4s
+	FLDPQ	160(R10), (F7, F8)
+	WORD	$0x4e27d4a5	// fadd v5.4s, v5.4s, v7.4s
+	WORD	$0x6e21dca5	// fmul v5.4s, v5.4s, v1.4s
+	WORD	$0x4e28d4a5	// fadd v5.4s, v5.4s, v8.4s
+	WORD	$0x6e21dca5	// fmul v5.4s, v5.4s, v1.4s
+	WORD	$0x6e24dca5	// fmul v5.4s, v5.4s, v4.4s
+	WORD	$0x4e20d4a0	// fadd v0.4s, v5.4s, v0.4s
+	WORD	$0x4fa39083	// fmul v3.4s, v4.4s, v3.s[1]
+	WORD	$0x4ea3d400	// fsub v0.4s, v0.4s, v3.4s
+	WORD	$0x4e20d420	// fadd v0.4s, v1.4s, v0.4s
+	WORD	$0x4e22d400	// fadd v0.4s, v0.4s, v2.4s
+	// log(s) in V0
+	// loss = log(s)·T - D (seq.TargetLoss).
+	WORD	$0x6e2ddc01	// fmul v1.4s, v0.4s, v13.4s
+	WORD	$0x4eacd421	// fsub v1.4s, v1.4s, v12.4s
+	// lse = m + log(s), or m (-Inf) where all is set (seq.LogSumExp: FADD, BSL/BIT).
+	WORD	$0x4e20d4c0	// fadd v0.4s, v6.4s, v0.4s
+	VBIT	V11.B16, V6.B16, V0.B16
+	CBZ	R12, targets_fused_nolse
+	VST1.P	[V0.S4], 16(R12)
+targets_fused_nolse:
+	CBZ	R14, targets_fused_noz
+	// z-loss (seq.ZTerms): c = z·lse, zl = c·lse, f = 1 + (c + c); loss = loss + zl·T.
+	VDUP	R13, V2.S4
+	WORD	$0x6e20dc42	// fmul v2.4s, v2.4s, v0.4s
+	WORD	$0x6e20dc40	// fmul v0.4s, v2.4s, v0.4s
+	WORD	$0x4e22d442	// fadd v2.4s, v2.4s, v2.4s
+	WORD	$0x4e22d722	// fadd v2.4s, v25.4s, v2.4s
+	WORD	$0x6e2ddc00	// fmul v0.4s, v0.4s, v13.4s
+	WORD	$0x4e20d421	// fadd v1.4s, v1.4s, v0.4s
+targets_fused_noz:
+	CBZ	R0, targets_fused_nograd
+	// e[0..9] (columns) back from the grad block.
+	FLDPQ	0(R0), (F0, F3)
+	FLDPQ	32(R0), (F4, F5)
+	FLDPQ	64(R0), (F6, F7)
+	FLDPQ	96(R0), (F8, F9)
+	FLDPQ	128(R0), (F10, F11)
+	// q = scale / s (seq.Quotient); qt = q·T (seq.Scaled).
+	WORD	$0x6e2efe4c	// fdiv v12.4s, v18.4s, v14.4s
+	WORD	$0x6e2ddd8c	// fmul v12.4s, v12.4s, v13.4s
+	CBZ	R14, targets_fused_nozqt
+	// qt = qt·f (the z-loss factor of seq.ZTerms).
+	WORD	$0x6e22dd8c	// fmul v12.4s, v12.4s, v2.4s
+targets_fused_nozqt:
+	// g[j] = e[j]·qt - t[j]·scale (seq.TargetGrad): its column part (e[j]·qt) on the columns,
+	WORD	$0x6e2cdc00	// fmul v0.4s, v0.4s, v12.4s
+	WORD	$0x6e2cdc62	// fmul v2.4s, v3.4s, v12.4s
+	WORD	$0x6e2cdc83	// fmul v3.4s, v4.4s, v12.4s
+	WORD	$0x6e2cdca4	// fmul v4.4s, v5.4s, v12.4s
+	WORD	$0x6e2cdcc5	// fmul v5.4s, v6.4s, v12.4s
+	WORD	$0x6e2cdce6	// fmul v6.4s, v7.4s, v12.4s
+	WORD	$0x6e2cdd07	// fmul v7.4s, v8.4s, v12.4s
+	WORD	$0x6e2cdd28	// fmul v8.4s, v9.4s, v12.4s
+	WORD	$0x6e2cdd49	// fmul v9.4s, v10.4s, v12.4s
+	WORD	$0x6e2cdd6a	// fmul v10.4s, v11.4s, v12.4s
+	// Transpose back, step 1 (TRN .4S of column pairs).
+	VTRN1	V2.S4, V0.S4, V11.S4
+	VTRN2	V2.S4, V0.S4, V0.S4
+	VTRN1	V4.S4, V3.S4, V2.S4
+	VTRN2	V4.S4, V3.S4, V3.S4
+	VTRN1	V6.S4, V5.S4, V4.S4
+	VTRN2	V6.S4, V5.S4, V5.S4
+	VTRN1	V8.S4, V7.S4, V6.S4
+	VTRN2	V8.S4, V7.S4, V7.S4
+	VTRN1	V10.S4, V9.S4, V8.S4
+	VTRN2	V10.S4, V9.S4, V9.S4
+	// Transpose back, step 2 (ZIP .2D): rows 0-1 in P00..P04, rows 2-3 in P10..P14.
+	VZIP1	V2.D2, V11.D2, V10.D2
+	VZIP2	V2.D2, V11.D2, V2.D2
+	VZIP1	V6.D2, V4.D2, V11.D2
+	VZIP2	V6.D2, V4.D2, V4.D2
+	VZIP1	V0.D2, V8.D2, V6.D2
+	VZIP2	V0.D2, V8.D2, V0.D2
+	VZIP1	V5.D2, V3.D2, V8.D2
+	VZIP2	V5.D2, V3.D2, V3.D2
+	VZIP1	V9.D2, V7.D2, V5.D2
+	VZIP2	V9.D2, V7.D2, V7.D2
+	// then the rest on the rows, t read again 32 bytes at a time; store rows 0-3.
+	FLDPQ	0(R2), (F9, F12)
+	WORD	$0x6e32dd29	// fmul v9.4s, v9.4s, v18.4s
+	WORD	$0x4ea9d549	// fsub v9.4s, v10.4s, v9.4s
+	WORD	$0x6e32dd8a	// fmul v10.4s, v12.4s, v18.4s
+	WORD	$0x4eaad56a	// fsub v10.4s, v11.4s, v10.4s
+	FSTPQ	(F9, F10), 0(R0)
+	FLDPQ	32(R2), (F9, F10)
+	WORD	$0x6e32dd29	// fmul v9.4s, v9.4s, v18.4s
+	WORD	$0x4ea9d4c6	// fsub v6.4s, v6.4s, v9.4s
+	WORD	$0x6e32dd49	// fmul v9.4s, v10.4s, v18.4s
+	WORD	$0x4ea9d508	// fsub v8.4s, v8.4s, v9.4s
+	FSTPQ	(F6, F8), 32(R0)
+	FLDPQ	64(R2), (F6, F8)
+	WORD	$0x6e32dcc6	// fmul v6.4s, v6.4s, v18.4s
+	WORD	$0x4ea6d4a5	// fsub v5.4s, v5.4s, v6.4s
+	WORD	$0x6e32dd06	// fmul v6.4s, v8.4s, v18.4s
+	WORD	$0x4ea6d442	// fsub v2.4s, v2.4s, v6.4s
+	FSTPQ	(F5, F2), 64(R0)
+	FLDPQ	96(R2), (F2, F5)
+	WORD	$0x6e32dc42	// fmul v2.4s, v2.4s, v18.4s
+	WORD	$0x4ea2d482	// fsub v2.4s, v4.4s, v2.4s
+	WORD	$0x6e32dca4	// fmul v4.4s, v5.4s, v18.4s
+	WORD	$0x4ea4d400	// fsub v0.4s, v0.4s, v4.4s
+	FSTPQ	(F2, F0), 96(R0)
+	FLDPQ	128(R2), (F0, F2)
+	WORD	$0x6e32dc00	// fmul v0.4s, v0.4s, v18.4s
+	WORD	$0x4ea0d460	// fsub v0.4s, v3.4s, v0.4s
+	WORD	$0x6e32dc42	// fmul v2.4s, v2.4s, v18.4s
+	WORD	$0x4ea2d4e2	// fsub v2.4s, v7.4s, v2.4s
+	FSTPQ	(F0, F2), 128(R0)
+	ADD	$160, R0
+targets_fused_nograd:
+	CBZ	R3, targets_fused_nolosses
+	VST1.P	[V1.S4], 16(R3)
+targets_fused_nolosses:
+	// acc[i%8] += float64(loss[i]) (FCVTL, FCVTL2, FADD .2D): rows 0-3 of an 8-row step go to
+	// acc[0..3], rows 4-7 (bit 2 of the rows left is set) to acc[4..7].
+	WORD	$0x0e617820	// fcvtl v0.2d, v1.2s
+	WORD	$0x4e617821	// fcvtl2 v1.2d, v1.4s
+	// The fused loop keeps acc in memory: acc[0..3] or, for rows 4-7, acc[4..7] at 32(R5).
+	AND	$4, R4, R15
+	ADD	R15<<3, R5, R15
+	FLDPQ	(R15), (F2, F3)
+	WORD	$0x4e60d440	// fadd v0.2d, v2.2d, v0.2d
+	WORD	$0x4e61d461	// fadd v1.2d, v3.2d, v1.2d
+	FSTPQ	(F0, F1), (R15)
+	ADD	$160, R1
+	ADD	$160, R2
+	SUBS	$4, R4
+	BNE	targets_fused_loop
 	RET
 
 // func softmaxNEON(dst, logits []float32)
@@ -1952,6 +3235,139 @@ logsoftmax_loop:
 logsoftmax_done:
 	RET
 
+// func argmaxNEON(dst []int32, logits []float32)
+//
+// argmaxGeneric: dst[i] = argmax10(x) of row i (seq.Argmax), for n =
+// min(len(logits)/10, len(dst)) rows rounded down to a multiple of 8. Per
+// block of 4 rows: the transpose, m = the FMAX tree of seq.Max10 without
+// its + 0, the chain of the first maximum, stored; the chain of the first
+// NaN only for a block with a NaN, stored over it.
+//
+// Registers:
+//	R0 dst  R1 logits  R4 rows left
+//	V22..V31 Index(0..9) of seq.Argmax: int32 j in every lane of V22+j
+//	V0..V21 allocated by the generator; the comments name the registers of the values.
+TEXT ·argmaxNEON(SB), NOSPLIT, $0-48
+	MOVD	dst_base+0(FP), R0
+	MOVD	logits_base+24(FP), R1
+	// n = min(len(logits)/10, len(dst)) rows, rounded down to a multiple of 8.
+	MOVD	logits_len+32(FP), R4
+	MOVD	$10, R7
+	UDIV	R7, R4, R4
+	MOVD	dst_len+8(FP), R7
+	CMP	R7, R4
+	CSEL	LO, R4, R7, R4
+	AND	$~7, R4
+	CBZ	R4, argmax_done
+	// Index(j) = int32 j in every lane of V22+j (MOVI .4S).
+	WORD	$0x4f000416	// movi v22.4s, #0x0
+	WORD	$0x4f000437	// movi v23.4s, #0x1
+	WORD	$0x4f000458	// movi v24.4s, #0x2
+	WORD	$0x4f000479	// movi v25.4s, #0x3
+	WORD	$0x4f00049a	// movi v26.4s, #0x4
+	WORD	$0x4f0004bb	// movi v27.4s, #0x5
+	WORD	$0x4f0004dc	// movi v28.4s, #0x6
+	WORD	$0x4f0004fd	// movi v29.4s, #0x7
+	WORD	$0x4f00051e	// movi v30.4s, #0x8
+	WORD	$0x4f00053f	// movi v31.4s, #0x9
+
+argmax_loop:
+	// Load rows 0-3: rows 0-1 in P00..P04, rows 2-3 in P10..P14 (40 bytes a row).
+	FLDPQ	0(R1), (F0, F1)
+	FLDPQ	32(R1), (F2, F3)
+	FLDPQ	64(R1), (F4, F5)
+	FLDPQ	96(R1), (F6, F7)
+	FLDPQ	128(R1), (F8, F9)
+	// Transpose, step 1 (ZIP .2D of P0k, P1k): gather the 64-bit halves of rows 0,2 and 1,3.
+	VZIP1	V5.D2, V0.D2, V10.D2
+	VZIP2	V5.D2, V0.D2, V0.D2
+	VZIP1	V6.D2, V1.D2, V5.D2
+	VZIP2	V6.D2, V1.D2, V1.D2
+	VZIP1	V7.D2, V2.D2, V6.D2
+	VZIP2	V7.D2, V2.D2, V2.D2
+	VZIP1	V8.D2, V3.D2, V7.D2
+	VZIP2	V8.D2, V3.D2, V3.D2
+	VZIP1	V9.D2, V4.D2, V8.D2
+	VZIP2	V9.D2, V4.D2, V4.D2
+	// Transpose, step 2 (TRN .4S): column j of rows 0-3 in one register.
+	VTRN1	V2.S4, V10.S4, V9.S4
+	VTRN2	V2.S4, V10.S4, V2.S4
+	VTRN1	V7.S4, V0.S4, V10.S4
+	VTRN2	V7.S4, V0.S4, V0.S4
+	VTRN1	V3.S4, V5.S4, V7.S4
+	VTRN2	V3.S4, V5.S4, V3.S4
+	VTRN1	V8.S4, V1.S4, V5.S4
+	VTRN2	V8.S4, V1.S4, V1.S4
+	VTRN1	V4.S4, V6.S4, V8.S4
+	VTRN2	V4.S4, V6.S4, V4.S4
+	// x[j] of rows 0-3, j = 0..9: V9 V2 V10 V0 V7 V3 V5 V1 V8 V4
+	// m = max10(x) without its + 0 (the FMAX tree of seq.Max10): seq.Argmax compares with ==, for
+	// which -0 == +0.
+	WORD	$0x4e22f526	// fmax v6.4s, v9.4s, v2.4s
+	WORD	$0x4e20f54b	// fmax v11.4s, v10.4s, v0.4s
+	WORD	$0x4e2bf4c6	// fmax v6.4s, v6.4s, v11.4s
+	WORD	$0x4e23f4eb	// fmax v11.4s, v7.4s, v3.4s
+	WORD	$0x4e21f4ac	// fmax v12.4s, v5.4s, v1.4s
+	WORD	$0x4e2cf56b	// fmax v11.4s, v11.4s, v12.4s
+	WORD	$0x4e2bf4c6	// fmax v6.4s, v6.4s, v11.4s
+	WORD	$0x4e24f50b	// fmax v11.4s, v8.4s, v4.4s
+	WORD	$0x4e2bf4c6	// fmax v6.4s, v6.4s, v11.4s
+	WORD	$0x6e30f8cb	// fmaxv s11, v6.4s
+	// p = the first j with x[j] == m (seq.Argmax, its first chain), stored.
+	WORD	$0x4e26e48c	// fcmeq v12.4s, v4.4s, v6.4s
+	VBSL	V22.B16, V31.B16, V12.B16
+	WORD	$0x4e26e50d	// fcmeq v13.4s, v8.4s, v6.4s
+	VBIT	V13.B16, V30.B16, V12.B16
+	WORD	$0x4e26e42d	// fcmeq v13.4s, v1.4s, v6.4s
+	VBIT	V13.B16, V29.B16, V12.B16
+	WORD	$0x4e26e4ad	// fcmeq v13.4s, v5.4s, v6.4s
+	VBIT	V13.B16, V28.B16, V12.B16
+	WORD	$0x4e26e46d	// fcmeq v13.4s, v3.4s, v6.4s
+	VBIT	V13.B16, V27.B16, V12.B16
+	WORD	$0x4e26e4ed	// fcmeq v13.4s, v7.4s, v6.4s
+	VBIT	V13.B16, V26.B16, V12.B16
+	WORD	$0x4e26e40d	// fcmeq v13.4s, v0.4s, v6.4s
+	VBIT	V13.B16, V25.B16, V12.B16
+	WORD	$0x4e26e54d	// fcmeq v13.4s, v10.4s, v6.4s
+	VBIT	V13.B16, V24.B16, V12.B16
+	WORD	$0x4e26e44d	// fcmeq v13.4s, v2.4s, v6.4s
+	VBIT	V13.B16, V23.B16, V12.B16
+	WORD	$0x4e26e526	// fcmeq v6.4s, v9.4s, v6.4s
+	VBIT	V6.B16, V22.B16, V12.B16
+	VST1.P	[V12.S4], 16(R0)
+	// A block with a NaN (FMAXV of m is NaN): p = the first j where x[j] is NaN instead
+	// (seq.Argmax, its second chain), stored over the first.
+	FCMPS	F11, F11
+	BVC	argmax_nonan
+	WORD	$0x4e24e484	// fcmeq v4.4s, v4.4s, v4.4s
+	VBIF	V4.B16, V31.B16, V12.B16
+	WORD	$0x4e28e504	// fcmeq v4.4s, v8.4s, v8.4s
+	VBIF	V4.B16, V30.B16, V12.B16
+	WORD	$0x4e21e421	// fcmeq v1.4s, v1.4s, v1.4s
+	VBIF	V1.B16, V29.B16, V12.B16
+	WORD	$0x4e25e4a1	// fcmeq v1.4s, v5.4s, v5.4s
+	VBIF	V1.B16, V28.B16, V12.B16
+	WORD	$0x4e23e461	// fcmeq v1.4s, v3.4s, v3.4s
+	VBIF	V1.B16, V27.B16, V12.B16
+	WORD	$0x4e27e4e1	// fcmeq v1.4s, v7.4s, v7.4s
+	VBIF	V1.B16, V26.B16, V12.B16
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VBIF	V0.B16, V25.B16, V12.B16
+	WORD	$0x4e2ae540	// fcmeq v0.4s, v10.4s, v10.4s
+	VBIF	V0.B16, V24.B16, V12.B16
+	WORD	$0x4e22e440	// fcmeq v0.4s, v2.4s, v2.4s
+	VBIF	V0.B16, V23.B16, V12.B16
+	WORD	$0x4e29e520	// fcmeq v0.4s, v9.4s, v9.4s
+	VBIF	V0.B16, V22.B16, V12.B16
+	FMOVQ	F12, -16(R0)
+argmax_nonan:
+	ADD	$160, R1
+	SUBS	$4, R4
+	BNE	argmax_loop
+
+argmax_done:
+	RET
+
 // Constants of the exponential, loaded once into V23..V31 (kernel_generic.go has their values).
 // Four lanes each, except the last vector whose lanes are used one at a time.
 // expCutoff = -0x1.5d589ep+06
@@ -2001,7 +3417,7 @@ DATA expConsts<>+136(SB)/4, $0xb95e8083
 DATA expConsts<>+140(SB)/4, $0x3ab51202
 GLOBL expConsts<>(SB), RODATA|NOPTR, $144
 
-// Constants of the logarithm, loaded two vectors at a time where they are used.
+// Constants of the logarithm and -Inf, loaded two vectors at a time where they are used.
 // logExpInv = 253
 DATA logConsts<>+0(SB)/4, $0x000000fd
 DATA logConsts<>+4(SB)/4, $0x000000fd
@@ -2062,5 +3478,15 @@ DATA logConsts<>+176(SB)/4, $0x3eaaaaaa
 DATA logConsts<>+180(SB)/4, $0x3eaaaaaa
 DATA logConsts<>+184(SB)/4, $0x3eaaaaaa
 DATA logConsts<>+188(SB)/4, $0x3eaaaaaa
-GLOBL logConsts<>(SB), RODATA|NOPTR, $192
+// negInfBits = 0xff800000
+DATA logConsts<>+192(SB)/4, $0xff800000
+DATA logConsts<>+196(SB)/4, $0xff800000
+DATA logConsts<>+200(SB)/4, $0xff800000
+DATA logConsts<>+204(SB)/4, $0xff800000
+// (unused: the other half of a pair)
+DATA logConsts<>+208(SB)/4, $0x00000000
+DATA logConsts<>+212(SB)/4, $0x00000000
+DATA logConsts<>+216(SB)/4, $0x00000000
+DATA logConsts<>+220(SB)/4, $0x00000000
+GLOBL logConsts<>(SB), RODATA|NOPTR, $224
 

@@ -19,3 +19,5 @@ func xentTargetsTier(t int, grad, logits, targets []float32, scale float32, loss
 func softmaxTier(t int, dst, logits []float32) {}
 
 func logSoftmaxTier(t int, dst, logits []float32) {}
+
+func argmaxTier(t int, dst []int32, logits []float32) {}

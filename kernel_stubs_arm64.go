@@ -20,7 +20,9 @@ package kernel
 // xentLabelsNEON is xentLabelsGeneric: grad (nil for loss only, or
 // len(logits), possibly the very logits slice) receives the gradient, losses
 // (nil, or n) the row losses, and row i's loss is added to acc[i%8] in
-// float64.
+// float64. preds (nil, or n) receives the predictions, lse (nil, or n) the
+// log-sum-exps, and z is the z-loss coefficient (±0: none); a call without
+// them runs the instructions of the plain loss.
 //
 //go:noescape
 func xentLabelsNEON(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
@@ -42,3 +44,10 @@ func softmaxNEON(dst, logits []float32)
 //
 //go:noescape
 func logSoftmaxNEON(dst, logits []float32)
+
+// argmaxNEON is argmaxGeneric: dst[i] receives argmax10 of row i, for n =
+// min(len(logits)/10, len(dst)) rows rounded down to a multiple of 8 (the
+// rest of dst is left untouched).
+//
+//go:noescape
+func argmaxNEON(dst []int32, logits []float32)

@@ -41,3 +41,10 @@ func logSoftmaxTier(t int, dst, logits []float32) {
 		logSoftmaxAVX2(dst, logits)
 	}
 }
+
+func argmaxTier(t int, dst []int32, logits []float32) {
+	switch t {
+	case tierAVX2:
+		argmaxAVX2(dst, logits)
+	}
+}

@@ -41,3 +41,10 @@ func logSoftmaxTier(t int, dst, logits []float32) {
 		logSoftmaxNEON(dst, logits)
 	}
 }
+
+func argmaxTier(t int, dst []int32, logits []float32) {
+	switch t {
+	case tierNEON:
+		argmaxNEON(dst, logits)
+	}
+}

@@ -39,6 +39,7 @@ var (
 	logSlots   = [][]seq.Const{
 		{seq.ExpInv}, {seq.ExpBias}, {seq.SqrtHalf}, {seq.P0, seq.Half},
 		{seq.P1}, {seq.P2}, {seq.P3}, {seq.P4}, {seq.P5}, {seq.P6}, {seq.P7}, {seq.P8},
+		{seq.NegInf}, {}, // -Inf of seq.AllNegInf (the fused loops); slots are loaded in pairs
 	}
 )
 
@@ -47,6 +48,11 @@ const (
 	scaleReg = 18 // scale in every lane
 	accReg   = 19 // V19..V22: acc[0:2], acc[2:4], acc[4:6], acc[6:8] in float64
 )
+
+// argmaxNEON reads no constant of the exponential: V22..V31 hold
+// seq.Ops.Index(0..9) instead, Index(j) in V22+j (V22, all zero bits, is
+// also the +0 of seq.K(Zero)).
+const firstIndexReg = 22
 
 func constLocs() map[seq.Const]constLoc {
 	loc := map[seq.Const]constLoc{}
@@ -127,10 +133,11 @@ func (g *gen) header() {
 // is their specification: every lane performs, in the same order, the same
 // float32 operations as the generic code, so the results are bit-identical
 // (numerics.md). The per-lane operations come from the sequences of
-// _asm/seq (Max10, Exp, Sum10, Log and the row tails), lowered by the
-// tracer of _asm/arm64_trace.go; registers V0..V17 (V0..V22 without scale
-// and accumulators) are assigned by linear scan over the straight-line
-// body of each loop.
+// _asm/seq (Max10, Exp, Sum10, Log, the row tails, Argmax, AllNegInf,
+// LogSumExp, ZTerms), lowered by the tracer of _asm/arm64_trace.go;
+// registers V0..V17 (V0..V22 without scale and accumulators, V0..V17 and
+// V19..V22 in the fused loops, V0..V21 in argmaxNEON) are assigned by
+// linear scan over the straight-line body of each loop.
 //
 // Layout. One row per 32-bit lane: a block of 4 rows (160 bytes) is loaded
 // with five LDP Q and transposed so that column j (x[0][j], x[1][j],
@@ -141,8 +148,16 @@ func (g *gen) header() {
 // blocks of 4 rows make the 8-row step of the driver: rows 0-3 of an 8-row
 // step add their float64 losses to acc[0..3], rows 4-7 to acc[4..7]; bit 2
 // of the count of rows left tells which. Each function processes n =
-// len(logits)/10 rows rounded down to a multiple of 8; the rows after them
-// are left untouched.
+// len(logits)/10 rows rounded down to a multiple of 8 (argmaxNEON: also at
+// most len(dst)); the rows after them are left untouched.
+//
+// Fused outputs. The xent functions have two loops: the plain one, run
+// when preds and lse are nil and z is ±0, and a fused one, which also
+// computes the predictions (seq.Argmax), the log-sum-exp (seq.AllNegInf,
+// seq.LogSumExp) and the z-loss terms (seq.ZTerms), each under a branch on
+// its argument, so that a call without them runs exactly the plain loop.
+// The predictions of a block take the chain of the first NaN only when a
+// lane of the maximum is NaN (FMAX propagates NaN).
 //
 // Instructions. Go's arm64 assembler has no vector floating-point
 // instructions (FADD, FMUL, FDIV, FMAX, FCMGT, FCVTL, SCVTF, ..., see
@@ -157,8 +172,13 @@ func (g *gen) header() {
 		g.p("//\t%s", c)
 	}
 	g.p(`//
+// The fused lines count every fused output and the z-loss requested; the
+// argmax lines, and the fused ones, leave out the chain of the first NaN,
+// which runs for a block with a NaN only.
+//
 // No register is spilled: the exp constants stay in V23..V31, those of the
-// logarithm are loaded in pairs where they are used.
+// logarithm are loaded in pairs where they are used. (targets_fused parks
+// e[0..9] in the grad block across the log: see xentTargetsNEON.)
 
 #include "textflag.h"
 `)
@@ -175,7 +195,7 @@ func (g *gen) data() {
 	}
 	exp = append(exp, expPacked)
 	g.table("expConsts", exp)
-	g.p("// Constants of the logarithm, loaded two vectors at a time where they are used.")
+	g.p("// Constants of the logarithm and -Inf, loaded two vectors at a time where they are used.")
 	g.table("logConsts", logSlots)
 }
 
@@ -184,6 +204,9 @@ func (g *gen) table(sym string, slots [][]seq.Const) {
 		var names []string
 		for _, c := range cs {
 			names = append(names, fmt.Sprintf("%s = %s", c.Name(), g.show(c)))
+		}
+		if len(cs) == 0 {
+			names = append(names, "(unused: the other half of a pair)")
 		}
 		g.p("// %s", strings.Join(names, ", "))
 		for lane := range 4 {
@@ -201,6 +224,9 @@ func (g *gen) table(sym string, slots [][]seq.Const) {
 }
 
 func (g *gen) show(c seq.Const) string {
+	if c.IsBits() {
+		return fmt.Sprintf("%#08x", g.v.Bits[c])
+	}
 	if c.IsInt() {
 		return strconv.Itoa(int(int32(g.v.Bits[c])))
 	}
@@ -213,9 +239,12 @@ type neonFunc struct {
 	sig          string // Go parameters
 	frame        int
 	doc          string
-	xent         bool // scale and accumulators
+	xent         bool // scale and accumulators; a second loop for the fused outputs
+	argmax       bool // no exp constants: the indices in V22..V31
 	second       string
-	body         func(g *gen, t *tracer)
+	// body appends the loop body to t; prefix names its labels; fused
+	// (xent only) selects the loop that computes preds, lse and the z-loss.
+	body func(g *gen, t *tracer, prefix string, fused bool)
 }
 
 var neonFuncs = []neonFunc{
@@ -224,7 +253,16 @@ var neonFuncs = []neonFunc{
 		sig: xentLabelsParams,
 		doc: `xentLabelsGeneric. Per block of 4 rows: loss = log(s) - d[l] (seq.LabelLoss);
 // when grad != nil, g[j] = e[j]·(scale/s) (seq.Quotient, seq.Scaled), then
-// g[l] = g[l] - scale in memory.`,
+// g[l] = g[l] - scale in memory.
+//
+// A call with preds, lse or z (z != ±0) runs a second loop, labels_fused,
+// which adds: preds[i] = argmax10(x) (seq.Argmax) when preds != nil; lse =
+// logSumExp (seq.AllNegInf, seq.LogSumExp), stored when lse != nil; when z
+// != 0, zl, f = zTerms(z, lse) (seq.ZTerms), loss = loss + zl and q = q·f.
+// Since q·f needs the log before the gradient, the log comes first, with
+// e[0..9] kept in registers (the loop keeps acc in memory, which frees
+// V19..V22 for it). A call without them runs labels_loop, the
+// instructions of the plain loss.`,
 		body: (*gen).labels,
 	},
 	{
@@ -234,7 +272,13 @@ var neonFuncs = []neonFunc{
 // (seq.Sum10 of seq.TargetTerm), loss = log(s)·T - D (seq.TargetLoss); when
 // grad != nil, seq.TargetGrad with qt = (scale/s)·T: its product e[j]·qt on
 // the columns, its t[j]·scale and difference on the rows after the
-// transpose back, with the target rows read a second time.`,
+// transpose back, with the target rows read a second time.
+//
+// A call with preds, lse or z (z != ±0) runs a second loop, targets_fused,
+// which adds preds and lse as xentLabelsNEON does and, when z != 0, loss =
+// loss + zl·T and qt = qt·f (seq.ZTerms). The log comes before the
+// gradient, and e[0..9], with T and D live, do not fit in registers across
+// it: the loop parks them in the grad block (columns) and reads them back.`,
 		body: (*gen).targets,
 	},
 	{
@@ -250,48 +294,95 @@ var neonFuncs = []neonFunc{
 		doc:  `logSoftmaxGeneric: y[j] = d[j] - log(s) (seq.LogSoftmax). dst may be logits.`,
 		body: (*gen).logSoftmax,
 	},
+	{
+		name: "argmaxNEON", prefix: "argmax", frame: 48, argmax: true,
+		sig: "dst []int32, logits []float32",
+		doc: `argmaxGeneric: dst[i] = argmax10(x) of row i (seq.Argmax), for n =
+// min(len(logits)/10, len(dst)) rows rounded down to a multiple of 8. Per
+// block of 4 rows: the transpose, m = the FMAX tree of seq.Max10 without
+// its + 0, the chain of the first maximum, stored; the chain of the first
+// NaN only for a block with a NaN, stored over it.`,
+		body: (*gen).argmaxLoop,
+	},
 }
 
 // function returns the text of one function; it also records its counts.
 func (g *gen) function(f neonFunc) (string, error) {
-	t := newTracer(constLocs(), "logConsts<>", "R10")
-	t.label(f.prefix + "_loop")
-	f.body(g, t)
 	pool := regRange(0, firstExpReg-1)
-	if f.xent {
+	switch {
+	case f.xent:
 		pool = regRange(0, scaleReg-1)
+	case f.argmax:
+		pool = regRange(0, firstIndexReg-1)
 	}
-	lines, err := t.alloc(pool)
+	loop := func(prefix string, fused bool) ([]string, error) {
+		pool := pool
+		if fused { // the accumulators stay in memory
+			pool = append(regRange(0, scaleReg-1), regRange(accReg, accReg+3)...)
+		}
+		t := newTracer(constLocs(), "logConsts<>", "R10")
+		if f.argmax {
+			t.index = map[int]int{}
+			for j := range classes {
+				t.index[j] = firstIndexReg + j
+			}
+		}
+		t.label(prefix + "_loop")
+		f.body(g, t, prefix, fused)
+		return t.alloc(pool)
+	}
+	lines, err := loop(f.prefix, false)
 	if err != nil {
 		return "", err
 	}
 	g.countLoop(f, lines)
+	var fusedLines []string
+	if f.xent {
+		if fusedLines, err = loop(f.prefix+"_fused", true); err != nil {
+			return "", fmt.Errorf("fused loop: %v", err)
+		}
+		g.countFused(f, fusedLines)
+	}
 
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	w("// func %s(%s)\n//\n// %s\n//", f.name, f.sig, f.doc)
 	w("// Registers:")
-	if f.xent {
+	switch {
+	case f.xent:
 		w("//\tR0 grad (0: loss only)  R1 logits  R2 %s  R3 losses (0: none)", f.second)
 		w("//\tR4 rows left  R5 acc  R10 logConsts")
 		if f.second == "labels" {
 			w("//\tR6..R9 l + 10·r for the labels l of rows r = 0..3 (the index of x[r][l] in the block)")
 		}
+		w("//\tR11 preds (0: none)  R12 lse (0: none)  R13 the bits of z  R14 bits(z)<<1 (0: no z-loss)")
+		w("//\tR15 scratch (the fused loop: the address of acc[0..3] or acc[4..7])")
 		w("//\tV%d scale (every lane)  V%d..V%d acc[0:2], acc[2:4], acc[4:6], acc[6:8] (float64)", scaleReg, accReg, accReg+3)
-	} else {
+	case f.argmax:
+		w("//\tR0 dst  R1 logits  R4 rows left")
+	default:
 		w("//\tR0 dst  R1 logits  R4 rows left  R10 logConsts")
 	}
-	var names []string
-	for i, c := range expVectors {
-		names = append(names, fmt.Sprintf("V%d %s", firstExpReg+i, c.Name()))
+	if f.argmax {
+		w("//\tV%d..V%d Index(0..9) of seq.Argmax: int32 j in every lane of V%d+j", firstIndexReg, firstIndexReg+classes-1, firstIndexReg)
+	} else {
+		var names []string
+		for i, c := range expVectors {
+			names = append(names, fmt.Sprintf("V%d %s", firstExpReg+i, c.Name()))
+		}
+		var packed []string
+		for _, c := range expPacked {
+			packed = append(packed, c.Name())
+		}
+		w("//\t%s", strings.Join(names, ", "))
+		w("//\tV%d {%s}, read by element (FMUL Vd, Vn, Vm.S[i])", firstExpReg+len(expVectors), strings.Join(packed, ", "))
 	}
-	var packed []string
-	for _, c := range expPacked {
-		packed = append(packed, c.Name())
+	if f.xent {
+		w("//\tV%d..V%d (and V%d..V%d in the fused loop, which keeps acc in memory) allocated by the", pool[0], pool[len(pool)-1], accReg, accReg+3)
+		w("//\tgenerator; the comments name the registers of the values.")
+	} else {
+		w("//\tV%d..V%d allocated by the generator; the comments name the registers of the values.", pool[0], pool[len(pool)-1])
 	}
-	w("//\t%s", strings.Join(names, ", "))
-	w("//\tV%d {%s}, read by element (FMUL Vd, Vn, Vm.S[i])", firstExpReg+len(expVectors), strings.Join(packed, ", "))
-	w("//\tV%d..V%d allocated by the generator; the comments name the registers of the values.", pool[0], pool[len(pool)-1])
 	w("TEXT ·%s(SB), NOSPLIT, $0-%d", f.name, f.frame)
 	if f.xent {
 		w("\tMOVD\tgrad_base+0(FP), R0")
@@ -299,35 +390,60 @@ func (g *gen) function(f neonFunc) (string, error) {
 		w("\tMOVD\t%s_base+48(FP), R2", f.second)
 		w("\tMOVD\tlosses_base+80(FP), R3")
 		w("\tMOVD\tacc+104(FP), R5")
+		w("\tMOVD\tpreds_base+112(FP), R11")
+		w("\tMOVD\tlse_base+136(FP), R12")
+		w("\tMOVWU\tz+160(FP), R13")
+		w("\tLSLW\t$1, R13, R14 // bits(z) without the sign: 0 for z = ±0, which asks for no z-loss")
 	} else {
 		w("\tMOVD\tdst_base+0(FP), R0")
 		w("\tMOVD\tlogits_base+24(FP), R1")
 	}
-	w("\t// n = len(logits)/%d rows, rounded down to a multiple of %d.", classes, stepRows)
+	if f.argmax {
+		w("\t// n = min(len(logits)/%d, len(dst)) rows, rounded down to a multiple of %d.", classes, stepRows)
+	} else {
+		w("\t// n = len(logits)/%d rows, rounded down to a multiple of %d.", classes, stepRows)
+	}
 	w("\tMOVD\tlogits_len+32(FP), R4")
 	w("\tMOVD\t$%d, R7", classes)
 	w("\tUDIV\tR7, R4, R4")
+	if f.argmax {
+		w("\tMOVD\tdst_len+8(FP), R7")
+		w("\tCMP\tR7, R4")
+		w("\tCSEL\tLO, R4, R7, R4")
+	}
 	w("\tAND\t$~%d, R4", stepRows-1)
 	w("\tCBZ\tR4, %s_done", f.prefix)
 	if f.xent {
 		w("\tFMOVS\tscale+72(FP), F%d", scaleReg)
 		w("\tVDUP\tV%d.S[0], V%[1]d.S4", scaleReg)
 	}
-	w("\tMOVD\t$expConsts<>(SB), R7")
-	for r := firstExpReg; r <= firstExpReg+len(expVectors); r += 4 {
-		var regs []string
-		for i := r; i < r+4 && i <= firstExpReg+len(expVectors); i++ {
-			regs = append(regs, fmt.Sprintf("V%d.S4", i))
+	if f.argmax {
+		w("\t// Index(j) = int32 j in every lane of V%d+j (MOVI .4S).", firstIndexReg)
+		for j := range classes {
+			m := movi4s(firstIndexReg+j, j)
+			w("\tWORD\t$0x%08x\t// %s", m.bits, m.gnu)
 		}
-		if r+4 <= firstExpReg+len(expVectors) {
-			w("\tVLD1.P\t%d(R7), [%s]", 16*len(regs), strings.Join(regs, ", "))
-		} else {
-			w("\tVLD1\t(R7), [%s]", strings.Join(regs, ", "))
+	} else {
+		w("\tMOVD\t$expConsts<>(SB), R7")
+		for r := firstExpReg; r <= firstExpReg+len(expVectors); r += 4 {
+			var regs []string
+			for i := r; i < r+4 && i <= firstExpReg+len(expVectors); i++ {
+				regs = append(regs, fmt.Sprintf("V%d.S4", i))
+			}
+			if r+4 <= firstExpReg+len(expVectors) {
+				w("\tVLD1.P\t%d(R7), [%s]", 16*len(regs), strings.Join(regs, ", "))
+			} else {
+				w("\tVLD1\t(R7), [%s]", strings.Join(regs, ", "))
+			}
 		}
+		w("\tMOVD\t$logConsts<>(SB), R10")
 	}
-	w("\tMOVD\t$logConsts<>(SB), R10")
 	acc := fmt.Sprintf("[V%d.D2, V%d.D2, V%d.D2, V%d.D2]", accReg, accReg+1, accReg+2, accReg+3)
 	if f.xent {
+		w("\t// preds, lse or a z-loss: the fused loop, after RET.")
+		w("\tORR\tR11, R12, R15")
+		w("\tORR\tR14, R15, R15")
+		w("\tCBNZ\tR15, %s_fused_loop", f.prefix)
 		w("\tVLD1\t(R5), %s", acc)
 	}
 	w("")
@@ -341,6 +457,14 @@ func (g *gen) function(f neonFunc) (string, error) {
 	w("")
 	w("%s_done:", f.prefix)
 	w("\tRET\n")
+	if f.xent {
+		w("\t// The fused loop: the loop above with preds, lse and the z-loss, each tested per")
+		w("\t// block; acc stays in memory, which frees V%d..V%d.", accReg, accReg+3)
+		for _, l := range fusedLines {
+			w("%s", l)
+		}
+		w("\tRET\n")
+	}
 	return b.String(), nil
 }
 
@@ -460,7 +584,7 @@ func (g *gen) log(t *tracer, s *val) *val {
 }
 
 // finish stores the losses and adds them to the accumulators in float64.
-func (g *gen) finish(t *tracer, prefix string, loss *val) {
+func (g *gen) finish(t *tracer, prefix string, loss *val, fused bool) {
 	t.branch("CBZ\tR3, %s_nolosses", prefix)
 	t.emit(0, func(_, u []int) string { return fmt.Sprintf("\tVST1.P\t[V%d.S4], 16(R3)", u[0]) }, t.vec(loss))
 	t.label(prefix + "_nolosses")
@@ -468,6 +592,16 @@ func (g *gen) finish(t *tracer, prefix string, loss *val) {
 	t.comment("acc[0..3], rows 4-7 (bit 2 of the rows left is set) to acc[4..7].")
 	lo := t.two(fcvtl2d, loss)
 	hi := t.two(fcvtl22d, loss)
+	if fused {
+		t.comment("The fused loop keeps acc in memory: acc[0..3] or, for rows 4-7, acc[4..7] at 32(R5).")
+		t.raw("\tAND\t$4, R4, R15")
+		t.raw("\tADD\tR15<<3, R5, R15")
+		a := t.emit(2, func(d, _ []int) string { return fmt.Sprintf("\tFLDPQ\t(R15), (F%d, F%d)", d[0], d[1]) })
+		b0 := t.emitWord(func(d, u []int) word { return fadd2d.enc(d[0], u[0], u[1]) }, a[0], lo)
+		b1 := t.emitWord(func(d, u []int) word { return fadd2d.enc(d[0], u[0], u[1]) }, a[1], hi)
+		t.emit(0, func(_, u []int) string { return fmt.Sprintf("\tFSTPQ\t(F%d, F%d), (R15)", u[0], u[1]) }, b0, b1)
+		return
+	}
 	add := func(r int, v *val) {
 		t.emit(0, func(_, u []int) string {
 			w := fadd2d.enc(u[0], u[0], u[1])
@@ -484,10 +618,14 @@ func (g *gen) finish(t *tracer, prefix string, loss *val) {
 	t.label(prefix + "_next")
 }
 
-func (g *gen) labels(t *tracer) {
+func (g *gen) labels(t *tracer, prefix string, fused bool) {
 	x := g.loadBlock(t, "R1")
-	var dl *val
-	d := g.shift(t, x, func(m *val) {
+	var dl, all, m *val
+	d := g.shift(t, x, func(mx *val) {
+		m = mx
+		if fused {
+			all = g.fusedBefore(t, prefix, x, m)
+		}
 		t.comment("xl = x[r][l] for the labels l of rows r = 0..3, read before the gradient may overwrite x;")
 		t.comment("d[l] = xl - m.")
 		t.raw("\tLDPW\t(R2), (R6, R7)")
@@ -503,9 +641,21 @@ func (g *gen) labels(t *tracer) {
 		dl = t.Sub(xl, m)
 	})
 	e, s := g.expSum(t, d)
-	t.branch("CBZ\tR0, labels_nograd")
+	var loss, f *val
+	if fused {
+		ls := g.log(t, s)
+		t.comment("loss = log(s) - d[l] (seq.LabelLoss).")
+		loss = seq.LabelLoss[*val](t, ls, dl)
+		loss, f = g.lseZ(t, prefix, all, m, ls, loss, nil)
+		t.branch("CBZ\tR0, %s_nograd", prefix) // e[0..9] stayed in registers across the log
+	} else {
+		t.branch("CBZ\tR0, %s_nograd", prefix)
+	}
 	t.comment("q = scale / s (seq.Quotient); g[j] = e[j]·q (seq.Scaled).")
 	q := seq.Quotient[*val](t, t.pin(scaleReg), s)
+	if fused {
+		q = g.zFactor(t, prefix, q, f, "q")
+	}
 	var gr [classes]*val
 	for j := range gr {
 		gr[j] = seq.Scaled[*val](t, e[j], q)
@@ -523,15 +673,175 @@ func (g *gen) labels(t *tracer) {
 		t.emit(0, func(_, u []int) string { return fmt.Sprintf("\tFMOVS\tF%d, (R0)(R%d<<2)", u[0], 6+r) }, b[r])
 	}
 	t.raw("\tADD\t$%d, R0", blockBytes)
-	t.label("labels_nograd")
-	ls := g.log(t, s)
-	t.comment("loss = log(s) - d[l] (seq.LabelLoss).")
-	loss := seq.LabelLoss[*val](t, ls, dl)
-	g.finish(t, "labels", loss)
+	t.label(prefix + "_nograd")
+	if !fused {
+		ls := g.log(t, s)
+		t.comment("loss = log(s) - d[l] (seq.LabelLoss).")
+		loss = seq.LabelLoss[*val](t, ls, dl)
+	}
+	g.finish(t, prefix, loss, fused)
 	t.raw("\tADD\t$%d, R1", blockBytes)
 	t.raw("\tADD\t$%d, R2", 4*blockRows)
 	t.raw("\tSUBS\t$%d, R4", blockRows)
-	t.raw("\tBNE\tlabels_loop")
+	t.raw("\tBNE\t%s_loop", prefix)
+}
+
+// The fused outputs, in the fused loops of the xent functions (prefix
+// names the labels of the loop).
+
+// fusedBefore computes what the fused loop needs from the columns x and
+// m = max10(x) before d[j] = x[j] - m replaces them: the predictions, stored
+// at R11 when it is not 0 (seq.Argmax), and the mask all of a row of only
+// -Inf (seq.AllNegInf), returned for seq.LogSumExp.
+func (g *gen) fusedBefore(t *tracer, prefix string, x [classes]*val, m *val) (all *val) {
+	t.branch("CBZ\tR11, %s_nopreds", prefix)
+	t.comment("preds[i] = argmax10(x) of rows i = 0..3 (seq.Argmax, with m = max10(x)):")
+	g.argmax(t, prefix, x, m, "R11")
+	t.label(prefix + "_nopreds")
+	t.comment("all = (m == -Inf) AND (sum10(x) == -Inf), a row of only -Inf (seq.AllNegInf: FADD tree, FCMEQ, AND).")
+	return seq.AllNegInf[*val](t, &x, m)
+}
+
+// park stores e[0..9], as columns, in the grad block (when R0 is not 0):
+// the z-loss factor needs the log before the gradient, and ten columns
+// live across the log would not leave it registers. The block is written
+// with the gradient later; x has been read whole (grad may be logits).
+func (g *gen) park(t *tracer, prefix string, e [classes]*val) {
+	t.branch("CBZ\tR0, %s_nopark", prefix)
+	t.comment("Park e[0..9] (columns) in the grad block while the log is computed.")
+	for i := 0; i < 5; i++ {
+		g.storePair(t, "R0", i, e[2*i], e[2*i+1])
+	}
+	t.label(prefix + "_nopark")
+}
+
+// unpark opens the gradient part (when R0 is not 0) and reads back the
+// columns e[0..9] that park stored.
+func (g *gen) unpark(t *tracer, prefix string) (e [classes]*val) {
+	t.branch("CBZ\tR0, %s_nograd", prefix)
+	t.comment("e[0..9] (columns) back from the grad block.")
+	for i := 0; i < 5; i++ {
+		d := t.emit(2, func(d, _ []int) string {
+			return fmt.Sprintf("\tFLDPQ\t%d(R0), (F%d, F%d)", 32*i, d[0], d[1])
+		})
+		e[2*i], e[2*i+1] = d[0], d[1]
+	}
+	return e
+}
+
+// lseZ computes lse = logSumExp(x, m, ls) (seq.LogSumExp, from the mask
+// all of seq.AllNegInf), stores it at R12 when it is not 0, and, when z !=
+// 0 (R14 is not 0), the z-loss terms zl, f = zTerms(z, lse) (seq.ZTerms):
+// it returns loss + zl (labels: w nil) or loss + zl·w (targets: w = T),
+// in the register of loss, and f for zFactor. (f is computed under the
+// branch on R14 and read under the same test later: the path that skips
+// one skips the other.)
+func (g *gen) lseZ(t *tracer, prefix string, all, m, ls, loss, w *val) (*val, *val) {
+	t.comment("lse = m + log(s), or m (-Inf) where all is set (seq.LogSumExp: FADD, BSL/BIT).")
+	lse := seq.LogSumExp[*val](t, all, m, ls)
+	t.branch("CBZ\tR12, %s_nolse", prefix)
+	t.emit(0, func(_, u []int) string { return fmt.Sprintf("\tVST1.P\t[V%d.S4], 16(R12)", u[0]) }, t.vec(lse))
+	t.label(prefix + "_nolse")
+	t.branch("CBZ\tR14, %s_noz", prefix)
+	if w == nil {
+		t.comment("z-loss (seq.ZTerms): c = z·lse, zl = c·lse, f = 1 + (c + c); loss = loss + zl.")
+	} else {
+		t.comment("z-loss (seq.ZTerms): c = z·lse, zl = c·lse, f = 1 + (c + c); loss = loss + zl·T.")
+	}
+	z := t.emit(1, func(d, _ []int) string { return fmt.Sprintf("\tVDUP\tR13, V%d.S4", d[0]) })[0]
+	zl, f := seq.ZTerms[*val](t, z, lse)
+	if w != nil {
+		zl = t.Mul(zl, w)
+	}
+	loss = t.overwrite(t.Add(loss, zl), loss)
+	t.label(prefix + "_noz")
+	return loss, f
+}
+
+// zFactor returns q·f (q = q·f of xentLabelsRow, qt = qt·f of
+// xentTargetsRow) when z != 0, in the register of q: the code after reads
+// q or q·f from the same register.
+func (g *gen) zFactor(t *tracer, prefix string, q, f *val, name string) *val {
+	t.branch("CBZ\tR14, %s_noz%s", prefix, name)
+	t.comment("%s = %[1]s·f (the z-loss factor of seq.ZTerms).", name)
+	q = t.overwrite(t.Mul(q, f), q)
+	t.label(prefix + "_noz" + name)
+	return q
+}
+
+// argmax stores seq.Argmax(x, m), the predictions of the block's rows as
+// int32 lanes, at base (post-incremented by 16). The sequence is two chains
+// of Select from j = 9 down to 0: Index(j) where x[j] == m (FCMEQ; BSL or
+// BIT), then Index(j) where x[j] is NaN (FCMEQ x[j], x[j]; BIF). The second
+// runs only for a block with a NaN, and its result is stored over the first:
+// m comes from seq.Max10, whose Max is FMAX here, NaN when an operand is
+// NaN, so a lane of m is NaN exactly for a row with a NaN (FMAXV of m is
+// then NaN: FCMPS, BVC); in a block without one, every Select of the second
+// chain keeps p.
+func (g *gen) argmax(t *tracer, prefix string, x [classes]*val, m *val, base string) {
+	so := &symOps{}
+	var leaves [classes]*sym
+	for j := range leaves {
+		leaves[j] = so.leaf(j)
+	}
+	lm := so.leaf(classes)
+	root := seq.Argmax[*sym](so, &leaves, lm)
+	first, err := splitBefore(root, "IsNaN")
+	if err != nil {
+		panic("seq.Argmax: " + err.Error())
+	}
+	memo := map[*sym]*val{lm: m}
+	for j := range leaves {
+		memo[leaves[j]] = x[j]
+	}
+	mx := t.emitWord(func(d, u []int) word { return fmaxv4s.enc(d[0], u[0]) }, t.vec(m))
+	t.comment("p = the first j with x[j] == m (seq.Argmax, its first chain), stored.")
+	// The nodes in the order seq.Argmax made them: each mask is read by
+	// its Select right after it is computed.
+	for _, n := range so.nodes {
+		if n.op != "leaf" && n.id <= first.id {
+			replay[*val](t, n, memo)
+		}
+	}
+	p := memo[first]
+	t.emit(0, func(_, u []int) string { return fmt.Sprintf("\tVST1.P\t[V%d.S4], 16(%s)", u[0], base) }, t.vec(p))
+	t.comment("A block with a NaN (FMAXV of m is NaN): p = the first j where x[j] is NaN instead")
+	t.comment("(seq.Argmax, its second chain), stored over the first.")
+	t.emit(0, func(_, u []int) string { return fmt.Sprintf("\tFCMPS\tF%d, F%d", u[0], u[0]) }, mx)
+	t.branch("BVC\t%s_nonan", prefix)
+	for _, n := range so.nodes {
+		if n.id > first.id {
+			replay[*val](t, n, memo)
+		}
+	}
+	p = memo[root]
+	t.emit(0, func(_, u []int) string { return fmt.Sprintf("\tFMOVQ\tF%d, -16(%s)", u[0], base) }, t.vec(p))
+	t.label(prefix + "_nonan")
+}
+
+// argmaxLoop is the loop body of argmaxNEON.
+func (g *gen) argmaxLoop(t *tracer, prefix string, _ bool) {
+	x := g.loadBlock(t, "R1")
+	t.comment("m = max10(x) without its + 0 (the FMAX tree of seq.Max10): seq.Argmax compares with ==, for")
+	t.comment("which -0 == +0.")
+	so := &symOps{}
+	var leaves [classes]*sym
+	for j := range leaves {
+		leaves[j] = so.leaf(j)
+	}
+	root := seq.Max10[*sym](so, &leaves)
+	if root.op != "Add" || root.args[1].op != "K" || root.args[1].c != seq.Zero {
+		panic("seq.Max10 does not end with + 0: use its result")
+	}
+	memo := map[*sym]*val{}
+	for j := range leaves {
+		memo[leaves[j]] = x[j]
+	}
+	m := replay[*val](t, root.args[0], memo)
+	g.argmax(t, prefix, x, m, "R0")
+	t.raw("\tADD\t$%d, R1", blockBytes)
+	t.raw("\tSUBS\t$%d, R4", blockRows)
+	t.raw("\tBNE\t%s_loop", prefix)
 }
 
 // emitTied appends an instruction whose result overwrites uses[k].
@@ -598,9 +908,15 @@ const (
 	leafScale
 )
 
-func (g *gen) targets(t *tracer) {
+func (g *gen) targets(t *tracer, prefix string, fused bool) {
 	x := g.loadBlock(t, "R1")
-	d := g.shift(t, x, nil)
+	var all, m *val
+	d := g.shift(t, x, func(mx *val) {
+		m = mx
+		if fused {
+			all = g.fusedBefore(t, prefix, x, m)
+		}
+	})
 
 	// T = sum10(t) and D = sum10(td) with td[j] = seq.TargetTerm(t[j], d[j]),
 	// replayed in lockstep so that a group of target columns dies before the
@@ -633,10 +949,23 @@ func (g *gen) targets(t *tracer) {
 	t.note("T in %v, D in %v", T, D)
 
 	e, s := g.expSum(t, d)
-	t.branch("CBZ\tR0, targets_nograd")
+	var loss, f *val
+	if fused {
+		g.park(t, prefix, e) // with T and D live, e[0..9] and the log do not fit in registers
+		ls := g.log(t, s)
+		t.comment("loss = log(s)·T - D (seq.TargetLoss).")
+		loss = seq.TargetLoss[*val](t, ls, T, D)
+		loss, f = g.lseZ(t, prefix, all, m, ls, loss, T)
+		e = g.unpark(t, prefix)
+	} else {
+		t.branch("CBZ\tR0, %s_nograd", prefix)
+	}
 	t.comment("q = scale / s (seq.Quotient); qt = q·T (seq.Scaled).")
 	scale := t.pin(scaleReg)
 	qt := seq.Scaled[*val](t, seq.Quotient[*val](t, scale, s), T)
+	if fused {
+		qt = g.zFactor(t, prefix, qt, f, "qt")
+	}
 
 	// seq.TargetGrad, split at the transpose: the part that reads only
 	// e[j] and qt on the columns, the rest on the rows.
@@ -665,18 +994,20 @@ func (g *gen) targets(t *tracer) {
 		g.storePair(t, "R0", i, gr[0], gr[1])
 	}
 	t.raw("\tADD\t$%d, R0", blockBytes)
-	t.label("targets_nograd")
-	ls := g.log(t, s)
-	t.comment("loss = log(s)·T - D (seq.TargetLoss).")
-	loss := seq.TargetLoss[*val](t, ls, T, D)
-	g.finish(t, "targets", loss)
+	t.label(prefix + "_nograd")
+	if !fused {
+		ls := g.log(t, s)
+		t.comment("loss = log(s)·T - D (seq.TargetLoss).")
+		loss = seq.TargetLoss[*val](t, ls, T, D)
+	}
+	g.finish(t, prefix, loss, fused)
 	t.raw("\tADD\t$%d, R1", blockBytes)
 	t.raw("\tADD\t$%d, R2", blockBytes)
 	t.raw("\tSUBS\t$%d, R4", blockRows)
-	t.raw("\tBNE\ttargets_loop")
+	t.raw("\tBNE\t%s_loop", prefix)
 }
 
-func (g *gen) softmax(t *tracer) {
+func (g *gen) softmax(t *tracer, prefix string, _ bool) {
 	x := g.loadBlock(t, "R1")
 	d := g.shift(t, x, nil)
 	e, s := g.expSum(t, d)
@@ -687,10 +1018,10 @@ func (g *gen) softmax(t *tracer) {
 		y[j] = seq.Scaled[*val](t, e[j], r)
 	}
 	g.storeBlock(t, "R0", y)
-	g.next(t, "softmax")
+	g.next(t, prefix)
 }
 
-func (g *gen) logSoftmax(t *tracer) {
+func (g *gen) logSoftmax(t *tracer, prefix string, _ bool) {
 	x := g.loadBlock(t, "R1")
 	d := g.shift(t, x, nil)
 	_, s := g.expSum(t, d)
@@ -701,7 +1032,7 @@ func (g *gen) logSoftmax(t *tracer) {
 		y[j] = seq.LogSoftmax[*val](t, d[j], ls)
 	}
 	g.storeBlock(t, "R0", y)
-	g.next(t, "logsoftmax")
+	g.next(t, prefix)
 }
 
 func (g *gen) next(t *tracer, prefix string) {
@@ -742,6 +1073,14 @@ func (g *gen) countLoop(f neonFunc, lines []string) {
 			region = "grad"
 		}
 	}
+	if f.argmax {
+		all, in := regionCounts(lines)
+		nan := in[f.prefix+"_nonan"]
+		n := float64(all - nan)
+		g.counts = append(g.counts, fmt.Sprintf("%-11s %g (%g) in a block without a NaN, %d more with one",
+			"argmax:", n, n/blockRows, nan))
+		return
+	}
 	// Even blocks run TBNZ, their adds and B; odd blocks TBNZ and their adds.
 	avg := float64(all)
 	if odd > 0 {
@@ -754,6 +1093,50 @@ func (g *gen) countLoop(f neonFunc, lines []string) {
 		return
 	}
 	g.counts = append(g.counts, fmt.Sprintf("%-11s %g (%g)", name+":", avg, avg/blockRows))
+}
+
+// countFused records the instructions per block of a fused loop with
+// every fused output and the z-loss requested: the two sides of the
+// accumulator branch averaged, the chain of the first NaN (blocks with a
+// NaN only) left out, with the gradient and without it.
+func (g *gen) countFused(f neonFunc, lines []string) {
+	p := f.prefix + "_fused"
+	all, in := regionCounts(lines)
+	avg := float64(all-in[p+"_next"]-in[p+"_nonan"]) - 0.5
+	noGrad := avg - float64(in[p+"_nopark"]+in[p+"_nograd"])
+	g.counts = append(g.counts, fmt.Sprintf("%-11s %g (%g) with gradient and losses, %g (%g) loss only",
+		"  fused:", avg, avg/blockRows, noGrad, noGrad/blockRows))
+}
+
+// regionCounts returns the number of instructions of lines and, for each
+// label that a forward branch targets, the number of instructions between
+// the branch and the label (the code the branch skips).
+func regionCounts(lines []string) (all int, in map[string]int) {
+	in = map[string]int{}
+	seen := map[string]bool{}
+	open := map[string]bool{}
+	for _, l := range lines {
+		s := strings.TrimSpace(l)
+		switch {
+		case s == "" || strings.HasPrefix(s, "//"):
+			continue
+		case strings.HasSuffix(s, ":"):
+			name := strings.TrimSuffix(s, ":")
+			seen[name] = true
+			delete(open, name)
+			continue
+		}
+		all++
+		for name := range open {
+			in[name]++
+		}
+		if f := strings.Fields(s); len(f) > 1 && (strings.HasPrefix(f[0], "B") || strings.HasPrefix(f[0], "CB") || strings.HasPrefix(f[0], "TB")) {
+			if target := f[len(f)-1]; !seen[target] && !strings.HasPrefix(target, "$") && !strings.HasPrefix(target, "R") {
+				open[target] = true
+			}
+		}
+	}
+	return all, in
 }
 
 // stubs returns kernel_stubs_arm64.go.
@@ -774,7 +1157,9 @@ func stubs() []byte {
 // xentLabelsNEON is xentLabelsGeneric: grad (nil for loss only, or
 // len(logits), possibly the very logits slice) receives the gradient, losses
 // (nil, or n) the row losses, and row i's loss is added to acc[i%8] in
-// float64.
+// float64. preds (nil, or n) receives the predictions, lse (nil, or n) the
+// log-sum-exps, and z is the z-loss coefficient (±0: none); a call without
+// them runs the instructions of the plain loss.
 //
 //go:noescape
 func xentLabelsNEON(` + xentLabelsParams + `)
@@ -796,6 +1181,13 @@ func softmaxNEON(dst, logits []float32)
 //
 //go:noescape
 func logSoftmaxNEON(dst, logits []float32)
+
+// argmaxNEON is argmaxGeneric: dst[i] receives argmax10 of row i, for n =
+// min(len(logits)/10, len(dst)) rows rounded down to a multiple of 8 (the
+// rest of dst is left untouched).
+//
+//go:noescape
+func argmaxNEON(dst []int32, logits []float32)
 `)
 	return b.Bytes()
 }

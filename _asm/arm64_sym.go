@@ -188,3 +188,46 @@ func splitAt(root *sym, late, early map[int]bool) (*sym, error) {
 	}
 	return found[0], nil
 }
+
+// splitBefore returns the one node of the tree of root that contains no
+// node op but is an argument of a node that does, and reads a leaf: the
+// value that the part of the sequence made of op nodes continues from
+// (in seq.Argmax with op "IsNaN", the prediction by the first maximum, from
+// which the chain of the first NaN starts). It fails when there is not
+// exactly one.
+func splitBefore(root *sym, op string) (*sym, error) {
+	has := map[*sym]bool{}
+	var contains func(*sym) bool
+	contains = func(s *sym) bool {
+		if v, ok := has[s]; ok {
+			return v
+		}
+		v := s.op == op
+		for _, a := range s.args {
+			v = contains(a) || v
+		}
+		has[s] = v
+		return v
+	}
+	var found []*sym
+	seen := map[*sym]bool{}
+	var walk func(*sym)
+	walk = func(s *sym) {
+		if !contains(s) || seen[s] {
+			return
+		}
+		seen[s] = true
+		for _, a := range s.args {
+			if !contains(a) && a.op != "leaf" && len(deps(a)) > 0 && !seen[a] {
+				seen[a] = true
+				found = append(found, a)
+			}
+			walk(a)
+		}
+	}
+	walk(root)
+	if len(found) != 1 {
+		return nil, fmt.Errorf("%d values before the %s nodes, want 1", len(found), op)
+	}
+	return found[0], nil
+}

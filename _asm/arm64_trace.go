@@ -19,7 +19,10 @@ import (
 // complete, alloc assigns physical registers by linear scan: a virtual
 // register lives from its definition to its last use (the branches of a
 // body only skip forward over code whose results are dead after the
-// label, so the order of the trace is a valid order for liveness), and a
+// label, or are read only under the same condition later, like the z-loss
+// factor f of the fused loops, or replace a value in its own register,
+// see overwrite; so the order of the trace is a valid order for
+// liveness), and a
 // register is reused as soon as its value is dead. The constants stay
 // pinned in registers, or are loaded where they are used.
 
@@ -31,6 +34,7 @@ const (
 	kConst                // seq.Ops.K: resolved where it is used (pinned register, element, memory)
 	kNot                  // the complement of the mask not (seq.Ops.NotZero), folded into its user
 	kLazy                 // computed where it is first used (thunk)
+	kIndex                // seq.Ops.Index: int32 j in every lane, resolved where it is used
 )
 
 // val is the operand type V of seq.Ops.
@@ -39,6 +43,7 @@ type val struct {
 	id     int       // kVirt
 	phys   int       // kPhys
 	c      seq.Const // kConst
+	j      int       // kIndex
 	not    *val      // kNot
 	thunk  func() *val
 	forced *val
@@ -74,6 +79,7 @@ type tracer struct {
 	cache map[int]*val // memory slots loaded in the current region
 	zero  *val         // +0 materialised in the current region
 	pins  map[int]*val // pinned physical registers
+	index map[int]int  // Index(j) kept in a pinned register (else MOVI where used)
 }
 
 func newTracer(loc map[seq.Const]constLoc, table, tbase string) *tracer {
@@ -165,8 +171,19 @@ func (t *tracer) vec(v *val) *val {
 			v.forced = t.vec(v.thunk())
 		}
 		return v.forced
+	case kIndex:
+		if r, ok := t.index[v.j]; ok {
+			return t.pin(r)
+		}
+		if v.j == 0 {
+			return t.vec(t.K(seq.Zero)) // int32 0 is the bits of +0
+		}
+		return t.emitWord(func(d, _ []int) word { return movi4s(d[0], v.j) })
 	case kConst:
 		if v.c == seq.Zero {
+			if r, ok := t.index[0]; ok {
+				return t.pin(r) // Index(0) is also +0
+			}
 			if t.zero == nil {
 				t.zero = t.emit(1, func(d, _ []int) string {
 					return fmt.Sprintf("\tVEOR\tV%d.B16, V%[1]d.B16, V%[1]d.B16", d[0])
@@ -217,6 +234,25 @@ func (t *tracer) mem(s int) *val {
 	})
 	t.cache[base], t.cache[base+1] = d[0], d[1]
 	return t.cache[s]
+}
+
+// overwrite makes v, the result of the last instruction of the trace, take
+// the register of its operand old, which must die there. It is how a value
+// is updated under a branch: the path that skips the instruction keeps old
+// in the very register where the other path leaves v, and the code after
+// the label reads v.
+func (t *tracer) overwrite(v, old *val) *val {
+	in := t.insts[len(t.insts)-1]
+	if len(in.defs) != 1 || in.defs[0] != v {
+		panic("overwrite: v is not the result of the last instruction")
+	}
+	for k, u := range in.uses {
+		if u == old {
+			in.tie = k
+			return v
+		}
+	}
+	panic("overwrite: old is not an operand of the last instruction")
 }
 
 // lazy returns a value computed by f where it is first used.
@@ -329,11 +365,21 @@ func (t *tracer) Select(mask, a, b *val) *val {
 
 func (t *tracer) Park(v *val) *val { return v }
 
-func (t *tracer) Equal(a, b *val) *val { panic("arm64: Equal is not lowered yet") }
+// Equal is FCMEQ (register form): false where an operand is NaN, true for
+// -0 == +0.
+func (t *tracer) Equal(a, b *val) *val { return t.three(fcmeq4s, a, b) }
 
-func (t *tracer) IsNaN(a *val) *val { panic("arm64: IsNaN is not lowered yet") }
+// IsNaN is the complement of FCMEQ a, a (a == a is false exactly for
+// NaN), folded into And, AndNot and Select like NotZero's.
+func (t *tracer) IsNaN(a *val) *val {
+	a = t.vec(a)
+	return &val{kind: kNot, not: t.three(fcmeq4s, a, a)}
+}
 
-func (t *tracer) Index(j int) *val { panic("arm64: Index is not lowered yet") }
+// Index is the int32 j in every lane: a pinned register when the function
+// keeps the indices (argmaxNEON), else MOVI .4S where it is used (VEOR's
+// zero for j = 0).
+func (t *tracer) Index(j int) *val { return &val{kind: kIndex, j: j} }
 
 // alloc assigns the physical registers of pool (in order of preference)
 // to the virtual registers and returns the lines of the trace.

@@ -46,6 +46,7 @@ var (
 	fdiv4s  = threeSame{"fdiv", 1, 0b00, 0b11111, "4s"}
 	fmax4s  = threeSame{"fmax", 0, 0b00, 0b11110, "4s"}
 	fcmgt4s = threeSame{"fcmgt", 1, 0b10, 0b11100, "4s"}
+	fcmeq4s = threeSame{"fcmeq", 0, 0b00, 0b11100, "4s"} // register form: false where an operand is NaN
 	fadd2d  = threeSame{"fadd", 0, 0b01, 0b11010, "2d"}
 	bic16b  = threeSame{"bic", 0, 0b01, 0b00011, "16b"} // logical: size 01 is BIC
 )
@@ -107,6 +108,46 @@ func (f byElement) enc(d, n, m, index int) word {
 	i := uint32(index)
 	w := 1<<30 | f.u<<29 | 0b01111<<24 | f.size<<22 | (i&1)<<21 | vreg(m)<<16 | f.opcode<<12 | (i>>1)<<11 | vreg(n)<<5 | vreg(d)
 	return word{w, fmt.Sprintf("%s v%d.4s, v%d.4s, v%d.s[%d]", f.name, d, n, m, index)}
+}
+
+// acrossLanes is an instruction of the form "Advanced SIMD across lanes"
+// with a .4S source (Q = 1) and a scalar S destination:
+//
+//	31 30 29 28-24 23-22 21-17 16-12  11-10 9-5 4-0
+//	0  Q  U  01110 size  11000 opcode 10    Rn  Rd
+//
+// For the floating-point opcodes size is (o1, sz): FMAXV is o1 = 0,
+// FMINV o1 = 1; sz = 0 for single precision.
+type acrossLanes struct {
+	name   string
+	u      uint32
+	size   uint32
+	opcode uint32
+}
+
+// fmaxv4s is the maximum of the four lanes, NaN when a lane is NaN (FMAX
+// semantics, not FMAXNM).
+var fmaxv4s = acrossLanes{"fmaxv", 1, 0b00, 0b01111}
+
+// enc returns "<name> sd, vn.4s".
+func (f acrossLanes) enc(d, n int) word {
+	w := 1<<30 | f.u<<29 | 0b01110<<24 | f.size<<22 | 0b11000<<17 | f.opcode<<12 | 0b10<<10 | vreg(n)<<5 | vreg(d)
+	return word{w, fmt.Sprintf("%s s%d, v%d.4s", f.name, d, n)}
+}
+
+// movi4s is MOVI of "Advanced SIMD modified immediate", 32-bit lanes with
+// an unshifted 8-bit immediate (Q = 1, op = 0, cmode = 0000, o2 = 0): the
+// int32 imm in every lane. (Go's VMOVI only writes bytes.)
+//
+//	31 30 29 28-19      18-16 15-12 11 10 9-5   4-0
+//	0  Q  op 0111100000 abc   cmode o2 1  defgh Rd
+func movi4s(d, imm int) word {
+	if imm < 0 || imm > 255 {
+		panic(fmt.Sprintf("movi: immediate %d", imm))
+	}
+	i := uint32(imm)
+	w := 1<<30 | 0b0111100000<<19 | (i>>5)<<16 | 0b0000<<12 | 1<<10 | (i&31)<<5 | vreg(d)
+	return word{w, fmt.Sprintf("movi v%d.4s, #0x%x", d, imm)}
 }
 
 // vreg checks a vector register number.

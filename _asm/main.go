@@ -84,6 +84,7 @@ func tierDispatch(arch string, suffixes []string) []byte {
 		{"xentTargets", xentTargetsParams, "grad, logits, targets, scale, losses, acc, preds, lse, z"},
 		{"softmax", "dst, logits []float32", "dst, logits"},
 		{"logSoftmax", "dst, logits []float32", "dst, logits"},
+		{"argmax", "dst []int32, logits []float32", "dst, logits"},
 	} {
 		p("\nfunc %sTier(t int, %s) {", f.name, f.params)
 		p("\tswitch t {")
