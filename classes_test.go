@@ -512,3 +512,167 @@ func TestClassesExtremeWeights(t *testing.T) {
 		}
 	}
 }
+
+// TestTierWide calls the wide block functions of every assembly tier
+// directly on rows of many class counts (stress values included) and
+// compares them with the generic code bit for bit: labels, dense targets,
+// staged targets (weights, smoothing) from labels or from targets, with and
+// without a gradient (separate or in place), predictions, log-sum-exps and
+// a z-loss, Softmax, LogSoftmax and Argmax, every slice in a canary window
+// at an offset from a 32-byte boundary.
+func TestTierWide(t *testing.T) {
+	counts := []int{2, 3, 4, 5, 7, 8, 9, 11, 13, 15, 16, 17, 23, 31, 32, 33, 47, 64, 100, 255, 1000, 4099}
+	iters := 6
+	if testing.Short() {
+		iters = 2
+	}
+	for _, k := range asmTiers(t) {
+		t.Run("tier="+k.name, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(45, 46))
+			for _, c := range counts {
+				for iter := range iters {
+					n := 1 + r.IntN(9)
+					if c >= 1000 {
+						n = 1 + r.IntN(3)
+					}
+					x := make([]float32, n*c)
+					for i := range x {
+						switch r.IntN(12) {
+						case 0:
+							x[i] = tierSpecials[r.IntN(len(tierSpecials))]
+						case 1:
+							x[i] = float32(r.IntN(3)) // ties
+						default:
+							x[i] = float32(r.NormFloat64() * []float64{0.1, 3, 100}[iter%3])
+						}
+					}
+					if iter%2 == 0 { // mostly finite rows: NaNs hide differences
+						for i := range x {
+							if x[i] != x[i] || math.IsInf(float64(x[i]), 1) {
+								x[i] = 1
+							}
+						}
+					}
+					labels := make([]int32, n)
+					for i := range labels {
+						labels[i] = int32(r.IntN(c))
+					}
+					tg := make([]float32, n*c)
+					for i := range tg {
+						if r.IntN(4) == 0 {
+							tg[i] = r.Float32()
+						}
+						if r.IntN(40) == 0 {
+							tg[i] = float32(math.Copysign(0, -1))
+						}
+					}
+					w := make([]float32, c)
+					for j := range w {
+						w[j] = float32(r.IntN(4)) * 0.5
+					}
+					scale := []float32{1, 0.37, 3e-39}[r.IntN(3)]
+					z := []float32{0, 1e-4, 2}[r.IntN(3)]
+					off := r.IntN(8)
+					for _, call := range wideCalls() {
+						if d := call.check(k, c, x, labels, tg, w, scale, z, off); d != "" {
+							t.Fatalf("C=%d n=%d iter=%d scale=%v z=%v off=%d %s: %s", c, n, iter, scale, z, off, call.name, d)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// wideCall is one way of calling a wide block function.
+type wideCall struct {
+	name string
+	fn   string // "labels", "targets", "staged", "stagedLabels", "softmax", "logSoftmax", "argmax"
+	out  string // "none", "separate", "inplace"
+	more bool   // preds and lse
+}
+
+func wideCalls() []wideCall {
+	var cs []wideCall
+	for _, fn := range []string{"labels", "targets", "staged", "stagedLabels"} {
+		for _, out := range []string{"none", "separate", "inplace"} {
+			for _, more := range []bool{false, true} {
+				cs = append(cs, wideCall{fmt.Sprintf("%s/out=%s/more=%v", fn, out, more), fn, out, more})
+			}
+		}
+	}
+	for _, fn := range []string{"softmax", "logSoftmax"} {
+		for _, out := range []string{"separate", "inplace"} {
+			cs = append(cs, wideCall{fn + "/" + out, fn, out, false})
+		}
+	}
+	return append(cs, wideCall{"argmax", "argmax", "none", true})
+}
+
+// check runs the call under k and under the generic code on copies in
+// canary windows and compares everything.
+func (wc wideCall) check(k *kernels, c int, x []float32, labels []int32, tg, w []float32, scale, z float32, off int) string {
+	n := len(labels)
+	type state struct {
+		x, out, tg, w, losses, preds, lse window
+	}
+	run := func(k *kernels) state {
+		var s state
+		s.x, s.tg, s.w = newWindow(x, off), newWindow(tg, off), newWindow(w, off)
+		s.losses, s.preds, s.lse = filledWindow(n, off), filledWindow(n, off), filledWindow(n, off)
+		var out []float32
+		switch wc.out {
+		case "separate":
+			s.out = filledWindow(n*c, off)
+			out = s.out.s
+		case "inplace":
+			out = s.x.s
+		}
+		var preds []int32
+		var lse []float32
+		if wc.more {
+			preds, lse = int32s(s.preds.s), s.lse.s
+		}
+		switch wc.fn {
+		case "labels":
+			k.wideLabels(out, s.x.s, c, slices.Clone(labels), scale, s.losses.s, preds, lse, z)
+		case "targets":
+			k.wideTargets(out, s.x.s, c, s.tg.s, nil, nil, 1, 0, false, scale, s.losses.s, preds, lse, z)
+		case "staged":
+			k.wideTargets(out, s.x.s, c, s.tg.s, nil, s.w.s, 0.9, 0.1/float32(c), true, scale, s.losses.s, preds, lse, z)
+		case "stagedLabels":
+			k.wideTargets(out, s.x.s, c, nil, slices.Clone(labels), s.w.s, 0.8, 0.2/float32(c), true, scale, s.losses.s, preds, lse, z)
+		case "softmax":
+			k.wideSoftmax(out, s.x.s, c)
+		case "logSoftmax":
+			k.wideLogSoftmax(out, s.x.s, c)
+		case "argmax":
+			k.wideArgmax(int32s(s.preds.s), s.x.s, c)
+		}
+		return s
+	}
+	got, want := run(k), run(generic)
+	for _, p := range []struct {
+		name      string
+		got, want window
+		rowLen    int
+	}{
+		{"logits", got.x, want.x, c}, {"out", got.out, want.out, c}, {"targets", got.tg, want.tg, c}, {"weights", got.w, want.w, c},
+		{"losses", got.losses, want.losses, 1}, {"preds (as float32 bits)", got.preds, want.preds, 1}, {"lse", got.lse, want.lse, 1},
+	} {
+		if d := compareWindow(p.name, p.got, p.want, len(p.got.s), p.rowLen, nil); d != "" {
+			row := -1
+			for i := range p.got.s {
+				if math.Float32bits(p.got.s[i]) != math.Float32bits(p.want.s[i]) && !(p.got.s[i] != p.got.s[i] && p.want.s[i] != p.want.s[i]) {
+					row = i / p.rowLen
+					break
+				}
+			}
+			if row >= 0 && (row+1)*c <= len(x) && c <= 64 {
+				d += fmt.Sprintf("; input row %d: %v", row, x[row*c:(row+1)*c])
+			}
+			return d
+		}
+	}
+	return ""
+}

@@ -371,7 +371,11 @@ func compareWindow(what string, got, want window, done, rowLen int, x []float32)
 	}
 	if i, ok := sameBits(got.s[:done], want.s[:done]); !ok {
 		row := i / rowLen
-		return diffBits(what, got.s[:done], want.s[:done], rowLen == Classes) + fmt.Sprintf("; input row %d: %v", row, x[row*Classes:][:Classes])
+		msg := diffBits(what, got.s[:done], want.s[:done], rowLen == Classes)
+		if (row+1)*Classes <= len(x) {
+			msg += fmt.Sprintf("; input row %d: %v", row, x[row*Classes:][:Classes])
+		}
+		return msg
 	}
 	for i := done; i < len(got.s); i++ {
 		if math.Float32bits(got.s[i]) != math.Float32bits(want.s[i]) {
