@@ -29,8 +29,9 @@ const blockRows = 8
 // function values), so that escape analysis keeps acc on the caller's
 // stack.
 type kernels struct {
-	name string
-	tier int
+	name    string
+	tier    int
+	wideMin int // the smallest class count the tier's wide functions take; below it, the generic code
 }
 
 func (k *kernels) xentLabels(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
@@ -74,23 +75,47 @@ func (k *kernels) logSoftmax(dst, logits []float32) {
 }
 
 // The block functions of any class count c != 10 (see kernel_generic.go).
-// Every tier runs the generic code for them.
+// A tier's functions take class counts from its wideMin up; below, the generic code runs them.
 
 func (k *kernels) wideLabels(grad, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32) {
-	wideLabelsGeneric(grad, logits, c, labels, scale, losses, preds, lse, z)
+	if k.tier == 0 || c < k.wideMin {
+		wideLabelsGeneric(grad, logits, c, labels, scale, losses, preds, lse, z)
+	} else {
+		wideLabelsTier(k.tier, grad, logits, c, labels, scale, losses, preds, lse, z)
+	}
 }
 
 func (k *kernels) wideTargets(grad, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32) {
-	wideTargetsGeneric(grad, logits, c, targets, labels, weights, keep, uni, staged, scale, losses, preds, lse, z)
+	if k.tier == 0 || c < k.wideMin {
+		wideTargetsGeneric(grad, logits, c, targets, labels, weights, keep, uni, staged, scale, losses, preds, lse, z)
+	} else {
+		wideTargetsTier(k.tier, grad, logits, c, targets, labels, weights, keep, uni, staged, scale, losses, preds, lse, z)
+	}
 }
 
-func (k *kernels) wideSoftmax(dst, logits []float32, c int) { wideSoftmaxGeneric(dst, logits, c) }
+func (k *kernels) wideSoftmax(dst, logits []float32, c int) {
+	if k.tier == 0 || c < k.wideMin {
+		wideSoftmaxGeneric(dst, logits, c)
+	} else {
+		wideSoftmaxTier(k.tier, dst, logits, c)
+	}
+}
 
 func (k *kernels) wideLogSoftmax(dst, logits []float32, c int) {
-	wideLogSoftmaxGeneric(dst, logits, c)
+	if k.tier == 0 || c < k.wideMin {
+		wideLogSoftmaxGeneric(dst, logits, c)
+	} else {
+		wideLogSoftmaxTier(k.tier, dst, logits, c)
+	}
 }
 
-func (k *kernels) wideArgmax(dst []int32, logits []float32, c int) { wideArgmaxGeneric(dst, logits, c) }
+func (k *kernels) wideArgmax(dst []int32, logits []float32, c int) {
+	if k.tier == 0 || c < k.wideMin {
+		wideArgmaxGeneric(dst, logits, c)
+	} else {
+		wideArgmaxTier(k.tier, dst, logits, c)
+	}
+}
 
 // A tier of an architecture's list: its implementation and whether this
 // machine can run it.

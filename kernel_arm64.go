@@ -19,5 +19,5 @@ import "github.com/klauspost/cpuid/v2"
 // reads the same on every architecture and so that a CPU that reported
 // otherwise would fall back to the generic code rather than fault.
 var archTiers = []tier{
-	{kernels{"neon", tierNEON}, func() bool { return cpuid.CPU.Supports(cpuid.ASIMD) }},
+	{kernels{name: "neon", tier: tierNEON, wideMin: 2}, func() bool { return cpuid.CPU.Supports(cpuid.ASIMD) }},
 }

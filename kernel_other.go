@@ -21,3 +21,15 @@ func softmaxTier(t int, dst, logits []float32) {}
 func logSoftmaxTier(t int, dst, logits []float32) {}
 
 func argmaxTier(t int, dst []int32, logits []float32) {}
+
+func wideLabelsTier(t int, grad, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32) {
+}
+
+func wideTargetsTier(t int, grad, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32) {
+}
+
+func wideSoftmaxTier(t int, dst, logits []float32, c int) {}
+
+func wideLogSoftmaxTier(t int, dst, logits []float32, c int) {}
+
+func wideArgmaxTier(t int, dst []int32, logits []float32, c int) {}

@@ -48,3 +48,38 @@ func argmaxTier(t int, dst []int32, logits []float32) {
 		argmaxNEON(dst, logits)
 	}
 }
+
+func wideLabelsTier(t int, grad, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32) {
+	switch t {
+	case tierNEON:
+		wideLabelsNEON(grad, logits, c, labels, scale, losses, preds, lse, z)
+	}
+}
+
+func wideTargetsTier(t int, grad, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32) {
+	switch t {
+	case tierNEON:
+		wideTargetsNEON(grad, logits, c, targets, labels, weights, keep, uni, staged, scale, losses, preds, lse, z)
+	}
+}
+
+func wideSoftmaxTier(t int, dst, logits []float32, c int) {
+	switch t {
+	case tierNEON:
+		wideSoftmaxNEON(dst, logits, c)
+	}
+}
+
+func wideLogSoftmaxTier(t int, dst, logits []float32, c int) {
+	switch t {
+	case tierNEON:
+		wideLogSoftmaxNEON(dst, logits, c)
+	}
+}
+
+func wideArgmaxTier(t int, dst []int32, logits []float32, c int) {
+	switch t {
+	case tierNEON:
+		wideArgmaxNEON(dst, logits, c)
+	}
+}

@@ -85,6 +85,11 @@ func tierDispatch(arch string, suffixes []string) []byte {
 		{"softmax", "dst, logits []float32", "dst, logits"},
 		{"logSoftmax", "dst, logits []float32", "dst, logits"},
 		{"argmax", "dst []int32, logits []float32", "dst, logits"},
+		{"wideLabels", "grad, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32", "grad, logits, c, labels, scale, losses, preds, lse, z"},
+		{"wideTargets", "grad, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32", "grad, logits, c, targets, labels, weights, keep, uni, staged, scale, losses, preds, lse, z"},
+		{"wideSoftmax", "dst, logits []float32, c int", "dst, logits, c"},
+		{"wideLogSoftmax", "dst, logits []float32, c int", "dst, logits, c"},
+		{"wideArgmax", "dst []int32, logits []float32, c int", "dst, logits, c"},
 	} {
 		p("\nfunc %sTier(t int, %s) {", f.name, f.params)
 		p("\tswitch t {")
