@@ -566,6 +566,14 @@ func TestTierWide(t *testing.T) {
 							tg[i] = float32(math.Copysign(0, -1))
 						}
 					}
+					// Rows of -0 targets only: T and D are sums of -0
+					// terms, which are -0 only if no accumulator starts
+					// at +0.
+					for i := 0; i < n; i += 3 {
+						for j := range c {
+							tg[i*c+j] = float32(math.Copysign(0, -1))
+						}
+					}
 					w := make([]float32, c)
 					for j := range w {
 						w[j] = float32(r.IntN(4)) * 0.5

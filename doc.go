@@ -34,6 +34,14 @@
 // bit-identical on every implementation; [Argmax] gives the predictions
 // without a loss.
 //
+// # Any class count
+//
+// [Options].Classes sets the class count C of a row (0 means 10, the class
+// count of the package-level functions): logits are row-major [N][C],
+// labels in [0, C). Every class sum follows one rule, which for C = 10 is
+// the ten-term tree above, so results are bit-identical on every machine
+// for every C.
+//
 // # Implementations
 //
 // The pure-Go code (kernel_generic.go) is the specification. On amd64 with

@@ -29,9 +29,13 @@
 // (PyTorch and NumPy on the same data, see `make bench-peers`) are read from
 // <out>/peer-*.json and join the table and the chart.
 //
+// A second table measures Options.Classes = 10, 100, 1000 and 32000 on 4Mi
+// logits (1Mi with -quick) against the copy roof and PyTorch, in ns per
+// logit (-noclasses leaves it out).
+//
 // Usage:
 //
-//	go run . [-quick] [-n 64,4096,...] [-out dir] [-peers] [-chart file]...
+//	go run . [-quick] [-n 64,4096,...] [-out dir] [-peers] [-noclasses] [-chart file]...
 package main
 
 import (
@@ -78,6 +82,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	peers := fs.Bool("peers", false, "merge the peers' results (<out>/peer-*.json, written by bench/peers/*.py: make bench-peers)")
 	reps := fs.Int("reps", 0, "timed repetitions per row (default 5, 3 with -quick)")
 	minRep := fs.Duration("time", 0, "least duration of one repetition (default 40ms, 5ms with -quick)")
+	noClasses := fs.Bool("noclasses", false, "leave out the class-count table (Options.Classes = 10, 100, 1000, 32000)")
 	var charts chartFlags
 	fs.Var(&charts, "chart", "also write the chart to `file` (.svg or .png; repeatable), e.g. the README's copy chart.svg")
 	fs.Usage = func() {
@@ -125,8 +130,15 @@ func run(args []string, stdout, stderr io.Writer) error {
 		Data:    dataID,
 	}
 	rep.Results = runAll(b, sizes, cfg, stderr)
+	if !*noClasses {
+		elems := classElems
+		if *quick {
+			elems = classElemsQuick
+		}
+		rep.Classes = runClasses(elems, cfg, stderr)
+	}
 	if *peers {
-		rows, msgs, err := readPeers(*outDir, b, sizes)
+		rows, classRows, msgs, err := readPeers(*outDir, b, sizes, rep.Classes)
 		if err != nil {
 			return err
 		}
@@ -135,6 +147,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		rep.Peers = msgs
 		rep.Results = append(rep.Results, rows...)
+		rep.Classes = append(rep.Classes, classRows...)
 	}
 	rep.Machine.LoadAfter = loadAverage()
 	relate(rep.Results)

@@ -207,6 +207,8 @@ type report struct {
 	Data    string   `json:"data"`
 	Peers   []string `json:"peers,omitempty"` // notes on the merged peer files
 	Results []result `json:"results"`
+	// Classes is the class-count table (Options.Classes), in ns per logit.
+	Classes []classResult `json:"classes,omitempty"`
 }
 
 // writeJSON writes the report to path.
@@ -248,6 +250,9 @@ func notes(rep *report) []string {
 		"GB/s: the bytes a row must move per second: 84 B for cross-entropy (40 B logits and a 4 B label in, 40 B gradient out), 44 B loss-only, 80 B (Log)Softmax.",
 		"loss err: |mean loss - float64 reference| / (1 + |reference|); naive's is the effect of its clip.",
 		"out err: the largest error of an output element against float64: the gradient in units of 1/N, Softmax absolute, LogSoftmax / (1 + |reference|). The kernel promises 1e-6.",
+	}
+	if len(rep.Classes) > 0 {
+		ns = append(ns, "Class counts: ns per logit; N× copy: ÷ the copy roof (logits read, gradient written) at the same C; ×k vs torch: torch's (one thread) ns ÷ the row's, above 1 when faster.")
 	}
 	for _, r := range rep.Results {
 		if r.Kind == kindPeer {
@@ -358,6 +363,9 @@ func writeText(w io.Writer, rep *report) error {
 			return err
 		}
 	}
+	if err := writeClassesText(w, rep); err != nil {
+		return err
+	}
 	fmt.Fprintln(w)
 	for _, l := range notes(rep) {
 		fmt.Fprintln(w, l)
@@ -381,6 +389,7 @@ func writeMarkdown(w io.Writer, rep *report) error {
 			}
 		}
 	}
+	writeClassesMarkdown(w, rep)
 	fmt.Fprintln(w)
 	for _, l := range notes(rep) {
 		fmt.Fprintln(w, "- "+l)
@@ -395,6 +404,19 @@ type peerFile struct {
 	Version string `json:"version"`
 	Date    string `json:"date"`
 	Load    string `json:"load"` // 1-minute load average at the end
+	// Classes are the peer's class-count results (common.class_batch).
+	Classes []struct {
+		Name      string    `json:"name"`
+		Classes   int       `json:"classes"`
+		N         int       `json:"n"`
+		NsPerElem float64   `json:"ns_per_elem"`
+		NsMin     float64   `json:"ns_per_elem_min"`
+		NsMax     float64   `json:"ns_per_elem_max"`
+		Reps      int       `json:"reps"`
+		Calls     int       `json:"calls_per_rep"`
+		Threads   int       `json:"threads"`
+		Loss      jsonFloat `json:"loss"`
+	} `json:"classes"`
 	Results []struct {
 		Name        string    `json:"name"`
 		N           int       `json:"n"`
@@ -413,21 +435,22 @@ type peerFile struct {
 // this run, with the loss error computed against b, and a note per file.
 // Files made from other data, and sizes this run did not measure, are
 // skipped with a note.
-func readPeers(dir string, b *batch, sizes []int) ([]result, []string, error) {
+func readPeers(dir string, b *batch, sizes []int, classes []classResult) ([]result, []classResult, []string, error) {
 	paths, err := filepath.Glob(filepath.Join(dir, "peer-*.json"))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var results []result
+	var classRows []classResult
 	var msgs []string
 	for _, path := range paths {
 		raw, err := os.ReadFile(path)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		var pf peerFile
 		if err := json.Unmarshal(raw, &pf); err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", path, err)
+			return nil, nil, nil, fmt.Errorf("%s: %w", path, err)
 		}
 		if pf.Data != dataID {
 			msgs = append(msgs, fmt.Sprintf("%s skipped: its data are %q, not %q", filepath.Base(path), pf.Data, dataID))
@@ -451,6 +474,26 @@ func readPeers(dir string, b *batch, sizes []int) ([]result, []string, error) {
 			results = append(results, r)
 			kept++
 		}
+		for _, pc := range pf.Classes {
+			// Only the cases this run measured (same C and rows).
+			var ref *classResult
+			for i := range classes {
+				if classes[i].Classes == pc.Classes && classes[i].N == pc.N {
+					ref = &classes[i]
+				}
+			}
+			if ref == nil {
+				skipped++
+				continue
+			}
+			r := classResult{Name: pc.Name, Kind: kindPeer, Classes: pc.Classes, N: pc.N, NsPerElem: pc.NsPerElem,
+				NsMin: pc.NsMin, NsMax: pc.NsMax, Reps: pc.Reps, Calls: pc.Calls, Threads: pc.Threads, LossErr: jsonFloat(math.NaN())}
+			if pc.Threads > 1 {
+				r.Note = fmt.Sprintf("%d threads", pc.Threads)
+			}
+			classRows = append(classRows, r)
+			kept++
+		}
 		note := fmt.Sprintf("%s (%s, measured %s", pf.Peer, pf.Version, pf.Date)
 		if pf.Load != "" {
 			note += ", load average " + pf.Load
@@ -461,5 +504,5 @@ func readPeers(dir string, b *batch, sizes []int) ([]result, []string, error) {
 		}
 		msgs = append(msgs, note)
 	}
-	return results, msgs, nil
+	return results, classRows, msgs, nil
 }

@@ -108,6 +108,36 @@ def batch(np, n):
     return logits.reshape(n, 10), labels
 
 
+CLASS_COUNTS = [10, 100, 1000, 32000]
+CLASS_ELEMS = 1 << 22
+CLASS_ELEMS_QUICK = 1 << 20
+
+
+def class_batch(np, c, elems):
+    """Returns the logits (float32, shape (n, c), n = elems // c) and labels
+    (int32 in [0, c)) of a class-count case of bench/classes.go: the first
+    n*c logits of the stream, and the label stream scaled to [0, c)."""
+    n = elems // c
+    logits = _stream(np, LOGIT_SEED, n * c)
+    logits = ((logits >> np.uint64(40)).astype(np.float64) * 2.0**-20 - 8).astype(np.float32)
+    labels = _stream(np, LABEL_SEED, n)
+    labels = (((labels >> np.uint64(32)) * np.uint64(c)) >> np.uint64(32)).astype(np.int32)
+    return logits.reshape(n, c), labels
+
+
+def class_row(name, c, n, timing, reps, threads, loss):
+    """One class-count result for the JSON (bench/report.go reads the keys);
+    the timing is per row, converted here to ns per logit."""
+    med, lo, hi, calls = timing
+    print(f"{name:10} C={c:<6} n={n:<8} {med / c:8.3f} ns/logit ({lo / c:.3f}-{hi / c:.3f}) {reps}x{calls} calls  loss {loss:.6f}",
+          file=sys.stderr)
+    return {
+        "name": name, "classes": c, "n": n,
+        "ns_per_elem": med / c, "ns_per_elem_min": lo / c, "ns_per_elem_max": hi / c,
+        "reps": reps, "calls_per_rep": calls, "threads": threads, "loss": _num(loss),
+    }
+
+
 def _stream(np, seed, count):
     """splitmix64 of the elements [0, count) of the stream seed, in blocks
     to bound the memory."""
@@ -168,7 +198,7 @@ def _num(v):
     return v if math.isfinite(v) else None
 
 
-def write(out, peer, version, results):
+def write(out, peer, version, results, classes=None):
     """Writes the peer's JSON file."""
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     doc = {
@@ -179,6 +209,8 @@ def write(out, peer, version, results):
         "load": f"{os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "",
         "results": results,
     }
+    if classes:
+        doc["classes"] = classes
     with open(out, "w") as f:
         json.dump(doc, f, indent=2)
         f.write("\n")

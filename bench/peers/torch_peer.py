@@ -13,7 +13,8 @@ d(mean loss)/d(logits) to logits.grad. It is measured with one thread (row
 "torch") and with every CPU the process may use (row "torch-mt", when that
 is more than one).
 
-Same shapes and data as the Go report (see common.py). Writes
+Same shapes and data as the Go report (see common.py), and the class-count
+cases of bench/classes.go (C = 10, 100, 1000, 32000 on 4Mi logits). Writes
 bench/out/peer-torch.json, which `go run . -peers` in bench/ merges. Without
 PyTorch it says how to install it and exits 0.
 
@@ -62,8 +63,29 @@ def main():
             err = common.reference_grad_error(np, logits[:n], labels[:n], x.grad.numpy())
             results.append(common.row(name, n, timing, args.reps, threads, loss, err))
 
+    # The class-count table: the same step on [n][C] batches.
+    classes = []
+    elems = common.CLASS_ELEMS_QUICK if args.quick else common.CLASS_ELEMS
+    for name, threads in [("torch", 1), ("torch-mt", cpus)]:
+        if name == "torch-mt" and threads == 1:
+            break
+        torch.set_num_threads(threads)
+        for c in common.CLASS_COUNTS:
+            xs, ys = common.class_batch(np, c, elems)
+            x = torch.from_numpy(xs.copy()).requires_grad_()
+            y = torch.from_numpy(ys.astype(np.int64))
+
+            def step():
+                x.grad = None
+                loss = F.cross_entropy(x, y)
+                loss.backward()
+                return loss
+
+            timing = common.measure(step, len(ys), args.reps, args.time)
+            classes.append(common.class_row(name, c, len(ys), timing, args.reps, threads, step().item()))
+
     version = f"PyTorch {torch.__version__}, Python {platform.python_version()}, float32, CPU"
-    common.write(args.out, "torch", version, results)
+    common.write(args.out, "torch", version, results, classes)
 
 
 if __name__ == "__main__":
