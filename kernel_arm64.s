@@ -3368,6 +3368,13370 @@ argmax_nonan:
 argmax_done:
 	RET
 
+// func wideLabelsNEON(grad, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32)
+//
+// wideLabelsGeneric (xentLabelsRowC for each row). Per row: pass 1, m;
+// preds by the scan when preds != nil; d[l] = x[l] - m; pass 2, e[j] =
+// exp(x[j] - m) (seq.Exp) stored to grad and summed into s; then log(s)
+// (seq.Log), loss (seq.LabelLoss), lse (seq.LogSumExp), the z-loss
+// (seq.ZTerms), q (seq.Quotient); pass 3, g[j] = g[j]·q (seq.Scaled) and
+// g[l] = g[l] - scale.
+//
+// Main loops, instructions per block of 16 classes: max 10 (0.625 per class); scan_max 34 (2.12 per class); scan_nan 34 (2.12 per class); exp_store 114 (7.12 per class); exp 110 (6.88 per class); grad 14 (0.875 per class).
+TEXT ·wideLabelsNEON(SB), NOSPLIT, $0-164
+	MOVD	grad_base+0(FP), R0
+	MOVD	logits_base+24(FP), R1
+	MOVD	c+48(FP), R6
+	MOVD	labels_base+56(FP), R2
+	MOVD	losses_base+88(FP), R3
+	MOVD	losses_len+96(FP), R4
+	MOVD	preds_base+112(FP), R8
+	MOVD	lse_base+136(FP), R9
+	MOVWU	z+160(FP), R13
+	LSLW	$1, R13, R13 // bits(z) without the sign: 0 for z = ±0, which asks for no z-loss
+	CBZ	R4, wlabels_done
+	LSL	$2, R6, R7
+	FMOVS	scale+80(FP), F16
+	VDUP	V16.S[0], V16.S4
+	MOVD	$expConsts<>(SB), R22
+	VLD1.P	64(R22), [V23.S4, V24.S4, V25.S4, V26.S4]
+	VLD1.P	64(R22), [V27.S4, V28.S4, V29.S4, V30.S4]
+	VLD1	(R22), [V31.S4]
+	MOVD	$logConsts<>(SB), R10
+wlabels_row:
+	MOVW.P	4(R2), R12 // l
+	// The max accumulators V18..V21 = -Inf.
+	MOVW	$0xff800000, R22
+	VDUP	R22, V18.S4
+	VDUP	R22, V19.S4
+	VDUP	R22, V20.S4
+	VDUP	R22, V21.S4
+	MOVD	R1, R23
+	// max: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wlabels_max1_tail
+wlabels_max1_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f652	// fmax v18.4s, v18.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f673	// fmax v19.4s, v19.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f694	// fmax v20.4s, v20.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f6b5	// fmax v21.4s, v21.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wlabels_max1_loop
+wlabels_max1_tail:
+	// max: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wlabels_max1_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld2
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld2
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld2
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld2:
+	WORD	$0x4e20f640	// fmax v0.4s, v18.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V18.B16
+	SUB	R21, R20
+	CBZ	R20, wlabels_max1_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld3
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld3
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld3
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld3:
+	WORD	$0x4e20f660	// fmax v0.4s, v19.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V19.B16
+	SUB	R21, R20
+	CBZ	R20, wlabels_max1_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld4
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld4
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld4
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld4:
+	WORD	$0x4e20f680	// fmax v0.4s, v20.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V20.B16
+	SUB	R21, R20
+	CBZ	R20, wlabels_max1_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld5
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld5
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld5
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld5:
+	WORD	$0x4e20f6a0	// fmax v0.4s, v21.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V21.B16
+	SUB	R21, R20
+wlabels_max1_done:
+	// m = max of the accumulators (FMAX, FMAXP: NaN stays NaN) + 0, in every lane of V22.
+	WORD	$0x4e33f640	// fmax v0.4s, v18.4s, v19.4s
+	WORD	$0x4e35f681	// fmax v1.4s, v20.4s, v21.4s
+	WORD	$0x4e21f400	// fmax v0.4s, v0.4s, v1.4s
+	WORD	$0x6e20f400	// fmaxp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e20f400	// fmaxp v0.4s, v0.4s, v0.4s
+	VEOR	V1.B16, V1.B16, V1.B16
+	WORD	$0x4e21d416	// fadd v22.4s, v0.4s, v1.4s
+	CBZ	R8, wlabels_nopreds6
+	MOVD	$wideIota<>(SB), R22
+	VLD1	(R22), [V17.S4]
+	// preds: argmaxRow(x), the first NaN when m is NaN (FCMPS), else the first x[j] == m.
+	FCMPS	F22, F22
+	BVS	wlabels_argmax7_nan
+	MOVD	R1, R23
+	MOVD	ZR, R11
+	// scan_max: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wlabels_scan_max9_tail
+wlabels_scan_max9_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V17.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wlabels_found8
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V17.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wlabels_found8
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V17.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wlabels_found8
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V17.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wlabels_found8
+	ADD	$4, R11
+	SUBS	$1, R19
+	BNE	wlabels_scan_max9_loop
+wlabels_scan_max9_tail:
+	// scan_max: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wlabels_scan_max9_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld10
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld10
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld10
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld10:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V17.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wlabels_found8
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wlabels_scan_max9_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld11
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld11
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld11
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld11:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V17.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wlabels_found8
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wlabels_scan_max9_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld12
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld12
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld12
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld12:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V17.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wlabels_found8
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wlabels_scan_max9_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld13
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld13
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld13
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld13:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V17.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wlabels_found8
+	ADD	$4, R11
+	SUB	R21, R20
+wlabels_scan_max9_done:
+	MOVD	ZR, R15
+	B	wlabels_argmax7
+wlabels_found8:
+	ADD	R11, R15
+	B	wlabels_argmax7
+wlabels_argmax7_nan:
+	MOVD	R1, R23
+	MOVD	ZR, R11
+	// scan_nan: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wlabels_scan_nan15_tail
+wlabels_scan_nan15_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V17.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wlabels_found14
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V17.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wlabels_found14
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V17.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wlabels_found14
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V17.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wlabels_found14
+	ADD	$4, R11
+	SUBS	$1, R19
+	BNE	wlabels_scan_nan15_loop
+wlabels_scan_nan15_tail:
+	// scan_nan: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wlabels_scan_nan15_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld16
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld16
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld16
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld16:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V17.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wlabels_found14
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wlabels_scan_nan15_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld17
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld17
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld17
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld17:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V17.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wlabels_found14
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wlabels_scan_nan15_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld18
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld18
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld18
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld18:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V17.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wlabels_found14
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wlabels_scan_nan15_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld19
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld19
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld19
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld19:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V17.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wlabels_found14
+	ADD	$4, R11
+	SUB	R21, R20
+wlabels_scan_nan15_done:
+	MOVD	ZR, R15
+	B	wlabels_argmax7
+wlabels_found14:
+	ADD	R11, R15
+	B	wlabels_argmax7
+wlabels_argmax7:
+	MOVW.P	R15, 4(R8)
+wlabels_nopreds6:
+	// d[l] = x[l] - m (lane 0 of V17), read before the gradient may overwrite x.
+	FMOVS	(R1)(R12<<2), F0
+	WORD	$0x4eb6d411	// fsub v17.4s, v0.4s, v22.4s
+	// The accumulators of s, V18..V21 = -0.
+	MOVW	$0x80000000, R22
+	VDUP	R22, V18.S4
+	VDUP	R22, V19.S4
+	VDUP	R22, V20.S4
+	VDUP	R22, V21.S4
+	CBZ	R0, wlabels_nog20
+	MOVD	R0, R24
+	MOVD	R1, R23
+	// exp_store: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wlabels_exp_store22_tail
+wlabels_exp_store22_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d652	// fadd v18.4s, v18.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d673	// fadd v19.4s, v19.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d694	// fadd v20.4s, v20.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d6b5	// fadd v21.4s, v21.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wlabels_exp_store22_loop
+wlabels_exp_store22_tail:
+	// exp_store: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wlabels_exp_store22_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld23
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld23
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld23
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld23:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wlabels_st24
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wlabels_st24
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wlabels_st24
+	VST1.P	V0.S[3], 4(R24)
+wlabels_st24:
+	WORD	$0x4e20d640	// fadd v0.4s, v18.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V18.B16
+	SUB	R21, R20
+	CBZ	R20, wlabels_exp_store22_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld25
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld25
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld25
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld25:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wlabels_st26
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wlabels_st26
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wlabels_st26
+	VST1.P	V0.S[3], 4(R24)
+wlabels_st26:
+	WORD	$0x4e20d660	// fadd v0.4s, v19.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V19.B16
+	SUB	R21, R20
+	CBZ	R20, wlabels_exp_store22_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld27
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld27
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld27
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld27:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wlabels_st28
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wlabels_st28
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wlabels_st28
+	VST1.P	V0.S[3], 4(R24)
+wlabels_st28:
+	WORD	$0x4e20d680	// fadd v0.4s, v20.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V20.B16
+	SUB	R21, R20
+	CBZ	R20, wlabels_exp_store22_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld29
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld29
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld29
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld29:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wlabels_st30
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wlabels_st30
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wlabels_st30
+	VST1.P	V0.S[3], 4(R24)
+wlabels_st30:
+	WORD	$0x4e20d6a0	// fadd v0.4s, v21.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V21.B16
+	SUB	R21, R20
+wlabels_exp_store22_done:
+	B	wlabels_s21
+wlabels_nog20:
+	MOVD	R1, R23
+	// exp: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wlabels_exp31_tail
+wlabels_exp31_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d652	// fadd v18.4s, v18.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d673	// fadd v19.4s, v19.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d694	// fadd v20.4s, v20.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d6b5	// fadd v21.4s, v21.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wlabels_exp31_loop
+wlabels_exp31_tail:
+	// exp: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wlabels_exp31_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld32
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld32
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld32
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld32:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d640	// fadd v0.4s, v18.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V18.B16
+	SUB	R21, R20
+	CBZ	R20, wlabels_exp31_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld33
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld33
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld33
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld33:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d660	// fadd v0.4s, v19.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V19.B16
+	SUB	R21, R20
+	CBZ	R20, wlabels_exp31_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld34
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld34
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld34
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld34:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d680	// fadd v0.4s, v20.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V20.B16
+	SUB	R21, R20
+	CBZ	R20, wlabels_exp31_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld35
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld35
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld35
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld35:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d6a0	// fadd v0.4s, v21.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V21.B16
+	SUB	R21, R20
+wlabels_exp31_done:
+wlabels_s21:
+	WORD	$0x6e33d640	// faddp v0.4s, v18.4s, v19.4s
+	WORD	$0x6e35d681	// faddp v1.4s, v20.4s, v21.4s
+	WORD	$0x6e21d400	// faddp v0.4s, v0.4s, v1.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	// ls = log(s) (seq.Log); loss = ls - d[l] (seq.LabelLoss).
+	VUSHR	$23, V0.S4, V1.S4
+	FLDPQ	0(R10), (F2, F3)
+	VSUB	V1.S4, V2.S4, V2.S4
+	VSHL	$23, V2.S4, V2.S4
+	WORD	$0x6e20dc42	// fmul v2.4s, v2.4s, v0.4s
+	VSUB	V3.S4, V1.S4, V1.S4
+	WORD	$0x4e21d821	// scvtf v1.4s, v1.4s
+	FLDPQ	32(R10), (F3, F4)
+	WORD	$0x6ea2e463	// fcmgt v3.4s, v3.4s, v2.4s
+	WORD	$0x4e22d445	// fadd v5.4s, v2.4s, v2.4s
+	VBIT	V3.B16, V5.B16, V2.B16
+	WORD	$0x4eb9d425	// fsub v5.4s, v1.4s, v25.4s
+	VBIT	V3.B16, V5.B16, V1.B16
+	WORD	$0x4fbf9023	// fmul v3.4s, v1.4s, v31.s[1]
+	WORD	$0x4f9f9821	// fmul v1.4s, v1.4s, v31.s[2]
+	WORD	$0x4eb9d442	// fsub v2.4s, v2.4s, v25.4s
+	WORD	$0x6e22dc45	// fmul v5.4s, v2.4s, v2.4s
+	WORD	$0x4f849046	// fmul v6.4s, v2.4s, v4.s[0]
+	FLDPQ	64(R10), (F7, F8)
+	WORD	$0x4e27d4c6	// fadd v6.4s, v6.4s, v7.4s
+	WORD	$0x6e22dcc6	// fmul v6.4s, v6.4s, v2.4s
+	WORD	$0x4e28d4c6	// fadd v6.4s, v6.4s, v8.4s
+	WORD	$0x6e22dcc6	// fmul v6.4s, v6.4s, v2.4s
+	FLDPQ	96(R10), (F7, F8)
+	WORD	$0x4e27d4c6	// fadd v6.4s, v6.4s, v7.4s
+	WORD	$0x6e22dcc6	// fmul v6.4s, v6.4s, v2.4s
+	WORD	$0x4e28d4c6	// fadd v6.4s, v6.4s, v8.4s
+	WORD	$0x6e22dcc6	// fmul v6.4s, v6.4s, v2.4s
+	FLDPQ	128(R10), (F7, F8)
+	WORD	$0x4e27d4c6	// fadd v6.4s, v6.4s, v7.4s
+	WORD	$0x6e22dcc6	// fmul v6.4s, v6.4s, v2.4s
+	WORD	$0x4e28d4c6	// fadd v6.4s, v6.4s, v8.4s
+	WORD	$0x6e22dcc6	// fmul v6.4s, v6.4s, v2.4s
+	FLDPQ	160(R10), (F7, F8)
+	WORD	$0x4e27d4c6	// fadd v6.4s, v6.4s, v7.4s
+	WORD	$0x6e22dcc6	// fmul v6.4s, v6.4s, v2.4s
+	WORD	$0x4e28d4c6	// fadd v6.4s, v6.4s, v8.4s
+	WORD	$0x6e22dcc6	// fmul v6.4s, v6.4s, v2.4s
+	WORD	$0x6e25dcc6	// fmul v6.4s, v6.4s, v5.4s
+	WORD	$0x4e21d4c1	// fadd v1.4s, v6.4s, v1.4s
+	WORD	$0x4fa490a4	// fmul v4.4s, v5.4s, v4.s[1]
+	WORD	$0x4ea4d421	// fsub v1.4s, v1.4s, v4.4s
+	WORD	$0x4e21d441	// fadd v1.4s, v2.4s, v1.4s
+	WORD	$0x4e23d421	// fadd v1.4s, v1.4s, v3.4s
+	WORD	$0x4eb1d422	// fsub v2.4s, v1.4s, v17.4s
+	// lse = m + ls, or -Inf for a row of only -Inf (m == -Inf) (seq.LogSumExp).
+	FLDPQ	192(R10), (F3, F4)
+	WORD	$0x4e23e6c3	// fcmeq v3.4s, v22.4s, v3.4s
+	WORD	$0x4e21d6c1	// fadd v1.4s, v22.4s, v1.4s
+	VBIT	V3.B16, V22.B16, V1.B16
+	CBZ	R9, wlabels_nolse37
+	FMOVS.P	F1, 4(R9)
+wlabels_nolse37:
+	CBZ	R13, wlabels_noz38
+	// z-loss (seq.ZTerms): c = z·lse, zl = c·lse, f = 1 + (c + c).
+	FMOVS	z+160(FP), F3
+	VDUP	V3.S[0], V3.S4
+	WORD	$0x6e21dc63	// fmul v3.4s, v3.4s, v1.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x4e23d463	// fadd v3.4s, v3.4s, v3.4s
+	WORD	$0x4e23d723	// fadd v3.4s, v25.4s, v3.4s
+	WORD	$0x4e21d442	// fadd v2.4s, v2.4s, v1.4s
+wlabels_noz38:
+	FMOVS.P	F2, 4(R3)
+	CBZ	R0, wlabels_end36
+	// q = scale / s (seq.Quotient), q·f with a z-loss, in V17.
+	WORD	$0x6e20fe00	// fdiv v0.4s, v16.4s, v0.4s
+	CBZ	R13, wlabels_noz39
+	WORD	$0x6e23dc00	// fmul v0.4s, v0.4s, v3.4s
+wlabels_noz39:
+	VORR	V0.B16, V0.B16, V17.B16
+	MOVD	R0, R24
+	MOVD	R0, R23
+	// grad: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wlabels_grad40_tail
+wlabels_grad40_loop:
+	VLD1.P	16(R24), [V0.S4]
+	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
+	VST1.P	[V0.S4], 16(R23)
+	VLD1.P	16(R24), [V0.S4]
+	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
+	VST1.P	[V0.S4], 16(R23)
+	VLD1.P	16(R24), [V0.S4]
+	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
+	VST1.P	[V0.S4], 16(R23)
+	VLD1.P	16(R24), [V0.S4]
+	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
+	VST1.P	[V0.S4], 16(R23)
+	SUBS	$1, R19
+	BNE	wlabels_grad40_loop
+wlabels_grad40_tail:
+	// grad: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wlabels_grad40_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wlabels_ld41
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wlabels_ld41
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld41
+	VLD1.P	4(R24), V0.S[3]
+wlabels_ld41:
+	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wlabels_st42
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wlabels_st42
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wlabels_st42
+	VST1.P	V0.S[3], 4(R23)
+wlabels_st42:
+	SUB	R21, R20
+	CBZ	R20, wlabels_grad40_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wlabels_ld43
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wlabels_ld43
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld43
+	VLD1.P	4(R24), V0.S[3]
+wlabels_ld43:
+	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wlabels_st44
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wlabels_st44
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wlabels_st44
+	VST1.P	V0.S[3], 4(R23)
+wlabels_st44:
+	SUB	R21, R20
+	CBZ	R20, wlabels_grad40_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wlabels_ld45
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wlabels_ld45
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld45
+	VLD1.P	4(R24), V0.S[3]
+wlabels_ld45:
+	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wlabels_st46
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wlabels_st46
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wlabels_st46
+	VST1.P	V0.S[3], 4(R23)
+wlabels_st46:
+	SUB	R21, R20
+	CBZ	R20, wlabels_grad40_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wlabels_ld47
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wlabels_ld47
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld47
+	VLD1.P	4(R24), V0.S[3]
+wlabels_ld47:
+	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wlabels_st48
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wlabels_st48
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wlabels_st48
+	VST1.P	V0.S[3], 4(R23)
+wlabels_st48:
+	SUB	R21, R20
+wlabels_grad40_done:
+	// g[l] = g[l] - scale.
+	FMOVS	(R0)(R12<<2), F0
+	FSUBS	F16, F0, F0
+	FMOVS	F0, (R0)(R12<<2)
+wlabels_end36:
+	ADD	R7, R1
+	CBZ	R0, wlabels_nonil49
+	ADD	R7, R0
+wlabels_nonil49:
+	SUBS	$1, R4
+	BNE	wlabels_row
+wlabels_done:
+	RET
+
+// func wideTargetsNEON(grad, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32)
+//
+// wideTargetsGeneric (xentTargetsRowC for each row, with the effective
+// targets a[j] of targetRow.at). Six copies of the row loop, one per kind of
+// a (targets or the one-hot rows of labels; plain, staged, staged with
+// weights), chosen once. Per row: pass 1, m and T = sum(a); preds; pass 2,
+// d[j] = x[j] - m, D = sum(td) with td = seq.TargetTerm(a, d), e[j] =
+// exp(d[j]) stored to grad and summed into s; then log(s), loss
+// (seq.TargetLoss), lse, the z-loss (loss + zl·T), qt = (scale/s)·T (·f);
+// pass 3, g[j] = e[j]·qt - a[j]·scale (seq.TargetGrad), a computed again.
+//
+// Main loops, instructions per block of 16 classes: max 18 (1.12 per class); scan_max 34 (2.12 per class); scan_nan 34 (2.12 per class); exp_t_store 134 (8.38 per class); exp_t 130 (8.12 per class); grad_t 26 (1.62 per class); max 30 (1.88 per class); exp_ts_store 146 (9.12 per class); exp_ts 142 (8.88 per class); grad_ts 38 (2.38 per class); max 34 (2.12 per class); exp_tw_store 150 (9.38 per class); exp_tw 146 (9.12 per class); grad_tw 42 (2.62 per class); max 26 (1.62 per class); exp_l_store 142 (8.88 per class); exp_l 138 (8.62 per class); grad_l 34 (2.12 per class); max 38 (2.38 per class); exp_ls_store 154 (9.62 per class); exp_ls 150 (9.38 per class); grad_ls 46 (2.88 per class); max 42 (2.62 per class); exp_lw_store 158 (9.88 per class); exp_lw 154 (9.62 per class); grad_lw 50 (3.12 per class).
+TEXT ·wideTargetsNEON(SB), NOSPLIT, $0-220
+	MOVD	grad_base+0(FP), R0
+	MOVD	logits_base+24(FP), R1
+	MOVD	c+48(FP), R6
+	MOVD	targets_base+56(FP), R2
+	MOVD	labels_base+80(FP), R5
+	MOVD	weights_base+104(FP), R14
+	MOVD	losses_base+144(FP), R3
+	MOVD	losses_len+152(FP), R4
+	MOVD	preds_base+168(FP), R8
+	MOVD	lse_base+192(FP), R9
+	MOVWU	z+216(FP), R13
+	LSLW	$1, R13, R13 // bits(z) without the sign: 0 for z = ±0, which asks for no z-loss
+	CBZ	R4, wtargets_done
+	LSL	$2, R6, R7
+	FMOVS	keep+128(FP), F12
+	VDUP	V12.S[0], V12.S4
+	FMOVS	uni+132(FP), F13
+	VDUP	V13.S[0], V13.S4
+	WORD	$0x4f00048b	// movi v11.4s, #0x4
+	MOVD	$expConsts<>(SB), R22
+	VLD1.P	64(R22), [V23.S4, V24.S4, V25.S4, V26.S4]
+	VLD1.P	64(R22), [V27.S4, V28.S4, V29.S4, V30.S4]
+	VLD1	(R22), [V31.S4]
+	MOVD	$logConsts<>(SB), R10
+	MOVBU	staged+136(FP), R11
+	// The kind of target rows: targets or labels; plain, staged, staged with weights.
+	CBZ	R2, wtargets_labels
+	CBZ	R11, wtargets_t
+	CBZ	R14, wtargets_ts
+	B	wtargets_tw
+wtargets_labels:
+	CBZ	R11, wtargets_l
+	CBZ	R14, wtargets_ls
+	B	wtargets_lw
+wtargets_t:
+	// The max accumulators V18..V21 = -Inf.
+	MOVW	$0xff800000, R22
+	VDUP	R22, V18.S4
+	VDUP	R22, V19.S4
+	VDUP	R22, V20.S4
+	VDUP	R22, V21.S4
+	// The accumulators of T, V14..V17 = -0.
+	MOVW	$0x80000000, R22
+	VDUP	R22, V14.S4
+	VDUP	R22, V15.S4
+	VDUP	R22, V16.S4
+	VDUP	R22, V17.S4
+	MOVD	R2, R25
+	MOVD	R1, R23
+	// max: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_max1_tail
+wtargets_max1_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f652	// fmax v18.4s, v18.4s, v0.4s
+	VLD1.P	16(R25), [V0.S4]
+	WORD	$0x4e20d5ce	// fadd v14.4s, v14.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f673	// fmax v19.4s, v19.4s, v0.4s
+	VLD1.P	16(R25), [V0.S4]
+	WORD	$0x4e20d5ef	// fadd v15.4s, v15.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f694	// fmax v20.4s, v20.4s, v0.4s
+	VLD1.P	16(R25), [V0.S4]
+	WORD	$0x4e20d610	// fadd v16.4s, v16.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f6b5	// fmax v21.4s, v21.4s, v0.4s
+	VLD1.P	16(R25), [V0.S4]
+	WORD	$0x4e20d631	// fadd v17.4s, v17.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wtargets_max1_loop
+wtargets_max1_tail:
+	// max: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_max1_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld2
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld2
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld2
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld2:
+	WORD	$0x4e20f640	// fmax v0.4s, v18.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V18.B16
+	FMOVS.P	4(R25), F0
+	CMP	$2, R21
+	BLT	wtargets_ld3
+	VLD1.P	4(R25), V0.S[1]
+	BEQ	wtargets_ld3
+	VLD1.P	4(R25), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld3
+	VLD1.P	4(R25), V0.S[3]
+wtargets_ld3:
+	WORD	$0x4e20d5c0	// fadd v0.4s, v14.4s, v0.4s
+	VBIT	V1.B16, V0.B16, V14.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_max1_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld4
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld4
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld4
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld4:
+	WORD	$0x4e20f660	// fmax v0.4s, v19.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V19.B16
+	FMOVS.P	4(R25), F0
+	CMP	$2, R21
+	BLT	wtargets_ld5
+	VLD1.P	4(R25), V0.S[1]
+	BEQ	wtargets_ld5
+	VLD1.P	4(R25), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld5
+	VLD1.P	4(R25), V0.S[3]
+wtargets_ld5:
+	WORD	$0x4e20d5e0	// fadd v0.4s, v15.4s, v0.4s
+	VBIT	V1.B16, V0.B16, V15.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_max1_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld6
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld6
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld6
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld6:
+	WORD	$0x4e20f680	// fmax v0.4s, v20.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V20.B16
+	FMOVS.P	4(R25), F0
+	CMP	$2, R21
+	BLT	wtargets_ld7
+	VLD1.P	4(R25), V0.S[1]
+	BEQ	wtargets_ld7
+	VLD1.P	4(R25), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld7
+	VLD1.P	4(R25), V0.S[3]
+wtargets_ld7:
+	WORD	$0x4e20d600	// fadd v0.4s, v16.4s, v0.4s
+	VBIT	V1.B16, V0.B16, V16.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_max1_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld8
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld8
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld8
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld8:
+	WORD	$0x4e20f6a0	// fmax v0.4s, v21.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V21.B16
+	FMOVS.P	4(R25), F0
+	CMP	$2, R21
+	BLT	wtargets_ld9
+	VLD1.P	4(R25), V0.S[1]
+	BEQ	wtargets_ld9
+	VLD1.P	4(R25), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld9
+	VLD1.P	4(R25), V0.S[3]
+wtargets_ld9:
+	WORD	$0x4e20d620	// fadd v0.4s, v17.4s, v0.4s
+	VBIT	V1.B16, V0.B16, V17.B16
+	SUB	R21, R20
+wtargets_max1_done:
+	// m = max of the accumulators (FMAX, FMAXP: NaN stays NaN) + 0, in every lane of V22.
+	WORD	$0x4e33f640	// fmax v0.4s, v18.4s, v19.4s
+	WORD	$0x4e35f681	// fmax v1.4s, v20.4s, v21.4s
+	WORD	$0x4e21f400	// fmax v0.4s, v0.4s, v1.4s
+	WORD	$0x6e20f400	// fmaxp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e20f400	// fmaxp v0.4s, v0.4s, v0.4s
+	VEOR	V1.B16, V1.B16, V1.B16
+	WORD	$0x4e21d416	// fadd v22.4s, v0.4s, v1.4s
+	// T = the tree of its accumulators, in V9.
+	WORD	$0x6e2fd5c0	// faddp v0.4s, v14.4s, v15.4s
+	WORD	$0x6e31d601	// faddp v1.4s, v16.4s, v17.4s
+	WORD	$0x6e21d400	// faddp v0.4s, v0.4s, v1.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V0.B16, V9.B16
+	CBZ	R8, wtargets_nopreds10
+	MOVD	$wideIota<>(SB), R22
+	VLD1	(R22), [V8.S4]
+	// preds: argmaxRow(x), the first NaN when m is NaN (FCMPS), else the first x[j] == m.
+	FCMPS	F22, F22
+	BVS	wtargets_argmax11_nan
+	MOVD	R1, R23
+	MOVD	ZR, R11
+	// scan_max: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_scan_max13_tail
+wtargets_scan_max13_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found12
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found12
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found12
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found12
+	ADD	$4, R11
+	SUBS	$1, R19
+	BNE	wtargets_scan_max13_loop
+wtargets_scan_max13_tail:
+	// scan_max: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_scan_max13_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld14
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld14
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld14
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld14:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found12
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_max13_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld15
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld15
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld15
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld15:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found12
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_max13_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld16
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld16
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld16
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld16:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found12
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_max13_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld17
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld17
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld17
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld17:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found12
+	ADD	$4, R11
+	SUB	R21, R20
+wtargets_scan_max13_done:
+	MOVD	ZR, R15
+	B	wtargets_argmax11
+wtargets_found12:
+	ADD	R11, R15
+	B	wtargets_argmax11
+wtargets_argmax11_nan:
+	MOVD	R1, R23
+	MOVD	ZR, R11
+	// scan_nan: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_scan_nan19_tail
+wtargets_scan_nan19_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found18
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found18
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found18
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found18
+	ADD	$4, R11
+	SUBS	$1, R19
+	BNE	wtargets_scan_nan19_loop
+wtargets_scan_nan19_tail:
+	// scan_nan: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_scan_nan19_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld20
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld20
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld20
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld20:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found18
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_nan19_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld21
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld21
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld21
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld21:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found18
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_nan19_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld22
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld22
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld22
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld22:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found18
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_nan19_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld23
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld23
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld23
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld23:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found18
+	ADD	$4, R11
+	SUB	R21, R20
+wtargets_scan_nan19_done:
+	MOVD	ZR, R15
+	B	wtargets_argmax11
+wtargets_found18:
+	ADD	R11, R15
+	B	wtargets_argmax11
+wtargets_argmax11:
+	MOVW.P	R15, 4(R8)
+wtargets_nopreds10:
+	// The accumulators of s, V18..V21 = -0.
+	MOVW	$0x80000000, R22
+	VDUP	R22, V18.S4
+	VDUP	R22, V19.S4
+	VDUP	R22, V20.S4
+	VDUP	R22, V21.S4
+	// The accumulators of D, V14..V17 = -0.
+	MOVW	$0x80000000, R22
+	VDUP	R22, V14.S4
+	VDUP	R22, V15.S4
+	VDUP	R22, V16.S4
+	VDUP	R22, V17.S4
+	CBZ	R0, wtargets_nog24
+	MOVD	R1, R23
+	MOVD	R0, R24
+	MOVD	R2, R25
+	// exp_t_store: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_exp_t_store26_tail
+wtargets_exp_t_store26_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5ce	// fadd v14.4s, v14.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d652	// fadd v18.4s, v18.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5ef	// fadd v15.4s, v15.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d673	// fadd v19.4s, v19.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d610	// fadd v16.4s, v16.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d694	// fadd v20.4s, v20.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d631	// fadd v17.4s, v17.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d6b5	// fadd v21.4s, v21.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wtargets_exp_t_store26_loop
+wtargets_exp_t_store26_tail:
+	// exp_t_store: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_exp_t_store26_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld27
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld27
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld27
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld27:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld28
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld28
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld28
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld28:
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5c1	// fadd v1.4s, v14.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V14.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wtargets_st29
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wtargets_st29
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wtargets_st29
+	VST1.P	V0.S[3], 4(R24)
+wtargets_st29:
+	WORD	$0x4e20d640	// fadd v0.4s, v18.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V18.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_t_store26_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld30
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld30
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld30
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld30:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld31
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld31
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld31
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld31:
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5e1	// fadd v1.4s, v15.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V15.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wtargets_st32
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wtargets_st32
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wtargets_st32
+	VST1.P	V0.S[3], 4(R24)
+wtargets_st32:
+	WORD	$0x4e20d660	// fadd v0.4s, v19.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V19.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_t_store26_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld33
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld33
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld33
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld33:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld34
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld34
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld34
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld34:
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d601	// fadd v1.4s, v16.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V16.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wtargets_st35
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wtargets_st35
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wtargets_st35
+	VST1.P	V0.S[3], 4(R24)
+wtargets_st35:
+	WORD	$0x4e20d680	// fadd v0.4s, v20.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V20.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_t_store26_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld36
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld36
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld36
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld36:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld37
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld37
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld37
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld37:
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d621	// fadd v1.4s, v17.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V17.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wtargets_st38
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wtargets_st38
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wtargets_st38
+	VST1.P	V0.S[3], 4(R24)
+wtargets_st38:
+	WORD	$0x4e20d6a0	// fadd v0.4s, v21.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V21.B16
+	SUB	R21, R20
+wtargets_exp_t_store26_done:
+	B	wtargets_s25
+wtargets_nog24:
+	MOVD	R1, R23
+	MOVD	R0, R24
+	MOVD	R2, R25
+	// exp_t: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_exp_t39_tail
+wtargets_exp_t39_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5ce	// fadd v14.4s, v14.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d652	// fadd v18.4s, v18.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5ef	// fadd v15.4s, v15.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d673	// fadd v19.4s, v19.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d610	// fadd v16.4s, v16.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d694	// fadd v20.4s, v20.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d631	// fadd v17.4s, v17.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d6b5	// fadd v21.4s, v21.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wtargets_exp_t39_loop
+wtargets_exp_t39_tail:
+	// exp_t: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_exp_t39_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld40
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld40
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld40
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld40:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld41
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld41
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld41
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld41:
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5c1	// fadd v1.4s, v14.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V14.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d640	// fadd v0.4s, v18.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V18.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_t39_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld42
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld42
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld42
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld42:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld43
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld43
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld43
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld43:
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5e1	// fadd v1.4s, v15.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V15.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d660	// fadd v0.4s, v19.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V19.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_t39_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld44
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld44
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld44
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld44:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld45
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld45
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld45
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld45:
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d601	// fadd v1.4s, v16.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V16.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d680	// fadd v0.4s, v20.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V20.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_t39_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld46
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld46
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld46
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld46:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld47
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld47
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld47
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld47:
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d621	// fadd v1.4s, v17.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V17.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d6a0	// fadd v0.4s, v21.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V21.B16
+	SUB	R21, R20
+wtargets_exp_t39_done:
+wtargets_s25:
+	WORD	$0x6e33d640	// faddp v0.4s, v18.4s, v19.4s
+	WORD	$0x6e35d681	// faddp v1.4s, v20.4s, v21.4s
+	WORD	$0x6e21d400	// faddp v0.4s, v0.4s, v1.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e2fd5c1	// faddp v1.4s, v14.4s, v15.4s
+	WORD	$0x6e31d602	// faddp v2.4s, v16.4s, v17.4s
+	WORD	$0x6e22d421	// faddp v1.4s, v1.4s, v2.4s
+	WORD	$0x6e21d421	// faddp v1.4s, v1.4s, v1.4s
+	WORD	$0x6e21d421	// faddp v1.4s, v1.4s, v1.4s
+	// ls = log(s) (seq.Log); loss = ls·T - D (seq.TargetLoss).
+	VUSHR	$23, V0.S4, V2.S4
+	FLDPQ	0(R10), (F3, F4)
+	VSUB	V2.S4, V3.S4, V3.S4
+	VSHL	$23, V3.S4, V3.S4
+	WORD	$0x6e20dc63	// fmul v3.4s, v3.4s, v0.4s
+	VSUB	V4.S4, V2.S4, V2.S4
+	WORD	$0x4e21d842	// scvtf v2.4s, v2.4s
+	FLDPQ	32(R10), (F4, F5)
+	WORD	$0x6ea3e484	// fcmgt v4.4s, v4.4s, v3.4s
+	WORD	$0x4e23d466	// fadd v6.4s, v3.4s, v3.4s
+	VBIT	V4.B16, V6.B16, V3.B16
+	WORD	$0x4eb9d446	// fsub v6.4s, v2.4s, v25.4s
+	VBIT	V4.B16, V6.B16, V2.B16
+	WORD	$0x4fbf9044	// fmul v4.4s, v2.4s, v31.s[1]
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4eb9d463	// fsub v3.4s, v3.4s, v25.4s
+	WORD	$0x6e23dc66	// fmul v6.4s, v3.4s, v3.4s
+	WORD	$0x4f859067	// fmul v7.4s, v3.4s, v5.s[0]
+	FLDPQ	64(R10), (F8, F15)
+	WORD	$0x4e28d4e7	// fadd v7.4s, v7.4s, v8.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x4e2fd4e7	// fadd v7.4s, v7.4s, v15.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	FLDPQ	96(R10), (F8, F15)
+	WORD	$0x4e28d4e7	// fadd v7.4s, v7.4s, v8.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x4e2fd4e7	// fadd v7.4s, v7.4s, v15.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	FLDPQ	128(R10), (F8, F15)
+	WORD	$0x4e28d4e7	// fadd v7.4s, v7.4s, v8.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x4e2fd4e7	// fadd v7.4s, v7.4s, v15.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	FLDPQ	160(R10), (F8, F15)
+	WORD	$0x4e28d4e7	// fadd v7.4s, v7.4s, v8.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x4e2fd4e7	// fadd v7.4s, v7.4s, v15.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x6e26dce7	// fmul v7.4s, v7.4s, v6.4s
+	WORD	$0x4e22d4e2	// fadd v2.4s, v7.4s, v2.4s
+	WORD	$0x4fa590c5	// fmul v5.4s, v6.4s, v5.s[1]
+	WORD	$0x4ea5d442	// fsub v2.4s, v2.4s, v5.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e24d442	// fadd v2.4s, v2.4s, v4.4s
+	WORD	$0x6e29dc43	// fmul v3.4s, v2.4s, v9.4s
+	WORD	$0x4ea1d461	// fsub v1.4s, v3.4s, v1.4s
+	// lse = m + ls, or -Inf for a row of only -Inf (m == -Inf) (seq.LogSumExp).
+	FLDPQ	192(R10), (F3, F4)
+	WORD	$0x4e23e6c3	// fcmeq v3.4s, v22.4s, v3.4s
+	WORD	$0x4e22d6c2	// fadd v2.4s, v22.4s, v2.4s
+	VBIT	V3.B16, V22.B16, V2.B16
+	CBZ	R9, wtargets_nolse49
+	FMOVS.P	F2, 4(R9)
+wtargets_nolse49:
+	CBZ	R13, wtargets_noz50
+	// z-loss (seq.ZTerms): c = z·lse, zl = c·lse, f = 1 + (c + c).
+	FMOVS	z+216(FP), F3
+	VDUP	V3.S[0], V3.S4
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x6e22dc62	// fmul v2.4s, v3.4s, v2.4s
+	WORD	$0x4e23d463	// fadd v3.4s, v3.4s, v3.4s
+	WORD	$0x4e23d723	// fadd v3.4s, v25.4s, v3.4s
+	WORD	$0x6e29dc42	// fmul v2.4s, v2.4s, v9.4s
+	WORD	$0x4e22d421	// fadd v1.4s, v1.4s, v2.4s
+wtargets_noz50:
+	FMOVS.P	F1, 4(R3)
+	CBZ	R0, wtargets_end48
+	// qt = (scale / s)·T (seq.Quotient, seq.Scaled), ·f with a z-loss, in V9; scale in V14.
+	FMOVS	scale+140(FP), F1
+	VDUP	V1.S[0], V1.S4
+	WORD	$0x6e20fc20	// fdiv v0.4s, v1.4s, v0.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	CBZ	R13, wtargets_noz51
+	WORD	$0x6e23dc00	// fmul v0.4s, v0.4s, v3.4s
+wtargets_noz51:
+	VORR	V0.B16, V0.B16, V9.B16
+	VORR	V1.B16, V1.B16, V14.B16
+	MOVD	R0, R24
+	MOVD	R0, R23
+	MOVD	R2, R25
+	// grad_t: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_grad_t52_tail
+wtargets_grad_t52_loop:
+	VLD1.P	16(R24), [V0.S4]
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	VST1.P	[V0.S4], 16(R23)
+	VLD1.P	16(R24), [V0.S4]
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	VST1.P	[V0.S4], 16(R23)
+	VLD1.P	16(R24), [V0.S4]
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	VST1.P	[V0.S4], 16(R23)
+	VLD1.P	16(R24), [V0.S4]
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	VST1.P	[V0.S4], 16(R23)
+	SUBS	$1, R19
+	BNE	wtargets_grad_t52_loop
+wtargets_grad_t52_tail:
+	// grad_t: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_grad_t52_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wtargets_ld53
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wtargets_ld53
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld53
+	VLD1.P	4(R24), V0.S[3]
+wtargets_ld53:
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld54
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld54
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld54
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld54:
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wtargets_st55
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wtargets_st55
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wtargets_st55
+	VST1.P	V0.S[3], 4(R23)
+wtargets_st55:
+	SUB	R21, R20
+	CBZ	R20, wtargets_grad_t52_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wtargets_ld56
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wtargets_ld56
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld56
+	VLD1.P	4(R24), V0.S[3]
+wtargets_ld56:
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld57
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld57
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld57
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld57:
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wtargets_st58
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wtargets_st58
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wtargets_st58
+	VST1.P	V0.S[3], 4(R23)
+wtargets_st58:
+	SUB	R21, R20
+	CBZ	R20, wtargets_grad_t52_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wtargets_ld59
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wtargets_ld59
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld59
+	VLD1.P	4(R24), V0.S[3]
+wtargets_ld59:
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld60
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld60
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld60
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld60:
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wtargets_st61
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wtargets_st61
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wtargets_st61
+	VST1.P	V0.S[3], 4(R23)
+wtargets_st61:
+	SUB	R21, R20
+	CBZ	R20, wtargets_grad_t52_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wtargets_ld62
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wtargets_ld62
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld62
+	VLD1.P	4(R24), V0.S[3]
+wtargets_ld62:
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld63
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld63
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld63
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld63:
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wtargets_st64
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wtargets_st64
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wtargets_st64
+	VST1.P	V0.S[3], 4(R23)
+wtargets_st64:
+	SUB	R21, R20
+wtargets_grad_t52_done:
+wtargets_end48:
+	ADD	R7, R1
+	CBZ	R0, wtargets_nonil65
+	ADD	R7, R0
+wtargets_nonil65:
+	CBZ	R2, wtargets_nonil66
+	ADD	R7, R2
+wtargets_nonil66:
+	SUBS	$1, R4
+	BNE	wtargets_t
+	RET
+wtargets_ts:
+	// The max accumulators V18..V21 = -Inf.
+	MOVW	$0xff800000, R22
+	VDUP	R22, V18.S4
+	VDUP	R22, V19.S4
+	VDUP	R22, V20.S4
+	VDUP	R22, V21.S4
+	// The accumulators of T, V14..V17 = -0.
+	MOVW	$0x80000000, R22
+	VDUP	R22, V14.S4
+	VDUP	R22, V15.S4
+	VDUP	R22, V16.S4
+	VDUP	R22, V17.S4
+	MOVD	R2, R25
+	MOVD	R1, R23
+	// max: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_max67_tail
+wtargets_max67_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f652	// fmax v18.4s, v18.4s, v0.4s
+	VLD1.P	16(R25), [V0.S4]
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	WORD	$0x6e20df20	// fmul v0.4s, v25.4s, v0.4s
+	WORD	$0x4e20d5ce	// fadd v14.4s, v14.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f673	// fmax v19.4s, v19.4s, v0.4s
+	VLD1.P	16(R25), [V0.S4]
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	WORD	$0x6e20df20	// fmul v0.4s, v25.4s, v0.4s
+	WORD	$0x4e20d5ef	// fadd v15.4s, v15.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f694	// fmax v20.4s, v20.4s, v0.4s
+	VLD1.P	16(R25), [V0.S4]
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	WORD	$0x6e20df20	// fmul v0.4s, v25.4s, v0.4s
+	WORD	$0x4e20d610	// fadd v16.4s, v16.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f6b5	// fmax v21.4s, v21.4s, v0.4s
+	VLD1.P	16(R25), [V0.S4]
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	WORD	$0x6e20df20	// fmul v0.4s, v25.4s, v0.4s
+	WORD	$0x4e20d631	// fadd v17.4s, v17.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wtargets_max67_loop
+wtargets_max67_tail:
+	// max: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_max67_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld68
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld68
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld68
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld68:
+	WORD	$0x4e20f640	// fmax v0.4s, v18.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V18.B16
+	FMOVS.P	4(R25), F0
+	CMP	$2, R21
+	BLT	wtargets_ld69
+	VLD1.P	4(R25), V0.S[1]
+	BEQ	wtargets_ld69
+	VLD1.P	4(R25), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld69
+	VLD1.P	4(R25), V0.S[3]
+wtargets_ld69:
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	WORD	$0x6e20df20	// fmul v0.4s, v25.4s, v0.4s
+	WORD	$0x4e20d5c0	// fadd v0.4s, v14.4s, v0.4s
+	VBIT	V1.B16, V0.B16, V14.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_max67_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld70
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld70
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld70
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld70:
+	WORD	$0x4e20f660	// fmax v0.4s, v19.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V19.B16
+	FMOVS.P	4(R25), F0
+	CMP	$2, R21
+	BLT	wtargets_ld71
+	VLD1.P	4(R25), V0.S[1]
+	BEQ	wtargets_ld71
+	VLD1.P	4(R25), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld71
+	VLD1.P	4(R25), V0.S[3]
+wtargets_ld71:
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	WORD	$0x6e20df20	// fmul v0.4s, v25.4s, v0.4s
+	WORD	$0x4e20d5e0	// fadd v0.4s, v15.4s, v0.4s
+	VBIT	V1.B16, V0.B16, V15.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_max67_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld72
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld72
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld72
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld72:
+	WORD	$0x4e20f680	// fmax v0.4s, v20.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V20.B16
+	FMOVS.P	4(R25), F0
+	CMP	$2, R21
+	BLT	wtargets_ld73
+	VLD1.P	4(R25), V0.S[1]
+	BEQ	wtargets_ld73
+	VLD1.P	4(R25), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld73
+	VLD1.P	4(R25), V0.S[3]
+wtargets_ld73:
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	WORD	$0x6e20df20	// fmul v0.4s, v25.4s, v0.4s
+	WORD	$0x4e20d600	// fadd v0.4s, v16.4s, v0.4s
+	VBIT	V1.B16, V0.B16, V16.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_max67_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld74
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld74
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld74
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld74:
+	WORD	$0x4e20f6a0	// fmax v0.4s, v21.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V21.B16
+	FMOVS.P	4(R25), F0
+	CMP	$2, R21
+	BLT	wtargets_ld75
+	VLD1.P	4(R25), V0.S[1]
+	BEQ	wtargets_ld75
+	VLD1.P	4(R25), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld75
+	VLD1.P	4(R25), V0.S[3]
+wtargets_ld75:
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	WORD	$0x6e20df20	// fmul v0.4s, v25.4s, v0.4s
+	WORD	$0x4e20d620	// fadd v0.4s, v17.4s, v0.4s
+	VBIT	V1.B16, V0.B16, V17.B16
+	SUB	R21, R20
+wtargets_max67_done:
+	// m = max of the accumulators (FMAX, FMAXP: NaN stays NaN) + 0, in every lane of V22.
+	WORD	$0x4e33f640	// fmax v0.4s, v18.4s, v19.4s
+	WORD	$0x4e35f681	// fmax v1.4s, v20.4s, v21.4s
+	WORD	$0x4e21f400	// fmax v0.4s, v0.4s, v1.4s
+	WORD	$0x6e20f400	// fmaxp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e20f400	// fmaxp v0.4s, v0.4s, v0.4s
+	VEOR	V1.B16, V1.B16, V1.B16
+	WORD	$0x4e21d416	// fadd v22.4s, v0.4s, v1.4s
+	// T = the tree of its accumulators, in V9.
+	WORD	$0x6e2fd5c0	// faddp v0.4s, v14.4s, v15.4s
+	WORD	$0x6e31d601	// faddp v1.4s, v16.4s, v17.4s
+	WORD	$0x6e21d400	// faddp v0.4s, v0.4s, v1.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V0.B16, V9.B16
+	CBZ	R8, wtargets_nopreds76
+	MOVD	$wideIota<>(SB), R22
+	VLD1	(R22), [V8.S4]
+	// preds: argmaxRow(x), the first NaN when m is NaN (FCMPS), else the first x[j] == m.
+	FCMPS	F22, F22
+	BVS	wtargets_argmax77_nan
+	MOVD	R1, R23
+	MOVD	ZR, R11
+	// scan_max: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_scan_max79_tail
+wtargets_scan_max79_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found78
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found78
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found78
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found78
+	ADD	$4, R11
+	SUBS	$1, R19
+	BNE	wtargets_scan_max79_loop
+wtargets_scan_max79_tail:
+	// scan_max: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_scan_max79_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld80
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld80
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld80
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld80:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found78
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_max79_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld81
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld81
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld81
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld81:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found78
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_max79_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld82
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld82
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld82
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld82:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found78
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_max79_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld83
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld83
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld83
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld83:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found78
+	ADD	$4, R11
+	SUB	R21, R20
+wtargets_scan_max79_done:
+	MOVD	ZR, R15
+	B	wtargets_argmax77
+wtargets_found78:
+	ADD	R11, R15
+	B	wtargets_argmax77
+wtargets_argmax77_nan:
+	MOVD	R1, R23
+	MOVD	ZR, R11
+	// scan_nan: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_scan_nan85_tail
+wtargets_scan_nan85_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found84
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found84
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found84
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found84
+	ADD	$4, R11
+	SUBS	$1, R19
+	BNE	wtargets_scan_nan85_loop
+wtargets_scan_nan85_tail:
+	// scan_nan: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_scan_nan85_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld86
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld86
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld86
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld86:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found84
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_nan85_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld87
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld87
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld87
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld87:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found84
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_nan85_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld88
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld88
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld88
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld88:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found84
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_nan85_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld89
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld89
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld89
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld89:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found84
+	ADD	$4, R11
+	SUB	R21, R20
+wtargets_scan_nan85_done:
+	MOVD	ZR, R15
+	B	wtargets_argmax77
+wtargets_found84:
+	ADD	R11, R15
+	B	wtargets_argmax77
+wtargets_argmax77:
+	MOVW.P	R15, 4(R8)
+wtargets_nopreds76:
+	// The accumulators of s, V18..V21 = -0.
+	MOVW	$0x80000000, R22
+	VDUP	R22, V18.S4
+	VDUP	R22, V19.S4
+	VDUP	R22, V20.S4
+	VDUP	R22, V21.S4
+	// The accumulators of D, V14..V17 = -0.
+	MOVW	$0x80000000, R22
+	VDUP	R22, V14.S4
+	VDUP	R22, V15.S4
+	VDUP	R22, V16.S4
+	VDUP	R22, V17.S4
+	CBZ	R0, wtargets_nog90
+	MOVD	R1, R23
+	MOVD	R0, R24
+	MOVD	R2, R25
+	// exp_ts_store: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_exp_ts_store92_tail
+wtargets_exp_ts_store92_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5ce	// fadd v14.4s, v14.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d652	// fadd v18.4s, v18.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5ef	// fadd v15.4s, v15.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d673	// fadd v19.4s, v19.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d610	// fadd v16.4s, v16.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d694	// fadd v20.4s, v20.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d631	// fadd v17.4s, v17.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d6b5	// fadd v21.4s, v21.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wtargets_exp_ts_store92_loop
+wtargets_exp_ts_store92_tail:
+	// exp_ts_store: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_exp_ts_store92_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld93
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld93
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld93
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld93:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld94
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld94
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld94
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld94:
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5c1	// fadd v1.4s, v14.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V14.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wtargets_st95
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wtargets_st95
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wtargets_st95
+	VST1.P	V0.S[3], 4(R24)
+wtargets_st95:
+	WORD	$0x4e20d640	// fadd v0.4s, v18.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V18.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_ts_store92_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld96
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld96
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld96
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld96:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld97
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld97
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld97
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld97:
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5e1	// fadd v1.4s, v15.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V15.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wtargets_st98
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wtargets_st98
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wtargets_st98
+	VST1.P	V0.S[3], 4(R24)
+wtargets_st98:
+	WORD	$0x4e20d660	// fadd v0.4s, v19.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V19.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_ts_store92_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld99
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld99
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld99
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld99:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld100
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld100
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld100
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld100:
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d601	// fadd v1.4s, v16.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V16.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wtargets_st101
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wtargets_st101
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wtargets_st101
+	VST1.P	V0.S[3], 4(R24)
+wtargets_st101:
+	WORD	$0x4e20d680	// fadd v0.4s, v20.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V20.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_ts_store92_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld102
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld102
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld102
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld102:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld103
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld103
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld103
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld103:
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d621	// fadd v1.4s, v17.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V17.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wtargets_st104
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wtargets_st104
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wtargets_st104
+	VST1.P	V0.S[3], 4(R24)
+wtargets_st104:
+	WORD	$0x4e20d6a0	// fadd v0.4s, v21.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V21.B16
+	SUB	R21, R20
+wtargets_exp_ts_store92_done:
+	B	wtargets_s91
+wtargets_nog90:
+	MOVD	R1, R23
+	MOVD	R0, R24
+	MOVD	R2, R25
+	// exp_ts: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_exp_ts105_tail
+wtargets_exp_ts105_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5ce	// fadd v14.4s, v14.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d652	// fadd v18.4s, v18.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5ef	// fadd v15.4s, v15.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d673	// fadd v19.4s, v19.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d610	// fadd v16.4s, v16.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d694	// fadd v20.4s, v20.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d631	// fadd v17.4s, v17.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d6b5	// fadd v21.4s, v21.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wtargets_exp_ts105_loop
+wtargets_exp_ts105_tail:
+	// exp_ts: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_exp_ts105_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld106
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld106
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld106
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld106:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld107
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld107
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld107
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld107:
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5c1	// fadd v1.4s, v14.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V14.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d640	// fadd v0.4s, v18.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V18.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_ts105_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld108
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld108
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld108
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld108:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld109
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld109
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld109
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld109:
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5e1	// fadd v1.4s, v15.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V15.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d660	// fadd v0.4s, v19.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V19.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_ts105_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld110
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld110
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld110
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld110:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld111
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld111
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld111
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld111:
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d601	// fadd v1.4s, v16.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V16.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d680	// fadd v0.4s, v20.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V20.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_ts105_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld112
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld112
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld112
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld112:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld113
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld113
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld113
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld113:
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d621	// fadd v1.4s, v17.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V17.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d6a0	// fadd v0.4s, v21.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V21.B16
+	SUB	R21, R20
+wtargets_exp_ts105_done:
+wtargets_s91:
+	WORD	$0x6e33d640	// faddp v0.4s, v18.4s, v19.4s
+	WORD	$0x6e35d681	// faddp v1.4s, v20.4s, v21.4s
+	WORD	$0x6e21d400	// faddp v0.4s, v0.4s, v1.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e2fd5c1	// faddp v1.4s, v14.4s, v15.4s
+	WORD	$0x6e31d602	// faddp v2.4s, v16.4s, v17.4s
+	WORD	$0x6e22d421	// faddp v1.4s, v1.4s, v2.4s
+	WORD	$0x6e21d421	// faddp v1.4s, v1.4s, v1.4s
+	WORD	$0x6e21d421	// faddp v1.4s, v1.4s, v1.4s
+	// ls = log(s) (seq.Log); loss = ls·T - D (seq.TargetLoss).
+	VUSHR	$23, V0.S4, V2.S4
+	FLDPQ	0(R10), (F3, F4)
+	VSUB	V2.S4, V3.S4, V3.S4
+	VSHL	$23, V3.S4, V3.S4
+	WORD	$0x6e20dc63	// fmul v3.4s, v3.4s, v0.4s
+	VSUB	V4.S4, V2.S4, V2.S4
+	WORD	$0x4e21d842	// scvtf v2.4s, v2.4s
+	FLDPQ	32(R10), (F4, F5)
+	WORD	$0x6ea3e484	// fcmgt v4.4s, v4.4s, v3.4s
+	WORD	$0x4e23d466	// fadd v6.4s, v3.4s, v3.4s
+	VBIT	V4.B16, V6.B16, V3.B16
+	WORD	$0x4eb9d446	// fsub v6.4s, v2.4s, v25.4s
+	VBIT	V4.B16, V6.B16, V2.B16
+	WORD	$0x4fbf9044	// fmul v4.4s, v2.4s, v31.s[1]
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4eb9d463	// fsub v3.4s, v3.4s, v25.4s
+	WORD	$0x6e23dc66	// fmul v6.4s, v3.4s, v3.4s
+	WORD	$0x4f859067	// fmul v7.4s, v3.4s, v5.s[0]
+	FLDPQ	64(R10), (F8, F15)
+	WORD	$0x4e28d4e7	// fadd v7.4s, v7.4s, v8.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x4e2fd4e7	// fadd v7.4s, v7.4s, v15.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	FLDPQ	96(R10), (F8, F15)
+	WORD	$0x4e28d4e7	// fadd v7.4s, v7.4s, v8.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x4e2fd4e7	// fadd v7.4s, v7.4s, v15.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	FLDPQ	128(R10), (F8, F15)
+	WORD	$0x4e28d4e7	// fadd v7.4s, v7.4s, v8.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x4e2fd4e7	// fadd v7.4s, v7.4s, v15.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	FLDPQ	160(R10), (F8, F15)
+	WORD	$0x4e28d4e7	// fadd v7.4s, v7.4s, v8.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x4e2fd4e7	// fadd v7.4s, v7.4s, v15.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x6e26dce7	// fmul v7.4s, v7.4s, v6.4s
+	WORD	$0x4e22d4e2	// fadd v2.4s, v7.4s, v2.4s
+	WORD	$0x4fa590c5	// fmul v5.4s, v6.4s, v5.s[1]
+	WORD	$0x4ea5d442	// fsub v2.4s, v2.4s, v5.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e24d442	// fadd v2.4s, v2.4s, v4.4s
+	WORD	$0x6e29dc43	// fmul v3.4s, v2.4s, v9.4s
+	WORD	$0x4ea1d461	// fsub v1.4s, v3.4s, v1.4s
+	// lse = m + ls, or -Inf for a row of only -Inf (m == -Inf) (seq.LogSumExp).
+	FLDPQ	192(R10), (F3, F4)
+	WORD	$0x4e23e6c3	// fcmeq v3.4s, v22.4s, v3.4s
+	WORD	$0x4e22d6c2	// fadd v2.4s, v22.4s, v2.4s
+	VBIT	V3.B16, V22.B16, V2.B16
+	CBZ	R9, wtargets_nolse115
+	FMOVS.P	F2, 4(R9)
+wtargets_nolse115:
+	CBZ	R13, wtargets_noz116
+	// z-loss (seq.ZTerms): c = z·lse, zl = c·lse, f = 1 + (c + c).
+	FMOVS	z+216(FP), F3
+	VDUP	V3.S[0], V3.S4
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x6e22dc62	// fmul v2.4s, v3.4s, v2.4s
+	WORD	$0x4e23d463	// fadd v3.4s, v3.4s, v3.4s
+	WORD	$0x4e23d723	// fadd v3.4s, v25.4s, v3.4s
+	WORD	$0x6e29dc42	// fmul v2.4s, v2.4s, v9.4s
+	WORD	$0x4e22d421	// fadd v1.4s, v1.4s, v2.4s
+wtargets_noz116:
+	FMOVS.P	F1, 4(R3)
+	CBZ	R0, wtargets_end114
+	// qt = (scale / s)·T (seq.Quotient, seq.Scaled), ·f with a z-loss, in V9; scale in V14.
+	FMOVS	scale+140(FP), F1
+	VDUP	V1.S[0], V1.S4
+	WORD	$0x6e20fc20	// fdiv v0.4s, v1.4s, v0.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	CBZ	R13, wtargets_noz117
+	WORD	$0x6e23dc00	// fmul v0.4s, v0.4s, v3.4s
+wtargets_noz117:
+	VORR	V0.B16, V0.B16, V9.B16
+	VORR	V1.B16, V1.B16, V14.B16
+	MOVD	R0, R24
+	MOVD	R0, R23
+	MOVD	R2, R25
+	// grad_ts: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_grad_ts118_tail
+wtargets_grad_ts118_loop:
+	VLD1.P	16(R24), [V0.S4]
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	VST1.P	[V0.S4], 16(R23)
+	VLD1.P	16(R24), [V0.S4]
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	VST1.P	[V0.S4], 16(R23)
+	VLD1.P	16(R24), [V0.S4]
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	VST1.P	[V0.S4], 16(R23)
+	VLD1.P	16(R24), [V0.S4]
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	VST1.P	[V0.S4], 16(R23)
+	SUBS	$1, R19
+	BNE	wtargets_grad_ts118_loop
+wtargets_grad_ts118_tail:
+	// grad_ts: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_grad_ts118_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wtargets_ld119
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wtargets_ld119
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld119
+	VLD1.P	4(R24), V0.S[3]
+wtargets_ld119:
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld120
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld120
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld120
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld120:
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wtargets_st121
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wtargets_st121
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wtargets_st121
+	VST1.P	V0.S[3], 4(R23)
+wtargets_st121:
+	SUB	R21, R20
+	CBZ	R20, wtargets_grad_ts118_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wtargets_ld122
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wtargets_ld122
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld122
+	VLD1.P	4(R24), V0.S[3]
+wtargets_ld122:
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld123
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld123
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld123
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld123:
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wtargets_st124
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wtargets_st124
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wtargets_st124
+	VST1.P	V0.S[3], 4(R23)
+wtargets_st124:
+	SUB	R21, R20
+	CBZ	R20, wtargets_grad_ts118_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wtargets_ld125
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wtargets_ld125
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld125
+	VLD1.P	4(R24), V0.S[3]
+wtargets_ld125:
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld126
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld126
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld126
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld126:
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wtargets_st127
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wtargets_st127
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wtargets_st127
+	VST1.P	V0.S[3], 4(R23)
+wtargets_st127:
+	SUB	R21, R20
+	CBZ	R20, wtargets_grad_ts118_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wtargets_ld128
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wtargets_ld128
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld128
+	VLD1.P	4(R24), V0.S[3]
+wtargets_ld128:
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld129
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld129
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld129
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld129:
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wtargets_st130
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wtargets_st130
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wtargets_st130
+	VST1.P	V0.S[3], 4(R23)
+wtargets_st130:
+	SUB	R21, R20
+wtargets_grad_ts118_done:
+wtargets_end114:
+	ADD	R7, R1
+	CBZ	R0, wtargets_nonil131
+	ADD	R7, R0
+wtargets_nonil131:
+	CBZ	R2, wtargets_nonil132
+	ADD	R7, R2
+wtargets_nonil132:
+	SUBS	$1, R4
+	BNE	wtargets_ts
+	RET
+wtargets_tw:
+	// The max accumulators V18..V21 = -Inf.
+	MOVW	$0xff800000, R22
+	VDUP	R22, V18.S4
+	VDUP	R22, V19.S4
+	VDUP	R22, V20.S4
+	VDUP	R22, V21.S4
+	// The accumulators of T, V14..V17 = -0.
+	MOVW	$0x80000000, R22
+	VDUP	R22, V14.S4
+	VDUP	R22, V15.S4
+	VDUP	R22, V16.S4
+	VDUP	R22, V17.S4
+	MOVD	R2, R25
+	MOVD	R14, R26
+	MOVD	R1, R23
+	// max: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_max133_tail
+wtargets_max133_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f652	// fmax v18.4s, v18.4s, v0.4s
+	VLD1.P	16(R25), [V0.S4]
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	VLD1.P	16(R26), [V1.S4]
+	WORD	$0x6e20dc20	// fmul v0.4s, v1.4s, v0.4s
+	WORD	$0x4e20d5ce	// fadd v14.4s, v14.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f673	// fmax v19.4s, v19.4s, v0.4s
+	VLD1.P	16(R25), [V0.S4]
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	VLD1.P	16(R26), [V1.S4]
+	WORD	$0x6e20dc20	// fmul v0.4s, v1.4s, v0.4s
+	WORD	$0x4e20d5ef	// fadd v15.4s, v15.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f694	// fmax v20.4s, v20.4s, v0.4s
+	VLD1.P	16(R25), [V0.S4]
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	VLD1.P	16(R26), [V1.S4]
+	WORD	$0x6e20dc20	// fmul v0.4s, v1.4s, v0.4s
+	WORD	$0x4e20d610	// fadd v16.4s, v16.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f6b5	// fmax v21.4s, v21.4s, v0.4s
+	VLD1.P	16(R25), [V0.S4]
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	VLD1.P	16(R26), [V1.S4]
+	WORD	$0x6e20dc20	// fmul v0.4s, v1.4s, v0.4s
+	WORD	$0x4e20d631	// fadd v17.4s, v17.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wtargets_max133_loop
+wtargets_max133_tail:
+	// max: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_max133_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld134
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld134
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld134
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld134:
+	WORD	$0x4e20f640	// fmax v0.4s, v18.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V18.B16
+	FMOVS.P	4(R25), F0
+	CMP	$2, R21
+	BLT	wtargets_ld135
+	VLD1.P	4(R25), V0.S[1]
+	BEQ	wtargets_ld135
+	VLD1.P	4(R25), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld135
+	VLD1.P	4(R25), V0.S[3]
+wtargets_ld135:
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld136
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld136
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld136
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld136:
+	WORD	$0x6e20dc40	// fmul v0.4s, v2.4s, v0.4s
+	WORD	$0x4e20d5c0	// fadd v0.4s, v14.4s, v0.4s
+	VBIT	V1.B16, V0.B16, V14.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_max133_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld137
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld137
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld137
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld137:
+	WORD	$0x4e20f660	// fmax v0.4s, v19.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V19.B16
+	FMOVS.P	4(R25), F0
+	CMP	$2, R21
+	BLT	wtargets_ld138
+	VLD1.P	4(R25), V0.S[1]
+	BEQ	wtargets_ld138
+	VLD1.P	4(R25), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld138
+	VLD1.P	4(R25), V0.S[3]
+wtargets_ld138:
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld139
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld139
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld139
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld139:
+	WORD	$0x6e20dc40	// fmul v0.4s, v2.4s, v0.4s
+	WORD	$0x4e20d5e0	// fadd v0.4s, v15.4s, v0.4s
+	VBIT	V1.B16, V0.B16, V15.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_max133_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld140
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld140
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld140
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld140:
+	WORD	$0x4e20f680	// fmax v0.4s, v20.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V20.B16
+	FMOVS.P	4(R25), F0
+	CMP	$2, R21
+	BLT	wtargets_ld141
+	VLD1.P	4(R25), V0.S[1]
+	BEQ	wtargets_ld141
+	VLD1.P	4(R25), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld141
+	VLD1.P	4(R25), V0.S[3]
+wtargets_ld141:
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld142
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld142
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld142
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld142:
+	WORD	$0x6e20dc40	// fmul v0.4s, v2.4s, v0.4s
+	WORD	$0x4e20d600	// fadd v0.4s, v16.4s, v0.4s
+	VBIT	V1.B16, V0.B16, V16.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_max133_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld143
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld143
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld143
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld143:
+	WORD	$0x4e20f6a0	// fmax v0.4s, v21.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V21.B16
+	FMOVS.P	4(R25), F0
+	CMP	$2, R21
+	BLT	wtargets_ld144
+	VLD1.P	4(R25), V0.S[1]
+	BEQ	wtargets_ld144
+	VLD1.P	4(R25), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld144
+	VLD1.P	4(R25), V0.S[3]
+wtargets_ld144:
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld145
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld145
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld145
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld145:
+	WORD	$0x6e20dc40	// fmul v0.4s, v2.4s, v0.4s
+	WORD	$0x4e20d620	// fadd v0.4s, v17.4s, v0.4s
+	VBIT	V1.B16, V0.B16, V17.B16
+	SUB	R21, R20
+wtargets_max133_done:
+	// m = max of the accumulators (FMAX, FMAXP: NaN stays NaN) + 0, in every lane of V22.
+	WORD	$0x4e33f640	// fmax v0.4s, v18.4s, v19.4s
+	WORD	$0x4e35f681	// fmax v1.4s, v20.4s, v21.4s
+	WORD	$0x4e21f400	// fmax v0.4s, v0.4s, v1.4s
+	WORD	$0x6e20f400	// fmaxp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e20f400	// fmaxp v0.4s, v0.4s, v0.4s
+	VEOR	V1.B16, V1.B16, V1.B16
+	WORD	$0x4e21d416	// fadd v22.4s, v0.4s, v1.4s
+	// T = the tree of its accumulators, in V9.
+	WORD	$0x6e2fd5c0	// faddp v0.4s, v14.4s, v15.4s
+	WORD	$0x6e31d601	// faddp v1.4s, v16.4s, v17.4s
+	WORD	$0x6e21d400	// faddp v0.4s, v0.4s, v1.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V0.B16, V9.B16
+	CBZ	R8, wtargets_nopreds146
+	MOVD	$wideIota<>(SB), R22
+	VLD1	(R22), [V8.S4]
+	// preds: argmaxRow(x), the first NaN when m is NaN (FCMPS), else the first x[j] == m.
+	FCMPS	F22, F22
+	BVS	wtargets_argmax147_nan
+	MOVD	R1, R23
+	MOVD	ZR, R11
+	// scan_max: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_scan_max149_tail
+wtargets_scan_max149_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found148
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found148
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found148
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found148
+	ADD	$4, R11
+	SUBS	$1, R19
+	BNE	wtargets_scan_max149_loop
+wtargets_scan_max149_tail:
+	// scan_max: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_scan_max149_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld150
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld150
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld150
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld150:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found148
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_max149_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld151
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld151
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld151
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld151:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found148
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_max149_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld152
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld152
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld152
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld152:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found148
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_max149_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld153
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld153
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld153
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld153:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found148
+	ADD	$4, R11
+	SUB	R21, R20
+wtargets_scan_max149_done:
+	MOVD	ZR, R15
+	B	wtargets_argmax147
+wtargets_found148:
+	ADD	R11, R15
+	B	wtargets_argmax147
+wtargets_argmax147_nan:
+	MOVD	R1, R23
+	MOVD	ZR, R11
+	// scan_nan: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_scan_nan155_tail
+wtargets_scan_nan155_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found154
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found154
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found154
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found154
+	ADD	$4, R11
+	SUBS	$1, R19
+	BNE	wtargets_scan_nan155_loop
+wtargets_scan_nan155_tail:
+	// scan_nan: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_scan_nan155_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld156
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld156
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld156
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld156:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found154
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_nan155_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld157
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld157
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld157
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld157:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found154
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_nan155_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld158
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld158
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld158
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld158:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found154
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_nan155_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld159
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld159
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld159
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld159:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found154
+	ADD	$4, R11
+	SUB	R21, R20
+wtargets_scan_nan155_done:
+	MOVD	ZR, R15
+	B	wtargets_argmax147
+wtargets_found154:
+	ADD	R11, R15
+	B	wtargets_argmax147
+wtargets_argmax147:
+	MOVW.P	R15, 4(R8)
+wtargets_nopreds146:
+	// The accumulators of s, V18..V21 = -0.
+	MOVW	$0x80000000, R22
+	VDUP	R22, V18.S4
+	VDUP	R22, V19.S4
+	VDUP	R22, V20.S4
+	VDUP	R22, V21.S4
+	// The accumulators of D, V14..V17 = -0.
+	MOVW	$0x80000000, R22
+	VDUP	R22, V14.S4
+	VDUP	R22, V15.S4
+	VDUP	R22, V16.S4
+	VDUP	R22, V17.S4
+	CBZ	R0, wtargets_nog160
+	MOVD	R1, R23
+	MOVD	R0, R24
+	MOVD	R2, R25
+	MOVD	R14, R26
+	// exp_tw_store: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_exp_tw_store162_tail
+wtargets_exp_tw_store162_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	VLD1.P	16(R26), [V2.S4]
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5ce	// fadd v14.4s, v14.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d652	// fadd v18.4s, v18.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	VLD1.P	16(R26), [V2.S4]
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5ef	// fadd v15.4s, v15.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d673	// fadd v19.4s, v19.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	VLD1.P	16(R26), [V2.S4]
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d610	// fadd v16.4s, v16.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d694	// fadd v20.4s, v20.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	VLD1.P	16(R26), [V2.S4]
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d631	// fadd v17.4s, v17.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d6b5	// fadd v21.4s, v21.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wtargets_exp_tw_store162_loop
+wtargets_exp_tw_store162_tail:
+	// exp_tw_store: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_exp_tw_store162_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld163
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld163
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld163
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld163:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld164
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld164
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld164
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld164:
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld165
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld165
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld165
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld165:
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5c1	// fadd v1.4s, v14.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V14.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wtargets_st166
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wtargets_st166
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wtargets_st166
+	VST1.P	V0.S[3], 4(R24)
+wtargets_st166:
+	WORD	$0x4e20d640	// fadd v0.4s, v18.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V18.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_tw_store162_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld167
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld167
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld167
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld167:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld168
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld168
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld168
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld168:
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld169
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld169
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld169
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld169:
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5e1	// fadd v1.4s, v15.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V15.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wtargets_st170
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wtargets_st170
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wtargets_st170
+	VST1.P	V0.S[3], 4(R24)
+wtargets_st170:
+	WORD	$0x4e20d660	// fadd v0.4s, v19.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V19.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_tw_store162_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld171
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld171
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld171
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld171:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld172
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld172
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld172
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld172:
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld173
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld173
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld173
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld173:
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d601	// fadd v1.4s, v16.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V16.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wtargets_st174
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wtargets_st174
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wtargets_st174
+	VST1.P	V0.S[3], 4(R24)
+wtargets_st174:
+	WORD	$0x4e20d680	// fadd v0.4s, v20.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V20.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_tw_store162_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld175
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld175
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld175
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld175:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld176
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld176
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld176
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld176:
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld177
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld177
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld177
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld177:
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d621	// fadd v1.4s, v17.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V17.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wtargets_st178
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wtargets_st178
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wtargets_st178
+	VST1.P	V0.S[3], 4(R24)
+wtargets_st178:
+	WORD	$0x4e20d6a0	// fadd v0.4s, v21.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V21.B16
+	SUB	R21, R20
+wtargets_exp_tw_store162_done:
+	B	wtargets_s161
+wtargets_nog160:
+	MOVD	R1, R23
+	MOVD	R0, R24
+	MOVD	R2, R25
+	MOVD	R14, R26
+	// exp_tw: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_exp_tw179_tail
+wtargets_exp_tw179_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	VLD1.P	16(R26), [V2.S4]
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5ce	// fadd v14.4s, v14.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d652	// fadd v18.4s, v18.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	VLD1.P	16(R26), [V2.S4]
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5ef	// fadd v15.4s, v15.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d673	// fadd v19.4s, v19.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	VLD1.P	16(R26), [V2.S4]
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d610	// fadd v16.4s, v16.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d694	// fadd v20.4s, v20.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	VLD1.P	16(R26), [V2.S4]
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d631	// fadd v17.4s, v17.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d6b5	// fadd v21.4s, v21.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wtargets_exp_tw179_loop
+wtargets_exp_tw179_tail:
+	// exp_tw: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_exp_tw179_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld180
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld180
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld180
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld180:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld181
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld181
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld181
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld181:
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld182
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld182
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld182
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld182:
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5c1	// fadd v1.4s, v14.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V14.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d640	// fadd v0.4s, v18.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V18.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_tw179_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld183
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld183
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld183
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld183:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld184
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld184
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld184
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld184:
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld185
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld185
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld185
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld185:
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5e1	// fadd v1.4s, v15.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V15.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d660	// fadd v0.4s, v19.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V19.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_tw179_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld186
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld186
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld186
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld186:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld187
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld187
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld187
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld187:
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld188
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld188
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld188
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld188:
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d601	// fadd v1.4s, v16.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V16.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d680	// fadd v0.4s, v20.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V20.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_tw179_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld189
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld189
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld189
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld189:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld190
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld190
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld190
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld190:
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld191
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld191
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld191
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld191:
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d621	// fadd v1.4s, v17.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V17.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d6a0	// fadd v0.4s, v21.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V21.B16
+	SUB	R21, R20
+wtargets_exp_tw179_done:
+wtargets_s161:
+	WORD	$0x6e33d640	// faddp v0.4s, v18.4s, v19.4s
+	WORD	$0x6e35d681	// faddp v1.4s, v20.4s, v21.4s
+	WORD	$0x6e21d400	// faddp v0.4s, v0.4s, v1.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e2fd5c1	// faddp v1.4s, v14.4s, v15.4s
+	WORD	$0x6e31d602	// faddp v2.4s, v16.4s, v17.4s
+	WORD	$0x6e22d421	// faddp v1.4s, v1.4s, v2.4s
+	WORD	$0x6e21d421	// faddp v1.4s, v1.4s, v1.4s
+	WORD	$0x6e21d421	// faddp v1.4s, v1.4s, v1.4s
+	// ls = log(s) (seq.Log); loss = ls·T - D (seq.TargetLoss).
+	VUSHR	$23, V0.S4, V2.S4
+	FLDPQ	0(R10), (F3, F4)
+	VSUB	V2.S4, V3.S4, V3.S4
+	VSHL	$23, V3.S4, V3.S4
+	WORD	$0x6e20dc63	// fmul v3.4s, v3.4s, v0.4s
+	VSUB	V4.S4, V2.S4, V2.S4
+	WORD	$0x4e21d842	// scvtf v2.4s, v2.4s
+	FLDPQ	32(R10), (F4, F5)
+	WORD	$0x6ea3e484	// fcmgt v4.4s, v4.4s, v3.4s
+	WORD	$0x4e23d466	// fadd v6.4s, v3.4s, v3.4s
+	VBIT	V4.B16, V6.B16, V3.B16
+	WORD	$0x4eb9d446	// fsub v6.4s, v2.4s, v25.4s
+	VBIT	V4.B16, V6.B16, V2.B16
+	WORD	$0x4fbf9044	// fmul v4.4s, v2.4s, v31.s[1]
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4eb9d463	// fsub v3.4s, v3.4s, v25.4s
+	WORD	$0x6e23dc66	// fmul v6.4s, v3.4s, v3.4s
+	WORD	$0x4f859067	// fmul v7.4s, v3.4s, v5.s[0]
+	FLDPQ	64(R10), (F8, F15)
+	WORD	$0x4e28d4e7	// fadd v7.4s, v7.4s, v8.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x4e2fd4e7	// fadd v7.4s, v7.4s, v15.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	FLDPQ	96(R10), (F8, F15)
+	WORD	$0x4e28d4e7	// fadd v7.4s, v7.4s, v8.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x4e2fd4e7	// fadd v7.4s, v7.4s, v15.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	FLDPQ	128(R10), (F8, F15)
+	WORD	$0x4e28d4e7	// fadd v7.4s, v7.4s, v8.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x4e2fd4e7	// fadd v7.4s, v7.4s, v15.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	FLDPQ	160(R10), (F8, F15)
+	WORD	$0x4e28d4e7	// fadd v7.4s, v7.4s, v8.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x4e2fd4e7	// fadd v7.4s, v7.4s, v15.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x6e26dce7	// fmul v7.4s, v7.4s, v6.4s
+	WORD	$0x4e22d4e2	// fadd v2.4s, v7.4s, v2.4s
+	WORD	$0x4fa590c5	// fmul v5.4s, v6.4s, v5.s[1]
+	WORD	$0x4ea5d442	// fsub v2.4s, v2.4s, v5.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e24d442	// fadd v2.4s, v2.4s, v4.4s
+	WORD	$0x6e29dc43	// fmul v3.4s, v2.4s, v9.4s
+	WORD	$0x4ea1d461	// fsub v1.4s, v3.4s, v1.4s
+	// lse = m + ls, or -Inf for a row of only -Inf (m == -Inf) (seq.LogSumExp).
+	FLDPQ	192(R10), (F3, F4)
+	WORD	$0x4e23e6c3	// fcmeq v3.4s, v22.4s, v3.4s
+	WORD	$0x4e22d6c2	// fadd v2.4s, v22.4s, v2.4s
+	VBIT	V3.B16, V22.B16, V2.B16
+	CBZ	R9, wtargets_nolse193
+	FMOVS.P	F2, 4(R9)
+wtargets_nolse193:
+	CBZ	R13, wtargets_noz194
+	// z-loss (seq.ZTerms): c = z·lse, zl = c·lse, f = 1 + (c + c).
+	FMOVS	z+216(FP), F3
+	VDUP	V3.S[0], V3.S4
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x6e22dc62	// fmul v2.4s, v3.4s, v2.4s
+	WORD	$0x4e23d463	// fadd v3.4s, v3.4s, v3.4s
+	WORD	$0x4e23d723	// fadd v3.4s, v25.4s, v3.4s
+	WORD	$0x6e29dc42	// fmul v2.4s, v2.4s, v9.4s
+	WORD	$0x4e22d421	// fadd v1.4s, v1.4s, v2.4s
+wtargets_noz194:
+	FMOVS.P	F1, 4(R3)
+	CBZ	R0, wtargets_end192
+	// qt = (scale / s)·T (seq.Quotient, seq.Scaled), ·f with a z-loss, in V9; scale in V14.
+	FMOVS	scale+140(FP), F1
+	VDUP	V1.S[0], V1.S4
+	WORD	$0x6e20fc20	// fdiv v0.4s, v1.4s, v0.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	CBZ	R13, wtargets_noz195
+	WORD	$0x6e23dc00	// fmul v0.4s, v0.4s, v3.4s
+wtargets_noz195:
+	VORR	V0.B16, V0.B16, V9.B16
+	VORR	V1.B16, V1.B16, V14.B16
+	MOVD	R0, R24
+	MOVD	R0, R23
+	MOVD	R2, R25
+	MOVD	R14, R26
+	// grad_tw: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_grad_tw196_tail
+wtargets_grad_tw196_loop:
+	VLD1.P	16(R24), [V0.S4]
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	VLD1.P	16(R26), [V2.S4]
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	VST1.P	[V0.S4], 16(R23)
+	VLD1.P	16(R24), [V0.S4]
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	VLD1.P	16(R26), [V2.S4]
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	VST1.P	[V0.S4], 16(R23)
+	VLD1.P	16(R24), [V0.S4]
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	VLD1.P	16(R26), [V2.S4]
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	VST1.P	[V0.S4], 16(R23)
+	VLD1.P	16(R24), [V0.S4]
+	VLD1.P	16(R25), [V1.S4]
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	VLD1.P	16(R26), [V2.S4]
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	VST1.P	[V0.S4], 16(R23)
+	SUBS	$1, R19
+	BNE	wtargets_grad_tw196_loop
+wtargets_grad_tw196_tail:
+	// grad_tw: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_grad_tw196_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wtargets_ld197
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wtargets_ld197
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld197
+	VLD1.P	4(R24), V0.S[3]
+wtargets_ld197:
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld198
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld198
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld198
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld198:
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld199
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld199
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld199
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld199:
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wtargets_st200
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wtargets_st200
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wtargets_st200
+	VST1.P	V0.S[3], 4(R23)
+wtargets_st200:
+	SUB	R21, R20
+	CBZ	R20, wtargets_grad_tw196_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wtargets_ld201
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wtargets_ld201
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld201
+	VLD1.P	4(R24), V0.S[3]
+wtargets_ld201:
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld202
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld202
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld202
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld202:
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld203
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld203
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld203
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld203:
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wtargets_st204
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wtargets_st204
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wtargets_st204
+	VST1.P	V0.S[3], 4(R23)
+wtargets_st204:
+	SUB	R21, R20
+	CBZ	R20, wtargets_grad_tw196_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wtargets_ld205
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wtargets_ld205
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld205
+	VLD1.P	4(R24), V0.S[3]
+wtargets_ld205:
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld206
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld206
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld206
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld206:
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld207
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld207
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld207
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld207:
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wtargets_st208
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wtargets_st208
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wtargets_st208
+	VST1.P	V0.S[3], 4(R23)
+wtargets_st208:
+	SUB	R21, R20
+	CBZ	R20, wtargets_grad_tw196_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wtargets_ld209
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wtargets_ld209
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld209
+	VLD1.P	4(R24), V0.S[3]
+wtargets_ld209:
+	FMOVS.P	4(R25), F1
+	CMP	$2, R21
+	BLT	wtargets_ld210
+	VLD1.P	4(R25), V1.S[1]
+	BEQ	wtargets_ld210
+	VLD1.P	4(R25), V1.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld210
+	VLD1.P	4(R25), V1.S[3]
+wtargets_ld210:
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld211
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld211
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld211
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld211:
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wtargets_st212
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wtargets_st212
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wtargets_st212
+	VST1.P	V0.S[3], 4(R23)
+wtargets_st212:
+	SUB	R21, R20
+wtargets_grad_tw196_done:
+wtargets_end192:
+	ADD	R7, R1
+	CBZ	R0, wtargets_nonil213
+	ADD	R7, R0
+wtargets_nonil213:
+	CBZ	R2, wtargets_nonil214
+	ADD	R7, R2
+wtargets_nonil214:
+	SUBS	$1, R4
+	BNE	wtargets_tw
+	RET
+wtargets_l:
+	MOVW.P	4(R5), R12 // l
+	// The max accumulators V18..V21 = -Inf.
+	MOVW	$0xff800000, R22
+	VDUP	R22, V18.S4
+	VDUP	R22, V19.S4
+	VDUP	R22, V20.S4
+	VDUP	R22, V21.S4
+	// The accumulators of T, V14..V17 = -0.
+	MOVW	$0x80000000, R22
+	VDUP	R22, V14.S4
+	VDUP	R22, V15.S4
+	VDUP	R22, V16.S4
+	VDUP	R22, V17.S4
+	MOVD	$wideIota<>(SB), R22
+	VLD1	(R22), [V0.S4]
+	VDUP	R12, V1.S4
+	VSUB	V0.S4, V1.S4, V10.S4
+	MOVD	R1, R23
+	// max: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_max215_tail
+wtargets_max215_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f652	// fmax v18.4s, v18.4s, v0.4s
+	WORD	$0x4ea09940	// cmeq v0.4s, v10.4s, #0
+	VAND	V25.B16, V0.B16, V0.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x4e20d5ce	// fadd v14.4s, v14.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f673	// fmax v19.4s, v19.4s, v0.4s
+	WORD	$0x4ea09940	// cmeq v0.4s, v10.4s, #0
+	VAND	V25.B16, V0.B16, V0.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x4e20d5ef	// fadd v15.4s, v15.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f694	// fmax v20.4s, v20.4s, v0.4s
+	WORD	$0x4ea09940	// cmeq v0.4s, v10.4s, #0
+	VAND	V25.B16, V0.B16, V0.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x4e20d610	// fadd v16.4s, v16.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f6b5	// fmax v21.4s, v21.4s, v0.4s
+	WORD	$0x4ea09940	// cmeq v0.4s, v10.4s, #0
+	VAND	V25.B16, V0.B16, V0.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x4e20d631	// fadd v17.4s, v17.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wtargets_max215_loop
+wtargets_max215_tail:
+	// max: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_max215_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld216
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld216
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld216
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld216:
+	WORD	$0x4e20f640	// fmax v0.4s, v18.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V18.B16
+	WORD	$0x4ea09940	// cmeq v0.4s, v10.4s, #0
+	VAND	V25.B16, V0.B16, V0.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x4e20d5c0	// fadd v0.4s, v14.4s, v0.4s
+	VBIT	V1.B16, V0.B16, V14.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_max215_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld217
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld217
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld217
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld217:
+	WORD	$0x4e20f660	// fmax v0.4s, v19.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V19.B16
+	WORD	$0x4ea09940	// cmeq v0.4s, v10.4s, #0
+	VAND	V25.B16, V0.B16, V0.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x4e20d5e0	// fadd v0.4s, v15.4s, v0.4s
+	VBIT	V1.B16, V0.B16, V15.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_max215_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld218
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld218
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld218
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld218:
+	WORD	$0x4e20f680	// fmax v0.4s, v20.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V20.B16
+	WORD	$0x4ea09940	// cmeq v0.4s, v10.4s, #0
+	VAND	V25.B16, V0.B16, V0.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x4e20d600	// fadd v0.4s, v16.4s, v0.4s
+	VBIT	V1.B16, V0.B16, V16.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_max215_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld219
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld219
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld219
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld219:
+	WORD	$0x4e20f6a0	// fmax v0.4s, v21.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V21.B16
+	WORD	$0x4ea09940	// cmeq v0.4s, v10.4s, #0
+	VAND	V25.B16, V0.B16, V0.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x4e20d620	// fadd v0.4s, v17.4s, v0.4s
+	VBIT	V1.B16, V0.B16, V17.B16
+	SUB	R21, R20
+wtargets_max215_done:
+	// m = max of the accumulators (FMAX, FMAXP: NaN stays NaN) + 0, in every lane of V22.
+	WORD	$0x4e33f640	// fmax v0.4s, v18.4s, v19.4s
+	WORD	$0x4e35f681	// fmax v1.4s, v20.4s, v21.4s
+	WORD	$0x4e21f400	// fmax v0.4s, v0.4s, v1.4s
+	WORD	$0x6e20f400	// fmaxp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e20f400	// fmaxp v0.4s, v0.4s, v0.4s
+	VEOR	V1.B16, V1.B16, V1.B16
+	WORD	$0x4e21d416	// fadd v22.4s, v0.4s, v1.4s
+	// T = the tree of its accumulators, in V9.
+	WORD	$0x6e2fd5c0	// faddp v0.4s, v14.4s, v15.4s
+	WORD	$0x6e31d601	// faddp v1.4s, v16.4s, v17.4s
+	WORD	$0x6e21d400	// faddp v0.4s, v0.4s, v1.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V0.B16, V9.B16
+	CBZ	R8, wtargets_nopreds220
+	MOVD	$wideIota<>(SB), R22
+	VLD1	(R22), [V8.S4]
+	// preds: argmaxRow(x), the first NaN when m is NaN (FCMPS), else the first x[j] == m.
+	FCMPS	F22, F22
+	BVS	wtargets_argmax221_nan
+	MOVD	R1, R23
+	MOVD	ZR, R11
+	// scan_max: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_scan_max223_tail
+wtargets_scan_max223_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found222
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found222
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found222
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found222
+	ADD	$4, R11
+	SUBS	$1, R19
+	BNE	wtargets_scan_max223_loop
+wtargets_scan_max223_tail:
+	// scan_max: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_scan_max223_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld224
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld224
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld224
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld224:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found222
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_max223_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld225
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld225
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld225
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld225:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found222
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_max223_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld226
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld226
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld226
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld226:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found222
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_max223_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld227
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld227
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld227
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld227:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found222
+	ADD	$4, R11
+	SUB	R21, R20
+wtargets_scan_max223_done:
+	MOVD	ZR, R15
+	B	wtargets_argmax221
+wtargets_found222:
+	ADD	R11, R15
+	B	wtargets_argmax221
+wtargets_argmax221_nan:
+	MOVD	R1, R23
+	MOVD	ZR, R11
+	// scan_nan: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_scan_nan229_tail
+wtargets_scan_nan229_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found228
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found228
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found228
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found228
+	ADD	$4, R11
+	SUBS	$1, R19
+	BNE	wtargets_scan_nan229_loop
+wtargets_scan_nan229_tail:
+	// scan_nan: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_scan_nan229_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld230
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld230
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld230
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld230:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found228
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_nan229_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld231
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld231
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld231
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld231:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found228
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_nan229_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld232
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld232
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld232
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld232:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found228
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_nan229_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld233
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld233
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld233
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld233:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found228
+	ADD	$4, R11
+	SUB	R21, R20
+wtargets_scan_nan229_done:
+	MOVD	ZR, R15
+	B	wtargets_argmax221
+wtargets_found228:
+	ADD	R11, R15
+	B	wtargets_argmax221
+wtargets_argmax221:
+	MOVW.P	R15, 4(R8)
+wtargets_nopreds220:
+	// The accumulators of s, V18..V21 = -0.
+	MOVW	$0x80000000, R22
+	VDUP	R22, V18.S4
+	VDUP	R22, V19.S4
+	VDUP	R22, V20.S4
+	VDUP	R22, V21.S4
+	// The accumulators of D, V14..V17 = -0.
+	MOVW	$0x80000000, R22
+	VDUP	R22, V14.S4
+	VDUP	R22, V15.S4
+	VDUP	R22, V16.S4
+	VDUP	R22, V17.S4
+	CBZ	R0, wtargets_nog234
+	MOVD	R1, R23
+	MOVD	R0, R24
+	MOVD	$wideIota<>(SB), R22
+	VLD1	(R22), [V0.S4]
+	VDUP	R12, V1.S4
+	VSUB	V0.S4, V1.S4, V10.S4
+	// exp_l_store: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_exp_l_store236_tail
+wtargets_exp_l_store236_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5ce	// fadd v14.4s, v14.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d652	// fadd v18.4s, v18.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5ef	// fadd v15.4s, v15.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d673	// fadd v19.4s, v19.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d610	// fadd v16.4s, v16.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d694	// fadd v20.4s, v20.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d631	// fadd v17.4s, v17.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d6b5	// fadd v21.4s, v21.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wtargets_exp_l_store236_loop
+wtargets_exp_l_store236_tail:
+	// exp_l_store: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_exp_l_store236_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld237
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld237
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld237
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld237:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5c1	// fadd v1.4s, v14.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V14.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wtargets_st238
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wtargets_st238
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wtargets_st238
+	VST1.P	V0.S[3], 4(R24)
+wtargets_st238:
+	WORD	$0x4e20d640	// fadd v0.4s, v18.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V18.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_l_store236_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld239
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld239
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld239
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld239:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5e1	// fadd v1.4s, v15.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V15.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wtargets_st240
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wtargets_st240
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wtargets_st240
+	VST1.P	V0.S[3], 4(R24)
+wtargets_st240:
+	WORD	$0x4e20d660	// fadd v0.4s, v19.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V19.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_l_store236_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld241
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld241
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld241
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld241:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d601	// fadd v1.4s, v16.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V16.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wtargets_st242
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wtargets_st242
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wtargets_st242
+	VST1.P	V0.S[3], 4(R24)
+wtargets_st242:
+	WORD	$0x4e20d680	// fadd v0.4s, v20.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V20.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_l_store236_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld243
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld243
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld243
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld243:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d621	// fadd v1.4s, v17.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V17.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wtargets_st244
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wtargets_st244
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wtargets_st244
+	VST1.P	V0.S[3], 4(R24)
+wtargets_st244:
+	WORD	$0x4e20d6a0	// fadd v0.4s, v21.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V21.B16
+	SUB	R21, R20
+wtargets_exp_l_store236_done:
+	B	wtargets_s235
+wtargets_nog234:
+	MOVD	R1, R23
+	MOVD	R0, R24
+	MOVD	$wideIota<>(SB), R22
+	VLD1	(R22), [V0.S4]
+	VDUP	R12, V1.S4
+	VSUB	V0.S4, V1.S4, V10.S4
+	// exp_l: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_exp_l245_tail
+wtargets_exp_l245_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5ce	// fadd v14.4s, v14.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d652	// fadd v18.4s, v18.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5ef	// fadd v15.4s, v15.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d673	// fadd v19.4s, v19.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d610	// fadd v16.4s, v16.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d694	// fadd v20.4s, v20.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d631	// fadd v17.4s, v17.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d6b5	// fadd v21.4s, v21.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wtargets_exp_l245_loop
+wtargets_exp_l245_tail:
+	// exp_l: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_exp_l245_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld246
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld246
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld246
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld246:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5c1	// fadd v1.4s, v14.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V14.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d640	// fadd v0.4s, v18.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V18.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_l245_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld247
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld247
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld247
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld247:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5e1	// fadd v1.4s, v15.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V15.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d660	// fadd v0.4s, v19.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V19.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_l245_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld248
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld248
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld248
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld248:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d601	// fadd v1.4s, v16.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V16.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d680	// fadd v0.4s, v20.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V20.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_l245_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld249
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld249
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld249
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld249:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d621	// fadd v1.4s, v17.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V17.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d6a0	// fadd v0.4s, v21.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V21.B16
+	SUB	R21, R20
+wtargets_exp_l245_done:
+wtargets_s235:
+	WORD	$0x6e33d640	// faddp v0.4s, v18.4s, v19.4s
+	WORD	$0x6e35d681	// faddp v1.4s, v20.4s, v21.4s
+	WORD	$0x6e21d400	// faddp v0.4s, v0.4s, v1.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e2fd5c1	// faddp v1.4s, v14.4s, v15.4s
+	WORD	$0x6e31d602	// faddp v2.4s, v16.4s, v17.4s
+	WORD	$0x6e22d421	// faddp v1.4s, v1.4s, v2.4s
+	WORD	$0x6e21d421	// faddp v1.4s, v1.4s, v1.4s
+	WORD	$0x6e21d421	// faddp v1.4s, v1.4s, v1.4s
+	// ls = log(s) (seq.Log); loss = ls·T - D (seq.TargetLoss).
+	VUSHR	$23, V0.S4, V2.S4
+	FLDPQ	0(R10), (F3, F4)
+	VSUB	V2.S4, V3.S4, V3.S4
+	VSHL	$23, V3.S4, V3.S4
+	WORD	$0x6e20dc63	// fmul v3.4s, v3.4s, v0.4s
+	VSUB	V4.S4, V2.S4, V2.S4
+	WORD	$0x4e21d842	// scvtf v2.4s, v2.4s
+	FLDPQ	32(R10), (F4, F5)
+	WORD	$0x6ea3e484	// fcmgt v4.4s, v4.4s, v3.4s
+	WORD	$0x4e23d466	// fadd v6.4s, v3.4s, v3.4s
+	VBIT	V4.B16, V6.B16, V3.B16
+	WORD	$0x4eb9d446	// fsub v6.4s, v2.4s, v25.4s
+	VBIT	V4.B16, V6.B16, V2.B16
+	WORD	$0x4fbf9044	// fmul v4.4s, v2.4s, v31.s[1]
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4eb9d463	// fsub v3.4s, v3.4s, v25.4s
+	WORD	$0x6e23dc66	// fmul v6.4s, v3.4s, v3.4s
+	WORD	$0x4f859067	// fmul v7.4s, v3.4s, v5.s[0]
+	FLDPQ	64(R10), (F8, F15)
+	WORD	$0x4e28d4e7	// fadd v7.4s, v7.4s, v8.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x4e2fd4e7	// fadd v7.4s, v7.4s, v15.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	FLDPQ	96(R10), (F8, F15)
+	WORD	$0x4e28d4e7	// fadd v7.4s, v7.4s, v8.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x4e2fd4e7	// fadd v7.4s, v7.4s, v15.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	FLDPQ	128(R10), (F8, F15)
+	WORD	$0x4e28d4e7	// fadd v7.4s, v7.4s, v8.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x4e2fd4e7	// fadd v7.4s, v7.4s, v15.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	FLDPQ	160(R10), (F8, F15)
+	WORD	$0x4e28d4e7	// fadd v7.4s, v7.4s, v8.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x4e2fd4e7	// fadd v7.4s, v7.4s, v15.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x6e26dce7	// fmul v7.4s, v7.4s, v6.4s
+	WORD	$0x4e22d4e2	// fadd v2.4s, v7.4s, v2.4s
+	WORD	$0x4fa590c5	// fmul v5.4s, v6.4s, v5.s[1]
+	WORD	$0x4ea5d442	// fsub v2.4s, v2.4s, v5.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e24d442	// fadd v2.4s, v2.4s, v4.4s
+	WORD	$0x6e29dc43	// fmul v3.4s, v2.4s, v9.4s
+	WORD	$0x4ea1d461	// fsub v1.4s, v3.4s, v1.4s
+	// lse = m + ls, or -Inf for a row of only -Inf (m == -Inf) (seq.LogSumExp).
+	FLDPQ	192(R10), (F3, F4)
+	WORD	$0x4e23e6c3	// fcmeq v3.4s, v22.4s, v3.4s
+	WORD	$0x4e22d6c2	// fadd v2.4s, v22.4s, v2.4s
+	VBIT	V3.B16, V22.B16, V2.B16
+	CBZ	R9, wtargets_nolse251
+	FMOVS.P	F2, 4(R9)
+wtargets_nolse251:
+	CBZ	R13, wtargets_noz252
+	// z-loss (seq.ZTerms): c = z·lse, zl = c·lse, f = 1 + (c + c).
+	FMOVS	z+216(FP), F3
+	VDUP	V3.S[0], V3.S4
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x6e22dc62	// fmul v2.4s, v3.4s, v2.4s
+	WORD	$0x4e23d463	// fadd v3.4s, v3.4s, v3.4s
+	WORD	$0x4e23d723	// fadd v3.4s, v25.4s, v3.4s
+	WORD	$0x6e29dc42	// fmul v2.4s, v2.4s, v9.4s
+	WORD	$0x4e22d421	// fadd v1.4s, v1.4s, v2.4s
+wtargets_noz252:
+	FMOVS.P	F1, 4(R3)
+	CBZ	R0, wtargets_end250
+	// qt = (scale / s)·T (seq.Quotient, seq.Scaled), ·f with a z-loss, in V9; scale in V14.
+	FMOVS	scale+140(FP), F1
+	VDUP	V1.S[0], V1.S4
+	WORD	$0x6e20fc20	// fdiv v0.4s, v1.4s, v0.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	CBZ	R13, wtargets_noz253
+	WORD	$0x6e23dc00	// fmul v0.4s, v0.4s, v3.4s
+wtargets_noz253:
+	VORR	V0.B16, V0.B16, V9.B16
+	VORR	V1.B16, V1.B16, V14.B16
+	MOVD	R0, R24
+	MOVD	R0, R23
+	MOVD	$wideIota<>(SB), R22
+	VLD1	(R22), [V0.S4]
+	VDUP	R12, V1.S4
+	VSUB	V0.S4, V1.S4, V10.S4
+	// grad_l: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_grad_l254_tail
+wtargets_grad_l254_loop:
+	VLD1.P	16(R24), [V0.S4]
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	VST1.P	[V0.S4], 16(R23)
+	VLD1.P	16(R24), [V0.S4]
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	VST1.P	[V0.S4], 16(R23)
+	VLD1.P	16(R24), [V0.S4]
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	VST1.P	[V0.S4], 16(R23)
+	VLD1.P	16(R24), [V0.S4]
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	VST1.P	[V0.S4], 16(R23)
+	SUBS	$1, R19
+	BNE	wtargets_grad_l254_loop
+wtargets_grad_l254_tail:
+	// grad_l: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_grad_l254_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wtargets_ld255
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wtargets_ld255
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld255
+	VLD1.P	4(R24), V0.S[3]
+wtargets_ld255:
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wtargets_st256
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wtargets_st256
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wtargets_st256
+	VST1.P	V0.S[3], 4(R23)
+wtargets_st256:
+	SUB	R21, R20
+	CBZ	R20, wtargets_grad_l254_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wtargets_ld257
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wtargets_ld257
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld257
+	VLD1.P	4(R24), V0.S[3]
+wtargets_ld257:
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wtargets_st258
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wtargets_st258
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wtargets_st258
+	VST1.P	V0.S[3], 4(R23)
+wtargets_st258:
+	SUB	R21, R20
+	CBZ	R20, wtargets_grad_l254_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wtargets_ld259
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wtargets_ld259
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld259
+	VLD1.P	4(R24), V0.S[3]
+wtargets_ld259:
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wtargets_st260
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wtargets_st260
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wtargets_st260
+	VST1.P	V0.S[3], 4(R23)
+wtargets_st260:
+	SUB	R21, R20
+	CBZ	R20, wtargets_grad_l254_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wtargets_ld261
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wtargets_ld261
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld261
+	VLD1.P	4(R24), V0.S[3]
+wtargets_ld261:
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wtargets_st262
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wtargets_st262
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wtargets_st262
+	VST1.P	V0.S[3], 4(R23)
+wtargets_st262:
+	SUB	R21, R20
+wtargets_grad_l254_done:
+wtargets_end250:
+	ADD	R7, R1
+	CBZ	R0, wtargets_nonil263
+	ADD	R7, R0
+wtargets_nonil263:
+	SUBS	$1, R4
+	BNE	wtargets_l
+	RET
+wtargets_ls:
+	MOVW.P	4(R5), R12 // l
+	// The max accumulators V18..V21 = -Inf.
+	MOVW	$0xff800000, R22
+	VDUP	R22, V18.S4
+	VDUP	R22, V19.S4
+	VDUP	R22, V20.S4
+	VDUP	R22, V21.S4
+	// The accumulators of T, V14..V17 = -0.
+	MOVW	$0x80000000, R22
+	VDUP	R22, V14.S4
+	VDUP	R22, V15.S4
+	VDUP	R22, V16.S4
+	VDUP	R22, V17.S4
+	MOVD	$wideIota<>(SB), R22
+	VLD1	(R22), [V0.S4]
+	VDUP	R12, V1.S4
+	VSUB	V0.S4, V1.S4, V10.S4
+	MOVD	R1, R23
+	// max: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_max264_tail
+wtargets_max264_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f652	// fmax v18.4s, v18.4s, v0.4s
+	WORD	$0x4ea09940	// cmeq v0.4s, v10.4s, #0
+	VAND	V25.B16, V0.B16, V0.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	WORD	$0x6e20df20	// fmul v0.4s, v25.4s, v0.4s
+	WORD	$0x4e20d5ce	// fadd v14.4s, v14.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f673	// fmax v19.4s, v19.4s, v0.4s
+	WORD	$0x4ea09940	// cmeq v0.4s, v10.4s, #0
+	VAND	V25.B16, V0.B16, V0.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	WORD	$0x6e20df20	// fmul v0.4s, v25.4s, v0.4s
+	WORD	$0x4e20d5ef	// fadd v15.4s, v15.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f694	// fmax v20.4s, v20.4s, v0.4s
+	WORD	$0x4ea09940	// cmeq v0.4s, v10.4s, #0
+	VAND	V25.B16, V0.B16, V0.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	WORD	$0x6e20df20	// fmul v0.4s, v25.4s, v0.4s
+	WORD	$0x4e20d610	// fadd v16.4s, v16.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f6b5	// fmax v21.4s, v21.4s, v0.4s
+	WORD	$0x4ea09940	// cmeq v0.4s, v10.4s, #0
+	VAND	V25.B16, V0.B16, V0.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	WORD	$0x6e20df20	// fmul v0.4s, v25.4s, v0.4s
+	WORD	$0x4e20d631	// fadd v17.4s, v17.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wtargets_max264_loop
+wtargets_max264_tail:
+	// max: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_max264_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld265
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld265
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld265
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld265:
+	WORD	$0x4e20f640	// fmax v0.4s, v18.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V18.B16
+	WORD	$0x4ea09940	// cmeq v0.4s, v10.4s, #0
+	VAND	V25.B16, V0.B16, V0.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	WORD	$0x6e20df20	// fmul v0.4s, v25.4s, v0.4s
+	WORD	$0x4e20d5c0	// fadd v0.4s, v14.4s, v0.4s
+	VBIT	V1.B16, V0.B16, V14.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_max264_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld266
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld266
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld266
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld266:
+	WORD	$0x4e20f660	// fmax v0.4s, v19.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V19.B16
+	WORD	$0x4ea09940	// cmeq v0.4s, v10.4s, #0
+	VAND	V25.B16, V0.B16, V0.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	WORD	$0x6e20df20	// fmul v0.4s, v25.4s, v0.4s
+	WORD	$0x4e20d5e0	// fadd v0.4s, v15.4s, v0.4s
+	VBIT	V1.B16, V0.B16, V15.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_max264_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld267
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld267
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld267
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld267:
+	WORD	$0x4e20f680	// fmax v0.4s, v20.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V20.B16
+	WORD	$0x4ea09940	// cmeq v0.4s, v10.4s, #0
+	VAND	V25.B16, V0.B16, V0.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	WORD	$0x6e20df20	// fmul v0.4s, v25.4s, v0.4s
+	WORD	$0x4e20d600	// fadd v0.4s, v16.4s, v0.4s
+	VBIT	V1.B16, V0.B16, V16.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_max264_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld268
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld268
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld268
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld268:
+	WORD	$0x4e20f6a0	// fmax v0.4s, v21.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V21.B16
+	WORD	$0x4ea09940	// cmeq v0.4s, v10.4s, #0
+	VAND	V25.B16, V0.B16, V0.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	WORD	$0x6e20df20	// fmul v0.4s, v25.4s, v0.4s
+	WORD	$0x4e20d620	// fadd v0.4s, v17.4s, v0.4s
+	VBIT	V1.B16, V0.B16, V17.B16
+	SUB	R21, R20
+wtargets_max264_done:
+	// m = max of the accumulators (FMAX, FMAXP: NaN stays NaN) + 0, in every lane of V22.
+	WORD	$0x4e33f640	// fmax v0.4s, v18.4s, v19.4s
+	WORD	$0x4e35f681	// fmax v1.4s, v20.4s, v21.4s
+	WORD	$0x4e21f400	// fmax v0.4s, v0.4s, v1.4s
+	WORD	$0x6e20f400	// fmaxp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e20f400	// fmaxp v0.4s, v0.4s, v0.4s
+	VEOR	V1.B16, V1.B16, V1.B16
+	WORD	$0x4e21d416	// fadd v22.4s, v0.4s, v1.4s
+	// T = the tree of its accumulators, in V9.
+	WORD	$0x6e2fd5c0	// faddp v0.4s, v14.4s, v15.4s
+	WORD	$0x6e31d601	// faddp v1.4s, v16.4s, v17.4s
+	WORD	$0x6e21d400	// faddp v0.4s, v0.4s, v1.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V0.B16, V9.B16
+	CBZ	R8, wtargets_nopreds269
+	MOVD	$wideIota<>(SB), R22
+	VLD1	(R22), [V8.S4]
+	// preds: argmaxRow(x), the first NaN when m is NaN (FCMPS), else the first x[j] == m.
+	FCMPS	F22, F22
+	BVS	wtargets_argmax270_nan
+	MOVD	R1, R23
+	MOVD	ZR, R11
+	// scan_max: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_scan_max272_tail
+wtargets_scan_max272_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found271
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found271
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found271
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found271
+	ADD	$4, R11
+	SUBS	$1, R19
+	BNE	wtargets_scan_max272_loop
+wtargets_scan_max272_tail:
+	// scan_max: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_scan_max272_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld273
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld273
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld273
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld273:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found271
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_max272_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld274
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld274
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld274
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld274:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found271
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_max272_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld275
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld275
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld275
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld275:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found271
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_max272_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld276
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld276
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld276
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld276:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found271
+	ADD	$4, R11
+	SUB	R21, R20
+wtargets_scan_max272_done:
+	MOVD	ZR, R15
+	B	wtargets_argmax270
+wtargets_found271:
+	ADD	R11, R15
+	B	wtargets_argmax270
+wtargets_argmax270_nan:
+	MOVD	R1, R23
+	MOVD	ZR, R11
+	// scan_nan: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_scan_nan278_tail
+wtargets_scan_nan278_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found277
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found277
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found277
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found277
+	ADD	$4, R11
+	SUBS	$1, R19
+	BNE	wtargets_scan_nan278_loop
+wtargets_scan_nan278_tail:
+	// scan_nan: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_scan_nan278_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld279
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld279
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld279
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld279:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found277
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_nan278_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld280
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld280
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld280
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld280:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found277
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_nan278_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld281
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld281
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld281
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld281:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found277
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_nan278_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld282
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld282
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld282
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld282:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found277
+	ADD	$4, R11
+	SUB	R21, R20
+wtargets_scan_nan278_done:
+	MOVD	ZR, R15
+	B	wtargets_argmax270
+wtargets_found277:
+	ADD	R11, R15
+	B	wtargets_argmax270
+wtargets_argmax270:
+	MOVW.P	R15, 4(R8)
+wtargets_nopreds269:
+	// The accumulators of s, V18..V21 = -0.
+	MOVW	$0x80000000, R22
+	VDUP	R22, V18.S4
+	VDUP	R22, V19.S4
+	VDUP	R22, V20.S4
+	VDUP	R22, V21.S4
+	// The accumulators of D, V14..V17 = -0.
+	MOVW	$0x80000000, R22
+	VDUP	R22, V14.S4
+	VDUP	R22, V15.S4
+	VDUP	R22, V16.S4
+	VDUP	R22, V17.S4
+	CBZ	R0, wtargets_nog283
+	MOVD	R1, R23
+	MOVD	R0, R24
+	MOVD	$wideIota<>(SB), R22
+	VLD1	(R22), [V0.S4]
+	VDUP	R12, V1.S4
+	VSUB	V0.S4, V1.S4, V10.S4
+	// exp_ls_store: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_exp_ls_store285_tail
+wtargets_exp_ls_store285_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5ce	// fadd v14.4s, v14.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d652	// fadd v18.4s, v18.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5ef	// fadd v15.4s, v15.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d673	// fadd v19.4s, v19.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d610	// fadd v16.4s, v16.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d694	// fadd v20.4s, v20.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d631	// fadd v17.4s, v17.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d6b5	// fadd v21.4s, v21.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wtargets_exp_ls_store285_loop
+wtargets_exp_ls_store285_tail:
+	// exp_ls_store: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_exp_ls_store285_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld286
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld286
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld286
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld286:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5c1	// fadd v1.4s, v14.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V14.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wtargets_st287
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wtargets_st287
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wtargets_st287
+	VST1.P	V0.S[3], 4(R24)
+wtargets_st287:
+	WORD	$0x4e20d640	// fadd v0.4s, v18.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V18.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_ls_store285_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld288
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld288
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld288
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld288:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5e1	// fadd v1.4s, v15.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V15.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wtargets_st289
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wtargets_st289
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wtargets_st289
+	VST1.P	V0.S[3], 4(R24)
+wtargets_st289:
+	WORD	$0x4e20d660	// fadd v0.4s, v19.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V19.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_ls_store285_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld290
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld290
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld290
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld290:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d601	// fadd v1.4s, v16.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V16.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wtargets_st291
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wtargets_st291
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wtargets_st291
+	VST1.P	V0.S[3], 4(R24)
+wtargets_st291:
+	WORD	$0x4e20d680	// fadd v0.4s, v20.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V20.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_ls_store285_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld292
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld292
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld292
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld292:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d621	// fadd v1.4s, v17.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V17.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wtargets_st293
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wtargets_st293
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wtargets_st293
+	VST1.P	V0.S[3], 4(R24)
+wtargets_st293:
+	WORD	$0x4e20d6a0	// fadd v0.4s, v21.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V21.B16
+	SUB	R21, R20
+wtargets_exp_ls_store285_done:
+	B	wtargets_s284
+wtargets_nog283:
+	MOVD	R1, R23
+	MOVD	R0, R24
+	MOVD	$wideIota<>(SB), R22
+	VLD1	(R22), [V0.S4]
+	VDUP	R12, V1.S4
+	VSUB	V0.S4, V1.S4, V10.S4
+	// exp_ls: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_exp_ls294_tail
+wtargets_exp_ls294_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5ce	// fadd v14.4s, v14.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d652	// fadd v18.4s, v18.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5ef	// fadd v15.4s, v15.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d673	// fadd v19.4s, v19.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d610	// fadd v16.4s, v16.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d694	// fadd v20.4s, v20.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d631	// fadd v17.4s, v17.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d6b5	// fadd v21.4s, v21.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wtargets_exp_ls294_loop
+wtargets_exp_ls294_tail:
+	// exp_ls: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_exp_ls294_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld295
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld295
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld295
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld295:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5c1	// fadd v1.4s, v14.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V14.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d640	// fadd v0.4s, v18.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V18.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_ls294_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld296
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld296
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld296
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld296:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5e1	// fadd v1.4s, v15.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V15.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d660	// fadd v0.4s, v19.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V19.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_ls294_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld297
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld297
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld297
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld297:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d601	// fadd v1.4s, v16.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V16.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d680	// fadd v0.4s, v20.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V20.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_ls294_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld298
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld298
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld298
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld298:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d621	// fadd v1.4s, v17.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V17.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d6a0	// fadd v0.4s, v21.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V21.B16
+	SUB	R21, R20
+wtargets_exp_ls294_done:
+wtargets_s284:
+	WORD	$0x6e33d640	// faddp v0.4s, v18.4s, v19.4s
+	WORD	$0x6e35d681	// faddp v1.4s, v20.4s, v21.4s
+	WORD	$0x6e21d400	// faddp v0.4s, v0.4s, v1.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e2fd5c1	// faddp v1.4s, v14.4s, v15.4s
+	WORD	$0x6e31d602	// faddp v2.4s, v16.4s, v17.4s
+	WORD	$0x6e22d421	// faddp v1.4s, v1.4s, v2.4s
+	WORD	$0x6e21d421	// faddp v1.4s, v1.4s, v1.4s
+	WORD	$0x6e21d421	// faddp v1.4s, v1.4s, v1.4s
+	// ls = log(s) (seq.Log); loss = ls·T - D (seq.TargetLoss).
+	VUSHR	$23, V0.S4, V2.S4
+	FLDPQ	0(R10), (F3, F4)
+	VSUB	V2.S4, V3.S4, V3.S4
+	VSHL	$23, V3.S4, V3.S4
+	WORD	$0x6e20dc63	// fmul v3.4s, v3.4s, v0.4s
+	VSUB	V4.S4, V2.S4, V2.S4
+	WORD	$0x4e21d842	// scvtf v2.4s, v2.4s
+	FLDPQ	32(R10), (F4, F5)
+	WORD	$0x6ea3e484	// fcmgt v4.4s, v4.4s, v3.4s
+	WORD	$0x4e23d466	// fadd v6.4s, v3.4s, v3.4s
+	VBIT	V4.B16, V6.B16, V3.B16
+	WORD	$0x4eb9d446	// fsub v6.4s, v2.4s, v25.4s
+	VBIT	V4.B16, V6.B16, V2.B16
+	WORD	$0x4fbf9044	// fmul v4.4s, v2.4s, v31.s[1]
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4eb9d463	// fsub v3.4s, v3.4s, v25.4s
+	WORD	$0x6e23dc66	// fmul v6.4s, v3.4s, v3.4s
+	WORD	$0x4f859067	// fmul v7.4s, v3.4s, v5.s[0]
+	FLDPQ	64(R10), (F8, F15)
+	WORD	$0x4e28d4e7	// fadd v7.4s, v7.4s, v8.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x4e2fd4e7	// fadd v7.4s, v7.4s, v15.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	FLDPQ	96(R10), (F8, F15)
+	WORD	$0x4e28d4e7	// fadd v7.4s, v7.4s, v8.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x4e2fd4e7	// fadd v7.4s, v7.4s, v15.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	FLDPQ	128(R10), (F8, F15)
+	WORD	$0x4e28d4e7	// fadd v7.4s, v7.4s, v8.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x4e2fd4e7	// fadd v7.4s, v7.4s, v15.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	FLDPQ	160(R10), (F8, F15)
+	WORD	$0x4e28d4e7	// fadd v7.4s, v7.4s, v8.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x4e2fd4e7	// fadd v7.4s, v7.4s, v15.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x6e26dce7	// fmul v7.4s, v7.4s, v6.4s
+	WORD	$0x4e22d4e2	// fadd v2.4s, v7.4s, v2.4s
+	WORD	$0x4fa590c5	// fmul v5.4s, v6.4s, v5.s[1]
+	WORD	$0x4ea5d442	// fsub v2.4s, v2.4s, v5.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e24d442	// fadd v2.4s, v2.4s, v4.4s
+	WORD	$0x6e29dc43	// fmul v3.4s, v2.4s, v9.4s
+	WORD	$0x4ea1d461	// fsub v1.4s, v3.4s, v1.4s
+	// lse = m + ls, or -Inf for a row of only -Inf (m == -Inf) (seq.LogSumExp).
+	FLDPQ	192(R10), (F3, F4)
+	WORD	$0x4e23e6c3	// fcmeq v3.4s, v22.4s, v3.4s
+	WORD	$0x4e22d6c2	// fadd v2.4s, v22.4s, v2.4s
+	VBIT	V3.B16, V22.B16, V2.B16
+	CBZ	R9, wtargets_nolse300
+	FMOVS.P	F2, 4(R9)
+wtargets_nolse300:
+	CBZ	R13, wtargets_noz301
+	// z-loss (seq.ZTerms): c = z·lse, zl = c·lse, f = 1 + (c + c).
+	FMOVS	z+216(FP), F3
+	VDUP	V3.S[0], V3.S4
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x6e22dc62	// fmul v2.4s, v3.4s, v2.4s
+	WORD	$0x4e23d463	// fadd v3.4s, v3.4s, v3.4s
+	WORD	$0x4e23d723	// fadd v3.4s, v25.4s, v3.4s
+	WORD	$0x6e29dc42	// fmul v2.4s, v2.4s, v9.4s
+	WORD	$0x4e22d421	// fadd v1.4s, v1.4s, v2.4s
+wtargets_noz301:
+	FMOVS.P	F1, 4(R3)
+	CBZ	R0, wtargets_end299
+	// qt = (scale / s)·T (seq.Quotient, seq.Scaled), ·f with a z-loss, in V9; scale in V14.
+	FMOVS	scale+140(FP), F1
+	VDUP	V1.S[0], V1.S4
+	WORD	$0x6e20fc20	// fdiv v0.4s, v1.4s, v0.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	CBZ	R13, wtargets_noz302
+	WORD	$0x6e23dc00	// fmul v0.4s, v0.4s, v3.4s
+wtargets_noz302:
+	VORR	V0.B16, V0.B16, V9.B16
+	VORR	V1.B16, V1.B16, V14.B16
+	MOVD	R0, R24
+	MOVD	R0, R23
+	MOVD	$wideIota<>(SB), R22
+	VLD1	(R22), [V0.S4]
+	VDUP	R12, V1.S4
+	VSUB	V0.S4, V1.S4, V10.S4
+	// grad_ls: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_grad_ls303_tail
+wtargets_grad_ls303_loop:
+	VLD1.P	16(R24), [V0.S4]
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	VST1.P	[V0.S4], 16(R23)
+	VLD1.P	16(R24), [V0.S4]
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	VST1.P	[V0.S4], 16(R23)
+	VLD1.P	16(R24), [V0.S4]
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	VST1.P	[V0.S4], 16(R23)
+	VLD1.P	16(R24), [V0.S4]
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	VST1.P	[V0.S4], 16(R23)
+	SUBS	$1, R19
+	BNE	wtargets_grad_ls303_loop
+wtargets_grad_ls303_tail:
+	// grad_ls: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_grad_ls303_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wtargets_ld304
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wtargets_ld304
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld304
+	VLD1.P	4(R24), V0.S[3]
+wtargets_ld304:
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wtargets_st305
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wtargets_st305
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wtargets_st305
+	VST1.P	V0.S[3], 4(R23)
+wtargets_st305:
+	SUB	R21, R20
+	CBZ	R20, wtargets_grad_ls303_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wtargets_ld306
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wtargets_ld306
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld306
+	VLD1.P	4(R24), V0.S[3]
+wtargets_ld306:
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wtargets_st307
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wtargets_st307
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wtargets_st307
+	VST1.P	V0.S[3], 4(R23)
+wtargets_st307:
+	SUB	R21, R20
+	CBZ	R20, wtargets_grad_ls303_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wtargets_ld308
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wtargets_ld308
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld308
+	VLD1.P	4(R24), V0.S[3]
+wtargets_ld308:
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wtargets_st309
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wtargets_st309
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wtargets_st309
+	VST1.P	V0.S[3], 4(R23)
+wtargets_st309:
+	SUB	R21, R20
+	CBZ	R20, wtargets_grad_ls303_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wtargets_ld310
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wtargets_ld310
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld310
+	VLD1.P	4(R24), V0.S[3]
+wtargets_ld310:
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	WORD	$0x6e21df21	// fmul v1.4s, v25.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wtargets_st311
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wtargets_st311
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wtargets_st311
+	VST1.P	V0.S[3], 4(R23)
+wtargets_st311:
+	SUB	R21, R20
+wtargets_grad_ls303_done:
+wtargets_end299:
+	ADD	R7, R1
+	CBZ	R0, wtargets_nonil312
+	ADD	R7, R0
+wtargets_nonil312:
+	SUBS	$1, R4
+	BNE	wtargets_ls
+	RET
+wtargets_lw:
+	MOVW.P	4(R5), R12 // l
+	// The max accumulators V18..V21 = -Inf.
+	MOVW	$0xff800000, R22
+	VDUP	R22, V18.S4
+	VDUP	R22, V19.S4
+	VDUP	R22, V20.S4
+	VDUP	R22, V21.S4
+	// The accumulators of T, V14..V17 = -0.
+	MOVW	$0x80000000, R22
+	VDUP	R22, V14.S4
+	VDUP	R22, V15.S4
+	VDUP	R22, V16.S4
+	VDUP	R22, V17.S4
+	MOVD	$wideIota<>(SB), R22
+	VLD1	(R22), [V0.S4]
+	VDUP	R12, V1.S4
+	VSUB	V0.S4, V1.S4, V10.S4
+	MOVD	R14, R26
+	MOVD	R1, R23
+	// max: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_max313_tail
+wtargets_max313_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f652	// fmax v18.4s, v18.4s, v0.4s
+	WORD	$0x4ea09940	// cmeq v0.4s, v10.4s, #0
+	VAND	V25.B16, V0.B16, V0.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	VLD1.P	16(R26), [V1.S4]
+	WORD	$0x6e20dc20	// fmul v0.4s, v1.4s, v0.4s
+	WORD	$0x4e20d5ce	// fadd v14.4s, v14.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f673	// fmax v19.4s, v19.4s, v0.4s
+	WORD	$0x4ea09940	// cmeq v0.4s, v10.4s, #0
+	VAND	V25.B16, V0.B16, V0.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	VLD1.P	16(R26), [V1.S4]
+	WORD	$0x6e20dc20	// fmul v0.4s, v1.4s, v0.4s
+	WORD	$0x4e20d5ef	// fadd v15.4s, v15.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f694	// fmax v20.4s, v20.4s, v0.4s
+	WORD	$0x4ea09940	// cmeq v0.4s, v10.4s, #0
+	VAND	V25.B16, V0.B16, V0.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	VLD1.P	16(R26), [V1.S4]
+	WORD	$0x6e20dc20	// fmul v0.4s, v1.4s, v0.4s
+	WORD	$0x4e20d610	// fadd v16.4s, v16.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f6b5	// fmax v21.4s, v21.4s, v0.4s
+	WORD	$0x4ea09940	// cmeq v0.4s, v10.4s, #0
+	VAND	V25.B16, V0.B16, V0.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	VLD1.P	16(R26), [V1.S4]
+	WORD	$0x6e20dc20	// fmul v0.4s, v1.4s, v0.4s
+	WORD	$0x4e20d631	// fadd v17.4s, v17.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wtargets_max313_loop
+wtargets_max313_tail:
+	// max: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_max313_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld314
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld314
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld314
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld314:
+	WORD	$0x4e20f640	// fmax v0.4s, v18.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V18.B16
+	WORD	$0x4ea09940	// cmeq v0.4s, v10.4s, #0
+	VAND	V25.B16, V0.B16, V0.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld315
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld315
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld315
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld315:
+	WORD	$0x6e20dc40	// fmul v0.4s, v2.4s, v0.4s
+	WORD	$0x4e20d5c0	// fadd v0.4s, v14.4s, v0.4s
+	VBIT	V1.B16, V0.B16, V14.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_max313_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld316
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld316
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld316
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld316:
+	WORD	$0x4e20f660	// fmax v0.4s, v19.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V19.B16
+	WORD	$0x4ea09940	// cmeq v0.4s, v10.4s, #0
+	VAND	V25.B16, V0.B16, V0.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld317
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld317
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld317
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld317:
+	WORD	$0x6e20dc40	// fmul v0.4s, v2.4s, v0.4s
+	WORD	$0x4e20d5e0	// fadd v0.4s, v15.4s, v0.4s
+	VBIT	V1.B16, V0.B16, V15.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_max313_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld318
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld318
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld318
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld318:
+	WORD	$0x4e20f680	// fmax v0.4s, v20.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V20.B16
+	WORD	$0x4ea09940	// cmeq v0.4s, v10.4s, #0
+	VAND	V25.B16, V0.B16, V0.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld319
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld319
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld319
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld319:
+	WORD	$0x6e20dc40	// fmul v0.4s, v2.4s, v0.4s
+	WORD	$0x4e20d600	// fadd v0.4s, v16.4s, v0.4s
+	VBIT	V1.B16, V0.B16, V16.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_max313_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld320
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld320
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld320
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld320:
+	WORD	$0x4e20f6a0	// fmax v0.4s, v21.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V21.B16
+	WORD	$0x4ea09940	// cmeq v0.4s, v10.4s, #0
+	VAND	V25.B16, V0.B16, V0.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e20dd80	// fmul v0.4s, v12.4s, v0.4s
+	WORD	$0x4e2dd400	// fadd v0.4s, v0.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld321
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld321
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld321
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld321:
+	WORD	$0x6e20dc40	// fmul v0.4s, v2.4s, v0.4s
+	WORD	$0x4e20d620	// fadd v0.4s, v17.4s, v0.4s
+	VBIT	V1.B16, V0.B16, V17.B16
+	SUB	R21, R20
+wtargets_max313_done:
+	// m = max of the accumulators (FMAX, FMAXP: NaN stays NaN) + 0, in every lane of V22.
+	WORD	$0x4e33f640	// fmax v0.4s, v18.4s, v19.4s
+	WORD	$0x4e35f681	// fmax v1.4s, v20.4s, v21.4s
+	WORD	$0x4e21f400	// fmax v0.4s, v0.4s, v1.4s
+	WORD	$0x6e20f400	// fmaxp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e20f400	// fmaxp v0.4s, v0.4s, v0.4s
+	VEOR	V1.B16, V1.B16, V1.B16
+	WORD	$0x4e21d416	// fadd v22.4s, v0.4s, v1.4s
+	// T = the tree of its accumulators, in V9.
+	WORD	$0x6e2fd5c0	// faddp v0.4s, v14.4s, v15.4s
+	WORD	$0x6e31d601	// faddp v1.4s, v16.4s, v17.4s
+	WORD	$0x6e21d400	// faddp v0.4s, v0.4s, v1.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V0.B16, V9.B16
+	CBZ	R8, wtargets_nopreds322
+	MOVD	$wideIota<>(SB), R22
+	VLD1	(R22), [V8.S4]
+	// preds: argmaxRow(x), the first NaN when m is NaN (FCMPS), else the first x[j] == m.
+	FCMPS	F22, F22
+	BVS	wtargets_argmax323_nan
+	MOVD	R1, R23
+	MOVD	ZR, R11
+	// scan_max: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_scan_max325_tail
+wtargets_scan_max325_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found324
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found324
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found324
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found324
+	ADD	$4, R11
+	SUBS	$1, R19
+	BNE	wtargets_scan_max325_loop
+wtargets_scan_max325_tail:
+	// scan_max: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_scan_max325_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld326
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld326
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld326
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld326:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found324
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_max325_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld327
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld327
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld327
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld327:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found324
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_max325_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld328
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld328
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld328
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld328:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found324
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_max325_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld329
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld329
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld329
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld329:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found324
+	ADD	$4, R11
+	SUB	R21, R20
+wtargets_scan_max325_done:
+	MOVD	ZR, R15
+	B	wtargets_argmax323
+wtargets_found324:
+	ADD	R11, R15
+	B	wtargets_argmax323
+wtargets_argmax323_nan:
+	MOVD	R1, R23
+	MOVD	ZR, R11
+	// scan_nan: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_scan_nan331_tail
+wtargets_scan_nan331_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found330
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found330
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found330
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found330
+	ADD	$4, R11
+	SUBS	$1, R19
+	BNE	wtargets_scan_nan331_loop
+wtargets_scan_nan331_tail:
+	// scan_nan: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_scan_nan331_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld332
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld332
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld332
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld332:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found330
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_nan331_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld333
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld333
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld333
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld333:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found330
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_nan331_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld334
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld334
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld334
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld334:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found330
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wtargets_scan_nan331_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld335
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld335
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld335
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld335:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V8.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wtargets_found330
+	ADD	$4, R11
+	SUB	R21, R20
+wtargets_scan_nan331_done:
+	MOVD	ZR, R15
+	B	wtargets_argmax323
+wtargets_found330:
+	ADD	R11, R15
+	B	wtargets_argmax323
+wtargets_argmax323:
+	MOVW.P	R15, 4(R8)
+wtargets_nopreds322:
+	// The accumulators of s, V18..V21 = -0.
+	MOVW	$0x80000000, R22
+	VDUP	R22, V18.S4
+	VDUP	R22, V19.S4
+	VDUP	R22, V20.S4
+	VDUP	R22, V21.S4
+	// The accumulators of D, V14..V17 = -0.
+	MOVW	$0x80000000, R22
+	VDUP	R22, V14.S4
+	VDUP	R22, V15.S4
+	VDUP	R22, V16.S4
+	VDUP	R22, V17.S4
+	CBZ	R0, wtargets_nog336
+	MOVD	R1, R23
+	MOVD	R0, R24
+	MOVD	$wideIota<>(SB), R22
+	VLD1	(R22), [V0.S4]
+	VDUP	R12, V1.S4
+	VSUB	V0.S4, V1.S4, V10.S4
+	MOVD	R14, R26
+	// exp_lw_store: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_exp_lw_store338_tail
+wtargets_exp_lw_store338_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	VLD1.P	16(R26), [V2.S4]
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5ce	// fadd v14.4s, v14.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d652	// fadd v18.4s, v18.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	VLD1.P	16(R26), [V2.S4]
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5ef	// fadd v15.4s, v15.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d673	// fadd v19.4s, v19.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	VLD1.P	16(R26), [V2.S4]
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d610	// fadd v16.4s, v16.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d694	// fadd v20.4s, v20.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	VLD1.P	16(R26), [V2.S4]
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d631	// fadd v17.4s, v17.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d6b5	// fadd v21.4s, v21.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wtargets_exp_lw_store338_loop
+wtargets_exp_lw_store338_tail:
+	// exp_lw_store: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_exp_lw_store338_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld339
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld339
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld339
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld339:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld340
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld340
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld340
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld340:
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5c1	// fadd v1.4s, v14.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V14.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wtargets_st341
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wtargets_st341
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wtargets_st341
+	VST1.P	V0.S[3], 4(R24)
+wtargets_st341:
+	WORD	$0x4e20d640	// fadd v0.4s, v18.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V18.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_lw_store338_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld342
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld342
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld342
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld342:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld343
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld343
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld343
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld343:
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5e1	// fadd v1.4s, v15.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V15.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wtargets_st344
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wtargets_st344
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wtargets_st344
+	VST1.P	V0.S[3], 4(R24)
+wtargets_st344:
+	WORD	$0x4e20d660	// fadd v0.4s, v19.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V19.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_lw_store338_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld345
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld345
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld345
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld345:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld346
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld346
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld346
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld346:
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d601	// fadd v1.4s, v16.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V16.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wtargets_st347
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wtargets_st347
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wtargets_st347
+	VST1.P	V0.S[3], 4(R24)
+wtargets_st347:
+	WORD	$0x4e20d680	// fadd v0.4s, v20.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V20.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_lw_store338_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld348
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld348
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld348
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld348:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld349
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld349
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld349
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld349:
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d621	// fadd v1.4s, v17.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V17.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wtargets_st350
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wtargets_st350
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wtargets_st350
+	VST1.P	V0.S[3], 4(R24)
+wtargets_st350:
+	WORD	$0x4e20d6a0	// fadd v0.4s, v21.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V21.B16
+	SUB	R21, R20
+wtargets_exp_lw_store338_done:
+	B	wtargets_s337
+wtargets_nog336:
+	MOVD	R1, R23
+	MOVD	R0, R24
+	MOVD	$wideIota<>(SB), R22
+	VLD1	(R22), [V0.S4]
+	VDUP	R12, V1.S4
+	VSUB	V0.S4, V1.S4, V10.S4
+	MOVD	R14, R26
+	// exp_lw: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_exp_lw351_tail
+wtargets_exp_lw351_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	VLD1.P	16(R26), [V2.S4]
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5ce	// fadd v14.4s, v14.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d652	// fadd v18.4s, v18.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	VLD1.P	16(R26), [V2.S4]
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5ef	// fadd v15.4s, v15.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d673	// fadd v19.4s, v19.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	VLD1.P	16(R26), [V2.S4]
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d610	// fadd v16.4s, v16.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d694	// fadd v20.4s, v20.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	VLD1.P	16(R26), [V2.S4]
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d631	// fadd v17.4s, v17.4s, v1.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d6b5	// fadd v21.4s, v21.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wtargets_exp_lw351_loop
+wtargets_exp_lw351_tail:
+	// exp_lw: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_exp_lw351_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld352
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld352
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld352
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld352:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld353
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld353
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld353
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld353:
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5c1	// fadd v1.4s, v14.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V14.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d640	// fadd v0.4s, v18.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V18.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_lw351_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld354
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld354
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld354
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld354:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld355
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld355
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld355
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld355:
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d5e1	// fadd v1.4s, v15.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V15.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d660	// fadd v0.4s, v19.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V19.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_lw351_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld356
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld356
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld356
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld356:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld357
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld357
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld357
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld357:
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d601	// fadd v1.4s, v16.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V16.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d680	// fadd v0.4s, v20.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V20.B16
+	SUB	R21, R20
+	CBZ	R20, wtargets_exp_lw351_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wtargets_ld358
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wtargets_ld358
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld358
+	VLD1.P	4(R23), V0.S[3]
+wtargets_ld358:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld359
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld359
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld359
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld359:
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x4ea0d822	// fcmeq v2.4s, v1.4s, #0.0
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+	WORD	$0x4e621c21	// bic v1.16b, v1.16b, v2.16b
+	WORD	$0x4e21d621	// fadd v1.4s, v17.4s, v1.4s
+	FMOVQ	(R22), F2
+	VBIT	V2.B16, V1.B16, V17.B16
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed423	// fsub v3.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9064	// fmul v4.4s, v3.4s, v31.s[1]
+	WORD	$0x4ea4d404	// fsub v4.4s, v0.4s, v4.4s
+	WORD	$0x4f9f9863	// fmul v3.4s, v3.4s, v31.s[2]
+	WORD	$0x4ea3d483	// fsub v3.4s, v4.4s, v3.4s
+	WORD	$0x4fbf9864	// fmul v4.4s, v3.4s, v31.s[3]
+	WORD	$0x6e23dc65	// fmul v5.4s, v3.4s, v3.4s
+	WORD	$0x4e3dd484	// fadd v4.4s, v4.4s, v29.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3cd484	// fadd v4.4s, v4.4s, v28.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3bd484	// fadd v4.4s, v4.4s, v27.4s
+	WORD	$0x6e23dc84	// fmul v4.4s, v4.4s, v3.4s
+	WORD	$0x4e3ad484	// fadd v4.4s, v4.4s, v26.4s
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
+	WORD	$0x4e23d483	// fadd v3.4s, v4.4s, v3.4s
+	WORD	$0x4e39d463	// fadd v3.4s, v3.4s, v25.4s
+	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d6a0	// fadd v0.4s, v21.4s, v0.4s
+	VBIT	V2.B16, V0.B16, V21.B16
+	SUB	R21, R20
+wtargets_exp_lw351_done:
+wtargets_s337:
+	WORD	$0x6e33d640	// faddp v0.4s, v18.4s, v19.4s
+	WORD	$0x6e35d681	// faddp v1.4s, v20.4s, v21.4s
+	WORD	$0x6e21d400	// faddp v0.4s, v0.4s, v1.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e2fd5c1	// faddp v1.4s, v14.4s, v15.4s
+	WORD	$0x6e31d602	// faddp v2.4s, v16.4s, v17.4s
+	WORD	$0x6e22d421	// faddp v1.4s, v1.4s, v2.4s
+	WORD	$0x6e21d421	// faddp v1.4s, v1.4s, v1.4s
+	WORD	$0x6e21d421	// faddp v1.4s, v1.4s, v1.4s
+	// ls = log(s) (seq.Log); loss = ls·T - D (seq.TargetLoss).
+	VUSHR	$23, V0.S4, V2.S4
+	FLDPQ	0(R10), (F3, F4)
+	VSUB	V2.S4, V3.S4, V3.S4
+	VSHL	$23, V3.S4, V3.S4
+	WORD	$0x6e20dc63	// fmul v3.4s, v3.4s, v0.4s
+	VSUB	V4.S4, V2.S4, V2.S4
+	WORD	$0x4e21d842	// scvtf v2.4s, v2.4s
+	FLDPQ	32(R10), (F4, F5)
+	WORD	$0x6ea3e484	// fcmgt v4.4s, v4.4s, v3.4s
+	WORD	$0x4e23d466	// fadd v6.4s, v3.4s, v3.4s
+	VBIT	V4.B16, V6.B16, V3.B16
+	WORD	$0x4eb9d446	// fsub v6.4s, v2.4s, v25.4s
+	VBIT	V4.B16, V6.B16, V2.B16
+	WORD	$0x4fbf9044	// fmul v4.4s, v2.4s, v31.s[1]
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4eb9d463	// fsub v3.4s, v3.4s, v25.4s
+	WORD	$0x6e23dc66	// fmul v6.4s, v3.4s, v3.4s
+	WORD	$0x4f859067	// fmul v7.4s, v3.4s, v5.s[0]
+	FLDPQ	64(R10), (F8, F15)
+	WORD	$0x4e28d4e7	// fadd v7.4s, v7.4s, v8.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x4e2fd4e7	// fadd v7.4s, v7.4s, v15.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	FLDPQ	96(R10), (F8, F15)
+	WORD	$0x4e28d4e7	// fadd v7.4s, v7.4s, v8.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x4e2fd4e7	// fadd v7.4s, v7.4s, v15.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	FLDPQ	128(R10), (F8, F15)
+	WORD	$0x4e28d4e7	// fadd v7.4s, v7.4s, v8.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x4e2fd4e7	// fadd v7.4s, v7.4s, v15.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	FLDPQ	160(R10), (F8, F15)
+	WORD	$0x4e28d4e7	// fadd v7.4s, v7.4s, v8.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x4e2fd4e7	// fadd v7.4s, v7.4s, v15.4s
+	WORD	$0x6e23dce7	// fmul v7.4s, v7.4s, v3.4s
+	WORD	$0x6e26dce7	// fmul v7.4s, v7.4s, v6.4s
+	WORD	$0x4e22d4e2	// fadd v2.4s, v7.4s, v2.4s
+	WORD	$0x4fa590c5	// fmul v5.4s, v6.4s, v5.s[1]
+	WORD	$0x4ea5d442	// fsub v2.4s, v2.4s, v5.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e24d442	// fadd v2.4s, v2.4s, v4.4s
+	WORD	$0x6e29dc43	// fmul v3.4s, v2.4s, v9.4s
+	WORD	$0x4ea1d461	// fsub v1.4s, v3.4s, v1.4s
+	// lse = m + ls, or -Inf for a row of only -Inf (m == -Inf) (seq.LogSumExp).
+	FLDPQ	192(R10), (F3, F4)
+	WORD	$0x4e23e6c3	// fcmeq v3.4s, v22.4s, v3.4s
+	WORD	$0x4e22d6c2	// fadd v2.4s, v22.4s, v2.4s
+	VBIT	V3.B16, V22.B16, V2.B16
+	CBZ	R9, wtargets_nolse361
+	FMOVS.P	F2, 4(R9)
+wtargets_nolse361:
+	CBZ	R13, wtargets_noz362
+	// z-loss (seq.ZTerms): c = z·lse, zl = c·lse, f = 1 + (c + c).
+	FMOVS	z+216(FP), F3
+	VDUP	V3.S[0], V3.S4
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x6e22dc62	// fmul v2.4s, v3.4s, v2.4s
+	WORD	$0x4e23d463	// fadd v3.4s, v3.4s, v3.4s
+	WORD	$0x4e23d723	// fadd v3.4s, v25.4s, v3.4s
+	WORD	$0x6e29dc42	// fmul v2.4s, v2.4s, v9.4s
+	WORD	$0x4e22d421	// fadd v1.4s, v1.4s, v2.4s
+wtargets_noz362:
+	FMOVS.P	F1, 4(R3)
+	CBZ	R0, wtargets_end360
+	// qt = (scale / s)·T (seq.Quotient, seq.Scaled), ·f with a z-loss, in V9; scale in V14.
+	FMOVS	scale+140(FP), F1
+	VDUP	V1.S[0], V1.S4
+	WORD	$0x6e20fc20	// fdiv v0.4s, v1.4s, v0.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	CBZ	R13, wtargets_noz363
+	WORD	$0x6e23dc00	// fmul v0.4s, v0.4s, v3.4s
+wtargets_noz363:
+	VORR	V0.B16, V0.B16, V9.B16
+	VORR	V1.B16, V1.B16, V14.B16
+	MOVD	R0, R24
+	MOVD	R0, R23
+	MOVD	$wideIota<>(SB), R22
+	VLD1	(R22), [V0.S4]
+	VDUP	R12, V1.S4
+	VSUB	V0.S4, V1.S4, V10.S4
+	MOVD	R14, R26
+	// grad_lw: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wtargets_grad_lw364_tail
+wtargets_grad_lw364_loop:
+	VLD1.P	16(R24), [V0.S4]
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	VLD1.P	16(R26), [V2.S4]
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	VST1.P	[V0.S4], 16(R23)
+	VLD1.P	16(R24), [V0.S4]
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	VLD1.P	16(R26), [V2.S4]
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	VST1.P	[V0.S4], 16(R23)
+	VLD1.P	16(R24), [V0.S4]
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	VLD1.P	16(R26), [V2.S4]
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	VST1.P	[V0.S4], 16(R23)
+	VLD1.P	16(R24), [V0.S4]
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	VLD1.P	16(R26), [V2.S4]
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	VST1.P	[V0.S4], 16(R23)
+	SUBS	$1, R19
+	BNE	wtargets_grad_lw364_loop
+wtargets_grad_lw364_tail:
+	// grad_lw: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wtargets_grad_lw364_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wtargets_ld365
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wtargets_ld365
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld365
+	VLD1.P	4(R24), V0.S[3]
+wtargets_ld365:
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld366
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld366
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld366
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld366:
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wtargets_st367
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wtargets_st367
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wtargets_st367
+	VST1.P	V0.S[3], 4(R23)
+wtargets_st367:
+	SUB	R21, R20
+	CBZ	R20, wtargets_grad_lw364_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wtargets_ld368
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wtargets_ld368
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld368
+	VLD1.P	4(R24), V0.S[3]
+wtargets_ld368:
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld369
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld369
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld369
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld369:
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wtargets_st370
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wtargets_st370
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wtargets_st370
+	VST1.P	V0.S[3], 4(R23)
+wtargets_st370:
+	SUB	R21, R20
+	CBZ	R20, wtargets_grad_lw364_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wtargets_ld371
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wtargets_ld371
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld371
+	VLD1.P	4(R24), V0.S[3]
+wtargets_ld371:
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld372
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld372
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld372
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld372:
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wtargets_st373
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wtargets_st373
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wtargets_st373
+	VST1.P	V0.S[3], 4(R23)
+wtargets_st373:
+	SUB	R21, R20
+	CBZ	R20, wtargets_grad_lw364_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wtargets_ld374
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wtargets_ld374
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld374
+	VLD1.P	4(R24), V0.S[3]
+wtargets_ld374:
+	WORD	$0x4ea09941	// cmeq v1.4s, v10.4s, #0
+	VAND	V25.B16, V1.B16, V1.B16
+	VSUB	V11.S4, V10.S4, V10.S4
+	WORD	$0x6e21dd81	// fmul v1.4s, v12.4s, v1.4s
+	WORD	$0x4e2dd421	// fadd v1.4s, v1.4s, v13.4s
+	FMOVS.P	4(R26), F2
+	CMP	$2, R21
+	BLT	wtargets_ld375
+	VLD1.P	4(R26), V2.S[1]
+	BEQ	wtargets_ld375
+	VLD1.P	4(R26), V2.S[2]
+	CMP	$4, R21
+	BNE	wtargets_ld375
+	VLD1.P	4(R26), V2.S[3]
+wtargets_ld375:
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e2edc21	// fmul v1.4s, v1.4s, v14.4s
+	WORD	$0x4ea1d400	// fsub v0.4s, v0.4s, v1.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wtargets_st376
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wtargets_st376
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wtargets_st376
+	VST1.P	V0.S[3], 4(R23)
+wtargets_st376:
+	SUB	R21, R20
+wtargets_grad_lw364_done:
+wtargets_end360:
+	ADD	R7, R1
+	CBZ	R0, wtargets_nonil377
+	ADD	R7, R0
+wtargets_nonil377:
+	SUBS	$1, R4
+	BNE	wtargets_lw
+	RET
+wtargets_done:
+	RET
+
+// func wideSoftmaxNEON(dst, logits []float32, c int)
+//
+// wideSoftmaxGeneric (softmaxRowC): pass 1, m; pass 2, e[j] stored to dst
+// and summed into s; r = 1/s (seq.Reciprocal); pass 3, y[j] = e[j]·r.
+//
+// Main loops, instructions per block of 16 classes: max 10 (0.625 per class); exp_store 114 (7.12 per class); scale 14 (0.875 per class).
+TEXT ·wideSoftmaxNEON(SB), NOSPLIT, $0-56
+	MOVD	dst_base+0(FP), R0
+	MOVD	logits_base+24(FP), R1
+	MOVD	c+48(FP), R6
+	MOVD	logits_len+32(FP), R4
+	UDIV	R6, R4, R4
+	CBZ	R4, wsoftmax_done
+	LSL	$2, R6, R7
+	MOVD	$expConsts<>(SB), R22
+	VLD1.P	64(R22), [V23.S4, V24.S4, V25.S4, V26.S4]
+	VLD1.P	64(R22), [V27.S4, V28.S4, V29.S4, V30.S4]
+	VLD1	(R22), [V31.S4]
+	MOVD	$logConsts<>(SB), R10
+wsoftmax_row:
+	// The max accumulators V18..V21 = -Inf.
+	MOVW	$0xff800000, R22
+	VDUP	R22, V18.S4
+	VDUP	R22, V19.S4
+	VDUP	R22, V20.S4
+	VDUP	R22, V21.S4
+	MOVD	R1, R23
+	// max: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wsoftmax_max1_tail
+wsoftmax_max1_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f652	// fmax v18.4s, v18.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f673	// fmax v19.4s, v19.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f694	// fmax v20.4s, v20.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f6b5	// fmax v21.4s, v21.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wsoftmax_max1_loop
+wsoftmax_max1_tail:
+	// max: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wsoftmax_max1_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wsoftmax_ld2
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wsoftmax_ld2
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wsoftmax_ld2
+	VLD1.P	4(R23), V0.S[3]
+wsoftmax_ld2:
+	WORD	$0x4e20f640	// fmax v0.4s, v18.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V18.B16
+	SUB	R21, R20
+	CBZ	R20, wsoftmax_max1_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wsoftmax_ld3
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wsoftmax_ld3
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wsoftmax_ld3
+	VLD1.P	4(R23), V0.S[3]
+wsoftmax_ld3:
+	WORD	$0x4e20f660	// fmax v0.4s, v19.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V19.B16
+	SUB	R21, R20
+	CBZ	R20, wsoftmax_max1_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wsoftmax_ld4
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wsoftmax_ld4
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wsoftmax_ld4
+	VLD1.P	4(R23), V0.S[3]
+wsoftmax_ld4:
+	WORD	$0x4e20f680	// fmax v0.4s, v20.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V20.B16
+	SUB	R21, R20
+	CBZ	R20, wsoftmax_max1_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wsoftmax_ld5
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wsoftmax_ld5
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wsoftmax_ld5
+	VLD1.P	4(R23), V0.S[3]
+wsoftmax_ld5:
+	WORD	$0x4e20f6a0	// fmax v0.4s, v21.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V21.B16
+	SUB	R21, R20
+wsoftmax_max1_done:
+	// m = max of the accumulators (FMAX, FMAXP: NaN stays NaN) + 0, in every lane of V22.
+	WORD	$0x4e33f640	// fmax v0.4s, v18.4s, v19.4s
+	WORD	$0x4e35f681	// fmax v1.4s, v20.4s, v21.4s
+	WORD	$0x4e21f400	// fmax v0.4s, v0.4s, v1.4s
+	WORD	$0x6e20f400	// fmaxp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e20f400	// fmaxp v0.4s, v0.4s, v0.4s
+	VEOR	V1.B16, V1.B16, V1.B16
+	WORD	$0x4e21d416	// fadd v22.4s, v0.4s, v1.4s
+	// The accumulators of s, V18..V21 = -0.
+	MOVW	$0x80000000, R22
+	VDUP	R22, V18.S4
+	VDUP	R22, V19.S4
+	VDUP	R22, V20.S4
+	VDUP	R22, V21.S4
+	MOVD	R0, R24
+	MOVD	R1, R23
+	// exp_store: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wsoftmax_exp_store6_tail
+wsoftmax_exp_store6_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d652	// fadd v18.4s, v18.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d673	// fadd v19.4s, v19.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d694	// fadd v20.4s, v20.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	VST1.P	[V0.S4], 16(R24)
+	WORD	$0x4e20d6b5	// fadd v21.4s, v21.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wsoftmax_exp_store6_loop
+wsoftmax_exp_store6_tail:
+	// exp_store: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wsoftmax_exp_store6_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wsoftmax_ld7
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wsoftmax_ld7
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wsoftmax_ld7
+	VLD1.P	4(R23), V0.S[3]
+wsoftmax_ld7:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wsoftmax_st8
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wsoftmax_st8
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wsoftmax_st8
+	VST1.P	V0.S[3], 4(R24)
+wsoftmax_st8:
+	WORD	$0x4e20d640	// fadd v0.4s, v18.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V18.B16
+	SUB	R21, R20
+	CBZ	R20, wsoftmax_exp_store6_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wsoftmax_ld9
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wsoftmax_ld9
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wsoftmax_ld9
+	VLD1.P	4(R23), V0.S[3]
+wsoftmax_ld9:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wsoftmax_st10
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wsoftmax_st10
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wsoftmax_st10
+	VST1.P	V0.S[3], 4(R24)
+wsoftmax_st10:
+	WORD	$0x4e20d660	// fadd v0.4s, v19.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V19.B16
+	SUB	R21, R20
+	CBZ	R20, wsoftmax_exp_store6_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wsoftmax_ld11
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wsoftmax_ld11
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wsoftmax_ld11
+	VLD1.P	4(R23), V0.S[3]
+wsoftmax_ld11:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wsoftmax_st12
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wsoftmax_st12
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wsoftmax_st12
+	VST1.P	V0.S[3], 4(R24)
+wsoftmax_st12:
+	WORD	$0x4e20d680	// fadd v0.4s, v20.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V20.B16
+	SUB	R21, R20
+	CBZ	R20, wsoftmax_exp_store6_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wsoftmax_ld13
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wsoftmax_ld13
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wsoftmax_ld13
+	VLD1.P	4(R23), V0.S[3]
+wsoftmax_ld13:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wsoftmax_st14
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wsoftmax_st14
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wsoftmax_st14
+	VST1.P	V0.S[3], 4(R24)
+wsoftmax_st14:
+	WORD	$0x4e20d6a0	// fadd v0.4s, v21.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V21.B16
+	SUB	R21, R20
+wsoftmax_exp_store6_done:
+	// r = 1/s (seq.Reciprocal), s the tree of the accumulators, in V17.
+	WORD	$0x6e33d640	// faddp v0.4s, v18.4s, v19.4s
+	WORD	$0x6e35d681	// faddp v1.4s, v20.4s, v21.4s
+	WORD	$0x6e21d400	// faddp v0.4s, v0.4s, v1.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e20ff20	// fdiv v0.4s, v25.4s, v0.4s
+	VORR	V0.B16, V0.B16, V17.B16
+	MOVD	R0, R24
+	MOVD	R0, R23
+	// scale: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wsoftmax_scale15_tail
+wsoftmax_scale15_loop:
+	VLD1.P	16(R24), [V0.S4]
+	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
+	VST1.P	[V0.S4], 16(R23)
+	VLD1.P	16(R24), [V0.S4]
+	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
+	VST1.P	[V0.S4], 16(R23)
+	VLD1.P	16(R24), [V0.S4]
+	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
+	VST1.P	[V0.S4], 16(R23)
+	VLD1.P	16(R24), [V0.S4]
+	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
+	VST1.P	[V0.S4], 16(R23)
+	SUBS	$1, R19
+	BNE	wsoftmax_scale15_loop
+wsoftmax_scale15_tail:
+	// scale: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wsoftmax_scale15_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wsoftmax_ld16
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wsoftmax_ld16
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wsoftmax_ld16
+	VLD1.P	4(R24), V0.S[3]
+wsoftmax_ld16:
+	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wsoftmax_st17
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wsoftmax_st17
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wsoftmax_st17
+	VST1.P	V0.S[3], 4(R23)
+wsoftmax_st17:
+	SUB	R21, R20
+	CBZ	R20, wsoftmax_scale15_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wsoftmax_ld18
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wsoftmax_ld18
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wsoftmax_ld18
+	VLD1.P	4(R24), V0.S[3]
+wsoftmax_ld18:
+	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wsoftmax_st19
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wsoftmax_st19
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wsoftmax_st19
+	VST1.P	V0.S[3], 4(R23)
+wsoftmax_st19:
+	SUB	R21, R20
+	CBZ	R20, wsoftmax_scale15_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wsoftmax_ld20
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wsoftmax_ld20
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wsoftmax_ld20
+	VLD1.P	4(R24), V0.S[3]
+wsoftmax_ld20:
+	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wsoftmax_st21
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wsoftmax_st21
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wsoftmax_st21
+	VST1.P	V0.S[3], 4(R23)
+wsoftmax_st21:
+	SUB	R21, R20
+	CBZ	R20, wsoftmax_scale15_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wsoftmax_ld22
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wsoftmax_ld22
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wsoftmax_ld22
+	VLD1.P	4(R24), V0.S[3]
+wsoftmax_ld22:
+	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wsoftmax_st23
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wsoftmax_st23
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wsoftmax_st23
+	VST1.P	V0.S[3], 4(R23)
+wsoftmax_st23:
+	SUB	R21, R20
+wsoftmax_scale15_done:
+	ADD	R7, R1
+	CBZ	R0, wsoftmax_nonil24
+	ADD	R7, R0
+wsoftmax_nonil24:
+	SUBS	$1, R4
+	BNE	wsoftmax_row
+wsoftmax_done:
+	RET
+
+// func wideLogSoftmaxNEON(dst, logits []float32, c int)
+//
+// wideLogSoftmaxGeneric (logSoftmaxRowC): pass 1, m; pass 2, s; ls =
+// log(s); pass 3, y[j] = (x[j] - m) - ls (seq.LogSoftmax).
+//
+// Main loops, instructions per block of 16 classes: max 10 (0.625 per class); exp 110 (6.88 per class); logsoftmax 18 (1.12 per class).
+TEXT ·wideLogSoftmaxNEON(SB), NOSPLIT, $0-56
+	MOVD	dst_base+0(FP), R0
+	MOVD	logits_base+24(FP), R1
+	MOVD	c+48(FP), R6
+	MOVD	logits_len+32(FP), R4
+	UDIV	R6, R4, R4
+	CBZ	R4, wlogsoftmax_done
+	LSL	$2, R6, R7
+	MOVD	$expConsts<>(SB), R22
+	VLD1.P	64(R22), [V23.S4, V24.S4, V25.S4, V26.S4]
+	VLD1.P	64(R22), [V27.S4, V28.S4, V29.S4, V30.S4]
+	VLD1	(R22), [V31.S4]
+	MOVD	$logConsts<>(SB), R10
+wlogsoftmax_row:
+	// The max accumulators V18..V21 = -Inf.
+	MOVW	$0xff800000, R22
+	VDUP	R22, V18.S4
+	VDUP	R22, V19.S4
+	VDUP	R22, V20.S4
+	VDUP	R22, V21.S4
+	MOVD	R1, R23
+	// max: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wlogsoftmax_max1_tail
+wlogsoftmax_max1_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f652	// fmax v18.4s, v18.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f673	// fmax v19.4s, v19.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f694	// fmax v20.4s, v20.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f6b5	// fmax v21.4s, v21.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wlogsoftmax_max1_loop
+wlogsoftmax_max1_tail:
+	// max: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wlogsoftmax_max1_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlogsoftmax_ld2
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlogsoftmax_ld2
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlogsoftmax_ld2
+	VLD1.P	4(R23), V0.S[3]
+wlogsoftmax_ld2:
+	WORD	$0x4e20f640	// fmax v0.4s, v18.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V18.B16
+	SUB	R21, R20
+	CBZ	R20, wlogsoftmax_max1_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlogsoftmax_ld3
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlogsoftmax_ld3
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlogsoftmax_ld3
+	VLD1.P	4(R23), V0.S[3]
+wlogsoftmax_ld3:
+	WORD	$0x4e20f660	// fmax v0.4s, v19.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V19.B16
+	SUB	R21, R20
+	CBZ	R20, wlogsoftmax_max1_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlogsoftmax_ld4
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlogsoftmax_ld4
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlogsoftmax_ld4
+	VLD1.P	4(R23), V0.S[3]
+wlogsoftmax_ld4:
+	WORD	$0x4e20f680	// fmax v0.4s, v20.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V20.B16
+	SUB	R21, R20
+	CBZ	R20, wlogsoftmax_max1_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlogsoftmax_ld5
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlogsoftmax_ld5
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlogsoftmax_ld5
+	VLD1.P	4(R23), V0.S[3]
+wlogsoftmax_ld5:
+	WORD	$0x4e20f6a0	// fmax v0.4s, v21.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V21.B16
+	SUB	R21, R20
+wlogsoftmax_max1_done:
+	// m = max of the accumulators (FMAX, FMAXP: NaN stays NaN) + 0, in every lane of V22.
+	WORD	$0x4e33f640	// fmax v0.4s, v18.4s, v19.4s
+	WORD	$0x4e35f681	// fmax v1.4s, v20.4s, v21.4s
+	WORD	$0x4e21f400	// fmax v0.4s, v0.4s, v1.4s
+	WORD	$0x6e20f400	// fmaxp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e20f400	// fmaxp v0.4s, v0.4s, v0.4s
+	VEOR	V1.B16, V1.B16, V1.B16
+	WORD	$0x4e21d416	// fadd v22.4s, v0.4s, v1.4s
+	// The accumulators of s, V18..V21 = -0.
+	MOVW	$0x80000000, R22
+	VDUP	R22, V18.S4
+	VDUP	R22, V19.S4
+	VDUP	R22, V20.S4
+	VDUP	R22, V21.S4
+	MOVD	R1, R23
+	// exp: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wlogsoftmax_exp6_tail
+wlogsoftmax_exp6_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d652	// fadd v18.4s, v18.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d673	// fadd v19.4s, v19.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d694	// fadd v20.4s, v20.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d6b5	// fadd v21.4s, v21.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wlogsoftmax_exp6_loop
+wlogsoftmax_exp6_tail:
+	// exp: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wlogsoftmax_exp6_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlogsoftmax_ld7
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlogsoftmax_ld7
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlogsoftmax_ld7
+	VLD1.P	4(R23), V0.S[3]
+wlogsoftmax_ld7:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d640	// fadd v0.4s, v18.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V18.B16
+	SUB	R21, R20
+	CBZ	R20, wlogsoftmax_exp6_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlogsoftmax_ld8
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlogsoftmax_ld8
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlogsoftmax_ld8
+	VLD1.P	4(R23), V0.S[3]
+wlogsoftmax_ld8:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d660	// fadd v0.4s, v19.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V19.B16
+	SUB	R21, R20
+	CBZ	R20, wlogsoftmax_exp6_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlogsoftmax_ld9
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlogsoftmax_ld9
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlogsoftmax_ld9
+	VLD1.P	4(R23), V0.S[3]
+wlogsoftmax_ld9:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d680	// fadd v0.4s, v20.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V20.B16
+	SUB	R21, R20
+	CBZ	R20, wlogsoftmax_exp6_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlogsoftmax_ld10
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlogsoftmax_ld10
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlogsoftmax_ld10
+	VLD1.P	4(R23), V0.S[3]
+wlogsoftmax_ld10:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d6a0	// fadd v0.4s, v21.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V21.B16
+	SUB	R21, R20
+wlogsoftmax_exp6_done:
+	// ls = log(s) (seq.Log), s the tree of the accumulators, in V17.
+	WORD	$0x6e33d640	// faddp v0.4s, v18.4s, v19.4s
+	WORD	$0x6e35d681	// faddp v1.4s, v20.4s, v21.4s
+	WORD	$0x6e21d400	// faddp v0.4s, v0.4s, v1.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
+	VUSHR	$23, V0.S4, V1.S4
+	FLDPQ	0(R10), (F2, F3)
+	VSUB	V1.S4, V2.S4, V2.S4
+	VSHL	$23, V2.S4, V2.S4
+	WORD	$0x6e20dc40	// fmul v0.4s, v2.4s, v0.4s
+	VSUB	V3.S4, V1.S4, V1.S4
+	WORD	$0x4e21d821	// scvtf v1.4s, v1.4s
+	FLDPQ	32(R10), (F2, F3)
+	WORD	$0x6ea0e442	// fcmgt v2.4s, v2.4s, v0.4s
+	WORD	$0x4e20d404	// fadd v4.4s, v0.4s, v0.4s
+	VBIT	V2.B16, V4.B16, V0.B16
+	WORD	$0x4eb9d424	// fsub v4.4s, v1.4s, v25.4s
+	VBIT	V2.B16, V4.B16, V1.B16
+	WORD	$0x4fbf9022	// fmul v2.4s, v1.4s, v31.s[1]
+	WORD	$0x4f9f9821	// fmul v1.4s, v1.4s, v31.s[2]
+	WORD	$0x4eb9d400	// fsub v0.4s, v0.4s, v25.4s
+	WORD	$0x6e20dc04	// fmul v4.4s, v0.4s, v0.4s
+	WORD	$0x4f839005	// fmul v5.4s, v0.4s, v3.s[0]
+	FLDPQ	64(R10), (F6, F7)
+	WORD	$0x4e26d4a5	// fadd v5.4s, v5.4s, v6.4s
+	WORD	$0x6e20dca5	// fmul v5.4s, v5.4s, v0.4s
+	WORD	$0x4e27d4a5	// fadd v5.4s, v5.4s, v7.4s
+	WORD	$0x6e20dca5	// fmul v5.4s, v5.4s, v0.4s
+	FLDPQ	96(R10), (F6, F7)
+	WORD	$0x4e26d4a5	// fadd v5.4s, v5.4s, v6.4s
+	WORD	$0x6e20dca5	// fmul v5.4s, v5.4s, v0.4s
+	WORD	$0x4e27d4a5	// fadd v5.4s, v5.4s, v7.4s
+	WORD	$0x6e20dca5	// fmul v5.4s, v5.4s, v0.4s
+	FLDPQ	128(R10), (F6, F7)
+	WORD	$0x4e26d4a5	// fadd v5.4s, v5.4s, v6.4s
+	WORD	$0x6e20dca5	// fmul v5.4s, v5.4s, v0.4s
+	WORD	$0x4e27d4a5	// fadd v5.4s, v5.4s, v7.4s
+	WORD	$0x6e20dca5	// fmul v5.4s, v5.4s, v0.4s
+	FLDPQ	160(R10), (F6, F7)
+	WORD	$0x4e26d4a5	// fadd v5.4s, v5.4s, v6.4s
+	WORD	$0x6e20dca5	// fmul v5.4s, v5.4s, v0.4s
+	WORD	$0x4e27d4a5	// fadd v5.4s, v5.4s, v7.4s
+	WORD	$0x6e20dca5	// fmul v5.4s, v5.4s, v0.4s
+	WORD	$0x6e24dca5	// fmul v5.4s, v5.4s, v4.4s
+	WORD	$0x4e21d4a1	// fadd v1.4s, v5.4s, v1.4s
+	WORD	$0x4fa39083	// fmul v3.4s, v4.4s, v3.s[1]
+	WORD	$0x4ea3d421	// fsub v1.4s, v1.4s, v3.4s
+	WORD	$0x4e21d400	// fadd v0.4s, v0.4s, v1.4s
+	WORD	$0x4e22d400	// fadd v0.4s, v0.4s, v2.4s
+	VORR	V0.B16, V0.B16, V17.B16
+	MOVD	R1, R23
+	MOVD	R0, R24
+	// logsoftmax: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wlogsoftmax_logsoftmax11_tail
+wlogsoftmax_logsoftmax11_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4eb1d400	// fsub v0.4s, v0.4s, v17.4s
+	VST1.P	[V0.S4], 16(R24)
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4eb1d400	// fsub v0.4s, v0.4s, v17.4s
+	VST1.P	[V0.S4], 16(R24)
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4eb1d400	// fsub v0.4s, v0.4s, v17.4s
+	VST1.P	[V0.S4], 16(R24)
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4eb1d400	// fsub v0.4s, v0.4s, v17.4s
+	VST1.P	[V0.S4], 16(R24)
+	SUBS	$1, R19
+	BNE	wlogsoftmax_logsoftmax11_loop
+wlogsoftmax_logsoftmax11_tail:
+	// logsoftmax: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wlogsoftmax_logsoftmax11_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlogsoftmax_ld12
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlogsoftmax_ld12
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlogsoftmax_ld12
+	VLD1.P	4(R23), V0.S[3]
+wlogsoftmax_ld12:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4eb1d400	// fsub v0.4s, v0.4s, v17.4s
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wlogsoftmax_st13
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wlogsoftmax_st13
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wlogsoftmax_st13
+	VST1.P	V0.S[3], 4(R24)
+wlogsoftmax_st13:
+	SUB	R21, R20
+	CBZ	R20, wlogsoftmax_logsoftmax11_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlogsoftmax_ld14
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlogsoftmax_ld14
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlogsoftmax_ld14
+	VLD1.P	4(R23), V0.S[3]
+wlogsoftmax_ld14:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4eb1d400	// fsub v0.4s, v0.4s, v17.4s
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wlogsoftmax_st15
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wlogsoftmax_st15
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wlogsoftmax_st15
+	VST1.P	V0.S[3], 4(R24)
+wlogsoftmax_st15:
+	SUB	R21, R20
+	CBZ	R20, wlogsoftmax_logsoftmax11_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlogsoftmax_ld16
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlogsoftmax_ld16
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlogsoftmax_ld16
+	VLD1.P	4(R23), V0.S[3]
+wlogsoftmax_ld16:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4eb1d400	// fsub v0.4s, v0.4s, v17.4s
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wlogsoftmax_st17
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wlogsoftmax_st17
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wlogsoftmax_st17
+	VST1.P	V0.S[3], 4(R24)
+wlogsoftmax_st17:
+	SUB	R21, R20
+	CBZ	R20, wlogsoftmax_logsoftmax11_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlogsoftmax_ld18
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlogsoftmax_ld18
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlogsoftmax_ld18
+	VLD1.P	4(R23), V0.S[3]
+wlogsoftmax_ld18:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4eb1d400	// fsub v0.4s, v0.4s, v17.4s
+	FMOVS.P	F0, 4(R24)
+	CMP	$2, R21
+	BLT	wlogsoftmax_st19
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wlogsoftmax_st19
+	VST1.P	V0.S[2], 4(R24)
+	CMP	$4, R21
+	BNE	wlogsoftmax_st19
+	VST1.P	V0.S[3], 4(R24)
+wlogsoftmax_st19:
+	SUB	R21, R20
+wlogsoftmax_logsoftmax11_done:
+	ADD	R7, R1
+	CBZ	R0, wlogsoftmax_nonil20
+	ADD	R7, R0
+wlogsoftmax_nonil20:
+	SUBS	$1, R4
+	BNE	wlogsoftmax_row
+wlogsoftmax_done:
+	RET
+
+// func wideArgmaxNEON(dst []int32, logits []float32, c int)
+//
+// wideArgmaxGeneric (argmaxRow): pass 1, m; the scan.
+//
+// Main loops, instructions per block of 16 classes: max 10 (0.625 per class); scan_max 34 (2.12 per class); scan_nan 34 (2.12 per class).
+TEXT ·wideArgmaxNEON(SB), NOSPLIT, $0-56
+	MOVD	dst_base+0(FP), R0
+	MOVD	logits_base+24(FP), R1
+	MOVD	c+48(FP), R6
+	MOVD	logits_len+32(FP), R4
+	UDIV	R6, R4, R4
+	MOVD	dst_len+8(FP), R5
+	CMP	R5, R4
+	CSEL	LO, R4, R5, R4
+	CBZ	R4, wargmax_done
+	LSL	$2, R6, R7
+	MOVD	$wideIota<>(SB), R22
+	VLD1	(R22), [V16.S4]
+wargmax_row:
+	// The max accumulators V18..V21 = -Inf.
+	MOVW	$0xff800000, R22
+	VDUP	R22, V18.S4
+	VDUP	R22, V19.S4
+	VDUP	R22, V20.S4
+	VDUP	R22, V21.S4
+	MOVD	R1, R23
+	// max: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wargmax_max1_tail
+wargmax_max1_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f652	// fmax v18.4s, v18.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f673	// fmax v19.4s, v19.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f694	// fmax v20.4s, v20.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20f6b5	// fmax v21.4s, v21.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wargmax_max1_loop
+wargmax_max1_tail:
+	// max: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wargmax_max1_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wargmax_ld2
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wargmax_ld2
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wargmax_ld2
+	VLD1.P	4(R23), V0.S[3]
+wargmax_ld2:
+	WORD	$0x4e20f640	// fmax v0.4s, v18.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V18.B16
+	SUB	R21, R20
+	CBZ	R20, wargmax_max1_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wargmax_ld3
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wargmax_ld3
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wargmax_ld3
+	VLD1.P	4(R23), V0.S[3]
+wargmax_ld3:
+	WORD	$0x4e20f660	// fmax v0.4s, v19.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V19.B16
+	SUB	R21, R20
+	CBZ	R20, wargmax_max1_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wargmax_ld4
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wargmax_ld4
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wargmax_ld4
+	VLD1.P	4(R23), V0.S[3]
+wargmax_ld4:
+	WORD	$0x4e20f680	// fmax v0.4s, v20.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V20.B16
+	SUB	R21, R20
+	CBZ	R20, wargmax_max1_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wargmax_ld5
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wargmax_ld5
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wargmax_ld5
+	VLD1.P	4(R23), V0.S[3]
+wargmax_ld5:
+	WORD	$0x4e20f6a0	// fmax v0.4s, v21.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V21.B16
+	SUB	R21, R20
+wargmax_max1_done:
+	// m = max of the accumulators (FMAX, FMAXP: NaN stays NaN) + 0, in every lane of V22.
+	WORD	$0x4e33f640	// fmax v0.4s, v18.4s, v19.4s
+	WORD	$0x4e35f681	// fmax v1.4s, v20.4s, v21.4s
+	WORD	$0x4e21f400	// fmax v0.4s, v0.4s, v1.4s
+	WORD	$0x6e20f400	// fmaxp v0.4s, v0.4s, v0.4s
+	WORD	$0x6e20f400	// fmaxp v0.4s, v0.4s, v0.4s
+	VEOR	V1.B16, V1.B16, V1.B16
+	WORD	$0x4e21d416	// fadd v22.4s, v0.4s, v1.4s
+	// preds: argmaxRow(x), the first NaN when m is NaN (FCMPS), else the first x[j] == m.
+	FCMPS	F22, F22
+	BVS	wargmax_argmax6_nan
+	MOVD	R1, R23
+	MOVD	ZR, R11
+	// scan_max: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wargmax_scan_max8_tail
+wargmax_scan_max8_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V16.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wargmax_found7
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V16.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wargmax_found7
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V16.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wargmax_found7
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	VORR	V0.B16, V16.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wargmax_found7
+	ADD	$4, R11
+	SUBS	$1, R19
+	BNE	wargmax_scan_max8_loop
+wargmax_scan_max8_tail:
+	// scan_max: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wargmax_scan_max8_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wargmax_ld9
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wargmax_ld9
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wargmax_ld9
+	VLD1.P	4(R23), V0.S[3]
+wargmax_ld9:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V16.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wargmax_found7
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wargmax_scan_max8_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wargmax_ld10
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wargmax_ld10
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wargmax_ld10
+	VLD1.P	4(R23), V0.S[3]
+wargmax_ld10:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V16.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wargmax_found7
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wargmax_scan_max8_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wargmax_ld11
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wargmax_ld11
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wargmax_ld11
+	VLD1.P	4(R23), V0.S[3]
+wargmax_ld11:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V16.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wargmax_found7
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wargmax_scan_max8_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wargmax_ld12
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wargmax_ld12
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wargmax_ld12
+	VLD1.P	4(R23), V0.S[3]
+wargmax_ld12:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V16.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wargmax_found7
+	ADD	$4, R11
+	SUB	R21, R20
+wargmax_scan_max8_done:
+	MOVD	ZR, R15
+	B	wargmax_argmax6
+wargmax_found7:
+	ADD	R11, R15
+	B	wargmax_argmax6
+wargmax_argmax6_nan:
+	MOVD	R1, R23
+	MOVD	ZR, R11
+	// scan_nan: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wargmax_scan_nan14_tail
+wargmax_scan_nan14_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V16.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wargmax_found13
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V16.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wargmax_found13
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V16.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wargmax_found13
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V16.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wargmax_found13
+	ADD	$4, R11
+	SUBS	$1, R19
+	BNE	wargmax_scan_nan14_loop
+wargmax_scan_nan14_tail:
+	// scan_nan: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wargmax_scan_nan14_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wargmax_ld15
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wargmax_ld15
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wargmax_ld15
+	VLD1.P	4(R23), V0.S[3]
+wargmax_ld15:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V16.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wargmax_found13
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wargmax_scan_nan14_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wargmax_ld16
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wargmax_ld16
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wargmax_ld16
+	VLD1.P	4(R23), V0.S[3]
+wargmax_ld16:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V16.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wargmax_found13
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wargmax_scan_nan14_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wargmax_ld17
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wargmax_ld17
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wargmax_ld17
+	VLD1.P	4(R23), V0.S[3]
+wargmax_ld17:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V16.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wargmax_found13
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wargmax_scan_nan14_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wargmax_ld18
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wargmax_ld18
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wargmax_ld18
+	VLD1.P	4(R23), V0.S[3]
+wargmax_ld18:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V16.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wargmax_found13
+	ADD	$4, R11
+	SUB	R21, R20
+wargmax_scan_nan14_done:
+	MOVD	ZR, R15
+	B	wargmax_argmax6
+wargmax_found13:
+	ADD	R11, R15
+	B	wargmax_argmax6
+wargmax_argmax6:
+	MOVW.P	R15, 4(R0)
+	ADD	R7, R1
+	SUBS	$1, R4
+	BNE	wargmax_row
+wargmax_done:
+	RET
+
 // Constants of the exponential, loaded once into V23..V31 (kernel_generic.go has their values).
 // Four lanes each, except the last vector whose lanes are used one at a time.
 // expCutoff = -0x1.5d589ep+06
@@ -3489,4 +16853,22 @@ DATA logConsts<>+212(SB)/4, $0x00000000
 DATA logConsts<>+216(SB)/4, $0x00000000
 DATA logConsts<>+220(SB)/4, $0x00000000
 GLOBL logConsts<>(SB), RODATA|NOPTR, $224
+
+// The masks of the tail groups: 16 bytes at wideMask+16-4k select k lanes.
+DATA wideMask<>+0(SB)/4, $0xffffffff
+DATA wideMask<>+4(SB)/4, $0xffffffff
+DATA wideMask<>+8(SB)/4, $0xffffffff
+DATA wideMask<>+12(SB)/4, $0xffffffff
+DATA wideMask<>+16(SB)/4, $0x00000000
+DATA wideMask<>+20(SB)/4, $0x00000000
+DATA wideMask<>+24(SB)/4, $0x00000000
+DATA wideMask<>+28(SB)/4, $0x00000000
+GLOBL wideMask<>(SB), RODATA|NOPTR, $32
+
+// int32 0, 1, 2, 3: the lane indices of the scans and of the one-hot rows.
+DATA wideIota<>+0(SB)/4, $0
+DATA wideIota<>+4(SB)/4, $1
+DATA wideIota<>+8(SB)/4, $2
+DATA wideIota<>+12(SB)/4, $3
+GLOBL wideIota<>(SB), RODATA|NOPTR, $16
 

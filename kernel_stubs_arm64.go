@@ -51,3 +51,33 @@ func logSoftmaxNEON(dst, logits []float32)
 //
 //go:noescape
 func argmaxNEON(dst []int32, logits []float32)
+
+// The wide functions (any class count c >= 2, kernel_arm64.s) process one
+// row at a time, 16 classes per step (the 16 accumulators of classSum in
+// four registers), and are bit-identical to their generic twins. They read
+// and write nothing outside the slices.
+
+// wideLabelsNEON is wideLabelsGeneric.
+//
+//go:noescape
+func wideLabelsNEON(grad, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32)
+
+// wideTargetsNEON is wideTargetsGeneric.
+//
+//go:noescape
+func wideTargetsNEON(grad, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32)
+
+// wideSoftmaxNEON is wideSoftmaxGeneric.
+//
+//go:noescape
+func wideSoftmaxNEON(dst, logits []float32, c int)
+
+// wideLogSoftmaxNEON is wideLogSoftmaxGeneric.
+//
+//go:noescape
+func wideLogSoftmaxNEON(dst, logits []float32, c int)
+
+// wideArgmaxNEON is wideArgmaxGeneric.
+//
+//go:noescape
+func wideArgmaxNEON(dst []int32, logits []float32, c int)

@@ -117,6 +117,7 @@ func genARM64(v *seq.Values) (files map[string][]byte, err error) {
 		}
 		body.WriteString(lines)
 	}
+	body.WriteString(g.wideText())
 	g.p("%s\n\n%s\n//go:build gc && !purego\n", generatedLine, license)
 	g.header()
 	g.out.Write(body.Bytes())
@@ -197,6 +198,7 @@ func (g *gen) data() {
 	g.table("expConsts", exp)
 	g.p("// Constants of the logarithm and -Inf, loaded two vectors at a time where they are used.")
 	g.table("logConsts", logSlots)
+	g.wideData()
 }
 
 func (g *gen) table(sym string, slots [][]seq.Const) {
@@ -1189,5 +1191,6 @@ func logSoftmaxNEON(dst, logits []float32)
 //go:noescape
 func argmaxNEON(dst []int32, logits []float32)
 `)
+	b.WriteString(wideStubs())
 	return b.Bytes()
 }

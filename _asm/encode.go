@@ -49,6 +49,10 @@ var (
 	fcmeq4s = threeSame{"fcmeq", 0, 0b00, 0b11100, "4s"} // register form: false where an operand is NaN
 	fadd2d  = threeSame{"fadd", 0, 0b01, 0b11010, "2d"}
 	bic16b  = threeSame{"bic", 0, 0b01, 0b00011, "16b"} // logical: size 01 is BIC
+	orn16b  = threeSame{"orn", 0, 0b11, 0b00011, "16b"} // logical: size 11 is ORN (vn | ^vm)
+	// The pairwise forms: the pairs of lanes of vn, then those of vm.
+	faddp4s = threeSame{"faddp", 1, 0b00, 0b11010, "4s"}
+	fmaxp4s = threeSame{"fmaxp", 1, 0b00, 0b11110, "4s"} // NaN when a lane of the pair is NaN
 )
 
 // enc returns "<name> vd, vn, vm" (Q = 1: every form used is 128-bit).
@@ -76,8 +80,9 @@ type twoMisc struct {
 var (
 	fcmeqz4s = twoMisc{"fcmeq", 1, 0, 0b10, 0b01101, "4s", "4s", ", #0.0"}
 	scvtf4s  = twoMisc{"scvtf", 1, 0, 0b00, 0b11101, "4s", "4s", ""}
-	fcvtl2d  = twoMisc{"fcvtl", 0, 0, 0b01, 0b10111, "2d", "2s", ""}  // low half
-	fcvtl22d = twoMisc{"fcvtl2", 1, 0, 0b01, 0b10111, "2d", "4s", ""} // high half
+	fcvtl2d  = twoMisc{"fcvtl", 0, 0, 0b01, 0b10111, "2d", "2s", ""}    // low half
+	fcvtl22d = twoMisc{"fcvtl2", 1, 0, 0b01, 0b10111, "2d", "4s", ""}   // high half
+	cmeqz4s  = twoMisc{"cmeq", 1, 0, 0b10, 0b01001, "4s", "4s", ", #0"} // int32 lanes == 0
 )
 
 func (f twoMisc) enc(d, n int) word {
@@ -128,6 +133,9 @@ type acrossLanes struct {
 // fmaxv4s is the maximum of the four lanes, NaN when a lane is NaN (FMAX
 // semantics, not FMAXNM).
 var fmaxv4s = acrossLanes{"fmaxv", 1, 0b00, 0b01111}
+
+// uminv4s is the unsigned minimum of the four int32 lanes.
+var uminv4s = acrossLanes{"uminv", 1, 0b10, 0b11010}
 
 // enc returns "<name> sd, vn.4s".
 func (f acrossLanes) enc(d, n int) word {

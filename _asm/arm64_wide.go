@@ -1,0 +1,918 @@
+// Copyright 2026 The xentropy Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/xentropy/kernel/_asm/seq"
+)
+
+// The NEON versions of the wide block functions (any class count c, see
+// the end of kernel_generic.go). Unlike the 10-class functions, they keep
+// one row at a time and vectorise over its classes: the 16 accumulators of
+// classSum are four registers of four lanes, acc[k] in lane k%4 of
+// register k/4, and a row is processed in passes over its classes, 16 at a
+// time (a block: four groups of four classes, group g feeding accumulator
+// register g), then a tail of c%16 classes in up to four groups, the last
+// one partial.
+//
+// Exactness of the sums. The accumulators start at -0: -0 + v is v for
+// every v (±0, NaN, ±Inf included), so the first term of an accumulator is
+// stored, as classSum.add does. In the tail, a group of k < 4 classes is
+// read lane by lane (nothing after the row's end is read or written: the
+// last row may end at the end of its slice), and the accumulators are
+// updated only in the lanes of its classes (BIT under a mask from
+// wideMask): an accumulator without a new term keeps its bits. The total is
+// the balanced tree of classSum.total over all 16 accumulators, by FADDP:
+// an absent accumulator (c < 16) is still -0, and a node with a -0 child
+// passes the other child up unchanged, as total does. The maximum is
+// exact in any order; FMAX keeps NaN, so a row with a NaN has m NaN.
+
+// Registers of the wide functions (besides the exp constants in V23..V31).
+const (
+	wideM     = 22 // m = maxRow(x) in every lane
+	wideAccA  = 18 // V18..V21: the max accumulators of pass 1, then those of s
+	wideAccB  = 14 // V14..V17 (targets): those of T in pass 1, of D in pass 2
+	wideScale = 16 // scale in every lane (labels)
+	wideQ     = 17 // labels: d[l] = x[l] - m (lane 0), then q in every lane
+)
+
+// Registers of wideTargetsNEON.
+const (
+	wtRel  = 10 // one-hot rows: int32 l - j for the classes j of the group
+	wtFour = 11 // int32 4 in every lane
+	wtKeep = 12 // keep in every lane
+	wtUni  = 13 // uni in every lane
+	wtT    = 9  // T in every lane, then qt
+	wtIota = 8  // the preds scan: int32 0, 1, 2, 3
+	wtSc   = 14 // pass 3: scale in every lane
+)
+
+type wideGen struct {
+	g      *gen
+	prefix string
+	n      int
+	lines  []string
+	loops  []string // the labels of the main loops of the passes, with their names
+	names  []string
+}
+
+func (w *wideGen) label(s string) string {
+	w.n++
+	return fmt.Sprintf("%s_%s%d", w.prefix, s, w.n)
+}
+
+func (w *wideGen) raw(format string, args ...any) {
+	w.lines = append(w.lines, fmt.Sprintf(format, args...))
+}
+
+// phase appends the lines of a straight-line (or forward-branching) piece
+// of code traced by f, its virtual registers allocated from pool. Values
+// that cross phases, or that are read inside a loop and defined before it,
+// live in pinned registers.
+func (w *wideGen) phase(pool []int, f func(t *tracer)) {
+	t := newTracer(constLocs(), "logConsts<>", "R10")
+	f(t)
+	lines, err := t.alloc(pool)
+	if err != nil {
+		panic(fmt.Sprintf("%s: %v", w.prefix, err))
+	}
+	w.lines = append(w.lines, lines...)
+}
+
+// into emits f(a, b) into the pinned register r.
+func into(t *tracer, r int, f threeSame, a, b *val) {
+	a, b = t.vec(a), t.vec(b)
+	t.emit(0, func(_, u []int) string {
+		wd := f.enc(r, u[0], u[1])
+		return fmt.Sprintf("\tWORD\t$0x%08x\t// %s", wd.bits, wd.gnu)
+	}, a, b)
+}
+
+// move copies v into the pinned register r.
+func move(t *tracer, r int, v *val) {
+	t.emit(0, func(_, u []int) string { return fmt.Sprintf("\tVORR\tV%d.B16, V%[1]d.B16, V%d.B16", u[0], r) }, t.vec(v))
+}
+
+// grp is one group of four classes of a pass: group g (0..3) of a block of
+// the main loop, or of the tail, where R21 holds its number of classes k
+// (1..4) and mask its lanes.
+type grp struct {
+	w    *wideGen
+	t    *tracer
+	g    int
+	tail bool
+	mask *val
+}
+
+// load reads the group's four classes at reg (post-incremented); in the
+// tail, k classes one lane at a time (the other lanes are left as they
+// are: masked).
+func (p *grp) load(reg string) *val {
+	t := p.t
+	if !p.tail {
+		return t.emit(1, func(d, _ []int) string { return fmt.Sprintf("\tVLD1.P\t16(%s), [V%d.S4]", reg, d[0]) })[0]
+	}
+	l := p.w.label("ld")
+	v := t.emit(1, func(d, _ []int) string { return fmt.Sprintf("\tFMOVS.P\t4(%s), F%d", reg, d[0]) })[0]
+	lane := func(i int) {
+		v = t.emitTied(0, func(d, _ []int) string { return fmt.Sprintf("\tVLD1.P\t4(%s), V%d.S[%d]", reg, d[0], i) }, v)
+	}
+	t.raw("\tCMP\t$2, R21")
+	t.branch("BLT\t%s", l)
+	lane(1)
+	t.branch("BEQ\t%s", l)
+	lane(2)
+	t.raw("\tCMP\t$4, R21")
+	t.branch("BNE\t%s", l)
+	lane(3)
+	t.label(l)
+	return v
+}
+
+// store writes the group's classes of v at reg (post-incremented); in the
+// tail, its k classes one lane at a time.
+func (p *grp) store(reg string, v *val) {
+	t := p.t
+	v = t.vec(v)
+	if !p.tail {
+		t.emit(0, func(_, u []int) string { return fmt.Sprintf("\tVST1.P\t[V%d.S4], 16(%s)", u[0], reg) }, v)
+		return
+	}
+	l := p.w.label("st")
+	t.emit(0, func(_, u []int) string { return fmt.Sprintf("\tFMOVS.P\tF%d, 4(%s)", u[0], reg) }, v)
+	lane := func(i int) {
+		t.emit(0, func(_, u []int) string { return fmt.Sprintf("\tVST1.P\tV%d.S[%d], 4(%s)", u[0], i, reg) }, v)
+	}
+	t.raw("\tCMP\t$2, R21")
+	t.branch("BLT\t%s", l)
+	lane(1)
+	t.branch("BEQ\t%s", l)
+	lane(2)
+	t.raw("\tCMP\t$4, R21")
+	t.branch("BNE\t%s", l)
+	lane(3)
+	t.label(l)
+}
+
+// acc updates accumulator register base+g with f(acc, v) (FADD for the
+// sums, FMAX for the maximum); in the tail, only in the lanes of the
+// group's classes.
+func (p *grp) acc(base int, f threeSame, v *val) {
+	t := p.t
+	r := base + p.g
+	if !p.tail {
+		into(t, r, f, t.pin(r), v)
+		return
+	}
+	n := t.three(f, t.pin(r), v)
+	t.emit(0, func(_, u []int) string { return fmt.Sprintf("\tVBIT\tV%d.B16, V%d.B16, V%d.B16", u[0], u[1], r) }, t.vec(p.mask), n)
+}
+
+// pass emits a pass over the classes of a row: the main loop over the
+// blocks of 16 classes (R19 counts them), then the tail (R20: classes
+// left, R21: classes of the group, R22: its mask address). body emits the
+// work of one group; the stream pointers (R23..R26) are set by the caller.
+func (w *wideGen) pass(t *tracer, name string, body func(p *grp)) {
+	l := w.label(name)
+	t.comment("%s: blocks of 16 classes.", name)
+	t.raw("\tLSR\t$4, R6, R19")
+	t.branch("CBZ\tR19, %s_tail", l)
+	t.label(l + "_loop")
+	for g := range 4 {
+		body(&grp{w: w, t: t, g: g})
+	}
+	t.raw("\tSUBS\t$1, R19")
+	t.branch("BNE\t%s_loop", l)
+	w.loops = append(w.loops, l+"_loop")
+	w.names = append(w.names, name)
+	t.label(l + "_tail")
+	t.comment("%s: the c%%16 classes left, in groups of 4 (the last partial), lanes masked.", name)
+	t.raw("\tAND\t$15, R6, R20")
+	for g := range 4 {
+		t.branch("CBZ\tR20, %s_done", l)
+		t.raw("\tMOVD\t$4, R21")
+		t.raw("\tCMP\t$4, R20")
+		t.raw("\tCSEL\tLO, R20, R21, R21")
+		t.raw("\tMOVD\t$wideMask<>+16(SB), R22")
+		t.raw("\tSUB\tR21<<2, R22, R22")
+		p := &grp{w: w, t: t, g: g, tail: true}
+		p.mask = t.lazy(func() *val {
+			return t.emit(1, func(d, _ []int) string { return fmt.Sprintf("\tFMOVQ\t(R22), F%d", d[0]) })[0]
+		})
+		body(p)
+		t.raw("\tSUB\tR21, R20")
+	}
+	t.label(l + "_done")
+}
+
+// setAccs sets V<base>..V<base+3> to the float32 bits b in every lane.
+func (w *wideGen) setAccs(base int, b uint32, what string) {
+	w.raw("\t// %s", what)
+	w.raw("\tMOVW\t$0x%08x, R22", b)
+	for i := range 4 {
+		w.raw("\tVDUP\tR22, V%d.S4", base+i)
+	}
+}
+
+const (
+	negZeroBits = 0x80000000
+	negInfBits  = 0xff800000
+)
+
+// maxReduce sets V22 to m = the maximum of the accumulators V18..V21, plus
+// 0 (maxRow): FMAX, FMAXP (both keep NaN), FADD of +0.
+func (w *wideGen) maxReduce(t *tracer) {
+	t.comment("m = max of the accumulators (FMAX, FMAXP: NaN stays NaN) + 0, in every lane of V%d.", wideM)
+	a := t.Max(t.pin(wideAccA), t.pin(wideAccA+1))
+	b := t.Max(t.pin(wideAccA+2), t.pin(wideAccA+3))
+	c := t.Max(a, b)
+	d := t.three(fmaxp4s, c, c)
+	e := t.three(fmaxp4s, d, d)
+	into(t, wideM, fadd4s, e, t.K(seq.Zero))
+}
+
+// tree returns classSum.total of the accumulators V<base>..V<base+3> in
+// every lane: the balanced tree by FADDP (absent accumulators are -0).
+func (w *wideGen) tree(t *tracer, base int) *val {
+	p1 := t.three(faddp4s, t.pin(base), t.pin(base+1))
+	p2 := t.three(faddp4s, t.pin(base+2), t.pin(base+3))
+	p3 := t.three(faddp4s, p1, p2)
+	p4 := t.three(faddp4s, p3, p3)
+	return t.three(faddp4s, p4, p4)
+}
+
+// exp returns seq.Exp of one vector.
+func (w *wideGen) exp(t *tracer, d *val) *val {
+	return seq.Exp[*val](t, []*val{d}, w.g.v.MantBits)[0]
+}
+
+// scan sets R15 to argmaxRow(x) of the row at R1, from m in V22 (the
+// maximum without NaN, or NaN for a row with one): the first j with x[j]
+// == m, or with x[j] NaN when m is NaN. Per group, the lanes that miss
+// (x < m, or x == x) become all ones, the others their index (ORR with
+// the iota register), and UMINV gives the first hit. R11 is the index of
+// the group.
+func (w *wideGen) scan(t *tracer, iota int) {
+	done := w.label("argmax")
+	t.comment("preds: argmaxRow(x), the first NaN when m is NaN (FCMPS), else the first x[j] == m.")
+	t.raw("\tFCMPS\tF%d, F%d", wideM, wideM)
+	t.branch("BVS\t%s_nan", done)
+	for _, nan := range []bool{false, true} {
+		if nan {
+			t.label(done + "_nan")
+		}
+		found := w.label("found")
+		t.raw("\tMOVD\tR1, R23")
+		t.raw("\tMOVD\tZR, R11")
+		name := "scan_max"
+		if nan {
+			name = "scan_nan"
+		}
+		w.pass(t, name, func(p *grp) {
+			x := p.load("R23")
+			var miss *val
+			if nan {
+				miss = t.Equal(x, x) // not NaN
+			} else {
+				miss = t.Less(x, t.pin(wideM))
+			}
+			if p.tail {
+				miss = t.three(orn16b, miss, p.mask)
+			}
+			cand := t.native("VORR", "B16", t.pin(iota), miss)
+			first := t.emitWord(func(d, u []int) word { return uminv4s.enc(d[0], u[0]) }, cand)
+			t.emit(0, func(_, u []int) string { return fmt.Sprintf("\tFMOVS\tF%d, R15", u[0]) }, first)
+			t.raw("\tCMP\t$4, R15")
+			t.branch("BLO\t%s", found)
+			t.raw("\tADD\t$4, R11")
+		})
+		t.raw("\tMOVD\tZR, R15") // not reached: a row has its maximum
+		t.branch("B\t%s", done)
+		t.label(found)
+		t.raw("\tADD\tR11, R15")
+		t.branch("B\t%s", done)
+	}
+	t.label(done)
+}
+
+// maxPass emits pass 1 of a row: the maximum into V18..V21 (from -Inf),
+// with more work per group when more is not nil, and m into V22.
+func (w *wideGen) maxPass(t *tracer, more func(p *grp)) {
+	t.raw("\tMOVD\tR1, R23")
+	w.pass(t, "max", func(p *grp) {
+		x := p.load("R23")
+		p.acc(wideAccA, fmax4s, x)
+		if more != nil {
+			more(p)
+		}
+	})
+}
+
+func regs(lo, hi int) []int { return regRange(lo, hi) }
+
+// wideFunc is one wide NEON function.
+type wideFunc struct {
+	name, prefix, sig, doc string
+	frame                  int
+	emit                   func(w *wideGen)
+}
+
+var wideFuncs = []wideFunc{
+	{
+		name: "wideLabelsNEON", prefix: "wlabels", frame: 164,
+		sig: "grad, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32",
+		doc: `wideLabelsGeneric (xentLabelsRowC for each row). Per row: pass 1, m;
+// preds by the scan when preds != nil; d[l] = x[l] - m; pass 2, e[j] =
+// exp(x[j] - m) (seq.Exp) stored to grad and summed into s; then log(s)
+// (seq.Log), loss (seq.LabelLoss), lse (seq.LogSumExp), the z-loss
+// (seq.ZTerms), q (seq.Quotient); pass 3, g[j] = g[j]·q (seq.Scaled) and
+// g[l] = g[l] - scale.`,
+		emit: (*wideGen).labels,
+	},
+	{
+		name: "wideTargetsNEON", prefix: "wtargets", frame: 220,
+		sig: "grad, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32",
+		doc: `wideTargetsGeneric (xentTargetsRowC for each row, with the effective
+// targets a[j] of targetRow.at). Six copies of the row loop, one per kind of
+// a (targets or the one-hot rows of labels; plain, staged, staged with
+// weights), chosen once. Per row: pass 1, m and T = sum(a); preds; pass 2,
+// d[j] = x[j] - m, D = sum(td) with td = seq.TargetTerm(a, d), e[j] =
+// exp(d[j]) stored to grad and summed into s; then log(s), loss
+// (seq.TargetLoss), lse, the z-loss (loss + zl·T), qt = (scale/s)·T (·f);
+// pass 3, g[j] = e[j]·qt - a[j]·scale (seq.TargetGrad), a computed again.`,
+		emit: (*wideGen).targets,
+	},
+	{
+		name: "wideSoftmaxNEON", prefix: "wsoftmax", frame: 56,
+		sig: "dst, logits []float32, c int",
+		doc: `wideSoftmaxGeneric (softmaxRowC): pass 1, m; pass 2, e[j] stored to dst
+// and summed into s; r = 1/s (seq.Reciprocal); pass 3, y[j] = e[j]·r.`,
+		emit: (*wideGen).softmax,
+	},
+	{
+		name: "wideLogSoftmaxNEON", prefix: "wlogsoftmax", frame: 56,
+		sig: "dst, logits []float32, c int",
+		doc: `wideLogSoftmaxGeneric (logSoftmaxRowC): pass 1, m; pass 2, s; ls =
+// log(s); pass 3, y[j] = (x[j] - m) - ls (seq.LogSoftmax).`,
+		emit: (*wideGen).logSoftmax,
+	},
+	{
+		name: "wideArgmaxNEON", prefix: "wargmax", frame: 56,
+		sig:  "dst []int32, logits []float32, c int",
+		doc:  `wideArgmaxGeneric (argmaxRow): pass 1, m; the scan.`,
+		emit: (*wideGen).argmax,
+	},
+}
+
+// wideText returns the text of the wide functions; it also records the
+// instruction counts of their main loops in g.counts.
+func (g *gen) wideText() string {
+	var b strings.Builder
+	for _, f := range wideFuncs {
+		w := &wideGen{g: g, prefix: f.prefix}
+		f.emit(w)
+		var counts []string
+		for i, l := range w.loops {
+			n := loopCount(w.lines, l)
+			counts = append(counts, fmt.Sprintf("%s %d (%.3g per class)", w.names[i], n, float64(n)/16))
+		}
+		fmt.Fprintf(&b, "// func %s(%s)\n//\n// %s\n//\n", f.name, f.sig, f.doc)
+		fmt.Fprintf(&b, "// Main loops, instructions per block of 16 classes: %s.\n", strings.Join(dedup(counts), "; "))
+		fmt.Fprintf(&b, "TEXT ·%s(SB), NOSPLIT, $0-%d\n", f.name, f.frame)
+		for _, l := range w.lines {
+			b.WriteString(l)
+			b.WriteByte('\n')
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func dedup(s []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range s {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// loopCount returns the number of instructions from the label l to the
+// branch back to it.
+func loopCount(lines []string, l string) int {
+	in, n := false, 0
+	for _, line := range lines {
+		s := strings.TrimSpace(line)
+		if s == l+":" {
+			in = true
+			continue
+		}
+		if !in || s == "" || strings.HasPrefix(s, "//") || strings.HasSuffix(s, ":") {
+			continue
+		}
+		n++
+		if strings.HasSuffix(s, "\t"+l) || strings.HasSuffix(s, " "+l) {
+			return n
+		}
+	}
+	return n
+}
+
+// loadExp loads the constants of the exponential into V23..V31 and the
+// address of logConsts into R10.
+func (w *wideGen) loadExp() {
+	w.raw("\tMOVD\t$expConsts<>(SB), R22")
+	last := firstExpReg + len(expVectors)
+	for r := firstExpReg; r <= last; r += 4 {
+		var rs []string
+		for i := r; i < r+4 && i <= last; i++ {
+			rs = append(rs, fmt.Sprintf("V%d.S4", i))
+		}
+		if r+4 <= last {
+			w.raw("\tVLD1.P\t%d(R22), [%s]", 16*len(rs), strings.Join(rs, ", "))
+		} else {
+			w.raw("\tVLD1\t(R22), [%s]", strings.Join(rs, ", "))
+		}
+	}
+	w.raw("\tMOVD\t$logConsts<>(SB), R10")
+}
+
+// rows emits the count of rows n = len(logits)/c into R4 (at most
+// len(dst) when dstLen), c into R6, 4c into R7, and the exit when n is 0.
+func (w *wideGen) rows(dstLen bool) {
+	w.raw("\tMOVD\tc+48(FP), R6")
+	w.raw("\tMOVD\tlogits_len+32(FP), R4")
+	w.raw("\tUDIV\tR6, R4, R4")
+	if dstLen {
+		w.raw("\tMOVD\tdst_len+8(FP), R5")
+		w.raw("\tCMP\tR5, R4")
+		w.raw("\tCSEL\tLO, R4, R5, R4")
+	}
+	w.raw("\tCBZ\tR4, %s_done", w.prefix)
+	w.raw("\tLSL\t$2, R6, R7")
+}
+
+// next advances the row pointers and loops.
+func (w *wideGen) next(loop string, ptrs ...string) {
+	w.raw("\tADD\tR7, R1")
+	for _, r := range ptrs {
+		l := w.label("nonil")
+		w.raw("\tCBZ\t%s, %s", r, l)
+		w.raw("\tADD\tR7, %s", r)
+		w.raw("%s:", l)
+	}
+	w.raw("\tSUBS\t$1, R4")
+	w.raw("\tBNE\t%s", loop)
+}
+
+func (w *wideGen) argmax() {
+	w.raw("\tMOVD\tdst_base+0(FP), R0")
+	w.raw("\tMOVD\tlogits_base+24(FP), R1")
+	w.rows(true)
+	w.raw("\tMOVD\t$wideIota<>(SB), R22")
+	w.raw("\tVLD1\t(R22), [V16.S4]")
+	w.raw("%s_row:", w.prefix)
+	w.setAccs(wideAccA, negInfBits, "The max accumulators V18..V21 = -Inf.")
+	w.phase(regs(0, 15), func(t *tracer) {
+		w.maxPass(t, nil)
+		w.maxReduce(t)
+		w.scan(t, 16)
+	})
+	w.raw("\tMOVW.P\tR15, 4(R0)")
+	w.next(w.prefix + "_row")
+	w.raw("%s_done:", w.prefix)
+	w.raw("\tRET")
+}
+
+// expPass emits pass 2 of softmax, logSoftmax and labels: e[j] = exp(x[j]
+// - m) summed into V18..V21 (from -0), and stored at R24 when store.
+func (w *wideGen) expPass(t *tracer, store bool) {
+	t.raw("\tMOVD\tR1, R23")
+	name := "exp"
+	if store {
+		name = "exp_store"
+	}
+	w.pass(t, name, func(p *grp) {
+		x := p.load("R23")
+		e := w.exp(t, t.Sub(x, t.pin(wideM)))
+		if store {
+			p.store("R24", e)
+		}
+		p.acc(wideAccA, fadd4s, e)
+	})
+}
+
+func (w *wideGen) softmax() {
+	w.raw("\tMOVD\tdst_base+0(FP), R0")
+	w.raw("\tMOVD\tlogits_base+24(FP), R1")
+	w.rows(false)
+	w.loadExp()
+	w.raw("%s_row:", w.prefix)
+	w.setAccs(wideAccA, negInfBits, "The max accumulators V18..V21 = -Inf.")
+	w.phase(regs(0, 17), func(t *tracer) { w.maxPass(t, nil); w.maxReduce(t) })
+	w.setAccs(wideAccA, negZeroBits, "The accumulators of s, V18..V21 = -0.")
+	w.phase(regs(0, 17), func(t *tracer) {
+		t.raw("\tMOVD\tR0, R24")
+		w.expPass(t, true)
+		t.comment("r = 1/s (seq.Reciprocal), s the tree of the accumulators, in V%d.", wideQ)
+		move(t, wideQ, seq.Reciprocal[*val](t, w.tree(t, wideAccA)))
+	})
+	w.phase(regs(0, 16), func(t *tracer) {
+		t.raw("\tMOVD\tR0, R24")
+		t.raw("\tMOVD\tR0, R23")
+		w.pass(t, "scale", func(p *grp) {
+			p.store("R23", seq.Scaled[*val](t, p.load("R24"), t.pin(wideQ)))
+		})
+	})
+	w.next(w.prefix+"_row", "R0")
+	w.raw("%s_done:", w.prefix)
+	w.raw("\tRET")
+}
+
+func (w *wideGen) logSoftmax() {
+	w.raw("\tMOVD\tdst_base+0(FP), R0")
+	w.raw("\tMOVD\tlogits_base+24(FP), R1")
+	w.rows(false)
+	w.loadExp()
+	w.raw("%s_row:", w.prefix)
+	w.setAccs(wideAccA, negInfBits, "The max accumulators V18..V21 = -Inf.")
+	w.phase(regs(0, 17), func(t *tracer) { w.maxPass(t, nil); w.maxReduce(t) })
+	w.setAccs(wideAccA, negZeroBits, "The accumulators of s, V18..V21 = -0.")
+	w.phase(regs(0, 17), func(t *tracer) {
+		w.expPass(t, false)
+		t.comment("ls = log(s) (seq.Log), s the tree of the accumulators, in V%d.", wideQ)
+		s := w.tree(t, wideAccA)
+		move(t, wideQ, seq.Log[*val](t, []*val{s}, w.g.v.MantBits)[0])
+	})
+	w.phase(regs(0, 16), func(t *tracer) {
+		t.raw("\tMOVD\tR1, R23")
+		t.raw("\tMOVD\tR0, R24")
+		w.pass(t, "logsoftmax", func(p *grp) {
+			d := t.Sub(p.load("R23"), t.pin(wideM))
+			p.store("R24", seq.LogSoftmax[*val](t, d, t.pin(wideQ)))
+		})
+	})
+	w.next(w.prefix+"_row", "R0")
+	w.raw("%s_done:", w.prefix)
+	w.raw("\tRET")
+}
+
+// lossTail emits the per-row work after pass 2 that the two loss
+// functions share: all (m == -Inf: with FMAX, which keeps NaN, m is -Inf
+// exactly for a row of only -Inf, which is allNegInfRow), lse =
+// seq.LogSumExp, stored at R9 when not 0; when z != 0 (R13), zl, f =
+// seq.ZTerms and loss = loss + zl (labels: w nil) or loss + zl·w (targets:
+// w = T); the loss stored at R3. It returns f, valid under R13 != 0.
+func (w *wideGen) lossTail(t *tracer, zOff int, loss, ls, wt *val) *val {
+	m := t.pin(wideM)
+	t.comment("lse = m + ls, or -Inf for a row of only -Inf (m == -Inf) (seq.LogSumExp).")
+	all := t.Equal(m, t.K(seq.NegInf))
+	lse := seq.LogSumExp[*val](t, all, m, ls)
+	nolse := w.label("nolse")
+	t.branch("CBZ\tR9, %s", nolse)
+	t.emit(0, func(_, u []int) string { return fmt.Sprintf("\tFMOVS.P\tF%d, 4(R9)", u[0]) }, t.vec(lse))
+	t.label(nolse)
+	noz := w.label("noz")
+	t.branch("CBZ\tR13, %s", noz)
+	t.comment("z-loss (seq.ZTerms): c = z·lse, zl = c·lse, f = 1 + (c + c).")
+	z0 := t.emit(1, func(d, _ []int) string { return fmt.Sprintf("\tFMOVS\tz+%d(FP), F%d", zOff, d[0]) })[0]
+	z := t.emit(1, func(d, u []int) string { return fmt.Sprintf("\tVDUP\tV%d.S[0], V%d.S4", u[0], d[0]) }, z0)[0]
+	zl, f := seq.ZTerms[*val](t, z, lse)
+	if wt != nil {
+		zl = t.Mul(zl, wt)
+	}
+	loss = t.overwrite(t.Add(loss, zl), loss)
+	t.label(noz)
+	t.emit(0, func(_, u []int) string { return fmt.Sprintf("\tFMOVS.P\tF%d, 4(R3)", u[0]) }, t.vec(loss))
+	return f
+}
+
+// zArgs loads the z-loss flag into R13 and the fused output pointers.
+func (w *wideGen) zArgs(zOff, predsOff, lseOff int) {
+	w.raw("\tMOVD\tpreds_base+%d(FP), R8", predsOff)
+	w.raw("\tMOVD\tlse_base+%d(FP), R9", lseOff)
+	w.raw("\tMOVWU\tz+%d(FP), R13", zOff)
+	w.raw("\tLSLW\t$1, R13, R13 // bits(z) without the sign: 0 for z = ±0, which asks for no z-loss")
+}
+
+func (w *wideGen) labels() {
+	const zOff = 160
+	w.raw("\tMOVD\tgrad_base+0(FP), R0")
+	w.raw("\tMOVD\tlogits_base+24(FP), R1")
+	w.raw("\tMOVD\tc+48(FP), R6")
+	w.raw("\tMOVD\tlabels_base+56(FP), R2")
+	w.raw("\tMOVD\tlosses_base+88(FP), R3")
+	w.raw("\tMOVD\tlosses_len+96(FP), R4")
+	w.zArgs(zOff, 112, 136)
+	w.raw("\tCBZ\tR4, %s_done", w.prefix)
+	w.raw("\tLSL\t$2, R6, R7")
+	w.raw("\tFMOVS\tscale+80(FP), F%d", wideScale)
+	w.raw("\tVDUP\tV%d.S[0], V%[1]d.S4", wideScale)
+	w.loadExp()
+	w.raw("%s_row:", w.prefix)
+	w.raw("\tMOVW.P\t4(R2), R12 // l")
+	w.setAccs(wideAccA, negInfBits, "The max accumulators V18..V21 = -Inf.")
+	pool := regs(0, 15)
+	w.phase(pool, func(t *tracer) {
+		w.maxPass(t, nil)
+		w.maxReduce(t)
+		nopreds := w.label("nopreds")
+		t.branch("CBZ\tR8, %s", nopreds)
+		t.raw("\tMOVD\t$wideIota<>(SB), R22")
+		t.raw("\tVLD1\t(R22), [V%d.S4]", wideQ)
+		w.scan(t, wideQ)
+		t.raw("\tMOVW.P\tR15, 4(R8)")
+		t.label(nopreds)
+		t.comment("d[l] = x[l] - m (lane 0 of V%d), read before the gradient may overwrite x.", wideQ)
+		xl := t.emit(1, func(d, _ []int) string { return fmt.Sprintf("\tFMOVS\t(R1)(R12<<2), F%d", d[0]) })[0]
+		into(t, wideQ, fsub4s, xl, t.pin(wideM))
+	})
+	w.setAccs(wideAccA, negZeroBits, "The accumulators of s, V18..V21 = -0.")
+	nog, have := w.label("nog"), w.label("s")
+	w.raw("\tCBZ\tR0, %s", nog)
+	w.phase(pool, func(t *tracer) {
+		t.raw("\tMOVD\tR0, R24")
+		w.expPass(t, true)
+	})
+	w.raw("\tB\t%s", have)
+	w.raw("%s:", nog)
+	w.phase(pool, func(t *tracer) { w.expPass(t, false) })
+	w.raw("%s:", have)
+	end := w.label("end")
+	w.phase(pool, func(t *tracer) {
+		s := w.tree(t, wideAccA)
+		t.comment("ls = log(s) (seq.Log); loss = ls - d[l] (seq.LabelLoss).")
+		ls := seq.Log[*val](t, []*val{s}, w.g.v.MantBits)[0]
+		loss := seq.LabelLoss[*val](t, ls, t.pin(wideQ))
+		f := w.lossTail(t, zOff, loss, ls, nil)
+		t.branch("CBZ\tR0, %s", end)
+		t.comment("q = scale / s (seq.Quotient), q·f with a z-loss, in V%d.", wideQ)
+		q := seq.Quotient[*val](t, t.pin(wideScale), s)
+		noz := w.label("noz")
+		t.branch("CBZ\tR13, %s", noz)
+		q = t.overwrite(t.Mul(q, f), q)
+		t.label(noz)
+		move(t, wideQ, q)
+	})
+	w.phase(pool, func(t *tracer) {
+		t.raw("\tMOVD\tR0, R24")
+		t.raw("\tMOVD\tR0, R23")
+		w.pass(t, "grad", func(p *grp) {
+			p.store("R23", seq.Scaled[*val](t, p.load("R24"), t.pin(wideQ)))
+		})
+	})
+	w.raw("\t// g[l] = g[l] - scale.")
+	w.raw("\tFMOVS\t(R0)(R12<<2), F0")
+	w.raw("\tFSUBS\tF%d, F0, F0", wideScale)
+	w.raw("\tFMOVS\tF0, (R0)(R12<<2)")
+	w.raw("%s:", end)
+	w.next(w.prefix+"_row", "R0")
+	w.raw("%s_done:", w.prefix)
+	w.raw("\tRET")
+}
+
+// A kind of effective target rows of wideTargetsNEON.
+type targetKind struct {
+	onehot bool // from the labels (else the targets)
+	staged bool
+	w      bool // staged with weights
+}
+
+func (k targetKind) String() string {
+	s := "t"
+	if k.onehot {
+		s = "l"
+	}
+	switch {
+	case k.w:
+		s += "w"
+	case k.staged:
+		s += "s"
+	}
+	return s
+}
+
+// at returns the group's a[j] (targetRow.at): t from the targets (R25) or
+// the one-hot row (l - j == 0, V10, decremented by 4); when staged, w·((keep·t)
+// + uni) with w from the weights (R26) or 1.
+func (w *wideGen) at(p *grp, k targetKind) *val {
+	t := p.t
+	var tv *val
+	if k.onehot {
+		eq := t.two(cmeqz4s, t.pin(wtRel))
+		tv = t.And(eq, t.K(seq.One))
+		t.emit(0, func(_, u []int) string {
+			return fmt.Sprintf("\tVSUB\tV%d.S4, V%d.S4, V%[2]d.S4", u[1], u[0])
+		}, t.pin(wtRel), t.pin(wtFour))
+	} else {
+		tv = p.load("R25")
+	}
+	if !k.staged {
+		return tv
+	}
+	b := t.Add(t.Mul(t.pin(wtKeep), tv), t.pin(wtUni))
+	wv := t.K(seq.One)
+	if k.w {
+		wv = p.load("R26")
+	}
+	return t.Mul(wv, b)
+}
+
+// atStart sets the streams of a at the start of a pass: R25 the target
+// row, R26 the weights, V10 = l - (0, 1, 2, 3).
+func (w *wideGen) atStart(t *tracer, k targetKind) {
+	if k.onehot {
+		t.raw("\tMOVD\t$wideIota<>(SB), R22")
+		io := t.emit(1, func(d, _ []int) string { return fmt.Sprintf("\tVLD1\t(R22), [V%d.S4]", d[0]) })[0]
+		l := t.emit(1, func(d, _ []int) string { return fmt.Sprintf("\tVDUP\tR12, V%d.S4", d[0]) })[0]
+		t.emit(0, func(_, u []int) string {
+			return fmt.Sprintf("\tVSUB\tV%d.S4, V%d.S4, V%d.S4", u[0], u[1], wtRel)
+		}, io, l)
+	} else {
+		t.raw("\tMOVD\tR2, R25")
+	}
+	if k.w {
+		t.raw("\tMOVD\tR14, R26")
+	}
+}
+
+func (w *wideGen) targets() {
+	const zOff = 216
+	w.raw("\tMOVD\tgrad_base+0(FP), R0")
+	w.raw("\tMOVD\tlogits_base+24(FP), R1")
+	w.raw("\tMOVD\tc+48(FP), R6")
+	w.raw("\tMOVD\ttargets_base+56(FP), R2")
+	w.raw("\tMOVD\tlabels_base+80(FP), R5")
+	w.raw("\tMOVD\tweights_base+104(FP), R14")
+	w.raw("\tMOVD\tlosses_base+144(FP), R3")
+	w.raw("\tMOVD\tlosses_len+152(FP), R4")
+	w.zArgs(zOff, 168, 192)
+	w.raw("\tCBZ\tR4, %s_done", w.prefix)
+	w.raw("\tLSL\t$2, R6, R7")
+	w.raw("\tFMOVS\tkeep+128(FP), F%d", wtKeep)
+	w.raw("\tVDUP\tV%d.S[0], V%[1]d.S4", wtKeep)
+	w.raw("\tFMOVS\tuni+132(FP), F%d", wtUni)
+	w.raw("\tVDUP\tV%d.S[0], V%[1]d.S4", wtUni)
+	m := movi4s(wtFour, 4)
+	w.raw("\tWORD\t$0x%08x\t// %s", m.bits, m.gnu)
+	w.loadExp()
+	w.raw("\tMOVBU\tstaged+136(FP), R11")
+	w.raw("\t// The kind of target rows: targets or labels; plain, staged, staged with weights.")
+	kinds := []targetKind{{false, false, false}, {false, true, false}, {false, true, true}, {true, false, false}, {true, true, false}, {true, true, true}}
+	lbl := func(k targetKind) string { return w.prefix + "_" + k.String() }
+	w.raw("\tCBZ\tR2, %s_labels", w.prefix)
+	w.raw("\tCBZ\tR11, %s", lbl(kinds[0]))
+	w.raw("\tCBZ\tR14, %s", lbl(kinds[1]))
+	w.raw("\tB\t%s", lbl(kinds[2]))
+	w.raw("%s_labels:", w.prefix)
+	w.raw("\tCBZ\tR11, %s", lbl(kinds[3]))
+	w.raw("\tCBZ\tR14, %s", lbl(kinds[4]))
+	w.raw("\tB\t%s", lbl(kinds[5]))
+	for _, k := range kinds {
+		w.targetRows(k, lbl(k), zOff)
+	}
+	w.raw("%s_done:", w.prefix)
+	w.raw("\tRET")
+}
+
+// targetRows emits the row loop of wideTargetsNEON for one kind of a.
+func (w *wideGen) targetRows(k targetKind, loop string, zOff int) {
+	pool := regs(0, wtT-1)
+	w.raw("%s:", loop)
+	if k.onehot {
+		w.raw("\tMOVW.P\t4(R5), R12 // l")
+	}
+	w.setAccs(wideAccA, negInfBits, "The max accumulators V18..V21 = -Inf.")
+	w.setAccs(wideAccB, negZeroBits, "The accumulators of T, V14..V17 = -0.")
+	w.phase(pool, func(t *tracer) {
+		w.atStart(t, k)
+		w.maxPass(t, func(p *grp) { p.acc(wideAccB, fadd4s, w.at(p, k)) })
+		w.maxReduce(t)
+		t.comment("T = the tree of its accumulators, in V%d.", wtT)
+		move(t, wtT, w.tree(t, wideAccB))
+	})
+	w.phase(regs(0, wtIota-1), func(t *tracer) {
+		nopreds := w.label("nopreds")
+		t.branch("CBZ\tR8, %s", nopreds)
+		t.raw("\tMOVD\t$wideIota<>(SB), R22")
+		t.raw("\tVLD1\t(R22), [V%d.S4]", wtIota)
+		w.scan(t, wtIota)
+		t.raw("\tMOVW.P\tR15, 4(R8)")
+		t.label(nopreds)
+	})
+	w.setAccs(wideAccA, negZeroBits, "The accumulators of s, V18..V21 = -0.")
+	w.setAccs(wideAccB, negZeroBits, "The accumulators of D, V14..V17 = -0.")
+	nog, have := w.label("nog"), w.label("s")
+	for _, store := range []bool{true, false} {
+		if store {
+			w.raw("\tCBZ\tR0, %s", nog)
+		} else {
+			w.raw("%s:", nog)
+		}
+		w.phase(pool, func(t *tracer) {
+			t.raw("\tMOVD\tR1, R23")
+			t.raw("\tMOVD\tR0, R24")
+			w.atStart(t, k)
+			name := "exp_" + k.String()
+			if store {
+				name += "_store"
+			}
+			w.pass(t, name, func(p *grp) {
+				d := t.Sub(p.load("R23"), t.pin(wideM))
+				p.acc(wideAccB, fadd4s, seq.TargetTerm[*val](t, w.at(p, k), d))
+				e := w.exp(t, d)
+				if store {
+					p.store("R24", e)
+				}
+				p.acc(wideAccA, fadd4s, e)
+			})
+		})
+		if store {
+			w.raw("\tB\t%s", have)
+		}
+	}
+	w.raw("%s:", have)
+	end := w.label("end")
+	// After the trees, the accumulators are free: V15..V21 join the pool
+	// (the linear scan takes the lowest free register, so the trees, which
+	// read them first, find V0..V8 free).
+	w.phase(append(regs(0, wtT-1), regs(wideAccB+1, wideAccA+3)...), func(t *tracer) {
+		s := w.tree(t, wideAccA)
+		dsum := w.tree(t, wideAccB)
+		T := t.pin(wtT)
+		t.comment("ls = log(s) (seq.Log); loss = ls·T - D (seq.TargetLoss).")
+		ls := seq.Log[*val](t, []*val{s}, w.g.v.MantBits)[0]
+		loss := seq.TargetLoss[*val](t, ls, T, dsum)
+		f := w.lossTail(t, zOff, loss, ls, T)
+		t.branch("CBZ\tR0, %s", end)
+		t.comment("qt = (scale / s)·T (seq.Quotient, seq.Scaled), ·f with a z-loss, in V%d; scale in V%d.", wtT, wtSc)
+		sc0 := t.emit(1, func(d, _ []int) string { return fmt.Sprintf("\tFMOVS\tscale+140(FP), F%d", d[0]) })[0]
+		sc := t.emit(1, func(d, u []int) string { return fmt.Sprintf("\tVDUP\tV%d.S[0], V%d.S4", u[0], d[0]) }, sc0)[0]
+		qt := seq.Scaled[*val](t, seq.Quotient[*val](t, sc, s), T)
+		noz := w.label("noz")
+		t.branch("CBZ\tR13, %s", noz)
+		qt = t.overwrite(t.Mul(qt, f), qt)
+		t.label(noz)
+		move(t, wtT, qt)
+		move(t, wtSc, sc)
+	})
+	w.phase(pool, func(t *tracer) {
+		t.raw("\tMOVD\tR0, R24")
+		t.raw("\tMOVD\tR0, R23")
+		w.atStart(t, k)
+		w.pass(t, "grad_"+k.String(), func(p *grp) {
+			e := p.load("R24")
+			g := seq.TargetGrad[*val](t, e, t.pin(wtT), w.at(p, k), t.pin(wtSc))
+			p.store("R23", g)
+		})
+	})
+	w.raw("%s:", end)
+	ptrs := []string{"R0"}
+	if !k.onehot {
+		ptrs = append(ptrs, "R2")
+	}
+	w.next(loop, ptrs...)
+	w.raw("\tRET")
+}
+
+// wideData writes the tables of the wide functions.
+func (g *gen) wideData() {
+	g.p("// The masks of the tail groups: 16 bytes at wideMask+16-4k select k lanes.")
+	for i := range 8 {
+		b := uint32(0xffffffff)
+		if i >= 4 {
+			b = 0
+		}
+		g.p("DATA wideMask<>+%d(SB)/4, $0x%08x", 4*i, b)
+	}
+	g.p("GLOBL wideMask<>(SB), RODATA|NOPTR, $32\n")
+	g.p("// int32 0, 1, 2, 3: the lane indices of the scans and of the one-hot rows.")
+	for i := range 4 {
+		g.p("DATA wideIota<>+%d(SB)/4, $%d", 4*i, i)
+	}
+	g.p("GLOBL wideIota<>(SB), RODATA|NOPTR, $16\n")
+}
+
+// wideStubs returns the Go declarations of the wide functions.
+func wideStubs() string {
+	var b strings.Builder
+	b.WriteString(`
+// The wide functions (any class count c >= 2, kernel_arm64.s) process one
+// row at a time, 16 classes per step (the 16 accumulators of classSum in
+// four registers), and are bit-identical to their generic twins. They read
+// and write nothing outside the slices.
+`)
+	for _, f := range wideFuncs {
+		generic := strings.TrimSuffix(f.name, "NEON") + "Generic"
+		fmt.Fprintf(&b, "\n// %s is %s.\n//\n//go:noescape\nfunc %s(%s)\n", f.name, generic, f.name, f.sig)
+	}
+	return b.String()
+}
