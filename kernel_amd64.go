@@ -23,5 +23,5 @@ import "github.com/klauspost/cpuid/v2"
 // generic code was as fast (softmax faster) on a Zen 3 EPYC, from 3 up the
 // assembly is faster (1.3-1.8x at 3-7 classes, 6-15x from 16).
 var archTiers = []tier{
-	{kernels{"avx2", tierAVX2, 3}, func() bool { return cpuid.CPU.Supports(cpuid.AVX2) }},
+	{kernels{name: "avx2", tier: tierAVX2, wideMin: 3}, func() bool { return cpuid.CPU.Supports(cpuid.AVX2) }},
 }
