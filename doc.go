@@ -40,7 +40,8 @@
 // count of the package-level functions): logits are row-major [N][C],
 // labels in [0, C). Every class sum follows one rule, which for C = 10 is
 // the ten-term tree above, so results are bit-identical on every machine
-// for every C.
+// for every C. For C other than 10 the assembly processes a row 16 classes
+// at a time (AVX2 from 3 classes, NEON from 2).
 //
 // # Implementations
 //

@@ -386,6 +386,9 @@ func classGuardCases(c int) []guardCase {
 				}
 				cs = append(cs, guardCase{fmt.Sprintf("C=%d/%v/targets=%v/%s", c, o, targets, mode), func(m guardMem, x []float32, l []int32, tg []float32) outputs {
 					o := o
+					if o.Weights != nil {
+						o.Weights = m.in(o.Weights) // against a guard page too
+					}
 					xx := m.in(x)
 					var g []float32
 					switch mode {

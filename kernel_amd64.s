@@ -7077,7 +7077,7 @@ argmaxDone:
 
 // func wideLabelsAVX2(grad []float32, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideLabelsAVX2(SB), $400-164
+TEXT ·wideLabelsAVX2(SB), $504-164
 	// wideLabelsGeneric, one row at a time, the classes in vectors (see the
 	// overview of the wide functions).
 	//
@@ -7094,7 +7094,10 @@ TEXT ·wideLabelsAVX2(SB), $400-164
 	// the label (targets from labels); 288 keep; 320 uni; 8-byte words: 352 the bits
 	// of the last c mod 8 classes; 360, 368 the bytes of the whole vectors and of
 	// the whole 16-class steps of a row; 376 the flag word; 384 the form of the
-	// targets; 392 the targets row.
+	// targets; 392 the targets row; 400 safeRows (the rows whose masked accesses
+	// stay inside the slices); 408 scratch; 416, 424, 432 the classes of the masked
+	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
+	// mod 16 weights, then +0.
 	//
 	// Arguments; R8 = the rows.
 	MOVQ    c+48(FP), CX
@@ -7201,7 +7204,42 @@ noZ41:
 	MOVQ         AX, 352(SP)
 	VMOVUPS      one<>+0(SB), Y0
 	VMOVUPS      Y0, 192(SP)
-	XORL         R10, R10
+
+	// The classes of the masked vectors: n0 = min(c%16, 8), n1 = max(c%16-8, 0),
+	// n8 = c%8. safeRows = R8 - k, where k is the number of rows at the end whose
+	// masked step (16 floats from the row's last c mod 16 classes) may reach past
+	// R8 rows: k = ceil((16 - c%16)/c) when c%16 != 0 (1 for c >= 16), else 0.
+	MOVQ CX, AX
+	ANDQ $0x0f, AX
+	MOVQ AX, 416(SP)
+	MOVQ $0x00000000, 424(SP)
+	CMPQ AX, $0x08
+	JLE  n0small42
+	MOVQ $0x00000008, 416(SP)
+	SUBQ $0x08, AX
+	MOVQ AX, 424(SP)
+
+n0small42:
+	MOVQ CX, AX
+	ANDQ $0x07, AX
+	MOVQ AX, 432(SP)
+	MOVQ $0x00000000, 408(SP)
+	MOVQ CX, AX
+	ANDQ $0x0f, AX
+	JZ   tailKDone43
+	NEGQ AX
+	ADDQ $0x10, AX
+
+tailK44:
+	INCQ 408(SP)
+	SUBQ CX, AX
+	JG   tailK44
+
+tailKDone43:
+	MOVQ R8, AX
+	SUBQ 408(SP), AX
+	MOVQ AX, 400(SP)
+	XORL R10, R10
 
 wideLabelsRow:
 	CMPQ R10, R8
@@ -7218,9 +7256,9 @@ wideLabelsRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes42:
+classes45:
 	CMPQ    AX, R11
-	JAE     rest43
+	JAE     rest46
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -7234,11 +7272,11 @@ classes42:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes42
+	JMP     classes45
 
-rest43:
+rest46:
 	TESTQ   $0x00000010, CX
-	JZ      tail44
+	JZ      tail47
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -7247,23 +7285,95 @@ rest43:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail44:
+tail47:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone45
+	JZ         classesDone48
 	VMOVUPS    (SP), Y5
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes49
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
+	JMP        maskedLoaded50
+
+maskedLoadLanes49:
+	VXORPS    Y5, Y5, Y5
+	VXORPS    X6, X6, X6
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone51
+	VINSERTPS $0x00, (SI)(AX*1), X5, X5
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone51
+	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone51
+	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone51
+	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone51
+	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone51
+	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone51
+	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone51
+	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
+
+lanesDone51:
+	VINSERTF128 $0x01, X6, Y5, Y5
+
+maskedLoaded50:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes52
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	VMOVUPS    32(SP), Y6
-	VBLENDVPS  Y6, Y5, Y0, Y5
-	VMAXPS     Y5, Y2, Y2
-	VCMPPS     $0x03, Y5, Y4, Y4
+	JMP        maskedLoaded53
 
-classesDone45:
+maskedLoadLanes52:
+	VXORPS    Y5, Y5, Y5
+	VXORPS    X6, X6, X6
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone54
+	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone54
+	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone54
+	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone54
+	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone54
+	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone54
+	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone54
+	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone54
+	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
+
+lanesDone54:
+	VINSERTF128 $0x01, X6, Y5, Y5
+
+maskedLoaded53:
+	VMOVUPS   32(SP), Y6
+	VBLENDVPS Y6, Y5, Y0, Y5
+	VMAXPS    Y5, Y2, Y2
+	VCMPPS    $0x03, Y5, Y4, Y4
+
+classesDone48:
 	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -7281,82 +7391,154 @@ classesDone45:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
 	// no NaN in the row (R12 == 0); stored to the frame.
 	TESTB  $0x01, 376(SP)
-	JZ     noLse46
+	JZ     noLse55
 	VXORPS Y1, Y1, Y1
 	TESTL  R12, R12
-	JNZ    allSet47
+	JNZ    allSet56
 	VCMPPS $0x00, negInfBits<>+0(SB), Y0, Y1
 
-allSet47:
+allSet56:
 	VMOVUPS Y1, 128(SP)
 
-noLse46:
+noLse55:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds48
+	JZ    noPreds57
 	TESTL R12, R12
-	JZ    scanEq52
+	JZ    scanEq61
 	XORL  AX, AX
 
-scan53:
+scan62:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail54
+	JAE       scanTail63
 	VMOVUPS   (SI)(AX*1), Y1
 	VCMPPS    $0x03, Y1, Y1, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found49
+	JNZ       found58
 	ADDQ      $0x20, AX
-	JMP       scan53
+	JMP       scan62
 
-scanTail54:
+scanTail63:
 	TESTQ      $0x00000007, CX
-	JZ         notFound50
+	JZ         notFound59
 	VMOVUPS    64(SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes64
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	VCMPPS     $0x03, Y1, Y1, Y1
-	VMOVMSKPS  Y1, R12
-	ANDL       352(SP), R12
-	JNZ        found49
-	JMP        notFound50
+	JMP        maskedLoaded65
 
-scanEq52:
+maskedLoadLanes64:
+	VXORPS    Y1, Y1, Y1
+	VXORPS    X2, X2, X2
+	CMPQ      432(SP), $0x00
+	JLE       lanesDone66
+	VINSERTPS $0x00, (SI)(AX*1), X1, X1
+	CMPQ      432(SP), $0x01
+	JLE       lanesDone66
+	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
+	CMPQ      432(SP), $0x02
+	JLE       lanesDone66
+	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
+	CMPQ      432(SP), $0x03
+	JLE       lanesDone66
+	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
+	CMPQ      432(SP), $0x04
+	JLE       lanesDone66
+	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
+	CMPQ      432(SP), $0x05
+	JLE       lanesDone66
+	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
+	CMPQ      432(SP), $0x06
+	JLE       lanesDone66
+	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
+	CMPQ      432(SP), $0x07
+	JLE       lanesDone66
+	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
+
+lanesDone66:
+	VINSERTF128 $0x01, X2, Y1, Y1
+
+maskedLoaded65:
+	VCMPPS    $0x03, Y1, Y1, Y1
+	VMOVMSKPS Y1, R12
+	ANDL      352(SP), R12
+	JNZ       found58
+	JMP       notFound59
+
+scanEq61:
 	XORL AX, AX
 
-scan55:
+scan67:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail56
+	JAE       scanTail68
 	VMOVUPS   (SI)(AX*1), Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found49
+	JNZ       found58
 	ADDQ      $0x20, AX
-	JMP       scan55
+	JMP       scan67
 
-scanTail56:
+scanTail68:
 	TESTQ      $0x00000007, CX
-	JZ         notFound50
+	JZ         notFound59
 	VMOVUPS    64(SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes69
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	VCMPPS     $0x00, Y1, Y0, Y1
-	VMOVMSKPS  Y1, R12
-	ANDL       352(SP), R12
-	JNZ        found49
+	JMP        maskedLoaded70
 
-notFound50:
+maskedLoadLanes69:
+	VXORPS    Y1, Y1, Y1
+	VXORPS    X2, X2, X2
+	CMPQ      432(SP), $0x00
+	JLE       lanesDone71
+	VINSERTPS $0x00, (SI)(AX*1), X1, X1
+	CMPQ      432(SP), $0x01
+	JLE       lanesDone71
+	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
+	CMPQ      432(SP), $0x02
+	JLE       lanesDone71
+	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
+	CMPQ      432(SP), $0x03
+	JLE       lanesDone71
+	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
+	CMPQ      432(SP), $0x04
+	JLE       lanesDone71
+	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
+	CMPQ      432(SP), $0x05
+	JLE       lanesDone71
+	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
+	CMPQ      432(SP), $0x06
+	JLE       lanesDone71
+	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
+	CMPQ      432(SP), $0x07
+	JLE       lanesDone71
+	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
+
+lanesDone71:
+	VINSERTF128 $0x01, X2, Y1, Y1
+
+maskedLoaded70:
+	VCMPPS    $0x00, Y1, Y0, Y1
+	VMOVMSKPS Y1, R12
+	ANDL      352(SP), R12
+	JNZ       found58
+
+notFound59:
 	XORL R12, R12
-	JMP  storePred51
+	JMP  storePred60
 
-found49:
+found58:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred51:
+storePred60:
 	MOVL R12, (R13)(R10*4)
 
-noPreds48:
+noPreds57:
 	// d[l] = x[l] - m, before any write, to the frame.
 	MOVLQSX      (BX)(R10*4), R12
 	VBROADCASTSS (SI)(R12*4), Y1
@@ -7366,7 +7548,7 @@ noPreds48:
 	// Pass 2. e[j] = expf(x[j] - m) (seq.Exp), stored to g (when grad is not
 	// nil); s accumulated by classSum. Two loops: with and without grad.
 	TESTQ   DI, DI
-	JZ      noGrad57
+	JZ      noGrad72
 	VMOVUPS negZero<>+0(SB), Y0
 	VMOVUPS negZero<>+0(SB), Y1
 	VMOVUPS expMagic<>+0(SB), Y2
@@ -7374,9 +7556,9 @@ noPreds48:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes59:
+classes74:
 	CMPQ    AX, R11
-	JAE     rest60
+	JAE     rest75
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -7490,11 +7672,11 @@ classes59:
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
 	ADDQ    $0x00000080, AX
-	JMP     classes59
+	JMP     classes74
 
-rest60:
+rest75:
 	TESTQ   $0x00000010, CX
-	JZ      tail61
+	JZ      tail76
 	VMOVUPS (SI)(AX*1), Y2
 	VSUBPS  96(SP), Y2, Y2
 	VMULPS  expLog2e<>+0(SB), Y2, Y3
@@ -7553,11 +7735,47 @@ rest60:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail61:
+tail76:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone62
+	JZ         classesDone77
 	VMOVUPS    (SP), Y2
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes78
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
+	JMP        maskedLoaded79
+
+maskedLoadLanes78:
+	VXORPS    Y2, Y2, Y2
+	VXORPS    X3, X3, X3
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone80
+	VINSERTPS $0x00, (SI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone80
+	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone80
+	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone80
+	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone80
+	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone80
+	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone80
+	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone80
+	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
+
+lanesDone80:
+	VINSERTF128 $0x01, X3, Y2, Y2
+
+maskedLoaded79:
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -7584,12 +7802,80 @@ tail61:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y2, Y2
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes81
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
+	JMP        maskedStored82
+
+maskedStoreLanes81:
+	VEXTRACTF128 $0x01, Y2, X3
+	CMPQ         416(SP), $0x00
+	JLE          maskedStored82
+	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
+	CMPQ         416(SP), $0x01
+	JLE          maskedStored82
+	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
+	CMPQ         416(SP), $0x02
+	JLE          maskedStored82
+	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
+	CMPQ         416(SP), $0x03
+	JLE          maskedStored82
+	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
+	CMPQ         416(SP), $0x04
+	JLE          maskedStored82
+	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
+	CMPQ         416(SP), $0x05
+	JLE          maskedStored82
+	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
+	CMPQ         416(SP), $0x06
+	JLE          maskedStored82
+	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
+	CMPQ         416(SP), $0x07
+	JLE          maskedStored82
+	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
+
+maskedStored82:
 	VADDPS     Y2, Y0, Y2
 	VMOVUPS    (SP), Y3
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes83
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
+	JMP        maskedLoaded84
+
+maskedLoadLanes83:
+	VXORPS    Y2, Y2, Y2
+	VXORPS    X3, X3, X3
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone85
+	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone85
+	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone85
+	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone85
+	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone85
+	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone85
+	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone85
+	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone85
+	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
+
+lanesDone85:
+	VINSERTF128 $0x01, X3, Y2, Y2
+
+maskedLoaded84:
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -7616,17 +7902,49 @@ tail61:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y2, Y2
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    32(SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes86
 	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
-	VADDPS     Y2, Y1, Y2
-	VMOVUPS    32(SP), Y3
-	VBLENDVPS  Y3, Y2, Y1, Y1
+	JMP        maskedStored87
 
-classesDone62:
+maskedStoreLanes86:
+	VEXTRACTF128 $0x01, Y2, X3
+	CMPQ         424(SP), $0x00
+	JLE          maskedStored87
+	VEXTRACTPS   $0x00, X2, 32(DI)(AX*1)
+	CMPQ         424(SP), $0x01
+	JLE          maskedStored87
+	VEXTRACTPS   $0x01, X2, 36(DI)(AX*1)
+	CMPQ         424(SP), $0x02
+	JLE          maskedStored87
+	VEXTRACTPS   $0x02, X2, 40(DI)(AX*1)
+	CMPQ         424(SP), $0x03
+	JLE          maskedStored87
+	VEXTRACTPS   $0x03, X2, 44(DI)(AX*1)
+	CMPQ         424(SP), $0x04
+	JLE          maskedStored87
+	VEXTRACTPS   $0x00, X3, 48(DI)(AX*1)
+	CMPQ         424(SP), $0x05
+	JLE          maskedStored87
+	VEXTRACTPS   $0x01, X3, 52(DI)(AX*1)
+	CMPQ         424(SP), $0x06
+	JLE          maskedStored87
+	VEXTRACTPS   $0x02, X3, 56(DI)(AX*1)
+	CMPQ         424(SP), $0x07
+	JLE          maskedStored87
+	VEXTRACTPS   $0x03, X3, 60(DI)(AX*1)
+
+maskedStored87:
+	VADDPS    Y2, Y1, Y2
+	VMOVUPS   32(SP), Y3
+	VBLENDVPS Y3, Y2, Y1, Y1
+
+classesDone77:
 	VMOVAPS Y0, Y0
 	VMOVAPS Y1, Y1
-	JMP     summed58
+	JMP     summed73
 
-noGrad57:
+noGrad72:
 	VMOVUPS negZero<>+0(SB), Y0
 	VMOVUPS negZero<>+0(SB), Y1
 	VMOVUPS expMagic<>+0(SB), Y2
@@ -7634,9 +7952,9 @@ noGrad57:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes63:
+classes88:
 	CMPQ    AX, R11
-	JAE     rest64
+	JAE     rest89
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -7746,11 +8064,11 @@ classes63:
 	VADDPS  Y9, Y0, Y0
 	VADDPS  Y5, Y1, Y1
 	ADDQ    $0x00000080, AX
-	JMP     classes63
+	JMP     classes88
 
-rest64:
+rest89:
 	TESTQ   $0x00000010, CX
-	JZ      tail65
+	JZ      tail90
 	VMOVUPS (SI)(AX*1), Y2
 	VSUBPS  96(SP), Y2, Y2
 	VMULPS  expLog2e<>+0(SB), Y2, Y3
@@ -7807,11 +8125,47 @@ rest64:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail65:
+tail90:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone66
+	JZ         classesDone91
 	VMOVUPS    (SP), Y2
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes92
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
+	JMP        maskedLoaded93
+
+maskedLoadLanes92:
+	VXORPS    Y2, Y2, Y2
+	VXORPS    X3, X3, X3
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone94
+	VINSERTPS $0x00, (SI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone94
+	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone94
+	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone94
+	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone94
+	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone94
+	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone94
+	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone94
+	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
+
+lanesDone94:
+	VINSERTF128 $0x01, X3, Y2, Y2
+
+maskedLoaded93:
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -7841,41 +8195,77 @@ tail65:
 	VMOVUPS    (SP), Y3
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes95
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	VSUBPS     96(SP), Y2, Y2
-	VMULPS     expLog2e<>+0(SB), Y2, Y3
-	VADDPS     expMagic<>+0(SB), Y3, Y3
-	VSUBPS     expMagic<>+0(SB), Y3, Y4
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     oneBits<>+0(SB), Y3, Y3
-	VMULPS     expLn2Hi<>+0(SB), Y4, Y5
-	VSUBPS     Y5, Y2, Y5
-	VMULPS     expLn2Lo<>+0(SB), Y4, Y4
-	VSUBPS     Y4, Y5, Y4
-	VMULPS     expQ4<>+0(SB), Y4, Y5
-	VMULPS     Y4, Y4, Y6
-	VADDPS     expQ3<>+0(SB), Y5, Y5
-	VMULPS     Y4, Y5, Y5
-	VADDPS     expQ2<>+0(SB), Y5, Y5
-	VMULPS     Y4, Y5, Y5
-	VADDPS     expQ1<>+0(SB), Y5, Y5
-	VMULPS     Y4, Y5, Y5
-	VADDPS     expQ0<>+0(SB), Y5, Y5
-	VMULPS     Y5, Y6, Y5
-	VADDPS     Y4, Y5, Y4
-	VADDPS     one<>+0(SB), Y4, Y4
-	VMULPS     Y3, Y4, Y3
-	VCMPPS     $0x01, expCutoff<>+0(SB), Y2, Y2
-	VANDNPS    Y3, Y2, Y2
-	VADDPS     Y2, Y1, Y2
-	VMOVUPS    32(SP), Y3
-	VBLENDVPS  Y3, Y2, Y1, Y1
+	JMP        maskedLoaded96
 
-classesDone66:
+maskedLoadLanes95:
+	VXORPS    Y2, Y2, Y2
+	VXORPS    X3, X3, X3
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone97
+	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone97
+	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone97
+	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone97
+	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone97
+	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone97
+	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone97
+	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone97
+	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
+
+lanesDone97:
+	VINSERTF128 $0x01, X3, Y2, Y2
+
+maskedLoaded96:
+	VSUBPS    96(SP), Y2, Y2
+	VMULPS    expLog2e<>+0(SB), Y2, Y3
+	VADDPS    expMagic<>+0(SB), Y3, Y3
+	VSUBPS    expMagic<>+0(SB), Y3, Y4
+	VPSLLD    $0x17, Y3, Y3
+	VPADDD    oneBits<>+0(SB), Y3, Y3
+	VMULPS    expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS    Y5, Y2, Y5
+	VMULPS    expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS    Y4, Y5, Y4
+	VMULPS    expQ4<>+0(SB), Y4, Y5
+	VMULPS    Y4, Y4, Y6
+	VADDPS    expQ3<>+0(SB), Y5, Y5
+	VMULPS    Y4, Y5, Y5
+	VADDPS    expQ2<>+0(SB), Y5, Y5
+	VMULPS    Y4, Y5, Y5
+	VADDPS    expQ1<>+0(SB), Y5, Y5
+	VMULPS    Y4, Y5, Y5
+	VADDPS    expQ0<>+0(SB), Y5, Y5
+	VMULPS    Y5, Y6, Y5
+	VADDPS    Y4, Y5, Y4
+	VADDPS    one<>+0(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y3
+	VCMPPS    $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS   Y3, Y2, Y2
+	VADDPS    Y2, Y1, Y2
+	VMOVUPS   32(SP), Y3
+	VBLENDVPS Y3, Y2, Y1, Y1
+
+classesDone91:
 	VMOVAPS Y0, Y0
 	VMOVAPS Y1, Y1
 
-summed58:
+summed73:
 	// The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
 	// ls - d[l] (seq.LabelLoss).
 	VHADDPS      Y1, Y0, Y0
@@ -7930,17 +8320,17 @@ summed58:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl, f to the frame.
 	TESTB     $0x01, 376(SP)
-	JZ        noLse67
+	JZ        noLse98
 	VADDPS    96(SP), Y1, Y1
 	VMOVUPS   128(SP), Y3
 	VBLENDVPS Y3, 96(SP), Y1, Y1
 	TESTQ     R14, R14
-	JZ        noLseStore68
+	JZ        noLseStore99
 	VMOVSS    X1, (R14)(R10*4)
 
-noLseStore68:
+noLseStore99:
 	TESTB   $0x02, 376(SP)
-	JZ      noZ69
+	JZ      noZ100
 	VMULPS  224(SP), Y1, Y3
 	VMULPS  Y1, Y3, Y1
 	VADDPS  Y3, Y3, Y3
@@ -7949,23 +8339,23 @@ noLseStore68:
 	VADDPS  Y1, Y2, Y1
 	VMOVAPS Y1, Y2
 
-noZ69:
-noLse67:
+noZ100:
+noLse98:
 	VMOVSS X2, (DX)(R10*4)
 
 	// Pass 3 (with a gradient). q = scale / s (seq.Quotient), q = q·f (f = 1
 	// without z-loss: exact); g[j] = e[j]·q (seq.Scaled); then g[l] = g[l] -
 	// scale.
 	TESTQ        DI, DI
-	JZ           noGrad70
+	JZ           noGrad101
 	VBROADCASTSS scale+80(FP), Y1
 	VDIVPS       Y0, Y1, Y0
 	VMULPS       192(SP), Y0, Y0
 	XORL         AX, AX
 
-classes71:
+classes102:
 	CMPQ    AX, R11
-	JAE     rest72
+	JAE     rest103
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -7979,11 +8369,11 @@ classes71:
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, 96(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes71
+	JMP     classes102
 
-rest72:
+rest103:
 	TESTQ   $0x00000010, CX
-	JZ      tail73
+	JZ      tail104
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -7992,35 +8382,170 @@ rest72:
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail73:
+tail104:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone74
+	JZ         classesDone105
 	VMOVUPS    (SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes106
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
+	JMP        maskedLoaded107
+
+maskedLoadLanes106:
+	VXORPS    Y1, Y1, Y1
+	VXORPS    X2, X2, X2
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone108
+	VINSERTPS $0x00, (DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone108
+	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone108
+	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone108
+	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone108
+	VINSERTPS $0x00, 16(DI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone108
+	VINSERTPS $0x10, 20(DI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone108
+	VINSERTPS $0x20, 24(DI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone108
+	VINSERTPS $0x30, 28(DI)(AX*1), X2, X2
+
+lanesDone108:
+	VINSERTF128 $0x01, X2, Y1, Y1
+
+maskedLoaded107:
 	VMULPS     Y0, Y1, Y1
 	VMOVUPS    (SP), Y2
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes109
 	VMASKMOVPS Y1, Y2, (DI)(AX*1)
+	JMP        maskedStored110
+
+maskedStoreLanes109:
+	VEXTRACTF128 $0x01, Y1, X2
+	CMPQ         416(SP), $0x00
+	JLE          maskedStored110
+	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
+	CMPQ         416(SP), $0x01
+	JLE          maskedStored110
+	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
+	CMPQ         416(SP), $0x02
+	JLE          maskedStored110
+	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
+	CMPQ         416(SP), $0x03
+	JLE          maskedStored110
+	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
+	CMPQ         416(SP), $0x04
+	JLE          maskedStored110
+	VEXTRACTPS   $0x00, X2, 16(DI)(AX*1)
+	CMPQ         416(SP), $0x05
+	JLE          maskedStored110
+	VEXTRACTPS   $0x01, X2, 20(DI)(AX*1)
+	CMPQ         416(SP), $0x06
+	JLE          maskedStored110
+	VEXTRACTPS   $0x02, X2, 24(DI)(AX*1)
+	CMPQ         416(SP), $0x07
+	JLE          maskedStored110
+	VEXTRACTPS   $0x03, X2, 28(DI)(AX*1)
+
+maskedStored110:
 	VMOVUPS    32(SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes111
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
+	JMP        maskedLoaded112
+
+maskedLoadLanes111:
+	VXORPS    Y1, Y1, Y1
+	VXORPS    X2, X2, X2
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone113
+	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone113
+	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone113
+	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone113
+	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone113
+	VINSERTPS $0x00, 48(DI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone113
+	VINSERTPS $0x10, 52(DI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone113
+	VINSERTPS $0x20, 56(DI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone113
+	VINSERTPS $0x30, 60(DI)(AX*1), X2, X2
+
+lanesDone113:
+	VINSERTF128 $0x01, X2, Y1, Y1
+
+maskedLoaded112:
 	VMULPS     Y0, Y1, Y0
 	VMOVUPS    32(SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes114
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
+	JMP        maskedStored115
 
-classesDone74:
+maskedStoreLanes114:
+	VEXTRACTF128 $0x01, Y0, X1
+	CMPQ         424(SP), $0x00
+	JLE          maskedStored115
+	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
+	CMPQ         424(SP), $0x01
+	JLE          maskedStored115
+	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
+	CMPQ         424(SP), $0x02
+	JLE          maskedStored115
+	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
+	CMPQ         424(SP), $0x03
+	JLE          maskedStored115
+	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
+	CMPQ         424(SP), $0x04
+	JLE          maskedStored115
+	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
+	CMPQ         424(SP), $0x05
+	JLE          maskedStored115
+	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
+	CMPQ         424(SP), $0x06
+	JLE          maskedStored115
+	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
+	CMPQ         424(SP), $0x07
+	JLE          maskedStored115
+	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
+
+maskedStored115:
+classesDone105:
 	MOVLQSX (BX)(R10*4), R12
 	VMOVSS  (DI)(R12*4), X0
 	VSUBSS  scale+80(FP), X0, X0
 	VMOVSS  X0, (DI)(R12*4)
 
-noGrad70:
+noGrad101:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut75
+	JZ    noOut116
 	ADDQ  R9, DI
 
-noOut75:
+noOut116:
 	JMP wideLabelsRow
 
 wideLabelsDone:
@@ -8029,7 +8554,7 @@ wideLabelsDone:
 
 // func wideTargetsAVX2(grad []float32, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep float32, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideTargetsAVX2(SB), $400-220
+TEXT ·wideTargetsAVX2(SB), $504-220
 	// wideTargetsGeneric, one row at a time, the classes in vectors (see the
 	// overview of the wide functions). The effective targets a[j] (targetRow.at)
 	// take one of six forms, each with its own loops of passes 2 and 3: dense
@@ -8051,7 +8576,10 @@ TEXT ·wideTargetsAVX2(SB), $400-220
 	// the label (targets from labels); 288 keep; 320 uni; 8-byte words: 352 the bits
 	// of the last c mod 8 classes; 360, 368 the bytes of the whole vectors and of
 	// the whole 16-class steps of a row; 376 the flag word; 384 the form of the
-	// targets; 392 the targets row.
+	// targets; 392 the targets row; 400 safeRows (the rows whose masked accesses
+	// stay inside the slices); 408 scratch; 416, 424, 432 the classes of the masked
+	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
+	// mod 16 weights, then +0.
 	//
 	// Arguments; R8 = the rows; the form of the targets.
 	MOVQ    c+48(FP), CX
@@ -8069,67 +8597,92 @@ TEXT ·wideTargetsAVX2(SB), $400-220
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 	CMPQ    grad_base+0(FP), $0x00
-	JEQ     isNil76
+	JEQ     isNil117
 	MOVQ    grad_len+8(FP), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil76:
+isNil117:
 	CMPQ    preds_base+168(FP), $0x00
-	JEQ     isNil77
+	JEQ     isNil118
 	MOVQ    preds_len+176(FP), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil77:
+isNil118:
 	CMPQ    lse_base+192(FP), $0x00
-	JEQ     isNil78
+	JEQ     isNil119
 	MOVQ    lse_len+200(FP), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil78:
+isNil119:
 	XORL    R12, R12
 	MOVQ    targets_base+56(FP), AX
 	MOVQ    AX, 392(SP)
 	TESTQ   AX, AX
-	JZ      fromLabels79
+	JZ      fromLabels120
 	MOVQ    targets_len+64(FP), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	JMP     formDone80
+	JMP     formDone121
 
-fromLabels79:
+fromLabels120:
 	MOVL    $0x00000001, R12
 	MOVQ    labels_len+88(FP), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-formDone80:
+formDone121:
 	MOVQ    weights_base+104(FP), BX
 	MOVBQZX staged+136(FP), AX
 	TESTB   AL, AL
-	JZ      notStaged81
+	JZ      notStaged122
 	ORL     $0x00000002, R12
 	TESTQ   BX, BX
-	JZ      notStaged81
+	JZ      notStaged122
 	ORL     $0x00000004, R12
 	MOVQ    weights_len+112(FP), AX
 	CMPQ    AX, CX
-	JGE     notStaged81
+	JGE     notStaged122
 	XORL    R8, R8
 
-notStaged81:
+notStaged122:
 	MOVQ         R12, 384(SP)
 	VBROADCASTSS keep+128(FP), Y0
 	VMOVUPS      Y0, 288(SP)
 	VBROADCASTSS uni+132(FP), Y0
 	VMOVUPS      Y0, 320(SP)
-	MOVQ         losses_base+144(FP), DX
+
+	// wtail = the last c mod 16 weights (when there are weights), +0 after them:
+	// the masked step reads them from the frame, since a masked load at the
+	// weights would reach past their end.
+	XORL    AX, AX
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 440(SP)
+	VMOVUPS Y0, 472(SP)
+	TESTQ   R8, R8
+	JZ      wtailDone123
+	TESTQ   $0x00000004, 384(SP)
+	JZ      wtailDone123
+	MOVQ    CX, R12
+	ANDQ    $-16, R12
+
+wtail124:
+	CMPQ   R12, CX
+	JAE    wtailDone123
+	VMOVSS (BX)(R12*4), X0
+	VMOVSS X0, 440(SP)(AX*4)
+	INCQ   AX
+	INCQ   R12
+	JMP    wtail124
+
+wtailDone123:
+	MOVQ losses_base+144(FP), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
@@ -8138,18 +8691,18 @@ notStaged81:
 	MOVQ  lse_base+192(FP), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse82
+	JZ    noLse125
 	MOVL  $0x00000001, R12
 
-noLse82:
+noLse125:
 	MOVL         z+216(FP), AX
 	SHLL         $0x01, AX
-	JZ           noZ83
+	JZ           noZ126
 	MOVL         $0x00000003, R12
 	VBROADCASTSS z+216(FP), Y0
 	VMOVUPS      Y0, 224(SP)
 
-noZ83:
+noZ126:
 	MOVQ R12, 376(SP)
 
 	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
@@ -8192,7 +8745,42 @@ noZ83:
 	MOVQ         AX, 352(SP)
 	VMOVUPS      one<>+0(SB), Y0
 	VMOVUPS      Y0, 192(SP)
-	XORL         R10, R10
+
+	// The classes of the masked vectors: n0 = min(c%16, 8), n1 = max(c%16-8, 0),
+	// n8 = c%8. safeRows = R8 - k, where k is the number of rows at the end whose
+	// masked step (16 floats from the row's last c mod 16 classes) may reach past
+	// R8 rows: k = ceil((16 - c%16)/c) when c%16 != 0 (1 for c >= 16), else 0.
+	MOVQ CX, AX
+	ANDQ $0x0f, AX
+	MOVQ AX, 416(SP)
+	MOVQ $0x00000000, 424(SP)
+	CMPQ AX, $0x08
+	JLE  n0small127
+	MOVQ $0x00000008, 416(SP)
+	SUBQ $0x08, AX
+	MOVQ AX, 424(SP)
+
+n0small127:
+	MOVQ CX, AX
+	ANDQ $0x07, AX
+	MOVQ AX, 432(SP)
+	MOVQ $0x00000000, 408(SP)
+	MOVQ CX, AX
+	ANDQ $0x0f, AX
+	JZ   tailKDone128
+	NEGQ AX
+	ADDQ $0x10, AX
+
+tailK129:
+	INCQ 408(SP)
+	SUBQ CX, AX
+	JG   tailK129
+
+tailKDone128:
+	MOVQ R8, AX
+	SUBQ 408(SP), AX
+	MOVQ AX, 400(SP)
+	XORL R10, R10
 
 wideTargetsRow:
 	CMPQ R10, R8
@@ -8209,9 +8797,9 @@ wideTargetsRow:
 	VXORPS  Y1, Y1, Y1
 	XORL    AX, AX
 
-classes84:
+classes130:
 	CMPQ    AX, R11
-	JAE     rest85
+	JAE     rest131
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y3, Y3
 	VCMPPS  $0x03, Y5, Y0, Y0
@@ -8225,11 +8813,11 @@ classes84:
 	VMAXPS  Y5, Y4, Y4
 	VCMPPS  $0x03, Y5, Y1, Y1
 	ADDQ    $0x00000080, AX
-	JMP     classes84
+	JMP     classes130
 
-rest85:
+rest131:
 	TESTQ   $0x00000010, CX
-	JZ      tail86
+	JZ      tail132
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y3, Y3
 	VCMPPS  $0x03, Y5, Y0, Y0
@@ -8238,23 +8826,95 @@ rest85:
 	VCMPPS  $0x03, Y5, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail86:
+tail132:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone87
+	JZ         classesDone133
 	VMOVUPS    (SP), Y5
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes134
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
+	JMP        maskedLoaded135
+
+maskedLoadLanes134:
+	VXORPS    Y5, Y5, Y5
+	VXORPS    X6, X6, X6
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone136
+	VINSERTPS $0x00, (SI)(AX*1), X5, X5
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone136
+	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone136
+	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone136
+	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone136
+	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone136
+	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone136
+	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone136
+	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
+
+lanesDone136:
+	VINSERTF128 $0x01, X6, Y5, Y5
+
+maskedLoaded135:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y2, Y5
 	VMAXPS     Y5, Y3, Y3
 	VCMPPS     $0x03, Y5, Y0, Y0
 	VMOVUPS    32(SP), Y5
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes137
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	VMOVUPS    32(SP), Y6
-	VBLENDVPS  Y6, Y5, Y2, Y5
-	VMAXPS     Y5, Y4, Y4
-	VCMPPS     $0x03, Y5, Y1, Y1
+	JMP        maskedLoaded138
 
-classesDone87:
+maskedLoadLanes137:
+	VXORPS    Y5, Y5, Y5
+	VXORPS    X6, X6, X6
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone139
+	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone139
+	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone139
+	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone139
+	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone139
+	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone139
+	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone139
+	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone139
+	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
+
+lanesDone139:
+	VINSERTF128 $0x01, X6, Y5, Y5
+
+maskedLoaded138:
+	VMOVUPS   32(SP), Y6
+	VBLENDVPS Y6, Y5, Y2, Y5
+	VMAXPS    Y5, Y4, Y4
+	VCMPPS    $0x03, Y5, Y1, Y1
+
+classesDone133:
 	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y4, Y3, Y2
 	VEXTRACTF128 $0x01, Y2, X3
@@ -8272,91 +8932,163 @@ classesDone87:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
 	// no NaN in the row (R12 == 0); stored to the frame.
 	TESTB  $0x01, 376(SP)
-	JZ     noLse88
+	JZ     noLse140
 	VXORPS Y0, Y0, Y0
 	TESTL  R12, R12
-	JNZ    allSet89
+	JNZ    allSet141
 	VCMPPS $0x00, negInfBits<>+0(SB), Y6, Y0
 
-allSet89:
+allSet141:
 	VMOVUPS Y0, 128(SP)
 
-noLse88:
+noLse140:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds90
+	JZ    noPreds142
 	TESTL R12, R12
-	JZ    scanEq94
+	JZ    scanEq146
 	XORL  AX, AX
 
-scan95:
+scan147:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail96
+	JAE       scanTail148
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found91
+	JNZ       found143
 	ADDQ      $0x20, AX
-	JMP       scan95
+	JMP       scan147
 
-scanTail96:
+scanTail148:
 	TESTQ      $0x00000007, CX
-	JZ         notFound92
+	JZ         notFound144
 	VMOVUPS    64(SP), Y0
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes149
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	VCMPPS     $0x03, Y0, Y0, Y0
-	VMOVMSKPS  Y0, R12
-	ANDL       352(SP), R12
-	JNZ        found91
-	JMP        notFound92
+	JMP        maskedLoaded150
 
-scanEq94:
+maskedLoadLanes149:
+	VXORPS    Y0, Y0, Y0
+	VXORPS    X1, X1, X1
+	CMPQ      432(SP), $0x00
+	JLE       lanesDone151
+	VINSERTPS $0x00, (SI)(AX*1), X0, X0
+	CMPQ      432(SP), $0x01
+	JLE       lanesDone151
+	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
+	CMPQ      432(SP), $0x02
+	JLE       lanesDone151
+	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
+	CMPQ      432(SP), $0x03
+	JLE       lanesDone151
+	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
+	CMPQ      432(SP), $0x04
+	JLE       lanesDone151
+	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
+	CMPQ      432(SP), $0x05
+	JLE       lanesDone151
+	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
+	CMPQ      432(SP), $0x06
+	JLE       lanesDone151
+	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
+	CMPQ      432(SP), $0x07
+	JLE       lanesDone151
+	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
+
+lanesDone151:
+	VINSERTF128 $0x01, X1, Y0, Y0
+
+maskedLoaded150:
+	VCMPPS    $0x03, Y0, Y0, Y0
+	VMOVMSKPS Y0, R12
+	ANDL      352(SP), R12
+	JNZ       found143
+	JMP       notFound144
+
+scanEq146:
 	XORL AX, AX
 
-scan97:
+scan152:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail98
+	JAE       scanTail153
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x00, Y0, Y6, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found91
+	JNZ       found143
 	ADDQ      $0x20, AX
-	JMP       scan97
+	JMP       scan152
 
-scanTail98:
+scanTail153:
 	TESTQ      $0x00000007, CX
-	JZ         notFound92
+	JZ         notFound144
 	VMOVUPS    64(SP), Y0
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes154
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	VCMPPS     $0x00, Y0, Y6, Y0
-	VMOVMSKPS  Y0, R12
-	ANDL       352(SP), R12
-	JNZ        found91
+	JMP        maskedLoaded155
 
-notFound92:
+maskedLoadLanes154:
+	VXORPS    Y0, Y0, Y0
+	VXORPS    X1, X1, X1
+	CMPQ      432(SP), $0x00
+	JLE       lanesDone156
+	VINSERTPS $0x00, (SI)(AX*1), X0, X0
+	CMPQ      432(SP), $0x01
+	JLE       lanesDone156
+	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
+	CMPQ      432(SP), $0x02
+	JLE       lanesDone156
+	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
+	CMPQ      432(SP), $0x03
+	JLE       lanesDone156
+	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
+	CMPQ      432(SP), $0x04
+	JLE       lanesDone156
+	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
+	CMPQ      432(SP), $0x05
+	JLE       lanesDone156
+	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
+	CMPQ      432(SP), $0x06
+	JLE       lanesDone156
+	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
+	CMPQ      432(SP), $0x07
+	JLE       lanesDone156
+	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
+
+lanesDone156:
+	VINSERTF128 $0x01, X1, Y0, Y0
+
+maskedLoaded155:
+	VCMPPS    $0x00, Y0, Y6, Y0
+	VMOVMSKPS Y0, R12
+	ANDL      352(SP), R12
+	JNZ       found143
+
+notFound144:
 	XORL R12, R12
-	JMP  storePred93
+	JMP  storePred145
 
-found91:
+found143:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred93:
+storePred145:
 	MOVL R12, (R13)(R10*4)
 
-noPreds90:
+noPreds142:
 	// The label in every lane (targets from labels).
 	TESTB        $0x01, 384(SP)
-	JZ           noLabel99
+	JZ           noLabel157
 	MOVQ         labels_base+80(FP), R12
 	VMOVD        (R12)(R10*4), X0
 	VPBROADCASTD X0, Y0
 	VMOVDQU      Y0, 256(SP)
 
-noLabel99:
+noLabel157:
 	// Pass 2. For each class: d = x[j] - m; a = targetRow.at(j); td = a·d, +0
 	// where a == 0 (seq.TargetTerm); e = expf(d) (seq.Exp), stored to g (when
 	// grad is not nil); s, T and D accumulated by classSum (e, a, td). R12 =
@@ -8380,9 +9112,9 @@ noLabel99:
 	JEQ     wideTargetsExp7
 	XORL    AX, AX
 
-classes101:
+classes159:
 	CMPQ    AX, 368(SP)
-	JAE     rest102
+	JAE     rest160
 	VMOVUPS (SI)(AX*1), Y7
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
@@ -8416,10 +9148,10 @@ classes101:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore105
+	JZ      noStore163
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore105:
+noStore163:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
 	VSUBPS  Y6, Y7, Y7
@@ -8454,22 +9186,94 @@ noStore105:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore106
+	JZ      noStore164
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore106:
+noStore164:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes101
+	JMP    classes159
 
-rest102:
+rest160:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone104
+	JZ         classesDone162
 	VMOVUPS    (SP), Y7
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes165
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
+	JMP        maskedLoaded166
+
+maskedLoadLanes165:
+	VXORPS    Y7, Y7, Y7
+	VXORPS    X8, X8, X8
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone167
+	VINSERTPS $0x00, (SI)(AX*1), X7, X7
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone167
+	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone167
+	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone167
+	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone167
+	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone167
+	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone167
+	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone167
+	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
+
+lanesDone167:
+	VINSERTF128 $0x01, X8, Y7, Y7
+
+maskedLoaded166:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes168
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
+	JMP        maskedLoaded169
+
+maskedLoadLanes168:
+	VXORPS    Y8, Y8, Y8
+	VXORPS    X9, X9, X9
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone170
+	VINSERTPS $0x00, (R12)(AX*1), X8, X8
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone170
+	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone170
+	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone170
+	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone170
+	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone170
+	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone170
+	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone170
+	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
+
+lanesDone170:
+	VINSERTF128 $0x01, X9, Y8, Y8
+
+maskedLoaded169:
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
 	VMULPS     Y7, Y8, Y10
 	VANDPS     Y10, Y9, Y9
@@ -8504,19 +9308,122 @@ rest102:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore107
+	JZ         noStore171
 	VMOVUPS    (SP), Y8
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes172
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
+	JMP        maskedStored173
 
-noStore107:
+maskedStoreLanes172:
+	VEXTRACTF128 $0x01, Y7, X8
+	CMPQ         416(SP), $0x00
+	JLE          maskedStored173
+	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
+	CMPQ         416(SP), $0x01
+	JLE          maskedStored173
+	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
+	CMPQ         416(SP), $0x02
+	JLE          maskedStored173
+	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
+	CMPQ         416(SP), $0x03
+	JLE          maskedStored173
+	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
+	CMPQ         416(SP), $0x04
+	JLE          maskedStored173
+	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
+	CMPQ         416(SP), $0x05
+	JLE          maskedStored173
+	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
+	CMPQ         416(SP), $0x06
+	JLE          maskedStored173
+	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
+	CMPQ         416(SP), $0x07
+	JLE          maskedStored173
+	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
+
+maskedStored173:
+noStore171:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes174
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
+	JMP        maskedLoaded175
+
+maskedLoadLanes174:
+	VXORPS    Y7, Y7, Y7
+	VXORPS    X8, X8, X8
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone176
+	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone176
+	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone176
+	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone176
+	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone176
+	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone176
+	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone176
+	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone176
+	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
+
+lanesDone176:
+	VINSERTF128 $0x01, X8, Y7, Y7
+
+maskedLoaded175:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes177
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
+	JMP        maskedLoaded178
+
+maskedLoadLanes177:
+	VXORPS    Y7, Y7, Y7
+	VXORPS    X8, X8, X8
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone179
+	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone179
+	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone179
+	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone179
+	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone179
+	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone179
+	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone179
+	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone179
+	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
+
+lanesDone179:
+	VINSERTF128 $0x01, X8, Y7, Y7
+
+maskedLoaded178:
 	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
 	VMULPS     Y6, Y7, Y9
 	VANDPS     Y9, Y8, Y8
@@ -8551,24 +9458,55 @@ noStore107:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore108
+	JZ         noStore180
 	VMOVUPS    32(SP), Y7
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes181
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
+	JMP        maskedStored182
 
-noStore108:
+maskedStoreLanes181:
+	VEXTRACTF128 $0x01, Y6, X7
+	CMPQ         424(SP), $0x00
+	JLE          maskedStored182
+	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
+	CMPQ         424(SP), $0x01
+	JLE          maskedStored182
+	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
+	CMPQ         424(SP), $0x02
+	JLE          maskedStored182
+	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
+	CMPQ         424(SP), $0x03
+	JLE          maskedStored182
+	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
+	CMPQ         424(SP), $0x04
+	JLE          maskedStored182
+	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
+	CMPQ         424(SP), $0x05
+	JLE          maskedStored182
+	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
+	CMPQ         424(SP), $0x06
+	JLE          maskedStored182
+	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
+	CMPQ         424(SP), $0x07
+	JLE          maskedStored182
+	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
+
+maskedStored182:
+noStore180:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone104:
-	JMP summed100
+classesDone162:
+	JMP summed158
 
 wideTargetsExp2:
 	XORL AX, AX
 
-classes109:
+classes183:
 	CMPQ    AX, 368(SP)
-	JAE     rest110
+	JAE     rest184
 	VMOVUPS (SI)(AX*1), Y7
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
@@ -8604,10 +9542,10 @@ classes109:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore113
+	JZ      noStore187
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore113:
+noStore187:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
 	VSUBPS  Y6, Y7, Y7
@@ -8644,22 +9582,94 @@ noStore113:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore114
+	JZ      noStore188
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore114:
+noStore188:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes109
+	JMP    classes183
 
-rest110:
+rest184:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone112
+	JZ         classesDone186
 	VMOVUPS    (SP), Y7
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes189
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
+	JMP        maskedLoaded190
+
+maskedLoadLanes189:
+	VXORPS    Y7, Y7, Y7
+	VXORPS    X8, X8, X8
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone191
+	VINSERTPS $0x00, (SI)(AX*1), X7, X7
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone191
+	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone191
+	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone191
+	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone191
+	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone191
+	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone191
+	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone191
+	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
+
+lanesDone191:
+	VINSERTF128 $0x01, X8, Y7, Y7
+
+maskedLoaded190:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes192
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
+	JMP        maskedLoaded193
+
+maskedLoadLanes192:
+	VXORPS    Y8, Y8, Y8
+	VXORPS    X9, X9, X9
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone194
+	VINSERTPS $0x00, (R12)(AX*1), X8, X8
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone194
+	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone194
+	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone194
+	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone194
+	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone194
+	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone194
+	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone194
+	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
+
+lanesDone194:
+	VINSERTF128 $0x01, X9, Y8, Y8
+
+maskedLoaded193:
 	VMULPS     288(SP), Y8, Y8
 	VADDPS     320(SP), Y8, Y8
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
@@ -8696,19 +9706,122 @@ rest110:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore115
+	JZ         noStore195
 	VMOVUPS    (SP), Y8
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes196
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
+	JMP        maskedStored197
 
-noStore115:
+maskedStoreLanes196:
+	VEXTRACTF128 $0x01, Y7, X8
+	CMPQ         416(SP), $0x00
+	JLE          maskedStored197
+	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
+	CMPQ         416(SP), $0x01
+	JLE          maskedStored197
+	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
+	CMPQ         416(SP), $0x02
+	JLE          maskedStored197
+	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
+	CMPQ         416(SP), $0x03
+	JLE          maskedStored197
+	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
+	CMPQ         416(SP), $0x04
+	JLE          maskedStored197
+	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
+	CMPQ         416(SP), $0x05
+	JLE          maskedStored197
+	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
+	CMPQ         416(SP), $0x06
+	JLE          maskedStored197
+	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
+	CMPQ         416(SP), $0x07
+	JLE          maskedStored197
+	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
+
+maskedStored197:
+noStore195:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes198
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
+	JMP        maskedLoaded199
+
+maskedLoadLanes198:
+	VXORPS    Y7, Y7, Y7
+	VXORPS    X8, X8, X8
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone200
+	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone200
+	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone200
+	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone200
+	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone200
+	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone200
+	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone200
+	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone200
+	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
+
+lanesDone200:
+	VINSERTF128 $0x01, X8, Y7, Y7
+
+maskedLoaded199:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes201
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
+	JMP        maskedLoaded202
+
+maskedLoadLanes201:
+	VXORPS    Y7, Y7, Y7
+	VXORPS    X8, X8, X8
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone203
+	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone203
+	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone203
+	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone203
+	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone203
+	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone203
+	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone203
+	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone203
+	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
+
+lanesDone203:
+	VINSERTF128 $0x01, X8, Y7, Y7
+
+maskedLoaded202:
 	VMULPS     288(SP), Y7, Y7
 	VADDPS     320(SP), Y7, Y7
 	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
@@ -8745,24 +9858,55 @@ noStore115:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore116
+	JZ         noStore204
 	VMOVUPS    32(SP), Y7
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes205
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
+	JMP        maskedStored206
 
-noStore116:
+maskedStoreLanes205:
+	VEXTRACTF128 $0x01, Y6, X7
+	CMPQ         424(SP), $0x00
+	JLE          maskedStored206
+	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
+	CMPQ         424(SP), $0x01
+	JLE          maskedStored206
+	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
+	CMPQ         424(SP), $0x02
+	JLE          maskedStored206
+	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
+	CMPQ         424(SP), $0x03
+	JLE          maskedStored206
+	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
+	CMPQ         424(SP), $0x04
+	JLE          maskedStored206
+	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
+	CMPQ         424(SP), $0x05
+	JLE          maskedStored206
+	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
+	CMPQ         424(SP), $0x06
+	JLE          maskedStored206
+	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
+	CMPQ         424(SP), $0x07
+	JLE          maskedStored206
+	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
+
+maskedStored206:
+noStore204:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone112:
-	JMP summed100
+classesDone186:
+	JMP summed158
 
 wideTargetsExp6:
 	XORL AX, AX
 
-classes117:
+classes207:
 	CMPQ    AX, 368(SP)
-	JAE     rest118
+	JAE     rest208
 	VMOVUPS (SI)(AX*1), Y7
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
@@ -8800,10 +9944,10 @@ classes117:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore121
+	JZ      noStore211
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore121:
+noStore211:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
 	VSUBPS  Y6, Y7, Y7
@@ -8842,26 +9986,97 @@ noStore121:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore122
+	JZ      noStore212
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore122:
+noStore212:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes117
+	JMP    classes207
 
-rest118:
+rest208:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone120
+	JZ         classesDone210
 	VMOVUPS    (SP), Y7
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes213
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
+	JMP        maskedLoaded214
+
+maskedLoadLanes213:
+	VXORPS    Y7, Y7, Y7
+	VXORPS    X8, X8, X8
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone215
+	VINSERTPS $0x00, (SI)(AX*1), X7, X7
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone215
+	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone215
+	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone215
+	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone215
+	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone215
+	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone215
+	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone215
+	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
+
+lanesDone215:
+	VINSERTF128 $0x01, X8, Y7, Y7
+
+maskedLoaded214:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes216
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
+	JMP        maskedLoaded217
+
+maskedLoadLanes216:
+	VXORPS    Y8, Y8, Y8
+	VXORPS    X9, X9, X9
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone218
+	VINSERTPS $0x00, (R12)(AX*1), X8, X8
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone218
+	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone218
+	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone218
+	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone218
+	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone218
+	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone218
+	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone218
+	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
+
+lanesDone218:
+	VINSERTF128 $0x01, X9, Y8, Y8
+
+maskedLoaded217:
 	VMULPS     288(SP), Y8, Y8
 	VADDPS     320(SP), Y8, Y8
-	VMOVUPS    (SP), Y9
-	VMASKMOVPS (BX)(AX*1), Y9, Y9
+	VMOVUPS    440(SP), Y9
 	VMULPS     Y8, Y9, Y8
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
 	VMULPS     Y7, Y8, Y10
@@ -8897,23 +10112,125 @@ rest118:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore123
+	JZ         noStore219
 	VMOVUPS    (SP), Y8
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes220
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
+	JMP        maskedStored221
 
-noStore123:
+maskedStoreLanes220:
+	VEXTRACTF128 $0x01, Y7, X8
+	CMPQ         416(SP), $0x00
+	JLE          maskedStored221
+	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
+	CMPQ         416(SP), $0x01
+	JLE          maskedStored221
+	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
+	CMPQ         416(SP), $0x02
+	JLE          maskedStored221
+	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
+	CMPQ         416(SP), $0x03
+	JLE          maskedStored221
+	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
+	CMPQ         416(SP), $0x04
+	JLE          maskedStored221
+	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
+	CMPQ         416(SP), $0x05
+	JLE          maskedStored221
+	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
+	CMPQ         416(SP), $0x06
+	JLE          maskedStored221
+	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
+	CMPQ         416(SP), $0x07
+	JLE          maskedStored221
+	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
+
+maskedStored221:
+noStore219:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes222
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
+	JMP        maskedLoaded223
+
+maskedLoadLanes222:
+	VXORPS    Y7, Y7, Y7
+	VXORPS    X8, X8, X8
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone224
+	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone224
+	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone224
+	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone224
+	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone224
+	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone224
+	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone224
+	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone224
+	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
+
+lanesDone224:
+	VINSERTF128 $0x01, X8, Y7, Y7
+
+maskedLoaded223:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes225
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
+	JMP        maskedLoaded226
+
+maskedLoadLanes225:
+	VXORPS    Y7, Y7, Y7
+	VXORPS    X8, X8, X8
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone227
+	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone227
+	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone227
+	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone227
+	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone227
+	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone227
+	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone227
+	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone227
+	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
+
+lanesDone227:
+	VINSERTF128 $0x01, X8, Y7, Y7
+
+maskedLoaded226:
 	VMULPS     288(SP), Y7, Y7
 	VADDPS     320(SP), Y7, Y7
-	VMOVUPS    32(SP), Y8
-	VMASKMOVPS 32(BX)(AX*1), Y8, Y8
+	VMOVUPS    472(SP), Y8
 	VMULPS     Y7, Y8, Y7
 	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
 	VMULPS     Y6, Y7, Y9
@@ -8949,25 +10266,56 @@ noStore123:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore124
+	JZ         noStore228
 	VMOVUPS    32(SP), Y7
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes229
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
+	JMP        maskedStored230
 
-noStore124:
+maskedStoreLanes229:
+	VEXTRACTF128 $0x01, Y6, X7
+	CMPQ         424(SP), $0x00
+	JLE          maskedStored230
+	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
+	CMPQ         424(SP), $0x01
+	JLE          maskedStored230
+	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
+	CMPQ         424(SP), $0x02
+	JLE          maskedStored230
+	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
+	CMPQ         424(SP), $0x03
+	JLE          maskedStored230
+	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
+	CMPQ         424(SP), $0x04
+	JLE          maskedStored230
+	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
+	CMPQ         424(SP), $0x05
+	JLE          maskedStored230
+	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
+	CMPQ         424(SP), $0x06
+	JLE          maskedStored230
+	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
+	CMPQ         424(SP), $0x07
+	JLE          maskedStored230
+	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
+
+maskedStored230:
+noStore228:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone120:
-	JMP summed100
+classesDone210:
+	JMP summed158
 
 wideTargetsExp1:
 	VMOVDQU lanes<>+0(SB), Y7
 	XORL    AX, AX
 
-classes125:
+classes231:
 	CMPQ     AX, 368(SP)
-	JAE      rest126
+	JAE      rest232
 	VMOVUPS  (SI)(AX*1), Y8
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
@@ -9003,10 +10351,10 @@ classes125:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore129
+	JZ       noStore235
 	VMOVUPS  Y8, (DI)(AX*1)
 
-noStore129:
+noStore235:
 	VADDPS   Y8, Y0, Y0
 	VMOVUPS  32(SI)(AX*1), Y8
 	VSUBPS   Y6, Y8, Y8
@@ -9043,19 +10391,55 @@ noStore129:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore130
+	JZ       noStore236
 	VMOVUPS  Y8, 32(DI)(AX*1)
 
-noStore130:
+noStore236:
 	VADDPS Y8, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes125
+	JMP    classes231
 
-rest126:
+rest232:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone128
+	JZ         classesDone234
 	VMOVUPS    (SP), Y8
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes237
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
+	JMP        maskedLoaded238
+
+maskedLoadLanes237:
+	VXORPS    Y8, Y8, Y8
+	VXORPS    X9, X9, X9
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone239
+	VINSERTPS $0x00, (SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone239
+	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone239
+	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone239
+	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone239
+	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone239
+	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone239
+	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone239
+	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
+
+lanesDone239:
+	VINSERTF128 $0x01, X9, Y8, Y8
+
+maskedLoaded238:
 	VSUBPS     Y6, Y8, Y8
 	VPCMPEQD   256(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
@@ -9094,16 +10478,83 @@ rest126:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS    Y9, Y8, Y8
 	TESTQ      DI, DI
-	JZ         noStore131
+	JZ         noStore240
 	VMOVUPS    (SP), Y9
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes241
 	VMASKMOVPS Y8, Y9, (DI)(AX*1)
+	JMP        maskedStored242
 
-noStore131:
+maskedStoreLanes241:
+	VEXTRACTF128 $0x01, Y8, X9
+	CMPQ         416(SP), $0x00
+	JLE          maskedStored242
+	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
+	CMPQ         416(SP), $0x01
+	JLE          maskedStored242
+	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
+	CMPQ         416(SP), $0x02
+	JLE          maskedStored242
+	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
+	CMPQ         416(SP), $0x03
+	JLE          maskedStored242
+	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
+	CMPQ         416(SP), $0x04
+	JLE          maskedStored242
+	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
+	CMPQ         416(SP), $0x05
+	JLE          maskedStored242
+	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
+	CMPQ         416(SP), $0x06
+	JLE          maskedStored242
+	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
+	CMPQ         416(SP), $0x07
+	JLE          maskedStored242
+	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
+
+maskedStored242:
+noStore240:
 	VADDPS     Y8, Y0, Y8
 	VMOVUPS    (SP), Y9
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes243
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
+	JMP        maskedLoaded244
+
+maskedLoadLanes243:
+	VXORPS    Y8, Y8, Y8
+	VXORPS    X9, X9, X9
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone245
+	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone245
+	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone245
+	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone245
+	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone245
+	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone245
+	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone245
+	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone245
+	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
+
+lanesDone245:
+	VINSERTF128 $0x01, X9, Y8, Y8
+
+maskedLoaded244:
 	VSUBPS     Y6, Y8, Y6
 	VPCMPEQD   256(SP), Y7, Y8
 	VANDPS     one<>+0(SB), Y8, Y8
@@ -9142,25 +10593,56 @@ noStore131:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore132
+	JZ         noStore246
 	VMOVUPS    32(SP), Y7
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes247
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
+	JMP        maskedStored248
 
-noStore132:
+maskedStoreLanes247:
+	VEXTRACTF128 $0x01, Y6, X7
+	CMPQ         424(SP), $0x00
+	JLE          maskedStored248
+	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
+	CMPQ         424(SP), $0x01
+	JLE          maskedStored248
+	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
+	CMPQ         424(SP), $0x02
+	JLE          maskedStored248
+	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
+	CMPQ         424(SP), $0x03
+	JLE          maskedStored248
+	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
+	CMPQ         424(SP), $0x04
+	JLE          maskedStored248
+	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
+	CMPQ         424(SP), $0x05
+	JLE          maskedStored248
+	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
+	CMPQ         424(SP), $0x06
+	JLE          maskedStored248
+	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
+	CMPQ         424(SP), $0x07
+	JLE          maskedStored248
+	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
+
+maskedStored248:
+noStore246:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone128:
-	JMP summed100
+classesDone234:
+	JMP summed158
 
 wideTargetsExp3:
 	VMOVDQU lanes<>+0(SB), Y7
 	XORL    AX, AX
 
-classes133:
+classes249:
 	CMPQ     AX, 368(SP)
-	JAE      rest134
+	JAE      rest250
 	VMOVUPS  (SI)(AX*1), Y8
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
@@ -9198,10 +10680,10 @@ classes133:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore137
+	JZ       noStore253
 	VMOVUPS  Y8, (DI)(AX*1)
 
-noStore137:
+noStore253:
 	VADDPS   Y8, Y0, Y0
 	VMOVUPS  32(SI)(AX*1), Y8
 	VSUBPS   Y6, Y8, Y8
@@ -9240,19 +10722,55 @@ noStore137:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore138
+	JZ       noStore254
 	VMOVUPS  Y8, 32(DI)(AX*1)
 
-noStore138:
+noStore254:
 	VADDPS Y8, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes133
+	JMP    classes249
 
-rest134:
+rest250:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone136
+	JZ         classesDone252
 	VMOVUPS    (SP), Y8
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes255
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
+	JMP        maskedLoaded256
+
+maskedLoadLanes255:
+	VXORPS    Y8, Y8, Y8
+	VXORPS    X9, X9, X9
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone257
+	VINSERTPS $0x00, (SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone257
+	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone257
+	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone257
+	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone257
+	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone257
+	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone257
+	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone257
+	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
+
+lanesDone257:
+	VINSERTF128 $0x01, X9, Y8, Y8
+
+maskedLoaded256:
 	VSUBPS     Y6, Y8, Y8
 	VPCMPEQD   256(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
@@ -9293,16 +10811,83 @@ rest134:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS    Y9, Y8, Y8
 	TESTQ      DI, DI
-	JZ         noStore139
+	JZ         noStore258
 	VMOVUPS    (SP), Y9
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes259
 	VMASKMOVPS Y8, Y9, (DI)(AX*1)
+	JMP        maskedStored260
 
-noStore139:
+maskedStoreLanes259:
+	VEXTRACTF128 $0x01, Y8, X9
+	CMPQ         416(SP), $0x00
+	JLE          maskedStored260
+	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
+	CMPQ         416(SP), $0x01
+	JLE          maskedStored260
+	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
+	CMPQ         416(SP), $0x02
+	JLE          maskedStored260
+	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
+	CMPQ         416(SP), $0x03
+	JLE          maskedStored260
+	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
+	CMPQ         416(SP), $0x04
+	JLE          maskedStored260
+	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
+	CMPQ         416(SP), $0x05
+	JLE          maskedStored260
+	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
+	CMPQ         416(SP), $0x06
+	JLE          maskedStored260
+	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
+	CMPQ         416(SP), $0x07
+	JLE          maskedStored260
+	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
+
+maskedStored260:
+noStore258:
 	VADDPS     Y8, Y0, Y8
 	VMOVUPS    (SP), Y9
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes261
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
+	JMP        maskedLoaded262
+
+maskedLoadLanes261:
+	VXORPS    Y8, Y8, Y8
+	VXORPS    X9, X9, X9
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone263
+	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone263
+	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone263
+	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone263
+	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone263
+	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone263
+	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone263
+	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone263
+	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
+
+lanesDone263:
+	VINSERTF128 $0x01, X9, Y8, Y8
+
+maskedLoaded262:
 	VSUBPS     Y6, Y8, Y6
 	VPCMPEQD   256(SP), Y7, Y8
 	VANDPS     one<>+0(SB), Y8, Y8
@@ -9343,25 +10928,56 @@ noStore139:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore140
+	JZ         noStore264
 	VMOVUPS    32(SP), Y7
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes265
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
+	JMP        maskedStored266
 
-noStore140:
+maskedStoreLanes265:
+	VEXTRACTF128 $0x01, Y6, X7
+	CMPQ         424(SP), $0x00
+	JLE          maskedStored266
+	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
+	CMPQ         424(SP), $0x01
+	JLE          maskedStored266
+	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
+	CMPQ         424(SP), $0x02
+	JLE          maskedStored266
+	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
+	CMPQ         424(SP), $0x03
+	JLE          maskedStored266
+	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
+	CMPQ         424(SP), $0x04
+	JLE          maskedStored266
+	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
+	CMPQ         424(SP), $0x05
+	JLE          maskedStored266
+	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
+	CMPQ         424(SP), $0x06
+	JLE          maskedStored266
+	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
+	CMPQ         424(SP), $0x07
+	JLE          maskedStored266
+	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
+
+maskedStored266:
+noStore264:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone136:
-	JMP summed100
+classesDone252:
+	JMP summed158
 
 wideTargetsExp7:
 	VMOVDQU lanes<>+0(SB), Y7
 	XORL    AX, AX
 
-classes141:
+classes267:
 	CMPQ     AX, 368(SP)
-	JAE      rest142
+	JAE      rest268
 	VMOVUPS  (SI)(AX*1), Y8
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
@@ -9401,10 +11017,10 @@ classes141:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore145
+	JZ       noStore271
 	VMOVUPS  Y8, (DI)(AX*1)
 
-noStore145:
+noStore271:
 	VADDPS   Y8, Y0, Y0
 	VMOVUPS  32(SI)(AX*1), Y8
 	VSUBPS   Y6, Y8, Y8
@@ -9445,26 +11061,61 @@ noStore145:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore146
+	JZ       noStore272
 	VMOVUPS  Y8, 32(DI)(AX*1)
 
-noStore146:
+noStore272:
 	VADDPS Y8, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes141
+	JMP    classes267
 
-rest142:
+rest268:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone144
+	JZ         classesDone270
 	VMOVUPS    (SP), Y8
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes273
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
+	JMP        maskedLoaded274
+
+maskedLoadLanes273:
+	VXORPS    Y8, Y8, Y8
+	VXORPS    X9, X9, X9
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone275
+	VINSERTPS $0x00, (SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone275
+	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone275
+	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone275
+	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone275
+	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone275
+	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone275
+	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone275
+	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
+
+lanesDone275:
+	VINSERTF128 $0x01, X9, Y8, Y8
+
+maskedLoaded274:
 	VSUBPS     Y6, Y8, Y8
 	VPCMPEQD   256(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
 	VMULPS     288(SP), Y9, Y9
 	VADDPS     320(SP), Y9, Y9
-	VMOVUPS    (SP), Y10
-	VMASKMOVPS (BX)(AX*1), Y10, Y10
+	VMOVUPS    440(SP), Y10
 	VMULPS     Y9, Y10, Y9
 	VCMPPS     $0x04, zero<>+0(SB), Y9, Y10
 	VMULPS     Y8, Y9, Y11
@@ -9501,23 +11152,89 @@ rest142:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS    Y9, Y8, Y8
 	TESTQ      DI, DI
-	JZ         noStore147
+	JZ         noStore276
 	VMOVUPS    (SP), Y9
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes277
 	VMASKMOVPS Y8, Y9, (DI)(AX*1)
+	JMP        maskedStored278
 
-noStore147:
+maskedStoreLanes277:
+	VEXTRACTF128 $0x01, Y8, X9
+	CMPQ         416(SP), $0x00
+	JLE          maskedStored278
+	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
+	CMPQ         416(SP), $0x01
+	JLE          maskedStored278
+	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
+	CMPQ         416(SP), $0x02
+	JLE          maskedStored278
+	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
+	CMPQ         416(SP), $0x03
+	JLE          maskedStored278
+	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
+	CMPQ         416(SP), $0x04
+	JLE          maskedStored278
+	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
+	CMPQ         416(SP), $0x05
+	JLE          maskedStored278
+	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
+	CMPQ         416(SP), $0x06
+	JLE          maskedStored278
+	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
+	CMPQ         416(SP), $0x07
+	JLE          maskedStored278
+	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
+
+maskedStored278:
+noStore276:
 	VADDPS     Y8, Y0, Y8
 	VMOVUPS    (SP), Y9
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes279
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
+	JMP        maskedLoaded280
+
+maskedLoadLanes279:
+	VXORPS    Y8, Y8, Y8
+	VXORPS    X9, X9, X9
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone281
+	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone281
+	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone281
+	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone281
+	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone281
+	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone281
+	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone281
+	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone281
+	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
+
+lanesDone281:
+	VINSERTF128 $0x01, X9, Y8, Y8
+
+maskedLoaded280:
 	VSUBPS     Y6, Y8, Y6
 	VPCMPEQD   256(SP), Y7, Y8
 	VANDPS     one<>+0(SB), Y8, Y8
 	VMULPS     288(SP), Y8, Y8
 	VADDPS     320(SP), Y8, Y8
-	VMOVUPS    32(SP), Y9
-	VMASKMOVPS 32(BX)(AX*1), Y9, Y9
+	VMOVUPS    472(SP), Y9
 	VMULPS     Y8, Y9, Y8
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
 	VMULPS     Y6, Y8, Y10
@@ -9554,17 +11271,48 @@ noStore147:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore148
+	JZ         noStore282
 	VMOVUPS    32(SP), Y7
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes283
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
+	JMP        maskedStored284
 
-noStore148:
+maskedStoreLanes283:
+	VEXTRACTF128 $0x01, Y6, X7
+	CMPQ         424(SP), $0x00
+	JLE          maskedStored284
+	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
+	CMPQ         424(SP), $0x01
+	JLE          maskedStored284
+	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
+	CMPQ         424(SP), $0x02
+	JLE          maskedStored284
+	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
+	CMPQ         424(SP), $0x03
+	JLE          maskedStored284
+	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
+	CMPQ         424(SP), $0x04
+	JLE          maskedStored284
+	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
+	CMPQ         424(SP), $0x05
+	JLE          maskedStored284
+	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
+	CMPQ         424(SP), $0x06
+	JLE          maskedStored284
+	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
+	CMPQ         424(SP), $0x07
+	JLE          maskedStored284
+	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
+
+maskedStored284:
+noStore282:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone144:
-summed100:
+classesDone270:
+summed158:
 	// The row: s, T, D = total(c) of their accumulators; ls = log32(s)
 	// (seq.Log); loss = ls·T - D (seq.TargetLoss).
 	VHADDPS      Y3, Y0, Y0
@@ -9634,17 +11382,17 @@ summed100:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl·T, f to the frame.
 	TESTB     $0x01, 376(SP)
-	JZ        noLse149
+	JZ        noLse285
 	VADDPS    96(SP), Y3, Y3
 	VMOVUPS   128(SP), Y4
 	VBLENDVPS Y4, 96(SP), Y3, Y3
 	TESTQ     R14, R14
-	JZ        noLseStore150
+	JZ        noLseStore286
 	VMOVSS    X3, (R14)(R10*4)
 
-noLseStore150:
+noLseStore286:
 	TESTB   $0x02, 376(SP)
-	JZ      noZ151
+	JZ      noZ287
 	VMULPS  224(SP), Y3, Y4
 	VMULPS  Y3, Y4, Y3
 	VADDPS  Y4, Y4, Y4
@@ -9654,15 +11402,15 @@ noLseStore150:
 	VADDPS  Y3, Y2, Y2
 	VMOVAPS Y2, Y2
 
-noZ151:
-noLse149:
+noZ287:
+noLse285:
 	VMOVSS X2, (DX)(R10*4)
 
 	// Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
 	// (seq.Scaled), qt = qt·f (f = 1 without z-loss: exact); g[j] = e[j]·qt -
 	// a[j]·scale (seq.TargetGrad). One loop per form of the targets.
 	TESTQ        DI, DI
-	JZ           rowDone152
+	JZ           rowDone288
 	VBROADCASTSS scale+140(FP), Y2
 	VDIVPS       Y0, Y2, Y0
 	VMULPS       Y1, Y0, Y0
@@ -9680,9 +11428,9 @@ noLse149:
 	JEQ          wideTargetsGrad7
 	XORL         AX, AX
 
-classes153:
+classes289:
 	CMPQ    AX, 368(SP)
-	JAE     rest154
+	JAE     rest290
 	VMOVUPS (DI)(AX*1), Y1
 	VMOVUPS (R12)(AX*1), Y3
 	VMULPS  Y0, Y1, Y1
@@ -9696,39 +11444,246 @@ classes153:
 	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     classes153
+	JMP     classes289
 
-rest154:
+rest290:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone156
+	JZ         classesDone292
 	VMOVUPS    (SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes293
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
+	JMP        maskedLoaded294
+
+maskedLoadLanes293:
+	VXORPS    Y1, Y1, Y1
+	VXORPS    X3, X3, X3
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone295
+	VINSERTPS $0x00, (DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone295
+	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone295
+	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone295
+	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone295
+	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone295
+	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone295
+	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone295
+	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
+
+lanesDone295:
+	VINSERTF128 $0x01, X3, Y1, Y1
+
+maskedLoaded294:
 	VMOVUPS    (SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes296
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
+	JMP        maskedLoaded297
+
+maskedLoadLanes296:
+	VXORPS    Y3, Y3, Y3
+	VXORPS    X4, X4, X4
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone298
+	VINSERTPS $0x00, (R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone298
+	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone298
+	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone298
+	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone298
+	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone298
+	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone298
+	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone298
+	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
+
+lanesDone298:
+	VINSERTF128 $0x01, X4, Y3, Y3
+
+maskedLoaded297:
 	VMULPS     Y0, Y1, Y1
 	VMULPS     Y2, Y3, Y3
 	VSUBPS     Y3, Y1, Y1
 	VMOVUPS    (SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes299
 	VMASKMOVPS Y1, Y3, (DI)(AX*1)
+	JMP        maskedStored300
+
+maskedStoreLanes299:
+	VEXTRACTF128 $0x01, Y1, X3
+	CMPQ         416(SP), $0x00
+	JLE          maskedStored300
+	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
+	CMPQ         416(SP), $0x01
+	JLE          maskedStored300
+	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
+	CMPQ         416(SP), $0x02
+	JLE          maskedStored300
+	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
+	CMPQ         416(SP), $0x03
+	JLE          maskedStored300
+	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
+	CMPQ         416(SP), $0x04
+	JLE          maskedStored300
+	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
+	CMPQ         416(SP), $0x05
+	JLE          maskedStored300
+	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
+	CMPQ         416(SP), $0x06
+	JLE          maskedStored300
+	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
+	CMPQ         416(SP), $0x07
+	JLE          maskedStored300
+	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
+
+maskedStored300:
 	VMOVUPS    32(SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes301
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
+	JMP        maskedLoaded302
+
+maskedLoadLanes301:
+	VXORPS    Y1, Y1, Y1
+	VXORPS    X3, X3, X3
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone303
+	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone303
+	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone303
+	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone303
+	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone303
+	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone303
+	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone303
+	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone303
+	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
+
+lanesDone303:
+	VINSERTF128 $0x01, X3, Y1, Y1
+
+maskedLoaded302:
 	VMOVUPS    32(SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes304
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
+	JMP        maskedLoaded305
+
+maskedLoadLanes304:
+	VXORPS    Y3, Y3, Y3
+	VXORPS    X4, X4, X4
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone306
+	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone306
+	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone306
+	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone306
+	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone306
+	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone306
+	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone306
+	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone306
+	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
+
+lanesDone306:
+	VINSERTF128 $0x01, X4, Y3, Y3
+
+maskedLoaded305:
 	VMULPS     Y0, Y1, Y0
 	VMULPS     Y2, Y3, Y1
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes307
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
+	JMP        maskedStored308
 
-classesDone156:
-	JMP rowDone152
+maskedStoreLanes307:
+	VEXTRACTF128 $0x01, Y0, X1
+	CMPQ         424(SP), $0x00
+	JLE          maskedStored308
+	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
+	CMPQ         424(SP), $0x01
+	JLE          maskedStored308
+	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
+	CMPQ         424(SP), $0x02
+	JLE          maskedStored308
+	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
+	CMPQ         424(SP), $0x03
+	JLE          maskedStored308
+	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
+	CMPQ         424(SP), $0x04
+	JLE          maskedStored308
+	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
+	CMPQ         424(SP), $0x05
+	JLE          maskedStored308
+	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
+	CMPQ         424(SP), $0x06
+	JLE          maskedStored308
+	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
+	CMPQ         424(SP), $0x07
+	JLE          maskedStored308
+	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
+
+maskedStored308:
+classesDone292:
+	JMP rowDone288
 
 wideTargetsGrad2:
 	XORL AX, AX
 
-classes157:
+classes309:
 	CMPQ    AX, 368(SP)
-	JAE     rest158
+	JAE     rest310
 	VMOVUPS (DI)(AX*1), Y1
 	VMOVUPS (R12)(AX*1), Y3
 	VMULPS  288(SP), Y3, Y3
@@ -9746,43 +11701,250 @@ classes157:
 	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     classes157
+	JMP     classes309
 
-rest158:
+rest310:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone160
+	JZ         classesDone312
 	VMOVUPS    (SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes313
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
+	JMP        maskedLoaded314
+
+maskedLoadLanes313:
+	VXORPS    Y1, Y1, Y1
+	VXORPS    X3, X3, X3
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone315
+	VINSERTPS $0x00, (DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone315
+	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone315
+	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone315
+	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone315
+	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone315
+	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone315
+	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone315
+	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
+
+lanesDone315:
+	VINSERTF128 $0x01, X3, Y1, Y1
+
+maskedLoaded314:
 	VMOVUPS    (SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes316
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
+	JMP        maskedLoaded317
+
+maskedLoadLanes316:
+	VXORPS    Y3, Y3, Y3
+	VXORPS    X4, X4, X4
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone318
+	VINSERTPS $0x00, (R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone318
+	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone318
+	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone318
+	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone318
+	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone318
+	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone318
+	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone318
+	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
+
+lanesDone318:
+	VINSERTF128 $0x01, X4, Y3, Y3
+
+maskedLoaded317:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
 	VMULPS     Y0, Y1, Y1
 	VMULPS     Y2, Y3, Y3
 	VSUBPS     Y3, Y1, Y1
 	VMOVUPS    (SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes319
 	VMASKMOVPS Y1, Y3, (DI)(AX*1)
+	JMP        maskedStored320
+
+maskedStoreLanes319:
+	VEXTRACTF128 $0x01, Y1, X3
+	CMPQ         416(SP), $0x00
+	JLE          maskedStored320
+	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
+	CMPQ         416(SP), $0x01
+	JLE          maskedStored320
+	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
+	CMPQ         416(SP), $0x02
+	JLE          maskedStored320
+	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
+	CMPQ         416(SP), $0x03
+	JLE          maskedStored320
+	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
+	CMPQ         416(SP), $0x04
+	JLE          maskedStored320
+	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
+	CMPQ         416(SP), $0x05
+	JLE          maskedStored320
+	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
+	CMPQ         416(SP), $0x06
+	JLE          maskedStored320
+	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
+	CMPQ         416(SP), $0x07
+	JLE          maskedStored320
+	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
+
+maskedStored320:
 	VMOVUPS    32(SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes321
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
+	JMP        maskedLoaded322
+
+maskedLoadLanes321:
+	VXORPS    Y1, Y1, Y1
+	VXORPS    X3, X3, X3
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone323
+	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone323
+	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone323
+	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone323
+	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone323
+	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone323
+	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone323
+	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone323
+	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
+
+lanesDone323:
+	VINSERTF128 $0x01, X3, Y1, Y1
+
+maskedLoaded322:
 	VMOVUPS    32(SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes324
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
+	JMP        maskedLoaded325
+
+maskedLoadLanes324:
+	VXORPS    Y3, Y3, Y3
+	VXORPS    X4, X4, X4
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone326
+	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone326
+	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone326
+	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone326
+	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone326
+	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone326
+	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone326
+	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone326
+	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
+
+lanesDone326:
+	VINSERTF128 $0x01, X4, Y3, Y3
+
+maskedLoaded325:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
 	VMULPS     Y0, Y1, Y0
 	VMULPS     Y2, Y3, Y1
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes327
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
+	JMP        maskedStored328
 
-classesDone160:
-	JMP rowDone152
+maskedStoreLanes327:
+	VEXTRACTF128 $0x01, Y0, X1
+	CMPQ         424(SP), $0x00
+	JLE          maskedStored328
+	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
+	CMPQ         424(SP), $0x01
+	JLE          maskedStored328
+	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
+	CMPQ         424(SP), $0x02
+	JLE          maskedStored328
+	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
+	CMPQ         424(SP), $0x03
+	JLE          maskedStored328
+	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
+	CMPQ         424(SP), $0x04
+	JLE          maskedStored328
+	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
+	CMPQ         424(SP), $0x05
+	JLE          maskedStored328
+	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
+	CMPQ         424(SP), $0x06
+	JLE          maskedStored328
+	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
+	CMPQ         424(SP), $0x07
+	JLE          maskedStored328
+	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
+
+maskedStored328:
+classesDone312:
+	JMP rowDone288
 
 wideTargetsGrad6:
 	XORL AX, AX
 
-classes161:
+classes329:
 	CMPQ    AX, 368(SP)
-	JAE     rest162
+	JAE     rest330
 	VMOVUPS (DI)(AX*1), Y1
 	VMOVUPS (R12)(AX*1), Y3
 	VMULPS  288(SP), Y3, Y3
@@ -9804,50 +11966,255 @@ classes161:
 	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     classes161
+	JMP     classes329
 
-rest162:
+rest330:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone164
+	JZ         classesDone332
 	VMOVUPS    (SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes333
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
+	JMP        maskedLoaded334
+
+maskedLoadLanes333:
+	VXORPS    Y1, Y1, Y1
+	VXORPS    X3, X3, X3
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone335
+	VINSERTPS $0x00, (DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone335
+	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone335
+	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone335
+	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone335
+	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone335
+	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone335
+	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone335
+	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
+
+lanesDone335:
+	VINSERTF128 $0x01, X3, Y1, Y1
+
+maskedLoaded334:
 	VMOVUPS    (SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes336
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
+	JMP        maskedLoaded337
+
+maskedLoadLanes336:
+	VXORPS    Y3, Y3, Y3
+	VXORPS    X4, X4, X4
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone338
+	VINSERTPS $0x00, (R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone338
+	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone338
+	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone338
+	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone338
+	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone338
+	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone338
+	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone338
+	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
+
+lanesDone338:
+	VINSERTF128 $0x01, X4, Y3, Y3
+
+maskedLoaded337:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
-	VMOVUPS    (SP), Y4
-	VMASKMOVPS (BX)(AX*1), Y4, Y4
+	VMOVUPS    440(SP), Y4
 	VMULPS     Y3, Y4, Y3
 	VMULPS     Y0, Y1, Y1
 	VMULPS     Y2, Y3, Y3
 	VSUBPS     Y3, Y1, Y1
 	VMOVUPS    (SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes339
 	VMASKMOVPS Y1, Y3, (DI)(AX*1)
+	JMP        maskedStored340
+
+maskedStoreLanes339:
+	VEXTRACTF128 $0x01, Y1, X3
+	CMPQ         416(SP), $0x00
+	JLE          maskedStored340
+	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
+	CMPQ         416(SP), $0x01
+	JLE          maskedStored340
+	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
+	CMPQ         416(SP), $0x02
+	JLE          maskedStored340
+	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
+	CMPQ         416(SP), $0x03
+	JLE          maskedStored340
+	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
+	CMPQ         416(SP), $0x04
+	JLE          maskedStored340
+	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
+	CMPQ         416(SP), $0x05
+	JLE          maskedStored340
+	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
+	CMPQ         416(SP), $0x06
+	JLE          maskedStored340
+	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
+	CMPQ         416(SP), $0x07
+	JLE          maskedStored340
+	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
+
+maskedStored340:
 	VMOVUPS    32(SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes341
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
+	JMP        maskedLoaded342
+
+maskedLoadLanes341:
+	VXORPS    Y1, Y1, Y1
+	VXORPS    X3, X3, X3
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone343
+	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone343
+	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone343
+	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone343
+	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone343
+	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone343
+	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone343
+	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone343
+	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
+
+lanesDone343:
+	VINSERTF128 $0x01, X3, Y1, Y1
+
+maskedLoaded342:
 	VMOVUPS    32(SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes344
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
+	JMP        maskedLoaded345
+
+maskedLoadLanes344:
+	VXORPS    Y3, Y3, Y3
+	VXORPS    X4, X4, X4
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone346
+	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone346
+	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone346
+	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone346
+	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone346
+	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone346
+	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone346
+	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone346
+	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
+
+lanesDone346:
+	VINSERTF128 $0x01, X4, Y3, Y3
+
+maskedLoaded345:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
-	VMOVUPS    32(SP), Y4
-	VMASKMOVPS 32(BX)(AX*1), Y4, Y4
+	VMOVUPS    472(SP), Y4
 	VMULPS     Y3, Y4, Y3
 	VMULPS     Y0, Y1, Y0
 	VMULPS     Y2, Y3, Y1
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes347
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
+	JMP        maskedStored348
 
-classesDone164:
-	JMP rowDone152
+maskedStoreLanes347:
+	VEXTRACTF128 $0x01, Y0, X1
+	CMPQ         424(SP), $0x00
+	JLE          maskedStored348
+	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
+	CMPQ         424(SP), $0x01
+	JLE          maskedStored348
+	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
+	CMPQ         424(SP), $0x02
+	JLE          maskedStored348
+	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
+	CMPQ         424(SP), $0x03
+	JLE          maskedStored348
+	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
+	CMPQ         424(SP), $0x04
+	JLE          maskedStored348
+	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
+	CMPQ         424(SP), $0x05
+	JLE          maskedStored348
+	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
+	CMPQ         424(SP), $0x06
+	JLE          maskedStored348
+	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
+	CMPQ         424(SP), $0x07
+	JLE          maskedStored348
+	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
+
+maskedStored348:
+classesDone332:
+	JMP rowDone288
 
 wideTargetsGrad1:
 	VMOVDQU lanes<>+0(SB), Y1
 	XORL    AX, AX
 
-classes165:
+classes349:
 	CMPQ     AX, 368(SP)
-	JAE      rest166
+	JAE      rest350
 	VMOVUPS  (DI)(AX*1), Y3
 	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
@@ -9865,13 +12232,49 @@ classes165:
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, 32(DI)(AX*1)
 	ADDQ     $0x00000040, AX
-	JMP      classes165
+	JMP      classes349
 
-rest166:
+rest350:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone168
+	JZ         classesDone352
 	VMOVUPS    (SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes353
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
+	JMP        maskedLoaded354
+
+maskedLoadLanes353:
+	VXORPS    Y3, Y3, Y3
+	VXORPS    X4, X4, X4
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone355
+	VINSERTPS $0x00, (DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone355
+	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone355
+	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone355
+	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone355
+	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone355
+	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone355
+	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone355
+	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
+
+lanesDone355:
+	VINSERTF128 $0x01, X4, Y3, Y3
+
+maskedLoaded354:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VPADDD     eight<>+0(SB), Y1, Y1
@@ -9879,9 +12282,77 @@ rest166:
 	VMULPS     Y2, Y4, Y4
 	VSUBPS     Y4, Y3, Y3
 	VMOVUPS    (SP), Y4
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes356
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
+	JMP        maskedStored357
+
+maskedStoreLanes356:
+	VEXTRACTF128 $0x01, Y3, X4
+	CMPQ         416(SP), $0x00
+	JLE          maskedStored357
+	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
+	CMPQ         416(SP), $0x01
+	JLE          maskedStored357
+	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
+	CMPQ         416(SP), $0x02
+	JLE          maskedStored357
+	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
+	CMPQ         416(SP), $0x03
+	JLE          maskedStored357
+	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
+	CMPQ         416(SP), $0x04
+	JLE          maskedStored357
+	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
+	CMPQ         416(SP), $0x05
+	JLE          maskedStored357
+	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
+	CMPQ         416(SP), $0x06
+	JLE          maskedStored357
+	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
+	CMPQ         416(SP), $0x07
+	JLE          maskedStored357
+	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
+
+maskedStored357:
 	VMOVUPS    32(SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes358
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
+	JMP        maskedLoaded359
+
+maskedLoadLanes358:
+	VXORPS    Y3, Y3, Y3
+	VXORPS    X4, X4, X4
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone360
+	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone360
+	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone360
+	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone360
+	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone360
+	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone360
+	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone360
+	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone360
+	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
+
+lanesDone360:
+	VINSERTF128 $0x01, X4, Y3, Y3
+
+maskedLoaded359:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VPADDD     eight<>+0(SB), Y1, Y1
@@ -9889,18 +12360,49 @@ rest166:
 	VMULPS     Y2, Y4, Y1
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes361
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
+	JMP        maskedStored362
 
-classesDone168:
-	JMP rowDone152
+maskedStoreLanes361:
+	VEXTRACTF128 $0x01, Y0, X1
+	CMPQ         424(SP), $0x00
+	JLE          maskedStored362
+	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
+	CMPQ         424(SP), $0x01
+	JLE          maskedStored362
+	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
+	CMPQ         424(SP), $0x02
+	JLE          maskedStored362
+	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
+	CMPQ         424(SP), $0x03
+	JLE          maskedStored362
+	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
+	CMPQ         424(SP), $0x04
+	JLE          maskedStored362
+	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
+	CMPQ         424(SP), $0x05
+	JLE          maskedStored362
+	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
+	CMPQ         424(SP), $0x06
+	JLE          maskedStored362
+	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
+	CMPQ         424(SP), $0x07
+	JLE          maskedStored362
+	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
+
+maskedStored362:
+classesDone352:
+	JMP rowDone288
 
 wideTargetsGrad3:
 	VMOVDQU lanes<>+0(SB), Y1
 	XORL    AX, AX
 
-classes169:
+classes363:
 	CMPQ     AX, 368(SP)
-	JAE      rest170
+	JAE      rest364
 	VMOVUPS  (DI)(AX*1), Y3
 	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
@@ -9922,13 +12424,49 @@ classes169:
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, 32(DI)(AX*1)
 	ADDQ     $0x00000040, AX
-	JMP      classes169
+	JMP      classes363
 
-rest170:
+rest364:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone172
+	JZ         classesDone366
 	VMOVUPS    (SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes367
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
+	JMP        maskedLoaded368
+
+maskedLoadLanes367:
+	VXORPS    Y3, Y3, Y3
+	VXORPS    X4, X4, X4
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone369
+	VINSERTPS $0x00, (DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone369
+	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone369
+	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone369
+	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone369
+	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone369
+	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone369
+	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone369
+	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
+
+lanesDone369:
+	VINSERTF128 $0x01, X4, Y3, Y3
+
+maskedLoaded368:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -9938,9 +12476,77 @@ rest170:
 	VMULPS     Y2, Y4, Y4
 	VSUBPS     Y4, Y3, Y3
 	VMOVUPS    (SP), Y4
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes370
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
+	JMP        maskedStored371
+
+maskedStoreLanes370:
+	VEXTRACTF128 $0x01, Y3, X4
+	CMPQ         416(SP), $0x00
+	JLE          maskedStored371
+	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
+	CMPQ         416(SP), $0x01
+	JLE          maskedStored371
+	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
+	CMPQ         416(SP), $0x02
+	JLE          maskedStored371
+	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
+	CMPQ         416(SP), $0x03
+	JLE          maskedStored371
+	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
+	CMPQ         416(SP), $0x04
+	JLE          maskedStored371
+	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
+	CMPQ         416(SP), $0x05
+	JLE          maskedStored371
+	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
+	CMPQ         416(SP), $0x06
+	JLE          maskedStored371
+	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
+	CMPQ         416(SP), $0x07
+	JLE          maskedStored371
+	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
+
+maskedStored371:
 	VMOVUPS    32(SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes372
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
+	JMP        maskedLoaded373
+
+maskedLoadLanes372:
+	VXORPS    Y3, Y3, Y3
+	VXORPS    X4, X4, X4
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone374
+	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone374
+	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone374
+	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone374
+	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone374
+	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone374
+	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone374
+	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone374
+	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
+
+lanesDone374:
+	VINSERTF128 $0x01, X4, Y3, Y3
+
+maskedLoaded373:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -9950,18 +12556,49 @@ rest170:
 	VMULPS     Y2, Y4, Y1
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes375
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
+	JMP        maskedStored376
 
-classesDone172:
-	JMP rowDone152
+maskedStoreLanes375:
+	VEXTRACTF128 $0x01, Y0, X1
+	CMPQ         424(SP), $0x00
+	JLE          maskedStored376
+	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
+	CMPQ         424(SP), $0x01
+	JLE          maskedStored376
+	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
+	CMPQ         424(SP), $0x02
+	JLE          maskedStored376
+	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
+	CMPQ         424(SP), $0x03
+	JLE          maskedStored376
+	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
+	CMPQ         424(SP), $0x04
+	JLE          maskedStored376
+	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
+	CMPQ         424(SP), $0x05
+	JLE          maskedStored376
+	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
+	CMPQ         424(SP), $0x06
+	JLE          maskedStored376
+	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
+	CMPQ         424(SP), $0x07
+	JLE          maskedStored376
+	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
+
+maskedStored376:
+classesDone366:
+	JMP rowDone288
 
 wideTargetsGrad7:
 	VMOVDQU lanes<>+0(SB), Y1
 	XORL    AX, AX
 
-classes173:
+classes377:
 	CMPQ     AX, 368(SP)
-	JAE      rest174
+	JAE      rest378
 	VMOVUPS  (DI)(AX*1), Y3
 	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
@@ -9987,60 +12624,193 @@ classes173:
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, 32(DI)(AX*1)
 	ADDQ     $0x00000040, AX
-	JMP      classes173
+	JMP      classes377
 
-rest174:
+rest378:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone176
+	JZ         classesDone380
 	VMOVUPS    (SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes381
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
+	JMP        maskedLoaded382
+
+maskedLoadLanes381:
+	VXORPS    Y3, Y3, Y3
+	VXORPS    X4, X4, X4
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone383
+	VINSERTPS $0x00, (DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone383
+	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone383
+	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone383
+	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone383
+	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone383
+	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone383
+	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone383
+	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
+
+lanesDone383:
+	VINSERTF128 $0x01, X4, Y3, Y3
+
+maskedLoaded382:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
 	VADDPS     320(SP), Y4, Y4
-	VMOVUPS    (SP), Y5
-	VMASKMOVPS (BX)(AX*1), Y5, Y5
+	VMOVUPS    440(SP), Y5
 	VMULPS     Y4, Y5, Y4
 	VPADDD     eight<>+0(SB), Y1, Y1
 	VMULPS     Y0, Y3, Y3
 	VMULPS     Y2, Y4, Y4
 	VSUBPS     Y4, Y3, Y3
 	VMOVUPS    (SP), Y4
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes384
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
+	JMP        maskedStored385
+
+maskedStoreLanes384:
+	VEXTRACTF128 $0x01, Y3, X4
+	CMPQ         416(SP), $0x00
+	JLE          maskedStored385
+	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
+	CMPQ         416(SP), $0x01
+	JLE          maskedStored385
+	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
+	CMPQ         416(SP), $0x02
+	JLE          maskedStored385
+	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
+	CMPQ         416(SP), $0x03
+	JLE          maskedStored385
+	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
+	CMPQ         416(SP), $0x04
+	JLE          maskedStored385
+	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
+	CMPQ         416(SP), $0x05
+	JLE          maskedStored385
+	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
+	CMPQ         416(SP), $0x06
+	JLE          maskedStored385
+	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
+	CMPQ         416(SP), $0x07
+	JLE          maskedStored385
+	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
+
+maskedStored385:
 	VMOVUPS    32(SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes386
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
+	JMP        maskedLoaded387
+
+maskedLoadLanes386:
+	VXORPS    Y3, Y3, Y3
+	VXORPS    X4, X4, X4
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone388
+	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone388
+	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone388
+	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone388
+	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone388
+	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone388
+	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone388
+	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone388
+	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
+
+lanesDone388:
+	VINSERTF128 $0x01, X4, Y3, Y3
+
+maskedLoaded387:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
 	VADDPS     320(SP), Y4, Y4
-	VMOVUPS    32(SP), Y5
-	VMASKMOVPS 32(BX)(AX*1), Y5, Y5
+	VMOVUPS    472(SP), Y5
 	VMULPS     Y4, Y5, Y4
 	VPADDD     eight<>+0(SB), Y1, Y1
 	VMULPS     Y0, Y3, Y0
 	VMULPS     Y2, Y4, Y1
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes389
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
+	JMP        maskedStored390
 
-classesDone176:
-rowDone152:
+maskedStoreLanes389:
+	VEXTRACTF128 $0x01, Y0, X1
+	CMPQ         424(SP), $0x00
+	JLE          maskedStored390
+	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
+	CMPQ         424(SP), $0x01
+	JLE          maskedStored390
+	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
+	CMPQ         424(SP), $0x02
+	JLE          maskedStored390
+	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
+	CMPQ         424(SP), $0x03
+	JLE          maskedStored390
+	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
+	CMPQ         424(SP), $0x04
+	JLE          maskedStored390
+	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
+	CMPQ         424(SP), $0x05
+	JLE          maskedStored390
+	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
+	CMPQ         424(SP), $0x06
+	JLE          maskedStored390
+	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
+	CMPQ         424(SP), $0x07
+	JLE          maskedStored390
+	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
+
+maskedStored390:
+classesDone380:
+rowDone288:
 	// The targets row advances (when not nil).
 	MOVQ  392(SP), R12
 	TESTQ R12, R12
-	JZ    noTargets177
+	JZ    noTargets391
 	ADDQ  R9, R12
 	MOVQ  R12, 392(SP)
 
-noTargets177:
+noTargets391:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut178
+	JZ    noOut392
 	ADDQ  R9, DI
 
-noOut178:
+noOut392:
 	JMP wideTargetsRow
 
 wideTargetsDone:
@@ -10049,7 +12819,7 @@ wideTargetsDone:
 
 // func wideSoftmaxAVX2(dst []float32, logits []float32, c int)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideSoftmaxAVX2(SB), $400-56
+TEXT ·wideSoftmaxAVX2(SB), $504-56
 	// wideSoftmaxGeneric (softmaxRowC), one row at a time, the classes in
 	// vectors: m (pass 1), e[j] stored to y and s (pass 2), r = 1/s, y[j] =
 	// y[j]·r (pass 3).
@@ -10065,7 +12835,10 @@ TEXT ·wideSoftmaxAVX2(SB), $400-56
 	// the label (targets from labels); 288 keep; 320 uni; 8-byte words: 352 the bits
 	// of the last c mod 8 classes; 360, 368 the bytes of the whole vectors and of
 	// the whole 16-class steps of a row; 376 the flag word; 384 the form of the
-	// targets; 392 the targets row.
+	// targets; 392 the targets row; 400 safeRows (the rows whose masked accesses
+	// stay inside the slices); 408 scratch; 416, 424, 432 the classes of the masked
+	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
+	// mod 16 weights, then +0.
 	//
 	// Arguments; R8 = the rows.
 	MOVQ    c+48(FP), CX
@@ -10125,7 +12898,42 @@ TEXT ·wideSoftmaxAVX2(SB), $400-56
 	MOVQ         AX, 352(SP)
 	VMOVUPS      one<>+0(SB), Y0
 	VMOVUPS      Y0, 192(SP)
-	XORL         R10, R10
+
+	// The classes of the masked vectors: n0 = min(c%16, 8), n1 = max(c%16-8, 0),
+	// n8 = c%8. safeRows = R8 - k, where k is the number of rows at the end whose
+	// masked step (16 floats from the row's last c mod 16 classes) may reach past
+	// R8 rows: k = ceil((16 - c%16)/c) when c%16 != 0 (1 for c >= 16), else 0.
+	MOVQ CX, AX
+	ANDQ $0x0f, AX
+	MOVQ AX, 416(SP)
+	MOVQ $0x00000000, 424(SP)
+	CMPQ AX, $0x08
+	JLE  n0small393
+	MOVQ $0x00000008, 416(SP)
+	SUBQ $0x08, AX
+	MOVQ AX, 424(SP)
+
+n0small393:
+	MOVQ CX, AX
+	ANDQ $0x07, AX
+	MOVQ AX, 432(SP)
+	MOVQ $0x00000000, 408(SP)
+	MOVQ CX, AX
+	ANDQ $0x0f, AX
+	JZ   tailKDone394
+	NEGQ AX
+	ADDQ $0x10, AX
+
+tailK395:
+	INCQ 408(SP)
+	SUBQ CX, AX
+	JG   tailK395
+
+tailKDone394:
+	MOVQ R8, AX
+	SUBQ 408(SP), AX
+	MOVQ AX, 400(SP)
+	XORL R10, R10
 
 wideSoftmaxRow:
 	CMPQ R10, R8
@@ -10142,9 +12950,9 @@ wideSoftmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes179:
+classes396:
 	CMPQ    AX, R11
-	JAE     rest180
+	JAE     rest397
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -10158,11 +12966,11 @@ classes179:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes179
+	JMP     classes396
 
-rest180:
+rest397:
 	TESTQ   $0x00000010, CX
-	JZ      tail181
+	JZ      tail398
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -10171,23 +12979,95 @@ rest180:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail181:
+tail398:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone182
+	JZ         classesDone399
 	VMOVUPS    (SP), Y5
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes400
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
+	JMP        maskedLoaded401
+
+maskedLoadLanes400:
+	VXORPS    Y5, Y5, Y5
+	VXORPS    X6, X6, X6
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone402
+	VINSERTPS $0x00, (SI)(AX*1), X5, X5
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone402
+	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone402
+	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone402
+	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone402
+	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone402
+	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone402
+	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone402
+	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
+
+lanesDone402:
+	VINSERTF128 $0x01, X6, Y5, Y5
+
+maskedLoaded401:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes403
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	VMOVUPS    32(SP), Y6
-	VBLENDVPS  Y6, Y5, Y0, Y5
-	VMAXPS     Y5, Y2, Y2
-	VCMPPS     $0x03, Y5, Y4, Y4
+	JMP        maskedLoaded404
 
-classesDone182:
+maskedLoadLanes403:
+	VXORPS    Y5, Y5, Y5
+	VXORPS    X6, X6, X6
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone405
+	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone405
+	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone405
+	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone405
+	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone405
+	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone405
+	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone405
+	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone405
+	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
+
+lanesDone405:
+	VINSERTF128 $0x01, X6, Y5, Y5
+
+maskedLoaded404:
+	VMOVUPS   32(SP), Y6
+	VBLENDVPS Y6, Y5, Y0, Y5
+	VMAXPS    Y5, Y2, Y2
+	VCMPPS    $0x03, Y5, Y4, Y4
+
+classesDone399:
 	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -10210,9 +13090,9 @@ classesDone182:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes183:
+classes406:
 	CMPQ    AX, R11
-	JAE     rest184
+	JAE     rest407
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -10326,11 +13206,11 @@ classes183:
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
 	ADDQ    $0x00000080, AX
-	JMP     classes183
+	JMP     classes406
 
-rest184:
+rest407:
 	TESTQ   $0x00000010, CX
-	JZ      tail185
+	JZ      tail408
 	VMOVUPS (SI)(AX*1), Y2
 	VSUBPS  96(SP), Y2, Y2
 	VMULPS  expLog2e<>+0(SB), Y2, Y3
@@ -10389,11 +13269,47 @@ rest184:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail185:
+tail408:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone186
+	JZ         classesDone409
 	VMOVUPS    (SP), Y2
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes410
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
+	JMP        maskedLoaded411
+
+maskedLoadLanes410:
+	VXORPS    Y2, Y2, Y2
+	VXORPS    X3, X3, X3
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone412
+	VINSERTPS $0x00, (SI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone412
+	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone412
+	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone412
+	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone412
+	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone412
+	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone412
+	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone412
+	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
+
+lanesDone412:
+	VINSERTF128 $0x01, X3, Y2, Y2
+
+maskedLoaded411:
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -10420,12 +13336,80 @@ tail185:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y2, Y2
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes413
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
+	JMP        maskedStored414
+
+maskedStoreLanes413:
+	VEXTRACTF128 $0x01, Y2, X3
+	CMPQ         416(SP), $0x00
+	JLE          maskedStored414
+	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
+	CMPQ         416(SP), $0x01
+	JLE          maskedStored414
+	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
+	CMPQ         416(SP), $0x02
+	JLE          maskedStored414
+	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
+	CMPQ         416(SP), $0x03
+	JLE          maskedStored414
+	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
+	CMPQ         416(SP), $0x04
+	JLE          maskedStored414
+	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
+	CMPQ         416(SP), $0x05
+	JLE          maskedStored414
+	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
+	CMPQ         416(SP), $0x06
+	JLE          maskedStored414
+	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
+	CMPQ         416(SP), $0x07
+	JLE          maskedStored414
+	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
+
+maskedStored414:
 	VADDPS     Y2, Y0, Y2
 	VMOVUPS    (SP), Y3
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes415
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
+	JMP        maskedLoaded416
+
+maskedLoadLanes415:
+	VXORPS    Y2, Y2, Y2
+	VXORPS    X3, X3, X3
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone417
+	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone417
+	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone417
+	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone417
+	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone417
+	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone417
+	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone417
+	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone417
+	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
+
+lanesDone417:
+	VINSERTF128 $0x01, X3, Y2, Y2
+
+maskedLoaded416:
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -10452,12 +13436,44 @@ tail185:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y2, Y2
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    32(SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes418
 	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
-	VADDPS     Y2, Y1, Y2
-	VMOVUPS    32(SP), Y3
-	VBLENDVPS  Y3, Y2, Y1, Y1
+	JMP        maskedStored419
 
-classesDone186:
+maskedStoreLanes418:
+	VEXTRACTF128 $0x01, Y2, X3
+	CMPQ         424(SP), $0x00
+	JLE          maskedStored419
+	VEXTRACTPS   $0x00, X2, 32(DI)(AX*1)
+	CMPQ         424(SP), $0x01
+	JLE          maskedStored419
+	VEXTRACTPS   $0x01, X2, 36(DI)(AX*1)
+	CMPQ         424(SP), $0x02
+	JLE          maskedStored419
+	VEXTRACTPS   $0x02, X2, 40(DI)(AX*1)
+	CMPQ         424(SP), $0x03
+	JLE          maskedStored419
+	VEXTRACTPS   $0x03, X2, 44(DI)(AX*1)
+	CMPQ         424(SP), $0x04
+	JLE          maskedStored419
+	VEXTRACTPS   $0x00, X3, 48(DI)(AX*1)
+	CMPQ         424(SP), $0x05
+	JLE          maskedStored419
+	VEXTRACTPS   $0x01, X3, 52(DI)(AX*1)
+	CMPQ         424(SP), $0x06
+	JLE          maskedStored419
+	VEXTRACTPS   $0x02, X3, 56(DI)(AX*1)
+	CMPQ         424(SP), $0x07
+	JLE          maskedStored419
+	VEXTRACTPS   $0x03, X3, 60(DI)(AX*1)
+
+maskedStored419:
+	VADDPS    Y2, Y1, Y2
+	VMOVUPS   32(SP), Y3
+	VBLENDVPS Y3, Y2, Y1, Y1
+
+classesDone409:
 	// Pass 3. s = total(c); r = 1 / s (seq.Reciprocal); y[j] = y[j]·r (seq.Scaled).
 	VHADDPS      Y1, Y0, Y0
 	VHADDPS      Y0, Y0, Y0
@@ -10470,9 +13486,9 @@ classesDone186:
 	VDIVPS       Y0, Y1, Y0
 	XORL         AX, AX
 
-classes187:
+classes420:
 	CMPQ    AX, R11
-	JAE     rest188
+	JAE     rest421
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -10486,11 +13502,11 @@ classes187:
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, 96(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes187
+	JMP     classes420
 
-rest188:
+rest421:
 	TESTQ   $0x00000010, CX
-	JZ      tail189
+	JZ      tail422
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -10499,29 +13515,164 @@ rest188:
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail189:
+tail422:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone190
+	JZ         classesDone423
 	VMOVUPS    (SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes424
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
+	JMP        maskedLoaded425
+
+maskedLoadLanes424:
+	VXORPS    Y1, Y1, Y1
+	VXORPS    X2, X2, X2
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone426
+	VINSERTPS $0x00, (DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone426
+	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone426
+	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone426
+	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone426
+	VINSERTPS $0x00, 16(DI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone426
+	VINSERTPS $0x10, 20(DI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone426
+	VINSERTPS $0x20, 24(DI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone426
+	VINSERTPS $0x30, 28(DI)(AX*1), X2, X2
+
+lanesDone426:
+	VINSERTF128 $0x01, X2, Y1, Y1
+
+maskedLoaded425:
 	VMULPS     Y0, Y1, Y1
 	VMOVUPS    (SP), Y2
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes427
 	VMASKMOVPS Y1, Y2, (DI)(AX*1)
+	JMP        maskedStored428
+
+maskedStoreLanes427:
+	VEXTRACTF128 $0x01, Y1, X2
+	CMPQ         416(SP), $0x00
+	JLE          maskedStored428
+	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
+	CMPQ         416(SP), $0x01
+	JLE          maskedStored428
+	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
+	CMPQ         416(SP), $0x02
+	JLE          maskedStored428
+	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
+	CMPQ         416(SP), $0x03
+	JLE          maskedStored428
+	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
+	CMPQ         416(SP), $0x04
+	JLE          maskedStored428
+	VEXTRACTPS   $0x00, X2, 16(DI)(AX*1)
+	CMPQ         416(SP), $0x05
+	JLE          maskedStored428
+	VEXTRACTPS   $0x01, X2, 20(DI)(AX*1)
+	CMPQ         416(SP), $0x06
+	JLE          maskedStored428
+	VEXTRACTPS   $0x02, X2, 24(DI)(AX*1)
+	CMPQ         416(SP), $0x07
+	JLE          maskedStored428
+	VEXTRACTPS   $0x03, X2, 28(DI)(AX*1)
+
+maskedStored428:
 	VMOVUPS    32(SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes429
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
+	JMP        maskedLoaded430
+
+maskedLoadLanes429:
+	VXORPS    Y1, Y1, Y1
+	VXORPS    X2, X2, X2
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone431
+	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone431
+	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone431
+	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone431
+	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone431
+	VINSERTPS $0x00, 48(DI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone431
+	VINSERTPS $0x10, 52(DI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone431
+	VINSERTPS $0x20, 56(DI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone431
+	VINSERTPS $0x30, 60(DI)(AX*1), X2, X2
+
+lanesDone431:
+	VINSERTF128 $0x01, X2, Y1, Y1
+
+maskedLoaded430:
 	VMULPS     Y0, Y1, Y0
 	VMOVUPS    32(SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes432
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
+	JMP        maskedStored433
 
-classesDone190:
+maskedStoreLanes432:
+	VEXTRACTF128 $0x01, Y0, X1
+	CMPQ         424(SP), $0x00
+	JLE          maskedStored433
+	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
+	CMPQ         424(SP), $0x01
+	JLE          maskedStored433
+	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
+	CMPQ         424(SP), $0x02
+	JLE          maskedStored433
+	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
+	CMPQ         424(SP), $0x03
+	JLE          maskedStored433
+	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
+	CMPQ         424(SP), $0x04
+	JLE          maskedStored433
+	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
+	CMPQ         424(SP), $0x05
+	JLE          maskedStored433
+	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
+	CMPQ         424(SP), $0x06
+	JLE          maskedStored433
+	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
+	CMPQ         424(SP), $0x07
+	JLE          maskedStored433
+	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
+
+maskedStored433:
+classesDone423:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut191
+	JZ    noOut434
 	ADDQ  R9, DI
 
-noOut191:
+noOut434:
 	JMP wideSoftmaxRow
 
 wideSoftmaxDone:
@@ -10530,7 +13681,7 @@ wideSoftmaxDone:
 
 // func wideLogSoftmaxAVX2(dst []float32, logits []float32, c int)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideLogSoftmaxAVX2(SB), $400-56
+TEXT ·wideLogSoftmaxAVX2(SB), $504-56
 	// wideLogSoftmaxGeneric (logSoftmaxRowC), one row at a time, the classes in
 	// vectors: m (pass 1), s (pass 2), ls = log32(s), y[j] = (x[j] - m) - ls
 	// (pass 3).
@@ -10546,7 +13697,10 @@ TEXT ·wideLogSoftmaxAVX2(SB), $400-56
 	// the label (targets from labels); 288 keep; 320 uni; 8-byte words: 352 the bits
 	// of the last c mod 8 classes; 360, 368 the bytes of the whole vectors and of
 	// the whole 16-class steps of a row; 376 the flag word; 384 the form of the
-	// targets; 392 the targets row.
+	// targets; 392 the targets row; 400 safeRows (the rows whose masked accesses
+	// stay inside the slices); 408 scratch; 416, 424, 432 the classes of the masked
+	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
+	// mod 16 weights, then +0.
 	//
 	// Arguments; R8 = the rows.
 	MOVQ    c+48(FP), CX
@@ -10606,7 +13760,42 @@ TEXT ·wideLogSoftmaxAVX2(SB), $400-56
 	MOVQ         AX, 352(SP)
 	VMOVUPS      one<>+0(SB), Y0
 	VMOVUPS      Y0, 192(SP)
-	XORL         R10, R10
+
+	// The classes of the masked vectors: n0 = min(c%16, 8), n1 = max(c%16-8, 0),
+	// n8 = c%8. safeRows = R8 - k, where k is the number of rows at the end whose
+	// masked step (16 floats from the row's last c mod 16 classes) may reach past
+	// R8 rows: k = ceil((16 - c%16)/c) when c%16 != 0 (1 for c >= 16), else 0.
+	MOVQ CX, AX
+	ANDQ $0x0f, AX
+	MOVQ AX, 416(SP)
+	MOVQ $0x00000000, 424(SP)
+	CMPQ AX, $0x08
+	JLE  n0small435
+	MOVQ $0x00000008, 416(SP)
+	SUBQ $0x08, AX
+	MOVQ AX, 424(SP)
+
+n0small435:
+	MOVQ CX, AX
+	ANDQ $0x07, AX
+	MOVQ AX, 432(SP)
+	MOVQ $0x00000000, 408(SP)
+	MOVQ CX, AX
+	ANDQ $0x0f, AX
+	JZ   tailKDone436
+	NEGQ AX
+	ADDQ $0x10, AX
+
+tailK437:
+	INCQ 408(SP)
+	SUBQ CX, AX
+	JG   tailK437
+
+tailKDone436:
+	MOVQ R8, AX
+	SUBQ 408(SP), AX
+	MOVQ AX, 400(SP)
+	XORL R10, R10
 
 wideLogSoftmaxRow:
 	CMPQ R10, R8
@@ -10623,9 +13812,9 @@ wideLogSoftmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes192:
+classes438:
 	CMPQ    AX, R11
-	JAE     rest193
+	JAE     rest439
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -10639,11 +13828,11 @@ classes192:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes192
+	JMP     classes438
 
-rest193:
+rest439:
 	TESTQ   $0x00000010, CX
-	JZ      tail194
+	JZ      tail440
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -10652,23 +13841,95 @@ rest193:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail194:
+tail440:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone195
+	JZ         classesDone441
 	VMOVUPS    (SP), Y5
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes442
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
+	JMP        maskedLoaded443
+
+maskedLoadLanes442:
+	VXORPS    Y5, Y5, Y5
+	VXORPS    X6, X6, X6
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone444
+	VINSERTPS $0x00, (SI)(AX*1), X5, X5
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone444
+	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone444
+	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone444
+	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone444
+	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone444
+	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone444
+	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone444
+	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
+
+lanesDone444:
+	VINSERTF128 $0x01, X6, Y5, Y5
+
+maskedLoaded443:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes445
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	VMOVUPS    32(SP), Y6
-	VBLENDVPS  Y6, Y5, Y0, Y5
-	VMAXPS     Y5, Y2, Y2
-	VCMPPS     $0x03, Y5, Y4, Y4
+	JMP        maskedLoaded446
 
-classesDone195:
+maskedLoadLanes445:
+	VXORPS    Y5, Y5, Y5
+	VXORPS    X6, X6, X6
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone447
+	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone447
+	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone447
+	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone447
+	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone447
+	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone447
+	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone447
+	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone447
+	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
+
+lanesDone447:
+	VINSERTF128 $0x01, X6, Y5, Y5
+
+maskedLoaded446:
+	VMOVUPS   32(SP), Y6
+	VBLENDVPS Y6, Y5, Y0, Y5
+	VMAXPS    Y5, Y2, Y2
+	VCMPPS    $0x03, Y5, Y4, Y4
+
+classesDone441:
 	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -10691,9 +13952,9 @@ classesDone195:
 	VMOVUPS expLn2Hi<>+0(SB), Y5
 	XORL    AX, AX
 
-classes196:
+classes448:
 	CMPQ    AX, R11
-	JAE     rest197
+	JAE     rest449
 	VMOVUPS (SI)(AX*1), Y6
 	VMOVUPS 32(SI)(AX*1), Y7
 	VMOVUPS 64(SI)(AX*1), Y8
@@ -10803,11 +14064,11 @@ classes196:
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y2, Y2
 	ADDQ    $0x00000080, AX
-	JMP     classes196
+	JMP     classes448
 
-rest197:
+rest449:
 	TESTQ   $0x00000010, CX
-	JZ      tail198
+	JZ      tail450
 	VMOVUPS (SI)(AX*1), Y3
 	VSUBPS  96(SP), Y3, Y3
 	VMULPS  expLog2e<>+0(SB), Y3, Y4
@@ -10864,11 +14125,47 @@ rest197:
 	VADDPS  Y3, Y2, Y2
 	ADDQ    $0x00000040, AX
 
-tail198:
+tail450:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone199
+	JZ         classesDone451
 	VMOVUPS    (SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes452
 	VMASKMOVPS (SI)(AX*1), Y3, Y3
+	JMP        maskedLoaded453
+
+maskedLoadLanes452:
+	VXORPS    Y3, Y3, Y3
+	VXORPS    X4, X4, X4
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone454
+	VINSERTPS $0x00, (SI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone454
+	VINSERTPS $0x10, 4(SI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone454
+	VINSERTPS $0x20, 8(SI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone454
+	VINSERTPS $0x30, 12(SI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone454
+	VINSERTPS $0x00, 16(SI)(AX*1), X4, X4
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone454
+	VINSERTPS $0x10, 20(SI)(AX*1), X4, X4
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone454
+	VINSERTPS $0x20, 24(SI)(AX*1), X4, X4
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone454
+	VINSERTPS $0x30, 28(SI)(AX*1), X4, X4
+
+lanesDone454:
+	VINSERTF128 $0x01, X4, Y3, Y3
+
+maskedLoaded453:
 	VSUBPS     96(SP), Y3, Y3
 	VMULPS     expLog2e<>+0(SB), Y3, Y4
 	VADDPS     expMagic<>+0(SB), Y4, Y4
@@ -10898,37 +14195,73 @@ tail198:
 	VMOVUPS    (SP), Y4
 	VBLENDVPS  Y4, Y3, Y1, Y1
 	VMOVUPS    32(SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes455
 	VMASKMOVPS 32(SI)(AX*1), Y3, Y3
-	VSUBPS     96(SP), Y3, Y3
-	VMULPS     expLog2e<>+0(SB), Y3, Y4
-	VADDPS     expMagic<>+0(SB), Y4, Y4
-	VSUBPS     expMagic<>+0(SB), Y4, Y5
-	VPSLLD     $0x17, Y4, Y4
-	VPADDD     oneBits<>+0(SB), Y4, Y4
-	VMULPS     expLn2Hi<>+0(SB), Y5, Y6
-	VSUBPS     Y6, Y3, Y6
-	VMULPS     expLn2Lo<>+0(SB), Y5, Y5
-	VSUBPS     Y5, Y6, Y5
-	VMULPS     expQ4<>+0(SB), Y5, Y6
-	VMULPS     Y5, Y5, Y7
-	VADDPS     expQ3<>+0(SB), Y6, Y6
-	VMULPS     Y5, Y6, Y6
-	VADDPS     expQ2<>+0(SB), Y6, Y6
-	VMULPS     Y5, Y6, Y6
-	VADDPS     expQ1<>+0(SB), Y6, Y6
-	VMULPS     Y5, Y6, Y6
-	VADDPS     expQ0<>+0(SB), Y6, Y6
-	VMULPS     Y6, Y7, Y6
-	VADDPS     Y5, Y6, Y5
-	VADDPS     one<>+0(SB), Y5, Y5
-	VMULPS     Y4, Y5, Y4
-	VCMPPS     $0x01, expCutoff<>+0(SB), Y3, Y3
-	VANDNPS    Y4, Y3, Y3
-	VADDPS     Y3, Y2, Y3
-	VMOVUPS    32(SP), Y4
-	VBLENDVPS  Y4, Y3, Y2, Y2
+	JMP        maskedLoaded456
 
-classesDone199:
+maskedLoadLanes455:
+	VXORPS    Y3, Y3, Y3
+	VXORPS    X4, X4, X4
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone457
+	VINSERTPS $0x00, 32(SI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone457
+	VINSERTPS $0x10, 36(SI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone457
+	VINSERTPS $0x20, 40(SI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone457
+	VINSERTPS $0x30, 44(SI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone457
+	VINSERTPS $0x00, 48(SI)(AX*1), X4, X4
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone457
+	VINSERTPS $0x10, 52(SI)(AX*1), X4, X4
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone457
+	VINSERTPS $0x20, 56(SI)(AX*1), X4, X4
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone457
+	VINSERTPS $0x30, 60(SI)(AX*1), X4, X4
+
+lanesDone457:
+	VINSERTF128 $0x01, X4, Y3, Y3
+
+maskedLoaded456:
+	VSUBPS    96(SP), Y3, Y3
+	VMULPS    expLog2e<>+0(SB), Y3, Y4
+	VADDPS    expMagic<>+0(SB), Y4, Y4
+	VSUBPS    expMagic<>+0(SB), Y4, Y5
+	VPSLLD    $0x17, Y4, Y4
+	VPADDD    oneBits<>+0(SB), Y4, Y4
+	VMULPS    expLn2Hi<>+0(SB), Y5, Y6
+	VSUBPS    Y6, Y3, Y6
+	VMULPS    expLn2Lo<>+0(SB), Y5, Y5
+	VSUBPS    Y5, Y6, Y5
+	VMULPS    expQ4<>+0(SB), Y5, Y6
+	VMULPS    Y5, Y5, Y7
+	VADDPS    expQ3<>+0(SB), Y6, Y6
+	VMULPS    Y5, Y6, Y6
+	VADDPS    expQ2<>+0(SB), Y6, Y6
+	VMULPS    Y5, Y6, Y6
+	VADDPS    expQ1<>+0(SB), Y6, Y6
+	VMULPS    Y5, Y6, Y6
+	VADDPS    expQ0<>+0(SB), Y6, Y6
+	VMULPS    Y6, Y7, Y6
+	VADDPS    Y5, Y6, Y5
+	VADDPS    one<>+0(SB), Y5, Y5
+	VMULPS    Y4, Y5, Y4
+	VCMPPS    $0x01, expCutoff<>+0(SB), Y3, Y3
+	VANDNPS   Y4, Y3, Y3
+	VADDPS    Y3, Y2, Y3
+	VMOVUPS   32(SP), Y4
+	VBLENDVPS Y4, Y3, Y2, Y2
+
+classesDone451:
 	// s = total(c); ls = log32(s) (seq.Log).
 	VHADDPS      Y2, Y1, Y1
 	VHADDPS      Y1, Y1, Y1
@@ -10980,9 +14313,9 @@ classesDone199:
 	// Pass 3. y[j] = (x[j] - m) - ls (seq.LogSoftmax).
 	XORL AX, AX
 
-classes200:
+classes458:
 	CMPQ    AX, R11
-	JAE     rest201
+	JAE     rest459
 	VMOVUPS (SI)(AX*1), Y2
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
@@ -11000,11 +14333,11 @@ classes200:
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, 96(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes200
+	JMP     classes458
 
-rest201:
+rest459:
 	TESTQ   $0x00000010, CX
-	JZ      tail202
+	JZ      tail460
 	VMOVUPS (SI)(AX*1), Y2
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
@@ -11015,31 +14348,166 @@ rest201:
 	VMOVUPS Y2, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail202:
+tail460:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone203
+	JZ         classesDone461
 	VMOVUPS    (SP), Y2
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes462
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
+	JMP        maskedLoaded463
+
+maskedLoadLanes462:
+	VXORPS    Y2, Y2, Y2
+	VXORPS    X3, X3, X3
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone464
+	VINSERTPS $0x00, (SI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone464
+	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone464
+	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone464
+	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone464
+	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone464
+	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone464
+	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone464
+	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
+
+lanesDone464:
+	VINSERTF128 $0x01, X3, Y2, Y2
+
+maskedLoaded463:
 	VSUBPS     Y0, Y2, Y2
 	VSUBPS     Y1, Y2, Y2
 	VMOVUPS    (SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes465
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
+	JMP        maskedStored466
+
+maskedStoreLanes465:
+	VEXTRACTF128 $0x01, Y2, X3
+	CMPQ         416(SP), $0x00
+	JLE          maskedStored466
+	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
+	CMPQ         416(SP), $0x01
+	JLE          maskedStored466
+	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
+	CMPQ         416(SP), $0x02
+	JLE          maskedStored466
+	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
+	CMPQ         416(SP), $0x03
+	JLE          maskedStored466
+	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
+	CMPQ         416(SP), $0x04
+	JLE          maskedStored466
+	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
+	CMPQ         416(SP), $0x05
+	JLE          maskedStored466
+	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
+	CMPQ         416(SP), $0x06
+	JLE          maskedStored466
+	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
+	CMPQ         416(SP), $0x07
+	JLE          maskedStored466
+	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
+
+maskedStored466:
 	VMOVUPS    32(SP), Y2
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes467
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
+	JMP        maskedLoaded468
+
+maskedLoadLanes467:
+	VXORPS    Y2, Y2, Y2
+	VXORPS    X3, X3, X3
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone469
+	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone469
+	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone469
+	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone469
+	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone469
+	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone469
+	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone469
+	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone469
+	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
+
+lanesDone469:
+	VINSERTF128 $0x01, X3, Y2, Y2
+
+maskedLoaded468:
 	VSUBPS     Y0, Y2, Y0
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes470
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
+	JMP        maskedStored471
 
-classesDone203:
+maskedStoreLanes470:
+	VEXTRACTF128 $0x01, Y0, X1
+	CMPQ         424(SP), $0x00
+	JLE          maskedStored471
+	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
+	CMPQ         424(SP), $0x01
+	JLE          maskedStored471
+	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
+	CMPQ         424(SP), $0x02
+	JLE          maskedStored471
+	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
+	CMPQ         424(SP), $0x03
+	JLE          maskedStored471
+	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
+	CMPQ         424(SP), $0x04
+	JLE          maskedStored471
+	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
+	CMPQ         424(SP), $0x05
+	JLE          maskedStored471
+	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
+	CMPQ         424(SP), $0x06
+	JLE          maskedStored471
+	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
+	CMPQ         424(SP), $0x07
+	JLE          maskedStored471
+	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
+
+maskedStored471:
+classesDone461:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut204
+	JZ    noOut472
 	ADDQ  R9, DI
 
-noOut204:
+noOut472:
 	JMP wideLogSoftmaxRow
 
 wideLogSoftmaxDone:
@@ -11048,7 +14516,7 @@ wideLogSoftmaxDone:
 
 // func wideArgmaxAVX2(dst []int32, logits []float32, c int)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideArgmaxAVX2(SB), $400-56
+TEXT ·wideArgmaxAVX2(SB), $504-56
 	// wideArgmaxGeneric (argmaxRow), one row at a time: m and the NaN lanes (pass
 	// 1), then the scan for the first NaN or the first maximum.
 	//
@@ -11063,7 +14531,10 @@ TEXT ·wideArgmaxAVX2(SB), $400-56
 	// the label (targets from labels); 288 keep; 320 uni; 8-byte words: 352 the bits
 	// of the last c mod 8 classes; 360, 368 the bytes of the whole vectors and of
 	// the whole 16-class steps of a row; 376 the flag word; 384 the form of the
-	// targets; 392 the targets row.
+	// targets; 392 the targets row; 400 safeRows (the rows whose masked accesses
+	// stay inside the slices); 408 scratch; 416, 424, 432 the classes of the masked
+	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
+	// mod 16 weights, then +0.
 	//
 	// Arguments; R8 = the rows.
 	MOVQ    c+48(FP), CX
@@ -11122,7 +14593,42 @@ TEXT ·wideArgmaxAVX2(SB), $400-56
 	MOVQ         AX, 352(SP)
 	VMOVUPS      one<>+0(SB), Y0
 	VMOVUPS      Y0, 192(SP)
-	XORL         R10, R10
+
+	// The classes of the masked vectors: n0 = min(c%16, 8), n1 = max(c%16-8, 0),
+	// n8 = c%8. safeRows = R8 - k, where k is the number of rows at the end whose
+	// masked step (16 floats from the row's last c mod 16 classes) may reach past
+	// R8 rows: k = ceil((16 - c%16)/c) when c%16 != 0 (1 for c >= 16), else 0.
+	MOVQ CX, AX
+	ANDQ $0x0f, AX
+	MOVQ AX, 416(SP)
+	MOVQ $0x00000000, 424(SP)
+	CMPQ AX, $0x08
+	JLE  n0small473
+	MOVQ $0x00000008, 416(SP)
+	SUBQ $0x08, AX
+	MOVQ AX, 424(SP)
+
+n0small473:
+	MOVQ CX, AX
+	ANDQ $0x07, AX
+	MOVQ AX, 432(SP)
+	MOVQ $0x00000000, 408(SP)
+	MOVQ CX, AX
+	ANDQ $0x0f, AX
+	JZ   tailKDone474
+	NEGQ AX
+	ADDQ $0x10, AX
+
+tailK475:
+	INCQ 408(SP)
+	SUBQ CX, AX
+	JG   tailK475
+
+tailKDone474:
+	MOVQ R8, AX
+	SUBQ 408(SP), AX
+	MOVQ AX, 400(SP)
+	XORL R10, R10
 
 wideArgmaxRow:
 	CMPQ R10, R8
@@ -11139,9 +14645,9 @@ wideArgmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes205:
+classes476:
 	CMPQ    AX, R11
-	JAE     rest206
+	JAE     rest477
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -11155,11 +14661,11 @@ classes205:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes205
+	JMP     classes476
 
-rest206:
+rest477:
 	TESTQ   $0x00000010, CX
-	JZ      tail207
+	JZ      tail478
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -11168,23 +14674,95 @@ rest206:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail207:
+tail478:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone208
+	JZ         classesDone479
 	VMOVUPS    (SP), Y5
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes480
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
+	JMP        maskedLoaded481
+
+maskedLoadLanes480:
+	VXORPS    Y5, Y5, Y5
+	VXORPS    X6, X6, X6
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone482
+	VINSERTPS $0x00, (SI)(AX*1), X5, X5
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone482
+	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone482
+	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone482
+	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone482
+	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone482
+	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone482
+	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone482
+	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
+
+lanesDone482:
+	VINSERTF128 $0x01, X6, Y5, Y5
+
+maskedLoaded481:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes483
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	VMOVUPS    32(SP), Y6
-	VBLENDVPS  Y6, Y5, Y0, Y5
-	VMAXPS     Y5, Y2, Y2
-	VCMPPS     $0x03, Y5, Y4, Y4
+	JMP        maskedLoaded484
 
-classesDone208:
+maskedLoadLanes483:
+	VXORPS    Y5, Y5, Y5
+	VXORPS    X6, X6, X6
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone485
+	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone485
+	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone485
+	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone485
+	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone485
+	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone485
+	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone485
+	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone485
+	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
+
+lanesDone485:
+	VINSERTF128 $0x01, X6, Y5, Y5
+
+maskedLoaded484:
+	VMOVUPS   32(SP), Y6
+	VBLENDVPS Y6, Y5, Y0, Y5
+	VMAXPS    Y5, Y2, Y2
+	VCMPPS    $0x03, Y5, Y4, Y4
+
+classesDone479:
 	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -11201,75 +14779,147 @@ classesDone208:
 
 	// dst[i] = argmaxRow(x).
 	TESTL R12, R12
-	JZ    scanEq212
+	JZ    scanEq489
 	XORL  AX, AX
 
-scan213:
+scan490:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail214
+	JAE       scanTail491
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found209
+	JNZ       found486
 	ADDQ      $0x20, AX
-	JMP       scan213
+	JMP       scan490
 
-scanTail214:
+scanTail491:
 	TESTQ      $0x00000007, CX
-	JZ         notFound210
+	JZ         notFound487
 	VMOVUPS    64(SP), Y0
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes492
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	VCMPPS     $0x03, Y0, Y0, Y0
-	VMOVMSKPS  Y0, R12
-	ANDL       352(SP), R12
-	JNZ        found209
-	JMP        notFound210
+	JMP        maskedLoaded493
 
-scanEq212:
+maskedLoadLanes492:
+	VXORPS    Y0, Y0, Y0
+	VXORPS    X1, X1, X1
+	CMPQ      432(SP), $0x00
+	JLE       lanesDone494
+	VINSERTPS $0x00, (SI)(AX*1), X0, X0
+	CMPQ      432(SP), $0x01
+	JLE       lanesDone494
+	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
+	CMPQ      432(SP), $0x02
+	JLE       lanesDone494
+	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
+	CMPQ      432(SP), $0x03
+	JLE       lanesDone494
+	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
+	CMPQ      432(SP), $0x04
+	JLE       lanesDone494
+	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
+	CMPQ      432(SP), $0x05
+	JLE       lanesDone494
+	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
+	CMPQ      432(SP), $0x06
+	JLE       lanesDone494
+	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
+	CMPQ      432(SP), $0x07
+	JLE       lanesDone494
+	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
+
+lanesDone494:
+	VINSERTF128 $0x01, X1, Y0, Y0
+
+maskedLoaded493:
+	VCMPPS    $0x03, Y0, Y0, Y0
+	VMOVMSKPS Y0, R12
+	ANDL      352(SP), R12
+	JNZ       found486
+	JMP       notFound487
+
+scanEq489:
 	XORL AX, AX
 
-scan215:
+scan495:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail216
+	JAE       scanTail496
 	VMOVUPS   (SI)(AX*1), Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found209
+	JNZ       found486
 	ADDQ      $0x20, AX
-	JMP       scan215
+	JMP       scan495
 
-scanTail216:
+scanTail496:
 	TESTQ      $0x00000007, CX
-	JZ         notFound210
+	JZ         notFound487
 	VMOVUPS    64(SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes497
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	VCMPPS     $0x00, Y1, Y0, Y0
-	VMOVMSKPS  Y0, R12
-	ANDL       352(SP), R12
-	JNZ        found209
+	JMP        maskedLoaded498
 
-notFound210:
+maskedLoadLanes497:
+	VXORPS    Y1, Y1, Y1
+	VXORPS    X2, X2, X2
+	CMPQ      432(SP), $0x00
+	JLE       lanesDone499
+	VINSERTPS $0x00, (SI)(AX*1), X1, X1
+	CMPQ      432(SP), $0x01
+	JLE       lanesDone499
+	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
+	CMPQ      432(SP), $0x02
+	JLE       lanesDone499
+	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
+	CMPQ      432(SP), $0x03
+	JLE       lanesDone499
+	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
+	CMPQ      432(SP), $0x04
+	JLE       lanesDone499
+	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
+	CMPQ      432(SP), $0x05
+	JLE       lanesDone499
+	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
+	CMPQ      432(SP), $0x06
+	JLE       lanesDone499
+	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
+	CMPQ      432(SP), $0x07
+	JLE       lanesDone499
+	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
+
+lanesDone499:
+	VINSERTF128 $0x01, X2, Y1, Y1
+
+maskedLoaded498:
+	VCMPPS    $0x00, Y1, Y0, Y0
+	VMOVMSKPS Y0, R12
+	ANDL      352(SP), R12
+	JNZ       found486
+
+notFound487:
 	XORL R12, R12
-	JMP  storePred211
+	JMP  storePred488
 
-found209:
+found486:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred211:
+storePred488:
 	MOVL R12, (R13)(R10*4)
 
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut217
+	JZ    noOut500
 	ADDQ  R9, DI
 
-noOut217:
+noOut500:
 	JMP wideArgmaxRow
 
 wideArgmaxDone:

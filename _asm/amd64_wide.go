@@ -35,8 +35,15 @@ import (
 // accumulators start at -0, the identity of IEEE addition (-0 + v is v for
 // every v, -0 and +0 included), so the first term of each is in effect
 // stored. The last c mod 16 classes of a row are loaded with VMASKMOVPS
-// (no access, so no fault, in the masked-out lanes), and the accumulators
-// of the masked-out lanes are kept by VBLENDVPS: they get no term. total(c)
+// and stored with VMASKMOVPS, and the accumulators of the masked-out lanes
+// are kept by VBLENDVPS: they get no term. A masked vector access spans
+// 32 bytes, past the row's end: it is used only where those 32 bytes lie
+// inside the slices (rows i < safeRows), since whether a masked-out lane
+// may fault is implementation-defined (AMD documents it so, and QEMU
+// faults); the last rows of a call, whose tails reach past the slices'
+// ends, and the weights (whose tail is past their end for every row) are
+// read and written lane by lane (VINSERTPS, VEXTRACTPS) or through a copy
+// in the frame. total(c)
 // is the balanced tree over accumulator positions 0..15 with the absent
 // ones left out; an absent accumulator holds -0, which every addition of
 // the full 16-position tree passes through unchanged, so the full tree
@@ -59,6 +66,10 @@ type wideFrame struct {
 	keep, uni      operand.Mem // keep and uni in every lane (staged targets)
 	variant        operand.Mem // wideTargets: the form of the effective targets
 	tp             operand.Mem // wideTargets: the targets row (nil: from labels)
+	safeRows       operand.Mem // the rows whose masked accesses stay in the slices
+	tailK          operand.Mem // scratch: the rows at the end whose accesses do not
+	n0, n1, n8     operand.Mem // the classes of the masked vectors: min(c%16, 8), max(c%16-8, 0), c%8
+	wtail          operand.Mem // wideTargets: the last c mod 16 weights, +0 after them (64 bytes)
 }
 
 // The names of the extra constants of the wide functions.
@@ -118,9 +129,10 @@ func (g *x86Gen) wideAlloc() *wideFrame {
 	for _, s := range []*operand.Mem{&f.maskLo, &f.maskHi, &f.mask8, &f.m, &f.all, &f.dl, &f.f, &f.zv, &f.lab, &f.keep, &f.uni} {
 		*s = g.AllocLocal(32)
 	}
-	for _, s := range []*operand.Mem{&f.bits8, &f.end8, &f.end16, &f.flags, &f.variant, &f.tp} {
+	for _, s := range []*operand.Mem{&f.bits8, &f.end8, &f.end16, &f.flags, &f.variant, &f.tp, &f.safeRows, &f.tailK, &f.n0, &f.n1, &f.n8} {
 		*s = g.AllocLocal(8)
 	}
+	f.wtail = g.AllocLocal(64)
 	return f
 }
 
@@ -132,10 +144,13 @@ row's allNegInfRow); %d d[l]; %d f (the z-loss factor, else 1); %d z; %d
 the label (targets from labels); %d keep; %d uni; 8-byte words: %d the bits
 of the last c mod 8 classes; %d, %d the bytes of the whole vectors and of
 the whole 16-class steps of a row; %d the flag word; %d the form of the
-targets; %d the targets row.`,
+targets; %d the targets row; %d safeRows (the rows whose masked accesses
+stay inside the slices); %d scratch; %d, %d, %d the classes of the masked
+vectors (min(c%%16, 8), max(c%%16-8, 0), c%%8); 64 bytes at %d the last c
+mod 16 weights, then +0.`,
 		f.maskLo.Disp, f.maskHi.Disp, f.mask8.Disp, f.m.Disp, f.all.Disp, f.dl.Disp, f.f.Disp, f.zv.Disp,
 		f.lab.Disp, f.keep.Disp, f.uni.Disp, f.bits8.Disp, f.end8.Disp, f.end16.Disp, f.flags.Disp,
-		f.variant.Disp, f.tp.Disp)
+		f.variant.Disp, f.tp.Disp, f.safeRows.Disp, f.tailK.Disp, f.n0.Disp, f.n1.Disp, f.n8.Disp, f.wtail.Disp)
 }
 
 // wideSetup computes, from CX = c > 0, R9 = 4c (the bytes of a row), R11 =
@@ -182,6 +197,107 @@ against the lane numbers); f = 1.`)
 	one := g.YMM()
 	g.VMOVUPS(g.k[seq.One], one)
 	g.VMOVUPS(one, f.f)
+
+	g.comment(`
+The classes of the masked vectors: n0 = min(c%16, 8), n1 = max(c%16-8, 0),
+n8 = c%8. safeRows = R8 - k, where k is the number of rows at the end whose
+masked step (16 floats from the row's last c mod 16 classes) may reach past
+R8 rows: k = ceil((16 - c%16)/c) when c%16 != 0 (1 for c >= 16), else 0.`)
+	g.MOVQ(reg.RCX, reg.RAX)
+	g.ANDQ(operand.U8(15), reg.RAX)
+	g.MOVQ(reg.RAX, f.n0)
+	g.MOVQ(operand.U32(0), f.n1)
+	small := g.label("n0small")
+	g.CMPQ(reg.RAX, operand.U8(8))
+	g.JLE(operand.LabelRef(small))
+	g.MOVQ(operand.U32(8), f.n0)
+	g.SUBQ(operand.U8(8), reg.RAX)
+	g.MOVQ(reg.RAX, f.n1)
+	g.Label(small)
+	g.MOVQ(reg.RCX, reg.RAX)
+	g.ANDQ(operand.U8(7), reg.RAX)
+	g.MOVQ(reg.RAX, f.n8)
+	g.MOVQ(operand.U32(0), f.tailK)
+	kDone, kLoop := g.label("tailKDone"), g.label("tailK")
+	g.MOVQ(reg.RCX, reg.RAX)
+	g.ANDQ(operand.U8(15), reg.RAX)
+	g.JZ(operand.LabelRef(kDone))
+	g.NEGQ(reg.RAX)
+	g.ADDQ(operand.U8(16), reg.RAX)
+	g.Label(kLoop)
+	g.INCQ(f.tailK)
+	g.SUBQ(reg.RCX, reg.RAX)
+	g.JG(operand.LabelRef(kLoop))
+	g.Label(kDone)
+	g.MOVQ(reg.R8, reg.RAX)
+	g.SUBQ(f.tailK, reg.RAX)
+	g.MOVQ(reg.RAX, f.safeRows)
+}
+
+// maskedLoad loads into x the vector at mem, masked by mask (VMASKMOVPS,
+// zero in the masked-out lanes), for a row i = R10 < safeRows; for the
+// last rows, lane by lane: the first n lanes (n the frame word), zeros
+// after them.
+func (g *x86Gen) maskedLoad(f *wideFrame, mem operand.Mem, mask operand.Op, n operand.Mem, x reg.VecVirtual) {
+	slow, join := g.label("maskedLoadLanes"), g.label("maskedLoaded")
+	g.CMPQ(reg.R10, f.safeRows)
+	g.JGE(operand.LabelRef(slow))
+	g.VMASKMOVPS(mem, mask, x)
+	g.JMP(operand.LabelRef(join))
+	g.Label(slow)
+	lo, hi := g.YMM(), g.XMM()
+	g.VXORPS(lo, lo, lo)
+	g.VXORPS(hi, hi, hi)
+	lanes := g.label("lanesDone")
+	for i := range 8 {
+		g.CMPQ(n, operand.U8(i))
+		g.JLE(operand.LabelRef(lanes))
+		m := mem
+		m.Disp += 4 * i
+		if i < 4 {
+			g.VINSERTPS(operand.U8(i<<4), m, lo.AsX(), lo.AsX())
+		} else {
+			g.VINSERTPS(operand.U8((i-4)<<4), m, hi, hi)
+		}
+	}
+	g.Label(lanes)
+	g.VINSERTF128(operand.U8(1), hi, lo, x)
+	g.Label(join)
+}
+
+// maskedStore stores the vector v to mem, masked by mask (VMASKMOVPS), for
+// a row i = R10 < safeRows; for the last rows, lane by lane: the first n
+// lanes (n the frame word).
+func (g *x86Gen) maskedStore(f *wideFrame, v operand.Op, mem operand.Mem, mask operand.Op, n operand.Mem) {
+	slow, join := g.label("maskedStoreLanes"), g.label("maskedStored")
+	vr := g.o.inReg(v, false).(reg.VecVirtual)
+	g.CMPQ(reg.R10, f.safeRows)
+	g.JGE(operand.LabelRef(slow))
+	g.VMASKMOVPS(vr, mask, mem)
+	g.JMP(operand.LabelRef(join))
+	g.Label(slow)
+	hi := g.XMM()
+	g.VEXTRACTF128(operand.U8(1), vr, hi)
+	for i := range 8 {
+		g.CMPQ(n, operand.U8(i))
+		g.JLE(operand.LabelRef(join))
+		m := mem
+		m.Disp += 4 * i
+		if i < 4 {
+			g.VEXTRACTPS(operand.U8(i), vr.AsX(), m)
+		} else {
+			g.VEXTRACTPS(operand.U8(i-4), hi, m)
+		}
+	}
+	g.Label(join)
+}
+
+// tailN is the frame word of the classes of the masked step's vector k.
+func (f *wideFrame) tailN(k int) operand.Mem {
+	if k == 0 {
+		return f.n0
+	}
+	return f.n1
 }
 
 // minRows lowers R8 (the rows) to the length of a slice divided by c (CX):
@@ -259,7 +375,7 @@ func (g *x86Gen) tailMask(f *wideFrame, k int) reg.VecVirtual {
 func (g *x86Gen) loadRow(f *wideFrame, base reg.Register, disp, k int, tail bool) reg.VecVirtual {
 	x := g.YMM()
 	if tail {
-		g.VMASKMOVPS(rowMem(base, disp), g.tailMask(f, k), x)
+		g.maskedLoad(f, rowMem(base, disp), g.tailMask(f, k), f.tailN(k), x)
 	} else {
 		g.VMOVUPS(rowMem(base, disp), x)
 	}
@@ -269,7 +385,7 @@ func (g *x86Gen) loadRow(f *wideFrame, base reg.Register, disp, k int, tail bool
 // storeRow stores v at disp(base)(AX), masked in the masked step.
 func (g *x86Gen) storeRow(f *wideFrame, v operand.Op, base reg.Register, disp, k int, tail bool) {
 	if tail {
-		g.VMASKMOVPS(v, g.tailMask(f, k), rowMem(base, disp))
+		g.maskedStore(f, v, rowMem(base, disp), g.tailMask(f, k), f.tailN(k))
 	} else {
 		g.VMOVUPS(v, rowMem(base, disp))
 	}
@@ -390,7 +506,7 @@ func (g *x86Gen) widePreds(f *wideFrame, m reg.VecVirtual, dst operand.Mem) {
 		g.JZ(operand.LabelRef(notFound))
 		mk, xt := g.YMM(), g.YMM()
 		g.VMOVUPS(f.mask8, mk)
-		g.VMASKMOVPS(rowMem(reg.RSI, 0), mk, xt)
+		g.maskedLoad(f, rowMem(reg.RSI, 0), mk, f.n8, xt)
 		hit(xt)
 		g.ANDL(f.bits8, reg.R12L)
 		g.JNZ(operand.LabelRef(found))
@@ -707,7 +823,13 @@ func (g *x86Gen) wideTarget(f *wideFrame, form int, disp, k int, tail bool, idx 
 	}
 	a := g.o.Add(g.o.Mul(f.keep, t), f.uni)
 	if form&formWeights != 0 {
-		a = g.o.Mul(g.loadRow(f, reg.RBX, disp, k, tail), a)
+		w := operand.Op(rowMem(reg.RBX, disp))
+		if tail {
+			// The last c mod 16 weights, copied to the frame (wtail):
+			// the weights end at the row's end, for every row.
+			w = operand.Mem{Base: f.wtail.Base, Disp: f.wtail.Disp + 32*k}
+		}
+		a = g.o.Mul(g.o.inReg(w, false), a)
 	}
 	return a
 }
@@ -781,6 +903,32 @@ indices.
 		g.VBROADCASTSS(g.addr(g.Param(p.name)), v)
 		g.VMOVUPS(v, p.slot)
 	}
+	g.comment(`
+wtail = the last c mod 16 weights (when there are weights), +0 after them:
+the masked step reads them from the frame, since a masked load at the
+weights would reach past their end.`)
+	g.XORL(reg.EAX, reg.EAX)
+	z := g.YMM()
+	g.VXORPS(z, z, z)
+	g.VMOVUPS(z, f.wtail)
+	g.VMOVUPS(z, operand.Mem{Base: f.wtail.Base, Disp: f.wtail.Disp + 32})
+	wDone, wLoop := g.label("wtailDone"), g.label("wtail")
+	g.TESTQ(reg.R8, reg.R8) // no row (weights shorter than a row): nothing to copy
+	g.JZ(operand.LabelRef(wDone))
+	g.TESTQ(operand.U32(formWeights), f.variant)
+	g.JZ(operand.LabelRef(wDone))
+	g.MOVQ(reg.RCX, reg.R12)
+	g.ANDQ(operand.I8(-16), reg.R12)
+	g.Label(wLoop)
+	g.CMPQ(reg.R12, reg.RCX)
+	g.JAE(operand.LabelRef(wDone))
+	wv := g.XMM()
+	g.VMOVSS(operand.Mem{Base: reg.RBX, Index: reg.R12, Scale: 4}, wv)
+	g.VMOVSS(wv, operand.Mem{Base: f.wtail.Base, Disp: f.wtail.Disp, Index: reg.RAX, Scale: 4})
+	g.INCQ(reg.RAX)
+	g.INCQ(reg.R12)
+	g.JMP(operand.LabelRef(wLoop))
+	g.Label(wDone)
 	g.Load(g.Param("losses").Base(), reg.RDX)
 	g.fusedSetup(f.flags, f.zv)
 	g.wideSetup(f)
