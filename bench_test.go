@@ -211,10 +211,19 @@ func BenchmarkClasses(b *testing.B) {
 			labels[i] = int32(r.IntN(c))
 		}
 		o := Options{Classes: c, Workers: 1}
-		for _, name := range append(Implementations(), "copy") {
+		names := append(Implementations(), "copy")
+		if c == Classes {
+			// The package-level class count (Classes unset), against
+			// which Options{Classes: 10} must not be slower.
+			names = append(names, "default-classes0")
+		}
+		for _, name := range names {
 			b.Run(fmt.Sprintf("C=%d/impl=%s", c, name), func(b *testing.B) {
 				f := func() { o.CrossEntropy(grad, x, labels) }
-				if name == "copy" {
+				if name == "default-classes0" {
+					f = func() { Options{Workers: 1}.CrossEntropy(grad, x, labels) }
+					Use(def)
+				} else if name == "copy" {
 					f = func() { copy(grad, x) }
 				} else if err := Use(name); err != nil {
 					b.Fatal(err)
