@@ -248,23 +248,42 @@ func xentLabelsRow(g, x *[Classes]float32, l int32, scale, z float32) (loss, lse
 	var d, e [Classes]float32
 	m, s := expRow(&d, &e, x)
 	ls := log32(s)
-	loss = ls - d[l]
 	lse = logSumExp(x, m, ls)
-	f := float32(1)
-	if z != 0 {
-		var zl float32
-		zl, f = zTerms(z, lse)
-		loss = loss + zl
-	}
+	loss, q := labelTail(s, ls, d[l], lse, scale, z)
 	if g != nil {
-		q := scale / s
-		if z != 0 {
-			q = float32(q * f)
-		}
 		mul10(g, &e, q)
 		g[l] = g[l] - scale
 	}
 	return loss, lse
+}
+
+// labelTail is the per-row part of a label row after s, ls = log32(s),
+// d[l] and lse: loss = ls - d[l] and q = scale / s, with the z-loss (z !=
+// 0, zl, f = zTerms(z, lse)) loss = loss + zl and q = q·f.
+func labelTail(s, ls, dl, lse, scale, z float32) (loss, q float32) {
+	loss = ls - dl
+	q = scale / s
+	if z != 0 {
+		zl, f := zTerms(z, lse)
+		loss = loss + zl
+		q = float32(q * f)
+	}
+	return loss, q
+}
+
+// targetTail is the per-row part of a dense-target row after s, ls =
+// log32(s), T, D and lse: loss = ls·T - D and qt = (scale / s)·T, with the
+// z-loss (z != 0, zl, f = zTerms(z, lse)) loss = loss + zl·T and qt =
+// qt·f.
+func targetTail(s, ls, tsum, dsum, lse, scale, z float32) (loss, qt float32) {
+	loss = float32(ls*tsum) - dsum
+	qt = float32((scale / s) * tsum)
+	if z != 0 {
+		zl, f := zTerms(z, lse)
+		loss = loss + float32(zl*tsum)
+		qt = float32(qt * f)
+	}
+	return loss, qt
 }
 
 // xentTargetsRow computes one row of the dense-target path and returns its
@@ -292,22 +311,10 @@ func xentTargetsRow(g, x, t *[Classes]float32, scale, z float32) (loss, lse floa
 			td[j] = float32(t[j] * d[j])
 		}
 	}
-	tsum := sum10(t)
 	ls := log32(s)
-	loss = float32(ls*tsum) - sum10(&td)
 	lse = logSumExp(x, m, ls)
-	f := float32(1)
-	if z != 0 {
-		var zl float32
-		zl, f = zTerms(z, lse)
-		loss = loss + float32(zl*tsum)
-	}
+	loss, qt := targetTail(s, ls, sum10(t), sum10(&td), lse, scale, z)
 	if g != nil {
-		q := scale / s
-		qt := float32(q * tsum)
-		if z != 0 {
-			qt = float32(qt * f)
-		}
 		for j := range g {
 			g[j] = float32(e[j]*qt) - float32(t[j]*scale)
 		}
@@ -531,19 +538,9 @@ func xentLabelsRowC(g, x []float32, l int32, scale, z float32) (loss, lse float3
 	all := allNegInfRow(x, m)
 	s := expSumRow(g, x, m) // g holds e[j]
 	ls := log32(s)
-	loss = ls - dl
 	lse = lseRow(m, ls, all)
-	f := float32(1)
-	if z != 0 {
-		var zl float32
-		zl, f = zTerms(z, lse)
-		loss = loss + zl
-	}
+	loss, q := labelTail(s, ls, dl, lse, scale, z)
 	if g != nil {
-		q := scale / s
-		if z != 0 {
-			q = float32(q * f)
-		}
 		for j := range g {
 			g[j] = float32(g[j] * q)
 		}
@@ -608,22 +605,11 @@ func xentTargetsRowC(g, x []float32, a *targetRow, scale, z float32) (loss, lse 
 		da.add(j, td)
 	}
 	c := len(x)
-	s, tsum := sa.total(c), ta.total(c)
+	s := sa.total(c)
 	ls := log32(s)
-	loss = float32(ls*tsum) - da.total(c)
 	lse = lseRow(m, ls, all)
-	f := float32(1)
-	if z != 0 {
-		var zl float32
-		zl, f = zTerms(z, lse)
-		loss = loss + float32(zl*tsum)
-	}
+	loss, qt := targetTail(s, ls, ta.total(c), da.total(c), lse, scale, z)
 	if g != nil {
-		q := scale / s
-		qt := float32(q * tsum)
-		if z != 0 {
-			qt = float32(qt * f)
-		}
 		for j := range g {
 			g[j] = float32(g[j]*qt) - float32(a.at(j)*scale)
 		}
