@@ -67,6 +67,12 @@ type batch struct {
 	ignoreLabel int32
 }
 
+// newBatch returns a batch of n rows of c classes for the implementation
+// in use.
+func newBatch(kind, n, c int) batch {
+	return batch{k: active.Load(), kind: kind, n: n, c: c, chunkRows: ChunkRowsFor(c)}
+}
+
 // labelBuf is the number of labels of another type than int32 that are
 // converted at a time, on the stack; a multiple of blockRows.
 const labelBuf = 32 * blockRows

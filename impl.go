@@ -75,7 +75,8 @@ func (k *kernels) logSoftmax(dst, logits []float32) {
 }
 
 // The block functions of any class count c != 10 (see kernel_generic.go).
-// A tier's functions take class counts from its wideMin up; below, the generic code runs them.
+// A tier's functions take class counts from its wideMin up; below, the
+// generic code runs them.
 
 func (k *kernels) wideLabels(grad, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32) {
 	if k.tier == 0 || c < k.wideMin {

@@ -114,7 +114,8 @@ func (o Options) Argmax(dst []int32, logits []float32) error {
 	if spanOf(dst).overlaps(spanOf(logits)) {
 		return fmt.Errorf("%w: dst and logits", ErrOverlap)
 	}
-	b := batch{k: active.Load(), kind: kindArgmax, n: n, c: c, chunkRows: ChunkRowsFor(c), logits: logits, preds: dst}
+	b := newBatch(kindArgmax, n, c)
+	b.logits, b.preds = logits, dst
 	_, err = b.run(o.Workers)
 	return err
 }
@@ -131,7 +132,8 @@ func (o Options) rowwise(kind int, dst, logits []float32) error {
 	if err := checkOut("dst", dst, n, logits); err != nil {
 		return err
 	}
-	b := batch{k: active.Load(), kind: kind, n: n, c: c, chunkRows: ChunkRowsFor(c), grad: dst, logits: logits}
+	b := newBatch(kind, n, c)
+	b.grad, b.logits = dst, logits
 	_, err = b.run(o.Workers)
 	return err
 }

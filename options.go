@@ -177,9 +177,9 @@ const (
 // the same bits as the unscaled arithmetic, since multiplying by a power
 // of two commutes with rounding; the sums in between are never scaled.
 func (o Options) batch(kind, n int, grad, logits []float32, count float64) batch {
-	c := o.classes()
-	b := batch{k: active.Load(), kind: kind, n: n, c: c, chunkRows: ChunkRowsFor(c), grad: grad, logits: logits, losses: o.Losses, scale: 1,
-		preds: o.Predictions, lse: o.LogSumExp}
+	b := newBatch(kind, n, o.classes())
+	b.grad, b.logits, b.losses, b.scale = grad, logits, o.Losses, 1
+	b.preds, b.lse = o.Predictions, o.LogSumExp
 	if o.ZLoss != 0 {
 		b.z = o.ZLoss // -0 disables it as +0 does
 	}
@@ -198,17 +198,16 @@ func (o Options) batch(kind, n int, grad, logits []float32, count float64) batch
 	}
 	b.kind = kindStaged
 	b.weights = o.Weights
-	for j := range b.w {
-		if c != Classes {
-			break // any other class count: see batch.anyChunk
-		}
-		b.w[j] = 1
-		if o.Weights != nil {
-			b.w[j] = float32(math.Ldexp(float64(o.Weights[j]), b.norm))
+	if b.c == Classes { // any other class count: see batch.anyChunk
+		for j := range b.w {
+			b.w[j] = 1
+			if o.Weights != nil {
+				b.w[j] = float32(math.Ldexp(float64(o.Weights[j]), b.norm))
+			}
 		}
 	}
 	b.keep = 1 - o.LabelSmoothing
-	b.uni = o.LabelSmoothing / float32(c)
+	b.uni = o.LabelSmoothing / float32(b.c)
 	b.ignore, b.ignoreLabel = o.Ignore, o.IgnoreLabel
 	return b
 }
