@@ -3301,7 +3301,7 @@ argmax_loop:
 	VTRN1	V4.S4, V6.S4, V8.S4
 	VTRN2	V4.S4, V6.S4, V4.S4
 	// x[j] of rows 0-3, j = 0..9: V9 V2 V10 V0 V7 V3 V5 V1 V8 V4
-	// m = max10(x) without its + 0 (the FMAX tree of seq.Max10): seq.Argmax compares with ==, for
+	// m = max10(x) without its + 0 (seq.MaxTree10, the FMAX tree): seq.Argmax compares with ==, for
 	// which -0 == +0.
 	WORD	$0x4e22f526	// fmax v6.4s, v9.4s, v2.4s
 	WORD	$0x4e20f54b	// fmax v11.4s, v10.4s, v0.4s

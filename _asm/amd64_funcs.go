@@ -580,7 +580,7 @@ them). No frame.`, g.t.lanes))
 	g.comment(`
 m = the maximum of the ten columns: the tree of VMAXPS of seq.Max10
 without its + 0, which equality does not see.`)
-	m := maxTree(g.o, &xs)
+	m := seq.MaxTree10[operand.Op](g.o, &xs)
 	g.comment(`
 dst = argmax10(x) (seq.Argmax): p = 0, then for j = 9 down to 0, p = j
 where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for j = 9 down to 0, p = j
@@ -591,13 +591,4 @@ where x[j] is NaN (VCMPPS UNORD).`)
 	g.DECQ(reg.RCX)
 	g.JNZ(operand.LabelRef("argmaxLoop"))
 	g.end("argmaxDone")
-}
-
-// maxTree is the tree of Max of seq.Max10 without its + 0: the maximum of
-// the columns, exact in any order for rows without NaN (seq.Argmax
-// overrides a row with a NaN).
-func maxTree(o *x86Ops, x *[classes]operand.Op) operand.Op {
-	a := o.Max(o.Max(x[0], x[1]), o.Max(x[2], x[3]))
-	b := o.Max(o.Max(x[4], x[5]), o.Max(x[6], x[7]))
-	return o.Max(o.Max(a, b), o.Max(x[8], x[9]))
 }

@@ -824,22 +824,9 @@ func (g *gen) argmax(t *tracer, prefix string, x [classes]*val, m *val, base str
 // argmaxLoop is the loop body of argmaxNEON.
 func (g *gen) argmaxLoop(t *tracer, prefix string, _ bool) {
 	x := g.loadBlock(t, "R1")
-	t.comment("m = max10(x) without its + 0 (the FMAX tree of seq.Max10): seq.Argmax compares with ==, for")
+	t.comment("m = max10(x) without its + 0 (seq.MaxTree10, the FMAX tree): seq.Argmax compares with ==, for")
 	t.comment("which -0 == +0.")
-	so := &symOps{}
-	var leaves [classes]*sym
-	for j := range leaves {
-		leaves[j] = so.leaf(j)
-	}
-	root := seq.Max10[*sym](so, &leaves)
-	if root.op != "Add" || root.args[1].op != "K" || root.args[1].c != seq.Zero {
-		panic("seq.Max10 does not end with + 0: use its result")
-	}
-	memo := map[*sym]*val{}
-	for j := range leaves {
-		memo[leaves[j]] = x[j]
-	}
-	m := replay[*val](t, root.args[0], memo)
+	m := seq.MaxTree10[*val](t, &x)
 	g.argmax(t, prefix, x, m, "R0")
 	t.raw("\tADD\t$%d, R1", blockBytes)
 	t.raw("\tSUBS\t$%d, R4", blockRows)

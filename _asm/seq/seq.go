@@ -148,13 +148,19 @@ type Ops[V any] interface {
 	Park(v V) V
 }
 
-// Max10 returns m = max10(x) of kernel_generic.go: the maximum of the ten
-// columns by a tree of Max, plus +0 (a maximum of -0 becomes +0).
+// Max10 returns m = max10(x) of kernel_generic.go: MaxTree10, plus +0 (a
+// maximum of -0 becomes +0).
 func Max10[V any](o Ops[V], x *[10]V) V {
+	return o.Add(MaxTree10(o, x), o.K(Zero))
+}
+
+// MaxTree10 is the maximum of the ten columns by a tree of Max, without
+// Max10's + 0: what Argmax compares with (== does not see the sign of a
+// zero).
+func MaxTree10[V any](o Ops[V], x *[10]V) V {
 	a := o.Max(o.Max(x[0], x[1]), o.Max(x[2], x[3]))
 	b := o.Max(o.Max(x[4], x[5]), o.Max(x[6], x[7]))
-	m := o.Max(o.Max(a, b), o.Max(x[8], x[9]))
-	return o.Add(m, o.K(Zero))
+	return o.Max(o.Max(a, b), o.Max(x[8], x[9]))
 }
 
 // Sum10 returns sum10(v) of kernel_generic.go:
