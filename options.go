@@ -50,8 +50,8 @@ func (r Reduction) String() string {
 }
 
 // Options configures CrossEntropy and CrossEntropyTargets the way the
-// arguments of PyTorch's torch.nn.CrossEntropyLoss do. The zero value (and a
-// nil *Options) means PyTorch's defaults: mean reduction, no class weights,
+// arguments of PyTorch's torch.nn.CrossEntropyLoss do. The zero value
+// means PyTorch's defaults: mean reduction, no class weights,
 // no label smoothing, no ignored label.
 //
 // With class weights w and label smoothing ε, the loss of a row with label l
@@ -98,7 +98,8 @@ type Options struct {
 
 	// Workers is the number of goroutines a call may use: 0 (the default)
 	// chooses automatically, splitting a batch only when it has at least two
-	// chunks of ChunkRows rows and then using up to GOMAXPROCS goroutines;
+	// chunks (of ChunkRowsFor(C) rows: ChunkRows for 10 classes) and then
+	// using up to GOMAXPROCS goroutines;
 	// 1 keeps the work on the calling goroutine. Work is split in whole
 	// chunks whose sums are added in order, so results are bit-identical
 	// for every value of Workers and GOMAXPROCS. Neither path allocates
