@@ -50,9 +50,9 @@ func (r Reduction) String() string {
 }
 
 // Options configures CrossEntropy and CrossEntropyTargets the way the
-// arguments of PyTorch's torch.nn.CrossEntropyLoss do. The zero value
-// means PyTorch's defaults: mean reduction, no class weights,
-// no label smoothing, no ignored label.
+// arguments of PyTorch's torch.nn.CrossEntropyLoss do. The zero value means
+// PyTorch's defaults: mean reduction, no class weights, no label smoothing,
+// no ignored label.
 //
 // With class weights w and label smoothing ε, the loss of a row with label l
 // is, as in PyTorch,
