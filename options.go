@@ -97,13 +97,13 @@ type Options struct {
 	Classes int
 
 	// Workers is the number of goroutines a call may use: 0 (the default)
-	// chooses automatically, splitting a batch only when it has at least two
-	// chunks (of ChunkRowsFor(C) rows: ChunkRows for 10 classes) and then
-	// using up to GOMAXPROCS goroutines;
-	// 1 keeps the work on the calling goroutine. Work is split in whole
-	// chunks whose sums are added in order, so results are bit-identical
-	// for every value of Workers and GOMAXPROCS. Neither path allocates
-	// (see the package documentation).
+	// chooses automatically, splitting a batch only when it has at least
+	// two chunks (of ChunkRowsFor(C) rows: ChunkRows for 10 classes) and
+	// then using up to GOMAXPROCS goroutines; 1 keeps the work on the
+	// calling goroutine. Work is split in whole chunks whose sums are
+	// added in order, so results are bit-identical for every value of
+	// Workers and GOMAXPROCS. Neither path allocates (see the package
+	// documentation).
 	Workers int
 
 	// Losses, when not nil, receives the loss of each row (N values,
