@@ -91,24 +91,9 @@ func checkFused(t *testing.T, o Options, logits []float32, labels []int32) {
 	}
 	what := fmt.Sprintf("%v z=%g", o, o.ZLoss)
 	z := float64(o.ZLoss)
-	var count, sum float64
+	var sum float64
 	anyNaN, anyInf := false, false
-	for _, l := range labels {
-		if labelWeights(&o, l) != nil {
-			if o.Weights != nil {
-				count += float64(o.Weights[l])
-			} else {
-				count++
-			}
-		}
-	}
-	scale := 1.0
-	if o.Reduction == Mean {
-		scale = 0
-		if count > 0 {
-			scale = float64(float32(1 / count))
-		}
-	}
+	count, scale := refScale(&o, labels)
 	for i, l := range labels {
 		x := logits[i*Classes : (i+1)*Classes]
 		g := grad[i*Classes : (i+1)*Classes]

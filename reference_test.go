@@ -233,6 +233,29 @@ func (o Options) String() string {
 	return s
 }
 
+// refScale returns the divisor of o's mean over the labels (the rows not
+// ignored, or the sum of their weights) and the gradient scale the package
+// uses: float32(1/count) for the mean (0 when nothing counts), else 1.
+func refScale(o *Options, labels []int32) (count, scale float64) {
+	for _, l := range labels {
+		if labelWeights(o, l) != nil {
+			if o.Weights != nil {
+				count += float64(o.Weights[l])
+			} else {
+				count++
+			}
+		}
+	}
+	scale = 1
+	if o.Reduction == Mean {
+		scale = 0
+		if count > 0 {
+			scale = float64(float32(1 / count))
+		}
+	}
+	return count, scale
+}
+
 // checkBatch runs o.CrossEntropy on a batch and checks every row loss,
 // every gradient element and the reduced loss against the reference.
 func checkBatch(t *testing.T, o Options, logits []float32, labels []int32) {
@@ -244,26 +267,10 @@ func checkBatch(t *testing.T, o Options, logits []float32, labels []int32) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var count, sum float64
+	var sum float64
 	anyNaN := false
 	optName := o.String()
-	for _, l := range labels {
-		a := labelWeights(&o, l)
-		if a != nil {
-			if o.Weights != nil {
-				count += float64(o.Weights[l])
-			} else {
-				count++
-			}
-		}
-	}
-	scale := 1.0
-	if o.Reduction == Mean {
-		scale = 0
-		if count > 0 {
-			scale = float64(float32(1 / count))
-		}
-	}
+	count, scale := refScale(&o, labels)
 	for i, l := range labels {
 		x := logits[i*Classes : (i+1)*Classes]
 		g := grad[i*Classes : (i+1)*Classes]
