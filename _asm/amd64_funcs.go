@@ -71,6 +71,30 @@ func (g *x86Gen) expPass(name string, frame operand.Mem, ptrs map[reg.Register]i
 	clear(g.o.pinned)
 }
 
+// fusedLogLoops emits the three pass-2 loops of a loss function, at the
+// labels name, nameLse and nameZ, each continuing at nameGrad: the plain
+// one (tail(false, false)); with lse = logSumExp(x, m, log32(s)), copied to
+// lse (tail(true, false)); with lse and the z-loss, whose loss term is
+// zdesc (tail(true, true)). The flag word at flags chooses between the
+// last two; the caller jumps to nameLse when lse is computed.
+func (g *x86Gen) fusedLogLoops(name, zdesc string, rec, sOff, hOff, lseOff int, flags operand.Mem, tail func(lse, z bool) func(ls []operand.Op, recs []int) []operand.Op) {
+	copyLse := func(recs []int) { g.copyLse(recs, lseOff) }
+	next := name + "Grad"
+	g.logLoop(name, rec, sOff, hOff, tail(false, false), nil, next)
+	g.Label(name + "Lse")
+	g.comment(`
+Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
+the record and then to lse (when not nil).`)
+	g.TESTB(operand.U8(flagZ), flags)
+	g.JNZ(operand.LabelRef(name + "Z"))
+	g.logLoop(name+"Lse", rec, sOff, hOff, tail(true, false), copyLse, next)
+	g.Label(name + "Z")
+	g.comment(fmt.Sprintf(`
+Pass 2 with lse and the z-loss: zl, f = zTerms(z, lse) (seq.ZTerms); loss =
+%s; f stored to the record.`, zdesc))
+	g.logLoop(name+"Z", rec, sOff, hOff, tail(true, true), copyLse, next)
+}
+
 func (g *x86Gen) xentLabels() {
 	vb, bb := g.vecBytes(), g.blockBytes()
 	const (
@@ -218,20 +242,7 @@ with lse (and no z-loss), with the z-loss (and lse).`)
 			return loss
 		}
 	}
-	copyLse := func(recs []int) { g.copyLse(recs, lseAt*vb) }
-	g.logLoop("labels", rec, sAt*vb, hAt*vb, tail(false, false), nil, "labelsGrad")
-	g.Label("labelsLse")
-	g.comment(`
-Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
-the record and then to lse (when not nil).`)
-	g.TESTB(operand.U8(flagZ), flags)
-	g.JNZ(operand.LabelRef("labelsZ"))
-	g.logLoop("labelsLse", rec, sAt*vb, hAt*vb, tail(true, false), copyLse, "labelsGrad")
-	g.Label("labelsZ")
-	g.comment(`
-Pass 2 with lse and the z-loss: zl, f = zTerms(z, lse) (seq.ZTerms); loss =
-loss + zl; f stored to the record.`)
-	g.logLoop("labelsZ", rec, sAt*vb, hAt*vb, tail(true, true), copyLse, "labelsGrad")
+	g.fusedLogLoops("labels", "loss + zl", rec, sAt*vb, hAt*vb, lseAt*vb, flags, tail)
 
 	g.Label("labelsGrad")
 	g.comment(`
@@ -370,20 +381,7 @@ with lse (and no z-loss), with the z-loss (and lse).`)
 			return loss
 		}
 	}
-	copyLse := func(recs []int) { g.copyLse(recs, lseAt*vb) }
-	g.logLoop("targets", rec, sAt*vb, hAt*vb, tail(false, false), nil, "targetsGrad")
-	g.Label("targetsLse")
-	g.comment(`
-Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
-the record and then to lse (when not nil).`)
-	g.TESTB(operand.U8(flagZ), flags)
-	g.JNZ(operand.LabelRef("targetsZ"))
-	g.logLoop("targetsLse", rec, sAt*vb, hAt*vb, tail(true, false), copyLse, "targetsGrad")
-	g.Label("targetsZ")
-	g.comment(`
-Pass 2 with lse and the z-loss: zl, f = zTerms(z, lse) (seq.ZTerms); loss =
-loss + zl·T; f stored to the record.`)
-	g.logLoop("targetsZ", rec, sAt*vb, hAt*vb, tail(true, true), copyLse, "targetsGrad")
+	g.fusedLogLoops("targets", "loss + zl·T", rec, sAt*vb, hAt*vb, lseAt*vb, flags, tail)
 
 	g.Label("targetsGrad")
 	g.comment(`

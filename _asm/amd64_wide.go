@@ -941,12 +941,29 @@ weights would reach past their end.`)
 		accS[k], accT[k], accD[k] = g.YMM(), g.YMM(), g.YMM()
 	}
 	forms := []int{0, formStaged, formStaged | formWeights, formLabels, formLabels | formStaged, formLabels | formStaged | formWeights}
-	// dispatch jumps to the loop of the row's form: prefix + form.
-	dispatch := func(prefix string) {
+	// eachForm emits one loop per form of the targets, each at the label
+	// prefix + form (the first falls through), after a dispatch on the
+	// row's form; body emits the loop of form fm, with idx the class
+	// indices of a step (int32 lanes, from 0) for the forms from labels.
+	// Every loop jumps to join, which eachForm places after the last.
+	eachForm := func(prefix, join string, body func(fm int, idx reg.VecVirtual)) {
 		for _, fm := range forms[1:] {
 			g.CMPQ(f.variant, operand.U8(fm))
 			g.JEQ(operand.LabelRef(fmt.Sprintf("%s%d", prefix, fm)))
 		}
+		for i, fm := range forms {
+			if i > 0 {
+				g.Label(fmt.Sprintf("%s%d", prefix, fm))
+			}
+			var idx reg.VecVirtual
+			if fm&formLabels != 0 {
+				idx = g.YMM()
+				g.VMOVDQU(wideK(kLanes, 0), idx)
+			}
+			body(fm, idx)
+			g.JMP(operand.LabelRef(join))
+		}
+		g.Label(join)
 	}
 	g.wideRows("wideTargets", func() {
 		m := g.wideMax(f)
@@ -979,17 +996,7 @@ the targets row. One loop per form of the targets.`)
 				g.VMOVUPS(wideK(kNegZero, 0), a)
 			}
 		}
-		summed := g.label("summed")
-		dispatch("wideTargetsExp")
-		for i, fm := range forms {
-			if i > 0 {
-				g.Label(fmt.Sprintf("wideTargetsExp%d", fm))
-			}
-			var idx reg.VecVirtual
-			if fm&formLabels != 0 {
-				idx = g.YMM()
-				g.VMOVDQU(wideK(kLanes, 0), idx)
-			}
+		eachForm("wideTargetsExp", g.label("summed"), func(fm int, idx reg.VecVirtual) {
 			g.classLoop(f, 2, func(cols []int, tail bool) {
 				for k, disp := range cols {
 					x := g.loadRow(f, reg.RSI, disp, k, tail)
@@ -1010,9 +1017,7 @@ the targets row. One loop per form of the targets.`)
 					g.accumulateTerm(f, accS[k], e, k, tail)
 				}
 			})
-			g.JMP(operand.LabelRef(summed))
-		}
-		g.Label(summed)
+		})
 
 		g.comment(`
 The row: s, T, D = total(c) of their accumulators; ls = log32(s)
@@ -1038,16 +1043,7 @@ a[j]·scale (seq.TargetGrad). One loop per form of the targets.`)
 		q := seq.Quotient[operand.Op](g.o, sc, s)
 		qt := g.o.Mul(seq.Scaled[operand.Op](g.o, q, tsum), f.f)
 		g.MOVQ(f.tp, reg.R12)
-		dispatch("wideTargetsGrad")
-		for i, fm := range forms {
-			if i > 0 {
-				g.Label(fmt.Sprintf("wideTargetsGrad%d", fm))
-			}
-			var idx reg.VecVirtual
-			if fm&formLabels != 0 {
-				idx = g.YMM()
-				g.VMOVDQU(wideK(kLanes, 0), idx)
-			}
+		eachForm("wideTargetsGrad", rowDone, func(fm int, idx reg.VecVirtual) {
 			g.classLoop(f, 2, func(cols []int, tail bool) {
 				for k, disp := range cols {
 					e := g.loadRow(f, reg.RDI, disp, k, tail)
@@ -1058,9 +1054,7 @@ a[j]·scale (seq.TargetGrad). One loop per form of the targets.`)
 					g.storeRow(f, seq.TargetGrad[operand.Op](g.o, e, qt, a, sc), reg.RDI, disp, k, tail)
 				}
 			})
-			g.JMP(operand.LabelRef(rowDone))
-		}
-		g.Label(rowDone)
+		})
 		g.comment("The targets row advances (when not nil).")
 		noTp := g.label("noTargets")
 		g.MOVQ(f.tp, reg.R12)
