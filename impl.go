@@ -32,6 +32,29 @@ type kernels struct {
 	name    string
 	tier    int
 	wideMin int // the smallest class count the tier's wide functions take; below it, the generic code
+
+	// block, if not 0, is the number of rows of the tier's blocks, a
+	// multiple of blockRows: its functions leave a last part of fewer
+	// rows (whole blocks of blockRows) untouched, which half computes.
+	block int
+	half  *kernels
+}
+
+// rest returns, for a tier with a half, the first row its functions leave
+// untouched when given n rows (n a multiple of blockRows), or n.
+func (k *kernels) rest(n int) int {
+	if k.half == nil {
+		return n
+	}
+	return n - n%k.block
+}
+
+// from is s[i:], or nil for a nil s.
+func from[T any](s []T, i int) []T {
+	if s == nil {
+		return nil
+	}
+	return s[i:]
 }
 
 func (k *kernels) xentLabels(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
@@ -39,6 +62,10 @@ func (k *kernels) xentLabels(grad, logits []float32, labels []int32, scale float
 		xentLabelsGeneric(grad, logits, labels, scale, losses, acc, preds, lse, z)
 	} else {
 		xentLabelsTier(k.tier, grad, logits, labels, scale, losses, acc, preds, lse, z)
+		if n := len(logits) / Classes; k.rest(n) < n {
+			r := k.rest(n)
+			k.half.xentLabels(from(grad, r*Classes), logits[r*Classes:], labels[r:], scale, from(losses, r), acc, from(preds, r), from(lse, r), z)
+		}
 	}
 }
 
@@ -47,6 +74,10 @@ func (k *kernels) xentTargets(grad, logits, targets []float32, scale float32, lo
 		xentTargetsGeneric(grad, logits, targets, scale, losses, acc, preds, lse, z)
 	} else {
 		xentTargetsTier(k.tier, grad, logits, targets, scale, losses, acc, preds, lse, z)
+		if n := len(logits) / Classes; k.rest(n) < n {
+			r := k.rest(n)
+			k.half.xentTargets(from(grad, r*Classes), logits[r*Classes:], targets[r*Classes:], scale, from(losses, r), acc, from(preds, r), from(lse, r), z)
+		}
 	}
 }
 
@@ -55,6 +86,10 @@ func (k *kernels) argmax(dst []int32, logits []float32) {
 		argmaxGeneric(dst, logits)
 	} else {
 		argmaxTier(k.tier, dst, logits)
+		if n := len(logits) / Classes; k.rest(n) < n {
+			r := k.rest(n)
+			k.half.argmax(dst[r:], logits[r*Classes:])
+		}
 	}
 }
 
@@ -63,6 +98,10 @@ func (k *kernels) softmax(dst, logits []float32) {
 		softmaxGeneric(dst, logits)
 	} else {
 		softmaxTier(k.tier, dst, logits)
+		if n := len(logits) / Classes; k.rest(n) < n {
+			r := k.rest(n)
+			k.half.softmax(dst[r*Classes:], logits[r*Classes:])
+		}
 	}
 }
 
@@ -71,6 +110,10 @@ func (k *kernels) logSoftmax(dst, logits []float32) {
 		logSoftmaxGeneric(dst, logits)
 	} else {
 		logSoftmaxTier(k.tier, dst, logits)
+		if n := len(logits) / Classes; k.rest(n) < n {
+			r := k.rest(n)
+			k.half.logSoftmax(dst[r*Classes:], logits[r*Classes:])
+		}
 	}
 }
 
@@ -149,8 +192,8 @@ var active atomic.Pointer[kernels]
 
 func init() { active.Store(available[0]) }
 
-// Implementation returns the name of the implementation in use: "avx2",
-// "neon" or "generic".
+// Implementation returns the name of the implementation in use: "avx512",
+// "avx2", "neon" or "generic".
 func Implementation() string { return active.Load().name }
 
 // Implementations returns the names of the implementations this machine can

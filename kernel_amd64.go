@@ -13,15 +13,26 @@ import "github.com/klauspost/cpuid/v2"
 // kernel_stubs_amd64.go; the tier numbers and the dispatch to them are
 // generated in kernel_tiers_amd64.go, in this order.
 
-// archTiers: "avx2" (kernel_amd64.s) when the CPU has AVX2.
-// cpuid.CPU.Supports(cpuid.AVX2) reports AVX2 only when the operating
-// system also saves the YMM registers on a context switch (OSXSAVE and
-// XCR0, checked by the cpuid package), so the assembly never runs where its
-// upper register halves could be lost. The tier uses AVX and AVX2
-// instructions only (no FMA, which the numerical contract forbids). Its
-// wide functions (any class count) run from wideMin = 3 classes: at 2 the
-// generic code was as fast (softmax faster) on a Zen 3 EPYC, from 3 up the
-// assembly is faster (1.3-1.8x at 3-7 classes, 6-15x from 16).
+// archTiers: "avx512" when the CPU has AVX-512 Foundation, then "avx2"
+// when it has AVX2. cpuid.CPU.Supports reports AVX2 only when the
+// operating system also saves the YMM registers on a context switch, and
+// AVX512F only when it saves the opmask and ZMM registers (OSXSAVE and
+// XCR0, checked by the cpuid package), so the assembly never runs where
+// register state could be lost. The tiers use AVX and AVX2 (avx2), AVX
+// and AVX-512 Foundation (avx512) instructions only (no FMA, which the
+// numerical contract forbids).
+//
+// The avx512 functions take blocks of 16 rows; a last block of 8 rows
+// goes to avx2 (half), which every AVX-512 CPU has. Its wide functions
+// (any class count) are avx2's. The avx2 wide functions run from wideMin
+// = 3 classes: at 2 the generic code was as fast (softmax faster) on a Zen
+// 3 EPYC, from 3 up the assembly is faster (1.3-1.8x at 3-7 classes, 6-15x
+// from 16).
 var archTiers = []tier{
-	{kernels{name: "avx2", tier: tierAVX2, wideMin: 3}, func() bool { return cpuid.CPU.Supports(cpuid.AVX2) }},
+	{kernels{name: "avx512", tier: tierAVX512, wideMin: 3, block: 16, half: &avx2Kernels}, func() bool {
+		return cpuid.CPU.Supports(cpuid.AVX512F, cpuid.AVX2)
+	}},
+	{avx2Kernels, func() bool { return cpuid.CPU.Supports(cpuid.AVX2) }},
 }
+
+var avx2Kernels = kernels{name: "avx2", tier: tierAVX2, wideMin: 3}

@@ -81,7 +81,15 @@ DATA expLog2e<>+16(SB)/4, $0x3fb8aa3b
 DATA expLog2e<>+20(SB)/4, $0x3fb8aa3b
 DATA expLog2e<>+24(SB)/4, $0x3fb8aa3b
 DATA expLog2e<>+28(SB)/4, $0x3fb8aa3b
-GLOBL expLog2e<>(SB), RODATA|NOPTR, $32
+DATA expLog2e<>+32(SB)/4, $0x3fb8aa3b
+DATA expLog2e<>+36(SB)/4, $0x3fb8aa3b
+DATA expLog2e<>+40(SB)/4, $0x3fb8aa3b
+DATA expLog2e<>+44(SB)/4, $0x3fb8aa3b
+DATA expLog2e<>+48(SB)/4, $0x3fb8aa3b
+DATA expLog2e<>+52(SB)/4, $0x3fb8aa3b
+DATA expLog2e<>+56(SB)/4, $0x3fb8aa3b
+DATA expLog2e<>+60(SB)/4, $0x3fb8aa3b
+GLOBL expLog2e<>(SB), RODATA|NOPTR, $64
 
 DATA expMagic<>+0(SB)/4, $0x4b400000
 DATA expMagic<>+4(SB)/4, $0x4b400000
@@ -91,7 +99,15 @@ DATA expMagic<>+16(SB)/4, $0x4b400000
 DATA expMagic<>+20(SB)/4, $0x4b400000
 DATA expMagic<>+24(SB)/4, $0x4b400000
 DATA expMagic<>+28(SB)/4, $0x4b400000
-GLOBL expMagic<>(SB), RODATA|NOPTR, $32
+DATA expMagic<>+32(SB)/4, $0x4b400000
+DATA expMagic<>+36(SB)/4, $0x4b400000
+DATA expMagic<>+40(SB)/4, $0x4b400000
+DATA expMagic<>+44(SB)/4, $0x4b400000
+DATA expMagic<>+48(SB)/4, $0x4b400000
+DATA expMagic<>+52(SB)/4, $0x4b400000
+DATA expMagic<>+56(SB)/4, $0x4b400000
+DATA expMagic<>+60(SB)/4, $0x4b400000
+GLOBL expMagic<>(SB), RODATA|NOPTR, $64
 
 DATA expLn2Hi<>+0(SB)/4, $0x3f318000
 DATA expLn2Hi<>+4(SB)/4, $0x3f318000
@@ -101,7 +117,15 @@ DATA expLn2Hi<>+16(SB)/4, $0x3f318000
 DATA expLn2Hi<>+20(SB)/4, $0x3f318000
 DATA expLn2Hi<>+24(SB)/4, $0x3f318000
 DATA expLn2Hi<>+28(SB)/4, $0x3f318000
-GLOBL expLn2Hi<>(SB), RODATA|NOPTR, $32
+DATA expLn2Hi<>+32(SB)/4, $0x3f318000
+DATA expLn2Hi<>+36(SB)/4, $0x3f318000
+DATA expLn2Hi<>+40(SB)/4, $0x3f318000
+DATA expLn2Hi<>+44(SB)/4, $0x3f318000
+DATA expLn2Hi<>+48(SB)/4, $0x3f318000
+DATA expLn2Hi<>+52(SB)/4, $0x3f318000
+DATA expLn2Hi<>+56(SB)/4, $0x3f318000
+DATA expLn2Hi<>+60(SB)/4, $0x3f318000
+GLOBL expLn2Hi<>(SB), RODATA|NOPTR, $64
 
 DATA expLn2Lo<>+0(SB)/4, $0xb95e8083
 DATA expLn2Lo<>+4(SB)/4, $0xb95e8083
@@ -111,7 +135,15 @@ DATA expLn2Lo<>+16(SB)/4, $0xb95e8083
 DATA expLn2Lo<>+20(SB)/4, $0xb95e8083
 DATA expLn2Lo<>+24(SB)/4, $0xb95e8083
 DATA expLn2Lo<>+28(SB)/4, $0xb95e8083
-GLOBL expLn2Lo<>(SB), RODATA|NOPTR, $32
+DATA expLn2Lo<>+32(SB)/4, $0xb95e8083
+DATA expLn2Lo<>+36(SB)/4, $0xb95e8083
+DATA expLn2Lo<>+40(SB)/4, $0xb95e8083
+DATA expLn2Lo<>+44(SB)/4, $0xb95e8083
+DATA expLn2Lo<>+48(SB)/4, $0xb95e8083
+DATA expLn2Lo<>+52(SB)/4, $0xb95e8083
+DATA expLn2Lo<>+56(SB)/4, $0xb95e8083
+DATA expLn2Lo<>+60(SB)/4, $0xb95e8083
+GLOBL expLn2Lo<>(SB), RODATA|NOPTR, $64
 
 DATA expQ0<>+0(SB)/4, $0x3efffffe
 DATA expQ0<>+4(SB)/4, $0x3efffffe
@@ -121,7 +153,15 @@ DATA expQ0<>+16(SB)/4, $0x3efffffe
 DATA expQ0<>+20(SB)/4, $0x3efffffe
 DATA expQ0<>+24(SB)/4, $0x3efffffe
 DATA expQ0<>+28(SB)/4, $0x3efffffe
-GLOBL expQ0<>(SB), RODATA|NOPTR, $32
+DATA expQ0<>+32(SB)/4, $0x3efffffe
+DATA expQ0<>+36(SB)/4, $0x3efffffe
+DATA expQ0<>+40(SB)/4, $0x3efffffe
+DATA expQ0<>+44(SB)/4, $0x3efffffe
+DATA expQ0<>+48(SB)/4, $0x3efffffe
+DATA expQ0<>+52(SB)/4, $0x3efffffe
+DATA expQ0<>+56(SB)/4, $0x3efffffe
+DATA expQ0<>+60(SB)/4, $0x3efffffe
+GLOBL expQ0<>(SB), RODATA|NOPTR, $64
 
 DATA expQ1<>+0(SB)/4, $0x3e2aaa49
 DATA expQ1<>+4(SB)/4, $0x3e2aaa49
@@ -131,7 +171,15 @@ DATA expQ1<>+16(SB)/4, $0x3e2aaa49
 DATA expQ1<>+20(SB)/4, $0x3e2aaa49
 DATA expQ1<>+24(SB)/4, $0x3e2aaa49
 DATA expQ1<>+28(SB)/4, $0x3e2aaa49
-GLOBL expQ1<>(SB), RODATA|NOPTR, $32
+DATA expQ1<>+32(SB)/4, $0x3e2aaa49
+DATA expQ1<>+36(SB)/4, $0x3e2aaa49
+DATA expQ1<>+40(SB)/4, $0x3e2aaa49
+DATA expQ1<>+44(SB)/4, $0x3e2aaa49
+DATA expQ1<>+48(SB)/4, $0x3e2aaa49
+DATA expQ1<>+52(SB)/4, $0x3e2aaa49
+DATA expQ1<>+56(SB)/4, $0x3e2aaa49
+DATA expQ1<>+60(SB)/4, $0x3e2aaa49
+GLOBL expQ1<>(SB), RODATA|NOPTR, $64
 
 DATA expQ2<>+0(SB)/4, $0x3d2aac79
 DATA expQ2<>+4(SB)/4, $0x3d2aac79
@@ -141,7 +189,15 @@ DATA expQ2<>+16(SB)/4, $0x3d2aac79
 DATA expQ2<>+20(SB)/4, $0x3d2aac79
 DATA expQ2<>+24(SB)/4, $0x3d2aac79
 DATA expQ2<>+28(SB)/4, $0x3d2aac79
-GLOBL expQ2<>(SB), RODATA|NOPTR, $32
+DATA expQ2<>+32(SB)/4, $0x3d2aac79
+DATA expQ2<>+36(SB)/4, $0x3d2aac79
+DATA expQ2<>+40(SB)/4, $0x3d2aac79
+DATA expQ2<>+44(SB)/4, $0x3d2aac79
+DATA expQ2<>+48(SB)/4, $0x3d2aac79
+DATA expQ2<>+52(SB)/4, $0x3d2aac79
+DATA expQ2<>+56(SB)/4, $0x3d2aac79
+DATA expQ2<>+60(SB)/4, $0x3d2aac79
+GLOBL expQ2<>(SB), RODATA|NOPTR, $64
 
 DATA expQ3<>+0(SB)/4, $0x3c091d00
 DATA expQ3<>+4(SB)/4, $0x3c091d00
@@ -151,7 +207,15 @@ DATA expQ3<>+16(SB)/4, $0x3c091d00
 DATA expQ3<>+20(SB)/4, $0x3c091d00
 DATA expQ3<>+24(SB)/4, $0x3c091d00
 DATA expQ3<>+28(SB)/4, $0x3c091d00
-GLOBL expQ3<>(SB), RODATA|NOPTR, $32
+DATA expQ3<>+32(SB)/4, $0x3c091d00
+DATA expQ3<>+36(SB)/4, $0x3c091d00
+DATA expQ3<>+40(SB)/4, $0x3c091d00
+DATA expQ3<>+44(SB)/4, $0x3c091d00
+DATA expQ3<>+48(SB)/4, $0x3c091d00
+DATA expQ3<>+52(SB)/4, $0x3c091d00
+DATA expQ3<>+56(SB)/4, $0x3c091d00
+DATA expQ3<>+60(SB)/4, $0x3c091d00
+GLOBL expQ3<>(SB), RODATA|NOPTR, $64
 
 DATA expQ4<>+0(SB)/4, $0x3ab51202
 DATA expQ4<>+4(SB)/4, $0x3ab51202
@@ -161,7 +225,15 @@ DATA expQ4<>+16(SB)/4, $0x3ab51202
 DATA expQ4<>+20(SB)/4, $0x3ab51202
 DATA expQ4<>+24(SB)/4, $0x3ab51202
 DATA expQ4<>+28(SB)/4, $0x3ab51202
-GLOBL expQ4<>(SB), RODATA|NOPTR, $32
+DATA expQ4<>+32(SB)/4, $0x3ab51202
+DATA expQ4<>+36(SB)/4, $0x3ab51202
+DATA expQ4<>+40(SB)/4, $0x3ab51202
+DATA expQ4<>+44(SB)/4, $0x3ab51202
+DATA expQ4<>+48(SB)/4, $0x3ab51202
+DATA expQ4<>+52(SB)/4, $0x3ab51202
+DATA expQ4<>+56(SB)/4, $0x3ab51202
+DATA expQ4<>+60(SB)/4, $0x3ab51202
+GLOBL expQ4<>(SB), RODATA|NOPTR, $64
 
 DATA expCutoff<>+0(SB)/4, $0xc2aeac4f
 DATA expCutoff<>+4(SB)/4, $0xc2aeac4f
@@ -171,7 +243,15 @@ DATA expCutoff<>+16(SB)/4, $0xc2aeac4f
 DATA expCutoff<>+20(SB)/4, $0xc2aeac4f
 DATA expCutoff<>+24(SB)/4, $0xc2aeac4f
 DATA expCutoff<>+28(SB)/4, $0xc2aeac4f
-GLOBL expCutoff<>(SB), RODATA|NOPTR, $32
+DATA expCutoff<>+32(SB)/4, $0xc2aeac4f
+DATA expCutoff<>+36(SB)/4, $0xc2aeac4f
+DATA expCutoff<>+40(SB)/4, $0xc2aeac4f
+DATA expCutoff<>+44(SB)/4, $0xc2aeac4f
+DATA expCutoff<>+48(SB)/4, $0xc2aeac4f
+DATA expCutoff<>+52(SB)/4, $0xc2aeac4f
+DATA expCutoff<>+56(SB)/4, $0xc2aeac4f
+DATA expCutoff<>+60(SB)/4, $0xc2aeac4f
+GLOBL expCutoff<>(SB), RODATA|NOPTR, $64
 
 DATA oneBits<>+0(SB)/4, $0x3f800000
 DATA oneBits<>+4(SB)/4, $0x3f800000
@@ -181,7 +261,15 @@ DATA oneBits<>+16(SB)/4, $0x3f800000
 DATA oneBits<>+20(SB)/4, $0x3f800000
 DATA oneBits<>+24(SB)/4, $0x3f800000
 DATA oneBits<>+28(SB)/4, $0x3f800000
-GLOBL oneBits<>(SB), RODATA|NOPTR, $32
+DATA oneBits<>+32(SB)/4, $0x3f800000
+DATA oneBits<>+36(SB)/4, $0x3f800000
+DATA oneBits<>+40(SB)/4, $0x3f800000
+DATA oneBits<>+44(SB)/4, $0x3f800000
+DATA oneBits<>+48(SB)/4, $0x3f800000
+DATA oneBits<>+52(SB)/4, $0x3f800000
+DATA oneBits<>+56(SB)/4, $0x3f800000
+DATA oneBits<>+60(SB)/4, $0x3f800000
+GLOBL oneBits<>(SB), RODATA|NOPTR, $64
 
 DATA one<>+0(SB)/4, $0x3f800000
 DATA one<>+4(SB)/4, $0x3f800000
@@ -191,7 +279,15 @@ DATA one<>+16(SB)/4, $0x3f800000
 DATA one<>+20(SB)/4, $0x3f800000
 DATA one<>+24(SB)/4, $0x3f800000
 DATA one<>+28(SB)/4, $0x3f800000
-GLOBL one<>(SB), RODATA|NOPTR, $32
+DATA one<>+32(SB)/4, $0x3f800000
+DATA one<>+36(SB)/4, $0x3f800000
+DATA one<>+40(SB)/4, $0x3f800000
+DATA one<>+44(SB)/4, $0x3f800000
+DATA one<>+48(SB)/4, $0x3f800000
+DATA one<>+52(SB)/4, $0x3f800000
+DATA one<>+56(SB)/4, $0x3f800000
+DATA one<>+60(SB)/4, $0x3f800000
+GLOBL one<>(SB), RODATA|NOPTR, $64
 
 DATA half<>+0(SB)/4, $0x3f000000
 DATA half<>+4(SB)/4, $0x3f000000
@@ -201,7 +297,15 @@ DATA half<>+16(SB)/4, $0x3f000000
 DATA half<>+20(SB)/4, $0x3f000000
 DATA half<>+24(SB)/4, $0x3f000000
 DATA half<>+28(SB)/4, $0x3f000000
-GLOBL half<>(SB), RODATA|NOPTR, $32
+DATA half<>+32(SB)/4, $0x3f000000
+DATA half<>+36(SB)/4, $0x3f000000
+DATA half<>+40(SB)/4, $0x3f000000
+DATA half<>+44(SB)/4, $0x3f000000
+DATA half<>+48(SB)/4, $0x3f000000
+DATA half<>+52(SB)/4, $0x3f000000
+DATA half<>+56(SB)/4, $0x3f000000
+DATA half<>+60(SB)/4, $0x3f000000
+GLOBL half<>(SB), RODATA|NOPTR, $64
 
 DATA logSqrtHalf<>+0(SB)/4, $0x3f3504f3
 DATA logSqrtHalf<>+4(SB)/4, $0x3f3504f3
@@ -211,7 +315,15 @@ DATA logSqrtHalf<>+16(SB)/4, $0x3f3504f3
 DATA logSqrtHalf<>+20(SB)/4, $0x3f3504f3
 DATA logSqrtHalf<>+24(SB)/4, $0x3f3504f3
 DATA logSqrtHalf<>+28(SB)/4, $0x3f3504f3
-GLOBL logSqrtHalf<>(SB), RODATA|NOPTR, $32
+DATA logSqrtHalf<>+32(SB)/4, $0x3f3504f3
+DATA logSqrtHalf<>+36(SB)/4, $0x3f3504f3
+DATA logSqrtHalf<>+40(SB)/4, $0x3f3504f3
+DATA logSqrtHalf<>+44(SB)/4, $0x3f3504f3
+DATA logSqrtHalf<>+48(SB)/4, $0x3f3504f3
+DATA logSqrtHalf<>+52(SB)/4, $0x3f3504f3
+DATA logSqrtHalf<>+56(SB)/4, $0x3f3504f3
+DATA logSqrtHalf<>+60(SB)/4, $0x3f3504f3
+GLOBL logSqrtHalf<>(SB), RODATA|NOPTR, $64
 
 DATA logP0<>+0(SB)/4, $0x3d9021bb
 DATA logP0<>+4(SB)/4, $0x3d9021bb
@@ -221,7 +333,15 @@ DATA logP0<>+16(SB)/4, $0x3d9021bb
 DATA logP0<>+20(SB)/4, $0x3d9021bb
 DATA logP0<>+24(SB)/4, $0x3d9021bb
 DATA logP0<>+28(SB)/4, $0x3d9021bb
-GLOBL logP0<>(SB), RODATA|NOPTR, $32
+DATA logP0<>+32(SB)/4, $0x3d9021bb
+DATA logP0<>+36(SB)/4, $0x3d9021bb
+DATA logP0<>+40(SB)/4, $0x3d9021bb
+DATA logP0<>+44(SB)/4, $0x3d9021bb
+DATA logP0<>+48(SB)/4, $0x3d9021bb
+DATA logP0<>+52(SB)/4, $0x3d9021bb
+DATA logP0<>+56(SB)/4, $0x3d9021bb
+DATA logP0<>+60(SB)/4, $0x3d9021bb
+GLOBL logP0<>(SB), RODATA|NOPTR, $64
 
 DATA logP1<>+0(SB)/4, $0xbdebd1b8
 DATA logP1<>+4(SB)/4, $0xbdebd1b8
@@ -231,7 +351,15 @@ DATA logP1<>+16(SB)/4, $0xbdebd1b8
 DATA logP1<>+20(SB)/4, $0xbdebd1b8
 DATA logP1<>+24(SB)/4, $0xbdebd1b8
 DATA logP1<>+28(SB)/4, $0xbdebd1b8
-GLOBL logP1<>(SB), RODATA|NOPTR, $32
+DATA logP1<>+32(SB)/4, $0xbdebd1b8
+DATA logP1<>+36(SB)/4, $0xbdebd1b8
+DATA logP1<>+40(SB)/4, $0xbdebd1b8
+DATA logP1<>+44(SB)/4, $0xbdebd1b8
+DATA logP1<>+48(SB)/4, $0xbdebd1b8
+DATA logP1<>+52(SB)/4, $0xbdebd1b8
+DATA logP1<>+56(SB)/4, $0xbdebd1b8
+DATA logP1<>+60(SB)/4, $0xbdebd1b8
+GLOBL logP1<>(SB), RODATA|NOPTR, $64
 
 DATA logP2<>+0(SB)/4, $0x3def251a
 DATA logP2<>+4(SB)/4, $0x3def251a
@@ -241,7 +369,15 @@ DATA logP2<>+16(SB)/4, $0x3def251a
 DATA logP2<>+20(SB)/4, $0x3def251a
 DATA logP2<>+24(SB)/4, $0x3def251a
 DATA logP2<>+28(SB)/4, $0x3def251a
-GLOBL logP2<>(SB), RODATA|NOPTR, $32
+DATA logP2<>+32(SB)/4, $0x3def251a
+DATA logP2<>+36(SB)/4, $0x3def251a
+DATA logP2<>+40(SB)/4, $0x3def251a
+DATA logP2<>+44(SB)/4, $0x3def251a
+DATA logP2<>+48(SB)/4, $0x3def251a
+DATA logP2<>+52(SB)/4, $0x3def251a
+DATA logP2<>+56(SB)/4, $0x3def251a
+DATA logP2<>+60(SB)/4, $0x3def251a
+GLOBL logP2<>(SB), RODATA|NOPTR, $64
 
 DATA logP3<>+0(SB)/4, $0xbdfe5d4f
 DATA logP3<>+4(SB)/4, $0xbdfe5d4f
@@ -251,7 +387,15 @@ DATA logP3<>+16(SB)/4, $0xbdfe5d4f
 DATA logP3<>+20(SB)/4, $0xbdfe5d4f
 DATA logP3<>+24(SB)/4, $0xbdfe5d4f
 DATA logP3<>+28(SB)/4, $0xbdfe5d4f
-GLOBL logP3<>(SB), RODATA|NOPTR, $32
+DATA logP3<>+32(SB)/4, $0xbdfe5d4f
+DATA logP3<>+36(SB)/4, $0xbdfe5d4f
+DATA logP3<>+40(SB)/4, $0xbdfe5d4f
+DATA logP3<>+44(SB)/4, $0xbdfe5d4f
+DATA logP3<>+48(SB)/4, $0xbdfe5d4f
+DATA logP3<>+52(SB)/4, $0xbdfe5d4f
+DATA logP3<>+56(SB)/4, $0xbdfe5d4f
+DATA logP3<>+60(SB)/4, $0xbdfe5d4f
+GLOBL logP3<>(SB), RODATA|NOPTR, $64
 
 DATA logP4<>+0(SB)/4, $0x3e11e9bf
 DATA logP4<>+4(SB)/4, $0x3e11e9bf
@@ -261,7 +405,15 @@ DATA logP4<>+16(SB)/4, $0x3e11e9bf
 DATA logP4<>+20(SB)/4, $0x3e11e9bf
 DATA logP4<>+24(SB)/4, $0x3e11e9bf
 DATA logP4<>+28(SB)/4, $0x3e11e9bf
-GLOBL logP4<>(SB), RODATA|NOPTR, $32
+DATA logP4<>+32(SB)/4, $0x3e11e9bf
+DATA logP4<>+36(SB)/4, $0x3e11e9bf
+DATA logP4<>+40(SB)/4, $0x3e11e9bf
+DATA logP4<>+44(SB)/4, $0x3e11e9bf
+DATA logP4<>+48(SB)/4, $0x3e11e9bf
+DATA logP4<>+52(SB)/4, $0x3e11e9bf
+DATA logP4<>+56(SB)/4, $0x3e11e9bf
+DATA logP4<>+60(SB)/4, $0x3e11e9bf
+GLOBL logP4<>(SB), RODATA|NOPTR, $64
 
 DATA logP5<>+0(SB)/4, $0xbe2aae50
 DATA logP5<>+4(SB)/4, $0xbe2aae50
@@ -271,7 +423,15 @@ DATA logP5<>+16(SB)/4, $0xbe2aae50
 DATA logP5<>+20(SB)/4, $0xbe2aae50
 DATA logP5<>+24(SB)/4, $0xbe2aae50
 DATA logP5<>+28(SB)/4, $0xbe2aae50
-GLOBL logP5<>(SB), RODATA|NOPTR, $32
+DATA logP5<>+32(SB)/4, $0xbe2aae50
+DATA logP5<>+36(SB)/4, $0xbe2aae50
+DATA logP5<>+40(SB)/4, $0xbe2aae50
+DATA logP5<>+44(SB)/4, $0xbe2aae50
+DATA logP5<>+48(SB)/4, $0xbe2aae50
+DATA logP5<>+52(SB)/4, $0xbe2aae50
+DATA logP5<>+56(SB)/4, $0xbe2aae50
+DATA logP5<>+60(SB)/4, $0xbe2aae50
+GLOBL logP5<>(SB), RODATA|NOPTR, $64
 
 DATA logP6<>+0(SB)/4, $0x3e4cceac
 DATA logP6<>+4(SB)/4, $0x3e4cceac
@@ -281,7 +441,15 @@ DATA logP6<>+16(SB)/4, $0x3e4cceac
 DATA logP6<>+20(SB)/4, $0x3e4cceac
 DATA logP6<>+24(SB)/4, $0x3e4cceac
 DATA logP6<>+28(SB)/4, $0x3e4cceac
-GLOBL logP6<>(SB), RODATA|NOPTR, $32
+DATA logP6<>+32(SB)/4, $0x3e4cceac
+DATA logP6<>+36(SB)/4, $0x3e4cceac
+DATA logP6<>+40(SB)/4, $0x3e4cceac
+DATA logP6<>+44(SB)/4, $0x3e4cceac
+DATA logP6<>+48(SB)/4, $0x3e4cceac
+DATA logP6<>+52(SB)/4, $0x3e4cceac
+DATA logP6<>+56(SB)/4, $0x3e4cceac
+DATA logP6<>+60(SB)/4, $0x3e4cceac
+GLOBL logP6<>(SB), RODATA|NOPTR, $64
 
 DATA logP7<>+0(SB)/4, $0xbe7ffffc
 DATA logP7<>+4(SB)/4, $0xbe7ffffc
@@ -291,7 +459,15 @@ DATA logP7<>+16(SB)/4, $0xbe7ffffc
 DATA logP7<>+20(SB)/4, $0xbe7ffffc
 DATA logP7<>+24(SB)/4, $0xbe7ffffc
 DATA logP7<>+28(SB)/4, $0xbe7ffffc
-GLOBL logP7<>(SB), RODATA|NOPTR, $32
+DATA logP7<>+32(SB)/4, $0xbe7ffffc
+DATA logP7<>+36(SB)/4, $0xbe7ffffc
+DATA logP7<>+40(SB)/4, $0xbe7ffffc
+DATA logP7<>+44(SB)/4, $0xbe7ffffc
+DATA logP7<>+48(SB)/4, $0xbe7ffffc
+DATA logP7<>+52(SB)/4, $0xbe7ffffc
+DATA logP7<>+56(SB)/4, $0xbe7ffffc
+DATA logP7<>+60(SB)/4, $0xbe7ffffc
+GLOBL logP7<>(SB), RODATA|NOPTR, $64
 
 DATA logP8<>+0(SB)/4, $0x3eaaaaaa
 DATA logP8<>+4(SB)/4, $0x3eaaaaaa
@@ -301,7 +477,15 @@ DATA logP8<>+16(SB)/4, $0x3eaaaaaa
 DATA logP8<>+20(SB)/4, $0x3eaaaaaa
 DATA logP8<>+24(SB)/4, $0x3eaaaaaa
 DATA logP8<>+28(SB)/4, $0x3eaaaaaa
-GLOBL logP8<>(SB), RODATA|NOPTR, $32
+DATA logP8<>+32(SB)/4, $0x3eaaaaaa
+DATA logP8<>+36(SB)/4, $0x3eaaaaaa
+DATA logP8<>+40(SB)/4, $0x3eaaaaaa
+DATA logP8<>+44(SB)/4, $0x3eaaaaaa
+DATA logP8<>+48(SB)/4, $0x3eaaaaaa
+DATA logP8<>+52(SB)/4, $0x3eaaaaaa
+DATA logP8<>+56(SB)/4, $0x3eaaaaaa
+DATA logP8<>+60(SB)/4, $0x3eaaaaaa
+GLOBL logP8<>(SB), RODATA|NOPTR, $64
 
 DATA logExpInv<>+0(SB)/4, $0x000000fd
 DATA logExpInv<>+4(SB)/4, $0x000000fd
@@ -311,7 +495,15 @@ DATA logExpInv<>+16(SB)/4, $0x000000fd
 DATA logExpInv<>+20(SB)/4, $0x000000fd
 DATA logExpInv<>+24(SB)/4, $0x000000fd
 DATA logExpInv<>+28(SB)/4, $0x000000fd
-GLOBL logExpInv<>(SB), RODATA|NOPTR, $32
+DATA logExpInv<>+32(SB)/4, $0x000000fd
+DATA logExpInv<>+36(SB)/4, $0x000000fd
+DATA logExpInv<>+40(SB)/4, $0x000000fd
+DATA logExpInv<>+44(SB)/4, $0x000000fd
+DATA logExpInv<>+48(SB)/4, $0x000000fd
+DATA logExpInv<>+52(SB)/4, $0x000000fd
+DATA logExpInv<>+56(SB)/4, $0x000000fd
+DATA logExpInv<>+60(SB)/4, $0x000000fd
+GLOBL logExpInv<>(SB), RODATA|NOPTR, $64
 
 DATA logExpBias<>+0(SB)/4, $0x0000007e
 DATA logExpBias<>+4(SB)/4, $0x0000007e
@@ -321,7 +513,15 @@ DATA logExpBias<>+16(SB)/4, $0x0000007e
 DATA logExpBias<>+20(SB)/4, $0x0000007e
 DATA logExpBias<>+24(SB)/4, $0x0000007e
 DATA logExpBias<>+28(SB)/4, $0x0000007e
-GLOBL logExpBias<>(SB), RODATA|NOPTR, $32
+DATA logExpBias<>+32(SB)/4, $0x0000007e
+DATA logExpBias<>+36(SB)/4, $0x0000007e
+DATA logExpBias<>+40(SB)/4, $0x0000007e
+DATA logExpBias<>+44(SB)/4, $0x0000007e
+DATA logExpBias<>+48(SB)/4, $0x0000007e
+DATA logExpBias<>+52(SB)/4, $0x0000007e
+DATA logExpBias<>+56(SB)/4, $0x0000007e
+DATA logExpBias<>+60(SB)/4, $0x0000007e
+GLOBL logExpBias<>(SB), RODATA|NOPTR, $64
 
 DATA negInfBits<>+0(SB)/4, $0xff800000
 DATA negInfBits<>+4(SB)/4, $0xff800000
@@ -331,7 +531,15 @@ DATA negInfBits<>+16(SB)/4, $0xff800000
 DATA negInfBits<>+20(SB)/4, $0xff800000
 DATA negInfBits<>+24(SB)/4, $0xff800000
 DATA negInfBits<>+28(SB)/4, $0xff800000
-GLOBL negInfBits<>(SB), RODATA|NOPTR, $32
+DATA negInfBits<>+32(SB)/4, $0xff800000
+DATA negInfBits<>+36(SB)/4, $0xff800000
+DATA negInfBits<>+40(SB)/4, $0xff800000
+DATA negInfBits<>+44(SB)/4, $0xff800000
+DATA negInfBits<>+48(SB)/4, $0xff800000
+DATA negInfBits<>+52(SB)/4, $0xff800000
+DATA negInfBits<>+56(SB)/4, $0xff800000
+DATA negInfBits<>+60(SB)/4, $0xff800000
+GLOBL negInfBits<>(SB), RODATA|NOPTR, $64
 
 DATA zero<>+0(SB)/4, $0x00000000
 DATA zero<>+4(SB)/4, $0x00000000
@@ -341,7 +549,15 @@ DATA zero<>+16(SB)/4, $0x00000000
 DATA zero<>+20(SB)/4, $0x00000000
 DATA zero<>+24(SB)/4, $0x00000000
 DATA zero<>+28(SB)/4, $0x00000000
-GLOBL zero<>(SB), RODATA|NOPTR, $32
+DATA zero<>+32(SB)/4, $0x00000000
+DATA zero<>+36(SB)/4, $0x00000000
+DATA zero<>+40(SB)/4, $0x00000000
+DATA zero<>+44(SB)/4, $0x00000000
+DATA zero<>+48(SB)/4, $0x00000000
+DATA zero<>+52(SB)/4, $0x00000000
+DATA zero<>+56(SB)/4, $0x00000000
+DATA zero<>+60(SB)/4, $0x00000000
+GLOBL zero<>(SB), RODATA|NOPTR, $64
 
 DATA index<>+0(SB)/4, $0x00000000
 DATA index<>+4(SB)/4, $0x00000000
@@ -351,79 +567,159 @@ DATA index<>+16(SB)/4, $0x00000000
 DATA index<>+20(SB)/4, $0x00000000
 DATA index<>+24(SB)/4, $0x00000000
 DATA index<>+28(SB)/4, $0x00000000
-DATA index<>+32(SB)/4, $0x00000001
-DATA index<>+36(SB)/4, $0x00000001
-DATA index<>+40(SB)/4, $0x00000001
-DATA index<>+44(SB)/4, $0x00000001
-DATA index<>+48(SB)/4, $0x00000001
-DATA index<>+52(SB)/4, $0x00000001
-DATA index<>+56(SB)/4, $0x00000001
-DATA index<>+60(SB)/4, $0x00000001
-DATA index<>+64(SB)/4, $0x00000002
-DATA index<>+68(SB)/4, $0x00000002
-DATA index<>+72(SB)/4, $0x00000002
-DATA index<>+76(SB)/4, $0x00000002
-DATA index<>+80(SB)/4, $0x00000002
-DATA index<>+84(SB)/4, $0x00000002
-DATA index<>+88(SB)/4, $0x00000002
-DATA index<>+92(SB)/4, $0x00000002
-DATA index<>+96(SB)/4, $0x00000003
-DATA index<>+100(SB)/4, $0x00000003
-DATA index<>+104(SB)/4, $0x00000003
-DATA index<>+108(SB)/4, $0x00000003
-DATA index<>+112(SB)/4, $0x00000003
-DATA index<>+116(SB)/4, $0x00000003
-DATA index<>+120(SB)/4, $0x00000003
-DATA index<>+124(SB)/4, $0x00000003
-DATA index<>+128(SB)/4, $0x00000004
-DATA index<>+132(SB)/4, $0x00000004
-DATA index<>+136(SB)/4, $0x00000004
-DATA index<>+140(SB)/4, $0x00000004
-DATA index<>+144(SB)/4, $0x00000004
-DATA index<>+148(SB)/4, $0x00000004
-DATA index<>+152(SB)/4, $0x00000004
-DATA index<>+156(SB)/4, $0x00000004
-DATA index<>+160(SB)/4, $0x00000005
-DATA index<>+164(SB)/4, $0x00000005
-DATA index<>+168(SB)/4, $0x00000005
-DATA index<>+172(SB)/4, $0x00000005
-DATA index<>+176(SB)/4, $0x00000005
-DATA index<>+180(SB)/4, $0x00000005
-DATA index<>+184(SB)/4, $0x00000005
-DATA index<>+188(SB)/4, $0x00000005
-DATA index<>+192(SB)/4, $0x00000006
-DATA index<>+196(SB)/4, $0x00000006
-DATA index<>+200(SB)/4, $0x00000006
-DATA index<>+204(SB)/4, $0x00000006
-DATA index<>+208(SB)/4, $0x00000006
-DATA index<>+212(SB)/4, $0x00000006
-DATA index<>+216(SB)/4, $0x00000006
-DATA index<>+220(SB)/4, $0x00000006
-DATA index<>+224(SB)/4, $0x00000007
-DATA index<>+228(SB)/4, $0x00000007
-DATA index<>+232(SB)/4, $0x00000007
-DATA index<>+236(SB)/4, $0x00000007
-DATA index<>+240(SB)/4, $0x00000007
-DATA index<>+244(SB)/4, $0x00000007
-DATA index<>+248(SB)/4, $0x00000007
-DATA index<>+252(SB)/4, $0x00000007
-DATA index<>+256(SB)/4, $0x00000008
-DATA index<>+260(SB)/4, $0x00000008
-DATA index<>+264(SB)/4, $0x00000008
-DATA index<>+268(SB)/4, $0x00000008
-DATA index<>+272(SB)/4, $0x00000008
-DATA index<>+276(SB)/4, $0x00000008
-DATA index<>+280(SB)/4, $0x00000008
-DATA index<>+284(SB)/4, $0x00000008
-DATA index<>+288(SB)/4, $0x00000009
-DATA index<>+292(SB)/4, $0x00000009
-DATA index<>+296(SB)/4, $0x00000009
-DATA index<>+300(SB)/4, $0x00000009
-DATA index<>+304(SB)/4, $0x00000009
-DATA index<>+308(SB)/4, $0x00000009
-DATA index<>+312(SB)/4, $0x00000009
-DATA index<>+316(SB)/4, $0x00000009
-GLOBL index<>(SB), RODATA|NOPTR, $320
+DATA index<>+32(SB)/4, $0x00000000
+DATA index<>+36(SB)/4, $0x00000000
+DATA index<>+40(SB)/4, $0x00000000
+DATA index<>+44(SB)/4, $0x00000000
+DATA index<>+48(SB)/4, $0x00000000
+DATA index<>+52(SB)/4, $0x00000000
+DATA index<>+56(SB)/4, $0x00000000
+DATA index<>+60(SB)/4, $0x00000000
+DATA index<>+64(SB)/4, $0x00000001
+DATA index<>+68(SB)/4, $0x00000001
+DATA index<>+72(SB)/4, $0x00000001
+DATA index<>+76(SB)/4, $0x00000001
+DATA index<>+80(SB)/4, $0x00000001
+DATA index<>+84(SB)/4, $0x00000001
+DATA index<>+88(SB)/4, $0x00000001
+DATA index<>+92(SB)/4, $0x00000001
+DATA index<>+96(SB)/4, $0x00000001
+DATA index<>+100(SB)/4, $0x00000001
+DATA index<>+104(SB)/4, $0x00000001
+DATA index<>+108(SB)/4, $0x00000001
+DATA index<>+112(SB)/4, $0x00000001
+DATA index<>+116(SB)/4, $0x00000001
+DATA index<>+120(SB)/4, $0x00000001
+DATA index<>+124(SB)/4, $0x00000001
+DATA index<>+128(SB)/4, $0x00000002
+DATA index<>+132(SB)/4, $0x00000002
+DATA index<>+136(SB)/4, $0x00000002
+DATA index<>+140(SB)/4, $0x00000002
+DATA index<>+144(SB)/4, $0x00000002
+DATA index<>+148(SB)/4, $0x00000002
+DATA index<>+152(SB)/4, $0x00000002
+DATA index<>+156(SB)/4, $0x00000002
+DATA index<>+160(SB)/4, $0x00000002
+DATA index<>+164(SB)/4, $0x00000002
+DATA index<>+168(SB)/4, $0x00000002
+DATA index<>+172(SB)/4, $0x00000002
+DATA index<>+176(SB)/4, $0x00000002
+DATA index<>+180(SB)/4, $0x00000002
+DATA index<>+184(SB)/4, $0x00000002
+DATA index<>+188(SB)/4, $0x00000002
+DATA index<>+192(SB)/4, $0x00000003
+DATA index<>+196(SB)/4, $0x00000003
+DATA index<>+200(SB)/4, $0x00000003
+DATA index<>+204(SB)/4, $0x00000003
+DATA index<>+208(SB)/4, $0x00000003
+DATA index<>+212(SB)/4, $0x00000003
+DATA index<>+216(SB)/4, $0x00000003
+DATA index<>+220(SB)/4, $0x00000003
+DATA index<>+224(SB)/4, $0x00000003
+DATA index<>+228(SB)/4, $0x00000003
+DATA index<>+232(SB)/4, $0x00000003
+DATA index<>+236(SB)/4, $0x00000003
+DATA index<>+240(SB)/4, $0x00000003
+DATA index<>+244(SB)/4, $0x00000003
+DATA index<>+248(SB)/4, $0x00000003
+DATA index<>+252(SB)/4, $0x00000003
+DATA index<>+256(SB)/4, $0x00000004
+DATA index<>+260(SB)/4, $0x00000004
+DATA index<>+264(SB)/4, $0x00000004
+DATA index<>+268(SB)/4, $0x00000004
+DATA index<>+272(SB)/4, $0x00000004
+DATA index<>+276(SB)/4, $0x00000004
+DATA index<>+280(SB)/4, $0x00000004
+DATA index<>+284(SB)/4, $0x00000004
+DATA index<>+288(SB)/4, $0x00000004
+DATA index<>+292(SB)/4, $0x00000004
+DATA index<>+296(SB)/4, $0x00000004
+DATA index<>+300(SB)/4, $0x00000004
+DATA index<>+304(SB)/4, $0x00000004
+DATA index<>+308(SB)/4, $0x00000004
+DATA index<>+312(SB)/4, $0x00000004
+DATA index<>+316(SB)/4, $0x00000004
+DATA index<>+320(SB)/4, $0x00000005
+DATA index<>+324(SB)/4, $0x00000005
+DATA index<>+328(SB)/4, $0x00000005
+DATA index<>+332(SB)/4, $0x00000005
+DATA index<>+336(SB)/4, $0x00000005
+DATA index<>+340(SB)/4, $0x00000005
+DATA index<>+344(SB)/4, $0x00000005
+DATA index<>+348(SB)/4, $0x00000005
+DATA index<>+352(SB)/4, $0x00000005
+DATA index<>+356(SB)/4, $0x00000005
+DATA index<>+360(SB)/4, $0x00000005
+DATA index<>+364(SB)/4, $0x00000005
+DATA index<>+368(SB)/4, $0x00000005
+DATA index<>+372(SB)/4, $0x00000005
+DATA index<>+376(SB)/4, $0x00000005
+DATA index<>+380(SB)/4, $0x00000005
+DATA index<>+384(SB)/4, $0x00000006
+DATA index<>+388(SB)/4, $0x00000006
+DATA index<>+392(SB)/4, $0x00000006
+DATA index<>+396(SB)/4, $0x00000006
+DATA index<>+400(SB)/4, $0x00000006
+DATA index<>+404(SB)/4, $0x00000006
+DATA index<>+408(SB)/4, $0x00000006
+DATA index<>+412(SB)/4, $0x00000006
+DATA index<>+416(SB)/4, $0x00000006
+DATA index<>+420(SB)/4, $0x00000006
+DATA index<>+424(SB)/4, $0x00000006
+DATA index<>+428(SB)/4, $0x00000006
+DATA index<>+432(SB)/4, $0x00000006
+DATA index<>+436(SB)/4, $0x00000006
+DATA index<>+440(SB)/4, $0x00000006
+DATA index<>+444(SB)/4, $0x00000006
+DATA index<>+448(SB)/4, $0x00000007
+DATA index<>+452(SB)/4, $0x00000007
+DATA index<>+456(SB)/4, $0x00000007
+DATA index<>+460(SB)/4, $0x00000007
+DATA index<>+464(SB)/4, $0x00000007
+DATA index<>+468(SB)/4, $0x00000007
+DATA index<>+472(SB)/4, $0x00000007
+DATA index<>+476(SB)/4, $0x00000007
+DATA index<>+480(SB)/4, $0x00000007
+DATA index<>+484(SB)/4, $0x00000007
+DATA index<>+488(SB)/4, $0x00000007
+DATA index<>+492(SB)/4, $0x00000007
+DATA index<>+496(SB)/4, $0x00000007
+DATA index<>+500(SB)/4, $0x00000007
+DATA index<>+504(SB)/4, $0x00000007
+DATA index<>+508(SB)/4, $0x00000007
+DATA index<>+512(SB)/4, $0x00000008
+DATA index<>+516(SB)/4, $0x00000008
+DATA index<>+520(SB)/4, $0x00000008
+DATA index<>+524(SB)/4, $0x00000008
+DATA index<>+528(SB)/4, $0x00000008
+DATA index<>+532(SB)/4, $0x00000008
+DATA index<>+536(SB)/4, $0x00000008
+DATA index<>+540(SB)/4, $0x00000008
+DATA index<>+544(SB)/4, $0x00000008
+DATA index<>+548(SB)/4, $0x00000008
+DATA index<>+552(SB)/4, $0x00000008
+DATA index<>+556(SB)/4, $0x00000008
+DATA index<>+560(SB)/4, $0x00000008
+DATA index<>+564(SB)/4, $0x00000008
+DATA index<>+568(SB)/4, $0x00000008
+DATA index<>+572(SB)/4, $0x00000008
+DATA index<>+576(SB)/4, $0x00000009
+DATA index<>+580(SB)/4, $0x00000009
+DATA index<>+584(SB)/4, $0x00000009
+DATA index<>+588(SB)/4, $0x00000009
+DATA index<>+592(SB)/4, $0x00000009
+DATA index<>+596(SB)/4, $0x00000009
+DATA index<>+600(SB)/4, $0x00000009
+DATA index<>+604(SB)/4, $0x00000009
+DATA index<>+608(SB)/4, $0x00000009
+DATA index<>+612(SB)/4, $0x00000009
+DATA index<>+616(SB)/4, $0x00000009
+DATA index<>+620(SB)/4, $0x00000009
+DATA index<>+624(SB)/4, $0x00000009
+DATA index<>+628(SB)/4, $0x00000009
+DATA index<>+632(SB)/4, $0x00000009
+DATA index<>+636(SB)/4, $0x00000009
+GLOBL index<>(SB), RODATA|NOPTR, $640
 
 DATA negZero<>+0(SB)/4, $0x80000000
 DATA negZero<>+4(SB)/4, $0x80000000
@@ -463,6 +759,6882 @@ DATA eight<>+24(SB)/4, $0x00000008
 DATA eight<>+28(SB)/4, $0x00000008
 GLOBL eight<>(SB), RODATA|NOPTR, $32
 
+// func xentLabelsAVX512(grad []float32, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+// Requires: AVX, AVX512F, CMOV
+TEXT ·xentLabelsAVX512(SB), $7752-164
+	// xentLabelsGeneric for whole blocks of 16 rows.
+	//
+	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
+	// blocks left in this pass, R11 = this block's record in the frame.
+	// SI = logits, DI = grad (nil: loss only), BX = labels, DX = losses (or nil),
+	// R8 = acc, R12 = the labels of this chunk, AX = a label, R13 = preds (or
+	// nil), R14 = lse (or nil).
+	// Pass 1a: the columns x[j], m, x[l] and d[l], d[j]; with preds, p and the
+	//         masks of argmax10; when lse is computed, the sums and masks of all.
+	// Pass 1b: the constants kept in registers, then the registers of the
+	//         scheduled exponentials and of the sum tree.
+	// Pass 2: the registers of the scheduled logarithms of the chunk (with lse,
+	//         zl and f when computed), then the losses and the accumulators.
+	// Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
+	//         the transpose.
+	// Frame: CHUNK = 8 records of 960 bytes, one per block of the chunk:
+	// d[j], then e[j], at 64·j; s at 640; d[l] at 704; k·ln2hi at 768; m, then f,
+	// at 832; all, then lse, at 896 (m, all, lse and f only when lse is computed).
+	// After the records: z in every lane at 7680, the flag word at 7744.
+	//
+	// Arguments.
+	MOVQ grad_base+0(FP), DI
+	MOVQ logits_base+24(FP), SI
+	MOVQ labels_base+48(FP), BX
+
+	// Blocks: CX = the minimum of len/160 over the float slices and of len/16
+	// over the row slices (a nil grad, losses, preds or lse does not count): the
+	// rows processed, rounded down to a multiple of 16.
+	MOVQ    logits_len+32(FP), AX
+	CMPQ    grad_base+0(FP), $0x00
+	JEQ     isNil1
+	MOVQ    grad_len+8(FP), R13
+	CMPQ    R13, AX
+	CMOVQLT R13, AX
+
+isNil1:
+	SHRQ    $0x05, AX
+	MOVQ    $0x3333333333333334, R13
+	MULQ    R13
+	MOVQ    DX, CX
+	MOVQ    labels_len+56(FP), AX
+	SHRQ    $0x04, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+	CMPQ    losses_base+80(FP), $0x00
+	JEQ     isNil2
+	MOVQ    losses_len+88(FP), AX
+	SHRQ    $0x04, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil2:
+	CMPQ    preds_base+112(FP), $0x00
+	JEQ     isNil3
+	MOVQ    preds_len+120(FP), AX
+	SHRQ    $0x04, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil3:
+	CMPQ    lse_base+136(FP), $0x00
+	JEQ     isNil4
+	MOVQ    lse_len+144(FP), AX
+	SHRQ    $0x04, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil4:
+	MOVQ losses_base+80(FP), DX
+	MOVQ acc+104(FP), R8
+
+	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
+	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
+	// z-loss, with z in the 16 lanes of a frame vector).
+	MOVQ  preds_base+112(FP), R13
+	MOVQ  lse_base+136(FP), R14
+	XORL  R12, R12
+	TESTQ R14, R14
+	JZ    noLse5
+	MOVL  $0x00000001, R12
+
+noLse5:
+	MOVL         z+160(FP), AX
+	SHLL         $0x01, AX
+	JZ           noZ6
+	MOVL         $0x00000003, R12
+	VBROADCASTSS z+160(FP), Z0
+	VMOVUPS      Z0, 7680(SP)
+
+noZ6:
+	MOVQ R12, 7744(SP)
+
+labelsChunk:
+	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record.
+	TESTQ   CX, CX
+	JZ      labelsDone
+	MOVQ    $0x00000008, R9
+	CMPQ    CX, R9
+	CMOVQLT CX, R9
+	SUBQ    R9, CX
+	MOVQ    R9, R10
+	LEAQ    (SP), R11
+	MOVQ    BX, R12
+
+labelsExpLoop:
+	// Pass 1a. The columns x[j] of the block; m = max10(x); d[l] = x[l] - m;
+	// d[j] = x[j] - m.
+	VMOVUPS      24(SI), X0
+	VINSERTF32X4 $0x01, 184(SI), Z0, Z0
+	VINSERTF32X4 $0x02, 344(SI), Z0, Z0
+	VINSERTF32X4 $0x03, 504(SI), Z0, Z0
+	VMOVUPS      64(SI), X1
+	VINSERTF32X4 $0x01, 224(SI), Z1, Z1
+	VINSERTF32X4 $0x02, 384(SI), Z1, Z1
+	VINSERTF32X4 $0x03, 544(SI), Z1, Z1
+	VMOVUPS      104(SI), X2
+	VINSERTF32X4 $0x01, 264(SI), Z2, Z2
+	VINSERTF32X4 $0x02, 424(SI), Z2, Z2
+	VINSERTF32X4 $0x03, 584(SI), Z2, Z2
+	VMOVUPS      144(SI), X3
+	VINSERTF32X4 $0x01, 304(SI), Z3, Z3
+	VINSERTF32X4 $0x02, 464(SI), Z3, Z3
+	VINSERTF32X4 $0x03, 624(SI), Z3, Z3
+	VUNPCKHPS    Z1, Z0, Z0
+	VUNPCKHPS    Z3, Z2, Z1
+	VUNPCKLPD    Z1, Z0, Z2
+	VUNPCKHPD    Z1, Z0, Z0
+	VMOVUPS      16(SI), X1
+	VINSERTF32X4 $0x01, 176(SI), Z1, Z1
+	VINSERTF32X4 $0x02, 336(SI), Z1, Z1
+	VINSERTF32X4 $0x03, 496(SI), Z1, Z1
+	VMOVUPS      56(SI), X3
+	VINSERTF32X4 $0x01, 216(SI), Z3, Z3
+	VINSERTF32X4 $0x02, 376(SI), Z3, Z3
+	VINSERTF32X4 $0x03, 536(SI), Z3, Z3
+	VMOVUPS      96(SI), X4
+	VINSERTF32X4 $0x01, 256(SI), Z4, Z4
+	VINSERTF32X4 $0x02, 416(SI), Z4, Z4
+	VINSERTF32X4 $0x03, 576(SI), Z4, Z4
+	VMOVUPS      136(SI), X5
+	VINSERTF32X4 $0x01, 296(SI), Z5, Z5
+	VINSERTF32X4 $0x02, 456(SI), Z5, Z5
+	VINSERTF32X4 $0x03, 616(SI), Z5, Z5
+	VUNPCKLPS    Z3, Z1, Z6
+	VUNPCKHPS    Z3, Z1, Z1
+	VUNPCKLPS    Z5, Z4, Z3
+	VUNPCKHPS    Z5, Z4, Z4
+	VUNPCKLPD    Z3, Z6, Z5
+	VUNPCKHPD    Z3, Z6, Z3
+	VUNPCKLPD    Z4, Z1, Z6
+	VUNPCKHPD    Z4, Z1, Z1
+	VMOVUPS      (SI), X4
+	VINSERTF32X4 $0x01, 160(SI), Z4, Z4
+	VINSERTF32X4 $0x02, 320(SI), Z4, Z4
+	VINSERTF32X4 $0x03, 480(SI), Z4, Z4
+	VMOVUPS      40(SI), X7
+	VINSERTF32X4 $0x01, 200(SI), Z7, Z7
+	VINSERTF32X4 $0x02, 360(SI), Z7, Z7
+	VINSERTF32X4 $0x03, 520(SI), Z7, Z7
+	VMOVUPS      80(SI), X8
+	VINSERTF32X4 $0x01, 240(SI), Z8, Z8
+	VINSERTF32X4 $0x02, 400(SI), Z8, Z8
+	VINSERTF32X4 $0x03, 560(SI), Z8, Z8
+	VMOVUPS      120(SI), X9
+	VINSERTF32X4 $0x01, 280(SI), Z9, Z9
+	VINSERTF32X4 $0x02, 440(SI), Z9, Z9
+	VINSERTF32X4 $0x03, 600(SI), Z9, Z9
+	VUNPCKLPS    Z7, Z4, Z10
+	VUNPCKHPS    Z7, Z4, Z4
+	VUNPCKLPS    Z9, Z8, Z7
+	VUNPCKHPS    Z9, Z8, Z8
+	VUNPCKLPD    Z7, Z10, Z9
+	VUNPCKHPD    Z7, Z10, Z7
+	VUNPCKLPD    Z8, Z4, Z10
+	VUNPCKHPD    Z8, Z4, Z4
+
+	// x[l] of each row, picked with the labels.
+	MOVL         (BX), AX
+	VMOVD        (SI)(AX*4), X8
+	MOVL         4(BX), AX
+	VPINSRD      $0x01, 40(SI)(AX*4), X8, X8
+	MOVL         8(BX), AX
+	VPINSRD      $0x02, 80(SI)(AX*4), X8, X8
+	MOVL         12(BX), AX
+	VPINSRD      $0x03, 120(SI)(AX*4), X8, X8
+	MOVL         16(BX), AX
+	VMOVD        160(SI)(AX*4), X11
+	MOVL         20(BX), AX
+	VPINSRD      $0x01, 200(SI)(AX*4), X11, X11
+	MOVL         24(BX), AX
+	VPINSRD      $0x02, 240(SI)(AX*4), X11, X11
+	MOVL         28(BX), AX
+	VPINSRD      $0x03, 280(SI)(AX*4), X11, X11
+	VINSERTF32X4 $0x01, X11, Z8, Z8
+	MOVL         32(BX), AX
+	VMOVD        320(SI)(AX*4), X11
+	MOVL         36(BX), AX
+	VPINSRD      $0x01, 360(SI)(AX*4), X11, X11
+	MOVL         40(BX), AX
+	VPINSRD      $0x02, 400(SI)(AX*4), X11, X11
+	MOVL         44(BX), AX
+	VPINSRD      $0x03, 440(SI)(AX*4), X11, X11
+	VINSERTF32X4 $0x02, X11, Z8, Z8
+	MOVL         48(BX), AX
+	VMOVD        480(SI)(AX*4), X11
+	MOVL         52(BX), AX
+	VPINSRD      $0x01, 520(SI)(AX*4), X11, X11
+	MOVL         56(BX), AX
+	VPINSRD      $0x02, 560(SI)(AX*4), X11, X11
+	MOVL         60(BX), AX
+	VPINSRD      $0x03, 600(SI)(AX*4), X11, X11
+	VINSERTF32X4 $0x03, X11, Z8, Z8
+
+	// m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).
+	VMAXPS Z7, Z9, Z11
+	VMAXPS Z4, Z10, Z12
+	VMAXPS Z12, Z11, Z11
+	VMAXPS Z3, Z5, Z12
+	VMAXPS Z1, Z6, Z13
+	VMAXPS Z13, Z12, Z12
+	VMAXPS Z12, Z11, Z11
+	VMAXPS Z0, Z2, Z12
+	VMAXPS Z12, Z11, Z11
+	VADDPS zero<>+0(SB), Z11, Z11
+
+	// d[l] = x[l] - m.
+	VSUBPS  Z11, Z8, Z8
+	VMOVUPS Z8, 704(R11)
+
+	// preds = argmax10(x) (seq.Argmax, when preds is not nil): p = 0, then for
+	// j = 9 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
+	// j = 9 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
+	TESTQ     R13, R13
+	JZ        noPreds7
+	VCMPPS    $0x00, Z11, Z0, K1
+	VMOVUPS   zero<>+0(SB), Z8
+	VBLENDMPS index<>+576(SB), Z8, K1, Z8
+	VCMPPS    $0x00, Z11, Z2, K1
+	VBLENDMPS index<>+512(SB), Z8, K1, Z8
+	VCMPPS    $0x00, Z11, Z1, K1
+	VBLENDMPS index<>+448(SB), Z8, K1, Z8
+	VCMPPS    $0x00, Z11, Z6, K1
+	VBLENDMPS index<>+384(SB), Z8, K1, Z8
+	VCMPPS    $0x00, Z11, Z3, K1
+	VBLENDMPS index<>+320(SB), Z8, K1, Z8
+	VCMPPS    $0x00, Z11, Z5, K1
+	VBLENDMPS index<>+256(SB), Z8, K1, Z8
+	VCMPPS    $0x00, Z11, Z4, K1
+	VBLENDMPS index<>+192(SB), Z8, K1, Z8
+	VCMPPS    $0x00, Z11, Z10, K1
+	VBLENDMPS index<>+128(SB), Z8, K1, Z8
+	VCMPPS    $0x00, Z11, Z7, K1
+	VBLENDMPS index<>+64(SB), Z8, K1, Z8
+	VCMPPS    $0x00, Z11, Z9, K1
+	VBLENDMPS index<>+0(SB), Z8, K1, Z8
+	VCMPPS    $0x03, Z0, Z0, K1
+	VBLENDMPS index<>+576(SB), Z8, K1, Z8
+	VCMPPS    $0x03, Z2, Z2, K1
+	VBLENDMPS index<>+512(SB), Z8, K1, Z8
+	VCMPPS    $0x03, Z1, Z1, K1
+	VBLENDMPS index<>+448(SB), Z8, K1, Z8
+	VCMPPS    $0x03, Z6, Z6, K1
+	VBLENDMPS index<>+384(SB), Z8, K1, Z8
+	VCMPPS    $0x03, Z3, Z3, K1
+	VBLENDMPS index<>+320(SB), Z8, K1, Z8
+	VCMPPS    $0x03, Z5, Z5, K1
+	VBLENDMPS index<>+256(SB), Z8, K1, Z8
+	VCMPPS    $0x03, Z4, Z4, K1
+	VBLENDMPS index<>+192(SB), Z8, K1, Z8
+	VCMPPS    $0x03, Z10, Z10, K1
+	VBLENDMPS index<>+128(SB), Z8, K1, Z8
+	VCMPPS    $0x03, Z7, Z7, K1
+	VBLENDMPS index<>+64(SB), Z8, K1, Z8
+	VCMPPS    $0x03, Z9, Z9, K1
+	VBLENDMPS index<>+0(SB), Z8, K1, Z8
+	VMOVUPS   Z8, (R13)
+	ADDQ      $0x00000040, R13
+
+noPreds7:
+	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum10(x) ==
+	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
+	// record.
+	TESTB   $0x01, 7744(SP)
+	JZ      noLse8
+	VCMPPS  $0x00, negInfBits<>+0(SB), Z11, K1
+	VADDPS  Z7, Z9, Z8
+	VADDPS  Z4, Z10, Z12
+	VADDPS  Z12, Z8, Z8
+	VADDPS  Z3, Z5, Z12
+	VADDPS  Z1, Z6, Z13
+	VADDPS  Z13, Z12, Z12
+	VADDPS  Z12, Z8, Z8
+	VADDPS  Z0, Z2, Z12
+	VADDPS  Z12, Z8, Z8
+	VCMPPS  $0x00, negInfBits<>+0(SB), Z8, K2
+	KANDW   K2, K1, K1
+	KMOVW   K1, 896(R11)
+	VMOVUPS Z11, 832(R11)
+
+noLse8:
+	// d[j] = x[j] - m, stored to the record.
+	VSUBPS  Z11, Z9, Z8
+	VMOVUPS Z8, (R11)
+	VSUBPS  Z11, Z7, Z7
+	VMOVUPS Z7, 64(R11)
+	VSUBPS  Z11, Z10, Z7
+	VMOVUPS Z7, 128(R11)
+	VSUBPS  Z11, Z4, Z4
+	VMOVUPS Z4, 192(R11)
+	VSUBPS  Z11, Z5, Z4
+	VMOVUPS Z4, 256(R11)
+	VSUBPS  Z11, Z3, Z3
+	VMOVUPS Z3, 320(R11)
+	VSUBPS  Z11, Z6, Z3
+	VMOVUPS Z3, 384(R11)
+	VSUBPS  Z11, Z1, Z1
+	VMOVUPS Z1, 448(R11)
+	VSUBPS  Z11, Z2, Z1
+	VMOVUPS Z1, 512(R11)
+	VSUBPS  Z11, Z0, Z0
+	VMOVUPS Z0, 576(R11)
+	ADDQ    $0x00000280, SI
+	ADDQ    $0x00000040, BX
+	ADDQ    $0x000003c0, R11
+	DECQ    R10
+	JNZ     labelsExpLoop
+
+	// Pass 1b. e[j] = exp(d[j]) and s = sum10(e) of each block of the chunk.
+	MOVQ R9, R10
+	LEAQ (SP), R11
+
+	// Constants kept in registers in the loop.
+	VMOVUPS expMagic<>+0(SB), Z0
+	VMOVUPS expLog2e<>+0(SB), Z1
+	VMOVUPS expLn2Hi<>+0(SB), Z2
+	VMOVUPS expLn2Lo<>+0(SB), Z3
+	VMOVUPS expQ4<>+0(SB), Z4
+	VMOVUPS expQ3<>+0(SB), Z5
+
+labelsExpOnlyLoop:
+	// e[j] = exp(d[j]) for j = 0..9 (seq.Exp), scheduled together:
+	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
+	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
+	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
+	// e = p·2^n; e = +0 where d < cutoff; e[j] stored to the record.
+	// s = sum10(e): ((e0+e1)+(e2+e3)) + ((e4+e5)+(e6+e7)), then + (e8+e9).
+	VMOVUPS   (R11), Z7
+	VMOVUPS   64(R11), Z9
+	VMOVUPS   128(R11), Z11
+	VMOVUPS   192(R11), Z13
+	VMOVUPS   256(R11), Z15
+	VMOVUPS   320(R11), Z17
+	VMOVUPS   384(R11), Z19
+	VMOVUPS   448(R11), Z21
+	VMOVUPS   512(R11), Z22
+	VMOVUPS   576(R11), Z23
+	VMULPS    Z1, Z7, Z6
+	VMULPS    Z1, Z9, Z8
+	VMULPS    Z1, Z11, Z10
+	VMULPS    Z1, Z13, Z12
+	VMULPS    Z1, Z15, Z14
+	VMULPS    Z1, Z17, Z16
+	VMULPS    Z1, Z19, Z18
+	VMULPS    Z1, Z21, Z20
+	VADDPS    Z0, Z6, Z6
+	VADDPS    Z0, Z8, Z8
+	VADDPS    Z0, Z10, Z10
+	VADDPS    Z0, Z12, Z25
+	VMULPS    Z1, Z22, Z12
+	VMULPS    Z1, Z23, Z24
+	VADDPS    Z0, Z14, Z14
+	VADDPS    Z0, Z16, Z16
+	VADDPS    Z0, Z18, Z18
+	VADDPS    Z0, Z20, Z20
+	VPSLLD    $0x17, Z6, Z26
+	VSUBPS    Z0, Z6, Z6
+	VSUBPS    Z0, Z8, Z27
+	VPSLLD    $0x17, Z8, Z8
+	VPADDD    oneBits<>+0(SB), Z26, Z29
+	VSUBPS    Z0, Z10, Z26
+	VSUBPS    Z0, Z25, Z28
+	VPSLLD    $0x17, Z10, Z10
+	VPADDD    oneBits<>+0(SB), Z8, Z30
+	VSUBPS    Z0, Z14, Z8
+	VADDPS    Z0, Z12, Z12
+	VPSLLD    $0x17, Z25, Z25
+	VPADDD    oneBits<>+0(SB), Z10, Z10
+	VADDPS    Z0, Z24, Z24
+	VMULPS    Z2, Z6, Z31
+	VMULPS    Z3, Z6, Z6
+	VPADDD    oneBits<>+0(SB), Z25, Z25
+	VPSLLD    $0x17, Z14, Z14
+	VPADDD    oneBits<>+0(SB), Z14, Z14
+	VSUBPS    Z31, Z7, Z7
+	VMULPS    Z3, Z27, Z31
+	VMULPS    Z2, Z27, Z27
+	VSUBPS    Z6, Z7, Z7
+	VPSLLD    $0x17, Z16, Z6
+	VSUBPS    Z0, Z16, Z16
+	VSUBPS    Z27, Z9, Z9
+	VMULPS    Z3, Z26, Z27
+	VPADDD    oneBits<>+0(SB), Z6, Z6
+	VMULPS    Z2, Z26, Z26
+	VSUBPS    Z31, Z9, Z9
+	VMULPS    Z4, Z7, Z31
+	VSUBPS    Z26, Z11, Z11
+	VMULPS    Z3, Z28, Z26
+	VMULPS    Z2, Z28, Z28
+	VADDPS    Z5, Z31, Z31
+	VSUBPS    Z27, Z11, Z11
+	VMULPS    Z4, Z9, Z27
+	VSUBPS    Z28, Z13, Z13
+	VMULPS    Z3, Z8, Z28
+	VMULPS    Z2, Z8, Z8
+	VMULPS    Z7, Z31, Z31
+	VADDPS    Z5, Z27, Z27
+	VSUBPS    Z26, Z13, Z13
+	VMULPS    Z4, Z11, Z26
+	VSUBPS    Z8, Z15, Z8
+	VMULPS    Z3, Z16, Z15
+	VADDPS    expQ2<>+0(SB), Z31, Z31
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z9, Z27, Z27
+	VADDPS    Z5, Z26, Z26
+	VSUBPS    Z28, Z8, Z8
+	VMULPS    Z4, Z13, Z28
+	VMULPS    Z7, Z31, Z31
+	VSUBPS    Z16, Z17, Z16
+	VADDPS    expQ2<>+0(SB), Z27, Z27
+	VMULPS    Z7, Z7, Z17
+	VMULPS    Z11, Z26, Z26
+	VADDPS    Z5, Z28, Z28
+	VADDPS    expQ1<>+0(SB), Z31, Z31
+	VSUBPS    Z15, Z16, Z15
+	VMULPS    Z4, Z8, Z16
+	VMULPS    Z9, Z27, Z27
+	VADDPS    expQ2<>+0(SB), Z26, Z26
+	VMULPS    Z13, Z28, Z28
+	VMULPS    Z7, Z31, Z31
+	VADDPS    Z5, Z16, Z16
+	VADDPS    expQ1<>+0(SB), Z27, Z27
+	VMULPS    Z11, Z26, Z26
+	VADDPS    expQ2<>+0(SB), Z28, Z28
+	VADDPS    expQ0<>+0(SB), Z31, Z31
+	VMULPS    Z8, Z16, Z16
+	VMULPS    Z9, Z27, Z27
+	VADDPS    expQ1<>+0(SB), Z26, Z26
+	VMULPS    Z13, Z28, Z28
+	VMULPS    Z31, Z17, Z31
+	VPSLLD    $0x17, Z18, Z17
+	VSUBPS    Z0, Z18, Z18
+	VADDPS    expQ2<>+0(SB), Z16, Z16
+	VPADDD    oneBits<>+0(SB), Z17, Z17
+	VMULPS    Z11, Z26, Z26
+	VADDPS    expQ0<>+0(SB), Z27, Z27
+	VADDPS    expQ1<>+0(SB), Z28, Z28
+	VADDPS    Z7, Z31, Z31
+	VPSLLD    $0x17, Z20, Z7
+	VSUBPS    Z0, Z20, Z20
+	VMULPS    Z8, Z16, Z16
+	VPADDD    oneBits<>+0(SB), Z7, Z7
+	VADDPS    expQ0<>+0(SB), Z26, Z26
+	VMULPS    Z13, Z28, Z28
+	VADDPS    one<>+0(SB), Z31, Z31
+	VADDPS    expQ1<>+0(SB), Z16, Z16
+	VADDPS    expQ0<>+0(SB), Z28, Z28
+	VMULPS    Z29, Z31, Z31
+	VMULPS    Z2, Z18, Z29
+	VMULPS    Z3, Z18, Z18
+	VMULPS    Z8, Z16, Z16
+	VSUBPS    Z29, Z19, Z19
+	VMULPS    Z3, Z20, Z29
+	VMULPS    Z2, Z20, Z20
+	VADDPS    expQ0<>+0(SB), Z16, Z16
+	VSUBPS    Z18, Z19, Z18
+	VMULPS    Z4, Z15, Z19
+	VSUBPS    Z20, Z21, Z20
+	VMULPS    Z9, Z9, Z21
+	VADDPS    Z5, Z19, Z19
+	VSUBPS    Z29, Z20, Z20
+	VMULPS    Z4, Z18, Z29
+	VMULPS    Z27, Z21, Z21
+	VMOVUPS   (R11), Z27
+	VMULPS    Z15, Z19, Z19
+	VADDPS    Z5, Z29, Z29
+	VADDPS    Z9, Z21, Z21
+	VPSLLD    $0x17, Z12, Z9
+	VSUBPS    Z0, Z12, Z12
+	VPADDD    oneBits<>+0(SB), Z9, Z9
+	VADDPS    expQ2<>+0(SB), Z19, Z19
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z27, K1
+	VMULPS    Z18, Z29, Z27
+	VADDPS    one<>+0(SB), Z21, Z21
+	VBLENDMPS zero<>+0(SB), Z31, K1, Z31
+	VPSLLD    $0x17, Z24, Z29
+	VSUBPS    Z0, Z24, Z24
+	VPADDD    oneBits<>+0(SB), Z29, Z29
+	VMOVUPS   Z31, (R11)
+	VMULPS    Z15, Z19, Z19
+	VADDPS    expQ2<>+0(SB), Z27, Z27
+	VMULPS    Z30, Z21, Z30
+	VMULPS    Z2, Z12, Z21
+	VMULPS    Z3, Z12, Z12
+	VADDPS    expQ1<>+0(SB), Z19, Z19
+	VMULPS    Z18, Z27, Z27
+	VSUBPS    Z21, Z22, Z21
+	VMULPS    Z3, Z24, Z22
+	VMULPS    Z2, Z24, Z24
+	VMULPS    Z15, Z19, Z19
+	VADDPS    expQ1<>+0(SB), Z27, Z27
+	VSUBPS    Z12, Z21, Z12
+	VMULPS    Z11, Z11, Z21
+	VSUBPS    Z24, Z23, Z23
+	VMULPS    Z4, Z20, Z24
+	VADDPS    expQ0<>+0(SB), Z19, Z19
+	VMULPS    Z18, Z27, Z27
+	VMULPS    Z26, Z21, Z26
+	VMULPS    Z12, Z12, Z21
+	VSUBPS    Z22, Z23, Z22
+	VADDPS    Z5, Z24, Z24
+	VMULPS    Z4, Z12, Z23
+	VADDPS    expQ0<>+0(SB), Z27, Z27
+	VADDPS    Z11, Z26, Z11
+	VMOVUPS   64(R11), Z26
+	VMULPS    Z20, Z24, Z24
+	VADDPS    Z5, Z23, Z23
+	VADDPS    one<>+0(SB), Z11, Z11
+	VADDPS    expQ2<>+0(SB), Z24, Z24
+	VMULPS    Z12, Z23, Z23
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z26, K1
+	VMULPS    Z10, Z11, Z10
+	VBLENDMPS zero<>+0(SB), Z30, K1, Z26
+	VMULPS    Z4, Z22, Z11
+	VMULPS    Z20, Z24, Z24
+	VADDPS    expQ2<>+0(SB), Z23, Z23
+	VMOVUPS   128(R11), Z30
+	VADDPS    Z26, Z31, Z31
+	VMOVUPS   Z26, 64(R11)
+	VMULPS    Z13, Z13, Z26
+	VADDPS    Z5, Z11, Z11
+	VADDPS    expQ1<>+0(SB), Z24, Z24
+	VMULPS    Z12, Z23, Z23
+	VMULPS    Z28, Z26, Z28
+	VMULPS    Z22, Z22, Z26
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z30, K1
+	VMULPS    Z22, Z11, Z11
+	VMULPS    Z20, Z24, Z24
+	VADDPS    expQ1<>+0(SB), Z23, Z23
+	VBLENDMPS zero<>+0(SB), Z10, K1, Z30
+	VMULPS    Z8, Z8, Z10
+	VADDPS    Z13, Z28, Z28
+	VMOVUPS   Z30, 128(R11)
+	VMULPS    Z15, Z15, Z13
+	VADDPS    expQ2<>+0(SB), Z11, Z11
+	VADDPS    expQ0<>+0(SB), Z24, Z24
+	VMULPS    Z12, Z23, Z23
+	VMULPS    Z16, Z10, Z10
+	VADDPS    one<>+0(SB), Z28, Z28
+	VMULPS    Z18, Z18, Z16
+	VMULPS    Z19, Z13, Z13
+	VMULPS    Z22, Z11, Z19
+	VMULPS    Z20, Z20, Z11
+	VADDPS    expQ0<>+0(SB), Z23, Z23
+	VADDPS    Z8, Z10, Z8
+	VMULPS    Z25, Z28, Z10
+	VMULPS    Z27, Z16, Z16
+	VADDPS    Z15, Z13, Z13
+	VMOVUPS   192(R11), Z15
+	VADDPS    expQ1<>+0(SB), Z19, Z19
+	VMULPS    Z24, Z11, Z11
+	VMULPS    Z23, Z21, Z21
+	VADDPS    one<>+0(SB), Z8, Z8
+	VADDPS    Z18, Z16, Z16
+	VADDPS    one<>+0(SB), Z13, Z13
+	VMULPS    Z22, Z19, Z18
+	VADDPS    Z20, Z11, Z11
+	VADDPS    Z12, Z21, Z12
+	VMULPS    Z14, Z8, Z8
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z15, K1
+	VADDPS    one<>+0(SB), Z16, Z14
+	VMOVUPS   256(R11), Z15
+	VMULPS    Z6, Z13, Z6
+	VADDPS    expQ0<>+0(SB), Z18, Z13
+	VADDPS    one<>+0(SB), Z11, Z11
+	VMOVUPS   320(R11), Z16
+	VADDPS    one<>+0(SB), Z12, Z12
+	VMULPS    Z17, Z14, Z14
+	VBLENDMPS zero<>+0(SB), Z10, K1, Z10
+	VMULPS    Z13, Z26, Z13
+	VMOVUPS   384(R11), Z17
+	VMULPS    Z7, Z11, Z7
+	VADDPS    Z10, Z30, Z11
+	VMOVUPS   Z10, 192(R11)
+	VMOVUPS   448(R11), Z10
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z15, K1
+	VMULPS    Z9, Z12, Z9
+	VMOVUPS   512(R11), Z12
+	VBLENDMPS zero<>+0(SB), Z8, K1, Z8
+	VADDPS    Z22, Z13, Z13
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z16, K1
+	VMOVUPS   Z8, 256(R11)
+	VBLENDMPS zero<>+0(SB), Z6, K1, Z6
+	VADDPS    Z11, Z31, Z11
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z17, K1
+	VADDPS    Z6, Z8, Z8
+	VMOVUPS   Z6, 320(R11)
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z10, K2
+	VADDPS    one<>+0(SB), Z13, Z6
+	VBLENDMPS zero<>+0(SB), Z14, K1, Z10
+	VBLENDMPS zero<>+0(SB), Z7, K2, Z7
+	VADDPS    Z7, Z10, Z13
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z12, K1
+	VMOVUPS   Z10, 384(R11)
+	VMULPS    Z29, Z6, Z6
+	VBLENDMPS zero<>+0(SB), Z9, K1, Z9
+	VMOVUPS   Z7, 448(R11)
+	VMOVUPS   576(R11), Z7
+	VMOVUPS   Z9, 512(R11)
+	VADDPS    Z13, Z8, Z8
+	VADDPS    Z8, Z11, Z8
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z7, K1
+	VBLENDMPS zero<>+0(SB), Z6, K1, Z6
+	VADDPS    Z6, Z9, Z7
+	VMOVUPS   Z6, 576(R11)
+	VADDPS    Z7, Z8, Z6
+	VMOVUPS   Z6, 640(R11)
+	ADDQ      $0x000003c0, R11
+	DECQ      R10
+	JNZ       labelsExpOnlyLoop
+
+	// Pass 2. loss = log32(s) - d[l], a chunk at a time (seq.LabelLoss);
+	// losses[i] = loss; acc[i%8] += float64(loss). Three loops: without lse,
+	// with lse (and no z-loss), with the z-loss (and lse).
+	MOVQ  R9, R10
+	LEAQ  (SP), R11
+	TESTB $0x01, 7744(SP)
+	JNZ   labelsLse
+
+labelsLogLoop:
+	CMPQ R10, $0x08
+	JLT  labelsLogLast
+
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32 640(R11), Z0
+	VMOVDQU32 1600(R11), Z1
+	VMOVDQU32 2560(R11), Z2
+	VMOVDQU32 3520(R11), Z3
+	VMOVDQU32 4480(R11), Z4
+	VMOVDQU32 5440(R11), Z5
+	VMOVDQU32 6400(R11), Z6
+	VMOVDQU32 7360(R11), Z7
+	VMOVDQU32 logExpInv<>+0(SB), Z8
+	VMOVDQU32 logExpInv<>+0(SB), Z9
+	VMOVDQU32 logExpInv<>+0(SB), Z10
+	VMOVDQU32 logExpInv<>+0(SB), Z11
+	VPSRLD    $0x17, Z0, Z0
+	VPSRLD    $0x17, Z1, Z1
+	VMOVDQU32 logExpInv<>+0(SB), Z12
+	VMOVDQU32 logExpInv<>+0(SB), Z13
+	VPSRLD    $0x17, Z2, Z2
+	VPSRLD    $0x17, Z3, Z3
+	VMOVDQU32 logExpInv<>+0(SB), Z14
+	VMOVDQU32 logExpInv<>+0(SB), Z15
+	VPSRLD    $0x17, Z4, Z4
+	VPSRLD    $0x17, Z5, Z5
+	VPSRLD    $0x17, Z6, Z6
+	VPSRLD    $0x17, Z7, Z7
+	VPSUBD    logExpBias<>+0(SB), Z0, Z16
+	VPSUBD    logExpBias<>+0(SB), Z1, Z17
+	VPSUBD    Z0, Z8, Z0
+	VPSUBD    Z1, Z9, Z1
+	VPSUBD    logExpBias<>+0(SB), Z2, Z8
+	VPSUBD    logExpBias<>+0(SB), Z3, Z9
+	VPSUBD    Z2, Z10, Z2
+	VPSUBD    Z3, Z11, Z3
+	VPSLLD    $0x17, Z0, Z0
+	VPSUBD    logExpBias<>+0(SB), Z4, Z10
+	VPSUBD    Z4, Z12, Z4
+	VPSUBD    Z5, Z13, Z11
+	VPSLLD    $0x17, Z1, Z1
+	VMULPS    640(R11), Z0, Z0
+	VPSUBD    Z6, Z14, Z12
+	VPSUBD    Z7, Z15, Z13
+	VPSLLD    $0x17, Z2, Z2
+	VMULPS    1600(R11), Z1, Z1
+	VPSLLD    $0x17, Z3, Z3
+	VPSLLD    $0x17, Z4, Z4
+	VMULPS    2560(R11), Z2, Z2
+	VPSUBD    logExpBias<>+0(SB), Z5, Z5
+	VPSLLD    $0x17, Z11, Z11
+	VPSLLD    $0x17, Z12, Z12
+	VMULPS    3520(R11), Z3, Z3
+	VADDPS    Z0, Z0, Z14
+	VPSLLD    $0x17, Z13, Z13
+	VMULPS    4480(R11), Z4, Z4
+	VADDPS    Z1, Z1, Z15
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z0, K1
+	VMULPS    5440(R11), Z11, Z11
+	VMULPS    6400(R11), Z12, Z12
+	VADDPS    Z2, Z2, Z18
+	VCVTDQ2PS Z16, Z16
+	VMULPS    7360(R11), Z13, Z13
+	VADDPS    Z3, Z3, Z19
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K2
+	VBLENDMPS Z14, Z0, K1, Z14
+	VADDPS    Z4, Z4, Z0
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z2, K3
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z3, K4
+	VBLENDMPS Z15, Z1, K2, Z21
+	VADDPS    Z11, Z11, Z1
+	VADDPS    Z12, Z12, Z15
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z4, K5
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z11, K6
+	VADDPS    Z13, Z13, Z20
+	VBLENDMPS Z18, Z2, K3, Z2
+	VBLENDMPS Z19, Z3, K4, Z3
+	VPSUBD    logExpBias<>+0(SB), Z6, Z6
+	VBLENDMPS Z0, Z4, K5, Z0
+	VSUBPS    one<>+0(SB), Z14, Z4
+	VPSUBD    logExpBias<>+0(SB), Z7, Z7
+	VBLENDMPS Z1, Z11, K6, Z1
+	VSUBPS    one<>+0(SB), Z21, Z11
+	VSUBPS    one<>+0(SB), Z2, Z2
+	VSUBPS    one<>+0(SB), Z3, Z3
+	VSUBPS    one<>+0(SB), Z0, Z0
+	VSUBPS    one<>+0(SB), Z1, Z1
+	VMULPS    Z4, Z4, Z14
+	VMULPS    logP0<>+0(SB), Z4, Z18
+	VMULPS    logP0<>+0(SB), Z11, Z19
+	VCVTDQ2PS Z17, Z17
+	VCVTDQ2PS Z8, Z8
+	VMULPS    logP0<>+0(SB), Z2, Z21
+	VMULPS    logP0<>+0(SB), Z3, Z22
+	VCVTDQ2PS Z9, Z9
+	VCVTDQ2PS Z10, Z10
+	VMULPS    logP0<>+0(SB), Z0, Z23
+	VMULPS    logP0<>+0(SB), Z1, Z24
+	VCVTDQ2PS Z5, Z5
+	VCVTDQ2PS Z6, Z6
+	VADDPS    logP1<>+0(SB), Z18, Z18
+	VADDPS    logP1<>+0(SB), Z19, Z19
+	VADDPS    logP1<>+0(SB), Z21, Z21
+	VADDPS    logP1<>+0(SB), Z22, Z22
+	VADDPS    logP1<>+0(SB), Z23, Z23
+	VADDPS    logP1<>+0(SB), Z24, Z24
+	VMULPS    Z4, Z18, Z18
+	VMULPS    Z11, Z19, Z19
+	VCVTDQ2PS Z7, Z7
+	VSUBPS    one<>+0(SB), Z16, Z25
+	VMULPS    Z2, Z21, Z21
+	VMULPS    Z3, Z22, Z22
+	VMULPS    Z0, Z23, Z23
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP2<>+0(SB), Z18, Z18
+	VADDPS    logP2<>+0(SB), Z19, Z19
+	VBLENDMPS Z25, Z16, K1, Z16
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z12, K1
+	VADDPS    logP2<>+0(SB), Z21, Z25
+	VMULPS    Z11, Z11, Z21
+	VBLENDMPS Z15, Z12, K1, Z12
+	VADDPS    logP2<>+0(SB), Z22, Z22
+	VMULPS    expLn2Lo<>+0(SB), Z16, Z15
+	VSUBPS    one<>+0(SB), Z12, Z12
+	VADDPS    logP2<>+0(SB), Z23, Z23
+	VMULPS    Z4, Z18, Z18
+	VMULPS    Z11, Z19, Z19
+	VADDPS    logP2<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z25, Z25
+	VMULPS    expLn2Hi<>+0(SB), Z16, Z16
+	VMULPS    Z3, Z22, Z22
+	VMULPS    Z0, Z23, Z23
+	VADDPS    logP3<>+0(SB), Z18, Z18
+	VADDPS    logP3<>+0(SB), Z19, Z19
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP3<>+0(SB), Z25, Z25
+	VMOVUPS   Z16, 768(R11)
+	VMULPS    logP0<>+0(SB), Z12, Z16
+	VADDPS    logP3<>+0(SB), Z22, Z22
+	VADDPS    logP3<>+0(SB), Z23, Z23
+	VMULPS    Z4, Z18, Z18
+	VMULPS    Z11, Z19, Z19
+	VADDPS    logP3<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z25, Z25
+	VADDPS    logP1<>+0(SB), Z16, Z16
+	VMULPS    Z3, Z22, Z22
+	VMULPS    Z0, Z23, Z23
+	VADDPS    logP4<>+0(SB), Z18, Z18
+	VADDPS    logP4<>+0(SB), Z19, Z19
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP4<>+0(SB), Z25, Z25
+	VMULPS    Z12, Z16, Z16
+	VADDPS    logP4<>+0(SB), Z22, Z22
+	VADDPS    logP4<>+0(SB), Z23, Z23
+	VMULPS    Z4, Z18, Z18
+	VMULPS    Z11, Z19, Z19
+	VADDPS    logP4<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z25, Z25
+	VADDPS    logP2<>+0(SB), Z16, Z16
+	VMULPS    Z3, Z22, Z22
+	VMULPS    Z0, Z23, Z23
+	VADDPS    logP5<>+0(SB), Z18, Z18
+	VADDPS    logP5<>+0(SB), Z19, Z19
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP5<>+0(SB), Z25, Z25
+	VMULPS    Z12, Z16, Z16
+	VADDPS    logP5<>+0(SB), Z22, Z22
+	VADDPS    logP5<>+0(SB), Z23, Z23
+	VMULPS    Z4, Z18, Z18
+	VMULPS    Z11, Z19, Z19
+	VADDPS    logP5<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z25, Z25
+	VADDPS    logP3<>+0(SB), Z16, Z16
+	VMULPS    Z3, Z22, Z22
+	VMULPS    Z0, Z23, Z23
+	VADDPS    logP6<>+0(SB), Z18, Z18
+	VADDPS    logP6<>+0(SB), Z19, Z19
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP6<>+0(SB), Z25, Z25
+	VMULPS    Z12, Z16, Z16
+	VADDPS    logP6<>+0(SB), Z22, Z22
+	VADDPS    logP6<>+0(SB), Z23, Z23
+	VMULPS    Z4, Z18, Z18
+	VMULPS    Z11, Z19, Z19
+	VADDPS    logP6<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z25, Z25
+	VADDPS    logP4<>+0(SB), Z16, Z16
+	VMULPS    Z3, Z22, Z22
+	VMULPS    Z0, Z23, Z23
+	VADDPS    logP7<>+0(SB), Z18, Z18
+	VADDPS    logP7<>+0(SB), Z19, Z19
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP7<>+0(SB), Z25, Z25
+	VMULPS    Z12, Z16, Z16
+	VADDPS    logP7<>+0(SB), Z22, Z22
+	VADDPS    logP7<>+0(SB), Z23, Z23
+	VMULPS    Z4, Z18, Z18
+	VMULPS    Z11, Z19, Z19
+	VADDPS    logP7<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z25, Z25
+	VADDPS    logP5<>+0(SB), Z16, Z16
+	VMULPS    Z3, Z22, Z22
+	VMULPS    Z0, Z23, Z23
+	VADDPS    logP8<>+0(SB), Z18, Z18
+	VADDPS    logP8<>+0(SB), Z19, Z19
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP8<>+0(SB), Z25, Z25
+	VMULPS    Z12, Z16, Z16
+	VADDPS    logP8<>+0(SB), Z22, Z22
+	VADDPS    logP8<>+0(SB), Z23, Z23
+	VMULPS    Z4, Z18, Z18
+	VMULPS    Z11, Z19, Z19
+	VADDPS    logP8<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z25, Z25
+	VADDPS    logP6<>+0(SB), Z16, Z16
+	VMULPS    Z3, Z22, Z22
+	VMULPS    Z0, Z23, Z23
+	VMULPS    Z14, Z18, Z18
+	VMULPS    Z1, Z24, Z24
+	VMULPS    Z21, Z19, Z19
+	VMULPS    Z12, Z16, Z16
+	VMULPS    half<>+0(SB), Z14, Z14
+	VADDPS    Z15, Z18, Z15
+	VMULPS    half<>+0(SB), Z21, Z21
+	VSUBPS    one<>+0(SB), Z17, Z18
+	VADDPS    logP7<>+0(SB), Z16, Z16
+	VSUBPS    Z14, Z15, Z15
+	VSUBPS    one<>+0(SB), Z8, Z14
+	VBLENDMPS Z18, Z17, K2, Z17
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z13, K2
+	VMULPS    Z12, Z16, Z18
+	VSUBPS    one<>+0(SB), Z9, Z16
+	VBLENDMPS Z20, Z13, K2, Z13
+	VSUBPS    one<>+0(SB), Z10, Z20
+	VSUBPS    one<>+0(SB), Z13, Z13
+	VBLENDMPS Z14, Z8, K3, Z8
+	VMULPS    expLn2Lo<>+0(SB), Z17, Z14
+	VADDPS    logP8<>+0(SB), Z18, Z26
+	VSUBPS    one<>+0(SB), Z5, Z18
+	VBLENDMPS Z16, Z9, K4, Z27
+	VSUBPS    one<>+0(SB), Z6, Z9
+	VSUBPS    one<>+0(SB), Z7, Z16
+	VBLENDMPS Z20, Z10, K5, Z10
+	VMULPS    logP0<>+0(SB), Z13, Z28
+	VMULPS    Z2, Z2, Z20
+	VADDPS    Z14, Z19, Z14
+	VADDPS    Z15, Z4, Z19
+	VMULPS    Z3, Z3, Z4
+	VMULPS    Z0, Z0, Z15
+	VBLENDMPS Z18, Z5, K6, Z5
+	VMULPS    Z1, Z1, Z18
+	VMULPS    Z12, Z12, Z29
+	VBLENDMPS Z9, Z6, K1, Z6
+	VBLENDMPS Z16, Z7, K2, Z7
+	VADDPS    logP1<>+0(SB), Z28, Z16
+	VMULPS    Z13, Z13, Z9
+	VMULPS    Z12, Z26, Z26
+	VSUBPS    Z21, Z14, Z31
+	VMULPS    expLn2Lo<>+0(SB), Z8, Z14
+	VMULPS    expLn2Lo<>+0(SB), Z27, Z21
+	VMULPS    expLn2Lo<>+0(SB), Z10, Z28
+	VMULPS    expLn2Lo<>+0(SB), Z5, Z30
+	VMULPS    Z13, Z16, Z16
+	VMULPS    Z20, Z25, Z25
+	VADDPS    Z31, Z11, Z11
+	VADDPS    768(R11), Z19, Z31
+	VMULPS    expLn2Lo<>+0(SB), Z6, Z19
+	VMULPS    Z4, Z22, Z22
+	VMULPS    Z15, Z23, Z23
+	VMULPS    Z18, Z24, Z24
+	VADDPS    logP2<>+0(SB), Z16, Z16
+	VMULPS    Z29, Z26, Z26
+	VMULPS    expLn2Hi<>+0(SB), Z17, Z17
+	VADDPS    Z14, Z25, Z25
+	VMULPS    expLn2Lo<>+0(SB), Z7, Z14
+	VMULPS    expLn2Hi<>+0(SB), Z8, Z8
+	VADDPS    Z21, Z22, Z21
+	VMULPS    expLn2Hi<>+0(SB), Z27, Z22
+	VMULPS    expLn2Hi<>+0(SB), Z10, Z10
+	VADDPS    Z28, Z23, Z23
+	VADDPS    Z30, Z24, Z24
+	VMULPS    Z13, Z16, Z16
+	VMULPS    expLn2Hi<>+0(SB), Z5, Z5
+	VADDPS    Z19, Z26, Z19
+	VMOVUPS   Z17, 1728(R11)
+	VSUBPS    704(R11), Z31, Z17
+	VMULPS    expLn2Hi<>+0(SB), Z6, Z6
+	VMULPS    expLn2Hi<>+0(SB), Z7, Z7
+	VMOVUPS   Z8, 2688(R11)
+	VMULPS    half<>+0(SB), Z20, Z8
+	VMULPS    half<>+0(SB), Z4, Z4
+	VMOVUPS   Z22, 3648(R11)
+	VADDPS    logP3<>+0(SB), Z16, Z16
+	VMULPS    half<>+0(SB), Z15, Z15
+	VMOVUPS   Z10, 4608(R11)
+	VMULPS    half<>+0(SB), Z18, Z10
+	VMULPS    half<>+0(SB), Z29, Z18
+	VMOVUPS   Z5, 5568(R11)
+	VMULPS    half<>+0(SB), Z9, Z5
+	VMOVUPS   Z6, 6528(R11)
+	VSUBPS    Z8, Z25, Z6
+	VSUBPS    Z4, Z21, Z4
+	VMULPS    Z13, Z16, Z8
+	VMOVUPS   Z7, 7488(R11)
+	VSUBPS    Z15, Z23, Z7
+	VSUBPS    Z10, Z24, Z10
+	VSUBPS    Z18, Z19, Z15
+	VADDPS    Z6, Z2, Z2
+	VADDPS    Z4, Z3, Z3
+	VADDPS    logP4<>+0(SB), Z8, Z4
+	VADDPS    Z7, Z0, Z0
+	VADDPS    Z10, Z1, Z1
+	VADDPS    Z15, Z12, Z6
+	VADDPS    1728(R11), Z11, Z7
+	VADDPS    2688(R11), Z2, Z2
+	VMULPS    Z13, Z4, Z4
+	VADDPS    3648(R11), Z3, Z3
+	VADDPS    4608(R11), Z0, Z0
+	VADDPS    5568(R11), Z1, Z1
+	VADDPS    6528(R11), Z6, Z6
+	VSUBPS    1664(R11), Z7, Z7
+	VSUBPS    2624(R11), Z2, Z2
+	VADDPS    logP5<>+0(SB), Z4, Z4
+	VSUBPS    3584(R11), Z3, Z3
+	VSUBPS    4544(R11), Z0, Z0
+	VSUBPS    5504(R11), Z1, Z1
+	VSUBPS    6464(R11), Z6, Z6
+	VMULPS    Z13, Z4, Z4
+	VADDPS    logP6<>+0(SB), Z4, Z4
+	VMULPS    Z13, Z4, Z4
+	VADDPS    logP7<>+0(SB), Z4, Z4
+	VMULPS    Z13, Z4, Z4
+	VADDPS    logP8<>+0(SB), Z4, Z4
+	VMULPS    Z13, Z4, Z4
+	VMULPS    Z9, Z4, Z4
+	VADDPS    Z14, Z4, Z4
+	VSUBPS    Z5, Z4, Z4
+	VADDPS    Z4, Z13, Z4
+	VADDPS    7488(R11), Z4, Z4
+	VSUBPS    7424(R11), Z4, Z4
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses9
+	VMOVUPS Z17, (DX)
+	VMOVUPS Z7, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z0, 256(DX)
+	VMOVUPS Z1, 320(DX)
+	VMOVUPS Z6, 384(DX)
+	VMOVUPS Z4, 448(DX)
+	ADDQ    $0x00000200, DX
+
+noLosses9:
+	VMOVUPD       (R8), Z5
+	VCVTPS2PD     Y17, Z8
+	VEXTRACTF64X4 $0x01, Z17, Y9
+	VCVTPS2PD     Y9, Z9
+	VADDPD        Z5, Z8, Z5
+	VADDPD        Z5, Z9, Z5
+	VCVTPS2PD     Y7, Z8
+	VEXTRACTF64X4 $0x01, Z7, Y7
+	VCVTPS2PD     Y7, Z7
+	VADDPD        Z5, Z8, Z5
+	VADDPD        Z5, Z7, Z5
+	VCVTPS2PD     Y2, Z7
+	VEXTRACTF64X4 $0x01, Z2, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z5, Z7, Z5
+	VADDPD        Z5, Z2, Z2
+	VCVTPS2PD     Y3, Z5
+	VEXTRACTF64X4 $0x01, Z3, Y3
+	VCVTPS2PD     Y3, Z3
+	VADDPD        Z2, Z5, Z2
+	VADDPD        Z2, Z3, Z2
+	VCVTPS2PD     Y0, Z3
+	VEXTRACTF64X4 $0x01, Z0, Y0
+	VCVTPS2PD     Y0, Z0
+	VADDPD        Z2, Z3, Z2
+	VADDPD        Z2, Z0, Z0
+	VCVTPS2PD     Y1, Z2
+	VEXTRACTF64X4 $0x01, Z1, Y1
+	VCVTPS2PD     Y1, Z1
+	VADDPD        Z0, Z2, Z0
+	VADDPD        Z0, Z1, Z0
+	VCVTPS2PD     Y6, Z1
+	VEXTRACTF64X4 $0x01, Z6, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y4, Z1
+	VEXTRACTF64X4 $0x01, Z4, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VMOVUPD       Z0, (R8)
+	ADDQ          $0x00001e00, R11
+	SUBQ          $0x08, R10
+	JMP           labelsLogLoop
+
+labelsLogLast:
+	TESTQ R10, R10
+	JZ    labelsGrad
+
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32 640(R11), Z0
+	VMOVDQU32 logExpInv<>+0(SB), Z1
+	VPSRLD    $0x17, Z0, Z0
+	VPSUBD    Z0, Z1, Z1
+	VPSUBD    logExpBias<>+0(SB), Z0, Z0
+	VPSLLD    $0x17, Z1, Z1
+	VCVTDQ2PS Z0, Z0
+	VMULPS    640(R11), Z1, Z1
+	VSUBPS    one<>+0(SB), Z0, Z3
+	VADDPS    Z1, Z1, Z2
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K1
+	VBLENDMPS Z3, Z0, K1, Z0
+	VBLENDMPS Z2, Z1, K1, Z1
+	VMULPS    expLn2Lo<>+0(SB), Z0, Z2
+	VMULPS    expLn2Hi<>+0(SB), Z0, Z0
+	VSUBPS    one<>+0(SB), Z1, Z1
+	VMOVUPS   Z0, 768(R11)
+	VMULPS    logP0<>+0(SB), Z1, Z3
+	VMULPS    Z1, Z1, Z0
+	VADDPS    logP1<>+0(SB), Z3, Z3
+	VMULPS    half<>+0(SB), Z0, Z4
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP2<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP3<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP4<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP5<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP6<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP7<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP8<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VMULPS    Z0, Z3, Z0
+	VADDPS    Z2, Z0, Z0
+	VSUBPS    Z4, Z0, Z0
+	VADDPS    Z0, Z1, Z0
+	VADDPS    768(R11), Z0, Z0
+	VSUBPS    704(R11), Z0, Z0
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses10
+	VMOVUPS Z0, (DX)
+	ADDQ    $0x00000040, DX
+
+noLosses10:
+	VMOVUPD       (R8), Z1
+	VCVTPS2PD     Y0, Z2
+	VEXTRACTF64X4 $0x01, Z0, Y0
+	VCVTPS2PD     Y0, Z0
+	VADDPD        Z1, Z2, Z1
+	VADDPD        Z1, Z0, Z0
+	VMOVUPD       Z0, (R8)
+	ADDQ          $0x000003c0, R11
+	DECQ          R10
+	JMP           labelsLogLast
+
+labelsLse:
+	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
+	// the record and then to lse (when not nil).
+	TESTB $0x02, 7744(SP)
+	JNZ   labelsZ
+
+labelsLseLogLoop:
+	CMPQ R10, $0x08
+	JLT  labelsLseLogLast
+
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32 640(R11), Z0
+	VMOVDQU32 1600(R11), Z1
+	VMOVDQU32 2560(R11), Z2
+	VMOVDQU32 3520(R11), Z3
+	VMOVDQU32 4480(R11), Z4
+	VMOVDQU32 5440(R11), Z5
+	VMOVDQU32 6400(R11), Z6
+	VMOVDQU32 7360(R11), Z7
+	VMOVDQU32 logExpInv<>+0(SB), Z8
+	VMOVDQU32 logExpInv<>+0(SB), Z9
+	VMOVDQU32 logExpInv<>+0(SB), Z10
+	VMOVDQU32 logExpInv<>+0(SB), Z11
+	VPSRLD    $0x17, Z0, Z0
+	VPSRLD    $0x17, Z1, Z1
+	VMOVDQU32 logExpInv<>+0(SB), Z12
+	VMOVDQU32 logExpInv<>+0(SB), Z13
+	VPSRLD    $0x17, Z2, Z2
+	VPSRLD    $0x17, Z3, Z3
+	VMOVDQU32 logExpInv<>+0(SB), Z14
+	VMOVDQU32 logExpInv<>+0(SB), Z15
+	VPSRLD    $0x17, Z4, Z4
+	VPSRLD    $0x17, Z5, Z5
+	VPSRLD    $0x17, Z6, Z6
+	VPSRLD    $0x17, Z7, Z7
+	VPSUBD    logExpBias<>+0(SB), Z0, Z16
+	VPSUBD    logExpBias<>+0(SB), Z1, Z17
+	VPSUBD    Z0, Z8, Z0
+	VPSUBD    Z1, Z9, Z1
+	VPSUBD    logExpBias<>+0(SB), Z2, Z8
+	VPSUBD    logExpBias<>+0(SB), Z3, Z9
+	VPSUBD    Z2, Z10, Z2
+	VPSUBD    Z3, Z11, Z3
+	VPSLLD    $0x17, Z0, Z0
+	VPSUBD    logExpBias<>+0(SB), Z4, Z10
+	KMOVW     896(R11), K3
+	VPSUBD    Z4, Z12, Z4
+	VPSUBD    Z5, Z13, Z11
+	VPSLLD    $0x17, Z1, Z1
+	VMULPS    640(R11), Z0, Z0
+	KMOVW     1856(R11), K4
+	VPSUBD    Z6, Z14, Z12
+	VPSUBD    Z7, Z15, Z13
+	VPSLLD    $0x17, Z2, Z2
+	VMULPS    1600(R11), Z1, Z1
+	KMOVW     2816(R11), K5
+	VPSLLD    $0x17, Z3, Z3
+	VPSLLD    $0x17, Z4, Z4
+	VMULPS    2560(R11), Z2, Z2
+	VPSUBD    logExpBias<>+0(SB), Z5, Z5
+	VPSLLD    $0x17, Z11, Z11
+	VPSLLD    $0x17, Z12, Z12
+	VMULPS    3520(R11), Z3, Z3
+	VADDPS    Z0, Z0, Z14
+	KMOVW     3776(R11), K6
+	VPSLLD    $0x17, Z13, Z13
+	VMULPS    4480(R11), Z4, Z4
+	VADDPS    Z1, Z1, Z15
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z0, K1
+	VMULPS    5440(R11), Z11, Z11
+	VMULPS    6400(R11), Z12, Z12
+	VADDPS    Z2, Z2, Z18
+	VCVTDQ2PS Z16, Z16
+	VMULPS    7360(R11), Z13, Z13
+	VADDPS    Z3, Z3, Z19
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K2
+	VBLENDMPS Z14, Z0, K1, Z14
+	VADDPS    Z4, Z4, Z0
+	VBLENDMPS Z15, Z1, K2, Z1
+	VPSUBD    logExpBias<>+0(SB), Z6, Z6
+	VPSUBD    logExpBias<>+0(SB), Z7, Z7
+	VADDPS    Z11, Z11, Z15
+	VADDPS    Z12, Z12, Z20
+	VADDPS    Z13, Z13, Z21
+	VSUBPS    one<>+0(SB), Z14, Z14
+	VSUBPS    one<>+0(SB), Z1, Z1
+	VCVTDQ2PS Z17, Z17
+	VCVTDQ2PS Z8, Z8
+	VCVTDQ2PS Z9, Z9
+	VMULPS    logP0<>+0(SB), Z14, Z22
+	VCVTDQ2PS Z10, Z10
+	VCVTDQ2PS Z5, Z5
+	VMULPS    Z14, Z14, Z23
+	VMULPS    logP0<>+0(SB), Z1, Z24
+	VCVTDQ2PS Z6, Z6
+	VCVTDQ2PS Z7, Z7
+	VSUBPS    one<>+0(SB), Z16, Z25
+	VADDPS    logP1<>+0(SB), Z22, Z22
+	VADDPS    logP1<>+0(SB), Z24, Z24
+	VBLENDMPS Z25, Z16, K1, Z16
+	VMULPS    half<>+0(SB), Z23, Z25
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z2, K1
+	VMULPS    Z14, Z22, Z22
+	VBLENDMPS Z18, Z2, K1, Z2
+	VMULPS    Z1, Z24, Z24
+	VSUBPS    one<>+0(SB), Z17, Z18
+	VSUBPS    one<>+0(SB), Z2, Z2
+	VADDPS    logP2<>+0(SB), Z22, Z22
+	VADDPS    logP2<>+0(SB), Z24, Z24
+	VBLENDMPS Z18, Z17, K2, Z17
+	VMULPS    expLn2Lo<>+0(SB), Z16, Z18
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z3, K2
+	VMULPS    expLn2Hi<>+0(SB), Z16, Z16
+	VBLENDMPS Z19, Z3, K2, Z3
+	VMULPS    logP0<>+0(SB), Z2, Z19
+	VMULPS    Z14, Z22, Z22
+	VSUBPS    one<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z24, Z24
+	VMOVUPS   Z16, 768(R11)
+	VADDPS    logP1<>+0(SB), Z19, Z16
+	VADDPS    logP3<>+0(SB), Z22, Z22
+	VMULPS    Z1, Z1, Z19
+	VADDPS    logP3<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z14, Z22, Z22
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP2<>+0(SB), Z16, Z16
+	VADDPS    logP4<>+0(SB), Z22, Z22
+	VADDPS    logP4<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z14, Z22, Z22
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP3<>+0(SB), Z16, Z16
+	VADDPS    logP5<>+0(SB), Z22, Z22
+	VADDPS    logP5<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z14, Z22, Z22
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP4<>+0(SB), Z16, Z16
+	VADDPS    logP6<>+0(SB), Z22, Z22
+	VADDPS    logP6<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z14, Z22, Z22
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP5<>+0(SB), Z16, Z16
+	VADDPS    logP7<>+0(SB), Z22, Z22
+	VADDPS    logP7<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z14, Z22, Z22
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP6<>+0(SB), Z16, Z16
+	VADDPS    logP8<>+0(SB), Z22, Z22
+	VADDPS    logP8<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z14, Z22, Z22
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP7<>+0(SB), Z16, Z16
+	VMULPS    Z23, Z22, Z23
+	VMULPS    expLn2Hi<>+0(SB), Z17, Z22
+	VMULPS    expLn2Lo<>+0(SB), Z17, Z17
+	VMULPS    Z19, Z24, Z24
+	VMULPS    half<>+0(SB), Z19, Z19
+	VMULPS    Z2, Z16, Z16
+	VADDPS    Z18, Z23, Z18
+	VMOVUPS   Z22, 1728(R11)
+	VMULPS    logP0<>+0(SB), Z3, Z23
+	VSUBPS    one<>+0(SB), Z8, Z22
+	VADDPS    Z17, Z24, Z24
+	VSUBPS    one<>+0(SB), Z9, Z17
+	VADDPS    logP8<>+0(SB), Z16, Z16
+	VSUBPS    Z25, Z18, Z18
+	VADDPS    logP1<>+0(SB), Z23, Z25
+	VSUBPS    one<>+0(SB), Z10, Z23
+	VBLENDMPS Z22, Z8, K1, Z22
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z4, K1
+	VSUBPS    one<>+0(SB), Z5, Z8
+	VBLENDMPS Z17, Z9, K2, Z9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z11, K2
+	VBLENDMPS Z0, Z4, K1, Z0
+	VMULPS    Z2, Z2, Z4
+	VMULPS    Z3, Z3, Z17
+	VBLENDMPS Z15, Z11, K2, Z11
+	VSUBPS    one<>+0(SB), Z0, Z0
+	VMULPS    Z3, Z25, Z15
+	VMULPS    Z2, Z16, Z16
+	VSUBPS    one<>+0(SB), Z11, Z25
+	VSUBPS    one<>+0(SB), Z6, Z11
+	VBLENDMPS Z23, Z10, K1, Z10
+	VBLENDMPS Z8, Z5, K2, Z5
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z12, K1
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z13, K2
+	VBLENDMPS Z20, Z12, K1, Z8
+	VBLENDMPS Z21, Z13, K2, Z12
+	VMULPS    logP0<>+0(SB), Z0, Z20
+	VMULPS    Z0, Z0, Z13
+	VSUBPS    one<>+0(SB), Z8, Z8
+	VSUBPS    one<>+0(SB), Z12, Z12
+	VMULPS    Z25, Z25, Z21
+	VBLENDMPS Z11, Z6, K1, Z6
+	VMULPS    logP0<>+0(SB), Z25, Z11
+	VADDPS    logP2<>+0(SB), Z15, Z15
+	VMULPS    Z4, Z16, Z16
+	VSUBPS    Z19, Z24, Z19
+	VADDPS    logP1<>+0(SB), Z20, Z26
+	VSUBPS    one<>+0(SB), Z7, Z20
+	VMULPS    logP0<>+0(SB), Z8, Z23
+	VMULPS    logP0<>+0(SB), Z12, Z24
+	VADDPS    Z18, Z14, Z14
+	VADDPS    logP1<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z15, Z18
+	VMULPS    Z8, Z8, Z15
+	VADDPS    Z19, Z1, Z1
+	VMULPS    Z0, Z26, Z26
+	VMULPS    Z12, Z12, Z19
+	VBLENDMPS Z20, Z7, K2, Z7
+	VADDPS    logP1<>+0(SB), Z23, Z20
+	VADDPS    logP1<>+0(SB), Z24, Z23
+	VMULPS    Z25, Z11, Z11
+	VADDPS    logP3<>+0(SB), Z18, Z24
+	VMULPS    expLn2Lo<>+0(SB), Z22, Z18
+	VADDPS    logP2<>+0(SB), Z26, Z27
+	VMULPS    expLn2Lo<>+0(SB), Z9, Z26
+	VMULPS    Z8, Z20, Z20
+	VMULPS    Z12, Z23, Z23
+	VADDPS    768(R11), Z14, Z14
+	VADDPS    1728(R11), Z1, Z1
+	VADDPS    logP2<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z24, Z24
+	VMULPS    expLn2Hi<>+0(SB), Z22, Z22
+	VADDPS    Z18, Z16, Z16
+	VMULPS    Z0, Z27, Z27
+	VMULPS    expLn2Lo<>+0(SB), Z10, Z18
+	VADDPS    logP2<>+0(SB), Z20, Z20
+	VADDPS    logP2<>+0(SB), Z23, Z23
+	VMULPS    Z25, Z11, Z11
+	VADDPS    logP4<>+0(SB), Z24, Z24
+	VMULPS    expLn2Hi<>+0(SB), Z9, Z9
+	VMOVUPS   Z22, 2688(R11)
+	VADDPS    logP3<>+0(SB), Z27, Z27
+	VMULPS    expLn2Lo<>+0(SB), Z5, Z22
+	VMULPS    Z8, Z20, Z20
+	VMULPS    Z12, Z23, Z23
+	VADDPS    logP3<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z24, Z24
+	VMULPS    expLn2Hi<>+0(SB), Z10, Z10
+	VMOVUPS   Z9, 3648(R11)
+	VMULPS    Z0, Z27, Z27
+	VMULPS    expLn2Lo<>+0(SB), Z6, Z9
+	VADDPS    logP3<>+0(SB), Z20, Z20
+	VADDPS    logP3<>+0(SB), Z23, Z23
+	VMULPS    Z25, Z11, Z11
+	VADDPS    logP5<>+0(SB), Z24, Z24
+	VMULPS    expLn2Hi<>+0(SB), Z5, Z5
+	VMOVUPS   Z10, 4608(R11)
+	VADDPS    logP4<>+0(SB), Z27, Z27
+	VMULPS    expLn2Lo<>+0(SB), Z7, Z10
+	VMULPS    Z8, Z20, Z20
+	VMULPS    Z12, Z23, Z23
+	VADDPS    logP4<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z24, Z24
+	VMULPS    expLn2Hi<>+0(SB), Z6, Z6
+	VMOVUPS   Z5, 5568(R11)
+	VMULPS    Z0, Z27, Z5
+	VMULPS    expLn2Hi<>+0(SB), Z7, Z7
+	VADDPS    832(R11), Z14, Z27
+	VADDPS    logP4<>+0(SB), Z20, Z20
+	VADDPS    logP4<>+0(SB), Z23, Z23
+	VMULPS    Z25, Z11, Z11
+	VADDPS    logP6<>+0(SB), Z24, Z24
+	VMULPS    half<>+0(SB), Z4, Z4
+	VMOVUPS   Z6, 6528(R11)
+	VADDPS    logP5<>+0(SB), Z5, Z5
+	VMULPS    half<>+0(SB), Z17, Z6
+	VMOVUPS   Z7, 7488(R11)
+	VMULPS    Z8, Z20, Z7
+	VMULPS    Z12, Z23, Z20
+	VADDPS    1792(R11), Z1, Z23
+	VSUBPS    704(R11), Z14, Z14
+	VADDPS    logP5<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z24, Z24
+	VSUBPS    Z4, Z16, Z4
+	VBLENDMPS 832(R11), Z27, K3, Z16
+	VMULPS    Z0, Z5, Z5
+	VMULPS    half<>+0(SB), Z13, Z27
+	VSUBPS    1664(R11), Z1, Z1
+	VMOVUPS   Z16, 896(R11)
+	VADDPS    logP5<>+0(SB), Z7, Z7
+	VADDPS    logP5<>+0(SB), Z20, Z16
+	VMULPS    Z25, Z11, Z11
+	VADDPS    logP7<>+0(SB), Z24, Z20
+	VMULPS    half<>+0(SB), Z21, Z24
+	VADDPS    Z4, Z2, Z2
+	VADDPS    logP6<>+0(SB), Z5, Z4
+	VMULPS    half<>+0(SB), Z15, Z5
+	VMULPS    Z8, Z7, Z7
+	VMULPS    Z12, Z16, Z16
+	VBLENDMPS 1792(R11), Z23, K4, Z23
+	VADDPS    logP6<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z20, Z20
+	VMULPS    half<>+0(SB), Z19, Z28
+	VMOVUPS   Z23, 1856(R11)
+	VMULPS    Z0, Z4, Z4
+	VADDPS    2688(R11), Z2, Z2
+	VADDPS    logP6<>+0(SB), Z7, Z7
+	VADDPS    logP6<>+0(SB), Z16, Z16
+	VMULPS    Z25, Z11, Z11
+	VADDPS    logP8<>+0(SB), Z20, Z20
+	VADDPS    logP7<>+0(SB), Z4, Z4
+	VADDPS    2752(R11), Z2, Z23
+	VMULPS    Z8, Z7, Z7
+	VMULPS    Z12, Z16, Z16
+	VSUBPS    2624(R11), Z2, Z2
+	VADDPS    logP7<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z20, Z20
+	VMULPS    Z0, Z4, Z4
+	VBLENDMPS 2752(R11), Z23, K5, Z23
+	VADDPS    logP7<>+0(SB), Z7, Z7
+	VADDPS    logP7<>+0(SB), Z16, Z16
+	VMOVUPS   Z23, 2816(R11)
+	VMULPS    Z25, Z11, Z11
+	VMULPS    Z17, Z20, Z17
+	VADDPS    logP8<>+0(SB), Z4, Z4
+	VMULPS    Z8, Z7, Z7
+	VMULPS    Z12, Z16, Z16
+	VADDPS    logP8<>+0(SB), Z11, Z11
+	VADDPS    Z26, Z17, Z17
+	VMULPS    Z0, Z4, Z4
+	VADDPS    logP8<>+0(SB), Z7, Z7
+	VADDPS    logP8<>+0(SB), Z16, Z16
+	VMULPS    Z25, Z11, Z11
+	VSUBPS    Z6, Z17, Z6
+	VMULPS    Z13, Z4, Z4
+	VMULPS    Z8, Z7, Z7
+	VMULPS    Z12, Z16, Z13
+	VMULPS    Z21, Z11, Z11
+	VADDPS    Z6, Z3, Z3
+	KMOVW     4736(R11), K1
+	VADDPS    Z18, Z4, Z4
+	KMOVW     5696(R11), K2
+	VMULPS    Z15, Z7, Z6
+	VMULPS    Z19, Z13, Z7
+	KMOVW     6656(R11), K3
+	KMOVW     7616(R11), K4
+	VADDPS    Z22, Z11, Z11
+	VADDPS    3648(R11), Z3, Z3
+	VSUBPS    Z27, Z4, Z4
+	VADDPS    Z9, Z6, Z6
+	VADDPS    Z10, Z7, Z7
+	VSUBPS    Z24, Z11, Z9
+	VADDPS    3712(R11), Z3, Z10
+	VADDPS    Z4, Z0, Z0
+	VSUBPS    3584(R11), Z3, Z3
+	VSUBPS    Z5, Z6, Z4
+	VSUBPS    Z28, Z7, Z5
+	VADDPS    Z9, Z25, Z6
+	VBLENDMPS 3712(R11), Z10, K6, Z7
+	VADDPS    4608(R11), Z0, Z0
+	VMOVUPS   Z7, 3776(R11)
+	VADDPS    Z4, Z8, Z4
+	VADDPS    Z5, Z12, Z5
+	VADDPS    5568(R11), Z6, Z6
+	VADDPS    4672(R11), Z0, Z7
+	VSUBPS    4544(R11), Z0, Z0
+	VADDPS    6528(R11), Z4, Z4
+	VADDPS    7488(R11), Z5, Z5
+	VADDPS    5632(R11), Z6, Z8
+	VSUBPS    5504(R11), Z6, Z6
+	VBLENDMPS 4672(R11), Z7, K1, Z7
+	VADDPS    6592(R11), Z4, Z9
+	VADDPS    7552(R11), Z5, Z10
+	VMOVUPS   Z7, 4736(R11)
+	VSUBPS    6464(R11), Z4, Z4
+	VSUBPS    7424(R11), Z5, Z5
+	VBLENDMPS 5632(R11), Z8, K2, Z7
+	VBLENDMPS 6592(R11), Z9, K3, Z8
+	VBLENDMPS 7552(R11), Z10, K4, Z9
+	VMOVUPS   Z7, 5696(R11)
+	VMOVUPS   Z8, 6656(R11)
+	VMOVUPS   Z9, 7616(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses11
+	VMOVUPS Z14, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z0, 256(DX)
+	VMOVUPS Z6, 320(DX)
+	VMOVUPS Z4, 384(DX)
+	VMOVUPS Z5, 448(DX)
+	ADDQ    $0x00000200, DX
+
+noLosses11:
+	VMOVUPD       (R8), Z7
+	VCVTPS2PD     Y14, Z8
+	VEXTRACTF64X4 $0x01, Z14, Y9
+	VCVTPS2PD     Y9, Z9
+	VADDPD        Z7, Z8, Z7
+	VADDPD        Z7, Z9, Z7
+	VCVTPS2PD     Y1, Z8
+	VEXTRACTF64X4 $0x01, Z1, Y1
+	VCVTPS2PD     Y1, Z1
+	VADDPD        Z7, Z8, Z7
+	VADDPD        Z7, Z1, Z1
+	VCVTPS2PD     Y2, Z7
+	VEXTRACTF64X4 $0x01, Z2, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z1, Z7, Z1
+	VADDPD        Z1, Z2, Z1
+	VCVTPS2PD     Y3, Z2
+	VEXTRACTF64X4 $0x01, Z3, Y3
+	VCVTPS2PD     Y3, Z3
+	VADDPD        Z1, Z2, Z1
+	VADDPD        Z1, Z3, Z1
+	VCVTPS2PD     Y0, Z2
+	VEXTRACTF64X4 $0x01, Z0, Y0
+	VCVTPS2PD     Y0, Z0
+	VADDPD        Z1, Z2, Z1
+	VADDPD        Z1, Z0, Z0
+	VCVTPS2PD     Y6, Z1
+	VEXTRACTF64X4 $0x01, Z6, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y4, Z1
+	VEXTRACTF64X4 $0x01, Z4, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y5, Z1
+	VEXTRACTF64X4 $0x01, Z5, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VMOVUPD       Z0, (R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse12
+	VMOVUPS 896(R11), Z0
+	VMOVUPS Z0, (R14)
+	VMOVUPS 1856(R11), Z0
+	VMOVUPS Z0, 64(R14)
+	VMOVUPS 2816(R11), Z0
+	VMOVUPS Z0, 128(R14)
+	VMOVUPS 3776(R11), Z0
+	VMOVUPS Z0, 192(R14)
+	VMOVUPS 4736(R11), Z0
+	VMOVUPS Z0, 256(R14)
+	VMOVUPS 5696(R11), Z0
+	VMOVUPS Z0, 320(R14)
+	VMOVUPS 6656(R11), Z0
+	VMOVUPS Z0, 384(R14)
+	VMOVUPS 7616(R11), Z0
+	VMOVUPS Z0, 448(R14)
+	ADDQ    $0x00000200, R14
+
+noLse12:
+	ADDQ $0x00001e00, R11
+	SUBQ $0x08, R10
+	JMP  labelsLseLogLoop
+
+labelsLseLogLast:
+	TESTQ R10, R10
+	JZ    labelsGrad
+
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32 640(R11), Z0
+	VMOVDQU32 logExpInv<>+0(SB), Z1
+	KMOVW     896(R11), K2
+	VPSRLD    $0x17, Z0, Z0
+	VPSUBD    Z0, Z1, Z1
+	VPSUBD    logExpBias<>+0(SB), Z0, Z0
+	VPSLLD    $0x17, Z1, Z1
+	VCVTDQ2PS Z0, Z0
+	VMULPS    640(R11), Z1, Z1
+	VSUBPS    one<>+0(SB), Z0, Z3
+	VADDPS    Z1, Z1, Z2
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K1
+	VBLENDMPS Z3, Z0, K1, Z0
+	VBLENDMPS Z2, Z1, K1, Z1
+	VMULPS    expLn2Lo<>+0(SB), Z0, Z2
+	VMULPS    expLn2Hi<>+0(SB), Z0, Z0
+	VSUBPS    one<>+0(SB), Z1, Z1
+	VMOVUPS   Z0, 768(R11)
+	VMULPS    logP0<>+0(SB), Z1, Z3
+	VMULPS    Z1, Z1, Z0
+	VADDPS    logP1<>+0(SB), Z3, Z3
+	VMULPS    half<>+0(SB), Z0, Z4
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP2<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP3<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP4<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP5<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP6<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP7<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP8<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VMULPS    Z0, Z3, Z0
+	VADDPS    Z2, Z0, Z0
+	VSUBPS    Z4, Z0, Z0
+	VADDPS    Z0, Z1, Z0
+	VADDPS    768(R11), Z0, Z0
+	VADDPS    832(R11), Z0, Z1
+	VSUBPS    704(R11), Z0, Z0
+	VBLENDMPS 832(R11), Z1, K2, Z1
+	VMOVUPS   Z1, 896(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses13
+	VMOVUPS Z0, (DX)
+	ADDQ    $0x00000040, DX
+
+noLosses13:
+	VMOVUPD       (R8), Z1
+	VCVTPS2PD     Y0, Z2
+	VEXTRACTF64X4 $0x01, Z0, Y0
+	VCVTPS2PD     Y0, Z0
+	VADDPD        Z1, Z2, Z1
+	VADDPD        Z1, Z0, Z0
+	VMOVUPD       Z0, (R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse14
+	VMOVUPS 896(R11), Z0
+	VMOVUPS Z0, (R14)
+	ADDQ    $0x00000040, R14
+
+noLse14:
+	ADDQ $0x000003c0, R11
+	DECQ R10
+	JMP  labelsLseLogLast
+
+labelsZ:
+	// Pass 2 with lse and the z-loss: zl, f = zTerms(z, lse) (seq.ZTerms); loss =
+	// loss + zl; f stored to the record.
+labelsZLogLoop:
+	CMPQ R10, $0x08
+	JLT  labelsZLogLast
+
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32 640(R11), Z0
+	VMOVDQU32 1600(R11), Z1
+	VMOVDQU32 2560(R11), Z2
+	VMOVDQU32 3520(R11), Z3
+	VMOVDQU32 4480(R11), Z4
+	VMOVDQU32 5440(R11), Z5
+	VMOVDQU32 6400(R11), Z6
+	VMOVDQU32 7360(R11), Z7
+	VMOVDQU32 logExpInv<>+0(SB), Z8
+	VMOVDQU32 logExpInv<>+0(SB), Z9
+	VMOVDQU32 logExpInv<>+0(SB), Z10
+	VMOVDQU32 logExpInv<>+0(SB), Z11
+	VPSRLD    $0x17, Z0, Z0
+	VPSRLD    $0x17, Z1, Z1
+	VMOVDQU32 logExpInv<>+0(SB), Z12
+	VMOVDQU32 logExpInv<>+0(SB), Z13
+	VPSRLD    $0x17, Z2, Z2
+	VPSRLD    $0x17, Z3, Z3
+	VMOVDQU32 logExpInv<>+0(SB), Z14
+	VMOVDQU32 logExpInv<>+0(SB), Z15
+	VPSRLD    $0x17, Z4, Z4
+	VPSRLD    $0x17, Z5, Z5
+	VPSRLD    $0x17, Z6, Z6
+	VPSRLD    $0x17, Z7, Z7
+	VPSUBD    logExpBias<>+0(SB), Z0, Z16
+	VPSUBD    logExpBias<>+0(SB), Z1, Z17
+	VPSUBD    Z0, Z8, Z0
+	VPSUBD    Z1, Z9, Z1
+	VPSUBD    logExpBias<>+0(SB), Z2, Z8
+	VPSUBD    logExpBias<>+0(SB), Z3, Z9
+	VPSUBD    Z2, Z10, Z2
+	VPSUBD    Z3, Z11, Z3
+	VPSLLD    $0x17, Z0, Z0
+	VPSUBD    logExpBias<>+0(SB), Z4, Z10
+	KMOVW     896(R11), K3
+	VPSUBD    Z4, Z12, Z4
+	VPSUBD    Z5, Z13, Z11
+	VPSLLD    $0x17, Z1, Z1
+	VMULPS    640(R11), Z0, Z0
+	KMOVW     1856(R11), K4
+	VPSUBD    Z6, Z14, Z12
+	VPSUBD    Z7, Z15, Z13
+	VPSLLD    $0x17, Z2, Z2
+	VMULPS    1600(R11), Z1, Z1
+	KMOVW     2816(R11), K5
+	VPSLLD    $0x17, Z3, Z3
+	VPSLLD    $0x17, Z4, Z4
+	VMULPS    2560(R11), Z2, Z2
+	VPSUBD    logExpBias<>+0(SB), Z5, Z5
+	VPSLLD    $0x17, Z11, Z11
+	VPSLLD    $0x17, Z12, Z12
+	VMULPS    3520(R11), Z3, Z3
+	VADDPS    Z0, Z0, Z14
+	KMOVW     3776(R11), K6
+	VPSLLD    $0x17, Z13, Z13
+	VMULPS    4480(R11), Z4, Z4
+	VADDPS    Z1, Z1, Z15
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z0, K1
+	VMULPS    5440(R11), Z11, Z11
+	VMULPS    6400(R11), Z12, Z12
+	VADDPS    Z2, Z2, Z18
+	VCVTDQ2PS Z16, Z16
+	VMULPS    7360(R11), Z13, Z13
+	VADDPS    Z3, Z3, Z19
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K2
+	VBLENDMPS Z14, Z0, K1, Z14
+	VADDPS    Z4, Z4, Z0
+	VBLENDMPS Z15, Z1, K2, Z1
+	VPSUBD    logExpBias<>+0(SB), Z6, Z6
+	VPSUBD    logExpBias<>+0(SB), Z7, Z7
+	VADDPS    Z11, Z11, Z15
+	VADDPS    Z12, Z12, Z20
+	VADDPS    Z13, Z13, Z21
+	VSUBPS    one<>+0(SB), Z14, Z14
+	VSUBPS    one<>+0(SB), Z1, Z1
+	VCVTDQ2PS Z17, Z17
+	VCVTDQ2PS Z8, Z8
+	VCVTDQ2PS Z9, Z9
+	VMULPS    logP0<>+0(SB), Z14, Z22
+	VCVTDQ2PS Z10, Z10
+	VCVTDQ2PS Z5, Z5
+	VMULPS    Z14, Z14, Z23
+	VMULPS    logP0<>+0(SB), Z1, Z24
+	VCVTDQ2PS Z6, Z6
+	VCVTDQ2PS Z7, Z7
+	VSUBPS    one<>+0(SB), Z16, Z25
+	VADDPS    logP1<>+0(SB), Z22, Z22
+	VADDPS    logP1<>+0(SB), Z24, Z24
+	VBLENDMPS Z25, Z16, K1, Z16
+	VMULPS    half<>+0(SB), Z23, Z25
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z2, K1
+	VMULPS    Z14, Z22, Z22
+	VBLENDMPS Z18, Z2, K1, Z2
+	VMULPS    Z1, Z24, Z24
+	VSUBPS    one<>+0(SB), Z17, Z18
+	VSUBPS    one<>+0(SB), Z2, Z2
+	VADDPS    logP2<>+0(SB), Z22, Z22
+	VADDPS    logP2<>+0(SB), Z24, Z24
+	VBLENDMPS Z18, Z17, K2, Z17
+	VMULPS    expLn2Lo<>+0(SB), Z16, Z18
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z3, K2
+	VMULPS    expLn2Hi<>+0(SB), Z16, Z16
+	VBLENDMPS Z19, Z3, K2, Z3
+	VMULPS    logP0<>+0(SB), Z2, Z19
+	VMULPS    Z14, Z22, Z22
+	VSUBPS    one<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z24, Z24
+	VMOVUPS   Z16, 768(R11)
+	VADDPS    logP1<>+0(SB), Z19, Z16
+	VADDPS    logP3<>+0(SB), Z22, Z22
+	VMULPS    Z1, Z1, Z19
+	VADDPS    logP3<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z14, Z22, Z22
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP2<>+0(SB), Z16, Z16
+	VADDPS    logP4<>+0(SB), Z22, Z22
+	VADDPS    logP4<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z14, Z22, Z22
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP3<>+0(SB), Z16, Z16
+	VADDPS    logP5<>+0(SB), Z22, Z22
+	VADDPS    logP5<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z14, Z22, Z22
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP4<>+0(SB), Z16, Z16
+	VADDPS    logP6<>+0(SB), Z22, Z22
+	VADDPS    logP6<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z14, Z22, Z22
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP5<>+0(SB), Z16, Z16
+	VADDPS    logP7<>+0(SB), Z22, Z22
+	VADDPS    logP7<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z14, Z22, Z22
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP6<>+0(SB), Z16, Z16
+	VADDPS    logP8<>+0(SB), Z22, Z22
+	VADDPS    logP8<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z14, Z22, Z22
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP7<>+0(SB), Z16, Z16
+	VMULPS    Z23, Z22, Z23
+	VMULPS    expLn2Hi<>+0(SB), Z17, Z22
+	VMULPS    expLn2Lo<>+0(SB), Z17, Z17
+	VMULPS    Z19, Z24, Z24
+	VMULPS    half<>+0(SB), Z19, Z19
+	VMULPS    Z2, Z16, Z16
+	VADDPS    Z18, Z23, Z18
+	VMOVUPS   Z22, 1728(R11)
+	VMULPS    logP0<>+0(SB), Z3, Z23
+	VSUBPS    one<>+0(SB), Z8, Z22
+	VADDPS    Z17, Z24, Z24
+	VSUBPS    one<>+0(SB), Z9, Z17
+	VADDPS    logP8<>+0(SB), Z16, Z16
+	VSUBPS    Z25, Z18, Z18
+	VADDPS    logP1<>+0(SB), Z23, Z25
+	VSUBPS    one<>+0(SB), Z10, Z23
+	VBLENDMPS Z22, Z8, K1, Z22
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z4, K1
+	VSUBPS    one<>+0(SB), Z5, Z8
+	VBLENDMPS Z17, Z9, K2, Z9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z11, K2
+	VBLENDMPS Z0, Z4, K1, Z0
+	VMULPS    Z2, Z2, Z4
+	VMULPS    Z3, Z3, Z17
+	VBLENDMPS Z15, Z11, K2, Z11
+	VSUBPS    one<>+0(SB), Z0, Z0
+	VMULPS    Z3, Z25, Z15
+	VMULPS    Z2, Z16, Z16
+	VSUBPS    one<>+0(SB), Z11, Z25
+	VSUBPS    one<>+0(SB), Z6, Z11
+	VBLENDMPS Z23, Z10, K1, Z10
+	VBLENDMPS Z8, Z5, K2, Z5
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z12, K1
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z13, K2
+	VBLENDMPS Z20, Z12, K1, Z8
+	VBLENDMPS Z21, Z13, K2, Z12
+	VMULPS    logP0<>+0(SB), Z0, Z20
+	VMULPS    Z0, Z0, Z13
+	VSUBPS    one<>+0(SB), Z8, Z8
+	VSUBPS    one<>+0(SB), Z12, Z12
+	VMULPS    Z25, Z25, Z21
+	VBLENDMPS Z11, Z6, K1, Z6
+	VMULPS    logP0<>+0(SB), Z25, Z11
+	VADDPS    logP2<>+0(SB), Z15, Z15
+	VMULPS    Z4, Z16, Z16
+	VSUBPS    Z19, Z24, Z19
+	VADDPS    logP1<>+0(SB), Z20, Z26
+	VSUBPS    one<>+0(SB), Z7, Z20
+	VMULPS    logP0<>+0(SB), Z8, Z23
+	VMULPS    logP0<>+0(SB), Z12, Z24
+	VADDPS    Z18, Z14, Z14
+	VADDPS    logP1<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z15, Z18
+	VMULPS    Z8, Z8, Z15
+	VADDPS    Z19, Z1, Z1
+	VMULPS    Z0, Z26, Z26
+	VMULPS    Z12, Z12, Z19
+	VBLENDMPS Z20, Z7, K2, Z7
+	VADDPS    logP1<>+0(SB), Z23, Z20
+	VADDPS    logP1<>+0(SB), Z24, Z23
+	VMULPS    Z25, Z11, Z11
+	VADDPS    logP3<>+0(SB), Z18, Z24
+	VMULPS    expLn2Lo<>+0(SB), Z22, Z18
+	VADDPS    logP2<>+0(SB), Z26, Z27
+	VMULPS    expLn2Lo<>+0(SB), Z9, Z26
+	VMULPS    Z8, Z20, Z20
+	VMULPS    Z12, Z23, Z23
+	VADDPS    768(R11), Z14, Z14
+	VADDPS    1728(R11), Z1, Z1
+	VADDPS    logP2<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z24, Z24
+	VMULPS    expLn2Hi<>+0(SB), Z22, Z22
+	VADDPS    Z18, Z16, Z16
+	VMULPS    Z0, Z27, Z27
+	VMULPS    expLn2Lo<>+0(SB), Z10, Z18
+	VADDPS    logP2<>+0(SB), Z20, Z20
+	VADDPS    logP2<>+0(SB), Z23, Z23
+	VMULPS    Z25, Z11, Z11
+	VADDPS    logP4<>+0(SB), Z24, Z24
+	VMULPS    expLn2Hi<>+0(SB), Z9, Z9
+	VMOVUPS   Z22, 2688(R11)
+	VADDPS    logP3<>+0(SB), Z27, Z27
+	VMULPS    expLn2Lo<>+0(SB), Z5, Z22
+	VMULPS    Z8, Z20, Z20
+	VMULPS    Z12, Z23, Z23
+	VADDPS    logP3<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z24, Z24
+	VMULPS    expLn2Hi<>+0(SB), Z10, Z10
+	VMOVUPS   Z9, 3648(R11)
+	VMULPS    Z0, Z27, Z27
+	VMULPS    expLn2Lo<>+0(SB), Z6, Z9
+	VADDPS    logP3<>+0(SB), Z20, Z20
+	VADDPS    logP3<>+0(SB), Z23, Z23
+	VMULPS    Z25, Z11, Z11
+	VADDPS    logP5<>+0(SB), Z24, Z24
+	VMULPS    expLn2Hi<>+0(SB), Z5, Z5
+	VMOVUPS   Z10, 4608(R11)
+	VADDPS    logP4<>+0(SB), Z27, Z27
+	VMULPS    expLn2Lo<>+0(SB), Z7, Z10
+	VMULPS    Z8, Z20, Z20
+	VMULPS    Z12, Z23, Z23
+	VADDPS    logP4<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z24, Z24
+	VMULPS    expLn2Hi<>+0(SB), Z6, Z6
+	VMOVUPS   Z5, 5568(R11)
+	VMULPS    Z0, Z27, Z5
+	VMULPS    expLn2Hi<>+0(SB), Z7, Z7
+	VADDPS    832(R11), Z14, Z27
+	VADDPS    logP4<>+0(SB), Z20, Z20
+	VADDPS    logP4<>+0(SB), Z23, Z23
+	VMULPS    Z25, Z11, Z11
+	VADDPS    logP6<>+0(SB), Z24, Z24
+	VMULPS    half<>+0(SB), Z4, Z4
+	VMOVUPS   Z6, 6528(R11)
+	VADDPS    logP5<>+0(SB), Z5, Z5
+	VMULPS    half<>+0(SB), Z17, Z6
+	VMOVUPS   Z7, 7488(R11)
+	VMULPS    Z8, Z20, Z7
+	VMULPS    Z12, Z23, Z20
+	VADDPS    1792(R11), Z1, Z23
+	VBLENDMPS 832(R11), Z27, K3, Z27
+	VADDPS    logP5<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z24, Z24
+	VMULPS    half<>+0(SB), Z13, Z28
+	VSUBPS    Z4, Z16, Z4
+	VMOVUPS   Z27, 896(R11)
+	VMULPS    Z0, Z5, Z5
+	VMULPS    half<>+0(SB), Z21, Z16
+	VSUBPS    704(R11), Z14, Z14
+	VADDPS    logP5<>+0(SB), Z7, Z7
+	VADDPS    logP5<>+0(SB), Z20, Z20
+	VMULPS    Z25, Z11, Z11
+	VADDPS    logP7<>+0(SB), Z24, Z24
+	VADDPS    Z4, Z2, Z2
+	VBLENDMPS 1792(R11), Z23, K4, Z4
+	VADDPS    logP6<>+0(SB), Z5, Z5
+	VMULPS    half<>+0(SB), Z15, Z23
+	VMOVUPS   Z4, 1856(R11)
+	VMULPS    Z8, Z7, Z7
+	VMULPS    Z12, Z20, Z20
+	VSUBPS    1664(R11), Z1, Z1
+	VADDPS    logP6<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z24, Z24
+	VMULPS    half<>+0(SB), Z19, Z29
+	VMULPS    Z0, Z5, Z5
+	VADDPS    2688(R11), Z2, Z2
+	VADDPS    logP6<>+0(SB), Z7, Z7
+	VADDPS    logP6<>+0(SB), Z20, Z20
+	VMULPS    Z25, Z11, Z11
+	VADDPS    logP8<>+0(SB), Z24, Z24
+	VADDPS    logP7<>+0(SB), Z5, Z5
+	VMULPS    Z8, Z7, Z7
+	VMULPS    Z12, Z20, Z20
+	VADDPS    logP7<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z24, Z24
+	VMULPS    Z0, Z5, Z5
+	VADDPS    logP7<>+0(SB), Z7, Z7
+	VADDPS    logP7<>+0(SB), Z20, Z20
+	VMULPS    Z25, Z11, Z11
+	VMULPS    Z17, Z24, Z17
+	VADDPS    2752(R11), Z2, Z24
+	VSUBPS    2624(R11), Z2, Z2
+	VADDPS    logP8<>+0(SB), Z5, Z5
+	VMULPS    Z8, Z7, Z7
+	VMULPS    Z12, Z20, Z20
+	VADDPS    logP8<>+0(SB), Z11, Z11
+	VADDPS    Z26, Z17, Z17
+	VBLENDMPS 2752(R11), Z24, K5, Z24
+	VMULPS    Z0, Z5, Z5
+	VMULPS    7680(SP), Z27, Z26
+	VMOVUPS   Z24, 2816(R11)
+	VADDPS    logP8<>+0(SB), Z7, Z7
+	VADDPS    logP8<>+0(SB), Z20, Z20
+	VMULPS    Z25, Z11, Z11
+	VSUBPS    Z6, Z17, Z6
+	VMULPS    7680(SP), Z4, Z17
+	VMULPS    Z13, Z5, Z5
+	VMULPS    7680(SP), Z24, Z30
+	VADDPS    Z26, Z26, Z13
+	VMULPS    Z8, Z7, Z7
+	VMULPS    Z12, Z20, Z20
+	VMULPS    Z21, Z11, Z11
+	VADDPS    Z6, Z3, Z3
+	VADDPS    Z17, Z17, Z6
+	VMULPS    Z27, Z26, Z21
+	VADDPS    Z18, Z5, Z5
+	VADDPS    Z30, Z30, Z18
+	VMULPS    Z4, Z17, Z4
+	VMULPS    Z24, Z30, Z17
+	VMULPS    Z15, Z7, Z7
+	VMULPS    Z19, Z20, Z15
+	VADDPS    one<>+0(SB), Z13, Z13
+	VADDPS    Z22, Z11, Z11
+	VADDPS    3648(R11), Z3, Z3
+	VSUBPS    Z28, Z5, Z5
+	VADDPS    one<>+0(SB), Z6, Z6
+	VADDPS    Z9, Z7, Z7
+	VADDPS    Z10, Z15, Z9
+	KMOVW     4736(R11), K1
+	KMOVW     5696(R11), K2
+	VMOVUPS   Z13, 832(R11)
+	VSUBPS    Z16, Z11, Z10
+	KMOVW     6656(R11), K3
+	KMOVW     7616(R11), K4
+	VADDPS    Z21, Z14, Z11
+	VADDPS    Z5, Z0, Z0
+	VADDPS    3712(R11), Z3, Z5
+	VMOVUPS   Z6, 1792(R11)
+	VSUBPS    Z23, Z7, Z6
+	VSUBPS    Z29, Z9, Z7
+	VADDPS    Z10, Z25, Z9
+	VSUBPS    3584(R11), Z3, Z3
+	VADDPS    4608(R11), Z0, Z0
+	VBLENDMPS 3712(R11), Z5, K6, Z5
+	VADDPS    Z6, Z8, Z6
+	VADDPS    Z7, Z12, Z7
+	VMULPS    7680(SP), Z5, Z8
+	VMOVUPS   Z5, 3776(R11)
+	VADDPS    5568(R11), Z9, Z9
+	VADDPS    one<>+0(SB), Z18, Z10
+	VADDPS    4672(R11), Z0, Z12
+	VSUBPS    4544(R11), Z0, Z0
+	VADDPS    6528(R11), Z6, Z6
+	VADDPS    7488(R11), Z7, Z7
+	VMULPS    Z5, Z8, Z5
+	VADDPS    5632(R11), Z9, Z13
+	VADDPS    Z8, Z8, Z8
+	VMOVUPS   Z10, 2752(R11)
+	VBLENDMPS 4672(R11), Z12, K1, Z10
+	VSUBPS    5504(R11), Z9, Z9
+	VADDPS    6592(R11), Z6, Z12
+	VADDPS    7552(R11), Z7, Z14
+	VMOVUPS   Z10, 4736(R11)
+	VBLENDMPS 5632(R11), Z13, K2, Z15
+	VMULPS    7680(SP), Z10, Z13
+	VADDPS    Z4, Z1, Z1
+	VMULPS    7680(SP), Z15, Z4
+	VSUBPS    6464(R11), Z6, Z6
+	VADDPS    Z17, Z2, Z2
+	VMOVUPS   Z15, 5696(R11)
+	VBLENDMPS 6592(R11), Z12, K3, Z12
+	VBLENDMPS 7552(R11), Z14, K4, Z17
+	VMULPS    7680(SP), Z12, Z16
+	VMULPS    7680(SP), Z17, Z18
+	VADDPS    Z13, Z13, Z14
+	VADDPS    Z5, Z3, Z3
+	VMOVUPS   Z12, 6656(R11)
+	VADDPS    Z4, Z4, Z5
+	VMULPS    Z10, Z13, Z10
+	VMULPS    Z15, Z4, Z4
+	VSUBPS    7424(R11), Z7, Z7
+	VMOVUPS   Z17, 7616(R11)
+	VADDPS    one<>+0(SB), Z8, Z8
+	VADDPS    Z16, Z16, Z13
+	VADDPS    Z18, Z18, Z15
+	VMULPS    Z12, Z16, Z12
+	VMULPS    Z17, Z18, Z16
+	VADDPS    one<>+0(SB), Z14, Z14
+	VADDPS    one<>+0(SB), Z5, Z5
+	VADDPS    Z10, Z0, Z0
+	VADDPS    Z4, Z9, Z4
+	VMOVUPS   Z8, 3712(R11)
+	VADDPS    one<>+0(SB), Z13, Z8
+	VADDPS    one<>+0(SB), Z15, Z9
+	VADDPS    Z12, Z6, Z6
+	VADDPS    Z16, Z7, Z7
+	VMOVUPS   Z14, 4672(R11)
+	VMOVUPS   Z5, 5632(R11)
+	VMOVUPS   Z8, 6592(R11)
+	VMOVUPS   Z9, 7552(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses15
+	VMOVUPS Z11, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z0, 256(DX)
+	VMOVUPS Z4, 320(DX)
+	VMOVUPS Z6, 384(DX)
+	VMOVUPS Z7, 448(DX)
+	ADDQ    $0x00000200, DX
+
+noLosses15:
+	VMOVUPD       (R8), Z5
+	VCVTPS2PD     Y11, Z8
+	VEXTRACTF64X4 $0x01, Z11, Y9
+	VCVTPS2PD     Y9, Z9
+	VADDPD        Z5, Z8, Z5
+	VADDPD        Z5, Z9, Z5
+	VCVTPS2PD     Y1, Z8
+	VEXTRACTF64X4 $0x01, Z1, Y1
+	VCVTPS2PD     Y1, Z1
+	VADDPD        Z5, Z8, Z5
+	VADDPD        Z5, Z1, Z1
+	VCVTPS2PD     Y2, Z5
+	VEXTRACTF64X4 $0x01, Z2, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z1, Z5, Z1
+	VADDPD        Z1, Z2, Z1
+	VCVTPS2PD     Y3, Z2
+	VEXTRACTF64X4 $0x01, Z3, Y3
+	VCVTPS2PD     Y3, Z3
+	VADDPD        Z1, Z2, Z1
+	VADDPD        Z1, Z3, Z1
+	VCVTPS2PD     Y0, Z2
+	VEXTRACTF64X4 $0x01, Z0, Y0
+	VCVTPS2PD     Y0, Z0
+	VADDPD        Z1, Z2, Z1
+	VADDPD        Z1, Z0, Z0
+	VCVTPS2PD     Y4, Z1
+	VEXTRACTF64X4 $0x01, Z4, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y6, Z1
+	VEXTRACTF64X4 $0x01, Z6, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y7, Z1
+	VEXTRACTF64X4 $0x01, Z7, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VMOVUPD       Z0, (R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse16
+	VMOVUPS 896(R11), Z0
+	VMOVUPS Z0, (R14)
+	VMOVUPS 1856(R11), Z0
+	VMOVUPS Z0, 64(R14)
+	VMOVUPS 2816(R11), Z0
+	VMOVUPS Z0, 128(R14)
+	VMOVUPS 3776(R11), Z0
+	VMOVUPS Z0, 192(R14)
+	VMOVUPS 4736(R11), Z0
+	VMOVUPS Z0, 256(R14)
+	VMOVUPS 5696(R11), Z0
+	VMOVUPS Z0, 320(R14)
+	VMOVUPS 6656(R11), Z0
+	VMOVUPS Z0, 384(R14)
+	VMOVUPS 7616(R11), Z0
+	VMOVUPS Z0, 448(R14)
+	ADDQ    $0x00000200, R14
+
+noLse16:
+	ADDQ $0x00001e00, R11
+	SUBQ $0x08, R10
+	JMP  labelsZLogLoop
+
+labelsZLogLast:
+	TESTQ R10, R10
+	JZ    labelsGrad
+
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32 640(R11), Z0
+	VMOVDQU32 logExpInv<>+0(SB), Z1
+	KMOVW     896(R11), K2
+	VPSRLD    $0x17, Z0, Z0
+	VPSUBD    Z0, Z1, Z1
+	VPSUBD    logExpBias<>+0(SB), Z0, Z0
+	VPSLLD    $0x17, Z1, Z1
+	VCVTDQ2PS Z0, Z0
+	VMULPS    640(R11), Z1, Z1
+	VSUBPS    one<>+0(SB), Z0, Z3
+	VADDPS    Z1, Z1, Z2
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K1
+	VBLENDMPS Z3, Z0, K1, Z0
+	VBLENDMPS Z2, Z1, K1, Z1
+	VMULPS    expLn2Lo<>+0(SB), Z0, Z2
+	VMULPS    expLn2Hi<>+0(SB), Z0, Z0
+	VSUBPS    one<>+0(SB), Z1, Z1
+	VMOVUPS   Z0, 768(R11)
+	VMULPS    logP0<>+0(SB), Z1, Z3
+	VMULPS    Z1, Z1, Z0
+	VADDPS    logP1<>+0(SB), Z3, Z3
+	VMULPS    half<>+0(SB), Z0, Z4
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP2<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP3<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP4<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP5<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP6<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP7<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP8<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VMULPS    Z0, Z3, Z0
+	VADDPS    Z2, Z0, Z0
+	VSUBPS    Z4, Z0, Z0
+	VADDPS    Z0, Z1, Z0
+	VADDPS    768(R11), Z0, Z0
+	VADDPS    832(R11), Z0, Z1
+	VSUBPS    704(R11), Z0, Z0
+	VBLENDMPS 832(R11), Z1, K2, Z1
+	VMULPS    7680(SP), Z1, Z2
+	VMOVUPS   Z1, 896(R11)
+	VADDPS    Z2, Z2, Z3
+	VMULPS    Z1, Z2, Z1
+	VADDPS    one<>+0(SB), Z3, Z2
+	VADDPS    Z1, Z0, Z0
+	VMOVUPS   Z2, 832(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses17
+	VMOVUPS Z0, (DX)
+	ADDQ    $0x00000040, DX
+
+noLosses17:
+	VMOVUPD       (R8), Z1
+	VCVTPS2PD     Y0, Z2
+	VEXTRACTF64X4 $0x01, Z0, Y0
+	VCVTPS2PD     Y0, Z0
+	VADDPD        Z1, Z2, Z1
+	VADDPD        Z1, Z0, Z0
+	VMOVUPD       Z0, (R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse18
+	VMOVUPS 896(R11), Z0
+	VMOVUPS Z0, (R14)
+	ADDQ    $0x00000040, R14
+
+noLse18:
+	ADDQ $0x000003c0, R11
+	DECQ R10
+	JMP  labelsZLogLast
+
+labelsGrad:
+	// Pass 3 (with a gradient). q = scale / s (IEEE division, seq.Quotient);
+	// g[j] = e[j]·q (seq.Scaled), stored as rows; then g[l] = g[l] - scale.
+	TESTQ DI, DI
+	JZ    labelsChunk
+	MOVQ  R9, R10
+	LEAQ  (SP), R11
+	MOVQ  R12, BX
+	TESTB $0x02, 7744(SP)
+	JNZ   labelsGradZ
+
+labelsGradLoop:
+	VBROADCASTSS scale+72(FP), Z0
+	VDIVPS       640(R11), Z0, Z1
+
+	// g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]
+	// 	== j (VPCMPEQD with the index vector j, into an opmask), g[j] - scale
+	// 	replaces g[j] (VSUBPS with merge masking).
+	VMOVDQU32 (BX), Z2
+	VMULPS    (R11), Z1, Z3
+	VPCMPEQD  index<>+0(SB), Z2, K1
+	VSUBPS    Z0, Z3, K1, Z3
+	VMULPS    64(R11), Z1, Z4
+	VPCMPEQD  index<>+64(SB), Z2, K1
+	VSUBPS    Z0, Z4, K1, Z4
+	VMULPS    128(R11), Z1, Z5
+	VPCMPEQD  index<>+128(SB), Z2, K1
+	VSUBPS    Z0, Z5, K1, Z5
+	VMULPS    192(R11), Z1, Z6
+	VPCMPEQD  index<>+192(SB), Z2, K1
+	VSUBPS    Z0, Z6, K1, Z6
+	VMULPS    256(R11), Z1, Z7
+	VPCMPEQD  index<>+256(SB), Z2, K1
+	VSUBPS    Z0, Z7, K1, Z7
+	VMULPS    320(R11), Z1, Z8
+	VPCMPEQD  index<>+320(SB), Z2, K1
+	VSUBPS    Z0, Z8, K1, Z8
+	VMULPS    384(R11), Z1, Z9
+	VPCMPEQD  index<>+384(SB), Z2, K1
+	VSUBPS    Z0, Z9, K1, Z9
+	VMULPS    448(R11), Z1, Z10
+	VPCMPEQD  index<>+448(SB), Z2, K1
+	VSUBPS    Z0, Z10, K1, Z10
+	VMULPS    512(R11), Z1, Z11
+	VPCMPEQD  index<>+512(SB), Z2, K1
+	VSUBPS    Z0, Z11, K1, Z11
+	VMULPS    576(R11), Z1, Z1
+	VPCMPEQD  index<>+576(SB), Z2, K1
+	VSUBPS    Z0, Z1, K1, Z1
+
+	// The rows g of the block.
+	VUNPCKLPS     Z4, Z3, Z0
+	VUNPCKHPS     Z4, Z3, Z2
+	VUNPCKLPS     Z6, Z5, Z3
+	VUNPCKHPS     Z6, Z5, Z4
+	VUNPCKLPD     Z3, Z0, Z5
+	VUNPCKHPD     Z3, Z0, Z0
+	VUNPCKLPD     Z4, Z2, Z3
+	VUNPCKHPD     Z4, Z2, Z2
+	VMOVUPS       X5, (DI)
+	VEXTRACTF32X4 $0x01, Z5, 160(DI)
+	VEXTRACTF32X4 $0x02, Z5, 320(DI)
+	VEXTRACTF32X4 $0x03, Z5, 480(DI)
+	VMOVUPS       X0, 40(DI)
+	VEXTRACTF32X4 $0x01, Z0, 200(DI)
+	VEXTRACTF32X4 $0x02, Z0, 360(DI)
+	VEXTRACTF32X4 $0x03, Z0, 520(DI)
+	VMOVUPS       X3, 80(DI)
+	VEXTRACTF32X4 $0x01, Z3, 240(DI)
+	VEXTRACTF32X4 $0x02, Z3, 400(DI)
+	VEXTRACTF32X4 $0x03, Z3, 560(DI)
+	VMOVUPS       X2, 120(DI)
+	VEXTRACTF32X4 $0x01, Z2, 280(DI)
+	VEXTRACTF32X4 $0x02, Z2, 440(DI)
+	VEXTRACTF32X4 $0x03, Z2, 600(DI)
+	VUNPCKLPS     Z8, Z7, Z0
+	VUNPCKHPS     Z8, Z7, Z2
+	VUNPCKLPS     Z10, Z9, Z3
+	VUNPCKHPS     Z10, Z9, Z4
+	VUNPCKLPD     Z3, Z0, Z5
+	VUNPCKHPD     Z3, Z0, Z0
+	VUNPCKLPD     Z4, Z2, Z3
+	VUNPCKHPD     Z4, Z2, Z2
+	VMOVUPS       X5, 16(DI)
+	VEXTRACTF32X4 $0x01, Z5, 176(DI)
+	VEXTRACTF32X4 $0x02, Z5, 336(DI)
+	VEXTRACTF32X4 $0x03, Z5, 496(DI)
+	VMOVUPS       X0, 56(DI)
+	VEXTRACTF32X4 $0x01, Z0, 216(DI)
+	VEXTRACTF32X4 $0x02, Z0, 376(DI)
+	VEXTRACTF32X4 $0x03, Z0, 536(DI)
+	VMOVUPS       X3, 96(DI)
+	VEXTRACTF32X4 $0x01, Z3, 256(DI)
+	VEXTRACTF32X4 $0x02, Z3, 416(DI)
+	VEXTRACTF32X4 $0x03, Z3, 576(DI)
+	VMOVUPS       X2, 136(DI)
+	VEXTRACTF32X4 $0x01, Z2, 296(DI)
+	VEXTRACTF32X4 $0x02, Z2, 456(DI)
+	VEXTRACTF32X4 $0x03, Z2, 616(DI)
+	VUNPCKLPS     Z1, Z11, Z0
+	VUNPCKHPS     Z1, Z11, Z1
+	VMOVLPS       X0, 32(DI)
+	VMOVHPS       X0, 72(DI)
+	VMOVLPS       X1, 112(DI)
+	VMOVHPS       X1, 152(DI)
+	VEXTRACTF32X4 $0x01, Z0, X2
+	VEXTRACTF32X4 $0x01, Z1, X3
+	VMOVLPS       X2, 192(DI)
+	VMOVHPS       X2, 232(DI)
+	VMOVLPS       X3, 272(DI)
+	VMOVHPS       X3, 312(DI)
+	VEXTRACTF32X4 $0x02, Z0, X2
+	VEXTRACTF32X4 $0x02, Z1, X3
+	VMOVLPS       X2, 352(DI)
+	VMOVHPS       X2, 392(DI)
+	VMOVLPS       X3, 432(DI)
+	VMOVHPS       X3, 472(DI)
+	VEXTRACTF32X4 $0x03, Z0, X0
+	VEXTRACTF32X4 $0x03, Z1, X1
+	VMOVLPS       X0, 512(DI)
+	VMOVHPS       X0, 552(DI)
+	VMOVLPS       X1, 592(DI)
+	VMOVHPS       X1, 632(DI)
+	ADDQ          $0x00000280, DI
+	ADDQ          $0x00000040, BX
+	ADDQ          $0x000003c0, R11
+	DECQ          R10
+	JNZ           labelsGradLoop
+	JMP           labelsChunk
+
+labelsGradZ:
+	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
+	VBROADCASTSS scale+72(FP), Z0
+	VDIVPS       640(R11), Z0, Z1
+	VMULPS       832(R11), Z1, Z1
+
+	// g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]
+	// 	== j (VPCMPEQD with the index vector j, into an opmask), g[j] - scale
+	// 	replaces g[j] (VSUBPS with merge masking).
+	VMOVDQU32 (BX), Z2
+	VMULPS    (R11), Z1, Z3
+	VPCMPEQD  index<>+0(SB), Z2, K1
+	VSUBPS    Z0, Z3, K1, Z3
+	VMULPS    64(R11), Z1, Z4
+	VPCMPEQD  index<>+64(SB), Z2, K1
+	VSUBPS    Z0, Z4, K1, Z4
+	VMULPS    128(R11), Z1, Z5
+	VPCMPEQD  index<>+128(SB), Z2, K1
+	VSUBPS    Z0, Z5, K1, Z5
+	VMULPS    192(R11), Z1, Z6
+	VPCMPEQD  index<>+192(SB), Z2, K1
+	VSUBPS    Z0, Z6, K1, Z6
+	VMULPS    256(R11), Z1, Z7
+	VPCMPEQD  index<>+256(SB), Z2, K1
+	VSUBPS    Z0, Z7, K1, Z7
+	VMULPS    320(R11), Z1, Z8
+	VPCMPEQD  index<>+320(SB), Z2, K1
+	VSUBPS    Z0, Z8, K1, Z8
+	VMULPS    384(R11), Z1, Z9
+	VPCMPEQD  index<>+384(SB), Z2, K1
+	VSUBPS    Z0, Z9, K1, Z9
+	VMULPS    448(R11), Z1, Z10
+	VPCMPEQD  index<>+448(SB), Z2, K1
+	VSUBPS    Z0, Z10, K1, Z10
+	VMULPS    512(R11), Z1, Z11
+	VPCMPEQD  index<>+512(SB), Z2, K1
+	VSUBPS    Z0, Z11, K1, Z11
+	VMULPS    576(R11), Z1, Z1
+	VPCMPEQD  index<>+576(SB), Z2, K1
+	VSUBPS    Z0, Z1, K1, Z1
+
+	// The rows g of the block.
+	VUNPCKLPS     Z4, Z3, Z0
+	VUNPCKHPS     Z4, Z3, Z2
+	VUNPCKLPS     Z6, Z5, Z3
+	VUNPCKHPS     Z6, Z5, Z4
+	VUNPCKLPD     Z3, Z0, Z5
+	VUNPCKHPD     Z3, Z0, Z0
+	VUNPCKLPD     Z4, Z2, Z3
+	VUNPCKHPD     Z4, Z2, Z2
+	VMOVUPS       X5, (DI)
+	VEXTRACTF32X4 $0x01, Z5, 160(DI)
+	VEXTRACTF32X4 $0x02, Z5, 320(DI)
+	VEXTRACTF32X4 $0x03, Z5, 480(DI)
+	VMOVUPS       X0, 40(DI)
+	VEXTRACTF32X4 $0x01, Z0, 200(DI)
+	VEXTRACTF32X4 $0x02, Z0, 360(DI)
+	VEXTRACTF32X4 $0x03, Z0, 520(DI)
+	VMOVUPS       X3, 80(DI)
+	VEXTRACTF32X4 $0x01, Z3, 240(DI)
+	VEXTRACTF32X4 $0x02, Z3, 400(DI)
+	VEXTRACTF32X4 $0x03, Z3, 560(DI)
+	VMOVUPS       X2, 120(DI)
+	VEXTRACTF32X4 $0x01, Z2, 280(DI)
+	VEXTRACTF32X4 $0x02, Z2, 440(DI)
+	VEXTRACTF32X4 $0x03, Z2, 600(DI)
+	VUNPCKLPS     Z8, Z7, Z0
+	VUNPCKHPS     Z8, Z7, Z2
+	VUNPCKLPS     Z10, Z9, Z3
+	VUNPCKHPS     Z10, Z9, Z4
+	VUNPCKLPD     Z3, Z0, Z5
+	VUNPCKHPD     Z3, Z0, Z0
+	VUNPCKLPD     Z4, Z2, Z3
+	VUNPCKHPD     Z4, Z2, Z2
+	VMOVUPS       X5, 16(DI)
+	VEXTRACTF32X4 $0x01, Z5, 176(DI)
+	VEXTRACTF32X4 $0x02, Z5, 336(DI)
+	VEXTRACTF32X4 $0x03, Z5, 496(DI)
+	VMOVUPS       X0, 56(DI)
+	VEXTRACTF32X4 $0x01, Z0, 216(DI)
+	VEXTRACTF32X4 $0x02, Z0, 376(DI)
+	VEXTRACTF32X4 $0x03, Z0, 536(DI)
+	VMOVUPS       X3, 96(DI)
+	VEXTRACTF32X4 $0x01, Z3, 256(DI)
+	VEXTRACTF32X4 $0x02, Z3, 416(DI)
+	VEXTRACTF32X4 $0x03, Z3, 576(DI)
+	VMOVUPS       X2, 136(DI)
+	VEXTRACTF32X4 $0x01, Z2, 296(DI)
+	VEXTRACTF32X4 $0x02, Z2, 456(DI)
+	VEXTRACTF32X4 $0x03, Z2, 616(DI)
+	VUNPCKLPS     Z1, Z11, Z0
+	VUNPCKHPS     Z1, Z11, Z1
+	VMOVLPS       X0, 32(DI)
+	VMOVHPS       X0, 72(DI)
+	VMOVLPS       X1, 112(DI)
+	VMOVHPS       X1, 152(DI)
+	VEXTRACTF32X4 $0x01, Z0, X2
+	VEXTRACTF32X4 $0x01, Z1, X3
+	VMOVLPS       X2, 192(DI)
+	VMOVHPS       X2, 232(DI)
+	VMOVLPS       X3, 272(DI)
+	VMOVHPS       X3, 312(DI)
+	VEXTRACTF32X4 $0x02, Z0, X2
+	VEXTRACTF32X4 $0x02, Z1, X3
+	VMOVLPS       X2, 352(DI)
+	VMOVHPS       X2, 392(DI)
+	VMOVLPS       X3, 432(DI)
+	VMOVHPS       X3, 472(DI)
+	VEXTRACTF32X4 $0x03, Z0, X0
+	VEXTRACTF32X4 $0x03, Z1, X1
+	VMOVLPS       X0, 512(DI)
+	VMOVHPS       X0, 552(DI)
+	VMOVLPS       X1, 592(DI)
+	VMOVHPS       X1, 632(DI)
+	ADDQ          $0x00000280, DI
+	ADDQ          $0x00000040, BX
+	ADDQ          $0x000003c0, R11
+	DECQ          R10
+	JNZ           labelsGradZ
+	JMP           labelsChunk
+
+labelsDone:
+	VZEROUPPER
+	RET
+
+// func xentTargetsAVX512(grad []float32, logits []float32, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+// Requires: AVX, AVX512F, CMOV
+TEXT ·xentTargetsAVX512(SB), $13384-164
+	// xentTargetsGeneric for whole blocks of 16 rows.
+	//
+	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
+	// blocks left in this pass, R11 = this block's record in the frame.
+	// SI = logits, DI = grad (nil: loss only), BX = targets, DX = losses (or
+	// nil), R8 = acc, R12 = this block's d[j] and e[j] (R11+320), R13 = preds
+	// (or nil), R14 = lse (or nil).
+	// Pass 1a: the columns t[j] and T; the columns x[j], m (with preds, p and
+	//         the masks of argmax10; when lse is computed, the sums and masks of
+	//         all), d[j], td[j] and D.
+	// Pass 1b: the constants kept in registers, then the registers of the
+	//         scheduled exponentials and of the sum tree.
+	// Pass 2: the registers of the scheduled logarithms of the chunk (with lse,
+	//         zl and f when computed), then the losses and the accumulators.
+	// Pass 3: scale, q, qt = q·T (then qt·f), the columns g[j] and the
+	//         registers of the transpose.
+	// Frame: CHUNK = 8 records of 1664 bytes, one per block of the chunk:
+	// t[j] at 64·j; d[j], then e[j], at 640+64·j; s at 1280; T at 1344; D at 1408;
+	// k·ln2hi at 1472; m, then f, at 1536; all, then lse, at 1600 (m, all, lse and f
+	// only when lse is computed). After the records: z in every lane at 13312, the
+	// flag word at 13376.
+	//
+	// Arguments.
+	MOVQ grad_base+0(FP), DI
+	MOVQ logits_base+24(FP), SI
+	MOVQ targets_base+48(FP), BX
+
+	// Blocks: CX = the minimum of len/160 over the float slices and of len/16
+	// over the row slices (a nil grad, losses, preds or lse does not count): the
+	// rows processed, rounded down to a multiple of 16.
+	MOVQ    logits_len+32(FP), AX
+	MOVQ    targets_len+56(FP), R13
+	CMPQ    R13, AX
+	CMOVQLT R13, AX
+	CMPQ    grad_base+0(FP), $0x00
+	JEQ     isNil19
+	MOVQ    grad_len+8(FP), R13
+	CMPQ    R13, AX
+	CMOVQLT R13, AX
+
+isNil19:
+	SHRQ    $0x05, AX
+	MOVQ    $0x3333333333333334, R13
+	MULQ    R13
+	MOVQ    DX, CX
+	CMPQ    losses_base+80(FP), $0x00
+	JEQ     isNil20
+	MOVQ    losses_len+88(FP), AX
+	SHRQ    $0x04, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil20:
+	CMPQ    preds_base+112(FP), $0x00
+	JEQ     isNil21
+	MOVQ    preds_len+120(FP), AX
+	SHRQ    $0x04, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil21:
+	CMPQ    lse_base+136(FP), $0x00
+	JEQ     isNil22
+	MOVQ    lse_len+144(FP), AX
+	SHRQ    $0x04, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil22:
+	MOVQ losses_base+80(FP), DX
+	MOVQ acc+104(FP), R8
+
+	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
+	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
+	// z-loss, with z in the 16 lanes of a frame vector).
+	MOVQ  preds_base+112(FP), R13
+	MOVQ  lse_base+136(FP), R14
+	XORL  R12, R12
+	TESTQ R14, R14
+	JZ    noLse23
+	MOVL  $0x00000001, R12
+
+noLse23:
+	MOVL         z+160(FP), AX
+	SHLL         $0x01, AX
+	JZ           noZ24
+	MOVL         $0x00000003, R12
+	VBROADCASTSS z+160(FP), Z0
+	VMOVUPS      Z0, 13312(SP)
+
+noZ24:
+	MOVQ R12, 13376(SP)
+
+targetsChunk:
+	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record.
+	TESTQ   CX, CX
+	JZ      targetsDone
+	MOVQ    $0x00000008, R9
+	CMPQ    CX, R9
+	CMOVQLT CX, R9
+	SUBQ    R9, CX
+	MOVQ    R9, R10
+	LEAQ    (SP), R11
+
+targetsExpLoop:
+	// Pass 1a. The columns t[j], stored to the record, and T = sum10(t).
+	VMOVUPS      24(BX), X0
+	VINSERTF32X4 $0x01, 184(BX), Z0, Z0
+	VINSERTF32X4 $0x02, 344(BX), Z0, Z0
+	VINSERTF32X4 $0x03, 504(BX), Z0, Z0
+	VMOVUPS      64(BX), X1
+	VINSERTF32X4 $0x01, 224(BX), Z1, Z1
+	VINSERTF32X4 $0x02, 384(BX), Z1, Z1
+	VINSERTF32X4 $0x03, 544(BX), Z1, Z1
+	VMOVUPS      104(BX), X2
+	VINSERTF32X4 $0x01, 264(BX), Z2, Z2
+	VINSERTF32X4 $0x02, 424(BX), Z2, Z2
+	VINSERTF32X4 $0x03, 584(BX), Z2, Z2
+	VMOVUPS      144(BX), X3
+	VINSERTF32X4 $0x01, 304(BX), Z3, Z3
+	VINSERTF32X4 $0x02, 464(BX), Z3, Z3
+	VINSERTF32X4 $0x03, 624(BX), Z3, Z3
+	VUNPCKHPS    Z1, Z0, Z0
+	VUNPCKHPS    Z3, Z2, Z1
+	VUNPCKLPD    Z1, Z0, Z2
+	VUNPCKHPD    Z1, Z0, Z0
+	VMOVUPS      16(BX), X1
+	VINSERTF32X4 $0x01, 176(BX), Z1, Z1
+	VINSERTF32X4 $0x02, 336(BX), Z1, Z1
+	VINSERTF32X4 $0x03, 496(BX), Z1, Z1
+	VMOVUPS      56(BX), X3
+	VINSERTF32X4 $0x01, 216(BX), Z3, Z3
+	VINSERTF32X4 $0x02, 376(BX), Z3, Z3
+	VINSERTF32X4 $0x03, 536(BX), Z3, Z3
+	VMOVUPS      96(BX), X4
+	VINSERTF32X4 $0x01, 256(BX), Z4, Z4
+	VINSERTF32X4 $0x02, 416(BX), Z4, Z4
+	VINSERTF32X4 $0x03, 576(BX), Z4, Z4
+	VMOVUPS      136(BX), X5
+	VINSERTF32X4 $0x01, 296(BX), Z5, Z5
+	VINSERTF32X4 $0x02, 456(BX), Z5, Z5
+	VINSERTF32X4 $0x03, 616(BX), Z5, Z5
+	VUNPCKLPS    Z3, Z1, Z6
+	VUNPCKHPS    Z3, Z1, Z1
+	VUNPCKLPS    Z5, Z4, Z3
+	VUNPCKHPS    Z5, Z4, Z4
+	VUNPCKLPD    Z3, Z6, Z5
+	VUNPCKHPD    Z3, Z6, Z3
+	VUNPCKLPD    Z4, Z1, Z6
+	VUNPCKHPD    Z4, Z1, Z1
+	VMOVUPS      (BX), X4
+	VINSERTF32X4 $0x01, 160(BX), Z4, Z4
+	VINSERTF32X4 $0x02, 320(BX), Z4, Z4
+	VINSERTF32X4 $0x03, 480(BX), Z4, Z4
+	VMOVUPS      40(BX), X7
+	VINSERTF32X4 $0x01, 200(BX), Z7, Z7
+	VINSERTF32X4 $0x02, 360(BX), Z7, Z7
+	VINSERTF32X4 $0x03, 520(BX), Z7, Z7
+	VMOVUPS      80(BX), X8
+	VINSERTF32X4 $0x01, 240(BX), Z8, Z8
+	VINSERTF32X4 $0x02, 400(BX), Z8, Z8
+	VINSERTF32X4 $0x03, 560(BX), Z8, Z8
+	VMOVUPS      120(BX), X9
+	VINSERTF32X4 $0x01, 280(BX), Z9, Z9
+	VINSERTF32X4 $0x02, 440(BX), Z9, Z9
+	VINSERTF32X4 $0x03, 600(BX), Z9, Z9
+	VUNPCKLPS    Z7, Z4, Z10
+	VUNPCKHPS    Z7, Z4, Z4
+	VUNPCKLPS    Z9, Z8, Z7
+	VUNPCKHPS    Z9, Z8, Z8
+	VUNPCKLPD    Z7, Z10, Z9
+	VUNPCKHPD    Z7, Z10, Z7
+	VUNPCKLPD    Z8, Z4, Z10
+	VUNPCKHPD    Z8, Z4, Z4
+	VMOVUPS      Z9, (R11)
+	VMOVUPS      Z7, 64(R11)
+	VMOVUPS      Z10, 128(R11)
+	VMOVUPS      Z4, 192(R11)
+	VMOVUPS      Z5, 256(R11)
+	VMOVUPS      Z3, 320(R11)
+	VMOVUPS      Z6, 384(R11)
+	VMOVUPS      Z1, 448(R11)
+	VMOVUPS      Z2, 512(R11)
+	VMOVUPS      Z0, 576(R11)
+
+	// T = sum10: ((v0+v1)+(v2+v3)) + ((v4+v5)+(v6+v7)), then + (v8+v9).
+	VADDPS  Z7, Z9, Z7
+	VADDPS  Z4, Z10, Z4
+	VADDPS  Z4, Z7, Z4
+	VADDPS  Z3, Z5, Z3
+	VADDPS  Z1, Z6, Z1
+	VADDPS  Z1, Z3, Z1
+	VADDPS  Z1, Z4, Z1
+	VADDPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 1344(R11)
+
+	// The columns x[j] of the block.
+	VMOVUPS      24(SI), X0
+	VINSERTF32X4 $0x01, 184(SI), Z0, Z0
+	VINSERTF32X4 $0x02, 344(SI), Z0, Z0
+	VINSERTF32X4 $0x03, 504(SI), Z0, Z0
+	VMOVUPS      64(SI), X1
+	VINSERTF32X4 $0x01, 224(SI), Z1, Z1
+	VINSERTF32X4 $0x02, 384(SI), Z1, Z1
+	VINSERTF32X4 $0x03, 544(SI), Z1, Z1
+	VMOVUPS      104(SI), X2
+	VINSERTF32X4 $0x01, 264(SI), Z2, Z2
+	VINSERTF32X4 $0x02, 424(SI), Z2, Z2
+	VINSERTF32X4 $0x03, 584(SI), Z2, Z2
+	VMOVUPS      144(SI), X3
+	VINSERTF32X4 $0x01, 304(SI), Z3, Z3
+	VINSERTF32X4 $0x02, 464(SI), Z3, Z3
+	VINSERTF32X4 $0x03, 624(SI), Z3, Z3
+	VUNPCKHPS    Z1, Z0, Z0
+	VUNPCKHPS    Z3, Z2, Z1
+	VUNPCKLPD    Z1, Z0, Z2
+	VUNPCKHPD    Z1, Z0, Z0
+	VMOVUPS      16(SI), X1
+	VINSERTF32X4 $0x01, 176(SI), Z1, Z1
+	VINSERTF32X4 $0x02, 336(SI), Z1, Z1
+	VINSERTF32X4 $0x03, 496(SI), Z1, Z1
+	VMOVUPS      56(SI), X3
+	VINSERTF32X4 $0x01, 216(SI), Z3, Z3
+	VINSERTF32X4 $0x02, 376(SI), Z3, Z3
+	VINSERTF32X4 $0x03, 536(SI), Z3, Z3
+	VMOVUPS      96(SI), X4
+	VINSERTF32X4 $0x01, 256(SI), Z4, Z4
+	VINSERTF32X4 $0x02, 416(SI), Z4, Z4
+	VINSERTF32X4 $0x03, 576(SI), Z4, Z4
+	VMOVUPS      136(SI), X5
+	VINSERTF32X4 $0x01, 296(SI), Z5, Z5
+	VINSERTF32X4 $0x02, 456(SI), Z5, Z5
+	VINSERTF32X4 $0x03, 616(SI), Z5, Z5
+	VUNPCKLPS    Z3, Z1, Z6
+	VUNPCKHPS    Z3, Z1, Z1
+	VUNPCKLPS    Z5, Z4, Z3
+	VUNPCKHPS    Z5, Z4, Z4
+	VUNPCKLPD    Z3, Z6, Z5
+	VUNPCKHPD    Z3, Z6, Z3
+	VUNPCKLPD    Z4, Z1, Z6
+	VUNPCKHPD    Z4, Z1, Z1
+	VMOVUPS      (SI), X4
+	VINSERTF32X4 $0x01, 160(SI), Z4, Z4
+	VINSERTF32X4 $0x02, 320(SI), Z4, Z4
+	VINSERTF32X4 $0x03, 480(SI), Z4, Z4
+	VMOVUPS      40(SI), X7
+	VINSERTF32X4 $0x01, 200(SI), Z7, Z7
+	VINSERTF32X4 $0x02, 360(SI), Z7, Z7
+	VINSERTF32X4 $0x03, 520(SI), Z7, Z7
+	VMOVUPS      80(SI), X8
+	VINSERTF32X4 $0x01, 240(SI), Z8, Z8
+	VINSERTF32X4 $0x02, 400(SI), Z8, Z8
+	VINSERTF32X4 $0x03, 560(SI), Z8, Z8
+	VMOVUPS      120(SI), X9
+	VINSERTF32X4 $0x01, 280(SI), Z9, Z9
+	VINSERTF32X4 $0x02, 440(SI), Z9, Z9
+	VINSERTF32X4 $0x03, 600(SI), Z9, Z9
+	VUNPCKLPS    Z7, Z4, Z10
+	VUNPCKHPS    Z7, Z4, Z4
+	VUNPCKLPS    Z9, Z8, Z7
+	VUNPCKHPS    Z9, Z8, Z8
+	VUNPCKLPD    Z7, Z10, Z9
+	VUNPCKHPD    Z7, Z10, Z7
+	VUNPCKLPD    Z8, Z4, Z10
+	VUNPCKHPD    Z8, Z4, Z4
+
+	// m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).
+	VMAXPS Z7, Z9, Z8
+	VMAXPS Z4, Z10, Z11
+	VMAXPS Z11, Z8, Z8
+	VMAXPS Z3, Z5, Z11
+	VMAXPS Z1, Z6, Z12
+	VMAXPS Z12, Z11, Z11
+	VMAXPS Z11, Z8, Z8
+	VMAXPS Z0, Z2, Z11
+	VMAXPS Z11, Z8, Z8
+	VADDPS zero<>+0(SB), Z8, Z8
+
+	// preds = argmax10(x) (seq.Argmax, when preds is not nil): p = 0, then for
+	// j = 9 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
+	// j = 9 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
+	TESTQ     R13, R13
+	JZ        noPreds25
+	VCMPPS    $0x00, Z8, Z0, K1
+	VMOVUPS   zero<>+0(SB), Z11
+	VBLENDMPS index<>+576(SB), Z11, K1, Z11
+	VCMPPS    $0x00, Z8, Z2, K1
+	VBLENDMPS index<>+512(SB), Z11, K1, Z11
+	VCMPPS    $0x00, Z8, Z1, K1
+	VBLENDMPS index<>+448(SB), Z11, K1, Z11
+	VCMPPS    $0x00, Z8, Z6, K1
+	VBLENDMPS index<>+384(SB), Z11, K1, Z11
+	VCMPPS    $0x00, Z8, Z3, K1
+	VBLENDMPS index<>+320(SB), Z11, K1, Z11
+	VCMPPS    $0x00, Z8, Z5, K1
+	VBLENDMPS index<>+256(SB), Z11, K1, Z11
+	VCMPPS    $0x00, Z8, Z4, K1
+	VBLENDMPS index<>+192(SB), Z11, K1, Z11
+	VCMPPS    $0x00, Z8, Z10, K1
+	VBLENDMPS index<>+128(SB), Z11, K1, Z11
+	VCMPPS    $0x00, Z8, Z7, K1
+	VBLENDMPS index<>+64(SB), Z11, K1, Z11
+	VCMPPS    $0x00, Z8, Z9, K1
+	VBLENDMPS index<>+0(SB), Z11, K1, Z11
+	VCMPPS    $0x03, Z0, Z0, K1
+	VBLENDMPS index<>+576(SB), Z11, K1, Z11
+	VCMPPS    $0x03, Z2, Z2, K1
+	VBLENDMPS index<>+512(SB), Z11, K1, Z11
+	VCMPPS    $0x03, Z1, Z1, K1
+	VBLENDMPS index<>+448(SB), Z11, K1, Z11
+	VCMPPS    $0x03, Z6, Z6, K1
+	VBLENDMPS index<>+384(SB), Z11, K1, Z11
+	VCMPPS    $0x03, Z3, Z3, K1
+	VBLENDMPS index<>+320(SB), Z11, K1, Z11
+	VCMPPS    $0x03, Z5, Z5, K1
+	VBLENDMPS index<>+256(SB), Z11, K1, Z11
+	VCMPPS    $0x03, Z4, Z4, K1
+	VBLENDMPS index<>+192(SB), Z11, K1, Z11
+	VCMPPS    $0x03, Z10, Z10, K1
+	VBLENDMPS index<>+128(SB), Z11, K1, Z11
+	VCMPPS    $0x03, Z7, Z7, K1
+	VBLENDMPS index<>+64(SB), Z11, K1, Z11
+	VCMPPS    $0x03, Z9, Z9, K1
+	VBLENDMPS index<>+0(SB), Z11, K1, Z11
+	VMOVUPS   Z11, (R13)
+	ADDQ      $0x00000040, R13
+
+noPreds25:
+	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum10(x) ==
+	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
+	// record.
+	TESTB   $0x01, 13376(SP)
+	JZ      noLse26
+	VCMPPS  $0x00, negInfBits<>+0(SB), Z8, K1
+	VADDPS  Z7, Z9, Z11
+	VADDPS  Z4, Z10, Z12
+	VADDPS  Z12, Z11, Z11
+	VADDPS  Z3, Z5, Z12
+	VADDPS  Z1, Z6, Z13
+	VADDPS  Z13, Z12, Z12
+	VADDPS  Z12, Z11, Z11
+	VADDPS  Z0, Z2, Z12
+	VADDPS  Z12, Z11, Z11
+	VCMPPS  $0x00, negInfBits<>+0(SB), Z11, K2
+	KANDW   K2, K1, K1
+	KMOVW   K1, 1600(R11)
+	VMOVUPS Z8, 1536(R11)
+
+noLse26:
+	LEAQ 640(R11), R12
+
+	// d[j] = x[j] - m, stored to the record.
+	VSUBPS  Z8, Z9, Z9
+	VMOVUPS Z9, (R12)
+	VSUBPS  Z8, Z7, Z7
+	VMOVUPS Z7, 64(R12)
+	VSUBPS  Z8, Z10, Z10
+	VMOVUPS Z10, 128(R12)
+	VSUBPS  Z8, Z4, Z4
+	VMOVUPS Z4, 192(R12)
+	VSUBPS  Z8, Z5, Z5
+	VMOVUPS Z5, 256(R12)
+	VSUBPS  Z8, Z3, Z3
+	VMOVUPS Z3, 320(R12)
+	VSUBPS  Z8, Z6, Z6
+	VMOVUPS Z6, 384(R12)
+	VSUBPS  Z8, Z1, Z1
+	VMOVUPS Z1, 448(R12)
+	VSUBPS  Z8, Z2, Z2
+	VMOVUPS Z2, 512(R12)
+	VSUBPS  Z8, Z0, Z0
+	VMOVUPS Z0, 576(R12)
+
+	// td[j] = t[j]·d[j], +0 where t[j] == 0 (seq.TargetTerm: NEQ_UQ mask, product, AND).
+	VMOVUPS   (R11), Z8
+	VCMPPS    $0x04, zero<>+0(SB), Z8, K1
+	VMULPS    Z9, Z8, Z8
+	VMOVUPS.Z Z8, K1, Z8
+	VMOVUPS   64(R11), Z9
+	VCMPPS    $0x04, zero<>+0(SB), Z9, K1
+	VMULPS    Z7, Z9, Z7
+	VMOVUPS.Z Z7, K1, Z7
+	VMOVUPS   128(R11), Z9
+	VCMPPS    $0x04, zero<>+0(SB), Z9, K1
+	VMULPS    Z10, Z9, Z9
+	VMOVUPS.Z Z9, K1, Z9
+	VMOVUPS   192(R11), Z10
+	VCMPPS    $0x04, zero<>+0(SB), Z10, K1
+	VMULPS    Z4, Z10, Z4
+	VMOVUPS.Z Z4, K1, Z4
+	VMOVUPS   256(R11), Z10
+	VCMPPS    $0x04, zero<>+0(SB), Z10, K1
+	VMULPS    Z5, Z10, Z5
+	VMOVUPS.Z Z5, K1, Z5
+	VMOVUPS   320(R11), Z10
+	VCMPPS    $0x04, zero<>+0(SB), Z10, K1
+	VMULPS    Z3, Z10, Z3
+	VMOVUPS.Z Z3, K1, Z3
+	VMOVUPS   384(R11), Z10
+	VCMPPS    $0x04, zero<>+0(SB), Z10, K1
+	VMULPS    Z6, Z10, Z6
+	VMOVUPS.Z Z6, K1, Z6
+	VMOVUPS   448(R11), Z10
+	VCMPPS    $0x04, zero<>+0(SB), Z10, K1
+	VMULPS    Z1, Z10, Z1
+	VMOVUPS.Z Z1, K1, Z1
+	VMOVUPS   512(R11), Z10
+	VCMPPS    $0x04, zero<>+0(SB), Z10, K1
+	VMULPS    Z2, Z10, Z2
+	VMOVUPS.Z Z2, K1, Z2
+	VMOVUPS   576(R11), Z10
+	VCMPPS    $0x04, zero<>+0(SB), Z10, K1
+	VMULPS    Z0, Z10, Z0
+	VMOVUPS.Z Z0, K1, Z0
+
+	// D = sum10: ((v0+v1)+(v2+v3)) + ((v4+v5)+(v6+v7)), then + (v8+v9).
+	VADDPS  Z7, Z8, Z7
+	VADDPS  Z4, Z9, Z4
+	VADDPS  Z4, Z7, Z4
+	VADDPS  Z3, Z5, Z3
+	VADDPS  Z1, Z6, Z1
+	VADDPS  Z1, Z3, Z1
+	VADDPS  Z1, Z4, Z1
+	VADDPS  Z0, Z2, Z0
+	VADDPS  Z0, Z1, Z0
+	VMOVUPS Z0, 1408(R11)
+	ADDQ    $0x00000280, SI
+	ADDQ    $0x00000280, BX
+	ADDQ    $0x00000680, R11
+	DECQ    R10
+	JNZ     targetsExpLoop
+
+	// Pass 1b. e[j] = exp(d[j]) and s = sum10(e) of each block of the chunk.
+	MOVQ R9, R10
+	LEAQ (SP), R11
+
+	// Constants kept in registers in the loop.
+	VMOVUPS expMagic<>+0(SB), Z0
+	VMOVUPS expLog2e<>+0(SB), Z1
+	VMOVUPS expLn2Hi<>+0(SB), Z2
+	VMOVUPS expLn2Lo<>+0(SB), Z3
+	VMOVUPS expQ4<>+0(SB), Z4
+	VMOVUPS expQ3<>+0(SB), Z5
+
+targetsExpOnlyLoop:
+	LEAQ 640(R11), R12
+
+	// e[j] = exp(d[j]) for j = 0..9 (seq.Exp), scheduled together:
+	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
+	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
+	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
+	// e = p·2^n; e = +0 where d < cutoff; e[j] stored to the record.
+	// s = sum10(e): ((e0+e1)+(e2+e3)) + ((e4+e5)+(e6+e7)), then + (e8+e9).
+	VMOVUPS   (R12), Z7
+	VMOVUPS   64(R12), Z9
+	VMOVUPS   128(R12), Z11
+	VMOVUPS   192(R12), Z13
+	VMOVUPS   256(R12), Z15
+	VMOVUPS   320(R12), Z17
+	VMOVUPS   384(R12), Z19
+	VMOVUPS   448(R12), Z21
+	VMOVUPS   512(R12), Z22
+	VMOVUPS   576(R12), Z23
+	VMULPS    Z1, Z7, Z6
+	VMULPS    Z1, Z9, Z8
+	VMULPS    Z1, Z11, Z10
+	VMULPS    Z1, Z13, Z12
+	VMULPS    Z1, Z15, Z14
+	VMULPS    Z1, Z17, Z16
+	VMULPS    Z1, Z19, Z18
+	VMULPS    Z1, Z21, Z20
+	VADDPS    Z0, Z6, Z6
+	VADDPS    Z0, Z8, Z8
+	VADDPS    Z0, Z10, Z10
+	VADDPS    Z0, Z12, Z25
+	VMULPS    Z1, Z22, Z12
+	VMULPS    Z1, Z23, Z24
+	VADDPS    Z0, Z14, Z14
+	VADDPS    Z0, Z16, Z16
+	VADDPS    Z0, Z18, Z18
+	VADDPS    Z0, Z20, Z20
+	VPSLLD    $0x17, Z6, Z26
+	VSUBPS    Z0, Z6, Z6
+	VSUBPS    Z0, Z8, Z27
+	VPSLLD    $0x17, Z8, Z8
+	VPADDD    oneBits<>+0(SB), Z26, Z29
+	VSUBPS    Z0, Z10, Z26
+	VSUBPS    Z0, Z25, Z28
+	VPSLLD    $0x17, Z10, Z10
+	VPADDD    oneBits<>+0(SB), Z8, Z30
+	VSUBPS    Z0, Z14, Z8
+	VADDPS    Z0, Z12, Z12
+	VPSLLD    $0x17, Z25, Z25
+	VPADDD    oneBits<>+0(SB), Z10, Z10
+	VADDPS    Z0, Z24, Z24
+	VMULPS    Z2, Z6, Z31
+	VMULPS    Z3, Z6, Z6
+	VPADDD    oneBits<>+0(SB), Z25, Z25
+	VPSLLD    $0x17, Z14, Z14
+	VPADDD    oneBits<>+0(SB), Z14, Z14
+	VSUBPS    Z31, Z7, Z7
+	VMULPS    Z3, Z27, Z31
+	VMULPS    Z2, Z27, Z27
+	VSUBPS    Z6, Z7, Z7
+	VPSLLD    $0x17, Z16, Z6
+	VSUBPS    Z0, Z16, Z16
+	VSUBPS    Z27, Z9, Z9
+	VMULPS    Z3, Z26, Z27
+	VPADDD    oneBits<>+0(SB), Z6, Z6
+	VMULPS    Z2, Z26, Z26
+	VSUBPS    Z31, Z9, Z9
+	VMULPS    Z4, Z7, Z31
+	VSUBPS    Z26, Z11, Z11
+	VMULPS    Z3, Z28, Z26
+	VMULPS    Z2, Z28, Z28
+	VADDPS    Z5, Z31, Z31
+	VSUBPS    Z27, Z11, Z11
+	VMULPS    Z4, Z9, Z27
+	VSUBPS    Z28, Z13, Z13
+	VMULPS    Z3, Z8, Z28
+	VMULPS    Z2, Z8, Z8
+	VMULPS    Z7, Z31, Z31
+	VADDPS    Z5, Z27, Z27
+	VSUBPS    Z26, Z13, Z13
+	VMULPS    Z4, Z11, Z26
+	VSUBPS    Z8, Z15, Z8
+	VMULPS    Z3, Z16, Z15
+	VADDPS    expQ2<>+0(SB), Z31, Z31
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z9, Z27, Z27
+	VADDPS    Z5, Z26, Z26
+	VSUBPS    Z28, Z8, Z8
+	VMULPS    Z4, Z13, Z28
+	VMULPS    Z7, Z31, Z31
+	VSUBPS    Z16, Z17, Z16
+	VADDPS    expQ2<>+0(SB), Z27, Z27
+	VMULPS    Z7, Z7, Z17
+	VMULPS    Z11, Z26, Z26
+	VADDPS    Z5, Z28, Z28
+	VADDPS    expQ1<>+0(SB), Z31, Z31
+	VSUBPS    Z15, Z16, Z15
+	VMULPS    Z4, Z8, Z16
+	VMULPS    Z9, Z27, Z27
+	VADDPS    expQ2<>+0(SB), Z26, Z26
+	VMULPS    Z13, Z28, Z28
+	VMULPS    Z7, Z31, Z31
+	VADDPS    Z5, Z16, Z16
+	VADDPS    expQ1<>+0(SB), Z27, Z27
+	VMULPS    Z11, Z26, Z26
+	VADDPS    expQ2<>+0(SB), Z28, Z28
+	VADDPS    expQ0<>+0(SB), Z31, Z31
+	VMULPS    Z8, Z16, Z16
+	VMULPS    Z9, Z27, Z27
+	VADDPS    expQ1<>+0(SB), Z26, Z26
+	VMULPS    Z13, Z28, Z28
+	VMULPS    Z31, Z17, Z31
+	VPSLLD    $0x17, Z18, Z17
+	VSUBPS    Z0, Z18, Z18
+	VADDPS    expQ2<>+0(SB), Z16, Z16
+	VPADDD    oneBits<>+0(SB), Z17, Z17
+	VMULPS    Z11, Z26, Z26
+	VADDPS    expQ0<>+0(SB), Z27, Z27
+	VADDPS    expQ1<>+0(SB), Z28, Z28
+	VADDPS    Z7, Z31, Z31
+	VPSLLD    $0x17, Z20, Z7
+	VSUBPS    Z0, Z20, Z20
+	VMULPS    Z8, Z16, Z16
+	VPADDD    oneBits<>+0(SB), Z7, Z7
+	VADDPS    expQ0<>+0(SB), Z26, Z26
+	VMULPS    Z13, Z28, Z28
+	VADDPS    one<>+0(SB), Z31, Z31
+	VADDPS    expQ1<>+0(SB), Z16, Z16
+	VADDPS    expQ0<>+0(SB), Z28, Z28
+	VMULPS    Z29, Z31, Z31
+	VMULPS    Z2, Z18, Z29
+	VMULPS    Z3, Z18, Z18
+	VMULPS    Z8, Z16, Z16
+	VSUBPS    Z29, Z19, Z19
+	VMULPS    Z3, Z20, Z29
+	VMULPS    Z2, Z20, Z20
+	VADDPS    expQ0<>+0(SB), Z16, Z16
+	VSUBPS    Z18, Z19, Z18
+	VMULPS    Z4, Z15, Z19
+	VSUBPS    Z20, Z21, Z20
+	VMULPS    Z9, Z9, Z21
+	VADDPS    Z5, Z19, Z19
+	VSUBPS    Z29, Z20, Z20
+	VMULPS    Z4, Z18, Z29
+	VMULPS    Z27, Z21, Z21
+	VMOVUPS   (R12), Z27
+	VMULPS    Z15, Z19, Z19
+	VADDPS    Z5, Z29, Z29
+	VADDPS    Z9, Z21, Z21
+	VPSLLD    $0x17, Z12, Z9
+	VSUBPS    Z0, Z12, Z12
+	VPADDD    oneBits<>+0(SB), Z9, Z9
+	VADDPS    expQ2<>+0(SB), Z19, Z19
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z27, K1
+	VMULPS    Z18, Z29, Z27
+	VADDPS    one<>+0(SB), Z21, Z21
+	VBLENDMPS zero<>+0(SB), Z31, K1, Z31
+	VPSLLD    $0x17, Z24, Z29
+	VSUBPS    Z0, Z24, Z24
+	VPADDD    oneBits<>+0(SB), Z29, Z29
+	VMOVUPS   Z31, (R12)
+	VMULPS    Z15, Z19, Z19
+	VADDPS    expQ2<>+0(SB), Z27, Z27
+	VMULPS    Z30, Z21, Z30
+	VMULPS    Z2, Z12, Z21
+	VMULPS    Z3, Z12, Z12
+	VADDPS    expQ1<>+0(SB), Z19, Z19
+	VMULPS    Z18, Z27, Z27
+	VSUBPS    Z21, Z22, Z21
+	VMULPS    Z3, Z24, Z22
+	VMULPS    Z2, Z24, Z24
+	VMULPS    Z15, Z19, Z19
+	VADDPS    expQ1<>+0(SB), Z27, Z27
+	VSUBPS    Z12, Z21, Z12
+	VMULPS    Z11, Z11, Z21
+	VSUBPS    Z24, Z23, Z23
+	VMULPS    Z4, Z20, Z24
+	VADDPS    expQ0<>+0(SB), Z19, Z19
+	VMULPS    Z18, Z27, Z27
+	VMULPS    Z26, Z21, Z26
+	VMULPS    Z12, Z12, Z21
+	VSUBPS    Z22, Z23, Z22
+	VADDPS    Z5, Z24, Z24
+	VMULPS    Z4, Z12, Z23
+	VADDPS    expQ0<>+0(SB), Z27, Z27
+	VADDPS    Z11, Z26, Z11
+	VMOVUPS   64(R12), Z26
+	VMULPS    Z20, Z24, Z24
+	VADDPS    Z5, Z23, Z23
+	VADDPS    one<>+0(SB), Z11, Z11
+	VADDPS    expQ2<>+0(SB), Z24, Z24
+	VMULPS    Z12, Z23, Z23
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z26, K1
+	VMULPS    Z10, Z11, Z10
+	VBLENDMPS zero<>+0(SB), Z30, K1, Z26
+	VMULPS    Z4, Z22, Z11
+	VMULPS    Z20, Z24, Z24
+	VADDPS    expQ2<>+0(SB), Z23, Z23
+	VMOVUPS   128(R12), Z30
+	VADDPS    Z26, Z31, Z31
+	VMOVUPS   Z26, 64(R12)
+	VMULPS    Z13, Z13, Z26
+	VADDPS    Z5, Z11, Z11
+	VADDPS    expQ1<>+0(SB), Z24, Z24
+	VMULPS    Z12, Z23, Z23
+	VMULPS    Z28, Z26, Z28
+	VMULPS    Z22, Z22, Z26
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z30, K1
+	VMULPS    Z22, Z11, Z11
+	VMULPS    Z20, Z24, Z24
+	VADDPS    expQ1<>+0(SB), Z23, Z23
+	VBLENDMPS zero<>+0(SB), Z10, K1, Z30
+	VMULPS    Z8, Z8, Z10
+	VADDPS    Z13, Z28, Z28
+	VMOVUPS   Z30, 128(R12)
+	VMULPS    Z15, Z15, Z13
+	VADDPS    expQ2<>+0(SB), Z11, Z11
+	VADDPS    expQ0<>+0(SB), Z24, Z24
+	VMULPS    Z12, Z23, Z23
+	VMULPS    Z16, Z10, Z10
+	VADDPS    one<>+0(SB), Z28, Z28
+	VMULPS    Z18, Z18, Z16
+	VMULPS    Z19, Z13, Z13
+	VMULPS    Z22, Z11, Z19
+	VMULPS    Z20, Z20, Z11
+	VADDPS    expQ0<>+0(SB), Z23, Z23
+	VADDPS    Z8, Z10, Z8
+	VMULPS    Z25, Z28, Z10
+	VMULPS    Z27, Z16, Z16
+	VADDPS    Z15, Z13, Z13
+	VMOVUPS   192(R12), Z15
+	VADDPS    expQ1<>+0(SB), Z19, Z19
+	VMULPS    Z24, Z11, Z11
+	VMULPS    Z23, Z21, Z21
+	VADDPS    one<>+0(SB), Z8, Z8
+	VADDPS    Z18, Z16, Z16
+	VADDPS    one<>+0(SB), Z13, Z13
+	VMULPS    Z22, Z19, Z18
+	VADDPS    Z20, Z11, Z11
+	VADDPS    Z12, Z21, Z12
+	VMULPS    Z14, Z8, Z8
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z15, K1
+	VADDPS    one<>+0(SB), Z16, Z14
+	VMOVUPS   256(R12), Z15
+	VMULPS    Z6, Z13, Z6
+	VADDPS    expQ0<>+0(SB), Z18, Z13
+	VADDPS    one<>+0(SB), Z11, Z11
+	VMOVUPS   320(R12), Z16
+	VADDPS    one<>+0(SB), Z12, Z12
+	VMULPS    Z17, Z14, Z14
+	VBLENDMPS zero<>+0(SB), Z10, K1, Z10
+	VMULPS    Z13, Z26, Z13
+	VMOVUPS   384(R12), Z17
+	VMULPS    Z7, Z11, Z7
+	VADDPS    Z10, Z30, Z11
+	VMOVUPS   Z10, 192(R12)
+	VMOVUPS   448(R12), Z10
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z15, K1
+	VMULPS    Z9, Z12, Z9
+	VMOVUPS   512(R12), Z12
+	VBLENDMPS zero<>+0(SB), Z8, K1, Z8
+	VADDPS    Z22, Z13, Z13
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z16, K1
+	VMOVUPS   Z8, 256(R12)
+	VBLENDMPS zero<>+0(SB), Z6, K1, Z6
+	VADDPS    Z11, Z31, Z11
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z17, K1
+	VADDPS    Z6, Z8, Z8
+	VMOVUPS   Z6, 320(R12)
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z10, K2
+	VADDPS    one<>+0(SB), Z13, Z6
+	VBLENDMPS zero<>+0(SB), Z14, K1, Z10
+	VBLENDMPS zero<>+0(SB), Z7, K2, Z7
+	VADDPS    Z7, Z10, Z13
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z12, K1
+	VMOVUPS   Z10, 384(R12)
+	VMULPS    Z29, Z6, Z6
+	VBLENDMPS zero<>+0(SB), Z9, K1, Z9
+	VMOVUPS   Z7, 448(R12)
+	VMOVUPS   576(R12), Z7
+	VMOVUPS   Z9, 512(R12)
+	VADDPS    Z13, Z8, Z8
+	VADDPS    Z8, Z11, Z8
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z7, K1
+	VBLENDMPS zero<>+0(SB), Z6, K1, Z6
+	VADDPS    Z6, Z9, Z7
+	VMOVUPS   Z6, 576(R12)
+	VADDPS    Z7, Z8, Z6
+	VMOVUPS   Z6, 1280(R11)
+	ADDQ      $0x00000680, R11
+	DECQ      R10
+	JNZ       targetsExpOnlyLoop
+
+	// Pass 2. loss = log32(s)·T - D, a chunk at a time (seq.TargetLoss);
+	// losses[i] = loss; acc[i%8] += float64(loss). Three loops: without lse,
+	// with lse (and no z-loss), with the z-loss (and lse).
+	MOVQ  R9, R10
+	LEAQ  (SP), R11
+	TESTB $0x01, 13376(SP)
+	JNZ   targetsLse
+
+targetsLogLoop:
+	CMPQ R10, $0x08
+	JLT  targetsLogLast
+
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32 1280(R11), Z0
+	VMOVDQU32 2944(R11), Z1
+	VMOVDQU32 4608(R11), Z2
+	VMOVDQU32 6272(R11), Z3
+	VMOVDQU32 7936(R11), Z4
+	VMOVDQU32 9600(R11), Z5
+	VMOVDQU32 11264(R11), Z6
+	VMOVDQU32 12928(R11), Z7
+	VMOVDQU32 logExpInv<>+0(SB), Z8
+	VMOVDQU32 logExpInv<>+0(SB), Z9
+	VMOVDQU32 logExpInv<>+0(SB), Z10
+	VMOVDQU32 logExpInv<>+0(SB), Z11
+	VPSRLD    $0x17, Z0, Z0
+	VPSRLD    $0x17, Z1, Z1
+	VMOVDQU32 logExpInv<>+0(SB), Z12
+	VMOVDQU32 logExpInv<>+0(SB), Z13
+	VPSRLD    $0x17, Z2, Z2
+	VPSRLD    $0x17, Z3, Z3
+	VMOVDQU32 logExpInv<>+0(SB), Z14
+	VMOVDQU32 logExpInv<>+0(SB), Z15
+	VPSRLD    $0x17, Z4, Z4
+	VPSRLD    $0x17, Z5, Z5
+	VPSRLD    $0x17, Z6, Z6
+	VPSRLD    $0x17, Z7, Z7
+	VPSUBD    logExpBias<>+0(SB), Z0, Z16
+	VPSUBD    logExpBias<>+0(SB), Z1, Z17
+	VPSUBD    Z0, Z8, Z0
+	VPSUBD    Z1, Z9, Z1
+	VPSUBD    logExpBias<>+0(SB), Z2, Z8
+	VPSUBD    logExpBias<>+0(SB), Z3, Z9
+	VPSUBD    Z2, Z10, Z2
+	VPSUBD    Z3, Z11, Z3
+	VPSLLD    $0x17, Z0, Z0
+	VPSUBD    logExpBias<>+0(SB), Z4, Z10
+	VPSUBD    Z4, Z12, Z4
+	VPSUBD    Z5, Z13, Z11
+	VPSLLD    $0x17, Z1, Z1
+	VMULPS    1280(R11), Z0, Z0
+	VPSUBD    Z6, Z14, Z12
+	VPSUBD    Z7, Z15, Z13
+	VPSLLD    $0x17, Z2, Z2
+	VMULPS    2944(R11), Z1, Z1
+	VPSLLD    $0x17, Z3, Z3
+	VPSLLD    $0x17, Z4, Z4
+	VMULPS    4608(R11), Z2, Z2
+	VPSUBD    logExpBias<>+0(SB), Z5, Z5
+	VPSLLD    $0x17, Z11, Z11
+	VPSLLD    $0x17, Z12, Z12
+	VMULPS    6272(R11), Z3, Z3
+	VADDPS    Z0, Z0, Z14
+	VPSLLD    $0x17, Z13, Z13
+	VMULPS    7936(R11), Z4, Z4
+	VADDPS    Z1, Z1, Z15
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z0, K1
+	VMULPS    9600(R11), Z11, Z11
+	VMULPS    11264(R11), Z12, Z12
+	VADDPS    Z2, Z2, Z18
+	VCVTDQ2PS Z16, Z16
+	VMULPS    12928(R11), Z13, Z13
+	VADDPS    Z3, Z3, Z19
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K2
+	VBLENDMPS Z14, Z0, K1, Z14
+	VADDPS    Z4, Z4, Z0
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z2, K3
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z3, K4
+	VBLENDMPS Z15, Z1, K2, Z21
+	VADDPS    Z11, Z11, Z1
+	VADDPS    Z12, Z12, Z15
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z4, K5
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z11, K6
+	VADDPS    Z13, Z13, Z20
+	VBLENDMPS Z18, Z2, K3, Z2
+	VBLENDMPS Z19, Z3, K4, Z3
+	VPSUBD    logExpBias<>+0(SB), Z6, Z6
+	VBLENDMPS Z0, Z4, K5, Z0
+	VSUBPS    one<>+0(SB), Z14, Z4
+	VPSUBD    logExpBias<>+0(SB), Z7, Z7
+	VBLENDMPS Z1, Z11, K6, Z1
+	VSUBPS    one<>+0(SB), Z21, Z11
+	VSUBPS    one<>+0(SB), Z2, Z2
+	VSUBPS    one<>+0(SB), Z3, Z3
+	VSUBPS    one<>+0(SB), Z0, Z0
+	VSUBPS    one<>+0(SB), Z1, Z1
+	VMULPS    Z4, Z4, Z14
+	VMULPS    logP0<>+0(SB), Z4, Z18
+	VMULPS    logP0<>+0(SB), Z11, Z19
+	VCVTDQ2PS Z17, Z17
+	VCVTDQ2PS Z8, Z8
+	VMULPS    logP0<>+0(SB), Z2, Z21
+	VMULPS    logP0<>+0(SB), Z3, Z22
+	VCVTDQ2PS Z9, Z9
+	VCVTDQ2PS Z10, Z10
+	VMULPS    logP0<>+0(SB), Z0, Z23
+	VMULPS    logP0<>+0(SB), Z1, Z24
+	VCVTDQ2PS Z5, Z5
+	VCVTDQ2PS Z6, Z6
+	VADDPS    logP1<>+0(SB), Z18, Z18
+	VADDPS    logP1<>+0(SB), Z19, Z19
+	VADDPS    logP1<>+0(SB), Z21, Z21
+	VADDPS    logP1<>+0(SB), Z22, Z22
+	VADDPS    logP1<>+0(SB), Z23, Z23
+	VADDPS    logP1<>+0(SB), Z24, Z24
+	VMULPS    Z4, Z18, Z18
+	VMULPS    Z11, Z19, Z19
+	VCVTDQ2PS Z7, Z7
+	VSUBPS    one<>+0(SB), Z16, Z25
+	VMULPS    Z2, Z21, Z21
+	VMULPS    Z3, Z22, Z22
+	VMULPS    Z0, Z23, Z23
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP2<>+0(SB), Z18, Z18
+	VADDPS    logP2<>+0(SB), Z19, Z19
+	VBLENDMPS Z25, Z16, K1, Z16
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z12, K1
+	VADDPS    logP2<>+0(SB), Z21, Z25
+	VMULPS    Z11, Z11, Z21
+	VBLENDMPS Z15, Z12, K1, Z12
+	VADDPS    logP2<>+0(SB), Z22, Z22
+	VMULPS    expLn2Lo<>+0(SB), Z16, Z15
+	VSUBPS    one<>+0(SB), Z12, Z12
+	VADDPS    logP2<>+0(SB), Z23, Z23
+	VMULPS    Z4, Z18, Z18
+	VMULPS    Z11, Z19, Z19
+	VADDPS    logP2<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z25, Z25
+	VMULPS    expLn2Hi<>+0(SB), Z16, Z16
+	VMULPS    Z3, Z22, Z22
+	VMULPS    Z0, Z23, Z23
+	VADDPS    logP3<>+0(SB), Z18, Z18
+	VADDPS    logP3<>+0(SB), Z19, Z19
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP3<>+0(SB), Z25, Z25
+	VMOVUPS   Z16, 1472(R11)
+	VMULPS    logP0<>+0(SB), Z12, Z16
+	VADDPS    logP3<>+0(SB), Z22, Z22
+	VADDPS    logP3<>+0(SB), Z23, Z23
+	VMULPS    Z4, Z18, Z18
+	VMULPS    Z11, Z19, Z19
+	VADDPS    logP3<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z25, Z25
+	VADDPS    logP1<>+0(SB), Z16, Z16
+	VMULPS    Z3, Z22, Z22
+	VMULPS    Z0, Z23, Z23
+	VADDPS    logP4<>+0(SB), Z18, Z18
+	VADDPS    logP4<>+0(SB), Z19, Z19
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP4<>+0(SB), Z25, Z25
+	VMULPS    Z12, Z16, Z16
+	VADDPS    logP4<>+0(SB), Z22, Z22
+	VADDPS    logP4<>+0(SB), Z23, Z23
+	VMULPS    Z4, Z18, Z18
+	VMULPS    Z11, Z19, Z19
+	VADDPS    logP4<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z25, Z25
+	VADDPS    logP2<>+0(SB), Z16, Z16
+	VMULPS    Z3, Z22, Z22
+	VMULPS    Z0, Z23, Z23
+	VADDPS    logP5<>+0(SB), Z18, Z18
+	VADDPS    logP5<>+0(SB), Z19, Z19
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP5<>+0(SB), Z25, Z25
+	VMULPS    Z12, Z16, Z16
+	VADDPS    logP5<>+0(SB), Z22, Z22
+	VADDPS    logP5<>+0(SB), Z23, Z23
+	VMULPS    Z4, Z18, Z18
+	VMULPS    Z11, Z19, Z19
+	VADDPS    logP5<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z25, Z25
+	VADDPS    logP3<>+0(SB), Z16, Z16
+	VMULPS    Z3, Z22, Z22
+	VMULPS    Z0, Z23, Z23
+	VADDPS    logP6<>+0(SB), Z18, Z18
+	VADDPS    logP6<>+0(SB), Z19, Z19
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP6<>+0(SB), Z25, Z25
+	VMULPS    Z12, Z16, Z16
+	VADDPS    logP6<>+0(SB), Z22, Z22
+	VADDPS    logP6<>+0(SB), Z23, Z23
+	VMULPS    Z4, Z18, Z18
+	VMULPS    Z11, Z19, Z19
+	VADDPS    logP6<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z25, Z25
+	VADDPS    logP4<>+0(SB), Z16, Z16
+	VMULPS    Z3, Z22, Z22
+	VMULPS    Z0, Z23, Z23
+	VADDPS    logP7<>+0(SB), Z18, Z18
+	VADDPS    logP7<>+0(SB), Z19, Z19
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP7<>+0(SB), Z25, Z25
+	VMULPS    Z12, Z16, Z16
+	VADDPS    logP7<>+0(SB), Z22, Z22
+	VADDPS    logP7<>+0(SB), Z23, Z23
+	VMULPS    Z4, Z18, Z18
+	VMULPS    Z11, Z19, Z19
+	VADDPS    logP7<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z25, Z25
+	VADDPS    logP5<>+0(SB), Z16, Z16
+	VMULPS    Z3, Z22, Z22
+	VMULPS    Z0, Z23, Z23
+	VADDPS    logP8<>+0(SB), Z18, Z18
+	VADDPS    logP8<>+0(SB), Z19, Z19
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP8<>+0(SB), Z25, Z25
+	VMULPS    Z12, Z16, Z16
+	VADDPS    logP8<>+0(SB), Z22, Z22
+	VADDPS    logP8<>+0(SB), Z23, Z23
+	VMULPS    Z4, Z18, Z18
+	VMULPS    Z11, Z19, Z19
+	VADDPS    logP8<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z25, Z25
+	VADDPS    logP6<>+0(SB), Z16, Z16
+	VMULPS    Z3, Z22, Z22
+	VMULPS    Z0, Z23, Z23
+	VMULPS    Z14, Z18, Z18
+	VMULPS    Z1, Z24, Z24
+	VMULPS    Z21, Z19, Z19
+	VMULPS    Z12, Z16, Z16
+	VMULPS    half<>+0(SB), Z14, Z14
+	VADDPS    Z15, Z18, Z15
+	VMULPS    half<>+0(SB), Z21, Z21
+	VSUBPS    one<>+0(SB), Z17, Z18
+	VADDPS    logP7<>+0(SB), Z16, Z16
+	VSUBPS    Z14, Z15, Z15
+	VSUBPS    one<>+0(SB), Z8, Z14
+	VBLENDMPS Z18, Z17, K2, Z17
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z13, K2
+	VMULPS    Z12, Z16, Z18
+	VSUBPS    one<>+0(SB), Z9, Z16
+	VBLENDMPS Z20, Z13, K2, Z13
+	VSUBPS    one<>+0(SB), Z10, Z20
+	VSUBPS    one<>+0(SB), Z13, Z13
+	VBLENDMPS Z14, Z8, K3, Z8
+	VMULPS    expLn2Lo<>+0(SB), Z17, Z14
+	VADDPS    logP8<>+0(SB), Z18, Z26
+	VSUBPS    one<>+0(SB), Z5, Z18
+	VBLENDMPS Z16, Z9, K4, Z27
+	VSUBPS    one<>+0(SB), Z6, Z9
+	VSUBPS    one<>+0(SB), Z7, Z16
+	VBLENDMPS Z20, Z10, K5, Z10
+	VMULPS    logP0<>+0(SB), Z13, Z28
+	VMULPS    Z2, Z2, Z20
+	VADDPS    Z14, Z19, Z14
+	VADDPS    Z15, Z4, Z19
+	VMULPS    Z3, Z3, Z4
+	VMULPS    Z0, Z0, Z15
+	VBLENDMPS Z18, Z5, K6, Z5
+	VMULPS    Z1, Z1, Z18
+	VMULPS    Z12, Z12, Z29
+	VBLENDMPS Z9, Z6, K1, Z6
+	VBLENDMPS Z16, Z7, K2, Z7
+	VADDPS    logP1<>+0(SB), Z28, Z16
+	VMULPS    Z13, Z13, Z9
+	VMULPS    Z12, Z26, Z26
+	VSUBPS    Z21, Z14, Z31
+	VMULPS    expLn2Lo<>+0(SB), Z8, Z14
+	VMULPS    expLn2Lo<>+0(SB), Z27, Z21
+	VMULPS    expLn2Lo<>+0(SB), Z10, Z28
+	VMULPS    expLn2Lo<>+0(SB), Z5, Z30
+	VMULPS    Z13, Z16, Z16
+	VMULPS    Z20, Z25, Z25
+	VADDPS    Z31, Z11, Z11
+	VADDPS    1472(R11), Z19, Z31
+	VMULPS    expLn2Lo<>+0(SB), Z6, Z19
+	VMULPS    Z4, Z22, Z22
+	VMULPS    Z15, Z23, Z23
+	VMULPS    Z18, Z24, Z24
+	VADDPS    logP2<>+0(SB), Z16, Z16
+	VMULPS    Z29, Z26, Z26
+	VMULPS    expLn2Hi<>+0(SB), Z17, Z17
+	VADDPS    Z14, Z25, Z25
+	VMULPS    expLn2Lo<>+0(SB), Z7, Z14
+	VMULPS    expLn2Hi<>+0(SB), Z8, Z8
+	VADDPS    Z21, Z22, Z21
+	VMULPS    expLn2Hi<>+0(SB), Z27, Z22
+	VMULPS    expLn2Hi<>+0(SB), Z10, Z10
+	VADDPS    Z28, Z23, Z23
+	VADDPS    Z30, Z24, Z24
+	VMULPS    Z13, Z16, Z16
+	VMULPS    expLn2Hi<>+0(SB), Z5, Z5
+	VADDPS    Z19, Z26, Z19
+	VMOVUPS   Z17, 3136(R11)
+	VMULPS    expLn2Hi<>+0(SB), Z6, Z6
+	VMULPS    expLn2Hi<>+0(SB), Z7, Z7
+	VMOVUPS   Z8, 4800(R11)
+	VMULPS    half<>+0(SB), Z20, Z8
+	VMULPS    half<>+0(SB), Z4, Z4
+	VMOVUPS   Z22, 6464(R11)
+	VADDPS    logP3<>+0(SB), Z16, Z16
+	VMULPS    half<>+0(SB), Z15, Z15
+	VMOVUPS   Z10, 8128(R11)
+	VMULPS    half<>+0(SB), Z18, Z10
+	VMULPS    half<>+0(SB), Z29, Z17
+	VMOVUPS   Z5, 9792(R11)
+	VMULPS    half<>+0(SB), Z9, Z5
+	VMOVUPS   Z6, 11456(R11)
+	VSUBPS    Z8, Z25, Z6
+	VSUBPS    Z4, Z21, Z4
+	VMULPS    1344(R11), Z31, Z8
+	VMULPS    Z13, Z16, Z16
+	VMOVUPS   Z7, 13120(R11)
+	VSUBPS    Z15, Z23, Z7
+	VSUBPS    Z10, Z24, Z10
+	VSUBPS    Z17, Z19, Z15
+	VADDPS    Z6, Z2, Z2
+	VADDPS    Z4, Z3, Z3
+	VADDPS    logP4<>+0(SB), Z16, Z4
+	VADDPS    Z7, Z0, Z0
+	VADDPS    Z10, Z1, Z1
+	VADDPS    Z15, Z12, Z6
+	VADDPS    3136(R11), Z11, Z7
+	VADDPS    4800(R11), Z2, Z2
+	VMULPS    Z13, Z4, Z4
+	VADDPS    6464(R11), Z3, Z3
+	VADDPS    8128(R11), Z0, Z0
+	VADDPS    9792(R11), Z1, Z1
+	VADDPS    11456(R11), Z6, Z6
+	VMULPS    3008(R11), Z7, Z7
+	VMULPS    4672(R11), Z2, Z2
+	VADDPS    logP5<>+0(SB), Z4, Z4
+	VMULPS    6336(R11), Z3, Z3
+	VMULPS    8000(R11), Z0, Z0
+	VMULPS    9664(R11), Z1, Z1
+	VMULPS    11328(R11), Z6, Z6
+	VSUBPS    1408(R11), Z8, Z8
+	VMULPS    Z13, Z4, Z4
+	VSUBPS    3072(R11), Z7, Z7
+	VSUBPS    4736(R11), Z2, Z2
+	VSUBPS    6400(R11), Z3, Z3
+	VSUBPS    8064(R11), Z0, Z0
+	VSUBPS    9728(R11), Z1, Z1
+	VSUBPS    11392(R11), Z6, Z6
+	VADDPS    logP6<>+0(SB), Z4, Z4
+	VMULPS    Z13, Z4, Z4
+	VADDPS    logP7<>+0(SB), Z4, Z4
+	VMULPS    Z13, Z4, Z4
+	VADDPS    logP8<>+0(SB), Z4, Z4
+	VMULPS    Z13, Z4, Z4
+	VMULPS    Z9, Z4, Z4
+	VADDPS    Z14, Z4, Z4
+	VSUBPS    Z5, Z4, Z4
+	VADDPS    Z4, Z13, Z4
+	VADDPS    13120(R11), Z4, Z4
+	VMULPS    12992(R11), Z4, Z4
+	VSUBPS    13056(R11), Z4, Z4
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses27
+	VMOVUPS Z8, (DX)
+	VMOVUPS Z7, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z0, 256(DX)
+	VMOVUPS Z1, 320(DX)
+	VMOVUPS Z6, 384(DX)
+	VMOVUPS Z4, 448(DX)
+	ADDQ    $0x00000200, DX
+
+noLosses27:
+	VMOVUPD       (R8), Z5
+	VCVTPS2PD     Y8, Z9
+	VEXTRACTF64X4 $0x01, Z8, Y8
+	VCVTPS2PD     Y8, Z8
+	VADDPD        Z5, Z9, Z5
+	VADDPD        Z5, Z8, Z5
+	VCVTPS2PD     Y7, Z8
+	VEXTRACTF64X4 $0x01, Z7, Y7
+	VCVTPS2PD     Y7, Z7
+	VADDPD        Z5, Z8, Z5
+	VADDPD        Z5, Z7, Z5
+	VCVTPS2PD     Y2, Z7
+	VEXTRACTF64X4 $0x01, Z2, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z5, Z7, Z5
+	VADDPD        Z5, Z2, Z2
+	VCVTPS2PD     Y3, Z5
+	VEXTRACTF64X4 $0x01, Z3, Y3
+	VCVTPS2PD     Y3, Z3
+	VADDPD        Z2, Z5, Z2
+	VADDPD        Z2, Z3, Z2
+	VCVTPS2PD     Y0, Z3
+	VEXTRACTF64X4 $0x01, Z0, Y0
+	VCVTPS2PD     Y0, Z0
+	VADDPD        Z2, Z3, Z2
+	VADDPD        Z2, Z0, Z0
+	VCVTPS2PD     Y1, Z2
+	VEXTRACTF64X4 $0x01, Z1, Y1
+	VCVTPS2PD     Y1, Z1
+	VADDPD        Z0, Z2, Z0
+	VADDPD        Z0, Z1, Z0
+	VCVTPS2PD     Y6, Z1
+	VEXTRACTF64X4 $0x01, Z6, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y4, Z1
+	VEXTRACTF64X4 $0x01, Z4, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VMOVUPD       Z0, (R8)
+	ADDQ          $0x00003400, R11
+	SUBQ          $0x08, R10
+	JMP           targetsLogLoop
+
+targetsLogLast:
+	TESTQ R10, R10
+	JZ    targetsGrad
+
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32 1280(R11), Z0
+	VMOVDQU32 logExpInv<>+0(SB), Z1
+	VPSRLD    $0x17, Z0, Z0
+	VPSUBD    Z0, Z1, Z1
+	VPSUBD    logExpBias<>+0(SB), Z0, Z0
+	VPSLLD    $0x17, Z1, Z1
+	VCVTDQ2PS Z0, Z0
+	VMULPS    1280(R11), Z1, Z1
+	VSUBPS    one<>+0(SB), Z0, Z3
+	VADDPS    Z1, Z1, Z2
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K1
+	VBLENDMPS Z3, Z0, K1, Z0
+	VBLENDMPS Z2, Z1, K1, Z1
+	VMULPS    expLn2Lo<>+0(SB), Z0, Z2
+	VMULPS    expLn2Hi<>+0(SB), Z0, Z0
+	VSUBPS    one<>+0(SB), Z1, Z1
+	VMOVUPS   Z0, 1472(R11)
+	VMULPS    logP0<>+0(SB), Z1, Z3
+	VMULPS    Z1, Z1, Z0
+	VADDPS    logP1<>+0(SB), Z3, Z3
+	VMULPS    half<>+0(SB), Z0, Z4
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP2<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP3<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP4<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP5<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP6<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP7<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP8<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VMULPS    Z0, Z3, Z0
+	VADDPS    Z2, Z0, Z0
+	VSUBPS    Z4, Z0, Z0
+	VADDPS    Z0, Z1, Z0
+	VADDPS    1472(R11), Z0, Z0
+	VMULPS    1344(R11), Z0, Z0
+	VSUBPS    1408(R11), Z0, Z0
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses28
+	VMOVUPS Z0, (DX)
+	ADDQ    $0x00000040, DX
+
+noLosses28:
+	VMOVUPD       (R8), Z1
+	VCVTPS2PD     Y0, Z2
+	VEXTRACTF64X4 $0x01, Z0, Y0
+	VCVTPS2PD     Y0, Z0
+	VADDPD        Z1, Z2, Z1
+	VADDPD        Z1, Z0, Z0
+	VMOVUPD       Z0, (R8)
+	ADDQ          $0x00000680, R11
+	DECQ          R10
+	JMP           targetsLogLast
+
+targetsLse:
+	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
+	// the record and then to lse (when not nil).
+	TESTB $0x02, 13376(SP)
+	JNZ   targetsZ
+
+targetsLseLogLoop:
+	CMPQ R10, $0x08
+	JLT  targetsLseLogLast
+
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32 1280(R11), Z0
+	VMOVDQU32 2944(R11), Z1
+	VMOVDQU32 4608(R11), Z2
+	VMOVDQU32 6272(R11), Z3
+	VMOVDQU32 7936(R11), Z4
+	VMOVDQU32 9600(R11), Z5
+	VMOVDQU32 11264(R11), Z6
+	VMOVDQU32 12928(R11), Z7
+	VMOVDQU32 logExpInv<>+0(SB), Z8
+	VMOVDQU32 logExpInv<>+0(SB), Z9
+	VMOVDQU32 logExpInv<>+0(SB), Z10
+	VMOVDQU32 logExpInv<>+0(SB), Z11
+	VPSRLD    $0x17, Z0, Z0
+	VPSRLD    $0x17, Z1, Z1
+	VMOVDQU32 logExpInv<>+0(SB), Z12
+	VMOVDQU32 logExpInv<>+0(SB), Z13
+	VPSRLD    $0x17, Z2, Z2
+	VPSRLD    $0x17, Z3, Z3
+	VMOVDQU32 logExpInv<>+0(SB), Z14
+	VMOVDQU32 logExpInv<>+0(SB), Z15
+	VPSRLD    $0x17, Z4, Z4
+	VPSRLD    $0x17, Z5, Z5
+	VPSRLD    $0x17, Z6, Z6
+	VPSRLD    $0x17, Z7, Z7
+	VPSUBD    logExpBias<>+0(SB), Z0, Z16
+	VPSUBD    logExpBias<>+0(SB), Z1, Z17
+	VPSUBD    Z0, Z8, Z0
+	VPSUBD    Z1, Z9, Z1
+	VPSUBD    logExpBias<>+0(SB), Z2, Z8
+	VPSUBD    logExpBias<>+0(SB), Z3, Z9
+	VPSUBD    Z2, Z10, Z2
+	VPSUBD    Z3, Z11, Z3
+	VPSLLD    $0x17, Z0, Z0
+	VPSUBD    logExpBias<>+0(SB), Z4, Z10
+	KMOVW     1600(R11), K3
+	VPSUBD    Z4, Z12, Z4
+	VPSUBD    Z5, Z13, Z11
+	VPSLLD    $0x17, Z1, Z1
+	VMULPS    1280(R11), Z0, Z0
+	KMOVW     3264(R11), K4
+	VPSUBD    Z6, Z14, Z12
+	VPSUBD    Z7, Z15, Z13
+	VPSLLD    $0x17, Z2, Z2
+	VMULPS    2944(R11), Z1, Z1
+	KMOVW     4928(R11), K5
+	VPSLLD    $0x17, Z3, Z3
+	VPSLLD    $0x17, Z4, Z4
+	VMULPS    4608(R11), Z2, Z2
+	VPSUBD    logExpBias<>+0(SB), Z5, Z5
+	VPSLLD    $0x17, Z11, Z11
+	VPSLLD    $0x17, Z12, Z12
+	VMULPS    6272(R11), Z3, Z3
+	VADDPS    Z0, Z0, Z14
+	KMOVW     6592(R11), K6
+	VPSLLD    $0x17, Z13, Z13
+	VMULPS    7936(R11), Z4, Z4
+	VADDPS    Z1, Z1, Z15
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z0, K1
+	VMULPS    9600(R11), Z11, Z11
+	VMULPS    11264(R11), Z12, Z12
+	VADDPS    Z2, Z2, Z18
+	VCVTDQ2PS Z16, Z16
+	VMULPS    12928(R11), Z13, Z13
+	VADDPS    Z3, Z3, Z19
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K2
+	VBLENDMPS Z14, Z0, K1, Z14
+	VADDPS    Z4, Z4, Z0
+	VBLENDMPS Z15, Z1, K2, Z1
+	VPSUBD    logExpBias<>+0(SB), Z6, Z6
+	VPSUBD    logExpBias<>+0(SB), Z7, Z7
+	VADDPS    Z11, Z11, Z15
+	VADDPS    Z12, Z12, Z20
+	VADDPS    Z13, Z13, Z21
+	VSUBPS    one<>+0(SB), Z14, Z14
+	VSUBPS    one<>+0(SB), Z1, Z1
+	VCVTDQ2PS Z17, Z17
+	VCVTDQ2PS Z8, Z8
+	VCVTDQ2PS Z9, Z9
+	VMULPS    logP0<>+0(SB), Z14, Z22
+	VCVTDQ2PS Z10, Z10
+	VCVTDQ2PS Z5, Z5
+	VMULPS    Z14, Z14, Z23
+	VMULPS    logP0<>+0(SB), Z1, Z24
+	VCVTDQ2PS Z6, Z6
+	VCVTDQ2PS Z7, Z7
+	VSUBPS    one<>+0(SB), Z16, Z25
+	VADDPS    logP1<>+0(SB), Z22, Z22
+	VADDPS    logP1<>+0(SB), Z24, Z24
+	VBLENDMPS Z25, Z16, K1, Z16
+	VMULPS    half<>+0(SB), Z23, Z25
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z2, K1
+	VMULPS    Z14, Z22, Z22
+	VBLENDMPS Z18, Z2, K1, Z2
+	VMULPS    Z1, Z24, Z24
+	VSUBPS    one<>+0(SB), Z17, Z18
+	VSUBPS    one<>+0(SB), Z2, Z2
+	VADDPS    logP2<>+0(SB), Z22, Z22
+	VADDPS    logP2<>+0(SB), Z24, Z24
+	VBLENDMPS Z18, Z17, K2, Z17
+	VMULPS    expLn2Lo<>+0(SB), Z16, Z18
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z3, K2
+	VMULPS    expLn2Hi<>+0(SB), Z16, Z16
+	VBLENDMPS Z19, Z3, K2, Z3
+	VMULPS    logP0<>+0(SB), Z2, Z19
+	VMULPS    Z14, Z22, Z22
+	VSUBPS    one<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z24, Z24
+	VMOVUPS   Z16, 1472(R11)
+	VADDPS    logP1<>+0(SB), Z19, Z16
+	VADDPS    logP3<>+0(SB), Z22, Z22
+	VMULPS    Z1, Z1, Z19
+	VADDPS    logP3<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z14, Z22, Z22
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP2<>+0(SB), Z16, Z16
+	VADDPS    logP4<>+0(SB), Z22, Z22
+	VADDPS    logP4<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z14, Z22, Z22
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP3<>+0(SB), Z16, Z16
+	VADDPS    logP5<>+0(SB), Z22, Z22
+	VADDPS    logP5<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z14, Z22, Z22
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP4<>+0(SB), Z16, Z16
+	VADDPS    logP6<>+0(SB), Z22, Z22
+	VADDPS    logP6<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z14, Z22, Z22
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP5<>+0(SB), Z16, Z16
+	VADDPS    logP7<>+0(SB), Z22, Z22
+	VADDPS    logP7<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z14, Z22, Z22
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP6<>+0(SB), Z16, Z16
+	VADDPS    logP8<>+0(SB), Z22, Z22
+	VADDPS    logP8<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z14, Z22, Z22
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP7<>+0(SB), Z16, Z16
+	VMULPS    Z23, Z22, Z23
+	VMULPS    expLn2Hi<>+0(SB), Z17, Z22
+	VMULPS    expLn2Lo<>+0(SB), Z17, Z17
+	VMULPS    Z19, Z24, Z24
+	VMULPS    half<>+0(SB), Z19, Z19
+	VMULPS    Z2, Z16, Z16
+	VADDPS    Z18, Z23, Z18
+	VMOVUPS   Z22, 3136(R11)
+	VMULPS    logP0<>+0(SB), Z3, Z23
+	VSUBPS    one<>+0(SB), Z8, Z22
+	VADDPS    Z17, Z24, Z24
+	VSUBPS    one<>+0(SB), Z9, Z17
+	VADDPS    logP8<>+0(SB), Z16, Z16
+	VSUBPS    Z25, Z18, Z18
+	VADDPS    logP1<>+0(SB), Z23, Z25
+	VSUBPS    one<>+0(SB), Z10, Z23
+	VBLENDMPS Z22, Z8, K1, Z22
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z4, K1
+	VSUBPS    one<>+0(SB), Z5, Z8
+	VBLENDMPS Z17, Z9, K2, Z9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z11, K2
+	VBLENDMPS Z0, Z4, K1, Z0
+	VMULPS    Z2, Z2, Z4
+	VMULPS    Z3, Z3, Z17
+	VBLENDMPS Z15, Z11, K2, Z11
+	VSUBPS    one<>+0(SB), Z0, Z0
+	VMULPS    Z3, Z25, Z15
+	VMULPS    Z2, Z16, Z16
+	VSUBPS    one<>+0(SB), Z11, Z25
+	VSUBPS    one<>+0(SB), Z6, Z11
+	VBLENDMPS Z23, Z10, K1, Z10
+	VBLENDMPS Z8, Z5, K2, Z5
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z12, K1
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z13, K2
+	VBLENDMPS Z20, Z12, K1, Z8
+	VBLENDMPS Z21, Z13, K2, Z12
+	VMULPS    logP0<>+0(SB), Z0, Z20
+	VMULPS    Z0, Z0, Z13
+	VSUBPS    one<>+0(SB), Z8, Z8
+	VSUBPS    one<>+0(SB), Z12, Z12
+	VMULPS    Z25, Z25, Z21
+	VBLENDMPS Z11, Z6, K1, Z6
+	VMULPS    logP0<>+0(SB), Z25, Z11
+	VADDPS    logP2<>+0(SB), Z15, Z15
+	VMULPS    Z4, Z16, Z16
+	VSUBPS    Z19, Z24, Z19
+	VADDPS    logP1<>+0(SB), Z20, Z26
+	VSUBPS    one<>+0(SB), Z7, Z20
+	VMULPS    logP0<>+0(SB), Z8, Z23
+	VMULPS    logP0<>+0(SB), Z12, Z24
+	VADDPS    Z18, Z14, Z14
+	VADDPS    logP1<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z15, Z18
+	VMULPS    Z8, Z8, Z15
+	VADDPS    Z19, Z1, Z1
+	VMULPS    Z0, Z26, Z26
+	VMULPS    Z12, Z12, Z19
+	VBLENDMPS Z20, Z7, K2, Z7
+	VADDPS    logP1<>+0(SB), Z23, Z20
+	VADDPS    logP1<>+0(SB), Z24, Z23
+	VMULPS    Z25, Z11, Z11
+	VADDPS    logP3<>+0(SB), Z18, Z24
+	VMULPS    expLn2Lo<>+0(SB), Z22, Z18
+	VADDPS    logP2<>+0(SB), Z26, Z27
+	VMULPS    expLn2Lo<>+0(SB), Z9, Z26
+	VMULPS    Z8, Z20, Z20
+	VMULPS    Z12, Z23, Z23
+	VADDPS    1472(R11), Z14, Z14
+	VADDPS    3136(R11), Z1, Z1
+	VADDPS    logP2<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z24, Z24
+	VMULPS    expLn2Hi<>+0(SB), Z22, Z22
+	VADDPS    Z18, Z16, Z16
+	VMULPS    Z0, Z27, Z27
+	VMULPS    expLn2Lo<>+0(SB), Z10, Z18
+	VADDPS    logP2<>+0(SB), Z20, Z20
+	VADDPS    logP2<>+0(SB), Z23, Z23
+	VMULPS    Z25, Z11, Z11
+	VADDPS    logP4<>+0(SB), Z24, Z24
+	VMULPS    expLn2Hi<>+0(SB), Z9, Z9
+	VMOVUPS   Z22, 4800(R11)
+	VADDPS    logP3<>+0(SB), Z27, Z27
+	VMULPS    expLn2Lo<>+0(SB), Z5, Z22
+	VMULPS    Z8, Z20, Z20
+	VMULPS    Z12, Z23, Z23
+	VADDPS    logP3<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z24, Z24
+	VMULPS    expLn2Hi<>+0(SB), Z10, Z10
+	VMOVUPS   Z9, 6464(R11)
+	VMULPS    Z0, Z27, Z27
+	VMULPS    expLn2Lo<>+0(SB), Z6, Z9
+	VADDPS    logP3<>+0(SB), Z20, Z20
+	VADDPS    logP3<>+0(SB), Z23, Z23
+	VMULPS    Z25, Z11, Z11
+	VADDPS    logP5<>+0(SB), Z24, Z24
+	VMULPS    expLn2Hi<>+0(SB), Z5, Z5
+	VMOVUPS   Z10, 8128(R11)
+	VADDPS    logP4<>+0(SB), Z27, Z27
+	VMULPS    expLn2Lo<>+0(SB), Z7, Z10
+	VMULPS    Z8, Z20, Z20
+	VMULPS    Z12, Z23, Z23
+	VADDPS    logP4<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z24, Z24
+	VMULPS    expLn2Hi<>+0(SB), Z6, Z6
+	VMOVUPS   Z5, 9792(R11)
+	VMULPS    Z0, Z27, Z5
+	VMULPS    expLn2Hi<>+0(SB), Z7, Z7
+	VADDPS    1536(R11), Z14, Z27
+	VADDPS    logP4<>+0(SB), Z20, Z20
+	VADDPS    logP4<>+0(SB), Z23, Z23
+	VMULPS    Z25, Z11, Z11
+	VADDPS    logP6<>+0(SB), Z24, Z24
+	VMULPS    half<>+0(SB), Z4, Z4
+	VMOVUPS   Z6, 11456(R11)
+	VADDPS    logP5<>+0(SB), Z5, Z5
+	VMULPS    half<>+0(SB), Z17, Z6
+	VMOVUPS   Z7, 13120(R11)
+	VMULPS    Z8, Z20, Z7
+	VMULPS    Z12, Z23, Z20
+	VADDPS    3200(R11), Z1, Z23
+	VBLENDMPS 1536(R11), Z27, K3, Z27
+	VADDPS    logP5<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z24, Z24
+	VMULPS    half<>+0(SB), Z13, Z28
+	VSUBPS    Z4, Z16, Z4
+	VMOVUPS   Z27, 1600(R11)
+	VMULPS    Z0, Z5, Z5
+	VMULPS    half<>+0(SB), Z21, Z16
+	VADDPS    logP5<>+0(SB), Z7, Z7
+	VADDPS    logP5<>+0(SB), Z20, Z20
+	VMULPS    Z25, Z11, Z11
+	VADDPS    logP7<>+0(SB), Z24, Z24
+	VMULPS    half<>+0(SB), Z15, Z27
+	VADDPS    Z4, Z2, Z2
+	VADDPS    logP6<>+0(SB), Z5, Z4
+	VMULPS    half<>+0(SB), Z19, Z5
+	VMULPS    Z8, Z7, Z7
+	VMULPS    Z12, Z20, Z20
+	VBLENDMPS 3200(R11), Z23, K4, Z23
+	VADDPS    logP6<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z24, Z24
+	VADDPS    4800(R11), Z2, Z2
+	VMOVUPS   Z23, 3264(R11)
+	VMULPS    Z0, Z4, Z4
+	VMULPS    1344(R11), Z14, Z14
+	VADDPS    logP6<>+0(SB), Z7, Z7
+	VADDPS    logP6<>+0(SB), Z20, Z20
+	VMULPS    Z25, Z11, Z11
+	VADDPS    logP8<>+0(SB), Z24, Z23
+	VMULPS    3008(R11), Z1, Z1
+	VADDPS    logP7<>+0(SB), Z4, Z4
+	VMULPS    4672(R11), Z2, Z24
+	VMULPS    Z8, Z7, Z7
+	VMULPS    Z12, Z20, Z20
+	VADDPS    4864(R11), Z2, Z2
+	VSUBPS    1408(R11), Z14, Z14
+	VADDPS    logP7<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z23, Z23
+	VSUBPS    3072(R11), Z1, Z1
+	VMULPS    Z0, Z4, Z4
+	VSUBPS    4736(R11), Z24, Z24
+	VADDPS    logP7<>+0(SB), Z7, Z7
+	VADDPS    logP7<>+0(SB), Z20, Z20
+	VMULPS    Z25, Z11, Z11
+	VMULPS    Z17, Z23, Z17
+	VBLENDMPS 4864(R11), Z2, K5, Z2
+	VADDPS    logP8<>+0(SB), Z4, Z4
+	VMOVUPS   Z2, 4928(R11)
+	VMULPS    Z8, Z7, Z2
+	VMULPS    Z12, Z20, Z7
+	VADDPS    logP8<>+0(SB), Z11, Z11
+	VADDPS    Z26, Z17, Z17
+	VMULPS    Z0, Z4, Z4
+	VADDPS    logP8<>+0(SB), Z2, Z2
+	VADDPS    logP8<>+0(SB), Z7, Z7
+	VMULPS    Z25, Z11, Z11
+	VSUBPS    Z6, Z17, Z6
+	VMULPS    Z13, Z4, Z4
+	VMULPS    Z8, Z2, Z2
+	VMULPS    Z12, Z7, Z7
+	VMULPS    Z21, Z11, Z11
+	VADDPS    Z6, Z3, Z3
+	KMOVW     8256(R11), K1
+	VADDPS    Z18, Z4, Z4
+	KMOVW     9920(R11), K2
+	VMULPS    Z15, Z2, Z2
+	VMULPS    Z19, Z7, Z6
+	KMOVW     11584(R11), K3
+	KMOVW     13248(R11), K4
+	VADDPS    Z22, Z11, Z7
+	VADDPS    6464(R11), Z3, Z3
+	VSUBPS    Z28, Z4, Z4
+	VADDPS    Z9, Z2, Z2
+	VADDPS    Z10, Z6, Z6
+	VSUBPS    Z16, Z7, Z7
+	VMULPS    6336(R11), Z3, Z9
+	VADDPS    6528(R11), Z3, Z3
+	VADDPS    Z4, Z0, Z0
+	VSUBPS    Z27, Z2, Z2
+	VSUBPS    Z5, Z6, Z4
+	VADDPS    Z7, Z25, Z5
+	VSUBPS    6400(R11), Z9, Z6
+	VBLENDMPS 6528(R11), Z3, K6, Z3
+	VADDPS    8128(R11), Z0, Z0
+	VMOVUPS   Z3, 6592(R11)
+	VADDPS    Z2, Z8, Z2
+	VADDPS    Z4, Z12, Z3
+	VADDPS    9792(R11), Z5, Z4
+	VMULPS    8000(R11), Z0, Z5
+	VADDPS    8192(R11), Z0, Z0
+	VADDPS    11456(R11), Z2, Z2
+	VADDPS    13120(R11), Z3, Z3
+	VMULPS    9664(R11), Z4, Z7
+	VADDPS    9856(R11), Z4, Z4
+	VSUBPS    8064(R11), Z5, Z5
+	VBLENDMPS 8192(R11), Z0, K1, Z0
+	VMULPS    11328(R11), Z2, Z8
+	VMULPS    12992(R11), Z3, Z9
+	VMOVUPS   Z0, 8256(R11)
+	VADDPS    11520(R11), Z2, Z0
+	VADDPS    13184(R11), Z3, Z2
+	VSUBPS    9728(R11), Z7, Z3
+	VBLENDMPS 9856(R11), Z4, K2, Z4
+	VSUBPS    11392(R11), Z8, Z7
+	VSUBPS    13056(R11), Z9, Z8
+	VMOVUPS   Z4, 9920(R11)
+	VBLENDMPS 11520(R11), Z0, K3, Z0
+	VBLENDMPS 13184(R11), Z2, K4, Z2
+	VMOVUPS   Z0, 11584(R11)
+	VMOVUPS   Z2, 13248(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses29
+	VMOVUPS Z14, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z24, 128(DX)
+	VMOVUPS Z6, 192(DX)
+	VMOVUPS Z5, 256(DX)
+	VMOVUPS Z3, 320(DX)
+	VMOVUPS Z7, 384(DX)
+	VMOVUPS Z8, 448(DX)
+	ADDQ    $0x00000200, DX
+
+noLosses29:
+	VMOVUPD       (R8), Z0
+	VCVTPS2PD     Y14, Z2
+	VEXTRACTF64X4 $0x01, Z14, Y4
+	VCVTPS2PD     Y4, Z4
+	VADDPD        Z0, Z2, Z0
+	VADDPD        Z0, Z4, Z0
+	VCVTPS2PD     Y1, Z2
+	VEXTRACTF64X4 $0x01, Z1, Y1
+	VCVTPS2PD     Y1, Z1
+	VADDPD        Z0, Z2, Z0
+	VADDPD        Z0, Z1, Z0
+	VCVTPS2PD     Y24, Z1
+	VEXTRACTF64X4 $0x01, Z24, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y6, Z1
+	VEXTRACTF64X4 $0x01, Z6, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y5, Z1
+	VEXTRACTF64X4 $0x01, Z5, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y3, Z1
+	VEXTRACTF64X4 $0x01, Z3, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y7, Z1
+	VEXTRACTF64X4 $0x01, Z7, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y8, Z1
+	VEXTRACTF64X4 $0x01, Z8, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VMOVUPD       Z0, (R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse30
+	VMOVUPS 1600(R11), Z0
+	VMOVUPS Z0, (R14)
+	VMOVUPS 3264(R11), Z0
+	VMOVUPS Z0, 64(R14)
+	VMOVUPS 4928(R11), Z0
+	VMOVUPS Z0, 128(R14)
+	VMOVUPS 6592(R11), Z0
+	VMOVUPS Z0, 192(R14)
+	VMOVUPS 8256(R11), Z0
+	VMOVUPS Z0, 256(R14)
+	VMOVUPS 9920(R11), Z0
+	VMOVUPS Z0, 320(R14)
+	VMOVUPS 11584(R11), Z0
+	VMOVUPS Z0, 384(R14)
+	VMOVUPS 13248(R11), Z0
+	VMOVUPS Z0, 448(R14)
+	ADDQ    $0x00000200, R14
+
+noLse30:
+	ADDQ $0x00003400, R11
+	SUBQ $0x08, R10
+	JMP  targetsLseLogLoop
+
+targetsLseLogLast:
+	TESTQ R10, R10
+	JZ    targetsGrad
+
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32 1280(R11), Z0
+	VMOVDQU32 logExpInv<>+0(SB), Z1
+	KMOVW     1600(R11), K2
+	VPSRLD    $0x17, Z0, Z0
+	VPSUBD    Z0, Z1, Z1
+	VPSUBD    logExpBias<>+0(SB), Z0, Z0
+	VPSLLD    $0x17, Z1, Z1
+	VCVTDQ2PS Z0, Z0
+	VMULPS    1280(R11), Z1, Z1
+	VSUBPS    one<>+0(SB), Z0, Z3
+	VADDPS    Z1, Z1, Z2
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K1
+	VBLENDMPS Z3, Z0, K1, Z0
+	VBLENDMPS Z2, Z1, K1, Z1
+	VMULPS    expLn2Lo<>+0(SB), Z0, Z2
+	VMULPS    expLn2Hi<>+0(SB), Z0, Z0
+	VSUBPS    one<>+0(SB), Z1, Z1
+	VMOVUPS   Z0, 1472(R11)
+	VMULPS    logP0<>+0(SB), Z1, Z3
+	VMULPS    Z1, Z1, Z0
+	VADDPS    logP1<>+0(SB), Z3, Z3
+	VMULPS    half<>+0(SB), Z0, Z4
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP2<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP3<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP4<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP5<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP6<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP7<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP8<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VMULPS    Z0, Z3, Z0
+	VADDPS    Z2, Z0, Z0
+	VSUBPS    Z4, Z0, Z0
+	VADDPS    Z0, Z1, Z0
+	VADDPS    1472(R11), Z0, Z0
+	VMULPS    1344(R11), Z0, Z1
+	VADDPS    1536(R11), Z0, Z0
+	VSUBPS    1408(R11), Z1, Z1
+	VBLENDMPS 1536(R11), Z0, K2, Z0
+	VMOVUPS   Z0, 1600(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses31
+	VMOVUPS Z1, (DX)
+	ADDQ    $0x00000040, DX
+
+noLosses31:
+	VMOVUPD       (R8), Z0
+	VCVTPS2PD     Y1, Z2
+	VEXTRACTF64X4 $0x01, Z1, Y1
+	VCVTPS2PD     Y1, Z1
+	VADDPD        Z0, Z2, Z0
+	VADDPD        Z0, Z1, Z0
+	VMOVUPD       Z0, (R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse32
+	VMOVUPS 1600(R11), Z0
+	VMOVUPS Z0, (R14)
+	ADDQ    $0x00000040, R14
+
+noLse32:
+	ADDQ $0x00000680, R11
+	DECQ R10
+	JMP  targetsLseLogLast
+
+targetsZ:
+	// Pass 2 with lse and the z-loss: zl, f = zTerms(z, lse) (seq.ZTerms); loss =
+	// loss + zl·T; f stored to the record.
+targetsZLogLoop:
+	CMPQ R10, $0x08
+	JLT  targetsZLogLast
+
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32 1280(R11), Z0
+	VMOVDQU32 2944(R11), Z1
+	VMOVDQU32 4608(R11), Z2
+	VMOVDQU32 6272(R11), Z3
+	VMOVDQU32 7936(R11), Z4
+	VMOVDQU32 9600(R11), Z5
+	VMOVDQU32 11264(R11), Z6
+	VMOVDQU32 12928(R11), Z7
+	VMOVDQU32 logExpInv<>+0(SB), Z8
+	VMOVDQU32 logExpInv<>+0(SB), Z9
+	VMOVDQU32 logExpInv<>+0(SB), Z10
+	VMOVDQU32 logExpInv<>+0(SB), Z11
+	VPSRLD    $0x17, Z0, Z0
+	VPSRLD    $0x17, Z1, Z1
+	VMOVDQU32 logExpInv<>+0(SB), Z12
+	VMOVDQU32 logExpInv<>+0(SB), Z13
+	VPSRLD    $0x17, Z2, Z2
+	VPSRLD    $0x17, Z3, Z3
+	VMOVDQU32 logExpInv<>+0(SB), Z14
+	VMOVDQU32 logExpInv<>+0(SB), Z15
+	VPSRLD    $0x17, Z4, Z4
+	VPSRLD    $0x17, Z5, Z5
+	VPSRLD    $0x17, Z6, Z6
+	VPSRLD    $0x17, Z7, Z7
+	VPSUBD    logExpBias<>+0(SB), Z0, Z16
+	VPSUBD    logExpBias<>+0(SB), Z1, Z17
+	VPSUBD    Z0, Z8, Z0
+	VPSUBD    Z1, Z9, Z1
+	VPSUBD    logExpBias<>+0(SB), Z2, Z8
+	VPSUBD    logExpBias<>+0(SB), Z3, Z9
+	VPSUBD    Z2, Z10, Z2
+	VPSUBD    Z3, Z11, Z3
+	VPSLLD    $0x17, Z0, Z0
+	VPSUBD    logExpBias<>+0(SB), Z4, Z10
+	KMOVW     1600(R11), K3
+	VPSUBD    Z4, Z12, Z4
+	VPSUBD    Z5, Z13, Z11
+	VPSLLD    $0x17, Z1, Z1
+	VMULPS    1280(R11), Z0, Z0
+	KMOVW     3264(R11), K4
+	VPSUBD    Z6, Z14, Z12
+	VPSUBD    Z7, Z15, Z13
+	VPSLLD    $0x17, Z2, Z2
+	VMULPS    2944(R11), Z1, Z1
+	KMOVW     4928(R11), K5
+	VPSLLD    $0x17, Z3, Z3
+	VPSLLD    $0x17, Z4, Z4
+	VMULPS    4608(R11), Z2, Z2
+	VPSUBD    logExpBias<>+0(SB), Z5, Z5
+	VPSLLD    $0x17, Z11, Z11
+	VPSLLD    $0x17, Z12, Z12
+	VMULPS    6272(R11), Z3, Z3
+	VADDPS    Z0, Z0, Z14
+	KMOVW     6592(R11), K6
+	VPSLLD    $0x17, Z13, Z13
+	VMULPS    7936(R11), Z4, Z4
+	VADDPS    Z1, Z1, Z15
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z0, K1
+	VMULPS    9600(R11), Z11, Z11
+	VMULPS    11264(R11), Z12, Z12
+	VADDPS    Z2, Z2, Z18
+	VCVTDQ2PS Z16, Z16
+	VMULPS    12928(R11), Z13, Z13
+	VADDPS    Z3, Z3, Z19
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K2
+	VBLENDMPS Z14, Z0, K1, Z14
+	VADDPS    Z4, Z4, Z0
+	VBLENDMPS Z15, Z1, K2, Z1
+	VPSUBD    logExpBias<>+0(SB), Z6, Z6
+	VPSUBD    logExpBias<>+0(SB), Z7, Z7
+	VADDPS    Z11, Z11, Z15
+	VADDPS    Z12, Z12, Z20
+	VADDPS    Z13, Z13, Z21
+	VSUBPS    one<>+0(SB), Z14, Z14
+	VSUBPS    one<>+0(SB), Z1, Z1
+	VCVTDQ2PS Z17, Z17
+	VCVTDQ2PS Z8, Z8
+	VCVTDQ2PS Z9, Z9
+	VMULPS    logP0<>+0(SB), Z14, Z22
+	VCVTDQ2PS Z10, Z10
+	VCVTDQ2PS Z5, Z5
+	VMULPS    Z14, Z14, Z23
+	VMULPS    logP0<>+0(SB), Z1, Z24
+	VCVTDQ2PS Z6, Z6
+	VCVTDQ2PS Z7, Z7
+	VSUBPS    one<>+0(SB), Z16, Z25
+	VADDPS    logP1<>+0(SB), Z22, Z22
+	VADDPS    logP1<>+0(SB), Z24, Z24
+	VBLENDMPS Z25, Z16, K1, Z16
+	VMULPS    half<>+0(SB), Z23, Z25
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z2, K1
+	VMULPS    Z14, Z22, Z22
+	VBLENDMPS Z18, Z2, K1, Z2
+	VMULPS    Z1, Z24, Z24
+	VSUBPS    one<>+0(SB), Z17, Z18
+	VSUBPS    one<>+0(SB), Z2, Z2
+	VADDPS    logP2<>+0(SB), Z22, Z22
+	VADDPS    logP2<>+0(SB), Z24, Z24
+	VBLENDMPS Z18, Z17, K2, Z17
+	VMULPS    expLn2Lo<>+0(SB), Z16, Z18
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z3, K2
+	VMULPS    expLn2Hi<>+0(SB), Z16, Z16
+	VBLENDMPS Z19, Z3, K2, Z3
+	VMULPS    logP0<>+0(SB), Z2, Z19
+	VMULPS    Z14, Z22, Z22
+	VSUBPS    one<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z24, Z24
+	VMOVUPS   Z16, 1472(R11)
+	VADDPS    logP1<>+0(SB), Z19, Z16
+	VADDPS    logP3<>+0(SB), Z22, Z22
+	VMULPS    Z1, Z1, Z19
+	VADDPS    logP3<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z14, Z22, Z22
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP2<>+0(SB), Z16, Z16
+	VADDPS    logP4<>+0(SB), Z22, Z22
+	VADDPS    logP4<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z14, Z22, Z22
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP3<>+0(SB), Z16, Z16
+	VADDPS    logP5<>+0(SB), Z22, Z22
+	VADDPS    logP5<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z14, Z22, Z22
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP4<>+0(SB), Z16, Z16
+	VADDPS    logP6<>+0(SB), Z22, Z22
+	VADDPS    logP6<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z14, Z22, Z22
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP5<>+0(SB), Z16, Z16
+	VADDPS    logP7<>+0(SB), Z22, Z22
+	VADDPS    logP7<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z14, Z22, Z22
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP6<>+0(SB), Z16, Z16
+	VADDPS    logP8<>+0(SB), Z22, Z22
+	VADDPS    logP8<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z14, Z22, Z22
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP7<>+0(SB), Z16, Z16
+	VMULPS    Z23, Z22, Z23
+	VMULPS    expLn2Hi<>+0(SB), Z17, Z22
+	VMULPS    expLn2Lo<>+0(SB), Z17, Z17
+	VMULPS    Z19, Z24, Z24
+	VMULPS    half<>+0(SB), Z19, Z19
+	VMULPS    Z2, Z16, Z16
+	VADDPS    Z18, Z23, Z18
+	VMOVUPS   Z22, 3136(R11)
+	VMULPS    logP0<>+0(SB), Z3, Z23
+	VSUBPS    one<>+0(SB), Z8, Z22
+	VADDPS    Z17, Z24, Z24
+	VSUBPS    one<>+0(SB), Z9, Z17
+	VADDPS    logP8<>+0(SB), Z16, Z16
+	VSUBPS    Z25, Z18, Z18
+	VADDPS    logP1<>+0(SB), Z23, Z25
+	VSUBPS    one<>+0(SB), Z10, Z23
+	VBLENDMPS Z22, Z8, K1, Z22
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z4, K1
+	VSUBPS    one<>+0(SB), Z5, Z8
+	VBLENDMPS Z17, Z9, K2, Z9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z11, K2
+	VBLENDMPS Z0, Z4, K1, Z0
+	VMULPS    Z2, Z2, Z4
+	VMULPS    Z3, Z3, Z17
+	VBLENDMPS Z15, Z11, K2, Z11
+	VSUBPS    one<>+0(SB), Z0, Z0
+	VMULPS    Z3, Z25, Z15
+	VMULPS    Z2, Z16, Z16
+	VSUBPS    one<>+0(SB), Z11, Z25
+	VSUBPS    one<>+0(SB), Z6, Z11
+	VBLENDMPS Z23, Z10, K1, Z10
+	VBLENDMPS Z8, Z5, K2, Z5
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z12, K1
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z13, K2
+	VBLENDMPS Z20, Z12, K1, Z8
+	VBLENDMPS Z21, Z13, K2, Z12
+	VMULPS    logP0<>+0(SB), Z0, Z20
+	VMULPS    Z0, Z0, Z13
+	VSUBPS    one<>+0(SB), Z8, Z8
+	VSUBPS    one<>+0(SB), Z12, Z12
+	VMULPS    Z25, Z25, Z21
+	VBLENDMPS Z11, Z6, K1, Z6
+	VMULPS    logP0<>+0(SB), Z25, Z11
+	VADDPS    logP2<>+0(SB), Z15, Z15
+	VMULPS    Z4, Z16, Z16
+	VSUBPS    Z19, Z24, Z19
+	VADDPS    logP1<>+0(SB), Z20, Z26
+	VSUBPS    one<>+0(SB), Z7, Z20
+	VMULPS    logP0<>+0(SB), Z8, Z23
+	VMULPS    logP0<>+0(SB), Z12, Z24
+	VADDPS    Z18, Z14, Z14
+	VADDPS    logP1<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z15, Z18
+	VMULPS    Z8, Z8, Z15
+	VADDPS    Z19, Z1, Z1
+	VMULPS    Z0, Z26, Z26
+	VMULPS    Z12, Z12, Z19
+	VBLENDMPS Z20, Z7, K2, Z7
+	VADDPS    logP1<>+0(SB), Z23, Z20
+	VADDPS    logP1<>+0(SB), Z24, Z23
+	VMULPS    Z25, Z11, Z11
+	VADDPS    logP3<>+0(SB), Z18, Z24
+	VMULPS    expLn2Lo<>+0(SB), Z22, Z18
+	VADDPS    logP2<>+0(SB), Z26, Z27
+	VMULPS    expLn2Lo<>+0(SB), Z9, Z26
+	VMULPS    Z8, Z20, Z20
+	VMULPS    Z12, Z23, Z23
+	VADDPS    1472(R11), Z14, Z14
+	VADDPS    3136(R11), Z1, Z1
+	VADDPS    logP2<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z24, Z24
+	VMULPS    expLn2Hi<>+0(SB), Z22, Z22
+	VADDPS    Z18, Z16, Z16
+	VMULPS    Z0, Z27, Z27
+	VMULPS    expLn2Lo<>+0(SB), Z10, Z18
+	VADDPS    logP2<>+0(SB), Z20, Z20
+	VADDPS    logP2<>+0(SB), Z23, Z23
+	VMULPS    Z25, Z11, Z11
+	VADDPS    logP4<>+0(SB), Z24, Z24
+	VMULPS    expLn2Hi<>+0(SB), Z9, Z9
+	VMOVUPS   Z22, 4800(R11)
+	VADDPS    logP3<>+0(SB), Z27, Z27
+	VMULPS    expLn2Lo<>+0(SB), Z5, Z22
+	VMULPS    Z8, Z20, Z20
+	VMULPS    Z12, Z23, Z23
+	VADDPS    logP3<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z24, Z24
+	VMULPS    expLn2Hi<>+0(SB), Z10, Z10
+	VMOVUPS   Z9, 6464(R11)
+	VMULPS    Z0, Z27, Z27
+	VMULPS    expLn2Lo<>+0(SB), Z6, Z9
+	VADDPS    logP3<>+0(SB), Z20, Z20
+	VADDPS    logP3<>+0(SB), Z23, Z23
+	VMULPS    Z25, Z11, Z11
+	VADDPS    logP5<>+0(SB), Z24, Z24
+	VMULPS    expLn2Hi<>+0(SB), Z5, Z5
+	VMOVUPS   Z10, 8128(R11)
+	VADDPS    logP4<>+0(SB), Z27, Z27
+	VMULPS    expLn2Lo<>+0(SB), Z7, Z10
+	VMULPS    Z8, Z20, Z20
+	VMULPS    Z12, Z23, Z23
+	VADDPS    logP4<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z24, Z24
+	VMULPS    expLn2Hi<>+0(SB), Z6, Z6
+	VMOVUPS   Z5, 9792(R11)
+	VMULPS    Z0, Z27, Z5
+	VMULPS    expLn2Hi<>+0(SB), Z7, Z7
+	VADDPS    1536(R11), Z14, Z27
+	VADDPS    logP4<>+0(SB), Z20, Z20
+	VADDPS    logP4<>+0(SB), Z23, Z23
+	VMULPS    Z25, Z11, Z11
+	VADDPS    logP6<>+0(SB), Z24, Z24
+	VMULPS    half<>+0(SB), Z4, Z4
+	VMOVUPS   Z6, 11456(R11)
+	VADDPS    logP5<>+0(SB), Z5, Z5
+	VMULPS    half<>+0(SB), Z17, Z6
+	VMOVUPS   Z7, 13120(R11)
+	VMULPS    Z8, Z20, Z7
+	VMULPS    Z12, Z23, Z20
+	VADDPS    3200(R11), Z1, Z23
+	VBLENDMPS 1536(R11), Z27, K3, Z27
+	VADDPS    logP5<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z24, Z24
+	VMULPS    half<>+0(SB), Z13, Z28
+	VSUBPS    Z4, Z16, Z4
+	VMOVUPS   Z27, 1600(R11)
+	VMULPS    Z0, Z5, Z5
+	VMULPS    half<>+0(SB), Z21, Z16
+	VADDPS    logP5<>+0(SB), Z7, Z7
+	VADDPS    logP5<>+0(SB), Z20, Z20
+	VMULPS    Z25, Z11, Z11
+	VADDPS    logP7<>+0(SB), Z24, Z24
+	VADDPS    Z4, Z2, Z2
+	VBLENDMPS 3200(R11), Z23, K4, Z4
+	VADDPS    logP6<>+0(SB), Z5, Z5
+	VMULPS    half<>+0(SB), Z15, Z23
+	VMOVUPS   Z4, 3264(R11)
+	VMULPS    Z8, Z7, Z7
+	VMULPS    Z12, Z20, Z20
+	VADDPS    logP6<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z24, Z24
+	VMULPS    half<>+0(SB), Z19, Z29
+	VMULPS    Z0, Z5, Z5
+	VADDPS    4800(R11), Z2, Z2
+	VMULPS    1344(R11), Z14, Z14
+	VADDPS    logP6<>+0(SB), Z7, Z7
+	VADDPS    logP6<>+0(SB), Z20, Z20
+	VMULPS    Z25, Z11, Z11
+	VADDPS    logP8<>+0(SB), Z24, Z24
+	VMULPS    3008(R11), Z1, Z1
+	VADDPS    logP7<>+0(SB), Z5, Z5
+	VSUBPS    1408(R11), Z14, Z14
+	VMULPS    Z8, Z7, Z7
+	VMULPS    Z12, Z20, Z20
+	VADDPS    logP7<>+0(SB), Z11, Z11
+	VMULPS    Z3, Z24, Z24
+	VSUBPS    3072(R11), Z1, Z1
+	VMULPS    Z0, Z5, Z5
+	VADDPS    logP7<>+0(SB), Z7, Z7
+	VADDPS    logP7<>+0(SB), Z20, Z20
+	VMULPS    Z25, Z11, Z11
+	VMULPS    Z17, Z24, Z17
+	VADDPS    4864(R11), Z2, Z24
+	VADDPS    logP8<>+0(SB), Z5, Z5
+	VMULPS    4672(R11), Z2, Z2
+	VMULPS    Z8, Z7, Z7
+	VMULPS    Z12, Z20, Z20
+	VADDPS    logP8<>+0(SB), Z11, Z11
+	VADDPS    Z26, Z17, Z17
+	VBLENDMPS 4864(R11), Z24, K5, Z24
+	VMULPS    Z0, Z5, Z5
+	VMULPS    13312(SP), Z27, Z26
+	VSUBPS    4736(R11), Z2, Z2
+	VMOVUPS   Z24, 4928(R11)
+	VADDPS    logP8<>+0(SB), Z7, Z7
+	VADDPS    logP8<>+0(SB), Z20, Z20
+	VMULPS    Z25, Z11, Z11
+	VSUBPS    Z6, Z17, Z6
+	VMULPS    13312(SP), Z4, Z17
+	VMULPS    Z13, Z5, Z5
+	VMULPS    13312(SP), Z24, Z30
+	VADDPS    Z26, Z26, Z13
+	VMULPS    Z8, Z7, Z7
+	VMULPS    Z12, Z20, Z20
+	VMULPS    Z21, Z11, Z11
+	VADDPS    Z6, Z3, Z3
+	VMULPS    Z27, Z26, Z6
+	VADDPS    Z17, Z17, Z21
+	VADDPS    Z18, Z5, Z5
+	VMULPS    Z4, Z17, Z4
+	VMULPS    Z24, Z30, Z17
+	VADDPS    Z30, Z30, Z18
+	VMULPS    Z15, Z7, Z7
+	VMULPS    Z19, Z20, Z15
+	VADDPS    one<>+0(SB), Z13, Z13
+	VADDPS    Z22, Z11, Z11
+	VADDPS    6464(R11), Z3, Z3
+	VMULPS    1344(R11), Z6, Z6
+	VSUBPS    Z28, Z5, Z5
+	VMULPS    3008(R11), Z4, Z4
+	VMULPS    4672(R11), Z17, Z17
+	VADDPS    Z9, Z7, Z7
+	VADDPS    Z10, Z15, Z9
+	KMOVW     8256(R11), K1
+	KMOVW     9920(R11), K2
+	VMOVUPS   Z13, 1536(R11)
+	VSUBPS    Z16, Z11, Z10
+	KMOVW     11584(R11), K3
+	KMOVW     13248(R11), K4
+	VADDPS    Z6, Z14, Z6
+	VADDPS    Z5, Z0, Z0
+	VADDPS    6528(R11), Z3, Z5
+	VMULPS    6336(R11), Z3, Z3
+	VSUBPS    Z23, Z7, Z7
+	VSUBPS    Z29, Z9, Z9
+	VADDPS    Z10, Z25, Z10
+	VADDPS    one<>+0(SB), Z21, Z11
+	VADDPS    8128(R11), Z0, Z0
+	VBLENDMPS 6528(R11), Z5, K6, Z5
+	VADDPS    Z7, Z8, Z7
+	VADDPS    Z9, Z12, Z8
+	VMULPS    13312(SP), Z5, Z9
+	VMOVUPS   Z5, 6592(R11)
+	VADDPS    9792(R11), Z10, Z10
+	VSUBPS    6400(R11), Z3, Z3
+	VMOVUPS   Z11, 3200(R11)
+	VADDPS    8192(R11), Z0, Z11
+	VMULPS    8000(R11), Z0, Z0
+	VADDPS    Z4, Z1, Z1
+	VADDPS    11456(R11), Z7, Z4
+	VADDPS    13120(R11), Z8, Z7
+	VMULPS    Z5, Z9, Z5
+	VADDPS    9856(R11), Z10, Z8
+	VMULPS    9664(R11), Z10, Z10
+	VADDPS    Z9, Z9, Z9
+	VBLENDMPS 8192(R11), Z11, K1, Z11
+	VSUBPS    8064(R11), Z0, Z0
+	VADDPS    11520(R11), Z4, Z12
+	VADDPS    13184(R11), Z7, Z13
+	VMOVUPS   Z11, 8256(R11)
+	VBLENDMPS 9856(R11), Z8, K2, Z14
+	VMULPS    13312(SP), Z11, Z8
+	VADDPS    Z17, Z2, Z2
+	VMULPS    13312(SP), Z14, Z15
+	VMULPS    11328(R11), Z4, Z4
+	VMOVUPS   Z14, 9920(R11)
+	VBLENDMPS 11520(R11), Z12, K3, Z12
+	VBLENDMPS 13184(R11), Z13, K4, Z17
+	VMULPS    13312(SP), Z12, Z16
+	VMULPS    13312(SP), Z17, Z19
+	VADDPS    Z8, Z8, Z13
+	VMOVUPS   Z12, 11584(R11)
+	VMULPS    Z11, Z8, Z8
+	VMULPS    Z14, Z15, Z11
+	VADDPS    Z15, Z15, Z14
+	VSUBPS    9728(R11), Z10, Z10
+	VMOVUPS   Z17, 13248(R11)
+	VMULPS    12992(R11), Z7, Z7
+	VMULPS    6336(R11), Z5, Z5
+	VMULPS    Z12, Z16, Z12
+	VMULPS    Z17, Z19, Z15
+	VADDPS    Z16, Z16, Z16
+	VADDPS    Z19, Z19, Z17
+	VMULPS    8000(R11), Z8, Z8
+	VMULPS    9664(R11), Z11, Z11
+	VSUBPS    11392(R11), Z4, Z4
+	VSUBPS    13056(R11), Z7, Z7
+	VMULPS    11328(R11), Z12, Z12
+	VMULPS    12992(R11), Z15, Z15
+	VADDPS    Z5, Z3, Z3
+	VADDPS    one<>+0(SB), Z18, Z5
+	VADDPS    one<>+0(SB), Z9, Z9
+	VADDPS    one<>+0(SB), Z13, Z13
+	VADDPS    one<>+0(SB), Z14, Z14
+	VADDPS    one<>+0(SB), Z16, Z16
+	VADDPS    one<>+0(SB), Z17, Z17
+	VADDPS    Z8, Z0, Z0
+	VADDPS    Z11, Z10, Z8
+	VMOVUPS   Z5, 4864(R11)
+	VADDPS    Z12, Z4, Z4
+	VADDPS    Z15, Z7, Z5
+	VMOVUPS   Z9, 6528(R11)
+	VMOVUPS   Z13, 8192(R11)
+	VMOVUPS   Z14, 9856(R11)
+	VMOVUPS   Z16, 11520(R11)
+	VMOVUPS   Z17, 13184(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses33
+	VMOVUPS Z6, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z0, 256(DX)
+	VMOVUPS Z8, 320(DX)
+	VMOVUPS Z4, 384(DX)
+	VMOVUPS Z5, 448(DX)
+	ADDQ    $0x00000200, DX
+
+noLosses33:
+	VMOVUPD       (R8), Z7
+	VCVTPS2PD     Y6, Z9
+	VEXTRACTF64X4 $0x01, Z6, Y6
+	VCVTPS2PD     Y6, Z6
+	VADDPD        Z7, Z9, Z7
+	VADDPD        Z7, Z6, Z6
+	VCVTPS2PD     Y1, Z7
+	VEXTRACTF64X4 $0x01, Z1, Y1
+	VCVTPS2PD     Y1, Z1
+	VADDPD        Z6, Z7, Z6
+	VADDPD        Z6, Z1, Z1
+	VCVTPS2PD     Y2, Z6
+	VEXTRACTF64X4 $0x01, Z2, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z1, Z6, Z1
+	VADDPD        Z1, Z2, Z1
+	VCVTPS2PD     Y3, Z2
+	VEXTRACTF64X4 $0x01, Z3, Y3
+	VCVTPS2PD     Y3, Z3
+	VADDPD        Z1, Z2, Z1
+	VADDPD        Z1, Z3, Z1
+	VCVTPS2PD     Y0, Z2
+	VEXTRACTF64X4 $0x01, Z0, Y0
+	VCVTPS2PD     Y0, Z0
+	VADDPD        Z1, Z2, Z1
+	VADDPD        Z1, Z0, Z0
+	VCVTPS2PD     Y8, Z1
+	VEXTRACTF64X4 $0x01, Z8, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y4, Z1
+	VEXTRACTF64X4 $0x01, Z4, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y5, Z1
+	VEXTRACTF64X4 $0x01, Z5, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VMOVUPD       Z0, (R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse34
+	VMOVUPS 1600(R11), Z0
+	VMOVUPS Z0, (R14)
+	VMOVUPS 3264(R11), Z0
+	VMOVUPS Z0, 64(R14)
+	VMOVUPS 4928(R11), Z0
+	VMOVUPS Z0, 128(R14)
+	VMOVUPS 6592(R11), Z0
+	VMOVUPS Z0, 192(R14)
+	VMOVUPS 8256(R11), Z0
+	VMOVUPS Z0, 256(R14)
+	VMOVUPS 9920(R11), Z0
+	VMOVUPS Z0, 320(R14)
+	VMOVUPS 11584(R11), Z0
+	VMOVUPS Z0, 384(R14)
+	VMOVUPS 13248(R11), Z0
+	VMOVUPS Z0, 448(R14)
+	ADDQ    $0x00000200, R14
+
+noLse34:
+	ADDQ $0x00003400, R11
+	SUBQ $0x08, R10
+	JMP  targetsZLogLoop
+
+targetsZLogLast:
+	TESTQ R10, R10
+	JZ    targetsGrad
+
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32 1280(R11), Z0
+	VMOVDQU32 logExpInv<>+0(SB), Z1
+	KMOVW     1600(R11), K2
+	VPSRLD    $0x17, Z0, Z0
+	VPSUBD    Z0, Z1, Z1
+	VPSUBD    logExpBias<>+0(SB), Z0, Z0
+	VPSLLD    $0x17, Z1, Z1
+	VCVTDQ2PS Z0, Z0
+	VMULPS    1280(R11), Z1, Z1
+	VSUBPS    one<>+0(SB), Z0, Z3
+	VADDPS    Z1, Z1, Z2
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K1
+	VBLENDMPS Z3, Z0, K1, Z0
+	VBLENDMPS Z2, Z1, K1, Z1
+	VMULPS    expLn2Lo<>+0(SB), Z0, Z2
+	VMULPS    expLn2Hi<>+0(SB), Z0, Z0
+	VSUBPS    one<>+0(SB), Z1, Z1
+	VMOVUPS   Z0, 1472(R11)
+	VMULPS    logP0<>+0(SB), Z1, Z3
+	VMULPS    Z1, Z1, Z0
+	VADDPS    logP1<>+0(SB), Z3, Z3
+	VMULPS    half<>+0(SB), Z0, Z4
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP2<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP3<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP4<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP5<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP6<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP7<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP8<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VMULPS    Z0, Z3, Z0
+	VADDPS    Z2, Z0, Z0
+	VSUBPS    Z4, Z0, Z0
+	VADDPS    Z0, Z1, Z0
+	VADDPS    1472(R11), Z0, Z0
+	VADDPS    1536(R11), Z0, Z1
+	VMULPS    1344(R11), Z0, Z0
+	VBLENDMPS 1536(R11), Z1, K2, Z1
+	VSUBPS    1408(R11), Z0, Z0
+	VMULPS    13312(SP), Z1, Z2
+	VMOVUPS   Z1, 1600(R11)
+	VMULPS    Z1, Z2, Z1
+	VADDPS    Z2, Z2, Z2
+	VMULPS    1344(R11), Z1, Z1
+	VADDPS    one<>+0(SB), Z2, Z2
+	VADDPS    Z1, Z0, Z0
+	VMOVUPS   Z2, 1536(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses35
+	VMOVUPS Z0, (DX)
+	ADDQ    $0x00000040, DX
+
+noLosses35:
+	VMOVUPD       (R8), Z1
+	VCVTPS2PD     Y0, Z2
+	VEXTRACTF64X4 $0x01, Z0, Y0
+	VCVTPS2PD     Y0, Z0
+	VADDPD        Z1, Z2, Z1
+	VADDPD        Z1, Z0, Z0
+	VMOVUPD       Z0, (R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse36
+	VMOVUPS 1600(R11), Z0
+	VMOVUPS Z0, (R14)
+	ADDQ    $0x00000040, R14
+
+noLse36:
+	ADDQ $0x00000680, R11
+	DECQ R10
+	JMP  targetsZLogLast
+
+targetsGrad:
+	// Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
+	// (seq.Scaled); g[j] = e[j]·qt - t[j]·scale (seq.TargetGrad), stored as rows.
+	TESTQ DI, DI
+	JZ    targetsChunk
+	MOVQ  R9, R10
+	LEAQ  (SP), R11
+	TESTB $0x02, 13376(SP)
+	JNZ   targetsGradZ
+
+targetsGradLoop:
+	VBROADCASTSS scale+72(FP), Z0
+	VDIVPS       1280(R11), Z0, Z1
+	VMULPS       1344(R11), Z1, Z1
+	VMULPS       640(R11), Z1, Z2
+	VMULPS       (R11), Z0, Z3
+	VSUBPS       Z3, Z2, Z2
+	VMULPS       704(R11), Z1, Z3
+	VMULPS       64(R11), Z0, Z4
+	VSUBPS       Z4, Z3, Z3
+	VMULPS       768(R11), Z1, Z4
+	VMULPS       128(R11), Z0, Z5
+	VSUBPS       Z5, Z4, Z4
+	VMULPS       832(R11), Z1, Z5
+	VMULPS       192(R11), Z0, Z6
+	VSUBPS       Z6, Z5, Z5
+	VMULPS       896(R11), Z1, Z6
+	VMULPS       256(R11), Z0, Z7
+	VSUBPS       Z7, Z6, Z6
+	VMULPS       960(R11), Z1, Z7
+	VMULPS       320(R11), Z0, Z8
+	VSUBPS       Z8, Z7, Z7
+	VMULPS       1024(R11), Z1, Z8
+	VMULPS       384(R11), Z0, Z9
+	VSUBPS       Z9, Z8, Z8
+	VMULPS       1088(R11), Z1, Z9
+	VMULPS       448(R11), Z0, Z10
+	VSUBPS       Z10, Z9, Z9
+	VMULPS       1152(R11), Z1, Z10
+	VMULPS       512(R11), Z0, Z11
+	VSUBPS       Z11, Z10, Z10
+	VMULPS       1216(R11), Z1, Z1
+	VMULPS       576(R11), Z0, Z0
+	VSUBPS       Z0, Z1, Z0
+
+	// The rows g of the block.
+	VUNPCKLPS     Z3, Z2, Z1
+	VUNPCKHPS     Z3, Z2, Z2
+	VUNPCKLPS     Z5, Z4, Z3
+	VUNPCKHPS     Z5, Z4, Z4
+	VUNPCKLPD     Z3, Z1, Z5
+	VUNPCKHPD     Z3, Z1, Z1
+	VUNPCKLPD     Z4, Z2, Z3
+	VUNPCKHPD     Z4, Z2, Z2
+	VMOVUPS       X5, (DI)
+	VEXTRACTF32X4 $0x01, Z5, 160(DI)
+	VEXTRACTF32X4 $0x02, Z5, 320(DI)
+	VEXTRACTF32X4 $0x03, Z5, 480(DI)
+	VMOVUPS       X1, 40(DI)
+	VEXTRACTF32X4 $0x01, Z1, 200(DI)
+	VEXTRACTF32X4 $0x02, Z1, 360(DI)
+	VEXTRACTF32X4 $0x03, Z1, 520(DI)
+	VMOVUPS       X3, 80(DI)
+	VEXTRACTF32X4 $0x01, Z3, 240(DI)
+	VEXTRACTF32X4 $0x02, Z3, 400(DI)
+	VEXTRACTF32X4 $0x03, Z3, 560(DI)
+	VMOVUPS       X2, 120(DI)
+	VEXTRACTF32X4 $0x01, Z2, 280(DI)
+	VEXTRACTF32X4 $0x02, Z2, 440(DI)
+	VEXTRACTF32X4 $0x03, Z2, 600(DI)
+	VUNPCKLPS     Z7, Z6, Z1
+	VUNPCKHPS     Z7, Z6, Z2
+	VUNPCKLPS     Z9, Z8, Z3
+	VUNPCKHPS     Z9, Z8, Z4
+	VUNPCKLPD     Z3, Z1, Z5
+	VUNPCKHPD     Z3, Z1, Z1
+	VUNPCKLPD     Z4, Z2, Z3
+	VUNPCKHPD     Z4, Z2, Z2
+	VMOVUPS       X5, 16(DI)
+	VEXTRACTF32X4 $0x01, Z5, 176(DI)
+	VEXTRACTF32X4 $0x02, Z5, 336(DI)
+	VEXTRACTF32X4 $0x03, Z5, 496(DI)
+	VMOVUPS       X1, 56(DI)
+	VEXTRACTF32X4 $0x01, Z1, 216(DI)
+	VEXTRACTF32X4 $0x02, Z1, 376(DI)
+	VEXTRACTF32X4 $0x03, Z1, 536(DI)
+	VMOVUPS       X3, 96(DI)
+	VEXTRACTF32X4 $0x01, Z3, 256(DI)
+	VEXTRACTF32X4 $0x02, Z3, 416(DI)
+	VEXTRACTF32X4 $0x03, Z3, 576(DI)
+	VMOVUPS       X2, 136(DI)
+	VEXTRACTF32X4 $0x01, Z2, 296(DI)
+	VEXTRACTF32X4 $0x02, Z2, 456(DI)
+	VEXTRACTF32X4 $0x03, Z2, 616(DI)
+	VUNPCKLPS     Z0, Z10, Z1
+	VUNPCKHPS     Z0, Z10, Z0
+	VMOVLPS       X1, 32(DI)
+	VMOVHPS       X1, 72(DI)
+	VMOVLPS       X0, 112(DI)
+	VMOVHPS       X0, 152(DI)
+	VEXTRACTF32X4 $0x01, Z1, X2
+	VEXTRACTF32X4 $0x01, Z0, X3
+	VMOVLPS       X2, 192(DI)
+	VMOVHPS       X2, 232(DI)
+	VMOVLPS       X3, 272(DI)
+	VMOVHPS       X3, 312(DI)
+	VEXTRACTF32X4 $0x02, Z1, X2
+	VEXTRACTF32X4 $0x02, Z0, X3
+	VMOVLPS       X2, 352(DI)
+	VMOVHPS       X2, 392(DI)
+	VMOVLPS       X3, 432(DI)
+	VMOVHPS       X3, 472(DI)
+	VEXTRACTF32X4 $0x03, Z1, X1
+	VEXTRACTF32X4 $0x03, Z0, X0
+	VMOVLPS       X1, 512(DI)
+	VMOVHPS       X1, 552(DI)
+	VMOVLPS       X0, 592(DI)
+	VMOVHPS       X0, 632(DI)
+	ADDQ          $0x00000280, DI
+	ADDQ          $0x00000680, R11
+	DECQ          R10
+	JNZ           targetsGradLoop
+	JMP           targetsChunk
+
+targetsGradZ:
+	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·scale.
+	VBROADCASTSS scale+72(FP), Z0
+	VDIVPS       1280(R11), Z0, Z1
+	VMULPS       1344(R11), Z1, Z1
+	VMULPS       1536(R11), Z1, Z1
+	VMULPS       640(R11), Z1, Z2
+	VMULPS       (R11), Z0, Z3
+	VSUBPS       Z3, Z2, Z2
+	VMULPS       704(R11), Z1, Z3
+	VMULPS       64(R11), Z0, Z4
+	VSUBPS       Z4, Z3, Z3
+	VMULPS       768(R11), Z1, Z4
+	VMULPS       128(R11), Z0, Z5
+	VSUBPS       Z5, Z4, Z4
+	VMULPS       832(R11), Z1, Z5
+	VMULPS       192(R11), Z0, Z6
+	VSUBPS       Z6, Z5, Z5
+	VMULPS       896(R11), Z1, Z6
+	VMULPS       256(R11), Z0, Z7
+	VSUBPS       Z7, Z6, Z6
+	VMULPS       960(R11), Z1, Z7
+	VMULPS       320(R11), Z0, Z8
+	VSUBPS       Z8, Z7, Z7
+	VMULPS       1024(R11), Z1, Z8
+	VMULPS       384(R11), Z0, Z9
+	VSUBPS       Z9, Z8, Z8
+	VMULPS       1088(R11), Z1, Z9
+	VMULPS       448(R11), Z0, Z10
+	VSUBPS       Z10, Z9, Z9
+	VMULPS       1152(R11), Z1, Z10
+	VMULPS       512(R11), Z0, Z11
+	VSUBPS       Z11, Z10, Z10
+	VMULPS       1216(R11), Z1, Z1
+	VMULPS       576(R11), Z0, Z0
+	VSUBPS       Z0, Z1, Z0
+
+	// The rows g of the block.
+	VUNPCKLPS     Z3, Z2, Z1
+	VUNPCKHPS     Z3, Z2, Z2
+	VUNPCKLPS     Z5, Z4, Z3
+	VUNPCKHPS     Z5, Z4, Z4
+	VUNPCKLPD     Z3, Z1, Z5
+	VUNPCKHPD     Z3, Z1, Z1
+	VUNPCKLPD     Z4, Z2, Z3
+	VUNPCKHPD     Z4, Z2, Z2
+	VMOVUPS       X5, (DI)
+	VEXTRACTF32X4 $0x01, Z5, 160(DI)
+	VEXTRACTF32X4 $0x02, Z5, 320(DI)
+	VEXTRACTF32X4 $0x03, Z5, 480(DI)
+	VMOVUPS       X1, 40(DI)
+	VEXTRACTF32X4 $0x01, Z1, 200(DI)
+	VEXTRACTF32X4 $0x02, Z1, 360(DI)
+	VEXTRACTF32X4 $0x03, Z1, 520(DI)
+	VMOVUPS       X3, 80(DI)
+	VEXTRACTF32X4 $0x01, Z3, 240(DI)
+	VEXTRACTF32X4 $0x02, Z3, 400(DI)
+	VEXTRACTF32X4 $0x03, Z3, 560(DI)
+	VMOVUPS       X2, 120(DI)
+	VEXTRACTF32X4 $0x01, Z2, 280(DI)
+	VEXTRACTF32X4 $0x02, Z2, 440(DI)
+	VEXTRACTF32X4 $0x03, Z2, 600(DI)
+	VUNPCKLPS     Z7, Z6, Z1
+	VUNPCKHPS     Z7, Z6, Z2
+	VUNPCKLPS     Z9, Z8, Z3
+	VUNPCKHPS     Z9, Z8, Z4
+	VUNPCKLPD     Z3, Z1, Z5
+	VUNPCKHPD     Z3, Z1, Z1
+	VUNPCKLPD     Z4, Z2, Z3
+	VUNPCKHPD     Z4, Z2, Z2
+	VMOVUPS       X5, 16(DI)
+	VEXTRACTF32X4 $0x01, Z5, 176(DI)
+	VEXTRACTF32X4 $0x02, Z5, 336(DI)
+	VEXTRACTF32X4 $0x03, Z5, 496(DI)
+	VMOVUPS       X1, 56(DI)
+	VEXTRACTF32X4 $0x01, Z1, 216(DI)
+	VEXTRACTF32X4 $0x02, Z1, 376(DI)
+	VEXTRACTF32X4 $0x03, Z1, 536(DI)
+	VMOVUPS       X3, 96(DI)
+	VEXTRACTF32X4 $0x01, Z3, 256(DI)
+	VEXTRACTF32X4 $0x02, Z3, 416(DI)
+	VEXTRACTF32X4 $0x03, Z3, 576(DI)
+	VMOVUPS       X2, 136(DI)
+	VEXTRACTF32X4 $0x01, Z2, 296(DI)
+	VEXTRACTF32X4 $0x02, Z2, 456(DI)
+	VEXTRACTF32X4 $0x03, Z2, 616(DI)
+	VUNPCKLPS     Z0, Z10, Z1
+	VUNPCKHPS     Z0, Z10, Z0
+	VMOVLPS       X1, 32(DI)
+	VMOVHPS       X1, 72(DI)
+	VMOVLPS       X0, 112(DI)
+	VMOVHPS       X0, 152(DI)
+	VEXTRACTF32X4 $0x01, Z1, X2
+	VEXTRACTF32X4 $0x01, Z0, X3
+	VMOVLPS       X2, 192(DI)
+	VMOVHPS       X2, 232(DI)
+	VMOVLPS       X3, 272(DI)
+	VMOVHPS       X3, 312(DI)
+	VEXTRACTF32X4 $0x02, Z1, X2
+	VEXTRACTF32X4 $0x02, Z0, X3
+	VMOVLPS       X2, 352(DI)
+	VMOVHPS       X2, 392(DI)
+	VMOVLPS       X3, 432(DI)
+	VMOVHPS       X3, 472(DI)
+	VEXTRACTF32X4 $0x03, Z1, X1
+	VEXTRACTF32X4 $0x03, Z0, X0
+	VMOVLPS       X1, 512(DI)
+	VMOVHPS       X1, 552(DI)
+	VMOVLPS       X0, 592(DI)
+	VMOVHPS       X0, 632(DI)
+	ADDQ          $0x00000280, DI
+	ADDQ          $0x00000680, R11
+	DECQ          R10
+	JNZ           targetsGradZ
+	JMP           targetsChunk
+
+targetsDone:
+	VZEROUPPER
+	RET
+
+// func softmaxAVX512(dst []float32, logits []float32)
+// Requires: AVX, AVX512F, CMOV
+TEXT ·softmaxAVX512(SB), $5632-48
+	// softmaxGeneric for whole blocks of 16 rows: y[j] = e[j]·(1/s).
+	//
+	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
+	// blocks left in this pass, R11 = this block's record in the frame.
+	// SI = logits, DI = dst.
+	// Pass 1a: the columns x[j], m, d[j].
+	// Pass 1b: the constants kept in registers, then the registers of the
+	//         scheduled exponentials and of the sum tree.
+	// Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.
+	// Frame: CHUNK = 8 records of 704 bytes, one per block of the chunk:
+	// d[j], then e[j], at 64·j; s at 640.
+	//
+	// Arguments.
+	MOVQ dst_base+0(FP), DI
+	MOVQ logits_base+24(FP), SI
+
+	// Blocks: CX = the minimum of len/160 over the float slices and of len/16
+	// over the row slices (a nil grad, losses, preds or lse does not count): the
+	// rows processed, rounded down to a multiple of 16.
+	MOVQ    logits_len+32(FP), AX
+	MOVQ    dst_len+8(FP), R13
+	CMPQ    R13, AX
+	CMOVQLT R13, AX
+	SHRQ    $0x05, AX
+	MOVQ    $0x3333333333333334, R13
+	MULQ    R13
+	MOVQ    DX, CX
+
+softmaxChunk:
+	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record.
+	TESTQ   CX, CX
+	JZ      softmaxDone
+	MOVQ    $0x00000008, R9
+	CMPQ    CX, R9
+	CMOVQLT CX, R9
+	SUBQ    R9, CX
+	MOVQ    R9, R10
+	LEAQ    (SP), R11
+
+softmaxExpLoop:
+	// Pass 1a. d[j] = x[j] - m.
+	VMOVUPS      24(SI), X0
+	VINSERTF32X4 $0x01, 184(SI), Z0, Z0
+	VINSERTF32X4 $0x02, 344(SI), Z0, Z0
+	VINSERTF32X4 $0x03, 504(SI), Z0, Z0
+	VMOVUPS      64(SI), X1
+	VINSERTF32X4 $0x01, 224(SI), Z1, Z1
+	VINSERTF32X4 $0x02, 384(SI), Z1, Z1
+	VINSERTF32X4 $0x03, 544(SI), Z1, Z1
+	VMOVUPS      104(SI), X2
+	VINSERTF32X4 $0x01, 264(SI), Z2, Z2
+	VINSERTF32X4 $0x02, 424(SI), Z2, Z2
+	VINSERTF32X4 $0x03, 584(SI), Z2, Z2
+	VMOVUPS      144(SI), X3
+	VINSERTF32X4 $0x01, 304(SI), Z3, Z3
+	VINSERTF32X4 $0x02, 464(SI), Z3, Z3
+	VINSERTF32X4 $0x03, 624(SI), Z3, Z3
+	VUNPCKHPS    Z1, Z0, Z0
+	VUNPCKHPS    Z3, Z2, Z1
+	VUNPCKLPD    Z1, Z0, Z2
+	VUNPCKHPD    Z1, Z0, Z0
+	VMOVUPS      16(SI), X1
+	VINSERTF32X4 $0x01, 176(SI), Z1, Z1
+	VINSERTF32X4 $0x02, 336(SI), Z1, Z1
+	VINSERTF32X4 $0x03, 496(SI), Z1, Z1
+	VMOVUPS      56(SI), X3
+	VINSERTF32X4 $0x01, 216(SI), Z3, Z3
+	VINSERTF32X4 $0x02, 376(SI), Z3, Z3
+	VINSERTF32X4 $0x03, 536(SI), Z3, Z3
+	VMOVUPS      96(SI), X4
+	VINSERTF32X4 $0x01, 256(SI), Z4, Z4
+	VINSERTF32X4 $0x02, 416(SI), Z4, Z4
+	VINSERTF32X4 $0x03, 576(SI), Z4, Z4
+	VMOVUPS      136(SI), X5
+	VINSERTF32X4 $0x01, 296(SI), Z5, Z5
+	VINSERTF32X4 $0x02, 456(SI), Z5, Z5
+	VINSERTF32X4 $0x03, 616(SI), Z5, Z5
+	VUNPCKLPS    Z3, Z1, Z6
+	VUNPCKHPS    Z3, Z1, Z1
+	VUNPCKLPS    Z5, Z4, Z3
+	VUNPCKHPS    Z5, Z4, Z4
+	VUNPCKLPD    Z3, Z6, Z5
+	VUNPCKHPD    Z3, Z6, Z3
+	VUNPCKLPD    Z4, Z1, Z6
+	VUNPCKHPD    Z4, Z1, Z1
+	VMOVUPS      (SI), X4
+	VINSERTF32X4 $0x01, 160(SI), Z4, Z4
+	VINSERTF32X4 $0x02, 320(SI), Z4, Z4
+	VINSERTF32X4 $0x03, 480(SI), Z4, Z4
+	VMOVUPS      40(SI), X7
+	VINSERTF32X4 $0x01, 200(SI), Z7, Z7
+	VINSERTF32X4 $0x02, 360(SI), Z7, Z7
+	VINSERTF32X4 $0x03, 520(SI), Z7, Z7
+	VMOVUPS      80(SI), X8
+	VINSERTF32X4 $0x01, 240(SI), Z8, Z8
+	VINSERTF32X4 $0x02, 400(SI), Z8, Z8
+	VINSERTF32X4 $0x03, 560(SI), Z8, Z8
+	VMOVUPS      120(SI), X9
+	VINSERTF32X4 $0x01, 280(SI), Z9, Z9
+	VINSERTF32X4 $0x02, 440(SI), Z9, Z9
+	VINSERTF32X4 $0x03, 600(SI), Z9, Z9
+	VUNPCKLPS    Z7, Z4, Z10
+	VUNPCKHPS    Z7, Z4, Z4
+	VUNPCKLPS    Z9, Z8, Z7
+	VUNPCKHPS    Z9, Z8, Z8
+	VUNPCKLPD    Z7, Z10, Z9
+	VUNPCKHPD    Z7, Z10, Z7
+	VUNPCKLPD    Z8, Z4, Z10
+	VUNPCKHPD    Z8, Z4, Z4
+
+	// m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).
+	VMAXPS Z7, Z9, Z8
+	VMAXPS Z4, Z10, Z11
+	VMAXPS Z11, Z8, Z8
+	VMAXPS Z3, Z5, Z11
+	VMAXPS Z1, Z6, Z12
+	VMAXPS Z12, Z11, Z11
+	VMAXPS Z11, Z8, Z8
+	VMAXPS Z0, Z2, Z11
+	VMAXPS Z11, Z8, Z8
+	VADDPS zero<>+0(SB), Z8, Z8
+
+	// d[j] = x[j] - m, stored to the record.
+	VSUBPS  Z8, Z9, Z9
+	VMOVUPS Z9, (R11)
+	VSUBPS  Z8, Z7, Z7
+	VMOVUPS Z7, 64(R11)
+	VSUBPS  Z8, Z10, Z7
+	VMOVUPS Z7, 128(R11)
+	VSUBPS  Z8, Z4, Z4
+	VMOVUPS Z4, 192(R11)
+	VSUBPS  Z8, Z5, Z4
+	VMOVUPS Z4, 256(R11)
+	VSUBPS  Z8, Z3, Z3
+	VMOVUPS Z3, 320(R11)
+	VSUBPS  Z8, Z6, Z3
+	VMOVUPS Z3, 384(R11)
+	VSUBPS  Z8, Z1, Z1
+	VMOVUPS Z1, 448(R11)
+	VSUBPS  Z8, Z2, Z1
+	VMOVUPS Z1, 512(R11)
+	VSUBPS  Z8, Z0, Z0
+	VMOVUPS Z0, 576(R11)
+	ADDQ    $0x00000280, SI
+	ADDQ    $0x000002c0, R11
+	DECQ    R10
+	JNZ     softmaxExpLoop
+
+	// Pass 1b. e[j] = exp(d[j]) and s = sum10(e) of each block of the chunk.
+	MOVQ R9, R10
+	LEAQ (SP), R11
+
+	// Constants kept in registers in the loop.
+	VMOVUPS expMagic<>+0(SB), Z0
+	VMOVUPS expLog2e<>+0(SB), Z1
+	VMOVUPS expLn2Hi<>+0(SB), Z2
+	VMOVUPS expLn2Lo<>+0(SB), Z3
+	VMOVUPS expQ4<>+0(SB), Z4
+	VMOVUPS expQ3<>+0(SB), Z5
+
+softmaxExpOnlyLoop:
+	// e[j] = exp(d[j]) for j = 0..9 (seq.Exp), scheduled together:
+	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
+	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
+	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
+	// e = p·2^n; e = +0 where d < cutoff; e[j] stored to the record.
+	// s = sum10(e): ((e0+e1)+(e2+e3)) + ((e4+e5)+(e6+e7)), then + (e8+e9).
+	VMOVUPS   (R11), Z7
+	VMOVUPS   64(R11), Z9
+	VMOVUPS   128(R11), Z11
+	VMOVUPS   192(R11), Z13
+	VMOVUPS   256(R11), Z15
+	VMOVUPS   320(R11), Z17
+	VMOVUPS   384(R11), Z19
+	VMOVUPS   448(R11), Z21
+	VMOVUPS   512(R11), Z22
+	VMOVUPS   576(R11), Z23
+	VMULPS    Z1, Z7, Z6
+	VMULPS    Z1, Z9, Z8
+	VMULPS    Z1, Z11, Z10
+	VMULPS    Z1, Z13, Z12
+	VMULPS    Z1, Z15, Z14
+	VMULPS    Z1, Z17, Z16
+	VMULPS    Z1, Z19, Z18
+	VMULPS    Z1, Z21, Z20
+	VADDPS    Z0, Z6, Z6
+	VADDPS    Z0, Z8, Z8
+	VADDPS    Z0, Z10, Z10
+	VADDPS    Z0, Z12, Z25
+	VMULPS    Z1, Z22, Z12
+	VMULPS    Z1, Z23, Z24
+	VADDPS    Z0, Z14, Z14
+	VADDPS    Z0, Z16, Z16
+	VADDPS    Z0, Z18, Z18
+	VADDPS    Z0, Z20, Z20
+	VPSLLD    $0x17, Z6, Z26
+	VSUBPS    Z0, Z6, Z6
+	VSUBPS    Z0, Z8, Z27
+	VPSLLD    $0x17, Z8, Z8
+	VPADDD    oneBits<>+0(SB), Z26, Z29
+	VSUBPS    Z0, Z10, Z26
+	VSUBPS    Z0, Z25, Z28
+	VPSLLD    $0x17, Z10, Z10
+	VPADDD    oneBits<>+0(SB), Z8, Z30
+	VSUBPS    Z0, Z14, Z8
+	VADDPS    Z0, Z12, Z12
+	VPSLLD    $0x17, Z25, Z25
+	VPADDD    oneBits<>+0(SB), Z10, Z10
+	VADDPS    Z0, Z24, Z24
+	VMULPS    Z2, Z6, Z31
+	VMULPS    Z3, Z6, Z6
+	VPADDD    oneBits<>+0(SB), Z25, Z25
+	VPSLLD    $0x17, Z14, Z14
+	VPADDD    oneBits<>+0(SB), Z14, Z14
+	VSUBPS    Z31, Z7, Z7
+	VMULPS    Z3, Z27, Z31
+	VMULPS    Z2, Z27, Z27
+	VSUBPS    Z6, Z7, Z7
+	VPSLLD    $0x17, Z16, Z6
+	VSUBPS    Z0, Z16, Z16
+	VSUBPS    Z27, Z9, Z9
+	VMULPS    Z3, Z26, Z27
+	VPADDD    oneBits<>+0(SB), Z6, Z6
+	VMULPS    Z2, Z26, Z26
+	VSUBPS    Z31, Z9, Z9
+	VMULPS    Z4, Z7, Z31
+	VSUBPS    Z26, Z11, Z11
+	VMULPS    Z3, Z28, Z26
+	VMULPS    Z2, Z28, Z28
+	VADDPS    Z5, Z31, Z31
+	VSUBPS    Z27, Z11, Z11
+	VMULPS    Z4, Z9, Z27
+	VSUBPS    Z28, Z13, Z13
+	VMULPS    Z3, Z8, Z28
+	VMULPS    Z2, Z8, Z8
+	VMULPS    Z7, Z31, Z31
+	VADDPS    Z5, Z27, Z27
+	VSUBPS    Z26, Z13, Z13
+	VMULPS    Z4, Z11, Z26
+	VSUBPS    Z8, Z15, Z8
+	VMULPS    Z3, Z16, Z15
+	VADDPS    expQ2<>+0(SB), Z31, Z31
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z9, Z27, Z27
+	VADDPS    Z5, Z26, Z26
+	VSUBPS    Z28, Z8, Z8
+	VMULPS    Z4, Z13, Z28
+	VMULPS    Z7, Z31, Z31
+	VSUBPS    Z16, Z17, Z16
+	VADDPS    expQ2<>+0(SB), Z27, Z27
+	VMULPS    Z7, Z7, Z17
+	VMULPS    Z11, Z26, Z26
+	VADDPS    Z5, Z28, Z28
+	VADDPS    expQ1<>+0(SB), Z31, Z31
+	VSUBPS    Z15, Z16, Z15
+	VMULPS    Z4, Z8, Z16
+	VMULPS    Z9, Z27, Z27
+	VADDPS    expQ2<>+0(SB), Z26, Z26
+	VMULPS    Z13, Z28, Z28
+	VMULPS    Z7, Z31, Z31
+	VADDPS    Z5, Z16, Z16
+	VADDPS    expQ1<>+0(SB), Z27, Z27
+	VMULPS    Z11, Z26, Z26
+	VADDPS    expQ2<>+0(SB), Z28, Z28
+	VADDPS    expQ0<>+0(SB), Z31, Z31
+	VMULPS    Z8, Z16, Z16
+	VMULPS    Z9, Z27, Z27
+	VADDPS    expQ1<>+0(SB), Z26, Z26
+	VMULPS    Z13, Z28, Z28
+	VMULPS    Z31, Z17, Z31
+	VPSLLD    $0x17, Z18, Z17
+	VSUBPS    Z0, Z18, Z18
+	VADDPS    expQ2<>+0(SB), Z16, Z16
+	VPADDD    oneBits<>+0(SB), Z17, Z17
+	VMULPS    Z11, Z26, Z26
+	VADDPS    expQ0<>+0(SB), Z27, Z27
+	VADDPS    expQ1<>+0(SB), Z28, Z28
+	VADDPS    Z7, Z31, Z31
+	VPSLLD    $0x17, Z20, Z7
+	VSUBPS    Z0, Z20, Z20
+	VMULPS    Z8, Z16, Z16
+	VPADDD    oneBits<>+0(SB), Z7, Z7
+	VADDPS    expQ0<>+0(SB), Z26, Z26
+	VMULPS    Z13, Z28, Z28
+	VADDPS    one<>+0(SB), Z31, Z31
+	VADDPS    expQ1<>+0(SB), Z16, Z16
+	VADDPS    expQ0<>+0(SB), Z28, Z28
+	VMULPS    Z29, Z31, Z31
+	VMULPS    Z2, Z18, Z29
+	VMULPS    Z3, Z18, Z18
+	VMULPS    Z8, Z16, Z16
+	VSUBPS    Z29, Z19, Z19
+	VMULPS    Z3, Z20, Z29
+	VMULPS    Z2, Z20, Z20
+	VADDPS    expQ0<>+0(SB), Z16, Z16
+	VSUBPS    Z18, Z19, Z18
+	VMULPS    Z4, Z15, Z19
+	VSUBPS    Z20, Z21, Z20
+	VMULPS    Z9, Z9, Z21
+	VADDPS    Z5, Z19, Z19
+	VSUBPS    Z29, Z20, Z20
+	VMULPS    Z4, Z18, Z29
+	VMULPS    Z27, Z21, Z21
+	VMOVUPS   (R11), Z27
+	VMULPS    Z15, Z19, Z19
+	VADDPS    Z5, Z29, Z29
+	VADDPS    Z9, Z21, Z21
+	VPSLLD    $0x17, Z12, Z9
+	VSUBPS    Z0, Z12, Z12
+	VPADDD    oneBits<>+0(SB), Z9, Z9
+	VADDPS    expQ2<>+0(SB), Z19, Z19
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z27, K1
+	VMULPS    Z18, Z29, Z27
+	VADDPS    one<>+0(SB), Z21, Z21
+	VBLENDMPS zero<>+0(SB), Z31, K1, Z31
+	VPSLLD    $0x17, Z24, Z29
+	VSUBPS    Z0, Z24, Z24
+	VPADDD    oneBits<>+0(SB), Z29, Z29
+	VMOVUPS   Z31, (R11)
+	VMULPS    Z15, Z19, Z19
+	VADDPS    expQ2<>+0(SB), Z27, Z27
+	VMULPS    Z30, Z21, Z30
+	VMULPS    Z2, Z12, Z21
+	VMULPS    Z3, Z12, Z12
+	VADDPS    expQ1<>+0(SB), Z19, Z19
+	VMULPS    Z18, Z27, Z27
+	VSUBPS    Z21, Z22, Z21
+	VMULPS    Z3, Z24, Z22
+	VMULPS    Z2, Z24, Z24
+	VMULPS    Z15, Z19, Z19
+	VADDPS    expQ1<>+0(SB), Z27, Z27
+	VSUBPS    Z12, Z21, Z12
+	VMULPS    Z11, Z11, Z21
+	VSUBPS    Z24, Z23, Z23
+	VMULPS    Z4, Z20, Z24
+	VADDPS    expQ0<>+0(SB), Z19, Z19
+	VMULPS    Z18, Z27, Z27
+	VMULPS    Z26, Z21, Z26
+	VMULPS    Z12, Z12, Z21
+	VSUBPS    Z22, Z23, Z22
+	VADDPS    Z5, Z24, Z24
+	VMULPS    Z4, Z12, Z23
+	VADDPS    expQ0<>+0(SB), Z27, Z27
+	VADDPS    Z11, Z26, Z11
+	VMOVUPS   64(R11), Z26
+	VMULPS    Z20, Z24, Z24
+	VADDPS    Z5, Z23, Z23
+	VADDPS    one<>+0(SB), Z11, Z11
+	VADDPS    expQ2<>+0(SB), Z24, Z24
+	VMULPS    Z12, Z23, Z23
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z26, K1
+	VMULPS    Z10, Z11, Z10
+	VBLENDMPS zero<>+0(SB), Z30, K1, Z26
+	VMULPS    Z4, Z22, Z11
+	VMULPS    Z20, Z24, Z24
+	VADDPS    expQ2<>+0(SB), Z23, Z23
+	VMOVUPS   128(R11), Z30
+	VADDPS    Z26, Z31, Z31
+	VMOVUPS   Z26, 64(R11)
+	VMULPS    Z13, Z13, Z26
+	VADDPS    Z5, Z11, Z11
+	VADDPS    expQ1<>+0(SB), Z24, Z24
+	VMULPS    Z12, Z23, Z23
+	VMULPS    Z28, Z26, Z28
+	VMULPS    Z22, Z22, Z26
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z30, K1
+	VMULPS    Z22, Z11, Z11
+	VMULPS    Z20, Z24, Z24
+	VADDPS    expQ1<>+0(SB), Z23, Z23
+	VBLENDMPS zero<>+0(SB), Z10, K1, Z30
+	VMULPS    Z8, Z8, Z10
+	VADDPS    Z13, Z28, Z28
+	VMOVUPS   Z30, 128(R11)
+	VMULPS    Z15, Z15, Z13
+	VADDPS    expQ2<>+0(SB), Z11, Z11
+	VADDPS    expQ0<>+0(SB), Z24, Z24
+	VMULPS    Z12, Z23, Z23
+	VMULPS    Z16, Z10, Z10
+	VADDPS    one<>+0(SB), Z28, Z28
+	VMULPS    Z18, Z18, Z16
+	VMULPS    Z19, Z13, Z13
+	VMULPS    Z22, Z11, Z19
+	VMULPS    Z20, Z20, Z11
+	VADDPS    expQ0<>+0(SB), Z23, Z23
+	VADDPS    Z8, Z10, Z8
+	VMULPS    Z25, Z28, Z10
+	VMULPS    Z27, Z16, Z16
+	VADDPS    Z15, Z13, Z13
+	VMOVUPS   192(R11), Z15
+	VADDPS    expQ1<>+0(SB), Z19, Z19
+	VMULPS    Z24, Z11, Z11
+	VMULPS    Z23, Z21, Z21
+	VADDPS    one<>+0(SB), Z8, Z8
+	VADDPS    Z18, Z16, Z16
+	VADDPS    one<>+0(SB), Z13, Z13
+	VMULPS    Z22, Z19, Z18
+	VADDPS    Z20, Z11, Z11
+	VADDPS    Z12, Z21, Z12
+	VMULPS    Z14, Z8, Z8
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z15, K1
+	VADDPS    one<>+0(SB), Z16, Z14
+	VMOVUPS   256(R11), Z15
+	VMULPS    Z6, Z13, Z6
+	VADDPS    expQ0<>+0(SB), Z18, Z13
+	VADDPS    one<>+0(SB), Z11, Z11
+	VMOVUPS   320(R11), Z16
+	VADDPS    one<>+0(SB), Z12, Z12
+	VMULPS    Z17, Z14, Z14
+	VBLENDMPS zero<>+0(SB), Z10, K1, Z10
+	VMULPS    Z13, Z26, Z13
+	VMOVUPS   384(R11), Z17
+	VMULPS    Z7, Z11, Z7
+	VADDPS    Z10, Z30, Z11
+	VMOVUPS   Z10, 192(R11)
+	VMOVUPS   448(R11), Z10
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z15, K1
+	VMULPS    Z9, Z12, Z9
+	VMOVUPS   512(R11), Z12
+	VBLENDMPS zero<>+0(SB), Z8, K1, Z8
+	VADDPS    Z22, Z13, Z13
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z16, K1
+	VMOVUPS   Z8, 256(R11)
+	VBLENDMPS zero<>+0(SB), Z6, K1, Z6
+	VADDPS    Z11, Z31, Z11
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z17, K1
+	VADDPS    Z6, Z8, Z8
+	VMOVUPS   Z6, 320(R11)
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z10, K2
+	VADDPS    one<>+0(SB), Z13, Z6
+	VBLENDMPS zero<>+0(SB), Z14, K1, Z10
+	VBLENDMPS zero<>+0(SB), Z7, K2, Z7
+	VADDPS    Z7, Z10, Z13
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z12, K1
+	VMOVUPS   Z10, 384(R11)
+	VMULPS    Z29, Z6, Z6
+	VBLENDMPS zero<>+0(SB), Z9, K1, Z9
+	VMOVUPS   Z7, 448(R11)
+	VMOVUPS   576(R11), Z7
+	VMOVUPS   Z9, 512(R11)
+	VADDPS    Z13, Z8, Z8
+	VADDPS    Z8, Z11, Z8
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z7, K1
+	VBLENDMPS zero<>+0(SB), Z6, K1, Z6
+	VADDPS    Z6, Z9, Z7
+	VMOVUPS   Z6, 576(R11)
+	VADDPS    Z7, Z8, Z6
+	VMOVUPS   Z6, 640(R11)
+	ADDQ      $0x000002c0, R11
+	DECQ      R10
+	JNZ       softmaxExpOnlyLoop
+
+	// Pass 2. q = 1 / s (seq.Reciprocal); y[j] = e[j]·q (seq.Scaled), stored as rows.
+	MOVQ R9, R10
+	LEAQ (SP), R11
+
+softmaxOutLoop:
+	VMOVUPS one<>+0(SB), Z0
+	VDIVPS  640(R11), Z0, Z0
+	VMULPS  (R11), Z0, Z1
+	VMULPS  64(R11), Z0, Z2
+	VMULPS  128(R11), Z0, Z3
+	VMULPS  192(R11), Z0, Z4
+	VMULPS  256(R11), Z0, Z5
+	VMULPS  320(R11), Z0, Z6
+	VMULPS  384(R11), Z0, Z7
+	VMULPS  448(R11), Z0, Z8
+	VMULPS  512(R11), Z0, Z9
+	VMULPS  576(R11), Z0, Z0
+
+	// The rows y of the block.
+	VUNPCKLPS     Z2, Z1, Z10
+	VUNPCKHPS     Z2, Z1, Z1
+	VUNPCKLPS     Z4, Z3, Z2
+	VUNPCKHPS     Z4, Z3, Z3
+	VUNPCKLPD     Z2, Z10, Z4
+	VUNPCKHPD     Z2, Z10, Z2
+	VUNPCKLPD     Z3, Z1, Z10
+	VUNPCKHPD     Z3, Z1, Z1
+	VMOVUPS       X4, (DI)
+	VEXTRACTF32X4 $0x01, Z4, 160(DI)
+	VEXTRACTF32X4 $0x02, Z4, 320(DI)
+	VEXTRACTF32X4 $0x03, Z4, 480(DI)
+	VMOVUPS       X2, 40(DI)
+	VEXTRACTF32X4 $0x01, Z2, 200(DI)
+	VEXTRACTF32X4 $0x02, Z2, 360(DI)
+	VEXTRACTF32X4 $0x03, Z2, 520(DI)
+	VMOVUPS       X10, 80(DI)
+	VEXTRACTF32X4 $0x01, Z10, 240(DI)
+	VEXTRACTF32X4 $0x02, Z10, 400(DI)
+	VEXTRACTF32X4 $0x03, Z10, 560(DI)
+	VMOVUPS       X1, 120(DI)
+	VEXTRACTF32X4 $0x01, Z1, 280(DI)
+	VEXTRACTF32X4 $0x02, Z1, 440(DI)
+	VEXTRACTF32X4 $0x03, Z1, 600(DI)
+	VUNPCKLPS     Z6, Z5, Z1
+	VUNPCKHPS     Z6, Z5, Z2
+	VUNPCKLPS     Z8, Z7, Z3
+	VUNPCKHPS     Z8, Z7, Z4
+	VUNPCKLPD     Z3, Z1, Z5
+	VUNPCKHPD     Z3, Z1, Z1
+	VUNPCKLPD     Z4, Z2, Z3
+	VUNPCKHPD     Z4, Z2, Z2
+	VMOVUPS       X5, 16(DI)
+	VEXTRACTF32X4 $0x01, Z5, 176(DI)
+	VEXTRACTF32X4 $0x02, Z5, 336(DI)
+	VEXTRACTF32X4 $0x03, Z5, 496(DI)
+	VMOVUPS       X1, 56(DI)
+	VEXTRACTF32X4 $0x01, Z1, 216(DI)
+	VEXTRACTF32X4 $0x02, Z1, 376(DI)
+	VEXTRACTF32X4 $0x03, Z1, 536(DI)
+	VMOVUPS       X3, 96(DI)
+	VEXTRACTF32X4 $0x01, Z3, 256(DI)
+	VEXTRACTF32X4 $0x02, Z3, 416(DI)
+	VEXTRACTF32X4 $0x03, Z3, 576(DI)
+	VMOVUPS       X2, 136(DI)
+	VEXTRACTF32X4 $0x01, Z2, 296(DI)
+	VEXTRACTF32X4 $0x02, Z2, 456(DI)
+	VEXTRACTF32X4 $0x03, Z2, 616(DI)
+	VUNPCKLPS     Z0, Z9, Z1
+	VUNPCKHPS     Z0, Z9, Z0
+	VMOVLPS       X1, 32(DI)
+	VMOVHPS       X1, 72(DI)
+	VMOVLPS       X0, 112(DI)
+	VMOVHPS       X0, 152(DI)
+	VEXTRACTF32X4 $0x01, Z1, X2
+	VEXTRACTF32X4 $0x01, Z0, X3
+	VMOVLPS       X2, 192(DI)
+	VMOVHPS       X2, 232(DI)
+	VMOVLPS       X3, 272(DI)
+	VMOVHPS       X3, 312(DI)
+	VEXTRACTF32X4 $0x02, Z1, X2
+	VEXTRACTF32X4 $0x02, Z0, X3
+	VMOVLPS       X2, 352(DI)
+	VMOVHPS       X2, 392(DI)
+	VMOVLPS       X3, 432(DI)
+	VMOVHPS       X3, 472(DI)
+	VEXTRACTF32X4 $0x03, Z1, X1
+	VEXTRACTF32X4 $0x03, Z0, X0
+	VMOVLPS       X1, 512(DI)
+	VMOVHPS       X1, 552(DI)
+	VMOVLPS       X0, 592(DI)
+	VMOVHPS       X0, 632(DI)
+	ADDQ          $0x00000280, DI
+	ADDQ          $0x000002c0, R11
+	DECQ          R10
+	JNZ           softmaxOutLoop
+	JMP           softmaxChunk
+
+softmaxDone:
+	VZEROUPPER
+	RET
+
+// func logSoftmaxAVX512(dst []float32, logits []float32)
+// Requires: AVX, AVX512F, CMOV
+TEXT ·logSoftmaxAVX512(SB), $11264-48
+	// logSoftmaxGeneric for whole blocks of 16 rows: y[j] = d[j] - log32(s).
+	//
+	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
+	// blocks left in this pass, R11 = this block's record in the frame.
+	// SI = logits, DI = dst, R13 = this block's e[j] (R11+384).
+	// Pass 1a: the columns x[j], m, d[j].
+	// Pass 1b: the constants kept in registers, then the registers of the
+	//         scheduled exponentials and of the sum tree.
+	// Pass 2: the registers of the scheduled logarithms of the chunk.
+	// Pass 3: log32(s), the columns y[j] and the registers of the transpose.
+	// Frame: CHUNK = 8 records of 1408 bytes, one per block of the chunk:
+	// d[j] at 64·j; s at 640, then log32(s) at 704; e[j] at 768+64·j (then k·ln2hi
+	// at 768).
+	//
+	// Arguments.
+	MOVQ dst_base+0(FP), DI
+	MOVQ logits_base+24(FP), SI
+
+	// Blocks: CX = the minimum of len/160 over the float slices and of len/16
+	// over the row slices (a nil grad, losses, preds or lse does not count): the
+	// rows processed, rounded down to a multiple of 16.
+	MOVQ    logits_len+32(FP), AX
+	MOVQ    dst_len+8(FP), R13
+	CMPQ    R13, AX
+	CMOVQLT R13, AX
+	SHRQ    $0x05, AX
+	MOVQ    $0x3333333333333334, R13
+	MULQ    R13
+	MOVQ    DX, CX
+
+logSoftmaxChunk:
+	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record.
+	TESTQ   CX, CX
+	JZ      logSoftmaxDone
+	MOVQ    $0x00000008, R9
+	CMPQ    CX, R9
+	CMOVQLT CX, R9
+	SUBQ    R9, CX
+	MOVQ    R9, R10
+	LEAQ    (SP), R11
+
+logSoftmaxExpLoop:
+	// Pass 1a. d[j] = x[j] - m.
+	VMOVUPS      24(SI), X0
+	VINSERTF32X4 $0x01, 184(SI), Z0, Z0
+	VINSERTF32X4 $0x02, 344(SI), Z0, Z0
+	VINSERTF32X4 $0x03, 504(SI), Z0, Z0
+	VMOVUPS      64(SI), X1
+	VINSERTF32X4 $0x01, 224(SI), Z1, Z1
+	VINSERTF32X4 $0x02, 384(SI), Z1, Z1
+	VINSERTF32X4 $0x03, 544(SI), Z1, Z1
+	VMOVUPS      104(SI), X2
+	VINSERTF32X4 $0x01, 264(SI), Z2, Z2
+	VINSERTF32X4 $0x02, 424(SI), Z2, Z2
+	VINSERTF32X4 $0x03, 584(SI), Z2, Z2
+	VMOVUPS      144(SI), X3
+	VINSERTF32X4 $0x01, 304(SI), Z3, Z3
+	VINSERTF32X4 $0x02, 464(SI), Z3, Z3
+	VINSERTF32X4 $0x03, 624(SI), Z3, Z3
+	VUNPCKHPS    Z1, Z0, Z0
+	VUNPCKHPS    Z3, Z2, Z1
+	VUNPCKLPD    Z1, Z0, Z2
+	VUNPCKHPD    Z1, Z0, Z0
+	VMOVUPS      16(SI), X1
+	VINSERTF32X4 $0x01, 176(SI), Z1, Z1
+	VINSERTF32X4 $0x02, 336(SI), Z1, Z1
+	VINSERTF32X4 $0x03, 496(SI), Z1, Z1
+	VMOVUPS      56(SI), X3
+	VINSERTF32X4 $0x01, 216(SI), Z3, Z3
+	VINSERTF32X4 $0x02, 376(SI), Z3, Z3
+	VINSERTF32X4 $0x03, 536(SI), Z3, Z3
+	VMOVUPS      96(SI), X4
+	VINSERTF32X4 $0x01, 256(SI), Z4, Z4
+	VINSERTF32X4 $0x02, 416(SI), Z4, Z4
+	VINSERTF32X4 $0x03, 576(SI), Z4, Z4
+	VMOVUPS      136(SI), X5
+	VINSERTF32X4 $0x01, 296(SI), Z5, Z5
+	VINSERTF32X4 $0x02, 456(SI), Z5, Z5
+	VINSERTF32X4 $0x03, 616(SI), Z5, Z5
+	VUNPCKLPS    Z3, Z1, Z6
+	VUNPCKHPS    Z3, Z1, Z1
+	VUNPCKLPS    Z5, Z4, Z3
+	VUNPCKHPS    Z5, Z4, Z4
+	VUNPCKLPD    Z3, Z6, Z5
+	VUNPCKHPD    Z3, Z6, Z3
+	VUNPCKLPD    Z4, Z1, Z6
+	VUNPCKHPD    Z4, Z1, Z1
+	VMOVUPS      (SI), X4
+	VINSERTF32X4 $0x01, 160(SI), Z4, Z4
+	VINSERTF32X4 $0x02, 320(SI), Z4, Z4
+	VINSERTF32X4 $0x03, 480(SI), Z4, Z4
+	VMOVUPS      40(SI), X7
+	VINSERTF32X4 $0x01, 200(SI), Z7, Z7
+	VINSERTF32X4 $0x02, 360(SI), Z7, Z7
+	VINSERTF32X4 $0x03, 520(SI), Z7, Z7
+	VMOVUPS      80(SI), X8
+	VINSERTF32X4 $0x01, 240(SI), Z8, Z8
+	VINSERTF32X4 $0x02, 400(SI), Z8, Z8
+	VINSERTF32X4 $0x03, 560(SI), Z8, Z8
+	VMOVUPS      120(SI), X9
+	VINSERTF32X4 $0x01, 280(SI), Z9, Z9
+	VINSERTF32X4 $0x02, 440(SI), Z9, Z9
+	VINSERTF32X4 $0x03, 600(SI), Z9, Z9
+	VUNPCKLPS    Z7, Z4, Z10
+	VUNPCKHPS    Z7, Z4, Z4
+	VUNPCKLPS    Z9, Z8, Z7
+	VUNPCKHPS    Z9, Z8, Z8
+	VUNPCKLPD    Z7, Z10, Z9
+	VUNPCKHPD    Z7, Z10, Z7
+	VUNPCKLPD    Z8, Z4, Z10
+	VUNPCKHPD    Z8, Z4, Z4
+
+	// m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).
+	VMAXPS Z7, Z9, Z8
+	VMAXPS Z4, Z10, Z11
+	VMAXPS Z11, Z8, Z8
+	VMAXPS Z3, Z5, Z11
+	VMAXPS Z1, Z6, Z12
+	VMAXPS Z12, Z11, Z11
+	VMAXPS Z11, Z8, Z8
+	VMAXPS Z0, Z2, Z11
+	VMAXPS Z11, Z8, Z8
+	VADDPS zero<>+0(SB), Z8, Z8
+
+	// d[j] = x[j] - m, stored to the record.
+	VSUBPS  Z8, Z9, Z9
+	VMOVUPS Z9, (R11)
+	VSUBPS  Z8, Z7, Z7
+	VMOVUPS Z7, 64(R11)
+	VSUBPS  Z8, Z10, Z7
+	VMOVUPS Z7, 128(R11)
+	VSUBPS  Z8, Z4, Z4
+	VMOVUPS Z4, 192(R11)
+	VSUBPS  Z8, Z5, Z4
+	VMOVUPS Z4, 256(R11)
+	VSUBPS  Z8, Z3, Z3
+	VMOVUPS Z3, 320(R11)
+	VSUBPS  Z8, Z6, Z3
+	VMOVUPS Z3, 384(R11)
+	VSUBPS  Z8, Z1, Z1
+	VMOVUPS Z1, 448(R11)
+	VSUBPS  Z8, Z2, Z1
+	VMOVUPS Z1, 512(R11)
+	VSUBPS  Z8, Z0, Z0
+	VMOVUPS Z0, 576(R11)
+	ADDQ    $0x00000280, SI
+	ADDQ    $0x00000580, R11
+	DECQ    R10
+	JNZ     logSoftmaxExpLoop
+
+	// Pass 1b. e[j] = exp(d[j]) and s = sum10(e) of each block of the chunk.
+	MOVQ R9, R10
+	LEAQ (SP), R11
+
+	// Constants kept in registers in the loop.
+	VMOVUPS expMagic<>+0(SB), Z0
+	VMOVUPS expLog2e<>+0(SB), Z1
+	VMOVUPS expLn2Hi<>+0(SB), Z2
+	VMOVUPS expLn2Lo<>+0(SB), Z3
+	VMOVUPS expQ4<>+0(SB), Z4
+	VMOVUPS expQ3<>+0(SB), Z5
+
+logSoftmaxExpOnlyLoop:
+	LEAQ 768(R11), R13
+
+	// e[j] = exp(d[j]) for j = 0..9 (seq.Exp), scheduled together:
+	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
+	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
+	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
+	// e = p·2^n; e = +0 where d < cutoff; e[j] stored to the record.
+	// s = sum10(e): ((e0+e1)+(e2+e3)) + ((e4+e5)+(e6+e7)), then + (e8+e9).
+	VMOVUPS   (R11), Z7
+	VMOVUPS   64(R11), Z9
+	VMOVUPS   128(R11), Z11
+	VMOVUPS   192(R11), Z13
+	VMOVUPS   256(R11), Z15
+	VMOVUPS   320(R11), Z17
+	VMOVUPS   384(R11), Z19
+	VMOVUPS   448(R11), Z21
+	VMOVUPS   512(R11), Z22
+	VMOVUPS   576(R11), Z23
+	VMULPS    Z1, Z7, Z6
+	VMULPS    Z1, Z9, Z8
+	VMULPS    Z1, Z11, Z10
+	VMULPS    Z1, Z13, Z12
+	VMULPS    Z1, Z15, Z14
+	VMULPS    Z1, Z17, Z16
+	VMULPS    Z1, Z19, Z18
+	VMULPS    Z1, Z21, Z20
+	VADDPS    Z0, Z6, Z6
+	VADDPS    Z0, Z8, Z8
+	VADDPS    Z0, Z10, Z10
+	VADDPS    Z0, Z12, Z25
+	VMULPS    Z1, Z22, Z12
+	VMULPS    Z1, Z23, Z24
+	VADDPS    Z0, Z14, Z14
+	VADDPS    Z0, Z16, Z16
+	VADDPS    Z0, Z18, Z18
+	VADDPS    Z0, Z20, Z20
+	VPSLLD    $0x17, Z6, Z26
+	VSUBPS    Z0, Z6, Z6
+	VSUBPS    Z0, Z8, Z27
+	VPSLLD    $0x17, Z8, Z8
+	VPADDD    oneBits<>+0(SB), Z26, Z29
+	VSUBPS    Z0, Z10, Z26
+	VSUBPS    Z0, Z25, Z28
+	VPSLLD    $0x17, Z10, Z10
+	VPADDD    oneBits<>+0(SB), Z8, Z30
+	VSUBPS    Z0, Z14, Z8
+	VADDPS    Z0, Z12, Z12
+	VPSLLD    $0x17, Z25, Z25
+	VPADDD    oneBits<>+0(SB), Z10, Z10
+	VADDPS    Z0, Z24, Z24
+	VMULPS    Z2, Z6, Z31
+	VMULPS    Z3, Z6, Z6
+	VPADDD    oneBits<>+0(SB), Z25, Z25
+	VPSLLD    $0x17, Z14, Z14
+	VPADDD    oneBits<>+0(SB), Z14, Z14
+	VSUBPS    Z31, Z7, Z7
+	VMULPS    Z3, Z27, Z31
+	VMULPS    Z2, Z27, Z27
+	VSUBPS    Z6, Z7, Z7
+	VPSLLD    $0x17, Z16, Z6
+	VSUBPS    Z0, Z16, Z16
+	VSUBPS    Z27, Z9, Z9
+	VMULPS    Z3, Z26, Z27
+	VPADDD    oneBits<>+0(SB), Z6, Z6
+	VMULPS    Z2, Z26, Z26
+	VSUBPS    Z31, Z9, Z9
+	VMULPS    Z4, Z7, Z31
+	VSUBPS    Z26, Z11, Z11
+	VMULPS    Z3, Z28, Z26
+	VMULPS    Z2, Z28, Z28
+	VADDPS    Z5, Z31, Z31
+	VSUBPS    Z27, Z11, Z11
+	VMULPS    Z4, Z9, Z27
+	VSUBPS    Z28, Z13, Z13
+	VMULPS    Z3, Z8, Z28
+	VMULPS    Z2, Z8, Z8
+	VMULPS    Z7, Z31, Z31
+	VADDPS    Z5, Z27, Z27
+	VSUBPS    Z26, Z13, Z13
+	VMULPS    Z4, Z11, Z26
+	VSUBPS    Z8, Z15, Z8
+	VMULPS    Z3, Z16, Z15
+	VADDPS    expQ2<>+0(SB), Z31, Z31
+	VMULPS    Z2, Z16, Z16
+	VMULPS    Z9, Z27, Z27
+	VADDPS    Z5, Z26, Z26
+	VSUBPS    Z28, Z8, Z8
+	VMULPS    Z4, Z13, Z28
+	VMULPS    Z7, Z31, Z31
+	VSUBPS    Z16, Z17, Z16
+	VADDPS    expQ2<>+0(SB), Z27, Z27
+	VMULPS    Z7, Z7, Z17
+	VMULPS    Z11, Z26, Z26
+	VADDPS    Z5, Z28, Z28
+	VADDPS    expQ1<>+0(SB), Z31, Z31
+	VSUBPS    Z15, Z16, Z15
+	VMULPS    Z4, Z8, Z16
+	VMULPS    Z9, Z27, Z27
+	VADDPS    expQ2<>+0(SB), Z26, Z26
+	VMULPS    Z13, Z28, Z28
+	VMULPS    Z7, Z31, Z31
+	VADDPS    Z5, Z16, Z16
+	VADDPS    expQ1<>+0(SB), Z27, Z27
+	VMULPS    Z11, Z26, Z26
+	VADDPS    expQ2<>+0(SB), Z28, Z28
+	VADDPS    expQ0<>+0(SB), Z31, Z31
+	VMULPS    Z8, Z16, Z16
+	VMULPS    Z9, Z27, Z27
+	VADDPS    expQ1<>+0(SB), Z26, Z26
+	VMULPS    Z13, Z28, Z28
+	VMULPS    Z31, Z17, Z31
+	VPSLLD    $0x17, Z18, Z17
+	VSUBPS    Z0, Z18, Z18
+	VADDPS    expQ2<>+0(SB), Z16, Z16
+	VPADDD    oneBits<>+0(SB), Z17, Z17
+	VMULPS    Z11, Z26, Z26
+	VADDPS    expQ0<>+0(SB), Z27, Z27
+	VADDPS    expQ1<>+0(SB), Z28, Z28
+	VADDPS    Z7, Z31, Z31
+	VPSLLD    $0x17, Z20, Z7
+	VSUBPS    Z0, Z20, Z20
+	VMULPS    Z8, Z16, Z16
+	VPADDD    oneBits<>+0(SB), Z7, Z7
+	VADDPS    expQ0<>+0(SB), Z26, Z26
+	VMULPS    Z13, Z28, Z28
+	VADDPS    one<>+0(SB), Z31, Z31
+	VADDPS    expQ1<>+0(SB), Z16, Z16
+	VADDPS    expQ0<>+0(SB), Z28, Z28
+	VMULPS    Z29, Z31, Z31
+	VMULPS    Z2, Z18, Z29
+	VMULPS    Z3, Z18, Z18
+	VMULPS    Z8, Z16, Z16
+	VSUBPS    Z29, Z19, Z19
+	VMULPS    Z3, Z20, Z29
+	VMULPS    Z2, Z20, Z20
+	VADDPS    expQ0<>+0(SB), Z16, Z16
+	VSUBPS    Z18, Z19, Z18
+	VMULPS    Z4, Z15, Z19
+	VSUBPS    Z20, Z21, Z20
+	VMULPS    Z9, Z9, Z21
+	VADDPS    Z5, Z19, Z19
+	VSUBPS    Z29, Z20, Z20
+	VMULPS    Z4, Z18, Z29
+	VMULPS    Z27, Z21, Z21
+	VMOVUPS   (R11), Z27
+	VMULPS    Z15, Z19, Z19
+	VADDPS    Z5, Z29, Z29
+	VADDPS    Z9, Z21, Z21
+	VPSLLD    $0x17, Z12, Z9
+	VSUBPS    Z0, Z12, Z12
+	VPADDD    oneBits<>+0(SB), Z9, Z9
+	VADDPS    expQ2<>+0(SB), Z19, Z19
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z27, K1
+	VMULPS    Z18, Z29, Z27
+	VADDPS    one<>+0(SB), Z21, Z21
+	VBLENDMPS zero<>+0(SB), Z31, K1, Z31
+	VPSLLD    $0x17, Z24, Z29
+	VSUBPS    Z0, Z24, Z24
+	VPADDD    oneBits<>+0(SB), Z29, Z29
+	VMOVUPS   Z31, (R13)
+	VMULPS    Z15, Z19, Z19
+	VADDPS    expQ2<>+0(SB), Z27, Z27
+	VMULPS    Z30, Z21, Z30
+	VMULPS    Z2, Z12, Z21
+	VMULPS    Z3, Z12, Z12
+	VADDPS    expQ1<>+0(SB), Z19, Z19
+	VMULPS    Z18, Z27, Z27
+	VSUBPS    Z21, Z22, Z21
+	VMULPS    Z3, Z24, Z22
+	VMULPS    Z2, Z24, Z24
+	VMULPS    Z15, Z19, Z19
+	VADDPS    expQ1<>+0(SB), Z27, Z27
+	VSUBPS    Z12, Z21, Z12
+	VMULPS    Z11, Z11, Z21
+	VSUBPS    Z24, Z23, Z23
+	VMULPS    Z4, Z20, Z24
+	VADDPS    expQ0<>+0(SB), Z19, Z19
+	VMULPS    Z18, Z27, Z27
+	VMULPS    Z26, Z21, Z26
+	VMULPS    Z12, Z12, Z21
+	VSUBPS    Z22, Z23, Z22
+	VADDPS    Z5, Z24, Z24
+	VMULPS    Z4, Z12, Z23
+	VADDPS    expQ0<>+0(SB), Z27, Z27
+	VADDPS    Z11, Z26, Z11
+	VMOVUPS   64(R11), Z26
+	VMULPS    Z20, Z24, Z24
+	VADDPS    Z5, Z23, Z23
+	VADDPS    one<>+0(SB), Z11, Z11
+	VADDPS    expQ2<>+0(SB), Z24, Z24
+	VMULPS    Z12, Z23, Z23
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z26, K1
+	VMULPS    Z10, Z11, Z10
+	VBLENDMPS zero<>+0(SB), Z30, K1, Z26
+	VMULPS    Z4, Z22, Z11
+	VMULPS    Z20, Z24, Z24
+	VADDPS    expQ2<>+0(SB), Z23, Z23
+	VMOVUPS   128(R11), Z30
+	VADDPS    Z26, Z31, Z31
+	VMOVUPS   Z26, 64(R13)
+	VMULPS    Z13, Z13, Z26
+	VADDPS    Z5, Z11, Z11
+	VADDPS    expQ1<>+0(SB), Z24, Z24
+	VMULPS    Z12, Z23, Z23
+	VMULPS    Z28, Z26, Z28
+	VMULPS    Z22, Z22, Z26
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z30, K1
+	VMULPS    Z22, Z11, Z11
+	VMULPS    Z20, Z24, Z24
+	VADDPS    expQ1<>+0(SB), Z23, Z23
+	VBLENDMPS zero<>+0(SB), Z10, K1, Z30
+	VMULPS    Z8, Z8, Z10
+	VADDPS    Z13, Z28, Z28
+	VMOVUPS   Z30, 128(R13)
+	VMULPS    Z15, Z15, Z13
+	VADDPS    expQ2<>+0(SB), Z11, Z11
+	VADDPS    expQ0<>+0(SB), Z24, Z24
+	VMULPS    Z12, Z23, Z23
+	VMULPS    Z16, Z10, Z10
+	VADDPS    one<>+0(SB), Z28, Z28
+	VMULPS    Z18, Z18, Z16
+	VMULPS    Z19, Z13, Z13
+	VMULPS    Z22, Z11, Z19
+	VMULPS    Z20, Z20, Z11
+	VADDPS    expQ0<>+0(SB), Z23, Z23
+	VADDPS    Z8, Z10, Z8
+	VMULPS    Z25, Z28, Z10
+	VMULPS    Z27, Z16, Z16
+	VADDPS    Z15, Z13, Z13
+	VMOVUPS   192(R11), Z15
+	VADDPS    expQ1<>+0(SB), Z19, Z19
+	VMULPS    Z24, Z11, Z11
+	VMULPS    Z23, Z21, Z21
+	VADDPS    one<>+0(SB), Z8, Z8
+	VADDPS    Z18, Z16, Z16
+	VADDPS    one<>+0(SB), Z13, Z13
+	VMULPS    Z22, Z19, Z18
+	VADDPS    Z20, Z11, Z11
+	VADDPS    Z12, Z21, Z12
+	VMULPS    Z14, Z8, Z8
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z15, K1
+	VADDPS    one<>+0(SB), Z16, Z14
+	VMOVUPS   256(R11), Z15
+	VMULPS    Z6, Z13, Z6
+	VADDPS    expQ0<>+0(SB), Z18, Z13
+	VADDPS    one<>+0(SB), Z11, Z11
+	VMOVUPS   320(R11), Z16
+	VADDPS    one<>+0(SB), Z12, Z12
+	VMULPS    Z17, Z14, Z14
+	VBLENDMPS zero<>+0(SB), Z10, K1, Z10
+	VMULPS    Z13, Z26, Z13
+	VMOVUPS   384(R11), Z17
+	VMULPS    Z7, Z11, Z7
+	VADDPS    Z10, Z30, Z11
+	VMOVUPS   Z10, 192(R13)
+	VMOVUPS   448(R11), Z10
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z15, K1
+	VMULPS    Z9, Z12, Z9
+	VMOVUPS   512(R11), Z12
+	VBLENDMPS zero<>+0(SB), Z8, K1, Z8
+	VADDPS    Z22, Z13, Z13
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z16, K1
+	VMOVUPS   Z8, 256(R13)
+	VBLENDMPS zero<>+0(SB), Z6, K1, Z6
+	VADDPS    Z11, Z31, Z11
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z17, K1
+	VADDPS    Z6, Z8, Z8
+	VMOVUPS   Z6, 320(R13)
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z10, K2
+	VADDPS    one<>+0(SB), Z13, Z6
+	VBLENDMPS zero<>+0(SB), Z14, K1, Z10
+	VBLENDMPS zero<>+0(SB), Z7, K2, Z7
+	VADDPS    Z7, Z10, Z13
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z12, K1
+	VMOVUPS   Z10, 384(R13)
+	VMULPS    Z29, Z6, Z6
+	VBLENDMPS zero<>+0(SB), Z9, K1, Z9
+	VMOVUPS   Z7, 448(R13)
+	VMOVUPS   576(R11), Z7
+	VMOVUPS   Z9, 512(R13)
+	VADDPS    Z13, Z8, Z8
+	VADDPS    Z8, Z11, Z8
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z7, K1
+	VBLENDMPS zero<>+0(SB), Z6, K1, Z6
+	VADDPS    Z6, Z9, Z7
+	VMOVUPS   Z6, 576(R13)
+	VADDPS    Z7, Z8, Z6
+	VMOVUPS   Z6, 640(R11)
+	ADDQ      $0x00000580, R11
+	DECQ      R10
+	JNZ       logSoftmaxExpOnlyLoop
+
+	// Pass 2. log32(s), a chunk at a time, stored to the record.
+	MOVQ R9, R10
+	LEAQ (SP), R11
+
+logSoftmaxLogLoop:
+	CMPQ R10, $0x08
+	JLT  logSoftmaxLogLast
+
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32 640(R11), Z0
+	VMOVDQU32 2048(R11), Z1
+	VMOVDQU32 3456(R11), Z2
+	VMOVDQU32 4864(R11), Z3
+	VMOVDQU32 6272(R11), Z4
+	VMOVDQU32 7680(R11), Z5
+	VMOVDQU32 9088(R11), Z6
+	VMOVDQU32 10496(R11), Z7
+	VMOVDQU32 logExpInv<>+0(SB), Z8
+	VMOVDQU32 logExpInv<>+0(SB), Z9
+	VMOVDQU32 logExpInv<>+0(SB), Z10
+	VMOVDQU32 logExpInv<>+0(SB), Z11
+	VPSRLD    $0x17, Z0, Z0
+	VPSRLD    $0x17, Z1, Z1
+	VMOVDQU32 logExpInv<>+0(SB), Z12
+	VMOVDQU32 logExpInv<>+0(SB), Z13
+	VPSRLD    $0x17, Z2, Z2
+	VPSRLD    $0x17, Z3, Z3
+	VMOVDQU32 logExpInv<>+0(SB), Z14
+	VMOVDQU32 logExpInv<>+0(SB), Z15
+	VPSRLD    $0x17, Z4, Z4
+	VPSRLD    $0x17, Z5, Z5
+	VPSRLD    $0x17, Z6, Z6
+	VPSRLD    $0x17, Z7, Z7
+	VPSUBD    logExpBias<>+0(SB), Z0, Z16
+	VPSUBD    logExpBias<>+0(SB), Z1, Z17
+	VPSUBD    Z0, Z8, Z0
+	VPSUBD    Z1, Z9, Z1
+	VPSUBD    logExpBias<>+0(SB), Z2, Z8
+	VPSUBD    logExpBias<>+0(SB), Z3, Z9
+	VPSUBD    Z2, Z10, Z2
+	VPSUBD    Z3, Z11, Z3
+	VPSLLD    $0x17, Z0, Z0
+	VPSUBD    logExpBias<>+0(SB), Z4, Z10
+	VPSUBD    Z4, Z12, Z4
+	VPSUBD    Z5, Z13, Z11
+	VPSLLD    $0x17, Z1, Z1
+	VMULPS    640(R11), Z0, Z0
+	VPSUBD    Z6, Z14, Z12
+	VPSUBD    Z7, Z15, Z13
+	VPSLLD    $0x17, Z2, Z2
+	VMULPS    2048(R11), Z1, Z1
+	VPSLLD    $0x17, Z3, Z3
+	VPSLLD    $0x17, Z4, Z4
+	VMULPS    3456(R11), Z2, Z2
+	VPSUBD    logExpBias<>+0(SB), Z5, Z5
+	VPSLLD    $0x17, Z11, Z11
+	VPSLLD    $0x17, Z12, Z12
+	VMULPS    4864(R11), Z3, Z3
+	VADDPS    Z0, Z0, Z14
+	VPSLLD    $0x17, Z13, Z13
+	VMULPS    6272(R11), Z4, Z4
+	VADDPS    Z1, Z1, Z15
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z0, K1
+	VMULPS    7680(R11), Z11, Z11
+	VMULPS    9088(R11), Z12, Z12
+	VADDPS    Z2, Z2, Z18
+	VCVTDQ2PS Z16, Z16
+	VMULPS    10496(R11), Z13, Z13
+	VADDPS    Z3, Z3, Z19
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K2
+	VBLENDMPS Z14, Z0, K1, Z14
+	VADDPS    Z4, Z4, Z0
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z2, K3
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z3, K4
+	VBLENDMPS Z15, Z1, K2, Z21
+	VADDPS    Z11, Z11, Z1
+	VADDPS    Z12, Z12, Z15
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z4, K5
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z11, K6
+	VADDPS    Z13, Z13, Z20
+	VBLENDMPS Z18, Z2, K3, Z2
+	VBLENDMPS Z19, Z3, K4, Z3
+	VPSUBD    logExpBias<>+0(SB), Z6, Z6
+	VBLENDMPS Z0, Z4, K5, Z0
+	VSUBPS    one<>+0(SB), Z14, Z4
+	VPSUBD    logExpBias<>+0(SB), Z7, Z7
+	VBLENDMPS Z1, Z11, K6, Z1
+	VSUBPS    one<>+0(SB), Z21, Z11
+	VSUBPS    one<>+0(SB), Z2, Z2
+	VSUBPS    one<>+0(SB), Z3, Z3
+	VSUBPS    one<>+0(SB), Z0, Z0
+	VSUBPS    one<>+0(SB), Z1, Z1
+	VMULPS    Z4, Z4, Z14
+	VMULPS    logP0<>+0(SB), Z4, Z18
+	VMULPS    logP0<>+0(SB), Z11, Z19
+	VCVTDQ2PS Z17, Z17
+	VCVTDQ2PS Z8, Z8
+	VMULPS    logP0<>+0(SB), Z2, Z21
+	VMULPS    logP0<>+0(SB), Z3, Z22
+	VCVTDQ2PS Z9, Z9
+	VCVTDQ2PS Z10, Z10
+	VMULPS    logP0<>+0(SB), Z0, Z23
+	VMULPS    logP0<>+0(SB), Z1, Z24
+	VCVTDQ2PS Z5, Z5
+	VCVTDQ2PS Z6, Z6
+	VADDPS    logP1<>+0(SB), Z18, Z18
+	VADDPS    logP1<>+0(SB), Z19, Z19
+	VADDPS    logP1<>+0(SB), Z21, Z21
+	VADDPS    logP1<>+0(SB), Z22, Z22
+	VADDPS    logP1<>+0(SB), Z23, Z23
+	VADDPS    logP1<>+0(SB), Z24, Z24
+	VMULPS    Z4, Z18, Z18
+	VMULPS    Z11, Z19, Z19
+	VCVTDQ2PS Z7, Z7
+	VSUBPS    one<>+0(SB), Z16, Z25
+	VMULPS    Z2, Z21, Z21
+	VMULPS    Z3, Z22, Z22
+	VMULPS    Z0, Z23, Z23
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP2<>+0(SB), Z18, Z18
+	VADDPS    logP2<>+0(SB), Z19, Z19
+	VBLENDMPS Z25, Z16, K1, Z16
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z12, K1
+	VADDPS    logP2<>+0(SB), Z21, Z25
+	VMULPS    Z11, Z11, Z21
+	VBLENDMPS Z15, Z12, K1, Z12
+	VADDPS    logP2<>+0(SB), Z22, Z22
+	VMULPS    expLn2Lo<>+0(SB), Z16, Z15
+	VSUBPS    one<>+0(SB), Z12, Z12
+	VADDPS    logP2<>+0(SB), Z23, Z23
+	VMULPS    Z4, Z18, Z18
+	VMULPS    Z11, Z19, Z19
+	VADDPS    logP2<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z25, Z25
+	VMULPS    expLn2Hi<>+0(SB), Z16, Z16
+	VMULPS    Z3, Z22, Z22
+	VMULPS    Z0, Z23, Z23
+	VADDPS    logP3<>+0(SB), Z18, Z18
+	VADDPS    logP3<>+0(SB), Z19, Z19
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP3<>+0(SB), Z25, Z25
+	VMOVUPS   Z16, 768(R11)
+	VMULPS    logP0<>+0(SB), Z12, Z16
+	VADDPS    logP3<>+0(SB), Z22, Z22
+	VADDPS    logP3<>+0(SB), Z23, Z23
+	VMULPS    Z4, Z18, Z18
+	VMULPS    Z11, Z19, Z19
+	VADDPS    logP3<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z25, Z25
+	VADDPS    logP1<>+0(SB), Z16, Z16
+	VMULPS    Z3, Z22, Z22
+	VMULPS    Z0, Z23, Z23
+	VADDPS    logP4<>+0(SB), Z18, Z18
+	VADDPS    logP4<>+0(SB), Z19, Z19
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP4<>+0(SB), Z25, Z25
+	VMULPS    Z12, Z16, Z16
+	VADDPS    logP4<>+0(SB), Z22, Z22
+	VADDPS    logP4<>+0(SB), Z23, Z23
+	VMULPS    Z4, Z18, Z18
+	VMULPS    Z11, Z19, Z19
+	VADDPS    logP4<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z25, Z25
+	VADDPS    logP2<>+0(SB), Z16, Z16
+	VMULPS    Z3, Z22, Z22
+	VMULPS    Z0, Z23, Z23
+	VADDPS    logP5<>+0(SB), Z18, Z18
+	VADDPS    logP5<>+0(SB), Z19, Z19
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP5<>+0(SB), Z25, Z25
+	VMULPS    Z12, Z16, Z16
+	VADDPS    logP5<>+0(SB), Z22, Z22
+	VADDPS    logP5<>+0(SB), Z23, Z23
+	VMULPS    Z4, Z18, Z18
+	VMULPS    Z11, Z19, Z19
+	VADDPS    logP5<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z25, Z25
+	VADDPS    logP3<>+0(SB), Z16, Z16
+	VMULPS    Z3, Z22, Z22
+	VMULPS    Z0, Z23, Z23
+	VADDPS    logP6<>+0(SB), Z18, Z18
+	VADDPS    logP6<>+0(SB), Z19, Z19
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP6<>+0(SB), Z25, Z25
+	VMULPS    Z12, Z16, Z16
+	VADDPS    logP6<>+0(SB), Z22, Z22
+	VADDPS    logP6<>+0(SB), Z23, Z23
+	VMULPS    Z4, Z18, Z18
+	VMULPS    Z11, Z19, Z19
+	VADDPS    logP6<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z25, Z25
+	VADDPS    logP4<>+0(SB), Z16, Z16
+	VMULPS    Z3, Z22, Z22
+	VMULPS    Z0, Z23, Z23
+	VADDPS    logP7<>+0(SB), Z18, Z18
+	VADDPS    logP7<>+0(SB), Z19, Z19
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP7<>+0(SB), Z25, Z25
+	VMULPS    Z12, Z16, Z16
+	VADDPS    logP7<>+0(SB), Z22, Z22
+	VADDPS    logP7<>+0(SB), Z23, Z23
+	VMULPS    Z4, Z18, Z18
+	VMULPS    Z11, Z19, Z19
+	VADDPS    logP7<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z25, Z25
+	VADDPS    logP5<>+0(SB), Z16, Z16
+	VMULPS    Z3, Z22, Z22
+	VMULPS    Z0, Z23, Z23
+	VADDPS    logP8<>+0(SB), Z18, Z18
+	VADDPS    logP8<>+0(SB), Z19, Z19
+	VMULPS    Z1, Z24, Z24
+	VADDPS    logP8<>+0(SB), Z25, Z25
+	VMULPS    Z12, Z16, Z16
+	VADDPS    logP8<>+0(SB), Z22, Z22
+	VADDPS    logP8<>+0(SB), Z23, Z23
+	VMULPS    Z4, Z18, Z18
+	VMULPS    Z11, Z19, Z19
+	VADDPS    logP8<>+0(SB), Z24, Z24
+	VMULPS    Z2, Z25, Z25
+	VADDPS    logP6<>+0(SB), Z16, Z16
+	VMULPS    Z3, Z22, Z22
+	VMULPS    Z0, Z23, Z23
+	VMULPS    Z14, Z18, Z18
+	VMULPS    Z1, Z24, Z24
+	VMULPS    Z21, Z19, Z19
+	VMULPS    Z12, Z16, Z16
+	VMULPS    half<>+0(SB), Z14, Z14
+	VADDPS    Z15, Z18, Z15
+	VMULPS    half<>+0(SB), Z21, Z21
+	VSUBPS    one<>+0(SB), Z17, Z18
+	VADDPS    logP7<>+0(SB), Z16, Z16
+	VSUBPS    Z14, Z15, Z15
+	VSUBPS    one<>+0(SB), Z8, Z14
+	VBLENDMPS Z18, Z17, K2, Z17
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z13, K2
+	VMULPS    Z12, Z16, Z18
+	VSUBPS    one<>+0(SB), Z9, Z16
+	VBLENDMPS Z20, Z13, K2, Z13
+	VSUBPS    one<>+0(SB), Z10, Z20
+	VSUBPS    one<>+0(SB), Z13, Z13
+	VBLENDMPS Z14, Z8, K3, Z8
+	VMULPS    expLn2Lo<>+0(SB), Z17, Z14
+	VADDPS    logP8<>+0(SB), Z18, Z26
+	VSUBPS    one<>+0(SB), Z5, Z18
+	VBLENDMPS Z16, Z9, K4, Z27
+	VSUBPS    one<>+0(SB), Z6, Z9
+	VSUBPS    one<>+0(SB), Z7, Z16
+	VBLENDMPS Z20, Z10, K5, Z10
+	VMULPS    logP0<>+0(SB), Z13, Z28
+	VMULPS    Z2, Z2, Z20
+	VADDPS    Z14, Z19, Z14
+	VADDPS    Z15, Z4, Z19
+	VMULPS    Z3, Z3, Z4
+	VMULPS    Z0, Z0, Z15
+	VBLENDMPS Z18, Z5, K6, Z5
+	VMULPS    Z1, Z1, Z18
+	VMULPS    Z12, Z12, Z29
+	VBLENDMPS Z9, Z6, K1, Z6
+	VBLENDMPS Z16, Z7, K2, Z7
+	VADDPS    logP1<>+0(SB), Z28, Z16
+	VMULPS    Z13, Z13, Z9
+	VMULPS    Z12, Z26, Z26
+	VSUBPS    Z21, Z14, Z31
+	VMULPS    expLn2Lo<>+0(SB), Z8, Z14
+	VMULPS    expLn2Lo<>+0(SB), Z27, Z21
+	VMULPS    expLn2Lo<>+0(SB), Z10, Z28
+	VMULPS    expLn2Lo<>+0(SB), Z5, Z30
+	VMULPS    Z13, Z16, Z16
+	VMULPS    Z20, Z25, Z25
+	VADDPS    Z31, Z11, Z11
+	VADDPS    768(R11), Z19, Z31
+	VMULPS    expLn2Lo<>+0(SB), Z6, Z19
+	VMULPS    Z4, Z22, Z22
+	VMULPS    Z15, Z23, Z23
+	VMULPS    Z18, Z24, Z24
+	VADDPS    logP2<>+0(SB), Z16, Z16
+	VMULPS    Z29, Z26, Z26
+	VMULPS    expLn2Hi<>+0(SB), Z17, Z17
+	VADDPS    Z14, Z25, Z14
+	VMOVUPS   Z31, 704(R11)
+	VMULPS    expLn2Lo<>+0(SB), Z7, Z25
+	VMULPS    expLn2Hi<>+0(SB), Z8, Z8
+	VADDPS    Z21, Z22, Z21
+	VMULPS    expLn2Hi<>+0(SB), Z27, Z22
+	VMULPS    expLn2Hi<>+0(SB), Z10, Z10
+	VADDPS    Z28, Z23, Z23
+	VADDPS    Z30, Z24, Z24
+	VMULPS    Z13, Z16, Z16
+	VMULPS    expLn2Hi<>+0(SB), Z5, Z5
+	VADDPS    Z19, Z26, Z19
+	VMOVUPS   Z17, 2176(R11)
+	VMULPS    expLn2Hi<>+0(SB), Z6, Z6
+	VMULPS    expLn2Hi<>+0(SB), Z7, Z7
+	VMOVUPS   Z8, 3584(R11)
+	VMULPS    half<>+0(SB), Z20, Z8
+	VMULPS    half<>+0(SB), Z4, Z4
+	VMOVUPS   Z22, 4992(R11)
+	VADDPS    logP3<>+0(SB), Z16, Z16
+	VMULPS    half<>+0(SB), Z15, Z15
+	VMOVUPS   Z10, 6400(R11)
+	VMULPS    half<>+0(SB), Z18, Z10
+	VMULPS    half<>+0(SB), Z29, Z17
+	VMOVUPS   Z5, 7808(R11)
+	VMULPS    half<>+0(SB), Z9, Z5
+	VMOVUPS   Z6, 9216(R11)
+	VSUBPS    Z8, Z14, Z6
+	VSUBPS    Z4, Z21, Z4
+	VMULPS    Z13, Z16, Z8
+	VMOVUPS   Z7, 10624(R11)
+	VSUBPS    Z15, Z23, Z7
+	VSUBPS    Z10, Z24, Z10
+	VSUBPS    Z17, Z19, Z14
+	VADDPS    Z6, Z2, Z2
+	VADDPS    Z4, Z3, Z3
+	VADDPS    logP4<>+0(SB), Z8, Z4
+	VADDPS    Z7, Z0, Z0
+	VADDPS    Z10, Z1, Z1
+	VADDPS    Z14, Z12, Z6
+	VADDPS    2176(R11), Z11, Z7
+	VADDPS    3584(R11), Z2, Z2
+	VMULPS    Z13, Z4, Z4
+	VADDPS    4992(R11), Z3, Z3
+	VADDPS    6400(R11), Z0, Z0
+	VADDPS    7808(R11), Z1, Z1
+	VADDPS    9216(R11), Z6, Z6
+	VMOVUPS   Z7, 2112(R11)
+	VADDPS    logP5<>+0(SB), Z4, Z4
+	VMOVUPS   Z2, 3520(R11)
+	VMOVUPS   Z3, 4928(R11)
+	VMOVUPS   Z0, 6336(R11)
+	VMULPS    Z13, Z4, Z0
+	VMOVUPS   Z1, 7744(R11)
+	VMOVUPS   Z6, 9152(R11)
+	VADDPS    logP6<>+0(SB), Z0, Z0
+	VMULPS    Z13, Z0, Z0
+	VADDPS    logP7<>+0(SB), Z0, Z0
+	VMULPS    Z13, Z0, Z0
+	VADDPS    logP8<>+0(SB), Z0, Z0
+	VMULPS    Z13, Z0, Z0
+	VMULPS    Z9, Z0, Z0
+	VADDPS    Z25, Z0, Z0
+	VSUBPS    Z5, Z0, Z0
+	VADDPS    Z0, Z13, Z0
+	VADDPS    10624(R11), Z0, Z0
+	VMOVUPS   Z0, 10560(R11)
+	ADDQ      $0x00002c00, R11
+	SUBQ      $0x08, R10
+	JMP       logSoftmaxLogLoop
+
+logSoftmaxLogLast:
+	TESTQ R10, R10
+	JZ    logSoftmaxOut
+
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32 640(R11), Z0
+	VMOVDQU32 logExpInv<>+0(SB), Z1
+	VPSRLD    $0x17, Z0, Z0
+	VPSUBD    Z0, Z1, Z1
+	VPSUBD    logExpBias<>+0(SB), Z0, Z0
+	VPSLLD    $0x17, Z1, Z1
+	VCVTDQ2PS Z0, Z0
+	VMULPS    640(R11), Z1, Z1
+	VSUBPS    one<>+0(SB), Z0, Z3
+	VADDPS    Z1, Z1, Z2
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K1
+	VBLENDMPS Z3, Z0, K1, Z0
+	VBLENDMPS Z2, Z1, K1, Z1
+	VMULPS    expLn2Lo<>+0(SB), Z0, Z2
+	VMULPS    expLn2Hi<>+0(SB), Z0, Z0
+	VSUBPS    one<>+0(SB), Z1, Z1
+	VMOVUPS   Z0, 768(R11)
+	VMULPS    logP0<>+0(SB), Z1, Z3
+	VMULPS    Z1, Z1, Z0
+	VADDPS    logP1<>+0(SB), Z3, Z3
+	VMULPS    half<>+0(SB), Z0, Z4
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP2<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP3<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP4<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP5<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP6<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP7<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VADDPS    logP8<>+0(SB), Z3, Z3
+	VMULPS    Z1, Z3, Z3
+	VMULPS    Z0, Z3, Z0
+	VADDPS    Z2, Z0, Z0
+	VSUBPS    Z4, Z0, Z0
+	VADDPS    Z0, Z1, Z0
+	VADDPS    768(R11), Z0, Z0
+	VMOVUPS   Z0, 704(R11)
+	ADDQ      $0x00000580, R11
+	DECQ      R10
+	JMP       logSoftmaxLogLast
+
+logSoftmaxOut:
+	// Pass 3. y[j] = d[j] - log32(s) (seq.LogSoftmax), stored as rows.
+	MOVQ R9, R10
+	LEAQ (SP), R11
+
+logSoftmaxOutLoop:
+	VMOVUPS 704(R11), Z0
+	VMOVUPS (R11), Z1
+	VSUBPS  Z0, Z1, Z1
+	VMOVUPS 64(R11), Z2
+	VSUBPS  Z0, Z2, Z2
+	VMOVUPS 128(R11), Z3
+	VSUBPS  Z0, Z3, Z3
+	VMOVUPS 192(R11), Z4
+	VSUBPS  Z0, Z4, Z4
+	VMOVUPS 256(R11), Z5
+	VSUBPS  Z0, Z5, Z5
+	VMOVUPS 320(R11), Z6
+	VSUBPS  Z0, Z6, Z6
+	VMOVUPS 384(R11), Z7
+	VSUBPS  Z0, Z7, Z7
+	VMOVUPS 448(R11), Z8
+	VSUBPS  Z0, Z8, Z8
+	VMOVUPS 512(R11), Z9
+	VSUBPS  Z0, Z9, Z9
+	VMOVUPS 576(R11), Z10
+	VSUBPS  Z0, Z10, Z0
+
+	// The rows y of the block.
+	VUNPCKLPS     Z2, Z1, Z10
+	VUNPCKHPS     Z2, Z1, Z1
+	VUNPCKLPS     Z4, Z3, Z2
+	VUNPCKHPS     Z4, Z3, Z3
+	VUNPCKLPD     Z2, Z10, Z4
+	VUNPCKHPD     Z2, Z10, Z2
+	VUNPCKLPD     Z3, Z1, Z10
+	VUNPCKHPD     Z3, Z1, Z1
+	VMOVUPS       X4, (DI)
+	VEXTRACTF32X4 $0x01, Z4, 160(DI)
+	VEXTRACTF32X4 $0x02, Z4, 320(DI)
+	VEXTRACTF32X4 $0x03, Z4, 480(DI)
+	VMOVUPS       X2, 40(DI)
+	VEXTRACTF32X4 $0x01, Z2, 200(DI)
+	VEXTRACTF32X4 $0x02, Z2, 360(DI)
+	VEXTRACTF32X4 $0x03, Z2, 520(DI)
+	VMOVUPS       X10, 80(DI)
+	VEXTRACTF32X4 $0x01, Z10, 240(DI)
+	VEXTRACTF32X4 $0x02, Z10, 400(DI)
+	VEXTRACTF32X4 $0x03, Z10, 560(DI)
+	VMOVUPS       X1, 120(DI)
+	VEXTRACTF32X4 $0x01, Z1, 280(DI)
+	VEXTRACTF32X4 $0x02, Z1, 440(DI)
+	VEXTRACTF32X4 $0x03, Z1, 600(DI)
+	VUNPCKLPS     Z6, Z5, Z1
+	VUNPCKHPS     Z6, Z5, Z2
+	VUNPCKLPS     Z8, Z7, Z3
+	VUNPCKHPS     Z8, Z7, Z4
+	VUNPCKLPD     Z3, Z1, Z5
+	VUNPCKHPD     Z3, Z1, Z1
+	VUNPCKLPD     Z4, Z2, Z3
+	VUNPCKHPD     Z4, Z2, Z2
+	VMOVUPS       X5, 16(DI)
+	VEXTRACTF32X4 $0x01, Z5, 176(DI)
+	VEXTRACTF32X4 $0x02, Z5, 336(DI)
+	VEXTRACTF32X4 $0x03, Z5, 496(DI)
+	VMOVUPS       X1, 56(DI)
+	VEXTRACTF32X4 $0x01, Z1, 216(DI)
+	VEXTRACTF32X4 $0x02, Z1, 376(DI)
+	VEXTRACTF32X4 $0x03, Z1, 536(DI)
+	VMOVUPS       X3, 96(DI)
+	VEXTRACTF32X4 $0x01, Z3, 256(DI)
+	VEXTRACTF32X4 $0x02, Z3, 416(DI)
+	VEXTRACTF32X4 $0x03, Z3, 576(DI)
+	VMOVUPS       X2, 136(DI)
+	VEXTRACTF32X4 $0x01, Z2, 296(DI)
+	VEXTRACTF32X4 $0x02, Z2, 456(DI)
+	VEXTRACTF32X4 $0x03, Z2, 616(DI)
+	VUNPCKLPS     Z0, Z9, Z1
+	VUNPCKHPS     Z0, Z9, Z0
+	VMOVLPS       X1, 32(DI)
+	VMOVHPS       X1, 72(DI)
+	VMOVLPS       X0, 112(DI)
+	VMOVHPS       X0, 152(DI)
+	VEXTRACTF32X4 $0x01, Z1, X2
+	VEXTRACTF32X4 $0x01, Z0, X3
+	VMOVLPS       X2, 192(DI)
+	VMOVHPS       X2, 232(DI)
+	VMOVLPS       X3, 272(DI)
+	VMOVHPS       X3, 312(DI)
+	VEXTRACTF32X4 $0x02, Z1, X2
+	VEXTRACTF32X4 $0x02, Z0, X3
+	VMOVLPS       X2, 352(DI)
+	VMOVHPS       X2, 392(DI)
+	VMOVLPS       X3, 432(DI)
+	VMOVHPS       X3, 472(DI)
+	VEXTRACTF32X4 $0x03, Z1, X1
+	VEXTRACTF32X4 $0x03, Z0, X0
+	VMOVLPS       X1, 512(DI)
+	VMOVHPS       X1, 552(DI)
+	VMOVLPS       X0, 592(DI)
+	VMOVHPS       X0, 632(DI)
+	ADDQ          $0x00000280, DI
+	ADDQ          $0x00000580, R11
+	DECQ          R10
+	JNZ           logSoftmaxOutLoop
+	JMP           logSoftmaxChunk
+
+logSoftmaxDone:
+	VZEROUPPER
+	RET
+
+// func argmaxAVX512(dst []int32, logits []float32)
+// Requires: AVX, AVX512F, CMOV
+TEXT ·argmaxAVX512(SB), NOSPLIT, $0-48
+	// argmaxGeneric for whole blocks of 16 rows, one block at a time: the
+	// columns x[j] (transposeIn), their maximum, and seq.Argmax.
+	//
+	// Registers: SI = logits, DI = dst, CX = blocks left (AX, DX and R13 count
+	// them). No frame.
+	//
+	// Arguments.
+	MOVQ dst_base+0(FP), DI
+	MOVQ logits_base+24(FP), SI
+
+	// Blocks: CX = the minimum of len/160 over the float slices and of len/16
+	// over the row slices (a nil grad, losses, preds or lse does not count): the
+	// rows processed, rounded down to a multiple of 16.
+	MOVQ    logits_len+32(FP), AX
+	SHRQ    $0x05, AX
+	MOVQ    $0x3333333333333334, R13
+	MULQ    R13
+	MOVQ    DX, CX
+	MOVQ    dst_len+8(FP), AX
+	SHRQ    $0x04, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+	TESTQ   CX, CX
+	JZ      argmaxDone
+
+argmaxLoop:
+	// The columns x[j] of the block.
+	VMOVUPS      24(SI), X0
+	VINSERTF32X4 $0x01, 184(SI), Z0, Z0
+	VINSERTF32X4 $0x02, 344(SI), Z0, Z0
+	VINSERTF32X4 $0x03, 504(SI), Z0, Z0
+	VMOVUPS      64(SI), X1
+	VINSERTF32X4 $0x01, 224(SI), Z1, Z1
+	VINSERTF32X4 $0x02, 384(SI), Z1, Z1
+	VINSERTF32X4 $0x03, 544(SI), Z1, Z1
+	VMOVUPS      104(SI), X2
+	VINSERTF32X4 $0x01, 264(SI), Z2, Z2
+	VINSERTF32X4 $0x02, 424(SI), Z2, Z2
+	VINSERTF32X4 $0x03, 584(SI), Z2, Z2
+	VMOVUPS      144(SI), X3
+	VINSERTF32X4 $0x01, 304(SI), Z3, Z3
+	VINSERTF32X4 $0x02, 464(SI), Z3, Z3
+	VINSERTF32X4 $0x03, 624(SI), Z3, Z3
+	VUNPCKHPS    Z1, Z0, Z0
+	VUNPCKHPS    Z3, Z2, Z1
+	VUNPCKLPD    Z1, Z0, Z2
+	VUNPCKHPD    Z1, Z0, Z0
+	VMOVUPS      16(SI), X1
+	VINSERTF32X4 $0x01, 176(SI), Z1, Z1
+	VINSERTF32X4 $0x02, 336(SI), Z1, Z1
+	VINSERTF32X4 $0x03, 496(SI), Z1, Z1
+	VMOVUPS      56(SI), X3
+	VINSERTF32X4 $0x01, 216(SI), Z3, Z3
+	VINSERTF32X4 $0x02, 376(SI), Z3, Z3
+	VINSERTF32X4 $0x03, 536(SI), Z3, Z3
+	VMOVUPS      96(SI), X4
+	VINSERTF32X4 $0x01, 256(SI), Z4, Z4
+	VINSERTF32X4 $0x02, 416(SI), Z4, Z4
+	VINSERTF32X4 $0x03, 576(SI), Z4, Z4
+	VMOVUPS      136(SI), X5
+	VINSERTF32X4 $0x01, 296(SI), Z5, Z5
+	VINSERTF32X4 $0x02, 456(SI), Z5, Z5
+	VINSERTF32X4 $0x03, 616(SI), Z5, Z5
+	VUNPCKLPS    Z3, Z1, Z6
+	VUNPCKHPS    Z3, Z1, Z1
+	VUNPCKLPS    Z5, Z4, Z3
+	VUNPCKHPS    Z5, Z4, Z4
+	VUNPCKLPD    Z3, Z6, Z5
+	VUNPCKHPD    Z3, Z6, Z3
+	VUNPCKLPD    Z4, Z1, Z6
+	VUNPCKHPD    Z4, Z1, Z1
+	VMOVUPS      (SI), X4
+	VINSERTF32X4 $0x01, 160(SI), Z4, Z4
+	VINSERTF32X4 $0x02, 320(SI), Z4, Z4
+	VINSERTF32X4 $0x03, 480(SI), Z4, Z4
+	VMOVUPS      40(SI), X7
+	VINSERTF32X4 $0x01, 200(SI), Z7, Z7
+	VINSERTF32X4 $0x02, 360(SI), Z7, Z7
+	VINSERTF32X4 $0x03, 520(SI), Z7, Z7
+	VMOVUPS      80(SI), X8
+	VINSERTF32X4 $0x01, 240(SI), Z8, Z8
+	VINSERTF32X4 $0x02, 400(SI), Z8, Z8
+	VINSERTF32X4 $0x03, 560(SI), Z8, Z8
+	VMOVUPS      120(SI), X9
+	VINSERTF32X4 $0x01, 280(SI), Z9, Z9
+	VINSERTF32X4 $0x02, 440(SI), Z9, Z9
+	VINSERTF32X4 $0x03, 600(SI), Z9, Z9
+	VUNPCKLPS    Z7, Z4, Z10
+	VUNPCKHPS    Z7, Z4, Z4
+	VUNPCKLPS    Z9, Z8, Z7
+	VUNPCKHPS    Z9, Z8, Z8
+	VUNPCKLPD    Z7, Z10, Z9
+	VUNPCKHPD    Z7, Z10, Z7
+	VUNPCKLPD    Z8, Z4, Z10
+	VUNPCKHPD    Z8, Z4, Z4
+
+	// m = the maximum of the ten columns: the tree of VMAXPS of seq.Max10
+	// without its + 0, which equality does not see.
+	VMAXPS Z7, Z9, Z8
+	VMAXPS Z4, Z10, Z11
+	VMAXPS Z11, Z8, Z8
+	VMAXPS Z3, Z5, Z11
+	VMAXPS Z1, Z6, Z12
+	VMAXPS Z12, Z11, Z11
+	VMAXPS Z11, Z8, Z8
+	VMAXPS Z0, Z2, Z11
+	VMAXPS Z11, Z8, Z8
+
+	// dst = argmax10(x) (seq.Argmax): p = 0, then for j = 9 down to 0, p = j
+	// where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for j = 9 down to 0, p = j
+	// where x[j] is NaN (VCMPPS UNORD).
+	VCMPPS    $0x00, Z8, Z0, K1
+	VMOVUPS   zero<>+0(SB), Z11
+	VBLENDMPS index<>+576(SB), Z11, K1, Z11
+	VCMPPS    $0x00, Z8, Z2, K1
+	VBLENDMPS index<>+512(SB), Z11, K1, Z11
+	VCMPPS    $0x00, Z8, Z1, K1
+	VBLENDMPS index<>+448(SB), Z11, K1, Z11
+	VCMPPS    $0x00, Z8, Z6, K1
+	VBLENDMPS index<>+384(SB), Z11, K1, Z11
+	VCMPPS    $0x00, Z8, Z3, K1
+	VBLENDMPS index<>+320(SB), Z11, K1, Z11
+	VCMPPS    $0x00, Z8, Z5, K1
+	VBLENDMPS index<>+256(SB), Z11, K1, Z11
+	VCMPPS    $0x00, Z8, Z4, K1
+	VBLENDMPS index<>+192(SB), Z11, K1, Z11
+	VCMPPS    $0x00, Z8, Z10, K1
+	VBLENDMPS index<>+128(SB), Z11, K1, Z11
+	VCMPPS    $0x00, Z8, Z7, K1
+	VBLENDMPS index<>+64(SB), Z11, K1, Z11
+	VCMPPS    $0x00, Z8, Z9, K1
+	VBLENDMPS index<>+0(SB), Z11, K1, Z8
+	VCMPPS    $0x03, Z0, Z0, K1
+	VBLENDMPS index<>+576(SB), Z8, K1, Z0
+	VCMPPS    $0x03, Z2, Z2, K1
+	VBLENDMPS index<>+512(SB), Z0, K1, Z0
+	VCMPPS    $0x03, Z1, Z1, K1
+	VBLENDMPS index<>+448(SB), Z0, K1, Z0
+	VCMPPS    $0x03, Z6, Z6, K1
+	VBLENDMPS index<>+384(SB), Z0, K1, Z0
+	VCMPPS    $0x03, Z3, Z3, K1
+	VBLENDMPS index<>+320(SB), Z0, K1, Z0
+	VCMPPS    $0x03, Z5, Z5, K1
+	VBLENDMPS index<>+256(SB), Z0, K1, Z0
+	VCMPPS    $0x03, Z4, Z4, K1
+	VBLENDMPS index<>+192(SB), Z0, K1, Z0
+	VCMPPS    $0x03, Z10, Z10, K1
+	VBLENDMPS index<>+128(SB), Z0, K1, Z0
+	VCMPPS    $0x03, Z7, Z7, K1
+	VBLENDMPS index<>+64(SB), Z0, K1, Z0
+	VCMPPS    $0x03, Z9, Z9, K1
+	VBLENDMPS index<>+0(SB), Z0, K1, Z0
+	VMOVUPS   Z0, (DI)
+	ADDQ      $0x00000280, SI
+	ADDQ      $0x00000040, DI
+	DECQ      CX
+	JNZ       argmaxLoop
+
+argmaxDone:
+	VZEROUPPER
+	RET
+
 // func xentLabelsAVX2(grad []float32, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
 // Requires: AVX, AVX2, CMOV
 TEXT ·xentLabelsAVX2(SB), $3880-164
@@ -496,12 +7668,12 @@ TEXT ·xentLabelsAVX2(SB), $3880-164
 	// rows processed, rounded down to a multiple of 8.
 	MOVQ    logits_len+32(FP), AX
 	CMPQ    grad_base+0(FP), $0x00
-	JEQ     isNil1
+	JEQ     isNil37
 	MOVQ    grad_len+8(FP), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil1:
+isNil37:
 	SHRQ    $0x04, AX
 	MOVQ    $0x3333333333333334, R13
 	MULQ    R13
@@ -511,29 +7683,29 @@ isNil1:
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 	CMPQ    losses_base+80(FP), $0x00
-	JEQ     isNil2
+	JEQ     isNil38
 	MOVQ    losses_len+88(FP), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil2:
+isNil38:
 	CMPQ    preds_base+112(FP), $0x00
-	JEQ     isNil3
+	JEQ     isNil39
 	MOVQ    preds_len+120(FP), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil3:
+isNil39:
 	CMPQ    lse_base+136(FP), $0x00
-	JEQ     isNil4
+	JEQ     isNil40
 	MOVQ    lse_len+144(FP), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil4:
+isNil40:
 	MOVQ losses_base+80(FP), DX
 	MOVQ acc+104(FP), R8
 
@@ -544,18 +7716,18 @@ isNil4:
 	MOVQ  lse_base+136(FP), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse5
+	JZ    noLse41
 	MOVL  $0x00000001, R12
 
-noLse5:
+noLse41:
 	MOVL         z+160(FP), AX
 	SHLL         $0x01, AX
-	JZ           noZ6
+	JZ           noZ42
 	MOVL         $0x00000003, R12
 	VBROADCASTSS z+160(FP), Y0
 	VMOVUPS      Y0, 3840(SP)
 
-noZ6:
+noZ42:
 	MOVQ R12, 3872(SP)
 
 labelsChunk:
@@ -657,57 +7829,57 @@ labelsExpLoop:
 	// j = 9 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 9 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds7
+	JZ        noPreds43
 	VCMPPS    $0x00, Y11, Y0, Y8
 	VMOVUPS   zero<>+0(SB), Y12
-	VBLENDVPS Y8, index<>+288(SB), Y12, Y8
+	VBLENDVPS Y8, index<>+576(SB), Y12, Y8
 	VCMPPS    $0x00, Y11, Y2, Y12
-	VBLENDVPS Y12, index<>+256(SB), Y8, Y8
+	VBLENDVPS Y12, index<>+512(SB), Y8, Y8
 	VCMPPS    $0x00, Y11, Y1, Y12
-	VBLENDVPS Y12, index<>+224(SB), Y8, Y8
+	VBLENDVPS Y12, index<>+448(SB), Y8, Y8
 	VCMPPS    $0x00, Y11, Y6, Y12
-	VBLENDVPS Y12, index<>+192(SB), Y8, Y8
+	VBLENDVPS Y12, index<>+384(SB), Y8, Y8
 	VCMPPS    $0x00, Y11, Y3, Y12
-	VBLENDVPS Y12, index<>+160(SB), Y8, Y8
+	VBLENDVPS Y12, index<>+320(SB), Y8, Y8
 	VCMPPS    $0x00, Y11, Y5, Y12
-	VBLENDVPS Y12, index<>+128(SB), Y8, Y8
+	VBLENDVPS Y12, index<>+256(SB), Y8, Y8
 	VCMPPS    $0x00, Y11, Y4, Y12
-	VBLENDVPS Y12, index<>+96(SB), Y8, Y8
+	VBLENDVPS Y12, index<>+192(SB), Y8, Y8
 	VCMPPS    $0x00, Y11, Y10, Y12
-	VBLENDVPS Y12, index<>+64(SB), Y8, Y8
+	VBLENDVPS Y12, index<>+128(SB), Y8, Y8
 	VCMPPS    $0x00, Y11, Y7, Y12
-	VBLENDVPS Y12, index<>+32(SB), Y8, Y8
+	VBLENDVPS Y12, index<>+64(SB), Y8, Y8
 	VCMPPS    $0x00, Y11, Y9, Y12
 	VBLENDVPS Y12, index<>+0(SB), Y8, Y8
 	VCMPPS    $0x03, Y0, Y0, Y12
-	VBLENDVPS Y12, index<>+288(SB), Y8, Y8
+	VBLENDVPS Y12, index<>+576(SB), Y8, Y8
 	VCMPPS    $0x03, Y2, Y2, Y12
-	VBLENDVPS Y12, index<>+256(SB), Y8, Y8
+	VBLENDVPS Y12, index<>+512(SB), Y8, Y8
 	VCMPPS    $0x03, Y1, Y1, Y12
-	VBLENDVPS Y12, index<>+224(SB), Y8, Y8
+	VBLENDVPS Y12, index<>+448(SB), Y8, Y8
 	VCMPPS    $0x03, Y6, Y6, Y12
-	VBLENDVPS Y12, index<>+192(SB), Y8, Y8
+	VBLENDVPS Y12, index<>+384(SB), Y8, Y8
 	VCMPPS    $0x03, Y3, Y3, Y12
-	VBLENDVPS Y12, index<>+160(SB), Y8, Y8
+	VBLENDVPS Y12, index<>+320(SB), Y8, Y8
 	VCMPPS    $0x03, Y5, Y5, Y12
-	VBLENDVPS Y12, index<>+128(SB), Y8, Y8
+	VBLENDVPS Y12, index<>+256(SB), Y8, Y8
 	VCMPPS    $0x03, Y4, Y4, Y12
-	VBLENDVPS Y12, index<>+96(SB), Y8, Y8
+	VBLENDVPS Y12, index<>+192(SB), Y8, Y8
 	VCMPPS    $0x03, Y10, Y10, Y12
-	VBLENDVPS Y12, index<>+64(SB), Y8, Y8
+	VBLENDVPS Y12, index<>+128(SB), Y8, Y8
 	VCMPPS    $0x03, Y7, Y7, Y12
-	VBLENDVPS Y12, index<>+32(SB), Y8, Y8
+	VBLENDVPS Y12, index<>+64(SB), Y8, Y8
 	VCMPPS    $0x03, Y9, Y9, Y12
 	VBLENDVPS Y12, index<>+0(SB), Y8, Y8
 	VMOVUPS   Y8, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds7:
+noPreds43:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum10(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB   $0x01, 3872(SP)
-	JZ      noLse8
+	JZ      noLse44
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y11, Y8
 	VADDPS  Y7, Y9, Y12
 	VADDPS  Y4, Y10, Y13
@@ -723,7 +7895,7 @@ noPreds7:
 	VMOVUPS Y8, 448(R11)
 	VMOVUPS Y11, 416(R11)
 
-noLse8:
+noLse44:
 	// d[j] = x[j] - m, stored to the record.
 	VSUBPS  Y11, Y9, Y8
 	VMOVUPS Y8, (R11)
@@ -770,86 +7942,86 @@ labelsExpOnlyLoop:
 	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
 	// e = p·2^n; e = +0 where d < cutoff; e[j] stored to the record.
 	// s = sum10(e): ((e0+e1)+(e2+e3)) + ((e4+e5)+(e6+e7)), then + (e8+e9).
-	VMOVUPS (R11), Y6
-	VMOVUPS 32(R11), Y8
+	VMOVUPS (R11), Y7
+	VMOVUPS 32(R11), Y9
 	VMOVUPS 64(R11), Y10
 	VMOVUPS 96(R11), Y11
 	VMOVUPS 128(R11), Y12
 	VMOVUPS 160(R11), Y13
-	VMULPS  Y1, Y6, Y7
-	VMULPS  Y1, Y8, Y9
-	VADDPS  Y0, Y7, Y7
-	VADDPS  Y0, Y9, Y9
-	VSUBPS  Y0, Y7, Y14
-	VPSLLD  $0x17, Y7, Y7
-	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VMULPS  Y1, Y7, Y6
+	VMULPS  Y1, Y9, Y8
+	VADDPS  Y0, Y6, Y6
+	VADDPS  Y0, Y8, Y8
+	VSUBPS  Y0, Y6, Y14
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
 	VMULPS  Y2, Y14, Y15
 	VMULPS  Y3, Y14, Y14
-	VSUBPS  Y15, Y6, Y6
-	VSUBPS  Y14, Y6, Y14
-	VMULPS  Y4, Y14, Y6
+	VSUBPS  Y15, Y7, Y7
+	VSUBPS  Y14, Y7, Y14
+	VMULPS  Y4, Y14, Y7
 	VMULPS  Y14, Y14, Y15
-	VADDPS  Y5, Y6, Y6
-	VMULPS  Y14, Y6, Y6
-	VADDPS  expQ2<>+0(SB), Y6, Y6
-	VMULPS  Y14, Y6, Y6
-	VADDPS  expQ1<>+0(SB), Y6, Y6
-	VMULPS  Y14, Y6, Y6
-	VADDPS  expQ0<>+0(SB), Y6, Y6
-	VMULPS  Y6, Y15, Y15
-	VPSLLD  $0x17, Y9, Y6
-	VSUBPS  Y0, Y9, Y9
-	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VADDPS  Y5, Y7, Y7
+	VMULPS  Y14, Y7, Y7
+	VADDPS  expQ2<>+0(SB), Y7, Y7
+	VMULPS  Y14, Y7, Y7
+	VADDPS  expQ1<>+0(SB), Y7, Y7
+	VMULPS  Y14, Y7, Y7
+	VADDPS  expQ0<>+0(SB), Y7, Y7
+	VMULPS  Y7, Y15, Y15
+	VPSLLD  $0x17, Y8, Y7
+	VSUBPS  Y0, Y8, Y8
+	VPADDD  oneBits<>+0(SB), Y7, Y7
 	VADDPS  Y14, Y15, Y15
 	VMULPS  Y1, Y10, Y14
 	VADDPS  one<>+0(SB), Y15, Y15
 	VADDPS  Y0, Y14, Y14
-	VMULPS  Y7, Y15, Y15
-	VMULPS  Y2, Y9, Y7
-	VMULPS  Y3, Y9, Y9
-	VSUBPS  Y7, Y8, Y7
-	VMOVUPS (R11), Y8
-	VSUBPS  Y9, Y7, Y7
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y9
-	VMULPS  Y4, Y7, Y8
+	VMULPS  Y6, Y15, Y15
+	VMULPS  Y2, Y8, Y6
+	VMULPS  Y3, Y8, Y8
+	VSUBPS  Y6, Y9, Y6
+	VMOVUPS (R11), Y9
+	VSUBPS  Y8, Y6, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y9
+	VMULPS  Y4, Y6, Y8
 	VANDNPS Y15, Y9, Y15
-	VMULPS  Y7, Y7, Y9
+	VMULPS  Y6, Y6, Y9
 	VMOVUPS Y15, (R11)
 	VADDPS  Y5, Y8, Y8
-	VMULPS  Y7, Y8, Y8
+	VMULPS  Y6, Y8, Y8
 	VADDPS  expQ2<>+0(SB), Y8, Y8
-	VMULPS  Y7, Y8, Y8
+	VMULPS  Y6, Y8, Y8
 	VADDPS  expQ1<>+0(SB), Y8, Y8
-	VMULPS  Y7, Y8, Y8
+	VMULPS  Y6, Y8, Y8
 	VADDPS  expQ0<>+0(SB), Y8, Y8
 	VMULPS  Y8, Y9, Y9
 	VPSLLD  $0x17, Y14, Y8
 	VSUBPS  Y0, Y14, Y14
 	VPADDD  oneBits<>+0(SB), Y8, Y8
-	VADDPS  Y7, Y9, Y9
-	VMULPS  Y1, Y11, Y7
+	VADDPS  Y6, Y9, Y9
+	VMULPS  Y1, Y11, Y6
 	VADDPS  one<>+0(SB), Y9, Y9
-	VADDPS  Y0, Y7, Y7
-	VMULPS  Y6, Y9, Y9
-	VMULPS  Y2, Y14, Y6
+	VADDPS  Y0, Y6, Y6
+	VMULPS  Y7, Y9, Y9
+	VMULPS  Y2, Y14, Y7
 	VMULPS  Y3, Y14, Y14
-	VSUBPS  Y6, Y10, Y6
+	VSUBPS  Y7, Y10, Y7
 	VMOVUPS 32(R11), Y10
-	VSUBPS  Y14, Y6, Y14
-	VPSLLD  $0x17, Y7, Y6
-	VSUBPS  Y0, Y7, Y7
-	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VSUBPS  Y14, Y7, Y14
+	VPSLLD  $0x17, Y6, Y7
+	VSUBPS  Y0, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y7, Y7
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
 	VANDNPS Y9, Y10, Y10
-	VMULPS  Y2, Y7, Y9
-	VMULPS  Y3, Y7, Y7
+	VMULPS  Y2, Y6, Y9
+	VMULPS  Y3, Y6, Y6
 	VADDPS  Y10, Y15, Y15
 	VMOVUPS Y10, 32(R11)
 	VMULPS  Y1, Y12, Y10
 	VSUBPS  Y9, Y11, Y9
 	VMULPS  Y4, Y14, Y11
 	VADDPS  Y0, Y10, Y10
-	VSUBPS  Y7, Y9, Y7
+	VSUBPS  Y6, Y9, Y6
 	VADDPS  Y5, Y11, Y11
 	VMULPS  Y14, Y14, Y9
 	VMULPS  Y14, Y11, Y11
@@ -867,32 +8039,32 @@ labelsExpOnlyLoop:
 	VMULPS  Y3, Y10, Y10
 	VADDPS  one<>+0(SB), Y14, Y14
 	VSUBPS  Y11, Y12, Y11
-	VMULPS  Y4, Y7, Y12
+	VMULPS  Y4, Y6, Y12
 	VMULPS  Y8, Y14, Y14
 	VMULPS  Y1, Y13, Y8
 	VSUBPS  Y10, Y11, Y10
 	VADDPS  Y5, Y12, Y12
-	VMULPS  Y7, Y7, Y11
+	VMULPS  Y6, Y6, Y11
 	VADDPS  Y0, Y8, Y8
-	VMULPS  Y7, Y12, Y12
+	VMULPS  Y6, Y12, Y12
 	VADDPS  expQ2<>+0(SB), Y12, Y12
-	VMULPS  Y7, Y12, Y12
+	VMULPS  Y6, Y12, Y12
 	VADDPS  expQ1<>+0(SB), Y12, Y12
-	VMULPS  Y7, Y12, Y12
+	VMULPS  Y6, Y12, Y12
 	VADDPS  expQ0<>+0(SB), Y12, Y12
 	VMULPS  Y12, Y11, Y11
 	VMOVUPS 64(R11), Y12
-	VADDPS  Y7, Y11, Y11
-	VPSLLD  $0x17, Y8, Y7
+	VADDPS  Y6, Y11, Y11
+	VPSLLD  $0x17, Y8, Y6
 	VSUBPS  Y0, Y8, Y8
-	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y6, Y6
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
 	VADDPS  one<>+0(SB), Y11, Y11
 	VANDNPS Y14, Y12, Y14
 	VMULPS  Y2, Y8, Y12
 	VMULPS  Y3, Y8, Y8
 	VMOVUPS Y14, 64(R11)
-	VMULPS  Y6, Y11, Y6
+	VMULPS  Y7, Y11, Y7
 	VSUBPS  Y12, Y13, Y11
 	VMULPS  Y4, Y10, Y12
 	VMULPS  Y10, Y10, Y13
@@ -902,42 +8074,42 @@ labelsExpOnlyLoop:
 	VMULPS  Y10, Y11, Y11
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
 	VADDPS  expQ2<>+0(SB), Y11, Y11
-	VANDNPS Y6, Y12, Y12
-	VMULPS  Y4, Y8, Y6
+	VANDNPS Y7, Y12, Y12
+	VMULPS  Y4, Y8, Y7
 	VADDPS  Y12, Y14, Y14
 	VMOVUPS Y12, 96(R11)
 	VMULPS  Y8, Y8, Y12
 	VMULPS  Y10, Y11, Y11
-	VADDPS  Y5, Y6, Y6
+	VADDPS  Y5, Y7, Y7
 	VADDPS  Y14, Y15, Y14
 	VADDPS  expQ1<>+0(SB), Y11, Y11
-	VMULPS  Y8, Y6, Y6
+	VMULPS  Y8, Y7, Y7
 	VMULPS  Y10, Y11, Y11
-	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y7, Y7
 	VADDPS  expQ0<>+0(SB), Y11, Y11
-	VMULPS  Y8, Y6, Y6
+	VMULPS  Y8, Y7, Y7
 	VMULPS  Y11, Y13, Y11
-	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y7, Y7
 	VADDPS  Y10, Y11, Y10
-	VMULPS  Y8, Y6, Y6
+	VMULPS  Y8, Y7, Y7
 	VADDPS  one<>+0(SB), Y10, Y10
-	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y7, Y7
 	VMULPS  Y9, Y10, Y9
-	VMULPS  Y6, Y12, Y6
+	VMULPS  Y7, Y12, Y7
 	VMOVUPS 128(R11), Y10
-	VADDPS  Y8, Y6, Y8
-	VMOVUPS 192(R11), Y6
+	VADDPS  Y8, Y7, Y8
+	VMOVUPS 192(R11), Y7
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
 	VADDPS  one<>+0(SB), Y8, Y8
 	VANDNPS Y9, Y10, Y11
 	VMOVUPS 224(R11), Y10
 	VMOVUPS Y11, 128(R11)
-	VMULPS  Y1, Y6, Y9
-	VMULPS  Y7, Y8, Y8
+	VMULPS  Y1, Y7, Y9
+	VMULPS  Y6, Y8, Y8
 	VMOVUPS 160(R11), Y12
-	VMULPS  Y1, Y10, Y7
+	VMULPS  Y1, Y10, Y6
 	VADDPS  Y0, Y9, Y9
-	VADDPS  Y0, Y7, Y7
+	VADDPS  Y0, Y6, Y6
 	VSUBPS  Y0, Y9, Y13
 	VPSLLD  $0x17, Y9, Y9
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
@@ -945,110 +8117,110 @@ labelsExpOnlyLoop:
 	VANDNPS Y8, Y12, Y8
 	VADDPS  Y8, Y11, Y11
 	VMOVUPS Y8, 160(R11)
-	VSUBPS  Y0, Y7, Y8
+	VSUBPS  Y0, Y6, Y8
 	VMULPS  Y2, Y13, Y12
 	VMULPS  Y3, Y13, Y13
-	VPSLLD  $0x17, Y7, Y7
-	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
 	VMULPS  Y2, Y8, Y15
-	VSUBPS  Y12, Y6, Y6
+	VSUBPS  Y12, Y7, Y7
 	VMULPS  Y3, Y8, Y8
 	VSUBPS  Y15, Y10, Y10
-	VSUBPS  Y13, Y6, Y6
+	VSUBPS  Y13, Y7, Y7
 	VSUBPS  Y8, Y10, Y8
-	VMULPS  Y4, Y6, Y10
-	VMULPS  Y6, Y6, Y13
+	VMULPS  Y4, Y7, Y10
+	VMULPS  Y7, Y7, Y13
 	VMULPS  Y4, Y8, Y12
 	VADDPS  Y5, Y10, Y15
 	VMULPS  Y8, Y8, Y10
 	VADDPS  Y5, Y12, Y12
-	VMULPS  Y6, Y15, Y15
+	VMULPS  Y7, Y15, Y15
 	VMULPS  Y8, Y12, Y12
 	VADDPS  expQ2<>+0(SB), Y15, Y15
 	VADDPS  expQ2<>+0(SB), Y12, Y12
-	VMULPS  Y6, Y15, Y15
+	VMULPS  Y7, Y15, Y15
 	VMULPS  Y8, Y12, Y12
 	VADDPS  expQ1<>+0(SB), Y15, Y15
 	VADDPS  expQ1<>+0(SB), Y12, Y12
-	VMULPS  Y6, Y15, Y15
+	VMULPS  Y7, Y15, Y15
 	VMULPS  Y8, Y12, Y12
 	VADDPS  expQ0<>+0(SB), Y15, Y15
 	VADDPS  expQ0<>+0(SB), Y12, Y12
 	VMULPS  Y15, Y13, Y13
 	VMULPS  Y12, Y10, Y10
-	VADDPS  Y6, Y13, Y6
+	VADDPS  Y7, Y13, Y7
 	VADDPS  Y8, Y10, Y8
-	VADDPS  one<>+0(SB), Y6, Y6
+	VADDPS  one<>+0(SB), Y7, Y7
 	VADDPS  one<>+0(SB), Y8, Y8
-	VMULPS  Y9, Y6, Y9
-	VMOVUPS 256(R11), Y6
+	VMULPS  Y9, Y7, Y9
+	VMOVUPS 256(R11), Y7
 	VMOVUPS 192(R11), Y10
-	VMULPS  Y7, Y8, Y8
+	VMULPS  Y6, Y8, Y8
 	VMOVUPS 224(R11), Y12
-	VMULPS  Y1, Y6, Y7
+	VMULPS  Y1, Y7, Y6
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
 	VANDNPS Y9, Y10, Y9
 	VMOVUPS Y9, 192(R11)
-	VADDPS  Y0, Y7, Y7
+	VADDPS  Y0, Y6, Y6
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y10
 	VANDNPS Y8, Y10, Y8
 	VADDPS  Y8, Y9, Y9
 	VMOVUPS Y8, 224(R11)
 	VMOVUPS 288(R11), Y8
-	VSUBPS  Y0, Y7, Y10
-	VPSLLD  $0x17, Y7, Y7
-	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VSUBPS  Y0, Y6, Y10
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
 	VADDPS  Y9, Y11, Y11
 	VMULPS  Y2, Y10, Y9
 	VMULPS  Y3, Y10, Y12
 	VMULPS  Y1, Y8, Y10
 	VADDPS  Y11, Y14, Y11
-	VSUBPS  Y9, Y6, Y6
+	VSUBPS  Y9, Y7, Y7
 	VADDPS  Y0, Y10, Y9
-	VSUBPS  Y12, Y6, Y10
-	VSUBPS  Y0, Y9, Y6
+	VSUBPS  Y12, Y7, Y10
+	VSUBPS  Y0, Y9, Y7
 	VPSLLD  $0x17, Y9, Y9
 	VMULPS  Y4, Y10, Y12
 	VMULPS  Y10, Y10, Y13
 	VPADDD  oneBits<>+0(SB), Y9, Y9
-	VMULPS  Y2, Y6, Y14
-	VMULPS  Y3, Y6, Y6
+	VMULPS  Y2, Y7, Y14
+	VMULPS  Y3, Y7, Y7
 	VADDPS  Y5, Y12, Y12
 	VSUBPS  Y14, Y8, Y8
 	VMULPS  Y10, Y12, Y12
-	VSUBPS  Y6, Y8, Y6
+	VSUBPS  Y7, Y8, Y7
 	VADDPS  expQ2<>+0(SB), Y12, Y14
-	VMULPS  Y4, Y6, Y8
-	VMULPS  Y6, Y6, Y12
+	VMULPS  Y4, Y7, Y8
+	VMULPS  Y7, Y7, Y12
 	VMULPS  Y10, Y14, Y14
 	VADDPS  Y5, Y8, Y8
 	VADDPS  expQ1<>+0(SB), Y14, Y14
-	VMULPS  Y6, Y8, Y8
+	VMULPS  Y7, Y8, Y8
 	VMULPS  Y10, Y14, Y14
 	VADDPS  expQ2<>+0(SB), Y8, Y8
 	VADDPS  expQ0<>+0(SB), Y14, Y14
-	VMULPS  Y6, Y8, Y8
+	VMULPS  Y7, Y8, Y8
 	VMULPS  Y14, Y13, Y13
 	VADDPS  expQ1<>+0(SB), Y8, Y8
 	VADDPS  Y10, Y13, Y10
-	VMULPS  Y6, Y8, Y8
+	VMULPS  Y7, Y8, Y8
 	VADDPS  one<>+0(SB), Y10, Y10
 	VADDPS  expQ0<>+0(SB), Y8, Y8
-	VMULPS  Y7, Y10, Y7
+	VMULPS  Y6, Y10, Y6
 	VMOVUPS 256(R11), Y10
 	VMULPS  Y8, Y12, Y8
-	VADDPS  Y6, Y8, Y6
+	VADDPS  Y7, Y8, Y7
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y8
-	VANDNPS Y7, Y8, Y7
-	VADDPS  one<>+0(SB), Y6, Y6
-	VMOVUPS Y7, 256(R11)
-	VMULPS  Y9, Y6, Y6
+	VANDNPS Y6, Y8, Y6
+	VADDPS  one<>+0(SB), Y7, Y7
+	VMOVUPS Y6, 256(R11)
+	VMULPS  Y9, Y7, Y7
 	VMOVUPS 288(R11), Y8
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y8
-	VANDNPS Y6, Y8, Y6
-	VADDPS  Y6, Y7, Y7
-	VMOVUPS Y6, 288(R11)
-	VADDPS  Y7, Y11, Y6
+	VANDNPS Y7, Y8, Y7
+	VADDPS  Y7, Y6, Y6
+	VMOVUPS Y7, 288(R11)
+	VADDPS  Y6, Y11, Y6
 	VMOVUPS Y6, 320(R11)
 	ADDQ    $0x000001e0, R11
 	DECQ    R10
@@ -1410,7 +8582,7 @@ labelsLogLoop:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses9
+	JZ      noLosses45
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -1421,7 +8593,7 @@ labelsLogLoop:
 	VMOVUPS Y0, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses9:
+noLosses45:
 	VMOVUPD      (R8), Y6
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -1524,11 +8696,11 @@ labelsLogLast:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses10
+	JZ      noLosses46
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses10:
+noLosses46:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -1928,7 +9100,7 @@ labelsLseLogLoop:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses11
+	JZ      noLosses47
 	VMOVUPS Y13, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -1939,7 +9111,7 @@ labelsLseLogLoop:
 	VMOVUPS Y5, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses11:
+noLosses47:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X13, Y9
@@ -1987,7 +9159,7 @@ noLosses11:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse12
+	JZ      noLse48
 	VMOVUPS 448(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 928(R11), Y0
@@ -2006,7 +9178,7 @@ noLosses11:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse12:
+noLse48:
 	ADDQ $0x00000f00, R11
 	SUBQ $0x08, R10
 	JMP  labelsLseLogLoop
@@ -2069,11 +9241,11 @@ labelsLseLogLast:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses13
+	JZ      noLosses49
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses13:
+noLosses49:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -2086,12 +9258,12 @@ noLosses13:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse14
+	JZ      noLse50
 	VMOVUPS 448(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse14:
+noLse50:
 	ADDQ $0x000001e0, R11
 	DECQ R10
 	JMP  labelsLseLogLast
@@ -2527,7 +9699,7 @@ labelsZLogLoop:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses15
+	JZ      noLosses51
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -2538,7 +9710,7 @@ labelsZLogLoop:
 	VMOVUPS Y6, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses15:
+noLosses51:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y9
@@ -2586,7 +9758,7 @@ noLosses15:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse16
+	JZ      noLse52
 	VMOVUPS 448(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 928(R11), Y0
@@ -2605,7 +9777,7 @@ noLosses15:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse16:
+noLse52:
 	ADDQ $0x00000f00, R11
 	SUBQ $0x08, R10
 	JMP  labelsZLogLoop
@@ -2674,11 +9846,11 @@ labelsZLogLast:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses17
+	JZ      noLosses53
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses17:
+noLosses53:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -2691,12 +9863,12 @@ noLosses17:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse18
+	JZ      noLse54
 	VMOVUPS 448(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse18:
+noLse54:
 	ADDQ $0x000001e0, R11
 	DECQ R10
 	JMP  labelsZLogLast
@@ -2980,40 +10152,40 @@ TEXT ·xentTargetsAVX2(SB), $6696-164
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    grad_base+0(FP), $0x00
-	JEQ     isNil19
+	JEQ     isNil55
 	MOVQ    grad_len+8(FP), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil19:
+isNil55:
 	SHRQ    $0x04, AX
 	MOVQ    $0x3333333333333334, R13
 	MULQ    R13
 	MOVQ    DX, CX
 	CMPQ    losses_base+80(FP), $0x00
-	JEQ     isNil20
+	JEQ     isNil56
 	MOVQ    losses_len+88(FP), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil20:
+isNil56:
 	CMPQ    preds_base+112(FP), $0x00
-	JEQ     isNil21
+	JEQ     isNil57
 	MOVQ    preds_len+120(FP), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil21:
+isNil57:
 	CMPQ    lse_base+136(FP), $0x00
-	JEQ     isNil22
+	JEQ     isNil58
 	MOVQ    lse_len+144(FP), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil22:
+isNil58:
 	MOVQ losses_base+80(FP), DX
 	MOVQ acc+104(FP), R8
 
@@ -3024,18 +10196,18 @@ isNil22:
 	MOVQ  lse_base+136(FP), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse23
+	JZ    noLse59
 	MOVL  $0x00000001, R12
 
-noLse23:
+noLse59:
 	MOVL         z+160(FP), AX
 	SHLL         $0x01, AX
-	JZ           noZ24
+	JZ           noZ60
 	MOVL         $0x00000003, R12
 	VBROADCASTSS z+160(FP), Y0
 	VMOVUPS      Y0, 6656(SP)
 
-noZ24:
+noZ60:
 	MOVQ R12, 6688(SP)
 
 targetsChunk:
@@ -3180,57 +10352,57 @@ targetsExpLoop:
 	// j = 9 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 9 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds25
+	JZ        noPreds61
 	VCMPPS    $0x00, Y8, Y0, Y11
 	VMOVUPS   zero<>+0(SB), Y12
-	VBLENDVPS Y11, index<>+288(SB), Y12, Y11
+	VBLENDVPS Y11, index<>+576(SB), Y12, Y11
 	VCMPPS    $0x00, Y8, Y2, Y12
-	VBLENDVPS Y12, index<>+256(SB), Y11, Y11
+	VBLENDVPS Y12, index<>+512(SB), Y11, Y11
 	VCMPPS    $0x00, Y8, Y1, Y12
-	VBLENDVPS Y12, index<>+224(SB), Y11, Y11
+	VBLENDVPS Y12, index<>+448(SB), Y11, Y11
 	VCMPPS    $0x00, Y8, Y6, Y12
-	VBLENDVPS Y12, index<>+192(SB), Y11, Y11
+	VBLENDVPS Y12, index<>+384(SB), Y11, Y11
 	VCMPPS    $0x00, Y8, Y3, Y12
-	VBLENDVPS Y12, index<>+160(SB), Y11, Y11
+	VBLENDVPS Y12, index<>+320(SB), Y11, Y11
 	VCMPPS    $0x00, Y8, Y5, Y12
-	VBLENDVPS Y12, index<>+128(SB), Y11, Y11
+	VBLENDVPS Y12, index<>+256(SB), Y11, Y11
 	VCMPPS    $0x00, Y8, Y4, Y12
-	VBLENDVPS Y12, index<>+96(SB), Y11, Y11
+	VBLENDVPS Y12, index<>+192(SB), Y11, Y11
 	VCMPPS    $0x00, Y8, Y10, Y12
-	VBLENDVPS Y12, index<>+64(SB), Y11, Y11
+	VBLENDVPS Y12, index<>+128(SB), Y11, Y11
 	VCMPPS    $0x00, Y8, Y7, Y12
-	VBLENDVPS Y12, index<>+32(SB), Y11, Y11
+	VBLENDVPS Y12, index<>+64(SB), Y11, Y11
 	VCMPPS    $0x00, Y8, Y9, Y12
 	VBLENDVPS Y12, index<>+0(SB), Y11, Y11
 	VCMPPS    $0x03, Y0, Y0, Y12
-	VBLENDVPS Y12, index<>+288(SB), Y11, Y11
+	VBLENDVPS Y12, index<>+576(SB), Y11, Y11
 	VCMPPS    $0x03, Y2, Y2, Y12
-	VBLENDVPS Y12, index<>+256(SB), Y11, Y11
+	VBLENDVPS Y12, index<>+512(SB), Y11, Y11
 	VCMPPS    $0x03, Y1, Y1, Y12
-	VBLENDVPS Y12, index<>+224(SB), Y11, Y11
+	VBLENDVPS Y12, index<>+448(SB), Y11, Y11
 	VCMPPS    $0x03, Y6, Y6, Y12
-	VBLENDVPS Y12, index<>+192(SB), Y11, Y11
+	VBLENDVPS Y12, index<>+384(SB), Y11, Y11
 	VCMPPS    $0x03, Y3, Y3, Y12
-	VBLENDVPS Y12, index<>+160(SB), Y11, Y11
+	VBLENDVPS Y12, index<>+320(SB), Y11, Y11
 	VCMPPS    $0x03, Y5, Y5, Y12
-	VBLENDVPS Y12, index<>+128(SB), Y11, Y11
+	VBLENDVPS Y12, index<>+256(SB), Y11, Y11
 	VCMPPS    $0x03, Y4, Y4, Y12
-	VBLENDVPS Y12, index<>+96(SB), Y11, Y11
+	VBLENDVPS Y12, index<>+192(SB), Y11, Y11
 	VCMPPS    $0x03, Y10, Y10, Y12
-	VBLENDVPS Y12, index<>+64(SB), Y11, Y11
+	VBLENDVPS Y12, index<>+128(SB), Y11, Y11
 	VCMPPS    $0x03, Y7, Y7, Y12
-	VBLENDVPS Y12, index<>+32(SB), Y11, Y11
+	VBLENDVPS Y12, index<>+64(SB), Y11, Y11
 	VCMPPS    $0x03, Y9, Y9, Y12
 	VBLENDVPS Y12, index<>+0(SB), Y11, Y11
 	VMOVUPS   Y11, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds25:
+noPreds61:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum10(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB   $0x01, 6688(SP)
-	JZ      noLse26
+	JZ      noLse62
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y8, Y11
 	VADDPS  Y7, Y9, Y12
 	VADDPS  Y4, Y10, Y13
@@ -3246,7 +10418,7 @@ noPreds25:
 	VMOVUPS Y11, 800(R11)
 	VMOVUPS Y8, 768(R11)
 
-noLse26:
+noLse62:
 	LEAQ 320(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
@@ -3351,86 +10523,86 @@ targetsExpOnlyLoop:
 	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
 	// e = p·2^n; e = +0 where d < cutoff; e[j] stored to the record.
 	// s = sum10(e): ((e0+e1)+(e2+e3)) + ((e4+e5)+(e6+e7)), then + (e8+e9).
-	VMOVUPS (R12), Y6
-	VMOVUPS 32(R12), Y8
+	VMOVUPS (R12), Y7
+	VMOVUPS 32(R12), Y9
 	VMOVUPS 64(R12), Y10
 	VMOVUPS 96(R12), Y11
 	VMOVUPS 128(R12), Y12
 	VMOVUPS 160(R12), Y13
-	VMULPS  Y1, Y6, Y7
-	VMULPS  Y1, Y8, Y9
-	VADDPS  Y0, Y7, Y7
-	VADDPS  Y0, Y9, Y9
-	VSUBPS  Y0, Y7, Y14
-	VPSLLD  $0x17, Y7, Y7
-	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VMULPS  Y1, Y7, Y6
+	VMULPS  Y1, Y9, Y8
+	VADDPS  Y0, Y6, Y6
+	VADDPS  Y0, Y8, Y8
+	VSUBPS  Y0, Y6, Y14
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
 	VMULPS  Y2, Y14, Y15
 	VMULPS  Y3, Y14, Y14
-	VSUBPS  Y15, Y6, Y6
-	VSUBPS  Y14, Y6, Y14
-	VMULPS  Y4, Y14, Y6
+	VSUBPS  Y15, Y7, Y7
+	VSUBPS  Y14, Y7, Y14
+	VMULPS  Y4, Y14, Y7
 	VMULPS  Y14, Y14, Y15
-	VADDPS  Y5, Y6, Y6
-	VMULPS  Y14, Y6, Y6
-	VADDPS  expQ2<>+0(SB), Y6, Y6
-	VMULPS  Y14, Y6, Y6
-	VADDPS  expQ1<>+0(SB), Y6, Y6
-	VMULPS  Y14, Y6, Y6
-	VADDPS  expQ0<>+0(SB), Y6, Y6
-	VMULPS  Y6, Y15, Y15
-	VPSLLD  $0x17, Y9, Y6
-	VSUBPS  Y0, Y9, Y9
-	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VADDPS  Y5, Y7, Y7
+	VMULPS  Y14, Y7, Y7
+	VADDPS  expQ2<>+0(SB), Y7, Y7
+	VMULPS  Y14, Y7, Y7
+	VADDPS  expQ1<>+0(SB), Y7, Y7
+	VMULPS  Y14, Y7, Y7
+	VADDPS  expQ0<>+0(SB), Y7, Y7
+	VMULPS  Y7, Y15, Y15
+	VPSLLD  $0x17, Y8, Y7
+	VSUBPS  Y0, Y8, Y8
+	VPADDD  oneBits<>+0(SB), Y7, Y7
 	VADDPS  Y14, Y15, Y15
 	VMULPS  Y1, Y10, Y14
 	VADDPS  one<>+0(SB), Y15, Y15
 	VADDPS  Y0, Y14, Y14
-	VMULPS  Y7, Y15, Y15
-	VMULPS  Y2, Y9, Y7
-	VMULPS  Y3, Y9, Y9
-	VSUBPS  Y7, Y8, Y7
-	VMOVUPS (R12), Y8
-	VSUBPS  Y9, Y7, Y7
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y9
-	VMULPS  Y4, Y7, Y8
+	VMULPS  Y6, Y15, Y15
+	VMULPS  Y2, Y8, Y6
+	VMULPS  Y3, Y8, Y8
+	VSUBPS  Y6, Y9, Y6
+	VMOVUPS (R12), Y9
+	VSUBPS  Y8, Y6, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y9
+	VMULPS  Y4, Y6, Y8
 	VANDNPS Y15, Y9, Y15
-	VMULPS  Y7, Y7, Y9
+	VMULPS  Y6, Y6, Y9
 	VMOVUPS Y15, (R12)
 	VADDPS  Y5, Y8, Y8
-	VMULPS  Y7, Y8, Y8
+	VMULPS  Y6, Y8, Y8
 	VADDPS  expQ2<>+0(SB), Y8, Y8
-	VMULPS  Y7, Y8, Y8
+	VMULPS  Y6, Y8, Y8
 	VADDPS  expQ1<>+0(SB), Y8, Y8
-	VMULPS  Y7, Y8, Y8
+	VMULPS  Y6, Y8, Y8
 	VADDPS  expQ0<>+0(SB), Y8, Y8
 	VMULPS  Y8, Y9, Y9
 	VPSLLD  $0x17, Y14, Y8
 	VSUBPS  Y0, Y14, Y14
 	VPADDD  oneBits<>+0(SB), Y8, Y8
-	VADDPS  Y7, Y9, Y9
-	VMULPS  Y1, Y11, Y7
+	VADDPS  Y6, Y9, Y9
+	VMULPS  Y1, Y11, Y6
 	VADDPS  one<>+0(SB), Y9, Y9
-	VADDPS  Y0, Y7, Y7
-	VMULPS  Y6, Y9, Y9
-	VMULPS  Y2, Y14, Y6
+	VADDPS  Y0, Y6, Y6
+	VMULPS  Y7, Y9, Y9
+	VMULPS  Y2, Y14, Y7
 	VMULPS  Y3, Y14, Y14
-	VSUBPS  Y6, Y10, Y6
+	VSUBPS  Y7, Y10, Y7
 	VMOVUPS 32(R12), Y10
-	VSUBPS  Y14, Y6, Y14
-	VPSLLD  $0x17, Y7, Y6
-	VSUBPS  Y0, Y7, Y7
-	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VSUBPS  Y14, Y7, Y14
+	VPSLLD  $0x17, Y6, Y7
+	VSUBPS  Y0, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y7, Y7
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
 	VANDNPS Y9, Y10, Y10
-	VMULPS  Y2, Y7, Y9
-	VMULPS  Y3, Y7, Y7
+	VMULPS  Y2, Y6, Y9
+	VMULPS  Y3, Y6, Y6
 	VADDPS  Y10, Y15, Y15
 	VMOVUPS Y10, 32(R12)
 	VMULPS  Y1, Y12, Y10
 	VSUBPS  Y9, Y11, Y9
 	VMULPS  Y4, Y14, Y11
 	VADDPS  Y0, Y10, Y10
-	VSUBPS  Y7, Y9, Y7
+	VSUBPS  Y6, Y9, Y6
 	VADDPS  Y5, Y11, Y11
 	VMULPS  Y14, Y14, Y9
 	VMULPS  Y14, Y11, Y11
@@ -3448,32 +10620,32 @@ targetsExpOnlyLoop:
 	VMULPS  Y3, Y10, Y10
 	VADDPS  one<>+0(SB), Y14, Y14
 	VSUBPS  Y11, Y12, Y11
-	VMULPS  Y4, Y7, Y12
+	VMULPS  Y4, Y6, Y12
 	VMULPS  Y8, Y14, Y14
 	VMULPS  Y1, Y13, Y8
 	VSUBPS  Y10, Y11, Y10
 	VADDPS  Y5, Y12, Y12
-	VMULPS  Y7, Y7, Y11
+	VMULPS  Y6, Y6, Y11
 	VADDPS  Y0, Y8, Y8
-	VMULPS  Y7, Y12, Y12
+	VMULPS  Y6, Y12, Y12
 	VADDPS  expQ2<>+0(SB), Y12, Y12
-	VMULPS  Y7, Y12, Y12
+	VMULPS  Y6, Y12, Y12
 	VADDPS  expQ1<>+0(SB), Y12, Y12
-	VMULPS  Y7, Y12, Y12
+	VMULPS  Y6, Y12, Y12
 	VADDPS  expQ0<>+0(SB), Y12, Y12
 	VMULPS  Y12, Y11, Y11
 	VMOVUPS 64(R12), Y12
-	VADDPS  Y7, Y11, Y11
-	VPSLLD  $0x17, Y8, Y7
+	VADDPS  Y6, Y11, Y11
+	VPSLLD  $0x17, Y8, Y6
 	VSUBPS  Y0, Y8, Y8
-	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y6, Y6
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
 	VADDPS  one<>+0(SB), Y11, Y11
 	VANDNPS Y14, Y12, Y14
 	VMULPS  Y2, Y8, Y12
 	VMULPS  Y3, Y8, Y8
 	VMOVUPS Y14, 64(R12)
-	VMULPS  Y6, Y11, Y6
+	VMULPS  Y7, Y11, Y7
 	VSUBPS  Y12, Y13, Y11
 	VMULPS  Y4, Y10, Y12
 	VMULPS  Y10, Y10, Y13
@@ -3483,42 +10655,42 @@ targetsExpOnlyLoop:
 	VMULPS  Y10, Y11, Y11
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
 	VADDPS  expQ2<>+0(SB), Y11, Y11
-	VANDNPS Y6, Y12, Y12
-	VMULPS  Y4, Y8, Y6
+	VANDNPS Y7, Y12, Y12
+	VMULPS  Y4, Y8, Y7
 	VADDPS  Y12, Y14, Y14
 	VMOVUPS Y12, 96(R12)
 	VMULPS  Y8, Y8, Y12
 	VMULPS  Y10, Y11, Y11
-	VADDPS  Y5, Y6, Y6
+	VADDPS  Y5, Y7, Y7
 	VADDPS  Y14, Y15, Y14
 	VADDPS  expQ1<>+0(SB), Y11, Y11
-	VMULPS  Y8, Y6, Y6
+	VMULPS  Y8, Y7, Y7
 	VMULPS  Y10, Y11, Y11
-	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y7, Y7
 	VADDPS  expQ0<>+0(SB), Y11, Y11
-	VMULPS  Y8, Y6, Y6
+	VMULPS  Y8, Y7, Y7
 	VMULPS  Y11, Y13, Y11
-	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y7, Y7
 	VADDPS  Y10, Y11, Y10
-	VMULPS  Y8, Y6, Y6
+	VMULPS  Y8, Y7, Y7
 	VADDPS  one<>+0(SB), Y10, Y10
-	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y7, Y7
 	VMULPS  Y9, Y10, Y9
-	VMULPS  Y6, Y12, Y6
+	VMULPS  Y7, Y12, Y7
 	VMOVUPS 128(R12), Y10
-	VADDPS  Y8, Y6, Y8
-	VMOVUPS 192(R12), Y6
+	VADDPS  Y8, Y7, Y8
+	VMOVUPS 192(R12), Y7
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
 	VADDPS  one<>+0(SB), Y8, Y8
 	VANDNPS Y9, Y10, Y11
 	VMOVUPS 224(R12), Y10
 	VMOVUPS Y11, 128(R12)
-	VMULPS  Y1, Y6, Y9
-	VMULPS  Y7, Y8, Y8
+	VMULPS  Y1, Y7, Y9
+	VMULPS  Y6, Y8, Y8
 	VMOVUPS 160(R12), Y12
-	VMULPS  Y1, Y10, Y7
+	VMULPS  Y1, Y10, Y6
 	VADDPS  Y0, Y9, Y9
-	VADDPS  Y0, Y7, Y7
+	VADDPS  Y0, Y6, Y6
 	VSUBPS  Y0, Y9, Y13
 	VPSLLD  $0x17, Y9, Y9
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
@@ -3526,110 +10698,110 @@ targetsExpOnlyLoop:
 	VANDNPS Y8, Y12, Y8
 	VADDPS  Y8, Y11, Y11
 	VMOVUPS Y8, 160(R12)
-	VSUBPS  Y0, Y7, Y8
+	VSUBPS  Y0, Y6, Y8
 	VMULPS  Y2, Y13, Y12
 	VMULPS  Y3, Y13, Y13
-	VPSLLD  $0x17, Y7, Y7
-	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
 	VMULPS  Y2, Y8, Y15
-	VSUBPS  Y12, Y6, Y6
+	VSUBPS  Y12, Y7, Y7
 	VMULPS  Y3, Y8, Y8
 	VSUBPS  Y15, Y10, Y10
-	VSUBPS  Y13, Y6, Y6
+	VSUBPS  Y13, Y7, Y7
 	VSUBPS  Y8, Y10, Y8
-	VMULPS  Y4, Y6, Y10
-	VMULPS  Y6, Y6, Y13
+	VMULPS  Y4, Y7, Y10
+	VMULPS  Y7, Y7, Y13
 	VMULPS  Y4, Y8, Y12
 	VADDPS  Y5, Y10, Y15
 	VMULPS  Y8, Y8, Y10
 	VADDPS  Y5, Y12, Y12
-	VMULPS  Y6, Y15, Y15
+	VMULPS  Y7, Y15, Y15
 	VMULPS  Y8, Y12, Y12
 	VADDPS  expQ2<>+0(SB), Y15, Y15
 	VADDPS  expQ2<>+0(SB), Y12, Y12
-	VMULPS  Y6, Y15, Y15
+	VMULPS  Y7, Y15, Y15
 	VMULPS  Y8, Y12, Y12
 	VADDPS  expQ1<>+0(SB), Y15, Y15
 	VADDPS  expQ1<>+0(SB), Y12, Y12
-	VMULPS  Y6, Y15, Y15
+	VMULPS  Y7, Y15, Y15
 	VMULPS  Y8, Y12, Y12
 	VADDPS  expQ0<>+0(SB), Y15, Y15
 	VADDPS  expQ0<>+0(SB), Y12, Y12
 	VMULPS  Y15, Y13, Y13
 	VMULPS  Y12, Y10, Y10
-	VADDPS  Y6, Y13, Y6
+	VADDPS  Y7, Y13, Y7
 	VADDPS  Y8, Y10, Y8
-	VADDPS  one<>+0(SB), Y6, Y6
+	VADDPS  one<>+0(SB), Y7, Y7
 	VADDPS  one<>+0(SB), Y8, Y8
-	VMULPS  Y9, Y6, Y9
-	VMOVUPS 256(R12), Y6
+	VMULPS  Y9, Y7, Y9
+	VMOVUPS 256(R12), Y7
 	VMOVUPS 192(R12), Y10
-	VMULPS  Y7, Y8, Y8
+	VMULPS  Y6, Y8, Y8
 	VMOVUPS 224(R12), Y12
-	VMULPS  Y1, Y6, Y7
+	VMULPS  Y1, Y7, Y6
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
 	VANDNPS Y9, Y10, Y9
 	VMOVUPS Y9, 192(R12)
-	VADDPS  Y0, Y7, Y7
+	VADDPS  Y0, Y6, Y6
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y10
 	VANDNPS Y8, Y10, Y8
 	VADDPS  Y8, Y9, Y9
 	VMOVUPS Y8, 224(R12)
 	VMOVUPS 288(R12), Y8
-	VSUBPS  Y0, Y7, Y10
-	VPSLLD  $0x17, Y7, Y7
-	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VSUBPS  Y0, Y6, Y10
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
 	VADDPS  Y9, Y11, Y11
 	VMULPS  Y2, Y10, Y9
 	VMULPS  Y3, Y10, Y12
 	VMULPS  Y1, Y8, Y10
 	VADDPS  Y11, Y14, Y11
-	VSUBPS  Y9, Y6, Y6
+	VSUBPS  Y9, Y7, Y7
 	VADDPS  Y0, Y10, Y9
-	VSUBPS  Y12, Y6, Y10
-	VSUBPS  Y0, Y9, Y6
+	VSUBPS  Y12, Y7, Y10
+	VSUBPS  Y0, Y9, Y7
 	VPSLLD  $0x17, Y9, Y9
 	VMULPS  Y4, Y10, Y12
 	VMULPS  Y10, Y10, Y13
 	VPADDD  oneBits<>+0(SB), Y9, Y9
-	VMULPS  Y2, Y6, Y14
-	VMULPS  Y3, Y6, Y6
+	VMULPS  Y2, Y7, Y14
+	VMULPS  Y3, Y7, Y7
 	VADDPS  Y5, Y12, Y12
 	VSUBPS  Y14, Y8, Y8
 	VMULPS  Y10, Y12, Y12
-	VSUBPS  Y6, Y8, Y6
+	VSUBPS  Y7, Y8, Y7
 	VADDPS  expQ2<>+0(SB), Y12, Y14
-	VMULPS  Y4, Y6, Y8
-	VMULPS  Y6, Y6, Y12
+	VMULPS  Y4, Y7, Y8
+	VMULPS  Y7, Y7, Y12
 	VMULPS  Y10, Y14, Y14
 	VADDPS  Y5, Y8, Y8
 	VADDPS  expQ1<>+0(SB), Y14, Y14
-	VMULPS  Y6, Y8, Y8
+	VMULPS  Y7, Y8, Y8
 	VMULPS  Y10, Y14, Y14
 	VADDPS  expQ2<>+0(SB), Y8, Y8
 	VADDPS  expQ0<>+0(SB), Y14, Y14
-	VMULPS  Y6, Y8, Y8
+	VMULPS  Y7, Y8, Y8
 	VMULPS  Y14, Y13, Y13
 	VADDPS  expQ1<>+0(SB), Y8, Y8
 	VADDPS  Y10, Y13, Y10
-	VMULPS  Y6, Y8, Y8
+	VMULPS  Y7, Y8, Y8
 	VADDPS  one<>+0(SB), Y10, Y10
 	VADDPS  expQ0<>+0(SB), Y8, Y8
-	VMULPS  Y7, Y10, Y7
+	VMULPS  Y6, Y10, Y6
 	VMOVUPS 256(R12), Y10
 	VMULPS  Y8, Y12, Y8
-	VADDPS  Y6, Y8, Y6
+	VADDPS  Y7, Y8, Y7
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y8
-	VANDNPS Y7, Y8, Y7
-	VADDPS  one<>+0(SB), Y6, Y6
-	VMOVUPS Y7, 256(R12)
-	VMULPS  Y9, Y6, Y6
+	VANDNPS Y6, Y8, Y6
+	VADDPS  one<>+0(SB), Y7, Y7
+	VMOVUPS Y6, 256(R12)
+	VMULPS  Y9, Y7, Y7
 	VMOVUPS 288(R12), Y8
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y8
-	VANDNPS Y6, Y8, Y6
-	VADDPS  Y6, Y7, Y7
-	VMOVUPS Y6, 288(R12)
-	VADDPS  Y7, Y11, Y6
+	VANDNPS Y7, Y8, Y7
+	VADDPS  Y7, Y6, Y6
+	VMOVUPS Y7, 288(R12)
+	VADDPS  Y6, Y11, Y6
 	VMOVUPS Y6, 640(R11)
 	ADDQ    $0x00000340, R11
 	DECQ    R10
@@ -3999,7 +11171,7 @@ targetsLogLoop:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses27
+	JZ      noLosses63
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -4010,7 +11182,7 @@ targetsLogLoop:
 	VMOVUPS Y2, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses27:
+noLosses63:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -4114,11 +11286,11 @@ targetsLogLast:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses28
+	JZ      noLosses64
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses28:
+noLosses64:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -4526,7 +11698,7 @@ targetsLseLogLoop:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses29
+	JZ      noLosses65
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y12, 32(DX)
 	VMOVUPS Y1, 64(DX)
@@ -4537,7 +11709,7 @@ targetsLseLogLoop:
 	VMOVUPS Y3, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses29:
+noLosses65:
 	VMOVUPD      (R8), Y0
 	VMOVUPD      32(R8), Y7
 	VCVTPS2PD    X5, Y8
@@ -4585,7 +11757,7 @@ noLosses29:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse30
+	JZ      noLse66
 	VMOVUPS 800(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 1632(R11), Y0
@@ -4604,7 +11776,7 @@ noLosses29:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse30:
+noLse66:
 	ADDQ $0x00001a00, R11
 	SUBQ $0x08, R10
 	JMP  targetsLseLogLoop
@@ -4668,11 +11840,11 @@ targetsLseLogLast:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses31
+	JZ      noLosses67
 	VMOVUPS Y1, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses31:
+noLosses67:
 	VMOVUPD      (R8), Y0
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X1, Y3
@@ -4685,12 +11857,12 @@ noLosses31:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse32
+	JZ      noLse68
 	VMOVUPS 800(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse32:
+noLse68:
 	ADDQ $0x00000340, R11
 	DECQ R10
 	JMP  targetsLseLogLast
@@ -5142,7 +12314,7 @@ targetsZLogLoop:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses33
+	JZ      noLosses69
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y3, 64(DX)
@@ -5153,7 +12325,7 @@ targetsZLogLoop:
 	VMOVUPS Y7, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses33:
+noLosses69:
 	VMOVUPD      (R8), Y8
 	VMOVUPD      32(R8), Y9
 	VCVTPS2PD    X5, Y10
@@ -5201,7 +12373,7 @@ noLosses33:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse34
+	JZ      noLse70
 	VMOVUPS 800(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 1632(R11), Y0
@@ -5220,7 +12392,7 @@ noLosses33:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse34:
+noLse70:
 	ADDQ $0x00001a00, R11
 	SUBQ $0x08, R10
 	JMP  targetsZLogLoop
@@ -5291,11 +12463,11 @@ targetsZLogLast:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses35
+	JZ      noLosses71
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses35:
+noLosses71:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -5308,12 +12480,12 @@ noLosses35:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse36
+	JZ      noLse72
 	VMOVUPS 800(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse36:
+noLse72:
 	ADDQ $0x00000340, R11
 	DECQ R10
 	JMP  targetsZLogLast
@@ -5652,86 +12824,86 @@ softmaxExpOnlyLoop:
 	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
 	// e = p·2^n; e = +0 where d < cutoff; e[j] stored to the record.
 	// s = sum10(e): ((e0+e1)+(e2+e3)) + ((e4+e5)+(e6+e7)), then + (e8+e9).
-	VMOVUPS (R11), Y6
-	VMOVUPS 32(R11), Y8
+	VMOVUPS (R11), Y7
+	VMOVUPS 32(R11), Y9
 	VMOVUPS 64(R11), Y10
 	VMOVUPS 96(R11), Y11
 	VMOVUPS 128(R11), Y12
 	VMOVUPS 160(R11), Y13
-	VMULPS  Y1, Y6, Y7
-	VMULPS  Y1, Y8, Y9
-	VADDPS  Y0, Y7, Y7
-	VADDPS  Y0, Y9, Y9
-	VSUBPS  Y0, Y7, Y14
-	VPSLLD  $0x17, Y7, Y7
-	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VMULPS  Y1, Y7, Y6
+	VMULPS  Y1, Y9, Y8
+	VADDPS  Y0, Y6, Y6
+	VADDPS  Y0, Y8, Y8
+	VSUBPS  Y0, Y6, Y14
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
 	VMULPS  Y2, Y14, Y15
 	VMULPS  Y3, Y14, Y14
-	VSUBPS  Y15, Y6, Y6
-	VSUBPS  Y14, Y6, Y14
-	VMULPS  Y4, Y14, Y6
+	VSUBPS  Y15, Y7, Y7
+	VSUBPS  Y14, Y7, Y14
+	VMULPS  Y4, Y14, Y7
 	VMULPS  Y14, Y14, Y15
-	VADDPS  Y5, Y6, Y6
-	VMULPS  Y14, Y6, Y6
-	VADDPS  expQ2<>+0(SB), Y6, Y6
-	VMULPS  Y14, Y6, Y6
-	VADDPS  expQ1<>+0(SB), Y6, Y6
-	VMULPS  Y14, Y6, Y6
-	VADDPS  expQ0<>+0(SB), Y6, Y6
-	VMULPS  Y6, Y15, Y15
-	VPSLLD  $0x17, Y9, Y6
-	VSUBPS  Y0, Y9, Y9
-	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VADDPS  Y5, Y7, Y7
+	VMULPS  Y14, Y7, Y7
+	VADDPS  expQ2<>+0(SB), Y7, Y7
+	VMULPS  Y14, Y7, Y7
+	VADDPS  expQ1<>+0(SB), Y7, Y7
+	VMULPS  Y14, Y7, Y7
+	VADDPS  expQ0<>+0(SB), Y7, Y7
+	VMULPS  Y7, Y15, Y15
+	VPSLLD  $0x17, Y8, Y7
+	VSUBPS  Y0, Y8, Y8
+	VPADDD  oneBits<>+0(SB), Y7, Y7
 	VADDPS  Y14, Y15, Y15
 	VMULPS  Y1, Y10, Y14
 	VADDPS  one<>+0(SB), Y15, Y15
 	VADDPS  Y0, Y14, Y14
-	VMULPS  Y7, Y15, Y15
-	VMULPS  Y2, Y9, Y7
-	VMULPS  Y3, Y9, Y9
-	VSUBPS  Y7, Y8, Y7
-	VMOVUPS (R11), Y8
-	VSUBPS  Y9, Y7, Y7
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y9
-	VMULPS  Y4, Y7, Y8
+	VMULPS  Y6, Y15, Y15
+	VMULPS  Y2, Y8, Y6
+	VMULPS  Y3, Y8, Y8
+	VSUBPS  Y6, Y9, Y6
+	VMOVUPS (R11), Y9
+	VSUBPS  Y8, Y6, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y9
+	VMULPS  Y4, Y6, Y8
 	VANDNPS Y15, Y9, Y15
-	VMULPS  Y7, Y7, Y9
+	VMULPS  Y6, Y6, Y9
 	VMOVUPS Y15, (R11)
 	VADDPS  Y5, Y8, Y8
-	VMULPS  Y7, Y8, Y8
+	VMULPS  Y6, Y8, Y8
 	VADDPS  expQ2<>+0(SB), Y8, Y8
-	VMULPS  Y7, Y8, Y8
+	VMULPS  Y6, Y8, Y8
 	VADDPS  expQ1<>+0(SB), Y8, Y8
-	VMULPS  Y7, Y8, Y8
+	VMULPS  Y6, Y8, Y8
 	VADDPS  expQ0<>+0(SB), Y8, Y8
 	VMULPS  Y8, Y9, Y9
 	VPSLLD  $0x17, Y14, Y8
 	VSUBPS  Y0, Y14, Y14
 	VPADDD  oneBits<>+0(SB), Y8, Y8
-	VADDPS  Y7, Y9, Y9
-	VMULPS  Y1, Y11, Y7
+	VADDPS  Y6, Y9, Y9
+	VMULPS  Y1, Y11, Y6
 	VADDPS  one<>+0(SB), Y9, Y9
-	VADDPS  Y0, Y7, Y7
-	VMULPS  Y6, Y9, Y9
-	VMULPS  Y2, Y14, Y6
+	VADDPS  Y0, Y6, Y6
+	VMULPS  Y7, Y9, Y9
+	VMULPS  Y2, Y14, Y7
 	VMULPS  Y3, Y14, Y14
-	VSUBPS  Y6, Y10, Y6
+	VSUBPS  Y7, Y10, Y7
 	VMOVUPS 32(R11), Y10
-	VSUBPS  Y14, Y6, Y14
-	VPSLLD  $0x17, Y7, Y6
-	VSUBPS  Y0, Y7, Y7
-	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VSUBPS  Y14, Y7, Y14
+	VPSLLD  $0x17, Y6, Y7
+	VSUBPS  Y0, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y7, Y7
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
 	VANDNPS Y9, Y10, Y10
-	VMULPS  Y2, Y7, Y9
-	VMULPS  Y3, Y7, Y7
+	VMULPS  Y2, Y6, Y9
+	VMULPS  Y3, Y6, Y6
 	VADDPS  Y10, Y15, Y15
 	VMOVUPS Y10, 32(R11)
 	VMULPS  Y1, Y12, Y10
 	VSUBPS  Y9, Y11, Y9
 	VMULPS  Y4, Y14, Y11
 	VADDPS  Y0, Y10, Y10
-	VSUBPS  Y7, Y9, Y7
+	VSUBPS  Y6, Y9, Y6
 	VADDPS  Y5, Y11, Y11
 	VMULPS  Y14, Y14, Y9
 	VMULPS  Y14, Y11, Y11
@@ -5749,32 +12921,32 @@ softmaxExpOnlyLoop:
 	VMULPS  Y3, Y10, Y10
 	VADDPS  one<>+0(SB), Y14, Y14
 	VSUBPS  Y11, Y12, Y11
-	VMULPS  Y4, Y7, Y12
+	VMULPS  Y4, Y6, Y12
 	VMULPS  Y8, Y14, Y14
 	VMULPS  Y1, Y13, Y8
 	VSUBPS  Y10, Y11, Y10
 	VADDPS  Y5, Y12, Y12
-	VMULPS  Y7, Y7, Y11
+	VMULPS  Y6, Y6, Y11
 	VADDPS  Y0, Y8, Y8
-	VMULPS  Y7, Y12, Y12
+	VMULPS  Y6, Y12, Y12
 	VADDPS  expQ2<>+0(SB), Y12, Y12
-	VMULPS  Y7, Y12, Y12
+	VMULPS  Y6, Y12, Y12
 	VADDPS  expQ1<>+0(SB), Y12, Y12
-	VMULPS  Y7, Y12, Y12
+	VMULPS  Y6, Y12, Y12
 	VADDPS  expQ0<>+0(SB), Y12, Y12
 	VMULPS  Y12, Y11, Y11
 	VMOVUPS 64(R11), Y12
-	VADDPS  Y7, Y11, Y11
-	VPSLLD  $0x17, Y8, Y7
+	VADDPS  Y6, Y11, Y11
+	VPSLLD  $0x17, Y8, Y6
 	VSUBPS  Y0, Y8, Y8
-	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y6, Y6
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
 	VADDPS  one<>+0(SB), Y11, Y11
 	VANDNPS Y14, Y12, Y14
 	VMULPS  Y2, Y8, Y12
 	VMULPS  Y3, Y8, Y8
 	VMOVUPS Y14, 64(R11)
-	VMULPS  Y6, Y11, Y6
+	VMULPS  Y7, Y11, Y7
 	VSUBPS  Y12, Y13, Y11
 	VMULPS  Y4, Y10, Y12
 	VMULPS  Y10, Y10, Y13
@@ -5784,42 +12956,42 @@ softmaxExpOnlyLoop:
 	VMULPS  Y10, Y11, Y11
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
 	VADDPS  expQ2<>+0(SB), Y11, Y11
-	VANDNPS Y6, Y12, Y12
-	VMULPS  Y4, Y8, Y6
+	VANDNPS Y7, Y12, Y12
+	VMULPS  Y4, Y8, Y7
 	VADDPS  Y12, Y14, Y14
 	VMOVUPS Y12, 96(R11)
 	VMULPS  Y8, Y8, Y12
 	VMULPS  Y10, Y11, Y11
-	VADDPS  Y5, Y6, Y6
+	VADDPS  Y5, Y7, Y7
 	VADDPS  Y14, Y15, Y14
 	VADDPS  expQ1<>+0(SB), Y11, Y11
-	VMULPS  Y8, Y6, Y6
+	VMULPS  Y8, Y7, Y7
 	VMULPS  Y10, Y11, Y11
-	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y7, Y7
 	VADDPS  expQ0<>+0(SB), Y11, Y11
-	VMULPS  Y8, Y6, Y6
+	VMULPS  Y8, Y7, Y7
 	VMULPS  Y11, Y13, Y11
-	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y7, Y7
 	VADDPS  Y10, Y11, Y10
-	VMULPS  Y8, Y6, Y6
+	VMULPS  Y8, Y7, Y7
 	VADDPS  one<>+0(SB), Y10, Y10
-	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y7, Y7
 	VMULPS  Y9, Y10, Y9
-	VMULPS  Y6, Y12, Y6
+	VMULPS  Y7, Y12, Y7
 	VMOVUPS 128(R11), Y10
-	VADDPS  Y8, Y6, Y8
-	VMOVUPS 192(R11), Y6
+	VADDPS  Y8, Y7, Y8
+	VMOVUPS 192(R11), Y7
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
 	VADDPS  one<>+0(SB), Y8, Y8
 	VANDNPS Y9, Y10, Y11
 	VMOVUPS 224(R11), Y10
 	VMOVUPS Y11, 128(R11)
-	VMULPS  Y1, Y6, Y9
-	VMULPS  Y7, Y8, Y8
+	VMULPS  Y1, Y7, Y9
+	VMULPS  Y6, Y8, Y8
 	VMOVUPS 160(R11), Y12
-	VMULPS  Y1, Y10, Y7
+	VMULPS  Y1, Y10, Y6
 	VADDPS  Y0, Y9, Y9
-	VADDPS  Y0, Y7, Y7
+	VADDPS  Y0, Y6, Y6
 	VSUBPS  Y0, Y9, Y13
 	VPSLLD  $0x17, Y9, Y9
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
@@ -5827,110 +12999,110 @@ softmaxExpOnlyLoop:
 	VANDNPS Y8, Y12, Y8
 	VADDPS  Y8, Y11, Y11
 	VMOVUPS Y8, 160(R11)
-	VSUBPS  Y0, Y7, Y8
+	VSUBPS  Y0, Y6, Y8
 	VMULPS  Y2, Y13, Y12
 	VMULPS  Y3, Y13, Y13
-	VPSLLD  $0x17, Y7, Y7
-	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
 	VMULPS  Y2, Y8, Y15
-	VSUBPS  Y12, Y6, Y6
+	VSUBPS  Y12, Y7, Y7
 	VMULPS  Y3, Y8, Y8
 	VSUBPS  Y15, Y10, Y10
-	VSUBPS  Y13, Y6, Y6
+	VSUBPS  Y13, Y7, Y7
 	VSUBPS  Y8, Y10, Y8
-	VMULPS  Y4, Y6, Y10
-	VMULPS  Y6, Y6, Y13
+	VMULPS  Y4, Y7, Y10
+	VMULPS  Y7, Y7, Y13
 	VMULPS  Y4, Y8, Y12
 	VADDPS  Y5, Y10, Y15
 	VMULPS  Y8, Y8, Y10
 	VADDPS  Y5, Y12, Y12
-	VMULPS  Y6, Y15, Y15
+	VMULPS  Y7, Y15, Y15
 	VMULPS  Y8, Y12, Y12
 	VADDPS  expQ2<>+0(SB), Y15, Y15
 	VADDPS  expQ2<>+0(SB), Y12, Y12
-	VMULPS  Y6, Y15, Y15
+	VMULPS  Y7, Y15, Y15
 	VMULPS  Y8, Y12, Y12
 	VADDPS  expQ1<>+0(SB), Y15, Y15
 	VADDPS  expQ1<>+0(SB), Y12, Y12
-	VMULPS  Y6, Y15, Y15
+	VMULPS  Y7, Y15, Y15
 	VMULPS  Y8, Y12, Y12
 	VADDPS  expQ0<>+0(SB), Y15, Y15
 	VADDPS  expQ0<>+0(SB), Y12, Y12
 	VMULPS  Y15, Y13, Y13
 	VMULPS  Y12, Y10, Y10
-	VADDPS  Y6, Y13, Y6
+	VADDPS  Y7, Y13, Y7
 	VADDPS  Y8, Y10, Y8
-	VADDPS  one<>+0(SB), Y6, Y6
+	VADDPS  one<>+0(SB), Y7, Y7
 	VADDPS  one<>+0(SB), Y8, Y8
-	VMULPS  Y9, Y6, Y9
-	VMOVUPS 256(R11), Y6
+	VMULPS  Y9, Y7, Y9
+	VMOVUPS 256(R11), Y7
 	VMOVUPS 192(R11), Y10
-	VMULPS  Y7, Y8, Y8
+	VMULPS  Y6, Y8, Y8
 	VMOVUPS 224(R11), Y12
-	VMULPS  Y1, Y6, Y7
+	VMULPS  Y1, Y7, Y6
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
 	VANDNPS Y9, Y10, Y9
 	VMOVUPS Y9, 192(R11)
-	VADDPS  Y0, Y7, Y7
+	VADDPS  Y0, Y6, Y6
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y10
 	VANDNPS Y8, Y10, Y8
 	VADDPS  Y8, Y9, Y9
 	VMOVUPS Y8, 224(R11)
 	VMOVUPS 288(R11), Y8
-	VSUBPS  Y0, Y7, Y10
-	VPSLLD  $0x17, Y7, Y7
-	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VSUBPS  Y0, Y6, Y10
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
 	VADDPS  Y9, Y11, Y11
 	VMULPS  Y2, Y10, Y9
 	VMULPS  Y3, Y10, Y12
 	VMULPS  Y1, Y8, Y10
 	VADDPS  Y11, Y14, Y11
-	VSUBPS  Y9, Y6, Y6
+	VSUBPS  Y9, Y7, Y7
 	VADDPS  Y0, Y10, Y9
-	VSUBPS  Y12, Y6, Y10
-	VSUBPS  Y0, Y9, Y6
+	VSUBPS  Y12, Y7, Y10
+	VSUBPS  Y0, Y9, Y7
 	VPSLLD  $0x17, Y9, Y9
 	VMULPS  Y4, Y10, Y12
 	VMULPS  Y10, Y10, Y13
 	VPADDD  oneBits<>+0(SB), Y9, Y9
-	VMULPS  Y2, Y6, Y14
-	VMULPS  Y3, Y6, Y6
+	VMULPS  Y2, Y7, Y14
+	VMULPS  Y3, Y7, Y7
 	VADDPS  Y5, Y12, Y12
 	VSUBPS  Y14, Y8, Y8
 	VMULPS  Y10, Y12, Y12
-	VSUBPS  Y6, Y8, Y6
+	VSUBPS  Y7, Y8, Y7
 	VADDPS  expQ2<>+0(SB), Y12, Y14
-	VMULPS  Y4, Y6, Y8
-	VMULPS  Y6, Y6, Y12
+	VMULPS  Y4, Y7, Y8
+	VMULPS  Y7, Y7, Y12
 	VMULPS  Y10, Y14, Y14
 	VADDPS  Y5, Y8, Y8
 	VADDPS  expQ1<>+0(SB), Y14, Y14
-	VMULPS  Y6, Y8, Y8
+	VMULPS  Y7, Y8, Y8
 	VMULPS  Y10, Y14, Y14
 	VADDPS  expQ2<>+0(SB), Y8, Y8
 	VADDPS  expQ0<>+0(SB), Y14, Y14
-	VMULPS  Y6, Y8, Y8
+	VMULPS  Y7, Y8, Y8
 	VMULPS  Y14, Y13, Y13
 	VADDPS  expQ1<>+0(SB), Y8, Y8
 	VADDPS  Y10, Y13, Y10
-	VMULPS  Y6, Y8, Y8
+	VMULPS  Y7, Y8, Y8
 	VADDPS  one<>+0(SB), Y10, Y10
 	VADDPS  expQ0<>+0(SB), Y8, Y8
-	VMULPS  Y7, Y10, Y7
+	VMULPS  Y6, Y10, Y6
 	VMOVUPS 256(R11), Y10
 	VMULPS  Y8, Y12, Y8
-	VADDPS  Y6, Y8, Y6
+	VADDPS  Y7, Y8, Y7
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y8
-	VANDNPS Y7, Y8, Y7
-	VADDPS  one<>+0(SB), Y6, Y6
-	VMOVUPS Y7, 256(R11)
-	VMULPS  Y9, Y6, Y6
+	VANDNPS Y6, Y8, Y6
+	VADDPS  one<>+0(SB), Y7, Y7
+	VMOVUPS Y6, 256(R11)
+	VMULPS  Y9, Y7, Y7
 	VMOVUPS 288(R11), Y8
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y8
-	VANDNPS Y6, Y8, Y6
-	VADDPS  Y6, Y7, Y7
-	VMOVUPS Y6, 288(R11)
-	VADDPS  Y7, Y11, Y6
+	VANDNPS Y7, Y8, Y7
+	VADDPS  Y7, Y6, Y6
+	VMOVUPS Y7, 288(R11)
+	VADDPS  Y6, Y11, Y6
 	VMOVUPS Y6, 320(R11)
 	ADDQ    $0x00000160, R11
 	DECQ    R10
@@ -6159,86 +13331,86 @@ logSoftmaxExpOnlyLoop:
 	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
 	// e = p·2^n; e = +0 where d < cutoff; e[j] stored to the record.
 	// s = sum10(e): ((e0+e1)+(e2+e3)) + ((e4+e5)+(e6+e7)), then + (e8+e9).
-	VMOVUPS (R11), Y6
-	VMOVUPS 32(R11), Y8
+	VMOVUPS (R11), Y7
+	VMOVUPS 32(R11), Y9
 	VMOVUPS 64(R11), Y10
 	VMOVUPS 96(R11), Y11
 	VMOVUPS 128(R11), Y12
 	VMOVUPS 160(R11), Y13
-	VMULPS  Y1, Y6, Y7
-	VMULPS  Y1, Y8, Y9
-	VADDPS  Y0, Y7, Y7
-	VADDPS  Y0, Y9, Y9
-	VSUBPS  Y0, Y7, Y14
-	VPSLLD  $0x17, Y7, Y7
-	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VMULPS  Y1, Y7, Y6
+	VMULPS  Y1, Y9, Y8
+	VADDPS  Y0, Y6, Y6
+	VADDPS  Y0, Y8, Y8
+	VSUBPS  Y0, Y6, Y14
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
 	VMULPS  Y2, Y14, Y15
 	VMULPS  Y3, Y14, Y14
-	VSUBPS  Y15, Y6, Y6
-	VSUBPS  Y14, Y6, Y14
-	VMULPS  Y4, Y14, Y6
+	VSUBPS  Y15, Y7, Y7
+	VSUBPS  Y14, Y7, Y14
+	VMULPS  Y4, Y14, Y7
 	VMULPS  Y14, Y14, Y15
-	VADDPS  Y5, Y6, Y6
-	VMULPS  Y14, Y6, Y6
-	VADDPS  expQ2<>+0(SB), Y6, Y6
-	VMULPS  Y14, Y6, Y6
-	VADDPS  expQ1<>+0(SB), Y6, Y6
-	VMULPS  Y14, Y6, Y6
-	VADDPS  expQ0<>+0(SB), Y6, Y6
-	VMULPS  Y6, Y15, Y15
-	VPSLLD  $0x17, Y9, Y6
-	VSUBPS  Y0, Y9, Y9
-	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VADDPS  Y5, Y7, Y7
+	VMULPS  Y14, Y7, Y7
+	VADDPS  expQ2<>+0(SB), Y7, Y7
+	VMULPS  Y14, Y7, Y7
+	VADDPS  expQ1<>+0(SB), Y7, Y7
+	VMULPS  Y14, Y7, Y7
+	VADDPS  expQ0<>+0(SB), Y7, Y7
+	VMULPS  Y7, Y15, Y15
+	VPSLLD  $0x17, Y8, Y7
+	VSUBPS  Y0, Y8, Y8
+	VPADDD  oneBits<>+0(SB), Y7, Y7
 	VADDPS  Y14, Y15, Y15
 	VMULPS  Y1, Y10, Y14
 	VADDPS  one<>+0(SB), Y15, Y15
 	VADDPS  Y0, Y14, Y14
-	VMULPS  Y7, Y15, Y15
-	VMULPS  Y2, Y9, Y7
-	VMULPS  Y3, Y9, Y9
-	VSUBPS  Y7, Y8, Y7
-	VMOVUPS (R11), Y8
-	VSUBPS  Y9, Y7, Y7
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y9
-	VMULPS  Y4, Y7, Y8
+	VMULPS  Y6, Y15, Y15
+	VMULPS  Y2, Y8, Y6
+	VMULPS  Y3, Y8, Y8
+	VSUBPS  Y6, Y9, Y6
+	VMOVUPS (R11), Y9
+	VSUBPS  Y8, Y6, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y9
+	VMULPS  Y4, Y6, Y8
 	VANDNPS Y15, Y9, Y15
-	VMULPS  Y7, Y7, Y9
+	VMULPS  Y6, Y6, Y9
 	VMOVUPS Y15, (R13)
 	VADDPS  Y5, Y8, Y8
-	VMULPS  Y7, Y8, Y8
+	VMULPS  Y6, Y8, Y8
 	VADDPS  expQ2<>+0(SB), Y8, Y8
-	VMULPS  Y7, Y8, Y8
+	VMULPS  Y6, Y8, Y8
 	VADDPS  expQ1<>+0(SB), Y8, Y8
-	VMULPS  Y7, Y8, Y8
+	VMULPS  Y6, Y8, Y8
 	VADDPS  expQ0<>+0(SB), Y8, Y8
 	VMULPS  Y8, Y9, Y9
 	VPSLLD  $0x17, Y14, Y8
 	VSUBPS  Y0, Y14, Y14
 	VPADDD  oneBits<>+0(SB), Y8, Y8
-	VADDPS  Y7, Y9, Y9
-	VMULPS  Y1, Y11, Y7
+	VADDPS  Y6, Y9, Y9
+	VMULPS  Y1, Y11, Y6
 	VADDPS  one<>+0(SB), Y9, Y9
-	VADDPS  Y0, Y7, Y7
-	VMULPS  Y6, Y9, Y9
-	VMULPS  Y2, Y14, Y6
+	VADDPS  Y0, Y6, Y6
+	VMULPS  Y7, Y9, Y9
+	VMULPS  Y2, Y14, Y7
 	VMULPS  Y3, Y14, Y14
-	VSUBPS  Y6, Y10, Y6
+	VSUBPS  Y7, Y10, Y7
 	VMOVUPS 32(R11), Y10
-	VSUBPS  Y14, Y6, Y14
-	VPSLLD  $0x17, Y7, Y6
-	VSUBPS  Y0, Y7, Y7
-	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VSUBPS  Y14, Y7, Y14
+	VPSLLD  $0x17, Y6, Y7
+	VSUBPS  Y0, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y7, Y7
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
 	VANDNPS Y9, Y10, Y10
-	VMULPS  Y2, Y7, Y9
-	VMULPS  Y3, Y7, Y7
+	VMULPS  Y2, Y6, Y9
+	VMULPS  Y3, Y6, Y6
 	VADDPS  Y10, Y15, Y15
 	VMOVUPS Y10, 32(R13)
 	VMULPS  Y1, Y12, Y10
 	VSUBPS  Y9, Y11, Y9
 	VMULPS  Y4, Y14, Y11
 	VADDPS  Y0, Y10, Y10
-	VSUBPS  Y7, Y9, Y7
+	VSUBPS  Y6, Y9, Y6
 	VADDPS  Y5, Y11, Y11
 	VMULPS  Y14, Y14, Y9
 	VMULPS  Y14, Y11, Y11
@@ -6256,32 +13428,32 @@ logSoftmaxExpOnlyLoop:
 	VMULPS  Y3, Y10, Y10
 	VADDPS  one<>+0(SB), Y14, Y14
 	VSUBPS  Y11, Y12, Y11
-	VMULPS  Y4, Y7, Y12
+	VMULPS  Y4, Y6, Y12
 	VMULPS  Y8, Y14, Y14
 	VMULPS  Y1, Y13, Y8
 	VSUBPS  Y10, Y11, Y10
 	VADDPS  Y5, Y12, Y12
-	VMULPS  Y7, Y7, Y11
+	VMULPS  Y6, Y6, Y11
 	VADDPS  Y0, Y8, Y8
-	VMULPS  Y7, Y12, Y12
+	VMULPS  Y6, Y12, Y12
 	VADDPS  expQ2<>+0(SB), Y12, Y12
-	VMULPS  Y7, Y12, Y12
+	VMULPS  Y6, Y12, Y12
 	VADDPS  expQ1<>+0(SB), Y12, Y12
-	VMULPS  Y7, Y12, Y12
+	VMULPS  Y6, Y12, Y12
 	VADDPS  expQ0<>+0(SB), Y12, Y12
 	VMULPS  Y12, Y11, Y11
 	VMOVUPS 64(R11), Y12
-	VADDPS  Y7, Y11, Y11
-	VPSLLD  $0x17, Y8, Y7
+	VADDPS  Y6, Y11, Y11
+	VPSLLD  $0x17, Y8, Y6
 	VSUBPS  Y0, Y8, Y8
-	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y6, Y6
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
 	VADDPS  one<>+0(SB), Y11, Y11
 	VANDNPS Y14, Y12, Y14
 	VMULPS  Y2, Y8, Y12
 	VMULPS  Y3, Y8, Y8
 	VMOVUPS Y14, 64(R13)
-	VMULPS  Y6, Y11, Y6
+	VMULPS  Y7, Y11, Y7
 	VSUBPS  Y12, Y13, Y11
 	VMULPS  Y4, Y10, Y12
 	VMULPS  Y10, Y10, Y13
@@ -6291,42 +13463,42 @@ logSoftmaxExpOnlyLoop:
 	VMULPS  Y10, Y11, Y11
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
 	VADDPS  expQ2<>+0(SB), Y11, Y11
-	VANDNPS Y6, Y12, Y12
-	VMULPS  Y4, Y8, Y6
+	VANDNPS Y7, Y12, Y12
+	VMULPS  Y4, Y8, Y7
 	VADDPS  Y12, Y14, Y14
 	VMOVUPS Y12, 96(R13)
 	VMULPS  Y8, Y8, Y12
 	VMULPS  Y10, Y11, Y11
-	VADDPS  Y5, Y6, Y6
+	VADDPS  Y5, Y7, Y7
 	VADDPS  Y14, Y15, Y14
 	VADDPS  expQ1<>+0(SB), Y11, Y11
-	VMULPS  Y8, Y6, Y6
+	VMULPS  Y8, Y7, Y7
 	VMULPS  Y10, Y11, Y11
-	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y7, Y7
 	VADDPS  expQ0<>+0(SB), Y11, Y11
-	VMULPS  Y8, Y6, Y6
+	VMULPS  Y8, Y7, Y7
 	VMULPS  Y11, Y13, Y11
-	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y7, Y7
 	VADDPS  Y10, Y11, Y10
-	VMULPS  Y8, Y6, Y6
+	VMULPS  Y8, Y7, Y7
 	VADDPS  one<>+0(SB), Y10, Y10
-	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y7, Y7
 	VMULPS  Y9, Y10, Y9
-	VMULPS  Y6, Y12, Y6
+	VMULPS  Y7, Y12, Y7
 	VMOVUPS 128(R11), Y10
-	VADDPS  Y8, Y6, Y8
-	VMOVUPS 192(R11), Y6
+	VADDPS  Y8, Y7, Y8
+	VMOVUPS 192(R11), Y7
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
 	VADDPS  one<>+0(SB), Y8, Y8
 	VANDNPS Y9, Y10, Y11
 	VMOVUPS 224(R11), Y10
 	VMOVUPS Y11, 128(R13)
-	VMULPS  Y1, Y6, Y9
-	VMULPS  Y7, Y8, Y8
+	VMULPS  Y1, Y7, Y9
+	VMULPS  Y6, Y8, Y8
 	VMOVUPS 160(R11), Y12
-	VMULPS  Y1, Y10, Y7
+	VMULPS  Y1, Y10, Y6
 	VADDPS  Y0, Y9, Y9
-	VADDPS  Y0, Y7, Y7
+	VADDPS  Y0, Y6, Y6
 	VSUBPS  Y0, Y9, Y13
 	VPSLLD  $0x17, Y9, Y9
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
@@ -6334,110 +13506,110 @@ logSoftmaxExpOnlyLoop:
 	VANDNPS Y8, Y12, Y8
 	VADDPS  Y8, Y11, Y11
 	VMOVUPS Y8, 160(R13)
-	VSUBPS  Y0, Y7, Y8
+	VSUBPS  Y0, Y6, Y8
 	VMULPS  Y2, Y13, Y12
 	VMULPS  Y3, Y13, Y13
-	VPSLLD  $0x17, Y7, Y7
-	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
 	VMULPS  Y2, Y8, Y15
-	VSUBPS  Y12, Y6, Y6
+	VSUBPS  Y12, Y7, Y7
 	VMULPS  Y3, Y8, Y8
 	VSUBPS  Y15, Y10, Y10
-	VSUBPS  Y13, Y6, Y6
+	VSUBPS  Y13, Y7, Y7
 	VSUBPS  Y8, Y10, Y8
-	VMULPS  Y4, Y6, Y10
-	VMULPS  Y6, Y6, Y13
+	VMULPS  Y4, Y7, Y10
+	VMULPS  Y7, Y7, Y13
 	VMULPS  Y4, Y8, Y12
 	VADDPS  Y5, Y10, Y15
 	VMULPS  Y8, Y8, Y10
 	VADDPS  Y5, Y12, Y12
-	VMULPS  Y6, Y15, Y15
+	VMULPS  Y7, Y15, Y15
 	VMULPS  Y8, Y12, Y12
 	VADDPS  expQ2<>+0(SB), Y15, Y15
 	VADDPS  expQ2<>+0(SB), Y12, Y12
-	VMULPS  Y6, Y15, Y15
+	VMULPS  Y7, Y15, Y15
 	VMULPS  Y8, Y12, Y12
 	VADDPS  expQ1<>+0(SB), Y15, Y15
 	VADDPS  expQ1<>+0(SB), Y12, Y12
-	VMULPS  Y6, Y15, Y15
+	VMULPS  Y7, Y15, Y15
 	VMULPS  Y8, Y12, Y12
 	VADDPS  expQ0<>+0(SB), Y15, Y15
 	VADDPS  expQ0<>+0(SB), Y12, Y12
 	VMULPS  Y15, Y13, Y13
 	VMULPS  Y12, Y10, Y10
-	VADDPS  Y6, Y13, Y6
+	VADDPS  Y7, Y13, Y7
 	VADDPS  Y8, Y10, Y8
-	VADDPS  one<>+0(SB), Y6, Y6
+	VADDPS  one<>+0(SB), Y7, Y7
 	VADDPS  one<>+0(SB), Y8, Y8
-	VMULPS  Y9, Y6, Y9
-	VMOVUPS 256(R11), Y6
+	VMULPS  Y9, Y7, Y9
+	VMOVUPS 256(R11), Y7
 	VMOVUPS 192(R11), Y10
-	VMULPS  Y7, Y8, Y8
+	VMULPS  Y6, Y8, Y8
 	VMOVUPS 224(R11), Y12
-	VMULPS  Y1, Y6, Y7
+	VMULPS  Y1, Y7, Y6
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
 	VANDNPS Y9, Y10, Y9
 	VMOVUPS Y9, 192(R13)
-	VADDPS  Y0, Y7, Y7
+	VADDPS  Y0, Y6, Y6
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y10
 	VANDNPS Y8, Y10, Y8
 	VADDPS  Y8, Y9, Y9
 	VMOVUPS Y8, 224(R13)
 	VMOVUPS 288(R11), Y8
-	VSUBPS  Y0, Y7, Y10
-	VPSLLD  $0x17, Y7, Y7
-	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VSUBPS  Y0, Y6, Y10
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
 	VADDPS  Y9, Y11, Y11
 	VMULPS  Y2, Y10, Y9
 	VMULPS  Y3, Y10, Y12
 	VMULPS  Y1, Y8, Y10
 	VADDPS  Y11, Y14, Y11
-	VSUBPS  Y9, Y6, Y6
+	VSUBPS  Y9, Y7, Y7
 	VADDPS  Y0, Y10, Y9
-	VSUBPS  Y12, Y6, Y10
-	VSUBPS  Y0, Y9, Y6
+	VSUBPS  Y12, Y7, Y10
+	VSUBPS  Y0, Y9, Y7
 	VPSLLD  $0x17, Y9, Y9
 	VMULPS  Y4, Y10, Y12
 	VMULPS  Y10, Y10, Y13
 	VPADDD  oneBits<>+0(SB), Y9, Y9
-	VMULPS  Y2, Y6, Y14
-	VMULPS  Y3, Y6, Y6
+	VMULPS  Y2, Y7, Y14
+	VMULPS  Y3, Y7, Y7
 	VADDPS  Y5, Y12, Y12
 	VSUBPS  Y14, Y8, Y8
 	VMULPS  Y10, Y12, Y12
-	VSUBPS  Y6, Y8, Y6
+	VSUBPS  Y7, Y8, Y7
 	VADDPS  expQ2<>+0(SB), Y12, Y14
-	VMULPS  Y4, Y6, Y8
-	VMULPS  Y6, Y6, Y12
+	VMULPS  Y4, Y7, Y8
+	VMULPS  Y7, Y7, Y12
 	VMULPS  Y10, Y14, Y14
 	VADDPS  Y5, Y8, Y8
 	VADDPS  expQ1<>+0(SB), Y14, Y14
-	VMULPS  Y6, Y8, Y8
+	VMULPS  Y7, Y8, Y8
 	VMULPS  Y10, Y14, Y14
 	VADDPS  expQ2<>+0(SB), Y8, Y8
 	VADDPS  expQ0<>+0(SB), Y14, Y14
-	VMULPS  Y6, Y8, Y8
+	VMULPS  Y7, Y8, Y8
 	VMULPS  Y14, Y13, Y13
 	VADDPS  expQ1<>+0(SB), Y8, Y8
 	VADDPS  Y10, Y13, Y10
-	VMULPS  Y6, Y8, Y8
+	VMULPS  Y7, Y8, Y8
 	VADDPS  one<>+0(SB), Y10, Y10
 	VADDPS  expQ0<>+0(SB), Y8, Y8
-	VMULPS  Y7, Y10, Y7
+	VMULPS  Y6, Y10, Y6
 	VMOVUPS 256(R11), Y10
 	VMULPS  Y8, Y12, Y8
-	VADDPS  Y6, Y8, Y6
+	VADDPS  Y7, Y8, Y7
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y8
-	VANDNPS Y7, Y8, Y7
-	VADDPS  one<>+0(SB), Y6, Y6
-	VMOVUPS Y7, 256(R13)
-	VMULPS  Y9, Y6, Y6
+	VANDNPS Y6, Y8, Y6
+	VADDPS  one<>+0(SB), Y7, Y7
+	VMOVUPS Y6, 256(R13)
+	VMULPS  Y9, Y7, Y7
 	VMOVUPS 288(R11), Y8
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y8
-	VANDNPS Y6, Y8, Y6
-	VADDPS  Y6, Y7, Y7
-	VMOVUPS Y6, 288(R13)
-	VADDPS  Y7, Y11, Y6
+	VANDNPS Y7, Y8, Y7
+	VADDPS  Y7, Y6, Y6
+	VMOVUPS Y7, 288(R13)
+	VADDPS  Y6, Y11, Y6
 	VMOVUPS Y6, 320(R11)
 	ADDQ    $0x000002c0, R11
 	DECQ    R10
@@ -7026,43 +14198,43 @@ argmaxLoop:
 	// where x[j] is NaN (VCMPPS UNORD).
 	VCMPPS    $0x00, Y8, Y0, Y11
 	VMOVUPS   zero<>+0(SB), Y12
-	VBLENDVPS Y11, index<>+288(SB), Y12, Y11
+	VBLENDVPS Y11, index<>+576(SB), Y12, Y11
 	VCMPPS    $0x00, Y8, Y2, Y12
-	VBLENDVPS Y12, index<>+256(SB), Y11, Y11
+	VBLENDVPS Y12, index<>+512(SB), Y11, Y11
 	VCMPPS    $0x00, Y8, Y1, Y12
-	VBLENDVPS Y12, index<>+224(SB), Y11, Y11
+	VBLENDVPS Y12, index<>+448(SB), Y11, Y11
 	VCMPPS    $0x00, Y8, Y6, Y12
-	VBLENDVPS Y12, index<>+192(SB), Y11, Y11
+	VBLENDVPS Y12, index<>+384(SB), Y11, Y11
 	VCMPPS    $0x00, Y8, Y3, Y12
-	VBLENDVPS Y12, index<>+160(SB), Y11, Y11
+	VBLENDVPS Y12, index<>+320(SB), Y11, Y11
 	VCMPPS    $0x00, Y8, Y5, Y12
-	VBLENDVPS Y12, index<>+128(SB), Y11, Y11
+	VBLENDVPS Y12, index<>+256(SB), Y11, Y11
 	VCMPPS    $0x00, Y8, Y4, Y12
-	VBLENDVPS Y12, index<>+96(SB), Y11, Y11
+	VBLENDVPS Y12, index<>+192(SB), Y11, Y11
 	VCMPPS    $0x00, Y8, Y10, Y12
-	VBLENDVPS Y12, index<>+64(SB), Y11, Y11
+	VBLENDVPS Y12, index<>+128(SB), Y11, Y11
 	VCMPPS    $0x00, Y8, Y7, Y12
-	VBLENDVPS Y12, index<>+32(SB), Y11, Y11
+	VBLENDVPS Y12, index<>+64(SB), Y11, Y11
 	VCMPPS    $0x00, Y8, Y9, Y8
 	VBLENDVPS Y8, index<>+0(SB), Y11, Y8
 	VCMPPS    $0x03, Y0, Y0, Y0
-	VBLENDVPS Y0, index<>+288(SB), Y8, Y0
+	VBLENDVPS Y0, index<>+576(SB), Y8, Y0
 	VCMPPS    $0x03, Y2, Y2, Y2
-	VBLENDVPS Y2, index<>+256(SB), Y0, Y0
+	VBLENDVPS Y2, index<>+512(SB), Y0, Y0
 	VCMPPS    $0x03, Y1, Y1, Y1
-	VBLENDVPS Y1, index<>+224(SB), Y0, Y0
+	VBLENDVPS Y1, index<>+448(SB), Y0, Y0
 	VCMPPS    $0x03, Y6, Y6, Y1
-	VBLENDVPS Y1, index<>+192(SB), Y0, Y0
+	VBLENDVPS Y1, index<>+384(SB), Y0, Y0
 	VCMPPS    $0x03, Y3, Y3, Y1
-	VBLENDVPS Y1, index<>+160(SB), Y0, Y0
+	VBLENDVPS Y1, index<>+320(SB), Y0, Y0
 	VCMPPS    $0x03, Y5, Y5, Y1
-	VBLENDVPS Y1, index<>+128(SB), Y0, Y0
+	VBLENDVPS Y1, index<>+256(SB), Y0, Y0
 	VCMPPS    $0x03, Y4, Y4, Y1
-	VBLENDVPS Y1, index<>+96(SB), Y0, Y0
+	VBLENDVPS Y1, index<>+192(SB), Y0, Y0
 	VCMPPS    $0x03, Y10, Y10, Y1
-	VBLENDVPS Y1, index<>+64(SB), Y0, Y0
+	VBLENDVPS Y1, index<>+128(SB), Y0, Y0
 	VCMPPS    $0x03, Y7, Y7, Y1
-	VBLENDVPS Y1, index<>+32(SB), Y0, Y0
+	VBLENDVPS Y1, index<>+64(SB), Y0, Y0
 	VCMPPS    $0x03, Y9, Y9, Y1
 	VBLENDVPS Y1, index<>+0(SB), Y0, Y0
 	VMOVUPS   Y0, (DI)
@@ -7119,28 +14291,28 @@ TEXT ·wideLabelsAVX2(SB), $504-164
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 	CMPQ    grad_base+0(FP), $0x00
-	JEQ     isNil37
+	JEQ     isNil73
 	MOVQ    grad_len+8(FP), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil37:
+isNil73:
 	CMPQ    preds_base+112(FP), $0x00
-	JEQ     isNil38
+	JEQ     isNil74
 	MOVQ    preds_len+120(FP), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil38:
+isNil74:
 	CMPQ    lse_base+136(FP), $0x00
-	JEQ     isNil39
+	JEQ     isNil75
 	MOVQ    lse_len+144(FP), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil39:
+isNil75:
 	MOVQ losses_base+88(FP), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -7150,18 +14322,18 @@ isNil39:
 	MOVQ  lse_base+136(FP), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse40
+	JZ    noLse76
 	MOVL  $0x00000001, R12
 
-noLse40:
+noLse76:
 	MOVL         z+160(FP), AX
 	SHLL         $0x01, AX
-	JZ           noZ41
+	JZ           noZ77
 	MOVL         $0x00000003, R12
 	VBROADCASTSS z+160(FP), Y0
 	VMOVUPS      Y0, 224(SP)
 
-noZ41:
+noZ77:
 	MOVQ R12, 376(SP)
 
 	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
@@ -7214,28 +14386,28 @@ noZ41:
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small42
+	JLE  n0small78
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small42:
+n0small78:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone43
+	JZ   tailKDone79
 	NEGQ AX
 	ADDQ $0x10, AX
 
-tailK44:
+tailK80:
 	INCQ 408(SP)
 	SUBQ CX, AX
-	JG   tailK44
+	JG   tailK80
 
-tailKDone43:
+tailKDone79:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -7256,9 +14428,9 @@ wideLabelsRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes45:
+classes81:
 	CMPQ    AX, R11
-	JAE     rest46
+	JAE     rest82
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -7272,11 +14444,11 @@ classes45:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes45
+	JMP     classes81
 
-rest46:
+rest82:
 	TESTQ   $0x00000010, CX
-	JZ      tail47
+	JZ      tail83
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -7285,95 +14457,95 @@ rest46:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail47:
+tail83:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone48
+	JZ         classesDone84
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes49
+	JGE        maskedLoadLanes85
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded50
+	JMP        maskedLoaded86
 
-maskedLoadLanes49:
+maskedLoadLanes85:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone51
+	JLE       lanesDone87
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone51
+	JLE       lanesDone87
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone51
+	JLE       lanesDone87
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone51
+	JLE       lanesDone87
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone51
+	JLE       lanesDone87
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone51
+	JLE       lanesDone87
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone51
+	JLE       lanesDone87
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone51
+	JLE       lanesDone87
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone51:
+lanesDone87:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded50:
+maskedLoaded86:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes52
+	JGE        maskedLoadLanes88
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded53
+	JMP        maskedLoaded89
 
-maskedLoadLanes52:
+maskedLoadLanes88:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone54
+	JLE       lanesDone90
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone54
+	JLE       lanesDone90
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone54
+	JLE       lanesDone90
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone54
+	JLE       lanesDone90
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone54
+	JLE       lanesDone90
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone54
+	JLE       lanesDone90
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone54
+	JLE       lanesDone90
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone54
+	JLE       lanesDone90
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone54:
+lanesDone90:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded53:
+maskedLoaded89:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone48:
+classesDone84:
 	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -7391,154 +14563,154 @@ classesDone48:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
 	// no NaN in the row (R12 == 0); stored to the frame.
 	TESTB  $0x01, 376(SP)
-	JZ     noLse55
+	JZ     noLse91
 	VXORPS Y1, Y1, Y1
 	TESTL  R12, R12
-	JNZ    allSet56
+	JNZ    allSet92
 	VCMPPS $0x00, negInfBits<>+0(SB), Y0, Y1
 
-allSet56:
+allSet92:
 	VMOVUPS Y1, 128(SP)
 
-noLse55:
+noLse91:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds57
+	JZ    noPreds93
 	TESTL R12, R12
-	JZ    scanEq61
+	JZ    scanEq97
 	XORL  AX, AX
 
-scan62:
+scan98:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail63
+	JAE       scanTail99
 	VMOVUPS   (SI)(AX*1), Y1
 	VCMPPS    $0x03, Y1, Y1, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found58
+	JNZ       found94
 	ADDQ      $0x20, AX
-	JMP       scan62
+	JMP       scan98
 
-scanTail63:
+scanTail99:
 	TESTQ      $0x00000007, CX
-	JZ         notFound59
+	JZ         notFound95
 	VMOVUPS    64(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes64
+	JGE        maskedLoadLanes100
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	JMP        maskedLoaded65
+	JMP        maskedLoaded101
 
-maskedLoadLanes64:
+maskedLoadLanes100:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone66
+	JLE       lanesDone102
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone66
+	JLE       lanesDone102
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone66
+	JLE       lanesDone102
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone66
+	JLE       lanesDone102
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone66
+	JLE       lanesDone102
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone66
+	JLE       lanesDone102
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone66
+	JLE       lanesDone102
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone66
+	JLE       lanesDone102
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
-lanesDone66:
+lanesDone102:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded65:
+maskedLoaded101:
 	VCMPPS    $0x03, Y1, Y1, Y1
 	VMOVMSKPS Y1, R12
 	ANDL      352(SP), R12
-	JNZ       found58
-	JMP       notFound59
+	JNZ       found94
+	JMP       notFound95
 
-scanEq61:
+scanEq97:
 	XORL AX, AX
 
-scan67:
+scan103:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail68
+	JAE       scanTail104
 	VMOVUPS   (SI)(AX*1), Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found58
+	JNZ       found94
 	ADDQ      $0x20, AX
-	JMP       scan67
+	JMP       scan103
 
-scanTail68:
+scanTail104:
 	TESTQ      $0x00000007, CX
-	JZ         notFound59
+	JZ         notFound95
 	VMOVUPS    64(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes69
+	JGE        maskedLoadLanes105
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	JMP        maskedLoaded70
+	JMP        maskedLoaded106
 
-maskedLoadLanes69:
+maskedLoadLanes105:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone71
+	JLE       lanesDone107
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone71
+	JLE       lanesDone107
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone71
+	JLE       lanesDone107
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone71
+	JLE       lanesDone107
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone71
+	JLE       lanesDone107
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone71
+	JLE       lanesDone107
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone71
+	JLE       lanesDone107
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone71
+	JLE       lanesDone107
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
-lanesDone71:
+lanesDone107:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded70:
+maskedLoaded106:
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	ANDL      352(SP), R12
-	JNZ       found58
+	JNZ       found94
 
-notFound59:
+notFound95:
 	XORL R12, R12
-	JMP  storePred60
+	JMP  storePred96
 
-found58:
+found94:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred60:
+storePred96:
 	MOVL R12, (R13)(R10*4)
 
-noPreds57:
+noPreds93:
 	// d[l] = x[l] - m, before any write, to the frame.
 	MOVLQSX      (BX)(R10*4), R12
 	VBROADCASTSS (SI)(R12*4), Y1
@@ -7548,7 +14720,7 @@ noPreds57:
 	// Pass 2. e[j] = expf(x[j] - m) (seq.Exp), stored to g (when grad is not
 	// nil); s accumulated by classSum. Two loops: with and without grad.
 	TESTQ   DI, DI
-	JZ      noGrad72
+	JZ      noGrad108
 	VMOVUPS negZero<>+0(SB), Y0
 	VMOVUPS negZero<>+0(SB), Y1
 	VMOVUPS expMagic<>+0(SB), Y2
@@ -7556,9 +14728,9 @@ noPreds57:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes74:
+classes110:
 	CMPQ    AX, R11
-	JAE     rest75
+	JAE     rest111
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -7672,11 +14844,11 @@ classes74:
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
 	ADDQ    $0x00000080, AX
-	JMP     classes74
+	JMP     classes110
 
-rest75:
+rest111:
 	TESTQ   $0x00000010, CX
-	JZ      tail76
+	JZ      tail112
 	VMOVUPS (SI)(AX*1), Y2
 	VSUBPS  96(SP), Y2, Y2
 	VMULPS  expLog2e<>+0(SB), Y2, Y3
@@ -7735,47 +14907,47 @@ rest75:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail76:
+tail112:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone77
+	JZ         classesDone113
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes78
+	JGE        maskedLoadLanes114
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded79
+	JMP        maskedLoaded115
 
-maskedLoadLanes78:
+maskedLoadLanes114:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone80
+	JLE       lanesDone116
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone80
+	JLE       lanesDone116
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone80
+	JLE       lanesDone116
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone80
+	JLE       lanesDone116
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone80
+	JLE       lanesDone116
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone80
+	JLE       lanesDone116
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone80
+	JLE       lanesDone116
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone80
+	JLE       lanesDone116
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone80:
+lanesDone116:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded79:
+maskedLoaded115:
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -7803,79 +14975,79 @@ maskedLoaded79:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes81
+	JGE        maskedStoreLanes117
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored82
+	JMP        maskedStored118
 
-maskedStoreLanes81:
+maskedStoreLanes117:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored82
+	JLE          maskedStored118
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored82
+	JLE          maskedStored118
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored82
+	JLE          maskedStored118
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored82
+	JLE          maskedStored118
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored82
+	JLE          maskedStored118
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored82
+	JLE          maskedStored118
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored82
+	JLE          maskedStored118
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored82
+	JLE          maskedStored118
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored82:
+maskedStored118:
 	VADDPS     Y2, Y0, Y2
 	VMOVUPS    (SP), Y3
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes83
+	JGE        maskedLoadLanes119
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded84
+	JMP        maskedLoaded120
 
-maskedLoadLanes83:
+maskedLoadLanes119:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone85
+	JLE       lanesDone121
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone85
+	JLE       lanesDone121
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone85
+	JLE       lanesDone121
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone85
+	JLE       lanesDone121
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone85
+	JLE       lanesDone121
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone85
+	JLE       lanesDone121
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone85
+	JLE       lanesDone121
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone85
+	JLE       lanesDone121
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone85:
+lanesDone121:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded84:
+maskedLoaded120:
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -7903,48 +15075,48 @@ maskedLoaded84:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes86
+	JGE        maskedStoreLanes122
 	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
-	JMP        maskedStored87
+	JMP        maskedStored123
 
-maskedStoreLanes86:
+maskedStoreLanes122:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored87
+	JLE          maskedStored123
 	VEXTRACTPS   $0x00, X2, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored87
+	JLE          maskedStored123
 	VEXTRACTPS   $0x01, X2, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored87
+	JLE          maskedStored123
 	VEXTRACTPS   $0x02, X2, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored87
+	JLE          maskedStored123
 	VEXTRACTPS   $0x03, X2, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored87
+	JLE          maskedStored123
 	VEXTRACTPS   $0x00, X3, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored87
+	JLE          maskedStored123
 	VEXTRACTPS   $0x01, X3, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored87
+	JLE          maskedStored123
 	VEXTRACTPS   $0x02, X3, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored87
+	JLE          maskedStored123
 	VEXTRACTPS   $0x03, X3, 60(DI)(AX*1)
 
-maskedStored87:
+maskedStored123:
 	VADDPS    Y2, Y1, Y2
 	VMOVUPS   32(SP), Y3
 	VBLENDVPS Y3, Y2, Y1, Y1
 
-classesDone77:
+classesDone113:
 	VMOVAPS Y0, Y0
 	VMOVAPS Y1, Y1
-	JMP     summed73
+	JMP     summed109
 
-noGrad72:
+noGrad108:
 	VMOVUPS negZero<>+0(SB), Y0
 	VMOVUPS negZero<>+0(SB), Y1
 	VMOVUPS expMagic<>+0(SB), Y2
@@ -7952,9 +15124,9 @@ noGrad72:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes88:
+classes124:
 	CMPQ    AX, R11
-	JAE     rest89
+	JAE     rest125
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -8064,11 +15236,11 @@ classes88:
 	VADDPS  Y9, Y0, Y0
 	VADDPS  Y5, Y1, Y1
 	ADDQ    $0x00000080, AX
-	JMP     classes88
+	JMP     classes124
 
-rest89:
+rest125:
 	TESTQ   $0x00000010, CX
-	JZ      tail90
+	JZ      tail126
 	VMOVUPS (SI)(AX*1), Y2
 	VSUBPS  96(SP), Y2, Y2
 	VMULPS  expLog2e<>+0(SB), Y2, Y3
@@ -8125,47 +15297,47 @@ rest89:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail90:
+tail126:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone91
+	JZ         classesDone127
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes92
+	JGE        maskedLoadLanes128
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded93
+	JMP        maskedLoaded129
 
-maskedLoadLanes92:
+maskedLoadLanes128:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone94
+	JLE       lanesDone130
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone94
+	JLE       lanesDone130
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone94
+	JLE       lanesDone130
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone94
+	JLE       lanesDone130
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone94
+	JLE       lanesDone130
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone94
+	JLE       lanesDone130
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone94
+	JLE       lanesDone130
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone94
+	JLE       lanesDone130
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone94:
+lanesDone130:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded93:
+maskedLoaded129:
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -8196,42 +15368,42 @@ maskedLoaded93:
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes95
+	JGE        maskedLoadLanes131
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded96
+	JMP        maskedLoaded132
 
-maskedLoadLanes95:
+maskedLoadLanes131:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone97
+	JLE       lanesDone133
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone97
+	JLE       lanesDone133
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone97
+	JLE       lanesDone133
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone97
+	JLE       lanesDone133
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone97
+	JLE       lanesDone133
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone97
+	JLE       lanesDone133
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone97
+	JLE       lanesDone133
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone97
+	JLE       lanesDone133
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone97:
+lanesDone133:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded96:
+maskedLoaded132:
 	VSUBPS    96(SP), Y2, Y2
 	VMULPS    expLog2e<>+0(SB), Y2, Y3
 	VADDPS    expMagic<>+0(SB), Y3, Y3
@@ -8261,11 +15433,11 @@ maskedLoaded96:
 	VMOVUPS   32(SP), Y3
 	VBLENDVPS Y3, Y2, Y1, Y1
 
-classesDone91:
+classesDone127:
 	VMOVAPS Y0, Y0
 	VMOVAPS Y1, Y1
 
-summed73:
+summed109:
 	// The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
 	// ls - d[l] (seq.LabelLoss).
 	VHADDPS      Y1, Y0, Y0
@@ -8320,17 +15492,17 @@ summed73:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl, f to the frame.
 	TESTB     $0x01, 376(SP)
-	JZ        noLse98
+	JZ        noLse134
 	VADDPS    96(SP), Y1, Y1
 	VMOVUPS   128(SP), Y3
 	VBLENDVPS Y3, 96(SP), Y1, Y1
 	TESTQ     R14, R14
-	JZ        noLseStore99
+	JZ        noLseStore135
 	VMOVSS    X1, (R14)(R10*4)
 
-noLseStore99:
+noLseStore135:
 	TESTB   $0x02, 376(SP)
-	JZ      noZ100
+	JZ      noZ136
 	VMULPS  224(SP), Y1, Y3
 	VMULPS  Y1, Y3, Y1
 	VADDPS  Y3, Y3, Y3
@@ -8339,23 +15511,23 @@ noLseStore99:
 	VADDPS  Y1, Y2, Y1
 	VMOVAPS Y1, Y2
 
-noZ100:
-noLse98:
+noZ136:
+noLse134:
 	VMOVSS X2, (DX)(R10*4)
 
 	// Pass 3 (with a gradient). q = scale / s (seq.Quotient), q = q·f (f = 1
 	// without z-loss: exact); g[j] = e[j]·q (seq.Scaled); then g[l] = g[l] -
 	// scale.
 	TESTQ        DI, DI
-	JZ           noGrad101
+	JZ           noGrad137
 	VBROADCASTSS scale+80(FP), Y1
 	VDIVPS       Y0, Y1, Y0
 	VMULPS       192(SP), Y0, Y0
 	XORL         AX, AX
 
-classes102:
+classes138:
 	CMPQ    AX, R11
-	JAE     rest103
+	JAE     rest139
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -8369,11 +15541,11 @@ classes102:
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, 96(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes102
+	JMP     classes138
 
-rest103:
+rest139:
 	TESTQ   $0x00000010, CX
-	JZ      tail104
+	JZ      tail140
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -8382,170 +15554,170 @@ rest103:
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail104:
+tail140:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone105
+	JZ         classesDone141
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes106
+	JGE        maskedLoadLanes142
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded107
+	JMP        maskedLoaded143
 
-maskedLoadLanes106:
+maskedLoadLanes142:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone108
+	JLE       lanesDone144
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone108
+	JLE       lanesDone144
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone108
+	JLE       lanesDone144
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone108
+	JLE       lanesDone144
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone108
+	JLE       lanesDone144
 	VINSERTPS $0x00, 16(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone108
+	JLE       lanesDone144
 	VINSERTPS $0x10, 20(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone108
+	JLE       lanesDone144
 	VINSERTPS $0x20, 24(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone108
+	JLE       lanesDone144
 	VINSERTPS $0x30, 28(DI)(AX*1), X2, X2
 
-lanesDone108:
+lanesDone144:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded107:
+maskedLoaded143:
 	VMULPS     Y0, Y1, Y1
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes109
+	JGE        maskedStoreLanes145
 	VMASKMOVPS Y1, Y2, (DI)(AX*1)
-	JMP        maskedStored110
+	JMP        maskedStored146
 
-maskedStoreLanes109:
+maskedStoreLanes145:
 	VEXTRACTF128 $0x01, Y1, X2
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored110
+	JLE          maskedStored146
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored110
+	JLE          maskedStored146
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored110
+	JLE          maskedStored146
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored110
+	JLE          maskedStored146
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored110
+	JLE          maskedStored146
 	VEXTRACTPS   $0x00, X2, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored110
+	JLE          maskedStored146
 	VEXTRACTPS   $0x01, X2, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored110
+	JLE          maskedStored146
 	VEXTRACTPS   $0x02, X2, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored110
+	JLE          maskedStored146
 	VEXTRACTPS   $0x03, X2, 28(DI)(AX*1)
 
-maskedStored110:
+maskedStored146:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes111
+	JGE        maskedLoadLanes147
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded112
+	JMP        maskedLoaded148
 
-maskedLoadLanes111:
+maskedLoadLanes147:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone113
+	JLE       lanesDone149
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone113
+	JLE       lanesDone149
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone113
+	JLE       lanesDone149
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone113
+	JLE       lanesDone149
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone113
+	JLE       lanesDone149
 	VINSERTPS $0x00, 48(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone113
+	JLE       lanesDone149
 	VINSERTPS $0x10, 52(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone113
+	JLE       lanesDone149
 	VINSERTPS $0x20, 56(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone113
+	JLE       lanesDone149
 	VINSERTPS $0x30, 60(DI)(AX*1), X2, X2
 
-lanesDone113:
+lanesDone149:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded112:
+maskedLoaded148:
 	VMULPS     Y0, Y1, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes114
+	JGE        maskedStoreLanes150
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored115
+	JMP        maskedStored151
 
-maskedStoreLanes114:
+maskedStoreLanes150:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored115
+	JLE          maskedStored151
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored115
+	JLE          maskedStored151
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored115
+	JLE          maskedStored151
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored115
+	JLE          maskedStored151
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored115
+	JLE          maskedStored151
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored115
+	JLE          maskedStored151
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored115
+	JLE          maskedStored151
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored115
+	JLE          maskedStored151
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored115:
-classesDone105:
+maskedStored151:
+classesDone141:
 	MOVLQSX (BX)(R10*4), R12
 	VMOVSS  (DI)(R12*4), X0
 	VSUBSS  scale+80(FP), X0, X0
 	VMOVSS  X0, (DI)(R12*4)
 
-noGrad101:
+noGrad137:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut116
+	JZ    noOut152
 	ADDQ  R9, DI
 
-noOut116:
+noOut152:
 	JMP wideLabelsRow
 
 wideLabelsDone:
@@ -8597,61 +15769,61 @@ TEXT ·wideTargetsAVX2(SB), $504-220
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 	CMPQ    grad_base+0(FP), $0x00
-	JEQ     isNil117
+	JEQ     isNil153
 	MOVQ    grad_len+8(FP), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil117:
+isNil153:
 	CMPQ    preds_base+168(FP), $0x00
-	JEQ     isNil118
+	JEQ     isNil154
 	MOVQ    preds_len+176(FP), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil118:
+isNil154:
 	CMPQ    lse_base+192(FP), $0x00
-	JEQ     isNil119
+	JEQ     isNil155
 	MOVQ    lse_len+200(FP), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil119:
+isNil155:
 	XORL    R12, R12
 	MOVQ    targets_base+56(FP), AX
 	MOVQ    AX, 392(SP)
 	TESTQ   AX, AX
-	JZ      fromLabels120
+	JZ      fromLabels156
 	MOVQ    targets_len+64(FP), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	JMP     formDone121
+	JMP     formDone157
 
-fromLabels120:
+fromLabels156:
 	MOVL    $0x00000001, R12
 	MOVQ    labels_len+88(FP), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-formDone121:
+formDone157:
 	MOVQ    weights_base+104(FP), BX
 	MOVBQZX staged+136(FP), AX
 	TESTB   AL, AL
-	JZ      notStaged122
+	JZ      notStaged158
 	ORL     $0x00000002, R12
 	TESTQ   BX, BX
-	JZ      notStaged122
+	JZ      notStaged158
 	ORL     $0x00000004, R12
 	MOVQ    weights_len+112(FP), AX
 	CMPQ    AX, CX
-	JGE     notStaged122
+	JGE     notStaged158
 	XORL    R8, R8
 
-notStaged122:
+notStaged158:
 	MOVQ         R12, 384(SP)
 	VBROADCASTSS keep+128(FP), Y0
 	VMOVUPS      Y0, 288(SP)
@@ -8666,22 +15838,22 @@ notStaged122:
 	VMOVUPS Y0, 440(SP)
 	VMOVUPS Y0, 472(SP)
 	TESTQ   R8, R8
-	JZ      wtailDone123
+	JZ      wtailDone159
 	TESTQ   $0x00000004, 384(SP)
-	JZ      wtailDone123
+	JZ      wtailDone159
 	MOVQ    CX, R12
 	ANDQ    $-16, R12
 
-wtail124:
+wtail160:
 	CMPQ   R12, CX
-	JAE    wtailDone123
+	JAE    wtailDone159
 	VMOVSS (BX)(R12*4), X0
 	VMOVSS X0, 440(SP)(AX*4)
 	INCQ   AX
 	INCQ   R12
-	JMP    wtail124
+	JMP    wtail160
 
-wtailDone123:
+wtailDone159:
 	MOVQ losses_base+144(FP), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -8691,18 +15863,18 @@ wtailDone123:
 	MOVQ  lse_base+192(FP), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse125
+	JZ    noLse161
 	MOVL  $0x00000001, R12
 
-noLse125:
+noLse161:
 	MOVL         z+216(FP), AX
 	SHLL         $0x01, AX
-	JZ           noZ126
+	JZ           noZ162
 	MOVL         $0x00000003, R12
 	VBROADCASTSS z+216(FP), Y0
 	VMOVUPS      Y0, 224(SP)
 
-noZ126:
+noZ162:
 	MOVQ R12, 376(SP)
 
 	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
@@ -8755,28 +15927,28 @@ noZ126:
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small127
+	JLE  n0small163
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small127:
+n0small163:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone128
+	JZ   tailKDone164
 	NEGQ AX
 	ADDQ $0x10, AX
 
-tailK129:
+tailK165:
 	INCQ 408(SP)
 	SUBQ CX, AX
-	JG   tailK129
+	JG   tailK165
 
-tailKDone128:
+tailKDone164:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -8797,9 +15969,9 @@ wideTargetsRow:
 	VXORPS  Y1, Y1, Y1
 	XORL    AX, AX
 
-classes130:
+classes166:
 	CMPQ    AX, R11
-	JAE     rest131
+	JAE     rest167
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y3, Y3
 	VCMPPS  $0x03, Y5, Y0, Y0
@@ -8813,11 +15985,11 @@ classes130:
 	VMAXPS  Y5, Y4, Y4
 	VCMPPS  $0x03, Y5, Y1, Y1
 	ADDQ    $0x00000080, AX
-	JMP     classes130
+	JMP     classes166
 
-rest131:
+rest167:
 	TESTQ   $0x00000010, CX
-	JZ      tail132
+	JZ      tail168
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y3, Y3
 	VCMPPS  $0x03, Y5, Y0, Y0
@@ -8826,95 +15998,95 @@ rest131:
 	VCMPPS  $0x03, Y5, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail132:
+tail168:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone133
+	JZ         classesDone169
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes134
+	JGE        maskedLoadLanes170
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded135
+	JMP        maskedLoaded171
 
-maskedLoadLanes134:
+maskedLoadLanes170:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone136
+	JLE       lanesDone172
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone136
+	JLE       lanesDone172
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone136
+	JLE       lanesDone172
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone136
+	JLE       lanesDone172
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone136
+	JLE       lanesDone172
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone136
+	JLE       lanesDone172
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone136
+	JLE       lanesDone172
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone136
+	JLE       lanesDone172
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone136:
+lanesDone172:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded135:
+maskedLoaded171:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y2, Y5
 	VMAXPS     Y5, Y3, Y3
 	VCMPPS     $0x03, Y5, Y0, Y0
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes137
+	JGE        maskedLoadLanes173
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded138
+	JMP        maskedLoaded174
 
-maskedLoadLanes137:
+maskedLoadLanes173:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone139
+	JLE       lanesDone175
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone139
+	JLE       lanesDone175
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone139
+	JLE       lanesDone175
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone139
+	JLE       lanesDone175
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone139
+	JLE       lanesDone175
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone139
+	JLE       lanesDone175
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone139
+	JLE       lanesDone175
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone139
+	JLE       lanesDone175
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone139:
+lanesDone175:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded138:
+maskedLoaded174:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y2, Y5
 	VMAXPS    Y5, Y4, Y4
 	VCMPPS    $0x03, Y5, Y1, Y1
 
-classesDone133:
+classesDone169:
 	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y4, Y3, Y2
 	VEXTRACTF128 $0x01, Y2, X3
@@ -8932,163 +16104,163 @@ classesDone133:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
 	// no NaN in the row (R12 == 0); stored to the frame.
 	TESTB  $0x01, 376(SP)
-	JZ     noLse140
+	JZ     noLse176
 	VXORPS Y0, Y0, Y0
 	TESTL  R12, R12
-	JNZ    allSet141
+	JNZ    allSet177
 	VCMPPS $0x00, negInfBits<>+0(SB), Y6, Y0
 
-allSet141:
+allSet177:
 	VMOVUPS Y0, 128(SP)
 
-noLse140:
+noLse176:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds142
+	JZ    noPreds178
 	TESTL R12, R12
-	JZ    scanEq146
+	JZ    scanEq182
 	XORL  AX, AX
 
-scan147:
+scan183:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail148
+	JAE       scanTail184
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found143
+	JNZ       found179
 	ADDQ      $0x20, AX
-	JMP       scan147
+	JMP       scan183
 
-scanTail148:
+scanTail184:
 	TESTQ      $0x00000007, CX
-	JZ         notFound144
+	JZ         notFound180
 	VMOVUPS    64(SP), Y0
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes149
+	JGE        maskedLoadLanes185
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	JMP        maskedLoaded150
+	JMP        maskedLoaded186
 
-maskedLoadLanes149:
+maskedLoadLanes185:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone151
+	JLE       lanesDone187
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone151
+	JLE       lanesDone187
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone151
+	JLE       lanesDone187
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone151
+	JLE       lanesDone187
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone151
+	JLE       lanesDone187
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone151
+	JLE       lanesDone187
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone151
+	JLE       lanesDone187
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone151
+	JLE       lanesDone187
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
-lanesDone151:
+lanesDone187:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
-maskedLoaded150:
+maskedLoaded186:
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found143
-	JMP       notFound144
+	JNZ       found179
+	JMP       notFound180
 
-scanEq146:
+scanEq182:
 	XORL AX, AX
 
-scan152:
+scan188:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail153
+	JAE       scanTail189
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x00, Y0, Y6, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found143
+	JNZ       found179
 	ADDQ      $0x20, AX
-	JMP       scan152
+	JMP       scan188
 
-scanTail153:
+scanTail189:
 	TESTQ      $0x00000007, CX
-	JZ         notFound144
+	JZ         notFound180
 	VMOVUPS    64(SP), Y0
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes154
+	JGE        maskedLoadLanes190
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	JMP        maskedLoaded155
+	JMP        maskedLoaded191
 
-maskedLoadLanes154:
+maskedLoadLanes190:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone156
+	JLE       lanesDone192
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone156
+	JLE       lanesDone192
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone156
+	JLE       lanesDone192
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone156
+	JLE       lanesDone192
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone156
+	JLE       lanesDone192
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone156
+	JLE       lanesDone192
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone156
+	JLE       lanesDone192
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone156
+	JLE       lanesDone192
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
-lanesDone156:
+lanesDone192:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
-maskedLoaded155:
+maskedLoaded191:
 	VCMPPS    $0x00, Y0, Y6, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found143
+	JNZ       found179
 
-notFound144:
+notFound180:
 	XORL R12, R12
-	JMP  storePred145
+	JMP  storePred181
 
-found143:
+found179:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred145:
+storePred181:
 	MOVL R12, (R13)(R10*4)
 
-noPreds142:
+noPreds178:
 	// The label in every lane (targets from labels).
 	TESTB        $0x01, 384(SP)
-	JZ           noLabel157
+	JZ           noLabel193
 	MOVQ         labels_base+80(FP), R12
 	VMOVD        (R12)(R10*4), X0
 	VPBROADCASTD X0, Y0
 	VMOVDQU      Y0, 256(SP)
 
-noLabel157:
+noLabel193:
 	// Pass 2. For each class: d = x[j] - m; a = targetRow.at(j); td = a·d, +0
 	// where a == 0 (seq.TargetTerm); e = expf(d) (seq.Exp), stored to g (when
 	// grad is not nil); s, T and D accumulated by classSum (e, a, td). R12 =
@@ -9112,9 +16284,9 @@ noLabel157:
 	JEQ     wideTargetsExp7
 	XORL    AX, AX
 
-classes159:
+classes195:
 	CMPQ    AX, 368(SP)
-	JAE     rest160
+	JAE     rest196
 	VMOVUPS (SI)(AX*1), Y7
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
@@ -9148,10 +16320,10 @@ classes159:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore163
+	JZ      noStore199
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore163:
+noStore199:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
 	VSUBPS  Y6, Y7, Y7
@@ -9186,94 +16358,94 @@ noStore163:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore164
+	JZ      noStore200
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore164:
+noStore200:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes159
+	JMP    classes195
 
-rest160:
+rest196:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone162
+	JZ         classesDone198
 	VMOVUPS    (SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes165
+	JGE        maskedLoadLanes201
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded166
+	JMP        maskedLoaded202
 
-maskedLoadLanes165:
+maskedLoadLanes201:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone167
+	JLE       lanesDone203
 	VINSERTPS $0x00, (SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone167
+	JLE       lanesDone203
 	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone167
+	JLE       lanesDone203
 	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone167
+	JLE       lanesDone203
 	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone167
+	JLE       lanesDone203
 	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone167
+	JLE       lanesDone203
 	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone167
+	JLE       lanesDone203
 	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone167
+	JLE       lanesDone203
 	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
 
-lanesDone167:
+lanesDone203:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded166:
+maskedLoaded202:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes168
+	JGE        maskedLoadLanes204
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
-	JMP        maskedLoaded169
+	JMP        maskedLoaded205
 
-maskedLoadLanes168:
+maskedLoadLanes204:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone170
+	JLE       lanesDone206
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone170
+	JLE       lanesDone206
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone170
+	JLE       lanesDone206
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone170
+	JLE       lanesDone206
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone170
+	JLE       lanesDone206
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone170
+	JLE       lanesDone206
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone170
+	JLE       lanesDone206
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone170
+	JLE       lanesDone206
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
-lanesDone170:
+lanesDone206:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded169:
+maskedLoaded205:
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
 	VMULPS     Y7, Y8, Y10
 	VANDPS     Y10, Y9, Y9
@@ -9308,122 +16480,122 @@ maskedLoaded169:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore171
+	JZ         noStore207
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes172
+	JGE        maskedStoreLanes208
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
-	JMP        maskedStored173
+	JMP        maskedStored209
 
-maskedStoreLanes172:
+maskedStoreLanes208:
 	VEXTRACTF128 $0x01, Y7, X8
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored173
+	JLE          maskedStored209
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored173
+	JLE          maskedStored209
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored173
+	JLE          maskedStored209
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored173
+	JLE          maskedStored209
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored173
+	JLE          maskedStored209
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored173
+	JLE          maskedStored209
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored173
+	JLE          maskedStored209
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored173
+	JLE          maskedStored209
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
-maskedStored173:
-noStore171:
+maskedStored209:
+noStore207:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes174
+	JGE        maskedLoadLanes210
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded175
+	JMP        maskedLoaded211
 
-maskedLoadLanes174:
+maskedLoadLanes210:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone176
+	JLE       lanesDone212
 	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone176
+	JLE       lanesDone212
 	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone176
+	JLE       lanesDone212
 	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone176
+	JLE       lanesDone212
 	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone176
+	JLE       lanesDone212
 	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone176
+	JLE       lanesDone212
 	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone176
+	JLE       lanesDone212
 	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone176
+	JLE       lanesDone212
 	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
-lanesDone176:
+lanesDone212:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded175:
+maskedLoaded211:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes177
+	JGE        maskedLoadLanes213
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
-	JMP        maskedLoaded178
+	JMP        maskedLoaded214
 
-maskedLoadLanes177:
+maskedLoadLanes213:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone179
+	JLE       lanesDone215
 	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone179
+	JLE       lanesDone215
 	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone179
+	JLE       lanesDone215
 	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone179
+	JLE       lanesDone215
 	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone179
+	JLE       lanesDone215
 	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone179
+	JLE       lanesDone215
 	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone179
+	JLE       lanesDone215
 	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone179
+	JLE       lanesDone215
 	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
 
-lanesDone179:
+lanesDone215:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded178:
+maskedLoaded214:
 	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
 	VMULPS     Y6, Y7, Y9
 	VANDPS     Y9, Y8, Y8
@@ -9458,55 +16630,55 @@ maskedLoaded178:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore180
+	JZ         noStore216
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes181
+	JGE        maskedStoreLanes217
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored182
+	JMP        maskedStored218
 
-maskedStoreLanes181:
+maskedStoreLanes217:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored182
+	JLE          maskedStored218
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored182
+	JLE          maskedStored218
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored182
+	JLE          maskedStored218
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored182
+	JLE          maskedStored218
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored182
+	JLE          maskedStored218
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored182
+	JLE          maskedStored218
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored182
+	JLE          maskedStored218
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored182
+	JLE          maskedStored218
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored182:
-noStore180:
+maskedStored218:
+noStore216:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone162:
-	JMP summed158
+classesDone198:
+	JMP summed194
 
 wideTargetsExp2:
 	XORL AX, AX
 
-classes183:
+classes219:
 	CMPQ    AX, 368(SP)
-	JAE     rest184
+	JAE     rest220
 	VMOVUPS (SI)(AX*1), Y7
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
@@ -9542,10 +16714,10 @@ classes183:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore187
+	JZ      noStore223
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore187:
+noStore223:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
 	VSUBPS  Y6, Y7, Y7
@@ -9582,94 +16754,94 @@ noStore187:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore188
+	JZ      noStore224
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore188:
+noStore224:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes183
+	JMP    classes219
 
-rest184:
+rest220:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone186
+	JZ         classesDone222
 	VMOVUPS    (SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes189
+	JGE        maskedLoadLanes225
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded190
+	JMP        maskedLoaded226
 
-maskedLoadLanes189:
+maskedLoadLanes225:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone191
+	JLE       lanesDone227
 	VINSERTPS $0x00, (SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone191
+	JLE       lanesDone227
 	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone191
+	JLE       lanesDone227
 	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone191
+	JLE       lanesDone227
 	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone191
+	JLE       lanesDone227
 	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone191
+	JLE       lanesDone227
 	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone191
+	JLE       lanesDone227
 	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone191
+	JLE       lanesDone227
 	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
 
-lanesDone191:
+lanesDone227:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded190:
+maskedLoaded226:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes192
+	JGE        maskedLoadLanes228
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
-	JMP        maskedLoaded193
+	JMP        maskedLoaded229
 
-maskedLoadLanes192:
+maskedLoadLanes228:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone194
+	JLE       lanesDone230
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone194
+	JLE       lanesDone230
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone194
+	JLE       lanesDone230
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone194
+	JLE       lanesDone230
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone194
+	JLE       lanesDone230
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone194
+	JLE       lanesDone230
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone194
+	JLE       lanesDone230
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone194
+	JLE       lanesDone230
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
-lanesDone194:
+lanesDone230:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded193:
+maskedLoaded229:
 	VMULPS     288(SP), Y8, Y8
 	VADDPS     320(SP), Y8, Y8
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
@@ -9706,122 +16878,122 @@ maskedLoaded193:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore195
+	JZ         noStore231
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes196
+	JGE        maskedStoreLanes232
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
-	JMP        maskedStored197
+	JMP        maskedStored233
 
-maskedStoreLanes196:
+maskedStoreLanes232:
 	VEXTRACTF128 $0x01, Y7, X8
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored197
+	JLE          maskedStored233
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored197
+	JLE          maskedStored233
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored197
+	JLE          maskedStored233
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored197
+	JLE          maskedStored233
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored197
+	JLE          maskedStored233
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored197
+	JLE          maskedStored233
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored197
+	JLE          maskedStored233
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored197
+	JLE          maskedStored233
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
-maskedStored197:
-noStore195:
+maskedStored233:
+noStore231:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes198
+	JGE        maskedLoadLanes234
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded199
+	JMP        maskedLoaded235
 
-maskedLoadLanes198:
+maskedLoadLanes234:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone200
+	JLE       lanesDone236
 	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone200
+	JLE       lanesDone236
 	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone200
+	JLE       lanesDone236
 	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone200
+	JLE       lanesDone236
 	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone200
+	JLE       lanesDone236
 	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone200
+	JLE       lanesDone236
 	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone200
+	JLE       lanesDone236
 	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone200
+	JLE       lanesDone236
 	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
-lanesDone200:
+lanesDone236:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded199:
+maskedLoaded235:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes201
+	JGE        maskedLoadLanes237
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
-	JMP        maskedLoaded202
+	JMP        maskedLoaded238
 
-maskedLoadLanes201:
+maskedLoadLanes237:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone203
+	JLE       lanesDone239
 	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone203
+	JLE       lanesDone239
 	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone203
+	JLE       lanesDone239
 	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone203
+	JLE       lanesDone239
 	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone203
+	JLE       lanesDone239
 	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone203
+	JLE       lanesDone239
 	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone203
+	JLE       lanesDone239
 	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone203
+	JLE       lanesDone239
 	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
 
-lanesDone203:
+lanesDone239:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded202:
+maskedLoaded238:
 	VMULPS     288(SP), Y7, Y7
 	VADDPS     320(SP), Y7, Y7
 	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
@@ -9858,55 +17030,55 @@ maskedLoaded202:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore204
+	JZ         noStore240
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes205
+	JGE        maskedStoreLanes241
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored206
+	JMP        maskedStored242
 
-maskedStoreLanes205:
+maskedStoreLanes241:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored206
+	JLE          maskedStored242
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored206
+	JLE          maskedStored242
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored206
+	JLE          maskedStored242
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored206
+	JLE          maskedStored242
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored206
+	JLE          maskedStored242
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored206
+	JLE          maskedStored242
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored206
+	JLE          maskedStored242
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored206
+	JLE          maskedStored242
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored206:
-noStore204:
+maskedStored242:
+noStore240:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone186:
-	JMP summed158
+classesDone222:
+	JMP summed194
 
 wideTargetsExp6:
 	XORL AX, AX
 
-classes207:
+classes243:
 	CMPQ    AX, 368(SP)
-	JAE     rest208
+	JAE     rest244
 	VMOVUPS (SI)(AX*1), Y7
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
@@ -9944,10 +17116,10 @@ classes207:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore211
+	JZ      noStore247
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore211:
+noStore247:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
 	VSUBPS  Y6, Y7, Y7
@@ -9986,94 +17158,94 @@ noStore211:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore212
+	JZ      noStore248
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore212:
+noStore248:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes207
+	JMP    classes243
 
-rest208:
+rest244:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone210
+	JZ         classesDone246
 	VMOVUPS    (SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes213
+	JGE        maskedLoadLanes249
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded214
+	JMP        maskedLoaded250
 
-maskedLoadLanes213:
+maskedLoadLanes249:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone215
+	JLE       lanesDone251
 	VINSERTPS $0x00, (SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone215
+	JLE       lanesDone251
 	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone215
+	JLE       lanesDone251
 	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone215
+	JLE       lanesDone251
 	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone215
+	JLE       lanesDone251
 	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone215
+	JLE       lanesDone251
 	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone215
+	JLE       lanesDone251
 	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone215
+	JLE       lanesDone251
 	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
 
-lanesDone215:
+lanesDone251:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded214:
+maskedLoaded250:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes216
+	JGE        maskedLoadLanes252
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
-	JMP        maskedLoaded217
+	JMP        maskedLoaded253
 
-maskedLoadLanes216:
+maskedLoadLanes252:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone218
+	JLE       lanesDone254
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone218
+	JLE       lanesDone254
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone218
+	JLE       lanesDone254
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone218
+	JLE       lanesDone254
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone218
+	JLE       lanesDone254
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone218
+	JLE       lanesDone254
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone218
+	JLE       lanesDone254
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone218
+	JLE       lanesDone254
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
-lanesDone218:
+lanesDone254:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded217:
+maskedLoaded253:
 	VMULPS     288(SP), Y8, Y8
 	VADDPS     320(SP), Y8, Y8
 	VMOVUPS    440(SP), Y9
@@ -10112,122 +17284,122 @@ maskedLoaded217:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore219
+	JZ         noStore255
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes220
+	JGE        maskedStoreLanes256
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
-	JMP        maskedStored221
+	JMP        maskedStored257
 
-maskedStoreLanes220:
+maskedStoreLanes256:
 	VEXTRACTF128 $0x01, Y7, X8
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored221
+	JLE          maskedStored257
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored221
+	JLE          maskedStored257
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored221
+	JLE          maskedStored257
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored221
+	JLE          maskedStored257
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored221
+	JLE          maskedStored257
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored221
+	JLE          maskedStored257
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored221
+	JLE          maskedStored257
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored221
+	JLE          maskedStored257
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
-maskedStored221:
-noStore219:
+maskedStored257:
+noStore255:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes222
+	JGE        maskedLoadLanes258
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded223
+	JMP        maskedLoaded259
 
-maskedLoadLanes222:
+maskedLoadLanes258:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone224
+	JLE       lanesDone260
 	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone224
+	JLE       lanesDone260
 	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone224
+	JLE       lanesDone260
 	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone224
+	JLE       lanesDone260
 	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone224
+	JLE       lanesDone260
 	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone224
+	JLE       lanesDone260
 	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone224
+	JLE       lanesDone260
 	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone224
+	JLE       lanesDone260
 	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
-lanesDone224:
+lanesDone260:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded223:
+maskedLoaded259:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes225
+	JGE        maskedLoadLanes261
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
-	JMP        maskedLoaded226
+	JMP        maskedLoaded262
 
-maskedLoadLanes225:
+maskedLoadLanes261:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone227
+	JLE       lanesDone263
 	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone227
+	JLE       lanesDone263
 	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone227
+	JLE       lanesDone263
 	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone227
+	JLE       lanesDone263
 	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone227
+	JLE       lanesDone263
 	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone227
+	JLE       lanesDone263
 	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone227
+	JLE       lanesDone263
 	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone227
+	JLE       lanesDone263
 	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
 
-lanesDone227:
+lanesDone263:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded226:
+maskedLoaded262:
 	VMULPS     288(SP), Y7, Y7
 	VADDPS     320(SP), Y7, Y7
 	VMOVUPS    472(SP), Y8
@@ -10241,668 +17413,6 @@ maskedLoaded226:
 	VADDPS     Y8, Y5, Y7
 	VMOVUPS    32(SP), Y8
 	VBLENDVPS  Y8, Y7, Y5, Y5
-	VMULPS     expLog2e<>+0(SB), Y6, Y7
-	VADDPS     expMagic<>+0(SB), Y7, Y7
-	VSUBPS     expMagic<>+0(SB), Y7, Y8
-	VPSLLD     $0x17, Y7, Y7
-	VPADDD     oneBits<>+0(SB), Y7, Y7
-	VMULPS     expLn2Hi<>+0(SB), Y8, Y9
-	VSUBPS     Y9, Y6, Y9
-	VMULPS     expLn2Lo<>+0(SB), Y8, Y8
-	VSUBPS     Y8, Y9, Y8
-	VMULPS     expQ4<>+0(SB), Y8, Y9
-	VMULPS     Y8, Y8, Y10
-	VADDPS     expQ3<>+0(SB), Y9, Y9
-	VMULPS     Y8, Y9, Y9
-	VADDPS     expQ2<>+0(SB), Y9, Y9
-	VMULPS     Y8, Y9, Y9
-	VADDPS     expQ1<>+0(SB), Y9, Y9
-	VMULPS     Y8, Y9, Y9
-	VADDPS     expQ0<>+0(SB), Y9, Y9
-	VMULPS     Y9, Y10, Y9
-	VADDPS     Y8, Y9, Y8
-	VADDPS     one<>+0(SB), Y8, Y8
-	VMULPS     Y7, Y8, Y7
-	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
-	VANDNPS    Y7, Y6, Y6
-	TESTQ      DI, DI
-	JZ         noStore228
-	VMOVUPS    32(SP), Y7
-	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes229
-	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored230
-
-maskedStoreLanes229:
-	VEXTRACTF128 $0x01, Y6, X7
-	CMPQ         424(SP), $0x00
-	JLE          maskedStored230
-	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
-	CMPQ         424(SP), $0x01
-	JLE          maskedStored230
-	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
-	CMPQ         424(SP), $0x02
-	JLE          maskedStored230
-	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
-	CMPQ         424(SP), $0x03
-	JLE          maskedStored230
-	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
-	CMPQ         424(SP), $0x04
-	JLE          maskedStored230
-	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
-	CMPQ         424(SP), $0x05
-	JLE          maskedStored230
-	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
-	CMPQ         424(SP), $0x06
-	JLE          maskedStored230
-	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
-	CMPQ         424(SP), $0x07
-	JLE          maskedStored230
-	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
-
-maskedStored230:
-noStore228:
-	VADDPS    Y6, Y3, Y6
-	VMOVUPS   32(SP), Y7
-	VBLENDVPS Y7, Y6, Y3, Y3
-
-classesDone210:
-	JMP summed158
-
-wideTargetsExp1:
-	VMOVDQU lanes<>+0(SB), Y7
-	XORL    AX, AX
-
-classes231:
-	CMPQ     AX, 368(SP)
-	JAE      rest232
-	VMOVUPS  (SI)(AX*1), Y8
-	VSUBPS   Y6, Y8, Y8
-	VPCMPEQD 256(SP), Y7, Y9
-	VANDPS   one<>+0(SB), Y9, Y9
-	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
-	VMULPS   Y8, Y9, Y11
-	VANDPS   Y11, Y10, Y10
-	VADDPS   Y9, Y1, Y1
-	VADDPS   Y10, Y2, Y2
-	VPADDD   eight<>+0(SB), Y7, Y7
-	VMULPS   expLog2e<>+0(SB), Y8, Y9
-	VADDPS   expMagic<>+0(SB), Y9, Y9
-	VSUBPS   expMagic<>+0(SB), Y9, Y10
-	VPSLLD   $0x17, Y9, Y9
-	VPADDD   oneBits<>+0(SB), Y9, Y9
-	VMULPS   expLn2Hi<>+0(SB), Y10, Y11
-	VSUBPS   Y11, Y8, Y11
-	VMULPS   expLn2Lo<>+0(SB), Y10, Y10
-	VSUBPS   Y10, Y11, Y10
-	VMULPS   expQ4<>+0(SB), Y10, Y11
-	VMULPS   Y10, Y10, Y12
-	VADDPS   expQ3<>+0(SB), Y11, Y11
-	VMULPS   Y10, Y11, Y11
-	VADDPS   expQ2<>+0(SB), Y11, Y11
-	VMULPS   Y10, Y11, Y11
-	VADDPS   expQ1<>+0(SB), Y11, Y11
-	VMULPS   Y10, Y11, Y11
-	VADDPS   expQ0<>+0(SB), Y11, Y11
-	VMULPS   Y11, Y12, Y11
-	VADDPS   Y10, Y11, Y10
-	VADDPS   one<>+0(SB), Y10, Y10
-	VMULPS   Y9, Y10, Y9
-	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
-	VANDNPS  Y9, Y8, Y8
-	TESTQ    DI, DI
-	JZ       noStore235
-	VMOVUPS  Y8, (DI)(AX*1)
-
-noStore235:
-	VADDPS   Y8, Y0, Y0
-	VMOVUPS  32(SI)(AX*1), Y8
-	VSUBPS   Y6, Y8, Y8
-	VPCMPEQD 256(SP), Y7, Y9
-	VANDPS   one<>+0(SB), Y9, Y9
-	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
-	VMULPS   Y8, Y9, Y11
-	VANDPS   Y11, Y10, Y10
-	VADDPS   Y9, Y4, Y4
-	VADDPS   Y10, Y5, Y5
-	VPADDD   eight<>+0(SB), Y7, Y7
-	VMULPS   expLog2e<>+0(SB), Y8, Y9
-	VADDPS   expMagic<>+0(SB), Y9, Y9
-	VSUBPS   expMagic<>+0(SB), Y9, Y10
-	VPSLLD   $0x17, Y9, Y9
-	VPADDD   oneBits<>+0(SB), Y9, Y9
-	VMULPS   expLn2Hi<>+0(SB), Y10, Y11
-	VSUBPS   Y11, Y8, Y11
-	VMULPS   expLn2Lo<>+0(SB), Y10, Y10
-	VSUBPS   Y10, Y11, Y10
-	VMULPS   expQ4<>+0(SB), Y10, Y11
-	VMULPS   Y10, Y10, Y12
-	VADDPS   expQ3<>+0(SB), Y11, Y11
-	VMULPS   Y10, Y11, Y11
-	VADDPS   expQ2<>+0(SB), Y11, Y11
-	VMULPS   Y10, Y11, Y11
-	VADDPS   expQ1<>+0(SB), Y11, Y11
-	VMULPS   Y10, Y11, Y11
-	VADDPS   expQ0<>+0(SB), Y11, Y11
-	VMULPS   Y11, Y12, Y11
-	VADDPS   Y10, Y11, Y10
-	VADDPS   one<>+0(SB), Y10, Y10
-	VMULPS   Y9, Y10, Y9
-	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
-	VANDNPS  Y9, Y8, Y8
-	TESTQ    DI, DI
-	JZ       noStore236
-	VMOVUPS  Y8, 32(DI)(AX*1)
-
-noStore236:
-	VADDPS Y8, Y3, Y3
-	ADDQ   $0x00000040, AX
-	JMP    classes231
-
-rest232:
-	TESTQ      $0x0000000f, CX
-	JZ         classesDone234
-	VMOVUPS    (SP), Y8
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes237
-	VMASKMOVPS (SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded238
-
-maskedLoadLanes237:
-	VXORPS    Y8, Y8, Y8
-	VXORPS    X9, X9, X9
-	CMPQ      416(SP), $0x00
-	JLE       lanesDone239
-	VINSERTPS $0x00, (SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x01
-	JLE       lanesDone239
-	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x02
-	JLE       lanesDone239
-	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x03
-	JLE       lanesDone239
-	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x04
-	JLE       lanesDone239
-	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
-	CMPQ      416(SP), $0x05
-	JLE       lanesDone239
-	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
-	CMPQ      416(SP), $0x06
-	JLE       lanesDone239
-	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
-	CMPQ      416(SP), $0x07
-	JLE       lanesDone239
-	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
-
-lanesDone239:
-	VINSERTF128 $0x01, X9, Y8, Y8
-
-maskedLoaded238:
-	VSUBPS     Y6, Y8, Y8
-	VPCMPEQD   256(SP), Y7, Y9
-	VANDPS     one<>+0(SB), Y9, Y9
-	VCMPPS     $0x04, zero<>+0(SB), Y9, Y10
-	VMULPS     Y8, Y9, Y11
-	VANDPS     Y11, Y10, Y10
-	VADDPS     Y9, Y1, Y9
-	VMOVUPS    (SP), Y11
-	VBLENDVPS  Y11, Y9, Y1, Y1
-	VADDPS     Y10, Y2, Y9
-	VMOVUPS    (SP), Y10
-	VBLENDVPS  Y10, Y9, Y2, Y2
-	VPADDD     eight<>+0(SB), Y7, Y7
-	VMULPS     expLog2e<>+0(SB), Y8, Y9
-	VADDPS     expMagic<>+0(SB), Y9, Y9
-	VSUBPS     expMagic<>+0(SB), Y9, Y10
-	VPSLLD     $0x17, Y9, Y9
-	VPADDD     oneBits<>+0(SB), Y9, Y9
-	VMULPS     expLn2Hi<>+0(SB), Y10, Y11
-	VSUBPS     Y11, Y8, Y11
-	VMULPS     expLn2Lo<>+0(SB), Y10, Y10
-	VSUBPS     Y10, Y11, Y10
-	VMULPS     expQ4<>+0(SB), Y10, Y11
-	VMULPS     Y10, Y10, Y12
-	VADDPS     expQ3<>+0(SB), Y11, Y11
-	VMULPS     Y10, Y11, Y11
-	VADDPS     expQ2<>+0(SB), Y11, Y11
-	VMULPS     Y10, Y11, Y11
-	VADDPS     expQ1<>+0(SB), Y11, Y11
-	VMULPS     Y10, Y11, Y11
-	VADDPS     expQ0<>+0(SB), Y11, Y11
-	VMULPS     Y11, Y12, Y11
-	VADDPS     Y10, Y11, Y10
-	VADDPS     one<>+0(SB), Y10, Y10
-	VMULPS     Y9, Y10, Y9
-	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
-	VANDNPS    Y9, Y8, Y8
-	TESTQ      DI, DI
-	JZ         noStore240
-	VMOVUPS    (SP), Y9
-	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes241
-	VMASKMOVPS Y8, Y9, (DI)(AX*1)
-	JMP        maskedStored242
-
-maskedStoreLanes241:
-	VEXTRACTF128 $0x01, Y8, X9
-	CMPQ         416(SP), $0x00
-	JLE          maskedStored242
-	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
-	CMPQ         416(SP), $0x01
-	JLE          maskedStored242
-	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
-	CMPQ         416(SP), $0x02
-	JLE          maskedStored242
-	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
-	CMPQ         416(SP), $0x03
-	JLE          maskedStored242
-	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
-	CMPQ         416(SP), $0x04
-	JLE          maskedStored242
-	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
-	CMPQ         416(SP), $0x05
-	JLE          maskedStored242
-	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
-	CMPQ         416(SP), $0x06
-	JLE          maskedStored242
-	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
-	CMPQ         416(SP), $0x07
-	JLE          maskedStored242
-	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
-
-maskedStored242:
-noStore240:
-	VADDPS     Y8, Y0, Y8
-	VMOVUPS    (SP), Y9
-	VBLENDVPS  Y9, Y8, Y0, Y0
-	VMOVUPS    32(SP), Y8
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes243
-	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded244
-
-maskedLoadLanes243:
-	VXORPS    Y8, Y8, Y8
-	VXORPS    X9, X9, X9
-	CMPQ      424(SP), $0x00
-	JLE       lanesDone245
-	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x01
-	JLE       lanesDone245
-	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x02
-	JLE       lanesDone245
-	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x03
-	JLE       lanesDone245
-	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x04
-	JLE       lanesDone245
-	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
-	CMPQ      424(SP), $0x05
-	JLE       lanesDone245
-	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
-	CMPQ      424(SP), $0x06
-	JLE       lanesDone245
-	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
-	CMPQ      424(SP), $0x07
-	JLE       lanesDone245
-	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
-
-lanesDone245:
-	VINSERTF128 $0x01, X9, Y8, Y8
-
-maskedLoaded244:
-	VSUBPS     Y6, Y8, Y6
-	VPCMPEQD   256(SP), Y7, Y8
-	VANDPS     one<>+0(SB), Y8, Y8
-	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
-	VMULPS     Y6, Y8, Y10
-	VANDPS     Y10, Y9, Y9
-	VADDPS     Y8, Y4, Y8
-	VMOVUPS    32(SP), Y10
-	VBLENDVPS  Y10, Y8, Y4, Y4
-	VADDPS     Y9, Y5, Y8
-	VMOVUPS    32(SP), Y9
-	VBLENDVPS  Y9, Y8, Y5, Y5
-	VPADDD     eight<>+0(SB), Y7, Y7
-	VMULPS     expLog2e<>+0(SB), Y6, Y7
-	VADDPS     expMagic<>+0(SB), Y7, Y7
-	VSUBPS     expMagic<>+0(SB), Y7, Y8
-	VPSLLD     $0x17, Y7, Y7
-	VPADDD     oneBits<>+0(SB), Y7, Y7
-	VMULPS     expLn2Hi<>+0(SB), Y8, Y9
-	VSUBPS     Y9, Y6, Y9
-	VMULPS     expLn2Lo<>+0(SB), Y8, Y8
-	VSUBPS     Y8, Y9, Y8
-	VMULPS     expQ4<>+0(SB), Y8, Y9
-	VMULPS     Y8, Y8, Y10
-	VADDPS     expQ3<>+0(SB), Y9, Y9
-	VMULPS     Y8, Y9, Y9
-	VADDPS     expQ2<>+0(SB), Y9, Y9
-	VMULPS     Y8, Y9, Y9
-	VADDPS     expQ1<>+0(SB), Y9, Y9
-	VMULPS     Y8, Y9, Y9
-	VADDPS     expQ0<>+0(SB), Y9, Y9
-	VMULPS     Y9, Y10, Y9
-	VADDPS     Y8, Y9, Y8
-	VADDPS     one<>+0(SB), Y8, Y8
-	VMULPS     Y7, Y8, Y7
-	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
-	VANDNPS    Y7, Y6, Y6
-	TESTQ      DI, DI
-	JZ         noStore246
-	VMOVUPS    32(SP), Y7
-	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes247
-	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored248
-
-maskedStoreLanes247:
-	VEXTRACTF128 $0x01, Y6, X7
-	CMPQ         424(SP), $0x00
-	JLE          maskedStored248
-	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
-	CMPQ         424(SP), $0x01
-	JLE          maskedStored248
-	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
-	CMPQ         424(SP), $0x02
-	JLE          maskedStored248
-	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
-	CMPQ         424(SP), $0x03
-	JLE          maskedStored248
-	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
-	CMPQ         424(SP), $0x04
-	JLE          maskedStored248
-	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
-	CMPQ         424(SP), $0x05
-	JLE          maskedStored248
-	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
-	CMPQ         424(SP), $0x06
-	JLE          maskedStored248
-	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
-	CMPQ         424(SP), $0x07
-	JLE          maskedStored248
-	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
-
-maskedStored248:
-noStore246:
-	VADDPS    Y6, Y3, Y6
-	VMOVUPS   32(SP), Y7
-	VBLENDVPS Y7, Y6, Y3, Y3
-
-classesDone234:
-	JMP summed158
-
-wideTargetsExp3:
-	VMOVDQU lanes<>+0(SB), Y7
-	XORL    AX, AX
-
-classes249:
-	CMPQ     AX, 368(SP)
-	JAE      rest250
-	VMOVUPS  (SI)(AX*1), Y8
-	VSUBPS   Y6, Y8, Y8
-	VPCMPEQD 256(SP), Y7, Y9
-	VANDPS   one<>+0(SB), Y9, Y9
-	VMULPS   288(SP), Y9, Y9
-	VADDPS   320(SP), Y9, Y9
-	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
-	VMULPS   Y8, Y9, Y11
-	VANDPS   Y11, Y10, Y10
-	VADDPS   Y9, Y1, Y1
-	VADDPS   Y10, Y2, Y2
-	VPADDD   eight<>+0(SB), Y7, Y7
-	VMULPS   expLog2e<>+0(SB), Y8, Y9
-	VADDPS   expMagic<>+0(SB), Y9, Y9
-	VSUBPS   expMagic<>+0(SB), Y9, Y10
-	VPSLLD   $0x17, Y9, Y9
-	VPADDD   oneBits<>+0(SB), Y9, Y9
-	VMULPS   expLn2Hi<>+0(SB), Y10, Y11
-	VSUBPS   Y11, Y8, Y11
-	VMULPS   expLn2Lo<>+0(SB), Y10, Y10
-	VSUBPS   Y10, Y11, Y10
-	VMULPS   expQ4<>+0(SB), Y10, Y11
-	VMULPS   Y10, Y10, Y12
-	VADDPS   expQ3<>+0(SB), Y11, Y11
-	VMULPS   Y10, Y11, Y11
-	VADDPS   expQ2<>+0(SB), Y11, Y11
-	VMULPS   Y10, Y11, Y11
-	VADDPS   expQ1<>+0(SB), Y11, Y11
-	VMULPS   Y10, Y11, Y11
-	VADDPS   expQ0<>+0(SB), Y11, Y11
-	VMULPS   Y11, Y12, Y11
-	VADDPS   Y10, Y11, Y10
-	VADDPS   one<>+0(SB), Y10, Y10
-	VMULPS   Y9, Y10, Y9
-	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
-	VANDNPS  Y9, Y8, Y8
-	TESTQ    DI, DI
-	JZ       noStore253
-	VMOVUPS  Y8, (DI)(AX*1)
-
-noStore253:
-	VADDPS   Y8, Y0, Y0
-	VMOVUPS  32(SI)(AX*1), Y8
-	VSUBPS   Y6, Y8, Y8
-	VPCMPEQD 256(SP), Y7, Y9
-	VANDPS   one<>+0(SB), Y9, Y9
-	VMULPS   288(SP), Y9, Y9
-	VADDPS   320(SP), Y9, Y9
-	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
-	VMULPS   Y8, Y9, Y11
-	VANDPS   Y11, Y10, Y10
-	VADDPS   Y9, Y4, Y4
-	VADDPS   Y10, Y5, Y5
-	VPADDD   eight<>+0(SB), Y7, Y7
-	VMULPS   expLog2e<>+0(SB), Y8, Y9
-	VADDPS   expMagic<>+0(SB), Y9, Y9
-	VSUBPS   expMagic<>+0(SB), Y9, Y10
-	VPSLLD   $0x17, Y9, Y9
-	VPADDD   oneBits<>+0(SB), Y9, Y9
-	VMULPS   expLn2Hi<>+0(SB), Y10, Y11
-	VSUBPS   Y11, Y8, Y11
-	VMULPS   expLn2Lo<>+0(SB), Y10, Y10
-	VSUBPS   Y10, Y11, Y10
-	VMULPS   expQ4<>+0(SB), Y10, Y11
-	VMULPS   Y10, Y10, Y12
-	VADDPS   expQ3<>+0(SB), Y11, Y11
-	VMULPS   Y10, Y11, Y11
-	VADDPS   expQ2<>+0(SB), Y11, Y11
-	VMULPS   Y10, Y11, Y11
-	VADDPS   expQ1<>+0(SB), Y11, Y11
-	VMULPS   Y10, Y11, Y11
-	VADDPS   expQ0<>+0(SB), Y11, Y11
-	VMULPS   Y11, Y12, Y11
-	VADDPS   Y10, Y11, Y10
-	VADDPS   one<>+0(SB), Y10, Y10
-	VMULPS   Y9, Y10, Y9
-	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
-	VANDNPS  Y9, Y8, Y8
-	TESTQ    DI, DI
-	JZ       noStore254
-	VMOVUPS  Y8, 32(DI)(AX*1)
-
-noStore254:
-	VADDPS Y8, Y3, Y3
-	ADDQ   $0x00000040, AX
-	JMP    classes249
-
-rest250:
-	TESTQ      $0x0000000f, CX
-	JZ         classesDone252
-	VMOVUPS    (SP), Y8
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes255
-	VMASKMOVPS (SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded256
-
-maskedLoadLanes255:
-	VXORPS    Y8, Y8, Y8
-	VXORPS    X9, X9, X9
-	CMPQ      416(SP), $0x00
-	JLE       lanesDone257
-	VINSERTPS $0x00, (SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x01
-	JLE       lanesDone257
-	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x02
-	JLE       lanesDone257
-	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x03
-	JLE       lanesDone257
-	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x04
-	JLE       lanesDone257
-	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
-	CMPQ      416(SP), $0x05
-	JLE       lanesDone257
-	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
-	CMPQ      416(SP), $0x06
-	JLE       lanesDone257
-	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
-	CMPQ      416(SP), $0x07
-	JLE       lanesDone257
-	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
-
-lanesDone257:
-	VINSERTF128 $0x01, X9, Y8, Y8
-
-maskedLoaded256:
-	VSUBPS     Y6, Y8, Y8
-	VPCMPEQD   256(SP), Y7, Y9
-	VANDPS     one<>+0(SB), Y9, Y9
-	VMULPS     288(SP), Y9, Y9
-	VADDPS     320(SP), Y9, Y9
-	VCMPPS     $0x04, zero<>+0(SB), Y9, Y10
-	VMULPS     Y8, Y9, Y11
-	VANDPS     Y11, Y10, Y10
-	VADDPS     Y9, Y1, Y9
-	VMOVUPS    (SP), Y11
-	VBLENDVPS  Y11, Y9, Y1, Y1
-	VADDPS     Y10, Y2, Y9
-	VMOVUPS    (SP), Y10
-	VBLENDVPS  Y10, Y9, Y2, Y2
-	VPADDD     eight<>+0(SB), Y7, Y7
-	VMULPS     expLog2e<>+0(SB), Y8, Y9
-	VADDPS     expMagic<>+0(SB), Y9, Y9
-	VSUBPS     expMagic<>+0(SB), Y9, Y10
-	VPSLLD     $0x17, Y9, Y9
-	VPADDD     oneBits<>+0(SB), Y9, Y9
-	VMULPS     expLn2Hi<>+0(SB), Y10, Y11
-	VSUBPS     Y11, Y8, Y11
-	VMULPS     expLn2Lo<>+0(SB), Y10, Y10
-	VSUBPS     Y10, Y11, Y10
-	VMULPS     expQ4<>+0(SB), Y10, Y11
-	VMULPS     Y10, Y10, Y12
-	VADDPS     expQ3<>+0(SB), Y11, Y11
-	VMULPS     Y10, Y11, Y11
-	VADDPS     expQ2<>+0(SB), Y11, Y11
-	VMULPS     Y10, Y11, Y11
-	VADDPS     expQ1<>+0(SB), Y11, Y11
-	VMULPS     Y10, Y11, Y11
-	VADDPS     expQ0<>+0(SB), Y11, Y11
-	VMULPS     Y11, Y12, Y11
-	VADDPS     Y10, Y11, Y10
-	VADDPS     one<>+0(SB), Y10, Y10
-	VMULPS     Y9, Y10, Y9
-	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
-	VANDNPS    Y9, Y8, Y8
-	TESTQ      DI, DI
-	JZ         noStore258
-	VMOVUPS    (SP), Y9
-	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes259
-	VMASKMOVPS Y8, Y9, (DI)(AX*1)
-	JMP        maskedStored260
-
-maskedStoreLanes259:
-	VEXTRACTF128 $0x01, Y8, X9
-	CMPQ         416(SP), $0x00
-	JLE          maskedStored260
-	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
-	CMPQ         416(SP), $0x01
-	JLE          maskedStored260
-	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
-	CMPQ         416(SP), $0x02
-	JLE          maskedStored260
-	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
-	CMPQ         416(SP), $0x03
-	JLE          maskedStored260
-	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
-	CMPQ         416(SP), $0x04
-	JLE          maskedStored260
-	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
-	CMPQ         416(SP), $0x05
-	JLE          maskedStored260
-	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
-	CMPQ         416(SP), $0x06
-	JLE          maskedStored260
-	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
-	CMPQ         416(SP), $0x07
-	JLE          maskedStored260
-	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
-
-maskedStored260:
-noStore258:
-	VADDPS     Y8, Y0, Y8
-	VMOVUPS    (SP), Y9
-	VBLENDVPS  Y9, Y8, Y0, Y0
-	VMOVUPS    32(SP), Y8
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes261
-	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded262
-
-maskedLoadLanes261:
-	VXORPS    Y8, Y8, Y8
-	VXORPS    X9, X9, X9
-	CMPQ      424(SP), $0x00
-	JLE       lanesDone263
-	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x01
-	JLE       lanesDone263
-	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x02
-	JLE       lanesDone263
-	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x03
-	JLE       lanesDone263
-	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x04
-	JLE       lanesDone263
-	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
-	CMPQ      424(SP), $0x05
-	JLE       lanesDone263
-	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
-	CMPQ      424(SP), $0x06
-	JLE       lanesDone263
-	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
-	CMPQ      424(SP), $0x07
-	JLE       lanesDone263
-	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
-
-lanesDone263:
-	VINSERTF128 $0x01, X9, Y8, Y8
-
-maskedLoaded262:
-	VSUBPS     Y6, Y8, Y6
-	VPCMPEQD   256(SP), Y7, Y8
-	VANDPS     one<>+0(SB), Y8, Y8
-	VMULPS     288(SP), Y8, Y8
-	VADDPS     320(SP), Y8, Y8
-	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
-	VMULPS     Y6, Y8, Y10
-	VANDPS     Y10, Y9, Y9
-	VADDPS     Y8, Y4, Y8
-	VMOVUPS    32(SP), Y10
-	VBLENDVPS  Y10, Y8, Y4, Y4
-	VADDPS     Y9, Y5, Y8
-	VMOVUPS    32(SP), Y9
-	VBLENDVPS  Y9, Y8, Y5, Y5
-	VPADDD     eight<>+0(SB), Y7, Y7
 	VMULPS     expLog2e<>+0(SB), Y6, Y7
 	VADDPS     expMagic<>+0(SB), Y7, Y7
 	VSUBPS     expMagic<>+0(SB), Y7, Y8
@@ -10968,10 +17478,10 @@ noStore264:
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone252:
-	JMP summed158
+classesDone246:
+	JMP summed194
 
-wideTargetsExp7:
+wideTargetsExp1:
 	VMOVDQU lanes<>+0(SB), Y7
 	XORL    AX, AX
 
@@ -10982,10 +17492,6 @@ classes267:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
-	VMULPS   288(SP), Y9, Y9
-	VADDPS   320(SP), Y9, Y9
-	VMOVUPS  (BX)(AX*1), Y10
-	VMULPS   Y9, Y10, Y9
 	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
 	VMULPS   Y8, Y9, Y11
 	VANDPS   Y11, Y10, Y10
@@ -11026,10 +17532,6 @@ noStore271:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
-	VMULPS   288(SP), Y9, Y9
-	VADDPS   320(SP), Y9, Y9
-	VMOVUPS  32(BX)(AX*1), Y10
-	VMULPS   Y9, Y10, Y9
 	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
 	VMULPS   Y8, Y9, Y11
 	VANDPS   Y11, Y10, Y10
@@ -11113,10 +17615,6 @@ maskedLoaded274:
 	VSUBPS     Y6, Y8, Y8
 	VPCMPEQD   256(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
-	VMULPS     288(SP), Y9, Y9
-	VADDPS     320(SP), Y9, Y9
-	VMOVUPS    440(SP), Y10
-	VMULPS     Y9, Y10, Y9
 	VCMPPS     $0x04, zero<>+0(SB), Y9, Y10
 	VMULPS     Y8, Y9, Y11
 	VANDPS     Y11, Y10, Y10
@@ -11232,10 +17730,6 @@ maskedLoaded280:
 	VSUBPS     Y6, Y8, Y6
 	VPCMPEQD   256(SP), Y7, Y8
 	VANDPS     one<>+0(SB), Y8, Y8
-	VMULPS     288(SP), Y8, Y8
-	VADDPS     320(SP), Y8, Y8
-	VMOVUPS    472(SP), Y9
-	VMULPS     Y8, Y9, Y8
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
 	VMULPS     Y6, Y8, Y10
 	VANDPS     Y10, Y9, Y9
@@ -11312,7 +17806,685 @@ noStore282:
 	VBLENDVPS Y7, Y6, Y3, Y3
 
 classesDone270:
-summed158:
+	JMP summed194
+
+wideTargetsExp3:
+	VMOVDQU lanes<>+0(SB), Y7
+	XORL    AX, AX
+
+classes285:
+	CMPQ     AX, 368(SP)
+	JAE      rest286
+	VMOVUPS  (SI)(AX*1), Y8
+	VSUBPS   Y6, Y8, Y8
+	VPCMPEQD 256(SP), Y7, Y9
+	VANDPS   one<>+0(SB), Y9, Y9
+	VMULPS   288(SP), Y9, Y9
+	VADDPS   320(SP), Y9, Y9
+	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
+	VMULPS   Y8, Y9, Y11
+	VANDPS   Y11, Y10, Y10
+	VADDPS   Y9, Y1, Y1
+	VADDPS   Y10, Y2, Y2
+	VPADDD   eight<>+0(SB), Y7, Y7
+	VMULPS   expLog2e<>+0(SB), Y8, Y9
+	VADDPS   expMagic<>+0(SB), Y9, Y9
+	VSUBPS   expMagic<>+0(SB), Y9, Y10
+	VPSLLD   $0x17, Y9, Y9
+	VPADDD   oneBits<>+0(SB), Y9, Y9
+	VMULPS   expLn2Hi<>+0(SB), Y10, Y11
+	VSUBPS   Y11, Y8, Y11
+	VMULPS   expLn2Lo<>+0(SB), Y10, Y10
+	VSUBPS   Y10, Y11, Y10
+	VMULPS   expQ4<>+0(SB), Y10, Y11
+	VMULPS   Y10, Y10, Y12
+	VADDPS   expQ3<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ2<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ1<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ0<>+0(SB), Y11, Y11
+	VMULPS   Y11, Y12, Y11
+	VADDPS   Y10, Y11, Y10
+	VADDPS   one<>+0(SB), Y10, Y10
+	VMULPS   Y9, Y10, Y9
+	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
+	VANDNPS  Y9, Y8, Y8
+	TESTQ    DI, DI
+	JZ       noStore289
+	VMOVUPS  Y8, (DI)(AX*1)
+
+noStore289:
+	VADDPS   Y8, Y0, Y0
+	VMOVUPS  32(SI)(AX*1), Y8
+	VSUBPS   Y6, Y8, Y8
+	VPCMPEQD 256(SP), Y7, Y9
+	VANDPS   one<>+0(SB), Y9, Y9
+	VMULPS   288(SP), Y9, Y9
+	VADDPS   320(SP), Y9, Y9
+	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
+	VMULPS   Y8, Y9, Y11
+	VANDPS   Y11, Y10, Y10
+	VADDPS   Y9, Y4, Y4
+	VADDPS   Y10, Y5, Y5
+	VPADDD   eight<>+0(SB), Y7, Y7
+	VMULPS   expLog2e<>+0(SB), Y8, Y9
+	VADDPS   expMagic<>+0(SB), Y9, Y9
+	VSUBPS   expMagic<>+0(SB), Y9, Y10
+	VPSLLD   $0x17, Y9, Y9
+	VPADDD   oneBits<>+0(SB), Y9, Y9
+	VMULPS   expLn2Hi<>+0(SB), Y10, Y11
+	VSUBPS   Y11, Y8, Y11
+	VMULPS   expLn2Lo<>+0(SB), Y10, Y10
+	VSUBPS   Y10, Y11, Y10
+	VMULPS   expQ4<>+0(SB), Y10, Y11
+	VMULPS   Y10, Y10, Y12
+	VADDPS   expQ3<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ2<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ1<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ0<>+0(SB), Y11, Y11
+	VMULPS   Y11, Y12, Y11
+	VADDPS   Y10, Y11, Y10
+	VADDPS   one<>+0(SB), Y10, Y10
+	VMULPS   Y9, Y10, Y9
+	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
+	VANDNPS  Y9, Y8, Y8
+	TESTQ    DI, DI
+	JZ       noStore290
+	VMOVUPS  Y8, 32(DI)(AX*1)
+
+noStore290:
+	VADDPS Y8, Y3, Y3
+	ADDQ   $0x00000040, AX
+	JMP    classes285
+
+rest286:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone288
+	VMOVUPS    (SP), Y8
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes291
+	VMASKMOVPS (SI)(AX*1), Y8, Y8
+	JMP        maskedLoaded292
+
+maskedLoadLanes291:
+	VXORPS    Y8, Y8, Y8
+	VXORPS    X9, X9, X9
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone293
+	VINSERTPS $0x00, (SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone293
+	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone293
+	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone293
+	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone293
+	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone293
+	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone293
+	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone293
+	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
+
+lanesDone293:
+	VINSERTF128 $0x01, X9, Y8, Y8
+
+maskedLoaded292:
+	VSUBPS     Y6, Y8, Y8
+	VPCMPEQD   256(SP), Y7, Y9
+	VANDPS     one<>+0(SB), Y9, Y9
+	VMULPS     288(SP), Y9, Y9
+	VADDPS     320(SP), Y9, Y9
+	VCMPPS     $0x04, zero<>+0(SB), Y9, Y10
+	VMULPS     Y8, Y9, Y11
+	VANDPS     Y11, Y10, Y10
+	VADDPS     Y9, Y1, Y9
+	VMOVUPS    (SP), Y11
+	VBLENDVPS  Y11, Y9, Y1, Y1
+	VADDPS     Y10, Y2, Y9
+	VMOVUPS    (SP), Y10
+	VBLENDVPS  Y10, Y9, Y2, Y2
+	VPADDD     eight<>+0(SB), Y7, Y7
+	VMULPS     expLog2e<>+0(SB), Y8, Y9
+	VADDPS     expMagic<>+0(SB), Y9, Y9
+	VSUBPS     expMagic<>+0(SB), Y9, Y10
+	VPSLLD     $0x17, Y9, Y9
+	VPADDD     oneBits<>+0(SB), Y9, Y9
+	VMULPS     expLn2Hi<>+0(SB), Y10, Y11
+	VSUBPS     Y11, Y8, Y11
+	VMULPS     expLn2Lo<>+0(SB), Y10, Y10
+	VSUBPS     Y10, Y11, Y10
+	VMULPS     expQ4<>+0(SB), Y10, Y11
+	VMULPS     Y10, Y10, Y12
+	VADDPS     expQ3<>+0(SB), Y11, Y11
+	VMULPS     Y10, Y11, Y11
+	VADDPS     expQ2<>+0(SB), Y11, Y11
+	VMULPS     Y10, Y11, Y11
+	VADDPS     expQ1<>+0(SB), Y11, Y11
+	VMULPS     Y10, Y11, Y11
+	VADDPS     expQ0<>+0(SB), Y11, Y11
+	VMULPS     Y11, Y12, Y11
+	VADDPS     Y10, Y11, Y10
+	VADDPS     one<>+0(SB), Y10, Y10
+	VMULPS     Y9, Y10, Y9
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
+	VANDNPS    Y9, Y8, Y8
+	TESTQ      DI, DI
+	JZ         noStore294
+	VMOVUPS    (SP), Y9
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes295
+	VMASKMOVPS Y8, Y9, (DI)(AX*1)
+	JMP        maskedStored296
+
+maskedStoreLanes295:
+	VEXTRACTF128 $0x01, Y8, X9
+	CMPQ         416(SP), $0x00
+	JLE          maskedStored296
+	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
+	CMPQ         416(SP), $0x01
+	JLE          maskedStored296
+	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
+	CMPQ         416(SP), $0x02
+	JLE          maskedStored296
+	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
+	CMPQ         416(SP), $0x03
+	JLE          maskedStored296
+	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
+	CMPQ         416(SP), $0x04
+	JLE          maskedStored296
+	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
+	CMPQ         416(SP), $0x05
+	JLE          maskedStored296
+	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
+	CMPQ         416(SP), $0x06
+	JLE          maskedStored296
+	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
+	CMPQ         416(SP), $0x07
+	JLE          maskedStored296
+	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
+
+maskedStored296:
+noStore294:
+	VADDPS     Y8, Y0, Y8
+	VMOVUPS    (SP), Y9
+	VBLENDVPS  Y9, Y8, Y0, Y0
+	VMOVUPS    32(SP), Y8
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes297
+	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
+	JMP        maskedLoaded298
+
+maskedLoadLanes297:
+	VXORPS    Y8, Y8, Y8
+	VXORPS    X9, X9, X9
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone299
+	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone299
+	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone299
+	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone299
+	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone299
+	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone299
+	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone299
+	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone299
+	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
+
+lanesDone299:
+	VINSERTF128 $0x01, X9, Y8, Y8
+
+maskedLoaded298:
+	VSUBPS     Y6, Y8, Y6
+	VPCMPEQD   256(SP), Y7, Y8
+	VANDPS     one<>+0(SB), Y8, Y8
+	VMULPS     288(SP), Y8, Y8
+	VADDPS     320(SP), Y8, Y8
+	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
+	VMULPS     Y6, Y8, Y10
+	VANDPS     Y10, Y9, Y9
+	VADDPS     Y8, Y4, Y8
+	VMOVUPS    32(SP), Y10
+	VBLENDVPS  Y10, Y8, Y4, Y4
+	VADDPS     Y9, Y5, Y8
+	VMOVUPS    32(SP), Y9
+	VBLENDVPS  Y9, Y8, Y5, Y5
+	VPADDD     eight<>+0(SB), Y7, Y7
+	VMULPS     expLog2e<>+0(SB), Y6, Y7
+	VADDPS     expMagic<>+0(SB), Y7, Y7
+	VSUBPS     expMagic<>+0(SB), Y7, Y8
+	VPSLLD     $0x17, Y7, Y7
+	VPADDD     oneBits<>+0(SB), Y7, Y7
+	VMULPS     expLn2Hi<>+0(SB), Y8, Y9
+	VSUBPS     Y9, Y6, Y9
+	VMULPS     expLn2Lo<>+0(SB), Y8, Y8
+	VSUBPS     Y8, Y9, Y8
+	VMULPS     expQ4<>+0(SB), Y8, Y9
+	VMULPS     Y8, Y8, Y10
+	VADDPS     expQ3<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ2<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ1<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ0<>+0(SB), Y9, Y9
+	VMULPS     Y9, Y10, Y9
+	VADDPS     Y8, Y9, Y8
+	VADDPS     one<>+0(SB), Y8, Y8
+	VMULPS     Y7, Y8, Y7
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
+	VANDNPS    Y7, Y6, Y6
+	TESTQ      DI, DI
+	JZ         noStore300
+	VMOVUPS    32(SP), Y7
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes301
+	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
+	JMP        maskedStored302
+
+maskedStoreLanes301:
+	VEXTRACTF128 $0x01, Y6, X7
+	CMPQ         424(SP), $0x00
+	JLE          maskedStored302
+	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
+	CMPQ         424(SP), $0x01
+	JLE          maskedStored302
+	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
+	CMPQ         424(SP), $0x02
+	JLE          maskedStored302
+	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
+	CMPQ         424(SP), $0x03
+	JLE          maskedStored302
+	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
+	CMPQ         424(SP), $0x04
+	JLE          maskedStored302
+	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
+	CMPQ         424(SP), $0x05
+	JLE          maskedStored302
+	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
+	CMPQ         424(SP), $0x06
+	JLE          maskedStored302
+	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
+	CMPQ         424(SP), $0x07
+	JLE          maskedStored302
+	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
+
+maskedStored302:
+noStore300:
+	VADDPS    Y6, Y3, Y6
+	VMOVUPS   32(SP), Y7
+	VBLENDVPS Y7, Y6, Y3, Y3
+
+classesDone288:
+	JMP summed194
+
+wideTargetsExp7:
+	VMOVDQU lanes<>+0(SB), Y7
+	XORL    AX, AX
+
+classes303:
+	CMPQ     AX, 368(SP)
+	JAE      rest304
+	VMOVUPS  (SI)(AX*1), Y8
+	VSUBPS   Y6, Y8, Y8
+	VPCMPEQD 256(SP), Y7, Y9
+	VANDPS   one<>+0(SB), Y9, Y9
+	VMULPS   288(SP), Y9, Y9
+	VADDPS   320(SP), Y9, Y9
+	VMOVUPS  (BX)(AX*1), Y10
+	VMULPS   Y9, Y10, Y9
+	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
+	VMULPS   Y8, Y9, Y11
+	VANDPS   Y11, Y10, Y10
+	VADDPS   Y9, Y1, Y1
+	VADDPS   Y10, Y2, Y2
+	VPADDD   eight<>+0(SB), Y7, Y7
+	VMULPS   expLog2e<>+0(SB), Y8, Y9
+	VADDPS   expMagic<>+0(SB), Y9, Y9
+	VSUBPS   expMagic<>+0(SB), Y9, Y10
+	VPSLLD   $0x17, Y9, Y9
+	VPADDD   oneBits<>+0(SB), Y9, Y9
+	VMULPS   expLn2Hi<>+0(SB), Y10, Y11
+	VSUBPS   Y11, Y8, Y11
+	VMULPS   expLn2Lo<>+0(SB), Y10, Y10
+	VSUBPS   Y10, Y11, Y10
+	VMULPS   expQ4<>+0(SB), Y10, Y11
+	VMULPS   Y10, Y10, Y12
+	VADDPS   expQ3<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ2<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ1<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ0<>+0(SB), Y11, Y11
+	VMULPS   Y11, Y12, Y11
+	VADDPS   Y10, Y11, Y10
+	VADDPS   one<>+0(SB), Y10, Y10
+	VMULPS   Y9, Y10, Y9
+	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
+	VANDNPS  Y9, Y8, Y8
+	TESTQ    DI, DI
+	JZ       noStore307
+	VMOVUPS  Y8, (DI)(AX*1)
+
+noStore307:
+	VADDPS   Y8, Y0, Y0
+	VMOVUPS  32(SI)(AX*1), Y8
+	VSUBPS   Y6, Y8, Y8
+	VPCMPEQD 256(SP), Y7, Y9
+	VANDPS   one<>+0(SB), Y9, Y9
+	VMULPS   288(SP), Y9, Y9
+	VADDPS   320(SP), Y9, Y9
+	VMOVUPS  32(BX)(AX*1), Y10
+	VMULPS   Y9, Y10, Y9
+	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
+	VMULPS   Y8, Y9, Y11
+	VANDPS   Y11, Y10, Y10
+	VADDPS   Y9, Y4, Y4
+	VADDPS   Y10, Y5, Y5
+	VPADDD   eight<>+0(SB), Y7, Y7
+	VMULPS   expLog2e<>+0(SB), Y8, Y9
+	VADDPS   expMagic<>+0(SB), Y9, Y9
+	VSUBPS   expMagic<>+0(SB), Y9, Y10
+	VPSLLD   $0x17, Y9, Y9
+	VPADDD   oneBits<>+0(SB), Y9, Y9
+	VMULPS   expLn2Hi<>+0(SB), Y10, Y11
+	VSUBPS   Y11, Y8, Y11
+	VMULPS   expLn2Lo<>+0(SB), Y10, Y10
+	VSUBPS   Y10, Y11, Y10
+	VMULPS   expQ4<>+0(SB), Y10, Y11
+	VMULPS   Y10, Y10, Y12
+	VADDPS   expQ3<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ2<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ1<>+0(SB), Y11, Y11
+	VMULPS   Y10, Y11, Y11
+	VADDPS   expQ0<>+0(SB), Y11, Y11
+	VMULPS   Y11, Y12, Y11
+	VADDPS   Y10, Y11, Y10
+	VADDPS   one<>+0(SB), Y10, Y10
+	VMULPS   Y9, Y10, Y9
+	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
+	VANDNPS  Y9, Y8, Y8
+	TESTQ    DI, DI
+	JZ       noStore308
+	VMOVUPS  Y8, 32(DI)(AX*1)
+
+noStore308:
+	VADDPS Y8, Y3, Y3
+	ADDQ   $0x00000040, AX
+	JMP    classes303
+
+rest304:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone306
+	VMOVUPS    (SP), Y8
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes309
+	VMASKMOVPS (SI)(AX*1), Y8, Y8
+	JMP        maskedLoaded310
+
+maskedLoadLanes309:
+	VXORPS    Y8, Y8, Y8
+	VXORPS    X9, X9, X9
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone311
+	VINSERTPS $0x00, (SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone311
+	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone311
+	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone311
+	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone311
+	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone311
+	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone311
+	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone311
+	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
+
+lanesDone311:
+	VINSERTF128 $0x01, X9, Y8, Y8
+
+maskedLoaded310:
+	VSUBPS     Y6, Y8, Y8
+	VPCMPEQD   256(SP), Y7, Y9
+	VANDPS     one<>+0(SB), Y9, Y9
+	VMULPS     288(SP), Y9, Y9
+	VADDPS     320(SP), Y9, Y9
+	VMOVUPS    440(SP), Y10
+	VMULPS     Y9, Y10, Y9
+	VCMPPS     $0x04, zero<>+0(SB), Y9, Y10
+	VMULPS     Y8, Y9, Y11
+	VANDPS     Y11, Y10, Y10
+	VADDPS     Y9, Y1, Y9
+	VMOVUPS    (SP), Y11
+	VBLENDVPS  Y11, Y9, Y1, Y1
+	VADDPS     Y10, Y2, Y9
+	VMOVUPS    (SP), Y10
+	VBLENDVPS  Y10, Y9, Y2, Y2
+	VPADDD     eight<>+0(SB), Y7, Y7
+	VMULPS     expLog2e<>+0(SB), Y8, Y9
+	VADDPS     expMagic<>+0(SB), Y9, Y9
+	VSUBPS     expMagic<>+0(SB), Y9, Y10
+	VPSLLD     $0x17, Y9, Y9
+	VPADDD     oneBits<>+0(SB), Y9, Y9
+	VMULPS     expLn2Hi<>+0(SB), Y10, Y11
+	VSUBPS     Y11, Y8, Y11
+	VMULPS     expLn2Lo<>+0(SB), Y10, Y10
+	VSUBPS     Y10, Y11, Y10
+	VMULPS     expQ4<>+0(SB), Y10, Y11
+	VMULPS     Y10, Y10, Y12
+	VADDPS     expQ3<>+0(SB), Y11, Y11
+	VMULPS     Y10, Y11, Y11
+	VADDPS     expQ2<>+0(SB), Y11, Y11
+	VMULPS     Y10, Y11, Y11
+	VADDPS     expQ1<>+0(SB), Y11, Y11
+	VMULPS     Y10, Y11, Y11
+	VADDPS     expQ0<>+0(SB), Y11, Y11
+	VMULPS     Y11, Y12, Y11
+	VADDPS     Y10, Y11, Y10
+	VADDPS     one<>+0(SB), Y10, Y10
+	VMULPS     Y9, Y10, Y9
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
+	VANDNPS    Y9, Y8, Y8
+	TESTQ      DI, DI
+	JZ         noStore312
+	VMOVUPS    (SP), Y9
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes313
+	VMASKMOVPS Y8, Y9, (DI)(AX*1)
+	JMP        maskedStored314
+
+maskedStoreLanes313:
+	VEXTRACTF128 $0x01, Y8, X9
+	CMPQ         416(SP), $0x00
+	JLE          maskedStored314
+	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
+	CMPQ         416(SP), $0x01
+	JLE          maskedStored314
+	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
+	CMPQ         416(SP), $0x02
+	JLE          maskedStored314
+	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
+	CMPQ         416(SP), $0x03
+	JLE          maskedStored314
+	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
+	CMPQ         416(SP), $0x04
+	JLE          maskedStored314
+	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
+	CMPQ         416(SP), $0x05
+	JLE          maskedStored314
+	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
+	CMPQ         416(SP), $0x06
+	JLE          maskedStored314
+	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
+	CMPQ         416(SP), $0x07
+	JLE          maskedStored314
+	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
+
+maskedStored314:
+noStore312:
+	VADDPS     Y8, Y0, Y8
+	VMOVUPS    (SP), Y9
+	VBLENDVPS  Y9, Y8, Y0, Y0
+	VMOVUPS    32(SP), Y8
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes315
+	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
+	JMP        maskedLoaded316
+
+maskedLoadLanes315:
+	VXORPS    Y8, Y8, Y8
+	VXORPS    X9, X9, X9
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone317
+	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone317
+	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone317
+	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone317
+	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone317
+	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone317
+	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone317
+	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone317
+	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
+
+lanesDone317:
+	VINSERTF128 $0x01, X9, Y8, Y8
+
+maskedLoaded316:
+	VSUBPS     Y6, Y8, Y6
+	VPCMPEQD   256(SP), Y7, Y8
+	VANDPS     one<>+0(SB), Y8, Y8
+	VMULPS     288(SP), Y8, Y8
+	VADDPS     320(SP), Y8, Y8
+	VMOVUPS    472(SP), Y9
+	VMULPS     Y8, Y9, Y8
+	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
+	VMULPS     Y6, Y8, Y10
+	VANDPS     Y10, Y9, Y9
+	VADDPS     Y8, Y4, Y8
+	VMOVUPS    32(SP), Y10
+	VBLENDVPS  Y10, Y8, Y4, Y4
+	VADDPS     Y9, Y5, Y8
+	VMOVUPS    32(SP), Y9
+	VBLENDVPS  Y9, Y8, Y5, Y5
+	VPADDD     eight<>+0(SB), Y7, Y7
+	VMULPS     expLog2e<>+0(SB), Y6, Y7
+	VADDPS     expMagic<>+0(SB), Y7, Y7
+	VSUBPS     expMagic<>+0(SB), Y7, Y8
+	VPSLLD     $0x17, Y7, Y7
+	VPADDD     oneBits<>+0(SB), Y7, Y7
+	VMULPS     expLn2Hi<>+0(SB), Y8, Y9
+	VSUBPS     Y9, Y6, Y9
+	VMULPS     expLn2Lo<>+0(SB), Y8, Y8
+	VSUBPS     Y8, Y9, Y8
+	VMULPS     expQ4<>+0(SB), Y8, Y9
+	VMULPS     Y8, Y8, Y10
+	VADDPS     expQ3<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ2<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ1<>+0(SB), Y9, Y9
+	VMULPS     Y8, Y9, Y9
+	VADDPS     expQ0<>+0(SB), Y9, Y9
+	VMULPS     Y9, Y10, Y9
+	VADDPS     Y8, Y9, Y8
+	VADDPS     one<>+0(SB), Y8, Y8
+	VMULPS     Y7, Y8, Y7
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
+	VANDNPS    Y7, Y6, Y6
+	TESTQ      DI, DI
+	JZ         noStore318
+	VMOVUPS    32(SP), Y7
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes319
+	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
+	JMP        maskedStored320
+
+maskedStoreLanes319:
+	VEXTRACTF128 $0x01, Y6, X7
+	CMPQ         424(SP), $0x00
+	JLE          maskedStored320
+	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
+	CMPQ         424(SP), $0x01
+	JLE          maskedStored320
+	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
+	CMPQ         424(SP), $0x02
+	JLE          maskedStored320
+	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
+	CMPQ         424(SP), $0x03
+	JLE          maskedStored320
+	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
+	CMPQ         424(SP), $0x04
+	JLE          maskedStored320
+	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
+	CMPQ         424(SP), $0x05
+	JLE          maskedStored320
+	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
+	CMPQ         424(SP), $0x06
+	JLE          maskedStored320
+	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
+	CMPQ         424(SP), $0x07
+	JLE          maskedStored320
+	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
+
+maskedStored320:
+noStore318:
+	VADDPS    Y6, Y3, Y6
+	VMOVUPS   32(SP), Y7
+	VBLENDVPS Y7, Y6, Y3, Y3
+
+classesDone306:
+summed194:
 	// The row: s, T, D = total(c) of their accumulators; ls = log32(s)
 	// (seq.Log); loss = ls·T - D (seq.TargetLoss).
 	VHADDPS      Y3, Y0, Y0
@@ -11382,17 +18554,17 @@ summed158:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl·T, f to the frame.
 	TESTB     $0x01, 376(SP)
-	JZ        noLse285
+	JZ        noLse321
 	VADDPS    96(SP), Y3, Y3
 	VMOVUPS   128(SP), Y4
 	VBLENDVPS Y4, 96(SP), Y3, Y3
 	TESTQ     R14, R14
-	JZ        noLseStore286
+	JZ        noLseStore322
 	VMOVSS    X3, (R14)(R10*4)
 
-noLseStore286:
+noLseStore322:
 	TESTB   $0x02, 376(SP)
-	JZ      noZ287
+	JZ      noZ323
 	VMULPS  224(SP), Y3, Y4
 	VMULPS  Y3, Y4, Y3
 	VADDPS  Y4, Y4, Y4
@@ -11402,15 +18574,15 @@ noLseStore286:
 	VADDPS  Y3, Y2, Y2
 	VMOVAPS Y2, Y2
 
-noZ287:
-noLse285:
+noZ323:
+noLse321:
 	VMOVSS X2, (DX)(R10*4)
 
 	// Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
 	// (seq.Scaled), qt = qt·f (f = 1 without z-loss: exact); g[j] = e[j]·qt -
 	// a[j]·scale (seq.TargetGrad). One loop per form of the targets.
 	TESTQ        DI, DI
-	JZ           rowDone288
+	JZ           rowDone324
 	VBROADCASTSS scale+140(FP), Y2
 	VDIVPS       Y0, Y2, Y0
 	VMULPS       Y1, Y0, Y0
@@ -11428,9 +18600,9 @@ noLse285:
 	JEQ          wideTargetsGrad7
 	XORL         AX, AX
 
-classes289:
+classes325:
 	CMPQ    AX, 368(SP)
-	JAE     rest290
+	JAE     rest326
 	VMOVUPS (DI)(AX*1), Y1
 	VMOVUPS (R12)(AX*1), Y3
 	VMULPS  Y0, Y1, Y1
@@ -11444,246 +18616,246 @@ classes289:
 	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     classes289
+	JMP     classes325
 
-rest290:
+rest326:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone292
+	JZ         classesDone328
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes293
+	JGE        maskedLoadLanes329
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded294
+	JMP        maskedLoaded330
 
-maskedLoadLanes293:
+maskedLoadLanes329:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone295
+	JLE       lanesDone331
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone295
+	JLE       lanesDone331
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone295
+	JLE       lanesDone331
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone295
+	JLE       lanesDone331
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone295
+	JLE       lanesDone331
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone295
+	JLE       lanesDone331
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone295
+	JLE       lanesDone331
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone295
+	JLE       lanesDone331
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
-lanesDone295:
+lanesDone331:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded294:
+maskedLoaded330:
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes296
+	JGE        maskedLoadLanes332
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded297
+	JMP        maskedLoaded333
 
-maskedLoadLanes296:
+maskedLoadLanes332:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone298
+	JLE       lanesDone334
 	VINSERTPS $0x00, (R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone298
+	JLE       lanesDone334
 	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone298
+	JLE       lanesDone334
 	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone298
+	JLE       lanesDone334
 	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone298
+	JLE       lanesDone334
 	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone298
+	JLE       lanesDone334
 	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone298
+	JLE       lanesDone334
 	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone298
+	JLE       lanesDone334
 	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
 
-lanesDone298:
+lanesDone334:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded297:
+maskedLoaded333:
 	VMULPS     Y0, Y1, Y1
 	VMULPS     Y2, Y3, Y3
 	VSUBPS     Y3, Y1, Y1
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes299
+	JGE        maskedStoreLanes335
 	VMASKMOVPS Y1, Y3, (DI)(AX*1)
-	JMP        maskedStored300
+	JMP        maskedStored336
 
-maskedStoreLanes299:
+maskedStoreLanes335:
 	VEXTRACTF128 $0x01, Y1, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored300
+	JLE          maskedStored336
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored300
+	JLE          maskedStored336
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored300
+	JLE          maskedStored336
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored300
+	JLE          maskedStored336
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored300
+	JLE          maskedStored336
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored300
+	JLE          maskedStored336
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored300
+	JLE          maskedStored336
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored300
+	JLE          maskedStored336
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored300:
+maskedStored336:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes301
+	JGE        maskedLoadLanes337
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded302
+	JMP        maskedLoaded338
 
-maskedLoadLanes301:
+maskedLoadLanes337:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone303
+	JLE       lanesDone339
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone303
+	JLE       lanesDone339
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone303
+	JLE       lanesDone339
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone303
+	JLE       lanesDone339
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone303
+	JLE       lanesDone339
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone303
+	JLE       lanesDone339
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone303
+	JLE       lanesDone339
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone303
+	JLE       lanesDone339
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
-lanesDone303:
+lanesDone339:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded302:
+maskedLoaded338:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes304
+	JGE        maskedLoadLanes340
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded305
+	JMP        maskedLoaded341
 
-maskedLoadLanes304:
+maskedLoadLanes340:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone306
+	JLE       lanesDone342
 	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone306
+	JLE       lanesDone342
 	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone306
+	JLE       lanesDone342
 	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone306
+	JLE       lanesDone342
 	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone306
+	JLE       lanesDone342
 	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone306
+	JLE       lanesDone342
 	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone306
+	JLE       lanesDone342
 	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone306
+	JLE       lanesDone342
 	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
 
-lanesDone306:
+lanesDone342:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded305:
+maskedLoaded341:
 	VMULPS     Y0, Y1, Y0
 	VMULPS     Y2, Y3, Y1
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes307
+	JGE        maskedStoreLanes343
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored308
+	JMP        maskedStored344
 
-maskedStoreLanes307:
+maskedStoreLanes343:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored308
+	JLE          maskedStored344
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored308
+	JLE          maskedStored344
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored308
+	JLE          maskedStored344
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored308
+	JLE          maskedStored344
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored308
+	JLE          maskedStored344
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored308
+	JLE          maskedStored344
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored308
+	JLE          maskedStored344
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored308
+	JLE          maskedStored344
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored308:
-classesDone292:
-	JMP rowDone288
+maskedStored344:
+classesDone328:
+	JMP rowDone324
 
 wideTargetsGrad2:
 	XORL AX, AX
 
-classes309:
+classes345:
 	CMPQ    AX, 368(SP)
-	JAE     rest310
+	JAE     rest346
 	VMOVUPS (DI)(AX*1), Y1
 	VMOVUPS (R12)(AX*1), Y3
 	VMULPS  288(SP), Y3, Y3
@@ -11701,87 +18873,87 @@ classes309:
 	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     classes309
+	JMP     classes345
 
-rest310:
+rest346:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone312
+	JZ         classesDone348
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes313
+	JGE        maskedLoadLanes349
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded314
+	JMP        maskedLoaded350
 
-maskedLoadLanes313:
+maskedLoadLanes349:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone315
+	JLE       lanesDone351
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone315
+	JLE       lanesDone351
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone315
+	JLE       lanesDone351
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone315
+	JLE       lanesDone351
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone315
+	JLE       lanesDone351
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone315
+	JLE       lanesDone351
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone315
+	JLE       lanesDone351
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone315
+	JLE       lanesDone351
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
-lanesDone315:
+lanesDone351:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded314:
+maskedLoaded350:
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes316
+	JGE        maskedLoadLanes352
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded317
+	JMP        maskedLoaded353
 
-maskedLoadLanes316:
+maskedLoadLanes352:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone318
+	JLE       lanesDone354
 	VINSERTPS $0x00, (R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone318
+	JLE       lanesDone354
 	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone318
+	JLE       lanesDone354
 	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone318
+	JLE       lanesDone354
 	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone318
+	JLE       lanesDone354
 	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone318
+	JLE       lanesDone354
 	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone318
+	JLE       lanesDone354
 	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone318
+	JLE       lanesDone354
 	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
 
-lanesDone318:
+lanesDone354:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded317:
+maskedLoaded353:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
 	VMULPS     Y0, Y1, Y1
@@ -11789,114 +18961,114 @@ maskedLoaded317:
 	VSUBPS     Y3, Y1, Y1
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes319
+	JGE        maskedStoreLanes355
 	VMASKMOVPS Y1, Y3, (DI)(AX*1)
-	JMP        maskedStored320
+	JMP        maskedStored356
 
-maskedStoreLanes319:
+maskedStoreLanes355:
 	VEXTRACTF128 $0x01, Y1, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored320
+	JLE          maskedStored356
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored320
+	JLE          maskedStored356
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored320
+	JLE          maskedStored356
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored320
+	JLE          maskedStored356
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored320
+	JLE          maskedStored356
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored320
+	JLE          maskedStored356
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored320
+	JLE          maskedStored356
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored320
+	JLE          maskedStored356
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored320:
+maskedStored356:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes321
+	JGE        maskedLoadLanes357
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded322
+	JMP        maskedLoaded358
 
-maskedLoadLanes321:
+maskedLoadLanes357:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone323
+	JLE       lanesDone359
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone323
+	JLE       lanesDone359
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone323
+	JLE       lanesDone359
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone323
+	JLE       lanesDone359
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone323
+	JLE       lanesDone359
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone323
+	JLE       lanesDone359
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone323
+	JLE       lanesDone359
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone323
+	JLE       lanesDone359
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
-lanesDone323:
+lanesDone359:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded322:
+maskedLoaded358:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes324
+	JGE        maskedLoadLanes360
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded325
+	JMP        maskedLoaded361
 
-maskedLoadLanes324:
+maskedLoadLanes360:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone326
+	JLE       lanesDone362
 	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone326
+	JLE       lanesDone362
 	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone326
+	JLE       lanesDone362
 	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone326
+	JLE       lanesDone362
 	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone326
+	JLE       lanesDone362
 	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone326
+	JLE       lanesDone362
 	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone326
+	JLE       lanesDone362
 	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone326
+	JLE       lanesDone362
 	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
 
-lanesDone326:
+lanesDone362:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded325:
+maskedLoaded361:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
 	VMULPS     Y0, Y1, Y0
@@ -11904,47 +19076,47 @@ maskedLoaded325:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes327
+	JGE        maskedStoreLanes363
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored328
+	JMP        maskedStored364
 
-maskedStoreLanes327:
+maskedStoreLanes363:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored328
+	JLE          maskedStored364
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored328
+	JLE          maskedStored364
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored328
+	JLE          maskedStored364
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored328
+	JLE          maskedStored364
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored328
+	JLE          maskedStored364
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored328
+	JLE          maskedStored364
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored328
+	JLE          maskedStored364
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored328
+	JLE          maskedStored364
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored328:
-classesDone312:
-	JMP rowDone288
+maskedStored364:
+classesDone348:
+	JMP rowDone324
 
 wideTargetsGrad6:
 	XORL AX, AX
 
-classes329:
+classes365:
 	CMPQ    AX, 368(SP)
-	JAE     rest330
+	JAE     rest366
 	VMOVUPS (DI)(AX*1), Y1
 	VMOVUPS (R12)(AX*1), Y3
 	VMULPS  288(SP), Y3, Y3
@@ -11966,87 +19138,87 @@ classes329:
 	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     classes329
+	JMP     classes365
 
-rest330:
+rest366:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone332
+	JZ         classesDone368
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes333
+	JGE        maskedLoadLanes369
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded334
+	JMP        maskedLoaded370
 
-maskedLoadLanes333:
+maskedLoadLanes369:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone335
+	JLE       lanesDone371
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone335
+	JLE       lanesDone371
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone335
+	JLE       lanesDone371
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone335
+	JLE       lanesDone371
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone335
+	JLE       lanesDone371
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone335
+	JLE       lanesDone371
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone335
+	JLE       lanesDone371
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone335
+	JLE       lanesDone371
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
-lanesDone335:
+lanesDone371:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded334:
+maskedLoaded370:
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes336
+	JGE        maskedLoadLanes372
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded337
+	JMP        maskedLoaded373
 
-maskedLoadLanes336:
+maskedLoadLanes372:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone338
+	JLE       lanesDone374
 	VINSERTPS $0x00, (R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone338
+	JLE       lanesDone374
 	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone338
+	JLE       lanesDone374
 	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone338
+	JLE       lanesDone374
 	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone338
+	JLE       lanesDone374
 	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone338
+	JLE       lanesDone374
 	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone338
+	JLE       lanesDone374
 	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone338
+	JLE       lanesDone374
 	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
 
-lanesDone338:
+lanesDone374:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded337:
+maskedLoaded373:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
 	VMOVUPS    440(SP), Y4
@@ -12056,114 +19228,114 @@ maskedLoaded337:
 	VSUBPS     Y3, Y1, Y1
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes339
+	JGE        maskedStoreLanes375
 	VMASKMOVPS Y1, Y3, (DI)(AX*1)
-	JMP        maskedStored340
+	JMP        maskedStored376
 
-maskedStoreLanes339:
+maskedStoreLanes375:
 	VEXTRACTF128 $0x01, Y1, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored340
+	JLE          maskedStored376
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored340
+	JLE          maskedStored376
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored340
+	JLE          maskedStored376
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored340
+	JLE          maskedStored376
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored340
+	JLE          maskedStored376
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored340
+	JLE          maskedStored376
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored340
+	JLE          maskedStored376
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored340
+	JLE          maskedStored376
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored340:
+maskedStored376:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes341
+	JGE        maskedLoadLanes377
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded342
+	JMP        maskedLoaded378
 
-maskedLoadLanes341:
+maskedLoadLanes377:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone343
+	JLE       lanesDone379
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone343
+	JLE       lanesDone379
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone343
+	JLE       lanesDone379
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone343
+	JLE       lanesDone379
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone343
+	JLE       lanesDone379
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone343
+	JLE       lanesDone379
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone343
+	JLE       lanesDone379
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone343
+	JLE       lanesDone379
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
-lanesDone343:
+lanesDone379:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded342:
+maskedLoaded378:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes344
+	JGE        maskedLoadLanes380
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded345
+	JMP        maskedLoaded381
 
-maskedLoadLanes344:
+maskedLoadLanes380:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone346
+	JLE       lanesDone382
 	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone346
+	JLE       lanesDone382
 	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone346
+	JLE       lanesDone382
 	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone346
+	JLE       lanesDone382
 	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone346
+	JLE       lanesDone382
 	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone346
+	JLE       lanesDone382
 	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone346
+	JLE       lanesDone382
 	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone346
+	JLE       lanesDone382
 	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
 
-lanesDone346:
+lanesDone382:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded345:
+maskedLoaded381:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
 	VMOVUPS    472(SP), Y4
@@ -12173,48 +19345,48 @@ maskedLoaded345:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes347
+	JGE        maskedStoreLanes383
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored348
+	JMP        maskedStored384
 
-maskedStoreLanes347:
+maskedStoreLanes383:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored348
+	JLE          maskedStored384
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored348
+	JLE          maskedStored384
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored348
+	JLE          maskedStored384
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored348
+	JLE          maskedStored384
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored348
+	JLE          maskedStored384
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored348
+	JLE          maskedStored384
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored348
+	JLE          maskedStored384
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored348
+	JLE          maskedStored384
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored348:
-classesDone332:
-	JMP rowDone288
+maskedStored384:
+classesDone368:
+	JMP rowDone324
 
 wideTargetsGrad1:
 	VMOVDQU lanes<>+0(SB), Y1
 	XORL    AX, AX
 
-classes349:
+classes385:
 	CMPQ     AX, 368(SP)
-	JAE      rest350
+	JAE      rest386
 	VMOVUPS  (DI)(AX*1), Y3
 	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
@@ -12232,49 +19404,49 @@ classes349:
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, 32(DI)(AX*1)
 	ADDQ     $0x00000040, AX
-	JMP      classes349
+	JMP      classes385
 
-rest350:
+rest386:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone352
+	JZ         classesDone388
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes353
+	JGE        maskedLoadLanes389
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded354
+	JMP        maskedLoaded390
 
-maskedLoadLanes353:
+maskedLoadLanes389:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone355
+	JLE       lanesDone391
 	VINSERTPS $0x00, (DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone355
+	JLE       lanesDone391
 	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone355
+	JLE       lanesDone391
 	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone355
+	JLE       lanesDone391
 	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone355
+	JLE       lanesDone391
 	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone355
+	JLE       lanesDone391
 	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone355
+	JLE       lanesDone391
 	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone355
+	JLE       lanesDone391
 	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
 
-lanesDone355:
+lanesDone391:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded354:
+maskedLoaded390:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VPADDD     eight<>+0(SB), Y1, Y1
@@ -12283,76 +19455,76 @@ maskedLoaded354:
 	VSUBPS     Y4, Y3, Y3
 	VMOVUPS    (SP), Y4
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes356
+	JGE        maskedStoreLanes392
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
-	JMP        maskedStored357
+	JMP        maskedStored393
 
-maskedStoreLanes356:
+maskedStoreLanes392:
 	VEXTRACTF128 $0x01, Y3, X4
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored357
+	JLE          maskedStored393
 	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored357
+	JLE          maskedStored393
 	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored357
+	JLE          maskedStored393
 	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored357
+	JLE          maskedStored393
 	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored357
+	JLE          maskedStored393
 	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored357
+	JLE          maskedStored393
 	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored357
+	JLE          maskedStored393
 	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored357
+	JLE          maskedStored393
 	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
 
-maskedStored357:
+maskedStored393:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes358
+	JGE        maskedLoadLanes394
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded359
+	JMP        maskedLoaded395
 
-maskedLoadLanes358:
+maskedLoadLanes394:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone360
+	JLE       lanesDone396
 	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone360
+	JLE       lanesDone396
 	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone360
+	JLE       lanesDone396
 	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone360
+	JLE       lanesDone396
 	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone360
+	JLE       lanesDone396
 	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone360
+	JLE       lanesDone396
 	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone360
+	JLE       lanesDone396
 	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone360
+	JLE       lanesDone396
 	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
 
-lanesDone360:
+lanesDone396:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded359:
+maskedLoaded395:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VPADDD     eight<>+0(SB), Y1, Y1
@@ -12361,48 +19533,48 @@ maskedLoaded359:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes361
+	JGE        maskedStoreLanes397
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored362
+	JMP        maskedStored398
 
-maskedStoreLanes361:
+maskedStoreLanes397:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored362
+	JLE          maskedStored398
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored362
+	JLE          maskedStored398
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored362
+	JLE          maskedStored398
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored362
+	JLE          maskedStored398
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored362
+	JLE          maskedStored398
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored362
+	JLE          maskedStored398
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored362
+	JLE          maskedStored398
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored362
+	JLE          maskedStored398
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored362:
-classesDone352:
-	JMP rowDone288
+maskedStored398:
+classesDone388:
+	JMP rowDone324
 
 wideTargetsGrad3:
 	VMOVDQU lanes<>+0(SB), Y1
 	XORL    AX, AX
 
-classes363:
+classes399:
 	CMPQ     AX, 368(SP)
-	JAE      rest364
+	JAE      rest400
 	VMOVUPS  (DI)(AX*1), Y3
 	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
@@ -12424,49 +19596,49 @@ classes363:
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, 32(DI)(AX*1)
 	ADDQ     $0x00000040, AX
-	JMP      classes363
+	JMP      classes399
 
-rest364:
+rest400:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone366
+	JZ         classesDone402
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes367
+	JGE        maskedLoadLanes403
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded368
+	JMP        maskedLoaded404
 
-maskedLoadLanes367:
+maskedLoadLanes403:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone369
+	JLE       lanesDone405
 	VINSERTPS $0x00, (DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone369
+	JLE       lanesDone405
 	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone369
+	JLE       lanesDone405
 	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone369
+	JLE       lanesDone405
 	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone369
+	JLE       lanesDone405
 	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone369
+	JLE       lanesDone405
 	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone369
+	JLE       lanesDone405
 	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone369
+	JLE       lanesDone405
 	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
 
-lanesDone369:
+lanesDone405:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded368:
+maskedLoaded404:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -12477,76 +19649,76 @@ maskedLoaded368:
 	VSUBPS     Y4, Y3, Y3
 	VMOVUPS    (SP), Y4
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes370
+	JGE        maskedStoreLanes406
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
-	JMP        maskedStored371
+	JMP        maskedStored407
 
-maskedStoreLanes370:
+maskedStoreLanes406:
 	VEXTRACTF128 $0x01, Y3, X4
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored371
+	JLE          maskedStored407
 	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored371
+	JLE          maskedStored407
 	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored371
+	JLE          maskedStored407
 	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored371
+	JLE          maskedStored407
 	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored371
+	JLE          maskedStored407
 	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored371
+	JLE          maskedStored407
 	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored371
+	JLE          maskedStored407
 	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored371
+	JLE          maskedStored407
 	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
 
-maskedStored371:
+maskedStored407:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes372
+	JGE        maskedLoadLanes408
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded373
+	JMP        maskedLoaded409
 
-maskedLoadLanes372:
+maskedLoadLanes408:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone374
+	JLE       lanesDone410
 	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone374
+	JLE       lanesDone410
 	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone374
+	JLE       lanesDone410
 	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone374
+	JLE       lanesDone410
 	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone374
+	JLE       lanesDone410
 	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone374
+	JLE       lanesDone410
 	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone374
+	JLE       lanesDone410
 	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone374
+	JLE       lanesDone410
 	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
 
-lanesDone374:
+lanesDone410:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded373:
+maskedLoaded409:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -12557,48 +19729,48 @@ maskedLoaded373:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes375
+	JGE        maskedStoreLanes411
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored376
+	JMP        maskedStored412
 
-maskedStoreLanes375:
+maskedStoreLanes411:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored376
+	JLE          maskedStored412
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored376
+	JLE          maskedStored412
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored376
+	JLE          maskedStored412
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored376
+	JLE          maskedStored412
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored376
+	JLE          maskedStored412
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored376
+	JLE          maskedStored412
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored376
+	JLE          maskedStored412
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored376
+	JLE          maskedStored412
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored376:
-classesDone366:
-	JMP rowDone288
+maskedStored412:
+classesDone402:
+	JMP rowDone324
 
 wideTargetsGrad7:
 	VMOVDQU lanes<>+0(SB), Y1
 	XORL    AX, AX
 
-classes377:
+classes413:
 	CMPQ     AX, 368(SP)
-	JAE      rest378
+	JAE      rest414
 	VMOVUPS  (DI)(AX*1), Y3
 	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
@@ -12624,49 +19796,49 @@ classes377:
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, 32(DI)(AX*1)
 	ADDQ     $0x00000040, AX
-	JMP      classes377
+	JMP      classes413
 
-rest378:
+rest414:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone380
+	JZ         classesDone416
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes381
+	JGE        maskedLoadLanes417
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded382
+	JMP        maskedLoaded418
 
-maskedLoadLanes381:
+maskedLoadLanes417:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone383
+	JLE       lanesDone419
 	VINSERTPS $0x00, (DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone383
+	JLE       lanesDone419
 	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone383
+	JLE       lanesDone419
 	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone383
+	JLE       lanesDone419
 	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone383
+	JLE       lanesDone419
 	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone383
+	JLE       lanesDone419
 	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone383
+	JLE       lanesDone419
 	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone383
+	JLE       lanesDone419
 	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
 
-lanesDone383:
+lanesDone419:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded382:
+maskedLoaded418:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -12679,76 +19851,76 @@ maskedLoaded382:
 	VSUBPS     Y4, Y3, Y3
 	VMOVUPS    (SP), Y4
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes384
+	JGE        maskedStoreLanes420
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
-	JMP        maskedStored385
+	JMP        maskedStored421
 
-maskedStoreLanes384:
+maskedStoreLanes420:
 	VEXTRACTF128 $0x01, Y3, X4
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored385
+	JLE          maskedStored421
 	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored385
+	JLE          maskedStored421
 	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored385
+	JLE          maskedStored421
 	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored385
+	JLE          maskedStored421
 	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored385
+	JLE          maskedStored421
 	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored385
+	JLE          maskedStored421
 	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored385
+	JLE          maskedStored421
 	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored385
+	JLE          maskedStored421
 	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
 
-maskedStored385:
+maskedStored421:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes386
+	JGE        maskedLoadLanes422
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded387
+	JMP        maskedLoaded423
 
-maskedLoadLanes386:
+maskedLoadLanes422:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone388
+	JLE       lanesDone424
 	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone388
+	JLE       lanesDone424
 	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone388
+	JLE       lanesDone424
 	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone388
+	JLE       lanesDone424
 	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone388
+	JLE       lanesDone424
 	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone388
+	JLE       lanesDone424
 	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone388
+	JLE       lanesDone424
 	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone388
+	JLE       lanesDone424
 	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
 
-lanesDone388:
+lanesDone424:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded387:
+maskedLoaded423:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -12761,56 +19933,56 @@ maskedLoaded387:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes389
+	JGE        maskedStoreLanes425
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored390
+	JMP        maskedStored426
 
-maskedStoreLanes389:
+maskedStoreLanes425:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored390
+	JLE          maskedStored426
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored390
+	JLE          maskedStored426
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored390
+	JLE          maskedStored426
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored390
+	JLE          maskedStored426
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored390
+	JLE          maskedStored426
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored390
+	JLE          maskedStored426
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored390
+	JLE          maskedStored426
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored390
+	JLE          maskedStored426
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored390:
-classesDone380:
-rowDone288:
+maskedStored426:
+classesDone416:
+rowDone324:
 	// The targets row advances (when not nil).
 	MOVQ  392(SP), R12
 	TESTQ R12, R12
-	JZ    noTargets391
+	JZ    noTargets427
 	ADDQ  R9, R12
 	MOVQ  R12, 392(SP)
 
-noTargets391:
+noTargets427:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut392
+	JZ    noOut428
 	ADDQ  R9, DI
 
-noOut392:
+noOut428:
 	JMP wideTargetsRow
 
 wideTargetsDone:
@@ -12908,28 +20080,28 @@ TEXT ·wideSoftmaxAVX2(SB), $504-56
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small393
+	JLE  n0small429
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small393:
+n0small429:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone394
+	JZ   tailKDone430
 	NEGQ AX
 	ADDQ $0x10, AX
 
-tailK395:
+tailK431:
 	INCQ 408(SP)
 	SUBQ CX, AX
-	JG   tailK395
+	JG   tailK431
 
-tailKDone394:
+tailKDone430:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -12950,9 +20122,9 @@ wideSoftmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes396:
+classes432:
 	CMPQ    AX, R11
-	JAE     rest397
+	JAE     rest433
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -12966,11 +20138,11 @@ classes396:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes396
+	JMP     classes432
 
-rest397:
+rest433:
 	TESTQ   $0x00000010, CX
-	JZ      tail398
+	JZ      tail434
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -12979,95 +20151,95 @@ rest397:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail398:
+tail434:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone399
+	JZ         classesDone435
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes400
+	JGE        maskedLoadLanes436
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded401
+	JMP        maskedLoaded437
 
-maskedLoadLanes400:
+maskedLoadLanes436:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone402
+	JLE       lanesDone438
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone402
+	JLE       lanesDone438
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone402
+	JLE       lanesDone438
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone402
+	JLE       lanesDone438
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone402
+	JLE       lanesDone438
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone402
+	JLE       lanesDone438
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone402
+	JLE       lanesDone438
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone402
+	JLE       lanesDone438
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone402:
+lanesDone438:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded401:
+maskedLoaded437:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes403
+	JGE        maskedLoadLanes439
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded404
+	JMP        maskedLoaded440
 
-maskedLoadLanes403:
+maskedLoadLanes439:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone405
+	JLE       lanesDone441
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone405
+	JLE       lanesDone441
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone405
+	JLE       lanesDone441
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone405
+	JLE       lanesDone441
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone405
+	JLE       lanesDone441
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone405
+	JLE       lanesDone441
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone405
+	JLE       lanesDone441
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone405
+	JLE       lanesDone441
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone405:
+lanesDone441:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded404:
+maskedLoaded440:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone399:
+classesDone435:
 	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -13090,9 +20262,9 @@ classesDone399:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes406:
+classes442:
 	CMPQ    AX, R11
-	JAE     rest407
+	JAE     rest443
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -13206,11 +20378,11 @@ classes406:
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
 	ADDQ    $0x00000080, AX
-	JMP     classes406
+	JMP     classes442
 
-rest407:
+rest443:
 	TESTQ   $0x00000010, CX
-	JZ      tail408
+	JZ      tail444
 	VMOVUPS (SI)(AX*1), Y2
 	VSUBPS  96(SP), Y2, Y2
 	VMULPS  expLog2e<>+0(SB), Y2, Y3
@@ -13269,47 +20441,47 @@ rest407:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail408:
+tail444:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone409
+	JZ         classesDone445
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes410
+	JGE        maskedLoadLanes446
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded411
+	JMP        maskedLoaded447
 
-maskedLoadLanes410:
+maskedLoadLanes446:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone412
+	JLE       lanesDone448
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone412
+	JLE       lanesDone448
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone412
+	JLE       lanesDone448
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone412
+	JLE       lanesDone448
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone412
+	JLE       lanesDone448
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone412
+	JLE       lanesDone448
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone412
+	JLE       lanesDone448
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone412
+	JLE       lanesDone448
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone412:
+lanesDone448:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded411:
+maskedLoaded447:
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -13337,79 +20509,79 @@ maskedLoaded411:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes413
+	JGE        maskedStoreLanes449
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored414
+	JMP        maskedStored450
 
-maskedStoreLanes413:
+maskedStoreLanes449:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored414
+	JLE          maskedStored450
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored414
+	JLE          maskedStored450
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored414
+	JLE          maskedStored450
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored414
+	JLE          maskedStored450
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored414
+	JLE          maskedStored450
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored414
+	JLE          maskedStored450
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored414
+	JLE          maskedStored450
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored414
+	JLE          maskedStored450
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored414:
+maskedStored450:
 	VADDPS     Y2, Y0, Y2
 	VMOVUPS    (SP), Y3
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes415
+	JGE        maskedLoadLanes451
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded416
+	JMP        maskedLoaded452
 
-maskedLoadLanes415:
+maskedLoadLanes451:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone417
+	JLE       lanesDone453
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone417
+	JLE       lanesDone453
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone417
+	JLE       lanesDone453
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone417
+	JLE       lanesDone453
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone417
+	JLE       lanesDone453
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone417
+	JLE       lanesDone453
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone417
+	JLE       lanesDone453
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone417
+	JLE       lanesDone453
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone417:
+lanesDone453:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded416:
+maskedLoaded452:
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -13437,43 +20609,43 @@ maskedLoaded416:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes418
+	JGE        maskedStoreLanes454
 	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
-	JMP        maskedStored419
+	JMP        maskedStored455
 
-maskedStoreLanes418:
+maskedStoreLanes454:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored419
+	JLE          maskedStored455
 	VEXTRACTPS   $0x00, X2, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored419
+	JLE          maskedStored455
 	VEXTRACTPS   $0x01, X2, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored419
+	JLE          maskedStored455
 	VEXTRACTPS   $0x02, X2, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored419
+	JLE          maskedStored455
 	VEXTRACTPS   $0x03, X2, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored419
+	JLE          maskedStored455
 	VEXTRACTPS   $0x00, X3, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored419
+	JLE          maskedStored455
 	VEXTRACTPS   $0x01, X3, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored419
+	JLE          maskedStored455
 	VEXTRACTPS   $0x02, X3, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored419
+	JLE          maskedStored455
 	VEXTRACTPS   $0x03, X3, 60(DI)(AX*1)
 
-maskedStored419:
+maskedStored455:
 	VADDPS    Y2, Y1, Y2
 	VMOVUPS   32(SP), Y3
 	VBLENDVPS Y3, Y2, Y1, Y1
 
-classesDone409:
+classesDone445:
 	// Pass 3. s = total(c); r = 1 / s (seq.Reciprocal); y[j] = y[j]·r (seq.Scaled).
 	VHADDPS      Y1, Y0, Y0
 	VHADDPS      Y0, Y0, Y0
@@ -13486,9 +20658,9 @@ classesDone409:
 	VDIVPS       Y0, Y1, Y0
 	XORL         AX, AX
 
-classes420:
+classes456:
 	CMPQ    AX, R11
-	JAE     rest421
+	JAE     rest457
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -13502,11 +20674,11 @@ classes420:
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, 96(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes420
+	JMP     classes456
 
-rest421:
+rest457:
 	TESTQ   $0x00000010, CX
-	JZ      tail422
+	JZ      tail458
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -13515,164 +20687,164 @@ rest421:
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail422:
+tail458:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone423
+	JZ         classesDone459
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes424
+	JGE        maskedLoadLanes460
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded425
+	JMP        maskedLoaded461
 
-maskedLoadLanes424:
+maskedLoadLanes460:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone426
+	JLE       lanesDone462
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone426
+	JLE       lanesDone462
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone426
+	JLE       lanesDone462
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone426
+	JLE       lanesDone462
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone426
+	JLE       lanesDone462
 	VINSERTPS $0x00, 16(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone426
+	JLE       lanesDone462
 	VINSERTPS $0x10, 20(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone426
+	JLE       lanesDone462
 	VINSERTPS $0x20, 24(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone426
+	JLE       lanesDone462
 	VINSERTPS $0x30, 28(DI)(AX*1), X2, X2
 
-lanesDone426:
+lanesDone462:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded425:
+maskedLoaded461:
 	VMULPS     Y0, Y1, Y1
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes427
+	JGE        maskedStoreLanes463
 	VMASKMOVPS Y1, Y2, (DI)(AX*1)
-	JMP        maskedStored428
+	JMP        maskedStored464
 
-maskedStoreLanes427:
+maskedStoreLanes463:
 	VEXTRACTF128 $0x01, Y1, X2
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored428
+	JLE          maskedStored464
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored428
+	JLE          maskedStored464
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored428
+	JLE          maskedStored464
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored428
+	JLE          maskedStored464
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored428
+	JLE          maskedStored464
 	VEXTRACTPS   $0x00, X2, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored428
+	JLE          maskedStored464
 	VEXTRACTPS   $0x01, X2, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored428
+	JLE          maskedStored464
 	VEXTRACTPS   $0x02, X2, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored428
+	JLE          maskedStored464
 	VEXTRACTPS   $0x03, X2, 28(DI)(AX*1)
 
-maskedStored428:
+maskedStored464:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes429
+	JGE        maskedLoadLanes465
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded430
+	JMP        maskedLoaded466
 
-maskedLoadLanes429:
+maskedLoadLanes465:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone431
+	JLE       lanesDone467
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone431
+	JLE       lanesDone467
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone431
+	JLE       lanesDone467
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone431
+	JLE       lanesDone467
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone431
+	JLE       lanesDone467
 	VINSERTPS $0x00, 48(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone431
+	JLE       lanesDone467
 	VINSERTPS $0x10, 52(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone431
+	JLE       lanesDone467
 	VINSERTPS $0x20, 56(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone431
+	JLE       lanesDone467
 	VINSERTPS $0x30, 60(DI)(AX*1), X2, X2
 
-lanesDone431:
+lanesDone467:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded430:
+maskedLoaded466:
 	VMULPS     Y0, Y1, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes432
+	JGE        maskedStoreLanes468
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored433
+	JMP        maskedStored469
 
-maskedStoreLanes432:
+maskedStoreLanes468:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored433
+	JLE          maskedStored469
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored433
+	JLE          maskedStored469
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored433
+	JLE          maskedStored469
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored433
+	JLE          maskedStored469
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored433
+	JLE          maskedStored469
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored433
+	JLE          maskedStored469
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored433
+	JLE          maskedStored469
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored433
+	JLE          maskedStored469
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored433:
-classesDone423:
+maskedStored469:
+classesDone459:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut434
+	JZ    noOut470
 	ADDQ  R9, DI
 
-noOut434:
+noOut470:
 	JMP wideSoftmaxRow
 
 wideSoftmaxDone:
@@ -13770,28 +20942,28 @@ TEXT ·wideLogSoftmaxAVX2(SB), $504-56
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small435
+	JLE  n0small471
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small435:
+n0small471:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone436
+	JZ   tailKDone472
 	NEGQ AX
 	ADDQ $0x10, AX
 
-tailK437:
+tailK473:
 	INCQ 408(SP)
 	SUBQ CX, AX
-	JG   tailK437
+	JG   tailK473
 
-tailKDone436:
+tailKDone472:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -13812,9 +20984,9 @@ wideLogSoftmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes438:
+classes474:
 	CMPQ    AX, R11
-	JAE     rest439
+	JAE     rest475
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -13828,11 +21000,11 @@ classes438:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes438
+	JMP     classes474
 
-rest439:
+rest475:
 	TESTQ   $0x00000010, CX
-	JZ      tail440
+	JZ      tail476
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -13841,95 +21013,95 @@ rest439:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail440:
+tail476:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone441
+	JZ         classesDone477
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes442
+	JGE        maskedLoadLanes478
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded443
+	JMP        maskedLoaded479
 
-maskedLoadLanes442:
+maskedLoadLanes478:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone444
+	JLE       lanesDone480
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone444
+	JLE       lanesDone480
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone444
+	JLE       lanesDone480
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone444
+	JLE       lanesDone480
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone444
+	JLE       lanesDone480
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone444
+	JLE       lanesDone480
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone444
+	JLE       lanesDone480
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone444
+	JLE       lanesDone480
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone444:
+lanesDone480:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded443:
+maskedLoaded479:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes445
+	JGE        maskedLoadLanes481
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded446
+	JMP        maskedLoaded482
 
-maskedLoadLanes445:
+maskedLoadLanes481:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone447
+	JLE       lanesDone483
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone447
+	JLE       lanesDone483
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone447
+	JLE       lanesDone483
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone447
+	JLE       lanesDone483
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone447
+	JLE       lanesDone483
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone447
+	JLE       lanesDone483
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone447
+	JLE       lanesDone483
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone447
+	JLE       lanesDone483
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone447:
+lanesDone483:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded446:
+maskedLoaded482:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone441:
+classesDone477:
 	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -13952,9 +21124,9 @@ classesDone441:
 	VMOVUPS expLn2Hi<>+0(SB), Y5
 	XORL    AX, AX
 
-classes448:
+classes484:
 	CMPQ    AX, R11
-	JAE     rest449
+	JAE     rest485
 	VMOVUPS (SI)(AX*1), Y6
 	VMOVUPS 32(SI)(AX*1), Y7
 	VMOVUPS 64(SI)(AX*1), Y8
@@ -14064,11 +21236,11 @@ classes448:
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y2, Y2
 	ADDQ    $0x00000080, AX
-	JMP     classes448
+	JMP     classes484
 
-rest449:
+rest485:
 	TESTQ   $0x00000010, CX
-	JZ      tail450
+	JZ      tail486
 	VMOVUPS (SI)(AX*1), Y3
 	VSUBPS  96(SP), Y3, Y3
 	VMULPS  expLog2e<>+0(SB), Y3, Y4
@@ -14125,47 +21297,47 @@ rest449:
 	VADDPS  Y3, Y2, Y2
 	ADDQ    $0x00000040, AX
 
-tail450:
+tail486:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone451
+	JZ         classesDone487
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes452
+	JGE        maskedLoadLanes488
 	VMASKMOVPS (SI)(AX*1), Y3, Y3
-	JMP        maskedLoaded453
+	JMP        maskedLoaded489
 
-maskedLoadLanes452:
+maskedLoadLanes488:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone454
+	JLE       lanesDone490
 	VINSERTPS $0x00, (SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone454
+	JLE       lanesDone490
 	VINSERTPS $0x10, 4(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone454
+	JLE       lanesDone490
 	VINSERTPS $0x20, 8(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone454
+	JLE       lanesDone490
 	VINSERTPS $0x30, 12(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone454
+	JLE       lanesDone490
 	VINSERTPS $0x00, 16(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone454
+	JLE       lanesDone490
 	VINSERTPS $0x10, 20(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone454
+	JLE       lanesDone490
 	VINSERTPS $0x20, 24(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone454
+	JLE       lanesDone490
 	VINSERTPS $0x30, 28(SI)(AX*1), X4, X4
 
-lanesDone454:
+lanesDone490:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded453:
+maskedLoaded489:
 	VSUBPS     96(SP), Y3, Y3
 	VMULPS     expLog2e<>+0(SB), Y3, Y4
 	VADDPS     expMagic<>+0(SB), Y4, Y4
@@ -14196,42 +21368,42 @@ maskedLoaded453:
 	VBLENDVPS  Y4, Y3, Y1, Y1
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes455
+	JGE        maskedLoadLanes491
 	VMASKMOVPS 32(SI)(AX*1), Y3, Y3
-	JMP        maskedLoaded456
+	JMP        maskedLoaded492
 
-maskedLoadLanes455:
+maskedLoadLanes491:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone457
+	JLE       lanesDone493
 	VINSERTPS $0x00, 32(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone457
+	JLE       lanesDone493
 	VINSERTPS $0x10, 36(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone457
+	JLE       lanesDone493
 	VINSERTPS $0x20, 40(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone457
+	JLE       lanesDone493
 	VINSERTPS $0x30, 44(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone457
+	JLE       lanesDone493
 	VINSERTPS $0x00, 48(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone457
+	JLE       lanesDone493
 	VINSERTPS $0x10, 52(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone457
+	JLE       lanesDone493
 	VINSERTPS $0x20, 56(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone457
+	JLE       lanesDone493
 	VINSERTPS $0x30, 60(SI)(AX*1), X4, X4
 
-lanesDone457:
+lanesDone493:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded456:
+maskedLoaded492:
 	VSUBPS    96(SP), Y3, Y3
 	VMULPS    expLog2e<>+0(SB), Y3, Y4
 	VADDPS    expMagic<>+0(SB), Y4, Y4
@@ -14261,7 +21433,7 @@ maskedLoaded456:
 	VMOVUPS   32(SP), Y4
 	VBLENDVPS Y4, Y3, Y2, Y2
 
-classesDone451:
+classesDone487:
 	// s = total(c); ls = log32(s) (seq.Log).
 	VHADDPS      Y2, Y1, Y1
 	VHADDPS      Y1, Y1, Y1
@@ -14313,9 +21485,9 @@ classesDone451:
 	// Pass 3. y[j] = (x[j] - m) - ls (seq.LogSoftmax).
 	XORL AX, AX
 
-classes458:
+classes494:
 	CMPQ    AX, R11
-	JAE     rest459
+	JAE     rest495
 	VMOVUPS (SI)(AX*1), Y2
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
@@ -14333,11 +21505,11 @@ classes458:
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, 96(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes458
+	JMP     classes494
 
-rest459:
+rest495:
 	TESTQ   $0x00000010, CX
-	JZ      tail460
+	JZ      tail496
 	VMOVUPS (SI)(AX*1), Y2
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
@@ -14348,166 +21520,166 @@ rest459:
 	VMOVUPS Y2, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail460:
+tail496:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone461
+	JZ         classesDone497
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes462
+	JGE        maskedLoadLanes498
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded463
+	JMP        maskedLoaded499
 
-maskedLoadLanes462:
+maskedLoadLanes498:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone464
+	JLE       lanesDone500
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone464
+	JLE       lanesDone500
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone464
+	JLE       lanesDone500
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone464
+	JLE       lanesDone500
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone464
+	JLE       lanesDone500
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone464
+	JLE       lanesDone500
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone464
+	JLE       lanesDone500
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone464
+	JLE       lanesDone500
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone464:
+lanesDone500:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded463:
+maskedLoaded499:
 	VSUBPS     Y0, Y2, Y2
 	VSUBPS     Y1, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes465
+	JGE        maskedStoreLanes501
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored466
+	JMP        maskedStored502
 
-maskedStoreLanes465:
+maskedStoreLanes501:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored466
+	JLE          maskedStored502
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored466
+	JLE          maskedStored502
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored466
+	JLE          maskedStored502
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored466
+	JLE          maskedStored502
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored466
+	JLE          maskedStored502
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored466
+	JLE          maskedStored502
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored466
+	JLE          maskedStored502
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored466
+	JLE          maskedStored502
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored466:
+maskedStored502:
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes467
+	JGE        maskedLoadLanes503
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded468
+	JMP        maskedLoaded504
 
-maskedLoadLanes467:
+maskedLoadLanes503:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone469
+	JLE       lanesDone505
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone469
+	JLE       lanesDone505
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone469
+	JLE       lanesDone505
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone469
+	JLE       lanesDone505
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone469
+	JLE       lanesDone505
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone469
+	JLE       lanesDone505
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone469
+	JLE       lanesDone505
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone469
+	JLE       lanesDone505
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone469:
+lanesDone505:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded468:
+maskedLoaded504:
 	VSUBPS     Y0, Y2, Y0
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes470
+	JGE        maskedStoreLanes506
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored471
+	JMP        maskedStored507
 
-maskedStoreLanes470:
+maskedStoreLanes506:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored471
+	JLE          maskedStored507
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored471
+	JLE          maskedStored507
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored471
+	JLE          maskedStored507
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored471
+	JLE          maskedStored507
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored471
+	JLE          maskedStored507
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored471
+	JLE          maskedStored507
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored471
+	JLE          maskedStored507
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored471
+	JLE          maskedStored507
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored471:
-classesDone461:
+maskedStored507:
+classesDone497:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut472
+	JZ    noOut508
 	ADDQ  R9, DI
 
-noOut472:
+noOut508:
 	JMP wideLogSoftmaxRow
 
 wideLogSoftmaxDone:
@@ -14603,28 +21775,28 @@ TEXT ·wideArgmaxAVX2(SB), $504-56
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small473
+	JLE  n0small509
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small473:
+n0small509:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone474
+	JZ   tailKDone510
 	NEGQ AX
 	ADDQ $0x10, AX
 
-tailK475:
+tailK511:
 	INCQ 408(SP)
 	SUBQ CX, AX
-	JG   tailK475
+	JG   tailK511
 
-tailKDone474:
+tailKDone510:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -14645,9 +21817,9 @@ wideArgmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes476:
+classes512:
 	CMPQ    AX, R11
-	JAE     rest477
+	JAE     rest513
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -14661,11 +21833,11 @@ classes476:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes476
+	JMP     classes512
 
-rest477:
+rest513:
 	TESTQ   $0x00000010, CX
-	JZ      tail478
+	JZ      tail514
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -14674,95 +21846,95 @@ rest477:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail478:
+tail514:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone479
+	JZ         classesDone515
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes480
+	JGE        maskedLoadLanes516
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded481
+	JMP        maskedLoaded517
 
-maskedLoadLanes480:
+maskedLoadLanes516:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone482
+	JLE       lanesDone518
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone482
+	JLE       lanesDone518
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone482
+	JLE       lanesDone518
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone482
+	JLE       lanesDone518
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone482
+	JLE       lanesDone518
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone482
+	JLE       lanesDone518
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone482
+	JLE       lanesDone518
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone482
+	JLE       lanesDone518
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone482:
+lanesDone518:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded481:
+maskedLoaded517:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes483
+	JGE        maskedLoadLanes519
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded484
+	JMP        maskedLoaded520
 
-maskedLoadLanes483:
+maskedLoadLanes519:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone485
+	JLE       lanesDone521
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone485
+	JLE       lanesDone521
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone485
+	JLE       lanesDone521
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone485
+	JLE       lanesDone521
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone485
+	JLE       lanesDone521
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone485
+	JLE       lanesDone521
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone485
+	JLE       lanesDone521
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone485
+	JLE       lanesDone521
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone485:
+lanesDone521:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded484:
+maskedLoaded520:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone479:
+classesDone515:
 	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -14779,147 +21951,147 @@ classesDone479:
 
 	// dst[i] = argmaxRow(x).
 	TESTL R12, R12
-	JZ    scanEq489
+	JZ    scanEq525
 	XORL  AX, AX
 
-scan490:
+scan526:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail491
+	JAE       scanTail527
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found486
+	JNZ       found522
 	ADDQ      $0x20, AX
-	JMP       scan490
+	JMP       scan526
 
-scanTail491:
+scanTail527:
 	TESTQ      $0x00000007, CX
-	JZ         notFound487
+	JZ         notFound523
 	VMOVUPS    64(SP), Y0
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes492
+	JGE        maskedLoadLanes528
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	JMP        maskedLoaded493
+	JMP        maskedLoaded529
 
-maskedLoadLanes492:
+maskedLoadLanes528:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone494
+	JLE       lanesDone530
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone494
+	JLE       lanesDone530
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone494
+	JLE       lanesDone530
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone494
+	JLE       lanesDone530
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone494
+	JLE       lanesDone530
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone494
+	JLE       lanesDone530
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone494
+	JLE       lanesDone530
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone494
+	JLE       lanesDone530
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
-lanesDone494:
+lanesDone530:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
-maskedLoaded493:
+maskedLoaded529:
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found486
-	JMP       notFound487
+	JNZ       found522
+	JMP       notFound523
 
-scanEq489:
+scanEq525:
 	XORL AX, AX
 
-scan495:
+scan531:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail496
+	JAE       scanTail532
 	VMOVUPS   (SI)(AX*1), Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found486
+	JNZ       found522
 	ADDQ      $0x20, AX
-	JMP       scan495
+	JMP       scan531
 
-scanTail496:
+scanTail532:
 	TESTQ      $0x00000007, CX
-	JZ         notFound487
+	JZ         notFound523
 	VMOVUPS    64(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes497
+	JGE        maskedLoadLanes533
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	JMP        maskedLoaded498
+	JMP        maskedLoaded534
 
-maskedLoadLanes497:
+maskedLoadLanes533:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone499
+	JLE       lanesDone535
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone499
+	JLE       lanesDone535
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone499
+	JLE       lanesDone535
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone499
+	JLE       lanesDone535
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone499
+	JLE       lanesDone535
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone499
+	JLE       lanesDone535
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone499
+	JLE       lanesDone535
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone499
+	JLE       lanesDone535
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
-lanesDone499:
+lanesDone535:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded498:
+maskedLoaded534:
 	VCMPPS    $0x00, Y1, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found486
+	JNZ       found522
 
-notFound487:
+notFound523:
 	XORL R12, R12
-	JMP  storePred488
+	JMP  storePred524
 
-found486:
+found522:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred488:
+storePred524:
 	MOVL R12, (R13)(R10*4)
 
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut500
+	JZ    noOut536
 	ADDQ  R9, DI
 
-noOut500:
+noOut536:
 	JMP wideArgmaxRow
 
 wideArgmaxDone:

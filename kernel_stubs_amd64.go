@@ -8,6 +8,53 @@
 
 package kernel
 
+// xentLabelsAVX512 is xentLabelsGeneric for n = len(logits)/10 rows rounded
+// down to a multiple of 16 (fewer if labels, or grad, losses, preds or lse
+// when not nil, is shorter); the rows after them are untouched. grad (nil
+// for loss only, possibly the very logits slice) receives the gradient,
+// losses (nil, or n values) the row losses, preds (nil, or n values) the
+// predictions argmax10, lse (nil, or n values) the log-sum-exps; z is the
+// z-loss coefficient (0: none). Row i's loss is added to acc[i%8] in
+// float64. The labels must be in [0, 10). Nothing outside the slices is read
+// or written.
+//
+//go:noescape
+func xentLabelsAVX512(grad []float32, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+
+// xentTargetsAVX512 is xentTargetsGeneric for n = len(logits)/10 rows
+// rounded down to a multiple of 16 (fewer if targets, or grad, losses, preds
+// or lse when not nil, is shorter); the rows after them are untouched. grad
+// may be nil or the very logits slice (but must not overlap targets);
+// losses, preds (the predictions argmax10) and lse (the log-sum-exps) may be
+// nil; z is the z-loss coefficient (0: none). Row i's loss is added to
+// acc[i%8] in float64. Nothing outside the slices is read or written.
+//
+//go:noescape
+func xentTargetsAVX512(grad []float32, logits []float32, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+
+// softmaxAVX512 is softmaxGeneric for n = len(logits)/10 rows rounded down
+// to a multiple of 16 (fewer if dst is shorter): dst, possibly logits
+// itself, receives softmax row by row; the rows after them are untouched.
+//
+//go:noescape
+func softmaxAVX512(dst []float32, logits []float32)
+
+// logSoftmaxAVX512 is logSoftmaxGeneric for n = len(logits)/10 rows rounded
+// down to a multiple of 16 (fewer if dst is shorter): dst, possibly logits
+// itself, receives log-softmax row by row; the rows after them are
+// untouched.
+//
+//go:noescape
+func logSoftmaxAVX512(dst []float32, logits []float32)
+
+// argmaxAVX512 is argmaxGeneric for n = min(len(logits)/10, len(dst)) rows
+// rounded down to a multiple of 16: dst[i] receives argmax10 of row i, the
+// index of its first NaN, else of its first maximum; the rows after them are
+// untouched. Nothing outside the slices is read or written.
+//
+//go:noescape
+func argmaxAVX512(dst []int32, logits []float32)
+
 // xentLabelsAVX2 is xentLabelsGeneric for n = len(logits)/10 rows rounded
 // down to a multiple of 8 (fewer if labels, or grad, losses, preds or lse
 // when not nil, is shorter); the rows after them are untouched. grad (nil
@@ -15,8 +62,8 @@ package kernel
 // losses (nil, or n values) the row losses, preds (nil, or n values) the
 // predictions argmax10, lse (nil, or n values) the log-sum-exps; z is the
 // z-loss coefficient (0: none). Row i's loss is added to acc[i%8] in
-// float64. The labels must be in [0, 10). Nothing outside the slices is
-// read or written.
+// float64. The labels must be in [0, 10). Nothing outside the slices is read
+// or written.
 //
 //go:noescape
 func xentLabelsAVX2(grad []float32, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
@@ -24,9 +71,9 @@ func xentLabelsAVX2(grad []float32, logits []float32, labels []int32, scale floa
 // xentTargetsAVX2 is xentTargetsGeneric for n = len(logits)/10 rows rounded
 // down to a multiple of 8 (fewer if targets, or grad, losses, preds or lse
 // when not nil, is shorter); the rows after them are untouched. grad may be
-// nil or the very logits slice (but must not overlap targets); losses,
-// preds (the predictions argmax10) and lse (the log-sum-exps) may be nil; z
-// is the z-loss coefficient (0: none). Row i's loss is added to acc[i%8] in
+// nil or the very logits slice (but must not overlap targets); losses, preds
+// (the predictions argmax10) and lse (the log-sum-exps) may be nil; z is the
+// z-loss coefficient (0: none). Row i's loss is added to acc[i%8] in
 // float64. Nothing outside the slices is read or written.
 //
 //go:noescape
@@ -49,8 +96,8 @@ func logSoftmaxAVX2(dst []float32, logits []float32)
 
 // argmaxAVX2 is argmaxGeneric for n = min(len(logits)/10, len(dst)) rows
 // rounded down to a multiple of 8: dst[i] receives argmax10 of row i, the
-// index of its first NaN, else of its first maximum; the rows after them
-// are untouched. Nothing outside the slices is read or written.
+// index of its first NaN, else of its first maximum; the rows after them are
+// untouched. Nothing outside the slices is read or written.
 //
 //go:noescape
 func argmaxAVX2(dst []int32, logits []float32)

@@ -11,11 +11,14 @@ package kernel
 // The assembly tiers of amd64 (kernel_amd64.s), numbered from 1 (0 is the
 // generic code), and the dispatch of the kernels methods to them.
 const (
-	tierAVX2 = iota + 1
+	tierAVX512 = iota + 1
+	tierAVX2
 )
 
 func xentLabelsTier(t int, grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
 	switch t {
+	case tierAVX512:
+		xentLabelsAVX512(grad, logits, labels, scale, losses, acc, preds, lse, z)
 	case tierAVX2:
 		xentLabelsAVX2(grad, logits, labels, scale, losses, acc, preds, lse, z)
 	}
@@ -23,6 +26,8 @@ func xentLabelsTier(t int, grad, logits []float32, labels []int32, scale float32
 
 func xentTargetsTier(t int, grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
 	switch t {
+	case tierAVX512:
+		xentTargetsAVX512(grad, logits, targets, scale, losses, acc, preds, lse, z)
 	case tierAVX2:
 		xentTargetsAVX2(grad, logits, targets, scale, losses, acc, preds, lse, z)
 	}
@@ -30,6 +35,8 @@ func xentTargetsTier(t int, grad, logits, targets []float32, scale float32, loss
 
 func softmaxTier(t int, dst, logits []float32) {
 	switch t {
+	case tierAVX512:
+		softmaxAVX512(dst, logits)
 	case tierAVX2:
 		softmaxAVX2(dst, logits)
 	}
@@ -37,6 +44,8 @@ func softmaxTier(t int, dst, logits []float32) {
 
 func logSoftmaxTier(t int, dst, logits []float32) {
 	switch t {
+	case tierAVX512:
+		logSoftmaxAVX512(dst, logits)
 	case tierAVX2:
 		logSoftmaxAVX2(dst, logits)
 	}
@@ -44,6 +53,8 @@ func logSoftmaxTier(t int, dst, logits []float32) {
 
 func argmaxTier(t int, dst []int32, logits []float32) {
 	switch t {
+	case tierAVX512:
+		argmaxAVX512(dst, logits)
 	case tierAVX2:
 		argmaxAVX2(dst, logits)
 	}
@@ -51,6 +62,8 @@ func argmaxTier(t int, dst []int32, logits []float32) {
 
 func wideLabelsTier(t int, grad, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32) {
 	switch t {
+	case tierAVX512:
+		wideLabelsAVX2(grad, logits, c, labels, scale, losses, preds, lse, z)
 	case tierAVX2:
 		wideLabelsAVX2(grad, logits, c, labels, scale, losses, preds, lse, z)
 	}
@@ -58,6 +71,8 @@ func wideLabelsTier(t int, grad, logits []float32, c int, labels []int32, scale 
 
 func wideTargetsTier(t int, grad, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32) {
 	switch t {
+	case tierAVX512:
+		wideTargetsAVX2(grad, logits, c, targets, labels, weights, keep, uni, staged, scale, losses, preds, lse, z)
 	case tierAVX2:
 		wideTargetsAVX2(grad, logits, c, targets, labels, weights, keep, uni, staged, scale, losses, preds, lse, z)
 	}
@@ -65,6 +80,8 @@ func wideTargetsTier(t int, grad, logits []float32, c int, targets []float32, la
 
 func wideSoftmaxTier(t int, dst, logits []float32, c int) {
 	switch t {
+	case tierAVX512:
+		wideSoftmaxAVX2(dst, logits, c)
 	case tierAVX2:
 		wideSoftmaxAVX2(dst, logits, c)
 	}
@@ -72,6 +89,8 @@ func wideSoftmaxTier(t int, dst, logits []float32, c int) {
 
 func wideLogSoftmaxTier(t int, dst, logits []float32, c int) {
 	switch t {
+	case tierAVX512:
+		wideLogSoftmaxAVX2(dst, logits, c)
 	case tierAVX2:
 		wideLogSoftmaxAVX2(dst, logits, c)
 	}
@@ -79,6 +98,8 @@ func wideLogSoftmaxTier(t int, dst, logits []float32, c int) {
 
 func wideArgmaxTier(t int, dst []int32, logits []float32, c int) {
 	switch t {
+	case tierAVX512:
+		wideArgmaxAVX2(dst, logits, c)
 	case tierAVX2:
 		wideArgmaxAVX2(dst, logits, c)
 	}

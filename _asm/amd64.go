@@ -25,9 +25,9 @@ import (
 )
 
 // x86Tier is one configuration of the x86 backend: a vector width and the
-// schedule around it. An AVX-512 tier (ZMM, 16 rows a block, 32 registers)
-// would be one more value of this type, with its own transposes (the only
-// parts written for 8 lanes: see transposeIn) and broadcast constants.
+// schedule around it. The widths differ only in the transposes, the label
+// gather, the float64 accumulation and the lowering of masks (vector masks
+// and VBLENDVPS on AVX2, opmask registers and VBLENDMPS on AVX-512).
 type x86Tier struct {
 	suffix     string // of the function names: xentLabelsAVX2
 	lanes      int    // float32 lanes of a vector = rows of a block
@@ -51,6 +51,9 @@ type x86Tier struct {
 	// labelColumns: g[l] - scale in the columns (compare and blend)
 	// rather than row by row after the transpose.
 	labelColumns bool
+	// wide: the tier has wide functions (any class count) of its own;
+	// otherwise its dispatch calls those of the first tier.
+	wide bool
 }
 
 // avx2 is today's schedule: 8 rows per YMM block, chunks of 8 blocks; the
@@ -63,11 +66,20 @@ type x86Tier struct {
 // k·ln2lo of Log too (worse in llvm-mca); the label gradient written in
 // pass 1b right after each block's exponentials (pass 3 folded: 46.7 µs
 // against 38.5 µs at n = 4096).
-var avx2 = x86Tier{suffix: "AVX2", lanes: 8, chunk: 8, interleave: 8, regs: 16, sumRegs: true, splitExp: true, expReserve: 4, logReserve: 8, expOpen: 0, pinExp: []seq.Const{seq.Magic, seq.Log2e, seq.Ln2Hi, seq.Ln2Lo, seq.Q4, seq.Q3}, labelColumns: true}
+var avx2 = x86Tier{suffix: "AVX2", lanes: 8, chunk: 8, interleave: 8, regs: 16, sumRegs: true, splitExp: true, expReserve: 4, logReserve: 8, expOpen: 0, pinExp: []seq.Const{seq.Magic, seq.Log2e, seq.Ln2Hi, seq.Ln2Lo, seq.Q4, seq.Q3}, labelColumns: true, wide: true}
+
+// avx512 is avx2's schedule on ZMM vectors: 16 rows per block, 32
+// registers, the masks in opmask registers. Its wide functions are
+// avx2's.
+var avx512 = x86Tier{suffix: "AVX512", lanes: 16, chunk: 8, interleave: 8, regs: 32, sumRegs: true, splitExp: true, expReserve: 4, logReserve: 8, expOpen: 0, pinExp: []seq.Const{seq.Magic, seq.Log2e, seq.Ln2Hi, seq.Ln2Lo, seq.Q4, seq.Q3}, labelColumns: true}
+
+// constLanes is the number of copies of each constant in the table: a
+// ZMM's lanes, of which the YMM functions read the first 8.
+const constLanes = 16
 
 // genAMD64 returns kernel_amd64.s and kernel_stubs_amd64.go.
 func genAMD64(v *seq.Values) (map[string][]byte, error) {
-	return genX86(v, []x86Tier{avx2})
+	return genX86(v, []x86Tier{avx512, avx2})
 }
 
 // vexZeroUpper tells avo's liveness analysis what the hardware does: a
@@ -95,8 +107,28 @@ func vexZeroUpper(width reg.Spec) pass.Interface {
 	})
 }
 
-// compile is avo's pass.Compile with vexZeroUpper before the liveness
-// analysis.
+// blendNoMerge tells avo's liveness analysis that VBLENDMPS with an
+// opmask writes every lane of its destination (from one source or the
+// other): avo treats every masked EVEX form as merge masking, which also
+// reads the destination, so that the destination would look live from the
+// start of the function.
+var blendNoMerge = pass.InstructionPass(func(i *ir.Instruction) error {
+	if i.Opcode != "VBLENDMPS" || len(i.Outputs) != 1 {
+		return nil
+	}
+	dst := i.Outputs[0]
+	ins := i.Inputs[:0:0]
+	for _, in := range i.Inputs {
+		if in != dst {
+			ins = append(ins, in)
+		}
+	}
+	i.Inputs = ins
+	return nil
+})
+
+// compile is avo's pass.Compile with vexZeroUpper and blendNoMerge before
+// the liveness analysis.
 func compile(width reg.Spec) pass.Interface {
 	return pass.Concat(
 		pass.Verify,
@@ -106,8 +138,14 @@ func compile(width reg.Spec) pass.Interface {
 		pass.FunctionPass(pass.CFG),
 		pass.InstructionPass(pass.ZeroExtend32BitOutputs),
 		vexZeroUpper(width),
+		blendNoMerge,
 		pass.FunctionPass(pass.Liveness),
-		pass.FunctionPass(pass.AllocateRegisters),
+		pass.FunctionPass(func(fn *ir.Function) error {
+			if err := pass.AllocateRegisters(fn); err != nil {
+				return fmt.Errorf("%s: %w", fn.Name, err)
+			}
+			return nil
+		}),
 		pass.FunctionPass(pass.BindRegisters),
 		pass.FunctionPass(pass.VerifyAllocation),
 		pass.FunctionPass(pass.EnsureBasePointerCalleeSaved),
@@ -125,7 +163,7 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 	ctx := build.NewContext()
 	ctx.ConstraintExpr("gc,!purego")
 	g := &x86Gen{Context: ctx, v: v}
-	g.constants(tiers[0])
+	g.constants()
 	g.wideConstants()
 	width := reg.S256
 	for _, t := range tiers {
@@ -133,7 +171,11 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 		if t.lanes == 16 {
 			width = reg.S512
 		}
-		for _, f := range []func(){g.xentLabels, g.xentTargets, g.softmax, g.logSoftmax, g.argmax, g.wideLabels, g.wideTargets, g.wideSoftmax, g.wideLogSoftmax, g.wideArgmax} {
+		fs := []func(){g.xentLabels, g.xentTargets, g.softmax, g.logSoftmax, g.argmax}
+		if t.wide {
+			fs = append(fs, g.wideLabels, g.wideTargets, g.wideSoftmax, g.wideLogSoftmax, g.wideArgmax)
+		}
+		for _, f := range fs {
 			f()
 			if g.err != nil {
 				return nil, g.err
@@ -164,23 +206,48 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 	}
 	// avo allocates the registers 16 to 31 when a function needs more
 	// than 16 vector registers at once, and Go's assembler encodes them
-	// with EVEX (AVX-512): a tier without AVX-512 must never use them.
-	if width == reg.S256 {
-		if r := highVecReg.Find(asm); r != nil {
-			return nil, fmt.Errorf("amd64: %s needs AVX-512 (more than 16 vector registers live)", r)
-		}
+	// with EVEX (AVX-512): a YMM tier's functions must never use them.
+	if err := checkHighRegs(asm, tiers); err != nil {
+		return nil, err
 	}
 	// avo writes an empty comment line as "// ".
 	asm = bytes.ReplaceAll(asm, []byte("// \n"), []byte("//\n"))
-	var suffixes []string
+	var suffixes, wide []string
+	wideSuffix := ""
+	for _, t := range tiers {
+		if t.wide {
+			wideSuffix = t.suffix
+		}
+	}
 	for _, t := range tiers {
 		suffixes = append(suffixes, t.suffix)
+		if t.wide {
+			wide = append(wide, t.suffix)
+		} else {
+			wide = append(wide, wideSuffix)
+		}
 	}
 	return map[string][]byte{
 		"kernel_amd64.s":        asm,
 		"kernel_stubs_amd64.go": stubs,
-		"kernel_tiers_amd64.go": tierDispatch("amd64", suffixes),
+		"kernel_tiers_amd64.go": tierDispatch("amd64", suffixes, wide),
 	}, nil
+}
+
+// checkHighRegs returns an error if a function of a tier of 8 lanes (no
+// AVX-512) uses a vector register that only AVX-512 has.
+func checkHighRegs(asm []byte, tiers []x86Tier) error {
+	for _, fn := range bytes.Split(asm, []byte("\nTEXT ")) {
+		name, _, _ := bytes.Cut(fn, []byte("("))
+		for _, t := range tiers {
+			if t.lanes == 8 && bytes.HasSuffix(name, []byte(t.suffix)) {
+				if r := highVecReg.Find(fn); r != nil {
+					return fmt.Errorf("amd64: %s uses %s, which needs AVX-512 (more than 16 vector registers live)", name, r)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // highVecReg matches a vector register that only AVX-512 has.
@@ -300,13 +367,14 @@ func (g *x86Gen) fail(format string, args ...any) {
 	}
 }
 
-// constants emits the constant table: each Const as a vector of lanes
-// copies of its bits, named as in kernel_generic.go.
-func (g *x86Gen) constants(t x86Tier) {
+// constants emits the constant table: each Const as a vector of
+// constLanes copies of its bits, named as in kernel_generic.go, and the
+// index table (int32 j in vector j, j = 0..9).
+func (g *x86Gen) constants() {
 	for c := seq.Const(0); c < seq.NumConsts; c++ {
 		m := g.StaticGlobal(c.Name())
 		g.DataAttributes(attr.RODATA | attr.NOPTR)
-		for l := 0; l < t.lanes; l++ {
+		for l := 0; l < constLanes; l++ {
 			g.AddDatum(4*l, operand.U32(g.v.Bits[c]))
 		}
 		g.k[c] = m
@@ -314,10 +382,17 @@ func (g *x86Gen) constants(t x86Tier) {
 	g.idx = g.StaticGlobal("index")
 	g.DataAttributes(attr.RODATA | attr.NOPTR)
 	for j := range classes {
-		for l := 0; l < t.lanes; l++ {
-			g.AddDatum(4*(j*t.lanes+l), operand.U32(j))
+		for l := 0; l < constLanes; l++ {
+			g.AddDatum(4*(j*constLanes+l), operand.U32(j))
 		}
 	}
+}
+
+// index returns the vector j of the index table.
+func (g *x86Gen) index(j int) operand.Mem {
+	m := g.idx
+	m.Disp = 4 * constLanes * j
+	return m
 }
 
 // label returns a fresh label name with the given prefix.
@@ -452,29 +527,62 @@ func (g *x86Gen) vecs(base reg.Register, disp, n int) []operand.Op {
 	return ms
 }
 
-func (g *x86Gen) store(v operand.Op, m operand.Op) { g.VMOVUPS(v, m) }
+// store stores v to m: a vector, or an opmask (KMOVW, 16 bits).
+func (g *x86Gen) store(v operand.Op, m operand.Op) {
+	if isMask(v) {
+		g.KMOVW(v, m)
+	} else {
+		g.VMOVUPS(v, m)
+	}
+}
+
+// isMask reports whether v is an opmask register.
+func isMask(v operand.Op) bool {
+	r, ok := v.(reg.Register)
+	return ok && r.Kind() == reg.KindOpmask
+}
+
+// quarters is the number of 128-bit lanes of a vector: 2 (YMM) or 4 (ZMM).
+func (g *x86Gen) quarters() int { return g.t.lanes / 4 }
+
+// insert128 sets the 128-bit lane q (q >= 1) of v to src (memory or XMM):
+// VINSERTF128 for a YMM, VINSERTF32X4 for a ZMM.
+func (g *x86Gen) insert128(q int, src operand.Op, v reg.VecVirtual) {
+	if g.t.lanes == 16 {
+		g.VINSERTF32X4(operand.U8(q), src, v, v)
+	} else {
+		g.VINSERTF128(operand.U8(q), src, v, v)
+	}
+}
+
+// extract128 stores (or copies to an XMM) the 128-bit lane q (q >= 1) of v.
+func (g *x86Gen) extract128(q int, v reg.VecVirtual, dst operand.Op) {
+	if g.t.lanes == 16 {
+		g.VEXTRACTF32X4(operand.U8(q), v, dst)
+	} else {
+		g.VEXTRACTF128(operand.U8(q), v, dst)
+	}
+}
 
 // transposeIn loads the block of rows at p (row r at 40·r bytes) and
-// returns its columns: column j holds x[j] of every row.
+// returns its columns: column j holds x[j] of every row, lane r = row r.
 //
-// For 8 lanes: columns 0-3 and 4-7: register r (r = 0..3) receives 4
-// floats of row r in its low half and the same 4 floats of row r+4 in its
-// high half (a 16-byte load and a VINSERTF128 from memory: no shuffle
-// port); a 4×4 transpose inside each 128-bit half (VUNPCKLPS/VUNPCKHPS,
-// then VUNPCKLPD/VUNPCKHPD) turns them into 4 columns. Columns 8-9: the 16
-// bytes at 40·r+24 (x[6..9] of row r, still inside the row, so the last row
-// is not over-read) are loaded the same way; half of the 4×4 transpose
-// extracts x[8] and x[9].
+// Columns 0-3 and 4-7: register r (r = 0..3) receives 4 floats of row r
+// in its 128-bit lane 0 and the same 4 floats of row r+4q in its lane q
+// (a 16-byte load, then VINSERTF128 or VINSERTF32X4 from memory: no
+// shuffle port); a 4×4 transpose inside each 128-bit lane (VUNPCKLPS/
+// VUNPCKHPS, then VUNPCKLPD/VUNPCKHPD) turns them into 4 columns. Columns
+// 8-9: the 16 bytes at 40·r+24 (x[6..9] of row r, still inside the row, so
+// the last row is not over-read) are loaded the same way; half of the 4×4
+// transpose extracts x[8] and x[9].
 func (g *x86Gen) transposeIn(p reg.Register) (x [classes]reg.VecVirtual) {
-	if g.t.lanes != 8 {
-		g.fail("transposeIn: written for 8 lanes, not %d", g.t.lanes)
-		return
-	}
 	const row = 4 * classes
 	load := func(off int) reg.VecVirtual {
 		v := g.vec()
 		g.VMOVUPS(mem(p, off), v.AsX())
-		g.VINSERTF128(operand.U8(1), mem(p, off+4*row), v, v)
+		for q := 1; q < g.quarters(); q++ {
+			g.insert128(q, mem(p, off+4*row*q), v)
+		}
 		return v
 	}
 	var t [4]reg.VecVirtual
@@ -508,13 +616,11 @@ func (g *x86Gen) transposeIn(p reg.Register) (x [classes]reg.VecVirtual) {
 }
 
 // transposeOut is the inverse of transposeIn: it stores the columns y as
-// the rows of the block at p. Columns 8-9 are interleaved into (y[8], y[9])
-// pairs and stored with 8-byte stores at 40·r+32.
+// the rows of the block at p (each 128-bit lane q of a transposed register
+// with VEXTRACTF128 or VEXTRACTF32X4 to memory). Columns 8-9 are
+// interleaved into (y[8], y[9]) pairs and stored with 8-byte stores at
+// 40·r+32.
 func (g *x86Gen) transposeOut(p reg.Register, y [classes]operand.Op) {
-	if g.t.lanes != 8 {
-		g.fail("transposeOut: written for 8 lanes, not %d", g.t.lanes)
-		return
-	}
 	const row = 4 * classes
 	for _, c0 := range []int{0, 4} {
 		l01, h01, l23, h23 := g.vec(), g.vec(), g.vec(), g.vec()
@@ -532,7 +638,9 @@ func (g *x86Gen) transposeOut(p reg.Register, y [classes]operand.Op) {
 		g.VUNPCKHPD(h23, h01, r[3])
 		for i := range r {
 			g.VMOVUPS(r[i].AsX(), mem(p, 4*c0+row*i))
-			g.VEXTRACTF128(operand.U8(1), r[i], mem(p, 4*c0+row*(i+4)))
+			for q := 1; q < g.quarters(); q++ {
+				g.extract128(q, r[i], mem(p, 4*c0+row*(i+4*q)))
+			}
 		}
 	}
 	lo, hi := g.vec(), g.vec()
@@ -544,20 +652,22 @@ func (g *x86Gen) transposeOut(p reg.Register, y [classes]operand.Op) {
 	}
 	pairs(lo.AsX(), 0)
 	pairs(hi.AsX(), 2)
-	lo4, hi4 := g.XMM(), g.XMM()
-	g.VEXTRACTF128(operand.U8(1), lo, lo4)
-	g.VEXTRACTF128(operand.U8(1), hi, hi4)
-	pairs(lo4, 4)
-	pairs(hi4, 6)
+	for q := 1; q < g.quarters(); q++ {
+		lo4, hi4 := g.XMM(), g.XMM()
+		g.extract128(q, lo, lo4)
+		g.extract128(q, hi, hi4)
+		pairs(lo4, 4*q)
+		pairs(hi4, 4*q+2)
+	}
 }
 
 // pickLabel gathers x[l] of the rows of the block at SI, with the labels at
 // BX (lane r = the float at 40·r + 4·labels[r] bytes into the block), with
-// scalar loads: the labels are trusted to be in [0, 10), so each load stays
-// in its row. Uses AX.
+// scalar loads into the 128-bit lanes of 4 rows, then inserted: the labels
+// are trusted to be in [0, 10), so each load stays in its row. Uses AX.
 func (g *x86Gen) pickLabel() reg.VecVirtual {
 	const row = 4 * classes
-	half := func(r0 int) reg.VecVirtual {
+	quarter := func(r0 int) reg.VecVirtual {
 		v := g.vec()
 		for r := r0; r < r0+4; r++ {
 			g.MOVL(mem(reg.RBX, 4*r), reg.EAX)
@@ -570,9 +680,17 @@ func (g *x86Gen) pickLabel() reg.VecVirtual {
 		}
 		return v
 	}
-	lo, hi := half(0), half(4)
-	xl := g.vec()
-	g.VINSERTF128(operand.U8(1), hi.AsX(), lo, xl)
+	xl := quarter(0)
+	for q := 1; q < g.quarters(); q++ {
+		v := quarter(4 * q)
+		next := g.vec()
+		if g.t.lanes == 16 {
+			g.VINSERTF32X4(operand.U8(q), v.AsX(), xl, next)
+		} else {
+			g.VINSERTF128(operand.U8(q), v.AsX(), xl, next)
+		}
+		xl = next
+	}
 	return xl
 }
 
@@ -596,15 +714,11 @@ func (g *x86Gen) subLabels(scale operand.Mem) {
 
 // accumulate stores the float32 losses of consecutive blocks (lane k =
 // row k) to losses at DX when DX is not nil (advancing DX), and adds them
-// as float64 to acc[k] at R8, block after block: acc[0..3] +=
-// float64(L[0..3]), acc[4..7] += float64(L[4..7]). The accumulators are
-// loaded once and stored once per call; the additions are those of the
-// blocks in order.
+// as float64 to acc[k] at R8, block after block, 8 lanes at a time:
+// acc[0..7] += float64(L[0..7]), then (ZMM) += float64(L[8..15]); on YMM in
+// two halves, acc[0..3] and acc[4..7]. The accumulators are loaded once and
+// stored once per call; the additions are those of the rows in order.
 func (g *x86Gen) accumulate(loss []operand.Op) {
-	if g.t.lanes != 8 {
-		g.fail("accumulate: written for 8 lanes, not %d", g.t.lanes)
-		return
-	}
 	g.comment("losses[i] = loss; acc[i%8] += float64(loss).")
 	skip := g.label("noLosses")
 	g.TESTQ(reg.RDX, reg.RDX)
@@ -614,6 +728,23 @@ func (g *x86Gen) accumulate(loss []operand.Op) {
 	}
 	g.ADDQ(operand.U32(len(loss)*g.vecBytes()), reg.RDX)
 	g.Label(skip)
+	if g.t.lanes == 16 {
+		acc := g.ZMM()
+		g.VMOVUPD(mem(reg.R8, 0), acc)
+		for _, l := range loss {
+			l := l.(reg.VecVirtual)
+			lo, h, hi := g.ZMM(), g.YMM(), g.ZMM()
+			g.VCVTPS2PD(l.AsY(), lo)
+			g.VEXTRACTF64X4(operand.U8(1), l, h)
+			g.VCVTPS2PD(h, hi)
+			s1, s2 := g.ZMM(), g.ZMM()
+			g.VADDPD(acc, lo, s1)
+			g.VADDPD(s1, hi, s2)
+			acc = s2
+		}
+		g.VMOVUPD(acc, mem(reg.R8, 0))
+		return
+	}
 	alo, ahi := g.YMM(), g.YMM()
 	g.VMOVUPD(mem(reg.R8, 0), alo)
 	g.VMOVUPD(mem(reg.R8, 32), ahi)
@@ -862,9 +993,15 @@ func (g *x86Gen) copyLse(recs []int, lseAt int) {
 }
 
 // begin starts a function.
+//
+// doc is written for AVX2: its "AVX2" becomes the tier's suffix, its
+// "multiple of 8" the tier's block, and the lines are wrapped again.
 func (g *x86Gen) begin(name, signature string, doc []string, header string) {
 	g.Function(name + g.t.suffix)
-	g.Doc(doc...)
+	text := strings.Join(doc, " ")
+	text = strings.ReplaceAll(text, "AVX2", g.t.suffix)
+	text = strings.ReplaceAll(text, "multiple of 8", fmt.Sprintf("multiple of %d", g.t.lanes))
+	g.Doc(wrap(text, 74)...)
 	g.Pragma("noescape")
 	g.Attributes(0)
 	g.SignatureExpr(signature)
@@ -877,6 +1014,23 @@ func (g *x86Gen) end(done string) {
 	g.Label(done)
 	g.VZEROUPPER()
 	g.RET()
+}
+
+// wrap splits text into lines of at most width bytes at spaces.
+func wrap(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(text) {
+		if line != "" && len(line)+1+len(w) > width {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	return append(lines, line)
 }
 
 // withLicense inserts the licence header after the first line (avo's "Code

@@ -175,6 +175,22 @@ Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 			g.transposeOut(reg.RDI, y)
 			g.comment("g[l] = g[l] - scale, row by row.")
 			g.subLabels(scale)
+		} else if g.t.lanes == 16 {
+			g.comment(`
+	g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]
+	== j (VPCMPEQD with the index vector j, into an opmask), g[j] - scale
+	replaces g[j] (VSUBPS with merge masking).`)
+			lab := g.vec()
+			g.VMOVDQU32(mem(reg.RBX, 0), lab)
+			for j, e := range d {
+				yj := seq.Scaled[operand.Op](g.o, e, q).(reg.VecVirtual)
+				k := g.K()
+				g.VPCMPEQD(g.index(j), lab, k)
+				g.VSUBPS(sc, yj, k, yj)
+				y[j] = yj
+			}
+			g.comment("The rows g of the block.")
+			g.transposeOut(reg.RDI, y)
 		} else {
 			g.comment(`
 	g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]

@@ -79,6 +79,30 @@ func (o *x86Ops) reset() {
 
 func (o *x86Ops) vec() reg.VecVirtual { return o.g.vec() }
 
+// zmm reports whether the tier is AVX-512: its masks are opmask registers.
+func (o *x86Ops) zmm() bool { return o.g.t.lanes == 16 }
+
+// mask returns the result register of a comparison: an opmask register
+// (AVX-512) or a vector.
+func (o *x86Ops) mask() reg.Register {
+	if o.zmm() {
+		return o.g.K()
+	}
+	return o.vec()
+}
+
+// maskReg returns the opmask m in a register, loading it (KMOVW, 16 bits)
+// if it is a frame slot.
+func (o *x86Ops) maskReg(m operand.Op) operand.Op {
+	m = o.resolve(m)
+	if mm, ok := m.(operand.Mem); ok {
+		k := o.g.K()
+		o.op(clsLoad, o.g.KMOVW, mm, k)
+		return k
+	}
+	return m
+}
+
 func isConst(m operand.Mem) bool { return m.Symbol.Name != "" }
 
 // resolve replaces a memory operand that has a register copy by the copy.
@@ -107,7 +131,9 @@ func (o *x86Ops) inReg(a operand.Op, integer bool) operand.Op {
 		return a
 	}
 	r := o.vec()
-	if integer {
+	if integer && o.zmm() {
+		o.op(clsLoad, o.g.VMOVDQU32, m, r)
+	} else if integer {
 		o.op(clsLoad, o.g.VMOVDQU, m, r)
 	} else {
 		o.op(clsLoad, o.g.VMOVUPS, m, r)
@@ -124,6 +150,11 @@ func (o *x86Ops) inReg(a operand.Op, integer bool) operand.Op {
 // commutative operation loads the operand whose register serves later
 // reads (share), else keeps a constant (or the other operand) in memory.
 func (o *x86Ops) binary(cls opClass, inst any, a, b operand.Op, commutative, integer bool) operand.Op {
+	return o.binaryTo(cls, inst, a, b, commutative, integer, o.vec())
+}
+
+// binaryTo is binary with the result register d.
+func (o *x86Ops) binaryTo(cls opClass, inst any, a, b operand.Op, commutative, integer bool, d reg.Register) operand.Op {
 	a, b = o.resolve(a), o.resolve(b)
 	if commutative {
 		ma, aMem := a.(operand.Mem)
@@ -138,7 +169,6 @@ func (o *x86Ops) binary(cls opClass, inst any, a, b operand.Op, commutative, int
 		}
 	}
 	ra := o.inReg(a, integer)
-	d := o.vec()
 	o.op(cls, inst, b, ra, d)
 	return d
 }
@@ -207,47 +237,68 @@ const (
 	cmpNEQ   = 4
 )
 
+// The comparisons write a vector of all-ones or all-zeros lanes (AVX2),
+// or an opmask register (AVX-512: VCMPPS with a ZMM writes a mask).
+
 func (o *x86Ops) Less(a, b operand.Op) operand.Op {
 	b = o.resolve(b)
 	ra := o.inReg(a, false)
-	d := o.vec()
+	d := o.mask()
 	o.op(clsLogic, o.g.VCMPPS, operand.U8(cmpLT), b, ra, d)
 	return d
 }
 
 // Equal is VCMPPS EQ_OQ: false where either operand is NaN.
 func (o *x86Ops) Equal(a, b operand.Op) operand.Op {
-	return o.binary(clsLogic, func(ops ...operand.Op) { o.g.VCMPPS(operand.U8(cmpEQ), ops[0], ops[1], ops[2]) }, a, b, true, false)
+	return o.binaryTo(clsLogic, func(ops ...operand.Op) { o.g.VCMPPS(operand.U8(cmpEQ), ops[0], ops[1], ops[2]) }, a, b, true, false, o.mask())
 }
 
 // IsNaN is VCMPPS UNORD of a with itself.
 func (o *x86Ops) IsNaN(a operand.Op) operand.Op {
 	ra := o.inReg(a, false)
-	d := o.vec()
+	d := o.mask()
 	o.op(clsLogic, o.g.VCMPPS, operand.U8(cmpUNORD), ra, ra, d)
 	return d
 }
 
 // Index is the vector j of the index table (int32 j in every lane).
-func (o *x86Ops) Index(j int) operand.Op {
-	m := o.g.idx
-	m.Disp = j * o.g.vecBytes()
-	return m
-}
+func (o *x86Ops) Index(j int) operand.Op { return o.g.index(j) }
 
 func (o *x86Ops) NotZero(a operand.Op) operand.Op {
 	ra := o.inReg(a, false)
-	d := o.vec()
+	d := o.mask()
 	o.op(clsLogic, o.g.VCMPPS, operand.U8(cmpNEQ), o.g.k[seq.Zero], ra, d)
 	return d
 }
 
+// And is VANDPS (AVX2); on AVX-512, KANDW of two masks, else a zeroing
+// masked move, VMOVUPS.Z a, mask, d.
 func (o *x86Ops) And(mask, a operand.Op) operand.Op {
-	return o.binary(clsLogic, o.g.VANDPS, mask, a, true, false)
+	if !o.zmm() {
+		return o.binary(clsLogic, o.g.VANDPS, mask, a, true, false)
+	}
+	k := o.maskReg(mask)
+	a = o.resolve(a)
+	if isMask(a) {
+		d := o.g.K()
+		o.op(clsLogic, o.g.KANDW, a, k, d)
+		return d
+	}
+	d := o.vec()
+	o.op(clsLogic, o.g.VMOVUPS_Z, a, k, d)
+	return d
 }
 
-// AndNot is VANDNPS a, mask, d: d = ^mask & a.
+// AndNot is VANDNPS a, mask, d: d = ^mask & a (AVX2); on AVX-512,
+// VBLENDMPS zero, a, mask, d: +0 where the mask is set, a elsewhere.
 func (o *x86Ops) AndNot(mask, a operand.Op) operand.Op {
+	if o.zmm() {
+		k := o.maskReg(mask)
+		ra := o.inReg(a, false)
+		d := o.vec()
+		o.op(clsLogic, o.g.VBLENDMPS, o.g.k[seq.Zero], ra, k, d)
+		return d
+	}
 	a = o.resolve(a)
 	rm := o.inReg(mask, false)
 	d := o.vec()
@@ -256,8 +307,17 @@ func (o *x86Ops) AndNot(mask, a operand.Op) operand.Op {
 }
 
 // Select is VBLENDVPS mask, a, b, d: d = a where the mask's sign bit is set,
-// b elsewhere (a compare mask is all ones or all zeros).
+// b elsewhere (a compare mask is all ones or all zeros); on AVX-512,
+// VBLENDMPS a, b, mask, d.
 func (o *x86Ops) Select(mask, a, b operand.Op) operand.Op {
+	if o.zmm() {
+		k := o.maskReg(mask)
+		a = o.resolve(a)
+		rb := o.inReg(b, false)
+		d := o.vec()
+		o.op(clsLogic, o.g.VBLENDMPS, a, rb, k, d)
+		return d
+	}
 	a = o.resolve(a)
 	rm := o.inReg(mask, false)
 	rb := o.inReg(b, false)

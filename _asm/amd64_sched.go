@@ -74,6 +74,10 @@ const (
 	loadsPerCycle  = 2
 	storesPerCycle = 1
 	issuePerCycle  = 6
+	// maskLimit is the number of opmask registers a region may keep
+	// live: K1 to K7 (K0 cannot be a predicate), one left for the code
+	// around the region.
+	maskLimit = 6
 	// storeToLoad is the latency of a load from a slot stored in the
 	// same region (store-to-load forwarding).
 	storeToLoad = 7
@@ -88,6 +92,7 @@ type schedInst struct {
 	args []operand.Op
 
 	out     reg.ID // the vector register written, 0 for a store
+	outMask bool   // out is an opmask register
 	ins     []reg.ID
 	memIn   string // frame address read ("" for none or a constant)
 	memOut  string // frame address written (stores)
@@ -147,7 +152,13 @@ func (o *x86Ops) op(cls opClass, inst any, args ...operand.Op) {
 }
 
 // store stores the vector v to m (recorded while a region is).
-func (o *x86Ops) store(v, m operand.Op) { o.op(clsStore, o.g.VMOVUPS, v, m) }
+func (o *x86Ops) store(v, m operand.Op) {
+	if isMask(v) {
+		o.op(clsStore, o.g.KMOVW, v, m)
+	} else {
+		o.op(clsStore, o.g.VMOVUPS, v, m)
+	}
+}
 
 // emit ends the region and emits its instructions in the scheduled order.
 func (o *x86Ops) emit() {
@@ -168,8 +179,10 @@ func (o *x86Ops) emit() {
 	}
 }
 
+// vecID returns the ID of a virtual vector or opmask register (the
+// registers the schedule tracks).
 func vecID(op operand.Op) (reg.ID, bool) {
-	if r, ok := op.(reg.Virtual); ok && (r.Kind() == reg.KindVector) {
+	if r, ok := op.(reg.Virtual); ok && (r.Kind() == reg.KindVector || r.Kind() == reg.KindOpmask) {
 		return r.ID(), true
 	}
 	return 0, false
@@ -212,6 +225,7 @@ func (s *schedule) analyze() {
 			}
 			if k == n-1 && in.cls != clsStore {
 				in.out = id
+				in.outMask = isMask(a)
 				continue
 			}
 			dup := false
@@ -270,6 +284,7 @@ type state struct {
 	waiting []int // predecessors not yet issued
 	uses    []int
 	live    int
+	masks   int // live opmask registers
 	// chain[i] numbers the chain an issued instruction belongs to: a
 	// new one for an instruction that reads no register of the region,
 	// else the oldest chain of its predecessors.
@@ -286,6 +301,7 @@ func (st *state) clone() *state {
 		waiting:   append([]int(nil), st.waiting...),
 		uses:      append([]int(nil), st.uses...),
 		live:      st.live,
+		masks:     st.masks,
 		chain:     append([]int(nil), st.chain...),
 		chains:    st.chains,
 		regChain:  append([]int(nil), st.regChain...),
@@ -319,6 +335,17 @@ func (s *schedule) order() ([]int, error) {
 		}
 	}
 	defined := make([]bool, len(index))
+	maskReg := make([]bool, len(index))
+	for i, in := range s.insts {
+		if in.outMask {
+			maskReg[out[i]] = true
+		}
+	}
+	// overMasks: issuing i would keep more than maskLimit opmask
+	// registers live.
+	overMasks := func(st *state, i int) bool {
+		return out[i] >= 0 && maskReg[out[i]] && st.masks >= maskLimit
+	}
 	st := &state{done: make([]bool, n), waiting: make([]int, n), uses: make([]int, len(index)), chain: make([]int, n),
 		regChain: make([]int, len(index)), chainLive: make([]int, n)}
 	for i := range s.insts {
@@ -442,6 +469,14 @@ func (s *schedule) order() ([]int, error) {
 	}
 	apply := func(st *state, i int) {
 		st.live += delta(st, i)
+		if out[i] >= 0 && maskReg[out[i]] {
+			st.masks++
+		}
+		for _, r := range ins[i] {
+			if st.uses[r] == 1 && defined[r] && maskReg[r] {
+				st.masks--
+			}
+		}
 		st.chain[i] = -1
 		for _, p := range s.insts[i].preds {
 			if c := st.chain[p]; st.chain[i] < 0 || c < st.chain[i] {
@@ -502,7 +537,7 @@ func (s *schedule) order() ([]int, error) {
 		for {
 			best, bestKey, bestChain := -1, 0, 0
 			for i := 0; i < n; i++ {
-				if st.done[i] || st.waiting[i] != 0 {
+				if st.done[i] || st.waiting[i] != 0 || overMasks(st, i) {
 					continue
 				}
 				key := 2 * delta(st, i)
@@ -571,7 +606,7 @@ func (s *schedule) order() ([]int, error) {
 			if classModel[in.cls].pipes != 0 && p == 0 {
 				continue
 			}
-			if !relax && !anchored(st, i) {
+			if !relax && !anchored(st, i) || overMasks(st, i) {
 				continue
 			}
 			if d := delta(st, i); d > 0 {

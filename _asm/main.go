@@ -63,8 +63,10 @@ const (
 // tierDispatch returns kernel_tiers_<arch>.go: the tier numbers of an
 // architecture's assembly tiers (suffixes, in the order of archTiers in
 // kernel_<arch>.go) and the switches through which the kernels methods of
-// impl.go reach their functions, xentLabels<suffix> and so on.
-func tierDispatch(arch string, suffixes []string) []byte {
+// impl.go reach their functions, xentLabels<suffix> and so on. wide[i] is
+// the suffix of the wide functions (any class count) of tier i: its own,
+// or those of another tier of the same machine.
+func tierDispatch(arch string, suffixes, wide []string) []byte {
 	var b bytes.Buffer
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	p("%s\n\n%s\n//go:build gc && !purego\n\npackage kernel\n", generatedLine, license)
@@ -79,23 +81,30 @@ func tierDispatch(arch string, suffixes []string) []byte {
 		}
 	}
 	p(")")
-	for _, f := range []struct{ name, params, args string }{
-		{"xentLabels", xentLabelsParams, "grad, logits, labels, scale, losses, acc, preds, lse, z"},
-		{"xentTargets", xentTargetsParams, "grad, logits, targets, scale, losses, acc, preds, lse, z"},
-		{"softmax", "dst, logits []float32", "dst, logits"},
-		{"logSoftmax", "dst, logits []float32", "dst, logits"},
-		{"argmax", "dst []int32, logits []float32", "dst, logits"},
-		{"wideLabels", "grad, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32", "grad, logits, c, labels, scale, losses, preds, lse, z"},
-		{"wideTargets", "grad, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32", "grad, logits, c, targets, labels, weights, keep, uni, staged, scale, losses, preds, lse, z"},
-		{"wideSoftmax", "dst, logits []float32, c int", "dst, logits, c"},
-		{"wideLogSoftmax", "dst, logits []float32, c int", "dst, logits, c"},
-		{"wideArgmax", "dst []int32, logits []float32, c int", "dst, logits, c"},
+	for _, f := range []struct {
+		name, params, args string
+		wide               bool
+	}{
+		{"xentLabels", xentLabelsParams, "grad, logits, labels, scale, losses, acc, preds, lse, z", false},
+		{"xentTargets", xentTargetsParams, "grad, logits, targets, scale, losses, acc, preds, lse, z", false},
+		{"softmax", "dst, logits []float32", "dst, logits", false},
+		{"logSoftmax", "dst, logits []float32", "dst, logits", false},
+		{"argmax", "dst []int32, logits []float32", "dst, logits", false},
+		{"wideLabels", "grad, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32", "grad, logits, c, labels, scale, losses, preds, lse, z", true},
+		{"wideTargets", "grad, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32", "grad, logits, c, targets, labels, weights, keep, uni, staged, scale, losses, preds, lse, z", true},
+		{"wideSoftmax", "dst, logits []float32, c int", "dst, logits, c", true},
+		{"wideLogSoftmax", "dst, logits []float32, c int", "dst, logits, c", true},
+		{"wideArgmax", "dst []int32, logits []float32, c int", "dst, logits, c", true},
 	} {
 		p("\nfunc %sTier(t int, %s) {", f.name, f.params)
 		p("\tswitch t {")
-		for _, s := range suffixes {
+		for i, s := range suffixes {
+			impl := s
+			if f.wide {
+				impl = wide[i]
+			}
 			p("\tcase tier%s:", s)
-			p("\t\t%s%s(%s)", f.name, s, f.args)
+			p("\t\t%s%s(%s)", f.name, impl, f.args)
 		}
 		p("\t}")
 		p("}")
