@@ -39,10 +39,10 @@ QEMU_ARM64 := $(shell command -v qemu-aarch64-static || command -v qemu-aarch64)
 # their heavier requirements (plotting, data sets) out of the root go.mod.
 SUBMODULES := $(dir $(wildcard bench/go.mod examples/*/go.mod))
 
-.PHONY: test vet unit race purego amd64v3 qemu qemu-amd64 qemu-arm64 submodules \
+.PHONY: test vet unit avx512 race purego amd64v3 qemu qemu-amd64 qemu-arm64 submodules \
 	bench bench-peers benchstat fuzz golden pytorch-golden mnist neon-words generate generated
 
-test: vet generated neon-words unit race purego amd64v3 qemu submodules
+test: vet generated neon-words avx512 unit race purego amd64v3 qemu submodules
 	@echo "make test: all passed"
 
 # The assembly and its Go declarations are generated from kernel_generic.go
@@ -65,6 +65,14 @@ vet:
 	GOARCH=arm64 $(GO) vet -tags purego ./...
 	GOARCH=riscv64 $(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt needed"; exit 1; }
+
+# The avx512 tier runs natively where the CPU has AVX-512 (QEMU cannot
+# emulate it): the unit tests below test it like every implementation.
+# Elsewhere TestAVX512 prints a SKIP line; REQUIRE_AVX512=1 (CI, on a CPU
+# that lists avx512f) turns it into a failure.
+avx512:
+	@echo "== avx512: is the avx512 tier detected and run natively here?"
+	REQUIRE_AVX512=$(REQUIRE_AVX512) $(GO) test -count=1 -v -run '^TestAVX512$$' .
 
 unit:
 	$(GO) test -count=1 ./...
