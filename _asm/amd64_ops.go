@@ -235,6 +235,7 @@ const (
 	cmpLT    = 1
 	cmpUNORD = 3
 	cmpNEQ   = 4
+	cmpNLT   = 5 // NLT_US: true where a >= b or either is NaN
 )
 
 // The comparisons write a vector of all-ones or all-zeros lanes (AVX2),
@@ -326,6 +327,23 @@ func (o *x86Ops) Select(mask, a, b operand.Op) operand.Op {
 	return d
 }
 
+// Scales reports whether ScaleCut is available: on AVX-512 (VSCALEFPS).
+func (o *x86Ops) Scales() bool { return o.zmm() }
+
+// ScaleCut is VCMPPS NLT_US (d >= cutoff, or NaN) into an opmask, then the
+// zeroing masked VSCALEFPS.Z n, p, k, e: e = p·2^n in those lanes, +0 in
+// the others (seq.ExpScaler).
+func (o *x86Ops) ScaleCut(p, n, d operand.Op) operand.Op {
+	rd := o.inReg(d, false)
+	k := o.g.K()
+	o.op(clsLogic, o.g.VCMPPS, operand.U8(cmpNLT), o.g.k[seq.Cutoff], rd, k)
+	n = o.resolve(n)
+	rp := o.inReg(p, false)
+	e := o.vec()
+	o.op(clsMul, o.g.VSCALEFPS_Z, n, rp, k, e)
+	return e
+}
+
 // Park stores v to the next free slot of parks and returns the slot, a
 // memory operand that the final addition of Log reads (k·ln2hi): it frees
 // a register per column of LOG4 for its whole polynomial.
@@ -339,4 +357,7 @@ func (o *x86Ops) Park(v operand.Op) operand.Op {
 	return slot
 }
 
-var _ seq.Ops[operand.Op] = (*x86Ops)(nil)
+var (
+	_ seq.Ops[operand.Op]       = (*x86Ops)(nil)
+	_ seq.ExpScaler[operand.Op] = (*x86Ops)(nil)
+)

@@ -181,6 +181,9 @@ func Sum10[V any](o Ops[V], v *[10]V) V {
 // The columns are interleaved operation by operation. d[c] is read by the
 // first multiply, the first subtraction and the final comparison (a
 // backend may pass a memory operand). mantBits is the shift count (23).
+//
+// A backend that implements ExpScaler computes the last steps, from 2^n
+// on, with ScaleCut(p, n, d) instead.
 func Exp[V any](o Ops[V], d []V, mantBits int) []V {
 	n := len(d)
 	z, nn, r, q, r2, p, e := make([]V, n), make([]V, n), make([]V, n), make([]V, n), make([]V, n), make([]V, n), make([]V, n)
@@ -189,15 +192,20 @@ func Exp[V any](o Ops[V], d []V, mantBits int) []V {
 			f(c)
 		}
 	}
+	scaler, scale := o.(ExpScaler[V])
+	scale = scale && scaler.Scales()
 	each(func(c int) { z[c] = o.Mul(d[c], o.K(Log2e)) })
 	each(func(c int) { z[c] = o.Add(z[c], o.K(Magic)) })
 	each(func(c int) { nn[c] = o.Sub(z[c], o.K(Magic)) })
-	each(func(c int) { z[c] = o.ShlI(z[c], mantBits) })
-	each(func(c int) { z[c] = o.AddI(z[c], o.K(OneBits)) }) // 2^n
+	if !scale {
+		each(func(c int) { z[c] = o.ShlI(z[c], mantBits) })
+		each(func(c int) { z[c] = o.AddI(z[c], o.K(OneBits)) }) // 2^n
+	}
 	each(func(c int) { r[c] = o.Mul(nn[c], o.K(Ln2Hi)) })
 	each(func(c int) { r[c] = o.Sub(d[c], r[c]) })
-	each(func(c int) { nn[c] = o.Mul(nn[c], o.K(Ln2Lo)) })
-	each(func(c int) { r[c] = o.Sub(r[c], nn[c]) })
+	lo := make([]V, n)
+	each(func(c int) { lo[c] = o.Mul(nn[c], o.K(Ln2Lo)) })
+	each(func(c int) { r[c] = o.Sub(r[c], lo[c]) })
 	each(func(c int) { q[c] = o.Mul(r[c], o.K(Q4)) })
 	each(func(c int) { r2[c] = o.Mul(r[c], r[c]) })
 	for _, k := range []Const{Q3, Q2, Q1} {
@@ -208,10 +216,27 @@ func Exp[V any](o Ops[V], d []V, mantBits int) []V {
 	each(func(c int) { p[c] = o.Mul(r2[c], q[c]) })
 	each(func(c int) { p[c] = o.Add(p[c], r[c]) })
 	each(func(c int) { p[c] = o.Add(p[c], o.K(One)) })
+	if scale {
+		each(func(c int) { e[c] = scaler.ScaleCut(p[c], nn[c], d[c]) })
+		return e
+	}
 	each(func(c int) { p[c] = o.Mul(p[c], z[c]) })
 	each(func(c int) { r[c] = o.Less(d[c], o.K(Cutoff)) })
 	each(func(c int) { e[c] = o.AndNot(r[c], p[c]) })
 	return e
+}
+
+// ExpScaler is implemented by a backend with an instruction that scales
+// by a power of two given as a float (AVX-512's VSCALEFPS).
+type ExpScaler[V any] interface {
+	Scales() bool // whether ScaleCut is available (it may depend on the target)
+	// ScaleCut returns the last steps of Exp: p·2^n where d is not below
+	// the cutoff (d >= cutoff, or d NaN), +0 where d < cutoff, for n the
+	// integer-valued float32 n of Exp. Where d >= cutoff, n >= -126 and
+	// 2^n is the normal float32 that bits(z)<<23 + oneBits builds, so
+	// p·2^n rounded once is the product of Exp bit for bit; a NaN d gives
+	// a NaN p, and a NaN either way.
+	ScaleCut(p, n, d V) V
 }
 
 // Log returns log32(s[c]) for each column (s positive and normal, or NaN),
