@@ -276,6 +276,26 @@ func TestImplementationsAgree(t *testing.T) {
 	}
 }
 
+// TestImplementationsAgreePrefetch runs batches whose slices reach beyond
+// prefetchMin bytes (4 MiB) from a call's first row, where avx512
+// prefetches ahead of the rows it reads and writes: a batch of 110 000
+// rows (4.4 MB of logits), and a short batch whose logits and targets are
+// the start of 5 MB slices (the prefetches stay inside their capacity).
+func TestImplementationsAgreePrefetch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large batches")
+	}
+	r := rand.New(rand.NewPCG(17, 18))
+	x, l, tg := mixedBatch(r, 110000, 5, true)
+	compareImpls(t, "n=110000", x, l, tg)
+	x, l, tg = mixedBatch(r, 1000, 5, true)
+	big := make([]float32, 5<<20/4)
+	tbig := make([]float32, 5<<20/4)
+	copy(big, x)
+	copy(tbig, tg)
+	compareImpls(t, "n=1000 in a 5 MB slice", big[:len(x)], l, tbig[:len(tg)])
+}
+
 // TestImplementationsAgreeUnaligned runs batches that start at every float
 // offset within a 32-byte line.
 func TestImplementationsAgreeUnaligned(t *testing.T) {

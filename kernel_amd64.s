@@ -760,8 +760,8 @@ DATA eight<>+28(SB)/4, $0x00000008
 GLOBL eight<>(SB), RODATA|NOPTR, $32
 
 // func xentLabelsAVX512(grad []float32, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
-// Requires: AVX, AVX512F, CMOV
-TEXT ·xentLabelsAVX512(SB), $7752-164
+// Requires: AVX, AVX512F, CMOV, MMX+
+TEXT ·xentLabelsAVX512(SB), $7768-164
 	// xentLabelsGeneric for whole blocks of 16 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -833,6 +833,30 @@ isNil4:
 	MOVQ losses_base+80(FP), DX
 	MOVQ acc+104(FP), R8
 
+	// The prefetch limit of SI: SI + 4·cap(logits) - 10880, when 4·cap(logits) >=
+	// 4194304, else 0.
+	XORL R12, R12
+	MOVQ logits_cap+40(FP), AX
+	SHLQ $0x02, AX
+	CMPQ AX, $0x00400000
+	JB   noPrefetch5
+	LEAQ -10880(SI)(AX*1), R12
+
+noPrefetch5:
+	MOVQ R12, 7752(SP)
+
+	// The prefetch limit of DI: DI + 4·cap(grad) - 10880, when 4·cap(grad) >=
+	// 4194304, else 0.
+	XORL R12, R12
+	MOVQ grad_cap+16(FP), AX
+	SHLQ $0x02, AX
+	CMPQ AX, $0x00400000
+	JB   noPrefetch6
+	LEAQ -10880(DI)(AX*1), R12
+
+noPrefetch6:
+	MOVQ R12, 7760(SP)
+
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 16 lanes of a frame vector).
@@ -840,18 +864,18 @@ isNil4:
 	MOVQ  lse_base+136(FP), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse5
+	JZ    noLse7
 	MOVL  $0x00000001, R12
 
-noLse5:
+noLse7:
 	MOVL         z+160(FP), AX
 	SHLL         $0x01, AX
-	JZ           noZ6
+	JZ           noZ8
 	MOVL         $0x00000003, R12
 	VBROADCASTSS z+160(FP), Z0
 	VMOVUPS      Z0, 7680(SP)
 
-noZ6:
+noZ8:
 	MOVQ R12, 7744(SP)
 
 labelsChunk:
@@ -869,6 +893,21 @@ labelsChunk:
 labelsExpLoop:
 	// Pass 1a. The columns x[j] of the block; m = max10(x); d[l] = x[l] - m;
 	// d[j] = x[j] - m.
+	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
+	CMPQ       SI, 7752(SP)
+	JAE        noPrefetch9
+	PREFETCHT0 10240(SI)
+	PREFETCHT0 10304(SI)
+	PREFETCHT0 10368(SI)
+	PREFETCHT0 10432(SI)
+	PREFETCHT0 10496(SI)
+	PREFETCHT0 10560(SI)
+	PREFETCHT0 10624(SI)
+	PREFETCHT0 10688(SI)
+	PREFETCHT0 10752(SI)
+	PREFETCHT0 10816(SI)
+
+noPrefetch9:
 	VMOVUPS      24(SI), X0
 	VINSERTF32X4 $0x01, 184(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 344(SI), Z0, Z0
@@ -995,7 +1034,7 @@ labelsExpLoop:
 	// j = 9 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 9 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds7
+	JZ        noPreds10
 	VCMPPS    $0x00, Z11, Z0, K1
 	VMOVUPS   zero<>+0(SB), Z8
 	VBLENDMPS index<>+576(SB), Z8, K1, Z8
@@ -1040,12 +1079,12 @@ labelsExpLoop:
 	VMOVUPS   Z8, (R13)
 	ADDQ      $0x00000040, R13
 
-noPreds7:
+noPreds10:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum10(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB   $0x01, 7744(SP)
-	JZ      noLse8
+	JZ      noLse11
 	VCMPPS  $0x00, negInfBits<>+0(SB), Z11, K1
 	VADDPS  Z7, Z9, Z8
 	VADDPS  Z4, Z10, Z12
@@ -1061,7 +1100,7 @@ noPreds7:
 	KMOVW   K1, 896(R11)
 	VMOVUPS Z11, 832(R11)
 
-noLse8:
+noLse11:
 	// d[j] = x[j] - m, stored to the record.
 	VSUBPS  Z11, Z9, Z8
 	VMOVUPS Z8, (R11)
@@ -1718,7 +1757,7 @@ labelsLogLoop:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses9
+	JZ      noLosses12
 	VMOVUPS Z17, (DX)
 	VMOVUPS Z7, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -1729,7 +1768,7 @@ labelsLogLoop:
 	VMOVUPS Z4, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses9:
+noLosses12:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y17, Z8
 	VEXTRACTF64X4 $0x01, Z17, Y9
@@ -1830,11 +1869,11 @@ labelsLogLast:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses10
+	JZ      noLosses13
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses10:
+noLosses13:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -2232,7 +2271,7 @@ labelsLseLogLoop:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses11
+	JZ      noLosses14
 	VMOVUPS Z14, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -2243,7 +2282,7 @@ labelsLseLogLoop:
 	VMOVUPS Z5, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses11:
+noLosses14:
 	VMOVUPD       (R8), Z7
 	VCVTPS2PD     Y14, Z8
 	VEXTRACTF64X4 $0x01, Z14, Y9
@@ -2289,7 +2328,7 @@ noLosses11:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse12
+	JZ      noLse15
 	VMOVUPS 896(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 1856(R11), Z0
@@ -2308,7 +2347,7 @@ noLosses11:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse12:
+noLse15:
 	ADDQ $0x00001e00, R11
 	SUBQ $0x08, R10
 	JMP  labelsLseLogLoop
@@ -2371,11 +2410,11 @@ labelsLseLogLast:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses13
+	JZ      noLosses16
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses13:
+noLosses16:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -2386,12 +2425,12 @@ noLosses13:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse14
+	JZ      noLse17
 	VMOVUPS 896(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse14:
+noLse17:
 	ADDQ $0x000003c0, R11
 	DECQ R10
 	JMP  labelsLseLogLast
@@ -2827,7 +2866,7 @@ labelsZLogLoop:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses15
+	JZ      noLosses18
 	VMOVUPS Z11, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -2838,7 +2877,7 @@ labelsZLogLoop:
 	VMOVUPS Z7, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses15:
+noLosses18:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y11, Z8
 	VEXTRACTF64X4 $0x01, Z11, Y9
@@ -2884,7 +2923,7 @@ noLosses15:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse16
+	JZ      noLse19
 	VMOVUPS 896(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 1856(R11), Z0
@@ -2903,7 +2942,7 @@ noLosses15:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse16:
+noLse19:
 	ADDQ $0x00001e00, R11
 	SUBQ $0x08, R10
 	JMP  labelsZLogLoop
@@ -2972,11 +3011,11 @@ labelsZLogLast:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses17
+	JZ      noLosses20
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses17:
+noLosses20:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -2987,12 +3026,12 @@ noLosses17:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse18
+	JZ      noLse21
 	VMOVUPS 896(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse18:
+noLse21:
 	ADDQ $0x000003c0, R11
 	DECQ R10
 	JMP  labelsZLogLast
@@ -3048,6 +3087,21 @@ labelsGradLoop:
 	VSUBPS    Z0, Z1, K1, Z1
 
 	// The rows g of the block.
+	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
+	CMPQ       DI, 7760(SP)
+	JAE        noPrefetch22
+	PREFETCHT0 10240(DI)
+	PREFETCHT0 10304(DI)
+	PREFETCHT0 10368(DI)
+	PREFETCHT0 10432(DI)
+	PREFETCHT0 10496(DI)
+	PREFETCHT0 10560(DI)
+	PREFETCHT0 10624(DI)
+	PREFETCHT0 10688(DI)
+	PREFETCHT0 10752(DI)
+	PREFETCHT0 10816(DI)
+
+noPrefetch22:
 	VUNPCKLPS     Z4, Z3, Z0
 	VUNPCKHPS     Z4, Z3, Z2
 	VUNPCKLPS     Z6, Z5, Z3
@@ -3169,6 +3223,21 @@ labelsGradZ:
 	VSUBPS    Z0, Z1, K1, Z1
 
 	// The rows g of the block.
+	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
+	CMPQ       DI, 7760(SP)
+	JAE        noPrefetch23
+	PREFETCHT0 10240(DI)
+	PREFETCHT0 10304(DI)
+	PREFETCHT0 10368(DI)
+	PREFETCHT0 10432(DI)
+	PREFETCHT0 10496(DI)
+	PREFETCHT0 10560(DI)
+	PREFETCHT0 10624(DI)
+	PREFETCHT0 10688(DI)
+	PREFETCHT0 10752(DI)
+	PREFETCHT0 10816(DI)
+
+noPrefetch23:
 	VUNPCKLPS     Z4, Z3, Z0
 	VUNPCKHPS     Z4, Z3, Z2
 	VUNPCKLPS     Z6, Z5, Z3
@@ -3253,8 +3322,8 @@ labelsDone:
 	RET
 
 // func xentTargetsAVX512(grad []float32, logits []float32, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
-// Requires: AVX, AVX512F, CMOV
-TEXT ·xentTargetsAVX512(SB), $13384-164
+// Requires: AVX, AVX512F, CMOV, MMX+
+TEXT ·xentTargetsAVX512(SB), $13408-164
 	// xentTargetsGeneric for whole blocks of 16 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -3290,42 +3359,78 @@ TEXT ·xentTargetsAVX512(SB), $13384-164
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    grad_base+0(FP), $0x00
-	JEQ     isNil19
+	JEQ     isNil24
 	MOVQ    grad_len+8(FP), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil19:
+isNil24:
 	SHRQ    $0x05, AX
 	MOVQ    $0x3333333333333334, R13
 	MULQ    R13
 	MOVQ    DX, CX
 	CMPQ    losses_base+80(FP), $0x00
-	JEQ     isNil20
+	JEQ     isNil25
 	MOVQ    losses_len+88(FP), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil20:
+isNil25:
 	CMPQ    preds_base+112(FP), $0x00
-	JEQ     isNil21
+	JEQ     isNil26
 	MOVQ    preds_len+120(FP), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil21:
+isNil26:
 	CMPQ    lse_base+136(FP), $0x00
-	JEQ     isNil22
+	JEQ     isNil27
 	MOVQ    lse_len+144(FP), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil22:
+isNil27:
 	MOVQ losses_base+80(FP), DX
 	MOVQ acc+104(FP), R8
+
+	// The prefetch limit of SI: SI + 4·cap(logits) - 10880, when 4·cap(logits) >=
+	// 4194304, else 0.
+	XORL R12, R12
+	MOVQ logits_cap+40(FP), AX
+	SHLQ $0x02, AX
+	CMPQ AX, $0x00400000
+	JB   noPrefetch28
+	LEAQ -10880(SI)(AX*1), R12
+
+noPrefetch28:
+	MOVQ R12, 13384(SP)
+
+	// The prefetch limit of BX: BX + 4·cap(targets) - 10880, when 4·cap(targets) >=
+	// 4194304, else 0.
+	XORL R12, R12
+	MOVQ targets_cap+64(FP), AX
+	SHLQ $0x02, AX
+	CMPQ AX, $0x00400000
+	JB   noPrefetch29
+	LEAQ -10880(BX)(AX*1), R12
+
+noPrefetch29:
+	MOVQ R12, 13392(SP)
+
+	// The prefetch limit of DI: DI + 4·cap(grad) - 10880, when 4·cap(grad) >=
+	// 4194304, else 0.
+	XORL R12, R12
+	MOVQ grad_cap+16(FP), AX
+	SHLQ $0x02, AX
+	CMPQ AX, $0x00400000
+	JB   noPrefetch30
+	LEAQ -10880(DI)(AX*1), R12
+
+noPrefetch30:
+	MOVQ R12, 13400(SP)
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
@@ -3334,18 +3439,18 @@ isNil22:
 	MOVQ  lse_base+136(FP), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse23
+	JZ    noLse31
 	MOVL  $0x00000001, R12
 
-noLse23:
+noLse31:
 	MOVL         z+160(FP), AX
 	SHLL         $0x01, AX
-	JZ           noZ24
+	JZ           noZ32
 	MOVL         $0x00000003, R12
 	VBROADCASTSS z+160(FP), Z0
 	VMOVUPS      Z0, 13312(SP)
 
-noZ24:
+noZ32:
 	MOVQ R12, 13376(SP)
 
 targetsChunk:
@@ -3361,6 +3466,21 @@ targetsChunk:
 
 targetsExpLoop:
 	// Pass 1a. The columns t[j], stored to the record, and T = sum10(t).
+	// Prefetch the block 10240 bytes ahead, when BX is below its limit.
+	CMPQ       BX, 13392(SP)
+	JAE        noPrefetch33
+	PREFETCHT0 10240(BX)
+	PREFETCHT0 10304(BX)
+	PREFETCHT0 10368(BX)
+	PREFETCHT0 10432(BX)
+	PREFETCHT0 10496(BX)
+	PREFETCHT0 10560(BX)
+	PREFETCHT0 10624(BX)
+	PREFETCHT0 10688(BX)
+	PREFETCHT0 10752(BX)
+	PREFETCHT0 10816(BX)
+
+noPrefetch33:
 	VMOVUPS      24(BX), X0
 	VINSERTF32X4 $0x01, 184(BX), Z0, Z0
 	VINSERTF32X4 $0x02, 344(BX), Z0, Z0
@@ -3453,6 +3573,21 @@ targetsExpLoop:
 	VMOVUPS Z0, 1344(R11)
 
 	// The columns x[j] of the block.
+	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
+	CMPQ       SI, 13384(SP)
+	JAE        noPrefetch34
+	PREFETCHT0 10240(SI)
+	PREFETCHT0 10304(SI)
+	PREFETCHT0 10368(SI)
+	PREFETCHT0 10432(SI)
+	PREFETCHT0 10496(SI)
+	PREFETCHT0 10560(SI)
+	PREFETCHT0 10624(SI)
+	PREFETCHT0 10688(SI)
+	PREFETCHT0 10752(SI)
+	PREFETCHT0 10816(SI)
+
+noPrefetch34:
 	VMOVUPS      24(SI), X0
 	VINSERTF32X4 $0x01, 184(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 344(SI), Z0, Z0
@@ -3538,7 +3673,7 @@ targetsExpLoop:
 	// j = 9 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 9 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds25
+	JZ        noPreds35
 	VCMPPS    $0x00, Z8, Z0, K1
 	VMOVUPS   zero<>+0(SB), Z11
 	VBLENDMPS index<>+576(SB), Z11, K1, Z11
@@ -3583,12 +3718,12 @@ targetsExpLoop:
 	VMOVUPS   Z11, (R13)
 	ADDQ      $0x00000040, R13
 
-noPreds25:
+noPreds35:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum10(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB   $0x01, 13376(SP)
-	JZ      noLse26
+	JZ      noLse36
 	VCMPPS  $0x00, negInfBits<>+0(SB), Z8, K1
 	VADDPS  Z7, Z9, Z11
 	VADDPS  Z4, Z10, Z12
@@ -3604,7 +3739,7 @@ noPreds25:
 	KMOVW   K1, 1600(R11)
 	VMOVUPS Z8, 1536(R11)
 
-noLse26:
+noLse36:
 	LEAQ 640(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
@@ -4327,7 +4462,7 @@ targetsLogLoop:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses27
+	JZ      noLosses37
 	VMOVUPS Z8, (DX)
 	VMOVUPS Z7, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -4338,7 +4473,7 @@ targetsLogLoop:
 	VMOVUPS Z4, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses27:
+noLosses37:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y8, Z9
 	VEXTRACTF64X4 $0x01, Z8, Y8
@@ -4440,11 +4575,11 @@ targetsLogLast:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses28
+	JZ      noLosses38
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses28:
+noLosses38:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -4850,7 +4985,7 @@ targetsLseLogLoop:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses29
+	JZ      noLosses39
 	VMOVUPS Z14, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z24, 128(DX)
@@ -4861,7 +4996,7 @@ targetsLseLogLoop:
 	VMOVUPS Z8, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses29:
+noLosses39:
 	VMOVUPD       (R8), Z0
 	VCVTPS2PD     Y14, Z2
 	VEXTRACTF64X4 $0x01, Z14, Y4
@@ -4907,7 +5042,7 @@ noLosses29:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse30
+	JZ      noLse40
 	VMOVUPS 1600(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 3264(R11), Z0
@@ -4926,7 +5061,7 @@ noLosses29:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse30:
+noLse40:
 	ADDQ $0x00003400, R11
 	SUBQ $0x08, R10
 	JMP  targetsLseLogLoop
@@ -4990,11 +5125,11 @@ targetsLseLogLast:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses31
+	JZ      noLosses41
 	VMOVUPS Z1, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses31:
+noLosses41:
 	VMOVUPD       (R8), Z0
 	VCVTPS2PD     Y1, Z2
 	VEXTRACTF64X4 $0x01, Z1, Y1
@@ -5005,12 +5140,12 @@ noLosses31:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse32
+	JZ      noLse42
 	VMOVUPS 1600(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse32:
+noLse42:
 	ADDQ $0x00000680, R11
 	DECQ R10
 	JMP  targetsLseLogLast
@@ -5462,7 +5597,7 @@ targetsZLogLoop:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses33
+	JZ      noLosses43
 	VMOVUPS Z6, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -5473,7 +5608,7 @@ targetsZLogLoop:
 	VMOVUPS Z5, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses33:
+noLosses43:
 	VMOVUPD       (R8), Z7
 	VCVTPS2PD     Y6, Z9
 	VEXTRACTF64X4 $0x01, Z6, Y6
@@ -5519,7 +5654,7 @@ noLosses33:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse34
+	JZ      noLse44
 	VMOVUPS 1600(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 3264(R11), Z0
@@ -5538,7 +5673,7 @@ noLosses33:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse34:
+noLse44:
 	ADDQ $0x00003400, R11
 	SUBQ $0x08, R10
 	JMP  targetsZLogLoop
@@ -5609,11 +5744,11 @@ targetsZLogLast:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses35
+	JZ      noLosses45
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses35:
+noLosses45:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -5624,12 +5759,12 @@ noLosses35:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse36
+	JZ      noLse46
 	VMOVUPS 1600(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse36:
+noLse46:
 	ADDQ $0x00000680, R11
 	DECQ R10
 	JMP  targetsZLogLast
@@ -5680,6 +5815,21 @@ targetsGradLoop:
 	VSUBPS       Z0, Z1, Z0
 
 	// The rows g of the block.
+	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
+	CMPQ       DI, 13400(SP)
+	JAE        noPrefetch47
+	PREFETCHT0 10240(DI)
+	PREFETCHT0 10304(DI)
+	PREFETCHT0 10368(DI)
+	PREFETCHT0 10432(DI)
+	PREFETCHT0 10496(DI)
+	PREFETCHT0 10560(DI)
+	PREFETCHT0 10624(DI)
+	PREFETCHT0 10688(DI)
+	PREFETCHT0 10752(DI)
+	PREFETCHT0 10816(DI)
+
+noPrefetch47:
 	VUNPCKLPS     Z3, Z2, Z1
 	VUNPCKHPS     Z3, Z2, Z2
 	VUNPCKLPS     Z5, Z4, Z3
@@ -5796,6 +5946,21 @@ targetsGradZ:
 	VSUBPS       Z0, Z1, Z0
 
 	// The rows g of the block.
+	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
+	CMPQ       DI, 13400(SP)
+	JAE        noPrefetch48
+	PREFETCHT0 10240(DI)
+	PREFETCHT0 10304(DI)
+	PREFETCHT0 10368(DI)
+	PREFETCHT0 10432(DI)
+	PREFETCHT0 10496(DI)
+	PREFETCHT0 10560(DI)
+	PREFETCHT0 10624(DI)
+	PREFETCHT0 10688(DI)
+	PREFETCHT0 10752(DI)
+	PREFETCHT0 10816(DI)
+
+noPrefetch48:
 	VUNPCKLPS     Z3, Z2, Z1
 	VUNPCKHPS     Z3, Z2, Z2
 	VUNPCKLPS     Z5, Z4, Z3
@@ -5879,8 +6044,8 @@ targetsDone:
 	RET
 
 // func softmaxAVX512(dst []float32, logits []float32)
-// Requires: AVX, AVX512F, CMOV
-TEXT ·softmaxAVX512(SB), $5632-48
+// Requires: AVX, AVX512F, CMOV, MMX+
+TEXT ·softmaxAVX512(SB), $5648-48
 	// softmaxGeneric for whole blocks of 16 rows: y[j] = e[j]·(1/s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -5909,6 +6074,30 @@ TEXT ·softmaxAVX512(SB), $5632-48
 	MULQ    R13
 	MOVQ    DX, CX
 
+	// The prefetch limit of SI: SI + 4·cap(logits) - 10880, when 4·cap(logits) >=
+	// 4194304, else 0.
+	XORL R12, R12
+	MOVQ logits_cap+40(FP), AX
+	SHLQ $0x02, AX
+	CMPQ AX, $0x00400000
+	JB   noPrefetch49
+	LEAQ -10880(SI)(AX*1), R12
+
+noPrefetch49:
+	MOVQ R12, 5632(SP)
+
+	// The prefetch limit of DI: DI + 4·cap(dst) - 10880, when 4·cap(dst) >=
+	// 4194304, else 0.
+	XORL R12, R12
+	MOVQ dst_cap+16(FP), AX
+	SHLQ $0x02, AX
+	CMPQ AX, $0x00400000
+	JB   noPrefetch50
+	LEAQ -10880(DI)(AX*1), R12
+
+noPrefetch50:
+	MOVQ R12, 5640(SP)
+
 softmaxChunk:
 	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record.
 	TESTQ   CX, CX
@@ -5922,6 +6111,21 @@ softmaxChunk:
 
 softmaxExpLoop:
 	// Pass 1a. d[j] = x[j] - m.
+	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
+	CMPQ       SI, 5632(SP)
+	JAE        noPrefetch51
+	PREFETCHT0 10240(SI)
+	PREFETCHT0 10304(SI)
+	PREFETCHT0 10368(SI)
+	PREFETCHT0 10432(SI)
+	PREFETCHT0 10496(SI)
+	PREFETCHT0 10560(SI)
+	PREFETCHT0 10624(SI)
+	PREFETCHT0 10688(SI)
+	PREFETCHT0 10752(SI)
+	PREFETCHT0 10816(SI)
+
+noPrefetch51:
 	VMOVUPS      24(SI), X0
 	VINSERTF32X4 $0x01, 184(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 344(SI), Z0, Z0
@@ -6321,6 +6525,21 @@ softmaxOutLoop:
 	VMULPS  576(R11), Z0, Z0
 
 	// The rows y of the block.
+	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
+	CMPQ       DI, 5640(SP)
+	JAE        noPrefetch52
+	PREFETCHT0 10240(DI)
+	PREFETCHT0 10304(DI)
+	PREFETCHT0 10368(DI)
+	PREFETCHT0 10432(DI)
+	PREFETCHT0 10496(DI)
+	PREFETCHT0 10560(DI)
+	PREFETCHT0 10624(DI)
+	PREFETCHT0 10688(DI)
+	PREFETCHT0 10752(DI)
+	PREFETCHT0 10816(DI)
+
+noPrefetch52:
 	VUNPCKLPS     Z2, Z1, Z10
 	VUNPCKHPS     Z2, Z1, Z1
 	VUNPCKLPS     Z4, Z3, Z2
@@ -6404,8 +6623,8 @@ softmaxDone:
 	RET
 
 // func logSoftmaxAVX512(dst []float32, logits []float32)
-// Requires: AVX, AVX512F, CMOV
-TEXT ·logSoftmaxAVX512(SB), $11264-48
+// Requires: AVX, AVX512F, CMOV, MMX+
+TEXT ·logSoftmaxAVX512(SB), $11280-48
 	// logSoftmaxGeneric for whole blocks of 16 rows: y[j] = d[j] - log32(s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -6436,6 +6655,30 @@ TEXT ·logSoftmaxAVX512(SB), $11264-48
 	MULQ    R13
 	MOVQ    DX, CX
 
+	// The prefetch limit of SI: SI + 4·cap(logits) - 10880, when 4·cap(logits) >=
+	// 4194304, else 0.
+	XORL R12, R12
+	MOVQ logits_cap+40(FP), AX
+	SHLQ $0x02, AX
+	CMPQ AX, $0x00400000
+	JB   noPrefetch53
+	LEAQ -10880(SI)(AX*1), R12
+
+noPrefetch53:
+	MOVQ R12, 11264(SP)
+
+	// The prefetch limit of DI: DI + 4·cap(dst) - 10880, when 4·cap(dst) >=
+	// 4194304, else 0.
+	XORL R12, R12
+	MOVQ dst_cap+16(FP), AX
+	SHLQ $0x02, AX
+	CMPQ AX, $0x00400000
+	JB   noPrefetch54
+	LEAQ -10880(DI)(AX*1), R12
+
+noPrefetch54:
+	MOVQ R12, 11272(SP)
+
 logSoftmaxChunk:
 	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record.
 	TESTQ   CX, CX
@@ -6449,6 +6692,21 @@ logSoftmaxChunk:
 
 logSoftmaxExpLoop:
 	// Pass 1a. d[j] = x[j] - m.
+	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
+	CMPQ       SI, 11264(SP)
+	JAE        noPrefetch55
+	PREFETCHT0 10240(SI)
+	PREFETCHT0 10304(SI)
+	PREFETCHT0 10368(SI)
+	PREFETCHT0 10432(SI)
+	PREFETCHT0 10496(SI)
+	PREFETCHT0 10560(SI)
+	PREFETCHT0 10624(SI)
+	PREFETCHT0 10688(SI)
+	PREFETCHT0 10752(SI)
+	PREFETCHT0 10816(SI)
+
+noPrefetch55:
 	VMOVUPS      24(SI), X0
 	VINSERTF32X4 $0x01, 184(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 344(SI), Z0, Z0
@@ -7268,6 +7526,21 @@ logSoftmaxOutLoop:
 	VSUBPS  Z0, Z10, Z0
 
 	// The rows y of the block.
+	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
+	CMPQ       DI, 11272(SP)
+	JAE        noPrefetch56
+	PREFETCHT0 10240(DI)
+	PREFETCHT0 10304(DI)
+	PREFETCHT0 10368(DI)
+	PREFETCHT0 10432(DI)
+	PREFETCHT0 10496(DI)
+	PREFETCHT0 10560(DI)
+	PREFETCHT0 10624(DI)
+	PREFETCHT0 10688(DI)
+	PREFETCHT0 10752(DI)
+	PREFETCHT0 10816(DI)
+
+noPrefetch56:
 	VUNPCKLPS     Z2, Z1, Z10
 	VUNPCKHPS     Z2, Z1, Z1
 	VUNPCKLPS     Z4, Z3, Z2
@@ -7548,12 +7821,12 @@ TEXT ·xentLabelsAVX2(SB), $3880-164
 	// rows processed, rounded down to a multiple of 8.
 	MOVQ    logits_len+32(FP), AX
 	CMPQ    grad_base+0(FP), $0x00
-	JEQ     isNil37
+	JEQ     isNil57
 	MOVQ    grad_len+8(FP), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil37:
+isNil57:
 	SHRQ    $0x04, AX
 	MOVQ    $0x3333333333333334, R13
 	MULQ    R13
@@ -7563,29 +7836,29 @@ isNil37:
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 	CMPQ    losses_base+80(FP), $0x00
-	JEQ     isNil38
+	JEQ     isNil58
 	MOVQ    losses_len+88(FP), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil38:
+isNil58:
 	CMPQ    preds_base+112(FP), $0x00
-	JEQ     isNil39
+	JEQ     isNil59
 	MOVQ    preds_len+120(FP), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil39:
+isNil59:
 	CMPQ    lse_base+136(FP), $0x00
-	JEQ     isNil40
+	JEQ     isNil60
 	MOVQ    lse_len+144(FP), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil40:
+isNil60:
 	MOVQ losses_base+80(FP), DX
 	MOVQ acc+104(FP), R8
 
@@ -7596,18 +7869,18 @@ isNil40:
 	MOVQ  lse_base+136(FP), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse41
+	JZ    noLse61
 	MOVL  $0x00000001, R12
 
-noLse41:
+noLse61:
 	MOVL         z+160(FP), AX
 	SHLL         $0x01, AX
-	JZ           noZ42
+	JZ           noZ62
 	MOVL         $0x00000003, R12
 	VBROADCASTSS z+160(FP), Y0
 	VMOVUPS      Y0, 3840(SP)
 
-noZ42:
+noZ62:
 	MOVQ R12, 3872(SP)
 
 labelsChunk:
@@ -7709,7 +7982,7 @@ labelsExpLoop:
 	// j = 9 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 9 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds43
+	JZ        noPreds63
 	VCMPPS    $0x00, Y11, Y0, Y8
 	VMOVUPS   zero<>+0(SB), Y12
 	VBLENDVPS Y8, index<>+576(SB), Y12, Y8
@@ -7754,12 +8027,12 @@ labelsExpLoop:
 	VMOVUPS   Y8, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds43:
+noPreds63:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum10(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB   $0x01, 3872(SP)
-	JZ      noLse44
+	JZ      noLse64
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y11, Y8
 	VADDPS  Y7, Y9, Y12
 	VADDPS  Y4, Y10, Y13
@@ -7775,7 +8048,7 @@ noPreds43:
 	VMOVUPS Y8, 448(R11)
 	VMOVUPS Y11, 416(R11)
 
-noLse44:
+noLse64:
 	// d[j] = x[j] - m, stored to the record.
 	VSUBPS  Y11, Y9, Y8
 	VMOVUPS Y8, (R11)
@@ -8462,7 +8735,7 @@ labelsLogLoop:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses45
+	JZ      noLosses65
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -8473,7 +8746,7 @@ labelsLogLoop:
 	VMOVUPS Y0, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses45:
+noLosses65:
 	VMOVUPD      (R8), Y6
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -8576,11 +8849,11 @@ labelsLogLast:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses46
+	JZ      noLosses66
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses46:
+noLosses66:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -8980,7 +9253,7 @@ labelsLseLogLoop:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses47
+	JZ      noLosses67
 	VMOVUPS Y13, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -8991,7 +9264,7 @@ labelsLseLogLoop:
 	VMOVUPS Y5, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses47:
+noLosses67:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X13, Y9
@@ -9039,7 +9312,7 @@ noLosses47:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse48
+	JZ      noLse68
 	VMOVUPS 448(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 928(R11), Y0
@@ -9058,7 +9331,7 @@ noLosses47:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse48:
+noLse68:
 	ADDQ $0x00000f00, R11
 	SUBQ $0x08, R10
 	JMP  labelsLseLogLoop
@@ -9121,11 +9394,11 @@ labelsLseLogLast:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses49
+	JZ      noLosses69
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses49:
+noLosses69:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -9138,12 +9411,12 @@ noLosses49:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse50
+	JZ      noLse70
 	VMOVUPS 448(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse50:
+noLse70:
 	ADDQ $0x000001e0, R11
 	DECQ R10
 	JMP  labelsLseLogLast
@@ -9579,7 +9852,7 @@ labelsZLogLoop:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses51
+	JZ      noLosses71
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -9590,7 +9863,7 @@ labelsZLogLoop:
 	VMOVUPS Y6, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses51:
+noLosses71:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y9
@@ -9638,7 +9911,7 @@ noLosses51:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse52
+	JZ      noLse72
 	VMOVUPS 448(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 928(R11), Y0
@@ -9657,7 +9930,7 @@ noLosses51:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse52:
+noLse72:
 	ADDQ $0x00000f00, R11
 	SUBQ $0x08, R10
 	JMP  labelsZLogLoop
@@ -9726,11 +9999,11 @@ labelsZLogLast:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses53
+	JZ      noLosses73
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses53:
+noLosses73:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -9743,12 +10016,12 @@ noLosses53:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse54
+	JZ      noLse74
 	VMOVUPS 448(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse54:
+noLse74:
 	ADDQ $0x000001e0, R11
 	DECQ R10
 	JMP  labelsZLogLast
@@ -10032,40 +10305,40 @@ TEXT ·xentTargetsAVX2(SB), $6696-164
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    grad_base+0(FP), $0x00
-	JEQ     isNil55
+	JEQ     isNil75
 	MOVQ    grad_len+8(FP), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil55:
+isNil75:
 	SHRQ    $0x04, AX
 	MOVQ    $0x3333333333333334, R13
 	MULQ    R13
 	MOVQ    DX, CX
 	CMPQ    losses_base+80(FP), $0x00
-	JEQ     isNil56
+	JEQ     isNil76
 	MOVQ    losses_len+88(FP), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil56:
+isNil76:
 	CMPQ    preds_base+112(FP), $0x00
-	JEQ     isNil57
+	JEQ     isNil77
 	MOVQ    preds_len+120(FP), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil57:
+isNil77:
 	CMPQ    lse_base+136(FP), $0x00
-	JEQ     isNil58
+	JEQ     isNil78
 	MOVQ    lse_len+144(FP), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil58:
+isNil78:
 	MOVQ losses_base+80(FP), DX
 	MOVQ acc+104(FP), R8
 
@@ -10076,18 +10349,18 @@ isNil58:
 	MOVQ  lse_base+136(FP), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse59
+	JZ    noLse79
 	MOVL  $0x00000001, R12
 
-noLse59:
+noLse79:
 	MOVL         z+160(FP), AX
 	SHLL         $0x01, AX
-	JZ           noZ60
+	JZ           noZ80
 	MOVL         $0x00000003, R12
 	VBROADCASTSS z+160(FP), Y0
 	VMOVUPS      Y0, 6656(SP)
 
-noZ60:
+noZ80:
 	MOVQ R12, 6688(SP)
 
 targetsChunk:
@@ -10232,7 +10505,7 @@ targetsExpLoop:
 	// j = 9 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 9 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds61
+	JZ        noPreds81
 	VCMPPS    $0x00, Y8, Y0, Y11
 	VMOVUPS   zero<>+0(SB), Y12
 	VBLENDVPS Y11, index<>+576(SB), Y12, Y11
@@ -10277,12 +10550,12 @@ targetsExpLoop:
 	VMOVUPS   Y11, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds61:
+noPreds81:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum10(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB   $0x01, 6688(SP)
-	JZ      noLse62
+	JZ      noLse82
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y8, Y11
 	VADDPS  Y7, Y9, Y12
 	VADDPS  Y4, Y10, Y13
@@ -10298,7 +10571,7 @@ noPreds61:
 	VMOVUPS Y11, 800(R11)
 	VMOVUPS Y8, 768(R11)
 
-noLse62:
+noLse82:
 	LEAQ 320(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
@@ -11051,7 +11324,7 @@ targetsLogLoop:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses63
+	JZ      noLosses83
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -11062,7 +11335,7 @@ targetsLogLoop:
 	VMOVUPS Y2, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses63:
+noLosses83:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -11166,11 +11439,11 @@ targetsLogLast:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses64
+	JZ      noLosses84
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses64:
+noLosses84:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -11578,7 +11851,7 @@ targetsLseLogLoop:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses65
+	JZ      noLosses85
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y12, 32(DX)
 	VMOVUPS Y1, 64(DX)
@@ -11589,7 +11862,7 @@ targetsLseLogLoop:
 	VMOVUPS Y3, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses65:
+noLosses85:
 	VMOVUPD      (R8), Y0
 	VMOVUPD      32(R8), Y7
 	VCVTPS2PD    X5, Y8
@@ -11637,7 +11910,7 @@ noLosses65:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse66
+	JZ      noLse86
 	VMOVUPS 800(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 1632(R11), Y0
@@ -11656,7 +11929,7 @@ noLosses65:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse66:
+noLse86:
 	ADDQ $0x00001a00, R11
 	SUBQ $0x08, R10
 	JMP  targetsLseLogLoop
@@ -11720,11 +11993,11 @@ targetsLseLogLast:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses67
+	JZ      noLosses87
 	VMOVUPS Y1, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses67:
+noLosses87:
 	VMOVUPD      (R8), Y0
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X1, Y3
@@ -11737,12 +12010,12 @@ noLosses67:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse68
+	JZ      noLse88
 	VMOVUPS 800(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse68:
+noLse88:
 	ADDQ $0x00000340, R11
 	DECQ R10
 	JMP  targetsLseLogLast
@@ -12194,7 +12467,7 @@ targetsZLogLoop:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses69
+	JZ      noLosses89
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y3, 64(DX)
@@ -12205,7 +12478,7 @@ targetsZLogLoop:
 	VMOVUPS Y7, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses69:
+noLosses89:
 	VMOVUPD      (R8), Y8
 	VMOVUPD      32(R8), Y9
 	VCVTPS2PD    X5, Y10
@@ -12253,7 +12526,7 @@ noLosses69:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse70
+	JZ      noLse90
 	VMOVUPS 800(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 1632(R11), Y0
@@ -12272,7 +12545,7 @@ noLosses69:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse70:
+noLse90:
 	ADDQ $0x00001a00, R11
 	SUBQ $0x08, R10
 	JMP  targetsZLogLoop
@@ -12343,11 +12616,11 @@ targetsZLogLast:
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses71
+	JZ      noLosses91
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses71:
+noLosses91:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -12360,12 +12633,12 @@ noLosses71:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse72
+	JZ      noLse92
 	VMOVUPS 800(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse72:
+noLse92:
 	ADDQ $0x00000340, R11
 	DECQ R10
 	JMP  targetsZLogLast
@@ -14171,28 +14444,28 @@ TEXT ·wideLabelsAVX2(SB), $504-164
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 	CMPQ    grad_base+0(FP), $0x00
-	JEQ     isNil73
+	JEQ     isNil93
 	MOVQ    grad_len+8(FP), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil73:
+isNil93:
 	CMPQ    preds_base+112(FP), $0x00
-	JEQ     isNil74
+	JEQ     isNil94
 	MOVQ    preds_len+120(FP), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil74:
+isNil94:
 	CMPQ    lse_base+136(FP), $0x00
-	JEQ     isNil75
+	JEQ     isNil95
 	MOVQ    lse_len+144(FP), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil75:
+isNil95:
 	MOVQ losses_base+88(FP), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -14202,18 +14475,18 @@ isNil75:
 	MOVQ  lse_base+136(FP), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse76
+	JZ    noLse96
 	MOVL  $0x00000001, R12
 
-noLse76:
+noLse96:
 	MOVL         z+160(FP), AX
 	SHLL         $0x01, AX
-	JZ           noZ77
+	JZ           noZ97
 	MOVL         $0x00000003, R12
 	VBROADCASTSS z+160(FP), Y0
 	VMOVUPS      Y0, 224(SP)
 
-noZ77:
+noZ97:
 	MOVQ R12, 376(SP)
 
 	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
@@ -14266,28 +14539,28 @@ noZ77:
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small78
+	JLE  n0small98
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small78:
+n0small98:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone79
+	JZ   tailKDone99
 	NEGQ AX
 	ADDQ $0x10, AX
 
-tailK80:
+tailK100:
 	INCQ 408(SP)
 	SUBQ CX, AX
-	JG   tailK80
+	JG   tailK100
 
-tailKDone79:
+tailKDone99:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -14308,9 +14581,9 @@ wideLabelsRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes81:
+classes101:
 	CMPQ    AX, R11
-	JAE     rest82
+	JAE     rest102
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -14324,11 +14597,11 @@ classes81:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes81
+	JMP     classes101
 
-rest82:
+rest102:
 	TESTQ   $0x00000010, CX
-	JZ      tail83
+	JZ      tail103
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -14337,95 +14610,95 @@ rest82:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail83:
+tail103:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone84
+	JZ         classesDone104
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes85
+	JGE        maskedLoadLanes105
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded86
+	JMP        maskedLoaded106
 
-maskedLoadLanes85:
+maskedLoadLanes105:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone87
+	JLE       lanesDone107
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone87
+	JLE       lanesDone107
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone87
+	JLE       lanesDone107
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone87
+	JLE       lanesDone107
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone87
+	JLE       lanesDone107
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone87
+	JLE       lanesDone107
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone87
+	JLE       lanesDone107
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone87
+	JLE       lanesDone107
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone87:
+lanesDone107:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded86:
+maskedLoaded106:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes88
+	JGE        maskedLoadLanes108
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded89
+	JMP        maskedLoaded109
 
-maskedLoadLanes88:
+maskedLoadLanes108:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone90
+	JLE       lanesDone110
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone90
+	JLE       lanesDone110
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone90
+	JLE       lanesDone110
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone90
+	JLE       lanesDone110
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone90
+	JLE       lanesDone110
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone90
+	JLE       lanesDone110
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone90
+	JLE       lanesDone110
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone90
+	JLE       lanesDone110
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone90:
+lanesDone110:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded89:
+maskedLoaded109:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone84:
+classesDone104:
 	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -14443,154 +14716,154 @@ classesDone84:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
 	// no NaN in the row (R12 == 0); stored to the frame.
 	TESTB  $0x01, 376(SP)
-	JZ     noLse91
+	JZ     noLse111
 	VXORPS Y1, Y1, Y1
 	TESTL  R12, R12
-	JNZ    allSet92
+	JNZ    allSet112
 	VCMPPS $0x00, negInfBits<>+0(SB), Y0, Y1
 
-allSet92:
+allSet112:
 	VMOVUPS Y1, 128(SP)
 
-noLse91:
+noLse111:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds93
+	JZ    noPreds113
 	TESTL R12, R12
-	JZ    scanEq97
+	JZ    scanEq117
 	XORL  AX, AX
 
-scan98:
+scan118:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail99
+	JAE       scanTail119
 	VMOVUPS   (SI)(AX*1), Y1
 	VCMPPS    $0x03, Y1, Y1, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found94
+	JNZ       found114
 	ADDQ      $0x20, AX
-	JMP       scan98
+	JMP       scan118
 
-scanTail99:
+scanTail119:
 	TESTQ      $0x00000007, CX
-	JZ         notFound95
+	JZ         notFound115
 	VMOVUPS    64(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes100
+	JGE        maskedLoadLanes120
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	JMP        maskedLoaded101
+	JMP        maskedLoaded121
 
-maskedLoadLanes100:
+maskedLoadLanes120:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone102
+	JLE       lanesDone122
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone102
+	JLE       lanesDone122
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone102
+	JLE       lanesDone122
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone102
+	JLE       lanesDone122
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone102
+	JLE       lanesDone122
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone102
+	JLE       lanesDone122
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone102
+	JLE       lanesDone122
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone102
+	JLE       lanesDone122
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
-lanesDone102:
+lanesDone122:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded101:
+maskedLoaded121:
 	VCMPPS    $0x03, Y1, Y1, Y1
 	VMOVMSKPS Y1, R12
 	ANDL      352(SP), R12
-	JNZ       found94
-	JMP       notFound95
+	JNZ       found114
+	JMP       notFound115
 
-scanEq97:
+scanEq117:
 	XORL AX, AX
 
-scan103:
+scan123:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail104
+	JAE       scanTail124
 	VMOVUPS   (SI)(AX*1), Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found94
+	JNZ       found114
 	ADDQ      $0x20, AX
-	JMP       scan103
+	JMP       scan123
 
-scanTail104:
+scanTail124:
 	TESTQ      $0x00000007, CX
-	JZ         notFound95
+	JZ         notFound115
 	VMOVUPS    64(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes105
+	JGE        maskedLoadLanes125
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	JMP        maskedLoaded106
+	JMP        maskedLoaded126
 
-maskedLoadLanes105:
+maskedLoadLanes125:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone107
+	JLE       lanesDone127
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone107
+	JLE       lanesDone127
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone107
+	JLE       lanesDone127
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone107
+	JLE       lanesDone127
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone107
+	JLE       lanesDone127
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone107
+	JLE       lanesDone127
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone107
+	JLE       lanesDone127
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone107
+	JLE       lanesDone127
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
-lanesDone107:
+lanesDone127:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded106:
+maskedLoaded126:
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	ANDL      352(SP), R12
-	JNZ       found94
+	JNZ       found114
 
-notFound95:
+notFound115:
 	XORL R12, R12
-	JMP  storePred96
+	JMP  storePred116
 
-found94:
+found114:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred96:
+storePred116:
 	MOVL R12, (R13)(R10*4)
 
-noPreds93:
+noPreds113:
 	// d[l] = x[l] - m, before any write, to the frame.
 	MOVLQSX      (BX)(R10*4), R12
 	VBROADCASTSS (SI)(R12*4), Y1
@@ -14600,7 +14873,7 @@ noPreds93:
 	// Pass 2. e[j] = expf(x[j] - m) (seq.Exp), stored to g (when grad is not
 	// nil); s accumulated by classSum. Two loops: with and without grad.
 	TESTQ   DI, DI
-	JZ      noGrad108
+	JZ      noGrad128
 	VMOVUPS negZero<>+0(SB), Y0
 	VMOVUPS negZero<>+0(SB), Y1
 	VMOVUPS expMagic<>+0(SB), Y2
@@ -14608,9 +14881,9 @@ noPreds93:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes110:
+classes130:
 	CMPQ    AX, R11
-	JAE     rest111
+	JAE     rest131
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -14724,11 +14997,11 @@ classes110:
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
 	ADDQ    $0x00000080, AX
-	JMP     classes110
+	JMP     classes130
 
-rest111:
+rest131:
 	TESTQ   $0x00000010, CX
-	JZ      tail112
+	JZ      tail132
 	VMOVUPS (SI)(AX*1), Y2
 	VSUBPS  96(SP), Y2, Y2
 	VMULPS  expLog2e<>+0(SB), Y2, Y3
@@ -14787,47 +15060,47 @@ rest111:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail112:
+tail132:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone113
+	JZ         classesDone133
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes114
+	JGE        maskedLoadLanes134
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded115
+	JMP        maskedLoaded135
 
-maskedLoadLanes114:
+maskedLoadLanes134:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone116
+	JLE       lanesDone136
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone116
+	JLE       lanesDone136
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone116
+	JLE       lanesDone136
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone116
+	JLE       lanesDone136
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone116
+	JLE       lanesDone136
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone116
+	JLE       lanesDone136
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone116
+	JLE       lanesDone136
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone116
+	JLE       lanesDone136
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone116:
+lanesDone136:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded115:
+maskedLoaded135:
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -14855,79 +15128,79 @@ maskedLoaded115:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes117
+	JGE        maskedStoreLanes137
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored118
+	JMP        maskedStored138
 
-maskedStoreLanes117:
+maskedStoreLanes137:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored118
+	JLE          maskedStored138
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored118
+	JLE          maskedStored138
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored118
+	JLE          maskedStored138
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored118
+	JLE          maskedStored138
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored118
+	JLE          maskedStored138
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored118
+	JLE          maskedStored138
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored118
+	JLE          maskedStored138
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored118
+	JLE          maskedStored138
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored118:
+maskedStored138:
 	VADDPS     Y2, Y0, Y2
 	VMOVUPS    (SP), Y3
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes119
+	JGE        maskedLoadLanes139
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded120
+	JMP        maskedLoaded140
 
-maskedLoadLanes119:
+maskedLoadLanes139:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone121
+	JLE       lanesDone141
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone121
+	JLE       lanesDone141
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone121
+	JLE       lanesDone141
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone121
+	JLE       lanesDone141
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone121
+	JLE       lanesDone141
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone121
+	JLE       lanesDone141
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone121
+	JLE       lanesDone141
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone121
+	JLE       lanesDone141
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone121:
+lanesDone141:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded120:
+maskedLoaded140:
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -14955,48 +15228,48 @@ maskedLoaded120:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes122
+	JGE        maskedStoreLanes142
 	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
-	JMP        maskedStored123
+	JMP        maskedStored143
 
-maskedStoreLanes122:
+maskedStoreLanes142:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored123
+	JLE          maskedStored143
 	VEXTRACTPS   $0x00, X2, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored123
+	JLE          maskedStored143
 	VEXTRACTPS   $0x01, X2, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored123
+	JLE          maskedStored143
 	VEXTRACTPS   $0x02, X2, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored123
+	JLE          maskedStored143
 	VEXTRACTPS   $0x03, X2, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored123
+	JLE          maskedStored143
 	VEXTRACTPS   $0x00, X3, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored123
+	JLE          maskedStored143
 	VEXTRACTPS   $0x01, X3, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored123
+	JLE          maskedStored143
 	VEXTRACTPS   $0x02, X3, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored123
+	JLE          maskedStored143
 	VEXTRACTPS   $0x03, X3, 60(DI)(AX*1)
 
-maskedStored123:
+maskedStored143:
 	VADDPS    Y2, Y1, Y2
 	VMOVUPS   32(SP), Y3
 	VBLENDVPS Y3, Y2, Y1, Y1
 
-classesDone113:
+classesDone133:
 	VMOVAPS Y0, Y0
 	VMOVAPS Y1, Y1
-	JMP     summed109
+	JMP     summed129
 
-noGrad108:
+noGrad128:
 	VMOVUPS negZero<>+0(SB), Y0
 	VMOVUPS negZero<>+0(SB), Y1
 	VMOVUPS expMagic<>+0(SB), Y2
@@ -15004,9 +15277,9 @@ noGrad108:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes124:
+classes144:
 	CMPQ    AX, R11
-	JAE     rest125
+	JAE     rest145
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -15116,11 +15389,11 @@ classes124:
 	VADDPS  Y9, Y0, Y0
 	VADDPS  Y5, Y1, Y1
 	ADDQ    $0x00000080, AX
-	JMP     classes124
+	JMP     classes144
 
-rest125:
+rest145:
 	TESTQ   $0x00000010, CX
-	JZ      tail126
+	JZ      tail146
 	VMOVUPS (SI)(AX*1), Y2
 	VSUBPS  96(SP), Y2, Y2
 	VMULPS  expLog2e<>+0(SB), Y2, Y3
@@ -15177,47 +15450,47 @@ rest125:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail126:
+tail146:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone127
+	JZ         classesDone147
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes128
+	JGE        maskedLoadLanes148
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded129
+	JMP        maskedLoaded149
 
-maskedLoadLanes128:
+maskedLoadLanes148:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone130
+	JLE       lanesDone150
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone130
+	JLE       lanesDone150
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone130
+	JLE       lanesDone150
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone130
+	JLE       lanesDone150
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone130
+	JLE       lanesDone150
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone130
+	JLE       lanesDone150
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone130
+	JLE       lanesDone150
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone130
+	JLE       lanesDone150
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone130:
+lanesDone150:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded129:
+maskedLoaded149:
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -15248,42 +15521,42 @@ maskedLoaded129:
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes131
+	JGE        maskedLoadLanes151
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded132
+	JMP        maskedLoaded152
 
-maskedLoadLanes131:
+maskedLoadLanes151:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone133
+	JLE       lanesDone153
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone133
+	JLE       lanesDone153
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone133
+	JLE       lanesDone153
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone133
+	JLE       lanesDone153
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone133
+	JLE       lanesDone153
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone133
+	JLE       lanesDone153
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone133
+	JLE       lanesDone153
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone133
+	JLE       lanesDone153
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone133:
+lanesDone153:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded132:
+maskedLoaded152:
 	VSUBPS    96(SP), Y2, Y2
 	VMULPS    expLog2e<>+0(SB), Y2, Y3
 	VADDPS    expMagic<>+0(SB), Y3, Y3
@@ -15313,11 +15586,11 @@ maskedLoaded132:
 	VMOVUPS   32(SP), Y3
 	VBLENDVPS Y3, Y2, Y1, Y1
 
-classesDone127:
+classesDone147:
 	VMOVAPS Y0, Y0
 	VMOVAPS Y1, Y1
 
-summed109:
+summed129:
 	// The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
 	// ls - d[l] (seq.LabelLoss).
 	VHADDPS      Y1, Y0, Y0
@@ -15372,17 +15645,17 @@ summed109:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl, f to the frame.
 	TESTB     $0x01, 376(SP)
-	JZ        noLse134
+	JZ        noLse154
 	VADDPS    96(SP), Y1, Y1
 	VMOVUPS   128(SP), Y3
 	VBLENDVPS Y3, 96(SP), Y1, Y1
 	TESTQ     R14, R14
-	JZ        noLseStore135
+	JZ        noLseStore155
 	VMOVSS    X1, (R14)(R10*4)
 
-noLseStore135:
+noLseStore155:
 	TESTB   $0x02, 376(SP)
-	JZ      noZ136
+	JZ      noZ156
 	VMULPS  224(SP), Y1, Y3
 	VMULPS  Y1, Y3, Y1
 	VADDPS  Y3, Y3, Y3
@@ -15391,23 +15664,23 @@ noLseStore135:
 	VADDPS  Y1, Y2, Y1
 	VMOVAPS Y1, Y2
 
-noZ136:
-noLse134:
+noZ156:
+noLse154:
 	VMOVSS X2, (DX)(R10*4)
 
 	// Pass 3 (with a gradient). q = scale / s (seq.Quotient), q = q·f (f = 1
 	// without z-loss: exact); g[j] = e[j]·q (seq.Scaled); then g[l] = g[l] -
 	// scale.
 	TESTQ        DI, DI
-	JZ           noGrad137
+	JZ           noGrad157
 	VBROADCASTSS scale+80(FP), Y1
 	VDIVPS       Y0, Y1, Y0
 	VMULPS       192(SP), Y0, Y0
 	XORL         AX, AX
 
-classes138:
+classes158:
 	CMPQ    AX, R11
-	JAE     rest139
+	JAE     rest159
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -15421,11 +15694,11 @@ classes138:
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, 96(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes138
+	JMP     classes158
 
-rest139:
+rest159:
 	TESTQ   $0x00000010, CX
-	JZ      tail140
+	JZ      tail160
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -15434,170 +15707,170 @@ rest139:
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail140:
+tail160:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone141
+	JZ         classesDone161
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes142
+	JGE        maskedLoadLanes162
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded143
+	JMP        maskedLoaded163
 
-maskedLoadLanes142:
+maskedLoadLanes162:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone144
+	JLE       lanesDone164
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone144
+	JLE       lanesDone164
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone144
+	JLE       lanesDone164
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone144
+	JLE       lanesDone164
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone144
+	JLE       lanesDone164
 	VINSERTPS $0x00, 16(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone144
+	JLE       lanesDone164
 	VINSERTPS $0x10, 20(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone144
+	JLE       lanesDone164
 	VINSERTPS $0x20, 24(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone144
+	JLE       lanesDone164
 	VINSERTPS $0x30, 28(DI)(AX*1), X2, X2
 
-lanesDone144:
+lanesDone164:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded143:
+maskedLoaded163:
 	VMULPS     Y0, Y1, Y1
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes145
+	JGE        maskedStoreLanes165
 	VMASKMOVPS Y1, Y2, (DI)(AX*1)
-	JMP        maskedStored146
+	JMP        maskedStored166
 
-maskedStoreLanes145:
+maskedStoreLanes165:
 	VEXTRACTF128 $0x01, Y1, X2
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored146
+	JLE          maskedStored166
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored146
+	JLE          maskedStored166
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored146
+	JLE          maskedStored166
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored146
+	JLE          maskedStored166
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored146
+	JLE          maskedStored166
 	VEXTRACTPS   $0x00, X2, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored146
+	JLE          maskedStored166
 	VEXTRACTPS   $0x01, X2, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored146
+	JLE          maskedStored166
 	VEXTRACTPS   $0x02, X2, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored146
+	JLE          maskedStored166
 	VEXTRACTPS   $0x03, X2, 28(DI)(AX*1)
 
-maskedStored146:
+maskedStored166:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes147
+	JGE        maskedLoadLanes167
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded148
+	JMP        maskedLoaded168
 
-maskedLoadLanes147:
+maskedLoadLanes167:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone149
+	JLE       lanesDone169
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone149
+	JLE       lanesDone169
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone149
+	JLE       lanesDone169
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone149
+	JLE       lanesDone169
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone149
+	JLE       lanesDone169
 	VINSERTPS $0x00, 48(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone149
+	JLE       lanesDone169
 	VINSERTPS $0x10, 52(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone149
+	JLE       lanesDone169
 	VINSERTPS $0x20, 56(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone149
+	JLE       lanesDone169
 	VINSERTPS $0x30, 60(DI)(AX*1), X2, X2
 
-lanesDone149:
+lanesDone169:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded148:
+maskedLoaded168:
 	VMULPS     Y0, Y1, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes150
+	JGE        maskedStoreLanes170
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored151
+	JMP        maskedStored171
 
-maskedStoreLanes150:
+maskedStoreLanes170:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored151
+	JLE          maskedStored171
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored151
+	JLE          maskedStored171
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored151
+	JLE          maskedStored171
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored151
+	JLE          maskedStored171
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored151
+	JLE          maskedStored171
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored151
+	JLE          maskedStored171
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored151
+	JLE          maskedStored171
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored151
+	JLE          maskedStored171
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored151:
-classesDone141:
+maskedStored171:
+classesDone161:
 	MOVLQSX (BX)(R10*4), R12
 	VMOVSS  (DI)(R12*4), X0
 	VSUBSS  scale+80(FP), X0, X0
 	VMOVSS  X0, (DI)(R12*4)
 
-noGrad137:
+noGrad157:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut152
+	JZ    noOut172
 	ADDQ  R9, DI
 
-noOut152:
+noOut172:
 	JMP wideLabelsRow
 
 wideLabelsDone:
@@ -15649,61 +15922,61 @@ TEXT ·wideTargetsAVX2(SB), $504-220
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 	CMPQ    grad_base+0(FP), $0x00
-	JEQ     isNil153
+	JEQ     isNil173
 	MOVQ    grad_len+8(FP), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil153:
+isNil173:
 	CMPQ    preds_base+168(FP), $0x00
-	JEQ     isNil154
+	JEQ     isNil174
 	MOVQ    preds_len+176(FP), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil154:
+isNil174:
 	CMPQ    lse_base+192(FP), $0x00
-	JEQ     isNil155
+	JEQ     isNil175
 	MOVQ    lse_len+200(FP), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil155:
+isNil175:
 	XORL    R12, R12
 	MOVQ    targets_base+56(FP), AX
 	MOVQ    AX, 392(SP)
 	TESTQ   AX, AX
-	JZ      fromLabels156
+	JZ      fromLabels176
 	MOVQ    targets_len+64(FP), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	JMP     formDone157
+	JMP     formDone177
 
-fromLabels156:
+fromLabels176:
 	MOVL    $0x00000001, R12
 	MOVQ    labels_len+88(FP), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-formDone157:
+formDone177:
 	MOVQ    weights_base+104(FP), BX
 	MOVBQZX staged+136(FP), AX
 	TESTB   AL, AL
-	JZ      notStaged158
+	JZ      notStaged178
 	ORL     $0x00000002, R12
 	TESTQ   BX, BX
-	JZ      notStaged158
+	JZ      notStaged178
 	ORL     $0x00000004, R12
 	MOVQ    weights_len+112(FP), AX
 	CMPQ    AX, CX
-	JGE     notStaged158
+	JGE     notStaged178
 	XORL    R8, R8
 
-notStaged158:
+notStaged178:
 	MOVQ         R12, 384(SP)
 	VBROADCASTSS keep+128(FP), Y0
 	VMOVUPS      Y0, 288(SP)
@@ -15718,22 +15991,22 @@ notStaged158:
 	VMOVUPS Y0, 440(SP)
 	VMOVUPS Y0, 472(SP)
 	TESTQ   R8, R8
-	JZ      wtailDone159
+	JZ      wtailDone179
 	TESTQ   $0x00000004, 384(SP)
-	JZ      wtailDone159
+	JZ      wtailDone179
 	MOVQ    CX, R12
 	ANDQ    $-16, R12
 
-wtail160:
+wtail180:
 	CMPQ   R12, CX
-	JAE    wtailDone159
+	JAE    wtailDone179
 	VMOVSS (BX)(R12*4), X0
 	VMOVSS X0, 440(SP)(AX*4)
 	INCQ   AX
 	INCQ   R12
-	JMP    wtail160
+	JMP    wtail180
 
-wtailDone159:
+wtailDone179:
 	MOVQ losses_base+144(FP), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -15743,18 +16016,18 @@ wtailDone159:
 	MOVQ  lse_base+192(FP), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse161
+	JZ    noLse181
 	MOVL  $0x00000001, R12
 
-noLse161:
+noLse181:
 	MOVL         z+216(FP), AX
 	SHLL         $0x01, AX
-	JZ           noZ162
+	JZ           noZ182
 	MOVL         $0x00000003, R12
 	VBROADCASTSS z+216(FP), Y0
 	VMOVUPS      Y0, 224(SP)
 
-noZ162:
+noZ182:
 	MOVQ R12, 376(SP)
 
 	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
@@ -15807,28 +16080,28 @@ noZ162:
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small163
+	JLE  n0small183
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small163:
+n0small183:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone164
+	JZ   tailKDone184
 	NEGQ AX
 	ADDQ $0x10, AX
 
-tailK165:
+tailK185:
 	INCQ 408(SP)
 	SUBQ CX, AX
-	JG   tailK165
+	JG   tailK185
 
-tailKDone164:
+tailKDone184:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -15849,9 +16122,9 @@ wideTargetsRow:
 	VXORPS  Y1, Y1, Y1
 	XORL    AX, AX
 
-classes166:
+classes186:
 	CMPQ    AX, R11
-	JAE     rest167
+	JAE     rest187
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y3, Y3
 	VCMPPS  $0x03, Y5, Y0, Y0
@@ -15865,11 +16138,11 @@ classes166:
 	VMAXPS  Y5, Y4, Y4
 	VCMPPS  $0x03, Y5, Y1, Y1
 	ADDQ    $0x00000080, AX
-	JMP     classes166
+	JMP     classes186
 
-rest167:
+rest187:
 	TESTQ   $0x00000010, CX
-	JZ      tail168
+	JZ      tail188
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y3, Y3
 	VCMPPS  $0x03, Y5, Y0, Y0
@@ -15878,95 +16151,95 @@ rest167:
 	VCMPPS  $0x03, Y5, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail168:
+tail188:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone169
+	JZ         classesDone189
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes170
+	JGE        maskedLoadLanes190
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded171
+	JMP        maskedLoaded191
 
-maskedLoadLanes170:
+maskedLoadLanes190:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone172
+	JLE       lanesDone192
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone172
+	JLE       lanesDone192
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone172
+	JLE       lanesDone192
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone172
+	JLE       lanesDone192
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone172
+	JLE       lanesDone192
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone172
+	JLE       lanesDone192
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone172
+	JLE       lanesDone192
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone172
+	JLE       lanesDone192
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone172:
+lanesDone192:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded171:
+maskedLoaded191:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y2, Y5
 	VMAXPS     Y5, Y3, Y3
 	VCMPPS     $0x03, Y5, Y0, Y0
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes173
+	JGE        maskedLoadLanes193
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded174
+	JMP        maskedLoaded194
 
-maskedLoadLanes173:
+maskedLoadLanes193:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone175
+	JLE       lanesDone195
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone175
+	JLE       lanesDone195
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone175
+	JLE       lanesDone195
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone175
+	JLE       lanesDone195
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone175
+	JLE       lanesDone195
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone175
+	JLE       lanesDone195
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone175
+	JLE       lanesDone195
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone175
+	JLE       lanesDone195
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone175:
+lanesDone195:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded174:
+maskedLoaded194:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y2, Y5
 	VMAXPS    Y5, Y4, Y4
 	VCMPPS    $0x03, Y5, Y1, Y1
 
-classesDone169:
+classesDone189:
 	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y4, Y3, Y2
 	VEXTRACTF128 $0x01, Y2, X3
@@ -15984,163 +16257,163 @@ classesDone169:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
 	// no NaN in the row (R12 == 0); stored to the frame.
 	TESTB  $0x01, 376(SP)
-	JZ     noLse176
+	JZ     noLse196
 	VXORPS Y0, Y0, Y0
 	TESTL  R12, R12
-	JNZ    allSet177
+	JNZ    allSet197
 	VCMPPS $0x00, negInfBits<>+0(SB), Y6, Y0
 
-allSet177:
+allSet197:
 	VMOVUPS Y0, 128(SP)
 
-noLse176:
+noLse196:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds178
+	JZ    noPreds198
 	TESTL R12, R12
-	JZ    scanEq182
+	JZ    scanEq202
 	XORL  AX, AX
 
-scan183:
+scan203:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail184
+	JAE       scanTail204
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found179
+	JNZ       found199
 	ADDQ      $0x20, AX
-	JMP       scan183
+	JMP       scan203
 
-scanTail184:
+scanTail204:
 	TESTQ      $0x00000007, CX
-	JZ         notFound180
+	JZ         notFound200
 	VMOVUPS    64(SP), Y0
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes185
+	JGE        maskedLoadLanes205
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	JMP        maskedLoaded186
+	JMP        maskedLoaded206
 
-maskedLoadLanes185:
+maskedLoadLanes205:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone187
+	JLE       lanesDone207
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone187
+	JLE       lanesDone207
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone187
+	JLE       lanesDone207
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone187
+	JLE       lanesDone207
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone187
+	JLE       lanesDone207
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone187
+	JLE       lanesDone207
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone187
+	JLE       lanesDone207
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone187
+	JLE       lanesDone207
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
-lanesDone187:
+lanesDone207:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
-maskedLoaded186:
+maskedLoaded206:
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found179
-	JMP       notFound180
+	JNZ       found199
+	JMP       notFound200
 
-scanEq182:
+scanEq202:
 	XORL AX, AX
 
-scan188:
+scan208:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail189
+	JAE       scanTail209
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x00, Y0, Y6, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found179
+	JNZ       found199
 	ADDQ      $0x20, AX
-	JMP       scan188
+	JMP       scan208
 
-scanTail189:
+scanTail209:
 	TESTQ      $0x00000007, CX
-	JZ         notFound180
+	JZ         notFound200
 	VMOVUPS    64(SP), Y0
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes190
+	JGE        maskedLoadLanes210
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	JMP        maskedLoaded191
+	JMP        maskedLoaded211
 
-maskedLoadLanes190:
+maskedLoadLanes210:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone192
+	JLE       lanesDone212
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone192
+	JLE       lanesDone212
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone192
+	JLE       lanesDone212
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone192
+	JLE       lanesDone212
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone192
+	JLE       lanesDone212
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone192
+	JLE       lanesDone212
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone192
+	JLE       lanesDone212
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone192
+	JLE       lanesDone212
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
-lanesDone192:
+lanesDone212:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
-maskedLoaded191:
+maskedLoaded211:
 	VCMPPS    $0x00, Y0, Y6, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found179
+	JNZ       found199
 
-notFound180:
+notFound200:
 	XORL R12, R12
-	JMP  storePred181
+	JMP  storePred201
 
-found179:
+found199:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred181:
+storePred201:
 	MOVL R12, (R13)(R10*4)
 
-noPreds178:
+noPreds198:
 	// The label in every lane (targets from labels).
 	TESTB        $0x01, 384(SP)
-	JZ           noLabel193
+	JZ           noLabel213
 	MOVQ         labels_base+80(FP), R12
 	VMOVD        (R12)(R10*4), X0
 	VPBROADCASTD X0, Y0
 	VMOVDQU      Y0, 256(SP)
 
-noLabel193:
+noLabel213:
 	// Pass 2. For each class: d = x[j] - m; a = targetRow.at(j); td = a·d, +0
 	// where a == 0 (seq.TargetTerm); e = expf(d) (seq.Exp), stored to g (when
 	// grad is not nil); s, T and D accumulated by classSum (e, a, td). R12 =
@@ -16164,9 +16437,9 @@ noLabel193:
 	JEQ     wideTargetsExp7
 	XORL    AX, AX
 
-classes195:
+classes215:
 	CMPQ    AX, 368(SP)
-	JAE     rest196
+	JAE     rest216
 	VMOVUPS (SI)(AX*1), Y7
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
@@ -16200,10 +16473,10 @@ classes195:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore199
+	JZ      noStore219
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore199:
+noStore219:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
 	VSUBPS  Y6, Y7, Y7
@@ -16238,94 +16511,94 @@ noStore199:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore200
+	JZ      noStore220
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore200:
+noStore220:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes195
+	JMP    classes215
 
-rest196:
+rest216:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone198
+	JZ         classesDone218
 	VMOVUPS    (SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes201
+	JGE        maskedLoadLanes221
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded202
+	JMP        maskedLoaded222
 
-maskedLoadLanes201:
+maskedLoadLanes221:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone203
+	JLE       lanesDone223
 	VINSERTPS $0x00, (SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone203
+	JLE       lanesDone223
 	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone203
+	JLE       lanesDone223
 	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone203
+	JLE       lanesDone223
 	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone203
+	JLE       lanesDone223
 	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone203
+	JLE       lanesDone223
 	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone203
+	JLE       lanesDone223
 	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone203
+	JLE       lanesDone223
 	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
 
-lanesDone203:
+lanesDone223:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded202:
+maskedLoaded222:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes204
+	JGE        maskedLoadLanes224
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
-	JMP        maskedLoaded205
+	JMP        maskedLoaded225
 
-maskedLoadLanes204:
+maskedLoadLanes224:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone206
+	JLE       lanesDone226
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone206
+	JLE       lanesDone226
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone206
+	JLE       lanesDone226
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone206
+	JLE       lanesDone226
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone206
+	JLE       lanesDone226
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone206
+	JLE       lanesDone226
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone206
+	JLE       lanesDone226
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone206
+	JLE       lanesDone226
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
-lanesDone206:
+lanesDone226:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded205:
+maskedLoaded225:
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
 	VMULPS     Y7, Y8, Y10
 	VANDPS     Y10, Y9, Y9
@@ -16360,122 +16633,122 @@ maskedLoaded205:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore207
+	JZ         noStore227
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes208
+	JGE        maskedStoreLanes228
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
-	JMP        maskedStored209
+	JMP        maskedStored229
 
-maskedStoreLanes208:
+maskedStoreLanes228:
 	VEXTRACTF128 $0x01, Y7, X8
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored209
+	JLE          maskedStored229
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored209
+	JLE          maskedStored229
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored209
+	JLE          maskedStored229
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored209
+	JLE          maskedStored229
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored209
+	JLE          maskedStored229
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored209
+	JLE          maskedStored229
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored209
+	JLE          maskedStored229
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored209
+	JLE          maskedStored229
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
-maskedStored209:
-noStore207:
+maskedStored229:
+noStore227:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes210
+	JGE        maskedLoadLanes230
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded211
+	JMP        maskedLoaded231
 
-maskedLoadLanes210:
+maskedLoadLanes230:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone212
+	JLE       lanesDone232
 	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone212
+	JLE       lanesDone232
 	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone212
+	JLE       lanesDone232
 	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone212
+	JLE       lanesDone232
 	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone212
+	JLE       lanesDone232
 	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone212
+	JLE       lanesDone232
 	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone212
+	JLE       lanesDone232
 	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone212
+	JLE       lanesDone232
 	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
-lanesDone212:
+lanesDone232:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded211:
+maskedLoaded231:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes213
+	JGE        maskedLoadLanes233
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
-	JMP        maskedLoaded214
+	JMP        maskedLoaded234
 
-maskedLoadLanes213:
+maskedLoadLanes233:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone215
+	JLE       lanesDone235
 	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone215
+	JLE       lanesDone235
 	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone215
+	JLE       lanesDone235
 	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone215
+	JLE       lanesDone235
 	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone215
+	JLE       lanesDone235
 	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone215
+	JLE       lanesDone235
 	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone215
+	JLE       lanesDone235
 	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone215
+	JLE       lanesDone235
 	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
 
-lanesDone215:
+lanesDone235:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded214:
+maskedLoaded234:
 	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
 	VMULPS     Y6, Y7, Y9
 	VANDPS     Y9, Y8, Y8
@@ -16510,55 +16783,55 @@ maskedLoaded214:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore216
+	JZ         noStore236
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes217
+	JGE        maskedStoreLanes237
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored218
+	JMP        maskedStored238
 
-maskedStoreLanes217:
+maskedStoreLanes237:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored218
+	JLE          maskedStored238
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored218
+	JLE          maskedStored238
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored218
+	JLE          maskedStored238
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored218
+	JLE          maskedStored238
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored218
+	JLE          maskedStored238
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored218
+	JLE          maskedStored238
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored218
+	JLE          maskedStored238
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored218
+	JLE          maskedStored238
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored218:
-noStore216:
+maskedStored238:
+noStore236:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone198:
-	JMP summed194
+classesDone218:
+	JMP summed214
 
 wideTargetsExp2:
 	XORL AX, AX
 
-classes219:
+classes239:
 	CMPQ    AX, 368(SP)
-	JAE     rest220
+	JAE     rest240
 	VMOVUPS (SI)(AX*1), Y7
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
@@ -16594,10 +16867,10 @@ classes219:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore223
+	JZ      noStore243
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore223:
+noStore243:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
 	VSUBPS  Y6, Y7, Y7
@@ -16634,94 +16907,94 @@ noStore223:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore224
+	JZ      noStore244
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore224:
+noStore244:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes219
+	JMP    classes239
 
-rest220:
+rest240:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone222
+	JZ         classesDone242
 	VMOVUPS    (SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes225
+	JGE        maskedLoadLanes245
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded226
+	JMP        maskedLoaded246
 
-maskedLoadLanes225:
+maskedLoadLanes245:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone227
+	JLE       lanesDone247
 	VINSERTPS $0x00, (SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone227
+	JLE       lanesDone247
 	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone227
+	JLE       lanesDone247
 	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone227
+	JLE       lanesDone247
 	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone227
+	JLE       lanesDone247
 	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone227
+	JLE       lanesDone247
 	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone227
+	JLE       lanesDone247
 	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone227
+	JLE       lanesDone247
 	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
 
-lanesDone227:
+lanesDone247:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded226:
+maskedLoaded246:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes228
+	JGE        maskedLoadLanes248
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
-	JMP        maskedLoaded229
+	JMP        maskedLoaded249
 
-maskedLoadLanes228:
+maskedLoadLanes248:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone230
+	JLE       lanesDone250
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone230
+	JLE       lanesDone250
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone230
+	JLE       lanesDone250
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone230
+	JLE       lanesDone250
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone230
+	JLE       lanesDone250
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone230
+	JLE       lanesDone250
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone230
+	JLE       lanesDone250
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone230
+	JLE       lanesDone250
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
-lanesDone230:
+lanesDone250:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded229:
+maskedLoaded249:
 	VMULPS     288(SP), Y8, Y8
 	VADDPS     320(SP), Y8, Y8
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
@@ -16758,122 +17031,122 @@ maskedLoaded229:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore231
+	JZ         noStore251
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes232
+	JGE        maskedStoreLanes252
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
-	JMP        maskedStored233
+	JMP        maskedStored253
 
-maskedStoreLanes232:
+maskedStoreLanes252:
 	VEXTRACTF128 $0x01, Y7, X8
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored233
+	JLE          maskedStored253
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored233
+	JLE          maskedStored253
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored233
+	JLE          maskedStored253
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored233
+	JLE          maskedStored253
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored233
+	JLE          maskedStored253
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored233
+	JLE          maskedStored253
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored233
+	JLE          maskedStored253
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored233
+	JLE          maskedStored253
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
-maskedStored233:
-noStore231:
+maskedStored253:
+noStore251:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes234
+	JGE        maskedLoadLanes254
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded235
+	JMP        maskedLoaded255
 
-maskedLoadLanes234:
+maskedLoadLanes254:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone236
+	JLE       lanesDone256
 	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone236
+	JLE       lanesDone256
 	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone236
+	JLE       lanesDone256
 	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone236
+	JLE       lanesDone256
 	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone236
+	JLE       lanesDone256
 	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone236
+	JLE       lanesDone256
 	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone236
+	JLE       lanesDone256
 	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone236
+	JLE       lanesDone256
 	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
-lanesDone236:
+lanesDone256:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded235:
+maskedLoaded255:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes237
+	JGE        maskedLoadLanes257
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
-	JMP        maskedLoaded238
+	JMP        maskedLoaded258
 
-maskedLoadLanes237:
+maskedLoadLanes257:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone239
+	JLE       lanesDone259
 	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone239
+	JLE       lanesDone259
 	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone239
+	JLE       lanesDone259
 	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone239
+	JLE       lanesDone259
 	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone239
+	JLE       lanesDone259
 	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone239
+	JLE       lanesDone259
 	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone239
+	JLE       lanesDone259
 	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone239
+	JLE       lanesDone259
 	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
 
-lanesDone239:
+lanesDone259:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded238:
+maskedLoaded258:
 	VMULPS     288(SP), Y7, Y7
 	VADDPS     320(SP), Y7, Y7
 	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
@@ -16910,55 +17183,55 @@ maskedLoaded238:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore240
+	JZ         noStore260
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes241
+	JGE        maskedStoreLanes261
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored242
+	JMP        maskedStored262
 
-maskedStoreLanes241:
+maskedStoreLanes261:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored242
+	JLE          maskedStored262
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored242
+	JLE          maskedStored262
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored242
+	JLE          maskedStored262
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored242
+	JLE          maskedStored262
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored242
+	JLE          maskedStored262
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored242
+	JLE          maskedStored262
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored242
+	JLE          maskedStored262
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored242
+	JLE          maskedStored262
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored242:
-noStore240:
+maskedStored262:
+noStore260:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone222:
-	JMP summed194
+classesDone242:
+	JMP summed214
 
 wideTargetsExp6:
 	XORL AX, AX
 
-classes243:
+classes263:
 	CMPQ    AX, 368(SP)
-	JAE     rest244
+	JAE     rest264
 	VMOVUPS (SI)(AX*1), Y7
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
@@ -16996,10 +17269,10 @@ classes243:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore247
+	JZ      noStore267
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore247:
+noStore267:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
 	VSUBPS  Y6, Y7, Y7
@@ -17038,94 +17311,94 @@ noStore247:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore248
+	JZ      noStore268
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore248:
+noStore268:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes243
+	JMP    classes263
 
-rest244:
+rest264:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone246
+	JZ         classesDone266
 	VMOVUPS    (SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes249
+	JGE        maskedLoadLanes269
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded250
+	JMP        maskedLoaded270
 
-maskedLoadLanes249:
+maskedLoadLanes269:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone251
+	JLE       lanesDone271
 	VINSERTPS $0x00, (SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone251
+	JLE       lanesDone271
 	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone251
+	JLE       lanesDone271
 	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone251
+	JLE       lanesDone271
 	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone251
+	JLE       lanesDone271
 	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone251
+	JLE       lanesDone271
 	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone251
+	JLE       lanesDone271
 	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone251
+	JLE       lanesDone271
 	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
 
-lanesDone251:
+lanesDone271:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded250:
+maskedLoaded270:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes252
+	JGE        maskedLoadLanes272
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
-	JMP        maskedLoaded253
+	JMP        maskedLoaded273
 
-maskedLoadLanes252:
+maskedLoadLanes272:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone254
+	JLE       lanesDone274
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone254
+	JLE       lanesDone274
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone254
+	JLE       lanesDone274
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone254
+	JLE       lanesDone274
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone254
+	JLE       lanesDone274
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone254
+	JLE       lanesDone274
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone254
+	JLE       lanesDone274
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone254
+	JLE       lanesDone274
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
-lanesDone254:
+lanesDone274:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded253:
+maskedLoaded273:
 	VMULPS     288(SP), Y8, Y8
 	VADDPS     320(SP), Y8, Y8
 	VMOVUPS    440(SP), Y9
@@ -17164,122 +17437,122 @@ maskedLoaded253:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore255
+	JZ         noStore275
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes256
+	JGE        maskedStoreLanes276
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
-	JMP        maskedStored257
+	JMP        maskedStored277
 
-maskedStoreLanes256:
+maskedStoreLanes276:
 	VEXTRACTF128 $0x01, Y7, X8
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored257
+	JLE          maskedStored277
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored257
+	JLE          maskedStored277
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored257
+	JLE          maskedStored277
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored257
+	JLE          maskedStored277
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored257
+	JLE          maskedStored277
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored257
+	JLE          maskedStored277
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored257
+	JLE          maskedStored277
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored257
+	JLE          maskedStored277
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
-maskedStored257:
-noStore255:
+maskedStored277:
+noStore275:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes258
+	JGE        maskedLoadLanes278
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded259
+	JMP        maskedLoaded279
 
-maskedLoadLanes258:
+maskedLoadLanes278:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone260
+	JLE       lanesDone280
 	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone260
+	JLE       lanesDone280
 	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone260
+	JLE       lanesDone280
 	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone260
+	JLE       lanesDone280
 	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone260
+	JLE       lanesDone280
 	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone260
+	JLE       lanesDone280
 	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone260
+	JLE       lanesDone280
 	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone260
+	JLE       lanesDone280
 	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
-lanesDone260:
+lanesDone280:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded259:
+maskedLoaded279:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes261
+	JGE        maskedLoadLanes281
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
-	JMP        maskedLoaded262
+	JMP        maskedLoaded282
 
-maskedLoadLanes261:
+maskedLoadLanes281:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone263
+	JLE       lanesDone283
 	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone263
+	JLE       lanesDone283
 	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone263
+	JLE       lanesDone283
 	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone263
+	JLE       lanesDone283
 	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone263
+	JLE       lanesDone283
 	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone263
+	JLE       lanesDone283
 	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone263
+	JLE       lanesDone283
 	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone263
+	JLE       lanesDone283
 	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
 
-lanesDone263:
+lanesDone283:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded262:
+maskedLoaded282:
 	VMULPS     288(SP), Y7, Y7
 	VADDPS     320(SP), Y7, Y7
 	VMOVUPS    472(SP), Y8
@@ -17318,56 +17591,56 @@ maskedLoaded262:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore264
+	JZ         noStore284
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes265
+	JGE        maskedStoreLanes285
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored266
+	JMP        maskedStored286
 
-maskedStoreLanes265:
+maskedStoreLanes285:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored266
+	JLE          maskedStored286
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored266
+	JLE          maskedStored286
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored266
+	JLE          maskedStored286
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored266
+	JLE          maskedStored286
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored266
+	JLE          maskedStored286
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored266
+	JLE          maskedStored286
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored266
+	JLE          maskedStored286
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored266
+	JLE          maskedStored286
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored266:
-noStore264:
+maskedStored286:
+noStore284:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone246:
-	JMP summed194
+classesDone266:
+	JMP summed214
 
 wideTargetsExp1:
 	VMOVDQU lanes<>+0(SB), Y7
 	XORL    AX, AX
 
-classes267:
+classes287:
 	CMPQ     AX, 368(SP)
-	JAE      rest268
+	JAE      rest288
 	VMOVUPS  (SI)(AX*1), Y8
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
@@ -17403,10 +17676,10 @@ classes267:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore271
+	JZ       noStore291
 	VMOVUPS  Y8, (DI)(AX*1)
 
-noStore271:
+noStore291:
 	VADDPS   Y8, Y0, Y0
 	VMOVUPS  32(SI)(AX*1), Y8
 	VSUBPS   Y6, Y8, Y8
@@ -17443,55 +17716,55 @@ noStore271:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore272
+	JZ       noStore292
 	VMOVUPS  Y8, 32(DI)(AX*1)
 
-noStore272:
+noStore292:
 	VADDPS Y8, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes267
+	JMP    classes287
 
-rest268:
+rest288:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone270
+	JZ         classesDone290
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes273
+	JGE        maskedLoadLanes293
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded274
+	JMP        maskedLoaded294
 
-maskedLoadLanes273:
+maskedLoadLanes293:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone275
+	JLE       lanesDone295
 	VINSERTPS $0x00, (SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone275
+	JLE       lanesDone295
 	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone275
+	JLE       lanesDone295
 	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone275
+	JLE       lanesDone295
 	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone275
+	JLE       lanesDone295
 	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone275
+	JLE       lanesDone295
 	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone275
+	JLE       lanesDone295
 	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone275
+	JLE       lanesDone295
 	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
 
-lanesDone275:
+lanesDone295:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded274:
+maskedLoaded294:
 	VSUBPS     Y6, Y8, Y8
 	VPCMPEQD   256(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
@@ -17530,83 +17803,83 @@ maskedLoaded274:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS    Y9, Y8, Y8
 	TESTQ      DI, DI
-	JZ         noStore276
+	JZ         noStore296
 	VMOVUPS    (SP), Y9
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes277
+	JGE        maskedStoreLanes297
 	VMASKMOVPS Y8, Y9, (DI)(AX*1)
-	JMP        maskedStored278
+	JMP        maskedStored298
 
-maskedStoreLanes277:
+maskedStoreLanes297:
 	VEXTRACTF128 $0x01, Y8, X9
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored278
+	JLE          maskedStored298
 	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored278
+	JLE          maskedStored298
 	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored278
+	JLE          maskedStored298
 	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored278
+	JLE          maskedStored298
 	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored278
+	JLE          maskedStored298
 	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored278
+	JLE          maskedStored298
 	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored278
+	JLE          maskedStored298
 	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored278
+	JLE          maskedStored298
 	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
 
-maskedStored278:
-noStore276:
+maskedStored298:
+noStore296:
 	VADDPS     Y8, Y0, Y8
 	VMOVUPS    (SP), Y9
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes279
+	JGE        maskedLoadLanes299
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded280
+	JMP        maskedLoaded300
 
-maskedLoadLanes279:
+maskedLoadLanes299:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone281
+	JLE       lanesDone301
 	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone281
+	JLE       lanesDone301
 	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone281
+	JLE       lanesDone301
 	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone281
+	JLE       lanesDone301
 	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone281
+	JLE       lanesDone301
 	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone281
+	JLE       lanesDone301
 	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone281
+	JLE       lanesDone301
 	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone281
+	JLE       lanesDone301
 	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
 
-lanesDone281:
+lanesDone301:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded280:
+maskedLoaded300:
 	VSUBPS     Y6, Y8, Y6
 	VPCMPEQD   256(SP), Y7, Y8
 	VANDPS     one<>+0(SB), Y8, Y8
@@ -17645,56 +17918,56 @@ maskedLoaded280:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore282
+	JZ         noStore302
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes283
+	JGE        maskedStoreLanes303
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored284
+	JMP        maskedStored304
 
-maskedStoreLanes283:
+maskedStoreLanes303:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored284
+	JLE          maskedStored304
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored284
+	JLE          maskedStored304
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored284
+	JLE          maskedStored304
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored284
+	JLE          maskedStored304
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored284
+	JLE          maskedStored304
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored284
+	JLE          maskedStored304
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored284
+	JLE          maskedStored304
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored284
+	JLE          maskedStored304
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored284:
-noStore282:
+maskedStored304:
+noStore302:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone270:
-	JMP summed194
+classesDone290:
+	JMP summed214
 
 wideTargetsExp3:
 	VMOVDQU lanes<>+0(SB), Y7
 	XORL    AX, AX
 
-classes285:
+classes305:
 	CMPQ     AX, 368(SP)
-	JAE      rest286
+	JAE      rest306
 	VMOVUPS  (SI)(AX*1), Y8
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
@@ -17732,10 +18005,10 @@ classes285:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore289
+	JZ       noStore309
 	VMOVUPS  Y8, (DI)(AX*1)
 
-noStore289:
+noStore309:
 	VADDPS   Y8, Y0, Y0
 	VMOVUPS  32(SI)(AX*1), Y8
 	VSUBPS   Y6, Y8, Y8
@@ -17774,55 +18047,55 @@ noStore289:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore290
+	JZ       noStore310
 	VMOVUPS  Y8, 32(DI)(AX*1)
 
-noStore290:
+noStore310:
 	VADDPS Y8, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes285
+	JMP    classes305
 
-rest286:
+rest306:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone288
+	JZ         classesDone308
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes291
+	JGE        maskedLoadLanes311
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded292
+	JMP        maskedLoaded312
 
-maskedLoadLanes291:
+maskedLoadLanes311:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone293
+	JLE       lanesDone313
 	VINSERTPS $0x00, (SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone293
+	JLE       lanesDone313
 	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone293
+	JLE       lanesDone313
 	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone293
+	JLE       lanesDone313
 	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone293
+	JLE       lanesDone313
 	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone293
+	JLE       lanesDone313
 	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone293
+	JLE       lanesDone313
 	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone293
+	JLE       lanesDone313
 	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
 
-lanesDone293:
+lanesDone313:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded292:
+maskedLoaded312:
 	VSUBPS     Y6, Y8, Y8
 	VPCMPEQD   256(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
@@ -17863,83 +18136,83 @@ maskedLoaded292:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS    Y9, Y8, Y8
 	TESTQ      DI, DI
-	JZ         noStore294
+	JZ         noStore314
 	VMOVUPS    (SP), Y9
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes295
+	JGE        maskedStoreLanes315
 	VMASKMOVPS Y8, Y9, (DI)(AX*1)
-	JMP        maskedStored296
+	JMP        maskedStored316
 
-maskedStoreLanes295:
+maskedStoreLanes315:
 	VEXTRACTF128 $0x01, Y8, X9
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored296
+	JLE          maskedStored316
 	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored296
+	JLE          maskedStored316
 	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored296
+	JLE          maskedStored316
 	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored296
+	JLE          maskedStored316
 	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored296
+	JLE          maskedStored316
 	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored296
+	JLE          maskedStored316
 	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored296
+	JLE          maskedStored316
 	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored296
+	JLE          maskedStored316
 	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
 
-maskedStored296:
-noStore294:
+maskedStored316:
+noStore314:
 	VADDPS     Y8, Y0, Y8
 	VMOVUPS    (SP), Y9
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes297
+	JGE        maskedLoadLanes317
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded298
+	JMP        maskedLoaded318
 
-maskedLoadLanes297:
+maskedLoadLanes317:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone299
+	JLE       lanesDone319
 	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone299
+	JLE       lanesDone319
 	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone299
+	JLE       lanesDone319
 	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone299
+	JLE       lanesDone319
 	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone299
+	JLE       lanesDone319
 	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone299
+	JLE       lanesDone319
 	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone299
+	JLE       lanesDone319
 	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone299
+	JLE       lanesDone319
 	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
 
-lanesDone299:
+lanesDone319:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded298:
+maskedLoaded318:
 	VSUBPS     Y6, Y8, Y6
 	VPCMPEQD   256(SP), Y7, Y8
 	VANDPS     one<>+0(SB), Y8, Y8
@@ -17980,56 +18253,56 @@ maskedLoaded298:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore300
+	JZ         noStore320
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes301
+	JGE        maskedStoreLanes321
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored302
+	JMP        maskedStored322
 
-maskedStoreLanes301:
+maskedStoreLanes321:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored302
+	JLE          maskedStored322
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored302
+	JLE          maskedStored322
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored302
+	JLE          maskedStored322
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored302
+	JLE          maskedStored322
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored302
+	JLE          maskedStored322
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored302
+	JLE          maskedStored322
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored302
+	JLE          maskedStored322
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored302
+	JLE          maskedStored322
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored302:
-noStore300:
+maskedStored322:
+noStore320:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone288:
-	JMP summed194
+classesDone308:
+	JMP summed214
 
 wideTargetsExp7:
 	VMOVDQU lanes<>+0(SB), Y7
 	XORL    AX, AX
 
-classes303:
+classes323:
 	CMPQ     AX, 368(SP)
-	JAE      rest304
+	JAE      rest324
 	VMOVUPS  (SI)(AX*1), Y8
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
@@ -18069,10 +18342,10 @@ classes303:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore307
+	JZ       noStore327
 	VMOVUPS  Y8, (DI)(AX*1)
 
-noStore307:
+noStore327:
 	VADDPS   Y8, Y0, Y0
 	VMOVUPS  32(SI)(AX*1), Y8
 	VSUBPS   Y6, Y8, Y8
@@ -18113,55 +18386,55 @@ noStore307:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore308
+	JZ       noStore328
 	VMOVUPS  Y8, 32(DI)(AX*1)
 
-noStore308:
+noStore328:
 	VADDPS Y8, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes303
+	JMP    classes323
 
-rest304:
+rest324:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone306
+	JZ         classesDone326
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes309
+	JGE        maskedLoadLanes329
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded310
+	JMP        maskedLoaded330
 
-maskedLoadLanes309:
+maskedLoadLanes329:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone311
+	JLE       lanesDone331
 	VINSERTPS $0x00, (SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone311
+	JLE       lanesDone331
 	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone311
+	JLE       lanesDone331
 	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone311
+	JLE       lanesDone331
 	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone311
+	JLE       lanesDone331
 	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone311
+	JLE       lanesDone331
 	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone311
+	JLE       lanesDone331
 	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone311
+	JLE       lanesDone331
 	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
 
-lanesDone311:
+lanesDone331:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded310:
+maskedLoaded330:
 	VSUBPS     Y6, Y8, Y8
 	VPCMPEQD   256(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
@@ -18204,83 +18477,83 @@ maskedLoaded310:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS    Y9, Y8, Y8
 	TESTQ      DI, DI
-	JZ         noStore312
+	JZ         noStore332
 	VMOVUPS    (SP), Y9
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes313
+	JGE        maskedStoreLanes333
 	VMASKMOVPS Y8, Y9, (DI)(AX*1)
-	JMP        maskedStored314
+	JMP        maskedStored334
 
-maskedStoreLanes313:
+maskedStoreLanes333:
 	VEXTRACTF128 $0x01, Y8, X9
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored314
+	JLE          maskedStored334
 	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored314
+	JLE          maskedStored334
 	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored314
+	JLE          maskedStored334
 	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored314
+	JLE          maskedStored334
 	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored314
+	JLE          maskedStored334
 	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored314
+	JLE          maskedStored334
 	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored314
+	JLE          maskedStored334
 	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored314
+	JLE          maskedStored334
 	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
 
-maskedStored314:
-noStore312:
+maskedStored334:
+noStore332:
 	VADDPS     Y8, Y0, Y8
 	VMOVUPS    (SP), Y9
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes315
+	JGE        maskedLoadLanes335
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded316
+	JMP        maskedLoaded336
 
-maskedLoadLanes315:
+maskedLoadLanes335:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone317
+	JLE       lanesDone337
 	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone317
+	JLE       lanesDone337
 	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone317
+	JLE       lanesDone337
 	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone317
+	JLE       lanesDone337
 	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone317
+	JLE       lanesDone337
 	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone317
+	JLE       lanesDone337
 	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone317
+	JLE       lanesDone337
 	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone317
+	JLE       lanesDone337
 	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
 
-lanesDone317:
+lanesDone337:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded316:
+maskedLoaded336:
 	VSUBPS     Y6, Y8, Y6
 	VPCMPEQD   256(SP), Y7, Y8
 	VANDPS     one<>+0(SB), Y8, Y8
@@ -18323,48 +18596,48 @@ maskedLoaded316:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore318
+	JZ         noStore338
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes319
+	JGE        maskedStoreLanes339
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored320
+	JMP        maskedStored340
 
-maskedStoreLanes319:
+maskedStoreLanes339:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored320
+	JLE          maskedStored340
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored320
+	JLE          maskedStored340
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored320
+	JLE          maskedStored340
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored320
+	JLE          maskedStored340
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored320
+	JLE          maskedStored340
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored320
+	JLE          maskedStored340
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored320
+	JLE          maskedStored340
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored320
+	JLE          maskedStored340
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored320:
-noStore318:
+maskedStored340:
+noStore338:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone306:
-summed194:
+classesDone326:
+summed214:
 	// The row: s, T, D = total(c) of their accumulators; ls = log32(s)
 	// (seq.Log); loss = ls·T - D (seq.TargetLoss).
 	VHADDPS      Y3, Y0, Y0
@@ -18434,17 +18707,17 @@ summed194:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl·T, f to the frame.
 	TESTB     $0x01, 376(SP)
-	JZ        noLse321
+	JZ        noLse341
 	VADDPS    96(SP), Y3, Y3
 	VMOVUPS   128(SP), Y4
 	VBLENDVPS Y4, 96(SP), Y3, Y3
 	TESTQ     R14, R14
-	JZ        noLseStore322
+	JZ        noLseStore342
 	VMOVSS    X3, (R14)(R10*4)
 
-noLseStore322:
+noLseStore342:
 	TESTB   $0x02, 376(SP)
-	JZ      noZ323
+	JZ      noZ343
 	VMULPS  224(SP), Y3, Y4
 	VMULPS  Y3, Y4, Y3
 	VADDPS  Y4, Y4, Y4
@@ -18454,15 +18727,15 @@ noLseStore322:
 	VADDPS  Y3, Y2, Y2
 	VMOVAPS Y2, Y2
 
-noZ323:
-noLse321:
+noZ343:
+noLse341:
 	VMOVSS X2, (DX)(R10*4)
 
 	// Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
 	// (seq.Scaled), qt = qt·f (f = 1 without z-loss: exact); g[j] = e[j]·qt -
 	// a[j]·scale (seq.TargetGrad). One loop per form of the targets.
 	TESTQ        DI, DI
-	JZ           rowDone324
+	JZ           rowDone344
 	VBROADCASTSS scale+140(FP), Y2
 	VDIVPS       Y0, Y2, Y0
 	VMULPS       Y1, Y0, Y0
@@ -18480,274 +18753,17 @@ noLse321:
 	JEQ          wideTargetsGrad7
 	XORL         AX, AX
 
-classes325:
-	CMPQ    AX, 368(SP)
-	JAE     rest326
-	VMOVUPS (DI)(AX*1), Y1
-	VMOVUPS (R12)(AX*1), Y3
-	VMULPS  Y0, Y1, Y1
-	VMULPS  Y2, Y3, Y3
-	VSUBPS  Y3, Y1, Y1
-	VMOVUPS Y1, (DI)(AX*1)
-	VMOVUPS 32(DI)(AX*1), Y1
-	VMOVUPS 32(R12)(AX*1), Y3
-	VMULPS  Y0, Y1, Y1
-	VMULPS  Y2, Y3, Y3
-	VSUBPS  Y3, Y1, Y1
-	VMOVUPS Y1, 32(DI)(AX*1)
-	ADDQ    $0x00000040, AX
-	JMP     classes325
-
-rest326:
-	TESTQ      $0x0000000f, CX
-	JZ         classesDone328
-	VMOVUPS    (SP), Y1
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes329
-	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded330
-
-maskedLoadLanes329:
-	VXORPS    Y1, Y1, Y1
-	VXORPS    X3, X3, X3
-	CMPQ      416(SP), $0x00
-	JLE       lanesDone331
-	VINSERTPS $0x00, (DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x01
-	JLE       lanesDone331
-	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x02
-	JLE       lanesDone331
-	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x03
-	JLE       lanesDone331
-	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x04
-	JLE       lanesDone331
-	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x05
-	JLE       lanesDone331
-	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x06
-	JLE       lanesDone331
-	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x07
-	JLE       lanesDone331
-	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
-
-lanesDone331:
-	VINSERTF128 $0x01, X3, Y1, Y1
-
-maskedLoaded330:
-	VMOVUPS    (SP), Y3
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes332
-	VMASKMOVPS (R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded333
-
-maskedLoadLanes332:
-	VXORPS    Y3, Y3, Y3
-	VXORPS    X4, X4, X4
-	CMPQ      416(SP), $0x00
-	JLE       lanesDone334
-	VINSERTPS $0x00, (R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x01
-	JLE       lanesDone334
-	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x02
-	JLE       lanesDone334
-	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x03
-	JLE       lanesDone334
-	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x04
-	JLE       lanesDone334
-	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
-	CMPQ      416(SP), $0x05
-	JLE       lanesDone334
-	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
-	CMPQ      416(SP), $0x06
-	JLE       lanesDone334
-	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
-	CMPQ      416(SP), $0x07
-	JLE       lanesDone334
-	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
-
-lanesDone334:
-	VINSERTF128 $0x01, X4, Y3, Y3
-
-maskedLoaded333:
-	VMULPS     Y0, Y1, Y1
-	VMULPS     Y2, Y3, Y3
-	VSUBPS     Y3, Y1, Y1
-	VMOVUPS    (SP), Y3
-	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes335
-	VMASKMOVPS Y1, Y3, (DI)(AX*1)
-	JMP        maskedStored336
-
-maskedStoreLanes335:
-	VEXTRACTF128 $0x01, Y1, X3
-	CMPQ         416(SP), $0x00
-	JLE          maskedStored336
-	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
-	CMPQ         416(SP), $0x01
-	JLE          maskedStored336
-	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
-	CMPQ         416(SP), $0x02
-	JLE          maskedStored336
-	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
-	CMPQ         416(SP), $0x03
-	JLE          maskedStored336
-	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
-	CMPQ         416(SP), $0x04
-	JLE          maskedStored336
-	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
-	CMPQ         416(SP), $0x05
-	JLE          maskedStored336
-	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
-	CMPQ         416(SP), $0x06
-	JLE          maskedStored336
-	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
-	CMPQ         416(SP), $0x07
-	JLE          maskedStored336
-	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
-
-maskedStored336:
-	VMOVUPS    32(SP), Y1
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes337
-	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded338
-
-maskedLoadLanes337:
-	VXORPS    Y1, Y1, Y1
-	VXORPS    X3, X3, X3
-	CMPQ      424(SP), $0x00
-	JLE       lanesDone339
-	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
-	CMPQ      424(SP), $0x01
-	JLE       lanesDone339
-	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
-	CMPQ      424(SP), $0x02
-	JLE       lanesDone339
-	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
-	CMPQ      424(SP), $0x03
-	JLE       lanesDone339
-	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
-	CMPQ      424(SP), $0x04
-	JLE       lanesDone339
-	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x05
-	JLE       lanesDone339
-	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x06
-	JLE       lanesDone339
-	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x07
-	JLE       lanesDone339
-	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
-
-lanesDone339:
-	VINSERTF128 $0x01, X3, Y1, Y1
-
-maskedLoaded338:
-	VMOVUPS    32(SP), Y3
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes340
-	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded341
-
-maskedLoadLanes340:
-	VXORPS    Y3, Y3, Y3
-	VXORPS    X4, X4, X4
-	CMPQ      424(SP), $0x00
-	JLE       lanesDone342
-	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x01
-	JLE       lanesDone342
-	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x02
-	JLE       lanesDone342
-	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x03
-	JLE       lanesDone342
-	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x04
-	JLE       lanesDone342
-	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
-	CMPQ      424(SP), $0x05
-	JLE       lanesDone342
-	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
-	CMPQ      424(SP), $0x06
-	JLE       lanesDone342
-	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
-	CMPQ      424(SP), $0x07
-	JLE       lanesDone342
-	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
-
-lanesDone342:
-	VINSERTF128 $0x01, X4, Y3, Y3
-
-maskedLoaded341:
-	VMULPS     Y0, Y1, Y0
-	VMULPS     Y2, Y3, Y1
-	VSUBPS     Y1, Y0, Y0
-	VMOVUPS    32(SP), Y1
-	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes343
-	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored344
-
-maskedStoreLanes343:
-	VEXTRACTF128 $0x01, Y0, X1
-	CMPQ         424(SP), $0x00
-	JLE          maskedStored344
-	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
-	CMPQ         424(SP), $0x01
-	JLE          maskedStored344
-	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
-	CMPQ         424(SP), $0x02
-	JLE          maskedStored344
-	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
-	CMPQ         424(SP), $0x03
-	JLE          maskedStored344
-	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
-	CMPQ         424(SP), $0x04
-	JLE          maskedStored344
-	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
-	CMPQ         424(SP), $0x05
-	JLE          maskedStored344
-	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
-	CMPQ         424(SP), $0x06
-	JLE          maskedStored344
-	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
-	CMPQ         424(SP), $0x07
-	JLE          maskedStored344
-	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
-
-maskedStored344:
-classesDone328:
-	JMP rowDone324
-
-wideTargetsGrad2:
-	XORL AX, AX
-
 classes345:
 	CMPQ    AX, 368(SP)
 	JAE     rest346
 	VMOVUPS (DI)(AX*1), Y1
 	VMOVUPS (R12)(AX*1), Y3
-	VMULPS  288(SP), Y3, Y3
-	VADDPS  320(SP), Y3, Y3
 	VMULPS  Y0, Y1, Y1
 	VMULPS  Y2, Y3, Y3
 	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
 	VMOVUPS 32(DI)(AX*1), Y1
 	VMOVUPS 32(R12)(AX*1), Y3
-	VMULPS  288(SP), Y3, Y3
-	VADDPS  320(SP), Y3, Y3
 	VMULPS  Y0, Y1, Y1
 	VMULPS  Y2, Y3, Y3
 	VSUBPS  Y3, Y1, Y1
@@ -18834,8 +18850,6 @@ lanesDone354:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
 maskedLoaded353:
-	VMULPS     288(SP), Y3, Y3
-	VADDPS     320(SP), Y3, Y3
 	VMULPS     Y0, Y1, Y1
 	VMULPS     Y2, Y3, Y3
 	VSUBPS     Y3, Y1, Y1
@@ -18949,8 +18963,6 @@ lanesDone362:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
 maskedLoaded361:
-	VMULPS     288(SP), Y3, Y3
-	VADDPS     320(SP), Y3, Y3
 	VMULPS     Y0, Y1, Y0
 	VMULPS     Y2, Y3, Y1
 	VSUBPS     Y1, Y0, Y0
@@ -18989,9 +19001,9 @@ maskedStoreLanes363:
 
 maskedStored364:
 classesDone348:
-	JMP rowDone324
+	JMP rowDone344
 
-wideTargetsGrad6:
+wideTargetsGrad2:
 	XORL AX, AX
 
 classes365:
@@ -19001,8 +19013,6 @@ classes365:
 	VMOVUPS (R12)(AX*1), Y3
 	VMULPS  288(SP), Y3, Y3
 	VADDPS  320(SP), Y3, Y3
-	VMOVUPS (BX)(AX*1), Y4
-	VMULPS  Y3, Y4, Y3
 	VMULPS  Y0, Y1, Y1
 	VMULPS  Y2, Y3, Y3
 	VSUBPS  Y3, Y1, Y1
@@ -19011,8 +19021,6 @@ classes365:
 	VMOVUPS 32(R12)(AX*1), Y3
 	VMULPS  288(SP), Y3, Y3
 	VADDPS  320(SP), Y3, Y3
-	VMOVUPS 32(BX)(AX*1), Y4
-	VMULPS  Y3, Y4, Y3
 	VMULPS  Y0, Y1, Y1
 	VMULPS  Y2, Y3, Y3
 	VSUBPS  Y3, Y1, Y1
@@ -19101,8 +19109,6 @@ lanesDone374:
 maskedLoaded373:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
-	VMOVUPS    440(SP), Y4
-	VMULPS     Y3, Y4, Y3
 	VMULPS     Y0, Y1, Y1
 	VMULPS     Y2, Y3, Y3
 	VSUBPS     Y3, Y1, Y1
@@ -19218,8 +19224,6 @@ lanesDone382:
 maskedLoaded381:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
-	VMOVUPS    472(SP), Y4
-	VMULPS     Y3, Y4, Y3
 	VMULPS     Y0, Y1, Y0
 	VMULPS     Y2, Y3, Y1
 	VSUBPS     Y1, Y0, Y0
@@ -19258,15 +19262,284 @@ maskedStoreLanes383:
 
 maskedStored384:
 classesDone368:
-	JMP rowDone324
+	JMP rowDone344
+
+wideTargetsGrad6:
+	XORL AX, AX
+
+classes385:
+	CMPQ    AX, 368(SP)
+	JAE     rest386
+	VMOVUPS (DI)(AX*1), Y1
+	VMOVUPS (R12)(AX*1), Y3
+	VMULPS  288(SP), Y3, Y3
+	VADDPS  320(SP), Y3, Y3
+	VMOVUPS (BX)(AX*1), Y4
+	VMULPS  Y3, Y4, Y3
+	VMULPS  Y0, Y1, Y1
+	VMULPS  Y2, Y3, Y3
+	VSUBPS  Y3, Y1, Y1
+	VMOVUPS Y1, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y1
+	VMOVUPS 32(R12)(AX*1), Y3
+	VMULPS  288(SP), Y3, Y3
+	VADDPS  320(SP), Y3, Y3
+	VMOVUPS 32(BX)(AX*1), Y4
+	VMULPS  Y3, Y4, Y3
+	VMULPS  Y0, Y1, Y1
+	VMULPS  Y2, Y3, Y3
+	VSUBPS  Y3, Y1, Y1
+	VMOVUPS Y1, 32(DI)(AX*1)
+	ADDQ    $0x00000040, AX
+	JMP     classes385
+
+rest386:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone388
+	VMOVUPS    (SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes389
+	VMASKMOVPS (DI)(AX*1), Y1, Y1
+	JMP        maskedLoaded390
+
+maskedLoadLanes389:
+	VXORPS    Y1, Y1, Y1
+	VXORPS    X3, X3, X3
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone391
+	VINSERTPS $0x00, (DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone391
+	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone391
+	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone391
+	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone391
+	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone391
+	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone391
+	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone391
+	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
+
+lanesDone391:
+	VINSERTF128 $0x01, X3, Y1, Y1
+
+maskedLoaded390:
+	VMOVUPS    (SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes392
+	VMASKMOVPS (R12)(AX*1), Y3, Y3
+	JMP        maskedLoaded393
+
+maskedLoadLanes392:
+	VXORPS    Y3, Y3, Y3
+	VXORPS    X4, X4, X4
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone394
+	VINSERTPS $0x00, (R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone394
+	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone394
+	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone394
+	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone394
+	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone394
+	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone394
+	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone394
+	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
+
+lanesDone394:
+	VINSERTF128 $0x01, X4, Y3, Y3
+
+maskedLoaded393:
+	VMULPS     288(SP), Y3, Y3
+	VADDPS     320(SP), Y3, Y3
+	VMOVUPS    440(SP), Y4
+	VMULPS     Y3, Y4, Y3
+	VMULPS     Y0, Y1, Y1
+	VMULPS     Y2, Y3, Y3
+	VSUBPS     Y3, Y1, Y1
+	VMOVUPS    (SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes395
+	VMASKMOVPS Y1, Y3, (DI)(AX*1)
+	JMP        maskedStored396
+
+maskedStoreLanes395:
+	VEXTRACTF128 $0x01, Y1, X3
+	CMPQ         416(SP), $0x00
+	JLE          maskedStored396
+	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
+	CMPQ         416(SP), $0x01
+	JLE          maskedStored396
+	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
+	CMPQ         416(SP), $0x02
+	JLE          maskedStored396
+	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
+	CMPQ         416(SP), $0x03
+	JLE          maskedStored396
+	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
+	CMPQ         416(SP), $0x04
+	JLE          maskedStored396
+	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
+	CMPQ         416(SP), $0x05
+	JLE          maskedStored396
+	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
+	CMPQ         416(SP), $0x06
+	JLE          maskedStored396
+	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
+	CMPQ         416(SP), $0x07
+	JLE          maskedStored396
+	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
+
+maskedStored396:
+	VMOVUPS    32(SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes397
+	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
+	JMP        maskedLoaded398
+
+maskedLoadLanes397:
+	VXORPS    Y1, Y1, Y1
+	VXORPS    X3, X3, X3
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone399
+	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone399
+	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone399
+	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone399
+	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone399
+	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone399
+	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone399
+	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone399
+	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
+
+lanesDone399:
+	VINSERTF128 $0x01, X3, Y1, Y1
+
+maskedLoaded398:
+	VMOVUPS    32(SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes400
+	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
+	JMP        maskedLoaded401
+
+maskedLoadLanes400:
+	VXORPS    Y3, Y3, Y3
+	VXORPS    X4, X4, X4
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone402
+	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone402
+	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone402
+	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone402
+	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone402
+	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone402
+	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone402
+	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone402
+	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
+
+lanesDone402:
+	VINSERTF128 $0x01, X4, Y3, Y3
+
+maskedLoaded401:
+	VMULPS     288(SP), Y3, Y3
+	VADDPS     320(SP), Y3, Y3
+	VMOVUPS    472(SP), Y4
+	VMULPS     Y3, Y4, Y3
+	VMULPS     Y0, Y1, Y0
+	VMULPS     Y2, Y3, Y1
+	VSUBPS     Y1, Y0, Y0
+	VMOVUPS    32(SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes403
+	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
+	JMP        maskedStored404
+
+maskedStoreLanes403:
+	VEXTRACTF128 $0x01, Y0, X1
+	CMPQ         424(SP), $0x00
+	JLE          maskedStored404
+	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
+	CMPQ         424(SP), $0x01
+	JLE          maskedStored404
+	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
+	CMPQ         424(SP), $0x02
+	JLE          maskedStored404
+	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
+	CMPQ         424(SP), $0x03
+	JLE          maskedStored404
+	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
+	CMPQ         424(SP), $0x04
+	JLE          maskedStored404
+	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
+	CMPQ         424(SP), $0x05
+	JLE          maskedStored404
+	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
+	CMPQ         424(SP), $0x06
+	JLE          maskedStored404
+	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
+	CMPQ         424(SP), $0x07
+	JLE          maskedStored404
+	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
+
+maskedStored404:
+classesDone388:
+	JMP rowDone344
 
 wideTargetsGrad1:
 	VMOVDQU lanes<>+0(SB), Y1
 	XORL    AX, AX
 
-classes385:
+classes405:
 	CMPQ     AX, 368(SP)
-	JAE      rest386
+	JAE      rest406
 	VMOVUPS  (DI)(AX*1), Y3
 	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
@@ -19284,49 +19557,49 @@ classes385:
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, 32(DI)(AX*1)
 	ADDQ     $0x00000040, AX
-	JMP      classes385
+	JMP      classes405
 
-rest386:
+rest406:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone388
+	JZ         classesDone408
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes389
+	JGE        maskedLoadLanes409
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded390
+	JMP        maskedLoaded410
 
-maskedLoadLanes389:
+maskedLoadLanes409:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone391
+	JLE       lanesDone411
 	VINSERTPS $0x00, (DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone391
+	JLE       lanesDone411
 	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone391
+	JLE       lanesDone411
 	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone391
+	JLE       lanesDone411
 	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone391
+	JLE       lanesDone411
 	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone391
+	JLE       lanesDone411
 	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone391
+	JLE       lanesDone411
 	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone391
+	JLE       lanesDone411
 	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
 
-lanesDone391:
+lanesDone411:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded390:
+maskedLoaded410:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VPADDD     eight<>+0(SB), Y1, Y1
@@ -19335,76 +19608,76 @@ maskedLoaded390:
 	VSUBPS     Y4, Y3, Y3
 	VMOVUPS    (SP), Y4
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes392
+	JGE        maskedStoreLanes412
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
-	JMP        maskedStored393
+	JMP        maskedStored413
 
-maskedStoreLanes392:
+maskedStoreLanes412:
 	VEXTRACTF128 $0x01, Y3, X4
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored393
+	JLE          maskedStored413
 	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored393
+	JLE          maskedStored413
 	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored393
+	JLE          maskedStored413
 	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored393
+	JLE          maskedStored413
 	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored393
+	JLE          maskedStored413
 	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored393
+	JLE          maskedStored413
 	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored393
+	JLE          maskedStored413
 	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored393
+	JLE          maskedStored413
 	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
 
-maskedStored393:
+maskedStored413:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes394
+	JGE        maskedLoadLanes414
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded395
+	JMP        maskedLoaded415
 
-maskedLoadLanes394:
+maskedLoadLanes414:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone396
+	JLE       lanesDone416
 	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone396
+	JLE       lanesDone416
 	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone396
+	JLE       lanesDone416
 	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone396
+	JLE       lanesDone416
 	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone396
+	JLE       lanesDone416
 	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone396
+	JLE       lanesDone416
 	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone396
+	JLE       lanesDone416
 	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone396
+	JLE       lanesDone416
 	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
 
-lanesDone396:
+lanesDone416:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded395:
+maskedLoaded415:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VPADDD     eight<>+0(SB), Y1, Y1
@@ -19413,48 +19686,48 @@ maskedLoaded395:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes397
+	JGE        maskedStoreLanes417
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored398
+	JMP        maskedStored418
 
-maskedStoreLanes397:
+maskedStoreLanes417:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored398
+	JLE          maskedStored418
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored398
+	JLE          maskedStored418
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored398
+	JLE          maskedStored418
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored398
+	JLE          maskedStored418
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored398
+	JLE          maskedStored418
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored398
+	JLE          maskedStored418
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored398
+	JLE          maskedStored418
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored398
+	JLE          maskedStored418
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored398:
-classesDone388:
-	JMP rowDone324
+maskedStored418:
+classesDone408:
+	JMP rowDone344
 
 wideTargetsGrad3:
 	VMOVDQU lanes<>+0(SB), Y1
 	XORL    AX, AX
 
-classes399:
+classes419:
 	CMPQ     AX, 368(SP)
-	JAE      rest400
+	JAE      rest420
 	VMOVUPS  (DI)(AX*1), Y3
 	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
@@ -19476,49 +19749,49 @@ classes399:
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, 32(DI)(AX*1)
 	ADDQ     $0x00000040, AX
-	JMP      classes399
+	JMP      classes419
 
-rest400:
+rest420:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone402
+	JZ         classesDone422
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes403
+	JGE        maskedLoadLanes423
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded404
+	JMP        maskedLoaded424
 
-maskedLoadLanes403:
+maskedLoadLanes423:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone405
+	JLE       lanesDone425
 	VINSERTPS $0x00, (DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone405
+	JLE       lanesDone425
 	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone405
+	JLE       lanesDone425
 	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone405
+	JLE       lanesDone425
 	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone405
+	JLE       lanesDone425
 	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone405
+	JLE       lanesDone425
 	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone405
+	JLE       lanesDone425
 	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone405
+	JLE       lanesDone425
 	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
 
-lanesDone405:
+lanesDone425:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded404:
+maskedLoaded424:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -19529,76 +19802,76 @@ maskedLoaded404:
 	VSUBPS     Y4, Y3, Y3
 	VMOVUPS    (SP), Y4
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes406
+	JGE        maskedStoreLanes426
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
-	JMP        maskedStored407
+	JMP        maskedStored427
 
-maskedStoreLanes406:
+maskedStoreLanes426:
 	VEXTRACTF128 $0x01, Y3, X4
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored407
+	JLE          maskedStored427
 	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored407
+	JLE          maskedStored427
 	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored407
+	JLE          maskedStored427
 	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored407
+	JLE          maskedStored427
 	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored407
+	JLE          maskedStored427
 	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored407
+	JLE          maskedStored427
 	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored407
+	JLE          maskedStored427
 	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored407
+	JLE          maskedStored427
 	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
 
-maskedStored407:
+maskedStored427:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes408
+	JGE        maskedLoadLanes428
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded409
+	JMP        maskedLoaded429
 
-maskedLoadLanes408:
+maskedLoadLanes428:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone410
+	JLE       lanesDone430
 	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone410
+	JLE       lanesDone430
 	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone410
+	JLE       lanesDone430
 	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone410
+	JLE       lanesDone430
 	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone410
+	JLE       lanesDone430
 	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone410
+	JLE       lanesDone430
 	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone410
+	JLE       lanesDone430
 	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone410
+	JLE       lanesDone430
 	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
 
-lanesDone410:
+lanesDone430:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded409:
+maskedLoaded429:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -19609,48 +19882,48 @@ maskedLoaded409:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes411
+	JGE        maskedStoreLanes431
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored412
+	JMP        maskedStored432
 
-maskedStoreLanes411:
+maskedStoreLanes431:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored412
+	JLE          maskedStored432
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored412
+	JLE          maskedStored432
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored412
+	JLE          maskedStored432
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored412
+	JLE          maskedStored432
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored412
+	JLE          maskedStored432
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored412
+	JLE          maskedStored432
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored412
+	JLE          maskedStored432
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored412
+	JLE          maskedStored432
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored412:
-classesDone402:
-	JMP rowDone324
+maskedStored432:
+classesDone422:
+	JMP rowDone344
 
 wideTargetsGrad7:
 	VMOVDQU lanes<>+0(SB), Y1
 	XORL    AX, AX
 
-classes413:
+classes433:
 	CMPQ     AX, 368(SP)
-	JAE      rest414
+	JAE      rest434
 	VMOVUPS  (DI)(AX*1), Y3
 	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
@@ -19676,49 +19949,49 @@ classes413:
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, 32(DI)(AX*1)
 	ADDQ     $0x00000040, AX
-	JMP      classes413
+	JMP      classes433
 
-rest414:
+rest434:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone416
+	JZ         classesDone436
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes417
+	JGE        maskedLoadLanes437
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded418
+	JMP        maskedLoaded438
 
-maskedLoadLanes417:
+maskedLoadLanes437:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone419
+	JLE       lanesDone439
 	VINSERTPS $0x00, (DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone419
+	JLE       lanesDone439
 	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone419
+	JLE       lanesDone439
 	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone419
+	JLE       lanesDone439
 	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone419
+	JLE       lanesDone439
 	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone419
+	JLE       lanesDone439
 	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone419
+	JLE       lanesDone439
 	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone419
+	JLE       lanesDone439
 	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
 
-lanesDone419:
+lanesDone439:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded418:
+maskedLoaded438:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -19731,76 +20004,76 @@ maskedLoaded418:
 	VSUBPS     Y4, Y3, Y3
 	VMOVUPS    (SP), Y4
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes420
+	JGE        maskedStoreLanes440
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
-	JMP        maskedStored421
+	JMP        maskedStored441
 
-maskedStoreLanes420:
+maskedStoreLanes440:
 	VEXTRACTF128 $0x01, Y3, X4
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored421
+	JLE          maskedStored441
 	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored421
+	JLE          maskedStored441
 	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored421
+	JLE          maskedStored441
 	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored421
+	JLE          maskedStored441
 	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored421
+	JLE          maskedStored441
 	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored421
+	JLE          maskedStored441
 	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored421
+	JLE          maskedStored441
 	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored421
+	JLE          maskedStored441
 	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
 
-maskedStored421:
+maskedStored441:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes422
+	JGE        maskedLoadLanes442
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded423
+	JMP        maskedLoaded443
 
-maskedLoadLanes422:
+maskedLoadLanes442:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone424
+	JLE       lanesDone444
 	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone424
+	JLE       lanesDone444
 	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone424
+	JLE       lanesDone444
 	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone424
+	JLE       lanesDone444
 	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone424
+	JLE       lanesDone444
 	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone424
+	JLE       lanesDone444
 	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone424
+	JLE       lanesDone444
 	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone424
+	JLE       lanesDone444
 	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
 
-lanesDone424:
+lanesDone444:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded423:
+maskedLoaded443:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -19813,56 +20086,56 @@ maskedLoaded423:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes425
+	JGE        maskedStoreLanes445
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored426
+	JMP        maskedStored446
 
-maskedStoreLanes425:
+maskedStoreLanes445:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored426
+	JLE          maskedStored446
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored426
+	JLE          maskedStored446
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored426
+	JLE          maskedStored446
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored426
+	JLE          maskedStored446
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored426
+	JLE          maskedStored446
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored426
+	JLE          maskedStored446
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored426
+	JLE          maskedStored446
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored426
+	JLE          maskedStored446
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored426:
-classesDone416:
-rowDone324:
+maskedStored446:
+classesDone436:
+rowDone344:
 	// The targets row advances (when not nil).
 	MOVQ  392(SP), R12
 	TESTQ R12, R12
-	JZ    noTargets427
+	JZ    noTargets447
 	ADDQ  R9, R12
 	MOVQ  R12, 392(SP)
 
-noTargets427:
+noTargets447:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut428
+	JZ    noOut448
 	ADDQ  R9, DI
 
-noOut428:
+noOut448:
 	JMP wideTargetsRow
 
 wideTargetsDone:
@@ -19960,28 +20233,28 @@ TEXT ·wideSoftmaxAVX2(SB), $504-56
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small429
+	JLE  n0small449
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small429:
+n0small449:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone430
+	JZ   tailKDone450
 	NEGQ AX
 	ADDQ $0x10, AX
 
-tailK431:
+tailK451:
 	INCQ 408(SP)
 	SUBQ CX, AX
-	JG   tailK431
+	JG   tailK451
 
-tailKDone430:
+tailKDone450:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -20002,9 +20275,9 @@ wideSoftmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes432:
+classes452:
 	CMPQ    AX, R11
-	JAE     rest433
+	JAE     rest453
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -20018,11 +20291,11 @@ classes432:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes432
+	JMP     classes452
 
-rest433:
+rest453:
 	TESTQ   $0x00000010, CX
-	JZ      tail434
+	JZ      tail454
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -20031,95 +20304,95 @@ rest433:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail434:
+tail454:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone435
+	JZ         classesDone455
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes436
+	JGE        maskedLoadLanes456
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded437
+	JMP        maskedLoaded457
 
-maskedLoadLanes436:
+maskedLoadLanes456:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone438
+	JLE       lanesDone458
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone438
+	JLE       lanesDone458
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone438
+	JLE       lanesDone458
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone438
+	JLE       lanesDone458
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone438
+	JLE       lanesDone458
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone438
+	JLE       lanesDone458
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone438
+	JLE       lanesDone458
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone438
+	JLE       lanesDone458
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone438:
+lanesDone458:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded437:
+maskedLoaded457:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes439
+	JGE        maskedLoadLanes459
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded440
+	JMP        maskedLoaded460
 
-maskedLoadLanes439:
+maskedLoadLanes459:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone441
+	JLE       lanesDone461
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone441
+	JLE       lanesDone461
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone441
+	JLE       lanesDone461
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone441
+	JLE       lanesDone461
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone441
+	JLE       lanesDone461
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone441
+	JLE       lanesDone461
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone441
+	JLE       lanesDone461
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone441
+	JLE       lanesDone461
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone441:
+lanesDone461:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded440:
+maskedLoaded460:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone435:
+classesDone455:
 	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -20142,9 +20415,9 @@ classesDone435:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes442:
+classes462:
 	CMPQ    AX, R11
-	JAE     rest443
+	JAE     rest463
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -20258,11 +20531,11 @@ classes442:
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
 	ADDQ    $0x00000080, AX
-	JMP     classes442
+	JMP     classes462
 
-rest443:
+rest463:
 	TESTQ   $0x00000010, CX
-	JZ      tail444
+	JZ      tail464
 	VMOVUPS (SI)(AX*1), Y2
 	VSUBPS  96(SP), Y2, Y2
 	VMULPS  expLog2e<>+0(SB), Y2, Y3
@@ -20321,47 +20594,47 @@ rest443:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail444:
+tail464:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone445
+	JZ         classesDone465
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes446
+	JGE        maskedLoadLanes466
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded447
+	JMP        maskedLoaded467
 
-maskedLoadLanes446:
+maskedLoadLanes466:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone448
+	JLE       lanesDone468
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone448
+	JLE       lanesDone468
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone448
+	JLE       lanesDone468
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone448
+	JLE       lanesDone468
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone448
+	JLE       lanesDone468
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone448
+	JLE       lanesDone468
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone448
+	JLE       lanesDone468
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone448
+	JLE       lanesDone468
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone448:
+lanesDone468:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded447:
+maskedLoaded467:
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -20389,79 +20662,79 @@ maskedLoaded447:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes449
+	JGE        maskedStoreLanes469
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored450
+	JMP        maskedStored470
 
-maskedStoreLanes449:
+maskedStoreLanes469:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored450
+	JLE          maskedStored470
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored450
+	JLE          maskedStored470
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored450
+	JLE          maskedStored470
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored450
+	JLE          maskedStored470
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored450
+	JLE          maskedStored470
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored450
+	JLE          maskedStored470
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored450
+	JLE          maskedStored470
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored450
+	JLE          maskedStored470
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored450:
+maskedStored470:
 	VADDPS     Y2, Y0, Y2
 	VMOVUPS    (SP), Y3
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes451
+	JGE        maskedLoadLanes471
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded452
+	JMP        maskedLoaded472
 
-maskedLoadLanes451:
+maskedLoadLanes471:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone453
+	JLE       lanesDone473
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone453
+	JLE       lanesDone473
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone453
+	JLE       lanesDone473
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone453
+	JLE       lanesDone473
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone453
+	JLE       lanesDone473
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone453
+	JLE       lanesDone473
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone453
+	JLE       lanesDone473
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone453
+	JLE       lanesDone473
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone453:
+lanesDone473:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded452:
+maskedLoaded472:
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -20489,43 +20762,43 @@ maskedLoaded452:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes454
+	JGE        maskedStoreLanes474
 	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
-	JMP        maskedStored455
+	JMP        maskedStored475
 
-maskedStoreLanes454:
+maskedStoreLanes474:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored455
+	JLE          maskedStored475
 	VEXTRACTPS   $0x00, X2, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored455
+	JLE          maskedStored475
 	VEXTRACTPS   $0x01, X2, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored455
+	JLE          maskedStored475
 	VEXTRACTPS   $0x02, X2, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored455
+	JLE          maskedStored475
 	VEXTRACTPS   $0x03, X2, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored455
+	JLE          maskedStored475
 	VEXTRACTPS   $0x00, X3, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored455
+	JLE          maskedStored475
 	VEXTRACTPS   $0x01, X3, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored455
+	JLE          maskedStored475
 	VEXTRACTPS   $0x02, X3, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored455
+	JLE          maskedStored475
 	VEXTRACTPS   $0x03, X3, 60(DI)(AX*1)
 
-maskedStored455:
+maskedStored475:
 	VADDPS    Y2, Y1, Y2
 	VMOVUPS   32(SP), Y3
 	VBLENDVPS Y3, Y2, Y1, Y1
 
-classesDone445:
+classesDone465:
 	// Pass 3. s = total(c); r = 1 / s (seq.Reciprocal); y[j] = y[j]·r (seq.Scaled).
 	VHADDPS      Y1, Y0, Y0
 	VHADDPS      Y0, Y0, Y0
@@ -20538,9 +20811,9 @@ classesDone445:
 	VDIVPS       Y0, Y1, Y0
 	XORL         AX, AX
 
-classes456:
+classes476:
 	CMPQ    AX, R11
-	JAE     rest457
+	JAE     rest477
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -20554,11 +20827,11 @@ classes456:
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, 96(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes456
+	JMP     classes476
 
-rest457:
+rest477:
 	TESTQ   $0x00000010, CX
-	JZ      tail458
+	JZ      tail478
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -20567,164 +20840,164 @@ rest457:
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail458:
+tail478:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone459
+	JZ         classesDone479
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes460
+	JGE        maskedLoadLanes480
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded461
+	JMP        maskedLoaded481
 
-maskedLoadLanes460:
+maskedLoadLanes480:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone462
+	JLE       lanesDone482
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone462
+	JLE       lanesDone482
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone462
+	JLE       lanesDone482
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone462
+	JLE       lanesDone482
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone462
+	JLE       lanesDone482
 	VINSERTPS $0x00, 16(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone462
+	JLE       lanesDone482
 	VINSERTPS $0x10, 20(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone462
+	JLE       lanesDone482
 	VINSERTPS $0x20, 24(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone462
+	JLE       lanesDone482
 	VINSERTPS $0x30, 28(DI)(AX*1), X2, X2
 
-lanesDone462:
+lanesDone482:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded461:
+maskedLoaded481:
 	VMULPS     Y0, Y1, Y1
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes463
+	JGE        maskedStoreLanes483
 	VMASKMOVPS Y1, Y2, (DI)(AX*1)
-	JMP        maskedStored464
+	JMP        maskedStored484
 
-maskedStoreLanes463:
+maskedStoreLanes483:
 	VEXTRACTF128 $0x01, Y1, X2
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored464
+	JLE          maskedStored484
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored464
+	JLE          maskedStored484
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored464
+	JLE          maskedStored484
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored464
+	JLE          maskedStored484
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored464
+	JLE          maskedStored484
 	VEXTRACTPS   $0x00, X2, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored464
+	JLE          maskedStored484
 	VEXTRACTPS   $0x01, X2, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored464
+	JLE          maskedStored484
 	VEXTRACTPS   $0x02, X2, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored464
+	JLE          maskedStored484
 	VEXTRACTPS   $0x03, X2, 28(DI)(AX*1)
 
-maskedStored464:
+maskedStored484:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes465
+	JGE        maskedLoadLanes485
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded466
+	JMP        maskedLoaded486
 
-maskedLoadLanes465:
+maskedLoadLanes485:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone467
+	JLE       lanesDone487
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone467
+	JLE       lanesDone487
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone467
+	JLE       lanesDone487
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone467
+	JLE       lanesDone487
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone467
+	JLE       lanesDone487
 	VINSERTPS $0x00, 48(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone467
+	JLE       lanesDone487
 	VINSERTPS $0x10, 52(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone467
+	JLE       lanesDone487
 	VINSERTPS $0x20, 56(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone467
+	JLE       lanesDone487
 	VINSERTPS $0x30, 60(DI)(AX*1), X2, X2
 
-lanesDone467:
+lanesDone487:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded466:
+maskedLoaded486:
 	VMULPS     Y0, Y1, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes468
+	JGE        maskedStoreLanes488
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored469
+	JMP        maskedStored489
 
-maskedStoreLanes468:
+maskedStoreLanes488:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored469
+	JLE          maskedStored489
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored469
+	JLE          maskedStored489
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored469
+	JLE          maskedStored489
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored469
+	JLE          maskedStored489
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored469
+	JLE          maskedStored489
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored469
+	JLE          maskedStored489
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored469
+	JLE          maskedStored489
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored469
+	JLE          maskedStored489
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored469:
-classesDone459:
+maskedStored489:
+classesDone479:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut470
+	JZ    noOut490
 	ADDQ  R9, DI
 
-noOut470:
+noOut490:
 	JMP wideSoftmaxRow
 
 wideSoftmaxDone:
@@ -20822,28 +21095,28 @@ TEXT ·wideLogSoftmaxAVX2(SB), $504-56
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small471
+	JLE  n0small491
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small471:
+n0small491:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone472
+	JZ   tailKDone492
 	NEGQ AX
 	ADDQ $0x10, AX
 
-tailK473:
+tailK493:
 	INCQ 408(SP)
 	SUBQ CX, AX
-	JG   tailK473
+	JG   tailK493
 
-tailKDone472:
+tailKDone492:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -20864,9 +21137,9 @@ wideLogSoftmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes474:
+classes494:
 	CMPQ    AX, R11
-	JAE     rest475
+	JAE     rest495
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -20880,11 +21153,11 @@ classes474:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes474
+	JMP     classes494
 
-rest475:
+rest495:
 	TESTQ   $0x00000010, CX
-	JZ      tail476
+	JZ      tail496
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -20893,95 +21166,95 @@ rest475:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail476:
+tail496:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone477
+	JZ         classesDone497
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes478
+	JGE        maskedLoadLanes498
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded479
+	JMP        maskedLoaded499
 
-maskedLoadLanes478:
+maskedLoadLanes498:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone480
+	JLE       lanesDone500
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone480
+	JLE       lanesDone500
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone480
+	JLE       lanesDone500
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone480
+	JLE       lanesDone500
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone480
+	JLE       lanesDone500
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone480
+	JLE       lanesDone500
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone480
+	JLE       lanesDone500
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone480
+	JLE       lanesDone500
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone480:
+lanesDone500:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded479:
+maskedLoaded499:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes481
+	JGE        maskedLoadLanes501
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded482
+	JMP        maskedLoaded502
 
-maskedLoadLanes481:
+maskedLoadLanes501:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone483
+	JLE       lanesDone503
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone483
+	JLE       lanesDone503
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone483
+	JLE       lanesDone503
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone483
+	JLE       lanesDone503
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone483
+	JLE       lanesDone503
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone483
+	JLE       lanesDone503
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone483
+	JLE       lanesDone503
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone483
+	JLE       lanesDone503
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone483:
+lanesDone503:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded482:
+maskedLoaded502:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone477:
+classesDone497:
 	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -21004,9 +21277,9 @@ classesDone477:
 	VMOVUPS expLn2Hi<>+0(SB), Y5
 	XORL    AX, AX
 
-classes484:
+classes504:
 	CMPQ    AX, R11
-	JAE     rest485
+	JAE     rest505
 	VMOVUPS (SI)(AX*1), Y6
 	VMOVUPS 32(SI)(AX*1), Y7
 	VMOVUPS 64(SI)(AX*1), Y8
@@ -21116,11 +21389,11 @@ classes484:
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y2, Y2
 	ADDQ    $0x00000080, AX
-	JMP     classes484
+	JMP     classes504
 
-rest485:
+rest505:
 	TESTQ   $0x00000010, CX
-	JZ      tail486
+	JZ      tail506
 	VMOVUPS (SI)(AX*1), Y3
 	VSUBPS  96(SP), Y3, Y3
 	VMULPS  expLog2e<>+0(SB), Y3, Y4
@@ -21177,47 +21450,47 @@ rest485:
 	VADDPS  Y3, Y2, Y2
 	ADDQ    $0x00000040, AX
 
-tail486:
+tail506:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone487
+	JZ         classesDone507
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes488
+	JGE        maskedLoadLanes508
 	VMASKMOVPS (SI)(AX*1), Y3, Y3
-	JMP        maskedLoaded489
+	JMP        maskedLoaded509
 
-maskedLoadLanes488:
+maskedLoadLanes508:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone490
+	JLE       lanesDone510
 	VINSERTPS $0x00, (SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone490
+	JLE       lanesDone510
 	VINSERTPS $0x10, 4(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone490
+	JLE       lanesDone510
 	VINSERTPS $0x20, 8(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone490
+	JLE       lanesDone510
 	VINSERTPS $0x30, 12(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone490
+	JLE       lanesDone510
 	VINSERTPS $0x00, 16(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone490
+	JLE       lanesDone510
 	VINSERTPS $0x10, 20(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone490
+	JLE       lanesDone510
 	VINSERTPS $0x20, 24(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone490
+	JLE       lanesDone510
 	VINSERTPS $0x30, 28(SI)(AX*1), X4, X4
 
-lanesDone490:
+lanesDone510:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded489:
+maskedLoaded509:
 	VSUBPS     96(SP), Y3, Y3
 	VMULPS     expLog2e<>+0(SB), Y3, Y4
 	VADDPS     expMagic<>+0(SB), Y4, Y4
@@ -21248,42 +21521,42 @@ maskedLoaded489:
 	VBLENDVPS  Y4, Y3, Y1, Y1
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes491
+	JGE        maskedLoadLanes511
 	VMASKMOVPS 32(SI)(AX*1), Y3, Y3
-	JMP        maskedLoaded492
+	JMP        maskedLoaded512
 
-maskedLoadLanes491:
+maskedLoadLanes511:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone493
+	JLE       lanesDone513
 	VINSERTPS $0x00, 32(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone493
+	JLE       lanesDone513
 	VINSERTPS $0x10, 36(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone493
+	JLE       lanesDone513
 	VINSERTPS $0x20, 40(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone493
+	JLE       lanesDone513
 	VINSERTPS $0x30, 44(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone493
+	JLE       lanesDone513
 	VINSERTPS $0x00, 48(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone493
+	JLE       lanesDone513
 	VINSERTPS $0x10, 52(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone493
+	JLE       lanesDone513
 	VINSERTPS $0x20, 56(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone493
+	JLE       lanesDone513
 	VINSERTPS $0x30, 60(SI)(AX*1), X4, X4
 
-lanesDone493:
+lanesDone513:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded492:
+maskedLoaded512:
 	VSUBPS    96(SP), Y3, Y3
 	VMULPS    expLog2e<>+0(SB), Y3, Y4
 	VADDPS    expMagic<>+0(SB), Y4, Y4
@@ -21313,7 +21586,7 @@ maskedLoaded492:
 	VMOVUPS   32(SP), Y4
 	VBLENDVPS Y4, Y3, Y2, Y2
 
-classesDone487:
+classesDone507:
 	// s = total(c); ls = log32(s) (seq.Log).
 	VHADDPS      Y2, Y1, Y1
 	VHADDPS      Y1, Y1, Y1
@@ -21365,9 +21638,9 @@ classesDone487:
 	// Pass 3. y[j] = (x[j] - m) - ls (seq.LogSoftmax).
 	XORL AX, AX
 
-classes494:
+classes514:
 	CMPQ    AX, R11
-	JAE     rest495
+	JAE     rest515
 	VMOVUPS (SI)(AX*1), Y2
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
@@ -21385,11 +21658,11 @@ classes494:
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, 96(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes494
+	JMP     classes514
 
-rest495:
+rest515:
 	TESTQ   $0x00000010, CX
-	JZ      tail496
+	JZ      tail516
 	VMOVUPS (SI)(AX*1), Y2
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
@@ -21400,166 +21673,166 @@ rest495:
 	VMOVUPS Y2, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail496:
+tail516:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone497
+	JZ         classesDone517
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes498
+	JGE        maskedLoadLanes518
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded499
+	JMP        maskedLoaded519
 
-maskedLoadLanes498:
+maskedLoadLanes518:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone500
+	JLE       lanesDone520
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone500
+	JLE       lanesDone520
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone500
+	JLE       lanesDone520
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone500
+	JLE       lanesDone520
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone500
+	JLE       lanesDone520
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone500
+	JLE       lanesDone520
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone500
+	JLE       lanesDone520
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone500
+	JLE       lanesDone520
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone500:
+lanesDone520:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded499:
+maskedLoaded519:
 	VSUBPS     Y0, Y2, Y2
 	VSUBPS     Y1, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes501
+	JGE        maskedStoreLanes521
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored502
+	JMP        maskedStored522
 
-maskedStoreLanes501:
+maskedStoreLanes521:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored502
+	JLE          maskedStored522
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored502
+	JLE          maskedStored522
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored502
+	JLE          maskedStored522
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored502
+	JLE          maskedStored522
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored502
+	JLE          maskedStored522
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored502
+	JLE          maskedStored522
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored502
+	JLE          maskedStored522
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored502
+	JLE          maskedStored522
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored502:
+maskedStored522:
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes503
+	JGE        maskedLoadLanes523
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded504
+	JMP        maskedLoaded524
 
-maskedLoadLanes503:
+maskedLoadLanes523:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone505
+	JLE       lanesDone525
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone505
+	JLE       lanesDone525
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone505
+	JLE       lanesDone525
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone505
+	JLE       lanesDone525
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone505
+	JLE       lanesDone525
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone505
+	JLE       lanesDone525
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone505
+	JLE       lanesDone525
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone505
+	JLE       lanesDone525
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone505:
+lanesDone525:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded504:
+maskedLoaded524:
 	VSUBPS     Y0, Y2, Y0
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes506
+	JGE        maskedStoreLanes526
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored507
+	JMP        maskedStored527
 
-maskedStoreLanes506:
+maskedStoreLanes526:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored507
+	JLE          maskedStored527
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored507
+	JLE          maskedStored527
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored507
+	JLE          maskedStored527
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored507
+	JLE          maskedStored527
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored507
+	JLE          maskedStored527
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored507
+	JLE          maskedStored527
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored507
+	JLE          maskedStored527
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored507
+	JLE          maskedStored527
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored507:
-classesDone497:
+maskedStored527:
+classesDone517:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut508
+	JZ    noOut528
 	ADDQ  R9, DI
 
-noOut508:
+noOut528:
 	JMP wideLogSoftmaxRow
 
 wideLogSoftmaxDone:
@@ -21655,28 +21928,28 @@ TEXT ·wideArgmaxAVX2(SB), $504-56
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small509
+	JLE  n0small529
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small509:
+n0small529:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone510
+	JZ   tailKDone530
 	NEGQ AX
 	ADDQ $0x10, AX
 
-tailK511:
+tailK531:
 	INCQ 408(SP)
 	SUBQ CX, AX
-	JG   tailK511
+	JG   tailK531
 
-tailKDone510:
+tailKDone530:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -21697,9 +21970,9 @@ wideArgmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes512:
+classes532:
 	CMPQ    AX, R11
-	JAE     rest513
+	JAE     rest533
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -21713,11 +21986,11 @@ classes512:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes512
+	JMP     classes532
 
-rest513:
+rest533:
 	TESTQ   $0x00000010, CX
-	JZ      tail514
+	JZ      tail534
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -21726,95 +21999,95 @@ rest513:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail514:
+tail534:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone515
+	JZ         classesDone535
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes516
+	JGE        maskedLoadLanes536
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded517
+	JMP        maskedLoaded537
 
-maskedLoadLanes516:
+maskedLoadLanes536:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone518
+	JLE       lanesDone538
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone518
+	JLE       lanesDone538
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone518
+	JLE       lanesDone538
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone518
+	JLE       lanesDone538
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone518
+	JLE       lanesDone538
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone518
+	JLE       lanesDone538
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone518
+	JLE       lanesDone538
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone518
+	JLE       lanesDone538
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone518:
+lanesDone538:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded517:
+maskedLoaded537:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes519
+	JGE        maskedLoadLanes539
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded520
+	JMP        maskedLoaded540
 
-maskedLoadLanes519:
+maskedLoadLanes539:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone521
+	JLE       lanesDone541
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone521
+	JLE       lanesDone541
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone521
+	JLE       lanesDone541
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone521
+	JLE       lanesDone541
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone521
+	JLE       lanesDone541
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone521
+	JLE       lanesDone541
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone521
+	JLE       lanesDone541
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone521
+	JLE       lanesDone541
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone521:
+lanesDone541:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded520:
+maskedLoaded540:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone515:
+classesDone535:
 	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -21831,147 +22104,147 @@ classesDone515:
 
 	// dst[i] = argmaxRow(x).
 	TESTL R12, R12
-	JZ    scanEq525
+	JZ    scanEq545
 	XORL  AX, AX
 
-scan526:
+scan546:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail527
+	JAE       scanTail547
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found522
+	JNZ       found542
 	ADDQ      $0x20, AX
-	JMP       scan526
+	JMP       scan546
 
-scanTail527:
+scanTail547:
 	TESTQ      $0x00000007, CX
-	JZ         notFound523
+	JZ         notFound543
 	VMOVUPS    64(SP), Y0
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes528
+	JGE        maskedLoadLanes548
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	JMP        maskedLoaded529
+	JMP        maskedLoaded549
 
-maskedLoadLanes528:
+maskedLoadLanes548:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone530
+	JLE       lanesDone550
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone530
+	JLE       lanesDone550
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone530
+	JLE       lanesDone550
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone530
+	JLE       lanesDone550
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone530
+	JLE       lanesDone550
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone530
+	JLE       lanesDone550
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone530
+	JLE       lanesDone550
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone530
+	JLE       lanesDone550
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
-lanesDone530:
+lanesDone550:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
-maskedLoaded529:
+maskedLoaded549:
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found522
-	JMP       notFound523
+	JNZ       found542
+	JMP       notFound543
 
-scanEq525:
+scanEq545:
 	XORL AX, AX
 
-scan531:
+scan551:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail532
+	JAE       scanTail552
 	VMOVUPS   (SI)(AX*1), Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found522
+	JNZ       found542
 	ADDQ      $0x20, AX
-	JMP       scan531
+	JMP       scan551
 
-scanTail532:
+scanTail552:
 	TESTQ      $0x00000007, CX
-	JZ         notFound523
+	JZ         notFound543
 	VMOVUPS    64(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes533
+	JGE        maskedLoadLanes553
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	JMP        maskedLoaded534
+	JMP        maskedLoaded554
 
-maskedLoadLanes533:
+maskedLoadLanes553:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone535
+	JLE       lanesDone555
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone535
+	JLE       lanesDone555
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone535
+	JLE       lanesDone555
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone535
+	JLE       lanesDone555
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone535
+	JLE       lanesDone555
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone535
+	JLE       lanesDone555
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone535
+	JLE       lanesDone555
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone535
+	JLE       lanesDone555
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
-lanesDone535:
+lanesDone555:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded534:
+maskedLoaded554:
 	VCMPPS    $0x00, Y1, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found522
+	JNZ       found542
 
-notFound523:
+notFound543:
 	XORL R12, R12
-	JMP  storePred524
+	JMP  storePred544
 
-found522:
+found542:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred524:
+storePred544:
 	MOVL R12, (R13)(R10*4)
 
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut536
+	JZ    noOut556
 	ADDQ  R9, DI
 
-noOut536:
+noOut556:
 	JMP wideArgmaxRow
 
 wideArgmaxDone:

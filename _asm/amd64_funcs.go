@@ -154,6 +154,8 @@ Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 		})
 	g.Load(g.Param("losses").Base(), reg.RDX)
 	g.Load(g.Param("acc"), reg.R8)
+	g.prefetchSetup(reg.RSI, "logits")
+	g.prefetchSetup(reg.RDI, "grad")
 	g.fusedSetup(flags, zv)
 
 	// gradBlock emits, for the block of the record at R11, the rows of g
@@ -341,6 +343,9 @@ Pass 3: scale, q, qt = q·T (then qt·f), the columns g[j] and the
 		})
 	g.Load(g.Param("losses").Base(), reg.RDX)
 	g.Load(g.Param("acc"), reg.R8)
+	g.prefetchSetup(reg.RSI, "logits")
+	g.prefetchSetup(reg.RBX, "targets")
+	g.prefetchSetup(reg.RDI, "grad")
 	g.fusedSetup(flags, zv)
 
 	g.Label("targetsChunk")
@@ -462,6 +467,8 @@ Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.`)))
 	g.Load(g.Param("dst").Base(), reg.RDI)
 	g.Load(g.Param("logits").Base(), reg.RSI)
 	g.blockCount([]length{{len: g.addr(g.Param("logits").Len())}, {len: g.addr(g.Param("dst").Len())}}, nil)
+	g.prefetchSetup(reg.RSI, "logits")
+	g.prefetchSetup(reg.RDI, "dst")
 
 	g.Label("softmaxChunk")
 	g.nextChunk("softmaxDone", frame)
@@ -519,6 +526,8 @@ Pass 3: log32(s), the columns y[j] and the registers of the transpose.`)))
 	g.Load(g.Param("dst").Base(), reg.RDI)
 	g.Load(g.Param("logits").Base(), reg.RSI)
 	g.blockCount([]length{{len: g.addr(g.Param("logits").Len())}, {len: g.addr(g.Param("dst").Len())}}, nil)
+	g.prefetchSetup(reg.RSI, "logits")
+	g.prefetchSetup(reg.RDI, "dst")
 
 	g.Label("logSoftmaxChunk")
 	g.nextChunk("logSoftmaxDone", frame)
