@@ -370,8 +370,8 @@ type x86Gen struct {
 	// pf holds, in the function being built, the frame slot of the
 	// prefetch limit of each pointer register that prefetches (see
 	// prefetchSetup).
-	pf map[reg.Register]operand.Mem
-	err    error
+	pf  map[reg.Register]operand.Mem
+	err error
 }
 
 func (g *x86Gen) vec() reg.VecVirtual {
