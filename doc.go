@@ -46,8 +46,9 @@
 // # Implementations
 //
 // The pure-Go code (kernel_generic.go) is the specification. On amd64 with
-// AVX2 and on arm64 with NEON, assembly generated from it (the _asm
-// directory of the repository) is chosen at start-up;
+// AVX-512 ("avx512", 16 rows per ZMM register) or AVX2 ("avx2", 8 rows per
+// YMM register) and on arm64 with NEON, assembly generated from it (the
+// _asm directory of the repository) is chosen at start-up;
 // it produces results that are bit-identical to the Go code for every input,
 // so a program gets the same loss and gradient bits on every machine.
 // [Implementation] reports the choice and [Use] changes it.
