@@ -156,9 +156,13 @@ func (b *batch) rows(p0, p1 int, labels []int32, acc *[8]float64) {
 	}
 }
 
+// stagedBlock is the number of rows whose effective targets stagedChunk
+// builds at a time: the largest block of any tier (avx512's 16 rows).
+const stagedBlock = 2 * blockRows
+
 // stagedChunk runs the options path (weights, label smoothing, ignored
-// labels) through the dense-target kernel: for each block of blockRows rows
-// it builds, on the stack, the effective target rows
+// labels) through the dense-target kernel: for each stagedBlock rows it
+// builds, on the stack, the effective target rows
 //
 //	a[j] = w[j]·((1-ε)·t[j] + ε/10)
 //
@@ -171,12 +175,12 @@ func (b *batch) rows(p0, p1 int, labels []int32, acc *[8]float64) {
 // kernel wrote for the row of zeros.
 func (b *batch) stagedChunk(c0, c1 int) float64 {
 	var acc [8]float64
-	var xs, ts [blockRows * Classes]float32
-	var buf [blockRows]int32
-	var ipred [blockRows]int32
-	var ilse [blockRows]float32
-	for b0 := c0; b0 < c1; b0 += blockRows {
-		b1 := min(b0+blockRows, c1)
+	var xs, ts [stagedBlock * Classes]float32
+	var buf [stagedBlock]int32
+	var ipred [stagedBlock]int32
+	var ilse [stagedBlock]float32
+	for b0 := c0; b0 < c1; b0 += stagedBlock {
+		b1 := min(b0+stagedBlock, c1)
 		x := b.logits[b0*Classes : b1*Classes]
 		var labels []int32
 		if b.hasLabels {
@@ -217,13 +221,23 @@ func (b *batch) stagedChunk(c0, c1 int) float64 {
 			}
 			x = xs[:len(x)]
 		}
-		k := b.k
-		if b1-b0 != blockRows {
-			k = generic
-		}
+		// Whole blocks of blockRows rows to b.k, the rest (the last rows
+		// of the batch) to the generic code.
 		losses := part(b.losses, b0, b1, 1)
 		preds, lse := part(b.preds, b0, b1, 1), part(b.lse, b0, b1, 1)
-		k.xentTargets(part(b.grad, b0, b1, Classes), x, ts[:len(x)], b.scale, losses, &acc, preds, lse, b.z)
+		whole := (b1 - b0) / blockRows * blockRows
+		for _, r := range [2][2]int{{0, whole}, {whole, b1 - b0}} {
+			r0, r1 := r[0], r[1]
+			if r0 == r1 {
+				continue
+			}
+			k := b.k
+			if r1 != whole {
+				k = generic
+			}
+			k.xentTargets(part(part(b.grad, b0, b1, Classes), r0, r1, Classes), x[r0*Classes:r1*Classes], ts[r0*Classes:r1*Classes], b.scale,
+				part(losses, r0, r1, 1), &acc, part(preds, r0, r1, 1), part(lse, r0, r1, 1), b.z)
+		}
 		if ignored {
 			for i := range b1 - b0 {
 				if labels[i] != b.ignoreLabel {

@@ -49,13 +49,6 @@ func (k *kernels) rest(n int) int {
 	return n - n%k.block
 }
 
-// from is s[i:], or nil for a nil s.
-func from[T any](s []T, i int) []T {
-	if s == nil {
-		return nil
-	}
-	return s[i:]
-}
 
 func (k *kernels) xentLabels(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
 	if k.tier == 0 {
@@ -64,7 +57,7 @@ func (k *kernels) xentLabels(grad, logits []float32, labels []int32, scale float
 		xentLabelsTier(k.tier, grad, logits, labels, scale, losses, acc, preds, lse, z)
 		if n := len(logits) / Classes; k.rest(n) < n {
 			r := k.rest(n)
-			k.half.xentLabels(from(grad, r*Classes), logits[r*Classes:], labels[r:], scale, from(losses, r), acc, from(preds, r), from(lse, r), z)
+			k.half.xentLabels(part(grad, r, n, Classes), logits[r*Classes:], labels[r:n], scale, part(losses, r, n, 1), acc, part(preds, r, n, 1), part(lse, r, n, 1), z)
 		}
 	}
 }
@@ -76,7 +69,7 @@ func (k *kernels) xentTargets(grad, logits, targets []float32, scale float32, lo
 		xentTargetsTier(k.tier, grad, logits, targets, scale, losses, acc, preds, lse, z)
 		if n := len(logits) / Classes; k.rest(n) < n {
 			r := k.rest(n)
-			k.half.xentTargets(from(grad, r*Classes), logits[r*Classes:], targets[r*Classes:], scale, from(losses, r), acc, from(preds, r), from(lse, r), z)
+			k.half.xentTargets(part(grad, r, n, Classes), logits[r*Classes:], targets[r*Classes:n*Classes], scale, part(losses, r, n, 1), acc, part(preds, r, n, 1), part(lse, r, n, 1), z)
 		}
 	}
 }
@@ -88,7 +81,7 @@ func (k *kernels) argmax(dst []int32, logits []float32) {
 		argmaxTier(k.tier, dst, logits)
 		if n := len(logits) / Classes; k.rest(n) < n {
 			r := k.rest(n)
-			k.half.argmax(dst[r:], logits[r*Classes:])
+			k.half.argmax(dst[r:n], logits[r*Classes:])
 		}
 	}
 }
@@ -100,7 +93,7 @@ func (k *kernels) softmax(dst, logits []float32) {
 		softmaxTier(k.tier, dst, logits)
 		if n := len(logits) / Classes; k.rest(n) < n {
 			r := k.rest(n)
-			k.half.softmax(dst[r*Classes:], logits[r*Classes:])
+			k.half.softmax(dst[r*Classes:n*Classes], logits[r*Classes:])
 		}
 	}
 }
@@ -112,7 +105,7 @@ func (k *kernels) logSoftmax(dst, logits []float32) {
 		logSoftmaxTier(k.tier, dst, logits)
 		if n := len(logits) / Classes; k.rest(n) < n {
 			r := k.rest(n)
-			k.half.logSoftmax(dst[r*Classes:], logits[r*Classes:])
+			k.half.logSoftmax(dst[r*Classes:n*Classes], logits[r*Classes:])
 		}
 	}
 }
