@@ -49,7 +49,6 @@ func (k *kernels) rest(n int) int {
 	return n - n%k.block
 }
 
-
 func (k *kernels) xentLabels(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
 	if k.tier == 0 {
 		xentLabelsGeneric(grad, logits, labels, scale, losses, acc, preds, lse, z)
