@@ -729,7 +729,15 @@ DATA negZero<>+16(SB)/4, $0x80000000
 DATA negZero<>+20(SB)/4, $0x80000000
 DATA negZero<>+24(SB)/4, $0x80000000
 DATA negZero<>+28(SB)/4, $0x80000000
-GLOBL negZero<>(SB), RODATA|NOPTR, $32
+DATA negZero<>+32(SB)/4, $0x80000000
+DATA negZero<>+36(SB)/4, $0x80000000
+DATA negZero<>+40(SB)/4, $0x80000000
+DATA negZero<>+44(SB)/4, $0x80000000
+DATA negZero<>+48(SB)/4, $0x80000000
+DATA negZero<>+52(SB)/4, $0x80000000
+DATA negZero<>+56(SB)/4, $0x80000000
+DATA negZero<>+60(SB)/4, $0x80000000
+GLOBL negZero<>(SB), RODATA|NOPTR, $64
 
 DATA lanes<>+0(SB)/4, $0x00000000
 DATA lanes<>+4(SB)/4, $0x00000001
@@ -758,6 +766,24 @@ DATA eight<>+20(SB)/4, $0x00000008
 DATA eight<>+24(SB)/4, $0x00000008
 DATA eight<>+28(SB)/4, $0x00000008
 GLOBL eight<>(SB), RODATA|NOPTR, $32
+
+DATA sixteen<>+0(SB)/4, $0x00000010
+DATA sixteen<>+4(SB)/4, $0x00000010
+DATA sixteen<>+8(SB)/4, $0x00000010
+DATA sixteen<>+12(SB)/4, $0x00000010
+DATA sixteen<>+16(SB)/4, $0x00000010
+DATA sixteen<>+20(SB)/4, $0x00000010
+DATA sixteen<>+24(SB)/4, $0x00000010
+DATA sixteen<>+28(SB)/4, $0x00000010
+DATA sixteen<>+32(SB)/4, $0x00000010
+DATA sixteen<>+36(SB)/4, $0x00000010
+DATA sixteen<>+40(SB)/4, $0x00000010
+DATA sixteen<>+44(SB)/4, $0x00000010
+DATA sixteen<>+48(SB)/4, $0x00000010
+DATA sixteen<>+52(SB)/4, $0x00000010
+DATA sixteen<>+56(SB)/4, $0x00000010
+DATA sixteen<>+60(SB)/4, $0x00000010
+GLOBL sixteen<>(SB), RODATA|NOPTR, $64
 
 // func xentLabelsAVX512(grad []float32, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
 // Requires: AVX, AVX512F, CMOV
