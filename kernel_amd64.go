@@ -24,8 +24,8 @@ import "github.com/klauspost/cpuid/v2"
 //
 // The avx512 functions take blocks of 16 rows; a last block of 8 rows
 // goes to avx2 (half), which every AVX-512 CPU has. Its wide functions
-// (any class count) are avx2's. The avx2 wide functions run from wideMin
-// = 3 classes: at 2 the generic code was as fast (softmax faster) on a Zen
+// (any class count) are its own, on ZMM (wideMin not yet measured: avx2's).
+// The avx2 wide functions run from wideMin = 3 classes: at 2 the generic code was as fast (softmax faster) on a Zen
 // 3 EPYC, from 3 up the assembly is faster (1.3-1.8x at 3-7 classes, 6-15x
 // from 16).
 var archTiers = []tier{

@@ -69,9 +69,9 @@ type x86Tier struct {
 var avx2 = x86Tier{suffix: "AVX2", lanes: 8, chunk: 8, interleave: 8, regs: 16, sumRegs: true, splitExp: true, expReserve: 4, logReserve: 8, expOpen: 0, pinExp: []seq.Const{seq.Magic, seq.Log2e, seq.Ln2Hi, seq.Ln2Lo, seq.Q4, seq.Q3}, labelColumns: true, wide: true}
 
 // avx512 is avx2's schedule on ZMM vectors: 16 rows per block, 32
-// registers, the masks in opmask registers. Its wide functions are
-// avx2's.
-var avx512 = x86Tier{suffix: "AVX512", lanes: 16, chunk: 8, interleave: 8, regs: 32, sumRegs: true, splitExp: true, expReserve: 4, logReserve: 8, expOpen: 0, pinExp: []seq.Const{seq.Magic, seq.Log2e, seq.Ln2Hi, seq.Ln2Lo, seq.Q4, seq.Q3}, labelColumns: true}
+// registers, the masks in opmask registers. Its wide functions are its
+// own, a 16-class step in one ZMM (amd64_wide512.go).
+var avx512 = x86Tier{suffix: "AVX512", lanes: 16, chunk: 8, interleave: 8, regs: 32, sumRegs: true, splitExp: true, expReserve: 4, logReserve: 8, expOpen: 0, pinExp: []seq.Const{seq.Magic, seq.Log2e, seq.Ln2Hi, seq.Ln2Lo, seq.Q4, seq.Q3}, labelColumns: true, wide: true}
 
 // constLanes is the number of copies of each constant in the table: a
 // ZMM's lanes, of which the YMM functions read the first 8.
