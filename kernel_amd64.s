@@ -7662,23 +7662,25 @@ argmaxDone:
 	RET
 
 // func wideLabelsAVX512(grad []float32, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32)
-// Requires: AVX, AVX512F, CMOV
-TEXT ·wideLabelsAVX512(SB), $512-164
+// Requires: AVX, AVX512F, CMOV, MMX+
+TEXT ·wideLabelsAVX512(SB), $320-164
 	// wideLabelsGeneric, one row at a time, the classes in vectors (see the
 	// overview of the wide functions).
 	//
-	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when nil), CX =
-	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), AX = the
-	// byte offset of the classes of a step, R12 = scratch (the NaN lanes after
-	// pass 1, a label, the prediction), BX = labels, DX = losses, R13 = preds (or nil), R14 = lse
-	// (or nil). Pass 1: m, the maxima and NaN lanes; pass 2: m, the
-	// accumulators of s, the registers of two exponentials; pass 3: q.
+	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when
+	// nil), CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a
+	// row), R11 = the next row of logits (prefetched), AX = the byte offset of
+	// the classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
+	// the prediction, the next row of the output in pass 2), BX = labels, DX =
+	// losses, R13 = preds (or nil), R14 = lse (or nil).
+	// Vectors: pass 1, m, four maxima, four opmask chains of the ordered lanes;
+	// pass 2, m, the accumulator of s, six constants (wideSchedZ), the registers
+	// of four exponentials; pass 3, q.
 	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 d[l]; 128 f (the z-loss
-	// factor, else 1); 192 z; 256 the label (targets from labels); 320 keep; 384
-	// uni; 8-byte words: 448 all (the row's allNegInfRow, an opmask); 456 tail
-	// (the opmask of the last c mod 16 classes); 464, 472, 480 the bytes of the
-	// whole 16-, 32- and 64-class steps of a row; 488 the flag word; 496 the form
-	// of the targets; 504 the targets row.
+	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
+	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
+	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
+	// word; 304 the form of the targets; 312 the targets row.
 	//
 	// Arguments; R8 = the rows.
 	MOVQ    c+48(FP), CX
@@ -7743,7 +7745,7 @@ noLse40:
 	VMOVUPS      Z0, 192(SP)
 
 noZ41:
-	MOVQ R12, 488(SP)
+	MOVQ R12, 296(SP)
 
 	// R9 = 4c, the bytes of a row; the bytes of the whole 16-, 32- and 64-class
 	// steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
@@ -7753,21 +7755,21 @@ noZ41:
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
 	SHLQ         $0x06, AX
-	MOVQ         AX, 464(SP)
+	MOVQ         AX, 272(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x05, AX
 	SHLQ         $0x07, AX
-	MOVQ         AX, 472(SP)
+	MOVQ         AX, 280(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x06, AX
 	SHLQ         $0x08, AX
-	MOVQ         AX, 480(SP)
+	MOVQ         AX, 288(SP)
 	MOVQ         CX, AX
 	ANDQ         $0x0f, AX
 	VMOVD        AX, X0
 	VPBROADCASTD X0, Z0
 	VPCMPGTD     lanes<>+0(SB), Z0, K1
-	KMOVW        K1, 456(SP)
+	KMOVW        K1, 264(SP)
 	VMOVUPS      one<>+0(SB), Z0
 	VMOVUPS      Z0, 128(SP)
 	XORL         R10, R10
@@ -7775,6 +7777,12 @@ noZ41:
 wideLabelsRow:
 	CMPQ R10, R8
 	JAE  wideLabelsDone
+
+	// R11 = the next row of logits (this one for the last row), prefetched in pass 2.
+	LEAQ    (SI)(R9*1), R11
+	LEAQ    1(R10), R12
+	CMPQ    R12, R8
+	CMOVQCC SI, R11
 
 	// Pass 1. m = maxRow(x): VMAXPS into four registers in any order (exact for
 	// a row without NaN; a row with a NaN has NaN outputs whatever m is), the
@@ -7794,7 +7802,7 @@ wideLabelsRow:
 	XORL    AX, AX
 
 classes42:
-	CMPQ    AX, 480(SP)
+	CMPQ    AX, 288(SP)
 	JAE     rest43
 	VMOVUPS (SI)(AX*1), Z4
 	VMAXPS  Z4, Z1, Z1
@@ -7813,7 +7821,7 @@ classes42:
 
 rest43:
 single46:
-	CMPQ    AX, 464(SP)
+	CMPQ    AX, 272(SP)
 	JAE     tail44
 	VMOVUPS (SI)(AX*1), Z4
 	VMAXPS  Z4, Z1, Z1
@@ -7824,7 +7832,7 @@ single46:
 tail44:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone45
-	KMOVW     456(SP), K5
+	KMOVW     264(SP), K5
 	VMOVUPS.Z (SI)(AX*1), K5, Z4
 	VMAXPS    Z4, Z1, K5, Z1
 	VCMPPS    $0x07, Z4, Z4, K1, K1
@@ -7853,13 +7861,13 @@ classesDone45:
 
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ, an
 	// opmask) and no NaN in the row (R12 == 0), else 0; stored to the frame.
-	TESTB  $0x01, 488(SP)
+	TESTB  $0x01, 296(SP)
 	JZ     noLse47
-	MOVQ   $0x00000000, 448(SP)
+	MOVQ   $0x00000000, 256(SP)
 	TESTL  R12, R12
 	JNZ    noLse47
 	VCMPPS $0x00, negInfBits<>+0(SB), Z0, K1
-	KMOVW  K1, 448(SP)
+	KMOVW  K1, 256(SP)
 
 noLse47:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
@@ -7870,7 +7878,7 @@ noLse47:
 	XORL  AX, AX
 
 scan53:
-	CMPQ    AX, 464(SP)
+	CMPQ    AX, 272(SP)
 	JAE     scanTail54
 	VMOVUPS (SI)(AX*1), Z1
 	VCMPPS  $0x03, Z1, Z1, K1
@@ -7883,7 +7891,7 @@ scan53:
 scanTail54:
 	TESTQ     $0x0000000f, CX
 	JZ        notFound50
-	KMOVW     456(SP), K1
+	KMOVW     264(SP), K1
 	VMOVUPS.Z (SI)(AX*1), K1, Z1
 	VCMPPS    $0x03, Z1, Z1, K1, K1
 	KMOVW     K1, R12
@@ -7895,7 +7903,7 @@ scanEq52:
 	XORL AX, AX
 
 scan55:
-	CMPQ    AX, 464(SP)
+	CMPQ    AX, 272(SP)
 	JAE     scanTail56
 	VMOVUPS (SI)(AX*1), Z1
 	VCMPPS  $0x00, Z1, Z0, K1
@@ -7908,7 +7916,7 @@ scan55:
 scanTail56:
 	TESTQ     $0x0000000f, CX
 	JZ        notFound50
-	KMOVW     456(SP), K1
+	KMOVW     264(SP), K1
 	VMOVUPS.Z (SI)(AX*1), K1, Z1
 	VCMPPS    $0x00, Z1, Z0, K1, K1
 	KMOVW     K1, R12
@@ -7939,6 +7947,11 @@ noPreds48:
 	TESTQ   DI, DI
 	JZ      noGrad57
 	VMOVUPS negZero<>+0(SB), Z1
+
+	// R12 = the next row of the output (this one for the last row), prefetched in pass 2.
+	LEAQ    (DI)(R9*1), R12
+	CMPQ    R11, SI
+	CMOVQEQ DI, R12
 	VMOVUPS expMagic<>+0(SB), Z2
 	VMOVUPS expLog2e<>+0(SB), Z3
 	VMOVUPS expLn2Hi<>+0(SB), Z4
@@ -7948,126 +7961,134 @@ noPreds48:
 	XORL    AX, AX
 
 classes59:
-	CMPQ      AX, 480(SP)
-	JAE       rest60
-	VMOVUPS   (SI)(AX*1), Z8
-	VMOVUPS   64(SI)(AX*1), Z9
-	VMOVUPS   128(SI)(AX*1), Z10
-	VMOVUPS   192(SI)(AX*1), Z11
-	VSUBPS    Z0, Z8, Z8
-	VSUBPS    Z0, Z9, Z9
-	VSUBPS    Z0, Z10, Z10
-	VSUBPS    Z0, Z11, Z11
-	VMULPS    Z3, Z8, Z12
-	VMULPS    Z3, Z9, Z13
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z8, K1
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z9, K2
-	VMULPS    Z3, Z10, Z14
-	VMULPS    Z3, Z11, Z15
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z10, K3
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z11, K4
-	VADDPS    Z2, Z12, Z12
-	VADDPS    Z2, Z13, Z13
-	VADDPS    Z2, Z14, Z14
-	VADDPS    Z2, Z15, Z15
-	VSUBPS    Z2, Z12, Z16
-	VSUBPS    Z2, Z13, Z17
-	VPSLLD    $0x17, Z12, Z19
-	VSUBPS    Z2, Z14, Z12
-	VSUBPS    Z2, Z15, Z18
-	VPSLLD    $0x17, Z13, Z13
-	VPADDD    oneBits<>+0(SB), Z19, Z19
-	VPSLLD    $0x17, Z14, Z14
-	VPSLLD    $0x17, Z15, Z15
-	VPADDD    oneBits<>+0(SB), Z13, Z13
-	VMULPS    Z4, Z16, Z20
-	VMULPS    Z5, Z16, Z16
-	VPADDD    oneBits<>+0(SB), Z14, Z14
-	VPADDD    oneBits<>+0(SB), Z15, Z15
-	VSUBPS    Z20, Z8, Z8
-	VMULPS    Z5, Z17, Z20
-	VMULPS    Z4, Z17, Z17
-	VSUBPS    Z16, Z8, Z16
-	VMULPS    Z4, Z12, Z8
-	VSUBPS    Z17, Z9, Z9
-	VMULPS    Z5, Z12, Z17
-	VMULPS    Z4, Z18, Z12
-	VMULPS    Z5, Z18, Z18
-	VSUBPS    Z8, Z10, Z8
-	VSUBPS    Z20, Z9, Z9
-	VMULPS    Z6, Z16, Z10
-	VMULPS    Z16, Z16, Z20
-	VSUBPS    Z12, Z11, Z11
-	VSUBPS    Z17, Z8, Z8
-	VMULPS    Z6, Z9, Z12
-	VADDPS    Z7, Z10, Z17
-	VMULPS    Z9, Z9, Z10
-	VSUBPS    Z18, Z11, Z11
-	VMULPS    Z6, Z8, Z18
-	VADDPS    Z7, Z12, Z12
-	VMULPS    Z16, Z17, Z17
-	VADDPS    Z7, Z18, Z18
-	VMULPS    Z9, Z12, Z12
-	VADDPS    expQ2<>+0(SB), Z17, Z17
-	VMULPS    Z8, Z18, Z18
-	VADDPS    expQ2<>+0(SB), Z12, Z12
-	VMULPS    Z16, Z17, Z17
-	VADDPS    expQ2<>+0(SB), Z18, Z18
-	VMULPS    Z9, Z12, Z12
-	VADDPS    expQ1<>+0(SB), Z17, Z17
-	VMULPS    Z8, Z18, Z18
-	VADDPS    expQ1<>+0(SB), Z12, Z12
-	VMULPS    Z16, Z17, Z17
-	VADDPS    expQ1<>+0(SB), Z18, Z18
-	VMULPS    Z9, Z12, Z12
-	VADDPS    expQ0<>+0(SB), Z17, Z17
-	VMULPS    Z8, Z18, Z18
-	VADDPS    expQ0<>+0(SB), Z12, Z12
-	VMULPS    Z17, Z20, Z20
-	VMULPS    Z6, Z11, Z17
-	VADDPS    expQ0<>+0(SB), Z18, Z18
-	VMULPS    Z12, Z10, Z10
-	VADDPS    Z16, Z20, Z12
-	VADDPS    Z7, Z17, Z20
-	VMULPS    Z8, Z8, Z16
-	VMULPS    Z11, Z11, Z17
-	VADDPS    Z9, Z10, Z9
-	VADDPS    one<>+0(SB), Z12, Z10
-	VMULPS    Z11, Z20, Z12
-	VMULPS    Z18, Z16, Z16
-	VADDPS    one<>+0(SB), Z9, Z9
-	VMULPS    Z19, Z10, Z10
-	VADDPS    expQ2<>+0(SB), Z12, Z12
-	VADDPS    Z8, Z16, Z8
-	VMULPS    Z13, Z9, Z9
-	VBLENDMPS zero<>+0(SB), Z10, K1, Z10
-	VMULPS    Z11, Z12, Z12
-	VADDPS    one<>+0(SB), Z8, Z8
-	VMOVUPS   Z10, (DI)(AX*1)
-	VBLENDMPS zero<>+0(SB), Z9, K2, Z9
-	VADDPS    expQ1<>+0(SB), Z12, Z12
-	VMULPS    Z14, Z8, Z8
-	VMOVUPS   Z9, 64(DI)(AX*1)
-	VMULPS    Z11, Z12, Z12
-	VBLENDMPS zero<>+0(SB), Z8, K3, Z8
-	VMOVUPS   Z8, 128(DI)(AX*1)
-	VADDPS    expQ0<>+0(SB), Z12, Z12
-	VMULPS    Z12, Z17, Z12
-	VADDPS    Z11, Z12, Z11
-	VADDPS    one<>+0(SB), Z11, Z11
-	VMULPS    Z15, Z11, Z11
-	VBLENDMPS zero<>+0(SB), Z11, K4, Z11
-	VMOVUPS   Z11, 192(DI)(AX*1)
-	VADDPS    Z10, Z1, Z1
-	VADDPS    Z9, Z1, Z1
-	VADDPS    Z8, Z1, Z1
-	VADDPS    Z11, Z1, Z1
-	ADDQ      $0x00000100, AX
-	JMP       classes59
+	CMPQ       AX, 288(SP)
+	JAE        rest60
+	VMOVUPS    (SI)(AX*1), Z8
+	VMOVUPS    64(SI)(AX*1), Z9
+	VMOVUPS    128(SI)(AX*1), Z10
+	VMOVUPS    192(SI)(AX*1), Z11
+	VSUBPS     Z0, Z8, Z8
+	VSUBPS     Z0, Z9, Z9
+	VSUBPS     Z0, Z10, Z10
+	VSUBPS     Z0, Z11, Z11
+	VMULPS     Z3, Z8, Z12
+	VMULPS     Z3, Z9, Z13
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z8, K1
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z9, K2
+	VMULPS     Z3, Z10, Z14
+	VMULPS     Z3, Z11, Z15
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z10, K3
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z11, K4
+	VADDPS     Z2, Z12, Z12
+	VADDPS     Z2, Z13, Z13
+	VADDPS     Z2, Z14, Z14
+	VADDPS     Z2, Z15, Z15
+	VSUBPS     Z2, Z12, Z16
+	VSUBPS     Z2, Z13, Z17
+	VPSLLD     $0x17, Z12, Z19
+	VSUBPS     Z2, Z14, Z12
+	VSUBPS     Z2, Z15, Z18
+	VPSLLD     $0x17, Z13, Z13
+	VPADDD     oneBits<>+0(SB), Z19, Z19
+	VPSLLD     $0x17, Z14, Z14
+	VPSLLD     $0x17, Z15, Z15
+	VPADDD     oneBits<>+0(SB), Z13, Z13
+	VMULPS     Z4, Z16, Z20
+	VMULPS     Z5, Z16, Z16
+	VPADDD     oneBits<>+0(SB), Z14, Z14
+	VPADDD     oneBits<>+0(SB), Z15, Z15
+	VSUBPS     Z20, Z8, Z8
+	VMULPS     Z5, Z17, Z20
+	VMULPS     Z4, Z17, Z17
+	VSUBPS     Z16, Z8, Z16
+	VMULPS     Z4, Z12, Z8
+	VSUBPS     Z17, Z9, Z9
+	VMULPS     Z5, Z12, Z17
+	VMULPS     Z4, Z18, Z12
+	VMULPS     Z5, Z18, Z18
+	VSUBPS     Z8, Z10, Z8
+	VSUBPS     Z20, Z9, Z9
+	VMULPS     Z6, Z16, Z10
+	VMULPS     Z16, Z16, Z20
+	VSUBPS     Z12, Z11, Z11
+	VSUBPS     Z17, Z8, Z8
+	VMULPS     Z6, Z9, Z12
+	VADDPS     Z7, Z10, Z17
+	VMULPS     Z9, Z9, Z10
+	VSUBPS     Z18, Z11, Z11
+	VMULPS     Z6, Z8, Z18
+	VADDPS     Z7, Z12, Z12
+	VMULPS     Z16, Z17, Z17
+	VADDPS     Z7, Z18, Z18
+	VMULPS     Z9, Z12, Z12
+	VADDPS     expQ2<>+0(SB), Z17, Z17
+	VMULPS     Z8, Z18, Z18
+	VADDPS     expQ2<>+0(SB), Z12, Z12
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ2<>+0(SB), Z18, Z18
+	VMULPS     Z9, Z12, Z12
+	VADDPS     expQ1<>+0(SB), Z17, Z17
+	VMULPS     Z8, Z18, Z18
+	VADDPS     expQ1<>+0(SB), Z12, Z12
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ1<>+0(SB), Z18, Z18
+	VMULPS     Z9, Z12, Z12
+	VADDPS     expQ0<>+0(SB), Z17, Z17
+	VMULPS     Z8, Z18, Z18
+	VADDPS     expQ0<>+0(SB), Z12, Z12
+	VMULPS     Z17, Z20, Z20
+	VMULPS     Z6, Z11, Z17
+	VADDPS     expQ0<>+0(SB), Z18, Z18
+	VMULPS     Z12, Z10, Z10
+	VADDPS     Z16, Z20, Z12
+	VADDPS     Z7, Z17, Z20
+	VMULPS     Z8, Z8, Z16
+	VMULPS     Z11, Z11, Z17
+	VADDPS     Z9, Z10, Z9
+	VADDPS     one<>+0(SB), Z12, Z10
+	VMULPS     Z11, Z20, Z12
+	VMULPS     Z18, Z16, Z16
+	VADDPS     one<>+0(SB), Z9, Z9
+	VMULPS     Z19, Z10, Z10
+	VADDPS     expQ2<>+0(SB), Z12, Z12
+	VADDPS     Z8, Z16, Z8
+	VMULPS     Z13, Z9, Z9
+	VBLENDMPS  zero<>+0(SB), Z10, K1, Z10
+	VMULPS     Z11, Z12, Z12
+	VADDPS     one<>+0(SB), Z8, Z8
+	VMOVUPS    Z10, (DI)(AX*1)
+	VBLENDMPS  zero<>+0(SB), Z9, K2, Z9
+	VADDPS     expQ1<>+0(SB), Z12, Z12
+	VMULPS     Z14, Z8, Z8
+	VMOVUPS    Z9, 64(DI)(AX*1)
+	VMULPS     Z11, Z12, Z12
+	VBLENDMPS  zero<>+0(SB), Z8, K3, Z8
+	VMOVUPS    Z8, 128(DI)(AX*1)
+	VADDPS     expQ0<>+0(SB), Z12, Z12
+	VMULPS     Z12, Z17, Z12
+	VADDPS     Z11, Z12, Z11
+	VADDPS     one<>+0(SB), Z11, Z11
+	VMULPS     Z15, Z11, Z11
+	VBLENDMPS  zero<>+0(SB), Z11, K4, Z11
+	VMOVUPS    Z11, 192(DI)(AX*1)
+	PREFETCHT0 (R11)(AX*1)
+	PREFETCHT0 (R12)(AX*1)
+	PREFETCHT0 64(R11)(AX*1)
+	PREFETCHT0 64(R12)(AX*1)
+	PREFETCHT0 128(R11)(AX*1)
+	PREFETCHT0 128(R12)(AX*1)
+	PREFETCHT0 192(R11)(AX*1)
+	PREFETCHT0 192(R12)(AX*1)
+	VADDPS     Z10, Z1, Z1
+	VADDPS     Z9, Z1, Z1
+	VADDPS     Z8, Z1, Z1
+	VADDPS     Z11, Z1, Z1
+	ADDQ       $0x00000100, AX
+	JMP        classes59
 
 rest60:
 single63:
-	CMPQ      AX, 464(SP)
+	CMPQ      AX, 272(SP)
 	JAE       tail61
 	VMOVUPS   (SI)(AX*1), Z2
 	VSUBPS    Z0, Z2, Z2
@@ -8103,7 +8124,7 @@ single63:
 tail61:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone62
-	KMOVW     456(SP), K1
+	KMOVW     264(SP), K1
 	VMOVUPS.Z (SI)(AX*1), K1, Z2
 	VSUBPS    Z0, Z2, Z0
 	VMULPS    expLog2e<>+0(SB), Z0, Z2
@@ -8130,9 +8151,9 @@ tail61:
 	VMULPS    Z2, Z3, Z2
 	VCMPPS    $0x01, expCutoff<>+0(SB), Z0, K1
 	VBLENDMPS zero<>+0(SB), Z2, K1, Z0
-	KMOVW     456(SP), K1
+	KMOVW     264(SP), K1
 	VMOVUPS   Z0, K1, (DI)(AX*1)
-	KMOVW     456(SP), K1
+	KMOVW     264(SP), K1
 	VADDPS    Z0, Z1, K1, Z1
 
 classesDone62:
@@ -8150,122 +8171,126 @@ noGrad57:
 	XORL    AX, AX
 
 classes64:
-	CMPQ      AX, 480(SP)
-	JAE       rest65
-	VMOVUPS   (SI)(AX*1), Z8
-	VMOVUPS   64(SI)(AX*1), Z9
-	VMOVUPS   128(SI)(AX*1), Z10
-	VMOVUPS   192(SI)(AX*1), Z11
-	VSUBPS    Z0, Z8, Z8
-	VSUBPS    Z0, Z9, Z9
-	VSUBPS    Z0, Z10, Z10
-	VSUBPS    Z0, Z11, Z11
-	VMULPS    Z3, Z8, Z12
-	VMULPS    Z3, Z9, Z13
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z8, K1
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z9, K2
-	VMULPS    Z3, Z10, Z14
-	VMULPS    Z3, Z11, Z15
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z10, K3
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z11, K4
-	VADDPS    Z2, Z12, Z12
-	VADDPS    Z2, Z13, Z13
-	VADDPS    Z2, Z14, Z14
-	VADDPS    Z2, Z15, Z15
-	VSUBPS    Z2, Z12, Z16
-	VSUBPS    Z2, Z13, Z17
-	VPSLLD    $0x17, Z12, Z19
-	VSUBPS    Z2, Z14, Z12
-	VSUBPS    Z2, Z15, Z18
-	VPSLLD    $0x17, Z13, Z13
-	VPADDD    oneBits<>+0(SB), Z19, Z19
-	VPSLLD    $0x17, Z14, Z14
-	VPSLLD    $0x17, Z15, Z15
-	VPADDD    oneBits<>+0(SB), Z13, Z13
-	VMULPS    Z4, Z16, Z20
-	VMULPS    Z5, Z16, Z16
-	VPADDD    oneBits<>+0(SB), Z14, Z14
-	VPADDD    oneBits<>+0(SB), Z15, Z15
-	VSUBPS    Z20, Z8, Z8
-	VMULPS    Z5, Z17, Z20
-	VMULPS    Z4, Z17, Z17
-	VSUBPS    Z16, Z8, Z16
-	VMULPS    Z4, Z12, Z8
-	VSUBPS    Z17, Z9, Z9
-	VMULPS    Z5, Z12, Z17
-	VMULPS    Z4, Z18, Z12
-	VMULPS    Z5, Z18, Z18
-	VSUBPS    Z8, Z10, Z8
-	VSUBPS    Z20, Z9, Z9
-	VMULPS    Z6, Z16, Z10
-	VMULPS    Z16, Z16, Z20
-	VSUBPS    Z12, Z11, Z11
-	VSUBPS    Z17, Z8, Z8
-	VMULPS    Z6, Z9, Z12
-	VADDPS    Z7, Z10, Z17
-	VMULPS    Z9, Z9, Z10
-	VSUBPS    Z18, Z11, Z11
-	VMULPS    Z6, Z8, Z18
-	VADDPS    Z7, Z12, Z12
-	VMULPS    Z16, Z17, Z17
-	VADDPS    Z7, Z18, Z18
-	VMULPS    Z9, Z12, Z12
-	VADDPS    expQ2<>+0(SB), Z17, Z17
-	VMULPS    Z8, Z18, Z18
-	VADDPS    expQ2<>+0(SB), Z12, Z12
-	VMULPS    Z16, Z17, Z17
-	VADDPS    expQ2<>+0(SB), Z18, Z18
-	VMULPS    Z9, Z12, Z12
-	VADDPS    expQ1<>+0(SB), Z17, Z17
-	VMULPS    Z8, Z18, Z18
-	VADDPS    expQ1<>+0(SB), Z12, Z12
-	VMULPS    Z16, Z17, Z17
-	VADDPS    expQ1<>+0(SB), Z18, Z18
-	VMULPS    Z9, Z12, Z12
-	VADDPS    expQ0<>+0(SB), Z17, Z17
-	VMULPS    Z8, Z18, Z18
-	VADDPS    expQ0<>+0(SB), Z12, Z12
-	VMULPS    Z17, Z20, Z20
-	VMULPS    Z6, Z11, Z17
-	VADDPS    expQ0<>+0(SB), Z18, Z18
-	VMULPS    Z12, Z10, Z10
-	VADDPS    Z16, Z20, Z12
-	VADDPS    Z7, Z17, Z20
-	VMULPS    Z8, Z8, Z16
-	VMULPS    Z11, Z11, Z17
-	VADDPS    Z9, Z10, Z9
-	VADDPS    one<>+0(SB), Z12, Z10
-	VMULPS    Z11, Z20, Z12
-	VMULPS    Z18, Z16, Z16
-	VADDPS    one<>+0(SB), Z9, Z9
-	VMULPS    Z19, Z10, Z10
-	VADDPS    expQ2<>+0(SB), Z12, Z12
-	VADDPS    Z8, Z16, Z8
-	VMULPS    Z13, Z9, Z9
-	VBLENDMPS zero<>+0(SB), Z10, K1, Z10
-	VMULPS    Z11, Z12, Z12
-	VADDPS    one<>+0(SB), Z8, Z8
-	VBLENDMPS zero<>+0(SB), Z9, K2, Z9
-	VADDPS    expQ1<>+0(SB), Z12, Z12
-	VMULPS    Z14, Z8, Z8
-	VMULPS    Z11, Z12, Z12
-	VBLENDMPS zero<>+0(SB), Z8, K3, Z8
-	VADDPS    expQ0<>+0(SB), Z12, Z12
-	VMULPS    Z12, Z17, Z12
-	VADDPS    Z11, Z12, Z11
-	VADDPS    one<>+0(SB), Z11, Z11
-	VMULPS    Z15, Z11, Z11
-	VBLENDMPS zero<>+0(SB), Z11, K4, Z11
-	VADDPS    Z10, Z1, Z1
-	VADDPS    Z9, Z1, Z1
-	VADDPS    Z8, Z1, Z1
-	VADDPS    Z11, Z1, Z1
-	ADDQ      $0x00000100, AX
-	JMP       classes64
+	CMPQ       AX, 288(SP)
+	JAE        rest65
+	VMOVUPS    (SI)(AX*1), Z8
+	VMOVUPS    64(SI)(AX*1), Z9
+	VMOVUPS    128(SI)(AX*1), Z10
+	VMOVUPS    192(SI)(AX*1), Z11
+	VSUBPS     Z0, Z8, Z8
+	VSUBPS     Z0, Z9, Z9
+	VSUBPS     Z0, Z10, Z10
+	VSUBPS     Z0, Z11, Z11
+	VMULPS     Z3, Z8, Z12
+	VMULPS     Z3, Z9, Z13
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z8, K1
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z9, K2
+	VMULPS     Z3, Z10, Z14
+	VMULPS     Z3, Z11, Z15
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z10, K3
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z11, K4
+	VADDPS     Z2, Z12, Z12
+	VADDPS     Z2, Z13, Z13
+	VADDPS     Z2, Z14, Z14
+	VADDPS     Z2, Z15, Z15
+	VSUBPS     Z2, Z12, Z16
+	VSUBPS     Z2, Z13, Z17
+	VPSLLD     $0x17, Z12, Z19
+	VSUBPS     Z2, Z14, Z12
+	VSUBPS     Z2, Z15, Z18
+	VPSLLD     $0x17, Z13, Z13
+	VPADDD     oneBits<>+0(SB), Z19, Z19
+	VPSLLD     $0x17, Z14, Z14
+	VPSLLD     $0x17, Z15, Z15
+	VPADDD     oneBits<>+0(SB), Z13, Z13
+	VMULPS     Z4, Z16, Z20
+	VMULPS     Z5, Z16, Z16
+	VPADDD     oneBits<>+0(SB), Z14, Z14
+	VPADDD     oneBits<>+0(SB), Z15, Z15
+	VSUBPS     Z20, Z8, Z8
+	VMULPS     Z5, Z17, Z20
+	VMULPS     Z4, Z17, Z17
+	VSUBPS     Z16, Z8, Z16
+	VMULPS     Z4, Z12, Z8
+	VSUBPS     Z17, Z9, Z9
+	VMULPS     Z5, Z12, Z17
+	VMULPS     Z4, Z18, Z12
+	VMULPS     Z5, Z18, Z18
+	VSUBPS     Z8, Z10, Z8
+	VSUBPS     Z20, Z9, Z9
+	VMULPS     Z6, Z16, Z10
+	VMULPS     Z16, Z16, Z20
+	VSUBPS     Z12, Z11, Z11
+	VSUBPS     Z17, Z8, Z8
+	VMULPS     Z6, Z9, Z12
+	VADDPS     Z7, Z10, Z17
+	VMULPS     Z9, Z9, Z10
+	VSUBPS     Z18, Z11, Z11
+	VMULPS     Z6, Z8, Z18
+	VADDPS     Z7, Z12, Z12
+	VMULPS     Z16, Z17, Z17
+	VADDPS     Z7, Z18, Z18
+	VMULPS     Z9, Z12, Z12
+	VADDPS     expQ2<>+0(SB), Z17, Z17
+	VMULPS     Z8, Z18, Z18
+	VADDPS     expQ2<>+0(SB), Z12, Z12
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ2<>+0(SB), Z18, Z18
+	VMULPS     Z9, Z12, Z12
+	VADDPS     expQ1<>+0(SB), Z17, Z17
+	VMULPS     Z8, Z18, Z18
+	VADDPS     expQ1<>+0(SB), Z12, Z12
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ1<>+0(SB), Z18, Z18
+	VMULPS     Z9, Z12, Z12
+	VADDPS     expQ0<>+0(SB), Z17, Z17
+	VMULPS     Z8, Z18, Z18
+	VADDPS     expQ0<>+0(SB), Z12, Z12
+	VMULPS     Z17, Z20, Z20
+	VMULPS     Z6, Z11, Z17
+	VADDPS     expQ0<>+0(SB), Z18, Z18
+	VMULPS     Z12, Z10, Z10
+	VADDPS     Z16, Z20, Z12
+	VADDPS     Z7, Z17, Z20
+	VMULPS     Z8, Z8, Z16
+	VMULPS     Z11, Z11, Z17
+	VADDPS     Z9, Z10, Z9
+	VADDPS     one<>+0(SB), Z12, Z10
+	VMULPS     Z11, Z20, Z12
+	VMULPS     Z18, Z16, Z16
+	VADDPS     one<>+0(SB), Z9, Z9
+	VMULPS     Z19, Z10, Z10
+	VADDPS     expQ2<>+0(SB), Z12, Z12
+	VADDPS     Z8, Z16, Z8
+	VMULPS     Z13, Z9, Z9
+	VBLENDMPS  zero<>+0(SB), Z10, K1, Z10
+	VMULPS     Z11, Z12, Z12
+	VADDPS     one<>+0(SB), Z8, Z8
+	VBLENDMPS  zero<>+0(SB), Z9, K2, Z9
+	VADDPS     expQ1<>+0(SB), Z12, Z12
+	VMULPS     Z14, Z8, Z8
+	VMULPS     Z11, Z12, Z12
+	VBLENDMPS  zero<>+0(SB), Z8, K3, Z8
+	VADDPS     expQ0<>+0(SB), Z12, Z12
+	VMULPS     Z12, Z17, Z12
+	VADDPS     Z11, Z12, Z11
+	VADDPS     one<>+0(SB), Z11, Z11
+	VMULPS     Z15, Z11, Z11
+	VBLENDMPS  zero<>+0(SB), Z11, K4, Z11
+	PREFETCHT0 (R11)(AX*1)
+	PREFETCHT0 64(R11)(AX*1)
+	PREFETCHT0 128(R11)(AX*1)
+	PREFETCHT0 192(R11)(AX*1)
+	VADDPS     Z10, Z1, Z1
+	VADDPS     Z9, Z1, Z1
+	VADDPS     Z8, Z1, Z1
+	VADDPS     Z11, Z1, Z1
+	ADDQ       $0x00000100, AX
+	JMP        classes64
 
 rest65:
 single68:
-	CMPQ      AX, 464(SP)
+	CMPQ      AX, 272(SP)
 	JAE       tail66
 	VMOVUPS   (SI)(AX*1), Z2
 	VSUBPS    Z0, Z2, Z2
@@ -8300,7 +8325,7 @@ single68:
 tail66:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone67
-	KMOVW     456(SP), K1
+	KMOVW     264(SP), K1
 	VMOVUPS.Z (SI)(AX*1), K1, Z2
 	VSUBPS    Z0, Z2, Z0
 	VMULPS    expLog2e<>+0(SB), Z0, Z2
@@ -8327,7 +8352,7 @@ tail66:
 	VMULPS    Z2, Z3, Z2
 	VCMPPS    $0x01, expCutoff<>+0(SB), Z0, K1
 	VBLENDMPS zero<>+0(SB), Z2, K1, Z0
-	KMOVW     456(SP), K1
+	KMOVW     264(SP), K1
 	VADDPS    Z0, Z1, K1, Z1
 
 classesDone67:
@@ -8389,17 +8414,17 @@ summed58:
 	// lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is computed, stored to
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl, f to the frame.
-	TESTB     $0x01, 488(SP)
+	TESTB     $0x01, 296(SP)
 	JZ        noLse69
 	VADDPS    (SP), Z1, Z1
-	KMOVW     448(SP), K1
+	KMOVW     256(SP), K1
 	VBLENDMPS (SP), Z1, K1, Z1
 	TESTQ     R14, R14
 	JZ        noLseStore70
 	VMOVSS    X1, (R14)(R10*4)
 
 noLseStore70:
-	TESTB   $0x02, 488(SP)
+	TESTB   $0x02, 296(SP)
 	JZ      noZ71
 	VMULPS  192(SP), Z1, Z3
 	VMULPS  Z1, Z3, Z1
@@ -8424,7 +8449,7 @@ noLse69:
 	XORL         AX, AX
 
 classes73:
-	CMPQ    AX, 480(SP)
+	CMPQ    AX, 288(SP)
 	JAE     rest74
 	VMOVUPS (DI)(AX*1), Z1
 	VMULPS  Z0, Z1, Z1
@@ -8443,7 +8468,7 @@ classes73:
 
 rest74:
 single77:
-	CMPQ    AX, 464(SP)
+	CMPQ    AX, 272(SP)
 	JAE     tail75
 	VMOVUPS (DI)(AX*1), Z1
 	VMULPS  Z0, Z1, Z1
@@ -8454,10 +8479,10 @@ single77:
 tail75:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone76
-	KMOVW     456(SP), K1
+	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z1
 	VMULPS    Z0, Z1, Z0
-	KMOVW     456(SP), K1
+	KMOVW     264(SP), K1
 	VMOVUPS   Z0, K1, (DI)(AX*1)
 
 classesDone76:
@@ -8482,28 +8507,30 @@ wideLabelsDone:
 	RET
 
 // func wideTargetsAVX512(grad []float32, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep float32, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32)
-// Requires: AVX, AVX512F, CMOV
-TEXT ·wideTargetsAVX512(SB), $512-220
+// Requires: AVX, AVX512F, CMOV, MMX+
+TEXT ·wideTargetsAVX512(SB), $320-220
 	// wideTargetsGeneric, one row at a time, the classes in vectors (see the
 	// overview of the wide functions). The effective targets a[j] (targetRow.at)
 	// take one of six forms, each with its own loops of passes 2 and 3: dense
-	// targets or the one-hot rows of labels, plain, staged, or staged with
-	// class weights.
+	// targets or the one-hot rows of labels, plain, staged, or staged with class
+	// weights.
 	//
-	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when nil), CX =
-	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), AX = the
-	// byte offset of the classes of a step, R12 = scratch (the NaN lanes after
-	// pass 1, a label, the prediction); DX = losses, R13 = preds (or nil), R14 = lse (or nil), BX =
-	// weights (staged with weights), R12 = the targets row in passes 2 and 3.
-	// Pass 2: m, the accumulators of s, T and D, the class indices (from
-	// labels), the registers of one exponential; pass 3: qt, scale, the class
+	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when
+	// nil), CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a
+	// row), R11 = the next row of logits (prefetched), AX = the byte offset of
+	// the classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
+	// the prediction, the next row of the output in pass 2); DX = losses, R13 =
+	// preds (or nil), R14 = lse (or nil), BX = weights (staged with weights),
+	// R12 = the targets row in passes 2 and 3.
+	// Vectors: keep, uni, the label, six constants (wideSchedZ), throughout;
+	// pass 2, m, the accumulators of s, T and D, the class indices (from
+	// labels), the registers of one exponential; pass 3, qt, scale, the class
 	// indices.
 	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 d[l]; 128 f (the z-loss
-	// factor, else 1); 192 z; 256 the label (targets from labels); 320 keep; 384
-	// uni; 8-byte words: 448 all (the row's allNegInfRow, an opmask); 456 tail
-	// (the opmask of the last c mod 16 classes); 464, 472, 480 the bytes of the
-	// whole 16-, 32- and 64-class steps of a row; 488 the flag word; 496 the form
-	// of the targets; 504 the targets row.
+	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
+	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
+	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
+	// word; 304 the form of the targets; 312 the targets row.
 	//
 	// Arguments; R8 = the rows; the form of the targets.
 	MOVQ    c+48(FP), CX
@@ -8545,7 +8572,7 @@ isNil38:
 isNil39:
 	XORL    R12, R12
 	MOVQ    targets_base+56(FP), AX
-	MOVQ    AX, 504(SP)
+	MOVQ    AX, 312(SP)
 	TESTQ   AX, AX
 	JZ      fromLabels40
 	MOVQ    targets_len+64(FP), AX
@@ -8576,11 +8603,9 @@ formDone41:
 	XORL    R8, R8
 
 notStaged42:
-	MOVQ         R12, 496(SP)
+	MOVQ         R12, 304(SP)
 	VBROADCASTSS keep+128(FP), Z0
-	VMOVUPS      Z0, 320(SP)
-	VBROADCASTSS uni+132(FP), Z0
-	VMOVUPS      Z0, 384(SP)
+	VBROADCASTSS uni+132(FP), Z1
 	MOVQ         losses_base+144(FP), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -8598,11 +8623,11 @@ noLse43:
 	SHLL         $0x01, AX
 	JZ           noZ44
 	MOVL         $0x00000003, R12
-	VBROADCASTSS z+216(FP), Z0
-	VMOVUPS      Z0, 192(SP)
+	VBROADCASTSS z+216(FP), Z2
+	VMOVUPS      Z2, 192(SP)
 
 noZ44:
-	MOVQ R12, 488(SP)
+	MOVQ R12, 296(SP)
 
 	// R9 = 4c, the bytes of a row; the bytes of the whole 16-, 32- and 64-class
 	// steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
@@ -8612,113 +8637,125 @@ noZ44:
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
 	SHLQ         $0x06, AX
-	MOVQ         AX, 464(SP)
+	MOVQ         AX, 272(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x05, AX
 	SHLQ         $0x07, AX
-	MOVQ         AX, 472(SP)
+	MOVQ         AX, 280(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x06, AX
 	SHLQ         $0x08, AX
-	MOVQ         AX, 480(SP)
+	MOVQ         AX, 288(SP)
 	MOVQ         CX, AX
 	ANDQ         $0x0f, AX
-	VMOVD        AX, X0
-	VPBROADCASTD X0, Z0
-	VPCMPGTD     lanes<>+0(SB), Z0, K1
-	KMOVW        K1, 456(SP)
-	VMOVUPS      one<>+0(SB), Z0
-	VMOVUPS      Z0, 128(SP)
+	VMOVD        AX, X2
+	VPBROADCASTD X2, Z2
+	VPCMPGTD     lanes<>+0(SB), Z2, K1
+	KMOVW        K1, 264(SP)
+	VMOVUPS      one<>+0(SB), Z2
+	VMOVUPS      Z2, 128(SP)
+	VMOVUPS      expMagic<>+0(SB), Z6
+	VMOVUPS      expLog2e<>+0(SB), Z7
+	VMOVUPS      expLn2Hi<>+0(SB), Z8
+	VMOVUPS      expLn2Lo<>+0(SB), Z9
+	VMOVUPS      expQ4<>+0(SB), Z10
+	VMOVUPS      expQ3<>+0(SB), Z11
 	XORL         R10, R10
 
 wideTargetsRow:
 	CMPQ R10, R8
 	JAE  wideTargetsDone
 
+	// R11 = the next row of logits (this one for the last row), prefetched in pass 2.
+	LEAQ    (SI)(R9*1), R11
+	LEAQ    1(R10), R12
+	CMPQ    R12, R8
+	CMOVQCC SI, R11
+
 	// Pass 1. m = maxRow(x): VMAXPS into four registers in any order (exact for
 	// a row without NaN; a row with a NaN has NaN outputs whatever m is), the
 	// masked step merge-masked (its masked-out lanes keep the maxima); the
 	// ordered lanes (no NaN) AND-ed into four opmask chains by VCMPPS ORD
 	// masked by the chain (a masked-out lane is loaded as +0: ordered).
-	VMOVUPS negInfBits<>+0(SB), Z0
+	VMOVUPS negInfBits<>+0(SB), Z2
 	MOVL    $0x0000ffff, AX
-	VMOVAPS Z0, Z1
+	VMOVAPS Z2, Z4
 	KMOVW   AX, K1
-	VMOVAPS Z0, Z2
+	VMOVAPS Z2, Z5
 	KMOVW   AX, K2
-	VMOVAPS Z0, Z3
+	VMOVAPS Z2, Z12
 	KMOVW   AX, K3
-	VMOVAPS Z0, Z0
+	VMOVAPS Z2, Z2
 	KMOVW   AX, K4
 	XORL    AX, AX
 
 classes45:
-	CMPQ    AX, 480(SP)
+	CMPQ    AX, 288(SP)
 	JAE     rest46
-	VMOVUPS (SI)(AX*1), Z4
-	VMAXPS  Z4, Z1, Z1
-	VCMPPS  $0x07, Z4, Z4, K1, K1
-	VMOVUPS 64(SI)(AX*1), Z4
-	VMAXPS  Z4, Z2, Z2
-	VCMPPS  $0x07, Z4, Z4, K2, K2
-	VMOVUPS 128(SI)(AX*1), Z4
-	VMAXPS  Z4, Z3, Z3
-	VCMPPS  $0x07, Z4, Z4, K3, K3
-	VMOVUPS 192(SI)(AX*1), Z4
-	VMAXPS  Z4, Z0, Z0
-	VCMPPS  $0x07, Z4, Z4, K4, K4
+	VMOVUPS (SI)(AX*1), Z13
+	VMAXPS  Z13, Z4, Z4
+	VCMPPS  $0x07, Z13, Z13, K1, K1
+	VMOVUPS 64(SI)(AX*1), Z13
+	VMAXPS  Z13, Z5, Z5
+	VCMPPS  $0x07, Z13, Z13, K2, K2
+	VMOVUPS 128(SI)(AX*1), Z13
+	VMAXPS  Z13, Z12, Z12
+	VCMPPS  $0x07, Z13, Z13, K3, K3
+	VMOVUPS 192(SI)(AX*1), Z13
+	VMAXPS  Z13, Z2, Z2
+	VCMPPS  $0x07, Z13, Z13, K4, K4
 	ADDQ    $0x00000100, AX
 	JMP     classes45
 
 rest46:
 single49:
-	CMPQ    AX, 464(SP)
+	CMPQ    AX, 272(SP)
 	JAE     tail47
-	VMOVUPS (SI)(AX*1), Z4
-	VMAXPS  Z4, Z1, Z1
-	VCMPPS  $0x07, Z4, Z4, K1, K1
+	VMOVUPS (SI)(AX*1), Z13
+	VMAXPS  Z13, Z4, Z4
+	VCMPPS  $0x07, Z13, Z13, K1, K1
 	ADDQ    $0x00000040, AX
 	JMP     single49
 
 tail47:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone48
-	KMOVW     456(SP), K5
-	VMOVUPS.Z (SI)(AX*1), K5, Z4
-	VMAXPS    Z4, Z1, K5, Z1
-	VCMPPS    $0x07, Z4, Z4, K1, K1
+	KMOVW     264(SP), K5
+	VMOVUPS.Z (SI)(AX*1), K5, Z13
+	VMAXPS    Z13, Z4, K5, Z4
+	VCMPPS    $0x07, Z13, Z13, K1, K1
 
 classesDone48:
 	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes (not ordered).
-	VMAXPS        Z2, Z1, Z1
-	VMAXPS        Z0, Z3, Z0
-	VMAXPS        Z0, Z1, Z0
-	VEXTRACTF64X4 $0x01, Z0, Y1
-	VMAXPS        Y1, Y0, Y0
-	VEXTRACTF128  $0x01, Y0, X1
-	VMAXPS        X1, X0, X0
-	VPERMILPS     $0x4e, X0, X1
-	VMAXPS        X1, X0, X0
-	VPERMILPS     $0xb1, X0, X1
-	VMAXPS        X1, X0, X0
-	VBROADCASTSS  X0, Z0
-	VADDPS        zero<>+0(SB), Z0, Z3
+	VMAXPS        Z5, Z4, Z4
+	VMAXPS        Z2, Z12, Z2
+	VMAXPS        Z2, Z4, Z2
+	VEXTRACTF64X4 $0x01, Z2, Y4
+	VMAXPS        Y4, Y2, Y2
+	VEXTRACTF128  $0x01, Y2, X4
+	VMAXPS        X4, X2, X2
+	VPERMILPS     $0x4e, X2, X4
+	VMAXPS        X4, X2, X2
+	VPERMILPS     $0xb1, X2, X4
+	VMAXPS        X4, X2, X2
+	VBROADCASTSS  X2, Z2
+	VADDPS        zero<>+0(SB), Z2, Z12
 	KANDW         K2, K1, K1
 	KANDW         K4, K3, K2
 	KANDW         K2, K1, K1
 	KMOVW         K1, R12
 	XORL          $0x0000ffff, R12
-	VMOVUPS       Z3, (SP)
+	VMOVUPS       Z12, (SP)
 
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ, an
 	// opmask) and no NaN in the row (R12 == 0), else 0; stored to the frame.
-	TESTB  $0x01, 488(SP)
+	TESTB  $0x01, 296(SP)
 	JZ     noLse50
-	MOVQ   $0x00000000, 448(SP)
+	MOVQ   $0x00000000, 256(SP)
 	TESTL  R12, R12
 	JNZ    noLse50
-	VCMPPS $0x00, negInfBits<>+0(SB), Z3, K1
-	KMOVW  K1, 448(SP)
+	VCMPPS $0x00, negInfBits<>+0(SB), Z12, K1
+	KMOVW  K1, 256(SP)
 
 noLse50:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
@@ -8729,10 +8766,10 @@ noLse50:
 	XORL  AX, AX
 
 scan56:
-	CMPQ    AX, 464(SP)
+	CMPQ    AX, 272(SP)
 	JAE     scanTail57
-	VMOVUPS (SI)(AX*1), Z0
-	VCMPPS  $0x03, Z0, Z0, K1
+	VMOVUPS (SI)(AX*1), Z2
+	VCMPPS  $0x03, Z2, Z2, K1
 	KMOVW   K1, R12
 	TESTL   R12, R12
 	JNZ     found52
@@ -8742,9 +8779,9 @@ scan56:
 scanTail57:
 	TESTQ     $0x0000000f, CX
 	JZ        notFound53
-	KMOVW     456(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z0
-	VCMPPS    $0x03, Z0, Z0, K1, K1
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z2
+	VCMPPS    $0x03, Z2, Z2, K1, K1
 	KMOVW     K1, R12
 	TESTL     R12, R12
 	JNZ       found52
@@ -8754,10 +8791,10 @@ scanEq55:
 	XORL AX, AX
 
 scan58:
-	CMPQ    AX, 464(SP)
+	CMPQ    AX, 272(SP)
 	JAE     scanTail59
-	VMOVUPS (SI)(AX*1), Z0
-	VCMPPS  $0x00, Z0, Z3, K1
+	VMOVUPS (SI)(AX*1), Z2
+	VCMPPS  $0x00, Z2, Z12, K1
 	KMOVW   K1, R12
 	TESTL   R12, R12
 	JNZ     found52
@@ -8767,9 +8804,9 @@ scan58:
 scanTail59:
 	TESTQ     $0x0000000f, CX
 	JZ        notFound53
-	KMOVW     456(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z0
-	VCMPPS    $0x00, Z0, Z3, K1, K1
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z2
+	VCMPPS    $0x00, Z2, Z12, K1, K1
 	KMOVW     K1, R12
 	TESTL     R12, R12
 	JNZ       found52
@@ -8788,206 +8825,208 @@ storePred54:
 
 noPreds51:
 	// The label in every lane (targets from labels).
-	TESTB        $0x01, 496(SP)
+	TESTB        $0x01, 304(SP)
 	JZ           noLabel60
 	MOVQ         labels_base+80(FP), R12
-	VMOVD        (R12)(R10*4), X0
-	VPBROADCASTD X0, Z0
-	VMOVDQU32    Z0, 256(SP)
+	VMOVD        (R12)(R10*4), X2
+	VPBROADCASTD X2, Z3
 
 noLabel60:
 	// Pass 2. For each class: d = x[j] - m; a = targetRow.at(j); td = a·d, +0
 	// where a == 0 (seq.TargetTerm); e = expf(d) (seq.Exp), stored to g (when
 	// grad is not nil); s, T and D accumulated by classSum (e, a, td). R12 =
 	// the targets row. One loop per form of the targets.
-	MOVQ    504(SP), R12
-	VMOVUPS negZero<>+0(SB), Z0
-	VMOVUPS negZero<>+0(SB), Z1
+	MOVQ    312(SP), R12
 	VMOVUPS negZero<>+0(SB), Z2
-	CMPQ    496(SP), $0x02
+	VMOVUPS negZero<>+0(SB), Z4
+	VMOVUPS negZero<>+0(SB), Z5
+	CMPQ    304(SP), $0x02
 	JEQ     wideTargetsExp2
-	CMPQ    496(SP), $0x06
+	CMPQ    304(SP), $0x06
 	JEQ     wideTargetsExp6
-	CMPQ    496(SP), $0x01
+	CMPQ    304(SP), $0x01
 	JEQ     wideTargetsExp1
-	CMPQ    496(SP), $0x03
+	CMPQ    304(SP), $0x03
 	JEQ     wideTargetsExp3
-	CMPQ    496(SP), $0x07
+	CMPQ    304(SP), $0x07
 	JEQ     wideTargetsExp7
 	XORL    AX, AX
 
 classes62:
-	CMPQ      AX, 472(SP)
-	JAE       rest63
-	VMOVUPS   (SI)(AX*1), Z4
-	VSUBPS    Z3, Z4, Z4
-	VMOVUPS   (R12)(AX*1), Z5
-	VCMPPS    $0x04, zero<>+0(SB), Z5, K1
-	VMULPS    Z4, Z5, Z6
-	VMOVUPS.Z Z6, K1, Z6
-	VADDPS    Z5, Z1, Z1
-	VADDPS    Z6, Z2, Z2
-	VMULPS    expLog2e<>+0(SB), Z4, Z5
-	VADDPS    expMagic<>+0(SB), Z5, Z5
-	VSUBPS    expMagic<>+0(SB), Z5, Z6
-	VPSLLD    $0x17, Z5, Z5
-	VPADDD    oneBits<>+0(SB), Z5, Z5
-	VMULPS    expLn2Hi<>+0(SB), Z6, Z7
-	VSUBPS    Z7, Z4, Z7
-	VMULPS    expLn2Lo<>+0(SB), Z6, Z6
-	VSUBPS    Z6, Z7, Z6
-	VMULPS    expQ4<>+0(SB), Z6, Z7
-	VMULPS    Z6, Z6, Z8
-	VADDPS    expQ3<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z7
-	VADDPS    expQ2<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z7
-	VADDPS    expQ1<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z7
-	VADDPS    expQ0<>+0(SB), Z7, Z7
-	VMULPS    Z7, Z8, Z7
-	VADDPS    Z6, Z7, Z6
-	VADDPS    one<>+0(SB), Z6, Z6
-	VMULPS    Z5, Z6, Z5
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z4, K1
-	VBLENDMPS zero<>+0(SB), Z5, K1, Z4
-	TESTQ     DI, DI
-	JZ        noStore66
-	VMOVUPS   Z4, (DI)(AX*1)
+	CMPQ       AX, 280(SP)
+	JAE        rest63
+	VMOVUPS    (SI)(AX*1), Z13
+	PREFETCHT0 (R11)(AX*1)
+	VSUBPS     Z12, Z13, Z13
+	VMOVUPS    (R12)(AX*1), Z14
+	VCMPPS     $0x04, zero<>+0(SB), Z14, K1
+	VMULPS     Z13, Z14, Z15
+	VMOVUPS.Z  Z15, K1, Z15
+	VADDPS     Z14, Z4, Z4
+	VADDPS     Z15, Z5, Z5
+	VMULPS     Z7, Z13, Z14
+	VADDPS     Z6, Z14, Z14
+	VSUBPS     Z6, Z14, Z15
+	VPSLLD     $0x17, Z14, Z14
+	VPADDD     oneBits<>+0(SB), Z14, Z14
+	VMULPS     Z8, Z15, Z16
+	VSUBPS     Z16, Z13, Z16
+	VMULPS     Z9, Z15, Z15
+	VSUBPS     Z15, Z16, Z15
+	VMULPS     Z10, Z15, Z16
+	VMULPS     Z15, Z15, Z17
+	VADDPS     Z11, Z16, Z16
+	VMULPS     Z15, Z16, Z16
+	VADDPS     expQ2<>+0(SB), Z16, Z16
+	VMULPS     Z15, Z16, Z16
+	VADDPS     expQ1<>+0(SB), Z16, Z16
+	VMULPS     Z15, Z16, Z16
+	VADDPS     expQ0<>+0(SB), Z16, Z16
+	VMULPS     Z16, Z17, Z16
+	VADDPS     Z15, Z16, Z15
+	VADDPS     one<>+0(SB), Z15, Z15
+	VMULPS     Z14, Z15, Z14
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z13, K1
+	VBLENDMPS  zero<>+0(SB), Z14, K1, Z13
+	TESTQ      DI, DI
+	JZ         noStore66
+	VMOVUPS    Z13, (DI)(AX*1)
 
 noStore66:
-	VADDPS    Z4, Z0, Z0
-	VMOVUPS   64(SI)(AX*1), Z4
-	VSUBPS    Z3, Z4, Z4
-	VMOVUPS   64(R12)(AX*1), Z5
-	VCMPPS    $0x04, zero<>+0(SB), Z5, K1
-	VMULPS    Z4, Z5, Z6
-	VMOVUPS.Z Z6, K1, Z6
-	VADDPS    Z5, Z1, Z1
-	VADDPS    Z6, Z2, Z2
-	VMULPS    expLog2e<>+0(SB), Z4, Z5
-	VADDPS    expMagic<>+0(SB), Z5, Z5
-	VSUBPS    expMagic<>+0(SB), Z5, Z6
-	VPSLLD    $0x17, Z5, Z5
-	VPADDD    oneBits<>+0(SB), Z5, Z5
-	VMULPS    expLn2Hi<>+0(SB), Z6, Z7
-	VSUBPS    Z7, Z4, Z7
-	VMULPS    expLn2Lo<>+0(SB), Z6, Z6
-	VSUBPS    Z6, Z7, Z6
-	VMULPS    expQ4<>+0(SB), Z6, Z7
-	VMULPS    Z6, Z6, Z8
-	VADDPS    expQ3<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z7
-	VADDPS    expQ2<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z7
-	VADDPS    expQ1<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z7
-	VADDPS    expQ0<>+0(SB), Z7, Z7
-	VMULPS    Z7, Z8, Z7
-	VADDPS    Z6, Z7, Z6
-	VADDPS    one<>+0(SB), Z6, Z6
-	VMULPS    Z5, Z6, Z5
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z4, K1
-	VBLENDMPS zero<>+0(SB), Z5, K1, Z4
-	TESTQ     DI, DI
-	JZ        noStore67
-	VMOVUPS   Z4, 64(DI)(AX*1)
+	VADDPS     Z13, Z2, Z2
+	VMOVUPS    64(SI)(AX*1), Z13
+	PREFETCHT0 64(R11)(AX*1)
+	VSUBPS     Z12, Z13, Z13
+	VMOVUPS    64(R12)(AX*1), Z14
+	VCMPPS     $0x04, zero<>+0(SB), Z14, K1
+	VMULPS     Z13, Z14, Z15
+	VMOVUPS.Z  Z15, K1, Z15
+	VADDPS     Z14, Z4, Z4
+	VADDPS     Z15, Z5, Z5
+	VMULPS     Z7, Z13, Z14
+	VADDPS     Z6, Z14, Z14
+	VSUBPS     Z6, Z14, Z15
+	VPSLLD     $0x17, Z14, Z14
+	VPADDD     oneBits<>+0(SB), Z14, Z14
+	VMULPS     Z8, Z15, Z16
+	VSUBPS     Z16, Z13, Z16
+	VMULPS     Z9, Z15, Z15
+	VSUBPS     Z15, Z16, Z15
+	VMULPS     Z10, Z15, Z16
+	VMULPS     Z15, Z15, Z17
+	VADDPS     Z11, Z16, Z16
+	VMULPS     Z15, Z16, Z16
+	VADDPS     expQ2<>+0(SB), Z16, Z16
+	VMULPS     Z15, Z16, Z16
+	VADDPS     expQ1<>+0(SB), Z16, Z16
+	VMULPS     Z15, Z16, Z16
+	VADDPS     expQ0<>+0(SB), Z16, Z16
+	VMULPS     Z16, Z17, Z16
+	VADDPS     Z15, Z16, Z15
+	VADDPS     one<>+0(SB), Z15, Z15
+	VMULPS     Z14, Z15, Z14
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z13, K1
+	VBLENDMPS  zero<>+0(SB), Z14, K1, Z13
+	TESTQ      DI, DI
+	JZ         noStore67
+	VMOVUPS    Z13, 64(DI)(AX*1)
 
 noStore67:
-	VADDPS Z4, Z0, Z0
+	VADDPS Z13, Z2, Z2
 	ADDQ   $0x00000080, AX
 	JMP    classes62
 
 rest63:
-	TESTQ     $0x00000010, CX
-	JZ        tail64
-	VMOVUPS   (SI)(AX*1), Z4
-	VSUBPS    Z3, Z4, Z4
-	VMOVUPS   (R12)(AX*1), Z5
-	VCMPPS    $0x04, zero<>+0(SB), Z5, K1
-	VMULPS    Z4, Z5, Z6
-	VMOVUPS.Z Z6, K1, Z6
-	VADDPS    Z5, Z1, Z1
-	VADDPS    Z6, Z2, Z2
-	VMULPS    expLog2e<>+0(SB), Z4, Z5
-	VADDPS    expMagic<>+0(SB), Z5, Z5
-	VSUBPS    expMagic<>+0(SB), Z5, Z6
-	VPSLLD    $0x17, Z5, Z5
-	VPADDD    oneBits<>+0(SB), Z5, Z5
-	VMULPS    expLn2Hi<>+0(SB), Z6, Z7
-	VSUBPS    Z7, Z4, Z7
-	VMULPS    expLn2Lo<>+0(SB), Z6, Z6
-	VSUBPS    Z6, Z7, Z6
-	VMULPS    expQ4<>+0(SB), Z6, Z7
-	VMULPS    Z6, Z6, Z8
-	VADDPS    expQ3<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z7
-	VADDPS    expQ2<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z7
-	VADDPS    expQ1<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z7
-	VADDPS    expQ0<>+0(SB), Z7, Z7
-	VMULPS    Z7, Z8, Z7
-	VADDPS    Z6, Z7, Z6
-	VADDPS    one<>+0(SB), Z6, Z6
-	VMULPS    Z5, Z6, Z5
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z4, K1
-	VBLENDMPS zero<>+0(SB), Z5, K1, Z4
-	TESTQ     DI, DI
-	JZ        noStore68
-	VMOVUPS   Z4, (DI)(AX*1)
+	TESTQ      $0x00000010, CX
+	JZ         tail64
+	VMOVUPS    (SI)(AX*1), Z13
+	PREFETCHT0 (R11)(AX*1)
+	VSUBPS     Z12, Z13, Z13
+	VMOVUPS    (R12)(AX*1), Z14
+	VCMPPS     $0x04, zero<>+0(SB), Z14, K1
+	VMULPS     Z13, Z14, Z15
+	VMOVUPS.Z  Z15, K1, Z15
+	VADDPS     Z14, Z4, Z4
+	VADDPS     Z15, Z5, Z5
+	VMULPS     Z7, Z13, Z14
+	VADDPS     Z6, Z14, Z14
+	VSUBPS     Z6, Z14, Z15
+	VPSLLD     $0x17, Z14, Z14
+	VPADDD     oneBits<>+0(SB), Z14, Z14
+	VMULPS     Z8, Z15, Z16
+	VSUBPS     Z16, Z13, Z16
+	VMULPS     Z9, Z15, Z15
+	VSUBPS     Z15, Z16, Z15
+	VMULPS     Z10, Z15, Z16
+	VMULPS     Z15, Z15, Z17
+	VADDPS     Z11, Z16, Z16
+	VMULPS     Z15, Z16, Z16
+	VADDPS     expQ2<>+0(SB), Z16, Z16
+	VMULPS     Z15, Z16, Z16
+	VADDPS     expQ1<>+0(SB), Z16, Z16
+	VMULPS     Z15, Z16, Z16
+	VADDPS     expQ0<>+0(SB), Z16, Z16
+	VMULPS     Z16, Z17, Z16
+	VADDPS     Z15, Z16, Z15
+	VADDPS     one<>+0(SB), Z15, Z15
+	VMULPS     Z14, Z15, Z14
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z13, K1
+	VBLENDMPS  zero<>+0(SB), Z14, K1, Z13
+	TESTQ      DI, DI
+	JZ         noStore68
+	VMOVUPS    Z13, (DI)(AX*1)
 
 noStore68:
-	VADDPS Z4, Z0, Z0
+	VADDPS Z13, Z2, Z2
 	ADDQ   $0x00000040, AX
 
 tail64:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone65
-	KMOVW     456(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z4
-	VSUBPS    Z3, Z4, Z3
-	KMOVW     456(SP), K1
-	VMOVUPS.Z (R12)(AX*1), K1, Z4
-	VCMPPS    $0x04, zero<>+0(SB), Z4, K1
-	VMULPS    Z3, Z4, Z5
-	VMOVUPS.Z Z5, K1, Z5
-	KMOVW     456(SP), K1
-	VADDPS    Z4, Z1, K1, Z1
-	KMOVW     456(SP), K1
-	VADDPS    Z5, Z2, K1, Z2
-	VMULPS    expLog2e<>+0(SB), Z3, Z4
-	VADDPS    expMagic<>+0(SB), Z4, Z4
-	VSUBPS    expMagic<>+0(SB), Z4, Z5
-	VPSLLD    $0x17, Z4, Z4
-	VPADDD    oneBits<>+0(SB), Z4, Z4
-	VMULPS    expLn2Hi<>+0(SB), Z5, Z6
-	VSUBPS    Z6, Z3, Z6
-	VMULPS    expLn2Lo<>+0(SB), Z5, Z5
-	VSUBPS    Z5, Z6, Z5
-	VMULPS    expQ4<>+0(SB), Z5, Z6
-	VMULPS    Z5, Z5, Z7
-	VADDPS    expQ3<>+0(SB), Z6, Z6
-	VMULPS    Z5, Z6, Z6
-	VADDPS    expQ2<>+0(SB), Z6, Z6
-	VMULPS    Z5, Z6, Z6
-	VADDPS    expQ1<>+0(SB), Z6, Z6
-	VMULPS    Z5, Z6, Z6
-	VADDPS    expQ0<>+0(SB), Z6, Z6
-	VMULPS    Z6, Z7, Z6
-	VADDPS    Z5, Z6, Z5
-	VADDPS    one<>+0(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z4
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z3, K1
-	VBLENDMPS zero<>+0(SB), Z4, K1, Z3
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z13
+	VSUBPS    Z12, Z13, Z12
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (R12)(AX*1), K1, Z13
+	VCMPPS    $0x04, zero<>+0(SB), Z13, K1
+	VMULPS    Z12, Z13, Z14
+	VMOVUPS.Z Z14, K1, Z14
+	KMOVW     264(SP), K1
+	VADDPS    Z13, Z4, K1, Z4
+	KMOVW     264(SP), K1
+	VADDPS    Z14, Z5, K1, Z5
+	VMULPS    Z7, Z12, Z13
+	VADDPS    Z6, Z13, Z13
+	VSUBPS    Z6, Z13, Z14
+	VPSLLD    $0x17, Z13, Z13
+	VPADDD    oneBits<>+0(SB), Z13, Z13
+	VMULPS    Z8, Z14, Z15
+	VSUBPS    Z15, Z12, Z15
+	VMULPS    Z9, Z14, Z14
+	VSUBPS    Z14, Z15, Z14
+	VMULPS    Z10, Z14, Z15
+	VMULPS    Z14, Z14, Z16
+	VADDPS    Z11, Z15, Z15
+	VMULPS    Z14, Z15, Z15
+	VADDPS    expQ2<>+0(SB), Z15, Z15
+	VMULPS    Z14, Z15, Z15
+	VADDPS    expQ1<>+0(SB), Z15, Z15
+	VMULPS    Z14, Z15, Z15
+	VADDPS    expQ0<>+0(SB), Z15, Z15
+	VMULPS    Z15, Z16, Z15
+	VADDPS    Z14, Z15, Z14
+	VADDPS    one<>+0(SB), Z14, Z14
+	VMULPS    Z13, Z14, Z13
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z12, K1
+	VBLENDMPS zero<>+0(SB), Z13, K1, Z12
 	TESTQ     DI, DI
 	JZ        noStore69
-	KMOVW     456(SP), K1
-	VMOVUPS   Z3, K1, (DI)(AX*1)
+	KMOVW     264(SP), K1
+	VMOVUPS   Z12, K1, (DI)(AX*1)
 
 noStore69:
-	KMOVW  456(SP), K1
-	VADDPS Z3, Z0, K1, Z0
+	KMOVW  264(SP), K1
+	VADDPS Z12, Z2, K1, Z2
 
 classesDone65:
 	JMP summed61
@@ -8996,185 +9035,188 @@ wideTargetsExp2:
 	XORL AX, AX
 
 classes70:
-	CMPQ      AX, 472(SP)
-	JAE       rest71
-	VMOVUPS   (SI)(AX*1), Z4
-	VSUBPS    Z3, Z4, Z4
-	VMOVUPS   (R12)(AX*1), Z5
-	VMULPS    320(SP), Z5, Z5
-	VADDPS    384(SP), Z5, Z5
-	VCMPPS    $0x04, zero<>+0(SB), Z5, K1
-	VMULPS    Z4, Z5, Z6
-	VMOVUPS.Z Z6, K1, Z6
-	VADDPS    Z5, Z1, Z1
-	VADDPS    Z6, Z2, Z2
-	VMULPS    expLog2e<>+0(SB), Z4, Z5
-	VADDPS    expMagic<>+0(SB), Z5, Z5
-	VSUBPS    expMagic<>+0(SB), Z5, Z6
-	VPSLLD    $0x17, Z5, Z5
-	VPADDD    oneBits<>+0(SB), Z5, Z5
-	VMULPS    expLn2Hi<>+0(SB), Z6, Z7
-	VSUBPS    Z7, Z4, Z7
-	VMULPS    expLn2Lo<>+0(SB), Z6, Z6
-	VSUBPS    Z6, Z7, Z6
-	VMULPS    expQ4<>+0(SB), Z6, Z7
-	VMULPS    Z6, Z6, Z8
-	VADDPS    expQ3<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z7
-	VADDPS    expQ2<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z7
-	VADDPS    expQ1<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z7
-	VADDPS    expQ0<>+0(SB), Z7, Z7
-	VMULPS    Z7, Z8, Z7
-	VADDPS    Z6, Z7, Z6
-	VADDPS    one<>+0(SB), Z6, Z6
-	VMULPS    Z5, Z6, Z5
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z4, K1
-	VBLENDMPS zero<>+0(SB), Z5, K1, Z4
-	TESTQ     DI, DI
-	JZ        noStore74
-	VMOVUPS   Z4, (DI)(AX*1)
+	CMPQ       AX, 280(SP)
+	JAE        rest71
+	VMOVUPS    (SI)(AX*1), Z13
+	PREFETCHT0 (R11)(AX*1)
+	VSUBPS     Z12, Z13, Z13
+	VMOVUPS    (R12)(AX*1), Z14
+	VMULPS     Z14, Z0, Z14
+	VADDPS     Z1, Z14, Z14
+	VCMPPS     $0x04, zero<>+0(SB), Z14, K1
+	VMULPS     Z13, Z14, Z15
+	VMOVUPS.Z  Z15, K1, Z15
+	VADDPS     Z14, Z4, Z4
+	VADDPS     Z15, Z5, Z5
+	VMULPS     Z7, Z13, Z14
+	VADDPS     Z6, Z14, Z14
+	VSUBPS     Z6, Z14, Z15
+	VPSLLD     $0x17, Z14, Z14
+	VPADDD     oneBits<>+0(SB), Z14, Z14
+	VMULPS     Z8, Z15, Z16
+	VSUBPS     Z16, Z13, Z16
+	VMULPS     Z9, Z15, Z15
+	VSUBPS     Z15, Z16, Z15
+	VMULPS     Z10, Z15, Z16
+	VMULPS     Z15, Z15, Z17
+	VADDPS     Z11, Z16, Z16
+	VMULPS     Z15, Z16, Z16
+	VADDPS     expQ2<>+0(SB), Z16, Z16
+	VMULPS     Z15, Z16, Z16
+	VADDPS     expQ1<>+0(SB), Z16, Z16
+	VMULPS     Z15, Z16, Z16
+	VADDPS     expQ0<>+0(SB), Z16, Z16
+	VMULPS     Z16, Z17, Z16
+	VADDPS     Z15, Z16, Z15
+	VADDPS     one<>+0(SB), Z15, Z15
+	VMULPS     Z14, Z15, Z14
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z13, K1
+	VBLENDMPS  zero<>+0(SB), Z14, K1, Z13
+	TESTQ      DI, DI
+	JZ         noStore74
+	VMOVUPS    Z13, (DI)(AX*1)
 
 noStore74:
-	VADDPS    Z4, Z0, Z0
-	VMOVUPS   64(SI)(AX*1), Z4
-	VSUBPS    Z3, Z4, Z4
-	VMOVUPS   64(R12)(AX*1), Z5
-	VMULPS    320(SP), Z5, Z5
-	VADDPS    384(SP), Z5, Z5
-	VCMPPS    $0x04, zero<>+0(SB), Z5, K1
-	VMULPS    Z4, Z5, Z6
-	VMOVUPS.Z Z6, K1, Z6
-	VADDPS    Z5, Z1, Z1
-	VADDPS    Z6, Z2, Z2
-	VMULPS    expLog2e<>+0(SB), Z4, Z5
-	VADDPS    expMagic<>+0(SB), Z5, Z5
-	VSUBPS    expMagic<>+0(SB), Z5, Z6
-	VPSLLD    $0x17, Z5, Z5
-	VPADDD    oneBits<>+0(SB), Z5, Z5
-	VMULPS    expLn2Hi<>+0(SB), Z6, Z7
-	VSUBPS    Z7, Z4, Z7
-	VMULPS    expLn2Lo<>+0(SB), Z6, Z6
-	VSUBPS    Z6, Z7, Z6
-	VMULPS    expQ4<>+0(SB), Z6, Z7
-	VMULPS    Z6, Z6, Z8
-	VADDPS    expQ3<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z7
-	VADDPS    expQ2<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z7
-	VADDPS    expQ1<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z7
-	VADDPS    expQ0<>+0(SB), Z7, Z7
-	VMULPS    Z7, Z8, Z7
-	VADDPS    Z6, Z7, Z6
-	VADDPS    one<>+0(SB), Z6, Z6
-	VMULPS    Z5, Z6, Z5
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z4, K1
-	VBLENDMPS zero<>+0(SB), Z5, K1, Z4
-	TESTQ     DI, DI
-	JZ        noStore75
-	VMOVUPS   Z4, 64(DI)(AX*1)
+	VADDPS     Z13, Z2, Z2
+	VMOVUPS    64(SI)(AX*1), Z13
+	PREFETCHT0 64(R11)(AX*1)
+	VSUBPS     Z12, Z13, Z13
+	VMOVUPS    64(R12)(AX*1), Z14
+	VMULPS     Z14, Z0, Z14
+	VADDPS     Z1, Z14, Z14
+	VCMPPS     $0x04, zero<>+0(SB), Z14, K1
+	VMULPS     Z13, Z14, Z15
+	VMOVUPS.Z  Z15, K1, Z15
+	VADDPS     Z14, Z4, Z4
+	VADDPS     Z15, Z5, Z5
+	VMULPS     Z7, Z13, Z14
+	VADDPS     Z6, Z14, Z14
+	VSUBPS     Z6, Z14, Z15
+	VPSLLD     $0x17, Z14, Z14
+	VPADDD     oneBits<>+0(SB), Z14, Z14
+	VMULPS     Z8, Z15, Z16
+	VSUBPS     Z16, Z13, Z16
+	VMULPS     Z9, Z15, Z15
+	VSUBPS     Z15, Z16, Z15
+	VMULPS     Z10, Z15, Z16
+	VMULPS     Z15, Z15, Z17
+	VADDPS     Z11, Z16, Z16
+	VMULPS     Z15, Z16, Z16
+	VADDPS     expQ2<>+0(SB), Z16, Z16
+	VMULPS     Z15, Z16, Z16
+	VADDPS     expQ1<>+0(SB), Z16, Z16
+	VMULPS     Z15, Z16, Z16
+	VADDPS     expQ0<>+0(SB), Z16, Z16
+	VMULPS     Z16, Z17, Z16
+	VADDPS     Z15, Z16, Z15
+	VADDPS     one<>+0(SB), Z15, Z15
+	VMULPS     Z14, Z15, Z14
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z13, K1
+	VBLENDMPS  zero<>+0(SB), Z14, K1, Z13
+	TESTQ      DI, DI
+	JZ         noStore75
+	VMOVUPS    Z13, 64(DI)(AX*1)
 
 noStore75:
-	VADDPS Z4, Z0, Z0
+	VADDPS Z13, Z2, Z2
 	ADDQ   $0x00000080, AX
 	JMP    classes70
 
 rest71:
-	TESTQ     $0x00000010, CX
-	JZ        tail72
-	VMOVUPS   (SI)(AX*1), Z4
-	VSUBPS    Z3, Z4, Z4
-	VMOVUPS   (R12)(AX*1), Z5
-	VMULPS    320(SP), Z5, Z5
-	VADDPS    384(SP), Z5, Z5
-	VCMPPS    $0x04, zero<>+0(SB), Z5, K1
-	VMULPS    Z4, Z5, Z6
-	VMOVUPS.Z Z6, K1, Z6
-	VADDPS    Z5, Z1, Z1
-	VADDPS    Z6, Z2, Z2
-	VMULPS    expLog2e<>+0(SB), Z4, Z5
-	VADDPS    expMagic<>+0(SB), Z5, Z5
-	VSUBPS    expMagic<>+0(SB), Z5, Z6
-	VPSLLD    $0x17, Z5, Z5
-	VPADDD    oneBits<>+0(SB), Z5, Z5
-	VMULPS    expLn2Hi<>+0(SB), Z6, Z7
-	VSUBPS    Z7, Z4, Z7
-	VMULPS    expLn2Lo<>+0(SB), Z6, Z6
-	VSUBPS    Z6, Z7, Z6
-	VMULPS    expQ4<>+0(SB), Z6, Z7
-	VMULPS    Z6, Z6, Z8
-	VADDPS    expQ3<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z7
-	VADDPS    expQ2<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z7
-	VADDPS    expQ1<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z7
-	VADDPS    expQ0<>+0(SB), Z7, Z7
-	VMULPS    Z7, Z8, Z7
-	VADDPS    Z6, Z7, Z6
-	VADDPS    one<>+0(SB), Z6, Z6
-	VMULPS    Z5, Z6, Z5
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z4, K1
-	VBLENDMPS zero<>+0(SB), Z5, K1, Z4
-	TESTQ     DI, DI
-	JZ        noStore76
-	VMOVUPS   Z4, (DI)(AX*1)
+	TESTQ      $0x00000010, CX
+	JZ         tail72
+	VMOVUPS    (SI)(AX*1), Z13
+	PREFETCHT0 (R11)(AX*1)
+	VSUBPS     Z12, Z13, Z13
+	VMOVUPS    (R12)(AX*1), Z14
+	VMULPS     Z14, Z0, Z14
+	VADDPS     Z1, Z14, Z14
+	VCMPPS     $0x04, zero<>+0(SB), Z14, K1
+	VMULPS     Z13, Z14, Z15
+	VMOVUPS.Z  Z15, K1, Z15
+	VADDPS     Z14, Z4, Z4
+	VADDPS     Z15, Z5, Z5
+	VMULPS     Z7, Z13, Z14
+	VADDPS     Z6, Z14, Z14
+	VSUBPS     Z6, Z14, Z15
+	VPSLLD     $0x17, Z14, Z14
+	VPADDD     oneBits<>+0(SB), Z14, Z14
+	VMULPS     Z8, Z15, Z16
+	VSUBPS     Z16, Z13, Z16
+	VMULPS     Z9, Z15, Z15
+	VSUBPS     Z15, Z16, Z15
+	VMULPS     Z10, Z15, Z16
+	VMULPS     Z15, Z15, Z17
+	VADDPS     Z11, Z16, Z16
+	VMULPS     Z15, Z16, Z16
+	VADDPS     expQ2<>+0(SB), Z16, Z16
+	VMULPS     Z15, Z16, Z16
+	VADDPS     expQ1<>+0(SB), Z16, Z16
+	VMULPS     Z15, Z16, Z16
+	VADDPS     expQ0<>+0(SB), Z16, Z16
+	VMULPS     Z16, Z17, Z16
+	VADDPS     Z15, Z16, Z15
+	VADDPS     one<>+0(SB), Z15, Z15
+	VMULPS     Z14, Z15, Z14
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z13, K1
+	VBLENDMPS  zero<>+0(SB), Z14, K1, Z13
+	TESTQ      DI, DI
+	JZ         noStore76
+	VMOVUPS    Z13, (DI)(AX*1)
 
 noStore76:
-	VADDPS Z4, Z0, Z0
+	VADDPS Z13, Z2, Z2
 	ADDQ   $0x00000040, AX
 
 tail72:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone73
-	KMOVW     456(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z4
-	VSUBPS    Z3, Z4, Z3
-	KMOVW     456(SP), K1
-	VMOVUPS.Z (R12)(AX*1), K1, Z4
-	VMULPS    320(SP), Z4, Z4
-	VADDPS    384(SP), Z4, Z4
-	VCMPPS    $0x04, zero<>+0(SB), Z4, K1
-	VMULPS    Z3, Z4, Z5
-	VMOVUPS.Z Z5, K1, Z5
-	KMOVW     456(SP), K1
-	VADDPS    Z4, Z1, K1, Z1
-	KMOVW     456(SP), K1
-	VADDPS    Z5, Z2, K1, Z2
-	VMULPS    expLog2e<>+0(SB), Z3, Z4
-	VADDPS    expMagic<>+0(SB), Z4, Z4
-	VSUBPS    expMagic<>+0(SB), Z4, Z5
-	VPSLLD    $0x17, Z4, Z4
-	VPADDD    oneBits<>+0(SB), Z4, Z4
-	VMULPS    expLn2Hi<>+0(SB), Z5, Z6
-	VSUBPS    Z6, Z3, Z6
-	VMULPS    expLn2Lo<>+0(SB), Z5, Z5
-	VSUBPS    Z5, Z6, Z5
-	VMULPS    expQ4<>+0(SB), Z5, Z6
-	VMULPS    Z5, Z5, Z7
-	VADDPS    expQ3<>+0(SB), Z6, Z6
-	VMULPS    Z5, Z6, Z6
-	VADDPS    expQ2<>+0(SB), Z6, Z6
-	VMULPS    Z5, Z6, Z6
-	VADDPS    expQ1<>+0(SB), Z6, Z6
-	VMULPS    Z5, Z6, Z6
-	VADDPS    expQ0<>+0(SB), Z6, Z6
-	VMULPS    Z6, Z7, Z6
-	VADDPS    Z5, Z6, Z5
-	VADDPS    one<>+0(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z4
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z3, K1
-	VBLENDMPS zero<>+0(SB), Z4, K1, Z3
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z13
+	VSUBPS    Z12, Z13, Z12
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (R12)(AX*1), K1, Z13
+	VMULPS    Z13, Z0, Z13
+	VADDPS    Z1, Z13, Z13
+	VCMPPS    $0x04, zero<>+0(SB), Z13, K1
+	VMULPS    Z12, Z13, Z14
+	VMOVUPS.Z Z14, K1, Z14
+	KMOVW     264(SP), K1
+	VADDPS    Z13, Z4, K1, Z4
+	KMOVW     264(SP), K1
+	VADDPS    Z14, Z5, K1, Z5
+	VMULPS    Z7, Z12, Z13
+	VADDPS    Z6, Z13, Z13
+	VSUBPS    Z6, Z13, Z14
+	VPSLLD    $0x17, Z13, Z13
+	VPADDD    oneBits<>+0(SB), Z13, Z13
+	VMULPS    Z8, Z14, Z15
+	VSUBPS    Z15, Z12, Z15
+	VMULPS    Z9, Z14, Z14
+	VSUBPS    Z14, Z15, Z14
+	VMULPS    Z10, Z14, Z15
+	VMULPS    Z14, Z14, Z16
+	VADDPS    Z11, Z15, Z15
+	VMULPS    Z14, Z15, Z15
+	VADDPS    expQ2<>+0(SB), Z15, Z15
+	VMULPS    Z14, Z15, Z15
+	VADDPS    expQ1<>+0(SB), Z15, Z15
+	VMULPS    Z14, Z15, Z15
+	VADDPS    expQ0<>+0(SB), Z15, Z15
+	VMULPS    Z15, Z16, Z15
+	VADDPS    Z14, Z15, Z14
+	VADDPS    one<>+0(SB), Z14, Z14
+	VMULPS    Z13, Z14, Z13
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z12, K1
+	VBLENDMPS zero<>+0(SB), Z13, K1, Z12
 	TESTQ     DI, DI
 	JZ        noStore77
-	KMOVW     456(SP), K1
-	VMOVUPS   Z3, K1, (DI)(AX*1)
+	KMOVW     264(SP), K1
+	VMOVUPS   Z12, K1, (DI)(AX*1)
 
 noStore77:
-	KMOVW  456(SP), K1
-	VADDPS Z3, Z0, K1, Z0
+	KMOVW  264(SP), K1
+	VADDPS Z12, Z2, K1, Z2
 
 classesDone73:
 	JMP summed61
@@ -9183,945 +9225,957 @@ wideTargetsExp6:
 	XORL AX, AX
 
 classes78:
-	CMPQ      AX, 472(SP)
-	JAE       rest79
-	VMOVUPS   (SI)(AX*1), Z4
-	VSUBPS    Z3, Z4, Z4
-	VMOVUPS   (R12)(AX*1), Z5
-	VMULPS    320(SP), Z5, Z5
-	VADDPS    384(SP), Z5, Z5
-	VMOVUPS   (BX)(AX*1), Z6
-	VMULPS    Z5, Z6, Z5
-	VCMPPS    $0x04, zero<>+0(SB), Z5, K1
-	VMULPS    Z4, Z5, Z6
-	VMOVUPS.Z Z6, K1, Z6
-	VADDPS    Z5, Z1, Z1
-	VADDPS    Z6, Z2, Z2
-	VMULPS    expLog2e<>+0(SB), Z4, Z5
-	VADDPS    expMagic<>+0(SB), Z5, Z5
-	VSUBPS    expMagic<>+0(SB), Z5, Z6
-	VPSLLD    $0x17, Z5, Z5
-	VPADDD    oneBits<>+0(SB), Z5, Z5
-	VMULPS    expLn2Hi<>+0(SB), Z6, Z7
-	VSUBPS    Z7, Z4, Z7
-	VMULPS    expLn2Lo<>+0(SB), Z6, Z6
-	VSUBPS    Z6, Z7, Z6
-	VMULPS    expQ4<>+0(SB), Z6, Z7
-	VMULPS    Z6, Z6, Z8
-	VADDPS    expQ3<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z7
-	VADDPS    expQ2<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z7
-	VADDPS    expQ1<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z7
-	VADDPS    expQ0<>+0(SB), Z7, Z7
-	VMULPS    Z7, Z8, Z7
-	VADDPS    Z6, Z7, Z6
-	VADDPS    one<>+0(SB), Z6, Z6
-	VMULPS    Z5, Z6, Z5
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z4, K1
-	VBLENDMPS zero<>+0(SB), Z5, K1, Z4
-	TESTQ     DI, DI
-	JZ        noStore82
-	VMOVUPS   Z4, (DI)(AX*1)
+	CMPQ       AX, 280(SP)
+	JAE        rest79
+	VMOVUPS    (SI)(AX*1), Z13
+	PREFETCHT0 (R11)(AX*1)
+	VSUBPS     Z12, Z13, Z13
+	VMOVUPS    (R12)(AX*1), Z14
+	VMULPS     Z14, Z0, Z14
+	VADDPS     Z1, Z14, Z14
+	VMOVUPS    (BX)(AX*1), Z15
+	VMULPS     Z14, Z15, Z14
+	VCMPPS     $0x04, zero<>+0(SB), Z14, K1
+	VMULPS     Z13, Z14, Z15
+	VMOVUPS.Z  Z15, K1, Z15
+	VADDPS     Z14, Z4, Z4
+	VADDPS     Z15, Z5, Z5
+	VMULPS     Z7, Z13, Z14
+	VADDPS     Z6, Z14, Z14
+	VSUBPS     Z6, Z14, Z15
+	VPSLLD     $0x17, Z14, Z14
+	VPADDD     oneBits<>+0(SB), Z14, Z14
+	VMULPS     Z8, Z15, Z16
+	VSUBPS     Z16, Z13, Z16
+	VMULPS     Z9, Z15, Z15
+	VSUBPS     Z15, Z16, Z15
+	VMULPS     Z10, Z15, Z16
+	VMULPS     Z15, Z15, Z17
+	VADDPS     Z11, Z16, Z16
+	VMULPS     Z15, Z16, Z16
+	VADDPS     expQ2<>+0(SB), Z16, Z16
+	VMULPS     Z15, Z16, Z16
+	VADDPS     expQ1<>+0(SB), Z16, Z16
+	VMULPS     Z15, Z16, Z16
+	VADDPS     expQ0<>+0(SB), Z16, Z16
+	VMULPS     Z16, Z17, Z16
+	VADDPS     Z15, Z16, Z15
+	VADDPS     one<>+0(SB), Z15, Z15
+	VMULPS     Z14, Z15, Z14
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z13, K1
+	VBLENDMPS  zero<>+0(SB), Z14, K1, Z13
+	TESTQ      DI, DI
+	JZ         noStore82
+	VMOVUPS    Z13, (DI)(AX*1)
 
 noStore82:
-	VADDPS    Z4, Z0, Z0
-	VMOVUPS   64(SI)(AX*1), Z4
-	VSUBPS    Z3, Z4, Z4
-	VMOVUPS   64(R12)(AX*1), Z5
-	VMULPS    320(SP), Z5, Z5
-	VADDPS    384(SP), Z5, Z5
-	VMOVUPS   64(BX)(AX*1), Z6
-	VMULPS    Z5, Z6, Z5
-	VCMPPS    $0x04, zero<>+0(SB), Z5, K1
-	VMULPS    Z4, Z5, Z6
-	VMOVUPS.Z Z6, K1, Z6
-	VADDPS    Z5, Z1, Z1
-	VADDPS    Z6, Z2, Z2
-	VMULPS    expLog2e<>+0(SB), Z4, Z5
-	VADDPS    expMagic<>+0(SB), Z5, Z5
-	VSUBPS    expMagic<>+0(SB), Z5, Z6
-	VPSLLD    $0x17, Z5, Z5
-	VPADDD    oneBits<>+0(SB), Z5, Z5
-	VMULPS    expLn2Hi<>+0(SB), Z6, Z7
-	VSUBPS    Z7, Z4, Z7
-	VMULPS    expLn2Lo<>+0(SB), Z6, Z6
-	VSUBPS    Z6, Z7, Z6
-	VMULPS    expQ4<>+0(SB), Z6, Z7
-	VMULPS    Z6, Z6, Z8
-	VADDPS    expQ3<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z7
-	VADDPS    expQ2<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z7
-	VADDPS    expQ1<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z7
-	VADDPS    expQ0<>+0(SB), Z7, Z7
-	VMULPS    Z7, Z8, Z7
-	VADDPS    Z6, Z7, Z6
-	VADDPS    one<>+0(SB), Z6, Z6
-	VMULPS    Z5, Z6, Z5
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z4, K1
-	VBLENDMPS zero<>+0(SB), Z5, K1, Z4
-	TESTQ     DI, DI
-	JZ        noStore83
-	VMOVUPS   Z4, 64(DI)(AX*1)
+	VADDPS     Z13, Z2, Z2
+	VMOVUPS    64(SI)(AX*1), Z13
+	PREFETCHT0 64(R11)(AX*1)
+	VSUBPS     Z12, Z13, Z13
+	VMOVUPS    64(R12)(AX*1), Z14
+	VMULPS     Z14, Z0, Z14
+	VADDPS     Z1, Z14, Z14
+	VMOVUPS    64(BX)(AX*1), Z15
+	VMULPS     Z14, Z15, Z14
+	VCMPPS     $0x04, zero<>+0(SB), Z14, K1
+	VMULPS     Z13, Z14, Z15
+	VMOVUPS.Z  Z15, K1, Z15
+	VADDPS     Z14, Z4, Z4
+	VADDPS     Z15, Z5, Z5
+	VMULPS     Z7, Z13, Z14
+	VADDPS     Z6, Z14, Z14
+	VSUBPS     Z6, Z14, Z15
+	VPSLLD     $0x17, Z14, Z14
+	VPADDD     oneBits<>+0(SB), Z14, Z14
+	VMULPS     Z8, Z15, Z16
+	VSUBPS     Z16, Z13, Z16
+	VMULPS     Z9, Z15, Z15
+	VSUBPS     Z15, Z16, Z15
+	VMULPS     Z10, Z15, Z16
+	VMULPS     Z15, Z15, Z17
+	VADDPS     Z11, Z16, Z16
+	VMULPS     Z15, Z16, Z16
+	VADDPS     expQ2<>+0(SB), Z16, Z16
+	VMULPS     Z15, Z16, Z16
+	VADDPS     expQ1<>+0(SB), Z16, Z16
+	VMULPS     Z15, Z16, Z16
+	VADDPS     expQ0<>+0(SB), Z16, Z16
+	VMULPS     Z16, Z17, Z16
+	VADDPS     Z15, Z16, Z15
+	VADDPS     one<>+0(SB), Z15, Z15
+	VMULPS     Z14, Z15, Z14
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z13, K1
+	VBLENDMPS  zero<>+0(SB), Z14, K1, Z13
+	TESTQ      DI, DI
+	JZ         noStore83
+	VMOVUPS    Z13, 64(DI)(AX*1)
 
 noStore83:
-	VADDPS Z4, Z0, Z0
+	VADDPS Z13, Z2, Z2
 	ADDQ   $0x00000080, AX
 	JMP    classes78
 
 rest79:
-	TESTQ     $0x00000010, CX
-	JZ        tail80
-	VMOVUPS   (SI)(AX*1), Z4
-	VSUBPS    Z3, Z4, Z4
-	VMOVUPS   (R12)(AX*1), Z5
-	VMULPS    320(SP), Z5, Z5
-	VADDPS    384(SP), Z5, Z5
-	VMOVUPS   (BX)(AX*1), Z6
-	VMULPS    Z5, Z6, Z5
-	VCMPPS    $0x04, zero<>+0(SB), Z5, K1
-	VMULPS    Z4, Z5, Z6
-	VMOVUPS.Z Z6, K1, Z6
-	VADDPS    Z5, Z1, Z1
-	VADDPS    Z6, Z2, Z2
-	VMULPS    expLog2e<>+0(SB), Z4, Z5
-	VADDPS    expMagic<>+0(SB), Z5, Z5
-	VSUBPS    expMagic<>+0(SB), Z5, Z6
-	VPSLLD    $0x17, Z5, Z5
-	VPADDD    oneBits<>+0(SB), Z5, Z5
-	VMULPS    expLn2Hi<>+0(SB), Z6, Z7
-	VSUBPS    Z7, Z4, Z7
-	VMULPS    expLn2Lo<>+0(SB), Z6, Z6
-	VSUBPS    Z6, Z7, Z6
-	VMULPS    expQ4<>+0(SB), Z6, Z7
-	VMULPS    Z6, Z6, Z8
-	VADDPS    expQ3<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z7
-	VADDPS    expQ2<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z7
-	VADDPS    expQ1<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z7
-	VADDPS    expQ0<>+0(SB), Z7, Z7
-	VMULPS    Z7, Z8, Z7
-	VADDPS    Z6, Z7, Z6
-	VADDPS    one<>+0(SB), Z6, Z6
-	VMULPS    Z5, Z6, Z5
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z4, K1
-	VBLENDMPS zero<>+0(SB), Z5, K1, Z4
-	TESTQ     DI, DI
-	JZ        noStore84
-	VMOVUPS   Z4, (DI)(AX*1)
+	TESTQ      $0x00000010, CX
+	JZ         tail80
+	VMOVUPS    (SI)(AX*1), Z13
+	PREFETCHT0 (R11)(AX*1)
+	VSUBPS     Z12, Z13, Z13
+	VMOVUPS    (R12)(AX*1), Z14
+	VMULPS     Z14, Z0, Z14
+	VADDPS     Z1, Z14, Z14
+	VMOVUPS    (BX)(AX*1), Z15
+	VMULPS     Z14, Z15, Z14
+	VCMPPS     $0x04, zero<>+0(SB), Z14, K1
+	VMULPS     Z13, Z14, Z15
+	VMOVUPS.Z  Z15, K1, Z15
+	VADDPS     Z14, Z4, Z4
+	VADDPS     Z15, Z5, Z5
+	VMULPS     Z7, Z13, Z14
+	VADDPS     Z6, Z14, Z14
+	VSUBPS     Z6, Z14, Z15
+	VPSLLD     $0x17, Z14, Z14
+	VPADDD     oneBits<>+0(SB), Z14, Z14
+	VMULPS     Z8, Z15, Z16
+	VSUBPS     Z16, Z13, Z16
+	VMULPS     Z9, Z15, Z15
+	VSUBPS     Z15, Z16, Z15
+	VMULPS     Z10, Z15, Z16
+	VMULPS     Z15, Z15, Z17
+	VADDPS     Z11, Z16, Z16
+	VMULPS     Z15, Z16, Z16
+	VADDPS     expQ2<>+0(SB), Z16, Z16
+	VMULPS     Z15, Z16, Z16
+	VADDPS     expQ1<>+0(SB), Z16, Z16
+	VMULPS     Z15, Z16, Z16
+	VADDPS     expQ0<>+0(SB), Z16, Z16
+	VMULPS     Z16, Z17, Z16
+	VADDPS     Z15, Z16, Z15
+	VADDPS     one<>+0(SB), Z15, Z15
+	VMULPS     Z14, Z15, Z14
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z13, K1
+	VBLENDMPS  zero<>+0(SB), Z14, K1, Z13
+	TESTQ      DI, DI
+	JZ         noStore84
+	VMOVUPS    Z13, (DI)(AX*1)
 
 noStore84:
-	VADDPS Z4, Z0, Z0
+	VADDPS Z13, Z2, Z2
 	ADDQ   $0x00000040, AX
 
 tail80:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone81
-	KMOVW     456(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z4
-	VSUBPS    Z3, Z4, Z3
-	KMOVW     456(SP), K1
-	VMOVUPS.Z (R12)(AX*1), K1, Z4
-	VMULPS    320(SP), Z4, Z4
-	VADDPS    384(SP), Z4, Z4
-	KMOVW     456(SP), K1
-	VMOVUPS.Z (BX)(AX*1), K1, Z5
-	VMULPS    Z4, Z5, Z4
-	VCMPPS    $0x04, zero<>+0(SB), Z4, K1
-	VMULPS    Z3, Z4, Z5
-	VMOVUPS.Z Z5, K1, Z5
-	KMOVW     456(SP), K1
-	VADDPS    Z4, Z1, K1, Z1
-	KMOVW     456(SP), K1
-	VADDPS    Z5, Z2, K1, Z2
-	VMULPS    expLog2e<>+0(SB), Z3, Z4
-	VADDPS    expMagic<>+0(SB), Z4, Z4
-	VSUBPS    expMagic<>+0(SB), Z4, Z5
-	VPSLLD    $0x17, Z4, Z4
-	VPADDD    oneBits<>+0(SB), Z4, Z4
-	VMULPS    expLn2Hi<>+0(SB), Z5, Z6
-	VSUBPS    Z6, Z3, Z6
-	VMULPS    expLn2Lo<>+0(SB), Z5, Z5
-	VSUBPS    Z5, Z6, Z5
-	VMULPS    expQ4<>+0(SB), Z5, Z6
-	VMULPS    Z5, Z5, Z7
-	VADDPS    expQ3<>+0(SB), Z6, Z6
-	VMULPS    Z5, Z6, Z6
-	VADDPS    expQ2<>+0(SB), Z6, Z6
-	VMULPS    Z5, Z6, Z6
-	VADDPS    expQ1<>+0(SB), Z6, Z6
-	VMULPS    Z5, Z6, Z6
-	VADDPS    expQ0<>+0(SB), Z6, Z6
-	VMULPS    Z6, Z7, Z6
-	VADDPS    Z5, Z6, Z5
-	VADDPS    one<>+0(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z4
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z3, K1
-	VBLENDMPS zero<>+0(SB), Z4, K1, Z3
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z13
+	VSUBPS    Z12, Z13, Z12
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (R12)(AX*1), K1, Z13
+	VMULPS    Z13, Z0, Z13
+	VADDPS    Z1, Z13, Z13
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (BX)(AX*1), K1, Z14
+	VMULPS    Z13, Z14, Z13
+	VCMPPS    $0x04, zero<>+0(SB), Z13, K1
+	VMULPS    Z12, Z13, Z14
+	VMOVUPS.Z Z14, K1, Z14
+	KMOVW     264(SP), K1
+	VADDPS    Z13, Z4, K1, Z4
+	KMOVW     264(SP), K1
+	VADDPS    Z14, Z5, K1, Z5
+	VMULPS    Z7, Z12, Z13
+	VADDPS    Z6, Z13, Z13
+	VSUBPS    Z6, Z13, Z14
+	VPSLLD    $0x17, Z13, Z13
+	VPADDD    oneBits<>+0(SB), Z13, Z13
+	VMULPS    Z8, Z14, Z15
+	VSUBPS    Z15, Z12, Z15
+	VMULPS    Z9, Z14, Z14
+	VSUBPS    Z14, Z15, Z14
+	VMULPS    Z10, Z14, Z15
+	VMULPS    Z14, Z14, Z16
+	VADDPS    Z11, Z15, Z15
+	VMULPS    Z14, Z15, Z15
+	VADDPS    expQ2<>+0(SB), Z15, Z15
+	VMULPS    Z14, Z15, Z15
+	VADDPS    expQ1<>+0(SB), Z15, Z15
+	VMULPS    Z14, Z15, Z15
+	VADDPS    expQ0<>+0(SB), Z15, Z15
+	VMULPS    Z15, Z16, Z15
+	VADDPS    Z14, Z15, Z14
+	VADDPS    one<>+0(SB), Z14, Z14
+	VMULPS    Z13, Z14, Z13
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z12, K1
+	VBLENDMPS zero<>+0(SB), Z13, K1, Z12
 	TESTQ     DI, DI
 	JZ        noStore85
-	KMOVW     456(SP), K1
-	VMOVUPS   Z3, K1, (DI)(AX*1)
+	KMOVW     264(SP), K1
+	VMOVUPS   Z12, K1, (DI)(AX*1)
 
 noStore85:
-	KMOVW  456(SP), K1
-	VADDPS Z3, Z0, K1, Z0
+	KMOVW  264(SP), K1
+	VADDPS Z12, Z2, K1, Z2
 
 classesDone81:
 	JMP summed61
 
 wideTargetsExp1:
-	VMOVDQU32 lanes<>+0(SB), Z4
+	VMOVDQU32 lanes<>+0(SB), Z13
 	XORL      AX, AX
 
 classes86:
-	CMPQ      AX, 472(SP)
-	JAE       rest87
-	VMOVUPS   (SI)(AX*1), Z5
-	VSUBPS    Z3, Z5, Z5
-	VPCMPEQD  256(SP), Z4, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z6
-	VCMPPS    $0x04, zero<>+0(SB), Z6, K1
-	VMULPS    Z5, Z6, Z7
-	VMOVUPS.Z Z7, K1, Z7
-	VADDPS    Z6, Z1, Z1
-	VADDPS    Z7, Z2, Z2
-	VPADDD    sixteen<>+0(SB), Z4, Z4
-	VMULPS    expLog2e<>+0(SB), Z5, Z6
-	VADDPS    expMagic<>+0(SB), Z6, Z6
-	VSUBPS    expMagic<>+0(SB), Z6, Z7
-	VPSLLD    $0x17, Z6, Z6
-	VPADDD    oneBits<>+0(SB), Z6, Z6
-	VMULPS    expLn2Hi<>+0(SB), Z7, Z8
-	VSUBPS    Z8, Z5, Z8
-	VMULPS    expLn2Lo<>+0(SB), Z7, Z7
-	VSUBPS    Z7, Z8, Z7
-	VMULPS    expQ4<>+0(SB), Z7, Z8
-	VMULPS    Z7, Z7, Z9
-	VADDPS    expQ3<>+0(SB), Z8, Z8
-	VMULPS    Z7, Z8, Z8
-	VADDPS    expQ2<>+0(SB), Z8, Z8
-	VMULPS    Z7, Z8, Z8
-	VADDPS    expQ1<>+0(SB), Z8, Z8
-	VMULPS    Z7, Z8, Z8
-	VADDPS    expQ0<>+0(SB), Z8, Z8
-	VMULPS    Z8, Z9, Z8
-	VADDPS    Z7, Z8, Z7
-	VADDPS    one<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z6
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z5, K1
-	VBLENDMPS zero<>+0(SB), Z6, K1, Z5
-	TESTQ     DI, DI
-	JZ        noStore90
-	VMOVUPS   Z5, (DI)(AX*1)
+	CMPQ       AX, 280(SP)
+	JAE        rest87
+	VMOVUPS    (SI)(AX*1), Z14
+	PREFETCHT0 (R11)(AX*1)
+	VSUBPS     Z12, Z14, Z14
+	VPCMPEQD   Z3, Z13, K1
+	VMOVUPS.Z  one<>+0(SB), K1, Z15
+	VCMPPS     $0x04, zero<>+0(SB), Z15, K1
+	VMULPS     Z14, Z15, Z16
+	VMOVUPS.Z  Z16, K1, Z16
+	VADDPS     Z15, Z4, Z4
+	VADDPS     Z16, Z5, Z5
+	VPADDD     sixteen<>+0(SB), Z13, Z13
+	VMULPS     Z7, Z14, Z15
+	VADDPS     Z6, Z15, Z15
+	VSUBPS     Z6, Z15, Z16
+	VPSLLD     $0x17, Z15, Z15
+	VPADDD     oneBits<>+0(SB), Z15, Z15
+	VMULPS     Z8, Z16, Z17
+	VSUBPS     Z17, Z14, Z17
+	VMULPS     Z9, Z16, Z16
+	VSUBPS     Z16, Z17, Z16
+	VMULPS     Z10, Z16, Z17
+	VMULPS     Z16, Z16, Z18
+	VADDPS     Z11, Z17, Z17
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ2<>+0(SB), Z17, Z17
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ1<>+0(SB), Z17, Z17
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ0<>+0(SB), Z17, Z17
+	VMULPS     Z17, Z18, Z17
+	VADDPS     Z16, Z17, Z16
+	VADDPS     one<>+0(SB), Z16, Z16
+	VMULPS     Z15, Z16, Z15
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z14, K1
+	VBLENDMPS  zero<>+0(SB), Z15, K1, Z14
+	TESTQ      DI, DI
+	JZ         noStore90
+	VMOVUPS    Z14, (DI)(AX*1)
 
 noStore90:
-	VADDPS    Z5, Z0, Z0
-	VMOVUPS   64(SI)(AX*1), Z5
-	VSUBPS    Z3, Z5, Z5
-	VPCMPEQD  256(SP), Z4, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z6
-	VCMPPS    $0x04, zero<>+0(SB), Z6, K1
-	VMULPS    Z5, Z6, Z7
-	VMOVUPS.Z Z7, K1, Z7
-	VADDPS    Z6, Z1, Z1
-	VADDPS    Z7, Z2, Z2
-	VPADDD    sixteen<>+0(SB), Z4, Z4
-	VMULPS    expLog2e<>+0(SB), Z5, Z6
-	VADDPS    expMagic<>+0(SB), Z6, Z6
-	VSUBPS    expMagic<>+0(SB), Z6, Z7
-	VPSLLD    $0x17, Z6, Z6
-	VPADDD    oneBits<>+0(SB), Z6, Z6
-	VMULPS    expLn2Hi<>+0(SB), Z7, Z8
-	VSUBPS    Z8, Z5, Z8
-	VMULPS    expLn2Lo<>+0(SB), Z7, Z7
-	VSUBPS    Z7, Z8, Z7
-	VMULPS    expQ4<>+0(SB), Z7, Z8
-	VMULPS    Z7, Z7, Z9
-	VADDPS    expQ3<>+0(SB), Z8, Z8
-	VMULPS    Z7, Z8, Z8
-	VADDPS    expQ2<>+0(SB), Z8, Z8
-	VMULPS    Z7, Z8, Z8
-	VADDPS    expQ1<>+0(SB), Z8, Z8
-	VMULPS    Z7, Z8, Z8
-	VADDPS    expQ0<>+0(SB), Z8, Z8
-	VMULPS    Z8, Z9, Z8
-	VADDPS    Z7, Z8, Z7
-	VADDPS    one<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z6
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z5, K1
-	VBLENDMPS zero<>+0(SB), Z6, K1, Z5
-	TESTQ     DI, DI
-	JZ        noStore91
-	VMOVUPS   Z5, 64(DI)(AX*1)
+	VADDPS     Z14, Z2, Z2
+	VMOVUPS    64(SI)(AX*1), Z14
+	PREFETCHT0 64(R11)(AX*1)
+	VSUBPS     Z12, Z14, Z14
+	VPCMPEQD   Z3, Z13, K1
+	VMOVUPS.Z  one<>+0(SB), K1, Z15
+	VCMPPS     $0x04, zero<>+0(SB), Z15, K1
+	VMULPS     Z14, Z15, Z16
+	VMOVUPS.Z  Z16, K1, Z16
+	VADDPS     Z15, Z4, Z4
+	VADDPS     Z16, Z5, Z5
+	VPADDD     sixteen<>+0(SB), Z13, Z13
+	VMULPS     Z7, Z14, Z15
+	VADDPS     Z6, Z15, Z15
+	VSUBPS     Z6, Z15, Z16
+	VPSLLD     $0x17, Z15, Z15
+	VPADDD     oneBits<>+0(SB), Z15, Z15
+	VMULPS     Z8, Z16, Z17
+	VSUBPS     Z17, Z14, Z17
+	VMULPS     Z9, Z16, Z16
+	VSUBPS     Z16, Z17, Z16
+	VMULPS     Z10, Z16, Z17
+	VMULPS     Z16, Z16, Z18
+	VADDPS     Z11, Z17, Z17
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ2<>+0(SB), Z17, Z17
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ1<>+0(SB), Z17, Z17
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ0<>+0(SB), Z17, Z17
+	VMULPS     Z17, Z18, Z17
+	VADDPS     Z16, Z17, Z16
+	VADDPS     one<>+0(SB), Z16, Z16
+	VMULPS     Z15, Z16, Z15
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z14, K1
+	VBLENDMPS  zero<>+0(SB), Z15, K1, Z14
+	TESTQ      DI, DI
+	JZ         noStore91
+	VMOVUPS    Z14, 64(DI)(AX*1)
 
 noStore91:
-	VADDPS Z5, Z0, Z0
+	VADDPS Z14, Z2, Z2
 	ADDQ   $0x00000080, AX
 	JMP    classes86
 
 rest87:
-	TESTQ     $0x00000010, CX
-	JZ        tail88
-	VMOVUPS   (SI)(AX*1), Z5
-	VSUBPS    Z3, Z5, Z5
-	VPCMPEQD  256(SP), Z4, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z6
-	VCMPPS    $0x04, zero<>+0(SB), Z6, K1
-	VMULPS    Z5, Z6, Z7
-	VMOVUPS.Z Z7, K1, Z7
-	VADDPS    Z6, Z1, Z1
-	VADDPS    Z7, Z2, Z2
-	VPADDD    sixteen<>+0(SB), Z4, Z4
-	VMULPS    expLog2e<>+0(SB), Z5, Z6
-	VADDPS    expMagic<>+0(SB), Z6, Z6
-	VSUBPS    expMagic<>+0(SB), Z6, Z7
-	VPSLLD    $0x17, Z6, Z6
-	VPADDD    oneBits<>+0(SB), Z6, Z6
-	VMULPS    expLn2Hi<>+0(SB), Z7, Z8
-	VSUBPS    Z8, Z5, Z8
-	VMULPS    expLn2Lo<>+0(SB), Z7, Z7
-	VSUBPS    Z7, Z8, Z7
-	VMULPS    expQ4<>+0(SB), Z7, Z8
-	VMULPS    Z7, Z7, Z9
-	VADDPS    expQ3<>+0(SB), Z8, Z8
-	VMULPS    Z7, Z8, Z8
-	VADDPS    expQ2<>+0(SB), Z8, Z8
-	VMULPS    Z7, Z8, Z8
-	VADDPS    expQ1<>+0(SB), Z8, Z8
-	VMULPS    Z7, Z8, Z8
-	VADDPS    expQ0<>+0(SB), Z8, Z8
-	VMULPS    Z8, Z9, Z8
-	VADDPS    Z7, Z8, Z7
-	VADDPS    one<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z6
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z5, K1
-	VBLENDMPS zero<>+0(SB), Z6, K1, Z5
-	TESTQ     DI, DI
-	JZ        noStore92
-	VMOVUPS   Z5, (DI)(AX*1)
+	TESTQ      $0x00000010, CX
+	JZ         tail88
+	VMOVUPS    (SI)(AX*1), Z14
+	PREFETCHT0 (R11)(AX*1)
+	VSUBPS     Z12, Z14, Z14
+	VPCMPEQD   Z3, Z13, K1
+	VMOVUPS.Z  one<>+0(SB), K1, Z15
+	VCMPPS     $0x04, zero<>+0(SB), Z15, K1
+	VMULPS     Z14, Z15, Z16
+	VMOVUPS.Z  Z16, K1, Z16
+	VADDPS     Z15, Z4, Z4
+	VADDPS     Z16, Z5, Z5
+	VPADDD     sixteen<>+0(SB), Z13, Z13
+	VMULPS     Z7, Z14, Z15
+	VADDPS     Z6, Z15, Z15
+	VSUBPS     Z6, Z15, Z16
+	VPSLLD     $0x17, Z15, Z15
+	VPADDD     oneBits<>+0(SB), Z15, Z15
+	VMULPS     Z8, Z16, Z17
+	VSUBPS     Z17, Z14, Z17
+	VMULPS     Z9, Z16, Z16
+	VSUBPS     Z16, Z17, Z16
+	VMULPS     Z10, Z16, Z17
+	VMULPS     Z16, Z16, Z18
+	VADDPS     Z11, Z17, Z17
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ2<>+0(SB), Z17, Z17
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ1<>+0(SB), Z17, Z17
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ0<>+0(SB), Z17, Z17
+	VMULPS     Z17, Z18, Z17
+	VADDPS     Z16, Z17, Z16
+	VADDPS     one<>+0(SB), Z16, Z16
+	VMULPS     Z15, Z16, Z15
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z14, K1
+	VBLENDMPS  zero<>+0(SB), Z15, K1, Z14
+	TESTQ      DI, DI
+	JZ         noStore92
+	VMOVUPS    Z14, (DI)(AX*1)
 
 noStore92:
-	VADDPS Z5, Z0, Z0
+	VADDPS Z14, Z2, Z2
 	ADDQ   $0x00000040, AX
 
 tail88:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone89
-	KMOVW     456(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z5
-	VSUBPS    Z3, Z5, Z3
-	VPCMPEQD  256(SP), Z4, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z5
-	VCMPPS    $0x04, zero<>+0(SB), Z5, K1
-	VMULPS    Z3, Z5, Z6
-	VMOVUPS.Z Z6, K1, Z6
-	KMOVW     456(SP), K1
-	VADDPS    Z5, Z1, K1, Z1
-	KMOVW     456(SP), K1
-	VADDPS    Z6, Z2, K1, Z2
-	VPADDD    sixteen<>+0(SB), Z4, Z4
-	VMULPS    expLog2e<>+0(SB), Z3, Z4
-	VADDPS    expMagic<>+0(SB), Z4, Z4
-	VSUBPS    expMagic<>+0(SB), Z4, Z5
-	VPSLLD    $0x17, Z4, Z4
-	VPADDD    oneBits<>+0(SB), Z4, Z4
-	VMULPS    expLn2Hi<>+0(SB), Z5, Z6
-	VSUBPS    Z6, Z3, Z6
-	VMULPS    expLn2Lo<>+0(SB), Z5, Z5
-	VSUBPS    Z5, Z6, Z5
-	VMULPS    expQ4<>+0(SB), Z5, Z6
-	VMULPS    Z5, Z5, Z7
-	VADDPS    expQ3<>+0(SB), Z6, Z6
-	VMULPS    Z5, Z6, Z6
-	VADDPS    expQ2<>+0(SB), Z6, Z6
-	VMULPS    Z5, Z6, Z6
-	VADDPS    expQ1<>+0(SB), Z6, Z6
-	VMULPS    Z5, Z6, Z6
-	VADDPS    expQ0<>+0(SB), Z6, Z6
-	VMULPS    Z6, Z7, Z6
-	VADDPS    Z5, Z6, Z5
-	VADDPS    one<>+0(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z4
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z3, K1
-	VBLENDMPS zero<>+0(SB), Z4, K1, Z3
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z14
+	VSUBPS    Z12, Z14, Z12
+	VPCMPEQD  Z3, Z13, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z14
+	VCMPPS    $0x04, zero<>+0(SB), Z14, K1
+	VMULPS    Z12, Z14, Z15
+	VMOVUPS.Z Z15, K1, Z15
+	KMOVW     264(SP), K1
+	VADDPS    Z14, Z4, K1, Z4
+	KMOVW     264(SP), K1
+	VADDPS    Z15, Z5, K1, Z5
+	VPADDD    sixteen<>+0(SB), Z13, Z13
+	VMULPS    Z7, Z12, Z13
+	VADDPS    Z6, Z13, Z13
+	VSUBPS    Z6, Z13, Z14
+	VPSLLD    $0x17, Z13, Z13
+	VPADDD    oneBits<>+0(SB), Z13, Z13
+	VMULPS    Z8, Z14, Z15
+	VSUBPS    Z15, Z12, Z15
+	VMULPS    Z9, Z14, Z14
+	VSUBPS    Z14, Z15, Z14
+	VMULPS    Z10, Z14, Z15
+	VMULPS    Z14, Z14, Z16
+	VADDPS    Z11, Z15, Z15
+	VMULPS    Z14, Z15, Z15
+	VADDPS    expQ2<>+0(SB), Z15, Z15
+	VMULPS    Z14, Z15, Z15
+	VADDPS    expQ1<>+0(SB), Z15, Z15
+	VMULPS    Z14, Z15, Z15
+	VADDPS    expQ0<>+0(SB), Z15, Z15
+	VMULPS    Z15, Z16, Z15
+	VADDPS    Z14, Z15, Z14
+	VADDPS    one<>+0(SB), Z14, Z14
+	VMULPS    Z13, Z14, Z13
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z12, K1
+	VBLENDMPS zero<>+0(SB), Z13, K1, Z12
 	TESTQ     DI, DI
 	JZ        noStore93
-	KMOVW     456(SP), K1
-	VMOVUPS   Z3, K1, (DI)(AX*1)
+	KMOVW     264(SP), K1
+	VMOVUPS   Z12, K1, (DI)(AX*1)
 
 noStore93:
-	KMOVW  456(SP), K1
-	VADDPS Z3, Z0, K1, Z0
+	KMOVW  264(SP), K1
+	VADDPS Z12, Z2, K1, Z2
 
 classesDone89:
 	JMP summed61
 
 wideTargetsExp3:
-	VMOVDQU32 lanes<>+0(SB), Z4
+	VMOVDQU32 lanes<>+0(SB), Z13
 	XORL      AX, AX
 
 classes94:
-	CMPQ      AX, 472(SP)
-	JAE       rest95
-	VMOVUPS   (SI)(AX*1), Z5
-	VSUBPS    Z3, Z5, Z5
-	VPCMPEQD  256(SP), Z4, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z6
-	VMULPS    320(SP), Z6, Z6
-	VADDPS    384(SP), Z6, Z6
-	VCMPPS    $0x04, zero<>+0(SB), Z6, K1
-	VMULPS    Z5, Z6, Z7
-	VMOVUPS.Z Z7, K1, Z7
-	VADDPS    Z6, Z1, Z1
-	VADDPS    Z7, Z2, Z2
-	VPADDD    sixteen<>+0(SB), Z4, Z4
-	VMULPS    expLog2e<>+0(SB), Z5, Z6
-	VADDPS    expMagic<>+0(SB), Z6, Z6
-	VSUBPS    expMagic<>+0(SB), Z6, Z7
-	VPSLLD    $0x17, Z6, Z6
-	VPADDD    oneBits<>+0(SB), Z6, Z6
-	VMULPS    expLn2Hi<>+0(SB), Z7, Z8
-	VSUBPS    Z8, Z5, Z8
-	VMULPS    expLn2Lo<>+0(SB), Z7, Z7
-	VSUBPS    Z7, Z8, Z7
-	VMULPS    expQ4<>+0(SB), Z7, Z8
-	VMULPS    Z7, Z7, Z9
-	VADDPS    expQ3<>+0(SB), Z8, Z8
-	VMULPS    Z7, Z8, Z8
-	VADDPS    expQ2<>+0(SB), Z8, Z8
-	VMULPS    Z7, Z8, Z8
-	VADDPS    expQ1<>+0(SB), Z8, Z8
-	VMULPS    Z7, Z8, Z8
-	VADDPS    expQ0<>+0(SB), Z8, Z8
-	VMULPS    Z8, Z9, Z8
-	VADDPS    Z7, Z8, Z7
-	VADDPS    one<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z6
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z5, K1
-	VBLENDMPS zero<>+0(SB), Z6, K1, Z5
-	TESTQ     DI, DI
-	JZ        noStore98
-	VMOVUPS   Z5, (DI)(AX*1)
+	CMPQ       AX, 280(SP)
+	JAE        rest95
+	VMOVUPS    (SI)(AX*1), Z14
+	PREFETCHT0 (R11)(AX*1)
+	VSUBPS     Z12, Z14, Z14
+	VPCMPEQD   Z3, Z13, K1
+	VMOVUPS.Z  one<>+0(SB), K1, Z15
+	VMULPS     Z15, Z0, Z15
+	VADDPS     Z1, Z15, Z15
+	VCMPPS     $0x04, zero<>+0(SB), Z15, K1
+	VMULPS     Z14, Z15, Z16
+	VMOVUPS.Z  Z16, K1, Z16
+	VADDPS     Z15, Z4, Z4
+	VADDPS     Z16, Z5, Z5
+	VPADDD     sixteen<>+0(SB), Z13, Z13
+	VMULPS     Z7, Z14, Z15
+	VADDPS     Z6, Z15, Z15
+	VSUBPS     Z6, Z15, Z16
+	VPSLLD     $0x17, Z15, Z15
+	VPADDD     oneBits<>+0(SB), Z15, Z15
+	VMULPS     Z8, Z16, Z17
+	VSUBPS     Z17, Z14, Z17
+	VMULPS     Z9, Z16, Z16
+	VSUBPS     Z16, Z17, Z16
+	VMULPS     Z10, Z16, Z17
+	VMULPS     Z16, Z16, Z18
+	VADDPS     Z11, Z17, Z17
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ2<>+0(SB), Z17, Z17
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ1<>+0(SB), Z17, Z17
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ0<>+0(SB), Z17, Z17
+	VMULPS     Z17, Z18, Z17
+	VADDPS     Z16, Z17, Z16
+	VADDPS     one<>+0(SB), Z16, Z16
+	VMULPS     Z15, Z16, Z15
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z14, K1
+	VBLENDMPS  zero<>+0(SB), Z15, K1, Z14
+	TESTQ      DI, DI
+	JZ         noStore98
+	VMOVUPS    Z14, (DI)(AX*1)
 
 noStore98:
-	VADDPS    Z5, Z0, Z0
-	VMOVUPS   64(SI)(AX*1), Z5
-	VSUBPS    Z3, Z5, Z5
-	VPCMPEQD  256(SP), Z4, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z6
-	VMULPS    320(SP), Z6, Z6
-	VADDPS    384(SP), Z6, Z6
-	VCMPPS    $0x04, zero<>+0(SB), Z6, K1
-	VMULPS    Z5, Z6, Z7
-	VMOVUPS.Z Z7, K1, Z7
-	VADDPS    Z6, Z1, Z1
-	VADDPS    Z7, Z2, Z2
-	VPADDD    sixteen<>+0(SB), Z4, Z4
-	VMULPS    expLog2e<>+0(SB), Z5, Z6
-	VADDPS    expMagic<>+0(SB), Z6, Z6
-	VSUBPS    expMagic<>+0(SB), Z6, Z7
-	VPSLLD    $0x17, Z6, Z6
-	VPADDD    oneBits<>+0(SB), Z6, Z6
-	VMULPS    expLn2Hi<>+0(SB), Z7, Z8
-	VSUBPS    Z8, Z5, Z8
-	VMULPS    expLn2Lo<>+0(SB), Z7, Z7
-	VSUBPS    Z7, Z8, Z7
-	VMULPS    expQ4<>+0(SB), Z7, Z8
-	VMULPS    Z7, Z7, Z9
-	VADDPS    expQ3<>+0(SB), Z8, Z8
-	VMULPS    Z7, Z8, Z8
-	VADDPS    expQ2<>+0(SB), Z8, Z8
-	VMULPS    Z7, Z8, Z8
-	VADDPS    expQ1<>+0(SB), Z8, Z8
-	VMULPS    Z7, Z8, Z8
-	VADDPS    expQ0<>+0(SB), Z8, Z8
-	VMULPS    Z8, Z9, Z8
-	VADDPS    Z7, Z8, Z7
-	VADDPS    one<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z6
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z5, K1
-	VBLENDMPS zero<>+0(SB), Z6, K1, Z5
-	TESTQ     DI, DI
-	JZ        noStore99
-	VMOVUPS   Z5, 64(DI)(AX*1)
+	VADDPS     Z14, Z2, Z2
+	VMOVUPS    64(SI)(AX*1), Z14
+	PREFETCHT0 64(R11)(AX*1)
+	VSUBPS     Z12, Z14, Z14
+	VPCMPEQD   Z3, Z13, K1
+	VMOVUPS.Z  one<>+0(SB), K1, Z15
+	VMULPS     Z15, Z0, Z15
+	VADDPS     Z1, Z15, Z15
+	VCMPPS     $0x04, zero<>+0(SB), Z15, K1
+	VMULPS     Z14, Z15, Z16
+	VMOVUPS.Z  Z16, K1, Z16
+	VADDPS     Z15, Z4, Z4
+	VADDPS     Z16, Z5, Z5
+	VPADDD     sixteen<>+0(SB), Z13, Z13
+	VMULPS     Z7, Z14, Z15
+	VADDPS     Z6, Z15, Z15
+	VSUBPS     Z6, Z15, Z16
+	VPSLLD     $0x17, Z15, Z15
+	VPADDD     oneBits<>+0(SB), Z15, Z15
+	VMULPS     Z8, Z16, Z17
+	VSUBPS     Z17, Z14, Z17
+	VMULPS     Z9, Z16, Z16
+	VSUBPS     Z16, Z17, Z16
+	VMULPS     Z10, Z16, Z17
+	VMULPS     Z16, Z16, Z18
+	VADDPS     Z11, Z17, Z17
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ2<>+0(SB), Z17, Z17
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ1<>+0(SB), Z17, Z17
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ0<>+0(SB), Z17, Z17
+	VMULPS     Z17, Z18, Z17
+	VADDPS     Z16, Z17, Z16
+	VADDPS     one<>+0(SB), Z16, Z16
+	VMULPS     Z15, Z16, Z15
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z14, K1
+	VBLENDMPS  zero<>+0(SB), Z15, K1, Z14
+	TESTQ      DI, DI
+	JZ         noStore99
+	VMOVUPS    Z14, 64(DI)(AX*1)
 
 noStore99:
-	VADDPS Z5, Z0, Z0
+	VADDPS Z14, Z2, Z2
 	ADDQ   $0x00000080, AX
 	JMP    classes94
 
 rest95:
-	TESTQ     $0x00000010, CX
-	JZ        tail96
-	VMOVUPS   (SI)(AX*1), Z5
-	VSUBPS    Z3, Z5, Z5
-	VPCMPEQD  256(SP), Z4, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z6
-	VMULPS    320(SP), Z6, Z6
-	VADDPS    384(SP), Z6, Z6
-	VCMPPS    $0x04, zero<>+0(SB), Z6, K1
-	VMULPS    Z5, Z6, Z7
-	VMOVUPS.Z Z7, K1, Z7
-	VADDPS    Z6, Z1, Z1
-	VADDPS    Z7, Z2, Z2
-	VPADDD    sixteen<>+0(SB), Z4, Z4
-	VMULPS    expLog2e<>+0(SB), Z5, Z6
-	VADDPS    expMagic<>+0(SB), Z6, Z6
-	VSUBPS    expMagic<>+0(SB), Z6, Z7
-	VPSLLD    $0x17, Z6, Z6
-	VPADDD    oneBits<>+0(SB), Z6, Z6
-	VMULPS    expLn2Hi<>+0(SB), Z7, Z8
-	VSUBPS    Z8, Z5, Z8
-	VMULPS    expLn2Lo<>+0(SB), Z7, Z7
-	VSUBPS    Z7, Z8, Z7
-	VMULPS    expQ4<>+0(SB), Z7, Z8
-	VMULPS    Z7, Z7, Z9
-	VADDPS    expQ3<>+0(SB), Z8, Z8
-	VMULPS    Z7, Z8, Z8
-	VADDPS    expQ2<>+0(SB), Z8, Z8
-	VMULPS    Z7, Z8, Z8
-	VADDPS    expQ1<>+0(SB), Z8, Z8
-	VMULPS    Z7, Z8, Z8
-	VADDPS    expQ0<>+0(SB), Z8, Z8
-	VMULPS    Z8, Z9, Z8
-	VADDPS    Z7, Z8, Z7
-	VADDPS    one<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z6
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z5, K1
-	VBLENDMPS zero<>+0(SB), Z6, K1, Z5
-	TESTQ     DI, DI
-	JZ        noStore100
-	VMOVUPS   Z5, (DI)(AX*1)
+	TESTQ      $0x00000010, CX
+	JZ         tail96
+	VMOVUPS    (SI)(AX*1), Z14
+	PREFETCHT0 (R11)(AX*1)
+	VSUBPS     Z12, Z14, Z14
+	VPCMPEQD   Z3, Z13, K1
+	VMOVUPS.Z  one<>+0(SB), K1, Z15
+	VMULPS     Z15, Z0, Z15
+	VADDPS     Z1, Z15, Z15
+	VCMPPS     $0x04, zero<>+0(SB), Z15, K1
+	VMULPS     Z14, Z15, Z16
+	VMOVUPS.Z  Z16, K1, Z16
+	VADDPS     Z15, Z4, Z4
+	VADDPS     Z16, Z5, Z5
+	VPADDD     sixteen<>+0(SB), Z13, Z13
+	VMULPS     Z7, Z14, Z15
+	VADDPS     Z6, Z15, Z15
+	VSUBPS     Z6, Z15, Z16
+	VPSLLD     $0x17, Z15, Z15
+	VPADDD     oneBits<>+0(SB), Z15, Z15
+	VMULPS     Z8, Z16, Z17
+	VSUBPS     Z17, Z14, Z17
+	VMULPS     Z9, Z16, Z16
+	VSUBPS     Z16, Z17, Z16
+	VMULPS     Z10, Z16, Z17
+	VMULPS     Z16, Z16, Z18
+	VADDPS     Z11, Z17, Z17
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ2<>+0(SB), Z17, Z17
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ1<>+0(SB), Z17, Z17
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ0<>+0(SB), Z17, Z17
+	VMULPS     Z17, Z18, Z17
+	VADDPS     Z16, Z17, Z16
+	VADDPS     one<>+0(SB), Z16, Z16
+	VMULPS     Z15, Z16, Z15
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z14, K1
+	VBLENDMPS  zero<>+0(SB), Z15, K1, Z14
+	TESTQ      DI, DI
+	JZ         noStore100
+	VMOVUPS    Z14, (DI)(AX*1)
 
 noStore100:
-	VADDPS Z5, Z0, Z0
+	VADDPS Z14, Z2, Z2
 	ADDQ   $0x00000040, AX
 
 tail96:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone97
-	KMOVW     456(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z5
-	VSUBPS    Z3, Z5, Z3
-	VPCMPEQD  256(SP), Z4, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z5
-	VMULPS    320(SP), Z5, Z5
-	VADDPS    384(SP), Z5, Z5
-	VCMPPS    $0x04, zero<>+0(SB), Z5, K1
-	VMULPS    Z3, Z5, Z6
-	VMOVUPS.Z Z6, K1, Z6
-	KMOVW     456(SP), K1
-	VADDPS    Z5, Z1, K1, Z1
-	KMOVW     456(SP), K1
-	VADDPS    Z6, Z2, K1, Z2
-	VPADDD    sixteen<>+0(SB), Z4, Z4
-	VMULPS    expLog2e<>+0(SB), Z3, Z4
-	VADDPS    expMagic<>+0(SB), Z4, Z4
-	VSUBPS    expMagic<>+0(SB), Z4, Z5
-	VPSLLD    $0x17, Z4, Z4
-	VPADDD    oneBits<>+0(SB), Z4, Z4
-	VMULPS    expLn2Hi<>+0(SB), Z5, Z6
-	VSUBPS    Z6, Z3, Z6
-	VMULPS    expLn2Lo<>+0(SB), Z5, Z5
-	VSUBPS    Z5, Z6, Z5
-	VMULPS    expQ4<>+0(SB), Z5, Z6
-	VMULPS    Z5, Z5, Z7
-	VADDPS    expQ3<>+0(SB), Z6, Z6
-	VMULPS    Z5, Z6, Z6
-	VADDPS    expQ2<>+0(SB), Z6, Z6
-	VMULPS    Z5, Z6, Z6
-	VADDPS    expQ1<>+0(SB), Z6, Z6
-	VMULPS    Z5, Z6, Z6
-	VADDPS    expQ0<>+0(SB), Z6, Z6
-	VMULPS    Z6, Z7, Z6
-	VADDPS    Z5, Z6, Z5
-	VADDPS    one<>+0(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z4
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z3, K1
-	VBLENDMPS zero<>+0(SB), Z4, K1, Z3
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z14
+	VSUBPS    Z12, Z14, Z12
+	VPCMPEQD  Z3, Z13, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z14
+	VMULPS    Z14, Z0, Z14
+	VADDPS    Z1, Z14, Z14
+	VCMPPS    $0x04, zero<>+0(SB), Z14, K1
+	VMULPS    Z12, Z14, Z15
+	VMOVUPS.Z Z15, K1, Z15
+	KMOVW     264(SP), K1
+	VADDPS    Z14, Z4, K1, Z4
+	KMOVW     264(SP), K1
+	VADDPS    Z15, Z5, K1, Z5
+	VPADDD    sixteen<>+0(SB), Z13, Z13
+	VMULPS    Z7, Z12, Z13
+	VADDPS    Z6, Z13, Z13
+	VSUBPS    Z6, Z13, Z14
+	VPSLLD    $0x17, Z13, Z13
+	VPADDD    oneBits<>+0(SB), Z13, Z13
+	VMULPS    Z8, Z14, Z15
+	VSUBPS    Z15, Z12, Z15
+	VMULPS    Z9, Z14, Z14
+	VSUBPS    Z14, Z15, Z14
+	VMULPS    Z10, Z14, Z15
+	VMULPS    Z14, Z14, Z16
+	VADDPS    Z11, Z15, Z15
+	VMULPS    Z14, Z15, Z15
+	VADDPS    expQ2<>+0(SB), Z15, Z15
+	VMULPS    Z14, Z15, Z15
+	VADDPS    expQ1<>+0(SB), Z15, Z15
+	VMULPS    Z14, Z15, Z15
+	VADDPS    expQ0<>+0(SB), Z15, Z15
+	VMULPS    Z15, Z16, Z15
+	VADDPS    Z14, Z15, Z14
+	VADDPS    one<>+0(SB), Z14, Z14
+	VMULPS    Z13, Z14, Z13
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z12, K1
+	VBLENDMPS zero<>+0(SB), Z13, K1, Z12
 	TESTQ     DI, DI
 	JZ        noStore101
-	KMOVW     456(SP), K1
-	VMOVUPS   Z3, K1, (DI)(AX*1)
+	KMOVW     264(SP), K1
+	VMOVUPS   Z12, K1, (DI)(AX*1)
 
 noStore101:
-	KMOVW  456(SP), K1
-	VADDPS Z3, Z0, K1, Z0
+	KMOVW  264(SP), K1
+	VADDPS Z12, Z2, K1, Z2
 
 classesDone97:
 	JMP summed61
 
 wideTargetsExp7:
-	VMOVDQU32 lanes<>+0(SB), Z4
+	VMOVDQU32 lanes<>+0(SB), Z13
 	XORL      AX, AX
 
 classes102:
-	CMPQ      AX, 472(SP)
-	JAE       rest103
-	VMOVUPS   (SI)(AX*1), Z5
-	VSUBPS    Z3, Z5, Z5
-	VPCMPEQD  256(SP), Z4, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z6
-	VMULPS    320(SP), Z6, Z6
-	VADDPS    384(SP), Z6, Z6
-	VMOVUPS   (BX)(AX*1), Z7
-	VMULPS    Z6, Z7, Z6
-	VCMPPS    $0x04, zero<>+0(SB), Z6, K1
-	VMULPS    Z5, Z6, Z7
-	VMOVUPS.Z Z7, K1, Z7
-	VADDPS    Z6, Z1, Z1
-	VADDPS    Z7, Z2, Z2
-	VPADDD    sixteen<>+0(SB), Z4, Z4
-	VMULPS    expLog2e<>+0(SB), Z5, Z6
-	VADDPS    expMagic<>+0(SB), Z6, Z6
-	VSUBPS    expMagic<>+0(SB), Z6, Z7
-	VPSLLD    $0x17, Z6, Z6
-	VPADDD    oneBits<>+0(SB), Z6, Z6
-	VMULPS    expLn2Hi<>+0(SB), Z7, Z8
-	VSUBPS    Z8, Z5, Z8
-	VMULPS    expLn2Lo<>+0(SB), Z7, Z7
-	VSUBPS    Z7, Z8, Z7
-	VMULPS    expQ4<>+0(SB), Z7, Z8
-	VMULPS    Z7, Z7, Z9
-	VADDPS    expQ3<>+0(SB), Z8, Z8
-	VMULPS    Z7, Z8, Z8
-	VADDPS    expQ2<>+0(SB), Z8, Z8
-	VMULPS    Z7, Z8, Z8
-	VADDPS    expQ1<>+0(SB), Z8, Z8
-	VMULPS    Z7, Z8, Z8
-	VADDPS    expQ0<>+0(SB), Z8, Z8
-	VMULPS    Z8, Z9, Z8
-	VADDPS    Z7, Z8, Z7
-	VADDPS    one<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z6
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z5, K1
-	VBLENDMPS zero<>+0(SB), Z6, K1, Z5
-	TESTQ     DI, DI
-	JZ        noStore106
-	VMOVUPS   Z5, (DI)(AX*1)
+	CMPQ       AX, 280(SP)
+	JAE        rest103
+	VMOVUPS    (SI)(AX*1), Z14
+	PREFETCHT0 (R11)(AX*1)
+	VSUBPS     Z12, Z14, Z14
+	VPCMPEQD   Z3, Z13, K1
+	VMOVUPS.Z  one<>+0(SB), K1, Z15
+	VMULPS     Z15, Z0, Z15
+	VADDPS     Z1, Z15, Z15
+	VMOVUPS    (BX)(AX*1), Z16
+	VMULPS     Z15, Z16, Z15
+	VCMPPS     $0x04, zero<>+0(SB), Z15, K1
+	VMULPS     Z14, Z15, Z16
+	VMOVUPS.Z  Z16, K1, Z16
+	VADDPS     Z15, Z4, Z4
+	VADDPS     Z16, Z5, Z5
+	VPADDD     sixteen<>+0(SB), Z13, Z13
+	VMULPS     Z7, Z14, Z15
+	VADDPS     Z6, Z15, Z15
+	VSUBPS     Z6, Z15, Z16
+	VPSLLD     $0x17, Z15, Z15
+	VPADDD     oneBits<>+0(SB), Z15, Z15
+	VMULPS     Z8, Z16, Z17
+	VSUBPS     Z17, Z14, Z17
+	VMULPS     Z9, Z16, Z16
+	VSUBPS     Z16, Z17, Z16
+	VMULPS     Z10, Z16, Z17
+	VMULPS     Z16, Z16, Z18
+	VADDPS     Z11, Z17, Z17
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ2<>+0(SB), Z17, Z17
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ1<>+0(SB), Z17, Z17
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ0<>+0(SB), Z17, Z17
+	VMULPS     Z17, Z18, Z17
+	VADDPS     Z16, Z17, Z16
+	VADDPS     one<>+0(SB), Z16, Z16
+	VMULPS     Z15, Z16, Z15
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z14, K1
+	VBLENDMPS  zero<>+0(SB), Z15, K1, Z14
+	TESTQ      DI, DI
+	JZ         noStore106
+	VMOVUPS    Z14, (DI)(AX*1)
 
 noStore106:
-	VADDPS    Z5, Z0, Z0
-	VMOVUPS   64(SI)(AX*1), Z5
-	VSUBPS    Z3, Z5, Z5
-	VPCMPEQD  256(SP), Z4, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z6
-	VMULPS    320(SP), Z6, Z6
-	VADDPS    384(SP), Z6, Z6
-	VMOVUPS   64(BX)(AX*1), Z7
-	VMULPS    Z6, Z7, Z6
-	VCMPPS    $0x04, zero<>+0(SB), Z6, K1
-	VMULPS    Z5, Z6, Z7
-	VMOVUPS.Z Z7, K1, Z7
-	VADDPS    Z6, Z1, Z1
-	VADDPS    Z7, Z2, Z2
-	VPADDD    sixteen<>+0(SB), Z4, Z4
-	VMULPS    expLog2e<>+0(SB), Z5, Z6
-	VADDPS    expMagic<>+0(SB), Z6, Z6
-	VSUBPS    expMagic<>+0(SB), Z6, Z7
-	VPSLLD    $0x17, Z6, Z6
-	VPADDD    oneBits<>+0(SB), Z6, Z6
-	VMULPS    expLn2Hi<>+0(SB), Z7, Z8
-	VSUBPS    Z8, Z5, Z8
-	VMULPS    expLn2Lo<>+0(SB), Z7, Z7
-	VSUBPS    Z7, Z8, Z7
-	VMULPS    expQ4<>+0(SB), Z7, Z8
-	VMULPS    Z7, Z7, Z9
-	VADDPS    expQ3<>+0(SB), Z8, Z8
-	VMULPS    Z7, Z8, Z8
-	VADDPS    expQ2<>+0(SB), Z8, Z8
-	VMULPS    Z7, Z8, Z8
-	VADDPS    expQ1<>+0(SB), Z8, Z8
-	VMULPS    Z7, Z8, Z8
-	VADDPS    expQ0<>+0(SB), Z8, Z8
-	VMULPS    Z8, Z9, Z8
-	VADDPS    Z7, Z8, Z7
-	VADDPS    one<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z6
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z5, K1
-	VBLENDMPS zero<>+0(SB), Z6, K1, Z5
-	TESTQ     DI, DI
-	JZ        noStore107
-	VMOVUPS   Z5, 64(DI)(AX*1)
+	VADDPS     Z14, Z2, Z2
+	VMOVUPS    64(SI)(AX*1), Z14
+	PREFETCHT0 64(R11)(AX*1)
+	VSUBPS     Z12, Z14, Z14
+	VPCMPEQD   Z3, Z13, K1
+	VMOVUPS.Z  one<>+0(SB), K1, Z15
+	VMULPS     Z15, Z0, Z15
+	VADDPS     Z1, Z15, Z15
+	VMOVUPS    64(BX)(AX*1), Z16
+	VMULPS     Z15, Z16, Z15
+	VCMPPS     $0x04, zero<>+0(SB), Z15, K1
+	VMULPS     Z14, Z15, Z16
+	VMOVUPS.Z  Z16, K1, Z16
+	VADDPS     Z15, Z4, Z4
+	VADDPS     Z16, Z5, Z5
+	VPADDD     sixteen<>+0(SB), Z13, Z13
+	VMULPS     Z7, Z14, Z15
+	VADDPS     Z6, Z15, Z15
+	VSUBPS     Z6, Z15, Z16
+	VPSLLD     $0x17, Z15, Z15
+	VPADDD     oneBits<>+0(SB), Z15, Z15
+	VMULPS     Z8, Z16, Z17
+	VSUBPS     Z17, Z14, Z17
+	VMULPS     Z9, Z16, Z16
+	VSUBPS     Z16, Z17, Z16
+	VMULPS     Z10, Z16, Z17
+	VMULPS     Z16, Z16, Z18
+	VADDPS     Z11, Z17, Z17
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ2<>+0(SB), Z17, Z17
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ1<>+0(SB), Z17, Z17
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ0<>+0(SB), Z17, Z17
+	VMULPS     Z17, Z18, Z17
+	VADDPS     Z16, Z17, Z16
+	VADDPS     one<>+0(SB), Z16, Z16
+	VMULPS     Z15, Z16, Z15
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z14, K1
+	VBLENDMPS  zero<>+0(SB), Z15, K1, Z14
+	TESTQ      DI, DI
+	JZ         noStore107
+	VMOVUPS    Z14, 64(DI)(AX*1)
 
 noStore107:
-	VADDPS Z5, Z0, Z0
+	VADDPS Z14, Z2, Z2
 	ADDQ   $0x00000080, AX
 	JMP    classes102
 
 rest103:
-	TESTQ     $0x00000010, CX
-	JZ        tail104
-	VMOVUPS   (SI)(AX*1), Z5
-	VSUBPS    Z3, Z5, Z5
-	VPCMPEQD  256(SP), Z4, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z6
-	VMULPS    320(SP), Z6, Z6
-	VADDPS    384(SP), Z6, Z6
-	VMOVUPS   (BX)(AX*1), Z7
-	VMULPS    Z6, Z7, Z6
-	VCMPPS    $0x04, zero<>+0(SB), Z6, K1
-	VMULPS    Z5, Z6, Z7
-	VMOVUPS.Z Z7, K1, Z7
-	VADDPS    Z6, Z1, Z1
-	VADDPS    Z7, Z2, Z2
-	VPADDD    sixteen<>+0(SB), Z4, Z4
-	VMULPS    expLog2e<>+0(SB), Z5, Z6
-	VADDPS    expMagic<>+0(SB), Z6, Z6
-	VSUBPS    expMagic<>+0(SB), Z6, Z7
-	VPSLLD    $0x17, Z6, Z6
-	VPADDD    oneBits<>+0(SB), Z6, Z6
-	VMULPS    expLn2Hi<>+0(SB), Z7, Z8
-	VSUBPS    Z8, Z5, Z8
-	VMULPS    expLn2Lo<>+0(SB), Z7, Z7
-	VSUBPS    Z7, Z8, Z7
-	VMULPS    expQ4<>+0(SB), Z7, Z8
-	VMULPS    Z7, Z7, Z9
-	VADDPS    expQ3<>+0(SB), Z8, Z8
-	VMULPS    Z7, Z8, Z8
-	VADDPS    expQ2<>+0(SB), Z8, Z8
-	VMULPS    Z7, Z8, Z8
-	VADDPS    expQ1<>+0(SB), Z8, Z8
-	VMULPS    Z7, Z8, Z8
-	VADDPS    expQ0<>+0(SB), Z8, Z8
-	VMULPS    Z8, Z9, Z8
-	VADDPS    Z7, Z8, Z7
-	VADDPS    one<>+0(SB), Z7, Z7
-	VMULPS    Z6, Z7, Z6
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z5, K1
-	VBLENDMPS zero<>+0(SB), Z6, K1, Z5
-	TESTQ     DI, DI
-	JZ        noStore108
-	VMOVUPS   Z5, (DI)(AX*1)
+	TESTQ      $0x00000010, CX
+	JZ         tail104
+	VMOVUPS    (SI)(AX*1), Z14
+	PREFETCHT0 (R11)(AX*1)
+	VSUBPS     Z12, Z14, Z14
+	VPCMPEQD   Z3, Z13, K1
+	VMOVUPS.Z  one<>+0(SB), K1, Z15
+	VMULPS     Z15, Z0, Z15
+	VADDPS     Z1, Z15, Z15
+	VMOVUPS    (BX)(AX*1), Z16
+	VMULPS     Z15, Z16, Z15
+	VCMPPS     $0x04, zero<>+0(SB), Z15, K1
+	VMULPS     Z14, Z15, Z16
+	VMOVUPS.Z  Z16, K1, Z16
+	VADDPS     Z15, Z4, Z4
+	VADDPS     Z16, Z5, Z5
+	VPADDD     sixteen<>+0(SB), Z13, Z13
+	VMULPS     Z7, Z14, Z15
+	VADDPS     Z6, Z15, Z15
+	VSUBPS     Z6, Z15, Z16
+	VPSLLD     $0x17, Z15, Z15
+	VPADDD     oneBits<>+0(SB), Z15, Z15
+	VMULPS     Z8, Z16, Z17
+	VSUBPS     Z17, Z14, Z17
+	VMULPS     Z9, Z16, Z16
+	VSUBPS     Z16, Z17, Z16
+	VMULPS     Z10, Z16, Z17
+	VMULPS     Z16, Z16, Z18
+	VADDPS     Z11, Z17, Z17
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ2<>+0(SB), Z17, Z17
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ1<>+0(SB), Z17, Z17
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ0<>+0(SB), Z17, Z17
+	VMULPS     Z17, Z18, Z17
+	VADDPS     Z16, Z17, Z16
+	VADDPS     one<>+0(SB), Z16, Z16
+	VMULPS     Z15, Z16, Z15
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z14, K1
+	VBLENDMPS  zero<>+0(SB), Z15, K1, Z14
+	TESTQ      DI, DI
+	JZ         noStore108
+	VMOVUPS    Z14, (DI)(AX*1)
 
 noStore108:
-	VADDPS Z5, Z0, Z0
+	VADDPS Z14, Z2, Z2
 	ADDQ   $0x00000040, AX
 
 tail104:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone105
-	KMOVW     456(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z5
-	VSUBPS    Z3, Z5, Z3
-	VPCMPEQD  256(SP), Z4, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z5
-	VMULPS    320(SP), Z5, Z5
-	VADDPS    384(SP), Z5, Z5
-	KMOVW     456(SP), K1
-	VMOVUPS.Z (BX)(AX*1), K1, Z6
-	VMULPS    Z5, Z6, Z5
-	VCMPPS    $0x04, zero<>+0(SB), Z5, K1
-	VMULPS    Z3, Z5, Z6
-	VMOVUPS.Z Z6, K1, Z6
-	KMOVW     456(SP), K1
-	VADDPS    Z5, Z1, K1, Z1
-	KMOVW     456(SP), K1
-	VADDPS    Z6, Z2, K1, Z2
-	VPADDD    sixteen<>+0(SB), Z4, Z4
-	VMULPS    expLog2e<>+0(SB), Z3, Z4
-	VADDPS    expMagic<>+0(SB), Z4, Z4
-	VSUBPS    expMagic<>+0(SB), Z4, Z5
-	VPSLLD    $0x17, Z4, Z4
-	VPADDD    oneBits<>+0(SB), Z4, Z4
-	VMULPS    expLn2Hi<>+0(SB), Z5, Z6
-	VSUBPS    Z6, Z3, Z6
-	VMULPS    expLn2Lo<>+0(SB), Z5, Z5
-	VSUBPS    Z5, Z6, Z5
-	VMULPS    expQ4<>+0(SB), Z5, Z6
-	VMULPS    Z5, Z5, Z7
-	VADDPS    expQ3<>+0(SB), Z6, Z6
-	VMULPS    Z5, Z6, Z6
-	VADDPS    expQ2<>+0(SB), Z6, Z6
-	VMULPS    Z5, Z6, Z6
-	VADDPS    expQ1<>+0(SB), Z6, Z6
-	VMULPS    Z5, Z6, Z6
-	VADDPS    expQ0<>+0(SB), Z6, Z6
-	VMULPS    Z6, Z7, Z6
-	VADDPS    Z5, Z6, Z5
-	VADDPS    one<>+0(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z4
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z3, K1
-	VBLENDMPS zero<>+0(SB), Z4, K1, Z3
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z14
+	VSUBPS    Z12, Z14, Z12
+	VPCMPEQD  Z3, Z13, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z14
+	VMULPS    Z14, Z0, Z14
+	VADDPS    Z1, Z14, Z14
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (BX)(AX*1), K1, Z15
+	VMULPS    Z14, Z15, Z14
+	VCMPPS    $0x04, zero<>+0(SB), Z14, K1
+	VMULPS    Z12, Z14, Z15
+	VMOVUPS.Z Z15, K1, Z15
+	KMOVW     264(SP), K1
+	VADDPS    Z14, Z4, K1, Z4
+	KMOVW     264(SP), K1
+	VADDPS    Z15, Z5, K1, Z5
+	VPADDD    sixteen<>+0(SB), Z13, Z13
+	VMULPS    Z7, Z12, Z13
+	VADDPS    Z6, Z13, Z13
+	VSUBPS    Z6, Z13, Z14
+	VPSLLD    $0x17, Z13, Z13
+	VPADDD    oneBits<>+0(SB), Z13, Z13
+	VMULPS    Z8, Z14, Z15
+	VSUBPS    Z15, Z12, Z15
+	VMULPS    Z9, Z14, Z14
+	VSUBPS    Z14, Z15, Z14
+	VMULPS    Z10, Z14, Z15
+	VMULPS    Z14, Z14, Z16
+	VADDPS    Z11, Z15, Z15
+	VMULPS    Z14, Z15, Z15
+	VADDPS    expQ2<>+0(SB), Z15, Z15
+	VMULPS    Z14, Z15, Z15
+	VADDPS    expQ1<>+0(SB), Z15, Z15
+	VMULPS    Z14, Z15, Z15
+	VADDPS    expQ0<>+0(SB), Z15, Z15
+	VMULPS    Z15, Z16, Z15
+	VADDPS    Z14, Z15, Z14
+	VADDPS    one<>+0(SB), Z14, Z14
+	VMULPS    Z13, Z14, Z13
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z12, K1
+	VBLENDMPS zero<>+0(SB), Z13, K1, Z12
 	TESTQ     DI, DI
 	JZ        noStore109
-	KMOVW     456(SP), K1
-	VMOVUPS   Z3, K1, (DI)(AX*1)
+	KMOVW     264(SP), K1
+	VMOVUPS   Z12, K1, (DI)(AX*1)
 
 noStore109:
-	KMOVW  456(SP), K1
-	VADDPS Z3, Z0, K1, Z0
+	KMOVW  264(SP), K1
+	VADDPS Z12, Z2, K1, Z2
 
 classesDone105:
 summed61:
 	// The row: s, T, D = total(c) of their accumulators; ls = log32(s)
 	// (seq.Log); loss = ls·T - D (seq.TargetLoss).
-	VMOVSHDUP     Z0, Z3
-	VADDPS        Z3, Z0, Z0
-	VPERMILPS     $0x4e, Z0, Z3
-	VADDPS        Z3, Z0, Z0
-	VSHUFF32X4    $0xb1, Z0, Z0, Z3
-	VADDPS        Z3, Z0, Z0
-	VEXTRACTF64X4 $0x01, Z0, Y3
-	VADDSS        X3, X0, X0
-	VBROADCASTSS  X0, Z0
-	VMOVSHDUP     Z1, Z3
-	VADDPS        Z3, Z1, Z1
-	VPERMILPS     $0x4e, Z1, Z3
-	VADDPS        Z3, Z1, Z1
-	VSHUFF32X4    $0xb1, Z1, Z1, Z3
-	VADDPS        Z3, Z1, Z1
-	VEXTRACTF64X4 $0x01, Z1, Y3
-	VADDSS        X3, X1, X1
-	VBROADCASTSS  X1, Z1
-	VMOVSHDUP     Z2, Z3
-	VADDPS        Z3, Z2, Z2
-	VPERMILPS     $0x4e, Z2, Z3
-	VADDPS        Z3, Z2, Z2
-	VSHUFF32X4    $0xb1, Z2, Z2, Z3
-	VADDPS        Z3, Z2, Z2
-	VEXTRACTF64X4 $0x01, Z2, Y3
-	VADDSS        X3, X2, X2
+	VMOVSHDUP     Z2, Z12
+	VADDPS        Z12, Z2, Z2
+	VPERMILPS     $0x4e, Z2, Z12
+	VADDPS        Z12, Z2, Z2
+	VSHUFF32X4    $0xb1, Z2, Z2, Z12
+	VADDPS        Z12, Z2, Z2
+	VEXTRACTF64X4 $0x01, Z2, Y12
+	VADDSS        X12, X2, X2
 	VBROADCASTSS  X2, Z2
-	VPSRLD        $0x17, Z0, Z3
-	VMOVDQU32     logExpInv<>+0(SB), Z4
-	VPSUBD        Z3, Z4, Z4
-	VPSLLD        $0x17, Z4, Z4
-	VMULPS        Z0, Z4, Z4
-	VPSUBD        logExpBias<>+0(SB), Z3, Z3
-	VCVTDQ2PS     Z3, Z3
-	VCMPPS        $0x01, logSqrtHalf<>+0(SB), Z4, K1
-	VADDPS        Z4, Z4, Z5
-	VBLENDMPS     Z5, Z4, K1, Z4
-	VSUBPS        one<>+0(SB), Z3, Z5
-	VBLENDMPS     Z5, Z3, K1, Z3
-	VMULPS        expLn2Hi<>+0(SB), Z3, Z5
-	VMULPS        expLn2Lo<>+0(SB), Z3, Z3
-	VSUBPS        one<>+0(SB), Z4, Z4
-	VMULPS        Z4, Z4, Z6
-	VMULPS        logP0<>+0(SB), Z4, Z7
-	VADDPS        logP1<>+0(SB), Z7, Z7
-	VMULPS        Z4, Z7, Z7
-	VADDPS        logP2<>+0(SB), Z7, Z7
-	VMULPS        Z4, Z7, Z7
-	VADDPS        logP3<>+0(SB), Z7, Z7
-	VMULPS        Z4, Z7, Z7
-	VADDPS        logP4<>+0(SB), Z7, Z7
-	VMULPS        Z4, Z7, Z7
-	VADDPS        logP5<>+0(SB), Z7, Z7
-	VMULPS        Z4, Z7, Z7
-	VADDPS        logP6<>+0(SB), Z7, Z7
-	VMULPS        Z4, Z7, Z7
-	VADDPS        logP7<>+0(SB), Z7, Z7
-	VMULPS        Z4, Z7, Z7
-	VADDPS        logP8<>+0(SB), Z7, Z7
-	VMULPS        Z4, Z7, Z7
-	VMULPS        Z6, Z7, Z7
-	VADDPS        Z3, Z7, Z3
-	VMULPS        half<>+0(SB), Z6, Z6
-	VSUBPS        Z6, Z3, Z3
-	VADDPS        Z3, Z4, Z3
-	VADDPS        Z5, Z3, Z3
-	VMULPS        Z1, Z3, Z4
-	VSUBPS        Z2, Z4, Z2
+	VMOVSHDUP     Z4, Z12
+	VADDPS        Z12, Z4, Z4
+	VPERMILPS     $0x4e, Z4, Z12
+	VADDPS        Z12, Z4, Z4
+	VSHUFF32X4    $0xb1, Z4, Z4, Z12
+	VADDPS        Z12, Z4, Z4
+	VEXTRACTF64X4 $0x01, Z4, Y12
+	VADDSS        X12, X4, X4
+	VBROADCASTSS  X4, Z4
+	VMOVSHDUP     Z5, Z12
+	VADDPS        Z12, Z5, Z5
+	VPERMILPS     $0x4e, Z5, Z12
+	VADDPS        Z12, Z5, Z5
+	VSHUFF32X4    $0xb1, Z5, Z5, Z12
+	VADDPS        Z12, Z5, Z5
+	VEXTRACTF64X4 $0x01, Z5, Y12
+	VADDSS        X12, X5, X5
+	VBROADCASTSS  X5, Z5
+	VPSRLD        $0x17, Z2, Z12
+	VMOVDQU32     logExpInv<>+0(SB), Z13
+	VPSUBD        Z12, Z13, Z13
+	VPSLLD        $0x17, Z13, Z13
+	VMULPS        Z2, Z13, Z13
+	VPSUBD        logExpBias<>+0(SB), Z12, Z12
+	VCVTDQ2PS     Z12, Z12
+	VCMPPS        $0x01, logSqrtHalf<>+0(SB), Z13, K1
+	VADDPS        Z13, Z13, Z14
+	VBLENDMPS     Z14, Z13, K1, Z13
+	VSUBPS        one<>+0(SB), Z12, Z14
+	VBLENDMPS     Z14, Z12, K1, Z12
+	VMULPS        expLn2Hi<>+0(SB), Z12, Z14
+	VMULPS        expLn2Lo<>+0(SB), Z12, Z12
+	VSUBPS        one<>+0(SB), Z13, Z13
+	VMULPS        Z13, Z13, Z15
+	VMULPS        logP0<>+0(SB), Z13, Z16
+	VADDPS        logP1<>+0(SB), Z16, Z16
+	VMULPS        Z13, Z16, Z16
+	VADDPS        logP2<>+0(SB), Z16, Z16
+	VMULPS        Z13, Z16, Z16
+	VADDPS        logP3<>+0(SB), Z16, Z16
+	VMULPS        Z13, Z16, Z16
+	VADDPS        logP4<>+0(SB), Z16, Z16
+	VMULPS        Z13, Z16, Z16
+	VADDPS        logP5<>+0(SB), Z16, Z16
+	VMULPS        Z13, Z16, Z16
+	VADDPS        logP6<>+0(SB), Z16, Z16
+	VMULPS        Z13, Z16, Z16
+	VADDPS        logP7<>+0(SB), Z16, Z16
+	VMULPS        Z13, Z16, Z16
+	VADDPS        logP8<>+0(SB), Z16, Z16
+	VMULPS        Z13, Z16, Z16
+	VMULPS        Z15, Z16, Z16
+	VADDPS        Z12, Z16, Z12
+	VMULPS        half<>+0(SB), Z15, Z15
+	VSUBPS        Z15, Z12, Z12
+	VADDPS        Z12, Z13, Z12
+	VADDPS        Z14, Z12, Z12
+	VMULPS        Z4, Z12, Z13
+	VSUBPS        Z5, Z13, Z5
 
 	// lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is computed, stored to
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl·T, f to the frame.
-	TESTB     $0x01, 488(SP)
+	TESTB     $0x01, 296(SP)
 	JZ        noLse110
-	VADDPS    (SP), Z3, Z3
-	KMOVW     448(SP), K1
-	VBLENDMPS (SP), Z3, K1, Z3
+	VADDPS    (SP), Z12, Z12
+	KMOVW     256(SP), K1
+	VBLENDMPS (SP), Z12, K1, Z12
 	TESTQ     R14, R14
 	JZ        noLseStore111
-	VMOVSS    X3, (R14)(R10*4)
+	VMOVSS    X12, (R14)(R10*4)
 
 noLseStore111:
-	TESTB   $0x02, 488(SP)
+	TESTB   $0x02, 296(SP)
 	JZ      noZ112
-	VMULPS  192(SP), Z3, Z4
-	VMULPS  Z3, Z4, Z3
-	VADDPS  Z4, Z4, Z4
-	VADDPS  one<>+0(SB), Z4, Z4
-	VMOVUPS Z4, 128(SP)
-	VMULPS  Z1, Z3, Z3
-	VADDPS  Z3, Z2, Z2
-	VMOVAPS Z2, Z2
+	VMULPS  192(SP), Z12, Z13
+	VMULPS  Z12, Z13, Z12
+	VADDPS  Z13, Z13, Z13
+	VADDPS  one<>+0(SB), Z13, Z13
+	VMOVUPS Z13, 128(SP)
+	VMULPS  Z4, Z12, Z12
+	VADDPS  Z12, Z5, Z5
+	VMOVAPS Z5, Z5
 
 noZ112:
 noLse110:
-	VMOVSS X2, (DX)(R10*4)
+	VMOVSS X5, (DX)(R10*4)
 
 	// Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
 	// (seq.Scaled), qt = qt·f (f = 1 without z-loss: exact); g[j] = e[j]·qt -
 	// a[j]·scale (seq.TargetGrad). One loop per form of the targets.
 	TESTQ        DI, DI
 	JZ           rowDone113
-	VBROADCASTSS scale+140(FP), Z2
-	VDIVPS       Z0, Z2, Z0
-	VMULPS       Z1, Z0, Z0
-	VMULPS       128(SP), Z0, Z0
-	MOVQ         504(SP), R12
-	CMPQ         496(SP), $0x02
+	VBROADCASTSS scale+140(FP), Z5
+	VDIVPS       Z2, Z5, Z2
+	VMULPS       Z4, Z2, Z2
+	VMULPS       128(SP), Z2, Z2
+	MOVQ         312(SP), R12
+	CMPQ         304(SP), $0x02
 	JEQ          wideTargetsGrad2
-	CMPQ         496(SP), $0x06
+	CMPQ         304(SP), $0x06
 	JEQ          wideTargetsGrad6
-	CMPQ         496(SP), $0x01
+	CMPQ         304(SP), $0x01
 	JEQ          wideTargetsGrad1
-	CMPQ         496(SP), $0x03
+	CMPQ         304(SP), $0x03
 	JEQ          wideTargetsGrad3
-	CMPQ         496(SP), $0x07
+	CMPQ         304(SP), $0x07
 	JEQ          wideTargetsGrad7
 	XORL         AX, AX
 
 classes114:
-	CMPQ    AX, 472(SP)
+	CMPQ    AX, 280(SP)
 	JAE     rest115
-	VMOVUPS (DI)(AX*1), Z1
-	VMOVUPS (R12)(AX*1), Z3
-	VMULPS  Z0, Z1, Z1
-	VMULPS  Z2, Z3, Z3
-	VSUBPS  Z3, Z1, Z1
-	VMOVUPS Z1, (DI)(AX*1)
-	VMOVUPS 64(DI)(AX*1), Z1
-	VMOVUPS 64(R12)(AX*1), Z3
-	VMULPS  Z0, Z1, Z1
-	VMULPS  Z2, Z3, Z3
-	VSUBPS  Z3, Z1, Z1
-	VMOVUPS Z1, 64(DI)(AX*1)
+	VMOVUPS (DI)(AX*1), Z4
+	VMOVUPS (R12)(AX*1), Z12
+	VMULPS  Z2, Z4, Z4
+	VMULPS  Z5, Z12, Z12
+	VSUBPS  Z12, Z4, Z4
+	VMOVUPS Z4, (DI)(AX*1)
+	VMOVUPS 64(DI)(AX*1), Z4
+	VMOVUPS 64(R12)(AX*1), Z12
+	VMULPS  Z2, Z4, Z4
+	VMULPS  Z5, Z12, Z12
+	VSUBPS  Z12, Z4, Z4
+	VMOVUPS Z4, 64(DI)(AX*1)
 	ADDQ    $0x00000080, AX
 	JMP     classes114
 
 rest115:
 	TESTQ   $0x00000010, CX
 	JZ      tail116
-	VMOVUPS (DI)(AX*1), Z1
-	VMOVUPS (R12)(AX*1), Z3
-	VMULPS  Z0, Z1, Z1
-	VMULPS  Z2, Z3, Z3
-	VSUBPS  Z3, Z1, Z1
-	VMOVUPS Z1, (DI)(AX*1)
+	VMOVUPS (DI)(AX*1), Z4
+	VMOVUPS (R12)(AX*1), Z12
+	VMULPS  Z2, Z4, Z4
+	VMULPS  Z5, Z12, Z12
+	VSUBPS  Z12, Z4, Z4
+	VMOVUPS Z4, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
 tail116:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone117
-	KMOVW     456(SP), K1
-	VMOVUPS.Z (DI)(AX*1), K1, Z1
-	KMOVW     456(SP), K1
-	VMOVUPS.Z (R12)(AX*1), K1, Z3
-	VMULPS    Z0, Z1, Z0
-	VMULPS    Z2, Z3, Z1
-	VSUBPS    Z1, Z0, Z0
-	KMOVW     456(SP), K1
-	VMOVUPS   Z0, K1, (DI)(AX*1)
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (DI)(AX*1), K1, Z4
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (R12)(AX*1), K1, Z12
+	VMULPS    Z2, Z4, Z2
+	VMULPS    Z5, Z12, Z4
+	VSUBPS    Z4, Z2, Z2
+	KMOVW     264(SP), K1
+	VMOVUPS   Z2, K1, (DI)(AX*1)
 
 classesDone117:
 	JMP rowDone113
@@ -10130,54 +10184,54 @@ wideTargetsGrad2:
 	XORL AX, AX
 
 classes118:
-	CMPQ    AX, 472(SP)
+	CMPQ    AX, 280(SP)
 	JAE     rest119
-	VMOVUPS (DI)(AX*1), Z1
-	VMOVUPS (R12)(AX*1), Z3
-	VMULPS  320(SP), Z3, Z3
-	VADDPS  384(SP), Z3, Z3
-	VMULPS  Z0, Z1, Z1
-	VMULPS  Z2, Z3, Z3
-	VSUBPS  Z3, Z1, Z1
-	VMOVUPS Z1, (DI)(AX*1)
-	VMOVUPS 64(DI)(AX*1), Z1
-	VMOVUPS 64(R12)(AX*1), Z3
-	VMULPS  320(SP), Z3, Z3
-	VADDPS  384(SP), Z3, Z3
-	VMULPS  Z0, Z1, Z1
-	VMULPS  Z2, Z3, Z3
-	VSUBPS  Z3, Z1, Z1
-	VMOVUPS Z1, 64(DI)(AX*1)
+	VMOVUPS (DI)(AX*1), Z4
+	VMOVUPS (R12)(AX*1), Z12
+	VMULPS  Z12, Z0, Z12
+	VADDPS  Z1, Z12, Z12
+	VMULPS  Z2, Z4, Z4
+	VMULPS  Z5, Z12, Z12
+	VSUBPS  Z12, Z4, Z4
+	VMOVUPS Z4, (DI)(AX*1)
+	VMOVUPS 64(DI)(AX*1), Z4
+	VMOVUPS 64(R12)(AX*1), Z12
+	VMULPS  Z12, Z0, Z12
+	VADDPS  Z1, Z12, Z12
+	VMULPS  Z2, Z4, Z4
+	VMULPS  Z5, Z12, Z12
+	VSUBPS  Z12, Z4, Z4
+	VMOVUPS Z4, 64(DI)(AX*1)
 	ADDQ    $0x00000080, AX
 	JMP     classes118
 
 rest119:
 	TESTQ   $0x00000010, CX
 	JZ      tail120
-	VMOVUPS (DI)(AX*1), Z1
-	VMOVUPS (R12)(AX*1), Z3
-	VMULPS  320(SP), Z3, Z3
-	VADDPS  384(SP), Z3, Z3
-	VMULPS  Z0, Z1, Z1
-	VMULPS  Z2, Z3, Z3
-	VSUBPS  Z3, Z1, Z1
-	VMOVUPS Z1, (DI)(AX*1)
+	VMOVUPS (DI)(AX*1), Z4
+	VMOVUPS (R12)(AX*1), Z12
+	VMULPS  Z12, Z0, Z12
+	VADDPS  Z1, Z12, Z12
+	VMULPS  Z2, Z4, Z4
+	VMULPS  Z5, Z12, Z12
+	VSUBPS  Z12, Z4, Z4
+	VMOVUPS Z4, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
 tail120:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone121
-	KMOVW     456(SP), K1
-	VMOVUPS.Z (DI)(AX*1), K1, Z1
-	KMOVW     456(SP), K1
-	VMOVUPS.Z (R12)(AX*1), K1, Z3
-	VMULPS    320(SP), Z3, Z3
-	VADDPS    384(SP), Z3, Z3
-	VMULPS    Z0, Z1, Z0
-	VMULPS    Z2, Z3, Z1
-	VSUBPS    Z1, Z0, Z0
-	KMOVW     456(SP), K1
-	VMOVUPS   Z0, K1, (DI)(AX*1)
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (DI)(AX*1), K1, Z4
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (R12)(AX*1), K1, Z12
+	VMULPS    Z12, Z0, Z12
+	VADDPS    Z1, Z12, Z12
+	VMULPS    Z2, Z4, Z2
+	VMULPS    Z5, Z12, Z4
+	VSUBPS    Z4, Z2, Z2
+	KMOVW     264(SP), K1
+	VMOVUPS   Z2, K1, (DI)(AX*1)
 
 classesDone121:
 	JMP rowDone113
@@ -10186,265 +10240,265 @@ wideTargetsGrad6:
 	XORL AX, AX
 
 classes122:
-	CMPQ    AX, 472(SP)
+	CMPQ    AX, 280(SP)
 	JAE     rest123
-	VMOVUPS (DI)(AX*1), Z1
-	VMOVUPS (R12)(AX*1), Z3
-	VMULPS  320(SP), Z3, Z3
-	VADDPS  384(SP), Z3, Z3
-	VMOVUPS (BX)(AX*1), Z4
-	VMULPS  Z3, Z4, Z3
-	VMULPS  Z0, Z1, Z1
-	VMULPS  Z2, Z3, Z3
-	VSUBPS  Z3, Z1, Z1
-	VMOVUPS Z1, (DI)(AX*1)
-	VMOVUPS 64(DI)(AX*1), Z1
-	VMOVUPS 64(R12)(AX*1), Z3
-	VMULPS  320(SP), Z3, Z3
-	VADDPS  384(SP), Z3, Z3
-	VMOVUPS 64(BX)(AX*1), Z4
-	VMULPS  Z3, Z4, Z3
-	VMULPS  Z0, Z1, Z1
-	VMULPS  Z2, Z3, Z3
-	VSUBPS  Z3, Z1, Z1
-	VMOVUPS Z1, 64(DI)(AX*1)
+	VMOVUPS (DI)(AX*1), Z4
+	VMOVUPS (R12)(AX*1), Z12
+	VMULPS  Z12, Z0, Z12
+	VADDPS  Z1, Z12, Z12
+	VMOVUPS (BX)(AX*1), Z13
+	VMULPS  Z12, Z13, Z12
+	VMULPS  Z2, Z4, Z4
+	VMULPS  Z5, Z12, Z12
+	VSUBPS  Z12, Z4, Z4
+	VMOVUPS Z4, (DI)(AX*1)
+	VMOVUPS 64(DI)(AX*1), Z4
+	VMOVUPS 64(R12)(AX*1), Z12
+	VMULPS  Z12, Z0, Z12
+	VADDPS  Z1, Z12, Z12
+	VMOVUPS 64(BX)(AX*1), Z13
+	VMULPS  Z12, Z13, Z12
+	VMULPS  Z2, Z4, Z4
+	VMULPS  Z5, Z12, Z12
+	VSUBPS  Z12, Z4, Z4
+	VMOVUPS Z4, 64(DI)(AX*1)
 	ADDQ    $0x00000080, AX
 	JMP     classes122
 
 rest123:
 	TESTQ   $0x00000010, CX
 	JZ      tail124
-	VMOVUPS (DI)(AX*1), Z1
-	VMOVUPS (R12)(AX*1), Z3
-	VMULPS  320(SP), Z3, Z3
-	VADDPS  384(SP), Z3, Z3
-	VMOVUPS (BX)(AX*1), Z4
-	VMULPS  Z3, Z4, Z3
-	VMULPS  Z0, Z1, Z1
-	VMULPS  Z2, Z3, Z3
-	VSUBPS  Z3, Z1, Z1
-	VMOVUPS Z1, (DI)(AX*1)
+	VMOVUPS (DI)(AX*1), Z4
+	VMOVUPS (R12)(AX*1), Z12
+	VMULPS  Z12, Z0, Z12
+	VADDPS  Z1, Z12, Z12
+	VMOVUPS (BX)(AX*1), Z13
+	VMULPS  Z12, Z13, Z12
+	VMULPS  Z2, Z4, Z4
+	VMULPS  Z5, Z12, Z12
+	VSUBPS  Z12, Z4, Z4
+	VMOVUPS Z4, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
 tail124:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone125
-	KMOVW     456(SP), K1
-	VMOVUPS.Z (DI)(AX*1), K1, Z1
-	KMOVW     456(SP), K1
-	VMOVUPS.Z (R12)(AX*1), K1, Z3
-	VMULPS    320(SP), Z3, Z3
-	VADDPS    384(SP), Z3, Z3
-	KMOVW     456(SP), K1
-	VMOVUPS.Z (BX)(AX*1), K1, Z4
-	VMULPS    Z3, Z4, Z3
-	VMULPS    Z0, Z1, Z0
-	VMULPS    Z2, Z3, Z1
-	VSUBPS    Z1, Z0, Z0
-	KMOVW     456(SP), K1
-	VMOVUPS   Z0, K1, (DI)(AX*1)
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (DI)(AX*1), K1, Z4
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (R12)(AX*1), K1, Z12
+	VMULPS    Z12, Z0, Z12
+	VADDPS    Z1, Z12, Z12
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (BX)(AX*1), K1, Z13
+	VMULPS    Z12, Z13, Z12
+	VMULPS    Z2, Z4, Z2
+	VMULPS    Z5, Z12, Z4
+	VSUBPS    Z4, Z2, Z2
+	KMOVW     264(SP), K1
+	VMOVUPS   Z2, K1, (DI)(AX*1)
 
 classesDone125:
 	JMP rowDone113
 
 wideTargetsGrad1:
-	VMOVDQU32 lanes<>+0(SB), Z1
+	VMOVDQU32 lanes<>+0(SB), Z4
 	XORL      AX, AX
 
 classes126:
-	CMPQ      AX, 472(SP)
+	CMPQ      AX, 280(SP)
 	JAE       rest127
-	VMOVUPS   (DI)(AX*1), Z3
-	VPCMPEQD  256(SP), Z1, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z4
-	VPADDD    sixteen<>+0(SB), Z1, Z1
-	VMULPS    Z0, Z3, Z3
-	VMULPS    Z2, Z4, Z4
-	VSUBPS    Z4, Z3, Z3
-	VMOVUPS   Z3, (DI)(AX*1)
-	VMOVUPS   64(DI)(AX*1), Z3
-	VPCMPEQD  256(SP), Z1, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z4
-	VPADDD    sixteen<>+0(SB), Z1, Z1
-	VMULPS    Z0, Z3, Z3
-	VMULPS    Z2, Z4, Z4
-	VSUBPS    Z4, Z3, Z3
-	VMOVUPS   Z3, 64(DI)(AX*1)
+	VMOVUPS   (DI)(AX*1), Z12
+	VPCMPEQD  Z3, Z4, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z13
+	VPADDD    sixteen<>+0(SB), Z4, Z4
+	VMULPS    Z2, Z12, Z12
+	VMULPS    Z5, Z13, Z13
+	VSUBPS    Z13, Z12, Z12
+	VMOVUPS   Z12, (DI)(AX*1)
+	VMOVUPS   64(DI)(AX*1), Z12
+	VPCMPEQD  Z3, Z4, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z13
+	VPADDD    sixteen<>+0(SB), Z4, Z4
+	VMULPS    Z2, Z12, Z12
+	VMULPS    Z5, Z13, Z13
+	VSUBPS    Z13, Z12, Z12
+	VMOVUPS   Z12, 64(DI)(AX*1)
 	ADDQ      $0x00000080, AX
 	JMP       classes126
 
 rest127:
 	TESTQ     $0x00000010, CX
 	JZ        tail128
-	VMOVUPS   (DI)(AX*1), Z3
-	VPCMPEQD  256(SP), Z1, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z4
-	VPADDD    sixteen<>+0(SB), Z1, Z1
-	VMULPS    Z0, Z3, Z3
-	VMULPS    Z2, Z4, Z4
-	VSUBPS    Z4, Z3, Z3
-	VMOVUPS   Z3, (DI)(AX*1)
+	VMOVUPS   (DI)(AX*1), Z12
+	VPCMPEQD  Z3, Z4, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z13
+	VPADDD    sixteen<>+0(SB), Z4, Z4
+	VMULPS    Z2, Z12, Z12
+	VMULPS    Z5, Z13, Z13
+	VSUBPS    Z13, Z12, Z12
+	VMOVUPS   Z12, (DI)(AX*1)
 	ADDQ      $0x00000040, AX
 
 tail128:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone129
-	KMOVW     456(SP), K1
-	VMOVUPS.Z (DI)(AX*1), K1, Z3
-	VPCMPEQD  256(SP), Z1, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z4
-	VPADDD    sixteen<>+0(SB), Z1, Z1
-	VMULPS    Z0, Z3, Z0
-	VMULPS    Z2, Z4, Z1
-	VSUBPS    Z1, Z0, Z0
-	KMOVW     456(SP), K1
-	VMOVUPS   Z0, K1, (DI)(AX*1)
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (DI)(AX*1), K1, Z12
+	VPCMPEQD  Z3, Z4, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z13
+	VPADDD    sixteen<>+0(SB), Z4, Z4
+	VMULPS    Z2, Z12, Z2
+	VMULPS    Z5, Z13, Z4
+	VSUBPS    Z4, Z2, Z2
+	KMOVW     264(SP), K1
+	VMOVUPS   Z2, K1, (DI)(AX*1)
 
 classesDone129:
 	JMP rowDone113
 
 wideTargetsGrad3:
-	VMOVDQU32 lanes<>+0(SB), Z1
+	VMOVDQU32 lanes<>+0(SB), Z4
 	XORL      AX, AX
 
 classes130:
-	CMPQ      AX, 472(SP)
+	CMPQ      AX, 280(SP)
 	JAE       rest131
-	VMOVUPS   (DI)(AX*1), Z3
-	VPCMPEQD  256(SP), Z1, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z4
-	VMULPS    320(SP), Z4, Z4
-	VADDPS    384(SP), Z4, Z4
-	VPADDD    sixteen<>+0(SB), Z1, Z1
-	VMULPS    Z0, Z3, Z3
-	VMULPS    Z2, Z4, Z4
-	VSUBPS    Z4, Z3, Z3
-	VMOVUPS   Z3, (DI)(AX*1)
-	VMOVUPS   64(DI)(AX*1), Z3
-	VPCMPEQD  256(SP), Z1, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z4
-	VMULPS    320(SP), Z4, Z4
-	VADDPS    384(SP), Z4, Z4
-	VPADDD    sixteen<>+0(SB), Z1, Z1
-	VMULPS    Z0, Z3, Z3
-	VMULPS    Z2, Z4, Z4
-	VSUBPS    Z4, Z3, Z3
-	VMOVUPS   Z3, 64(DI)(AX*1)
+	VMOVUPS   (DI)(AX*1), Z12
+	VPCMPEQD  Z3, Z4, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z13
+	VMULPS    Z13, Z0, Z13
+	VADDPS    Z1, Z13, Z13
+	VPADDD    sixteen<>+0(SB), Z4, Z4
+	VMULPS    Z2, Z12, Z12
+	VMULPS    Z5, Z13, Z13
+	VSUBPS    Z13, Z12, Z12
+	VMOVUPS   Z12, (DI)(AX*1)
+	VMOVUPS   64(DI)(AX*1), Z12
+	VPCMPEQD  Z3, Z4, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z13
+	VMULPS    Z13, Z0, Z13
+	VADDPS    Z1, Z13, Z13
+	VPADDD    sixteen<>+0(SB), Z4, Z4
+	VMULPS    Z2, Z12, Z12
+	VMULPS    Z5, Z13, Z13
+	VSUBPS    Z13, Z12, Z12
+	VMOVUPS   Z12, 64(DI)(AX*1)
 	ADDQ      $0x00000080, AX
 	JMP       classes130
 
 rest131:
 	TESTQ     $0x00000010, CX
 	JZ        tail132
-	VMOVUPS   (DI)(AX*1), Z3
-	VPCMPEQD  256(SP), Z1, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z4
-	VMULPS    320(SP), Z4, Z4
-	VADDPS    384(SP), Z4, Z4
-	VPADDD    sixteen<>+0(SB), Z1, Z1
-	VMULPS    Z0, Z3, Z3
-	VMULPS    Z2, Z4, Z4
-	VSUBPS    Z4, Z3, Z3
-	VMOVUPS   Z3, (DI)(AX*1)
+	VMOVUPS   (DI)(AX*1), Z12
+	VPCMPEQD  Z3, Z4, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z13
+	VMULPS    Z13, Z0, Z13
+	VADDPS    Z1, Z13, Z13
+	VPADDD    sixteen<>+0(SB), Z4, Z4
+	VMULPS    Z2, Z12, Z12
+	VMULPS    Z5, Z13, Z13
+	VSUBPS    Z13, Z12, Z12
+	VMOVUPS   Z12, (DI)(AX*1)
 	ADDQ      $0x00000040, AX
 
 tail132:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone133
-	KMOVW     456(SP), K1
-	VMOVUPS.Z (DI)(AX*1), K1, Z3
-	VPCMPEQD  256(SP), Z1, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z4
-	VMULPS    320(SP), Z4, Z4
-	VADDPS    384(SP), Z4, Z4
-	VPADDD    sixteen<>+0(SB), Z1, Z1
-	VMULPS    Z0, Z3, Z0
-	VMULPS    Z2, Z4, Z1
-	VSUBPS    Z1, Z0, Z0
-	KMOVW     456(SP), K1
-	VMOVUPS   Z0, K1, (DI)(AX*1)
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (DI)(AX*1), K1, Z12
+	VPCMPEQD  Z3, Z4, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z13
+	VMULPS    Z13, Z0, Z13
+	VADDPS    Z1, Z13, Z13
+	VPADDD    sixteen<>+0(SB), Z4, Z4
+	VMULPS    Z2, Z12, Z2
+	VMULPS    Z5, Z13, Z4
+	VSUBPS    Z4, Z2, Z2
+	KMOVW     264(SP), K1
+	VMOVUPS   Z2, K1, (DI)(AX*1)
 
 classesDone133:
 	JMP rowDone113
 
 wideTargetsGrad7:
-	VMOVDQU32 lanes<>+0(SB), Z1
+	VMOVDQU32 lanes<>+0(SB), Z4
 	XORL      AX, AX
 
 classes134:
-	CMPQ      AX, 472(SP)
+	CMPQ      AX, 280(SP)
 	JAE       rest135
-	VMOVUPS   (DI)(AX*1), Z3
-	VPCMPEQD  256(SP), Z1, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z4
-	VMULPS    320(SP), Z4, Z4
-	VADDPS    384(SP), Z4, Z4
-	VMOVUPS   (BX)(AX*1), Z5
-	VMULPS    Z4, Z5, Z4
-	VPADDD    sixteen<>+0(SB), Z1, Z1
-	VMULPS    Z0, Z3, Z3
-	VMULPS    Z2, Z4, Z4
-	VSUBPS    Z4, Z3, Z3
-	VMOVUPS   Z3, (DI)(AX*1)
-	VMOVUPS   64(DI)(AX*1), Z3
-	VPCMPEQD  256(SP), Z1, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z4
-	VMULPS    320(SP), Z4, Z4
-	VADDPS    384(SP), Z4, Z4
-	VMOVUPS   64(BX)(AX*1), Z5
-	VMULPS    Z4, Z5, Z4
-	VPADDD    sixteen<>+0(SB), Z1, Z1
-	VMULPS    Z0, Z3, Z3
-	VMULPS    Z2, Z4, Z4
-	VSUBPS    Z4, Z3, Z3
-	VMOVUPS   Z3, 64(DI)(AX*1)
+	VMOVUPS   (DI)(AX*1), Z12
+	VPCMPEQD  Z3, Z4, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z13
+	VMULPS    Z13, Z0, Z13
+	VADDPS    Z1, Z13, Z13
+	VMOVUPS   (BX)(AX*1), Z14
+	VMULPS    Z13, Z14, Z13
+	VPADDD    sixteen<>+0(SB), Z4, Z4
+	VMULPS    Z2, Z12, Z12
+	VMULPS    Z5, Z13, Z13
+	VSUBPS    Z13, Z12, Z12
+	VMOVUPS   Z12, (DI)(AX*1)
+	VMOVUPS   64(DI)(AX*1), Z12
+	VPCMPEQD  Z3, Z4, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z13
+	VMULPS    Z13, Z0, Z13
+	VADDPS    Z1, Z13, Z13
+	VMOVUPS   64(BX)(AX*1), Z14
+	VMULPS    Z13, Z14, Z13
+	VPADDD    sixteen<>+0(SB), Z4, Z4
+	VMULPS    Z2, Z12, Z12
+	VMULPS    Z5, Z13, Z13
+	VSUBPS    Z13, Z12, Z12
+	VMOVUPS   Z12, 64(DI)(AX*1)
 	ADDQ      $0x00000080, AX
 	JMP       classes134
 
 rest135:
 	TESTQ     $0x00000010, CX
 	JZ        tail136
-	VMOVUPS   (DI)(AX*1), Z3
-	VPCMPEQD  256(SP), Z1, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z4
-	VMULPS    320(SP), Z4, Z4
-	VADDPS    384(SP), Z4, Z4
-	VMOVUPS   (BX)(AX*1), Z5
-	VMULPS    Z4, Z5, Z4
-	VPADDD    sixteen<>+0(SB), Z1, Z1
-	VMULPS    Z0, Z3, Z3
-	VMULPS    Z2, Z4, Z4
-	VSUBPS    Z4, Z3, Z3
-	VMOVUPS   Z3, (DI)(AX*1)
+	VMOVUPS   (DI)(AX*1), Z12
+	VPCMPEQD  Z3, Z4, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z13
+	VMULPS    Z13, Z0, Z13
+	VADDPS    Z1, Z13, Z13
+	VMOVUPS   (BX)(AX*1), Z14
+	VMULPS    Z13, Z14, Z13
+	VPADDD    sixteen<>+0(SB), Z4, Z4
+	VMULPS    Z2, Z12, Z12
+	VMULPS    Z5, Z13, Z13
+	VSUBPS    Z13, Z12, Z12
+	VMOVUPS   Z12, (DI)(AX*1)
 	ADDQ      $0x00000040, AX
 
 tail136:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone137
-	KMOVW     456(SP), K1
-	VMOVUPS.Z (DI)(AX*1), K1, Z3
-	VPCMPEQD  256(SP), Z1, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z4
-	VMULPS    320(SP), Z4, Z4
-	VADDPS    384(SP), Z4, Z4
-	KMOVW     456(SP), K1
-	VMOVUPS.Z (BX)(AX*1), K1, Z5
-	VMULPS    Z4, Z5, Z4
-	VPADDD    sixteen<>+0(SB), Z1, Z1
-	VMULPS    Z0, Z3, Z0
-	VMULPS    Z2, Z4, Z1
-	VSUBPS    Z1, Z0, Z0
-	KMOVW     456(SP), K1
-	VMOVUPS   Z0, K1, (DI)(AX*1)
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (DI)(AX*1), K1, Z12
+	VPCMPEQD  Z3, Z4, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z13
+	VMULPS    Z13, Z0, Z13
+	VADDPS    Z1, Z13, Z13
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (BX)(AX*1), K1, Z14
+	VMULPS    Z13, Z14, Z13
+	VPADDD    sixteen<>+0(SB), Z4, Z4
+	VMULPS    Z2, Z12, Z2
+	VMULPS    Z5, Z13, Z4
+	VSUBPS    Z4, Z2, Z2
+	KMOVW     264(SP), K1
+	VMOVUPS   Z2, K1, (DI)(AX*1)
 
 classesDone137:
 rowDone113:
 	// The targets row advances (when not nil).
-	MOVQ  504(SP), R12
+	MOVQ  312(SP), R12
 	TESTQ R12, R12
 	JZ    noTargets138
 	ADDQ  R9, R12
-	MOVQ  R12, 504(SP)
+	MOVQ  R12, 312(SP)
 
 noTargets138:
 	// Next row.
@@ -10462,22 +10516,22 @@ wideTargetsDone:
 	RET
 
 // func wideSoftmaxAVX512(dst []float32, logits []float32, c int)
-// Requires: AVX, AVX512F, CMOV
-TEXT ·wideSoftmaxAVX512(SB), $512-56
+// Requires: AVX, AVX512F, CMOV, MMX+
+TEXT ·wideSoftmaxAVX512(SB), $320-56
 	// wideSoftmaxGeneric (softmaxRowC), one row at a time, the classes in
 	// vectors: m (pass 1), e[j] stored to y and s (pass 2), r = 1/s, y[j] =
 	// y[j]·r (pass 3).
 	//
-	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when nil), CX =
-	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), AX = the
-	// byte offset of the classes of a step, R12 = scratch (the NaN lanes after
-	// pass 1, a label, the prediction).
+	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when
+	// nil), CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a
+	// row), R11 = the next row of logits (prefetched), AX = the byte offset of
+	// the classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
+	// the prediction, the next row of the output in pass 2).
 	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 d[l]; 128 f (the z-loss
-	// factor, else 1); 192 z; 256 the label (targets from labels); 320 keep; 384
-	// uni; 8-byte words: 448 all (the row's allNegInfRow, an opmask); 456 tail
-	// (the opmask of the last c mod 16 classes); 464, 472, 480 the bytes of the
-	// whole 16-, 32- and 64-class steps of a row; 488 the flag word; 496 the form
-	// of the targets; 504 the targets row.
+	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
+	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
+	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
+	// word; 304 the form of the targets; 312 the targets row.
 	//
 	// Arguments; R8 = the rows.
 	MOVQ    c+48(FP), CX
@@ -10505,21 +10559,21 @@ TEXT ·wideSoftmaxAVX512(SB), $512-56
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
 	SHLQ         $0x06, AX
-	MOVQ         AX, 464(SP)
+	MOVQ         AX, 272(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x05, AX
 	SHLQ         $0x07, AX
-	MOVQ         AX, 472(SP)
+	MOVQ         AX, 280(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x06, AX
 	SHLQ         $0x08, AX
-	MOVQ         AX, 480(SP)
+	MOVQ         AX, 288(SP)
 	MOVQ         CX, AX
 	ANDQ         $0x0f, AX
 	VMOVD        AX, X0
 	VPBROADCASTD X0, Z0
 	VPCMPGTD     lanes<>+0(SB), Z0, K1
-	KMOVW        K1, 456(SP)
+	KMOVW        K1, 264(SP)
 	VMOVUPS      one<>+0(SB), Z0
 	VMOVUPS      Z0, 128(SP)
 	XORL         R10, R10
@@ -10527,6 +10581,12 @@ TEXT ·wideSoftmaxAVX512(SB), $512-56
 wideSoftmaxRow:
 	CMPQ R10, R8
 	JAE  wideSoftmaxDone
+
+	// R11 = the next row of logits (this one for the last row), prefetched in pass 2.
+	LEAQ    (SI)(R9*1), R11
+	LEAQ    1(R10), R12
+	CMPQ    R12, R8
+	CMOVQCC SI, R11
 
 	// Pass 1. m = maxRow(x): VMAXPS into four registers in any order (exact for
 	// a row without NaN; a row with a NaN has NaN outputs whatever m is), the
@@ -10546,7 +10606,7 @@ wideSoftmaxRow:
 	XORL    AX, AX
 
 classes37:
-	CMPQ    AX, 480(SP)
+	CMPQ    AX, 288(SP)
 	JAE     rest38
 	VMOVUPS (SI)(AX*1), Z4
 	VMAXPS  Z4, Z1, Z1
@@ -10565,7 +10625,7 @@ classes37:
 
 rest38:
 single41:
-	CMPQ    AX, 464(SP)
+	CMPQ    AX, 272(SP)
 	JAE     tail39
 	VMOVUPS (SI)(AX*1), Z4
 	VMAXPS  Z4, Z1, Z1
@@ -10576,7 +10636,7 @@ single41:
 tail39:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone40
-	KMOVW     456(SP), K5
+	KMOVW     264(SP), K5
 	VMOVUPS.Z (SI)(AX*1), K5, Z4
 	VMAXPS    Z4, Z1, K5, Z1
 	VCMPPS    $0x07, Z4, Z4, K1, K1
@@ -10605,6 +10665,11 @@ classesDone40:
 
 	// Pass 2. e[j] = expf(x[j] - m) (seq.Exp), stored to y; s accumulated by classSum.
 	VMOVUPS negZero<>+0(SB), Z1
+
+	// R12 = the next row of the output (this one for the last row), prefetched in pass 2.
+	LEAQ    (DI)(R9*1), R12
+	CMPQ    R11, SI
+	CMOVQEQ DI, R12
 	VMOVUPS expMagic<>+0(SB), Z2
 	VMOVUPS expLog2e<>+0(SB), Z3
 	VMOVUPS expLn2Hi<>+0(SB), Z4
@@ -10614,126 +10679,134 @@ classesDone40:
 	XORL    AX, AX
 
 classes42:
-	CMPQ      AX, 480(SP)
-	JAE       rest43
-	VMOVUPS   (SI)(AX*1), Z8
-	VMOVUPS   64(SI)(AX*1), Z9
-	VMOVUPS   128(SI)(AX*1), Z10
-	VMOVUPS   192(SI)(AX*1), Z11
-	VSUBPS    Z0, Z8, Z8
-	VSUBPS    Z0, Z9, Z9
-	VSUBPS    Z0, Z10, Z10
-	VSUBPS    Z0, Z11, Z11
-	VMULPS    Z3, Z8, Z12
-	VMULPS    Z3, Z9, Z13
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z8, K1
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z9, K2
-	VMULPS    Z3, Z10, Z14
-	VMULPS    Z3, Z11, Z15
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z10, K3
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z11, K4
-	VADDPS    Z2, Z12, Z12
-	VADDPS    Z2, Z13, Z13
-	VADDPS    Z2, Z14, Z14
-	VADDPS    Z2, Z15, Z15
-	VSUBPS    Z2, Z12, Z16
-	VSUBPS    Z2, Z13, Z17
-	VPSLLD    $0x17, Z12, Z19
-	VSUBPS    Z2, Z14, Z12
-	VSUBPS    Z2, Z15, Z18
-	VPSLLD    $0x17, Z13, Z13
-	VPADDD    oneBits<>+0(SB), Z19, Z19
-	VPSLLD    $0x17, Z14, Z14
-	VPSLLD    $0x17, Z15, Z15
-	VPADDD    oneBits<>+0(SB), Z13, Z13
-	VMULPS    Z4, Z16, Z20
-	VMULPS    Z5, Z16, Z16
-	VPADDD    oneBits<>+0(SB), Z14, Z14
-	VPADDD    oneBits<>+0(SB), Z15, Z15
-	VSUBPS    Z20, Z8, Z8
-	VMULPS    Z5, Z17, Z20
-	VMULPS    Z4, Z17, Z17
-	VSUBPS    Z16, Z8, Z16
-	VMULPS    Z4, Z12, Z8
-	VSUBPS    Z17, Z9, Z9
-	VMULPS    Z5, Z12, Z17
-	VMULPS    Z4, Z18, Z12
-	VMULPS    Z5, Z18, Z18
-	VSUBPS    Z8, Z10, Z8
-	VSUBPS    Z20, Z9, Z9
-	VMULPS    Z6, Z16, Z10
-	VMULPS    Z16, Z16, Z20
-	VSUBPS    Z12, Z11, Z11
-	VSUBPS    Z17, Z8, Z8
-	VMULPS    Z6, Z9, Z12
-	VADDPS    Z7, Z10, Z17
-	VMULPS    Z9, Z9, Z10
-	VSUBPS    Z18, Z11, Z11
-	VMULPS    Z6, Z8, Z18
-	VADDPS    Z7, Z12, Z12
-	VMULPS    Z16, Z17, Z17
-	VADDPS    Z7, Z18, Z18
-	VMULPS    Z9, Z12, Z12
-	VADDPS    expQ2<>+0(SB), Z17, Z17
-	VMULPS    Z8, Z18, Z18
-	VADDPS    expQ2<>+0(SB), Z12, Z12
-	VMULPS    Z16, Z17, Z17
-	VADDPS    expQ2<>+0(SB), Z18, Z18
-	VMULPS    Z9, Z12, Z12
-	VADDPS    expQ1<>+0(SB), Z17, Z17
-	VMULPS    Z8, Z18, Z18
-	VADDPS    expQ1<>+0(SB), Z12, Z12
-	VMULPS    Z16, Z17, Z17
-	VADDPS    expQ1<>+0(SB), Z18, Z18
-	VMULPS    Z9, Z12, Z12
-	VADDPS    expQ0<>+0(SB), Z17, Z17
-	VMULPS    Z8, Z18, Z18
-	VADDPS    expQ0<>+0(SB), Z12, Z12
-	VMULPS    Z17, Z20, Z20
-	VMULPS    Z6, Z11, Z17
-	VADDPS    expQ0<>+0(SB), Z18, Z18
-	VMULPS    Z12, Z10, Z10
-	VADDPS    Z16, Z20, Z12
-	VADDPS    Z7, Z17, Z20
-	VMULPS    Z8, Z8, Z16
-	VMULPS    Z11, Z11, Z17
-	VADDPS    Z9, Z10, Z9
-	VADDPS    one<>+0(SB), Z12, Z10
-	VMULPS    Z11, Z20, Z12
-	VMULPS    Z18, Z16, Z16
-	VADDPS    one<>+0(SB), Z9, Z9
-	VMULPS    Z19, Z10, Z10
-	VADDPS    expQ2<>+0(SB), Z12, Z12
-	VADDPS    Z8, Z16, Z8
-	VMULPS    Z13, Z9, Z9
-	VBLENDMPS zero<>+0(SB), Z10, K1, Z10
-	VMULPS    Z11, Z12, Z12
-	VADDPS    one<>+0(SB), Z8, Z8
-	VMOVUPS   Z10, (DI)(AX*1)
-	VBLENDMPS zero<>+0(SB), Z9, K2, Z9
-	VADDPS    expQ1<>+0(SB), Z12, Z12
-	VMULPS    Z14, Z8, Z8
-	VMOVUPS   Z9, 64(DI)(AX*1)
-	VMULPS    Z11, Z12, Z12
-	VBLENDMPS zero<>+0(SB), Z8, K3, Z8
-	VMOVUPS   Z8, 128(DI)(AX*1)
-	VADDPS    expQ0<>+0(SB), Z12, Z12
-	VMULPS    Z12, Z17, Z12
-	VADDPS    Z11, Z12, Z11
-	VADDPS    one<>+0(SB), Z11, Z11
-	VMULPS    Z15, Z11, Z11
-	VBLENDMPS zero<>+0(SB), Z11, K4, Z11
-	VMOVUPS   Z11, 192(DI)(AX*1)
-	VADDPS    Z10, Z1, Z1
-	VADDPS    Z9, Z1, Z1
-	VADDPS    Z8, Z1, Z1
-	VADDPS    Z11, Z1, Z1
-	ADDQ      $0x00000100, AX
-	JMP       classes42
+	CMPQ       AX, 288(SP)
+	JAE        rest43
+	VMOVUPS    (SI)(AX*1), Z8
+	VMOVUPS    64(SI)(AX*1), Z9
+	VMOVUPS    128(SI)(AX*1), Z10
+	VMOVUPS    192(SI)(AX*1), Z11
+	VSUBPS     Z0, Z8, Z8
+	VSUBPS     Z0, Z9, Z9
+	VSUBPS     Z0, Z10, Z10
+	VSUBPS     Z0, Z11, Z11
+	VMULPS     Z3, Z8, Z12
+	VMULPS     Z3, Z9, Z13
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z8, K1
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z9, K2
+	VMULPS     Z3, Z10, Z14
+	VMULPS     Z3, Z11, Z15
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z10, K3
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z11, K4
+	VADDPS     Z2, Z12, Z12
+	VADDPS     Z2, Z13, Z13
+	VADDPS     Z2, Z14, Z14
+	VADDPS     Z2, Z15, Z15
+	VSUBPS     Z2, Z12, Z16
+	VSUBPS     Z2, Z13, Z17
+	VPSLLD     $0x17, Z12, Z19
+	VSUBPS     Z2, Z14, Z12
+	VSUBPS     Z2, Z15, Z18
+	VPSLLD     $0x17, Z13, Z13
+	VPADDD     oneBits<>+0(SB), Z19, Z19
+	VPSLLD     $0x17, Z14, Z14
+	VPSLLD     $0x17, Z15, Z15
+	VPADDD     oneBits<>+0(SB), Z13, Z13
+	VMULPS     Z4, Z16, Z20
+	VMULPS     Z5, Z16, Z16
+	VPADDD     oneBits<>+0(SB), Z14, Z14
+	VPADDD     oneBits<>+0(SB), Z15, Z15
+	VSUBPS     Z20, Z8, Z8
+	VMULPS     Z5, Z17, Z20
+	VMULPS     Z4, Z17, Z17
+	VSUBPS     Z16, Z8, Z16
+	VMULPS     Z4, Z12, Z8
+	VSUBPS     Z17, Z9, Z9
+	VMULPS     Z5, Z12, Z17
+	VMULPS     Z4, Z18, Z12
+	VMULPS     Z5, Z18, Z18
+	VSUBPS     Z8, Z10, Z8
+	VSUBPS     Z20, Z9, Z9
+	VMULPS     Z6, Z16, Z10
+	VMULPS     Z16, Z16, Z20
+	VSUBPS     Z12, Z11, Z11
+	VSUBPS     Z17, Z8, Z8
+	VMULPS     Z6, Z9, Z12
+	VADDPS     Z7, Z10, Z17
+	VMULPS     Z9, Z9, Z10
+	VSUBPS     Z18, Z11, Z11
+	VMULPS     Z6, Z8, Z18
+	VADDPS     Z7, Z12, Z12
+	VMULPS     Z16, Z17, Z17
+	VADDPS     Z7, Z18, Z18
+	VMULPS     Z9, Z12, Z12
+	VADDPS     expQ2<>+0(SB), Z17, Z17
+	VMULPS     Z8, Z18, Z18
+	VADDPS     expQ2<>+0(SB), Z12, Z12
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ2<>+0(SB), Z18, Z18
+	VMULPS     Z9, Z12, Z12
+	VADDPS     expQ1<>+0(SB), Z17, Z17
+	VMULPS     Z8, Z18, Z18
+	VADDPS     expQ1<>+0(SB), Z12, Z12
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ1<>+0(SB), Z18, Z18
+	VMULPS     Z9, Z12, Z12
+	VADDPS     expQ0<>+0(SB), Z17, Z17
+	VMULPS     Z8, Z18, Z18
+	VADDPS     expQ0<>+0(SB), Z12, Z12
+	VMULPS     Z17, Z20, Z20
+	VMULPS     Z6, Z11, Z17
+	VADDPS     expQ0<>+0(SB), Z18, Z18
+	VMULPS     Z12, Z10, Z10
+	VADDPS     Z16, Z20, Z12
+	VADDPS     Z7, Z17, Z20
+	VMULPS     Z8, Z8, Z16
+	VMULPS     Z11, Z11, Z17
+	VADDPS     Z9, Z10, Z9
+	VADDPS     one<>+0(SB), Z12, Z10
+	VMULPS     Z11, Z20, Z12
+	VMULPS     Z18, Z16, Z16
+	VADDPS     one<>+0(SB), Z9, Z9
+	VMULPS     Z19, Z10, Z10
+	VADDPS     expQ2<>+0(SB), Z12, Z12
+	VADDPS     Z8, Z16, Z8
+	VMULPS     Z13, Z9, Z9
+	VBLENDMPS  zero<>+0(SB), Z10, K1, Z10
+	VMULPS     Z11, Z12, Z12
+	VADDPS     one<>+0(SB), Z8, Z8
+	VMOVUPS    Z10, (DI)(AX*1)
+	VBLENDMPS  zero<>+0(SB), Z9, K2, Z9
+	VADDPS     expQ1<>+0(SB), Z12, Z12
+	VMULPS     Z14, Z8, Z8
+	VMOVUPS    Z9, 64(DI)(AX*1)
+	VMULPS     Z11, Z12, Z12
+	VBLENDMPS  zero<>+0(SB), Z8, K3, Z8
+	VMOVUPS    Z8, 128(DI)(AX*1)
+	VADDPS     expQ0<>+0(SB), Z12, Z12
+	VMULPS     Z12, Z17, Z12
+	VADDPS     Z11, Z12, Z11
+	VADDPS     one<>+0(SB), Z11, Z11
+	VMULPS     Z15, Z11, Z11
+	VBLENDMPS  zero<>+0(SB), Z11, K4, Z11
+	VMOVUPS    Z11, 192(DI)(AX*1)
+	PREFETCHT0 (R11)(AX*1)
+	PREFETCHT0 (R12)(AX*1)
+	PREFETCHT0 64(R11)(AX*1)
+	PREFETCHT0 64(R12)(AX*1)
+	PREFETCHT0 128(R11)(AX*1)
+	PREFETCHT0 128(R12)(AX*1)
+	PREFETCHT0 192(R11)(AX*1)
+	PREFETCHT0 192(R12)(AX*1)
+	VADDPS     Z10, Z1, Z1
+	VADDPS     Z9, Z1, Z1
+	VADDPS     Z8, Z1, Z1
+	VADDPS     Z11, Z1, Z1
+	ADDQ       $0x00000100, AX
+	JMP        classes42
 
 rest43:
 single46:
-	CMPQ      AX, 464(SP)
+	CMPQ      AX, 272(SP)
 	JAE       tail44
 	VMOVUPS   (SI)(AX*1), Z2
 	VSUBPS    Z0, Z2, Z2
@@ -10769,7 +10842,7 @@ single46:
 tail44:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone45
-	KMOVW     456(SP), K1
+	KMOVW     264(SP), K1
 	VMOVUPS.Z (SI)(AX*1), K1, Z2
 	VSUBPS    Z0, Z2, Z0
 	VMULPS    expLog2e<>+0(SB), Z0, Z2
@@ -10796,9 +10869,9 @@ tail44:
 	VMULPS    Z2, Z3, Z2
 	VCMPPS    $0x01, expCutoff<>+0(SB), Z0, K1
 	VBLENDMPS zero<>+0(SB), Z2, K1, Z0
-	KMOVW     456(SP), K1
+	KMOVW     264(SP), K1
 	VMOVUPS   Z0, K1, (DI)(AX*1)
-	KMOVW     456(SP), K1
+	KMOVW     264(SP), K1
 	VADDPS    Z0, Z1, K1, Z1
 
 classesDone45:
@@ -10817,7 +10890,7 @@ classesDone45:
 	XORL          AX, AX
 
 classes47:
-	CMPQ    AX, 480(SP)
+	CMPQ    AX, 288(SP)
 	JAE     rest48
 	VMOVUPS (DI)(AX*1), Z1
 	VMULPS  Z0, Z1, Z1
@@ -10836,7 +10909,7 @@ classes47:
 
 rest48:
 single51:
-	CMPQ    AX, 464(SP)
+	CMPQ    AX, 272(SP)
 	JAE     tail49
 	VMOVUPS (DI)(AX*1), Z1
 	VMULPS  Z0, Z1, Z1
@@ -10847,10 +10920,10 @@ single51:
 tail49:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone50
-	KMOVW     456(SP), K1
+	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z1
 	VMULPS    Z0, Z1, Z0
-	KMOVW     456(SP), K1
+	KMOVW     264(SP), K1
 	VMOVUPS   Z0, K1, (DI)(AX*1)
 
 classesDone50:
@@ -10869,22 +10942,22 @@ wideSoftmaxDone:
 	RET
 
 // func wideLogSoftmaxAVX512(dst []float32, logits []float32, c int)
-// Requires: AVX, AVX512F, CMOV
-TEXT ·wideLogSoftmaxAVX512(SB), $512-56
+// Requires: AVX, AVX512F, CMOV, MMX+
+TEXT ·wideLogSoftmaxAVX512(SB), $320-56
 	// wideLogSoftmaxGeneric (logSoftmaxRowC), one row at a time, the classes in
 	// vectors: m (pass 1), s (pass 2), ls = log32(s), y[j] = (x[j] - m) - ls
 	// (pass 3).
 	//
-	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when nil), CX =
-	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), AX = the
-	// byte offset of the classes of a step, R12 = scratch (the NaN lanes after
-	// pass 1, a label, the prediction).
+	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when
+	// nil), CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a
+	// row), R11 = the next row of logits (prefetched), AX = the byte offset of
+	// the classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
+	// the prediction, the next row of the output in pass 2).
 	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 d[l]; 128 f (the z-loss
-	// factor, else 1); 192 z; 256 the label (targets from labels); 320 keep; 384
-	// uni; 8-byte words: 448 all (the row's allNegInfRow, an opmask); 456 tail
-	// (the opmask of the last c mod 16 classes); 464, 472, 480 the bytes of the
-	// whole 16-, 32- and 64-class steps of a row; 488 the flag word; 496 the form
-	// of the targets; 504 the targets row.
+	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
+	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
+	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
+	// word; 304 the form of the targets; 312 the targets row.
 	//
 	// Arguments; R8 = the rows.
 	MOVQ    c+48(FP), CX
@@ -10912,21 +10985,21 @@ TEXT ·wideLogSoftmaxAVX512(SB), $512-56
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
 	SHLQ         $0x06, AX
-	MOVQ         AX, 464(SP)
+	MOVQ         AX, 272(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x05, AX
 	SHLQ         $0x07, AX
-	MOVQ         AX, 472(SP)
+	MOVQ         AX, 280(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x06, AX
 	SHLQ         $0x08, AX
-	MOVQ         AX, 480(SP)
+	MOVQ         AX, 288(SP)
 	MOVQ         CX, AX
 	ANDQ         $0x0f, AX
 	VMOVD        AX, X0
 	VPBROADCASTD X0, Z0
 	VPCMPGTD     lanes<>+0(SB), Z0, K1
-	KMOVW        K1, 456(SP)
+	KMOVW        K1, 264(SP)
 	VMOVUPS      one<>+0(SB), Z0
 	VMOVUPS      Z0, 128(SP)
 	XORL         R10, R10
@@ -10934,6 +11007,12 @@ TEXT ·wideLogSoftmaxAVX512(SB), $512-56
 wideLogSoftmaxRow:
 	CMPQ R10, R8
 	JAE  wideLogSoftmaxDone
+
+	// R11 = the next row of logits (this one for the last row), prefetched in pass 2.
+	LEAQ    (SI)(R9*1), R11
+	LEAQ    1(R10), R12
+	CMPQ    R12, R8
+	CMOVQCC SI, R11
 
 	// Pass 1. m = maxRow(x): VMAXPS into four registers in any order (exact for
 	// a row without NaN; a row with a NaN has NaN outputs whatever m is), the
@@ -10953,7 +11032,7 @@ wideLogSoftmaxRow:
 	XORL    AX, AX
 
 classes37:
-	CMPQ    AX, 480(SP)
+	CMPQ    AX, 288(SP)
 	JAE     rest38
 	VMOVUPS (SI)(AX*1), Z4
 	VMAXPS  Z4, Z1, Z1
@@ -10972,7 +11051,7 @@ classes37:
 
 rest38:
 single41:
-	CMPQ    AX, 464(SP)
+	CMPQ    AX, 272(SP)
 	JAE     tail39
 	VMOVUPS (SI)(AX*1), Z4
 	VMAXPS  Z4, Z1, Z1
@@ -10983,7 +11062,7 @@ single41:
 tail39:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone40
-	KMOVW     456(SP), K5
+	KMOVW     264(SP), K5
 	VMOVUPS.Z (SI)(AX*1), K5, Z4
 	VMAXPS    Z4, Z1, K5, Z1
 	VCMPPS    $0x07, Z4, Z4, K1, K1
@@ -11021,122 +11100,126 @@ classesDone40:
 	XORL    AX, AX
 
 classes42:
-	CMPQ      AX, 480(SP)
-	JAE       rest43
-	VMOVUPS   (SI)(AX*1), Z8
-	VMOVUPS   64(SI)(AX*1), Z9
-	VMOVUPS   128(SI)(AX*1), Z10
-	VMOVUPS   192(SI)(AX*1), Z11
-	VSUBPS    Z0, Z8, Z8
-	VSUBPS    Z0, Z9, Z9
-	VSUBPS    Z0, Z10, Z10
-	VSUBPS    Z0, Z11, Z11
-	VMULPS    Z3, Z8, Z12
-	VMULPS    Z3, Z9, Z13
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z8, K1
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z9, K2
-	VMULPS    Z3, Z10, Z14
-	VMULPS    Z3, Z11, Z15
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z10, K3
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z11, K4
-	VADDPS    Z2, Z12, Z12
-	VADDPS    Z2, Z13, Z13
-	VADDPS    Z2, Z14, Z14
-	VADDPS    Z2, Z15, Z15
-	VSUBPS    Z2, Z12, Z16
-	VSUBPS    Z2, Z13, Z17
-	VPSLLD    $0x17, Z12, Z19
-	VSUBPS    Z2, Z14, Z12
-	VSUBPS    Z2, Z15, Z18
-	VPSLLD    $0x17, Z13, Z13
-	VPADDD    oneBits<>+0(SB), Z19, Z19
-	VPSLLD    $0x17, Z14, Z14
-	VPSLLD    $0x17, Z15, Z15
-	VPADDD    oneBits<>+0(SB), Z13, Z13
-	VMULPS    Z4, Z16, Z20
-	VMULPS    Z5, Z16, Z16
-	VPADDD    oneBits<>+0(SB), Z14, Z14
-	VPADDD    oneBits<>+0(SB), Z15, Z15
-	VSUBPS    Z20, Z8, Z8
-	VMULPS    Z5, Z17, Z20
-	VMULPS    Z4, Z17, Z17
-	VSUBPS    Z16, Z8, Z16
-	VMULPS    Z4, Z12, Z8
-	VSUBPS    Z17, Z9, Z9
-	VMULPS    Z5, Z12, Z17
-	VMULPS    Z4, Z18, Z12
-	VMULPS    Z5, Z18, Z18
-	VSUBPS    Z8, Z10, Z8
-	VSUBPS    Z20, Z9, Z9
-	VMULPS    Z6, Z16, Z10
-	VMULPS    Z16, Z16, Z20
-	VSUBPS    Z12, Z11, Z11
-	VSUBPS    Z17, Z8, Z8
-	VMULPS    Z6, Z9, Z12
-	VADDPS    Z7, Z10, Z17
-	VMULPS    Z9, Z9, Z10
-	VSUBPS    Z18, Z11, Z11
-	VMULPS    Z6, Z8, Z18
-	VADDPS    Z7, Z12, Z12
-	VMULPS    Z16, Z17, Z17
-	VADDPS    Z7, Z18, Z18
-	VMULPS    Z9, Z12, Z12
-	VADDPS    expQ2<>+0(SB), Z17, Z17
-	VMULPS    Z8, Z18, Z18
-	VADDPS    expQ2<>+0(SB), Z12, Z12
-	VMULPS    Z16, Z17, Z17
-	VADDPS    expQ2<>+0(SB), Z18, Z18
-	VMULPS    Z9, Z12, Z12
-	VADDPS    expQ1<>+0(SB), Z17, Z17
-	VMULPS    Z8, Z18, Z18
-	VADDPS    expQ1<>+0(SB), Z12, Z12
-	VMULPS    Z16, Z17, Z17
-	VADDPS    expQ1<>+0(SB), Z18, Z18
-	VMULPS    Z9, Z12, Z12
-	VADDPS    expQ0<>+0(SB), Z17, Z17
-	VMULPS    Z8, Z18, Z18
-	VADDPS    expQ0<>+0(SB), Z12, Z12
-	VMULPS    Z17, Z20, Z20
-	VMULPS    Z6, Z11, Z17
-	VADDPS    expQ0<>+0(SB), Z18, Z18
-	VMULPS    Z12, Z10, Z10
-	VADDPS    Z16, Z20, Z12
-	VADDPS    Z7, Z17, Z20
-	VMULPS    Z8, Z8, Z16
-	VMULPS    Z11, Z11, Z17
-	VADDPS    Z9, Z10, Z9
-	VADDPS    one<>+0(SB), Z12, Z10
-	VMULPS    Z11, Z20, Z12
-	VMULPS    Z18, Z16, Z16
-	VADDPS    one<>+0(SB), Z9, Z9
-	VMULPS    Z19, Z10, Z10
-	VADDPS    expQ2<>+0(SB), Z12, Z12
-	VADDPS    Z8, Z16, Z8
-	VMULPS    Z13, Z9, Z9
-	VBLENDMPS zero<>+0(SB), Z10, K1, Z10
-	VMULPS    Z11, Z12, Z12
-	VADDPS    one<>+0(SB), Z8, Z8
-	VBLENDMPS zero<>+0(SB), Z9, K2, Z9
-	VADDPS    expQ1<>+0(SB), Z12, Z12
-	VMULPS    Z14, Z8, Z8
-	VMULPS    Z11, Z12, Z12
-	VBLENDMPS zero<>+0(SB), Z8, K3, Z8
-	VADDPS    expQ0<>+0(SB), Z12, Z12
-	VMULPS    Z12, Z17, Z12
-	VADDPS    Z11, Z12, Z11
-	VADDPS    one<>+0(SB), Z11, Z11
-	VMULPS    Z15, Z11, Z11
-	VBLENDMPS zero<>+0(SB), Z11, K4, Z11
-	VADDPS    Z10, Z1, Z1
-	VADDPS    Z9, Z1, Z1
-	VADDPS    Z8, Z1, Z1
-	VADDPS    Z11, Z1, Z1
-	ADDQ      $0x00000100, AX
-	JMP       classes42
+	CMPQ       AX, 288(SP)
+	JAE        rest43
+	VMOVUPS    (SI)(AX*1), Z8
+	VMOVUPS    64(SI)(AX*1), Z9
+	VMOVUPS    128(SI)(AX*1), Z10
+	VMOVUPS    192(SI)(AX*1), Z11
+	VSUBPS     Z0, Z8, Z8
+	VSUBPS     Z0, Z9, Z9
+	VSUBPS     Z0, Z10, Z10
+	VSUBPS     Z0, Z11, Z11
+	VMULPS     Z3, Z8, Z12
+	VMULPS     Z3, Z9, Z13
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z8, K1
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z9, K2
+	VMULPS     Z3, Z10, Z14
+	VMULPS     Z3, Z11, Z15
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z10, K3
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z11, K4
+	VADDPS     Z2, Z12, Z12
+	VADDPS     Z2, Z13, Z13
+	VADDPS     Z2, Z14, Z14
+	VADDPS     Z2, Z15, Z15
+	VSUBPS     Z2, Z12, Z16
+	VSUBPS     Z2, Z13, Z17
+	VPSLLD     $0x17, Z12, Z19
+	VSUBPS     Z2, Z14, Z12
+	VSUBPS     Z2, Z15, Z18
+	VPSLLD     $0x17, Z13, Z13
+	VPADDD     oneBits<>+0(SB), Z19, Z19
+	VPSLLD     $0x17, Z14, Z14
+	VPSLLD     $0x17, Z15, Z15
+	VPADDD     oneBits<>+0(SB), Z13, Z13
+	VMULPS     Z4, Z16, Z20
+	VMULPS     Z5, Z16, Z16
+	VPADDD     oneBits<>+0(SB), Z14, Z14
+	VPADDD     oneBits<>+0(SB), Z15, Z15
+	VSUBPS     Z20, Z8, Z8
+	VMULPS     Z5, Z17, Z20
+	VMULPS     Z4, Z17, Z17
+	VSUBPS     Z16, Z8, Z16
+	VMULPS     Z4, Z12, Z8
+	VSUBPS     Z17, Z9, Z9
+	VMULPS     Z5, Z12, Z17
+	VMULPS     Z4, Z18, Z12
+	VMULPS     Z5, Z18, Z18
+	VSUBPS     Z8, Z10, Z8
+	VSUBPS     Z20, Z9, Z9
+	VMULPS     Z6, Z16, Z10
+	VMULPS     Z16, Z16, Z20
+	VSUBPS     Z12, Z11, Z11
+	VSUBPS     Z17, Z8, Z8
+	VMULPS     Z6, Z9, Z12
+	VADDPS     Z7, Z10, Z17
+	VMULPS     Z9, Z9, Z10
+	VSUBPS     Z18, Z11, Z11
+	VMULPS     Z6, Z8, Z18
+	VADDPS     Z7, Z12, Z12
+	VMULPS     Z16, Z17, Z17
+	VADDPS     Z7, Z18, Z18
+	VMULPS     Z9, Z12, Z12
+	VADDPS     expQ2<>+0(SB), Z17, Z17
+	VMULPS     Z8, Z18, Z18
+	VADDPS     expQ2<>+0(SB), Z12, Z12
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ2<>+0(SB), Z18, Z18
+	VMULPS     Z9, Z12, Z12
+	VADDPS     expQ1<>+0(SB), Z17, Z17
+	VMULPS     Z8, Z18, Z18
+	VADDPS     expQ1<>+0(SB), Z12, Z12
+	VMULPS     Z16, Z17, Z17
+	VADDPS     expQ1<>+0(SB), Z18, Z18
+	VMULPS     Z9, Z12, Z12
+	VADDPS     expQ0<>+0(SB), Z17, Z17
+	VMULPS     Z8, Z18, Z18
+	VADDPS     expQ0<>+0(SB), Z12, Z12
+	VMULPS     Z17, Z20, Z20
+	VMULPS     Z6, Z11, Z17
+	VADDPS     expQ0<>+0(SB), Z18, Z18
+	VMULPS     Z12, Z10, Z10
+	VADDPS     Z16, Z20, Z12
+	VADDPS     Z7, Z17, Z20
+	VMULPS     Z8, Z8, Z16
+	VMULPS     Z11, Z11, Z17
+	VADDPS     Z9, Z10, Z9
+	VADDPS     one<>+0(SB), Z12, Z10
+	VMULPS     Z11, Z20, Z12
+	VMULPS     Z18, Z16, Z16
+	VADDPS     one<>+0(SB), Z9, Z9
+	VMULPS     Z19, Z10, Z10
+	VADDPS     expQ2<>+0(SB), Z12, Z12
+	VADDPS     Z8, Z16, Z8
+	VMULPS     Z13, Z9, Z9
+	VBLENDMPS  zero<>+0(SB), Z10, K1, Z10
+	VMULPS     Z11, Z12, Z12
+	VADDPS     one<>+0(SB), Z8, Z8
+	VBLENDMPS  zero<>+0(SB), Z9, K2, Z9
+	VADDPS     expQ1<>+0(SB), Z12, Z12
+	VMULPS     Z14, Z8, Z8
+	VMULPS     Z11, Z12, Z12
+	VBLENDMPS  zero<>+0(SB), Z8, K3, Z8
+	VADDPS     expQ0<>+0(SB), Z12, Z12
+	VMULPS     Z12, Z17, Z12
+	VADDPS     Z11, Z12, Z11
+	VADDPS     one<>+0(SB), Z11, Z11
+	VMULPS     Z15, Z11, Z11
+	VBLENDMPS  zero<>+0(SB), Z11, K4, Z11
+	PREFETCHT0 (R11)(AX*1)
+	PREFETCHT0 64(R11)(AX*1)
+	PREFETCHT0 128(R11)(AX*1)
+	PREFETCHT0 192(R11)(AX*1)
+	VADDPS     Z10, Z1, Z1
+	VADDPS     Z9, Z1, Z1
+	VADDPS     Z8, Z1, Z1
+	VADDPS     Z11, Z1, Z1
+	ADDQ       $0x00000100, AX
+	JMP        classes42
 
 rest43:
 single46:
-	CMPQ      AX, 464(SP)
+	CMPQ      AX, 272(SP)
 	JAE       tail44
 	VMOVUPS   (SI)(AX*1), Z2
 	VSUBPS    Z0, Z2, Z2
@@ -11171,7 +11254,7 @@ single46:
 tail44:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone45
-	KMOVW     456(SP), K1
+	KMOVW     264(SP), K1
 	VMOVUPS.Z (SI)(AX*1), K1, Z2
 	VSUBPS    Z0, Z2, Z2
 	VMULPS    expLog2e<>+0(SB), Z2, Z3
@@ -11198,7 +11281,7 @@ tail44:
 	VMULPS    Z3, Z4, Z3
 	VCMPPS    $0x01, expCutoff<>+0(SB), Z2, K1
 	VBLENDMPS zero<>+0(SB), Z3, K1, Z2
-	KMOVW     456(SP), K1
+	KMOVW     264(SP), K1
 	VADDPS    Z2, Z1, K1, Z1
 
 classesDone45:
@@ -11256,7 +11339,7 @@ classesDone45:
 	XORL AX, AX
 
 classes47:
-	CMPQ    AX, 480(SP)
+	CMPQ    AX, 288(SP)
 	JAE     rest48
 	VMOVUPS (SI)(AX*1), Z2
 	VSUBPS  Z0, Z2, Z2
@@ -11279,7 +11362,7 @@ classes47:
 
 rest48:
 single51:
-	CMPQ    AX, 464(SP)
+	CMPQ    AX, 272(SP)
 	JAE     tail49
 	VMOVUPS (SI)(AX*1), Z2
 	VSUBPS  Z0, Z2, Z2
@@ -11291,11 +11374,11 @@ single51:
 tail49:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone50
-	KMOVW     456(SP), K1
+	KMOVW     264(SP), K1
 	VMOVUPS.Z (SI)(AX*1), K1, Z2
 	VSUBPS    Z0, Z2, Z0
 	VSUBPS    Z1, Z0, Z0
-	KMOVW     456(SP), K1
+	KMOVW     264(SP), K1
 	VMOVUPS   Z0, K1, (DI)(AX*1)
 
 classesDone50:
@@ -11315,20 +11398,20 @@ wideLogSoftmaxDone:
 
 // func wideArgmaxAVX512(dst []int32, logits []float32, c int)
 // Requires: AVX, AVX512F, CMOV
-TEXT ·wideArgmaxAVX512(SB), $512-56
-	// wideArgmaxGeneric (argmaxRow), one row at a time: m and the NaN lanes (pass
-	// 1), then the scan for the first NaN or the first maximum.
+TEXT ·wideArgmaxAVX512(SB), $320-56
+	// wideArgmaxGeneric (argmaxRow), one row at a time: m and the NaN lanes
+	// (pass 1), then the scan for the first NaN or the first maximum.
 	//
-	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when nil), CX =
-	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), AX = the
-	// byte offset of the classes of a step, R12 = scratch (the NaN lanes after
-	// pass 1, a label, the prediction); DI = dst.
+	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when
+	// nil), CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a
+	// row), R11 = the next row of logits (prefetched), AX = the byte offset of
+	// the classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
+	// the prediction, the next row of the output in pass 2); DI = dst.
 	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 d[l]; 128 f (the z-loss
-	// factor, else 1); 192 z; 256 the label (targets from labels); 320 keep; 384
-	// uni; 8-byte words: 448 all (the row's allNegInfRow, an opmask); 456 tail
-	// (the opmask of the last c mod 16 classes); 464, 472, 480 the bytes of the
-	// whole 16-, 32- and 64-class steps of a row; 488 the flag word; 496 the form
-	// of the targets; 504 the targets row.
+	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
+	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
+	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
+	// word; 304 the form of the targets; 312 the targets row.
 	//
 	// Arguments; R8 = the rows.
 	MOVQ    c+48(FP), CX
@@ -11355,21 +11438,21 @@ TEXT ·wideArgmaxAVX512(SB), $512-56
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
 	SHLQ         $0x06, AX
-	MOVQ         AX, 464(SP)
+	MOVQ         AX, 272(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x05, AX
 	SHLQ         $0x07, AX
-	MOVQ         AX, 472(SP)
+	MOVQ         AX, 280(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x06, AX
 	SHLQ         $0x08, AX
-	MOVQ         AX, 480(SP)
+	MOVQ         AX, 288(SP)
 	MOVQ         CX, AX
 	ANDQ         $0x0f, AX
 	VMOVD        AX, X0
 	VPBROADCASTD X0, Z0
 	VPCMPGTD     lanes<>+0(SB), Z0, K1
-	KMOVW        K1, 456(SP)
+	KMOVW        K1, 264(SP)
 	VMOVUPS      one<>+0(SB), Z0
 	VMOVUPS      Z0, 128(SP)
 	XORL         R10, R10
@@ -11377,6 +11460,12 @@ TEXT ·wideArgmaxAVX512(SB), $512-56
 wideArgmaxRow:
 	CMPQ R10, R8
 	JAE  wideArgmaxDone
+
+	// R11 = the next row of logits (this one for the last row), prefetched in pass 2.
+	LEAQ    (SI)(R9*1), R11
+	LEAQ    1(R10), R12
+	CMPQ    R12, R8
+	CMOVQCC SI, R11
 
 	// Pass 1. m = maxRow(x): VMAXPS into four registers in any order (exact for
 	// a row without NaN; a row with a NaN has NaN outputs whatever m is), the
@@ -11396,7 +11485,7 @@ wideArgmaxRow:
 	XORL    AX, AX
 
 classes37:
-	CMPQ    AX, 480(SP)
+	CMPQ    AX, 288(SP)
 	JAE     rest38
 	VMOVUPS (SI)(AX*1), Z4
 	VMAXPS  Z4, Z1, Z1
@@ -11415,7 +11504,7 @@ classes37:
 
 rest38:
 single41:
-	CMPQ    AX, 464(SP)
+	CMPQ    AX, 272(SP)
 	JAE     tail39
 	VMOVUPS (SI)(AX*1), Z4
 	VMAXPS  Z4, Z1, Z1
@@ -11426,7 +11515,7 @@ single41:
 tail39:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone40
-	KMOVW     456(SP), K5
+	KMOVW     264(SP), K5
 	VMOVUPS.Z (SI)(AX*1), K5, Z4
 	VMAXPS    Z4, Z1, K5, Z1
 	VCMPPS    $0x07, Z4, Z4, K1, K1
@@ -11459,7 +11548,7 @@ classesDone40:
 	XORL  AX, AX
 
 scan46:
-	CMPQ    AX, 464(SP)
+	CMPQ    AX, 272(SP)
 	JAE     scanTail47
 	VMOVUPS (SI)(AX*1), Z0
 	VCMPPS  $0x03, Z0, Z0, K1
@@ -11472,7 +11561,7 @@ scan46:
 scanTail47:
 	TESTQ     $0x0000000f, CX
 	JZ        notFound43
-	KMOVW     456(SP), K1
+	KMOVW     264(SP), K1
 	VMOVUPS.Z (SI)(AX*1), K1, Z0
 	VCMPPS    $0x03, Z0, Z0, K1, K1
 	KMOVW     K1, R12
@@ -11484,7 +11573,7 @@ scanEq45:
 	XORL AX, AX
 
 scan48:
-	CMPQ    AX, 464(SP)
+	CMPQ    AX, 272(SP)
 	JAE     scanTail49
 	VMOVUPS (SI)(AX*1), Z1
 	VCMPPS  $0x00, Z1, Z0, K1
@@ -11497,7 +11586,7 @@ scan48:
 scanTail49:
 	TESTQ     $0x0000000f, CX
 	JZ        notFound43
-	KMOVW     456(SP), K1
+	KMOVW     264(SP), K1
 	VMOVUPS.Z (SI)(AX*1), K1, Z1
 	VCMPPS    $0x00, Z1, Z0, K1, K1
 	KMOVW     K1, R12

@@ -78,6 +78,10 @@ type wideFrame struct {
 	tail         operand.Mem
 	end32, end64 operand.Mem
 	labels       int
+
+	// wideTargets: where wideTarget reads keep, uni and the label in
+	// every lane: the frame slots (YMM) or registers (ZMM).
+	keepV, uniV, labV operand.Op
 }
 
 // The names of the extra constants of the wide functions.
@@ -178,7 +182,11 @@ func (g *x86Gen) wideBegin(name, signature string, doc []string, header func(f *
 	} else {
 		f = g.wideAlloc()
 	}
-	g.comment(header(f))
+	if g.wideZ() {
+		g.comment(rewrapZ(header(f)))
+	} else {
+		g.comment(header(f))
+	}
 	g.Comment("")
 	g.o = newX86Ops(g)
 	f.labels = g.labels
@@ -704,7 +712,11 @@ func (g *x86Gen) wideTotal(acc []reg.VecVirtual) reg.VecVirtual {
 // on YMM, a register on ZMM); the constants of the tier's schedule (pin)
 // are loaded into registers for the pass. The unrolled iterations are one
 // scheduled region (amd64_sched.go) of their exponentials; the others take
-// a vector at a time.
+// a vector at a time. On ZMM the unrolled iterations also prefetch the
+// same classes of the next row of logits (R11, see wideRows) and, when
+// store, of the output (R12), so that pass 1 of the next row and the
+// stores of its pass 2 find their lines in the caches: pass 2 is bound
+// by the floating-point pipes, passes 1 and 3 by memory.
 func (g *x86Gen) wideExpSum(f *wideFrame, mAt operand.Op, store bool) []reg.VecVirtual {
 	sched := g.wideSchedule()
 	acc := make([]reg.VecVirtual, g.stepVecs())
@@ -713,6 +725,12 @@ func (g *x86Gen) wideExpSum(f *wideFrame, mAt operand.Op, store bool) []reg.VecV
 	}
 	for _, a := range acc {
 		g.VMOVUPS(wideK(kNegZero, 0), a)
+	}
+	if g.wideZ() && store {
+		g.comment("R12 = the next row of the output (this one for the last row), prefetched in pass 2.")
+		g.LEAQ(operand.Mem{Base: reg.RDI, Index: reg.R9, Scale: 1}, reg.R12)
+		g.CMPQ(reg.R11, reg.RSI)
+		g.CMOVQEQ(reg.RDI, reg.R12)
 	}
 	pins := map[seq.Const]operand.Op{}
 	for _, c := range sched.pin {
@@ -737,6 +755,14 @@ func (g *x86Gen) wideExpSum(f *wideFrame, mAt operand.Op, store bool) []reg.VecV
 			}
 			g.o.emit()
 			g.o.reset()
+			if g.wideZ() {
+				for _, disp := range cols {
+					g.PREFETCHT0(rowMem(reg.R11, disp))
+					if store {
+						g.PREFETCHT0(rowMem(reg.R12, disp))
+					}
+				}
+			}
 			for k, e := range es {
 				g.VADDPS(e, acc[k%len(acc)], acc[k%len(acc)])
 			}
@@ -812,14 +838,25 @@ func (g *x86Gen) wideM(f *wideFrame, m reg.VecVirtual) operand.Op {
 
 // wideRows emits the row loop: R10 = i from 0 while i < R8; body computes
 // row i at SI (logits) and DI (grad or dst, 0 when nil); then SI and DI
-// (when not nil) advance by a row. It ends the function (on ZMM, the label
-// counter goes back to its value at wideBegin).
+// (when not nil) advance by a row. On ZMM, R11 = the next row of logits
+// (SI for the last row), for the prefetches of pass 2. It ends the
+// function (on ZMM, the label counter goes back to its value at
+// wideBegin).
 func (g *x86Gen) wideRows(f *wideFrame, name string, body func()) {
 	loop, done := name+"Row", name+"Done"
 	g.XORL(reg.R10L, reg.R10L)
 	g.Label(loop)
 	g.CMPQ(reg.R10, reg.R8)
 	g.JAE(operand.LabelRef(done))
+	if g.wideZ() {
+		// The prefetches (PREFETCHT0, which never faults) read only
+		// rows of the slices: the next row, or this one for the last.
+		g.comment("R11 = the next row of logits (this one for the last row), prefetched in pass 2.")
+		g.LEAQ(operand.Mem{Base: reg.RSI, Index: reg.R9, Scale: 1}, reg.R11)
+		g.LEAQ(operand.Mem{Base: reg.R10, Disp: 1}, reg.R12)
+		g.CMPQ(reg.R12, reg.R8)
+		g.CMOVQCC(reg.RSI, reg.R11)
+	}
 	body()
 	g.comment("Next row.")
 	g.INCQ(reg.R10)
@@ -845,6 +882,15 @@ func (g *x86Gen) wideStart(done string) {
 	g.JLE(operand.LabelRef(done))
 	g.MOVQ(operand.U64(1<<62), reg.R8)
 	g.minRows(length{len: g.addr(g.Param("logits").Len())}, false)
+}
+
+// wideVecRegs returns the description of the vector registers of a
+// function, ymm on YMM, zmm on ZMM.
+func (g *x86Gen) wideVecRegs(ymm, zmm string) string {
+	if g.wideZ() {
+		return zmm
+	}
+	return ymm
 }
 
 // wideRegs describes the general-purpose registers of a wide function.
@@ -874,9 +920,14 @@ wideLabelsGeneric, one row at a time, the classes in vectors (see the
 overview of the wide functions).
 
 Registers: %s, BX = labels, DX = losses, R13 = preds (or nil), R14 = lse
-(or nil). Pass 1: m, the maxima and NaN lanes; pass 2: m, the
-accumulators of s, the registers of two exponentials; pass 3: q.
-%s`, g.wideRegs(), g.wideFrameDoc(f))
+(or nil). %s
+%s`, g.wideRegs(), g.wideVecRegs(
+				`Pass 1: m, the maxima and NaN lanes; pass 2: m, the
+accumulators of s, the registers of two exponentials; pass 3: q.`,
+				`
+Vectors: pass 1, m, four maxima, four opmask chains of the ordered
+lanes; pass 2, m, the accumulator of s, six constants (wideSchedZ), the
+registers of four exponentials; pass 3, q.`), g.wideFrameDoc(f))
 		})
 	g.comment("Arguments; R8 = the rows.")
 	g.wideStart("wideLabelsDone")
@@ -1018,7 +1069,7 @@ func (g *x86Gen) wideTarget(f *wideFrame, form int, disp, k int, tail bool, idx 
 		} else {
 			eq = g.YMM()
 		}
-		g.VPCMPEQD(f.lab, idx, eq)
+		g.VPCMPEQD(f.labV, idx, eq)
 		t = g.o.And(eq, g.k[seq.One])
 	} else {
 		t = g.loadRow(f, reg.R12, disp, k, tail)
@@ -1026,7 +1077,7 @@ func (g *x86Gen) wideTarget(f *wideFrame, form int, disp, k int, tail bool, idx 
 	if form&formStaged == 0 {
 		return t
 	}
-	a := g.o.Add(g.o.Mul(f.keep, t), f.uni)
+	a := g.o.Add(g.o.Mul(f.keepV, t), f.uniV)
 	if form&formWeights != 0 {
 		w := operand.Op(rowMem(reg.RBX, disp))
 		switch {
@@ -1064,10 +1115,15 @@ class weights.
 
 Registers: %s; DX = losses, R13 = preds (or nil), R14 = lse (or nil), BX =
 weights (staged with weights), R12 = the targets row in passes 2 and 3.
-Pass 2: m, the accumulators of s, T and D, the class indices (from
+%s
+%s`, g.wideRegs(), g.wideVecRegs(
+				`Pass 2: m, the accumulators of s, T and D, the class indices (from
 labels), the registers of one exponential; pass 3: qt, scale, the class
-indices.
-%s`, g.wideRegs(), g.wideFrameDoc(f))
+indices.`,
+				`Vectors: keep, uni, the label, six constants (wideSchedZ), throughout;
+pass 2, m, the accumulators of s, T and D, the class indices (from
+labels), the registers of one exponential; pass 3, qt, scale, the class
+indices.`), g.wideFrameDoc(f))
 		})
 	g.comment("Arguments; R8 = the rows; the form of the targets.")
 	g.wideStart("wideTargetsDone")
@@ -1108,11 +1164,18 @@ indices.
 	for _, p := range []struct {
 		name string
 		slot operand.Mem
-	}{{"keep", f.keep}, {"uni", f.uni}} {
+		op   *operand.Op
+	}{{"keep", f.keep, &f.keepV}, {"uni", f.uni, &f.uniV}} {
 		v := g.vec()
 		g.VBROADCASTSS(g.addr(g.Param(p.name)), v)
-		g.VMOVUPS(v, p.slot)
+		if g.wideZ() {
+			*p.op = v
+		} else {
+			g.VMOVUPS(v, p.slot)
+			*p.op = p.slot
+		}
 	}
+	f.labV = f.lab
 	if !g.wideZ() {
 		g.wideTail(f)
 	}
@@ -1154,6 +1217,17 @@ indices.
 		g.Label(join)
 	}
 	steps := g.wideTargetSteps()
+	// ZMM: the label in a register, and the constants of wideSchedZ in
+	// registers for the exponentials of pass 2.
+	pins := map[seq.Const]operand.Op{}
+	if g.wideZ() {
+		f.labV = g.vec()
+		for _, c := range wideSchedZ.pin {
+			r := g.vec()
+			g.VMOVUPS(g.k[c], r)
+			pins[c] = r
+		}
+	}
 	g.wideRows(f, "wideTargets", func() {
 		m := g.wideMax(f)
 		g.wideAll(f, m)
@@ -1168,10 +1242,16 @@ indices.
 		g.TESTB(operand.U8(formLabels), f.variant)
 		g.JZ(operand.LabelRef(noLab))
 		g.Load(g.Param("labels").Base(), reg.R12)
-		lx, lv := g.XMM(), g.vec()
-		g.VMOVD(perRow(reg.R12), lx)
-		g.VPBROADCASTD(lx, lv)
-		g.movInts(lv, f.lab)
+		lx := g.XMM()
+		if g.wideZ() {
+			g.VMOVD(perRow(reg.R12), lx)
+			g.VPBROADCASTD(lx, f.labV)
+		} else {
+			lv := g.YMM()
+			g.VMOVD(perRow(reg.R12), lx)
+			g.VPBROADCASTD(lx, lv)
+			g.VMOVDQU(lv, f.lab)
+		}
 		g.Label(noLab)
 
 		g.comment(`
@@ -1185,10 +1265,14 @@ the targets row. One loop per form of the targets.`)
 				g.VMOVUPS(wideK(kNegZero, 0), a)
 			}
 		}
+		maps.Copy(g.o.pinned, pins)
 		eachForm("wideTargetsExp", g.label("summed"), func(fm int, idx reg.VecVirtual) {
 			g.classLoop(f, steps, func(cols []int, tail bool) {
 				for k, disp := range cols {
 					x := g.loadRow(f, reg.RSI, disp, k%sv, tail)
+					if g.wideZ() && !tail {
+						g.PREFETCHT0(rowMem(reg.R11, disp))
+					}
 					d := g.o.Sub(x, m)
 					a := g.wideTarget(f, fm, disp, k%sv, tail, idx)
 					td := seq.TargetTerm[operand.Op](g.o, a, d)
@@ -1208,6 +1292,7 @@ the targets row. One loop per form of the targets.`)
 			})
 		})
 
+		clear(g.o.pinned)
 		g.comment(`
 The row: s, T, D = total(c) of their accumulators; ls = log32(s)
 (seq.Log); loss = ls·T - D (seq.TargetLoss).`)

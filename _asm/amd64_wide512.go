@@ -6,6 +6,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/mmcloughlin/avo/operand"
 	"github.com/mmcloughlin/avo/reg"
@@ -53,14 +54,15 @@ var wideSchedZ = wideSchedule{4, 24, 4, 0, 2, []seq.Const{seq.Magic, seq.Log2e, 
 
 // wideRegsZ describes the general-purpose registers of a ZMM wide function.
 const wideRegsZ = `SI = the row of logits, DI = the row of grad (or dst; 0 when nil), CX =
-c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), AX = the
-byte offset of the classes of a step, R12 = scratch (the NaN lanes after
-pass 1, a label, the prediction)`
+c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 =
+the next row of logits (prefetched), AX = the byte offset of the classes
+of a step, R12 = scratch (the NaN lanes after pass 1, a label, the
+prediction, the next row of the output in pass 2)`
 
 // wideAllocZ allocates the frame of a ZMM wide function.
 func (g *x86Gen) wideAllocZ() *wideFrame {
 	f := &wideFrame{}
-	for _, s := range []*operand.Mem{&f.m, &f.dl, &f.f, &f.zv, &f.lab, &f.keep, &f.uni} {
+	for _, s := range []*operand.Mem{&f.m, &f.dl, &f.f, &f.zv} {
 		*s = g.AllocLocal(64)
 	}
 	for _, s := range []*operand.Mem{&f.all, &f.tail, &f.end16, &f.end32, &f.end64, &f.flags, &f.variant, &f.tp} {
@@ -72,13 +74,37 @@ func (g *x86Gen) wideAllocZ() *wideFrame {
 // wideFrameDocZ describes the frame of wideAllocZ.
 func wideFrameDocZ(f *wideFrame) string {
 	return fmt.Sprintf(`Frame (bytes from SP): 64-byte vectors: %d m; %d d[l]; %d f (the z-loss
-factor, else 1); %d z; %d the label (targets from labels); %d keep; %d
-uni; 8-byte words: %d all (the row's allNegInfRow, an opmask); %d tail
-(the opmask of the last c mod 16 classes); %d, %d, %d the bytes of the
-whole 16-, 32- and 64-class steps of a row; %d the flag word; %d the form
-of the targets; %d the targets row.`,
-		f.m.Disp, f.dl.Disp, f.f.Disp, f.zv.Disp, f.lab.Disp, f.keep.Disp, f.uni.Disp,
-		f.all.Disp, f.tail.Disp, f.end16.Disp, f.end32.Disp, f.end64.Disp, f.flags.Disp, f.variant.Disp, f.tp.Disp)
+factor, else 1); %d z; 8-byte words: %d all (the row's allNegInfRow, an
+opmask); %d tail (the opmask of the last c mod 16 classes); %d, %d, %d the
+bytes of the whole 16-, 32- and 64-class steps of a row; %d the flag
+word; %d the form of the targets; %d the targets row.`,
+		f.m.Disp, f.dl.Disp, f.f.Disp, f.zv.Disp, f.all.Disp, f.tail.Disp, f.end16.Disp, f.end32.Disp, f.end64.Disp, f.flags.Disp, f.variant.Disp, f.tp.Disp)
+}
+
+// rewrapZ wraps again, for a ZMM function, the header text of a wide
+// function written around descriptions of varying length: a paragraph
+// starts after a blank line and at "Registers:", "Vectors:" and "Frame".
+func rewrapZ(text string) string {
+	var out, para []string
+	flush := func() {
+		if len(para) > 0 {
+			out = append(out, wrap(strings.Join(para, " "), 74)...)
+			para = nil
+		}
+	}
+	for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
+		switch {
+		case strings.TrimSpace(line) == "":
+			flush()
+			out = append(out, "")
+			continue
+		case strings.HasPrefix(line, "Registers:"), strings.HasPrefix(line, "Vectors:"), strings.HasPrefix(line, "Frame"):
+			flush()
+		}
+		para = append(para, line)
+	}
+	flush()
+	return strings.Join(out, "\n")
 }
 
 // wideSetupZ computes, from CX = c > 0, R9 = 4c (the bytes of a row) and
