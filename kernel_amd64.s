@@ -7788,73 +7788,83 @@ wideLabelsRow:
 	// a row without NaN; a row with a NaN has NaN outputs whatever m is), the
 	// masked step merge-masked (its masked-out lanes keep the maxima); the
 	// ordered lanes (no NaN) AND-ed into four opmask chains by VCMPPS ORD
-	// masked by the chain (a masked-out lane is loaded as +0: ordered).
+	// masked by the chain (a masked-out lane is loaded as +0: ordered). The
+	// chains 1-3 serve the 64-class iterations only: a row of fewer than 64
+	// classes neither sets them up nor reduces them.
 	VMOVUPS negInfBits<>+0(SB), Z0
 	MOVL    $0x0000ffff, AX
-	VMOVAPS Z0, Z1
+	VMOVAPS Z0, Z4
 	KMOVW   AX, K1
-	VMOVAPS Z0, Z2
+	CMPQ    288(SP), $0x00
+	JEQ     oneChain42
+	VMOVAPS Z0, Z1
 	KMOVW   AX, K2
-	VMOVAPS Z0, Z3
+	VMOVAPS Z0, Z2
 	KMOVW   AX, K3
-	VMOVAPS Z0, Z0
+	VMOVAPS Z0, Z3
 	KMOVW   AX, K4
-	XORL    AX, AX
 
-classes42:
+oneChain42:
+	XORL AX, AX
+
+classes43:
 	CMPQ    AX, 288(SP)
-	JAE     rest43
-	VMOVUPS (SI)(AX*1), Z4
-	VMAXPS  Z4, Z1, Z1
-	VCMPPS  $0x07, Z4, Z4, K1, K1
-	VMOVUPS 64(SI)(AX*1), Z4
-	VMAXPS  Z4, Z2, Z2
-	VCMPPS  $0x07, Z4, Z4, K2, K2
-	VMOVUPS 128(SI)(AX*1), Z4
-	VMAXPS  Z4, Z3, Z3
-	VCMPPS  $0x07, Z4, Z4, K3, K3
-	VMOVUPS 192(SI)(AX*1), Z4
-	VMAXPS  Z4, Z0, Z0
-	VCMPPS  $0x07, Z4, Z4, K4, K4
+	JAE     rest44
+	VMOVUPS (SI)(AX*1), Z0
+	VMAXPS  Z0, Z4, Z4
+	VCMPPS  $0x07, Z0, Z0, K1, K1
+	VMOVUPS 64(SI)(AX*1), Z0
+	VMAXPS  Z0, Z1, Z1
+	VCMPPS  $0x07, Z0, Z0, K2, K2
+	VMOVUPS 128(SI)(AX*1), Z0
+	VMAXPS  Z0, Z2, Z2
+	VCMPPS  $0x07, Z0, Z0, K3, K3
+	VMOVUPS 192(SI)(AX*1), Z0
+	VMAXPS  Z0, Z3, Z3
+	VCMPPS  $0x07, Z0, Z0, K4, K4
 	ADDQ    $0x00000100, AX
-	JMP     classes42
+	JMP     classes43
 
-rest43:
-single46:
+rest44:
+single47:
 	CMPQ    AX, 272(SP)
-	JAE     tail44
-	VMOVUPS (SI)(AX*1), Z4
-	VMAXPS  Z4, Z1, Z1
-	VCMPPS  $0x07, Z4, Z4, K1, K1
+	JAE     tail45
+	VMOVUPS (SI)(AX*1), Z0
+	VMAXPS  Z0, Z4, Z4
+	VCMPPS  $0x07, Z0, Z0, K1, K1
 	ADDQ    $0x00000040, AX
-	JMP     single46
+	JMP     single47
 
-tail44:
+tail45:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone45
+	JZ        classesDone46
 	KMOVW     264(SP), K5
-	VMOVUPS.Z (SI)(AX*1), K5, Z4
-	VMAXPS    Z4, Z1, K5, Z1
-	VCMPPS    $0x07, Z4, Z4, K1, K1
+	VMOVUPS.Z (SI)(AX*1), K5, Z0
+	VMAXPS    Z0, Z4, K5, Z4
+	VCMPPS    $0x07, Z0, Z0, K1, K1
 
-classesDone45:
+classesDone46:
 	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes (not ordered).
-	VMAXPS        Z2, Z1, Z1
-	VMAXPS        Z0, Z3, Z0
-	VMAXPS        Z0, Z1, Z0
-	VEXTRACTF64X4 $0x01, Z0, Y1
-	VMAXPS        Y1, Y0, Y0
-	VEXTRACTF128  $0x01, Y0, X1
-	VMAXPS        X1, X0, X0
-	VPERMILPS     $0x4e, X0, X1
-	VMAXPS        X1, X0, X0
-	VPERMILPS     $0xb1, X0, X1
-	VMAXPS        X1, X0, X0
+	CMPQ   288(SP), $0x00
+	JEQ    oneChain48
+	VMAXPS Z1, Z4, Z0
+	VMAXPS Z3, Z2, Z4
+	VMAXPS Z4, Z0, Z4
+	KANDW  K2, K1, K1
+	KANDW  K4, K3, K5
+	KANDW  K5, K1, K1
+
+oneChain48:
+	VEXTRACTF64X4 $0x01, Z4, Y0
+	VMAXPS        Y0, Y4, Y0
+	VEXTRACTF128  $0x01, Y0, X4
+	VMAXPS        X4, X0, X0
+	VPERMILPS     $0x4e, X0, X4
+	VMAXPS        X4, X0, X0
+	VPERMILPS     $0xb1, X0, X4
+	VMAXPS        X4, X0, X0
 	VBROADCASTSS  X0, Z0
 	VADDPS        zero<>+0(SB), Z0, Z0
-	KANDW         K2, K1, K1
-	KANDW         K4, K3, K2
-	KANDW         K2, K1, K1
 	KMOVW         K1, R12
 	XORL          $0x0000ffff, R12
 	VMOVUPS       Z0, (SP)
@@ -7862,215 +7872,215 @@ classesDone45:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ, an
 	// opmask) and no NaN in the row (R12 == 0), else 0; stored to the frame.
 	TESTB  $0x01, 296(SP)
-	JZ     noLse47
+	JZ     noLse49
 	MOVQ   $0x00000000, 256(SP)
 	TESTL  R12, R12
-	JNZ    noLse47
+	JNZ    noLse49
 	VCMPPS $0x00, negInfBits<>+0(SB), Z0, K1
 	KMOVW  K1, 256(SP)
 
-noLse47:
+noLse49:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds48
+	JZ    noPreds50
 	TESTL R12, R12
-	JZ    scanEq52
+	JZ    scanEq54
 	XORL  AX, AX
-
-scan53:
-	CMPQ    AX, 272(SP)
-	JAE     scanTail54
-	VMOVUPS (SI)(AX*1), Z1
-	VCMPPS  $0x03, Z1, Z1, K1
-	KMOVW   K1, R12
-	TESTL   R12, R12
-	JNZ     found49
-	ADDQ    $0x40, AX
-	JMP     scan53
-
-scanTail54:
-	TESTQ     $0x0000000f, CX
-	JZ        notFound50
-	KMOVW     264(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z1
-	VCMPPS    $0x03, Z1, Z1, K1, K1
-	KMOVW     K1, R12
-	TESTL     R12, R12
-	JNZ       found49
-	JMP       notFound50
-
-scanEq52:
-	XORL AX, AX
 
 scan55:
 	CMPQ    AX, 272(SP)
 	JAE     scanTail56
-	VMOVUPS (SI)(AX*1), Z1
-	VCMPPS  $0x00, Z1, Z0, K1
+	VMOVUPS (SI)(AX*1), Z4
+	VCMPPS  $0x03, Z4, Z4, K1
 	KMOVW   K1, R12
 	TESTL   R12, R12
-	JNZ     found49
+	JNZ     found51
 	ADDQ    $0x40, AX
 	JMP     scan55
 
 scanTail56:
 	TESTQ     $0x0000000f, CX
-	JZ        notFound50
+	JZ        notFound52
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z1
-	VCMPPS    $0x00, Z1, Z0, K1, K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z4
+	VCMPPS    $0x03, Z4, Z4, K1, K1
 	KMOVW     K1, R12
 	TESTL     R12, R12
-	JNZ       found49
+	JNZ       found51
+	JMP       notFound52
 
-notFound50:
+scanEq54:
+	XORL AX, AX
+
+scan57:
+	CMPQ    AX, 272(SP)
+	JAE     scanTail58
+	VMOVUPS (SI)(AX*1), Z4
+	VCMPPS  $0x00, Z4, Z0, K1
+	KMOVW   K1, R12
+	TESTL   R12, R12
+	JNZ     found51
+	ADDQ    $0x40, AX
+	JMP     scan57
+
+scanTail58:
+	TESTQ     $0x0000000f, CX
+	JZ        notFound52
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z4
+	VCMPPS    $0x00, Z4, Z0, K1, K1
+	KMOVW     K1, R12
+	TESTL     R12, R12
+	JNZ       found51
+
+notFound52:
 	XORL R12, R12
-	JMP  storePred51
+	JMP  storePred53
 
-found49:
+found51:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred51:
+storePred53:
 	MOVL R12, (R13)(R10*4)
 
-noPreds48:
+noPreds50:
 	// d[l] = x[l] - m, before any write, to the frame.
 	MOVLQSX      (BX)(R10*4), R12
-	VBROADCASTSS (SI)(R12*4), Z1
-	VSUBPS       Z0, Z1, Z1
-	VMOVUPS      Z1, 64(SP)
+	VBROADCASTSS (SI)(R12*4), Z4
+	VSUBPS       Z0, Z4, Z4
+	VMOVUPS      Z4, 64(SP)
 
 	// Pass 2. e[j] = expf(x[j] - m) (seq.Exp), stored to g (when grad is not
 	// nil); s accumulated by classSum. Two loops: with and without grad.
 	TESTQ   DI, DI
-	JZ      noGrad57
-	VMOVUPS negZero<>+0(SB), Z1
+	JZ      noGrad59
+	VMOVUPS negZero<>+0(SB), Z4
 
 	// R12 = the next row of the output (this one for the last row), prefetched in pass 2.
 	LEAQ    (DI)(R9*1), R12
 	CMPQ    R11, SI
 	CMOVQEQ DI, R12
-	VMOVUPS expMagic<>+0(SB), Z2
-	VMOVUPS expLog2e<>+0(SB), Z3
-	VMOVUPS expLn2Hi<>+0(SB), Z4
-	VMOVUPS expLn2Lo<>+0(SB), Z5
-	VMOVUPS expQ4<>+0(SB), Z6
-	VMOVUPS expQ3<>+0(SB), Z7
+	VMOVUPS expMagic<>+0(SB), Z5
+	VMOVUPS expLog2e<>+0(SB), Z6
+	VMOVUPS expLn2Hi<>+0(SB), Z7
+	VMOVUPS expLn2Lo<>+0(SB), Z8
+	VMOVUPS expQ4<>+0(SB), Z9
+	VMOVUPS expQ3<>+0(SB), Z10
 	XORL    AX, AX
 
-classes59:
+classes61:
 	CMPQ       AX, 288(SP)
-	JAE        rest60
-	VMOVUPS    (SI)(AX*1), Z8
-	VMOVUPS    64(SI)(AX*1), Z9
-	VMOVUPS    128(SI)(AX*1), Z10
-	VMOVUPS    192(SI)(AX*1), Z11
-	VSUBPS     Z0, Z8, Z8
-	VSUBPS     Z0, Z9, Z9
-	VSUBPS     Z0, Z10, Z10
+	JAE        rest62
+	VMOVUPS    (SI)(AX*1), Z11
+	VMOVUPS    64(SI)(AX*1), Z12
+	VMOVUPS    128(SI)(AX*1), Z13
+	VMOVUPS    192(SI)(AX*1), Z14
 	VSUBPS     Z0, Z11, Z11
-	VMULPS     Z3, Z8, Z12
-	VMULPS     Z3, Z9, Z13
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z8, K1
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z9, K2
-	VMULPS     Z3, Z10, Z14
-	VMULPS     Z3, Z11, Z15
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z10, K3
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z11, K4
-	VADDPS     Z2, Z12, Z12
-	VADDPS     Z2, Z13, Z13
-	VADDPS     Z2, Z14, Z14
-	VADDPS     Z2, Z15, Z15
-	VSUBPS     Z2, Z12, Z16
-	VSUBPS     Z2, Z13, Z17
-	VPSLLD     $0x17, Z12, Z19
-	VSUBPS     Z2, Z14, Z12
-	VSUBPS     Z2, Z15, Z18
-	VPSLLD     $0x17, Z13, Z13
-	VPADDD     oneBits<>+0(SB), Z19, Z19
-	VPSLLD     $0x17, Z14, Z14
-	VPSLLD     $0x17, Z15, Z15
-	VPADDD     oneBits<>+0(SB), Z13, Z13
-	VMULPS     Z4, Z16, Z20
-	VMULPS     Z5, Z16, Z16
-	VPADDD     oneBits<>+0(SB), Z14, Z14
-	VPADDD     oneBits<>+0(SB), Z15, Z15
-	VSUBPS     Z20, Z8, Z8
-	VMULPS     Z5, Z17, Z20
-	VMULPS     Z4, Z17, Z17
-	VSUBPS     Z16, Z8, Z16
-	VMULPS     Z4, Z12, Z8
-	VSUBPS     Z17, Z9, Z9
-	VMULPS     Z5, Z12, Z17
-	VMULPS     Z4, Z18, Z12
-	VMULPS     Z5, Z18, Z18
-	VSUBPS     Z8, Z10, Z8
-	VSUBPS     Z20, Z9, Z9
-	VMULPS     Z6, Z16, Z10
-	VMULPS     Z16, Z16, Z20
-	VSUBPS     Z12, Z11, Z11
-	VSUBPS     Z17, Z8, Z8
-	VMULPS     Z6, Z9, Z12
-	VADDPS     Z7, Z10, Z17
-	VMULPS     Z9, Z9, Z10
-	VSUBPS     Z18, Z11, Z11
-	VMULPS     Z6, Z8, Z18
-	VADDPS     Z7, Z12, Z12
-	VMULPS     Z16, Z17, Z17
-	VADDPS     Z7, Z18, Z18
-	VMULPS     Z9, Z12, Z12
-	VADDPS     expQ2<>+0(SB), Z17, Z17
-	VMULPS     Z8, Z18, Z18
-	VADDPS     expQ2<>+0(SB), Z12, Z12
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ2<>+0(SB), Z18, Z18
-	VMULPS     Z9, Z12, Z12
-	VADDPS     expQ1<>+0(SB), Z17, Z17
-	VMULPS     Z8, Z18, Z18
-	VADDPS     expQ1<>+0(SB), Z12, Z12
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ1<>+0(SB), Z18, Z18
-	VMULPS     Z9, Z12, Z12
-	VADDPS     expQ0<>+0(SB), Z17, Z17
-	VMULPS     Z8, Z18, Z18
-	VADDPS     expQ0<>+0(SB), Z12, Z12
-	VMULPS     Z17, Z20, Z20
-	VMULPS     Z6, Z11, Z17
-	VADDPS     expQ0<>+0(SB), Z18, Z18
-	VMULPS     Z12, Z10, Z10
-	VADDPS     Z16, Z20, Z12
-	VADDPS     Z7, Z17, Z20
-	VMULPS     Z8, Z8, Z16
-	VMULPS     Z11, Z11, Z17
-	VADDPS     Z9, Z10, Z9
-	VADDPS     one<>+0(SB), Z12, Z10
-	VMULPS     Z11, Z20, Z12
-	VMULPS     Z18, Z16, Z16
-	VADDPS     one<>+0(SB), Z9, Z9
-	VMULPS     Z19, Z10, Z10
-	VADDPS     expQ2<>+0(SB), Z12, Z12
-	VADDPS     Z8, Z16, Z8
-	VMULPS     Z13, Z9, Z9
-	VBLENDMPS  zero<>+0(SB), Z10, K1, Z10
-	VMULPS     Z11, Z12, Z12
-	VADDPS     one<>+0(SB), Z8, Z8
-	VMOVUPS    Z10, (DI)(AX*1)
-	VBLENDMPS  zero<>+0(SB), Z9, K2, Z9
-	VADDPS     expQ1<>+0(SB), Z12, Z12
-	VMULPS     Z14, Z8, Z8
-	VMOVUPS    Z9, 64(DI)(AX*1)
-	VMULPS     Z11, Z12, Z12
-	VBLENDMPS  zero<>+0(SB), Z8, K3, Z8
-	VMOVUPS    Z8, 128(DI)(AX*1)
-	VADDPS     expQ0<>+0(SB), Z12, Z12
-	VMULPS     Z12, Z17, Z12
-	VADDPS     Z11, Z12, Z11
+	VSUBPS     Z0, Z12, Z12
+	VSUBPS     Z0, Z13, Z13
+	VSUBPS     Z0, Z14, Z14
+	VMULPS     Z6, Z11, Z15
+	VMULPS     Z6, Z12, Z16
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z11, K1
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z12, K5
+	VMULPS     Z6, Z13, Z17
+	VMULPS     Z6, Z14, Z18
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z13, K6
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z14, K7
+	VADDPS     Z5, Z15, Z15
+	VADDPS     Z5, Z16, Z16
+	VADDPS     Z5, Z17, Z17
+	VADDPS     Z5, Z18, Z18
+	VSUBPS     Z5, Z15, Z19
+	VSUBPS     Z5, Z16, Z20
+	VPSLLD     $0x17, Z15, Z22
+	VSUBPS     Z5, Z17, Z15
+	VSUBPS     Z5, Z18, Z21
+	VPSLLD     $0x17, Z16, Z16
+	VPADDD     oneBits<>+0(SB), Z22, Z22
+	VPSLLD     $0x17, Z17, Z17
+	VPSLLD     $0x17, Z18, Z18
+	VPADDD     oneBits<>+0(SB), Z16, Z16
+	VMULPS     Z7, Z19, Z23
+	VMULPS     Z8, Z19, Z19
+	VPADDD     oneBits<>+0(SB), Z17, Z17
+	VPADDD     oneBits<>+0(SB), Z18, Z18
+	VSUBPS     Z23, Z11, Z11
+	VMULPS     Z8, Z20, Z23
+	VMULPS     Z7, Z20, Z20
+	VSUBPS     Z19, Z11, Z19
+	VMULPS     Z7, Z15, Z11
+	VSUBPS     Z20, Z12, Z12
+	VMULPS     Z8, Z15, Z20
+	VMULPS     Z7, Z21, Z15
+	VMULPS     Z8, Z21, Z21
+	VSUBPS     Z11, Z13, Z11
+	VSUBPS     Z23, Z12, Z12
+	VMULPS     Z9, Z19, Z13
+	VMULPS     Z19, Z19, Z23
+	VSUBPS     Z15, Z14, Z14
+	VSUBPS     Z20, Z11, Z11
+	VMULPS     Z9, Z12, Z15
+	VADDPS     Z10, Z13, Z20
+	VMULPS     Z12, Z12, Z13
+	VSUBPS     Z21, Z14, Z14
+	VMULPS     Z9, Z11, Z21
+	VADDPS     Z10, Z15, Z15
+	VMULPS     Z19, Z20, Z20
+	VADDPS     Z10, Z21, Z21
+	VMULPS     Z12, Z15, Z15
+	VADDPS     expQ2<>+0(SB), Z20, Z20
+	VMULPS     Z11, Z21, Z21
+	VADDPS     expQ2<>+0(SB), Z15, Z15
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ2<>+0(SB), Z21, Z21
+	VMULPS     Z12, Z15, Z15
+	VADDPS     expQ1<>+0(SB), Z20, Z20
+	VMULPS     Z11, Z21, Z21
+	VADDPS     expQ1<>+0(SB), Z15, Z15
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ1<>+0(SB), Z21, Z21
+	VMULPS     Z12, Z15, Z15
+	VADDPS     expQ0<>+0(SB), Z20, Z20
+	VMULPS     Z11, Z21, Z21
+	VADDPS     expQ0<>+0(SB), Z15, Z15
+	VMULPS     Z20, Z23, Z23
+	VMULPS     Z9, Z14, Z20
+	VADDPS     expQ0<>+0(SB), Z21, Z21
+	VMULPS     Z15, Z13, Z13
+	VADDPS     Z19, Z23, Z15
+	VADDPS     Z10, Z20, Z23
+	VMULPS     Z11, Z11, Z19
+	VMULPS     Z14, Z14, Z20
+	VADDPS     Z12, Z13, Z12
+	VADDPS     one<>+0(SB), Z15, Z13
+	VMULPS     Z14, Z23, Z15
+	VMULPS     Z21, Z19, Z19
+	VADDPS     one<>+0(SB), Z12, Z12
+	VMULPS     Z22, Z13, Z13
+	VADDPS     expQ2<>+0(SB), Z15, Z15
+	VADDPS     Z11, Z19, Z11
+	VMULPS     Z16, Z12, Z12
+	VBLENDMPS  zero<>+0(SB), Z13, K1, Z13
+	VMULPS     Z14, Z15, Z15
 	VADDPS     one<>+0(SB), Z11, Z11
-	VMULPS     Z15, Z11, Z11
-	VBLENDMPS  zero<>+0(SB), Z11, K4, Z11
-	VMOVUPS    Z11, 192(DI)(AX*1)
+	VMOVUPS    Z13, (DI)(AX*1)
+	VBLENDMPS  zero<>+0(SB), Z12, K5, Z12
+	VADDPS     expQ1<>+0(SB), Z15, Z15
+	VMULPS     Z17, Z11, Z11
+	VMOVUPS    Z12, 64(DI)(AX*1)
+	VMULPS     Z14, Z15, Z15
+	VBLENDMPS  zero<>+0(SB), Z11, K6, Z11
+	VMOVUPS    Z11, 128(DI)(AX*1)
+	VADDPS     expQ0<>+0(SB), Z15, Z15
+	VMULPS     Z15, Z20, Z15
+	VADDPS     Z14, Z15, Z14
+	VADDPS     one<>+0(SB), Z14, Z14
+	VMULPS     Z18, Z14, Z14
+	VBLENDMPS  zero<>+0(SB), Z14, K7, Z14
+	VMOVUPS    Z14, 192(DI)(AX*1)
 	PREFETCHT0 (R11)(AX*1)
 	PREFETCHT0 (R12)(AX*1)
 	PREFETCHT0 64(R11)(AX*1)
@@ -8079,427 +8089,427 @@ classes59:
 	PREFETCHT0 128(R12)(AX*1)
 	PREFETCHT0 192(R11)(AX*1)
 	PREFETCHT0 192(R12)(AX*1)
-	VADDPS     Z10, Z1, Z1
-	VADDPS     Z9, Z1, Z1
-	VADDPS     Z8, Z1, Z1
-	VADDPS     Z11, Z1, Z1
+	VADDPS     Z13, Z4, Z4
+	VADDPS     Z12, Z4, Z4
+	VADDPS     Z11, Z4, Z4
+	VADDPS     Z14, Z4, Z4
 	ADDQ       $0x00000100, AX
-	JMP        classes59
+	JMP        classes61
 
-rest60:
-single63:
+rest62:
+single65:
 	CMPQ      AX, 272(SP)
-	JAE       tail61
-	VMOVUPS   (SI)(AX*1), Z2
-	VSUBPS    Z0, Z2, Z2
-	VMULPS    expLog2e<>+0(SB), Z2, Z3
-	VADDPS    expMagic<>+0(SB), Z3, Z3
-	VSUBPS    expMagic<>+0(SB), Z3, Z4
-	VPSLLD    $0x17, Z3, Z3
-	VPADDD    oneBits<>+0(SB), Z3, Z3
-	VMULPS    expLn2Hi<>+0(SB), Z4, Z5
-	VSUBPS    Z5, Z2, Z5
-	VMULPS    expLn2Lo<>+0(SB), Z4, Z4
-	VSUBPS    Z4, Z5, Z4
-	VMULPS    expQ4<>+0(SB), Z4, Z5
-	VMULPS    Z4, Z4, Z6
-	VADDPS    expQ3<>+0(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    expQ2<>+0(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    expQ1<>+0(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    expQ0<>+0(SB), Z5, Z5
-	VMULPS    Z5, Z6, Z5
-	VADDPS    Z4, Z5, Z4
-	VADDPS    one<>+0(SB), Z4, Z4
-	VMULPS    Z3, Z4, Z3
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z2, K1
-	VBLENDMPS zero<>+0(SB), Z3, K1, Z2
-	VMOVUPS   Z2, (DI)(AX*1)
-	VADDPS    Z2, Z1, Z1
+	JAE       tail63
+	VMOVUPS   (SI)(AX*1), Z5
+	VSUBPS    Z0, Z5, Z5
+	VMULPS    expLog2e<>+0(SB), Z5, Z6
+	VADDPS    expMagic<>+0(SB), Z6, Z6
+	VSUBPS    expMagic<>+0(SB), Z6, Z7
+	VPSLLD    $0x17, Z6, Z6
+	VPADDD    oneBits<>+0(SB), Z6, Z6
+	VMULPS    expLn2Hi<>+0(SB), Z7, Z8
+	VSUBPS    Z8, Z5, Z8
+	VMULPS    expLn2Lo<>+0(SB), Z7, Z7
+	VSUBPS    Z7, Z8, Z7
+	VMULPS    expQ4<>+0(SB), Z7, Z8
+	VMULPS    Z7, Z7, Z9
+	VADDPS    expQ3<>+0(SB), Z8, Z8
+	VMULPS    Z7, Z8, Z8
+	VADDPS    expQ2<>+0(SB), Z8, Z8
+	VMULPS    Z7, Z8, Z8
+	VADDPS    expQ1<>+0(SB), Z8, Z8
+	VMULPS    Z7, Z8, Z8
+	VADDPS    expQ0<>+0(SB), Z8, Z8
+	VMULPS    Z8, Z9, Z8
+	VADDPS    Z7, Z8, Z7
+	VADDPS    one<>+0(SB), Z7, Z7
+	VMULPS    Z6, Z7, Z6
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z5, K1
+	VBLENDMPS zero<>+0(SB), Z6, K1, Z5
+	VMOVUPS   Z5, (DI)(AX*1)
+	VADDPS    Z5, Z4, Z4
 	ADDQ      $0x00000040, AX
-	JMP       single63
+	JMP       single65
 
-tail61:
+tail63:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone62
+	JZ        classesDone64
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z2
-	VSUBPS    Z0, Z2, Z0
-	VMULPS    expLog2e<>+0(SB), Z0, Z2
-	VADDPS    expMagic<>+0(SB), Z2, Z2
-	VSUBPS    expMagic<>+0(SB), Z2, Z3
-	VPSLLD    $0x17, Z2, Z2
-	VPADDD    oneBits<>+0(SB), Z2, Z2
-	VMULPS    expLn2Hi<>+0(SB), Z3, Z4
-	VSUBPS    Z4, Z0, Z4
-	VMULPS    expLn2Lo<>+0(SB), Z3, Z3
-	VSUBPS    Z3, Z4, Z3
-	VMULPS    expQ4<>+0(SB), Z3, Z4
-	VMULPS    Z3, Z3, Z5
-	VADDPS    expQ3<>+0(SB), Z4, Z4
-	VMULPS    Z3, Z4, Z4
-	VADDPS    expQ2<>+0(SB), Z4, Z4
-	VMULPS    Z3, Z4, Z4
-	VADDPS    expQ1<>+0(SB), Z4, Z4
-	VMULPS    Z3, Z4, Z4
-	VADDPS    expQ0<>+0(SB), Z4, Z4
-	VMULPS    Z4, Z5, Z4
-	VADDPS    Z3, Z4, Z3
-	VADDPS    one<>+0(SB), Z3, Z3
-	VMULPS    Z2, Z3, Z2
+	VMOVUPS.Z (SI)(AX*1), K1, Z5
+	VSUBPS    Z0, Z5, Z0
+	VMULPS    expLog2e<>+0(SB), Z0, Z5
+	VADDPS    expMagic<>+0(SB), Z5, Z5
+	VSUBPS    expMagic<>+0(SB), Z5, Z6
+	VPSLLD    $0x17, Z5, Z5
+	VPADDD    oneBits<>+0(SB), Z5, Z5
+	VMULPS    expLn2Hi<>+0(SB), Z6, Z7
+	VSUBPS    Z7, Z0, Z7
+	VMULPS    expLn2Lo<>+0(SB), Z6, Z6
+	VSUBPS    Z6, Z7, Z6
+	VMULPS    expQ4<>+0(SB), Z6, Z7
+	VMULPS    Z6, Z6, Z8
+	VADDPS    expQ3<>+0(SB), Z7, Z7
+	VMULPS    Z6, Z7, Z7
+	VADDPS    expQ2<>+0(SB), Z7, Z7
+	VMULPS    Z6, Z7, Z7
+	VADDPS    expQ1<>+0(SB), Z7, Z7
+	VMULPS    Z6, Z7, Z7
+	VADDPS    expQ0<>+0(SB), Z7, Z7
+	VMULPS    Z7, Z8, Z7
+	VADDPS    Z6, Z7, Z6
+	VADDPS    one<>+0(SB), Z6, Z6
+	VMULPS    Z5, Z6, Z5
 	VCMPPS    $0x01, expCutoff<>+0(SB), Z0, K1
-	VBLENDMPS zero<>+0(SB), Z2, K1, Z0
+	VBLENDMPS zero<>+0(SB), Z5, K1, Z0
 	KMOVW     264(SP), K1
 	VMOVUPS   Z0, K1, (DI)(AX*1)
 	KMOVW     264(SP), K1
-	VADDPS    Z0, Z1, K1, Z1
+	VADDPS    Z0, Z4, K1, Z4
 
-classesDone62:
-	VMOVAPS Z1, Z0
-	JMP     summed58
+classesDone64:
+	VMOVAPS Z4, Z0
+	JMP     summed60
 
-noGrad57:
-	VMOVUPS negZero<>+0(SB), Z1
-	VMOVUPS expMagic<>+0(SB), Z2
-	VMOVUPS expLog2e<>+0(SB), Z3
-	VMOVUPS expLn2Hi<>+0(SB), Z4
-	VMOVUPS expLn2Lo<>+0(SB), Z5
-	VMOVUPS expQ4<>+0(SB), Z6
-	VMOVUPS expQ3<>+0(SB), Z7
+noGrad59:
+	VMOVUPS negZero<>+0(SB), Z4
+	VMOVUPS expMagic<>+0(SB), Z5
+	VMOVUPS expLog2e<>+0(SB), Z6
+	VMOVUPS expLn2Hi<>+0(SB), Z7
+	VMOVUPS expLn2Lo<>+0(SB), Z8
+	VMOVUPS expQ4<>+0(SB), Z9
+	VMOVUPS expQ3<>+0(SB), Z10
 	XORL    AX, AX
 
-classes64:
+classes66:
 	CMPQ       AX, 288(SP)
-	JAE        rest65
-	VMOVUPS    (SI)(AX*1), Z8
-	VMOVUPS    64(SI)(AX*1), Z9
-	VMOVUPS    128(SI)(AX*1), Z10
-	VMOVUPS    192(SI)(AX*1), Z11
-	VSUBPS     Z0, Z8, Z8
-	VSUBPS     Z0, Z9, Z9
-	VSUBPS     Z0, Z10, Z10
+	JAE        rest67
+	VMOVUPS    (SI)(AX*1), Z11
+	VMOVUPS    64(SI)(AX*1), Z12
+	VMOVUPS    128(SI)(AX*1), Z13
+	VMOVUPS    192(SI)(AX*1), Z14
 	VSUBPS     Z0, Z11, Z11
-	VMULPS     Z3, Z8, Z12
-	VMULPS     Z3, Z9, Z13
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z8, K1
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z9, K2
-	VMULPS     Z3, Z10, Z14
-	VMULPS     Z3, Z11, Z15
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z10, K3
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z11, K4
-	VADDPS     Z2, Z12, Z12
-	VADDPS     Z2, Z13, Z13
-	VADDPS     Z2, Z14, Z14
-	VADDPS     Z2, Z15, Z15
-	VSUBPS     Z2, Z12, Z16
-	VSUBPS     Z2, Z13, Z17
-	VPSLLD     $0x17, Z12, Z19
-	VSUBPS     Z2, Z14, Z12
-	VSUBPS     Z2, Z15, Z18
-	VPSLLD     $0x17, Z13, Z13
-	VPADDD     oneBits<>+0(SB), Z19, Z19
-	VPSLLD     $0x17, Z14, Z14
-	VPSLLD     $0x17, Z15, Z15
-	VPADDD     oneBits<>+0(SB), Z13, Z13
-	VMULPS     Z4, Z16, Z20
-	VMULPS     Z5, Z16, Z16
-	VPADDD     oneBits<>+0(SB), Z14, Z14
-	VPADDD     oneBits<>+0(SB), Z15, Z15
-	VSUBPS     Z20, Z8, Z8
-	VMULPS     Z5, Z17, Z20
-	VMULPS     Z4, Z17, Z17
-	VSUBPS     Z16, Z8, Z16
-	VMULPS     Z4, Z12, Z8
-	VSUBPS     Z17, Z9, Z9
-	VMULPS     Z5, Z12, Z17
-	VMULPS     Z4, Z18, Z12
-	VMULPS     Z5, Z18, Z18
-	VSUBPS     Z8, Z10, Z8
-	VSUBPS     Z20, Z9, Z9
-	VMULPS     Z6, Z16, Z10
-	VMULPS     Z16, Z16, Z20
-	VSUBPS     Z12, Z11, Z11
-	VSUBPS     Z17, Z8, Z8
-	VMULPS     Z6, Z9, Z12
-	VADDPS     Z7, Z10, Z17
-	VMULPS     Z9, Z9, Z10
-	VSUBPS     Z18, Z11, Z11
-	VMULPS     Z6, Z8, Z18
-	VADDPS     Z7, Z12, Z12
-	VMULPS     Z16, Z17, Z17
-	VADDPS     Z7, Z18, Z18
-	VMULPS     Z9, Z12, Z12
-	VADDPS     expQ2<>+0(SB), Z17, Z17
-	VMULPS     Z8, Z18, Z18
-	VADDPS     expQ2<>+0(SB), Z12, Z12
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ2<>+0(SB), Z18, Z18
-	VMULPS     Z9, Z12, Z12
-	VADDPS     expQ1<>+0(SB), Z17, Z17
-	VMULPS     Z8, Z18, Z18
-	VADDPS     expQ1<>+0(SB), Z12, Z12
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ1<>+0(SB), Z18, Z18
-	VMULPS     Z9, Z12, Z12
-	VADDPS     expQ0<>+0(SB), Z17, Z17
-	VMULPS     Z8, Z18, Z18
-	VADDPS     expQ0<>+0(SB), Z12, Z12
-	VMULPS     Z17, Z20, Z20
-	VMULPS     Z6, Z11, Z17
-	VADDPS     expQ0<>+0(SB), Z18, Z18
-	VMULPS     Z12, Z10, Z10
-	VADDPS     Z16, Z20, Z12
-	VADDPS     Z7, Z17, Z20
-	VMULPS     Z8, Z8, Z16
-	VMULPS     Z11, Z11, Z17
-	VADDPS     Z9, Z10, Z9
-	VADDPS     one<>+0(SB), Z12, Z10
-	VMULPS     Z11, Z20, Z12
-	VMULPS     Z18, Z16, Z16
-	VADDPS     one<>+0(SB), Z9, Z9
-	VMULPS     Z19, Z10, Z10
-	VADDPS     expQ2<>+0(SB), Z12, Z12
-	VADDPS     Z8, Z16, Z8
-	VMULPS     Z13, Z9, Z9
-	VBLENDMPS  zero<>+0(SB), Z10, K1, Z10
-	VMULPS     Z11, Z12, Z12
-	VADDPS     one<>+0(SB), Z8, Z8
-	VBLENDMPS  zero<>+0(SB), Z9, K2, Z9
-	VADDPS     expQ1<>+0(SB), Z12, Z12
-	VMULPS     Z14, Z8, Z8
-	VMULPS     Z11, Z12, Z12
-	VBLENDMPS  zero<>+0(SB), Z8, K3, Z8
-	VADDPS     expQ0<>+0(SB), Z12, Z12
-	VMULPS     Z12, Z17, Z12
-	VADDPS     Z11, Z12, Z11
+	VSUBPS     Z0, Z12, Z12
+	VSUBPS     Z0, Z13, Z13
+	VSUBPS     Z0, Z14, Z14
+	VMULPS     Z6, Z11, Z15
+	VMULPS     Z6, Z12, Z16
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z11, K1
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z12, K5
+	VMULPS     Z6, Z13, Z17
+	VMULPS     Z6, Z14, Z18
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z13, K6
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z14, K7
+	VADDPS     Z5, Z15, Z15
+	VADDPS     Z5, Z16, Z16
+	VADDPS     Z5, Z17, Z17
+	VADDPS     Z5, Z18, Z18
+	VSUBPS     Z5, Z15, Z19
+	VSUBPS     Z5, Z16, Z20
+	VPSLLD     $0x17, Z15, Z22
+	VSUBPS     Z5, Z17, Z15
+	VSUBPS     Z5, Z18, Z21
+	VPSLLD     $0x17, Z16, Z16
+	VPADDD     oneBits<>+0(SB), Z22, Z22
+	VPSLLD     $0x17, Z17, Z17
+	VPSLLD     $0x17, Z18, Z18
+	VPADDD     oneBits<>+0(SB), Z16, Z16
+	VMULPS     Z7, Z19, Z23
+	VMULPS     Z8, Z19, Z19
+	VPADDD     oneBits<>+0(SB), Z17, Z17
+	VPADDD     oneBits<>+0(SB), Z18, Z18
+	VSUBPS     Z23, Z11, Z11
+	VMULPS     Z8, Z20, Z23
+	VMULPS     Z7, Z20, Z20
+	VSUBPS     Z19, Z11, Z19
+	VMULPS     Z7, Z15, Z11
+	VSUBPS     Z20, Z12, Z12
+	VMULPS     Z8, Z15, Z20
+	VMULPS     Z7, Z21, Z15
+	VMULPS     Z8, Z21, Z21
+	VSUBPS     Z11, Z13, Z11
+	VSUBPS     Z23, Z12, Z12
+	VMULPS     Z9, Z19, Z13
+	VMULPS     Z19, Z19, Z23
+	VSUBPS     Z15, Z14, Z14
+	VSUBPS     Z20, Z11, Z11
+	VMULPS     Z9, Z12, Z15
+	VADDPS     Z10, Z13, Z20
+	VMULPS     Z12, Z12, Z13
+	VSUBPS     Z21, Z14, Z14
+	VMULPS     Z9, Z11, Z21
+	VADDPS     Z10, Z15, Z15
+	VMULPS     Z19, Z20, Z20
+	VADDPS     Z10, Z21, Z21
+	VMULPS     Z12, Z15, Z15
+	VADDPS     expQ2<>+0(SB), Z20, Z20
+	VMULPS     Z11, Z21, Z21
+	VADDPS     expQ2<>+0(SB), Z15, Z15
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ2<>+0(SB), Z21, Z21
+	VMULPS     Z12, Z15, Z15
+	VADDPS     expQ1<>+0(SB), Z20, Z20
+	VMULPS     Z11, Z21, Z21
+	VADDPS     expQ1<>+0(SB), Z15, Z15
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ1<>+0(SB), Z21, Z21
+	VMULPS     Z12, Z15, Z15
+	VADDPS     expQ0<>+0(SB), Z20, Z20
+	VMULPS     Z11, Z21, Z21
+	VADDPS     expQ0<>+0(SB), Z15, Z15
+	VMULPS     Z20, Z23, Z23
+	VMULPS     Z9, Z14, Z20
+	VADDPS     expQ0<>+0(SB), Z21, Z21
+	VMULPS     Z15, Z13, Z13
+	VADDPS     Z19, Z23, Z15
+	VADDPS     Z10, Z20, Z23
+	VMULPS     Z11, Z11, Z19
+	VMULPS     Z14, Z14, Z20
+	VADDPS     Z12, Z13, Z12
+	VADDPS     one<>+0(SB), Z15, Z13
+	VMULPS     Z14, Z23, Z15
+	VMULPS     Z21, Z19, Z19
+	VADDPS     one<>+0(SB), Z12, Z12
+	VMULPS     Z22, Z13, Z13
+	VADDPS     expQ2<>+0(SB), Z15, Z15
+	VADDPS     Z11, Z19, Z11
+	VMULPS     Z16, Z12, Z12
+	VBLENDMPS  zero<>+0(SB), Z13, K1, Z13
+	VMULPS     Z14, Z15, Z15
 	VADDPS     one<>+0(SB), Z11, Z11
-	VMULPS     Z15, Z11, Z11
-	VBLENDMPS  zero<>+0(SB), Z11, K4, Z11
+	VBLENDMPS  zero<>+0(SB), Z12, K5, Z12
+	VADDPS     expQ1<>+0(SB), Z15, Z15
+	VMULPS     Z17, Z11, Z11
+	VMULPS     Z14, Z15, Z15
+	VBLENDMPS  zero<>+0(SB), Z11, K6, Z11
+	VADDPS     expQ0<>+0(SB), Z15, Z15
+	VMULPS     Z15, Z20, Z15
+	VADDPS     Z14, Z15, Z14
+	VADDPS     one<>+0(SB), Z14, Z14
+	VMULPS     Z18, Z14, Z14
+	VBLENDMPS  zero<>+0(SB), Z14, K7, Z14
 	PREFETCHT0 (R11)(AX*1)
 	PREFETCHT0 64(R11)(AX*1)
 	PREFETCHT0 128(R11)(AX*1)
 	PREFETCHT0 192(R11)(AX*1)
-	VADDPS     Z10, Z1, Z1
-	VADDPS     Z9, Z1, Z1
-	VADDPS     Z8, Z1, Z1
-	VADDPS     Z11, Z1, Z1
+	VADDPS     Z13, Z4, Z4
+	VADDPS     Z12, Z4, Z4
+	VADDPS     Z11, Z4, Z4
+	VADDPS     Z14, Z4, Z4
 	ADDQ       $0x00000100, AX
-	JMP        classes64
+	JMP        classes66
 
-rest65:
-single68:
+rest67:
+single70:
 	CMPQ      AX, 272(SP)
-	JAE       tail66
-	VMOVUPS   (SI)(AX*1), Z2
-	VSUBPS    Z0, Z2, Z2
-	VMULPS    expLog2e<>+0(SB), Z2, Z3
-	VADDPS    expMagic<>+0(SB), Z3, Z3
-	VSUBPS    expMagic<>+0(SB), Z3, Z4
-	VPSLLD    $0x17, Z3, Z3
-	VPADDD    oneBits<>+0(SB), Z3, Z3
-	VMULPS    expLn2Hi<>+0(SB), Z4, Z5
-	VSUBPS    Z5, Z2, Z5
-	VMULPS    expLn2Lo<>+0(SB), Z4, Z4
-	VSUBPS    Z4, Z5, Z4
-	VMULPS    expQ4<>+0(SB), Z4, Z5
-	VMULPS    Z4, Z4, Z6
-	VADDPS    expQ3<>+0(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    expQ2<>+0(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    expQ1<>+0(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    expQ0<>+0(SB), Z5, Z5
-	VMULPS    Z5, Z6, Z5
-	VADDPS    Z4, Z5, Z4
-	VADDPS    one<>+0(SB), Z4, Z4
-	VMULPS    Z3, Z4, Z3
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z2, K1
-	VBLENDMPS zero<>+0(SB), Z3, K1, Z2
-	VADDPS    Z2, Z1, Z1
+	JAE       tail68
+	VMOVUPS   (SI)(AX*1), Z5
+	VSUBPS    Z0, Z5, Z5
+	VMULPS    expLog2e<>+0(SB), Z5, Z6
+	VADDPS    expMagic<>+0(SB), Z6, Z6
+	VSUBPS    expMagic<>+0(SB), Z6, Z7
+	VPSLLD    $0x17, Z6, Z6
+	VPADDD    oneBits<>+0(SB), Z6, Z6
+	VMULPS    expLn2Hi<>+0(SB), Z7, Z8
+	VSUBPS    Z8, Z5, Z8
+	VMULPS    expLn2Lo<>+0(SB), Z7, Z7
+	VSUBPS    Z7, Z8, Z7
+	VMULPS    expQ4<>+0(SB), Z7, Z8
+	VMULPS    Z7, Z7, Z9
+	VADDPS    expQ3<>+0(SB), Z8, Z8
+	VMULPS    Z7, Z8, Z8
+	VADDPS    expQ2<>+0(SB), Z8, Z8
+	VMULPS    Z7, Z8, Z8
+	VADDPS    expQ1<>+0(SB), Z8, Z8
+	VMULPS    Z7, Z8, Z8
+	VADDPS    expQ0<>+0(SB), Z8, Z8
+	VMULPS    Z8, Z9, Z8
+	VADDPS    Z7, Z8, Z7
+	VADDPS    one<>+0(SB), Z7, Z7
+	VMULPS    Z6, Z7, Z6
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z5, K1
+	VBLENDMPS zero<>+0(SB), Z6, K1, Z5
+	VADDPS    Z5, Z4, Z4
 	ADDQ      $0x00000040, AX
-	JMP       single68
+	JMP       single70
 
-tail66:
+tail68:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone67
+	JZ        classesDone69
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z2
-	VSUBPS    Z0, Z2, Z0
-	VMULPS    expLog2e<>+0(SB), Z0, Z2
-	VADDPS    expMagic<>+0(SB), Z2, Z2
-	VSUBPS    expMagic<>+0(SB), Z2, Z3
-	VPSLLD    $0x17, Z2, Z2
-	VPADDD    oneBits<>+0(SB), Z2, Z2
-	VMULPS    expLn2Hi<>+0(SB), Z3, Z4
-	VSUBPS    Z4, Z0, Z4
-	VMULPS    expLn2Lo<>+0(SB), Z3, Z3
-	VSUBPS    Z3, Z4, Z3
-	VMULPS    expQ4<>+0(SB), Z3, Z4
-	VMULPS    Z3, Z3, Z5
-	VADDPS    expQ3<>+0(SB), Z4, Z4
-	VMULPS    Z3, Z4, Z4
-	VADDPS    expQ2<>+0(SB), Z4, Z4
-	VMULPS    Z3, Z4, Z4
-	VADDPS    expQ1<>+0(SB), Z4, Z4
-	VMULPS    Z3, Z4, Z4
-	VADDPS    expQ0<>+0(SB), Z4, Z4
-	VMULPS    Z4, Z5, Z4
-	VADDPS    Z3, Z4, Z3
-	VADDPS    one<>+0(SB), Z3, Z3
-	VMULPS    Z2, Z3, Z2
+	VMOVUPS.Z (SI)(AX*1), K1, Z5
+	VSUBPS    Z0, Z5, Z0
+	VMULPS    expLog2e<>+0(SB), Z0, Z5
+	VADDPS    expMagic<>+0(SB), Z5, Z5
+	VSUBPS    expMagic<>+0(SB), Z5, Z6
+	VPSLLD    $0x17, Z5, Z5
+	VPADDD    oneBits<>+0(SB), Z5, Z5
+	VMULPS    expLn2Hi<>+0(SB), Z6, Z7
+	VSUBPS    Z7, Z0, Z7
+	VMULPS    expLn2Lo<>+0(SB), Z6, Z6
+	VSUBPS    Z6, Z7, Z6
+	VMULPS    expQ4<>+0(SB), Z6, Z7
+	VMULPS    Z6, Z6, Z8
+	VADDPS    expQ3<>+0(SB), Z7, Z7
+	VMULPS    Z6, Z7, Z7
+	VADDPS    expQ2<>+0(SB), Z7, Z7
+	VMULPS    Z6, Z7, Z7
+	VADDPS    expQ1<>+0(SB), Z7, Z7
+	VMULPS    Z6, Z7, Z7
+	VADDPS    expQ0<>+0(SB), Z7, Z7
+	VMULPS    Z7, Z8, Z7
+	VADDPS    Z6, Z7, Z6
+	VADDPS    one<>+0(SB), Z6, Z6
+	VMULPS    Z5, Z6, Z5
 	VCMPPS    $0x01, expCutoff<>+0(SB), Z0, K1
-	VBLENDMPS zero<>+0(SB), Z2, K1, Z0
+	VBLENDMPS zero<>+0(SB), Z5, K1, Z0
 	KMOVW     264(SP), K1
-	VADDPS    Z0, Z1, K1, Z1
+	VADDPS    Z0, Z4, K1, Z4
 
-classesDone67:
-	VMOVAPS Z1, Z0
+classesDone69:
+	VMOVAPS Z4, Z0
 
-summed58:
+summed60:
 	// The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
 	// ls - d[l] (seq.LabelLoss).
-	VMOVSHDUP     Z0, Z1
-	VADDPS        Z1, Z0, Z0
-	VPERMILPS     $0x4e, Z0, Z1
-	VADDPS        Z1, Z0, Z0
-	VSHUFF32X4    $0xb1, Z0, Z0, Z1
-	VADDPS        Z1, Z0, Z0
-	VEXTRACTF64X4 $0x01, Z0, Y1
-	VADDSS        X1, X0, X0
+	VMOVSHDUP     Z0, Z4
+	VADDPS        Z4, Z0, Z0
+	VPERMILPS     $0x4e, Z0, Z4
+	VADDPS        Z4, Z0, Z0
+	VSHUFF32X4    $0xb1, Z0, Z0, Z4
+	VADDPS        Z4, Z0, Z0
+	VEXTRACTF64X4 $0x01, Z0, Y4
+	VADDSS        X4, X0, X0
 	VBROADCASTSS  X0, Z0
-	VPSRLD        $0x17, Z0, Z1
-	VMOVDQU32     logExpInv<>+0(SB), Z2
-	VPSUBD        Z1, Z2, Z2
-	VPSLLD        $0x17, Z2, Z2
-	VMULPS        Z0, Z2, Z2
-	VPSUBD        logExpBias<>+0(SB), Z1, Z1
-	VCVTDQ2PS     Z1, Z1
-	VCMPPS        $0x01, logSqrtHalf<>+0(SB), Z2, K1
-	VADDPS        Z2, Z2, Z3
-	VBLENDMPS     Z3, Z2, K1, Z2
-	VSUBPS        one<>+0(SB), Z1, Z3
-	VBLENDMPS     Z3, Z1, K1, Z1
-	VMULPS        expLn2Hi<>+0(SB), Z1, Z3
-	VMULPS        expLn2Lo<>+0(SB), Z1, Z1
-	VSUBPS        one<>+0(SB), Z2, Z2
-	VMULPS        Z2, Z2, Z4
-	VMULPS        logP0<>+0(SB), Z2, Z5
-	VADDPS        logP1<>+0(SB), Z5, Z5
-	VMULPS        Z2, Z5, Z5
-	VADDPS        logP2<>+0(SB), Z5, Z5
-	VMULPS        Z2, Z5, Z5
-	VADDPS        logP3<>+0(SB), Z5, Z5
-	VMULPS        Z2, Z5, Z5
-	VADDPS        logP4<>+0(SB), Z5, Z5
-	VMULPS        Z2, Z5, Z5
-	VADDPS        logP5<>+0(SB), Z5, Z5
-	VMULPS        Z2, Z5, Z5
-	VADDPS        logP6<>+0(SB), Z5, Z5
-	VMULPS        Z2, Z5, Z5
-	VADDPS        logP7<>+0(SB), Z5, Z5
-	VMULPS        Z2, Z5, Z5
-	VADDPS        logP8<>+0(SB), Z5, Z5
-	VMULPS        Z2, Z5, Z5
-	VMULPS        Z4, Z5, Z5
-	VADDPS        Z1, Z5, Z1
-	VMULPS        half<>+0(SB), Z4, Z4
-	VSUBPS        Z4, Z1, Z1
-	VADDPS        Z1, Z2, Z1
-	VADDPS        Z3, Z1, Z1
-	VSUBPS        64(SP), Z1, Z2
+	VPSRLD        $0x17, Z0, Z4
+	VMOVDQU32     logExpInv<>+0(SB), Z5
+	VPSUBD        Z4, Z5, Z5
+	VPSLLD        $0x17, Z5, Z5
+	VMULPS        Z0, Z5, Z5
+	VPSUBD        logExpBias<>+0(SB), Z4, Z4
+	VCVTDQ2PS     Z4, Z4
+	VCMPPS        $0x01, logSqrtHalf<>+0(SB), Z5, K1
+	VADDPS        Z5, Z5, Z6
+	VBLENDMPS     Z6, Z5, K1, Z5
+	VSUBPS        one<>+0(SB), Z4, Z6
+	VBLENDMPS     Z6, Z4, K1, Z4
+	VMULPS        expLn2Hi<>+0(SB), Z4, Z6
+	VMULPS        expLn2Lo<>+0(SB), Z4, Z4
+	VSUBPS        one<>+0(SB), Z5, Z5
+	VMULPS        Z5, Z5, Z7
+	VMULPS        logP0<>+0(SB), Z5, Z8
+	VADDPS        logP1<>+0(SB), Z8, Z8
+	VMULPS        Z5, Z8, Z8
+	VADDPS        logP2<>+0(SB), Z8, Z8
+	VMULPS        Z5, Z8, Z8
+	VADDPS        logP3<>+0(SB), Z8, Z8
+	VMULPS        Z5, Z8, Z8
+	VADDPS        logP4<>+0(SB), Z8, Z8
+	VMULPS        Z5, Z8, Z8
+	VADDPS        logP5<>+0(SB), Z8, Z8
+	VMULPS        Z5, Z8, Z8
+	VADDPS        logP6<>+0(SB), Z8, Z8
+	VMULPS        Z5, Z8, Z8
+	VADDPS        logP7<>+0(SB), Z8, Z8
+	VMULPS        Z5, Z8, Z8
+	VADDPS        logP8<>+0(SB), Z8, Z8
+	VMULPS        Z5, Z8, Z8
+	VMULPS        Z7, Z8, Z8
+	VADDPS        Z4, Z8, Z4
+	VMULPS        half<>+0(SB), Z7, Z7
+	VSUBPS        Z7, Z4, Z4
+	VADDPS        Z4, Z5, Z4
+	VADDPS        Z6, Z4, Z4
+	VSUBPS        64(SP), Z4, Z5
 
 	// lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is computed, stored to
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl, f to the frame.
 	TESTB     $0x01, 296(SP)
-	JZ        noLse69
-	VADDPS    (SP), Z1, Z1
+	JZ        noLse71
+	VADDPS    (SP), Z4, Z4
 	KMOVW     256(SP), K1
-	VBLENDMPS (SP), Z1, K1, Z1
+	VBLENDMPS (SP), Z4, K1, Z4
 	TESTQ     R14, R14
-	JZ        noLseStore70
-	VMOVSS    X1, (R14)(R10*4)
+	JZ        noLseStore72
+	VMOVSS    X4, (R14)(R10*4)
 
-noLseStore70:
+noLseStore72:
 	TESTB   $0x02, 296(SP)
-	JZ      noZ71
-	VMULPS  192(SP), Z1, Z3
-	VMULPS  Z1, Z3, Z1
-	VADDPS  Z3, Z3, Z3
-	VADDPS  one<>+0(SB), Z3, Z3
-	VMOVUPS Z3, 128(SP)
-	VADDPS  Z1, Z2, Z1
-	VMOVAPS Z1, Z2
+	JZ      noZ73
+	VMULPS  192(SP), Z4, Z6
+	VMULPS  Z4, Z6, Z4
+	VADDPS  Z6, Z6, Z6
+	VADDPS  one<>+0(SB), Z6, Z6
+	VMOVUPS Z6, 128(SP)
+	VADDPS  Z4, Z5, Z4
+	VMOVAPS Z4, Z5
 
-noZ71:
-noLse69:
-	VMOVSS X2, (DX)(R10*4)
+noZ73:
+noLse71:
+	VMOVSS X5, (DX)(R10*4)
 
 	// Pass 3 (with a gradient). q = scale / s (seq.Quotient), q = q·f (f = 1
 	// without z-loss: exact); g[j] = e[j]·q (seq.Scaled); then g[l] = g[l] -
 	// scale.
 	TESTQ        DI, DI
-	JZ           noGrad72
-	VBROADCASTSS scale+80(FP), Z1
-	VDIVPS       Z0, Z1, Z0
+	JZ           noGrad74
+	VBROADCASTSS scale+80(FP), Z4
+	VDIVPS       Z0, Z4, Z0
 	VMULPS       128(SP), Z0, Z0
 	XORL         AX, AX
 
-classes73:
+classes75:
 	CMPQ    AX, 288(SP)
-	JAE     rest74
-	VMOVUPS (DI)(AX*1), Z1
-	VMULPS  Z0, Z1, Z1
-	VMOVUPS Z1, (DI)(AX*1)
-	VMOVUPS 64(DI)(AX*1), Z1
-	VMULPS  Z0, Z1, Z1
-	VMOVUPS Z1, 64(DI)(AX*1)
-	VMOVUPS 128(DI)(AX*1), Z1
-	VMULPS  Z0, Z1, Z1
-	VMOVUPS Z1, 128(DI)(AX*1)
-	VMOVUPS 192(DI)(AX*1), Z1
-	VMULPS  Z0, Z1, Z1
-	VMOVUPS Z1, 192(DI)(AX*1)
+	JAE     rest76
+	VMOVUPS (DI)(AX*1), Z4
+	VMULPS  Z0, Z4, Z4
+	VMOVUPS Z4, (DI)(AX*1)
+	VMOVUPS 64(DI)(AX*1), Z4
+	VMULPS  Z0, Z4, Z4
+	VMOVUPS Z4, 64(DI)(AX*1)
+	VMOVUPS 128(DI)(AX*1), Z4
+	VMULPS  Z0, Z4, Z4
+	VMOVUPS Z4, 128(DI)(AX*1)
+	VMOVUPS 192(DI)(AX*1), Z4
+	VMULPS  Z0, Z4, Z4
+	VMOVUPS Z4, 192(DI)(AX*1)
 	ADDQ    $0x00000100, AX
-	JMP     classes73
+	JMP     classes75
 
-rest74:
-single77:
+rest76:
+single79:
 	CMPQ    AX, 272(SP)
-	JAE     tail75
-	VMOVUPS (DI)(AX*1), Z1
-	VMULPS  Z0, Z1, Z1
-	VMOVUPS Z1, (DI)(AX*1)
+	JAE     tail77
+	VMOVUPS (DI)(AX*1), Z4
+	VMULPS  Z0, Z4, Z4
+	VMOVUPS Z4, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     single77
+	JMP     single79
 
-tail75:
+tail77:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone76
+	JZ        classesDone78
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (DI)(AX*1), K1, Z1
-	VMULPS    Z0, Z1, Z0
+	VMOVUPS.Z (DI)(AX*1), K1, Z4
+	VMULPS    Z0, Z4, Z0
 	KMOVW     264(SP), K1
 	VMOVUPS   Z0, K1, (DI)(AX*1)
 
-classesDone76:
+classesDone78:
 	MOVLQSX (BX)(R10*4), R12
 	VMOVSS  (DI)(R12*4), X0
 	VSUBSS  scale+80(FP), X0, X0
 	VMOVSS  X0, (DI)(R12*4)
 
-noGrad72:
+noGrad74:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut78
+	JZ    noOut80
 	ADDQ  R9, DI
 
-noOut78:
+noOut80:
 	JMP wideLabelsRow
 
 wideLabelsDone:
@@ -8654,12 +8664,12 @@ noZ44:
 	KMOVW        K1, 264(SP)
 	VMOVUPS      one<>+0(SB), Z2
 	VMOVUPS      Z2, 128(SP)
-	VMOVUPS      expMagic<>+0(SB), Z6
-	VMOVUPS      expLog2e<>+0(SB), Z7
-	VMOVUPS      expLn2Hi<>+0(SB), Z8
-	VMOVUPS      expLn2Lo<>+0(SB), Z9
-	VMOVUPS      expQ4<>+0(SB), Z10
-	VMOVUPS      expQ3<>+0(SB), Z11
+	VMOVUPS      expMagic<>+0(SB), Z9
+	VMOVUPS      expLog2e<>+0(SB), Z10
+	VMOVUPS      expLn2Hi<>+0(SB), Z11
+	VMOVUPS      expLn2Lo<>+0(SB), Z12
+	VMOVUPS      expQ4<>+0(SB), Z13
+	VMOVUPS      expQ3<>+0(SB), Z14
 	XORL         R10, R10
 
 wideTargetsRow:
@@ -8676,170 +8686,180 @@ wideTargetsRow:
 	// a row without NaN; a row with a NaN has NaN outputs whatever m is), the
 	// masked step merge-masked (its masked-out lanes keep the maxima); the
 	// ordered lanes (no NaN) AND-ed into four opmask chains by VCMPPS ORD
-	// masked by the chain (a masked-out lane is loaded as +0: ordered).
+	// masked by the chain (a masked-out lane is loaded as +0: ordered). The
+	// chains 1-3 serve the 64-class iterations only: a row of fewer than 64
+	// classes neither sets them up nor reduces them.
 	VMOVUPS negInfBits<>+0(SB), Z2
 	MOVL    $0x0000ffff, AX
-	VMOVAPS Z2, Z4
+	VMOVAPS Z2, Z7
 	KMOVW   AX, K1
-	VMOVAPS Z2, Z5
+	CMPQ    288(SP), $0x00
+	JEQ     oneChain45
+	VMOVAPS Z2, Z4
 	KMOVW   AX, K2
-	VMOVAPS Z2, Z12
+	VMOVAPS Z2, Z5
 	KMOVW   AX, K3
-	VMOVAPS Z2, Z2
+	VMOVAPS Z2, Z6
 	KMOVW   AX, K4
-	XORL    AX, AX
 
-classes45:
+oneChain45:
+	XORL AX, AX
+
+classes46:
 	CMPQ    AX, 288(SP)
-	JAE     rest46
-	VMOVUPS (SI)(AX*1), Z13
-	VMAXPS  Z13, Z4, Z4
-	VCMPPS  $0x07, Z13, Z13, K1, K1
-	VMOVUPS 64(SI)(AX*1), Z13
-	VMAXPS  Z13, Z5, Z5
-	VCMPPS  $0x07, Z13, Z13, K2, K2
-	VMOVUPS 128(SI)(AX*1), Z13
-	VMAXPS  Z13, Z12, Z12
-	VCMPPS  $0x07, Z13, Z13, K3, K3
-	VMOVUPS 192(SI)(AX*1), Z13
-	VMAXPS  Z13, Z2, Z2
-	VCMPPS  $0x07, Z13, Z13, K4, K4
+	JAE     rest47
+	VMOVUPS (SI)(AX*1), Z2
+	VMAXPS  Z2, Z7, Z7
+	VCMPPS  $0x07, Z2, Z2, K1, K1
+	VMOVUPS 64(SI)(AX*1), Z2
+	VMAXPS  Z2, Z4, Z4
+	VCMPPS  $0x07, Z2, Z2, K2, K2
+	VMOVUPS 128(SI)(AX*1), Z2
+	VMAXPS  Z2, Z5, Z5
+	VCMPPS  $0x07, Z2, Z2, K3, K3
+	VMOVUPS 192(SI)(AX*1), Z2
+	VMAXPS  Z2, Z6, Z6
+	VCMPPS  $0x07, Z2, Z2, K4, K4
 	ADDQ    $0x00000100, AX
-	JMP     classes45
+	JMP     classes46
 
-rest46:
-single49:
+rest47:
+single50:
 	CMPQ    AX, 272(SP)
-	JAE     tail47
-	VMOVUPS (SI)(AX*1), Z13
-	VMAXPS  Z13, Z4, Z4
-	VCMPPS  $0x07, Z13, Z13, K1, K1
+	JAE     tail48
+	VMOVUPS (SI)(AX*1), Z2
+	VMAXPS  Z2, Z7, Z7
+	VCMPPS  $0x07, Z2, Z2, K1, K1
 	ADDQ    $0x00000040, AX
-	JMP     single49
+	JMP     single50
 
-tail47:
+tail48:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone48
+	JZ        classesDone49
 	KMOVW     264(SP), K5
-	VMOVUPS.Z (SI)(AX*1), K5, Z13
-	VMAXPS    Z13, Z4, K5, Z4
-	VCMPPS    $0x07, Z13, Z13, K1, K1
+	VMOVUPS.Z (SI)(AX*1), K5, Z2
+	VMAXPS    Z2, Z7, K5, Z7
+	VCMPPS    $0x07, Z2, Z2, K1, K1
 
-classesDone48:
+classesDone49:
 	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes (not ordered).
-	VMAXPS        Z5, Z4, Z4
-	VMAXPS        Z2, Z12, Z2
-	VMAXPS        Z2, Z4, Z2
-	VEXTRACTF64X4 $0x01, Z2, Y4
-	VMAXPS        Y4, Y2, Y2
-	VEXTRACTF128  $0x01, Y2, X4
-	VMAXPS        X4, X2, X2
-	VPERMILPS     $0x4e, X2, X4
-	VMAXPS        X4, X2, X2
-	VPERMILPS     $0xb1, X2, X4
-	VMAXPS        X4, X2, X2
+	CMPQ   288(SP), $0x00
+	JEQ    oneChain51
+	VMAXPS Z4, Z7, Z2
+	VMAXPS Z6, Z5, Z7
+	VMAXPS Z7, Z2, Z7
+	KANDW  K2, K1, K1
+	KANDW  K4, K3, K5
+	KANDW  K5, K1, K1
+
+oneChain51:
+	VEXTRACTF64X4 $0x01, Z7, Y2
+	VMAXPS        Y2, Y7, Y2
+	VEXTRACTF128  $0x01, Y2, X7
+	VMAXPS        X7, X2, X2
+	VPERMILPS     $0x4e, X2, X7
+	VMAXPS        X7, X2, X2
+	VPERMILPS     $0xb1, X2, X7
+	VMAXPS        X7, X2, X2
 	VBROADCASTSS  X2, Z2
-	VADDPS        zero<>+0(SB), Z2, Z12
-	KANDW         K2, K1, K1
-	KANDW         K4, K3, K2
-	KANDW         K2, K1, K1
+	VADDPS        zero<>+0(SB), Z2, Z15
 	KMOVW         K1, R12
 	XORL          $0x0000ffff, R12
-	VMOVUPS       Z12, (SP)
+	VMOVUPS       Z15, (SP)
 
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ, an
 	// opmask) and no NaN in the row (R12 == 0), else 0; stored to the frame.
 	TESTB  $0x01, 296(SP)
-	JZ     noLse50
+	JZ     noLse52
 	MOVQ   $0x00000000, 256(SP)
 	TESTL  R12, R12
-	JNZ    noLse50
-	VCMPPS $0x00, negInfBits<>+0(SB), Z12, K1
+	JNZ    noLse52
+	VCMPPS $0x00, negInfBits<>+0(SB), Z15, K1
 	KMOVW  K1, 256(SP)
 
-noLse50:
+noLse52:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds51
+	JZ    noPreds53
 	TESTL R12, R12
-	JZ    scanEq55
+	JZ    scanEq57
 	XORL  AX, AX
-
-scan56:
-	CMPQ    AX, 272(SP)
-	JAE     scanTail57
-	VMOVUPS (SI)(AX*1), Z2
-	VCMPPS  $0x03, Z2, Z2, K1
-	KMOVW   K1, R12
-	TESTL   R12, R12
-	JNZ     found52
-	ADDQ    $0x40, AX
-	JMP     scan56
-
-scanTail57:
-	TESTQ     $0x0000000f, CX
-	JZ        notFound53
-	KMOVW     264(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z2
-	VCMPPS    $0x03, Z2, Z2, K1, K1
-	KMOVW     K1, R12
-	TESTL     R12, R12
-	JNZ       found52
-	JMP       notFound53
-
-scanEq55:
-	XORL AX, AX
 
 scan58:
 	CMPQ    AX, 272(SP)
 	JAE     scanTail59
 	VMOVUPS (SI)(AX*1), Z2
-	VCMPPS  $0x00, Z2, Z12, K1
+	VCMPPS  $0x03, Z2, Z2, K1
 	KMOVW   K1, R12
 	TESTL   R12, R12
-	JNZ     found52
+	JNZ     found54
 	ADDQ    $0x40, AX
 	JMP     scan58
 
 scanTail59:
 	TESTQ     $0x0000000f, CX
-	JZ        notFound53
+	JZ        notFound55
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (SI)(AX*1), K1, Z2
-	VCMPPS    $0x00, Z2, Z12, K1, K1
+	VCMPPS    $0x03, Z2, Z2, K1, K1
 	KMOVW     K1, R12
 	TESTL     R12, R12
-	JNZ       found52
+	JNZ       found54
+	JMP       notFound55
 
-notFound53:
+scanEq57:
+	XORL AX, AX
+
+scan60:
+	CMPQ    AX, 272(SP)
+	JAE     scanTail61
+	VMOVUPS (SI)(AX*1), Z2
+	VCMPPS  $0x00, Z2, Z15, K1
+	KMOVW   K1, R12
+	TESTL   R12, R12
+	JNZ     found54
+	ADDQ    $0x40, AX
+	JMP     scan60
+
+scanTail61:
+	TESTQ     $0x0000000f, CX
+	JZ        notFound55
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z2
+	VCMPPS    $0x00, Z2, Z15, K1, K1
+	KMOVW     K1, R12
+	TESTL     R12, R12
+	JNZ       found54
+
+notFound55:
 	XORL R12, R12
-	JMP  storePred54
+	JMP  storePred56
 
-found52:
+found54:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred54:
+storePred56:
 	MOVL R12, (R13)(R10*4)
 
-noPreds51:
+noPreds53:
 	// The label in every lane (targets from labels).
 	TESTB        $0x01, 304(SP)
-	JZ           noLabel60
+	JZ           noLabel62
 	MOVQ         labels_base+80(FP), R12
 	VMOVD        (R12)(R10*4), X2
 	VPBROADCASTD X2, Z3
 
-noLabel60:
+noLabel62:
 	// Pass 2. For each class: d = x[j] - m; a = targetRow.at(j); td = a·d, +0
 	// where a == 0 (seq.TargetTerm); e = expf(d) (seq.Exp), stored to g (when
 	// grad is not nil); s, T and D accumulated by classSum (e, a, td). R12 =
 	// the targets row. One loop per form of the targets.
 	MOVQ    312(SP), R12
 	VMOVUPS negZero<>+0(SB), Z2
-	VMOVUPS negZero<>+0(SB), Z4
-	VMOVUPS negZero<>+0(SB), Z5
+	VMOVUPS negZero<>+0(SB), Z7
+	VMOVUPS negZero<>+0(SB), Z8
 	CMPQ    304(SP), $0x02
 	JEQ     wideTargetsExp2
 	CMPQ    304(SP), $0x06
@@ -8852,1275 +8872,1275 @@ noLabel60:
 	JEQ     wideTargetsExp7
 	XORL    AX, AX
 
-classes62:
+classes64:
 	CMPQ       AX, 280(SP)
-	JAE        rest63
-	VMOVUPS    (SI)(AX*1), Z13
+	JAE        rest65
+	VMOVUPS    (SI)(AX*1), Z16
 	PREFETCHT0 (R11)(AX*1)
-	VSUBPS     Z12, Z13, Z13
-	VMOVUPS    (R12)(AX*1), Z14
-	VCMPPS     $0x04, zero<>+0(SB), Z14, K1
-	VMULPS     Z13, Z14, Z15
-	VMOVUPS.Z  Z15, K1, Z15
-	VADDPS     Z14, Z4, Z4
-	VADDPS     Z15, Z5, Z5
-	VMULPS     Z7, Z13, Z14
-	VADDPS     Z6, Z14, Z14
-	VSUBPS     Z6, Z14, Z15
-	VPSLLD     $0x17, Z14, Z14
-	VPADDD     oneBits<>+0(SB), Z14, Z14
-	VMULPS     Z8, Z15, Z16
-	VSUBPS     Z16, Z13, Z16
-	VMULPS     Z9, Z15, Z15
-	VSUBPS     Z15, Z16, Z15
-	VMULPS     Z10, Z15, Z16
-	VMULPS     Z15, Z15, Z17
-	VADDPS     Z11, Z16, Z16
-	VMULPS     Z15, Z16, Z16
-	VADDPS     expQ2<>+0(SB), Z16, Z16
-	VMULPS     Z15, Z16, Z16
-	VADDPS     expQ1<>+0(SB), Z16, Z16
-	VMULPS     Z15, Z16, Z16
-	VADDPS     expQ0<>+0(SB), Z16, Z16
-	VMULPS     Z16, Z17, Z16
-	VADDPS     Z15, Z16, Z15
-	VADDPS     one<>+0(SB), Z15, Z15
-	VMULPS     Z14, Z15, Z14
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z13, K1
-	VBLENDMPS  zero<>+0(SB), Z14, K1, Z13
-	TESTQ      DI, DI
-	JZ         noStore66
-	VMOVUPS    Z13, (DI)(AX*1)
-
-noStore66:
-	VADDPS     Z13, Z2, Z2
-	VMOVUPS    64(SI)(AX*1), Z13
-	PREFETCHT0 64(R11)(AX*1)
-	VSUBPS     Z12, Z13, Z13
-	VMOVUPS    64(R12)(AX*1), Z14
-	VCMPPS     $0x04, zero<>+0(SB), Z14, K1
-	VMULPS     Z13, Z14, Z15
-	VMOVUPS.Z  Z15, K1, Z15
-	VADDPS     Z14, Z4, Z4
-	VADDPS     Z15, Z5, Z5
-	VMULPS     Z7, Z13, Z14
-	VADDPS     Z6, Z14, Z14
-	VSUBPS     Z6, Z14, Z15
-	VPSLLD     $0x17, Z14, Z14
-	VPADDD     oneBits<>+0(SB), Z14, Z14
-	VMULPS     Z8, Z15, Z16
-	VSUBPS     Z16, Z13, Z16
-	VMULPS     Z9, Z15, Z15
-	VSUBPS     Z15, Z16, Z15
-	VMULPS     Z10, Z15, Z16
-	VMULPS     Z15, Z15, Z17
-	VADDPS     Z11, Z16, Z16
-	VMULPS     Z15, Z16, Z16
-	VADDPS     expQ2<>+0(SB), Z16, Z16
-	VMULPS     Z15, Z16, Z16
-	VADDPS     expQ1<>+0(SB), Z16, Z16
-	VMULPS     Z15, Z16, Z16
-	VADDPS     expQ0<>+0(SB), Z16, Z16
-	VMULPS     Z16, Z17, Z16
-	VADDPS     Z15, Z16, Z15
-	VADDPS     one<>+0(SB), Z15, Z15
-	VMULPS     Z14, Z15, Z14
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z13, K1
-	VBLENDMPS  zero<>+0(SB), Z14, K1, Z13
-	TESTQ      DI, DI
-	JZ         noStore67
-	VMOVUPS    Z13, 64(DI)(AX*1)
-
-noStore67:
-	VADDPS Z13, Z2, Z2
-	ADDQ   $0x00000080, AX
-	JMP    classes62
-
-rest63:
-	TESTQ      $0x00000010, CX
-	JZ         tail64
-	VMOVUPS    (SI)(AX*1), Z13
-	PREFETCHT0 (R11)(AX*1)
-	VSUBPS     Z12, Z13, Z13
-	VMOVUPS    (R12)(AX*1), Z14
-	VCMPPS     $0x04, zero<>+0(SB), Z14, K1
-	VMULPS     Z13, Z14, Z15
-	VMOVUPS.Z  Z15, K1, Z15
-	VADDPS     Z14, Z4, Z4
-	VADDPS     Z15, Z5, Z5
-	VMULPS     Z7, Z13, Z14
-	VADDPS     Z6, Z14, Z14
-	VSUBPS     Z6, Z14, Z15
-	VPSLLD     $0x17, Z14, Z14
-	VPADDD     oneBits<>+0(SB), Z14, Z14
-	VMULPS     Z8, Z15, Z16
-	VSUBPS     Z16, Z13, Z16
-	VMULPS     Z9, Z15, Z15
-	VSUBPS     Z15, Z16, Z15
-	VMULPS     Z10, Z15, Z16
-	VMULPS     Z15, Z15, Z17
-	VADDPS     Z11, Z16, Z16
-	VMULPS     Z15, Z16, Z16
-	VADDPS     expQ2<>+0(SB), Z16, Z16
-	VMULPS     Z15, Z16, Z16
-	VADDPS     expQ1<>+0(SB), Z16, Z16
-	VMULPS     Z15, Z16, Z16
-	VADDPS     expQ0<>+0(SB), Z16, Z16
-	VMULPS     Z16, Z17, Z16
-	VADDPS     Z15, Z16, Z15
-	VADDPS     one<>+0(SB), Z15, Z15
-	VMULPS     Z14, Z15, Z14
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z13, K1
-	VBLENDMPS  zero<>+0(SB), Z14, K1, Z13
+	VSUBPS     Z15, Z16, Z16
+	VMOVUPS    (R12)(AX*1), Z17
+	VCMPPS     $0x04, zero<>+0(SB), Z17, K1
+	VMULPS     Z16, Z17, Z18
+	VMOVUPS.Z  Z18, K1, Z18
+	VADDPS     Z17, Z7, Z7
+	VADDPS     Z18, Z8, Z8
+	VMULPS     Z10, Z16, Z17
+	VADDPS     Z9, Z17, Z17
+	VSUBPS     Z9, Z17, Z18
+	VPSLLD     $0x17, Z17, Z17
+	VPADDD     oneBits<>+0(SB), Z17, Z17
+	VMULPS     Z11, Z18, Z19
+	VSUBPS     Z19, Z16, Z19
+	VMULPS     Z12, Z18, Z18
+	VSUBPS     Z18, Z19, Z18
+	VMULPS     Z13, Z18, Z19
+	VMULPS     Z18, Z18, Z20
+	VADDPS     Z14, Z19, Z19
+	VMULPS     Z18, Z19, Z19
+	VADDPS     expQ2<>+0(SB), Z19, Z19
+	VMULPS     Z18, Z19, Z19
+	VADDPS     expQ1<>+0(SB), Z19, Z19
+	VMULPS     Z18, Z19, Z19
+	VADDPS     expQ0<>+0(SB), Z19, Z19
+	VMULPS     Z19, Z20, Z19
+	VADDPS     Z18, Z19, Z18
+	VADDPS     one<>+0(SB), Z18, Z18
+	VMULPS     Z17, Z18, Z17
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z16, K1
+	VBLENDMPS  zero<>+0(SB), Z17, K1, Z16
 	TESTQ      DI, DI
 	JZ         noStore68
-	VMOVUPS    Z13, (DI)(AX*1)
+	VMOVUPS    Z16, (DI)(AX*1)
 
 noStore68:
-	VADDPS Z13, Z2, Z2
-	ADDQ   $0x00000040, AX
-
-tail64:
-	TESTQ     $0x0000000f, CX
-	JZ        classesDone65
-	KMOVW     264(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z13
-	VSUBPS    Z12, Z13, Z12
-	KMOVW     264(SP), K1
-	VMOVUPS.Z (R12)(AX*1), K1, Z13
-	VCMPPS    $0x04, zero<>+0(SB), Z13, K1
-	VMULPS    Z12, Z13, Z14
-	VMOVUPS.Z Z14, K1, Z14
-	KMOVW     264(SP), K1
-	VADDPS    Z13, Z4, K1, Z4
-	KMOVW     264(SP), K1
-	VADDPS    Z14, Z5, K1, Z5
-	VMULPS    Z7, Z12, Z13
-	VADDPS    Z6, Z13, Z13
-	VSUBPS    Z6, Z13, Z14
-	VPSLLD    $0x17, Z13, Z13
-	VPADDD    oneBits<>+0(SB), Z13, Z13
-	VMULPS    Z8, Z14, Z15
-	VSUBPS    Z15, Z12, Z15
-	VMULPS    Z9, Z14, Z14
-	VSUBPS    Z14, Z15, Z14
-	VMULPS    Z10, Z14, Z15
-	VMULPS    Z14, Z14, Z16
-	VADDPS    Z11, Z15, Z15
-	VMULPS    Z14, Z15, Z15
-	VADDPS    expQ2<>+0(SB), Z15, Z15
-	VMULPS    Z14, Z15, Z15
-	VADDPS    expQ1<>+0(SB), Z15, Z15
-	VMULPS    Z14, Z15, Z15
-	VADDPS    expQ0<>+0(SB), Z15, Z15
-	VMULPS    Z15, Z16, Z15
-	VADDPS    Z14, Z15, Z14
-	VADDPS    one<>+0(SB), Z14, Z14
-	VMULPS    Z13, Z14, Z13
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z12, K1
-	VBLENDMPS zero<>+0(SB), Z13, K1, Z12
-	TESTQ     DI, DI
-	JZ        noStore69
-	KMOVW     264(SP), K1
-	VMOVUPS   Z12, K1, (DI)(AX*1)
+	VADDPS     Z16, Z2, Z2
+	VMOVUPS    64(SI)(AX*1), Z16
+	PREFETCHT0 64(R11)(AX*1)
+	VSUBPS     Z15, Z16, Z16
+	VMOVUPS    64(R12)(AX*1), Z17
+	VCMPPS     $0x04, zero<>+0(SB), Z17, K1
+	VMULPS     Z16, Z17, Z18
+	VMOVUPS.Z  Z18, K1, Z18
+	VADDPS     Z17, Z7, Z7
+	VADDPS     Z18, Z8, Z8
+	VMULPS     Z10, Z16, Z17
+	VADDPS     Z9, Z17, Z17
+	VSUBPS     Z9, Z17, Z18
+	VPSLLD     $0x17, Z17, Z17
+	VPADDD     oneBits<>+0(SB), Z17, Z17
+	VMULPS     Z11, Z18, Z19
+	VSUBPS     Z19, Z16, Z19
+	VMULPS     Z12, Z18, Z18
+	VSUBPS     Z18, Z19, Z18
+	VMULPS     Z13, Z18, Z19
+	VMULPS     Z18, Z18, Z20
+	VADDPS     Z14, Z19, Z19
+	VMULPS     Z18, Z19, Z19
+	VADDPS     expQ2<>+0(SB), Z19, Z19
+	VMULPS     Z18, Z19, Z19
+	VADDPS     expQ1<>+0(SB), Z19, Z19
+	VMULPS     Z18, Z19, Z19
+	VADDPS     expQ0<>+0(SB), Z19, Z19
+	VMULPS     Z19, Z20, Z19
+	VADDPS     Z18, Z19, Z18
+	VADDPS     one<>+0(SB), Z18, Z18
+	VMULPS     Z17, Z18, Z17
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z16, K1
+	VBLENDMPS  zero<>+0(SB), Z17, K1, Z16
+	TESTQ      DI, DI
+	JZ         noStore69
+	VMOVUPS    Z16, 64(DI)(AX*1)
 
 noStore69:
-	KMOVW  264(SP), K1
-	VADDPS Z12, Z2, K1, Z2
+	VADDPS Z16, Z2, Z2
+	ADDQ   $0x00000080, AX
+	JMP    classes64
 
-classesDone65:
-	JMP summed61
+rest65:
+	TESTQ      $0x00000010, CX
+	JZ         tail66
+	VMOVUPS    (SI)(AX*1), Z16
+	PREFETCHT0 (R11)(AX*1)
+	VSUBPS     Z15, Z16, Z16
+	VMOVUPS    (R12)(AX*1), Z17
+	VCMPPS     $0x04, zero<>+0(SB), Z17, K1
+	VMULPS     Z16, Z17, Z18
+	VMOVUPS.Z  Z18, K1, Z18
+	VADDPS     Z17, Z7, Z7
+	VADDPS     Z18, Z8, Z8
+	VMULPS     Z10, Z16, Z17
+	VADDPS     Z9, Z17, Z17
+	VSUBPS     Z9, Z17, Z18
+	VPSLLD     $0x17, Z17, Z17
+	VPADDD     oneBits<>+0(SB), Z17, Z17
+	VMULPS     Z11, Z18, Z19
+	VSUBPS     Z19, Z16, Z19
+	VMULPS     Z12, Z18, Z18
+	VSUBPS     Z18, Z19, Z18
+	VMULPS     Z13, Z18, Z19
+	VMULPS     Z18, Z18, Z20
+	VADDPS     Z14, Z19, Z19
+	VMULPS     Z18, Z19, Z19
+	VADDPS     expQ2<>+0(SB), Z19, Z19
+	VMULPS     Z18, Z19, Z19
+	VADDPS     expQ1<>+0(SB), Z19, Z19
+	VMULPS     Z18, Z19, Z19
+	VADDPS     expQ0<>+0(SB), Z19, Z19
+	VMULPS     Z19, Z20, Z19
+	VADDPS     Z18, Z19, Z18
+	VADDPS     one<>+0(SB), Z18, Z18
+	VMULPS     Z17, Z18, Z17
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z16, K1
+	VBLENDMPS  zero<>+0(SB), Z17, K1, Z16
+	TESTQ      DI, DI
+	JZ         noStore70
+	VMOVUPS    Z16, (DI)(AX*1)
+
+noStore70:
+	VADDPS Z16, Z2, Z2
+	ADDQ   $0x00000040, AX
+
+tail66:
+	TESTQ     $0x0000000f, CX
+	JZ        classesDone67
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z16
+	VSUBPS    Z15, Z16, Z15
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (R12)(AX*1), K1, Z16
+	VCMPPS    $0x04, zero<>+0(SB), Z16, K1
+	VMULPS    Z15, Z16, Z17
+	VMOVUPS.Z Z17, K1, Z17
+	KMOVW     264(SP), K1
+	VADDPS    Z16, Z7, K1, Z7
+	KMOVW     264(SP), K1
+	VADDPS    Z17, Z8, K1, Z8
+	VMULPS    Z10, Z15, Z16
+	VADDPS    Z9, Z16, Z16
+	VSUBPS    Z9, Z16, Z17
+	VPSLLD    $0x17, Z16, Z16
+	VPADDD    oneBits<>+0(SB), Z16, Z16
+	VMULPS    Z11, Z17, Z18
+	VSUBPS    Z18, Z15, Z18
+	VMULPS    Z12, Z17, Z17
+	VSUBPS    Z17, Z18, Z17
+	VMULPS    Z13, Z17, Z18
+	VMULPS    Z17, Z17, Z19
+	VADDPS    Z14, Z18, Z18
+	VMULPS    Z17, Z18, Z18
+	VADDPS    expQ2<>+0(SB), Z18, Z18
+	VMULPS    Z17, Z18, Z18
+	VADDPS    expQ1<>+0(SB), Z18, Z18
+	VMULPS    Z17, Z18, Z18
+	VADDPS    expQ0<>+0(SB), Z18, Z18
+	VMULPS    Z18, Z19, Z18
+	VADDPS    Z17, Z18, Z17
+	VADDPS    one<>+0(SB), Z17, Z17
+	VMULPS    Z16, Z17, Z16
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z15, K1
+	VBLENDMPS zero<>+0(SB), Z16, K1, Z15
+	TESTQ     DI, DI
+	JZ        noStore71
+	KMOVW     264(SP), K1
+	VMOVUPS   Z15, K1, (DI)(AX*1)
+
+noStore71:
+	KMOVW  264(SP), K1
+	VADDPS Z15, Z2, K1, Z2
+
+classesDone67:
+	JMP summed63
 
 wideTargetsExp2:
 	XORL AX, AX
 
-classes70:
+classes72:
 	CMPQ       AX, 280(SP)
-	JAE        rest71
-	VMOVUPS    (SI)(AX*1), Z13
+	JAE        rest73
+	VMOVUPS    (SI)(AX*1), Z16
 	PREFETCHT0 (R11)(AX*1)
-	VSUBPS     Z12, Z13, Z13
-	VMOVUPS    (R12)(AX*1), Z14
-	VMULPS     Z14, Z0, Z14
-	VADDPS     Z1, Z14, Z14
-	VCMPPS     $0x04, zero<>+0(SB), Z14, K1
-	VMULPS     Z13, Z14, Z15
-	VMOVUPS.Z  Z15, K1, Z15
-	VADDPS     Z14, Z4, Z4
-	VADDPS     Z15, Z5, Z5
-	VMULPS     Z7, Z13, Z14
-	VADDPS     Z6, Z14, Z14
-	VSUBPS     Z6, Z14, Z15
-	VPSLLD     $0x17, Z14, Z14
-	VPADDD     oneBits<>+0(SB), Z14, Z14
-	VMULPS     Z8, Z15, Z16
-	VSUBPS     Z16, Z13, Z16
-	VMULPS     Z9, Z15, Z15
-	VSUBPS     Z15, Z16, Z15
-	VMULPS     Z10, Z15, Z16
-	VMULPS     Z15, Z15, Z17
-	VADDPS     Z11, Z16, Z16
-	VMULPS     Z15, Z16, Z16
-	VADDPS     expQ2<>+0(SB), Z16, Z16
-	VMULPS     Z15, Z16, Z16
-	VADDPS     expQ1<>+0(SB), Z16, Z16
-	VMULPS     Z15, Z16, Z16
-	VADDPS     expQ0<>+0(SB), Z16, Z16
-	VMULPS     Z16, Z17, Z16
-	VADDPS     Z15, Z16, Z15
-	VADDPS     one<>+0(SB), Z15, Z15
-	VMULPS     Z14, Z15, Z14
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z13, K1
-	VBLENDMPS  zero<>+0(SB), Z14, K1, Z13
-	TESTQ      DI, DI
-	JZ         noStore74
-	VMOVUPS    Z13, (DI)(AX*1)
-
-noStore74:
-	VADDPS     Z13, Z2, Z2
-	VMOVUPS    64(SI)(AX*1), Z13
-	PREFETCHT0 64(R11)(AX*1)
-	VSUBPS     Z12, Z13, Z13
-	VMOVUPS    64(R12)(AX*1), Z14
-	VMULPS     Z14, Z0, Z14
-	VADDPS     Z1, Z14, Z14
-	VCMPPS     $0x04, zero<>+0(SB), Z14, K1
-	VMULPS     Z13, Z14, Z15
-	VMOVUPS.Z  Z15, K1, Z15
-	VADDPS     Z14, Z4, Z4
-	VADDPS     Z15, Z5, Z5
-	VMULPS     Z7, Z13, Z14
-	VADDPS     Z6, Z14, Z14
-	VSUBPS     Z6, Z14, Z15
-	VPSLLD     $0x17, Z14, Z14
-	VPADDD     oneBits<>+0(SB), Z14, Z14
-	VMULPS     Z8, Z15, Z16
-	VSUBPS     Z16, Z13, Z16
-	VMULPS     Z9, Z15, Z15
-	VSUBPS     Z15, Z16, Z15
-	VMULPS     Z10, Z15, Z16
-	VMULPS     Z15, Z15, Z17
-	VADDPS     Z11, Z16, Z16
-	VMULPS     Z15, Z16, Z16
-	VADDPS     expQ2<>+0(SB), Z16, Z16
-	VMULPS     Z15, Z16, Z16
-	VADDPS     expQ1<>+0(SB), Z16, Z16
-	VMULPS     Z15, Z16, Z16
-	VADDPS     expQ0<>+0(SB), Z16, Z16
-	VMULPS     Z16, Z17, Z16
-	VADDPS     Z15, Z16, Z15
-	VADDPS     one<>+0(SB), Z15, Z15
-	VMULPS     Z14, Z15, Z14
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z13, K1
-	VBLENDMPS  zero<>+0(SB), Z14, K1, Z13
-	TESTQ      DI, DI
-	JZ         noStore75
-	VMOVUPS    Z13, 64(DI)(AX*1)
-
-noStore75:
-	VADDPS Z13, Z2, Z2
-	ADDQ   $0x00000080, AX
-	JMP    classes70
-
-rest71:
-	TESTQ      $0x00000010, CX
-	JZ         tail72
-	VMOVUPS    (SI)(AX*1), Z13
-	PREFETCHT0 (R11)(AX*1)
-	VSUBPS     Z12, Z13, Z13
-	VMOVUPS    (R12)(AX*1), Z14
-	VMULPS     Z14, Z0, Z14
-	VADDPS     Z1, Z14, Z14
-	VCMPPS     $0x04, zero<>+0(SB), Z14, K1
-	VMULPS     Z13, Z14, Z15
-	VMOVUPS.Z  Z15, K1, Z15
-	VADDPS     Z14, Z4, Z4
-	VADDPS     Z15, Z5, Z5
-	VMULPS     Z7, Z13, Z14
-	VADDPS     Z6, Z14, Z14
-	VSUBPS     Z6, Z14, Z15
-	VPSLLD     $0x17, Z14, Z14
-	VPADDD     oneBits<>+0(SB), Z14, Z14
-	VMULPS     Z8, Z15, Z16
-	VSUBPS     Z16, Z13, Z16
-	VMULPS     Z9, Z15, Z15
-	VSUBPS     Z15, Z16, Z15
-	VMULPS     Z10, Z15, Z16
-	VMULPS     Z15, Z15, Z17
-	VADDPS     Z11, Z16, Z16
-	VMULPS     Z15, Z16, Z16
-	VADDPS     expQ2<>+0(SB), Z16, Z16
-	VMULPS     Z15, Z16, Z16
-	VADDPS     expQ1<>+0(SB), Z16, Z16
-	VMULPS     Z15, Z16, Z16
-	VADDPS     expQ0<>+0(SB), Z16, Z16
-	VMULPS     Z16, Z17, Z16
-	VADDPS     Z15, Z16, Z15
-	VADDPS     one<>+0(SB), Z15, Z15
-	VMULPS     Z14, Z15, Z14
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z13, K1
-	VBLENDMPS  zero<>+0(SB), Z14, K1, Z13
+	VSUBPS     Z15, Z16, Z16
+	VMOVUPS    (R12)(AX*1), Z17
+	VMULPS     Z17, Z0, Z17
+	VADDPS     Z1, Z17, Z17
+	VCMPPS     $0x04, zero<>+0(SB), Z17, K1
+	VMULPS     Z16, Z17, Z18
+	VMOVUPS.Z  Z18, K1, Z18
+	VADDPS     Z17, Z7, Z7
+	VADDPS     Z18, Z8, Z8
+	VMULPS     Z10, Z16, Z17
+	VADDPS     Z9, Z17, Z17
+	VSUBPS     Z9, Z17, Z18
+	VPSLLD     $0x17, Z17, Z17
+	VPADDD     oneBits<>+0(SB), Z17, Z17
+	VMULPS     Z11, Z18, Z19
+	VSUBPS     Z19, Z16, Z19
+	VMULPS     Z12, Z18, Z18
+	VSUBPS     Z18, Z19, Z18
+	VMULPS     Z13, Z18, Z19
+	VMULPS     Z18, Z18, Z20
+	VADDPS     Z14, Z19, Z19
+	VMULPS     Z18, Z19, Z19
+	VADDPS     expQ2<>+0(SB), Z19, Z19
+	VMULPS     Z18, Z19, Z19
+	VADDPS     expQ1<>+0(SB), Z19, Z19
+	VMULPS     Z18, Z19, Z19
+	VADDPS     expQ0<>+0(SB), Z19, Z19
+	VMULPS     Z19, Z20, Z19
+	VADDPS     Z18, Z19, Z18
+	VADDPS     one<>+0(SB), Z18, Z18
+	VMULPS     Z17, Z18, Z17
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z16, K1
+	VBLENDMPS  zero<>+0(SB), Z17, K1, Z16
 	TESTQ      DI, DI
 	JZ         noStore76
-	VMOVUPS    Z13, (DI)(AX*1)
+	VMOVUPS    Z16, (DI)(AX*1)
 
 noStore76:
-	VADDPS Z13, Z2, Z2
-	ADDQ   $0x00000040, AX
-
-tail72:
-	TESTQ     $0x0000000f, CX
-	JZ        classesDone73
-	KMOVW     264(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z13
-	VSUBPS    Z12, Z13, Z12
-	KMOVW     264(SP), K1
-	VMOVUPS.Z (R12)(AX*1), K1, Z13
-	VMULPS    Z13, Z0, Z13
-	VADDPS    Z1, Z13, Z13
-	VCMPPS    $0x04, zero<>+0(SB), Z13, K1
-	VMULPS    Z12, Z13, Z14
-	VMOVUPS.Z Z14, K1, Z14
-	KMOVW     264(SP), K1
-	VADDPS    Z13, Z4, K1, Z4
-	KMOVW     264(SP), K1
-	VADDPS    Z14, Z5, K1, Z5
-	VMULPS    Z7, Z12, Z13
-	VADDPS    Z6, Z13, Z13
-	VSUBPS    Z6, Z13, Z14
-	VPSLLD    $0x17, Z13, Z13
-	VPADDD    oneBits<>+0(SB), Z13, Z13
-	VMULPS    Z8, Z14, Z15
-	VSUBPS    Z15, Z12, Z15
-	VMULPS    Z9, Z14, Z14
-	VSUBPS    Z14, Z15, Z14
-	VMULPS    Z10, Z14, Z15
-	VMULPS    Z14, Z14, Z16
-	VADDPS    Z11, Z15, Z15
-	VMULPS    Z14, Z15, Z15
-	VADDPS    expQ2<>+0(SB), Z15, Z15
-	VMULPS    Z14, Z15, Z15
-	VADDPS    expQ1<>+0(SB), Z15, Z15
-	VMULPS    Z14, Z15, Z15
-	VADDPS    expQ0<>+0(SB), Z15, Z15
-	VMULPS    Z15, Z16, Z15
-	VADDPS    Z14, Z15, Z14
-	VADDPS    one<>+0(SB), Z14, Z14
-	VMULPS    Z13, Z14, Z13
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z12, K1
-	VBLENDMPS zero<>+0(SB), Z13, K1, Z12
-	TESTQ     DI, DI
-	JZ        noStore77
-	KMOVW     264(SP), K1
-	VMOVUPS   Z12, K1, (DI)(AX*1)
+	VADDPS     Z16, Z2, Z2
+	VMOVUPS    64(SI)(AX*1), Z16
+	PREFETCHT0 64(R11)(AX*1)
+	VSUBPS     Z15, Z16, Z16
+	VMOVUPS    64(R12)(AX*1), Z17
+	VMULPS     Z17, Z0, Z17
+	VADDPS     Z1, Z17, Z17
+	VCMPPS     $0x04, zero<>+0(SB), Z17, K1
+	VMULPS     Z16, Z17, Z18
+	VMOVUPS.Z  Z18, K1, Z18
+	VADDPS     Z17, Z7, Z7
+	VADDPS     Z18, Z8, Z8
+	VMULPS     Z10, Z16, Z17
+	VADDPS     Z9, Z17, Z17
+	VSUBPS     Z9, Z17, Z18
+	VPSLLD     $0x17, Z17, Z17
+	VPADDD     oneBits<>+0(SB), Z17, Z17
+	VMULPS     Z11, Z18, Z19
+	VSUBPS     Z19, Z16, Z19
+	VMULPS     Z12, Z18, Z18
+	VSUBPS     Z18, Z19, Z18
+	VMULPS     Z13, Z18, Z19
+	VMULPS     Z18, Z18, Z20
+	VADDPS     Z14, Z19, Z19
+	VMULPS     Z18, Z19, Z19
+	VADDPS     expQ2<>+0(SB), Z19, Z19
+	VMULPS     Z18, Z19, Z19
+	VADDPS     expQ1<>+0(SB), Z19, Z19
+	VMULPS     Z18, Z19, Z19
+	VADDPS     expQ0<>+0(SB), Z19, Z19
+	VMULPS     Z19, Z20, Z19
+	VADDPS     Z18, Z19, Z18
+	VADDPS     one<>+0(SB), Z18, Z18
+	VMULPS     Z17, Z18, Z17
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z16, K1
+	VBLENDMPS  zero<>+0(SB), Z17, K1, Z16
+	TESTQ      DI, DI
+	JZ         noStore77
+	VMOVUPS    Z16, 64(DI)(AX*1)
 
 noStore77:
-	KMOVW  264(SP), K1
-	VADDPS Z12, Z2, K1, Z2
+	VADDPS Z16, Z2, Z2
+	ADDQ   $0x00000080, AX
+	JMP    classes72
 
-classesDone73:
-	JMP summed61
+rest73:
+	TESTQ      $0x00000010, CX
+	JZ         tail74
+	VMOVUPS    (SI)(AX*1), Z16
+	PREFETCHT0 (R11)(AX*1)
+	VSUBPS     Z15, Z16, Z16
+	VMOVUPS    (R12)(AX*1), Z17
+	VMULPS     Z17, Z0, Z17
+	VADDPS     Z1, Z17, Z17
+	VCMPPS     $0x04, zero<>+0(SB), Z17, K1
+	VMULPS     Z16, Z17, Z18
+	VMOVUPS.Z  Z18, K1, Z18
+	VADDPS     Z17, Z7, Z7
+	VADDPS     Z18, Z8, Z8
+	VMULPS     Z10, Z16, Z17
+	VADDPS     Z9, Z17, Z17
+	VSUBPS     Z9, Z17, Z18
+	VPSLLD     $0x17, Z17, Z17
+	VPADDD     oneBits<>+0(SB), Z17, Z17
+	VMULPS     Z11, Z18, Z19
+	VSUBPS     Z19, Z16, Z19
+	VMULPS     Z12, Z18, Z18
+	VSUBPS     Z18, Z19, Z18
+	VMULPS     Z13, Z18, Z19
+	VMULPS     Z18, Z18, Z20
+	VADDPS     Z14, Z19, Z19
+	VMULPS     Z18, Z19, Z19
+	VADDPS     expQ2<>+0(SB), Z19, Z19
+	VMULPS     Z18, Z19, Z19
+	VADDPS     expQ1<>+0(SB), Z19, Z19
+	VMULPS     Z18, Z19, Z19
+	VADDPS     expQ0<>+0(SB), Z19, Z19
+	VMULPS     Z19, Z20, Z19
+	VADDPS     Z18, Z19, Z18
+	VADDPS     one<>+0(SB), Z18, Z18
+	VMULPS     Z17, Z18, Z17
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z16, K1
+	VBLENDMPS  zero<>+0(SB), Z17, K1, Z16
+	TESTQ      DI, DI
+	JZ         noStore78
+	VMOVUPS    Z16, (DI)(AX*1)
+
+noStore78:
+	VADDPS Z16, Z2, Z2
+	ADDQ   $0x00000040, AX
+
+tail74:
+	TESTQ     $0x0000000f, CX
+	JZ        classesDone75
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z16
+	VSUBPS    Z15, Z16, Z15
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (R12)(AX*1), K1, Z16
+	VMULPS    Z16, Z0, Z16
+	VADDPS    Z1, Z16, Z16
+	VCMPPS    $0x04, zero<>+0(SB), Z16, K1
+	VMULPS    Z15, Z16, Z17
+	VMOVUPS.Z Z17, K1, Z17
+	KMOVW     264(SP), K1
+	VADDPS    Z16, Z7, K1, Z7
+	KMOVW     264(SP), K1
+	VADDPS    Z17, Z8, K1, Z8
+	VMULPS    Z10, Z15, Z16
+	VADDPS    Z9, Z16, Z16
+	VSUBPS    Z9, Z16, Z17
+	VPSLLD    $0x17, Z16, Z16
+	VPADDD    oneBits<>+0(SB), Z16, Z16
+	VMULPS    Z11, Z17, Z18
+	VSUBPS    Z18, Z15, Z18
+	VMULPS    Z12, Z17, Z17
+	VSUBPS    Z17, Z18, Z17
+	VMULPS    Z13, Z17, Z18
+	VMULPS    Z17, Z17, Z19
+	VADDPS    Z14, Z18, Z18
+	VMULPS    Z17, Z18, Z18
+	VADDPS    expQ2<>+0(SB), Z18, Z18
+	VMULPS    Z17, Z18, Z18
+	VADDPS    expQ1<>+0(SB), Z18, Z18
+	VMULPS    Z17, Z18, Z18
+	VADDPS    expQ0<>+0(SB), Z18, Z18
+	VMULPS    Z18, Z19, Z18
+	VADDPS    Z17, Z18, Z17
+	VADDPS    one<>+0(SB), Z17, Z17
+	VMULPS    Z16, Z17, Z16
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z15, K1
+	VBLENDMPS zero<>+0(SB), Z16, K1, Z15
+	TESTQ     DI, DI
+	JZ        noStore79
+	KMOVW     264(SP), K1
+	VMOVUPS   Z15, K1, (DI)(AX*1)
+
+noStore79:
+	KMOVW  264(SP), K1
+	VADDPS Z15, Z2, K1, Z2
+
+classesDone75:
+	JMP summed63
 
 wideTargetsExp6:
 	XORL AX, AX
 
-classes78:
+classes80:
 	CMPQ       AX, 280(SP)
-	JAE        rest79
-	VMOVUPS    (SI)(AX*1), Z13
+	JAE        rest81
+	VMOVUPS    (SI)(AX*1), Z16
 	PREFETCHT0 (R11)(AX*1)
-	VSUBPS     Z12, Z13, Z13
-	VMOVUPS    (R12)(AX*1), Z14
-	VMULPS     Z14, Z0, Z14
-	VADDPS     Z1, Z14, Z14
-	VMOVUPS    (BX)(AX*1), Z15
-	VMULPS     Z14, Z15, Z14
-	VCMPPS     $0x04, zero<>+0(SB), Z14, K1
-	VMULPS     Z13, Z14, Z15
-	VMOVUPS.Z  Z15, K1, Z15
-	VADDPS     Z14, Z4, Z4
-	VADDPS     Z15, Z5, Z5
-	VMULPS     Z7, Z13, Z14
-	VADDPS     Z6, Z14, Z14
-	VSUBPS     Z6, Z14, Z15
-	VPSLLD     $0x17, Z14, Z14
-	VPADDD     oneBits<>+0(SB), Z14, Z14
-	VMULPS     Z8, Z15, Z16
-	VSUBPS     Z16, Z13, Z16
-	VMULPS     Z9, Z15, Z15
-	VSUBPS     Z15, Z16, Z15
-	VMULPS     Z10, Z15, Z16
-	VMULPS     Z15, Z15, Z17
-	VADDPS     Z11, Z16, Z16
-	VMULPS     Z15, Z16, Z16
-	VADDPS     expQ2<>+0(SB), Z16, Z16
-	VMULPS     Z15, Z16, Z16
-	VADDPS     expQ1<>+0(SB), Z16, Z16
-	VMULPS     Z15, Z16, Z16
-	VADDPS     expQ0<>+0(SB), Z16, Z16
-	VMULPS     Z16, Z17, Z16
-	VADDPS     Z15, Z16, Z15
-	VADDPS     one<>+0(SB), Z15, Z15
-	VMULPS     Z14, Z15, Z14
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z13, K1
-	VBLENDMPS  zero<>+0(SB), Z14, K1, Z13
-	TESTQ      DI, DI
-	JZ         noStore82
-	VMOVUPS    Z13, (DI)(AX*1)
-
-noStore82:
-	VADDPS     Z13, Z2, Z2
-	VMOVUPS    64(SI)(AX*1), Z13
-	PREFETCHT0 64(R11)(AX*1)
-	VSUBPS     Z12, Z13, Z13
-	VMOVUPS    64(R12)(AX*1), Z14
-	VMULPS     Z14, Z0, Z14
-	VADDPS     Z1, Z14, Z14
-	VMOVUPS    64(BX)(AX*1), Z15
-	VMULPS     Z14, Z15, Z14
-	VCMPPS     $0x04, zero<>+0(SB), Z14, K1
-	VMULPS     Z13, Z14, Z15
-	VMOVUPS.Z  Z15, K1, Z15
-	VADDPS     Z14, Z4, Z4
-	VADDPS     Z15, Z5, Z5
-	VMULPS     Z7, Z13, Z14
-	VADDPS     Z6, Z14, Z14
-	VSUBPS     Z6, Z14, Z15
-	VPSLLD     $0x17, Z14, Z14
-	VPADDD     oneBits<>+0(SB), Z14, Z14
-	VMULPS     Z8, Z15, Z16
-	VSUBPS     Z16, Z13, Z16
-	VMULPS     Z9, Z15, Z15
-	VSUBPS     Z15, Z16, Z15
-	VMULPS     Z10, Z15, Z16
-	VMULPS     Z15, Z15, Z17
-	VADDPS     Z11, Z16, Z16
-	VMULPS     Z15, Z16, Z16
-	VADDPS     expQ2<>+0(SB), Z16, Z16
-	VMULPS     Z15, Z16, Z16
-	VADDPS     expQ1<>+0(SB), Z16, Z16
-	VMULPS     Z15, Z16, Z16
-	VADDPS     expQ0<>+0(SB), Z16, Z16
-	VMULPS     Z16, Z17, Z16
-	VADDPS     Z15, Z16, Z15
-	VADDPS     one<>+0(SB), Z15, Z15
-	VMULPS     Z14, Z15, Z14
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z13, K1
-	VBLENDMPS  zero<>+0(SB), Z14, K1, Z13
-	TESTQ      DI, DI
-	JZ         noStore83
-	VMOVUPS    Z13, 64(DI)(AX*1)
-
-noStore83:
-	VADDPS Z13, Z2, Z2
-	ADDQ   $0x00000080, AX
-	JMP    classes78
-
-rest79:
-	TESTQ      $0x00000010, CX
-	JZ         tail80
-	VMOVUPS    (SI)(AX*1), Z13
-	PREFETCHT0 (R11)(AX*1)
-	VSUBPS     Z12, Z13, Z13
-	VMOVUPS    (R12)(AX*1), Z14
-	VMULPS     Z14, Z0, Z14
-	VADDPS     Z1, Z14, Z14
-	VMOVUPS    (BX)(AX*1), Z15
-	VMULPS     Z14, Z15, Z14
-	VCMPPS     $0x04, zero<>+0(SB), Z14, K1
-	VMULPS     Z13, Z14, Z15
-	VMOVUPS.Z  Z15, K1, Z15
-	VADDPS     Z14, Z4, Z4
-	VADDPS     Z15, Z5, Z5
-	VMULPS     Z7, Z13, Z14
-	VADDPS     Z6, Z14, Z14
-	VSUBPS     Z6, Z14, Z15
-	VPSLLD     $0x17, Z14, Z14
-	VPADDD     oneBits<>+0(SB), Z14, Z14
-	VMULPS     Z8, Z15, Z16
-	VSUBPS     Z16, Z13, Z16
-	VMULPS     Z9, Z15, Z15
-	VSUBPS     Z15, Z16, Z15
-	VMULPS     Z10, Z15, Z16
-	VMULPS     Z15, Z15, Z17
-	VADDPS     Z11, Z16, Z16
-	VMULPS     Z15, Z16, Z16
-	VADDPS     expQ2<>+0(SB), Z16, Z16
-	VMULPS     Z15, Z16, Z16
-	VADDPS     expQ1<>+0(SB), Z16, Z16
-	VMULPS     Z15, Z16, Z16
-	VADDPS     expQ0<>+0(SB), Z16, Z16
-	VMULPS     Z16, Z17, Z16
-	VADDPS     Z15, Z16, Z15
-	VADDPS     one<>+0(SB), Z15, Z15
-	VMULPS     Z14, Z15, Z14
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z13, K1
-	VBLENDMPS  zero<>+0(SB), Z14, K1, Z13
+	VSUBPS     Z15, Z16, Z16
+	VMOVUPS    (R12)(AX*1), Z17
+	VMULPS     Z17, Z0, Z17
+	VADDPS     Z1, Z17, Z17
+	VMOVUPS    (BX)(AX*1), Z18
+	VMULPS     Z17, Z18, Z17
+	VCMPPS     $0x04, zero<>+0(SB), Z17, K1
+	VMULPS     Z16, Z17, Z18
+	VMOVUPS.Z  Z18, K1, Z18
+	VADDPS     Z17, Z7, Z7
+	VADDPS     Z18, Z8, Z8
+	VMULPS     Z10, Z16, Z17
+	VADDPS     Z9, Z17, Z17
+	VSUBPS     Z9, Z17, Z18
+	VPSLLD     $0x17, Z17, Z17
+	VPADDD     oneBits<>+0(SB), Z17, Z17
+	VMULPS     Z11, Z18, Z19
+	VSUBPS     Z19, Z16, Z19
+	VMULPS     Z12, Z18, Z18
+	VSUBPS     Z18, Z19, Z18
+	VMULPS     Z13, Z18, Z19
+	VMULPS     Z18, Z18, Z20
+	VADDPS     Z14, Z19, Z19
+	VMULPS     Z18, Z19, Z19
+	VADDPS     expQ2<>+0(SB), Z19, Z19
+	VMULPS     Z18, Z19, Z19
+	VADDPS     expQ1<>+0(SB), Z19, Z19
+	VMULPS     Z18, Z19, Z19
+	VADDPS     expQ0<>+0(SB), Z19, Z19
+	VMULPS     Z19, Z20, Z19
+	VADDPS     Z18, Z19, Z18
+	VADDPS     one<>+0(SB), Z18, Z18
+	VMULPS     Z17, Z18, Z17
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z16, K1
+	VBLENDMPS  zero<>+0(SB), Z17, K1, Z16
 	TESTQ      DI, DI
 	JZ         noStore84
-	VMOVUPS    Z13, (DI)(AX*1)
+	VMOVUPS    Z16, (DI)(AX*1)
 
 noStore84:
-	VADDPS Z13, Z2, Z2
-	ADDQ   $0x00000040, AX
-
-tail80:
-	TESTQ     $0x0000000f, CX
-	JZ        classesDone81
-	KMOVW     264(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z13
-	VSUBPS    Z12, Z13, Z12
-	KMOVW     264(SP), K1
-	VMOVUPS.Z (R12)(AX*1), K1, Z13
-	VMULPS    Z13, Z0, Z13
-	VADDPS    Z1, Z13, Z13
-	KMOVW     264(SP), K1
-	VMOVUPS.Z (BX)(AX*1), K1, Z14
-	VMULPS    Z13, Z14, Z13
-	VCMPPS    $0x04, zero<>+0(SB), Z13, K1
-	VMULPS    Z12, Z13, Z14
-	VMOVUPS.Z Z14, K1, Z14
-	KMOVW     264(SP), K1
-	VADDPS    Z13, Z4, K1, Z4
-	KMOVW     264(SP), K1
-	VADDPS    Z14, Z5, K1, Z5
-	VMULPS    Z7, Z12, Z13
-	VADDPS    Z6, Z13, Z13
-	VSUBPS    Z6, Z13, Z14
-	VPSLLD    $0x17, Z13, Z13
-	VPADDD    oneBits<>+0(SB), Z13, Z13
-	VMULPS    Z8, Z14, Z15
-	VSUBPS    Z15, Z12, Z15
-	VMULPS    Z9, Z14, Z14
-	VSUBPS    Z14, Z15, Z14
-	VMULPS    Z10, Z14, Z15
-	VMULPS    Z14, Z14, Z16
-	VADDPS    Z11, Z15, Z15
-	VMULPS    Z14, Z15, Z15
-	VADDPS    expQ2<>+0(SB), Z15, Z15
-	VMULPS    Z14, Z15, Z15
-	VADDPS    expQ1<>+0(SB), Z15, Z15
-	VMULPS    Z14, Z15, Z15
-	VADDPS    expQ0<>+0(SB), Z15, Z15
-	VMULPS    Z15, Z16, Z15
-	VADDPS    Z14, Z15, Z14
-	VADDPS    one<>+0(SB), Z14, Z14
-	VMULPS    Z13, Z14, Z13
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z12, K1
-	VBLENDMPS zero<>+0(SB), Z13, K1, Z12
-	TESTQ     DI, DI
-	JZ        noStore85
-	KMOVW     264(SP), K1
-	VMOVUPS   Z12, K1, (DI)(AX*1)
+	VADDPS     Z16, Z2, Z2
+	VMOVUPS    64(SI)(AX*1), Z16
+	PREFETCHT0 64(R11)(AX*1)
+	VSUBPS     Z15, Z16, Z16
+	VMOVUPS    64(R12)(AX*1), Z17
+	VMULPS     Z17, Z0, Z17
+	VADDPS     Z1, Z17, Z17
+	VMOVUPS    64(BX)(AX*1), Z18
+	VMULPS     Z17, Z18, Z17
+	VCMPPS     $0x04, zero<>+0(SB), Z17, K1
+	VMULPS     Z16, Z17, Z18
+	VMOVUPS.Z  Z18, K1, Z18
+	VADDPS     Z17, Z7, Z7
+	VADDPS     Z18, Z8, Z8
+	VMULPS     Z10, Z16, Z17
+	VADDPS     Z9, Z17, Z17
+	VSUBPS     Z9, Z17, Z18
+	VPSLLD     $0x17, Z17, Z17
+	VPADDD     oneBits<>+0(SB), Z17, Z17
+	VMULPS     Z11, Z18, Z19
+	VSUBPS     Z19, Z16, Z19
+	VMULPS     Z12, Z18, Z18
+	VSUBPS     Z18, Z19, Z18
+	VMULPS     Z13, Z18, Z19
+	VMULPS     Z18, Z18, Z20
+	VADDPS     Z14, Z19, Z19
+	VMULPS     Z18, Z19, Z19
+	VADDPS     expQ2<>+0(SB), Z19, Z19
+	VMULPS     Z18, Z19, Z19
+	VADDPS     expQ1<>+0(SB), Z19, Z19
+	VMULPS     Z18, Z19, Z19
+	VADDPS     expQ0<>+0(SB), Z19, Z19
+	VMULPS     Z19, Z20, Z19
+	VADDPS     Z18, Z19, Z18
+	VADDPS     one<>+0(SB), Z18, Z18
+	VMULPS     Z17, Z18, Z17
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z16, K1
+	VBLENDMPS  zero<>+0(SB), Z17, K1, Z16
+	TESTQ      DI, DI
+	JZ         noStore85
+	VMOVUPS    Z16, 64(DI)(AX*1)
 
 noStore85:
-	KMOVW  264(SP), K1
-	VADDPS Z12, Z2, K1, Z2
+	VADDPS Z16, Z2, Z2
+	ADDQ   $0x00000080, AX
+	JMP    classes80
 
-classesDone81:
-	JMP summed61
+rest81:
+	TESTQ      $0x00000010, CX
+	JZ         tail82
+	VMOVUPS    (SI)(AX*1), Z16
+	PREFETCHT0 (R11)(AX*1)
+	VSUBPS     Z15, Z16, Z16
+	VMOVUPS    (R12)(AX*1), Z17
+	VMULPS     Z17, Z0, Z17
+	VADDPS     Z1, Z17, Z17
+	VMOVUPS    (BX)(AX*1), Z18
+	VMULPS     Z17, Z18, Z17
+	VCMPPS     $0x04, zero<>+0(SB), Z17, K1
+	VMULPS     Z16, Z17, Z18
+	VMOVUPS.Z  Z18, K1, Z18
+	VADDPS     Z17, Z7, Z7
+	VADDPS     Z18, Z8, Z8
+	VMULPS     Z10, Z16, Z17
+	VADDPS     Z9, Z17, Z17
+	VSUBPS     Z9, Z17, Z18
+	VPSLLD     $0x17, Z17, Z17
+	VPADDD     oneBits<>+0(SB), Z17, Z17
+	VMULPS     Z11, Z18, Z19
+	VSUBPS     Z19, Z16, Z19
+	VMULPS     Z12, Z18, Z18
+	VSUBPS     Z18, Z19, Z18
+	VMULPS     Z13, Z18, Z19
+	VMULPS     Z18, Z18, Z20
+	VADDPS     Z14, Z19, Z19
+	VMULPS     Z18, Z19, Z19
+	VADDPS     expQ2<>+0(SB), Z19, Z19
+	VMULPS     Z18, Z19, Z19
+	VADDPS     expQ1<>+0(SB), Z19, Z19
+	VMULPS     Z18, Z19, Z19
+	VADDPS     expQ0<>+0(SB), Z19, Z19
+	VMULPS     Z19, Z20, Z19
+	VADDPS     Z18, Z19, Z18
+	VADDPS     one<>+0(SB), Z18, Z18
+	VMULPS     Z17, Z18, Z17
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z16, K1
+	VBLENDMPS  zero<>+0(SB), Z17, K1, Z16
+	TESTQ      DI, DI
+	JZ         noStore86
+	VMOVUPS    Z16, (DI)(AX*1)
+
+noStore86:
+	VADDPS Z16, Z2, Z2
+	ADDQ   $0x00000040, AX
+
+tail82:
+	TESTQ     $0x0000000f, CX
+	JZ        classesDone83
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z16
+	VSUBPS    Z15, Z16, Z15
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (R12)(AX*1), K1, Z16
+	VMULPS    Z16, Z0, Z16
+	VADDPS    Z1, Z16, Z16
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (BX)(AX*1), K1, Z17
+	VMULPS    Z16, Z17, Z16
+	VCMPPS    $0x04, zero<>+0(SB), Z16, K1
+	VMULPS    Z15, Z16, Z17
+	VMOVUPS.Z Z17, K1, Z17
+	KMOVW     264(SP), K1
+	VADDPS    Z16, Z7, K1, Z7
+	KMOVW     264(SP), K1
+	VADDPS    Z17, Z8, K1, Z8
+	VMULPS    Z10, Z15, Z16
+	VADDPS    Z9, Z16, Z16
+	VSUBPS    Z9, Z16, Z17
+	VPSLLD    $0x17, Z16, Z16
+	VPADDD    oneBits<>+0(SB), Z16, Z16
+	VMULPS    Z11, Z17, Z18
+	VSUBPS    Z18, Z15, Z18
+	VMULPS    Z12, Z17, Z17
+	VSUBPS    Z17, Z18, Z17
+	VMULPS    Z13, Z17, Z18
+	VMULPS    Z17, Z17, Z19
+	VADDPS    Z14, Z18, Z18
+	VMULPS    Z17, Z18, Z18
+	VADDPS    expQ2<>+0(SB), Z18, Z18
+	VMULPS    Z17, Z18, Z18
+	VADDPS    expQ1<>+0(SB), Z18, Z18
+	VMULPS    Z17, Z18, Z18
+	VADDPS    expQ0<>+0(SB), Z18, Z18
+	VMULPS    Z18, Z19, Z18
+	VADDPS    Z17, Z18, Z17
+	VADDPS    one<>+0(SB), Z17, Z17
+	VMULPS    Z16, Z17, Z16
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z15, K1
+	VBLENDMPS zero<>+0(SB), Z16, K1, Z15
+	TESTQ     DI, DI
+	JZ        noStore87
+	KMOVW     264(SP), K1
+	VMOVUPS   Z15, K1, (DI)(AX*1)
+
+noStore87:
+	KMOVW  264(SP), K1
+	VADDPS Z15, Z2, K1, Z2
+
+classesDone83:
+	JMP summed63
 
 wideTargetsExp1:
-	VMOVDQU32 lanes<>+0(SB), Z13
+	VMOVDQU32 lanes<>+0(SB), Z16
 	XORL      AX, AX
 
-classes86:
+classes88:
 	CMPQ       AX, 280(SP)
-	JAE        rest87
-	VMOVUPS    (SI)(AX*1), Z14
+	JAE        rest89
+	VMOVUPS    (SI)(AX*1), Z17
 	PREFETCHT0 (R11)(AX*1)
-	VSUBPS     Z12, Z14, Z14
-	VPCMPEQD   Z3, Z13, K1
-	VMOVUPS.Z  one<>+0(SB), K1, Z15
-	VCMPPS     $0x04, zero<>+0(SB), Z15, K1
-	VMULPS     Z14, Z15, Z16
-	VMOVUPS.Z  Z16, K1, Z16
-	VADDPS     Z15, Z4, Z4
-	VADDPS     Z16, Z5, Z5
-	VPADDD     sixteen<>+0(SB), Z13, Z13
-	VMULPS     Z7, Z14, Z15
-	VADDPS     Z6, Z15, Z15
-	VSUBPS     Z6, Z15, Z16
-	VPSLLD     $0x17, Z15, Z15
-	VPADDD     oneBits<>+0(SB), Z15, Z15
-	VMULPS     Z8, Z16, Z17
-	VSUBPS     Z17, Z14, Z17
-	VMULPS     Z9, Z16, Z16
-	VSUBPS     Z16, Z17, Z16
-	VMULPS     Z10, Z16, Z17
-	VMULPS     Z16, Z16, Z18
-	VADDPS     Z11, Z17, Z17
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ2<>+0(SB), Z17, Z17
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ1<>+0(SB), Z17, Z17
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ0<>+0(SB), Z17, Z17
-	VMULPS     Z17, Z18, Z17
-	VADDPS     Z16, Z17, Z16
-	VADDPS     one<>+0(SB), Z16, Z16
-	VMULPS     Z15, Z16, Z15
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z14, K1
-	VBLENDMPS  zero<>+0(SB), Z15, K1, Z14
-	TESTQ      DI, DI
-	JZ         noStore90
-	VMOVUPS    Z14, (DI)(AX*1)
-
-noStore90:
-	VADDPS     Z14, Z2, Z2
-	VMOVUPS    64(SI)(AX*1), Z14
-	PREFETCHT0 64(R11)(AX*1)
-	VSUBPS     Z12, Z14, Z14
-	VPCMPEQD   Z3, Z13, K1
-	VMOVUPS.Z  one<>+0(SB), K1, Z15
-	VCMPPS     $0x04, zero<>+0(SB), Z15, K1
-	VMULPS     Z14, Z15, Z16
-	VMOVUPS.Z  Z16, K1, Z16
-	VADDPS     Z15, Z4, Z4
-	VADDPS     Z16, Z5, Z5
-	VPADDD     sixteen<>+0(SB), Z13, Z13
-	VMULPS     Z7, Z14, Z15
-	VADDPS     Z6, Z15, Z15
-	VSUBPS     Z6, Z15, Z16
-	VPSLLD     $0x17, Z15, Z15
-	VPADDD     oneBits<>+0(SB), Z15, Z15
-	VMULPS     Z8, Z16, Z17
-	VSUBPS     Z17, Z14, Z17
-	VMULPS     Z9, Z16, Z16
-	VSUBPS     Z16, Z17, Z16
-	VMULPS     Z10, Z16, Z17
-	VMULPS     Z16, Z16, Z18
-	VADDPS     Z11, Z17, Z17
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ2<>+0(SB), Z17, Z17
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ1<>+0(SB), Z17, Z17
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ0<>+0(SB), Z17, Z17
-	VMULPS     Z17, Z18, Z17
-	VADDPS     Z16, Z17, Z16
-	VADDPS     one<>+0(SB), Z16, Z16
-	VMULPS     Z15, Z16, Z15
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z14, K1
-	VBLENDMPS  zero<>+0(SB), Z15, K1, Z14
-	TESTQ      DI, DI
-	JZ         noStore91
-	VMOVUPS    Z14, 64(DI)(AX*1)
-
-noStore91:
-	VADDPS Z14, Z2, Z2
-	ADDQ   $0x00000080, AX
-	JMP    classes86
-
-rest87:
-	TESTQ      $0x00000010, CX
-	JZ         tail88
-	VMOVUPS    (SI)(AX*1), Z14
-	PREFETCHT0 (R11)(AX*1)
-	VSUBPS     Z12, Z14, Z14
-	VPCMPEQD   Z3, Z13, K1
-	VMOVUPS.Z  one<>+0(SB), K1, Z15
-	VCMPPS     $0x04, zero<>+0(SB), Z15, K1
-	VMULPS     Z14, Z15, Z16
-	VMOVUPS.Z  Z16, K1, Z16
-	VADDPS     Z15, Z4, Z4
-	VADDPS     Z16, Z5, Z5
-	VPADDD     sixteen<>+0(SB), Z13, Z13
-	VMULPS     Z7, Z14, Z15
-	VADDPS     Z6, Z15, Z15
-	VSUBPS     Z6, Z15, Z16
-	VPSLLD     $0x17, Z15, Z15
-	VPADDD     oneBits<>+0(SB), Z15, Z15
-	VMULPS     Z8, Z16, Z17
-	VSUBPS     Z17, Z14, Z17
-	VMULPS     Z9, Z16, Z16
-	VSUBPS     Z16, Z17, Z16
-	VMULPS     Z10, Z16, Z17
-	VMULPS     Z16, Z16, Z18
-	VADDPS     Z11, Z17, Z17
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ2<>+0(SB), Z17, Z17
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ1<>+0(SB), Z17, Z17
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ0<>+0(SB), Z17, Z17
-	VMULPS     Z17, Z18, Z17
-	VADDPS     Z16, Z17, Z16
-	VADDPS     one<>+0(SB), Z16, Z16
-	VMULPS     Z15, Z16, Z15
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z14, K1
-	VBLENDMPS  zero<>+0(SB), Z15, K1, Z14
+	VSUBPS     Z15, Z17, Z17
+	VPCMPEQD   Z3, Z16, K1
+	VMOVUPS.Z  one<>+0(SB), K1, Z18
+	VCMPPS     $0x04, zero<>+0(SB), Z18, K1
+	VMULPS     Z17, Z18, Z19
+	VMOVUPS.Z  Z19, K1, Z19
+	VADDPS     Z18, Z7, Z7
+	VADDPS     Z19, Z8, Z8
+	VPADDD     sixteen<>+0(SB), Z16, Z16
+	VMULPS     Z10, Z17, Z18
+	VADDPS     Z9, Z18, Z18
+	VSUBPS     Z9, Z18, Z19
+	VPSLLD     $0x17, Z18, Z18
+	VPADDD     oneBits<>+0(SB), Z18, Z18
+	VMULPS     Z11, Z19, Z20
+	VSUBPS     Z20, Z17, Z20
+	VMULPS     Z12, Z19, Z19
+	VSUBPS     Z19, Z20, Z19
+	VMULPS     Z13, Z19, Z20
+	VMULPS     Z19, Z19, Z21
+	VADDPS     Z14, Z20, Z20
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ2<>+0(SB), Z20, Z20
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ1<>+0(SB), Z20, Z20
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ0<>+0(SB), Z20, Z20
+	VMULPS     Z20, Z21, Z20
+	VADDPS     Z19, Z20, Z19
+	VADDPS     one<>+0(SB), Z19, Z19
+	VMULPS     Z18, Z19, Z18
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z17, K1
+	VBLENDMPS  zero<>+0(SB), Z18, K1, Z17
 	TESTQ      DI, DI
 	JZ         noStore92
-	VMOVUPS    Z14, (DI)(AX*1)
+	VMOVUPS    Z17, (DI)(AX*1)
 
 noStore92:
-	VADDPS Z14, Z2, Z2
-	ADDQ   $0x00000040, AX
-
-tail88:
-	TESTQ     $0x0000000f, CX
-	JZ        classesDone89
-	KMOVW     264(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z14
-	VSUBPS    Z12, Z14, Z12
-	VPCMPEQD  Z3, Z13, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z14
-	VCMPPS    $0x04, zero<>+0(SB), Z14, K1
-	VMULPS    Z12, Z14, Z15
-	VMOVUPS.Z Z15, K1, Z15
-	KMOVW     264(SP), K1
-	VADDPS    Z14, Z4, K1, Z4
-	KMOVW     264(SP), K1
-	VADDPS    Z15, Z5, K1, Z5
-	VPADDD    sixteen<>+0(SB), Z13, Z13
-	VMULPS    Z7, Z12, Z13
-	VADDPS    Z6, Z13, Z13
-	VSUBPS    Z6, Z13, Z14
-	VPSLLD    $0x17, Z13, Z13
-	VPADDD    oneBits<>+0(SB), Z13, Z13
-	VMULPS    Z8, Z14, Z15
-	VSUBPS    Z15, Z12, Z15
-	VMULPS    Z9, Z14, Z14
-	VSUBPS    Z14, Z15, Z14
-	VMULPS    Z10, Z14, Z15
-	VMULPS    Z14, Z14, Z16
-	VADDPS    Z11, Z15, Z15
-	VMULPS    Z14, Z15, Z15
-	VADDPS    expQ2<>+0(SB), Z15, Z15
-	VMULPS    Z14, Z15, Z15
-	VADDPS    expQ1<>+0(SB), Z15, Z15
-	VMULPS    Z14, Z15, Z15
-	VADDPS    expQ0<>+0(SB), Z15, Z15
-	VMULPS    Z15, Z16, Z15
-	VADDPS    Z14, Z15, Z14
-	VADDPS    one<>+0(SB), Z14, Z14
-	VMULPS    Z13, Z14, Z13
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z12, K1
-	VBLENDMPS zero<>+0(SB), Z13, K1, Z12
-	TESTQ     DI, DI
-	JZ        noStore93
-	KMOVW     264(SP), K1
-	VMOVUPS   Z12, K1, (DI)(AX*1)
+	VADDPS     Z17, Z2, Z2
+	VMOVUPS    64(SI)(AX*1), Z17
+	PREFETCHT0 64(R11)(AX*1)
+	VSUBPS     Z15, Z17, Z17
+	VPCMPEQD   Z3, Z16, K1
+	VMOVUPS.Z  one<>+0(SB), K1, Z18
+	VCMPPS     $0x04, zero<>+0(SB), Z18, K1
+	VMULPS     Z17, Z18, Z19
+	VMOVUPS.Z  Z19, K1, Z19
+	VADDPS     Z18, Z7, Z7
+	VADDPS     Z19, Z8, Z8
+	VPADDD     sixteen<>+0(SB), Z16, Z16
+	VMULPS     Z10, Z17, Z18
+	VADDPS     Z9, Z18, Z18
+	VSUBPS     Z9, Z18, Z19
+	VPSLLD     $0x17, Z18, Z18
+	VPADDD     oneBits<>+0(SB), Z18, Z18
+	VMULPS     Z11, Z19, Z20
+	VSUBPS     Z20, Z17, Z20
+	VMULPS     Z12, Z19, Z19
+	VSUBPS     Z19, Z20, Z19
+	VMULPS     Z13, Z19, Z20
+	VMULPS     Z19, Z19, Z21
+	VADDPS     Z14, Z20, Z20
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ2<>+0(SB), Z20, Z20
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ1<>+0(SB), Z20, Z20
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ0<>+0(SB), Z20, Z20
+	VMULPS     Z20, Z21, Z20
+	VADDPS     Z19, Z20, Z19
+	VADDPS     one<>+0(SB), Z19, Z19
+	VMULPS     Z18, Z19, Z18
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z17, K1
+	VBLENDMPS  zero<>+0(SB), Z18, K1, Z17
+	TESTQ      DI, DI
+	JZ         noStore93
+	VMOVUPS    Z17, 64(DI)(AX*1)
 
 noStore93:
-	KMOVW  264(SP), K1
-	VADDPS Z12, Z2, K1, Z2
+	VADDPS Z17, Z2, Z2
+	ADDQ   $0x00000080, AX
+	JMP    classes88
 
-classesDone89:
-	JMP summed61
+rest89:
+	TESTQ      $0x00000010, CX
+	JZ         tail90
+	VMOVUPS    (SI)(AX*1), Z17
+	PREFETCHT0 (R11)(AX*1)
+	VSUBPS     Z15, Z17, Z17
+	VPCMPEQD   Z3, Z16, K1
+	VMOVUPS.Z  one<>+0(SB), K1, Z18
+	VCMPPS     $0x04, zero<>+0(SB), Z18, K1
+	VMULPS     Z17, Z18, Z19
+	VMOVUPS.Z  Z19, K1, Z19
+	VADDPS     Z18, Z7, Z7
+	VADDPS     Z19, Z8, Z8
+	VPADDD     sixteen<>+0(SB), Z16, Z16
+	VMULPS     Z10, Z17, Z18
+	VADDPS     Z9, Z18, Z18
+	VSUBPS     Z9, Z18, Z19
+	VPSLLD     $0x17, Z18, Z18
+	VPADDD     oneBits<>+0(SB), Z18, Z18
+	VMULPS     Z11, Z19, Z20
+	VSUBPS     Z20, Z17, Z20
+	VMULPS     Z12, Z19, Z19
+	VSUBPS     Z19, Z20, Z19
+	VMULPS     Z13, Z19, Z20
+	VMULPS     Z19, Z19, Z21
+	VADDPS     Z14, Z20, Z20
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ2<>+0(SB), Z20, Z20
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ1<>+0(SB), Z20, Z20
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ0<>+0(SB), Z20, Z20
+	VMULPS     Z20, Z21, Z20
+	VADDPS     Z19, Z20, Z19
+	VADDPS     one<>+0(SB), Z19, Z19
+	VMULPS     Z18, Z19, Z18
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z17, K1
+	VBLENDMPS  zero<>+0(SB), Z18, K1, Z17
+	TESTQ      DI, DI
+	JZ         noStore94
+	VMOVUPS    Z17, (DI)(AX*1)
+
+noStore94:
+	VADDPS Z17, Z2, Z2
+	ADDQ   $0x00000040, AX
+
+tail90:
+	TESTQ     $0x0000000f, CX
+	JZ        classesDone91
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z17
+	VSUBPS    Z15, Z17, Z15
+	VPCMPEQD  Z3, Z16, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z17
+	VCMPPS    $0x04, zero<>+0(SB), Z17, K1
+	VMULPS    Z15, Z17, Z18
+	VMOVUPS.Z Z18, K1, Z18
+	KMOVW     264(SP), K1
+	VADDPS    Z17, Z7, K1, Z7
+	KMOVW     264(SP), K1
+	VADDPS    Z18, Z8, K1, Z8
+	VPADDD    sixteen<>+0(SB), Z16, Z16
+	VMULPS    Z10, Z15, Z16
+	VADDPS    Z9, Z16, Z16
+	VSUBPS    Z9, Z16, Z17
+	VPSLLD    $0x17, Z16, Z16
+	VPADDD    oneBits<>+0(SB), Z16, Z16
+	VMULPS    Z11, Z17, Z18
+	VSUBPS    Z18, Z15, Z18
+	VMULPS    Z12, Z17, Z17
+	VSUBPS    Z17, Z18, Z17
+	VMULPS    Z13, Z17, Z18
+	VMULPS    Z17, Z17, Z19
+	VADDPS    Z14, Z18, Z18
+	VMULPS    Z17, Z18, Z18
+	VADDPS    expQ2<>+0(SB), Z18, Z18
+	VMULPS    Z17, Z18, Z18
+	VADDPS    expQ1<>+0(SB), Z18, Z18
+	VMULPS    Z17, Z18, Z18
+	VADDPS    expQ0<>+0(SB), Z18, Z18
+	VMULPS    Z18, Z19, Z18
+	VADDPS    Z17, Z18, Z17
+	VADDPS    one<>+0(SB), Z17, Z17
+	VMULPS    Z16, Z17, Z16
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z15, K1
+	VBLENDMPS zero<>+0(SB), Z16, K1, Z15
+	TESTQ     DI, DI
+	JZ        noStore95
+	KMOVW     264(SP), K1
+	VMOVUPS   Z15, K1, (DI)(AX*1)
+
+noStore95:
+	KMOVW  264(SP), K1
+	VADDPS Z15, Z2, K1, Z2
+
+classesDone91:
+	JMP summed63
 
 wideTargetsExp3:
-	VMOVDQU32 lanes<>+0(SB), Z13
+	VMOVDQU32 lanes<>+0(SB), Z16
 	XORL      AX, AX
 
-classes94:
+classes96:
 	CMPQ       AX, 280(SP)
-	JAE        rest95
-	VMOVUPS    (SI)(AX*1), Z14
+	JAE        rest97
+	VMOVUPS    (SI)(AX*1), Z17
 	PREFETCHT0 (R11)(AX*1)
-	VSUBPS     Z12, Z14, Z14
-	VPCMPEQD   Z3, Z13, K1
-	VMOVUPS.Z  one<>+0(SB), K1, Z15
-	VMULPS     Z15, Z0, Z15
-	VADDPS     Z1, Z15, Z15
-	VCMPPS     $0x04, zero<>+0(SB), Z15, K1
-	VMULPS     Z14, Z15, Z16
-	VMOVUPS.Z  Z16, K1, Z16
-	VADDPS     Z15, Z4, Z4
-	VADDPS     Z16, Z5, Z5
-	VPADDD     sixteen<>+0(SB), Z13, Z13
-	VMULPS     Z7, Z14, Z15
-	VADDPS     Z6, Z15, Z15
-	VSUBPS     Z6, Z15, Z16
-	VPSLLD     $0x17, Z15, Z15
-	VPADDD     oneBits<>+0(SB), Z15, Z15
-	VMULPS     Z8, Z16, Z17
-	VSUBPS     Z17, Z14, Z17
-	VMULPS     Z9, Z16, Z16
-	VSUBPS     Z16, Z17, Z16
-	VMULPS     Z10, Z16, Z17
-	VMULPS     Z16, Z16, Z18
-	VADDPS     Z11, Z17, Z17
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ2<>+0(SB), Z17, Z17
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ1<>+0(SB), Z17, Z17
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ0<>+0(SB), Z17, Z17
-	VMULPS     Z17, Z18, Z17
-	VADDPS     Z16, Z17, Z16
-	VADDPS     one<>+0(SB), Z16, Z16
-	VMULPS     Z15, Z16, Z15
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z14, K1
-	VBLENDMPS  zero<>+0(SB), Z15, K1, Z14
-	TESTQ      DI, DI
-	JZ         noStore98
-	VMOVUPS    Z14, (DI)(AX*1)
-
-noStore98:
-	VADDPS     Z14, Z2, Z2
-	VMOVUPS    64(SI)(AX*1), Z14
-	PREFETCHT0 64(R11)(AX*1)
-	VSUBPS     Z12, Z14, Z14
-	VPCMPEQD   Z3, Z13, K1
-	VMOVUPS.Z  one<>+0(SB), K1, Z15
-	VMULPS     Z15, Z0, Z15
-	VADDPS     Z1, Z15, Z15
-	VCMPPS     $0x04, zero<>+0(SB), Z15, K1
-	VMULPS     Z14, Z15, Z16
-	VMOVUPS.Z  Z16, K1, Z16
-	VADDPS     Z15, Z4, Z4
-	VADDPS     Z16, Z5, Z5
-	VPADDD     sixteen<>+0(SB), Z13, Z13
-	VMULPS     Z7, Z14, Z15
-	VADDPS     Z6, Z15, Z15
-	VSUBPS     Z6, Z15, Z16
-	VPSLLD     $0x17, Z15, Z15
-	VPADDD     oneBits<>+0(SB), Z15, Z15
-	VMULPS     Z8, Z16, Z17
-	VSUBPS     Z17, Z14, Z17
-	VMULPS     Z9, Z16, Z16
-	VSUBPS     Z16, Z17, Z16
-	VMULPS     Z10, Z16, Z17
-	VMULPS     Z16, Z16, Z18
-	VADDPS     Z11, Z17, Z17
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ2<>+0(SB), Z17, Z17
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ1<>+0(SB), Z17, Z17
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ0<>+0(SB), Z17, Z17
-	VMULPS     Z17, Z18, Z17
-	VADDPS     Z16, Z17, Z16
-	VADDPS     one<>+0(SB), Z16, Z16
-	VMULPS     Z15, Z16, Z15
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z14, K1
-	VBLENDMPS  zero<>+0(SB), Z15, K1, Z14
-	TESTQ      DI, DI
-	JZ         noStore99
-	VMOVUPS    Z14, 64(DI)(AX*1)
-
-noStore99:
-	VADDPS Z14, Z2, Z2
-	ADDQ   $0x00000080, AX
-	JMP    classes94
-
-rest95:
-	TESTQ      $0x00000010, CX
-	JZ         tail96
-	VMOVUPS    (SI)(AX*1), Z14
-	PREFETCHT0 (R11)(AX*1)
-	VSUBPS     Z12, Z14, Z14
-	VPCMPEQD   Z3, Z13, K1
-	VMOVUPS.Z  one<>+0(SB), K1, Z15
-	VMULPS     Z15, Z0, Z15
-	VADDPS     Z1, Z15, Z15
-	VCMPPS     $0x04, zero<>+0(SB), Z15, K1
-	VMULPS     Z14, Z15, Z16
-	VMOVUPS.Z  Z16, K1, Z16
-	VADDPS     Z15, Z4, Z4
-	VADDPS     Z16, Z5, Z5
-	VPADDD     sixteen<>+0(SB), Z13, Z13
-	VMULPS     Z7, Z14, Z15
-	VADDPS     Z6, Z15, Z15
-	VSUBPS     Z6, Z15, Z16
-	VPSLLD     $0x17, Z15, Z15
-	VPADDD     oneBits<>+0(SB), Z15, Z15
-	VMULPS     Z8, Z16, Z17
-	VSUBPS     Z17, Z14, Z17
-	VMULPS     Z9, Z16, Z16
-	VSUBPS     Z16, Z17, Z16
-	VMULPS     Z10, Z16, Z17
-	VMULPS     Z16, Z16, Z18
-	VADDPS     Z11, Z17, Z17
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ2<>+0(SB), Z17, Z17
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ1<>+0(SB), Z17, Z17
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ0<>+0(SB), Z17, Z17
-	VMULPS     Z17, Z18, Z17
-	VADDPS     Z16, Z17, Z16
-	VADDPS     one<>+0(SB), Z16, Z16
-	VMULPS     Z15, Z16, Z15
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z14, K1
-	VBLENDMPS  zero<>+0(SB), Z15, K1, Z14
+	VSUBPS     Z15, Z17, Z17
+	VPCMPEQD   Z3, Z16, K1
+	VMOVUPS.Z  one<>+0(SB), K1, Z18
+	VMULPS     Z18, Z0, Z18
+	VADDPS     Z1, Z18, Z18
+	VCMPPS     $0x04, zero<>+0(SB), Z18, K1
+	VMULPS     Z17, Z18, Z19
+	VMOVUPS.Z  Z19, K1, Z19
+	VADDPS     Z18, Z7, Z7
+	VADDPS     Z19, Z8, Z8
+	VPADDD     sixteen<>+0(SB), Z16, Z16
+	VMULPS     Z10, Z17, Z18
+	VADDPS     Z9, Z18, Z18
+	VSUBPS     Z9, Z18, Z19
+	VPSLLD     $0x17, Z18, Z18
+	VPADDD     oneBits<>+0(SB), Z18, Z18
+	VMULPS     Z11, Z19, Z20
+	VSUBPS     Z20, Z17, Z20
+	VMULPS     Z12, Z19, Z19
+	VSUBPS     Z19, Z20, Z19
+	VMULPS     Z13, Z19, Z20
+	VMULPS     Z19, Z19, Z21
+	VADDPS     Z14, Z20, Z20
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ2<>+0(SB), Z20, Z20
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ1<>+0(SB), Z20, Z20
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ0<>+0(SB), Z20, Z20
+	VMULPS     Z20, Z21, Z20
+	VADDPS     Z19, Z20, Z19
+	VADDPS     one<>+0(SB), Z19, Z19
+	VMULPS     Z18, Z19, Z18
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z17, K1
+	VBLENDMPS  zero<>+0(SB), Z18, K1, Z17
 	TESTQ      DI, DI
 	JZ         noStore100
-	VMOVUPS    Z14, (DI)(AX*1)
+	VMOVUPS    Z17, (DI)(AX*1)
 
 noStore100:
-	VADDPS Z14, Z2, Z2
-	ADDQ   $0x00000040, AX
-
-tail96:
-	TESTQ     $0x0000000f, CX
-	JZ        classesDone97
-	KMOVW     264(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z14
-	VSUBPS    Z12, Z14, Z12
-	VPCMPEQD  Z3, Z13, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z14
-	VMULPS    Z14, Z0, Z14
-	VADDPS    Z1, Z14, Z14
-	VCMPPS    $0x04, zero<>+0(SB), Z14, K1
-	VMULPS    Z12, Z14, Z15
-	VMOVUPS.Z Z15, K1, Z15
-	KMOVW     264(SP), K1
-	VADDPS    Z14, Z4, K1, Z4
-	KMOVW     264(SP), K1
-	VADDPS    Z15, Z5, K1, Z5
-	VPADDD    sixteen<>+0(SB), Z13, Z13
-	VMULPS    Z7, Z12, Z13
-	VADDPS    Z6, Z13, Z13
-	VSUBPS    Z6, Z13, Z14
-	VPSLLD    $0x17, Z13, Z13
-	VPADDD    oneBits<>+0(SB), Z13, Z13
-	VMULPS    Z8, Z14, Z15
-	VSUBPS    Z15, Z12, Z15
-	VMULPS    Z9, Z14, Z14
-	VSUBPS    Z14, Z15, Z14
-	VMULPS    Z10, Z14, Z15
-	VMULPS    Z14, Z14, Z16
-	VADDPS    Z11, Z15, Z15
-	VMULPS    Z14, Z15, Z15
-	VADDPS    expQ2<>+0(SB), Z15, Z15
-	VMULPS    Z14, Z15, Z15
-	VADDPS    expQ1<>+0(SB), Z15, Z15
-	VMULPS    Z14, Z15, Z15
-	VADDPS    expQ0<>+0(SB), Z15, Z15
-	VMULPS    Z15, Z16, Z15
-	VADDPS    Z14, Z15, Z14
-	VADDPS    one<>+0(SB), Z14, Z14
-	VMULPS    Z13, Z14, Z13
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z12, K1
-	VBLENDMPS zero<>+0(SB), Z13, K1, Z12
-	TESTQ     DI, DI
-	JZ        noStore101
-	KMOVW     264(SP), K1
-	VMOVUPS   Z12, K1, (DI)(AX*1)
+	VADDPS     Z17, Z2, Z2
+	VMOVUPS    64(SI)(AX*1), Z17
+	PREFETCHT0 64(R11)(AX*1)
+	VSUBPS     Z15, Z17, Z17
+	VPCMPEQD   Z3, Z16, K1
+	VMOVUPS.Z  one<>+0(SB), K1, Z18
+	VMULPS     Z18, Z0, Z18
+	VADDPS     Z1, Z18, Z18
+	VCMPPS     $0x04, zero<>+0(SB), Z18, K1
+	VMULPS     Z17, Z18, Z19
+	VMOVUPS.Z  Z19, K1, Z19
+	VADDPS     Z18, Z7, Z7
+	VADDPS     Z19, Z8, Z8
+	VPADDD     sixteen<>+0(SB), Z16, Z16
+	VMULPS     Z10, Z17, Z18
+	VADDPS     Z9, Z18, Z18
+	VSUBPS     Z9, Z18, Z19
+	VPSLLD     $0x17, Z18, Z18
+	VPADDD     oneBits<>+0(SB), Z18, Z18
+	VMULPS     Z11, Z19, Z20
+	VSUBPS     Z20, Z17, Z20
+	VMULPS     Z12, Z19, Z19
+	VSUBPS     Z19, Z20, Z19
+	VMULPS     Z13, Z19, Z20
+	VMULPS     Z19, Z19, Z21
+	VADDPS     Z14, Z20, Z20
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ2<>+0(SB), Z20, Z20
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ1<>+0(SB), Z20, Z20
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ0<>+0(SB), Z20, Z20
+	VMULPS     Z20, Z21, Z20
+	VADDPS     Z19, Z20, Z19
+	VADDPS     one<>+0(SB), Z19, Z19
+	VMULPS     Z18, Z19, Z18
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z17, K1
+	VBLENDMPS  zero<>+0(SB), Z18, K1, Z17
+	TESTQ      DI, DI
+	JZ         noStore101
+	VMOVUPS    Z17, 64(DI)(AX*1)
 
 noStore101:
-	KMOVW  264(SP), K1
-	VADDPS Z12, Z2, K1, Z2
-
-classesDone97:
-	JMP summed61
-
-wideTargetsExp7:
-	VMOVDQU32 lanes<>+0(SB), Z13
-	XORL      AX, AX
-
-classes102:
-	CMPQ       AX, 280(SP)
-	JAE        rest103
-	VMOVUPS    (SI)(AX*1), Z14
-	PREFETCHT0 (R11)(AX*1)
-	VSUBPS     Z12, Z14, Z14
-	VPCMPEQD   Z3, Z13, K1
-	VMOVUPS.Z  one<>+0(SB), K1, Z15
-	VMULPS     Z15, Z0, Z15
-	VADDPS     Z1, Z15, Z15
-	VMOVUPS    (BX)(AX*1), Z16
-	VMULPS     Z15, Z16, Z15
-	VCMPPS     $0x04, zero<>+0(SB), Z15, K1
-	VMULPS     Z14, Z15, Z16
-	VMOVUPS.Z  Z16, K1, Z16
-	VADDPS     Z15, Z4, Z4
-	VADDPS     Z16, Z5, Z5
-	VPADDD     sixteen<>+0(SB), Z13, Z13
-	VMULPS     Z7, Z14, Z15
-	VADDPS     Z6, Z15, Z15
-	VSUBPS     Z6, Z15, Z16
-	VPSLLD     $0x17, Z15, Z15
-	VPADDD     oneBits<>+0(SB), Z15, Z15
-	VMULPS     Z8, Z16, Z17
-	VSUBPS     Z17, Z14, Z17
-	VMULPS     Z9, Z16, Z16
-	VSUBPS     Z16, Z17, Z16
-	VMULPS     Z10, Z16, Z17
-	VMULPS     Z16, Z16, Z18
-	VADDPS     Z11, Z17, Z17
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ2<>+0(SB), Z17, Z17
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ1<>+0(SB), Z17, Z17
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ0<>+0(SB), Z17, Z17
-	VMULPS     Z17, Z18, Z17
-	VADDPS     Z16, Z17, Z16
-	VADDPS     one<>+0(SB), Z16, Z16
-	VMULPS     Z15, Z16, Z15
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z14, K1
-	VBLENDMPS  zero<>+0(SB), Z15, K1, Z14
-	TESTQ      DI, DI
-	JZ         noStore106
-	VMOVUPS    Z14, (DI)(AX*1)
-
-noStore106:
-	VADDPS     Z14, Z2, Z2
-	VMOVUPS    64(SI)(AX*1), Z14
-	PREFETCHT0 64(R11)(AX*1)
-	VSUBPS     Z12, Z14, Z14
-	VPCMPEQD   Z3, Z13, K1
-	VMOVUPS.Z  one<>+0(SB), K1, Z15
-	VMULPS     Z15, Z0, Z15
-	VADDPS     Z1, Z15, Z15
-	VMOVUPS    64(BX)(AX*1), Z16
-	VMULPS     Z15, Z16, Z15
-	VCMPPS     $0x04, zero<>+0(SB), Z15, K1
-	VMULPS     Z14, Z15, Z16
-	VMOVUPS.Z  Z16, K1, Z16
-	VADDPS     Z15, Z4, Z4
-	VADDPS     Z16, Z5, Z5
-	VPADDD     sixteen<>+0(SB), Z13, Z13
-	VMULPS     Z7, Z14, Z15
-	VADDPS     Z6, Z15, Z15
-	VSUBPS     Z6, Z15, Z16
-	VPSLLD     $0x17, Z15, Z15
-	VPADDD     oneBits<>+0(SB), Z15, Z15
-	VMULPS     Z8, Z16, Z17
-	VSUBPS     Z17, Z14, Z17
-	VMULPS     Z9, Z16, Z16
-	VSUBPS     Z16, Z17, Z16
-	VMULPS     Z10, Z16, Z17
-	VMULPS     Z16, Z16, Z18
-	VADDPS     Z11, Z17, Z17
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ2<>+0(SB), Z17, Z17
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ1<>+0(SB), Z17, Z17
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ0<>+0(SB), Z17, Z17
-	VMULPS     Z17, Z18, Z17
-	VADDPS     Z16, Z17, Z16
-	VADDPS     one<>+0(SB), Z16, Z16
-	VMULPS     Z15, Z16, Z15
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z14, K1
-	VBLENDMPS  zero<>+0(SB), Z15, K1, Z14
-	TESTQ      DI, DI
-	JZ         noStore107
-	VMOVUPS    Z14, 64(DI)(AX*1)
-
-noStore107:
-	VADDPS Z14, Z2, Z2
+	VADDPS Z17, Z2, Z2
 	ADDQ   $0x00000080, AX
-	JMP    classes102
+	JMP    classes96
 
-rest103:
+rest97:
 	TESTQ      $0x00000010, CX
-	JZ         tail104
-	VMOVUPS    (SI)(AX*1), Z14
+	JZ         tail98
+	VMOVUPS    (SI)(AX*1), Z17
 	PREFETCHT0 (R11)(AX*1)
-	VSUBPS     Z12, Z14, Z14
-	VPCMPEQD   Z3, Z13, K1
-	VMOVUPS.Z  one<>+0(SB), K1, Z15
-	VMULPS     Z15, Z0, Z15
-	VADDPS     Z1, Z15, Z15
-	VMOVUPS    (BX)(AX*1), Z16
-	VMULPS     Z15, Z16, Z15
-	VCMPPS     $0x04, zero<>+0(SB), Z15, K1
-	VMULPS     Z14, Z15, Z16
-	VMOVUPS.Z  Z16, K1, Z16
-	VADDPS     Z15, Z4, Z4
-	VADDPS     Z16, Z5, Z5
-	VPADDD     sixteen<>+0(SB), Z13, Z13
-	VMULPS     Z7, Z14, Z15
-	VADDPS     Z6, Z15, Z15
-	VSUBPS     Z6, Z15, Z16
-	VPSLLD     $0x17, Z15, Z15
-	VPADDD     oneBits<>+0(SB), Z15, Z15
-	VMULPS     Z8, Z16, Z17
-	VSUBPS     Z17, Z14, Z17
-	VMULPS     Z9, Z16, Z16
-	VSUBPS     Z16, Z17, Z16
-	VMULPS     Z10, Z16, Z17
-	VMULPS     Z16, Z16, Z18
-	VADDPS     Z11, Z17, Z17
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ2<>+0(SB), Z17, Z17
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ1<>+0(SB), Z17, Z17
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ0<>+0(SB), Z17, Z17
-	VMULPS     Z17, Z18, Z17
-	VADDPS     Z16, Z17, Z16
-	VADDPS     one<>+0(SB), Z16, Z16
-	VMULPS     Z15, Z16, Z15
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z14, K1
-	VBLENDMPS  zero<>+0(SB), Z15, K1, Z14
+	VSUBPS     Z15, Z17, Z17
+	VPCMPEQD   Z3, Z16, K1
+	VMOVUPS.Z  one<>+0(SB), K1, Z18
+	VMULPS     Z18, Z0, Z18
+	VADDPS     Z1, Z18, Z18
+	VCMPPS     $0x04, zero<>+0(SB), Z18, K1
+	VMULPS     Z17, Z18, Z19
+	VMOVUPS.Z  Z19, K1, Z19
+	VADDPS     Z18, Z7, Z7
+	VADDPS     Z19, Z8, Z8
+	VPADDD     sixteen<>+0(SB), Z16, Z16
+	VMULPS     Z10, Z17, Z18
+	VADDPS     Z9, Z18, Z18
+	VSUBPS     Z9, Z18, Z19
+	VPSLLD     $0x17, Z18, Z18
+	VPADDD     oneBits<>+0(SB), Z18, Z18
+	VMULPS     Z11, Z19, Z20
+	VSUBPS     Z20, Z17, Z20
+	VMULPS     Z12, Z19, Z19
+	VSUBPS     Z19, Z20, Z19
+	VMULPS     Z13, Z19, Z20
+	VMULPS     Z19, Z19, Z21
+	VADDPS     Z14, Z20, Z20
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ2<>+0(SB), Z20, Z20
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ1<>+0(SB), Z20, Z20
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ0<>+0(SB), Z20, Z20
+	VMULPS     Z20, Z21, Z20
+	VADDPS     Z19, Z20, Z19
+	VADDPS     one<>+0(SB), Z19, Z19
+	VMULPS     Z18, Z19, Z18
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z17, K1
+	VBLENDMPS  zero<>+0(SB), Z18, K1, Z17
 	TESTQ      DI, DI
-	JZ         noStore108
-	VMOVUPS    Z14, (DI)(AX*1)
+	JZ         noStore102
+	VMOVUPS    Z17, (DI)(AX*1)
 
-noStore108:
-	VADDPS Z14, Z2, Z2
+noStore102:
+	VADDPS Z17, Z2, Z2
 	ADDQ   $0x00000040, AX
 
-tail104:
+tail98:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone105
+	JZ        classesDone99
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z14
-	VSUBPS    Z12, Z14, Z12
-	VPCMPEQD  Z3, Z13, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z14
-	VMULPS    Z14, Z0, Z14
-	VADDPS    Z1, Z14, Z14
+	VMOVUPS.Z (SI)(AX*1), K1, Z17
+	VSUBPS    Z15, Z17, Z15
+	VPCMPEQD  Z3, Z16, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z17
+	VMULPS    Z17, Z0, Z17
+	VADDPS    Z1, Z17, Z17
+	VCMPPS    $0x04, zero<>+0(SB), Z17, K1
+	VMULPS    Z15, Z17, Z18
+	VMOVUPS.Z Z18, K1, Z18
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (BX)(AX*1), K1, Z15
-	VMULPS    Z14, Z15, Z14
-	VCMPPS    $0x04, zero<>+0(SB), Z14, K1
-	VMULPS    Z12, Z14, Z15
-	VMOVUPS.Z Z15, K1, Z15
+	VADDPS    Z17, Z7, K1, Z7
 	KMOVW     264(SP), K1
-	VADDPS    Z14, Z4, K1, Z4
-	KMOVW     264(SP), K1
-	VADDPS    Z15, Z5, K1, Z5
-	VPADDD    sixteen<>+0(SB), Z13, Z13
-	VMULPS    Z7, Z12, Z13
-	VADDPS    Z6, Z13, Z13
-	VSUBPS    Z6, Z13, Z14
-	VPSLLD    $0x17, Z13, Z13
-	VPADDD    oneBits<>+0(SB), Z13, Z13
-	VMULPS    Z8, Z14, Z15
-	VSUBPS    Z15, Z12, Z15
-	VMULPS    Z9, Z14, Z14
-	VSUBPS    Z14, Z15, Z14
-	VMULPS    Z10, Z14, Z15
-	VMULPS    Z14, Z14, Z16
-	VADDPS    Z11, Z15, Z15
-	VMULPS    Z14, Z15, Z15
-	VADDPS    expQ2<>+0(SB), Z15, Z15
-	VMULPS    Z14, Z15, Z15
-	VADDPS    expQ1<>+0(SB), Z15, Z15
-	VMULPS    Z14, Z15, Z15
-	VADDPS    expQ0<>+0(SB), Z15, Z15
-	VMULPS    Z15, Z16, Z15
-	VADDPS    Z14, Z15, Z14
-	VADDPS    one<>+0(SB), Z14, Z14
-	VMULPS    Z13, Z14, Z13
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z12, K1
-	VBLENDMPS zero<>+0(SB), Z13, K1, Z12
+	VADDPS    Z18, Z8, K1, Z8
+	VPADDD    sixteen<>+0(SB), Z16, Z16
+	VMULPS    Z10, Z15, Z16
+	VADDPS    Z9, Z16, Z16
+	VSUBPS    Z9, Z16, Z17
+	VPSLLD    $0x17, Z16, Z16
+	VPADDD    oneBits<>+0(SB), Z16, Z16
+	VMULPS    Z11, Z17, Z18
+	VSUBPS    Z18, Z15, Z18
+	VMULPS    Z12, Z17, Z17
+	VSUBPS    Z17, Z18, Z17
+	VMULPS    Z13, Z17, Z18
+	VMULPS    Z17, Z17, Z19
+	VADDPS    Z14, Z18, Z18
+	VMULPS    Z17, Z18, Z18
+	VADDPS    expQ2<>+0(SB), Z18, Z18
+	VMULPS    Z17, Z18, Z18
+	VADDPS    expQ1<>+0(SB), Z18, Z18
+	VMULPS    Z17, Z18, Z18
+	VADDPS    expQ0<>+0(SB), Z18, Z18
+	VMULPS    Z18, Z19, Z18
+	VADDPS    Z17, Z18, Z17
+	VADDPS    one<>+0(SB), Z17, Z17
+	VMULPS    Z16, Z17, Z16
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z15, K1
+	VBLENDMPS zero<>+0(SB), Z16, K1, Z15
 	TESTQ     DI, DI
-	JZ        noStore109
+	JZ        noStore103
 	KMOVW     264(SP), K1
-	VMOVUPS   Z12, K1, (DI)(AX*1)
+	VMOVUPS   Z15, K1, (DI)(AX*1)
+
+noStore103:
+	KMOVW  264(SP), K1
+	VADDPS Z15, Z2, K1, Z2
+
+classesDone99:
+	JMP summed63
+
+wideTargetsExp7:
+	VMOVDQU32 lanes<>+0(SB), Z16
+	XORL      AX, AX
+
+classes104:
+	CMPQ       AX, 280(SP)
+	JAE        rest105
+	VMOVUPS    (SI)(AX*1), Z17
+	PREFETCHT0 (R11)(AX*1)
+	VSUBPS     Z15, Z17, Z17
+	VPCMPEQD   Z3, Z16, K1
+	VMOVUPS.Z  one<>+0(SB), K1, Z18
+	VMULPS     Z18, Z0, Z18
+	VADDPS     Z1, Z18, Z18
+	VMOVUPS    (BX)(AX*1), Z19
+	VMULPS     Z18, Z19, Z18
+	VCMPPS     $0x04, zero<>+0(SB), Z18, K1
+	VMULPS     Z17, Z18, Z19
+	VMOVUPS.Z  Z19, K1, Z19
+	VADDPS     Z18, Z7, Z7
+	VADDPS     Z19, Z8, Z8
+	VPADDD     sixteen<>+0(SB), Z16, Z16
+	VMULPS     Z10, Z17, Z18
+	VADDPS     Z9, Z18, Z18
+	VSUBPS     Z9, Z18, Z19
+	VPSLLD     $0x17, Z18, Z18
+	VPADDD     oneBits<>+0(SB), Z18, Z18
+	VMULPS     Z11, Z19, Z20
+	VSUBPS     Z20, Z17, Z20
+	VMULPS     Z12, Z19, Z19
+	VSUBPS     Z19, Z20, Z19
+	VMULPS     Z13, Z19, Z20
+	VMULPS     Z19, Z19, Z21
+	VADDPS     Z14, Z20, Z20
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ2<>+0(SB), Z20, Z20
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ1<>+0(SB), Z20, Z20
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ0<>+0(SB), Z20, Z20
+	VMULPS     Z20, Z21, Z20
+	VADDPS     Z19, Z20, Z19
+	VADDPS     one<>+0(SB), Z19, Z19
+	VMULPS     Z18, Z19, Z18
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z17, K1
+	VBLENDMPS  zero<>+0(SB), Z18, K1, Z17
+	TESTQ      DI, DI
+	JZ         noStore108
+	VMOVUPS    Z17, (DI)(AX*1)
+
+noStore108:
+	VADDPS     Z17, Z2, Z2
+	VMOVUPS    64(SI)(AX*1), Z17
+	PREFETCHT0 64(R11)(AX*1)
+	VSUBPS     Z15, Z17, Z17
+	VPCMPEQD   Z3, Z16, K1
+	VMOVUPS.Z  one<>+0(SB), K1, Z18
+	VMULPS     Z18, Z0, Z18
+	VADDPS     Z1, Z18, Z18
+	VMOVUPS    64(BX)(AX*1), Z19
+	VMULPS     Z18, Z19, Z18
+	VCMPPS     $0x04, zero<>+0(SB), Z18, K1
+	VMULPS     Z17, Z18, Z19
+	VMOVUPS.Z  Z19, K1, Z19
+	VADDPS     Z18, Z7, Z7
+	VADDPS     Z19, Z8, Z8
+	VPADDD     sixteen<>+0(SB), Z16, Z16
+	VMULPS     Z10, Z17, Z18
+	VADDPS     Z9, Z18, Z18
+	VSUBPS     Z9, Z18, Z19
+	VPSLLD     $0x17, Z18, Z18
+	VPADDD     oneBits<>+0(SB), Z18, Z18
+	VMULPS     Z11, Z19, Z20
+	VSUBPS     Z20, Z17, Z20
+	VMULPS     Z12, Z19, Z19
+	VSUBPS     Z19, Z20, Z19
+	VMULPS     Z13, Z19, Z20
+	VMULPS     Z19, Z19, Z21
+	VADDPS     Z14, Z20, Z20
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ2<>+0(SB), Z20, Z20
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ1<>+0(SB), Z20, Z20
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ0<>+0(SB), Z20, Z20
+	VMULPS     Z20, Z21, Z20
+	VADDPS     Z19, Z20, Z19
+	VADDPS     one<>+0(SB), Z19, Z19
+	VMULPS     Z18, Z19, Z18
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z17, K1
+	VBLENDMPS  zero<>+0(SB), Z18, K1, Z17
+	TESTQ      DI, DI
+	JZ         noStore109
+	VMOVUPS    Z17, 64(DI)(AX*1)
 
 noStore109:
-	KMOVW  264(SP), K1
-	VADDPS Z12, Z2, K1, Z2
+	VADDPS Z17, Z2, Z2
+	ADDQ   $0x00000080, AX
+	JMP    classes104
 
-classesDone105:
-summed61:
+rest105:
+	TESTQ      $0x00000010, CX
+	JZ         tail106
+	VMOVUPS    (SI)(AX*1), Z17
+	PREFETCHT0 (R11)(AX*1)
+	VSUBPS     Z15, Z17, Z17
+	VPCMPEQD   Z3, Z16, K1
+	VMOVUPS.Z  one<>+0(SB), K1, Z18
+	VMULPS     Z18, Z0, Z18
+	VADDPS     Z1, Z18, Z18
+	VMOVUPS    (BX)(AX*1), Z19
+	VMULPS     Z18, Z19, Z18
+	VCMPPS     $0x04, zero<>+0(SB), Z18, K1
+	VMULPS     Z17, Z18, Z19
+	VMOVUPS.Z  Z19, K1, Z19
+	VADDPS     Z18, Z7, Z7
+	VADDPS     Z19, Z8, Z8
+	VPADDD     sixteen<>+0(SB), Z16, Z16
+	VMULPS     Z10, Z17, Z18
+	VADDPS     Z9, Z18, Z18
+	VSUBPS     Z9, Z18, Z19
+	VPSLLD     $0x17, Z18, Z18
+	VPADDD     oneBits<>+0(SB), Z18, Z18
+	VMULPS     Z11, Z19, Z20
+	VSUBPS     Z20, Z17, Z20
+	VMULPS     Z12, Z19, Z19
+	VSUBPS     Z19, Z20, Z19
+	VMULPS     Z13, Z19, Z20
+	VMULPS     Z19, Z19, Z21
+	VADDPS     Z14, Z20, Z20
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ2<>+0(SB), Z20, Z20
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ1<>+0(SB), Z20, Z20
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ0<>+0(SB), Z20, Z20
+	VMULPS     Z20, Z21, Z20
+	VADDPS     Z19, Z20, Z19
+	VADDPS     one<>+0(SB), Z19, Z19
+	VMULPS     Z18, Z19, Z18
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z17, K1
+	VBLENDMPS  zero<>+0(SB), Z18, K1, Z17
+	TESTQ      DI, DI
+	JZ         noStore110
+	VMOVUPS    Z17, (DI)(AX*1)
+
+noStore110:
+	VADDPS Z17, Z2, Z2
+	ADDQ   $0x00000040, AX
+
+tail106:
+	TESTQ     $0x0000000f, CX
+	JZ        classesDone107
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z17
+	VSUBPS    Z15, Z17, Z15
+	VPCMPEQD  Z3, Z16, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z17
+	VMULPS    Z17, Z0, Z17
+	VADDPS    Z1, Z17, Z17
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (BX)(AX*1), K1, Z18
+	VMULPS    Z17, Z18, Z17
+	VCMPPS    $0x04, zero<>+0(SB), Z17, K1
+	VMULPS    Z15, Z17, Z18
+	VMOVUPS.Z Z18, K1, Z18
+	KMOVW     264(SP), K1
+	VADDPS    Z17, Z7, K1, Z7
+	KMOVW     264(SP), K1
+	VADDPS    Z18, Z8, K1, Z8
+	VPADDD    sixteen<>+0(SB), Z16, Z16
+	VMULPS    Z10, Z15, Z16
+	VADDPS    Z9, Z16, Z16
+	VSUBPS    Z9, Z16, Z17
+	VPSLLD    $0x17, Z16, Z16
+	VPADDD    oneBits<>+0(SB), Z16, Z16
+	VMULPS    Z11, Z17, Z18
+	VSUBPS    Z18, Z15, Z18
+	VMULPS    Z12, Z17, Z17
+	VSUBPS    Z17, Z18, Z17
+	VMULPS    Z13, Z17, Z18
+	VMULPS    Z17, Z17, Z19
+	VADDPS    Z14, Z18, Z18
+	VMULPS    Z17, Z18, Z18
+	VADDPS    expQ2<>+0(SB), Z18, Z18
+	VMULPS    Z17, Z18, Z18
+	VADDPS    expQ1<>+0(SB), Z18, Z18
+	VMULPS    Z17, Z18, Z18
+	VADDPS    expQ0<>+0(SB), Z18, Z18
+	VMULPS    Z18, Z19, Z18
+	VADDPS    Z17, Z18, Z17
+	VADDPS    one<>+0(SB), Z17, Z17
+	VMULPS    Z16, Z17, Z16
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z15, K1
+	VBLENDMPS zero<>+0(SB), Z16, K1, Z15
+	TESTQ     DI, DI
+	JZ        noStore111
+	KMOVW     264(SP), K1
+	VMOVUPS   Z15, K1, (DI)(AX*1)
+
+noStore111:
+	KMOVW  264(SP), K1
+	VADDPS Z15, Z2, K1, Z2
+
+classesDone107:
+summed63:
 	// The row: s, T, D = total(c) of their accumulators; ls = log32(s)
 	// (seq.Log); loss = ls·T - D (seq.TargetLoss).
-	VMOVSHDUP     Z2, Z12
-	VADDPS        Z12, Z2, Z2
-	VPERMILPS     $0x4e, Z2, Z12
-	VADDPS        Z12, Z2, Z2
-	VSHUFF32X4    $0xb1, Z2, Z2, Z12
-	VADDPS        Z12, Z2, Z2
-	VEXTRACTF64X4 $0x01, Z2, Y12
-	VADDSS        X12, X2, X2
+	VMOVSHDUP     Z2, Z15
+	VADDPS        Z15, Z2, Z2
+	VPERMILPS     $0x4e, Z2, Z15
+	VADDPS        Z15, Z2, Z2
+	VSHUFF32X4    $0xb1, Z2, Z2, Z15
+	VADDPS        Z15, Z2, Z2
+	VEXTRACTF64X4 $0x01, Z2, Y15
+	VADDSS        X15, X2, X2
 	VBROADCASTSS  X2, Z2
-	VMOVSHDUP     Z4, Z12
-	VADDPS        Z12, Z4, Z4
-	VPERMILPS     $0x4e, Z4, Z12
-	VADDPS        Z12, Z4, Z4
-	VSHUFF32X4    $0xb1, Z4, Z4, Z12
-	VADDPS        Z12, Z4, Z4
-	VEXTRACTF64X4 $0x01, Z4, Y12
-	VADDSS        X12, X4, X4
-	VBROADCASTSS  X4, Z4
-	VMOVSHDUP     Z5, Z12
-	VADDPS        Z12, Z5, Z5
-	VPERMILPS     $0x4e, Z5, Z12
-	VADDPS        Z12, Z5, Z5
-	VSHUFF32X4    $0xb1, Z5, Z5, Z12
-	VADDPS        Z12, Z5, Z5
-	VEXTRACTF64X4 $0x01, Z5, Y12
-	VADDSS        X12, X5, X5
-	VBROADCASTSS  X5, Z5
-	VPSRLD        $0x17, Z2, Z12
-	VMOVDQU32     logExpInv<>+0(SB), Z13
-	VPSUBD        Z12, Z13, Z13
-	VPSLLD        $0x17, Z13, Z13
-	VMULPS        Z2, Z13, Z13
-	VPSUBD        logExpBias<>+0(SB), Z12, Z12
-	VCVTDQ2PS     Z12, Z12
-	VCMPPS        $0x01, logSqrtHalf<>+0(SB), Z13, K1
-	VADDPS        Z13, Z13, Z14
-	VBLENDMPS     Z14, Z13, K1, Z13
-	VSUBPS        one<>+0(SB), Z12, Z14
-	VBLENDMPS     Z14, Z12, K1, Z12
-	VMULPS        expLn2Hi<>+0(SB), Z12, Z14
-	VMULPS        expLn2Lo<>+0(SB), Z12, Z12
-	VSUBPS        one<>+0(SB), Z13, Z13
-	VMULPS        Z13, Z13, Z15
-	VMULPS        logP0<>+0(SB), Z13, Z16
-	VADDPS        logP1<>+0(SB), Z16, Z16
-	VMULPS        Z13, Z16, Z16
-	VADDPS        logP2<>+0(SB), Z16, Z16
-	VMULPS        Z13, Z16, Z16
-	VADDPS        logP3<>+0(SB), Z16, Z16
-	VMULPS        Z13, Z16, Z16
-	VADDPS        logP4<>+0(SB), Z16, Z16
-	VMULPS        Z13, Z16, Z16
-	VADDPS        logP5<>+0(SB), Z16, Z16
-	VMULPS        Z13, Z16, Z16
-	VADDPS        logP6<>+0(SB), Z16, Z16
-	VMULPS        Z13, Z16, Z16
-	VADDPS        logP7<>+0(SB), Z16, Z16
-	VMULPS        Z13, Z16, Z16
-	VADDPS        logP8<>+0(SB), Z16, Z16
-	VMULPS        Z13, Z16, Z16
-	VMULPS        Z15, Z16, Z16
-	VADDPS        Z12, Z16, Z12
-	VMULPS        half<>+0(SB), Z15, Z15
-	VSUBPS        Z15, Z12, Z12
-	VADDPS        Z12, Z13, Z12
-	VADDPS        Z14, Z12, Z12
-	VMULPS        Z4, Z12, Z13
-	VSUBPS        Z5, Z13, Z5
+	VMOVSHDUP     Z7, Z15
+	VADDPS        Z15, Z7, Z7
+	VPERMILPS     $0x4e, Z7, Z15
+	VADDPS        Z15, Z7, Z7
+	VSHUFF32X4    $0xb1, Z7, Z7, Z15
+	VADDPS        Z15, Z7, Z7
+	VEXTRACTF64X4 $0x01, Z7, Y15
+	VADDSS        X15, X7, X7
+	VBROADCASTSS  X7, Z7
+	VMOVSHDUP     Z8, Z15
+	VADDPS        Z15, Z8, Z8
+	VPERMILPS     $0x4e, Z8, Z15
+	VADDPS        Z15, Z8, Z8
+	VSHUFF32X4    $0xb1, Z8, Z8, Z15
+	VADDPS        Z15, Z8, Z8
+	VEXTRACTF64X4 $0x01, Z8, Y15
+	VADDSS        X15, X8, X8
+	VBROADCASTSS  X8, Z8
+	VPSRLD        $0x17, Z2, Z15
+	VMOVDQU32     logExpInv<>+0(SB), Z16
+	VPSUBD        Z15, Z16, Z16
+	VPSLLD        $0x17, Z16, Z16
+	VMULPS        Z2, Z16, Z16
+	VPSUBD        logExpBias<>+0(SB), Z15, Z15
+	VCVTDQ2PS     Z15, Z15
+	VCMPPS        $0x01, logSqrtHalf<>+0(SB), Z16, K1
+	VADDPS        Z16, Z16, Z17
+	VBLENDMPS     Z17, Z16, K1, Z16
+	VSUBPS        one<>+0(SB), Z15, Z17
+	VBLENDMPS     Z17, Z15, K1, Z15
+	VMULPS        expLn2Hi<>+0(SB), Z15, Z17
+	VMULPS        expLn2Lo<>+0(SB), Z15, Z15
+	VSUBPS        one<>+0(SB), Z16, Z16
+	VMULPS        Z16, Z16, Z18
+	VMULPS        logP0<>+0(SB), Z16, Z19
+	VADDPS        logP1<>+0(SB), Z19, Z19
+	VMULPS        Z16, Z19, Z19
+	VADDPS        logP2<>+0(SB), Z19, Z19
+	VMULPS        Z16, Z19, Z19
+	VADDPS        logP3<>+0(SB), Z19, Z19
+	VMULPS        Z16, Z19, Z19
+	VADDPS        logP4<>+0(SB), Z19, Z19
+	VMULPS        Z16, Z19, Z19
+	VADDPS        logP5<>+0(SB), Z19, Z19
+	VMULPS        Z16, Z19, Z19
+	VADDPS        logP6<>+0(SB), Z19, Z19
+	VMULPS        Z16, Z19, Z19
+	VADDPS        logP7<>+0(SB), Z19, Z19
+	VMULPS        Z16, Z19, Z19
+	VADDPS        logP8<>+0(SB), Z19, Z19
+	VMULPS        Z16, Z19, Z19
+	VMULPS        Z18, Z19, Z19
+	VADDPS        Z15, Z19, Z15
+	VMULPS        half<>+0(SB), Z18, Z18
+	VSUBPS        Z18, Z15, Z15
+	VADDPS        Z15, Z16, Z15
+	VADDPS        Z17, Z15, Z15
+	VMULPS        Z7, Z15, Z16
+	VSUBPS        Z8, Z16, Z8
 
 	// lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is computed, stored to
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl·T, f to the frame.
 	TESTB     $0x01, 296(SP)
-	JZ        noLse110
-	VADDPS    (SP), Z12, Z12
+	JZ        noLse112
+	VADDPS    (SP), Z15, Z15
 	KMOVW     256(SP), K1
-	VBLENDMPS (SP), Z12, K1, Z12
+	VBLENDMPS (SP), Z15, K1, Z15
 	TESTQ     R14, R14
-	JZ        noLseStore111
-	VMOVSS    X12, (R14)(R10*4)
+	JZ        noLseStore113
+	VMOVSS    X15, (R14)(R10*4)
 
-noLseStore111:
+noLseStore113:
 	TESTB   $0x02, 296(SP)
-	JZ      noZ112
-	VMULPS  192(SP), Z12, Z13
-	VMULPS  Z12, Z13, Z12
-	VADDPS  Z13, Z13, Z13
-	VADDPS  one<>+0(SB), Z13, Z13
-	VMOVUPS Z13, 128(SP)
-	VMULPS  Z4, Z12, Z12
-	VADDPS  Z12, Z5, Z5
-	VMOVAPS Z5, Z5
+	JZ      noZ114
+	VMULPS  192(SP), Z15, Z16
+	VMULPS  Z15, Z16, Z15
+	VADDPS  Z16, Z16, Z16
+	VADDPS  one<>+0(SB), Z16, Z16
+	VMOVUPS Z16, 128(SP)
+	VMULPS  Z7, Z15, Z15
+	VADDPS  Z15, Z8, Z8
+	VMOVAPS Z8, Z8
 
-noZ112:
-noLse110:
-	VMOVSS X5, (DX)(R10*4)
+noZ114:
+noLse112:
+	VMOVSS X8, (DX)(R10*4)
 
 	// Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
 	// (seq.Scaled), qt = qt·f (f = 1 without z-loss: exact); g[j] = e[j]·qt -
 	// a[j]·scale (seq.TargetGrad). One loop per form of the targets.
 	TESTQ        DI, DI
-	JZ           rowDone113
-	VBROADCASTSS scale+140(FP), Z5
-	VDIVPS       Z2, Z5, Z2
-	VMULPS       Z4, Z2, Z2
+	JZ           rowDone115
+	VBROADCASTSS scale+140(FP), Z8
+	VDIVPS       Z2, Z8, Z2
+	VMULPS       Z7, Z2, Z2
 	VMULPS       128(SP), Z2, Z2
 	MOVQ         312(SP), R12
 	CMPQ         304(SP), $0x02
@@ -10135,380 +10155,380 @@ noLse110:
 	JEQ          wideTargetsGrad7
 	XORL         AX, AX
 
-classes114:
+classes116:
 	CMPQ    AX, 280(SP)
-	JAE     rest115
-	VMOVUPS (DI)(AX*1), Z4
-	VMOVUPS (R12)(AX*1), Z12
-	VMULPS  Z2, Z4, Z4
-	VMULPS  Z5, Z12, Z12
-	VSUBPS  Z12, Z4, Z4
-	VMOVUPS Z4, (DI)(AX*1)
-	VMOVUPS 64(DI)(AX*1), Z4
-	VMOVUPS 64(R12)(AX*1), Z12
-	VMULPS  Z2, Z4, Z4
-	VMULPS  Z5, Z12, Z12
-	VSUBPS  Z12, Z4, Z4
-	VMOVUPS Z4, 64(DI)(AX*1)
+	JAE     rest117
+	VMOVUPS (DI)(AX*1), Z7
+	VMOVUPS (R12)(AX*1), Z15
+	VMULPS  Z2, Z7, Z7
+	VMULPS  Z8, Z15, Z15
+	VSUBPS  Z15, Z7, Z7
+	VMOVUPS Z7, (DI)(AX*1)
+	VMOVUPS 64(DI)(AX*1), Z7
+	VMOVUPS 64(R12)(AX*1), Z15
+	VMULPS  Z2, Z7, Z7
+	VMULPS  Z8, Z15, Z15
+	VSUBPS  Z15, Z7, Z7
+	VMOVUPS Z7, 64(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes114
+	JMP     classes116
 
-rest115:
+rest117:
 	TESTQ   $0x00000010, CX
-	JZ      tail116
-	VMOVUPS (DI)(AX*1), Z4
-	VMOVUPS (R12)(AX*1), Z12
-	VMULPS  Z2, Z4, Z4
-	VMULPS  Z5, Z12, Z12
-	VSUBPS  Z12, Z4, Z4
-	VMOVUPS Z4, (DI)(AX*1)
+	JZ      tail118
+	VMOVUPS (DI)(AX*1), Z7
+	VMOVUPS (R12)(AX*1), Z15
+	VMULPS  Z2, Z7, Z7
+	VMULPS  Z8, Z15, Z15
+	VSUBPS  Z15, Z7, Z7
+	VMOVUPS Z7, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail116:
+tail118:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone117
+	JZ        classesDone119
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (DI)(AX*1), K1, Z4
+	VMOVUPS.Z (DI)(AX*1), K1, Z7
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (R12)(AX*1), K1, Z12
-	VMULPS    Z2, Z4, Z2
-	VMULPS    Z5, Z12, Z4
-	VSUBPS    Z4, Z2, Z2
+	VMOVUPS.Z (R12)(AX*1), K1, Z15
+	VMULPS    Z2, Z7, Z2
+	VMULPS    Z8, Z15, Z7
+	VSUBPS    Z7, Z2, Z2
 	KMOVW     264(SP), K1
 	VMOVUPS   Z2, K1, (DI)(AX*1)
 
-classesDone117:
-	JMP rowDone113
+classesDone119:
+	JMP rowDone115
 
 wideTargetsGrad2:
 	XORL AX, AX
 
-classes118:
+classes120:
 	CMPQ    AX, 280(SP)
-	JAE     rest119
-	VMOVUPS (DI)(AX*1), Z4
-	VMOVUPS (R12)(AX*1), Z12
-	VMULPS  Z12, Z0, Z12
-	VADDPS  Z1, Z12, Z12
-	VMULPS  Z2, Z4, Z4
-	VMULPS  Z5, Z12, Z12
-	VSUBPS  Z12, Z4, Z4
-	VMOVUPS Z4, (DI)(AX*1)
-	VMOVUPS 64(DI)(AX*1), Z4
-	VMOVUPS 64(R12)(AX*1), Z12
-	VMULPS  Z12, Z0, Z12
-	VADDPS  Z1, Z12, Z12
-	VMULPS  Z2, Z4, Z4
-	VMULPS  Z5, Z12, Z12
-	VSUBPS  Z12, Z4, Z4
-	VMOVUPS Z4, 64(DI)(AX*1)
+	JAE     rest121
+	VMOVUPS (DI)(AX*1), Z7
+	VMOVUPS (R12)(AX*1), Z15
+	VMULPS  Z15, Z0, Z15
+	VADDPS  Z1, Z15, Z15
+	VMULPS  Z2, Z7, Z7
+	VMULPS  Z8, Z15, Z15
+	VSUBPS  Z15, Z7, Z7
+	VMOVUPS Z7, (DI)(AX*1)
+	VMOVUPS 64(DI)(AX*1), Z7
+	VMOVUPS 64(R12)(AX*1), Z15
+	VMULPS  Z15, Z0, Z15
+	VADDPS  Z1, Z15, Z15
+	VMULPS  Z2, Z7, Z7
+	VMULPS  Z8, Z15, Z15
+	VSUBPS  Z15, Z7, Z7
+	VMOVUPS Z7, 64(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes118
+	JMP     classes120
 
-rest119:
+rest121:
 	TESTQ   $0x00000010, CX
-	JZ      tail120
-	VMOVUPS (DI)(AX*1), Z4
-	VMOVUPS (R12)(AX*1), Z12
-	VMULPS  Z12, Z0, Z12
-	VADDPS  Z1, Z12, Z12
-	VMULPS  Z2, Z4, Z4
-	VMULPS  Z5, Z12, Z12
-	VSUBPS  Z12, Z4, Z4
-	VMOVUPS Z4, (DI)(AX*1)
+	JZ      tail122
+	VMOVUPS (DI)(AX*1), Z7
+	VMOVUPS (R12)(AX*1), Z15
+	VMULPS  Z15, Z0, Z15
+	VADDPS  Z1, Z15, Z15
+	VMULPS  Z2, Z7, Z7
+	VMULPS  Z8, Z15, Z15
+	VSUBPS  Z15, Z7, Z7
+	VMOVUPS Z7, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail120:
+tail122:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone121
+	JZ        classesDone123
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (DI)(AX*1), K1, Z4
+	VMOVUPS.Z (DI)(AX*1), K1, Z7
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (R12)(AX*1), K1, Z12
-	VMULPS    Z12, Z0, Z12
-	VADDPS    Z1, Z12, Z12
-	VMULPS    Z2, Z4, Z2
-	VMULPS    Z5, Z12, Z4
-	VSUBPS    Z4, Z2, Z2
+	VMOVUPS.Z (R12)(AX*1), K1, Z15
+	VMULPS    Z15, Z0, Z15
+	VADDPS    Z1, Z15, Z15
+	VMULPS    Z2, Z7, Z2
+	VMULPS    Z8, Z15, Z7
+	VSUBPS    Z7, Z2, Z2
 	KMOVW     264(SP), K1
 	VMOVUPS   Z2, K1, (DI)(AX*1)
 
-classesDone121:
-	JMP rowDone113
+classesDone123:
+	JMP rowDone115
 
 wideTargetsGrad6:
 	XORL AX, AX
 
-classes122:
+classes124:
 	CMPQ    AX, 280(SP)
-	JAE     rest123
-	VMOVUPS (DI)(AX*1), Z4
-	VMOVUPS (R12)(AX*1), Z12
-	VMULPS  Z12, Z0, Z12
-	VADDPS  Z1, Z12, Z12
-	VMOVUPS (BX)(AX*1), Z13
-	VMULPS  Z12, Z13, Z12
-	VMULPS  Z2, Z4, Z4
-	VMULPS  Z5, Z12, Z12
-	VSUBPS  Z12, Z4, Z4
-	VMOVUPS Z4, (DI)(AX*1)
-	VMOVUPS 64(DI)(AX*1), Z4
-	VMOVUPS 64(R12)(AX*1), Z12
-	VMULPS  Z12, Z0, Z12
-	VADDPS  Z1, Z12, Z12
-	VMOVUPS 64(BX)(AX*1), Z13
-	VMULPS  Z12, Z13, Z12
-	VMULPS  Z2, Z4, Z4
-	VMULPS  Z5, Z12, Z12
-	VSUBPS  Z12, Z4, Z4
-	VMOVUPS Z4, 64(DI)(AX*1)
+	JAE     rest125
+	VMOVUPS (DI)(AX*1), Z7
+	VMOVUPS (R12)(AX*1), Z15
+	VMULPS  Z15, Z0, Z15
+	VADDPS  Z1, Z15, Z15
+	VMOVUPS (BX)(AX*1), Z16
+	VMULPS  Z15, Z16, Z15
+	VMULPS  Z2, Z7, Z7
+	VMULPS  Z8, Z15, Z15
+	VSUBPS  Z15, Z7, Z7
+	VMOVUPS Z7, (DI)(AX*1)
+	VMOVUPS 64(DI)(AX*1), Z7
+	VMOVUPS 64(R12)(AX*1), Z15
+	VMULPS  Z15, Z0, Z15
+	VADDPS  Z1, Z15, Z15
+	VMOVUPS 64(BX)(AX*1), Z16
+	VMULPS  Z15, Z16, Z15
+	VMULPS  Z2, Z7, Z7
+	VMULPS  Z8, Z15, Z15
+	VSUBPS  Z15, Z7, Z7
+	VMOVUPS Z7, 64(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes122
+	JMP     classes124
 
-rest123:
+rest125:
 	TESTQ   $0x00000010, CX
-	JZ      tail124
-	VMOVUPS (DI)(AX*1), Z4
-	VMOVUPS (R12)(AX*1), Z12
-	VMULPS  Z12, Z0, Z12
-	VADDPS  Z1, Z12, Z12
-	VMOVUPS (BX)(AX*1), Z13
-	VMULPS  Z12, Z13, Z12
-	VMULPS  Z2, Z4, Z4
-	VMULPS  Z5, Z12, Z12
-	VSUBPS  Z12, Z4, Z4
-	VMOVUPS Z4, (DI)(AX*1)
+	JZ      tail126
+	VMOVUPS (DI)(AX*1), Z7
+	VMOVUPS (R12)(AX*1), Z15
+	VMULPS  Z15, Z0, Z15
+	VADDPS  Z1, Z15, Z15
+	VMOVUPS (BX)(AX*1), Z16
+	VMULPS  Z15, Z16, Z15
+	VMULPS  Z2, Z7, Z7
+	VMULPS  Z8, Z15, Z15
+	VSUBPS  Z15, Z7, Z7
+	VMOVUPS Z7, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail124:
+tail126:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone125
+	JZ        classesDone127
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (DI)(AX*1), K1, Z4
+	VMOVUPS.Z (DI)(AX*1), K1, Z7
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (R12)(AX*1), K1, Z12
-	VMULPS    Z12, Z0, Z12
-	VADDPS    Z1, Z12, Z12
+	VMOVUPS.Z (R12)(AX*1), K1, Z15
+	VMULPS    Z15, Z0, Z15
+	VADDPS    Z1, Z15, Z15
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (BX)(AX*1), K1, Z13
-	VMULPS    Z12, Z13, Z12
-	VMULPS    Z2, Z4, Z2
-	VMULPS    Z5, Z12, Z4
-	VSUBPS    Z4, Z2, Z2
+	VMOVUPS.Z (BX)(AX*1), K1, Z16
+	VMULPS    Z15, Z16, Z15
+	VMULPS    Z2, Z7, Z2
+	VMULPS    Z8, Z15, Z7
+	VSUBPS    Z7, Z2, Z2
 	KMOVW     264(SP), K1
 	VMOVUPS   Z2, K1, (DI)(AX*1)
 
-classesDone125:
-	JMP rowDone113
+classesDone127:
+	JMP rowDone115
 
 wideTargetsGrad1:
-	VMOVDQU32 lanes<>+0(SB), Z4
+	VMOVDQU32 lanes<>+0(SB), Z7
 	XORL      AX, AX
 
-classes126:
+classes128:
 	CMPQ      AX, 280(SP)
-	JAE       rest127
-	VMOVUPS   (DI)(AX*1), Z12
-	VPCMPEQD  Z3, Z4, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z13
-	VPADDD    sixteen<>+0(SB), Z4, Z4
-	VMULPS    Z2, Z12, Z12
-	VMULPS    Z5, Z13, Z13
-	VSUBPS    Z13, Z12, Z12
-	VMOVUPS   Z12, (DI)(AX*1)
-	VMOVUPS   64(DI)(AX*1), Z12
-	VPCMPEQD  Z3, Z4, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z13
-	VPADDD    sixteen<>+0(SB), Z4, Z4
-	VMULPS    Z2, Z12, Z12
-	VMULPS    Z5, Z13, Z13
-	VSUBPS    Z13, Z12, Z12
-	VMOVUPS   Z12, 64(DI)(AX*1)
+	JAE       rest129
+	VMOVUPS   (DI)(AX*1), Z15
+	VPCMPEQD  Z3, Z7, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z16
+	VPADDD    sixteen<>+0(SB), Z7, Z7
+	VMULPS    Z2, Z15, Z15
+	VMULPS    Z8, Z16, Z16
+	VSUBPS    Z16, Z15, Z15
+	VMOVUPS   Z15, (DI)(AX*1)
+	VMOVUPS   64(DI)(AX*1), Z15
+	VPCMPEQD  Z3, Z7, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z16
+	VPADDD    sixteen<>+0(SB), Z7, Z7
+	VMULPS    Z2, Z15, Z15
+	VMULPS    Z8, Z16, Z16
+	VSUBPS    Z16, Z15, Z15
+	VMOVUPS   Z15, 64(DI)(AX*1)
 	ADDQ      $0x00000080, AX
-	JMP       classes126
+	JMP       classes128
 
-rest127:
+rest129:
 	TESTQ     $0x00000010, CX
-	JZ        tail128
-	VMOVUPS   (DI)(AX*1), Z12
-	VPCMPEQD  Z3, Z4, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z13
-	VPADDD    sixteen<>+0(SB), Z4, Z4
-	VMULPS    Z2, Z12, Z12
-	VMULPS    Z5, Z13, Z13
-	VSUBPS    Z13, Z12, Z12
-	VMOVUPS   Z12, (DI)(AX*1)
+	JZ        tail130
+	VMOVUPS   (DI)(AX*1), Z15
+	VPCMPEQD  Z3, Z7, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z16
+	VPADDD    sixteen<>+0(SB), Z7, Z7
+	VMULPS    Z2, Z15, Z15
+	VMULPS    Z8, Z16, Z16
+	VSUBPS    Z16, Z15, Z15
+	VMOVUPS   Z15, (DI)(AX*1)
 	ADDQ      $0x00000040, AX
 
-tail128:
+tail130:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone129
+	JZ        classesDone131
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (DI)(AX*1), K1, Z12
-	VPCMPEQD  Z3, Z4, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z13
-	VPADDD    sixteen<>+0(SB), Z4, Z4
-	VMULPS    Z2, Z12, Z2
-	VMULPS    Z5, Z13, Z4
-	VSUBPS    Z4, Z2, Z2
+	VMOVUPS.Z (DI)(AX*1), K1, Z15
+	VPCMPEQD  Z3, Z7, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z16
+	VPADDD    sixteen<>+0(SB), Z7, Z7
+	VMULPS    Z2, Z15, Z2
+	VMULPS    Z8, Z16, Z7
+	VSUBPS    Z7, Z2, Z2
 	KMOVW     264(SP), K1
 	VMOVUPS   Z2, K1, (DI)(AX*1)
 
-classesDone129:
-	JMP rowDone113
+classesDone131:
+	JMP rowDone115
 
 wideTargetsGrad3:
-	VMOVDQU32 lanes<>+0(SB), Z4
+	VMOVDQU32 lanes<>+0(SB), Z7
 	XORL      AX, AX
 
-classes130:
+classes132:
 	CMPQ      AX, 280(SP)
-	JAE       rest131
-	VMOVUPS   (DI)(AX*1), Z12
-	VPCMPEQD  Z3, Z4, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z13
-	VMULPS    Z13, Z0, Z13
-	VADDPS    Z1, Z13, Z13
-	VPADDD    sixteen<>+0(SB), Z4, Z4
-	VMULPS    Z2, Z12, Z12
-	VMULPS    Z5, Z13, Z13
-	VSUBPS    Z13, Z12, Z12
-	VMOVUPS   Z12, (DI)(AX*1)
-	VMOVUPS   64(DI)(AX*1), Z12
-	VPCMPEQD  Z3, Z4, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z13
-	VMULPS    Z13, Z0, Z13
-	VADDPS    Z1, Z13, Z13
-	VPADDD    sixteen<>+0(SB), Z4, Z4
-	VMULPS    Z2, Z12, Z12
-	VMULPS    Z5, Z13, Z13
-	VSUBPS    Z13, Z12, Z12
-	VMOVUPS   Z12, 64(DI)(AX*1)
+	JAE       rest133
+	VMOVUPS   (DI)(AX*1), Z15
+	VPCMPEQD  Z3, Z7, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z16
+	VMULPS    Z16, Z0, Z16
+	VADDPS    Z1, Z16, Z16
+	VPADDD    sixteen<>+0(SB), Z7, Z7
+	VMULPS    Z2, Z15, Z15
+	VMULPS    Z8, Z16, Z16
+	VSUBPS    Z16, Z15, Z15
+	VMOVUPS   Z15, (DI)(AX*1)
+	VMOVUPS   64(DI)(AX*1), Z15
+	VPCMPEQD  Z3, Z7, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z16
+	VMULPS    Z16, Z0, Z16
+	VADDPS    Z1, Z16, Z16
+	VPADDD    sixteen<>+0(SB), Z7, Z7
+	VMULPS    Z2, Z15, Z15
+	VMULPS    Z8, Z16, Z16
+	VSUBPS    Z16, Z15, Z15
+	VMOVUPS   Z15, 64(DI)(AX*1)
 	ADDQ      $0x00000080, AX
-	JMP       classes130
+	JMP       classes132
 
-rest131:
+rest133:
 	TESTQ     $0x00000010, CX
-	JZ        tail132
-	VMOVUPS   (DI)(AX*1), Z12
-	VPCMPEQD  Z3, Z4, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z13
-	VMULPS    Z13, Z0, Z13
-	VADDPS    Z1, Z13, Z13
-	VPADDD    sixteen<>+0(SB), Z4, Z4
-	VMULPS    Z2, Z12, Z12
-	VMULPS    Z5, Z13, Z13
-	VSUBPS    Z13, Z12, Z12
-	VMOVUPS   Z12, (DI)(AX*1)
+	JZ        tail134
+	VMOVUPS   (DI)(AX*1), Z15
+	VPCMPEQD  Z3, Z7, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z16
+	VMULPS    Z16, Z0, Z16
+	VADDPS    Z1, Z16, Z16
+	VPADDD    sixteen<>+0(SB), Z7, Z7
+	VMULPS    Z2, Z15, Z15
+	VMULPS    Z8, Z16, Z16
+	VSUBPS    Z16, Z15, Z15
+	VMOVUPS   Z15, (DI)(AX*1)
 	ADDQ      $0x00000040, AX
 
-tail132:
+tail134:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone133
+	JZ        classesDone135
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (DI)(AX*1), K1, Z12
-	VPCMPEQD  Z3, Z4, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z13
-	VMULPS    Z13, Z0, Z13
-	VADDPS    Z1, Z13, Z13
-	VPADDD    sixteen<>+0(SB), Z4, Z4
-	VMULPS    Z2, Z12, Z2
-	VMULPS    Z5, Z13, Z4
-	VSUBPS    Z4, Z2, Z2
+	VMOVUPS.Z (DI)(AX*1), K1, Z15
+	VPCMPEQD  Z3, Z7, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z16
+	VMULPS    Z16, Z0, Z16
+	VADDPS    Z1, Z16, Z16
+	VPADDD    sixteen<>+0(SB), Z7, Z7
+	VMULPS    Z2, Z15, Z2
+	VMULPS    Z8, Z16, Z7
+	VSUBPS    Z7, Z2, Z2
 	KMOVW     264(SP), K1
 	VMOVUPS   Z2, K1, (DI)(AX*1)
 
-classesDone133:
-	JMP rowDone113
+classesDone135:
+	JMP rowDone115
 
 wideTargetsGrad7:
-	VMOVDQU32 lanes<>+0(SB), Z4
+	VMOVDQU32 lanes<>+0(SB), Z7
 	XORL      AX, AX
 
-classes134:
+classes136:
 	CMPQ      AX, 280(SP)
-	JAE       rest135
-	VMOVUPS   (DI)(AX*1), Z12
-	VPCMPEQD  Z3, Z4, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z13
-	VMULPS    Z13, Z0, Z13
-	VADDPS    Z1, Z13, Z13
-	VMOVUPS   (BX)(AX*1), Z14
-	VMULPS    Z13, Z14, Z13
-	VPADDD    sixteen<>+0(SB), Z4, Z4
-	VMULPS    Z2, Z12, Z12
-	VMULPS    Z5, Z13, Z13
-	VSUBPS    Z13, Z12, Z12
-	VMOVUPS   Z12, (DI)(AX*1)
-	VMOVUPS   64(DI)(AX*1), Z12
-	VPCMPEQD  Z3, Z4, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z13
-	VMULPS    Z13, Z0, Z13
-	VADDPS    Z1, Z13, Z13
-	VMOVUPS   64(BX)(AX*1), Z14
-	VMULPS    Z13, Z14, Z13
-	VPADDD    sixteen<>+0(SB), Z4, Z4
-	VMULPS    Z2, Z12, Z12
-	VMULPS    Z5, Z13, Z13
-	VSUBPS    Z13, Z12, Z12
-	VMOVUPS   Z12, 64(DI)(AX*1)
+	JAE       rest137
+	VMOVUPS   (DI)(AX*1), Z15
+	VPCMPEQD  Z3, Z7, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z16
+	VMULPS    Z16, Z0, Z16
+	VADDPS    Z1, Z16, Z16
+	VMOVUPS   (BX)(AX*1), Z17
+	VMULPS    Z16, Z17, Z16
+	VPADDD    sixteen<>+0(SB), Z7, Z7
+	VMULPS    Z2, Z15, Z15
+	VMULPS    Z8, Z16, Z16
+	VSUBPS    Z16, Z15, Z15
+	VMOVUPS   Z15, (DI)(AX*1)
+	VMOVUPS   64(DI)(AX*1), Z15
+	VPCMPEQD  Z3, Z7, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z16
+	VMULPS    Z16, Z0, Z16
+	VADDPS    Z1, Z16, Z16
+	VMOVUPS   64(BX)(AX*1), Z17
+	VMULPS    Z16, Z17, Z16
+	VPADDD    sixteen<>+0(SB), Z7, Z7
+	VMULPS    Z2, Z15, Z15
+	VMULPS    Z8, Z16, Z16
+	VSUBPS    Z16, Z15, Z15
+	VMOVUPS   Z15, 64(DI)(AX*1)
 	ADDQ      $0x00000080, AX
-	JMP       classes134
+	JMP       classes136
 
-rest135:
+rest137:
 	TESTQ     $0x00000010, CX
-	JZ        tail136
-	VMOVUPS   (DI)(AX*1), Z12
-	VPCMPEQD  Z3, Z4, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z13
-	VMULPS    Z13, Z0, Z13
-	VADDPS    Z1, Z13, Z13
-	VMOVUPS   (BX)(AX*1), Z14
-	VMULPS    Z13, Z14, Z13
-	VPADDD    sixteen<>+0(SB), Z4, Z4
-	VMULPS    Z2, Z12, Z12
-	VMULPS    Z5, Z13, Z13
-	VSUBPS    Z13, Z12, Z12
-	VMOVUPS   Z12, (DI)(AX*1)
+	JZ        tail138
+	VMOVUPS   (DI)(AX*1), Z15
+	VPCMPEQD  Z3, Z7, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z16
+	VMULPS    Z16, Z0, Z16
+	VADDPS    Z1, Z16, Z16
+	VMOVUPS   (BX)(AX*1), Z17
+	VMULPS    Z16, Z17, Z16
+	VPADDD    sixteen<>+0(SB), Z7, Z7
+	VMULPS    Z2, Z15, Z15
+	VMULPS    Z8, Z16, Z16
+	VSUBPS    Z16, Z15, Z15
+	VMOVUPS   Z15, (DI)(AX*1)
 	ADDQ      $0x00000040, AX
 
-tail136:
+tail138:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone137
+	JZ        classesDone139
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (DI)(AX*1), K1, Z12
-	VPCMPEQD  Z3, Z4, K1
-	VMOVUPS.Z one<>+0(SB), K1, Z13
-	VMULPS    Z13, Z0, Z13
-	VADDPS    Z1, Z13, Z13
+	VMOVUPS.Z (DI)(AX*1), K1, Z15
+	VPCMPEQD  Z3, Z7, K1
+	VMOVUPS.Z one<>+0(SB), K1, Z16
+	VMULPS    Z16, Z0, Z16
+	VADDPS    Z1, Z16, Z16
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (BX)(AX*1), K1, Z14
-	VMULPS    Z13, Z14, Z13
-	VPADDD    sixteen<>+0(SB), Z4, Z4
-	VMULPS    Z2, Z12, Z2
-	VMULPS    Z5, Z13, Z4
-	VSUBPS    Z4, Z2, Z2
+	VMOVUPS.Z (BX)(AX*1), K1, Z17
+	VMULPS    Z16, Z17, Z16
+	VPADDD    sixteen<>+0(SB), Z7, Z7
+	VMULPS    Z2, Z15, Z2
+	VMULPS    Z8, Z16, Z7
+	VSUBPS    Z7, Z2, Z2
 	KMOVW     264(SP), K1
 	VMOVUPS   Z2, K1, (DI)(AX*1)
 
-classesDone137:
-rowDone113:
+classesDone139:
+rowDone115:
 	// The targets row advances (when not nil).
 	MOVQ  312(SP), R12
 	TESTQ R12, R12
-	JZ    noTargets138
+	JZ    noTargets140
 	ADDQ  R9, R12
 	MOVQ  R12, 312(SP)
 
-noTargets138:
+noTargets140:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut139
+	JZ    noOut141
 	ADDQ  R9, DI
 
-noOut139:
+noOut141:
 	JMP wideTargetsRow
 
 wideTargetsDone:
@@ -10592,203 +10612,213 @@ wideSoftmaxRow:
 	// a row without NaN; a row with a NaN has NaN outputs whatever m is), the
 	// masked step merge-masked (its masked-out lanes keep the maxima); the
 	// ordered lanes (no NaN) AND-ed into four opmask chains by VCMPPS ORD
-	// masked by the chain (a masked-out lane is loaded as +0: ordered).
+	// masked by the chain (a masked-out lane is loaded as +0: ordered). The
+	// chains 1-3 serve the 64-class iterations only: a row of fewer than 64
+	// classes neither sets them up nor reduces them.
 	VMOVUPS negInfBits<>+0(SB), Z0
 	MOVL    $0x0000ffff, AX
-	VMOVAPS Z0, Z1
+	VMOVAPS Z0, Z4
 	KMOVW   AX, K1
-	VMOVAPS Z0, Z2
+	CMPQ    288(SP), $0x00
+	JEQ     oneChain37
+	VMOVAPS Z0, Z1
 	KMOVW   AX, K2
-	VMOVAPS Z0, Z3
+	VMOVAPS Z0, Z2
 	KMOVW   AX, K3
-	VMOVAPS Z0, Z0
+	VMOVAPS Z0, Z3
 	KMOVW   AX, K4
-	XORL    AX, AX
 
-classes37:
+oneChain37:
+	XORL AX, AX
+
+classes38:
 	CMPQ    AX, 288(SP)
-	JAE     rest38
-	VMOVUPS (SI)(AX*1), Z4
-	VMAXPS  Z4, Z1, Z1
-	VCMPPS  $0x07, Z4, Z4, K1, K1
-	VMOVUPS 64(SI)(AX*1), Z4
-	VMAXPS  Z4, Z2, Z2
-	VCMPPS  $0x07, Z4, Z4, K2, K2
-	VMOVUPS 128(SI)(AX*1), Z4
-	VMAXPS  Z4, Z3, Z3
-	VCMPPS  $0x07, Z4, Z4, K3, K3
-	VMOVUPS 192(SI)(AX*1), Z4
-	VMAXPS  Z4, Z0, Z0
-	VCMPPS  $0x07, Z4, Z4, K4, K4
+	JAE     rest39
+	VMOVUPS (SI)(AX*1), Z0
+	VMAXPS  Z0, Z4, Z4
+	VCMPPS  $0x07, Z0, Z0, K1, K1
+	VMOVUPS 64(SI)(AX*1), Z0
+	VMAXPS  Z0, Z1, Z1
+	VCMPPS  $0x07, Z0, Z0, K2, K2
+	VMOVUPS 128(SI)(AX*1), Z0
+	VMAXPS  Z0, Z2, Z2
+	VCMPPS  $0x07, Z0, Z0, K3, K3
+	VMOVUPS 192(SI)(AX*1), Z0
+	VMAXPS  Z0, Z3, Z3
+	VCMPPS  $0x07, Z0, Z0, K4, K4
 	ADDQ    $0x00000100, AX
-	JMP     classes37
+	JMP     classes38
 
-rest38:
-single41:
+rest39:
+single42:
 	CMPQ    AX, 272(SP)
-	JAE     tail39
-	VMOVUPS (SI)(AX*1), Z4
-	VMAXPS  Z4, Z1, Z1
-	VCMPPS  $0x07, Z4, Z4, K1, K1
+	JAE     tail40
+	VMOVUPS (SI)(AX*1), Z0
+	VMAXPS  Z0, Z4, Z4
+	VCMPPS  $0x07, Z0, Z0, K1, K1
 	ADDQ    $0x00000040, AX
-	JMP     single41
+	JMP     single42
 
-tail39:
+tail40:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone40
+	JZ        classesDone41
 	KMOVW     264(SP), K5
-	VMOVUPS.Z (SI)(AX*1), K5, Z4
-	VMAXPS    Z4, Z1, K5, Z1
-	VCMPPS    $0x07, Z4, Z4, K1, K1
+	VMOVUPS.Z (SI)(AX*1), K5, Z0
+	VMAXPS    Z0, Z4, K5, Z4
+	VCMPPS    $0x07, Z0, Z0, K1, K1
 
-classesDone40:
+classesDone41:
 	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes (not ordered).
-	VMAXPS        Z2, Z1, Z1
-	VMAXPS        Z0, Z3, Z0
-	VMAXPS        Z0, Z1, Z0
-	VEXTRACTF64X4 $0x01, Z0, Y1
-	VMAXPS        Y1, Y0, Y0
-	VEXTRACTF128  $0x01, Y0, X1
-	VMAXPS        X1, X0, X0
-	VPERMILPS     $0x4e, X0, X1
-	VMAXPS        X1, X0, X0
-	VPERMILPS     $0xb1, X0, X1
-	VMAXPS        X1, X0, X0
+	CMPQ   288(SP), $0x00
+	JEQ    oneChain43
+	VMAXPS Z1, Z4, Z0
+	VMAXPS Z3, Z2, Z4
+	VMAXPS Z4, Z0, Z4
+	KANDW  K2, K1, K1
+	KANDW  K4, K3, K5
+	KANDW  K5, K1, K1
+
+oneChain43:
+	VEXTRACTF64X4 $0x01, Z4, Y0
+	VMAXPS        Y0, Y4, Y0
+	VEXTRACTF128  $0x01, Y0, X4
+	VMAXPS        X4, X0, X0
+	VPERMILPS     $0x4e, X0, X4
+	VMAXPS        X4, X0, X0
+	VPERMILPS     $0xb1, X0, X4
+	VMAXPS        X4, X0, X0
 	VBROADCASTSS  X0, Z0
 	VADDPS        zero<>+0(SB), Z0, Z0
-	KANDW         K2, K1, K1
-	KANDW         K4, K3, K2
-	KANDW         K2, K1, K1
 	KMOVW         K1, R12
 	XORL          $0x0000ffff, R12
 	VMOVUPS       Z0, (SP)
 
 	// Pass 2. e[j] = expf(x[j] - m) (seq.Exp), stored to y; s accumulated by classSum.
-	VMOVUPS negZero<>+0(SB), Z1
+	VMOVUPS negZero<>+0(SB), Z4
 
 	// R12 = the next row of the output (this one for the last row), prefetched in pass 2.
 	LEAQ    (DI)(R9*1), R12
 	CMPQ    R11, SI
 	CMOVQEQ DI, R12
-	VMOVUPS expMagic<>+0(SB), Z2
-	VMOVUPS expLog2e<>+0(SB), Z3
-	VMOVUPS expLn2Hi<>+0(SB), Z4
-	VMOVUPS expLn2Lo<>+0(SB), Z5
-	VMOVUPS expQ4<>+0(SB), Z6
-	VMOVUPS expQ3<>+0(SB), Z7
+	VMOVUPS expMagic<>+0(SB), Z5
+	VMOVUPS expLog2e<>+0(SB), Z6
+	VMOVUPS expLn2Hi<>+0(SB), Z7
+	VMOVUPS expLn2Lo<>+0(SB), Z8
+	VMOVUPS expQ4<>+0(SB), Z9
+	VMOVUPS expQ3<>+0(SB), Z10
 	XORL    AX, AX
 
-classes42:
+classes44:
 	CMPQ       AX, 288(SP)
-	JAE        rest43
-	VMOVUPS    (SI)(AX*1), Z8
-	VMOVUPS    64(SI)(AX*1), Z9
-	VMOVUPS    128(SI)(AX*1), Z10
-	VMOVUPS    192(SI)(AX*1), Z11
-	VSUBPS     Z0, Z8, Z8
-	VSUBPS     Z0, Z9, Z9
-	VSUBPS     Z0, Z10, Z10
+	JAE        rest45
+	VMOVUPS    (SI)(AX*1), Z11
+	VMOVUPS    64(SI)(AX*1), Z12
+	VMOVUPS    128(SI)(AX*1), Z13
+	VMOVUPS    192(SI)(AX*1), Z14
 	VSUBPS     Z0, Z11, Z11
-	VMULPS     Z3, Z8, Z12
-	VMULPS     Z3, Z9, Z13
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z8, K1
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z9, K2
-	VMULPS     Z3, Z10, Z14
-	VMULPS     Z3, Z11, Z15
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z10, K3
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z11, K4
-	VADDPS     Z2, Z12, Z12
-	VADDPS     Z2, Z13, Z13
-	VADDPS     Z2, Z14, Z14
-	VADDPS     Z2, Z15, Z15
-	VSUBPS     Z2, Z12, Z16
-	VSUBPS     Z2, Z13, Z17
-	VPSLLD     $0x17, Z12, Z19
-	VSUBPS     Z2, Z14, Z12
-	VSUBPS     Z2, Z15, Z18
-	VPSLLD     $0x17, Z13, Z13
-	VPADDD     oneBits<>+0(SB), Z19, Z19
-	VPSLLD     $0x17, Z14, Z14
-	VPSLLD     $0x17, Z15, Z15
-	VPADDD     oneBits<>+0(SB), Z13, Z13
-	VMULPS     Z4, Z16, Z20
-	VMULPS     Z5, Z16, Z16
-	VPADDD     oneBits<>+0(SB), Z14, Z14
-	VPADDD     oneBits<>+0(SB), Z15, Z15
-	VSUBPS     Z20, Z8, Z8
-	VMULPS     Z5, Z17, Z20
-	VMULPS     Z4, Z17, Z17
-	VSUBPS     Z16, Z8, Z16
-	VMULPS     Z4, Z12, Z8
-	VSUBPS     Z17, Z9, Z9
-	VMULPS     Z5, Z12, Z17
-	VMULPS     Z4, Z18, Z12
-	VMULPS     Z5, Z18, Z18
-	VSUBPS     Z8, Z10, Z8
-	VSUBPS     Z20, Z9, Z9
-	VMULPS     Z6, Z16, Z10
-	VMULPS     Z16, Z16, Z20
-	VSUBPS     Z12, Z11, Z11
-	VSUBPS     Z17, Z8, Z8
-	VMULPS     Z6, Z9, Z12
-	VADDPS     Z7, Z10, Z17
-	VMULPS     Z9, Z9, Z10
-	VSUBPS     Z18, Z11, Z11
-	VMULPS     Z6, Z8, Z18
-	VADDPS     Z7, Z12, Z12
-	VMULPS     Z16, Z17, Z17
-	VADDPS     Z7, Z18, Z18
-	VMULPS     Z9, Z12, Z12
-	VADDPS     expQ2<>+0(SB), Z17, Z17
-	VMULPS     Z8, Z18, Z18
-	VADDPS     expQ2<>+0(SB), Z12, Z12
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ2<>+0(SB), Z18, Z18
-	VMULPS     Z9, Z12, Z12
-	VADDPS     expQ1<>+0(SB), Z17, Z17
-	VMULPS     Z8, Z18, Z18
-	VADDPS     expQ1<>+0(SB), Z12, Z12
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ1<>+0(SB), Z18, Z18
-	VMULPS     Z9, Z12, Z12
-	VADDPS     expQ0<>+0(SB), Z17, Z17
-	VMULPS     Z8, Z18, Z18
-	VADDPS     expQ0<>+0(SB), Z12, Z12
-	VMULPS     Z17, Z20, Z20
-	VMULPS     Z6, Z11, Z17
-	VADDPS     expQ0<>+0(SB), Z18, Z18
-	VMULPS     Z12, Z10, Z10
-	VADDPS     Z16, Z20, Z12
-	VADDPS     Z7, Z17, Z20
-	VMULPS     Z8, Z8, Z16
-	VMULPS     Z11, Z11, Z17
-	VADDPS     Z9, Z10, Z9
-	VADDPS     one<>+0(SB), Z12, Z10
-	VMULPS     Z11, Z20, Z12
-	VMULPS     Z18, Z16, Z16
-	VADDPS     one<>+0(SB), Z9, Z9
-	VMULPS     Z19, Z10, Z10
-	VADDPS     expQ2<>+0(SB), Z12, Z12
-	VADDPS     Z8, Z16, Z8
-	VMULPS     Z13, Z9, Z9
-	VBLENDMPS  zero<>+0(SB), Z10, K1, Z10
-	VMULPS     Z11, Z12, Z12
-	VADDPS     one<>+0(SB), Z8, Z8
-	VMOVUPS    Z10, (DI)(AX*1)
-	VBLENDMPS  zero<>+0(SB), Z9, K2, Z9
-	VADDPS     expQ1<>+0(SB), Z12, Z12
-	VMULPS     Z14, Z8, Z8
-	VMOVUPS    Z9, 64(DI)(AX*1)
-	VMULPS     Z11, Z12, Z12
-	VBLENDMPS  zero<>+0(SB), Z8, K3, Z8
-	VMOVUPS    Z8, 128(DI)(AX*1)
-	VADDPS     expQ0<>+0(SB), Z12, Z12
-	VMULPS     Z12, Z17, Z12
-	VADDPS     Z11, Z12, Z11
+	VSUBPS     Z0, Z12, Z12
+	VSUBPS     Z0, Z13, Z13
+	VSUBPS     Z0, Z14, Z14
+	VMULPS     Z6, Z11, Z15
+	VMULPS     Z6, Z12, Z16
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z11, K1
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z12, K5
+	VMULPS     Z6, Z13, Z17
+	VMULPS     Z6, Z14, Z18
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z13, K6
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z14, K7
+	VADDPS     Z5, Z15, Z15
+	VADDPS     Z5, Z16, Z16
+	VADDPS     Z5, Z17, Z17
+	VADDPS     Z5, Z18, Z18
+	VSUBPS     Z5, Z15, Z19
+	VSUBPS     Z5, Z16, Z20
+	VPSLLD     $0x17, Z15, Z22
+	VSUBPS     Z5, Z17, Z15
+	VSUBPS     Z5, Z18, Z21
+	VPSLLD     $0x17, Z16, Z16
+	VPADDD     oneBits<>+0(SB), Z22, Z22
+	VPSLLD     $0x17, Z17, Z17
+	VPSLLD     $0x17, Z18, Z18
+	VPADDD     oneBits<>+0(SB), Z16, Z16
+	VMULPS     Z7, Z19, Z23
+	VMULPS     Z8, Z19, Z19
+	VPADDD     oneBits<>+0(SB), Z17, Z17
+	VPADDD     oneBits<>+0(SB), Z18, Z18
+	VSUBPS     Z23, Z11, Z11
+	VMULPS     Z8, Z20, Z23
+	VMULPS     Z7, Z20, Z20
+	VSUBPS     Z19, Z11, Z19
+	VMULPS     Z7, Z15, Z11
+	VSUBPS     Z20, Z12, Z12
+	VMULPS     Z8, Z15, Z20
+	VMULPS     Z7, Z21, Z15
+	VMULPS     Z8, Z21, Z21
+	VSUBPS     Z11, Z13, Z11
+	VSUBPS     Z23, Z12, Z12
+	VMULPS     Z9, Z19, Z13
+	VMULPS     Z19, Z19, Z23
+	VSUBPS     Z15, Z14, Z14
+	VSUBPS     Z20, Z11, Z11
+	VMULPS     Z9, Z12, Z15
+	VADDPS     Z10, Z13, Z20
+	VMULPS     Z12, Z12, Z13
+	VSUBPS     Z21, Z14, Z14
+	VMULPS     Z9, Z11, Z21
+	VADDPS     Z10, Z15, Z15
+	VMULPS     Z19, Z20, Z20
+	VADDPS     Z10, Z21, Z21
+	VMULPS     Z12, Z15, Z15
+	VADDPS     expQ2<>+0(SB), Z20, Z20
+	VMULPS     Z11, Z21, Z21
+	VADDPS     expQ2<>+0(SB), Z15, Z15
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ2<>+0(SB), Z21, Z21
+	VMULPS     Z12, Z15, Z15
+	VADDPS     expQ1<>+0(SB), Z20, Z20
+	VMULPS     Z11, Z21, Z21
+	VADDPS     expQ1<>+0(SB), Z15, Z15
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ1<>+0(SB), Z21, Z21
+	VMULPS     Z12, Z15, Z15
+	VADDPS     expQ0<>+0(SB), Z20, Z20
+	VMULPS     Z11, Z21, Z21
+	VADDPS     expQ0<>+0(SB), Z15, Z15
+	VMULPS     Z20, Z23, Z23
+	VMULPS     Z9, Z14, Z20
+	VADDPS     expQ0<>+0(SB), Z21, Z21
+	VMULPS     Z15, Z13, Z13
+	VADDPS     Z19, Z23, Z15
+	VADDPS     Z10, Z20, Z23
+	VMULPS     Z11, Z11, Z19
+	VMULPS     Z14, Z14, Z20
+	VADDPS     Z12, Z13, Z12
+	VADDPS     one<>+0(SB), Z15, Z13
+	VMULPS     Z14, Z23, Z15
+	VMULPS     Z21, Z19, Z19
+	VADDPS     one<>+0(SB), Z12, Z12
+	VMULPS     Z22, Z13, Z13
+	VADDPS     expQ2<>+0(SB), Z15, Z15
+	VADDPS     Z11, Z19, Z11
+	VMULPS     Z16, Z12, Z12
+	VBLENDMPS  zero<>+0(SB), Z13, K1, Z13
+	VMULPS     Z14, Z15, Z15
 	VADDPS     one<>+0(SB), Z11, Z11
-	VMULPS     Z15, Z11, Z11
-	VBLENDMPS  zero<>+0(SB), Z11, K4, Z11
-	VMOVUPS    Z11, 192(DI)(AX*1)
+	VMOVUPS    Z13, (DI)(AX*1)
+	VBLENDMPS  zero<>+0(SB), Z12, K5, Z12
+	VADDPS     expQ1<>+0(SB), Z15, Z15
+	VMULPS     Z17, Z11, Z11
+	VMOVUPS    Z12, 64(DI)(AX*1)
+	VMULPS     Z14, Z15, Z15
+	VBLENDMPS  zero<>+0(SB), Z11, K6, Z11
+	VMOVUPS    Z11, 128(DI)(AX*1)
+	VADDPS     expQ0<>+0(SB), Z15, Z15
+	VMULPS     Z15, Z20, Z15
+	VADDPS     Z14, Z15, Z14
+	VADDPS     one<>+0(SB), Z14, Z14
+	VMULPS     Z18, Z14, Z14
+	VBLENDMPS  zero<>+0(SB), Z14, K7, Z14
+	VMOVUPS    Z14, 192(DI)(AX*1)
 	PREFETCHT0 (R11)(AX*1)
 	PREFETCHT0 (R12)(AX*1)
 	PREFETCHT0 64(R11)(AX*1)
@@ -10797,144 +10827,144 @@ classes42:
 	PREFETCHT0 128(R12)(AX*1)
 	PREFETCHT0 192(R11)(AX*1)
 	PREFETCHT0 192(R12)(AX*1)
-	VADDPS     Z10, Z1, Z1
-	VADDPS     Z9, Z1, Z1
-	VADDPS     Z8, Z1, Z1
-	VADDPS     Z11, Z1, Z1
+	VADDPS     Z13, Z4, Z4
+	VADDPS     Z12, Z4, Z4
+	VADDPS     Z11, Z4, Z4
+	VADDPS     Z14, Z4, Z4
 	ADDQ       $0x00000100, AX
-	JMP        classes42
+	JMP        classes44
 
-rest43:
-single46:
+rest45:
+single48:
 	CMPQ      AX, 272(SP)
-	JAE       tail44
-	VMOVUPS   (SI)(AX*1), Z2
-	VSUBPS    Z0, Z2, Z2
-	VMULPS    expLog2e<>+0(SB), Z2, Z3
-	VADDPS    expMagic<>+0(SB), Z3, Z3
-	VSUBPS    expMagic<>+0(SB), Z3, Z4
-	VPSLLD    $0x17, Z3, Z3
-	VPADDD    oneBits<>+0(SB), Z3, Z3
-	VMULPS    expLn2Hi<>+0(SB), Z4, Z5
-	VSUBPS    Z5, Z2, Z5
-	VMULPS    expLn2Lo<>+0(SB), Z4, Z4
-	VSUBPS    Z4, Z5, Z4
-	VMULPS    expQ4<>+0(SB), Z4, Z5
-	VMULPS    Z4, Z4, Z6
-	VADDPS    expQ3<>+0(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    expQ2<>+0(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    expQ1<>+0(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    expQ0<>+0(SB), Z5, Z5
-	VMULPS    Z5, Z6, Z5
-	VADDPS    Z4, Z5, Z4
-	VADDPS    one<>+0(SB), Z4, Z4
-	VMULPS    Z3, Z4, Z3
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z2, K1
-	VBLENDMPS zero<>+0(SB), Z3, K1, Z2
-	VMOVUPS   Z2, (DI)(AX*1)
-	VADDPS    Z2, Z1, Z1
+	JAE       tail46
+	VMOVUPS   (SI)(AX*1), Z5
+	VSUBPS    Z0, Z5, Z5
+	VMULPS    expLog2e<>+0(SB), Z5, Z6
+	VADDPS    expMagic<>+0(SB), Z6, Z6
+	VSUBPS    expMagic<>+0(SB), Z6, Z7
+	VPSLLD    $0x17, Z6, Z6
+	VPADDD    oneBits<>+0(SB), Z6, Z6
+	VMULPS    expLn2Hi<>+0(SB), Z7, Z8
+	VSUBPS    Z8, Z5, Z8
+	VMULPS    expLn2Lo<>+0(SB), Z7, Z7
+	VSUBPS    Z7, Z8, Z7
+	VMULPS    expQ4<>+0(SB), Z7, Z8
+	VMULPS    Z7, Z7, Z9
+	VADDPS    expQ3<>+0(SB), Z8, Z8
+	VMULPS    Z7, Z8, Z8
+	VADDPS    expQ2<>+0(SB), Z8, Z8
+	VMULPS    Z7, Z8, Z8
+	VADDPS    expQ1<>+0(SB), Z8, Z8
+	VMULPS    Z7, Z8, Z8
+	VADDPS    expQ0<>+0(SB), Z8, Z8
+	VMULPS    Z8, Z9, Z8
+	VADDPS    Z7, Z8, Z7
+	VADDPS    one<>+0(SB), Z7, Z7
+	VMULPS    Z6, Z7, Z6
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z5, K1
+	VBLENDMPS zero<>+0(SB), Z6, K1, Z5
+	VMOVUPS   Z5, (DI)(AX*1)
+	VADDPS    Z5, Z4, Z4
 	ADDQ      $0x00000040, AX
-	JMP       single46
+	JMP       single48
 
-tail44:
+tail46:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone45
+	JZ        classesDone47
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z2
-	VSUBPS    Z0, Z2, Z0
-	VMULPS    expLog2e<>+0(SB), Z0, Z2
-	VADDPS    expMagic<>+0(SB), Z2, Z2
-	VSUBPS    expMagic<>+0(SB), Z2, Z3
-	VPSLLD    $0x17, Z2, Z2
-	VPADDD    oneBits<>+0(SB), Z2, Z2
-	VMULPS    expLn2Hi<>+0(SB), Z3, Z4
-	VSUBPS    Z4, Z0, Z4
-	VMULPS    expLn2Lo<>+0(SB), Z3, Z3
-	VSUBPS    Z3, Z4, Z3
-	VMULPS    expQ4<>+0(SB), Z3, Z4
-	VMULPS    Z3, Z3, Z5
-	VADDPS    expQ3<>+0(SB), Z4, Z4
-	VMULPS    Z3, Z4, Z4
-	VADDPS    expQ2<>+0(SB), Z4, Z4
-	VMULPS    Z3, Z4, Z4
-	VADDPS    expQ1<>+0(SB), Z4, Z4
-	VMULPS    Z3, Z4, Z4
-	VADDPS    expQ0<>+0(SB), Z4, Z4
-	VMULPS    Z4, Z5, Z4
-	VADDPS    Z3, Z4, Z3
-	VADDPS    one<>+0(SB), Z3, Z3
-	VMULPS    Z2, Z3, Z2
+	VMOVUPS.Z (SI)(AX*1), K1, Z5
+	VSUBPS    Z0, Z5, Z0
+	VMULPS    expLog2e<>+0(SB), Z0, Z5
+	VADDPS    expMagic<>+0(SB), Z5, Z5
+	VSUBPS    expMagic<>+0(SB), Z5, Z6
+	VPSLLD    $0x17, Z5, Z5
+	VPADDD    oneBits<>+0(SB), Z5, Z5
+	VMULPS    expLn2Hi<>+0(SB), Z6, Z7
+	VSUBPS    Z7, Z0, Z7
+	VMULPS    expLn2Lo<>+0(SB), Z6, Z6
+	VSUBPS    Z6, Z7, Z6
+	VMULPS    expQ4<>+0(SB), Z6, Z7
+	VMULPS    Z6, Z6, Z8
+	VADDPS    expQ3<>+0(SB), Z7, Z7
+	VMULPS    Z6, Z7, Z7
+	VADDPS    expQ2<>+0(SB), Z7, Z7
+	VMULPS    Z6, Z7, Z7
+	VADDPS    expQ1<>+0(SB), Z7, Z7
+	VMULPS    Z6, Z7, Z7
+	VADDPS    expQ0<>+0(SB), Z7, Z7
+	VMULPS    Z7, Z8, Z7
+	VADDPS    Z6, Z7, Z6
+	VADDPS    one<>+0(SB), Z6, Z6
+	VMULPS    Z5, Z6, Z5
 	VCMPPS    $0x01, expCutoff<>+0(SB), Z0, K1
-	VBLENDMPS zero<>+0(SB), Z2, K1, Z0
+	VBLENDMPS zero<>+0(SB), Z5, K1, Z0
 	KMOVW     264(SP), K1
 	VMOVUPS   Z0, K1, (DI)(AX*1)
 	KMOVW     264(SP), K1
-	VADDPS    Z0, Z1, K1, Z1
+	VADDPS    Z0, Z4, K1, Z4
 
-classesDone45:
+classesDone47:
 	// Pass 3. s = total(c); r = 1 / s (seq.Reciprocal); y[j] = y[j]·r (seq.Scaled).
-	VMOVSHDUP     Z1, Z0
-	VADDPS        Z0, Z1, Z0
-	VPERMILPS     $0x4e, Z0, Z1
-	VADDPS        Z1, Z0, Z0
-	VSHUFF32X4    $0xb1, Z0, Z0, Z1
-	VADDPS        Z1, Z0, Z0
-	VEXTRACTF64X4 $0x01, Z0, Y1
-	VADDSS        X1, X0, X0
+	VMOVSHDUP     Z4, Z0
+	VADDPS        Z0, Z4, Z0
+	VPERMILPS     $0x4e, Z0, Z4
+	VADDPS        Z4, Z0, Z0
+	VSHUFF32X4    $0xb1, Z0, Z0, Z4
+	VADDPS        Z4, Z0, Z0
+	VEXTRACTF64X4 $0x01, Z0, Y4
+	VADDSS        X4, X0, X0
 	VBROADCASTSS  X0, Z0
-	VMOVUPS       one<>+0(SB), Z1
-	VDIVPS        Z0, Z1, Z0
+	VMOVUPS       one<>+0(SB), Z4
+	VDIVPS        Z0, Z4, Z0
 	XORL          AX, AX
 
-classes47:
+classes49:
 	CMPQ    AX, 288(SP)
-	JAE     rest48
-	VMOVUPS (DI)(AX*1), Z1
-	VMULPS  Z0, Z1, Z1
-	VMOVUPS Z1, (DI)(AX*1)
-	VMOVUPS 64(DI)(AX*1), Z1
-	VMULPS  Z0, Z1, Z1
-	VMOVUPS Z1, 64(DI)(AX*1)
-	VMOVUPS 128(DI)(AX*1), Z1
-	VMULPS  Z0, Z1, Z1
-	VMOVUPS Z1, 128(DI)(AX*1)
-	VMOVUPS 192(DI)(AX*1), Z1
-	VMULPS  Z0, Z1, Z1
-	VMOVUPS Z1, 192(DI)(AX*1)
+	JAE     rest50
+	VMOVUPS (DI)(AX*1), Z4
+	VMULPS  Z0, Z4, Z4
+	VMOVUPS Z4, (DI)(AX*1)
+	VMOVUPS 64(DI)(AX*1), Z4
+	VMULPS  Z0, Z4, Z4
+	VMOVUPS Z4, 64(DI)(AX*1)
+	VMOVUPS 128(DI)(AX*1), Z4
+	VMULPS  Z0, Z4, Z4
+	VMOVUPS Z4, 128(DI)(AX*1)
+	VMOVUPS 192(DI)(AX*1), Z4
+	VMULPS  Z0, Z4, Z4
+	VMOVUPS Z4, 192(DI)(AX*1)
 	ADDQ    $0x00000100, AX
-	JMP     classes47
+	JMP     classes49
 
-rest48:
-single51:
+rest50:
+single53:
 	CMPQ    AX, 272(SP)
-	JAE     tail49
-	VMOVUPS (DI)(AX*1), Z1
-	VMULPS  Z0, Z1, Z1
-	VMOVUPS Z1, (DI)(AX*1)
+	JAE     tail51
+	VMOVUPS (DI)(AX*1), Z4
+	VMULPS  Z0, Z4, Z4
+	VMOVUPS Z4, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     single51
+	JMP     single53
 
-tail49:
+tail51:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone50
+	JZ        classesDone52
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (DI)(AX*1), K1, Z1
-	VMULPS    Z0, Z1, Z0
+	VMOVUPS.Z (DI)(AX*1), K1, Z4
+	VMULPS    Z0, Z4, Z0
 	KMOVW     264(SP), K1
 	VMOVUPS   Z0, K1, (DI)(AX*1)
 
-classesDone50:
+classesDone52:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut52
+	JZ    noOut54
 	ADDQ  R9, DI
 
-noOut52:
+noOut54:
 	JMP wideSoftmaxRow
 
 wideSoftmaxDone:
@@ -11018,378 +11048,388 @@ wideLogSoftmaxRow:
 	// a row without NaN; a row with a NaN has NaN outputs whatever m is), the
 	// masked step merge-masked (its masked-out lanes keep the maxima); the
 	// ordered lanes (no NaN) AND-ed into four opmask chains by VCMPPS ORD
-	// masked by the chain (a masked-out lane is loaded as +0: ordered).
+	// masked by the chain (a masked-out lane is loaded as +0: ordered). The
+	// chains 1-3 serve the 64-class iterations only: a row of fewer than 64
+	// classes neither sets them up nor reduces them.
 	VMOVUPS negInfBits<>+0(SB), Z0
 	MOVL    $0x0000ffff, AX
-	VMOVAPS Z0, Z1
+	VMOVAPS Z0, Z4
 	KMOVW   AX, K1
-	VMOVAPS Z0, Z2
+	CMPQ    288(SP), $0x00
+	JEQ     oneChain37
+	VMOVAPS Z0, Z1
 	KMOVW   AX, K2
-	VMOVAPS Z0, Z3
+	VMOVAPS Z0, Z2
 	KMOVW   AX, K3
-	VMOVAPS Z0, Z0
+	VMOVAPS Z0, Z3
 	KMOVW   AX, K4
-	XORL    AX, AX
 
-classes37:
+oneChain37:
+	XORL AX, AX
+
+classes38:
 	CMPQ    AX, 288(SP)
-	JAE     rest38
-	VMOVUPS (SI)(AX*1), Z4
-	VMAXPS  Z4, Z1, Z1
-	VCMPPS  $0x07, Z4, Z4, K1, K1
-	VMOVUPS 64(SI)(AX*1), Z4
-	VMAXPS  Z4, Z2, Z2
-	VCMPPS  $0x07, Z4, Z4, K2, K2
-	VMOVUPS 128(SI)(AX*1), Z4
-	VMAXPS  Z4, Z3, Z3
-	VCMPPS  $0x07, Z4, Z4, K3, K3
-	VMOVUPS 192(SI)(AX*1), Z4
-	VMAXPS  Z4, Z0, Z0
-	VCMPPS  $0x07, Z4, Z4, K4, K4
+	JAE     rest39
+	VMOVUPS (SI)(AX*1), Z0
+	VMAXPS  Z0, Z4, Z4
+	VCMPPS  $0x07, Z0, Z0, K1, K1
+	VMOVUPS 64(SI)(AX*1), Z0
+	VMAXPS  Z0, Z1, Z1
+	VCMPPS  $0x07, Z0, Z0, K2, K2
+	VMOVUPS 128(SI)(AX*1), Z0
+	VMAXPS  Z0, Z2, Z2
+	VCMPPS  $0x07, Z0, Z0, K3, K3
+	VMOVUPS 192(SI)(AX*1), Z0
+	VMAXPS  Z0, Z3, Z3
+	VCMPPS  $0x07, Z0, Z0, K4, K4
 	ADDQ    $0x00000100, AX
-	JMP     classes37
+	JMP     classes38
 
-rest38:
-single41:
+rest39:
+single42:
 	CMPQ    AX, 272(SP)
-	JAE     tail39
-	VMOVUPS (SI)(AX*1), Z4
-	VMAXPS  Z4, Z1, Z1
-	VCMPPS  $0x07, Z4, Z4, K1, K1
+	JAE     tail40
+	VMOVUPS (SI)(AX*1), Z0
+	VMAXPS  Z0, Z4, Z4
+	VCMPPS  $0x07, Z0, Z0, K1, K1
 	ADDQ    $0x00000040, AX
-	JMP     single41
+	JMP     single42
 
-tail39:
+tail40:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone40
+	JZ        classesDone41
 	KMOVW     264(SP), K5
-	VMOVUPS.Z (SI)(AX*1), K5, Z4
-	VMAXPS    Z4, Z1, K5, Z1
-	VCMPPS    $0x07, Z4, Z4, K1, K1
+	VMOVUPS.Z (SI)(AX*1), K5, Z0
+	VMAXPS    Z0, Z4, K5, Z4
+	VCMPPS    $0x07, Z0, Z0, K1, K1
 
-classesDone40:
+classesDone41:
 	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes (not ordered).
-	VMAXPS        Z2, Z1, Z1
-	VMAXPS        Z0, Z3, Z0
-	VMAXPS        Z0, Z1, Z0
-	VEXTRACTF64X4 $0x01, Z0, Y1
-	VMAXPS        Y1, Y0, Y0
-	VEXTRACTF128  $0x01, Y0, X1
-	VMAXPS        X1, X0, X0
-	VPERMILPS     $0x4e, X0, X1
-	VMAXPS        X1, X0, X0
-	VPERMILPS     $0xb1, X0, X1
-	VMAXPS        X1, X0, X0
+	CMPQ   288(SP), $0x00
+	JEQ    oneChain43
+	VMAXPS Z1, Z4, Z0
+	VMAXPS Z3, Z2, Z4
+	VMAXPS Z4, Z0, Z4
+	KANDW  K2, K1, K1
+	KANDW  K4, K3, K5
+	KANDW  K5, K1, K1
+
+oneChain43:
+	VEXTRACTF64X4 $0x01, Z4, Y0
+	VMAXPS        Y0, Y4, Y0
+	VEXTRACTF128  $0x01, Y0, X4
+	VMAXPS        X4, X0, X0
+	VPERMILPS     $0x4e, X0, X4
+	VMAXPS        X4, X0, X0
+	VPERMILPS     $0xb1, X0, X4
+	VMAXPS        X4, X0, X0
 	VBROADCASTSS  X0, Z0
 	VADDPS        zero<>+0(SB), Z0, Z0
-	KANDW         K2, K1, K1
-	KANDW         K4, K3, K2
-	KANDW         K2, K1, K1
 	KMOVW         K1, R12
 	XORL          $0x0000ffff, R12
 	VMOVUPS       Z0, (SP)
 
 	// Pass 2. s = the sum of expf(x[j] - m) (seq.Exp) by classSum.
-	VMOVUPS negZero<>+0(SB), Z1
-	VMOVUPS expMagic<>+0(SB), Z2
-	VMOVUPS expLog2e<>+0(SB), Z3
-	VMOVUPS expLn2Hi<>+0(SB), Z4
-	VMOVUPS expLn2Lo<>+0(SB), Z5
-	VMOVUPS expQ4<>+0(SB), Z6
-	VMOVUPS expQ3<>+0(SB), Z7
+	VMOVUPS negZero<>+0(SB), Z4
+	VMOVUPS expMagic<>+0(SB), Z5
+	VMOVUPS expLog2e<>+0(SB), Z6
+	VMOVUPS expLn2Hi<>+0(SB), Z7
+	VMOVUPS expLn2Lo<>+0(SB), Z8
+	VMOVUPS expQ4<>+0(SB), Z9
+	VMOVUPS expQ3<>+0(SB), Z10
 	XORL    AX, AX
 
-classes42:
+classes44:
 	CMPQ       AX, 288(SP)
-	JAE        rest43
-	VMOVUPS    (SI)(AX*1), Z8
-	VMOVUPS    64(SI)(AX*1), Z9
-	VMOVUPS    128(SI)(AX*1), Z10
-	VMOVUPS    192(SI)(AX*1), Z11
-	VSUBPS     Z0, Z8, Z8
-	VSUBPS     Z0, Z9, Z9
-	VSUBPS     Z0, Z10, Z10
+	JAE        rest45
+	VMOVUPS    (SI)(AX*1), Z11
+	VMOVUPS    64(SI)(AX*1), Z12
+	VMOVUPS    128(SI)(AX*1), Z13
+	VMOVUPS    192(SI)(AX*1), Z14
 	VSUBPS     Z0, Z11, Z11
-	VMULPS     Z3, Z8, Z12
-	VMULPS     Z3, Z9, Z13
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z8, K1
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z9, K2
-	VMULPS     Z3, Z10, Z14
-	VMULPS     Z3, Z11, Z15
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z10, K3
-	VCMPPS     $0x01, expCutoff<>+0(SB), Z11, K4
-	VADDPS     Z2, Z12, Z12
-	VADDPS     Z2, Z13, Z13
-	VADDPS     Z2, Z14, Z14
-	VADDPS     Z2, Z15, Z15
-	VSUBPS     Z2, Z12, Z16
-	VSUBPS     Z2, Z13, Z17
-	VPSLLD     $0x17, Z12, Z19
-	VSUBPS     Z2, Z14, Z12
-	VSUBPS     Z2, Z15, Z18
-	VPSLLD     $0x17, Z13, Z13
-	VPADDD     oneBits<>+0(SB), Z19, Z19
-	VPSLLD     $0x17, Z14, Z14
-	VPSLLD     $0x17, Z15, Z15
-	VPADDD     oneBits<>+0(SB), Z13, Z13
-	VMULPS     Z4, Z16, Z20
-	VMULPS     Z5, Z16, Z16
-	VPADDD     oneBits<>+0(SB), Z14, Z14
-	VPADDD     oneBits<>+0(SB), Z15, Z15
-	VSUBPS     Z20, Z8, Z8
-	VMULPS     Z5, Z17, Z20
-	VMULPS     Z4, Z17, Z17
-	VSUBPS     Z16, Z8, Z16
-	VMULPS     Z4, Z12, Z8
-	VSUBPS     Z17, Z9, Z9
-	VMULPS     Z5, Z12, Z17
-	VMULPS     Z4, Z18, Z12
-	VMULPS     Z5, Z18, Z18
-	VSUBPS     Z8, Z10, Z8
-	VSUBPS     Z20, Z9, Z9
-	VMULPS     Z6, Z16, Z10
-	VMULPS     Z16, Z16, Z20
-	VSUBPS     Z12, Z11, Z11
-	VSUBPS     Z17, Z8, Z8
-	VMULPS     Z6, Z9, Z12
-	VADDPS     Z7, Z10, Z17
-	VMULPS     Z9, Z9, Z10
-	VSUBPS     Z18, Z11, Z11
-	VMULPS     Z6, Z8, Z18
-	VADDPS     Z7, Z12, Z12
-	VMULPS     Z16, Z17, Z17
-	VADDPS     Z7, Z18, Z18
-	VMULPS     Z9, Z12, Z12
-	VADDPS     expQ2<>+0(SB), Z17, Z17
-	VMULPS     Z8, Z18, Z18
-	VADDPS     expQ2<>+0(SB), Z12, Z12
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ2<>+0(SB), Z18, Z18
-	VMULPS     Z9, Z12, Z12
-	VADDPS     expQ1<>+0(SB), Z17, Z17
-	VMULPS     Z8, Z18, Z18
-	VADDPS     expQ1<>+0(SB), Z12, Z12
-	VMULPS     Z16, Z17, Z17
-	VADDPS     expQ1<>+0(SB), Z18, Z18
-	VMULPS     Z9, Z12, Z12
-	VADDPS     expQ0<>+0(SB), Z17, Z17
-	VMULPS     Z8, Z18, Z18
-	VADDPS     expQ0<>+0(SB), Z12, Z12
-	VMULPS     Z17, Z20, Z20
-	VMULPS     Z6, Z11, Z17
-	VADDPS     expQ0<>+0(SB), Z18, Z18
-	VMULPS     Z12, Z10, Z10
-	VADDPS     Z16, Z20, Z12
-	VADDPS     Z7, Z17, Z20
-	VMULPS     Z8, Z8, Z16
-	VMULPS     Z11, Z11, Z17
-	VADDPS     Z9, Z10, Z9
-	VADDPS     one<>+0(SB), Z12, Z10
-	VMULPS     Z11, Z20, Z12
-	VMULPS     Z18, Z16, Z16
-	VADDPS     one<>+0(SB), Z9, Z9
-	VMULPS     Z19, Z10, Z10
-	VADDPS     expQ2<>+0(SB), Z12, Z12
-	VADDPS     Z8, Z16, Z8
-	VMULPS     Z13, Z9, Z9
-	VBLENDMPS  zero<>+0(SB), Z10, K1, Z10
-	VMULPS     Z11, Z12, Z12
-	VADDPS     one<>+0(SB), Z8, Z8
-	VBLENDMPS  zero<>+0(SB), Z9, K2, Z9
-	VADDPS     expQ1<>+0(SB), Z12, Z12
-	VMULPS     Z14, Z8, Z8
-	VMULPS     Z11, Z12, Z12
-	VBLENDMPS  zero<>+0(SB), Z8, K3, Z8
-	VADDPS     expQ0<>+0(SB), Z12, Z12
-	VMULPS     Z12, Z17, Z12
-	VADDPS     Z11, Z12, Z11
+	VSUBPS     Z0, Z12, Z12
+	VSUBPS     Z0, Z13, Z13
+	VSUBPS     Z0, Z14, Z14
+	VMULPS     Z6, Z11, Z15
+	VMULPS     Z6, Z12, Z16
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z11, K1
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z12, K5
+	VMULPS     Z6, Z13, Z17
+	VMULPS     Z6, Z14, Z18
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z13, K6
+	VCMPPS     $0x01, expCutoff<>+0(SB), Z14, K7
+	VADDPS     Z5, Z15, Z15
+	VADDPS     Z5, Z16, Z16
+	VADDPS     Z5, Z17, Z17
+	VADDPS     Z5, Z18, Z18
+	VSUBPS     Z5, Z15, Z19
+	VSUBPS     Z5, Z16, Z20
+	VPSLLD     $0x17, Z15, Z22
+	VSUBPS     Z5, Z17, Z15
+	VSUBPS     Z5, Z18, Z21
+	VPSLLD     $0x17, Z16, Z16
+	VPADDD     oneBits<>+0(SB), Z22, Z22
+	VPSLLD     $0x17, Z17, Z17
+	VPSLLD     $0x17, Z18, Z18
+	VPADDD     oneBits<>+0(SB), Z16, Z16
+	VMULPS     Z7, Z19, Z23
+	VMULPS     Z8, Z19, Z19
+	VPADDD     oneBits<>+0(SB), Z17, Z17
+	VPADDD     oneBits<>+0(SB), Z18, Z18
+	VSUBPS     Z23, Z11, Z11
+	VMULPS     Z8, Z20, Z23
+	VMULPS     Z7, Z20, Z20
+	VSUBPS     Z19, Z11, Z19
+	VMULPS     Z7, Z15, Z11
+	VSUBPS     Z20, Z12, Z12
+	VMULPS     Z8, Z15, Z20
+	VMULPS     Z7, Z21, Z15
+	VMULPS     Z8, Z21, Z21
+	VSUBPS     Z11, Z13, Z11
+	VSUBPS     Z23, Z12, Z12
+	VMULPS     Z9, Z19, Z13
+	VMULPS     Z19, Z19, Z23
+	VSUBPS     Z15, Z14, Z14
+	VSUBPS     Z20, Z11, Z11
+	VMULPS     Z9, Z12, Z15
+	VADDPS     Z10, Z13, Z20
+	VMULPS     Z12, Z12, Z13
+	VSUBPS     Z21, Z14, Z14
+	VMULPS     Z9, Z11, Z21
+	VADDPS     Z10, Z15, Z15
+	VMULPS     Z19, Z20, Z20
+	VADDPS     Z10, Z21, Z21
+	VMULPS     Z12, Z15, Z15
+	VADDPS     expQ2<>+0(SB), Z20, Z20
+	VMULPS     Z11, Z21, Z21
+	VADDPS     expQ2<>+0(SB), Z15, Z15
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ2<>+0(SB), Z21, Z21
+	VMULPS     Z12, Z15, Z15
+	VADDPS     expQ1<>+0(SB), Z20, Z20
+	VMULPS     Z11, Z21, Z21
+	VADDPS     expQ1<>+0(SB), Z15, Z15
+	VMULPS     Z19, Z20, Z20
+	VADDPS     expQ1<>+0(SB), Z21, Z21
+	VMULPS     Z12, Z15, Z15
+	VADDPS     expQ0<>+0(SB), Z20, Z20
+	VMULPS     Z11, Z21, Z21
+	VADDPS     expQ0<>+0(SB), Z15, Z15
+	VMULPS     Z20, Z23, Z23
+	VMULPS     Z9, Z14, Z20
+	VADDPS     expQ0<>+0(SB), Z21, Z21
+	VMULPS     Z15, Z13, Z13
+	VADDPS     Z19, Z23, Z15
+	VADDPS     Z10, Z20, Z23
+	VMULPS     Z11, Z11, Z19
+	VMULPS     Z14, Z14, Z20
+	VADDPS     Z12, Z13, Z12
+	VADDPS     one<>+0(SB), Z15, Z13
+	VMULPS     Z14, Z23, Z15
+	VMULPS     Z21, Z19, Z19
+	VADDPS     one<>+0(SB), Z12, Z12
+	VMULPS     Z22, Z13, Z13
+	VADDPS     expQ2<>+0(SB), Z15, Z15
+	VADDPS     Z11, Z19, Z11
+	VMULPS     Z16, Z12, Z12
+	VBLENDMPS  zero<>+0(SB), Z13, K1, Z13
+	VMULPS     Z14, Z15, Z15
 	VADDPS     one<>+0(SB), Z11, Z11
-	VMULPS     Z15, Z11, Z11
-	VBLENDMPS  zero<>+0(SB), Z11, K4, Z11
+	VBLENDMPS  zero<>+0(SB), Z12, K5, Z12
+	VADDPS     expQ1<>+0(SB), Z15, Z15
+	VMULPS     Z17, Z11, Z11
+	VMULPS     Z14, Z15, Z15
+	VBLENDMPS  zero<>+0(SB), Z11, K6, Z11
+	VADDPS     expQ0<>+0(SB), Z15, Z15
+	VMULPS     Z15, Z20, Z15
+	VADDPS     Z14, Z15, Z14
+	VADDPS     one<>+0(SB), Z14, Z14
+	VMULPS     Z18, Z14, Z14
+	VBLENDMPS  zero<>+0(SB), Z14, K7, Z14
 	PREFETCHT0 (R11)(AX*1)
 	PREFETCHT0 64(R11)(AX*1)
 	PREFETCHT0 128(R11)(AX*1)
 	PREFETCHT0 192(R11)(AX*1)
-	VADDPS     Z10, Z1, Z1
-	VADDPS     Z9, Z1, Z1
-	VADDPS     Z8, Z1, Z1
-	VADDPS     Z11, Z1, Z1
+	VADDPS     Z13, Z4, Z4
+	VADDPS     Z12, Z4, Z4
+	VADDPS     Z11, Z4, Z4
+	VADDPS     Z14, Z4, Z4
 	ADDQ       $0x00000100, AX
-	JMP        classes42
+	JMP        classes44
 
-rest43:
-single46:
+rest45:
+single48:
 	CMPQ      AX, 272(SP)
-	JAE       tail44
-	VMOVUPS   (SI)(AX*1), Z2
-	VSUBPS    Z0, Z2, Z2
-	VMULPS    expLog2e<>+0(SB), Z2, Z3
-	VADDPS    expMagic<>+0(SB), Z3, Z3
-	VSUBPS    expMagic<>+0(SB), Z3, Z4
-	VPSLLD    $0x17, Z3, Z3
-	VPADDD    oneBits<>+0(SB), Z3, Z3
-	VMULPS    expLn2Hi<>+0(SB), Z4, Z5
-	VSUBPS    Z5, Z2, Z5
-	VMULPS    expLn2Lo<>+0(SB), Z4, Z4
-	VSUBPS    Z4, Z5, Z4
-	VMULPS    expQ4<>+0(SB), Z4, Z5
-	VMULPS    Z4, Z4, Z6
-	VADDPS    expQ3<>+0(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    expQ2<>+0(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    expQ1<>+0(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    expQ0<>+0(SB), Z5, Z5
-	VMULPS    Z5, Z6, Z5
-	VADDPS    Z4, Z5, Z4
-	VADDPS    one<>+0(SB), Z4, Z4
-	VMULPS    Z3, Z4, Z3
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z2, K1
-	VBLENDMPS zero<>+0(SB), Z3, K1, Z2
-	VADDPS    Z2, Z1, Z1
+	JAE       tail46
+	VMOVUPS   (SI)(AX*1), Z5
+	VSUBPS    Z0, Z5, Z5
+	VMULPS    expLog2e<>+0(SB), Z5, Z6
+	VADDPS    expMagic<>+0(SB), Z6, Z6
+	VSUBPS    expMagic<>+0(SB), Z6, Z7
+	VPSLLD    $0x17, Z6, Z6
+	VPADDD    oneBits<>+0(SB), Z6, Z6
+	VMULPS    expLn2Hi<>+0(SB), Z7, Z8
+	VSUBPS    Z8, Z5, Z8
+	VMULPS    expLn2Lo<>+0(SB), Z7, Z7
+	VSUBPS    Z7, Z8, Z7
+	VMULPS    expQ4<>+0(SB), Z7, Z8
+	VMULPS    Z7, Z7, Z9
+	VADDPS    expQ3<>+0(SB), Z8, Z8
+	VMULPS    Z7, Z8, Z8
+	VADDPS    expQ2<>+0(SB), Z8, Z8
+	VMULPS    Z7, Z8, Z8
+	VADDPS    expQ1<>+0(SB), Z8, Z8
+	VMULPS    Z7, Z8, Z8
+	VADDPS    expQ0<>+0(SB), Z8, Z8
+	VMULPS    Z8, Z9, Z8
+	VADDPS    Z7, Z8, Z7
+	VADDPS    one<>+0(SB), Z7, Z7
+	VMULPS    Z6, Z7, Z6
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z5, K1
+	VBLENDMPS zero<>+0(SB), Z6, K1, Z5
+	VADDPS    Z5, Z4, Z4
 	ADDQ      $0x00000040, AX
-	JMP       single46
+	JMP       single48
 
-tail44:
+tail46:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone45
+	JZ        classesDone47
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z2
-	VSUBPS    Z0, Z2, Z2
-	VMULPS    expLog2e<>+0(SB), Z2, Z3
-	VADDPS    expMagic<>+0(SB), Z3, Z3
-	VSUBPS    expMagic<>+0(SB), Z3, Z4
-	VPSLLD    $0x17, Z3, Z3
-	VPADDD    oneBits<>+0(SB), Z3, Z3
-	VMULPS    expLn2Hi<>+0(SB), Z4, Z5
-	VSUBPS    Z5, Z2, Z5
-	VMULPS    expLn2Lo<>+0(SB), Z4, Z4
-	VSUBPS    Z4, Z5, Z4
-	VMULPS    expQ4<>+0(SB), Z4, Z5
-	VMULPS    Z4, Z4, Z6
-	VADDPS    expQ3<>+0(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    expQ2<>+0(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    expQ1<>+0(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    expQ0<>+0(SB), Z5, Z5
-	VMULPS    Z5, Z6, Z5
-	VADDPS    Z4, Z5, Z4
-	VADDPS    one<>+0(SB), Z4, Z4
-	VMULPS    Z3, Z4, Z3
-	VCMPPS    $0x01, expCutoff<>+0(SB), Z2, K1
-	VBLENDMPS zero<>+0(SB), Z3, K1, Z2
+	VMOVUPS.Z (SI)(AX*1), K1, Z5
+	VSUBPS    Z0, Z5, Z5
+	VMULPS    expLog2e<>+0(SB), Z5, Z6
+	VADDPS    expMagic<>+0(SB), Z6, Z6
+	VSUBPS    expMagic<>+0(SB), Z6, Z7
+	VPSLLD    $0x17, Z6, Z6
+	VPADDD    oneBits<>+0(SB), Z6, Z6
+	VMULPS    expLn2Hi<>+0(SB), Z7, Z8
+	VSUBPS    Z8, Z5, Z8
+	VMULPS    expLn2Lo<>+0(SB), Z7, Z7
+	VSUBPS    Z7, Z8, Z7
+	VMULPS    expQ4<>+0(SB), Z7, Z8
+	VMULPS    Z7, Z7, Z9
+	VADDPS    expQ3<>+0(SB), Z8, Z8
+	VMULPS    Z7, Z8, Z8
+	VADDPS    expQ2<>+0(SB), Z8, Z8
+	VMULPS    Z7, Z8, Z8
+	VADDPS    expQ1<>+0(SB), Z8, Z8
+	VMULPS    Z7, Z8, Z8
+	VADDPS    expQ0<>+0(SB), Z8, Z8
+	VMULPS    Z8, Z9, Z8
+	VADDPS    Z7, Z8, Z7
+	VADDPS    one<>+0(SB), Z7, Z7
+	VMULPS    Z6, Z7, Z6
+	VCMPPS    $0x01, expCutoff<>+0(SB), Z5, K1
+	VBLENDMPS zero<>+0(SB), Z6, K1, Z5
 	KMOVW     264(SP), K1
-	VADDPS    Z2, Z1, K1, Z1
+	VADDPS    Z5, Z4, K1, Z4
 
-classesDone45:
+classesDone47:
 	// s = total(c); ls = log32(s) (seq.Log).
-	VMOVSHDUP     Z1, Z2
-	VADDPS        Z2, Z1, Z1
-	VPERMILPS     $0x4e, Z1, Z2
-	VADDPS        Z2, Z1, Z1
-	VSHUFF32X4    $0xb1, Z1, Z1, Z2
-	VADDPS        Z2, Z1, Z1
-	VEXTRACTF64X4 $0x01, Z1, Y2
-	VADDSS        X2, X1, X1
-	VBROADCASTSS  X1, Z1
-	VPSRLD        $0x17, Z1, Z2
-	VMOVDQU32     logExpInv<>+0(SB), Z3
-	VPSUBD        Z2, Z3, Z3
-	VPSLLD        $0x17, Z3, Z3
-	VMULPS        Z1, Z3, Z1
-	VPSUBD        logExpBias<>+0(SB), Z2, Z2
-	VCVTDQ2PS     Z2, Z2
-	VCMPPS        $0x01, logSqrtHalf<>+0(SB), Z1, K1
-	VADDPS        Z1, Z1, Z3
-	VBLENDMPS     Z3, Z1, K1, Z1
-	VSUBPS        one<>+0(SB), Z2, Z3
-	VBLENDMPS     Z3, Z2, K1, Z2
-	VMULPS        expLn2Hi<>+0(SB), Z2, Z3
-	VMULPS        expLn2Lo<>+0(SB), Z2, Z2
-	VSUBPS        one<>+0(SB), Z1, Z1
-	VMULPS        Z1, Z1, Z4
-	VMULPS        logP0<>+0(SB), Z1, Z5
-	VADDPS        logP1<>+0(SB), Z5, Z5
-	VMULPS        Z1, Z5, Z5
-	VADDPS        logP2<>+0(SB), Z5, Z5
-	VMULPS        Z1, Z5, Z5
-	VADDPS        logP3<>+0(SB), Z5, Z5
-	VMULPS        Z1, Z5, Z5
-	VADDPS        logP4<>+0(SB), Z5, Z5
-	VMULPS        Z1, Z5, Z5
-	VADDPS        logP5<>+0(SB), Z5, Z5
-	VMULPS        Z1, Z5, Z5
-	VADDPS        logP6<>+0(SB), Z5, Z5
-	VMULPS        Z1, Z5, Z5
-	VADDPS        logP7<>+0(SB), Z5, Z5
-	VMULPS        Z1, Z5, Z5
-	VADDPS        logP8<>+0(SB), Z5, Z5
-	VMULPS        Z1, Z5, Z5
-	VMULPS        Z4, Z5, Z5
-	VADDPS        Z2, Z5, Z2
-	VMULPS        half<>+0(SB), Z4, Z4
-	VSUBPS        Z4, Z2, Z2
-	VADDPS        Z2, Z1, Z1
-	VADDPS        Z3, Z1, Z1
+	VMOVSHDUP     Z4, Z5
+	VADDPS        Z5, Z4, Z4
+	VPERMILPS     $0x4e, Z4, Z5
+	VADDPS        Z5, Z4, Z4
+	VSHUFF32X4    $0xb1, Z4, Z4, Z5
+	VADDPS        Z5, Z4, Z4
+	VEXTRACTF64X4 $0x01, Z4, Y5
+	VADDSS        X5, X4, X4
+	VBROADCASTSS  X4, Z4
+	VPSRLD        $0x17, Z4, Z5
+	VMOVDQU32     logExpInv<>+0(SB), Z6
+	VPSUBD        Z5, Z6, Z6
+	VPSLLD        $0x17, Z6, Z6
+	VMULPS        Z4, Z6, Z4
+	VPSUBD        logExpBias<>+0(SB), Z5, Z5
+	VCVTDQ2PS     Z5, Z5
+	VCMPPS        $0x01, logSqrtHalf<>+0(SB), Z4, K1
+	VADDPS        Z4, Z4, Z6
+	VBLENDMPS     Z6, Z4, K1, Z4
+	VSUBPS        one<>+0(SB), Z5, Z6
+	VBLENDMPS     Z6, Z5, K1, Z5
+	VMULPS        expLn2Hi<>+0(SB), Z5, Z6
+	VMULPS        expLn2Lo<>+0(SB), Z5, Z5
+	VSUBPS        one<>+0(SB), Z4, Z4
+	VMULPS        Z4, Z4, Z7
+	VMULPS        logP0<>+0(SB), Z4, Z8
+	VADDPS        logP1<>+0(SB), Z8, Z8
+	VMULPS        Z4, Z8, Z8
+	VADDPS        logP2<>+0(SB), Z8, Z8
+	VMULPS        Z4, Z8, Z8
+	VADDPS        logP3<>+0(SB), Z8, Z8
+	VMULPS        Z4, Z8, Z8
+	VADDPS        logP4<>+0(SB), Z8, Z8
+	VMULPS        Z4, Z8, Z8
+	VADDPS        logP5<>+0(SB), Z8, Z8
+	VMULPS        Z4, Z8, Z8
+	VADDPS        logP6<>+0(SB), Z8, Z8
+	VMULPS        Z4, Z8, Z8
+	VADDPS        logP7<>+0(SB), Z8, Z8
+	VMULPS        Z4, Z8, Z8
+	VADDPS        logP8<>+0(SB), Z8, Z8
+	VMULPS        Z4, Z8, Z8
+	VMULPS        Z7, Z8, Z8
+	VADDPS        Z5, Z8, Z5
+	VMULPS        half<>+0(SB), Z7, Z7
+	VSUBPS        Z7, Z5, Z5
+	VADDPS        Z5, Z4, Z4
+	VADDPS        Z6, Z4, Z4
 
 	// Pass 3. y[j] = (x[j] - m) - ls (seq.LogSoftmax).
 	XORL AX, AX
 
-classes47:
+classes49:
 	CMPQ    AX, 288(SP)
-	JAE     rest48
-	VMOVUPS (SI)(AX*1), Z2
-	VSUBPS  Z0, Z2, Z2
-	VSUBPS  Z1, Z2, Z2
-	VMOVUPS Z2, (DI)(AX*1)
-	VMOVUPS 64(SI)(AX*1), Z2
-	VSUBPS  Z0, Z2, Z2
-	VSUBPS  Z1, Z2, Z2
-	VMOVUPS Z2, 64(DI)(AX*1)
-	VMOVUPS 128(SI)(AX*1), Z2
-	VSUBPS  Z0, Z2, Z2
-	VSUBPS  Z1, Z2, Z2
-	VMOVUPS Z2, 128(DI)(AX*1)
-	VMOVUPS 192(SI)(AX*1), Z2
-	VSUBPS  Z0, Z2, Z2
-	VSUBPS  Z1, Z2, Z2
-	VMOVUPS Z2, 192(DI)(AX*1)
+	JAE     rest50
+	VMOVUPS (SI)(AX*1), Z5
+	VSUBPS  Z0, Z5, Z5
+	VSUBPS  Z4, Z5, Z5
+	VMOVUPS Z5, (DI)(AX*1)
+	VMOVUPS 64(SI)(AX*1), Z5
+	VSUBPS  Z0, Z5, Z5
+	VSUBPS  Z4, Z5, Z5
+	VMOVUPS Z5, 64(DI)(AX*1)
+	VMOVUPS 128(SI)(AX*1), Z5
+	VSUBPS  Z0, Z5, Z5
+	VSUBPS  Z4, Z5, Z5
+	VMOVUPS Z5, 128(DI)(AX*1)
+	VMOVUPS 192(SI)(AX*1), Z5
+	VSUBPS  Z0, Z5, Z5
+	VSUBPS  Z4, Z5, Z5
+	VMOVUPS Z5, 192(DI)(AX*1)
 	ADDQ    $0x00000100, AX
-	JMP     classes47
+	JMP     classes49
 
-rest48:
-single51:
+rest50:
+single53:
 	CMPQ    AX, 272(SP)
-	JAE     tail49
-	VMOVUPS (SI)(AX*1), Z2
-	VSUBPS  Z0, Z2, Z2
-	VSUBPS  Z1, Z2, Z2
-	VMOVUPS Z2, (DI)(AX*1)
+	JAE     tail51
+	VMOVUPS (SI)(AX*1), Z5
+	VSUBPS  Z0, Z5, Z5
+	VSUBPS  Z4, Z5, Z5
+	VMOVUPS Z5, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     single51
+	JMP     single53
 
-tail49:
+tail51:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone50
+	JZ        classesDone52
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z2
-	VSUBPS    Z0, Z2, Z0
-	VSUBPS    Z1, Z0, Z0
+	VMOVUPS.Z (SI)(AX*1), K1, Z5
+	VSUBPS    Z0, Z5, Z0
+	VSUBPS    Z4, Z0, Z0
 	KMOVW     264(SP), K1
 	VMOVUPS   Z0, K1, (DI)(AX*1)
 
-classesDone50:
+classesDone52:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut52
+	JZ    noOut54
 	ADDQ  R9, DI
 
-noOut52:
+noOut54:
 	JMP wideLogSoftmaxRow
 
 wideLogSoftmaxDone:
@@ -11471,148 +11511,158 @@ wideArgmaxRow:
 	// a row without NaN; a row with a NaN has NaN outputs whatever m is), the
 	// masked step merge-masked (its masked-out lanes keep the maxima); the
 	// ordered lanes (no NaN) AND-ed into four opmask chains by VCMPPS ORD
-	// masked by the chain (a masked-out lane is loaded as +0: ordered).
+	// masked by the chain (a masked-out lane is loaded as +0: ordered). The
+	// chains 1-3 serve the 64-class iterations only: a row of fewer than 64
+	// classes neither sets them up nor reduces them.
 	VMOVUPS negInfBits<>+0(SB), Z0
 	MOVL    $0x0000ffff, AX
-	VMOVAPS Z0, Z1
+	VMOVAPS Z0, Z4
 	KMOVW   AX, K1
-	VMOVAPS Z0, Z2
+	CMPQ    288(SP), $0x00
+	JEQ     oneChain37
+	VMOVAPS Z0, Z1
 	KMOVW   AX, K2
-	VMOVAPS Z0, Z3
+	VMOVAPS Z0, Z2
 	KMOVW   AX, K3
-	VMOVAPS Z0, Z0
+	VMOVAPS Z0, Z3
 	KMOVW   AX, K4
-	XORL    AX, AX
 
-classes37:
+oneChain37:
+	XORL AX, AX
+
+classes38:
 	CMPQ    AX, 288(SP)
-	JAE     rest38
-	VMOVUPS (SI)(AX*1), Z4
-	VMAXPS  Z4, Z1, Z1
-	VCMPPS  $0x07, Z4, Z4, K1, K1
-	VMOVUPS 64(SI)(AX*1), Z4
-	VMAXPS  Z4, Z2, Z2
-	VCMPPS  $0x07, Z4, Z4, K2, K2
-	VMOVUPS 128(SI)(AX*1), Z4
-	VMAXPS  Z4, Z3, Z3
-	VCMPPS  $0x07, Z4, Z4, K3, K3
-	VMOVUPS 192(SI)(AX*1), Z4
-	VMAXPS  Z4, Z0, Z0
-	VCMPPS  $0x07, Z4, Z4, K4, K4
+	JAE     rest39
+	VMOVUPS (SI)(AX*1), Z0
+	VMAXPS  Z0, Z4, Z4
+	VCMPPS  $0x07, Z0, Z0, K1, K1
+	VMOVUPS 64(SI)(AX*1), Z0
+	VMAXPS  Z0, Z1, Z1
+	VCMPPS  $0x07, Z0, Z0, K2, K2
+	VMOVUPS 128(SI)(AX*1), Z0
+	VMAXPS  Z0, Z2, Z2
+	VCMPPS  $0x07, Z0, Z0, K3, K3
+	VMOVUPS 192(SI)(AX*1), Z0
+	VMAXPS  Z0, Z3, Z3
+	VCMPPS  $0x07, Z0, Z0, K4, K4
 	ADDQ    $0x00000100, AX
-	JMP     classes37
+	JMP     classes38
 
-rest38:
-single41:
+rest39:
+single42:
 	CMPQ    AX, 272(SP)
-	JAE     tail39
-	VMOVUPS (SI)(AX*1), Z4
-	VMAXPS  Z4, Z1, Z1
-	VCMPPS  $0x07, Z4, Z4, K1, K1
+	JAE     tail40
+	VMOVUPS (SI)(AX*1), Z0
+	VMAXPS  Z0, Z4, Z4
+	VCMPPS  $0x07, Z0, Z0, K1, K1
 	ADDQ    $0x00000040, AX
-	JMP     single41
+	JMP     single42
 
-tail39:
+tail40:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone40
+	JZ        classesDone41
 	KMOVW     264(SP), K5
-	VMOVUPS.Z (SI)(AX*1), K5, Z4
-	VMAXPS    Z4, Z1, K5, Z1
-	VCMPPS    $0x07, Z4, Z4, K1, K1
+	VMOVUPS.Z (SI)(AX*1), K5, Z0
+	VMAXPS    Z0, Z4, K5, Z4
+	VCMPPS    $0x07, Z0, Z0, K1, K1
 
-classesDone40:
+classesDone41:
 	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes (not ordered).
-	VMAXPS        Z2, Z1, Z1
-	VMAXPS        Z0, Z3, Z0
-	VMAXPS        Z0, Z1, Z0
-	VEXTRACTF64X4 $0x01, Z0, Y1
-	VMAXPS        Y1, Y0, Y0
-	VEXTRACTF128  $0x01, Y0, X1
-	VMAXPS        X1, X0, X0
-	VPERMILPS     $0x4e, X0, X1
-	VMAXPS        X1, X0, X0
-	VPERMILPS     $0xb1, X0, X1
-	VMAXPS        X1, X0, X0
+	CMPQ   288(SP), $0x00
+	JEQ    oneChain43
+	VMAXPS Z1, Z4, Z0
+	VMAXPS Z3, Z2, Z4
+	VMAXPS Z4, Z0, Z4
+	KANDW  K2, K1, K1
+	KANDW  K4, K3, K5
+	KANDW  K5, K1, K1
+
+oneChain43:
+	VEXTRACTF64X4 $0x01, Z4, Y0
+	VMAXPS        Y0, Y4, Y0
+	VEXTRACTF128  $0x01, Y0, X4
+	VMAXPS        X4, X0, X0
+	VPERMILPS     $0x4e, X0, X4
+	VMAXPS        X4, X0, X0
+	VPERMILPS     $0xb1, X0, X4
+	VMAXPS        X4, X0, X0
 	VBROADCASTSS  X0, Z0
 	VADDPS        zero<>+0(SB), Z0, Z0
-	KANDW         K2, K1, K1
-	KANDW         K4, K3, K2
-	KANDW         K2, K1, K1
 	KMOVW         K1, R12
 	XORL          $0x0000ffff, R12
 	VMOVUPS       Z0, (SP)
 
 	// dst[i] = argmaxRow(x).
 	TESTL R12, R12
-	JZ    scanEq45
+	JZ    scanEq47
 	XORL  AX, AX
-
-scan46:
-	CMPQ    AX, 272(SP)
-	JAE     scanTail47
-	VMOVUPS (SI)(AX*1), Z0
-	VCMPPS  $0x03, Z0, Z0, K1
-	KMOVW   K1, R12
-	TESTL   R12, R12
-	JNZ     found42
-	ADDQ    $0x40, AX
-	JMP     scan46
-
-scanTail47:
-	TESTQ     $0x0000000f, CX
-	JZ        notFound43
-	KMOVW     264(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z0
-	VCMPPS    $0x03, Z0, Z0, K1, K1
-	KMOVW     K1, R12
-	TESTL     R12, R12
-	JNZ       found42
-	JMP       notFound43
-
-scanEq45:
-	XORL AX, AX
 
 scan48:
 	CMPQ    AX, 272(SP)
 	JAE     scanTail49
-	VMOVUPS (SI)(AX*1), Z1
-	VCMPPS  $0x00, Z1, Z0, K1
+	VMOVUPS (SI)(AX*1), Z0
+	VCMPPS  $0x03, Z0, Z0, K1
 	KMOVW   K1, R12
 	TESTL   R12, R12
-	JNZ     found42
+	JNZ     found44
 	ADDQ    $0x40, AX
 	JMP     scan48
 
 scanTail49:
 	TESTQ     $0x0000000f, CX
-	JZ        notFound43
+	JZ        notFound45
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z1
-	VCMPPS    $0x00, Z1, Z0, K1, K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z0
+	VCMPPS    $0x03, Z0, Z0, K1, K1
 	KMOVW     K1, R12
 	TESTL     R12, R12
-	JNZ       found42
+	JNZ       found44
+	JMP       notFound45
 
-notFound43:
+scanEq47:
+	XORL AX, AX
+
+scan50:
+	CMPQ    AX, 272(SP)
+	JAE     scanTail51
+	VMOVUPS (SI)(AX*1), Z4
+	VCMPPS  $0x00, Z4, Z0, K1
+	KMOVW   K1, R12
+	TESTL   R12, R12
+	JNZ     found44
+	ADDQ    $0x40, AX
+	JMP     scan50
+
+scanTail51:
+	TESTQ     $0x0000000f, CX
+	JZ        notFound45
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z4
+	VCMPPS    $0x00, Z4, Z0, K1, K1
+	KMOVW     K1, R12
+	TESTL     R12, R12
+	JNZ       found44
+
+notFound45:
 	XORL R12, R12
-	JMP  storePred44
+	JMP  storePred46
 
-found42:
+found44:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred44:
+storePred46:
 	MOVL R12, (R13)(R10*4)
 
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut50
+	JZ    noOut52
 	ADDQ  R9, DI
 
-noOut50:
+noOut52:
 	JMP wideArgmaxRow
 
 wideArgmaxDone:

@@ -152,17 +152,33 @@ Pass 1. m = maxRow(x): VMAXPS into four registers in any order (exact for
 a row without NaN; a row with a NaN has NaN outputs whatever m is), the
 masked step merge-masked (its masked-out lanes keep the maxima); the
 ordered lanes (no NaN) AND-ed into four opmask chains by VCMPPS ORD
-masked by the chain (a masked-out lane is loaded as +0: ordered).`)
+masked by the chain (a masked-out lane is loaded as +0: ordered). The
+chains 1-3 serve the 64-class iterations only: a row of fewer than 64
+classes neither sets them up nor reduces them.`)
 	ninf := g.ZMM()
 	g.VMOVUPS(g.k[seq.NegInf], ninf)
 	var mx [4]reg.VecVirtual
 	var ord [4]reg.Register
-	g.MOVL(operand.U32(0xffff), reg.EAX)
 	for k := range mx {
 		mx[k], ord[k] = g.ZMM(), g.K()
-		g.VMOVAPS(ninf, mx[k])
-		g.KMOVW(reg.EAX, ord[k])
 	}
+	// chains emits fn for chains 1-3 when the row has a 64-class step.
+	chains := func(fn func()) {
+		skip := g.label("oneChain")
+		g.CMPQ(f.end64, operand.U8(0))
+		g.JEQ(operand.LabelRef(skip))
+		fn()
+		g.Label(skip)
+	}
+	g.MOVL(operand.U32(0xffff), reg.EAX)
+	g.VMOVAPS(ninf, mx[0])
+	g.KMOVW(reg.EAX, ord[0])
+	chains(func() {
+		for k := 1; k < len(mx); k++ {
+			g.VMOVAPS(ninf, mx[k])
+			g.KMOVW(reg.EAX, ord[k])
+		}
+	})
 	g.classLoop(f, 4, func(cols []int, tail bool) {
 		for k, disp := range cols {
 			x := g.ZMM()
@@ -178,10 +194,17 @@ masked by the chain (a masked-out lane is loaded as +0: ordered).`)
 		}
 	})
 	g.comment("The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes (not ordered).")
-	a, b, v := g.ZMM(), g.ZMM(), g.ZMM()
-	g.VMAXPS(mx[1], mx[0], a)
-	g.VMAXPS(mx[3], mx[2], b)
-	g.VMAXPS(b, a, v)
+	chains(func() {
+		a, b := g.ZMM(), g.ZMM()
+		g.VMAXPS(mx[1], mx[0], a)
+		g.VMAXPS(mx[3], mx[2], b)
+		g.VMAXPS(b, a, mx[0])
+		k1, k2 := g.K(), g.K()
+		g.KANDW(ord[1], ord[0], k1)
+		g.KANDW(ord[3], ord[2], k2)
+		g.KANDW(k2, k1, ord[0])
+	})
+	v := mx[0]
 	y, y2 := g.YMM(), g.YMM()
 	g.VEXTRACTF64X4(operand.U8(1), v, y)
 	g.VMAXPS(y, v.AsY(), y2)
@@ -195,11 +218,7 @@ masked by the chain (a masked-out lane is loaded as +0: ordered).`)
 	bm, m := g.ZMM(), g.ZMM()
 	g.VBROADCASTSS(q, bm)
 	g.VADDPS(g.k[seq.Zero], bm, m)
-	o1, o2, o := g.K(), g.K(), g.K()
-	g.KANDW(ord[1], ord[0], o1)
-	g.KANDW(ord[3], ord[2], o2)
-	g.KANDW(o2, o1, o)
-	g.KMOVW(o, reg.R12L)
+	g.KMOVW(ord[0], reg.R12L)
 	g.XORL(operand.U32(0xffff), reg.R12L)
 	g.VMOVUPS(m, f.m)
 	return m
