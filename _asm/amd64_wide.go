@@ -19,7 +19,9 @@ import (
 // The wide functions: the block functions of any class count c
 // (wideLabelsGeneric and the others at the end of kernel_generic.go),
 // vectorised over the classes of a row instead of over rows. A row is
-// processed in passes over its classes, 16 classes (two YMM vectors) a step:
+// processed in passes over its classes, 16 classes a step: two YMM vectors
+// (avx2, described here) or one ZMM vector (avx512: the same functions,
+// whose parts that differ, masks and tails, are in amd64_wide512.go):
 //
 //   - pass 1: m = maxRow(x) (VMAXPS in any order, then + 0) and a NaN flag
 //     (VCMPPS UNORD), for argmaxRow and allNegInfRow;
