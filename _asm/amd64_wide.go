@@ -82,8 +82,10 @@ type wideFrame struct {
 	labels       int
 
 	// wideTargets: where wideTarget reads keep, uni and the label in
-	// every lane: the frame slots (YMM) or registers (ZMM).
+	// every lane: the frame slots (YMM) or registers (ZMM); ZMM: int32 16
+	// in every lane, in a register.
 	keepV, uniV, labV operand.Op
+	sixteen           reg.VecVirtual
 }
 
 // The names of the extra constants of the wide functions.
@@ -139,10 +141,11 @@ func (g *x86Gen) movInts(src, dst operand.Op) {
 	}
 }
 
-// nextIdx advances the class indices idx by a vector (VPADDD 8 or 16).
-func (g *x86Gen) nextIdx(idx reg.VecVirtual) {
+// nextIdx advances the class indices idx by a vector (VPADDD 8, or 16
+// from a register on ZMM).
+func (g *x86Gen) nextIdx(f *wideFrame, idx reg.VecVirtual) {
 	if g.wideZ() {
-		g.VPADDD(wideK(kSixteen, 0), idx, idx)
+		g.VPADDD(f.sixteen, idx, idx)
 	} else {
 		g.VPADDD(wideK(kEight, 0), idx, idx)
 	}
@@ -740,10 +743,17 @@ func (g *x86Gen) wideExpSum(f *wideFrame, mAt operand.Op, store bool) []reg.VecV
 		g.VMOVUPS(g.k[c], r)
 		pins[c] = r
 	}
+	// ZMM: the constants stay in registers for every step of the pass
+	// (see wideConstsZ); YMM: for the scheduled region.
+	if g.wideZ() {
+		maps.Copy(g.o.pinned, pins)
+	}
 	g.classLoop(f, sched.steps, func(cols []int, tail bool) {
 		if !tail && len(cols) > len(acc) {
-			maps.Copy(g.o.pinned, pins)
-			defer clear(g.o.pinned)
+			if !g.wideZ() {
+				maps.Copy(g.o.pinned, pins)
+				defer clear(g.o.pinned)
+			}
 			g.o.record(sched.limit, sched.reserve, sched.open, sched.anchor)
 			ds := make([]operand.Op, len(cols))
 			for k, disp := range cols {
@@ -779,6 +789,7 @@ func (g *x86Gen) wideExpSum(f *wideFrame, mAt operand.Op, store bool) []reg.VecV
 			g.accumulateTerm(f, acc[k], e, k, tail)
 		}
 	})
+	clear(g.o.pinned)
 	return acc
 }
 
@@ -1072,7 +1083,7 @@ func (g *x86Gen) wideTarget(f *wideFrame, form int, disp, k int, tail bool, idx 
 			eq = g.YMM()
 		}
 		g.VPCMPEQD(f.labV, idx, eq)
-		t = g.o.And(eq, g.k[seq.One])
+		t = g.o.And(eq, g.o.K(seq.One))
 	} else {
 		t = g.loadRow(f, reg.R12, disp, k, tail)
 	}
@@ -1219,16 +1230,18 @@ indices.`), g.wideFrameDoc(f))
 		g.Label(join)
 	}
 	steps := g.wideTargetSteps()
-	// ZMM: the label in a register, and the constants of wideSchedZ in
-	// registers for the exponentials of pass 2.
+	// ZMM: the label and the constants of pass 2 in registers (see
+	// wideConstsZ): those of the exponential, 1 and the index step.
 	pins := map[seq.Const]operand.Op{}
 	if g.wideZ() {
 		f.labV = g.vec()
-		for _, c := range wideSchedZ.pin {
+		for _, c := range wideConstsZ {
 			r := g.vec()
 			g.VMOVUPS(g.k[c], r)
 			pins[c] = r
 		}
+		f.sixteen = g.vec()
+		g.VMOVDQU32(wideK(kSixteen, 0), f.sixteen)
 	}
 	g.wideRows(f, "wideTargets", func() {
 		m := g.wideMax(f)
@@ -1281,7 +1294,7 @@ the targets row. One loop per form of the targets.`)
 					g.accumulateTerm(f, accT[k%sv], a, k%sv, tail)
 					g.accumulateTerm(f, accD[k%sv], td, k%sv, tail)
 					if idx != nil {
-						g.nextIdx(idx)
+						g.nextIdx(f, idx)
 					}
 					e := seq.Exp(g.o, []operand.Op{d}, g.v.MantBits)[0]
 					noStore := g.label("noStore")
@@ -1319,18 +1332,20 @@ a[j]·scale (seq.TargetGrad). One loop per form of the targets.`)
 		q := seq.Quotient[operand.Op](g.o, sc, s)
 		qt := g.o.Mul(seq.Scaled[operand.Op](g.o, q, tsum), f.f)
 		g.MOVQ(f.tp, reg.R12)
+		maps.Copy(g.o.pinned, pins)
 		eachForm("wideTargetsGrad", rowDone, func(fm int, idx reg.VecVirtual) {
 			g.classLoop(f, steps, func(cols []int, tail bool) {
 				for k, disp := range cols {
 					e := g.loadRow(f, reg.RDI, disp, k%sv, tail)
 					a := g.wideTarget(f, fm, disp, k%sv, tail, idx)
 					if idx != nil {
-						g.nextIdx(idx)
+						g.nextIdx(f, idx)
 					}
 					g.storeRow(f, seq.TargetGrad[operand.Op](g.o, e, qt, a, sc), reg.RDI, disp, k%sv, tail)
 				}
 			})
 		})
+		clear(g.o.pinned)
 		g.comment("The targets row advances (when not nil).")
 		noTp := g.label("noTargets")
 		g.MOVQ(f.tp, reg.R12)

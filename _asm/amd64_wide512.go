@@ -47,7 +47,9 @@ import (
 // the next row's pass 1 and the stores of its pass 2 find their lines in
 // the caches. Measured on a Zen 5 EPYC at 32000 classes (labels with a
 // gradient, ns per element): 0.20 in all, of which pass 1 about 0.02 and
-// pass 3 about 0.03; without the prefetches 0.27.
+// pass 3 about 0.03; without the prefetches 0.27. No loop reads a constant
+// of the table from memory (see wideConstsZ): the constants of pass 2 and
+// 3 are in registers, the others are read once per row.
 
 // cmpORD is the VCMPPS predicate ORD_Q: true where neither operand is NaN.
 const cmpORD = 7
@@ -57,12 +59,21 @@ func (g *x86Gen) wideZ() bool { return g.t.lanes == 16 }
 
 // wideSchedZ is the schedule of pass 2 on ZMM: four 16-class steps (64
 // classes) an iteration, their exponentials one scheduled region with up
-// to 24 registers live (six pinned constants included); m and the
+// to 28 registers live, the 13 pinned constants included; m and the
 // accumulator are live around it. Tried on a Zen 5 EPYC, within the noise
 // of the measurement (a few percent) at 1000 and 32000 classes: limits of
-// 26 or 28 registers, 9 or 12 pinned constants; slower: two steps an
-// iteration (5-10%).
-var wideSchedZ = wideSchedule{4, 24, 4, 0, 2, []seq.Const{seq.Magic, seq.Log2e, seq.Ln2Hi, seq.Ln2Lo, seq.Q4, seq.Q3}}
+// 24 to 30 registers; slower: two steps an iteration (5-10%).
+var wideSchedZ = wideSchedule{4, 28, 4, 0, 2, wideConstsZ}
+
+// wideConstsZ are the constants of seq.Exp (and 0, of its last AndNot and
+// of seq.TargetTerm), all kept in registers in the loops of passes 2 and 3
+// on ZMM. A constant of the table is a 64-byte vector
+// that the Go linker aligns to 32 bytes only: at an address of 32 mod 64
+// every load of it from memory is split across two cache lines, which
+// with the stores of the gradient in flight made pass 2 twice as slow on
+// a Zen 5 EPYC (0.40 against 0.20 ns per element at 32000 classes,
+// depending only on where the linker put the table).
+var wideConstsZ = []seq.Const{seq.Log2e, seq.Magic, seq.OneBits, seq.Ln2Hi, seq.Ln2Lo, seq.Q4, seq.Q3, seq.Q2, seq.Q1, seq.Q0, seq.One, seq.Cutoff, seq.Zero}
 
 // wideRegsZ describes the general-purpose registers of a ZMM wide function.
 const wideRegsZ = `SI = the row of logits, DI = the row of grad (or dst; 0 when nil), CX =
