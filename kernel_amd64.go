@@ -26,7 +26,7 @@ import "github.com/klauspost/cpuid/v2"
 // goes to avx2 (half), which every AVX-512 CPU has. Its wide functions
 // (any class count) are its own, a 16-class step in one ZMM, and run
 // from wideMin = 2 classes: on a Zen 5 EPYC they are faster than the
-// generic code from 2 classes up in every function (1.6-2.1x at 2 for
+// generic code from 2 classes up in every function (1.9-2.2x at 2 for
 // the losses and softmax, 4x for argmax). The avx2 wide functions run
 // from wideMin = 3 classes: at 2 the generic code was as fast (softmax
 // faster) on a Zen 3 EPYC, from 3 up the assembly is faster (1.3-1.8x at
