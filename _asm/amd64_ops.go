@@ -267,7 +267,7 @@ func (o *x86Ops) Index(j int) operand.Op { return o.g.index(j) }
 func (o *x86Ops) NotZero(a operand.Op) operand.Op {
 	ra := o.inReg(a, false)
 	d := o.mask()
-	o.op(clsLogic, o.g.VCMPPS, operand.U8(cmpNEQ), o.K(seq.Zero), ra, d)
+	o.op(clsLogic, o.g.VCMPPS, operand.U8(cmpNEQ), o.g.k[seq.Zero], ra, d)
 	return d
 }
 
@@ -296,7 +296,7 @@ func (o *x86Ops) AndNot(mask, a operand.Op) operand.Op {
 		k := o.maskReg(mask)
 		ra := o.inReg(a, false)
 		d := o.vec()
-		o.op(clsLogic, o.g.VBLENDMPS, o.K(seq.Zero), ra, k, d)
+		o.op(clsLogic, o.g.VBLENDMPS, o.g.k[seq.Zero], ra, k, d)
 		return d
 	}
 	a = o.resolve(a)
