@@ -729,7 +729,15 @@ DATA negZero<>+16(SB)/4, $0x80000000
 DATA negZero<>+20(SB)/4, $0x80000000
 DATA negZero<>+24(SB)/4, $0x80000000
 DATA negZero<>+28(SB)/4, $0x80000000
-GLOBL negZero<>(SB), RODATA|NOPTR, $32
+DATA negZero<>+32(SB)/4, $0x80000000
+DATA negZero<>+36(SB)/4, $0x80000000
+DATA negZero<>+40(SB)/4, $0x80000000
+DATA negZero<>+44(SB)/4, $0x80000000
+DATA negZero<>+48(SB)/4, $0x80000000
+DATA negZero<>+52(SB)/4, $0x80000000
+DATA negZero<>+56(SB)/4, $0x80000000
+DATA negZero<>+60(SB)/4, $0x80000000
+GLOBL negZero<>(SB), RODATA|NOPTR, $64
 
 DATA lanes<>+0(SB)/4, $0x00000000
 DATA lanes<>+4(SB)/4, $0x00000001
@@ -758,6 +766,24 @@ DATA eight<>+20(SB)/4, $0x00000008
 DATA eight<>+24(SB)/4, $0x00000008
 DATA eight<>+28(SB)/4, $0x00000008
 GLOBL eight<>(SB), RODATA|NOPTR, $32
+
+DATA sixteen<>+0(SB)/4, $0x00000010
+DATA sixteen<>+4(SB)/4, $0x00000010
+DATA sixteen<>+8(SB)/4, $0x00000010
+DATA sixteen<>+12(SB)/4, $0x00000010
+DATA sixteen<>+16(SB)/4, $0x00000010
+DATA sixteen<>+20(SB)/4, $0x00000010
+DATA sixteen<>+24(SB)/4, $0x00000010
+DATA sixteen<>+28(SB)/4, $0x00000010
+DATA sixteen<>+32(SB)/4, $0x00000010
+DATA sixteen<>+36(SB)/4, $0x00000010
+DATA sixteen<>+40(SB)/4, $0x00000010
+DATA sixteen<>+44(SB)/4, $0x00000010
+DATA sixteen<>+48(SB)/4, $0x00000010
+DATA sixteen<>+52(SB)/4, $0x00000010
+DATA sixteen<>+56(SB)/4, $0x00000010
+DATA sixteen<>+60(SB)/4, $0x00000010
+GLOBL sixteen<>(SB), RODATA|NOPTR, $64
 
 // func xentLabelsAVX512(grad []float32, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
 // Requires: AVX, AVX512F, CMOV, MMX+
@@ -7785,6 +7811,3906 @@ argmaxLoop:
 	JNZ       argmaxLoop
 
 argmaxDone:
+	VZEROUPPER
+	RET
+
+// func wideLabelsAVX512(grad []float32, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32)
+// Requires: AVX, AVX512F, CMOV, MMX+
+TEXT ·wideLabelsAVX512(SB), $320-164
+	// wideLabelsGeneric, one row at a time, the classes in vectors (see the
+	// overview of the wide functions).
+	//
+	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when
+	// nil), CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a
+	// row), R11 = the next row of logits (prefetched), AX = the byte offset of
+	// the classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
+	// the prediction, the next row of the output in pass 2), BX = labels, DX =
+	// losses, R13 = preds (or nil), R14 = lse (or nil).
+	// Vectors: pass 1, m, four maxima, four opmask chains of the ordered lanes;
+	// pass 2, m, the accumulator of s, six constants (wideSchedZ), the registers
+	// of four exponentials; pass 3, q.
+	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 d[l]; 128 f (the z-loss
+	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
+	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
+	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
+	// word; 304 the form of the targets; 312 the targets row.
+	//
+	// Arguments; R8 = the rows.
+	MOVQ    c+48(FP), CX
+	MOVQ    logits_base+24(FP), SI
+	TESTQ   CX, CX
+	JLE     wideLabelsDone
+	MOVQ    $0x4000000000000000, R8
+	MOVQ    logits_len+32(FP), AX
+	XORL    DX, DX
+	DIVQ    CX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	MOVQ    grad_base+0(FP), DI
+	MOVQ    labels_base+56(FP), BX
+	MOVQ    losses_len+96(FP), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	MOVQ    labels_len+64(FP), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	CMPQ    grad_base+0(FP), $0x00
+	JEQ     isNil57
+	MOVQ    grad_len+8(FP), AX
+	XORL    DX, DX
+	DIVQ    CX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil57:
+	CMPQ    preds_base+112(FP), $0x00
+	JEQ     isNil58
+	MOVQ    preds_len+120(FP), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil58:
+	CMPQ    lse_base+136(FP), $0x00
+	JEQ     isNil59
+	MOVQ    lse_len+144(FP), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil59:
+	MOVQ losses_base+88(FP), DX
+
+	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
+	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
+	// z-loss, with z in the 16 lanes of a frame vector).
+	MOVQ  preds_base+112(FP), R13
+	MOVQ  lse_base+136(FP), R14
+	XORL  R12, R12
+	TESTQ R14, R14
+	JZ    noLse60
+	MOVL  $0x00000001, R12
+
+noLse60:
+	MOVL         z+160(FP), AX
+	SHLL         $0x01, AX
+	JZ           noZ61
+	MOVL         $0x00000003, R12
+	VBROADCASTSS z+160(FP), Z0
+	VMOVUPS      Z0, 192(SP)
+
+noZ61:
+	MOVQ R12, 296(SP)
+
+	// R9 = 4c, the bytes of a row; the bytes of the whole 16-, 32- and 64-class
+	// steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
+	// class j0+k: VPCMPGTD against the lane numbers); f = 1.
+	MOVQ         CX, R9
+	SHLQ         $0x02, R9
+	MOVQ         CX, AX
+	SHRQ         $0x04, AX
+	SHLQ         $0x06, AX
+	MOVQ         AX, 272(SP)
+	MOVQ         CX, AX
+	SHRQ         $0x05, AX
+	SHLQ         $0x07, AX
+	MOVQ         AX, 280(SP)
+	MOVQ         CX, AX
+	SHRQ         $0x06, AX
+	SHLQ         $0x08, AX
+	MOVQ         AX, 288(SP)
+	MOVQ         CX, AX
+	ANDQ         $0x0f, AX
+	VMOVD        AX, X0
+	VPBROADCASTD X0, Z0
+	VPCMPGTD     lanes<>+0(SB), Z0, K1
+	KMOVW        K1, 264(SP)
+	VMOVUPS      one<>+0(SB), Z0
+	VMOVUPS      Z0, 128(SP)
+	XORL         R10, R10
+
+wideLabelsRow:
+	CMPQ R10, R8
+	JAE  wideLabelsDone
+
+	// R11 = the next row of logits (this one for the last row), prefetched in pass 2.
+	LEAQ    (SI)(R9*1), R11
+	LEAQ    1(R10), R12
+	CMPQ    R12, R8
+	CMOVQCC SI, R11
+
+	// Pass 1. m = maxRow(x): VMAXPS into four registers in any order (exact for
+	// a row without NaN; a row with a NaN has NaN outputs whatever m is), the
+	// masked step merge-masked (its masked-out lanes keep the maxima); the
+	// ordered lanes (no NaN) AND-ed into four opmask chains by VCMPPS ORD
+	// masked by the chain (a masked-out lane is loaded as +0: ordered). The
+	// chains 1-3 serve the 64-class iterations only: a row of fewer than 64
+	// classes neither sets them up nor reduces them.
+	VMOVUPS negInfBits<>+0(SB), Z0
+	MOVL    $0x0000ffff, AX
+	VMOVAPS Z0, Z4
+	KMOVW   AX, K1
+	CMPQ    288(SP), $0x00
+	JEQ     oneChain62
+	VMOVAPS Z0, Z1
+	KMOVW   AX, K2
+	VMOVAPS Z0, Z2
+	KMOVW   AX, K3
+	VMOVAPS Z0, Z3
+	KMOVW   AX, K4
+
+oneChain62:
+	XORL AX, AX
+
+classes63:
+	CMPQ    AX, 288(SP)
+	JAE     rest64
+	VMOVUPS (SI)(AX*1), Z0
+	VMAXPS  Z0, Z4, Z4
+	VCMPPS  $0x07, Z0, Z0, K1, K1
+	VMOVUPS 64(SI)(AX*1), Z0
+	VMAXPS  Z0, Z1, Z1
+	VCMPPS  $0x07, Z0, Z0, K2, K2
+	VMOVUPS 128(SI)(AX*1), Z0
+	VMAXPS  Z0, Z2, Z2
+	VCMPPS  $0x07, Z0, Z0, K3, K3
+	VMOVUPS 192(SI)(AX*1), Z0
+	VMAXPS  Z0, Z3, Z3
+	VCMPPS  $0x07, Z0, Z0, K4, K4
+	ADDQ    $0x00000100, AX
+	JMP     classes63
+
+rest64:
+single67:
+	CMPQ    AX, 272(SP)
+	JAE     tail65
+	VMOVUPS (SI)(AX*1), Z0
+	VMAXPS  Z0, Z4, Z4
+	VCMPPS  $0x07, Z0, Z0, K1, K1
+	ADDQ    $0x00000040, AX
+	JMP     single67
+
+tail65:
+	TESTQ     $0x0000000f, CX
+	JZ        classesDone66
+	KMOVW     264(SP), K5
+	VMOVUPS.Z (SI)(AX*1), K5, Z0
+	VMAXPS    Z0, Z4, K5, Z4
+	VCMPPS    $0x07, Z0, Z0, K1, K1
+
+classesDone66:
+	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes (not ordered).
+	CMPQ   288(SP), $0x00
+	JEQ    oneChain68
+	VMAXPS Z1, Z4, Z0
+	VMAXPS Z3, Z2, Z4
+	VMAXPS Z4, Z0, Z4
+	KANDW  K2, K1, K1
+	KANDW  K4, K3, K5
+	KANDW  K5, K1, K1
+
+oneChain68:
+	VEXTRACTF64X4 $0x01, Z4, Y0
+	VMAXPS        Y0, Y4, Y0
+	VEXTRACTF128  $0x01, Y0, X4
+	VMAXPS        X4, X0, X0
+	VPERMILPS     $0x4e, X0, X4
+	VMAXPS        X4, X0, X0
+	VPERMILPS     $0xb1, X0, X4
+	VMAXPS        X4, X0, X0
+	VBROADCASTSS  X0, Z0
+	VADDPS        zero<>+0(SB), Z0, Z0
+	KMOVW         K1, R12
+	XORL          $0x0000ffff, R12
+	VMOVUPS       Z0, (SP)
+
+	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ, an
+	// opmask) and no NaN in the row (R12 == 0), else 0; stored to the frame.
+	TESTB  $0x01, 296(SP)
+	JZ     noLse69
+	MOVQ   $0x00000000, 256(SP)
+	TESTL  R12, R12
+	JNZ    noLse69
+	VCMPPS $0x00, negInfBits<>+0(SB), Z0, K1
+	KMOVW  K1, 256(SP)
+
+noLse69:
+	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
+	TESTQ R13, R13
+	JZ    noPreds70
+	TESTL R12, R12
+	JZ    scanEq74
+	XORL  AX, AX
+
+scan75:
+	CMPQ    AX, 272(SP)
+	JAE     scanTail76
+	VMOVUPS (SI)(AX*1), Z4
+	VCMPPS  $0x03, Z4, Z4, K1
+	KMOVW   K1, R12
+	TESTL   R12, R12
+	JNZ     found71
+	ADDQ    $0x40, AX
+	JMP     scan75
+
+scanTail76:
+	TESTQ     $0x0000000f, CX
+	JZ        notFound72
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z4
+	VCMPPS    $0x03, Z4, Z4, K1, K1
+	KMOVW     K1, R12
+	TESTL     R12, R12
+	JNZ       found71
+	JMP       notFound72
+
+scanEq74:
+	XORL AX, AX
+
+scan77:
+	CMPQ    AX, 272(SP)
+	JAE     scanTail78
+	VMOVUPS (SI)(AX*1), Z4
+	VCMPPS  $0x00, Z4, Z0, K1
+	KMOVW   K1, R12
+	TESTL   R12, R12
+	JNZ     found71
+	ADDQ    $0x40, AX
+	JMP     scan77
+
+scanTail78:
+	TESTQ     $0x0000000f, CX
+	JZ        notFound72
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z4
+	VCMPPS    $0x00, Z4, Z0, K1, K1
+	KMOVW     K1, R12
+	TESTL     R12, R12
+	JNZ       found71
+
+notFound72:
+	XORL R12, R12
+	JMP  storePred73
+
+found71:
+	BSFL R12, R12
+	SHRQ $0x02, AX
+	ADDL AX, R12
+
+storePred73:
+	MOVL R12, (R13)(R10*4)
+
+noPreds70:
+	// d[l] = x[l] - m, before any write, to the frame.
+	MOVLQSX      (BX)(R10*4), R12
+	VBROADCASTSS (SI)(R12*4), Z4
+	VSUBPS       Z0, Z4, Z4
+	VMOVUPS      Z4, 64(SP)
+
+	// Pass 2. e[j] = expf(x[j] - m) (seq.Exp), stored to g (when grad is not
+	// nil); s accumulated by classSum. Two loops: with and without grad.
+	TESTQ   DI, DI
+	JZ      noGrad79
+	VMOVUPS negZero<>+0(SB), Z4
+
+	// R12 = the next row of the output (this one for the last row), prefetched in pass 2.
+	LEAQ    (DI)(R9*1), R12
+	CMPQ    R11, SI
+	CMOVQEQ DI, R12
+	VMOVUPS expLog2e<>+0(SB), Z5
+	VMOVUPS expMagic<>+0(SB), Z6
+	VMOVUPS oneBits<>+0(SB), Z7
+	VMOVUPS expLn2Hi<>+0(SB), Z7
+	VMOVUPS expLn2Lo<>+0(SB), Z8
+	VMOVUPS expQ4<>+0(SB), Z9
+	VMOVUPS expQ3<>+0(SB), Z10
+	VMOVUPS expQ2<>+0(SB), Z11
+	VMOVUPS expQ1<>+0(SB), Z12
+	VMOVUPS expQ0<>+0(SB), Z13
+	VMOVUPS one<>+0(SB), Z14
+	VMOVUPS expCutoff<>+0(SB), Z15
+	VMOVUPS zero<>+0(SB), Z15
+	XORL    AX, AX
+
+classes81:
+	CMPQ        AX, 288(SP)
+	JAE         rest82
+	VMOVUPS     (SI)(AX*1), Z15
+	VMOVUPS     64(SI)(AX*1), Z16
+	VMOVUPS     128(SI)(AX*1), Z17
+	VMOVUPS     192(SI)(AX*1), Z18
+	VSUBPS      Z0, Z15, Z15
+	VSUBPS      Z0, Z16, Z16
+	VSUBPS      Z0, Z17, Z17
+	VSUBPS      Z0, Z18, Z18
+	VMULPS      Z5, Z15, Z19
+	VMULPS      Z5, Z16, Z20
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z15, K1
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z16, K5
+	VMULPS      Z5, Z17, Z21
+	VMULPS      Z5, Z18, Z22
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z17, K6
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z18, K7
+	VADDPS      Z6, Z19, Z19
+	VADDPS      Z6, Z20, Z20
+	VADDPS      Z6, Z21, Z21
+	VADDPS      Z6, Z22, Z22
+	VSUBPS      Z6, Z19, Z19
+	VSUBPS      Z6, Z20, Z20
+	VSUBPS      Z6, Z21, Z21
+	VSUBPS      Z6, Z22, Z22
+	VMULPS      Z7, Z19, Z23
+	VMULPS      Z7, Z20, Z24
+	VMULPS      Z7, Z21, Z25
+	VMULPS      Z7, Z22, Z26
+	VMULPS      Z8, Z19, Z27
+	VSUBPS      Z23, Z15, Z15
+	VSUBPS      Z24, Z16, Z16
+	VMULPS      Z8, Z20, Z23
+	VMULPS      Z8, Z21, Z24
+	VSUBPS      Z25, Z17, Z17
+	VSUBPS      Z26, Z18, Z18
+	VMULPS      Z8, Z22, Z25
+	VSUBPS      Z27, Z15, Z15
+	VSUBPS      Z23, Z16, Z16
+	VSUBPS      Z24, Z17, Z17
+	VSUBPS      Z25, Z18, Z18
+	VMULPS      Z9, Z15, Z23
+	VMULPS      Z9, Z16, Z24
+	VMULPS      Z9, Z17, Z25
+	VMULPS      Z9, Z18, Z26
+	VMULPS      Z15, Z15, Z27
+	VADDPS      Z10, Z23, Z23
+	VADDPS      Z10, Z24, Z24
+	VADDPS      Z10, Z25, Z25
+	VADDPS      Z10, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z11, Z23, Z23
+	VADDPS      Z11, Z24, Z24
+	VADDPS      Z11, Z25, Z25
+	VADDPS      Z11, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z12, Z23, Z23
+	VADDPS      Z12, Z24, Z24
+	VADDPS      Z12, Z25, Z25
+	VADDPS      Z12, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z13, Z23, Z23
+	VADDPS      Z13, Z24, Z24
+	VADDPS      Z13, Z25, Z25
+	VADDPS      Z13, Z26, Z26
+	VMULPS      Z23, Z27, Z27
+	VMULPS      Z16, Z16, Z23
+	VADDPS      Z15, Z27, Z27
+	VMULPS      Z17, Z17, Z15
+	VMULPS      Z24, Z23, Z24
+	VMULPS      Z18, Z18, Z23
+	VADDPS      Z14, Z27, Z27
+	VMULPS      Z25, Z15, Z15
+	VADDPS      Z16, Z24, Z16
+	VMULPS      Z26, Z23, Z23
+	VSCALEFPS.Z Z19, Z27, K1, Z19
+	VADDPS      Z17, Z15, Z15
+	VADDPS      Z14, Z16, Z16
+	VADDPS      Z18, Z23, Z17
+	VMOVUPS     Z19, (DI)(AX*1)
+	VADDPS      Z14, Z15, Z15
+	VSCALEFPS.Z Z20, Z16, K5, Z16
+	VADDPS      Z14, Z17, Z17
+	VSCALEFPS.Z Z21, Z15, K6, Z15
+	VMOVUPS     Z16, 64(DI)(AX*1)
+	VSCALEFPS.Z Z22, Z17, K7, Z17
+	VMOVUPS     Z15, 128(DI)(AX*1)
+	VMOVUPS     Z17, 192(DI)(AX*1)
+	PREFETCHT0  (R11)(AX*1)
+	PREFETCHT0  (R12)(AX*1)
+	PREFETCHT0  64(R11)(AX*1)
+	PREFETCHT0  64(R12)(AX*1)
+	PREFETCHT0  128(R11)(AX*1)
+	PREFETCHT0  128(R12)(AX*1)
+	PREFETCHT0  192(R11)(AX*1)
+	PREFETCHT0  192(R12)(AX*1)
+	VADDPS      Z19, Z4, Z4
+	VADDPS      Z16, Z4, Z4
+	VADDPS      Z15, Z4, Z4
+	VADDPS      Z17, Z4, Z4
+	ADDQ        $0x00000100, AX
+	JMP         classes81
+
+rest82:
+single85:
+	CMPQ        AX, 272(SP)
+	JAE         tail83
+	VMOVUPS     (SI)(AX*1), Z15
+	VSUBPS      Z0, Z15, Z15
+	VMULPS      Z5, Z15, Z16
+	VADDPS      Z6, Z16, Z16
+	VSUBPS      Z6, Z16, Z16
+	VMULPS      Z7, Z16, Z17
+	VSUBPS      Z17, Z15, Z17
+	VMULPS      Z8, Z16, Z18
+	VSUBPS      Z18, Z17, Z17
+	VMULPS      Z9, Z17, Z18
+	VMULPS      Z17, Z17, Z19
+	VADDPS      Z10, Z18, Z18
+	VMULPS      Z17, Z18, Z18
+	VADDPS      Z11, Z18, Z18
+	VMULPS      Z17, Z18, Z18
+	VADDPS      Z12, Z18, Z18
+	VMULPS      Z17, Z18, Z18
+	VADDPS      Z13, Z18, Z18
+	VMULPS      Z18, Z19, Z18
+	VADDPS      Z17, Z18, Z17
+	VADDPS      Z14, Z17, Z17
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z15, K1
+	VSCALEFPS.Z Z16, Z17, K1, Z15
+	VMOVUPS     Z15, (DI)(AX*1)
+	VADDPS      Z15, Z4, Z4
+	ADDQ        $0x00000040, AX
+	JMP         single85
+
+tail83:
+	TESTQ       $0x0000000f, CX
+	JZ          classesDone84
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (SI)(AX*1), K1, Z15
+	VSUBPS      Z0, Z15, Z0
+	VMULPS      Z5, Z0, Z5
+	VADDPS      Z6, Z5, Z5
+	VSUBPS      Z6, Z5, Z5
+	VMULPS      Z7, Z5, Z6
+	VSUBPS      Z6, Z0, Z6
+	VMULPS      Z8, Z5, Z7
+	VSUBPS      Z7, Z6, Z6
+	VMULPS      Z9, Z6, Z7
+	VMULPS      Z6, Z6, Z8
+	VADDPS      Z10, Z7, Z7
+	VMULPS      Z6, Z7, Z7
+	VADDPS      Z11, Z7, Z7
+	VMULPS      Z6, Z7, Z7
+	VADDPS      Z12, Z7, Z7
+	VMULPS      Z6, Z7, Z7
+	VADDPS      Z13, Z7, Z7
+	VMULPS      Z7, Z8, Z7
+	VADDPS      Z6, Z7, Z6
+	VADDPS      Z14, Z6, Z6
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z0, K1
+	VSCALEFPS.Z Z5, Z6, K1, Z0
+	KMOVW       264(SP), K1
+	VMOVUPS     Z0, K1, (DI)(AX*1)
+	KMOVW       264(SP), K1
+	VADDPS      Z0, Z4, K1, Z4
+
+classesDone84:
+	VMOVAPS Z4, Z0
+	JMP     summed80
+
+noGrad79:
+	VMOVUPS negZero<>+0(SB), Z4
+	VMOVUPS expLog2e<>+0(SB), Z5
+	VMOVUPS expMagic<>+0(SB), Z6
+	VMOVUPS oneBits<>+0(SB), Z7
+	VMOVUPS expLn2Hi<>+0(SB), Z7
+	VMOVUPS expLn2Lo<>+0(SB), Z8
+	VMOVUPS expQ4<>+0(SB), Z9
+	VMOVUPS expQ3<>+0(SB), Z10
+	VMOVUPS expQ2<>+0(SB), Z11
+	VMOVUPS expQ1<>+0(SB), Z12
+	VMOVUPS expQ0<>+0(SB), Z13
+	VMOVUPS one<>+0(SB), Z14
+	VMOVUPS expCutoff<>+0(SB), Z15
+	VMOVUPS zero<>+0(SB), Z15
+	XORL    AX, AX
+
+classes86:
+	CMPQ        AX, 288(SP)
+	JAE         rest87
+	VMOVUPS     (SI)(AX*1), Z15
+	VMOVUPS     64(SI)(AX*1), Z16
+	VMOVUPS     128(SI)(AX*1), Z17
+	VMOVUPS     192(SI)(AX*1), Z18
+	VSUBPS      Z0, Z15, Z15
+	VSUBPS      Z0, Z16, Z16
+	VSUBPS      Z0, Z17, Z17
+	VSUBPS      Z0, Z18, Z18
+	VMULPS      Z5, Z15, Z19
+	VMULPS      Z5, Z16, Z20
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z15, K1
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z16, K5
+	VMULPS      Z5, Z17, Z21
+	VMULPS      Z5, Z18, Z22
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z17, K6
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z18, K7
+	VADDPS      Z6, Z19, Z19
+	VADDPS      Z6, Z20, Z20
+	VADDPS      Z6, Z21, Z21
+	VADDPS      Z6, Z22, Z22
+	VSUBPS      Z6, Z19, Z19
+	VSUBPS      Z6, Z20, Z20
+	VSUBPS      Z6, Z21, Z21
+	VSUBPS      Z6, Z22, Z22
+	VMULPS      Z7, Z19, Z23
+	VMULPS      Z7, Z20, Z24
+	VMULPS      Z7, Z21, Z25
+	VMULPS      Z7, Z22, Z26
+	VMULPS      Z8, Z19, Z27
+	VSUBPS      Z23, Z15, Z15
+	VSUBPS      Z24, Z16, Z16
+	VMULPS      Z8, Z20, Z23
+	VMULPS      Z8, Z21, Z24
+	VSUBPS      Z25, Z17, Z17
+	VSUBPS      Z26, Z18, Z18
+	VMULPS      Z8, Z22, Z25
+	VSUBPS      Z27, Z15, Z15
+	VSUBPS      Z23, Z16, Z16
+	VSUBPS      Z24, Z17, Z17
+	VSUBPS      Z25, Z18, Z18
+	VMULPS      Z9, Z15, Z23
+	VMULPS      Z9, Z16, Z24
+	VMULPS      Z9, Z17, Z25
+	VMULPS      Z9, Z18, Z26
+	VMULPS      Z15, Z15, Z27
+	VADDPS      Z10, Z23, Z23
+	VADDPS      Z10, Z24, Z24
+	VADDPS      Z10, Z25, Z25
+	VADDPS      Z10, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z11, Z23, Z23
+	VADDPS      Z11, Z24, Z24
+	VADDPS      Z11, Z25, Z25
+	VADDPS      Z11, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z12, Z23, Z23
+	VADDPS      Z12, Z24, Z24
+	VADDPS      Z12, Z25, Z25
+	VADDPS      Z12, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z13, Z23, Z23
+	VADDPS      Z13, Z24, Z24
+	VADDPS      Z13, Z25, Z25
+	VADDPS      Z13, Z26, Z26
+	VMULPS      Z23, Z27, Z27
+	VMULPS      Z16, Z16, Z23
+	VADDPS      Z15, Z27, Z27
+	VMULPS      Z17, Z17, Z15
+	VMULPS      Z24, Z23, Z24
+	VMULPS      Z18, Z18, Z23
+	VADDPS      Z14, Z27, Z27
+	VMULPS      Z25, Z15, Z15
+	VADDPS      Z16, Z24, Z16
+	VMULPS      Z26, Z23, Z23
+	VSCALEFPS.Z Z19, Z27, K1, Z19
+	VADDPS      Z17, Z15, Z15
+	VADDPS      Z14, Z16, Z16
+	VADDPS      Z18, Z23, Z17
+	VADDPS      Z14, Z15, Z15
+	VSCALEFPS.Z Z20, Z16, K5, Z16
+	VADDPS      Z14, Z17, Z17
+	VSCALEFPS.Z Z21, Z15, K6, Z15
+	VSCALEFPS.Z Z22, Z17, K7, Z17
+	PREFETCHT0  (R11)(AX*1)
+	PREFETCHT0  64(R11)(AX*1)
+	PREFETCHT0  128(R11)(AX*1)
+	PREFETCHT0  192(R11)(AX*1)
+	VADDPS      Z19, Z4, Z4
+	VADDPS      Z16, Z4, Z4
+	VADDPS      Z15, Z4, Z4
+	VADDPS      Z17, Z4, Z4
+	ADDQ        $0x00000100, AX
+	JMP         classes86
+
+rest87:
+single90:
+	CMPQ        AX, 272(SP)
+	JAE         tail88
+	VMOVUPS     (SI)(AX*1), Z15
+	VSUBPS      Z0, Z15, Z15
+	VMULPS      Z5, Z15, Z16
+	VADDPS      Z6, Z16, Z16
+	VSUBPS      Z6, Z16, Z16
+	VMULPS      Z7, Z16, Z17
+	VSUBPS      Z17, Z15, Z17
+	VMULPS      Z8, Z16, Z18
+	VSUBPS      Z18, Z17, Z17
+	VMULPS      Z9, Z17, Z18
+	VMULPS      Z17, Z17, Z19
+	VADDPS      Z10, Z18, Z18
+	VMULPS      Z17, Z18, Z18
+	VADDPS      Z11, Z18, Z18
+	VMULPS      Z17, Z18, Z18
+	VADDPS      Z12, Z18, Z18
+	VMULPS      Z17, Z18, Z18
+	VADDPS      Z13, Z18, Z18
+	VMULPS      Z18, Z19, Z18
+	VADDPS      Z17, Z18, Z17
+	VADDPS      Z14, Z17, Z17
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z15, K1
+	VSCALEFPS.Z Z16, Z17, K1, Z15
+	VADDPS      Z15, Z4, Z4
+	ADDQ        $0x00000040, AX
+	JMP         single90
+
+tail88:
+	TESTQ       $0x0000000f, CX
+	JZ          classesDone89
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (SI)(AX*1), K1, Z15
+	VSUBPS      Z0, Z15, Z0
+	VMULPS      Z5, Z0, Z5
+	VADDPS      Z6, Z5, Z5
+	VSUBPS      Z6, Z5, Z5
+	VMULPS      Z7, Z5, Z6
+	VSUBPS      Z6, Z0, Z6
+	VMULPS      Z8, Z5, Z7
+	VSUBPS      Z7, Z6, Z6
+	VMULPS      Z9, Z6, Z7
+	VMULPS      Z6, Z6, Z8
+	VADDPS      Z10, Z7, Z7
+	VMULPS      Z6, Z7, Z7
+	VADDPS      Z11, Z7, Z7
+	VMULPS      Z6, Z7, Z7
+	VADDPS      Z12, Z7, Z7
+	VMULPS      Z6, Z7, Z7
+	VADDPS      Z13, Z7, Z7
+	VMULPS      Z7, Z8, Z7
+	VADDPS      Z6, Z7, Z6
+	VADDPS      Z14, Z6, Z6
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z0, K1
+	VSCALEFPS.Z Z5, Z6, K1, Z0
+	KMOVW       264(SP), K1
+	VADDPS      Z0, Z4, K1, Z4
+
+classesDone89:
+	VMOVAPS Z4, Z0
+
+summed80:
+	// The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
+	// ls - d[l] (seq.LabelLoss).
+	VMOVSHDUP     Z0, Z4
+	VADDPS        Z4, Z0, Z0
+	VPERMILPS     $0x4e, Z0, Z4
+	VADDPS        Z4, Z0, Z0
+	VSHUFF32X4    $0xb1, Z0, Z0, Z4
+	VADDPS        Z4, Z0, Z0
+	VEXTRACTF64X4 $0x01, Z0, Y4
+	VADDSS        X4, X0, X0
+	VBROADCASTSS  X0, Z0
+	VPSRLD        $0x17, Z0, Z4
+	VMOVDQU32     logExpInv<>+0(SB), Z5
+	VPSUBD        Z4, Z5, Z5
+	VPSLLD        $0x17, Z5, Z5
+	VMULPS        Z0, Z5, Z5
+	VPSUBD        logExpBias<>+0(SB), Z4, Z4
+	VCVTDQ2PS     Z4, Z4
+	VCMPPS        $0x01, logSqrtHalf<>+0(SB), Z5, K1
+	VADDPS        Z5, Z5, Z6
+	VBLENDMPS     Z6, Z5, K1, Z5
+	VSUBPS        one<>+0(SB), Z4, Z6
+	VBLENDMPS     Z6, Z4, K1, Z4
+	VMULPS        expLn2Hi<>+0(SB), Z4, Z6
+	VMULPS        expLn2Lo<>+0(SB), Z4, Z4
+	VSUBPS        one<>+0(SB), Z5, Z5
+	VMULPS        Z5, Z5, Z7
+	VMULPS        logP0<>+0(SB), Z5, Z8
+	VADDPS        logP1<>+0(SB), Z8, Z8
+	VMULPS        Z5, Z8, Z8
+	VADDPS        logP2<>+0(SB), Z8, Z8
+	VMULPS        Z5, Z8, Z8
+	VADDPS        logP3<>+0(SB), Z8, Z8
+	VMULPS        Z5, Z8, Z8
+	VADDPS        logP4<>+0(SB), Z8, Z8
+	VMULPS        Z5, Z8, Z8
+	VADDPS        logP5<>+0(SB), Z8, Z8
+	VMULPS        Z5, Z8, Z8
+	VADDPS        logP6<>+0(SB), Z8, Z8
+	VMULPS        Z5, Z8, Z8
+	VADDPS        logP7<>+0(SB), Z8, Z8
+	VMULPS        Z5, Z8, Z8
+	VADDPS        logP8<>+0(SB), Z8, Z8
+	VMULPS        Z5, Z8, Z8
+	VMULPS        Z7, Z8, Z8
+	VADDPS        Z4, Z8, Z4
+	VMULPS        half<>+0(SB), Z7, Z7
+	VSUBPS        Z7, Z4, Z4
+	VADDPS        Z4, Z5, Z4
+	VADDPS        Z6, Z4, Z4
+	VSUBPS        64(SP), Z4, Z5
+
+	// lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is computed, stored to
+	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
+	// (seq.ZTerms): loss = loss + zl, f to the frame.
+	TESTB     $0x01, 296(SP)
+	JZ        noLse91
+	VADDPS    (SP), Z4, Z4
+	KMOVW     256(SP), K1
+	VBLENDMPS (SP), Z4, K1, Z4
+	TESTQ     R14, R14
+	JZ        noLseStore92
+	VMOVSS    X4, (R14)(R10*4)
+
+noLseStore92:
+	TESTB   $0x02, 296(SP)
+	JZ      noZ93
+	VMULPS  192(SP), Z4, Z6
+	VMULPS  Z4, Z6, Z4
+	VADDPS  Z6, Z6, Z6
+	VADDPS  one<>+0(SB), Z6, Z6
+	VMOVUPS Z6, 128(SP)
+	VADDPS  Z4, Z5, Z4
+	VMOVAPS Z4, Z5
+
+noZ93:
+noLse91:
+	VMOVSS X5, (DX)(R10*4)
+
+	// Pass 3 (with a gradient). q = scale / s (seq.Quotient), q = q·f (f = 1
+	// without z-loss: exact); g[j] = e[j]·q (seq.Scaled); then g[l] = g[l] -
+	// scale.
+	TESTQ        DI, DI
+	JZ           noGrad94
+	VBROADCASTSS scale+80(FP), Z4
+	VDIVPS       Z0, Z4, Z0
+	VMULPS       128(SP), Z0, Z0
+	XORL         AX, AX
+
+classes95:
+	CMPQ    AX, 288(SP)
+	JAE     rest96
+	VMOVUPS (DI)(AX*1), Z4
+	VMULPS  Z0, Z4, Z4
+	VMOVUPS Z4, (DI)(AX*1)
+	VMOVUPS 64(DI)(AX*1), Z4
+	VMULPS  Z0, Z4, Z4
+	VMOVUPS Z4, 64(DI)(AX*1)
+	VMOVUPS 128(DI)(AX*1), Z4
+	VMULPS  Z0, Z4, Z4
+	VMOVUPS Z4, 128(DI)(AX*1)
+	VMOVUPS 192(DI)(AX*1), Z4
+	VMULPS  Z0, Z4, Z4
+	VMOVUPS Z4, 192(DI)(AX*1)
+	ADDQ    $0x00000100, AX
+	JMP     classes95
+
+rest96:
+single99:
+	CMPQ    AX, 272(SP)
+	JAE     tail97
+	VMOVUPS (DI)(AX*1), Z4
+	VMULPS  Z0, Z4, Z4
+	VMOVUPS Z4, (DI)(AX*1)
+	ADDQ    $0x00000040, AX
+	JMP     single99
+
+tail97:
+	TESTQ     $0x0000000f, CX
+	JZ        classesDone98
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (DI)(AX*1), K1, Z4
+	VMULPS    Z0, Z4, Z0
+	KMOVW     264(SP), K1
+	VMOVUPS   Z0, K1, (DI)(AX*1)
+
+classesDone98:
+	MOVLQSX (BX)(R10*4), R12
+	VMOVSS  (DI)(R12*4), X0
+	VSUBSS  scale+80(FP), X0, X0
+	VMOVSS  X0, (DI)(R12*4)
+
+noGrad94:
+	// Next row.
+	INCQ  R10
+	ADDQ  R9, SI
+	TESTQ DI, DI
+	JZ    noOut100
+	ADDQ  R9, DI
+
+noOut100:
+	JMP wideLabelsRow
+
+wideLabelsDone:
+	VZEROUPPER
+	RET
+
+// func wideTargetsAVX512(grad []float32, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep float32, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32)
+// Requires: AVX, AVX512F, CMOV, MMX+
+TEXT ·wideTargetsAVX512(SB), $320-220
+	// wideTargetsGeneric, one row at a time, the classes in vectors (see the
+	// overview of the wide functions). The effective targets a[j] (targetRow.at)
+	// take one of six forms, each with its own loops of passes 2 and 3: dense
+	// targets or the one-hot rows of labels, plain, staged, or staged with class
+	// weights.
+	//
+	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when
+	// nil), CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a
+	// row), R11 = the next row of logits (prefetched), AX = the byte offset of
+	// the classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
+	// the prediction, the next row of the output in pass 2); DX = losses, R13 =
+	// preds (or nil), R14 = lse (or nil), BX = weights (staged with weights),
+	// R12 = the targets row in passes 2 and 3.
+	// Vectors: keep, uni, the label, six constants (wideSchedZ), throughout;
+	// pass 2, m, the accumulators of s, T and D, the class indices (from
+	// labels), the registers of one exponential; pass 3, qt, scale, the class
+	// indices.
+	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 d[l]; 128 f (the z-loss
+	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
+	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
+	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
+	// word; 304 the form of the targets; 312 the targets row.
+	//
+	// Arguments; R8 = the rows; the form of the targets.
+	MOVQ    c+48(FP), CX
+	MOVQ    logits_base+24(FP), SI
+	TESTQ   CX, CX
+	JLE     wideTargetsDone
+	MOVQ    $0x4000000000000000, R8
+	MOVQ    logits_len+32(FP), AX
+	XORL    DX, DX
+	DIVQ    CX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	MOVQ    grad_base+0(FP), DI
+	MOVQ    losses_len+152(FP), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	CMPQ    grad_base+0(FP), $0x00
+	JEQ     isNil57
+	MOVQ    grad_len+8(FP), AX
+	XORL    DX, DX
+	DIVQ    CX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil57:
+	CMPQ    preds_base+168(FP), $0x00
+	JEQ     isNil58
+	MOVQ    preds_len+176(FP), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil58:
+	CMPQ    lse_base+192(FP), $0x00
+	JEQ     isNil59
+	MOVQ    lse_len+200(FP), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil59:
+	XORL    R12, R12
+	MOVQ    targets_base+56(FP), AX
+	MOVQ    AX, 312(SP)
+	TESTQ   AX, AX
+	JZ      fromLabels60
+	MOVQ    targets_len+64(FP), AX
+	XORL    DX, DX
+	DIVQ    CX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	JMP     formDone61
+
+fromLabels60:
+	MOVL    $0x00000001, R12
+	MOVQ    labels_len+88(FP), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+formDone61:
+	MOVQ    weights_base+104(FP), BX
+	MOVBQZX staged+136(FP), AX
+	TESTB   AL, AL
+	JZ      notStaged62
+	ORL     $0x00000002, R12
+	TESTQ   BX, BX
+	JZ      notStaged62
+	ORL     $0x00000004, R12
+	MOVQ    weights_len+112(FP), AX
+	CMPQ    AX, CX
+	JGE     notStaged62
+	XORL    R8, R8
+
+notStaged62:
+	MOVQ         R12, 304(SP)
+	VBROADCASTSS keep+128(FP), Z0
+	VBROADCASTSS uni+132(FP), Z1
+	MOVQ         losses_base+144(FP), DX
+
+	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
+	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
+	// z-loss, with z in the 16 lanes of a frame vector).
+	MOVQ  preds_base+168(FP), R13
+	MOVQ  lse_base+192(FP), R14
+	XORL  R12, R12
+	TESTQ R14, R14
+	JZ    noLse63
+	MOVL  $0x00000001, R12
+
+noLse63:
+	MOVL         z+216(FP), AX
+	SHLL         $0x01, AX
+	JZ           noZ64
+	MOVL         $0x00000003, R12
+	VBROADCASTSS z+216(FP), Z2
+	VMOVUPS      Z2, 192(SP)
+
+noZ64:
+	MOVQ R12, 296(SP)
+
+	// R9 = 4c, the bytes of a row; the bytes of the whole 16-, 32- and 64-class
+	// steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
+	// class j0+k: VPCMPGTD against the lane numbers); f = 1.
+	MOVQ         CX, R9
+	SHLQ         $0x02, R9
+	MOVQ         CX, AX
+	SHRQ         $0x04, AX
+	SHLQ         $0x06, AX
+	MOVQ         AX, 272(SP)
+	MOVQ         CX, AX
+	SHRQ         $0x05, AX
+	SHLQ         $0x07, AX
+	MOVQ         AX, 280(SP)
+	MOVQ         CX, AX
+	SHRQ         $0x06, AX
+	SHLQ         $0x08, AX
+	MOVQ         AX, 288(SP)
+	MOVQ         CX, AX
+	ANDQ         $0x0f, AX
+	VMOVD        AX, X2
+	VPBROADCASTD X2, Z2
+	VPCMPGTD     lanes<>+0(SB), Z2, K1
+	KMOVW        K1, 264(SP)
+	VMOVUPS      one<>+0(SB), Z2
+	VMOVUPS      Z2, 128(SP)
+	VMOVUPS      expLog2e<>+0(SB), Z9
+	VMOVUPS      expMagic<>+0(SB), Z10
+	VMOVUPS      oneBits<>+0(SB), Z2
+	VMOVUPS      expLn2Hi<>+0(SB), Z11
+	VMOVUPS      expLn2Lo<>+0(SB), Z12
+	VMOVUPS      expQ4<>+0(SB), Z13
+	VMOVUPS      expQ3<>+0(SB), Z14
+	VMOVUPS      expQ2<>+0(SB), Z15
+	VMOVUPS      expQ1<>+0(SB), Z16
+	VMOVUPS      expQ0<>+0(SB), Z17
+	VMOVUPS      one<>+0(SB), Z18
+	VMOVUPS      expCutoff<>+0(SB), Z2
+	VMOVUPS      zero<>+0(SB), Z19
+	VMOVDQU32    sixteen<>+0(SB), Z20
+	XORL         R10, R10
+
+wideTargetsRow:
+	CMPQ R10, R8
+	JAE  wideTargetsDone
+
+	// R11 = the next row of logits (this one for the last row), prefetched in pass 2.
+	LEAQ    (SI)(R9*1), R11
+	LEAQ    1(R10), R12
+	CMPQ    R12, R8
+	CMOVQCC SI, R11
+
+	// Pass 1. m = maxRow(x): VMAXPS into four registers in any order (exact for
+	// a row without NaN; a row with a NaN has NaN outputs whatever m is), the
+	// masked step merge-masked (its masked-out lanes keep the maxima); the
+	// ordered lanes (no NaN) AND-ed into four opmask chains by VCMPPS ORD
+	// masked by the chain (a masked-out lane is loaded as +0: ordered). The
+	// chains 1-3 serve the 64-class iterations only: a row of fewer than 64
+	// classes neither sets them up nor reduces them.
+	VMOVUPS negInfBits<>+0(SB), Z2
+	MOVL    $0x0000ffff, AX
+	VMOVAPS Z2, Z7
+	KMOVW   AX, K1
+	CMPQ    288(SP), $0x00
+	JEQ     oneChain65
+	VMOVAPS Z2, Z4
+	KMOVW   AX, K2
+	VMOVAPS Z2, Z5
+	KMOVW   AX, K3
+	VMOVAPS Z2, Z6
+	KMOVW   AX, K4
+
+oneChain65:
+	XORL AX, AX
+
+classes66:
+	CMPQ    AX, 288(SP)
+	JAE     rest67
+	VMOVUPS (SI)(AX*1), Z2
+	VMAXPS  Z2, Z7, Z7
+	VCMPPS  $0x07, Z2, Z2, K1, K1
+	VMOVUPS 64(SI)(AX*1), Z2
+	VMAXPS  Z2, Z4, Z4
+	VCMPPS  $0x07, Z2, Z2, K2, K2
+	VMOVUPS 128(SI)(AX*1), Z2
+	VMAXPS  Z2, Z5, Z5
+	VCMPPS  $0x07, Z2, Z2, K3, K3
+	VMOVUPS 192(SI)(AX*1), Z2
+	VMAXPS  Z2, Z6, Z6
+	VCMPPS  $0x07, Z2, Z2, K4, K4
+	ADDQ    $0x00000100, AX
+	JMP     classes66
+
+rest67:
+single70:
+	CMPQ    AX, 272(SP)
+	JAE     tail68
+	VMOVUPS (SI)(AX*1), Z2
+	VMAXPS  Z2, Z7, Z7
+	VCMPPS  $0x07, Z2, Z2, K1, K1
+	ADDQ    $0x00000040, AX
+	JMP     single70
+
+tail68:
+	TESTQ     $0x0000000f, CX
+	JZ        classesDone69
+	KMOVW     264(SP), K5
+	VMOVUPS.Z (SI)(AX*1), K5, Z2
+	VMAXPS    Z2, Z7, K5, Z7
+	VCMPPS    $0x07, Z2, Z2, K1, K1
+
+classesDone69:
+	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes (not ordered).
+	CMPQ   288(SP), $0x00
+	JEQ    oneChain71
+	VMAXPS Z4, Z7, Z2
+	VMAXPS Z6, Z5, Z7
+	VMAXPS Z7, Z2, Z7
+	KANDW  K2, K1, K1
+	KANDW  K4, K3, K5
+	KANDW  K5, K1, K1
+
+oneChain71:
+	VEXTRACTF64X4 $0x01, Z7, Y2
+	VMAXPS        Y2, Y7, Y2
+	VEXTRACTF128  $0x01, Y2, X7
+	VMAXPS        X7, X2, X2
+	VPERMILPS     $0x4e, X2, X7
+	VMAXPS        X7, X2, X2
+	VPERMILPS     $0xb1, X2, X7
+	VMAXPS        X7, X2, X2
+	VBROADCASTSS  X2, Z2
+	VADDPS        zero<>+0(SB), Z2, Z21
+	KMOVW         K1, R12
+	XORL          $0x0000ffff, R12
+	VMOVUPS       Z21, (SP)
+
+	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ, an
+	// opmask) and no NaN in the row (R12 == 0), else 0; stored to the frame.
+	TESTB  $0x01, 296(SP)
+	JZ     noLse72
+	MOVQ   $0x00000000, 256(SP)
+	TESTL  R12, R12
+	JNZ    noLse72
+	VCMPPS $0x00, negInfBits<>+0(SB), Z21, K1
+	KMOVW  K1, 256(SP)
+
+noLse72:
+	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
+	TESTQ R13, R13
+	JZ    noPreds73
+	TESTL R12, R12
+	JZ    scanEq77
+	XORL  AX, AX
+
+scan78:
+	CMPQ    AX, 272(SP)
+	JAE     scanTail79
+	VMOVUPS (SI)(AX*1), Z2
+	VCMPPS  $0x03, Z2, Z2, K1
+	KMOVW   K1, R12
+	TESTL   R12, R12
+	JNZ     found74
+	ADDQ    $0x40, AX
+	JMP     scan78
+
+scanTail79:
+	TESTQ     $0x0000000f, CX
+	JZ        notFound75
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z2
+	VCMPPS    $0x03, Z2, Z2, K1, K1
+	KMOVW     K1, R12
+	TESTL     R12, R12
+	JNZ       found74
+	JMP       notFound75
+
+scanEq77:
+	XORL AX, AX
+
+scan80:
+	CMPQ    AX, 272(SP)
+	JAE     scanTail81
+	VMOVUPS (SI)(AX*1), Z2
+	VCMPPS  $0x00, Z2, Z21, K1
+	KMOVW   K1, R12
+	TESTL   R12, R12
+	JNZ     found74
+	ADDQ    $0x40, AX
+	JMP     scan80
+
+scanTail81:
+	TESTQ     $0x0000000f, CX
+	JZ        notFound75
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z2
+	VCMPPS    $0x00, Z2, Z21, K1, K1
+	KMOVW     K1, R12
+	TESTL     R12, R12
+	JNZ       found74
+
+notFound75:
+	XORL R12, R12
+	JMP  storePred76
+
+found74:
+	BSFL R12, R12
+	SHRQ $0x02, AX
+	ADDL AX, R12
+
+storePred76:
+	MOVL R12, (R13)(R10*4)
+
+noPreds73:
+	// The label in every lane (targets from labels).
+	TESTB        $0x01, 304(SP)
+	JZ           noLabel82
+	MOVQ         labels_base+80(FP), R12
+	VMOVD        (R12)(R10*4), X2
+	VPBROADCASTD X2, Z3
+
+noLabel82:
+	// Pass 2. For each class: d = x[j] - m; a = targetRow.at(j); td = a·d, +0
+	// where a == 0 (seq.TargetTerm); e = expf(d) (seq.Exp), stored to g (when
+	// grad is not nil); s, T and D accumulated by classSum (e, a, td). R12 =
+	// the targets row. One loop per form of the targets.
+	MOVQ    312(SP), R12
+	VMOVUPS negZero<>+0(SB), Z2
+	VMOVUPS negZero<>+0(SB), Z7
+	VMOVUPS negZero<>+0(SB), Z8
+	CMPQ    304(SP), $0x02
+	JEQ     wideTargetsExp2
+	CMPQ    304(SP), $0x06
+	JEQ     wideTargetsExp6
+	CMPQ    304(SP), $0x01
+	JEQ     wideTargetsExp1
+	CMPQ    304(SP), $0x03
+	JEQ     wideTargetsExp3
+	CMPQ    304(SP), $0x07
+	JEQ     wideTargetsExp7
+	XORL    AX, AX
+
+classes84:
+	CMPQ        AX, 280(SP)
+	JAE         rest85
+	VMOVUPS     (SI)(AX*1), Z22
+	PREFETCHT0  (R11)(AX*1)
+	VSUBPS      Z21, Z22, Z22
+	VMOVUPS     (R12)(AX*1), Z23
+	VCMPPS      $0x04, Z19, Z23, K1
+	VMULPS      Z22, Z23, Z24
+	VMOVUPS.Z   Z24, K1, Z24
+	VADDPS      Z23, Z7, Z7
+	VADDPS      Z24, Z8, Z8
+	VMULPS      Z9, Z22, Z23
+	VADDPS      Z10, Z23, Z23
+	VSUBPS      Z10, Z23, Z23
+	VMULPS      Z11, Z23, Z24
+	VSUBPS      Z24, Z22, Z24
+	VMULPS      Z12, Z23, Z25
+	VSUBPS      Z25, Z24, Z24
+	VMULPS      Z13, Z24, Z25
+	VMULPS      Z24, Z24, Z26
+	VADDPS      Z14, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z15, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z16, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z17, Z25, Z25
+	VMULPS      Z25, Z26, Z25
+	VADDPS      Z24, Z25, Z24
+	VADDPS      Z18, Z24, Z24
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z22, K1
+	VSCALEFPS.Z Z23, Z24, K1, Z22
+	TESTQ       DI, DI
+	JZ          noStore88
+	VMOVUPS     Z22, (DI)(AX*1)
+
+noStore88:
+	VADDPS      Z22, Z2, Z2
+	VMOVUPS     64(SI)(AX*1), Z22
+	PREFETCHT0  64(R11)(AX*1)
+	VSUBPS      Z21, Z22, Z22
+	VMOVUPS     64(R12)(AX*1), Z23
+	VCMPPS      $0x04, Z19, Z23, K1
+	VMULPS      Z22, Z23, Z24
+	VMOVUPS.Z   Z24, K1, Z24
+	VADDPS      Z23, Z7, Z7
+	VADDPS      Z24, Z8, Z8
+	VMULPS      Z9, Z22, Z23
+	VADDPS      Z10, Z23, Z23
+	VSUBPS      Z10, Z23, Z23
+	VMULPS      Z11, Z23, Z24
+	VSUBPS      Z24, Z22, Z24
+	VMULPS      Z12, Z23, Z25
+	VSUBPS      Z25, Z24, Z24
+	VMULPS      Z13, Z24, Z25
+	VMULPS      Z24, Z24, Z26
+	VADDPS      Z14, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z15, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z16, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z17, Z25, Z25
+	VMULPS      Z25, Z26, Z25
+	VADDPS      Z24, Z25, Z24
+	VADDPS      Z18, Z24, Z24
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z22, K1
+	VSCALEFPS.Z Z23, Z24, K1, Z22
+	TESTQ       DI, DI
+	JZ          noStore89
+	VMOVUPS     Z22, 64(DI)(AX*1)
+
+noStore89:
+	VADDPS Z22, Z2, Z2
+	ADDQ   $0x00000080, AX
+	JMP    classes84
+
+rest85:
+	TESTQ       $0x00000010, CX
+	JZ          tail86
+	VMOVUPS     (SI)(AX*1), Z22
+	PREFETCHT0  (R11)(AX*1)
+	VSUBPS      Z21, Z22, Z22
+	VMOVUPS     (R12)(AX*1), Z23
+	VCMPPS      $0x04, Z19, Z23, K1
+	VMULPS      Z22, Z23, Z24
+	VMOVUPS.Z   Z24, K1, Z24
+	VADDPS      Z23, Z7, Z7
+	VADDPS      Z24, Z8, Z8
+	VMULPS      Z9, Z22, Z23
+	VADDPS      Z10, Z23, Z23
+	VSUBPS      Z10, Z23, Z23
+	VMULPS      Z11, Z23, Z24
+	VSUBPS      Z24, Z22, Z24
+	VMULPS      Z12, Z23, Z25
+	VSUBPS      Z25, Z24, Z24
+	VMULPS      Z13, Z24, Z25
+	VMULPS      Z24, Z24, Z26
+	VADDPS      Z14, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z15, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z16, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z17, Z25, Z25
+	VMULPS      Z25, Z26, Z25
+	VADDPS      Z24, Z25, Z24
+	VADDPS      Z18, Z24, Z24
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z22, K1
+	VSCALEFPS.Z Z23, Z24, K1, Z22
+	TESTQ       DI, DI
+	JZ          noStore90
+	VMOVUPS     Z22, (DI)(AX*1)
+
+noStore90:
+	VADDPS Z22, Z2, Z2
+	ADDQ   $0x00000040, AX
+
+tail86:
+	TESTQ       $0x0000000f, CX
+	JZ          classesDone87
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (SI)(AX*1), K1, Z22
+	VSUBPS      Z21, Z22, Z21
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (R12)(AX*1), K1, Z22
+	VCMPPS      $0x04, Z19, Z22, K1
+	VMULPS      Z21, Z22, Z23
+	VMOVUPS.Z   Z23, K1, Z23
+	KMOVW       264(SP), K1
+	VADDPS      Z22, Z7, K1, Z7
+	KMOVW       264(SP), K1
+	VADDPS      Z23, Z8, K1, Z8
+	VMULPS      Z9, Z21, Z22
+	VADDPS      Z10, Z22, Z22
+	VSUBPS      Z10, Z22, Z22
+	VMULPS      Z11, Z22, Z23
+	VSUBPS      Z23, Z21, Z23
+	VMULPS      Z12, Z22, Z24
+	VSUBPS      Z24, Z23, Z23
+	VMULPS      Z13, Z23, Z24
+	VMULPS      Z23, Z23, Z25
+	VADDPS      Z14, Z24, Z24
+	VMULPS      Z23, Z24, Z24
+	VADDPS      Z15, Z24, Z24
+	VMULPS      Z23, Z24, Z24
+	VADDPS      Z16, Z24, Z24
+	VMULPS      Z23, Z24, Z24
+	VADDPS      Z17, Z24, Z24
+	VMULPS      Z24, Z25, Z24
+	VADDPS      Z23, Z24, Z23
+	VADDPS      Z18, Z23, Z23
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z21, K1
+	VSCALEFPS.Z Z22, Z23, K1, Z21
+	TESTQ       DI, DI
+	JZ          noStore91
+	KMOVW       264(SP), K1
+	VMOVUPS     Z21, K1, (DI)(AX*1)
+
+noStore91:
+	KMOVW  264(SP), K1
+	VADDPS Z21, Z2, K1, Z2
+
+classesDone87:
+	JMP summed83
+
+wideTargetsExp2:
+	XORL AX, AX
+
+classes92:
+	CMPQ        AX, 280(SP)
+	JAE         rest93
+	VMOVUPS     (SI)(AX*1), Z22
+	PREFETCHT0  (R11)(AX*1)
+	VSUBPS      Z21, Z22, Z22
+	VMOVUPS     (R12)(AX*1), Z23
+	VMULPS      Z23, Z0, Z23
+	VADDPS      Z1, Z23, Z23
+	VCMPPS      $0x04, Z19, Z23, K1
+	VMULPS      Z22, Z23, Z24
+	VMOVUPS.Z   Z24, K1, Z24
+	VADDPS      Z23, Z7, Z7
+	VADDPS      Z24, Z8, Z8
+	VMULPS      Z9, Z22, Z23
+	VADDPS      Z10, Z23, Z23
+	VSUBPS      Z10, Z23, Z23
+	VMULPS      Z11, Z23, Z24
+	VSUBPS      Z24, Z22, Z24
+	VMULPS      Z12, Z23, Z25
+	VSUBPS      Z25, Z24, Z24
+	VMULPS      Z13, Z24, Z25
+	VMULPS      Z24, Z24, Z26
+	VADDPS      Z14, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z15, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z16, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z17, Z25, Z25
+	VMULPS      Z25, Z26, Z25
+	VADDPS      Z24, Z25, Z24
+	VADDPS      Z18, Z24, Z24
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z22, K1
+	VSCALEFPS.Z Z23, Z24, K1, Z22
+	TESTQ       DI, DI
+	JZ          noStore96
+	VMOVUPS     Z22, (DI)(AX*1)
+
+noStore96:
+	VADDPS      Z22, Z2, Z2
+	VMOVUPS     64(SI)(AX*1), Z22
+	PREFETCHT0  64(R11)(AX*1)
+	VSUBPS      Z21, Z22, Z22
+	VMOVUPS     64(R12)(AX*1), Z23
+	VMULPS      Z23, Z0, Z23
+	VADDPS      Z1, Z23, Z23
+	VCMPPS      $0x04, Z19, Z23, K1
+	VMULPS      Z22, Z23, Z24
+	VMOVUPS.Z   Z24, K1, Z24
+	VADDPS      Z23, Z7, Z7
+	VADDPS      Z24, Z8, Z8
+	VMULPS      Z9, Z22, Z23
+	VADDPS      Z10, Z23, Z23
+	VSUBPS      Z10, Z23, Z23
+	VMULPS      Z11, Z23, Z24
+	VSUBPS      Z24, Z22, Z24
+	VMULPS      Z12, Z23, Z25
+	VSUBPS      Z25, Z24, Z24
+	VMULPS      Z13, Z24, Z25
+	VMULPS      Z24, Z24, Z26
+	VADDPS      Z14, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z15, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z16, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z17, Z25, Z25
+	VMULPS      Z25, Z26, Z25
+	VADDPS      Z24, Z25, Z24
+	VADDPS      Z18, Z24, Z24
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z22, K1
+	VSCALEFPS.Z Z23, Z24, K1, Z22
+	TESTQ       DI, DI
+	JZ          noStore97
+	VMOVUPS     Z22, 64(DI)(AX*1)
+
+noStore97:
+	VADDPS Z22, Z2, Z2
+	ADDQ   $0x00000080, AX
+	JMP    classes92
+
+rest93:
+	TESTQ       $0x00000010, CX
+	JZ          tail94
+	VMOVUPS     (SI)(AX*1), Z22
+	PREFETCHT0  (R11)(AX*1)
+	VSUBPS      Z21, Z22, Z22
+	VMOVUPS     (R12)(AX*1), Z23
+	VMULPS      Z23, Z0, Z23
+	VADDPS      Z1, Z23, Z23
+	VCMPPS      $0x04, Z19, Z23, K1
+	VMULPS      Z22, Z23, Z24
+	VMOVUPS.Z   Z24, K1, Z24
+	VADDPS      Z23, Z7, Z7
+	VADDPS      Z24, Z8, Z8
+	VMULPS      Z9, Z22, Z23
+	VADDPS      Z10, Z23, Z23
+	VSUBPS      Z10, Z23, Z23
+	VMULPS      Z11, Z23, Z24
+	VSUBPS      Z24, Z22, Z24
+	VMULPS      Z12, Z23, Z25
+	VSUBPS      Z25, Z24, Z24
+	VMULPS      Z13, Z24, Z25
+	VMULPS      Z24, Z24, Z26
+	VADDPS      Z14, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z15, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z16, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z17, Z25, Z25
+	VMULPS      Z25, Z26, Z25
+	VADDPS      Z24, Z25, Z24
+	VADDPS      Z18, Z24, Z24
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z22, K1
+	VSCALEFPS.Z Z23, Z24, K1, Z22
+	TESTQ       DI, DI
+	JZ          noStore98
+	VMOVUPS     Z22, (DI)(AX*1)
+
+noStore98:
+	VADDPS Z22, Z2, Z2
+	ADDQ   $0x00000040, AX
+
+tail94:
+	TESTQ       $0x0000000f, CX
+	JZ          classesDone95
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (SI)(AX*1), K1, Z22
+	VSUBPS      Z21, Z22, Z21
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (R12)(AX*1), K1, Z22
+	VMULPS      Z22, Z0, Z22
+	VADDPS      Z1, Z22, Z22
+	VCMPPS      $0x04, Z19, Z22, K1
+	VMULPS      Z21, Z22, Z23
+	VMOVUPS.Z   Z23, K1, Z23
+	KMOVW       264(SP), K1
+	VADDPS      Z22, Z7, K1, Z7
+	KMOVW       264(SP), K1
+	VADDPS      Z23, Z8, K1, Z8
+	VMULPS      Z9, Z21, Z22
+	VADDPS      Z10, Z22, Z22
+	VSUBPS      Z10, Z22, Z22
+	VMULPS      Z11, Z22, Z23
+	VSUBPS      Z23, Z21, Z23
+	VMULPS      Z12, Z22, Z24
+	VSUBPS      Z24, Z23, Z23
+	VMULPS      Z13, Z23, Z24
+	VMULPS      Z23, Z23, Z25
+	VADDPS      Z14, Z24, Z24
+	VMULPS      Z23, Z24, Z24
+	VADDPS      Z15, Z24, Z24
+	VMULPS      Z23, Z24, Z24
+	VADDPS      Z16, Z24, Z24
+	VMULPS      Z23, Z24, Z24
+	VADDPS      Z17, Z24, Z24
+	VMULPS      Z24, Z25, Z24
+	VADDPS      Z23, Z24, Z23
+	VADDPS      Z18, Z23, Z23
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z21, K1
+	VSCALEFPS.Z Z22, Z23, K1, Z21
+	TESTQ       DI, DI
+	JZ          noStore99
+	KMOVW       264(SP), K1
+	VMOVUPS     Z21, K1, (DI)(AX*1)
+
+noStore99:
+	KMOVW  264(SP), K1
+	VADDPS Z21, Z2, K1, Z2
+
+classesDone95:
+	JMP summed83
+
+wideTargetsExp6:
+	XORL AX, AX
+
+classes100:
+	CMPQ        AX, 280(SP)
+	JAE         rest101
+	VMOVUPS     (SI)(AX*1), Z22
+	PREFETCHT0  (R11)(AX*1)
+	VSUBPS      Z21, Z22, Z22
+	VMOVUPS     (R12)(AX*1), Z23
+	VMULPS      Z23, Z0, Z23
+	VADDPS      Z1, Z23, Z23
+	VMOVUPS     (BX)(AX*1), Z24
+	VMULPS      Z23, Z24, Z23
+	VCMPPS      $0x04, Z19, Z23, K1
+	VMULPS      Z22, Z23, Z24
+	VMOVUPS.Z   Z24, K1, Z24
+	VADDPS      Z23, Z7, Z7
+	VADDPS      Z24, Z8, Z8
+	VMULPS      Z9, Z22, Z23
+	VADDPS      Z10, Z23, Z23
+	VSUBPS      Z10, Z23, Z23
+	VMULPS      Z11, Z23, Z24
+	VSUBPS      Z24, Z22, Z24
+	VMULPS      Z12, Z23, Z25
+	VSUBPS      Z25, Z24, Z24
+	VMULPS      Z13, Z24, Z25
+	VMULPS      Z24, Z24, Z26
+	VADDPS      Z14, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z15, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z16, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z17, Z25, Z25
+	VMULPS      Z25, Z26, Z25
+	VADDPS      Z24, Z25, Z24
+	VADDPS      Z18, Z24, Z24
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z22, K1
+	VSCALEFPS.Z Z23, Z24, K1, Z22
+	TESTQ       DI, DI
+	JZ          noStore104
+	VMOVUPS     Z22, (DI)(AX*1)
+
+noStore104:
+	VADDPS      Z22, Z2, Z2
+	VMOVUPS     64(SI)(AX*1), Z22
+	PREFETCHT0  64(R11)(AX*1)
+	VSUBPS      Z21, Z22, Z22
+	VMOVUPS     64(R12)(AX*1), Z23
+	VMULPS      Z23, Z0, Z23
+	VADDPS      Z1, Z23, Z23
+	VMOVUPS     64(BX)(AX*1), Z24
+	VMULPS      Z23, Z24, Z23
+	VCMPPS      $0x04, Z19, Z23, K1
+	VMULPS      Z22, Z23, Z24
+	VMOVUPS.Z   Z24, K1, Z24
+	VADDPS      Z23, Z7, Z7
+	VADDPS      Z24, Z8, Z8
+	VMULPS      Z9, Z22, Z23
+	VADDPS      Z10, Z23, Z23
+	VSUBPS      Z10, Z23, Z23
+	VMULPS      Z11, Z23, Z24
+	VSUBPS      Z24, Z22, Z24
+	VMULPS      Z12, Z23, Z25
+	VSUBPS      Z25, Z24, Z24
+	VMULPS      Z13, Z24, Z25
+	VMULPS      Z24, Z24, Z26
+	VADDPS      Z14, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z15, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z16, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z17, Z25, Z25
+	VMULPS      Z25, Z26, Z25
+	VADDPS      Z24, Z25, Z24
+	VADDPS      Z18, Z24, Z24
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z22, K1
+	VSCALEFPS.Z Z23, Z24, K1, Z22
+	TESTQ       DI, DI
+	JZ          noStore105
+	VMOVUPS     Z22, 64(DI)(AX*1)
+
+noStore105:
+	VADDPS Z22, Z2, Z2
+	ADDQ   $0x00000080, AX
+	JMP    classes100
+
+rest101:
+	TESTQ       $0x00000010, CX
+	JZ          tail102
+	VMOVUPS     (SI)(AX*1), Z22
+	PREFETCHT0  (R11)(AX*1)
+	VSUBPS      Z21, Z22, Z22
+	VMOVUPS     (R12)(AX*1), Z23
+	VMULPS      Z23, Z0, Z23
+	VADDPS      Z1, Z23, Z23
+	VMOVUPS     (BX)(AX*1), Z24
+	VMULPS      Z23, Z24, Z23
+	VCMPPS      $0x04, Z19, Z23, K1
+	VMULPS      Z22, Z23, Z24
+	VMOVUPS.Z   Z24, K1, Z24
+	VADDPS      Z23, Z7, Z7
+	VADDPS      Z24, Z8, Z8
+	VMULPS      Z9, Z22, Z23
+	VADDPS      Z10, Z23, Z23
+	VSUBPS      Z10, Z23, Z23
+	VMULPS      Z11, Z23, Z24
+	VSUBPS      Z24, Z22, Z24
+	VMULPS      Z12, Z23, Z25
+	VSUBPS      Z25, Z24, Z24
+	VMULPS      Z13, Z24, Z25
+	VMULPS      Z24, Z24, Z26
+	VADDPS      Z14, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z15, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z16, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z17, Z25, Z25
+	VMULPS      Z25, Z26, Z25
+	VADDPS      Z24, Z25, Z24
+	VADDPS      Z18, Z24, Z24
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z22, K1
+	VSCALEFPS.Z Z23, Z24, K1, Z22
+	TESTQ       DI, DI
+	JZ          noStore106
+	VMOVUPS     Z22, (DI)(AX*1)
+
+noStore106:
+	VADDPS Z22, Z2, Z2
+	ADDQ   $0x00000040, AX
+
+tail102:
+	TESTQ       $0x0000000f, CX
+	JZ          classesDone103
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (SI)(AX*1), K1, Z22
+	VSUBPS      Z21, Z22, Z21
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (R12)(AX*1), K1, Z22
+	VMULPS      Z22, Z0, Z22
+	VADDPS      Z1, Z22, Z22
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (BX)(AX*1), K1, Z23
+	VMULPS      Z22, Z23, Z22
+	VCMPPS      $0x04, Z19, Z22, K1
+	VMULPS      Z21, Z22, Z23
+	VMOVUPS.Z   Z23, K1, Z23
+	KMOVW       264(SP), K1
+	VADDPS      Z22, Z7, K1, Z7
+	KMOVW       264(SP), K1
+	VADDPS      Z23, Z8, K1, Z8
+	VMULPS      Z9, Z21, Z22
+	VADDPS      Z10, Z22, Z22
+	VSUBPS      Z10, Z22, Z22
+	VMULPS      Z11, Z22, Z23
+	VSUBPS      Z23, Z21, Z23
+	VMULPS      Z12, Z22, Z24
+	VSUBPS      Z24, Z23, Z23
+	VMULPS      Z13, Z23, Z24
+	VMULPS      Z23, Z23, Z25
+	VADDPS      Z14, Z24, Z24
+	VMULPS      Z23, Z24, Z24
+	VADDPS      Z15, Z24, Z24
+	VMULPS      Z23, Z24, Z24
+	VADDPS      Z16, Z24, Z24
+	VMULPS      Z23, Z24, Z24
+	VADDPS      Z17, Z24, Z24
+	VMULPS      Z24, Z25, Z24
+	VADDPS      Z23, Z24, Z23
+	VADDPS      Z18, Z23, Z23
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z21, K1
+	VSCALEFPS.Z Z22, Z23, K1, Z21
+	TESTQ       DI, DI
+	JZ          noStore107
+	KMOVW       264(SP), K1
+	VMOVUPS     Z21, K1, (DI)(AX*1)
+
+noStore107:
+	KMOVW  264(SP), K1
+	VADDPS Z21, Z2, K1, Z2
+
+classesDone103:
+	JMP summed83
+
+wideTargetsExp1:
+	VMOVDQU32 lanes<>+0(SB), Z22
+	XORL      AX, AX
+
+classes108:
+	CMPQ        AX, 280(SP)
+	JAE         rest109
+	VMOVUPS     (SI)(AX*1), Z23
+	PREFETCHT0  (R11)(AX*1)
+	VSUBPS      Z21, Z23, Z23
+	VPCMPEQD    Z3, Z22, K1
+	VMOVUPS.Z   Z18, K1, Z24
+	VCMPPS      $0x04, Z19, Z24, K1
+	VMULPS      Z23, Z24, Z25
+	VMOVUPS.Z   Z25, K1, Z25
+	VADDPS      Z24, Z7, Z7
+	VADDPS      Z25, Z8, Z8
+	VPADDD      Z20, Z22, Z22
+	VMULPS      Z9, Z23, Z24
+	VADDPS      Z10, Z24, Z24
+	VSUBPS      Z10, Z24, Z24
+	VMULPS      Z11, Z24, Z25
+	VSUBPS      Z25, Z23, Z25
+	VMULPS      Z12, Z24, Z26
+	VSUBPS      Z26, Z25, Z25
+	VMULPS      Z13, Z25, Z26
+	VMULPS      Z25, Z25, Z27
+	VADDPS      Z14, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z15, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z16, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z17, Z26, Z26
+	VMULPS      Z26, Z27, Z26
+	VADDPS      Z25, Z26, Z25
+	VADDPS      Z18, Z25, Z25
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z23, K1
+	VSCALEFPS.Z Z24, Z25, K1, Z23
+	TESTQ       DI, DI
+	JZ          noStore112
+	VMOVUPS     Z23, (DI)(AX*1)
+
+noStore112:
+	VADDPS      Z23, Z2, Z2
+	VMOVUPS     64(SI)(AX*1), Z23
+	PREFETCHT0  64(R11)(AX*1)
+	VSUBPS      Z21, Z23, Z23
+	VPCMPEQD    Z3, Z22, K1
+	VMOVUPS.Z   Z18, K1, Z24
+	VCMPPS      $0x04, Z19, Z24, K1
+	VMULPS      Z23, Z24, Z25
+	VMOVUPS.Z   Z25, K1, Z25
+	VADDPS      Z24, Z7, Z7
+	VADDPS      Z25, Z8, Z8
+	VPADDD      Z20, Z22, Z22
+	VMULPS      Z9, Z23, Z24
+	VADDPS      Z10, Z24, Z24
+	VSUBPS      Z10, Z24, Z24
+	VMULPS      Z11, Z24, Z25
+	VSUBPS      Z25, Z23, Z25
+	VMULPS      Z12, Z24, Z26
+	VSUBPS      Z26, Z25, Z25
+	VMULPS      Z13, Z25, Z26
+	VMULPS      Z25, Z25, Z27
+	VADDPS      Z14, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z15, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z16, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z17, Z26, Z26
+	VMULPS      Z26, Z27, Z26
+	VADDPS      Z25, Z26, Z25
+	VADDPS      Z18, Z25, Z25
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z23, K1
+	VSCALEFPS.Z Z24, Z25, K1, Z23
+	TESTQ       DI, DI
+	JZ          noStore113
+	VMOVUPS     Z23, 64(DI)(AX*1)
+
+noStore113:
+	VADDPS Z23, Z2, Z2
+	ADDQ   $0x00000080, AX
+	JMP    classes108
+
+rest109:
+	TESTQ       $0x00000010, CX
+	JZ          tail110
+	VMOVUPS     (SI)(AX*1), Z23
+	PREFETCHT0  (R11)(AX*1)
+	VSUBPS      Z21, Z23, Z23
+	VPCMPEQD    Z3, Z22, K1
+	VMOVUPS.Z   Z18, K1, Z24
+	VCMPPS      $0x04, Z19, Z24, K1
+	VMULPS      Z23, Z24, Z25
+	VMOVUPS.Z   Z25, K1, Z25
+	VADDPS      Z24, Z7, Z7
+	VADDPS      Z25, Z8, Z8
+	VPADDD      Z20, Z22, Z22
+	VMULPS      Z9, Z23, Z24
+	VADDPS      Z10, Z24, Z24
+	VSUBPS      Z10, Z24, Z24
+	VMULPS      Z11, Z24, Z25
+	VSUBPS      Z25, Z23, Z25
+	VMULPS      Z12, Z24, Z26
+	VSUBPS      Z26, Z25, Z25
+	VMULPS      Z13, Z25, Z26
+	VMULPS      Z25, Z25, Z27
+	VADDPS      Z14, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z15, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z16, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z17, Z26, Z26
+	VMULPS      Z26, Z27, Z26
+	VADDPS      Z25, Z26, Z25
+	VADDPS      Z18, Z25, Z25
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z23, K1
+	VSCALEFPS.Z Z24, Z25, K1, Z23
+	TESTQ       DI, DI
+	JZ          noStore114
+	VMOVUPS     Z23, (DI)(AX*1)
+
+noStore114:
+	VADDPS Z23, Z2, Z2
+	ADDQ   $0x00000040, AX
+
+tail110:
+	TESTQ       $0x0000000f, CX
+	JZ          classesDone111
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (SI)(AX*1), K1, Z23
+	VSUBPS      Z21, Z23, Z21
+	VPCMPEQD    Z3, Z22, K1
+	VMOVUPS.Z   Z18, K1, Z23
+	VCMPPS      $0x04, Z19, Z23, K1
+	VMULPS      Z21, Z23, Z24
+	VMOVUPS.Z   Z24, K1, Z24
+	KMOVW       264(SP), K1
+	VADDPS      Z23, Z7, K1, Z7
+	KMOVW       264(SP), K1
+	VADDPS      Z24, Z8, K1, Z8
+	VPADDD      Z20, Z22, Z22
+	VMULPS      Z9, Z21, Z22
+	VADDPS      Z10, Z22, Z22
+	VSUBPS      Z10, Z22, Z22
+	VMULPS      Z11, Z22, Z23
+	VSUBPS      Z23, Z21, Z23
+	VMULPS      Z12, Z22, Z24
+	VSUBPS      Z24, Z23, Z23
+	VMULPS      Z13, Z23, Z24
+	VMULPS      Z23, Z23, Z25
+	VADDPS      Z14, Z24, Z24
+	VMULPS      Z23, Z24, Z24
+	VADDPS      Z15, Z24, Z24
+	VMULPS      Z23, Z24, Z24
+	VADDPS      Z16, Z24, Z24
+	VMULPS      Z23, Z24, Z24
+	VADDPS      Z17, Z24, Z24
+	VMULPS      Z24, Z25, Z24
+	VADDPS      Z23, Z24, Z23
+	VADDPS      Z18, Z23, Z23
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z21, K1
+	VSCALEFPS.Z Z22, Z23, K1, Z21
+	TESTQ       DI, DI
+	JZ          noStore115
+	KMOVW       264(SP), K1
+	VMOVUPS     Z21, K1, (DI)(AX*1)
+
+noStore115:
+	KMOVW  264(SP), K1
+	VADDPS Z21, Z2, K1, Z2
+
+classesDone111:
+	JMP summed83
+
+wideTargetsExp3:
+	VMOVDQU32 lanes<>+0(SB), Z22
+	XORL      AX, AX
+
+classes116:
+	CMPQ        AX, 280(SP)
+	JAE         rest117
+	VMOVUPS     (SI)(AX*1), Z23
+	PREFETCHT0  (R11)(AX*1)
+	VSUBPS      Z21, Z23, Z23
+	VPCMPEQD    Z3, Z22, K1
+	VMOVUPS.Z   Z18, K1, Z24
+	VMULPS      Z24, Z0, Z24
+	VADDPS      Z1, Z24, Z24
+	VCMPPS      $0x04, Z19, Z24, K1
+	VMULPS      Z23, Z24, Z25
+	VMOVUPS.Z   Z25, K1, Z25
+	VADDPS      Z24, Z7, Z7
+	VADDPS      Z25, Z8, Z8
+	VPADDD      Z20, Z22, Z22
+	VMULPS      Z9, Z23, Z24
+	VADDPS      Z10, Z24, Z24
+	VSUBPS      Z10, Z24, Z24
+	VMULPS      Z11, Z24, Z25
+	VSUBPS      Z25, Z23, Z25
+	VMULPS      Z12, Z24, Z26
+	VSUBPS      Z26, Z25, Z25
+	VMULPS      Z13, Z25, Z26
+	VMULPS      Z25, Z25, Z27
+	VADDPS      Z14, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z15, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z16, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z17, Z26, Z26
+	VMULPS      Z26, Z27, Z26
+	VADDPS      Z25, Z26, Z25
+	VADDPS      Z18, Z25, Z25
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z23, K1
+	VSCALEFPS.Z Z24, Z25, K1, Z23
+	TESTQ       DI, DI
+	JZ          noStore120
+	VMOVUPS     Z23, (DI)(AX*1)
+
+noStore120:
+	VADDPS      Z23, Z2, Z2
+	VMOVUPS     64(SI)(AX*1), Z23
+	PREFETCHT0  64(R11)(AX*1)
+	VSUBPS      Z21, Z23, Z23
+	VPCMPEQD    Z3, Z22, K1
+	VMOVUPS.Z   Z18, K1, Z24
+	VMULPS      Z24, Z0, Z24
+	VADDPS      Z1, Z24, Z24
+	VCMPPS      $0x04, Z19, Z24, K1
+	VMULPS      Z23, Z24, Z25
+	VMOVUPS.Z   Z25, K1, Z25
+	VADDPS      Z24, Z7, Z7
+	VADDPS      Z25, Z8, Z8
+	VPADDD      Z20, Z22, Z22
+	VMULPS      Z9, Z23, Z24
+	VADDPS      Z10, Z24, Z24
+	VSUBPS      Z10, Z24, Z24
+	VMULPS      Z11, Z24, Z25
+	VSUBPS      Z25, Z23, Z25
+	VMULPS      Z12, Z24, Z26
+	VSUBPS      Z26, Z25, Z25
+	VMULPS      Z13, Z25, Z26
+	VMULPS      Z25, Z25, Z27
+	VADDPS      Z14, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z15, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z16, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z17, Z26, Z26
+	VMULPS      Z26, Z27, Z26
+	VADDPS      Z25, Z26, Z25
+	VADDPS      Z18, Z25, Z25
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z23, K1
+	VSCALEFPS.Z Z24, Z25, K1, Z23
+	TESTQ       DI, DI
+	JZ          noStore121
+	VMOVUPS     Z23, 64(DI)(AX*1)
+
+noStore121:
+	VADDPS Z23, Z2, Z2
+	ADDQ   $0x00000080, AX
+	JMP    classes116
+
+rest117:
+	TESTQ       $0x00000010, CX
+	JZ          tail118
+	VMOVUPS     (SI)(AX*1), Z23
+	PREFETCHT0  (R11)(AX*1)
+	VSUBPS      Z21, Z23, Z23
+	VPCMPEQD    Z3, Z22, K1
+	VMOVUPS.Z   Z18, K1, Z24
+	VMULPS      Z24, Z0, Z24
+	VADDPS      Z1, Z24, Z24
+	VCMPPS      $0x04, Z19, Z24, K1
+	VMULPS      Z23, Z24, Z25
+	VMOVUPS.Z   Z25, K1, Z25
+	VADDPS      Z24, Z7, Z7
+	VADDPS      Z25, Z8, Z8
+	VPADDD      Z20, Z22, Z22
+	VMULPS      Z9, Z23, Z24
+	VADDPS      Z10, Z24, Z24
+	VSUBPS      Z10, Z24, Z24
+	VMULPS      Z11, Z24, Z25
+	VSUBPS      Z25, Z23, Z25
+	VMULPS      Z12, Z24, Z26
+	VSUBPS      Z26, Z25, Z25
+	VMULPS      Z13, Z25, Z26
+	VMULPS      Z25, Z25, Z27
+	VADDPS      Z14, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z15, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z16, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z17, Z26, Z26
+	VMULPS      Z26, Z27, Z26
+	VADDPS      Z25, Z26, Z25
+	VADDPS      Z18, Z25, Z25
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z23, K1
+	VSCALEFPS.Z Z24, Z25, K1, Z23
+	TESTQ       DI, DI
+	JZ          noStore122
+	VMOVUPS     Z23, (DI)(AX*1)
+
+noStore122:
+	VADDPS Z23, Z2, Z2
+	ADDQ   $0x00000040, AX
+
+tail118:
+	TESTQ       $0x0000000f, CX
+	JZ          classesDone119
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (SI)(AX*1), K1, Z23
+	VSUBPS      Z21, Z23, Z21
+	VPCMPEQD    Z3, Z22, K1
+	VMOVUPS.Z   Z18, K1, Z23
+	VMULPS      Z23, Z0, Z23
+	VADDPS      Z1, Z23, Z23
+	VCMPPS      $0x04, Z19, Z23, K1
+	VMULPS      Z21, Z23, Z24
+	VMOVUPS.Z   Z24, K1, Z24
+	KMOVW       264(SP), K1
+	VADDPS      Z23, Z7, K1, Z7
+	KMOVW       264(SP), K1
+	VADDPS      Z24, Z8, K1, Z8
+	VPADDD      Z20, Z22, Z22
+	VMULPS      Z9, Z21, Z22
+	VADDPS      Z10, Z22, Z22
+	VSUBPS      Z10, Z22, Z22
+	VMULPS      Z11, Z22, Z23
+	VSUBPS      Z23, Z21, Z23
+	VMULPS      Z12, Z22, Z24
+	VSUBPS      Z24, Z23, Z23
+	VMULPS      Z13, Z23, Z24
+	VMULPS      Z23, Z23, Z25
+	VADDPS      Z14, Z24, Z24
+	VMULPS      Z23, Z24, Z24
+	VADDPS      Z15, Z24, Z24
+	VMULPS      Z23, Z24, Z24
+	VADDPS      Z16, Z24, Z24
+	VMULPS      Z23, Z24, Z24
+	VADDPS      Z17, Z24, Z24
+	VMULPS      Z24, Z25, Z24
+	VADDPS      Z23, Z24, Z23
+	VADDPS      Z18, Z23, Z23
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z21, K1
+	VSCALEFPS.Z Z22, Z23, K1, Z21
+	TESTQ       DI, DI
+	JZ          noStore123
+	KMOVW       264(SP), K1
+	VMOVUPS     Z21, K1, (DI)(AX*1)
+
+noStore123:
+	KMOVW  264(SP), K1
+	VADDPS Z21, Z2, K1, Z2
+
+classesDone119:
+	JMP summed83
+
+wideTargetsExp7:
+	VMOVDQU32 lanes<>+0(SB), Z22
+	XORL      AX, AX
+
+classes124:
+	CMPQ        AX, 280(SP)
+	JAE         rest125
+	VMOVUPS     (SI)(AX*1), Z23
+	PREFETCHT0  (R11)(AX*1)
+	VSUBPS      Z21, Z23, Z23
+	VPCMPEQD    Z3, Z22, K1
+	VMOVUPS.Z   Z18, K1, Z24
+	VMULPS      Z24, Z0, Z24
+	VADDPS      Z1, Z24, Z24
+	VMOVUPS     (BX)(AX*1), Z25
+	VMULPS      Z24, Z25, Z24
+	VCMPPS      $0x04, Z19, Z24, K1
+	VMULPS      Z23, Z24, Z25
+	VMOVUPS.Z   Z25, K1, Z25
+	VADDPS      Z24, Z7, Z7
+	VADDPS      Z25, Z8, Z8
+	VPADDD      Z20, Z22, Z22
+	VMULPS      Z9, Z23, Z24
+	VADDPS      Z10, Z24, Z24
+	VSUBPS      Z10, Z24, Z24
+	VMULPS      Z11, Z24, Z25
+	VSUBPS      Z25, Z23, Z25
+	VMULPS      Z12, Z24, Z26
+	VSUBPS      Z26, Z25, Z25
+	VMULPS      Z13, Z25, Z26
+	VMULPS      Z25, Z25, Z27
+	VADDPS      Z14, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z15, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z16, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z17, Z26, Z26
+	VMULPS      Z26, Z27, Z26
+	VADDPS      Z25, Z26, Z25
+	VADDPS      Z18, Z25, Z25
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z23, K1
+	VSCALEFPS.Z Z24, Z25, K1, Z23
+	TESTQ       DI, DI
+	JZ          noStore128
+	VMOVUPS     Z23, (DI)(AX*1)
+
+noStore128:
+	VADDPS      Z23, Z2, Z2
+	VMOVUPS     64(SI)(AX*1), Z23
+	PREFETCHT0  64(R11)(AX*1)
+	VSUBPS      Z21, Z23, Z23
+	VPCMPEQD    Z3, Z22, K1
+	VMOVUPS.Z   Z18, K1, Z24
+	VMULPS      Z24, Z0, Z24
+	VADDPS      Z1, Z24, Z24
+	VMOVUPS     64(BX)(AX*1), Z25
+	VMULPS      Z24, Z25, Z24
+	VCMPPS      $0x04, Z19, Z24, K1
+	VMULPS      Z23, Z24, Z25
+	VMOVUPS.Z   Z25, K1, Z25
+	VADDPS      Z24, Z7, Z7
+	VADDPS      Z25, Z8, Z8
+	VPADDD      Z20, Z22, Z22
+	VMULPS      Z9, Z23, Z24
+	VADDPS      Z10, Z24, Z24
+	VSUBPS      Z10, Z24, Z24
+	VMULPS      Z11, Z24, Z25
+	VSUBPS      Z25, Z23, Z25
+	VMULPS      Z12, Z24, Z26
+	VSUBPS      Z26, Z25, Z25
+	VMULPS      Z13, Z25, Z26
+	VMULPS      Z25, Z25, Z27
+	VADDPS      Z14, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z15, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z16, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z17, Z26, Z26
+	VMULPS      Z26, Z27, Z26
+	VADDPS      Z25, Z26, Z25
+	VADDPS      Z18, Z25, Z25
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z23, K1
+	VSCALEFPS.Z Z24, Z25, K1, Z23
+	TESTQ       DI, DI
+	JZ          noStore129
+	VMOVUPS     Z23, 64(DI)(AX*1)
+
+noStore129:
+	VADDPS Z23, Z2, Z2
+	ADDQ   $0x00000080, AX
+	JMP    classes124
+
+rest125:
+	TESTQ       $0x00000010, CX
+	JZ          tail126
+	VMOVUPS     (SI)(AX*1), Z23
+	PREFETCHT0  (R11)(AX*1)
+	VSUBPS      Z21, Z23, Z23
+	VPCMPEQD    Z3, Z22, K1
+	VMOVUPS.Z   Z18, K1, Z24
+	VMULPS      Z24, Z0, Z24
+	VADDPS      Z1, Z24, Z24
+	VMOVUPS     (BX)(AX*1), Z25
+	VMULPS      Z24, Z25, Z24
+	VCMPPS      $0x04, Z19, Z24, K1
+	VMULPS      Z23, Z24, Z25
+	VMOVUPS.Z   Z25, K1, Z25
+	VADDPS      Z24, Z7, Z7
+	VADDPS      Z25, Z8, Z8
+	VPADDD      Z20, Z22, Z22
+	VMULPS      Z9, Z23, Z24
+	VADDPS      Z10, Z24, Z24
+	VSUBPS      Z10, Z24, Z24
+	VMULPS      Z11, Z24, Z25
+	VSUBPS      Z25, Z23, Z25
+	VMULPS      Z12, Z24, Z26
+	VSUBPS      Z26, Z25, Z25
+	VMULPS      Z13, Z25, Z26
+	VMULPS      Z25, Z25, Z27
+	VADDPS      Z14, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z15, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z16, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z17, Z26, Z26
+	VMULPS      Z26, Z27, Z26
+	VADDPS      Z25, Z26, Z25
+	VADDPS      Z18, Z25, Z25
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z23, K1
+	VSCALEFPS.Z Z24, Z25, K1, Z23
+	TESTQ       DI, DI
+	JZ          noStore130
+	VMOVUPS     Z23, (DI)(AX*1)
+
+noStore130:
+	VADDPS Z23, Z2, Z2
+	ADDQ   $0x00000040, AX
+
+tail126:
+	TESTQ       $0x0000000f, CX
+	JZ          classesDone127
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (SI)(AX*1), K1, Z23
+	VSUBPS      Z21, Z23, Z21
+	VPCMPEQD    Z3, Z22, K1
+	VMOVUPS.Z   Z18, K1, Z23
+	VMULPS      Z23, Z0, Z23
+	VADDPS      Z1, Z23, Z23
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (BX)(AX*1), K1, Z24
+	VMULPS      Z23, Z24, Z23
+	VCMPPS      $0x04, Z19, Z23, K1
+	VMULPS      Z21, Z23, Z24
+	VMOVUPS.Z   Z24, K1, Z24
+	KMOVW       264(SP), K1
+	VADDPS      Z23, Z7, K1, Z7
+	KMOVW       264(SP), K1
+	VADDPS      Z24, Z8, K1, Z8
+	VPADDD      Z20, Z22, Z22
+	VMULPS      Z9, Z21, Z22
+	VADDPS      Z10, Z22, Z22
+	VSUBPS      Z10, Z22, Z22
+	VMULPS      Z11, Z22, Z23
+	VSUBPS      Z23, Z21, Z23
+	VMULPS      Z12, Z22, Z24
+	VSUBPS      Z24, Z23, Z23
+	VMULPS      Z13, Z23, Z24
+	VMULPS      Z23, Z23, Z25
+	VADDPS      Z14, Z24, Z24
+	VMULPS      Z23, Z24, Z24
+	VADDPS      Z15, Z24, Z24
+	VMULPS      Z23, Z24, Z24
+	VADDPS      Z16, Z24, Z24
+	VMULPS      Z23, Z24, Z24
+	VADDPS      Z17, Z24, Z24
+	VMULPS      Z24, Z25, Z24
+	VADDPS      Z23, Z24, Z23
+	VADDPS      Z18, Z23, Z23
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z21, K1
+	VSCALEFPS.Z Z22, Z23, K1, Z21
+	TESTQ       DI, DI
+	JZ          noStore131
+	KMOVW       264(SP), K1
+	VMOVUPS     Z21, K1, (DI)(AX*1)
+
+noStore131:
+	KMOVW  264(SP), K1
+	VADDPS Z21, Z2, K1, Z2
+
+classesDone127:
+summed83:
+	// The row: s, T, D = total(c) of their accumulators; ls = log32(s)
+	// (seq.Log); loss = ls·T - D (seq.TargetLoss).
+	VMOVSHDUP     Z2, Z21
+	VADDPS        Z21, Z2, Z2
+	VPERMILPS     $0x4e, Z2, Z21
+	VADDPS        Z21, Z2, Z2
+	VSHUFF32X4    $0xb1, Z2, Z2, Z21
+	VADDPS        Z21, Z2, Z2
+	VEXTRACTF64X4 $0x01, Z2, Y21
+	VADDSS        X21, X2, X2
+	VBROADCASTSS  X2, Z2
+	VMOVSHDUP     Z7, Z21
+	VADDPS        Z21, Z7, Z7
+	VPERMILPS     $0x4e, Z7, Z21
+	VADDPS        Z21, Z7, Z7
+	VSHUFF32X4    $0xb1, Z7, Z7, Z21
+	VADDPS        Z21, Z7, Z7
+	VEXTRACTF64X4 $0x01, Z7, Y21
+	VADDSS        X21, X7, X7
+	VBROADCASTSS  X7, Z7
+	VMOVSHDUP     Z8, Z21
+	VADDPS        Z21, Z8, Z8
+	VPERMILPS     $0x4e, Z8, Z21
+	VADDPS        Z21, Z8, Z8
+	VSHUFF32X4    $0xb1, Z8, Z8, Z21
+	VADDPS        Z21, Z8, Z8
+	VEXTRACTF64X4 $0x01, Z8, Y21
+	VADDSS        X21, X8, X8
+	VBROADCASTSS  X8, Z8
+	VPSRLD        $0x17, Z2, Z21
+	VMOVDQU32     logExpInv<>+0(SB), Z22
+	VPSUBD        Z21, Z22, Z22
+	VPSLLD        $0x17, Z22, Z22
+	VMULPS        Z2, Z22, Z22
+	VPSUBD        logExpBias<>+0(SB), Z21, Z21
+	VCVTDQ2PS     Z21, Z21
+	VCMPPS        $0x01, logSqrtHalf<>+0(SB), Z22, K1
+	VADDPS        Z22, Z22, Z23
+	VBLENDMPS     Z23, Z22, K1, Z22
+	VSUBPS        one<>+0(SB), Z21, Z23
+	VBLENDMPS     Z23, Z21, K1, Z21
+	VMULPS        expLn2Hi<>+0(SB), Z21, Z23
+	VMULPS        expLn2Lo<>+0(SB), Z21, Z21
+	VSUBPS        one<>+0(SB), Z22, Z22
+	VMULPS        Z22, Z22, Z24
+	VMULPS        logP0<>+0(SB), Z22, Z25
+	VADDPS        logP1<>+0(SB), Z25, Z25
+	VMULPS        Z22, Z25, Z25
+	VADDPS        logP2<>+0(SB), Z25, Z25
+	VMULPS        Z22, Z25, Z25
+	VADDPS        logP3<>+0(SB), Z25, Z25
+	VMULPS        Z22, Z25, Z25
+	VADDPS        logP4<>+0(SB), Z25, Z25
+	VMULPS        Z22, Z25, Z25
+	VADDPS        logP5<>+0(SB), Z25, Z25
+	VMULPS        Z22, Z25, Z25
+	VADDPS        logP6<>+0(SB), Z25, Z25
+	VMULPS        Z22, Z25, Z25
+	VADDPS        logP7<>+0(SB), Z25, Z25
+	VMULPS        Z22, Z25, Z25
+	VADDPS        logP8<>+0(SB), Z25, Z25
+	VMULPS        Z22, Z25, Z25
+	VMULPS        Z24, Z25, Z25
+	VADDPS        Z21, Z25, Z21
+	VMULPS        half<>+0(SB), Z24, Z24
+	VSUBPS        Z24, Z21, Z21
+	VADDPS        Z21, Z22, Z21
+	VADDPS        Z23, Z21, Z21
+	VMULPS        Z7, Z21, Z22
+	VSUBPS        Z8, Z22, Z8
+
+	// lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is computed, stored to
+	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
+	// (seq.ZTerms): loss = loss + zl·T, f to the frame.
+	TESTB     $0x01, 296(SP)
+	JZ        noLse132
+	VADDPS    (SP), Z21, Z21
+	KMOVW     256(SP), K1
+	VBLENDMPS (SP), Z21, K1, Z21
+	TESTQ     R14, R14
+	JZ        noLseStore133
+	VMOVSS    X21, (R14)(R10*4)
+
+noLseStore133:
+	TESTB   $0x02, 296(SP)
+	JZ      noZ134
+	VMULPS  192(SP), Z21, Z22
+	VMULPS  Z21, Z22, Z21
+	VADDPS  Z22, Z22, Z22
+	VADDPS  one<>+0(SB), Z22, Z22
+	VMOVUPS Z22, 128(SP)
+	VMULPS  Z7, Z21, Z21
+	VADDPS  Z21, Z8, Z8
+	VMOVAPS Z8, Z8
+
+noZ134:
+noLse132:
+	VMOVSS X8, (DX)(R10*4)
+
+	// Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
+	// (seq.Scaled), qt = qt·f (f = 1 without z-loss: exact); g[j] = e[j]·qt -
+	// a[j]·scale (seq.TargetGrad). One loop per form of the targets.
+	TESTQ        DI, DI
+	JZ           rowDone135
+	VBROADCASTSS scale+140(FP), Z8
+	VDIVPS       Z2, Z8, Z2
+	VMULPS       Z7, Z2, Z2
+	VMULPS       128(SP), Z2, Z2
+	MOVQ         312(SP), R12
+	CMPQ         304(SP), $0x02
+	JEQ          wideTargetsGrad2
+	CMPQ         304(SP), $0x06
+	JEQ          wideTargetsGrad6
+	CMPQ         304(SP), $0x01
+	JEQ          wideTargetsGrad1
+	CMPQ         304(SP), $0x03
+	JEQ          wideTargetsGrad3
+	CMPQ         304(SP), $0x07
+	JEQ          wideTargetsGrad7
+	XORL         AX, AX
+
+classes136:
+	CMPQ    AX, 280(SP)
+	JAE     rest137
+	VMOVUPS (DI)(AX*1), Z7
+	VMOVUPS (R12)(AX*1), Z21
+	VMULPS  Z2, Z7, Z7
+	VMULPS  Z8, Z21, Z21
+	VSUBPS  Z21, Z7, Z7
+	VMOVUPS Z7, (DI)(AX*1)
+	VMOVUPS 64(DI)(AX*1), Z7
+	VMOVUPS 64(R12)(AX*1), Z21
+	VMULPS  Z2, Z7, Z7
+	VMULPS  Z8, Z21, Z21
+	VSUBPS  Z21, Z7, Z7
+	VMOVUPS Z7, 64(DI)(AX*1)
+	ADDQ    $0x00000080, AX
+	JMP     classes136
+
+rest137:
+	TESTQ   $0x00000010, CX
+	JZ      tail138
+	VMOVUPS (DI)(AX*1), Z7
+	VMOVUPS (R12)(AX*1), Z21
+	VMULPS  Z2, Z7, Z7
+	VMULPS  Z8, Z21, Z21
+	VSUBPS  Z21, Z7, Z7
+	VMOVUPS Z7, (DI)(AX*1)
+	ADDQ    $0x00000040, AX
+
+tail138:
+	TESTQ     $0x0000000f, CX
+	JZ        classesDone139
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (DI)(AX*1), K1, Z7
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (R12)(AX*1), K1, Z21
+	VMULPS    Z2, Z7, Z2
+	VMULPS    Z8, Z21, Z7
+	VSUBPS    Z7, Z2, Z2
+	KMOVW     264(SP), K1
+	VMOVUPS   Z2, K1, (DI)(AX*1)
+
+classesDone139:
+	JMP rowDone135
+
+wideTargetsGrad2:
+	XORL AX, AX
+
+classes140:
+	CMPQ    AX, 280(SP)
+	JAE     rest141
+	VMOVUPS (DI)(AX*1), Z7
+	VMOVUPS (R12)(AX*1), Z21
+	VMULPS  Z21, Z0, Z21
+	VADDPS  Z1, Z21, Z21
+	VMULPS  Z2, Z7, Z7
+	VMULPS  Z8, Z21, Z21
+	VSUBPS  Z21, Z7, Z7
+	VMOVUPS Z7, (DI)(AX*1)
+	VMOVUPS 64(DI)(AX*1), Z7
+	VMOVUPS 64(R12)(AX*1), Z21
+	VMULPS  Z21, Z0, Z21
+	VADDPS  Z1, Z21, Z21
+	VMULPS  Z2, Z7, Z7
+	VMULPS  Z8, Z21, Z21
+	VSUBPS  Z21, Z7, Z7
+	VMOVUPS Z7, 64(DI)(AX*1)
+	ADDQ    $0x00000080, AX
+	JMP     classes140
+
+rest141:
+	TESTQ   $0x00000010, CX
+	JZ      tail142
+	VMOVUPS (DI)(AX*1), Z7
+	VMOVUPS (R12)(AX*1), Z21
+	VMULPS  Z21, Z0, Z21
+	VADDPS  Z1, Z21, Z21
+	VMULPS  Z2, Z7, Z7
+	VMULPS  Z8, Z21, Z21
+	VSUBPS  Z21, Z7, Z7
+	VMOVUPS Z7, (DI)(AX*1)
+	ADDQ    $0x00000040, AX
+
+tail142:
+	TESTQ     $0x0000000f, CX
+	JZ        classesDone143
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (DI)(AX*1), K1, Z7
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (R12)(AX*1), K1, Z21
+	VMULPS    Z21, Z0, Z21
+	VADDPS    Z1, Z21, Z21
+	VMULPS    Z2, Z7, Z2
+	VMULPS    Z8, Z21, Z7
+	VSUBPS    Z7, Z2, Z2
+	KMOVW     264(SP), K1
+	VMOVUPS   Z2, K1, (DI)(AX*1)
+
+classesDone143:
+	JMP rowDone135
+
+wideTargetsGrad6:
+	XORL AX, AX
+
+classes144:
+	CMPQ    AX, 280(SP)
+	JAE     rest145
+	VMOVUPS (DI)(AX*1), Z7
+	VMOVUPS (R12)(AX*1), Z21
+	VMULPS  Z21, Z0, Z21
+	VADDPS  Z1, Z21, Z21
+	VMOVUPS (BX)(AX*1), Z22
+	VMULPS  Z21, Z22, Z21
+	VMULPS  Z2, Z7, Z7
+	VMULPS  Z8, Z21, Z21
+	VSUBPS  Z21, Z7, Z7
+	VMOVUPS Z7, (DI)(AX*1)
+	VMOVUPS 64(DI)(AX*1), Z7
+	VMOVUPS 64(R12)(AX*1), Z21
+	VMULPS  Z21, Z0, Z21
+	VADDPS  Z1, Z21, Z21
+	VMOVUPS 64(BX)(AX*1), Z22
+	VMULPS  Z21, Z22, Z21
+	VMULPS  Z2, Z7, Z7
+	VMULPS  Z8, Z21, Z21
+	VSUBPS  Z21, Z7, Z7
+	VMOVUPS Z7, 64(DI)(AX*1)
+	ADDQ    $0x00000080, AX
+	JMP     classes144
+
+rest145:
+	TESTQ   $0x00000010, CX
+	JZ      tail146
+	VMOVUPS (DI)(AX*1), Z7
+	VMOVUPS (R12)(AX*1), Z21
+	VMULPS  Z21, Z0, Z21
+	VADDPS  Z1, Z21, Z21
+	VMOVUPS (BX)(AX*1), Z22
+	VMULPS  Z21, Z22, Z21
+	VMULPS  Z2, Z7, Z7
+	VMULPS  Z8, Z21, Z21
+	VSUBPS  Z21, Z7, Z7
+	VMOVUPS Z7, (DI)(AX*1)
+	ADDQ    $0x00000040, AX
+
+tail146:
+	TESTQ     $0x0000000f, CX
+	JZ        classesDone147
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (DI)(AX*1), K1, Z7
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (R12)(AX*1), K1, Z21
+	VMULPS    Z21, Z0, Z21
+	VADDPS    Z1, Z21, Z21
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (BX)(AX*1), K1, Z22
+	VMULPS    Z21, Z22, Z21
+	VMULPS    Z2, Z7, Z2
+	VMULPS    Z8, Z21, Z7
+	VSUBPS    Z7, Z2, Z2
+	KMOVW     264(SP), K1
+	VMOVUPS   Z2, K1, (DI)(AX*1)
+
+classesDone147:
+	JMP rowDone135
+
+wideTargetsGrad1:
+	VMOVDQU32 lanes<>+0(SB), Z7
+	XORL      AX, AX
+
+classes148:
+	CMPQ      AX, 280(SP)
+	JAE       rest149
+	VMOVUPS   (DI)(AX*1), Z21
+	VPCMPEQD  Z3, Z7, K1
+	VMOVUPS.Z Z18, K1, Z22
+	VPADDD    Z20, Z7, Z7
+	VMULPS    Z2, Z21, Z21
+	VMULPS    Z8, Z22, Z22
+	VSUBPS    Z22, Z21, Z21
+	VMOVUPS   Z21, (DI)(AX*1)
+	VMOVUPS   64(DI)(AX*1), Z21
+	VPCMPEQD  Z3, Z7, K1
+	VMOVUPS.Z Z18, K1, Z22
+	VPADDD    Z20, Z7, Z7
+	VMULPS    Z2, Z21, Z21
+	VMULPS    Z8, Z22, Z22
+	VSUBPS    Z22, Z21, Z21
+	VMOVUPS   Z21, 64(DI)(AX*1)
+	ADDQ      $0x00000080, AX
+	JMP       classes148
+
+rest149:
+	TESTQ     $0x00000010, CX
+	JZ        tail150
+	VMOVUPS   (DI)(AX*1), Z21
+	VPCMPEQD  Z3, Z7, K1
+	VMOVUPS.Z Z18, K1, Z22
+	VPADDD    Z20, Z7, Z7
+	VMULPS    Z2, Z21, Z21
+	VMULPS    Z8, Z22, Z22
+	VSUBPS    Z22, Z21, Z21
+	VMOVUPS   Z21, (DI)(AX*1)
+	ADDQ      $0x00000040, AX
+
+tail150:
+	TESTQ     $0x0000000f, CX
+	JZ        classesDone151
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (DI)(AX*1), K1, Z21
+	VPCMPEQD  Z3, Z7, K1
+	VMOVUPS.Z Z18, K1, Z22
+	VPADDD    Z20, Z7, Z7
+	VMULPS    Z2, Z21, Z2
+	VMULPS    Z8, Z22, Z7
+	VSUBPS    Z7, Z2, Z2
+	KMOVW     264(SP), K1
+	VMOVUPS   Z2, K1, (DI)(AX*1)
+
+classesDone151:
+	JMP rowDone135
+
+wideTargetsGrad3:
+	VMOVDQU32 lanes<>+0(SB), Z7
+	XORL      AX, AX
+
+classes152:
+	CMPQ      AX, 280(SP)
+	JAE       rest153
+	VMOVUPS   (DI)(AX*1), Z21
+	VPCMPEQD  Z3, Z7, K1
+	VMOVUPS.Z Z18, K1, Z22
+	VMULPS    Z22, Z0, Z22
+	VADDPS    Z1, Z22, Z22
+	VPADDD    Z20, Z7, Z7
+	VMULPS    Z2, Z21, Z21
+	VMULPS    Z8, Z22, Z22
+	VSUBPS    Z22, Z21, Z21
+	VMOVUPS   Z21, (DI)(AX*1)
+	VMOVUPS   64(DI)(AX*1), Z21
+	VPCMPEQD  Z3, Z7, K1
+	VMOVUPS.Z Z18, K1, Z22
+	VMULPS    Z22, Z0, Z22
+	VADDPS    Z1, Z22, Z22
+	VPADDD    Z20, Z7, Z7
+	VMULPS    Z2, Z21, Z21
+	VMULPS    Z8, Z22, Z22
+	VSUBPS    Z22, Z21, Z21
+	VMOVUPS   Z21, 64(DI)(AX*1)
+	ADDQ      $0x00000080, AX
+	JMP       classes152
+
+rest153:
+	TESTQ     $0x00000010, CX
+	JZ        tail154
+	VMOVUPS   (DI)(AX*1), Z21
+	VPCMPEQD  Z3, Z7, K1
+	VMOVUPS.Z Z18, K1, Z22
+	VMULPS    Z22, Z0, Z22
+	VADDPS    Z1, Z22, Z22
+	VPADDD    Z20, Z7, Z7
+	VMULPS    Z2, Z21, Z21
+	VMULPS    Z8, Z22, Z22
+	VSUBPS    Z22, Z21, Z21
+	VMOVUPS   Z21, (DI)(AX*1)
+	ADDQ      $0x00000040, AX
+
+tail154:
+	TESTQ     $0x0000000f, CX
+	JZ        classesDone155
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (DI)(AX*1), K1, Z21
+	VPCMPEQD  Z3, Z7, K1
+	VMOVUPS.Z Z18, K1, Z22
+	VMULPS    Z22, Z0, Z22
+	VADDPS    Z1, Z22, Z22
+	VPADDD    Z20, Z7, Z7
+	VMULPS    Z2, Z21, Z2
+	VMULPS    Z8, Z22, Z7
+	VSUBPS    Z7, Z2, Z2
+	KMOVW     264(SP), K1
+	VMOVUPS   Z2, K1, (DI)(AX*1)
+
+classesDone155:
+	JMP rowDone135
+
+wideTargetsGrad7:
+	VMOVDQU32 lanes<>+0(SB), Z7
+	XORL      AX, AX
+
+classes156:
+	CMPQ      AX, 280(SP)
+	JAE       rest157
+	VMOVUPS   (DI)(AX*1), Z21
+	VPCMPEQD  Z3, Z7, K1
+	VMOVUPS.Z Z18, K1, Z22
+	VMULPS    Z22, Z0, Z22
+	VADDPS    Z1, Z22, Z22
+	VMOVUPS   (BX)(AX*1), Z23
+	VMULPS    Z22, Z23, Z22
+	VPADDD    Z20, Z7, Z7
+	VMULPS    Z2, Z21, Z21
+	VMULPS    Z8, Z22, Z22
+	VSUBPS    Z22, Z21, Z21
+	VMOVUPS   Z21, (DI)(AX*1)
+	VMOVUPS   64(DI)(AX*1), Z21
+	VPCMPEQD  Z3, Z7, K1
+	VMOVUPS.Z Z18, K1, Z22
+	VMULPS    Z22, Z0, Z22
+	VADDPS    Z1, Z22, Z22
+	VMOVUPS   64(BX)(AX*1), Z23
+	VMULPS    Z22, Z23, Z22
+	VPADDD    Z20, Z7, Z7
+	VMULPS    Z2, Z21, Z21
+	VMULPS    Z8, Z22, Z22
+	VSUBPS    Z22, Z21, Z21
+	VMOVUPS   Z21, 64(DI)(AX*1)
+	ADDQ      $0x00000080, AX
+	JMP       classes156
+
+rest157:
+	TESTQ     $0x00000010, CX
+	JZ        tail158
+	VMOVUPS   (DI)(AX*1), Z21
+	VPCMPEQD  Z3, Z7, K1
+	VMOVUPS.Z Z18, K1, Z22
+	VMULPS    Z22, Z0, Z22
+	VADDPS    Z1, Z22, Z22
+	VMOVUPS   (BX)(AX*1), Z23
+	VMULPS    Z22, Z23, Z22
+	VPADDD    Z20, Z7, Z7
+	VMULPS    Z2, Z21, Z21
+	VMULPS    Z8, Z22, Z22
+	VSUBPS    Z22, Z21, Z21
+	VMOVUPS   Z21, (DI)(AX*1)
+	ADDQ      $0x00000040, AX
+
+tail158:
+	TESTQ     $0x0000000f, CX
+	JZ        classesDone159
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (DI)(AX*1), K1, Z21
+	VPCMPEQD  Z3, Z7, K1
+	VMOVUPS.Z Z18, K1, Z22
+	VMULPS    Z22, Z0, Z22
+	VADDPS    Z1, Z22, Z22
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (BX)(AX*1), K1, Z23
+	VMULPS    Z22, Z23, Z22
+	VPADDD    Z20, Z7, Z7
+	VMULPS    Z2, Z21, Z2
+	VMULPS    Z8, Z22, Z7
+	VSUBPS    Z7, Z2, Z2
+	KMOVW     264(SP), K1
+	VMOVUPS   Z2, K1, (DI)(AX*1)
+
+classesDone159:
+rowDone135:
+	// The targets row advances (when not nil).
+	MOVQ  312(SP), R12
+	TESTQ R12, R12
+	JZ    noTargets160
+	ADDQ  R9, R12
+	MOVQ  R12, 312(SP)
+
+noTargets160:
+	// Next row.
+	INCQ  R10
+	ADDQ  R9, SI
+	TESTQ DI, DI
+	JZ    noOut161
+	ADDQ  R9, DI
+
+noOut161:
+	JMP wideTargetsRow
+
+wideTargetsDone:
+	VZEROUPPER
+	RET
+
+// func wideSoftmaxAVX512(dst []float32, logits []float32, c int)
+// Requires: AVX, AVX512F, CMOV, MMX+
+TEXT ·wideSoftmaxAVX512(SB), $320-56
+	// wideSoftmaxGeneric (softmaxRowC), one row at a time, the classes in
+	// vectors: m (pass 1), e[j] stored to y and s (pass 2), r = 1/s, y[j] =
+	// y[j]·r (pass 3).
+	//
+	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when
+	// nil), CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a
+	// row), R11 = the next row of logits (prefetched), AX = the byte offset of
+	// the classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
+	// the prediction, the next row of the output in pass 2).
+	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 d[l]; 128 f (the z-loss
+	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
+	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
+	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
+	// word; 304 the form of the targets; 312 the targets row.
+	//
+	// Arguments; R8 = the rows.
+	MOVQ    c+48(FP), CX
+	MOVQ    logits_base+24(FP), SI
+	TESTQ   CX, CX
+	JLE     wideSoftmaxDone
+	MOVQ    $0x4000000000000000, R8
+	MOVQ    logits_len+32(FP), AX
+	XORL    DX, DX
+	DIVQ    CX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	MOVQ    dst_base+0(FP), DI
+	MOVQ    dst_len+8(FP), AX
+	XORL    DX, DX
+	DIVQ    CX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+	// R9 = 4c, the bytes of a row; the bytes of the whole 16-, 32- and 64-class
+	// steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
+	// class j0+k: VPCMPGTD against the lane numbers); f = 1.
+	MOVQ         CX, R9
+	SHLQ         $0x02, R9
+	MOVQ         CX, AX
+	SHRQ         $0x04, AX
+	SHLQ         $0x06, AX
+	MOVQ         AX, 272(SP)
+	MOVQ         CX, AX
+	SHRQ         $0x05, AX
+	SHLQ         $0x07, AX
+	MOVQ         AX, 280(SP)
+	MOVQ         CX, AX
+	SHRQ         $0x06, AX
+	SHLQ         $0x08, AX
+	MOVQ         AX, 288(SP)
+	MOVQ         CX, AX
+	ANDQ         $0x0f, AX
+	VMOVD        AX, X0
+	VPBROADCASTD X0, Z0
+	VPCMPGTD     lanes<>+0(SB), Z0, K1
+	KMOVW        K1, 264(SP)
+	VMOVUPS      one<>+0(SB), Z0
+	VMOVUPS      Z0, 128(SP)
+	XORL         R10, R10
+
+wideSoftmaxRow:
+	CMPQ R10, R8
+	JAE  wideSoftmaxDone
+
+	// R11 = the next row of logits (this one for the last row), prefetched in pass 2.
+	LEAQ    (SI)(R9*1), R11
+	LEAQ    1(R10), R12
+	CMPQ    R12, R8
+	CMOVQCC SI, R11
+
+	// Pass 1. m = maxRow(x): VMAXPS into four registers in any order (exact for
+	// a row without NaN; a row with a NaN has NaN outputs whatever m is), the
+	// masked step merge-masked (its masked-out lanes keep the maxima); the
+	// ordered lanes (no NaN) AND-ed into four opmask chains by VCMPPS ORD
+	// masked by the chain (a masked-out lane is loaded as +0: ordered). The
+	// chains 1-3 serve the 64-class iterations only: a row of fewer than 64
+	// classes neither sets them up nor reduces them.
+	VMOVUPS negInfBits<>+0(SB), Z0
+	MOVL    $0x0000ffff, AX
+	VMOVAPS Z0, Z4
+	KMOVW   AX, K1
+	CMPQ    288(SP), $0x00
+	JEQ     oneChain57
+	VMOVAPS Z0, Z1
+	KMOVW   AX, K2
+	VMOVAPS Z0, Z2
+	KMOVW   AX, K3
+	VMOVAPS Z0, Z3
+	KMOVW   AX, K4
+
+oneChain57:
+	XORL AX, AX
+
+classes58:
+	CMPQ    AX, 288(SP)
+	JAE     rest59
+	VMOVUPS (SI)(AX*1), Z0
+	VMAXPS  Z0, Z4, Z4
+	VCMPPS  $0x07, Z0, Z0, K1, K1
+	VMOVUPS 64(SI)(AX*1), Z0
+	VMAXPS  Z0, Z1, Z1
+	VCMPPS  $0x07, Z0, Z0, K2, K2
+	VMOVUPS 128(SI)(AX*1), Z0
+	VMAXPS  Z0, Z2, Z2
+	VCMPPS  $0x07, Z0, Z0, K3, K3
+	VMOVUPS 192(SI)(AX*1), Z0
+	VMAXPS  Z0, Z3, Z3
+	VCMPPS  $0x07, Z0, Z0, K4, K4
+	ADDQ    $0x00000100, AX
+	JMP     classes58
+
+rest59:
+single62:
+	CMPQ    AX, 272(SP)
+	JAE     tail60
+	VMOVUPS (SI)(AX*1), Z0
+	VMAXPS  Z0, Z4, Z4
+	VCMPPS  $0x07, Z0, Z0, K1, K1
+	ADDQ    $0x00000040, AX
+	JMP     single62
+
+tail60:
+	TESTQ     $0x0000000f, CX
+	JZ        classesDone61
+	KMOVW     264(SP), K5
+	VMOVUPS.Z (SI)(AX*1), K5, Z0
+	VMAXPS    Z0, Z4, K5, Z4
+	VCMPPS    $0x07, Z0, Z0, K1, K1
+
+classesDone61:
+	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes (not ordered).
+	CMPQ   288(SP), $0x00
+	JEQ    oneChain63
+	VMAXPS Z1, Z4, Z0
+	VMAXPS Z3, Z2, Z4
+	VMAXPS Z4, Z0, Z4
+	KANDW  K2, K1, K1
+	KANDW  K4, K3, K5
+	KANDW  K5, K1, K1
+
+oneChain63:
+	VEXTRACTF64X4 $0x01, Z4, Y0
+	VMAXPS        Y0, Y4, Y0
+	VEXTRACTF128  $0x01, Y0, X4
+	VMAXPS        X4, X0, X0
+	VPERMILPS     $0x4e, X0, X4
+	VMAXPS        X4, X0, X0
+	VPERMILPS     $0xb1, X0, X4
+	VMAXPS        X4, X0, X0
+	VBROADCASTSS  X0, Z0
+	VADDPS        zero<>+0(SB), Z0, Z0
+	KMOVW         K1, R12
+	XORL          $0x0000ffff, R12
+	VMOVUPS       Z0, (SP)
+
+	// Pass 2. e[j] = expf(x[j] - m) (seq.Exp), stored to y; s accumulated by classSum.
+	VMOVUPS negZero<>+0(SB), Z4
+
+	// R12 = the next row of the output (this one for the last row), prefetched in pass 2.
+	LEAQ    (DI)(R9*1), R12
+	CMPQ    R11, SI
+	CMOVQEQ DI, R12
+	VMOVUPS expLog2e<>+0(SB), Z5
+	VMOVUPS expMagic<>+0(SB), Z6
+	VMOVUPS oneBits<>+0(SB), Z7
+	VMOVUPS expLn2Hi<>+0(SB), Z7
+	VMOVUPS expLn2Lo<>+0(SB), Z8
+	VMOVUPS expQ4<>+0(SB), Z9
+	VMOVUPS expQ3<>+0(SB), Z10
+	VMOVUPS expQ2<>+0(SB), Z11
+	VMOVUPS expQ1<>+0(SB), Z12
+	VMOVUPS expQ0<>+0(SB), Z13
+	VMOVUPS one<>+0(SB), Z14
+	VMOVUPS expCutoff<>+0(SB), Z15
+	VMOVUPS zero<>+0(SB), Z15
+	XORL    AX, AX
+
+classes64:
+	CMPQ        AX, 288(SP)
+	JAE         rest65
+	VMOVUPS     (SI)(AX*1), Z15
+	VMOVUPS     64(SI)(AX*1), Z16
+	VMOVUPS     128(SI)(AX*1), Z17
+	VMOVUPS     192(SI)(AX*1), Z18
+	VSUBPS      Z0, Z15, Z15
+	VSUBPS      Z0, Z16, Z16
+	VSUBPS      Z0, Z17, Z17
+	VSUBPS      Z0, Z18, Z18
+	VMULPS      Z5, Z15, Z19
+	VMULPS      Z5, Z16, Z20
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z15, K1
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z16, K5
+	VMULPS      Z5, Z17, Z21
+	VMULPS      Z5, Z18, Z22
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z17, K6
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z18, K7
+	VADDPS      Z6, Z19, Z19
+	VADDPS      Z6, Z20, Z20
+	VADDPS      Z6, Z21, Z21
+	VADDPS      Z6, Z22, Z22
+	VSUBPS      Z6, Z19, Z19
+	VSUBPS      Z6, Z20, Z20
+	VSUBPS      Z6, Z21, Z21
+	VSUBPS      Z6, Z22, Z22
+	VMULPS      Z7, Z19, Z23
+	VMULPS      Z7, Z20, Z24
+	VMULPS      Z7, Z21, Z25
+	VMULPS      Z7, Z22, Z26
+	VMULPS      Z8, Z19, Z27
+	VSUBPS      Z23, Z15, Z15
+	VSUBPS      Z24, Z16, Z16
+	VMULPS      Z8, Z20, Z23
+	VMULPS      Z8, Z21, Z24
+	VSUBPS      Z25, Z17, Z17
+	VSUBPS      Z26, Z18, Z18
+	VMULPS      Z8, Z22, Z25
+	VSUBPS      Z27, Z15, Z15
+	VSUBPS      Z23, Z16, Z16
+	VSUBPS      Z24, Z17, Z17
+	VSUBPS      Z25, Z18, Z18
+	VMULPS      Z9, Z15, Z23
+	VMULPS      Z9, Z16, Z24
+	VMULPS      Z9, Z17, Z25
+	VMULPS      Z9, Z18, Z26
+	VMULPS      Z15, Z15, Z27
+	VADDPS      Z10, Z23, Z23
+	VADDPS      Z10, Z24, Z24
+	VADDPS      Z10, Z25, Z25
+	VADDPS      Z10, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z11, Z23, Z23
+	VADDPS      Z11, Z24, Z24
+	VADDPS      Z11, Z25, Z25
+	VADDPS      Z11, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z12, Z23, Z23
+	VADDPS      Z12, Z24, Z24
+	VADDPS      Z12, Z25, Z25
+	VADDPS      Z12, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z13, Z23, Z23
+	VADDPS      Z13, Z24, Z24
+	VADDPS      Z13, Z25, Z25
+	VADDPS      Z13, Z26, Z26
+	VMULPS      Z23, Z27, Z27
+	VMULPS      Z16, Z16, Z23
+	VADDPS      Z15, Z27, Z27
+	VMULPS      Z17, Z17, Z15
+	VMULPS      Z24, Z23, Z24
+	VMULPS      Z18, Z18, Z23
+	VADDPS      Z14, Z27, Z27
+	VMULPS      Z25, Z15, Z15
+	VADDPS      Z16, Z24, Z16
+	VMULPS      Z26, Z23, Z23
+	VSCALEFPS.Z Z19, Z27, K1, Z19
+	VADDPS      Z17, Z15, Z15
+	VADDPS      Z14, Z16, Z16
+	VADDPS      Z18, Z23, Z17
+	VMOVUPS     Z19, (DI)(AX*1)
+	VADDPS      Z14, Z15, Z15
+	VSCALEFPS.Z Z20, Z16, K5, Z16
+	VADDPS      Z14, Z17, Z17
+	VSCALEFPS.Z Z21, Z15, K6, Z15
+	VMOVUPS     Z16, 64(DI)(AX*1)
+	VSCALEFPS.Z Z22, Z17, K7, Z17
+	VMOVUPS     Z15, 128(DI)(AX*1)
+	VMOVUPS     Z17, 192(DI)(AX*1)
+	PREFETCHT0  (R11)(AX*1)
+	PREFETCHT0  (R12)(AX*1)
+	PREFETCHT0  64(R11)(AX*1)
+	PREFETCHT0  64(R12)(AX*1)
+	PREFETCHT0  128(R11)(AX*1)
+	PREFETCHT0  128(R12)(AX*1)
+	PREFETCHT0  192(R11)(AX*1)
+	PREFETCHT0  192(R12)(AX*1)
+	VADDPS      Z19, Z4, Z4
+	VADDPS      Z16, Z4, Z4
+	VADDPS      Z15, Z4, Z4
+	VADDPS      Z17, Z4, Z4
+	ADDQ        $0x00000100, AX
+	JMP         classes64
+
+rest65:
+single68:
+	CMPQ        AX, 272(SP)
+	JAE         tail66
+	VMOVUPS     (SI)(AX*1), Z15
+	VSUBPS      Z0, Z15, Z15
+	VMULPS      Z5, Z15, Z16
+	VADDPS      Z6, Z16, Z16
+	VSUBPS      Z6, Z16, Z16
+	VMULPS      Z7, Z16, Z17
+	VSUBPS      Z17, Z15, Z17
+	VMULPS      Z8, Z16, Z18
+	VSUBPS      Z18, Z17, Z17
+	VMULPS      Z9, Z17, Z18
+	VMULPS      Z17, Z17, Z19
+	VADDPS      Z10, Z18, Z18
+	VMULPS      Z17, Z18, Z18
+	VADDPS      Z11, Z18, Z18
+	VMULPS      Z17, Z18, Z18
+	VADDPS      Z12, Z18, Z18
+	VMULPS      Z17, Z18, Z18
+	VADDPS      Z13, Z18, Z18
+	VMULPS      Z18, Z19, Z18
+	VADDPS      Z17, Z18, Z17
+	VADDPS      Z14, Z17, Z17
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z15, K1
+	VSCALEFPS.Z Z16, Z17, K1, Z15
+	VMOVUPS     Z15, (DI)(AX*1)
+	VADDPS      Z15, Z4, Z4
+	ADDQ        $0x00000040, AX
+	JMP         single68
+
+tail66:
+	TESTQ       $0x0000000f, CX
+	JZ          classesDone67
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (SI)(AX*1), K1, Z15
+	VSUBPS      Z0, Z15, Z0
+	VMULPS      Z5, Z0, Z5
+	VADDPS      Z6, Z5, Z5
+	VSUBPS      Z6, Z5, Z5
+	VMULPS      Z7, Z5, Z6
+	VSUBPS      Z6, Z0, Z6
+	VMULPS      Z8, Z5, Z7
+	VSUBPS      Z7, Z6, Z6
+	VMULPS      Z9, Z6, Z7
+	VMULPS      Z6, Z6, Z8
+	VADDPS      Z10, Z7, Z7
+	VMULPS      Z6, Z7, Z7
+	VADDPS      Z11, Z7, Z7
+	VMULPS      Z6, Z7, Z7
+	VADDPS      Z12, Z7, Z7
+	VMULPS      Z6, Z7, Z7
+	VADDPS      Z13, Z7, Z7
+	VMULPS      Z7, Z8, Z7
+	VADDPS      Z6, Z7, Z6
+	VADDPS      Z14, Z6, Z6
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z0, K1
+	VSCALEFPS.Z Z5, Z6, K1, Z0
+	KMOVW       264(SP), K1
+	VMOVUPS     Z0, K1, (DI)(AX*1)
+	KMOVW       264(SP), K1
+	VADDPS      Z0, Z4, K1, Z4
+
+classesDone67:
+	// Pass 3. s = total(c); r = 1 / s (seq.Reciprocal); y[j] = y[j]·r (seq.Scaled).
+	VMOVSHDUP     Z4, Z0
+	VADDPS        Z0, Z4, Z0
+	VPERMILPS     $0x4e, Z0, Z4
+	VADDPS        Z4, Z0, Z0
+	VSHUFF32X4    $0xb1, Z0, Z0, Z4
+	VADDPS        Z4, Z0, Z0
+	VEXTRACTF64X4 $0x01, Z0, Y4
+	VADDSS        X4, X0, X0
+	VBROADCASTSS  X0, Z0
+	VMOVUPS       one<>+0(SB), Z4
+	VDIVPS        Z0, Z4, Z0
+	XORL          AX, AX
+
+classes69:
+	CMPQ    AX, 288(SP)
+	JAE     rest70
+	VMOVUPS (DI)(AX*1), Z4
+	VMULPS  Z0, Z4, Z4
+	VMOVUPS Z4, (DI)(AX*1)
+	VMOVUPS 64(DI)(AX*1), Z4
+	VMULPS  Z0, Z4, Z4
+	VMOVUPS Z4, 64(DI)(AX*1)
+	VMOVUPS 128(DI)(AX*1), Z4
+	VMULPS  Z0, Z4, Z4
+	VMOVUPS Z4, 128(DI)(AX*1)
+	VMOVUPS 192(DI)(AX*1), Z4
+	VMULPS  Z0, Z4, Z4
+	VMOVUPS Z4, 192(DI)(AX*1)
+	ADDQ    $0x00000100, AX
+	JMP     classes69
+
+rest70:
+single73:
+	CMPQ    AX, 272(SP)
+	JAE     tail71
+	VMOVUPS (DI)(AX*1), Z4
+	VMULPS  Z0, Z4, Z4
+	VMOVUPS Z4, (DI)(AX*1)
+	ADDQ    $0x00000040, AX
+	JMP     single73
+
+tail71:
+	TESTQ     $0x0000000f, CX
+	JZ        classesDone72
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (DI)(AX*1), K1, Z4
+	VMULPS    Z0, Z4, Z0
+	KMOVW     264(SP), K1
+	VMOVUPS   Z0, K1, (DI)(AX*1)
+
+classesDone72:
+	// Next row.
+	INCQ  R10
+	ADDQ  R9, SI
+	TESTQ DI, DI
+	JZ    noOut74
+	ADDQ  R9, DI
+
+noOut74:
+	JMP wideSoftmaxRow
+
+wideSoftmaxDone:
+	VZEROUPPER
+	RET
+
+// func wideLogSoftmaxAVX512(dst []float32, logits []float32, c int)
+// Requires: AVX, AVX512F, CMOV, MMX+
+TEXT ·wideLogSoftmaxAVX512(SB), $320-56
+	// wideLogSoftmaxGeneric (logSoftmaxRowC), one row at a time, the classes in
+	// vectors: m (pass 1), s (pass 2), ls = log32(s), y[j] = (x[j] - m) - ls
+	// (pass 3).
+	//
+	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when
+	// nil), CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a
+	// row), R11 = the next row of logits (prefetched), AX = the byte offset of
+	// the classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
+	// the prediction, the next row of the output in pass 2).
+	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 d[l]; 128 f (the z-loss
+	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
+	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
+	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
+	// word; 304 the form of the targets; 312 the targets row.
+	//
+	// Arguments; R8 = the rows.
+	MOVQ    c+48(FP), CX
+	MOVQ    logits_base+24(FP), SI
+	TESTQ   CX, CX
+	JLE     wideLogSoftmaxDone
+	MOVQ    $0x4000000000000000, R8
+	MOVQ    logits_len+32(FP), AX
+	XORL    DX, DX
+	DIVQ    CX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	MOVQ    dst_base+0(FP), DI
+	MOVQ    dst_len+8(FP), AX
+	XORL    DX, DX
+	DIVQ    CX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+	// R9 = 4c, the bytes of a row; the bytes of the whole 16-, 32- and 64-class
+	// steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
+	// class j0+k: VPCMPGTD against the lane numbers); f = 1.
+	MOVQ         CX, R9
+	SHLQ         $0x02, R9
+	MOVQ         CX, AX
+	SHRQ         $0x04, AX
+	SHLQ         $0x06, AX
+	MOVQ         AX, 272(SP)
+	MOVQ         CX, AX
+	SHRQ         $0x05, AX
+	SHLQ         $0x07, AX
+	MOVQ         AX, 280(SP)
+	MOVQ         CX, AX
+	SHRQ         $0x06, AX
+	SHLQ         $0x08, AX
+	MOVQ         AX, 288(SP)
+	MOVQ         CX, AX
+	ANDQ         $0x0f, AX
+	VMOVD        AX, X0
+	VPBROADCASTD X0, Z0
+	VPCMPGTD     lanes<>+0(SB), Z0, K1
+	KMOVW        K1, 264(SP)
+	VMOVUPS      one<>+0(SB), Z0
+	VMOVUPS      Z0, 128(SP)
+	XORL         R10, R10
+
+wideLogSoftmaxRow:
+	CMPQ R10, R8
+	JAE  wideLogSoftmaxDone
+
+	// R11 = the next row of logits (this one for the last row), prefetched in pass 2.
+	LEAQ    (SI)(R9*1), R11
+	LEAQ    1(R10), R12
+	CMPQ    R12, R8
+	CMOVQCC SI, R11
+
+	// Pass 1. m = maxRow(x): VMAXPS into four registers in any order (exact for
+	// a row without NaN; a row with a NaN has NaN outputs whatever m is), the
+	// masked step merge-masked (its masked-out lanes keep the maxima); the
+	// ordered lanes (no NaN) AND-ed into four opmask chains by VCMPPS ORD
+	// masked by the chain (a masked-out lane is loaded as +0: ordered). The
+	// chains 1-3 serve the 64-class iterations only: a row of fewer than 64
+	// classes neither sets them up nor reduces them.
+	VMOVUPS negInfBits<>+0(SB), Z0
+	MOVL    $0x0000ffff, AX
+	VMOVAPS Z0, Z4
+	KMOVW   AX, K1
+	CMPQ    288(SP), $0x00
+	JEQ     oneChain57
+	VMOVAPS Z0, Z1
+	KMOVW   AX, K2
+	VMOVAPS Z0, Z2
+	KMOVW   AX, K3
+	VMOVAPS Z0, Z3
+	KMOVW   AX, K4
+
+oneChain57:
+	XORL AX, AX
+
+classes58:
+	CMPQ    AX, 288(SP)
+	JAE     rest59
+	VMOVUPS (SI)(AX*1), Z0
+	VMAXPS  Z0, Z4, Z4
+	VCMPPS  $0x07, Z0, Z0, K1, K1
+	VMOVUPS 64(SI)(AX*1), Z0
+	VMAXPS  Z0, Z1, Z1
+	VCMPPS  $0x07, Z0, Z0, K2, K2
+	VMOVUPS 128(SI)(AX*1), Z0
+	VMAXPS  Z0, Z2, Z2
+	VCMPPS  $0x07, Z0, Z0, K3, K3
+	VMOVUPS 192(SI)(AX*1), Z0
+	VMAXPS  Z0, Z3, Z3
+	VCMPPS  $0x07, Z0, Z0, K4, K4
+	ADDQ    $0x00000100, AX
+	JMP     classes58
+
+rest59:
+single62:
+	CMPQ    AX, 272(SP)
+	JAE     tail60
+	VMOVUPS (SI)(AX*1), Z0
+	VMAXPS  Z0, Z4, Z4
+	VCMPPS  $0x07, Z0, Z0, K1, K1
+	ADDQ    $0x00000040, AX
+	JMP     single62
+
+tail60:
+	TESTQ     $0x0000000f, CX
+	JZ        classesDone61
+	KMOVW     264(SP), K5
+	VMOVUPS.Z (SI)(AX*1), K5, Z0
+	VMAXPS    Z0, Z4, K5, Z4
+	VCMPPS    $0x07, Z0, Z0, K1, K1
+
+classesDone61:
+	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes (not ordered).
+	CMPQ   288(SP), $0x00
+	JEQ    oneChain63
+	VMAXPS Z1, Z4, Z0
+	VMAXPS Z3, Z2, Z4
+	VMAXPS Z4, Z0, Z4
+	KANDW  K2, K1, K1
+	KANDW  K4, K3, K5
+	KANDW  K5, K1, K1
+
+oneChain63:
+	VEXTRACTF64X4 $0x01, Z4, Y0
+	VMAXPS        Y0, Y4, Y0
+	VEXTRACTF128  $0x01, Y0, X4
+	VMAXPS        X4, X0, X0
+	VPERMILPS     $0x4e, X0, X4
+	VMAXPS        X4, X0, X0
+	VPERMILPS     $0xb1, X0, X4
+	VMAXPS        X4, X0, X0
+	VBROADCASTSS  X0, Z0
+	VADDPS        zero<>+0(SB), Z0, Z0
+	KMOVW         K1, R12
+	XORL          $0x0000ffff, R12
+	VMOVUPS       Z0, (SP)
+
+	// Pass 2. s = the sum of expf(x[j] - m) (seq.Exp) by classSum.
+	VMOVUPS negZero<>+0(SB), Z4
+	VMOVUPS expLog2e<>+0(SB), Z5
+	VMOVUPS expMagic<>+0(SB), Z6
+	VMOVUPS oneBits<>+0(SB), Z7
+	VMOVUPS expLn2Hi<>+0(SB), Z7
+	VMOVUPS expLn2Lo<>+0(SB), Z8
+	VMOVUPS expQ4<>+0(SB), Z9
+	VMOVUPS expQ3<>+0(SB), Z10
+	VMOVUPS expQ2<>+0(SB), Z11
+	VMOVUPS expQ1<>+0(SB), Z12
+	VMOVUPS expQ0<>+0(SB), Z13
+	VMOVUPS one<>+0(SB), Z14
+	VMOVUPS expCutoff<>+0(SB), Z15
+	VMOVUPS zero<>+0(SB), Z15
+	XORL    AX, AX
+
+classes64:
+	CMPQ        AX, 288(SP)
+	JAE         rest65
+	VMOVUPS     (SI)(AX*1), Z15
+	VMOVUPS     64(SI)(AX*1), Z16
+	VMOVUPS     128(SI)(AX*1), Z17
+	VMOVUPS     192(SI)(AX*1), Z18
+	VSUBPS      Z0, Z15, Z15
+	VSUBPS      Z0, Z16, Z16
+	VSUBPS      Z0, Z17, Z17
+	VSUBPS      Z0, Z18, Z18
+	VMULPS      Z5, Z15, Z19
+	VMULPS      Z5, Z16, Z20
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z15, K1
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z16, K5
+	VMULPS      Z5, Z17, Z21
+	VMULPS      Z5, Z18, Z22
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z17, K6
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z18, K7
+	VADDPS      Z6, Z19, Z19
+	VADDPS      Z6, Z20, Z20
+	VADDPS      Z6, Z21, Z21
+	VADDPS      Z6, Z22, Z22
+	VSUBPS      Z6, Z19, Z19
+	VSUBPS      Z6, Z20, Z20
+	VSUBPS      Z6, Z21, Z21
+	VSUBPS      Z6, Z22, Z22
+	VMULPS      Z7, Z19, Z23
+	VMULPS      Z7, Z20, Z24
+	VMULPS      Z7, Z21, Z25
+	VMULPS      Z7, Z22, Z26
+	VMULPS      Z8, Z19, Z27
+	VSUBPS      Z23, Z15, Z15
+	VSUBPS      Z24, Z16, Z16
+	VMULPS      Z8, Z20, Z23
+	VMULPS      Z8, Z21, Z24
+	VSUBPS      Z25, Z17, Z17
+	VSUBPS      Z26, Z18, Z18
+	VMULPS      Z8, Z22, Z25
+	VSUBPS      Z27, Z15, Z15
+	VSUBPS      Z23, Z16, Z16
+	VSUBPS      Z24, Z17, Z17
+	VSUBPS      Z25, Z18, Z18
+	VMULPS      Z9, Z15, Z23
+	VMULPS      Z9, Z16, Z24
+	VMULPS      Z9, Z17, Z25
+	VMULPS      Z9, Z18, Z26
+	VMULPS      Z15, Z15, Z27
+	VADDPS      Z10, Z23, Z23
+	VADDPS      Z10, Z24, Z24
+	VADDPS      Z10, Z25, Z25
+	VADDPS      Z10, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z11, Z23, Z23
+	VADDPS      Z11, Z24, Z24
+	VADDPS      Z11, Z25, Z25
+	VADDPS      Z11, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z12, Z23, Z23
+	VADDPS      Z12, Z24, Z24
+	VADDPS      Z12, Z25, Z25
+	VADDPS      Z12, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z13, Z23, Z23
+	VADDPS      Z13, Z24, Z24
+	VADDPS      Z13, Z25, Z25
+	VADDPS      Z13, Z26, Z26
+	VMULPS      Z23, Z27, Z27
+	VMULPS      Z16, Z16, Z23
+	VADDPS      Z15, Z27, Z27
+	VMULPS      Z17, Z17, Z15
+	VMULPS      Z24, Z23, Z24
+	VMULPS      Z18, Z18, Z23
+	VADDPS      Z14, Z27, Z27
+	VMULPS      Z25, Z15, Z15
+	VADDPS      Z16, Z24, Z16
+	VMULPS      Z26, Z23, Z23
+	VSCALEFPS.Z Z19, Z27, K1, Z19
+	VADDPS      Z17, Z15, Z15
+	VADDPS      Z14, Z16, Z16
+	VADDPS      Z18, Z23, Z17
+	VADDPS      Z14, Z15, Z15
+	VSCALEFPS.Z Z20, Z16, K5, Z16
+	VADDPS      Z14, Z17, Z17
+	VSCALEFPS.Z Z21, Z15, K6, Z15
+	VSCALEFPS.Z Z22, Z17, K7, Z17
+	PREFETCHT0  (R11)(AX*1)
+	PREFETCHT0  64(R11)(AX*1)
+	PREFETCHT0  128(R11)(AX*1)
+	PREFETCHT0  192(R11)(AX*1)
+	VADDPS      Z19, Z4, Z4
+	VADDPS      Z16, Z4, Z4
+	VADDPS      Z15, Z4, Z4
+	VADDPS      Z17, Z4, Z4
+	ADDQ        $0x00000100, AX
+	JMP         classes64
+
+rest65:
+single68:
+	CMPQ        AX, 272(SP)
+	JAE         tail66
+	VMOVUPS     (SI)(AX*1), Z15
+	VSUBPS      Z0, Z15, Z15
+	VMULPS      Z5, Z15, Z16
+	VADDPS      Z6, Z16, Z16
+	VSUBPS      Z6, Z16, Z16
+	VMULPS      Z7, Z16, Z17
+	VSUBPS      Z17, Z15, Z17
+	VMULPS      Z8, Z16, Z18
+	VSUBPS      Z18, Z17, Z17
+	VMULPS      Z9, Z17, Z18
+	VMULPS      Z17, Z17, Z19
+	VADDPS      Z10, Z18, Z18
+	VMULPS      Z17, Z18, Z18
+	VADDPS      Z11, Z18, Z18
+	VMULPS      Z17, Z18, Z18
+	VADDPS      Z12, Z18, Z18
+	VMULPS      Z17, Z18, Z18
+	VADDPS      Z13, Z18, Z18
+	VMULPS      Z18, Z19, Z18
+	VADDPS      Z17, Z18, Z17
+	VADDPS      Z14, Z17, Z17
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z15, K1
+	VSCALEFPS.Z Z16, Z17, K1, Z15
+	VADDPS      Z15, Z4, Z4
+	ADDQ        $0x00000040, AX
+	JMP         single68
+
+tail66:
+	TESTQ       $0x0000000f, CX
+	JZ          classesDone67
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (SI)(AX*1), K1, Z15
+	VSUBPS      Z0, Z15, Z15
+	VMULPS      Z5, Z15, Z5
+	VADDPS      Z6, Z5, Z5
+	VSUBPS      Z6, Z5, Z5
+	VMULPS      Z7, Z5, Z6
+	VSUBPS      Z6, Z15, Z6
+	VMULPS      Z8, Z5, Z7
+	VSUBPS      Z7, Z6, Z6
+	VMULPS      Z9, Z6, Z7
+	VMULPS      Z6, Z6, Z8
+	VADDPS      Z10, Z7, Z7
+	VMULPS      Z6, Z7, Z7
+	VADDPS      Z11, Z7, Z7
+	VMULPS      Z6, Z7, Z7
+	VADDPS      Z12, Z7, Z7
+	VMULPS      Z6, Z7, Z7
+	VADDPS      Z13, Z7, Z7
+	VMULPS      Z7, Z8, Z7
+	VADDPS      Z6, Z7, Z6
+	VADDPS      Z14, Z6, Z6
+	VCMPPS      $0x05, expCutoff<>+0(SB), Z15, K1
+	VSCALEFPS.Z Z5, Z6, K1, Z5
+	KMOVW       264(SP), K1
+	VADDPS      Z5, Z4, K1, Z4
+
+classesDone67:
+	// s = total(c); ls = log32(s) (seq.Log).
+	VMOVSHDUP     Z4, Z5
+	VADDPS        Z5, Z4, Z4
+	VPERMILPS     $0x4e, Z4, Z5
+	VADDPS        Z5, Z4, Z4
+	VSHUFF32X4    $0xb1, Z4, Z4, Z5
+	VADDPS        Z5, Z4, Z4
+	VEXTRACTF64X4 $0x01, Z4, Y5
+	VADDSS        X5, X4, X4
+	VBROADCASTSS  X4, Z4
+	VPSRLD        $0x17, Z4, Z5
+	VMOVDQU32     logExpInv<>+0(SB), Z6
+	VPSUBD        Z5, Z6, Z6
+	VPSLLD        $0x17, Z6, Z6
+	VMULPS        Z4, Z6, Z4
+	VPSUBD        logExpBias<>+0(SB), Z5, Z5
+	VCVTDQ2PS     Z5, Z5
+	VCMPPS        $0x01, logSqrtHalf<>+0(SB), Z4, K1
+	VADDPS        Z4, Z4, Z6
+	VBLENDMPS     Z6, Z4, K1, Z4
+	VSUBPS        one<>+0(SB), Z5, Z6
+	VBLENDMPS     Z6, Z5, K1, Z5
+	VMULPS        expLn2Hi<>+0(SB), Z5, Z6
+	VMULPS        expLn2Lo<>+0(SB), Z5, Z5
+	VSUBPS        one<>+0(SB), Z4, Z4
+	VMULPS        Z4, Z4, Z7
+	VMULPS        logP0<>+0(SB), Z4, Z8
+	VADDPS        logP1<>+0(SB), Z8, Z8
+	VMULPS        Z4, Z8, Z8
+	VADDPS        logP2<>+0(SB), Z8, Z8
+	VMULPS        Z4, Z8, Z8
+	VADDPS        logP3<>+0(SB), Z8, Z8
+	VMULPS        Z4, Z8, Z8
+	VADDPS        logP4<>+0(SB), Z8, Z8
+	VMULPS        Z4, Z8, Z8
+	VADDPS        logP5<>+0(SB), Z8, Z8
+	VMULPS        Z4, Z8, Z8
+	VADDPS        logP6<>+0(SB), Z8, Z8
+	VMULPS        Z4, Z8, Z8
+	VADDPS        logP7<>+0(SB), Z8, Z8
+	VMULPS        Z4, Z8, Z8
+	VADDPS        logP8<>+0(SB), Z8, Z8
+	VMULPS        Z4, Z8, Z8
+	VMULPS        Z7, Z8, Z8
+	VADDPS        Z5, Z8, Z5
+	VMULPS        half<>+0(SB), Z7, Z7
+	VSUBPS        Z7, Z5, Z5
+	VADDPS        Z5, Z4, Z4
+	VADDPS        Z6, Z4, Z4
+
+	// Pass 3. y[j] = (x[j] - m) - ls (seq.LogSoftmax).
+	XORL AX, AX
+
+classes69:
+	CMPQ    AX, 288(SP)
+	JAE     rest70
+	VMOVUPS (SI)(AX*1), Z5
+	VSUBPS  Z0, Z5, Z5
+	VSUBPS  Z4, Z5, Z5
+	VMOVUPS Z5, (DI)(AX*1)
+	VMOVUPS 64(SI)(AX*1), Z5
+	VSUBPS  Z0, Z5, Z5
+	VSUBPS  Z4, Z5, Z5
+	VMOVUPS Z5, 64(DI)(AX*1)
+	VMOVUPS 128(SI)(AX*1), Z5
+	VSUBPS  Z0, Z5, Z5
+	VSUBPS  Z4, Z5, Z5
+	VMOVUPS Z5, 128(DI)(AX*1)
+	VMOVUPS 192(SI)(AX*1), Z5
+	VSUBPS  Z0, Z5, Z5
+	VSUBPS  Z4, Z5, Z5
+	VMOVUPS Z5, 192(DI)(AX*1)
+	ADDQ    $0x00000100, AX
+	JMP     classes69
+
+rest70:
+single73:
+	CMPQ    AX, 272(SP)
+	JAE     tail71
+	VMOVUPS (SI)(AX*1), Z5
+	VSUBPS  Z0, Z5, Z5
+	VSUBPS  Z4, Z5, Z5
+	VMOVUPS Z5, (DI)(AX*1)
+	ADDQ    $0x00000040, AX
+	JMP     single73
+
+tail71:
+	TESTQ     $0x0000000f, CX
+	JZ        classesDone72
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z5
+	VSUBPS    Z0, Z5, Z0
+	VSUBPS    Z4, Z0, Z0
+	KMOVW     264(SP), K1
+	VMOVUPS   Z0, K1, (DI)(AX*1)
+
+classesDone72:
+	// Next row.
+	INCQ  R10
+	ADDQ  R9, SI
+	TESTQ DI, DI
+	JZ    noOut74
+	ADDQ  R9, DI
+
+noOut74:
+	JMP wideLogSoftmaxRow
+
+wideLogSoftmaxDone:
+	VZEROUPPER
+	RET
+
+// func wideArgmaxAVX512(dst []int32, logits []float32, c int)
+// Requires: AVX, AVX512F, CMOV
+TEXT ·wideArgmaxAVX512(SB), $320-56
+	// wideArgmaxGeneric (argmaxRow), one row at a time: m and the NaN lanes
+	// (pass 1), then the scan for the first NaN or the first maximum.
+	//
+	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when
+	// nil), CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a
+	// row), R11 = the next row of logits (prefetched), AX = the byte offset of
+	// the classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
+	// the prediction, the next row of the output in pass 2); DI = dst.
+	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 d[l]; 128 f (the z-loss
+	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
+	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
+	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
+	// word; 304 the form of the targets; 312 the targets row.
+	//
+	// Arguments; R8 = the rows.
+	MOVQ    c+48(FP), CX
+	MOVQ    logits_base+24(FP), SI
+	TESTQ   CX, CX
+	JLE     wideArgmaxDone
+	MOVQ    $0x4000000000000000, R8
+	MOVQ    logits_len+32(FP), AX
+	XORL    DX, DX
+	DIVQ    CX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	MOVQ    dst_len+8(FP), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	MOVQ    dst_base+0(FP), R13
+	XORL    DI, DI
+
+	// R9 = 4c, the bytes of a row; the bytes of the whole 16-, 32- and 64-class
+	// steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
+	// class j0+k: VPCMPGTD against the lane numbers); f = 1.
+	MOVQ         CX, R9
+	SHLQ         $0x02, R9
+	MOVQ         CX, AX
+	SHRQ         $0x04, AX
+	SHLQ         $0x06, AX
+	MOVQ         AX, 272(SP)
+	MOVQ         CX, AX
+	SHRQ         $0x05, AX
+	SHLQ         $0x07, AX
+	MOVQ         AX, 280(SP)
+	MOVQ         CX, AX
+	SHRQ         $0x06, AX
+	SHLQ         $0x08, AX
+	MOVQ         AX, 288(SP)
+	MOVQ         CX, AX
+	ANDQ         $0x0f, AX
+	VMOVD        AX, X0
+	VPBROADCASTD X0, Z0
+	VPCMPGTD     lanes<>+0(SB), Z0, K1
+	KMOVW        K1, 264(SP)
+	VMOVUPS      one<>+0(SB), Z0
+	VMOVUPS      Z0, 128(SP)
+	XORL         R10, R10
+
+wideArgmaxRow:
+	CMPQ R10, R8
+	JAE  wideArgmaxDone
+
+	// R11 = the next row of logits (this one for the last row), prefetched in pass 2.
+	LEAQ    (SI)(R9*1), R11
+	LEAQ    1(R10), R12
+	CMPQ    R12, R8
+	CMOVQCC SI, R11
+
+	// Pass 1. m = maxRow(x): VMAXPS into four registers in any order (exact for
+	// a row without NaN; a row with a NaN has NaN outputs whatever m is), the
+	// masked step merge-masked (its masked-out lanes keep the maxima); the
+	// ordered lanes (no NaN) AND-ed into four opmask chains by VCMPPS ORD
+	// masked by the chain (a masked-out lane is loaded as +0: ordered). The
+	// chains 1-3 serve the 64-class iterations only: a row of fewer than 64
+	// classes neither sets them up nor reduces them.
+	VMOVUPS negInfBits<>+0(SB), Z0
+	MOVL    $0x0000ffff, AX
+	VMOVAPS Z0, Z4
+	KMOVW   AX, K1
+	CMPQ    288(SP), $0x00
+	JEQ     oneChain57
+	VMOVAPS Z0, Z1
+	KMOVW   AX, K2
+	VMOVAPS Z0, Z2
+	KMOVW   AX, K3
+	VMOVAPS Z0, Z3
+	KMOVW   AX, K4
+
+oneChain57:
+	XORL AX, AX
+
+classes58:
+	CMPQ    AX, 288(SP)
+	JAE     rest59
+	VMOVUPS (SI)(AX*1), Z0
+	VMAXPS  Z0, Z4, Z4
+	VCMPPS  $0x07, Z0, Z0, K1, K1
+	VMOVUPS 64(SI)(AX*1), Z0
+	VMAXPS  Z0, Z1, Z1
+	VCMPPS  $0x07, Z0, Z0, K2, K2
+	VMOVUPS 128(SI)(AX*1), Z0
+	VMAXPS  Z0, Z2, Z2
+	VCMPPS  $0x07, Z0, Z0, K3, K3
+	VMOVUPS 192(SI)(AX*1), Z0
+	VMAXPS  Z0, Z3, Z3
+	VCMPPS  $0x07, Z0, Z0, K4, K4
+	ADDQ    $0x00000100, AX
+	JMP     classes58
+
+rest59:
+single62:
+	CMPQ    AX, 272(SP)
+	JAE     tail60
+	VMOVUPS (SI)(AX*1), Z0
+	VMAXPS  Z0, Z4, Z4
+	VCMPPS  $0x07, Z0, Z0, K1, K1
+	ADDQ    $0x00000040, AX
+	JMP     single62
+
+tail60:
+	TESTQ     $0x0000000f, CX
+	JZ        classesDone61
+	KMOVW     264(SP), K5
+	VMOVUPS.Z (SI)(AX*1), K5, Z0
+	VMAXPS    Z0, Z4, K5, Z4
+	VCMPPS    $0x07, Z0, Z0, K1, K1
+
+classesDone61:
+	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes (not ordered).
+	CMPQ   288(SP), $0x00
+	JEQ    oneChain63
+	VMAXPS Z1, Z4, Z0
+	VMAXPS Z3, Z2, Z4
+	VMAXPS Z4, Z0, Z4
+	KANDW  K2, K1, K1
+	KANDW  K4, K3, K5
+	KANDW  K5, K1, K1
+
+oneChain63:
+	VEXTRACTF64X4 $0x01, Z4, Y0
+	VMAXPS        Y0, Y4, Y0
+	VEXTRACTF128  $0x01, Y0, X4
+	VMAXPS        X4, X0, X0
+	VPERMILPS     $0x4e, X0, X4
+	VMAXPS        X4, X0, X0
+	VPERMILPS     $0xb1, X0, X4
+	VMAXPS        X4, X0, X0
+	VBROADCASTSS  X0, Z0
+	VADDPS        zero<>+0(SB), Z0, Z0
+	KMOVW         K1, R12
+	XORL          $0x0000ffff, R12
+	VMOVUPS       Z0, (SP)
+
+	// dst[i] = argmaxRow(x).
+	TESTL R12, R12
+	JZ    scanEq67
+	XORL  AX, AX
+
+scan68:
+	CMPQ    AX, 272(SP)
+	JAE     scanTail69
+	VMOVUPS (SI)(AX*1), Z0
+	VCMPPS  $0x03, Z0, Z0, K1
+	KMOVW   K1, R12
+	TESTL   R12, R12
+	JNZ     found64
+	ADDQ    $0x40, AX
+	JMP     scan68
+
+scanTail69:
+	TESTQ     $0x0000000f, CX
+	JZ        notFound65
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z0
+	VCMPPS    $0x03, Z0, Z0, K1, K1
+	KMOVW     K1, R12
+	TESTL     R12, R12
+	JNZ       found64
+	JMP       notFound65
+
+scanEq67:
+	XORL AX, AX
+
+scan70:
+	CMPQ    AX, 272(SP)
+	JAE     scanTail71
+	VMOVUPS (SI)(AX*1), Z4
+	VCMPPS  $0x00, Z4, Z0, K1
+	KMOVW   K1, R12
+	TESTL   R12, R12
+	JNZ     found64
+	ADDQ    $0x40, AX
+	JMP     scan70
+
+scanTail71:
+	TESTQ     $0x0000000f, CX
+	JZ        notFound65
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z4
+	VCMPPS    $0x00, Z4, Z0, K1, K1
+	KMOVW     K1, R12
+	TESTL     R12, R12
+	JNZ       found64
+
+notFound65:
+	XORL R12, R12
+	JMP  storePred66
+
+found64:
+	BSFL R12, R12
+	SHRQ $0x02, AX
+	ADDL AX, R12
+
+storePred66:
+	MOVL R12, (R13)(R10*4)
+
+	// Next row.
+	INCQ  R10
+	ADDQ  R9, SI
+	TESTQ DI, DI
+	JZ    noOut72
+	ADDQ  R9, DI
+
+noOut72:
+	JMP wideArgmaxRow
+
+wideArgmaxDone:
 	VZEROUPPER
 	RET
 

@@ -55,6 +55,45 @@ func logSoftmaxAVX512(dst []float32, logits []float32)
 //go:noescape
 func argmaxAVX512(dst []int32, logits []float32)
 
+// wideLabelsAVX512 is wideLabelsGeneric for n = len(losses) rows (fewer if
+// labels, logits (n·c), or grad, preds or lse when not nil, is shorter), c
+// >= 1 classes, the classes of a row in vectors. The labels must be in [0,
+// c). grad may be nil or the very logits slice. Nothing outside the slices
+// is read or written.
+//
+//go:noescape
+func wideLabelsAVX512(grad []float32, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32)
+
+// wideTargetsAVX512 is wideTargetsGeneric for n = len(losses) rows (fewer if
+// logits (n·c), targets (n·c) or, when targets is nil, labels, or grad,
+// preds or lse when not nil, is shorter; none when staged with weights
+// shorter than c), c >= 1 classes, the classes of a row in vectors. The
+// labels must be in [0, c). grad may be nil or the very logits slice (but
+// must not overlap targets). Nothing outside the slices is read or written.
+//
+//go:noescape
+func wideTargetsAVX512(grad []float32, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep float32, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32)
+
+// wideSoftmaxAVX512 is wideSoftmaxGeneric for n = len(logits)/c rows (fewer
+// if dst is shorter), c >= 1 classes, the classes of a row in vectors: dst,
+// possibly logits itself, receives softmax row by row.
+//
+//go:noescape
+func wideSoftmaxAVX512(dst []float32, logits []float32, c int)
+
+// wideLogSoftmaxAVX512 is wideLogSoftmaxGeneric for n = len(logits)/c rows
+// (fewer if dst is shorter), c >= 1 classes, the classes of a row in
+// vectors: dst, possibly logits itself, receives log-softmax row by row.
+//
+//go:noescape
+func wideLogSoftmaxAVX512(dst []float32, logits []float32, c int)
+
+// wideArgmaxAVX512 is wideArgmaxGeneric for n = min(len(logits)/c, len(dst))
+// rows, c >= 1 classes: dst[i] receives argmaxRow of row i.
+//
+//go:noescape
+func wideArgmaxAVX512(dst []int32, logits []float32, c int)
+
 // xentLabelsAVX2 is xentLabelsGeneric for n = len(logits)/10 rows rounded
 // down to a multiple of 8 (fewer if labels, or grad, losses, preds or lse
 // when not nil, is shorter); the rows after them are untouched. grad (nil

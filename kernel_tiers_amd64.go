@@ -63,7 +63,7 @@ func argmaxTier(t int, dst []int32, logits []float32) {
 func wideLabelsTier(t int, grad, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32) {
 	switch t {
 	case tierAVX512:
-		wideLabelsAVX2(grad, logits, c, labels, scale, losses, preds, lse, z)
+		wideLabelsAVX512(grad, logits, c, labels, scale, losses, preds, lse, z)
 	case tierAVX2:
 		wideLabelsAVX2(grad, logits, c, labels, scale, losses, preds, lse, z)
 	}
@@ -72,7 +72,7 @@ func wideLabelsTier(t int, grad, logits []float32, c int, labels []int32, scale 
 func wideTargetsTier(t int, grad, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32) {
 	switch t {
 	case tierAVX512:
-		wideTargetsAVX2(grad, logits, c, targets, labels, weights, keep, uni, staged, scale, losses, preds, lse, z)
+		wideTargetsAVX512(grad, logits, c, targets, labels, weights, keep, uni, staged, scale, losses, preds, lse, z)
 	case tierAVX2:
 		wideTargetsAVX2(grad, logits, c, targets, labels, weights, keep, uni, staged, scale, losses, preds, lse, z)
 	}
@@ -81,7 +81,7 @@ func wideTargetsTier(t int, grad, logits []float32, c int, targets []float32, la
 func wideSoftmaxTier(t int, dst, logits []float32, c int) {
 	switch t {
 	case tierAVX512:
-		wideSoftmaxAVX2(dst, logits, c)
+		wideSoftmaxAVX512(dst, logits, c)
 	case tierAVX2:
 		wideSoftmaxAVX2(dst, logits, c)
 	}
@@ -90,7 +90,7 @@ func wideSoftmaxTier(t int, dst, logits []float32, c int) {
 func wideLogSoftmaxTier(t int, dst, logits []float32, c int) {
 	switch t {
 	case tierAVX512:
-		wideLogSoftmaxAVX2(dst, logits, c)
+		wideLogSoftmaxAVX512(dst, logits, c)
 	case tierAVX2:
 		wideLogSoftmaxAVX2(dst, logits, c)
 	}
@@ -99,7 +99,7 @@ func wideLogSoftmaxTier(t int, dst, logits []float32, c int) {
 func wideArgmaxTier(t int, dst []int32, logits []float32, c int) {
 	switch t {
 	case tierAVX512:
-		wideArgmaxAVX2(dst, logits, c)
+		wideArgmaxAVX512(dst, logits, c)
 	case tierAVX2:
 		wideArgmaxAVX2(dst, logits, c)
 	}

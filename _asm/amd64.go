@@ -85,12 +85,13 @@ var avx2 = x86Tier{suffix: "AVX2", lanes: 8, chunk: 8, interleave: 8, regs: 16, 
 // avx512 is avx2's schedule on ZMM vectors: 16 rows per block, 32
 // registers, the masks in opmask registers, with prefetches two chunks
 // (10 KiB) ahead for batches beyond the caches (avx2 gains nothing from
-// them: it is compute-bound there too). Its wide functions are avx2's.
-// Tried on a Zen 5 EPYC, no better (within the noise): 12 pinned
-// constants instead of 6; chunks of 4 or 16 blocks; expReserve 8,
-// logReserve 16; prefetching 5 or 20 KiB ahead, into L2 (PREFETCHT1), or
-// one stream only (logits or grad).
-var avx512 = x86Tier{suffix: "AVX512", lanes: 16, chunk: 8, interleave: 8, regs: 32, sumRegs: true, splitExp: true, expReserve: 4, logReserve: 8, expOpen: 0, pinExp: []seq.Const{seq.Magic, seq.Log2e, seq.Ln2Hi, seq.Ln2Lo, seq.Q4, seq.Q3}, labelColumns: true, prefetch: 10240}
+// them: it is compute-bound there too). Its wide functions are its own, a
+// 16-class step in one ZMM (amd64_wide512.go). Tried on a Zen 5 EPYC, no
+// better (within the noise): 12 pinned constants instead of 6; chunks of
+// 4 or 16 blocks; expReserve 8, logReserve 16; the exponentials of two
+// blocks as one scheduled region; prefetching 5 or 20 KiB ahead, into L2
+// (PREFETCHT1), or one stream only (logits or grad).
+var avx512 = x86Tier{suffix: "AVX512", lanes: 16, chunk: 8, interleave: 8, regs: 32, sumRegs: true, splitExp: true, expReserve: 4, logReserve: 8, expOpen: 0, pinExp: []seq.Const{seq.Magic, seq.Log2e, seq.Ln2Hi, seq.Ln2Lo, seq.Q4, seq.Q3}, labelColumns: true, wide: true, prefetch: 10240}
 
 // constLanes is the number of copies of each constant in the table: a
 // ZMM's lanes, of which the YMM functions read the first 8.

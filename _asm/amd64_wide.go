@@ -7,6 +7,7 @@ package main
 import (
 	"fmt"
 	"maps"
+	"strings"
 
 	"github.com/mmcloughlin/avo/attr"
 	"github.com/mmcloughlin/avo/operand"
@@ -18,7 +19,9 @@ import (
 // The wide functions: the block functions of any class count c
 // (wideLabelsGeneric and the others at the end of kernel_generic.go),
 // vectorised over the classes of a row instead of over rows. A row is
-// processed in passes over its classes, 16 classes (two YMM vectors) a step:
+// processed in passes over its classes, 16 classes a step: two YMM vectors
+// (avx2, described here) or one ZMM vector (avx512: the same functions,
+// whose parts that differ, masks and tails, are in amd64_wide512.go):
 //
 //   - pass 1: m = maxRow(x) (VMAXPS in any order, then + 0) and a NaN flag
 //     (VCMPPS UNORD), for argmaxRow and allNegInfRow;
@@ -70,6 +73,19 @@ type wideFrame struct {
 	tailK          operand.Mem // scratch: the rows at the end whose accesses do not
 	n0, n1, n8     operand.Mem // the classes of the masked vectors: min(c%16, 8), max(c%16-8, 0), c%8
 	wtail          operand.Mem // wideTargets: the last c mod 16 weights, +0 after them (64 bytes)
+
+	// ZMM (amd64_wide512.go): the opmask of the last c mod 16 classes,
+	// the bytes of the whole 32- and 64-class steps; the label counter
+	// at the start of the function (see wideBegin).
+	tail         operand.Mem
+	end32, end64 operand.Mem
+	labels       int
+
+	// wideTargets: where wideTarget reads keep, uni and the label in
+	// every lane: the frame slots (YMM) or registers (ZMM); ZMM: int32 16
+	// in every lane, in a register.
+	keepV, uniV, labV operand.Op
+	sixteen           reg.VecVirtual
 }
 
 // The names of the extra constants of the wide functions.
@@ -77,6 +93,7 @@ const (
 	kNegZero = "negZero" // float32 -0 in every lane
 	kLanes   = "lanes"   // int32 0, 1, ..., 15: the lane numbers of two vectors
 	kEight   = "eight"   // int32 8 in every lane
+	kSixteen = "sixteen" // int32 16 in every lane
 )
 
 // wideConstants emits the constants of the wide functions.
@@ -88,9 +105,50 @@ func (g *x86Gen) wideConstants() {
 			g.AddDatum(4*l, operand.U32(v(l)))
 		}
 	}
-	data(kNegZero, func(int) uint32 { return 0x80000000 }, 8)
+	data(kNegZero, func(int) uint32 { return 0x80000000 }, 16)
 	data(kLanes, func(l int) uint32 { return uint32(l) }, 16)
 	data(kEight, func(int) uint32 { return 8 }, 8)
+	data(kSixteen, func(int) uint32 { return 16 }, 16)
+}
+
+// stepVecs is the number of vectors of a 16-class step: 2 YMM or 1 ZMM.
+func (g *x86Gen) stepVecs() int { return 16 / g.t.lanes }
+
+// wideSteps is the number of 16-class steps an iteration of the loops of
+// passes 1 and 3 takes: 2 (four YMM), 4 (four ZMM).
+func (g *x86Gen) wideSteps() int {
+	if g.wideZ() {
+		return 4
+	}
+	return 2
+}
+
+// wideTargetSteps is that of the loops of wideTargets: 1 (two YMM), 2 (two
+// ZMM).
+func (g *x86Gen) wideTargetSteps() int {
+	if g.wideZ() {
+		return 2
+	}
+	return 1
+}
+
+// movInts copies int32 lanes (VMOVDQU, or VMOVDQU32 on ZMM).
+func (g *x86Gen) movInts(src, dst operand.Op) {
+	if g.wideZ() {
+		g.VMOVDQU32(src, dst)
+	} else {
+		g.VMOVDQU(src, dst)
+	}
+}
+
+// nextIdx advances the class indices idx by a vector (VPADDD 8, or 16
+// from a register on ZMM).
+func (g *x86Gen) nextIdx(f *wideFrame, idx reg.VecVirtual) {
+	if g.wideZ() {
+		g.VPADDD(f.sixteen, idx, idx)
+	} else {
+		g.VPADDD(wideK(kEight, 0), idx, idx)
+	}
 }
 
 func wideK(name string, disp int) operand.Mem {
@@ -109,17 +167,34 @@ func perRow(base reg.Register) operand.Mem {
 }
 
 // wideBegin starts a wide function: as begin, with the frame allocated
-// before the header comment, which header writes from it.
+// before the header comment, which header writes from it. The labels of
+// a ZMM function are numbered from the counter at its start, which
+// wideRows restores at its end (Go's assembler scopes labels to a
+// function): the AVX2 functions generated after them keep their labels.
 func (g *x86Gen) wideBegin(name, signature string, doc []string, header func(f *wideFrame) string) *wideFrame {
 	g.Function(name + g.t.suffix)
+	if g.t.suffix != avx2.suffix {
+		// The doc is written for AVX2: name the tier, wrap it again.
+		doc = wrap(strings.ReplaceAll(strings.Join(doc, " "), avx2.suffix, g.t.suffix), 74)
+	}
 	g.Doc(doc...)
 	g.Pragma("noescape")
 	g.Attributes(0)
 	g.SignatureExpr(signature)
-	f := g.wideAlloc()
-	g.comment(header(f))
+	var f *wideFrame
+	if g.wideZ() {
+		f = g.wideAllocZ()
+	} else {
+		f = g.wideAlloc()
+	}
+	if g.wideZ() {
+		g.comment(rewrapZ(header(f)))
+	} else {
+		g.comment(header(f))
+	}
 	g.Comment("")
 	g.o = newX86Ops(g)
+	f.labels = g.labels
 	return f
 }
 
@@ -136,8 +211,11 @@ func (g *x86Gen) wideAlloc() *wideFrame {
 	return f
 }
 
-// wideFrameDoc describes the frame of wideAlloc.
-func wideFrameDoc(f *wideFrame) string {
+// wideFrameDoc describes the frame of wideAlloc (or wideAllocZ).
+func (g *x86Gen) wideFrameDoc(f *wideFrame) string {
+	if g.wideZ() {
+		return wideFrameDocZ(f)
+	}
 	return fmt.Sprintf(`Frame (bytes from SP): %d, %d the masks of the last c mod 16 classes
 (lanes 0-7, 8-15); %d the mask of the last c mod 8 classes; %d m; %d all (the
 row's allNegInfRow); %d d[l]; %d f (the z-loss factor, else 1); %d z; %d
@@ -157,6 +235,10 @@ mod 16 weights, then +0.`,
 // the bytes of the whole 32-class steps, and the frame words and masks of
 // the tail (maskLo, maskHi, mask8, bits8, end8, end16); f = 1. Uses AX.
 func (g *x86Gen) wideSetup(f *wideFrame) {
+	if g.wideZ() {
+		g.wideSetupZ(f)
+		return
+	}
 	g.comment(`
 R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
 32-class steps; the bytes of the whole 16-class steps and of the whole
@@ -323,40 +405,70 @@ func (g *x86Gen) minRows(l length, perRowLen bool) {
 }
 
 // classLoop emits a loop over the classes of the row, AX the byte offset
-// of the step's first class: steps of unroll vectors (4: 32 classes while
-// R11 allows, then one step of 16 if c%32 >= 16; 2: 16 classes while end16
-// allows), then the last c mod 16 classes as a masked step of two vectors.
-// body gets the byte displacements (from AX) of the step's vectors, in
-// increasing class order, and whether the step is the masked one.
-func (g *x86Gen) classLoop(f *wideFrame, unroll int, body func(cols []int, tail bool)) {
+// of the step's first class: iterations of steps 16-class steps (2: 32
+// classes while the bytes of the whole 32-class steps allow, then one step
+// of 16 if c%32 >= 16; 1: 16 classes while end16 allows; 4 (ZMM): 64
+// classes, then steps of 16 while end16 allows), then the last c mod 16
+// classes as a masked step. body gets the byte displacements (from AX) of
+// the vectors of an iteration, in increasing class order (vector k holds
+// the classes of accumulator positions k%stepVecs), and whether it is the
+// masked step.
+func (g *x86Gen) classLoop(f *wideFrame, steps int, body func(cols []int, tail bool)) {
 	loop, rest, tail, done := g.label("classes"), g.label("rest"), g.label("tail"), g.label("classesDone")
+	vb, sv := g.vecBytes(), g.stepVecs()
+	stepCols := func(n int) []int {
+		cols := make([]int, n*sv)
+		for k := range cols {
+			cols[k] = vb * k
+		}
+		return cols
+	}
 	g.XORL(reg.EAX, reg.EAX)
 	g.Label(loop)
-	if unroll == 4 {
-		g.CMPQ(reg.RAX, reg.R11)
-	} else {
-		g.CMPQ(reg.RAX, f.end16)
-	}
+	g.CMPQ(reg.RAX, g.stepEnd(f, steps))
 	g.JAE(operand.LabelRef(rest))
-	cols := make([]int, unroll)
-	for k := range cols {
-		cols[k] = 32 * k
-	}
-	body(cols, false)
-	g.ADDQ(operand.U32(32*unroll), reg.RAX)
+	body(stepCols(steps), false)
+	g.ADDQ(operand.U32(16*4*steps), reg.RAX)
 	g.JMP(operand.LabelRef(loop))
 	g.Label(rest)
-	if unroll == 4 {
+	switch steps {
+	case 2:
 		g.TESTQ(operand.U32(16), reg.RCX)
 		g.JZ(operand.LabelRef(tail))
-		body([]int{0, 32}, false)
+		body(stepCols(1), false)
 		g.ADDQ(operand.U32(64), reg.RAX)
+	case 4:
+		single := g.label("single")
+		g.Label(single)
+		g.CMPQ(reg.RAX, f.end16)
+		g.JAE(operand.LabelRef(tail))
+		body(stepCols(1), false)
+		g.ADDQ(operand.U32(64), reg.RAX)
+		g.JMP(operand.LabelRef(single))
 	}
 	g.Label(tail)
 	g.TESTQ(operand.U32(15), reg.RCX)
 	g.JZ(operand.LabelRef(done))
-	body([]int{0, 32}, true)
+	body(stepCols(1), true)
 	g.Label(done)
+}
+
+// stepEnd is the bound of AX for iterations of steps 16-class steps: the
+// bytes of the whole steps·16-class groups of a row (R11 for 32 classes
+// on YMM, else a frame word).
+func (g *x86Gen) stepEnd(f *wideFrame, steps int) operand.Op {
+	switch {
+	case steps == 1:
+		return f.end16
+	case steps == 2 && !g.wideZ():
+		return reg.R11
+	case steps == 2:
+		return f.end32
+	case steps == 4 && g.wideZ():
+		return f.end64
+	}
+	g.fail("classLoop: no bound for %d steps", steps)
+	return f.end16
 }
 
 // tailMask loads the mask of the masked step's vector k (0: classes
@@ -373,29 +485,40 @@ func (g *x86Gen) tailMask(f *wideFrame, k int) reg.VecVirtual {
 
 // loadRow loads the vector at disp(base)(AX), masked in the masked step.
 func (g *x86Gen) loadRow(f *wideFrame, base reg.Register, disp, k int, tail bool) reg.VecVirtual {
-	x := g.YMM()
-	if tail {
-		g.maskedLoad(f, rowMem(base, disp), g.tailMask(f, k), f.tailN(k), x)
-	} else {
+	x := g.vec()
+	switch {
+	case !tail:
 		g.VMOVUPS(rowMem(base, disp), x)
+	case g.wideZ():
+		g.VMOVUPS_Z(rowMem(base, disp), g.tailMaskZ(f), x)
+	default:
+		g.maskedLoad(f, rowMem(base, disp), g.tailMask(f, k), f.tailN(k), x)
 	}
 	return x
 }
 
 // storeRow stores v at disp(base)(AX), masked in the masked step.
 func (g *x86Gen) storeRow(f *wideFrame, v operand.Op, base reg.Register, disp, k int, tail bool) {
-	if tail {
-		g.maskedStore(f, v, rowMem(base, disp), g.tailMask(f, k), f.tailN(k))
-	} else {
+	switch {
+	case !tail:
 		g.VMOVUPS(v, rowMem(base, disp))
+	case g.wideZ():
+		g.VMOVUPS(g.o.inReg(v, false), g.tailMaskZ(f), rowMem(base, disp))
+	default:
+		g.maskedStore(f, v, rowMem(base, disp), g.tailMask(f, k), f.tailN(k))
 	}
 }
 
 // accumulateTerm adds the term v to the accumulator register acc in place; in
-// the masked step, the lanes without a class keep acc (VBLENDVPS).
+// the masked step, the lanes without a class keep acc (VBLENDVPS; on ZMM,
+// the addition merge-masked).
 func (g *x86Gen) accumulateTerm(f *wideFrame, acc reg.VecVirtual, v operand.Op, k int, tail bool) {
 	if !tail {
 		g.VADDPS(v, acc, acc)
+		return
+	}
+	if g.wideZ() {
+		g.VADDPS(g.o.inReg(v, false), acc, g.tailMaskZ(f), acc)
 		return
 	}
 	s := g.YMM()
@@ -407,6 +530,9 @@ func (g *x86Gen) accumulateTerm(f *wideFrame, acc reg.VecVirtual, v operand.Op, 
 // every lane; R12 receives the VMOVMSKPS of the NaN lanes (0: the row has
 // no NaN).
 func (g *x86Gen) wideMax(f *wideFrame) reg.VecVirtual {
+	if g.wideZ() {
+		return g.wideMaxZ(f)
+	}
 	g.comment(`
 Pass 1. m = maxRow(x): VMAXPS into two registers in any order (exact for a
 row without NaN; a row with a NaN has NaN outputs whatever m is), the
@@ -420,7 +546,7 @@ UNORD into two registers.`)
 		g.VMOVAPS(ninf, mx[k])
 		g.VXORPS(u[k], u[k], u[k])
 	}
-	g.classLoop(f, 4, func(cols []int, tail bool) {
+	g.classLoop(f, 2, func(cols []int, tail bool) {
 		for k, disp := range cols {
 			x := g.loadRow(f, reg.RSI, disp, k, tail)
 			if tail {
@@ -456,6 +582,10 @@ UNORD into two registers.`)
 // sum is not -Inf (a NaN makes it NaN; a finite or +Inf element makes m
 // finite or +Inf).
 func (g *x86Gen) wideAll(f *wideFrame, m reg.VecVirtual) {
+	if g.wideZ() {
+		g.wideAllZ(f, m)
+		return
+	}
 	g.comment(`
 all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
 no NaN in the row (R12 == 0); stored to the frame.`)
@@ -475,40 +605,70 @@ no NaN in the row (R12 == 0); stored to the frame.`)
 // widePreds stores argmaxRow(x) of the row at SI to dst, from m and R12
 // (the NaN lanes of pass 1): with a NaN, the index of the first NaN
 // (VCMPPS UNORD), else the first index j with x[j] == m (VCMPPS EQ_OQ),
-// scanning 8 classes at a time (VMOVMSKPS, BSFL), the last c mod 8 masked.
-// Uses AX and R12.
+// scanning a vector at a time (YMM: 8 classes, VMOVMSKPS, the last c mod
+// 8 masked; ZMM: 16 classes, the compare into an opmask and KMOVW, the
+// last c mod 16 masked), BSFL. Uses AX and R12.
 func (g *x86Gen) widePreds(f *wideFrame, m reg.VecVirtual, dst operand.Mem) {
+	z := g.wideZ()
 	found, notFound, store := g.label("found"), g.label("notFound"), g.label("storePred")
 	scan := func(nan bool) {
 		loop, tail := g.label("scan"), g.label("scanTail")
 		g.XORL(reg.EAX, reg.EAX)
 		g.Label(loop)
-		g.CMPQ(reg.RAX, f.end8)
-		g.JAE(operand.LabelRef(tail))
-		hit := func(x reg.VecVirtual) {
-			c := g.YMM()
-			if nan {
-				g.VCMPPS(operand.U8(cmpUNORD), x, x, c)
-			} else {
-				g.VCMPPS(operand.U8(cmpEQ), x, m, c)
-			}
-			g.VMOVMSKPS(c, reg.R12L)
+		if z {
+			g.CMPQ(reg.RAX, f.end16)
+		} else {
+			g.CMPQ(reg.RAX, f.end8)
 		}
-		x := g.YMM()
+		g.JAE(operand.LabelRef(tail))
+		// hit sets R12 to the lanes of x that are NaN (nan) or equal
+		// m, within the opmask k when not nil.
+		hit := func(x reg.VecVirtual, k reg.Register) {
+			var c reg.Register
+			if z {
+				c = g.K()
+			} else {
+				c = g.YMM()
+			}
+			pred, y := operand.U8(cmpEQ), operand.Op(m)
+			if nan {
+				pred, y = operand.U8(cmpUNORD), x
+			}
+			if k != nil {
+				g.VCMPPS(pred, x, y, k, c)
+			} else {
+				g.VCMPPS(pred, x, y, c)
+			}
+			if z {
+				g.KMOVW(c, reg.R12L)
+			} else {
+				g.VMOVMSKPS(c, reg.R12L)
+			}
+		}
+		x := g.vec()
 		g.VMOVUPS(rowMem(reg.RSI, 0), x)
-		hit(x)
+		hit(x, nil)
 		g.TESTL(reg.R12L, reg.R12L)
 		g.JNZ(operand.LabelRef(found))
-		g.ADDQ(operand.U8(32), reg.RAX)
+		g.ADDQ(operand.U8(g.vecBytes()), reg.RAX)
 		g.JMP(operand.LabelRef(loop))
 		g.Label(tail)
-		g.TESTQ(operand.U32(7), reg.RCX)
-		g.JZ(operand.LabelRef(notFound))
-		mk, xt := g.YMM(), g.YMM()
-		g.VMOVUPS(f.mask8, mk)
-		g.maskedLoad(f, rowMem(reg.RSI, 0), mk, f.n8, xt)
-		hit(xt)
-		g.ANDL(f.bits8, reg.R12L)
+		if z {
+			g.TESTQ(operand.U32(15), reg.RCX)
+			g.JZ(operand.LabelRef(notFound))
+			kt, xt := g.tailMaskZ(f), g.ZMM()
+			g.VMOVUPS_Z(rowMem(reg.RSI, 0), kt, xt)
+			hit(xt, kt)
+			g.TESTL(reg.R12L, reg.R12L)
+		} else {
+			g.TESTQ(operand.U32(7), reg.RCX)
+			g.JZ(operand.LabelRef(notFound))
+			mk, xt := g.YMM(), g.YMM()
+			g.VMOVUPS(f.mask8, mk)
+			g.maskedLoad(f, rowMem(reg.RSI, 0), mk, f.n8, xt)
+			hit(xt, nil)
+			g.ANDL(f.bits8, reg.R12L)
+		}
 		g.JNZ(operand.LabelRef(found))
 		g.JMP(operand.LabelRef(notFound))
 	}
@@ -529,10 +689,15 @@ func (g *x86Gen) widePreds(f *wideFrame, m reg.VecVirtual, dst operand.Mem) {
 	g.MOVL(reg.R12L, dst)
 }
 
-// wideTotal returns total(c) of the accumulators lo (acc[0..7]) and hi
-// (acc[8..15]) in every lane: the full 16-position tree, through which the
-// absent accumulators (-0) pass unchanged.
-func (g *x86Gen) wideTotal(lo, hi reg.VecVirtual) reg.VecVirtual {
+// wideTotal returns total(c) of the accumulators in every lane: on YMM,
+// lo = acc[0] (acc[0..7]) and hi = acc[1] (acc[8..15]); on ZMM acc[0]
+// (wideTotalZ). The full 16-position tree, through which the absent
+// accumulators (-0) pass unchanged.
+func (g *x86Gen) wideTotal(acc []reg.VecVirtual) reg.VecVirtual {
+	if g.wideZ() {
+		return g.wideTotalZ(acc[0])
+	}
+	lo, hi := acc[0], acc[1]
 	v, w := g.YMM(), g.YMM()
 	g.VHADDPS(hi, lo, v) // a0+a1, a2+a3, a8+a9, a10+a11 | a4+a5, a6+a7, a12+a13, a14+a15
 	g.VHADDPS(v, v, w)   // (a0..a3), (a8..a11), ... | (a4..a7), (a12..a15), ...
@@ -548,30 +713,53 @@ func (g *x86Gen) wideTotal(lo, hi reg.VecVirtual) reg.VecVirtual {
 
 // wideExpSum emits pass 2 of a row without targets: d[j] = x[j] - m, e[j] =
 // expf(d[j]) (seq.Exp), stored at DI when store, and the accumulators of
-// s, returned (lo, hi). m is in the frame at mAt; the constants of
-// wideSched.pin are loaded into registers for the pass. The 32-class steps
-// are one scheduled region (amd64_sched.go) of four exponentials; the
-// others take a vector at a time.
-func (g *x86Gen) wideExpSum(f *wideFrame, mAt operand.Mem, store bool) (lo, hi reg.VecVirtual) {
-	acc := [2]reg.VecVirtual{g.YMM(), g.YMM()}
-	g.VMOVUPS(wideK(kNegZero, 0), acc[0])
-	g.VMOVUPS(wideK(kNegZero, 0), acc[1])
+// s, returned (one per vector of a 16-class step). m is mAt (a frame slot
+// on YMM, a register on ZMM); the constants of the tier's schedule (pin)
+// are loaded into registers for the pass. The unrolled iterations are one
+// scheduled region (amd64_sched.go) of their exponentials; the others take
+// a vector at a time. On ZMM the unrolled iterations also prefetch the
+// same classes of the next row of logits (R11, see wideRows) and, when
+// store, of the output (R12), so that pass 1 of the next row and the
+// stores of its pass 2 find their lines in the caches: pass 2 is bound
+// by the floating-point pipes, passes 1 and 3 by memory.
+func (g *x86Gen) wideExpSum(f *wideFrame, mAt operand.Op, store bool) []reg.VecVirtual {
+	sched := g.wideSchedule()
+	acc := make([]reg.VecVirtual, g.stepVecs())
+	for k := range acc {
+		acc[k] = g.vec()
+	}
+	for _, a := range acc {
+		g.VMOVUPS(wideK(kNegZero, 0), a)
+	}
+	if g.wideZ() && store {
+		g.comment("R12 = the next row of the output (this one for the last row), prefetched in pass 2.")
+		g.LEAQ(operand.Mem{Base: reg.RDI, Index: reg.R9, Scale: 1}, reg.R12)
+		g.CMPQ(reg.R11, reg.RSI)
+		g.CMOVQEQ(reg.RDI, reg.R12)
+	}
 	pins := map[seq.Const]operand.Op{}
-	for _, c := range wideSched.pin {
-		r := g.YMM()
+	for _, c := range sched.pin {
+		r := g.vec()
 		g.VMOVUPS(g.k[c], r)
 		pins[c] = r
 	}
-	g.classLoop(f, 4, func(cols []int, tail bool) {
-		if !tail && len(cols) == 4 {
-			maps.Copy(g.o.pinned, pins)
-			defer clear(g.o.pinned)
-			g.o.record(wideSched.limit, wideSched.reserve, wideSched.open, wideSched.anchor)
+	// ZMM: the constants stay in registers for every step of the pass
+	// (see wideConstsZ); YMM: for the scheduled region.
+	if g.wideZ() {
+		maps.Copy(g.o.pinned, pins)
+	}
+	g.classLoop(f, sched.steps, func(cols []int, tail bool) {
+		if !tail && len(cols) > len(acc) {
+			if !g.wideZ() {
+				maps.Copy(g.o.pinned, pins)
+				defer clear(g.o.pinned)
+			}
+			g.o.record(sched.limit, sched.reserve, sched.open, sched.anchor)
 			ds := make([]operand.Op, len(cols))
 			for k, disp := range cols {
 				ds[k] = g.o.Sub(rowMem(reg.RSI, disp), mAt)
 			}
-			es := seq.Exp(g.o, ds, g.v.MantBits)
+			es := seq.Exp(g.loopOps(), ds, g.v.MantBits)
 			if store {
 				for k, e := range es {
 					g.o.store(e, rowMem(reg.RDI, cols[k]))
@@ -579,56 +767,109 @@ func (g *x86Gen) wideExpSum(f *wideFrame, mAt operand.Mem, store bool) (lo, hi r
 			}
 			g.o.emit()
 			g.o.reset()
+			if g.wideZ() {
+				for _, disp := range cols {
+					g.PREFETCHT0(rowMem(reg.R11, disp))
+					if store {
+						g.PREFETCHT0(rowMem(reg.R12, disp))
+					}
+				}
+			}
 			for k, e := range es {
-				g.VADDPS(e, acc[k%2], acc[k%2])
+				g.VADDPS(e, acc[k%len(acc)], acc[k%len(acc)])
 			}
 			return
 		}
 		for k, disp := range cols {
 			x := g.loadRow(f, reg.RSI, disp, k, tail)
-			e := seq.Exp(g.o, []operand.Op{g.o.Sub(x, mAt)}, g.v.MantBits)[0]
+			e := seq.Exp(g.loopOps(), []operand.Op{g.o.Sub(x, mAt)}, g.v.MantBits)[0]
 			if store {
 				g.storeRow(f, e, reg.RDI, disp, k, tail)
 			}
 			g.accumulateTerm(f, acc[k], e, k, tail)
 		}
 	})
-	return acc[0], acc[1]
+	clear(g.o.pinned)
+	return acc
 }
 
-// wideSched is the list schedule (amd64_sched.go) of the four
-// exponentials of a 32-class step: the vector registers it may keep live
-// (the pinned constants included; the two accumulators are live around
-// it), the registers a new chain leaves free, the most chains open at once
-// (0: any), the anchor depth, and the constants kept in registers for the
-// pass. Chosen with llvm-mca (znver3: the FP units take two loads a cycle,
-// so constants read from memory in every exponential limit it) and short
-// benchmarks on a Zen 3 EPYC; 13 registers with 4 or 6 pinned constants
-// need more than 16 registers in the label function (m or a mask live).
-var wideSched = struct {
-	limit, reserve, open, anchor int
-	pin                          []seq.Const
-}{12, 3, 0, 2, []seq.Const{seq.Magic, seq.Log2e, seq.Ln2Hi}}
+// wideSchedule is the schedule of pass 2 (wideExpSum): the 16-class steps
+// of an unrolled iteration, and the list schedule (amd64_sched.go) of its
+// exponentials: the vector registers it may keep live (the pinned
+// constants included; the accumulators are live around it), the registers
+// a new chain leaves free, the most chains open at once (0: any), the
+// anchor depth, and the constants kept in registers for the pass.
+type wideSchedule struct {
+	steps, limit, reserve, open, anchor int
+	pin                                 []seq.Const
+}
+
+// wideSched is the schedule of the YMM tier: the four exponentials of a
+// 32-class step. Chosen with llvm-mca (znver3: the FP units take two loads
+// a cycle, so constants read from memory in every exponential limit it)
+// and short benchmarks on a Zen 3 EPYC; 13 registers with 4 or 6 pinned
+// constants need more than 16 registers in the label function (m or a
+// mask live).
+var wideSched = wideSchedule{2, 12, 3, 0, 2, []seq.Const{seq.Magic, seq.Log2e, seq.Ln2Hi}}
+
+// wideSchedule returns the tier's schedule of pass 2.
+func (g *x86Gen) wideSchedule() wideSchedule {
+	if g.wideZ() {
+		return wideSchedZ
+	}
+	return wideSched
+}
 
 // wideMulRow emits pass 3 y[j] = y[j]·q over the row at DI (seq.Scaled).
 func (g *x86Gen) wideMulRow(f *wideFrame, q operand.Op) {
-	g.classLoop(f, 4, func(cols []int, tail bool) {
+	sv := g.stepVecs()
+	g.classLoop(f, g.wideSteps(), func(cols []int, tail bool) {
 		for k, disp := range cols {
-			e := g.loadRow(f, reg.RDI, disp, k%2, tail)
-			g.storeRow(f, seq.Scaled[operand.Op](g.o, e, q), reg.RDI, disp, k%2, tail)
+			e := g.loadRow(f, reg.RDI, disp, k%sv, tail)
+			g.storeRow(f, seq.Scaled[operand.Op](g.o, e, q), reg.RDI, disp, k%sv, tail)
 		}
 	})
 }
 
+// newVecs returns n new vector registers of the tier's width.
+func (g *x86Gen) newVecs(n int) []reg.VecVirtual {
+	vs := make([]reg.VecVirtual, n)
+	for k := range vs {
+		vs[k] = g.vec()
+	}
+	return vs
+}
+
+// wideM is m as pass 2 reads it: the frame slot (YMM: one register fewer
+// in the exponentials) or the register m (ZMM).
+func (g *x86Gen) wideM(f *wideFrame, m reg.VecVirtual) operand.Op {
+	if g.wideZ() {
+		return m
+	}
+	return f.m
+}
+
 // wideRows emits the row loop: R10 = i from 0 while i < R8; body computes
 // row i at SI (logits) and DI (grad or dst, 0 when nil); then SI and DI
-// (when not nil) advance by a row.
-func (g *x86Gen) wideRows(name string, body func()) {
+// (when not nil) advance by a row. On ZMM, R11 = the next row of logits
+// (SI for the last row), for the prefetches of pass 2. It ends the
+// function (on ZMM, the label counter goes back to its value at
+// wideBegin).
+func (g *x86Gen) wideRows(f *wideFrame, name string, body func()) {
 	loop, done := name+"Row", name+"Done"
 	g.XORL(reg.R10L, reg.R10L)
 	g.Label(loop)
 	g.CMPQ(reg.R10, reg.R8)
 	g.JAE(operand.LabelRef(done))
+	if g.wideZ() {
+		// The prefetches (PREFETCHT0, which never faults) read only
+		// rows of the slices: the next row, or this one for the last.
+		g.comment("R11 = the next row of logits (this one for the last row), prefetched in pass 2.")
+		g.LEAQ(operand.Mem{Base: reg.RSI, Index: reg.R9, Scale: 1}, reg.R11)
+		g.LEAQ(operand.Mem{Base: reg.R10, Disp: 1}, reg.R12)
+		g.CMPQ(reg.R12, reg.R8)
+		g.CMOVQCC(reg.RSI, reg.R11)
+	}
 	body()
 	g.comment("Next row.")
 	g.INCQ(reg.R10)
@@ -640,6 +881,9 @@ func (g *x86Gen) wideRows(name string, body func()) {
 	g.Label(skip)
 	g.JMP(operand.LabelRef(loop))
 	g.end(done)
+	if g.wideZ() {
+		g.labels = f.labels
+	}
 }
 
 // wideStart loads CX = c and SI = logits, returns to done when c <= 0 and
@@ -653,11 +897,26 @@ func (g *x86Gen) wideStart(done string) {
 	g.minRows(length{len: g.addr(g.Param("logits").Len())}, false)
 }
 
-const wideRegs = `SI = the row of logits, DI = the row of grad (or dst; 0 when nil), CX =
+// wideVecRegs returns the description of the vector registers of a
+// function, ymm on YMM, zmm on ZMM.
+func (g *x86Gen) wideVecRegs(ymm, zmm string) string {
+	if g.wideZ() {
+		return zmm
+	}
+	return ymm
+}
+
+// wideRegs describes the general-purpose registers of a wide function.
+func (g *x86Gen) wideRegs() string {
+	if g.wideZ() {
+		return wideRegsZ
+	}
+	return `SI = the row of logits, DI = the row of grad (or dst; 0 when nil), CX =
 c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 =
 the bytes of the whole 32-class steps, AX = the byte offset of the classes
 of a step, R12 = scratch (the NaN lanes after pass 1, a label, the
 prediction)`
+}
 
 // wideLabels emits wideLabelsAVX2.
 func (g *x86Gen) wideLabels() {
@@ -674,9 +933,14 @@ wideLabelsGeneric, one row at a time, the classes in vectors (see the
 overview of the wide functions).
 
 Registers: %s, BX = labels, DX = losses, R13 = preds (or nil), R14 = lse
-(or nil). Pass 1: m, the maxima and NaN lanes; pass 2: m, the
-accumulators of s, the registers of two exponentials; pass 3: q.
-%s`, wideRegs, wideFrameDoc(f))
+(or nil). %s
+%s`, g.wideRegs(), g.wideVecRegs(
+				`Pass 1: m, the maxima and NaN lanes; pass 2: m, the
+accumulators of s, the registers of two exponentials; pass 3: q.`,
+				`
+Vectors: pass 1, m, four maxima, four opmask chains of the ordered
+lanes; pass 2, m, the accumulator of s, six constants (wideSchedZ), the
+registers of four exponentials; pass 3, q.`), g.wideFrameDoc(f))
 		})
 	g.comment("Arguments; R8 = the rows.")
 	g.wideStart("wideLabelsDone")
@@ -694,7 +958,7 @@ accumulators of s, the registers of two exponentials; pass 3: q.
 	g.wideSetup(f)
 	scale := g.addr(g.Param("scale"))
 
-	g.wideRows("wideLabels", func() {
+	g.wideRows(f, "wideLabels", func() {
 		m := g.wideMax(f)
 		g.wideAll(f, m)
 		g.comment("preds[i] = argmaxRow(x) (when preds is not nil), before any write.")
@@ -705,31 +969,31 @@ accumulators of s, the registers of two exponentials; pass 3: q.
 		g.Label(noPreds)
 		g.comment("d[l] = x[l] - m, before any write, to the frame.")
 		g.MOVLQSX(perRow(reg.RBX), reg.R12)
-		xl := g.YMM()
+		xl := g.vec()
 		g.VBROADCASTSS(operand.Mem{Base: reg.RSI, Index: reg.R12, Scale: 4}, xl)
 		g.VMOVUPS(g.o.Sub(xl, m), f.dl)
 
 		g.comment(`
 Pass 2. e[j] = expf(x[j] - m) (seq.Exp), stored to g (when grad is not
 nil); s accumulated by classSum. Two loops: with and without grad.`)
-		lo, hi := g.YMM(), g.YMM()
+		acc := g.newVecs(g.stepVecs())
 		noGrad, summed := g.label("noGrad"), g.label("summed")
 		g.TESTQ(reg.RDI, reg.RDI)
 		g.JZ(operand.LabelRef(noGrad))
-		a, b := g.wideExpSum(f, f.m, true)
-		g.VMOVAPS(a, lo)
-		g.VMOVAPS(b, hi)
+		for k, a := range g.wideExpSum(f, g.wideM(f, m), true) {
+			g.VMOVAPS(a, acc[k])
+		}
 		g.JMP(operand.LabelRef(summed))
 		g.Label(noGrad)
-		a, b = g.wideExpSum(f, f.m, false)
-		g.VMOVAPS(a, lo)
-		g.VMOVAPS(b, hi)
+		for k, a := range g.wideExpSum(f, g.wideM(f, m), false) {
+			g.VMOVAPS(a, acc[k])
+		}
 		g.Label(summed)
 
 		g.comment(`
 The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
 ls - d[l] (seq.LabelLoss).`)
-		s := g.wideTotal(lo, hi)
+		s := g.wideTotal(acc)
 		ls := seq.Log(g.o, []operand.Op{s}, g.v.MantBits)[0]
 		g.o.reset()
 		loss := seq.LabelLoss[operand.Op](g.o, ls, f.dl).(reg.VecVirtual)
@@ -743,7 +1007,7 @@ scale.`)
 		skip := g.label("noGrad")
 		g.TESTQ(reg.RDI, reg.RDI)
 		g.JZ(operand.LabelRef(skip))
-		sc := g.YMM()
+		sc := g.vec()
 		g.VBROADCASTSS(scale, sc)
 		q := seq.Quotient[operand.Op](g.o, sc, s)
 		q = g.o.Mul(q, f.f)
@@ -807,24 +1071,34 @@ const (
 // wideTarget returns a[j] = targetRow.at(j) for the vector at disp of the
 // step (k its number, tail: masked): t[j] from the targets row at R12, or
 // (labels) 1 where the class index (idx, the int32 lanes) equals the label
-// and +0 elsewhere; when staged, a = (keep·t) + uni, then w·a with the
+// (VPCMPEQD, into a vector or an opmask) and +0 elsewhere; when staged, a = (keep·t) + uni, then w·a with the
 // weights at BX. Lanes beyond the row have unspecified values.
 func (g *x86Gen) wideTarget(f *wideFrame, form int, disp, k int, tail bool, idx reg.VecVirtual) operand.Op {
 	var t operand.Op
 	if form&formLabels != 0 {
-		eq := g.YMM()
-		g.VPCMPEQD(f.lab, idx, eq)
-		t = g.o.And(eq, g.k[seq.One])
+		var eq reg.Register
+		if g.wideZ() {
+			eq = g.K()
+		} else {
+			eq = g.YMM()
+		}
+		g.VPCMPEQD(f.labV, idx, eq)
+		t = g.o.And(eq, g.o.K(seq.One))
 	} else {
 		t = g.loadRow(f, reg.R12, disp, k, tail)
 	}
 	if form&formStaged == 0 {
 		return t
 	}
-	a := g.o.Add(g.o.Mul(f.keep, t), f.uni)
+	a := g.o.Add(g.o.Mul(f.keepV, t), f.uniV)
 	if form&formWeights != 0 {
 		w := operand.Op(rowMem(reg.RBX, disp))
-		if tail {
+		switch {
+		case tail && g.wideZ():
+			// The last c mod 16 weights, a masked load: the
+			// masked-out lanes past the weights' end do not fault.
+			w = g.loadRow(f, reg.RBX, disp, k, true)
+		case tail:
 			// The last c mod 16 weights, copied to the frame (wtail):
 			// the weights end at the row's end, for every row.
 			w = operand.Mem{Base: f.wtail.Base, Disp: f.wtail.Disp + 32*k}
@@ -854,10 +1128,15 @@ class weights.
 
 Registers: %s; DX = losses, R13 = preds (or nil), R14 = lse (or nil), BX =
 weights (staged with weights), R12 = the targets row in passes 2 and 3.
-Pass 2: m, the accumulators of s, T and D, the class indices (from
+%s
+%s`, g.wideRegs(), g.wideVecRegs(
+				`Pass 2: m, the accumulators of s, T and D, the class indices (from
 labels), the registers of one exponential; pass 3: qt, scale, the class
-indices.
-%s`, wideRegs, wideFrameDoc(f))
+indices.`,
+				`Vectors: keep, uni, the label, six constants (wideSchedZ), throughout;
+pass 2, m, the accumulators of s, T and D, the class indices (from
+labels), the registers of one exponential; pass 3, qt, scale, the class
+indices.`), g.wideFrameDoc(f))
 		})
 	g.comment("Arguments; R8 = the rows; the form of the targets.")
 	g.wideStart("wideTargetsDone")
@@ -898,11 +1177,189 @@ indices.
 	for _, p := range []struct {
 		name string
 		slot operand.Mem
-	}{{"keep", f.keep}, {"uni", f.uni}} {
-		v := g.YMM()
+		op   *operand.Op
+	}{{"keep", f.keep, &f.keepV}, {"uni", f.uni, &f.uniV}} {
+		v := g.vec()
 		g.VBROADCASTSS(g.addr(g.Param(p.name)), v)
-		g.VMOVUPS(v, p.slot)
+		if g.wideZ() {
+			*p.op = v
+		} else {
+			g.VMOVUPS(v, p.slot)
+			*p.op = p.slot
+		}
 	}
+	f.labV = f.lab
+	if !g.wideZ() {
+		g.wideTail(f)
+	}
+	g.Load(g.Param("losses").Base(), reg.RDX)
+	g.fusedSetup(f.flags, f.zv)
+	g.wideSetup(f)
+	scale := g.addr(g.Param("scale"))
+
+	// The accumulators of s, T and D, the same registers in the loops of
+	// every form.
+	sv := g.stepVecs()
+	accS, accT, accD := make([]reg.VecVirtual, sv), make([]reg.VecVirtual, sv), make([]reg.VecVirtual, sv)
+	for k := range sv {
+		accS[k], accT[k], accD[k] = g.vec(), g.vec(), g.vec()
+	}
+	forms := []int{0, formStaged, formStaged | formWeights, formLabels, formLabels | formStaged, formLabels | formStaged | formWeights}
+	// eachForm emits one loop per form of the targets, each at the label
+	// prefix + form (the first falls through), after a dispatch on the
+	// row's form; body emits the loop of form fm, with idx the class
+	// indices of a step (int32 lanes, from 0) for the forms from labels.
+	// Every loop jumps to join, which eachForm places after the last.
+	eachForm := func(prefix, join string, body func(fm int, idx reg.VecVirtual)) {
+		for _, fm := range forms[1:] {
+			g.CMPQ(f.variant, operand.U8(fm))
+			g.JEQ(operand.LabelRef(fmt.Sprintf("%s%d", prefix, fm)))
+		}
+		for i, fm := range forms {
+			if i > 0 {
+				g.Label(fmt.Sprintf("%s%d", prefix, fm))
+			}
+			var idx reg.VecVirtual
+			if fm&formLabels != 0 {
+				idx = g.vec()
+				g.movInts(wideK(kLanes, 0), idx)
+			}
+			body(fm, idx)
+			g.JMP(operand.LabelRef(join))
+		}
+		g.Label(join)
+	}
+	steps := g.wideTargetSteps()
+	// ZMM: the label and the constants of pass 2 in registers (see
+	// wideConstsZ): those of the exponential, 1 and the index step.
+	pins := map[seq.Const]operand.Op{}
+	if g.wideZ() {
+		f.labV = g.vec()
+		for _, c := range wideConstsZ {
+			r := g.vec()
+			g.VMOVUPS(g.k[c], r)
+			pins[c] = r
+		}
+		f.sixteen = g.vec()
+		g.VMOVDQU32(wideK(kSixteen, 0), f.sixteen)
+	}
+	g.wideRows(f, "wideTargets", func() {
+		m := g.wideMax(f)
+		g.wideAll(f, m)
+		g.comment("preds[i] = argmaxRow(x) (when preds is not nil), before any write.")
+		noPreds := g.label("noPreds")
+		g.TESTQ(reg.R13, reg.R13)
+		g.JZ(operand.LabelRef(noPreds))
+		g.widePreds(f, m, perRow(reg.R13))
+		g.Label(noPreds)
+		g.comment("The label in every lane (targets from labels).")
+		noLab := g.label("noLabel")
+		g.TESTB(operand.U8(formLabels), f.variant)
+		g.JZ(operand.LabelRef(noLab))
+		g.Load(g.Param("labels").Base(), reg.R12)
+		lx := g.XMM()
+		if g.wideZ() {
+			g.VMOVD(perRow(reg.R12), lx)
+			g.VPBROADCASTD(lx, f.labV)
+		} else {
+			lv := g.YMM()
+			g.VMOVD(perRow(reg.R12), lx)
+			g.VPBROADCASTD(lx, lv)
+			g.VMOVDQU(lv, f.lab)
+		}
+		g.Label(noLab)
+
+		g.comment(`
+Pass 2. For each class: d = x[j] - m; a = targetRow.at(j); td = a·d, +0
+where a == 0 (seq.TargetTerm); e = expf(d) (seq.Exp), stored to g (when
+grad is not nil); s, T and D accumulated by classSum (e, a, td). R12 =
+the targets row. One loop per form of the targets.`)
+		g.MOVQ(f.tp, reg.R12)
+		for k := range sv {
+			for _, a := range []reg.VecVirtual{accS[k], accT[k], accD[k]} {
+				g.VMOVUPS(wideK(kNegZero, 0), a)
+			}
+		}
+		maps.Copy(g.o.pinned, pins)
+		eachForm("wideTargetsExp", g.label("summed"), func(fm int, idx reg.VecVirtual) {
+			g.classLoop(f, steps, func(cols []int, tail bool) {
+				for k, disp := range cols {
+					x := g.loadRow(f, reg.RSI, disp, k%sv, tail)
+					if g.wideZ() && !tail {
+						g.PREFETCHT0(rowMem(reg.R11, disp))
+					}
+					d := g.o.Sub(x, m)
+					a := g.wideTarget(f, fm, disp, k%sv, tail, idx)
+					td := seq.TargetTerm(g.loopOps(), a, d)
+					g.accumulateTerm(f, accT[k%sv], a, k%sv, tail)
+					g.accumulateTerm(f, accD[k%sv], td, k%sv, tail)
+					if idx != nil {
+						g.nextIdx(f, idx)
+					}
+					e := seq.Exp(g.loopOps(), []operand.Op{d}, g.v.MantBits)[0]
+					noStore := g.label("noStore")
+					g.TESTQ(reg.RDI, reg.RDI)
+					g.JZ(operand.LabelRef(noStore))
+					g.storeRow(f, e, reg.RDI, disp, k%sv, tail)
+					g.Label(noStore)
+					g.accumulateTerm(f, accS[k%sv], e, k%sv, tail)
+				}
+			})
+		})
+
+		clear(g.o.pinned)
+		g.comment(`
+The row: s, T, D = total(c) of their accumulators; ls = log32(s)
+(seq.Log); loss = ls·T - D (seq.TargetLoss).`)
+		s := g.wideTotal(accS)
+		tsum := g.wideTotal(accT)
+		dsum := g.wideTotal(accD)
+		ls := seq.Log(g.o, []operand.Op{s}, g.v.MantBits)[0]
+		g.o.reset()
+		loss := seq.TargetLoss[operand.Op](g.o, ls, tsum, dsum).(reg.VecVirtual)
+		g.wideFused(f, f.m, ls, loss, tsum)
+		g.VMOVSS(loss.AsX(), perRow(reg.RDX))
+
+		g.comment(`
+Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
+(seq.Scaled), qt = qt·f (f = 1 without z-loss: exact); g[j] = e[j]·qt -
+a[j]·scale (seq.TargetGrad). One loop per form of the targets.`)
+		rowDone := g.label("rowDone")
+		g.TESTQ(reg.RDI, reg.RDI)
+		g.JZ(operand.LabelRef(rowDone))
+		sc := g.vec()
+		g.VBROADCASTSS(scale, sc)
+		q := seq.Quotient[operand.Op](g.o, sc, s)
+		qt := g.o.Mul(seq.Scaled[operand.Op](g.o, q, tsum), f.f)
+		g.MOVQ(f.tp, reg.R12)
+		maps.Copy(g.o.pinned, pins)
+		eachForm("wideTargetsGrad", rowDone, func(fm int, idx reg.VecVirtual) {
+			g.classLoop(f, steps, func(cols []int, tail bool) {
+				for k, disp := range cols {
+					e := g.loadRow(f, reg.RDI, disp, k%sv, tail)
+					a := g.wideTarget(f, fm, disp, k%sv, tail, idx)
+					if idx != nil {
+						g.nextIdx(f, idx)
+					}
+					g.storeRow(f, seq.TargetGrad[operand.Op](g.o, e, qt, a, sc), reg.RDI, disp, k%sv, tail)
+				}
+			})
+		})
+		clear(g.o.pinned)
+		g.comment("The targets row advances (when not nil).")
+		noTp := g.label("noTargets")
+		g.MOVQ(f.tp, reg.R12)
+		g.TESTQ(reg.R12, reg.R12)
+		g.JZ(operand.LabelRef(noTp))
+		g.ADDQ(reg.R9, reg.R12)
+		g.MOVQ(reg.R12, f.tp)
+		g.Label(noTp)
+	})
+}
+
+// wideTail copies to the frame (wtail) the last c mod 16 weights of
+// wideTargetsAVX2, when there are weights. Uses AX and R12.
+func (g *x86Gen) wideTail(f *wideFrame) {
 	g.comment(`
 wtail = the last c mod 16 weights (when there are weights), +0 after them:
 the masked step reads them from the frame, since a masked load at the
@@ -929,141 +1386,6 @@ weights would reach past their end.`)
 	g.INCQ(reg.R12)
 	g.JMP(operand.LabelRef(wLoop))
 	g.Label(wDone)
-	g.Load(g.Param("losses").Base(), reg.RDX)
-	g.fusedSetup(f.flags, f.zv)
-	g.wideSetup(f)
-	scale := g.addr(g.Param("scale"))
-
-	// The accumulators of s, T and D, the same registers in the loops of
-	// every form.
-	var accS, accT, accD [2]reg.VecVirtual
-	for k := range 2 {
-		accS[k], accT[k], accD[k] = g.YMM(), g.YMM(), g.YMM()
-	}
-	forms := []int{0, formStaged, formStaged | formWeights, formLabels, formLabels | formStaged, formLabels | formStaged | formWeights}
-	// eachForm emits one loop per form of the targets, each at the label
-	// prefix + form (the first falls through), after a dispatch on the
-	// row's form; body emits the loop of form fm, with idx the class
-	// indices of a step (int32 lanes, from 0) for the forms from labels.
-	// Every loop jumps to join, which eachForm places after the last.
-	eachForm := func(prefix, join string, body func(fm int, idx reg.VecVirtual)) {
-		for _, fm := range forms[1:] {
-			g.CMPQ(f.variant, operand.U8(fm))
-			g.JEQ(operand.LabelRef(fmt.Sprintf("%s%d", prefix, fm)))
-		}
-		for i, fm := range forms {
-			if i > 0 {
-				g.Label(fmt.Sprintf("%s%d", prefix, fm))
-			}
-			var idx reg.VecVirtual
-			if fm&formLabels != 0 {
-				idx = g.YMM()
-				g.VMOVDQU(wideK(kLanes, 0), idx)
-			}
-			body(fm, idx)
-			g.JMP(operand.LabelRef(join))
-		}
-		g.Label(join)
-	}
-	g.wideRows("wideTargets", func() {
-		m := g.wideMax(f)
-		g.wideAll(f, m)
-		g.comment("preds[i] = argmaxRow(x) (when preds is not nil), before any write.")
-		noPreds := g.label("noPreds")
-		g.TESTQ(reg.R13, reg.R13)
-		g.JZ(operand.LabelRef(noPreds))
-		g.widePreds(f, m, perRow(reg.R13))
-		g.Label(noPreds)
-		g.comment("The label in every lane (targets from labels).")
-		noLab := g.label("noLabel")
-		g.TESTB(operand.U8(formLabels), f.variant)
-		g.JZ(operand.LabelRef(noLab))
-		g.Load(g.Param("labels").Base(), reg.R12)
-		lx, lv := g.XMM(), g.YMM()
-		g.VMOVD(perRow(reg.R12), lx)
-		g.VPBROADCASTD(lx, lv)
-		g.VMOVDQU(lv, f.lab)
-		g.Label(noLab)
-
-		g.comment(`
-Pass 2. For each class: d = x[j] - m; a = targetRow.at(j); td = a·d, +0
-where a == 0 (seq.TargetTerm); e = expf(d) (seq.Exp), stored to g (when
-grad is not nil); s, T and D accumulated by classSum (e, a, td). R12 =
-the targets row. One loop per form of the targets.`)
-		g.MOVQ(f.tp, reg.R12)
-		for k := range 2 {
-			for _, a := range []reg.VecVirtual{accS[k], accT[k], accD[k]} {
-				g.VMOVUPS(wideK(kNegZero, 0), a)
-			}
-		}
-		eachForm("wideTargetsExp", g.label("summed"), func(fm int, idx reg.VecVirtual) {
-			g.classLoop(f, 2, func(cols []int, tail bool) {
-				for k, disp := range cols {
-					x := g.loadRow(f, reg.RSI, disp, k, tail)
-					d := g.o.Sub(x, m)
-					a := g.wideTarget(f, fm, disp, k, tail, idx)
-					td := seq.TargetTerm[operand.Op](g.o, a, d)
-					g.accumulateTerm(f, accT[k], a, k, tail)
-					g.accumulateTerm(f, accD[k], td, k, tail)
-					if idx != nil {
-						g.VPADDD(wideK(kEight, 0), idx, idx)
-					}
-					e := seq.Exp(g.o, []operand.Op{d}, g.v.MantBits)[0]
-					noStore := g.label("noStore")
-					g.TESTQ(reg.RDI, reg.RDI)
-					g.JZ(operand.LabelRef(noStore))
-					g.storeRow(f, e, reg.RDI, disp, k, tail)
-					g.Label(noStore)
-					g.accumulateTerm(f, accS[k], e, k, tail)
-				}
-			})
-		})
-
-		g.comment(`
-The row: s, T, D = total(c) of their accumulators; ls = log32(s)
-(seq.Log); loss = ls·T - D (seq.TargetLoss).`)
-		s := g.wideTotal(accS[0], accS[1])
-		tsum := g.wideTotal(accT[0], accT[1])
-		dsum := g.wideTotal(accD[0], accD[1])
-		ls := seq.Log(g.o, []operand.Op{s}, g.v.MantBits)[0]
-		g.o.reset()
-		loss := seq.TargetLoss[operand.Op](g.o, ls, tsum, dsum).(reg.VecVirtual)
-		g.wideFused(f, f.m, ls, loss, tsum)
-		g.VMOVSS(loss.AsX(), perRow(reg.RDX))
-
-		g.comment(`
-Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
-(seq.Scaled), qt = qt·f (f = 1 without z-loss: exact); g[j] = e[j]·qt -
-a[j]·scale (seq.TargetGrad). One loop per form of the targets.`)
-		rowDone := g.label("rowDone")
-		g.TESTQ(reg.RDI, reg.RDI)
-		g.JZ(operand.LabelRef(rowDone))
-		sc := g.YMM()
-		g.VBROADCASTSS(scale, sc)
-		q := seq.Quotient[operand.Op](g.o, sc, s)
-		qt := g.o.Mul(seq.Scaled[operand.Op](g.o, q, tsum), f.f)
-		g.MOVQ(f.tp, reg.R12)
-		eachForm("wideTargetsGrad", rowDone, func(fm int, idx reg.VecVirtual) {
-			g.classLoop(f, 2, func(cols []int, tail bool) {
-				for k, disp := range cols {
-					e := g.loadRow(f, reg.RDI, disp, k, tail)
-					a := g.wideTarget(f, fm, disp, k, tail, idx)
-					if idx != nil {
-						g.VPADDD(wideK(kEight, 0), idx, idx)
-					}
-					g.storeRow(f, seq.TargetGrad[operand.Op](g.o, e, qt, a, sc), reg.RDI, disp, k, tail)
-				}
-			})
-		})
-		g.comment("The targets row advances (when not nil).")
-		noTp := g.label("noTargets")
-		g.MOVQ(f.tp, reg.R12)
-		g.TESTQ(reg.R12, reg.R12)
-		g.JZ(operand.LabelRef(noTp))
-		g.ADDQ(reg.R9, reg.R12)
-		g.MOVQ(reg.R12, f.tp)
-		g.Label(noTp)
-	})
 }
 
 // wideSoftmax emits wideSoftmaxAVX2.
@@ -1080,19 +1402,19 @@ vectors: m (pass 1), e[j] stored to y and s (pass 2), r = 1/s, y[j] =
 y[j]·r (pass 3).
 
 Registers: %s.
-%s`, wideRegs, wideFrameDoc(f))
+%s`, g.wideRegs(), g.wideFrameDoc(f))
 		})
 	g.comment("Arguments; R8 = the rows.")
 	g.wideStart("wideSoftmaxDone")
 	g.Load(g.Param("dst").Base(), reg.RDI)
 	g.minRows(length{len: g.addr(g.Param("dst").Len())}, false)
 	g.wideSetup(f)
-	g.wideRows("wideSoftmax", func() {
-		g.wideMax(f)
+	g.wideRows(f, "wideSoftmax", func() {
+		m := g.wideMax(f)
 		g.comment("Pass 2. e[j] = expf(x[j] - m) (seq.Exp), stored to y; s accumulated by classSum.")
-		lo, hi := g.wideExpSum(f, f.m, true)
+		acc := g.wideExpSum(f, g.wideM(f, m), true)
 		g.comment("Pass 3. s = total(c); r = 1 / s (seq.Reciprocal); y[j] = y[j]·r (seq.Scaled).")
-		r := seq.Reciprocal[operand.Op](g.o, g.wideTotal(lo, hi))
+		r := seq.Reciprocal[operand.Op](g.o, g.wideTotal(acc))
 		g.wideMulRow(f, r)
 	})
 }
@@ -1111,26 +1433,27 @@ vectors: m (pass 1), s (pass 2), ls = log32(s), y[j] = (x[j] - m) - ls
 (pass 3).
 
 Registers: %s.
-%s`, wideRegs, wideFrameDoc(f))
+%s`, g.wideRegs(), g.wideFrameDoc(f))
 		})
 	g.comment("Arguments; R8 = the rows.")
 	g.wideStart("wideLogSoftmaxDone")
 	g.Load(g.Param("dst").Base(), reg.RDI)
 	g.minRows(length{len: g.addr(g.Param("dst").Len())}, false)
 	g.wideSetup(f)
-	g.wideRows("wideLogSoftmax", func() {
+	g.wideRows(f, "wideLogSoftmax", func() {
 		m := g.wideMax(f)
 		g.comment("Pass 2. s = the sum of expf(x[j] - m) (seq.Exp) by classSum.")
-		lo, hi := g.wideExpSum(f, f.m, false)
+		acc := g.wideExpSum(f, g.wideM(f, m), false)
 		g.comment("s = total(c); ls = log32(s) (seq.Log).")
-		ls := seq.Log(g.o, []operand.Op{g.wideTotal(lo, hi)}, g.v.MantBits)[0]
+		ls := seq.Log(g.o, []operand.Op{g.wideTotal(acc)}, g.v.MantBits)[0]
 		g.o.reset()
 		g.comment("Pass 3. y[j] = (x[j] - m) - ls (seq.LogSoftmax).")
-		g.classLoop(f, 4, func(cols []int, tail bool) {
+		sv := g.stepVecs()
+		g.classLoop(f, g.wideSteps(), func(cols []int, tail bool) {
 			for k, disp := range cols {
-				x := g.loadRow(f, reg.RSI, disp, k%2, tail)
+				x := g.loadRow(f, reg.RSI, disp, k%sv, tail)
 				y := seq.LogSoftmax[operand.Op](g.o, g.o.Sub(x, m), ls)
-				g.storeRow(f, y, reg.RDI, disp, k%2, tail)
+				g.storeRow(f, y, reg.RDI, disp, k%sv, tail)
 			}
 		})
 	})
@@ -1148,7 +1471,7 @@ wideArgmaxGeneric (argmaxRow), one row at a time: m and the NaN lanes (pass
 1), then the scan for the first NaN or the first maximum.
 
 Registers: %s; DI = dst.
-%s`, wideRegs, wideFrameDoc(f))
+%s`, g.wideRegs(), g.wideFrameDoc(f))
 		})
 	g.comment("Arguments; R8 = the rows.")
 	g.wideStart("wideArgmaxDone")
@@ -1158,7 +1481,7 @@ Registers: %s; DI = dst.
 	g.Load(g.Param("dst").Base(), reg.R13)
 	g.XORL(reg.EDI, reg.EDI) // no row pointer to advance
 	g.wideSetup(f)
-	g.wideRows("wideArgmax", func() {
+	g.wideRows(f, "wideArgmax", func() {
 		m := g.wideMax(f)
 		g.comment("dst[i] = argmaxRow(x).")
 		g.widePreds(f, m, perRow(reg.R13))
