@@ -1041,16 +1041,16 @@ noPrefetch9:
 	VINSERTF32X4 $0x03, X11, Z8, Z8
 
 	// m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).
-	VMAXPS Z7, Z9, Z11
-	VMAXPS Z4, Z10, Z12
-	VMAXPS Z12, Z11, Z11
-	VMAXPS Z3, Z5, Z12
-	VMAXPS Z1, Z6, Z13
-	VMAXPS Z13, Z12, Z12
-	VMAXPS Z12, Z11, Z11
-	VMAXPS Z0, Z2, Z12
-	VMAXPS Z12, Z11, Z11
-	VADDPS zero<>+0(SB), Z11, Z11
+	VMAXPS      Z7, Z9, Z11
+	VMAXPS      Z4, Z10, Z12
+	VMAXPS      Z12, Z11, Z11
+	VMAXPS      Z3, Z5, Z12
+	VMAXPS      Z1, Z6, Z13
+	VMAXPS      Z13, Z12, Z12
+	VMAXPS      Z12, Z11, Z11
+	VMAXPS      Z0, Z2, Z12
+	VMAXPS      Z12, Z11, Z11
+	VADDPS.BCST zero<>+0(SB), Z11, Z11
 
 	// d[l] = x[l] - m.
 	VSUBPS  Z11, Z8, Z8
@@ -1059,72 +1059,72 @@ noPrefetch9:
 	// preds = argmax10(x) (seq.Argmax, when preds is not nil): p = 0, then for
 	// j = 9 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 9 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
-	TESTQ     R13, R13
-	JZ        noPreds10
-	VCMPPS    $0x00, Z11, Z0, K1
-	VMOVUPS   zero<>+0(SB), Z8
-	VBLENDMPS index<>+576(SB), Z8, K1, Z8
-	VCMPPS    $0x00, Z11, Z2, K1
-	VBLENDMPS index<>+512(SB), Z8, K1, Z8
-	VCMPPS    $0x00, Z11, Z1, K1
-	VBLENDMPS index<>+448(SB), Z8, K1, Z8
-	VCMPPS    $0x00, Z11, Z6, K1
-	VBLENDMPS index<>+384(SB), Z8, K1, Z8
-	VCMPPS    $0x00, Z11, Z3, K1
-	VBLENDMPS index<>+320(SB), Z8, K1, Z8
-	VCMPPS    $0x00, Z11, Z5, K1
-	VBLENDMPS index<>+256(SB), Z8, K1, Z8
-	VCMPPS    $0x00, Z11, Z4, K1
-	VBLENDMPS index<>+192(SB), Z8, K1, Z8
-	VCMPPS    $0x00, Z11, Z10, K1
-	VBLENDMPS index<>+128(SB), Z8, K1, Z8
-	VCMPPS    $0x00, Z11, Z7, K1
-	VBLENDMPS index<>+64(SB), Z8, K1, Z8
-	VCMPPS    $0x00, Z11, Z9, K1
-	VBLENDMPS index<>+0(SB), Z8, K1, Z8
-	VCMPPS    $0x03, Z0, Z0, K1
-	VBLENDMPS index<>+576(SB), Z8, K1, Z8
-	VCMPPS    $0x03, Z2, Z2, K1
-	VBLENDMPS index<>+512(SB), Z8, K1, Z8
-	VCMPPS    $0x03, Z1, Z1, K1
-	VBLENDMPS index<>+448(SB), Z8, K1, Z8
-	VCMPPS    $0x03, Z6, Z6, K1
-	VBLENDMPS index<>+384(SB), Z8, K1, Z8
-	VCMPPS    $0x03, Z3, Z3, K1
-	VBLENDMPS index<>+320(SB), Z8, K1, Z8
-	VCMPPS    $0x03, Z5, Z5, K1
-	VBLENDMPS index<>+256(SB), Z8, K1, Z8
-	VCMPPS    $0x03, Z4, Z4, K1
-	VBLENDMPS index<>+192(SB), Z8, K1, Z8
-	VCMPPS    $0x03, Z10, Z10, K1
-	VBLENDMPS index<>+128(SB), Z8, K1, Z8
-	VCMPPS    $0x03, Z7, Z7, K1
-	VBLENDMPS index<>+64(SB), Z8, K1, Z8
-	VCMPPS    $0x03, Z9, Z9, K1
-	VBLENDMPS index<>+0(SB), Z8, K1, Z8
-	VMOVUPS   Z8, (R13)
-	ADDQ      $0x00000040, R13
+	TESTQ          R13, R13
+	JZ             noPreds10
+	VCMPPS         $0x00, Z11, Z0, K1
+	VBROADCASTSS   zero<>+0(SB), Z8
+	VBLENDMPS.BCST index<>+576(SB), Z8, K1, Z8
+	VCMPPS         $0x00, Z11, Z2, K1
+	VBLENDMPS.BCST index<>+512(SB), Z8, K1, Z8
+	VCMPPS         $0x00, Z11, Z1, K1
+	VBLENDMPS.BCST index<>+448(SB), Z8, K1, Z8
+	VCMPPS         $0x00, Z11, Z6, K1
+	VBLENDMPS.BCST index<>+384(SB), Z8, K1, Z8
+	VCMPPS         $0x00, Z11, Z3, K1
+	VBLENDMPS.BCST index<>+320(SB), Z8, K1, Z8
+	VCMPPS         $0x00, Z11, Z5, K1
+	VBLENDMPS.BCST index<>+256(SB), Z8, K1, Z8
+	VCMPPS         $0x00, Z11, Z4, K1
+	VBLENDMPS.BCST index<>+192(SB), Z8, K1, Z8
+	VCMPPS         $0x00, Z11, Z10, K1
+	VBLENDMPS.BCST index<>+128(SB), Z8, K1, Z8
+	VCMPPS         $0x00, Z11, Z7, K1
+	VBLENDMPS.BCST index<>+64(SB), Z8, K1, Z8
+	VCMPPS         $0x00, Z11, Z9, K1
+	VBLENDMPS.BCST index<>+0(SB), Z8, K1, Z8
+	VCMPPS         $0x03, Z0, Z0, K1
+	VBLENDMPS.BCST index<>+576(SB), Z8, K1, Z8
+	VCMPPS         $0x03, Z2, Z2, K1
+	VBLENDMPS.BCST index<>+512(SB), Z8, K1, Z8
+	VCMPPS         $0x03, Z1, Z1, K1
+	VBLENDMPS.BCST index<>+448(SB), Z8, K1, Z8
+	VCMPPS         $0x03, Z6, Z6, K1
+	VBLENDMPS.BCST index<>+384(SB), Z8, K1, Z8
+	VCMPPS         $0x03, Z3, Z3, K1
+	VBLENDMPS.BCST index<>+320(SB), Z8, K1, Z8
+	VCMPPS         $0x03, Z5, Z5, K1
+	VBLENDMPS.BCST index<>+256(SB), Z8, K1, Z8
+	VCMPPS         $0x03, Z4, Z4, K1
+	VBLENDMPS.BCST index<>+192(SB), Z8, K1, Z8
+	VCMPPS         $0x03, Z10, Z10, K1
+	VBLENDMPS.BCST index<>+128(SB), Z8, K1, Z8
+	VCMPPS         $0x03, Z7, Z7, K1
+	VBLENDMPS.BCST index<>+64(SB), Z8, K1, Z8
+	VCMPPS         $0x03, Z9, Z9, K1
+	VBLENDMPS.BCST index<>+0(SB), Z8, K1, Z8
+	VMOVUPS        Z8, (R13)
+	ADDQ           $0x00000040, R13
 
 noPreds10:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum10(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
-	TESTB   $0x01, 7744(SP)
-	JZ      noLse11
-	VCMPPS  $0x00, negInfBits<>+0(SB), Z11, K1
-	VADDPS  Z7, Z9, Z8
-	VADDPS  Z4, Z10, Z12
-	VADDPS  Z12, Z8, Z8
-	VADDPS  Z3, Z5, Z12
-	VADDPS  Z1, Z6, Z13
-	VADDPS  Z13, Z12, Z12
-	VADDPS  Z12, Z8, Z8
-	VADDPS  Z0, Z2, Z12
-	VADDPS  Z12, Z8, Z8
-	VCMPPS  $0x00, negInfBits<>+0(SB), Z8, K2
-	KANDW   K2, K1, K1
-	KMOVW   K1, 896(R11)
-	VMOVUPS Z11, 832(R11)
+	TESTB       $0x01, 7744(SP)
+	JZ          noLse11
+	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z11, K1
+	VADDPS      Z7, Z9, Z8
+	VADDPS      Z4, Z10, Z12
+	VADDPS      Z12, Z8, Z8
+	VADDPS      Z3, Z5, Z12
+	VADDPS      Z1, Z6, Z13
+	VADDPS      Z13, Z12, Z12
+	VADDPS      Z12, Z8, Z8
+	VADDPS      Z0, Z2, Z12
+	VADDPS      Z12, Z8, Z8
+	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z8, K2
+	KANDW       K2, K1, K1
+	KMOVW       K1, 896(R11)
+	VMOVUPS     Z11, 832(R11)
 
 noLse11:
 	// d[j] = x[j] - m, stored to the record.
@@ -1159,12 +1159,12 @@ noLse11:
 	LEAQ (SP), R11
 
 	// Constants kept in registers in the loop.
-	VMOVUPS expMagic<>+0(SB), Z0
-	VMOVUPS expLog2e<>+0(SB), Z1
-	VMOVUPS expLn2Hi<>+0(SB), Z2
-	VMOVUPS expLn2Lo<>+0(SB), Z3
-	VMOVUPS expQ4<>+0(SB), Z4
-	VMOVUPS expQ3<>+0(SB), Z5
+	VBROADCASTSS expMagic<>+0(SB), Z0
+	VBROADCASTSS expLog2e<>+0(SB), Z1
+	VBROADCASTSS expLn2Hi<>+0(SB), Z2
+	VBROADCASTSS expLn2Lo<>+0(SB), Z3
+	VBROADCASTSS expQ4<>+0(SB), Z4
+	VBROADCASTSS expQ3<>+0(SB), Z5
 
 labelsExpOnlyLoop:
 	// e[j] = exp(d[j]) for j = 0..9 (seq.Exp), scheduled together:
@@ -1267,26 +1267,26 @@ labelsExpOnlyLoop:
 	VMULPS      Z27, Z30, Z30
 	VMULPS      Z11, Z22, Z22
 	VMULPS      Z29, Z23, Z23
-	VADDPS      expQ2<>+0(SB), Z28, Z28
-	VADDPS      expQ2<>+0(SB), Z30, Z30
-	VADDPS      expQ2<>+0(SB), Z22, Z22
-	VADDPS      expQ2<>+0(SB), Z23, Z23
+	VADDPS.BCST expQ2<>+0(SB), Z28, Z28
+	VADDPS.BCST expQ2<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ2<>+0(SB), Z22, Z22
+	VADDPS.BCST expQ2<>+0(SB), Z23, Z23
 	VMULPS      Z7, Z28, Z28
 	VMULPS      Z27, Z30, Z30
 	VMULPS      Z11, Z22, Z22
 	VMULPS      Z29, Z23, Z23
-	VADDPS      expQ1<>+0(SB), Z28, Z28
-	VADDPS      expQ1<>+0(SB), Z30, Z30
-	VADDPS      expQ1<>+0(SB), Z22, Z22
-	VADDPS      expQ1<>+0(SB), Z23, Z23
+	VADDPS.BCST expQ1<>+0(SB), Z28, Z28
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ1<>+0(SB), Z22, Z22
+	VADDPS.BCST expQ1<>+0(SB), Z23, Z23
 	VMULPS      Z7, Z28, Z28
 	VMULPS      Z27, Z30, Z30
 	VMULPS      Z11, Z22, Z22
 	VMULPS      Z29, Z23, Z23
-	VADDPS      expQ0<>+0(SB), Z28, Z28
-	VADDPS      expQ0<>+0(SB), Z30, Z30
-	VADDPS      expQ0<>+0(SB), Z22, Z22
-	VADDPS      expQ0<>+0(SB), Z23, Z23
+	VADDPS.BCST expQ0<>+0(SB), Z28, Z28
+	VADDPS.BCST expQ0<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ0<>+0(SB), Z22, Z22
+	VADDPS.BCST expQ0<>+0(SB), Z23, Z23
 	VMULPS      Z28, Z21, Z21
 	VMULPS      Z30, Z26, Z30
 	VMULPS      Z4, Z15, Z26
@@ -1297,71 +1297,71 @@ labelsExpOnlyLoop:
 	VADDPS      Z5, Z26, Z26
 	VADDPS      Z5, Z28, Z30
 	VMULPS      Z11, Z11, Z28
-	VADDPS      one<>+0(SB), Z7, Z7
-	VADDPS      one<>+0(SB), Z27, Z27
+	VADDPS.BCST one<>+0(SB), Z7, Z7
+	VADDPS.BCST one<>+0(SB), Z27, Z27
 	VADDPS      Z5, Z21, Z21
 	VMULPS      Z15, Z26, Z26
 	VMULPS      Z31, Z30, Z30
 	VMULPS      Z22, Z28, Z28
 	VMULPS      Z9, Z9, Z22
 	VMULPS      Z13, Z21, Z21
-	VADDPS      expQ2<>+0(SB), Z26, Z26
-	VADDPS      expQ2<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ2<>+0(SB), Z26, Z26
+	VADDPS.BCST expQ2<>+0(SB), Z30, Z30
 	VADDPS      Z11, Z28, Z11
 	VMOVUPS     (R11), Z28
-	VADDPS      expQ2<>+0(SB), Z21, Z21
+	VADDPS.BCST expQ2<>+0(SB), Z21, Z21
 	VMULPS      Z15, Z26, Z26
 	VMULPS      Z31, Z30, Z30
-	VADDPS      one<>+0(SB), Z11, Z11
+	VADDPS.BCST one<>+0(SB), Z11, Z11
 	VMULPS      Z13, Z21, Z21
-	VADDPS      expQ1<>+0(SB), Z26, Z26
-	VADDPS      expQ1<>+0(SB), Z30, Z30
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z28, K1
+	VADDPS.BCST expQ1<>+0(SB), Z26, Z26
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z30
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z28, K1
 	VSCALEFPS.Z Z6, Z7, K1, Z28
 	VMULPS      Z4, Z17, Z6
 	VMULPS      Z4, Z9, Z7
-	VADDPS      expQ1<>+0(SB), Z21, Z21
+	VADDPS.BCST expQ1<>+0(SB), Z21, Z21
 	VMULPS      Z15, Z26, Z26
 	VMULPS      Z31, Z30, Z30
 	VMOVUPS     Z28, (R11)
 	VADDPS      Z5, Z6, Z6
 	VADDPS      Z5, Z7, Z7
 	VMULPS      Z13, Z21, Z21
-	VADDPS      expQ0<>+0(SB), Z26, Z26
-	VADDPS      expQ0<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ0<>+0(SB), Z26, Z26
+	VADDPS.BCST expQ0<>+0(SB), Z30, Z30
 	VMULPS      Z17, Z6, Z6
 	VMULPS      Z9, Z7, Z7
-	VADDPS      expQ0<>+0(SB), Z21, Z21
-	VADDPS      expQ2<>+0(SB), Z6, Z6
-	VADDPS      expQ2<>+0(SB), Z7, Z7
+	VADDPS.BCST expQ0<>+0(SB), Z21, Z21
+	VADDPS.BCST expQ2<>+0(SB), Z6, Z6
+	VADDPS.BCST expQ2<>+0(SB), Z7, Z7
 	VMULPS      Z17, Z6, Z6
 	VMULPS      Z9, Z7, Z7
-	VADDPS      expQ1<>+0(SB), Z6, Z6
-	VADDPS      expQ1<>+0(SB), Z7, Z7
+	VADDPS.BCST expQ1<>+0(SB), Z6, Z6
+	VADDPS.BCST expQ1<>+0(SB), Z7, Z7
 	VMULPS      Z17, Z6, Z6
 	VMULPS      Z9, Z7, Z7
-	VADDPS      expQ0<>+0(SB), Z6, Z6
-	VADDPS      expQ0<>+0(SB), Z7, Z7
+	VADDPS.BCST expQ0<>+0(SB), Z6, Z6
+	VADDPS.BCST expQ0<>+0(SB), Z7, Z7
 	VMULPS      Z7, Z22, Z22
 	VMULPS      Z4, Z19, Z7
 	VADDPS      Z9, Z22, Z9
 	VADDPS      Z5, Z7, Z22
 	VMULPS      Z29, Z29, Z7
-	VADDPS      one<>+0(SB), Z9, Z9
+	VADDPS.BCST one<>+0(SB), Z9, Z9
 	VMULPS      Z19, Z22, Z22
 	VMULPS      Z23, Z7, Z7
 	VMOVUPS     64(R11), Z23
-	VADDPS      expQ2<>+0(SB), Z22, Z22
+	VADDPS.BCST expQ2<>+0(SB), Z22, Z22
 	VADDPS      Z29, Z7, Z7
 	VMOVUPS     128(R11), Z29
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z23, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z23, K1
 	VMULPS      Z19, Z22, Z22
-	VADDPS      one<>+0(SB), Z7, Z7
+	VADDPS.BCST one<>+0(SB), Z7, Z7
 	VSCALEFPS.Z Z8, Z27, K1, Z23
 	VMOVUPS     512(R11), Z27
 	VMULPS      Z15, Z15, Z8
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z29, K1
-	VADDPS      expQ1<>+0(SB), Z22, Z22
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z29, K1
+	VADDPS.BCST expQ1<>+0(SB), Z22, Z22
 	VSCALEFPS.Z Z10, Z11, K1, Z10
 	VADDPS      Z23, Z28, Z11
 	VMOVUPS     Z23, 64(R11)
@@ -1370,7 +1370,7 @@ labelsExpOnlyLoop:
 	VMOVUPS     192(R11), Z29
 	VMULPS      Z26, Z8, Z26
 	VMULPS      Z19, Z19, Z8
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z27, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z27, K1
 	VMULPS      Z19, Z22, Z22
 	VSCALEFPS.Z Z12, Z9, K1, Z12
 	VMOVUPS     Z10, 128(R11)
@@ -1378,41 +1378,41 @@ labelsExpOnlyLoop:
 	VMULPS      Z30, Z23, Z23
 	VMULPS      Z21, Z28, Z21
 	VADDPS      Z15, Z26, Z15
-	VADDPS      expQ0<>+0(SB), Z22, Z22
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z29, K1
+	VADDPS.BCST expQ0<>+0(SB), Z22, Z22
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z29, K1
 	VMOVUPS     Z12, 512(R11)
 	VMULPS      Z6, Z9, Z6
 	VADDPS      Z31, Z23, Z9
 	VSCALEFPS.Z Z25, Z7, K1, Z7
 	VADDPS      Z13, Z21, Z13
-	VADDPS      one<>+0(SB), Z15, Z15
+	VADDPS.BCST one<>+0(SB), Z15, Z15
 	VMOVUPS     256(R11), Z21
 	VMULPS      Z22, Z8, Z8
 	VADDPS      Z17, Z6, Z6
-	VADDPS      one<>+0(SB), Z9, Z9
+	VADDPS.BCST one<>+0(SB), Z9, Z9
 	VMOVUPS     Z7, 192(R11)
 	VMOVUPS     320(R11), Z17
-	VADDPS      one<>+0(SB), Z13, Z13
+	VADDPS.BCST one<>+0(SB), Z13, Z13
 	VADDPS      Z7, Z10, Z10
 	VMOVUPS     384(R11), Z7
 	VADDPS      Z19, Z8, Z8
-	VADDPS      one<>+0(SB), Z6, Z6
+	VADDPS.BCST one<>+0(SB), Z6, Z6
 	VMOVUPS     448(R11), Z19
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z21, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z21, K1
 	VADDPS      Z10, Z11, Z10
 	VSCALEFPS.Z Z14, Z15, K1, Z11
-	VADDPS      one<>+0(SB), Z8, Z8
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z17, K1
+	VADDPS.BCST one<>+0(SB), Z8, Z8
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z17, K1
 	VMOVUPS     576(R11), Z14
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z7, K2
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z7, K2
 	VSCALEFPS.Z Z16, Z9, K1, Z7
 	VSCALEFPS.Z Z18, Z13, K2, Z9
 	VMOVUPS     Z11, 256(R11)
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z19, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z19, K1
 	VSCALEFPS.Z Z20, Z6, K1, Z6
 	VADDPS      Z7, Z11, Z11
 	VMOVUPS     Z7, 320(R11)
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z14, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z14, K1
 	VMOVUPS     Z9, 384(R11)
 	VSCALEFPS.Z Z24, Z8, K1, Z7
 	VADDPS      Z6, Z9, Z8
@@ -1444,342 +1444,342 @@ labelsLogLoop:
 	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU32 640(R11), Z0
-	VMOVDQU32 1600(R11), Z1
-	VMOVDQU32 2560(R11), Z2
-	VMOVDQU32 3520(R11), Z3
-	VMOVDQU32 4480(R11), Z4
-	VMOVDQU32 5440(R11), Z5
-	VMOVDQU32 6400(R11), Z6
-	VMOVDQU32 7360(R11), Z7
-	VMOVDQU32 logExpInv<>+0(SB), Z8
-	VMOVDQU32 logExpInv<>+0(SB), Z9
-	VMOVDQU32 logExpInv<>+0(SB), Z10
-	VMOVDQU32 logExpInv<>+0(SB), Z11
-	VPSRLD    $0x17, Z0, Z0
-	VPSRLD    $0x17, Z1, Z1
-	VMOVDQU32 logExpInv<>+0(SB), Z12
-	VMOVDQU32 logExpInv<>+0(SB), Z13
-	VPSRLD    $0x17, Z2, Z2
-	VPSRLD    $0x17, Z3, Z3
-	VMOVDQU32 logExpInv<>+0(SB), Z14
-	VMOVDQU32 logExpInv<>+0(SB), Z15
-	VPSRLD    $0x17, Z4, Z4
-	VPSRLD    $0x17, Z5, Z5
-	VPSRLD    $0x17, Z6, Z6
-	VPSRLD    $0x17, Z7, Z7
-	VPSUBD    logExpBias<>+0(SB), Z0, Z16
-	VPSUBD    logExpBias<>+0(SB), Z1, Z17
-	VPSUBD    Z0, Z8, Z0
-	VPSUBD    Z1, Z9, Z1
-	VPSUBD    logExpBias<>+0(SB), Z2, Z8
-	VPSUBD    logExpBias<>+0(SB), Z3, Z9
-	VPSUBD    Z2, Z10, Z2
-	VPSUBD    Z3, Z11, Z3
-	VPSLLD    $0x17, Z0, Z0
-	VPSUBD    logExpBias<>+0(SB), Z4, Z10
-	VPSUBD    Z4, Z12, Z4
-	VPSUBD    Z5, Z13, Z11
-	VPSLLD    $0x17, Z1, Z1
-	VMULPS    640(R11), Z0, Z0
-	VPSUBD    Z6, Z14, Z12
-	VPSUBD    Z7, Z15, Z13
-	VPSLLD    $0x17, Z2, Z2
-	VMULPS    1600(R11), Z1, Z1
-	VPSLLD    $0x17, Z3, Z3
-	VPSLLD    $0x17, Z4, Z4
-	VMULPS    2560(R11), Z2, Z2
-	VPSUBD    logExpBias<>+0(SB), Z5, Z5
-	VPSLLD    $0x17, Z11, Z11
-	VPSLLD    $0x17, Z12, Z12
-	VMULPS    3520(R11), Z3, Z3
-	VADDPS    Z0, Z0, Z14
-	VPSLLD    $0x17, Z13, Z13
-	VMULPS    4480(R11), Z4, Z4
-	VADDPS    Z1, Z1, Z15
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z0, K1
-	VMULPS    5440(R11), Z11, Z11
-	VMULPS    6400(R11), Z12, Z12
-	VADDPS    Z2, Z2, Z18
-	VCVTDQ2PS Z16, Z16
-	VMULPS    7360(R11), Z13, Z13
-	VADDPS    Z3, Z3, Z19
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K2
-	VBLENDMPS Z14, Z0, K1, Z14
-	VADDPS    Z4, Z4, Z0
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z2, K3
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z3, K4
-	VBLENDMPS Z15, Z1, K2, Z21
-	VADDPS    Z11, Z11, Z1
-	VADDPS    Z12, Z12, Z15
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z4, K5
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z11, K6
-	VADDPS    Z13, Z13, Z20
-	VBLENDMPS Z18, Z2, K3, Z2
-	VBLENDMPS Z19, Z3, K4, Z3
-	VPSUBD    logExpBias<>+0(SB), Z6, Z6
-	VBLENDMPS Z0, Z4, K5, Z0
-	VSUBPS    one<>+0(SB), Z14, Z4
-	VPSUBD    logExpBias<>+0(SB), Z7, Z7
-	VBLENDMPS Z1, Z11, K6, Z1
-	VSUBPS    one<>+0(SB), Z21, Z11
-	VSUBPS    one<>+0(SB), Z2, Z2
-	VSUBPS    one<>+0(SB), Z3, Z3
-	VSUBPS    one<>+0(SB), Z0, Z0
-	VSUBPS    one<>+0(SB), Z1, Z1
-	VMULPS    Z4, Z4, Z14
-	VMULPS    logP0<>+0(SB), Z4, Z18
-	VMULPS    logP0<>+0(SB), Z11, Z19
-	VCVTDQ2PS Z17, Z17
-	VCVTDQ2PS Z8, Z8
-	VMULPS    logP0<>+0(SB), Z2, Z21
-	VMULPS    logP0<>+0(SB), Z3, Z22
-	VCVTDQ2PS Z9, Z9
-	VCVTDQ2PS Z10, Z10
-	VMULPS    logP0<>+0(SB), Z0, Z23
-	VMULPS    logP0<>+0(SB), Z1, Z24
-	VCVTDQ2PS Z5, Z5
-	VCVTDQ2PS Z6, Z6
-	VADDPS    logP1<>+0(SB), Z18, Z18
-	VADDPS    logP1<>+0(SB), Z19, Z19
-	VADDPS    logP1<>+0(SB), Z21, Z21
-	VADDPS    logP1<>+0(SB), Z22, Z22
-	VADDPS    logP1<>+0(SB), Z23, Z23
-	VADDPS    logP1<>+0(SB), Z24, Z24
-	VMULPS    Z4, Z18, Z18
-	VMULPS    Z11, Z19, Z19
-	VCVTDQ2PS Z7, Z7
-	VSUBPS    one<>+0(SB), Z16, Z25
-	VMULPS    Z2, Z21, Z21
-	VMULPS    Z3, Z22, Z22
-	VMULPS    Z0, Z23, Z23
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP2<>+0(SB), Z18, Z18
-	VADDPS    logP2<>+0(SB), Z19, Z19
-	VBLENDMPS Z25, Z16, K1, Z16
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z12, K1
-	VADDPS    logP2<>+0(SB), Z21, Z25
-	VMULPS    Z11, Z11, Z21
-	VBLENDMPS Z15, Z12, K1, Z12
-	VADDPS    logP2<>+0(SB), Z22, Z22
-	VMULPS    expLn2Lo<>+0(SB), Z16, Z15
-	VSUBPS    one<>+0(SB), Z12, Z12
-	VADDPS    logP2<>+0(SB), Z23, Z23
-	VMULPS    Z4, Z18, Z18
-	VMULPS    Z11, Z19, Z19
-	VADDPS    logP2<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z25, Z25
-	VMULPS    expLn2Hi<>+0(SB), Z16, Z16
-	VMULPS    Z3, Z22, Z22
-	VMULPS    Z0, Z23, Z23
-	VADDPS    logP3<>+0(SB), Z18, Z18
-	VADDPS    logP3<>+0(SB), Z19, Z19
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP3<>+0(SB), Z25, Z25
-	VMOVUPS   Z16, 768(R11)
-	VMULPS    logP0<>+0(SB), Z12, Z16
-	VADDPS    logP3<>+0(SB), Z22, Z22
-	VADDPS    logP3<>+0(SB), Z23, Z23
-	VMULPS    Z4, Z18, Z18
-	VMULPS    Z11, Z19, Z19
-	VADDPS    logP3<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z25, Z25
-	VADDPS    logP1<>+0(SB), Z16, Z16
-	VMULPS    Z3, Z22, Z22
-	VMULPS    Z0, Z23, Z23
-	VADDPS    logP4<>+0(SB), Z18, Z18
-	VADDPS    logP4<>+0(SB), Z19, Z19
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP4<>+0(SB), Z25, Z25
-	VMULPS    Z12, Z16, Z16
-	VADDPS    logP4<>+0(SB), Z22, Z22
-	VADDPS    logP4<>+0(SB), Z23, Z23
-	VMULPS    Z4, Z18, Z18
-	VMULPS    Z11, Z19, Z19
-	VADDPS    logP4<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z25, Z25
-	VADDPS    logP2<>+0(SB), Z16, Z16
-	VMULPS    Z3, Z22, Z22
-	VMULPS    Z0, Z23, Z23
-	VADDPS    logP5<>+0(SB), Z18, Z18
-	VADDPS    logP5<>+0(SB), Z19, Z19
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP5<>+0(SB), Z25, Z25
-	VMULPS    Z12, Z16, Z16
-	VADDPS    logP5<>+0(SB), Z22, Z22
-	VADDPS    logP5<>+0(SB), Z23, Z23
-	VMULPS    Z4, Z18, Z18
-	VMULPS    Z11, Z19, Z19
-	VADDPS    logP5<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z25, Z25
-	VADDPS    logP3<>+0(SB), Z16, Z16
-	VMULPS    Z3, Z22, Z22
-	VMULPS    Z0, Z23, Z23
-	VADDPS    logP6<>+0(SB), Z18, Z18
-	VADDPS    logP6<>+0(SB), Z19, Z19
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP6<>+0(SB), Z25, Z25
-	VMULPS    Z12, Z16, Z16
-	VADDPS    logP6<>+0(SB), Z22, Z22
-	VADDPS    logP6<>+0(SB), Z23, Z23
-	VMULPS    Z4, Z18, Z18
-	VMULPS    Z11, Z19, Z19
-	VADDPS    logP6<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z25, Z25
-	VADDPS    logP4<>+0(SB), Z16, Z16
-	VMULPS    Z3, Z22, Z22
-	VMULPS    Z0, Z23, Z23
-	VADDPS    logP7<>+0(SB), Z18, Z18
-	VADDPS    logP7<>+0(SB), Z19, Z19
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP7<>+0(SB), Z25, Z25
-	VMULPS    Z12, Z16, Z16
-	VADDPS    logP7<>+0(SB), Z22, Z22
-	VADDPS    logP7<>+0(SB), Z23, Z23
-	VMULPS    Z4, Z18, Z18
-	VMULPS    Z11, Z19, Z19
-	VADDPS    logP7<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z25, Z25
-	VADDPS    logP5<>+0(SB), Z16, Z16
-	VMULPS    Z3, Z22, Z22
-	VMULPS    Z0, Z23, Z23
-	VADDPS    logP8<>+0(SB), Z18, Z18
-	VADDPS    logP8<>+0(SB), Z19, Z19
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP8<>+0(SB), Z25, Z25
-	VMULPS    Z12, Z16, Z16
-	VADDPS    logP8<>+0(SB), Z22, Z22
-	VADDPS    logP8<>+0(SB), Z23, Z23
-	VMULPS    Z4, Z18, Z18
-	VMULPS    Z11, Z19, Z19
-	VADDPS    logP8<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z25, Z25
-	VADDPS    logP6<>+0(SB), Z16, Z16
-	VMULPS    Z3, Z22, Z22
-	VMULPS    Z0, Z23, Z23
-	VMULPS    Z14, Z18, Z18
-	VMULPS    Z1, Z24, Z24
-	VMULPS    Z21, Z19, Z19
-	VMULPS    Z12, Z16, Z16
-	VMULPS    half<>+0(SB), Z14, Z14
-	VADDPS    Z15, Z18, Z15
-	VMULPS    half<>+0(SB), Z21, Z21
-	VSUBPS    one<>+0(SB), Z17, Z18
-	VADDPS    logP7<>+0(SB), Z16, Z16
-	VSUBPS    Z14, Z15, Z15
-	VSUBPS    one<>+0(SB), Z8, Z14
-	VBLENDMPS Z18, Z17, K2, Z17
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z13, K2
-	VMULPS    Z12, Z16, Z18
-	VSUBPS    one<>+0(SB), Z9, Z16
-	VBLENDMPS Z20, Z13, K2, Z13
-	VSUBPS    one<>+0(SB), Z10, Z20
-	VSUBPS    one<>+0(SB), Z13, Z13
-	VBLENDMPS Z14, Z8, K3, Z8
-	VMULPS    expLn2Lo<>+0(SB), Z17, Z14
-	VADDPS    logP8<>+0(SB), Z18, Z26
-	VSUBPS    one<>+0(SB), Z5, Z18
-	VBLENDMPS Z16, Z9, K4, Z27
-	VSUBPS    one<>+0(SB), Z6, Z9
-	VSUBPS    one<>+0(SB), Z7, Z16
-	VBLENDMPS Z20, Z10, K5, Z10
-	VMULPS    logP0<>+0(SB), Z13, Z28
-	VMULPS    Z2, Z2, Z20
-	VADDPS    Z14, Z19, Z14
-	VADDPS    Z15, Z4, Z19
-	VMULPS    Z3, Z3, Z4
-	VMULPS    Z0, Z0, Z15
-	VBLENDMPS Z18, Z5, K6, Z5
-	VMULPS    Z1, Z1, Z18
-	VMULPS    Z12, Z12, Z29
-	VBLENDMPS Z9, Z6, K1, Z6
-	VBLENDMPS Z16, Z7, K2, Z7
-	VADDPS    logP1<>+0(SB), Z28, Z16
-	VMULPS    Z13, Z13, Z9
-	VMULPS    Z12, Z26, Z26
-	VSUBPS    Z21, Z14, Z31
-	VMULPS    expLn2Lo<>+0(SB), Z8, Z14
-	VMULPS    expLn2Lo<>+0(SB), Z27, Z21
-	VMULPS    expLn2Lo<>+0(SB), Z10, Z28
-	VMULPS    expLn2Lo<>+0(SB), Z5, Z30
-	VMULPS    Z13, Z16, Z16
-	VMULPS    Z20, Z25, Z25
-	VADDPS    Z31, Z11, Z11
-	VADDPS    768(R11), Z19, Z31
-	VMULPS    expLn2Lo<>+0(SB), Z6, Z19
-	VMULPS    Z4, Z22, Z22
-	VMULPS    Z15, Z23, Z23
-	VMULPS    Z18, Z24, Z24
-	VADDPS    logP2<>+0(SB), Z16, Z16
-	VMULPS    Z29, Z26, Z26
-	VMULPS    expLn2Hi<>+0(SB), Z17, Z17
-	VADDPS    Z14, Z25, Z25
-	VMULPS    expLn2Lo<>+0(SB), Z7, Z14
-	VMULPS    expLn2Hi<>+0(SB), Z8, Z8
-	VADDPS    Z21, Z22, Z21
-	VMULPS    expLn2Hi<>+0(SB), Z27, Z22
-	VMULPS    expLn2Hi<>+0(SB), Z10, Z10
-	VADDPS    Z28, Z23, Z23
-	VADDPS    Z30, Z24, Z24
-	VMULPS    Z13, Z16, Z16
-	VMULPS    expLn2Hi<>+0(SB), Z5, Z5
-	VADDPS    Z19, Z26, Z19
-	VMOVUPS   Z17, 1728(R11)
-	VSUBPS    704(R11), Z31, Z17
-	VMULPS    expLn2Hi<>+0(SB), Z6, Z6
-	VMULPS    expLn2Hi<>+0(SB), Z7, Z7
-	VMOVUPS   Z8, 2688(R11)
-	VMULPS    half<>+0(SB), Z20, Z8
-	VMULPS    half<>+0(SB), Z4, Z4
-	VMOVUPS   Z22, 3648(R11)
-	VADDPS    logP3<>+0(SB), Z16, Z16
-	VMULPS    half<>+0(SB), Z15, Z15
-	VMOVUPS   Z10, 4608(R11)
-	VMULPS    half<>+0(SB), Z18, Z10
-	VMULPS    half<>+0(SB), Z29, Z18
-	VMOVUPS   Z5, 5568(R11)
-	VMULPS    half<>+0(SB), Z9, Z5
-	VMOVUPS   Z6, 6528(R11)
-	VSUBPS    Z8, Z25, Z6
-	VSUBPS    Z4, Z21, Z4
-	VMULPS    Z13, Z16, Z8
-	VMOVUPS   Z7, 7488(R11)
-	VSUBPS    Z15, Z23, Z7
-	VSUBPS    Z10, Z24, Z10
-	VSUBPS    Z18, Z19, Z15
-	VADDPS    Z6, Z2, Z2
-	VADDPS    Z4, Z3, Z3
-	VADDPS    logP4<>+0(SB), Z8, Z4
-	VADDPS    Z7, Z0, Z0
-	VADDPS    Z10, Z1, Z1
-	VADDPS    Z15, Z12, Z6
-	VADDPS    1728(R11), Z11, Z7
-	VADDPS    2688(R11), Z2, Z2
-	VMULPS    Z13, Z4, Z4
-	VADDPS    3648(R11), Z3, Z3
-	VADDPS    4608(R11), Z0, Z0
-	VADDPS    5568(R11), Z1, Z1
-	VADDPS    6528(R11), Z6, Z6
-	VSUBPS    1664(R11), Z7, Z7
-	VSUBPS    2624(R11), Z2, Z2
-	VADDPS    logP5<>+0(SB), Z4, Z4
-	VSUBPS    3584(R11), Z3, Z3
-	VSUBPS    4544(R11), Z0, Z0
-	VSUBPS    5504(R11), Z1, Z1
-	VSUBPS    6464(R11), Z6, Z6
-	VMULPS    Z13, Z4, Z4
-	VADDPS    logP6<>+0(SB), Z4, Z4
-	VMULPS    Z13, Z4, Z4
-	VADDPS    logP7<>+0(SB), Z4, Z4
-	VMULPS    Z13, Z4, Z4
-	VADDPS    logP8<>+0(SB), Z4, Z4
-	VMULPS    Z13, Z4, Z4
-	VMULPS    Z9, Z4, Z4
-	VADDPS    Z14, Z4, Z4
-	VSUBPS    Z5, Z4, Z4
-	VADDPS    Z4, Z13, Z4
-	VADDPS    7488(R11), Z4, Z4
-	VSUBPS    7424(R11), Z4, Z4
+	VMOVDQU32    640(R11), Z0
+	VMOVDQU32    1600(R11), Z1
+	VMOVDQU32    2560(R11), Z2
+	VMOVDQU32    3520(R11), Z3
+	VMOVDQU32    4480(R11), Z4
+	VMOVDQU32    5440(R11), Z5
+	VMOVDQU32    6400(R11), Z6
+	VMOVDQU32    7360(R11), Z7
+	VBROADCASTSS logExpInv<>+0(SB), Z8
+	VBROADCASTSS logExpInv<>+0(SB), Z9
+	VBROADCASTSS logExpInv<>+0(SB), Z10
+	VBROADCASTSS logExpInv<>+0(SB), Z11
+	VPSRLD       $0x17, Z0, Z0
+	VPSRLD       $0x17, Z1, Z1
+	VBROADCASTSS logExpInv<>+0(SB), Z12
+	VBROADCASTSS logExpInv<>+0(SB), Z13
+	VPSRLD       $0x17, Z2, Z2
+	VPSRLD       $0x17, Z3, Z3
+	VBROADCASTSS logExpInv<>+0(SB), Z14
+	VBROADCASTSS logExpInv<>+0(SB), Z15
+	VPSRLD       $0x17, Z4, Z4
+	VPSRLD       $0x17, Z5, Z5
+	VPSRLD       $0x17, Z6, Z6
+	VPSRLD       $0x17, Z7, Z7
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z16
+	VPSUBD.BCST  logExpBias<>+0(SB), Z1, Z17
+	VPSUBD       Z0, Z8, Z0
+	VPSUBD       Z1, Z9, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z2, Z8
+	VPSUBD.BCST  logExpBias<>+0(SB), Z3, Z9
+	VPSUBD       Z2, Z10, Z2
+	VPSUBD       Z3, Z11, Z3
+	VPSLLD       $0x17, Z0, Z0
+	VPSUBD.BCST  logExpBias<>+0(SB), Z4, Z10
+	VPSUBD       Z4, Z12, Z4
+	VPSUBD       Z5, Z13, Z11
+	VPSLLD       $0x17, Z1, Z1
+	VMULPS       640(R11), Z0, Z0
+	VPSUBD       Z6, Z14, Z12
+	VPSUBD       Z7, Z15, Z13
+	VPSLLD       $0x17, Z2, Z2
+	VMULPS       1600(R11), Z1, Z1
+	VPSLLD       $0x17, Z3, Z3
+	VPSLLD       $0x17, Z4, Z4
+	VMULPS       2560(R11), Z2, Z2
+	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
+	VPSLLD       $0x17, Z11, Z11
+	VPSLLD       $0x17, Z12, Z12
+	VMULPS       3520(R11), Z3, Z3
+	VADDPS       Z0, Z0, Z14
+	VPSLLD       $0x17, Z13, Z13
+	VMULPS       4480(R11), Z4, Z4
+	VADDPS       Z1, Z1, Z15
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
+	VMULPS       5440(R11), Z11, Z11
+	VMULPS       6400(R11), Z12, Z12
+	VADDPS       Z2, Z2, Z18
+	VCVTDQ2PS    Z16, Z16
+	VMULPS       7360(R11), Z13, Z13
+	VADDPS       Z3, Z3, Z19
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
+	VBLENDMPS    Z14, Z0, K1, Z14
+	VADDPS       Z4, Z4, Z0
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z2, K3
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z3, K4
+	VBLENDMPS    Z15, Z1, K2, Z21
+	VADDPS       Z11, Z11, Z1
+	VADDPS       Z12, Z12, Z15
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z4, K5
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z11, K6
+	VADDPS       Z13, Z13, Z20
+	VBLENDMPS    Z18, Z2, K3, Z2
+	VBLENDMPS    Z19, Z3, K4, Z3
+	VPSUBD.BCST  logExpBias<>+0(SB), Z6, Z6
+	VBLENDMPS    Z0, Z4, K5, Z0
+	VSUBPS.BCST  one<>+0(SB), Z14, Z4
+	VPSUBD.BCST  logExpBias<>+0(SB), Z7, Z7
+	VBLENDMPS    Z1, Z11, K6, Z1
+	VSUBPS.BCST  one<>+0(SB), Z21, Z11
+	VSUBPS.BCST  one<>+0(SB), Z2, Z2
+	VSUBPS.BCST  one<>+0(SB), Z3, Z3
+	VSUBPS.BCST  one<>+0(SB), Z0, Z0
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VMULPS       Z4, Z4, Z14
+	VMULPS.BCST  logP0<>+0(SB), Z4, Z18
+	VMULPS.BCST  logP0<>+0(SB), Z11, Z19
+	VCVTDQ2PS    Z17, Z17
+	VCVTDQ2PS    Z8, Z8
+	VMULPS.BCST  logP0<>+0(SB), Z2, Z21
+	VMULPS.BCST  logP0<>+0(SB), Z3, Z22
+	VCVTDQ2PS    Z9, Z9
+	VCVTDQ2PS    Z10, Z10
+	VMULPS.BCST  logP0<>+0(SB), Z0, Z23
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z24
+	VCVTDQ2PS    Z5, Z5
+	VCVTDQ2PS    Z6, Z6
+	VADDPS.BCST  logP1<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP1<>+0(SB), Z19, Z19
+	VADDPS.BCST  logP1<>+0(SB), Z21, Z21
+	VADDPS.BCST  logP1<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP1<>+0(SB), Z23, Z23
+	VADDPS.BCST  logP1<>+0(SB), Z24, Z24
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VCVTDQ2PS    Z7, Z7
+	VSUBPS.BCST  one<>+0(SB), Z16, Z25
+	VMULPS       Z2, Z21, Z21
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP2<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP2<>+0(SB), Z19, Z19
+	VBLENDMPS    Z25, Z16, K1, Z16
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z12, K1
+	VADDPS.BCST  logP2<>+0(SB), Z21, Z25
+	VMULPS       Z11, Z11, Z21
+	VBLENDMPS    Z15, Z12, K1, Z12
+	VADDPS.BCST  logP2<>+0(SB), Z22, Z22
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z16, Z15
+	VSUBPS.BCST  one<>+0(SB), Z12, Z12
+	VADDPS.BCST  logP2<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP2<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP3<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP3<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP3<>+0(SB), Z25, Z25
+	VMOVUPS      Z16, 768(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z12, Z16
+	VADDPS.BCST  logP3<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP3<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP3<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP1<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP4<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP4<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP4<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP4<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP4<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP2<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP5<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP5<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP5<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP5<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP5<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP6<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP6<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP6<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP6<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP6<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP4<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP7<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP7<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP7<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP7<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP7<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP5<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP8<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP8<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP8<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP8<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP8<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP8<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP6<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VMULPS       Z14, Z18, Z18
+	VMULPS       Z1, Z24, Z24
+	VMULPS       Z21, Z19, Z19
+	VMULPS       Z12, Z16, Z16
+	VMULPS.BCST  half<>+0(SB), Z14, Z14
+	VADDPS       Z15, Z18, Z15
+	VMULPS.BCST  half<>+0(SB), Z21, Z21
+	VSUBPS.BCST  one<>+0(SB), Z17, Z18
+	VADDPS.BCST  logP7<>+0(SB), Z16, Z16
+	VSUBPS       Z14, Z15, Z15
+	VSUBPS.BCST  one<>+0(SB), Z8, Z14
+	VBLENDMPS    Z18, Z17, K2, Z17
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z13, K2
+	VMULPS       Z12, Z16, Z18
+	VSUBPS.BCST  one<>+0(SB), Z9, Z16
+	VBLENDMPS    Z20, Z13, K2, Z13
+	VSUBPS.BCST  one<>+0(SB), Z10, Z20
+	VSUBPS.BCST  one<>+0(SB), Z13, Z13
+	VBLENDMPS    Z14, Z8, K3, Z8
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z17, Z14
+	VADDPS.BCST  logP8<>+0(SB), Z18, Z26
+	VSUBPS.BCST  one<>+0(SB), Z5, Z18
+	VBLENDMPS    Z16, Z9, K4, Z27
+	VSUBPS.BCST  one<>+0(SB), Z6, Z9
+	VSUBPS.BCST  one<>+0(SB), Z7, Z16
+	VBLENDMPS    Z20, Z10, K5, Z10
+	VMULPS.BCST  logP0<>+0(SB), Z13, Z28
+	VMULPS       Z2, Z2, Z20
+	VADDPS       Z14, Z19, Z14
+	VADDPS       Z15, Z4, Z19
+	VMULPS       Z3, Z3, Z4
+	VMULPS       Z0, Z0, Z15
+	VBLENDMPS    Z18, Z5, K6, Z5
+	VMULPS       Z1, Z1, Z18
+	VMULPS       Z12, Z12, Z29
+	VBLENDMPS    Z9, Z6, K1, Z6
+	VBLENDMPS    Z16, Z7, K2, Z7
+	VADDPS.BCST  logP1<>+0(SB), Z28, Z16
+	VMULPS       Z13, Z13, Z9
+	VMULPS       Z12, Z26, Z26
+	VSUBPS       Z21, Z14, Z31
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z8, Z14
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z27, Z21
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z10, Z28
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z5, Z30
+	VMULPS       Z13, Z16, Z16
+	VMULPS       Z20, Z25, Z25
+	VADDPS       Z31, Z11, Z11
+	VADDPS       768(R11), Z19, Z31
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z6, Z19
+	VMULPS       Z4, Z22, Z22
+	VMULPS       Z15, Z23, Z23
+	VMULPS       Z18, Z24, Z24
+	VADDPS.BCST  logP2<>+0(SB), Z16, Z16
+	VMULPS       Z29, Z26, Z26
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z17, Z17
+	VADDPS       Z14, Z25, Z25
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z7, Z14
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z8, Z8
+	VADDPS       Z21, Z22, Z21
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z27, Z22
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z10, Z10
+	VADDPS       Z28, Z23, Z23
+	VADDPS       Z30, Z24, Z24
+	VMULPS       Z13, Z16, Z16
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
+	VADDPS       Z19, Z26, Z19
+	VMOVUPS      Z17, 1728(R11)
+	VSUBPS       704(R11), Z31, Z17
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
+	VMOVUPS      Z8, 2688(R11)
+	VMULPS.BCST  half<>+0(SB), Z20, Z8
+	VMULPS.BCST  half<>+0(SB), Z4, Z4
+	VMOVUPS      Z22, 3648(R11)
+	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
+	VMULPS.BCST  half<>+0(SB), Z15, Z15
+	VMOVUPS      Z10, 4608(R11)
+	VMULPS.BCST  half<>+0(SB), Z18, Z10
+	VMULPS.BCST  half<>+0(SB), Z29, Z18
+	VMOVUPS      Z5, 5568(R11)
+	VMULPS.BCST  half<>+0(SB), Z9, Z5
+	VMOVUPS      Z6, 6528(R11)
+	VSUBPS       Z8, Z25, Z6
+	VSUBPS       Z4, Z21, Z4
+	VMULPS       Z13, Z16, Z8
+	VMOVUPS      Z7, 7488(R11)
+	VSUBPS       Z15, Z23, Z7
+	VSUBPS       Z10, Z24, Z10
+	VSUBPS       Z18, Z19, Z15
+	VADDPS       Z6, Z2, Z2
+	VADDPS       Z4, Z3, Z3
+	VADDPS.BCST  logP4<>+0(SB), Z8, Z4
+	VADDPS       Z7, Z0, Z0
+	VADDPS       Z10, Z1, Z1
+	VADDPS       Z15, Z12, Z6
+	VADDPS       1728(R11), Z11, Z7
+	VADDPS       2688(R11), Z2, Z2
+	VMULPS       Z13, Z4, Z4
+	VADDPS       3648(R11), Z3, Z3
+	VADDPS       4608(R11), Z0, Z0
+	VADDPS       5568(R11), Z1, Z1
+	VADDPS       6528(R11), Z6, Z6
+	VSUBPS       1664(R11), Z7, Z7
+	VSUBPS       2624(R11), Z2, Z2
+	VADDPS.BCST  logP5<>+0(SB), Z4, Z4
+	VSUBPS       3584(R11), Z3, Z3
+	VSUBPS       4544(R11), Z0, Z0
+	VSUBPS       5504(R11), Z1, Z1
+	VSUBPS       6464(R11), Z6, Z6
+	VMULPS       Z13, Z4, Z4
+	VADDPS.BCST  logP6<>+0(SB), Z4, Z4
+	VMULPS       Z13, Z4, Z4
+	VADDPS.BCST  logP7<>+0(SB), Z4, Z4
+	VMULPS       Z13, Z4, Z4
+	VADDPS.BCST  logP8<>+0(SB), Z4, Z4
+	VMULPS       Z13, Z4, Z4
+	VMULPS       Z9, Z4, Z4
+	VADDPS       Z14, Z4, Z4
+	VSUBPS       Z5, Z4, Z4
+	VADDPS       Z4, Z13, Z4
+	VADDPS       7488(R11), Z4, Z4
+	VSUBPS       7424(R11), Z4, Z4
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
@@ -1850,48 +1850,48 @@ labelsLogLast:
 	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU32 640(R11), Z0
-	VMOVDQU32 logExpInv<>+0(SB), Z1
-	VPSRLD    $0x17, Z0, Z0
-	VPSUBD    Z0, Z1, Z1
-	VPSUBD    logExpBias<>+0(SB), Z0, Z0
-	VPSLLD    $0x17, Z1, Z1
-	VCVTDQ2PS Z0, Z0
-	VMULPS    640(R11), Z1, Z1
-	VSUBPS    one<>+0(SB), Z0, Z3
-	VADDPS    Z1, Z1, Z2
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K1
-	VBLENDMPS Z3, Z0, K1, Z0
-	VBLENDMPS Z2, Z1, K1, Z1
-	VMULPS    expLn2Lo<>+0(SB), Z0, Z2
-	VMULPS    expLn2Hi<>+0(SB), Z0, Z0
-	VSUBPS    one<>+0(SB), Z1, Z1
-	VMOVUPS   Z0, 768(R11)
-	VMULPS    logP0<>+0(SB), Z1, Z3
-	VMULPS    Z1, Z1, Z0
-	VADDPS    logP1<>+0(SB), Z3, Z3
-	VMULPS    half<>+0(SB), Z0, Z4
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP2<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP3<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP4<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP5<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP6<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP7<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP8<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VMULPS    Z0, Z3, Z0
-	VADDPS    Z2, Z0, Z0
-	VSUBPS    Z4, Z0, Z0
-	VADDPS    Z0, Z1, Z0
-	VADDPS    768(R11), Z0, Z0
-	VSUBPS    704(R11), Z0, Z0
+	VMOVDQU32    640(R11), Z0
+	VBROADCASTSS logExpInv<>+0(SB), Z1
+	VPSRLD       $0x17, Z0, Z0
+	VPSUBD       Z0, Z1, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z0
+	VPSLLD       $0x17, Z1, Z1
+	VCVTDQ2PS    Z0, Z0
+	VMULPS       640(R11), Z1, Z1
+	VSUBPS.BCST  one<>+0(SB), Z0, Z3
+	VADDPS       Z1, Z1, Z2
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K1
+	VBLENDMPS    Z3, Z0, K1, Z0
+	VBLENDMPS    Z2, Z1, K1, Z1
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z0, Z2
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z0, Z0
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VMOVUPS      Z0, 768(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z3
+	VMULPS       Z1, Z1, Z0
+	VADDPS.BCST  logP1<>+0(SB), Z3, Z3
+	VMULPS.BCST  half<>+0(SB), Z0, Z4
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP2<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP3<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP4<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP5<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP6<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP7<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP8<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VMULPS       Z0, Z3, Z0
+	VADDPS       Z2, Z0, Z0
+	VSUBPS       Z4, Z0, Z0
+	VADDPS       Z0, Z1, Z0
+	VADDPS       768(R11), Z0, Z0
+	VSUBPS       704(R11), Z0, Z0
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
@@ -1926,374 +1926,374 @@ labelsLseLogLoop:
 	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU32 640(R11), Z0
-	VMOVDQU32 1600(R11), Z1
-	VMOVDQU32 2560(R11), Z2
-	VMOVDQU32 3520(R11), Z3
-	VMOVDQU32 4480(R11), Z4
-	VMOVDQU32 5440(R11), Z5
-	VMOVDQU32 6400(R11), Z6
-	VMOVDQU32 7360(R11), Z7
-	VMOVDQU32 logExpInv<>+0(SB), Z8
-	VMOVDQU32 logExpInv<>+0(SB), Z9
-	VMOVDQU32 logExpInv<>+0(SB), Z10
-	VMOVDQU32 logExpInv<>+0(SB), Z11
-	VPSRLD    $0x17, Z0, Z0
-	VPSRLD    $0x17, Z1, Z1
-	VMOVDQU32 logExpInv<>+0(SB), Z12
-	VMOVDQU32 logExpInv<>+0(SB), Z13
-	VPSRLD    $0x17, Z2, Z2
-	VPSRLD    $0x17, Z3, Z3
-	VMOVDQU32 logExpInv<>+0(SB), Z14
-	VMOVDQU32 logExpInv<>+0(SB), Z15
-	VPSRLD    $0x17, Z4, Z4
-	VPSRLD    $0x17, Z5, Z5
-	VPSRLD    $0x17, Z6, Z6
-	VPSRLD    $0x17, Z7, Z7
-	VPSUBD    logExpBias<>+0(SB), Z0, Z16
-	VPSUBD    logExpBias<>+0(SB), Z1, Z17
-	VPSUBD    Z0, Z8, Z0
-	VPSUBD    Z1, Z9, Z1
-	VPSUBD    logExpBias<>+0(SB), Z2, Z8
-	VPSUBD    logExpBias<>+0(SB), Z3, Z9
-	VPSUBD    Z2, Z10, Z2
-	VPSUBD    Z3, Z11, Z3
-	VPSLLD    $0x17, Z0, Z0
-	VPSUBD    logExpBias<>+0(SB), Z4, Z10
-	KMOVW     896(R11), K3
-	VPSUBD    Z4, Z12, Z4
-	VPSUBD    Z5, Z13, Z11
-	VPSLLD    $0x17, Z1, Z1
-	VMULPS    640(R11), Z0, Z0
-	KMOVW     1856(R11), K4
-	VPSUBD    Z6, Z14, Z12
-	VPSUBD    Z7, Z15, Z13
-	VPSLLD    $0x17, Z2, Z2
-	VMULPS    1600(R11), Z1, Z1
-	KMOVW     2816(R11), K5
-	VPSLLD    $0x17, Z3, Z3
-	VPSLLD    $0x17, Z4, Z4
-	VMULPS    2560(R11), Z2, Z2
-	VPSUBD    logExpBias<>+0(SB), Z5, Z5
-	VPSLLD    $0x17, Z11, Z11
-	VPSLLD    $0x17, Z12, Z12
-	VMULPS    3520(R11), Z3, Z3
-	VADDPS    Z0, Z0, Z14
-	KMOVW     3776(R11), K6
-	VPSLLD    $0x17, Z13, Z13
-	VMULPS    4480(R11), Z4, Z4
-	VADDPS    Z1, Z1, Z15
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z0, K1
-	VMULPS    5440(R11), Z11, Z11
-	VMULPS    6400(R11), Z12, Z12
-	VADDPS    Z2, Z2, Z18
-	VCVTDQ2PS Z16, Z16
-	VMULPS    7360(R11), Z13, Z13
-	VADDPS    Z3, Z3, Z19
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K2
-	VBLENDMPS Z14, Z0, K1, Z14
-	VADDPS    Z4, Z4, Z0
-	VBLENDMPS Z15, Z1, K2, Z1
-	VPSUBD    logExpBias<>+0(SB), Z6, Z6
-	VPSUBD    logExpBias<>+0(SB), Z7, Z7
-	VADDPS    Z11, Z11, Z15
-	VADDPS    Z12, Z12, Z20
-	VADDPS    Z13, Z13, Z21
-	VSUBPS    one<>+0(SB), Z14, Z14
-	VSUBPS    one<>+0(SB), Z1, Z1
-	VCVTDQ2PS Z17, Z17
-	VCVTDQ2PS Z8, Z8
-	VCVTDQ2PS Z9, Z9
-	VMULPS    logP0<>+0(SB), Z14, Z22
-	VCVTDQ2PS Z10, Z10
-	VCVTDQ2PS Z5, Z5
-	VMULPS    Z14, Z14, Z23
-	VMULPS    logP0<>+0(SB), Z1, Z24
-	VCVTDQ2PS Z6, Z6
-	VCVTDQ2PS Z7, Z7
-	VSUBPS    one<>+0(SB), Z16, Z25
-	VADDPS    logP1<>+0(SB), Z22, Z22
-	VADDPS    logP1<>+0(SB), Z24, Z24
-	VBLENDMPS Z25, Z16, K1, Z16
-	VMULPS    half<>+0(SB), Z23, Z25
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z2, K1
-	VMULPS    Z14, Z22, Z22
-	VBLENDMPS Z18, Z2, K1, Z2
-	VMULPS    Z1, Z24, Z24
-	VSUBPS    one<>+0(SB), Z17, Z18
-	VSUBPS    one<>+0(SB), Z2, Z2
-	VADDPS    logP2<>+0(SB), Z22, Z22
-	VADDPS    logP2<>+0(SB), Z24, Z24
-	VBLENDMPS Z18, Z17, K2, Z17
-	VMULPS    expLn2Lo<>+0(SB), Z16, Z18
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z3, K2
-	VMULPS    expLn2Hi<>+0(SB), Z16, Z16
-	VBLENDMPS Z19, Z3, K2, Z3
-	VMULPS    logP0<>+0(SB), Z2, Z19
-	VMULPS    Z14, Z22, Z22
-	VSUBPS    one<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z24, Z24
-	VMOVUPS   Z16, 768(R11)
-	VADDPS    logP1<>+0(SB), Z19, Z16
-	VADDPS    logP3<>+0(SB), Z22, Z22
-	VMULPS    Z1, Z1, Z19
-	VADDPS    logP3<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z16, Z16
-	VMULPS    Z14, Z22, Z22
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP2<>+0(SB), Z16, Z16
-	VADDPS    logP4<>+0(SB), Z22, Z22
-	VADDPS    logP4<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z16, Z16
-	VMULPS    Z14, Z22, Z22
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP3<>+0(SB), Z16, Z16
-	VADDPS    logP5<>+0(SB), Z22, Z22
-	VADDPS    logP5<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z16, Z16
-	VMULPS    Z14, Z22, Z22
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP4<>+0(SB), Z16, Z16
-	VADDPS    logP6<>+0(SB), Z22, Z22
-	VADDPS    logP6<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z16, Z16
-	VMULPS    Z14, Z22, Z22
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP5<>+0(SB), Z16, Z16
-	VADDPS    logP7<>+0(SB), Z22, Z22
-	VADDPS    logP7<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z16, Z16
-	VMULPS    Z14, Z22, Z22
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP6<>+0(SB), Z16, Z16
-	VADDPS    logP8<>+0(SB), Z22, Z22
-	VADDPS    logP8<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z16, Z16
-	VMULPS    Z14, Z22, Z22
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP7<>+0(SB), Z16, Z16
-	VMULPS    Z23, Z22, Z23
-	VMULPS    expLn2Hi<>+0(SB), Z17, Z22
-	VMULPS    expLn2Lo<>+0(SB), Z17, Z17
-	VMULPS    Z19, Z24, Z24
-	VMULPS    half<>+0(SB), Z19, Z19
-	VMULPS    Z2, Z16, Z16
-	VADDPS    Z18, Z23, Z18
-	VMOVUPS   Z22, 1728(R11)
-	VMULPS    logP0<>+0(SB), Z3, Z23
-	VSUBPS    one<>+0(SB), Z8, Z22
-	VADDPS    Z17, Z24, Z24
-	VSUBPS    one<>+0(SB), Z9, Z17
-	VADDPS    logP8<>+0(SB), Z16, Z16
-	VSUBPS    Z25, Z18, Z18
-	VADDPS    logP1<>+0(SB), Z23, Z25
-	VSUBPS    one<>+0(SB), Z10, Z23
-	VBLENDMPS Z22, Z8, K1, Z22
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z4, K1
-	VSUBPS    one<>+0(SB), Z5, Z8
-	VBLENDMPS Z17, Z9, K2, Z9
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z11, K2
-	VBLENDMPS Z0, Z4, K1, Z0
-	VMULPS    Z2, Z2, Z4
-	VMULPS    Z3, Z3, Z17
-	VBLENDMPS Z15, Z11, K2, Z11
-	VSUBPS    one<>+0(SB), Z0, Z0
-	VMULPS    Z3, Z25, Z15
-	VMULPS    Z2, Z16, Z16
-	VSUBPS    one<>+0(SB), Z11, Z25
-	VSUBPS    one<>+0(SB), Z6, Z11
-	VBLENDMPS Z23, Z10, K1, Z10
-	VBLENDMPS Z8, Z5, K2, Z5
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z12, K1
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z13, K2
-	VBLENDMPS Z20, Z12, K1, Z8
-	VBLENDMPS Z21, Z13, K2, Z12
-	VMULPS    logP0<>+0(SB), Z0, Z20
-	VMULPS    Z0, Z0, Z13
-	VSUBPS    one<>+0(SB), Z8, Z8
-	VSUBPS    one<>+0(SB), Z12, Z12
-	VMULPS    Z25, Z25, Z21
-	VBLENDMPS Z11, Z6, K1, Z6
-	VMULPS    logP0<>+0(SB), Z25, Z11
-	VADDPS    logP2<>+0(SB), Z15, Z15
-	VMULPS    Z4, Z16, Z16
-	VSUBPS    Z19, Z24, Z19
-	VADDPS    logP1<>+0(SB), Z20, Z26
-	VSUBPS    one<>+0(SB), Z7, Z20
-	VMULPS    logP0<>+0(SB), Z8, Z23
-	VMULPS    logP0<>+0(SB), Z12, Z24
-	VADDPS    Z18, Z14, Z14
-	VADDPS    logP1<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z15, Z18
-	VMULPS    Z8, Z8, Z15
-	VADDPS    Z19, Z1, Z1
-	VMULPS    Z0, Z26, Z26
-	VMULPS    Z12, Z12, Z19
-	VBLENDMPS Z20, Z7, K2, Z7
-	VADDPS    logP1<>+0(SB), Z23, Z20
-	VADDPS    logP1<>+0(SB), Z24, Z23
-	VMULPS    Z25, Z11, Z11
-	VADDPS    logP3<>+0(SB), Z18, Z24
-	VMULPS    expLn2Lo<>+0(SB), Z22, Z18
-	VADDPS    logP2<>+0(SB), Z26, Z27
-	VMULPS    expLn2Lo<>+0(SB), Z9, Z26
-	VMULPS    Z8, Z20, Z20
-	VMULPS    Z12, Z23, Z23
-	VADDPS    768(R11), Z14, Z14
-	VADDPS    1728(R11), Z1, Z1
-	VADDPS    logP2<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z24, Z24
-	VMULPS    expLn2Hi<>+0(SB), Z22, Z22
-	VADDPS    Z18, Z16, Z16
-	VMULPS    Z0, Z27, Z27
-	VMULPS    expLn2Lo<>+0(SB), Z10, Z18
-	VADDPS    logP2<>+0(SB), Z20, Z20
-	VADDPS    logP2<>+0(SB), Z23, Z23
-	VMULPS    Z25, Z11, Z11
-	VADDPS    logP4<>+0(SB), Z24, Z24
-	VMULPS    expLn2Hi<>+0(SB), Z9, Z9
-	VMOVUPS   Z22, 2688(R11)
-	VADDPS    logP3<>+0(SB), Z27, Z27
-	VMULPS    expLn2Lo<>+0(SB), Z5, Z22
-	VMULPS    Z8, Z20, Z20
-	VMULPS    Z12, Z23, Z23
-	VADDPS    logP3<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z24, Z24
-	VMULPS    expLn2Hi<>+0(SB), Z10, Z10
-	VMOVUPS   Z9, 3648(R11)
-	VMULPS    Z0, Z27, Z27
-	VMULPS    expLn2Lo<>+0(SB), Z6, Z9
-	VADDPS    logP3<>+0(SB), Z20, Z20
-	VADDPS    logP3<>+0(SB), Z23, Z23
-	VMULPS    Z25, Z11, Z11
-	VADDPS    logP5<>+0(SB), Z24, Z24
-	VMULPS    expLn2Hi<>+0(SB), Z5, Z5
-	VMOVUPS   Z10, 4608(R11)
-	VADDPS    logP4<>+0(SB), Z27, Z27
-	VMULPS    expLn2Lo<>+0(SB), Z7, Z10
-	VMULPS    Z8, Z20, Z20
-	VMULPS    Z12, Z23, Z23
-	VADDPS    logP4<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z24, Z24
-	VMULPS    expLn2Hi<>+0(SB), Z6, Z6
-	VMOVUPS   Z5, 5568(R11)
-	VMULPS    Z0, Z27, Z5
-	VMULPS    expLn2Hi<>+0(SB), Z7, Z7
-	VADDPS    832(R11), Z14, Z27
-	VADDPS    logP4<>+0(SB), Z20, Z20
-	VADDPS    logP4<>+0(SB), Z23, Z23
-	VMULPS    Z25, Z11, Z11
-	VADDPS    logP6<>+0(SB), Z24, Z24
-	VMULPS    half<>+0(SB), Z4, Z4
-	VMOVUPS   Z6, 6528(R11)
-	VADDPS    logP5<>+0(SB), Z5, Z5
-	VMULPS    half<>+0(SB), Z17, Z6
-	VMOVUPS   Z7, 7488(R11)
-	VMULPS    Z8, Z20, Z7
-	VMULPS    Z12, Z23, Z20
-	VADDPS    1792(R11), Z1, Z23
-	VSUBPS    704(R11), Z14, Z14
-	VADDPS    logP5<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z24, Z24
-	VSUBPS    Z4, Z16, Z4
-	VBLENDMPS 832(R11), Z27, K3, Z16
-	VMULPS    Z0, Z5, Z5
-	VMULPS    half<>+0(SB), Z13, Z27
-	VSUBPS    1664(R11), Z1, Z1
-	VMOVUPS   Z16, 896(R11)
-	VADDPS    logP5<>+0(SB), Z7, Z7
-	VADDPS    logP5<>+0(SB), Z20, Z16
-	VMULPS    Z25, Z11, Z11
-	VADDPS    logP7<>+0(SB), Z24, Z20
-	VMULPS    half<>+0(SB), Z21, Z24
-	VADDPS    Z4, Z2, Z2
-	VADDPS    logP6<>+0(SB), Z5, Z4
-	VMULPS    half<>+0(SB), Z15, Z5
-	VMULPS    Z8, Z7, Z7
-	VMULPS    Z12, Z16, Z16
-	VBLENDMPS 1792(R11), Z23, K4, Z23
-	VADDPS    logP6<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z20, Z20
-	VMULPS    half<>+0(SB), Z19, Z28
-	VMOVUPS   Z23, 1856(R11)
-	VMULPS    Z0, Z4, Z4
-	VADDPS    2688(R11), Z2, Z2
-	VADDPS    logP6<>+0(SB), Z7, Z7
-	VADDPS    logP6<>+0(SB), Z16, Z16
-	VMULPS    Z25, Z11, Z11
-	VADDPS    logP8<>+0(SB), Z20, Z20
-	VADDPS    logP7<>+0(SB), Z4, Z4
-	VADDPS    2752(R11), Z2, Z23
-	VMULPS    Z8, Z7, Z7
-	VMULPS    Z12, Z16, Z16
-	VSUBPS    2624(R11), Z2, Z2
-	VADDPS    logP7<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z20, Z20
-	VMULPS    Z0, Z4, Z4
-	VBLENDMPS 2752(R11), Z23, K5, Z23
-	VADDPS    logP7<>+0(SB), Z7, Z7
-	VADDPS    logP7<>+0(SB), Z16, Z16
-	VMOVUPS   Z23, 2816(R11)
-	VMULPS    Z25, Z11, Z11
-	VMULPS    Z17, Z20, Z17
-	VADDPS    logP8<>+0(SB), Z4, Z4
-	VMULPS    Z8, Z7, Z7
-	VMULPS    Z12, Z16, Z16
-	VADDPS    logP8<>+0(SB), Z11, Z11
-	VADDPS    Z26, Z17, Z17
-	VMULPS    Z0, Z4, Z4
-	VADDPS    logP8<>+0(SB), Z7, Z7
-	VADDPS    logP8<>+0(SB), Z16, Z16
-	VMULPS    Z25, Z11, Z11
-	VSUBPS    Z6, Z17, Z6
-	VMULPS    Z13, Z4, Z4
-	VMULPS    Z8, Z7, Z7
-	VMULPS    Z12, Z16, Z13
-	VMULPS    Z21, Z11, Z11
-	VADDPS    Z6, Z3, Z3
-	KMOVW     4736(R11), K1
-	VADDPS    Z18, Z4, Z4
-	KMOVW     5696(R11), K2
-	VMULPS    Z15, Z7, Z6
-	VMULPS    Z19, Z13, Z7
-	KMOVW     6656(R11), K3
-	KMOVW     7616(R11), K4
-	VADDPS    Z22, Z11, Z11
-	VADDPS    3648(R11), Z3, Z3
-	VSUBPS    Z27, Z4, Z4
-	VADDPS    Z9, Z6, Z6
-	VADDPS    Z10, Z7, Z7
-	VSUBPS    Z24, Z11, Z9
-	VADDPS    3712(R11), Z3, Z10
-	VADDPS    Z4, Z0, Z0
-	VSUBPS    3584(R11), Z3, Z3
-	VSUBPS    Z5, Z6, Z4
-	VSUBPS    Z28, Z7, Z5
-	VADDPS    Z9, Z25, Z6
-	VBLENDMPS 3712(R11), Z10, K6, Z7
-	VADDPS    4608(R11), Z0, Z0
-	VMOVUPS   Z7, 3776(R11)
-	VADDPS    Z4, Z8, Z4
-	VADDPS    Z5, Z12, Z5
-	VADDPS    5568(R11), Z6, Z6
-	VADDPS    4672(R11), Z0, Z7
-	VSUBPS    4544(R11), Z0, Z0
-	VADDPS    6528(R11), Z4, Z4
-	VADDPS    7488(R11), Z5, Z5
-	VADDPS    5632(R11), Z6, Z8
-	VSUBPS    5504(R11), Z6, Z6
-	VBLENDMPS 4672(R11), Z7, K1, Z7
-	VADDPS    6592(R11), Z4, Z9
-	VADDPS    7552(R11), Z5, Z10
-	VMOVUPS   Z7, 4736(R11)
-	VSUBPS    6464(R11), Z4, Z4
-	VSUBPS    7424(R11), Z5, Z5
-	VBLENDMPS 5632(R11), Z8, K2, Z7
-	VBLENDMPS 6592(R11), Z9, K3, Z8
-	VBLENDMPS 7552(R11), Z10, K4, Z9
-	VMOVUPS   Z7, 5696(R11)
-	VMOVUPS   Z8, 6656(R11)
-	VMOVUPS   Z9, 7616(R11)
+	VMOVDQU32    640(R11), Z0
+	VMOVDQU32    1600(R11), Z1
+	VMOVDQU32    2560(R11), Z2
+	VMOVDQU32    3520(R11), Z3
+	VMOVDQU32    4480(R11), Z4
+	VMOVDQU32    5440(R11), Z5
+	VMOVDQU32    6400(R11), Z6
+	VMOVDQU32    7360(R11), Z7
+	VBROADCASTSS logExpInv<>+0(SB), Z8
+	VBROADCASTSS logExpInv<>+0(SB), Z9
+	VBROADCASTSS logExpInv<>+0(SB), Z10
+	VBROADCASTSS logExpInv<>+0(SB), Z11
+	VPSRLD       $0x17, Z0, Z0
+	VPSRLD       $0x17, Z1, Z1
+	VBROADCASTSS logExpInv<>+0(SB), Z12
+	VBROADCASTSS logExpInv<>+0(SB), Z13
+	VPSRLD       $0x17, Z2, Z2
+	VPSRLD       $0x17, Z3, Z3
+	VBROADCASTSS logExpInv<>+0(SB), Z14
+	VBROADCASTSS logExpInv<>+0(SB), Z15
+	VPSRLD       $0x17, Z4, Z4
+	VPSRLD       $0x17, Z5, Z5
+	VPSRLD       $0x17, Z6, Z6
+	VPSRLD       $0x17, Z7, Z7
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z16
+	VPSUBD.BCST  logExpBias<>+0(SB), Z1, Z17
+	VPSUBD       Z0, Z8, Z0
+	VPSUBD       Z1, Z9, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z2, Z8
+	VPSUBD.BCST  logExpBias<>+0(SB), Z3, Z9
+	VPSUBD       Z2, Z10, Z2
+	VPSUBD       Z3, Z11, Z3
+	VPSLLD       $0x17, Z0, Z0
+	VPSUBD.BCST  logExpBias<>+0(SB), Z4, Z10
+	KMOVW        896(R11), K3
+	VPSUBD       Z4, Z12, Z4
+	VPSUBD       Z5, Z13, Z11
+	VPSLLD       $0x17, Z1, Z1
+	VMULPS       640(R11), Z0, Z0
+	KMOVW        1856(R11), K4
+	VPSUBD       Z6, Z14, Z12
+	VPSUBD       Z7, Z15, Z13
+	VPSLLD       $0x17, Z2, Z2
+	VMULPS       1600(R11), Z1, Z1
+	KMOVW        2816(R11), K5
+	VPSLLD       $0x17, Z3, Z3
+	VPSLLD       $0x17, Z4, Z4
+	VMULPS       2560(R11), Z2, Z2
+	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
+	VPSLLD       $0x17, Z11, Z11
+	VPSLLD       $0x17, Z12, Z12
+	VMULPS       3520(R11), Z3, Z3
+	VADDPS       Z0, Z0, Z14
+	KMOVW        3776(R11), K6
+	VPSLLD       $0x17, Z13, Z13
+	VMULPS       4480(R11), Z4, Z4
+	VADDPS       Z1, Z1, Z15
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
+	VMULPS       5440(R11), Z11, Z11
+	VMULPS       6400(R11), Z12, Z12
+	VADDPS       Z2, Z2, Z18
+	VCVTDQ2PS    Z16, Z16
+	VMULPS       7360(R11), Z13, Z13
+	VADDPS       Z3, Z3, Z19
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
+	VBLENDMPS    Z14, Z0, K1, Z14
+	VADDPS       Z4, Z4, Z0
+	VBLENDMPS    Z15, Z1, K2, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z6, Z6
+	VPSUBD.BCST  logExpBias<>+0(SB), Z7, Z7
+	VADDPS       Z11, Z11, Z15
+	VADDPS       Z12, Z12, Z20
+	VADDPS       Z13, Z13, Z21
+	VSUBPS.BCST  one<>+0(SB), Z14, Z14
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VCVTDQ2PS    Z17, Z17
+	VCVTDQ2PS    Z8, Z8
+	VCVTDQ2PS    Z9, Z9
+	VMULPS.BCST  logP0<>+0(SB), Z14, Z22
+	VCVTDQ2PS    Z10, Z10
+	VCVTDQ2PS    Z5, Z5
+	VMULPS       Z14, Z14, Z23
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z24
+	VCVTDQ2PS    Z6, Z6
+	VCVTDQ2PS    Z7, Z7
+	VSUBPS.BCST  one<>+0(SB), Z16, Z25
+	VADDPS.BCST  logP1<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP1<>+0(SB), Z24, Z24
+	VBLENDMPS    Z25, Z16, K1, Z16
+	VMULPS.BCST  half<>+0(SB), Z23, Z25
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z2, K1
+	VMULPS       Z14, Z22, Z22
+	VBLENDMPS    Z18, Z2, K1, Z2
+	VMULPS       Z1, Z24, Z24
+	VSUBPS.BCST  one<>+0(SB), Z17, Z18
+	VSUBPS.BCST  one<>+0(SB), Z2, Z2
+	VADDPS.BCST  logP2<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP2<>+0(SB), Z24, Z24
+	VBLENDMPS    Z18, Z17, K2, Z17
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z16, Z18
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z3, K2
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z16, Z16
+	VBLENDMPS    Z19, Z3, K2, Z3
+	VMULPS.BCST  logP0<>+0(SB), Z2, Z19
+	VMULPS       Z14, Z22, Z22
+	VSUBPS.BCST  one<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z24, Z24
+	VMOVUPS      Z16, 768(R11)
+	VADDPS.BCST  logP1<>+0(SB), Z19, Z16
+	VADDPS.BCST  logP3<>+0(SB), Z22, Z22
+	VMULPS       Z1, Z1, Z19
+	VADDPS.BCST  logP3<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP2<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP4<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP5<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP4<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP6<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP5<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP7<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP6<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP8<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP8<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP7<>+0(SB), Z16, Z16
+	VMULPS       Z23, Z22, Z23
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z17, Z22
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z17, Z17
+	VMULPS       Z19, Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z19, Z19
+	VMULPS       Z2, Z16, Z16
+	VADDPS       Z18, Z23, Z18
+	VMOVUPS      Z22, 1728(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z3, Z23
+	VSUBPS.BCST  one<>+0(SB), Z8, Z22
+	VADDPS       Z17, Z24, Z24
+	VSUBPS.BCST  one<>+0(SB), Z9, Z17
+	VADDPS.BCST  logP8<>+0(SB), Z16, Z16
+	VSUBPS       Z25, Z18, Z18
+	VADDPS.BCST  logP1<>+0(SB), Z23, Z25
+	VSUBPS.BCST  one<>+0(SB), Z10, Z23
+	VBLENDMPS    Z22, Z8, K1, Z22
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z4, K1
+	VSUBPS.BCST  one<>+0(SB), Z5, Z8
+	VBLENDMPS    Z17, Z9, K2, Z9
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z11, K2
+	VBLENDMPS    Z0, Z4, K1, Z0
+	VMULPS       Z2, Z2, Z4
+	VMULPS       Z3, Z3, Z17
+	VBLENDMPS    Z15, Z11, K2, Z11
+	VSUBPS.BCST  one<>+0(SB), Z0, Z0
+	VMULPS       Z3, Z25, Z15
+	VMULPS       Z2, Z16, Z16
+	VSUBPS.BCST  one<>+0(SB), Z11, Z25
+	VSUBPS.BCST  one<>+0(SB), Z6, Z11
+	VBLENDMPS    Z23, Z10, K1, Z10
+	VBLENDMPS    Z8, Z5, K2, Z5
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z12, K1
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z13, K2
+	VBLENDMPS    Z20, Z12, K1, Z8
+	VBLENDMPS    Z21, Z13, K2, Z12
+	VMULPS.BCST  logP0<>+0(SB), Z0, Z20
+	VMULPS       Z0, Z0, Z13
+	VSUBPS.BCST  one<>+0(SB), Z8, Z8
+	VSUBPS.BCST  one<>+0(SB), Z12, Z12
+	VMULPS       Z25, Z25, Z21
+	VBLENDMPS    Z11, Z6, K1, Z6
+	VMULPS.BCST  logP0<>+0(SB), Z25, Z11
+	VADDPS.BCST  logP2<>+0(SB), Z15, Z15
+	VMULPS       Z4, Z16, Z16
+	VSUBPS       Z19, Z24, Z19
+	VADDPS.BCST  logP1<>+0(SB), Z20, Z26
+	VSUBPS.BCST  one<>+0(SB), Z7, Z20
+	VMULPS.BCST  logP0<>+0(SB), Z8, Z23
+	VMULPS.BCST  logP0<>+0(SB), Z12, Z24
+	VADDPS       Z18, Z14, Z14
+	VADDPS.BCST  logP1<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z15, Z18
+	VMULPS       Z8, Z8, Z15
+	VADDPS       Z19, Z1, Z1
+	VMULPS       Z0, Z26, Z26
+	VMULPS       Z12, Z12, Z19
+	VBLENDMPS    Z20, Z7, K2, Z7
+	VADDPS.BCST  logP1<>+0(SB), Z23, Z20
+	VADDPS.BCST  logP1<>+0(SB), Z24, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP3<>+0(SB), Z18, Z24
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z22, Z18
+	VADDPS.BCST  logP2<>+0(SB), Z26, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z9, Z26
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z12, Z23, Z23
+	VADDPS       768(R11), Z14, Z14
+	VADDPS       1728(R11), Z1, Z1
+	VADDPS.BCST  logP2<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z22, Z22
+	VADDPS       Z18, Z16, Z16
+	VMULPS       Z0, Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z10, Z18
+	VADDPS.BCST  logP2<>+0(SB), Z20, Z20
+	VADDPS.BCST  logP2<>+0(SB), Z23, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z9, Z9
+	VMOVUPS      Z22, 2688(R11)
+	VADDPS.BCST  logP3<>+0(SB), Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z5, Z22
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z12, Z23, Z23
+	VADDPS.BCST  logP3<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z10, Z10
+	VMOVUPS      Z9, 3648(R11)
+	VMULPS       Z0, Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z6, Z9
+	VADDPS.BCST  logP3<>+0(SB), Z20, Z20
+	VADDPS.BCST  logP3<>+0(SB), Z23, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
+	VMOVUPS      Z10, 4608(R11)
+	VADDPS.BCST  logP4<>+0(SB), Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z7, Z10
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z12, Z23, Z23
+	VADDPS.BCST  logP4<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
+	VMOVUPS      Z5, 5568(R11)
+	VMULPS       Z0, Z27, Z5
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
+	VADDPS       832(R11), Z14, Z27
+	VADDPS.BCST  logP4<>+0(SB), Z20, Z20
+	VADDPS.BCST  logP4<>+0(SB), Z23, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z4, Z4
+	VMOVUPS      Z6, 6528(R11)
+	VADDPS.BCST  logP5<>+0(SB), Z5, Z5
+	VMULPS.BCST  half<>+0(SB), Z17, Z6
+	VMOVUPS      Z7, 7488(R11)
+	VMULPS       Z8, Z20, Z7
+	VMULPS       Z12, Z23, Z20
+	VADDPS       1792(R11), Z1, Z23
+	VSUBPS       704(R11), Z14, Z14
+	VADDPS.BCST  logP5<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VSUBPS       Z4, Z16, Z4
+	VBLENDMPS    832(R11), Z27, K3, Z16
+	VMULPS       Z0, Z5, Z5
+	VMULPS.BCST  half<>+0(SB), Z13, Z27
+	VSUBPS       1664(R11), Z1, Z1
+	VMOVUPS      Z16, 896(R11)
+	VADDPS.BCST  logP5<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP5<>+0(SB), Z20, Z16
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP7<>+0(SB), Z24, Z20
+	VMULPS.BCST  half<>+0(SB), Z21, Z24
+	VADDPS       Z4, Z2, Z2
+	VADDPS.BCST  logP6<>+0(SB), Z5, Z4
+	VMULPS.BCST  half<>+0(SB), Z15, Z5
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z16, Z16
+	VBLENDMPS    1792(R11), Z23, K4, Z23
+	VADDPS.BCST  logP6<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z20, Z20
+	VMULPS.BCST  half<>+0(SB), Z19, Z28
+	VMOVUPS      Z23, 1856(R11)
+	VMULPS       Z0, Z4, Z4
+	VADDPS       2688(R11), Z2, Z2
+	VADDPS.BCST  logP6<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP6<>+0(SB), Z16, Z16
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP8<>+0(SB), Z20, Z20
+	VADDPS.BCST  logP7<>+0(SB), Z4, Z4
+	VADDPS       2752(R11), Z2, Z23
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z16, Z16
+	VSUBPS       2624(R11), Z2, Z2
+	VADDPS.BCST  logP7<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z20, Z20
+	VMULPS       Z0, Z4, Z4
+	VBLENDMPS    2752(R11), Z23, K5, Z23
+	VADDPS.BCST  logP7<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP7<>+0(SB), Z16, Z16
+	VMOVUPS      Z23, 2816(R11)
+	VMULPS       Z25, Z11, Z11
+	VMULPS       Z17, Z20, Z17
+	VADDPS.BCST  logP8<>+0(SB), Z4, Z4
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP8<>+0(SB), Z11, Z11
+	VADDPS       Z26, Z17, Z17
+	VMULPS       Z0, Z4, Z4
+	VADDPS.BCST  logP8<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP8<>+0(SB), Z16, Z16
+	VMULPS       Z25, Z11, Z11
+	VSUBPS       Z6, Z17, Z6
+	VMULPS       Z13, Z4, Z4
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z16, Z13
+	VMULPS       Z21, Z11, Z11
+	VADDPS       Z6, Z3, Z3
+	KMOVW        4736(R11), K1
+	VADDPS       Z18, Z4, Z4
+	KMOVW        5696(R11), K2
+	VMULPS       Z15, Z7, Z6
+	VMULPS       Z19, Z13, Z7
+	KMOVW        6656(R11), K3
+	KMOVW        7616(R11), K4
+	VADDPS       Z22, Z11, Z11
+	VADDPS       3648(R11), Z3, Z3
+	VSUBPS       Z27, Z4, Z4
+	VADDPS       Z9, Z6, Z6
+	VADDPS       Z10, Z7, Z7
+	VSUBPS       Z24, Z11, Z9
+	VADDPS       3712(R11), Z3, Z10
+	VADDPS       Z4, Z0, Z0
+	VSUBPS       3584(R11), Z3, Z3
+	VSUBPS       Z5, Z6, Z4
+	VSUBPS       Z28, Z7, Z5
+	VADDPS       Z9, Z25, Z6
+	VBLENDMPS    3712(R11), Z10, K6, Z7
+	VADDPS       4608(R11), Z0, Z0
+	VMOVUPS      Z7, 3776(R11)
+	VADDPS       Z4, Z8, Z4
+	VADDPS       Z5, Z12, Z5
+	VADDPS       5568(R11), Z6, Z6
+	VADDPS       4672(R11), Z0, Z7
+	VSUBPS       4544(R11), Z0, Z0
+	VADDPS       6528(R11), Z4, Z4
+	VADDPS       7488(R11), Z5, Z5
+	VADDPS       5632(R11), Z6, Z8
+	VSUBPS       5504(R11), Z6, Z6
+	VBLENDMPS    4672(R11), Z7, K1, Z7
+	VADDPS       6592(R11), Z4, Z9
+	VADDPS       7552(R11), Z5, Z10
+	VMOVUPS      Z7, 4736(R11)
+	VSUBPS       6464(R11), Z4, Z4
+	VSUBPS       7424(R11), Z5, Z5
+	VBLENDMPS    5632(R11), Z8, K2, Z7
+	VBLENDMPS    6592(R11), Z9, K3, Z8
+	VBLENDMPS    7552(R11), Z10, K4, Z9
+	VMOVUPS      Z7, 5696(R11)
+	VMOVUPS      Z8, 6656(R11)
+	VMOVUPS      Z9, 7616(R11)
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
@@ -2387,52 +2387,52 @@ labelsLseLogLast:
 	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU32 640(R11), Z0
-	VMOVDQU32 logExpInv<>+0(SB), Z1
-	KMOVW     896(R11), K2
-	VPSRLD    $0x17, Z0, Z0
-	VPSUBD    Z0, Z1, Z1
-	VPSUBD    logExpBias<>+0(SB), Z0, Z0
-	VPSLLD    $0x17, Z1, Z1
-	VCVTDQ2PS Z0, Z0
-	VMULPS    640(R11), Z1, Z1
-	VSUBPS    one<>+0(SB), Z0, Z3
-	VADDPS    Z1, Z1, Z2
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K1
-	VBLENDMPS Z3, Z0, K1, Z0
-	VBLENDMPS Z2, Z1, K1, Z1
-	VMULPS    expLn2Lo<>+0(SB), Z0, Z2
-	VMULPS    expLn2Hi<>+0(SB), Z0, Z0
-	VSUBPS    one<>+0(SB), Z1, Z1
-	VMOVUPS   Z0, 768(R11)
-	VMULPS    logP0<>+0(SB), Z1, Z3
-	VMULPS    Z1, Z1, Z0
-	VADDPS    logP1<>+0(SB), Z3, Z3
-	VMULPS    half<>+0(SB), Z0, Z4
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP2<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP3<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP4<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP5<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP6<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP7<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP8<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VMULPS    Z0, Z3, Z0
-	VADDPS    Z2, Z0, Z0
-	VSUBPS    Z4, Z0, Z0
-	VADDPS    Z0, Z1, Z0
-	VADDPS    768(R11), Z0, Z0
-	VADDPS    832(R11), Z0, Z1
-	VSUBPS    704(R11), Z0, Z0
-	VBLENDMPS 832(R11), Z1, K2, Z1
-	VMOVUPS   Z1, 896(R11)
+	VMOVDQU32    640(R11), Z0
+	VBROADCASTSS logExpInv<>+0(SB), Z1
+	KMOVW        896(R11), K2
+	VPSRLD       $0x17, Z0, Z0
+	VPSUBD       Z0, Z1, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z0
+	VPSLLD       $0x17, Z1, Z1
+	VCVTDQ2PS    Z0, Z0
+	VMULPS       640(R11), Z1, Z1
+	VSUBPS.BCST  one<>+0(SB), Z0, Z3
+	VADDPS       Z1, Z1, Z2
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K1
+	VBLENDMPS    Z3, Z0, K1, Z0
+	VBLENDMPS    Z2, Z1, K1, Z1
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z0, Z2
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z0, Z0
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VMOVUPS      Z0, 768(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z3
+	VMULPS       Z1, Z1, Z0
+	VADDPS.BCST  logP1<>+0(SB), Z3, Z3
+	VMULPS.BCST  half<>+0(SB), Z0, Z4
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP2<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP3<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP4<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP5<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP6<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP7<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP8<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VMULPS       Z0, Z3, Z0
+	VADDPS       Z2, Z0, Z0
+	VSUBPS       Z4, Z0, Z0
+	VADDPS       Z0, Z1, Z0
+	VADDPS       768(R11), Z0, Z0
+	VADDPS       832(R11), Z0, Z1
+	VSUBPS       704(R11), Z0, Z0
+	VBLENDMPS    832(R11), Z1, K2, Z1
+	VMOVUPS      Z1, 896(R11)
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
@@ -2473,422 +2473,422 @@ labelsZLogLoop:
 	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU32 640(R11), Z0
-	VMOVDQU32 1600(R11), Z1
-	VMOVDQU32 2560(R11), Z2
-	VMOVDQU32 3520(R11), Z3
-	VMOVDQU32 4480(R11), Z4
-	VMOVDQU32 5440(R11), Z5
-	VMOVDQU32 6400(R11), Z6
-	VMOVDQU32 7360(R11), Z7
-	VMOVDQU32 logExpInv<>+0(SB), Z8
-	VMOVDQU32 logExpInv<>+0(SB), Z9
-	VMOVDQU32 logExpInv<>+0(SB), Z10
-	VMOVDQU32 logExpInv<>+0(SB), Z11
-	VPSRLD    $0x17, Z0, Z0
-	VPSRLD    $0x17, Z1, Z1
-	VMOVDQU32 logExpInv<>+0(SB), Z12
-	VMOVDQU32 logExpInv<>+0(SB), Z13
-	VPSRLD    $0x17, Z2, Z2
-	VPSRLD    $0x17, Z3, Z3
-	VMOVDQU32 logExpInv<>+0(SB), Z14
-	VMOVDQU32 logExpInv<>+0(SB), Z15
-	VPSRLD    $0x17, Z4, Z4
-	VPSRLD    $0x17, Z5, Z5
-	VPSRLD    $0x17, Z6, Z6
-	VPSRLD    $0x17, Z7, Z7
-	VPSUBD    logExpBias<>+0(SB), Z0, Z16
-	VPSUBD    logExpBias<>+0(SB), Z1, Z17
-	VPSUBD    Z0, Z8, Z0
-	VPSUBD    Z1, Z9, Z1
-	VPSUBD    logExpBias<>+0(SB), Z2, Z8
-	VPSUBD    logExpBias<>+0(SB), Z3, Z9
-	VPSUBD    Z2, Z10, Z2
-	VPSUBD    Z3, Z11, Z3
-	VPSLLD    $0x17, Z0, Z0
-	VPSUBD    logExpBias<>+0(SB), Z4, Z10
-	KMOVW     896(R11), K3
-	VPSUBD    Z4, Z12, Z4
-	VPSUBD    Z5, Z13, Z11
-	VPSLLD    $0x17, Z1, Z1
-	VMULPS    640(R11), Z0, Z0
-	KMOVW     1856(R11), K4
-	VPSUBD    Z6, Z14, Z12
-	VPSUBD    Z7, Z15, Z13
-	VPSLLD    $0x17, Z2, Z2
-	VMULPS    1600(R11), Z1, Z1
-	KMOVW     2816(R11), K5
-	VPSLLD    $0x17, Z3, Z3
-	VPSLLD    $0x17, Z4, Z4
-	VMULPS    2560(R11), Z2, Z2
-	VPSUBD    logExpBias<>+0(SB), Z5, Z5
-	VPSLLD    $0x17, Z11, Z11
-	VPSLLD    $0x17, Z12, Z12
-	VMULPS    3520(R11), Z3, Z3
-	VADDPS    Z0, Z0, Z14
-	KMOVW     3776(R11), K6
-	VPSLLD    $0x17, Z13, Z13
-	VMULPS    4480(R11), Z4, Z4
-	VADDPS    Z1, Z1, Z15
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z0, K1
-	VMULPS    5440(R11), Z11, Z11
-	VMULPS    6400(R11), Z12, Z12
-	VADDPS    Z2, Z2, Z18
-	VCVTDQ2PS Z16, Z16
-	VMULPS    7360(R11), Z13, Z13
-	VADDPS    Z3, Z3, Z19
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K2
-	VBLENDMPS Z14, Z0, K1, Z14
-	VADDPS    Z4, Z4, Z0
-	VBLENDMPS Z15, Z1, K2, Z1
-	VPSUBD    logExpBias<>+0(SB), Z6, Z6
-	VPSUBD    logExpBias<>+0(SB), Z7, Z7
-	VADDPS    Z11, Z11, Z15
-	VADDPS    Z12, Z12, Z20
-	VADDPS    Z13, Z13, Z21
-	VSUBPS    one<>+0(SB), Z14, Z14
-	VSUBPS    one<>+0(SB), Z1, Z1
-	VCVTDQ2PS Z17, Z17
-	VCVTDQ2PS Z8, Z8
-	VCVTDQ2PS Z9, Z9
-	VMULPS    logP0<>+0(SB), Z14, Z22
-	VCVTDQ2PS Z10, Z10
-	VCVTDQ2PS Z5, Z5
-	VMULPS    Z14, Z14, Z23
-	VMULPS    logP0<>+0(SB), Z1, Z24
-	VCVTDQ2PS Z6, Z6
-	VCVTDQ2PS Z7, Z7
-	VSUBPS    one<>+0(SB), Z16, Z25
-	VADDPS    logP1<>+0(SB), Z22, Z22
-	VADDPS    logP1<>+0(SB), Z24, Z24
-	VBLENDMPS Z25, Z16, K1, Z16
-	VMULPS    half<>+0(SB), Z23, Z25
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z2, K1
-	VMULPS    Z14, Z22, Z22
-	VBLENDMPS Z18, Z2, K1, Z2
-	VMULPS    Z1, Z24, Z24
-	VSUBPS    one<>+0(SB), Z17, Z18
-	VSUBPS    one<>+0(SB), Z2, Z2
-	VADDPS    logP2<>+0(SB), Z22, Z22
-	VADDPS    logP2<>+0(SB), Z24, Z24
-	VBLENDMPS Z18, Z17, K2, Z17
-	VMULPS    expLn2Lo<>+0(SB), Z16, Z18
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z3, K2
-	VMULPS    expLn2Hi<>+0(SB), Z16, Z16
-	VBLENDMPS Z19, Z3, K2, Z3
-	VMULPS    logP0<>+0(SB), Z2, Z19
-	VMULPS    Z14, Z22, Z22
-	VSUBPS    one<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z24, Z24
-	VMOVUPS   Z16, 768(R11)
-	VADDPS    logP1<>+0(SB), Z19, Z16
-	VADDPS    logP3<>+0(SB), Z22, Z22
-	VMULPS    Z1, Z1, Z19
-	VADDPS    logP3<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z16, Z16
-	VMULPS    Z14, Z22, Z22
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP2<>+0(SB), Z16, Z16
-	VADDPS    logP4<>+0(SB), Z22, Z22
-	VADDPS    logP4<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z16, Z16
-	VMULPS    Z14, Z22, Z22
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP3<>+0(SB), Z16, Z16
-	VADDPS    logP5<>+0(SB), Z22, Z22
-	VADDPS    logP5<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z16, Z16
-	VMULPS    Z14, Z22, Z22
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP4<>+0(SB), Z16, Z16
-	VADDPS    logP6<>+0(SB), Z22, Z22
-	VADDPS    logP6<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z16, Z16
-	VMULPS    Z14, Z22, Z22
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP5<>+0(SB), Z16, Z16
-	VADDPS    logP7<>+0(SB), Z22, Z22
-	VADDPS    logP7<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z16, Z16
-	VMULPS    Z14, Z22, Z22
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP6<>+0(SB), Z16, Z16
-	VADDPS    logP8<>+0(SB), Z22, Z22
-	VADDPS    logP8<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z16, Z16
-	VMULPS    Z14, Z22, Z22
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP7<>+0(SB), Z16, Z16
-	VMULPS    Z23, Z22, Z23
-	VMULPS    expLn2Hi<>+0(SB), Z17, Z22
-	VMULPS    expLn2Lo<>+0(SB), Z17, Z17
-	VMULPS    Z19, Z24, Z24
-	VMULPS    half<>+0(SB), Z19, Z19
-	VMULPS    Z2, Z16, Z16
-	VADDPS    Z18, Z23, Z18
-	VMOVUPS   Z22, 1728(R11)
-	VMULPS    logP0<>+0(SB), Z3, Z23
-	VSUBPS    one<>+0(SB), Z8, Z22
-	VADDPS    Z17, Z24, Z24
-	VSUBPS    one<>+0(SB), Z9, Z17
-	VADDPS    logP8<>+0(SB), Z16, Z16
-	VSUBPS    Z25, Z18, Z18
-	VADDPS    logP1<>+0(SB), Z23, Z25
-	VSUBPS    one<>+0(SB), Z10, Z23
-	VBLENDMPS Z22, Z8, K1, Z22
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z4, K1
-	VSUBPS    one<>+0(SB), Z5, Z8
-	VBLENDMPS Z17, Z9, K2, Z9
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z11, K2
-	VBLENDMPS Z0, Z4, K1, Z0
-	VMULPS    Z2, Z2, Z4
-	VMULPS    Z3, Z3, Z17
-	VBLENDMPS Z15, Z11, K2, Z11
-	VSUBPS    one<>+0(SB), Z0, Z0
-	VMULPS    Z3, Z25, Z15
-	VMULPS    Z2, Z16, Z16
-	VSUBPS    one<>+0(SB), Z11, Z25
-	VSUBPS    one<>+0(SB), Z6, Z11
-	VBLENDMPS Z23, Z10, K1, Z10
-	VBLENDMPS Z8, Z5, K2, Z5
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z12, K1
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z13, K2
-	VBLENDMPS Z20, Z12, K1, Z8
-	VBLENDMPS Z21, Z13, K2, Z12
-	VMULPS    logP0<>+0(SB), Z0, Z20
-	VMULPS    Z0, Z0, Z13
-	VSUBPS    one<>+0(SB), Z8, Z8
-	VSUBPS    one<>+0(SB), Z12, Z12
-	VMULPS    Z25, Z25, Z21
-	VBLENDMPS Z11, Z6, K1, Z6
-	VMULPS    logP0<>+0(SB), Z25, Z11
-	VADDPS    logP2<>+0(SB), Z15, Z15
-	VMULPS    Z4, Z16, Z16
-	VSUBPS    Z19, Z24, Z19
-	VADDPS    logP1<>+0(SB), Z20, Z26
-	VSUBPS    one<>+0(SB), Z7, Z20
-	VMULPS    logP0<>+0(SB), Z8, Z23
-	VMULPS    logP0<>+0(SB), Z12, Z24
-	VADDPS    Z18, Z14, Z14
-	VADDPS    logP1<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z15, Z18
-	VMULPS    Z8, Z8, Z15
-	VADDPS    Z19, Z1, Z1
-	VMULPS    Z0, Z26, Z26
-	VMULPS    Z12, Z12, Z19
-	VBLENDMPS Z20, Z7, K2, Z7
-	VADDPS    logP1<>+0(SB), Z23, Z20
-	VADDPS    logP1<>+0(SB), Z24, Z23
-	VMULPS    Z25, Z11, Z11
-	VADDPS    logP3<>+0(SB), Z18, Z24
-	VMULPS    expLn2Lo<>+0(SB), Z22, Z18
-	VADDPS    logP2<>+0(SB), Z26, Z27
-	VMULPS    expLn2Lo<>+0(SB), Z9, Z26
-	VMULPS    Z8, Z20, Z20
-	VMULPS    Z12, Z23, Z23
-	VADDPS    768(R11), Z14, Z14
-	VADDPS    1728(R11), Z1, Z1
-	VADDPS    logP2<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z24, Z24
-	VMULPS    expLn2Hi<>+0(SB), Z22, Z22
-	VADDPS    Z18, Z16, Z16
-	VMULPS    Z0, Z27, Z27
-	VMULPS    expLn2Lo<>+0(SB), Z10, Z18
-	VADDPS    logP2<>+0(SB), Z20, Z20
-	VADDPS    logP2<>+0(SB), Z23, Z23
-	VMULPS    Z25, Z11, Z11
-	VADDPS    logP4<>+0(SB), Z24, Z24
-	VMULPS    expLn2Hi<>+0(SB), Z9, Z9
-	VMOVUPS   Z22, 2688(R11)
-	VADDPS    logP3<>+0(SB), Z27, Z27
-	VMULPS    expLn2Lo<>+0(SB), Z5, Z22
-	VMULPS    Z8, Z20, Z20
-	VMULPS    Z12, Z23, Z23
-	VADDPS    logP3<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z24, Z24
-	VMULPS    expLn2Hi<>+0(SB), Z10, Z10
-	VMOVUPS   Z9, 3648(R11)
-	VMULPS    Z0, Z27, Z27
-	VMULPS    expLn2Lo<>+0(SB), Z6, Z9
-	VADDPS    logP3<>+0(SB), Z20, Z20
-	VADDPS    logP3<>+0(SB), Z23, Z23
-	VMULPS    Z25, Z11, Z11
-	VADDPS    logP5<>+0(SB), Z24, Z24
-	VMULPS    expLn2Hi<>+0(SB), Z5, Z5
-	VMOVUPS   Z10, 4608(R11)
-	VADDPS    logP4<>+0(SB), Z27, Z27
-	VMULPS    expLn2Lo<>+0(SB), Z7, Z10
-	VMULPS    Z8, Z20, Z20
-	VMULPS    Z12, Z23, Z23
-	VADDPS    logP4<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z24, Z24
-	VMULPS    expLn2Hi<>+0(SB), Z6, Z6
-	VMOVUPS   Z5, 5568(R11)
-	VMULPS    Z0, Z27, Z5
-	VMULPS    expLn2Hi<>+0(SB), Z7, Z7
-	VADDPS    832(R11), Z14, Z27
-	VADDPS    logP4<>+0(SB), Z20, Z20
-	VADDPS    logP4<>+0(SB), Z23, Z23
-	VMULPS    Z25, Z11, Z11
-	VADDPS    logP6<>+0(SB), Z24, Z24
-	VMULPS    half<>+0(SB), Z4, Z4
-	VMOVUPS   Z6, 6528(R11)
-	VADDPS    logP5<>+0(SB), Z5, Z5
-	VMULPS    half<>+0(SB), Z17, Z6
-	VMOVUPS   Z7, 7488(R11)
-	VMULPS    Z8, Z20, Z7
-	VMULPS    Z12, Z23, Z20
-	VADDPS    1792(R11), Z1, Z23
-	VBLENDMPS 832(R11), Z27, K3, Z27
-	VADDPS    logP5<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z24, Z24
-	VMULPS    half<>+0(SB), Z13, Z28
-	VSUBPS    Z4, Z16, Z4
-	VMOVUPS   Z27, 896(R11)
-	VMULPS    Z0, Z5, Z5
-	VMULPS    half<>+0(SB), Z21, Z16
-	VSUBPS    704(R11), Z14, Z14
-	VADDPS    logP5<>+0(SB), Z7, Z7
-	VADDPS    logP5<>+0(SB), Z20, Z20
-	VMULPS    Z25, Z11, Z11
-	VADDPS    logP7<>+0(SB), Z24, Z24
-	VADDPS    Z4, Z2, Z2
-	VBLENDMPS 1792(R11), Z23, K4, Z4
-	VADDPS    logP6<>+0(SB), Z5, Z5
-	VMULPS    half<>+0(SB), Z15, Z23
-	VMOVUPS   Z4, 1856(R11)
-	VMULPS    Z8, Z7, Z7
-	VMULPS    Z12, Z20, Z20
-	VSUBPS    1664(R11), Z1, Z1
-	VADDPS    logP6<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z24, Z24
-	VMULPS    half<>+0(SB), Z19, Z29
-	VMULPS    Z0, Z5, Z5
-	VADDPS    2688(R11), Z2, Z2
-	VADDPS    logP6<>+0(SB), Z7, Z7
-	VADDPS    logP6<>+0(SB), Z20, Z20
-	VMULPS    Z25, Z11, Z11
-	VADDPS    logP8<>+0(SB), Z24, Z24
-	VADDPS    logP7<>+0(SB), Z5, Z5
-	VMULPS    Z8, Z7, Z7
-	VMULPS    Z12, Z20, Z20
-	VADDPS    logP7<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z24, Z24
-	VMULPS    Z0, Z5, Z5
-	VADDPS    logP7<>+0(SB), Z7, Z7
-	VADDPS    logP7<>+0(SB), Z20, Z20
-	VMULPS    Z25, Z11, Z11
-	VMULPS    Z17, Z24, Z17
-	VADDPS    2752(R11), Z2, Z24
-	VSUBPS    2624(R11), Z2, Z2
-	VADDPS    logP8<>+0(SB), Z5, Z5
-	VMULPS    Z8, Z7, Z7
-	VMULPS    Z12, Z20, Z20
-	VADDPS    logP8<>+0(SB), Z11, Z11
-	VADDPS    Z26, Z17, Z17
-	VBLENDMPS 2752(R11), Z24, K5, Z24
-	VMULPS    Z0, Z5, Z5
-	VMULPS    7680(SP), Z27, Z26
-	VMOVUPS   Z24, 2816(R11)
-	VADDPS    logP8<>+0(SB), Z7, Z7
-	VADDPS    logP8<>+0(SB), Z20, Z20
-	VMULPS    Z25, Z11, Z11
-	VSUBPS    Z6, Z17, Z6
-	VMULPS    7680(SP), Z4, Z17
-	VMULPS    Z13, Z5, Z5
-	VMULPS    7680(SP), Z24, Z30
-	VADDPS    Z26, Z26, Z13
-	VMULPS    Z8, Z7, Z7
-	VMULPS    Z12, Z20, Z20
-	VMULPS    Z21, Z11, Z11
-	VADDPS    Z6, Z3, Z3
-	VADDPS    Z17, Z17, Z6
-	VMULPS    Z27, Z26, Z21
-	VADDPS    Z18, Z5, Z5
-	VADDPS    Z30, Z30, Z18
-	VMULPS    Z4, Z17, Z4
-	VMULPS    Z24, Z30, Z17
-	VMULPS    Z15, Z7, Z7
-	VMULPS    Z19, Z20, Z15
-	VADDPS    one<>+0(SB), Z13, Z13
-	VADDPS    Z22, Z11, Z11
-	VADDPS    3648(R11), Z3, Z3
-	VSUBPS    Z28, Z5, Z5
-	VADDPS    one<>+0(SB), Z6, Z6
-	VADDPS    Z9, Z7, Z7
-	VADDPS    Z10, Z15, Z9
-	KMOVW     4736(R11), K1
-	KMOVW     5696(R11), K2
-	VMOVUPS   Z13, 832(R11)
-	VSUBPS    Z16, Z11, Z10
-	KMOVW     6656(R11), K3
-	KMOVW     7616(R11), K4
-	VADDPS    Z21, Z14, Z11
-	VADDPS    Z5, Z0, Z0
-	VADDPS    3712(R11), Z3, Z5
-	VMOVUPS   Z6, 1792(R11)
-	VSUBPS    Z23, Z7, Z6
-	VSUBPS    Z29, Z9, Z7
-	VADDPS    Z10, Z25, Z9
-	VSUBPS    3584(R11), Z3, Z3
-	VADDPS    4608(R11), Z0, Z0
-	VBLENDMPS 3712(R11), Z5, K6, Z5
-	VADDPS    Z6, Z8, Z6
-	VADDPS    Z7, Z12, Z7
-	VMULPS    7680(SP), Z5, Z8
-	VMOVUPS   Z5, 3776(R11)
-	VADDPS    5568(R11), Z9, Z9
-	VADDPS    one<>+0(SB), Z18, Z10
-	VADDPS    4672(R11), Z0, Z12
-	VSUBPS    4544(R11), Z0, Z0
-	VADDPS    6528(R11), Z6, Z6
-	VADDPS    7488(R11), Z7, Z7
-	VMULPS    Z5, Z8, Z5
-	VADDPS    5632(R11), Z9, Z13
-	VADDPS    Z8, Z8, Z8
-	VMOVUPS   Z10, 2752(R11)
-	VBLENDMPS 4672(R11), Z12, K1, Z10
-	VSUBPS    5504(R11), Z9, Z9
-	VADDPS    6592(R11), Z6, Z12
-	VADDPS    7552(R11), Z7, Z14
-	VMOVUPS   Z10, 4736(R11)
-	VBLENDMPS 5632(R11), Z13, K2, Z15
-	VMULPS    7680(SP), Z10, Z13
-	VADDPS    Z4, Z1, Z1
-	VMULPS    7680(SP), Z15, Z4
-	VSUBPS    6464(R11), Z6, Z6
-	VADDPS    Z17, Z2, Z2
-	VMOVUPS   Z15, 5696(R11)
-	VBLENDMPS 6592(R11), Z12, K3, Z12
-	VBLENDMPS 7552(R11), Z14, K4, Z17
-	VMULPS    7680(SP), Z12, Z16
-	VMULPS    7680(SP), Z17, Z18
-	VADDPS    Z13, Z13, Z14
-	VADDPS    Z5, Z3, Z3
-	VMOVUPS   Z12, 6656(R11)
-	VADDPS    Z4, Z4, Z5
-	VMULPS    Z10, Z13, Z10
-	VMULPS    Z15, Z4, Z4
-	VSUBPS    7424(R11), Z7, Z7
-	VMOVUPS   Z17, 7616(R11)
-	VADDPS    one<>+0(SB), Z8, Z8
-	VADDPS    Z16, Z16, Z13
-	VADDPS    Z18, Z18, Z15
-	VMULPS    Z12, Z16, Z12
-	VMULPS    Z17, Z18, Z16
-	VADDPS    one<>+0(SB), Z14, Z14
-	VADDPS    one<>+0(SB), Z5, Z5
-	VADDPS    Z10, Z0, Z0
-	VADDPS    Z4, Z9, Z4
-	VMOVUPS   Z8, 3712(R11)
-	VADDPS    one<>+0(SB), Z13, Z8
-	VADDPS    one<>+0(SB), Z15, Z9
-	VADDPS    Z12, Z6, Z6
-	VADDPS    Z16, Z7, Z7
-	VMOVUPS   Z14, 4672(R11)
-	VMOVUPS   Z5, 5632(R11)
-	VMOVUPS   Z8, 6592(R11)
-	VMOVUPS   Z9, 7552(R11)
+	VMOVDQU32    640(R11), Z0
+	VMOVDQU32    1600(R11), Z1
+	VMOVDQU32    2560(R11), Z2
+	VMOVDQU32    3520(R11), Z3
+	VMOVDQU32    4480(R11), Z4
+	VMOVDQU32    5440(R11), Z5
+	VMOVDQU32    6400(R11), Z6
+	VMOVDQU32    7360(R11), Z7
+	VBROADCASTSS logExpInv<>+0(SB), Z8
+	VBROADCASTSS logExpInv<>+0(SB), Z9
+	VBROADCASTSS logExpInv<>+0(SB), Z10
+	VBROADCASTSS logExpInv<>+0(SB), Z11
+	VPSRLD       $0x17, Z0, Z0
+	VPSRLD       $0x17, Z1, Z1
+	VBROADCASTSS logExpInv<>+0(SB), Z12
+	VBROADCASTSS logExpInv<>+0(SB), Z13
+	VPSRLD       $0x17, Z2, Z2
+	VPSRLD       $0x17, Z3, Z3
+	VBROADCASTSS logExpInv<>+0(SB), Z14
+	VBROADCASTSS logExpInv<>+0(SB), Z15
+	VPSRLD       $0x17, Z4, Z4
+	VPSRLD       $0x17, Z5, Z5
+	VPSRLD       $0x17, Z6, Z6
+	VPSRLD       $0x17, Z7, Z7
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z16
+	VPSUBD.BCST  logExpBias<>+0(SB), Z1, Z17
+	VPSUBD       Z0, Z8, Z0
+	VPSUBD       Z1, Z9, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z2, Z8
+	VPSUBD.BCST  logExpBias<>+0(SB), Z3, Z9
+	VPSUBD       Z2, Z10, Z2
+	VPSUBD       Z3, Z11, Z3
+	VPSLLD       $0x17, Z0, Z0
+	VPSUBD.BCST  logExpBias<>+0(SB), Z4, Z10
+	KMOVW        896(R11), K3
+	VPSUBD       Z4, Z12, Z4
+	VPSUBD       Z5, Z13, Z11
+	VPSLLD       $0x17, Z1, Z1
+	VMULPS       640(R11), Z0, Z0
+	KMOVW        1856(R11), K4
+	VPSUBD       Z6, Z14, Z12
+	VPSUBD       Z7, Z15, Z13
+	VPSLLD       $0x17, Z2, Z2
+	VMULPS       1600(R11), Z1, Z1
+	KMOVW        2816(R11), K5
+	VPSLLD       $0x17, Z3, Z3
+	VPSLLD       $0x17, Z4, Z4
+	VMULPS       2560(R11), Z2, Z2
+	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
+	VPSLLD       $0x17, Z11, Z11
+	VPSLLD       $0x17, Z12, Z12
+	VMULPS       3520(R11), Z3, Z3
+	VADDPS       Z0, Z0, Z14
+	KMOVW        3776(R11), K6
+	VPSLLD       $0x17, Z13, Z13
+	VMULPS       4480(R11), Z4, Z4
+	VADDPS       Z1, Z1, Z15
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
+	VMULPS       5440(R11), Z11, Z11
+	VMULPS       6400(R11), Z12, Z12
+	VADDPS       Z2, Z2, Z18
+	VCVTDQ2PS    Z16, Z16
+	VMULPS       7360(R11), Z13, Z13
+	VADDPS       Z3, Z3, Z19
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
+	VBLENDMPS    Z14, Z0, K1, Z14
+	VADDPS       Z4, Z4, Z0
+	VBLENDMPS    Z15, Z1, K2, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z6, Z6
+	VPSUBD.BCST  logExpBias<>+0(SB), Z7, Z7
+	VADDPS       Z11, Z11, Z15
+	VADDPS       Z12, Z12, Z20
+	VADDPS       Z13, Z13, Z21
+	VSUBPS.BCST  one<>+0(SB), Z14, Z14
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VCVTDQ2PS    Z17, Z17
+	VCVTDQ2PS    Z8, Z8
+	VCVTDQ2PS    Z9, Z9
+	VMULPS.BCST  logP0<>+0(SB), Z14, Z22
+	VCVTDQ2PS    Z10, Z10
+	VCVTDQ2PS    Z5, Z5
+	VMULPS       Z14, Z14, Z23
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z24
+	VCVTDQ2PS    Z6, Z6
+	VCVTDQ2PS    Z7, Z7
+	VSUBPS.BCST  one<>+0(SB), Z16, Z25
+	VADDPS.BCST  logP1<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP1<>+0(SB), Z24, Z24
+	VBLENDMPS    Z25, Z16, K1, Z16
+	VMULPS.BCST  half<>+0(SB), Z23, Z25
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z2, K1
+	VMULPS       Z14, Z22, Z22
+	VBLENDMPS    Z18, Z2, K1, Z2
+	VMULPS       Z1, Z24, Z24
+	VSUBPS.BCST  one<>+0(SB), Z17, Z18
+	VSUBPS.BCST  one<>+0(SB), Z2, Z2
+	VADDPS.BCST  logP2<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP2<>+0(SB), Z24, Z24
+	VBLENDMPS    Z18, Z17, K2, Z17
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z16, Z18
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z3, K2
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z16, Z16
+	VBLENDMPS    Z19, Z3, K2, Z3
+	VMULPS.BCST  logP0<>+0(SB), Z2, Z19
+	VMULPS       Z14, Z22, Z22
+	VSUBPS.BCST  one<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z24, Z24
+	VMOVUPS      Z16, 768(R11)
+	VADDPS.BCST  logP1<>+0(SB), Z19, Z16
+	VADDPS.BCST  logP3<>+0(SB), Z22, Z22
+	VMULPS       Z1, Z1, Z19
+	VADDPS.BCST  logP3<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP2<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP4<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP5<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP4<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP6<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP5<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP7<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP6<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP8<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP8<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP7<>+0(SB), Z16, Z16
+	VMULPS       Z23, Z22, Z23
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z17, Z22
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z17, Z17
+	VMULPS       Z19, Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z19, Z19
+	VMULPS       Z2, Z16, Z16
+	VADDPS       Z18, Z23, Z18
+	VMOVUPS      Z22, 1728(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z3, Z23
+	VSUBPS.BCST  one<>+0(SB), Z8, Z22
+	VADDPS       Z17, Z24, Z24
+	VSUBPS.BCST  one<>+0(SB), Z9, Z17
+	VADDPS.BCST  logP8<>+0(SB), Z16, Z16
+	VSUBPS       Z25, Z18, Z18
+	VADDPS.BCST  logP1<>+0(SB), Z23, Z25
+	VSUBPS.BCST  one<>+0(SB), Z10, Z23
+	VBLENDMPS    Z22, Z8, K1, Z22
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z4, K1
+	VSUBPS.BCST  one<>+0(SB), Z5, Z8
+	VBLENDMPS    Z17, Z9, K2, Z9
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z11, K2
+	VBLENDMPS    Z0, Z4, K1, Z0
+	VMULPS       Z2, Z2, Z4
+	VMULPS       Z3, Z3, Z17
+	VBLENDMPS    Z15, Z11, K2, Z11
+	VSUBPS.BCST  one<>+0(SB), Z0, Z0
+	VMULPS       Z3, Z25, Z15
+	VMULPS       Z2, Z16, Z16
+	VSUBPS.BCST  one<>+0(SB), Z11, Z25
+	VSUBPS.BCST  one<>+0(SB), Z6, Z11
+	VBLENDMPS    Z23, Z10, K1, Z10
+	VBLENDMPS    Z8, Z5, K2, Z5
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z12, K1
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z13, K2
+	VBLENDMPS    Z20, Z12, K1, Z8
+	VBLENDMPS    Z21, Z13, K2, Z12
+	VMULPS.BCST  logP0<>+0(SB), Z0, Z20
+	VMULPS       Z0, Z0, Z13
+	VSUBPS.BCST  one<>+0(SB), Z8, Z8
+	VSUBPS.BCST  one<>+0(SB), Z12, Z12
+	VMULPS       Z25, Z25, Z21
+	VBLENDMPS    Z11, Z6, K1, Z6
+	VMULPS.BCST  logP0<>+0(SB), Z25, Z11
+	VADDPS.BCST  logP2<>+0(SB), Z15, Z15
+	VMULPS       Z4, Z16, Z16
+	VSUBPS       Z19, Z24, Z19
+	VADDPS.BCST  logP1<>+0(SB), Z20, Z26
+	VSUBPS.BCST  one<>+0(SB), Z7, Z20
+	VMULPS.BCST  logP0<>+0(SB), Z8, Z23
+	VMULPS.BCST  logP0<>+0(SB), Z12, Z24
+	VADDPS       Z18, Z14, Z14
+	VADDPS.BCST  logP1<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z15, Z18
+	VMULPS       Z8, Z8, Z15
+	VADDPS       Z19, Z1, Z1
+	VMULPS       Z0, Z26, Z26
+	VMULPS       Z12, Z12, Z19
+	VBLENDMPS    Z20, Z7, K2, Z7
+	VADDPS.BCST  logP1<>+0(SB), Z23, Z20
+	VADDPS.BCST  logP1<>+0(SB), Z24, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP3<>+0(SB), Z18, Z24
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z22, Z18
+	VADDPS.BCST  logP2<>+0(SB), Z26, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z9, Z26
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z12, Z23, Z23
+	VADDPS       768(R11), Z14, Z14
+	VADDPS       1728(R11), Z1, Z1
+	VADDPS.BCST  logP2<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z22, Z22
+	VADDPS       Z18, Z16, Z16
+	VMULPS       Z0, Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z10, Z18
+	VADDPS.BCST  logP2<>+0(SB), Z20, Z20
+	VADDPS.BCST  logP2<>+0(SB), Z23, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z9, Z9
+	VMOVUPS      Z22, 2688(R11)
+	VADDPS.BCST  logP3<>+0(SB), Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z5, Z22
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z12, Z23, Z23
+	VADDPS.BCST  logP3<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z10, Z10
+	VMOVUPS      Z9, 3648(R11)
+	VMULPS       Z0, Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z6, Z9
+	VADDPS.BCST  logP3<>+0(SB), Z20, Z20
+	VADDPS.BCST  logP3<>+0(SB), Z23, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
+	VMOVUPS      Z10, 4608(R11)
+	VADDPS.BCST  logP4<>+0(SB), Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z7, Z10
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z12, Z23, Z23
+	VADDPS.BCST  logP4<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
+	VMOVUPS      Z5, 5568(R11)
+	VMULPS       Z0, Z27, Z5
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
+	VADDPS       832(R11), Z14, Z27
+	VADDPS.BCST  logP4<>+0(SB), Z20, Z20
+	VADDPS.BCST  logP4<>+0(SB), Z23, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z4, Z4
+	VMOVUPS      Z6, 6528(R11)
+	VADDPS.BCST  logP5<>+0(SB), Z5, Z5
+	VMULPS.BCST  half<>+0(SB), Z17, Z6
+	VMOVUPS      Z7, 7488(R11)
+	VMULPS       Z8, Z20, Z7
+	VMULPS       Z12, Z23, Z20
+	VADDPS       1792(R11), Z1, Z23
+	VBLENDMPS    832(R11), Z27, K3, Z27
+	VADDPS.BCST  logP5<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z13, Z28
+	VSUBPS       Z4, Z16, Z4
+	VMOVUPS      Z27, 896(R11)
+	VMULPS       Z0, Z5, Z5
+	VMULPS.BCST  half<>+0(SB), Z21, Z16
+	VSUBPS       704(R11), Z14, Z14
+	VADDPS.BCST  logP5<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP5<>+0(SB), Z20, Z20
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
+	VADDPS       Z4, Z2, Z2
+	VBLENDMPS    1792(R11), Z23, K4, Z4
+	VADDPS.BCST  logP6<>+0(SB), Z5, Z5
+	VMULPS.BCST  half<>+0(SB), Z15, Z23
+	VMOVUPS      Z4, 1856(R11)
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z20, Z20
+	VSUBPS       1664(R11), Z1, Z1
+	VADDPS.BCST  logP6<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z19, Z29
+	VMULPS       Z0, Z5, Z5
+	VADDPS       2688(R11), Z2, Z2
+	VADDPS.BCST  logP6<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP6<>+0(SB), Z20, Z20
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP8<>+0(SB), Z24, Z24
+	VADDPS.BCST  logP7<>+0(SB), Z5, Z5
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z20, Z20
+	VADDPS.BCST  logP7<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS       Z0, Z5, Z5
+	VADDPS.BCST  logP7<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP7<>+0(SB), Z20, Z20
+	VMULPS       Z25, Z11, Z11
+	VMULPS       Z17, Z24, Z17
+	VADDPS       2752(R11), Z2, Z24
+	VSUBPS       2624(R11), Z2, Z2
+	VADDPS.BCST  logP8<>+0(SB), Z5, Z5
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z20, Z20
+	VADDPS.BCST  logP8<>+0(SB), Z11, Z11
+	VADDPS       Z26, Z17, Z17
+	VBLENDMPS    2752(R11), Z24, K5, Z24
+	VMULPS       Z0, Z5, Z5
+	VMULPS       7680(SP), Z27, Z26
+	VMOVUPS      Z24, 2816(R11)
+	VADDPS.BCST  logP8<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP8<>+0(SB), Z20, Z20
+	VMULPS       Z25, Z11, Z11
+	VSUBPS       Z6, Z17, Z6
+	VMULPS       7680(SP), Z4, Z17
+	VMULPS       Z13, Z5, Z5
+	VMULPS       7680(SP), Z24, Z30
+	VADDPS       Z26, Z26, Z13
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z21, Z11, Z11
+	VADDPS       Z6, Z3, Z3
+	VADDPS       Z17, Z17, Z6
+	VMULPS       Z27, Z26, Z21
+	VADDPS       Z18, Z5, Z5
+	VADDPS       Z30, Z30, Z18
+	VMULPS       Z4, Z17, Z4
+	VMULPS       Z24, Z30, Z17
+	VMULPS       Z15, Z7, Z7
+	VMULPS       Z19, Z20, Z15
+	VADDPS.BCST  one<>+0(SB), Z13, Z13
+	VADDPS       Z22, Z11, Z11
+	VADDPS       3648(R11), Z3, Z3
+	VSUBPS       Z28, Z5, Z5
+	VADDPS.BCST  one<>+0(SB), Z6, Z6
+	VADDPS       Z9, Z7, Z7
+	VADDPS       Z10, Z15, Z9
+	KMOVW        4736(R11), K1
+	KMOVW        5696(R11), K2
+	VMOVUPS      Z13, 832(R11)
+	VSUBPS       Z16, Z11, Z10
+	KMOVW        6656(R11), K3
+	KMOVW        7616(R11), K4
+	VADDPS       Z21, Z14, Z11
+	VADDPS       Z5, Z0, Z0
+	VADDPS       3712(R11), Z3, Z5
+	VMOVUPS      Z6, 1792(R11)
+	VSUBPS       Z23, Z7, Z6
+	VSUBPS       Z29, Z9, Z7
+	VADDPS       Z10, Z25, Z9
+	VSUBPS       3584(R11), Z3, Z3
+	VADDPS       4608(R11), Z0, Z0
+	VBLENDMPS    3712(R11), Z5, K6, Z5
+	VADDPS       Z6, Z8, Z6
+	VADDPS       Z7, Z12, Z7
+	VMULPS       7680(SP), Z5, Z8
+	VMOVUPS      Z5, 3776(R11)
+	VADDPS       5568(R11), Z9, Z9
+	VADDPS.BCST  one<>+0(SB), Z18, Z10
+	VADDPS       4672(R11), Z0, Z12
+	VSUBPS       4544(R11), Z0, Z0
+	VADDPS       6528(R11), Z6, Z6
+	VADDPS       7488(R11), Z7, Z7
+	VMULPS       Z5, Z8, Z5
+	VADDPS       5632(R11), Z9, Z13
+	VADDPS       Z8, Z8, Z8
+	VMOVUPS      Z10, 2752(R11)
+	VBLENDMPS    4672(R11), Z12, K1, Z10
+	VSUBPS       5504(R11), Z9, Z9
+	VADDPS       6592(R11), Z6, Z12
+	VADDPS       7552(R11), Z7, Z14
+	VMOVUPS      Z10, 4736(R11)
+	VBLENDMPS    5632(R11), Z13, K2, Z15
+	VMULPS       7680(SP), Z10, Z13
+	VADDPS       Z4, Z1, Z1
+	VMULPS       7680(SP), Z15, Z4
+	VSUBPS       6464(R11), Z6, Z6
+	VADDPS       Z17, Z2, Z2
+	VMOVUPS      Z15, 5696(R11)
+	VBLENDMPS    6592(R11), Z12, K3, Z12
+	VBLENDMPS    7552(R11), Z14, K4, Z17
+	VMULPS       7680(SP), Z12, Z16
+	VMULPS       7680(SP), Z17, Z18
+	VADDPS       Z13, Z13, Z14
+	VADDPS       Z5, Z3, Z3
+	VMOVUPS      Z12, 6656(R11)
+	VADDPS       Z4, Z4, Z5
+	VMULPS       Z10, Z13, Z10
+	VMULPS       Z15, Z4, Z4
+	VSUBPS       7424(R11), Z7, Z7
+	VMOVUPS      Z17, 7616(R11)
+	VADDPS.BCST  one<>+0(SB), Z8, Z8
+	VADDPS       Z16, Z16, Z13
+	VADDPS       Z18, Z18, Z15
+	VMULPS       Z12, Z16, Z12
+	VMULPS       Z17, Z18, Z16
+	VADDPS.BCST  one<>+0(SB), Z14, Z14
+	VADDPS.BCST  one<>+0(SB), Z5, Z5
+	VADDPS       Z10, Z0, Z0
+	VADDPS       Z4, Z9, Z4
+	VMOVUPS      Z8, 3712(R11)
+	VADDPS.BCST  one<>+0(SB), Z13, Z8
+	VADDPS.BCST  one<>+0(SB), Z15, Z9
+	VADDPS       Z12, Z6, Z6
+	VADDPS       Z16, Z7, Z7
+	VMOVUPS      Z14, 4672(R11)
+	VMOVUPS      Z5, 5632(R11)
+	VMOVUPS      Z8, 6592(R11)
+	VMOVUPS      Z9, 7552(R11)
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
@@ -2982,58 +2982,58 @@ labelsZLogLast:
 	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU32 640(R11), Z0
-	VMOVDQU32 logExpInv<>+0(SB), Z1
-	KMOVW     896(R11), K2
-	VPSRLD    $0x17, Z0, Z0
-	VPSUBD    Z0, Z1, Z1
-	VPSUBD    logExpBias<>+0(SB), Z0, Z0
-	VPSLLD    $0x17, Z1, Z1
-	VCVTDQ2PS Z0, Z0
-	VMULPS    640(R11), Z1, Z1
-	VSUBPS    one<>+0(SB), Z0, Z3
-	VADDPS    Z1, Z1, Z2
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K1
-	VBLENDMPS Z3, Z0, K1, Z0
-	VBLENDMPS Z2, Z1, K1, Z1
-	VMULPS    expLn2Lo<>+0(SB), Z0, Z2
-	VMULPS    expLn2Hi<>+0(SB), Z0, Z0
-	VSUBPS    one<>+0(SB), Z1, Z1
-	VMOVUPS   Z0, 768(R11)
-	VMULPS    logP0<>+0(SB), Z1, Z3
-	VMULPS    Z1, Z1, Z0
-	VADDPS    logP1<>+0(SB), Z3, Z3
-	VMULPS    half<>+0(SB), Z0, Z4
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP2<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP3<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP4<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP5<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP6<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP7<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP8<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VMULPS    Z0, Z3, Z0
-	VADDPS    Z2, Z0, Z0
-	VSUBPS    Z4, Z0, Z0
-	VADDPS    Z0, Z1, Z0
-	VADDPS    768(R11), Z0, Z0
-	VADDPS    832(R11), Z0, Z1
-	VSUBPS    704(R11), Z0, Z0
-	VBLENDMPS 832(R11), Z1, K2, Z1
-	VMULPS    7680(SP), Z1, Z2
-	VMOVUPS   Z1, 896(R11)
-	VADDPS    Z2, Z2, Z3
-	VMULPS    Z1, Z2, Z1
-	VADDPS    one<>+0(SB), Z3, Z2
-	VADDPS    Z1, Z0, Z0
-	VMOVUPS   Z2, 832(R11)
+	VMOVDQU32    640(R11), Z0
+	VBROADCASTSS logExpInv<>+0(SB), Z1
+	KMOVW        896(R11), K2
+	VPSRLD       $0x17, Z0, Z0
+	VPSUBD       Z0, Z1, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z0
+	VPSLLD       $0x17, Z1, Z1
+	VCVTDQ2PS    Z0, Z0
+	VMULPS       640(R11), Z1, Z1
+	VSUBPS.BCST  one<>+0(SB), Z0, Z3
+	VADDPS       Z1, Z1, Z2
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K1
+	VBLENDMPS    Z3, Z0, K1, Z0
+	VBLENDMPS    Z2, Z1, K1, Z1
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z0, Z2
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z0, Z0
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VMOVUPS      Z0, 768(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z3
+	VMULPS       Z1, Z1, Z0
+	VADDPS.BCST  logP1<>+0(SB), Z3, Z3
+	VMULPS.BCST  half<>+0(SB), Z0, Z4
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP2<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP3<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP4<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP5<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP6<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP7<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP8<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VMULPS       Z0, Z3, Z0
+	VADDPS       Z2, Z0, Z0
+	VSUBPS       Z4, Z0, Z0
+	VADDPS       Z0, Z1, Z0
+	VADDPS       768(R11), Z0, Z0
+	VADDPS       832(R11), Z0, Z1
+	VSUBPS       704(R11), Z0, Z0
+	VBLENDMPS    832(R11), Z1, K2, Z1
+	VMULPS       7680(SP), Z1, Z2
+	VMOVUPS      Z1, 896(R11)
+	VADDPS       Z2, Z2, Z3
+	VMULPS       Z1, Z2, Z1
+	VADDPS.BCST  one<>+0(SB), Z3, Z2
+	VADDPS       Z1, Z0, Z0
+	VMOVUPS      Z2, 832(R11)
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
@@ -3080,37 +3080,37 @@ labelsGradLoop:
 	// g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]
 	// 	== j (VPCMPEQD with the index vector j, into an opmask), g[j] - scale
 	// 	replaces g[j] (VSUBPS with merge masking).
-	VMOVDQU32 (BX), Z2
-	VMULPS    (R11), Z1, Z3
-	VPCMPEQD  index<>+0(SB), Z2, K1
-	VSUBPS    Z0, Z3, K1, Z3
-	VMULPS    64(R11), Z1, Z4
-	VPCMPEQD  index<>+64(SB), Z2, K1
-	VSUBPS    Z0, Z4, K1, Z4
-	VMULPS    128(R11), Z1, Z5
-	VPCMPEQD  index<>+128(SB), Z2, K1
-	VSUBPS    Z0, Z5, K1, Z5
-	VMULPS    192(R11), Z1, Z6
-	VPCMPEQD  index<>+192(SB), Z2, K1
-	VSUBPS    Z0, Z6, K1, Z6
-	VMULPS    256(R11), Z1, Z7
-	VPCMPEQD  index<>+256(SB), Z2, K1
-	VSUBPS    Z0, Z7, K1, Z7
-	VMULPS    320(R11), Z1, Z8
-	VPCMPEQD  index<>+320(SB), Z2, K1
-	VSUBPS    Z0, Z8, K1, Z8
-	VMULPS    384(R11), Z1, Z9
-	VPCMPEQD  index<>+384(SB), Z2, K1
-	VSUBPS    Z0, Z9, K1, Z9
-	VMULPS    448(R11), Z1, Z10
-	VPCMPEQD  index<>+448(SB), Z2, K1
-	VSUBPS    Z0, Z10, K1, Z10
-	VMULPS    512(R11), Z1, Z11
-	VPCMPEQD  index<>+512(SB), Z2, K1
-	VSUBPS    Z0, Z11, K1, Z11
-	VMULPS    576(R11), Z1, Z1
-	VPCMPEQD  index<>+576(SB), Z2, K1
-	VSUBPS    Z0, Z1, K1, Z1
+	VMOVDQU32     (BX), Z2
+	VMULPS        (R11), Z1, Z3
+	VPCMPEQD.BCST index<>+0(SB), Z2, K1
+	VSUBPS        Z0, Z3, K1, Z3
+	VMULPS        64(R11), Z1, Z4
+	VPCMPEQD.BCST index<>+64(SB), Z2, K1
+	VSUBPS        Z0, Z4, K1, Z4
+	VMULPS        128(R11), Z1, Z5
+	VPCMPEQD.BCST index<>+128(SB), Z2, K1
+	VSUBPS        Z0, Z5, K1, Z5
+	VMULPS        192(R11), Z1, Z6
+	VPCMPEQD.BCST index<>+192(SB), Z2, K1
+	VSUBPS        Z0, Z6, K1, Z6
+	VMULPS        256(R11), Z1, Z7
+	VPCMPEQD.BCST index<>+256(SB), Z2, K1
+	VSUBPS        Z0, Z7, K1, Z7
+	VMULPS        320(R11), Z1, Z8
+	VPCMPEQD.BCST index<>+320(SB), Z2, K1
+	VSUBPS        Z0, Z8, K1, Z8
+	VMULPS        384(R11), Z1, Z9
+	VPCMPEQD.BCST index<>+384(SB), Z2, K1
+	VSUBPS        Z0, Z9, K1, Z9
+	VMULPS        448(R11), Z1, Z10
+	VPCMPEQD.BCST index<>+448(SB), Z2, K1
+	VSUBPS        Z0, Z10, K1, Z10
+	VMULPS        512(R11), Z1, Z11
+	VPCMPEQD.BCST index<>+512(SB), Z2, K1
+	VSUBPS        Z0, Z11, K1, Z11
+	VMULPS        576(R11), Z1, Z1
+	VPCMPEQD.BCST index<>+576(SB), Z2, K1
+	VSUBPS        Z0, Z1, K1, Z1
 
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
@@ -3216,37 +3216,37 @@ labelsGradZ:
 	// g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]
 	// 	== j (VPCMPEQD with the index vector j, into an opmask), g[j] - scale
 	// 	replaces g[j] (VSUBPS with merge masking).
-	VMOVDQU32 (BX), Z2
-	VMULPS    (R11), Z1, Z3
-	VPCMPEQD  index<>+0(SB), Z2, K1
-	VSUBPS    Z0, Z3, K1, Z3
-	VMULPS    64(R11), Z1, Z4
-	VPCMPEQD  index<>+64(SB), Z2, K1
-	VSUBPS    Z0, Z4, K1, Z4
-	VMULPS    128(R11), Z1, Z5
-	VPCMPEQD  index<>+128(SB), Z2, K1
-	VSUBPS    Z0, Z5, K1, Z5
-	VMULPS    192(R11), Z1, Z6
-	VPCMPEQD  index<>+192(SB), Z2, K1
-	VSUBPS    Z0, Z6, K1, Z6
-	VMULPS    256(R11), Z1, Z7
-	VPCMPEQD  index<>+256(SB), Z2, K1
-	VSUBPS    Z0, Z7, K1, Z7
-	VMULPS    320(R11), Z1, Z8
-	VPCMPEQD  index<>+320(SB), Z2, K1
-	VSUBPS    Z0, Z8, K1, Z8
-	VMULPS    384(R11), Z1, Z9
-	VPCMPEQD  index<>+384(SB), Z2, K1
-	VSUBPS    Z0, Z9, K1, Z9
-	VMULPS    448(R11), Z1, Z10
-	VPCMPEQD  index<>+448(SB), Z2, K1
-	VSUBPS    Z0, Z10, K1, Z10
-	VMULPS    512(R11), Z1, Z11
-	VPCMPEQD  index<>+512(SB), Z2, K1
-	VSUBPS    Z0, Z11, K1, Z11
-	VMULPS    576(R11), Z1, Z1
-	VPCMPEQD  index<>+576(SB), Z2, K1
-	VSUBPS    Z0, Z1, K1, Z1
+	VMOVDQU32     (BX), Z2
+	VMULPS        (R11), Z1, Z3
+	VPCMPEQD.BCST index<>+0(SB), Z2, K1
+	VSUBPS        Z0, Z3, K1, Z3
+	VMULPS        64(R11), Z1, Z4
+	VPCMPEQD.BCST index<>+64(SB), Z2, K1
+	VSUBPS        Z0, Z4, K1, Z4
+	VMULPS        128(R11), Z1, Z5
+	VPCMPEQD.BCST index<>+128(SB), Z2, K1
+	VSUBPS        Z0, Z5, K1, Z5
+	VMULPS        192(R11), Z1, Z6
+	VPCMPEQD.BCST index<>+192(SB), Z2, K1
+	VSUBPS        Z0, Z6, K1, Z6
+	VMULPS        256(R11), Z1, Z7
+	VPCMPEQD.BCST index<>+256(SB), Z2, K1
+	VSUBPS        Z0, Z7, K1, Z7
+	VMULPS        320(R11), Z1, Z8
+	VPCMPEQD.BCST index<>+320(SB), Z2, K1
+	VSUBPS        Z0, Z8, K1, Z8
+	VMULPS        384(R11), Z1, Z9
+	VPCMPEQD.BCST index<>+384(SB), Z2, K1
+	VSUBPS        Z0, Z9, K1, Z9
+	VMULPS        448(R11), Z1, Z10
+	VPCMPEQD.BCST index<>+448(SB), Z2, K1
+	VSUBPS        Z0, Z10, K1, Z10
+	VMULPS        512(R11), Z1, Z11
+	VPCMPEQD.BCST index<>+512(SB), Z2, K1
+	VSUBPS        Z0, Z11, K1, Z11
+	VMULPS        576(R11), Z1, Z1
+	VPCMPEQD.BCST index<>+576(SB), Z2, K1
+	VSUBPS        Z0, Z1, K1, Z1
 
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
@@ -3684,86 +3684,86 @@ noPrefetch34:
 	VUNPCKHPD    Z8, Z4, Z4
 
 	// m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).
-	VMAXPS Z7, Z9, Z8
-	VMAXPS Z4, Z10, Z11
-	VMAXPS Z11, Z8, Z8
-	VMAXPS Z3, Z5, Z11
-	VMAXPS Z1, Z6, Z12
-	VMAXPS Z12, Z11, Z11
-	VMAXPS Z11, Z8, Z8
-	VMAXPS Z0, Z2, Z11
-	VMAXPS Z11, Z8, Z8
-	VADDPS zero<>+0(SB), Z8, Z8
+	VMAXPS      Z7, Z9, Z8
+	VMAXPS      Z4, Z10, Z11
+	VMAXPS      Z11, Z8, Z8
+	VMAXPS      Z3, Z5, Z11
+	VMAXPS      Z1, Z6, Z12
+	VMAXPS      Z12, Z11, Z11
+	VMAXPS      Z11, Z8, Z8
+	VMAXPS      Z0, Z2, Z11
+	VMAXPS      Z11, Z8, Z8
+	VADDPS.BCST zero<>+0(SB), Z8, Z8
 
 	// preds = argmax10(x) (seq.Argmax, when preds is not nil): p = 0, then for
 	// j = 9 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 9 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
-	TESTQ     R13, R13
-	JZ        noPreds35
-	VCMPPS    $0x00, Z8, Z0, K1
-	VMOVUPS   zero<>+0(SB), Z11
-	VBLENDMPS index<>+576(SB), Z11, K1, Z11
-	VCMPPS    $0x00, Z8, Z2, K1
-	VBLENDMPS index<>+512(SB), Z11, K1, Z11
-	VCMPPS    $0x00, Z8, Z1, K1
-	VBLENDMPS index<>+448(SB), Z11, K1, Z11
-	VCMPPS    $0x00, Z8, Z6, K1
-	VBLENDMPS index<>+384(SB), Z11, K1, Z11
-	VCMPPS    $0x00, Z8, Z3, K1
-	VBLENDMPS index<>+320(SB), Z11, K1, Z11
-	VCMPPS    $0x00, Z8, Z5, K1
-	VBLENDMPS index<>+256(SB), Z11, K1, Z11
-	VCMPPS    $0x00, Z8, Z4, K1
-	VBLENDMPS index<>+192(SB), Z11, K1, Z11
-	VCMPPS    $0x00, Z8, Z10, K1
-	VBLENDMPS index<>+128(SB), Z11, K1, Z11
-	VCMPPS    $0x00, Z8, Z7, K1
-	VBLENDMPS index<>+64(SB), Z11, K1, Z11
-	VCMPPS    $0x00, Z8, Z9, K1
-	VBLENDMPS index<>+0(SB), Z11, K1, Z11
-	VCMPPS    $0x03, Z0, Z0, K1
-	VBLENDMPS index<>+576(SB), Z11, K1, Z11
-	VCMPPS    $0x03, Z2, Z2, K1
-	VBLENDMPS index<>+512(SB), Z11, K1, Z11
-	VCMPPS    $0x03, Z1, Z1, K1
-	VBLENDMPS index<>+448(SB), Z11, K1, Z11
-	VCMPPS    $0x03, Z6, Z6, K1
-	VBLENDMPS index<>+384(SB), Z11, K1, Z11
-	VCMPPS    $0x03, Z3, Z3, K1
-	VBLENDMPS index<>+320(SB), Z11, K1, Z11
-	VCMPPS    $0x03, Z5, Z5, K1
-	VBLENDMPS index<>+256(SB), Z11, K1, Z11
-	VCMPPS    $0x03, Z4, Z4, K1
-	VBLENDMPS index<>+192(SB), Z11, K1, Z11
-	VCMPPS    $0x03, Z10, Z10, K1
-	VBLENDMPS index<>+128(SB), Z11, K1, Z11
-	VCMPPS    $0x03, Z7, Z7, K1
-	VBLENDMPS index<>+64(SB), Z11, K1, Z11
-	VCMPPS    $0x03, Z9, Z9, K1
-	VBLENDMPS index<>+0(SB), Z11, K1, Z11
-	VMOVUPS   Z11, (R13)
-	ADDQ      $0x00000040, R13
+	TESTQ          R13, R13
+	JZ             noPreds35
+	VCMPPS         $0x00, Z8, Z0, K1
+	VBROADCASTSS   zero<>+0(SB), Z11
+	VBLENDMPS.BCST index<>+576(SB), Z11, K1, Z11
+	VCMPPS         $0x00, Z8, Z2, K1
+	VBLENDMPS.BCST index<>+512(SB), Z11, K1, Z11
+	VCMPPS         $0x00, Z8, Z1, K1
+	VBLENDMPS.BCST index<>+448(SB), Z11, K1, Z11
+	VCMPPS         $0x00, Z8, Z6, K1
+	VBLENDMPS.BCST index<>+384(SB), Z11, K1, Z11
+	VCMPPS         $0x00, Z8, Z3, K1
+	VBLENDMPS.BCST index<>+320(SB), Z11, K1, Z11
+	VCMPPS         $0x00, Z8, Z5, K1
+	VBLENDMPS.BCST index<>+256(SB), Z11, K1, Z11
+	VCMPPS         $0x00, Z8, Z4, K1
+	VBLENDMPS.BCST index<>+192(SB), Z11, K1, Z11
+	VCMPPS         $0x00, Z8, Z10, K1
+	VBLENDMPS.BCST index<>+128(SB), Z11, K1, Z11
+	VCMPPS         $0x00, Z8, Z7, K1
+	VBLENDMPS.BCST index<>+64(SB), Z11, K1, Z11
+	VCMPPS         $0x00, Z8, Z9, K1
+	VBLENDMPS.BCST index<>+0(SB), Z11, K1, Z11
+	VCMPPS         $0x03, Z0, Z0, K1
+	VBLENDMPS.BCST index<>+576(SB), Z11, K1, Z11
+	VCMPPS         $0x03, Z2, Z2, K1
+	VBLENDMPS.BCST index<>+512(SB), Z11, K1, Z11
+	VCMPPS         $0x03, Z1, Z1, K1
+	VBLENDMPS.BCST index<>+448(SB), Z11, K1, Z11
+	VCMPPS         $0x03, Z6, Z6, K1
+	VBLENDMPS.BCST index<>+384(SB), Z11, K1, Z11
+	VCMPPS         $0x03, Z3, Z3, K1
+	VBLENDMPS.BCST index<>+320(SB), Z11, K1, Z11
+	VCMPPS         $0x03, Z5, Z5, K1
+	VBLENDMPS.BCST index<>+256(SB), Z11, K1, Z11
+	VCMPPS         $0x03, Z4, Z4, K1
+	VBLENDMPS.BCST index<>+192(SB), Z11, K1, Z11
+	VCMPPS         $0x03, Z10, Z10, K1
+	VBLENDMPS.BCST index<>+128(SB), Z11, K1, Z11
+	VCMPPS         $0x03, Z7, Z7, K1
+	VBLENDMPS.BCST index<>+64(SB), Z11, K1, Z11
+	VCMPPS         $0x03, Z9, Z9, K1
+	VBLENDMPS.BCST index<>+0(SB), Z11, K1, Z11
+	VMOVUPS        Z11, (R13)
+	ADDQ           $0x00000040, R13
 
 noPreds35:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum10(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
-	TESTB   $0x01, 13376(SP)
-	JZ      noLse36
-	VCMPPS  $0x00, negInfBits<>+0(SB), Z8, K1
-	VADDPS  Z7, Z9, Z11
-	VADDPS  Z4, Z10, Z12
-	VADDPS  Z12, Z11, Z11
-	VADDPS  Z3, Z5, Z12
-	VADDPS  Z1, Z6, Z13
-	VADDPS  Z13, Z12, Z12
-	VADDPS  Z12, Z11, Z11
-	VADDPS  Z0, Z2, Z12
-	VADDPS  Z12, Z11, Z11
-	VCMPPS  $0x00, negInfBits<>+0(SB), Z11, K2
-	KANDW   K2, K1, K1
-	KMOVW   K1, 1600(R11)
-	VMOVUPS Z8, 1536(R11)
+	TESTB       $0x01, 13376(SP)
+	JZ          noLse36
+	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z8, K1
+	VADDPS      Z7, Z9, Z11
+	VADDPS      Z4, Z10, Z12
+	VADDPS      Z12, Z11, Z11
+	VADDPS      Z3, Z5, Z12
+	VADDPS      Z1, Z6, Z13
+	VADDPS      Z13, Z12, Z12
+	VADDPS      Z12, Z11, Z11
+	VADDPS      Z0, Z2, Z12
+	VADDPS      Z12, Z11, Z11
+	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z11, K2
+	KANDW       K2, K1, K1
+	KMOVW       K1, 1600(R11)
+	VMOVUPS     Z8, 1536(R11)
 
 noLse36:
 	LEAQ 640(R11), R12
@@ -3791,46 +3791,46 @@ noLse36:
 	VMOVUPS Z0, 576(R12)
 
 	// td[j] = t[j]·d[j], +0 where t[j] == 0 (seq.TargetTerm: NEQ_UQ mask, product, AND).
-	VMOVUPS   (R11), Z8
-	VCMPPS    $0x04, zero<>+0(SB), Z8, K1
-	VMULPS    Z9, Z8, Z8
-	VMOVUPS.Z Z8, K1, Z8
-	VMOVUPS   64(R11), Z9
-	VCMPPS    $0x04, zero<>+0(SB), Z9, K1
-	VMULPS    Z7, Z9, Z7
-	VMOVUPS.Z Z7, K1, Z7
-	VMOVUPS   128(R11), Z9
-	VCMPPS    $0x04, zero<>+0(SB), Z9, K1
-	VMULPS    Z10, Z9, Z9
-	VMOVUPS.Z Z9, K1, Z9
-	VMOVUPS   192(R11), Z10
-	VCMPPS    $0x04, zero<>+0(SB), Z10, K1
-	VMULPS    Z4, Z10, Z4
-	VMOVUPS.Z Z4, K1, Z4
-	VMOVUPS   256(R11), Z10
-	VCMPPS    $0x04, zero<>+0(SB), Z10, K1
-	VMULPS    Z5, Z10, Z5
-	VMOVUPS.Z Z5, K1, Z5
-	VMOVUPS   320(R11), Z10
-	VCMPPS    $0x04, zero<>+0(SB), Z10, K1
-	VMULPS    Z3, Z10, Z3
-	VMOVUPS.Z Z3, K1, Z3
-	VMOVUPS   384(R11), Z10
-	VCMPPS    $0x04, zero<>+0(SB), Z10, K1
-	VMULPS    Z6, Z10, Z6
-	VMOVUPS.Z Z6, K1, Z6
-	VMOVUPS   448(R11), Z10
-	VCMPPS    $0x04, zero<>+0(SB), Z10, K1
-	VMULPS    Z1, Z10, Z1
-	VMOVUPS.Z Z1, K1, Z1
-	VMOVUPS   512(R11), Z10
-	VCMPPS    $0x04, zero<>+0(SB), Z10, K1
-	VMULPS    Z2, Z10, Z2
-	VMOVUPS.Z Z2, K1, Z2
-	VMOVUPS   576(R11), Z10
-	VCMPPS    $0x04, zero<>+0(SB), Z10, K1
-	VMULPS    Z0, Z10, Z0
-	VMOVUPS.Z Z0, K1, Z0
+	VMOVUPS     (R11), Z8
+	VCMPPS.BCST $0x04, zero<>+0(SB), Z8, K1
+	VMULPS      Z9, Z8, Z8
+	VMOVUPS.Z   Z8, K1, Z8
+	VMOVUPS     64(R11), Z9
+	VCMPPS.BCST $0x04, zero<>+0(SB), Z9, K1
+	VMULPS      Z7, Z9, Z7
+	VMOVUPS.Z   Z7, K1, Z7
+	VMOVUPS     128(R11), Z9
+	VCMPPS.BCST $0x04, zero<>+0(SB), Z9, K1
+	VMULPS      Z10, Z9, Z9
+	VMOVUPS.Z   Z9, K1, Z9
+	VMOVUPS     192(R11), Z10
+	VCMPPS.BCST $0x04, zero<>+0(SB), Z10, K1
+	VMULPS      Z4, Z10, Z4
+	VMOVUPS.Z   Z4, K1, Z4
+	VMOVUPS     256(R11), Z10
+	VCMPPS.BCST $0x04, zero<>+0(SB), Z10, K1
+	VMULPS      Z5, Z10, Z5
+	VMOVUPS.Z   Z5, K1, Z5
+	VMOVUPS     320(R11), Z10
+	VCMPPS.BCST $0x04, zero<>+0(SB), Z10, K1
+	VMULPS      Z3, Z10, Z3
+	VMOVUPS.Z   Z3, K1, Z3
+	VMOVUPS     384(R11), Z10
+	VCMPPS.BCST $0x04, zero<>+0(SB), Z10, K1
+	VMULPS      Z6, Z10, Z6
+	VMOVUPS.Z   Z6, K1, Z6
+	VMOVUPS     448(R11), Z10
+	VCMPPS.BCST $0x04, zero<>+0(SB), Z10, K1
+	VMULPS      Z1, Z10, Z1
+	VMOVUPS.Z   Z1, K1, Z1
+	VMOVUPS     512(R11), Z10
+	VCMPPS.BCST $0x04, zero<>+0(SB), Z10, K1
+	VMULPS      Z2, Z10, Z2
+	VMOVUPS.Z   Z2, K1, Z2
+	VMOVUPS     576(R11), Z10
+	VCMPPS.BCST $0x04, zero<>+0(SB), Z10, K1
+	VMULPS      Z0, Z10, Z0
+	VMOVUPS.Z   Z0, K1, Z0
 
 	// D = sum10: ((v0+v1)+(v2+v3)) + ((v4+v5)+(v6+v7)), then + (v8+v9).
 	VADDPS  Z7, Z8, Z7
@@ -3854,12 +3854,12 @@ noLse36:
 	LEAQ (SP), R11
 
 	// Constants kept in registers in the loop.
-	VMOVUPS expMagic<>+0(SB), Z0
-	VMOVUPS expLog2e<>+0(SB), Z1
-	VMOVUPS expLn2Hi<>+0(SB), Z2
-	VMOVUPS expLn2Lo<>+0(SB), Z3
-	VMOVUPS expQ4<>+0(SB), Z4
-	VMOVUPS expQ3<>+0(SB), Z5
+	VBROADCASTSS expMagic<>+0(SB), Z0
+	VBROADCASTSS expLog2e<>+0(SB), Z1
+	VBROADCASTSS expLn2Hi<>+0(SB), Z2
+	VBROADCASTSS expLn2Lo<>+0(SB), Z3
+	VBROADCASTSS expQ4<>+0(SB), Z4
+	VBROADCASTSS expQ3<>+0(SB), Z5
 
 targetsExpOnlyLoop:
 	LEAQ 640(R11), R12
@@ -3964,26 +3964,26 @@ targetsExpOnlyLoop:
 	VMULPS      Z27, Z30, Z30
 	VMULPS      Z11, Z22, Z22
 	VMULPS      Z29, Z23, Z23
-	VADDPS      expQ2<>+0(SB), Z28, Z28
-	VADDPS      expQ2<>+0(SB), Z30, Z30
-	VADDPS      expQ2<>+0(SB), Z22, Z22
-	VADDPS      expQ2<>+0(SB), Z23, Z23
+	VADDPS.BCST expQ2<>+0(SB), Z28, Z28
+	VADDPS.BCST expQ2<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ2<>+0(SB), Z22, Z22
+	VADDPS.BCST expQ2<>+0(SB), Z23, Z23
 	VMULPS      Z7, Z28, Z28
 	VMULPS      Z27, Z30, Z30
 	VMULPS      Z11, Z22, Z22
 	VMULPS      Z29, Z23, Z23
-	VADDPS      expQ1<>+0(SB), Z28, Z28
-	VADDPS      expQ1<>+0(SB), Z30, Z30
-	VADDPS      expQ1<>+0(SB), Z22, Z22
-	VADDPS      expQ1<>+0(SB), Z23, Z23
+	VADDPS.BCST expQ1<>+0(SB), Z28, Z28
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ1<>+0(SB), Z22, Z22
+	VADDPS.BCST expQ1<>+0(SB), Z23, Z23
 	VMULPS      Z7, Z28, Z28
 	VMULPS      Z27, Z30, Z30
 	VMULPS      Z11, Z22, Z22
 	VMULPS      Z29, Z23, Z23
-	VADDPS      expQ0<>+0(SB), Z28, Z28
-	VADDPS      expQ0<>+0(SB), Z30, Z30
-	VADDPS      expQ0<>+0(SB), Z22, Z22
-	VADDPS      expQ0<>+0(SB), Z23, Z23
+	VADDPS.BCST expQ0<>+0(SB), Z28, Z28
+	VADDPS.BCST expQ0<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ0<>+0(SB), Z22, Z22
+	VADDPS.BCST expQ0<>+0(SB), Z23, Z23
 	VMULPS      Z28, Z21, Z21
 	VMULPS      Z30, Z26, Z30
 	VMULPS      Z4, Z15, Z26
@@ -3994,71 +3994,71 @@ targetsExpOnlyLoop:
 	VADDPS      Z5, Z26, Z26
 	VADDPS      Z5, Z28, Z30
 	VMULPS      Z11, Z11, Z28
-	VADDPS      one<>+0(SB), Z7, Z7
-	VADDPS      one<>+0(SB), Z27, Z27
+	VADDPS.BCST one<>+0(SB), Z7, Z7
+	VADDPS.BCST one<>+0(SB), Z27, Z27
 	VADDPS      Z5, Z21, Z21
 	VMULPS      Z15, Z26, Z26
 	VMULPS      Z31, Z30, Z30
 	VMULPS      Z22, Z28, Z28
 	VMULPS      Z9, Z9, Z22
 	VMULPS      Z13, Z21, Z21
-	VADDPS      expQ2<>+0(SB), Z26, Z26
-	VADDPS      expQ2<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ2<>+0(SB), Z26, Z26
+	VADDPS.BCST expQ2<>+0(SB), Z30, Z30
 	VADDPS      Z11, Z28, Z11
 	VMOVUPS     (R12), Z28
-	VADDPS      expQ2<>+0(SB), Z21, Z21
+	VADDPS.BCST expQ2<>+0(SB), Z21, Z21
 	VMULPS      Z15, Z26, Z26
 	VMULPS      Z31, Z30, Z30
-	VADDPS      one<>+0(SB), Z11, Z11
+	VADDPS.BCST one<>+0(SB), Z11, Z11
 	VMULPS      Z13, Z21, Z21
-	VADDPS      expQ1<>+0(SB), Z26, Z26
-	VADDPS      expQ1<>+0(SB), Z30, Z30
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z28, K1
+	VADDPS.BCST expQ1<>+0(SB), Z26, Z26
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z30
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z28, K1
 	VSCALEFPS.Z Z6, Z7, K1, Z28
 	VMULPS      Z4, Z17, Z6
 	VMULPS      Z4, Z9, Z7
-	VADDPS      expQ1<>+0(SB), Z21, Z21
+	VADDPS.BCST expQ1<>+0(SB), Z21, Z21
 	VMULPS      Z15, Z26, Z26
 	VMULPS      Z31, Z30, Z30
 	VMOVUPS     Z28, (R12)
 	VADDPS      Z5, Z6, Z6
 	VADDPS      Z5, Z7, Z7
 	VMULPS      Z13, Z21, Z21
-	VADDPS      expQ0<>+0(SB), Z26, Z26
-	VADDPS      expQ0<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ0<>+0(SB), Z26, Z26
+	VADDPS.BCST expQ0<>+0(SB), Z30, Z30
 	VMULPS      Z17, Z6, Z6
 	VMULPS      Z9, Z7, Z7
-	VADDPS      expQ0<>+0(SB), Z21, Z21
-	VADDPS      expQ2<>+0(SB), Z6, Z6
-	VADDPS      expQ2<>+0(SB), Z7, Z7
+	VADDPS.BCST expQ0<>+0(SB), Z21, Z21
+	VADDPS.BCST expQ2<>+0(SB), Z6, Z6
+	VADDPS.BCST expQ2<>+0(SB), Z7, Z7
 	VMULPS      Z17, Z6, Z6
 	VMULPS      Z9, Z7, Z7
-	VADDPS      expQ1<>+0(SB), Z6, Z6
-	VADDPS      expQ1<>+0(SB), Z7, Z7
+	VADDPS.BCST expQ1<>+0(SB), Z6, Z6
+	VADDPS.BCST expQ1<>+0(SB), Z7, Z7
 	VMULPS      Z17, Z6, Z6
 	VMULPS      Z9, Z7, Z7
-	VADDPS      expQ0<>+0(SB), Z6, Z6
-	VADDPS      expQ0<>+0(SB), Z7, Z7
+	VADDPS.BCST expQ0<>+0(SB), Z6, Z6
+	VADDPS.BCST expQ0<>+0(SB), Z7, Z7
 	VMULPS      Z7, Z22, Z22
 	VMULPS      Z4, Z19, Z7
 	VADDPS      Z9, Z22, Z9
 	VADDPS      Z5, Z7, Z22
 	VMULPS      Z29, Z29, Z7
-	VADDPS      one<>+0(SB), Z9, Z9
+	VADDPS.BCST one<>+0(SB), Z9, Z9
 	VMULPS      Z19, Z22, Z22
 	VMULPS      Z23, Z7, Z7
 	VMOVUPS     64(R12), Z23
-	VADDPS      expQ2<>+0(SB), Z22, Z22
+	VADDPS.BCST expQ2<>+0(SB), Z22, Z22
 	VADDPS      Z29, Z7, Z7
 	VMOVUPS     128(R12), Z29
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z23, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z23, K1
 	VMULPS      Z19, Z22, Z22
-	VADDPS      one<>+0(SB), Z7, Z7
+	VADDPS.BCST one<>+0(SB), Z7, Z7
 	VSCALEFPS.Z Z8, Z27, K1, Z23
 	VMOVUPS     512(R12), Z27
 	VMULPS      Z15, Z15, Z8
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z29, K1
-	VADDPS      expQ1<>+0(SB), Z22, Z22
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z29, K1
+	VADDPS.BCST expQ1<>+0(SB), Z22, Z22
 	VSCALEFPS.Z Z10, Z11, K1, Z10
 	VADDPS      Z23, Z28, Z11
 	VMOVUPS     Z23, 64(R12)
@@ -4067,7 +4067,7 @@ targetsExpOnlyLoop:
 	VMOVUPS     192(R12), Z29
 	VMULPS      Z26, Z8, Z26
 	VMULPS      Z19, Z19, Z8
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z27, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z27, K1
 	VMULPS      Z19, Z22, Z22
 	VSCALEFPS.Z Z12, Z9, K1, Z12
 	VMOVUPS     Z10, 128(R12)
@@ -4075,41 +4075,41 @@ targetsExpOnlyLoop:
 	VMULPS      Z30, Z23, Z23
 	VMULPS      Z21, Z28, Z21
 	VADDPS      Z15, Z26, Z15
-	VADDPS      expQ0<>+0(SB), Z22, Z22
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z29, K1
+	VADDPS.BCST expQ0<>+0(SB), Z22, Z22
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z29, K1
 	VMOVUPS     Z12, 512(R12)
 	VMULPS      Z6, Z9, Z6
 	VADDPS      Z31, Z23, Z9
 	VSCALEFPS.Z Z25, Z7, K1, Z7
 	VADDPS      Z13, Z21, Z13
-	VADDPS      one<>+0(SB), Z15, Z15
+	VADDPS.BCST one<>+0(SB), Z15, Z15
 	VMOVUPS     256(R12), Z21
 	VMULPS      Z22, Z8, Z8
 	VADDPS      Z17, Z6, Z6
-	VADDPS      one<>+0(SB), Z9, Z9
+	VADDPS.BCST one<>+0(SB), Z9, Z9
 	VMOVUPS     Z7, 192(R12)
 	VMOVUPS     320(R12), Z17
-	VADDPS      one<>+0(SB), Z13, Z13
+	VADDPS.BCST one<>+0(SB), Z13, Z13
 	VADDPS      Z7, Z10, Z10
 	VMOVUPS     384(R12), Z7
 	VADDPS      Z19, Z8, Z8
-	VADDPS      one<>+0(SB), Z6, Z6
+	VADDPS.BCST one<>+0(SB), Z6, Z6
 	VMOVUPS     448(R12), Z19
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z21, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z21, K1
 	VADDPS      Z10, Z11, Z10
 	VSCALEFPS.Z Z14, Z15, K1, Z11
-	VADDPS      one<>+0(SB), Z8, Z8
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z17, K1
+	VADDPS.BCST one<>+0(SB), Z8, Z8
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z17, K1
 	VMOVUPS     576(R12), Z14
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z7, K2
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z7, K2
 	VSCALEFPS.Z Z16, Z9, K1, Z7
 	VSCALEFPS.Z Z18, Z13, K2, Z9
 	VMOVUPS     Z11, 256(R12)
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z19, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z19, K1
 	VSCALEFPS.Z Z20, Z6, K1, Z6
 	VADDPS      Z7, Z11, Z11
 	VMOVUPS     Z7, 320(R12)
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z14, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z14, K1
 	VMOVUPS     Z9, 384(R12)
 	VSCALEFPS.Z Z24, Z8, K1, Z7
 	VADDPS      Z6, Z9, Z8
@@ -4141,350 +4141,350 @@ targetsLogLoop:
 	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU32 1280(R11), Z0
-	VMOVDQU32 2944(R11), Z1
-	VMOVDQU32 4608(R11), Z2
-	VMOVDQU32 6272(R11), Z3
-	VMOVDQU32 7936(R11), Z4
-	VMOVDQU32 9600(R11), Z5
-	VMOVDQU32 11264(R11), Z6
-	VMOVDQU32 12928(R11), Z7
-	VMOVDQU32 logExpInv<>+0(SB), Z8
-	VMOVDQU32 logExpInv<>+0(SB), Z9
-	VMOVDQU32 logExpInv<>+0(SB), Z10
-	VMOVDQU32 logExpInv<>+0(SB), Z11
-	VPSRLD    $0x17, Z0, Z0
-	VPSRLD    $0x17, Z1, Z1
-	VMOVDQU32 logExpInv<>+0(SB), Z12
-	VMOVDQU32 logExpInv<>+0(SB), Z13
-	VPSRLD    $0x17, Z2, Z2
-	VPSRLD    $0x17, Z3, Z3
-	VMOVDQU32 logExpInv<>+0(SB), Z14
-	VMOVDQU32 logExpInv<>+0(SB), Z15
-	VPSRLD    $0x17, Z4, Z4
-	VPSRLD    $0x17, Z5, Z5
-	VPSRLD    $0x17, Z6, Z6
-	VPSRLD    $0x17, Z7, Z7
-	VPSUBD    logExpBias<>+0(SB), Z0, Z16
-	VPSUBD    logExpBias<>+0(SB), Z1, Z17
-	VPSUBD    Z0, Z8, Z0
-	VPSUBD    Z1, Z9, Z1
-	VPSUBD    logExpBias<>+0(SB), Z2, Z8
-	VPSUBD    logExpBias<>+0(SB), Z3, Z9
-	VPSUBD    Z2, Z10, Z2
-	VPSUBD    Z3, Z11, Z3
-	VPSLLD    $0x17, Z0, Z0
-	VPSUBD    logExpBias<>+0(SB), Z4, Z10
-	VPSUBD    Z4, Z12, Z4
-	VPSUBD    Z5, Z13, Z11
-	VPSLLD    $0x17, Z1, Z1
-	VMULPS    1280(R11), Z0, Z0
-	VPSUBD    Z6, Z14, Z12
-	VPSUBD    Z7, Z15, Z13
-	VPSLLD    $0x17, Z2, Z2
-	VMULPS    2944(R11), Z1, Z1
-	VPSLLD    $0x17, Z3, Z3
-	VPSLLD    $0x17, Z4, Z4
-	VMULPS    4608(R11), Z2, Z2
-	VPSUBD    logExpBias<>+0(SB), Z5, Z5
-	VPSLLD    $0x17, Z11, Z11
-	VPSLLD    $0x17, Z12, Z12
-	VMULPS    6272(R11), Z3, Z3
-	VADDPS    Z0, Z0, Z14
-	VPSLLD    $0x17, Z13, Z13
-	VMULPS    7936(R11), Z4, Z4
-	VADDPS    Z1, Z1, Z15
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z0, K1
-	VMULPS    9600(R11), Z11, Z11
-	VMULPS    11264(R11), Z12, Z12
-	VADDPS    Z2, Z2, Z18
-	VCVTDQ2PS Z16, Z16
-	VMULPS    12928(R11), Z13, Z13
-	VADDPS    Z3, Z3, Z19
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K2
-	VBLENDMPS Z14, Z0, K1, Z14
-	VADDPS    Z4, Z4, Z0
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z2, K3
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z3, K4
-	VBLENDMPS Z15, Z1, K2, Z21
-	VADDPS    Z11, Z11, Z1
-	VADDPS    Z12, Z12, Z15
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z4, K5
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z11, K6
-	VADDPS    Z13, Z13, Z20
-	VBLENDMPS Z18, Z2, K3, Z2
-	VBLENDMPS Z19, Z3, K4, Z3
-	VPSUBD    logExpBias<>+0(SB), Z6, Z6
-	VBLENDMPS Z0, Z4, K5, Z0
-	VSUBPS    one<>+0(SB), Z14, Z4
-	VPSUBD    logExpBias<>+0(SB), Z7, Z7
-	VBLENDMPS Z1, Z11, K6, Z1
-	VSUBPS    one<>+0(SB), Z21, Z11
-	VSUBPS    one<>+0(SB), Z2, Z2
-	VSUBPS    one<>+0(SB), Z3, Z3
-	VSUBPS    one<>+0(SB), Z0, Z0
-	VSUBPS    one<>+0(SB), Z1, Z1
-	VMULPS    Z4, Z4, Z14
-	VMULPS    logP0<>+0(SB), Z4, Z18
-	VMULPS    logP0<>+0(SB), Z11, Z19
-	VCVTDQ2PS Z17, Z17
-	VCVTDQ2PS Z8, Z8
-	VMULPS    logP0<>+0(SB), Z2, Z21
-	VMULPS    logP0<>+0(SB), Z3, Z22
-	VCVTDQ2PS Z9, Z9
-	VCVTDQ2PS Z10, Z10
-	VMULPS    logP0<>+0(SB), Z0, Z23
-	VMULPS    logP0<>+0(SB), Z1, Z24
-	VCVTDQ2PS Z5, Z5
-	VCVTDQ2PS Z6, Z6
-	VADDPS    logP1<>+0(SB), Z18, Z18
-	VADDPS    logP1<>+0(SB), Z19, Z19
-	VADDPS    logP1<>+0(SB), Z21, Z21
-	VADDPS    logP1<>+0(SB), Z22, Z22
-	VADDPS    logP1<>+0(SB), Z23, Z23
-	VADDPS    logP1<>+0(SB), Z24, Z24
-	VMULPS    Z4, Z18, Z18
-	VMULPS    Z11, Z19, Z19
-	VCVTDQ2PS Z7, Z7
-	VSUBPS    one<>+0(SB), Z16, Z25
-	VMULPS    Z2, Z21, Z21
-	VMULPS    Z3, Z22, Z22
-	VMULPS    Z0, Z23, Z23
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP2<>+0(SB), Z18, Z18
-	VADDPS    logP2<>+0(SB), Z19, Z19
-	VBLENDMPS Z25, Z16, K1, Z16
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z12, K1
-	VADDPS    logP2<>+0(SB), Z21, Z25
-	VMULPS    Z11, Z11, Z21
-	VBLENDMPS Z15, Z12, K1, Z12
-	VADDPS    logP2<>+0(SB), Z22, Z22
-	VMULPS    expLn2Lo<>+0(SB), Z16, Z15
-	VSUBPS    one<>+0(SB), Z12, Z12
-	VADDPS    logP2<>+0(SB), Z23, Z23
-	VMULPS    Z4, Z18, Z18
-	VMULPS    Z11, Z19, Z19
-	VADDPS    logP2<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z25, Z25
-	VMULPS    expLn2Hi<>+0(SB), Z16, Z16
-	VMULPS    Z3, Z22, Z22
-	VMULPS    Z0, Z23, Z23
-	VADDPS    logP3<>+0(SB), Z18, Z18
-	VADDPS    logP3<>+0(SB), Z19, Z19
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP3<>+0(SB), Z25, Z25
-	VMOVUPS   Z16, 1472(R11)
-	VMULPS    logP0<>+0(SB), Z12, Z16
-	VADDPS    logP3<>+0(SB), Z22, Z22
-	VADDPS    logP3<>+0(SB), Z23, Z23
-	VMULPS    Z4, Z18, Z18
-	VMULPS    Z11, Z19, Z19
-	VADDPS    logP3<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z25, Z25
-	VADDPS    logP1<>+0(SB), Z16, Z16
-	VMULPS    Z3, Z22, Z22
-	VMULPS    Z0, Z23, Z23
-	VADDPS    logP4<>+0(SB), Z18, Z18
-	VADDPS    logP4<>+0(SB), Z19, Z19
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP4<>+0(SB), Z25, Z25
-	VMULPS    Z12, Z16, Z16
-	VADDPS    logP4<>+0(SB), Z22, Z22
-	VADDPS    logP4<>+0(SB), Z23, Z23
-	VMULPS    Z4, Z18, Z18
-	VMULPS    Z11, Z19, Z19
-	VADDPS    logP4<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z25, Z25
-	VADDPS    logP2<>+0(SB), Z16, Z16
-	VMULPS    Z3, Z22, Z22
-	VMULPS    Z0, Z23, Z23
-	VADDPS    logP5<>+0(SB), Z18, Z18
-	VADDPS    logP5<>+0(SB), Z19, Z19
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP5<>+0(SB), Z25, Z25
-	VMULPS    Z12, Z16, Z16
-	VADDPS    logP5<>+0(SB), Z22, Z22
-	VADDPS    logP5<>+0(SB), Z23, Z23
-	VMULPS    Z4, Z18, Z18
-	VMULPS    Z11, Z19, Z19
-	VADDPS    logP5<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z25, Z25
-	VADDPS    logP3<>+0(SB), Z16, Z16
-	VMULPS    Z3, Z22, Z22
-	VMULPS    Z0, Z23, Z23
-	VADDPS    logP6<>+0(SB), Z18, Z18
-	VADDPS    logP6<>+0(SB), Z19, Z19
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP6<>+0(SB), Z25, Z25
-	VMULPS    Z12, Z16, Z16
-	VADDPS    logP6<>+0(SB), Z22, Z22
-	VADDPS    logP6<>+0(SB), Z23, Z23
-	VMULPS    Z4, Z18, Z18
-	VMULPS    Z11, Z19, Z19
-	VADDPS    logP6<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z25, Z25
-	VADDPS    logP4<>+0(SB), Z16, Z16
-	VMULPS    Z3, Z22, Z22
-	VMULPS    Z0, Z23, Z23
-	VADDPS    logP7<>+0(SB), Z18, Z18
-	VADDPS    logP7<>+0(SB), Z19, Z19
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP7<>+0(SB), Z25, Z25
-	VMULPS    Z12, Z16, Z16
-	VADDPS    logP7<>+0(SB), Z22, Z22
-	VADDPS    logP7<>+0(SB), Z23, Z23
-	VMULPS    Z4, Z18, Z18
-	VMULPS    Z11, Z19, Z19
-	VADDPS    logP7<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z25, Z25
-	VADDPS    logP5<>+0(SB), Z16, Z16
-	VMULPS    Z3, Z22, Z22
-	VMULPS    Z0, Z23, Z23
-	VADDPS    logP8<>+0(SB), Z18, Z18
-	VADDPS    logP8<>+0(SB), Z19, Z19
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP8<>+0(SB), Z25, Z25
-	VMULPS    Z12, Z16, Z16
-	VADDPS    logP8<>+0(SB), Z22, Z22
-	VADDPS    logP8<>+0(SB), Z23, Z23
-	VMULPS    Z4, Z18, Z18
-	VMULPS    Z11, Z19, Z19
-	VADDPS    logP8<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z25, Z25
-	VADDPS    logP6<>+0(SB), Z16, Z16
-	VMULPS    Z3, Z22, Z22
-	VMULPS    Z0, Z23, Z23
-	VMULPS    Z14, Z18, Z18
-	VMULPS    Z1, Z24, Z24
-	VMULPS    Z21, Z19, Z19
-	VMULPS    Z12, Z16, Z16
-	VMULPS    half<>+0(SB), Z14, Z14
-	VADDPS    Z15, Z18, Z15
-	VMULPS    half<>+0(SB), Z21, Z21
-	VSUBPS    one<>+0(SB), Z17, Z18
-	VADDPS    logP7<>+0(SB), Z16, Z16
-	VSUBPS    Z14, Z15, Z15
-	VSUBPS    one<>+0(SB), Z8, Z14
-	VBLENDMPS Z18, Z17, K2, Z17
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z13, K2
-	VMULPS    Z12, Z16, Z18
-	VSUBPS    one<>+0(SB), Z9, Z16
-	VBLENDMPS Z20, Z13, K2, Z13
-	VSUBPS    one<>+0(SB), Z10, Z20
-	VSUBPS    one<>+0(SB), Z13, Z13
-	VBLENDMPS Z14, Z8, K3, Z8
-	VMULPS    expLn2Lo<>+0(SB), Z17, Z14
-	VADDPS    logP8<>+0(SB), Z18, Z26
-	VSUBPS    one<>+0(SB), Z5, Z18
-	VBLENDMPS Z16, Z9, K4, Z27
-	VSUBPS    one<>+0(SB), Z6, Z9
-	VSUBPS    one<>+0(SB), Z7, Z16
-	VBLENDMPS Z20, Z10, K5, Z10
-	VMULPS    logP0<>+0(SB), Z13, Z28
-	VMULPS    Z2, Z2, Z20
-	VADDPS    Z14, Z19, Z14
-	VADDPS    Z15, Z4, Z19
-	VMULPS    Z3, Z3, Z4
-	VMULPS    Z0, Z0, Z15
-	VBLENDMPS Z18, Z5, K6, Z5
-	VMULPS    Z1, Z1, Z18
-	VMULPS    Z12, Z12, Z29
-	VBLENDMPS Z9, Z6, K1, Z6
-	VBLENDMPS Z16, Z7, K2, Z7
-	VADDPS    logP1<>+0(SB), Z28, Z16
-	VMULPS    Z13, Z13, Z9
-	VMULPS    Z12, Z26, Z26
-	VSUBPS    Z21, Z14, Z31
-	VMULPS    expLn2Lo<>+0(SB), Z8, Z14
-	VMULPS    expLn2Lo<>+0(SB), Z27, Z21
-	VMULPS    expLn2Lo<>+0(SB), Z10, Z28
-	VMULPS    expLn2Lo<>+0(SB), Z5, Z30
-	VMULPS    Z13, Z16, Z16
-	VMULPS    Z20, Z25, Z25
-	VADDPS    Z31, Z11, Z11
-	VADDPS    1472(R11), Z19, Z31
-	VMULPS    expLn2Lo<>+0(SB), Z6, Z19
-	VMULPS    Z4, Z22, Z22
-	VMULPS    Z15, Z23, Z23
-	VMULPS    Z18, Z24, Z24
-	VADDPS    logP2<>+0(SB), Z16, Z16
-	VMULPS    Z29, Z26, Z26
-	VMULPS    expLn2Hi<>+0(SB), Z17, Z17
-	VADDPS    Z14, Z25, Z25
-	VMULPS    expLn2Lo<>+0(SB), Z7, Z14
-	VMULPS    expLn2Hi<>+0(SB), Z8, Z8
-	VADDPS    Z21, Z22, Z21
-	VMULPS    expLn2Hi<>+0(SB), Z27, Z22
-	VMULPS    expLn2Hi<>+0(SB), Z10, Z10
-	VADDPS    Z28, Z23, Z23
-	VADDPS    Z30, Z24, Z24
-	VMULPS    Z13, Z16, Z16
-	VMULPS    expLn2Hi<>+0(SB), Z5, Z5
-	VADDPS    Z19, Z26, Z19
-	VMOVUPS   Z17, 3136(R11)
-	VMULPS    expLn2Hi<>+0(SB), Z6, Z6
-	VMULPS    expLn2Hi<>+0(SB), Z7, Z7
-	VMOVUPS   Z8, 4800(R11)
-	VMULPS    half<>+0(SB), Z20, Z8
-	VMULPS    half<>+0(SB), Z4, Z4
-	VMOVUPS   Z22, 6464(R11)
-	VADDPS    logP3<>+0(SB), Z16, Z16
-	VMULPS    half<>+0(SB), Z15, Z15
-	VMOVUPS   Z10, 8128(R11)
-	VMULPS    half<>+0(SB), Z18, Z10
-	VMULPS    half<>+0(SB), Z29, Z17
-	VMOVUPS   Z5, 9792(R11)
-	VMULPS    half<>+0(SB), Z9, Z5
-	VMOVUPS   Z6, 11456(R11)
-	VSUBPS    Z8, Z25, Z6
-	VSUBPS    Z4, Z21, Z4
-	VMULPS    1344(R11), Z31, Z8
-	VMULPS    Z13, Z16, Z16
-	VMOVUPS   Z7, 13120(R11)
-	VSUBPS    Z15, Z23, Z7
-	VSUBPS    Z10, Z24, Z10
-	VSUBPS    Z17, Z19, Z15
-	VADDPS    Z6, Z2, Z2
-	VADDPS    Z4, Z3, Z3
-	VADDPS    logP4<>+0(SB), Z16, Z4
-	VADDPS    Z7, Z0, Z0
-	VADDPS    Z10, Z1, Z1
-	VADDPS    Z15, Z12, Z6
-	VADDPS    3136(R11), Z11, Z7
-	VADDPS    4800(R11), Z2, Z2
-	VMULPS    Z13, Z4, Z4
-	VADDPS    6464(R11), Z3, Z3
-	VADDPS    8128(R11), Z0, Z0
-	VADDPS    9792(R11), Z1, Z1
-	VADDPS    11456(R11), Z6, Z6
-	VMULPS    3008(R11), Z7, Z7
-	VMULPS    4672(R11), Z2, Z2
-	VADDPS    logP5<>+0(SB), Z4, Z4
-	VMULPS    6336(R11), Z3, Z3
-	VMULPS    8000(R11), Z0, Z0
-	VMULPS    9664(R11), Z1, Z1
-	VMULPS    11328(R11), Z6, Z6
-	VSUBPS    1408(R11), Z8, Z8
-	VMULPS    Z13, Z4, Z4
-	VSUBPS    3072(R11), Z7, Z7
-	VSUBPS    4736(R11), Z2, Z2
-	VSUBPS    6400(R11), Z3, Z3
-	VSUBPS    8064(R11), Z0, Z0
-	VSUBPS    9728(R11), Z1, Z1
-	VSUBPS    11392(R11), Z6, Z6
-	VADDPS    logP6<>+0(SB), Z4, Z4
-	VMULPS    Z13, Z4, Z4
-	VADDPS    logP7<>+0(SB), Z4, Z4
-	VMULPS    Z13, Z4, Z4
-	VADDPS    logP8<>+0(SB), Z4, Z4
-	VMULPS    Z13, Z4, Z4
-	VMULPS    Z9, Z4, Z4
-	VADDPS    Z14, Z4, Z4
-	VSUBPS    Z5, Z4, Z4
-	VADDPS    Z4, Z13, Z4
-	VADDPS    13120(R11), Z4, Z4
-	VMULPS    12992(R11), Z4, Z4
-	VSUBPS    13056(R11), Z4, Z4
+	VMOVDQU32    1280(R11), Z0
+	VMOVDQU32    2944(R11), Z1
+	VMOVDQU32    4608(R11), Z2
+	VMOVDQU32    6272(R11), Z3
+	VMOVDQU32    7936(R11), Z4
+	VMOVDQU32    9600(R11), Z5
+	VMOVDQU32    11264(R11), Z6
+	VMOVDQU32    12928(R11), Z7
+	VBROADCASTSS logExpInv<>+0(SB), Z8
+	VBROADCASTSS logExpInv<>+0(SB), Z9
+	VBROADCASTSS logExpInv<>+0(SB), Z10
+	VBROADCASTSS logExpInv<>+0(SB), Z11
+	VPSRLD       $0x17, Z0, Z0
+	VPSRLD       $0x17, Z1, Z1
+	VBROADCASTSS logExpInv<>+0(SB), Z12
+	VBROADCASTSS logExpInv<>+0(SB), Z13
+	VPSRLD       $0x17, Z2, Z2
+	VPSRLD       $0x17, Z3, Z3
+	VBROADCASTSS logExpInv<>+0(SB), Z14
+	VBROADCASTSS logExpInv<>+0(SB), Z15
+	VPSRLD       $0x17, Z4, Z4
+	VPSRLD       $0x17, Z5, Z5
+	VPSRLD       $0x17, Z6, Z6
+	VPSRLD       $0x17, Z7, Z7
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z16
+	VPSUBD.BCST  logExpBias<>+0(SB), Z1, Z17
+	VPSUBD       Z0, Z8, Z0
+	VPSUBD       Z1, Z9, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z2, Z8
+	VPSUBD.BCST  logExpBias<>+0(SB), Z3, Z9
+	VPSUBD       Z2, Z10, Z2
+	VPSUBD       Z3, Z11, Z3
+	VPSLLD       $0x17, Z0, Z0
+	VPSUBD.BCST  logExpBias<>+0(SB), Z4, Z10
+	VPSUBD       Z4, Z12, Z4
+	VPSUBD       Z5, Z13, Z11
+	VPSLLD       $0x17, Z1, Z1
+	VMULPS       1280(R11), Z0, Z0
+	VPSUBD       Z6, Z14, Z12
+	VPSUBD       Z7, Z15, Z13
+	VPSLLD       $0x17, Z2, Z2
+	VMULPS       2944(R11), Z1, Z1
+	VPSLLD       $0x17, Z3, Z3
+	VPSLLD       $0x17, Z4, Z4
+	VMULPS       4608(R11), Z2, Z2
+	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
+	VPSLLD       $0x17, Z11, Z11
+	VPSLLD       $0x17, Z12, Z12
+	VMULPS       6272(R11), Z3, Z3
+	VADDPS       Z0, Z0, Z14
+	VPSLLD       $0x17, Z13, Z13
+	VMULPS       7936(R11), Z4, Z4
+	VADDPS       Z1, Z1, Z15
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
+	VMULPS       9600(R11), Z11, Z11
+	VMULPS       11264(R11), Z12, Z12
+	VADDPS       Z2, Z2, Z18
+	VCVTDQ2PS    Z16, Z16
+	VMULPS       12928(R11), Z13, Z13
+	VADDPS       Z3, Z3, Z19
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
+	VBLENDMPS    Z14, Z0, K1, Z14
+	VADDPS       Z4, Z4, Z0
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z2, K3
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z3, K4
+	VBLENDMPS    Z15, Z1, K2, Z21
+	VADDPS       Z11, Z11, Z1
+	VADDPS       Z12, Z12, Z15
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z4, K5
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z11, K6
+	VADDPS       Z13, Z13, Z20
+	VBLENDMPS    Z18, Z2, K3, Z2
+	VBLENDMPS    Z19, Z3, K4, Z3
+	VPSUBD.BCST  logExpBias<>+0(SB), Z6, Z6
+	VBLENDMPS    Z0, Z4, K5, Z0
+	VSUBPS.BCST  one<>+0(SB), Z14, Z4
+	VPSUBD.BCST  logExpBias<>+0(SB), Z7, Z7
+	VBLENDMPS    Z1, Z11, K6, Z1
+	VSUBPS.BCST  one<>+0(SB), Z21, Z11
+	VSUBPS.BCST  one<>+0(SB), Z2, Z2
+	VSUBPS.BCST  one<>+0(SB), Z3, Z3
+	VSUBPS.BCST  one<>+0(SB), Z0, Z0
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VMULPS       Z4, Z4, Z14
+	VMULPS.BCST  logP0<>+0(SB), Z4, Z18
+	VMULPS.BCST  logP0<>+0(SB), Z11, Z19
+	VCVTDQ2PS    Z17, Z17
+	VCVTDQ2PS    Z8, Z8
+	VMULPS.BCST  logP0<>+0(SB), Z2, Z21
+	VMULPS.BCST  logP0<>+0(SB), Z3, Z22
+	VCVTDQ2PS    Z9, Z9
+	VCVTDQ2PS    Z10, Z10
+	VMULPS.BCST  logP0<>+0(SB), Z0, Z23
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z24
+	VCVTDQ2PS    Z5, Z5
+	VCVTDQ2PS    Z6, Z6
+	VADDPS.BCST  logP1<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP1<>+0(SB), Z19, Z19
+	VADDPS.BCST  logP1<>+0(SB), Z21, Z21
+	VADDPS.BCST  logP1<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP1<>+0(SB), Z23, Z23
+	VADDPS.BCST  logP1<>+0(SB), Z24, Z24
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VCVTDQ2PS    Z7, Z7
+	VSUBPS.BCST  one<>+0(SB), Z16, Z25
+	VMULPS       Z2, Z21, Z21
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP2<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP2<>+0(SB), Z19, Z19
+	VBLENDMPS    Z25, Z16, K1, Z16
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z12, K1
+	VADDPS.BCST  logP2<>+0(SB), Z21, Z25
+	VMULPS       Z11, Z11, Z21
+	VBLENDMPS    Z15, Z12, K1, Z12
+	VADDPS.BCST  logP2<>+0(SB), Z22, Z22
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z16, Z15
+	VSUBPS.BCST  one<>+0(SB), Z12, Z12
+	VADDPS.BCST  logP2<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP2<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP3<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP3<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP3<>+0(SB), Z25, Z25
+	VMOVUPS      Z16, 1472(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z12, Z16
+	VADDPS.BCST  logP3<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP3<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP3<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP1<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP4<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP4<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP4<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP4<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP4<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP2<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP5<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP5<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP5<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP5<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP5<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP6<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP6<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP6<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP6<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP6<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP4<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP7<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP7<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP7<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP7<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP7<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP5<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP8<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP8<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP8<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP8<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP8<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP8<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP6<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VMULPS       Z14, Z18, Z18
+	VMULPS       Z1, Z24, Z24
+	VMULPS       Z21, Z19, Z19
+	VMULPS       Z12, Z16, Z16
+	VMULPS.BCST  half<>+0(SB), Z14, Z14
+	VADDPS       Z15, Z18, Z15
+	VMULPS.BCST  half<>+0(SB), Z21, Z21
+	VSUBPS.BCST  one<>+0(SB), Z17, Z18
+	VADDPS.BCST  logP7<>+0(SB), Z16, Z16
+	VSUBPS       Z14, Z15, Z15
+	VSUBPS.BCST  one<>+0(SB), Z8, Z14
+	VBLENDMPS    Z18, Z17, K2, Z17
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z13, K2
+	VMULPS       Z12, Z16, Z18
+	VSUBPS.BCST  one<>+0(SB), Z9, Z16
+	VBLENDMPS    Z20, Z13, K2, Z13
+	VSUBPS.BCST  one<>+0(SB), Z10, Z20
+	VSUBPS.BCST  one<>+0(SB), Z13, Z13
+	VBLENDMPS    Z14, Z8, K3, Z8
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z17, Z14
+	VADDPS.BCST  logP8<>+0(SB), Z18, Z26
+	VSUBPS.BCST  one<>+0(SB), Z5, Z18
+	VBLENDMPS    Z16, Z9, K4, Z27
+	VSUBPS.BCST  one<>+0(SB), Z6, Z9
+	VSUBPS.BCST  one<>+0(SB), Z7, Z16
+	VBLENDMPS    Z20, Z10, K5, Z10
+	VMULPS.BCST  logP0<>+0(SB), Z13, Z28
+	VMULPS       Z2, Z2, Z20
+	VADDPS       Z14, Z19, Z14
+	VADDPS       Z15, Z4, Z19
+	VMULPS       Z3, Z3, Z4
+	VMULPS       Z0, Z0, Z15
+	VBLENDMPS    Z18, Z5, K6, Z5
+	VMULPS       Z1, Z1, Z18
+	VMULPS       Z12, Z12, Z29
+	VBLENDMPS    Z9, Z6, K1, Z6
+	VBLENDMPS    Z16, Z7, K2, Z7
+	VADDPS.BCST  logP1<>+0(SB), Z28, Z16
+	VMULPS       Z13, Z13, Z9
+	VMULPS       Z12, Z26, Z26
+	VSUBPS       Z21, Z14, Z31
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z8, Z14
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z27, Z21
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z10, Z28
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z5, Z30
+	VMULPS       Z13, Z16, Z16
+	VMULPS       Z20, Z25, Z25
+	VADDPS       Z31, Z11, Z11
+	VADDPS       1472(R11), Z19, Z31
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z6, Z19
+	VMULPS       Z4, Z22, Z22
+	VMULPS       Z15, Z23, Z23
+	VMULPS       Z18, Z24, Z24
+	VADDPS.BCST  logP2<>+0(SB), Z16, Z16
+	VMULPS       Z29, Z26, Z26
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z17, Z17
+	VADDPS       Z14, Z25, Z25
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z7, Z14
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z8, Z8
+	VADDPS       Z21, Z22, Z21
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z27, Z22
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z10, Z10
+	VADDPS       Z28, Z23, Z23
+	VADDPS       Z30, Z24, Z24
+	VMULPS       Z13, Z16, Z16
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
+	VADDPS       Z19, Z26, Z19
+	VMOVUPS      Z17, 3136(R11)
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
+	VMOVUPS      Z8, 4800(R11)
+	VMULPS.BCST  half<>+0(SB), Z20, Z8
+	VMULPS.BCST  half<>+0(SB), Z4, Z4
+	VMOVUPS      Z22, 6464(R11)
+	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
+	VMULPS.BCST  half<>+0(SB), Z15, Z15
+	VMOVUPS      Z10, 8128(R11)
+	VMULPS.BCST  half<>+0(SB), Z18, Z10
+	VMULPS.BCST  half<>+0(SB), Z29, Z17
+	VMOVUPS      Z5, 9792(R11)
+	VMULPS.BCST  half<>+0(SB), Z9, Z5
+	VMOVUPS      Z6, 11456(R11)
+	VSUBPS       Z8, Z25, Z6
+	VSUBPS       Z4, Z21, Z4
+	VMULPS       1344(R11), Z31, Z8
+	VMULPS       Z13, Z16, Z16
+	VMOVUPS      Z7, 13120(R11)
+	VSUBPS       Z15, Z23, Z7
+	VSUBPS       Z10, Z24, Z10
+	VSUBPS       Z17, Z19, Z15
+	VADDPS       Z6, Z2, Z2
+	VADDPS       Z4, Z3, Z3
+	VADDPS.BCST  logP4<>+0(SB), Z16, Z4
+	VADDPS       Z7, Z0, Z0
+	VADDPS       Z10, Z1, Z1
+	VADDPS       Z15, Z12, Z6
+	VADDPS       3136(R11), Z11, Z7
+	VADDPS       4800(R11), Z2, Z2
+	VMULPS       Z13, Z4, Z4
+	VADDPS       6464(R11), Z3, Z3
+	VADDPS       8128(R11), Z0, Z0
+	VADDPS       9792(R11), Z1, Z1
+	VADDPS       11456(R11), Z6, Z6
+	VMULPS       3008(R11), Z7, Z7
+	VMULPS       4672(R11), Z2, Z2
+	VADDPS.BCST  logP5<>+0(SB), Z4, Z4
+	VMULPS       6336(R11), Z3, Z3
+	VMULPS       8000(R11), Z0, Z0
+	VMULPS       9664(R11), Z1, Z1
+	VMULPS       11328(R11), Z6, Z6
+	VSUBPS       1408(R11), Z8, Z8
+	VMULPS       Z13, Z4, Z4
+	VSUBPS       3072(R11), Z7, Z7
+	VSUBPS       4736(R11), Z2, Z2
+	VSUBPS       6400(R11), Z3, Z3
+	VSUBPS       8064(R11), Z0, Z0
+	VSUBPS       9728(R11), Z1, Z1
+	VSUBPS       11392(R11), Z6, Z6
+	VADDPS.BCST  logP6<>+0(SB), Z4, Z4
+	VMULPS       Z13, Z4, Z4
+	VADDPS.BCST  logP7<>+0(SB), Z4, Z4
+	VMULPS       Z13, Z4, Z4
+	VADDPS.BCST  logP8<>+0(SB), Z4, Z4
+	VMULPS       Z13, Z4, Z4
+	VMULPS       Z9, Z4, Z4
+	VADDPS       Z14, Z4, Z4
+	VSUBPS       Z5, Z4, Z4
+	VADDPS       Z4, Z13, Z4
+	VADDPS       13120(R11), Z4, Z4
+	VMULPS       12992(R11), Z4, Z4
+	VSUBPS       13056(R11), Z4, Z4
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
@@ -4555,49 +4555,49 @@ targetsLogLast:
 	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU32 1280(R11), Z0
-	VMOVDQU32 logExpInv<>+0(SB), Z1
-	VPSRLD    $0x17, Z0, Z0
-	VPSUBD    Z0, Z1, Z1
-	VPSUBD    logExpBias<>+0(SB), Z0, Z0
-	VPSLLD    $0x17, Z1, Z1
-	VCVTDQ2PS Z0, Z0
-	VMULPS    1280(R11), Z1, Z1
-	VSUBPS    one<>+0(SB), Z0, Z3
-	VADDPS    Z1, Z1, Z2
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K1
-	VBLENDMPS Z3, Z0, K1, Z0
-	VBLENDMPS Z2, Z1, K1, Z1
-	VMULPS    expLn2Lo<>+0(SB), Z0, Z2
-	VMULPS    expLn2Hi<>+0(SB), Z0, Z0
-	VSUBPS    one<>+0(SB), Z1, Z1
-	VMOVUPS   Z0, 1472(R11)
-	VMULPS    logP0<>+0(SB), Z1, Z3
-	VMULPS    Z1, Z1, Z0
-	VADDPS    logP1<>+0(SB), Z3, Z3
-	VMULPS    half<>+0(SB), Z0, Z4
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP2<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP3<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP4<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP5<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP6<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP7<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP8<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VMULPS    Z0, Z3, Z0
-	VADDPS    Z2, Z0, Z0
-	VSUBPS    Z4, Z0, Z0
-	VADDPS    Z0, Z1, Z0
-	VADDPS    1472(R11), Z0, Z0
-	VMULPS    1344(R11), Z0, Z0
-	VSUBPS    1408(R11), Z0, Z0
+	VMOVDQU32    1280(R11), Z0
+	VBROADCASTSS logExpInv<>+0(SB), Z1
+	VPSRLD       $0x17, Z0, Z0
+	VPSUBD       Z0, Z1, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z0
+	VPSLLD       $0x17, Z1, Z1
+	VCVTDQ2PS    Z0, Z0
+	VMULPS       1280(R11), Z1, Z1
+	VSUBPS.BCST  one<>+0(SB), Z0, Z3
+	VADDPS       Z1, Z1, Z2
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K1
+	VBLENDMPS    Z3, Z0, K1, Z0
+	VBLENDMPS    Z2, Z1, K1, Z1
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z0, Z2
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z0, Z0
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VMOVUPS      Z0, 1472(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z3
+	VMULPS       Z1, Z1, Z0
+	VADDPS.BCST  logP1<>+0(SB), Z3, Z3
+	VMULPS.BCST  half<>+0(SB), Z0, Z4
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP2<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP3<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP4<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP5<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP6<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP7<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP8<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VMULPS       Z0, Z3, Z0
+	VADDPS       Z2, Z0, Z0
+	VSUBPS       Z4, Z0, Z0
+	VADDPS       Z0, Z1, Z0
+	VADDPS       1472(R11), Z0, Z0
+	VMULPS       1344(R11), Z0, Z0
+	VSUBPS       1408(R11), Z0, Z0
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
@@ -4632,382 +4632,382 @@ targetsLseLogLoop:
 	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU32 1280(R11), Z0
-	VMOVDQU32 2944(R11), Z1
-	VMOVDQU32 4608(R11), Z2
-	VMOVDQU32 6272(R11), Z3
-	VMOVDQU32 7936(R11), Z4
-	VMOVDQU32 9600(R11), Z5
-	VMOVDQU32 11264(R11), Z6
-	VMOVDQU32 12928(R11), Z7
-	VMOVDQU32 logExpInv<>+0(SB), Z8
-	VMOVDQU32 logExpInv<>+0(SB), Z9
-	VMOVDQU32 logExpInv<>+0(SB), Z10
-	VMOVDQU32 logExpInv<>+0(SB), Z11
-	VPSRLD    $0x17, Z0, Z0
-	VPSRLD    $0x17, Z1, Z1
-	VMOVDQU32 logExpInv<>+0(SB), Z12
-	VMOVDQU32 logExpInv<>+0(SB), Z13
-	VPSRLD    $0x17, Z2, Z2
-	VPSRLD    $0x17, Z3, Z3
-	VMOVDQU32 logExpInv<>+0(SB), Z14
-	VMOVDQU32 logExpInv<>+0(SB), Z15
-	VPSRLD    $0x17, Z4, Z4
-	VPSRLD    $0x17, Z5, Z5
-	VPSRLD    $0x17, Z6, Z6
-	VPSRLD    $0x17, Z7, Z7
-	VPSUBD    logExpBias<>+0(SB), Z0, Z16
-	VPSUBD    logExpBias<>+0(SB), Z1, Z17
-	VPSUBD    Z0, Z8, Z0
-	VPSUBD    Z1, Z9, Z1
-	VPSUBD    logExpBias<>+0(SB), Z2, Z8
-	VPSUBD    logExpBias<>+0(SB), Z3, Z9
-	VPSUBD    Z2, Z10, Z2
-	VPSUBD    Z3, Z11, Z3
-	VPSLLD    $0x17, Z0, Z0
-	VPSUBD    logExpBias<>+0(SB), Z4, Z10
-	KMOVW     1600(R11), K3
-	VPSUBD    Z4, Z12, Z4
-	VPSUBD    Z5, Z13, Z11
-	VPSLLD    $0x17, Z1, Z1
-	VMULPS    1280(R11), Z0, Z0
-	KMOVW     3264(R11), K4
-	VPSUBD    Z6, Z14, Z12
-	VPSUBD    Z7, Z15, Z13
-	VPSLLD    $0x17, Z2, Z2
-	VMULPS    2944(R11), Z1, Z1
-	KMOVW     4928(R11), K5
-	VPSLLD    $0x17, Z3, Z3
-	VPSLLD    $0x17, Z4, Z4
-	VMULPS    4608(R11), Z2, Z2
-	VPSUBD    logExpBias<>+0(SB), Z5, Z5
-	VPSLLD    $0x17, Z11, Z11
-	VPSLLD    $0x17, Z12, Z12
-	VMULPS    6272(R11), Z3, Z3
-	VADDPS    Z0, Z0, Z14
-	KMOVW     6592(R11), K6
-	VPSLLD    $0x17, Z13, Z13
-	VMULPS    7936(R11), Z4, Z4
-	VADDPS    Z1, Z1, Z15
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z0, K1
-	VMULPS    9600(R11), Z11, Z11
-	VMULPS    11264(R11), Z12, Z12
-	VADDPS    Z2, Z2, Z18
-	VCVTDQ2PS Z16, Z16
-	VMULPS    12928(R11), Z13, Z13
-	VADDPS    Z3, Z3, Z19
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K2
-	VBLENDMPS Z14, Z0, K1, Z14
-	VADDPS    Z4, Z4, Z0
-	VBLENDMPS Z15, Z1, K2, Z1
-	VPSUBD    logExpBias<>+0(SB), Z6, Z6
-	VPSUBD    logExpBias<>+0(SB), Z7, Z7
-	VADDPS    Z11, Z11, Z15
-	VADDPS    Z12, Z12, Z20
-	VADDPS    Z13, Z13, Z21
-	VSUBPS    one<>+0(SB), Z14, Z14
-	VSUBPS    one<>+0(SB), Z1, Z1
-	VCVTDQ2PS Z17, Z17
-	VCVTDQ2PS Z8, Z8
-	VCVTDQ2PS Z9, Z9
-	VMULPS    logP0<>+0(SB), Z14, Z22
-	VCVTDQ2PS Z10, Z10
-	VCVTDQ2PS Z5, Z5
-	VMULPS    Z14, Z14, Z23
-	VMULPS    logP0<>+0(SB), Z1, Z24
-	VCVTDQ2PS Z6, Z6
-	VCVTDQ2PS Z7, Z7
-	VSUBPS    one<>+0(SB), Z16, Z25
-	VADDPS    logP1<>+0(SB), Z22, Z22
-	VADDPS    logP1<>+0(SB), Z24, Z24
-	VBLENDMPS Z25, Z16, K1, Z16
-	VMULPS    half<>+0(SB), Z23, Z25
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z2, K1
-	VMULPS    Z14, Z22, Z22
-	VBLENDMPS Z18, Z2, K1, Z2
-	VMULPS    Z1, Z24, Z24
-	VSUBPS    one<>+0(SB), Z17, Z18
-	VSUBPS    one<>+0(SB), Z2, Z2
-	VADDPS    logP2<>+0(SB), Z22, Z22
-	VADDPS    logP2<>+0(SB), Z24, Z24
-	VBLENDMPS Z18, Z17, K2, Z17
-	VMULPS    expLn2Lo<>+0(SB), Z16, Z18
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z3, K2
-	VMULPS    expLn2Hi<>+0(SB), Z16, Z16
-	VBLENDMPS Z19, Z3, K2, Z3
-	VMULPS    logP0<>+0(SB), Z2, Z19
-	VMULPS    Z14, Z22, Z22
-	VSUBPS    one<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z24, Z24
-	VMOVUPS   Z16, 1472(R11)
-	VADDPS    logP1<>+0(SB), Z19, Z16
-	VADDPS    logP3<>+0(SB), Z22, Z22
-	VMULPS    Z1, Z1, Z19
-	VADDPS    logP3<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z16, Z16
-	VMULPS    Z14, Z22, Z22
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP2<>+0(SB), Z16, Z16
-	VADDPS    logP4<>+0(SB), Z22, Z22
-	VADDPS    logP4<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z16, Z16
-	VMULPS    Z14, Z22, Z22
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP3<>+0(SB), Z16, Z16
-	VADDPS    logP5<>+0(SB), Z22, Z22
-	VADDPS    logP5<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z16, Z16
-	VMULPS    Z14, Z22, Z22
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP4<>+0(SB), Z16, Z16
-	VADDPS    logP6<>+0(SB), Z22, Z22
-	VADDPS    logP6<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z16, Z16
-	VMULPS    Z14, Z22, Z22
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP5<>+0(SB), Z16, Z16
-	VADDPS    logP7<>+0(SB), Z22, Z22
-	VADDPS    logP7<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z16, Z16
-	VMULPS    Z14, Z22, Z22
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP6<>+0(SB), Z16, Z16
-	VADDPS    logP8<>+0(SB), Z22, Z22
-	VADDPS    logP8<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z16, Z16
-	VMULPS    Z14, Z22, Z22
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP7<>+0(SB), Z16, Z16
-	VMULPS    Z23, Z22, Z23
-	VMULPS    expLn2Hi<>+0(SB), Z17, Z22
-	VMULPS    expLn2Lo<>+0(SB), Z17, Z17
-	VMULPS    Z19, Z24, Z24
-	VMULPS    half<>+0(SB), Z19, Z19
-	VMULPS    Z2, Z16, Z16
-	VADDPS    Z18, Z23, Z18
-	VMOVUPS   Z22, 3136(R11)
-	VMULPS    logP0<>+0(SB), Z3, Z23
-	VSUBPS    one<>+0(SB), Z8, Z22
-	VADDPS    Z17, Z24, Z24
-	VSUBPS    one<>+0(SB), Z9, Z17
-	VADDPS    logP8<>+0(SB), Z16, Z16
-	VSUBPS    Z25, Z18, Z18
-	VADDPS    logP1<>+0(SB), Z23, Z25
-	VSUBPS    one<>+0(SB), Z10, Z23
-	VBLENDMPS Z22, Z8, K1, Z22
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z4, K1
-	VSUBPS    one<>+0(SB), Z5, Z8
-	VBLENDMPS Z17, Z9, K2, Z9
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z11, K2
-	VBLENDMPS Z0, Z4, K1, Z0
-	VMULPS    Z2, Z2, Z4
-	VMULPS    Z3, Z3, Z17
-	VBLENDMPS Z15, Z11, K2, Z11
-	VSUBPS    one<>+0(SB), Z0, Z0
-	VMULPS    Z3, Z25, Z15
-	VMULPS    Z2, Z16, Z16
-	VSUBPS    one<>+0(SB), Z11, Z25
-	VSUBPS    one<>+0(SB), Z6, Z11
-	VBLENDMPS Z23, Z10, K1, Z10
-	VBLENDMPS Z8, Z5, K2, Z5
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z12, K1
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z13, K2
-	VBLENDMPS Z20, Z12, K1, Z8
-	VBLENDMPS Z21, Z13, K2, Z12
-	VMULPS    logP0<>+0(SB), Z0, Z20
-	VMULPS    Z0, Z0, Z13
-	VSUBPS    one<>+0(SB), Z8, Z8
-	VSUBPS    one<>+0(SB), Z12, Z12
-	VMULPS    Z25, Z25, Z21
-	VBLENDMPS Z11, Z6, K1, Z6
-	VMULPS    logP0<>+0(SB), Z25, Z11
-	VADDPS    logP2<>+0(SB), Z15, Z15
-	VMULPS    Z4, Z16, Z16
-	VSUBPS    Z19, Z24, Z19
-	VADDPS    logP1<>+0(SB), Z20, Z26
-	VSUBPS    one<>+0(SB), Z7, Z20
-	VMULPS    logP0<>+0(SB), Z8, Z23
-	VMULPS    logP0<>+0(SB), Z12, Z24
-	VADDPS    Z18, Z14, Z14
-	VADDPS    logP1<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z15, Z18
-	VMULPS    Z8, Z8, Z15
-	VADDPS    Z19, Z1, Z1
-	VMULPS    Z0, Z26, Z26
-	VMULPS    Z12, Z12, Z19
-	VBLENDMPS Z20, Z7, K2, Z7
-	VADDPS    logP1<>+0(SB), Z23, Z20
-	VADDPS    logP1<>+0(SB), Z24, Z23
-	VMULPS    Z25, Z11, Z11
-	VADDPS    logP3<>+0(SB), Z18, Z24
-	VMULPS    expLn2Lo<>+0(SB), Z22, Z18
-	VADDPS    logP2<>+0(SB), Z26, Z27
-	VMULPS    expLn2Lo<>+0(SB), Z9, Z26
-	VMULPS    Z8, Z20, Z20
-	VMULPS    Z12, Z23, Z23
-	VADDPS    1472(R11), Z14, Z14
-	VADDPS    3136(R11), Z1, Z1
-	VADDPS    logP2<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z24, Z24
-	VMULPS    expLn2Hi<>+0(SB), Z22, Z22
-	VADDPS    Z18, Z16, Z16
-	VMULPS    Z0, Z27, Z27
-	VMULPS    expLn2Lo<>+0(SB), Z10, Z18
-	VADDPS    logP2<>+0(SB), Z20, Z20
-	VADDPS    logP2<>+0(SB), Z23, Z23
-	VMULPS    Z25, Z11, Z11
-	VADDPS    logP4<>+0(SB), Z24, Z24
-	VMULPS    expLn2Hi<>+0(SB), Z9, Z9
-	VMOVUPS   Z22, 4800(R11)
-	VADDPS    logP3<>+0(SB), Z27, Z27
-	VMULPS    expLn2Lo<>+0(SB), Z5, Z22
-	VMULPS    Z8, Z20, Z20
-	VMULPS    Z12, Z23, Z23
-	VADDPS    logP3<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z24, Z24
-	VMULPS    expLn2Hi<>+0(SB), Z10, Z10
-	VMOVUPS   Z9, 6464(R11)
-	VMULPS    Z0, Z27, Z27
-	VMULPS    expLn2Lo<>+0(SB), Z6, Z9
-	VADDPS    logP3<>+0(SB), Z20, Z20
-	VADDPS    logP3<>+0(SB), Z23, Z23
-	VMULPS    Z25, Z11, Z11
-	VADDPS    logP5<>+0(SB), Z24, Z24
-	VMULPS    expLn2Hi<>+0(SB), Z5, Z5
-	VMOVUPS   Z10, 8128(R11)
-	VADDPS    logP4<>+0(SB), Z27, Z27
-	VMULPS    expLn2Lo<>+0(SB), Z7, Z10
-	VMULPS    Z8, Z20, Z20
-	VMULPS    Z12, Z23, Z23
-	VADDPS    logP4<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z24, Z24
-	VMULPS    expLn2Hi<>+0(SB), Z6, Z6
-	VMOVUPS   Z5, 9792(R11)
-	VMULPS    Z0, Z27, Z5
-	VMULPS    expLn2Hi<>+0(SB), Z7, Z7
-	VADDPS    1536(R11), Z14, Z27
-	VADDPS    logP4<>+0(SB), Z20, Z20
-	VADDPS    logP4<>+0(SB), Z23, Z23
-	VMULPS    Z25, Z11, Z11
-	VADDPS    logP6<>+0(SB), Z24, Z24
-	VMULPS    half<>+0(SB), Z4, Z4
-	VMOVUPS   Z6, 11456(R11)
-	VADDPS    logP5<>+0(SB), Z5, Z5
-	VMULPS    half<>+0(SB), Z17, Z6
-	VMOVUPS   Z7, 13120(R11)
-	VMULPS    Z8, Z20, Z7
-	VMULPS    Z12, Z23, Z20
-	VADDPS    3200(R11), Z1, Z23
-	VBLENDMPS 1536(R11), Z27, K3, Z27
-	VADDPS    logP5<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z24, Z24
-	VMULPS    half<>+0(SB), Z13, Z28
-	VSUBPS    Z4, Z16, Z4
-	VMOVUPS   Z27, 1600(R11)
-	VMULPS    Z0, Z5, Z5
-	VMULPS    half<>+0(SB), Z21, Z16
-	VADDPS    logP5<>+0(SB), Z7, Z7
-	VADDPS    logP5<>+0(SB), Z20, Z20
-	VMULPS    Z25, Z11, Z11
-	VADDPS    logP7<>+0(SB), Z24, Z24
-	VMULPS    half<>+0(SB), Z15, Z27
-	VADDPS    Z4, Z2, Z2
-	VADDPS    logP6<>+0(SB), Z5, Z4
-	VMULPS    half<>+0(SB), Z19, Z5
-	VMULPS    Z8, Z7, Z7
-	VMULPS    Z12, Z20, Z20
-	VBLENDMPS 3200(R11), Z23, K4, Z23
-	VADDPS    logP6<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z24, Z24
-	VADDPS    4800(R11), Z2, Z2
-	VMOVUPS   Z23, 3264(R11)
-	VMULPS    Z0, Z4, Z4
-	VMULPS    1344(R11), Z14, Z14
-	VADDPS    logP6<>+0(SB), Z7, Z7
-	VADDPS    logP6<>+0(SB), Z20, Z20
-	VMULPS    Z25, Z11, Z11
-	VADDPS    logP8<>+0(SB), Z24, Z23
-	VMULPS    3008(R11), Z1, Z1
-	VADDPS    logP7<>+0(SB), Z4, Z4
-	VMULPS    4672(R11), Z2, Z24
-	VMULPS    Z8, Z7, Z7
-	VMULPS    Z12, Z20, Z20
-	VADDPS    4864(R11), Z2, Z2
-	VSUBPS    1408(R11), Z14, Z14
-	VADDPS    logP7<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z23, Z23
-	VSUBPS    3072(R11), Z1, Z1
-	VMULPS    Z0, Z4, Z4
-	VSUBPS    4736(R11), Z24, Z24
-	VADDPS    logP7<>+0(SB), Z7, Z7
-	VADDPS    logP7<>+0(SB), Z20, Z20
-	VMULPS    Z25, Z11, Z11
-	VMULPS    Z17, Z23, Z17
-	VBLENDMPS 4864(R11), Z2, K5, Z2
-	VADDPS    logP8<>+0(SB), Z4, Z4
-	VMOVUPS   Z2, 4928(R11)
-	VMULPS    Z8, Z7, Z2
-	VMULPS    Z12, Z20, Z7
-	VADDPS    logP8<>+0(SB), Z11, Z11
-	VADDPS    Z26, Z17, Z17
-	VMULPS    Z0, Z4, Z4
-	VADDPS    logP8<>+0(SB), Z2, Z2
-	VADDPS    logP8<>+0(SB), Z7, Z7
-	VMULPS    Z25, Z11, Z11
-	VSUBPS    Z6, Z17, Z6
-	VMULPS    Z13, Z4, Z4
-	VMULPS    Z8, Z2, Z2
-	VMULPS    Z12, Z7, Z7
-	VMULPS    Z21, Z11, Z11
-	VADDPS    Z6, Z3, Z3
-	KMOVW     8256(R11), K1
-	VADDPS    Z18, Z4, Z4
-	KMOVW     9920(R11), K2
-	VMULPS    Z15, Z2, Z2
-	VMULPS    Z19, Z7, Z6
-	KMOVW     11584(R11), K3
-	KMOVW     13248(R11), K4
-	VADDPS    Z22, Z11, Z7
-	VADDPS    6464(R11), Z3, Z3
-	VSUBPS    Z28, Z4, Z4
-	VADDPS    Z9, Z2, Z2
-	VADDPS    Z10, Z6, Z6
-	VSUBPS    Z16, Z7, Z7
-	VMULPS    6336(R11), Z3, Z9
-	VADDPS    6528(R11), Z3, Z3
-	VADDPS    Z4, Z0, Z0
-	VSUBPS    Z27, Z2, Z2
-	VSUBPS    Z5, Z6, Z4
-	VADDPS    Z7, Z25, Z5
-	VSUBPS    6400(R11), Z9, Z6
-	VBLENDMPS 6528(R11), Z3, K6, Z3
-	VADDPS    8128(R11), Z0, Z0
-	VMOVUPS   Z3, 6592(R11)
-	VADDPS    Z2, Z8, Z2
-	VADDPS    Z4, Z12, Z3
-	VADDPS    9792(R11), Z5, Z4
-	VMULPS    8000(R11), Z0, Z5
-	VADDPS    8192(R11), Z0, Z0
-	VADDPS    11456(R11), Z2, Z2
-	VADDPS    13120(R11), Z3, Z3
-	VMULPS    9664(R11), Z4, Z7
-	VADDPS    9856(R11), Z4, Z4
-	VSUBPS    8064(R11), Z5, Z5
-	VBLENDMPS 8192(R11), Z0, K1, Z0
-	VMULPS    11328(R11), Z2, Z8
-	VMULPS    12992(R11), Z3, Z9
-	VMOVUPS   Z0, 8256(R11)
-	VADDPS    11520(R11), Z2, Z0
-	VADDPS    13184(R11), Z3, Z2
-	VSUBPS    9728(R11), Z7, Z3
-	VBLENDMPS 9856(R11), Z4, K2, Z4
-	VSUBPS    11392(R11), Z8, Z7
-	VSUBPS    13056(R11), Z9, Z8
-	VMOVUPS   Z4, 9920(R11)
-	VBLENDMPS 11520(R11), Z0, K3, Z0
-	VBLENDMPS 13184(R11), Z2, K4, Z2
-	VMOVUPS   Z0, 11584(R11)
-	VMOVUPS   Z2, 13248(R11)
+	VMOVDQU32    1280(R11), Z0
+	VMOVDQU32    2944(R11), Z1
+	VMOVDQU32    4608(R11), Z2
+	VMOVDQU32    6272(R11), Z3
+	VMOVDQU32    7936(R11), Z4
+	VMOVDQU32    9600(R11), Z5
+	VMOVDQU32    11264(R11), Z6
+	VMOVDQU32    12928(R11), Z7
+	VBROADCASTSS logExpInv<>+0(SB), Z8
+	VBROADCASTSS logExpInv<>+0(SB), Z9
+	VBROADCASTSS logExpInv<>+0(SB), Z10
+	VBROADCASTSS logExpInv<>+0(SB), Z11
+	VPSRLD       $0x17, Z0, Z0
+	VPSRLD       $0x17, Z1, Z1
+	VBROADCASTSS logExpInv<>+0(SB), Z12
+	VBROADCASTSS logExpInv<>+0(SB), Z13
+	VPSRLD       $0x17, Z2, Z2
+	VPSRLD       $0x17, Z3, Z3
+	VBROADCASTSS logExpInv<>+0(SB), Z14
+	VBROADCASTSS logExpInv<>+0(SB), Z15
+	VPSRLD       $0x17, Z4, Z4
+	VPSRLD       $0x17, Z5, Z5
+	VPSRLD       $0x17, Z6, Z6
+	VPSRLD       $0x17, Z7, Z7
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z16
+	VPSUBD.BCST  logExpBias<>+0(SB), Z1, Z17
+	VPSUBD       Z0, Z8, Z0
+	VPSUBD       Z1, Z9, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z2, Z8
+	VPSUBD.BCST  logExpBias<>+0(SB), Z3, Z9
+	VPSUBD       Z2, Z10, Z2
+	VPSUBD       Z3, Z11, Z3
+	VPSLLD       $0x17, Z0, Z0
+	VPSUBD.BCST  logExpBias<>+0(SB), Z4, Z10
+	KMOVW        1600(R11), K3
+	VPSUBD       Z4, Z12, Z4
+	VPSUBD       Z5, Z13, Z11
+	VPSLLD       $0x17, Z1, Z1
+	VMULPS       1280(R11), Z0, Z0
+	KMOVW        3264(R11), K4
+	VPSUBD       Z6, Z14, Z12
+	VPSUBD       Z7, Z15, Z13
+	VPSLLD       $0x17, Z2, Z2
+	VMULPS       2944(R11), Z1, Z1
+	KMOVW        4928(R11), K5
+	VPSLLD       $0x17, Z3, Z3
+	VPSLLD       $0x17, Z4, Z4
+	VMULPS       4608(R11), Z2, Z2
+	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
+	VPSLLD       $0x17, Z11, Z11
+	VPSLLD       $0x17, Z12, Z12
+	VMULPS       6272(R11), Z3, Z3
+	VADDPS       Z0, Z0, Z14
+	KMOVW        6592(R11), K6
+	VPSLLD       $0x17, Z13, Z13
+	VMULPS       7936(R11), Z4, Z4
+	VADDPS       Z1, Z1, Z15
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
+	VMULPS       9600(R11), Z11, Z11
+	VMULPS       11264(R11), Z12, Z12
+	VADDPS       Z2, Z2, Z18
+	VCVTDQ2PS    Z16, Z16
+	VMULPS       12928(R11), Z13, Z13
+	VADDPS       Z3, Z3, Z19
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
+	VBLENDMPS    Z14, Z0, K1, Z14
+	VADDPS       Z4, Z4, Z0
+	VBLENDMPS    Z15, Z1, K2, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z6, Z6
+	VPSUBD.BCST  logExpBias<>+0(SB), Z7, Z7
+	VADDPS       Z11, Z11, Z15
+	VADDPS       Z12, Z12, Z20
+	VADDPS       Z13, Z13, Z21
+	VSUBPS.BCST  one<>+0(SB), Z14, Z14
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VCVTDQ2PS    Z17, Z17
+	VCVTDQ2PS    Z8, Z8
+	VCVTDQ2PS    Z9, Z9
+	VMULPS.BCST  logP0<>+0(SB), Z14, Z22
+	VCVTDQ2PS    Z10, Z10
+	VCVTDQ2PS    Z5, Z5
+	VMULPS       Z14, Z14, Z23
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z24
+	VCVTDQ2PS    Z6, Z6
+	VCVTDQ2PS    Z7, Z7
+	VSUBPS.BCST  one<>+0(SB), Z16, Z25
+	VADDPS.BCST  logP1<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP1<>+0(SB), Z24, Z24
+	VBLENDMPS    Z25, Z16, K1, Z16
+	VMULPS.BCST  half<>+0(SB), Z23, Z25
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z2, K1
+	VMULPS       Z14, Z22, Z22
+	VBLENDMPS    Z18, Z2, K1, Z2
+	VMULPS       Z1, Z24, Z24
+	VSUBPS.BCST  one<>+0(SB), Z17, Z18
+	VSUBPS.BCST  one<>+0(SB), Z2, Z2
+	VADDPS.BCST  logP2<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP2<>+0(SB), Z24, Z24
+	VBLENDMPS    Z18, Z17, K2, Z17
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z16, Z18
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z3, K2
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z16, Z16
+	VBLENDMPS    Z19, Z3, K2, Z3
+	VMULPS.BCST  logP0<>+0(SB), Z2, Z19
+	VMULPS       Z14, Z22, Z22
+	VSUBPS.BCST  one<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z24, Z24
+	VMOVUPS      Z16, 1472(R11)
+	VADDPS.BCST  logP1<>+0(SB), Z19, Z16
+	VADDPS.BCST  logP3<>+0(SB), Z22, Z22
+	VMULPS       Z1, Z1, Z19
+	VADDPS.BCST  logP3<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP2<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP4<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP5<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP4<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP6<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP5<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP7<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP6<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP8<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP8<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP7<>+0(SB), Z16, Z16
+	VMULPS       Z23, Z22, Z23
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z17, Z22
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z17, Z17
+	VMULPS       Z19, Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z19, Z19
+	VMULPS       Z2, Z16, Z16
+	VADDPS       Z18, Z23, Z18
+	VMOVUPS      Z22, 3136(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z3, Z23
+	VSUBPS.BCST  one<>+0(SB), Z8, Z22
+	VADDPS       Z17, Z24, Z24
+	VSUBPS.BCST  one<>+0(SB), Z9, Z17
+	VADDPS.BCST  logP8<>+0(SB), Z16, Z16
+	VSUBPS       Z25, Z18, Z18
+	VADDPS.BCST  logP1<>+0(SB), Z23, Z25
+	VSUBPS.BCST  one<>+0(SB), Z10, Z23
+	VBLENDMPS    Z22, Z8, K1, Z22
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z4, K1
+	VSUBPS.BCST  one<>+0(SB), Z5, Z8
+	VBLENDMPS    Z17, Z9, K2, Z9
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z11, K2
+	VBLENDMPS    Z0, Z4, K1, Z0
+	VMULPS       Z2, Z2, Z4
+	VMULPS       Z3, Z3, Z17
+	VBLENDMPS    Z15, Z11, K2, Z11
+	VSUBPS.BCST  one<>+0(SB), Z0, Z0
+	VMULPS       Z3, Z25, Z15
+	VMULPS       Z2, Z16, Z16
+	VSUBPS.BCST  one<>+0(SB), Z11, Z25
+	VSUBPS.BCST  one<>+0(SB), Z6, Z11
+	VBLENDMPS    Z23, Z10, K1, Z10
+	VBLENDMPS    Z8, Z5, K2, Z5
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z12, K1
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z13, K2
+	VBLENDMPS    Z20, Z12, K1, Z8
+	VBLENDMPS    Z21, Z13, K2, Z12
+	VMULPS.BCST  logP0<>+0(SB), Z0, Z20
+	VMULPS       Z0, Z0, Z13
+	VSUBPS.BCST  one<>+0(SB), Z8, Z8
+	VSUBPS.BCST  one<>+0(SB), Z12, Z12
+	VMULPS       Z25, Z25, Z21
+	VBLENDMPS    Z11, Z6, K1, Z6
+	VMULPS.BCST  logP0<>+0(SB), Z25, Z11
+	VADDPS.BCST  logP2<>+0(SB), Z15, Z15
+	VMULPS       Z4, Z16, Z16
+	VSUBPS       Z19, Z24, Z19
+	VADDPS.BCST  logP1<>+0(SB), Z20, Z26
+	VSUBPS.BCST  one<>+0(SB), Z7, Z20
+	VMULPS.BCST  logP0<>+0(SB), Z8, Z23
+	VMULPS.BCST  logP0<>+0(SB), Z12, Z24
+	VADDPS       Z18, Z14, Z14
+	VADDPS.BCST  logP1<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z15, Z18
+	VMULPS       Z8, Z8, Z15
+	VADDPS       Z19, Z1, Z1
+	VMULPS       Z0, Z26, Z26
+	VMULPS       Z12, Z12, Z19
+	VBLENDMPS    Z20, Z7, K2, Z7
+	VADDPS.BCST  logP1<>+0(SB), Z23, Z20
+	VADDPS.BCST  logP1<>+0(SB), Z24, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP3<>+0(SB), Z18, Z24
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z22, Z18
+	VADDPS.BCST  logP2<>+0(SB), Z26, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z9, Z26
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z12, Z23, Z23
+	VADDPS       1472(R11), Z14, Z14
+	VADDPS       3136(R11), Z1, Z1
+	VADDPS.BCST  logP2<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z22, Z22
+	VADDPS       Z18, Z16, Z16
+	VMULPS       Z0, Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z10, Z18
+	VADDPS.BCST  logP2<>+0(SB), Z20, Z20
+	VADDPS.BCST  logP2<>+0(SB), Z23, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z9, Z9
+	VMOVUPS      Z22, 4800(R11)
+	VADDPS.BCST  logP3<>+0(SB), Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z5, Z22
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z12, Z23, Z23
+	VADDPS.BCST  logP3<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z10, Z10
+	VMOVUPS      Z9, 6464(R11)
+	VMULPS       Z0, Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z6, Z9
+	VADDPS.BCST  logP3<>+0(SB), Z20, Z20
+	VADDPS.BCST  logP3<>+0(SB), Z23, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
+	VMOVUPS      Z10, 8128(R11)
+	VADDPS.BCST  logP4<>+0(SB), Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z7, Z10
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z12, Z23, Z23
+	VADDPS.BCST  logP4<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
+	VMOVUPS      Z5, 9792(R11)
+	VMULPS       Z0, Z27, Z5
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
+	VADDPS       1536(R11), Z14, Z27
+	VADDPS.BCST  logP4<>+0(SB), Z20, Z20
+	VADDPS.BCST  logP4<>+0(SB), Z23, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z4, Z4
+	VMOVUPS      Z6, 11456(R11)
+	VADDPS.BCST  logP5<>+0(SB), Z5, Z5
+	VMULPS.BCST  half<>+0(SB), Z17, Z6
+	VMOVUPS      Z7, 13120(R11)
+	VMULPS       Z8, Z20, Z7
+	VMULPS       Z12, Z23, Z20
+	VADDPS       3200(R11), Z1, Z23
+	VBLENDMPS    1536(R11), Z27, K3, Z27
+	VADDPS.BCST  logP5<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z13, Z28
+	VSUBPS       Z4, Z16, Z4
+	VMOVUPS      Z27, 1600(R11)
+	VMULPS       Z0, Z5, Z5
+	VMULPS.BCST  half<>+0(SB), Z21, Z16
+	VADDPS.BCST  logP5<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP5<>+0(SB), Z20, Z20
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z15, Z27
+	VADDPS       Z4, Z2, Z2
+	VADDPS.BCST  logP6<>+0(SB), Z5, Z4
+	VMULPS.BCST  half<>+0(SB), Z19, Z5
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z20, Z20
+	VBLENDMPS    3200(R11), Z23, K4, Z23
+	VADDPS.BCST  logP6<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VADDPS       4800(R11), Z2, Z2
+	VMOVUPS      Z23, 3264(R11)
+	VMULPS       Z0, Z4, Z4
+	VMULPS       1344(R11), Z14, Z14
+	VADDPS.BCST  logP6<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP6<>+0(SB), Z20, Z20
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP8<>+0(SB), Z24, Z23
+	VMULPS       3008(R11), Z1, Z1
+	VADDPS.BCST  logP7<>+0(SB), Z4, Z4
+	VMULPS       4672(R11), Z2, Z24
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z20, Z20
+	VADDPS       4864(R11), Z2, Z2
+	VSUBPS       1408(R11), Z14, Z14
+	VADDPS.BCST  logP7<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z23, Z23
+	VSUBPS       3072(R11), Z1, Z1
+	VMULPS       Z0, Z4, Z4
+	VSUBPS       4736(R11), Z24, Z24
+	VADDPS.BCST  logP7<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP7<>+0(SB), Z20, Z20
+	VMULPS       Z25, Z11, Z11
+	VMULPS       Z17, Z23, Z17
+	VBLENDMPS    4864(R11), Z2, K5, Z2
+	VADDPS.BCST  logP8<>+0(SB), Z4, Z4
+	VMOVUPS      Z2, 4928(R11)
+	VMULPS       Z8, Z7, Z2
+	VMULPS       Z12, Z20, Z7
+	VADDPS.BCST  logP8<>+0(SB), Z11, Z11
+	VADDPS       Z26, Z17, Z17
+	VMULPS       Z0, Z4, Z4
+	VADDPS.BCST  logP8<>+0(SB), Z2, Z2
+	VADDPS.BCST  logP8<>+0(SB), Z7, Z7
+	VMULPS       Z25, Z11, Z11
+	VSUBPS       Z6, Z17, Z6
+	VMULPS       Z13, Z4, Z4
+	VMULPS       Z8, Z2, Z2
+	VMULPS       Z12, Z7, Z7
+	VMULPS       Z21, Z11, Z11
+	VADDPS       Z6, Z3, Z3
+	KMOVW        8256(R11), K1
+	VADDPS       Z18, Z4, Z4
+	KMOVW        9920(R11), K2
+	VMULPS       Z15, Z2, Z2
+	VMULPS       Z19, Z7, Z6
+	KMOVW        11584(R11), K3
+	KMOVW        13248(R11), K4
+	VADDPS       Z22, Z11, Z7
+	VADDPS       6464(R11), Z3, Z3
+	VSUBPS       Z28, Z4, Z4
+	VADDPS       Z9, Z2, Z2
+	VADDPS       Z10, Z6, Z6
+	VSUBPS       Z16, Z7, Z7
+	VMULPS       6336(R11), Z3, Z9
+	VADDPS       6528(R11), Z3, Z3
+	VADDPS       Z4, Z0, Z0
+	VSUBPS       Z27, Z2, Z2
+	VSUBPS       Z5, Z6, Z4
+	VADDPS       Z7, Z25, Z5
+	VSUBPS       6400(R11), Z9, Z6
+	VBLENDMPS    6528(R11), Z3, K6, Z3
+	VADDPS       8128(R11), Z0, Z0
+	VMOVUPS      Z3, 6592(R11)
+	VADDPS       Z2, Z8, Z2
+	VADDPS       Z4, Z12, Z3
+	VADDPS       9792(R11), Z5, Z4
+	VMULPS       8000(R11), Z0, Z5
+	VADDPS       8192(R11), Z0, Z0
+	VADDPS       11456(R11), Z2, Z2
+	VADDPS       13120(R11), Z3, Z3
+	VMULPS       9664(R11), Z4, Z7
+	VADDPS       9856(R11), Z4, Z4
+	VSUBPS       8064(R11), Z5, Z5
+	VBLENDMPS    8192(R11), Z0, K1, Z0
+	VMULPS       11328(R11), Z2, Z8
+	VMULPS       12992(R11), Z3, Z9
+	VMOVUPS      Z0, 8256(R11)
+	VADDPS       11520(R11), Z2, Z0
+	VADDPS       13184(R11), Z3, Z2
+	VSUBPS       9728(R11), Z7, Z3
+	VBLENDMPS    9856(R11), Z4, K2, Z4
+	VSUBPS       11392(R11), Z8, Z7
+	VSUBPS       13056(R11), Z9, Z8
+	VMOVUPS      Z4, 9920(R11)
+	VBLENDMPS    11520(R11), Z0, K3, Z0
+	VBLENDMPS    13184(R11), Z2, K4, Z2
+	VMOVUPS      Z0, 11584(R11)
+	VMOVUPS      Z2, 13248(R11)
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
@@ -5101,53 +5101,53 @@ targetsLseLogLast:
 	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU32 1280(R11), Z0
-	VMOVDQU32 logExpInv<>+0(SB), Z1
-	KMOVW     1600(R11), K2
-	VPSRLD    $0x17, Z0, Z0
-	VPSUBD    Z0, Z1, Z1
-	VPSUBD    logExpBias<>+0(SB), Z0, Z0
-	VPSLLD    $0x17, Z1, Z1
-	VCVTDQ2PS Z0, Z0
-	VMULPS    1280(R11), Z1, Z1
-	VSUBPS    one<>+0(SB), Z0, Z3
-	VADDPS    Z1, Z1, Z2
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K1
-	VBLENDMPS Z3, Z0, K1, Z0
-	VBLENDMPS Z2, Z1, K1, Z1
-	VMULPS    expLn2Lo<>+0(SB), Z0, Z2
-	VMULPS    expLn2Hi<>+0(SB), Z0, Z0
-	VSUBPS    one<>+0(SB), Z1, Z1
-	VMOVUPS   Z0, 1472(R11)
-	VMULPS    logP0<>+0(SB), Z1, Z3
-	VMULPS    Z1, Z1, Z0
-	VADDPS    logP1<>+0(SB), Z3, Z3
-	VMULPS    half<>+0(SB), Z0, Z4
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP2<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP3<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP4<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP5<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP6<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP7<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP8<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VMULPS    Z0, Z3, Z0
-	VADDPS    Z2, Z0, Z0
-	VSUBPS    Z4, Z0, Z0
-	VADDPS    Z0, Z1, Z0
-	VADDPS    1472(R11), Z0, Z0
-	VMULPS    1344(R11), Z0, Z1
-	VADDPS    1536(R11), Z0, Z0
-	VSUBPS    1408(R11), Z1, Z1
-	VBLENDMPS 1536(R11), Z0, K2, Z0
-	VMOVUPS   Z0, 1600(R11)
+	VMOVDQU32    1280(R11), Z0
+	VBROADCASTSS logExpInv<>+0(SB), Z1
+	KMOVW        1600(R11), K2
+	VPSRLD       $0x17, Z0, Z0
+	VPSUBD       Z0, Z1, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z0
+	VPSLLD       $0x17, Z1, Z1
+	VCVTDQ2PS    Z0, Z0
+	VMULPS       1280(R11), Z1, Z1
+	VSUBPS.BCST  one<>+0(SB), Z0, Z3
+	VADDPS       Z1, Z1, Z2
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K1
+	VBLENDMPS    Z3, Z0, K1, Z0
+	VBLENDMPS    Z2, Z1, K1, Z1
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z0, Z2
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z0, Z0
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VMOVUPS      Z0, 1472(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z3
+	VMULPS       Z1, Z1, Z0
+	VADDPS.BCST  logP1<>+0(SB), Z3, Z3
+	VMULPS.BCST  half<>+0(SB), Z0, Z4
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP2<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP3<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP4<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP5<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP6<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP7<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP8<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VMULPS       Z0, Z3, Z0
+	VADDPS       Z2, Z0, Z0
+	VSUBPS       Z4, Z0, Z0
+	VADDPS       Z0, Z1, Z0
+	VADDPS       1472(R11), Z0, Z0
+	VMULPS       1344(R11), Z0, Z1
+	VADDPS       1536(R11), Z0, Z0
+	VSUBPS       1408(R11), Z1, Z1
+	VBLENDMPS    1536(R11), Z0, K2, Z0
+	VMOVUPS      Z0, 1600(R11)
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
@@ -5188,438 +5188,438 @@ targetsZLogLoop:
 	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU32 1280(R11), Z0
-	VMOVDQU32 2944(R11), Z1
-	VMOVDQU32 4608(R11), Z2
-	VMOVDQU32 6272(R11), Z3
-	VMOVDQU32 7936(R11), Z4
-	VMOVDQU32 9600(R11), Z5
-	VMOVDQU32 11264(R11), Z6
-	VMOVDQU32 12928(R11), Z7
-	VMOVDQU32 logExpInv<>+0(SB), Z8
-	VMOVDQU32 logExpInv<>+0(SB), Z9
-	VMOVDQU32 logExpInv<>+0(SB), Z10
-	VMOVDQU32 logExpInv<>+0(SB), Z11
-	VPSRLD    $0x17, Z0, Z0
-	VPSRLD    $0x17, Z1, Z1
-	VMOVDQU32 logExpInv<>+0(SB), Z12
-	VMOVDQU32 logExpInv<>+0(SB), Z13
-	VPSRLD    $0x17, Z2, Z2
-	VPSRLD    $0x17, Z3, Z3
-	VMOVDQU32 logExpInv<>+0(SB), Z14
-	VMOVDQU32 logExpInv<>+0(SB), Z15
-	VPSRLD    $0x17, Z4, Z4
-	VPSRLD    $0x17, Z5, Z5
-	VPSRLD    $0x17, Z6, Z6
-	VPSRLD    $0x17, Z7, Z7
-	VPSUBD    logExpBias<>+0(SB), Z0, Z16
-	VPSUBD    logExpBias<>+0(SB), Z1, Z17
-	VPSUBD    Z0, Z8, Z0
-	VPSUBD    Z1, Z9, Z1
-	VPSUBD    logExpBias<>+0(SB), Z2, Z8
-	VPSUBD    logExpBias<>+0(SB), Z3, Z9
-	VPSUBD    Z2, Z10, Z2
-	VPSUBD    Z3, Z11, Z3
-	VPSLLD    $0x17, Z0, Z0
-	VPSUBD    logExpBias<>+0(SB), Z4, Z10
-	KMOVW     1600(R11), K3
-	VPSUBD    Z4, Z12, Z4
-	VPSUBD    Z5, Z13, Z11
-	VPSLLD    $0x17, Z1, Z1
-	VMULPS    1280(R11), Z0, Z0
-	KMOVW     3264(R11), K4
-	VPSUBD    Z6, Z14, Z12
-	VPSUBD    Z7, Z15, Z13
-	VPSLLD    $0x17, Z2, Z2
-	VMULPS    2944(R11), Z1, Z1
-	KMOVW     4928(R11), K5
-	VPSLLD    $0x17, Z3, Z3
-	VPSLLD    $0x17, Z4, Z4
-	VMULPS    4608(R11), Z2, Z2
-	VPSUBD    logExpBias<>+0(SB), Z5, Z5
-	VPSLLD    $0x17, Z11, Z11
-	VPSLLD    $0x17, Z12, Z12
-	VMULPS    6272(R11), Z3, Z3
-	VADDPS    Z0, Z0, Z14
-	KMOVW     6592(R11), K6
-	VPSLLD    $0x17, Z13, Z13
-	VMULPS    7936(R11), Z4, Z4
-	VADDPS    Z1, Z1, Z15
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z0, K1
-	VMULPS    9600(R11), Z11, Z11
-	VMULPS    11264(R11), Z12, Z12
-	VADDPS    Z2, Z2, Z18
-	VCVTDQ2PS Z16, Z16
-	VMULPS    12928(R11), Z13, Z13
-	VADDPS    Z3, Z3, Z19
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K2
-	VBLENDMPS Z14, Z0, K1, Z14
-	VADDPS    Z4, Z4, Z0
-	VBLENDMPS Z15, Z1, K2, Z1
-	VPSUBD    logExpBias<>+0(SB), Z6, Z6
-	VPSUBD    logExpBias<>+0(SB), Z7, Z7
-	VADDPS    Z11, Z11, Z15
-	VADDPS    Z12, Z12, Z20
-	VADDPS    Z13, Z13, Z21
-	VSUBPS    one<>+0(SB), Z14, Z14
-	VSUBPS    one<>+0(SB), Z1, Z1
-	VCVTDQ2PS Z17, Z17
-	VCVTDQ2PS Z8, Z8
-	VCVTDQ2PS Z9, Z9
-	VMULPS    logP0<>+0(SB), Z14, Z22
-	VCVTDQ2PS Z10, Z10
-	VCVTDQ2PS Z5, Z5
-	VMULPS    Z14, Z14, Z23
-	VMULPS    logP0<>+0(SB), Z1, Z24
-	VCVTDQ2PS Z6, Z6
-	VCVTDQ2PS Z7, Z7
-	VSUBPS    one<>+0(SB), Z16, Z25
-	VADDPS    logP1<>+0(SB), Z22, Z22
-	VADDPS    logP1<>+0(SB), Z24, Z24
-	VBLENDMPS Z25, Z16, K1, Z16
-	VMULPS    half<>+0(SB), Z23, Z25
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z2, K1
-	VMULPS    Z14, Z22, Z22
-	VBLENDMPS Z18, Z2, K1, Z2
-	VMULPS    Z1, Z24, Z24
-	VSUBPS    one<>+0(SB), Z17, Z18
-	VSUBPS    one<>+0(SB), Z2, Z2
-	VADDPS    logP2<>+0(SB), Z22, Z22
-	VADDPS    logP2<>+0(SB), Z24, Z24
-	VBLENDMPS Z18, Z17, K2, Z17
-	VMULPS    expLn2Lo<>+0(SB), Z16, Z18
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z3, K2
-	VMULPS    expLn2Hi<>+0(SB), Z16, Z16
-	VBLENDMPS Z19, Z3, K2, Z3
-	VMULPS    logP0<>+0(SB), Z2, Z19
-	VMULPS    Z14, Z22, Z22
-	VSUBPS    one<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z24, Z24
-	VMOVUPS   Z16, 1472(R11)
-	VADDPS    logP1<>+0(SB), Z19, Z16
-	VADDPS    logP3<>+0(SB), Z22, Z22
-	VMULPS    Z1, Z1, Z19
-	VADDPS    logP3<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z16, Z16
-	VMULPS    Z14, Z22, Z22
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP2<>+0(SB), Z16, Z16
-	VADDPS    logP4<>+0(SB), Z22, Z22
-	VADDPS    logP4<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z16, Z16
-	VMULPS    Z14, Z22, Z22
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP3<>+0(SB), Z16, Z16
-	VADDPS    logP5<>+0(SB), Z22, Z22
-	VADDPS    logP5<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z16, Z16
-	VMULPS    Z14, Z22, Z22
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP4<>+0(SB), Z16, Z16
-	VADDPS    logP6<>+0(SB), Z22, Z22
-	VADDPS    logP6<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z16, Z16
-	VMULPS    Z14, Z22, Z22
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP5<>+0(SB), Z16, Z16
-	VADDPS    logP7<>+0(SB), Z22, Z22
-	VADDPS    logP7<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z16, Z16
-	VMULPS    Z14, Z22, Z22
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP6<>+0(SB), Z16, Z16
-	VADDPS    logP8<>+0(SB), Z22, Z22
-	VADDPS    logP8<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z16, Z16
-	VMULPS    Z14, Z22, Z22
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP7<>+0(SB), Z16, Z16
-	VMULPS    Z23, Z22, Z23
-	VMULPS    expLn2Hi<>+0(SB), Z17, Z22
-	VMULPS    expLn2Lo<>+0(SB), Z17, Z17
-	VMULPS    Z19, Z24, Z24
-	VMULPS    half<>+0(SB), Z19, Z19
-	VMULPS    Z2, Z16, Z16
-	VADDPS    Z18, Z23, Z18
-	VMOVUPS   Z22, 3136(R11)
-	VMULPS    logP0<>+0(SB), Z3, Z23
-	VSUBPS    one<>+0(SB), Z8, Z22
-	VADDPS    Z17, Z24, Z24
-	VSUBPS    one<>+0(SB), Z9, Z17
-	VADDPS    logP8<>+0(SB), Z16, Z16
-	VSUBPS    Z25, Z18, Z18
-	VADDPS    logP1<>+0(SB), Z23, Z25
-	VSUBPS    one<>+0(SB), Z10, Z23
-	VBLENDMPS Z22, Z8, K1, Z22
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z4, K1
-	VSUBPS    one<>+0(SB), Z5, Z8
-	VBLENDMPS Z17, Z9, K2, Z9
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z11, K2
-	VBLENDMPS Z0, Z4, K1, Z0
-	VMULPS    Z2, Z2, Z4
-	VMULPS    Z3, Z3, Z17
-	VBLENDMPS Z15, Z11, K2, Z11
-	VSUBPS    one<>+0(SB), Z0, Z0
-	VMULPS    Z3, Z25, Z15
-	VMULPS    Z2, Z16, Z16
-	VSUBPS    one<>+0(SB), Z11, Z25
-	VSUBPS    one<>+0(SB), Z6, Z11
-	VBLENDMPS Z23, Z10, K1, Z10
-	VBLENDMPS Z8, Z5, K2, Z5
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z12, K1
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z13, K2
-	VBLENDMPS Z20, Z12, K1, Z8
-	VBLENDMPS Z21, Z13, K2, Z12
-	VMULPS    logP0<>+0(SB), Z0, Z20
-	VMULPS    Z0, Z0, Z13
-	VSUBPS    one<>+0(SB), Z8, Z8
-	VSUBPS    one<>+0(SB), Z12, Z12
-	VMULPS    Z25, Z25, Z21
-	VBLENDMPS Z11, Z6, K1, Z6
-	VMULPS    logP0<>+0(SB), Z25, Z11
-	VADDPS    logP2<>+0(SB), Z15, Z15
-	VMULPS    Z4, Z16, Z16
-	VSUBPS    Z19, Z24, Z19
-	VADDPS    logP1<>+0(SB), Z20, Z26
-	VSUBPS    one<>+0(SB), Z7, Z20
-	VMULPS    logP0<>+0(SB), Z8, Z23
-	VMULPS    logP0<>+0(SB), Z12, Z24
-	VADDPS    Z18, Z14, Z14
-	VADDPS    logP1<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z15, Z18
-	VMULPS    Z8, Z8, Z15
-	VADDPS    Z19, Z1, Z1
-	VMULPS    Z0, Z26, Z26
-	VMULPS    Z12, Z12, Z19
-	VBLENDMPS Z20, Z7, K2, Z7
-	VADDPS    logP1<>+0(SB), Z23, Z20
-	VADDPS    logP1<>+0(SB), Z24, Z23
-	VMULPS    Z25, Z11, Z11
-	VADDPS    logP3<>+0(SB), Z18, Z24
-	VMULPS    expLn2Lo<>+0(SB), Z22, Z18
-	VADDPS    logP2<>+0(SB), Z26, Z27
-	VMULPS    expLn2Lo<>+0(SB), Z9, Z26
-	VMULPS    Z8, Z20, Z20
-	VMULPS    Z12, Z23, Z23
-	VADDPS    1472(R11), Z14, Z14
-	VADDPS    3136(R11), Z1, Z1
-	VADDPS    logP2<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z24, Z24
-	VMULPS    expLn2Hi<>+0(SB), Z22, Z22
-	VADDPS    Z18, Z16, Z16
-	VMULPS    Z0, Z27, Z27
-	VMULPS    expLn2Lo<>+0(SB), Z10, Z18
-	VADDPS    logP2<>+0(SB), Z20, Z20
-	VADDPS    logP2<>+0(SB), Z23, Z23
-	VMULPS    Z25, Z11, Z11
-	VADDPS    logP4<>+0(SB), Z24, Z24
-	VMULPS    expLn2Hi<>+0(SB), Z9, Z9
-	VMOVUPS   Z22, 4800(R11)
-	VADDPS    logP3<>+0(SB), Z27, Z27
-	VMULPS    expLn2Lo<>+0(SB), Z5, Z22
-	VMULPS    Z8, Z20, Z20
-	VMULPS    Z12, Z23, Z23
-	VADDPS    logP3<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z24, Z24
-	VMULPS    expLn2Hi<>+0(SB), Z10, Z10
-	VMOVUPS   Z9, 6464(R11)
-	VMULPS    Z0, Z27, Z27
-	VMULPS    expLn2Lo<>+0(SB), Z6, Z9
-	VADDPS    logP3<>+0(SB), Z20, Z20
-	VADDPS    logP3<>+0(SB), Z23, Z23
-	VMULPS    Z25, Z11, Z11
-	VADDPS    logP5<>+0(SB), Z24, Z24
-	VMULPS    expLn2Hi<>+0(SB), Z5, Z5
-	VMOVUPS   Z10, 8128(R11)
-	VADDPS    logP4<>+0(SB), Z27, Z27
-	VMULPS    expLn2Lo<>+0(SB), Z7, Z10
-	VMULPS    Z8, Z20, Z20
-	VMULPS    Z12, Z23, Z23
-	VADDPS    logP4<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z24, Z24
-	VMULPS    expLn2Hi<>+0(SB), Z6, Z6
-	VMOVUPS   Z5, 9792(R11)
-	VMULPS    Z0, Z27, Z5
-	VMULPS    expLn2Hi<>+0(SB), Z7, Z7
-	VADDPS    1536(R11), Z14, Z27
-	VADDPS    logP4<>+0(SB), Z20, Z20
-	VADDPS    logP4<>+0(SB), Z23, Z23
-	VMULPS    Z25, Z11, Z11
-	VADDPS    logP6<>+0(SB), Z24, Z24
-	VMULPS    half<>+0(SB), Z4, Z4
-	VMOVUPS   Z6, 11456(R11)
-	VADDPS    logP5<>+0(SB), Z5, Z5
-	VMULPS    half<>+0(SB), Z17, Z6
-	VMOVUPS   Z7, 13120(R11)
-	VMULPS    Z8, Z20, Z7
-	VMULPS    Z12, Z23, Z20
-	VADDPS    3200(R11), Z1, Z23
-	VBLENDMPS 1536(R11), Z27, K3, Z27
-	VADDPS    logP5<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z24, Z24
-	VMULPS    half<>+0(SB), Z13, Z28
-	VSUBPS    Z4, Z16, Z4
-	VMOVUPS   Z27, 1600(R11)
-	VMULPS    Z0, Z5, Z5
-	VMULPS    half<>+0(SB), Z21, Z16
-	VADDPS    logP5<>+0(SB), Z7, Z7
-	VADDPS    logP5<>+0(SB), Z20, Z20
-	VMULPS    Z25, Z11, Z11
-	VADDPS    logP7<>+0(SB), Z24, Z24
-	VADDPS    Z4, Z2, Z2
-	VBLENDMPS 3200(R11), Z23, K4, Z4
-	VADDPS    logP6<>+0(SB), Z5, Z5
-	VMULPS    half<>+0(SB), Z15, Z23
-	VMOVUPS   Z4, 3264(R11)
-	VMULPS    Z8, Z7, Z7
-	VMULPS    Z12, Z20, Z20
-	VADDPS    logP6<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z24, Z24
-	VMULPS    half<>+0(SB), Z19, Z29
-	VMULPS    Z0, Z5, Z5
-	VADDPS    4800(R11), Z2, Z2
-	VMULPS    1344(R11), Z14, Z14
-	VADDPS    logP6<>+0(SB), Z7, Z7
-	VADDPS    logP6<>+0(SB), Z20, Z20
-	VMULPS    Z25, Z11, Z11
-	VADDPS    logP8<>+0(SB), Z24, Z24
-	VMULPS    3008(R11), Z1, Z1
-	VADDPS    logP7<>+0(SB), Z5, Z5
-	VSUBPS    1408(R11), Z14, Z14
-	VMULPS    Z8, Z7, Z7
-	VMULPS    Z12, Z20, Z20
-	VADDPS    logP7<>+0(SB), Z11, Z11
-	VMULPS    Z3, Z24, Z24
-	VSUBPS    3072(R11), Z1, Z1
-	VMULPS    Z0, Z5, Z5
-	VADDPS    logP7<>+0(SB), Z7, Z7
-	VADDPS    logP7<>+0(SB), Z20, Z20
-	VMULPS    Z25, Z11, Z11
-	VMULPS    Z17, Z24, Z17
-	VADDPS    4864(R11), Z2, Z24
-	VADDPS    logP8<>+0(SB), Z5, Z5
-	VMULPS    4672(R11), Z2, Z2
-	VMULPS    Z8, Z7, Z7
-	VMULPS    Z12, Z20, Z20
-	VADDPS    logP8<>+0(SB), Z11, Z11
-	VADDPS    Z26, Z17, Z17
-	VBLENDMPS 4864(R11), Z24, K5, Z24
-	VMULPS    Z0, Z5, Z5
-	VMULPS    13312(SP), Z27, Z26
-	VSUBPS    4736(R11), Z2, Z2
-	VMOVUPS   Z24, 4928(R11)
-	VADDPS    logP8<>+0(SB), Z7, Z7
-	VADDPS    logP8<>+0(SB), Z20, Z20
-	VMULPS    Z25, Z11, Z11
-	VSUBPS    Z6, Z17, Z6
-	VMULPS    13312(SP), Z4, Z17
-	VMULPS    Z13, Z5, Z5
-	VMULPS    13312(SP), Z24, Z30
-	VADDPS    Z26, Z26, Z13
-	VMULPS    Z8, Z7, Z7
-	VMULPS    Z12, Z20, Z20
-	VMULPS    Z21, Z11, Z11
-	VADDPS    Z6, Z3, Z3
-	VMULPS    Z27, Z26, Z6
-	VADDPS    Z17, Z17, Z21
-	VADDPS    Z18, Z5, Z5
-	VMULPS    Z4, Z17, Z4
-	VMULPS    Z24, Z30, Z17
-	VADDPS    Z30, Z30, Z18
-	VMULPS    Z15, Z7, Z7
-	VMULPS    Z19, Z20, Z15
-	VADDPS    one<>+0(SB), Z13, Z13
-	VADDPS    Z22, Z11, Z11
-	VADDPS    6464(R11), Z3, Z3
-	VMULPS    1344(R11), Z6, Z6
-	VSUBPS    Z28, Z5, Z5
-	VMULPS    3008(R11), Z4, Z4
-	VMULPS    4672(R11), Z17, Z17
-	VADDPS    Z9, Z7, Z7
-	VADDPS    Z10, Z15, Z9
-	KMOVW     8256(R11), K1
-	KMOVW     9920(R11), K2
-	VMOVUPS   Z13, 1536(R11)
-	VSUBPS    Z16, Z11, Z10
-	KMOVW     11584(R11), K3
-	KMOVW     13248(R11), K4
-	VADDPS    Z6, Z14, Z6
-	VADDPS    Z5, Z0, Z0
-	VADDPS    6528(R11), Z3, Z5
-	VMULPS    6336(R11), Z3, Z3
-	VSUBPS    Z23, Z7, Z7
-	VSUBPS    Z29, Z9, Z9
-	VADDPS    Z10, Z25, Z10
-	VADDPS    one<>+0(SB), Z21, Z11
-	VADDPS    8128(R11), Z0, Z0
-	VBLENDMPS 6528(R11), Z5, K6, Z5
-	VADDPS    Z7, Z8, Z7
-	VADDPS    Z9, Z12, Z8
-	VMULPS    13312(SP), Z5, Z9
-	VMOVUPS   Z5, 6592(R11)
-	VADDPS    9792(R11), Z10, Z10
-	VSUBPS    6400(R11), Z3, Z3
-	VMOVUPS   Z11, 3200(R11)
-	VADDPS    8192(R11), Z0, Z11
-	VMULPS    8000(R11), Z0, Z0
-	VADDPS    Z4, Z1, Z1
-	VADDPS    11456(R11), Z7, Z4
-	VADDPS    13120(R11), Z8, Z7
-	VMULPS    Z5, Z9, Z5
-	VADDPS    9856(R11), Z10, Z8
-	VMULPS    9664(R11), Z10, Z10
-	VADDPS    Z9, Z9, Z9
-	VBLENDMPS 8192(R11), Z11, K1, Z11
-	VSUBPS    8064(R11), Z0, Z0
-	VADDPS    11520(R11), Z4, Z12
-	VADDPS    13184(R11), Z7, Z13
-	VMOVUPS   Z11, 8256(R11)
-	VBLENDMPS 9856(R11), Z8, K2, Z14
-	VMULPS    13312(SP), Z11, Z8
-	VADDPS    Z17, Z2, Z2
-	VMULPS    13312(SP), Z14, Z15
-	VMULPS    11328(R11), Z4, Z4
-	VMOVUPS   Z14, 9920(R11)
-	VBLENDMPS 11520(R11), Z12, K3, Z12
-	VBLENDMPS 13184(R11), Z13, K4, Z17
-	VMULPS    13312(SP), Z12, Z16
-	VMULPS    13312(SP), Z17, Z19
-	VADDPS    Z8, Z8, Z13
-	VMOVUPS   Z12, 11584(R11)
-	VMULPS    Z11, Z8, Z8
-	VMULPS    Z14, Z15, Z11
-	VADDPS    Z15, Z15, Z14
-	VSUBPS    9728(R11), Z10, Z10
-	VMOVUPS   Z17, 13248(R11)
-	VMULPS    12992(R11), Z7, Z7
-	VMULPS    6336(R11), Z5, Z5
-	VMULPS    Z12, Z16, Z12
-	VMULPS    Z17, Z19, Z15
-	VADDPS    Z16, Z16, Z16
-	VADDPS    Z19, Z19, Z17
-	VMULPS    8000(R11), Z8, Z8
-	VMULPS    9664(R11), Z11, Z11
-	VSUBPS    11392(R11), Z4, Z4
-	VSUBPS    13056(R11), Z7, Z7
-	VMULPS    11328(R11), Z12, Z12
-	VMULPS    12992(R11), Z15, Z15
-	VADDPS    Z5, Z3, Z3
-	VADDPS    one<>+0(SB), Z18, Z5
-	VADDPS    one<>+0(SB), Z9, Z9
-	VADDPS    one<>+0(SB), Z13, Z13
-	VADDPS    one<>+0(SB), Z14, Z14
-	VADDPS    one<>+0(SB), Z16, Z16
-	VADDPS    one<>+0(SB), Z17, Z17
-	VADDPS    Z8, Z0, Z0
-	VADDPS    Z11, Z10, Z8
-	VMOVUPS   Z5, 4864(R11)
-	VADDPS    Z12, Z4, Z4
-	VADDPS    Z15, Z7, Z5
-	VMOVUPS   Z9, 6528(R11)
-	VMOVUPS   Z13, 8192(R11)
-	VMOVUPS   Z14, 9856(R11)
-	VMOVUPS   Z16, 11520(R11)
-	VMOVUPS   Z17, 13184(R11)
+	VMOVDQU32    1280(R11), Z0
+	VMOVDQU32    2944(R11), Z1
+	VMOVDQU32    4608(R11), Z2
+	VMOVDQU32    6272(R11), Z3
+	VMOVDQU32    7936(R11), Z4
+	VMOVDQU32    9600(R11), Z5
+	VMOVDQU32    11264(R11), Z6
+	VMOVDQU32    12928(R11), Z7
+	VBROADCASTSS logExpInv<>+0(SB), Z8
+	VBROADCASTSS logExpInv<>+0(SB), Z9
+	VBROADCASTSS logExpInv<>+0(SB), Z10
+	VBROADCASTSS logExpInv<>+0(SB), Z11
+	VPSRLD       $0x17, Z0, Z0
+	VPSRLD       $0x17, Z1, Z1
+	VBROADCASTSS logExpInv<>+0(SB), Z12
+	VBROADCASTSS logExpInv<>+0(SB), Z13
+	VPSRLD       $0x17, Z2, Z2
+	VPSRLD       $0x17, Z3, Z3
+	VBROADCASTSS logExpInv<>+0(SB), Z14
+	VBROADCASTSS logExpInv<>+0(SB), Z15
+	VPSRLD       $0x17, Z4, Z4
+	VPSRLD       $0x17, Z5, Z5
+	VPSRLD       $0x17, Z6, Z6
+	VPSRLD       $0x17, Z7, Z7
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z16
+	VPSUBD.BCST  logExpBias<>+0(SB), Z1, Z17
+	VPSUBD       Z0, Z8, Z0
+	VPSUBD       Z1, Z9, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z2, Z8
+	VPSUBD.BCST  logExpBias<>+0(SB), Z3, Z9
+	VPSUBD       Z2, Z10, Z2
+	VPSUBD       Z3, Z11, Z3
+	VPSLLD       $0x17, Z0, Z0
+	VPSUBD.BCST  logExpBias<>+0(SB), Z4, Z10
+	KMOVW        1600(R11), K3
+	VPSUBD       Z4, Z12, Z4
+	VPSUBD       Z5, Z13, Z11
+	VPSLLD       $0x17, Z1, Z1
+	VMULPS       1280(R11), Z0, Z0
+	KMOVW        3264(R11), K4
+	VPSUBD       Z6, Z14, Z12
+	VPSUBD       Z7, Z15, Z13
+	VPSLLD       $0x17, Z2, Z2
+	VMULPS       2944(R11), Z1, Z1
+	KMOVW        4928(R11), K5
+	VPSLLD       $0x17, Z3, Z3
+	VPSLLD       $0x17, Z4, Z4
+	VMULPS       4608(R11), Z2, Z2
+	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
+	VPSLLD       $0x17, Z11, Z11
+	VPSLLD       $0x17, Z12, Z12
+	VMULPS       6272(R11), Z3, Z3
+	VADDPS       Z0, Z0, Z14
+	KMOVW        6592(R11), K6
+	VPSLLD       $0x17, Z13, Z13
+	VMULPS       7936(R11), Z4, Z4
+	VADDPS       Z1, Z1, Z15
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
+	VMULPS       9600(R11), Z11, Z11
+	VMULPS       11264(R11), Z12, Z12
+	VADDPS       Z2, Z2, Z18
+	VCVTDQ2PS    Z16, Z16
+	VMULPS       12928(R11), Z13, Z13
+	VADDPS       Z3, Z3, Z19
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
+	VBLENDMPS    Z14, Z0, K1, Z14
+	VADDPS       Z4, Z4, Z0
+	VBLENDMPS    Z15, Z1, K2, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z6, Z6
+	VPSUBD.BCST  logExpBias<>+0(SB), Z7, Z7
+	VADDPS       Z11, Z11, Z15
+	VADDPS       Z12, Z12, Z20
+	VADDPS       Z13, Z13, Z21
+	VSUBPS.BCST  one<>+0(SB), Z14, Z14
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VCVTDQ2PS    Z17, Z17
+	VCVTDQ2PS    Z8, Z8
+	VCVTDQ2PS    Z9, Z9
+	VMULPS.BCST  logP0<>+0(SB), Z14, Z22
+	VCVTDQ2PS    Z10, Z10
+	VCVTDQ2PS    Z5, Z5
+	VMULPS       Z14, Z14, Z23
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z24
+	VCVTDQ2PS    Z6, Z6
+	VCVTDQ2PS    Z7, Z7
+	VSUBPS.BCST  one<>+0(SB), Z16, Z25
+	VADDPS.BCST  logP1<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP1<>+0(SB), Z24, Z24
+	VBLENDMPS    Z25, Z16, K1, Z16
+	VMULPS.BCST  half<>+0(SB), Z23, Z25
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z2, K1
+	VMULPS       Z14, Z22, Z22
+	VBLENDMPS    Z18, Z2, K1, Z2
+	VMULPS       Z1, Z24, Z24
+	VSUBPS.BCST  one<>+0(SB), Z17, Z18
+	VSUBPS.BCST  one<>+0(SB), Z2, Z2
+	VADDPS.BCST  logP2<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP2<>+0(SB), Z24, Z24
+	VBLENDMPS    Z18, Z17, K2, Z17
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z16, Z18
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z3, K2
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z16, Z16
+	VBLENDMPS    Z19, Z3, K2, Z3
+	VMULPS.BCST  logP0<>+0(SB), Z2, Z19
+	VMULPS       Z14, Z22, Z22
+	VSUBPS.BCST  one<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z24, Z24
+	VMOVUPS      Z16, 1472(R11)
+	VADDPS.BCST  logP1<>+0(SB), Z19, Z16
+	VADDPS.BCST  logP3<>+0(SB), Z22, Z22
+	VMULPS       Z1, Z1, Z19
+	VADDPS.BCST  logP3<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP2<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP4<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP5<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP4<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP6<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP5<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP7<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP6<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP8<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP8<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP7<>+0(SB), Z16, Z16
+	VMULPS       Z23, Z22, Z23
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z17, Z22
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z17, Z17
+	VMULPS       Z19, Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z19, Z19
+	VMULPS       Z2, Z16, Z16
+	VADDPS       Z18, Z23, Z18
+	VMOVUPS      Z22, 3136(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z3, Z23
+	VSUBPS.BCST  one<>+0(SB), Z8, Z22
+	VADDPS       Z17, Z24, Z24
+	VSUBPS.BCST  one<>+0(SB), Z9, Z17
+	VADDPS.BCST  logP8<>+0(SB), Z16, Z16
+	VSUBPS       Z25, Z18, Z18
+	VADDPS.BCST  logP1<>+0(SB), Z23, Z25
+	VSUBPS.BCST  one<>+0(SB), Z10, Z23
+	VBLENDMPS    Z22, Z8, K1, Z22
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z4, K1
+	VSUBPS.BCST  one<>+0(SB), Z5, Z8
+	VBLENDMPS    Z17, Z9, K2, Z9
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z11, K2
+	VBLENDMPS    Z0, Z4, K1, Z0
+	VMULPS       Z2, Z2, Z4
+	VMULPS       Z3, Z3, Z17
+	VBLENDMPS    Z15, Z11, K2, Z11
+	VSUBPS.BCST  one<>+0(SB), Z0, Z0
+	VMULPS       Z3, Z25, Z15
+	VMULPS       Z2, Z16, Z16
+	VSUBPS.BCST  one<>+0(SB), Z11, Z25
+	VSUBPS.BCST  one<>+0(SB), Z6, Z11
+	VBLENDMPS    Z23, Z10, K1, Z10
+	VBLENDMPS    Z8, Z5, K2, Z5
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z12, K1
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z13, K2
+	VBLENDMPS    Z20, Z12, K1, Z8
+	VBLENDMPS    Z21, Z13, K2, Z12
+	VMULPS.BCST  logP0<>+0(SB), Z0, Z20
+	VMULPS       Z0, Z0, Z13
+	VSUBPS.BCST  one<>+0(SB), Z8, Z8
+	VSUBPS.BCST  one<>+0(SB), Z12, Z12
+	VMULPS       Z25, Z25, Z21
+	VBLENDMPS    Z11, Z6, K1, Z6
+	VMULPS.BCST  logP0<>+0(SB), Z25, Z11
+	VADDPS.BCST  logP2<>+0(SB), Z15, Z15
+	VMULPS       Z4, Z16, Z16
+	VSUBPS       Z19, Z24, Z19
+	VADDPS.BCST  logP1<>+0(SB), Z20, Z26
+	VSUBPS.BCST  one<>+0(SB), Z7, Z20
+	VMULPS.BCST  logP0<>+0(SB), Z8, Z23
+	VMULPS.BCST  logP0<>+0(SB), Z12, Z24
+	VADDPS       Z18, Z14, Z14
+	VADDPS.BCST  logP1<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z15, Z18
+	VMULPS       Z8, Z8, Z15
+	VADDPS       Z19, Z1, Z1
+	VMULPS       Z0, Z26, Z26
+	VMULPS       Z12, Z12, Z19
+	VBLENDMPS    Z20, Z7, K2, Z7
+	VADDPS.BCST  logP1<>+0(SB), Z23, Z20
+	VADDPS.BCST  logP1<>+0(SB), Z24, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP3<>+0(SB), Z18, Z24
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z22, Z18
+	VADDPS.BCST  logP2<>+0(SB), Z26, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z9, Z26
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z12, Z23, Z23
+	VADDPS       1472(R11), Z14, Z14
+	VADDPS       3136(R11), Z1, Z1
+	VADDPS.BCST  logP2<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z22, Z22
+	VADDPS       Z18, Z16, Z16
+	VMULPS       Z0, Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z10, Z18
+	VADDPS.BCST  logP2<>+0(SB), Z20, Z20
+	VADDPS.BCST  logP2<>+0(SB), Z23, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z9, Z9
+	VMOVUPS      Z22, 4800(R11)
+	VADDPS.BCST  logP3<>+0(SB), Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z5, Z22
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z12, Z23, Z23
+	VADDPS.BCST  logP3<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z10, Z10
+	VMOVUPS      Z9, 6464(R11)
+	VMULPS       Z0, Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z6, Z9
+	VADDPS.BCST  logP3<>+0(SB), Z20, Z20
+	VADDPS.BCST  logP3<>+0(SB), Z23, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
+	VMOVUPS      Z10, 8128(R11)
+	VADDPS.BCST  logP4<>+0(SB), Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z7, Z10
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z12, Z23, Z23
+	VADDPS.BCST  logP4<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
+	VMOVUPS      Z5, 9792(R11)
+	VMULPS       Z0, Z27, Z5
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
+	VADDPS       1536(R11), Z14, Z27
+	VADDPS.BCST  logP4<>+0(SB), Z20, Z20
+	VADDPS.BCST  logP4<>+0(SB), Z23, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z4, Z4
+	VMOVUPS      Z6, 11456(R11)
+	VADDPS.BCST  logP5<>+0(SB), Z5, Z5
+	VMULPS.BCST  half<>+0(SB), Z17, Z6
+	VMOVUPS      Z7, 13120(R11)
+	VMULPS       Z8, Z20, Z7
+	VMULPS       Z12, Z23, Z20
+	VADDPS       3200(R11), Z1, Z23
+	VBLENDMPS    1536(R11), Z27, K3, Z27
+	VADDPS.BCST  logP5<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z13, Z28
+	VSUBPS       Z4, Z16, Z4
+	VMOVUPS      Z27, 1600(R11)
+	VMULPS       Z0, Z5, Z5
+	VMULPS.BCST  half<>+0(SB), Z21, Z16
+	VADDPS.BCST  logP5<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP5<>+0(SB), Z20, Z20
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
+	VADDPS       Z4, Z2, Z2
+	VBLENDMPS    3200(R11), Z23, K4, Z4
+	VADDPS.BCST  logP6<>+0(SB), Z5, Z5
+	VMULPS.BCST  half<>+0(SB), Z15, Z23
+	VMOVUPS      Z4, 3264(R11)
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z20, Z20
+	VADDPS.BCST  logP6<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z19, Z29
+	VMULPS       Z0, Z5, Z5
+	VADDPS       4800(R11), Z2, Z2
+	VMULPS       1344(R11), Z14, Z14
+	VADDPS.BCST  logP6<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP6<>+0(SB), Z20, Z20
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP8<>+0(SB), Z24, Z24
+	VMULPS       3008(R11), Z1, Z1
+	VADDPS.BCST  logP7<>+0(SB), Z5, Z5
+	VSUBPS       1408(R11), Z14, Z14
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z20, Z20
+	VADDPS.BCST  logP7<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VSUBPS       3072(R11), Z1, Z1
+	VMULPS       Z0, Z5, Z5
+	VADDPS.BCST  logP7<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP7<>+0(SB), Z20, Z20
+	VMULPS       Z25, Z11, Z11
+	VMULPS       Z17, Z24, Z17
+	VADDPS       4864(R11), Z2, Z24
+	VADDPS.BCST  logP8<>+0(SB), Z5, Z5
+	VMULPS       4672(R11), Z2, Z2
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z20, Z20
+	VADDPS.BCST  logP8<>+0(SB), Z11, Z11
+	VADDPS       Z26, Z17, Z17
+	VBLENDMPS    4864(R11), Z24, K5, Z24
+	VMULPS       Z0, Z5, Z5
+	VMULPS       13312(SP), Z27, Z26
+	VSUBPS       4736(R11), Z2, Z2
+	VMOVUPS      Z24, 4928(R11)
+	VADDPS.BCST  logP8<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP8<>+0(SB), Z20, Z20
+	VMULPS       Z25, Z11, Z11
+	VSUBPS       Z6, Z17, Z6
+	VMULPS       13312(SP), Z4, Z17
+	VMULPS       Z13, Z5, Z5
+	VMULPS       13312(SP), Z24, Z30
+	VADDPS       Z26, Z26, Z13
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z21, Z11, Z11
+	VADDPS       Z6, Z3, Z3
+	VMULPS       Z27, Z26, Z6
+	VADDPS       Z17, Z17, Z21
+	VADDPS       Z18, Z5, Z5
+	VMULPS       Z4, Z17, Z4
+	VMULPS       Z24, Z30, Z17
+	VADDPS       Z30, Z30, Z18
+	VMULPS       Z15, Z7, Z7
+	VMULPS       Z19, Z20, Z15
+	VADDPS.BCST  one<>+0(SB), Z13, Z13
+	VADDPS       Z22, Z11, Z11
+	VADDPS       6464(R11), Z3, Z3
+	VMULPS       1344(R11), Z6, Z6
+	VSUBPS       Z28, Z5, Z5
+	VMULPS       3008(R11), Z4, Z4
+	VMULPS       4672(R11), Z17, Z17
+	VADDPS       Z9, Z7, Z7
+	VADDPS       Z10, Z15, Z9
+	KMOVW        8256(R11), K1
+	KMOVW        9920(R11), K2
+	VMOVUPS      Z13, 1536(R11)
+	VSUBPS       Z16, Z11, Z10
+	KMOVW        11584(R11), K3
+	KMOVW        13248(R11), K4
+	VADDPS       Z6, Z14, Z6
+	VADDPS       Z5, Z0, Z0
+	VADDPS       6528(R11), Z3, Z5
+	VMULPS       6336(R11), Z3, Z3
+	VSUBPS       Z23, Z7, Z7
+	VSUBPS       Z29, Z9, Z9
+	VADDPS       Z10, Z25, Z10
+	VADDPS.BCST  one<>+0(SB), Z21, Z11
+	VADDPS       8128(R11), Z0, Z0
+	VBLENDMPS    6528(R11), Z5, K6, Z5
+	VADDPS       Z7, Z8, Z7
+	VADDPS       Z9, Z12, Z8
+	VMULPS       13312(SP), Z5, Z9
+	VMOVUPS      Z5, 6592(R11)
+	VADDPS       9792(R11), Z10, Z10
+	VSUBPS       6400(R11), Z3, Z3
+	VMOVUPS      Z11, 3200(R11)
+	VADDPS       8192(R11), Z0, Z11
+	VMULPS       8000(R11), Z0, Z0
+	VADDPS       Z4, Z1, Z1
+	VADDPS       11456(R11), Z7, Z4
+	VADDPS       13120(R11), Z8, Z7
+	VMULPS       Z5, Z9, Z5
+	VADDPS       9856(R11), Z10, Z8
+	VMULPS       9664(R11), Z10, Z10
+	VADDPS       Z9, Z9, Z9
+	VBLENDMPS    8192(R11), Z11, K1, Z11
+	VSUBPS       8064(R11), Z0, Z0
+	VADDPS       11520(R11), Z4, Z12
+	VADDPS       13184(R11), Z7, Z13
+	VMOVUPS      Z11, 8256(R11)
+	VBLENDMPS    9856(R11), Z8, K2, Z14
+	VMULPS       13312(SP), Z11, Z8
+	VADDPS       Z17, Z2, Z2
+	VMULPS       13312(SP), Z14, Z15
+	VMULPS       11328(R11), Z4, Z4
+	VMOVUPS      Z14, 9920(R11)
+	VBLENDMPS    11520(R11), Z12, K3, Z12
+	VBLENDMPS    13184(R11), Z13, K4, Z17
+	VMULPS       13312(SP), Z12, Z16
+	VMULPS       13312(SP), Z17, Z19
+	VADDPS       Z8, Z8, Z13
+	VMOVUPS      Z12, 11584(R11)
+	VMULPS       Z11, Z8, Z8
+	VMULPS       Z14, Z15, Z11
+	VADDPS       Z15, Z15, Z14
+	VSUBPS       9728(R11), Z10, Z10
+	VMOVUPS      Z17, 13248(R11)
+	VMULPS       12992(R11), Z7, Z7
+	VMULPS       6336(R11), Z5, Z5
+	VMULPS       Z12, Z16, Z12
+	VMULPS       Z17, Z19, Z15
+	VADDPS       Z16, Z16, Z16
+	VADDPS       Z19, Z19, Z17
+	VMULPS       8000(R11), Z8, Z8
+	VMULPS       9664(R11), Z11, Z11
+	VSUBPS       11392(R11), Z4, Z4
+	VSUBPS       13056(R11), Z7, Z7
+	VMULPS       11328(R11), Z12, Z12
+	VMULPS       12992(R11), Z15, Z15
+	VADDPS       Z5, Z3, Z3
+	VADDPS.BCST  one<>+0(SB), Z18, Z5
+	VADDPS.BCST  one<>+0(SB), Z9, Z9
+	VADDPS.BCST  one<>+0(SB), Z13, Z13
+	VADDPS.BCST  one<>+0(SB), Z14, Z14
+	VADDPS.BCST  one<>+0(SB), Z16, Z16
+	VADDPS.BCST  one<>+0(SB), Z17, Z17
+	VADDPS       Z8, Z0, Z0
+	VADDPS       Z11, Z10, Z8
+	VMOVUPS      Z5, 4864(R11)
+	VADDPS       Z12, Z4, Z4
+	VADDPS       Z15, Z7, Z5
+	VMOVUPS      Z9, 6528(R11)
+	VMOVUPS      Z13, 8192(R11)
+	VMOVUPS      Z14, 9856(R11)
+	VMOVUPS      Z16, 11520(R11)
+	VMOVUPS      Z17, 13184(R11)
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
@@ -5713,60 +5713,60 @@ targetsZLogLast:
 	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU32 1280(R11), Z0
-	VMOVDQU32 logExpInv<>+0(SB), Z1
-	KMOVW     1600(R11), K2
-	VPSRLD    $0x17, Z0, Z0
-	VPSUBD    Z0, Z1, Z1
-	VPSUBD    logExpBias<>+0(SB), Z0, Z0
-	VPSLLD    $0x17, Z1, Z1
-	VCVTDQ2PS Z0, Z0
-	VMULPS    1280(R11), Z1, Z1
-	VSUBPS    one<>+0(SB), Z0, Z3
-	VADDPS    Z1, Z1, Z2
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K1
-	VBLENDMPS Z3, Z0, K1, Z0
-	VBLENDMPS Z2, Z1, K1, Z1
-	VMULPS    expLn2Lo<>+0(SB), Z0, Z2
-	VMULPS    expLn2Hi<>+0(SB), Z0, Z0
-	VSUBPS    one<>+0(SB), Z1, Z1
-	VMOVUPS   Z0, 1472(R11)
-	VMULPS    logP0<>+0(SB), Z1, Z3
-	VMULPS    Z1, Z1, Z0
-	VADDPS    logP1<>+0(SB), Z3, Z3
-	VMULPS    half<>+0(SB), Z0, Z4
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP2<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP3<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP4<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP5<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP6<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP7<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP8<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VMULPS    Z0, Z3, Z0
-	VADDPS    Z2, Z0, Z0
-	VSUBPS    Z4, Z0, Z0
-	VADDPS    Z0, Z1, Z0
-	VADDPS    1472(R11), Z0, Z0
-	VADDPS    1536(R11), Z0, Z1
-	VMULPS    1344(R11), Z0, Z0
-	VBLENDMPS 1536(R11), Z1, K2, Z1
-	VSUBPS    1408(R11), Z0, Z0
-	VMULPS    13312(SP), Z1, Z2
-	VMOVUPS   Z1, 1600(R11)
-	VMULPS    Z1, Z2, Z1
-	VADDPS    Z2, Z2, Z2
-	VMULPS    1344(R11), Z1, Z1
-	VADDPS    one<>+0(SB), Z2, Z2
-	VADDPS    Z1, Z0, Z0
-	VMOVUPS   Z2, 1536(R11)
+	VMOVDQU32    1280(R11), Z0
+	VBROADCASTSS logExpInv<>+0(SB), Z1
+	KMOVW        1600(R11), K2
+	VPSRLD       $0x17, Z0, Z0
+	VPSUBD       Z0, Z1, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z0
+	VPSLLD       $0x17, Z1, Z1
+	VCVTDQ2PS    Z0, Z0
+	VMULPS       1280(R11), Z1, Z1
+	VSUBPS.BCST  one<>+0(SB), Z0, Z3
+	VADDPS       Z1, Z1, Z2
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K1
+	VBLENDMPS    Z3, Z0, K1, Z0
+	VBLENDMPS    Z2, Z1, K1, Z1
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z0, Z2
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z0, Z0
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VMOVUPS      Z0, 1472(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z3
+	VMULPS       Z1, Z1, Z0
+	VADDPS.BCST  logP1<>+0(SB), Z3, Z3
+	VMULPS.BCST  half<>+0(SB), Z0, Z4
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP2<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP3<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP4<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP5<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP6<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP7<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP8<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VMULPS       Z0, Z3, Z0
+	VADDPS       Z2, Z0, Z0
+	VSUBPS       Z4, Z0, Z0
+	VADDPS       Z0, Z1, Z0
+	VADDPS       1472(R11), Z0, Z0
+	VADDPS       1536(R11), Z0, Z1
+	VMULPS       1344(R11), Z0, Z0
+	VBLENDMPS    1536(R11), Z1, K2, Z1
+	VSUBPS       1408(R11), Z0, Z0
+	VMULPS       13312(SP), Z1, Z2
+	VMOVUPS      Z1, 1600(R11)
+	VMULPS       Z1, Z2, Z1
+	VADDPS       Z2, Z2, Z2
+	VMULPS       1344(R11), Z1, Z1
+	VADDPS.BCST  one<>+0(SB), Z2, Z2
+	VADDPS       Z1, Z0, Z0
+	VMOVUPS      Z2, 1536(R11)
 
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
@@ -6222,16 +6222,16 @@ noPrefetch51:
 	VUNPCKHPD    Z8, Z4, Z4
 
 	// m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).
-	VMAXPS Z7, Z9, Z8
-	VMAXPS Z4, Z10, Z11
-	VMAXPS Z11, Z8, Z8
-	VMAXPS Z3, Z5, Z11
-	VMAXPS Z1, Z6, Z12
-	VMAXPS Z12, Z11, Z11
-	VMAXPS Z11, Z8, Z8
-	VMAXPS Z0, Z2, Z11
-	VMAXPS Z11, Z8, Z8
-	VADDPS zero<>+0(SB), Z8, Z8
+	VMAXPS      Z7, Z9, Z8
+	VMAXPS      Z4, Z10, Z11
+	VMAXPS      Z11, Z8, Z8
+	VMAXPS      Z3, Z5, Z11
+	VMAXPS      Z1, Z6, Z12
+	VMAXPS      Z12, Z11, Z11
+	VMAXPS      Z11, Z8, Z8
+	VMAXPS      Z0, Z2, Z11
+	VMAXPS      Z11, Z8, Z8
+	VADDPS.BCST zero<>+0(SB), Z8, Z8
 
 	// d[j] = x[j] - m, stored to the record.
 	VSUBPS  Z8, Z9, Z9
@@ -6264,12 +6264,12 @@ noPrefetch51:
 	LEAQ (SP), R11
 
 	// Constants kept in registers in the loop.
-	VMOVUPS expMagic<>+0(SB), Z0
-	VMOVUPS expLog2e<>+0(SB), Z1
-	VMOVUPS expLn2Hi<>+0(SB), Z2
-	VMOVUPS expLn2Lo<>+0(SB), Z3
-	VMOVUPS expQ4<>+0(SB), Z4
-	VMOVUPS expQ3<>+0(SB), Z5
+	VBROADCASTSS expMagic<>+0(SB), Z0
+	VBROADCASTSS expLog2e<>+0(SB), Z1
+	VBROADCASTSS expLn2Hi<>+0(SB), Z2
+	VBROADCASTSS expLn2Lo<>+0(SB), Z3
+	VBROADCASTSS expQ4<>+0(SB), Z4
+	VBROADCASTSS expQ3<>+0(SB), Z5
 
 softmaxExpOnlyLoop:
 	// e[j] = exp(d[j]) for j = 0..9 (seq.Exp), scheduled together:
@@ -6372,26 +6372,26 @@ softmaxExpOnlyLoop:
 	VMULPS      Z27, Z30, Z30
 	VMULPS      Z11, Z22, Z22
 	VMULPS      Z29, Z23, Z23
-	VADDPS      expQ2<>+0(SB), Z28, Z28
-	VADDPS      expQ2<>+0(SB), Z30, Z30
-	VADDPS      expQ2<>+0(SB), Z22, Z22
-	VADDPS      expQ2<>+0(SB), Z23, Z23
+	VADDPS.BCST expQ2<>+0(SB), Z28, Z28
+	VADDPS.BCST expQ2<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ2<>+0(SB), Z22, Z22
+	VADDPS.BCST expQ2<>+0(SB), Z23, Z23
 	VMULPS      Z7, Z28, Z28
 	VMULPS      Z27, Z30, Z30
 	VMULPS      Z11, Z22, Z22
 	VMULPS      Z29, Z23, Z23
-	VADDPS      expQ1<>+0(SB), Z28, Z28
-	VADDPS      expQ1<>+0(SB), Z30, Z30
-	VADDPS      expQ1<>+0(SB), Z22, Z22
-	VADDPS      expQ1<>+0(SB), Z23, Z23
+	VADDPS.BCST expQ1<>+0(SB), Z28, Z28
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ1<>+0(SB), Z22, Z22
+	VADDPS.BCST expQ1<>+0(SB), Z23, Z23
 	VMULPS      Z7, Z28, Z28
 	VMULPS      Z27, Z30, Z30
 	VMULPS      Z11, Z22, Z22
 	VMULPS      Z29, Z23, Z23
-	VADDPS      expQ0<>+0(SB), Z28, Z28
-	VADDPS      expQ0<>+0(SB), Z30, Z30
-	VADDPS      expQ0<>+0(SB), Z22, Z22
-	VADDPS      expQ0<>+0(SB), Z23, Z23
+	VADDPS.BCST expQ0<>+0(SB), Z28, Z28
+	VADDPS.BCST expQ0<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ0<>+0(SB), Z22, Z22
+	VADDPS.BCST expQ0<>+0(SB), Z23, Z23
 	VMULPS      Z28, Z21, Z21
 	VMULPS      Z30, Z26, Z30
 	VMULPS      Z4, Z15, Z26
@@ -6402,71 +6402,71 @@ softmaxExpOnlyLoop:
 	VADDPS      Z5, Z26, Z26
 	VADDPS      Z5, Z28, Z30
 	VMULPS      Z11, Z11, Z28
-	VADDPS      one<>+0(SB), Z7, Z7
-	VADDPS      one<>+0(SB), Z27, Z27
+	VADDPS.BCST one<>+0(SB), Z7, Z7
+	VADDPS.BCST one<>+0(SB), Z27, Z27
 	VADDPS      Z5, Z21, Z21
 	VMULPS      Z15, Z26, Z26
 	VMULPS      Z31, Z30, Z30
 	VMULPS      Z22, Z28, Z28
 	VMULPS      Z9, Z9, Z22
 	VMULPS      Z13, Z21, Z21
-	VADDPS      expQ2<>+0(SB), Z26, Z26
-	VADDPS      expQ2<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ2<>+0(SB), Z26, Z26
+	VADDPS.BCST expQ2<>+0(SB), Z30, Z30
 	VADDPS      Z11, Z28, Z11
 	VMOVUPS     (R11), Z28
-	VADDPS      expQ2<>+0(SB), Z21, Z21
+	VADDPS.BCST expQ2<>+0(SB), Z21, Z21
 	VMULPS      Z15, Z26, Z26
 	VMULPS      Z31, Z30, Z30
-	VADDPS      one<>+0(SB), Z11, Z11
+	VADDPS.BCST one<>+0(SB), Z11, Z11
 	VMULPS      Z13, Z21, Z21
-	VADDPS      expQ1<>+0(SB), Z26, Z26
-	VADDPS      expQ1<>+0(SB), Z30, Z30
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z28, K1
+	VADDPS.BCST expQ1<>+0(SB), Z26, Z26
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z30
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z28, K1
 	VSCALEFPS.Z Z6, Z7, K1, Z28
 	VMULPS      Z4, Z17, Z6
 	VMULPS      Z4, Z9, Z7
-	VADDPS      expQ1<>+0(SB), Z21, Z21
+	VADDPS.BCST expQ1<>+0(SB), Z21, Z21
 	VMULPS      Z15, Z26, Z26
 	VMULPS      Z31, Z30, Z30
 	VMOVUPS     Z28, (R11)
 	VADDPS      Z5, Z6, Z6
 	VADDPS      Z5, Z7, Z7
 	VMULPS      Z13, Z21, Z21
-	VADDPS      expQ0<>+0(SB), Z26, Z26
-	VADDPS      expQ0<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ0<>+0(SB), Z26, Z26
+	VADDPS.BCST expQ0<>+0(SB), Z30, Z30
 	VMULPS      Z17, Z6, Z6
 	VMULPS      Z9, Z7, Z7
-	VADDPS      expQ0<>+0(SB), Z21, Z21
-	VADDPS      expQ2<>+0(SB), Z6, Z6
-	VADDPS      expQ2<>+0(SB), Z7, Z7
+	VADDPS.BCST expQ0<>+0(SB), Z21, Z21
+	VADDPS.BCST expQ2<>+0(SB), Z6, Z6
+	VADDPS.BCST expQ2<>+0(SB), Z7, Z7
 	VMULPS      Z17, Z6, Z6
 	VMULPS      Z9, Z7, Z7
-	VADDPS      expQ1<>+0(SB), Z6, Z6
-	VADDPS      expQ1<>+0(SB), Z7, Z7
+	VADDPS.BCST expQ1<>+0(SB), Z6, Z6
+	VADDPS.BCST expQ1<>+0(SB), Z7, Z7
 	VMULPS      Z17, Z6, Z6
 	VMULPS      Z9, Z7, Z7
-	VADDPS      expQ0<>+0(SB), Z6, Z6
-	VADDPS      expQ0<>+0(SB), Z7, Z7
+	VADDPS.BCST expQ0<>+0(SB), Z6, Z6
+	VADDPS.BCST expQ0<>+0(SB), Z7, Z7
 	VMULPS      Z7, Z22, Z22
 	VMULPS      Z4, Z19, Z7
 	VADDPS      Z9, Z22, Z9
 	VADDPS      Z5, Z7, Z22
 	VMULPS      Z29, Z29, Z7
-	VADDPS      one<>+0(SB), Z9, Z9
+	VADDPS.BCST one<>+0(SB), Z9, Z9
 	VMULPS      Z19, Z22, Z22
 	VMULPS      Z23, Z7, Z7
 	VMOVUPS     64(R11), Z23
-	VADDPS      expQ2<>+0(SB), Z22, Z22
+	VADDPS.BCST expQ2<>+0(SB), Z22, Z22
 	VADDPS      Z29, Z7, Z7
 	VMOVUPS     128(R11), Z29
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z23, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z23, K1
 	VMULPS      Z19, Z22, Z22
-	VADDPS      one<>+0(SB), Z7, Z7
+	VADDPS.BCST one<>+0(SB), Z7, Z7
 	VSCALEFPS.Z Z8, Z27, K1, Z23
 	VMOVUPS     512(R11), Z27
 	VMULPS      Z15, Z15, Z8
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z29, K1
-	VADDPS      expQ1<>+0(SB), Z22, Z22
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z29, K1
+	VADDPS.BCST expQ1<>+0(SB), Z22, Z22
 	VSCALEFPS.Z Z10, Z11, K1, Z10
 	VADDPS      Z23, Z28, Z11
 	VMOVUPS     Z23, 64(R11)
@@ -6475,7 +6475,7 @@ softmaxExpOnlyLoop:
 	VMOVUPS     192(R11), Z29
 	VMULPS      Z26, Z8, Z26
 	VMULPS      Z19, Z19, Z8
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z27, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z27, K1
 	VMULPS      Z19, Z22, Z22
 	VSCALEFPS.Z Z12, Z9, K1, Z12
 	VMOVUPS     Z10, 128(R11)
@@ -6483,41 +6483,41 @@ softmaxExpOnlyLoop:
 	VMULPS      Z30, Z23, Z23
 	VMULPS      Z21, Z28, Z21
 	VADDPS      Z15, Z26, Z15
-	VADDPS      expQ0<>+0(SB), Z22, Z22
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z29, K1
+	VADDPS.BCST expQ0<>+0(SB), Z22, Z22
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z29, K1
 	VMOVUPS     Z12, 512(R11)
 	VMULPS      Z6, Z9, Z6
 	VADDPS      Z31, Z23, Z9
 	VSCALEFPS.Z Z25, Z7, K1, Z7
 	VADDPS      Z13, Z21, Z13
-	VADDPS      one<>+0(SB), Z15, Z15
+	VADDPS.BCST one<>+0(SB), Z15, Z15
 	VMOVUPS     256(R11), Z21
 	VMULPS      Z22, Z8, Z8
 	VADDPS      Z17, Z6, Z6
-	VADDPS      one<>+0(SB), Z9, Z9
+	VADDPS.BCST one<>+0(SB), Z9, Z9
 	VMOVUPS     Z7, 192(R11)
 	VMOVUPS     320(R11), Z17
-	VADDPS      one<>+0(SB), Z13, Z13
+	VADDPS.BCST one<>+0(SB), Z13, Z13
 	VADDPS      Z7, Z10, Z10
 	VMOVUPS     384(R11), Z7
 	VADDPS      Z19, Z8, Z8
-	VADDPS      one<>+0(SB), Z6, Z6
+	VADDPS.BCST one<>+0(SB), Z6, Z6
 	VMOVUPS     448(R11), Z19
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z21, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z21, K1
 	VADDPS      Z10, Z11, Z10
 	VSCALEFPS.Z Z14, Z15, K1, Z11
-	VADDPS      one<>+0(SB), Z8, Z8
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z17, K1
+	VADDPS.BCST one<>+0(SB), Z8, Z8
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z17, K1
 	VMOVUPS     576(R11), Z14
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z7, K2
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z7, K2
 	VSCALEFPS.Z Z16, Z9, K1, Z7
 	VSCALEFPS.Z Z18, Z13, K2, Z9
 	VMOVUPS     Z11, 256(R11)
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z19, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z19, K1
 	VSCALEFPS.Z Z20, Z6, K1, Z6
 	VADDPS      Z7, Z11, Z11
 	VMOVUPS     Z7, 320(R11)
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z14, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z14, K1
 	VMOVUPS     Z9, 384(R11)
 	VSCALEFPS.Z Z24, Z8, K1, Z7
 	VADDPS      Z6, Z9, Z8
@@ -6537,18 +6537,18 @@ softmaxExpOnlyLoop:
 	LEAQ (SP), R11
 
 softmaxOutLoop:
-	VMOVUPS one<>+0(SB), Z0
-	VDIVPS  640(R11), Z0, Z0
-	VMULPS  (R11), Z0, Z1
-	VMULPS  64(R11), Z0, Z2
-	VMULPS  128(R11), Z0, Z3
-	VMULPS  192(R11), Z0, Z4
-	VMULPS  256(R11), Z0, Z5
-	VMULPS  320(R11), Z0, Z6
-	VMULPS  384(R11), Z0, Z7
-	VMULPS  448(R11), Z0, Z8
-	VMULPS  512(R11), Z0, Z9
-	VMULPS  576(R11), Z0, Z0
+	VBROADCASTSS one<>+0(SB), Z0
+	VDIVPS       640(R11), Z0, Z0
+	VMULPS       (R11), Z0, Z1
+	VMULPS       64(R11), Z0, Z2
+	VMULPS       128(R11), Z0, Z3
+	VMULPS       192(R11), Z0, Z4
+	VMULPS       256(R11), Z0, Z5
+	VMULPS       320(R11), Z0, Z6
+	VMULPS       384(R11), Z0, Z7
+	VMULPS       448(R11), Z0, Z8
+	VMULPS       512(R11), Z0, Z9
+	VMULPS       576(R11), Z0, Z0
 
 	// The rows y of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
@@ -6803,16 +6803,16 @@ noPrefetch55:
 	VUNPCKHPD    Z8, Z4, Z4
 
 	// m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).
-	VMAXPS Z7, Z9, Z8
-	VMAXPS Z4, Z10, Z11
-	VMAXPS Z11, Z8, Z8
-	VMAXPS Z3, Z5, Z11
-	VMAXPS Z1, Z6, Z12
-	VMAXPS Z12, Z11, Z11
-	VMAXPS Z11, Z8, Z8
-	VMAXPS Z0, Z2, Z11
-	VMAXPS Z11, Z8, Z8
-	VADDPS zero<>+0(SB), Z8, Z8
+	VMAXPS      Z7, Z9, Z8
+	VMAXPS      Z4, Z10, Z11
+	VMAXPS      Z11, Z8, Z8
+	VMAXPS      Z3, Z5, Z11
+	VMAXPS      Z1, Z6, Z12
+	VMAXPS      Z12, Z11, Z11
+	VMAXPS      Z11, Z8, Z8
+	VMAXPS      Z0, Z2, Z11
+	VMAXPS      Z11, Z8, Z8
+	VADDPS.BCST zero<>+0(SB), Z8, Z8
 
 	// d[j] = x[j] - m, stored to the record.
 	VSUBPS  Z8, Z9, Z9
@@ -6845,12 +6845,12 @@ noPrefetch55:
 	LEAQ (SP), R11
 
 	// Constants kept in registers in the loop.
-	VMOVUPS expMagic<>+0(SB), Z0
-	VMOVUPS expLog2e<>+0(SB), Z1
-	VMOVUPS expLn2Hi<>+0(SB), Z2
-	VMOVUPS expLn2Lo<>+0(SB), Z3
-	VMOVUPS expQ4<>+0(SB), Z4
-	VMOVUPS expQ3<>+0(SB), Z5
+	VBROADCASTSS expMagic<>+0(SB), Z0
+	VBROADCASTSS expLog2e<>+0(SB), Z1
+	VBROADCASTSS expLn2Hi<>+0(SB), Z2
+	VBROADCASTSS expLn2Lo<>+0(SB), Z3
+	VBROADCASTSS expQ4<>+0(SB), Z4
+	VBROADCASTSS expQ3<>+0(SB), Z5
 
 logSoftmaxExpOnlyLoop:
 	LEAQ 768(R11), R13
@@ -6955,26 +6955,26 @@ logSoftmaxExpOnlyLoop:
 	VMULPS      Z27, Z30, Z30
 	VMULPS      Z11, Z22, Z22
 	VMULPS      Z29, Z23, Z23
-	VADDPS      expQ2<>+0(SB), Z28, Z28
-	VADDPS      expQ2<>+0(SB), Z30, Z30
-	VADDPS      expQ2<>+0(SB), Z22, Z22
-	VADDPS      expQ2<>+0(SB), Z23, Z23
+	VADDPS.BCST expQ2<>+0(SB), Z28, Z28
+	VADDPS.BCST expQ2<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ2<>+0(SB), Z22, Z22
+	VADDPS.BCST expQ2<>+0(SB), Z23, Z23
 	VMULPS      Z7, Z28, Z28
 	VMULPS      Z27, Z30, Z30
 	VMULPS      Z11, Z22, Z22
 	VMULPS      Z29, Z23, Z23
-	VADDPS      expQ1<>+0(SB), Z28, Z28
-	VADDPS      expQ1<>+0(SB), Z30, Z30
-	VADDPS      expQ1<>+0(SB), Z22, Z22
-	VADDPS      expQ1<>+0(SB), Z23, Z23
+	VADDPS.BCST expQ1<>+0(SB), Z28, Z28
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ1<>+0(SB), Z22, Z22
+	VADDPS.BCST expQ1<>+0(SB), Z23, Z23
 	VMULPS      Z7, Z28, Z28
 	VMULPS      Z27, Z30, Z30
 	VMULPS      Z11, Z22, Z22
 	VMULPS      Z29, Z23, Z23
-	VADDPS      expQ0<>+0(SB), Z28, Z28
-	VADDPS      expQ0<>+0(SB), Z30, Z30
-	VADDPS      expQ0<>+0(SB), Z22, Z22
-	VADDPS      expQ0<>+0(SB), Z23, Z23
+	VADDPS.BCST expQ0<>+0(SB), Z28, Z28
+	VADDPS.BCST expQ0<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ0<>+0(SB), Z22, Z22
+	VADDPS.BCST expQ0<>+0(SB), Z23, Z23
 	VMULPS      Z28, Z21, Z21
 	VMULPS      Z30, Z26, Z30
 	VMULPS      Z4, Z15, Z26
@@ -6985,71 +6985,71 @@ logSoftmaxExpOnlyLoop:
 	VADDPS      Z5, Z26, Z26
 	VADDPS      Z5, Z28, Z30
 	VMULPS      Z11, Z11, Z28
-	VADDPS      one<>+0(SB), Z7, Z7
-	VADDPS      one<>+0(SB), Z27, Z27
+	VADDPS.BCST one<>+0(SB), Z7, Z7
+	VADDPS.BCST one<>+0(SB), Z27, Z27
 	VADDPS      Z5, Z21, Z21
 	VMULPS      Z15, Z26, Z26
 	VMULPS      Z31, Z30, Z30
 	VMULPS      Z22, Z28, Z28
 	VMULPS      Z9, Z9, Z22
 	VMULPS      Z13, Z21, Z21
-	VADDPS      expQ2<>+0(SB), Z26, Z26
-	VADDPS      expQ2<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ2<>+0(SB), Z26, Z26
+	VADDPS.BCST expQ2<>+0(SB), Z30, Z30
 	VADDPS      Z11, Z28, Z11
 	VMOVUPS     (R11), Z28
-	VADDPS      expQ2<>+0(SB), Z21, Z21
+	VADDPS.BCST expQ2<>+0(SB), Z21, Z21
 	VMULPS      Z15, Z26, Z26
 	VMULPS      Z31, Z30, Z30
-	VADDPS      one<>+0(SB), Z11, Z11
+	VADDPS.BCST one<>+0(SB), Z11, Z11
 	VMULPS      Z13, Z21, Z21
-	VADDPS      expQ1<>+0(SB), Z26, Z26
-	VADDPS      expQ1<>+0(SB), Z30, Z30
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z28, K1
+	VADDPS.BCST expQ1<>+0(SB), Z26, Z26
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z30
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z28, K1
 	VSCALEFPS.Z Z6, Z7, K1, Z28
 	VMULPS      Z4, Z17, Z6
 	VMULPS      Z4, Z9, Z7
-	VADDPS      expQ1<>+0(SB), Z21, Z21
+	VADDPS.BCST expQ1<>+0(SB), Z21, Z21
 	VMULPS      Z15, Z26, Z26
 	VMULPS      Z31, Z30, Z30
 	VMOVUPS     Z28, (R13)
 	VADDPS      Z5, Z6, Z6
 	VADDPS      Z5, Z7, Z7
 	VMULPS      Z13, Z21, Z21
-	VADDPS      expQ0<>+0(SB), Z26, Z26
-	VADDPS      expQ0<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ0<>+0(SB), Z26, Z26
+	VADDPS.BCST expQ0<>+0(SB), Z30, Z30
 	VMULPS      Z17, Z6, Z6
 	VMULPS      Z9, Z7, Z7
-	VADDPS      expQ0<>+0(SB), Z21, Z21
-	VADDPS      expQ2<>+0(SB), Z6, Z6
-	VADDPS      expQ2<>+0(SB), Z7, Z7
+	VADDPS.BCST expQ0<>+0(SB), Z21, Z21
+	VADDPS.BCST expQ2<>+0(SB), Z6, Z6
+	VADDPS.BCST expQ2<>+0(SB), Z7, Z7
 	VMULPS      Z17, Z6, Z6
 	VMULPS      Z9, Z7, Z7
-	VADDPS      expQ1<>+0(SB), Z6, Z6
-	VADDPS      expQ1<>+0(SB), Z7, Z7
+	VADDPS.BCST expQ1<>+0(SB), Z6, Z6
+	VADDPS.BCST expQ1<>+0(SB), Z7, Z7
 	VMULPS      Z17, Z6, Z6
 	VMULPS      Z9, Z7, Z7
-	VADDPS      expQ0<>+0(SB), Z6, Z6
-	VADDPS      expQ0<>+0(SB), Z7, Z7
+	VADDPS.BCST expQ0<>+0(SB), Z6, Z6
+	VADDPS.BCST expQ0<>+0(SB), Z7, Z7
 	VMULPS      Z7, Z22, Z22
 	VMULPS      Z4, Z19, Z7
 	VADDPS      Z9, Z22, Z9
 	VADDPS      Z5, Z7, Z22
 	VMULPS      Z29, Z29, Z7
-	VADDPS      one<>+0(SB), Z9, Z9
+	VADDPS.BCST one<>+0(SB), Z9, Z9
 	VMULPS      Z19, Z22, Z22
 	VMULPS      Z23, Z7, Z7
 	VMOVUPS     64(R11), Z23
-	VADDPS      expQ2<>+0(SB), Z22, Z22
+	VADDPS.BCST expQ2<>+0(SB), Z22, Z22
 	VADDPS      Z29, Z7, Z7
 	VMOVUPS     128(R11), Z29
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z23, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z23, K1
 	VMULPS      Z19, Z22, Z22
-	VADDPS      one<>+0(SB), Z7, Z7
+	VADDPS.BCST one<>+0(SB), Z7, Z7
 	VSCALEFPS.Z Z8, Z27, K1, Z23
 	VMOVUPS     512(R11), Z27
 	VMULPS      Z15, Z15, Z8
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z29, K1
-	VADDPS      expQ1<>+0(SB), Z22, Z22
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z29, K1
+	VADDPS.BCST expQ1<>+0(SB), Z22, Z22
 	VSCALEFPS.Z Z10, Z11, K1, Z10
 	VADDPS      Z23, Z28, Z11
 	VMOVUPS     Z23, 64(R13)
@@ -7058,7 +7058,7 @@ logSoftmaxExpOnlyLoop:
 	VMOVUPS     192(R11), Z29
 	VMULPS      Z26, Z8, Z26
 	VMULPS      Z19, Z19, Z8
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z27, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z27, K1
 	VMULPS      Z19, Z22, Z22
 	VSCALEFPS.Z Z12, Z9, K1, Z12
 	VMOVUPS     Z10, 128(R13)
@@ -7066,41 +7066,41 @@ logSoftmaxExpOnlyLoop:
 	VMULPS      Z30, Z23, Z23
 	VMULPS      Z21, Z28, Z21
 	VADDPS      Z15, Z26, Z15
-	VADDPS      expQ0<>+0(SB), Z22, Z22
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z29, K1
+	VADDPS.BCST expQ0<>+0(SB), Z22, Z22
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z29, K1
 	VMOVUPS     Z12, 512(R13)
 	VMULPS      Z6, Z9, Z6
 	VADDPS      Z31, Z23, Z9
 	VSCALEFPS.Z Z25, Z7, K1, Z7
 	VADDPS      Z13, Z21, Z13
-	VADDPS      one<>+0(SB), Z15, Z15
+	VADDPS.BCST one<>+0(SB), Z15, Z15
 	VMOVUPS     256(R11), Z21
 	VMULPS      Z22, Z8, Z8
 	VADDPS      Z17, Z6, Z6
-	VADDPS      one<>+0(SB), Z9, Z9
+	VADDPS.BCST one<>+0(SB), Z9, Z9
 	VMOVUPS     Z7, 192(R13)
 	VMOVUPS     320(R11), Z17
-	VADDPS      one<>+0(SB), Z13, Z13
+	VADDPS.BCST one<>+0(SB), Z13, Z13
 	VADDPS      Z7, Z10, Z10
 	VMOVUPS     384(R11), Z7
 	VADDPS      Z19, Z8, Z8
-	VADDPS      one<>+0(SB), Z6, Z6
+	VADDPS.BCST one<>+0(SB), Z6, Z6
 	VMOVUPS     448(R11), Z19
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z21, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z21, K1
 	VADDPS      Z10, Z11, Z10
 	VSCALEFPS.Z Z14, Z15, K1, Z11
-	VADDPS      one<>+0(SB), Z8, Z8
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z17, K1
+	VADDPS.BCST one<>+0(SB), Z8, Z8
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z17, K1
 	VMOVUPS     576(R11), Z14
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z7, K2
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z7, K2
 	VSCALEFPS.Z Z16, Z9, K1, Z7
 	VSCALEFPS.Z Z18, Z13, K2, Z9
 	VMOVUPS     Z11, 256(R13)
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z19, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z19, K1
 	VSCALEFPS.Z Z20, Z6, K1, Z6
 	VADDPS      Z7, Z11, Z11
 	VMOVUPS     Z7, 320(R13)
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z14, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z14, K1
 	VMOVUPS     Z9, 384(R13)
 	VSCALEFPS.Z Z24, Z8, K1, Z7
 	VADDPS      Z6, Z9, Z8
@@ -7128,345 +7128,345 @@ logSoftmaxLogLoop:
 	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU32 640(R11), Z0
-	VMOVDQU32 2048(R11), Z1
-	VMOVDQU32 3456(R11), Z2
-	VMOVDQU32 4864(R11), Z3
-	VMOVDQU32 6272(R11), Z4
-	VMOVDQU32 7680(R11), Z5
-	VMOVDQU32 9088(R11), Z6
-	VMOVDQU32 10496(R11), Z7
-	VMOVDQU32 logExpInv<>+0(SB), Z8
-	VMOVDQU32 logExpInv<>+0(SB), Z9
-	VMOVDQU32 logExpInv<>+0(SB), Z10
-	VMOVDQU32 logExpInv<>+0(SB), Z11
-	VPSRLD    $0x17, Z0, Z0
-	VPSRLD    $0x17, Z1, Z1
-	VMOVDQU32 logExpInv<>+0(SB), Z12
-	VMOVDQU32 logExpInv<>+0(SB), Z13
-	VPSRLD    $0x17, Z2, Z2
-	VPSRLD    $0x17, Z3, Z3
-	VMOVDQU32 logExpInv<>+0(SB), Z14
-	VMOVDQU32 logExpInv<>+0(SB), Z15
-	VPSRLD    $0x17, Z4, Z4
-	VPSRLD    $0x17, Z5, Z5
-	VPSRLD    $0x17, Z6, Z6
-	VPSRLD    $0x17, Z7, Z7
-	VPSUBD    logExpBias<>+0(SB), Z0, Z16
-	VPSUBD    logExpBias<>+0(SB), Z1, Z17
-	VPSUBD    Z0, Z8, Z0
-	VPSUBD    Z1, Z9, Z1
-	VPSUBD    logExpBias<>+0(SB), Z2, Z8
-	VPSUBD    logExpBias<>+0(SB), Z3, Z9
-	VPSUBD    Z2, Z10, Z2
-	VPSUBD    Z3, Z11, Z3
-	VPSLLD    $0x17, Z0, Z0
-	VPSUBD    logExpBias<>+0(SB), Z4, Z10
-	VPSUBD    Z4, Z12, Z4
-	VPSUBD    Z5, Z13, Z11
-	VPSLLD    $0x17, Z1, Z1
-	VMULPS    640(R11), Z0, Z0
-	VPSUBD    Z6, Z14, Z12
-	VPSUBD    Z7, Z15, Z13
-	VPSLLD    $0x17, Z2, Z2
-	VMULPS    2048(R11), Z1, Z1
-	VPSLLD    $0x17, Z3, Z3
-	VPSLLD    $0x17, Z4, Z4
-	VMULPS    3456(R11), Z2, Z2
-	VPSUBD    logExpBias<>+0(SB), Z5, Z5
-	VPSLLD    $0x17, Z11, Z11
-	VPSLLD    $0x17, Z12, Z12
-	VMULPS    4864(R11), Z3, Z3
-	VADDPS    Z0, Z0, Z14
-	VPSLLD    $0x17, Z13, Z13
-	VMULPS    6272(R11), Z4, Z4
-	VADDPS    Z1, Z1, Z15
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z0, K1
-	VMULPS    7680(R11), Z11, Z11
-	VMULPS    9088(R11), Z12, Z12
-	VADDPS    Z2, Z2, Z18
-	VCVTDQ2PS Z16, Z16
-	VMULPS    10496(R11), Z13, Z13
-	VADDPS    Z3, Z3, Z19
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K2
-	VBLENDMPS Z14, Z0, K1, Z14
-	VADDPS    Z4, Z4, Z0
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z2, K3
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z3, K4
-	VBLENDMPS Z15, Z1, K2, Z21
-	VADDPS    Z11, Z11, Z1
-	VADDPS    Z12, Z12, Z15
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z4, K5
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z11, K6
-	VADDPS    Z13, Z13, Z20
-	VBLENDMPS Z18, Z2, K3, Z2
-	VBLENDMPS Z19, Z3, K4, Z3
-	VPSUBD    logExpBias<>+0(SB), Z6, Z6
-	VBLENDMPS Z0, Z4, K5, Z0
-	VSUBPS    one<>+0(SB), Z14, Z4
-	VPSUBD    logExpBias<>+0(SB), Z7, Z7
-	VBLENDMPS Z1, Z11, K6, Z1
-	VSUBPS    one<>+0(SB), Z21, Z11
-	VSUBPS    one<>+0(SB), Z2, Z2
-	VSUBPS    one<>+0(SB), Z3, Z3
-	VSUBPS    one<>+0(SB), Z0, Z0
-	VSUBPS    one<>+0(SB), Z1, Z1
-	VMULPS    Z4, Z4, Z14
-	VMULPS    logP0<>+0(SB), Z4, Z18
-	VMULPS    logP0<>+0(SB), Z11, Z19
-	VCVTDQ2PS Z17, Z17
-	VCVTDQ2PS Z8, Z8
-	VMULPS    logP0<>+0(SB), Z2, Z21
-	VMULPS    logP0<>+0(SB), Z3, Z22
-	VCVTDQ2PS Z9, Z9
-	VCVTDQ2PS Z10, Z10
-	VMULPS    logP0<>+0(SB), Z0, Z23
-	VMULPS    logP0<>+0(SB), Z1, Z24
-	VCVTDQ2PS Z5, Z5
-	VCVTDQ2PS Z6, Z6
-	VADDPS    logP1<>+0(SB), Z18, Z18
-	VADDPS    logP1<>+0(SB), Z19, Z19
-	VADDPS    logP1<>+0(SB), Z21, Z21
-	VADDPS    logP1<>+0(SB), Z22, Z22
-	VADDPS    logP1<>+0(SB), Z23, Z23
-	VADDPS    logP1<>+0(SB), Z24, Z24
-	VMULPS    Z4, Z18, Z18
-	VMULPS    Z11, Z19, Z19
-	VCVTDQ2PS Z7, Z7
-	VSUBPS    one<>+0(SB), Z16, Z25
-	VMULPS    Z2, Z21, Z21
-	VMULPS    Z3, Z22, Z22
-	VMULPS    Z0, Z23, Z23
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP2<>+0(SB), Z18, Z18
-	VADDPS    logP2<>+0(SB), Z19, Z19
-	VBLENDMPS Z25, Z16, K1, Z16
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z12, K1
-	VADDPS    logP2<>+0(SB), Z21, Z25
-	VMULPS    Z11, Z11, Z21
-	VBLENDMPS Z15, Z12, K1, Z12
-	VADDPS    logP2<>+0(SB), Z22, Z22
-	VMULPS    expLn2Lo<>+0(SB), Z16, Z15
-	VSUBPS    one<>+0(SB), Z12, Z12
-	VADDPS    logP2<>+0(SB), Z23, Z23
-	VMULPS    Z4, Z18, Z18
-	VMULPS    Z11, Z19, Z19
-	VADDPS    logP2<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z25, Z25
-	VMULPS    expLn2Hi<>+0(SB), Z16, Z16
-	VMULPS    Z3, Z22, Z22
-	VMULPS    Z0, Z23, Z23
-	VADDPS    logP3<>+0(SB), Z18, Z18
-	VADDPS    logP3<>+0(SB), Z19, Z19
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP3<>+0(SB), Z25, Z25
-	VMOVUPS   Z16, 768(R11)
-	VMULPS    logP0<>+0(SB), Z12, Z16
-	VADDPS    logP3<>+0(SB), Z22, Z22
-	VADDPS    logP3<>+0(SB), Z23, Z23
-	VMULPS    Z4, Z18, Z18
-	VMULPS    Z11, Z19, Z19
-	VADDPS    logP3<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z25, Z25
-	VADDPS    logP1<>+0(SB), Z16, Z16
-	VMULPS    Z3, Z22, Z22
-	VMULPS    Z0, Z23, Z23
-	VADDPS    logP4<>+0(SB), Z18, Z18
-	VADDPS    logP4<>+0(SB), Z19, Z19
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP4<>+0(SB), Z25, Z25
-	VMULPS    Z12, Z16, Z16
-	VADDPS    logP4<>+0(SB), Z22, Z22
-	VADDPS    logP4<>+0(SB), Z23, Z23
-	VMULPS    Z4, Z18, Z18
-	VMULPS    Z11, Z19, Z19
-	VADDPS    logP4<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z25, Z25
-	VADDPS    logP2<>+0(SB), Z16, Z16
-	VMULPS    Z3, Z22, Z22
-	VMULPS    Z0, Z23, Z23
-	VADDPS    logP5<>+0(SB), Z18, Z18
-	VADDPS    logP5<>+0(SB), Z19, Z19
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP5<>+0(SB), Z25, Z25
-	VMULPS    Z12, Z16, Z16
-	VADDPS    logP5<>+0(SB), Z22, Z22
-	VADDPS    logP5<>+0(SB), Z23, Z23
-	VMULPS    Z4, Z18, Z18
-	VMULPS    Z11, Z19, Z19
-	VADDPS    logP5<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z25, Z25
-	VADDPS    logP3<>+0(SB), Z16, Z16
-	VMULPS    Z3, Z22, Z22
-	VMULPS    Z0, Z23, Z23
-	VADDPS    logP6<>+0(SB), Z18, Z18
-	VADDPS    logP6<>+0(SB), Z19, Z19
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP6<>+0(SB), Z25, Z25
-	VMULPS    Z12, Z16, Z16
-	VADDPS    logP6<>+0(SB), Z22, Z22
-	VADDPS    logP6<>+0(SB), Z23, Z23
-	VMULPS    Z4, Z18, Z18
-	VMULPS    Z11, Z19, Z19
-	VADDPS    logP6<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z25, Z25
-	VADDPS    logP4<>+0(SB), Z16, Z16
-	VMULPS    Z3, Z22, Z22
-	VMULPS    Z0, Z23, Z23
-	VADDPS    logP7<>+0(SB), Z18, Z18
-	VADDPS    logP7<>+0(SB), Z19, Z19
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP7<>+0(SB), Z25, Z25
-	VMULPS    Z12, Z16, Z16
-	VADDPS    logP7<>+0(SB), Z22, Z22
-	VADDPS    logP7<>+0(SB), Z23, Z23
-	VMULPS    Z4, Z18, Z18
-	VMULPS    Z11, Z19, Z19
-	VADDPS    logP7<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z25, Z25
-	VADDPS    logP5<>+0(SB), Z16, Z16
-	VMULPS    Z3, Z22, Z22
-	VMULPS    Z0, Z23, Z23
-	VADDPS    logP8<>+0(SB), Z18, Z18
-	VADDPS    logP8<>+0(SB), Z19, Z19
-	VMULPS    Z1, Z24, Z24
-	VADDPS    logP8<>+0(SB), Z25, Z25
-	VMULPS    Z12, Z16, Z16
-	VADDPS    logP8<>+0(SB), Z22, Z22
-	VADDPS    logP8<>+0(SB), Z23, Z23
-	VMULPS    Z4, Z18, Z18
-	VMULPS    Z11, Z19, Z19
-	VADDPS    logP8<>+0(SB), Z24, Z24
-	VMULPS    Z2, Z25, Z25
-	VADDPS    logP6<>+0(SB), Z16, Z16
-	VMULPS    Z3, Z22, Z22
-	VMULPS    Z0, Z23, Z23
-	VMULPS    Z14, Z18, Z18
-	VMULPS    Z1, Z24, Z24
-	VMULPS    Z21, Z19, Z19
-	VMULPS    Z12, Z16, Z16
-	VMULPS    half<>+0(SB), Z14, Z14
-	VADDPS    Z15, Z18, Z15
-	VMULPS    half<>+0(SB), Z21, Z21
-	VSUBPS    one<>+0(SB), Z17, Z18
-	VADDPS    logP7<>+0(SB), Z16, Z16
-	VSUBPS    Z14, Z15, Z15
-	VSUBPS    one<>+0(SB), Z8, Z14
-	VBLENDMPS Z18, Z17, K2, Z17
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z13, K2
-	VMULPS    Z12, Z16, Z18
-	VSUBPS    one<>+0(SB), Z9, Z16
-	VBLENDMPS Z20, Z13, K2, Z13
-	VSUBPS    one<>+0(SB), Z10, Z20
-	VSUBPS    one<>+0(SB), Z13, Z13
-	VBLENDMPS Z14, Z8, K3, Z8
-	VMULPS    expLn2Lo<>+0(SB), Z17, Z14
-	VADDPS    logP8<>+0(SB), Z18, Z26
-	VSUBPS    one<>+0(SB), Z5, Z18
-	VBLENDMPS Z16, Z9, K4, Z27
-	VSUBPS    one<>+0(SB), Z6, Z9
-	VSUBPS    one<>+0(SB), Z7, Z16
-	VBLENDMPS Z20, Z10, K5, Z10
-	VMULPS    logP0<>+0(SB), Z13, Z28
-	VMULPS    Z2, Z2, Z20
-	VADDPS    Z14, Z19, Z14
-	VADDPS    Z15, Z4, Z19
-	VMULPS    Z3, Z3, Z4
-	VMULPS    Z0, Z0, Z15
-	VBLENDMPS Z18, Z5, K6, Z5
-	VMULPS    Z1, Z1, Z18
-	VMULPS    Z12, Z12, Z29
-	VBLENDMPS Z9, Z6, K1, Z6
-	VBLENDMPS Z16, Z7, K2, Z7
-	VADDPS    logP1<>+0(SB), Z28, Z16
-	VMULPS    Z13, Z13, Z9
-	VMULPS    Z12, Z26, Z26
-	VSUBPS    Z21, Z14, Z31
-	VMULPS    expLn2Lo<>+0(SB), Z8, Z14
-	VMULPS    expLn2Lo<>+0(SB), Z27, Z21
-	VMULPS    expLn2Lo<>+0(SB), Z10, Z28
-	VMULPS    expLn2Lo<>+0(SB), Z5, Z30
-	VMULPS    Z13, Z16, Z16
-	VMULPS    Z20, Z25, Z25
-	VADDPS    Z31, Z11, Z11
-	VADDPS    768(R11), Z19, Z31
-	VMULPS    expLn2Lo<>+0(SB), Z6, Z19
-	VMULPS    Z4, Z22, Z22
-	VMULPS    Z15, Z23, Z23
-	VMULPS    Z18, Z24, Z24
-	VADDPS    logP2<>+0(SB), Z16, Z16
-	VMULPS    Z29, Z26, Z26
-	VMULPS    expLn2Hi<>+0(SB), Z17, Z17
-	VADDPS    Z14, Z25, Z14
-	VMOVUPS   Z31, 704(R11)
-	VMULPS    expLn2Lo<>+0(SB), Z7, Z25
-	VMULPS    expLn2Hi<>+0(SB), Z8, Z8
-	VADDPS    Z21, Z22, Z21
-	VMULPS    expLn2Hi<>+0(SB), Z27, Z22
-	VMULPS    expLn2Hi<>+0(SB), Z10, Z10
-	VADDPS    Z28, Z23, Z23
-	VADDPS    Z30, Z24, Z24
-	VMULPS    Z13, Z16, Z16
-	VMULPS    expLn2Hi<>+0(SB), Z5, Z5
-	VADDPS    Z19, Z26, Z19
-	VMOVUPS   Z17, 2176(R11)
-	VMULPS    expLn2Hi<>+0(SB), Z6, Z6
-	VMULPS    expLn2Hi<>+0(SB), Z7, Z7
-	VMOVUPS   Z8, 3584(R11)
-	VMULPS    half<>+0(SB), Z20, Z8
-	VMULPS    half<>+0(SB), Z4, Z4
-	VMOVUPS   Z22, 4992(R11)
-	VADDPS    logP3<>+0(SB), Z16, Z16
-	VMULPS    half<>+0(SB), Z15, Z15
-	VMOVUPS   Z10, 6400(R11)
-	VMULPS    half<>+0(SB), Z18, Z10
-	VMULPS    half<>+0(SB), Z29, Z17
-	VMOVUPS   Z5, 7808(R11)
-	VMULPS    half<>+0(SB), Z9, Z5
-	VMOVUPS   Z6, 9216(R11)
-	VSUBPS    Z8, Z14, Z6
-	VSUBPS    Z4, Z21, Z4
-	VMULPS    Z13, Z16, Z8
-	VMOVUPS   Z7, 10624(R11)
-	VSUBPS    Z15, Z23, Z7
-	VSUBPS    Z10, Z24, Z10
-	VSUBPS    Z17, Z19, Z14
-	VADDPS    Z6, Z2, Z2
-	VADDPS    Z4, Z3, Z3
-	VADDPS    logP4<>+0(SB), Z8, Z4
-	VADDPS    Z7, Z0, Z0
-	VADDPS    Z10, Z1, Z1
-	VADDPS    Z14, Z12, Z6
-	VADDPS    2176(R11), Z11, Z7
-	VADDPS    3584(R11), Z2, Z2
-	VMULPS    Z13, Z4, Z4
-	VADDPS    4992(R11), Z3, Z3
-	VADDPS    6400(R11), Z0, Z0
-	VADDPS    7808(R11), Z1, Z1
-	VADDPS    9216(R11), Z6, Z6
-	VMOVUPS   Z7, 2112(R11)
-	VADDPS    logP5<>+0(SB), Z4, Z4
-	VMOVUPS   Z2, 3520(R11)
-	VMOVUPS   Z3, 4928(R11)
-	VMOVUPS   Z0, 6336(R11)
-	VMULPS    Z13, Z4, Z0
-	VMOVUPS   Z1, 7744(R11)
-	VMOVUPS   Z6, 9152(R11)
-	VADDPS    logP6<>+0(SB), Z0, Z0
-	VMULPS    Z13, Z0, Z0
-	VADDPS    logP7<>+0(SB), Z0, Z0
-	VMULPS    Z13, Z0, Z0
-	VADDPS    logP8<>+0(SB), Z0, Z0
-	VMULPS    Z13, Z0, Z0
-	VMULPS    Z9, Z0, Z0
-	VADDPS    Z25, Z0, Z0
-	VSUBPS    Z5, Z0, Z0
-	VADDPS    Z0, Z13, Z0
-	VADDPS    10624(R11), Z0, Z0
-	VMOVUPS   Z0, 10560(R11)
-	ADDQ      $0x00002c00, R11
-	SUBQ      $0x08, R10
-	JMP       logSoftmaxLogLoop
+	VMOVDQU32    640(R11), Z0
+	VMOVDQU32    2048(R11), Z1
+	VMOVDQU32    3456(R11), Z2
+	VMOVDQU32    4864(R11), Z3
+	VMOVDQU32    6272(R11), Z4
+	VMOVDQU32    7680(R11), Z5
+	VMOVDQU32    9088(R11), Z6
+	VMOVDQU32    10496(R11), Z7
+	VBROADCASTSS logExpInv<>+0(SB), Z8
+	VBROADCASTSS logExpInv<>+0(SB), Z9
+	VBROADCASTSS logExpInv<>+0(SB), Z10
+	VBROADCASTSS logExpInv<>+0(SB), Z11
+	VPSRLD       $0x17, Z0, Z0
+	VPSRLD       $0x17, Z1, Z1
+	VBROADCASTSS logExpInv<>+0(SB), Z12
+	VBROADCASTSS logExpInv<>+0(SB), Z13
+	VPSRLD       $0x17, Z2, Z2
+	VPSRLD       $0x17, Z3, Z3
+	VBROADCASTSS logExpInv<>+0(SB), Z14
+	VBROADCASTSS logExpInv<>+0(SB), Z15
+	VPSRLD       $0x17, Z4, Z4
+	VPSRLD       $0x17, Z5, Z5
+	VPSRLD       $0x17, Z6, Z6
+	VPSRLD       $0x17, Z7, Z7
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z16
+	VPSUBD.BCST  logExpBias<>+0(SB), Z1, Z17
+	VPSUBD       Z0, Z8, Z0
+	VPSUBD       Z1, Z9, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z2, Z8
+	VPSUBD.BCST  logExpBias<>+0(SB), Z3, Z9
+	VPSUBD       Z2, Z10, Z2
+	VPSUBD       Z3, Z11, Z3
+	VPSLLD       $0x17, Z0, Z0
+	VPSUBD.BCST  logExpBias<>+0(SB), Z4, Z10
+	VPSUBD       Z4, Z12, Z4
+	VPSUBD       Z5, Z13, Z11
+	VPSLLD       $0x17, Z1, Z1
+	VMULPS       640(R11), Z0, Z0
+	VPSUBD       Z6, Z14, Z12
+	VPSUBD       Z7, Z15, Z13
+	VPSLLD       $0x17, Z2, Z2
+	VMULPS       2048(R11), Z1, Z1
+	VPSLLD       $0x17, Z3, Z3
+	VPSLLD       $0x17, Z4, Z4
+	VMULPS       3456(R11), Z2, Z2
+	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
+	VPSLLD       $0x17, Z11, Z11
+	VPSLLD       $0x17, Z12, Z12
+	VMULPS       4864(R11), Z3, Z3
+	VADDPS       Z0, Z0, Z14
+	VPSLLD       $0x17, Z13, Z13
+	VMULPS       6272(R11), Z4, Z4
+	VADDPS       Z1, Z1, Z15
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
+	VMULPS       7680(R11), Z11, Z11
+	VMULPS       9088(R11), Z12, Z12
+	VADDPS       Z2, Z2, Z18
+	VCVTDQ2PS    Z16, Z16
+	VMULPS       10496(R11), Z13, Z13
+	VADDPS       Z3, Z3, Z19
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
+	VBLENDMPS    Z14, Z0, K1, Z14
+	VADDPS       Z4, Z4, Z0
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z2, K3
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z3, K4
+	VBLENDMPS    Z15, Z1, K2, Z21
+	VADDPS       Z11, Z11, Z1
+	VADDPS       Z12, Z12, Z15
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z4, K5
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z11, K6
+	VADDPS       Z13, Z13, Z20
+	VBLENDMPS    Z18, Z2, K3, Z2
+	VBLENDMPS    Z19, Z3, K4, Z3
+	VPSUBD.BCST  logExpBias<>+0(SB), Z6, Z6
+	VBLENDMPS    Z0, Z4, K5, Z0
+	VSUBPS.BCST  one<>+0(SB), Z14, Z4
+	VPSUBD.BCST  logExpBias<>+0(SB), Z7, Z7
+	VBLENDMPS    Z1, Z11, K6, Z1
+	VSUBPS.BCST  one<>+0(SB), Z21, Z11
+	VSUBPS.BCST  one<>+0(SB), Z2, Z2
+	VSUBPS.BCST  one<>+0(SB), Z3, Z3
+	VSUBPS.BCST  one<>+0(SB), Z0, Z0
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VMULPS       Z4, Z4, Z14
+	VMULPS.BCST  logP0<>+0(SB), Z4, Z18
+	VMULPS.BCST  logP0<>+0(SB), Z11, Z19
+	VCVTDQ2PS    Z17, Z17
+	VCVTDQ2PS    Z8, Z8
+	VMULPS.BCST  logP0<>+0(SB), Z2, Z21
+	VMULPS.BCST  logP0<>+0(SB), Z3, Z22
+	VCVTDQ2PS    Z9, Z9
+	VCVTDQ2PS    Z10, Z10
+	VMULPS.BCST  logP0<>+0(SB), Z0, Z23
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z24
+	VCVTDQ2PS    Z5, Z5
+	VCVTDQ2PS    Z6, Z6
+	VADDPS.BCST  logP1<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP1<>+0(SB), Z19, Z19
+	VADDPS.BCST  logP1<>+0(SB), Z21, Z21
+	VADDPS.BCST  logP1<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP1<>+0(SB), Z23, Z23
+	VADDPS.BCST  logP1<>+0(SB), Z24, Z24
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VCVTDQ2PS    Z7, Z7
+	VSUBPS.BCST  one<>+0(SB), Z16, Z25
+	VMULPS       Z2, Z21, Z21
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP2<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP2<>+0(SB), Z19, Z19
+	VBLENDMPS    Z25, Z16, K1, Z16
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z12, K1
+	VADDPS.BCST  logP2<>+0(SB), Z21, Z25
+	VMULPS       Z11, Z11, Z21
+	VBLENDMPS    Z15, Z12, K1, Z12
+	VADDPS.BCST  logP2<>+0(SB), Z22, Z22
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z16, Z15
+	VSUBPS.BCST  one<>+0(SB), Z12, Z12
+	VADDPS.BCST  logP2<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP2<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP3<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP3<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP3<>+0(SB), Z25, Z25
+	VMOVUPS      Z16, 768(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z12, Z16
+	VADDPS.BCST  logP3<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP3<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP3<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP1<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP4<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP4<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP4<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP4<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP4<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP2<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP5<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP5<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP5<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP5<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP5<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP6<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP6<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP6<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP6<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP6<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP4<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP7<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP7<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP7<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP7<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP7<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP5<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP8<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP8<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP8<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP8<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP8<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP8<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP6<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VMULPS       Z14, Z18, Z18
+	VMULPS       Z1, Z24, Z24
+	VMULPS       Z21, Z19, Z19
+	VMULPS       Z12, Z16, Z16
+	VMULPS.BCST  half<>+0(SB), Z14, Z14
+	VADDPS       Z15, Z18, Z15
+	VMULPS.BCST  half<>+0(SB), Z21, Z21
+	VSUBPS.BCST  one<>+0(SB), Z17, Z18
+	VADDPS.BCST  logP7<>+0(SB), Z16, Z16
+	VSUBPS       Z14, Z15, Z15
+	VSUBPS.BCST  one<>+0(SB), Z8, Z14
+	VBLENDMPS    Z18, Z17, K2, Z17
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z13, K2
+	VMULPS       Z12, Z16, Z18
+	VSUBPS.BCST  one<>+0(SB), Z9, Z16
+	VBLENDMPS    Z20, Z13, K2, Z13
+	VSUBPS.BCST  one<>+0(SB), Z10, Z20
+	VSUBPS.BCST  one<>+0(SB), Z13, Z13
+	VBLENDMPS    Z14, Z8, K3, Z8
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z17, Z14
+	VADDPS.BCST  logP8<>+0(SB), Z18, Z26
+	VSUBPS.BCST  one<>+0(SB), Z5, Z18
+	VBLENDMPS    Z16, Z9, K4, Z27
+	VSUBPS.BCST  one<>+0(SB), Z6, Z9
+	VSUBPS.BCST  one<>+0(SB), Z7, Z16
+	VBLENDMPS    Z20, Z10, K5, Z10
+	VMULPS.BCST  logP0<>+0(SB), Z13, Z28
+	VMULPS       Z2, Z2, Z20
+	VADDPS       Z14, Z19, Z14
+	VADDPS       Z15, Z4, Z19
+	VMULPS       Z3, Z3, Z4
+	VMULPS       Z0, Z0, Z15
+	VBLENDMPS    Z18, Z5, K6, Z5
+	VMULPS       Z1, Z1, Z18
+	VMULPS       Z12, Z12, Z29
+	VBLENDMPS    Z9, Z6, K1, Z6
+	VBLENDMPS    Z16, Z7, K2, Z7
+	VADDPS.BCST  logP1<>+0(SB), Z28, Z16
+	VMULPS       Z13, Z13, Z9
+	VMULPS       Z12, Z26, Z26
+	VSUBPS       Z21, Z14, Z31
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z8, Z14
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z27, Z21
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z10, Z28
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z5, Z30
+	VMULPS       Z13, Z16, Z16
+	VMULPS       Z20, Z25, Z25
+	VADDPS       Z31, Z11, Z11
+	VADDPS       768(R11), Z19, Z31
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z6, Z19
+	VMULPS       Z4, Z22, Z22
+	VMULPS       Z15, Z23, Z23
+	VMULPS       Z18, Z24, Z24
+	VADDPS.BCST  logP2<>+0(SB), Z16, Z16
+	VMULPS       Z29, Z26, Z26
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z17, Z17
+	VADDPS       Z14, Z25, Z14
+	VMOVUPS      Z31, 704(R11)
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z7, Z25
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z8, Z8
+	VADDPS       Z21, Z22, Z21
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z27, Z22
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z10, Z10
+	VADDPS       Z28, Z23, Z23
+	VADDPS       Z30, Z24, Z24
+	VMULPS       Z13, Z16, Z16
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
+	VADDPS       Z19, Z26, Z19
+	VMOVUPS      Z17, 2176(R11)
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
+	VMOVUPS      Z8, 3584(R11)
+	VMULPS.BCST  half<>+0(SB), Z20, Z8
+	VMULPS.BCST  half<>+0(SB), Z4, Z4
+	VMOVUPS      Z22, 4992(R11)
+	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
+	VMULPS.BCST  half<>+0(SB), Z15, Z15
+	VMOVUPS      Z10, 6400(R11)
+	VMULPS.BCST  half<>+0(SB), Z18, Z10
+	VMULPS.BCST  half<>+0(SB), Z29, Z17
+	VMOVUPS      Z5, 7808(R11)
+	VMULPS.BCST  half<>+0(SB), Z9, Z5
+	VMOVUPS      Z6, 9216(R11)
+	VSUBPS       Z8, Z14, Z6
+	VSUBPS       Z4, Z21, Z4
+	VMULPS       Z13, Z16, Z8
+	VMOVUPS      Z7, 10624(R11)
+	VSUBPS       Z15, Z23, Z7
+	VSUBPS       Z10, Z24, Z10
+	VSUBPS       Z17, Z19, Z14
+	VADDPS       Z6, Z2, Z2
+	VADDPS       Z4, Z3, Z3
+	VADDPS.BCST  logP4<>+0(SB), Z8, Z4
+	VADDPS       Z7, Z0, Z0
+	VADDPS       Z10, Z1, Z1
+	VADDPS       Z14, Z12, Z6
+	VADDPS       2176(R11), Z11, Z7
+	VADDPS       3584(R11), Z2, Z2
+	VMULPS       Z13, Z4, Z4
+	VADDPS       4992(R11), Z3, Z3
+	VADDPS       6400(R11), Z0, Z0
+	VADDPS       7808(R11), Z1, Z1
+	VADDPS       9216(R11), Z6, Z6
+	VMOVUPS      Z7, 2112(R11)
+	VADDPS.BCST  logP5<>+0(SB), Z4, Z4
+	VMOVUPS      Z2, 3520(R11)
+	VMOVUPS      Z3, 4928(R11)
+	VMOVUPS      Z0, 6336(R11)
+	VMULPS       Z13, Z4, Z0
+	VMOVUPS      Z1, 7744(R11)
+	VMOVUPS      Z6, 9152(R11)
+	VADDPS.BCST  logP6<>+0(SB), Z0, Z0
+	VMULPS       Z13, Z0, Z0
+	VADDPS.BCST  logP7<>+0(SB), Z0, Z0
+	VMULPS       Z13, Z0, Z0
+	VADDPS.BCST  logP8<>+0(SB), Z0, Z0
+	VMULPS       Z13, Z0, Z0
+	VMULPS       Z9, Z0, Z0
+	VADDPS       Z25, Z0, Z0
+	VSUBPS       Z5, Z0, Z0
+	VADDPS       Z0, Z13, Z0
+	VADDPS       10624(R11), Z0, Z0
+	VMOVUPS      Z0, 10560(R11)
+	ADDQ         $0x00002c00, R11
+	SUBQ         $0x08, R10
+	JMP          logSoftmaxLogLoop
 
 logSoftmaxLogLast:
 	TESTQ R10, R10
@@ -7477,51 +7477,51 @@ logSoftmaxLogLast:
 	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU32 640(R11), Z0
-	VMOVDQU32 logExpInv<>+0(SB), Z1
-	VPSRLD    $0x17, Z0, Z0
-	VPSUBD    Z0, Z1, Z1
-	VPSUBD    logExpBias<>+0(SB), Z0, Z0
-	VPSLLD    $0x17, Z1, Z1
-	VCVTDQ2PS Z0, Z0
-	VMULPS    640(R11), Z1, Z1
-	VSUBPS    one<>+0(SB), Z0, Z3
-	VADDPS    Z1, Z1, Z2
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Z1, K1
-	VBLENDMPS Z3, Z0, K1, Z0
-	VBLENDMPS Z2, Z1, K1, Z1
-	VMULPS    expLn2Lo<>+0(SB), Z0, Z2
-	VMULPS    expLn2Hi<>+0(SB), Z0, Z0
-	VSUBPS    one<>+0(SB), Z1, Z1
-	VMOVUPS   Z0, 768(R11)
-	VMULPS    logP0<>+0(SB), Z1, Z3
-	VMULPS    Z1, Z1, Z0
-	VADDPS    logP1<>+0(SB), Z3, Z3
-	VMULPS    half<>+0(SB), Z0, Z4
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP2<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP3<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP4<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP5<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP6<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP7<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VADDPS    logP8<>+0(SB), Z3, Z3
-	VMULPS    Z1, Z3, Z3
-	VMULPS    Z0, Z3, Z0
-	VADDPS    Z2, Z0, Z0
-	VSUBPS    Z4, Z0, Z0
-	VADDPS    Z0, Z1, Z0
-	VADDPS    768(R11), Z0, Z0
-	VMOVUPS   Z0, 704(R11)
-	ADDQ      $0x00000580, R11
-	DECQ      R10
-	JMP       logSoftmaxLogLast
+	VMOVDQU32    640(R11), Z0
+	VBROADCASTSS logExpInv<>+0(SB), Z1
+	VPSRLD       $0x17, Z0, Z0
+	VPSUBD       Z0, Z1, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z0
+	VPSLLD       $0x17, Z1, Z1
+	VCVTDQ2PS    Z0, Z0
+	VMULPS       640(R11), Z1, Z1
+	VSUBPS.BCST  one<>+0(SB), Z0, Z3
+	VADDPS       Z1, Z1, Z2
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K1
+	VBLENDMPS    Z3, Z0, K1, Z0
+	VBLENDMPS    Z2, Z1, K1, Z1
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z0, Z2
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z0, Z0
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VMOVUPS      Z0, 768(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z3
+	VMULPS       Z1, Z1, Z0
+	VADDPS.BCST  logP1<>+0(SB), Z3, Z3
+	VMULPS.BCST  half<>+0(SB), Z0, Z4
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP2<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP3<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP4<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP5<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP6<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP7<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP8<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VMULPS       Z0, Z3, Z0
+	VADDPS       Z2, Z0, Z0
+	VSUBPS       Z4, Z0, Z0
+	VADDPS       Z0, Z1, Z0
+	VADDPS       768(R11), Z0, Z0
+	VMOVUPS      Z0, 704(R11)
+	ADDQ         $0x00000580, R11
+	DECQ         R10
+	JMP          logSoftmaxLogLast
 
 logSoftmaxOut:
 	// Pass 3. y[j] = d[j] - log32(s) (seq.LogSoftmax), stored as rows.
@@ -7763,52 +7763,52 @@ argmaxLoop:
 	// dst = argmax10(x) (seq.Argmax): p = 0, then for j = 9 down to 0, p = j
 	// where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for j = 9 down to 0, p = j
 	// where x[j] is NaN (VCMPPS UNORD).
-	VCMPPS    $0x00, Z8, Z0, K1
-	VMOVUPS   zero<>+0(SB), Z11
-	VBLENDMPS index<>+576(SB), Z11, K1, Z11
-	VCMPPS    $0x00, Z8, Z2, K1
-	VBLENDMPS index<>+512(SB), Z11, K1, Z11
-	VCMPPS    $0x00, Z8, Z1, K1
-	VBLENDMPS index<>+448(SB), Z11, K1, Z11
-	VCMPPS    $0x00, Z8, Z6, K1
-	VBLENDMPS index<>+384(SB), Z11, K1, Z11
-	VCMPPS    $0x00, Z8, Z3, K1
-	VBLENDMPS index<>+320(SB), Z11, K1, Z11
-	VCMPPS    $0x00, Z8, Z5, K1
-	VBLENDMPS index<>+256(SB), Z11, K1, Z11
-	VCMPPS    $0x00, Z8, Z4, K1
-	VBLENDMPS index<>+192(SB), Z11, K1, Z11
-	VCMPPS    $0x00, Z8, Z10, K1
-	VBLENDMPS index<>+128(SB), Z11, K1, Z11
-	VCMPPS    $0x00, Z8, Z7, K1
-	VBLENDMPS index<>+64(SB), Z11, K1, Z11
-	VCMPPS    $0x00, Z8, Z9, K1
-	VBLENDMPS index<>+0(SB), Z11, K1, Z8
-	VCMPPS    $0x03, Z0, Z0, K1
-	VBLENDMPS index<>+576(SB), Z8, K1, Z0
-	VCMPPS    $0x03, Z2, Z2, K1
-	VBLENDMPS index<>+512(SB), Z0, K1, Z0
-	VCMPPS    $0x03, Z1, Z1, K1
-	VBLENDMPS index<>+448(SB), Z0, K1, Z0
-	VCMPPS    $0x03, Z6, Z6, K1
-	VBLENDMPS index<>+384(SB), Z0, K1, Z0
-	VCMPPS    $0x03, Z3, Z3, K1
-	VBLENDMPS index<>+320(SB), Z0, K1, Z0
-	VCMPPS    $0x03, Z5, Z5, K1
-	VBLENDMPS index<>+256(SB), Z0, K1, Z0
-	VCMPPS    $0x03, Z4, Z4, K1
-	VBLENDMPS index<>+192(SB), Z0, K1, Z0
-	VCMPPS    $0x03, Z10, Z10, K1
-	VBLENDMPS index<>+128(SB), Z0, K1, Z0
-	VCMPPS    $0x03, Z7, Z7, K1
-	VBLENDMPS index<>+64(SB), Z0, K1, Z0
-	VCMPPS    $0x03, Z9, Z9, K1
-	VBLENDMPS index<>+0(SB), Z0, K1, Z0
-	VMOVUPS   Z0, (DI)
-	ADDQ      $0x00000280, SI
-	ADDQ      $0x00000040, DI
-	DECQ      CX
-	JNZ       argmaxLoop
+	VCMPPS         $0x00, Z8, Z0, K1
+	VBROADCASTSS   zero<>+0(SB), Z11
+	VBLENDMPS.BCST index<>+576(SB), Z11, K1, Z11
+	VCMPPS         $0x00, Z8, Z2, K1
+	VBLENDMPS.BCST index<>+512(SB), Z11, K1, Z11
+	VCMPPS         $0x00, Z8, Z1, K1
+	VBLENDMPS.BCST index<>+448(SB), Z11, K1, Z11
+	VCMPPS         $0x00, Z8, Z6, K1
+	VBLENDMPS.BCST index<>+384(SB), Z11, K1, Z11
+	VCMPPS         $0x00, Z8, Z3, K1
+	VBLENDMPS.BCST index<>+320(SB), Z11, K1, Z11
+	VCMPPS         $0x00, Z8, Z5, K1
+	VBLENDMPS.BCST index<>+256(SB), Z11, K1, Z11
+	VCMPPS         $0x00, Z8, Z4, K1
+	VBLENDMPS.BCST index<>+192(SB), Z11, K1, Z11
+	VCMPPS         $0x00, Z8, Z10, K1
+	VBLENDMPS.BCST index<>+128(SB), Z11, K1, Z11
+	VCMPPS         $0x00, Z8, Z7, K1
+	VBLENDMPS.BCST index<>+64(SB), Z11, K1, Z11
+	VCMPPS         $0x00, Z8, Z9, K1
+	VBLENDMPS.BCST index<>+0(SB), Z11, K1, Z8
+	VCMPPS         $0x03, Z0, Z0, K1
+	VBLENDMPS.BCST index<>+576(SB), Z8, K1, Z0
+	VCMPPS         $0x03, Z2, Z2, K1
+	VBLENDMPS.BCST index<>+512(SB), Z0, K1, Z0
+	VCMPPS         $0x03, Z1, Z1, K1
+	VBLENDMPS.BCST index<>+448(SB), Z0, K1, Z0
+	VCMPPS         $0x03, Z6, Z6, K1
+	VBLENDMPS.BCST index<>+384(SB), Z0, K1, Z0
+	VCMPPS         $0x03, Z3, Z3, K1
+	VBLENDMPS.BCST index<>+320(SB), Z0, K1, Z0
+	VCMPPS         $0x03, Z5, Z5, K1
+	VBLENDMPS.BCST index<>+256(SB), Z0, K1, Z0
+	VCMPPS         $0x03, Z4, Z4, K1
+	VBLENDMPS.BCST index<>+192(SB), Z0, K1, Z0
+	VCMPPS         $0x03, Z10, Z10, K1
+	VBLENDMPS.BCST index<>+128(SB), Z0, K1, Z0
+	VCMPPS         $0x03, Z7, Z7, K1
+	VBLENDMPS.BCST index<>+64(SB), Z0, K1, Z0
+	VCMPPS         $0x03, Z9, Z9, K1
+	VBLENDMPS.BCST index<>+0(SB), Z0, K1, Z0
+	VMOVUPS        Z0, (DI)
+	ADDQ           $0x00000280, SI
+	ADDQ           $0x00000040, DI
+	DECQ           CX
+	JNZ            argmaxLoop
 
 argmaxDone:
 	VZEROUPPER
@@ -8127,108 +8127,108 @@ noPreds70:
 	VMOVUPS expQ0<>+0(SB), Z13
 	VMOVUPS one<>+0(SB), Z14
 	VMOVUPS expCutoff<>+0(SB), Z15
-	VMOVUPS zero<>+0(SB), Z15
+	VMOVUPS zero<>+0(SB), Z16
 	XORL    AX, AX
 
 classes81:
 	CMPQ        AX, 288(SP)
 	JAE         rest82
-	VMOVUPS     (SI)(AX*1), Z15
-	VMOVUPS     64(SI)(AX*1), Z16
-	VMOVUPS     128(SI)(AX*1), Z17
-	VMOVUPS     192(SI)(AX*1), Z18
-	VSUBPS      Z0, Z15, Z15
+	VMOVUPS     (SI)(AX*1), Z16
+	VMOVUPS     64(SI)(AX*1), Z17
+	VMOVUPS     128(SI)(AX*1), Z18
+	VMOVUPS     192(SI)(AX*1), Z19
 	VSUBPS      Z0, Z16, Z16
 	VSUBPS      Z0, Z17, Z17
 	VSUBPS      Z0, Z18, Z18
-	VMULPS      Z5, Z15, Z19
+	VSUBPS      Z0, Z19, Z19
 	VMULPS      Z5, Z16, Z20
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z15, K1
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z16, K5
 	VMULPS      Z5, Z17, Z21
+	VCMPPS      $0x05, Z15, Z16, K1
+	VCMPPS      $0x05, Z15, Z17, K5
 	VMULPS      Z5, Z18, Z22
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z17, K6
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z18, K7
-	VADDPS      Z6, Z19, Z19
+	VMULPS      Z5, Z19, Z23
+	VCMPPS      $0x05, Z15, Z18, K6
+	VCMPPS      $0x05, Z15, Z19, K7
 	VADDPS      Z6, Z20, Z20
 	VADDPS      Z6, Z21, Z21
 	VADDPS      Z6, Z22, Z22
-	VSUBPS      Z6, Z19, Z19
+	VADDPS      Z6, Z23, Z23
 	VSUBPS      Z6, Z20, Z20
 	VSUBPS      Z6, Z21, Z21
 	VSUBPS      Z6, Z22, Z22
-	VMULPS      Z7, Z19, Z23
+	VSUBPS      Z6, Z23, Z23
 	VMULPS      Z7, Z20, Z24
 	VMULPS      Z7, Z21, Z25
 	VMULPS      Z7, Z22, Z26
-	VMULPS      Z8, Z19, Z27
-	VSUBPS      Z23, Z15, Z15
+	VMULPS      Z7, Z23, Z27
 	VSUBPS      Z24, Z16, Z16
-	VMULPS      Z8, Z20, Z23
-	VMULPS      Z8, Z21, Z24
+	VSUBPS      Z25, Z17, Z17
+	VMULPS      Z8, Z20, Z24
+	VMULPS      Z8, Z21, Z25
+	VSUBPS      Z26, Z18, Z18
+	VSUBPS      Z27, Z19, Z19
+	VMULPS      Z8, Z22, Z26
+	VMULPS      Z8, Z23, Z27
+	VSUBPS      Z24, Z16, Z16
 	VSUBPS      Z25, Z17, Z17
 	VSUBPS      Z26, Z18, Z18
-	VMULPS      Z8, Z22, Z25
-	VSUBPS      Z27, Z15, Z15
-	VSUBPS      Z23, Z16, Z16
-	VSUBPS      Z24, Z17, Z17
-	VSUBPS      Z25, Z18, Z18
-	VMULPS      Z9, Z15, Z23
+	VSUBPS      Z27, Z19, Z19
 	VMULPS      Z9, Z16, Z24
 	VMULPS      Z9, Z17, Z25
 	VMULPS      Z9, Z18, Z26
-	VMULPS      Z15, Z15, Z27
-	VADDPS      Z10, Z23, Z23
+	VMULPS      Z16, Z16, Z27
 	VADDPS      Z10, Z24, Z24
 	VADDPS      Z10, Z25, Z25
 	VADDPS      Z10, Z26, Z26
-	VMULPS      Z15, Z23, Z23
 	VMULPS      Z16, Z24, Z24
 	VMULPS      Z17, Z25, Z25
 	VMULPS      Z18, Z26, Z26
-	VADDPS      Z11, Z23, Z23
 	VADDPS      Z11, Z24, Z24
 	VADDPS      Z11, Z25, Z25
 	VADDPS      Z11, Z26, Z26
-	VMULPS      Z15, Z23, Z23
 	VMULPS      Z16, Z24, Z24
 	VMULPS      Z17, Z25, Z25
 	VMULPS      Z18, Z26, Z26
-	VADDPS      Z12, Z23, Z23
 	VADDPS      Z12, Z24, Z24
 	VADDPS      Z12, Z25, Z25
 	VADDPS      Z12, Z26, Z26
-	VMULPS      Z15, Z23, Z23
 	VMULPS      Z16, Z24, Z24
 	VMULPS      Z17, Z25, Z25
 	VMULPS      Z18, Z26, Z26
-	VADDPS      Z13, Z23, Z23
 	VADDPS      Z13, Z24, Z24
 	VADDPS      Z13, Z25, Z25
 	VADDPS      Z13, Z26, Z26
-	VMULPS      Z23, Z27, Z27
-	VMULPS      Z16, Z16, Z23
-	VADDPS      Z15, Z27, Z27
-	VMULPS      Z17, Z17, Z15
-	VMULPS      Z24, Z23, Z24
-	VMULPS      Z18, Z18, Z23
-	VADDPS      Z14, Z27, Z27
-	VMULPS      Z25, Z15, Z15
-	VADDPS      Z16, Z24, Z16
-	VMULPS      Z26, Z23, Z23
-	VSCALEFPS.Z Z19, Z27, K1, Z19
-	VADDPS      Z17, Z15, Z15
+	VMULPS      Z24, Z27, Z27
+	VMULPS      Z9, Z19, Z24
+	VADDPS      Z16, Z27, Z16
+	VADDPS      Z10, Z24, Z27
+	VMULPS      Z17, Z17, Z24
 	VADDPS      Z14, Z16, Z16
-	VADDPS      Z18, Z23, Z17
-	VMOVUPS     Z19, (DI)(AX*1)
-	VADDPS      Z14, Z15, Z15
-	VSCALEFPS.Z Z20, Z16, K5, Z16
+	VMULPS      Z19, Z27, Z27
+	VMULPS      Z25, Z24, Z25
+	VMULPS      Z18, Z18, Z24
+	VSCALEFPS.Z Z20, Z16, K1, Z16
+	VADDPS      Z11, Z27, Z27
+	VMULPS      Z19, Z19, Z20
+	VADDPS      Z17, Z25, Z17
+	VMULPS      Z26, Z24, Z24
+	VMOVUPS     Z16, (DI)(AX*1)
+	VMULPS      Z19, Z27, Z25
 	VADDPS      Z14, Z17, Z17
-	VSCALEFPS.Z Z21, Z15, K6, Z15
-	VMOVUPS     Z16, 64(DI)(AX*1)
-	VSCALEFPS.Z Z22, Z17, K7, Z17
-	VMOVUPS     Z15, 128(DI)(AX*1)
-	VMOVUPS     Z17, 192(DI)(AX*1)
+	VADDPS      Z18, Z24, Z18
+	VADDPS      Z12, Z25, Z24
+	VSCALEFPS.Z Z21, Z17, K5, Z17
+	VADDPS      Z14, Z18, Z18
+	VMULPS      Z19, Z24, Z21
+	VMOVUPS     Z17, 64(DI)(AX*1)
+	VSCALEFPS.Z Z22, Z18, K6, Z18
+	VADDPS      Z13, Z21, Z21
+	VMOVUPS     Z18, 128(DI)(AX*1)
+	VMULPS      Z21, Z20, Z20
+	VADDPS      Z19, Z20, Z19
+	VADDPS      Z14, Z19, Z19
+	VSCALEFPS.Z Z23, Z19, K7, Z19
+	VMOVUPS     Z19, 192(DI)(AX*1)
 	PREFETCHT0  (R11)(AX*1)
 	PREFETCHT0  (R12)(AX*1)
 	PREFETCHT0  64(R11)(AX*1)
@@ -8237,10 +8237,10 @@ classes81:
 	PREFETCHT0  128(R12)(AX*1)
 	PREFETCHT0  192(R11)(AX*1)
 	PREFETCHT0  192(R12)(AX*1)
-	VADDPS      Z19, Z4, Z4
 	VADDPS      Z16, Z4, Z4
-	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
+	VADDPS      Z18, Z4, Z4
+	VADDPS      Z19, Z4, Z4
 	ADDQ        $0x00000100, AX
 	JMP         classes81
 
@@ -8248,31 +8248,31 @@ rest82:
 single85:
 	CMPQ        AX, 272(SP)
 	JAE         tail83
-	VMOVUPS     (SI)(AX*1), Z15
-	VSUBPS      Z0, Z15, Z15
-	VMULPS      Z5, Z15, Z16
-	VADDPS      Z6, Z16, Z16
-	VSUBPS      Z6, Z16, Z16
-	VMULPS      Z7, Z16, Z17
-	VSUBPS      Z17, Z15, Z17
-	VMULPS      Z8, Z16, Z18
-	VSUBPS      Z18, Z17, Z17
-	VMULPS      Z9, Z17, Z18
-	VMULPS      Z17, Z17, Z19
-	VADDPS      Z10, Z18, Z18
-	VMULPS      Z17, Z18, Z18
-	VADDPS      Z11, Z18, Z18
-	VMULPS      Z17, Z18, Z18
-	VADDPS      Z12, Z18, Z18
-	VMULPS      Z17, Z18, Z18
-	VADDPS      Z13, Z18, Z18
-	VMULPS      Z18, Z19, Z18
-	VADDPS      Z17, Z18, Z17
-	VADDPS      Z14, Z17, Z17
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z15, K1
-	VSCALEFPS.Z Z16, Z17, K1, Z15
-	VMOVUPS     Z15, (DI)(AX*1)
-	VADDPS      Z15, Z4, Z4
+	VMOVUPS     (SI)(AX*1), Z16
+	VSUBPS      Z0, Z16, Z16
+	VMULPS      Z5, Z16, Z17
+	VADDPS      Z6, Z17, Z17
+	VSUBPS      Z6, Z17, Z17
+	VMULPS      Z7, Z17, Z18
+	VSUBPS      Z18, Z16, Z18
+	VMULPS      Z8, Z17, Z19
+	VSUBPS      Z19, Z18, Z18
+	VMULPS      Z9, Z18, Z19
+	VMULPS      Z18, Z18, Z20
+	VADDPS      Z10, Z19, Z19
+	VMULPS      Z18, Z19, Z19
+	VADDPS      Z11, Z19, Z19
+	VMULPS      Z18, Z19, Z19
+	VADDPS      Z12, Z19, Z19
+	VMULPS      Z18, Z19, Z19
+	VADDPS      Z13, Z19, Z19
+	VMULPS      Z19, Z20, Z19
+	VADDPS      Z18, Z19, Z18
+	VADDPS      Z14, Z18, Z18
+	VCMPPS      $0x05, Z15, Z16, K1
+	VSCALEFPS.Z Z17, Z18, K1, Z16
+	VMOVUPS     Z16, (DI)(AX*1)
+	VADDPS      Z16, Z4, Z4
 	ADDQ        $0x00000040, AX
 	JMP         single85
 
@@ -8280,8 +8280,8 @@ tail83:
 	TESTQ       $0x0000000f, CX
 	JZ          classesDone84
 	KMOVW       264(SP), K1
-	VMOVUPS.Z   (SI)(AX*1), K1, Z15
-	VSUBPS      Z0, Z15, Z0
+	VMOVUPS.Z   (SI)(AX*1), K1, Z16
+	VSUBPS      Z0, Z16, Z0
 	VMULPS      Z5, Z0, Z5
 	VADDPS      Z6, Z5, Z5
 	VSUBPS      Z6, Z5, Z5
@@ -8301,7 +8301,7 @@ tail83:
 	VMULPS      Z7, Z8, Z7
 	VADDPS      Z6, Z7, Z6
 	VADDPS      Z14, Z6, Z6
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z0, K1
+	VCMPPS      $0x05, Z15, Z0, K1
 	VSCALEFPS.Z Z5, Z6, K1, Z0
 	KMOVW       264(SP), K1
 	VMOVUPS     Z0, K1, (DI)(AX*1)
@@ -8326,112 +8326,112 @@ noGrad79:
 	VMOVUPS expQ0<>+0(SB), Z13
 	VMOVUPS one<>+0(SB), Z14
 	VMOVUPS expCutoff<>+0(SB), Z15
-	VMOVUPS zero<>+0(SB), Z15
+	VMOVUPS zero<>+0(SB), Z16
 	XORL    AX, AX
 
 classes86:
 	CMPQ        AX, 288(SP)
 	JAE         rest87
-	VMOVUPS     (SI)(AX*1), Z15
-	VMOVUPS     64(SI)(AX*1), Z16
-	VMOVUPS     128(SI)(AX*1), Z17
-	VMOVUPS     192(SI)(AX*1), Z18
-	VSUBPS      Z0, Z15, Z15
+	VMOVUPS     (SI)(AX*1), Z16
+	VMOVUPS     64(SI)(AX*1), Z17
+	VMOVUPS     128(SI)(AX*1), Z18
+	VMOVUPS     192(SI)(AX*1), Z19
 	VSUBPS      Z0, Z16, Z16
 	VSUBPS      Z0, Z17, Z17
 	VSUBPS      Z0, Z18, Z18
-	VMULPS      Z5, Z15, Z19
+	VSUBPS      Z0, Z19, Z19
 	VMULPS      Z5, Z16, Z20
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z15, K1
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z16, K5
 	VMULPS      Z5, Z17, Z21
+	VCMPPS      $0x05, Z15, Z16, K1
+	VCMPPS      $0x05, Z15, Z17, K5
 	VMULPS      Z5, Z18, Z22
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z17, K6
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z18, K7
-	VADDPS      Z6, Z19, Z19
+	VMULPS      Z5, Z19, Z23
+	VCMPPS      $0x05, Z15, Z18, K6
+	VCMPPS      $0x05, Z15, Z19, K7
 	VADDPS      Z6, Z20, Z20
 	VADDPS      Z6, Z21, Z21
 	VADDPS      Z6, Z22, Z22
-	VSUBPS      Z6, Z19, Z19
+	VADDPS      Z6, Z23, Z23
 	VSUBPS      Z6, Z20, Z20
 	VSUBPS      Z6, Z21, Z21
 	VSUBPS      Z6, Z22, Z22
-	VMULPS      Z7, Z19, Z23
+	VSUBPS      Z6, Z23, Z23
 	VMULPS      Z7, Z20, Z24
 	VMULPS      Z7, Z21, Z25
 	VMULPS      Z7, Z22, Z26
-	VMULPS      Z8, Z19, Z27
-	VSUBPS      Z23, Z15, Z15
+	VMULPS      Z7, Z23, Z27
 	VSUBPS      Z24, Z16, Z16
-	VMULPS      Z8, Z20, Z23
-	VMULPS      Z8, Z21, Z24
+	VSUBPS      Z25, Z17, Z17
+	VMULPS      Z8, Z20, Z24
+	VMULPS      Z8, Z21, Z25
+	VSUBPS      Z26, Z18, Z18
+	VSUBPS      Z27, Z19, Z19
+	VMULPS      Z8, Z22, Z26
+	VMULPS      Z8, Z23, Z27
+	VSUBPS      Z24, Z16, Z16
 	VSUBPS      Z25, Z17, Z17
 	VSUBPS      Z26, Z18, Z18
-	VMULPS      Z8, Z22, Z25
-	VSUBPS      Z27, Z15, Z15
-	VSUBPS      Z23, Z16, Z16
-	VSUBPS      Z24, Z17, Z17
-	VSUBPS      Z25, Z18, Z18
-	VMULPS      Z9, Z15, Z23
+	VSUBPS      Z27, Z19, Z19
 	VMULPS      Z9, Z16, Z24
 	VMULPS      Z9, Z17, Z25
 	VMULPS      Z9, Z18, Z26
-	VMULPS      Z15, Z15, Z27
-	VADDPS      Z10, Z23, Z23
+	VMULPS      Z16, Z16, Z27
 	VADDPS      Z10, Z24, Z24
 	VADDPS      Z10, Z25, Z25
 	VADDPS      Z10, Z26, Z26
-	VMULPS      Z15, Z23, Z23
 	VMULPS      Z16, Z24, Z24
 	VMULPS      Z17, Z25, Z25
 	VMULPS      Z18, Z26, Z26
-	VADDPS      Z11, Z23, Z23
 	VADDPS      Z11, Z24, Z24
 	VADDPS      Z11, Z25, Z25
 	VADDPS      Z11, Z26, Z26
-	VMULPS      Z15, Z23, Z23
 	VMULPS      Z16, Z24, Z24
 	VMULPS      Z17, Z25, Z25
 	VMULPS      Z18, Z26, Z26
-	VADDPS      Z12, Z23, Z23
 	VADDPS      Z12, Z24, Z24
 	VADDPS      Z12, Z25, Z25
 	VADDPS      Z12, Z26, Z26
-	VMULPS      Z15, Z23, Z23
 	VMULPS      Z16, Z24, Z24
 	VMULPS      Z17, Z25, Z25
 	VMULPS      Z18, Z26, Z26
-	VADDPS      Z13, Z23, Z23
 	VADDPS      Z13, Z24, Z24
 	VADDPS      Z13, Z25, Z25
 	VADDPS      Z13, Z26, Z26
-	VMULPS      Z23, Z27, Z27
-	VMULPS      Z16, Z16, Z23
-	VADDPS      Z15, Z27, Z27
-	VMULPS      Z17, Z17, Z15
-	VMULPS      Z24, Z23, Z24
-	VMULPS      Z18, Z18, Z23
-	VADDPS      Z14, Z27, Z27
-	VMULPS      Z25, Z15, Z15
-	VADDPS      Z16, Z24, Z16
-	VMULPS      Z26, Z23, Z23
-	VSCALEFPS.Z Z19, Z27, K1, Z19
-	VADDPS      Z17, Z15, Z15
+	VMULPS      Z24, Z27, Z27
+	VMULPS      Z9, Z19, Z24
+	VADDPS      Z16, Z27, Z16
+	VADDPS      Z10, Z24, Z27
+	VMULPS      Z17, Z17, Z24
 	VADDPS      Z14, Z16, Z16
-	VADDPS      Z18, Z23, Z17
-	VADDPS      Z14, Z15, Z15
-	VSCALEFPS.Z Z20, Z16, K5, Z16
+	VMULPS      Z19, Z27, Z27
+	VMULPS      Z25, Z24, Z25
+	VMULPS      Z18, Z18, Z24
+	VSCALEFPS.Z Z20, Z16, K1, Z16
+	VADDPS      Z11, Z27, Z27
+	VMULPS      Z19, Z19, Z20
+	VADDPS      Z17, Z25, Z17
+	VMULPS      Z26, Z24, Z24
+	VMULPS      Z19, Z27, Z25
 	VADDPS      Z14, Z17, Z17
-	VSCALEFPS.Z Z21, Z15, K6, Z15
-	VSCALEFPS.Z Z22, Z17, K7, Z17
+	VADDPS      Z18, Z24, Z18
+	VADDPS      Z12, Z25, Z24
+	VSCALEFPS.Z Z21, Z17, K5, Z17
+	VADDPS      Z14, Z18, Z18
+	VMULPS      Z19, Z24, Z21
+	VSCALEFPS.Z Z22, Z18, K6, Z18
+	VADDPS      Z13, Z21, Z21
+	VMULPS      Z21, Z20, Z20
+	VADDPS      Z19, Z20, Z19
+	VADDPS      Z14, Z19, Z19
+	VSCALEFPS.Z Z23, Z19, K7, Z19
 	PREFETCHT0  (R11)(AX*1)
 	PREFETCHT0  64(R11)(AX*1)
 	PREFETCHT0  128(R11)(AX*1)
 	PREFETCHT0  192(R11)(AX*1)
-	VADDPS      Z19, Z4, Z4
 	VADDPS      Z16, Z4, Z4
-	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
+	VADDPS      Z18, Z4, Z4
+	VADDPS      Z19, Z4, Z4
 	ADDQ        $0x00000100, AX
 	JMP         classes86
 
@@ -8439,30 +8439,30 @@ rest87:
 single90:
 	CMPQ        AX, 272(SP)
 	JAE         tail88
-	VMOVUPS     (SI)(AX*1), Z15
-	VSUBPS      Z0, Z15, Z15
-	VMULPS      Z5, Z15, Z16
-	VADDPS      Z6, Z16, Z16
-	VSUBPS      Z6, Z16, Z16
-	VMULPS      Z7, Z16, Z17
-	VSUBPS      Z17, Z15, Z17
-	VMULPS      Z8, Z16, Z18
-	VSUBPS      Z18, Z17, Z17
-	VMULPS      Z9, Z17, Z18
-	VMULPS      Z17, Z17, Z19
-	VADDPS      Z10, Z18, Z18
-	VMULPS      Z17, Z18, Z18
-	VADDPS      Z11, Z18, Z18
-	VMULPS      Z17, Z18, Z18
-	VADDPS      Z12, Z18, Z18
-	VMULPS      Z17, Z18, Z18
-	VADDPS      Z13, Z18, Z18
-	VMULPS      Z18, Z19, Z18
-	VADDPS      Z17, Z18, Z17
-	VADDPS      Z14, Z17, Z17
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z15, K1
-	VSCALEFPS.Z Z16, Z17, K1, Z15
-	VADDPS      Z15, Z4, Z4
+	VMOVUPS     (SI)(AX*1), Z16
+	VSUBPS      Z0, Z16, Z16
+	VMULPS      Z5, Z16, Z17
+	VADDPS      Z6, Z17, Z17
+	VSUBPS      Z6, Z17, Z17
+	VMULPS      Z7, Z17, Z18
+	VSUBPS      Z18, Z16, Z18
+	VMULPS      Z8, Z17, Z19
+	VSUBPS      Z19, Z18, Z18
+	VMULPS      Z9, Z18, Z19
+	VMULPS      Z18, Z18, Z20
+	VADDPS      Z10, Z19, Z19
+	VMULPS      Z18, Z19, Z19
+	VADDPS      Z11, Z19, Z19
+	VMULPS      Z18, Z19, Z19
+	VADDPS      Z12, Z19, Z19
+	VMULPS      Z18, Z19, Z19
+	VADDPS      Z13, Z19, Z19
+	VMULPS      Z19, Z20, Z19
+	VADDPS      Z18, Z19, Z18
+	VADDPS      Z14, Z18, Z18
+	VCMPPS      $0x05, Z15, Z16, K1
+	VSCALEFPS.Z Z17, Z18, K1, Z16
+	VADDPS      Z16, Z4, Z4
 	ADDQ        $0x00000040, AX
 	JMP         single90
 
@@ -8470,8 +8470,8 @@ tail88:
 	TESTQ       $0x0000000f, CX
 	JZ          classesDone89
 	KMOVW       264(SP), K1
-	VMOVUPS.Z   (SI)(AX*1), K1, Z15
-	VSUBPS      Z0, Z15, Z0
+	VMOVUPS.Z   (SI)(AX*1), K1, Z16
+	VSUBPS      Z0, Z16, Z0
 	VMULPS      Z5, Z0, Z5
 	VADDPS      Z6, Z5, Z5
 	VSUBPS      Z6, Z5, Z5
@@ -8491,7 +8491,7 @@ tail88:
 	VMULPS      Z7, Z8, Z7
 	VADDPS      Z6, Z7, Z6
 	VADDPS      Z14, Z6, Z6
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z0, K1
+	VCMPPS      $0x05, Z15, Z0, K1
 	VSCALEFPS.Z Z5, Z6, K1, Z0
 	KMOVW       264(SP), K1
 	VADDPS      Z0, Z4, K1, Z4
@@ -8512,41 +8512,41 @@ summed80:
 	VADDSS        X4, X0, X0
 	VBROADCASTSS  X0, Z0
 	VPSRLD        $0x17, Z0, Z4
-	VMOVDQU32     logExpInv<>+0(SB), Z5
+	VBROADCASTSS  logExpInv<>+0(SB), Z5
 	VPSUBD        Z4, Z5, Z5
 	VPSLLD        $0x17, Z5, Z5
 	VMULPS        Z0, Z5, Z5
-	VPSUBD        logExpBias<>+0(SB), Z4, Z4
+	VPSUBD.BCST   logExpBias<>+0(SB), Z4, Z4
 	VCVTDQ2PS     Z4, Z4
-	VCMPPS        $0x01, logSqrtHalf<>+0(SB), Z5, K1
+	VCMPPS.BCST   $0x01, logSqrtHalf<>+0(SB), Z5, K1
 	VADDPS        Z5, Z5, Z6
 	VBLENDMPS     Z6, Z5, K1, Z5
-	VSUBPS        one<>+0(SB), Z4, Z6
+	VSUBPS.BCST   one<>+0(SB), Z4, Z6
 	VBLENDMPS     Z6, Z4, K1, Z4
-	VMULPS        expLn2Hi<>+0(SB), Z4, Z6
-	VMULPS        expLn2Lo<>+0(SB), Z4, Z4
-	VSUBPS        one<>+0(SB), Z5, Z5
+	VMULPS.BCST   expLn2Hi<>+0(SB), Z4, Z6
+	VMULPS.BCST   expLn2Lo<>+0(SB), Z4, Z4
+	VSUBPS.BCST   one<>+0(SB), Z5, Z5
 	VMULPS        Z5, Z5, Z7
-	VMULPS        logP0<>+0(SB), Z5, Z8
-	VADDPS        logP1<>+0(SB), Z8, Z8
+	VMULPS.BCST   logP0<>+0(SB), Z5, Z8
+	VADDPS.BCST   logP1<>+0(SB), Z8, Z8
 	VMULPS        Z5, Z8, Z8
-	VADDPS        logP2<>+0(SB), Z8, Z8
+	VADDPS.BCST   logP2<>+0(SB), Z8, Z8
 	VMULPS        Z5, Z8, Z8
-	VADDPS        logP3<>+0(SB), Z8, Z8
+	VADDPS.BCST   logP3<>+0(SB), Z8, Z8
 	VMULPS        Z5, Z8, Z8
-	VADDPS        logP4<>+0(SB), Z8, Z8
+	VADDPS.BCST   logP4<>+0(SB), Z8, Z8
 	VMULPS        Z5, Z8, Z8
-	VADDPS        logP5<>+0(SB), Z8, Z8
+	VADDPS.BCST   logP5<>+0(SB), Z8, Z8
 	VMULPS        Z5, Z8, Z8
-	VADDPS        logP6<>+0(SB), Z8, Z8
+	VADDPS.BCST   logP6<>+0(SB), Z8, Z8
 	VMULPS        Z5, Z8, Z8
-	VADDPS        logP7<>+0(SB), Z8, Z8
+	VADDPS.BCST   logP7<>+0(SB), Z8, Z8
 	VMULPS        Z5, Z8, Z8
-	VADDPS        logP8<>+0(SB), Z8, Z8
+	VADDPS.BCST   logP8<>+0(SB), Z8, Z8
 	VMULPS        Z5, Z8, Z8
 	VMULPS        Z7, Z8, Z8
 	VADDPS        Z4, Z8, Z4
-	VMULPS        half<>+0(SB), Z7, Z7
+	VMULPS.BCST   half<>+0(SB), Z7, Z7
 	VSUBPS        Z7, Z4, Z4
 	VADDPS        Z4, Z5, Z4
 	VADDPS        Z6, Z4, Z4
@@ -8565,15 +8565,15 @@ summed80:
 	VMOVSS    X4, (R14)(R10*4)
 
 noLseStore92:
-	TESTB   $0x02, 296(SP)
-	JZ      noZ93
-	VMULPS  192(SP), Z4, Z6
-	VMULPS  Z4, Z6, Z4
-	VADDPS  Z6, Z6, Z6
-	VADDPS  one<>+0(SB), Z6, Z6
-	VMOVUPS Z6, 128(SP)
-	VADDPS  Z4, Z5, Z4
-	VMOVAPS Z4, Z5
+	TESTB       $0x02, 296(SP)
+	JZ          noZ93
+	VMULPS      192(SP), Z4, Z6
+	VMULPS      Z4, Z6, Z4
+	VADDPS      Z6, Z6, Z6
+	VADDPS.BCST one<>+0(SB), Z6, Z6
+	VMOVUPS     Z6, 128(SP)
+	VADDPS      Z4, Z5, Z4
+	VMOVAPS     Z4, Z5
 
 noZ93:
 noLse91:
@@ -8806,9 +8806,9 @@ noZ64:
 	VMOVUPS      expQ1<>+0(SB), Z16
 	VMOVUPS      expQ0<>+0(SB), Z17
 	VMOVUPS      one<>+0(SB), Z18
-	VMOVUPS      expCutoff<>+0(SB), Z2
-	VMOVUPS      zero<>+0(SB), Z19
-	VMOVDQU32    sixteen<>+0(SB), Z20
+	VMOVUPS      expCutoff<>+0(SB), Z19
+	VMOVUPS      zero<>+0(SB), Z20
+	VMOVDQU32    sixteen<>+0(SB), Z21
 	XORL         R10, R10
 
 wideTargetsRow:
@@ -8901,10 +8901,10 @@ oneChain71:
 	VPERMILPS     $0xb1, X2, X7
 	VMAXPS        X7, X2, X2
 	VBROADCASTSS  X2, Z2
-	VADDPS        zero<>+0(SB), Z2, Z21
+	VADDPS        zero<>+0(SB), Z2, Z22
 	KMOVW         K1, R12
 	XORL          $0x0000ffff, R12
-	VMOVUPS       Z21, (SP)
+	VMOVUPS       Z22, (SP)
 
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ, an
 	// opmask) and no NaN in the row (R12 == 0), else 0; stored to the frame.
@@ -8913,7 +8913,7 @@ oneChain71:
 	MOVQ   $0x00000000, 256(SP)
 	TESTL  R12, R12
 	JNZ    noLse72
-	VCMPPS $0x00, negInfBits<>+0(SB), Z21, K1
+	VCMPPS $0x00, negInfBits<>+0(SB), Z22, K1
 	KMOVW  K1, 256(SP)
 
 noLse72:
@@ -8953,7 +8953,7 @@ scan80:
 	CMPQ    AX, 272(SP)
 	JAE     scanTail81
 	VMOVUPS (SI)(AX*1), Z2
-	VCMPPS  $0x00, Z2, Z21, K1
+	VCMPPS  $0x00, Z2, Z22, K1
 	KMOVW   K1, R12
 	TESTL   R12, R12
 	JNZ     found74
@@ -8965,7 +8965,7 @@ scanTail81:
 	JZ        notFound75
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (SI)(AX*1), K1, Z2
-	VCMPPS    $0x00, Z2, Z21, K1, K1
+	VCMPPS    $0x00, Z2, Z22, K1, K1
 	KMOVW     K1, R12
 	TESTL     R12, R12
 	JNZ       found74
@@ -9014,93 +9014,137 @@ noLabel82:
 classes84:
 	CMPQ        AX, 280(SP)
 	JAE         rest85
-	VMOVUPS     (SI)(AX*1), Z22
+	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
-	VSUBPS      Z21, Z22, Z22
-	VMOVUPS     (R12)(AX*1), Z23
-	VCMPPS      $0x04, Z19, Z23, K1
-	VMULPS      Z22, Z23, Z24
-	VMOVUPS.Z   Z24, K1, Z24
-	VADDPS      Z23, Z7, Z7
-	VADDPS      Z24, Z8, Z8
-	VMULPS      Z9, Z22, Z23
-	VADDPS      Z10, Z23, Z23
-	VSUBPS      Z10, Z23, Z23
-	VMULPS      Z11, Z23, Z24
-	VSUBPS      Z24, Z22, Z24
-	VMULPS      Z12, Z23, Z25
-	VSUBPS      Z25, Z24, Z24
-	VMULPS      Z13, Z24, Z25
-	VMULPS      Z24, Z24, Z26
-	VADDPS      Z14, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z15, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z16, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z17, Z25, Z25
-	VMULPS      Z25, Z26, Z25
-	VADDPS      Z24, Z25, Z24
-	VADDPS      Z18, Z24, Z24
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z22, K1
-	VSCALEFPS.Z Z23, Z24, K1, Z22
+	VSUBPS      Z22, Z23, Z23
+	VMOVUPS     (R12)(AX*1), Z24
+	VCMPPS      $0x04, Z20, Z24, K1
+	VMULPS      Z23, Z24, Z25
+	VMOVUPS.Z   Z25, K1, Z25
+	VADDPS      Z24, Z7, Z7
+	VADDPS      Z25, Z8, Z8
+	VMULPS      Z9, Z23, Z24
+	VADDPS      Z10, Z24, Z24
+	VSUBPS      Z10, Z24, Z24
+	VMULPS      Z11, Z24, Z25
+	VSUBPS      Z25, Z23, Z25
+	VMULPS      Z12, Z24, Z26
+	VSUBPS      Z26, Z25, Z25
+	VMULPS      Z13, Z25, Z26
+	VMULPS      Z25, Z25, Z27
+	VADDPS      Z14, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z15, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z16, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z17, Z26, Z26
+	VMULPS      Z26, Z27, Z26
+	VADDPS      Z25, Z26, Z25
+	VADDPS      Z18, Z25, Z25
+	VCMPPS      $0x05, Z19, Z23, K1
+	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
 	JZ          noStore88
-	VMOVUPS     Z22, (DI)(AX*1)
+	VMOVUPS     Z23, (DI)(AX*1)
 
 noStore88:
-	VADDPS      Z22, Z2, Z2
-	VMOVUPS     64(SI)(AX*1), Z22
+	VADDPS      Z23, Z2, Z2
+	VMOVUPS     64(SI)(AX*1), Z23
 	PREFETCHT0  64(R11)(AX*1)
-	VSUBPS      Z21, Z22, Z22
-	VMOVUPS     64(R12)(AX*1), Z23
-	VCMPPS      $0x04, Z19, Z23, K1
-	VMULPS      Z22, Z23, Z24
-	VMOVUPS.Z   Z24, K1, Z24
-	VADDPS      Z23, Z7, Z7
-	VADDPS      Z24, Z8, Z8
-	VMULPS      Z9, Z22, Z23
-	VADDPS      Z10, Z23, Z23
-	VSUBPS      Z10, Z23, Z23
-	VMULPS      Z11, Z23, Z24
-	VSUBPS      Z24, Z22, Z24
-	VMULPS      Z12, Z23, Z25
-	VSUBPS      Z25, Z24, Z24
-	VMULPS      Z13, Z24, Z25
-	VMULPS      Z24, Z24, Z26
-	VADDPS      Z14, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z15, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z16, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z17, Z25, Z25
-	VMULPS      Z25, Z26, Z25
-	VADDPS      Z24, Z25, Z24
-	VADDPS      Z18, Z24, Z24
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z22, K1
-	VSCALEFPS.Z Z23, Z24, K1, Z22
+	VSUBPS      Z22, Z23, Z23
+	VMOVUPS     64(R12)(AX*1), Z24
+	VCMPPS      $0x04, Z20, Z24, K1
+	VMULPS      Z23, Z24, Z25
+	VMOVUPS.Z   Z25, K1, Z25
+	VADDPS      Z24, Z7, Z7
+	VADDPS      Z25, Z8, Z8
+	VMULPS      Z9, Z23, Z24
+	VADDPS      Z10, Z24, Z24
+	VSUBPS      Z10, Z24, Z24
+	VMULPS      Z11, Z24, Z25
+	VSUBPS      Z25, Z23, Z25
+	VMULPS      Z12, Z24, Z26
+	VSUBPS      Z26, Z25, Z25
+	VMULPS      Z13, Z25, Z26
+	VMULPS      Z25, Z25, Z27
+	VADDPS      Z14, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z15, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z16, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z17, Z26, Z26
+	VMULPS      Z26, Z27, Z26
+	VADDPS      Z25, Z26, Z25
+	VADDPS      Z18, Z25, Z25
+	VCMPPS      $0x05, Z19, Z23, K1
+	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
 	JZ          noStore89
-	VMOVUPS     Z22, 64(DI)(AX*1)
+	VMOVUPS     Z23, 64(DI)(AX*1)
 
 noStore89:
-	VADDPS Z22, Z2, Z2
+	VADDPS Z23, Z2, Z2
 	ADDQ   $0x00000080, AX
 	JMP    classes84
 
 rest85:
 	TESTQ       $0x00000010, CX
 	JZ          tail86
-	VMOVUPS     (SI)(AX*1), Z22
+	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
-	VSUBPS      Z21, Z22, Z22
-	VMOVUPS     (R12)(AX*1), Z23
-	VCMPPS      $0x04, Z19, Z23, K1
+	VSUBPS      Z22, Z23, Z23
+	VMOVUPS     (R12)(AX*1), Z24
+	VCMPPS      $0x04, Z20, Z24, K1
+	VMULPS      Z23, Z24, Z25
+	VMOVUPS.Z   Z25, K1, Z25
+	VADDPS      Z24, Z7, Z7
+	VADDPS      Z25, Z8, Z8
+	VMULPS      Z9, Z23, Z24
+	VADDPS      Z10, Z24, Z24
+	VSUBPS      Z10, Z24, Z24
+	VMULPS      Z11, Z24, Z25
+	VSUBPS      Z25, Z23, Z25
+	VMULPS      Z12, Z24, Z26
+	VSUBPS      Z26, Z25, Z25
+	VMULPS      Z13, Z25, Z26
+	VMULPS      Z25, Z25, Z27
+	VADDPS      Z14, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z15, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z16, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z17, Z26, Z26
+	VMULPS      Z26, Z27, Z26
+	VADDPS      Z25, Z26, Z25
+	VADDPS      Z18, Z25, Z25
+	VCMPPS      $0x05, Z19, Z23, K1
+	VSCALEFPS.Z Z24, Z25, K1, Z23
+	TESTQ       DI, DI
+	JZ          noStore90
+	VMOVUPS     Z23, (DI)(AX*1)
+
+noStore90:
+	VADDPS Z23, Z2, Z2
+	ADDQ   $0x00000040, AX
+
+tail86:
+	TESTQ       $0x0000000f, CX
+	JZ          classesDone87
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (SI)(AX*1), K1, Z23
+	VSUBPS      Z22, Z23, Z22
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (R12)(AX*1), K1, Z23
+	VCMPPS      $0x04, Z20, Z23, K1
 	VMULPS      Z22, Z23, Z24
 	VMOVUPS.Z   Z24, K1, Z24
-	VADDPS      Z23, Z7, Z7
-	VADDPS      Z24, Z8, Z8
+	KMOVW       264(SP), K1
+	VADDPS      Z23, Z7, K1, Z7
+	KMOVW       264(SP), K1
+	VADDPS      Z24, Z8, K1, Z8
 	VMULPS      Z9, Z22, Z23
 	VADDPS      Z10, Z23, Z23
 	VSUBPS      Z10, Z23, Z23
@@ -9120,60 +9164,16 @@ rest85:
 	VMULPS      Z25, Z26, Z25
 	VADDPS      Z24, Z25, Z24
 	VADDPS      Z18, Z24, Z24
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z22, K1
+	VCMPPS      $0x05, Z19, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
-	TESTQ       DI, DI
-	JZ          noStore90
-	VMOVUPS     Z22, (DI)(AX*1)
-
-noStore90:
-	VADDPS Z22, Z2, Z2
-	ADDQ   $0x00000040, AX
-
-tail86:
-	TESTQ       $0x0000000f, CX
-	JZ          classesDone87
-	KMOVW       264(SP), K1
-	VMOVUPS.Z   (SI)(AX*1), K1, Z22
-	VSUBPS      Z21, Z22, Z21
-	KMOVW       264(SP), K1
-	VMOVUPS.Z   (R12)(AX*1), K1, Z22
-	VCMPPS      $0x04, Z19, Z22, K1
-	VMULPS      Z21, Z22, Z23
-	VMOVUPS.Z   Z23, K1, Z23
-	KMOVW       264(SP), K1
-	VADDPS      Z22, Z7, K1, Z7
-	KMOVW       264(SP), K1
-	VADDPS      Z23, Z8, K1, Z8
-	VMULPS      Z9, Z21, Z22
-	VADDPS      Z10, Z22, Z22
-	VSUBPS      Z10, Z22, Z22
-	VMULPS      Z11, Z22, Z23
-	VSUBPS      Z23, Z21, Z23
-	VMULPS      Z12, Z22, Z24
-	VSUBPS      Z24, Z23, Z23
-	VMULPS      Z13, Z23, Z24
-	VMULPS      Z23, Z23, Z25
-	VADDPS      Z14, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z15, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z16, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z17, Z24, Z24
-	VMULPS      Z24, Z25, Z24
-	VADDPS      Z23, Z24, Z23
-	VADDPS      Z18, Z23, Z23
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z21, K1
-	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
 	JZ          noStore91
 	KMOVW       264(SP), K1
-	VMOVUPS     Z21, K1, (DI)(AX*1)
+	VMOVUPS     Z22, K1, (DI)(AX*1)
 
 noStore91:
 	KMOVW  264(SP), K1
-	VADDPS Z21, Z2, K1, Z2
+	VADDPS Z22, Z2, K1, Z2
 
 classesDone87:
 	JMP summed83
@@ -9184,99 +9184,145 @@ wideTargetsExp2:
 classes92:
 	CMPQ        AX, 280(SP)
 	JAE         rest93
-	VMOVUPS     (SI)(AX*1), Z22
+	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
-	VSUBPS      Z21, Z22, Z22
-	VMOVUPS     (R12)(AX*1), Z23
-	VMULPS      Z23, Z0, Z23
-	VADDPS      Z1, Z23, Z23
-	VCMPPS      $0x04, Z19, Z23, K1
-	VMULPS      Z22, Z23, Z24
-	VMOVUPS.Z   Z24, K1, Z24
-	VADDPS      Z23, Z7, Z7
-	VADDPS      Z24, Z8, Z8
-	VMULPS      Z9, Z22, Z23
-	VADDPS      Z10, Z23, Z23
-	VSUBPS      Z10, Z23, Z23
-	VMULPS      Z11, Z23, Z24
-	VSUBPS      Z24, Z22, Z24
-	VMULPS      Z12, Z23, Z25
-	VSUBPS      Z25, Z24, Z24
-	VMULPS      Z13, Z24, Z25
-	VMULPS      Z24, Z24, Z26
-	VADDPS      Z14, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z15, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z16, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z17, Z25, Z25
-	VMULPS      Z25, Z26, Z25
-	VADDPS      Z24, Z25, Z24
-	VADDPS      Z18, Z24, Z24
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z22, K1
-	VSCALEFPS.Z Z23, Z24, K1, Z22
+	VSUBPS      Z22, Z23, Z23
+	VMOVUPS     (R12)(AX*1), Z24
+	VMULPS      Z24, Z0, Z24
+	VADDPS      Z1, Z24, Z24
+	VCMPPS      $0x04, Z20, Z24, K1
+	VMULPS      Z23, Z24, Z25
+	VMOVUPS.Z   Z25, K1, Z25
+	VADDPS      Z24, Z7, Z7
+	VADDPS      Z25, Z8, Z8
+	VMULPS      Z9, Z23, Z24
+	VADDPS      Z10, Z24, Z24
+	VSUBPS      Z10, Z24, Z24
+	VMULPS      Z11, Z24, Z25
+	VSUBPS      Z25, Z23, Z25
+	VMULPS      Z12, Z24, Z26
+	VSUBPS      Z26, Z25, Z25
+	VMULPS      Z13, Z25, Z26
+	VMULPS      Z25, Z25, Z27
+	VADDPS      Z14, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z15, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z16, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z17, Z26, Z26
+	VMULPS      Z26, Z27, Z26
+	VADDPS      Z25, Z26, Z25
+	VADDPS      Z18, Z25, Z25
+	VCMPPS      $0x05, Z19, Z23, K1
+	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
 	JZ          noStore96
-	VMOVUPS     Z22, (DI)(AX*1)
+	VMOVUPS     Z23, (DI)(AX*1)
 
 noStore96:
-	VADDPS      Z22, Z2, Z2
-	VMOVUPS     64(SI)(AX*1), Z22
+	VADDPS      Z23, Z2, Z2
+	VMOVUPS     64(SI)(AX*1), Z23
 	PREFETCHT0  64(R11)(AX*1)
-	VSUBPS      Z21, Z22, Z22
-	VMOVUPS     64(R12)(AX*1), Z23
-	VMULPS      Z23, Z0, Z23
-	VADDPS      Z1, Z23, Z23
-	VCMPPS      $0x04, Z19, Z23, K1
-	VMULPS      Z22, Z23, Z24
-	VMOVUPS.Z   Z24, K1, Z24
-	VADDPS      Z23, Z7, Z7
-	VADDPS      Z24, Z8, Z8
-	VMULPS      Z9, Z22, Z23
-	VADDPS      Z10, Z23, Z23
-	VSUBPS      Z10, Z23, Z23
-	VMULPS      Z11, Z23, Z24
-	VSUBPS      Z24, Z22, Z24
-	VMULPS      Z12, Z23, Z25
-	VSUBPS      Z25, Z24, Z24
-	VMULPS      Z13, Z24, Z25
-	VMULPS      Z24, Z24, Z26
-	VADDPS      Z14, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z15, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z16, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z17, Z25, Z25
-	VMULPS      Z25, Z26, Z25
-	VADDPS      Z24, Z25, Z24
-	VADDPS      Z18, Z24, Z24
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z22, K1
-	VSCALEFPS.Z Z23, Z24, K1, Z22
+	VSUBPS      Z22, Z23, Z23
+	VMOVUPS     64(R12)(AX*1), Z24
+	VMULPS      Z24, Z0, Z24
+	VADDPS      Z1, Z24, Z24
+	VCMPPS      $0x04, Z20, Z24, K1
+	VMULPS      Z23, Z24, Z25
+	VMOVUPS.Z   Z25, K1, Z25
+	VADDPS      Z24, Z7, Z7
+	VADDPS      Z25, Z8, Z8
+	VMULPS      Z9, Z23, Z24
+	VADDPS      Z10, Z24, Z24
+	VSUBPS      Z10, Z24, Z24
+	VMULPS      Z11, Z24, Z25
+	VSUBPS      Z25, Z23, Z25
+	VMULPS      Z12, Z24, Z26
+	VSUBPS      Z26, Z25, Z25
+	VMULPS      Z13, Z25, Z26
+	VMULPS      Z25, Z25, Z27
+	VADDPS      Z14, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z15, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z16, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z17, Z26, Z26
+	VMULPS      Z26, Z27, Z26
+	VADDPS      Z25, Z26, Z25
+	VADDPS      Z18, Z25, Z25
+	VCMPPS      $0x05, Z19, Z23, K1
+	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
 	JZ          noStore97
-	VMOVUPS     Z22, 64(DI)(AX*1)
+	VMOVUPS     Z23, 64(DI)(AX*1)
 
 noStore97:
-	VADDPS Z22, Z2, Z2
+	VADDPS Z23, Z2, Z2
 	ADDQ   $0x00000080, AX
 	JMP    classes92
 
 rest93:
 	TESTQ       $0x00000010, CX
 	JZ          tail94
-	VMOVUPS     (SI)(AX*1), Z22
+	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
-	VSUBPS      Z21, Z22, Z22
-	VMOVUPS     (R12)(AX*1), Z23
+	VSUBPS      Z22, Z23, Z23
+	VMOVUPS     (R12)(AX*1), Z24
+	VMULPS      Z24, Z0, Z24
+	VADDPS      Z1, Z24, Z24
+	VCMPPS      $0x04, Z20, Z24, K1
+	VMULPS      Z23, Z24, Z25
+	VMOVUPS.Z   Z25, K1, Z25
+	VADDPS      Z24, Z7, Z7
+	VADDPS      Z25, Z8, Z8
+	VMULPS      Z9, Z23, Z24
+	VADDPS      Z10, Z24, Z24
+	VSUBPS      Z10, Z24, Z24
+	VMULPS      Z11, Z24, Z25
+	VSUBPS      Z25, Z23, Z25
+	VMULPS      Z12, Z24, Z26
+	VSUBPS      Z26, Z25, Z25
+	VMULPS      Z13, Z25, Z26
+	VMULPS      Z25, Z25, Z27
+	VADDPS      Z14, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z15, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z16, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z17, Z26, Z26
+	VMULPS      Z26, Z27, Z26
+	VADDPS      Z25, Z26, Z25
+	VADDPS      Z18, Z25, Z25
+	VCMPPS      $0x05, Z19, Z23, K1
+	VSCALEFPS.Z Z24, Z25, K1, Z23
+	TESTQ       DI, DI
+	JZ          noStore98
+	VMOVUPS     Z23, (DI)(AX*1)
+
+noStore98:
+	VADDPS Z23, Z2, Z2
+	ADDQ   $0x00000040, AX
+
+tail94:
+	TESTQ       $0x0000000f, CX
+	JZ          classesDone95
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (SI)(AX*1), K1, Z23
+	VSUBPS      Z22, Z23, Z22
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (R12)(AX*1), K1, Z23
 	VMULPS      Z23, Z0, Z23
 	VADDPS      Z1, Z23, Z23
-	VCMPPS      $0x04, Z19, Z23, K1
+	VCMPPS      $0x04, Z20, Z23, K1
 	VMULPS      Z22, Z23, Z24
 	VMOVUPS.Z   Z24, K1, Z24
-	VADDPS      Z23, Z7, Z7
-	VADDPS      Z24, Z8, Z8
+	KMOVW       264(SP), K1
+	VADDPS      Z23, Z7, K1, Z7
+	KMOVW       264(SP), K1
+	VADDPS      Z24, Z8, K1, Z8
 	VMULPS      Z9, Z22, Z23
 	VADDPS      Z10, Z23, Z23
 	VSUBPS      Z10, Z23, Z23
@@ -9296,62 +9342,16 @@ rest93:
 	VMULPS      Z25, Z26, Z25
 	VADDPS      Z24, Z25, Z24
 	VADDPS      Z18, Z24, Z24
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z22, K1
+	VCMPPS      $0x05, Z19, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
-	TESTQ       DI, DI
-	JZ          noStore98
-	VMOVUPS     Z22, (DI)(AX*1)
-
-noStore98:
-	VADDPS Z22, Z2, Z2
-	ADDQ   $0x00000040, AX
-
-tail94:
-	TESTQ       $0x0000000f, CX
-	JZ          classesDone95
-	KMOVW       264(SP), K1
-	VMOVUPS.Z   (SI)(AX*1), K1, Z22
-	VSUBPS      Z21, Z22, Z21
-	KMOVW       264(SP), K1
-	VMOVUPS.Z   (R12)(AX*1), K1, Z22
-	VMULPS      Z22, Z0, Z22
-	VADDPS      Z1, Z22, Z22
-	VCMPPS      $0x04, Z19, Z22, K1
-	VMULPS      Z21, Z22, Z23
-	VMOVUPS.Z   Z23, K1, Z23
-	KMOVW       264(SP), K1
-	VADDPS      Z22, Z7, K1, Z7
-	KMOVW       264(SP), K1
-	VADDPS      Z23, Z8, K1, Z8
-	VMULPS      Z9, Z21, Z22
-	VADDPS      Z10, Z22, Z22
-	VSUBPS      Z10, Z22, Z22
-	VMULPS      Z11, Z22, Z23
-	VSUBPS      Z23, Z21, Z23
-	VMULPS      Z12, Z22, Z24
-	VSUBPS      Z24, Z23, Z23
-	VMULPS      Z13, Z23, Z24
-	VMULPS      Z23, Z23, Z25
-	VADDPS      Z14, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z15, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z16, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z17, Z24, Z24
-	VMULPS      Z24, Z25, Z24
-	VADDPS      Z23, Z24, Z23
-	VADDPS      Z18, Z23, Z23
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z21, K1
-	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
 	JZ          noStore99
 	KMOVW       264(SP), K1
-	VMOVUPS     Z21, K1, (DI)(AX*1)
+	VMOVUPS     Z22, K1, (DI)(AX*1)
 
 noStore99:
 	KMOVW  264(SP), K1
-	VADDPS Z21, Z2, K1, Z2
+	VADDPS Z22, Z2, K1, Z2
 
 classesDone95:
 	JMP summed83
@@ -9362,105 +9362,154 @@ wideTargetsExp6:
 classes100:
 	CMPQ        AX, 280(SP)
 	JAE         rest101
-	VMOVUPS     (SI)(AX*1), Z22
+	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
-	VSUBPS      Z21, Z22, Z22
-	VMOVUPS     (R12)(AX*1), Z23
-	VMULPS      Z23, Z0, Z23
-	VADDPS      Z1, Z23, Z23
-	VMOVUPS     (BX)(AX*1), Z24
-	VMULPS      Z23, Z24, Z23
-	VCMPPS      $0x04, Z19, Z23, K1
-	VMULPS      Z22, Z23, Z24
-	VMOVUPS.Z   Z24, K1, Z24
-	VADDPS      Z23, Z7, Z7
-	VADDPS      Z24, Z8, Z8
-	VMULPS      Z9, Z22, Z23
-	VADDPS      Z10, Z23, Z23
-	VSUBPS      Z10, Z23, Z23
-	VMULPS      Z11, Z23, Z24
-	VSUBPS      Z24, Z22, Z24
-	VMULPS      Z12, Z23, Z25
-	VSUBPS      Z25, Z24, Z24
-	VMULPS      Z13, Z24, Z25
-	VMULPS      Z24, Z24, Z26
-	VADDPS      Z14, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z15, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z16, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z17, Z25, Z25
-	VMULPS      Z25, Z26, Z25
-	VADDPS      Z24, Z25, Z24
-	VADDPS      Z18, Z24, Z24
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z22, K1
-	VSCALEFPS.Z Z23, Z24, K1, Z22
+	VSUBPS      Z22, Z23, Z23
+	VMOVUPS     (R12)(AX*1), Z24
+	VMULPS      Z24, Z0, Z24
+	VADDPS      Z1, Z24, Z24
+	VMOVUPS     (BX)(AX*1), Z25
+	VMULPS      Z24, Z25, Z24
+	VCMPPS      $0x04, Z20, Z24, K1
+	VMULPS      Z23, Z24, Z25
+	VMOVUPS.Z   Z25, K1, Z25
+	VADDPS      Z24, Z7, Z7
+	VADDPS      Z25, Z8, Z8
+	VMULPS      Z9, Z23, Z24
+	VADDPS      Z10, Z24, Z24
+	VSUBPS      Z10, Z24, Z24
+	VMULPS      Z11, Z24, Z25
+	VSUBPS      Z25, Z23, Z25
+	VMULPS      Z12, Z24, Z26
+	VSUBPS      Z26, Z25, Z25
+	VMULPS      Z13, Z25, Z26
+	VMULPS      Z25, Z25, Z27
+	VADDPS      Z14, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z15, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z16, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z17, Z26, Z26
+	VMULPS      Z26, Z27, Z26
+	VADDPS      Z25, Z26, Z25
+	VADDPS      Z18, Z25, Z25
+	VCMPPS      $0x05, Z19, Z23, K1
+	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
 	JZ          noStore104
-	VMOVUPS     Z22, (DI)(AX*1)
+	VMOVUPS     Z23, (DI)(AX*1)
 
 noStore104:
-	VADDPS      Z22, Z2, Z2
-	VMOVUPS     64(SI)(AX*1), Z22
+	VADDPS      Z23, Z2, Z2
+	VMOVUPS     64(SI)(AX*1), Z23
 	PREFETCHT0  64(R11)(AX*1)
-	VSUBPS      Z21, Z22, Z22
-	VMOVUPS     64(R12)(AX*1), Z23
-	VMULPS      Z23, Z0, Z23
-	VADDPS      Z1, Z23, Z23
-	VMOVUPS     64(BX)(AX*1), Z24
-	VMULPS      Z23, Z24, Z23
-	VCMPPS      $0x04, Z19, Z23, K1
-	VMULPS      Z22, Z23, Z24
-	VMOVUPS.Z   Z24, K1, Z24
-	VADDPS      Z23, Z7, Z7
-	VADDPS      Z24, Z8, Z8
-	VMULPS      Z9, Z22, Z23
-	VADDPS      Z10, Z23, Z23
-	VSUBPS      Z10, Z23, Z23
-	VMULPS      Z11, Z23, Z24
-	VSUBPS      Z24, Z22, Z24
-	VMULPS      Z12, Z23, Z25
-	VSUBPS      Z25, Z24, Z24
-	VMULPS      Z13, Z24, Z25
-	VMULPS      Z24, Z24, Z26
-	VADDPS      Z14, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z15, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z16, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z17, Z25, Z25
-	VMULPS      Z25, Z26, Z25
-	VADDPS      Z24, Z25, Z24
-	VADDPS      Z18, Z24, Z24
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z22, K1
-	VSCALEFPS.Z Z23, Z24, K1, Z22
+	VSUBPS      Z22, Z23, Z23
+	VMOVUPS     64(R12)(AX*1), Z24
+	VMULPS      Z24, Z0, Z24
+	VADDPS      Z1, Z24, Z24
+	VMOVUPS     64(BX)(AX*1), Z25
+	VMULPS      Z24, Z25, Z24
+	VCMPPS      $0x04, Z20, Z24, K1
+	VMULPS      Z23, Z24, Z25
+	VMOVUPS.Z   Z25, K1, Z25
+	VADDPS      Z24, Z7, Z7
+	VADDPS      Z25, Z8, Z8
+	VMULPS      Z9, Z23, Z24
+	VADDPS      Z10, Z24, Z24
+	VSUBPS      Z10, Z24, Z24
+	VMULPS      Z11, Z24, Z25
+	VSUBPS      Z25, Z23, Z25
+	VMULPS      Z12, Z24, Z26
+	VSUBPS      Z26, Z25, Z25
+	VMULPS      Z13, Z25, Z26
+	VMULPS      Z25, Z25, Z27
+	VADDPS      Z14, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z15, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z16, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z17, Z26, Z26
+	VMULPS      Z26, Z27, Z26
+	VADDPS      Z25, Z26, Z25
+	VADDPS      Z18, Z25, Z25
+	VCMPPS      $0x05, Z19, Z23, K1
+	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
 	JZ          noStore105
-	VMOVUPS     Z22, 64(DI)(AX*1)
+	VMOVUPS     Z23, 64(DI)(AX*1)
 
 noStore105:
-	VADDPS Z22, Z2, Z2
+	VADDPS Z23, Z2, Z2
 	ADDQ   $0x00000080, AX
 	JMP    classes100
 
 rest101:
 	TESTQ       $0x00000010, CX
 	JZ          tail102
-	VMOVUPS     (SI)(AX*1), Z22
+	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
-	VSUBPS      Z21, Z22, Z22
-	VMOVUPS     (R12)(AX*1), Z23
+	VSUBPS      Z22, Z23, Z23
+	VMOVUPS     (R12)(AX*1), Z24
+	VMULPS      Z24, Z0, Z24
+	VADDPS      Z1, Z24, Z24
+	VMOVUPS     (BX)(AX*1), Z25
+	VMULPS      Z24, Z25, Z24
+	VCMPPS      $0x04, Z20, Z24, K1
+	VMULPS      Z23, Z24, Z25
+	VMOVUPS.Z   Z25, K1, Z25
+	VADDPS      Z24, Z7, Z7
+	VADDPS      Z25, Z8, Z8
+	VMULPS      Z9, Z23, Z24
+	VADDPS      Z10, Z24, Z24
+	VSUBPS      Z10, Z24, Z24
+	VMULPS      Z11, Z24, Z25
+	VSUBPS      Z25, Z23, Z25
+	VMULPS      Z12, Z24, Z26
+	VSUBPS      Z26, Z25, Z25
+	VMULPS      Z13, Z25, Z26
+	VMULPS      Z25, Z25, Z27
+	VADDPS      Z14, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z15, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z16, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z17, Z26, Z26
+	VMULPS      Z26, Z27, Z26
+	VADDPS      Z25, Z26, Z25
+	VADDPS      Z18, Z25, Z25
+	VCMPPS      $0x05, Z19, Z23, K1
+	VSCALEFPS.Z Z24, Z25, K1, Z23
+	TESTQ       DI, DI
+	JZ          noStore106
+	VMOVUPS     Z23, (DI)(AX*1)
+
+noStore106:
+	VADDPS Z23, Z2, Z2
+	ADDQ   $0x00000040, AX
+
+tail102:
+	TESTQ       $0x0000000f, CX
+	JZ          classesDone103
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (SI)(AX*1), K1, Z23
+	VSUBPS      Z22, Z23, Z22
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (R12)(AX*1), K1, Z23
 	VMULPS      Z23, Z0, Z23
 	VADDPS      Z1, Z23, Z23
-	VMOVUPS     (BX)(AX*1), Z24
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (BX)(AX*1), K1, Z24
 	VMULPS      Z23, Z24, Z23
-	VCMPPS      $0x04, Z19, Z23, K1
+	VCMPPS      $0x04, Z20, Z23, K1
 	VMULPS      Z22, Z23, Z24
 	VMOVUPS.Z   Z24, K1, Z24
-	VADDPS      Z23, Z7, Z7
-	VADDPS      Z24, Z8, Z8
+	KMOVW       264(SP), K1
+	VADDPS      Z23, Z7, K1, Z7
+	KMOVW       264(SP), K1
+	VADDPS      Z24, Z8, K1, Z8
 	VMULPS      Z9, Z22, Z23
 	VADDPS      Z10, Z23, Z23
 	VSUBPS      Z10, Z23, Z23
@@ -9480,721 +9529,672 @@ rest101:
 	VMULPS      Z25, Z26, Z25
 	VADDPS      Z24, Z25, Z24
 	VADDPS      Z18, Z24, Z24
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z22, K1
+	VCMPPS      $0x05, Z19, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
-	TESTQ       DI, DI
-	JZ          noStore106
-	VMOVUPS     Z22, (DI)(AX*1)
-
-noStore106:
-	VADDPS Z22, Z2, Z2
-	ADDQ   $0x00000040, AX
-
-tail102:
-	TESTQ       $0x0000000f, CX
-	JZ          classesDone103
-	KMOVW       264(SP), K1
-	VMOVUPS.Z   (SI)(AX*1), K1, Z22
-	VSUBPS      Z21, Z22, Z21
-	KMOVW       264(SP), K1
-	VMOVUPS.Z   (R12)(AX*1), K1, Z22
-	VMULPS      Z22, Z0, Z22
-	VADDPS      Z1, Z22, Z22
-	KMOVW       264(SP), K1
-	VMOVUPS.Z   (BX)(AX*1), K1, Z23
-	VMULPS      Z22, Z23, Z22
-	VCMPPS      $0x04, Z19, Z22, K1
-	VMULPS      Z21, Z22, Z23
-	VMOVUPS.Z   Z23, K1, Z23
-	KMOVW       264(SP), K1
-	VADDPS      Z22, Z7, K1, Z7
-	KMOVW       264(SP), K1
-	VADDPS      Z23, Z8, K1, Z8
-	VMULPS      Z9, Z21, Z22
-	VADDPS      Z10, Z22, Z22
-	VSUBPS      Z10, Z22, Z22
-	VMULPS      Z11, Z22, Z23
-	VSUBPS      Z23, Z21, Z23
-	VMULPS      Z12, Z22, Z24
-	VSUBPS      Z24, Z23, Z23
-	VMULPS      Z13, Z23, Z24
-	VMULPS      Z23, Z23, Z25
-	VADDPS      Z14, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z15, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z16, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z17, Z24, Z24
-	VMULPS      Z24, Z25, Z24
-	VADDPS      Z23, Z24, Z23
-	VADDPS      Z18, Z23, Z23
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z21, K1
-	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
 	JZ          noStore107
 	KMOVW       264(SP), K1
-	VMOVUPS     Z21, K1, (DI)(AX*1)
+	VMOVUPS     Z22, K1, (DI)(AX*1)
 
 noStore107:
 	KMOVW  264(SP), K1
-	VADDPS Z21, Z2, K1, Z2
+	VADDPS Z22, Z2, K1, Z2
 
 classesDone103:
 	JMP summed83
 
 wideTargetsExp1:
-	VMOVDQU32 lanes<>+0(SB), Z22
+	VMOVDQU32 lanes<>+0(SB), Z23
 	XORL      AX, AX
 
 classes108:
 	CMPQ        AX, 280(SP)
 	JAE         rest109
-	VMOVUPS     (SI)(AX*1), Z23
+	VMOVUPS     (SI)(AX*1), Z24
 	PREFETCHT0  (R11)(AX*1)
-	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z3, Z22, K1
-	VMOVUPS.Z   Z18, K1, Z24
-	VCMPPS      $0x04, Z19, Z24, K1
-	VMULPS      Z23, Z24, Z25
-	VMOVUPS.Z   Z25, K1, Z25
-	VADDPS      Z24, Z7, Z7
-	VADDPS      Z25, Z8, Z8
-	VPADDD      Z20, Z22, Z22
-	VMULPS      Z9, Z23, Z24
-	VADDPS      Z10, Z24, Z24
-	VSUBPS      Z10, Z24, Z24
-	VMULPS      Z11, Z24, Z25
-	VSUBPS      Z25, Z23, Z25
-	VMULPS      Z12, Z24, Z26
-	VSUBPS      Z26, Z25, Z25
-	VMULPS      Z13, Z25, Z26
-	VMULPS      Z25, Z25, Z27
-	VADDPS      Z14, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z15, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z16, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z17, Z26, Z26
-	VMULPS      Z26, Z27, Z26
-	VADDPS      Z25, Z26, Z25
-	VADDPS      Z18, Z25, Z25
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z23, K1
-	VSCALEFPS.Z Z24, Z25, K1, Z23
+	VSUBPS      Z22, Z24, Z24
+	VPCMPEQD    Z3, Z23, K1
+	VMOVUPS.Z   Z18, K1, Z25
+	VCMPPS      $0x04, Z20, Z25, K1
+	VMULPS      Z24, Z25, Z26
+	VMOVUPS.Z   Z26, K1, Z26
+	VADDPS      Z25, Z7, Z7
+	VADDPS      Z26, Z8, Z8
+	VPADDD      Z21, Z23, Z23
+	VMULPS      Z9, Z24, Z25
+	VADDPS      Z10, Z25, Z25
+	VSUBPS      Z10, Z25, Z25
+	VMULPS      Z11, Z25, Z26
+	VSUBPS      Z26, Z24, Z26
+	VMULPS      Z12, Z25, Z27
+	VSUBPS      Z27, Z26, Z26
+	VMULPS      Z13, Z26, Z27
+	VMULPS      Z26, Z26, Z28
+	VADDPS      Z14, Z27, Z27
+	VMULPS      Z26, Z27, Z27
+	VADDPS      Z15, Z27, Z27
+	VMULPS      Z26, Z27, Z27
+	VADDPS      Z16, Z27, Z27
+	VMULPS      Z26, Z27, Z27
+	VADDPS      Z17, Z27, Z27
+	VMULPS      Z27, Z28, Z27
+	VADDPS      Z26, Z27, Z26
+	VADDPS      Z18, Z26, Z26
+	VCMPPS      $0x05, Z19, Z24, K1
+	VSCALEFPS.Z Z25, Z26, K1, Z24
 	TESTQ       DI, DI
 	JZ          noStore112
-	VMOVUPS     Z23, (DI)(AX*1)
+	VMOVUPS     Z24, (DI)(AX*1)
 
 noStore112:
-	VADDPS      Z23, Z2, Z2
-	VMOVUPS     64(SI)(AX*1), Z23
+	VADDPS      Z24, Z2, Z2
+	VMOVUPS     64(SI)(AX*1), Z24
 	PREFETCHT0  64(R11)(AX*1)
-	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z3, Z22, K1
-	VMOVUPS.Z   Z18, K1, Z24
-	VCMPPS      $0x04, Z19, Z24, K1
-	VMULPS      Z23, Z24, Z25
-	VMOVUPS.Z   Z25, K1, Z25
-	VADDPS      Z24, Z7, Z7
-	VADDPS      Z25, Z8, Z8
-	VPADDD      Z20, Z22, Z22
-	VMULPS      Z9, Z23, Z24
-	VADDPS      Z10, Z24, Z24
-	VSUBPS      Z10, Z24, Z24
-	VMULPS      Z11, Z24, Z25
-	VSUBPS      Z25, Z23, Z25
-	VMULPS      Z12, Z24, Z26
-	VSUBPS      Z26, Z25, Z25
-	VMULPS      Z13, Z25, Z26
-	VMULPS      Z25, Z25, Z27
-	VADDPS      Z14, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z15, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z16, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z17, Z26, Z26
-	VMULPS      Z26, Z27, Z26
-	VADDPS      Z25, Z26, Z25
-	VADDPS      Z18, Z25, Z25
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z23, K1
-	VSCALEFPS.Z Z24, Z25, K1, Z23
+	VSUBPS      Z22, Z24, Z24
+	VPCMPEQD    Z3, Z23, K1
+	VMOVUPS.Z   Z18, K1, Z25
+	VCMPPS      $0x04, Z20, Z25, K1
+	VMULPS      Z24, Z25, Z26
+	VMOVUPS.Z   Z26, K1, Z26
+	VADDPS      Z25, Z7, Z7
+	VADDPS      Z26, Z8, Z8
+	VPADDD      Z21, Z23, Z23
+	VMULPS      Z9, Z24, Z25
+	VADDPS      Z10, Z25, Z25
+	VSUBPS      Z10, Z25, Z25
+	VMULPS      Z11, Z25, Z26
+	VSUBPS      Z26, Z24, Z26
+	VMULPS      Z12, Z25, Z27
+	VSUBPS      Z27, Z26, Z26
+	VMULPS      Z13, Z26, Z27
+	VMULPS      Z26, Z26, Z28
+	VADDPS      Z14, Z27, Z27
+	VMULPS      Z26, Z27, Z27
+	VADDPS      Z15, Z27, Z27
+	VMULPS      Z26, Z27, Z27
+	VADDPS      Z16, Z27, Z27
+	VMULPS      Z26, Z27, Z27
+	VADDPS      Z17, Z27, Z27
+	VMULPS      Z27, Z28, Z27
+	VADDPS      Z26, Z27, Z26
+	VADDPS      Z18, Z26, Z26
+	VCMPPS      $0x05, Z19, Z24, K1
+	VSCALEFPS.Z Z25, Z26, K1, Z24
 	TESTQ       DI, DI
 	JZ          noStore113
-	VMOVUPS     Z23, 64(DI)(AX*1)
+	VMOVUPS     Z24, 64(DI)(AX*1)
 
 noStore113:
-	VADDPS Z23, Z2, Z2
+	VADDPS Z24, Z2, Z2
 	ADDQ   $0x00000080, AX
 	JMP    classes108
 
 rest109:
 	TESTQ       $0x00000010, CX
 	JZ          tail110
-	VMOVUPS     (SI)(AX*1), Z23
+	VMOVUPS     (SI)(AX*1), Z24
 	PREFETCHT0  (R11)(AX*1)
-	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z3, Z22, K1
-	VMOVUPS.Z   Z18, K1, Z24
-	VCMPPS      $0x04, Z19, Z24, K1
-	VMULPS      Z23, Z24, Z25
-	VMOVUPS.Z   Z25, K1, Z25
-	VADDPS      Z24, Z7, Z7
-	VADDPS      Z25, Z8, Z8
-	VPADDD      Z20, Z22, Z22
-	VMULPS      Z9, Z23, Z24
-	VADDPS      Z10, Z24, Z24
-	VSUBPS      Z10, Z24, Z24
-	VMULPS      Z11, Z24, Z25
-	VSUBPS      Z25, Z23, Z25
-	VMULPS      Z12, Z24, Z26
-	VSUBPS      Z26, Z25, Z25
-	VMULPS      Z13, Z25, Z26
-	VMULPS      Z25, Z25, Z27
-	VADDPS      Z14, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z15, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z16, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z17, Z26, Z26
-	VMULPS      Z26, Z27, Z26
-	VADDPS      Z25, Z26, Z25
-	VADDPS      Z18, Z25, Z25
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z23, K1
-	VSCALEFPS.Z Z24, Z25, K1, Z23
+	VSUBPS      Z22, Z24, Z24
+	VPCMPEQD    Z3, Z23, K1
+	VMOVUPS.Z   Z18, K1, Z25
+	VCMPPS      $0x04, Z20, Z25, K1
+	VMULPS      Z24, Z25, Z26
+	VMOVUPS.Z   Z26, K1, Z26
+	VADDPS      Z25, Z7, Z7
+	VADDPS      Z26, Z8, Z8
+	VPADDD      Z21, Z23, Z23
+	VMULPS      Z9, Z24, Z25
+	VADDPS      Z10, Z25, Z25
+	VSUBPS      Z10, Z25, Z25
+	VMULPS      Z11, Z25, Z26
+	VSUBPS      Z26, Z24, Z26
+	VMULPS      Z12, Z25, Z27
+	VSUBPS      Z27, Z26, Z26
+	VMULPS      Z13, Z26, Z27
+	VMULPS      Z26, Z26, Z28
+	VADDPS      Z14, Z27, Z27
+	VMULPS      Z26, Z27, Z27
+	VADDPS      Z15, Z27, Z27
+	VMULPS      Z26, Z27, Z27
+	VADDPS      Z16, Z27, Z27
+	VMULPS      Z26, Z27, Z27
+	VADDPS      Z17, Z27, Z27
+	VMULPS      Z27, Z28, Z27
+	VADDPS      Z26, Z27, Z26
+	VADDPS      Z18, Z26, Z26
+	VCMPPS      $0x05, Z19, Z24, K1
+	VSCALEFPS.Z Z25, Z26, K1, Z24
 	TESTQ       DI, DI
 	JZ          noStore114
-	VMOVUPS     Z23, (DI)(AX*1)
+	VMOVUPS     Z24, (DI)(AX*1)
 
 noStore114:
-	VADDPS Z23, Z2, Z2
+	VADDPS Z24, Z2, Z2
 	ADDQ   $0x00000040, AX
 
 tail110:
 	TESTQ       $0x0000000f, CX
 	JZ          classesDone111
 	KMOVW       264(SP), K1
-	VMOVUPS.Z   (SI)(AX*1), K1, Z23
-	VSUBPS      Z21, Z23, Z21
-	VPCMPEQD    Z3, Z22, K1
-	VMOVUPS.Z   Z18, K1, Z23
-	VCMPPS      $0x04, Z19, Z23, K1
-	VMULPS      Z21, Z23, Z24
-	VMOVUPS.Z   Z24, K1, Z24
+	VMOVUPS.Z   (SI)(AX*1), K1, Z24
+	VSUBPS      Z22, Z24, Z22
+	VPCMPEQD    Z3, Z23, K1
+	VMOVUPS.Z   Z18, K1, Z24
+	VCMPPS      $0x04, Z20, Z24, K1
+	VMULPS      Z22, Z24, Z25
+	VMOVUPS.Z   Z25, K1, Z25
 	KMOVW       264(SP), K1
-	VADDPS      Z23, Z7, K1, Z7
+	VADDPS      Z24, Z7, K1, Z7
 	KMOVW       264(SP), K1
-	VADDPS      Z24, Z8, K1, Z8
-	VPADDD      Z20, Z22, Z22
-	VMULPS      Z9, Z21, Z22
-	VADDPS      Z10, Z22, Z22
-	VSUBPS      Z10, Z22, Z22
-	VMULPS      Z11, Z22, Z23
-	VSUBPS      Z23, Z21, Z23
-	VMULPS      Z12, Z22, Z24
-	VSUBPS      Z24, Z23, Z23
-	VMULPS      Z13, Z23, Z24
-	VMULPS      Z23, Z23, Z25
-	VADDPS      Z14, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z15, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z16, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z17, Z24, Z24
-	VMULPS      Z24, Z25, Z24
-	VADDPS      Z23, Z24, Z23
-	VADDPS      Z18, Z23, Z23
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z21, K1
-	VSCALEFPS.Z Z22, Z23, K1, Z21
+	VADDPS      Z25, Z8, K1, Z8
+	VPADDD      Z21, Z23, Z23
+	VMULPS      Z9, Z22, Z23
+	VADDPS      Z10, Z23, Z23
+	VSUBPS      Z10, Z23, Z23
+	VMULPS      Z11, Z23, Z24
+	VSUBPS      Z24, Z22, Z24
+	VMULPS      Z12, Z23, Z25
+	VSUBPS      Z25, Z24, Z24
+	VMULPS      Z13, Z24, Z25
+	VMULPS      Z24, Z24, Z26
+	VADDPS      Z14, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z15, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z16, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z17, Z25, Z25
+	VMULPS      Z25, Z26, Z25
+	VADDPS      Z24, Z25, Z24
+	VADDPS      Z18, Z24, Z24
+	VCMPPS      $0x05, Z19, Z22, K1
+	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
 	JZ          noStore115
 	KMOVW       264(SP), K1
-	VMOVUPS     Z21, K1, (DI)(AX*1)
+	VMOVUPS     Z22, K1, (DI)(AX*1)
 
 noStore115:
 	KMOVW  264(SP), K1
-	VADDPS Z21, Z2, K1, Z2
+	VADDPS Z22, Z2, K1, Z2
 
 classesDone111:
 	JMP summed83
 
 wideTargetsExp3:
-	VMOVDQU32 lanes<>+0(SB), Z22
+	VMOVDQU32 lanes<>+0(SB), Z23
 	XORL      AX, AX
 
 classes116:
 	CMPQ        AX, 280(SP)
 	JAE         rest117
-	VMOVUPS     (SI)(AX*1), Z23
+	VMOVUPS     (SI)(AX*1), Z24
 	PREFETCHT0  (R11)(AX*1)
-	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z3, Z22, K1
-	VMOVUPS.Z   Z18, K1, Z24
-	VMULPS      Z24, Z0, Z24
-	VADDPS      Z1, Z24, Z24
-	VCMPPS      $0x04, Z19, Z24, K1
-	VMULPS      Z23, Z24, Z25
-	VMOVUPS.Z   Z25, K1, Z25
-	VADDPS      Z24, Z7, Z7
-	VADDPS      Z25, Z8, Z8
-	VPADDD      Z20, Z22, Z22
-	VMULPS      Z9, Z23, Z24
-	VADDPS      Z10, Z24, Z24
-	VSUBPS      Z10, Z24, Z24
-	VMULPS      Z11, Z24, Z25
-	VSUBPS      Z25, Z23, Z25
-	VMULPS      Z12, Z24, Z26
-	VSUBPS      Z26, Z25, Z25
-	VMULPS      Z13, Z25, Z26
-	VMULPS      Z25, Z25, Z27
-	VADDPS      Z14, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z15, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z16, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z17, Z26, Z26
-	VMULPS      Z26, Z27, Z26
-	VADDPS      Z25, Z26, Z25
-	VADDPS      Z18, Z25, Z25
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z23, K1
-	VSCALEFPS.Z Z24, Z25, K1, Z23
+	VSUBPS      Z22, Z24, Z24
+	VPCMPEQD    Z3, Z23, K1
+	VMOVUPS.Z   Z18, K1, Z25
+	VMULPS      Z25, Z0, Z25
+	VADDPS      Z1, Z25, Z25
+	VCMPPS      $0x04, Z20, Z25, K1
+	VMULPS      Z24, Z25, Z26
+	VMOVUPS.Z   Z26, K1, Z26
+	VADDPS      Z25, Z7, Z7
+	VADDPS      Z26, Z8, Z8
+	VPADDD      Z21, Z23, Z23
+	VMULPS      Z9, Z24, Z25
+	VADDPS      Z10, Z25, Z25
+	VSUBPS      Z10, Z25, Z25
+	VMULPS      Z11, Z25, Z26
+	VSUBPS      Z26, Z24, Z26
+	VMULPS      Z12, Z25, Z27
+	VSUBPS      Z27, Z26, Z26
+	VMULPS      Z13, Z26, Z27
+	VMULPS      Z26, Z26, Z28
+	VADDPS      Z14, Z27, Z27
+	VMULPS      Z26, Z27, Z27
+	VADDPS      Z15, Z27, Z27
+	VMULPS      Z26, Z27, Z27
+	VADDPS      Z16, Z27, Z27
+	VMULPS      Z26, Z27, Z27
+	VADDPS      Z17, Z27, Z27
+	VMULPS      Z27, Z28, Z27
+	VADDPS      Z26, Z27, Z26
+	VADDPS      Z18, Z26, Z26
+	VCMPPS      $0x05, Z19, Z24, K1
+	VSCALEFPS.Z Z25, Z26, K1, Z24
 	TESTQ       DI, DI
 	JZ          noStore120
-	VMOVUPS     Z23, (DI)(AX*1)
+	VMOVUPS     Z24, (DI)(AX*1)
 
 noStore120:
-	VADDPS      Z23, Z2, Z2
-	VMOVUPS     64(SI)(AX*1), Z23
+	VADDPS      Z24, Z2, Z2
+	VMOVUPS     64(SI)(AX*1), Z24
 	PREFETCHT0  64(R11)(AX*1)
-	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z3, Z22, K1
-	VMOVUPS.Z   Z18, K1, Z24
-	VMULPS      Z24, Z0, Z24
-	VADDPS      Z1, Z24, Z24
-	VCMPPS      $0x04, Z19, Z24, K1
-	VMULPS      Z23, Z24, Z25
-	VMOVUPS.Z   Z25, K1, Z25
-	VADDPS      Z24, Z7, Z7
-	VADDPS      Z25, Z8, Z8
-	VPADDD      Z20, Z22, Z22
-	VMULPS      Z9, Z23, Z24
-	VADDPS      Z10, Z24, Z24
-	VSUBPS      Z10, Z24, Z24
-	VMULPS      Z11, Z24, Z25
-	VSUBPS      Z25, Z23, Z25
-	VMULPS      Z12, Z24, Z26
-	VSUBPS      Z26, Z25, Z25
-	VMULPS      Z13, Z25, Z26
-	VMULPS      Z25, Z25, Z27
-	VADDPS      Z14, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z15, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z16, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z17, Z26, Z26
-	VMULPS      Z26, Z27, Z26
-	VADDPS      Z25, Z26, Z25
-	VADDPS      Z18, Z25, Z25
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z23, K1
-	VSCALEFPS.Z Z24, Z25, K1, Z23
+	VSUBPS      Z22, Z24, Z24
+	VPCMPEQD    Z3, Z23, K1
+	VMOVUPS.Z   Z18, K1, Z25
+	VMULPS      Z25, Z0, Z25
+	VADDPS      Z1, Z25, Z25
+	VCMPPS      $0x04, Z20, Z25, K1
+	VMULPS      Z24, Z25, Z26
+	VMOVUPS.Z   Z26, K1, Z26
+	VADDPS      Z25, Z7, Z7
+	VADDPS      Z26, Z8, Z8
+	VPADDD      Z21, Z23, Z23
+	VMULPS      Z9, Z24, Z25
+	VADDPS      Z10, Z25, Z25
+	VSUBPS      Z10, Z25, Z25
+	VMULPS      Z11, Z25, Z26
+	VSUBPS      Z26, Z24, Z26
+	VMULPS      Z12, Z25, Z27
+	VSUBPS      Z27, Z26, Z26
+	VMULPS      Z13, Z26, Z27
+	VMULPS      Z26, Z26, Z28
+	VADDPS      Z14, Z27, Z27
+	VMULPS      Z26, Z27, Z27
+	VADDPS      Z15, Z27, Z27
+	VMULPS      Z26, Z27, Z27
+	VADDPS      Z16, Z27, Z27
+	VMULPS      Z26, Z27, Z27
+	VADDPS      Z17, Z27, Z27
+	VMULPS      Z27, Z28, Z27
+	VADDPS      Z26, Z27, Z26
+	VADDPS      Z18, Z26, Z26
+	VCMPPS      $0x05, Z19, Z24, K1
+	VSCALEFPS.Z Z25, Z26, K1, Z24
 	TESTQ       DI, DI
 	JZ          noStore121
-	VMOVUPS     Z23, 64(DI)(AX*1)
+	VMOVUPS     Z24, 64(DI)(AX*1)
 
 noStore121:
-	VADDPS Z23, Z2, Z2
+	VADDPS Z24, Z2, Z2
 	ADDQ   $0x00000080, AX
 	JMP    classes116
 
 rest117:
 	TESTQ       $0x00000010, CX
 	JZ          tail118
-	VMOVUPS     (SI)(AX*1), Z23
+	VMOVUPS     (SI)(AX*1), Z24
 	PREFETCHT0  (R11)(AX*1)
-	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z3, Z22, K1
-	VMOVUPS.Z   Z18, K1, Z24
-	VMULPS      Z24, Z0, Z24
-	VADDPS      Z1, Z24, Z24
-	VCMPPS      $0x04, Z19, Z24, K1
-	VMULPS      Z23, Z24, Z25
-	VMOVUPS.Z   Z25, K1, Z25
-	VADDPS      Z24, Z7, Z7
-	VADDPS      Z25, Z8, Z8
-	VPADDD      Z20, Z22, Z22
-	VMULPS      Z9, Z23, Z24
-	VADDPS      Z10, Z24, Z24
-	VSUBPS      Z10, Z24, Z24
-	VMULPS      Z11, Z24, Z25
-	VSUBPS      Z25, Z23, Z25
-	VMULPS      Z12, Z24, Z26
-	VSUBPS      Z26, Z25, Z25
-	VMULPS      Z13, Z25, Z26
-	VMULPS      Z25, Z25, Z27
-	VADDPS      Z14, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z15, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z16, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z17, Z26, Z26
-	VMULPS      Z26, Z27, Z26
-	VADDPS      Z25, Z26, Z25
-	VADDPS      Z18, Z25, Z25
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z23, K1
-	VSCALEFPS.Z Z24, Z25, K1, Z23
+	VSUBPS      Z22, Z24, Z24
+	VPCMPEQD    Z3, Z23, K1
+	VMOVUPS.Z   Z18, K1, Z25
+	VMULPS      Z25, Z0, Z25
+	VADDPS      Z1, Z25, Z25
+	VCMPPS      $0x04, Z20, Z25, K1
+	VMULPS      Z24, Z25, Z26
+	VMOVUPS.Z   Z26, K1, Z26
+	VADDPS      Z25, Z7, Z7
+	VADDPS      Z26, Z8, Z8
+	VPADDD      Z21, Z23, Z23
+	VMULPS      Z9, Z24, Z25
+	VADDPS      Z10, Z25, Z25
+	VSUBPS      Z10, Z25, Z25
+	VMULPS      Z11, Z25, Z26
+	VSUBPS      Z26, Z24, Z26
+	VMULPS      Z12, Z25, Z27
+	VSUBPS      Z27, Z26, Z26
+	VMULPS      Z13, Z26, Z27
+	VMULPS      Z26, Z26, Z28
+	VADDPS      Z14, Z27, Z27
+	VMULPS      Z26, Z27, Z27
+	VADDPS      Z15, Z27, Z27
+	VMULPS      Z26, Z27, Z27
+	VADDPS      Z16, Z27, Z27
+	VMULPS      Z26, Z27, Z27
+	VADDPS      Z17, Z27, Z27
+	VMULPS      Z27, Z28, Z27
+	VADDPS      Z26, Z27, Z26
+	VADDPS      Z18, Z26, Z26
+	VCMPPS      $0x05, Z19, Z24, K1
+	VSCALEFPS.Z Z25, Z26, K1, Z24
 	TESTQ       DI, DI
 	JZ          noStore122
-	VMOVUPS     Z23, (DI)(AX*1)
+	VMOVUPS     Z24, (DI)(AX*1)
 
 noStore122:
-	VADDPS Z23, Z2, Z2
+	VADDPS Z24, Z2, Z2
 	ADDQ   $0x00000040, AX
 
 tail118:
 	TESTQ       $0x0000000f, CX
 	JZ          classesDone119
 	KMOVW       264(SP), K1
-	VMOVUPS.Z   (SI)(AX*1), K1, Z23
-	VSUBPS      Z21, Z23, Z21
-	VPCMPEQD    Z3, Z22, K1
-	VMOVUPS.Z   Z18, K1, Z23
-	VMULPS      Z23, Z0, Z23
-	VADDPS      Z1, Z23, Z23
-	VCMPPS      $0x04, Z19, Z23, K1
-	VMULPS      Z21, Z23, Z24
-	VMOVUPS.Z   Z24, K1, Z24
+	VMOVUPS.Z   (SI)(AX*1), K1, Z24
+	VSUBPS      Z22, Z24, Z22
+	VPCMPEQD    Z3, Z23, K1
+	VMOVUPS.Z   Z18, K1, Z24
+	VMULPS      Z24, Z0, Z24
+	VADDPS      Z1, Z24, Z24
+	VCMPPS      $0x04, Z20, Z24, K1
+	VMULPS      Z22, Z24, Z25
+	VMOVUPS.Z   Z25, K1, Z25
 	KMOVW       264(SP), K1
-	VADDPS      Z23, Z7, K1, Z7
+	VADDPS      Z24, Z7, K1, Z7
 	KMOVW       264(SP), K1
-	VADDPS      Z24, Z8, K1, Z8
-	VPADDD      Z20, Z22, Z22
-	VMULPS      Z9, Z21, Z22
-	VADDPS      Z10, Z22, Z22
-	VSUBPS      Z10, Z22, Z22
-	VMULPS      Z11, Z22, Z23
-	VSUBPS      Z23, Z21, Z23
-	VMULPS      Z12, Z22, Z24
-	VSUBPS      Z24, Z23, Z23
-	VMULPS      Z13, Z23, Z24
-	VMULPS      Z23, Z23, Z25
-	VADDPS      Z14, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z15, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z16, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z17, Z24, Z24
-	VMULPS      Z24, Z25, Z24
-	VADDPS      Z23, Z24, Z23
-	VADDPS      Z18, Z23, Z23
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z21, K1
-	VSCALEFPS.Z Z22, Z23, K1, Z21
+	VADDPS      Z25, Z8, K1, Z8
+	VPADDD      Z21, Z23, Z23
+	VMULPS      Z9, Z22, Z23
+	VADDPS      Z10, Z23, Z23
+	VSUBPS      Z10, Z23, Z23
+	VMULPS      Z11, Z23, Z24
+	VSUBPS      Z24, Z22, Z24
+	VMULPS      Z12, Z23, Z25
+	VSUBPS      Z25, Z24, Z24
+	VMULPS      Z13, Z24, Z25
+	VMULPS      Z24, Z24, Z26
+	VADDPS      Z14, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z15, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z16, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z17, Z25, Z25
+	VMULPS      Z25, Z26, Z25
+	VADDPS      Z24, Z25, Z24
+	VADDPS      Z18, Z24, Z24
+	VCMPPS      $0x05, Z19, Z22, K1
+	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
 	JZ          noStore123
 	KMOVW       264(SP), K1
-	VMOVUPS     Z21, K1, (DI)(AX*1)
+	VMOVUPS     Z22, K1, (DI)(AX*1)
 
 noStore123:
 	KMOVW  264(SP), K1
-	VADDPS Z21, Z2, K1, Z2
+	VADDPS Z22, Z2, K1, Z2
 
 classesDone119:
 	JMP summed83
 
 wideTargetsExp7:
-	VMOVDQU32 lanes<>+0(SB), Z22
+	VMOVDQU32 lanes<>+0(SB), Z23
 	XORL      AX, AX
 
 classes124:
 	CMPQ        AX, 280(SP)
 	JAE         rest125
-	VMOVUPS     (SI)(AX*1), Z23
+	VMOVUPS     (SI)(AX*1), Z24
 	PREFETCHT0  (R11)(AX*1)
-	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z3, Z22, K1
-	VMOVUPS.Z   Z18, K1, Z24
-	VMULPS      Z24, Z0, Z24
-	VADDPS      Z1, Z24, Z24
-	VMOVUPS     (BX)(AX*1), Z25
-	VMULPS      Z24, Z25, Z24
-	VCMPPS      $0x04, Z19, Z24, K1
-	VMULPS      Z23, Z24, Z25
-	VMOVUPS.Z   Z25, K1, Z25
-	VADDPS      Z24, Z7, Z7
-	VADDPS      Z25, Z8, Z8
-	VPADDD      Z20, Z22, Z22
-	VMULPS      Z9, Z23, Z24
-	VADDPS      Z10, Z24, Z24
-	VSUBPS      Z10, Z24, Z24
-	VMULPS      Z11, Z24, Z25
-	VSUBPS      Z25, Z23, Z25
-	VMULPS      Z12, Z24, Z26
-	VSUBPS      Z26, Z25, Z25
-	VMULPS      Z13, Z25, Z26
-	VMULPS      Z25, Z25, Z27
-	VADDPS      Z14, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z15, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z16, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z17, Z26, Z26
-	VMULPS      Z26, Z27, Z26
-	VADDPS      Z25, Z26, Z25
-	VADDPS      Z18, Z25, Z25
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z23, K1
-	VSCALEFPS.Z Z24, Z25, K1, Z23
+	VSUBPS      Z22, Z24, Z24
+	VPCMPEQD    Z3, Z23, K1
+	VMOVUPS.Z   Z18, K1, Z25
+	VMULPS      Z25, Z0, Z25
+	VADDPS      Z1, Z25, Z25
+	VMOVUPS     (BX)(AX*1), Z26
+	VMULPS      Z25, Z26, Z25
+	VCMPPS      $0x04, Z20, Z25, K1
+	VMULPS      Z24, Z25, Z26
+	VMOVUPS.Z   Z26, K1, Z26
+	VADDPS      Z25, Z7, Z7
+	VADDPS      Z26, Z8, Z8
+	VPADDD      Z21, Z23, Z23
+	VMULPS      Z9, Z24, Z25
+	VADDPS      Z10, Z25, Z25
+	VSUBPS      Z10, Z25, Z25
+	VMULPS      Z11, Z25, Z26
+	VSUBPS      Z26, Z24, Z26
+	VMULPS      Z12, Z25, Z27
+	VSUBPS      Z27, Z26, Z26
+	VMULPS      Z13, Z26, Z27
+	VMULPS      Z26, Z26, Z28
+	VADDPS      Z14, Z27, Z27
+	VMULPS      Z26, Z27, Z27
+	VADDPS      Z15, Z27, Z27
+	VMULPS      Z26, Z27, Z27
+	VADDPS      Z16, Z27, Z27
+	VMULPS      Z26, Z27, Z27
+	VADDPS      Z17, Z27, Z27
+	VMULPS      Z27, Z28, Z27
+	VADDPS      Z26, Z27, Z26
+	VADDPS      Z18, Z26, Z26
+	VCMPPS      $0x05, Z19, Z24, K1
+	VSCALEFPS.Z Z25, Z26, K1, Z24
 	TESTQ       DI, DI
 	JZ          noStore128
-	VMOVUPS     Z23, (DI)(AX*1)
+	VMOVUPS     Z24, (DI)(AX*1)
 
 noStore128:
-	VADDPS      Z23, Z2, Z2
-	VMOVUPS     64(SI)(AX*1), Z23
+	VADDPS      Z24, Z2, Z2
+	VMOVUPS     64(SI)(AX*1), Z24
 	PREFETCHT0  64(R11)(AX*1)
-	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z3, Z22, K1
-	VMOVUPS.Z   Z18, K1, Z24
-	VMULPS      Z24, Z0, Z24
-	VADDPS      Z1, Z24, Z24
-	VMOVUPS     64(BX)(AX*1), Z25
-	VMULPS      Z24, Z25, Z24
-	VCMPPS      $0x04, Z19, Z24, K1
-	VMULPS      Z23, Z24, Z25
-	VMOVUPS.Z   Z25, K1, Z25
-	VADDPS      Z24, Z7, Z7
-	VADDPS      Z25, Z8, Z8
-	VPADDD      Z20, Z22, Z22
-	VMULPS      Z9, Z23, Z24
-	VADDPS      Z10, Z24, Z24
-	VSUBPS      Z10, Z24, Z24
-	VMULPS      Z11, Z24, Z25
-	VSUBPS      Z25, Z23, Z25
-	VMULPS      Z12, Z24, Z26
-	VSUBPS      Z26, Z25, Z25
-	VMULPS      Z13, Z25, Z26
-	VMULPS      Z25, Z25, Z27
-	VADDPS      Z14, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z15, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z16, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z17, Z26, Z26
-	VMULPS      Z26, Z27, Z26
-	VADDPS      Z25, Z26, Z25
-	VADDPS      Z18, Z25, Z25
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z23, K1
-	VSCALEFPS.Z Z24, Z25, K1, Z23
+	VSUBPS      Z22, Z24, Z24
+	VPCMPEQD    Z3, Z23, K1
+	VMOVUPS.Z   Z18, K1, Z25
+	VMULPS      Z25, Z0, Z25
+	VADDPS      Z1, Z25, Z25
+	VMOVUPS     64(BX)(AX*1), Z26
+	VMULPS      Z25, Z26, Z25
+	VCMPPS      $0x04, Z20, Z25, K1
+	VMULPS      Z24, Z25, Z26
+	VMOVUPS.Z   Z26, K1, Z26
+	VADDPS      Z25, Z7, Z7
+	VADDPS      Z26, Z8, Z8
+	VPADDD      Z21, Z23, Z23
+	VMULPS      Z9, Z24, Z25
+	VADDPS      Z10, Z25, Z25
+	VSUBPS      Z10, Z25, Z25
+	VMULPS      Z11, Z25, Z26
+	VSUBPS      Z26, Z24, Z26
+	VMULPS      Z12, Z25, Z27
+	VSUBPS      Z27, Z26, Z26
+	VMULPS      Z13, Z26, Z27
+	VMULPS      Z26, Z26, Z28
+	VADDPS      Z14, Z27, Z27
+	VMULPS      Z26, Z27, Z27
+	VADDPS      Z15, Z27, Z27
+	VMULPS      Z26, Z27, Z27
+	VADDPS      Z16, Z27, Z27
+	VMULPS      Z26, Z27, Z27
+	VADDPS      Z17, Z27, Z27
+	VMULPS      Z27, Z28, Z27
+	VADDPS      Z26, Z27, Z26
+	VADDPS      Z18, Z26, Z26
+	VCMPPS      $0x05, Z19, Z24, K1
+	VSCALEFPS.Z Z25, Z26, K1, Z24
 	TESTQ       DI, DI
 	JZ          noStore129
-	VMOVUPS     Z23, 64(DI)(AX*1)
+	VMOVUPS     Z24, 64(DI)(AX*1)
 
 noStore129:
-	VADDPS Z23, Z2, Z2
+	VADDPS Z24, Z2, Z2
 	ADDQ   $0x00000080, AX
 	JMP    classes124
 
 rest125:
 	TESTQ       $0x00000010, CX
 	JZ          tail126
-	VMOVUPS     (SI)(AX*1), Z23
+	VMOVUPS     (SI)(AX*1), Z24
 	PREFETCHT0  (R11)(AX*1)
-	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z3, Z22, K1
-	VMOVUPS.Z   Z18, K1, Z24
-	VMULPS      Z24, Z0, Z24
-	VADDPS      Z1, Z24, Z24
-	VMOVUPS     (BX)(AX*1), Z25
-	VMULPS      Z24, Z25, Z24
-	VCMPPS      $0x04, Z19, Z24, K1
-	VMULPS      Z23, Z24, Z25
-	VMOVUPS.Z   Z25, K1, Z25
-	VADDPS      Z24, Z7, Z7
-	VADDPS      Z25, Z8, Z8
-	VPADDD      Z20, Z22, Z22
-	VMULPS      Z9, Z23, Z24
-	VADDPS      Z10, Z24, Z24
-	VSUBPS      Z10, Z24, Z24
-	VMULPS      Z11, Z24, Z25
-	VSUBPS      Z25, Z23, Z25
-	VMULPS      Z12, Z24, Z26
-	VSUBPS      Z26, Z25, Z25
-	VMULPS      Z13, Z25, Z26
-	VMULPS      Z25, Z25, Z27
-	VADDPS      Z14, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z15, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z16, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z17, Z26, Z26
-	VMULPS      Z26, Z27, Z26
-	VADDPS      Z25, Z26, Z25
-	VADDPS      Z18, Z25, Z25
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z23, K1
-	VSCALEFPS.Z Z24, Z25, K1, Z23
+	VSUBPS      Z22, Z24, Z24
+	VPCMPEQD    Z3, Z23, K1
+	VMOVUPS.Z   Z18, K1, Z25
+	VMULPS      Z25, Z0, Z25
+	VADDPS      Z1, Z25, Z25
+	VMOVUPS     (BX)(AX*1), Z26
+	VMULPS      Z25, Z26, Z25
+	VCMPPS      $0x04, Z20, Z25, K1
+	VMULPS      Z24, Z25, Z26
+	VMOVUPS.Z   Z26, K1, Z26
+	VADDPS      Z25, Z7, Z7
+	VADDPS      Z26, Z8, Z8
+	VPADDD      Z21, Z23, Z23
+	VMULPS      Z9, Z24, Z25
+	VADDPS      Z10, Z25, Z25
+	VSUBPS      Z10, Z25, Z25
+	VMULPS      Z11, Z25, Z26
+	VSUBPS      Z26, Z24, Z26
+	VMULPS      Z12, Z25, Z27
+	VSUBPS      Z27, Z26, Z26
+	VMULPS      Z13, Z26, Z27
+	VMULPS      Z26, Z26, Z28
+	VADDPS      Z14, Z27, Z27
+	VMULPS      Z26, Z27, Z27
+	VADDPS      Z15, Z27, Z27
+	VMULPS      Z26, Z27, Z27
+	VADDPS      Z16, Z27, Z27
+	VMULPS      Z26, Z27, Z27
+	VADDPS      Z17, Z27, Z27
+	VMULPS      Z27, Z28, Z27
+	VADDPS      Z26, Z27, Z26
+	VADDPS      Z18, Z26, Z26
+	VCMPPS      $0x05, Z19, Z24, K1
+	VSCALEFPS.Z Z25, Z26, K1, Z24
 	TESTQ       DI, DI
 	JZ          noStore130
-	VMOVUPS     Z23, (DI)(AX*1)
+	VMOVUPS     Z24, (DI)(AX*1)
 
 noStore130:
-	VADDPS Z23, Z2, Z2
+	VADDPS Z24, Z2, Z2
 	ADDQ   $0x00000040, AX
 
 tail126:
 	TESTQ       $0x0000000f, CX
 	JZ          classesDone127
 	KMOVW       264(SP), K1
-	VMOVUPS.Z   (SI)(AX*1), K1, Z23
-	VSUBPS      Z21, Z23, Z21
-	VPCMPEQD    Z3, Z22, K1
-	VMOVUPS.Z   Z18, K1, Z23
-	VMULPS      Z23, Z0, Z23
-	VADDPS      Z1, Z23, Z23
+	VMOVUPS.Z   (SI)(AX*1), K1, Z24
+	VSUBPS      Z22, Z24, Z22
+	VPCMPEQD    Z3, Z23, K1
+	VMOVUPS.Z   Z18, K1, Z24
+	VMULPS      Z24, Z0, Z24
+	VADDPS      Z1, Z24, Z24
 	KMOVW       264(SP), K1
-	VMOVUPS.Z   (BX)(AX*1), K1, Z24
-	VMULPS      Z23, Z24, Z23
-	VCMPPS      $0x04, Z19, Z23, K1
-	VMULPS      Z21, Z23, Z24
-	VMOVUPS.Z   Z24, K1, Z24
-	KMOVW       264(SP), K1
-	VADDPS      Z23, Z7, K1, Z7
-	KMOVW       264(SP), K1
-	VADDPS      Z24, Z8, K1, Z8
-	VPADDD      Z20, Z22, Z22
-	VMULPS      Z9, Z21, Z22
-	VADDPS      Z10, Z22, Z22
-	VSUBPS      Z10, Z22, Z22
-	VMULPS      Z11, Z22, Z23
-	VSUBPS      Z23, Z21, Z23
-	VMULPS      Z12, Z22, Z24
-	VSUBPS      Z24, Z23, Z23
-	VMULPS      Z13, Z23, Z24
-	VMULPS      Z23, Z23, Z25
-	VADDPS      Z14, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z15, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z16, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z17, Z24, Z24
+	VMOVUPS.Z   (BX)(AX*1), K1, Z25
 	VMULPS      Z24, Z25, Z24
-	VADDPS      Z23, Z24, Z23
-	VADDPS      Z18, Z23, Z23
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z21, K1
-	VSCALEFPS.Z Z22, Z23, K1, Z21
+	VCMPPS      $0x04, Z20, Z24, K1
+	VMULPS      Z22, Z24, Z25
+	VMOVUPS.Z   Z25, K1, Z25
+	KMOVW       264(SP), K1
+	VADDPS      Z24, Z7, K1, Z7
+	KMOVW       264(SP), K1
+	VADDPS      Z25, Z8, K1, Z8
+	VPADDD      Z21, Z23, Z23
+	VMULPS      Z9, Z22, Z23
+	VADDPS      Z10, Z23, Z23
+	VSUBPS      Z10, Z23, Z23
+	VMULPS      Z11, Z23, Z24
+	VSUBPS      Z24, Z22, Z24
+	VMULPS      Z12, Z23, Z25
+	VSUBPS      Z25, Z24, Z24
+	VMULPS      Z13, Z24, Z25
+	VMULPS      Z24, Z24, Z26
+	VADDPS      Z14, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z15, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z16, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z17, Z25, Z25
+	VMULPS      Z25, Z26, Z25
+	VADDPS      Z24, Z25, Z24
+	VADDPS      Z18, Z24, Z24
+	VCMPPS      $0x05, Z19, Z22, K1
+	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
 	JZ          noStore131
 	KMOVW       264(SP), K1
-	VMOVUPS     Z21, K1, (DI)(AX*1)
+	VMOVUPS     Z22, K1, (DI)(AX*1)
 
 noStore131:
 	KMOVW  264(SP), K1
-	VADDPS Z21, Z2, K1, Z2
+	VADDPS Z22, Z2, K1, Z2
 
 classesDone127:
 summed83:
 	// The row: s, T, D = total(c) of their accumulators; ls = log32(s)
 	// (seq.Log); loss = ls·T - D (seq.TargetLoss).
-	VMOVSHDUP     Z2, Z21
-	VADDPS        Z21, Z2, Z2
-	VPERMILPS     $0x4e, Z2, Z21
-	VADDPS        Z21, Z2, Z2
-	VSHUFF32X4    $0xb1, Z2, Z2, Z21
-	VADDPS        Z21, Z2, Z2
-	VEXTRACTF64X4 $0x01, Z2, Y21
-	VADDSS        X21, X2, X2
+	VMOVSHDUP     Z2, Z22
+	VADDPS        Z22, Z2, Z2
+	VPERMILPS     $0x4e, Z2, Z22
+	VADDPS        Z22, Z2, Z2
+	VSHUFF32X4    $0xb1, Z2, Z2, Z22
+	VADDPS        Z22, Z2, Z2
+	VEXTRACTF64X4 $0x01, Z2, Y22
+	VADDSS        X22, X2, X2
 	VBROADCASTSS  X2, Z2
-	VMOVSHDUP     Z7, Z21
-	VADDPS        Z21, Z7, Z7
-	VPERMILPS     $0x4e, Z7, Z21
-	VADDPS        Z21, Z7, Z7
-	VSHUFF32X4    $0xb1, Z7, Z7, Z21
-	VADDPS        Z21, Z7, Z7
-	VEXTRACTF64X4 $0x01, Z7, Y21
-	VADDSS        X21, X7, X7
+	VMOVSHDUP     Z7, Z22
+	VADDPS        Z22, Z7, Z7
+	VPERMILPS     $0x4e, Z7, Z22
+	VADDPS        Z22, Z7, Z7
+	VSHUFF32X4    $0xb1, Z7, Z7, Z22
+	VADDPS        Z22, Z7, Z7
+	VEXTRACTF64X4 $0x01, Z7, Y22
+	VADDSS        X22, X7, X7
 	VBROADCASTSS  X7, Z7
-	VMOVSHDUP     Z8, Z21
-	VADDPS        Z21, Z8, Z8
-	VPERMILPS     $0x4e, Z8, Z21
-	VADDPS        Z21, Z8, Z8
-	VSHUFF32X4    $0xb1, Z8, Z8, Z21
-	VADDPS        Z21, Z8, Z8
-	VEXTRACTF64X4 $0x01, Z8, Y21
-	VADDSS        X21, X8, X8
+	VMOVSHDUP     Z8, Z22
+	VADDPS        Z22, Z8, Z8
+	VPERMILPS     $0x4e, Z8, Z22
+	VADDPS        Z22, Z8, Z8
+	VSHUFF32X4    $0xb1, Z8, Z8, Z22
+	VADDPS        Z22, Z8, Z8
+	VEXTRACTF64X4 $0x01, Z8, Y22
+	VADDSS        X22, X8, X8
 	VBROADCASTSS  X8, Z8
-	VPSRLD        $0x17, Z2, Z21
-	VMOVDQU32     logExpInv<>+0(SB), Z22
-	VPSUBD        Z21, Z22, Z22
-	VPSLLD        $0x17, Z22, Z22
-	VMULPS        Z2, Z22, Z22
-	VPSUBD        logExpBias<>+0(SB), Z21, Z21
-	VCVTDQ2PS     Z21, Z21
-	VCMPPS        $0x01, logSqrtHalf<>+0(SB), Z22, K1
-	VADDPS        Z22, Z22, Z23
-	VBLENDMPS     Z23, Z22, K1, Z22
-	VSUBPS        one<>+0(SB), Z21, Z23
-	VBLENDMPS     Z23, Z21, K1, Z21
-	VMULPS        expLn2Hi<>+0(SB), Z21, Z23
-	VMULPS        expLn2Lo<>+0(SB), Z21, Z21
-	VSUBPS        one<>+0(SB), Z22, Z22
-	VMULPS        Z22, Z22, Z24
-	VMULPS        logP0<>+0(SB), Z22, Z25
-	VADDPS        logP1<>+0(SB), Z25, Z25
-	VMULPS        Z22, Z25, Z25
-	VADDPS        logP2<>+0(SB), Z25, Z25
-	VMULPS        Z22, Z25, Z25
-	VADDPS        logP3<>+0(SB), Z25, Z25
-	VMULPS        Z22, Z25, Z25
-	VADDPS        logP4<>+0(SB), Z25, Z25
-	VMULPS        Z22, Z25, Z25
-	VADDPS        logP5<>+0(SB), Z25, Z25
-	VMULPS        Z22, Z25, Z25
-	VADDPS        logP6<>+0(SB), Z25, Z25
-	VMULPS        Z22, Z25, Z25
-	VADDPS        logP7<>+0(SB), Z25, Z25
-	VMULPS        Z22, Z25, Z25
-	VADDPS        logP8<>+0(SB), Z25, Z25
-	VMULPS        Z22, Z25, Z25
-	VMULPS        Z24, Z25, Z25
-	VADDPS        Z21, Z25, Z21
-	VMULPS        half<>+0(SB), Z24, Z24
-	VSUBPS        Z24, Z21, Z21
-	VADDPS        Z21, Z22, Z21
-	VADDPS        Z23, Z21, Z21
-	VMULPS        Z7, Z21, Z22
-	VSUBPS        Z8, Z22, Z8
+	VPSRLD        $0x17, Z2, Z22
+	VBROADCASTSS  logExpInv<>+0(SB), Z23
+	VPSUBD        Z22, Z23, Z23
+	VPSLLD        $0x17, Z23, Z23
+	VMULPS        Z2, Z23, Z23
+	VPSUBD.BCST   logExpBias<>+0(SB), Z22, Z22
+	VCVTDQ2PS     Z22, Z22
+	VCMPPS.BCST   $0x01, logSqrtHalf<>+0(SB), Z23, K1
+	VADDPS        Z23, Z23, Z24
+	VBLENDMPS     Z24, Z23, K1, Z23
+	VSUBPS.BCST   one<>+0(SB), Z22, Z24
+	VBLENDMPS     Z24, Z22, K1, Z22
+	VMULPS.BCST   expLn2Hi<>+0(SB), Z22, Z24
+	VMULPS.BCST   expLn2Lo<>+0(SB), Z22, Z22
+	VSUBPS.BCST   one<>+0(SB), Z23, Z23
+	VMULPS        Z23, Z23, Z25
+	VMULPS.BCST   logP0<>+0(SB), Z23, Z26
+	VADDPS.BCST   logP1<>+0(SB), Z26, Z26
+	VMULPS        Z23, Z26, Z26
+	VADDPS.BCST   logP2<>+0(SB), Z26, Z26
+	VMULPS        Z23, Z26, Z26
+	VADDPS.BCST   logP3<>+0(SB), Z26, Z26
+	VMULPS        Z23, Z26, Z26
+	VADDPS.BCST   logP4<>+0(SB), Z26, Z26
+	VMULPS        Z23, Z26, Z26
+	VADDPS.BCST   logP5<>+0(SB), Z26, Z26
+	VMULPS        Z23, Z26, Z26
+	VADDPS.BCST   logP6<>+0(SB), Z26, Z26
+	VMULPS        Z23, Z26, Z26
+	VADDPS.BCST   logP7<>+0(SB), Z26, Z26
+	VMULPS        Z23, Z26, Z26
+	VADDPS.BCST   logP8<>+0(SB), Z26, Z26
+	VMULPS        Z23, Z26, Z26
+	VMULPS        Z25, Z26, Z26
+	VADDPS        Z22, Z26, Z22
+	VMULPS.BCST   half<>+0(SB), Z25, Z25
+	VSUBPS        Z25, Z22, Z22
+	VADDPS        Z22, Z23, Z22
+	VADDPS        Z24, Z22, Z22
+	VMULPS        Z7, Z22, Z23
+	VSUBPS        Z8, Z23, Z8
 
 	// lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is computed, stored to
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl·T, f to the frame.
 	TESTB     $0x01, 296(SP)
 	JZ        noLse132
-	VADDPS    (SP), Z21, Z21
+	VADDPS    (SP), Z22, Z22
 	KMOVW     256(SP), K1
-	VBLENDMPS (SP), Z21, K1, Z21
+	VBLENDMPS (SP), Z22, K1, Z22
 	TESTQ     R14, R14
 	JZ        noLseStore133
-	VMOVSS    X21, (R14)(R10*4)
+	VMOVSS    X22, (R14)(R10*4)
 
 noLseStore133:
-	TESTB   $0x02, 296(SP)
-	JZ      noZ134
-	VMULPS  192(SP), Z21, Z22
-	VMULPS  Z21, Z22, Z21
-	VADDPS  Z22, Z22, Z22
-	VADDPS  one<>+0(SB), Z22, Z22
-	VMOVUPS Z22, 128(SP)
-	VMULPS  Z7, Z21, Z21
-	VADDPS  Z21, Z8, Z8
-	VMOVAPS Z8, Z8
+	TESTB       $0x02, 296(SP)
+	JZ          noZ134
+	VMULPS      192(SP), Z22, Z23
+	VMULPS      Z22, Z23, Z22
+	VADDPS      Z23, Z23, Z23
+	VADDPS.BCST one<>+0(SB), Z23, Z23
+	VMOVUPS     Z23, 128(SP)
+	VMULPS      Z7, Z22, Z22
+	VADDPS      Z22, Z8, Z8
+	VMOVAPS     Z8, Z8
 
 noZ134:
 noLse132:
@@ -10226,16 +10226,16 @@ classes136:
 	CMPQ    AX, 280(SP)
 	JAE     rest137
 	VMOVUPS (DI)(AX*1), Z7
-	VMOVUPS (R12)(AX*1), Z21
+	VMOVUPS (R12)(AX*1), Z22
 	VMULPS  Z2, Z7, Z7
-	VMULPS  Z8, Z21, Z21
-	VSUBPS  Z21, Z7, Z7
+	VMULPS  Z8, Z22, Z22
+	VSUBPS  Z22, Z7, Z7
 	VMOVUPS Z7, (DI)(AX*1)
 	VMOVUPS 64(DI)(AX*1), Z7
-	VMOVUPS 64(R12)(AX*1), Z21
+	VMOVUPS 64(R12)(AX*1), Z22
 	VMULPS  Z2, Z7, Z7
-	VMULPS  Z8, Z21, Z21
-	VSUBPS  Z21, Z7, Z7
+	VMULPS  Z8, Z22, Z22
+	VSUBPS  Z22, Z7, Z7
 	VMOVUPS Z7, 64(DI)(AX*1)
 	ADDQ    $0x00000080, AX
 	JMP     classes136
@@ -10244,10 +10244,10 @@ rest137:
 	TESTQ   $0x00000010, CX
 	JZ      tail138
 	VMOVUPS (DI)(AX*1), Z7
-	VMOVUPS (R12)(AX*1), Z21
+	VMOVUPS (R12)(AX*1), Z22
 	VMULPS  Z2, Z7, Z7
-	VMULPS  Z8, Z21, Z21
-	VSUBPS  Z21, Z7, Z7
+	VMULPS  Z8, Z22, Z22
+	VSUBPS  Z22, Z7, Z7
 	VMOVUPS Z7, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
@@ -10257,9 +10257,9 @@ tail138:
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z7
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (R12)(AX*1), K1, Z21
+	VMOVUPS.Z (R12)(AX*1), K1, Z22
 	VMULPS    Z2, Z7, Z2
-	VMULPS    Z8, Z21, Z7
+	VMULPS    Z8, Z22, Z7
 	VSUBPS    Z7, Z2, Z2
 	KMOVW     264(SP), K1
 	VMOVUPS   Z2, K1, (DI)(AX*1)
@@ -10274,20 +10274,20 @@ classes140:
 	CMPQ    AX, 280(SP)
 	JAE     rest141
 	VMOVUPS (DI)(AX*1), Z7
-	VMOVUPS (R12)(AX*1), Z21
-	VMULPS  Z21, Z0, Z21
-	VADDPS  Z1, Z21, Z21
+	VMOVUPS (R12)(AX*1), Z22
+	VMULPS  Z22, Z0, Z22
+	VADDPS  Z1, Z22, Z22
 	VMULPS  Z2, Z7, Z7
-	VMULPS  Z8, Z21, Z21
-	VSUBPS  Z21, Z7, Z7
+	VMULPS  Z8, Z22, Z22
+	VSUBPS  Z22, Z7, Z7
 	VMOVUPS Z7, (DI)(AX*1)
 	VMOVUPS 64(DI)(AX*1), Z7
-	VMOVUPS 64(R12)(AX*1), Z21
-	VMULPS  Z21, Z0, Z21
-	VADDPS  Z1, Z21, Z21
+	VMOVUPS 64(R12)(AX*1), Z22
+	VMULPS  Z22, Z0, Z22
+	VADDPS  Z1, Z22, Z22
 	VMULPS  Z2, Z7, Z7
-	VMULPS  Z8, Z21, Z21
-	VSUBPS  Z21, Z7, Z7
+	VMULPS  Z8, Z22, Z22
+	VSUBPS  Z22, Z7, Z7
 	VMOVUPS Z7, 64(DI)(AX*1)
 	ADDQ    $0x00000080, AX
 	JMP     classes140
@@ -10296,12 +10296,12 @@ rest141:
 	TESTQ   $0x00000010, CX
 	JZ      tail142
 	VMOVUPS (DI)(AX*1), Z7
-	VMOVUPS (R12)(AX*1), Z21
-	VMULPS  Z21, Z0, Z21
-	VADDPS  Z1, Z21, Z21
+	VMOVUPS (R12)(AX*1), Z22
+	VMULPS  Z22, Z0, Z22
+	VADDPS  Z1, Z22, Z22
 	VMULPS  Z2, Z7, Z7
-	VMULPS  Z8, Z21, Z21
-	VSUBPS  Z21, Z7, Z7
+	VMULPS  Z8, Z22, Z22
+	VSUBPS  Z22, Z7, Z7
 	VMOVUPS Z7, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
@@ -10311,11 +10311,11 @@ tail142:
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z7
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (R12)(AX*1), K1, Z21
-	VMULPS    Z21, Z0, Z21
-	VADDPS    Z1, Z21, Z21
+	VMOVUPS.Z (R12)(AX*1), K1, Z22
+	VMULPS    Z22, Z0, Z22
+	VADDPS    Z1, Z22, Z22
 	VMULPS    Z2, Z7, Z2
-	VMULPS    Z8, Z21, Z7
+	VMULPS    Z8, Z22, Z7
 	VSUBPS    Z7, Z2, Z2
 	KMOVW     264(SP), K1
 	VMOVUPS   Z2, K1, (DI)(AX*1)
@@ -10330,24 +10330,24 @@ classes144:
 	CMPQ    AX, 280(SP)
 	JAE     rest145
 	VMOVUPS (DI)(AX*1), Z7
-	VMOVUPS (R12)(AX*1), Z21
-	VMULPS  Z21, Z0, Z21
-	VADDPS  Z1, Z21, Z21
-	VMOVUPS (BX)(AX*1), Z22
-	VMULPS  Z21, Z22, Z21
+	VMOVUPS (R12)(AX*1), Z22
+	VMULPS  Z22, Z0, Z22
+	VADDPS  Z1, Z22, Z22
+	VMOVUPS (BX)(AX*1), Z23
+	VMULPS  Z22, Z23, Z22
 	VMULPS  Z2, Z7, Z7
-	VMULPS  Z8, Z21, Z21
-	VSUBPS  Z21, Z7, Z7
+	VMULPS  Z8, Z22, Z22
+	VSUBPS  Z22, Z7, Z7
 	VMOVUPS Z7, (DI)(AX*1)
 	VMOVUPS 64(DI)(AX*1), Z7
-	VMOVUPS 64(R12)(AX*1), Z21
-	VMULPS  Z21, Z0, Z21
-	VADDPS  Z1, Z21, Z21
-	VMOVUPS 64(BX)(AX*1), Z22
-	VMULPS  Z21, Z22, Z21
+	VMOVUPS 64(R12)(AX*1), Z22
+	VMULPS  Z22, Z0, Z22
+	VADDPS  Z1, Z22, Z22
+	VMOVUPS 64(BX)(AX*1), Z23
+	VMULPS  Z22, Z23, Z22
 	VMULPS  Z2, Z7, Z7
-	VMULPS  Z8, Z21, Z21
-	VSUBPS  Z21, Z7, Z7
+	VMULPS  Z8, Z22, Z22
+	VSUBPS  Z22, Z7, Z7
 	VMOVUPS Z7, 64(DI)(AX*1)
 	ADDQ    $0x00000080, AX
 	JMP     classes144
@@ -10356,14 +10356,14 @@ rest145:
 	TESTQ   $0x00000010, CX
 	JZ      tail146
 	VMOVUPS (DI)(AX*1), Z7
-	VMOVUPS (R12)(AX*1), Z21
-	VMULPS  Z21, Z0, Z21
-	VADDPS  Z1, Z21, Z21
-	VMOVUPS (BX)(AX*1), Z22
-	VMULPS  Z21, Z22, Z21
+	VMOVUPS (R12)(AX*1), Z22
+	VMULPS  Z22, Z0, Z22
+	VADDPS  Z1, Z22, Z22
+	VMOVUPS (BX)(AX*1), Z23
+	VMULPS  Z22, Z23, Z22
 	VMULPS  Z2, Z7, Z7
-	VMULPS  Z8, Z21, Z21
-	VSUBPS  Z21, Z7, Z7
+	VMULPS  Z8, Z22, Z22
+	VSUBPS  Z22, Z7, Z7
 	VMOVUPS Z7, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
@@ -10373,14 +10373,14 @@ tail146:
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z7
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (R12)(AX*1), K1, Z21
-	VMULPS    Z21, Z0, Z21
-	VADDPS    Z1, Z21, Z21
+	VMOVUPS.Z (R12)(AX*1), K1, Z22
+	VMULPS    Z22, Z0, Z22
+	VADDPS    Z1, Z22, Z22
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (BX)(AX*1), K1, Z22
-	VMULPS    Z21, Z22, Z21
+	VMOVUPS.Z (BX)(AX*1), K1, Z23
+	VMULPS    Z22, Z23, Z22
 	VMULPS    Z2, Z7, Z2
-	VMULPS    Z8, Z21, Z7
+	VMULPS    Z8, Z22, Z7
 	VSUBPS    Z7, Z2, Z2
 	KMOVW     264(SP), K1
 	VMOVUPS   Z2, K1, (DI)(AX*1)
@@ -10395,48 +10395,48 @@ wideTargetsGrad1:
 classes148:
 	CMPQ      AX, 280(SP)
 	JAE       rest149
-	VMOVUPS   (DI)(AX*1), Z21
+	VMOVUPS   (DI)(AX*1), Z22
 	VPCMPEQD  Z3, Z7, K1
-	VMOVUPS.Z Z18, K1, Z22
-	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z21
-	VMULPS    Z8, Z22, Z22
-	VSUBPS    Z22, Z21, Z21
-	VMOVUPS   Z21, (DI)(AX*1)
-	VMOVUPS   64(DI)(AX*1), Z21
+	VMOVUPS.Z Z18, K1, Z23
+	VPADDD    Z21, Z7, Z7
+	VMULPS    Z2, Z22, Z22
+	VMULPS    Z8, Z23, Z23
+	VSUBPS    Z23, Z22, Z22
+	VMOVUPS   Z22, (DI)(AX*1)
+	VMOVUPS   64(DI)(AX*1), Z22
 	VPCMPEQD  Z3, Z7, K1
-	VMOVUPS.Z Z18, K1, Z22
-	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z21
-	VMULPS    Z8, Z22, Z22
-	VSUBPS    Z22, Z21, Z21
-	VMOVUPS   Z21, 64(DI)(AX*1)
+	VMOVUPS.Z Z18, K1, Z23
+	VPADDD    Z21, Z7, Z7
+	VMULPS    Z2, Z22, Z22
+	VMULPS    Z8, Z23, Z23
+	VSUBPS    Z23, Z22, Z22
+	VMOVUPS   Z22, 64(DI)(AX*1)
 	ADDQ      $0x00000080, AX
 	JMP       classes148
 
 rest149:
 	TESTQ     $0x00000010, CX
 	JZ        tail150
-	VMOVUPS   (DI)(AX*1), Z21
+	VMOVUPS   (DI)(AX*1), Z22
 	VPCMPEQD  Z3, Z7, K1
-	VMOVUPS.Z Z18, K1, Z22
-	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z21
-	VMULPS    Z8, Z22, Z22
-	VSUBPS    Z22, Z21, Z21
-	VMOVUPS   Z21, (DI)(AX*1)
+	VMOVUPS.Z Z18, K1, Z23
+	VPADDD    Z21, Z7, Z7
+	VMULPS    Z2, Z22, Z22
+	VMULPS    Z8, Z23, Z23
+	VSUBPS    Z23, Z22, Z22
+	VMOVUPS   Z22, (DI)(AX*1)
 	ADDQ      $0x00000040, AX
 
 tail150:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone151
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (DI)(AX*1), K1, Z21
+	VMOVUPS.Z (DI)(AX*1), K1, Z22
 	VPCMPEQD  Z3, Z7, K1
-	VMOVUPS.Z Z18, K1, Z22
-	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z2
-	VMULPS    Z8, Z22, Z7
+	VMOVUPS.Z Z18, K1, Z23
+	VPADDD    Z21, Z7, Z7
+	VMULPS    Z2, Z22, Z2
+	VMULPS    Z8, Z23, Z7
 	VSUBPS    Z7, Z2, Z2
 	KMOVW     264(SP), K1
 	VMOVUPS   Z2, K1, (DI)(AX*1)
@@ -10451,56 +10451,56 @@ wideTargetsGrad3:
 classes152:
 	CMPQ      AX, 280(SP)
 	JAE       rest153
-	VMOVUPS   (DI)(AX*1), Z21
+	VMOVUPS   (DI)(AX*1), Z22
 	VPCMPEQD  Z3, Z7, K1
-	VMOVUPS.Z Z18, K1, Z22
-	VMULPS    Z22, Z0, Z22
-	VADDPS    Z1, Z22, Z22
-	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z21
-	VMULPS    Z8, Z22, Z22
-	VSUBPS    Z22, Z21, Z21
-	VMOVUPS   Z21, (DI)(AX*1)
-	VMOVUPS   64(DI)(AX*1), Z21
+	VMOVUPS.Z Z18, K1, Z23
+	VMULPS    Z23, Z0, Z23
+	VADDPS    Z1, Z23, Z23
+	VPADDD    Z21, Z7, Z7
+	VMULPS    Z2, Z22, Z22
+	VMULPS    Z8, Z23, Z23
+	VSUBPS    Z23, Z22, Z22
+	VMOVUPS   Z22, (DI)(AX*1)
+	VMOVUPS   64(DI)(AX*1), Z22
 	VPCMPEQD  Z3, Z7, K1
-	VMOVUPS.Z Z18, K1, Z22
-	VMULPS    Z22, Z0, Z22
-	VADDPS    Z1, Z22, Z22
-	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z21
-	VMULPS    Z8, Z22, Z22
-	VSUBPS    Z22, Z21, Z21
-	VMOVUPS   Z21, 64(DI)(AX*1)
+	VMOVUPS.Z Z18, K1, Z23
+	VMULPS    Z23, Z0, Z23
+	VADDPS    Z1, Z23, Z23
+	VPADDD    Z21, Z7, Z7
+	VMULPS    Z2, Z22, Z22
+	VMULPS    Z8, Z23, Z23
+	VSUBPS    Z23, Z22, Z22
+	VMOVUPS   Z22, 64(DI)(AX*1)
 	ADDQ      $0x00000080, AX
 	JMP       classes152
 
 rest153:
 	TESTQ     $0x00000010, CX
 	JZ        tail154
-	VMOVUPS   (DI)(AX*1), Z21
+	VMOVUPS   (DI)(AX*1), Z22
 	VPCMPEQD  Z3, Z7, K1
-	VMOVUPS.Z Z18, K1, Z22
-	VMULPS    Z22, Z0, Z22
-	VADDPS    Z1, Z22, Z22
-	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z21
-	VMULPS    Z8, Z22, Z22
-	VSUBPS    Z22, Z21, Z21
-	VMOVUPS   Z21, (DI)(AX*1)
+	VMOVUPS.Z Z18, K1, Z23
+	VMULPS    Z23, Z0, Z23
+	VADDPS    Z1, Z23, Z23
+	VPADDD    Z21, Z7, Z7
+	VMULPS    Z2, Z22, Z22
+	VMULPS    Z8, Z23, Z23
+	VSUBPS    Z23, Z22, Z22
+	VMOVUPS   Z22, (DI)(AX*1)
 	ADDQ      $0x00000040, AX
 
 tail154:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone155
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (DI)(AX*1), K1, Z21
+	VMOVUPS.Z (DI)(AX*1), K1, Z22
 	VPCMPEQD  Z3, Z7, K1
-	VMOVUPS.Z Z18, K1, Z22
-	VMULPS    Z22, Z0, Z22
-	VADDPS    Z1, Z22, Z22
-	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z2
-	VMULPS    Z8, Z22, Z7
+	VMOVUPS.Z Z18, K1, Z23
+	VMULPS    Z23, Z0, Z23
+	VADDPS    Z1, Z23, Z23
+	VPADDD    Z21, Z7, Z7
+	VMULPS    Z2, Z22, Z2
+	VMULPS    Z8, Z23, Z7
 	VSUBPS    Z7, Z2, Z2
 	KMOVW     264(SP), K1
 	VMOVUPS   Z2, K1, (DI)(AX*1)
@@ -10515,65 +10515,65 @@ wideTargetsGrad7:
 classes156:
 	CMPQ      AX, 280(SP)
 	JAE       rest157
-	VMOVUPS   (DI)(AX*1), Z21
+	VMOVUPS   (DI)(AX*1), Z22
 	VPCMPEQD  Z3, Z7, K1
-	VMOVUPS.Z Z18, K1, Z22
-	VMULPS    Z22, Z0, Z22
-	VADDPS    Z1, Z22, Z22
-	VMOVUPS   (BX)(AX*1), Z23
-	VMULPS    Z22, Z23, Z22
-	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z21
-	VMULPS    Z8, Z22, Z22
-	VSUBPS    Z22, Z21, Z21
-	VMOVUPS   Z21, (DI)(AX*1)
-	VMOVUPS   64(DI)(AX*1), Z21
+	VMOVUPS.Z Z18, K1, Z23
+	VMULPS    Z23, Z0, Z23
+	VADDPS    Z1, Z23, Z23
+	VMOVUPS   (BX)(AX*1), Z24
+	VMULPS    Z23, Z24, Z23
+	VPADDD    Z21, Z7, Z7
+	VMULPS    Z2, Z22, Z22
+	VMULPS    Z8, Z23, Z23
+	VSUBPS    Z23, Z22, Z22
+	VMOVUPS   Z22, (DI)(AX*1)
+	VMOVUPS   64(DI)(AX*1), Z22
 	VPCMPEQD  Z3, Z7, K1
-	VMOVUPS.Z Z18, K1, Z22
-	VMULPS    Z22, Z0, Z22
-	VADDPS    Z1, Z22, Z22
-	VMOVUPS   64(BX)(AX*1), Z23
-	VMULPS    Z22, Z23, Z22
-	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z21
-	VMULPS    Z8, Z22, Z22
-	VSUBPS    Z22, Z21, Z21
-	VMOVUPS   Z21, 64(DI)(AX*1)
+	VMOVUPS.Z Z18, K1, Z23
+	VMULPS    Z23, Z0, Z23
+	VADDPS    Z1, Z23, Z23
+	VMOVUPS   64(BX)(AX*1), Z24
+	VMULPS    Z23, Z24, Z23
+	VPADDD    Z21, Z7, Z7
+	VMULPS    Z2, Z22, Z22
+	VMULPS    Z8, Z23, Z23
+	VSUBPS    Z23, Z22, Z22
+	VMOVUPS   Z22, 64(DI)(AX*1)
 	ADDQ      $0x00000080, AX
 	JMP       classes156
 
 rest157:
 	TESTQ     $0x00000010, CX
 	JZ        tail158
-	VMOVUPS   (DI)(AX*1), Z21
+	VMOVUPS   (DI)(AX*1), Z22
 	VPCMPEQD  Z3, Z7, K1
-	VMOVUPS.Z Z18, K1, Z22
-	VMULPS    Z22, Z0, Z22
-	VADDPS    Z1, Z22, Z22
-	VMOVUPS   (BX)(AX*1), Z23
-	VMULPS    Z22, Z23, Z22
-	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z21
-	VMULPS    Z8, Z22, Z22
-	VSUBPS    Z22, Z21, Z21
-	VMOVUPS   Z21, (DI)(AX*1)
+	VMOVUPS.Z Z18, K1, Z23
+	VMULPS    Z23, Z0, Z23
+	VADDPS    Z1, Z23, Z23
+	VMOVUPS   (BX)(AX*1), Z24
+	VMULPS    Z23, Z24, Z23
+	VPADDD    Z21, Z7, Z7
+	VMULPS    Z2, Z22, Z22
+	VMULPS    Z8, Z23, Z23
+	VSUBPS    Z23, Z22, Z22
+	VMOVUPS   Z22, (DI)(AX*1)
 	ADDQ      $0x00000040, AX
 
 tail158:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone159
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (DI)(AX*1), K1, Z21
+	VMOVUPS.Z (DI)(AX*1), K1, Z22
 	VPCMPEQD  Z3, Z7, K1
-	VMOVUPS.Z Z18, K1, Z22
-	VMULPS    Z22, Z0, Z22
-	VADDPS    Z1, Z22, Z22
+	VMOVUPS.Z Z18, K1, Z23
+	VMULPS    Z23, Z0, Z23
+	VADDPS    Z1, Z23, Z23
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (BX)(AX*1), K1, Z23
-	VMULPS    Z22, Z23, Z22
-	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z2
-	VMULPS    Z8, Z22, Z7
+	VMOVUPS.Z (BX)(AX*1), K1, Z24
+	VMULPS    Z23, Z24, Z23
+	VPADDD    Z21, Z7, Z7
+	VMULPS    Z2, Z22, Z2
+	VMULPS    Z8, Z23, Z7
 	VSUBPS    Z7, Z2, Z2
 	KMOVW     264(SP), K1
 	VMOVUPS   Z2, K1, (DI)(AX*1)
@@ -10779,108 +10779,108 @@ oneChain63:
 	VMOVUPS expQ0<>+0(SB), Z13
 	VMOVUPS one<>+0(SB), Z14
 	VMOVUPS expCutoff<>+0(SB), Z15
-	VMOVUPS zero<>+0(SB), Z15
+	VMOVUPS zero<>+0(SB), Z16
 	XORL    AX, AX
 
 classes64:
 	CMPQ        AX, 288(SP)
 	JAE         rest65
-	VMOVUPS     (SI)(AX*1), Z15
-	VMOVUPS     64(SI)(AX*1), Z16
-	VMOVUPS     128(SI)(AX*1), Z17
-	VMOVUPS     192(SI)(AX*1), Z18
-	VSUBPS      Z0, Z15, Z15
+	VMOVUPS     (SI)(AX*1), Z16
+	VMOVUPS     64(SI)(AX*1), Z17
+	VMOVUPS     128(SI)(AX*1), Z18
+	VMOVUPS     192(SI)(AX*1), Z19
 	VSUBPS      Z0, Z16, Z16
 	VSUBPS      Z0, Z17, Z17
 	VSUBPS      Z0, Z18, Z18
-	VMULPS      Z5, Z15, Z19
+	VSUBPS      Z0, Z19, Z19
 	VMULPS      Z5, Z16, Z20
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z15, K1
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z16, K5
 	VMULPS      Z5, Z17, Z21
+	VCMPPS      $0x05, Z15, Z16, K1
+	VCMPPS      $0x05, Z15, Z17, K5
 	VMULPS      Z5, Z18, Z22
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z17, K6
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z18, K7
-	VADDPS      Z6, Z19, Z19
+	VMULPS      Z5, Z19, Z23
+	VCMPPS      $0x05, Z15, Z18, K6
+	VCMPPS      $0x05, Z15, Z19, K7
 	VADDPS      Z6, Z20, Z20
 	VADDPS      Z6, Z21, Z21
 	VADDPS      Z6, Z22, Z22
-	VSUBPS      Z6, Z19, Z19
+	VADDPS      Z6, Z23, Z23
 	VSUBPS      Z6, Z20, Z20
 	VSUBPS      Z6, Z21, Z21
 	VSUBPS      Z6, Z22, Z22
-	VMULPS      Z7, Z19, Z23
+	VSUBPS      Z6, Z23, Z23
 	VMULPS      Z7, Z20, Z24
 	VMULPS      Z7, Z21, Z25
 	VMULPS      Z7, Z22, Z26
-	VMULPS      Z8, Z19, Z27
-	VSUBPS      Z23, Z15, Z15
+	VMULPS      Z7, Z23, Z27
 	VSUBPS      Z24, Z16, Z16
-	VMULPS      Z8, Z20, Z23
-	VMULPS      Z8, Z21, Z24
+	VSUBPS      Z25, Z17, Z17
+	VMULPS      Z8, Z20, Z24
+	VMULPS      Z8, Z21, Z25
+	VSUBPS      Z26, Z18, Z18
+	VSUBPS      Z27, Z19, Z19
+	VMULPS      Z8, Z22, Z26
+	VMULPS      Z8, Z23, Z27
+	VSUBPS      Z24, Z16, Z16
 	VSUBPS      Z25, Z17, Z17
 	VSUBPS      Z26, Z18, Z18
-	VMULPS      Z8, Z22, Z25
-	VSUBPS      Z27, Z15, Z15
-	VSUBPS      Z23, Z16, Z16
-	VSUBPS      Z24, Z17, Z17
-	VSUBPS      Z25, Z18, Z18
-	VMULPS      Z9, Z15, Z23
+	VSUBPS      Z27, Z19, Z19
 	VMULPS      Z9, Z16, Z24
 	VMULPS      Z9, Z17, Z25
 	VMULPS      Z9, Z18, Z26
-	VMULPS      Z15, Z15, Z27
-	VADDPS      Z10, Z23, Z23
+	VMULPS      Z16, Z16, Z27
 	VADDPS      Z10, Z24, Z24
 	VADDPS      Z10, Z25, Z25
 	VADDPS      Z10, Z26, Z26
-	VMULPS      Z15, Z23, Z23
 	VMULPS      Z16, Z24, Z24
 	VMULPS      Z17, Z25, Z25
 	VMULPS      Z18, Z26, Z26
-	VADDPS      Z11, Z23, Z23
 	VADDPS      Z11, Z24, Z24
 	VADDPS      Z11, Z25, Z25
 	VADDPS      Z11, Z26, Z26
-	VMULPS      Z15, Z23, Z23
 	VMULPS      Z16, Z24, Z24
 	VMULPS      Z17, Z25, Z25
 	VMULPS      Z18, Z26, Z26
-	VADDPS      Z12, Z23, Z23
 	VADDPS      Z12, Z24, Z24
 	VADDPS      Z12, Z25, Z25
 	VADDPS      Z12, Z26, Z26
-	VMULPS      Z15, Z23, Z23
 	VMULPS      Z16, Z24, Z24
 	VMULPS      Z17, Z25, Z25
 	VMULPS      Z18, Z26, Z26
-	VADDPS      Z13, Z23, Z23
 	VADDPS      Z13, Z24, Z24
 	VADDPS      Z13, Z25, Z25
 	VADDPS      Z13, Z26, Z26
-	VMULPS      Z23, Z27, Z27
-	VMULPS      Z16, Z16, Z23
-	VADDPS      Z15, Z27, Z27
-	VMULPS      Z17, Z17, Z15
-	VMULPS      Z24, Z23, Z24
-	VMULPS      Z18, Z18, Z23
-	VADDPS      Z14, Z27, Z27
-	VMULPS      Z25, Z15, Z15
-	VADDPS      Z16, Z24, Z16
-	VMULPS      Z26, Z23, Z23
-	VSCALEFPS.Z Z19, Z27, K1, Z19
-	VADDPS      Z17, Z15, Z15
+	VMULPS      Z24, Z27, Z27
+	VMULPS      Z9, Z19, Z24
+	VADDPS      Z16, Z27, Z16
+	VADDPS      Z10, Z24, Z27
+	VMULPS      Z17, Z17, Z24
 	VADDPS      Z14, Z16, Z16
-	VADDPS      Z18, Z23, Z17
-	VMOVUPS     Z19, (DI)(AX*1)
-	VADDPS      Z14, Z15, Z15
-	VSCALEFPS.Z Z20, Z16, K5, Z16
+	VMULPS      Z19, Z27, Z27
+	VMULPS      Z25, Z24, Z25
+	VMULPS      Z18, Z18, Z24
+	VSCALEFPS.Z Z20, Z16, K1, Z16
+	VADDPS      Z11, Z27, Z27
+	VMULPS      Z19, Z19, Z20
+	VADDPS      Z17, Z25, Z17
+	VMULPS      Z26, Z24, Z24
+	VMOVUPS     Z16, (DI)(AX*1)
+	VMULPS      Z19, Z27, Z25
 	VADDPS      Z14, Z17, Z17
-	VSCALEFPS.Z Z21, Z15, K6, Z15
-	VMOVUPS     Z16, 64(DI)(AX*1)
-	VSCALEFPS.Z Z22, Z17, K7, Z17
-	VMOVUPS     Z15, 128(DI)(AX*1)
-	VMOVUPS     Z17, 192(DI)(AX*1)
+	VADDPS      Z18, Z24, Z18
+	VADDPS      Z12, Z25, Z24
+	VSCALEFPS.Z Z21, Z17, K5, Z17
+	VADDPS      Z14, Z18, Z18
+	VMULPS      Z19, Z24, Z21
+	VMOVUPS     Z17, 64(DI)(AX*1)
+	VSCALEFPS.Z Z22, Z18, K6, Z18
+	VADDPS      Z13, Z21, Z21
+	VMOVUPS     Z18, 128(DI)(AX*1)
+	VMULPS      Z21, Z20, Z20
+	VADDPS      Z19, Z20, Z19
+	VADDPS      Z14, Z19, Z19
+	VSCALEFPS.Z Z23, Z19, K7, Z19
+	VMOVUPS     Z19, 192(DI)(AX*1)
 	PREFETCHT0  (R11)(AX*1)
 	PREFETCHT0  (R12)(AX*1)
 	PREFETCHT0  64(R11)(AX*1)
@@ -10889,10 +10889,10 @@ classes64:
 	PREFETCHT0  128(R12)(AX*1)
 	PREFETCHT0  192(R11)(AX*1)
 	PREFETCHT0  192(R12)(AX*1)
-	VADDPS      Z19, Z4, Z4
 	VADDPS      Z16, Z4, Z4
-	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
+	VADDPS      Z18, Z4, Z4
+	VADDPS      Z19, Z4, Z4
 	ADDQ        $0x00000100, AX
 	JMP         classes64
 
@@ -10900,31 +10900,31 @@ rest65:
 single68:
 	CMPQ        AX, 272(SP)
 	JAE         tail66
-	VMOVUPS     (SI)(AX*1), Z15
-	VSUBPS      Z0, Z15, Z15
-	VMULPS      Z5, Z15, Z16
-	VADDPS      Z6, Z16, Z16
-	VSUBPS      Z6, Z16, Z16
-	VMULPS      Z7, Z16, Z17
-	VSUBPS      Z17, Z15, Z17
-	VMULPS      Z8, Z16, Z18
-	VSUBPS      Z18, Z17, Z17
-	VMULPS      Z9, Z17, Z18
-	VMULPS      Z17, Z17, Z19
-	VADDPS      Z10, Z18, Z18
-	VMULPS      Z17, Z18, Z18
-	VADDPS      Z11, Z18, Z18
-	VMULPS      Z17, Z18, Z18
-	VADDPS      Z12, Z18, Z18
-	VMULPS      Z17, Z18, Z18
-	VADDPS      Z13, Z18, Z18
-	VMULPS      Z18, Z19, Z18
-	VADDPS      Z17, Z18, Z17
-	VADDPS      Z14, Z17, Z17
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z15, K1
-	VSCALEFPS.Z Z16, Z17, K1, Z15
-	VMOVUPS     Z15, (DI)(AX*1)
-	VADDPS      Z15, Z4, Z4
+	VMOVUPS     (SI)(AX*1), Z16
+	VSUBPS      Z0, Z16, Z16
+	VMULPS      Z5, Z16, Z17
+	VADDPS      Z6, Z17, Z17
+	VSUBPS      Z6, Z17, Z17
+	VMULPS      Z7, Z17, Z18
+	VSUBPS      Z18, Z16, Z18
+	VMULPS      Z8, Z17, Z19
+	VSUBPS      Z19, Z18, Z18
+	VMULPS      Z9, Z18, Z19
+	VMULPS      Z18, Z18, Z20
+	VADDPS      Z10, Z19, Z19
+	VMULPS      Z18, Z19, Z19
+	VADDPS      Z11, Z19, Z19
+	VMULPS      Z18, Z19, Z19
+	VADDPS      Z12, Z19, Z19
+	VMULPS      Z18, Z19, Z19
+	VADDPS      Z13, Z19, Z19
+	VMULPS      Z19, Z20, Z19
+	VADDPS      Z18, Z19, Z18
+	VADDPS      Z14, Z18, Z18
+	VCMPPS      $0x05, Z15, Z16, K1
+	VSCALEFPS.Z Z17, Z18, K1, Z16
+	VMOVUPS     Z16, (DI)(AX*1)
+	VADDPS      Z16, Z4, Z4
 	ADDQ        $0x00000040, AX
 	JMP         single68
 
@@ -10932,8 +10932,8 @@ tail66:
 	TESTQ       $0x0000000f, CX
 	JZ          classesDone67
 	KMOVW       264(SP), K1
-	VMOVUPS.Z   (SI)(AX*1), K1, Z15
-	VSUBPS      Z0, Z15, Z0
+	VMOVUPS.Z   (SI)(AX*1), K1, Z16
+	VSUBPS      Z0, Z16, Z0
 	VMULPS      Z5, Z0, Z5
 	VADDPS      Z6, Z5, Z5
 	VSUBPS      Z6, Z5, Z5
@@ -10953,7 +10953,7 @@ tail66:
 	VMULPS      Z7, Z8, Z7
 	VADDPS      Z6, Z7, Z6
 	VADDPS      Z14, Z6, Z6
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z0, K1
+	VCMPPS      $0x05, Z15, Z0, K1
 	VSCALEFPS.Z Z5, Z6, K1, Z0
 	KMOVW       264(SP), K1
 	VMOVUPS     Z0, K1, (DI)(AX*1)
@@ -10971,7 +10971,7 @@ classesDone67:
 	VEXTRACTF64X4 $0x01, Z0, Y4
 	VADDSS        X4, X0, X0
 	VBROADCASTSS  X0, Z0
-	VMOVUPS       one<>+0(SB), Z4
+	VBROADCASTSS  one<>+0(SB), Z4
 	VDIVPS        Z0, Z4, Z0
 	XORL          AX, AX
 
@@ -11199,112 +11199,112 @@ oneChain63:
 	VMOVUPS expQ0<>+0(SB), Z13
 	VMOVUPS one<>+0(SB), Z14
 	VMOVUPS expCutoff<>+0(SB), Z15
-	VMOVUPS zero<>+0(SB), Z15
+	VMOVUPS zero<>+0(SB), Z16
 	XORL    AX, AX
 
 classes64:
 	CMPQ        AX, 288(SP)
 	JAE         rest65
-	VMOVUPS     (SI)(AX*1), Z15
-	VMOVUPS     64(SI)(AX*1), Z16
-	VMOVUPS     128(SI)(AX*1), Z17
-	VMOVUPS     192(SI)(AX*1), Z18
-	VSUBPS      Z0, Z15, Z15
+	VMOVUPS     (SI)(AX*1), Z16
+	VMOVUPS     64(SI)(AX*1), Z17
+	VMOVUPS     128(SI)(AX*1), Z18
+	VMOVUPS     192(SI)(AX*1), Z19
 	VSUBPS      Z0, Z16, Z16
 	VSUBPS      Z0, Z17, Z17
 	VSUBPS      Z0, Z18, Z18
-	VMULPS      Z5, Z15, Z19
+	VSUBPS      Z0, Z19, Z19
 	VMULPS      Z5, Z16, Z20
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z15, K1
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z16, K5
 	VMULPS      Z5, Z17, Z21
+	VCMPPS      $0x05, Z15, Z16, K1
+	VCMPPS      $0x05, Z15, Z17, K5
 	VMULPS      Z5, Z18, Z22
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z17, K6
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z18, K7
-	VADDPS      Z6, Z19, Z19
+	VMULPS      Z5, Z19, Z23
+	VCMPPS      $0x05, Z15, Z18, K6
+	VCMPPS      $0x05, Z15, Z19, K7
 	VADDPS      Z6, Z20, Z20
 	VADDPS      Z6, Z21, Z21
 	VADDPS      Z6, Z22, Z22
-	VSUBPS      Z6, Z19, Z19
+	VADDPS      Z6, Z23, Z23
 	VSUBPS      Z6, Z20, Z20
 	VSUBPS      Z6, Z21, Z21
 	VSUBPS      Z6, Z22, Z22
-	VMULPS      Z7, Z19, Z23
+	VSUBPS      Z6, Z23, Z23
 	VMULPS      Z7, Z20, Z24
 	VMULPS      Z7, Z21, Z25
 	VMULPS      Z7, Z22, Z26
-	VMULPS      Z8, Z19, Z27
-	VSUBPS      Z23, Z15, Z15
+	VMULPS      Z7, Z23, Z27
 	VSUBPS      Z24, Z16, Z16
-	VMULPS      Z8, Z20, Z23
-	VMULPS      Z8, Z21, Z24
+	VSUBPS      Z25, Z17, Z17
+	VMULPS      Z8, Z20, Z24
+	VMULPS      Z8, Z21, Z25
+	VSUBPS      Z26, Z18, Z18
+	VSUBPS      Z27, Z19, Z19
+	VMULPS      Z8, Z22, Z26
+	VMULPS      Z8, Z23, Z27
+	VSUBPS      Z24, Z16, Z16
 	VSUBPS      Z25, Z17, Z17
 	VSUBPS      Z26, Z18, Z18
-	VMULPS      Z8, Z22, Z25
-	VSUBPS      Z27, Z15, Z15
-	VSUBPS      Z23, Z16, Z16
-	VSUBPS      Z24, Z17, Z17
-	VSUBPS      Z25, Z18, Z18
-	VMULPS      Z9, Z15, Z23
+	VSUBPS      Z27, Z19, Z19
 	VMULPS      Z9, Z16, Z24
 	VMULPS      Z9, Z17, Z25
 	VMULPS      Z9, Z18, Z26
-	VMULPS      Z15, Z15, Z27
-	VADDPS      Z10, Z23, Z23
+	VMULPS      Z16, Z16, Z27
 	VADDPS      Z10, Z24, Z24
 	VADDPS      Z10, Z25, Z25
 	VADDPS      Z10, Z26, Z26
-	VMULPS      Z15, Z23, Z23
 	VMULPS      Z16, Z24, Z24
 	VMULPS      Z17, Z25, Z25
 	VMULPS      Z18, Z26, Z26
-	VADDPS      Z11, Z23, Z23
 	VADDPS      Z11, Z24, Z24
 	VADDPS      Z11, Z25, Z25
 	VADDPS      Z11, Z26, Z26
-	VMULPS      Z15, Z23, Z23
 	VMULPS      Z16, Z24, Z24
 	VMULPS      Z17, Z25, Z25
 	VMULPS      Z18, Z26, Z26
-	VADDPS      Z12, Z23, Z23
 	VADDPS      Z12, Z24, Z24
 	VADDPS      Z12, Z25, Z25
 	VADDPS      Z12, Z26, Z26
-	VMULPS      Z15, Z23, Z23
 	VMULPS      Z16, Z24, Z24
 	VMULPS      Z17, Z25, Z25
 	VMULPS      Z18, Z26, Z26
-	VADDPS      Z13, Z23, Z23
 	VADDPS      Z13, Z24, Z24
 	VADDPS      Z13, Z25, Z25
 	VADDPS      Z13, Z26, Z26
-	VMULPS      Z23, Z27, Z27
-	VMULPS      Z16, Z16, Z23
-	VADDPS      Z15, Z27, Z27
-	VMULPS      Z17, Z17, Z15
-	VMULPS      Z24, Z23, Z24
-	VMULPS      Z18, Z18, Z23
-	VADDPS      Z14, Z27, Z27
-	VMULPS      Z25, Z15, Z15
-	VADDPS      Z16, Z24, Z16
-	VMULPS      Z26, Z23, Z23
-	VSCALEFPS.Z Z19, Z27, K1, Z19
-	VADDPS      Z17, Z15, Z15
+	VMULPS      Z24, Z27, Z27
+	VMULPS      Z9, Z19, Z24
+	VADDPS      Z16, Z27, Z16
+	VADDPS      Z10, Z24, Z27
+	VMULPS      Z17, Z17, Z24
 	VADDPS      Z14, Z16, Z16
-	VADDPS      Z18, Z23, Z17
-	VADDPS      Z14, Z15, Z15
-	VSCALEFPS.Z Z20, Z16, K5, Z16
+	VMULPS      Z19, Z27, Z27
+	VMULPS      Z25, Z24, Z25
+	VMULPS      Z18, Z18, Z24
+	VSCALEFPS.Z Z20, Z16, K1, Z16
+	VADDPS      Z11, Z27, Z27
+	VMULPS      Z19, Z19, Z20
+	VADDPS      Z17, Z25, Z17
+	VMULPS      Z26, Z24, Z24
+	VMULPS      Z19, Z27, Z25
 	VADDPS      Z14, Z17, Z17
-	VSCALEFPS.Z Z21, Z15, K6, Z15
-	VSCALEFPS.Z Z22, Z17, K7, Z17
+	VADDPS      Z18, Z24, Z18
+	VADDPS      Z12, Z25, Z24
+	VSCALEFPS.Z Z21, Z17, K5, Z17
+	VADDPS      Z14, Z18, Z18
+	VMULPS      Z19, Z24, Z21
+	VSCALEFPS.Z Z22, Z18, K6, Z18
+	VADDPS      Z13, Z21, Z21
+	VMULPS      Z21, Z20, Z20
+	VADDPS      Z19, Z20, Z19
+	VADDPS      Z14, Z19, Z19
+	VSCALEFPS.Z Z23, Z19, K7, Z19
 	PREFETCHT0  (R11)(AX*1)
 	PREFETCHT0  64(R11)(AX*1)
 	PREFETCHT0  128(R11)(AX*1)
 	PREFETCHT0  192(R11)(AX*1)
-	VADDPS      Z19, Z4, Z4
 	VADDPS      Z16, Z4, Z4
-	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
+	VADDPS      Z18, Z4, Z4
+	VADDPS      Z19, Z4, Z4
 	ADDQ        $0x00000100, AX
 	JMP         classes64
 
@@ -11312,30 +11312,30 @@ rest65:
 single68:
 	CMPQ        AX, 272(SP)
 	JAE         tail66
-	VMOVUPS     (SI)(AX*1), Z15
-	VSUBPS      Z0, Z15, Z15
-	VMULPS      Z5, Z15, Z16
-	VADDPS      Z6, Z16, Z16
-	VSUBPS      Z6, Z16, Z16
-	VMULPS      Z7, Z16, Z17
-	VSUBPS      Z17, Z15, Z17
-	VMULPS      Z8, Z16, Z18
-	VSUBPS      Z18, Z17, Z17
-	VMULPS      Z9, Z17, Z18
-	VMULPS      Z17, Z17, Z19
-	VADDPS      Z10, Z18, Z18
-	VMULPS      Z17, Z18, Z18
-	VADDPS      Z11, Z18, Z18
-	VMULPS      Z17, Z18, Z18
-	VADDPS      Z12, Z18, Z18
-	VMULPS      Z17, Z18, Z18
-	VADDPS      Z13, Z18, Z18
-	VMULPS      Z18, Z19, Z18
-	VADDPS      Z17, Z18, Z17
-	VADDPS      Z14, Z17, Z17
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z15, K1
-	VSCALEFPS.Z Z16, Z17, K1, Z15
-	VADDPS      Z15, Z4, Z4
+	VMOVUPS     (SI)(AX*1), Z16
+	VSUBPS      Z0, Z16, Z16
+	VMULPS      Z5, Z16, Z17
+	VADDPS      Z6, Z17, Z17
+	VSUBPS      Z6, Z17, Z17
+	VMULPS      Z7, Z17, Z18
+	VSUBPS      Z18, Z16, Z18
+	VMULPS      Z8, Z17, Z19
+	VSUBPS      Z19, Z18, Z18
+	VMULPS      Z9, Z18, Z19
+	VMULPS      Z18, Z18, Z20
+	VADDPS      Z10, Z19, Z19
+	VMULPS      Z18, Z19, Z19
+	VADDPS      Z11, Z19, Z19
+	VMULPS      Z18, Z19, Z19
+	VADDPS      Z12, Z19, Z19
+	VMULPS      Z18, Z19, Z19
+	VADDPS      Z13, Z19, Z19
+	VMULPS      Z19, Z20, Z19
+	VADDPS      Z18, Z19, Z18
+	VADDPS      Z14, Z18, Z18
+	VCMPPS      $0x05, Z15, Z16, K1
+	VSCALEFPS.Z Z17, Z18, K1, Z16
+	VADDPS      Z16, Z4, Z4
 	ADDQ        $0x00000040, AX
 	JMP         single68
 
@@ -11343,13 +11343,13 @@ tail66:
 	TESTQ       $0x0000000f, CX
 	JZ          classesDone67
 	KMOVW       264(SP), K1
-	VMOVUPS.Z   (SI)(AX*1), K1, Z15
-	VSUBPS      Z0, Z15, Z15
-	VMULPS      Z5, Z15, Z5
+	VMOVUPS.Z   (SI)(AX*1), K1, Z16
+	VSUBPS      Z0, Z16, Z16
+	VMULPS      Z5, Z16, Z5
 	VADDPS      Z6, Z5, Z5
 	VSUBPS      Z6, Z5, Z5
 	VMULPS      Z7, Z5, Z6
-	VSUBPS      Z6, Z15, Z6
+	VSUBPS      Z6, Z16, Z6
 	VMULPS      Z8, Z5, Z7
 	VSUBPS      Z7, Z6, Z6
 	VMULPS      Z9, Z6, Z7
@@ -11364,7 +11364,7 @@ tail66:
 	VMULPS      Z7, Z8, Z7
 	VADDPS      Z6, Z7, Z6
 	VADDPS      Z14, Z6, Z6
-	VCMPPS      $0x05, expCutoff<>+0(SB), Z15, K1
+	VCMPPS      $0x05, Z15, Z16, K1
 	VSCALEFPS.Z Z5, Z6, K1, Z5
 	KMOVW       264(SP), K1
 	VADDPS      Z5, Z4, K1, Z4
@@ -11381,41 +11381,41 @@ classesDone67:
 	VADDSS        X5, X4, X4
 	VBROADCASTSS  X4, Z4
 	VPSRLD        $0x17, Z4, Z5
-	VMOVDQU32     logExpInv<>+0(SB), Z6
+	VBROADCASTSS  logExpInv<>+0(SB), Z6
 	VPSUBD        Z5, Z6, Z6
 	VPSLLD        $0x17, Z6, Z6
 	VMULPS        Z4, Z6, Z4
-	VPSUBD        logExpBias<>+0(SB), Z5, Z5
+	VPSUBD.BCST   logExpBias<>+0(SB), Z5, Z5
 	VCVTDQ2PS     Z5, Z5
-	VCMPPS        $0x01, logSqrtHalf<>+0(SB), Z4, K1
+	VCMPPS.BCST   $0x01, logSqrtHalf<>+0(SB), Z4, K1
 	VADDPS        Z4, Z4, Z6
 	VBLENDMPS     Z6, Z4, K1, Z4
-	VSUBPS        one<>+0(SB), Z5, Z6
+	VSUBPS.BCST   one<>+0(SB), Z5, Z6
 	VBLENDMPS     Z6, Z5, K1, Z5
-	VMULPS        expLn2Hi<>+0(SB), Z5, Z6
-	VMULPS        expLn2Lo<>+0(SB), Z5, Z5
-	VSUBPS        one<>+0(SB), Z4, Z4
+	VMULPS.BCST   expLn2Hi<>+0(SB), Z5, Z6
+	VMULPS.BCST   expLn2Lo<>+0(SB), Z5, Z5
+	VSUBPS.BCST   one<>+0(SB), Z4, Z4
 	VMULPS        Z4, Z4, Z7
-	VMULPS        logP0<>+0(SB), Z4, Z8
-	VADDPS        logP1<>+0(SB), Z8, Z8
+	VMULPS.BCST   logP0<>+0(SB), Z4, Z8
+	VADDPS.BCST   logP1<>+0(SB), Z8, Z8
 	VMULPS        Z4, Z8, Z8
-	VADDPS        logP2<>+0(SB), Z8, Z8
+	VADDPS.BCST   logP2<>+0(SB), Z8, Z8
 	VMULPS        Z4, Z8, Z8
-	VADDPS        logP3<>+0(SB), Z8, Z8
+	VADDPS.BCST   logP3<>+0(SB), Z8, Z8
 	VMULPS        Z4, Z8, Z8
-	VADDPS        logP4<>+0(SB), Z8, Z8
+	VADDPS.BCST   logP4<>+0(SB), Z8, Z8
 	VMULPS        Z4, Z8, Z8
-	VADDPS        logP5<>+0(SB), Z8, Z8
+	VADDPS.BCST   logP5<>+0(SB), Z8, Z8
 	VMULPS        Z4, Z8, Z8
-	VADDPS        logP6<>+0(SB), Z8, Z8
+	VADDPS.BCST   logP6<>+0(SB), Z8, Z8
 	VMULPS        Z4, Z8, Z8
-	VADDPS        logP7<>+0(SB), Z8, Z8
+	VADDPS.BCST   logP7<>+0(SB), Z8, Z8
 	VMULPS        Z4, Z8, Z8
-	VADDPS        logP8<>+0(SB), Z8, Z8
+	VADDPS.BCST   logP8<>+0(SB), Z8, Z8
 	VMULPS        Z4, Z8, Z8
 	VMULPS        Z7, Z8, Z8
 	VADDPS        Z5, Z8, Z5
-	VMULPS        half<>+0(SB), Z7, Z7
+	VMULPS.BCST   half<>+0(SB), Z7, Z7
 	VSUBPS        Z7, Z5, Z5
 	VADDPS        Z5, Z4, Z4
 	VADDPS        Z6, Z4, Z4

@@ -62,7 +62,11 @@ func (g *x86Gen) expPass(name string, frame operand.Mem, ptrs map[reg.Register]i
 	}
 	for _, c := range g.t.pinExp {
 		r := g.vec()
-		g.VMOVUPS(g.k[c], r)
+		if g.t.lanes == 16 {
+			g.VBROADCASTSS(g.k[c], r) // see x86Ops.form
+		} else {
+			g.VMOVUPS(g.k[c], r)
+		}
 		g.o.pinned[c] = r
 	}
 	g.Label(name + "ExpOnlyLoop")
@@ -187,7 +191,7 @@ Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 			for j, e := range d {
 				yj := seq.Scaled[operand.Op](g.o, e, q).(reg.VecVirtual)
 				k := g.K()
-				g.VPCMPEQD(g.index(j), lab, k)
+				g.VPCMPEQD_BCST(g.index(j), lab, k)
 				g.VSUBPS(sc, yj, k, yj)
 				y[j] = yj
 			}

@@ -131,7 +131,9 @@ func (o *x86Ops) inReg(a operand.Op, integer bool) operand.Op {
 		return a
 	}
 	r := o.vec()
-	if integer && o.zmm() {
+	if o.zmm() && isConst(m) {
+		o.op(clsLoad, o.g.VBROADCASTSS, m, r) // see form
+	} else if integer && o.zmm() {
 		o.op(clsLoad, o.g.VMOVDQU32, m, r)
 	} else if integer {
 		o.op(clsLoad, o.g.VMOVDQU, m, r)
@@ -149,12 +151,27 @@ func (o *x86Ops) inReg(a operand.Op, integer bool) operand.Op {
 // binary emits d = a op b as inst(b, a, d), with b possibly in memory. A
 // commutative operation loads the operand whose register serves later
 // reads (share), else keeps a constant (or the other operand) in memory.
-func (o *x86Ops) binary(cls opClass, inst any, a, b operand.Op, commutative, integer bool) operand.Op {
-	return o.binaryTo(cls, inst, a, b, commutative, integer, o.vec())
+//
+// bcst is the embedded-broadcast form of inst (AVX-512): see form.
+func (o *x86Ops) binary(cls opClass, inst, bcst any, a, b operand.Op, commutative, integer bool) operand.Op {
+	return o.binaryTo(cls, inst, bcst, a, b, commutative, integer, o.vec())
+}
+
+// form returns bcst, the embedded-broadcast form of an instruction
+// ({1to16}: one float32 or int32 read from memory for every lane), when the
+// tier is AVX-512 and its memory operand m is a constant, else inst. The
+// Go linker aligns a data symbol to 32 bytes at most, so a 64-byte vector
+// of the constant table may straddle two cache lines, and a load of it
+// costs two; the broadcast form reads the constant's first 4 bytes.
+func (o *x86Ops) form(inst, bcst any, m operand.Op) any {
+	if mm, ok := m.(operand.Mem); ok && o.zmm() && bcst != nil && isConst(mm) {
+		return bcst
+	}
+	return inst
 }
 
 // binaryTo is binary with the result register d.
-func (o *x86Ops) binaryTo(cls opClass, inst any, a, b operand.Op, commutative, integer bool, d reg.Register) operand.Op {
+func (o *x86Ops) binaryTo(cls opClass, inst, bcst any, a, b operand.Op, commutative, integer bool, d reg.Register) operand.Op {
 	a, b = o.resolve(a), o.resolve(b)
 	if commutative {
 		ma, aMem := a.(operand.Mem)
@@ -169,7 +186,7 @@ func (o *x86Ops) binaryTo(cls opClass, inst any, a, b operand.Op, commutative, i
 		}
 	}
 	ra := o.inReg(a, integer)
-	o.op(cls, inst, b, ra, d)
+	o.op(cls, o.form(inst, bcst, b), b, ra, d)
 	return d
 }
 
@@ -181,29 +198,29 @@ func (o *x86Ops) K(c seq.Const) operand.Op {
 }
 
 func (o *x86Ops) Add(a, b operand.Op) operand.Op {
-	return o.binary(clsAdd, o.g.VADDPS, a, b, true, false)
+	return o.binary(clsAdd, o.g.VADDPS, o.g.VADDPS_BCST, a, b, true, false)
 }
 func (o *x86Ops) Sub(a, b operand.Op) operand.Op {
-	return o.binary(clsAdd, o.g.VSUBPS, a, b, false, false)
+	return o.binary(clsAdd, o.g.VSUBPS, o.g.VSUBPS_BCST, a, b, false, false)
 }
 func (o *x86Ops) Mul(a, b operand.Op) operand.Op {
-	return o.binary(clsMul, o.g.VMULPS, a, b, true, false)
+	return o.binary(clsMul, o.g.VMULPS, o.g.VMULPS_BCST, a, b, true, false)
 }
 func (o *x86Ops) Div(a, b operand.Op) operand.Op {
-	return o.binary(clsDiv, o.g.VDIVPS, a, b, false, false)
+	return o.binary(clsDiv, o.g.VDIVPS, o.g.VDIVPS_BCST, a, b, false, false)
 }
 
 // Max is VMAXPS, which returns its second source when the operands are
 // ±0 or either is NaN: seq.Ops allows both (see max10).
 func (o *x86Ops) Max(a, b operand.Op) operand.Op {
-	return o.binary(clsLogic, o.g.VMAXPS, a, b, true, false)
+	return o.binary(clsLogic, o.g.VMAXPS, o.g.VMAXPS_BCST, a, b, true, false)
 }
 
 func (o *x86Ops) AddI(a, b operand.Op) operand.Op {
-	return o.binary(clsLogic, o.g.VPADDD, a, b, true, true)
+	return o.binary(clsLogic, o.g.VPADDD, o.g.VPADDD_BCST, a, b, true, true)
 }
 func (o *x86Ops) SubI(a, b operand.Op) operand.Op {
-	return o.binary(clsLogic, o.g.VPSUBD, a, b, false, true)
+	return o.binary(clsLogic, o.g.VPSUBD, o.g.VPSUBD_BCST, a, b, false, true)
 }
 
 func (o *x86Ops) ShlI(a operand.Op, n int) operand.Op {
@@ -227,6 +244,15 @@ func (o *x86Ops) CvtIF(a operand.Op) operand.Op {
 	return d
 }
 
+// cmp returns VCMPPS (or, with bcst, VCMPPS.BCST) with the predicate p,
+// as an instruction of three operands.
+func (o *x86Ops) cmp(p int, bcst bool) func(...operand.Op) {
+	if bcst {
+		return func(ops ...operand.Op) { o.g.VCMPPS_BCST(operand.U8(p), ops[0], ops[1], ops[2]) }
+	}
+	return func(ops ...operand.Op) { o.g.VCMPPS(operand.U8(p), ops[0], ops[1], ops[2]) }
+}
+
 // VCMPPS predicates: EQ_OQ (0) and LT_OS (1) are false for NaN; UNORD_Q
 // (3) is true where an operand is NaN; NEQ_UQ (4) is true for NaN, as Go's
 // != is.
@@ -245,13 +271,13 @@ func (o *x86Ops) Less(a, b operand.Op) operand.Op {
 	b = o.resolve(b)
 	ra := o.inReg(a, false)
 	d := o.mask()
-	o.op(clsLogic, o.g.VCMPPS, operand.U8(cmpLT), b, ra, d)
+	o.op(clsLogic, o.form(o.cmp(cmpLT, false), o.cmp(cmpLT, true), b), b, ra, d)
 	return d
 }
 
 // Equal is VCMPPS EQ_OQ: false where either operand is NaN.
 func (o *x86Ops) Equal(a, b operand.Op) operand.Op {
-	return o.binaryTo(clsLogic, func(ops ...operand.Op) { o.g.VCMPPS(operand.U8(cmpEQ), ops[0], ops[1], ops[2]) }, a, b, true, false, o.mask())
+	return o.binaryTo(clsLogic, o.cmp(cmpEQ, false), o.cmp(cmpEQ, true), a, b, true, false, o.mask())
 }
 
 // IsNaN is VCMPPS UNORD of a with itself.
@@ -268,7 +294,8 @@ func (o *x86Ops) Index(j int) operand.Op { return o.g.index(j) }
 func (o *x86Ops) NotZero(a operand.Op) operand.Op {
 	ra := o.inReg(a, false)
 	d := o.mask()
-	o.op(clsLogic, o.g.VCMPPS, operand.U8(cmpNEQ), o.g.k[seq.Zero], ra, d)
+	z := o.K(seq.Zero)
+	o.op(clsLogic, o.form(o.cmp(cmpNEQ, false), o.cmp(cmpNEQ, true), z), z, ra, d)
 	return d
 }
 
@@ -276,7 +303,7 @@ func (o *x86Ops) NotZero(a operand.Op) operand.Op {
 // masked move, VMOVUPS.Z a, mask, d.
 func (o *x86Ops) And(mask, a operand.Op) operand.Op {
 	if !o.zmm() {
-		return o.binary(clsLogic, o.g.VANDPS, mask, a, true, false)
+		return o.binary(clsLogic, o.g.VANDPS, nil, mask, a, true, false)
 	}
 	k := o.maskReg(mask)
 	a = o.resolve(a)
@@ -297,7 +324,8 @@ func (o *x86Ops) AndNot(mask, a operand.Op) operand.Op {
 		k := o.maskReg(mask)
 		ra := o.inReg(a, false)
 		d := o.vec()
-		o.op(clsLogic, o.g.VBLENDMPS, o.g.k[seq.Zero], ra, k, d)
+		z := o.K(seq.Zero)
+		o.op(clsLogic, o.form(o.g.VBLENDMPS, o.g.VBLENDMPS_BCST, z), z, ra, k, d)
 		return d
 	}
 	a = o.resolve(a)
@@ -316,7 +344,7 @@ func (o *x86Ops) Select(mask, a, b operand.Op) operand.Op {
 		a = o.resolve(a)
 		rb := o.inReg(b, false)
 		d := o.vec()
-		o.op(clsLogic, o.g.VBLENDMPS, a, rb, k, d)
+		o.op(clsLogic, o.form(o.g.VBLENDMPS, o.g.VBLENDMPS_BCST, a), a, rb, k, d)
 		return d
 	}
 	a = o.resolve(a)
@@ -336,7 +364,8 @@ func (o *x86Ops) Scales() bool { return o.zmm() }
 func (o *x86Ops) ScaleCut(p, n, d operand.Op) operand.Op {
 	rd := o.inReg(d, false)
 	k := o.g.K()
-	o.op(clsLogic, o.g.VCMPPS, operand.U8(cmpNLT), o.g.k[seq.Cutoff], rd, k)
+	c := o.K(seq.Cutoff)
+	o.op(clsLogic, o.form(o.cmp(cmpNLT, false), o.cmp(cmpNLT, true), c), c, rd, k)
 	n = o.resolve(n)
 	rp := o.inReg(p, false)
 	e := o.vec()
