@@ -802,7 +802,7 @@ GLOBL sixteen<>(SB), RODATA|NOPTR, $64
 
 // func xentLabelsAVX512(grad []float32, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·xentLabelsAVX512(SB), $7768-164
+TEXT ·xentLabelsAVX512(SB), $7832-164
 	// xentLabelsGeneric for whole blocks of 16 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -818,10 +818,11 @@ TEXT ·xentLabelsAVX512(SB), $7768-164
 	//         zl and f when computed), then the losses and the accumulators.
 	// Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 	//         the transpose.
-	// Frame: CHUNK = 8 records of 960 bytes, one per block of the chunk:
+	// Frame: CHUNK = 8 records of 960 bytes, one per block of the chunk, from
+	// the first multiple of 64 bytes of the frame (R11 = the first record):
 	// d[j], then e[j], at 64·j; s at 640; d[l] at 704; k·ln2hi at 768; m, then f,
 	// at 832; all, then lse, at 896 (m, all, lse and f only when lse is computed).
-	// After the records: z in every lane at 7680, the flag word at 7744.
+	// After the records: z in every lane at 7744, the flag word at 7808.
 	//
 	// Arguments.
 	MOVQ grad_base+0(FP), DI
@@ -884,7 +885,7 @@ isNil4:
 	LEAQ -10880(SI)(AX*1), R12
 
 noPrefetch5:
-	MOVQ R12, 7752(SP)
+	MOVQ R12, 7816(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(grad) - 10880, when 4·cap(grad) >=
 	// 4194304, else 0.
@@ -896,7 +897,7 @@ noPrefetch5:
 	LEAQ -10880(DI)(AX*1), R12
 
 noPrefetch6:
-	MOVQ R12, 7760(SP)
+	MOVQ R12, 7824(SP)
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
@@ -914,13 +915,13 @@ noLse7:
 	JZ           noZ8
 	MOVL         $0x00000003, R12
 	VBROADCASTSS z+160(FP), Z0
-	VMOVUPS      Z0, 7680(SP)
+	VMOVUPS      Z0, 7744(SP)
 
 noZ8:
-	MOVQ R12, 7744(SP)
+	MOVQ R12, 7808(SP)
 
 labelsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record.
+	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      labelsDone
 	MOVQ    $0x00000008, R9
@@ -929,13 +930,15 @@ labelsChunk:
 	SUBQ    R9, CX
 	MOVQ    R9, R10
 	LEAQ    (SP), R11
+	ADDQ    $0x3f, R11
+	ANDQ    $-64, R11
 	MOVQ    BX, R12
 
 labelsExpLoop:
 	// Pass 1a. The columns x[j] of the block; m = max10(x); d[l] = x[l] - m;
 	// d[j] = x[j] - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
-	CMPQ       SI, 7752(SP)
+	CMPQ       SI, 7816(SP)
 	JAE        noPrefetch9
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
@@ -1124,7 +1127,7 @@ noPreds10:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum10(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
-	TESTB       $0x01, 7744(SP)
+	TESTB       $0x01, 7808(SP)
 	JZ          noLse11
 	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z11, K1
 	VADDPS      Z7, Z9, Z8
@@ -1172,6 +1175,8 @@ noLse11:
 	// Pass 1b. e[j] = exp(d[j]) and s = sum10(e) of each block of the chunk.
 	MOVQ R9, R10
 	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
 
 	// Constants kept in registers in the loop.
 	VBROADCASTSS expMagic<>+0(SB), Z0
@@ -1447,7 +1452,9 @@ labelsExpOnlyLoop:
 	// with lse (and no z-loss), with the z-loss (and lse).
 	MOVQ  R9, R10
 	LEAQ  (SP), R11
-	TESTB $0x01, 7744(SP)
+	ADDQ  $0x3f, R11
+	ANDQ  $-64, R11
+	TESTB $0x01, 7808(SP)
 	JNZ   labelsLse
 
 labelsLogLoop:
@@ -1929,7 +1936,7 @@ noLosses13:
 labelsLse:
 	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
 	// the record and then to lse (when not nil).
-	TESTB $0x02, 7744(SP)
+	TESTB $0x02, 7808(SP)
 	JNZ   labelsZ
 
 labelsLseLogLoop:
@@ -2803,15 +2810,15 @@ labelsZLogLoop:
 	VADDPS       Z26, Z17, Z17
 	VBLENDMPS    2752(R11), Z24, K5, Z24
 	VMULPS       Z0, Z5, Z5
-	VMULPS       7680(SP), Z27, Z26
+	VMULPS       7744(SP), Z27, Z26
 	VMOVUPS      Z24, 2816(R11)
 	VADDPS.BCST  logP8<>+0(SB), Z7, Z7
 	VADDPS.BCST  logP8<>+0(SB), Z20, Z20
 	VMULPS       Z25, Z11, Z11
 	VSUBPS       Z6, Z17, Z6
-	VMULPS       7680(SP), Z4, Z17
+	VMULPS       7744(SP), Z4, Z17
 	VMULPS       Z13, Z5, Z5
-	VMULPS       7680(SP), Z24, Z30
+	VMULPS       7744(SP), Z24, Z30
 	VADDPS       Z26, Z26, Z13
 	VMULPS       Z8, Z7, Z7
 	VMULPS       Z12, Z20, Z20
@@ -2850,7 +2857,7 @@ labelsZLogLoop:
 	VBLENDMPS    3712(R11), Z5, K6, Z5
 	VADDPS       Z6, Z8, Z6
 	VADDPS       Z7, Z12, Z7
-	VMULPS       7680(SP), Z5, Z8
+	VMULPS       7744(SP), Z5, Z8
 	VMOVUPS      Z5, 3776(R11)
 	VADDPS       5568(R11), Z9, Z9
 	VADDPS.BCST  one<>+0(SB), Z18, Z10
@@ -2868,16 +2875,16 @@ labelsZLogLoop:
 	VADDPS       7552(R11), Z7, Z14
 	VMOVUPS      Z10, 4736(R11)
 	VBLENDMPS    5632(R11), Z13, K2, Z15
-	VMULPS       7680(SP), Z10, Z13
+	VMULPS       7744(SP), Z10, Z13
 	VADDPS       Z4, Z1, Z1
-	VMULPS       7680(SP), Z15, Z4
+	VMULPS       7744(SP), Z15, Z4
 	VSUBPS       6464(R11), Z6, Z6
 	VADDPS       Z17, Z2, Z2
 	VMOVUPS      Z15, 5696(R11)
 	VBLENDMPS    6592(R11), Z12, K3, Z12
 	VBLENDMPS    7552(R11), Z14, K4, Z17
-	VMULPS       7680(SP), Z12, Z16
-	VMULPS       7680(SP), Z17, Z18
+	VMULPS       7744(SP), Z12, Z16
+	VMULPS       7744(SP), Z17, Z18
 	VADDPS       Z13, Z13, Z14
 	VADDPS       Z5, Z3, Z3
 	VMOVUPS      Z12, 6656(R11)
@@ -3042,7 +3049,7 @@ labelsZLogLast:
 	VADDPS       832(R11), Z0, Z1
 	VSUBPS       704(R11), Z0, Z0
 	VBLENDMPS    832(R11), Z1, K2, Z1
-	VMULPS       7680(SP), Z1, Z2
+	VMULPS       7744(SP), Z1, Z2
 	VMOVUPS      Z1, 896(R11)
 	VADDPS       Z2, Z2, Z3
 	VMULPS       Z1, Z2, Z1
@@ -3084,8 +3091,10 @@ labelsGrad:
 	JZ    labelsChunk
 	MOVQ  R9, R10
 	LEAQ  (SP), R11
+	ADDQ  $0x3f, R11
+	ANDQ  $-64, R11
 	MOVQ  R12, BX
-	TESTB $0x02, 7744(SP)
+	TESTB $0x02, 7808(SP)
 	JNZ   labelsGradZ
 
 labelsGradLoop:
@@ -3129,7 +3138,7 @@ labelsGradLoop:
 
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
-	CMPQ       DI, 7760(SP)
+	CMPQ       DI, 7824(SP)
 	JAE        noPrefetch22
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
@@ -3265,7 +3274,7 @@ labelsGradZ:
 
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
-	CMPQ       DI, 7760(SP)
+	CMPQ       DI, 7824(SP)
 	JAE        noPrefetch23
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
@@ -3364,7 +3373,7 @@ labelsDone:
 
 // func xentTargetsAVX512(grad []float32, logits []float32, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·xentTargetsAVX512(SB), $13408-164
+TEXT ·xentTargetsAVX512(SB), $13472-164
 	// xentTargetsGeneric for whole blocks of 16 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -3381,11 +3390,12 @@ TEXT ·xentTargetsAVX512(SB), $13408-164
 	//         zl and f when computed), then the losses and the accumulators.
 	// Pass 3: scale, q, qt = q·T (then qt·f), the columns g[j] and the
 	//         registers of the transpose.
-	// Frame: CHUNK = 8 records of 1664 bytes, one per block of the chunk:
+	// Frame: CHUNK = 8 records of 1664 bytes, one per block of the chunk, from
+	// the first multiple of 64 bytes of the frame (R11 = the first record):
 	// t[j] at 64·j; d[j], then e[j], at 640+64·j; s at 1280; T at 1344; D at 1408;
 	// k·ln2hi at 1472; m, then f, at 1536; all, then lse, at 1600 (m, all, lse and f
-	// only when lse is computed). After the records: z in every lane at 13312, the
-	// flag word at 13376.
+	// only when lse is computed). After the records: z in every lane at 13376, the
+	// flag word at 13440.
 	//
 	// Arguments.
 	MOVQ grad_base+0(FP), DI
@@ -3447,7 +3457,7 @@ isNil27:
 	LEAQ -10880(SI)(AX*1), R12
 
 noPrefetch28:
-	MOVQ R12, 13384(SP)
+	MOVQ R12, 13448(SP)
 
 	// The prefetch limit of BX: BX + 4·cap(targets) - 10880, when 4·cap(targets) >=
 	// 4194304, else 0.
@@ -3459,7 +3469,7 @@ noPrefetch28:
 	LEAQ -10880(BX)(AX*1), R12
 
 noPrefetch29:
-	MOVQ R12, 13392(SP)
+	MOVQ R12, 13456(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(grad) - 10880, when 4·cap(grad) >=
 	// 4194304, else 0.
@@ -3471,7 +3481,7 @@ noPrefetch29:
 	LEAQ -10880(DI)(AX*1), R12
 
 noPrefetch30:
-	MOVQ R12, 13400(SP)
+	MOVQ R12, 13464(SP)
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
@@ -3489,13 +3499,13 @@ noLse31:
 	JZ           noZ32
 	MOVL         $0x00000003, R12
 	VBROADCASTSS z+160(FP), Z0
-	VMOVUPS      Z0, 13312(SP)
+	VMOVUPS      Z0, 13376(SP)
 
 noZ32:
-	MOVQ R12, 13376(SP)
+	MOVQ R12, 13440(SP)
 
 targetsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record.
+	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      targetsDone
 	MOVQ    $0x00000008, R9
@@ -3504,11 +3514,13 @@ targetsChunk:
 	SUBQ    R9, CX
 	MOVQ    R9, R10
 	LEAQ    (SP), R11
+	ADDQ    $0x3f, R11
+	ANDQ    $-64, R11
 
 targetsExpLoop:
 	// Pass 1a. The columns t[j], stored to the record, and T = sum10(t).
 	// Prefetch the block 10240 bytes ahead, when BX is below its limit.
-	CMPQ       BX, 13392(SP)
+	CMPQ       BX, 13456(SP)
 	JAE        noPrefetch33
 	PREFETCHT0 10240(BX)
 	PREFETCHT0 10304(BX)
@@ -3615,7 +3627,7 @@ noPrefetch33:
 
 	// The columns x[j] of the block.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
-	CMPQ       SI, 13384(SP)
+	CMPQ       SI, 13448(SP)
 	JAE        noPrefetch34
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
@@ -3763,7 +3775,7 @@ noPreds35:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum10(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
-	TESTB       $0x01, 13376(SP)
+	TESTB       $0x01, 13440(SP)
 	JZ          noLse36
 	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z8, K1
 	VADDPS      Z7, Z9, Z11
@@ -3867,6 +3879,8 @@ noLse36:
 	// Pass 1b. e[j] = exp(d[j]) and s = sum10(e) of each block of the chunk.
 	MOVQ R9, R10
 	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
 
 	// Constants kept in registers in the loop.
 	VBROADCASTSS expMagic<>+0(SB), Z0
@@ -4144,7 +4158,9 @@ targetsExpOnlyLoop:
 	// with lse (and no z-loss), with the z-loss (and lse).
 	MOVQ  R9, R10
 	LEAQ  (SP), R11
-	TESTB $0x01, 13376(SP)
+	ADDQ  $0x3f, R11
+	ANDQ  $-64, R11
+	TESTB $0x01, 13440(SP)
 	JNZ   targetsLse
 
 targetsLogLoop:
@@ -4635,7 +4651,7 @@ noLosses38:
 targetsLse:
 	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
 	// the record and then to lse (when not nil).
-	TESTB $0x02, 13376(SP)
+	TESTB $0x02, 13440(SP)
 	JNZ   targetsZ
 
 targetsLseLogLoop:
@@ -5520,16 +5536,16 @@ targetsZLogLoop:
 	VADDPS       Z26, Z17, Z17
 	VBLENDMPS    4864(R11), Z24, K5, Z24
 	VMULPS       Z0, Z5, Z5
-	VMULPS       13312(SP), Z27, Z26
+	VMULPS       13376(SP), Z27, Z26
 	VSUBPS       4736(R11), Z2, Z2
 	VMOVUPS      Z24, 4928(R11)
 	VADDPS.BCST  logP8<>+0(SB), Z7, Z7
 	VADDPS.BCST  logP8<>+0(SB), Z20, Z20
 	VMULPS       Z25, Z11, Z11
 	VSUBPS       Z6, Z17, Z6
-	VMULPS       13312(SP), Z4, Z17
+	VMULPS       13376(SP), Z4, Z17
 	VMULPS       Z13, Z5, Z5
-	VMULPS       13312(SP), Z24, Z30
+	VMULPS       13376(SP), Z24, Z30
 	VADDPS       Z26, Z26, Z13
 	VMULPS       Z8, Z7, Z7
 	VMULPS       Z12, Z20, Z20
@@ -5570,7 +5586,7 @@ targetsZLogLoop:
 	VBLENDMPS    6528(R11), Z5, K6, Z5
 	VADDPS       Z7, Z8, Z7
 	VADDPS       Z9, Z12, Z8
-	VMULPS       13312(SP), Z5, Z9
+	VMULPS       13376(SP), Z5, Z9
 	VMOVUPS      Z5, 6592(R11)
 	VADDPS       9792(R11), Z10, Z10
 	VSUBPS       6400(R11), Z3, Z3
@@ -5590,15 +5606,15 @@ targetsZLogLoop:
 	VADDPS       13184(R11), Z7, Z13
 	VMOVUPS      Z11, 8256(R11)
 	VBLENDMPS    9856(R11), Z8, K2, Z14
-	VMULPS       13312(SP), Z11, Z8
+	VMULPS       13376(SP), Z11, Z8
 	VADDPS       Z17, Z2, Z2
-	VMULPS       13312(SP), Z14, Z15
+	VMULPS       13376(SP), Z14, Z15
 	VMULPS       11328(R11), Z4, Z4
 	VMOVUPS      Z14, 9920(R11)
 	VBLENDMPS    11520(R11), Z12, K3, Z12
 	VBLENDMPS    13184(R11), Z13, K4, Z17
-	VMULPS       13312(SP), Z12, Z16
-	VMULPS       13312(SP), Z17, Z19
+	VMULPS       13376(SP), Z12, Z16
+	VMULPS       13376(SP), Z17, Z19
 	VADDPS       Z8, Z8, Z13
 	VMOVUPS      Z12, 11584(R11)
 	VMULPS       Z11, Z8, Z8
@@ -5774,7 +5790,7 @@ targetsZLogLast:
 	VMULPS       1344(R11), Z0, Z0
 	VBLENDMPS    1536(R11), Z1, K2, Z1
 	VSUBPS       1408(R11), Z0, Z0
-	VMULPS       13312(SP), Z1, Z2
+	VMULPS       13376(SP), Z1, Z2
 	VMOVUPS      Z1, 1600(R11)
 	VMULPS       Z1, Z2, Z1
 	VADDPS       Z2, Z2, Z2
@@ -5817,7 +5833,9 @@ targetsGrad:
 	JZ    targetsChunk
 	MOVQ  R9, R10
 	LEAQ  (SP), R11
-	TESTB $0x02, 13376(SP)
+	ADDQ  $0x3f, R11
+	ANDQ  $-64, R11
+	TESTB $0x02, 13440(SP)
 	JNZ   targetsGradZ
 
 targetsGradLoop:
@@ -5857,7 +5875,7 @@ targetsGradLoop:
 
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
-	CMPQ       DI, 13400(SP)
+	CMPQ       DI, 13464(SP)
 	JAE        noPrefetch47
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
@@ -5988,7 +6006,7 @@ targetsGradZ:
 
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
-	CMPQ       DI, 13400(SP)
+	CMPQ       DI, 13464(SP)
 	JAE        noPrefetch48
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
@@ -6086,7 +6104,7 @@ targetsDone:
 
 // func softmaxAVX512(dst []float32, logits []float32)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·softmaxAVX512(SB), $5648-48
+TEXT ·softmaxAVX512(SB), $5712-48
 	// softmaxGeneric for whole blocks of 16 rows: y[j] = e[j]·(1/s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -6096,7 +6114,8 @@ TEXT ·softmaxAVX512(SB), $5648-48
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 704 bytes, one per block of the chunk:
+	// Frame: CHUNK = 8 records of 704 bytes, one per block of the chunk, from
+	// the first multiple of 64 bytes of the frame (R11 = the first record):
 	// d[j], then e[j], at 64·j; s at 640.
 	//
 	// Arguments.
@@ -6125,7 +6144,7 @@ TEXT ·softmaxAVX512(SB), $5648-48
 	LEAQ -10880(SI)(AX*1), R12
 
 noPrefetch49:
-	MOVQ R12, 5632(SP)
+	MOVQ R12, 5696(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(dst) - 10880, when 4·cap(dst) >=
 	// 4194304, else 0.
@@ -6137,10 +6156,10 @@ noPrefetch49:
 	LEAQ -10880(DI)(AX*1), R12
 
 noPrefetch50:
-	MOVQ R12, 5640(SP)
+	MOVQ R12, 5704(SP)
 
 softmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record.
+	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      softmaxDone
 	MOVQ    $0x00000008, R9
@@ -6149,11 +6168,13 @@ softmaxChunk:
 	SUBQ    R9, CX
 	MOVQ    R9, R10
 	LEAQ    (SP), R11
+	ADDQ    $0x3f, R11
+	ANDQ    $-64, R11
 
 softmaxExpLoop:
 	// Pass 1a. d[j] = x[j] - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
-	CMPQ       SI, 5632(SP)
+	CMPQ       SI, 5696(SP)
 	JAE        noPrefetch51
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
@@ -6277,6 +6298,8 @@ noPrefetch51:
 	// Pass 1b. e[j] = exp(d[j]) and s = sum10(e) of each block of the chunk.
 	MOVQ R9, R10
 	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
 
 	// Constants kept in registers in the loop.
 	VBROADCASTSS expMagic<>+0(SB), Z0
@@ -6550,6 +6573,8 @@ softmaxExpOnlyLoop:
 	// Pass 2. q = 1 / s (seq.Reciprocal); y[j] = e[j]·q (seq.Scaled), stored as rows.
 	MOVQ R9, R10
 	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
 
 softmaxOutLoop:
 	VBROADCASTSS one<>+0(SB), Z0
@@ -6567,7 +6592,7 @@ softmaxOutLoop:
 
 	// The rows y of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
-	CMPQ       DI, 5640(SP)
+	CMPQ       DI, 5704(SP)
 	JAE        noPrefetch52
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
@@ -6665,7 +6690,7 @@ softmaxDone:
 
 // func logSoftmaxAVX512(dst []float32, logits []float32)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·logSoftmaxAVX512(SB), $11280-48
+TEXT ·logSoftmaxAVX512(SB), $11344-48
 	// logSoftmaxGeneric for whole blocks of 16 rows: y[j] = d[j] - log32(s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -6676,7 +6701,8 @@ TEXT ·logSoftmaxAVX512(SB), $11280-48
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: the registers of the scheduled logarithms of the chunk.
 	// Pass 3: log32(s), the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 1408 bytes, one per block of the chunk:
+	// Frame: CHUNK = 8 records of 1408 bytes, one per block of the chunk, from
+	// the first multiple of 64 bytes of the frame (R11 = the first record):
 	// d[j] at 64·j; s at 640, then log32(s) at 704; e[j] at 768+64·j (then k·ln2hi
 	// at 768).
 	//
@@ -6706,7 +6732,7 @@ TEXT ·logSoftmaxAVX512(SB), $11280-48
 	LEAQ -10880(SI)(AX*1), R12
 
 noPrefetch53:
-	MOVQ R12, 11264(SP)
+	MOVQ R12, 11328(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(dst) - 10880, when 4·cap(dst) >=
 	// 4194304, else 0.
@@ -6718,10 +6744,10 @@ noPrefetch53:
 	LEAQ -10880(DI)(AX*1), R12
 
 noPrefetch54:
-	MOVQ R12, 11272(SP)
+	MOVQ R12, 11336(SP)
 
 logSoftmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record.
+	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      logSoftmaxDone
 	MOVQ    $0x00000008, R9
@@ -6730,11 +6756,13 @@ logSoftmaxChunk:
 	SUBQ    R9, CX
 	MOVQ    R9, R10
 	LEAQ    (SP), R11
+	ADDQ    $0x3f, R11
+	ANDQ    $-64, R11
 
 logSoftmaxExpLoop:
 	// Pass 1a. d[j] = x[j] - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
-	CMPQ       SI, 11264(SP)
+	CMPQ       SI, 11328(SP)
 	JAE        noPrefetch55
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
@@ -6858,6 +6886,8 @@ noPrefetch55:
 	// Pass 1b. e[j] = exp(d[j]) and s = sum10(e) of each block of the chunk.
 	MOVQ R9, R10
 	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
 
 	// Constants kept in registers in the loop.
 	VBROADCASTSS expMagic<>+0(SB), Z0
@@ -7133,6 +7163,8 @@ logSoftmaxExpOnlyLoop:
 	// Pass 2. log32(s), a chunk at a time, stored to the record.
 	MOVQ R9, R10
 	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
 
 logSoftmaxLogLoop:
 	CMPQ R10, $0x08
@@ -7542,6 +7574,8 @@ logSoftmaxOut:
 	// Pass 3. y[j] = d[j] - log32(s) (seq.LogSoftmax), stored as rows.
 	MOVQ R9, R10
 	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
 
 logSoftmaxOutLoop:
 	VMOVUPS 704(R11), Z0
@@ -7568,7 +7602,7 @@ logSoftmaxOutLoop:
 
 	// The rows y of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
-	CMPQ       DI, 11272(SP)
+	CMPQ       DI, 11336(SP)
 	JAE        noPrefetch56
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
@@ -11731,7 +11765,7 @@ wideArgmaxDone:
 
 // func xentLabelsAVX2(grad []float32, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
 // Requires: AVX, AVX2, CMOV
-TEXT ·xentLabelsAVX2(SB), $3880-164
+TEXT ·xentLabelsAVX2(SB), $3944-164
 	// xentLabelsGeneric for whole blocks of 8 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -11747,10 +11781,11 @@ TEXT ·xentLabelsAVX2(SB), $3880-164
 	//         zl and f when computed), then the losses and the accumulators.
 	// Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 	//         the transpose.
-	// Frame: CHUNK = 8 records of 480 bytes, one per block of the chunk:
+	// Frame: CHUNK = 8 records of 480 bytes, one per block of the chunk, from
+	// the first multiple of 64 bytes of the frame (R11 = the first record):
 	// d[j], then e[j], at 32·j; s at 320; d[l] at 352; k·ln2hi at 384; m, then f,
 	// at 416; all, then lse, at 448 (m, all, lse and f only when lse is computed).
-	// After the records: z in every lane at 3840, the flag word at 3872.
+	// After the records: z in every lane at 3904, the flag word at 3936.
 	//
 	// Arguments.
 	MOVQ grad_base+0(FP), DI
@@ -11819,13 +11854,13 @@ noLse61:
 	JZ           noZ62
 	MOVL         $0x00000003, R12
 	VBROADCASTSS z+160(FP), Y0
-	VMOVUPS      Y0, 3840(SP)
+	VMOVUPS      Y0, 3904(SP)
 
 noZ62:
-	MOVQ R12, 3872(SP)
+	MOVQ R12, 3936(SP)
 
 labelsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record.
+	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      labelsDone
 	MOVQ    $0x00000008, R9
@@ -11834,6 +11869,8 @@ labelsChunk:
 	SUBQ    R9, CX
 	MOVQ    R9, R10
 	LEAQ    (SP), R11
+	ADDQ    $0x3f, R11
+	ANDQ    $-64, R11
 	MOVQ    BX, R12
 
 labelsExpLoop:
@@ -11972,7 +12009,7 @@ noPreds63:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum10(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
-	TESTB   $0x01, 3872(SP)
+	TESTB   $0x01, 3936(SP)
 	JZ      noLse64
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y11, Y8
 	VADDPS  Y7, Y9, Y12
@@ -12020,6 +12057,8 @@ noLse64:
 	// Pass 1b. e[j] = exp(d[j]) and s = sum10(e) of each block of the chunk.
 	MOVQ R9, R10
 	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
 
 	// Constants kept in registers in the loop.
 	VMOVUPS expMagic<>+0(SB), Y0
@@ -12325,7 +12364,9 @@ labelsExpOnlyLoop:
 	// with lse (and no z-loss), with the z-loss (and lse).
 	MOVQ  R9, R10
 	LEAQ  (SP), R11
-	TESTB $0x01, 3872(SP)
+	ADDQ  $0x3f, R11
+	ANDQ  $-64, R11
+	TESTB $0x01, 3936(SP)
 	JNZ   labelsLse
 
 labelsLogLoop:
@@ -12811,7 +12852,7 @@ noLosses66:
 labelsLse:
 	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
 	// the record and then to lse (when not nil).
-	TESTB $0x02, 3872(SP)
+	TESTB $0x02, 3936(SP)
 	JNZ   labelsZ
 
 labelsLseLogLoop:
@@ -13577,7 +13618,7 @@ labelsZLogLoop:
 	VMOVUPS   928(R11), Y10
 	VMOVUPS   Y5, 448(R11)
 	VADDPS    1344(R11), Y4, Y4
-	VMULPS    3840(SP), Y5, Y11
+	VMULPS    3904(SP), Y5, Y11
 	VSUBPS    832(R11), Y1, Y1
 	VMULPS    Y2, Y9, Y9
 	VSUBPS    Y14, Y8, Y8
@@ -13588,7 +13629,7 @@ labelsZLogLoop:
 	VBLENDVPS Y10, 896(R11), Y12, Y10
 	VMULPS    Y0, Y9, Y0
 	VADDPS    Y8, Y3, Y3
-	VMULPS    3840(SP), Y10, Y8
+	VMULPS    3904(SP), Y10, Y8
 	VSUBPS    1312(R11), Y4, Y4
 	VMOVUPS   Y10, 928(R11)
 	VADDPS    one<>+0(SB), Y14, Y9
@@ -13599,7 +13640,7 @@ labelsZLogLoop:
 	VBLENDVPS Y11, 1376(R11), Y15, Y10
 	VADDPS    Y8, Y8, Y8
 	VMOVUPS   Y9, 416(R11)
-	VMULPS    3840(SP), Y10, Y9
+	VMULPS    3904(SP), Y10, Y9
 	VMOVUPS   Y10, 1408(R11)
 	VSUBPS    Y7, Y0, Y0
 	VADDPS    1856(R11), Y3, Y7
@@ -13616,7 +13657,7 @@ labelsZLogLoop:
 	VADDPS    2304(R11), Y0, Y0
 	VBLENDVPS Y11, 1856(R11), Y7, Y7
 	VMOVDQU   2720(R11), Y6
-	VMULPS    3840(SP), Y7, Y8
+	VMULPS    3904(SP), Y7, Y8
 	VMOVUPS   Y7, 1888(R11)
 	VMOVUPS   Y2, 1376(R11)
 	VADDPS    2336(R11), Y0, Y2
@@ -13631,7 +13672,7 @@ labelsZLogLoop:
 	VCVTDQ2PS Y11, Y7
 	VADDPS    one<>+0(SB), Y0, Y0
 	VBLENDVPS Y10, 2336(R11), Y2, Y10
-	VMULPS    3840(SP), Y10, Y11
+	VMULPS    3904(SP), Y10, Y11
 	VMOVUPS   Y10, 2368(R11)
 	VSUBPS    one<>+0(SB), Y7, Y2
 	VMOVUPS   Y0, 1856(R11)
@@ -13680,7 +13721,7 @@ labelsZLogLoop:
 	VADDPS    2816(R11), Y0, Y6
 	VSUBPS    2752(R11), Y0, Y0
 	VBLENDVPS Y8, 2816(R11), Y6, Y6
-	VMULPS    3840(SP), Y6, Y7
+	VMULPS    3904(SP), Y6, Y7
 	VMOVUPS   Y6, 2848(R11)
 	VADDPS    Y7, Y7, Y8
 	VMULPS    Y6, Y7, Y6
@@ -13731,7 +13772,7 @@ labelsZLogLoop:
 	VADDPS    3296(R11), Y6, Y7
 	VSUBPS    3232(R11), Y6, Y6
 	VBLENDVPS Y2, 3296(R11), Y7, Y2
-	VMULPS    3840(SP), Y2, Y7
+	VMULPS    3904(SP), Y2, Y7
 	VMOVUPS   Y2, 3328(R11)
 	VADDPS    Y7, Y7, Y8
 	VMULPS    Y2, Y7, Y2
@@ -13783,7 +13824,7 @@ labelsZLogLoop:
 	VSUBPS    3712(R11), Y6, Y6
 	VMOVUPS   3808(R11), Y8
 	VBLENDVPS Y8, 3776(R11), Y7, Y7
-	VMULPS    3840(SP), Y7, Y8
+	VMULPS    3904(SP), Y7, Y8
 	VMOVUPS   Y7, 3808(R11)
 	VADDPS    Y8, Y8, Y9
 	VMULPS    Y7, Y8, Y7
@@ -13930,7 +13971,7 @@ labelsZLogLast:
 	VADDPS    416(R11), Y0, Y1
 	VSUBPS    352(R11), Y0, Y0
 	VBLENDVPS Y2, 416(R11), Y1, Y1
-	VMULPS    3840(SP), Y1, Y2
+	VMULPS    3904(SP), Y1, Y2
 	VMOVUPS   Y1, 448(R11)
 	VADDPS    Y2, Y2, Y3
 	VMULPS    Y1, Y2, Y1
@@ -13974,8 +14015,10 @@ labelsGrad:
 	JZ    labelsChunk
 	MOVQ  R9, R10
 	LEAQ  (SP), R11
+	ADDQ  $0x3f, R11
+	ANDQ  $-64, R11
 	MOVQ  R12, BX
-	TESTB $0x02, 3872(SP)
+	TESTB $0x02, 3936(SP)
 	JNZ   labelsGradZ
 
 labelsGradLoop:
@@ -14210,7 +14253,7 @@ labelsDone:
 
 // func xentTargetsAVX2(grad []float32, logits []float32, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
 // Requires: AVX, AVX2, CMOV
-TEXT ·xentTargetsAVX2(SB), $6696-164
+TEXT ·xentTargetsAVX2(SB), $6760-164
 	// xentTargetsGeneric for whole blocks of 8 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -14227,11 +14270,12 @@ TEXT ·xentTargetsAVX2(SB), $6696-164
 	//         zl and f when computed), then the losses and the accumulators.
 	// Pass 3: scale, q, qt = q·T (then qt·f), the columns g[j] and the
 	//         registers of the transpose.
-	// Frame: CHUNK = 8 records of 832 bytes, one per block of the chunk:
+	// Frame: CHUNK = 8 records of 832 bytes, one per block of the chunk, from
+	// the first multiple of 64 bytes of the frame (R11 = the first record):
 	// t[j] at 32·j; d[j], then e[j], at 320+32·j; s at 640; T at 672; D at 704;
 	// k·ln2hi at 736; m, then f, at 768; all, then lse, at 800 (m, all, lse and f
-	// only when lse is computed). After the records: z in every lane at 6656, the
-	// flag word at 6688.
+	// only when lse is computed). After the records: z in every lane at 6720, the
+	// flag word at 6752.
 	//
 	// Arguments.
 	MOVQ grad_base+0(FP), DI
@@ -14299,13 +14343,13 @@ noLse79:
 	JZ           noZ80
 	MOVL         $0x00000003, R12
 	VBROADCASTSS z+160(FP), Y0
-	VMOVUPS      Y0, 6656(SP)
+	VMOVUPS      Y0, 6720(SP)
 
 noZ80:
-	MOVQ R12, 6688(SP)
+	MOVQ R12, 6752(SP)
 
 targetsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record.
+	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      targetsDone
 	MOVQ    $0x00000008, R9
@@ -14314,6 +14358,8 @@ targetsChunk:
 	SUBQ    R9, CX
 	MOVQ    R9, R10
 	LEAQ    (SP), R11
+	ADDQ    $0x3f, R11
+	ANDQ    $-64, R11
 
 targetsExpLoop:
 	// Pass 1a. The columns t[j], stored to the record, and T = sum10(t).
@@ -14495,7 +14541,7 @@ noPreds81:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum10(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
-	TESTB   $0x01, 6688(SP)
+	TESTB   $0x01, 6752(SP)
 	JZ      noLse82
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y8, Y11
 	VADDPS  Y7, Y9, Y12
@@ -14599,6 +14645,8 @@ noLse82:
 	// Pass 1b. e[j] = exp(d[j]) and s = sum10(e) of each block of the chunk.
 	MOVQ R9, R10
 	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
 
 	// Constants kept in registers in the loop.
 	VMOVUPS expMagic<>+0(SB), Y0
@@ -14906,7 +14954,9 @@ targetsExpOnlyLoop:
 	// with lse (and no z-loss), with the z-loss (and lse).
 	MOVQ  R9, R10
 	LEAQ  (SP), R11
-	TESTB $0x01, 6688(SP)
+	ADDQ  $0x3f, R11
+	ANDQ  $-64, R11
+	TESTB $0x01, 6752(SP)
 	JNZ   targetsLse
 
 targetsLogLoop:
@@ -15401,7 +15451,7 @@ noLosses84:
 targetsLse:
 	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
 	// the record and then to lse (when not nil).
-	TESTB $0x02, 6688(SP)
+	TESTB $0x02, 6752(SP)
 	JNZ   targetsZ
 
 targetsLseLogLoop:
@@ -16177,7 +16227,7 @@ targetsZLogLoop:
 	VMOVUPS   1632(R11), Y10
 	VMOVUPS   Y5, 800(R11)
 	VADDPS    2400(R11), Y4, Y4
-	VMULPS    6656(SP), Y5, Y11
+	VMULPS    6720(SP), Y5, Y11
 	VMULPS    1504(R11), Y1, Y1
 	VMULPS    Y2, Y9, Y9
 	VSUBPS    Y14, Y8, Y8
@@ -16189,7 +16239,7 @@ targetsZLogLoop:
 	VBLENDVPS Y10, 1600(R11), Y13, Y10
 	VMULPS    Y0, Y9, Y0
 	VADDPS    Y8, Y3, Y3
-	VMULPS    6656(SP), Y10, Y8
+	VMULPS    6720(SP), Y10, Y8
 	VSUBPS    1536(R11), Y1, Y1
 	VMOVUPS   Y10, 1632(R11)
 	VMULPS    672(R11), Y5, Y5
@@ -16200,7 +16250,7 @@ targetsZLogLoop:
 	VMULPS    Y10, Y8, Y6
 	VBLENDVPS Y15, 2432(R11), Y14, Y10
 	VADDPS    Y8, Y8, Y8
-	VMULPS    6656(SP), Y10, Y11
+	VMULPS    6720(SP), Y10, Y11
 	VADDPS    Y5, Y12, Y5
 	VMOVUPS   Y9, 768(R11)
 	VSUBPS    Y7, Y0, Y0
@@ -16220,7 +16270,7 @@ targetsZLogLoop:
 	VMOVUPS   Y8, 1600(R11)
 	VADDPS    4064(R11), Y0, Y0
 	VBLENDVPS Y9, 3264(R11), Y7, Y7
-	VMULPS    6656(SP), Y7, Y8
+	VMULPS    6720(SP), Y7, Y8
 	VMOVUPS   Y7, 3296(R11)
 	VADDPS    Y3, Y4, Y3
 	VMOVUPS   Y6, 2432(R11)
@@ -16238,7 +16288,7 @@ targetsZLogLoop:
 	VPSUBD    logExpBias<>+0(SB), Y4, Y10
 	VCVTDQ2PS Y10, Y10
 	VBLENDVPS Y9, 4096(R11), Y6, Y6
-	VMULPS    6656(SP), Y6, Y9
+	VMULPS    6720(SP), Y6, Y9
 	VADDPS    Y7, Y2, Y2
 	VMOVUPS   Y11, 3264(R11)
 	VMOVUPS   Y6, 4128(R11)
@@ -16290,7 +16340,7 @@ targetsZLogLoop:
 	VMULPS    4832(R11), Y4, Y4
 	VBLENDVPS Y9, 4928(R11), Y7, Y7
 	VSUBPS    4864(R11), Y4, Y4
-	VMULPS    6656(SP), Y7, Y8
+	VMULPS    6720(SP), Y7, Y8
 	VMOVUPS   Y7, 4960(R11)
 	VMULPS    Y7, Y8, Y7
 	VADDPS    Y8, Y8, Y8
@@ -16343,7 +16393,7 @@ targetsZLogLoop:
 	VMULPS    5664(R11), Y7, Y7
 	VBLENDVPS Y6, 5760(R11), Y8, Y6
 	VSUBPS    5696(R11), Y7, Y7
-	VMULPS    6656(SP), Y6, Y8
+	VMULPS    6720(SP), Y6, Y8
 	VMOVUPS   Y6, 5792(R11)
 	VMULPS    Y6, Y8, Y6
 	VADDPS    Y8, Y8, Y8
@@ -16397,7 +16447,7 @@ targetsZLogLoop:
 	VMOVUPS   6624(R11), Y9
 	VSUBPS    6528(R11), Y7, Y7
 	VBLENDVPS Y9, 6592(R11), Y8, Y8
-	VMULPS    6656(SP), Y8, Y9
+	VMULPS    6720(SP), Y8, Y9
 	VMOVUPS   Y8, 6624(R11)
 	VMULPS    Y8, Y9, Y8
 	VADDPS    Y9, Y9, Y9
@@ -16546,7 +16596,7 @@ targetsZLogLast:
 	VMULPS    672(R11), Y0, Y0
 	VBLENDVPS Y2, 768(R11), Y1, Y1
 	VSUBPS    704(R11), Y0, Y0
-	VMULPS    6656(SP), Y1, Y2
+	VMULPS    6720(SP), Y1, Y2
 	VMOVUPS   Y1, 800(R11)
 	VMULPS    Y1, Y2, Y1
 	VADDPS    Y2, Y2, Y2
@@ -16591,7 +16641,9 @@ targetsGrad:
 	JZ    targetsChunk
 	MOVQ  R9, R10
 	LEAQ  (SP), R11
-	TESTB $0x02, 6688(SP)
+	ADDQ  $0x3f, R11
+	ANDQ  $-64, R11
+	TESTB $0x02, 6752(SP)
 	JNZ   targetsGradZ
 
 targetsGradLoop:
@@ -16774,7 +16826,7 @@ targetsDone:
 
 // func softmaxAVX2(dst []float32, logits []float32)
 // Requires: AVX, AVX2, CMOV
-TEXT ·softmaxAVX2(SB), $2816-48
+TEXT ·softmaxAVX2(SB), $2880-48
 	// softmaxGeneric for whole blocks of 8 rows: y[j] = e[j]·(1/s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -16784,7 +16836,8 @@ TEXT ·softmaxAVX2(SB), $2816-48
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 352 bytes, one per block of the chunk:
+	// Frame: CHUNK = 8 records of 352 bytes, one per block of the chunk, from
+	// the first multiple of 64 bytes of the frame (R11 = the first record):
 	// d[j], then e[j], at 32·j; s at 320.
 	//
 	// Arguments.
@@ -16804,7 +16857,7 @@ TEXT ·softmaxAVX2(SB), $2816-48
 	MOVQ    DX, CX
 
 softmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record.
+	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      softmaxDone
 	MOVQ    $0x00000008, R9
@@ -16813,6 +16866,8 @@ softmaxChunk:
 	SUBQ    R9, CX
 	MOVQ    R9, R10
 	LEAQ    (SP), R11
+	ADDQ    $0x3f, R11
+	ANDQ    $-64, R11
 
 softmaxExpLoop:
 	// Pass 1a. d[j] = x[j] - m.
@@ -16902,6 +16957,8 @@ softmaxExpLoop:
 	// Pass 1b. e[j] = exp(d[j]) and s = sum10(e) of each block of the chunk.
 	MOVQ R9, R10
 	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
 
 	// Constants kept in registers in the loop.
 	VMOVUPS expMagic<>+0(SB), Y0
@@ -17205,6 +17262,8 @@ softmaxExpOnlyLoop:
 	// Pass 2. q = 1 / s (seq.Reciprocal); y[j] = e[j]·q (seq.Scaled), stored as rows.
 	MOVQ R9, R10
 	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
 
 softmaxOutLoop:
 	VMOVUPS one<>+0(SB), Y0
@@ -17277,7 +17336,7 @@ softmaxDone:
 
 // func logSoftmaxAVX2(dst []float32, logits []float32)
 // Requires: AVX, AVX2, CMOV
-TEXT ·logSoftmaxAVX2(SB), $5632-48
+TEXT ·logSoftmaxAVX2(SB), $5696-48
 	// logSoftmaxGeneric for whole blocks of 8 rows: y[j] = d[j] - log32(s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -17288,7 +17347,8 @@ TEXT ·logSoftmaxAVX2(SB), $5632-48
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: the registers of the scheduled logarithms of the chunk.
 	// Pass 3: log32(s), the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 704 bytes, one per block of the chunk:
+	// Frame: CHUNK = 8 records of 704 bytes, one per block of the chunk, from
+	// the first multiple of 64 bytes of the frame (R11 = the first record):
 	// d[j] at 32·j; s at 320, then log32(s) at 352; e[j] at 384+32·j (then k·ln2hi
 	// at 384).
 	//
@@ -17309,7 +17369,7 @@ TEXT ·logSoftmaxAVX2(SB), $5632-48
 	MOVQ    DX, CX
 
 logSoftmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record.
+	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      logSoftmaxDone
 	MOVQ    $0x00000008, R9
@@ -17318,6 +17378,8 @@ logSoftmaxChunk:
 	SUBQ    R9, CX
 	MOVQ    R9, R10
 	LEAQ    (SP), R11
+	ADDQ    $0x3f, R11
+	ANDQ    $-64, R11
 
 logSoftmaxExpLoop:
 	// Pass 1a. d[j] = x[j] - m.
@@ -17407,6 +17469,8 @@ logSoftmaxExpLoop:
 	// Pass 1b. e[j] = exp(d[j]) and s = sum10(e) of each block of the chunk.
 	MOVQ R9, R10
 	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
 
 	// Constants kept in registers in the loop.
 	VMOVUPS expMagic<>+0(SB), Y0
@@ -17712,6 +17776,8 @@ logSoftmaxExpOnlyLoop:
 	// Pass 2. log32(s), a chunk at a time, stored to the record.
 	MOVQ R9, R10
 	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
 
 logSoftmaxLogLoop:
 	CMPQ R10, $0x08
@@ -18121,6 +18187,8 @@ logSoftmaxOut:
 	// Pass 3. y[j] = d[j] - log32(s) (seq.LogSoftmax), stored as rows.
 	MOVQ R9, R10
 	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
 
 logSoftmaxOutLoop:
 	VMOVUPS 352(R11), Y0

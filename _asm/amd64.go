@@ -535,11 +535,27 @@ rows processed, rounded down to a multiple of %d.`, classes*g.t.lanes, g.t.lanes
 	}
 }
 
+// allocRecords allocates the records of a chunk, rec bytes per block, and
+// 64 bytes more, so that recordBase can start them at a multiple of 64:
+// Go aligns the stack pointer to 8 bytes only, and a vector record access
+// that straddles two cache lines costs two.
+func (g *x86Gen) allocRecords(rec int) operand.Mem {
+	return g.AllocLocal(g.t.chunk*rec + 64)
+}
+
+// recordBase sets R11 to the first record of the frame: its address
+// rounded up to a multiple of 64.
+func (g *x86Gen) recordBase(frame operand.Mem) {
+	g.LEAQ(frame, reg.R11)
+	g.ADDQ(operand.U8(63), reg.R11)
+	g.ANDQ(operand.I8(-64), reg.R11)
+}
+
 // nextChunk sets R9 = min(CX, chunk), the blocks of the next chunk, and
 // CX -= R9; it jumps to done when no block is left. It points R11 at the
-// frame and sets R10 = R9.
+// first record and sets R10 = R9.
 func (g *x86Gen) nextChunk(done string, frame operand.Mem) {
-	g.comment(fmt.Sprintf("Next chunk: R9 = min(CX, %d) blocks, R10 = R9, R11 = the first record.", g.t.chunk))
+	g.comment(fmt.Sprintf("Next chunk: R9 = min(CX, %d) blocks, R10 = R9, R11 = the first record (64-byte aligned).", g.t.chunk))
 	g.TESTQ(reg.RCX, reg.RCX)
 	g.JZ(operand.LabelRef(done))
 	g.MOVQ(operand.U32(g.t.chunk), reg.R9)
@@ -547,14 +563,14 @@ func (g *x86Gen) nextChunk(done string, frame operand.Mem) {
 	g.CMOVQLT(reg.RCX, reg.R9)
 	g.SUBQ(reg.R9, reg.RCX)
 	g.MOVQ(reg.R9, reg.R10)
-	g.LEAQ(frame, reg.R11)
+	g.recordBase(frame)
 }
 
 // rewind starts the next pass over the chunk: R10 = R9 blocks, R11 = the
 // first record.
 func (g *x86Gen) rewind(frame operand.Mem) {
 	g.MOVQ(reg.R9, reg.R10)
-	g.LEAQ(frame, reg.R11)
+	g.recordBase(frame)
 }
 
 // vecs returns the memory operands of n consecutive vectors at disp(base).

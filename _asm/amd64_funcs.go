@@ -39,7 +39,8 @@ func (g *x86Gen) registerMap(rec int, layout, regs string) string {
 Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 blocks left in this pass, R11 = this block's record in the frame.
 %s
-Frame: CHUNK = %d records of %d bytes, one per block of the chunk:
+Frame: CHUNK = %d records of %d bytes, one per block of the chunk, from
+the first multiple of 64 bytes of the frame (R11 = the first record):
 %s`, strings.TrimSpace(regs), g.t.chunk, rec, strings.TrimSpace(layout))
 }
 
@@ -125,7 +126,7 @@ xentLabelsGeneric for whole blocks of %d rows.
 d[j], then e[j], at %d·j; s at %d; d[l] at %d; k·ln2hi at %d; m, then f,
 at %d; all, then lse, at %d (m, all, lse and f only when lse is computed).
 After the records: z in every lane at %d, the flag word at %d.`,
-			vb, sAt*vb, dlAt*vb, hAt*vb, mAt*vb, allAt*vb, g.t.chunk*rec, g.t.chunk*rec+vb), `
+			vb, sAt*vb, dlAt*vb, hAt*vb, mAt*vb, allAt*vb, g.t.chunk*rec+64, g.t.chunk*rec+64+vb), `
 SI = logits, DI = grad (nil: loss only), BX = labels, DX = losses (or nil),
 R8 = acc, R12 = the labels of this chunk, AX = a label, R13 = preds (or
 nil), R14 = lse (or nil).
@@ -137,7 +138,7 @@ Pass 2: the registers of the scheduled logarithms of the chunk (with lse,
         zl and f when computed), then the losses and the accumulators.
 Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
         the transpose.`)))
-	frame := g.AllocLocal(g.t.chunk * rec)
+	frame := g.allocRecords(rec)
 	zv := g.AllocLocal(vb)
 	flags := g.AllocLocal(8)
 	scale := g.addr(g.Param("scale"))
@@ -312,7 +313,7 @@ xentTargetsGeneric for whole blocks of %d rows.
 t[j] at %d·j; d[j], then e[j], at %d+%d·j; s at %d; T at %d; D at %d;
 k·ln2hi at %d; m, then f, at %d; all, then lse, at %d (m, all, lse and f
 only when lse is computed). After the records: z in every lane at %d, the
-flag word at %d.`, vb, dAt*vb, vb, sAt*vb, tsumAt*vb, dsumAt*vb, hAt*vb, mAt*vb, allAt*vb, g.t.chunk*rec, g.t.chunk*rec+vb), `
+flag word at %d.`, vb, dAt*vb, vb, sAt*vb, tsumAt*vb, dsumAt*vb, hAt*vb, mAt*vb, allAt*vb, g.t.chunk*rec+64, g.t.chunk*rec+64+vb), `
 SI = logits, DI = grad (nil: loss only), BX = targets, DX = losses (or
 nil), R8 = acc, R12 = this block's d[j] and e[j] (R11+320), R13 = preds
 (or nil), R14 = lse (or nil).
@@ -325,7 +326,7 @@ Pass 2: the registers of the scheduled logarithms of the chunk (with lse,
         zl and f when computed), then the losses and the accumulators.
 Pass 3: scale, q, qt = q·T (then qt·f), the columns g[j] and the
         registers of the transpose.`)))
-	frame := g.AllocLocal(g.t.chunk * rec)
+	frame := g.allocRecords(rec)
 	zv := g.AllocLocal(vb)
 	flags := g.AllocLocal(8)
 	scale := g.addr(g.Param("scale"))
@@ -465,7 +466,7 @@ Pass 1a: the columns x[j], m, d[j].
 Pass 1b: the constants kept in registers, then the registers of the
         scheduled exponentials and of the sum tree.
 Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.`)))
-	frame := g.AllocLocal(g.t.chunk * rec)
+	frame := g.allocRecords(rec)
 
 	g.comment("Arguments.")
 	g.Load(g.Param("dst").Base(), reg.RDI)
@@ -524,7 +525,7 @@ Pass 1b: the constants kept in registers, then the registers of the
         scheduled exponentials and of the sum tree.
 Pass 2: the registers of the scheduled logarithms of the chunk.
 Pass 3: log32(s), the columns y[j] and the registers of the transpose.`)))
-	frame := g.AllocLocal(g.t.chunk * rec)
+	frame := g.allocRecords(rec)
 
 	g.comment("Arguments.")
 	g.Load(g.Param("dst").Base(), reg.RDI)
