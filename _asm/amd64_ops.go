@@ -358,6 +358,14 @@ func (o *x86Ops) Select(mask, a, b operand.Op) operand.Op {
 // Scales reports whether ScaleCut is available: on AVX-512 (VSCALEFPS).
 func (o *x86Ops) Scales() bool { return o.zmm() }
 
+// Round is VRNDSCALEPS $0 (round to nearest even, no fraction bits kept).
+func (o *x86Ops) Round(z operand.Op) operand.Op {
+	z = o.resolve(z)
+	d := o.vec()
+	o.op(clsAdd, o.g.VRNDSCALEPS, operand.U8(0), z, d)
+	return d
+}
+
 // ScaleCut is VCMPPS NLT_US (d >= cutoff, or NaN) into an opmask, then the
 // zeroing masked VSCALEFPS.Z n, p, k, e: e = p·2^n in those lanes, +0 in
 // the others (seq.ExpScaler).

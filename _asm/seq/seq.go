@@ -182,8 +182,8 @@ func Sum10[V any](o Ops[V], v *[10]V) V {
 // first multiply, the first subtraction and the final comparison (a
 // backend may pass a memory operand). mantBits is the shift count (23).
 //
-// A backend that implements ExpScaler computes the last steps, from 2^n
-// on, with ScaleCut(p, n, d) instead.
+// A backend that implements ExpScaler computes n with Round(d·log2e)
+// and the last steps, from 2^n on, with ScaleCut(p, n, d) instead.
 func Exp[V any](o Ops[V], d []V, mantBits int) []V {
 	n := len(d)
 	z, nn, r, q, r2, p, e := make([]V, n), make([]V, n), make([]V, n), make([]V, n), make([]V, n), make([]V, n), make([]V, n)
@@ -195,9 +195,11 @@ func Exp[V any](o Ops[V], d []V, mantBits int) []V {
 	scaler, scale := o.(ExpScaler[V])
 	scale = scale && scaler.Scales()
 	each(func(c int) { z[c] = o.Mul(d[c], o.K(Log2e)) })
-	each(func(c int) { z[c] = o.Add(z[c], o.K(Magic)) })
-	each(func(c int) { nn[c] = o.Sub(z[c], o.K(Magic)) })
-	if !scale {
+	if scale {
+		each(func(c int) { nn[c] = scaler.Round(z[c]) })
+	} else {
+		each(func(c int) { z[c] = o.Add(z[c], o.K(Magic)) })
+		each(func(c int) { nn[c] = o.Sub(z[c], o.K(Magic)) })
 		each(func(c int) { z[c] = o.ShlI(z[c], mantBits) })
 		each(func(c int) { z[c] = o.AddI(z[c], o.K(OneBits)) }) // 2^n
 	}
@@ -228,8 +230,15 @@ func Exp[V any](o Ops[V], d []V, mantBits int) []V {
 
 // ExpScaler is implemented by a backend with an instruction that scales
 // by a power of two given as a float (AVX-512's VSCALEFPS).
+// The two methods replace steps of Exp by instructions that give the same
+// bits wherever the result of Exp depends on them: where d >= cutoff (or d
+// is NaN).
 type ExpScaler[V any] interface {
-	Scales() bool // whether ScaleCut is available (it may depend on the target)
+	Scales() bool // whether the methods are available (it may depend on the target)
+	// Round returns z rounded to the nearest integer, ties to even (as a
+	// float32): (z + magic) - magic of Exp, which is that for |z| < 2^22,
+	// so for every d >= cutoff (|z| <= 126); a NaN z gives a NaN.
+	Round(z V) V
 	// ScaleCut returns the last steps of Exp: p·2^n where d is not below
 	// the cutoff (d >= cutoff, or d NaN), +0 where d < cutoff, for n the
 	// integer-valued float32 n of Exp. Where d >= cutoff, n >= -126 and
