@@ -8125,8 +8125,6 @@ noPreds70:
 	CMPQ    R11, SI
 	CMOVQEQ DI, R12
 	VMOVUPS expLog2e<>+0(SB), Z5
-	VMOVUPS expMagic<>+0(SB), Z6
-	VMOVUPS oneBits<>+0(SB), Z6
 	VMOVUPS expLn2Hi<>+0(SB), Z6
 	VMOVUPS expLn2Lo<>+0(SB), Z7
 	VMOVUPS expQ4<>+0(SB), Z8
@@ -8318,8 +8316,6 @@ classesDone84:
 noGrad79:
 	VMOVUPS negZero<>+0(SB), Z4
 	VMOVUPS expLog2e<>+0(SB), Z5
-	VMOVUPS expMagic<>+0(SB), Z6
-	VMOVUPS oneBits<>+0(SB), Z6
 	VMOVUPS expLn2Hi<>+0(SB), Z6
 	VMOVUPS expLn2Lo<>+0(SB), Z7
 	VMOVUPS expQ4<>+0(SB), Z8
@@ -8793,8 +8789,6 @@ noZ64:
 	VMOVUPS      one<>+0(SB), Z2
 	VMOVUPS      Z2, 128(SP)
 	VMOVUPS      expLog2e<>+0(SB), Z9
-	VMOVUPS      expMagic<>+0(SB), Z2
-	VMOVUPS      oneBits<>+0(SB), Z2
 	VMOVUPS      expLn2Hi<>+0(SB), Z10
 	VMOVUPS      expLn2Lo<>+0(SB), Z11
 	VMOVUPS      expQ4<>+0(SB), Z12
@@ -10741,8 +10735,6 @@ oneChain63:
 	CMPQ    R11, SI
 	CMOVQEQ DI, R12
 	VMOVUPS expLog2e<>+0(SB), Z5
-	VMOVUPS expMagic<>+0(SB), Z6
-	VMOVUPS oneBits<>+0(SB), Z6
 	VMOVUPS expLn2Hi<>+0(SB), Z6
 	VMOVUPS expLn2Lo<>+0(SB), Z7
 	VMOVUPS expQ4<>+0(SB), Z8
@@ -11155,8 +11147,6 @@ oneChain63:
 	// Pass 2. s = the sum of expf(x[j] - m) (seq.Exp) by classSum.
 	VMOVUPS negZero<>+0(SB), Z4
 	VMOVUPS expLog2e<>+0(SB), Z5
-	VMOVUPS expMagic<>+0(SB), Z6
-	VMOVUPS oneBits<>+0(SB), Z6
 	VMOVUPS expLn2Hi<>+0(SB), Z6
 	VMOVUPS expLn2Lo<>+0(SB), Z7
 	VMOVUPS expQ4<>+0(SB), Z8

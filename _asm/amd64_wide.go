@@ -759,7 +759,7 @@ func (g *x86Gen) wideExpSum(f *wideFrame, mAt operand.Op, store bool) []reg.VecV
 			for k, disp := range cols {
 				ds[k] = g.o.Sub(rowMem(reg.RSI, disp), mAt)
 			}
-			es := seq.Exp(g.loopOps(), ds, g.v.MantBits)
+			es := seq.Exp(g.o, ds, g.v.MantBits)
 			if store {
 				for k, e := range es {
 					g.o.store(e, rowMem(reg.RDI, cols[k]))
@@ -782,7 +782,7 @@ func (g *x86Gen) wideExpSum(f *wideFrame, mAt operand.Op, store bool) []reg.VecV
 		}
 		for k, disp := range cols {
 			x := g.loadRow(f, reg.RSI, disp, k, tail)
-			e := seq.Exp(g.loopOps(), []operand.Op{g.o.Sub(x, mAt)}, g.v.MantBits)[0]
+			e := seq.Exp(g.o, []operand.Op{g.o.Sub(x, mAt)}, g.v.MantBits)[0]
 			if store {
 				g.storeRow(f, e, reg.RDI, disp, k, tail)
 			}
@@ -1290,13 +1290,13 @@ the targets row. One loop per form of the targets.`)
 					}
 					d := g.o.Sub(x, m)
 					a := g.wideTarget(f, fm, disp, k%sv, tail, idx)
-					td := seq.TargetTerm(g.loopOps(), a, d)
+					td := seq.TargetTerm(g.o, a, d)
 					g.accumulateTerm(f, accT[k%sv], a, k%sv, tail)
 					g.accumulateTerm(f, accD[k%sv], td, k%sv, tail)
 					if idx != nil {
 						g.nextIdx(f, idx)
 					}
-					e := seq.Exp(g.loopOps(), []operand.Op{d}, g.v.MantBits)[0]
+					e := seq.Exp(g.o, []operand.Op{d}, g.v.MantBits)[0]
 					noStore := g.label("noStore")
 					g.TESTQ(reg.RDI, reg.RDI)
 					g.JZ(operand.LabelRef(noStore))

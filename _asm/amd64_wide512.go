@@ -59,21 +59,21 @@ func (g *x86Gen) wideZ() bool { return g.t.lanes == 16 }
 
 // wideSchedZ is the schedule of pass 2 on ZMM: four 16-class steps (64
 // classes) an iteration, their exponentials one scheduled region with up
-// to 28 registers live, the 13 pinned constants included; m and the
+// to 28 registers live, the 11 pinned constants included; m and the
 // accumulator are live around it. Tried on a Zen 5 EPYC, within the noise
 // of the measurement (a few percent) at 1000 and 32000 classes: limits of
 // 24 to 30 registers; slower: two steps an iteration (5-10%).
 var wideSchedZ = wideSchedule{4, 28, 4, 0, 2, wideConstsZ}
 
-// wideConstsZ are the constants of seq.Exp (and 0, of its last AndNot and
-// of seq.TargetTerm, through zmmOps), all kept in registers in the loops
-// of passes 2 and 3 on ZMM. A constant of the table is a 64-byte vector
-// that the Go linker aligns to 32 bytes only: at an address of 32 mod 64
-// every load of it from memory is split across two cache lines, which
-// with the stores of the gradient in flight made pass 2 twice as slow on
-// a Zen 5 EPYC (0.40 against 0.20 ns per element at 32000 classes,
-// depending only on where the linker put the table).
-var wideConstsZ = []seq.Const{seq.Log2e, seq.Magic, seq.OneBits, seq.Ln2Hi, seq.Ln2Lo, seq.Q4, seq.Q3, seq.Q2, seq.Q1, seq.Q0, seq.One, seq.Cutoff, seq.Zero}
+// wideConstsZ are the constants of seq.Exp on AVX-512 (with Round and
+// ScaleCut, see seq.ExpScaler) and 0 (of seq.TargetTerm), all kept in
+// registers in the loops of passes 2 and 3 on ZMM. A constant of the
+// table is a 64-byte vector that the Go linker aligns to 32 bytes only: at
+// an address of 32 mod 64 every load of it from memory is split across two
+// cache lines, which with the stores of the gradient in flight made pass 2
+// twice as slow on a Zen 5 EPYC (0.40 against 0.20 ns per element at 32000
+// classes, depending only on where the linker put the table).
+var wideConstsZ = []seq.Const{seq.Log2e, seq.Ln2Hi, seq.Ln2Lo, seq.Q4, seq.Q3, seq.Q2, seq.Q1, seq.Q0, seq.One, seq.Cutoff, seq.Zero}
 
 // wideRegsZ describes the general-purpose registers of a ZMM wide function.
 const wideRegsZ = `SI = the row of logits, DI = the row of grad (or dst; 0 when nil), CX =
@@ -102,38 +102,6 @@ opmask); %d tail (the opmask of the last c mod 16 classes); %d, %d, %d the
 bytes of the whole 16-, 32- and 64-class steps of a row; %d the flag
 word; %d the form of the targets; %d the targets row.`,
 		f.m.Disp, f.dl.Disp, f.f.Disp, f.zv.Disp, f.all.Disp, f.tail.Disp, f.end16.Disp, f.end32.Disp, f.end64.Disp, f.flags.Disp, f.variant.Disp, f.tp.Disp)
-}
-
-// zmmOps is x86Ops for the loops of the ZMM wide functions: its NotZero
-// and AndNot take the constant 0 from K, a register while the constants
-// are pinned (wideConstsZ), where x86Ops reads it from the table.
-type zmmOps struct{ *x86Ops }
-
-// NotZero is x86Ops.NotZero (VCMPPS NEQ_UQ against 0, into an opmask).
-func (o zmmOps) NotZero(a operand.Op) operand.Op {
-	ra := o.inReg(a, false)
-	d := o.mask()
-	o.op(clsLogic, o.g.VCMPPS, operand.U8(cmpNEQ), o.K(seq.Zero), ra, d)
-	return d
-}
-
-// AndNot is x86Ops.AndNot on AVX-512: VBLENDMPS zero, a, mask, d, +0
-// where the mask is set, a elsewhere.
-func (o zmmOps) AndNot(mask, a operand.Op) operand.Op {
-	k := o.maskReg(mask)
-	ra := o.inReg(a, false)
-	d := o.vec()
-	o.op(clsLogic, o.g.VBLENDMPS, o.K(seq.Zero), ra, k, d)
-	return d
-}
-
-// loopOps returns the seq.Ops of the loops of passes 2 and 3: g.o, or on
-// ZMM g.o as zmmOps.
-func (g *x86Gen) loopOps() seq.Ops[operand.Op] {
-	if g.wideZ() {
-		return zmmOps{g.o}
-	}
-	return g.o
 }
 
 // rewrapZ wraps again, for a ZMM function, the header text of a wide
