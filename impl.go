@@ -40,13 +40,15 @@ type kernels struct {
 	half  *kernels
 }
 
-// rest returns, for a tier with a half, the first row its functions leave
-// untouched when given n rows (n a multiple of blockRows), or n.
-func (k *kernels) rest(n int) int {
+// rest returns n = len(logits)/Classes, the rows of a call (a multiple of
+// blockRows), and r, the first row the tier's functions leave untouched: r
+// < n only for a tier with a half, which computes rows [r, n).
+func (k *kernels) rest(logits []float32) (r, n int) {
+	n = len(logits) / Classes
 	if k.half == nil {
-		return n
+		return n, n
 	}
-	return n - n%k.block
+	return n - n%k.block, n
 }
 
 func (k *kernels) xentLabels(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
@@ -54,8 +56,7 @@ func (k *kernels) xentLabels(grad, logits []float32, labels []int32, scale float
 		xentLabelsGeneric(grad, logits, labels, scale, losses, acc, preds, lse, z)
 	} else {
 		xentLabelsTier(k.tier, grad, logits, labels, scale, losses, acc, preds, lse, z)
-		if n := len(logits) / Classes; k.rest(n) < n {
-			r := k.rest(n)
+		if r, n := k.rest(logits); r < n {
 			k.half.xentLabels(part(grad, r, n, Classes), logits[r*Classes:], labels[r:n], scale, part(losses, r, n, 1), acc, part(preds, r, n, 1), part(lse, r, n, 1), z)
 		}
 	}
@@ -66,8 +67,7 @@ func (k *kernels) xentTargets(grad, logits, targets []float32, scale float32, lo
 		xentTargetsGeneric(grad, logits, targets, scale, losses, acc, preds, lse, z)
 	} else {
 		xentTargetsTier(k.tier, grad, logits, targets, scale, losses, acc, preds, lse, z)
-		if n := len(logits) / Classes; k.rest(n) < n {
-			r := k.rest(n)
+		if r, n := k.rest(logits); r < n {
 			k.half.xentTargets(part(grad, r, n, Classes), logits[r*Classes:], targets[r*Classes:n*Classes], scale, part(losses, r, n, 1), acc, part(preds, r, n, 1), part(lse, r, n, 1), z)
 		}
 	}
@@ -78,8 +78,7 @@ func (k *kernels) argmax(dst []int32, logits []float32) {
 		argmaxGeneric(dst, logits)
 	} else {
 		argmaxTier(k.tier, dst, logits)
-		if n := len(logits) / Classes; k.rest(n) < n {
-			r := k.rest(n)
+		if r, n := k.rest(logits); r < n {
 			k.half.argmax(dst[r:n], logits[r*Classes:])
 		}
 	}
@@ -90,8 +89,7 @@ func (k *kernels) softmax(dst, logits []float32) {
 		softmaxGeneric(dst, logits)
 	} else {
 		softmaxTier(k.tier, dst, logits)
-		if n := len(logits) / Classes; k.rest(n) < n {
-			r := k.rest(n)
+		if r, n := k.rest(logits); r < n {
 			k.half.softmax(dst[r*Classes:n*Classes], logits[r*Classes:])
 		}
 	}
@@ -102,8 +100,7 @@ func (k *kernels) logSoftmax(dst, logits []float32) {
 		logSoftmaxGeneric(dst, logits)
 	} else {
 		logSoftmaxTier(k.tier, dst, logits)
-		if n := len(logits) / Classes; k.rest(n) < n {
-			r := k.rest(n)
+		if r, n := k.rest(logits); r < n {
 			k.half.logSoftmax(dst[r*Classes:n*Classes], logits[r*Classes:])
 		}
 	}

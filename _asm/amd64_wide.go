@@ -526,6 +526,19 @@ func (g *x86Gen) accumulateTerm(f *wideFrame, acc reg.VecVirtual, v operand.Op, 
 	g.VBLENDVPS(g.tailMask(f, k), s, acc, acc)
 }
 
+// maxLanes returns, in lane 0 of an XMM, the maximum of the 8 lanes of the
+// YMM v: a tree of VMAXPS over halves, pairs and neighbours.
+func (g *x86Gen) maxLanes(v reg.VecVirtual) reg.VecVirtual {
+	h, a, b, c, d, e := g.XMM(), g.XMM(), g.XMM(), g.XMM(), g.XMM(), g.XMM()
+	g.VEXTRACTF128(operand.U8(1), v, h)
+	g.VMAXPS(h, v.AsX(), a)
+	g.VPERMILPS(operand.U8(0x4e), a, b)
+	g.VMAXPS(b, a, c)
+	g.VPERMILPS(operand.U8(0xb1), c, d)
+	g.VMAXPS(d, c, e)
+	return e
+}
+
 // wideMax emits pass 1 over the row at SI and returns m = maxRow(x) in
 // every lane; R12 receives the VMOVMSKPS of the NaN lanes (0: the row has
 // no NaN).
@@ -559,15 +572,8 @@ UNORD into two registers.`)
 	g.comment("The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.")
 	v := g.YMM()
 	g.VMAXPS(mx[1], mx[0], v)
-	h, a, b, c, d, e := g.XMM(), g.XMM(), g.XMM(), g.XMM(), g.XMM(), g.XMM()
-	g.VEXTRACTF128(operand.U8(1), v, h)
-	g.VMAXPS(h, v.AsX(), a)
-	g.VPERMILPS(operand.U8(0x4e), a, b)
-	g.VMAXPS(b, a, c)
-	g.VPERMILPS(operand.U8(0xb1), c, d)
-	g.VMAXPS(d, c, e)
 	bm, m := g.YMM(), g.YMM()
-	g.VBROADCASTSS(e, bm)
+	g.VBROADCASTSS(g.maxLanes(v), bm)
 	g.VADDPS(g.k[seq.Zero], bm, m)
 	un := g.YMM()
 	g.VORPS(u[1], u[0], un)
