@@ -193,15 +193,24 @@ func BenchmarkArgmax(b *testing.B) {
 // CIFAR-100, ImageNet and a language model's vocabulary.
 var classBenchCounts = []int{10, 100, 1000, 32000}
 
+// smallClassBenchCounts are the class counts of BenchmarkClassesSmall:
+// those that the assembly tiers pad to ten columns, and a few above ten.
+var smallClassBenchCounts = []int{2, 3, 4, 5, 7, 9, 11, 12, 16}
+
 // BenchmarkClasses measures CrossEntropy with a gradient through
 // Options.Classes on about 4M logits per call (N = 4M/C rows), for every
 // implementation and the copy roof (the logits read and the gradient
 // written), in ns per element (logit).
-func BenchmarkClasses(b *testing.B) {
+func BenchmarkClasses(b *testing.B) { benchClasses(b, classBenchCounts) }
+
+// BenchmarkClassesSmall is BenchmarkClasses for small class counts.
+func BenchmarkClassesSmall(b *testing.B) { benchClasses(b, smallClassBenchCounts) }
+
+func benchClasses(b *testing.B, counts []int) {
 	const elems = 1 << 22
 	def := Implementation()
 	defer Use(def)
-	for _, c := range classBenchCounts {
+	for _, c := range counts {
 		n := elems / c
 		r := rand.New(rand.NewPCG(uint64(c), 3))
 		x := make([]float32, n*c)

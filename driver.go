@@ -58,7 +58,7 @@ type batch struct {
 	z     float32
 
 	// kindStaged: class weights (1 without weights, times 2^norm; for
-	// c = 10 only), the caller's weights (nil: none), 1-ε and ε/c, and the
+	// c <= 10 only), the caller's weights (nil: none), 1-ε and ε/c, and the
 	// ignored label when ignore is set.
 	w           [Classes]float32
 	weights     []float32
@@ -99,10 +99,10 @@ func (b *batch) chunk(c0, c1 int) float64 {
 	if chunkHook != nil {
 		chunkHook(c0)
 	}
-	if b.c != Classes {
+	if b.c > Classes || b.c < Classes && b.k.tier == 0 {
 		return b.anyChunk(c0, c1)
 	}
-	if b.kind == kindStaged {
+	if b.kind == kindStaged || b.c < Classes {
 		return b.stagedChunk(c0, c1)
 	}
 	var acc [8]float64
@@ -156,77 +156,114 @@ func (b *batch) rows(p0, p1 int, labels []int32, acc *[8]float64) {
 	}
 }
 
-// stagedBlock is the number of rows whose effective targets stagedChunk
-// builds at a time: the largest block of any tier (avx512's 16 rows).
-const stagedBlock = 2 * blockRows
+// stagedBlock is the number of rows stagedChunk stages at a time: a
+// multiple of the largest block of any tier (avx512's 16 rows), large
+// enough that the calls of the block functions cost little per row, small
+// enough that the staged rows stay in the L1 cache.
+const stagedBlock = 16 * blockRows
 
-// stagedChunk runs the options path (weights, label smoothing, ignored
-// labels) through the dense-target kernel: for each stagedBlock rows it
-// builds, on the stack, the effective target rows
+// stagedChunk computes rows [c0, c1) of a batch whose rows the ten-class
+// block functions cannot take as they are: the options path of ten
+// classes (weights, label smoothing, ignored labels), and every kind of
+// batch of c < 10 classes on an assembly tier. For each stagedBlock rows
+// it builds on the stack what the ten-class functions take:
 //
-//	a[j] = w[j]·((1-ε)·t[j] + ε/10)
-//
-// where t is the one-hot row of the label or the caller's target row, and,
-// for ignored rows, a row of zero logits with zero targets, whose loss and
-// gradient are exactly +0 (with a z-loss too: it is weighted by T = 0).
-// The prediction and the log-sum-exp of an ignored row are those of its
-// logits: they are computed by the generic code before the kernel runs
-// (which may overwrite the logits with the gradient) and replace what the
-// kernel wrote for the row of zeros.
+//   - for c < 10, each row padded to ten columns: the logits with -Inf, the
+//     targets with -0 (see padRows for why this gives the bits of the
+//     c-class specification); the outputs are written to a padded block and
+//     their first c columns copied out;
+//   - with options, the effective target rows
+//     a[j] = w[j]·((1-ε)·t[j] + ε/c),
+//     where t is the one-hot row of the label or the caller's target row,
+//     and -0 in the padded columns; for an ignored row, a row of zero
+//     logits with zero targets, whose loss and gradient are exactly +0
+//     (with a z-loss too: it is weighted by T = 0). The prediction and the
+//     log-sum-exp of an ignored row are those of its logits: they are
+//     computed by the generic code before the kernel runs (which may
+//     overwrite the logits with the gradient) and replace what the kernel
+//     wrote for the row of zeros.
 func (b *batch) stagedChunk(c0, c1 int) float64 {
 	var acc [8]float64
-	var xs, ts [stagedBlock * Classes]float32
+	var xs, gs, ts [stagedBlock * Classes]float32
 	var buf [stagedBlock]int32
 	var ipred [stagedBlock]int32
 	var ilse [stagedBlock]float32
+	c := b.c
+	padded := c < Classes
+	negInf, negZero := math.Float32frombits(negInfBits), float32(math.Copysign(0, -1))
+	if padded {
+		// The padded columns, which only an ignored row changes.
+		fillPads(xs[:], c, negInf)
+		fillPads(ts[:], c, negZero)
+	}
 	for b0 := c0; b0 < c1; b0 += stagedBlock {
 		b1 := min(b0+stagedBlock, c1)
-		x := b.logits[b0*Classes : b1*Classes]
+		n := b1 - b0
+		x := b.logits[b0*c : b1*c]
+		g := part(b.grad, b0, b1, c)
+		if padded {
+			padRows(xs[:n*Classes], x, c)
+			x = xs[:n*Classes]
+			if g != nil {
+				g = gs[:n*Classes]
+			}
+		}
 		var labels []int32
 		if b.hasLabels {
 			labels = b.labelBlock(buf[:], b0, b1)
 		}
+		var t []float32
 		ignored := false
-		for i := range b1 - b0 {
-			trow := (*[Classes]float32)(ts[i*Classes:])
-			if b.ignore && labels[i] == b.ignoreLabel {
-				*trow = [Classes]float32{}
-				ignored = true
-				continue
-			}
-			for j := range trow {
-				t := float32(0)
-				if labels == nil {
-					t = b.tgts[(b0+i)*Classes+j]
-				} else if int32(j) == labels[i] {
-					t = 1
+		switch b.kind {
+		case kindTargets:
+			t = ts[:n*Classes]
+			padRows(t, b.tgts[b0*c:b1*c], c)
+		case kindStaged:
+			t = ts[:n*Classes]
+			for i := range n {
+				trow := (*[Classes]float32)(t[i*Classes:])
+				if b.ignore && labels[i] == b.ignoreLabel {
+					*trow = [Classes]float32{}
+					fillPads(trow[:], c, negZero)
+					ignored = true
+					continue
 				}
-				trow[j] = float32(b.w[j] * (float32(b.keep*t) + b.uni))
+				for j := range c {
+					tj := float32(0)
+					if labels == nil {
+						tj = b.tgts[(b0+i)*c+j]
+					} else if int32(j) == labels[i] {
+						tj = 1
+					}
+					trow[j] = float32(b.w[j] * (float32(b.keep*tj) + b.uni))
+				}
 			}
 		}
 		if ignored {
-			copy(xs[:], x)
-			for i := range b1 - b0 {
+			if !padded {
+				copy(xs[:], x)
+				x = xs[:len(x)]
+			}
+			for i := range n {
 				if labels[i] != b.ignoreLabel {
 					continue
 				}
-				row := (*[Classes]float32)(x[i*Classes:])
+				row := b.logits[(b0+i)*c : (b0+i+1)*c]
 				if b.preds != nil {
-					ipred[i] = argmax10(row)
+					ipred[i] = argmaxRow(row)
 				}
 				if b.lse != nil {
-					ilse[i] = rowLogSumExp(row)
+					ilse[i] = lseOf(row)
 				}
-				*(*[Classes]float32)(xs[i*Classes:]) = [Classes]float32{}
+				*(*[Classes]float32)(x[i*Classes:]) = [Classes]float32{}
 			}
-			x = xs[:len(x)]
 		}
 		// Whole blocks of blockRows rows to b.k, the rest (the last rows
 		// of the batch) to the generic code.
 		losses := part(b.losses, b0, b1, 1)
 		preds, lse := part(b.preds, b0, b1, 1), part(b.lse, b0, b1, 1)
-		whole := (b1 - b0) / blockRows * blockRows
-		for _, r := range [2][2]int{{0, whole}, {whole, b1 - b0}} {
+		whole := n / blockRows * blockRows
+		for _, r := range [2][2]int{{0, whole}, {whole, n}} {
 			r0, r1 := r[0], r[1]
 			if r0 == r1 {
 				continue
@@ -235,13 +272,31 @@ func (b *batch) stagedChunk(c0, c1 int) float64 {
 			if r1 != whole {
 				k = generic
 			}
-			k.xentTargets(part(part(b.grad, b0, b1, Classes), r0, r1, Classes), x[r0*Classes:r1*Classes], ts[r0*Classes:r1*Classes], b.scale,
-				part(losses, r0, r1, 1), &acc, part(preds, r0, r1, 1), part(lse, r0, r1, 1), b.z)
+			xr, gr := x[r0*Classes:r1*Classes], part(g, r0, r1, Classes)
+			lr, pr, er := part(losses, r0, r1, 1), part(preds, r0, r1, 1), part(lse, r0, r1, 1)
+			switch b.kind {
+			case kindLabels:
+				k.xentLabels(gr, xr, labels[r0:r1], b.scale, lr, &acc, pr, er, b.z)
+			case kindTargets, kindStaged:
+				k.xentTargets(gr, xr, t[r0*Classes:r1*Classes], b.scale, lr, &acc, pr, er, b.z)
+			case kindSoftmax:
+				k.softmax(gr, xr)
+			case kindLogSoftmax:
+				k.logSoftmax(gr, xr)
+			case kindArgmax:
+				k.argmax(pr, xr)
+			}
+		}
+		if padded && g != nil {
+			unpadRows(b.grad[b0*c:b1*c], g, c)
 		}
 		if ignored {
-			for i := range b1 - b0 {
+			for i := range n {
 				if labels[i] != b.ignoreLabel {
 					continue
+				}
+				if padded {
+					fillPads(x[i*Classes:(i+1)*Classes], c, negInf)
 				}
 				if preds != nil {
 					preds[i] = ipred[i]
@@ -258,6 +313,87 @@ func (b *batch) stagedChunk(c0, c1 int) float64 {
 		}
 	}
 	return sum8(&acc)
+}
+
+// fillPads sets the columns c to 9 of the rows of ten floats of dst to
+// fill.
+func fillPads(dst []float32, c int, fill float32) {
+	for i := range len(dst) / Classes {
+		for j := c; j < Classes; j++ {
+			dst[i*Classes+j] = fill
+		}
+	}
+}
+
+// padRows copies the rows of c < 10 floats of src to the first c columns
+// of the rows of ten floats of dst, whose other columns (see fillPads)
+// the caller sets.
+//
+// A row of c logits padded with -Inf, with targets padded with -0, gives in
+// its first c columns the bits of the c-class specification (xentLabelsRowC,
+// xentTargetsRowC, softmaxRowC, logSoftmaxRowC, argmaxRow, the log-sum-exp)
+// under the ten-class one:
+//
+//   - the maximum m is the same for a row without NaN (a row with a NaN is
+//     NaN everywhere whatever m is), so are d[j] and e[j];
+//   - classSum.total(c) is sum10's tree with the leaves c to 9 left out, and
+//     a padded leaf that is an identity of the addition gives the same sum:
+//     -0 (x + -0 is x for every x) for the targets of T; e = exp(-Inf - m) =
+//     +0 for s, whose partial sums are never -0; for D, a padded term is +0
+//     (the term of a zero target), which changes D only where the
+//     specification's D is -0: then every real term is -0, so every t[j] is
+//     non-zero and x[j] = m, s = c and log(s)·T is not -0 (T, a sum of
+//     non-zero terms, is not -0), and log(s)·T - D is the same for D = ±0;
+//   - the sum of the logits of logSumExp's special case is -Inf for the
+//     padded row exactly where the real row's is (m = -Inf: only -Inf, or a
+//     NaN and a NaN sum);
+//   - the first maximum and the first NaN of argmax are real columns: a
+//     padded -Inf equals m only when every real logit is -Inf.
+func padRows(dst, src []float32, c int) {
+	copyRows(dst, Classes, src, c, len(src)/c, c)
+}
+
+// unpadRows copies the first c < 10 columns of the rows of ten floats of
+// src to the rows of c floats of dst.
+func unpadRows(dst, src []float32, c int) {
+	copyRows(dst, c, src, Classes, len(dst)/c, c)
+}
+
+// copyRows copies the first c floats (2 <= c <= 9) of n rows of src, whose
+// rows start ss floats apart, to the rows of dst, ds floats apart. A row is
+// copied as copies of 4 or 2 floats, which may overlap, and one float: a
+// few moves, where a copy of c floats, or one of more than 4, would be a
+// call of memmove.
+func copyRows(dst []float32, ds int, src []float32, ss, n, c int) {
+	switch c {
+	case 2:
+		for i := range n {
+			*(*[2]float32)(dst[i*ds:]) = [2]float32(src[i*ss:])
+		}
+	case 3:
+		for i := range n {
+			d, s := dst[i*ds:i*ds+3], src[i*ss:i*ss+3]
+			*(*[2]float32)(d) = [2]float32(s)
+			*(*[2]float32)(d[1:]) = [2]float32(s[1:])
+		}
+	case 4:
+		for i := range n {
+			*(*[4]float32)(dst[i*ds:]) = [4]float32(src[i*ss:])
+		}
+	case 5, 6, 7, 8:
+		for i := range n {
+			d, s := dst[i*ds:i*ds+c], src[i*ss:i*ss+c]
+			*(*[4]float32)(d) = [4]float32(s)
+			*(*[4]float32)(d[c-4:]) = [4]float32(s[c-4:])
+		}
+	case 9:
+		for i := range n {
+			d, s := dst[i*ds:i*ds+9], src[i*ss:i*ss+9]
+			*(*[4]float32)(d) = [4]float32(s)
+			*(*[4]float32)(d[4:]) = [4]float32(s[4:])
+			d[8] = s[8]
+		}
+	}
 }
 
 // label returns the int32 label of row i.
@@ -358,13 +494,18 @@ func (b *batch) ignoredRow(i int, loss *float32) {
 		b.preds[i] = argmaxRow(x)
 	}
 	if b.lse != nil {
-		m := maxRow(x)
-		b.lse[i] = lseRow(m, log32(expSumRow(nil, x, m)), allNegInfRow(x, m))
+		b.lse[i] = lseOf(x)
 	}
 	if b.grad != nil {
 		clear(b.grad[i*c : (i+1)*c])
 	}
 	*loss = 0
+}
+
+// lseOf returns the log-sum-exp of the row x of any length.
+func lseOf(x []float32) float32 {
+	m := maxRow(x)
+	return lseRow(m, log32(expSumRow(nil, x, m)), allNegInfRow(x, m))
 }
 
 // stagedRows computes rows [p0, p1) of a staged batch whose weights are

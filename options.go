@@ -199,8 +199,8 @@ func (o Options) batch(kind, n int, grad, logits []float32, count float64) batch
 	}
 	b.kind = kindStaged
 	b.weights = o.Weights
-	if b.c == Classes { // any other class count: see batch.anyChunk
-		for j := range b.w {
+	if b.c <= Classes { // more classes: see batch.anyChunk
+		for j := range b.c {
 			b.w[j] = 1
 			if o.Weights != nil {
 				b.w[j] = float32(math.Ldexp(float64(o.Weights[j]), b.norm))
