@@ -191,6 +191,17 @@ func (b *batch) stagedChunk(c0, c1 int) float64 {
 	c := b.c
 	padded := c < Classes
 	negInf, negZero := math.Float32frombits(negInfBits), float32(math.Copysign(0, -1))
+	// The effective target rows of a label: zero everywhere but one at
+	// the label, the padded columns -0.
+	keep, uni := b.keep, b.uni
+	var zero, one [Classes]float32
+	for j := range Classes {
+		zero[j], one[j] = negZero, negZero
+		if j < c {
+			zero[j] = float32(b.w[j] * (float32(keep*0) + uni))
+			one[j] = float32(b.w[j] * (float32(keep*1) + uni))
+		}
+	}
 	if padded {
 		// The padded columns, which only an ignored row changes.
 		fillPads(xs[:], c, negInf)
@@ -228,14 +239,14 @@ func (b *batch) stagedChunk(c0, c1 int) float64 {
 					ignored = true
 					continue
 				}
-				for j := range c {
-					tj := float32(0)
-					if labels == nil {
-						tj = b.tgts[(b0+i)*c+j]
-					} else if int32(j) == labels[i] {
-						tj = 1
-					}
-					trow[j] = float32(b.w[j] * (float32(b.keep*tj) + b.uni))
+				if labels != nil {
+					*trow = zero
+					trow[labels[i]] = one[labels[i]]
+					continue
+				}
+				tr := b.tgts[(b0+i)*c : (b0+i+1)*c]
+				for j, wj := range b.w[:c] {
+					trow[j] = float32(wj * (float32(keep*tr[j]) + uni))
 				}
 			}
 		}
