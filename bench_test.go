@@ -189,9 +189,9 @@ func BenchmarkArgmax(b *testing.B) {
 	}
 }
 
-// classBenchCounts are the class counts of BenchmarkClasses: MNIST,
-// CIFAR-100, ImageNet and a language model's vocabulary.
-var classBenchCounts = []int{10, 100, 1000, 32000}
+// classBenchCounts are the class counts of BenchmarkClasses: two classes,
+// MNIST, CIFAR-100, ImageNet and a language model's vocabulary.
+var classBenchCounts = []int{2, 10, 100, 1000, 32000}
 
 // smallClassBenchCounts are the class counts of BenchmarkClassesSmall:
 // those that the assembly tiers pad to ten columns, and a few above ten.
