@@ -40,8 +40,10 @@
 // count of the package-level functions): logits are row-major [N][C],
 // labels in [0, C). Every class sum follows one rule, which for C = 10 is
 // the ten-term tree above, so results are bit-identical on every machine
-// for every C. For C other than 10 the assembly processes a row 16 classes
-// at a time (AVX-512 from 2 classes, AVX2 from 3, NEON from 2).
+// for every C. For C below 10 the assembly computes rows padded to ten
+// columns (−Inf logits, −0 targets, which give the same bits) with the
+// ten-class code, several rows per vector; above 10 it processes a row 16
+// classes at a time.
 //
 // # Implementations
 //

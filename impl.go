@@ -29,9 +29,8 @@ const blockRows = 8
 // function values), so that escape analysis keeps acc on the caller's
 // stack.
 type kernels struct {
-	name    string
-	tier    int
-	wideMin int // the smallest class count the tier's wide functions take; below it, the generic code
+	name string
+	tier int
 
 	// block, if not 0, is the number of rows of the tier's blocks, a
 	// multiple of blockRows: its functions leave a last part of fewer
@@ -107,11 +106,11 @@ func (k *kernels) logSoftmax(dst, logits []float32) {
 }
 
 // The block functions of any class count c != 10 (see kernel_generic.go).
-// A tier's functions take class counts from its wideMin up; below, the
-// generic code runs them.
+// A tier's functions take every c >= 2; the driver gives them the class
+// counts above 10 (below, see batch.stagedChunk).
 
 func (k *kernels) wideLabels(grad, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32) {
-	if k.tier == 0 || c < k.wideMin {
+	if k.tier == 0 {
 		wideLabelsGeneric(grad, logits, c, labels, scale, losses, preds, lse, z)
 	} else {
 		wideLabelsTier(k.tier, grad, logits, c, labels, scale, losses, preds, lse, z)
@@ -119,7 +118,7 @@ func (k *kernels) wideLabels(grad, logits []float32, c int, labels []int32, scal
 }
 
 func (k *kernels) wideTargets(grad, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32) {
-	if k.tier == 0 || c < k.wideMin {
+	if k.tier == 0 {
 		wideTargetsGeneric(grad, logits, c, targets, labels, weights, keep, uni, staged, scale, losses, preds, lse, z)
 	} else {
 		wideTargetsTier(k.tier, grad, logits, c, targets, labels, weights, keep, uni, staged, scale, losses, preds, lse, z)
@@ -127,7 +126,7 @@ func (k *kernels) wideTargets(grad, logits []float32, c int, targets []float32, 
 }
 
 func (k *kernels) wideSoftmax(dst, logits []float32, c int) {
-	if k.tier == 0 || c < k.wideMin {
+	if k.tier == 0 {
 		wideSoftmaxGeneric(dst, logits, c)
 	} else {
 		wideSoftmaxTier(k.tier, dst, logits, c)
@@ -135,7 +134,7 @@ func (k *kernels) wideSoftmax(dst, logits []float32, c int) {
 }
 
 func (k *kernels) wideLogSoftmax(dst, logits []float32, c int) {
-	if k.tier == 0 || c < k.wideMin {
+	if k.tier == 0 {
 		wideLogSoftmaxGeneric(dst, logits, c)
 	} else {
 		wideLogSoftmaxTier(k.tier, dst, logits, c)
@@ -143,7 +142,7 @@ func (k *kernels) wideLogSoftmax(dst, logits []float32, c int) {
 }
 
 func (k *kernels) wideArgmax(dst []int32, logits []float32, c int) {
-	if k.tier == 0 || c < k.wideMin {
+	if k.tier == 0 {
 		wideArgmaxGeneric(dst, logits, c)
 	} else {
 		wideArgmaxTier(k.tier, dst, logits, c)

@@ -24,18 +24,12 @@ import "github.com/klauspost/cpuid/v2"
 //
 // The avx512 functions take blocks of 16 rows; a last block of 8 rows
 // goes to avx2 (half), which every AVX-512 CPU has. Its wide functions
-// (any class count) are its own, a 16-class step in one ZMM, and run
-// from wideMin = 2 classes: on a Zen 5 EPYC they are faster than the
-// generic code from 2 classes up in every function (1.9-2.2x at 2 for
-// the losses and softmax, 4x for argmax). The avx2 wide functions run
-// from wideMin = 3 classes: at 2 the generic code was as fast (softmax
-// faster) on a Zen 3 EPYC, from 3 up the assembly is faster (1.3-1.8x at
-// 3-7 classes, 6-15x from 16).
+// (any class count) are its own, a 16-class step in one ZMM.
 var archTiers = []tier{
-	{kernels{name: "avx512", tier: tierAVX512, wideMin: 2, block: 16, half: &avx2Kernels}, func() bool {
+	{kernels{name: "avx512", tier: tierAVX512, block: 16, half: &avx2Kernels}, func() bool {
 		return cpuid.CPU.Supports(cpuid.AVX512F, cpuid.AVX2)
 	}},
 	{avx2Kernels, func() bool { return cpuid.CPU.Supports(cpuid.AVX2) }},
 }
 
-var avx2Kernels = kernels{name: "avx2", tier: tierAVX2, wideMin: 3}
+var avx2Kernels = kernels{name: "avx2", tier: tierAVX2}

@@ -19,15 +19,15 @@ import "github.com/klauspost/cpuid/v2"
 // reads the same on every architecture and so that a CPU that reported
 // otherwise would fall back to the generic code rather than fault.
 //
-// wideMin is 2: the wide NEON functions run for every class count. It is
+// Below 10 classes the driver pads the rows to ten columns and runs the
+// ten-class functions, as on amd64, where that is measured to be 2-4x
+// faster than the wide functions at every such class count. On NEON it is
 // an estimate from instruction counts, not a measurement (no arm64 machine
-// was at hand, and qemu timings mean nothing). A wideLabels row with a
-// gradient costs the NEON code about 215 instructions for C <= 4 (one
-// masked group of 4 lanes per pass, the tree, the log) and about 100 more
-// per further group of 4 tail classes, 9 per class in the main loops of 16
-// (kernel_arm64.s); the generic code spends some 45 per class plus about
-// 100 per row, so the two are about even at C = 2 and the NEON code is
-// ahead from C = 3 on.
+// was at hand, and qemu timings mean nothing): a wideLabels row with a
+// gradient costs the wide NEON code about 215 instructions for C <= 4,
+// about 315 for C <= 8 and 415 at C = 9 (masked groups of 4 lanes, the
+// tree, the log), while the ten-class loop spends some 400 instructions
+// on a block of 4 rows, about 100 a row, and the padding some 30 more.
 var archTiers = []tier{
-	{kernels{name: "neon", tier: tierNEON, wideMin: 2}, func() bool { return cpuid.CPU.Supports(cpuid.ASIMD) }},
+	{kernels{name: "neon", tier: tierNEON}, func() bool { return cpuid.CPU.Supports(cpuid.ASIMD) }},
 }
