@@ -543,11 +543,10 @@ func TestTierWide(t *testing.T) {
 	if testing.Short() {
 		iters = 2
 	}
-	for _, tk := range asmTiers(t) {
+	for _, k := range asmTiers(t) {
 		// The tier's functions for every class count, below 10 too (the
 		// driver pads those rows to ten columns instead, but the functions
 		// must be right for every c >= 2).
-		k := *tk
 		t.Run("tier="+k.name, func(t *testing.T) {
 			r := rand.New(rand.NewPCG(45, 46))
 			for _, c := range counts {
@@ -603,7 +602,7 @@ func TestTierWide(t *testing.T) {
 					z := []float32{0, 1e-4, 2}[r.IntN(3)]
 					off := r.IntN(8)
 					for _, call := range wideCalls() {
-						if d := call.check(&k, c, x, labels, tg, w, scale, z, off); d != "" {
+						if d := call.check(k, c, x, labels, tg, w, scale, z, off); d != "" {
 							t.Fatalf("C=%d n=%d iter=%d scale=%v z=%v off=%d %s: %s", c, n, iter, scale, z, off, call.name, d)
 						}
 					}

@@ -132,8 +132,23 @@ func (b *batch) chunk(c0, c1 int) float64 {
 // a multiple of blockRows; labels holds the labels of those rows for
 // kindLabels.
 func (b *batch) rows(p0, p1 int, labels []int32, acc *[8]float64) {
-	whole := p0 + (p1-p0)/blockRows*blockRows
-	for _, r := range [2][2]int{{p0, whole}, {whole, p1}} {
+	var t []float32
+	if b.kind == kindTargets {
+		t = b.tgts[p0*Classes : p1*Classes]
+	}
+	b.tenRows(b.logits[p0*Classes:p1*Classes], part(b.grad, p0, p1, Classes), labels, t,
+		part(b.losses, p0, p1, 1), part(b.preds, p0, p1, 1), part(b.lse, p0, p1, 1), acc)
+}
+
+// tenRows computes the rows of ten columns x (outputs g, losses, preds and
+// lse, each nil or of x's rows; labels or targets t for the loss kinds;
+// row i's loss added to acc[i%8]) with the ten-class block functions:
+// whole blocks of blockRows rows with b.k, the rest (the last rows of the
+// batch) with the generic code, which continues the accumulator pattern.
+func (b *batch) tenRows(x, g []float32, labels []int32, t, losses []float32, preds []int32, lse []float32, acc *[8]float64) {
+	n := len(x) / Classes
+	whole := n / blockRows * blockRows
+	for _, r := range [2][2]int{{0, whole}, {whole, n}} {
 		r0, r1 := r[0], r[1]
 		if r0 == r1 {
 			continue
@@ -142,21 +157,19 @@ func (b *batch) rows(p0, p1 int, labels []int32, acc *[8]float64) {
 		if r1 != whole {
 			k = generic
 		}
-		x := b.logits[r0*Classes : r1*Classes]
-		g := part(b.grad, r0, r1, Classes)
-		l := part(b.losses, r0, r1, 1)
-		preds, lse := part(b.preds, r0, r1, 1), part(b.lse, r0, r1, 1)
+		xr, gr := x[r0*Classes:r1*Classes], part(g, r0, r1, Classes)
+		lr, pr, er := part(losses, r0, r1, 1), part(preds, r0, r1, 1), part(lse, r0, r1, 1)
 		switch b.kind {
 		case kindLabels:
-			k.xentLabels(g, x, labels[r0-p0:r1-p0], b.scale, l, acc, preds, lse, b.z)
-		case kindTargets:
-			k.xentTargets(g, x, b.tgts[r0*Classes:r1*Classes], b.scale, l, acc, preds, lse, b.z)
+			k.xentLabels(gr, xr, labels[r0:r1], b.scale, lr, acc, pr, er, b.z)
+		case kindTargets, kindStaged:
+			k.xentTargets(gr, xr, t[r0*Classes:r1*Classes], b.scale, lr, acc, pr, er, b.z)
 		case kindSoftmax:
-			k.softmax(g, x)
+			k.softmax(gr, xr)
 		case kindLogSoftmax:
-			k.logSoftmax(g, x)
+			k.logSoftmax(gr, xr)
 		case kindArgmax:
-			k.argmax(preds, x)
+			k.argmax(pr, xr)
 		}
 	}
 }
@@ -274,35 +287,9 @@ func (b *batch) stagedChunk(c0, c1 int) float64 {
 				*(*[Classes]float32)(x[i*Classes:]) = [Classes]float32{}
 			}
 		}
-		// Whole blocks of blockRows rows to b.k, the rest (the last rows
-		// of the batch) to the generic code.
 		losses := part(b.losses, b0, b1, 1)
 		preds, lse := part(b.preds, b0, b1, 1), part(b.lse, b0, b1, 1)
-		whole := n / blockRows * blockRows
-		for _, r := range [2][2]int{{0, whole}, {whole, n}} {
-			r0, r1 := r[0], r[1]
-			if r0 == r1 {
-				continue
-			}
-			k := b.k
-			if r1 != whole {
-				k = generic
-			}
-			xr, gr := x[r0*Classes:r1*Classes], part(g, r0, r1, Classes)
-			lr, pr, er := part(losses, r0, r1, 1), part(preds, r0, r1, 1), part(lse, r0, r1, 1)
-			switch b.kind {
-			case kindLabels:
-				k.xentLabels(gr, xr, labels[r0:r1], b.scale, lr, &acc, pr, er, b.z)
-			case kindTargets, kindStaged:
-				k.xentTargets(gr, xr, t[r0*Classes:r1*Classes], b.scale, lr, &acc, pr, er, b.z)
-			case kindSoftmax:
-				k.softmax(gr, xr)
-			case kindLogSoftmax:
-				k.logSoftmax(gr, xr)
-			case kindArgmax:
-				k.argmax(pr, xr)
-			}
-		}
+		b.tenRows(x, g, labels, t, losses, preds, lse, &acc)
 		if padded && g != nil {
 			unpadRows(b.grad[b0*c:b1*c], g, c)
 		}
