@@ -105,7 +105,7 @@ func (b *batch) chunk(c0, c1 int) float64 {
 		return b.anyChunk(c0, c1)
 	}
 	// Fewer classes: rows padded to ten columns, rows per lane, which on
-	// a Zen 5 EPYC takes 3-4x less time than the wide functions at every
+	// a Zen 5 EPYC takes 2.9-4.4x less time than the wide functions at every
 	// class count from 2 to 9 (BenchmarkClassesSmall).
 	if b.kind == kindStaged || b.c < Classes {
 		return b.stagedChunk(c0, c1)
