@@ -195,7 +195,7 @@ var classBenchCounts = []int{2, 10, 100, 1000, 32000}
 
 // smallClassBenchCounts are the class counts of BenchmarkClassesSmall:
 // those that the assembly tiers pad to ten columns, and a few above ten.
-var smallClassBenchCounts = []int{2, 3, 4, 5, 7, 9, 11, 12, 16}
+var smallClassBenchCounts = []int{2, 3, 4, 5, 7, 9, 11, 12, 14, 16}
 
 // BenchmarkClasses measures CrossEntropy with a gradient through
 // Options.Classes on about 4M logits per call (N = 4M/C rows), for every

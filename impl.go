@@ -37,6 +37,11 @@ type kernels struct {
 	// rows (whole blocks of blockRows) untouched, which half computes.
 	block int
 	half  *kernels
+
+	// sixteen: the tier has the five block functions for rows of 16
+	// columns (xentLabels16 and so on), to which the driver gives the rows
+	// of 11 to 16 classes padded to 16 (see batch.stagedChunk).
+	sixteen bool
 }
 
 // rest returns n = len(logits)/Classes, the rows of a call (a multiple of
@@ -105,9 +110,32 @@ func (k *kernels) logSoftmax(dst, logits []float32) {
 	}
 }
 
+// The block functions of rows of 16 columns, of a tier whose sixteen is
+// set: each computes what the ten-class function of the same name does,
+// for rows of 16 columns (c = 16 in the row functions of kernel_generic.go:
+// xentLabelsRowC, xentTargetsRowC, softmaxRowC, logSoftmaxRowC and
+// argmaxRow; the losses added to acc as the ten-class functions do), for
+// whole blocks of k.block rows: the driver gives them nothing else.
+
+func (k *kernels) xentLabels16(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
+	xentLabels16Tier(k.tier, grad, logits, labels, scale, losses, acc, preds, lse, z)
+}
+
+func (k *kernels) xentTargets16(grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
+	xentTargets16Tier(k.tier, grad, logits, targets, scale, losses, acc, preds, lse, z)
+}
+
+func (k *kernels) softmax16(dst, logits []float32) { softmax16Tier(k.tier, dst, logits) }
+
+func (k *kernels) logSoftmax16(dst, logits []float32) { logSoftmax16Tier(k.tier, dst, logits) }
+
+func (k *kernels) argmax16(dst []int32, logits []float32) { argmax16Tier(k.tier, dst, logits) }
+
 // The block functions of any class count c != 10 (see kernel_generic.go).
 // A tier's functions take every c >= 2; the driver gives them the class
-// counts above 10 (below, see batch.stagedChunk).
+// counts above 10, but for those of 11 to 16 on a tier with functions of 16
+// columns, and the last rows of a chunk that do not fill a block of those
+// (below 10, see batch.stagedChunk).
 
 func (k *kernels) wideLabels(grad, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32) {
 	if k.tier == 0 {

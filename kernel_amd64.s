@@ -22,6 +22,13 @@
 //     multiply-add), the same operand values, the same order.
 //   - The output columns are transposed back and stored as rows.
 //
+// The avx512 tier also has the same five functions for rows of 16 columns
+// (xentLabels16AVX512 and so on, after all others in this file), to which the
+// driver gives the rows of 11 to 16 classes padded to 16 (-Inf logits, -0
+// targets): four groups of 4 columns in the transposes, the sums by the tree
+// of classSum.total(16) (seq.Sum16), the maximum by seq.Max16, and records of
+// 16 columns; everything else is the ten-column code.
+//
 // The two tiers differ only where the width shows: the transposes (2 or 4
 // 128-bit lanes), the label gather, the float64 accumulation, and the masks:
 // AVX2 compares into vectors of all-ones lanes and selects with VBLENDVPS;
@@ -734,7 +741,103 @@ DATA index<>+624(SB)/4, $0x00000009
 DATA index<>+628(SB)/4, $0x00000009
 DATA index<>+632(SB)/4, $0x00000009
 DATA index<>+636(SB)/4, $0x00000009
-GLOBL index<>(SB), RODATA|NOPTR, $640
+DATA index<>+640(SB)/4, $0x0000000a
+DATA index<>+644(SB)/4, $0x0000000a
+DATA index<>+648(SB)/4, $0x0000000a
+DATA index<>+652(SB)/4, $0x0000000a
+DATA index<>+656(SB)/4, $0x0000000a
+DATA index<>+660(SB)/4, $0x0000000a
+DATA index<>+664(SB)/4, $0x0000000a
+DATA index<>+668(SB)/4, $0x0000000a
+DATA index<>+672(SB)/4, $0x0000000a
+DATA index<>+676(SB)/4, $0x0000000a
+DATA index<>+680(SB)/4, $0x0000000a
+DATA index<>+684(SB)/4, $0x0000000a
+DATA index<>+688(SB)/4, $0x0000000a
+DATA index<>+692(SB)/4, $0x0000000a
+DATA index<>+696(SB)/4, $0x0000000a
+DATA index<>+700(SB)/4, $0x0000000a
+DATA index<>+704(SB)/4, $0x0000000b
+DATA index<>+708(SB)/4, $0x0000000b
+DATA index<>+712(SB)/4, $0x0000000b
+DATA index<>+716(SB)/4, $0x0000000b
+DATA index<>+720(SB)/4, $0x0000000b
+DATA index<>+724(SB)/4, $0x0000000b
+DATA index<>+728(SB)/4, $0x0000000b
+DATA index<>+732(SB)/4, $0x0000000b
+DATA index<>+736(SB)/4, $0x0000000b
+DATA index<>+740(SB)/4, $0x0000000b
+DATA index<>+744(SB)/4, $0x0000000b
+DATA index<>+748(SB)/4, $0x0000000b
+DATA index<>+752(SB)/4, $0x0000000b
+DATA index<>+756(SB)/4, $0x0000000b
+DATA index<>+760(SB)/4, $0x0000000b
+DATA index<>+764(SB)/4, $0x0000000b
+DATA index<>+768(SB)/4, $0x0000000c
+DATA index<>+772(SB)/4, $0x0000000c
+DATA index<>+776(SB)/4, $0x0000000c
+DATA index<>+780(SB)/4, $0x0000000c
+DATA index<>+784(SB)/4, $0x0000000c
+DATA index<>+788(SB)/4, $0x0000000c
+DATA index<>+792(SB)/4, $0x0000000c
+DATA index<>+796(SB)/4, $0x0000000c
+DATA index<>+800(SB)/4, $0x0000000c
+DATA index<>+804(SB)/4, $0x0000000c
+DATA index<>+808(SB)/4, $0x0000000c
+DATA index<>+812(SB)/4, $0x0000000c
+DATA index<>+816(SB)/4, $0x0000000c
+DATA index<>+820(SB)/4, $0x0000000c
+DATA index<>+824(SB)/4, $0x0000000c
+DATA index<>+828(SB)/4, $0x0000000c
+DATA index<>+832(SB)/4, $0x0000000d
+DATA index<>+836(SB)/4, $0x0000000d
+DATA index<>+840(SB)/4, $0x0000000d
+DATA index<>+844(SB)/4, $0x0000000d
+DATA index<>+848(SB)/4, $0x0000000d
+DATA index<>+852(SB)/4, $0x0000000d
+DATA index<>+856(SB)/4, $0x0000000d
+DATA index<>+860(SB)/4, $0x0000000d
+DATA index<>+864(SB)/4, $0x0000000d
+DATA index<>+868(SB)/4, $0x0000000d
+DATA index<>+872(SB)/4, $0x0000000d
+DATA index<>+876(SB)/4, $0x0000000d
+DATA index<>+880(SB)/4, $0x0000000d
+DATA index<>+884(SB)/4, $0x0000000d
+DATA index<>+888(SB)/4, $0x0000000d
+DATA index<>+892(SB)/4, $0x0000000d
+DATA index<>+896(SB)/4, $0x0000000e
+DATA index<>+900(SB)/4, $0x0000000e
+DATA index<>+904(SB)/4, $0x0000000e
+DATA index<>+908(SB)/4, $0x0000000e
+DATA index<>+912(SB)/4, $0x0000000e
+DATA index<>+916(SB)/4, $0x0000000e
+DATA index<>+920(SB)/4, $0x0000000e
+DATA index<>+924(SB)/4, $0x0000000e
+DATA index<>+928(SB)/4, $0x0000000e
+DATA index<>+932(SB)/4, $0x0000000e
+DATA index<>+936(SB)/4, $0x0000000e
+DATA index<>+940(SB)/4, $0x0000000e
+DATA index<>+944(SB)/4, $0x0000000e
+DATA index<>+948(SB)/4, $0x0000000e
+DATA index<>+952(SB)/4, $0x0000000e
+DATA index<>+956(SB)/4, $0x0000000e
+DATA index<>+960(SB)/4, $0x0000000f
+DATA index<>+964(SB)/4, $0x0000000f
+DATA index<>+968(SB)/4, $0x0000000f
+DATA index<>+972(SB)/4, $0x0000000f
+DATA index<>+976(SB)/4, $0x0000000f
+DATA index<>+980(SB)/4, $0x0000000f
+DATA index<>+984(SB)/4, $0x0000000f
+DATA index<>+988(SB)/4, $0x0000000f
+DATA index<>+992(SB)/4, $0x0000000f
+DATA index<>+996(SB)/4, $0x0000000f
+DATA index<>+1000(SB)/4, $0x0000000f
+DATA index<>+1004(SB)/4, $0x0000000f
+DATA index<>+1008(SB)/4, $0x0000000f
+DATA index<>+1012(SB)/4, $0x0000000f
+DATA index<>+1016(SB)/4, $0x0000000f
+DATA index<>+1020(SB)/4, $0x0000000f
+GLOBL index<>(SB), RODATA|NOPTR, $1024
 
 DATA negZero<>+0(SB)/4, $0x80000000
 DATA negZero<>+4(SB)/4, $0x80000000
@@ -3369,7 +3472,7 @@ TEXT ·xentTargetsAVX512(SB), $13472-164
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
 	// SI = logits, DI = grad (nil: loss only), BX = targets, DX = losses (or
-	// nil), R8 = acc, R12 = this block's d[j] and e[j] (R11+320), R13 = preds
+	// nil), R8 = acc, R12 = this block's d[j] and e[j] (R11+640), R13 = preds
 	// (or nil), R14 = lse (or nil).
 	// Pass 1a: the columns t[j] and T; the columns x[j], m (with preds, p and
 	//         the masks of argmax10; when lse is computed, the sums and masks of
@@ -6665,7 +6768,7 @@ TEXT ·logSoftmaxAVX512(SB), $11344-48
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
-	// SI = logits, DI = dst, R13 = this block's e[j] (R11+384).
+	// SI = logits, DI = dst, R13 = this block's e[j] (R11+768).
 	// Pass 1a: the columns x[j], m, d[j].
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
@@ -26159,5 +26262,8266 @@ noOut556:
 	JMP wideArgmaxRow
 
 wideArgmaxDone:
+	VZEROUPPER
+	RET
+
+// func xentLabels16AVX512(grad []float32, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+// Requires: AVX, AVX512F, CMOV, MMX+
+TEXT ·xentLabels16AVX512(SB), $10904-164
+	// xentLabelsGeneric with rows of 16 columns, for whole blocks of 16 rows.
+	//
+	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
+	// blocks left in this pass, R11 = this block's record in the frame.
+	// SI = logits, DI = grad (nil: loss only), BX = labels, DX = losses (or nil),
+	// R8 = acc, R12 = the labels of this chunk, AX = a label, R13 = preds (or
+	// nil), R14 = lse (or nil).
+	// Pass 1a: the columns x[j], m, x[l] and d[l], d[j]; with preds, p and the
+	//         masks of argmax16; when lse is computed, the sums and masks of all.
+	// Pass 1b: the constants kept in registers, then the registers of the
+	//         scheduled exponentials and of the sum tree.
+	// Pass 2: the registers of the scheduled logarithms of the chunk (with lse,
+	//         zl and f when computed), then the losses and the accumulators.
+	// Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
+	//         the transpose.
+	// Frame: CHUNK = 8 records of 1344 bytes, one per block of the chunk, from
+	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// d[j], then e[j], at 64·j; s at 1024; d[l] at 1088; k·ln2hi at 1152; m, then f,
+	// at 1216; all, then lse, at 1280 (m, all, lse and f only when lse is computed).
+	// After the records: z in every lane at 10816, the flag word at 10880.
+	//
+	// Arguments.
+	MOVQ grad_base+0(FP), DI
+	MOVQ logits_base+24(FP), SI
+	MOVQ labels_base+48(FP), BX
+
+	// Blocks: CX = the minimum of len/256 over the float slices and of len/16
+	// over the row slices (a nil grad, losses, preds or lse does not count): the
+	// rows processed, rounded down to a multiple of 16.
+	MOVQ    logits_len+32(FP), AX
+	CMPQ    grad_base+0(FP), $0x00
+	JEQ     isNil557
+	MOVQ    grad_len+8(FP), R13
+	CMPQ    R13, AX
+	CMOVQLT R13, AX
+
+isNil557:
+	SHRQ    $0x08, AX
+	MOVQ    AX, CX
+	MOVQ    labels_len+56(FP), AX
+	SHRQ    $0x04, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+	CMPQ    losses_base+80(FP), $0x00
+	JEQ     isNil558
+	MOVQ    losses_len+88(FP), AX
+	SHRQ    $0x04, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil558:
+	CMPQ    preds_base+112(FP), $0x00
+	JEQ     isNil559
+	MOVQ    preds_len+120(FP), AX
+	SHRQ    $0x04, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil559:
+	CMPQ    lse_base+136(FP), $0x00
+	JEQ     isNil560
+	MOVQ    lse_len+144(FP), AX
+	SHRQ    $0x04, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil560:
+	MOVQ losses_base+80(FP), DX
+	MOVQ acc+104(FP), R8
+
+	// The prefetch limit of SI: SI + 4·cap(logits) - 11264, when 4·cap(logits) >=
+	// 4194304, else 0.
+	XORL R12, R12
+	MOVQ logits_cap+40(FP), AX
+	SHLQ $0x02, AX
+	CMPQ AX, $0x00400000
+	JB   noPrefetch561
+	LEAQ -11264(SI)(AX*1), R12
+
+noPrefetch561:
+	MOVQ R12, 10888(SP)
+
+	// The prefetch limit of DI: DI + 4·cap(grad) - 11264, when 4·cap(grad) >=
+	// 4194304, else 0.
+	XORL R12, R12
+	MOVQ grad_cap+16(FP), AX
+	SHLQ $0x02, AX
+	CMPQ AX, $0x00400000
+	JB   noPrefetch562
+	LEAQ -11264(DI)(AX*1), R12
+
+noPrefetch562:
+	MOVQ R12, 10896(SP)
+
+	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
+	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
+	// z-loss, with z in the 16 lanes of a frame vector).
+	MOVQ  preds_base+112(FP), R13
+	MOVQ  lse_base+136(FP), R14
+	XORL  R12, R12
+	TESTQ R14, R14
+	JZ    noLse563
+	MOVL  $0x00000001, R12
+
+noLse563:
+	MOVL         z+160(FP), AX
+	SHLL         $0x01, AX
+	JZ           noZ564
+	MOVL         $0x00000003, R12
+	VBROADCASTSS z+160(FP), Z0
+	VMOVUPS      Z0, 10816(SP)
+
+noZ564:
+	MOVQ R12, 10880(SP)
+
+labelsChunk:
+	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	TESTQ   CX, CX
+	JZ      labelsDone
+	MOVQ    $0x00000008, R9
+	CMPQ    CX, R9
+	CMOVQLT CX, R9
+	SUBQ    R9, CX
+	MOVQ    R9, R10
+	LEAQ    (SP), R11
+	ADDQ    $0x3f, R11
+	ANDQ    $-64, R11
+	MOVQ    BX, R12
+
+labelsExpLoop:
+	// Pass 1a. The columns x[j] of the block; m = max16(x); d[l] = x[l] - m;
+	// d[j] = x[j] - m.
+	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
+	CMPQ       SI, 10888(SP)
+	JAE        noPrefetch565
+	PREFETCHT0 10240(SI)
+	PREFETCHT0 10304(SI)
+	PREFETCHT0 10368(SI)
+	PREFETCHT0 10432(SI)
+	PREFETCHT0 10496(SI)
+	PREFETCHT0 10560(SI)
+	PREFETCHT0 10624(SI)
+	PREFETCHT0 10688(SI)
+	PREFETCHT0 10752(SI)
+	PREFETCHT0 10816(SI)
+	PREFETCHT0 10880(SI)
+	PREFETCHT0 10944(SI)
+	PREFETCHT0 11008(SI)
+	PREFETCHT0 11072(SI)
+	PREFETCHT0 11136(SI)
+	PREFETCHT0 11200(SI)
+
+noPrefetch565:
+	VMOVUPS      48(SI), X0
+	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
+	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
+	VINSERTF32X4 $0x03, 816(SI), Z0, Z0
+	VMOVUPS      112(SI), X1
+	VINSERTF32X4 $0x01, 368(SI), Z1, Z1
+	VINSERTF32X4 $0x02, 624(SI), Z1, Z1
+	VINSERTF32X4 $0x03, 880(SI), Z1, Z1
+	VMOVUPS      176(SI), X2
+	VINSERTF32X4 $0x01, 432(SI), Z2, Z2
+	VINSERTF32X4 $0x02, 688(SI), Z2, Z2
+	VINSERTF32X4 $0x03, 944(SI), Z2, Z2
+	VMOVUPS      240(SI), X3
+	VINSERTF32X4 $0x01, 496(SI), Z3, Z3
+	VINSERTF32X4 $0x02, 752(SI), Z3, Z3
+	VINSERTF32X4 $0x03, 1008(SI), Z3, Z3
+	VUNPCKLPS    Z1, Z0, Z4
+	VUNPCKHPS    Z1, Z0, Z0
+	VUNPCKLPS    Z3, Z2, Z1
+	VUNPCKHPS    Z3, Z2, Z2
+	VUNPCKLPD    Z1, Z4, Z3
+	VUNPCKHPD    Z1, Z4, Z1
+	VUNPCKLPD    Z2, Z0, Z4
+	VUNPCKHPD    Z2, Z0, Z0
+	VMOVUPS      32(SI), X2
+	VINSERTF32X4 $0x01, 288(SI), Z2, Z2
+	VINSERTF32X4 $0x02, 544(SI), Z2, Z2
+	VINSERTF32X4 $0x03, 800(SI), Z2, Z2
+	VMOVUPS      96(SI), X5
+	VINSERTF32X4 $0x01, 352(SI), Z5, Z5
+	VINSERTF32X4 $0x02, 608(SI), Z5, Z5
+	VINSERTF32X4 $0x03, 864(SI), Z5, Z5
+	VMOVUPS      160(SI), X6
+	VINSERTF32X4 $0x01, 416(SI), Z6, Z6
+	VINSERTF32X4 $0x02, 672(SI), Z6, Z6
+	VINSERTF32X4 $0x03, 928(SI), Z6, Z6
+	VMOVUPS      224(SI), X7
+	VINSERTF32X4 $0x01, 480(SI), Z7, Z7
+	VINSERTF32X4 $0x02, 736(SI), Z7, Z7
+	VINSERTF32X4 $0x03, 992(SI), Z7, Z7
+	VUNPCKLPS    Z5, Z2, Z8
+	VUNPCKHPS    Z5, Z2, Z2
+	VUNPCKLPS    Z7, Z6, Z5
+	VUNPCKHPS    Z7, Z6, Z6
+	VUNPCKLPD    Z5, Z8, Z7
+	VUNPCKHPD    Z5, Z8, Z5
+	VUNPCKLPD    Z6, Z2, Z8
+	VUNPCKHPD    Z6, Z2, Z2
+	VMOVUPS      16(SI), X6
+	VINSERTF32X4 $0x01, 272(SI), Z6, Z6
+	VINSERTF32X4 $0x02, 528(SI), Z6, Z6
+	VINSERTF32X4 $0x03, 784(SI), Z6, Z6
+	VMOVUPS      80(SI), X9
+	VINSERTF32X4 $0x01, 336(SI), Z9, Z9
+	VINSERTF32X4 $0x02, 592(SI), Z9, Z9
+	VINSERTF32X4 $0x03, 848(SI), Z9, Z9
+	VMOVUPS      144(SI), X10
+	VINSERTF32X4 $0x01, 400(SI), Z10, Z10
+	VINSERTF32X4 $0x02, 656(SI), Z10, Z10
+	VINSERTF32X4 $0x03, 912(SI), Z10, Z10
+	VMOVUPS      208(SI), X11
+	VINSERTF32X4 $0x01, 464(SI), Z11, Z11
+	VINSERTF32X4 $0x02, 720(SI), Z11, Z11
+	VINSERTF32X4 $0x03, 976(SI), Z11, Z11
+	VUNPCKLPS    Z9, Z6, Z12
+	VUNPCKHPS    Z9, Z6, Z6
+	VUNPCKLPS    Z11, Z10, Z9
+	VUNPCKHPS    Z11, Z10, Z10
+	VUNPCKLPD    Z9, Z12, Z11
+	VUNPCKHPD    Z9, Z12, Z9
+	VUNPCKLPD    Z10, Z6, Z12
+	VUNPCKHPD    Z10, Z6, Z6
+	VMOVUPS      (SI), X10
+	VINSERTF32X4 $0x01, 256(SI), Z10, Z10
+	VINSERTF32X4 $0x02, 512(SI), Z10, Z10
+	VINSERTF32X4 $0x03, 768(SI), Z10, Z10
+	VMOVUPS      64(SI), X13
+	VINSERTF32X4 $0x01, 320(SI), Z13, Z13
+	VINSERTF32X4 $0x02, 576(SI), Z13, Z13
+	VINSERTF32X4 $0x03, 832(SI), Z13, Z13
+	VMOVUPS      128(SI), X14
+	VINSERTF32X4 $0x01, 384(SI), Z14, Z14
+	VINSERTF32X4 $0x02, 640(SI), Z14, Z14
+	VINSERTF32X4 $0x03, 896(SI), Z14, Z14
+	VMOVUPS      192(SI), X15
+	VINSERTF32X4 $0x01, 448(SI), Z15, Z15
+	VINSERTF32X4 $0x02, 704(SI), Z15, Z15
+	VINSERTF32X4 $0x03, 960(SI), Z15, Z15
+	VUNPCKLPS    Z13, Z10, Z16
+	VUNPCKHPS    Z13, Z10, Z10
+	VUNPCKLPS    Z15, Z14, Z13
+	VUNPCKHPS    Z15, Z14, Z14
+	VUNPCKLPD    Z13, Z16, Z15
+	VUNPCKHPD    Z13, Z16, Z13
+	VUNPCKLPD    Z14, Z10, Z16
+	VUNPCKHPD    Z14, Z10, Z10
+
+	// x[l] of each row, picked with the labels.
+	MOVL         (BX), AX
+	VMOVD        (SI)(AX*4), X14
+	MOVL         4(BX), AX
+	VPINSRD      $0x01, 64(SI)(AX*4), X14, X14
+	MOVL         8(BX), AX
+	VPINSRD      $0x02, 128(SI)(AX*4), X14, X14
+	MOVL         12(BX), AX
+	VPINSRD      $0x03, 192(SI)(AX*4), X14, X14
+	MOVL         16(BX), AX
+	VMOVD        256(SI)(AX*4), X17
+	MOVL         20(BX), AX
+	VPINSRD      $0x01, 320(SI)(AX*4), X17, X17
+	MOVL         24(BX), AX
+	VPINSRD      $0x02, 384(SI)(AX*4), X17, X17
+	MOVL         28(BX), AX
+	VPINSRD      $0x03, 448(SI)(AX*4), X17, X17
+	VINSERTF32X4 $0x01, X17, Z14, Z14
+	MOVL         32(BX), AX
+	VMOVD        512(SI)(AX*4), X17
+	MOVL         36(BX), AX
+	VPINSRD      $0x01, 576(SI)(AX*4), X17, X17
+	MOVL         40(BX), AX
+	VPINSRD      $0x02, 640(SI)(AX*4), X17, X17
+	MOVL         44(BX), AX
+	VPINSRD      $0x03, 704(SI)(AX*4), X17, X17
+	VINSERTF32X4 $0x02, X17, Z14, Z14
+	MOVL         48(BX), AX
+	VMOVD        768(SI)(AX*4), X17
+	MOVL         52(BX), AX
+	VPINSRD      $0x01, 832(SI)(AX*4), X17, X17
+	MOVL         56(BX), AX
+	VPINSRD      $0x02, 896(SI)(AX*4), X17, X17
+	MOVL         60(BX), AX
+	VPINSRD      $0x03, 960(SI)(AX*4), X17, X17
+	VINSERTF32X4 $0x03, X17, Z14, Z14
+
+	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
+	VMAXPS      Z13, Z15, Z17
+	VMAXPS      Z10, Z16, Z18
+	VMAXPS      Z18, Z17, Z17
+	VMAXPS      Z9, Z11, Z18
+	VMAXPS      Z6, Z12, Z19
+	VMAXPS      Z19, Z18, Z18
+	VMAXPS      Z18, Z17, Z17
+	VMAXPS      Z5, Z7, Z18
+	VMAXPS      Z2, Z8, Z19
+	VMAXPS      Z19, Z18, Z18
+	VMAXPS      Z1, Z3, Z19
+	VMAXPS      Z0, Z4, Z20
+	VMAXPS      Z20, Z19, Z19
+	VMAXPS      Z19, Z18, Z18
+	VMAXPS      Z18, Z17, Z17
+	VADDPS.BCST zero<>+0(SB), Z17, Z17
+
+	// d[l] = x[l] - m.
+	VSUBPS  Z17, Z14, Z14
+	VMOVUPS Z14, 1088(R11)
+
+	// preds = argmax16(x) (seq.Argmax, when preds is not nil): p = 0, then for
+	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
+	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
+	TESTQ          R13, R13
+	JZ             noPreds566
+	VCMPPS         $0x00, Z17, Z0, K1
+	VBROADCASTSS   zero<>+0(SB), Z14
+	VBLENDMPS.BCST index<>+960(SB), Z14, K1, Z14
+	VCMPPS         $0x00, Z17, Z4, K1
+	VBLENDMPS.BCST index<>+896(SB), Z14, K1, Z14
+	VCMPPS         $0x00, Z17, Z1, K1
+	VBLENDMPS.BCST index<>+832(SB), Z14, K1, Z14
+	VCMPPS         $0x00, Z17, Z3, K1
+	VBLENDMPS.BCST index<>+768(SB), Z14, K1, Z14
+	VCMPPS         $0x00, Z17, Z2, K1
+	VBLENDMPS.BCST index<>+704(SB), Z14, K1, Z14
+	VCMPPS         $0x00, Z17, Z8, K1
+	VBLENDMPS.BCST index<>+640(SB), Z14, K1, Z14
+	VCMPPS         $0x00, Z17, Z5, K1
+	VBLENDMPS.BCST index<>+576(SB), Z14, K1, Z14
+	VCMPPS         $0x00, Z17, Z7, K1
+	VBLENDMPS.BCST index<>+512(SB), Z14, K1, Z14
+	VCMPPS         $0x00, Z17, Z6, K1
+	VBLENDMPS.BCST index<>+448(SB), Z14, K1, Z14
+	VCMPPS         $0x00, Z17, Z12, K1
+	VBLENDMPS.BCST index<>+384(SB), Z14, K1, Z14
+	VCMPPS         $0x00, Z17, Z9, K1
+	VBLENDMPS.BCST index<>+320(SB), Z14, K1, Z14
+	VCMPPS         $0x00, Z17, Z11, K1
+	VBLENDMPS.BCST index<>+256(SB), Z14, K1, Z14
+	VCMPPS         $0x00, Z17, Z10, K1
+	VBLENDMPS.BCST index<>+192(SB), Z14, K1, Z14
+	VCMPPS         $0x00, Z17, Z16, K1
+	VBLENDMPS.BCST index<>+128(SB), Z14, K1, Z14
+	VCMPPS         $0x00, Z17, Z13, K1
+	VBLENDMPS.BCST index<>+64(SB), Z14, K1, Z14
+	VCMPPS         $0x00, Z17, Z15, K1
+	VBLENDMPS.BCST index<>+0(SB), Z14, K1, Z14
+	VCMPPS         $0x03, Z0, Z0, K1
+	VBLENDMPS.BCST index<>+960(SB), Z14, K1, Z14
+	VCMPPS         $0x03, Z4, Z4, K1
+	VBLENDMPS.BCST index<>+896(SB), Z14, K1, Z14
+	VCMPPS         $0x03, Z1, Z1, K1
+	VBLENDMPS.BCST index<>+832(SB), Z14, K1, Z14
+	VCMPPS         $0x03, Z3, Z3, K1
+	VBLENDMPS.BCST index<>+768(SB), Z14, K1, Z14
+	VCMPPS         $0x03, Z2, Z2, K1
+	VBLENDMPS.BCST index<>+704(SB), Z14, K1, Z14
+	VCMPPS         $0x03, Z8, Z8, K1
+	VBLENDMPS.BCST index<>+640(SB), Z14, K1, Z14
+	VCMPPS         $0x03, Z5, Z5, K1
+	VBLENDMPS.BCST index<>+576(SB), Z14, K1, Z14
+	VCMPPS         $0x03, Z7, Z7, K1
+	VBLENDMPS.BCST index<>+512(SB), Z14, K1, Z14
+	VCMPPS         $0x03, Z6, Z6, K1
+	VBLENDMPS.BCST index<>+448(SB), Z14, K1, Z14
+	VCMPPS         $0x03, Z12, Z12, K1
+	VBLENDMPS.BCST index<>+384(SB), Z14, K1, Z14
+	VCMPPS         $0x03, Z9, Z9, K1
+	VBLENDMPS.BCST index<>+320(SB), Z14, K1, Z14
+	VCMPPS         $0x03, Z11, Z11, K1
+	VBLENDMPS.BCST index<>+256(SB), Z14, K1, Z14
+	VCMPPS         $0x03, Z10, Z10, K1
+	VBLENDMPS.BCST index<>+192(SB), Z14, K1, Z14
+	VCMPPS         $0x03, Z16, Z16, K1
+	VBLENDMPS.BCST index<>+128(SB), Z14, K1, Z14
+	VCMPPS         $0x03, Z13, Z13, K1
+	VBLENDMPS.BCST index<>+64(SB), Z14, K1, Z14
+	VCMPPS         $0x03, Z15, Z15, K1
+	VBLENDMPS.BCST index<>+0(SB), Z14, K1, Z14
+	VMOVUPS        Z14, (R13)
+	ADDQ           $0x00000040, R13
+
+noPreds566:
+	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
+	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
+	// record.
+	TESTB       $0x01, 10880(SP)
+	JZ          noLse567
+	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z17, K1
+	VADDPS      Z13, Z15, Z14
+	VADDPS      Z10, Z16, Z18
+	VADDPS      Z18, Z14, Z14
+	VADDPS      Z9, Z11, Z18
+	VADDPS      Z6, Z12, Z19
+	VADDPS      Z19, Z18, Z18
+	VADDPS      Z18, Z14, Z14
+	VADDPS      Z5, Z7, Z18
+	VADDPS      Z2, Z8, Z19
+	VADDPS      Z19, Z18, Z18
+	VADDPS      Z1, Z3, Z19
+	VADDPS      Z0, Z4, Z20
+	VADDPS      Z20, Z19, Z19
+	VADDPS      Z19, Z18, Z18
+	VADDPS      Z18, Z14, Z14
+	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z14, K2
+	KANDW       K2, K1, K1
+	KMOVW       K1, 1280(R11)
+	VMOVUPS     Z17, 1216(R11)
+
+noLse567:
+	// d[j] = x[j] - m, stored to the record.
+	VSUBPS  Z17, Z15, Z14
+	VMOVUPS Z14, (R11)
+	VSUBPS  Z17, Z13, Z13
+	VMOVUPS Z13, 64(R11)
+	VSUBPS  Z17, Z16, Z13
+	VMOVUPS Z13, 128(R11)
+	VSUBPS  Z17, Z10, Z10
+	VMOVUPS Z10, 192(R11)
+	VSUBPS  Z17, Z11, Z10
+	VMOVUPS Z10, 256(R11)
+	VSUBPS  Z17, Z9, Z9
+	VMOVUPS Z9, 320(R11)
+	VSUBPS  Z17, Z12, Z9
+	VMOVUPS Z9, 384(R11)
+	VSUBPS  Z17, Z6, Z6
+	VMOVUPS Z6, 448(R11)
+	VSUBPS  Z17, Z7, Z6
+	VMOVUPS Z6, 512(R11)
+	VSUBPS  Z17, Z5, Z5
+	VMOVUPS Z5, 576(R11)
+	VSUBPS  Z17, Z8, Z5
+	VMOVUPS Z5, 640(R11)
+	VSUBPS  Z17, Z2, Z2
+	VMOVUPS Z2, 704(R11)
+	VSUBPS  Z17, Z3, Z2
+	VMOVUPS Z2, 768(R11)
+	VSUBPS  Z17, Z1, Z1
+	VMOVUPS Z1, 832(R11)
+	VSUBPS  Z17, Z4, Z1
+	VMOVUPS Z1, 896(R11)
+	VSUBPS  Z17, Z0, Z0
+	VMOVUPS Z0, 960(R11)
+	ADDQ    $0x00000400, SI
+	ADDQ    $0x00000040, BX
+	ADDQ    $0x00000540, R11
+	DECQ    R10
+	JNZ     labelsExpLoop
+
+	// Pass 1b. e[j] = exp(d[j]) and s = sum16(e) of each block of the chunk.
+	MOVQ R9, R10
+	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
+
+	// Constants kept in registers in the loop.
+	VBROADCASTSS expMagic<>+0(SB), Z0
+	VBROADCASTSS expLog2e<>+0(SB), Z0
+	VBROADCASTSS expLn2Hi<>+0(SB), Z1
+	VBROADCASTSS expLn2Lo<>+0(SB), Z2
+	VBROADCASTSS expQ4<>+0(SB), Z3
+	VBROADCASTSS expQ3<>+0(SB), Z4
+
+labelsExpOnlyLoop:
+	// e[j] = exp(d[j]) for j = 0..15 (seq.Exp), scheduled together:
+	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
+	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
+	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
+	// e = p·2^n; e = +0 where d < cutoff; e[j] stored to the record.
+	// s = sum16(e): (((e0+e1)+(e2+e3))+((e4+e5)+(e6+e7))) + (((e8+e9)+(e10+e11))+((e12+e13)+(e14+e15))).
+	VMOVUPS     (R11), Z6
+	VMOVUPS     64(R11), Z8
+	VMOVUPS     128(R11), Z10
+	VMOVUPS     192(R11), Z12
+	VMOVUPS     256(R11), Z14
+	VMOVUPS     320(R11), Z16
+	VMOVUPS     384(R11), Z18
+	VMOVUPS     448(R11), Z20
+	VMOVUPS     512(R11), Z21
+	VMOVUPS     576(R11), Z22
+	VMOVUPS     640(R11), Z23
+	VMOVUPS     704(R11), Z24
+	VMULPS      Z0, Z6, Z5
+	VMULPS      Z0, Z8, Z7
+	VMOVUPS     768(R11), Z25
+	VMOVUPS     832(R11), Z26
+	VMULPS      Z0, Z10, Z9
+	VMULPS      Z0, Z12, Z11
+	VMOVUPS     896(R11), Z27
+	VMOVUPS     960(R11), Z28
+	VMULPS      Z0, Z14, Z13
+	VMULPS      Z0, Z16, Z15
+	VMULPS      Z0, Z18, Z17
+	VMULPS      Z0, Z20, Z19
+	VRNDSCALEPS $0x00, Z5, Z5
+	VRNDSCALEPS $0x00, Z7, Z29
+	VMULPS      Z0, Z21, Z7
+	VRNDSCALEPS $0x00, Z9, Z9
+	VRNDSCALEPS $0x00, Z11, Z11
+	VRNDSCALEPS $0x00, Z13, Z13
+	VRNDSCALEPS $0x00, Z15, Z15
+	VRNDSCALEPS $0x00, Z17, Z17
+	VRNDSCALEPS $0x00, Z19, Z19
+	VMULPS      Z1, Z5, Z30
+	VMULPS      Z1, Z29, Z31
+	VRNDSCALEPS $0x00, Z7, Z7
+	VSUBPS      Z30, Z6, Z6
+	VSUBPS      Z31, Z8, Z8
+	VMULPS      Z2, Z5, Z30
+	VMULPS      Z2, Z29, Z31
+	VSUBPS      Z30, Z6, Z6
+	VSUBPS      Z31, Z8, Z31
+	VMULPS      Z1, Z9, Z8
+	VMULPS      Z1, Z11, Z30
+	VSUBPS      Z8, Z10, Z8
+	VSUBPS      Z30, Z12, Z10
+	VMULPS      Z2, Z9, Z12
+	VMULPS      Z2, Z11, Z30
+	VSUBPS      Z12, Z8, Z8
+	VSUBPS      Z30, Z10, Z12
+	VMULPS      Z3, Z6, Z10
+	VMULPS      Z6, Z6, Z30
+	VADDPS      Z4, Z10, Z10
+	VMULPS      Z6, Z10, Z10
+	VADDPS.BCST expQ2<>+0(SB), Z10, Z10
+	VMULPS      Z6, Z10, Z10
+	VADDPS.BCST expQ1<>+0(SB), Z10, Z10
+	VMULPS      Z6, Z10, Z10
+	VADDPS.BCST expQ0<>+0(SB), Z10, Z10
+	VMULPS      Z10, Z30, Z30
+	VMULPS      Z0, Z22, Z10
+	VADDPS      Z6, Z30, Z6
+	VRNDSCALEPS $0x00, Z10, Z10
+	VMULPS      Z1, Z13, Z30
+	VADDPS.BCST one<>+0(SB), Z6, Z6
+	VSUBPS      Z30, Z14, Z14
+	VMULPS      Z2, Z13, Z30
+	VSUBPS      Z30, Z14, Z14
+	VMOVUPS     (R11), Z30
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z30, K1
+	VSCALEFPS.Z Z5, Z6, K1, Z30
+	VMULPS      Z1, Z15, Z5
+	VMULPS      Z1, Z17, Z6
+	VMOVUPS     Z30, (R11)
+	VSUBPS      Z5, Z16, Z5
+	VSUBPS      Z6, Z18, Z6
+	VMULPS      Z2, Z15, Z16
+	VMULPS      Z2, Z17, Z18
+	VSUBPS      Z16, Z5, Z5
+	VSUBPS      Z18, Z6, Z16
+	VMULPS      Z3, Z31, Z6
+	VMULPS      Z31, Z31, Z18
+	VADDPS      Z4, Z6, Z6
+	VMULPS      Z31, Z6, Z6
+	VADDPS.BCST expQ2<>+0(SB), Z6, Z6
+	VMULPS      Z31, Z6, Z6
+	VADDPS.BCST expQ1<>+0(SB), Z6, Z6
+	VMULPS      Z31, Z6, Z6
+	VADDPS.BCST expQ0<>+0(SB), Z6, Z6
+	VMULPS      Z6, Z18, Z18
+	VMULPS      Z0, Z23, Z6
+	VADDPS      Z31, Z18, Z18
+	VRNDSCALEPS $0x00, Z6, Z6
+	VMULPS      Z1, Z19, Z31
+	VADDPS.BCST one<>+0(SB), Z18, Z18
+	VSUBPS      Z31, Z20, Z20
+	VMULPS      Z2, Z19, Z31
+	VSUBPS      Z31, Z20, Z20
+	VMOVUPS     64(R11), Z31
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z31, K1
+	VSCALEFPS.Z Z29, Z18, K1, Z31
+	VMULPS      Z0, Z24, Z18
+	VMULPS      Z1, Z7, Z29
+	VADDPS      Z31, Z30, Z30
+	VMOVUPS     Z31, 64(R11)
+	VRNDSCALEPS $0x00, Z18, Z18
+	VMULPS      Z1, Z10, Z31
+	VSUBPS      Z29, Z21, Z21
+	VMULPS      Z2, Z7, Z29
+	VSUBPS      Z31, Z22, Z22
+	VMULPS      Z2, Z10, Z31
+	VSUBPS      Z29, Z21, Z21
+	VMULPS      Z3, Z8, Z29
+	VSUBPS      Z31, Z22, Z22
+	VADDPS      Z4, Z29, Z31
+	VMULPS      Z8, Z8, Z29
+	VMULPS      Z8, Z31, Z31
+	VADDPS.BCST expQ2<>+0(SB), Z31, Z31
+	VMULPS      Z8, Z31, Z31
+	VADDPS.BCST expQ1<>+0(SB), Z31, Z31
+	VMULPS      Z8, Z31, Z31
+	VADDPS.BCST expQ0<>+0(SB), Z31, Z31
+	VMULPS      Z31, Z29, Z31
+	VMULPS      Z0, Z25, Z29
+	VADDPS      Z8, Z31, Z8
+	VRNDSCALEPS $0x00, Z29, Z29
+	VMULPS      Z1, Z6, Z31
+	VADDPS.BCST one<>+0(SB), Z8, Z8
+	VSUBPS      Z31, Z23, Z23
+	VMULPS      Z2, Z6, Z31
+	VSUBPS      Z31, Z23, Z23
+	VMOVUPS     128(R11), Z31
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z31, K1
+	VSCALEFPS.Z Z9, Z8, K1, Z31
+	VMULPS      Z1, Z18, Z8
+	VMULPS      Z1, Z29, Z9
+	VMOVUPS     Z31, 128(R11)
+	VSUBPS      Z8, Z24, Z8
+	VSUBPS      Z9, Z25, Z9
+	VMULPS      Z2, Z18, Z24
+	VMULPS      Z2, Z29, Z25
+	VSUBPS      Z24, Z8, Z8
+	VSUBPS      Z25, Z9, Z24
+	VMULPS      Z3, Z12, Z9
+	VMULPS      Z12, Z12, Z25
+	VADDPS      Z4, Z9, Z9
+	VMULPS      Z12, Z9, Z9
+	VADDPS.BCST expQ2<>+0(SB), Z9, Z9
+	VMULPS      Z12, Z9, Z9
+	VADDPS.BCST expQ1<>+0(SB), Z9, Z9
+	VMULPS      Z12, Z9, Z9
+	VADDPS.BCST expQ0<>+0(SB), Z9, Z9
+	VMULPS      Z9, Z25, Z25
+	VMULPS      Z0, Z26, Z9
+	VADDPS      Z12, Z25, Z12
+	VRNDSCALEPS $0x00, Z9, Z9
+	VADDPS.BCST one<>+0(SB), Z12, Z25
+	VMULPS      Z1, Z9, Z12
+	VSUBPS      Z12, Z26, Z12
+	VMULPS      Z2, Z9, Z26
+	VSUBPS      Z26, Z12, Z12
+	VMOVUPS     192(R11), Z26
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z26, K1
+	VSCALEFPS.Z Z11, Z25, K1, Z26
+	VMULPS      Z0, Z27, Z11
+	VMULPS      Z0, Z28, Z25
+	VADDPS      Z26, Z31, Z31
+	VMOVUPS     Z26, 192(R11)
+	VRNDSCALEPS $0x00, Z11, Z11
+	VRNDSCALEPS $0x00, Z25, Z25
+	VMULPS      Z3, Z14, Z26
+	VADDPS      Z31, Z30, Z31
+	VMULPS      Z1, Z11, Z30
+	VADDPS      Z4, Z26, Z26
+	VSUBPS      Z30, Z27, Z27
+	VMULPS      Z2, Z11, Z30
+	VMULPS      Z14, Z26, Z26
+	VSUBPS      Z30, Z27, Z27
+	VADDPS.BCST expQ2<>+0(SB), Z26, Z30
+	VMULPS      Z14, Z14, Z26
+	VMULPS      Z14, Z30, Z30
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z30
+	VMULPS      Z14, Z30, Z30
+	VADDPS.BCST expQ0<>+0(SB), Z30, Z30
+	VMULPS      Z30, Z26, Z30
+	VMULPS      Z1, Z25, Z26
+	VADDPS      Z14, Z30, Z14
+	VSUBPS      Z26, Z28, Z26
+	VMULPS      Z2, Z25, Z28
+	VMULPS      Z3, Z5, Z30
+	VADDPS.BCST one<>+0(SB), Z14, Z14
+	VSUBPS      Z28, Z26, Z26
+	VADDPS      Z4, Z30, Z30
+	VMULPS      Z5, Z5, Z28
+	VMULPS      Z5, Z30, Z30
+	VADDPS.BCST expQ2<>+0(SB), Z30, Z30
+	VMULPS      Z5, Z30, Z30
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z30
+	VMULPS      Z5, Z30, Z30
+	VADDPS.BCST expQ0<>+0(SB), Z30, Z30
+	VMULPS      Z30, Z28, Z28
+	VMOVUPS     256(R11), Z30
+	VADDPS      Z5, Z28, Z28
+	VMULPS      Z3, Z16, Z5
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z30, K1
+	VADDPS.BCST one<>+0(SB), Z28, Z28
+	VSCALEFPS.Z Z13, Z14, K1, Z14
+	VMULPS      Z3, Z20, Z13
+	VADDPS      Z4, Z5, Z30
+	VMULPS      Z16, Z16, Z5
+	VMOVUPS     Z14, 256(R11)
+	VADDPS      Z4, Z13, Z13
+	VMULPS      Z16, Z30, Z30
+	VMULPS      Z20, Z13, Z13
+	VADDPS.BCST expQ2<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ2<>+0(SB), Z13, Z13
+	VMULPS      Z16, Z30, Z30
+	VMULPS      Z20, Z13, Z13
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ1<>+0(SB), Z13, Z13
+	VMULPS      Z16, Z30, Z30
+	VMULPS      Z20, Z13, Z13
+	VADDPS.BCST expQ0<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ0<>+0(SB), Z13, Z13
+	VMULPS      Z30, Z5, Z5
+	VMOVUPS     320(R11), Z30
+	VADDPS      Z16, Z5, Z16
+	VMULPS      Z3, Z21, Z5
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z30, K1
+	VADDPS.BCST one<>+0(SB), Z16, Z16
+	VSCALEFPS.Z Z15, Z28, K1, Z30
+	VMULPS      Z3, Z22, Z15
+	VMULPS      Z3, Z23, Z28
+	VADDPS      Z4, Z5, Z5
+	VADDPS      Z30, Z14, Z14
+	VMOVUPS     Z30, 320(R11)
+	VADDPS      Z4, Z15, Z15
+	VADDPS      Z4, Z28, Z28
+	VMULPS      Z21, Z5, Z30
+	VMULPS      Z20, Z20, Z5
+	VMULPS      Z22, Z15, Z15
+	VMULPS      Z23, Z28, Z28
+	VADDPS.BCST expQ2<>+0(SB), Z30, Z30
+	VMULPS      Z13, Z5, Z5
+	VMOVUPS     384(R11), Z13
+	VADDPS.BCST expQ2<>+0(SB), Z15, Z15
+	VADDPS.BCST expQ2<>+0(SB), Z28, Z28
+	VMULPS      Z21, Z30, Z30
+	VADDPS      Z20, Z5, Z20
+	VMULPS      Z3, Z8, Z5
+	VMULPS      Z22, Z15, Z15
+	VMULPS      Z23, Z28, Z28
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z30
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z13, K1
+	VADDPS.BCST one<>+0(SB), Z20, Z13
+	VSCALEFPS.Z Z17, Z16, K1, Z17
+	VMULPS      Z3, Z24, Z16
+	VADDPS      Z4, Z5, Z20
+	VMULPS      Z21, Z21, Z5
+	VADDPS.BCST expQ1<>+0(SB), Z15, Z15
+	VADDPS.BCST expQ1<>+0(SB), Z28, Z28
+	VMULPS      Z21, Z30, Z30
+	VMOVUPS     Z17, 384(R11)
+	VADDPS      Z4, Z16, Z16
+	VMULPS      Z8, Z20, Z20
+	VMULPS      Z22, Z15, Z15
+	VMULPS      Z23, Z28, Z28
+	VADDPS.BCST expQ0<>+0(SB), Z30, Z30
+	VMULPS      Z24, Z16, Z16
+	VADDPS.BCST expQ2<>+0(SB), Z20, Z20
+	VADDPS.BCST expQ0<>+0(SB), Z15, Z15
+	VADDPS.BCST expQ0<>+0(SB), Z28, Z28
+	VMULPS      Z30, Z5, Z30
+	VMULPS      Z3, Z12, Z5
+	VADDPS.BCST expQ2<>+0(SB), Z16, Z16
+	VMULPS      Z8, Z20, Z20
+	VADDPS      Z21, Z30, Z21
+	VMOVUPS     448(R11), Z30
+	VADDPS      Z4, Z5, Z5
+	VMULPS      Z24, Z16, Z16
+	VADDPS.BCST expQ1<>+0(SB), Z20, Z20
+	VADDPS.BCST one<>+0(SB), Z21, Z21
+	VMULPS      Z12, Z5, Z5
+	VADDPS.BCST expQ1<>+0(SB), Z16, Z16
+	VMULPS      Z8, Z20, Z20
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z30, K1
+	VSCALEFPS.Z Z19, Z13, K1, Z30
+	VMULPS      Z3, Z27, Z13
+	VMULPS      Z3, Z26, Z19
+	VADDPS.BCST expQ2<>+0(SB), Z5, Z5
+	VMULPS      Z24, Z16, Z16
+	VADDPS.BCST expQ0<>+0(SB), Z20, Z20
+	VADDPS      Z30, Z17, Z17
+	VMOVUPS     Z30, 448(R11)
+	VADDPS      Z4, Z13, Z13
+	VADDPS      Z4, Z19, Z19
+	VMULPS      Z12, Z5, Z30
+	VMULPS      Z22, Z22, Z5
+	VADDPS.BCST expQ0<>+0(SB), Z16, Z16
+	VADDPS      Z17, Z14, Z14
+	VMULPS      Z27, Z13, Z13
+	VMULPS      Z26, Z19, Z17
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z19
+	VMOVUPS     512(R11), Z30
+	VMULPS      Z15, Z5, Z15
+	VMULPS      Z23, Z23, Z5
+	VADDPS      Z14, Z31, Z14
+	VADDPS.BCST expQ2<>+0(SB), Z13, Z13
+	VADDPS.BCST expQ2<>+0(SB), Z17, Z17
+	VMULPS      Z12, Z19, Z31
+	VMULPS      Z8, Z8, Z19
+	VADDPS      Z22, Z15, Z22
+	VMULPS      Z24, Z24, Z15
+	VMULPS      Z28, Z5, Z5
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z30, K1
+	VMULPS      Z27, Z13, Z13
+	VMULPS      Z26, Z17, Z17
+	VADDPS.BCST expQ0<>+0(SB), Z31, Z30
+	VMULPS      Z12, Z12, Z28
+	VMULPS      Z20, Z19, Z19
+	VADDPS.BCST one<>+0(SB), Z22, Z22
+	VMULPS      Z27, Z27, Z20
+	VMULPS      Z16, Z15, Z15
+	VADDPS      Z23, Z5, Z5
+	VMOVUPS     576(R11), Z16
+	VADDPS.BCST expQ1<>+0(SB), Z13, Z13
+	VADDPS.BCST expQ1<>+0(SB), Z17, Z23
+	VMULPS      Z26, Z26, Z17
+	VSCALEFPS.Z Z7, Z21, K1, Z7
+	VMULPS      Z30, Z28, Z21
+	VADDPS      Z8, Z19, Z8
+	VADDPS      Z24, Z15, Z15
+	VADDPS.BCST one<>+0(SB), Z5, Z5
+	VMULPS      Z27, Z13, Z13
+	VMULPS      Z26, Z23, Z19
+	VMOVUPS     640(R11), Z23
+	VMOVUPS     Z7, 512(R11)
+	VADDPS      Z12, Z21, Z12
+	VADDPS.BCST one<>+0(SB), Z8, Z8
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z16, K1
+	VMOVUPS     704(R11), Z16
+	VADDPS.BCST one<>+0(SB), Z15, Z15
+	VSCALEFPS.Z Z10, Z22, K1, Z10
+	VADDPS.BCST expQ0<>+0(SB), Z13, Z13
+	VADDPS.BCST expQ0<>+0(SB), Z19, Z19
+	VMOVUPS     768(R11), Z21
+	VADDPS.BCST one<>+0(SB), Z12, Z12
+	VMOVUPS     832(R11), Z22
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z23, K1
+	VADDPS      Z10, Z7, Z7
+	VMOVUPS     Z10, 576(R11)
+	VMULPS      Z13, Z20, Z10
+	VMULPS      Z19, Z17, Z13
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z16, K2
+	VSCALEFPS.Z Z6, Z5, K1, Z5
+	VSCALEFPS.Z Z18, Z8, K2, Z6
+	VADDPS      Z27, Z10, Z8
+	VADDPS      Z26, Z13, Z10
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z21, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z22, K2
+	VSCALEFPS.Z Z29, Z15, K1, Z13
+	VMOVUPS     Z5, 640(R11)
+	VSCALEFPS.Z Z9, Z12, K2, Z9
+	VADDPS      Z6, Z5, Z5
+	VMOVUPS     Z6, 704(R11)
+	VADDPS.BCST one<>+0(SB), Z8, Z6
+	VADDPS.BCST one<>+0(SB), Z10, Z8
+	VMOVUPS     896(R11), Z10
+	VMOVUPS     960(R11), Z12
+	VMOVUPS     Z13, 768(R11)
+	VADDPS      Z9, Z13, Z13
+	VADDPS      Z5, Z7, Z5
+	VMOVUPS     Z9, 832(R11)
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z10, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z12, K2
+	VSCALEFPS.Z Z11, Z6, K1, Z6
+	VSCALEFPS.Z Z25, Z8, K2, Z7
+	VADDPS      Z7, Z6, Z8
+	VMOVUPS     Z6, 896(R11)
+	VMOVUPS     Z7, 960(R11)
+	VADDPS      Z8, Z13, Z6
+	VADDPS      Z6, Z5, Z5
+	VADDPS      Z5, Z14, Z5
+	VMOVUPS     Z5, 1024(R11)
+	ADDQ        $0x00000540, R11
+	DECQ        R10
+	JNZ         labelsExpOnlyLoop
+
+	// Pass 2. loss = log32(s) - d[l], a chunk at a time (seq.LabelLoss);
+	// losses[i] = loss; acc[i%8] += float64(loss). Three loops: without lse,
+	// with lse (and no z-loss), with the z-loss (and lse).
+	MOVQ  R9, R10
+	LEAQ  (SP), R11
+	ADDQ  $0x3f, R11
+	ANDQ  $-64, R11
+	TESTB $0x01, 10880(SP)
+	JNZ   labelsLse
+
+labelsLogLoop:
+	CMPQ R10, $0x08
+	JLT  labelsLogLast
+
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32    1024(R11), Z0
+	VMOVDQU32    2368(R11), Z1
+	VMOVDQU32    3712(R11), Z2
+	VMOVDQU32    5056(R11), Z3
+	VMOVDQU32    6400(R11), Z4
+	VMOVDQU32    7744(R11), Z5
+	VMOVDQU32    9088(R11), Z6
+	VMOVDQU32    10432(R11), Z7
+	VBROADCASTSS logExpInv<>+0(SB), Z8
+	VBROADCASTSS logExpInv<>+0(SB), Z9
+	VBROADCASTSS logExpInv<>+0(SB), Z10
+	VBROADCASTSS logExpInv<>+0(SB), Z11
+	VPSRLD       $0x17, Z0, Z0
+	VPSRLD       $0x17, Z1, Z1
+	VBROADCASTSS logExpInv<>+0(SB), Z12
+	VBROADCASTSS logExpInv<>+0(SB), Z13
+	VPSRLD       $0x17, Z2, Z2
+	VPSRLD       $0x17, Z3, Z3
+	VBROADCASTSS logExpInv<>+0(SB), Z14
+	VBROADCASTSS logExpInv<>+0(SB), Z15
+	VPSRLD       $0x17, Z4, Z4
+	VPSRLD       $0x17, Z5, Z5
+	VPSRLD       $0x17, Z6, Z6
+	VPSRLD       $0x17, Z7, Z7
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z16
+	VPSUBD.BCST  logExpBias<>+0(SB), Z1, Z17
+	VPSUBD       Z0, Z8, Z0
+	VPSUBD       Z1, Z9, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z2, Z8
+	VPSUBD.BCST  logExpBias<>+0(SB), Z3, Z9
+	VPSUBD       Z2, Z10, Z2
+	VPSUBD       Z3, Z11, Z3
+	VPSLLD       $0x17, Z0, Z0
+	VPSUBD.BCST  logExpBias<>+0(SB), Z4, Z10
+	VPSUBD       Z4, Z12, Z4
+	VPSUBD       Z5, Z13, Z11
+	VPSLLD       $0x17, Z1, Z1
+	VMULPS       1024(R11), Z0, Z0
+	VPSUBD       Z6, Z14, Z12
+	VPSUBD       Z7, Z15, Z13
+	VPSLLD       $0x17, Z2, Z2
+	VMULPS       2368(R11), Z1, Z1
+	VPSLLD       $0x17, Z3, Z3
+	VPSLLD       $0x17, Z4, Z4
+	VMULPS       3712(R11), Z2, Z2
+	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
+	VPSLLD       $0x17, Z11, Z11
+	VPSLLD       $0x17, Z12, Z12
+	VMULPS       5056(R11), Z3, Z3
+	VADDPS       Z0, Z0, Z14
+	VPSLLD       $0x17, Z13, Z13
+	VMULPS       6400(R11), Z4, Z4
+	VADDPS       Z1, Z1, Z15
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
+	VMULPS       7744(R11), Z11, Z11
+	VMULPS       9088(R11), Z12, Z12
+	VADDPS       Z2, Z2, Z18
+	VCVTDQ2PS    Z16, Z16
+	VMULPS       10432(R11), Z13, Z13
+	VADDPS       Z3, Z3, Z19
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
+	VBLENDMPS    Z14, Z0, K1, Z14
+	VADDPS       Z4, Z4, Z0
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z2, K3
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z3, K4
+	VBLENDMPS    Z15, Z1, K2, Z21
+	VADDPS       Z11, Z11, Z1
+	VADDPS       Z12, Z12, Z15
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z4, K5
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z11, K6
+	VADDPS       Z13, Z13, Z20
+	VBLENDMPS    Z18, Z2, K3, Z2
+	VBLENDMPS    Z19, Z3, K4, Z3
+	VPSUBD.BCST  logExpBias<>+0(SB), Z6, Z6
+	VBLENDMPS    Z0, Z4, K5, Z0
+	VSUBPS.BCST  one<>+0(SB), Z14, Z4
+	VPSUBD.BCST  logExpBias<>+0(SB), Z7, Z7
+	VBLENDMPS    Z1, Z11, K6, Z1
+	VSUBPS.BCST  one<>+0(SB), Z21, Z11
+	VSUBPS.BCST  one<>+0(SB), Z2, Z2
+	VSUBPS.BCST  one<>+0(SB), Z3, Z3
+	VSUBPS.BCST  one<>+0(SB), Z0, Z0
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VMULPS       Z4, Z4, Z14
+	VMULPS.BCST  logP0<>+0(SB), Z4, Z18
+	VMULPS.BCST  logP0<>+0(SB), Z11, Z19
+	VCVTDQ2PS    Z17, Z17
+	VCVTDQ2PS    Z8, Z8
+	VMULPS.BCST  logP0<>+0(SB), Z2, Z21
+	VMULPS.BCST  logP0<>+0(SB), Z3, Z22
+	VCVTDQ2PS    Z9, Z9
+	VCVTDQ2PS    Z10, Z10
+	VMULPS.BCST  logP0<>+0(SB), Z0, Z23
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z24
+	VCVTDQ2PS    Z5, Z5
+	VCVTDQ2PS    Z6, Z6
+	VADDPS.BCST  logP1<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP1<>+0(SB), Z19, Z19
+	VADDPS.BCST  logP1<>+0(SB), Z21, Z21
+	VADDPS.BCST  logP1<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP1<>+0(SB), Z23, Z23
+	VADDPS.BCST  logP1<>+0(SB), Z24, Z24
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VCVTDQ2PS    Z7, Z7
+	VSUBPS.BCST  one<>+0(SB), Z16, Z25
+	VMULPS       Z2, Z21, Z21
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP2<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP2<>+0(SB), Z19, Z19
+	VBLENDMPS    Z25, Z16, K1, Z16
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z12, K1
+	VADDPS.BCST  logP2<>+0(SB), Z21, Z25
+	VMULPS       Z11, Z11, Z21
+	VBLENDMPS    Z15, Z12, K1, Z12
+	VADDPS.BCST  logP2<>+0(SB), Z22, Z22
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z16, Z15
+	VSUBPS.BCST  one<>+0(SB), Z12, Z12
+	VADDPS.BCST  logP2<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP2<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP3<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP3<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP3<>+0(SB), Z25, Z25
+	VMOVUPS      Z16, 1152(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z12, Z16
+	VADDPS.BCST  logP3<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP3<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP3<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP1<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP4<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP4<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP4<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP4<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP4<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP2<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP5<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP5<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP5<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP5<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP5<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP6<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP6<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP6<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP6<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP6<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP4<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP7<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP7<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP7<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP7<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP7<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP5<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP8<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP8<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP8<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP8<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP8<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP8<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP6<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VMULPS       Z14, Z18, Z18
+	VMULPS       Z1, Z24, Z24
+	VMULPS       Z21, Z19, Z19
+	VMULPS       Z12, Z16, Z16
+	VMULPS.BCST  half<>+0(SB), Z14, Z14
+	VADDPS       Z15, Z18, Z15
+	VMULPS.BCST  half<>+0(SB), Z21, Z21
+	VSUBPS.BCST  one<>+0(SB), Z17, Z18
+	VADDPS.BCST  logP7<>+0(SB), Z16, Z16
+	VSUBPS       Z14, Z15, Z15
+	VSUBPS.BCST  one<>+0(SB), Z8, Z14
+	VBLENDMPS    Z18, Z17, K2, Z17
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z13, K2
+	VMULPS       Z12, Z16, Z18
+	VSUBPS.BCST  one<>+0(SB), Z9, Z16
+	VBLENDMPS    Z20, Z13, K2, Z13
+	VSUBPS.BCST  one<>+0(SB), Z10, Z20
+	VSUBPS.BCST  one<>+0(SB), Z13, Z13
+	VBLENDMPS    Z14, Z8, K3, Z8
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z17, Z14
+	VADDPS.BCST  logP8<>+0(SB), Z18, Z26
+	VSUBPS.BCST  one<>+0(SB), Z5, Z18
+	VBLENDMPS    Z16, Z9, K4, Z27
+	VSUBPS.BCST  one<>+0(SB), Z6, Z9
+	VSUBPS.BCST  one<>+0(SB), Z7, Z16
+	VBLENDMPS    Z20, Z10, K5, Z10
+	VMULPS.BCST  logP0<>+0(SB), Z13, Z28
+	VMULPS       Z2, Z2, Z20
+	VADDPS       Z14, Z19, Z14
+	VADDPS       Z15, Z4, Z19
+	VMULPS       Z3, Z3, Z4
+	VMULPS       Z0, Z0, Z15
+	VBLENDMPS    Z18, Z5, K6, Z5
+	VMULPS       Z1, Z1, Z18
+	VMULPS       Z12, Z12, Z29
+	VBLENDMPS    Z9, Z6, K1, Z6
+	VBLENDMPS    Z16, Z7, K2, Z7
+	VADDPS.BCST  logP1<>+0(SB), Z28, Z16
+	VMULPS       Z13, Z13, Z9
+	VMULPS       Z12, Z26, Z26
+	VSUBPS       Z21, Z14, Z31
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z8, Z14
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z27, Z21
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z10, Z28
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z5, Z30
+	VMULPS       Z13, Z16, Z16
+	VMULPS       Z20, Z25, Z25
+	VADDPS       Z31, Z11, Z11
+	VADDPS       1152(R11), Z19, Z31
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z6, Z19
+	VMULPS       Z4, Z22, Z22
+	VMULPS       Z15, Z23, Z23
+	VMULPS       Z18, Z24, Z24
+	VADDPS.BCST  logP2<>+0(SB), Z16, Z16
+	VMULPS       Z29, Z26, Z26
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z17, Z17
+	VADDPS       Z14, Z25, Z25
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z7, Z14
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z8, Z8
+	VADDPS       Z21, Z22, Z21
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z27, Z22
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z10, Z10
+	VADDPS       Z28, Z23, Z23
+	VADDPS       Z30, Z24, Z24
+	VMULPS       Z13, Z16, Z16
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
+	VADDPS       Z19, Z26, Z19
+	VMOVUPS      Z17, 2496(R11)
+	VSUBPS       1088(R11), Z31, Z17
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
+	VMOVUPS      Z8, 3840(R11)
+	VMULPS.BCST  half<>+0(SB), Z20, Z8
+	VMULPS.BCST  half<>+0(SB), Z4, Z4
+	VMOVUPS      Z22, 5184(R11)
+	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
+	VMULPS.BCST  half<>+0(SB), Z15, Z15
+	VMOVUPS      Z10, 6528(R11)
+	VMULPS.BCST  half<>+0(SB), Z18, Z10
+	VMULPS.BCST  half<>+0(SB), Z29, Z18
+	VMOVUPS      Z5, 7872(R11)
+	VMULPS.BCST  half<>+0(SB), Z9, Z5
+	VMOVUPS      Z6, 9216(R11)
+	VSUBPS       Z8, Z25, Z6
+	VSUBPS       Z4, Z21, Z4
+	VMULPS       Z13, Z16, Z8
+	VMOVUPS      Z7, 10560(R11)
+	VSUBPS       Z15, Z23, Z7
+	VSUBPS       Z10, Z24, Z10
+	VSUBPS       Z18, Z19, Z15
+	VADDPS       Z6, Z2, Z2
+	VADDPS       Z4, Z3, Z3
+	VADDPS.BCST  logP4<>+0(SB), Z8, Z4
+	VADDPS       Z7, Z0, Z0
+	VADDPS       Z10, Z1, Z1
+	VADDPS       Z15, Z12, Z6
+	VADDPS       2496(R11), Z11, Z7
+	VADDPS       3840(R11), Z2, Z2
+	VMULPS       Z13, Z4, Z4
+	VADDPS       5184(R11), Z3, Z3
+	VADDPS       6528(R11), Z0, Z0
+	VADDPS       7872(R11), Z1, Z1
+	VADDPS       9216(R11), Z6, Z6
+	VSUBPS       2432(R11), Z7, Z7
+	VSUBPS       3776(R11), Z2, Z2
+	VADDPS.BCST  logP5<>+0(SB), Z4, Z4
+	VSUBPS       5120(R11), Z3, Z3
+	VSUBPS       6464(R11), Z0, Z0
+	VSUBPS       7808(R11), Z1, Z1
+	VSUBPS       9152(R11), Z6, Z6
+	VMULPS       Z13, Z4, Z4
+	VADDPS.BCST  logP6<>+0(SB), Z4, Z4
+	VMULPS       Z13, Z4, Z4
+	VADDPS.BCST  logP7<>+0(SB), Z4, Z4
+	VMULPS       Z13, Z4, Z4
+	VADDPS.BCST  logP8<>+0(SB), Z4, Z4
+	VMULPS       Z13, Z4, Z4
+	VMULPS       Z9, Z4, Z4
+	VADDPS       Z14, Z4, Z4
+	VSUBPS       Z5, Z4, Z4
+	VADDPS       Z4, Z13, Z4
+	VADDPS       10560(R11), Z4, Z4
+	VSUBPS       10496(R11), Z4, Z4
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses568
+	VMOVUPS Z17, (DX)
+	VMOVUPS Z7, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z0, 256(DX)
+	VMOVUPS Z1, 320(DX)
+	VMOVUPS Z6, 384(DX)
+	VMOVUPS Z4, 448(DX)
+	ADDQ    $0x00000200, DX
+
+noLosses568:
+	VMOVUPD       (R8), Z5
+	VCVTPS2PD     Y17, Z8
+	VEXTRACTF64X4 $0x01, Z17, Y9
+	VCVTPS2PD     Y9, Z9
+	VADDPD        Z5, Z8, Z5
+	VADDPD        Z5, Z9, Z5
+	VCVTPS2PD     Y7, Z8
+	VEXTRACTF64X4 $0x01, Z7, Y7
+	VCVTPS2PD     Y7, Z7
+	VADDPD        Z5, Z8, Z5
+	VADDPD        Z5, Z7, Z5
+	VCVTPS2PD     Y2, Z7
+	VEXTRACTF64X4 $0x01, Z2, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z5, Z7, Z5
+	VADDPD        Z5, Z2, Z2
+	VCVTPS2PD     Y3, Z5
+	VEXTRACTF64X4 $0x01, Z3, Y3
+	VCVTPS2PD     Y3, Z3
+	VADDPD        Z2, Z5, Z2
+	VADDPD        Z2, Z3, Z2
+	VCVTPS2PD     Y0, Z3
+	VEXTRACTF64X4 $0x01, Z0, Y0
+	VCVTPS2PD     Y0, Z0
+	VADDPD        Z2, Z3, Z2
+	VADDPD        Z2, Z0, Z0
+	VCVTPS2PD     Y1, Z2
+	VEXTRACTF64X4 $0x01, Z1, Y1
+	VCVTPS2PD     Y1, Z1
+	VADDPD        Z0, Z2, Z0
+	VADDPD        Z0, Z1, Z0
+	VCVTPS2PD     Y6, Z1
+	VEXTRACTF64X4 $0x01, Z6, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y4, Z1
+	VEXTRACTF64X4 $0x01, Z4, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VMOVUPD       Z0, (R8)
+	ADDQ          $0x00002a00, R11
+	SUBQ          $0x08, R10
+	JMP           labelsLogLoop
+
+labelsLogLast:
+	TESTQ R10, R10
+	JZ    labelsGrad
+
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32    1024(R11), Z0
+	VBROADCASTSS logExpInv<>+0(SB), Z1
+	VPSRLD       $0x17, Z0, Z0
+	VPSUBD       Z0, Z1, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z0
+	VPSLLD       $0x17, Z1, Z1
+	VCVTDQ2PS    Z0, Z0
+	VMULPS       1024(R11), Z1, Z1
+	VSUBPS.BCST  one<>+0(SB), Z0, Z3
+	VADDPS       Z1, Z1, Z2
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K1
+	VBLENDMPS    Z3, Z0, K1, Z0
+	VBLENDMPS    Z2, Z1, K1, Z1
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z0, Z2
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z0, Z0
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VMOVUPS      Z0, 1152(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z3
+	VMULPS       Z1, Z1, Z0
+	VADDPS.BCST  logP1<>+0(SB), Z3, Z3
+	VMULPS.BCST  half<>+0(SB), Z0, Z4
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP2<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP3<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP4<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP5<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP6<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP7<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP8<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VMULPS       Z0, Z3, Z0
+	VADDPS       Z2, Z0, Z0
+	VSUBPS       Z4, Z0, Z0
+	VADDPS       Z0, Z1, Z0
+	VADDPS       1152(R11), Z0, Z0
+	VSUBPS       1088(R11), Z0, Z0
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses569
+	VMOVUPS Z0, (DX)
+	ADDQ    $0x00000040, DX
+
+noLosses569:
+	VMOVUPD       (R8), Z1
+	VCVTPS2PD     Y0, Z2
+	VEXTRACTF64X4 $0x01, Z0, Y0
+	VCVTPS2PD     Y0, Z0
+	VADDPD        Z1, Z2, Z1
+	VADDPD        Z1, Z0, Z0
+	VMOVUPD       Z0, (R8)
+	ADDQ          $0x00000540, R11
+	DECQ          R10
+	JMP           labelsLogLast
+
+labelsLse:
+	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
+	// the record and then to lse (when not nil).
+	TESTB $0x02, 10880(SP)
+	JNZ   labelsZ
+
+labelsLseLogLoop:
+	CMPQ R10, $0x08
+	JLT  labelsLseLogLast
+
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32    1024(R11), Z0
+	VMOVDQU32    2368(R11), Z1
+	VMOVDQU32    3712(R11), Z2
+	VMOVDQU32    5056(R11), Z3
+	VMOVDQU32    6400(R11), Z4
+	VMOVDQU32    7744(R11), Z5
+	VMOVDQU32    9088(R11), Z6
+	VMOVDQU32    10432(R11), Z7
+	VBROADCASTSS logExpInv<>+0(SB), Z8
+	VBROADCASTSS logExpInv<>+0(SB), Z9
+	VBROADCASTSS logExpInv<>+0(SB), Z10
+	VBROADCASTSS logExpInv<>+0(SB), Z11
+	VPSRLD       $0x17, Z0, Z0
+	VPSRLD       $0x17, Z1, Z1
+	VBROADCASTSS logExpInv<>+0(SB), Z12
+	VBROADCASTSS logExpInv<>+0(SB), Z13
+	VPSRLD       $0x17, Z2, Z2
+	VPSRLD       $0x17, Z3, Z3
+	VBROADCASTSS logExpInv<>+0(SB), Z14
+	VBROADCASTSS logExpInv<>+0(SB), Z15
+	VPSRLD       $0x17, Z4, Z4
+	VPSRLD       $0x17, Z5, Z5
+	VPSRLD       $0x17, Z6, Z6
+	VPSRLD       $0x17, Z7, Z7
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z16
+	VPSUBD.BCST  logExpBias<>+0(SB), Z1, Z17
+	VPSUBD       Z0, Z8, Z0
+	VPSUBD       Z1, Z9, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z2, Z8
+	VPSUBD.BCST  logExpBias<>+0(SB), Z3, Z9
+	VPSUBD       Z2, Z10, Z2
+	VPSUBD       Z3, Z11, Z3
+	VPSLLD       $0x17, Z0, Z0
+	VPSUBD.BCST  logExpBias<>+0(SB), Z4, Z10
+	KMOVW        1280(R11), K3
+	VPSUBD       Z4, Z12, Z4
+	VPSUBD       Z5, Z13, Z11
+	VPSLLD       $0x17, Z1, Z1
+	VMULPS       1024(R11), Z0, Z0
+	KMOVW        2624(R11), K4
+	VPSUBD       Z6, Z14, Z12
+	VPSUBD       Z7, Z15, Z13
+	VPSLLD       $0x17, Z2, Z2
+	VMULPS       2368(R11), Z1, Z1
+	KMOVW        3968(R11), K5
+	VPSLLD       $0x17, Z3, Z3
+	VPSLLD       $0x17, Z4, Z4
+	VMULPS       3712(R11), Z2, Z2
+	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
+	VPSLLD       $0x17, Z11, Z11
+	VPSLLD       $0x17, Z12, Z12
+	VMULPS       5056(R11), Z3, Z3
+	VADDPS       Z0, Z0, Z14
+	KMOVW        5312(R11), K6
+	VPSLLD       $0x17, Z13, Z13
+	VMULPS       6400(R11), Z4, Z4
+	VADDPS       Z1, Z1, Z15
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
+	VMULPS       7744(R11), Z11, Z11
+	VMULPS       9088(R11), Z12, Z12
+	VADDPS       Z2, Z2, Z18
+	VCVTDQ2PS    Z16, Z16
+	VMULPS       10432(R11), Z13, Z13
+	VADDPS       Z3, Z3, Z19
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
+	VBLENDMPS    Z14, Z0, K1, Z14
+	VADDPS       Z4, Z4, Z0
+	VBLENDMPS    Z15, Z1, K2, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z6, Z6
+	VPSUBD.BCST  logExpBias<>+0(SB), Z7, Z7
+	VADDPS       Z11, Z11, Z15
+	VADDPS       Z12, Z12, Z20
+	VADDPS       Z13, Z13, Z21
+	VSUBPS.BCST  one<>+0(SB), Z14, Z14
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VCVTDQ2PS    Z17, Z17
+	VCVTDQ2PS    Z8, Z8
+	VCVTDQ2PS    Z9, Z9
+	VMULPS.BCST  logP0<>+0(SB), Z14, Z22
+	VCVTDQ2PS    Z10, Z10
+	VCVTDQ2PS    Z5, Z5
+	VMULPS       Z14, Z14, Z23
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z24
+	VCVTDQ2PS    Z6, Z6
+	VCVTDQ2PS    Z7, Z7
+	VSUBPS.BCST  one<>+0(SB), Z16, Z25
+	VADDPS.BCST  logP1<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP1<>+0(SB), Z24, Z24
+	VBLENDMPS    Z25, Z16, K1, Z16
+	VMULPS.BCST  half<>+0(SB), Z23, Z25
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z2, K1
+	VMULPS       Z14, Z22, Z22
+	VBLENDMPS    Z18, Z2, K1, Z2
+	VMULPS       Z1, Z24, Z24
+	VSUBPS.BCST  one<>+0(SB), Z17, Z18
+	VSUBPS.BCST  one<>+0(SB), Z2, Z2
+	VADDPS.BCST  logP2<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP2<>+0(SB), Z24, Z24
+	VBLENDMPS    Z18, Z17, K2, Z17
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z16, Z18
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z3, K2
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z16, Z16
+	VBLENDMPS    Z19, Z3, K2, Z3
+	VMULPS.BCST  logP0<>+0(SB), Z2, Z19
+	VMULPS       Z14, Z22, Z22
+	VSUBPS.BCST  one<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z24, Z24
+	VMOVUPS      Z16, 1152(R11)
+	VADDPS.BCST  logP1<>+0(SB), Z19, Z16
+	VADDPS.BCST  logP3<>+0(SB), Z22, Z22
+	VMULPS       Z1, Z1, Z19
+	VADDPS.BCST  logP3<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP2<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP4<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP5<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP4<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP6<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP5<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP7<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP6<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP8<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP8<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP7<>+0(SB), Z16, Z16
+	VMULPS       Z23, Z22, Z23
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z17, Z22
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z17, Z17
+	VMULPS       Z19, Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z19, Z19
+	VMULPS       Z2, Z16, Z16
+	VADDPS       Z18, Z23, Z18
+	VMOVUPS      Z22, 2496(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z3, Z23
+	VSUBPS.BCST  one<>+0(SB), Z8, Z22
+	VADDPS       Z17, Z24, Z24
+	VSUBPS.BCST  one<>+0(SB), Z9, Z17
+	VADDPS.BCST  logP8<>+0(SB), Z16, Z16
+	VSUBPS       Z25, Z18, Z18
+	VADDPS.BCST  logP1<>+0(SB), Z23, Z25
+	VSUBPS.BCST  one<>+0(SB), Z10, Z23
+	VBLENDMPS    Z22, Z8, K1, Z22
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z4, K1
+	VSUBPS.BCST  one<>+0(SB), Z5, Z8
+	VBLENDMPS    Z17, Z9, K2, Z9
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z11, K2
+	VBLENDMPS    Z0, Z4, K1, Z0
+	VMULPS       Z2, Z2, Z4
+	VMULPS       Z3, Z3, Z17
+	VBLENDMPS    Z15, Z11, K2, Z11
+	VSUBPS.BCST  one<>+0(SB), Z0, Z0
+	VMULPS       Z3, Z25, Z15
+	VMULPS       Z2, Z16, Z16
+	VSUBPS.BCST  one<>+0(SB), Z11, Z25
+	VSUBPS.BCST  one<>+0(SB), Z6, Z11
+	VBLENDMPS    Z23, Z10, K1, Z10
+	VBLENDMPS    Z8, Z5, K2, Z5
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z12, K1
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z13, K2
+	VBLENDMPS    Z20, Z12, K1, Z8
+	VBLENDMPS    Z21, Z13, K2, Z12
+	VMULPS.BCST  logP0<>+0(SB), Z0, Z20
+	VMULPS       Z0, Z0, Z13
+	VSUBPS.BCST  one<>+0(SB), Z8, Z8
+	VSUBPS.BCST  one<>+0(SB), Z12, Z12
+	VMULPS       Z25, Z25, Z21
+	VBLENDMPS    Z11, Z6, K1, Z6
+	VMULPS.BCST  logP0<>+0(SB), Z25, Z11
+	VADDPS.BCST  logP2<>+0(SB), Z15, Z15
+	VMULPS       Z4, Z16, Z16
+	VSUBPS       Z19, Z24, Z19
+	VADDPS.BCST  logP1<>+0(SB), Z20, Z26
+	VSUBPS.BCST  one<>+0(SB), Z7, Z20
+	VMULPS.BCST  logP0<>+0(SB), Z8, Z23
+	VMULPS.BCST  logP0<>+0(SB), Z12, Z24
+	VADDPS       Z18, Z14, Z14
+	VADDPS.BCST  logP1<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z15, Z18
+	VMULPS       Z8, Z8, Z15
+	VADDPS       Z19, Z1, Z1
+	VMULPS       Z0, Z26, Z26
+	VMULPS       Z12, Z12, Z19
+	VBLENDMPS    Z20, Z7, K2, Z7
+	VADDPS.BCST  logP1<>+0(SB), Z23, Z20
+	VADDPS.BCST  logP1<>+0(SB), Z24, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP3<>+0(SB), Z18, Z24
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z22, Z18
+	VADDPS.BCST  logP2<>+0(SB), Z26, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z9, Z26
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z12, Z23, Z23
+	VADDPS       1152(R11), Z14, Z14
+	VADDPS       2496(R11), Z1, Z1
+	VADDPS.BCST  logP2<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z22, Z22
+	VADDPS       Z18, Z16, Z16
+	VMULPS       Z0, Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z10, Z18
+	VADDPS.BCST  logP2<>+0(SB), Z20, Z20
+	VADDPS.BCST  logP2<>+0(SB), Z23, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z9, Z9
+	VMOVUPS      Z22, 3840(R11)
+	VADDPS.BCST  logP3<>+0(SB), Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z5, Z22
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z12, Z23, Z23
+	VADDPS.BCST  logP3<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z10, Z10
+	VMOVUPS      Z9, 5184(R11)
+	VMULPS       Z0, Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z6, Z9
+	VADDPS.BCST  logP3<>+0(SB), Z20, Z20
+	VADDPS.BCST  logP3<>+0(SB), Z23, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
+	VMOVUPS      Z10, 6528(R11)
+	VADDPS.BCST  logP4<>+0(SB), Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z7, Z10
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z12, Z23, Z23
+	VADDPS.BCST  logP4<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
+	VMOVUPS      Z5, 7872(R11)
+	VMULPS       Z0, Z27, Z5
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
+	VADDPS       1216(R11), Z14, Z27
+	VADDPS.BCST  logP4<>+0(SB), Z20, Z20
+	VADDPS.BCST  logP4<>+0(SB), Z23, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z4, Z4
+	VMOVUPS      Z6, 9216(R11)
+	VADDPS.BCST  logP5<>+0(SB), Z5, Z5
+	VMULPS.BCST  half<>+0(SB), Z17, Z6
+	VMOVUPS      Z7, 10560(R11)
+	VMULPS       Z8, Z20, Z7
+	VMULPS       Z12, Z23, Z20
+	VADDPS       2560(R11), Z1, Z23
+	VSUBPS       1088(R11), Z14, Z14
+	VADDPS.BCST  logP5<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VSUBPS       Z4, Z16, Z4
+	VBLENDMPS    1216(R11), Z27, K3, Z16
+	VMULPS       Z0, Z5, Z5
+	VMULPS.BCST  half<>+0(SB), Z13, Z27
+	VSUBPS       2432(R11), Z1, Z1
+	VMOVUPS      Z16, 1280(R11)
+	VADDPS.BCST  logP5<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP5<>+0(SB), Z20, Z16
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP7<>+0(SB), Z24, Z20
+	VMULPS.BCST  half<>+0(SB), Z21, Z24
+	VADDPS       Z4, Z2, Z2
+	VADDPS.BCST  logP6<>+0(SB), Z5, Z4
+	VMULPS.BCST  half<>+0(SB), Z15, Z5
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z16, Z16
+	VBLENDMPS    2560(R11), Z23, K4, Z23
+	VADDPS.BCST  logP6<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z20, Z20
+	VMULPS.BCST  half<>+0(SB), Z19, Z28
+	VMOVUPS      Z23, 2624(R11)
+	VMULPS       Z0, Z4, Z4
+	VADDPS       3840(R11), Z2, Z2
+	VADDPS.BCST  logP6<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP6<>+0(SB), Z16, Z16
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP8<>+0(SB), Z20, Z20
+	VADDPS.BCST  logP7<>+0(SB), Z4, Z4
+	VADDPS       3904(R11), Z2, Z23
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z16, Z16
+	VSUBPS       3776(R11), Z2, Z2
+	VADDPS.BCST  logP7<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z20, Z20
+	VMULPS       Z0, Z4, Z4
+	VBLENDMPS    3904(R11), Z23, K5, Z23
+	VADDPS.BCST  logP7<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP7<>+0(SB), Z16, Z16
+	VMOVUPS      Z23, 3968(R11)
+	VMULPS       Z25, Z11, Z11
+	VMULPS       Z17, Z20, Z17
+	VADDPS.BCST  logP8<>+0(SB), Z4, Z4
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP8<>+0(SB), Z11, Z11
+	VADDPS       Z26, Z17, Z17
+	VMULPS       Z0, Z4, Z4
+	VADDPS.BCST  logP8<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP8<>+0(SB), Z16, Z16
+	VMULPS       Z25, Z11, Z11
+	VSUBPS       Z6, Z17, Z6
+	VMULPS       Z13, Z4, Z4
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z16, Z13
+	VMULPS       Z21, Z11, Z11
+	VADDPS       Z6, Z3, Z3
+	KMOVW        6656(R11), K1
+	VADDPS       Z18, Z4, Z4
+	KMOVW        8000(R11), K2
+	VMULPS       Z15, Z7, Z6
+	VMULPS       Z19, Z13, Z7
+	KMOVW        9344(R11), K3
+	KMOVW        10688(R11), K4
+	VADDPS       Z22, Z11, Z11
+	VADDPS       5184(R11), Z3, Z3
+	VSUBPS       Z27, Z4, Z4
+	VADDPS       Z9, Z6, Z6
+	VADDPS       Z10, Z7, Z7
+	VSUBPS       Z24, Z11, Z9
+	VADDPS       5248(R11), Z3, Z10
+	VADDPS       Z4, Z0, Z0
+	VSUBPS       5120(R11), Z3, Z3
+	VSUBPS       Z5, Z6, Z4
+	VSUBPS       Z28, Z7, Z5
+	VADDPS       Z9, Z25, Z6
+	VBLENDMPS    5248(R11), Z10, K6, Z7
+	VADDPS       6528(R11), Z0, Z0
+	VMOVUPS      Z7, 5312(R11)
+	VADDPS       Z4, Z8, Z4
+	VADDPS       Z5, Z12, Z5
+	VADDPS       7872(R11), Z6, Z6
+	VADDPS       6592(R11), Z0, Z7
+	VSUBPS       6464(R11), Z0, Z0
+	VADDPS       9216(R11), Z4, Z4
+	VADDPS       10560(R11), Z5, Z5
+	VADDPS       7936(R11), Z6, Z8
+	VSUBPS       7808(R11), Z6, Z6
+	VBLENDMPS    6592(R11), Z7, K1, Z7
+	VADDPS       9280(R11), Z4, Z9
+	VADDPS       10624(R11), Z5, Z10
+	VMOVUPS      Z7, 6656(R11)
+	VSUBPS       9152(R11), Z4, Z4
+	VSUBPS       10496(R11), Z5, Z5
+	VBLENDMPS    7936(R11), Z8, K2, Z7
+	VBLENDMPS    9280(R11), Z9, K3, Z8
+	VBLENDMPS    10624(R11), Z10, K4, Z9
+	VMOVUPS      Z7, 8000(R11)
+	VMOVUPS      Z8, 9344(R11)
+	VMOVUPS      Z9, 10688(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses570
+	VMOVUPS Z14, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z0, 256(DX)
+	VMOVUPS Z6, 320(DX)
+	VMOVUPS Z4, 384(DX)
+	VMOVUPS Z5, 448(DX)
+	ADDQ    $0x00000200, DX
+
+noLosses570:
+	VMOVUPD       (R8), Z7
+	VCVTPS2PD     Y14, Z8
+	VEXTRACTF64X4 $0x01, Z14, Y9
+	VCVTPS2PD     Y9, Z9
+	VADDPD        Z7, Z8, Z7
+	VADDPD        Z7, Z9, Z7
+	VCVTPS2PD     Y1, Z8
+	VEXTRACTF64X4 $0x01, Z1, Y1
+	VCVTPS2PD     Y1, Z1
+	VADDPD        Z7, Z8, Z7
+	VADDPD        Z7, Z1, Z1
+	VCVTPS2PD     Y2, Z7
+	VEXTRACTF64X4 $0x01, Z2, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z1, Z7, Z1
+	VADDPD        Z1, Z2, Z1
+	VCVTPS2PD     Y3, Z2
+	VEXTRACTF64X4 $0x01, Z3, Y3
+	VCVTPS2PD     Y3, Z3
+	VADDPD        Z1, Z2, Z1
+	VADDPD        Z1, Z3, Z1
+	VCVTPS2PD     Y0, Z2
+	VEXTRACTF64X4 $0x01, Z0, Y0
+	VCVTPS2PD     Y0, Z0
+	VADDPD        Z1, Z2, Z1
+	VADDPD        Z1, Z0, Z0
+	VCVTPS2PD     Y6, Z1
+	VEXTRACTF64X4 $0x01, Z6, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y4, Z1
+	VEXTRACTF64X4 $0x01, Z4, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y5, Z1
+	VEXTRACTF64X4 $0x01, Z5, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VMOVUPD       Z0, (R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse571
+	VMOVUPS 1280(R11), Z0
+	VMOVUPS Z0, (R14)
+	VMOVUPS 2624(R11), Z0
+	VMOVUPS Z0, 64(R14)
+	VMOVUPS 3968(R11), Z0
+	VMOVUPS Z0, 128(R14)
+	VMOVUPS 5312(R11), Z0
+	VMOVUPS Z0, 192(R14)
+	VMOVUPS 6656(R11), Z0
+	VMOVUPS Z0, 256(R14)
+	VMOVUPS 8000(R11), Z0
+	VMOVUPS Z0, 320(R14)
+	VMOVUPS 9344(R11), Z0
+	VMOVUPS Z0, 384(R14)
+	VMOVUPS 10688(R11), Z0
+	VMOVUPS Z0, 448(R14)
+	ADDQ    $0x00000200, R14
+
+noLse571:
+	ADDQ $0x00002a00, R11
+	SUBQ $0x08, R10
+	JMP  labelsLseLogLoop
+
+labelsLseLogLast:
+	TESTQ R10, R10
+	JZ    labelsGrad
+
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32    1024(R11), Z0
+	VBROADCASTSS logExpInv<>+0(SB), Z1
+	KMOVW        1280(R11), K2
+	VPSRLD       $0x17, Z0, Z0
+	VPSUBD       Z0, Z1, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z0
+	VPSLLD       $0x17, Z1, Z1
+	VCVTDQ2PS    Z0, Z0
+	VMULPS       1024(R11), Z1, Z1
+	VSUBPS.BCST  one<>+0(SB), Z0, Z3
+	VADDPS       Z1, Z1, Z2
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K1
+	VBLENDMPS    Z3, Z0, K1, Z0
+	VBLENDMPS    Z2, Z1, K1, Z1
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z0, Z2
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z0, Z0
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VMOVUPS      Z0, 1152(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z3
+	VMULPS       Z1, Z1, Z0
+	VADDPS.BCST  logP1<>+0(SB), Z3, Z3
+	VMULPS.BCST  half<>+0(SB), Z0, Z4
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP2<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP3<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP4<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP5<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP6<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP7<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP8<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VMULPS       Z0, Z3, Z0
+	VADDPS       Z2, Z0, Z0
+	VSUBPS       Z4, Z0, Z0
+	VADDPS       Z0, Z1, Z0
+	VADDPS       1152(R11), Z0, Z0
+	VADDPS       1216(R11), Z0, Z1
+	VSUBPS       1088(R11), Z0, Z0
+	VBLENDMPS    1216(R11), Z1, K2, Z1
+	VMOVUPS      Z1, 1280(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses572
+	VMOVUPS Z0, (DX)
+	ADDQ    $0x00000040, DX
+
+noLosses572:
+	VMOVUPD       (R8), Z1
+	VCVTPS2PD     Y0, Z2
+	VEXTRACTF64X4 $0x01, Z0, Y0
+	VCVTPS2PD     Y0, Z0
+	VADDPD        Z1, Z2, Z1
+	VADDPD        Z1, Z0, Z0
+	VMOVUPD       Z0, (R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse573
+	VMOVUPS 1280(R11), Z0
+	VMOVUPS Z0, (R14)
+	ADDQ    $0x00000040, R14
+
+noLse573:
+	ADDQ $0x00000540, R11
+	DECQ R10
+	JMP  labelsLseLogLast
+
+labelsZ:
+	// Pass 2 with lse and the z-loss: zl, f = zTerms(z, lse) (seq.ZTerms); loss =
+	// loss + zl; f stored to the record.
+labelsZLogLoop:
+	CMPQ R10, $0x08
+	JLT  labelsZLogLast
+
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32    1024(R11), Z0
+	VMOVDQU32    2368(R11), Z1
+	VMOVDQU32    3712(R11), Z2
+	VMOVDQU32    5056(R11), Z3
+	VMOVDQU32    6400(R11), Z4
+	VMOVDQU32    7744(R11), Z5
+	VMOVDQU32    9088(R11), Z6
+	VMOVDQU32    10432(R11), Z7
+	VBROADCASTSS logExpInv<>+0(SB), Z8
+	VBROADCASTSS logExpInv<>+0(SB), Z9
+	VBROADCASTSS logExpInv<>+0(SB), Z10
+	VBROADCASTSS logExpInv<>+0(SB), Z11
+	VPSRLD       $0x17, Z0, Z0
+	VPSRLD       $0x17, Z1, Z1
+	VBROADCASTSS logExpInv<>+0(SB), Z12
+	VBROADCASTSS logExpInv<>+0(SB), Z13
+	VPSRLD       $0x17, Z2, Z2
+	VPSRLD       $0x17, Z3, Z3
+	VBROADCASTSS logExpInv<>+0(SB), Z14
+	VBROADCASTSS logExpInv<>+0(SB), Z15
+	VPSRLD       $0x17, Z4, Z4
+	VPSRLD       $0x17, Z5, Z5
+	VPSRLD       $0x17, Z6, Z6
+	VPSRLD       $0x17, Z7, Z7
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z16
+	VPSUBD.BCST  logExpBias<>+0(SB), Z1, Z17
+	VPSUBD       Z0, Z8, Z0
+	VPSUBD       Z1, Z9, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z2, Z8
+	VPSUBD.BCST  logExpBias<>+0(SB), Z3, Z9
+	VPSUBD       Z2, Z10, Z2
+	VPSUBD       Z3, Z11, Z3
+	VPSLLD       $0x17, Z0, Z0
+	VPSUBD.BCST  logExpBias<>+0(SB), Z4, Z10
+	KMOVW        1280(R11), K3
+	VPSUBD       Z4, Z12, Z4
+	VPSUBD       Z5, Z13, Z11
+	VPSLLD       $0x17, Z1, Z1
+	VMULPS       1024(R11), Z0, Z0
+	KMOVW        2624(R11), K4
+	VPSUBD       Z6, Z14, Z12
+	VPSUBD       Z7, Z15, Z13
+	VPSLLD       $0x17, Z2, Z2
+	VMULPS       2368(R11), Z1, Z1
+	KMOVW        3968(R11), K5
+	VPSLLD       $0x17, Z3, Z3
+	VPSLLD       $0x17, Z4, Z4
+	VMULPS       3712(R11), Z2, Z2
+	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
+	VPSLLD       $0x17, Z11, Z11
+	VPSLLD       $0x17, Z12, Z12
+	VMULPS       5056(R11), Z3, Z3
+	VADDPS       Z0, Z0, Z14
+	KMOVW        5312(R11), K6
+	VPSLLD       $0x17, Z13, Z13
+	VMULPS       6400(R11), Z4, Z4
+	VADDPS       Z1, Z1, Z15
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
+	VMULPS       7744(R11), Z11, Z11
+	VMULPS       9088(R11), Z12, Z12
+	VADDPS       Z2, Z2, Z18
+	VCVTDQ2PS    Z16, Z16
+	VMULPS       10432(R11), Z13, Z13
+	VADDPS       Z3, Z3, Z19
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
+	VBLENDMPS    Z14, Z0, K1, Z14
+	VADDPS       Z4, Z4, Z0
+	VBLENDMPS    Z15, Z1, K2, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z6, Z6
+	VPSUBD.BCST  logExpBias<>+0(SB), Z7, Z7
+	VADDPS       Z11, Z11, Z15
+	VADDPS       Z12, Z12, Z20
+	VADDPS       Z13, Z13, Z21
+	VSUBPS.BCST  one<>+0(SB), Z14, Z14
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VCVTDQ2PS    Z17, Z17
+	VCVTDQ2PS    Z8, Z8
+	VCVTDQ2PS    Z9, Z9
+	VMULPS.BCST  logP0<>+0(SB), Z14, Z22
+	VCVTDQ2PS    Z10, Z10
+	VCVTDQ2PS    Z5, Z5
+	VMULPS       Z14, Z14, Z23
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z24
+	VCVTDQ2PS    Z6, Z6
+	VCVTDQ2PS    Z7, Z7
+	VSUBPS.BCST  one<>+0(SB), Z16, Z25
+	VADDPS.BCST  logP1<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP1<>+0(SB), Z24, Z24
+	VBLENDMPS    Z25, Z16, K1, Z16
+	VMULPS.BCST  half<>+0(SB), Z23, Z25
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z2, K1
+	VMULPS       Z14, Z22, Z22
+	VBLENDMPS    Z18, Z2, K1, Z2
+	VMULPS       Z1, Z24, Z24
+	VSUBPS.BCST  one<>+0(SB), Z17, Z18
+	VSUBPS.BCST  one<>+0(SB), Z2, Z2
+	VADDPS.BCST  logP2<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP2<>+0(SB), Z24, Z24
+	VBLENDMPS    Z18, Z17, K2, Z17
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z16, Z18
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z3, K2
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z16, Z16
+	VBLENDMPS    Z19, Z3, K2, Z3
+	VMULPS.BCST  logP0<>+0(SB), Z2, Z19
+	VMULPS       Z14, Z22, Z22
+	VSUBPS.BCST  one<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z24, Z24
+	VMOVUPS      Z16, 1152(R11)
+	VADDPS.BCST  logP1<>+0(SB), Z19, Z16
+	VADDPS.BCST  logP3<>+0(SB), Z22, Z22
+	VMULPS       Z1, Z1, Z19
+	VADDPS.BCST  logP3<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP2<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP4<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP5<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP4<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP6<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP5<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP7<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP6<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP8<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP8<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP7<>+0(SB), Z16, Z16
+	VMULPS       Z23, Z22, Z23
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z17, Z22
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z17, Z17
+	VMULPS       Z19, Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z19, Z19
+	VMULPS       Z2, Z16, Z16
+	VADDPS       Z18, Z23, Z18
+	VMOVUPS      Z22, 2496(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z3, Z23
+	VSUBPS.BCST  one<>+0(SB), Z8, Z22
+	VADDPS       Z17, Z24, Z24
+	VSUBPS.BCST  one<>+0(SB), Z9, Z17
+	VADDPS.BCST  logP8<>+0(SB), Z16, Z16
+	VSUBPS       Z25, Z18, Z18
+	VADDPS.BCST  logP1<>+0(SB), Z23, Z25
+	VSUBPS.BCST  one<>+0(SB), Z10, Z23
+	VBLENDMPS    Z22, Z8, K1, Z22
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z4, K1
+	VSUBPS.BCST  one<>+0(SB), Z5, Z8
+	VBLENDMPS    Z17, Z9, K2, Z9
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z11, K2
+	VBLENDMPS    Z0, Z4, K1, Z0
+	VMULPS       Z2, Z2, Z4
+	VMULPS       Z3, Z3, Z17
+	VBLENDMPS    Z15, Z11, K2, Z11
+	VSUBPS.BCST  one<>+0(SB), Z0, Z0
+	VMULPS       Z3, Z25, Z15
+	VMULPS       Z2, Z16, Z16
+	VSUBPS.BCST  one<>+0(SB), Z11, Z25
+	VSUBPS.BCST  one<>+0(SB), Z6, Z11
+	VBLENDMPS    Z23, Z10, K1, Z10
+	VBLENDMPS    Z8, Z5, K2, Z5
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z12, K1
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z13, K2
+	VBLENDMPS    Z20, Z12, K1, Z8
+	VBLENDMPS    Z21, Z13, K2, Z12
+	VMULPS.BCST  logP0<>+0(SB), Z0, Z20
+	VMULPS       Z0, Z0, Z13
+	VSUBPS.BCST  one<>+0(SB), Z8, Z8
+	VSUBPS.BCST  one<>+0(SB), Z12, Z12
+	VMULPS       Z25, Z25, Z21
+	VBLENDMPS    Z11, Z6, K1, Z6
+	VMULPS.BCST  logP0<>+0(SB), Z25, Z11
+	VADDPS.BCST  logP2<>+0(SB), Z15, Z15
+	VMULPS       Z4, Z16, Z16
+	VSUBPS       Z19, Z24, Z19
+	VADDPS.BCST  logP1<>+0(SB), Z20, Z26
+	VSUBPS.BCST  one<>+0(SB), Z7, Z20
+	VMULPS.BCST  logP0<>+0(SB), Z8, Z23
+	VMULPS.BCST  logP0<>+0(SB), Z12, Z24
+	VADDPS       Z18, Z14, Z14
+	VADDPS.BCST  logP1<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z15, Z18
+	VMULPS       Z8, Z8, Z15
+	VADDPS       Z19, Z1, Z1
+	VMULPS       Z0, Z26, Z26
+	VMULPS       Z12, Z12, Z19
+	VBLENDMPS    Z20, Z7, K2, Z7
+	VADDPS.BCST  logP1<>+0(SB), Z23, Z20
+	VADDPS.BCST  logP1<>+0(SB), Z24, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP3<>+0(SB), Z18, Z24
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z22, Z18
+	VADDPS.BCST  logP2<>+0(SB), Z26, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z9, Z26
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z12, Z23, Z23
+	VADDPS       1152(R11), Z14, Z14
+	VADDPS       2496(R11), Z1, Z1
+	VADDPS.BCST  logP2<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z22, Z22
+	VADDPS       Z18, Z16, Z16
+	VMULPS       Z0, Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z10, Z18
+	VADDPS.BCST  logP2<>+0(SB), Z20, Z20
+	VADDPS.BCST  logP2<>+0(SB), Z23, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z9, Z9
+	VMOVUPS      Z22, 3840(R11)
+	VADDPS.BCST  logP3<>+0(SB), Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z5, Z22
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z12, Z23, Z23
+	VADDPS.BCST  logP3<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z10, Z10
+	VMOVUPS      Z9, 5184(R11)
+	VMULPS       Z0, Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z6, Z9
+	VADDPS.BCST  logP3<>+0(SB), Z20, Z20
+	VADDPS.BCST  logP3<>+0(SB), Z23, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
+	VMOVUPS      Z10, 6528(R11)
+	VADDPS.BCST  logP4<>+0(SB), Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z7, Z10
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z12, Z23, Z23
+	VADDPS.BCST  logP4<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
+	VMOVUPS      Z5, 7872(R11)
+	VMULPS       Z0, Z27, Z5
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
+	VADDPS       1216(R11), Z14, Z27
+	VADDPS.BCST  logP4<>+0(SB), Z20, Z20
+	VADDPS.BCST  logP4<>+0(SB), Z23, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z4, Z4
+	VMOVUPS      Z6, 9216(R11)
+	VADDPS.BCST  logP5<>+0(SB), Z5, Z5
+	VMULPS.BCST  half<>+0(SB), Z17, Z6
+	VMOVUPS      Z7, 10560(R11)
+	VMULPS       Z8, Z20, Z7
+	VMULPS       Z12, Z23, Z20
+	VADDPS       2560(R11), Z1, Z23
+	VBLENDMPS    1216(R11), Z27, K3, Z27
+	VADDPS.BCST  logP5<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z13, Z28
+	VSUBPS       Z4, Z16, Z4
+	VMOVUPS      Z27, 1280(R11)
+	VMULPS       Z0, Z5, Z5
+	VMULPS.BCST  half<>+0(SB), Z21, Z16
+	VSUBPS       1088(R11), Z14, Z14
+	VADDPS.BCST  logP5<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP5<>+0(SB), Z20, Z20
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
+	VADDPS       Z4, Z2, Z2
+	VBLENDMPS    2560(R11), Z23, K4, Z4
+	VADDPS.BCST  logP6<>+0(SB), Z5, Z5
+	VMULPS.BCST  half<>+0(SB), Z15, Z23
+	VMOVUPS      Z4, 2624(R11)
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z20, Z20
+	VSUBPS       2432(R11), Z1, Z1
+	VADDPS.BCST  logP6<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z19, Z29
+	VMULPS       Z0, Z5, Z5
+	VADDPS       3840(R11), Z2, Z2
+	VADDPS.BCST  logP6<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP6<>+0(SB), Z20, Z20
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP8<>+0(SB), Z24, Z24
+	VADDPS.BCST  logP7<>+0(SB), Z5, Z5
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z20, Z20
+	VADDPS.BCST  logP7<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS       Z0, Z5, Z5
+	VADDPS.BCST  logP7<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP7<>+0(SB), Z20, Z20
+	VMULPS       Z25, Z11, Z11
+	VMULPS       Z17, Z24, Z17
+	VADDPS       3904(R11), Z2, Z24
+	VSUBPS       3776(R11), Z2, Z2
+	VADDPS.BCST  logP8<>+0(SB), Z5, Z5
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z20, Z20
+	VADDPS.BCST  logP8<>+0(SB), Z11, Z11
+	VADDPS       Z26, Z17, Z17
+	VBLENDMPS    3904(R11), Z24, K5, Z24
+	VMULPS       Z0, Z5, Z5
+	VMULPS       10816(SP), Z27, Z26
+	VMOVUPS      Z24, 3968(R11)
+	VADDPS.BCST  logP8<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP8<>+0(SB), Z20, Z20
+	VMULPS       Z25, Z11, Z11
+	VSUBPS       Z6, Z17, Z6
+	VMULPS       10816(SP), Z4, Z17
+	VMULPS       Z13, Z5, Z5
+	VMULPS       10816(SP), Z24, Z30
+	VADDPS       Z26, Z26, Z13
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z21, Z11, Z11
+	VADDPS       Z6, Z3, Z3
+	VADDPS       Z17, Z17, Z6
+	VMULPS       Z27, Z26, Z21
+	VADDPS       Z18, Z5, Z5
+	VADDPS       Z30, Z30, Z18
+	VMULPS       Z4, Z17, Z4
+	VMULPS       Z24, Z30, Z17
+	VMULPS       Z15, Z7, Z7
+	VMULPS       Z19, Z20, Z15
+	VADDPS.BCST  one<>+0(SB), Z13, Z13
+	VADDPS       Z22, Z11, Z11
+	VADDPS       5184(R11), Z3, Z3
+	VSUBPS       Z28, Z5, Z5
+	VADDPS.BCST  one<>+0(SB), Z6, Z6
+	VADDPS       Z9, Z7, Z7
+	VADDPS       Z10, Z15, Z9
+	KMOVW        6656(R11), K1
+	KMOVW        8000(R11), K2
+	VMOVUPS      Z13, 1216(R11)
+	VSUBPS       Z16, Z11, Z10
+	KMOVW        9344(R11), K3
+	KMOVW        10688(R11), K4
+	VADDPS       Z21, Z14, Z11
+	VADDPS       Z5, Z0, Z0
+	VADDPS       5248(R11), Z3, Z5
+	VMOVUPS      Z6, 2560(R11)
+	VSUBPS       Z23, Z7, Z6
+	VSUBPS       Z29, Z9, Z7
+	VADDPS       Z10, Z25, Z9
+	VSUBPS       5120(R11), Z3, Z3
+	VADDPS       6528(R11), Z0, Z0
+	VBLENDMPS    5248(R11), Z5, K6, Z5
+	VADDPS       Z6, Z8, Z6
+	VADDPS       Z7, Z12, Z7
+	VMULPS       10816(SP), Z5, Z8
+	VMOVUPS      Z5, 5312(R11)
+	VADDPS       7872(R11), Z9, Z9
+	VADDPS.BCST  one<>+0(SB), Z18, Z10
+	VADDPS       6592(R11), Z0, Z12
+	VSUBPS       6464(R11), Z0, Z0
+	VADDPS       9216(R11), Z6, Z6
+	VADDPS       10560(R11), Z7, Z7
+	VMULPS       Z5, Z8, Z5
+	VADDPS       7936(R11), Z9, Z13
+	VADDPS       Z8, Z8, Z8
+	VMOVUPS      Z10, 3904(R11)
+	VBLENDMPS    6592(R11), Z12, K1, Z10
+	VSUBPS       7808(R11), Z9, Z9
+	VADDPS       9280(R11), Z6, Z12
+	VADDPS       10624(R11), Z7, Z14
+	VMOVUPS      Z10, 6656(R11)
+	VBLENDMPS    7936(R11), Z13, K2, Z15
+	VMULPS       10816(SP), Z10, Z13
+	VADDPS       Z4, Z1, Z1
+	VMULPS       10816(SP), Z15, Z4
+	VSUBPS       9152(R11), Z6, Z6
+	VADDPS       Z17, Z2, Z2
+	VMOVUPS      Z15, 8000(R11)
+	VBLENDMPS    9280(R11), Z12, K3, Z12
+	VBLENDMPS    10624(R11), Z14, K4, Z17
+	VMULPS       10816(SP), Z12, Z16
+	VMULPS       10816(SP), Z17, Z18
+	VADDPS       Z13, Z13, Z14
+	VADDPS       Z5, Z3, Z3
+	VMOVUPS      Z12, 9344(R11)
+	VADDPS       Z4, Z4, Z5
+	VMULPS       Z10, Z13, Z10
+	VMULPS       Z15, Z4, Z4
+	VSUBPS       10496(R11), Z7, Z7
+	VMOVUPS      Z17, 10688(R11)
+	VADDPS.BCST  one<>+0(SB), Z8, Z8
+	VADDPS       Z16, Z16, Z13
+	VADDPS       Z18, Z18, Z15
+	VMULPS       Z12, Z16, Z12
+	VMULPS       Z17, Z18, Z16
+	VADDPS.BCST  one<>+0(SB), Z14, Z14
+	VADDPS.BCST  one<>+0(SB), Z5, Z5
+	VADDPS       Z10, Z0, Z0
+	VADDPS       Z4, Z9, Z4
+	VMOVUPS      Z8, 5248(R11)
+	VADDPS.BCST  one<>+0(SB), Z13, Z8
+	VADDPS.BCST  one<>+0(SB), Z15, Z9
+	VADDPS       Z12, Z6, Z6
+	VADDPS       Z16, Z7, Z7
+	VMOVUPS      Z14, 6592(R11)
+	VMOVUPS      Z5, 7936(R11)
+	VMOVUPS      Z8, 9280(R11)
+	VMOVUPS      Z9, 10624(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses574
+	VMOVUPS Z11, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z0, 256(DX)
+	VMOVUPS Z4, 320(DX)
+	VMOVUPS Z6, 384(DX)
+	VMOVUPS Z7, 448(DX)
+	ADDQ    $0x00000200, DX
+
+noLosses574:
+	VMOVUPD       (R8), Z5
+	VCVTPS2PD     Y11, Z8
+	VEXTRACTF64X4 $0x01, Z11, Y9
+	VCVTPS2PD     Y9, Z9
+	VADDPD        Z5, Z8, Z5
+	VADDPD        Z5, Z9, Z5
+	VCVTPS2PD     Y1, Z8
+	VEXTRACTF64X4 $0x01, Z1, Y1
+	VCVTPS2PD     Y1, Z1
+	VADDPD        Z5, Z8, Z5
+	VADDPD        Z5, Z1, Z1
+	VCVTPS2PD     Y2, Z5
+	VEXTRACTF64X4 $0x01, Z2, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z1, Z5, Z1
+	VADDPD        Z1, Z2, Z1
+	VCVTPS2PD     Y3, Z2
+	VEXTRACTF64X4 $0x01, Z3, Y3
+	VCVTPS2PD     Y3, Z3
+	VADDPD        Z1, Z2, Z1
+	VADDPD        Z1, Z3, Z1
+	VCVTPS2PD     Y0, Z2
+	VEXTRACTF64X4 $0x01, Z0, Y0
+	VCVTPS2PD     Y0, Z0
+	VADDPD        Z1, Z2, Z1
+	VADDPD        Z1, Z0, Z0
+	VCVTPS2PD     Y4, Z1
+	VEXTRACTF64X4 $0x01, Z4, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y6, Z1
+	VEXTRACTF64X4 $0x01, Z6, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y7, Z1
+	VEXTRACTF64X4 $0x01, Z7, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VMOVUPD       Z0, (R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse575
+	VMOVUPS 1280(R11), Z0
+	VMOVUPS Z0, (R14)
+	VMOVUPS 2624(R11), Z0
+	VMOVUPS Z0, 64(R14)
+	VMOVUPS 3968(R11), Z0
+	VMOVUPS Z0, 128(R14)
+	VMOVUPS 5312(R11), Z0
+	VMOVUPS Z0, 192(R14)
+	VMOVUPS 6656(R11), Z0
+	VMOVUPS Z0, 256(R14)
+	VMOVUPS 8000(R11), Z0
+	VMOVUPS Z0, 320(R14)
+	VMOVUPS 9344(R11), Z0
+	VMOVUPS Z0, 384(R14)
+	VMOVUPS 10688(R11), Z0
+	VMOVUPS Z0, 448(R14)
+	ADDQ    $0x00000200, R14
+
+noLse575:
+	ADDQ $0x00002a00, R11
+	SUBQ $0x08, R10
+	JMP  labelsZLogLoop
+
+labelsZLogLast:
+	TESTQ R10, R10
+	JZ    labelsGrad
+
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32    1024(R11), Z0
+	VBROADCASTSS logExpInv<>+0(SB), Z1
+	KMOVW        1280(R11), K2
+	VPSRLD       $0x17, Z0, Z0
+	VPSUBD       Z0, Z1, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z0
+	VPSLLD       $0x17, Z1, Z1
+	VCVTDQ2PS    Z0, Z0
+	VMULPS       1024(R11), Z1, Z1
+	VSUBPS.BCST  one<>+0(SB), Z0, Z3
+	VADDPS       Z1, Z1, Z2
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K1
+	VBLENDMPS    Z3, Z0, K1, Z0
+	VBLENDMPS    Z2, Z1, K1, Z1
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z0, Z2
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z0, Z0
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VMOVUPS      Z0, 1152(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z3
+	VMULPS       Z1, Z1, Z0
+	VADDPS.BCST  logP1<>+0(SB), Z3, Z3
+	VMULPS.BCST  half<>+0(SB), Z0, Z4
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP2<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP3<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP4<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP5<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP6<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP7<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP8<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VMULPS       Z0, Z3, Z0
+	VADDPS       Z2, Z0, Z0
+	VSUBPS       Z4, Z0, Z0
+	VADDPS       Z0, Z1, Z0
+	VADDPS       1152(R11), Z0, Z0
+	VADDPS       1216(R11), Z0, Z1
+	VSUBPS       1088(R11), Z0, Z0
+	VBLENDMPS    1216(R11), Z1, K2, Z1
+	VMULPS       10816(SP), Z1, Z2
+	VMOVUPS      Z1, 1280(R11)
+	VADDPS       Z2, Z2, Z3
+	VMULPS       Z1, Z2, Z1
+	VADDPS.BCST  one<>+0(SB), Z3, Z2
+	VADDPS       Z1, Z0, Z0
+	VMOVUPS      Z2, 1216(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses576
+	VMOVUPS Z0, (DX)
+	ADDQ    $0x00000040, DX
+
+noLosses576:
+	VMOVUPD       (R8), Z1
+	VCVTPS2PD     Y0, Z2
+	VEXTRACTF64X4 $0x01, Z0, Y0
+	VCVTPS2PD     Y0, Z0
+	VADDPD        Z1, Z2, Z1
+	VADDPD        Z1, Z0, Z0
+	VMOVUPD       Z0, (R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse577
+	VMOVUPS 1280(R11), Z0
+	VMOVUPS Z0, (R14)
+	ADDQ    $0x00000040, R14
+
+noLse577:
+	ADDQ $0x00000540, R11
+	DECQ R10
+	JMP  labelsZLogLast
+
+labelsGrad:
+	// Pass 3 (with a gradient). q = scale / s (IEEE division, seq.Quotient);
+	// g[j] = e[j]·q (seq.Scaled), stored as rows; then g[l] = g[l] - scale.
+	TESTQ DI, DI
+	JZ    labelsChunk
+	MOVQ  R9, R10
+	LEAQ  (SP), R11
+	ADDQ  $0x3f, R11
+	ANDQ  $-64, R11
+	MOVQ  R12, BX
+	TESTB $0x02, 10880(SP)
+	JNZ   labelsGradZ
+
+labelsGradLoop:
+	VBROADCASTSS scale+72(FP), Z0
+	VDIVPS       1024(R11), Z0, Z1
+
+	// g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]
+	// 	== j (VPCMPEQD with the index vector j, into an opmask), g[j] - scale
+	// 	replaces g[j] (VSUBPS with merge masking).
+	VMOVDQU32     (BX), Z2
+	VMULPS        (R11), Z1, Z3
+	VPCMPEQD.BCST index<>+0(SB), Z2, K1
+	VSUBPS        Z0, Z3, K1, Z3
+	VMULPS        64(R11), Z1, Z4
+	VPCMPEQD.BCST index<>+64(SB), Z2, K1
+	VSUBPS        Z0, Z4, K1, Z4
+	VMULPS        128(R11), Z1, Z5
+	VPCMPEQD.BCST index<>+128(SB), Z2, K1
+	VSUBPS        Z0, Z5, K1, Z5
+	VMULPS        192(R11), Z1, Z6
+	VPCMPEQD.BCST index<>+192(SB), Z2, K1
+	VSUBPS        Z0, Z6, K1, Z6
+	VMULPS        256(R11), Z1, Z7
+	VPCMPEQD.BCST index<>+256(SB), Z2, K1
+	VSUBPS        Z0, Z7, K1, Z7
+	VMULPS        320(R11), Z1, Z8
+	VPCMPEQD.BCST index<>+320(SB), Z2, K1
+	VSUBPS        Z0, Z8, K1, Z8
+	VMULPS        384(R11), Z1, Z9
+	VPCMPEQD.BCST index<>+384(SB), Z2, K1
+	VSUBPS        Z0, Z9, K1, Z9
+	VMULPS        448(R11), Z1, Z10
+	VPCMPEQD.BCST index<>+448(SB), Z2, K1
+	VSUBPS        Z0, Z10, K1, Z10
+	VMULPS        512(R11), Z1, Z11
+	VPCMPEQD.BCST index<>+512(SB), Z2, K1
+	VSUBPS        Z0, Z11, K1, Z11
+	VMULPS        576(R11), Z1, Z12
+	VPCMPEQD.BCST index<>+576(SB), Z2, K1
+	VSUBPS        Z0, Z12, K1, Z12
+	VMULPS        640(R11), Z1, Z13
+	VPCMPEQD.BCST index<>+640(SB), Z2, K1
+	VSUBPS        Z0, Z13, K1, Z13
+	VMULPS        704(R11), Z1, Z14
+	VPCMPEQD.BCST index<>+704(SB), Z2, K1
+	VSUBPS        Z0, Z14, K1, Z14
+	VMULPS        768(R11), Z1, Z15
+	VPCMPEQD.BCST index<>+768(SB), Z2, K1
+	VSUBPS        Z0, Z15, K1, Z15
+	VMULPS        832(R11), Z1, Z16
+	VPCMPEQD.BCST index<>+832(SB), Z2, K1
+	VSUBPS        Z0, Z16, K1, Z16
+	VMULPS        896(R11), Z1, Z17
+	VPCMPEQD.BCST index<>+896(SB), Z2, K1
+	VSUBPS        Z0, Z17, K1, Z17
+	VMULPS        960(R11), Z1, Z1
+	VPCMPEQD.BCST index<>+960(SB), Z2, K1
+	VSUBPS        Z0, Z1, K1, Z1
+
+	// The rows g of the block.
+	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
+	CMPQ       DI, 10896(SP)
+	JAE        noPrefetch578
+	PREFETCHT0 10240(DI)
+	PREFETCHT0 10304(DI)
+	PREFETCHT0 10368(DI)
+	PREFETCHT0 10432(DI)
+	PREFETCHT0 10496(DI)
+	PREFETCHT0 10560(DI)
+	PREFETCHT0 10624(DI)
+	PREFETCHT0 10688(DI)
+	PREFETCHT0 10752(DI)
+	PREFETCHT0 10816(DI)
+	PREFETCHT0 10880(DI)
+	PREFETCHT0 10944(DI)
+	PREFETCHT0 11008(DI)
+	PREFETCHT0 11072(DI)
+	PREFETCHT0 11136(DI)
+	PREFETCHT0 11200(DI)
+
+noPrefetch578:
+	VUNPCKLPS     Z4, Z3, Z0
+	VUNPCKHPS     Z4, Z3, Z2
+	VUNPCKLPS     Z6, Z5, Z3
+	VUNPCKHPS     Z6, Z5, Z4
+	VUNPCKLPD     Z3, Z0, Z5
+	VUNPCKHPD     Z3, Z0, Z0
+	VUNPCKLPD     Z4, Z2, Z3
+	VUNPCKHPD     Z4, Z2, Z2
+	VMOVUPS       X5, (DI)
+	VEXTRACTF32X4 $0x01, Z5, 256(DI)
+	VEXTRACTF32X4 $0x02, Z5, 512(DI)
+	VEXTRACTF32X4 $0x03, Z5, 768(DI)
+	VMOVUPS       X0, 64(DI)
+	VEXTRACTF32X4 $0x01, Z0, 320(DI)
+	VEXTRACTF32X4 $0x02, Z0, 576(DI)
+	VEXTRACTF32X4 $0x03, Z0, 832(DI)
+	VMOVUPS       X3, 128(DI)
+	VEXTRACTF32X4 $0x01, Z3, 384(DI)
+	VEXTRACTF32X4 $0x02, Z3, 640(DI)
+	VEXTRACTF32X4 $0x03, Z3, 896(DI)
+	VMOVUPS       X2, 192(DI)
+	VEXTRACTF32X4 $0x01, Z2, 448(DI)
+	VEXTRACTF32X4 $0x02, Z2, 704(DI)
+	VEXTRACTF32X4 $0x03, Z2, 960(DI)
+	VUNPCKLPS     Z8, Z7, Z0
+	VUNPCKHPS     Z8, Z7, Z2
+	VUNPCKLPS     Z10, Z9, Z3
+	VUNPCKHPS     Z10, Z9, Z4
+	VUNPCKLPD     Z3, Z0, Z5
+	VUNPCKHPD     Z3, Z0, Z0
+	VUNPCKLPD     Z4, Z2, Z3
+	VUNPCKHPD     Z4, Z2, Z2
+	VMOVUPS       X5, 16(DI)
+	VEXTRACTF32X4 $0x01, Z5, 272(DI)
+	VEXTRACTF32X4 $0x02, Z5, 528(DI)
+	VEXTRACTF32X4 $0x03, Z5, 784(DI)
+	VMOVUPS       X0, 80(DI)
+	VEXTRACTF32X4 $0x01, Z0, 336(DI)
+	VEXTRACTF32X4 $0x02, Z0, 592(DI)
+	VEXTRACTF32X4 $0x03, Z0, 848(DI)
+	VMOVUPS       X3, 144(DI)
+	VEXTRACTF32X4 $0x01, Z3, 400(DI)
+	VEXTRACTF32X4 $0x02, Z3, 656(DI)
+	VEXTRACTF32X4 $0x03, Z3, 912(DI)
+	VMOVUPS       X2, 208(DI)
+	VEXTRACTF32X4 $0x01, Z2, 464(DI)
+	VEXTRACTF32X4 $0x02, Z2, 720(DI)
+	VEXTRACTF32X4 $0x03, Z2, 976(DI)
+	VUNPCKLPS     Z12, Z11, Z0
+	VUNPCKHPS     Z12, Z11, Z2
+	VUNPCKLPS     Z14, Z13, Z3
+	VUNPCKHPS     Z14, Z13, Z4
+	VUNPCKLPD     Z3, Z0, Z5
+	VUNPCKHPD     Z3, Z0, Z0
+	VUNPCKLPD     Z4, Z2, Z3
+	VUNPCKHPD     Z4, Z2, Z2
+	VMOVUPS       X5, 32(DI)
+	VEXTRACTF32X4 $0x01, Z5, 288(DI)
+	VEXTRACTF32X4 $0x02, Z5, 544(DI)
+	VEXTRACTF32X4 $0x03, Z5, 800(DI)
+	VMOVUPS       X0, 96(DI)
+	VEXTRACTF32X4 $0x01, Z0, 352(DI)
+	VEXTRACTF32X4 $0x02, Z0, 608(DI)
+	VEXTRACTF32X4 $0x03, Z0, 864(DI)
+	VMOVUPS       X3, 160(DI)
+	VEXTRACTF32X4 $0x01, Z3, 416(DI)
+	VEXTRACTF32X4 $0x02, Z3, 672(DI)
+	VEXTRACTF32X4 $0x03, Z3, 928(DI)
+	VMOVUPS       X2, 224(DI)
+	VEXTRACTF32X4 $0x01, Z2, 480(DI)
+	VEXTRACTF32X4 $0x02, Z2, 736(DI)
+	VEXTRACTF32X4 $0x03, Z2, 992(DI)
+	VUNPCKLPS     Z16, Z15, Z0
+	VUNPCKHPS     Z16, Z15, Z2
+	VUNPCKLPS     Z1, Z17, Z3
+	VUNPCKHPS     Z1, Z17, Z1
+	VUNPCKLPD     Z3, Z0, Z4
+	VUNPCKHPD     Z3, Z0, Z0
+	VUNPCKLPD     Z1, Z2, Z3
+	VUNPCKHPD     Z1, Z2, Z1
+	VMOVUPS       X4, 48(DI)
+	VEXTRACTF32X4 $0x01, Z4, 304(DI)
+	VEXTRACTF32X4 $0x02, Z4, 560(DI)
+	VEXTRACTF32X4 $0x03, Z4, 816(DI)
+	VMOVUPS       X0, 112(DI)
+	VEXTRACTF32X4 $0x01, Z0, 368(DI)
+	VEXTRACTF32X4 $0x02, Z0, 624(DI)
+	VEXTRACTF32X4 $0x03, Z0, 880(DI)
+	VMOVUPS       X3, 176(DI)
+	VEXTRACTF32X4 $0x01, Z3, 432(DI)
+	VEXTRACTF32X4 $0x02, Z3, 688(DI)
+	VEXTRACTF32X4 $0x03, Z3, 944(DI)
+	VMOVUPS       X1, 240(DI)
+	VEXTRACTF32X4 $0x01, Z1, 496(DI)
+	VEXTRACTF32X4 $0x02, Z1, 752(DI)
+	VEXTRACTF32X4 $0x03, Z1, 1008(DI)
+	ADDQ          $0x00000400, DI
+	ADDQ          $0x00000040, BX
+	ADDQ          $0x00000540, R11
+	DECQ          R10
+	JNZ           labelsGradLoop
+	JMP           labelsChunk
+
+labelsGradZ:
+	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
+	VBROADCASTSS scale+72(FP), Z0
+	VDIVPS       1024(R11), Z0, Z1
+	VMULPS       1216(R11), Z1, Z1
+
+	// g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]
+	// 	== j (VPCMPEQD with the index vector j, into an opmask), g[j] - scale
+	// 	replaces g[j] (VSUBPS with merge masking).
+	VMOVDQU32     (BX), Z2
+	VMULPS        (R11), Z1, Z3
+	VPCMPEQD.BCST index<>+0(SB), Z2, K1
+	VSUBPS        Z0, Z3, K1, Z3
+	VMULPS        64(R11), Z1, Z4
+	VPCMPEQD.BCST index<>+64(SB), Z2, K1
+	VSUBPS        Z0, Z4, K1, Z4
+	VMULPS        128(R11), Z1, Z5
+	VPCMPEQD.BCST index<>+128(SB), Z2, K1
+	VSUBPS        Z0, Z5, K1, Z5
+	VMULPS        192(R11), Z1, Z6
+	VPCMPEQD.BCST index<>+192(SB), Z2, K1
+	VSUBPS        Z0, Z6, K1, Z6
+	VMULPS        256(R11), Z1, Z7
+	VPCMPEQD.BCST index<>+256(SB), Z2, K1
+	VSUBPS        Z0, Z7, K1, Z7
+	VMULPS        320(R11), Z1, Z8
+	VPCMPEQD.BCST index<>+320(SB), Z2, K1
+	VSUBPS        Z0, Z8, K1, Z8
+	VMULPS        384(R11), Z1, Z9
+	VPCMPEQD.BCST index<>+384(SB), Z2, K1
+	VSUBPS        Z0, Z9, K1, Z9
+	VMULPS        448(R11), Z1, Z10
+	VPCMPEQD.BCST index<>+448(SB), Z2, K1
+	VSUBPS        Z0, Z10, K1, Z10
+	VMULPS        512(R11), Z1, Z11
+	VPCMPEQD.BCST index<>+512(SB), Z2, K1
+	VSUBPS        Z0, Z11, K1, Z11
+	VMULPS        576(R11), Z1, Z12
+	VPCMPEQD.BCST index<>+576(SB), Z2, K1
+	VSUBPS        Z0, Z12, K1, Z12
+	VMULPS        640(R11), Z1, Z13
+	VPCMPEQD.BCST index<>+640(SB), Z2, K1
+	VSUBPS        Z0, Z13, K1, Z13
+	VMULPS        704(R11), Z1, Z14
+	VPCMPEQD.BCST index<>+704(SB), Z2, K1
+	VSUBPS        Z0, Z14, K1, Z14
+	VMULPS        768(R11), Z1, Z15
+	VPCMPEQD.BCST index<>+768(SB), Z2, K1
+	VSUBPS        Z0, Z15, K1, Z15
+	VMULPS        832(R11), Z1, Z16
+	VPCMPEQD.BCST index<>+832(SB), Z2, K1
+	VSUBPS        Z0, Z16, K1, Z16
+	VMULPS        896(R11), Z1, Z17
+	VPCMPEQD.BCST index<>+896(SB), Z2, K1
+	VSUBPS        Z0, Z17, K1, Z17
+	VMULPS        960(R11), Z1, Z1
+	VPCMPEQD.BCST index<>+960(SB), Z2, K1
+	VSUBPS        Z0, Z1, K1, Z1
+
+	// The rows g of the block.
+	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
+	CMPQ       DI, 10896(SP)
+	JAE        noPrefetch579
+	PREFETCHT0 10240(DI)
+	PREFETCHT0 10304(DI)
+	PREFETCHT0 10368(DI)
+	PREFETCHT0 10432(DI)
+	PREFETCHT0 10496(DI)
+	PREFETCHT0 10560(DI)
+	PREFETCHT0 10624(DI)
+	PREFETCHT0 10688(DI)
+	PREFETCHT0 10752(DI)
+	PREFETCHT0 10816(DI)
+	PREFETCHT0 10880(DI)
+	PREFETCHT0 10944(DI)
+	PREFETCHT0 11008(DI)
+	PREFETCHT0 11072(DI)
+	PREFETCHT0 11136(DI)
+	PREFETCHT0 11200(DI)
+
+noPrefetch579:
+	VUNPCKLPS     Z4, Z3, Z0
+	VUNPCKHPS     Z4, Z3, Z2
+	VUNPCKLPS     Z6, Z5, Z3
+	VUNPCKHPS     Z6, Z5, Z4
+	VUNPCKLPD     Z3, Z0, Z5
+	VUNPCKHPD     Z3, Z0, Z0
+	VUNPCKLPD     Z4, Z2, Z3
+	VUNPCKHPD     Z4, Z2, Z2
+	VMOVUPS       X5, (DI)
+	VEXTRACTF32X4 $0x01, Z5, 256(DI)
+	VEXTRACTF32X4 $0x02, Z5, 512(DI)
+	VEXTRACTF32X4 $0x03, Z5, 768(DI)
+	VMOVUPS       X0, 64(DI)
+	VEXTRACTF32X4 $0x01, Z0, 320(DI)
+	VEXTRACTF32X4 $0x02, Z0, 576(DI)
+	VEXTRACTF32X4 $0x03, Z0, 832(DI)
+	VMOVUPS       X3, 128(DI)
+	VEXTRACTF32X4 $0x01, Z3, 384(DI)
+	VEXTRACTF32X4 $0x02, Z3, 640(DI)
+	VEXTRACTF32X4 $0x03, Z3, 896(DI)
+	VMOVUPS       X2, 192(DI)
+	VEXTRACTF32X4 $0x01, Z2, 448(DI)
+	VEXTRACTF32X4 $0x02, Z2, 704(DI)
+	VEXTRACTF32X4 $0x03, Z2, 960(DI)
+	VUNPCKLPS     Z8, Z7, Z0
+	VUNPCKHPS     Z8, Z7, Z2
+	VUNPCKLPS     Z10, Z9, Z3
+	VUNPCKHPS     Z10, Z9, Z4
+	VUNPCKLPD     Z3, Z0, Z5
+	VUNPCKHPD     Z3, Z0, Z0
+	VUNPCKLPD     Z4, Z2, Z3
+	VUNPCKHPD     Z4, Z2, Z2
+	VMOVUPS       X5, 16(DI)
+	VEXTRACTF32X4 $0x01, Z5, 272(DI)
+	VEXTRACTF32X4 $0x02, Z5, 528(DI)
+	VEXTRACTF32X4 $0x03, Z5, 784(DI)
+	VMOVUPS       X0, 80(DI)
+	VEXTRACTF32X4 $0x01, Z0, 336(DI)
+	VEXTRACTF32X4 $0x02, Z0, 592(DI)
+	VEXTRACTF32X4 $0x03, Z0, 848(DI)
+	VMOVUPS       X3, 144(DI)
+	VEXTRACTF32X4 $0x01, Z3, 400(DI)
+	VEXTRACTF32X4 $0x02, Z3, 656(DI)
+	VEXTRACTF32X4 $0x03, Z3, 912(DI)
+	VMOVUPS       X2, 208(DI)
+	VEXTRACTF32X4 $0x01, Z2, 464(DI)
+	VEXTRACTF32X4 $0x02, Z2, 720(DI)
+	VEXTRACTF32X4 $0x03, Z2, 976(DI)
+	VUNPCKLPS     Z12, Z11, Z0
+	VUNPCKHPS     Z12, Z11, Z2
+	VUNPCKLPS     Z14, Z13, Z3
+	VUNPCKHPS     Z14, Z13, Z4
+	VUNPCKLPD     Z3, Z0, Z5
+	VUNPCKHPD     Z3, Z0, Z0
+	VUNPCKLPD     Z4, Z2, Z3
+	VUNPCKHPD     Z4, Z2, Z2
+	VMOVUPS       X5, 32(DI)
+	VEXTRACTF32X4 $0x01, Z5, 288(DI)
+	VEXTRACTF32X4 $0x02, Z5, 544(DI)
+	VEXTRACTF32X4 $0x03, Z5, 800(DI)
+	VMOVUPS       X0, 96(DI)
+	VEXTRACTF32X4 $0x01, Z0, 352(DI)
+	VEXTRACTF32X4 $0x02, Z0, 608(DI)
+	VEXTRACTF32X4 $0x03, Z0, 864(DI)
+	VMOVUPS       X3, 160(DI)
+	VEXTRACTF32X4 $0x01, Z3, 416(DI)
+	VEXTRACTF32X4 $0x02, Z3, 672(DI)
+	VEXTRACTF32X4 $0x03, Z3, 928(DI)
+	VMOVUPS       X2, 224(DI)
+	VEXTRACTF32X4 $0x01, Z2, 480(DI)
+	VEXTRACTF32X4 $0x02, Z2, 736(DI)
+	VEXTRACTF32X4 $0x03, Z2, 992(DI)
+	VUNPCKLPS     Z16, Z15, Z0
+	VUNPCKHPS     Z16, Z15, Z2
+	VUNPCKLPS     Z1, Z17, Z3
+	VUNPCKHPS     Z1, Z17, Z1
+	VUNPCKLPD     Z3, Z0, Z4
+	VUNPCKHPD     Z3, Z0, Z0
+	VUNPCKLPD     Z1, Z2, Z3
+	VUNPCKHPD     Z1, Z2, Z1
+	VMOVUPS       X4, 48(DI)
+	VEXTRACTF32X4 $0x01, Z4, 304(DI)
+	VEXTRACTF32X4 $0x02, Z4, 560(DI)
+	VEXTRACTF32X4 $0x03, Z4, 816(DI)
+	VMOVUPS       X0, 112(DI)
+	VEXTRACTF32X4 $0x01, Z0, 368(DI)
+	VEXTRACTF32X4 $0x02, Z0, 624(DI)
+	VEXTRACTF32X4 $0x03, Z0, 880(DI)
+	VMOVUPS       X3, 176(DI)
+	VEXTRACTF32X4 $0x01, Z3, 432(DI)
+	VEXTRACTF32X4 $0x02, Z3, 688(DI)
+	VEXTRACTF32X4 $0x03, Z3, 944(DI)
+	VMOVUPS       X1, 240(DI)
+	VEXTRACTF32X4 $0x01, Z1, 496(DI)
+	VEXTRACTF32X4 $0x02, Z1, 752(DI)
+	VEXTRACTF32X4 $0x03, Z1, 1008(DI)
+	ADDQ          $0x00000400, DI
+	ADDQ          $0x00000040, BX
+	ADDQ          $0x00000540, R11
+	DECQ          R10
+	JNZ           labelsGradZ
+	JMP           labelsChunk
+
+labelsDone:
+	VZEROUPPER
+	RET
+
+// func xentTargets16AVX512(grad []float32, logits []float32, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+// Requires: AVX, AVX512F, CMOV, MMX+
+TEXT ·xentTargets16AVX512(SB), $19616-164
+	// xentTargetsGeneric with rows of 16 columns, for whole blocks of 16 rows.
+	//
+	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
+	// blocks left in this pass, R11 = this block's record in the frame.
+	// SI = logits, DI = grad (nil: loss only), BX = targets, DX = losses (or
+	// nil), R8 = acc, R12 = this block's d[j] and e[j] (R11+1024), R13 = preds
+	// (or nil), R14 = lse (or nil).
+	// Pass 1a: the columns t[j] and T; the columns x[j], m (with preds, p and
+	//         the masks of argmax16; when lse is computed, the sums and masks of
+	//         all), d[j], td[j] and D.
+	// Pass 1b: the constants kept in registers, then the registers of the
+	//         scheduled exponentials and of the sum tree.
+	// Pass 2: the registers of the scheduled logarithms of the chunk (with lse,
+	//         zl and f when computed), then the losses and the accumulators.
+	// Pass 3: scale, q, qt = q·T (then qt·f), the columns g[j] and the
+	//         registers of the transpose.
+	// Frame: CHUNK = 8 records of 2432 bytes, one per block of the chunk, from
+	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// t[j] at 64·j; d[j], then e[j], at 1024+64·j; s at 2048; T at 2112; D at 2176;
+	// k·ln2hi at 2240; m, then f, at 2304; all, then lse, at 2368 (m, all, lse and f
+	// only when lse is computed). After the records: z in every lane at 19520, the
+	// flag word at 19584.
+	//
+	// Arguments.
+	MOVQ grad_base+0(FP), DI
+	MOVQ logits_base+24(FP), SI
+	MOVQ targets_base+48(FP), BX
+
+	// Blocks: CX = the minimum of len/256 over the float slices and of len/16
+	// over the row slices (a nil grad, losses, preds or lse does not count): the
+	// rows processed, rounded down to a multiple of 16.
+	MOVQ    logits_len+32(FP), AX
+	MOVQ    targets_len+56(FP), R13
+	CMPQ    R13, AX
+	CMOVQLT R13, AX
+	CMPQ    grad_base+0(FP), $0x00
+	JEQ     isNil580
+	MOVQ    grad_len+8(FP), R13
+	CMPQ    R13, AX
+	CMOVQLT R13, AX
+
+isNil580:
+	SHRQ    $0x08, AX
+	MOVQ    AX, CX
+	CMPQ    losses_base+80(FP), $0x00
+	JEQ     isNil581
+	MOVQ    losses_len+88(FP), AX
+	SHRQ    $0x04, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil581:
+	CMPQ    preds_base+112(FP), $0x00
+	JEQ     isNil582
+	MOVQ    preds_len+120(FP), AX
+	SHRQ    $0x04, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil582:
+	CMPQ    lse_base+136(FP), $0x00
+	JEQ     isNil583
+	MOVQ    lse_len+144(FP), AX
+	SHRQ    $0x04, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil583:
+	MOVQ losses_base+80(FP), DX
+	MOVQ acc+104(FP), R8
+
+	// The prefetch limit of SI: SI + 4·cap(logits) - 11264, when 4·cap(logits) >=
+	// 4194304, else 0.
+	XORL R12, R12
+	MOVQ logits_cap+40(FP), AX
+	SHLQ $0x02, AX
+	CMPQ AX, $0x00400000
+	JB   noPrefetch584
+	LEAQ -11264(SI)(AX*1), R12
+
+noPrefetch584:
+	MOVQ R12, 19592(SP)
+
+	// The prefetch limit of BX: BX + 4·cap(targets) - 11264, when 4·cap(targets) >=
+	// 4194304, else 0.
+	XORL R12, R12
+	MOVQ targets_cap+64(FP), AX
+	SHLQ $0x02, AX
+	CMPQ AX, $0x00400000
+	JB   noPrefetch585
+	LEAQ -11264(BX)(AX*1), R12
+
+noPrefetch585:
+	MOVQ R12, 19600(SP)
+
+	// The prefetch limit of DI: DI + 4·cap(grad) - 11264, when 4·cap(grad) >=
+	// 4194304, else 0.
+	XORL R12, R12
+	MOVQ grad_cap+16(FP), AX
+	SHLQ $0x02, AX
+	CMPQ AX, $0x00400000
+	JB   noPrefetch586
+	LEAQ -11264(DI)(AX*1), R12
+
+noPrefetch586:
+	MOVQ R12, 19608(SP)
+
+	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
+	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
+	// z-loss, with z in the 16 lanes of a frame vector).
+	MOVQ  preds_base+112(FP), R13
+	MOVQ  lse_base+136(FP), R14
+	XORL  R12, R12
+	TESTQ R14, R14
+	JZ    noLse587
+	MOVL  $0x00000001, R12
+
+noLse587:
+	MOVL         z+160(FP), AX
+	SHLL         $0x01, AX
+	JZ           noZ588
+	MOVL         $0x00000003, R12
+	VBROADCASTSS z+160(FP), Z0
+	VMOVUPS      Z0, 19520(SP)
+
+noZ588:
+	MOVQ R12, 19584(SP)
+
+targetsChunk:
+	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	TESTQ   CX, CX
+	JZ      targetsDone
+	MOVQ    $0x00000008, R9
+	CMPQ    CX, R9
+	CMOVQLT CX, R9
+	SUBQ    R9, CX
+	MOVQ    R9, R10
+	LEAQ    (SP), R11
+	ADDQ    $0x3f, R11
+	ANDQ    $-64, R11
+
+targetsExpLoop:
+	// Pass 1a. The columns t[j], stored to the record, and T = sum16(t).
+	// Prefetch the block 10240 bytes ahead, when BX is below its limit.
+	CMPQ       BX, 19600(SP)
+	JAE        noPrefetch589
+	PREFETCHT0 10240(BX)
+	PREFETCHT0 10304(BX)
+	PREFETCHT0 10368(BX)
+	PREFETCHT0 10432(BX)
+	PREFETCHT0 10496(BX)
+	PREFETCHT0 10560(BX)
+	PREFETCHT0 10624(BX)
+	PREFETCHT0 10688(BX)
+	PREFETCHT0 10752(BX)
+	PREFETCHT0 10816(BX)
+	PREFETCHT0 10880(BX)
+	PREFETCHT0 10944(BX)
+	PREFETCHT0 11008(BX)
+	PREFETCHT0 11072(BX)
+	PREFETCHT0 11136(BX)
+	PREFETCHT0 11200(BX)
+
+noPrefetch589:
+	VMOVUPS      48(BX), X0
+	VINSERTF32X4 $0x01, 304(BX), Z0, Z0
+	VINSERTF32X4 $0x02, 560(BX), Z0, Z0
+	VINSERTF32X4 $0x03, 816(BX), Z0, Z0
+	VMOVUPS      112(BX), X1
+	VINSERTF32X4 $0x01, 368(BX), Z1, Z1
+	VINSERTF32X4 $0x02, 624(BX), Z1, Z1
+	VINSERTF32X4 $0x03, 880(BX), Z1, Z1
+	VMOVUPS      176(BX), X2
+	VINSERTF32X4 $0x01, 432(BX), Z2, Z2
+	VINSERTF32X4 $0x02, 688(BX), Z2, Z2
+	VINSERTF32X4 $0x03, 944(BX), Z2, Z2
+	VMOVUPS      240(BX), X3
+	VINSERTF32X4 $0x01, 496(BX), Z3, Z3
+	VINSERTF32X4 $0x02, 752(BX), Z3, Z3
+	VINSERTF32X4 $0x03, 1008(BX), Z3, Z3
+	VUNPCKLPS    Z1, Z0, Z4
+	VUNPCKHPS    Z1, Z0, Z0
+	VUNPCKLPS    Z3, Z2, Z1
+	VUNPCKHPS    Z3, Z2, Z2
+	VUNPCKLPD    Z1, Z4, Z3
+	VUNPCKHPD    Z1, Z4, Z1
+	VUNPCKLPD    Z2, Z0, Z4
+	VUNPCKHPD    Z2, Z0, Z0
+	VMOVUPS      32(BX), X2
+	VINSERTF32X4 $0x01, 288(BX), Z2, Z2
+	VINSERTF32X4 $0x02, 544(BX), Z2, Z2
+	VINSERTF32X4 $0x03, 800(BX), Z2, Z2
+	VMOVUPS      96(BX), X5
+	VINSERTF32X4 $0x01, 352(BX), Z5, Z5
+	VINSERTF32X4 $0x02, 608(BX), Z5, Z5
+	VINSERTF32X4 $0x03, 864(BX), Z5, Z5
+	VMOVUPS      160(BX), X6
+	VINSERTF32X4 $0x01, 416(BX), Z6, Z6
+	VINSERTF32X4 $0x02, 672(BX), Z6, Z6
+	VINSERTF32X4 $0x03, 928(BX), Z6, Z6
+	VMOVUPS      224(BX), X7
+	VINSERTF32X4 $0x01, 480(BX), Z7, Z7
+	VINSERTF32X4 $0x02, 736(BX), Z7, Z7
+	VINSERTF32X4 $0x03, 992(BX), Z7, Z7
+	VUNPCKLPS    Z5, Z2, Z8
+	VUNPCKHPS    Z5, Z2, Z2
+	VUNPCKLPS    Z7, Z6, Z5
+	VUNPCKHPS    Z7, Z6, Z6
+	VUNPCKLPD    Z5, Z8, Z7
+	VUNPCKHPD    Z5, Z8, Z5
+	VUNPCKLPD    Z6, Z2, Z8
+	VUNPCKHPD    Z6, Z2, Z2
+	VMOVUPS      16(BX), X6
+	VINSERTF32X4 $0x01, 272(BX), Z6, Z6
+	VINSERTF32X4 $0x02, 528(BX), Z6, Z6
+	VINSERTF32X4 $0x03, 784(BX), Z6, Z6
+	VMOVUPS      80(BX), X9
+	VINSERTF32X4 $0x01, 336(BX), Z9, Z9
+	VINSERTF32X4 $0x02, 592(BX), Z9, Z9
+	VINSERTF32X4 $0x03, 848(BX), Z9, Z9
+	VMOVUPS      144(BX), X10
+	VINSERTF32X4 $0x01, 400(BX), Z10, Z10
+	VINSERTF32X4 $0x02, 656(BX), Z10, Z10
+	VINSERTF32X4 $0x03, 912(BX), Z10, Z10
+	VMOVUPS      208(BX), X11
+	VINSERTF32X4 $0x01, 464(BX), Z11, Z11
+	VINSERTF32X4 $0x02, 720(BX), Z11, Z11
+	VINSERTF32X4 $0x03, 976(BX), Z11, Z11
+	VUNPCKLPS    Z9, Z6, Z12
+	VUNPCKHPS    Z9, Z6, Z6
+	VUNPCKLPS    Z11, Z10, Z9
+	VUNPCKHPS    Z11, Z10, Z10
+	VUNPCKLPD    Z9, Z12, Z11
+	VUNPCKHPD    Z9, Z12, Z9
+	VUNPCKLPD    Z10, Z6, Z12
+	VUNPCKHPD    Z10, Z6, Z6
+	VMOVUPS      (BX), X10
+	VINSERTF32X4 $0x01, 256(BX), Z10, Z10
+	VINSERTF32X4 $0x02, 512(BX), Z10, Z10
+	VINSERTF32X4 $0x03, 768(BX), Z10, Z10
+	VMOVUPS      64(BX), X13
+	VINSERTF32X4 $0x01, 320(BX), Z13, Z13
+	VINSERTF32X4 $0x02, 576(BX), Z13, Z13
+	VINSERTF32X4 $0x03, 832(BX), Z13, Z13
+	VMOVUPS      128(BX), X14
+	VINSERTF32X4 $0x01, 384(BX), Z14, Z14
+	VINSERTF32X4 $0x02, 640(BX), Z14, Z14
+	VINSERTF32X4 $0x03, 896(BX), Z14, Z14
+	VMOVUPS      192(BX), X15
+	VINSERTF32X4 $0x01, 448(BX), Z15, Z15
+	VINSERTF32X4 $0x02, 704(BX), Z15, Z15
+	VINSERTF32X4 $0x03, 960(BX), Z15, Z15
+	VUNPCKLPS    Z13, Z10, Z16
+	VUNPCKHPS    Z13, Z10, Z10
+	VUNPCKLPS    Z15, Z14, Z13
+	VUNPCKHPS    Z15, Z14, Z14
+	VUNPCKLPD    Z13, Z16, Z15
+	VUNPCKHPD    Z13, Z16, Z13
+	VUNPCKLPD    Z14, Z10, Z16
+	VUNPCKHPD    Z14, Z10, Z10
+	VMOVUPS      Z15, (R11)
+	VMOVUPS      Z13, 64(R11)
+	VMOVUPS      Z16, 128(R11)
+	VMOVUPS      Z10, 192(R11)
+	VMOVUPS      Z11, 256(R11)
+	VMOVUPS      Z9, 320(R11)
+	VMOVUPS      Z12, 384(R11)
+	VMOVUPS      Z6, 448(R11)
+	VMOVUPS      Z7, 512(R11)
+	VMOVUPS      Z5, 576(R11)
+	VMOVUPS      Z8, 640(R11)
+	VMOVUPS      Z2, 704(R11)
+	VMOVUPS      Z3, 768(R11)
+	VMOVUPS      Z1, 832(R11)
+	VMOVUPS      Z4, 896(R11)
+	VMOVUPS      Z0, 960(R11)
+
+	// T = sum16: (((v0+v1)+(v2+v3))+((v4+v5)+(v6+v7))) + (((v8+v9)+(v10+v11))+((v12+v13)+(v14+v15))).
+	VADDPS  Z13, Z15, Z13
+	VADDPS  Z10, Z16, Z10
+	VADDPS  Z10, Z13, Z10
+	VADDPS  Z9, Z11, Z9
+	VADDPS  Z6, Z12, Z6
+	VADDPS  Z6, Z9, Z6
+	VADDPS  Z6, Z10, Z6
+	VADDPS  Z5, Z7, Z5
+	VADDPS  Z2, Z8, Z2
+	VADDPS  Z2, Z5, Z2
+	VADDPS  Z1, Z3, Z1
+	VADDPS  Z0, Z4, Z0
+	VADDPS  Z0, Z1, Z0
+	VADDPS  Z0, Z2, Z0
+	VADDPS  Z0, Z6, Z0
+	VMOVUPS Z0, 2112(R11)
+
+	// The columns x[j] of the block.
+	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
+	CMPQ       SI, 19592(SP)
+	JAE        noPrefetch590
+	PREFETCHT0 10240(SI)
+	PREFETCHT0 10304(SI)
+	PREFETCHT0 10368(SI)
+	PREFETCHT0 10432(SI)
+	PREFETCHT0 10496(SI)
+	PREFETCHT0 10560(SI)
+	PREFETCHT0 10624(SI)
+	PREFETCHT0 10688(SI)
+	PREFETCHT0 10752(SI)
+	PREFETCHT0 10816(SI)
+	PREFETCHT0 10880(SI)
+	PREFETCHT0 10944(SI)
+	PREFETCHT0 11008(SI)
+	PREFETCHT0 11072(SI)
+	PREFETCHT0 11136(SI)
+	PREFETCHT0 11200(SI)
+
+noPrefetch590:
+	VMOVUPS      48(SI), X0
+	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
+	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
+	VINSERTF32X4 $0x03, 816(SI), Z0, Z0
+	VMOVUPS      112(SI), X1
+	VINSERTF32X4 $0x01, 368(SI), Z1, Z1
+	VINSERTF32X4 $0x02, 624(SI), Z1, Z1
+	VINSERTF32X4 $0x03, 880(SI), Z1, Z1
+	VMOVUPS      176(SI), X2
+	VINSERTF32X4 $0x01, 432(SI), Z2, Z2
+	VINSERTF32X4 $0x02, 688(SI), Z2, Z2
+	VINSERTF32X4 $0x03, 944(SI), Z2, Z2
+	VMOVUPS      240(SI), X3
+	VINSERTF32X4 $0x01, 496(SI), Z3, Z3
+	VINSERTF32X4 $0x02, 752(SI), Z3, Z3
+	VINSERTF32X4 $0x03, 1008(SI), Z3, Z3
+	VUNPCKLPS    Z1, Z0, Z4
+	VUNPCKHPS    Z1, Z0, Z0
+	VUNPCKLPS    Z3, Z2, Z1
+	VUNPCKHPS    Z3, Z2, Z2
+	VUNPCKLPD    Z1, Z4, Z3
+	VUNPCKHPD    Z1, Z4, Z1
+	VUNPCKLPD    Z2, Z0, Z4
+	VUNPCKHPD    Z2, Z0, Z0
+	VMOVUPS      32(SI), X2
+	VINSERTF32X4 $0x01, 288(SI), Z2, Z2
+	VINSERTF32X4 $0x02, 544(SI), Z2, Z2
+	VINSERTF32X4 $0x03, 800(SI), Z2, Z2
+	VMOVUPS      96(SI), X5
+	VINSERTF32X4 $0x01, 352(SI), Z5, Z5
+	VINSERTF32X4 $0x02, 608(SI), Z5, Z5
+	VINSERTF32X4 $0x03, 864(SI), Z5, Z5
+	VMOVUPS      160(SI), X6
+	VINSERTF32X4 $0x01, 416(SI), Z6, Z6
+	VINSERTF32X4 $0x02, 672(SI), Z6, Z6
+	VINSERTF32X4 $0x03, 928(SI), Z6, Z6
+	VMOVUPS      224(SI), X7
+	VINSERTF32X4 $0x01, 480(SI), Z7, Z7
+	VINSERTF32X4 $0x02, 736(SI), Z7, Z7
+	VINSERTF32X4 $0x03, 992(SI), Z7, Z7
+	VUNPCKLPS    Z5, Z2, Z8
+	VUNPCKHPS    Z5, Z2, Z2
+	VUNPCKLPS    Z7, Z6, Z5
+	VUNPCKHPS    Z7, Z6, Z6
+	VUNPCKLPD    Z5, Z8, Z7
+	VUNPCKHPD    Z5, Z8, Z5
+	VUNPCKLPD    Z6, Z2, Z8
+	VUNPCKHPD    Z6, Z2, Z2
+	VMOVUPS      16(SI), X6
+	VINSERTF32X4 $0x01, 272(SI), Z6, Z6
+	VINSERTF32X4 $0x02, 528(SI), Z6, Z6
+	VINSERTF32X4 $0x03, 784(SI), Z6, Z6
+	VMOVUPS      80(SI), X9
+	VINSERTF32X4 $0x01, 336(SI), Z9, Z9
+	VINSERTF32X4 $0x02, 592(SI), Z9, Z9
+	VINSERTF32X4 $0x03, 848(SI), Z9, Z9
+	VMOVUPS      144(SI), X10
+	VINSERTF32X4 $0x01, 400(SI), Z10, Z10
+	VINSERTF32X4 $0x02, 656(SI), Z10, Z10
+	VINSERTF32X4 $0x03, 912(SI), Z10, Z10
+	VMOVUPS      208(SI), X11
+	VINSERTF32X4 $0x01, 464(SI), Z11, Z11
+	VINSERTF32X4 $0x02, 720(SI), Z11, Z11
+	VINSERTF32X4 $0x03, 976(SI), Z11, Z11
+	VUNPCKLPS    Z9, Z6, Z12
+	VUNPCKHPS    Z9, Z6, Z6
+	VUNPCKLPS    Z11, Z10, Z9
+	VUNPCKHPS    Z11, Z10, Z10
+	VUNPCKLPD    Z9, Z12, Z11
+	VUNPCKHPD    Z9, Z12, Z9
+	VUNPCKLPD    Z10, Z6, Z12
+	VUNPCKHPD    Z10, Z6, Z6
+	VMOVUPS      (SI), X10
+	VINSERTF32X4 $0x01, 256(SI), Z10, Z10
+	VINSERTF32X4 $0x02, 512(SI), Z10, Z10
+	VINSERTF32X4 $0x03, 768(SI), Z10, Z10
+	VMOVUPS      64(SI), X13
+	VINSERTF32X4 $0x01, 320(SI), Z13, Z13
+	VINSERTF32X4 $0x02, 576(SI), Z13, Z13
+	VINSERTF32X4 $0x03, 832(SI), Z13, Z13
+	VMOVUPS      128(SI), X14
+	VINSERTF32X4 $0x01, 384(SI), Z14, Z14
+	VINSERTF32X4 $0x02, 640(SI), Z14, Z14
+	VINSERTF32X4 $0x03, 896(SI), Z14, Z14
+	VMOVUPS      192(SI), X15
+	VINSERTF32X4 $0x01, 448(SI), Z15, Z15
+	VINSERTF32X4 $0x02, 704(SI), Z15, Z15
+	VINSERTF32X4 $0x03, 960(SI), Z15, Z15
+	VUNPCKLPS    Z13, Z10, Z16
+	VUNPCKHPS    Z13, Z10, Z10
+	VUNPCKLPS    Z15, Z14, Z13
+	VUNPCKHPS    Z15, Z14, Z14
+	VUNPCKLPD    Z13, Z16, Z15
+	VUNPCKHPD    Z13, Z16, Z13
+	VUNPCKLPD    Z14, Z10, Z16
+	VUNPCKHPD    Z14, Z10, Z10
+
+	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
+	VMAXPS      Z13, Z15, Z14
+	VMAXPS      Z10, Z16, Z17
+	VMAXPS      Z17, Z14, Z14
+	VMAXPS      Z9, Z11, Z17
+	VMAXPS      Z6, Z12, Z18
+	VMAXPS      Z18, Z17, Z17
+	VMAXPS      Z17, Z14, Z14
+	VMAXPS      Z5, Z7, Z17
+	VMAXPS      Z2, Z8, Z18
+	VMAXPS      Z18, Z17, Z17
+	VMAXPS      Z1, Z3, Z18
+	VMAXPS      Z0, Z4, Z19
+	VMAXPS      Z19, Z18, Z18
+	VMAXPS      Z18, Z17, Z17
+	VMAXPS      Z17, Z14, Z14
+	VADDPS.BCST zero<>+0(SB), Z14, Z14
+
+	// preds = argmax16(x) (seq.Argmax, when preds is not nil): p = 0, then for
+	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
+	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
+	TESTQ          R13, R13
+	JZ             noPreds591
+	VCMPPS         $0x00, Z14, Z0, K1
+	VBROADCASTSS   zero<>+0(SB), Z17
+	VBLENDMPS.BCST index<>+960(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z4, K1
+	VBLENDMPS.BCST index<>+896(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z1, K1
+	VBLENDMPS.BCST index<>+832(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z3, K1
+	VBLENDMPS.BCST index<>+768(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z2, K1
+	VBLENDMPS.BCST index<>+704(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z8, K1
+	VBLENDMPS.BCST index<>+640(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z5, K1
+	VBLENDMPS.BCST index<>+576(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z7, K1
+	VBLENDMPS.BCST index<>+512(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z6, K1
+	VBLENDMPS.BCST index<>+448(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z12, K1
+	VBLENDMPS.BCST index<>+384(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z9, K1
+	VBLENDMPS.BCST index<>+320(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z11, K1
+	VBLENDMPS.BCST index<>+256(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z10, K1
+	VBLENDMPS.BCST index<>+192(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z16, K1
+	VBLENDMPS.BCST index<>+128(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z13, K1
+	VBLENDMPS.BCST index<>+64(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z15, K1
+	VBLENDMPS.BCST index<>+0(SB), Z17, K1, Z17
+	VCMPPS         $0x03, Z0, Z0, K1
+	VBLENDMPS.BCST index<>+960(SB), Z17, K1, Z17
+	VCMPPS         $0x03, Z4, Z4, K1
+	VBLENDMPS.BCST index<>+896(SB), Z17, K1, Z17
+	VCMPPS         $0x03, Z1, Z1, K1
+	VBLENDMPS.BCST index<>+832(SB), Z17, K1, Z17
+	VCMPPS         $0x03, Z3, Z3, K1
+	VBLENDMPS.BCST index<>+768(SB), Z17, K1, Z17
+	VCMPPS         $0x03, Z2, Z2, K1
+	VBLENDMPS.BCST index<>+704(SB), Z17, K1, Z17
+	VCMPPS         $0x03, Z8, Z8, K1
+	VBLENDMPS.BCST index<>+640(SB), Z17, K1, Z17
+	VCMPPS         $0x03, Z5, Z5, K1
+	VBLENDMPS.BCST index<>+576(SB), Z17, K1, Z17
+	VCMPPS         $0x03, Z7, Z7, K1
+	VBLENDMPS.BCST index<>+512(SB), Z17, K1, Z17
+	VCMPPS         $0x03, Z6, Z6, K1
+	VBLENDMPS.BCST index<>+448(SB), Z17, K1, Z17
+	VCMPPS         $0x03, Z12, Z12, K1
+	VBLENDMPS.BCST index<>+384(SB), Z17, K1, Z17
+	VCMPPS         $0x03, Z9, Z9, K1
+	VBLENDMPS.BCST index<>+320(SB), Z17, K1, Z17
+	VCMPPS         $0x03, Z11, Z11, K1
+	VBLENDMPS.BCST index<>+256(SB), Z17, K1, Z17
+	VCMPPS         $0x03, Z10, Z10, K1
+	VBLENDMPS.BCST index<>+192(SB), Z17, K1, Z17
+	VCMPPS         $0x03, Z16, Z16, K1
+	VBLENDMPS.BCST index<>+128(SB), Z17, K1, Z17
+	VCMPPS         $0x03, Z13, Z13, K1
+	VBLENDMPS.BCST index<>+64(SB), Z17, K1, Z17
+	VCMPPS         $0x03, Z15, Z15, K1
+	VBLENDMPS.BCST index<>+0(SB), Z17, K1, Z17
+	VMOVUPS        Z17, (R13)
+	ADDQ           $0x00000040, R13
+
+noPreds591:
+	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
+	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
+	// record.
+	TESTB       $0x01, 19584(SP)
+	JZ          noLse592
+	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z14, K1
+	VADDPS      Z13, Z15, Z17
+	VADDPS      Z10, Z16, Z18
+	VADDPS      Z18, Z17, Z17
+	VADDPS      Z9, Z11, Z18
+	VADDPS      Z6, Z12, Z19
+	VADDPS      Z19, Z18, Z18
+	VADDPS      Z18, Z17, Z17
+	VADDPS      Z5, Z7, Z18
+	VADDPS      Z2, Z8, Z19
+	VADDPS      Z19, Z18, Z18
+	VADDPS      Z1, Z3, Z19
+	VADDPS      Z0, Z4, Z20
+	VADDPS      Z20, Z19, Z19
+	VADDPS      Z19, Z18, Z18
+	VADDPS      Z18, Z17, Z17
+	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z17, K2
+	KANDW       K2, K1, K1
+	KMOVW       K1, 2368(R11)
+	VMOVUPS     Z14, 2304(R11)
+
+noLse592:
+	LEAQ 1024(R11), R12
+
+	// d[j] = x[j] - m, stored to the record.
+	VSUBPS  Z14, Z15, Z15
+	VMOVUPS Z15, (R12)
+	VSUBPS  Z14, Z13, Z13
+	VMOVUPS Z13, 64(R12)
+	VSUBPS  Z14, Z16, Z16
+	VMOVUPS Z16, 128(R12)
+	VSUBPS  Z14, Z10, Z10
+	VMOVUPS Z10, 192(R12)
+	VSUBPS  Z14, Z11, Z11
+	VMOVUPS Z11, 256(R12)
+	VSUBPS  Z14, Z9, Z9
+	VMOVUPS Z9, 320(R12)
+	VSUBPS  Z14, Z12, Z12
+	VMOVUPS Z12, 384(R12)
+	VSUBPS  Z14, Z6, Z6
+	VMOVUPS Z6, 448(R12)
+	VSUBPS  Z14, Z7, Z7
+	VMOVUPS Z7, 512(R12)
+	VSUBPS  Z14, Z5, Z5
+	VMOVUPS Z5, 576(R12)
+	VSUBPS  Z14, Z8, Z8
+	VMOVUPS Z8, 640(R12)
+	VSUBPS  Z14, Z2, Z2
+	VMOVUPS Z2, 704(R12)
+	VSUBPS  Z14, Z3, Z3
+	VMOVUPS Z3, 768(R12)
+	VSUBPS  Z14, Z1, Z1
+	VMOVUPS Z1, 832(R12)
+	VSUBPS  Z14, Z4, Z4
+	VMOVUPS Z4, 896(R12)
+	VSUBPS  Z14, Z0, Z0
+	VMOVUPS Z0, 960(R12)
+
+	// td[j] = t[j]·d[j], +0 where t[j] == 0 (seq.TargetTerm: NEQ_UQ mask, product, AND).
+	VMOVUPS     (R11), Z14
+	VCMPPS.BCST $0x04, zero<>+0(SB), Z14, K1
+	VMULPS      Z15, Z14, Z14
+	VMOVUPS.Z   Z14, K1, Z14
+	VMOVUPS     64(R11), Z15
+	VCMPPS.BCST $0x04, zero<>+0(SB), Z15, K1
+	VMULPS      Z13, Z15, Z13
+	VMOVUPS.Z   Z13, K1, Z13
+	VMOVUPS     128(R11), Z15
+	VCMPPS.BCST $0x04, zero<>+0(SB), Z15, K1
+	VMULPS      Z16, Z15, Z15
+	VMOVUPS.Z   Z15, K1, Z15
+	VMOVUPS     192(R11), Z16
+	VCMPPS.BCST $0x04, zero<>+0(SB), Z16, K1
+	VMULPS      Z10, Z16, Z10
+	VMOVUPS.Z   Z10, K1, Z10
+	VMOVUPS     256(R11), Z16
+	VCMPPS.BCST $0x04, zero<>+0(SB), Z16, K1
+	VMULPS      Z11, Z16, Z11
+	VMOVUPS.Z   Z11, K1, Z11
+	VMOVUPS     320(R11), Z16
+	VCMPPS.BCST $0x04, zero<>+0(SB), Z16, K1
+	VMULPS      Z9, Z16, Z9
+	VMOVUPS.Z   Z9, K1, Z9
+	VMOVUPS     384(R11), Z16
+	VCMPPS.BCST $0x04, zero<>+0(SB), Z16, K1
+	VMULPS      Z12, Z16, Z12
+	VMOVUPS.Z   Z12, K1, Z12
+	VMOVUPS     448(R11), Z16
+	VCMPPS.BCST $0x04, zero<>+0(SB), Z16, K1
+	VMULPS      Z6, Z16, Z6
+	VMOVUPS.Z   Z6, K1, Z6
+	VMOVUPS     512(R11), Z16
+	VCMPPS.BCST $0x04, zero<>+0(SB), Z16, K1
+	VMULPS      Z7, Z16, Z7
+	VMOVUPS.Z   Z7, K1, Z7
+	VMOVUPS     576(R11), Z16
+	VCMPPS.BCST $0x04, zero<>+0(SB), Z16, K1
+	VMULPS      Z5, Z16, Z5
+	VMOVUPS.Z   Z5, K1, Z5
+	VMOVUPS     640(R11), Z16
+	VCMPPS.BCST $0x04, zero<>+0(SB), Z16, K1
+	VMULPS      Z8, Z16, Z8
+	VMOVUPS.Z   Z8, K1, Z8
+	VMOVUPS     704(R11), Z16
+	VCMPPS.BCST $0x04, zero<>+0(SB), Z16, K1
+	VMULPS      Z2, Z16, Z2
+	VMOVUPS.Z   Z2, K1, Z2
+	VMOVUPS     768(R11), Z16
+	VCMPPS.BCST $0x04, zero<>+0(SB), Z16, K1
+	VMULPS      Z3, Z16, Z3
+	VMOVUPS.Z   Z3, K1, Z3
+	VMOVUPS     832(R11), Z16
+	VCMPPS.BCST $0x04, zero<>+0(SB), Z16, K1
+	VMULPS      Z1, Z16, Z1
+	VMOVUPS.Z   Z1, K1, Z1
+	VMOVUPS     896(R11), Z16
+	VCMPPS.BCST $0x04, zero<>+0(SB), Z16, K1
+	VMULPS      Z4, Z16, Z4
+	VMOVUPS.Z   Z4, K1, Z4
+	VMOVUPS     960(R11), Z16
+	VCMPPS.BCST $0x04, zero<>+0(SB), Z16, K1
+	VMULPS      Z0, Z16, Z0
+	VMOVUPS.Z   Z0, K1, Z0
+
+	// D = sum16: (((v0+v1)+(v2+v3))+((v4+v5)+(v6+v7))) + (((v8+v9)+(v10+v11))+((v12+v13)+(v14+v15))).
+	VADDPS  Z13, Z14, Z13
+	VADDPS  Z10, Z15, Z10
+	VADDPS  Z10, Z13, Z10
+	VADDPS  Z9, Z11, Z9
+	VADDPS  Z6, Z12, Z6
+	VADDPS  Z6, Z9, Z6
+	VADDPS  Z6, Z10, Z6
+	VADDPS  Z5, Z7, Z5
+	VADDPS  Z2, Z8, Z2
+	VADDPS  Z2, Z5, Z2
+	VADDPS  Z1, Z3, Z1
+	VADDPS  Z0, Z4, Z0
+	VADDPS  Z0, Z1, Z0
+	VADDPS  Z0, Z2, Z0
+	VADDPS  Z0, Z6, Z0
+	VMOVUPS Z0, 2176(R11)
+	ADDQ    $0x00000400, SI
+	ADDQ    $0x00000400, BX
+	ADDQ    $0x00000980, R11
+	DECQ    R10
+	JNZ     targetsExpLoop
+
+	// Pass 1b. e[j] = exp(d[j]) and s = sum16(e) of each block of the chunk.
+	MOVQ R9, R10
+	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
+
+	// Constants kept in registers in the loop.
+	VBROADCASTSS expMagic<>+0(SB), Z0
+	VBROADCASTSS expLog2e<>+0(SB), Z0
+	VBROADCASTSS expLn2Hi<>+0(SB), Z1
+	VBROADCASTSS expLn2Lo<>+0(SB), Z2
+	VBROADCASTSS expQ4<>+0(SB), Z3
+	VBROADCASTSS expQ3<>+0(SB), Z4
+
+targetsExpOnlyLoop:
+	LEAQ 1024(R11), R12
+
+	// e[j] = exp(d[j]) for j = 0..15 (seq.Exp), scheduled together:
+	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
+	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
+	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
+	// e = p·2^n; e = +0 where d < cutoff; e[j] stored to the record.
+	// s = sum16(e): (((e0+e1)+(e2+e3))+((e4+e5)+(e6+e7))) + (((e8+e9)+(e10+e11))+((e12+e13)+(e14+e15))).
+	VMOVUPS     (R12), Z6
+	VMOVUPS     64(R12), Z8
+	VMOVUPS     128(R12), Z10
+	VMOVUPS     192(R12), Z12
+	VMOVUPS     256(R12), Z14
+	VMOVUPS     320(R12), Z16
+	VMOVUPS     384(R12), Z18
+	VMOVUPS     448(R12), Z20
+	VMOVUPS     512(R12), Z21
+	VMOVUPS     576(R12), Z22
+	VMOVUPS     640(R12), Z23
+	VMOVUPS     704(R12), Z24
+	VMULPS      Z0, Z6, Z5
+	VMULPS      Z0, Z8, Z7
+	VMOVUPS     768(R12), Z25
+	VMOVUPS     832(R12), Z26
+	VMULPS      Z0, Z10, Z9
+	VMULPS      Z0, Z12, Z11
+	VMOVUPS     896(R12), Z27
+	VMOVUPS     960(R12), Z28
+	VMULPS      Z0, Z14, Z13
+	VMULPS      Z0, Z16, Z15
+	VMULPS      Z0, Z18, Z17
+	VMULPS      Z0, Z20, Z19
+	VRNDSCALEPS $0x00, Z5, Z5
+	VRNDSCALEPS $0x00, Z7, Z29
+	VMULPS      Z0, Z21, Z7
+	VRNDSCALEPS $0x00, Z9, Z9
+	VRNDSCALEPS $0x00, Z11, Z11
+	VRNDSCALEPS $0x00, Z13, Z13
+	VRNDSCALEPS $0x00, Z15, Z15
+	VRNDSCALEPS $0x00, Z17, Z17
+	VRNDSCALEPS $0x00, Z19, Z19
+	VMULPS      Z1, Z5, Z30
+	VMULPS      Z1, Z29, Z31
+	VRNDSCALEPS $0x00, Z7, Z7
+	VSUBPS      Z30, Z6, Z6
+	VSUBPS      Z31, Z8, Z8
+	VMULPS      Z2, Z5, Z30
+	VMULPS      Z2, Z29, Z31
+	VSUBPS      Z30, Z6, Z6
+	VSUBPS      Z31, Z8, Z31
+	VMULPS      Z1, Z9, Z8
+	VMULPS      Z1, Z11, Z30
+	VSUBPS      Z8, Z10, Z8
+	VSUBPS      Z30, Z12, Z10
+	VMULPS      Z2, Z9, Z12
+	VMULPS      Z2, Z11, Z30
+	VSUBPS      Z12, Z8, Z8
+	VSUBPS      Z30, Z10, Z12
+	VMULPS      Z3, Z6, Z10
+	VMULPS      Z6, Z6, Z30
+	VADDPS      Z4, Z10, Z10
+	VMULPS      Z6, Z10, Z10
+	VADDPS.BCST expQ2<>+0(SB), Z10, Z10
+	VMULPS      Z6, Z10, Z10
+	VADDPS.BCST expQ1<>+0(SB), Z10, Z10
+	VMULPS      Z6, Z10, Z10
+	VADDPS.BCST expQ0<>+0(SB), Z10, Z10
+	VMULPS      Z10, Z30, Z30
+	VMULPS      Z0, Z22, Z10
+	VADDPS      Z6, Z30, Z6
+	VRNDSCALEPS $0x00, Z10, Z10
+	VMULPS      Z1, Z13, Z30
+	VADDPS.BCST one<>+0(SB), Z6, Z6
+	VSUBPS      Z30, Z14, Z14
+	VMULPS      Z2, Z13, Z30
+	VSUBPS      Z30, Z14, Z14
+	VMOVUPS     (R12), Z30
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z30, K1
+	VSCALEFPS.Z Z5, Z6, K1, Z30
+	VMULPS      Z1, Z15, Z5
+	VMULPS      Z1, Z17, Z6
+	VMOVUPS     Z30, (R12)
+	VSUBPS      Z5, Z16, Z5
+	VSUBPS      Z6, Z18, Z6
+	VMULPS      Z2, Z15, Z16
+	VMULPS      Z2, Z17, Z18
+	VSUBPS      Z16, Z5, Z5
+	VSUBPS      Z18, Z6, Z16
+	VMULPS      Z3, Z31, Z6
+	VMULPS      Z31, Z31, Z18
+	VADDPS      Z4, Z6, Z6
+	VMULPS      Z31, Z6, Z6
+	VADDPS.BCST expQ2<>+0(SB), Z6, Z6
+	VMULPS      Z31, Z6, Z6
+	VADDPS.BCST expQ1<>+0(SB), Z6, Z6
+	VMULPS      Z31, Z6, Z6
+	VADDPS.BCST expQ0<>+0(SB), Z6, Z6
+	VMULPS      Z6, Z18, Z18
+	VMULPS      Z0, Z23, Z6
+	VADDPS      Z31, Z18, Z18
+	VRNDSCALEPS $0x00, Z6, Z6
+	VMULPS      Z1, Z19, Z31
+	VADDPS.BCST one<>+0(SB), Z18, Z18
+	VSUBPS      Z31, Z20, Z20
+	VMULPS      Z2, Z19, Z31
+	VSUBPS      Z31, Z20, Z20
+	VMOVUPS     64(R12), Z31
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z31, K1
+	VSCALEFPS.Z Z29, Z18, K1, Z31
+	VMULPS      Z0, Z24, Z18
+	VMULPS      Z1, Z7, Z29
+	VADDPS      Z31, Z30, Z30
+	VMOVUPS     Z31, 64(R12)
+	VRNDSCALEPS $0x00, Z18, Z18
+	VMULPS      Z1, Z10, Z31
+	VSUBPS      Z29, Z21, Z21
+	VMULPS      Z2, Z7, Z29
+	VSUBPS      Z31, Z22, Z22
+	VMULPS      Z2, Z10, Z31
+	VSUBPS      Z29, Z21, Z21
+	VMULPS      Z3, Z8, Z29
+	VSUBPS      Z31, Z22, Z22
+	VADDPS      Z4, Z29, Z31
+	VMULPS      Z8, Z8, Z29
+	VMULPS      Z8, Z31, Z31
+	VADDPS.BCST expQ2<>+0(SB), Z31, Z31
+	VMULPS      Z8, Z31, Z31
+	VADDPS.BCST expQ1<>+0(SB), Z31, Z31
+	VMULPS      Z8, Z31, Z31
+	VADDPS.BCST expQ0<>+0(SB), Z31, Z31
+	VMULPS      Z31, Z29, Z31
+	VMULPS      Z0, Z25, Z29
+	VADDPS      Z8, Z31, Z8
+	VRNDSCALEPS $0x00, Z29, Z29
+	VMULPS      Z1, Z6, Z31
+	VADDPS.BCST one<>+0(SB), Z8, Z8
+	VSUBPS      Z31, Z23, Z23
+	VMULPS      Z2, Z6, Z31
+	VSUBPS      Z31, Z23, Z23
+	VMOVUPS     128(R12), Z31
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z31, K1
+	VSCALEFPS.Z Z9, Z8, K1, Z31
+	VMULPS      Z1, Z18, Z8
+	VMULPS      Z1, Z29, Z9
+	VMOVUPS     Z31, 128(R12)
+	VSUBPS      Z8, Z24, Z8
+	VSUBPS      Z9, Z25, Z9
+	VMULPS      Z2, Z18, Z24
+	VMULPS      Z2, Z29, Z25
+	VSUBPS      Z24, Z8, Z8
+	VSUBPS      Z25, Z9, Z24
+	VMULPS      Z3, Z12, Z9
+	VMULPS      Z12, Z12, Z25
+	VADDPS      Z4, Z9, Z9
+	VMULPS      Z12, Z9, Z9
+	VADDPS.BCST expQ2<>+0(SB), Z9, Z9
+	VMULPS      Z12, Z9, Z9
+	VADDPS.BCST expQ1<>+0(SB), Z9, Z9
+	VMULPS      Z12, Z9, Z9
+	VADDPS.BCST expQ0<>+0(SB), Z9, Z9
+	VMULPS      Z9, Z25, Z25
+	VMULPS      Z0, Z26, Z9
+	VADDPS      Z12, Z25, Z12
+	VRNDSCALEPS $0x00, Z9, Z9
+	VADDPS.BCST one<>+0(SB), Z12, Z25
+	VMULPS      Z1, Z9, Z12
+	VSUBPS      Z12, Z26, Z12
+	VMULPS      Z2, Z9, Z26
+	VSUBPS      Z26, Z12, Z12
+	VMOVUPS     192(R12), Z26
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z26, K1
+	VSCALEFPS.Z Z11, Z25, K1, Z26
+	VMULPS      Z0, Z27, Z11
+	VMULPS      Z0, Z28, Z25
+	VADDPS      Z26, Z31, Z31
+	VMOVUPS     Z26, 192(R12)
+	VRNDSCALEPS $0x00, Z11, Z11
+	VRNDSCALEPS $0x00, Z25, Z25
+	VMULPS      Z3, Z14, Z26
+	VADDPS      Z31, Z30, Z31
+	VMULPS      Z1, Z11, Z30
+	VADDPS      Z4, Z26, Z26
+	VSUBPS      Z30, Z27, Z27
+	VMULPS      Z2, Z11, Z30
+	VMULPS      Z14, Z26, Z26
+	VSUBPS      Z30, Z27, Z27
+	VADDPS.BCST expQ2<>+0(SB), Z26, Z30
+	VMULPS      Z14, Z14, Z26
+	VMULPS      Z14, Z30, Z30
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z30
+	VMULPS      Z14, Z30, Z30
+	VADDPS.BCST expQ0<>+0(SB), Z30, Z30
+	VMULPS      Z30, Z26, Z30
+	VMULPS      Z1, Z25, Z26
+	VADDPS      Z14, Z30, Z14
+	VSUBPS      Z26, Z28, Z26
+	VMULPS      Z2, Z25, Z28
+	VMULPS      Z3, Z5, Z30
+	VADDPS.BCST one<>+0(SB), Z14, Z14
+	VSUBPS      Z28, Z26, Z26
+	VADDPS      Z4, Z30, Z30
+	VMULPS      Z5, Z5, Z28
+	VMULPS      Z5, Z30, Z30
+	VADDPS.BCST expQ2<>+0(SB), Z30, Z30
+	VMULPS      Z5, Z30, Z30
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z30
+	VMULPS      Z5, Z30, Z30
+	VADDPS.BCST expQ0<>+0(SB), Z30, Z30
+	VMULPS      Z30, Z28, Z28
+	VMOVUPS     256(R12), Z30
+	VADDPS      Z5, Z28, Z28
+	VMULPS      Z3, Z16, Z5
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z30, K1
+	VADDPS.BCST one<>+0(SB), Z28, Z28
+	VSCALEFPS.Z Z13, Z14, K1, Z14
+	VMULPS      Z3, Z20, Z13
+	VADDPS      Z4, Z5, Z30
+	VMULPS      Z16, Z16, Z5
+	VMOVUPS     Z14, 256(R12)
+	VADDPS      Z4, Z13, Z13
+	VMULPS      Z16, Z30, Z30
+	VMULPS      Z20, Z13, Z13
+	VADDPS.BCST expQ2<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ2<>+0(SB), Z13, Z13
+	VMULPS      Z16, Z30, Z30
+	VMULPS      Z20, Z13, Z13
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ1<>+0(SB), Z13, Z13
+	VMULPS      Z16, Z30, Z30
+	VMULPS      Z20, Z13, Z13
+	VADDPS.BCST expQ0<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ0<>+0(SB), Z13, Z13
+	VMULPS      Z30, Z5, Z5
+	VMOVUPS     320(R12), Z30
+	VADDPS      Z16, Z5, Z16
+	VMULPS      Z3, Z21, Z5
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z30, K1
+	VADDPS.BCST one<>+0(SB), Z16, Z16
+	VSCALEFPS.Z Z15, Z28, K1, Z30
+	VMULPS      Z3, Z22, Z15
+	VMULPS      Z3, Z23, Z28
+	VADDPS      Z4, Z5, Z5
+	VADDPS      Z30, Z14, Z14
+	VMOVUPS     Z30, 320(R12)
+	VADDPS      Z4, Z15, Z15
+	VADDPS      Z4, Z28, Z28
+	VMULPS      Z21, Z5, Z30
+	VMULPS      Z20, Z20, Z5
+	VMULPS      Z22, Z15, Z15
+	VMULPS      Z23, Z28, Z28
+	VADDPS.BCST expQ2<>+0(SB), Z30, Z30
+	VMULPS      Z13, Z5, Z5
+	VMOVUPS     384(R12), Z13
+	VADDPS.BCST expQ2<>+0(SB), Z15, Z15
+	VADDPS.BCST expQ2<>+0(SB), Z28, Z28
+	VMULPS      Z21, Z30, Z30
+	VADDPS      Z20, Z5, Z20
+	VMULPS      Z3, Z8, Z5
+	VMULPS      Z22, Z15, Z15
+	VMULPS      Z23, Z28, Z28
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z30
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z13, K1
+	VADDPS.BCST one<>+0(SB), Z20, Z13
+	VSCALEFPS.Z Z17, Z16, K1, Z17
+	VMULPS      Z3, Z24, Z16
+	VADDPS      Z4, Z5, Z20
+	VMULPS      Z21, Z21, Z5
+	VADDPS.BCST expQ1<>+0(SB), Z15, Z15
+	VADDPS.BCST expQ1<>+0(SB), Z28, Z28
+	VMULPS      Z21, Z30, Z30
+	VMOVUPS     Z17, 384(R12)
+	VADDPS      Z4, Z16, Z16
+	VMULPS      Z8, Z20, Z20
+	VMULPS      Z22, Z15, Z15
+	VMULPS      Z23, Z28, Z28
+	VADDPS.BCST expQ0<>+0(SB), Z30, Z30
+	VMULPS      Z24, Z16, Z16
+	VADDPS.BCST expQ2<>+0(SB), Z20, Z20
+	VADDPS.BCST expQ0<>+0(SB), Z15, Z15
+	VADDPS.BCST expQ0<>+0(SB), Z28, Z28
+	VMULPS      Z30, Z5, Z30
+	VMULPS      Z3, Z12, Z5
+	VADDPS.BCST expQ2<>+0(SB), Z16, Z16
+	VMULPS      Z8, Z20, Z20
+	VADDPS      Z21, Z30, Z21
+	VMOVUPS     448(R12), Z30
+	VADDPS      Z4, Z5, Z5
+	VMULPS      Z24, Z16, Z16
+	VADDPS.BCST expQ1<>+0(SB), Z20, Z20
+	VADDPS.BCST one<>+0(SB), Z21, Z21
+	VMULPS      Z12, Z5, Z5
+	VADDPS.BCST expQ1<>+0(SB), Z16, Z16
+	VMULPS      Z8, Z20, Z20
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z30, K1
+	VSCALEFPS.Z Z19, Z13, K1, Z30
+	VMULPS      Z3, Z27, Z13
+	VMULPS      Z3, Z26, Z19
+	VADDPS.BCST expQ2<>+0(SB), Z5, Z5
+	VMULPS      Z24, Z16, Z16
+	VADDPS.BCST expQ0<>+0(SB), Z20, Z20
+	VADDPS      Z30, Z17, Z17
+	VMOVUPS     Z30, 448(R12)
+	VADDPS      Z4, Z13, Z13
+	VADDPS      Z4, Z19, Z19
+	VMULPS      Z12, Z5, Z30
+	VMULPS      Z22, Z22, Z5
+	VADDPS.BCST expQ0<>+0(SB), Z16, Z16
+	VADDPS      Z17, Z14, Z14
+	VMULPS      Z27, Z13, Z13
+	VMULPS      Z26, Z19, Z17
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z19
+	VMOVUPS     512(R12), Z30
+	VMULPS      Z15, Z5, Z15
+	VMULPS      Z23, Z23, Z5
+	VADDPS      Z14, Z31, Z14
+	VADDPS.BCST expQ2<>+0(SB), Z13, Z13
+	VADDPS.BCST expQ2<>+0(SB), Z17, Z17
+	VMULPS      Z12, Z19, Z31
+	VMULPS      Z8, Z8, Z19
+	VADDPS      Z22, Z15, Z22
+	VMULPS      Z24, Z24, Z15
+	VMULPS      Z28, Z5, Z5
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z30, K1
+	VMULPS      Z27, Z13, Z13
+	VMULPS      Z26, Z17, Z17
+	VADDPS.BCST expQ0<>+0(SB), Z31, Z30
+	VMULPS      Z12, Z12, Z28
+	VMULPS      Z20, Z19, Z19
+	VADDPS.BCST one<>+0(SB), Z22, Z22
+	VMULPS      Z27, Z27, Z20
+	VMULPS      Z16, Z15, Z15
+	VADDPS      Z23, Z5, Z5
+	VMOVUPS     576(R12), Z16
+	VADDPS.BCST expQ1<>+0(SB), Z13, Z13
+	VADDPS.BCST expQ1<>+0(SB), Z17, Z23
+	VMULPS      Z26, Z26, Z17
+	VSCALEFPS.Z Z7, Z21, K1, Z7
+	VMULPS      Z30, Z28, Z21
+	VADDPS      Z8, Z19, Z8
+	VADDPS      Z24, Z15, Z15
+	VADDPS.BCST one<>+0(SB), Z5, Z5
+	VMULPS      Z27, Z13, Z13
+	VMULPS      Z26, Z23, Z19
+	VMOVUPS     640(R12), Z23
+	VMOVUPS     Z7, 512(R12)
+	VADDPS      Z12, Z21, Z12
+	VADDPS.BCST one<>+0(SB), Z8, Z8
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z16, K1
+	VMOVUPS     704(R12), Z16
+	VADDPS.BCST one<>+0(SB), Z15, Z15
+	VSCALEFPS.Z Z10, Z22, K1, Z10
+	VADDPS.BCST expQ0<>+0(SB), Z13, Z13
+	VADDPS.BCST expQ0<>+0(SB), Z19, Z19
+	VMOVUPS     768(R12), Z21
+	VADDPS.BCST one<>+0(SB), Z12, Z12
+	VMOVUPS     832(R12), Z22
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z23, K1
+	VADDPS      Z10, Z7, Z7
+	VMOVUPS     Z10, 576(R12)
+	VMULPS      Z13, Z20, Z10
+	VMULPS      Z19, Z17, Z13
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z16, K2
+	VSCALEFPS.Z Z6, Z5, K1, Z5
+	VSCALEFPS.Z Z18, Z8, K2, Z6
+	VADDPS      Z27, Z10, Z8
+	VADDPS      Z26, Z13, Z10
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z21, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z22, K2
+	VSCALEFPS.Z Z29, Z15, K1, Z13
+	VMOVUPS     Z5, 640(R12)
+	VSCALEFPS.Z Z9, Z12, K2, Z9
+	VADDPS      Z6, Z5, Z5
+	VMOVUPS     Z6, 704(R12)
+	VADDPS.BCST one<>+0(SB), Z8, Z6
+	VADDPS.BCST one<>+0(SB), Z10, Z8
+	VMOVUPS     896(R12), Z10
+	VMOVUPS     960(R12), Z12
+	VMOVUPS     Z13, 768(R12)
+	VADDPS      Z9, Z13, Z13
+	VADDPS      Z5, Z7, Z5
+	VMOVUPS     Z9, 832(R12)
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z10, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z12, K2
+	VSCALEFPS.Z Z11, Z6, K1, Z6
+	VSCALEFPS.Z Z25, Z8, K2, Z7
+	VADDPS      Z7, Z6, Z8
+	VMOVUPS     Z6, 896(R12)
+	VMOVUPS     Z7, 960(R12)
+	VADDPS      Z8, Z13, Z6
+	VADDPS      Z6, Z5, Z5
+	VADDPS      Z5, Z14, Z5
+	VMOVUPS     Z5, 2048(R11)
+	ADDQ        $0x00000980, R11
+	DECQ        R10
+	JNZ         targetsExpOnlyLoop
+
+	// Pass 2. loss = log32(s)·T - D, a chunk at a time (seq.TargetLoss);
+	// losses[i] = loss; acc[i%8] += float64(loss). Three loops: without lse,
+	// with lse (and no z-loss), with the z-loss (and lse).
+	MOVQ  R9, R10
+	LEAQ  (SP), R11
+	ADDQ  $0x3f, R11
+	ANDQ  $-64, R11
+	TESTB $0x01, 19584(SP)
+	JNZ   targetsLse
+
+targetsLogLoop:
+	CMPQ R10, $0x08
+	JLT  targetsLogLast
+
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32    2048(R11), Z0
+	VMOVDQU32    4480(R11), Z1
+	VMOVDQU32    6912(R11), Z2
+	VMOVDQU32    9344(R11), Z3
+	VMOVDQU32    11776(R11), Z4
+	VMOVDQU32    14208(R11), Z5
+	VMOVDQU32    16640(R11), Z6
+	VMOVDQU32    19072(R11), Z7
+	VBROADCASTSS logExpInv<>+0(SB), Z8
+	VBROADCASTSS logExpInv<>+0(SB), Z9
+	VBROADCASTSS logExpInv<>+0(SB), Z10
+	VBROADCASTSS logExpInv<>+0(SB), Z11
+	VPSRLD       $0x17, Z0, Z0
+	VPSRLD       $0x17, Z1, Z1
+	VBROADCASTSS logExpInv<>+0(SB), Z12
+	VBROADCASTSS logExpInv<>+0(SB), Z13
+	VPSRLD       $0x17, Z2, Z2
+	VPSRLD       $0x17, Z3, Z3
+	VBROADCASTSS logExpInv<>+0(SB), Z14
+	VBROADCASTSS logExpInv<>+0(SB), Z15
+	VPSRLD       $0x17, Z4, Z4
+	VPSRLD       $0x17, Z5, Z5
+	VPSRLD       $0x17, Z6, Z6
+	VPSRLD       $0x17, Z7, Z7
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z16
+	VPSUBD.BCST  logExpBias<>+0(SB), Z1, Z17
+	VPSUBD       Z0, Z8, Z0
+	VPSUBD       Z1, Z9, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z2, Z8
+	VPSUBD.BCST  logExpBias<>+0(SB), Z3, Z9
+	VPSUBD       Z2, Z10, Z2
+	VPSUBD       Z3, Z11, Z3
+	VPSLLD       $0x17, Z0, Z0
+	VPSUBD.BCST  logExpBias<>+0(SB), Z4, Z10
+	VPSUBD       Z4, Z12, Z4
+	VPSUBD       Z5, Z13, Z11
+	VPSLLD       $0x17, Z1, Z1
+	VMULPS       2048(R11), Z0, Z0
+	VPSUBD       Z6, Z14, Z12
+	VPSUBD       Z7, Z15, Z13
+	VPSLLD       $0x17, Z2, Z2
+	VMULPS       4480(R11), Z1, Z1
+	VPSLLD       $0x17, Z3, Z3
+	VPSLLD       $0x17, Z4, Z4
+	VMULPS       6912(R11), Z2, Z2
+	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
+	VPSLLD       $0x17, Z11, Z11
+	VPSLLD       $0x17, Z12, Z12
+	VMULPS       9344(R11), Z3, Z3
+	VADDPS       Z0, Z0, Z14
+	VPSLLD       $0x17, Z13, Z13
+	VMULPS       11776(R11), Z4, Z4
+	VADDPS       Z1, Z1, Z15
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
+	VMULPS       14208(R11), Z11, Z11
+	VMULPS       16640(R11), Z12, Z12
+	VADDPS       Z2, Z2, Z18
+	VCVTDQ2PS    Z16, Z16
+	VMULPS       19072(R11), Z13, Z13
+	VADDPS       Z3, Z3, Z19
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
+	VBLENDMPS    Z14, Z0, K1, Z14
+	VADDPS       Z4, Z4, Z0
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z2, K3
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z3, K4
+	VBLENDMPS    Z15, Z1, K2, Z21
+	VADDPS       Z11, Z11, Z1
+	VADDPS       Z12, Z12, Z15
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z4, K5
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z11, K6
+	VADDPS       Z13, Z13, Z20
+	VBLENDMPS    Z18, Z2, K3, Z2
+	VBLENDMPS    Z19, Z3, K4, Z3
+	VPSUBD.BCST  logExpBias<>+0(SB), Z6, Z6
+	VBLENDMPS    Z0, Z4, K5, Z0
+	VSUBPS.BCST  one<>+0(SB), Z14, Z4
+	VPSUBD.BCST  logExpBias<>+0(SB), Z7, Z7
+	VBLENDMPS    Z1, Z11, K6, Z1
+	VSUBPS.BCST  one<>+0(SB), Z21, Z11
+	VSUBPS.BCST  one<>+0(SB), Z2, Z2
+	VSUBPS.BCST  one<>+0(SB), Z3, Z3
+	VSUBPS.BCST  one<>+0(SB), Z0, Z0
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VMULPS       Z4, Z4, Z14
+	VMULPS.BCST  logP0<>+0(SB), Z4, Z18
+	VMULPS.BCST  logP0<>+0(SB), Z11, Z19
+	VCVTDQ2PS    Z17, Z17
+	VCVTDQ2PS    Z8, Z8
+	VMULPS.BCST  logP0<>+0(SB), Z2, Z21
+	VMULPS.BCST  logP0<>+0(SB), Z3, Z22
+	VCVTDQ2PS    Z9, Z9
+	VCVTDQ2PS    Z10, Z10
+	VMULPS.BCST  logP0<>+0(SB), Z0, Z23
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z24
+	VCVTDQ2PS    Z5, Z5
+	VCVTDQ2PS    Z6, Z6
+	VADDPS.BCST  logP1<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP1<>+0(SB), Z19, Z19
+	VADDPS.BCST  logP1<>+0(SB), Z21, Z21
+	VADDPS.BCST  logP1<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP1<>+0(SB), Z23, Z23
+	VADDPS.BCST  logP1<>+0(SB), Z24, Z24
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VCVTDQ2PS    Z7, Z7
+	VSUBPS.BCST  one<>+0(SB), Z16, Z25
+	VMULPS       Z2, Z21, Z21
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP2<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP2<>+0(SB), Z19, Z19
+	VBLENDMPS    Z25, Z16, K1, Z16
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z12, K1
+	VADDPS.BCST  logP2<>+0(SB), Z21, Z25
+	VMULPS       Z11, Z11, Z21
+	VBLENDMPS    Z15, Z12, K1, Z12
+	VADDPS.BCST  logP2<>+0(SB), Z22, Z22
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z16, Z15
+	VSUBPS.BCST  one<>+0(SB), Z12, Z12
+	VADDPS.BCST  logP2<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP2<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP3<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP3<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP3<>+0(SB), Z25, Z25
+	VMOVUPS      Z16, 2240(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z12, Z16
+	VADDPS.BCST  logP3<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP3<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP3<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP1<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP4<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP4<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP4<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP4<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP4<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP2<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP5<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP5<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP5<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP5<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP5<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP6<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP6<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP6<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP6<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP6<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP4<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP7<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP7<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP7<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP7<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP7<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP5<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP8<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP8<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP8<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP8<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP8<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP8<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP6<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VMULPS       Z14, Z18, Z18
+	VMULPS       Z1, Z24, Z24
+	VMULPS       Z21, Z19, Z19
+	VMULPS       Z12, Z16, Z16
+	VMULPS.BCST  half<>+0(SB), Z14, Z14
+	VADDPS       Z15, Z18, Z15
+	VMULPS.BCST  half<>+0(SB), Z21, Z21
+	VSUBPS.BCST  one<>+0(SB), Z17, Z18
+	VADDPS.BCST  logP7<>+0(SB), Z16, Z16
+	VSUBPS       Z14, Z15, Z15
+	VSUBPS.BCST  one<>+0(SB), Z8, Z14
+	VBLENDMPS    Z18, Z17, K2, Z17
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z13, K2
+	VMULPS       Z12, Z16, Z18
+	VSUBPS.BCST  one<>+0(SB), Z9, Z16
+	VBLENDMPS    Z20, Z13, K2, Z13
+	VSUBPS.BCST  one<>+0(SB), Z10, Z20
+	VSUBPS.BCST  one<>+0(SB), Z13, Z13
+	VBLENDMPS    Z14, Z8, K3, Z8
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z17, Z14
+	VADDPS.BCST  logP8<>+0(SB), Z18, Z26
+	VSUBPS.BCST  one<>+0(SB), Z5, Z18
+	VBLENDMPS    Z16, Z9, K4, Z27
+	VSUBPS.BCST  one<>+0(SB), Z6, Z9
+	VSUBPS.BCST  one<>+0(SB), Z7, Z16
+	VBLENDMPS    Z20, Z10, K5, Z10
+	VMULPS.BCST  logP0<>+0(SB), Z13, Z28
+	VMULPS       Z2, Z2, Z20
+	VADDPS       Z14, Z19, Z14
+	VADDPS       Z15, Z4, Z19
+	VMULPS       Z3, Z3, Z4
+	VMULPS       Z0, Z0, Z15
+	VBLENDMPS    Z18, Z5, K6, Z5
+	VMULPS       Z1, Z1, Z18
+	VMULPS       Z12, Z12, Z29
+	VBLENDMPS    Z9, Z6, K1, Z6
+	VBLENDMPS    Z16, Z7, K2, Z7
+	VADDPS.BCST  logP1<>+0(SB), Z28, Z16
+	VMULPS       Z13, Z13, Z9
+	VMULPS       Z12, Z26, Z26
+	VSUBPS       Z21, Z14, Z31
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z8, Z14
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z27, Z21
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z10, Z28
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z5, Z30
+	VMULPS       Z13, Z16, Z16
+	VMULPS       Z20, Z25, Z25
+	VADDPS       Z31, Z11, Z11
+	VADDPS       2240(R11), Z19, Z31
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z6, Z19
+	VMULPS       Z4, Z22, Z22
+	VMULPS       Z15, Z23, Z23
+	VMULPS       Z18, Z24, Z24
+	VADDPS.BCST  logP2<>+0(SB), Z16, Z16
+	VMULPS       Z29, Z26, Z26
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z17, Z17
+	VADDPS       Z14, Z25, Z25
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z7, Z14
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z8, Z8
+	VADDPS       Z21, Z22, Z21
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z27, Z22
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z10, Z10
+	VADDPS       Z28, Z23, Z23
+	VADDPS       Z30, Z24, Z24
+	VMULPS       Z13, Z16, Z16
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
+	VADDPS       Z19, Z26, Z19
+	VMOVUPS      Z17, 4672(R11)
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
+	VMOVUPS      Z8, 7104(R11)
+	VMULPS.BCST  half<>+0(SB), Z20, Z8
+	VMULPS.BCST  half<>+0(SB), Z4, Z4
+	VMOVUPS      Z22, 9536(R11)
+	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
+	VMULPS.BCST  half<>+0(SB), Z15, Z15
+	VMOVUPS      Z10, 11968(R11)
+	VMULPS.BCST  half<>+0(SB), Z18, Z10
+	VMULPS.BCST  half<>+0(SB), Z29, Z17
+	VMOVUPS      Z5, 14400(R11)
+	VMULPS.BCST  half<>+0(SB), Z9, Z5
+	VMOVUPS      Z6, 16832(R11)
+	VSUBPS       Z8, Z25, Z6
+	VSUBPS       Z4, Z21, Z4
+	VMULPS       2112(R11), Z31, Z8
+	VMULPS       Z13, Z16, Z16
+	VMOVUPS      Z7, 19264(R11)
+	VSUBPS       Z15, Z23, Z7
+	VSUBPS       Z10, Z24, Z10
+	VSUBPS       Z17, Z19, Z15
+	VADDPS       Z6, Z2, Z2
+	VADDPS       Z4, Z3, Z3
+	VADDPS.BCST  logP4<>+0(SB), Z16, Z4
+	VADDPS       Z7, Z0, Z0
+	VADDPS       Z10, Z1, Z1
+	VADDPS       Z15, Z12, Z6
+	VADDPS       4672(R11), Z11, Z7
+	VADDPS       7104(R11), Z2, Z2
+	VMULPS       Z13, Z4, Z4
+	VADDPS       9536(R11), Z3, Z3
+	VADDPS       11968(R11), Z0, Z0
+	VADDPS       14400(R11), Z1, Z1
+	VADDPS       16832(R11), Z6, Z6
+	VMULPS       4544(R11), Z7, Z7
+	VMULPS       6976(R11), Z2, Z2
+	VADDPS.BCST  logP5<>+0(SB), Z4, Z4
+	VMULPS       9408(R11), Z3, Z3
+	VMULPS       11840(R11), Z0, Z0
+	VMULPS       14272(R11), Z1, Z1
+	VMULPS       16704(R11), Z6, Z6
+	VSUBPS       2176(R11), Z8, Z8
+	VMULPS       Z13, Z4, Z4
+	VSUBPS       4608(R11), Z7, Z7
+	VSUBPS       7040(R11), Z2, Z2
+	VSUBPS       9472(R11), Z3, Z3
+	VSUBPS       11904(R11), Z0, Z0
+	VSUBPS       14336(R11), Z1, Z1
+	VSUBPS       16768(R11), Z6, Z6
+	VADDPS.BCST  logP6<>+0(SB), Z4, Z4
+	VMULPS       Z13, Z4, Z4
+	VADDPS.BCST  logP7<>+0(SB), Z4, Z4
+	VMULPS       Z13, Z4, Z4
+	VADDPS.BCST  logP8<>+0(SB), Z4, Z4
+	VMULPS       Z13, Z4, Z4
+	VMULPS       Z9, Z4, Z4
+	VADDPS       Z14, Z4, Z4
+	VSUBPS       Z5, Z4, Z4
+	VADDPS       Z4, Z13, Z4
+	VADDPS       19264(R11), Z4, Z4
+	VMULPS       19136(R11), Z4, Z4
+	VSUBPS       19200(R11), Z4, Z4
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses593
+	VMOVUPS Z8, (DX)
+	VMOVUPS Z7, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z0, 256(DX)
+	VMOVUPS Z1, 320(DX)
+	VMOVUPS Z6, 384(DX)
+	VMOVUPS Z4, 448(DX)
+	ADDQ    $0x00000200, DX
+
+noLosses593:
+	VMOVUPD       (R8), Z5
+	VCVTPS2PD     Y8, Z9
+	VEXTRACTF64X4 $0x01, Z8, Y8
+	VCVTPS2PD     Y8, Z8
+	VADDPD        Z5, Z9, Z5
+	VADDPD        Z5, Z8, Z5
+	VCVTPS2PD     Y7, Z8
+	VEXTRACTF64X4 $0x01, Z7, Y7
+	VCVTPS2PD     Y7, Z7
+	VADDPD        Z5, Z8, Z5
+	VADDPD        Z5, Z7, Z5
+	VCVTPS2PD     Y2, Z7
+	VEXTRACTF64X4 $0x01, Z2, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z5, Z7, Z5
+	VADDPD        Z5, Z2, Z2
+	VCVTPS2PD     Y3, Z5
+	VEXTRACTF64X4 $0x01, Z3, Y3
+	VCVTPS2PD     Y3, Z3
+	VADDPD        Z2, Z5, Z2
+	VADDPD        Z2, Z3, Z2
+	VCVTPS2PD     Y0, Z3
+	VEXTRACTF64X4 $0x01, Z0, Y0
+	VCVTPS2PD     Y0, Z0
+	VADDPD        Z2, Z3, Z2
+	VADDPD        Z2, Z0, Z0
+	VCVTPS2PD     Y1, Z2
+	VEXTRACTF64X4 $0x01, Z1, Y1
+	VCVTPS2PD     Y1, Z1
+	VADDPD        Z0, Z2, Z0
+	VADDPD        Z0, Z1, Z0
+	VCVTPS2PD     Y6, Z1
+	VEXTRACTF64X4 $0x01, Z6, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y4, Z1
+	VEXTRACTF64X4 $0x01, Z4, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VMOVUPD       Z0, (R8)
+	ADDQ          $0x00004c00, R11
+	SUBQ          $0x08, R10
+	JMP           targetsLogLoop
+
+targetsLogLast:
+	TESTQ R10, R10
+	JZ    targetsGrad
+
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32    2048(R11), Z0
+	VBROADCASTSS logExpInv<>+0(SB), Z1
+	VPSRLD       $0x17, Z0, Z0
+	VPSUBD       Z0, Z1, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z0
+	VPSLLD       $0x17, Z1, Z1
+	VCVTDQ2PS    Z0, Z0
+	VMULPS       2048(R11), Z1, Z1
+	VSUBPS.BCST  one<>+0(SB), Z0, Z3
+	VADDPS       Z1, Z1, Z2
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K1
+	VBLENDMPS    Z3, Z0, K1, Z0
+	VBLENDMPS    Z2, Z1, K1, Z1
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z0, Z2
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z0, Z0
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VMOVUPS      Z0, 2240(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z3
+	VMULPS       Z1, Z1, Z0
+	VADDPS.BCST  logP1<>+0(SB), Z3, Z3
+	VMULPS.BCST  half<>+0(SB), Z0, Z4
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP2<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP3<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP4<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP5<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP6<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP7<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP8<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VMULPS       Z0, Z3, Z0
+	VADDPS       Z2, Z0, Z0
+	VSUBPS       Z4, Z0, Z0
+	VADDPS       Z0, Z1, Z0
+	VADDPS       2240(R11), Z0, Z0
+	VMULPS       2112(R11), Z0, Z0
+	VSUBPS       2176(R11), Z0, Z0
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses594
+	VMOVUPS Z0, (DX)
+	ADDQ    $0x00000040, DX
+
+noLosses594:
+	VMOVUPD       (R8), Z1
+	VCVTPS2PD     Y0, Z2
+	VEXTRACTF64X4 $0x01, Z0, Y0
+	VCVTPS2PD     Y0, Z0
+	VADDPD        Z1, Z2, Z1
+	VADDPD        Z1, Z0, Z0
+	VMOVUPD       Z0, (R8)
+	ADDQ          $0x00000980, R11
+	DECQ          R10
+	JMP           targetsLogLast
+
+targetsLse:
+	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
+	// the record and then to lse (when not nil).
+	TESTB $0x02, 19584(SP)
+	JNZ   targetsZ
+
+targetsLseLogLoop:
+	CMPQ R10, $0x08
+	JLT  targetsLseLogLast
+
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32    2048(R11), Z0
+	VMOVDQU32    4480(R11), Z1
+	VMOVDQU32    6912(R11), Z2
+	VMOVDQU32    9344(R11), Z3
+	VMOVDQU32    11776(R11), Z4
+	VMOVDQU32    14208(R11), Z5
+	VMOVDQU32    16640(R11), Z6
+	VMOVDQU32    19072(R11), Z7
+	VBROADCASTSS logExpInv<>+0(SB), Z8
+	VBROADCASTSS logExpInv<>+0(SB), Z9
+	VBROADCASTSS logExpInv<>+0(SB), Z10
+	VBROADCASTSS logExpInv<>+0(SB), Z11
+	VPSRLD       $0x17, Z0, Z0
+	VPSRLD       $0x17, Z1, Z1
+	VBROADCASTSS logExpInv<>+0(SB), Z12
+	VBROADCASTSS logExpInv<>+0(SB), Z13
+	VPSRLD       $0x17, Z2, Z2
+	VPSRLD       $0x17, Z3, Z3
+	VBROADCASTSS logExpInv<>+0(SB), Z14
+	VBROADCASTSS logExpInv<>+0(SB), Z15
+	VPSRLD       $0x17, Z4, Z4
+	VPSRLD       $0x17, Z5, Z5
+	VPSRLD       $0x17, Z6, Z6
+	VPSRLD       $0x17, Z7, Z7
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z16
+	VPSUBD.BCST  logExpBias<>+0(SB), Z1, Z17
+	VPSUBD       Z0, Z8, Z0
+	VPSUBD       Z1, Z9, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z2, Z8
+	VPSUBD.BCST  logExpBias<>+0(SB), Z3, Z9
+	VPSUBD       Z2, Z10, Z2
+	VPSUBD       Z3, Z11, Z3
+	VPSLLD       $0x17, Z0, Z0
+	VPSUBD.BCST  logExpBias<>+0(SB), Z4, Z10
+	KMOVW        2368(R11), K3
+	VPSUBD       Z4, Z12, Z4
+	VPSUBD       Z5, Z13, Z11
+	VPSLLD       $0x17, Z1, Z1
+	VMULPS       2048(R11), Z0, Z0
+	KMOVW        4800(R11), K4
+	VPSUBD       Z6, Z14, Z12
+	VPSUBD       Z7, Z15, Z13
+	VPSLLD       $0x17, Z2, Z2
+	VMULPS       4480(R11), Z1, Z1
+	KMOVW        7232(R11), K5
+	VPSLLD       $0x17, Z3, Z3
+	VPSLLD       $0x17, Z4, Z4
+	VMULPS       6912(R11), Z2, Z2
+	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
+	VPSLLD       $0x17, Z11, Z11
+	VPSLLD       $0x17, Z12, Z12
+	VMULPS       9344(R11), Z3, Z3
+	VADDPS       Z0, Z0, Z14
+	KMOVW        9664(R11), K6
+	VPSLLD       $0x17, Z13, Z13
+	VMULPS       11776(R11), Z4, Z4
+	VADDPS       Z1, Z1, Z15
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
+	VMULPS       14208(R11), Z11, Z11
+	VMULPS       16640(R11), Z12, Z12
+	VADDPS       Z2, Z2, Z18
+	VCVTDQ2PS    Z16, Z16
+	VMULPS       19072(R11), Z13, Z13
+	VADDPS       Z3, Z3, Z19
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
+	VBLENDMPS    Z14, Z0, K1, Z14
+	VADDPS       Z4, Z4, Z0
+	VBLENDMPS    Z15, Z1, K2, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z6, Z6
+	VPSUBD.BCST  logExpBias<>+0(SB), Z7, Z7
+	VADDPS       Z11, Z11, Z15
+	VADDPS       Z12, Z12, Z20
+	VADDPS       Z13, Z13, Z21
+	VSUBPS.BCST  one<>+0(SB), Z14, Z14
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VCVTDQ2PS    Z17, Z17
+	VCVTDQ2PS    Z8, Z8
+	VCVTDQ2PS    Z9, Z9
+	VMULPS.BCST  logP0<>+0(SB), Z14, Z22
+	VCVTDQ2PS    Z10, Z10
+	VCVTDQ2PS    Z5, Z5
+	VMULPS       Z14, Z14, Z23
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z24
+	VCVTDQ2PS    Z6, Z6
+	VCVTDQ2PS    Z7, Z7
+	VSUBPS.BCST  one<>+0(SB), Z16, Z25
+	VADDPS.BCST  logP1<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP1<>+0(SB), Z24, Z24
+	VBLENDMPS    Z25, Z16, K1, Z16
+	VMULPS.BCST  half<>+0(SB), Z23, Z25
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z2, K1
+	VMULPS       Z14, Z22, Z22
+	VBLENDMPS    Z18, Z2, K1, Z2
+	VMULPS       Z1, Z24, Z24
+	VSUBPS.BCST  one<>+0(SB), Z17, Z18
+	VSUBPS.BCST  one<>+0(SB), Z2, Z2
+	VADDPS.BCST  logP2<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP2<>+0(SB), Z24, Z24
+	VBLENDMPS    Z18, Z17, K2, Z17
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z16, Z18
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z3, K2
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z16, Z16
+	VBLENDMPS    Z19, Z3, K2, Z3
+	VMULPS.BCST  logP0<>+0(SB), Z2, Z19
+	VMULPS       Z14, Z22, Z22
+	VSUBPS.BCST  one<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z24, Z24
+	VMOVUPS      Z16, 2240(R11)
+	VADDPS.BCST  logP1<>+0(SB), Z19, Z16
+	VADDPS.BCST  logP3<>+0(SB), Z22, Z22
+	VMULPS       Z1, Z1, Z19
+	VADDPS.BCST  logP3<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP2<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP4<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP5<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP4<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP6<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP5<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP7<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP6<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP8<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP8<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP7<>+0(SB), Z16, Z16
+	VMULPS       Z23, Z22, Z23
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z17, Z22
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z17, Z17
+	VMULPS       Z19, Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z19, Z19
+	VMULPS       Z2, Z16, Z16
+	VADDPS       Z18, Z23, Z18
+	VMOVUPS      Z22, 4672(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z3, Z23
+	VSUBPS.BCST  one<>+0(SB), Z8, Z22
+	VADDPS       Z17, Z24, Z24
+	VSUBPS.BCST  one<>+0(SB), Z9, Z17
+	VADDPS.BCST  logP8<>+0(SB), Z16, Z16
+	VSUBPS       Z25, Z18, Z18
+	VADDPS.BCST  logP1<>+0(SB), Z23, Z25
+	VSUBPS.BCST  one<>+0(SB), Z10, Z23
+	VBLENDMPS    Z22, Z8, K1, Z22
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z4, K1
+	VSUBPS.BCST  one<>+0(SB), Z5, Z8
+	VBLENDMPS    Z17, Z9, K2, Z9
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z11, K2
+	VBLENDMPS    Z0, Z4, K1, Z0
+	VMULPS       Z2, Z2, Z4
+	VMULPS       Z3, Z3, Z17
+	VBLENDMPS    Z15, Z11, K2, Z11
+	VSUBPS.BCST  one<>+0(SB), Z0, Z0
+	VMULPS       Z3, Z25, Z15
+	VMULPS       Z2, Z16, Z16
+	VSUBPS.BCST  one<>+0(SB), Z11, Z25
+	VSUBPS.BCST  one<>+0(SB), Z6, Z11
+	VBLENDMPS    Z23, Z10, K1, Z10
+	VBLENDMPS    Z8, Z5, K2, Z5
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z12, K1
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z13, K2
+	VBLENDMPS    Z20, Z12, K1, Z8
+	VBLENDMPS    Z21, Z13, K2, Z12
+	VMULPS.BCST  logP0<>+0(SB), Z0, Z20
+	VMULPS       Z0, Z0, Z13
+	VSUBPS.BCST  one<>+0(SB), Z8, Z8
+	VSUBPS.BCST  one<>+0(SB), Z12, Z12
+	VMULPS       Z25, Z25, Z21
+	VBLENDMPS    Z11, Z6, K1, Z6
+	VMULPS.BCST  logP0<>+0(SB), Z25, Z11
+	VADDPS.BCST  logP2<>+0(SB), Z15, Z15
+	VMULPS       Z4, Z16, Z16
+	VSUBPS       Z19, Z24, Z19
+	VADDPS.BCST  logP1<>+0(SB), Z20, Z26
+	VSUBPS.BCST  one<>+0(SB), Z7, Z20
+	VMULPS.BCST  logP0<>+0(SB), Z8, Z23
+	VMULPS.BCST  logP0<>+0(SB), Z12, Z24
+	VADDPS       Z18, Z14, Z14
+	VADDPS.BCST  logP1<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z15, Z18
+	VMULPS       Z8, Z8, Z15
+	VADDPS       Z19, Z1, Z1
+	VMULPS       Z0, Z26, Z26
+	VMULPS       Z12, Z12, Z19
+	VBLENDMPS    Z20, Z7, K2, Z7
+	VADDPS.BCST  logP1<>+0(SB), Z23, Z20
+	VADDPS.BCST  logP1<>+0(SB), Z24, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP3<>+0(SB), Z18, Z24
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z22, Z18
+	VADDPS.BCST  logP2<>+0(SB), Z26, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z9, Z26
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z12, Z23, Z23
+	VADDPS       2240(R11), Z14, Z14
+	VADDPS       4672(R11), Z1, Z1
+	VADDPS.BCST  logP2<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z22, Z22
+	VADDPS       Z18, Z16, Z16
+	VMULPS       Z0, Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z10, Z18
+	VADDPS.BCST  logP2<>+0(SB), Z20, Z20
+	VADDPS.BCST  logP2<>+0(SB), Z23, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z9, Z9
+	VMOVUPS      Z22, 7104(R11)
+	VADDPS.BCST  logP3<>+0(SB), Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z5, Z22
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z12, Z23, Z23
+	VADDPS.BCST  logP3<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z10, Z10
+	VMOVUPS      Z9, 9536(R11)
+	VMULPS       Z0, Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z6, Z9
+	VADDPS.BCST  logP3<>+0(SB), Z20, Z20
+	VADDPS.BCST  logP3<>+0(SB), Z23, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
+	VMOVUPS      Z10, 11968(R11)
+	VADDPS.BCST  logP4<>+0(SB), Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z7, Z10
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z12, Z23, Z23
+	VADDPS.BCST  logP4<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
+	VMOVUPS      Z5, 14400(R11)
+	VMULPS       Z0, Z27, Z5
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
+	VADDPS       2304(R11), Z14, Z27
+	VADDPS.BCST  logP4<>+0(SB), Z20, Z20
+	VADDPS.BCST  logP4<>+0(SB), Z23, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z4, Z4
+	VMOVUPS      Z6, 16832(R11)
+	VADDPS.BCST  logP5<>+0(SB), Z5, Z5
+	VMULPS.BCST  half<>+0(SB), Z17, Z6
+	VMOVUPS      Z7, 19264(R11)
+	VMULPS       Z8, Z20, Z7
+	VMULPS       Z12, Z23, Z20
+	VADDPS       4736(R11), Z1, Z23
+	VBLENDMPS    2304(R11), Z27, K3, Z27
+	VADDPS.BCST  logP5<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z13, Z28
+	VSUBPS       Z4, Z16, Z4
+	VMOVUPS      Z27, 2368(R11)
+	VMULPS       Z0, Z5, Z5
+	VMULPS.BCST  half<>+0(SB), Z21, Z16
+	VADDPS.BCST  logP5<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP5<>+0(SB), Z20, Z20
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z15, Z27
+	VADDPS       Z4, Z2, Z2
+	VADDPS.BCST  logP6<>+0(SB), Z5, Z4
+	VMULPS.BCST  half<>+0(SB), Z19, Z5
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z20, Z20
+	VBLENDMPS    4736(R11), Z23, K4, Z23
+	VADDPS.BCST  logP6<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VADDPS       7104(R11), Z2, Z2
+	VMOVUPS      Z23, 4800(R11)
+	VMULPS       Z0, Z4, Z4
+	VMULPS       2112(R11), Z14, Z14
+	VADDPS.BCST  logP6<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP6<>+0(SB), Z20, Z20
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP8<>+0(SB), Z24, Z23
+	VMULPS       4544(R11), Z1, Z1
+	VADDPS.BCST  logP7<>+0(SB), Z4, Z4
+	VMULPS       6976(R11), Z2, Z24
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z20, Z20
+	VADDPS       7168(R11), Z2, Z2
+	VSUBPS       2176(R11), Z14, Z14
+	VADDPS.BCST  logP7<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z23, Z23
+	VSUBPS       4608(R11), Z1, Z1
+	VMULPS       Z0, Z4, Z4
+	VSUBPS       7040(R11), Z24, Z24
+	VADDPS.BCST  logP7<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP7<>+0(SB), Z20, Z20
+	VMULPS       Z25, Z11, Z11
+	VMULPS       Z17, Z23, Z17
+	VBLENDMPS    7168(R11), Z2, K5, Z2
+	VADDPS.BCST  logP8<>+0(SB), Z4, Z4
+	VMOVUPS      Z2, 7232(R11)
+	VMULPS       Z8, Z7, Z2
+	VMULPS       Z12, Z20, Z7
+	VADDPS.BCST  logP8<>+0(SB), Z11, Z11
+	VADDPS       Z26, Z17, Z17
+	VMULPS       Z0, Z4, Z4
+	VADDPS.BCST  logP8<>+0(SB), Z2, Z2
+	VADDPS.BCST  logP8<>+0(SB), Z7, Z7
+	VMULPS       Z25, Z11, Z11
+	VSUBPS       Z6, Z17, Z6
+	VMULPS       Z13, Z4, Z4
+	VMULPS       Z8, Z2, Z2
+	VMULPS       Z12, Z7, Z7
+	VMULPS       Z21, Z11, Z11
+	VADDPS       Z6, Z3, Z3
+	KMOVW        12096(R11), K1
+	VADDPS       Z18, Z4, Z4
+	KMOVW        14528(R11), K2
+	VMULPS       Z15, Z2, Z2
+	VMULPS       Z19, Z7, Z6
+	KMOVW        16960(R11), K3
+	KMOVW        19392(R11), K4
+	VADDPS       Z22, Z11, Z7
+	VADDPS       9536(R11), Z3, Z3
+	VSUBPS       Z28, Z4, Z4
+	VADDPS       Z9, Z2, Z2
+	VADDPS       Z10, Z6, Z6
+	VSUBPS       Z16, Z7, Z7
+	VMULPS       9408(R11), Z3, Z9
+	VADDPS       9600(R11), Z3, Z3
+	VADDPS       Z4, Z0, Z0
+	VSUBPS       Z27, Z2, Z2
+	VSUBPS       Z5, Z6, Z4
+	VADDPS       Z7, Z25, Z5
+	VSUBPS       9472(R11), Z9, Z6
+	VBLENDMPS    9600(R11), Z3, K6, Z3
+	VADDPS       11968(R11), Z0, Z0
+	VMOVUPS      Z3, 9664(R11)
+	VADDPS       Z2, Z8, Z2
+	VADDPS       Z4, Z12, Z3
+	VADDPS       14400(R11), Z5, Z4
+	VMULPS       11840(R11), Z0, Z5
+	VADDPS       12032(R11), Z0, Z0
+	VADDPS       16832(R11), Z2, Z2
+	VADDPS       19264(R11), Z3, Z3
+	VMULPS       14272(R11), Z4, Z7
+	VADDPS       14464(R11), Z4, Z4
+	VSUBPS       11904(R11), Z5, Z5
+	VBLENDMPS    12032(R11), Z0, K1, Z0
+	VMULPS       16704(R11), Z2, Z8
+	VMULPS       19136(R11), Z3, Z9
+	VMOVUPS      Z0, 12096(R11)
+	VADDPS       16896(R11), Z2, Z0
+	VADDPS       19328(R11), Z3, Z2
+	VSUBPS       14336(R11), Z7, Z3
+	VBLENDMPS    14464(R11), Z4, K2, Z4
+	VSUBPS       16768(R11), Z8, Z7
+	VSUBPS       19200(R11), Z9, Z8
+	VMOVUPS      Z4, 14528(R11)
+	VBLENDMPS    16896(R11), Z0, K3, Z0
+	VBLENDMPS    19328(R11), Z2, K4, Z2
+	VMOVUPS      Z0, 16960(R11)
+	VMOVUPS      Z2, 19392(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses595
+	VMOVUPS Z14, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z24, 128(DX)
+	VMOVUPS Z6, 192(DX)
+	VMOVUPS Z5, 256(DX)
+	VMOVUPS Z3, 320(DX)
+	VMOVUPS Z7, 384(DX)
+	VMOVUPS Z8, 448(DX)
+	ADDQ    $0x00000200, DX
+
+noLosses595:
+	VMOVUPD       (R8), Z0
+	VCVTPS2PD     Y14, Z2
+	VEXTRACTF64X4 $0x01, Z14, Y4
+	VCVTPS2PD     Y4, Z4
+	VADDPD        Z0, Z2, Z0
+	VADDPD        Z0, Z4, Z0
+	VCVTPS2PD     Y1, Z2
+	VEXTRACTF64X4 $0x01, Z1, Y1
+	VCVTPS2PD     Y1, Z1
+	VADDPD        Z0, Z2, Z0
+	VADDPD        Z0, Z1, Z0
+	VCVTPS2PD     Y24, Z1
+	VEXTRACTF64X4 $0x01, Z24, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y6, Z1
+	VEXTRACTF64X4 $0x01, Z6, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y5, Z1
+	VEXTRACTF64X4 $0x01, Z5, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y3, Z1
+	VEXTRACTF64X4 $0x01, Z3, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y7, Z1
+	VEXTRACTF64X4 $0x01, Z7, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y8, Z1
+	VEXTRACTF64X4 $0x01, Z8, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VMOVUPD       Z0, (R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse596
+	VMOVUPS 2368(R11), Z0
+	VMOVUPS Z0, (R14)
+	VMOVUPS 4800(R11), Z0
+	VMOVUPS Z0, 64(R14)
+	VMOVUPS 7232(R11), Z0
+	VMOVUPS Z0, 128(R14)
+	VMOVUPS 9664(R11), Z0
+	VMOVUPS Z0, 192(R14)
+	VMOVUPS 12096(R11), Z0
+	VMOVUPS Z0, 256(R14)
+	VMOVUPS 14528(R11), Z0
+	VMOVUPS Z0, 320(R14)
+	VMOVUPS 16960(R11), Z0
+	VMOVUPS Z0, 384(R14)
+	VMOVUPS 19392(R11), Z0
+	VMOVUPS Z0, 448(R14)
+	ADDQ    $0x00000200, R14
+
+noLse596:
+	ADDQ $0x00004c00, R11
+	SUBQ $0x08, R10
+	JMP  targetsLseLogLoop
+
+targetsLseLogLast:
+	TESTQ R10, R10
+	JZ    targetsGrad
+
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32    2048(R11), Z0
+	VBROADCASTSS logExpInv<>+0(SB), Z1
+	KMOVW        2368(R11), K2
+	VPSRLD       $0x17, Z0, Z0
+	VPSUBD       Z0, Z1, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z0
+	VPSLLD       $0x17, Z1, Z1
+	VCVTDQ2PS    Z0, Z0
+	VMULPS       2048(R11), Z1, Z1
+	VSUBPS.BCST  one<>+0(SB), Z0, Z3
+	VADDPS       Z1, Z1, Z2
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K1
+	VBLENDMPS    Z3, Z0, K1, Z0
+	VBLENDMPS    Z2, Z1, K1, Z1
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z0, Z2
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z0, Z0
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VMOVUPS      Z0, 2240(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z3
+	VMULPS       Z1, Z1, Z0
+	VADDPS.BCST  logP1<>+0(SB), Z3, Z3
+	VMULPS.BCST  half<>+0(SB), Z0, Z4
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP2<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP3<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP4<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP5<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP6<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP7<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP8<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VMULPS       Z0, Z3, Z0
+	VADDPS       Z2, Z0, Z0
+	VSUBPS       Z4, Z0, Z0
+	VADDPS       Z0, Z1, Z0
+	VADDPS       2240(R11), Z0, Z0
+	VMULPS       2112(R11), Z0, Z1
+	VADDPS       2304(R11), Z0, Z0
+	VSUBPS       2176(R11), Z1, Z1
+	VBLENDMPS    2304(R11), Z0, K2, Z0
+	VMOVUPS      Z0, 2368(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses597
+	VMOVUPS Z1, (DX)
+	ADDQ    $0x00000040, DX
+
+noLosses597:
+	VMOVUPD       (R8), Z0
+	VCVTPS2PD     Y1, Z2
+	VEXTRACTF64X4 $0x01, Z1, Y1
+	VCVTPS2PD     Y1, Z1
+	VADDPD        Z0, Z2, Z0
+	VADDPD        Z0, Z1, Z0
+	VMOVUPD       Z0, (R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse598
+	VMOVUPS 2368(R11), Z0
+	VMOVUPS Z0, (R14)
+	ADDQ    $0x00000040, R14
+
+noLse598:
+	ADDQ $0x00000980, R11
+	DECQ R10
+	JMP  targetsLseLogLast
+
+targetsZ:
+	// Pass 2 with lse and the z-loss: zl, f = zTerms(z, lse) (seq.ZTerms); loss =
+	// loss + zl·T; f stored to the record.
+targetsZLogLoop:
+	CMPQ R10, $0x08
+	JLT  targetsZLogLast
+
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32    2048(R11), Z0
+	VMOVDQU32    4480(R11), Z1
+	VMOVDQU32    6912(R11), Z2
+	VMOVDQU32    9344(R11), Z3
+	VMOVDQU32    11776(R11), Z4
+	VMOVDQU32    14208(R11), Z5
+	VMOVDQU32    16640(R11), Z6
+	VMOVDQU32    19072(R11), Z7
+	VBROADCASTSS logExpInv<>+0(SB), Z8
+	VBROADCASTSS logExpInv<>+0(SB), Z9
+	VBROADCASTSS logExpInv<>+0(SB), Z10
+	VBROADCASTSS logExpInv<>+0(SB), Z11
+	VPSRLD       $0x17, Z0, Z0
+	VPSRLD       $0x17, Z1, Z1
+	VBROADCASTSS logExpInv<>+0(SB), Z12
+	VBROADCASTSS logExpInv<>+0(SB), Z13
+	VPSRLD       $0x17, Z2, Z2
+	VPSRLD       $0x17, Z3, Z3
+	VBROADCASTSS logExpInv<>+0(SB), Z14
+	VBROADCASTSS logExpInv<>+0(SB), Z15
+	VPSRLD       $0x17, Z4, Z4
+	VPSRLD       $0x17, Z5, Z5
+	VPSRLD       $0x17, Z6, Z6
+	VPSRLD       $0x17, Z7, Z7
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z16
+	VPSUBD.BCST  logExpBias<>+0(SB), Z1, Z17
+	VPSUBD       Z0, Z8, Z0
+	VPSUBD       Z1, Z9, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z2, Z8
+	VPSUBD.BCST  logExpBias<>+0(SB), Z3, Z9
+	VPSUBD       Z2, Z10, Z2
+	VPSUBD       Z3, Z11, Z3
+	VPSLLD       $0x17, Z0, Z0
+	VPSUBD.BCST  logExpBias<>+0(SB), Z4, Z10
+	KMOVW        2368(R11), K3
+	VPSUBD       Z4, Z12, Z4
+	VPSUBD       Z5, Z13, Z11
+	VPSLLD       $0x17, Z1, Z1
+	VMULPS       2048(R11), Z0, Z0
+	KMOVW        4800(R11), K4
+	VPSUBD       Z6, Z14, Z12
+	VPSUBD       Z7, Z15, Z13
+	VPSLLD       $0x17, Z2, Z2
+	VMULPS       4480(R11), Z1, Z1
+	KMOVW        7232(R11), K5
+	VPSLLD       $0x17, Z3, Z3
+	VPSLLD       $0x17, Z4, Z4
+	VMULPS       6912(R11), Z2, Z2
+	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
+	VPSLLD       $0x17, Z11, Z11
+	VPSLLD       $0x17, Z12, Z12
+	VMULPS       9344(R11), Z3, Z3
+	VADDPS       Z0, Z0, Z14
+	KMOVW        9664(R11), K6
+	VPSLLD       $0x17, Z13, Z13
+	VMULPS       11776(R11), Z4, Z4
+	VADDPS       Z1, Z1, Z15
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
+	VMULPS       14208(R11), Z11, Z11
+	VMULPS       16640(R11), Z12, Z12
+	VADDPS       Z2, Z2, Z18
+	VCVTDQ2PS    Z16, Z16
+	VMULPS       19072(R11), Z13, Z13
+	VADDPS       Z3, Z3, Z19
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
+	VBLENDMPS    Z14, Z0, K1, Z14
+	VADDPS       Z4, Z4, Z0
+	VBLENDMPS    Z15, Z1, K2, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z6, Z6
+	VPSUBD.BCST  logExpBias<>+0(SB), Z7, Z7
+	VADDPS       Z11, Z11, Z15
+	VADDPS       Z12, Z12, Z20
+	VADDPS       Z13, Z13, Z21
+	VSUBPS.BCST  one<>+0(SB), Z14, Z14
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VCVTDQ2PS    Z17, Z17
+	VCVTDQ2PS    Z8, Z8
+	VCVTDQ2PS    Z9, Z9
+	VMULPS.BCST  logP0<>+0(SB), Z14, Z22
+	VCVTDQ2PS    Z10, Z10
+	VCVTDQ2PS    Z5, Z5
+	VMULPS       Z14, Z14, Z23
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z24
+	VCVTDQ2PS    Z6, Z6
+	VCVTDQ2PS    Z7, Z7
+	VSUBPS.BCST  one<>+0(SB), Z16, Z25
+	VADDPS.BCST  logP1<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP1<>+0(SB), Z24, Z24
+	VBLENDMPS    Z25, Z16, K1, Z16
+	VMULPS.BCST  half<>+0(SB), Z23, Z25
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z2, K1
+	VMULPS       Z14, Z22, Z22
+	VBLENDMPS    Z18, Z2, K1, Z2
+	VMULPS       Z1, Z24, Z24
+	VSUBPS.BCST  one<>+0(SB), Z17, Z18
+	VSUBPS.BCST  one<>+0(SB), Z2, Z2
+	VADDPS.BCST  logP2<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP2<>+0(SB), Z24, Z24
+	VBLENDMPS    Z18, Z17, K2, Z17
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z16, Z18
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z3, K2
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z16, Z16
+	VBLENDMPS    Z19, Z3, K2, Z3
+	VMULPS.BCST  logP0<>+0(SB), Z2, Z19
+	VMULPS       Z14, Z22, Z22
+	VSUBPS.BCST  one<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z24, Z24
+	VMOVUPS      Z16, 2240(R11)
+	VADDPS.BCST  logP1<>+0(SB), Z19, Z16
+	VADDPS.BCST  logP3<>+0(SB), Z22, Z22
+	VMULPS       Z1, Z1, Z19
+	VADDPS.BCST  logP3<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP2<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP4<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP5<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP4<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP6<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP5<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP7<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP6<>+0(SB), Z16, Z16
+	VADDPS.BCST  logP8<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP8<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z16, Z16
+	VMULPS       Z14, Z22, Z22
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP7<>+0(SB), Z16, Z16
+	VMULPS       Z23, Z22, Z23
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z17, Z22
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z17, Z17
+	VMULPS       Z19, Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z19, Z19
+	VMULPS       Z2, Z16, Z16
+	VADDPS       Z18, Z23, Z18
+	VMOVUPS      Z22, 4672(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z3, Z23
+	VSUBPS.BCST  one<>+0(SB), Z8, Z22
+	VADDPS       Z17, Z24, Z24
+	VSUBPS.BCST  one<>+0(SB), Z9, Z17
+	VADDPS.BCST  logP8<>+0(SB), Z16, Z16
+	VSUBPS       Z25, Z18, Z18
+	VADDPS.BCST  logP1<>+0(SB), Z23, Z25
+	VSUBPS.BCST  one<>+0(SB), Z10, Z23
+	VBLENDMPS    Z22, Z8, K1, Z22
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z4, K1
+	VSUBPS.BCST  one<>+0(SB), Z5, Z8
+	VBLENDMPS    Z17, Z9, K2, Z9
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z11, K2
+	VBLENDMPS    Z0, Z4, K1, Z0
+	VMULPS       Z2, Z2, Z4
+	VMULPS       Z3, Z3, Z17
+	VBLENDMPS    Z15, Z11, K2, Z11
+	VSUBPS.BCST  one<>+0(SB), Z0, Z0
+	VMULPS       Z3, Z25, Z15
+	VMULPS       Z2, Z16, Z16
+	VSUBPS.BCST  one<>+0(SB), Z11, Z25
+	VSUBPS.BCST  one<>+0(SB), Z6, Z11
+	VBLENDMPS    Z23, Z10, K1, Z10
+	VBLENDMPS    Z8, Z5, K2, Z5
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z12, K1
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z13, K2
+	VBLENDMPS    Z20, Z12, K1, Z8
+	VBLENDMPS    Z21, Z13, K2, Z12
+	VMULPS.BCST  logP0<>+0(SB), Z0, Z20
+	VMULPS       Z0, Z0, Z13
+	VSUBPS.BCST  one<>+0(SB), Z8, Z8
+	VSUBPS.BCST  one<>+0(SB), Z12, Z12
+	VMULPS       Z25, Z25, Z21
+	VBLENDMPS    Z11, Z6, K1, Z6
+	VMULPS.BCST  logP0<>+0(SB), Z25, Z11
+	VADDPS.BCST  logP2<>+0(SB), Z15, Z15
+	VMULPS       Z4, Z16, Z16
+	VSUBPS       Z19, Z24, Z19
+	VADDPS.BCST  logP1<>+0(SB), Z20, Z26
+	VSUBPS.BCST  one<>+0(SB), Z7, Z20
+	VMULPS.BCST  logP0<>+0(SB), Z8, Z23
+	VMULPS.BCST  logP0<>+0(SB), Z12, Z24
+	VADDPS       Z18, Z14, Z14
+	VADDPS.BCST  logP1<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z15, Z18
+	VMULPS       Z8, Z8, Z15
+	VADDPS       Z19, Z1, Z1
+	VMULPS       Z0, Z26, Z26
+	VMULPS       Z12, Z12, Z19
+	VBLENDMPS    Z20, Z7, K2, Z7
+	VADDPS.BCST  logP1<>+0(SB), Z23, Z20
+	VADDPS.BCST  logP1<>+0(SB), Z24, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP3<>+0(SB), Z18, Z24
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z22, Z18
+	VADDPS.BCST  logP2<>+0(SB), Z26, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z9, Z26
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z12, Z23, Z23
+	VADDPS       2240(R11), Z14, Z14
+	VADDPS       4672(R11), Z1, Z1
+	VADDPS.BCST  logP2<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z22, Z22
+	VADDPS       Z18, Z16, Z16
+	VMULPS       Z0, Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z10, Z18
+	VADDPS.BCST  logP2<>+0(SB), Z20, Z20
+	VADDPS.BCST  logP2<>+0(SB), Z23, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z9, Z9
+	VMOVUPS      Z22, 7104(R11)
+	VADDPS.BCST  logP3<>+0(SB), Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z5, Z22
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z12, Z23, Z23
+	VADDPS.BCST  logP3<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z10, Z10
+	VMOVUPS      Z9, 9536(R11)
+	VMULPS       Z0, Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z6, Z9
+	VADDPS.BCST  logP3<>+0(SB), Z20, Z20
+	VADDPS.BCST  logP3<>+0(SB), Z23, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
+	VMOVUPS      Z10, 11968(R11)
+	VADDPS.BCST  logP4<>+0(SB), Z27, Z27
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z7, Z10
+	VMULPS       Z8, Z20, Z20
+	VMULPS       Z12, Z23, Z23
+	VADDPS.BCST  logP4<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
+	VMOVUPS      Z5, 14400(R11)
+	VMULPS       Z0, Z27, Z5
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
+	VADDPS       2304(R11), Z14, Z27
+	VADDPS.BCST  logP4<>+0(SB), Z20, Z20
+	VADDPS.BCST  logP4<>+0(SB), Z23, Z23
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z4, Z4
+	VMOVUPS      Z6, 16832(R11)
+	VADDPS.BCST  logP5<>+0(SB), Z5, Z5
+	VMULPS.BCST  half<>+0(SB), Z17, Z6
+	VMOVUPS      Z7, 19264(R11)
+	VMULPS       Z8, Z20, Z7
+	VMULPS       Z12, Z23, Z20
+	VADDPS       4736(R11), Z1, Z23
+	VBLENDMPS    2304(R11), Z27, K3, Z27
+	VADDPS.BCST  logP5<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z13, Z28
+	VSUBPS       Z4, Z16, Z4
+	VMOVUPS      Z27, 2368(R11)
+	VMULPS       Z0, Z5, Z5
+	VMULPS.BCST  half<>+0(SB), Z21, Z16
+	VADDPS.BCST  logP5<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP5<>+0(SB), Z20, Z20
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
+	VADDPS       Z4, Z2, Z2
+	VBLENDMPS    4736(R11), Z23, K4, Z4
+	VADDPS.BCST  logP6<>+0(SB), Z5, Z5
+	VMULPS.BCST  half<>+0(SB), Z15, Z23
+	VMOVUPS      Z4, 4800(R11)
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z20, Z20
+	VADDPS.BCST  logP6<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VMULPS.BCST  half<>+0(SB), Z19, Z29
+	VMULPS       Z0, Z5, Z5
+	VADDPS       7104(R11), Z2, Z2
+	VMULPS       2112(R11), Z14, Z14
+	VADDPS.BCST  logP6<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP6<>+0(SB), Z20, Z20
+	VMULPS       Z25, Z11, Z11
+	VADDPS.BCST  logP8<>+0(SB), Z24, Z24
+	VMULPS       4544(R11), Z1, Z1
+	VADDPS.BCST  logP7<>+0(SB), Z5, Z5
+	VSUBPS       2176(R11), Z14, Z14
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z20, Z20
+	VADDPS.BCST  logP7<>+0(SB), Z11, Z11
+	VMULPS       Z3, Z24, Z24
+	VSUBPS       4608(R11), Z1, Z1
+	VMULPS       Z0, Z5, Z5
+	VADDPS.BCST  logP7<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP7<>+0(SB), Z20, Z20
+	VMULPS       Z25, Z11, Z11
+	VMULPS       Z17, Z24, Z17
+	VADDPS       7168(R11), Z2, Z24
+	VADDPS.BCST  logP8<>+0(SB), Z5, Z5
+	VMULPS       6976(R11), Z2, Z2
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z20, Z20
+	VADDPS.BCST  logP8<>+0(SB), Z11, Z11
+	VADDPS       Z26, Z17, Z17
+	VBLENDMPS    7168(R11), Z24, K5, Z24
+	VMULPS       Z0, Z5, Z5
+	VMULPS       19520(SP), Z27, Z26
+	VSUBPS       7040(R11), Z2, Z2
+	VMOVUPS      Z24, 7232(R11)
+	VADDPS.BCST  logP8<>+0(SB), Z7, Z7
+	VADDPS.BCST  logP8<>+0(SB), Z20, Z20
+	VMULPS       Z25, Z11, Z11
+	VSUBPS       Z6, Z17, Z6
+	VMULPS       19520(SP), Z4, Z17
+	VMULPS       Z13, Z5, Z5
+	VMULPS       19520(SP), Z24, Z30
+	VADDPS       Z26, Z26, Z13
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z12, Z20, Z20
+	VMULPS       Z21, Z11, Z11
+	VADDPS       Z6, Z3, Z3
+	VMULPS       Z27, Z26, Z6
+	VADDPS       Z17, Z17, Z21
+	VADDPS       Z18, Z5, Z5
+	VMULPS       Z4, Z17, Z4
+	VMULPS       Z24, Z30, Z17
+	VADDPS       Z30, Z30, Z18
+	VMULPS       Z15, Z7, Z7
+	VMULPS       Z19, Z20, Z15
+	VADDPS.BCST  one<>+0(SB), Z13, Z13
+	VADDPS       Z22, Z11, Z11
+	VADDPS       9536(R11), Z3, Z3
+	VMULPS       2112(R11), Z6, Z6
+	VSUBPS       Z28, Z5, Z5
+	VMULPS       4544(R11), Z4, Z4
+	VMULPS       6976(R11), Z17, Z17
+	VADDPS       Z9, Z7, Z7
+	VADDPS       Z10, Z15, Z9
+	KMOVW        12096(R11), K1
+	KMOVW        14528(R11), K2
+	VMOVUPS      Z13, 2304(R11)
+	VSUBPS       Z16, Z11, Z10
+	KMOVW        16960(R11), K3
+	KMOVW        19392(R11), K4
+	VADDPS       Z6, Z14, Z6
+	VADDPS       Z5, Z0, Z0
+	VADDPS       9600(R11), Z3, Z5
+	VMULPS       9408(R11), Z3, Z3
+	VSUBPS       Z23, Z7, Z7
+	VSUBPS       Z29, Z9, Z9
+	VADDPS       Z10, Z25, Z10
+	VADDPS.BCST  one<>+0(SB), Z21, Z11
+	VADDPS       11968(R11), Z0, Z0
+	VBLENDMPS    9600(R11), Z5, K6, Z5
+	VADDPS       Z7, Z8, Z7
+	VADDPS       Z9, Z12, Z8
+	VMULPS       19520(SP), Z5, Z9
+	VMOVUPS      Z5, 9664(R11)
+	VADDPS       14400(R11), Z10, Z10
+	VSUBPS       9472(R11), Z3, Z3
+	VMOVUPS      Z11, 4736(R11)
+	VADDPS       12032(R11), Z0, Z11
+	VMULPS       11840(R11), Z0, Z0
+	VADDPS       Z4, Z1, Z1
+	VADDPS       16832(R11), Z7, Z4
+	VADDPS       19264(R11), Z8, Z7
+	VMULPS       Z5, Z9, Z5
+	VADDPS       14464(R11), Z10, Z8
+	VMULPS       14272(R11), Z10, Z10
+	VADDPS       Z9, Z9, Z9
+	VBLENDMPS    12032(R11), Z11, K1, Z11
+	VSUBPS       11904(R11), Z0, Z0
+	VADDPS       16896(R11), Z4, Z12
+	VADDPS       19328(R11), Z7, Z13
+	VMOVUPS      Z11, 12096(R11)
+	VBLENDMPS    14464(R11), Z8, K2, Z14
+	VMULPS       19520(SP), Z11, Z8
+	VADDPS       Z17, Z2, Z2
+	VMULPS       19520(SP), Z14, Z15
+	VMULPS       16704(R11), Z4, Z4
+	VMOVUPS      Z14, 14528(R11)
+	VBLENDMPS    16896(R11), Z12, K3, Z12
+	VBLENDMPS    19328(R11), Z13, K4, Z17
+	VMULPS       19520(SP), Z12, Z16
+	VMULPS       19520(SP), Z17, Z19
+	VADDPS       Z8, Z8, Z13
+	VMOVUPS      Z12, 16960(R11)
+	VMULPS       Z11, Z8, Z8
+	VMULPS       Z14, Z15, Z11
+	VADDPS       Z15, Z15, Z14
+	VSUBPS       14336(R11), Z10, Z10
+	VMOVUPS      Z17, 19392(R11)
+	VMULPS       19136(R11), Z7, Z7
+	VMULPS       9408(R11), Z5, Z5
+	VMULPS       Z12, Z16, Z12
+	VMULPS       Z17, Z19, Z15
+	VADDPS       Z16, Z16, Z16
+	VADDPS       Z19, Z19, Z17
+	VMULPS       11840(R11), Z8, Z8
+	VMULPS       14272(R11), Z11, Z11
+	VSUBPS       16768(R11), Z4, Z4
+	VSUBPS       19200(R11), Z7, Z7
+	VMULPS       16704(R11), Z12, Z12
+	VMULPS       19136(R11), Z15, Z15
+	VADDPS       Z5, Z3, Z3
+	VADDPS.BCST  one<>+0(SB), Z18, Z5
+	VADDPS.BCST  one<>+0(SB), Z9, Z9
+	VADDPS.BCST  one<>+0(SB), Z13, Z13
+	VADDPS.BCST  one<>+0(SB), Z14, Z14
+	VADDPS.BCST  one<>+0(SB), Z16, Z16
+	VADDPS.BCST  one<>+0(SB), Z17, Z17
+	VADDPS       Z8, Z0, Z0
+	VADDPS       Z11, Z10, Z8
+	VMOVUPS      Z5, 7168(R11)
+	VADDPS       Z12, Z4, Z4
+	VADDPS       Z15, Z7, Z5
+	VMOVUPS      Z9, 9600(R11)
+	VMOVUPS      Z13, 12032(R11)
+	VMOVUPS      Z14, 14464(R11)
+	VMOVUPS      Z16, 16896(R11)
+	VMOVUPS      Z17, 19328(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses599
+	VMOVUPS Z6, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z0, 256(DX)
+	VMOVUPS Z8, 320(DX)
+	VMOVUPS Z4, 384(DX)
+	VMOVUPS Z5, 448(DX)
+	ADDQ    $0x00000200, DX
+
+noLosses599:
+	VMOVUPD       (R8), Z7
+	VCVTPS2PD     Y6, Z9
+	VEXTRACTF64X4 $0x01, Z6, Y6
+	VCVTPS2PD     Y6, Z6
+	VADDPD        Z7, Z9, Z7
+	VADDPD        Z7, Z6, Z6
+	VCVTPS2PD     Y1, Z7
+	VEXTRACTF64X4 $0x01, Z1, Y1
+	VCVTPS2PD     Y1, Z1
+	VADDPD        Z6, Z7, Z6
+	VADDPD        Z6, Z1, Z1
+	VCVTPS2PD     Y2, Z6
+	VEXTRACTF64X4 $0x01, Z2, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z1, Z6, Z1
+	VADDPD        Z1, Z2, Z1
+	VCVTPS2PD     Y3, Z2
+	VEXTRACTF64X4 $0x01, Z3, Y3
+	VCVTPS2PD     Y3, Z3
+	VADDPD        Z1, Z2, Z1
+	VADDPD        Z1, Z3, Z1
+	VCVTPS2PD     Y0, Z2
+	VEXTRACTF64X4 $0x01, Z0, Y0
+	VCVTPS2PD     Y0, Z0
+	VADDPD        Z1, Z2, Z1
+	VADDPD        Z1, Z0, Z0
+	VCVTPS2PD     Y8, Z1
+	VEXTRACTF64X4 $0x01, Z8, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y4, Z1
+	VEXTRACTF64X4 $0x01, Z4, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y5, Z1
+	VEXTRACTF64X4 $0x01, Z5, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
+	VMOVUPD       Z0, (R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse600
+	VMOVUPS 2368(R11), Z0
+	VMOVUPS Z0, (R14)
+	VMOVUPS 4800(R11), Z0
+	VMOVUPS Z0, 64(R14)
+	VMOVUPS 7232(R11), Z0
+	VMOVUPS Z0, 128(R14)
+	VMOVUPS 9664(R11), Z0
+	VMOVUPS Z0, 192(R14)
+	VMOVUPS 12096(R11), Z0
+	VMOVUPS Z0, 256(R14)
+	VMOVUPS 14528(R11), Z0
+	VMOVUPS Z0, 320(R14)
+	VMOVUPS 16960(R11), Z0
+	VMOVUPS Z0, 384(R14)
+	VMOVUPS 19392(R11), Z0
+	VMOVUPS Z0, 448(R14)
+	ADDQ    $0x00000200, R14
+
+noLse600:
+	ADDQ $0x00004c00, R11
+	SUBQ $0x08, R10
+	JMP  targetsZLogLoop
+
+targetsZLogLast:
+	TESTQ R10, R10
+	JZ    targetsGrad
+
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32    2048(R11), Z0
+	VBROADCASTSS logExpInv<>+0(SB), Z1
+	KMOVW        2368(R11), K2
+	VPSRLD       $0x17, Z0, Z0
+	VPSUBD       Z0, Z1, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z0
+	VPSLLD       $0x17, Z1, Z1
+	VCVTDQ2PS    Z0, Z0
+	VMULPS       2048(R11), Z1, Z1
+	VSUBPS.BCST  one<>+0(SB), Z0, Z3
+	VADDPS       Z1, Z1, Z2
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K1
+	VBLENDMPS    Z3, Z0, K1, Z0
+	VBLENDMPS    Z2, Z1, K1, Z1
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z0, Z2
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z0, Z0
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VMOVUPS      Z0, 2240(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z3
+	VMULPS       Z1, Z1, Z0
+	VADDPS.BCST  logP1<>+0(SB), Z3, Z3
+	VMULPS.BCST  half<>+0(SB), Z0, Z4
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP2<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP3<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP4<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP5<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP6<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP7<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP8<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VMULPS       Z0, Z3, Z0
+	VADDPS       Z2, Z0, Z0
+	VSUBPS       Z4, Z0, Z0
+	VADDPS       Z0, Z1, Z0
+	VADDPS       2240(R11), Z0, Z0
+	VADDPS       2304(R11), Z0, Z1
+	VMULPS       2112(R11), Z0, Z0
+	VBLENDMPS    2304(R11), Z1, K2, Z1
+	VSUBPS       2176(R11), Z0, Z0
+	VMULPS       19520(SP), Z1, Z2
+	VMOVUPS      Z1, 2368(R11)
+	VMULPS       Z1, Z2, Z1
+	VADDPS       Z2, Z2, Z2
+	VMULPS       2112(R11), Z1, Z1
+	VADDPS.BCST  one<>+0(SB), Z2, Z2
+	VADDPS       Z1, Z0, Z0
+	VMOVUPS      Z2, 2304(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses601
+	VMOVUPS Z0, (DX)
+	ADDQ    $0x00000040, DX
+
+noLosses601:
+	VMOVUPD       (R8), Z1
+	VCVTPS2PD     Y0, Z2
+	VEXTRACTF64X4 $0x01, Z0, Y0
+	VCVTPS2PD     Y0, Z0
+	VADDPD        Z1, Z2, Z1
+	VADDPD        Z1, Z0, Z0
+	VMOVUPD       Z0, (R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse602
+	VMOVUPS 2368(R11), Z0
+	VMOVUPS Z0, (R14)
+	ADDQ    $0x00000040, R14
+
+noLse602:
+	ADDQ $0x00000980, R11
+	DECQ R10
+	JMP  targetsZLogLast
+
+targetsGrad:
+	// Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
+	// (seq.Scaled); g[j] = e[j]·qt - t[j]·scale (seq.TargetGrad), stored as rows.
+	TESTQ DI, DI
+	JZ    targetsChunk
+	MOVQ  R9, R10
+	LEAQ  (SP), R11
+	ADDQ  $0x3f, R11
+	ANDQ  $-64, R11
+	TESTB $0x02, 19584(SP)
+	JNZ   targetsGradZ
+
+targetsGradLoop:
+	VBROADCASTSS scale+72(FP), Z0
+	VDIVPS       2048(R11), Z0, Z1
+	VMULPS       2112(R11), Z1, Z1
+	VMULPS       1024(R11), Z1, Z2
+	VMULPS       (R11), Z0, Z3
+	VSUBPS       Z3, Z2, Z2
+	VMULPS       1088(R11), Z1, Z3
+	VMULPS       64(R11), Z0, Z4
+	VSUBPS       Z4, Z3, Z3
+	VMULPS       1152(R11), Z1, Z4
+	VMULPS       128(R11), Z0, Z5
+	VSUBPS       Z5, Z4, Z4
+	VMULPS       1216(R11), Z1, Z5
+	VMULPS       192(R11), Z0, Z6
+	VSUBPS       Z6, Z5, Z5
+	VMULPS       1280(R11), Z1, Z6
+	VMULPS       256(R11), Z0, Z7
+	VSUBPS       Z7, Z6, Z6
+	VMULPS       1344(R11), Z1, Z7
+	VMULPS       320(R11), Z0, Z8
+	VSUBPS       Z8, Z7, Z7
+	VMULPS       1408(R11), Z1, Z8
+	VMULPS       384(R11), Z0, Z9
+	VSUBPS       Z9, Z8, Z8
+	VMULPS       1472(R11), Z1, Z9
+	VMULPS       448(R11), Z0, Z10
+	VSUBPS       Z10, Z9, Z9
+	VMULPS       1536(R11), Z1, Z10
+	VMULPS       512(R11), Z0, Z11
+	VSUBPS       Z11, Z10, Z10
+	VMULPS       1600(R11), Z1, Z11
+	VMULPS       576(R11), Z0, Z12
+	VSUBPS       Z12, Z11, Z11
+	VMULPS       1664(R11), Z1, Z12
+	VMULPS       640(R11), Z0, Z13
+	VSUBPS       Z13, Z12, Z12
+	VMULPS       1728(R11), Z1, Z13
+	VMULPS       704(R11), Z0, Z14
+	VSUBPS       Z14, Z13, Z13
+	VMULPS       1792(R11), Z1, Z14
+	VMULPS       768(R11), Z0, Z15
+	VSUBPS       Z15, Z14, Z14
+	VMULPS       1856(R11), Z1, Z15
+	VMULPS       832(R11), Z0, Z16
+	VSUBPS       Z16, Z15, Z15
+	VMULPS       1920(R11), Z1, Z16
+	VMULPS       896(R11), Z0, Z17
+	VSUBPS       Z17, Z16, Z16
+	VMULPS       1984(R11), Z1, Z1
+	VMULPS       960(R11), Z0, Z0
+	VSUBPS       Z0, Z1, Z0
+
+	// The rows g of the block.
+	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
+	CMPQ       DI, 19608(SP)
+	JAE        noPrefetch603
+	PREFETCHT0 10240(DI)
+	PREFETCHT0 10304(DI)
+	PREFETCHT0 10368(DI)
+	PREFETCHT0 10432(DI)
+	PREFETCHT0 10496(DI)
+	PREFETCHT0 10560(DI)
+	PREFETCHT0 10624(DI)
+	PREFETCHT0 10688(DI)
+	PREFETCHT0 10752(DI)
+	PREFETCHT0 10816(DI)
+	PREFETCHT0 10880(DI)
+	PREFETCHT0 10944(DI)
+	PREFETCHT0 11008(DI)
+	PREFETCHT0 11072(DI)
+	PREFETCHT0 11136(DI)
+	PREFETCHT0 11200(DI)
+
+noPrefetch603:
+	VUNPCKLPS     Z3, Z2, Z1
+	VUNPCKHPS     Z3, Z2, Z2
+	VUNPCKLPS     Z5, Z4, Z3
+	VUNPCKHPS     Z5, Z4, Z4
+	VUNPCKLPD     Z3, Z1, Z5
+	VUNPCKHPD     Z3, Z1, Z1
+	VUNPCKLPD     Z4, Z2, Z3
+	VUNPCKHPD     Z4, Z2, Z2
+	VMOVUPS       X5, (DI)
+	VEXTRACTF32X4 $0x01, Z5, 256(DI)
+	VEXTRACTF32X4 $0x02, Z5, 512(DI)
+	VEXTRACTF32X4 $0x03, Z5, 768(DI)
+	VMOVUPS       X1, 64(DI)
+	VEXTRACTF32X4 $0x01, Z1, 320(DI)
+	VEXTRACTF32X4 $0x02, Z1, 576(DI)
+	VEXTRACTF32X4 $0x03, Z1, 832(DI)
+	VMOVUPS       X3, 128(DI)
+	VEXTRACTF32X4 $0x01, Z3, 384(DI)
+	VEXTRACTF32X4 $0x02, Z3, 640(DI)
+	VEXTRACTF32X4 $0x03, Z3, 896(DI)
+	VMOVUPS       X2, 192(DI)
+	VEXTRACTF32X4 $0x01, Z2, 448(DI)
+	VEXTRACTF32X4 $0x02, Z2, 704(DI)
+	VEXTRACTF32X4 $0x03, Z2, 960(DI)
+	VUNPCKLPS     Z7, Z6, Z1
+	VUNPCKHPS     Z7, Z6, Z2
+	VUNPCKLPS     Z9, Z8, Z3
+	VUNPCKHPS     Z9, Z8, Z4
+	VUNPCKLPD     Z3, Z1, Z5
+	VUNPCKHPD     Z3, Z1, Z1
+	VUNPCKLPD     Z4, Z2, Z3
+	VUNPCKHPD     Z4, Z2, Z2
+	VMOVUPS       X5, 16(DI)
+	VEXTRACTF32X4 $0x01, Z5, 272(DI)
+	VEXTRACTF32X4 $0x02, Z5, 528(DI)
+	VEXTRACTF32X4 $0x03, Z5, 784(DI)
+	VMOVUPS       X1, 80(DI)
+	VEXTRACTF32X4 $0x01, Z1, 336(DI)
+	VEXTRACTF32X4 $0x02, Z1, 592(DI)
+	VEXTRACTF32X4 $0x03, Z1, 848(DI)
+	VMOVUPS       X3, 144(DI)
+	VEXTRACTF32X4 $0x01, Z3, 400(DI)
+	VEXTRACTF32X4 $0x02, Z3, 656(DI)
+	VEXTRACTF32X4 $0x03, Z3, 912(DI)
+	VMOVUPS       X2, 208(DI)
+	VEXTRACTF32X4 $0x01, Z2, 464(DI)
+	VEXTRACTF32X4 $0x02, Z2, 720(DI)
+	VEXTRACTF32X4 $0x03, Z2, 976(DI)
+	VUNPCKLPS     Z11, Z10, Z1
+	VUNPCKHPS     Z11, Z10, Z2
+	VUNPCKLPS     Z13, Z12, Z3
+	VUNPCKHPS     Z13, Z12, Z4
+	VUNPCKLPD     Z3, Z1, Z5
+	VUNPCKHPD     Z3, Z1, Z1
+	VUNPCKLPD     Z4, Z2, Z3
+	VUNPCKHPD     Z4, Z2, Z2
+	VMOVUPS       X5, 32(DI)
+	VEXTRACTF32X4 $0x01, Z5, 288(DI)
+	VEXTRACTF32X4 $0x02, Z5, 544(DI)
+	VEXTRACTF32X4 $0x03, Z5, 800(DI)
+	VMOVUPS       X1, 96(DI)
+	VEXTRACTF32X4 $0x01, Z1, 352(DI)
+	VEXTRACTF32X4 $0x02, Z1, 608(DI)
+	VEXTRACTF32X4 $0x03, Z1, 864(DI)
+	VMOVUPS       X3, 160(DI)
+	VEXTRACTF32X4 $0x01, Z3, 416(DI)
+	VEXTRACTF32X4 $0x02, Z3, 672(DI)
+	VEXTRACTF32X4 $0x03, Z3, 928(DI)
+	VMOVUPS       X2, 224(DI)
+	VEXTRACTF32X4 $0x01, Z2, 480(DI)
+	VEXTRACTF32X4 $0x02, Z2, 736(DI)
+	VEXTRACTF32X4 $0x03, Z2, 992(DI)
+	VUNPCKLPS     Z15, Z14, Z1
+	VUNPCKHPS     Z15, Z14, Z2
+	VUNPCKLPS     Z0, Z16, Z3
+	VUNPCKHPS     Z0, Z16, Z0
+	VUNPCKLPD     Z3, Z1, Z4
+	VUNPCKHPD     Z3, Z1, Z1
+	VUNPCKLPD     Z0, Z2, Z3
+	VUNPCKHPD     Z0, Z2, Z0
+	VMOVUPS       X4, 48(DI)
+	VEXTRACTF32X4 $0x01, Z4, 304(DI)
+	VEXTRACTF32X4 $0x02, Z4, 560(DI)
+	VEXTRACTF32X4 $0x03, Z4, 816(DI)
+	VMOVUPS       X1, 112(DI)
+	VEXTRACTF32X4 $0x01, Z1, 368(DI)
+	VEXTRACTF32X4 $0x02, Z1, 624(DI)
+	VEXTRACTF32X4 $0x03, Z1, 880(DI)
+	VMOVUPS       X3, 176(DI)
+	VEXTRACTF32X4 $0x01, Z3, 432(DI)
+	VEXTRACTF32X4 $0x02, Z3, 688(DI)
+	VEXTRACTF32X4 $0x03, Z3, 944(DI)
+	VMOVUPS       X0, 240(DI)
+	VEXTRACTF32X4 $0x01, Z0, 496(DI)
+	VEXTRACTF32X4 $0x02, Z0, 752(DI)
+	VEXTRACTF32X4 $0x03, Z0, 1008(DI)
+	ADDQ          $0x00000400, DI
+	ADDQ          $0x00000980, R11
+	DECQ          R10
+	JNZ           targetsGradLoop
+	JMP           targetsChunk
+
+targetsGradZ:
+	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·scale.
+	VBROADCASTSS scale+72(FP), Z0
+	VDIVPS       2048(R11), Z0, Z1
+	VMULPS       2112(R11), Z1, Z1
+	VMULPS       2304(R11), Z1, Z1
+	VMULPS       1024(R11), Z1, Z2
+	VMULPS       (R11), Z0, Z3
+	VSUBPS       Z3, Z2, Z2
+	VMULPS       1088(R11), Z1, Z3
+	VMULPS       64(R11), Z0, Z4
+	VSUBPS       Z4, Z3, Z3
+	VMULPS       1152(R11), Z1, Z4
+	VMULPS       128(R11), Z0, Z5
+	VSUBPS       Z5, Z4, Z4
+	VMULPS       1216(R11), Z1, Z5
+	VMULPS       192(R11), Z0, Z6
+	VSUBPS       Z6, Z5, Z5
+	VMULPS       1280(R11), Z1, Z6
+	VMULPS       256(R11), Z0, Z7
+	VSUBPS       Z7, Z6, Z6
+	VMULPS       1344(R11), Z1, Z7
+	VMULPS       320(R11), Z0, Z8
+	VSUBPS       Z8, Z7, Z7
+	VMULPS       1408(R11), Z1, Z8
+	VMULPS       384(R11), Z0, Z9
+	VSUBPS       Z9, Z8, Z8
+	VMULPS       1472(R11), Z1, Z9
+	VMULPS       448(R11), Z0, Z10
+	VSUBPS       Z10, Z9, Z9
+	VMULPS       1536(R11), Z1, Z10
+	VMULPS       512(R11), Z0, Z11
+	VSUBPS       Z11, Z10, Z10
+	VMULPS       1600(R11), Z1, Z11
+	VMULPS       576(R11), Z0, Z12
+	VSUBPS       Z12, Z11, Z11
+	VMULPS       1664(R11), Z1, Z12
+	VMULPS       640(R11), Z0, Z13
+	VSUBPS       Z13, Z12, Z12
+	VMULPS       1728(R11), Z1, Z13
+	VMULPS       704(R11), Z0, Z14
+	VSUBPS       Z14, Z13, Z13
+	VMULPS       1792(R11), Z1, Z14
+	VMULPS       768(R11), Z0, Z15
+	VSUBPS       Z15, Z14, Z14
+	VMULPS       1856(R11), Z1, Z15
+	VMULPS       832(R11), Z0, Z16
+	VSUBPS       Z16, Z15, Z15
+	VMULPS       1920(R11), Z1, Z16
+	VMULPS       896(R11), Z0, Z17
+	VSUBPS       Z17, Z16, Z16
+	VMULPS       1984(R11), Z1, Z1
+	VMULPS       960(R11), Z0, Z0
+	VSUBPS       Z0, Z1, Z0
+
+	// The rows g of the block.
+	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
+	CMPQ       DI, 19608(SP)
+	JAE        noPrefetch604
+	PREFETCHT0 10240(DI)
+	PREFETCHT0 10304(DI)
+	PREFETCHT0 10368(DI)
+	PREFETCHT0 10432(DI)
+	PREFETCHT0 10496(DI)
+	PREFETCHT0 10560(DI)
+	PREFETCHT0 10624(DI)
+	PREFETCHT0 10688(DI)
+	PREFETCHT0 10752(DI)
+	PREFETCHT0 10816(DI)
+	PREFETCHT0 10880(DI)
+	PREFETCHT0 10944(DI)
+	PREFETCHT0 11008(DI)
+	PREFETCHT0 11072(DI)
+	PREFETCHT0 11136(DI)
+	PREFETCHT0 11200(DI)
+
+noPrefetch604:
+	VUNPCKLPS     Z3, Z2, Z1
+	VUNPCKHPS     Z3, Z2, Z2
+	VUNPCKLPS     Z5, Z4, Z3
+	VUNPCKHPS     Z5, Z4, Z4
+	VUNPCKLPD     Z3, Z1, Z5
+	VUNPCKHPD     Z3, Z1, Z1
+	VUNPCKLPD     Z4, Z2, Z3
+	VUNPCKHPD     Z4, Z2, Z2
+	VMOVUPS       X5, (DI)
+	VEXTRACTF32X4 $0x01, Z5, 256(DI)
+	VEXTRACTF32X4 $0x02, Z5, 512(DI)
+	VEXTRACTF32X4 $0x03, Z5, 768(DI)
+	VMOVUPS       X1, 64(DI)
+	VEXTRACTF32X4 $0x01, Z1, 320(DI)
+	VEXTRACTF32X4 $0x02, Z1, 576(DI)
+	VEXTRACTF32X4 $0x03, Z1, 832(DI)
+	VMOVUPS       X3, 128(DI)
+	VEXTRACTF32X4 $0x01, Z3, 384(DI)
+	VEXTRACTF32X4 $0x02, Z3, 640(DI)
+	VEXTRACTF32X4 $0x03, Z3, 896(DI)
+	VMOVUPS       X2, 192(DI)
+	VEXTRACTF32X4 $0x01, Z2, 448(DI)
+	VEXTRACTF32X4 $0x02, Z2, 704(DI)
+	VEXTRACTF32X4 $0x03, Z2, 960(DI)
+	VUNPCKLPS     Z7, Z6, Z1
+	VUNPCKHPS     Z7, Z6, Z2
+	VUNPCKLPS     Z9, Z8, Z3
+	VUNPCKHPS     Z9, Z8, Z4
+	VUNPCKLPD     Z3, Z1, Z5
+	VUNPCKHPD     Z3, Z1, Z1
+	VUNPCKLPD     Z4, Z2, Z3
+	VUNPCKHPD     Z4, Z2, Z2
+	VMOVUPS       X5, 16(DI)
+	VEXTRACTF32X4 $0x01, Z5, 272(DI)
+	VEXTRACTF32X4 $0x02, Z5, 528(DI)
+	VEXTRACTF32X4 $0x03, Z5, 784(DI)
+	VMOVUPS       X1, 80(DI)
+	VEXTRACTF32X4 $0x01, Z1, 336(DI)
+	VEXTRACTF32X4 $0x02, Z1, 592(DI)
+	VEXTRACTF32X4 $0x03, Z1, 848(DI)
+	VMOVUPS       X3, 144(DI)
+	VEXTRACTF32X4 $0x01, Z3, 400(DI)
+	VEXTRACTF32X4 $0x02, Z3, 656(DI)
+	VEXTRACTF32X4 $0x03, Z3, 912(DI)
+	VMOVUPS       X2, 208(DI)
+	VEXTRACTF32X4 $0x01, Z2, 464(DI)
+	VEXTRACTF32X4 $0x02, Z2, 720(DI)
+	VEXTRACTF32X4 $0x03, Z2, 976(DI)
+	VUNPCKLPS     Z11, Z10, Z1
+	VUNPCKHPS     Z11, Z10, Z2
+	VUNPCKLPS     Z13, Z12, Z3
+	VUNPCKHPS     Z13, Z12, Z4
+	VUNPCKLPD     Z3, Z1, Z5
+	VUNPCKHPD     Z3, Z1, Z1
+	VUNPCKLPD     Z4, Z2, Z3
+	VUNPCKHPD     Z4, Z2, Z2
+	VMOVUPS       X5, 32(DI)
+	VEXTRACTF32X4 $0x01, Z5, 288(DI)
+	VEXTRACTF32X4 $0x02, Z5, 544(DI)
+	VEXTRACTF32X4 $0x03, Z5, 800(DI)
+	VMOVUPS       X1, 96(DI)
+	VEXTRACTF32X4 $0x01, Z1, 352(DI)
+	VEXTRACTF32X4 $0x02, Z1, 608(DI)
+	VEXTRACTF32X4 $0x03, Z1, 864(DI)
+	VMOVUPS       X3, 160(DI)
+	VEXTRACTF32X4 $0x01, Z3, 416(DI)
+	VEXTRACTF32X4 $0x02, Z3, 672(DI)
+	VEXTRACTF32X4 $0x03, Z3, 928(DI)
+	VMOVUPS       X2, 224(DI)
+	VEXTRACTF32X4 $0x01, Z2, 480(DI)
+	VEXTRACTF32X4 $0x02, Z2, 736(DI)
+	VEXTRACTF32X4 $0x03, Z2, 992(DI)
+	VUNPCKLPS     Z15, Z14, Z1
+	VUNPCKHPS     Z15, Z14, Z2
+	VUNPCKLPS     Z0, Z16, Z3
+	VUNPCKHPS     Z0, Z16, Z0
+	VUNPCKLPD     Z3, Z1, Z4
+	VUNPCKHPD     Z3, Z1, Z1
+	VUNPCKLPD     Z0, Z2, Z3
+	VUNPCKHPD     Z0, Z2, Z0
+	VMOVUPS       X4, 48(DI)
+	VEXTRACTF32X4 $0x01, Z4, 304(DI)
+	VEXTRACTF32X4 $0x02, Z4, 560(DI)
+	VEXTRACTF32X4 $0x03, Z4, 816(DI)
+	VMOVUPS       X1, 112(DI)
+	VEXTRACTF32X4 $0x01, Z1, 368(DI)
+	VEXTRACTF32X4 $0x02, Z1, 624(DI)
+	VEXTRACTF32X4 $0x03, Z1, 880(DI)
+	VMOVUPS       X3, 176(DI)
+	VEXTRACTF32X4 $0x01, Z3, 432(DI)
+	VEXTRACTF32X4 $0x02, Z3, 688(DI)
+	VEXTRACTF32X4 $0x03, Z3, 944(DI)
+	VMOVUPS       X0, 240(DI)
+	VEXTRACTF32X4 $0x01, Z0, 496(DI)
+	VEXTRACTF32X4 $0x02, Z0, 752(DI)
+	VEXTRACTF32X4 $0x03, Z0, 1008(DI)
+	ADDQ          $0x00000400, DI
+	ADDQ          $0x00000980, R11
+	DECQ          R10
+	JNZ           targetsGradZ
+	JMP           targetsChunk
+
+targetsDone:
+	VZEROUPPER
+	RET
+
+// func softmax16AVX512(dst []float32, logits []float32)
+// Requires: AVX, AVX512F, CMOV, MMX+
+TEXT ·softmax16AVX512(SB), $8784-48
+	// softmaxGeneric with rows of 16 columns, for whole blocks of 16 rows: y[j] = e[j]·(1/s).
+	//
+	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
+	// blocks left in this pass, R11 = this block's record in the frame.
+	// SI = logits, DI = dst.
+	// Pass 1a: the columns x[j], m, d[j].
+	// Pass 1b: the constants kept in registers, then the registers of the
+	//         scheduled exponentials and of the sum tree.
+	// Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.
+	// Frame: CHUNK = 8 records of 1088 bytes, one per block of the chunk, from
+	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// d[j], then e[j], at 64·j; s at 1024.
+	//
+	// Arguments.
+	MOVQ dst_base+0(FP), DI
+	MOVQ logits_base+24(FP), SI
+
+	// Blocks: CX = the minimum of len/256 over the float slices and of len/16
+	// over the row slices (a nil grad, losses, preds or lse does not count): the
+	// rows processed, rounded down to a multiple of 16.
+	MOVQ    logits_len+32(FP), AX
+	MOVQ    dst_len+8(FP), R13
+	CMPQ    R13, AX
+	CMOVQLT R13, AX
+	SHRQ    $0x08, AX
+	MOVQ    AX, CX
+
+	// The prefetch limit of SI: SI + 4·cap(logits) - 11264, when 4·cap(logits) >=
+	// 4194304, else 0.
+	XORL R12, R12
+	MOVQ logits_cap+40(FP), AX
+	SHLQ $0x02, AX
+	CMPQ AX, $0x00400000
+	JB   noPrefetch605
+	LEAQ -11264(SI)(AX*1), R12
+
+noPrefetch605:
+	MOVQ R12, 8768(SP)
+
+	// The prefetch limit of DI: DI + 4·cap(dst) - 11264, when 4·cap(dst) >=
+	// 4194304, else 0.
+	XORL R12, R12
+	MOVQ dst_cap+16(FP), AX
+	SHLQ $0x02, AX
+	CMPQ AX, $0x00400000
+	JB   noPrefetch606
+	LEAQ -11264(DI)(AX*1), R12
+
+noPrefetch606:
+	MOVQ R12, 8776(SP)
+
+softmaxChunk:
+	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	TESTQ   CX, CX
+	JZ      softmaxDone
+	MOVQ    $0x00000008, R9
+	CMPQ    CX, R9
+	CMOVQLT CX, R9
+	SUBQ    R9, CX
+	MOVQ    R9, R10
+	LEAQ    (SP), R11
+	ADDQ    $0x3f, R11
+	ANDQ    $-64, R11
+
+softmaxExpLoop:
+	// Pass 1a. d[j] = x[j] - m.
+	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
+	CMPQ       SI, 8768(SP)
+	JAE        noPrefetch607
+	PREFETCHT0 10240(SI)
+	PREFETCHT0 10304(SI)
+	PREFETCHT0 10368(SI)
+	PREFETCHT0 10432(SI)
+	PREFETCHT0 10496(SI)
+	PREFETCHT0 10560(SI)
+	PREFETCHT0 10624(SI)
+	PREFETCHT0 10688(SI)
+	PREFETCHT0 10752(SI)
+	PREFETCHT0 10816(SI)
+	PREFETCHT0 10880(SI)
+	PREFETCHT0 10944(SI)
+	PREFETCHT0 11008(SI)
+	PREFETCHT0 11072(SI)
+	PREFETCHT0 11136(SI)
+	PREFETCHT0 11200(SI)
+
+noPrefetch607:
+	VMOVUPS      48(SI), X0
+	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
+	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
+	VINSERTF32X4 $0x03, 816(SI), Z0, Z0
+	VMOVUPS      112(SI), X1
+	VINSERTF32X4 $0x01, 368(SI), Z1, Z1
+	VINSERTF32X4 $0x02, 624(SI), Z1, Z1
+	VINSERTF32X4 $0x03, 880(SI), Z1, Z1
+	VMOVUPS      176(SI), X2
+	VINSERTF32X4 $0x01, 432(SI), Z2, Z2
+	VINSERTF32X4 $0x02, 688(SI), Z2, Z2
+	VINSERTF32X4 $0x03, 944(SI), Z2, Z2
+	VMOVUPS      240(SI), X3
+	VINSERTF32X4 $0x01, 496(SI), Z3, Z3
+	VINSERTF32X4 $0x02, 752(SI), Z3, Z3
+	VINSERTF32X4 $0x03, 1008(SI), Z3, Z3
+	VUNPCKLPS    Z1, Z0, Z4
+	VUNPCKHPS    Z1, Z0, Z0
+	VUNPCKLPS    Z3, Z2, Z1
+	VUNPCKHPS    Z3, Z2, Z2
+	VUNPCKLPD    Z1, Z4, Z3
+	VUNPCKHPD    Z1, Z4, Z1
+	VUNPCKLPD    Z2, Z0, Z4
+	VUNPCKHPD    Z2, Z0, Z0
+	VMOVUPS      32(SI), X2
+	VINSERTF32X4 $0x01, 288(SI), Z2, Z2
+	VINSERTF32X4 $0x02, 544(SI), Z2, Z2
+	VINSERTF32X4 $0x03, 800(SI), Z2, Z2
+	VMOVUPS      96(SI), X5
+	VINSERTF32X4 $0x01, 352(SI), Z5, Z5
+	VINSERTF32X4 $0x02, 608(SI), Z5, Z5
+	VINSERTF32X4 $0x03, 864(SI), Z5, Z5
+	VMOVUPS      160(SI), X6
+	VINSERTF32X4 $0x01, 416(SI), Z6, Z6
+	VINSERTF32X4 $0x02, 672(SI), Z6, Z6
+	VINSERTF32X4 $0x03, 928(SI), Z6, Z6
+	VMOVUPS      224(SI), X7
+	VINSERTF32X4 $0x01, 480(SI), Z7, Z7
+	VINSERTF32X4 $0x02, 736(SI), Z7, Z7
+	VINSERTF32X4 $0x03, 992(SI), Z7, Z7
+	VUNPCKLPS    Z5, Z2, Z8
+	VUNPCKHPS    Z5, Z2, Z2
+	VUNPCKLPS    Z7, Z6, Z5
+	VUNPCKHPS    Z7, Z6, Z6
+	VUNPCKLPD    Z5, Z8, Z7
+	VUNPCKHPD    Z5, Z8, Z5
+	VUNPCKLPD    Z6, Z2, Z8
+	VUNPCKHPD    Z6, Z2, Z2
+	VMOVUPS      16(SI), X6
+	VINSERTF32X4 $0x01, 272(SI), Z6, Z6
+	VINSERTF32X4 $0x02, 528(SI), Z6, Z6
+	VINSERTF32X4 $0x03, 784(SI), Z6, Z6
+	VMOVUPS      80(SI), X9
+	VINSERTF32X4 $0x01, 336(SI), Z9, Z9
+	VINSERTF32X4 $0x02, 592(SI), Z9, Z9
+	VINSERTF32X4 $0x03, 848(SI), Z9, Z9
+	VMOVUPS      144(SI), X10
+	VINSERTF32X4 $0x01, 400(SI), Z10, Z10
+	VINSERTF32X4 $0x02, 656(SI), Z10, Z10
+	VINSERTF32X4 $0x03, 912(SI), Z10, Z10
+	VMOVUPS      208(SI), X11
+	VINSERTF32X4 $0x01, 464(SI), Z11, Z11
+	VINSERTF32X4 $0x02, 720(SI), Z11, Z11
+	VINSERTF32X4 $0x03, 976(SI), Z11, Z11
+	VUNPCKLPS    Z9, Z6, Z12
+	VUNPCKHPS    Z9, Z6, Z6
+	VUNPCKLPS    Z11, Z10, Z9
+	VUNPCKHPS    Z11, Z10, Z10
+	VUNPCKLPD    Z9, Z12, Z11
+	VUNPCKHPD    Z9, Z12, Z9
+	VUNPCKLPD    Z10, Z6, Z12
+	VUNPCKHPD    Z10, Z6, Z6
+	VMOVUPS      (SI), X10
+	VINSERTF32X4 $0x01, 256(SI), Z10, Z10
+	VINSERTF32X4 $0x02, 512(SI), Z10, Z10
+	VINSERTF32X4 $0x03, 768(SI), Z10, Z10
+	VMOVUPS      64(SI), X13
+	VINSERTF32X4 $0x01, 320(SI), Z13, Z13
+	VINSERTF32X4 $0x02, 576(SI), Z13, Z13
+	VINSERTF32X4 $0x03, 832(SI), Z13, Z13
+	VMOVUPS      128(SI), X14
+	VINSERTF32X4 $0x01, 384(SI), Z14, Z14
+	VINSERTF32X4 $0x02, 640(SI), Z14, Z14
+	VINSERTF32X4 $0x03, 896(SI), Z14, Z14
+	VMOVUPS      192(SI), X15
+	VINSERTF32X4 $0x01, 448(SI), Z15, Z15
+	VINSERTF32X4 $0x02, 704(SI), Z15, Z15
+	VINSERTF32X4 $0x03, 960(SI), Z15, Z15
+	VUNPCKLPS    Z13, Z10, Z16
+	VUNPCKHPS    Z13, Z10, Z10
+	VUNPCKLPS    Z15, Z14, Z13
+	VUNPCKHPS    Z15, Z14, Z14
+	VUNPCKLPD    Z13, Z16, Z15
+	VUNPCKHPD    Z13, Z16, Z13
+	VUNPCKLPD    Z14, Z10, Z16
+	VUNPCKHPD    Z14, Z10, Z10
+
+	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
+	VMAXPS      Z13, Z15, Z14
+	VMAXPS      Z10, Z16, Z17
+	VMAXPS      Z17, Z14, Z14
+	VMAXPS      Z9, Z11, Z17
+	VMAXPS      Z6, Z12, Z18
+	VMAXPS      Z18, Z17, Z17
+	VMAXPS      Z17, Z14, Z14
+	VMAXPS      Z5, Z7, Z17
+	VMAXPS      Z2, Z8, Z18
+	VMAXPS      Z18, Z17, Z17
+	VMAXPS      Z1, Z3, Z18
+	VMAXPS      Z0, Z4, Z19
+	VMAXPS      Z19, Z18, Z18
+	VMAXPS      Z18, Z17, Z17
+	VMAXPS      Z17, Z14, Z14
+	VADDPS.BCST zero<>+0(SB), Z14, Z14
+
+	// d[j] = x[j] - m, stored to the record.
+	VSUBPS  Z14, Z15, Z15
+	VMOVUPS Z15, (R11)
+	VSUBPS  Z14, Z13, Z13
+	VMOVUPS Z13, 64(R11)
+	VSUBPS  Z14, Z16, Z13
+	VMOVUPS Z13, 128(R11)
+	VSUBPS  Z14, Z10, Z10
+	VMOVUPS Z10, 192(R11)
+	VSUBPS  Z14, Z11, Z10
+	VMOVUPS Z10, 256(R11)
+	VSUBPS  Z14, Z9, Z9
+	VMOVUPS Z9, 320(R11)
+	VSUBPS  Z14, Z12, Z9
+	VMOVUPS Z9, 384(R11)
+	VSUBPS  Z14, Z6, Z6
+	VMOVUPS Z6, 448(R11)
+	VSUBPS  Z14, Z7, Z6
+	VMOVUPS Z6, 512(R11)
+	VSUBPS  Z14, Z5, Z5
+	VMOVUPS Z5, 576(R11)
+	VSUBPS  Z14, Z8, Z5
+	VMOVUPS Z5, 640(R11)
+	VSUBPS  Z14, Z2, Z2
+	VMOVUPS Z2, 704(R11)
+	VSUBPS  Z14, Z3, Z2
+	VMOVUPS Z2, 768(R11)
+	VSUBPS  Z14, Z1, Z1
+	VMOVUPS Z1, 832(R11)
+	VSUBPS  Z14, Z4, Z1
+	VMOVUPS Z1, 896(R11)
+	VSUBPS  Z14, Z0, Z0
+	VMOVUPS Z0, 960(R11)
+	ADDQ    $0x00000400, SI
+	ADDQ    $0x00000440, R11
+	DECQ    R10
+	JNZ     softmaxExpLoop
+
+	// Pass 1b. e[j] = exp(d[j]) and s = sum16(e) of each block of the chunk.
+	MOVQ R9, R10
+	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
+
+	// Constants kept in registers in the loop.
+	VBROADCASTSS expMagic<>+0(SB), Z0
+	VBROADCASTSS expLog2e<>+0(SB), Z0
+	VBROADCASTSS expLn2Hi<>+0(SB), Z1
+	VBROADCASTSS expLn2Lo<>+0(SB), Z2
+	VBROADCASTSS expQ4<>+0(SB), Z3
+	VBROADCASTSS expQ3<>+0(SB), Z4
+
+softmaxExpOnlyLoop:
+	// e[j] = exp(d[j]) for j = 0..15 (seq.Exp), scheduled together:
+	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
+	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
+	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
+	// e = p·2^n; e = +0 where d < cutoff; e[j] stored to the record.
+	// s = sum16(e): (((e0+e1)+(e2+e3))+((e4+e5)+(e6+e7))) + (((e8+e9)+(e10+e11))+((e12+e13)+(e14+e15))).
+	VMOVUPS     (R11), Z6
+	VMOVUPS     64(R11), Z8
+	VMOVUPS     128(R11), Z10
+	VMOVUPS     192(R11), Z12
+	VMOVUPS     256(R11), Z14
+	VMOVUPS     320(R11), Z16
+	VMOVUPS     384(R11), Z18
+	VMOVUPS     448(R11), Z20
+	VMOVUPS     512(R11), Z21
+	VMOVUPS     576(R11), Z22
+	VMOVUPS     640(R11), Z23
+	VMOVUPS     704(R11), Z24
+	VMULPS      Z0, Z6, Z5
+	VMULPS      Z0, Z8, Z7
+	VMOVUPS     768(R11), Z25
+	VMOVUPS     832(R11), Z26
+	VMULPS      Z0, Z10, Z9
+	VMULPS      Z0, Z12, Z11
+	VMOVUPS     896(R11), Z27
+	VMOVUPS     960(R11), Z28
+	VMULPS      Z0, Z14, Z13
+	VMULPS      Z0, Z16, Z15
+	VMULPS      Z0, Z18, Z17
+	VMULPS      Z0, Z20, Z19
+	VRNDSCALEPS $0x00, Z5, Z5
+	VRNDSCALEPS $0x00, Z7, Z29
+	VMULPS      Z0, Z21, Z7
+	VRNDSCALEPS $0x00, Z9, Z9
+	VRNDSCALEPS $0x00, Z11, Z11
+	VRNDSCALEPS $0x00, Z13, Z13
+	VRNDSCALEPS $0x00, Z15, Z15
+	VRNDSCALEPS $0x00, Z17, Z17
+	VRNDSCALEPS $0x00, Z19, Z19
+	VMULPS      Z1, Z5, Z30
+	VMULPS      Z1, Z29, Z31
+	VRNDSCALEPS $0x00, Z7, Z7
+	VSUBPS      Z30, Z6, Z6
+	VSUBPS      Z31, Z8, Z8
+	VMULPS      Z2, Z5, Z30
+	VMULPS      Z2, Z29, Z31
+	VSUBPS      Z30, Z6, Z6
+	VSUBPS      Z31, Z8, Z31
+	VMULPS      Z1, Z9, Z8
+	VMULPS      Z1, Z11, Z30
+	VSUBPS      Z8, Z10, Z8
+	VSUBPS      Z30, Z12, Z10
+	VMULPS      Z2, Z9, Z12
+	VMULPS      Z2, Z11, Z30
+	VSUBPS      Z12, Z8, Z8
+	VSUBPS      Z30, Z10, Z12
+	VMULPS      Z3, Z6, Z10
+	VMULPS      Z6, Z6, Z30
+	VADDPS      Z4, Z10, Z10
+	VMULPS      Z6, Z10, Z10
+	VADDPS.BCST expQ2<>+0(SB), Z10, Z10
+	VMULPS      Z6, Z10, Z10
+	VADDPS.BCST expQ1<>+0(SB), Z10, Z10
+	VMULPS      Z6, Z10, Z10
+	VADDPS.BCST expQ0<>+0(SB), Z10, Z10
+	VMULPS      Z10, Z30, Z30
+	VMULPS      Z0, Z22, Z10
+	VADDPS      Z6, Z30, Z6
+	VRNDSCALEPS $0x00, Z10, Z10
+	VMULPS      Z1, Z13, Z30
+	VADDPS.BCST one<>+0(SB), Z6, Z6
+	VSUBPS      Z30, Z14, Z14
+	VMULPS      Z2, Z13, Z30
+	VSUBPS      Z30, Z14, Z14
+	VMOVUPS     (R11), Z30
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z30, K1
+	VSCALEFPS.Z Z5, Z6, K1, Z30
+	VMULPS      Z1, Z15, Z5
+	VMULPS      Z1, Z17, Z6
+	VMOVUPS     Z30, (R11)
+	VSUBPS      Z5, Z16, Z5
+	VSUBPS      Z6, Z18, Z6
+	VMULPS      Z2, Z15, Z16
+	VMULPS      Z2, Z17, Z18
+	VSUBPS      Z16, Z5, Z5
+	VSUBPS      Z18, Z6, Z16
+	VMULPS      Z3, Z31, Z6
+	VMULPS      Z31, Z31, Z18
+	VADDPS      Z4, Z6, Z6
+	VMULPS      Z31, Z6, Z6
+	VADDPS.BCST expQ2<>+0(SB), Z6, Z6
+	VMULPS      Z31, Z6, Z6
+	VADDPS.BCST expQ1<>+0(SB), Z6, Z6
+	VMULPS      Z31, Z6, Z6
+	VADDPS.BCST expQ0<>+0(SB), Z6, Z6
+	VMULPS      Z6, Z18, Z18
+	VMULPS      Z0, Z23, Z6
+	VADDPS      Z31, Z18, Z18
+	VRNDSCALEPS $0x00, Z6, Z6
+	VMULPS      Z1, Z19, Z31
+	VADDPS.BCST one<>+0(SB), Z18, Z18
+	VSUBPS      Z31, Z20, Z20
+	VMULPS      Z2, Z19, Z31
+	VSUBPS      Z31, Z20, Z20
+	VMOVUPS     64(R11), Z31
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z31, K1
+	VSCALEFPS.Z Z29, Z18, K1, Z31
+	VMULPS      Z0, Z24, Z18
+	VMULPS      Z1, Z7, Z29
+	VADDPS      Z31, Z30, Z30
+	VMOVUPS     Z31, 64(R11)
+	VRNDSCALEPS $0x00, Z18, Z18
+	VMULPS      Z1, Z10, Z31
+	VSUBPS      Z29, Z21, Z21
+	VMULPS      Z2, Z7, Z29
+	VSUBPS      Z31, Z22, Z22
+	VMULPS      Z2, Z10, Z31
+	VSUBPS      Z29, Z21, Z21
+	VMULPS      Z3, Z8, Z29
+	VSUBPS      Z31, Z22, Z22
+	VADDPS      Z4, Z29, Z31
+	VMULPS      Z8, Z8, Z29
+	VMULPS      Z8, Z31, Z31
+	VADDPS.BCST expQ2<>+0(SB), Z31, Z31
+	VMULPS      Z8, Z31, Z31
+	VADDPS.BCST expQ1<>+0(SB), Z31, Z31
+	VMULPS      Z8, Z31, Z31
+	VADDPS.BCST expQ0<>+0(SB), Z31, Z31
+	VMULPS      Z31, Z29, Z31
+	VMULPS      Z0, Z25, Z29
+	VADDPS      Z8, Z31, Z8
+	VRNDSCALEPS $0x00, Z29, Z29
+	VMULPS      Z1, Z6, Z31
+	VADDPS.BCST one<>+0(SB), Z8, Z8
+	VSUBPS      Z31, Z23, Z23
+	VMULPS      Z2, Z6, Z31
+	VSUBPS      Z31, Z23, Z23
+	VMOVUPS     128(R11), Z31
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z31, K1
+	VSCALEFPS.Z Z9, Z8, K1, Z31
+	VMULPS      Z1, Z18, Z8
+	VMULPS      Z1, Z29, Z9
+	VMOVUPS     Z31, 128(R11)
+	VSUBPS      Z8, Z24, Z8
+	VSUBPS      Z9, Z25, Z9
+	VMULPS      Z2, Z18, Z24
+	VMULPS      Z2, Z29, Z25
+	VSUBPS      Z24, Z8, Z8
+	VSUBPS      Z25, Z9, Z24
+	VMULPS      Z3, Z12, Z9
+	VMULPS      Z12, Z12, Z25
+	VADDPS      Z4, Z9, Z9
+	VMULPS      Z12, Z9, Z9
+	VADDPS.BCST expQ2<>+0(SB), Z9, Z9
+	VMULPS      Z12, Z9, Z9
+	VADDPS.BCST expQ1<>+0(SB), Z9, Z9
+	VMULPS      Z12, Z9, Z9
+	VADDPS.BCST expQ0<>+0(SB), Z9, Z9
+	VMULPS      Z9, Z25, Z25
+	VMULPS      Z0, Z26, Z9
+	VADDPS      Z12, Z25, Z12
+	VRNDSCALEPS $0x00, Z9, Z9
+	VADDPS.BCST one<>+0(SB), Z12, Z25
+	VMULPS      Z1, Z9, Z12
+	VSUBPS      Z12, Z26, Z12
+	VMULPS      Z2, Z9, Z26
+	VSUBPS      Z26, Z12, Z12
+	VMOVUPS     192(R11), Z26
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z26, K1
+	VSCALEFPS.Z Z11, Z25, K1, Z26
+	VMULPS      Z0, Z27, Z11
+	VMULPS      Z0, Z28, Z25
+	VADDPS      Z26, Z31, Z31
+	VMOVUPS     Z26, 192(R11)
+	VRNDSCALEPS $0x00, Z11, Z11
+	VRNDSCALEPS $0x00, Z25, Z25
+	VMULPS      Z3, Z14, Z26
+	VADDPS      Z31, Z30, Z31
+	VMULPS      Z1, Z11, Z30
+	VADDPS      Z4, Z26, Z26
+	VSUBPS      Z30, Z27, Z27
+	VMULPS      Z2, Z11, Z30
+	VMULPS      Z14, Z26, Z26
+	VSUBPS      Z30, Z27, Z27
+	VADDPS.BCST expQ2<>+0(SB), Z26, Z30
+	VMULPS      Z14, Z14, Z26
+	VMULPS      Z14, Z30, Z30
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z30
+	VMULPS      Z14, Z30, Z30
+	VADDPS.BCST expQ0<>+0(SB), Z30, Z30
+	VMULPS      Z30, Z26, Z30
+	VMULPS      Z1, Z25, Z26
+	VADDPS      Z14, Z30, Z14
+	VSUBPS      Z26, Z28, Z26
+	VMULPS      Z2, Z25, Z28
+	VMULPS      Z3, Z5, Z30
+	VADDPS.BCST one<>+0(SB), Z14, Z14
+	VSUBPS      Z28, Z26, Z26
+	VADDPS      Z4, Z30, Z30
+	VMULPS      Z5, Z5, Z28
+	VMULPS      Z5, Z30, Z30
+	VADDPS.BCST expQ2<>+0(SB), Z30, Z30
+	VMULPS      Z5, Z30, Z30
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z30
+	VMULPS      Z5, Z30, Z30
+	VADDPS.BCST expQ0<>+0(SB), Z30, Z30
+	VMULPS      Z30, Z28, Z28
+	VMOVUPS     256(R11), Z30
+	VADDPS      Z5, Z28, Z28
+	VMULPS      Z3, Z16, Z5
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z30, K1
+	VADDPS.BCST one<>+0(SB), Z28, Z28
+	VSCALEFPS.Z Z13, Z14, K1, Z14
+	VMULPS      Z3, Z20, Z13
+	VADDPS      Z4, Z5, Z30
+	VMULPS      Z16, Z16, Z5
+	VMOVUPS     Z14, 256(R11)
+	VADDPS      Z4, Z13, Z13
+	VMULPS      Z16, Z30, Z30
+	VMULPS      Z20, Z13, Z13
+	VADDPS.BCST expQ2<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ2<>+0(SB), Z13, Z13
+	VMULPS      Z16, Z30, Z30
+	VMULPS      Z20, Z13, Z13
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ1<>+0(SB), Z13, Z13
+	VMULPS      Z16, Z30, Z30
+	VMULPS      Z20, Z13, Z13
+	VADDPS.BCST expQ0<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ0<>+0(SB), Z13, Z13
+	VMULPS      Z30, Z5, Z5
+	VMOVUPS     320(R11), Z30
+	VADDPS      Z16, Z5, Z16
+	VMULPS      Z3, Z21, Z5
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z30, K1
+	VADDPS.BCST one<>+0(SB), Z16, Z16
+	VSCALEFPS.Z Z15, Z28, K1, Z30
+	VMULPS      Z3, Z22, Z15
+	VMULPS      Z3, Z23, Z28
+	VADDPS      Z4, Z5, Z5
+	VADDPS      Z30, Z14, Z14
+	VMOVUPS     Z30, 320(R11)
+	VADDPS      Z4, Z15, Z15
+	VADDPS      Z4, Z28, Z28
+	VMULPS      Z21, Z5, Z30
+	VMULPS      Z20, Z20, Z5
+	VMULPS      Z22, Z15, Z15
+	VMULPS      Z23, Z28, Z28
+	VADDPS.BCST expQ2<>+0(SB), Z30, Z30
+	VMULPS      Z13, Z5, Z5
+	VMOVUPS     384(R11), Z13
+	VADDPS.BCST expQ2<>+0(SB), Z15, Z15
+	VADDPS.BCST expQ2<>+0(SB), Z28, Z28
+	VMULPS      Z21, Z30, Z30
+	VADDPS      Z20, Z5, Z20
+	VMULPS      Z3, Z8, Z5
+	VMULPS      Z22, Z15, Z15
+	VMULPS      Z23, Z28, Z28
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z30
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z13, K1
+	VADDPS.BCST one<>+0(SB), Z20, Z13
+	VSCALEFPS.Z Z17, Z16, K1, Z17
+	VMULPS      Z3, Z24, Z16
+	VADDPS      Z4, Z5, Z20
+	VMULPS      Z21, Z21, Z5
+	VADDPS.BCST expQ1<>+0(SB), Z15, Z15
+	VADDPS.BCST expQ1<>+0(SB), Z28, Z28
+	VMULPS      Z21, Z30, Z30
+	VMOVUPS     Z17, 384(R11)
+	VADDPS      Z4, Z16, Z16
+	VMULPS      Z8, Z20, Z20
+	VMULPS      Z22, Z15, Z15
+	VMULPS      Z23, Z28, Z28
+	VADDPS.BCST expQ0<>+0(SB), Z30, Z30
+	VMULPS      Z24, Z16, Z16
+	VADDPS.BCST expQ2<>+0(SB), Z20, Z20
+	VADDPS.BCST expQ0<>+0(SB), Z15, Z15
+	VADDPS.BCST expQ0<>+0(SB), Z28, Z28
+	VMULPS      Z30, Z5, Z30
+	VMULPS      Z3, Z12, Z5
+	VADDPS.BCST expQ2<>+0(SB), Z16, Z16
+	VMULPS      Z8, Z20, Z20
+	VADDPS      Z21, Z30, Z21
+	VMOVUPS     448(R11), Z30
+	VADDPS      Z4, Z5, Z5
+	VMULPS      Z24, Z16, Z16
+	VADDPS.BCST expQ1<>+0(SB), Z20, Z20
+	VADDPS.BCST one<>+0(SB), Z21, Z21
+	VMULPS      Z12, Z5, Z5
+	VADDPS.BCST expQ1<>+0(SB), Z16, Z16
+	VMULPS      Z8, Z20, Z20
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z30, K1
+	VSCALEFPS.Z Z19, Z13, K1, Z30
+	VMULPS      Z3, Z27, Z13
+	VMULPS      Z3, Z26, Z19
+	VADDPS.BCST expQ2<>+0(SB), Z5, Z5
+	VMULPS      Z24, Z16, Z16
+	VADDPS.BCST expQ0<>+0(SB), Z20, Z20
+	VADDPS      Z30, Z17, Z17
+	VMOVUPS     Z30, 448(R11)
+	VADDPS      Z4, Z13, Z13
+	VADDPS      Z4, Z19, Z19
+	VMULPS      Z12, Z5, Z30
+	VMULPS      Z22, Z22, Z5
+	VADDPS.BCST expQ0<>+0(SB), Z16, Z16
+	VADDPS      Z17, Z14, Z14
+	VMULPS      Z27, Z13, Z13
+	VMULPS      Z26, Z19, Z17
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z19
+	VMOVUPS     512(R11), Z30
+	VMULPS      Z15, Z5, Z15
+	VMULPS      Z23, Z23, Z5
+	VADDPS      Z14, Z31, Z14
+	VADDPS.BCST expQ2<>+0(SB), Z13, Z13
+	VADDPS.BCST expQ2<>+0(SB), Z17, Z17
+	VMULPS      Z12, Z19, Z31
+	VMULPS      Z8, Z8, Z19
+	VADDPS      Z22, Z15, Z22
+	VMULPS      Z24, Z24, Z15
+	VMULPS      Z28, Z5, Z5
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z30, K1
+	VMULPS      Z27, Z13, Z13
+	VMULPS      Z26, Z17, Z17
+	VADDPS.BCST expQ0<>+0(SB), Z31, Z30
+	VMULPS      Z12, Z12, Z28
+	VMULPS      Z20, Z19, Z19
+	VADDPS.BCST one<>+0(SB), Z22, Z22
+	VMULPS      Z27, Z27, Z20
+	VMULPS      Z16, Z15, Z15
+	VADDPS      Z23, Z5, Z5
+	VMOVUPS     576(R11), Z16
+	VADDPS.BCST expQ1<>+0(SB), Z13, Z13
+	VADDPS.BCST expQ1<>+0(SB), Z17, Z23
+	VMULPS      Z26, Z26, Z17
+	VSCALEFPS.Z Z7, Z21, K1, Z7
+	VMULPS      Z30, Z28, Z21
+	VADDPS      Z8, Z19, Z8
+	VADDPS      Z24, Z15, Z15
+	VADDPS.BCST one<>+0(SB), Z5, Z5
+	VMULPS      Z27, Z13, Z13
+	VMULPS      Z26, Z23, Z19
+	VMOVUPS     640(R11), Z23
+	VMOVUPS     Z7, 512(R11)
+	VADDPS      Z12, Z21, Z12
+	VADDPS.BCST one<>+0(SB), Z8, Z8
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z16, K1
+	VMOVUPS     704(R11), Z16
+	VADDPS.BCST one<>+0(SB), Z15, Z15
+	VSCALEFPS.Z Z10, Z22, K1, Z10
+	VADDPS.BCST expQ0<>+0(SB), Z13, Z13
+	VADDPS.BCST expQ0<>+0(SB), Z19, Z19
+	VMOVUPS     768(R11), Z21
+	VADDPS.BCST one<>+0(SB), Z12, Z12
+	VMOVUPS     832(R11), Z22
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z23, K1
+	VADDPS      Z10, Z7, Z7
+	VMOVUPS     Z10, 576(R11)
+	VMULPS      Z13, Z20, Z10
+	VMULPS      Z19, Z17, Z13
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z16, K2
+	VSCALEFPS.Z Z6, Z5, K1, Z5
+	VSCALEFPS.Z Z18, Z8, K2, Z6
+	VADDPS      Z27, Z10, Z8
+	VADDPS      Z26, Z13, Z10
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z21, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z22, K2
+	VSCALEFPS.Z Z29, Z15, K1, Z13
+	VMOVUPS     Z5, 640(R11)
+	VSCALEFPS.Z Z9, Z12, K2, Z9
+	VADDPS      Z6, Z5, Z5
+	VMOVUPS     Z6, 704(R11)
+	VADDPS.BCST one<>+0(SB), Z8, Z6
+	VADDPS.BCST one<>+0(SB), Z10, Z8
+	VMOVUPS     896(R11), Z10
+	VMOVUPS     960(R11), Z12
+	VMOVUPS     Z13, 768(R11)
+	VADDPS      Z9, Z13, Z13
+	VADDPS      Z5, Z7, Z5
+	VMOVUPS     Z9, 832(R11)
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z10, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z12, K2
+	VSCALEFPS.Z Z11, Z6, K1, Z6
+	VSCALEFPS.Z Z25, Z8, K2, Z7
+	VADDPS      Z7, Z6, Z8
+	VMOVUPS     Z6, 896(R11)
+	VMOVUPS     Z7, 960(R11)
+	VADDPS      Z8, Z13, Z6
+	VADDPS      Z6, Z5, Z5
+	VADDPS      Z5, Z14, Z5
+	VMOVUPS     Z5, 1024(R11)
+	ADDQ        $0x00000440, R11
+	DECQ        R10
+	JNZ         softmaxExpOnlyLoop
+
+	// Pass 2. q = 1 / s (seq.Reciprocal); y[j] = e[j]·q (seq.Scaled), stored as rows.
+	MOVQ R9, R10
+	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
+
+softmaxOutLoop:
+	VBROADCASTSS one<>+0(SB), Z0
+	VDIVPS       1024(R11), Z0, Z0
+	VMULPS       (R11), Z0, Z1
+	VMULPS       64(R11), Z0, Z2
+	VMULPS       128(R11), Z0, Z3
+	VMULPS       192(R11), Z0, Z4
+	VMULPS       256(R11), Z0, Z5
+	VMULPS       320(R11), Z0, Z6
+	VMULPS       384(R11), Z0, Z7
+	VMULPS       448(R11), Z0, Z8
+	VMULPS       512(R11), Z0, Z9
+	VMULPS       576(R11), Z0, Z10
+	VMULPS       640(R11), Z0, Z11
+	VMULPS       704(R11), Z0, Z12
+	VMULPS       768(R11), Z0, Z13
+	VMULPS       832(R11), Z0, Z14
+	VMULPS       896(R11), Z0, Z15
+	VMULPS       960(R11), Z0, Z0
+
+	// The rows y of the block.
+	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
+	CMPQ       DI, 8776(SP)
+	JAE        noPrefetch608
+	PREFETCHT0 10240(DI)
+	PREFETCHT0 10304(DI)
+	PREFETCHT0 10368(DI)
+	PREFETCHT0 10432(DI)
+	PREFETCHT0 10496(DI)
+	PREFETCHT0 10560(DI)
+	PREFETCHT0 10624(DI)
+	PREFETCHT0 10688(DI)
+	PREFETCHT0 10752(DI)
+	PREFETCHT0 10816(DI)
+	PREFETCHT0 10880(DI)
+	PREFETCHT0 10944(DI)
+	PREFETCHT0 11008(DI)
+	PREFETCHT0 11072(DI)
+	PREFETCHT0 11136(DI)
+	PREFETCHT0 11200(DI)
+
+noPrefetch608:
+	VUNPCKLPS     Z2, Z1, Z16
+	VUNPCKHPS     Z2, Z1, Z1
+	VUNPCKLPS     Z4, Z3, Z2
+	VUNPCKHPS     Z4, Z3, Z3
+	VUNPCKLPD     Z2, Z16, Z4
+	VUNPCKHPD     Z2, Z16, Z2
+	VUNPCKLPD     Z3, Z1, Z16
+	VUNPCKHPD     Z3, Z1, Z1
+	VMOVUPS       X4, (DI)
+	VEXTRACTF32X4 $0x01, Z4, 256(DI)
+	VEXTRACTF32X4 $0x02, Z4, 512(DI)
+	VEXTRACTF32X4 $0x03, Z4, 768(DI)
+	VMOVUPS       X2, 64(DI)
+	VEXTRACTF32X4 $0x01, Z2, 320(DI)
+	VEXTRACTF32X4 $0x02, Z2, 576(DI)
+	VEXTRACTF32X4 $0x03, Z2, 832(DI)
+	VMOVUPS       X16, 128(DI)
+	VEXTRACTF32X4 $0x01, Z16, 384(DI)
+	VEXTRACTF32X4 $0x02, Z16, 640(DI)
+	VEXTRACTF32X4 $0x03, Z16, 896(DI)
+	VMOVUPS       X1, 192(DI)
+	VEXTRACTF32X4 $0x01, Z1, 448(DI)
+	VEXTRACTF32X4 $0x02, Z1, 704(DI)
+	VEXTRACTF32X4 $0x03, Z1, 960(DI)
+	VUNPCKLPS     Z6, Z5, Z1
+	VUNPCKHPS     Z6, Z5, Z2
+	VUNPCKLPS     Z8, Z7, Z3
+	VUNPCKHPS     Z8, Z7, Z4
+	VUNPCKLPD     Z3, Z1, Z5
+	VUNPCKHPD     Z3, Z1, Z1
+	VUNPCKLPD     Z4, Z2, Z3
+	VUNPCKHPD     Z4, Z2, Z2
+	VMOVUPS       X5, 16(DI)
+	VEXTRACTF32X4 $0x01, Z5, 272(DI)
+	VEXTRACTF32X4 $0x02, Z5, 528(DI)
+	VEXTRACTF32X4 $0x03, Z5, 784(DI)
+	VMOVUPS       X1, 80(DI)
+	VEXTRACTF32X4 $0x01, Z1, 336(DI)
+	VEXTRACTF32X4 $0x02, Z1, 592(DI)
+	VEXTRACTF32X4 $0x03, Z1, 848(DI)
+	VMOVUPS       X3, 144(DI)
+	VEXTRACTF32X4 $0x01, Z3, 400(DI)
+	VEXTRACTF32X4 $0x02, Z3, 656(DI)
+	VEXTRACTF32X4 $0x03, Z3, 912(DI)
+	VMOVUPS       X2, 208(DI)
+	VEXTRACTF32X4 $0x01, Z2, 464(DI)
+	VEXTRACTF32X4 $0x02, Z2, 720(DI)
+	VEXTRACTF32X4 $0x03, Z2, 976(DI)
+	VUNPCKLPS     Z10, Z9, Z1
+	VUNPCKHPS     Z10, Z9, Z2
+	VUNPCKLPS     Z12, Z11, Z3
+	VUNPCKHPS     Z12, Z11, Z4
+	VUNPCKLPD     Z3, Z1, Z5
+	VUNPCKHPD     Z3, Z1, Z1
+	VUNPCKLPD     Z4, Z2, Z3
+	VUNPCKHPD     Z4, Z2, Z2
+	VMOVUPS       X5, 32(DI)
+	VEXTRACTF32X4 $0x01, Z5, 288(DI)
+	VEXTRACTF32X4 $0x02, Z5, 544(DI)
+	VEXTRACTF32X4 $0x03, Z5, 800(DI)
+	VMOVUPS       X1, 96(DI)
+	VEXTRACTF32X4 $0x01, Z1, 352(DI)
+	VEXTRACTF32X4 $0x02, Z1, 608(DI)
+	VEXTRACTF32X4 $0x03, Z1, 864(DI)
+	VMOVUPS       X3, 160(DI)
+	VEXTRACTF32X4 $0x01, Z3, 416(DI)
+	VEXTRACTF32X4 $0x02, Z3, 672(DI)
+	VEXTRACTF32X4 $0x03, Z3, 928(DI)
+	VMOVUPS       X2, 224(DI)
+	VEXTRACTF32X4 $0x01, Z2, 480(DI)
+	VEXTRACTF32X4 $0x02, Z2, 736(DI)
+	VEXTRACTF32X4 $0x03, Z2, 992(DI)
+	VUNPCKLPS     Z14, Z13, Z1
+	VUNPCKHPS     Z14, Z13, Z2
+	VUNPCKLPS     Z0, Z15, Z3
+	VUNPCKHPS     Z0, Z15, Z0
+	VUNPCKLPD     Z3, Z1, Z4
+	VUNPCKHPD     Z3, Z1, Z1
+	VUNPCKLPD     Z0, Z2, Z3
+	VUNPCKHPD     Z0, Z2, Z0
+	VMOVUPS       X4, 48(DI)
+	VEXTRACTF32X4 $0x01, Z4, 304(DI)
+	VEXTRACTF32X4 $0x02, Z4, 560(DI)
+	VEXTRACTF32X4 $0x03, Z4, 816(DI)
+	VMOVUPS       X1, 112(DI)
+	VEXTRACTF32X4 $0x01, Z1, 368(DI)
+	VEXTRACTF32X4 $0x02, Z1, 624(DI)
+	VEXTRACTF32X4 $0x03, Z1, 880(DI)
+	VMOVUPS       X3, 176(DI)
+	VEXTRACTF32X4 $0x01, Z3, 432(DI)
+	VEXTRACTF32X4 $0x02, Z3, 688(DI)
+	VEXTRACTF32X4 $0x03, Z3, 944(DI)
+	VMOVUPS       X0, 240(DI)
+	VEXTRACTF32X4 $0x01, Z0, 496(DI)
+	VEXTRACTF32X4 $0x02, Z0, 752(DI)
+	VEXTRACTF32X4 $0x03, Z0, 1008(DI)
+	ADDQ          $0x00000400, DI
+	ADDQ          $0x00000440, R11
+	DECQ          R10
+	JNZ           softmaxOutLoop
+	JMP           softmaxChunk
+
+softmaxDone:
+	VZEROUPPER
+	RET
+
+// func logSoftmax16AVX512(dst []float32, logits []float32)
+// Requires: AVX, AVX512F, CMOV, MMX+
+TEXT ·logSoftmax16AVX512(SB), $17488-48
+	// logSoftmaxGeneric with rows of 16 columns, for whole blocks of 16 rows: y[j] = d[j] - log32(s).
+	//
+	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
+	// blocks left in this pass, R11 = this block's record in the frame.
+	// SI = logits, DI = dst, R13 = this block's e[j] (R11+1152).
+	// Pass 1a: the columns x[j], m, d[j].
+	// Pass 1b: the constants kept in registers, then the registers of the
+	//         scheduled exponentials and of the sum tree.
+	// Pass 2: the registers of the scheduled logarithms of the chunk.
+	// Pass 3: log32(s), the columns y[j] and the registers of the transpose.
+	// Frame: CHUNK = 8 records of 2176 bytes, one per block of the chunk, from
+	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// d[j] at 64·j; s at 1024, then log32(s) at 1088; e[j] at 1152+64·j (then k·ln2hi
+	// at 1152).
+	//
+	// Arguments.
+	MOVQ dst_base+0(FP), DI
+	MOVQ logits_base+24(FP), SI
+
+	// Blocks: CX = the minimum of len/256 over the float slices and of len/16
+	// over the row slices (a nil grad, losses, preds or lse does not count): the
+	// rows processed, rounded down to a multiple of 16.
+	MOVQ    logits_len+32(FP), AX
+	MOVQ    dst_len+8(FP), R13
+	CMPQ    R13, AX
+	CMOVQLT R13, AX
+	SHRQ    $0x08, AX
+	MOVQ    AX, CX
+
+	// The prefetch limit of SI: SI + 4·cap(logits) - 11264, when 4·cap(logits) >=
+	// 4194304, else 0.
+	XORL R12, R12
+	MOVQ logits_cap+40(FP), AX
+	SHLQ $0x02, AX
+	CMPQ AX, $0x00400000
+	JB   noPrefetch609
+	LEAQ -11264(SI)(AX*1), R12
+
+noPrefetch609:
+	MOVQ R12, 17472(SP)
+
+	// The prefetch limit of DI: DI + 4·cap(dst) - 11264, when 4·cap(dst) >=
+	// 4194304, else 0.
+	XORL R12, R12
+	MOVQ dst_cap+16(FP), AX
+	SHLQ $0x02, AX
+	CMPQ AX, $0x00400000
+	JB   noPrefetch610
+	LEAQ -11264(DI)(AX*1), R12
+
+noPrefetch610:
+	MOVQ R12, 17480(SP)
+
+logSoftmaxChunk:
+	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	TESTQ   CX, CX
+	JZ      logSoftmaxDone
+	MOVQ    $0x00000008, R9
+	CMPQ    CX, R9
+	CMOVQLT CX, R9
+	SUBQ    R9, CX
+	MOVQ    R9, R10
+	LEAQ    (SP), R11
+	ADDQ    $0x3f, R11
+	ANDQ    $-64, R11
+
+logSoftmaxExpLoop:
+	// Pass 1a. d[j] = x[j] - m.
+	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
+	CMPQ       SI, 17472(SP)
+	JAE        noPrefetch611
+	PREFETCHT0 10240(SI)
+	PREFETCHT0 10304(SI)
+	PREFETCHT0 10368(SI)
+	PREFETCHT0 10432(SI)
+	PREFETCHT0 10496(SI)
+	PREFETCHT0 10560(SI)
+	PREFETCHT0 10624(SI)
+	PREFETCHT0 10688(SI)
+	PREFETCHT0 10752(SI)
+	PREFETCHT0 10816(SI)
+	PREFETCHT0 10880(SI)
+	PREFETCHT0 10944(SI)
+	PREFETCHT0 11008(SI)
+	PREFETCHT0 11072(SI)
+	PREFETCHT0 11136(SI)
+	PREFETCHT0 11200(SI)
+
+noPrefetch611:
+	VMOVUPS      48(SI), X0
+	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
+	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
+	VINSERTF32X4 $0x03, 816(SI), Z0, Z0
+	VMOVUPS      112(SI), X1
+	VINSERTF32X4 $0x01, 368(SI), Z1, Z1
+	VINSERTF32X4 $0x02, 624(SI), Z1, Z1
+	VINSERTF32X4 $0x03, 880(SI), Z1, Z1
+	VMOVUPS      176(SI), X2
+	VINSERTF32X4 $0x01, 432(SI), Z2, Z2
+	VINSERTF32X4 $0x02, 688(SI), Z2, Z2
+	VINSERTF32X4 $0x03, 944(SI), Z2, Z2
+	VMOVUPS      240(SI), X3
+	VINSERTF32X4 $0x01, 496(SI), Z3, Z3
+	VINSERTF32X4 $0x02, 752(SI), Z3, Z3
+	VINSERTF32X4 $0x03, 1008(SI), Z3, Z3
+	VUNPCKLPS    Z1, Z0, Z4
+	VUNPCKHPS    Z1, Z0, Z0
+	VUNPCKLPS    Z3, Z2, Z1
+	VUNPCKHPS    Z3, Z2, Z2
+	VUNPCKLPD    Z1, Z4, Z3
+	VUNPCKHPD    Z1, Z4, Z1
+	VUNPCKLPD    Z2, Z0, Z4
+	VUNPCKHPD    Z2, Z0, Z0
+	VMOVUPS      32(SI), X2
+	VINSERTF32X4 $0x01, 288(SI), Z2, Z2
+	VINSERTF32X4 $0x02, 544(SI), Z2, Z2
+	VINSERTF32X4 $0x03, 800(SI), Z2, Z2
+	VMOVUPS      96(SI), X5
+	VINSERTF32X4 $0x01, 352(SI), Z5, Z5
+	VINSERTF32X4 $0x02, 608(SI), Z5, Z5
+	VINSERTF32X4 $0x03, 864(SI), Z5, Z5
+	VMOVUPS      160(SI), X6
+	VINSERTF32X4 $0x01, 416(SI), Z6, Z6
+	VINSERTF32X4 $0x02, 672(SI), Z6, Z6
+	VINSERTF32X4 $0x03, 928(SI), Z6, Z6
+	VMOVUPS      224(SI), X7
+	VINSERTF32X4 $0x01, 480(SI), Z7, Z7
+	VINSERTF32X4 $0x02, 736(SI), Z7, Z7
+	VINSERTF32X4 $0x03, 992(SI), Z7, Z7
+	VUNPCKLPS    Z5, Z2, Z8
+	VUNPCKHPS    Z5, Z2, Z2
+	VUNPCKLPS    Z7, Z6, Z5
+	VUNPCKHPS    Z7, Z6, Z6
+	VUNPCKLPD    Z5, Z8, Z7
+	VUNPCKHPD    Z5, Z8, Z5
+	VUNPCKLPD    Z6, Z2, Z8
+	VUNPCKHPD    Z6, Z2, Z2
+	VMOVUPS      16(SI), X6
+	VINSERTF32X4 $0x01, 272(SI), Z6, Z6
+	VINSERTF32X4 $0x02, 528(SI), Z6, Z6
+	VINSERTF32X4 $0x03, 784(SI), Z6, Z6
+	VMOVUPS      80(SI), X9
+	VINSERTF32X4 $0x01, 336(SI), Z9, Z9
+	VINSERTF32X4 $0x02, 592(SI), Z9, Z9
+	VINSERTF32X4 $0x03, 848(SI), Z9, Z9
+	VMOVUPS      144(SI), X10
+	VINSERTF32X4 $0x01, 400(SI), Z10, Z10
+	VINSERTF32X4 $0x02, 656(SI), Z10, Z10
+	VINSERTF32X4 $0x03, 912(SI), Z10, Z10
+	VMOVUPS      208(SI), X11
+	VINSERTF32X4 $0x01, 464(SI), Z11, Z11
+	VINSERTF32X4 $0x02, 720(SI), Z11, Z11
+	VINSERTF32X4 $0x03, 976(SI), Z11, Z11
+	VUNPCKLPS    Z9, Z6, Z12
+	VUNPCKHPS    Z9, Z6, Z6
+	VUNPCKLPS    Z11, Z10, Z9
+	VUNPCKHPS    Z11, Z10, Z10
+	VUNPCKLPD    Z9, Z12, Z11
+	VUNPCKHPD    Z9, Z12, Z9
+	VUNPCKLPD    Z10, Z6, Z12
+	VUNPCKHPD    Z10, Z6, Z6
+	VMOVUPS      (SI), X10
+	VINSERTF32X4 $0x01, 256(SI), Z10, Z10
+	VINSERTF32X4 $0x02, 512(SI), Z10, Z10
+	VINSERTF32X4 $0x03, 768(SI), Z10, Z10
+	VMOVUPS      64(SI), X13
+	VINSERTF32X4 $0x01, 320(SI), Z13, Z13
+	VINSERTF32X4 $0x02, 576(SI), Z13, Z13
+	VINSERTF32X4 $0x03, 832(SI), Z13, Z13
+	VMOVUPS      128(SI), X14
+	VINSERTF32X4 $0x01, 384(SI), Z14, Z14
+	VINSERTF32X4 $0x02, 640(SI), Z14, Z14
+	VINSERTF32X4 $0x03, 896(SI), Z14, Z14
+	VMOVUPS      192(SI), X15
+	VINSERTF32X4 $0x01, 448(SI), Z15, Z15
+	VINSERTF32X4 $0x02, 704(SI), Z15, Z15
+	VINSERTF32X4 $0x03, 960(SI), Z15, Z15
+	VUNPCKLPS    Z13, Z10, Z16
+	VUNPCKHPS    Z13, Z10, Z10
+	VUNPCKLPS    Z15, Z14, Z13
+	VUNPCKHPS    Z15, Z14, Z14
+	VUNPCKLPD    Z13, Z16, Z15
+	VUNPCKHPD    Z13, Z16, Z13
+	VUNPCKLPD    Z14, Z10, Z16
+	VUNPCKHPD    Z14, Z10, Z10
+
+	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
+	VMAXPS      Z13, Z15, Z14
+	VMAXPS      Z10, Z16, Z17
+	VMAXPS      Z17, Z14, Z14
+	VMAXPS      Z9, Z11, Z17
+	VMAXPS      Z6, Z12, Z18
+	VMAXPS      Z18, Z17, Z17
+	VMAXPS      Z17, Z14, Z14
+	VMAXPS      Z5, Z7, Z17
+	VMAXPS      Z2, Z8, Z18
+	VMAXPS      Z18, Z17, Z17
+	VMAXPS      Z1, Z3, Z18
+	VMAXPS      Z0, Z4, Z19
+	VMAXPS      Z19, Z18, Z18
+	VMAXPS      Z18, Z17, Z17
+	VMAXPS      Z17, Z14, Z14
+	VADDPS.BCST zero<>+0(SB), Z14, Z14
+
+	// d[j] = x[j] - m, stored to the record.
+	VSUBPS  Z14, Z15, Z15
+	VMOVUPS Z15, (R11)
+	VSUBPS  Z14, Z13, Z13
+	VMOVUPS Z13, 64(R11)
+	VSUBPS  Z14, Z16, Z13
+	VMOVUPS Z13, 128(R11)
+	VSUBPS  Z14, Z10, Z10
+	VMOVUPS Z10, 192(R11)
+	VSUBPS  Z14, Z11, Z10
+	VMOVUPS Z10, 256(R11)
+	VSUBPS  Z14, Z9, Z9
+	VMOVUPS Z9, 320(R11)
+	VSUBPS  Z14, Z12, Z9
+	VMOVUPS Z9, 384(R11)
+	VSUBPS  Z14, Z6, Z6
+	VMOVUPS Z6, 448(R11)
+	VSUBPS  Z14, Z7, Z6
+	VMOVUPS Z6, 512(R11)
+	VSUBPS  Z14, Z5, Z5
+	VMOVUPS Z5, 576(R11)
+	VSUBPS  Z14, Z8, Z5
+	VMOVUPS Z5, 640(R11)
+	VSUBPS  Z14, Z2, Z2
+	VMOVUPS Z2, 704(R11)
+	VSUBPS  Z14, Z3, Z2
+	VMOVUPS Z2, 768(R11)
+	VSUBPS  Z14, Z1, Z1
+	VMOVUPS Z1, 832(R11)
+	VSUBPS  Z14, Z4, Z1
+	VMOVUPS Z1, 896(R11)
+	VSUBPS  Z14, Z0, Z0
+	VMOVUPS Z0, 960(R11)
+	ADDQ    $0x00000400, SI
+	ADDQ    $0x00000880, R11
+	DECQ    R10
+	JNZ     logSoftmaxExpLoop
+
+	// Pass 1b. e[j] = exp(d[j]) and s = sum16(e) of each block of the chunk.
+	MOVQ R9, R10
+	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
+
+	// Constants kept in registers in the loop.
+	VBROADCASTSS expMagic<>+0(SB), Z0
+	VBROADCASTSS expLog2e<>+0(SB), Z0
+	VBROADCASTSS expLn2Hi<>+0(SB), Z1
+	VBROADCASTSS expLn2Lo<>+0(SB), Z2
+	VBROADCASTSS expQ4<>+0(SB), Z3
+	VBROADCASTSS expQ3<>+0(SB), Z4
+
+logSoftmaxExpOnlyLoop:
+	LEAQ 1152(R11), R13
+
+	// e[j] = exp(d[j]) for j = 0..15 (seq.Exp), scheduled together:
+	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
+	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
+	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
+	// e = p·2^n; e = +0 where d < cutoff; e[j] stored to the record.
+	// s = sum16(e): (((e0+e1)+(e2+e3))+((e4+e5)+(e6+e7))) + (((e8+e9)+(e10+e11))+((e12+e13)+(e14+e15))).
+	VMOVUPS     (R11), Z6
+	VMOVUPS     64(R11), Z8
+	VMOVUPS     128(R11), Z10
+	VMOVUPS     192(R11), Z12
+	VMOVUPS     256(R11), Z14
+	VMOVUPS     320(R11), Z16
+	VMOVUPS     384(R11), Z18
+	VMOVUPS     448(R11), Z20
+	VMOVUPS     512(R11), Z21
+	VMOVUPS     576(R11), Z22
+	VMOVUPS     640(R11), Z23
+	VMOVUPS     704(R11), Z24
+	VMULPS      Z0, Z6, Z5
+	VMULPS      Z0, Z8, Z7
+	VMOVUPS     768(R11), Z25
+	VMOVUPS     832(R11), Z26
+	VMULPS      Z0, Z10, Z9
+	VMULPS      Z0, Z12, Z11
+	VMOVUPS     896(R11), Z27
+	VMOVUPS     960(R11), Z28
+	VMULPS      Z0, Z14, Z13
+	VMULPS      Z0, Z16, Z15
+	VMULPS      Z0, Z18, Z17
+	VMULPS      Z0, Z20, Z19
+	VRNDSCALEPS $0x00, Z5, Z5
+	VRNDSCALEPS $0x00, Z7, Z29
+	VMULPS      Z0, Z21, Z7
+	VRNDSCALEPS $0x00, Z9, Z9
+	VRNDSCALEPS $0x00, Z11, Z11
+	VRNDSCALEPS $0x00, Z13, Z13
+	VRNDSCALEPS $0x00, Z15, Z15
+	VRNDSCALEPS $0x00, Z17, Z17
+	VRNDSCALEPS $0x00, Z19, Z19
+	VMULPS      Z1, Z5, Z30
+	VMULPS      Z1, Z29, Z31
+	VRNDSCALEPS $0x00, Z7, Z7
+	VSUBPS      Z30, Z6, Z6
+	VSUBPS      Z31, Z8, Z8
+	VMULPS      Z2, Z5, Z30
+	VMULPS      Z2, Z29, Z31
+	VSUBPS      Z30, Z6, Z6
+	VSUBPS      Z31, Z8, Z31
+	VMULPS      Z1, Z9, Z8
+	VMULPS      Z1, Z11, Z30
+	VSUBPS      Z8, Z10, Z8
+	VSUBPS      Z30, Z12, Z10
+	VMULPS      Z2, Z9, Z12
+	VMULPS      Z2, Z11, Z30
+	VSUBPS      Z12, Z8, Z8
+	VSUBPS      Z30, Z10, Z12
+	VMULPS      Z3, Z6, Z10
+	VMULPS      Z6, Z6, Z30
+	VADDPS      Z4, Z10, Z10
+	VMULPS      Z6, Z10, Z10
+	VADDPS.BCST expQ2<>+0(SB), Z10, Z10
+	VMULPS      Z6, Z10, Z10
+	VADDPS.BCST expQ1<>+0(SB), Z10, Z10
+	VMULPS      Z6, Z10, Z10
+	VADDPS.BCST expQ0<>+0(SB), Z10, Z10
+	VMULPS      Z10, Z30, Z30
+	VMULPS      Z0, Z22, Z10
+	VADDPS      Z6, Z30, Z6
+	VRNDSCALEPS $0x00, Z10, Z10
+	VMULPS      Z1, Z13, Z30
+	VADDPS.BCST one<>+0(SB), Z6, Z6
+	VSUBPS      Z30, Z14, Z14
+	VMULPS      Z2, Z13, Z30
+	VSUBPS      Z30, Z14, Z14
+	VMOVUPS     (R11), Z30
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z30, K1
+	VSCALEFPS.Z Z5, Z6, K1, Z30
+	VMULPS      Z1, Z15, Z5
+	VMULPS      Z1, Z17, Z6
+	VMOVUPS     Z30, (R13)
+	VSUBPS      Z5, Z16, Z5
+	VSUBPS      Z6, Z18, Z6
+	VMULPS      Z2, Z15, Z16
+	VMULPS      Z2, Z17, Z18
+	VSUBPS      Z16, Z5, Z5
+	VSUBPS      Z18, Z6, Z16
+	VMULPS      Z3, Z31, Z6
+	VMULPS      Z31, Z31, Z18
+	VADDPS      Z4, Z6, Z6
+	VMULPS      Z31, Z6, Z6
+	VADDPS.BCST expQ2<>+0(SB), Z6, Z6
+	VMULPS      Z31, Z6, Z6
+	VADDPS.BCST expQ1<>+0(SB), Z6, Z6
+	VMULPS      Z31, Z6, Z6
+	VADDPS.BCST expQ0<>+0(SB), Z6, Z6
+	VMULPS      Z6, Z18, Z18
+	VMULPS      Z0, Z23, Z6
+	VADDPS      Z31, Z18, Z18
+	VRNDSCALEPS $0x00, Z6, Z6
+	VMULPS      Z1, Z19, Z31
+	VADDPS.BCST one<>+0(SB), Z18, Z18
+	VSUBPS      Z31, Z20, Z20
+	VMULPS      Z2, Z19, Z31
+	VSUBPS      Z31, Z20, Z20
+	VMOVUPS     64(R11), Z31
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z31, K1
+	VSCALEFPS.Z Z29, Z18, K1, Z31
+	VMULPS      Z0, Z24, Z18
+	VMULPS      Z1, Z7, Z29
+	VADDPS      Z31, Z30, Z30
+	VMOVUPS     Z31, 64(R13)
+	VRNDSCALEPS $0x00, Z18, Z18
+	VMULPS      Z1, Z10, Z31
+	VSUBPS      Z29, Z21, Z21
+	VMULPS      Z2, Z7, Z29
+	VSUBPS      Z31, Z22, Z22
+	VMULPS      Z2, Z10, Z31
+	VSUBPS      Z29, Z21, Z21
+	VMULPS      Z3, Z8, Z29
+	VSUBPS      Z31, Z22, Z22
+	VADDPS      Z4, Z29, Z31
+	VMULPS      Z8, Z8, Z29
+	VMULPS      Z8, Z31, Z31
+	VADDPS.BCST expQ2<>+0(SB), Z31, Z31
+	VMULPS      Z8, Z31, Z31
+	VADDPS.BCST expQ1<>+0(SB), Z31, Z31
+	VMULPS      Z8, Z31, Z31
+	VADDPS.BCST expQ0<>+0(SB), Z31, Z31
+	VMULPS      Z31, Z29, Z31
+	VMULPS      Z0, Z25, Z29
+	VADDPS      Z8, Z31, Z8
+	VRNDSCALEPS $0x00, Z29, Z29
+	VMULPS      Z1, Z6, Z31
+	VADDPS.BCST one<>+0(SB), Z8, Z8
+	VSUBPS      Z31, Z23, Z23
+	VMULPS      Z2, Z6, Z31
+	VSUBPS      Z31, Z23, Z23
+	VMOVUPS     128(R11), Z31
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z31, K1
+	VSCALEFPS.Z Z9, Z8, K1, Z31
+	VMULPS      Z1, Z18, Z8
+	VMULPS      Z1, Z29, Z9
+	VMOVUPS     Z31, 128(R13)
+	VSUBPS      Z8, Z24, Z8
+	VSUBPS      Z9, Z25, Z9
+	VMULPS      Z2, Z18, Z24
+	VMULPS      Z2, Z29, Z25
+	VSUBPS      Z24, Z8, Z8
+	VSUBPS      Z25, Z9, Z24
+	VMULPS      Z3, Z12, Z9
+	VMULPS      Z12, Z12, Z25
+	VADDPS      Z4, Z9, Z9
+	VMULPS      Z12, Z9, Z9
+	VADDPS.BCST expQ2<>+0(SB), Z9, Z9
+	VMULPS      Z12, Z9, Z9
+	VADDPS.BCST expQ1<>+0(SB), Z9, Z9
+	VMULPS      Z12, Z9, Z9
+	VADDPS.BCST expQ0<>+0(SB), Z9, Z9
+	VMULPS      Z9, Z25, Z25
+	VMULPS      Z0, Z26, Z9
+	VADDPS      Z12, Z25, Z12
+	VRNDSCALEPS $0x00, Z9, Z9
+	VADDPS.BCST one<>+0(SB), Z12, Z25
+	VMULPS      Z1, Z9, Z12
+	VSUBPS      Z12, Z26, Z12
+	VMULPS      Z2, Z9, Z26
+	VSUBPS      Z26, Z12, Z12
+	VMOVUPS     192(R11), Z26
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z26, K1
+	VSCALEFPS.Z Z11, Z25, K1, Z26
+	VMULPS      Z0, Z27, Z11
+	VMULPS      Z0, Z28, Z25
+	VADDPS      Z26, Z31, Z31
+	VMOVUPS     Z26, 192(R13)
+	VRNDSCALEPS $0x00, Z11, Z11
+	VRNDSCALEPS $0x00, Z25, Z25
+	VMULPS      Z3, Z14, Z26
+	VADDPS      Z31, Z30, Z31
+	VMULPS      Z1, Z11, Z30
+	VADDPS      Z4, Z26, Z26
+	VSUBPS      Z30, Z27, Z27
+	VMULPS      Z2, Z11, Z30
+	VMULPS      Z14, Z26, Z26
+	VSUBPS      Z30, Z27, Z27
+	VADDPS.BCST expQ2<>+0(SB), Z26, Z30
+	VMULPS      Z14, Z14, Z26
+	VMULPS      Z14, Z30, Z30
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z30
+	VMULPS      Z14, Z30, Z30
+	VADDPS.BCST expQ0<>+0(SB), Z30, Z30
+	VMULPS      Z30, Z26, Z30
+	VMULPS      Z1, Z25, Z26
+	VADDPS      Z14, Z30, Z14
+	VSUBPS      Z26, Z28, Z26
+	VMULPS      Z2, Z25, Z28
+	VMULPS      Z3, Z5, Z30
+	VADDPS.BCST one<>+0(SB), Z14, Z14
+	VSUBPS      Z28, Z26, Z26
+	VADDPS      Z4, Z30, Z30
+	VMULPS      Z5, Z5, Z28
+	VMULPS      Z5, Z30, Z30
+	VADDPS.BCST expQ2<>+0(SB), Z30, Z30
+	VMULPS      Z5, Z30, Z30
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z30
+	VMULPS      Z5, Z30, Z30
+	VADDPS.BCST expQ0<>+0(SB), Z30, Z30
+	VMULPS      Z30, Z28, Z28
+	VMOVUPS     256(R11), Z30
+	VADDPS      Z5, Z28, Z28
+	VMULPS      Z3, Z16, Z5
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z30, K1
+	VADDPS.BCST one<>+0(SB), Z28, Z28
+	VSCALEFPS.Z Z13, Z14, K1, Z14
+	VMULPS      Z3, Z20, Z13
+	VADDPS      Z4, Z5, Z30
+	VMULPS      Z16, Z16, Z5
+	VMOVUPS     Z14, 256(R13)
+	VADDPS      Z4, Z13, Z13
+	VMULPS      Z16, Z30, Z30
+	VMULPS      Z20, Z13, Z13
+	VADDPS.BCST expQ2<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ2<>+0(SB), Z13, Z13
+	VMULPS      Z16, Z30, Z30
+	VMULPS      Z20, Z13, Z13
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ1<>+0(SB), Z13, Z13
+	VMULPS      Z16, Z30, Z30
+	VMULPS      Z20, Z13, Z13
+	VADDPS.BCST expQ0<>+0(SB), Z30, Z30
+	VADDPS.BCST expQ0<>+0(SB), Z13, Z13
+	VMULPS      Z30, Z5, Z5
+	VMOVUPS     320(R11), Z30
+	VADDPS      Z16, Z5, Z16
+	VMULPS      Z3, Z21, Z5
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z30, K1
+	VADDPS.BCST one<>+0(SB), Z16, Z16
+	VSCALEFPS.Z Z15, Z28, K1, Z30
+	VMULPS      Z3, Z22, Z15
+	VMULPS      Z3, Z23, Z28
+	VADDPS      Z4, Z5, Z5
+	VADDPS      Z30, Z14, Z14
+	VMOVUPS     Z30, 320(R13)
+	VADDPS      Z4, Z15, Z15
+	VADDPS      Z4, Z28, Z28
+	VMULPS      Z21, Z5, Z30
+	VMULPS      Z20, Z20, Z5
+	VMULPS      Z22, Z15, Z15
+	VMULPS      Z23, Z28, Z28
+	VADDPS.BCST expQ2<>+0(SB), Z30, Z30
+	VMULPS      Z13, Z5, Z5
+	VMOVUPS     384(R11), Z13
+	VADDPS.BCST expQ2<>+0(SB), Z15, Z15
+	VADDPS.BCST expQ2<>+0(SB), Z28, Z28
+	VMULPS      Z21, Z30, Z30
+	VADDPS      Z20, Z5, Z20
+	VMULPS      Z3, Z8, Z5
+	VMULPS      Z22, Z15, Z15
+	VMULPS      Z23, Z28, Z28
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z30
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z13, K1
+	VADDPS.BCST one<>+0(SB), Z20, Z13
+	VSCALEFPS.Z Z17, Z16, K1, Z17
+	VMULPS      Z3, Z24, Z16
+	VADDPS      Z4, Z5, Z20
+	VMULPS      Z21, Z21, Z5
+	VADDPS.BCST expQ1<>+0(SB), Z15, Z15
+	VADDPS.BCST expQ1<>+0(SB), Z28, Z28
+	VMULPS      Z21, Z30, Z30
+	VMOVUPS     Z17, 384(R13)
+	VADDPS      Z4, Z16, Z16
+	VMULPS      Z8, Z20, Z20
+	VMULPS      Z22, Z15, Z15
+	VMULPS      Z23, Z28, Z28
+	VADDPS.BCST expQ0<>+0(SB), Z30, Z30
+	VMULPS      Z24, Z16, Z16
+	VADDPS.BCST expQ2<>+0(SB), Z20, Z20
+	VADDPS.BCST expQ0<>+0(SB), Z15, Z15
+	VADDPS.BCST expQ0<>+0(SB), Z28, Z28
+	VMULPS      Z30, Z5, Z30
+	VMULPS      Z3, Z12, Z5
+	VADDPS.BCST expQ2<>+0(SB), Z16, Z16
+	VMULPS      Z8, Z20, Z20
+	VADDPS      Z21, Z30, Z21
+	VMOVUPS     448(R11), Z30
+	VADDPS      Z4, Z5, Z5
+	VMULPS      Z24, Z16, Z16
+	VADDPS.BCST expQ1<>+0(SB), Z20, Z20
+	VADDPS.BCST one<>+0(SB), Z21, Z21
+	VMULPS      Z12, Z5, Z5
+	VADDPS.BCST expQ1<>+0(SB), Z16, Z16
+	VMULPS      Z8, Z20, Z20
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z30, K1
+	VSCALEFPS.Z Z19, Z13, K1, Z30
+	VMULPS      Z3, Z27, Z13
+	VMULPS      Z3, Z26, Z19
+	VADDPS.BCST expQ2<>+0(SB), Z5, Z5
+	VMULPS      Z24, Z16, Z16
+	VADDPS.BCST expQ0<>+0(SB), Z20, Z20
+	VADDPS      Z30, Z17, Z17
+	VMOVUPS     Z30, 448(R13)
+	VADDPS      Z4, Z13, Z13
+	VADDPS      Z4, Z19, Z19
+	VMULPS      Z12, Z5, Z30
+	VMULPS      Z22, Z22, Z5
+	VADDPS.BCST expQ0<>+0(SB), Z16, Z16
+	VADDPS      Z17, Z14, Z14
+	VMULPS      Z27, Z13, Z13
+	VMULPS      Z26, Z19, Z17
+	VADDPS.BCST expQ1<>+0(SB), Z30, Z19
+	VMOVUPS     512(R11), Z30
+	VMULPS      Z15, Z5, Z15
+	VMULPS      Z23, Z23, Z5
+	VADDPS      Z14, Z31, Z14
+	VADDPS.BCST expQ2<>+0(SB), Z13, Z13
+	VADDPS.BCST expQ2<>+0(SB), Z17, Z17
+	VMULPS      Z12, Z19, Z31
+	VMULPS      Z8, Z8, Z19
+	VADDPS      Z22, Z15, Z22
+	VMULPS      Z24, Z24, Z15
+	VMULPS      Z28, Z5, Z5
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z30, K1
+	VMULPS      Z27, Z13, Z13
+	VMULPS      Z26, Z17, Z17
+	VADDPS.BCST expQ0<>+0(SB), Z31, Z30
+	VMULPS      Z12, Z12, Z28
+	VMULPS      Z20, Z19, Z19
+	VADDPS.BCST one<>+0(SB), Z22, Z22
+	VMULPS      Z27, Z27, Z20
+	VMULPS      Z16, Z15, Z15
+	VADDPS      Z23, Z5, Z5
+	VMOVUPS     576(R11), Z16
+	VADDPS.BCST expQ1<>+0(SB), Z13, Z13
+	VADDPS.BCST expQ1<>+0(SB), Z17, Z23
+	VMULPS      Z26, Z26, Z17
+	VSCALEFPS.Z Z7, Z21, K1, Z7
+	VMULPS      Z30, Z28, Z21
+	VADDPS      Z8, Z19, Z8
+	VADDPS      Z24, Z15, Z15
+	VADDPS.BCST one<>+0(SB), Z5, Z5
+	VMULPS      Z27, Z13, Z13
+	VMULPS      Z26, Z23, Z19
+	VMOVUPS     640(R11), Z23
+	VMOVUPS     Z7, 512(R13)
+	VADDPS      Z12, Z21, Z12
+	VADDPS.BCST one<>+0(SB), Z8, Z8
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z16, K1
+	VMOVUPS     704(R11), Z16
+	VADDPS.BCST one<>+0(SB), Z15, Z15
+	VSCALEFPS.Z Z10, Z22, K1, Z10
+	VADDPS.BCST expQ0<>+0(SB), Z13, Z13
+	VADDPS.BCST expQ0<>+0(SB), Z19, Z19
+	VMOVUPS     768(R11), Z21
+	VADDPS.BCST one<>+0(SB), Z12, Z12
+	VMOVUPS     832(R11), Z22
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z23, K1
+	VADDPS      Z10, Z7, Z7
+	VMOVUPS     Z10, 576(R13)
+	VMULPS      Z13, Z20, Z10
+	VMULPS      Z19, Z17, Z13
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z16, K2
+	VSCALEFPS.Z Z6, Z5, K1, Z5
+	VSCALEFPS.Z Z18, Z8, K2, Z6
+	VADDPS      Z27, Z10, Z8
+	VADDPS      Z26, Z13, Z10
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z21, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z22, K2
+	VSCALEFPS.Z Z29, Z15, K1, Z13
+	VMOVUPS     Z5, 640(R13)
+	VSCALEFPS.Z Z9, Z12, K2, Z9
+	VADDPS      Z6, Z5, Z5
+	VMOVUPS     Z6, 704(R13)
+	VADDPS.BCST one<>+0(SB), Z8, Z6
+	VADDPS.BCST one<>+0(SB), Z10, Z8
+	VMOVUPS     896(R11), Z10
+	VMOVUPS     960(R11), Z12
+	VMOVUPS     Z13, 768(R13)
+	VADDPS      Z9, Z13, Z13
+	VADDPS      Z5, Z7, Z5
+	VMOVUPS     Z9, 832(R13)
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z10, K1
+	VCMPPS.BCST $0x05, expCutoff<>+0(SB), Z12, K2
+	VSCALEFPS.Z Z11, Z6, K1, Z6
+	VSCALEFPS.Z Z25, Z8, K2, Z7
+	VADDPS      Z7, Z6, Z8
+	VMOVUPS     Z6, 896(R13)
+	VMOVUPS     Z7, 960(R13)
+	VADDPS      Z8, Z13, Z6
+	VADDPS      Z6, Z5, Z5
+	VADDPS      Z5, Z14, Z5
+	VMOVUPS     Z5, 1024(R11)
+	ADDQ        $0x00000880, R11
+	DECQ        R10
+	JNZ         logSoftmaxExpOnlyLoop
+
+	// Pass 2. log32(s), a chunk at a time, stored to the record.
+	MOVQ R9, R10
+	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
+
+logSoftmaxLogLoop:
+	CMPQ R10, $0x08
+	JLT  logSoftmaxLogLast
+
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32    1024(R11), Z0
+	VMOVDQU32    3200(R11), Z1
+	VMOVDQU32    5376(R11), Z2
+	VMOVDQU32    7552(R11), Z3
+	VMOVDQU32    9728(R11), Z4
+	VMOVDQU32    11904(R11), Z5
+	VMOVDQU32    14080(R11), Z6
+	VMOVDQU32    16256(R11), Z7
+	VBROADCASTSS logExpInv<>+0(SB), Z8
+	VBROADCASTSS logExpInv<>+0(SB), Z9
+	VBROADCASTSS logExpInv<>+0(SB), Z10
+	VBROADCASTSS logExpInv<>+0(SB), Z11
+	VPSRLD       $0x17, Z0, Z0
+	VPSRLD       $0x17, Z1, Z1
+	VBROADCASTSS logExpInv<>+0(SB), Z12
+	VBROADCASTSS logExpInv<>+0(SB), Z13
+	VPSRLD       $0x17, Z2, Z2
+	VPSRLD       $0x17, Z3, Z3
+	VBROADCASTSS logExpInv<>+0(SB), Z14
+	VBROADCASTSS logExpInv<>+0(SB), Z15
+	VPSRLD       $0x17, Z4, Z4
+	VPSRLD       $0x17, Z5, Z5
+	VPSRLD       $0x17, Z6, Z6
+	VPSRLD       $0x17, Z7, Z7
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z16
+	VPSUBD.BCST  logExpBias<>+0(SB), Z1, Z17
+	VPSUBD       Z0, Z8, Z0
+	VPSUBD       Z1, Z9, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z2, Z8
+	VPSUBD.BCST  logExpBias<>+0(SB), Z3, Z9
+	VPSUBD       Z2, Z10, Z2
+	VPSUBD       Z3, Z11, Z3
+	VPSLLD       $0x17, Z0, Z0
+	VPSUBD.BCST  logExpBias<>+0(SB), Z4, Z10
+	VPSUBD       Z4, Z12, Z4
+	VPSUBD       Z5, Z13, Z11
+	VPSLLD       $0x17, Z1, Z1
+	VMULPS       1024(R11), Z0, Z0
+	VPSUBD       Z6, Z14, Z12
+	VPSUBD       Z7, Z15, Z13
+	VPSLLD       $0x17, Z2, Z2
+	VMULPS       3200(R11), Z1, Z1
+	VPSLLD       $0x17, Z3, Z3
+	VPSLLD       $0x17, Z4, Z4
+	VMULPS       5376(R11), Z2, Z2
+	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
+	VPSLLD       $0x17, Z11, Z11
+	VPSLLD       $0x17, Z12, Z12
+	VMULPS       7552(R11), Z3, Z3
+	VADDPS       Z0, Z0, Z14
+	VPSLLD       $0x17, Z13, Z13
+	VMULPS       9728(R11), Z4, Z4
+	VADDPS       Z1, Z1, Z15
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
+	VMULPS       11904(R11), Z11, Z11
+	VMULPS       14080(R11), Z12, Z12
+	VADDPS       Z2, Z2, Z18
+	VCVTDQ2PS    Z16, Z16
+	VMULPS       16256(R11), Z13, Z13
+	VADDPS       Z3, Z3, Z19
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
+	VBLENDMPS    Z14, Z0, K1, Z14
+	VADDPS       Z4, Z4, Z0
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z2, K3
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z3, K4
+	VBLENDMPS    Z15, Z1, K2, Z21
+	VADDPS       Z11, Z11, Z1
+	VADDPS       Z12, Z12, Z15
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z4, K5
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z11, K6
+	VADDPS       Z13, Z13, Z20
+	VBLENDMPS    Z18, Z2, K3, Z2
+	VBLENDMPS    Z19, Z3, K4, Z3
+	VPSUBD.BCST  logExpBias<>+0(SB), Z6, Z6
+	VBLENDMPS    Z0, Z4, K5, Z0
+	VSUBPS.BCST  one<>+0(SB), Z14, Z4
+	VPSUBD.BCST  logExpBias<>+0(SB), Z7, Z7
+	VBLENDMPS    Z1, Z11, K6, Z1
+	VSUBPS.BCST  one<>+0(SB), Z21, Z11
+	VSUBPS.BCST  one<>+0(SB), Z2, Z2
+	VSUBPS.BCST  one<>+0(SB), Z3, Z3
+	VSUBPS.BCST  one<>+0(SB), Z0, Z0
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VMULPS       Z4, Z4, Z14
+	VMULPS.BCST  logP0<>+0(SB), Z4, Z18
+	VMULPS.BCST  logP0<>+0(SB), Z11, Z19
+	VCVTDQ2PS    Z17, Z17
+	VCVTDQ2PS    Z8, Z8
+	VMULPS.BCST  logP0<>+0(SB), Z2, Z21
+	VMULPS.BCST  logP0<>+0(SB), Z3, Z22
+	VCVTDQ2PS    Z9, Z9
+	VCVTDQ2PS    Z10, Z10
+	VMULPS.BCST  logP0<>+0(SB), Z0, Z23
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z24
+	VCVTDQ2PS    Z5, Z5
+	VCVTDQ2PS    Z6, Z6
+	VADDPS.BCST  logP1<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP1<>+0(SB), Z19, Z19
+	VADDPS.BCST  logP1<>+0(SB), Z21, Z21
+	VADDPS.BCST  logP1<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP1<>+0(SB), Z23, Z23
+	VADDPS.BCST  logP1<>+0(SB), Z24, Z24
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VCVTDQ2PS    Z7, Z7
+	VSUBPS.BCST  one<>+0(SB), Z16, Z25
+	VMULPS       Z2, Z21, Z21
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP2<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP2<>+0(SB), Z19, Z19
+	VBLENDMPS    Z25, Z16, K1, Z16
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z12, K1
+	VADDPS.BCST  logP2<>+0(SB), Z21, Z25
+	VMULPS       Z11, Z11, Z21
+	VBLENDMPS    Z15, Z12, K1, Z12
+	VADDPS.BCST  logP2<>+0(SB), Z22, Z22
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z16, Z15
+	VSUBPS.BCST  one<>+0(SB), Z12, Z12
+	VADDPS.BCST  logP2<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP2<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP3<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP3<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP3<>+0(SB), Z25, Z25
+	VMOVUPS      Z16, 1152(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z12, Z16
+	VADDPS.BCST  logP3<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP3<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP3<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP1<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP4<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP4<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP4<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP4<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP4<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP2<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP5<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP5<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP5<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP5<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP5<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP6<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP6<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP6<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP6<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP6<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP4<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP7<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP7<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP7<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP7<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP7<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP5<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VADDPS.BCST  logP8<>+0(SB), Z18, Z18
+	VADDPS.BCST  logP8<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z24, Z24
+	VADDPS.BCST  logP8<>+0(SB), Z25, Z25
+	VMULPS       Z12, Z16, Z16
+	VADDPS.BCST  logP8<>+0(SB), Z22, Z22
+	VADDPS.BCST  logP8<>+0(SB), Z23, Z23
+	VMULPS       Z4, Z18, Z18
+	VMULPS       Z11, Z19, Z19
+	VADDPS.BCST  logP8<>+0(SB), Z24, Z24
+	VMULPS       Z2, Z25, Z25
+	VADDPS.BCST  logP6<>+0(SB), Z16, Z16
+	VMULPS       Z3, Z22, Z22
+	VMULPS       Z0, Z23, Z23
+	VMULPS       Z14, Z18, Z18
+	VMULPS       Z1, Z24, Z24
+	VMULPS       Z21, Z19, Z19
+	VMULPS       Z12, Z16, Z16
+	VMULPS.BCST  half<>+0(SB), Z14, Z14
+	VADDPS       Z15, Z18, Z15
+	VMULPS.BCST  half<>+0(SB), Z21, Z21
+	VSUBPS.BCST  one<>+0(SB), Z17, Z18
+	VADDPS.BCST  logP7<>+0(SB), Z16, Z16
+	VSUBPS       Z14, Z15, Z15
+	VSUBPS.BCST  one<>+0(SB), Z8, Z14
+	VBLENDMPS    Z18, Z17, K2, Z17
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z13, K2
+	VMULPS       Z12, Z16, Z18
+	VSUBPS.BCST  one<>+0(SB), Z9, Z16
+	VBLENDMPS    Z20, Z13, K2, Z13
+	VSUBPS.BCST  one<>+0(SB), Z10, Z20
+	VSUBPS.BCST  one<>+0(SB), Z13, Z13
+	VBLENDMPS    Z14, Z8, K3, Z8
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z17, Z14
+	VADDPS.BCST  logP8<>+0(SB), Z18, Z26
+	VSUBPS.BCST  one<>+0(SB), Z5, Z18
+	VBLENDMPS    Z16, Z9, K4, Z27
+	VSUBPS.BCST  one<>+0(SB), Z6, Z9
+	VSUBPS.BCST  one<>+0(SB), Z7, Z16
+	VBLENDMPS    Z20, Z10, K5, Z10
+	VMULPS.BCST  logP0<>+0(SB), Z13, Z28
+	VMULPS       Z2, Z2, Z20
+	VADDPS       Z14, Z19, Z14
+	VADDPS       Z15, Z4, Z19
+	VMULPS       Z3, Z3, Z4
+	VMULPS       Z0, Z0, Z15
+	VBLENDMPS    Z18, Z5, K6, Z5
+	VMULPS       Z1, Z1, Z18
+	VMULPS       Z12, Z12, Z29
+	VBLENDMPS    Z9, Z6, K1, Z6
+	VBLENDMPS    Z16, Z7, K2, Z7
+	VADDPS.BCST  logP1<>+0(SB), Z28, Z16
+	VMULPS       Z13, Z13, Z9
+	VMULPS       Z12, Z26, Z26
+	VSUBPS       Z21, Z14, Z31
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z8, Z14
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z27, Z21
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z10, Z28
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z5, Z30
+	VMULPS       Z13, Z16, Z16
+	VMULPS       Z20, Z25, Z25
+	VADDPS       Z31, Z11, Z11
+	VADDPS       1152(R11), Z19, Z31
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z6, Z19
+	VMULPS       Z4, Z22, Z22
+	VMULPS       Z15, Z23, Z23
+	VMULPS       Z18, Z24, Z24
+	VADDPS.BCST  logP2<>+0(SB), Z16, Z16
+	VMULPS       Z29, Z26, Z26
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z17, Z17
+	VADDPS       Z14, Z25, Z14
+	VMOVUPS      Z31, 1088(R11)
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z7, Z25
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z8, Z8
+	VADDPS       Z21, Z22, Z21
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z27, Z22
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z10, Z10
+	VADDPS       Z28, Z23, Z23
+	VADDPS       Z30, Z24, Z24
+	VMULPS       Z13, Z16, Z16
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
+	VADDPS       Z19, Z26, Z19
+	VMOVUPS      Z17, 3328(R11)
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
+	VMOVUPS      Z8, 5504(R11)
+	VMULPS.BCST  half<>+0(SB), Z20, Z8
+	VMULPS.BCST  half<>+0(SB), Z4, Z4
+	VMOVUPS      Z22, 7680(R11)
+	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
+	VMULPS.BCST  half<>+0(SB), Z15, Z15
+	VMOVUPS      Z10, 9856(R11)
+	VMULPS.BCST  half<>+0(SB), Z18, Z10
+	VMULPS.BCST  half<>+0(SB), Z29, Z17
+	VMOVUPS      Z5, 12032(R11)
+	VMULPS.BCST  half<>+0(SB), Z9, Z5
+	VMOVUPS      Z6, 14208(R11)
+	VSUBPS       Z8, Z14, Z6
+	VSUBPS       Z4, Z21, Z4
+	VMULPS       Z13, Z16, Z8
+	VMOVUPS      Z7, 16384(R11)
+	VSUBPS       Z15, Z23, Z7
+	VSUBPS       Z10, Z24, Z10
+	VSUBPS       Z17, Z19, Z14
+	VADDPS       Z6, Z2, Z2
+	VADDPS       Z4, Z3, Z3
+	VADDPS.BCST  logP4<>+0(SB), Z8, Z4
+	VADDPS       Z7, Z0, Z0
+	VADDPS       Z10, Z1, Z1
+	VADDPS       Z14, Z12, Z6
+	VADDPS       3328(R11), Z11, Z7
+	VADDPS       5504(R11), Z2, Z2
+	VMULPS       Z13, Z4, Z4
+	VADDPS       7680(R11), Z3, Z3
+	VADDPS       9856(R11), Z0, Z0
+	VADDPS       12032(R11), Z1, Z1
+	VADDPS       14208(R11), Z6, Z6
+	VMOVUPS      Z7, 3264(R11)
+	VADDPS.BCST  logP5<>+0(SB), Z4, Z4
+	VMOVUPS      Z2, 5440(R11)
+	VMOVUPS      Z3, 7616(R11)
+	VMOVUPS      Z0, 9792(R11)
+	VMULPS       Z13, Z4, Z0
+	VMOVUPS      Z1, 11968(R11)
+	VMOVUPS      Z6, 14144(R11)
+	VADDPS.BCST  logP6<>+0(SB), Z0, Z0
+	VMULPS       Z13, Z0, Z0
+	VADDPS.BCST  logP7<>+0(SB), Z0, Z0
+	VMULPS       Z13, Z0, Z0
+	VADDPS.BCST  logP8<>+0(SB), Z0, Z0
+	VMULPS       Z13, Z0, Z0
+	VMULPS       Z9, Z0, Z0
+	VADDPS       Z25, Z0, Z0
+	VSUBPS       Z5, Z0, Z0
+	VADDPS       Z0, Z13, Z0
+	VADDPS       16384(R11), Z0, Z0
+	VMOVUPS      Z0, 16320(R11)
+	ADDQ         $0x00004400, R11
+	SUBQ         $0x08, R10
+	JMP          logSoftmaxLogLoop
+
+logSoftmaxLogLast:
+	TESTQ R10, R10
+	JZ    logSoftmaxOut
+
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU32    1024(R11), Z0
+	VBROADCASTSS logExpInv<>+0(SB), Z1
+	VPSRLD       $0x17, Z0, Z0
+	VPSUBD       Z0, Z1, Z1
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z0
+	VPSLLD       $0x17, Z1, Z1
+	VCVTDQ2PS    Z0, Z0
+	VMULPS       1024(R11), Z1, Z1
+	VSUBPS.BCST  one<>+0(SB), Z0, Z3
+	VADDPS       Z1, Z1, Z2
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K1
+	VBLENDMPS    Z3, Z0, K1, Z0
+	VBLENDMPS    Z2, Z1, K1, Z1
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z0, Z2
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z0, Z0
+	VSUBPS.BCST  one<>+0(SB), Z1, Z1
+	VMOVUPS      Z0, 1152(R11)
+	VMULPS.BCST  logP0<>+0(SB), Z1, Z3
+	VMULPS       Z1, Z1, Z0
+	VADDPS.BCST  logP1<>+0(SB), Z3, Z3
+	VMULPS.BCST  half<>+0(SB), Z0, Z4
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP2<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP3<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP4<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP5<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP6<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP7<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VADDPS.BCST  logP8<>+0(SB), Z3, Z3
+	VMULPS       Z1, Z3, Z3
+	VMULPS       Z0, Z3, Z0
+	VADDPS       Z2, Z0, Z0
+	VSUBPS       Z4, Z0, Z0
+	VADDPS       Z0, Z1, Z0
+	VADDPS       1152(R11), Z0, Z0
+	VMOVUPS      Z0, 1088(R11)
+	ADDQ         $0x00000880, R11
+	DECQ         R10
+	JMP          logSoftmaxLogLast
+
+logSoftmaxOut:
+	// Pass 3. y[j] = d[j] - log32(s) (seq.LogSoftmax), stored as rows.
+	MOVQ R9, R10
+	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
+
+logSoftmaxOutLoop:
+	VMOVUPS 1088(R11), Z0
+	VMOVUPS (R11), Z1
+	VSUBPS  Z0, Z1, Z1
+	VMOVUPS 64(R11), Z2
+	VSUBPS  Z0, Z2, Z2
+	VMOVUPS 128(R11), Z3
+	VSUBPS  Z0, Z3, Z3
+	VMOVUPS 192(R11), Z4
+	VSUBPS  Z0, Z4, Z4
+	VMOVUPS 256(R11), Z5
+	VSUBPS  Z0, Z5, Z5
+	VMOVUPS 320(R11), Z6
+	VSUBPS  Z0, Z6, Z6
+	VMOVUPS 384(R11), Z7
+	VSUBPS  Z0, Z7, Z7
+	VMOVUPS 448(R11), Z8
+	VSUBPS  Z0, Z8, Z8
+	VMOVUPS 512(R11), Z9
+	VSUBPS  Z0, Z9, Z9
+	VMOVUPS 576(R11), Z10
+	VSUBPS  Z0, Z10, Z10
+	VMOVUPS 640(R11), Z11
+	VSUBPS  Z0, Z11, Z11
+	VMOVUPS 704(R11), Z12
+	VSUBPS  Z0, Z12, Z12
+	VMOVUPS 768(R11), Z13
+	VSUBPS  Z0, Z13, Z13
+	VMOVUPS 832(R11), Z14
+	VSUBPS  Z0, Z14, Z14
+	VMOVUPS 896(R11), Z15
+	VSUBPS  Z0, Z15, Z15
+	VMOVUPS 960(R11), Z16
+	VSUBPS  Z0, Z16, Z0
+
+	// The rows y of the block.
+	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
+	CMPQ       DI, 17480(SP)
+	JAE        noPrefetch612
+	PREFETCHT0 10240(DI)
+	PREFETCHT0 10304(DI)
+	PREFETCHT0 10368(DI)
+	PREFETCHT0 10432(DI)
+	PREFETCHT0 10496(DI)
+	PREFETCHT0 10560(DI)
+	PREFETCHT0 10624(DI)
+	PREFETCHT0 10688(DI)
+	PREFETCHT0 10752(DI)
+	PREFETCHT0 10816(DI)
+	PREFETCHT0 10880(DI)
+	PREFETCHT0 10944(DI)
+	PREFETCHT0 11008(DI)
+	PREFETCHT0 11072(DI)
+	PREFETCHT0 11136(DI)
+	PREFETCHT0 11200(DI)
+
+noPrefetch612:
+	VUNPCKLPS     Z2, Z1, Z16
+	VUNPCKHPS     Z2, Z1, Z1
+	VUNPCKLPS     Z4, Z3, Z2
+	VUNPCKHPS     Z4, Z3, Z3
+	VUNPCKLPD     Z2, Z16, Z4
+	VUNPCKHPD     Z2, Z16, Z2
+	VUNPCKLPD     Z3, Z1, Z16
+	VUNPCKHPD     Z3, Z1, Z1
+	VMOVUPS       X4, (DI)
+	VEXTRACTF32X4 $0x01, Z4, 256(DI)
+	VEXTRACTF32X4 $0x02, Z4, 512(DI)
+	VEXTRACTF32X4 $0x03, Z4, 768(DI)
+	VMOVUPS       X2, 64(DI)
+	VEXTRACTF32X4 $0x01, Z2, 320(DI)
+	VEXTRACTF32X4 $0x02, Z2, 576(DI)
+	VEXTRACTF32X4 $0x03, Z2, 832(DI)
+	VMOVUPS       X16, 128(DI)
+	VEXTRACTF32X4 $0x01, Z16, 384(DI)
+	VEXTRACTF32X4 $0x02, Z16, 640(DI)
+	VEXTRACTF32X4 $0x03, Z16, 896(DI)
+	VMOVUPS       X1, 192(DI)
+	VEXTRACTF32X4 $0x01, Z1, 448(DI)
+	VEXTRACTF32X4 $0x02, Z1, 704(DI)
+	VEXTRACTF32X4 $0x03, Z1, 960(DI)
+	VUNPCKLPS     Z6, Z5, Z1
+	VUNPCKHPS     Z6, Z5, Z2
+	VUNPCKLPS     Z8, Z7, Z3
+	VUNPCKHPS     Z8, Z7, Z4
+	VUNPCKLPD     Z3, Z1, Z5
+	VUNPCKHPD     Z3, Z1, Z1
+	VUNPCKLPD     Z4, Z2, Z3
+	VUNPCKHPD     Z4, Z2, Z2
+	VMOVUPS       X5, 16(DI)
+	VEXTRACTF32X4 $0x01, Z5, 272(DI)
+	VEXTRACTF32X4 $0x02, Z5, 528(DI)
+	VEXTRACTF32X4 $0x03, Z5, 784(DI)
+	VMOVUPS       X1, 80(DI)
+	VEXTRACTF32X4 $0x01, Z1, 336(DI)
+	VEXTRACTF32X4 $0x02, Z1, 592(DI)
+	VEXTRACTF32X4 $0x03, Z1, 848(DI)
+	VMOVUPS       X3, 144(DI)
+	VEXTRACTF32X4 $0x01, Z3, 400(DI)
+	VEXTRACTF32X4 $0x02, Z3, 656(DI)
+	VEXTRACTF32X4 $0x03, Z3, 912(DI)
+	VMOVUPS       X2, 208(DI)
+	VEXTRACTF32X4 $0x01, Z2, 464(DI)
+	VEXTRACTF32X4 $0x02, Z2, 720(DI)
+	VEXTRACTF32X4 $0x03, Z2, 976(DI)
+	VUNPCKLPS     Z10, Z9, Z1
+	VUNPCKHPS     Z10, Z9, Z2
+	VUNPCKLPS     Z12, Z11, Z3
+	VUNPCKHPS     Z12, Z11, Z4
+	VUNPCKLPD     Z3, Z1, Z5
+	VUNPCKHPD     Z3, Z1, Z1
+	VUNPCKLPD     Z4, Z2, Z3
+	VUNPCKHPD     Z4, Z2, Z2
+	VMOVUPS       X5, 32(DI)
+	VEXTRACTF32X4 $0x01, Z5, 288(DI)
+	VEXTRACTF32X4 $0x02, Z5, 544(DI)
+	VEXTRACTF32X4 $0x03, Z5, 800(DI)
+	VMOVUPS       X1, 96(DI)
+	VEXTRACTF32X4 $0x01, Z1, 352(DI)
+	VEXTRACTF32X4 $0x02, Z1, 608(DI)
+	VEXTRACTF32X4 $0x03, Z1, 864(DI)
+	VMOVUPS       X3, 160(DI)
+	VEXTRACTF32X4 $0x01, Z3, 416(DI)
+	VEXTRACTF32X4 $0x02, Z3, 672(DI)
+	VEXTRACTF32X4 $0x03, Z3, 928(DI)
+	VMOVUPS       X2, 224(DI)
+	VEXTRACTF32X4 $0x01, Z2, 480(DI)
+	VEXTRACTF32X4 $0x02, Z2, 736(DI)
+	VEXTRACTF32X4 $0x03, Z2, 992(DI)
+	VUNPCKLPS     Z14, Z13, Z1
+	VUNPCKHPS     Z14, Z13, Z2
+	VUNPCKLPS     Z0, Z15, Z3
+	VUNPCKHPS     Z0, Z15, Z0
+	VUNPCKLPD     Z3, Z1, Z4
+	VUNPCKHPD     Z3, Z1, Z1
+	VUNPCKLPD     Z0, Z2, Z3
+	VUNPCKHPD     Z0, Z2, Z0
+	VMOVUPS       X4, 48(DI)
+	VEXTRACTF32X4 $0x01, Z4, 304(DI)
+	VEXTRACTF32X4 $0x02, Z4, 560(DI)
+	VEXTRACTF32X4 $0x03, Z4, 816(DI)
+	VMOVUPS       X1, 112(DI)
+	VEXTRACTF32X4 $0x01, Z1, 368(DI)
+	VEXTRACTF32X4 $0x02, Z1, 624(DI)
+	VEXTRACTF32X4 $0x03, Z1, 880(DI)
+	VMOVUPS       X3, 176(DI)
+	VEXTRACTF32X4 $0x01, Z3, 432(DI)
+	VEXTRACTF32X4 $0x02, Z3, 688(DI)
+	VEXTRACTF32X4 $0x03, Z3, 944(DI)
+	VMOVUPS       X0, 240(DI)
+	VEXTRACTF32X4 $0x01, Z0, 496(DI)
+	VEXTRACTF32X4 $0x02, Z0, 752(DI)
+	VEXTRACTF32X4 $0x03, Z0, 1008(DI)
+	ADDQ          $0x00000400, DI
+	ADDQ          $0x00000880, R11
+	DECQ          R10
+	JNZ           logSoftmaxOutLoop
+	JMP           logSoftmaxChunk
+
+logSoftmaxDone:
+	VZEROUPPER
+	RET
+
+// func argmax16AVX512(dst []int32, logits []float32)
+// Requires: AVX, AVX512F, CMOV
+TEXT ·argmax16AVX512(SB), NOSPLIT, $0-48
+	// argmaxGeneric with rows of 16 columns, for whole blocks of 16 rows, one block at a time: the
+	// columns x[j] (transposeIn), their maximum, and seq.Argmax.
+	//
+	// Registers: SI = logits, DI = dst, CX = blocks left (AX, DX and R13 count
+	// them). No frame.
+	//
+	// Arguments.
+	MOVQ dst_base+0(FP), DI
+	MOVQ logits_base+24(FP), SI
+
+	// Blocks: CX = the minimum of len/256 over the float slices and of len/16
+	// over the row slices (a nil grad, losses, preds or lse does not count): the
+	// rows processed, rounded down to a multiple of 16.
+	MOVQ    logits_len+32(FP), AX
+	SHRQ    $0x08, AX
+	MOVQ    AX, CX
+	MOVQ    dst_len+8(FP), AX
+	SHRQ    $0x04, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+	TESTQ   CX, CX
+	JZ      argmaxDone
+
+argmaxLoop:
+	// The columns x[j] of the block.
+	VMOVUPS      48(SI), X0
+	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
+	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
+	VINSERTF32X4 $0x03, 816(SI), Z0, Z0
+	VMOVUPS      112(SI), X1
+	VINSERTF32X4 $0x01, 368(SI), Z1, Z1
+	VINSERTF32X4 $0x02, 624(SI), Z1, Z1
+	VINSERTF32X4 $0x03, 880(SI), Z1, Z1
+	VMOVUPS      176(SI), X2
+	VINSERTF32X4 $0x01, 432(SI), Z2, Z2
+	VINSERTF32X4 $0x02, 688(SI), Z2, Z2
+	VINSERTF32X4 $0x03, 944(SI), Z2, Z2
+	VMOVUPS      240(SI), X3
+	VINSERTF32X4 $0x01, 496(SI), Z3, Z3
+	VINSERTF32X4 $0x02, 752(SI), Z3, Z3
+	VINSERTF32X4 $0x03, 1008(SI), Z3, Z3
+	VUNPCKLPS    Z1, Z0, Z4
+	VUNPCKHPS    Z1, Z0, Z0
+	VUNPCKLPS    Z3, Z2, Z1
+	VUNPCKHPS    Z3, Z2, Z2
+	VUNPCKLPD    Z1, Z4, Z3
+	VUNPCKHPD    Z1, Z4, Z1
+	VUNPCKLPD    Z2, Z0, Z4
+	VUNPCKHPD    Z2, Z0, Z0
+	VMOVUPS      32(SI), X2
+	VINSERTF32X4 $0x01, 288(SI), Z2, Z2
+	VINSERTF32X4 $0x02, 544(SI), Z2, Z2
+	VINSERTF32X4 $0x03, 800(SI), Z2, Z2
+	VMOVUPS      96(SI), X5
+	VINSERTF32X4 $0x01, 352(SI), Z5, Z5
+	VINSERTF32X4 $0x02, 608(SI), Z5, Z5
+	VINSERTF32X4 $0x03, 864(SI), Z5, Z5
+	VMOVUPS      160(SI), X6
+	VINSERTF32X4 $0x01, 416(SI), Z6, Z6
+	VINSERTF32X4 $0x02, 672(SI), Z6, Z6
+	VINSERTF32X4 $0x03, 928(SI), Z6, Z6
+	VMOVUPS      224(SI), X7
+	VINSERTF32X4 $0x01, 480(SI), Z7, Z7
+	VINSERTF32X4 $0x02, 736(SI), Z7, Z7
+	VINSERTF32X4 $0x03, 992(SI), Z7, Z7
+	VUNPCKLPS    Z5, Z2, Z8
+	VUNPCKHPS    Z5, Z2, Z2
+	VUNPCKLPS    Z7, Z6, Z5
+	VUNPCKHPS    Z7, Z6, Z6
+	VUNPCKLPD    Z5, Z8, Z7
+	VUNPCKHPD    Z5, Z8, Z5
+	VUNPCKLPD    Z6, Z2, Z8
+	VUNPCKHPD    Z6, Z2, Z2
+	VMOVUPS      16(SI), X6
+	VINSERTF32X4 $0x01, 272(SI), Z6, Z6
+	VINSERTF32X4 $0x02, 528(SI), Z6, Z6
+	VINSERTF32X4 $0x03, 784(SI), Z6, Z6
+	VMOVUPS      80(SI), X9
+	VINSERTF32X4 $0x01, 336(SI), Z9, Z9
+	VINSERTF32X4 $0x02, 592(SI), Z9, Z9
+	VINSERTF32X4 $0x03, 848(SI), Z9, Z9
+	VMOVUPS      144(SI), X10
+	VINSERTF32X4 $0x01, 400(SI), Z10, Z10
+	VINSERTF32X4 $0x02, 656(SI), Z10, Z10
+	VINSERTF32X4 $0x03, 912(SI), Z10, Z10
+	VMOVUPS      208(SI), X11
+	VINSERTF32X4 $0x01, 464(SI), Z11, Z11
+	VINSERTF32X4 $0x02, 720(SI), Z11, Z11
+	VINSERTF32X4 $0x03, 976(SI), Z11, Z11
+	VUNPCKLPS    Z9, Z6, Z12
+	VUNPCKHPS    Z9, Z6, Z6
+	VUNPCKLPS    Z11, Z10, Z9
+	VUNPCKHPS    Z11, Z10, Z10
+	VUNPCKLPD    Z9, Z12, Z11
+	VUNPCKHPD    Z9, Z12, Z9
+	VUNPCKLPD    Z10, Z6, Z12
+	VUNPCKHPD    Z10, Z6, Z6
+	VMOVUPS      (SI), X10
+	VINSERTF32X4 $0x01, 256(SI), Z10, Z10
+	VINSERTF32X4 $0x02, 512(SI), Z10, Z10
+	VINSERTF32X4 $0x03, 768(SI), Z10, Z10
+	VMOVUPS      64(SI), X13
+	VINSERTF32X4 $0x01, 320(SI), Z13, Z13
+	VINSERTF32X4 $0x02, 576(SI), Z13, Z13
+	VINSERTF32X4 $0x03, 832(SI), Z13, Z13
+	VMOVUPS      128(SI), X14
+	VINSERTF32X4 $0x01, 384(SI), Z14, Z14
+	VINSERTF32X4 $0x02, 640(SI), Z14, Z14
+	VINSERTF32X4 $0x03, 896(SI), Z14, Z14
+	VMOVUPS      192(SI), X15
+	VINSERTF32X4 $0x01, 448(SI), Z15, Z15
+	VINSERTF32X4 $0x02, 704(SI), Z15, Z15
+	VINSERTF32X4 $0x03, 960(SI), Z15, Z15
+	VUNPCKLPS    Z13, Z10, Z16
+	VUNPCKHPS    Z13, Z10, Z10
+	VUNPCKLPS    Z15, Z14, Z13
+	VUNPCKHPS    Z15, Z14, Z14
+	VUNPCKLPD    Z13, Z16, Z15
+	VUNPCKHPD    Z13, Z16, Z13
+	VUNPCKLPD    Z14, Z10, Z16
+	VUNPCKHPD    Z14, Z10, Z10
+
+	// m = the maximum of the sixteen columns: the tree of VMAXPS of seq.Max16
+	// without its + 0, which equality does not see.
+	VMAXPS Z13, Z15, Z14
+	VMAXPS Z10, Z16, Z17
+	VMAXPS Z17, Z14, Z14
+	VMAXPS Z9, Z11, Z17
+	VMAXPS Z6, Z12, Z18
+	VMAXPS Z18, Z17, Z17
+	VMAXPS Z17, Z14, Z14
+	VMAXPS Z5, Z7, Z17
+	VMAXPS Z2, Z8, Z18
+	VMAXPS Z18, Z17, Z17
+	VMAXPS Z1, Z3, Z18
+	VMAXPS Z0, Z4, Z19
+	VMAXPS Z19, Z18, Z18
+	VMAXPS Z18, Z17, Z17
+	VMAXPS Z17, Z14, Z14
+
+	// dst = argmax16(x) (seq.Argmax): p = 0, then for j = 15 down to 0, p = j
+	// where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for j = 15 down to 0, p = j
+	// where x[j] is NaN (VCMPPS UNORD).
+	VCMPPS         $0x00, Z14, Z0, K1
+	VBROADCASTSS   zero<>+0(SB), Z17
+	VBLENDMPS.BCST index<>+960(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z4, K1
+	VBLENDMPS.BCST index<>+896(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z1, K1
+	VBLENDMPS.BCST index<>+832(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z3, K1
+	VBLENDMPS.BCST index<>+768(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z2, K1
+	VBLENDMPS.BCST index<>+704(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z8, K1
+	VBLENDMPS.BCST index<>+640(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z5, K1
+	VBLENDMPS.BCST index<>+576(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z7, K1
+	VBLENDMPS.BCST index<>+512(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z6, K1
+	VBLENDMPS.BCST index<>+448(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z12, K1
+	VBLENDMPS.BCST index<>+384(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z9, K1
+	VBLENDMPS.BCST index<>+320(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z11, K1
+	VBLENDMPS.BCST index<>+256(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z10, K1
+	VBLENDMPS.BCST index<>+192(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z16, K1
+	VBLENDMPS.BCST index<>+128(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z13, K1
+	VBLENDMPS.BCST index<>+64(SB), Z17, K1, Z17
+	VCMPPS         $0x00, Z14, Z15, K1
+	VBLENDMPS.BCST index<>+0(SB), Z17, K1, Z14
+	VCMPPS         $0x03, Z0, Z0, K1
+	VBLENDMPS.BCST index<>+960(SB), Z14, K1, Z0
+	VCMPPS         $0x03, Z4, Z4, K1
+	VBLENDMPS.BCST index<>+896(SB), Z0, K1, Z0
+	VCMPPS         $0x03, Z1, Z1, K1
+	VBLENDMPS.BCST index<>+832(SB), Z0, K1, Z0
+	VCMPPS         $0x03, Z3, Z3, K1
+	VBLENDMPS.BCST index<>+768(SB), Z0, K1, Z0
+	VCMPPS         $0x03, Z2, Z2, K1
+	VBLENDMPS.BCST index<>+704(SB), Z0, K1, Z0
+	VCMPPS         $0x03, Z8, Z8, K1
+	VBLENDMPS.BCST index<>+640(SB), Z0, K1, Z0
+	VCMPPS         $0x03, Z5, Z5, K1
+	VBLENDMPS.BCST index<>+576(SB), Z0, K1, Z0
+	VCMPPS         $0x03, Z7, Z7, K1
+	VBLENDMPS.BCST index<>+512(SB), Z0, K1, Z0
+	VCMPPS         $0x03, Z6, Z6, K1
+	VBLENDMPS.BCST index<>+448(SB), Z0, K1, Z0
+	VCMPPS         $0x03, Z12, Z12, K1
+	VBLENDMPS.BCST index<>+384(SB), Z0, K1, Z0
+	VCMPPS         $0x03, Z9, Z9, K1
+	VBLENDMPS.BCST index<>+320(SB), Z0, K1, Z0
+	VCMPPS         $0x03, Z11, Z11, K1
+	VBLENDMPS.BCST index<>+256(SB), Z0, K1, Z0
+	VCMPPS         $0x03, Z10, Z10, K1
+	VBLENDMPS.BCST index<>+192(SB), Z0, K1, Z0
+	VCMPPS         $0x03, Z16, Z16, K1
+	VBLENDMPS.BCST index<>+128(SB), Z0, K1, Z0
+	VCMPPS         $0x03, Z13, Z13, K1
+	VBLENDMPS.BCST index<>+64(SB), Z0, K1, Z0
+	VCMPPS         $0x03, Z15, Z15, K1
+	VBLENDMPS.BCST index<>+0(SB), Z0, K1, Z0
+	VMOVUPS        Z0, (DI)
+	ADDQ           $0x00000400, SI
+	ADDQ           $0x00000040, DI
+	DECQ           CX
+	JNZ            argmaxLoop
+
+argmaxDone:
 	VZEROUPPER
 	RET

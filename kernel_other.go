@@ -33,3 +33,15 @@ func wideSoftmaxTier(t int, dst, logits []float32, c int) {}
 func wideLogSoftmaxTier(t int, dst, logits []float32, c int) {}
 
 func wideArgmaxTier(t int, dst []int32, logits []float32, c int) {}
+
+func xentLabels16Tier(t int, grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
+}
+
+func xentTargets16Tier(t int, grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
+}
+
+func softmax16Tier(t int, dst, logits []float32) {}
+
+func logSoftmax16Tier(t int, dst, logits []float32) {}
+
+func argmax16Tier(t int, dst []int32, logits []float32) {}

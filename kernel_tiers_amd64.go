@@ -104,3 +104,38 @@ func wideArgmaxTier(t int, dst []int32, logits []float32, c int) {
 		wideArgmaxAVX2(dst, logits, c)
 	}
 }
+
+func xentLabels16Tier(t int, grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
+	switch t {
+	case tierAVX512:
+		xentLabels16AVX512(grad, logits, labels, scale, losses, acc, preds, lse, z)
+	}
+}
+
+func xentTargets16Tier(t int, grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
+	switch t {
+	case tierAVX512:
+		xentTargets16AVX512(grad, logits, targets, scale, losses, acc, preds, lse, z)
+	}
+}
+
+func softmax16Tier(t int, dst, logits []float32) {
+	switch t {
+	case tierAVX512:
+		softmax16AVX512(dst, logits)
+	}
+}
+
+func logSoftmax16Tier(t int, dst, logits []float32) {
+	switch t {
+	case tierAVX512:
+		logSoftmax16AVX512(dst, logits)
+	}
+}
+
+func argmax16Tier(t int, dst []int32, logits []float32) {
+	switch t {
+	case tierAVX512:
+		argmax16AVX512(dst, logits)
+	}
+}

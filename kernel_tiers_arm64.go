@@ -83,3 +83,23 @@ func wideArgmaxTier(t int, dst []int32, logits []float32, c int) {
 		wideArgmaxNEON(dst, logits, c)
 	}
 }
+
+func xentLabels16Tier(t int, grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
+	// No tier of arm64 has functions of 16 columns.
+}
+
+func xentTargets16Tier(t int, grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
+	// No tier of arm64 has functions of 16 columns.
+}
+
+func softmax16Tier(t int, dst, logits []float32) {
+	// No tier of arm64 has functions of 16 columns.
+}
+
+func logSoftmax16Tier(t int, dst, logits []float32) {
+	// No tier of arm64 has functions of 16 columns.
+}
+
+func argmax16Tier(t int, dst []int32, logits []float32) {
+	// No tier of arm64 has functions of 16 columns.
+}

@@ -199,7 +199,7 @@ func (o Options) batch(kind, n int, grad, logits []float32, count float64) batch
 	}
 	b.kind = kindStaged
 	b.weights = o.Weights
-	if b.c <= Classes { // more classes: see batch.anyChunk
+	if b.c <= padCols { // more classes: see batch.anyChunk
 		for j := range b.c {
 			b.w[j] = 1
 			if o.Weights != nil {

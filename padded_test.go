@@ -126,19 +126,24 @@ func paddedBatch(r *rand.Rand, n, c int) ([]float32, []int32, []float32) {
 
 // TestPaddedClasses checks the batches of fewer than ten classes, which
 // the assembly tiers compute as rows padded to ten columns (see padRows),
-// against the generic code, the c-class specification, bit for bit: every
-// class count from 2 to 9, every entry point and option, every batch size
-// around the blocks of 8 and 16 rows, stress values and the rows where
-// the padding could show (a sum D of -0, targets of -0, rows of -Inf).
+// and of 11 to 16, which a tier with functions of 16 columns computes as
+// rows padded to 16, against the generic code, the c-class specification,
+// bit for bit: every class count from 2 to 16 but 10, every entry point
+// and option, every batch size around the blocks of 8 and 16 rows and the
+// staged blocks of 128, stress values and the rows where the padding could
+// show (a sum D of -0, targets of -0, rows of -Inf).
 func TestPaddedClasses(t *testing.T) {
 	if len(Implementations()) == 1 {
 		t.Skip("no assembly implementation on this machine")
 	}
-	sizes := []int{1, 2, 7, 8, 9, 15, 16, 17, 23, 24, 31, 33, 40, 47, 64, 100, 257}
+	sizes := []int{1, 2, 7, 8, 9, 15, 16, 17, 23, 24, 31, 33, 40, 47, 64, 100, 127, 128, 129, 144, 257}
 	if testing.Short() {
 		sizes = []int{1, 8, 17, 33, 100}
 	}
-	for c := 2; c < Classes; c++ {
+	for c := 2; c <= padCols; c++ {
+		if c == Classes {
+			continue
+		}
 		es := classEntries(c)
 		r := rand.New(rand.NewPCG(uint64(c), 51))
 		for _, n := range sizes {
@@ -148,18 +153,26 @@ func TestPaddedClasses(t *testing.T) {
 	}
 }
 
-// TestPaddedChunks checks a batch of c < 10 classes over several chunks,
-// whose last block is partial, with every worker count.
+// TestPaddedChunks checks batches of padded rows over several chunks,
+// whose last block is partial, with every worker count: c = 3, and c = 14,
+// whose chunks (ChunkRowsFor(14) = 728 rows) end inside a block of 16 rows,
+// so that the rows of 16 columns of every chunk are followed by a few that
+// the wide functions compute.
 func TestPaddedChunks(t *testing.T) {
-	const c = 3
-	n := 2*ChunkRowsFor(c) + 21
-	r := rand.New(rand.NewPCG(53, 54))
-	x, labels, tg := paddedBatch(r, n, c)
-	var es []entry
-	for _, workers := range []int{1, 2, 5} {
-		es = append(es,
-			fusedEntry(fmt.Sprintf("Fused/workers=%d", workers), Options{Classes: c, Workers: workers, ZLoss: 1e-3}, "grad", false),
-			fusedEntry(fmt.Sprintf("FusedTargets/workers=%d", workers), Options{Classes: c, Workers: workers}, "inplace", true))
+	if ChunkRowsFor(14)%16 == 0 {
+		t.Fatalf("ChunkRowsFor(14) = %d: the test needs chunks that end inside a block of 16 rows", ChunkRowsFor(14))
 	}
-	compareEntries(t, fmt.Sprintf("C=%d n=%d", c, n), es, x, labels, tg)
+	for _, c := range []int{3, 14} {
+		n := 2*ChunkRowsFor(c) + 21
+		r := rand.New(rand.NewPCG(53, uint64(c)))
+		x, labels, tg := paddedBatch(r, n, c)
+		var es []entry
+		for _, workers := range []int{1, 2, 5} {
+			es = append(es,
+				fusedEntry(fmt.Sprintf("Fused/workers=%d", workers), Options{Classes: c, Workers: workers, ZLoss: 1e-3}, "grad", false),
+				fusedEntry(fmt.Sprintf("FusedTargets/workers=%d", workers), Options{Classes: c, Workers: workers}, "inplace", true),
+				fusedEntry(fmt.Sprintf("FusedOptions/workers=%d", workers), Options{Classes: c, Workers: workers, LabelSmoothing: 0.1, Ignore: true, IgnoreLabel: 2}, "grad", false))
+		}
+		compareEntries(t, fmt.Sprintf("C=%d n=%d", c, n), es, x, labels, tg)
+	}
 }

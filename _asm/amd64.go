@@ -54,6 +54,10 @@ type x86Tier struct {
 	// wide: the tier has wide functions (any class count) of its own;
 	// otherwise its dispatch calls those of the first tier.
 	wide bool
+	// sixteen: the tier also has the five row-per-lane functions for rows
+	// of 16 columns (xentLabels16<suffix> and so on), to which the driver
+	// gives the rows of 11 to 16 classes padded to 16.
+	sixteen bool
 	// prefetch, if not 0: the loss, softmax and log-softmax functions
 	// prefetch (PREFETCHT0) the block this many bytes ahead of the one
 	// they load (logits, targets) or store (grad, dst), where the slice's
@@ -91,7 +95,7 @@ var avx2 = x86Tier{suffix: "AVX2", lanes: 8, chunk: 8, interleave: 8, regs: 16, 
 // 4 or 16 blocks; expReserve 8, logReserve 16; the exponentials of two
 // blocks as one scheduled region; prefetching 5 or 20 KiB ahead, into L2
 // (PREFETCHT1), or one stream only (logits or grad).
-var avx512 = x86Tier{suffix: "AVX512", lanes: 16, chunk: 8, interleave: 8, regs: 32, sumRegs: true, splitExp: true, expReserve: 4, logReserve: 8, expOpen: 0, pinExp: []seq.Const{seq.Magic, seq.Log2e, seq.Ln2Hi, seq.Ln2Lo, seq.Q4, seq.Q3}, labelColumns: true, wide: true, prefetch: 10240}
+var avx512 = x86Tier{suffix: "AVX512", lanes: 16, chunk: 8, interleave: 8, regs: 32, sumRegs: true, splitExp: true, expReserve: 4, logReserve: 8, expOpen: 0, pinExp: []seq.Const{seq.Magic, seq.Log2e, seq.Ln2Hi, seq.Ln2Lo, seq.Q4, seq.Q3}, labelColumns: true, wide: true, sixteen: true, prefetch: 10240}
 
 // constLanes is the number of copies of each constant in the table: a
 // ZMM's lanes, of which the YMM functions read the first 8.
@@ -182,7 +186,7 @@ var x86Printer = printer.Config{Argv: []string{"go", "run", "github.com/xentropy
 func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 	ctx := build.NewContext()
 	ctx.ConstraintExpr("gc,!purego")
-	g := &x86Gen{Context: ctx, v: v}
+	g := &x86Gen{Context: ctx, v: v, cols: classes}
 	g.constants()
 	g.wideConstants()
 	width := reg.S256
@@ -202,6 +206,21 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 			}
 		}
 	}
+	// The functions of 16 columns, after all others.
+	g.cols = 16
+	for _, t := range tiers {
+		if !t.sixteen {
+			continue
+		}
+		g.t = t
+		for _, f := range []func(){g.xentLabels, g.xentTargets, g.softmax, g.logSoftmax, g.argmax} {
+			f()
+			if g.err != nil {
+				return nil, g.err
+			}
+		}
+	}
+	g.cols = classes
 	f, err := ctx.Result()
 	if err != nil {
 		return nil, err
@@ -232,7 +251,7 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 	}
 	// avo writes an empty comment line as "// ".
 	asm = bytes.ReplaceAll(asm, []byte("// \n"), []byte("//\n"))
-	var suffixes, wide []string
+	var suffixes, wide, sixteen []string
 	wideSuffix := ""
 	for _, t := range tiers {
 		if t.wide {
@@ -241,6 +260,9 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 	}
 	for _, t := range tiers {
 		suffixes = append(suffixes, t.suffix)
+		if t.sixteen {
+			sixteen = append(sixteen, t.suffix)
+		}
 		if t.wide {
 			wide = append(wide, t.suffix)
 		} else {
@@ -250,7 +272,7 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 	return map[string][]byte{
 		"kernel_amd64.s":        asm,
 		"kernel_stubs_amd64.go": stubs,
-		"kernel_tiers_amd64.go": tierDispatch("amd64", suffixes, wide),
+		"kernel_tiers_amd64.go": tierDispatch("amd64", suffixes, wide, sixteen),
 	}, nil
 }
 
@@ -306,6 +328,13 @@ ZMM registers (structure of arrays):
     with vertical operations: VMULPS then VADDPS (never a fused
     multiply-add), the same operand values, the same order.
   - The output columns are transposed back and stored as rows.
+
+The avx512 tier also has the same five functions for rows of 16 columns
+(xentLabels16AVX512 and so on, after all others in this file), to which the
+driver gives the rows of 11 to 16 classes padded to 16 (-Inf logits, -0
+targets): four groups of 4 columns in the transposes, the sums by the tree
+of classSum.total(16) (seq.Sum16), the maximum by seq.Max16, and records of
+16 columns; everything else is the ten-column code.
 
 The two tiers differ only where the width shows: the transposes (2 or 4
 128-bit lanes), the label gather, the float64 accumulation, and the masks:
@@ -377,10 +406,14 @@ memory operand of a vertical instruction.
 // x86Gen builds the functions of one file.
 type x86Gen struct {
 	*build.Context
-	t      x86Tier
-	v      *seq.Values
-	k      [seq.NumConsts]operand.Mem // the constant table
-	idx    operand.Mem                // the index table: int32 j in vector j, j = 0..9
+	t   x86Tier
+	v   *seq.Values
+	k   [seq.NumConsts]operand.Mem // the constant table
+	idx operand.Mem                // the index table: int32 j in vector j, j = 0..15
+	// cols is the number of columns of a row of the functions being
+	// built: classes (10), or 16 for the padded functions (suffix
+	// "16"+tier) that take the rows of 11 to 16 classes padded to 16.
+	cols   int
 	o      *x86Ops
 	labels int // labels made so far, for unique names
 	// pf holds, in the function being built, the frame slot of the
@@ -398,7 +431,7 @@ func (g *x86Gen) vec() reg.VecVirtual {
 }
 
 func (g *x86Gen) vecBytes() int   { return 4 * g.t.lanes }
-func (g *x86Gen) blockBytes() int { return 4 * classes * g.t.lanes }
+func (g *x86Gen) blockBytes() int { return 4 * g.cols * g.t.lanes }
 
 func (g *x86Gen) fail(format string, args ...any) {
 	if g.err == nil {
@@ -408,7 +441,7 @@ func (g *x86Gen) fail(format string, args ...any) {
 
 // constants emits the constant table: each Const as a vector of
 // constLanes copies of its bits, named as in kernel_generic.go, and the
-// index table (int32 j in vector j, j = 0..9).
+// index table (int32 j in vector j, j = 0..15).
 func (g *x86Gen) constants() {
 	for c := seq.Const(0); c < seq.NumConsts; c++ {
 		m := g.StaticGlobal(c.Name())
@@ -420,7 +453,7 @@ func (g *x86Gen) constants() {
 	}
 	g.idx = g.StaticGlobal("index")
 	g.DataAttributes(attr.RODATA | attr.NOPTR)
-	for j := range classes {
+	for j := range maxCols {
 		for l := 0; l < constLanes; l++ {
 			g.AddDatum(4*(j*constLanes+l), operand.U32(j))
 		}
@@ -447,9 +480,29 @@ func memIdx(base reg.Register, disp int, index reg.Register) operand.Mem {
 	return operand.Mem{Base: base, Disp: disp, Index: index, Scale: 4}
 }
 
-// comment emits one comment block.
+// comment emits one comment block. In a function of 16 columns, the
+// names of the ten-column trees and loops become those of sixteen.
 func (g *x86Gen) comment(text string) {
+	text = g.sixteen(text)
 	g.Comment(strings.Split(strings.TrimSpace(text), "\n")...)
+}
+
+// sixteen rewrites, when the function being built has 16 columns, the
+// ten-column names of text (sum10, max10, argmax10, seq.Max10, j = 9 down
+// to 0, ...) as the sixteen-column ones.
+func (g *x86Gen) sixteen(text string) string {
+	if g.cols != 16 {
+		return text
+	}
+	return strings.NewReplacer(
+		"argmax10", "argmax16", "max10", "max16", "sum10", "sum16",
+		"MaxTree10", "MaxTree16", "Max10", "Max16", "Sum10", "Sum16",
+		"j = 9 down to 0", "j = 15 down to 0", "ten columns", "sixteen columns",
+		"Generic for whole blocks", "Generic with rows of 16 columns, for whole blocks",
+		"Generic for n = len(logits)/10", "Generic with rows of 16 columns (c = 16 in the row functions of any class count) for n = len(logits)/16",
+		"Generic for n = min(len(logits)/10", "Generic with rows of 16 columns for n = min(len(logits)/16",
+		"len(logits)/10", "len(logits)/16", "[0, 10)", "[0, 16)",
+	).Replace(text)
 }
 
 // addr returns the stack address of a parameter (a component of basic
@@ -479,7 +532,7 @@ func (g *x86Gen) blockCount(floats, rows []length) {
 	g.comment(fmt.Sprintf(`
 Blocks: CX = the minimum of len/%d over the float slices and of len/%d
 over the row slices (a nil grad, losses, preds or lse does not count): the
-rows processed, rounded down to a multiple of %d.`, classes*g.t.lanes, g.t.lanes, g.t.lanes))
+rows processed, rounded down to a multiple of %d.`, g.cols*g.t.lanes, g.t.lanes, g.t.lanes))
 	minLen := func(ls []length, dst reg.Register) {
 		if ls[0].base != nil {
 			g.fail("blockCount: the first float slice must not be nil")
@@ -500,7 +553,7 @@ rows processed, rounded down to a multiple of %d.`, classes*g.t.lanes, g.t.lanes
 			}
 		}
 	}
-	div := uint64(classes * g.t.lanes)
+	div := uint64(g.cols * g.t.lanes)
 	k := bits.TrailingZeros64(div)
 	odd := div >> k
 	minLen(floats, reg.RAX)
@@ -661,8 +714,9 @@ func (g *x86Gen) prefetchBlock(p reg.Register) {
 	g.Label(skip)
 }
 
-// transposeIn loads the block of rows at p (row r at 40·r bytes) and
-// returns its columns: column j holds x[j] of every row, lane r = row r.
+// transposeIn loads the block of rows at p (row r at 4·cols·r bytes) and
+// returns its cols columns: column j holds x[j] of every row, lane r = row
+// r.
 //
 // Columns 0-3 and 4-7: register r (r = 0..3) receives 4 floats of row r
 // in its 128-bit lane 0 and the same 4 floats of row r+4q in its lane q
@@ -671,9 +725,11 @@ func (g *x86Gen) prefetchBlock(p reg.Register) {
 // VUNPCKHPS, then VUNPCKLPD/VUNPCKHPD) turns them into 4 columns. Columns
 // 8-9: the 16 bytes at 40·r+24 (x[6..9] of row r, still inside the row, so
 // the last row is not over-read) are loaded the same way; half of the 4×4
-// transpose extracts x[8] and x[9].
-func (g *x86Gen) transposeIn(p reg.Register) (x [classes]reg.VecVirtual) {
-	const row = 4 * classes
+// transpose extracts x[8] and x[9]. Sixteen columns are four groups of 4
+// (12-15, 8-11, 4-7, 0-3), each transposed as columns 0-3 are.
+func (g *x86Gen) transposeIn(p reg.Register) []reg.VecVirtual {
+	row := 4 * g.cols
+	x := make([]reg.VecVirtual, g.cols)
 	g.prefetchBlock(p)
 	load := func(off int) reg.VecVirtual {
 		v := g.vec()
@@ -684,16 +740,20 @@ func (g *x86Gen) transposeIn(p reg.Register) (x [classes]reg.VecVirtual) {
 		return v
 	}
 	var t [4]reg.VecVirtual
-	for r := range t {
-		t[r] = load(24 + row*r)
+	groups := []int{12, 8, 4, 0}
+	if g.cols == classes {
+		for r := range t {
+			t[r] = load(24 + row*r)
+		}
+		a, b := g.vec(), g.vec()
+		g.VUNPCKHPS(t[1], t[0], a)
+		g.VUNPCKHPS(t[3], t[2], b)
+		x[8], x[9] = g.vec(), g.vec()
+		g.VUNPCKLPD(b, a, x[8])
+		g.VUNPCKHPD(b, a, x[9])
+		groups = groups[2:]
 	}
-	a, b := g.vec(), g.vec()
-	g.VUNPCKHPS(t[1], t[0], a)
-	g.VUNPCKHPS(t[3], t[2], b)
-	x[8], x[9] = g.vec(), g.vec()
-	g.VUNPCKLPD(b, a, x[8])
-	g.VUNPCKHPD(b, a, x[9])
-	for _, c0 := range []int{4, 0} {
+	for _, c0 := range groups {
 		for r := range t {
 			t[r] = load(4*c0 + row*r)
 		}
@@ -717,11 +777,15 @@ func (g *x86Gen) transposeIn(p reg.Register) (x [classes]reg.VecVirtual) {
 // the rows of the block at p (each 128-bit lane q of a transposed register
 // with VEXTRACTF128 or VEXTRACTF32X4 to memory). Columns 8-9 are
 // interleaved into (y[8], y[9]) pairs and stored with 8-byte stores at
-// 40·r+32.
-func (g *x86Gen) transposeOut(p reg.Register, y [classes]operand.Op) {
-	const row = 4 * classes
+// 40·r+32. Sixteen columns are four groups of 4, stored as columns 0-3 are.
+func (g *x86Gen) transposeOut(p reg.Register, y []operand.Op) {
+	row := 4 * g.cols
 	g.prefetchBlock(p)
-	for _, c0 := range []int{0, 4} {
+	groups := []int{0, 4, 8, 12}
+	if g.cols == classes {
+		groups = groups[:2]
+	}
+	for _, c0 := range groups {
 		l01, h01, l23, h23 := g.vec(), g.vec(), g.vec(), g.vec()
 		g.VUNPCKLPS(y[c0+1], y[c0], l01)
 		g.VUNPCKHPS(y[c0+1], y[c0], h01)
@@ -741,6 +805,9 @@ func (g *x86Gen) transposeOut(p reg.Register, y [classes]operand.Op) {
 				g.extract128(q, r[i], mem(p, 4*c0+row*(i+4*q)))
 			}
 		}
+	}
+	if g.cols != classes {
+		return
 	}
 	lo, hi := g.vec(), g.vec()
 	g.VUNPCKLPS(y[9], y[8], lo)
@@ -763,9 +830,9 @@ func (g *x86Gen) transposeOut(p reg.Register, y [classes]operand.Op) {
 // pickLabel gathers x[l] of the rows of the block at SI, with the labels at
 // BX (lane r = the float at 40·r + 4·labels[r] bytes into the block), with
 // scalar loads into the 128-bit lanes of 4 rows, then inserted: the labels
-// are trusted to be in [0, 10), so each load stays in its row. Uses AX.
+// are trusted to be in [0, cols), so each load stays in its row. Uses AX.
 func (g *x86Gen) pickLabel() reg.VecVirtual {
-	const row = 4 * classes
+	row := 4 * g.cols
 	quarter := func(r0 int) reg.VecVirtual {
 		v := g.vec()
 		for r := r0; r < r0+4; r++ {
@@ -798,7 +865,7 @@ func (g *x86Gen) pickLabel() reg.VecVirtual {
 // and rewritten: 4 instructions per row, one of them arithmetic, where a
 // vertical compare-and-subtract per column would cost 30 per block.
 func (g *x86Gen) subLabels(scale operand.Mem) {
-	const row = 4 * classes
+	row := 4 * g.cols
 	s := g.XMM()
 	g.VMOVSS(scale, s)
 	for r := 0; r < g.t.lanes; r++ {
@@ -862,20 +929,38 @@ func (g *x86Gen) accumulate(loss []operand.Op) {
 	g.VMOVUPD(ahi, mem(reg.R8, 32))
 }
 
-// max10 returns m = max10(x) of the columns x.
-func (g *x86Gen) max10(x [classes]reg.VecVirtual) operand.Op {
-	var xs [classes]operand.Op
+// max returns m = max10(x) (or max16) of the columns x.
+func (g *x86Gen) max(x []reg.VecVirtual) operand.Op {
+	xs := ops(x)
+	g.comment("m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).")
+	if g.cols == 16 {
+		return seq.Max16[operand.Op](g.o, (*[16]operand.Op)(xs))
+	}
+	return seq.Max10[operand.Op](g.o, (*[10]operand.Op)(xs))
+}
+
+// maxTree returns the tree of VMAXPS of max, without its + 0.
+func (g *x86Gen) maxTree(x []reg.VecVirtual) operand.Op {
+	xs := ops(x)
+	if g.cols == 16 {
+		return seq.MaxTree16[operand.Op](g.o, (*[16]operand.Op)(xs))
+	}
+	return seq.MaxTree10[operand.Op](g.o, (*[10]operand.Op)(xs))
+}
+
+// ops returns the registers x as operands.
+func ops(x []reg.VecVirtual) []operand.Op {
+	xs := make([]operand.Op, len(x))
 	for j := range x {
 		xs[j] = x[j]
 	}
-	g.comment("m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).")
-	return seq.Max10[operand.Op](g.o, &xs)
+	return xs
 }
 
 // minusMax computes d[j] = x[j] - m, stores it to d and returns it.
-func (g *x86Gen) minusMax(x [classes]reg.VecVirtual, m operand.Op, d []operand.Op) []operand.Op {
+func (g *x86Gen) minusMax(x []reg.VecVirtual, m operand.Op, d []operand.Op) []operand.Op {
 	g.comment("d[j] = x[j] - m, stored to the record.")
-	ds := make([]operand.Op, classes)
+	ds := make([]operand.Op, len(x))
 	for j := range x {
 		ds[j] = g.o.Sub(x[j], m)
 		g.store(ds[j], d[j])
@@ -883,41 +968,47 @@ func (g *x86Gen) minusMax(x [classes]reg.VecVirtual, m operand.Op, d []operand.O
 	return ds
 }
 
-// expSum computes e[j] = exp(d[j]) for the ten columns, d[j] read from d
-// and e[j] stored to e (which may be d), and stores s = sum10(e) to sum.
-// The ten exponentials and the sum tree are one scheduled region (see
+// expSum computes e[j] = exp(d[j]) for the columns, d[j] read from d and
+// e[j] stored to e (which may be d), and stores s = sum10(e) (or sum16) to
+// sum. The exponentials and the sum tree are one scheduled region (see
 // amd64_sched.go): the sum adds the e[j] still in registers.
 func (g *x86Gen) expSum(d, e []operand.Op, sum operand.Op) {
-	g.comment(`
-e[j] = exp(d[j]) for j = 0..9 (seq.Exp), scheduled together:
+	g.comment(fmt.Sprintf(`
+e[j] = exp(d[j]) for j = 0..%d (seq.Exp), scheduled together:
 z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
 r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
 q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
 e = p·2^n; e = +0 where d < cutoff; e[j] stored to the record.
-s = sum10(e): ((e0+e1)+(e2+e3)) + ((e4+e5)+(e6+e7)), then + (e8+e9).`)
+s = %s.`, g.cols-1, g.tree("e")))
 	g.o.record(g.t.regs, g.t.expReserve, g.t.expOpen, 2)
 	g.o.share(d, 1)
 	es := seq.Exp(g.o, d, g.v.MantBits)
 	for c := range es {
 		g.o.store(es[c], e[c])
 	}
-	var a [classes]operand.Op
+	a := e
 	if g.t.sumRegs {
-		copy(a[:], es)
-	} else {
-		copy(a[:], e)
+		a = es
 	}
-	g.o.store(seq.Sum10(g.o, &a), sum)
+	g.o.store(seq.SumCols(g.o, a), sum)
 	g.o.emit()
 	g.o.reset()
 }
 
-// sum10 computes the tree sum10 of the ten vectors vs and stores it to dst.
-func (g *x86Gen) sum10(what string, vs []operand.Op, dst operand.Op) {
-	g.comment(what + " = sum10: ((v0+v1)+(v2+v3)) + ((v4+v5)+(v6+v7)), then + (v8+v9).")
-	var a [classes]operand.Op
-	copy(a[:], vs)
-	g.store(seq.Sum10(g.o, &a), dst)
+// sum computes the tree sum10 (or sum16) of the vectors vs, one per
+// column, and stores it to dst.
+func (g *x86Gen) sum(what string, vs []operand.Op, dst operand.Op) {
+	g.comment(what + " = " + strings.Replace(g.tree("v"), "(v)", "", 1) + ".")
+	g.store(seq.SumCols(g.o, vs), dst)
+}
+
+// tree describes the sum tree of the columns v0, v1, ...: sum10, or
+// sum16 (classSum.total(16)).
+func (g *x86Gen) tree(v string) string {
+	if g.cols == 16 {
+		return strings.ReplaceAll("sum16(v): (((v0+v1)+(v2+v3))+((v4+v5)+(v6+v7))) + (((v8+v9)+(v10+v11))+((v12+v13)+(v14+v15)))", "v", v)
+	}
+	return strings.ReplaceAll("sum10(v): ((v0+v1)+(v2+v3)) + ((v4+v5)+(v6+v7)), then + (v8+v9)", "v", v)
 }
 
 // logs computes log32(s) of n blocks (n <= interleave) whose row sums are
@@ -1030,11 +1121,8 @@ z-loss, with z in the %d lanes of a frame vector).`, flagLse, flagZ, g.t.lanes))
 // at R13 (advanced by a block) when R13 is not nil; when the flag word at
 // flags has flagLse, m and the mask of logSumExp's special case
 // (seq.AllNegInf), stored to the record at mAt and allAt.
-func (g *x86Gen) fusedColumns(x [classes]reg.VecVirtual, m operand.Op, flags, mAt, allAt operand.Mem) {
-	var xs [classes]operand.Op
-	for j := range x {
-		xs[j] = x[j]
-	}
+func (g *x86Gen) fusedColumns(x []reg.VecVirtual, m operand.Op, flags, mAt, allAt operand.Mem) {
+	xs := ops(x)
 	noPreds, noLse := g.label("noPreds"), g.label("noLse")
 	g.comment(`
 preds = argmax10(x) (seq.Argmax, when preds is not nil): p = 0, then for
@@ -1042,7 +1130,7 @@ j = 9 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 j = 9 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.`)
 	g.TESTQ(reg.R13, reg.R13)
 	g.JZ(operand.LabelRef(noPreds))
-	g.store(seq.Argmax[operand.Op](g.o, &xs, m), mem(reg.R13, 0))
+	g.store(seq.Argmax[operand.Op](g.o, xs, m), mem(reg.R13, 0))
 	g.ADDQ(operand.U32(g.vecBytes()), reg.R13)
 	g.Label(noPreds)
 	g.comment(`
@@ -1051,7 +1139,7 @@ For logSumExp (when lse is computed): all = (m == -Inf) AND (sum10(x) ==
 record.`)
 	g.TESTB(operand.U8(flagLse), flags)
 	g.JZ(operand.LabelRef(noLse))
-	g.store(seq.AllNegInf[operand.Op](g.o, &xs, m), allAt)
+	g.store(seq.AllNegInf[operand.Op](g.o, xs, m), allAt)
 	g.store(m, mAt)
 	g.Label(noLse)
 }
@@ -1096,8 +1184,13 @@ func (g *x86Gen) copyLse(recs []int, lseAt int) {
 // doc is written for AVX2: its "AVX2" becomes the tier's suffix, its
 // "multiple of 8" the tier's block, and the lines are wrapped again.
 func (g *x86Gen) begin(name, signature string, doc []string, header string) {
-	g.Function(name + g.t.suffix)
-	text := strings.Join(doc, " ")
+	fname := name + g.t.suffix
+	if g.cols == 16 {
+		fname = name + "16" + g.t.suffix
+	}
+	g.Function(fname)
+	text := g.sixteen(strings.Join(doc, " "))
+	text = strings.ReplaceAll(text, name+"AVX2", fname)
 	text = strings.ReplaceAll(text, "AVX2", g.t.suffix)
 	text = strings.ReplaceAll(text, "multiple of 8", fmt.Sprintf("multiple of %d", g.t.lanes))
 	g.Doc(wrap(text, 74)...)

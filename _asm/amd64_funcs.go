@@ -102,10 +102,9 @@ Pass 2 with lse and the z-loss: zl, f = zTerms(z, lse) (seq.ZTerms); loss =
 
 func (g *x86Gen) xentLabels() {
 	vb, bb := g.vecBytes(), g.blockBytes()
-	const (
-		sAt, dlAt, hAt, mAt, allAt, recVecs = 10, 11, 12, 13, 14, 15
-		fAt, lseAt                          = mAt, allAt
-	)
+	c := g.cols
+	sAt, dlAt, hAt, mAt, allAt, recVecs := c, c+1, c+2, c+3, c+4, c+5
+	fAt, lseAt := mAt, allAt
 	rec := recVecs * vb
 	g.begin("xentLabels",
 		"func("+xentLabelsParams+")",
@@ -173,7 +172,7 @@ Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 		if z {
 			q = g.o.Mul(q, mem(reg.R11, fAt*vb))
 		}
-		var y [classes]operand.Op
+		y := make([]operand.Op, g.cols)
 		if !g.t.labelColumns {
 			for j, e := range d {
 				y[j] = seq.Scaled[operand.Op](g.o, e, q)
@@ -211,7 +210,7 @@ Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 				yj := seq.Scaled[operand.Op](g.o, e, q)
 				mask, t, fixed := g.vec(), g.vec(), g.vec()
 				g.VPCMPEQD(jv, lab, mask)
-				if j+1 < classes {
+				if j+1 < g.cols {
 					next := g.vec()
 					g.VPSUBD(m1, jv, next)
 					jv = next
@@ -236,11 +235,11 @@ d[j] = x[j] - m.`)
 	x := g.transposeIn(reg.RSI)
 	g.comment("x[l] of each row, picked with the labels.")
 	xl := g.pickLabel()
-	m := g.max10(x)
+	m := g.max(x)
 	g.comment("d[l] = x[l] - m.")
 	g.store(g.o.Sub(xl, m), mem(reg.R11, dlAt*vb))
 	g.fusedColumns(x, m, flags, mem(reg.R11, mAt*vb).(operand.Mem), mem(reg.R11, allAt*vb).(operand.Mem))
-	d := g.vecs(reg.R11, 0, classes)
+	d := g.vecs(reg.R11, 0, g.cols)
 	g.minusMax(x, m, d)
 	g.expPass("labels", frame, map[reg.Register]int{reg.RSI: bb, reg.RBX: 4 * g.t.lanes, reg.R11: rec}, func() {
 		g.expSum(d, d, mem(reg.R11, sAt*vb))
@@ -291,10 +290,9 @@ g[j] = e[j]·q (seq.Scaled), stored as rows; then g[l] = g[l] - scale.`)
 
 func (g *x86Gen) xentTargets() {
 	vb, bb := g.vecBytes(), g.blockBytes()
-	const (
-		dAt, sAt, tsumAt, dsumAt, hAt, mAt, allAt, recVecs = 10, 20, 21, 22, 23, 24, 25, 26
-		fAt, lseAt                                         = mAt, allAt
-	)
+	c := g.cols
+	dAt, sAt, tsumAt, dsumAt, hAt, mAt, allAt, recVecs := c, 2*c, 2*c+1, 2*c+2, 2*c+3, 2*c+4, 2*c+5, 2*c+6
+	fAt, lseAt := mAt, allAt
 	rec := recVecs * vb
 	g.begin("xentTargets",
 		"func("+xentTargetsParams+")",
@@ -313,9 +311,9 @@ xentTargetsGeneric for whole blocks of %d rows.
 t[j] at %d·j; d[j], then e[j], at %d+%d·j; s at %d; T at %d; D at %d;
 k·ln2hi at %d; m, then f, at %d; all, then lse, at %d (m, all, lse and f
 only when lse is computed). After the records: z in every lane at %d, the
-flag word at %d.`, vb, dAt*vb, vb, sAt*vb, tsumAt*vb, dsumAt*vb, hAt*vb, mAt*vb, allAt*vb, g.t.chunk*rec+64, g.t.chunk*rec+64+vb), `
+flag word at %d.`, vb, dAt*vb, vb, sAt*vb, tsumAt*vb, dsumAt*vb, hAt*vb, mAt*vb, allAt*vb, g.t.chunk*rec+64, g.t.chunk*rec+64+vb), fmt.Sprintf(`
 SI = logits, DI = grad (nil: loss only), BX = targets, DX = losses (or
-nil), R8 = acc, R12 = this block's d[j] and e[j] (R11+320), R13 = preds
+nil), R8 = acc, R12 = this block's d[j] and e[j] (R11+%d), R13 = preds
 (or nil), R14 = lse (or nil).
 Pass 1a: the columns t[j] and T; the columns x[j], m (with preds, p and
         the masks of argmax10; when lse is computed, the sums and masks of
@@ -325,7 +323,7 @@ Pass 1b: the constants kept in registers, then the registers of the
 Pass 2: the registers of the scheduled logarithms of the chunk (with lse,
         zl and f when computed), then the losses and the accumulators.
 Pass 3: scale, q, qt = q·T (then qt·f), the columns g[j] and the
-        registers of the transpose.`)))
+        registers of the transpose.`, dAt*vb))))
 	frame := g.allocRecords(rec)
 	zv := g.AllocLocal(vb)
 	flags := g.AllocLocal(8)
@@ -360,28 +358,28 @@ Pass 3: scale, q, qt = q·T (then qt·f), the columns g[j] and the
 	g.comment(`
 Pass 1a. The columns t[j], stored to the record, and T = sum10(t).`)
 	t := g.transposeIn(reg.RBX)
-	tm := g.vecs(reg.R11, 0, classes)
-	ts := make([]operand.Op, classes)
+	tm := g.vecs(reg.R11, 0, g.cols)
+	ts := make([]operand.Op, g.cols)
 	for j := range t {
 		ts[j] = t[j]
 		g.store(t[j], tm[j])
 	}
-	g.sum10("T", ts, mem(reg.R11, tsumAt*vb))
+	g.sum("T", ts, mem(reg.R11, tsumAt*vb))
 	g.comment("The columns x[j] of the block.")
 	x := g.transposeIn(reg.RSI)
-	m := g.max10(x)
+	m := g.max(x)
 	g.fusedColumns(x, m, flags, mem(reg.R11, mAt*vb).(operand.Mem), mem(reg.R11, allAt*vb).(operand.Mem))
 	g.LEAQ(mem(reg.R11, dAt*vb), reg.R12)
-	d := g.vecs(reg.R12, 0, classes)
+	d := g.vecs(reg.R12, 0, g.cols)
 	ds := g.minusMax(x, m, d)
 	g.comment("td[j] = t[j]·d[j], +0 where t[j] == 0 (seq.TargetTerm: NEQ_UQ mask, product, AND).")
 	g.o.share(tm, 1)
-	td := make([]operand.Op, classes)
+	td := make([]operand.Op, g.cols)
 	for j := range td {
 		td[j] = seq.TargetTerm[operand.Op](g.o, tm[j], ds[j])
 	}
 	g.o.reset()
-	g.sum10("D", td, mem(reg.R11, dsumAt*vb))
+	g.sum("D", td, mem(reg.R11, dsumAt*vb))
 	g.expPass("targets", frame, map[reg.Register]int{reg.RSI: bb, reg.RBX: bb, reg.R11: rec}, func() {
 		g.LEAQ(mem(reg.R11, dAt*vb), reg.R12)
 		g.expSum(d, d, mem(reg.R11, sAt*vb))
@@ -434,8 +432,8 @@ Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
 		if z {
 			qt = g.o.Mul(qt, mem(reg.R11, fAt*vb))
 		}
-		e := g.vecs(reg.R11, dAt*vb, classes)
-		var y [classes]operand.Op
+		e := g.vecs(reg.R11, dAt*vb, g.cols)
+		y := make([]operand.Op, g.cols)
 		for j := range y {
 			y[j] = seq.TargetGrad[operand.Op](g.o, e[j], qt, tm[j], sc)
 		}
@@ -449,7 +447,7 @@ Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
 
 func (g *x86Gen) softmax() {
 	vb, bb := g.vecBytes(), g.blockBytes()
-	const sAt, recVecs = 10, 11
+	sAt, recVecs := g.cols, g.cols+1
 	rec := recVecs * vb
 	g.begin("softmax", "func(dst, logits []float32)",
 		[]string{
@@ -481,8 +479,8 @@ Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.`)))
 	g.Label("softmaxExpLoop")
 	g.comment("Pass 1a. d[j] = x[j] - m.")
 	x := g.transposeIn(reg.RSI)
-	m := g.max10(x)
-	d := g.vecs(reg.R11, 0, classes)
+	m := g.max(x)
+	d := g.vecs(reg.R11, 0, g.cols)
 	g.minusMax(x, m, d)
 	g.expPass("softmax", frame, map[reg.Register]int{reg.RSI: bb, reg.R11: rec}, func() {
 		g.expSum(d, d, mem(reg.R11, sAt*vb))
@@ -492,7 +490,7 @@ Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.`)))
 	g.rewind(frame)
 	g.Label("softmaxOutLoop")
 	q := seq.Reciprocal[operand.Op](g.o, mem(reg.R11, sAt*vb))
-	var y [classes]operand.Op
+	y := make([]operand.Op, g.cols)
 	for j, e := range d {
 		y[j] = seq.Scaled[operand.Op](g.o, e, q)
 	}
@@ -505,7 +503,8 @@ Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.`)))
 
 func (g *x86Gen) logSoftmax() {
 	vb, bb := g.vecBytes(), g.blockBytes()
-	const sAt, lsAt, eAt, recVecs = 10, 11, 12, 22
+	c := g.cols
+	sAt, lsAt, eAt, recVecs := c, c+1, c+2, 2*c+2
 	rec := recVecs * vb
 	g.begin("logSoftmax", "func(dst, logits []float32)",
 		[]string{
@@ -518,13 +517,13 @@ func (g *x86Gen) logSoftmax() {
 logSoftmaxGeneric for whole blocks of %d rows: y[j] = d[j] - log32(s).
 %s`, g.t.lanes, g.registerMap(rec, fmt.Sprintf(`
 d[j] at %d·j; s at %d, then log32(s) at %d; e[j] at %d+%d·j (then k·ln2hi
-at %d).`, vb, sAt*vb, lsAt*vb, eAt*vb, vb, eAt*vb), `
-SI = logits, DI = dst, R13 = this block's e[j] (R11+384).
+at %d).`, vb, sAt*vb, lsAt*vb, eAt*vb, vb, eAt*vb), fmt.Sprintf(`
+SI = logits, DI = dst, R13 = this block's e[j] (R11+%d).
 Pass 1a: the columns x[j], m, d[j].
 Pass 1b: the constants kept in registers, then the registers of the
         scheduled exponentials and of the sum tree.
 Pass 2: the registers of the scheduled logarithms of the chunk.
-Pass 3: log32(s), the columns y[j] and the registers of the transpose.`)))
+Pass 3: log32(s), the columns y[j] and the registers of the transpose.`, eAt*vb))))
 	frame := g.allocRecords(rec)
 
 	g.comment("Arguments.")
@@ -540,10 +539,10 @@ Pass 3: log32(s), the columns y[j] and the registers of the transpose.`)))
 	g.Label("logSoftmaxExpLoop")
 	g.comment("Pass 1a. d[j] = x[j] - m.")
 	x := g.transposeIn(reg.RSI)
-	m := g.max10(x)
-	d := g.vecs(reg.R11, 0, classes)
+	m := g.max(x)
+	d := g.vecs(reg.R11, 0, g.cols)
 	g.minusMax(x, m, d)
-	e := g.vecs(reg.R13, 0, classes)
+	e := g.vecs(reg.R13, 0, g.cols)
 	g.expPass("logSoftmax", frame, map[reg.Register]int{reg.RSI: bb, reg.R11: rec}, func() {
 		g.LEAQ(mem(reg.R11, eAt*vb), reg.R13)
 		g.expSum(d, e, mem(reg.R11, sAt*vb))
@@ -563,7 +562,7 @@ Pass 3: log32(s), the columns y[j] and the registers of the transpose.`)))
 	g.rewind(frame)
 	g.Label("logSoftmaxOutLoop")
 	ls := g.o.inReg(mem(reg.R11, lsAt*vb), false)
-	var y [classes]operand.Op
+	y := make([]operand.Op, g.cols)
 	for j := range y {
 		y[j] = seq.LogSoftmax[operand.Op](g.o, d[j], ls)
 	}
@@ -601,19 +600,15 @@ them). No frame.`, g.t.lanes))
 	g.Label("argmaxLoop")
 	g.comment("The columns x[j] of the block.")
 	x := g.transposeIn(reg.RSI)
-	var xs [classes]operand.Op
-	for j := range x {
-		xs[j] = x[j]
-	}
 	g.comment(`
 m = the maximum of the ten columns: the tree of VMAXPS of seq.Max10
 without its + 0, which equality does not see.`)
-	m := seq.MaxTree10[operand.Op](g.o, &xs)
+	m := g.maxTree(x)
 	g.comment(`
 dst = argmax10(x) (seq.Argmax): p = 0, then for j = 9 down to 0, p = j
 where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for j = 9 down to 0, p = j
 where x[j] is NaN (VCMPPS UNORD).`)
-	g.store(seq.Argmax[operand.Op](g.o, &xs, m), mem(reg.RDI, 0))
+	g.store(seq.Argmax[operand.Op](g.o, ops(x), m), mem(reg.RDI, 0))
 	g.ADDQ(operand.U32(bb), reg.RSI)
 	g.ADDQ(operand.U32(g.vecBytes()), reg.RDI)
 	g.DECQ(reg.RCX)

@@ -125,7 +125,7 @@ func genARM64(v *seq.Values) (files map[string][]byte, err error) {
 	return map[string][]byte{
 		"kernel_arm64.s":        g.out.Bytes(),
 		"kernel_stubs_arm64.go": stubs(),
-		"kernel_tiers_arm64.go": tierDispatch("arm64", []string{"NEON"}, []string{"NEON"}),
+		"kernel_tiers_arm64.go": tierDispatch("arm64", []string{"NEON"}, []string{"NEON"}, nil),
 	}, nil
 }
 
@@ -701,7 +701,7 @@ func (g *gen) fusedBefore(t *tracer, prefix string, x [classes]*val, m *val) (al
 	g.argmax(t, prefix, x, m, "R11")
 	t.label(prefix + "_nopreds")
 	t.comment("all = (m == -Inf) AND (sum10(x) == -Inf), a row of only -Inf (seq.AllNegInf: FADD tree, FCMEQ, AND).")
-	return seq.AllNegInf[*val](t, &x, m)
+	return seq.AllNegInf[*val](t, x[:], m)
 }
 
 // park stores e[0..9], as columns, in the grad block (when R0 is not 0):
@@ -787,7 +787,7 @@ func (g *gen) argmax(t *tracer, prefix string, x [classes]*val, m *val, base str
 		leaves[j] = so.leaf(j)
 	}
 	lm := so.leaf(classes)
-	root := seq.Argmax[*sym](so, &leaves, lm)
+	root := seq.Argmax[*sym](so, leaves[:], lm)
 	first, err := splitBefore(root, "IsNaN")
 	if err != nil {
 		panic("seq.Argmax: " + err.Error())

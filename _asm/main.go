@@ -32,6 +32,10 @@ import (
 // seq.Max10 and seq.Sum10.
 const classes = len([10]struct{}{})
 
+// maxCols is the most columns of a row-per-lane function: 16, the padded
+// functions of 11 to 16 classes.
+const maxCols = 16
+
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("_asm: ")
@@ -65,8 +69,11 @@ const (
 // kernel_<arch>.go) and the switches through which the kernels methods of
 // impl.go reach their functions, xentLabels<suffix> and so on. wide[i] is
 // the suffix of the wide functions (any class count) of tier i: its own,
-// or those of another tier of the same machine.
-func tierDispatch(arch string, suffixes, wide []string) []byte {
+// or those of another tier of the same machine. sixteen lists the tiers
+// with functions for rows of 16 columns (xentLabels16<suffix> and so on),
+// reached through xentLabels16Tier and so on; for another tier those do
+// nothing (the driver does not call them: kernels.sixteen is false).
+func tierDispatch(arch string, suffixes, wide, sixteen []string) []byte {
 	var b bytes.Buffer
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	p("%s\n\n%s\n//go:build gc && !purego\n\npackage kernel\n", generatedLine, license)
@@ -105,6 +112,27 @@ func tierDispatch(arch string, suffixes, wide []string) []byte {
 			}
 			p("\tcase tier%s:", s)
 			p("\t\t%s%s(%s)", f.name, impl, f.args)
+		}
+		p("\t}")
+		p("}")
+	}
+	for _, f := range []struct{ name, params, args string }{
+		{"xentLabels", xentLabelsParams, "grad, logits, labels, scale, losses, acc, preds, lse, z"},
+		{"xentTargets", xentTargetsParams, "grad, logits, targets, scale, losses, acc, preds, lse, z"},
+		{"softmax", "dst, logits []float32", "dst, logits"},
+		{"logSoftmax", "dst, logits []float32", "dst, logits"},
+		{"argmax", "dst []int32, logits []float32", "dst, logits"},
+	} {
+		p("\nfunc %s16Tier(t int, %s) {", f.name, f.params)
+		if len(sixteen) == 0 {
+			p("\t// No tier of %s has functions of 16 columns.", arch)
+			p("}")
+			continue
+		}
+		p("\tswitch t {")
+		for _, s := range sixteen {
+			p("\tcase tier%s:", s)
+			p("\t\t%s16%s(%s)", f.name, s, f.args)
 		}
 		p("\t}")
 		p("}")

@@ -171,6 +171,38 @@ func Sum10[V any](o Ops[V], v *[10]V) V {
 	return o.Add(o.Add(a, b), o.Add(v[8], v[9]))
 }
 
+// Max16 returns m = max16(x), the maximum of sixteen columns (the rows of
+// sixteen columns of the padded functions): MaxTree16, plus +0.
+func Max16[V any](o Ops[V], x *[16]V) V {
+	return o.Add(MaxTree16(o, x), o.K(Zero))
+}
+
+// MaxTree16 is the maximum of the sixteen columns by a balanced tree of
+// Max, without Max16's + 0.
+func MaxTree16[V any](o Ops[V], x *[16]V) V {
+	a := o.Max(o.Max(o.Max(x[0], x[1]), o.Max(x[2], x[3])), o.Max(o.Max(x[4], x[5]), o.Max(x[6], x[7])))
+	b := o.Max(o.Max(o.Max(x[8], x[9]), o.Max(x[10], x[11])), o.Max(o.Max(x[12], x[13]), o.Max(x[14], x[15])))
+	return o.Max(a, b)
+}
+
+// Sum16 returns sum16(v), classSum.total(16) of kernel_generic.go:
+// (((v0+v1)+(v2+v3))+((v4+v5)+(v6+v7))) +
+// (((v8+v9)+(v10+v11))+((v12+v13)+(v14+v15))), the tree of which Sum10 is
+// the part over the leaves 0 to 9.
+func Sum16[V any](o Ops[V], v *[16]V) V {
+	a := o.Add(o.Add(o.Add(v[0], v[1]), o.Add(v[2], v[3])), o.Add(o.Add(v[4], v[5]), o.Add(v[6], v[7])))
+	b := o.Add(o.Add(o.Add(v[8], v[9]), o.Add(v[10], v[11])), o.Add(o.Add(v[12], v[13]), o.Add(v[14], v[15])))
+	return o.Add(a, b)
+}
+
+// SumCols returns Sum10 or Sum16 of the ten or sixteen columns v.
+func SumCols[V any](o Ops[V], v []V) V {
+	if len(v) == 16 {
+		return Sum16(o, (*[16]V)(v))
+	}
+	return Sum10(o, (*[10]V)(v))
+}
+
 // Exp returns e[c] = exp(d[c]) for each column, the loop body of expRow:
 //
 //	z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits
@@ -334,12 +366,12 @@ func LogSoftmax[V any](o Ops[V], d, ls V) V { return o.Sub(d, ls) }
 
 // The fused outputs and the z-loss.
 
-// Argmax returns argmax10(x) of kernel_generic.go, the prediction of each
-// lane's row, as int32 lanes, from m = Max10(x) (or the maximum without its
-// + 0: equality does not see the sign of a zero): two chains of Select from
-// j = 9 down to 0, the first taking j where x[j] == m (the first maximum),
+// Argmax returns argmax10(x) of kernel_generic.go (argmaxRow of a row of
+// len(x) columns), the prediction of each lane's row, as int32 lanes, from
+// m = Max10(x) (or the maximum without its + 0: equality does not see the
+// sign of a zero): two chains of Select from j = len(x)-1 down to 0, the first taking j where x[j] == m (the first maximum),
 // the second j where x[j] is NaN (the first NaN, whatever m is).
-func Argmax[V any](o Ops[V], x *[10]V, m V) V {
+func Argmax[V any](o Ops[V], x []V, m V) V {
 	p := o.K(Zero)
 	for j := len(x) - 1; j >= 0; j-- {
 		p = o.Select(o.Equal(x[j], m), o.Index(j), p)
@@ -352,9 +384,9 @@ func Argmax[V any](o Ops[V], x *[10]V, m V) V {
 
 // AllNegInf returns the mask of logSumExp's special case, from the columns
 // x and m = Max10(x): m == -Inf and sum10(x) == -Inf, which holds exactly
-// for a row of only -Inf.
-func AllNegInf[V any](o Ops[V], x *[10]V, m V) V {
-	return o.And(o.Equal(m, o.K(NegInf)), o.Equal(Sum10(o, x), o.K(NegInf)))
+// for a row of only -Inf. x has ten or sixteen columns (SumCols).
+func AllNegInf[V any](o Ops[V], x []V, m V) V {
+	return o.And(o.Equal(m, o.K(NegInf)), o.Equal(SumCols(o, x), o.K(NegInf)))
 }
 
 // LogSumExp returns lse = logSumExp(x, m, ls): m + ls, or m (which is -Inf)
