@@ -207,7 +207,7 @@ const padCols = 16
 //     overwrite the logits with the gradient) and replace what the kernel
 //     wrote for the row of zeros.
 //
-// The functions of 16 columns take whole blocks (kernels.block rows) only:
+// The functions of 16 columns take whole blocks of blockRows rows only:
 // the last rows of a chunk that do not fill one go to anyRows, the wide
 // functions, which continue the accumulator pattern.
 func (b *batch) stagedChunk(c0, c1 int) float64 {
@@ -220,8 +220,7 @@ func (b *batch) stagedChunk(c0, c1 int) float64 {
 	pw, end := Classes, c1
 	if c > Classes {
 		pw = padCols
-		block := max(b.k.block, blockRows)
-		end = c0 + (c1-c0)/block*block
+		end = c0 + (c1-c0)/blockRows*blockRows
 	}
 	padded := c != Classes
 	negInf, negZero := math.Float32frombits(negInfBits), float32(math.Copysign(0, -1))
@@ -347,7 +346,7 @@ func (b *batch) stagedChunk(c0, c1 int) float64 {
 
 // rows16 computes the rows of 16 columns x (outputs g, losses, preds and
 // lse, each nil or of x's rows; labels or targets t for the loss kinds;
-// row i's loss added to acc[i%8]), whole blocks of b.k.block rows, with the
+// row i's loss added to acc[i%8]), whole blocks of blockRows rows, with the
 // tier's functions of 16 columns.
 func (b *batch) rows16(x, g []float32, labels []int32, t, losses []float32, preds []int32, lse []float32, acc *[8]float64) {
 	k := b.k

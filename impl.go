@@ -40,7 +40,8 @@ type kernels struct {
 
 	// sixteen: the tier has the five block functions for rows of 16
 	// columns (xentLabels16 and so on), to which the driver gives the rows
-	// of 11 to 16 classes padded to 16 (see batch.stagedChunk).
+	// of 11 to 16 classes padded to 16 (see batch.stagedChunk). The half
+	// of such a tier has them too.
 	sixteen bool
 }
 
@@ -115,21 +116,53 @@ func (k *kernels) logSoftmax(dst, logits []float32) {
 // for rows of 16 columns (c = 16 in the row functions of kernel_generic.go:
 // xentLabelsRowC, xentTargetsRowC, softmaxRowC, logSoftmaxRowC and
 // argmaxRow; the losses added to acc as the ten-class functions do), for
-// whole blocks of k.block rows: the driver gives them nothing else.
+// whole blocks of blockRows rows: the driver gives them nothing else. As
+// for ten columns, a tier with a half leaves a last block of fewer than
+// k.block rows to the half.
+
+// rest16 is rest for rows of 16 columns.
+func (k *kernels) rest16(logits []float32) (r, n int) {
+	n = len(logits) / padCols
+	if k.half == nil {
+		return n, n
+	}
+	return n - n%k.block, n
+}
 
 func (k *kernels) xentLabels16(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
 	xentLabels16Tier(k.tier, grad, logits, labels, scale, losses, acc, preds, lse, z)
+	if r, n := k.rest16(logits); r < n {
+		k.half.xentLabels16(part(grad, r, n, padCols), logits[r*padCols:], labels[r:n], scale, part(losses, r, n, 1), acc, part(preds, r, n, 1), part(lse, r, n, 1), z)
+	}
 }
 
 func (k *kernels) xentTargets16(grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
 	xentTargets16Tier(k.tier, grad, logits, targets, scale, losses, acc, preds, lse, z)
+	if r, n := k.rest16(logits); r < n {
+		k.half.xentTargets16(part(grad, r, n, padCols), logits[r*padCols:], targets[r*padCols:n*padCols], scale, part(losses, r, n, 1), acc, part(preds, r, n, 1), part(lse, r, n, 1), z)
+	}
 }
 
-func (k *kernels) softmax16(dst, logits []float32) { softmax16Tier(k.tier, dst, logits) }
+func (k *kernels) softmax16(dst, logits []float32) {
+	softmax16Tier(k.tier, dst, logits)
+	if r, n := k.rest16(logits); r < n {
+		k.half.softmax16(dst[r*padCols:n*padCols], logits[r*padCols:])
+	}
+}
 
-func (k *kernels) logSoftmax16(dst, logits []float32) { logSoftmax16Tier(k.tier, dst, logits) }
+func (k *kernels) logSoftmax16(dst, logits []float32) {
+	logSoftmax16Tier(k.tier, dst, logits)
+	if r, n := k.rest16(logits); r < n {
+		k.half.logSoftmax16(dst[r*padCols:n*padCols], logits[r*padCols:])
+	}
+}
 
-func (k *kernels) argmax16(dst []int32, logits []float32) { argmax16Tier(k.tier, dst, logits) }
+func (k *kernels) argmax16(dst []int32, logits []float32) {
+	argmax16Tier(k.tier, dst, logits)
+	if r, n := k.rest16(logits); r < n {
+		k.half.argmax16(dst[r:n], logits[r*padCols:])
+	}
+}
 
 // The block functions of any class count c != 10 (see kernel_generic.go).
 // A tier's functions take every c >= 2; the driver gives them the class

@@ -24,9 +24,9 @@ import "github.com/klauspost/cpuid/v2"
 //
 // The avx512 functions take blocks of 16 rows; a last block of 8 rows
 // goes to avx2 (half), which every AVX-512 CPU has. Its wide functions
-// (any class count) are its own, a 16-class step in one ZMM; it also has
-// functions for rows of 16 columns (sixteen), which take the rows of 11 to
-// 16 classes padded to 16.
+// (any class count) are its own, a 16-class step in one ZMM. Both tiers
+// also have functions for rows of 16 columns (sixteen), which take the
+// rows of 11 to 16 classes padded to 16.
 var archTiers = []tier{
 	{kernels{name: "avx512", tier: tierAVX512, block: 16, half: &avx2Kernels, sixteen: true}, func() bool {
 		return cpuid.CPU.Supports(cpuid.AVX512F, cpuid.AVX2)
@@ -34,4 +34,4 @@ var archTiers = []tier{
 	{avx2Kernels, func() bool { return cpuid.CPU.Supports(cpuid.AVX2) }},
 }
 
-var avx2Kernels = kernels{name: "avx2", tier: tierAVX2}
+var avx2Kernels = kernels{name: "avx2", tier: tierAVX2, sixteen: true}

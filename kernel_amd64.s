@@ -34525,3 +34525,8128 @@ argmaxLoop:
 argmaxDone:
 	VZEROUPPER
 	RET
+
+// func xentLabels16AVX2(grad []float32, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+// Requires: AVX, AVX2, CMOV
+TEXT ·xentLabels16AVX2(SB), $5480-164
+	// xentLabelsGeneric with rows of 16 columns, for whole blocks of 8 rows.
+	//
+	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
+	// blocks left in this pass, R11 = this block's record in the frame.
+	// SI = logits, DI = grad (nil: loss only), BX = labels, DX = losses (or nil),
+	// R8 = acc, R12 = the labels of this chunk, AX = a label, R13 = preds (or
+	// nil), R14 = lse (or nil).
+	// Pass 1a: the columns x[j], m, x[l] and d[l], d[j]; with preds, p and the
+	//         masks of argmax16; when lse is computed, the sums and masks of all.
+	// Pass 1b: the constants kept in registers, then the registers of the
+	//         scheduled exponentials and of the sum tree.
+	// Pass 2: the registers of the scheduled logarithms of the chunk (with lse,
+	//         zl and f when computed), then the losses and the accumulators.
+	// Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
+	//         the transpose.
+	// Frame: CHUNK = 8 records of 672 bytes, one per block of the chunk, from
+	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// d[j], then e[j], at 32·j; s at 512; d[l] at 544; k·ln2hi at 576; m, then f,
+	// at 608; all, then lse, at 640 (m, all, lse and f only when lse is computed).
+	// After the records: z in every lane at 5440, the flag word at 5472.
+	//
+	// Arguments.
+	MOVQ grad_base+0(FP), DI
+	MOVQ logits_base+24(FP), SI
+	MOVQ labels_base+48(FP), BX
+
+	// Blocks: CX = the minimum of len/128 over the float slices and of len/8
+	// over the row slices (a nil grad, losses, preds or lse does not count): the
+	// rows processed, rounded down to a multiple of 8.
+	MOVQ    logits_len+32(FP), AX
+	CMPQ    grad_base+0(FP), $0x00
+	JEQ     isNil613
+	MOVQ    grad_len+8(FP), R13
+	CMPQ    R13, AX
+	CMOVQLT R13, AX
+
+isNil613:
+	SHRQ    $0x07, AX
+	MOVQ    AX, CX
+	MOVQ    labels_len+56(FP), AX
+	SHRQ    $0x03, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+	CMPQ    losses_base+80(FP), $0x00
+	JEQ     isNil614
+	MOVQ    losses_len+88(FP), AX
+	SHRQ    $0x03, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil614:
+	CMPQ    preds_base+112(FP), $0x00
+	JEQ     isNil615
+	MOVQ    preds_len+120(FP), AX
+	SHRQ    $0x03, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil615:
+	CMPQ    lse_base+136(FP), $0x00
+	JEQ     isNil616
+	MOVQ    lse_len+144(FP), AX
+	SHRQ    $0x03, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil616:
+	MOVQ losses_base+80(FP), DX
+	MOVQ acc+104(FP), R8
+
+	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
+	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
+	// z-loss, with z in the 8 lanes of a frame vector).
+	MOVQ  preds_base+112(FP), R13
+	MOVQ  lse_base+136(FP), R14
+	XORL  R12, R12
+	TESTQ R14, R14
+	JZ    noLse617
+	MOVL  $0x00000001, R12
+
+noLse617:
+	MOVL         z+160(FP), AX
+	SHLL         $0x01, AX
+	JZ           noZ618
+	MOVL         $0x00000003, R12
+	VBROADCASTSS z+160(FP), Y0
+	VMOVUPS      Y0, 5440(SP)
+
+noZ618:
+	MOVQ R12, 5472(SP)
+
+labelsChunk:
+	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	TESTQ   CX, CX
+	JZ      labelsDone
+	MOVQ    $0x00000008, R9
+	CMPQ    CX, R9
+	CMOVQLT CX, R9
+	SUBQ    R9, CX
+	MOVQ    R9, R10
+	LEAQ    (SP), R11
+	ADDQ    $0x3f, R11
+	ANDQ    $-64, R11
+	MOVQ    BX, R12
+
+labelsExpLoop:
+	// Pass 1a. The columns x[j] of the block; m = max16(x); d[l] = x[l] - m;
+	// d[j] = x[j] - m.
+	VMOVUPS     48(SI), X0
+	VINSERTF128 $0x01, 304(SI), Y0, Y0
+	VMOVUPS     112(SI), X1
+	VINSERTF128 $0x01, 368(SI), Y1, Y1
+	VMOVUPS     176(SI), X2
+	VINSERTF128 $0x01, 432(SI), Y2, Y2
+	VMOVUPS     240(SI), X3
+	VINSERTF128 $0x01, 496(SI), Y3, Y3
+	VUNPCKLPS   Y1, Y0, Y4
+	VUNPCKHPS   Y1, Y0, Y0
+	VUNPCKLPS   Y3, Y2, Y1
+	VUNPCKHPS   Y3, Y2, Y2
+	VUNPCKLPD   Y1, Y4, Y3
+	VUNPCKHPD   Y1, Y4, Y1
+	VUNPCKLPD   Y2, Y0, Y4
+	VUNPCKHPD   Y2, Y0, Y0
+	VMOVUPS     Y3, 384(R11)
+	VMOVUPS     Y1, 416(R11)
+	VMOVUPS     Y4, 448(R11)
+	VMOVUPS     Y0, 480(R11)
+	VMOVUPS     32(SI), X0
+	VINSERTF128 $0x01, 288(SI), Y0, Y0
+	VMOVUPS     96(SI), X1
+	VINSERTF128 $0x01, 352(SI), Y1, Y1
+	VMOVUPS     160(SI), X2
+	VINSERTF128 $0x01, 416(SI), Y2, Y2
+	VMOVUPS     224(SI), X3
+	VINSERTF128 $0x01, 480(SI), Y3, Y3
+	VUNPCKLPS   Y1, Y0, Y4
+	VUNPCKHPS   Y1, Y0, Y0
+	VUNPCKLPS   Y3, Y2, Y1
+	VUNPCKHPS   Y3, Y2, Y2
+	VUNPCKLPD   Y1, Y4, Y3
+	VUNPCKHPD   Y1, Y4, Y1
+	VUNPCKLPD   Y2, Y0, Y4
+	VUNPCKHPD   Y2, Y0, Y0
+	VMOVUPS     Y3, 256(R11)
+	VMOVUPS     Y1, 288(R11)
+	VMOVUPS     Y4, 320(R11)
+	VMOVUPS     Y0, 352(R11)
+	VMOVUPS     16(SI), X0
+	VINSERTF128 $0x01, 272(SI), Y0, Y0
+	VMOVUPS     80(SI), X1
+	VINSERTF128 $0x01, 336(SI), Y1, Y1
+	VMOVUPS     144(SI), X2
+	VINSERTF128 $0x01, 400(SI), Y2, Y2
+	VMOVUPS     208(SI), X3
+	VINSERTF128 $0x01, 464(SI), Y3, Y3
+	VUNPCKLPS   Y1, Y0, Y4
+	VUNPCKHPS   Y1, Y0, Y0
+	VUNPCKLPS   Y3, Y2, Y1
+	VUNPCKHPS   Y3, Y2, Y2
+	VUNPCKLPD   Y1, Y4, Y3
+	VUNPCKHPD   Y1, Y4, Y1
+	VUNPCKLPD   Y2, Y0, Y4
+	VUNPCKHPD   Y2, Y0, Y0
+	VMOVUPS     Y3, 128(R11)
+	VMOVUPS     Y1, 160(R11)
+	VMOVUPS     Y4, 192(R11)
+	VMOVUPS     Y0, 224(R11)
+	VMOVUPS     (SI), X0
+	VINSERTF128 $0x01, 256(SI), Y0, Y0
+	VMOVUPS     64(SI), X1
+	VINSERTF128 $0x01, 320(SI), Y1, Y1
+	VMOVUPS     128(SI), X2
+	VINSERTF128 $0x01, 384(SI), Y2, Y2
+	VMOVUPS     192(SI), X3
+	VINSERTF128 $0x01, 448(SI), Y3, Y3
+	VUNPCKLPS   Y1, Y0, Y4
+	VUNPCKHPS   Y1, Y0, Y0
+	VUNPCKLPS   Y3, Y2, Y1
+	VUNPCKHPS   Y3, Y2, Y2
+	VUNPCKLPD   Y1, Y4, Y3
+	VUNPCKHPD   Y1, Y4, Y1
+	VUNPCKLPD   Y2, Y0, Y4
+	VUNPCKHPD   Y2, Y0, Y0
+	VMOVUPS     Y3, (R11)
+	VMOVUPS     Y1, 32(R11)
+	VMOVUPS     Y4, 64(R11)
+	VMOVUPS     Y0, 96(R11)
+
+	// x[l] of each row, picked with the labels.
+	MOVL        (BX), AX
+	VMOVD       (SI)(AX*4), X0
+	MOVL        4(BX), AX
+	VPINSRD     $0x01, 64(SI)(AX*4), X0, X0
+	MOVL        8(BX), AX
+	VPINSRD     $0x02, 128(SI)(AX*4), X0, X0
+	MOVL        12(BX), AX
+	VPINSRD     $0x03, 192(SI)(AX*4), X0, X0
+	MOVL        16(BX), AX
+	VMOVD       256(SI)(AX*4), X1
+	MOVL        20(BX), AX
+	VPINSRD     $0x01, 320(SI)(AX*4), X1, X1
+	MOVL        24(BX), AX
+	VPINSRD     $0x02, 384(SI)(AX*4), X1, X1
+	MOVL        28(BX), AX
+	VPINSRD     $0x03, 448(SI)(AX*4), X1, X1
+	VINSERTF128 $0x01, X1, Y0, Y0
+
+	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
+	VMOVUPS (R11), Y1
+	VMAXPS  32(R11), Y1, Y1
+	VMOVUPS 64(R11), Y2
+	VMAXPS  96(R11), Y2, Y2
+	VMAXPS  Y2, Y1, Y1
+	VMOVUPS 128(R11), Y2
+	VMAXPS  160(R11), Y2, Y2
+	VMOVUPS 192(R11), Y3
+	VMAXPS  224(R11), Y3, Y3
+	VMAXPS  Y3, Y2, Y2
+	VMAXPS  Y2, Y1, Y1
+	VMOVUPS 256(R11), Y2
+	VMAXPS  288(R11), Y2, Y2
+	VMOVUPS 320(R11), Y3
+	VMAXPS  352(R11), Y3, Y3
+	VMAXPS  Y3, Y2, Y2
+	VMOVUPS 384(R11), Y3
+	VMAXPS  416(R11), Y3, Y3
+	VMOVUPS 448(R11), Y4
+	VMAXPS  480(R11), Y4, Y4
+	VMAXPS  Y4, Y3, Y3
+	VMAXPS  Y3, Y2, Y2
+	VMAXPS  Y2, Y1, Y1
+	VADDPS  zero<>+0(SB), Y1, Y1
+
+	// d[l] = x[l] - m.
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 544(R11)
+
+	// preds = argmax16(x) (seq.Argmax, when preds is not nil): p = 0, then for
+	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
+	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
+	TESTQ     R13, R13
+	JZ        noPreds619
+	VCMPPS    $0x00, 480(R11), Y1, Y0
+	VMOVUPS   zero<>+0(SB), Y2
+	VBLENDVPS Y0, index<>+960(SB), Y2, Y0
+	VCMPPS    $0x00, 448(R11), Y1, Y2
+	VBLENDVPS Y2, index<>+896(SB), Y0, Y0
+	VCMPPS    $0x00, 416(R11), Y1, Y2
+	VBLENDVPS Y2, index<>+832(SB), Y0, Y0
+	VCMPPS    $0x00, 384(R11), Y1, Y2
+	VBLENDVPS Y2, index<>+768(SB), Y0, Y0
+	VCMPPS    $0x00, 352(R11), Y1, Y2
+	VBLENDVPS Y2, index<>+704(SB), Y0, Y0
+	VCMPPS    $0x00, 320(R11), Y1, Y2
+	VBLENDVPS Y2, index<>+640(SB), Y0, Y0
+	VCMPPS    $0x00, 288(R11), Y1, Y2
+	VBLENDVPS Y2, index<>+576(SB), Y0, Y0
+	VCMPPS    $0x00, 256(R11), Y1, Y2
+	VBLENDVPS Y2, index<>+512(SB), Y0, Y0
+	VCMPPS    $0x00, 224(R11), Y1, Y2
+	VBLENDVPS Y2, index<>+448(SB), Y0, Y0
+	VCMPPS    $0x00, 192(R11), Y1, Y2
+	VBLENDVPS Y2, index<>+384(SB), Y0, Y0
+	VCMPPS    $0x00, 160(R11), Y1, Y2
+	VBLENDVPS Y2, index<>+320(SB), Y0, Y0
+	VCMPPS    $0x00, 128(R11), Y1, Y2
+	VBLENDVPS Y2, index<>+256(SB), Y0, Y0
+	VCMPPS    $0x00, 96(R11), Y1, Y2
+	VBLENDVPS Y2, index<>+192(SB), Y0, Y0
+	VCMPPS    $0x00, 64(R11), Y1, Y2
+	VBLENDVPS Y2, index<>+128(SB), Y0, Y0
+	VCMPPS    $0x00, 32(R11), Y1, Y2
+	VBLENDVPS Y2, index<>+64(SB), Y0, Y0
+	VCMPPS    $0x00, (R11), Y1, Y2
+	VBLENDVPS Y2, index<>+0(SB), Y0, Y0
+	VMOVUPS   480(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+960(SB), Y0, Y0
+	VMOVUPS   448(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+896(SB), Y0, Y0
+	VMOVUPS   416(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+832(SB), Y0, Y0
+	VMOVUPS   384(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+768(SB), Y0, Y0
+	VMOVUPS   352(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+704(SB), Y0, Y0
+	VMOVUPS   320(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+640(SB), Y0, Y0
+	VMOVUPS   288(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+576(SB), Y0, Y0
+	VMOVUPS   256(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+512(SB), Y0, Y0
+	VMOVUPS   224(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+448(SB), Y0, Y0
+	VMOVUPS   192(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+384(SB), Y0, Y0
+	VMOVUPS   160(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+320(SB), Y0, Y0
+	VMOVUPS   128(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+256(SB), Y0, Y0
+	VMOVUPS   96(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+192(SB), Y0, Y0
+	VMOVUPS   64(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+128(SB), Y0, Y0
+	VMOVUPS   32(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+64(SB), Y0, Y0
+	VMOVUPS   (R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+0(SB), Y0, Y0
+	VMOVUPS   Y0, (R13)
+	ADDQ      $0x00000020, R13
+
+noPreds619:
+	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
+	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
+	// record.
+	TESTB   $0x01, 5472(SP)
+	JZ      noLse620
+	VCMPPS  $0x00, negInfBits<>+0(SB), Y1, Y0
+	VMOVUPS (R11), Y2
+	VADDPS  32(R11), Y2, Y2
+	VMOVUPS 64(R11), Y3
+	VADDPS  96(R11), Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 128(R11), Y3
+	VADDPS  160(R11), Y3, Y3
+	VMOVUPS 192(R11), Y4
+	VADDPS  224(R11), Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 256(R11), Y3
+	VADDPS  288(R11), Y3, Y3
+	VMOVUPS 320(R11), Y4
+	VADDPS  352(R11), Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	VMOVUPS 384(R11), Y4
+	VADDPS  416(R11), Y4, Y4
+	VMOVUPS 448(R11), Y5
+	VADDPS  480(R11), Y5, Y5
+	VADDPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VCMPPS  $0x00, negInfBits<>+0(SB), Y2, Y2
+	VANDPS  Y2, Y0, Y0
+	VMOVUPS Y0, 640(R11)
+	VMOVUPS Y1, 608(R11)
+
+noLse620:
+	// d[j] = x[j] - m, stored to the record.
+	VMOVUPS (R11), Y0
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, (R11)
+	VMOVUPS 32(R11), Y0
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 32(R11)
+	VMOVUPS 64(R11), Y0
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 64(R11)
+	VMOVUPS 96(R11), Y0
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 96(R11)
+	VMOVUPS 128(R11), Y0
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 128(R11)
+	VMOVUPS 160(R11), Y0
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 160(R11)
+	VMOVUPS 192(R11), Y0
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 192(R11)
+	VMOVUPS 224(R11), Y0
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 224(R11)
+	VMOVUPS 256(R11), Y0
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 256(R11)
+	VMOVUPS 288(R11), Y0
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 288(R11)
+	VMOVUPS 320(R11), Y0
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 320(R11)
+	VMOVUPS 352(R11), Y0
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 352(R11)
+	VMOVUPS 384(R11), Y0
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 384(R11)
+	VMOVUPS 416(R11), Y0
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 416(R11)
+	VMOVUPS 448(R11), Y0
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 448(R11)
+	VMOVUPS 480(R11), Y0
+	VSUBPS  Y1, Y0, Y0
+	VMOVUPS Y0, 480(R11)
+	ADDQ    $0x00000200, SI
+	ADDQ    $0x00000020, BX
+	ADDQ    $0x000002a0, R11
+	DECQ    R10
+	JNZ     labelsExpLoop
+
+	// Pass 1b. e[j] = exp(d[j]) and s = sum16(e) of each block of the chunk.
+	MOVQ R9, R10
+	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
+
+	// Constants kept in registers in the loop.
+	VMOVUPS expMagic<>+0(SB), Y0
+	VMOVUPS expLog2e<>+0(SB), Y1
+	VMOVUPS expLn2Hi<>+0(SB), Y2
+	VMOVUPS expLn2Lo<>+0(SB), Y3
+	VMOVUPS expQ4<>+0(SB), Y4
+	VMOVUPS expQ3<>+0(SB), Y5
+
+labelsExpOnlyLoop:
+	// e[j] = exp(d[j]) for j = 0..15 (seq.Exp), scheduled together:
+	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
+	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
+	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
+	// e = p·2^n; e = +0 where d < cutoff; e[j] stored to the record.
+	// s = sum16(e): (((e0+e1)+(e2+e3))+((e4+e5)+(e6+e7))) + (((e8+e9)+(e10+e11))+((e12+e13)+(e14+e15))).
+	VMOVUPS (R11), Y7
+	VMOVUPS 32(R11), Y9
+	VMOVUPS 64(R11), Y10
+	VMOVUPS 96(R11), Y11
+	VMOVUPS 128(R11), Y12
+	VMOVUPS 160(R11), Y13
+	VMULPS  Y1, Y7, Y6
+	VMULPS  Y1, Y9, Y8
+	VADDPS  Y0, Y6, Y6
+	VADDPS  Y0, Y8, Y8
+	VSUBPS  Y0, Y6, Y14
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VMULPS  Y2, Y14, Y15
+	VMULPS  Y3, Y14, Y14
+	VSUBPS  Y15, Y7, Y7
+	VSUBPS  Y14, Y7, Y14
+	VMULPS  Y4, Y14, Y7
+	VMULPS  Y14, Y14, Y15
+	VADDPS  Y5, Y7, Y7
+	VMULPS  Y14, Y7, Y7
+	VADDPS  expQ2<>+0(SB), Y7, Y7
+	VMULPS  Y14, Y7, Y7
+	VADDPS  expQ1<>+0(SB), Y7, Y7
+	VMULPS  Y14, Y7, Y7
+	VADDPS  expQ0<>+0(SB), Y7, Y7
+	VMULPS  Y7, Y15, Y15
+	VPSLLD  $0x17, Y8, Y7
+	VSUBPS  Y0, Y8, Y8
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VADDPS  Y14, Y15, Y15
+	VMULPS  Y1, Y10, Y14
+	VADDPS  one<>+0(SB), Y15, Y15
+	VADDPS  Y0, Y14, Y14
+	VMULPS  Y6, Y15, Y15
+	VMULPS  Y2, Y8, Y6
+	VMULPS  Y3, Y8, Y8
+	VSUBPS  Y6, Y9, Y6
+	VMOVUPS (R11), Y9
+	VSUBPS  Y8, Y6, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y9
+	VMULPS  Y4, Y6, Y8
+	VANDNPS Y15, Y9, Y15
+	VMULPS  Y6, Y6, Y9
+	VMOVUPS Y15, (R11)
+	VADDPS  Y5, Y8, Y8
+	VMULPS  Y6, Y8, Y8
+	VADDPS  expQ2<>+0(SB), Y8, Y8
+	VMULPS  Y6, Y8, Y8
+	VADDPS  expQ1<>+0(SB), Y8, Y8
+	VMULPS  Y6, Y8, Y8
+	VADDPS  expQ0<>+0(SB), Y8, Y8
+	VMULPS  Y8, Y9, Y9
+	VPSLLD  $0x17, Y14, Y8
+	VSUBPS  Y0, Y14, Y14
+	VPADDD  oneBits<>+0(SB), Y8, Y8
+	VADDPS  Y6, Y9, Y9
+	VMULPS  Y1, Y11, Y6
+	VADDPS  one<>+0(SB), Y9, Y9
+	VADDPS  Y0, Y6, Y6
+	VMULPS  Y7, Y9, Y9
+	VMULPS  Y2, Y14, Y7
+	VMULPS  Y3, Y14, Y14
+	VSUBPS  Y7, Y10, Y7
+	VMOVUPS 32(R11), Y10
+	VSUBPS  Y14, Y7, Y14
+	VPSLLD  $0x17, Y6, Y7
+	VSUBPS  Y0, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VANDNPS Y9, Y10, Y10
+	VMULPS  Y2, Y6, Y9
+	VMULPS  Y3, Y6, Y6
+	VADDPS  Y10, Y15, Y15
+	VMOVUPS Y10, 32(R11)
+	VMULPS  Y1, Y12, Y10
+	VSUBPS  Y9, Y11, Y9
+	VMULPS  Y4, Y14, Y11
+	VADDPS  Y0, Y10, Y10
+	VSUBPS  Y6, Y9, Y6
+	VADDPS  Y5, Y11, Y11
+	VMULPS  Y14, Y14, Y9
+	VMULPS  Y14, Y11, Y11
+	VADDPS  expQ2<>+0(SB), Y11, Y11
+	VMULPS  Y14, Y11, Y11
+	VADDPS  expQ1<>+0(SB), Y11, Y11
+	VMULPS  Y14, Y11, Y11
+	VADDPS  expQ0<>+0(SB), Y11, Y11
+	VMULPS  Y11, Y9, Y11
+	VPSLLD  $0x17, Y10, Y9
+	VSUBPS  Y0, Y10, Y10
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VADDPS  Y14, Y11, Y14
+	VMULPS  Y2, Y10, Y11
+	VMULPS  Y3, Y10, Y10
+	VADDPS  one<>+0(SB), Y14, Y14
+	VSUBPS  Y11, Y12, Y11
+	VMULPS  Y4, Y6, Y12
+	VMULPS  Y8, Y14, Y14
+	VMULPS  Y1, Y13, Y8
+	VSUBPS  Y10, Y11, Y10
+	VADDPS  Y5, Y12, Y12
+	VMULPS  Y6, Y6, Y11
+	VADDPS  Y0, Y8, Y8
+	VMULPS  Y6, Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y12, Y12
+	VMULPS  Y6, Y12, Y12
+	VADDPS  expQ1<>+0(SB), Y12, Y12
+	VMULPS  Y6, Y12, Y12
+	VADDPS  expQ0<>+0(SB), Y12, Y12
+	VMULPS  Y12, Y11, Y11
+	VMOVUPS 64(R11), Y12
+	VADDPS  Y6, Y11, Y11
+	VPSLLD  $0x17, Y8, Y6
+	VSUBPS  Y0, Y8, Y8
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
+	VADDPS  one<>+0(SB), Y11, Y11
+	VANDNPS Y14, Y12, Y14
+	VMULPS  Y2, Y8, Y12
+	VMULPS  Y3, Y8, Y8
+	VMOVUPS Y14, 64(R11)
+	VMULPS  Y7, Y11, Y7
+	VSUBPS  Y12, Y13, Y11
+	VMULPS  Y4, Y10, Y12
+	VMULPS  Y10, Y10, Y13
+	VSUBPS  Y8, Y11, Y8
+	VADDPS  Y5, Y12, Y11
+	VMOVUPS 96(R11), Y12
+	VMULPS  Y10, Y11, Y11
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y11, Y11
+	VANDNPS Y7, Y12, Y12
+	VMULPS  Y4, Y8, Y7
+	VADDPS  Y12, Y14, Y14
+	VMOVUPS Y12, 96(R11)
+	VMULPS  Y8, Y8, Y12
+	VMULPS  Y10, Y11, Y11
+	VADDPS  Y5, Y7, Y7
+	VADDPS  Y14, Y15, Y14
+	VADDPS  expQ1<>+0(SB), Y11, Y11
+	VMULPS  Y8, Y7, Y7
+	VMULPS  Y10, Y11, Y11
+	VADDPS  expQ2<>+0(SB), Y7, Y7
+	VADDPS  expQ0<>+0(SB), Y11, Y11
+	VMULPS  Y8, Y7, Y7
+	VMULPS  Y11, Y13, Y11
+	VADDPS  expQ1<>+0(SB), Y7, Y7
+	VADDPS  Y10, Y11, Y10
+	VMULPS  Y8, Y7, Y7
+	VADDPS  one<>+0(SB), Y10, Y10
+	VADDPS  expQ0<>+0(SB), Y7, Y7
+	VMULPS  Y9, Y10, Y9
+	VMULPS  Y7, Y12, Y7
+	VMOVUPS 128(R11), Y10
+	VADDPS  Y8, Y7, Y8
+	VMOVUPS 192(R11), Y7
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VADDPS  one<>+0(SB), Y8, Y8
+	VANDNPS Y9, Y10, Y11
+	VMOVUPS 224(R11), Y10
+	VMOVUPS Y11, 128(R11)
+	VMULPS  Y1, Y7, Y9
+	VMULPS  Y6, Y8, Y8
+	VMOVUPS 160(R11), Y12
+	VMULPS  Y1, Y10, Y6
+	VADDPS  Y0, Y9, Y9
+	VADDPS  Y0, Y6, Y6
+	VSUBPS  Y0, Y9, Y13
+	VPSLLD  $0x17, Y9, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VANDNPS Y8, Y12, Y8
+	VADDPS  Y8, Y11, Y11
+	VMOVUPS Y8, 160(R11)
+	VSUBPS  Y0, Y6, Y8
+	VMULPS  Y2, Y13, Y12
+	VMULPS  Y3, Y13, Y13
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VMULPS  Y2, Y8, Y15
+	VSUBPS  Y12, Y7, Y7
+	VMULPS  Y3, Y8, Y8
+	VSUBPS  Y15, Y10, Y10
+	VSUBPS  Y13, Y7, Y7
+	VSUBPS  Y8, Y10, Y8
+	VMULPS  Y4, Y7, Y10
+	VMULPS  Y7, Y7, Y13
+	VMULPS  Y4, Y8, Y12
+	VADDPS  Y5, Y10, Y15
+	VMULPS  Y8, Y8, Y10
+	VADDPS  Y5, Y12, Y12
+	VMULPS  Y7, Y15, Y15
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y15, Y15
+	VADDPS  expQ2<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y15, Y15
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ1<>+0(SB), Y15, Y15
+	VADDPS  expQ1<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y15, Y15
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ0<>+0(SB), Y15, Y15
+	VADDPS  expQ0<>+0(SB), Y12, Y12
+	VMULPS  Y15, Y13, Y13
+	VMULPS  Y12, Y10, Y10
+	VADDPS  Y7, Y13, Y7
+	VADDPS  Y8, Y10, Y8
+	VADDPS  one<>+0(SB), Y7, Y7
+	VADDPS  one<>+0(SB), Y8, Y8
+	VMULPS  Y9, Y7, Y9
+	VMOVUPS 256(R11), Y7
+	VMOVUPS 192(R11), Y10
+	VMULPS  Y6, Y8, Y8
+	VMOVUPS 224(R11), Y12
+	VMULPS  Y1, Y7, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VANDNPS Y9, Y10, Y9
+	VMOVUPS Y9, 192(R11)
+	VADDPS  Y0, Y6, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y10
+	VANDNPS Y8, Y10, Y8
+	VADDPS  Y8, Y9, Y9
+	VMOVUPS Y8, 224(R11)
+	VMOVUPS 288(R11), Y8
+	VSUBPS  Y0, Y6, Y10
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VADDPS  Y9, Y11, Y11
+	VMULPS  Y2, Y10, Y9
+	VMULPS  Y3, Y10, Y12
+	VMULPS  Y1, Y8, Y10
+	VADDPS  Y11, Y14, Y11
+	VSUBPS  Y9, Y7, Y7
+	VADDPS  Y0, Y10, Y9
+	VSUBPS  Y12, Y7, Y12
+	VMOVUPS 320(R11), Y7
+	VSUBPS  Y0, Y9, Y10
+	VPSLLD  $0x17, Y9, Y9
+	VMULPS  Y4, Y12, Y13
+	VMULPS  Y12, Y12, Y14
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VMULPS  Y2, Y10, Y15
+	VMULPS  Y3, Y10, Y10
+	VADDPS  Y5, Y13, Y13
+	VSUBPS  Y15, Y8, Y15
+	VMULPS  Y1, Y7, Y8
+	VMULPS  Y12, Y13, Y13
+	VSUBPS  Y10, Y15, Y10
+	VADDPS  Y0, Y8, Y8
+	VADDPS  expQ2<>+0(SB), Y13, Y15
+	VMULPS  Y4, Y10, Y13
+	VMULPS  Y12, Y15, Y15
+	VADDPS  Y5, Y13, Y13
+	VADDPS  expQ1<>+0(SB), Y15, Y15
+	VMULPS  Y10, Y13, Y13
+	VMULPS  Y12, Y15, Y15
+	VADDPS  expQ2<>+0(SB), Y13, Y13
+	VADDPS  expQ0<>+0(SB), Y15, Y15
+	VMULPS  Y10, Y13, Y13
+	VMULPS  Y15, Y14, Y15
+	VPSLLD  $0x17, Y8, Y14
+	VSUBPS  Y0, Y8, Y8
+	VPADDD  oneBits<>+0(SB), Y14, Y14
+	VADDPS  expQ1<>+0(SB), Y13, Y13
+	VADDPS  Y12, Y15, Y15
+	VMULPS  Y2, Y8, Y12
+	VMULPS  Y3, Y8, Y8
+	VMULPS  Y10, Y13, Y13
+	VADDPS  one<>+0(SB), Y15, Y15
+	VSUBPS  Y12, Y7, Y7
+	VMULPS  Y10, Y10, Y12
+	VADDPS  expQ0<>+0(SB), Y13, Y13
+	VMULPS  Y6, Y15, Y6
+	VSUBPS  Y8, Y7, Y7
+	VMOVUPS 256(R11), Y8
+	VMULPS  Y13, Y12, Y15
+	VMULPS  Y4, Y7, Y12
+	VMULPS  Y7, Y7, Y13
+	VADDPS  Y10, Y15, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y8
+	VADDPS  Y5, Y12, Y12
+	VANDNPS Y6, Y8, Y6
+	VADDPS  one<>+0(SB), Y10, Y8
+	VMOVUPS Y6, 256(R11)
+	VMULPS  Y7, Y12, Y10
+	VMULPS  Y9, Y8, Y8
+	VMOVUPS 288(R11), Y9
+	VADDPS  expQ2<>+0(SB), Y10, Y10
+	VMULPS  Y7, Y10, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y9
+	VANDNPS Y8, Y9, Y8
+	VADDPS  expQ1<>+0(SB), Y10, Y9
+	VADDPS  Y8, Y6, Y6
+	VMOVUPS Y8, 288(R11)
+	VMULPS  Y7, Y9, Y8
+	VADDPS  expQ0<>+0(SB), Y8, Y8
+	VMULPS  Y8, Y13, Y9
+	VMOVUPS 352(R11), Y8
+	VADDPS  Y7, Y9, Y9
+	VMOVUPS 384(R11), Y10
+	VMULPS  Y1, Y8, Y7
+	VADDPS  one<>+0(SB), Y9, Y12
+	VMULPS  Y1, Y10, Y9
+	VADDPS  Y0, Y7, Y7
+	VMULPS  Y14, Y12, Y12
+	VMOVUPS 320(R11), Y13
+	VADDPS  Y0, Y9, Y9
+	VSUBPS  Y0, Y7, Y14
+	VPSLLD  $0x17, Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y7, Y15
+	VSUBPS  Y0, Y9, Y7
+	VPSLLD  $0x17, Y9, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y13, Y13
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VANDNPS Y12, Y13, Y13
+	VMULPS  Y2, Y14, Y12
+	VMULPS  Y3, Y14, Y14
+	VMOVUPS Y13, 320(R11)
+	VSUBPS  Y12, Y8, Y8
+	VMULPS  Y3, Y7, Y12
+	VMULPS  Y2, Y7, Y7
+	VSUBPS  Y14, Y8, Y8
+	VSUBPS  Y7, Y10, Y7
+	VMULPS  Y4, Y8, Y10
+	VMULPS  Y8, Y8, Y14
+	VSUBPS  Y12, Y7, Y7
+	VADDPS  Y5, Y10, Y12
+	VMULPS  Y4, Y7, Y10
+	VMULPS  Y8, Y12, Y12
+	VADDPS  Y5, Y10, Y10
+	VADDPS  expQ2<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y10, Y10
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y10, Y10
+	VADDPS  expQ1<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y10, Y10
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ1<>+0(SB), Y10, Y10
+	VADDPS  expQ0<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y10, Y10
+	VMULPS  Y12, Y14, Y14
+	VMULPS  Y7, Y7, Y12
+	VADDPS  expQ0<>+0(SB), Y10, Y10
+	VADDPS  Y8, Y14, Y8
+	VMULPS  Y10, Y12, Y10
+	VADDPS  one<>+0(SB), Y8, Y8
+	VADDPS  Y7, Y10, Y7
+	VMULPS  Y15, Y8, Y8
+	VADDPS  one<>+0(SB), Y7, Y7
+	VMOVUPS 352(R11), Y10
+	VMULPS  Y9, Y7, Y7
+	VMOVUPS 384(R11), Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VANDNPS Y8, Y10, Y8
+	VADDPS  Y8, Y13, Y10
+	VMOVUPS Y8, 352(R11)
+	VMOVUPS 416(R11), Y8
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y9
+	VANDNPS Y7, Y9, Y7
+	VADDPS  Y10, Y6, Y13
+	VMOVUPS 448(R11), Y10
+	VMOVUPS 480(R11), Y12
+	VMOVUPS Y7, 384(R11)
+	VMULPS  Y1, Y8, Y6
+	VMULPS  Y1, Y10, Y9
+	VADDPS  Y0, Y6, Y6
+	VADDPS  Y0, Y9, Y9
+	VSUBPS  Y0, Y6, Y14
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VMULPS  Y2, Y14, Y15
+	VMULPS  Y3, Y14, Y14
+	VSUBPS  Y15, Y8, Y8
+	VSUBPS  Y14, Y8, Y14
+	VMULPS  Y4, Y14, Y8
+	VMULPS  Y14, Y14, Y15
+	VADDPS  Y5, Y8, Y8
+	VMULPS  Y14, Y8, Y8
+	VADDPS  expQ2<>+0(SB), Y8, Y8
+	VMULPS  Y14, Y8, Y8
+	VADDPS  expQ1<>+0(SB), Y8, Y8
+	VMULPS  Y14, Y8, Y8
+	VADDPS  expQ0<>+0(SB), Y8, Y8
+	VMULPS  Y8, Y15, Y15
+	VPSLLD  $0x17, Y9, Y8
+	VSUBPS  Y0, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y8, Y8
+	VADDPS  Y14, Y15, Y15
+	VMULPS  Y1, Y12, Y14
+	VADDPS  one<>+0(SB), Y15, Y15
+	VADDPS  Y0, Y14, Y14
+	VMULPS  Y6, Y15, Y15
+	VMULPS  Y2, Y9, Y6
+	VMULPS  Y3, Y9, Y9
+	VSUBPS  Y6, Y10, Y6
+	VMOVUPS 416(R11), Y10
+	VSUBPS  Y9, Y6, Y9
+	VPSLLD  $0x17, Y14, Y6
+	VSUBPS  Y0, Y14, Y14
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VANDNPS Y15, Y10, Y15
+	VMULPS  Y2, Y14, Y10
+	VMULPS  Y3, Y14, Y14
+	VADDPS  Y15, Y7, Y7
+	VMOVUPS Y15, 416(R11)
+	VMULPS  Y4, Y9, Y15
+	VSUBPS  Y10, Y12, Y10
+	VMULPS  Y9, Y9, Y12
+	VADDPS  Y5, Y15, Y15
+	VSUBPS  Y14, Y10, Y10
+	VMULPS  Y9, Y15, Y15
+	VMULPS  Y4, Y10, Y14
+	VADDPS  expQ2<>+0(SB), Y15, Y15
+	VADDPS  Y5, Y14, Y14
+	VMULPS  Y9, Y15, Y15
+	VMULPS  Y10, Y14, Y14
+	VADDPS  expQ1<>+0(SB), Y15, Y15
+	VADDPS  expQ2<>+0(SB), Y14, Y14
+	VMULPS  Y9, Y15, Y15
+	VMULPS  Y10, Y14, Y14
+	VADDPS  expQ0<>+0(SB), Y15, Y15
+	VADDPS  expQ1<>+0(SB), Y14, Y14
+	VMULPS  Y15, Y12, Y15
+	VMULPS  Y10, Y10, Y12
+	VMULPS  Y10, Y14, Y14
+	VADDPS  Y9, Y15, Y9
+	VADDPS  expQ0<>+0(SB), Y14, Y14
+	VADDPS  one<>+0(SB), Y9, Y9
+	VMULPS  Y14, Y12, Y12
+	VMULPS  Y8, Y9, Y8
+	VMOVUPS 448(R11), Y9
+	VADDPS  Y10, Y12, Y10
+	VADDPS  one<>+0(SB), Y10, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y9
+	VANDNPS Y8, Y9, Y8
+	VMULPS  Y6, Y10, Y6
+	VMOVUPS Y8, 448(R11)
+	VMOVUPS 480(R11), Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y9
+	VANDNPS Y6, Y9, Y6
+	VADDPS  Y6, Y8, Y8
+	VMOVUPS Y6, 480(R11)
+	VADDPS  Y8, Y7, Y6
+	VADDPS  Y6, Y13, Y6
+	VADDPS  Y6, Y11, Y6
+	VMOVUPS Y6, 512(R11)
+	ADDQ    $0x000002a0, R11
+	DECQ    R10
+	JNZ     labelsExpOnlyLoop
+
+	// Pass 2. loss = log32(s) - d[l], a chunk at a time (seq.LabelLoss);
+	// losses[i] = loss; acc[i%8] += float64(loss). Three loops: without lse,
+	// with lse (and no z-loss), with the z-loss (and lse).
+	MOVQ  R9, R10
+	LEAQ  (SP), R11
+	ADDQ  $0x3f, R11
+	ANDQ  $-64, R11
+	TESTB $0x01, 5472(SP)
+	JNZ   labelsLse
+
+labelsLogLoop:
+	CMPQ R10, $0x08
+	JLT  labelsLogLast
+
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU   512(R11), Y0
+	VMOVDQU   1184(R11), Y1
+	VMOVDQU   1856(R11), Y2
+	VMOVDQU   2528(R11), Y3
+	VMOVDQU   3200(R11), Y4
+	VMOVDQU   logExpInv<>+0(SB), Y5
+	VMOVDQU   logExpInv<>+0(SB), Y6
+	VMOVDQU   logExpInv<>+0(SB), Y7
+	VPSRLD    $0x17, Y0, Y0
+	VPSRLD    $0x17, Y1, Y1
+	VPSRLD    $0x17, Y2, Y2
+	VPSRLD    $0x17, Y3, Y3
+	VPSUBD    logExpBias<>+0(SB), Y0, Y9
+	VPSUBD    logExpBias<>+0(SB), Y1, Y10
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VPSRLD    $0x17, Y4, Y4
+	VPSUBD    Y0, Y5, Y0
+	VPSUBD    logExpBias<>+0(SB), Y2, Y11
+	VMOVDQU   logExpInv<>+0(SB), Y5
+	VPSUBD    Y1, Y6, Y1
+	VPSUBD    Y2, Y7, Y2
+	VPSLLD    $0x17, Y0, Y0
+	VPSUBD    logExpBias<>+0(SB), Y3, Y6
+	VPSLLD    $0x17, Y1, Y1
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    512(R11), Y0, Y0
+	VPSUBD    logExpBias<>+0(SB), Y4, Y7
+	VMULPS    1184(R11), Y1, Y1
+	VMULPS    1856(R11), Y2, Y2
+	VCVTDQ2PS Y9, Y9
+	VCVTDQ2PS Y10, Y10
+	VCVTDQ2PS Y11, Y11
+	VCVTDQ2PS Y6, Y6
+	VPSUBD    Y3, Y8, Y3
+	VADDPS    Y0, Y0, Y12
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y8
+	VPSUBD    Y4, Y5, Y4
+	VPSLLD    $0x17, Y3, Y3
+	VADDPS    Y1, Y1, Y13
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
+	VPSLLD    $0x17, Y4, Y4
+	VMULPS    2528(R11), Y3, Y3
+	VADDPS    Y2, Y2, Y15
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
+	VMULPS    3200(R11), Y4, Y4
+	VBLENDVPS Y8, Y12, Y0, Y0
+	VCVTDQ2PS Y7, Y7
+	VBLENDVPS Y5, Y13, Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y13
+	VADDPS    Y3, Y3, Y12
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y3, Y0
+	VBLENDVPS Y14, Y15, Y2, Y15
+	VADDPS    Y4, Y4, Y2
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VSUBPS    one<>+0(SB), Y15, Y15
+	VBLENDVPS Y0, Y12, Y3, Y3
+	VSUBPS    one<>+0(SB), Y9, Y12
+	VSUBPS    one<>+0(SB), Y3, Y3
+	VBLENDVPS Y8, Y12, Y9, Y9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
+	VMULPS    logP0<>+0(SB), Y13, Y12
+	VBLENDVPS Y8, Y2, Y4, Y2
+	VSUBPS    one<>+0(SB), Y10, Y4
+	VSUBPS    one<>+0(SB), Y2, Y2
+	VADDPS    logP1<>+0(SB), Y12, Y12
+	VBLENDVPS Y5, Y4, Y10, Y4
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y5
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VMULPS    logP0<>+0(SB), Y1, Y10
+	VMULPS    Y13, Y12, Y12
+	VMOVUPS   Y9, 576(R11)
+	VADDPS    logP1<>+0(SB), Y10, Y10
+	VSUBPS    one<>+0(SB), Y11, Y9
+	VADDPS    logP2<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VBLENDVPS Y14, Y9, Y11, Y9
+	VMULPS    expLn2Lo<>+0(SB), Y4, Y11
+	VMULPS    logP0<>+0(SB), Y15, Y14
+	VMULPS    Y13, Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y4, Y4
+	VADDPS    logP2<>+0(SB), Y10, Y10
+	VADDPS    logP1<>+0(SB), Y14, Y14
+	VADDPS    logP3<>+0(SB), Y12, Y12
+	VMOVUPS   Y4, 1248(R11)
+	VMULPS    Y1, Y10, Y10
+	VSUBPS    one<>+0(SB), Y6, Y4
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP3<>+0(SB), Y10, Y10
+	VBLENDVPS Y0, Y4, Y6, Y0
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y4
+	VMULPS    logP0<>+0(SB), Y3, Y6
+	VADDPS    logP2<>+0(SB), Y14, Y14
+	VADDPS    logP4<>+0(SB), Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VMULPS    Y1, Y10, Y10
+	VADDPS    logP1<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VMOVUPS   Y9, 1920(R11)
+	VADDPS    logP4<>+0(SB), Y10, Y10
+	VSUBPS    one<>+0(SB), Y7, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP3<>+0(SB), Y14, Y14
+	VADDPS    logP5<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VBLENDVPS Y8, Y9, Y7, Y7
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y8
+	VMULPS    logP0<>+0(SB), Y2, Y9
+	VADDPS    logP2<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
+	VADDPS    logP5<>+0(SB), Y10, Y10
+	VADDPS    logP1<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP4<>+0(SB), Y14, Y14
+	VADDPS    logP6<>+0(SB), Y12, Y12
+	VMOVUPS   Y0, 2592(R11)
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y13, Y13, Y0
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP3<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP6<>+0(SB), Y10, Y10
+	VADDPS    logP2<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP5<>+0(SB), Y14, Y14
+	VADDPS    logP7<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP4<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP7<>+0(SB), Y10, Y10
+	VADDPS    logP3<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP6<>+0(SB), Y14, Y14
+	VADDPS    logP8<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP5<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP8<>+0(SB), Y10, Y10
+	VADDPS    logP4<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP7<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y12, Y12
+	VMULPS    half<>+0(SB), Y0, Y0
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP6<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VADDPS    Y5, Y12, Y12
+	VMULPS    Y1, Y1, Y5
+	VADDPS    logP5<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP8<>+0(SB), Y14, Y14
+	VSUBPS    Y0, Y12, Y12
+	VMULPS    Y15, Y15, Y0
+	VMULPS    Y5, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP7<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    half<>+0(SB), Y5, Y5
+	VADDPS    Y12, Y13, Y13
+	VMULPS    Y3, Y3, Y12
+	VADDPS    Y11, Y10, Y10
+	VMULPS    half<>+0(SB), Y0, Y11
+	VADDPS    logP6<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VMULPS    Y0, Y14, Y14
+	VMULPS    Y2, Y2, Y0
+	VADDPS    576(R11), Y13, Y13
+	VSUBPS    Y5, Y10, Y5
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP8<>+0(SB), Y6, Y10
+	VMULPS    expLn2Lo<>+0(SB), Y7, Y6
+	VADDPS    Y4, Y14, Y4
+	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
+	VMULPS    half<>+0(SB), Y12, Y14
+	VADDPS    Y5, Y1, Y1
+	VSUBPS    544(R11), Y13, Y5
+	VADDPS    logP7<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VMULPS    half<>+0(SB), Y0, Y13
+	VSUBPS    Y11, Y4, Y4
+	VMOVUPS   Y7, 3264(R11)
+	VADDPS    1248(R11), Y1, Y1
+	VMULPS    Y2, Y9, Y7
+	VMULPS    Y12, Y10, Y9
+	VADDPS    Y4, Y15, Y4
+	VSUBPS    1216(R11), Y1, Y1
+	VADDPS    logP8<>+0(SB), Y7, Y7
+	VADDPS    Y8, Y9, Y8
+	VADDPS    1920(R11), Y4, Y4
+	VMULPS    Y2, Y7, Y7
+	VSUBPS    Y14, Y8, Y8
+	VSUBPS    1888(R11), Y4, Y4
+	VMULPS    Y0, Y7, Y0
+	VADDPS    Y8, Y3, Y3
+	VADDPS    Y6, Y0, Y0
+	VADDPS    2592(R11), Y3, Y6
+	VMOVDQU   3872(R11), Y3
+	VSUBPS    Y13, Y0, Y0
+	VSUBPS    2560(R11), Y6, Y7
+	VMOVDQU   4544(R11), Y6
+	VPSRLD    $0x17, Y3, Y3
+	VADDPS    Y0, Y2, Y9
+	VMOVDQU   5216(R11), Y0
+	VMOVDQU   logExpInv<>+0(SB), Y2
+	VPSUBD    logExpBias<>+0(SB), Y3, Y8
+	VPSRLD    $0x17, Y6, Y6
+	VCVTDQ2PS Y8, Y8
+	VADDPS    3264(R11), Y9, Y11
+	VMOVDQU   logExpInv<>+0(SB), Y9
+	VPSUBD    logExpBias<>+0(SB), Y6, Y10
+	VCVTDQ2PS Y10, Y10
+	VPSRLD    $0x17, Y0, Y0
+	VPSUBD    Y3, Y2, Y2
+	VSUBPS    one<>+0(SB), Y8, Y12
+	VMOVDQU   logExpInv<>+0(SB), Y3
+	VPSLLD    $0x17, Y2, Y2
+	VPSUBD    logExpBias<>+0(SB), Y0, Y13
+	VMULPS    3872(R11), Y2, Y2
+	VCVTDQ2PS Y13, Y13
+	VSUBPS    one<>+0(SB), Y10, Y14
+	VPSUBD    Y6, Y9, Y6
+	VSUBPS    3232(R11), Y11, Y9
+	VPSLLD    $0x17, Y6, Y6
+	VMULPS    4544(R11), Y6, Y6
+	VADDPS    Y2, Y2, Y15
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y11
+	VPSUBD    Y0, Y3, Y0
+	VSUBPS    one<>+0(SB), Y13, Y3
+	VBLENDVPS Y11, Y12, Y8, Y8
+	VPSLLD    $0x17, Y0, Y0
+	VMULPS    expLn2Lo<>+0(SB), Y8, Y12
+	VMULPS    5216(R11), Y0, Y0
+	VBLENDVPS Y11, Y15, Y2, Y2
+	VMULPS    expLn2Hi<>+0(SB), Y8, Y15
+	VADDPS    Y6, Y6, Y11
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y6, Y8
+	VSUBPS    one<>+0(SB), Y2, Y2
+	VBLENDVPS Y8, Y14, Y10, Y14
+	VADDPS    Y0, Y0, Y10
+	VMOVUPS   Y15, 3936(R11)
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y15
+	VBLENDVPS Y8, Y11, Y6, Y6
+	VMULPS    expLn2Lo<>+0(SB), Y14, Y8
+	VSUBPS    one<>+0(SB), Y6, Y6
+	VMULPS    logP0<>+0(SB), Y2, Y11
+	VBLENDVPS Y15, Y3, Y13, Y3
+	VBLENDVPS Y15, Y10, Y0, Y0
+	VMULPS    Y2, Y2, Y13
+	VMULPS    expLn2Lo<>+0(SB), Y3, Y10
+	VSUBPS    one<>+0(SB), Y0, Y0
+	VMULPS    expLn2Hi<>+0(SB), Y14, Y14
+	VMULPS    logP0<>+0(SB), Y6, Y15
+	VADDPS    logP1<>+0(SB), Y11, Y11
+	VMULPS    expLn2Hi<>+0(SB), Y3, Y3
+	VMOVUPS   Y14, 4608(R11)
+	VMULPS    logP0<>+0(SB), Y0, Y14
+	VADDPS    logP1<>+0(SB), Y15, Y15
+	VMULPS    Y2, Y11, Y11
+	VMOVUPS   Y3, 5280(R11)
+	VMULPS    Y6, Y6, Y3
+	VADDPS    logP1<>+0(SB), Y14, Y14
+	VMULPS    Y6, Y15, Y15
+	VADDPS    logP2<>+0(SB), Y11, Y11
+	VMULPS    Y0, Y14, Y14
+	VADDPS    logP2<>+0(SB), Y15, Y15
+	VMULPS    Y2, Y11, Y11
+	VADDPS    logP2<>+0(SB), Y14, Y14
+	VMULPS    Y6, Y15, Y15
+	VADDPS    logP3<>+0(SB), Y11, Y11
+	VMULPS    Y0, Y14, Y14
+	VADDPS    logP3<>+0(SB), Y15, Y15
+	VMULPS    Y2, Y11, Y11
+	VADDPS    logP3<>+0(SB), Y14, Y14
+	VMULPS    Y6, Y15, Y15
+	VADDPS    logP4<>+0(SB), Y11, Y11
+	VMULPS    Y0, Y14, Y14
+	VADDPS    logP4<>+0(SB), Y15, Y15
+	VMULPS    Y2, Y11, Y11
+	VADDPS    logP4<>+0(SB), Y14, Y14
+	VMULPS    Y6, Y15, Y15
+	VADDPS    logP5<>+0(SB), Y11, Y11
+	VMULPS    Y0, Y14, Y14
+	VADDPS    logP5<>+0(SB), Y15, Y15
+	VMULPS    Y2, Y11, Y11
+	VADDPS    logP5<>+0(SB), Y14, Y14
+	VMULPS    Y6, Y15, Y15
+	VADDPS    logP6<>+0(SB), Y11, Y11
+	VMULPS    Y0, Y14, Y14
+	VADDPS    logP6<>+0(SB), Y15, Y15
+	VMULPS    Y2, Y11, Y11
+	VADDPS    logP6<>+0(SB), Y14, Y14
+	VMULPS    Y6, Y15, Y15
+	VADDPS    logP7<>+0(SB), Y11, Y11
+	VMULPS    Y0, Y14, Y14
+	VADDPS    logP7<>+0(SB), Y15, Y15
+	VMULPS    Y2, Y11, Y11
+	VADDPS    logP7<>+0(SB), Y14, Y14
+	VMULPS    Y6, Y15, Y15
+	VADDPS    logP8<>+0(SB), Y11, Y11
+	VMULPS    Y0, Y14, Y14
+	VADDPS    logP8<>+0(SB), Y15, Y15
+	VMULPS    Y2, Y11, Y11
+	VADDPS    logP8<>+0(SB), Y14, Y14
+	VMULPS    Y6, Y15, Y15
+	VMULPS    Y13, Y11, Y11
+	VMULPS    half<>+0(SB), Y13, Y13
+	VMULPS    Y0, Y14, Y14
+	VMULPS    Y3, Y15, Y15
+	VADDPS    Y12, Y11, Y12
+	VMULPS    Y0, Y0, Y11
+	VMULPS    half<>+0(SB), Y3, Y3
+	VADDPS    Y8, Y15, Y8
+	VSUBPS    Y13, Y12, Y12
+	VMULPS    Y11, Y14, Y13
+	VMULPS    half<>+0(SB), Y11, Y11
+	VSUBPS    Y3, Y8, Y3
+	VADDPS    Y12, Y2, Y2
+	VADDPS    Y10, Y13, Y8
+	VADDPS    Y3, Y6, Y3
+	VADDPS    3936(R11), Y2, Y2
+	VSUBPS    Y11, Y8, Y6
+	VADDPS    4608(R11), Y3, Y3
+	VSUBPS    3904(R11), Y2, Y2
+	VADDPS    Y6, Y0, Y0
+	VSUBPS    4576(R11), Y3, Y3
+	VADDPS    5280(R11), Y0, Y0
+	VSUBPS    5248(R11), Y0, Y0
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses621
+	VMOVUPS Y5, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y4, 64(DX)
+	VMOVUPS Y7, 96(DX)
+	VMOVUPS Y9, 128(DX)
+	VMOVUPS Y2, 160(DX)
+	VMOVUPS Y3, 192(DX)
+	VMOVUPS Y0, 224(DX)
+	ADDQ    $0x00000100, DX
+
+noLosses621:
+	VMOVUPD      (R8), Y6
+	VMOVUPD      32(R8), Y8
+	VCVTPS2PD    X5, Y10
+	VEXTRACTF128 $0x01, Y5, X5
+	VCVTPS2PD    X5, Y5
+	VADDPD       Y6, Y10, Y6
+	VADDPD       Y8, Y5, Y5
+	VCVTPS2PD    X1, Y8
+	VEXTRACTF128 $0x01, Y1, X1
+	VCVTPS2PD    X1, Y1
+	VADDPD       Y6, Y8, Y6
+	VADDPD       Y5, Y1, Y1
+	VCVTPS2PD    X4, Y5
+	VEXTRACTF128 $0x01, Y4, X4
+	VCVTPS2PD    X4, Y4
+	VADDPD       Y6, Y5, Y5
+	VADDPD       Y1, Y4, Y1
+	VCVTPS2PD    X7, Y4
+	VEXTRACTF128 $0x01, Y7, X6
+	VCVTPS2PD    X6, Y6
+	VADDPD       Y5, Y4, Y4
+	VADDPD       Y1, Y6, Y1
+	VCVTPS2PD    X9, Y5
+	VEXTRACTF128 $0x01, Y9, X6
+	VCVTPS2PD    X6, Y6
+	VADDPD       Y4, Y5, Y4
+	VADDPD       Y1, Y6, Y1
+	VCVTPS2PD    X2, Y5
+	VEXTRACTF128 $0x01, Y2, X2
+	VCVTPS2PD    X2, Y2
+	VADDPD       Y4, Y5, Y4
+	VADDPD       Y1, Y2, Y1
+	VCVTPS2PD    X3, Y2
+	VEXTRACTF128 $0x01, Y3, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y4, Y2, Y2
+	VADDPD       Y1, Y3, Y1
+	VCVTPS2PD    X0, Y3
+	VEXTRACTF128 $0x01, Y0, X0
+	VCVTPS2PD    X0, Y0
+	VADDPD       Y2, Y3, Y2
+	VADDPD       Y1, Y0, Y0
+	VMOVUPD      Y2, (R8)
+	VMOVUPD      Y0, 32(R8)
+	ADDQ         $0x00001500, R11
+	SUBQ         $0x08, R10
+	JMP          labelsLogLoop
+
+labelsLogLast:
+	TESTQ R10, R10
+	JZ    labelsGrad
+
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU   512(R11), Y0
+	VMOVDQU   logExpInv<>+0(SB), Y1
+	VPSRLD    $0x17, Y0, Y0
+	VPSUBD    Y0, Y1, Y1
+	VPSUBD    logExpBias<>+0(SB), Y0, Y0
+	VPSLLD    $0x17, Y1, Y1
+	VCVTDQ2PS Y0, Y0
+	VMULPS    512(R11), Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y4
+	VADDPS    Y1, Y1, Y3
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y2
+	VBLENDVPS Y2, Y4, Y0, Y0
+	VBLENDVPS Y2, Y3, Y1, Y1
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y2
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VMOVUPS   Y0, 576(R11)
+	VMULPS    logP0<>+0(SB), Y1, Y3
+	VMULPS    Y1, Y1, Y0
+	VADDPS    logP1<>+0(SB), Y3, Y3
+	VMULPS    half<>+0(SB), Y0, Y4
+	VMULPS    Y1, Y3, Y3
+	VADDPS    logP2<>+0(SB), Y3, Y3
+	VMULPS    Y1, Y3, Y3
+	VADDPS    logP3<>+0(SB), Y3, Y3
+	VMULPS    Y1, Y3, Y3
+	VADDPS    logP4<>+0(SB), Y3, Y3
+	VMULPS    Y1, Y3, Y3
+	VADDPS    logP5<>+0(SB), Y3, Y3
+	VMULPS    Y1, Y3, Y3
+	VADDPS    logP6<>+0(SB), Y3, Y3
+	VMULPS    Y1, Y3, Y3
+	VADDPS    logP7<>+0(SB), Y3, Y3
+	VMULPS    Y1, Y3, Y3
+	VADDPS    logP8<>+0(SB), Y3, Y3
+	VMULPS    Y1, Y3, Y3
+	VMULPS    Y0, Y3, Y0
+	VADDPS    Y2, Y0, Y0
+	VSUBPS    Y4, Y0, Y0
+	VADDPS    Y0, Y1, Y0
+	VADDPS    576(R11), Y0, Y0
+	VSUBPS    544(R11), Y0, Y0
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses622
+	VMOVUPS Y0, (DX)
+	ADDQ    $0x00000020, DX
+
+noLosses622:
+	VMOVUPD      (R8), Y1
+	VMOVUPD      32(R8), Y2
+	VCVTPS2PD    X0, Y3
+	VEXTRACTF128 $0x01, Y0, X0
+	VCVTPS2PD    X0, Y0
+	VADDPD       Y1, Y3, Y1
+	VADDPD       Y2, Y0, Y0
+	VMOVUPD      Y1, (R8)
+	VMOVUPD      Y0, 32(R8)
+	ADDQ         $0x000002a0, R11
+	DECQ         R10
+	JMP          labelsLogLast
+
+labelsLse:
+	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
+	// the record and then to lse (when not nil).
+	TESTB $0x02, 5472(SP)
+	JNZ   labelsZ
+
+labelsLseLogLoop:
+	CMPQ R10, $0x08
+	JLT  labelsLseLogLast
+
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU   512(R11), Y0
+	VMOVDQU   1184(R11), Y1
+	VMOVDQU   1856(R11), Y2
+	VMOVDQU   2528(R11), Y3
+	VMOVDQU   3200(R11), Y4
+	VMOVDQU   logExpInv<>+0(SB), Y5
+	VMOVDQU   logExpInv<>+0(SB), Y6
+	VMOVDQU   logExpInv<>+0(SB), Y7
+	VPSRLD    $0x17, Y0, Y0
+	VPSRLD    $0x17, Y1, Y1
+	VPSRLD    $0x17, Y2, Y2
+	VPSRLD    $0x17, Y3, Y3
+	VPSUBD    logExpBias<>+0(SB), Y0, Y9
+	VPSUBD    logExpBias<>+0(SB), Y1, Y10
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VPSRLD    $0x17, Y4, Y4
+	VPSUBD    Y0, Y5, Y0
+	VPSUBD    logExpBias<>+0(SB), Y2, Y11
+	VMOVDQU   logExpInv<>+0(SB), Y5
+	VPSUBD    Y1, Y6, Y1
+	VPSUBD    Y2, Y7, Y2
+	VPSLLD    $0x17, Y0, Y0
+	VPSUBD    logExpBias<>+0(SB), Y3, Y6
+	VPSLLD    $0x17, Y1, Y1
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    512(R11), Y0, Y0
+	VPSUBD    logExpBias<>+0(SB), Y4, Y7
+	VMULPS    1184(R11), Y1, Y1
+	VMULPS    1856(R11), Y2, Y2
+	VCVTDQ2PS Y9, Y9
+	VCVTDQ2PS Y10, Y10
+	VCVTDQ2PS Y11, Y11
+	VCVTDQ2PS Y6, Y6
+	VPSUBD    Y3, Y8, Y3
+	VADDPS    Y0, Y0, Y12
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y8
+	VPSUBD    Y4, Y5, Y4
+	VPSLLD    $0x17, Y3, Y3
+	VADDPS    Y1, Y1, Y13
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
+	VPSLLD    $0x17, Y4, Y4
+	VMULPS    2528(R11), Y3, Y3
+	VADDPS    Y2, Y2, Y15
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
+	VMULPS    3200(R11), Y4, Y4
+	VBLENDVPS Y8, Y12, Y0, Y0
+	VCVTDQ2PS Y7, Y7
+	VBLENDVPS Y5, Y13, Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y13
+	VADDPS    Y3, Y3, Y12
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y3, Y0
+	VBLENDVPS Y14, Y15, Y2, Y15
+	VADDPS    Y4, Y4, Y2
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VSUBPS    one<>+0(SB), Y15, Y15
+	VBLENDVPS Y0, Y12, Y3, Y3
+	VSUBPS    one<>+0(SB), Y9, Y12
+	VSUBPS    one<>+0(SB), Y3, Y3
+	VBLENDVPS Y8, Y12, Y9, Y9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
+	VMULPS    logP0<>+0(SB), Y13, Y12
+	VBLENDVPS Y8, Y2, Y4, Y2
+	VSUBPS    one<>+0(SB), Y10, Y4
+	VSUBPS    one<>+0(SB), Y2, Y2
+	VADDPS    logP1<>+0(SB), Y12, Y12
+	VBLENDVPS Y5, Y4, Y10, Y4
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y5
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VMULPS    logP0<>+0(SB), Y1, Y10
+	VMULPS    Y13, Y12, Y12
+	VMOVUPS   Y9, 576(R11)
+	VADDPS    logP1<>+0(SB), Y10, Y10
+	VSUBPS    one<>+0(SB), Y11, Y9
+	VADDPS    logP2<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VBLENDVPS Y14, Y9, Y11, Y9
+	VMULPS    expLn2Lo<>+0(SB), Y4, Y11
+	VMULPS    logP0<>+0(SB), Y15, Y14
+	VMULPS    Y13, Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y4, Y4
+	VADDPS    logP2<>+0(SB), Y10, Y10
+	VADDPS    logP1<>+0(SB), Y14, Y14
+	VADDPS    logP3<>+0(SB), Y12, Y12
+	VMOVUPS   Y4, 1248(R11)
+	VMULPS    Y1, Y10, Y10
+	VSUBPS    one<>+0(SB), Y6, Y4
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP3<>+0(SB), Y10, Y10
+	VBLENDVPS Y0, Y4, Y6, Y0
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y4
+	VMULPS    logP0<>+0(SB), Y3, Y6
+	VADDPS    logP2<>+0(SB), Y14, Y14
+	VADDPS    logP4<>+0(SB), Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VMULPS    Y1, Y10, Y10
+	VADDPS    logP1<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VMOVUPS   Y9, 1920(R11)
+	VADDPS    logP4<>+0(SB), Y10, Y10
+	VSUBPS    one<>+0(SB), Y7, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP3<>+0(SB), Y14, Y14
+	VADDPS    logP5<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VBLENDVPS Y8, Y9, Y7, Y7
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y8
+	VMULPS    logP0<>+0(SB), Y2, Y9
+	VADDPS    logP2<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
+	VADDPS    logP5<>+0(SB), Y10, Y10
+	VADDPS    logP1<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP4<>+0(SB), Y14, Y14
+	VADDPS    logP6<>+0(SB), Y12, Y12
+	VMOVUPS   Y0, 2592(R11)
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y13, Y13, Y0
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP3<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP6<>+0(SB), Y10, Y10
+	VADDPS    logP2<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP5<>+0(SB), Y14, Y14
+	VADDPS    logP7<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP4<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP7<>+0(SB), Y10, Y10
+	VADDPS    logP3<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP6<>+0(SB), Y14, Y14
+	VADDPS    logP8<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP5<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP8<>+0(SB), Y10, Y10
+	VADDPS    logP4<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP7<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y12, Y12
+	VMULPS    half<>+0(SB), Y0, Y0
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP6<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VADDPS    Y5, Y12, Y12
+	VMULPS    Y1, Y1, Y5
+	VADDPS    logP5<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP8<>+0(SB), Y14, Y14
+	VSUBPS    Y0, Y12, Y12
+	VMULPS    Y15, Y15, Y0
+	VMULPS    Y5, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP7<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    half<>+0(SB), Y5, Y5
+	VADDPS    Y12, Y13, Y13
+	VMULPS    Y3, Y3, Y12
+	VADDPS    Y11, Y10, Y10
+	VMULPS    half<>+0(SB), Y0, Y11
+	VADDPS    logP6<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VMULPS    Y0, Y14, Y14
+	VMULPS    Y2, Y2, Y0
+	VADDPS    576(R11), Y13, Y13
+	VSUBPS    Y5, Y10, Y5
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP8<>+0(SB), Y6, Y10
+	VMULPS    expLn2Lo<>+0(SB), Y7, Y6
+	VADDPS    Y4, Y14, Y4
+	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
+	VMULPS    half<>+0(SB), Y12, Y14
+	VADDPS    Y5, Y1, Y1
+	VADDPS    608(R11), Y13, Y5
+	VADDPS    logP7<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VSUBPS    Y11, Y4, Y4
+	VMOVUPS   640(R11), Y11
+	VMOVUPS   Y7, 3264(R11)
+	VSUBPS    544(R11), Y13, Y13
+	VMULPS    half<>+0(SB), Y0, Y7
+	VADDPS    1248(R11), Y1, Y1
+	VMULPS    Y2, Y9, Y9
+	VMULPS    Y12, Y10, Y10
+	VADDPS    Y4, Y15, Y4
+	VADDPS    1280(R11), Y1, Y12
+	VSUBPS    1216(R11), Y1, Y1
+	VADDPS    logP8<>+0(SB), Y9, Y9
+	VADDPS    Y8, Y10, Y8
+	VMOVUPS   1312(R11), Y10
+	VADDPS    1920(R11), Y4, Y4
+	VBLENDVPS Y11, 608(R11), Y5, Y5
+	VMOVUPS   Y5, 640(R11)
+	VMULPS    Y2, Y9, Y5
+	VSUBPS    Y14, Y8, Y8
+	VADDPS    1952(R11), Y4, Y9
+	VSUBPS    1888(R11), Y4, Y4
+	VMOVUPS   1984(R11), Y11
+	VBLENDVPS Y10, 1280(R11), Y12, Y10
+	VMULPS    Y0, Y5, Y0
+	VADDPS    Y8, Y3, Y3
+	VMOVUPS   Y10, 1312(R11)
+	VADDPS    Y6, Y0, Y0
+	VADDPS    2592(R11), Y3, Y3
+	VBLENDVPS Y11, 1952(R11), Y9, Y5
+	VMOVUPS   Y5, 1984(R11)
+	VMOVDQU   3872(R11), Y5
+	VSUBPS    Y7, Y0, Y0
+	VMOVUPS   2656(R11), Y7
+	VADDPS    2624(R11), Y3, Y6
+	VSUBPS    2560(R11), Y3, Y3
+	VADDPS    Y0, Y2, Y0
+	VPSRLD    $0x17, Y5, Y2
+	VBLENDVPS Y7, 2624(R11), Y6, Y7
+	VMOVDQU   4544(R11), Y5
+	VMOVDQU   logExpInv<>+0(SB), Y6
+	VMOVUPS   Y7, 2656(R11)
+	VPSUBD    logExpBias<>+0(SB), Y2, Y7
+	VADDPS    3264(R11), Y0, Y0
+	VCVTDQ2PS Y7, Y7
+	VADDPS    3296(R11), Y0, Y8
+	VSUBPS    3232(R11), Y0, Y0
+	VPSRLD    $0x17, Y5, Y5
+	VPSUBD    Y2, Y6, Y2
+	VSUBPS    one<>+0(SB), Y7, Y9
+	VMOVUPS   3328(R11), Y10
+	VMOVDQU   logExpInv<>+0(SB), Y6
+	VPSLLD    $0x17, Y2, Y2
+	VPSUBD    logExpBias<>+0(SB), Y5, Y11
+	VMULPS    3872(R11), Y2, Y2
+	VCVTDQ2PS Y11, Y11
+	VADDPS    Y2, Y2, Y14
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y12
+	VBLENDVPS Y10, 3296(R11), Y8, Y8
+	VPSUBD    Y5, Y6, Y5
+	VSUBPS    one<>+0(SB), Y11, Y6
+	VBLENDVPS Y12, Y9, Y7, Y7
+	VMOVUPS   Y8, 3328(R11)
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    expLn2Lo<>+0(SB), Y7, Y8
+	VMULPS    4544(R11), Y5, Y5
+	VBLENDVPS Y12, Y14, Y2, Y2
+	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
+	VSUBPS    one<>+0(SB), Y2, Y10
+	VADDPS    Y5, Y5, Y9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y5, Y2
+	VMOVUPS   Y7, 3936(R11)
+	VMULPS    logP0<>+0(SB), Y10, Y12
+	VMULPS    Y10, Y10, Y7
+	VBLENDVPS Y2, Y6, Y11, Y6
+	VMULPS    expLn2Lo<>+0(SB), Y6, Y11
+	VMULPS    expLn2Hi<>+0(SB), Y6, Y6
+	VBLENDVPS Y2, Y9, Y5, Y2
+	VSUBPS    one<>+0(SB), Y2, Y2
+	VADDPS    logP1<>+0(SB), Y12, Y5
+	VMULPS    half<>+0(SB), Y7, Y9
+	VMOVUPS   Y6, 4608(R11)
+	VMULPS    logP0<>+0(SB), Y2, Y6
+	VMULPS    Y10, Y5, Y12
+	VMULPS    Y2, Y2, Y5
+	VADDPS    logP1<>+0(SB), Y6, Y6
+	VADDPS    logP2<>+0(SB), Y12, Y12
+	VMULPS    half<>+0(SB), Y5, Y14
+	VMULPS    Y2, Y6, Y6
+	VMULPS    Y10, Y12, Y12
+	VADDPS    logP2<>+0(SB), Y6, Y6
+	VADDPS    logP3<>+0(SB), Y12, Y12
+	VMULPS    Y2, Y6, Y6
+	VMULPS    Y10, Y12, Y12
+	VADDPS    logP3<>+0(SB), Y6, Y6
+	VADDPS    logP4<>+0(SB), Y12, Y12
+	VMULPS    Y2, Y6, Y6
+	VMULPS    Y10, Y12, Y12
+	VADDPS    logP4<>+0(SB), Y6, Y6
+	VADDPS    logP5<>+0(SB), Y12, Y12
+	VMULPS    Y2, Y6, Y6
+	VMULPS    Y10, Y12, Y12
+	VADDPS    logP5<>+0(SB), Y6, Y6
+	VADDPS    logP6<>+0(SB), Y12, Y12
+	VMULPS    Y2, Y6, Y6
+	VMULPS    Y10, Y12, Y12
+	VADDPS    logP6<>+0(SB), Y6, Y6
+	VADDPS    logP7<>+0(SB), Y12, Y12
+	VMULPS    Y2, Y6, Y6
+	VMULPS    Y10, Y12, Y12
+	VADDPS    logP7<>+0(SB), Y6, Y6
+	VADDPS    logP8<>+0(SB), Y12, Y12
+	VMULPS    Y2, Y6, Y6
+	VMULPS    Y10, Y12, Y12
+	VADDPS    logP8<>+0(SB), Y6, Y6
+	VMULPS    Y7, Y12, Y7
+	VMULPS    Y2, Y6, Y6
+	VADDPS    Y8, Y7, Y7
+	VMULPS    Y5, Y6, Y5
+	VSUBPS    Y9, Y7, Y6
+	VADDPS    Y11, Y5, Y5
+	VADDPS    Y6, Y10, Y6
+	VSUBPS    Y14, Y5, Y5
+	VADDPS    3936(R11), Y6, Y6
+	VADDPS    Y5, Y2, Y2
+	VMOVUPS   4000(R11), Y7
+	VADDPS    3968(R11), Y6, Y5
+	VSUBPS    3904(R11), Y6, Y6
+	VADDPS    4608(R11), Y2, Y2
+	VBLENDVPS Y7, 3968(R11), Y5, Y5
+	VADDPS    4640(R11), Y2, Y7
+	VSUBPS    4576(R11), Y2, Y2
+	VMOVUPS   Y5, 4000(R11)
+	VMOVUPS   4672(R11), Y5
+	VBLENDVPS Y5, 4640(R11), Y7, Y5
+	VMOVUPS   Y5, 4672(R11)
+	VMOVDQU   5216(R11), Y5
+	VPSRLD    $0x17, Y5, Y5
+	VMOVDQU   logExpInv<>+0(SB), Y7
+	VPSUBD    logExpBias<>+0(SB), Y5, Y8
+	VCVTDQ2PS Y8, Y8
+	VSUBPS    one<>+0(SB), Y8, Y9
+	VPSUBD    Y5, Y7, Y5
+	VPSLLD    $0x17, Y5, Y5
+	VMULPS    5216(R11), Y5, Y5
+	VADDPS    Y5, Y5, Y10
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y5, Y7
+	VBLENDVPS Y7, Y9, Y8, Y8
+	VMULPS    expLn2Lo<>+0(SB), Y8, Y9
+	VMULPS    expLn2Hi<>+0(SB), Y8, Y8
+	VBLENDVPS Y7, Y10, Y5, Y5
+	VSUBPS    one<>+0(SB), Y5, Y5
+	VMOVUPS   Y8, 5280(R11)
+	VMULPS    logP0<>+0(SB), Y5, Y8
+	VMULPS    Y5, Y5, Y7
+	VADDPS    logP1<>+0(SB), Y8, Y8
+	VMULPS    half<>+0(SB), Y7, Y10
+	VMULPS    Y5, Y8, Y8
+	VADDPS    logP2<>+0(SB), Y8, Y8
+	VMULPS    Y5, Y8, Y8
+	VADDPS    logP3<>+0(SB), Y8, Y8
+	VMULPS    Y5, Y8, Y8
+	VADDPS    logP4<>+0(SB), Y8, Y8
+	VMULPS    Y5, Y8, Y8
+	VADDPS    logP5<>+0(SB), Y8, Y8
+	VMULPS    Y5, Y8, Y8
+	VADDPS    logP6<>+0(SB), Y8, Y8
+	VMULPS    Y5, Y8, Y8
+	VADDPS    logP7<>+0(SB), Y8, Y8
+	VMULPS    Y5, Y8, Y8
+	VADDPS    logP8<>+0(SB), Y8, Y8
+	VMULPS    Y5, Y8, Y8
+	VMULPS    Y7, Y8, Y7
+	VADDPS    Y9, Y7, Y7
+	VSUBPS    Y10, Y7, Y7
+	VADDPS    Y7, Y5, Y5
+	VADDPS    5280(R11), Y5, Y5
+	VADDPS    5312(R11), Y5, Y7
+	VSUBPS    5248(R11), Y5, Y5
+	VMOVUPS   5344(R11), Y8
+	VBLENDVPS Y8, 5312(R11), Y7, Y7
+	VMOVUPS   Y7, 5344(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses623
+	VMOVUPS Y13, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y4, 64(DX)
+	VMOVUPS Y3, 96(DX)
+	VMOVUPS Y0, 128(DX)
+	VMOVUPS Y6, 160(DX)
+	VMOVUPS Y2, 192(DX)
+	VMOVUPS Y5, 224(DX)
+	ADDQ    $0x00000100, DX
+
+noLosses623:
+	VMOVUPD      (R8), Y7
+	VMOVUPD      32(R8), Y8
+	VCVTPS2PD    X13, Y9
+	VEXTRACTF128 $0x01, Y13, X10
+	VCVTPS2PD    X10, Y10
+	VADDPD       Y7, Y9, Y7
+	VADDPD       Y8, Y10, Y8
+	VCVTPS2PD    X1, Y9
+	VEXTRACTF128 $0x01, Y1, X1
+	VCVTPS2PD    X1, Y1
+	VADDPD       Y7, Y9, Y7
+	VADDPD       Y8, Y1, Y1
+	VCVTPS2PD    X4, Y8
+	VEXTRACTF128 $0x01, Y4, X4
+	VCVTPS2PD    X4, Y4
+	VADDPD       Y7, Y8, Y7
+	VADDPD       Y1, Y4, Y1
+	VCVTPS2PD    X3, Y4
+	VEXTRACTF128 $0x01, Y3, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y7, Y4, Y4
+	VADDPD       Y1, Y3, Y1
+	VCVTPS2PD    X0, Y3
+	VEXTRACTF128 $0x01, Y0, X0
+	VCVTPS2PD    X0, Y0
+	VADDPD       Y4, Y3, Y3
+	VADDPD       Y1, Y0, Y0
+	VCVTPS2PD    X6, Y1
+	VEXTRACTF128 $0x01, Y6, X4
+	VCVTPS2PD    X4, Y4
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y0, Y4, Y0
+	VCVTPS2PD    X2, Y3
+	VEXTRACTF128 $0x01, Y2, X2
+	VCVTPS2PD    X2, Y2
+	VADDPD       Y1, Y3, Y1
+	VADDPD       Y0, Y2, Y0
+	VCVTPS2PD    X5, Y2
+	VEXTRACTF128 $0x01, Y5, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y1, Y2, Y1
+	VADDPD       Y0, Y3, Y0
+	VMOVUPD      Y1, (R8)
+	VMOVUPD      Y0, 32(R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse624
+	VMOVUPS 640(R11), Y0
+	VMOVUPS Y0, (R14)
+	VMOVUPS 1312(R11), Y0
+	VMOVUPS Y0, 32(R14)
+	VMOVUPS 1984(R11), Y0
+	VMOVUPS Y0, 64(R14)
+	VMOVUPS 2656(R11), Y0
+	VMOVUPS Y0, 96(R14)
+	VMOVUPS 3328(R11), Y0
+	VMOVUPS Y0, 128(R14)
+	VMOVUPS 4000(R11), Y0
+	VMOVUPS Y0, 160(R14)
+	VMOVUPS 4672(R11), Y0
+	VMOVUPS Y0, 192(R14)
+	VMOVUPS 5344(R11), Y0
+	VMOVUPS Y0, 224(R14)
+	ADDQ    $0x00000100, R14
+
+noLse624:
+	ADDQ $0x00001500, R11
+	SUBQ $0x08, R10
+	JMP  labelsLseLogLoop
+
+labelsLseLogLast:
+	TESTQ R10, R10
+	JZ    labelsGrad
+
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU   512(R11), Y0
+	VMOVDQU   logExpInv<>+0(SB), Y1
+	VMOVUPS   640(R11), Y2
+	VPSRLD    $0x17, Y0, Y0
+	VPSUBD    Y0, Y1, Y1
+	VPSUBD    logExpBias<>+0(SB), Y0, Y0
+	VPSLLD    $0x17, Y1, Y1
+	VCVTDQ2PS Y0, Y0
+	VMULPS    512(R11), Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y5
+	VADDPS    Y1, Y1, Y4
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y3
+	VBLENDVPS Y3, Y5, Y0, Y0
+	VBLENDVPS Y3, Y4, Y1, Y1
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y3
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VMOVUPS   Y0, 576(R11)
+	VMULPS    logP0<>+0(SB), Y1, Y4
+	VMULPS    Y1, Y1, Y0
+	VADDPS    logP1<>+0(SB), Y4, Y4
+	VMULPS    half<>+0(SB), Y0, Y5
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP2<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP3<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP4<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP5<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP6<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP7<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP8<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y0, Y4, Y0
+	VADDPS    Y3, Y0, Y0
+	VSUBPS    Y5, Y0, Y0
+	VADDPS    Y0, Y1, Y0
+	VADDPS    576(R11), Y0, Y0
+	VADDPS    608(R11), Y0, Y1
+	VSUBPS    544(R11), Y0, Y0
+	VBLENDVPS Y2, 608(R11), Y1, Y1
+	VMOVUPS   Y1, 640(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses625
+	VMOVUPS Y0, (DX)
+	ADDQ    $0x00000020, DX
+
+noLosses625:
+	VMOVUPD      (R8), Y1
+	VMOVUPD      32(R8), Y2
+	VCVTPS2PD    X0, Y3
+	VEXTRACTF128 $0x01, Y0, X0
+	VCVTPS2PD    X0, Y0
+	VADDPD       Y1, Y3, Y1
+	VADDPD       Y2, Y0, Y0
+	VMOVUPD      Y1, (R8)
+	VMOVUPD      Y0, 32(R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse626
+	VMOVUPS 640(R11), Y0
+	VMOVUPS Y0, (R14)
+	ADDQ    $0x00000020, R14
+
+noLse626:
+	ADDQ $0x000002a0, R11
+	DECQ R10
+	JMP  labelsLseLogLast
+
+labelsZ:
+	// Pass 2 with lse and the z-loss: zl, f = zTerms(z, lse) (seq.ZTerms); loss =
+	// loss + zl; f stored to the record.
+labelsZLogLoop:
+	CMPQ R10, $0x08
+	JLT  labelsZLogLast
+
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU   512(R11), Y0
+	VMOVDQU   1184(R11), Y1
+	VMOVDQU   1856(R11), Y2
+	VMOVDQU   2528(R11), Y3
+	VMOVDQU   3200(R11), Y4
+	VMOVDQU   logExpInv<>+0(SB), Y5
+	VMOVDQU   logExpInv<>+0(SB), Y6
+	VMOVDQU   logExpInv<>+0(SB), Y7
+	VPSRLD    $0x17, Y0, Y0
+	VPSRLD    $0x17, Y1, Y1
+	VPSRLD    $0x17, Y2, Y2
+	VPSRLD    $0x17, Y3, Y3
+	VPSUBD    logExpBias<>+0(SB), Y0, Y9
+	VPSUBD    logExpBias<>+0(SB), Y1, Y10
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VPSRLD    $0x17, Y4, Y4
+	VPSUBD    Y0, Y5, Y0
+	VPSUBD    logExpBias<>+0(SB), Y2, Y11
+	VMOVDQU   logExpInv<>+0(SB), Y5
+	VPSUBD    Y1, Y6, Y1
+	VPSUBD    Y2, Y7, Y2
+	VPSLLD    $0x17, Y0, Y0
+	VPSUBD    logExpBias<>+0(SB), Y3, Y6
+	VPSLLD    $0x17, Y1, Y1
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    512(R11), Y0, Y0
+	VPSUBD    logExpBias<>+0(SB), Y4, Y7
+	VMULPS    1184(R11), Y1, Y1
+	VMULPS    1856(R11), Y2, Y2
+	VCVTDQ2PS Y9, Y9
+	VCVTDQ2PS Y10, Y10
+	VCVTDQ2PS Y11, Y11
+	VCVTDQ2PS Y6, Y6
+	VPSUBD    Y3, Y8, Y3
+	VADDPS    Y0, Y0, Y12
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y8
+	VPSUBD    Y4, Y5, Y4
+	VPSLLD    $0x17, Y3, Y3
+	VADDPS    Y1, Y1, Y13
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
+	VPSLLD    $0x17, Y4, Y4
+	VMULPS    2528(R11), Y3, Y3
+	VADDPS    Y2, Y2, Y15
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
+	VMULPS    3200(R11), Y4, Y4
+	VBLENDVPS Y8, Y12, Y0, Y0
+	VCVTDQ2PS Y7, Y7
+	VBLENDVPS Y5, Y13, Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y13
+	VADDPS    Y3, Y3, Y12
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y3, Y0
+	VBLENDVPS Y14, Y15, Y2, Y15
+	VADDPS    Y4, Y4, Y2
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VSUBPS    one<>+0(SB), Y15, Y15
+	VBLENDVPS Y0, Y12, Y3, Y3
+	VSUBPS    one<>+0(SB), Y9, Y12
+	VSUBPS    one<>+0(SB), Y3, Y3
+	VBLENDVPS Y8, Y12, Y9, Y9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
+	VMULPS    logP0<>+0(SB), Y13, Y12
+	VBLENDVPS Y8, Y2, Y4, Y2
+	VSUBPS    one<>+0(SB), Y10, Y4
+	VSUBPS    one<>+0(SB), Y2, Y2
+	VADDPS    logP1<>+0(SB), Y12, Y12
+	VBLENDVPS Y5, Y4, Y10, Y4
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y5
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VMULPS    logP0<>+0(SB), Y1, Y10
+	VMULPS    Y13, Y12, Y12
+	VMOVUPS   Y9, 576(R11)
+	VADDPS    logP1<>+0(SB), Y10, Y10
+	VSUBPS    one<>+0(SB), Y11, Y9
+	VADDPS    logP2<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VBLENDVPS Y14, Y9, Y11, Y9
+	VMULPS    expLn2Lo<>+0(SB), Y4, Y11
+	VMULPS    logP0<>+0(SB), Y15, Y14
+	VMULPS    Y13, Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y4, Y4
+	VADDPS    logP2<>+0(SB), Y10, Y10
+	VADDPS    logP1<>+0(SB), Y14, Y14
+	VADDPS    logP3<>+0(SB), Y12, Y12
+	VMOVUPS   Y4, 1248(R11)
+	VMULPS    Y1, Y10, Y10
+	VSUBPS    one<>+0(SB), Y6, Y4
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP3<>+0(SB), Y10, Y10
+	VBLENDVPS Y0, Y4, Y6, Y0
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y4
+	VMULPS    logP0<>+0(SB), Y3, Y6
+	VADDPS    logP2<>+0(SB), Y14, Y14
+	VADDPS    logP4<>+0(SB), Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VMULPS    Y1, Y10, Y10
+	VADDPS    logP1<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VMOVUPS   Y9, 1920(R11)
+	VADDPS    logP4<>+0(SB), Y10, Y10
+	VSUBPS    one<>+0(SB), Y7, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP3<>+0(SB), Y14, Y14
+	VADDPS    logP5<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VBLENDVPS Y8, Y9, Y7, Y7
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y8
+	VMULPS    logP0<>+0(SB), Y2, Y9
+	VADDPS    logP2<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
+	VADDPS    logP5<>+0(SB), Y10, Y10
+	VADDPS    logP1<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP4<>+0(SB), Y14, Y14
+	VADDPS    logP6<>+0(SB), Y12, Y12
+	VMOVUPS   Y0, 2592(R11)
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y13, Y13, Y0
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP3<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP6<>+0(SB), Y10, Y10
+	VADDPS    logP2<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP5<>+0(SB), Y14, Y14
+	VADDPS    logP7<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP4<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP7<>+0(SB), Y10, Y10
+	VADDPS    logP3<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP6<>+0(SB), Y14, Y14
+	VADDPS    logP8<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP5<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP8<>+0(SB), Y10, Y10
+	VADDPS    logP4<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP7<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y12, Y12
+	VMULPS    half<>+0(SB), Y0, Y0
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP6<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VADDPS    Y5, Y12, Y12
+	VMULPS    Y1, Y1, Y5
+	VADDPS    logP5<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP8<>+0(SB), Y14, Y14
+	VSUBPS    Y0, Y12, Y12
+	VMULPS    Y15, Y15, Y0
+	VMULPS    Y5, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP7<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    half<>+0(SB), Y5, Y5
+	VADDPS    Y12, Y13, Y13
+	VMULPS    Y3, Y3, Y12
+	VADDPS    Y11, Y10, Y10
+	VMULPS    half<>+0(SB), Y0, Y11
+	VADDPS    logP6<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VMULPS    Y0, Y14, Y14
+	VMULPS    Y2, Y2, Y0
+	VADDPS    576(R11), Y13, Y13
+	VSUBPS    Y5, Y10, Y5
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP8<>+0(SB), Y6, Y10
+	VMULPS    expLn2Lo<>+0(SB), Y7, Y6
+	VADDPS    Y4, Y14, Y4
+	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
+	VMULPS    half<>+0(SB), Y12, Y14
+	VADDPS    Y5, Y1, Y1
+	VADDPS    608(R11), Y13, Y5
+	VADDPS    logP7<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VSUBPS    Y11, Y4, Y4
+	VMOVUPS   640(R11), Y11
+	VMOVUPS   Y7, 3264(R11)
+	VSUBPS    544(R11), Y13, Y13
+	VMULPS    half<>+0(SB), Y0, Y7
+	VADDPS    1248(R11), Y1, Y1
+	VMULPS    Y2, Y9, Y9
+	VMULPS    Y12, Y10, Y10
+	VADDPS    Y4, Y15, Y4
+	VADDPS    1280(R11), Y1, Y12
+	VBLENDVPS Y11, 608(R11), Y5, Y5
+	VADDPS    logP8<>+0(SB), Y9, Y9
+	VADDPS    Y8, Y10, Y8
+	VMOVUPS   1312(R11), Y10
+	VMOVUPS   Y5, 640(R11)
+	VADDPS    1920(R11), Y4, Y4
+	VMULPS    5440(SP), Y5, Y11
+	VSUBPS    1216(R11), Y1, Y1
+	VMULPS    Y2, Y9, Y9
+	VSUBPS    Y14, Y8, Y8
+	VADDPS    1952(R11), Y4, Y15
+	VADDPS    Y11, Y11, Y14
+	VMULPS    Y5, Y11, Y5
+	VMOVUPS   1984(R11), Y11
+	VBLENDVPS Y10, 1280(R11), Y12, Y10
+	VMULPS    Y0, Y9, Y0
+	VADDPS    Y8, Y3, Y3
+	VMULPS    5440(SP), Y10, Y8
+	VSUBPS    1888(R11), Y4, Y4
+	VMOVUPS   Y10, 1312(R11)
+	VADDPS    one<>+0(SB), Y14, Y9
+	VADDPS    Y5, Y13, Y5
+	VADDPS    Y6, Y0, Y0
+	VADDPS    2592(R11), Y3, Y3
+	VMULPS    Y10, Y8, Y6
+	VBLENDVPS Y11, 1952(R11), Y15, Y10
+	VADDPS    Y8, Y8, Y8
+	VMOVUPS   Y9, 608(R11)
+	VMULPS    5440(SP), Y10, Y9
+	VMOVUPS   Y10, 1984(R11)
+	VSUBPS    Y7, Y0, Y0
+	VADDPS    2624(R11), Y3, Y7
+	VMOVUPS   2656(R11), Y11
+	VSUBPS    2560(R11), Y3, Y3
+	VADDPS    Y6, Y1, Y1
+	VADDPS    Y9, Y9, Y6
+	VMULPS    Y10, Y9, Y9
+	VADDPS    one<>+0(SB), Y8, Y8
+	VADDPS    Y0, Y2, Y0
+	VADDPS    one<>+0(SB), Y6, Y2
+	VADDPS    Y9, Y4, Y4
+	VMOVUPS   Y8, 1280(R11)
+	VADDPS    3264(R11), Y0, Y0
+	VBLENDVPS Y11, 2624(R11), Y7, Y7
+	VMOVDQU   3872(R11), Y6
+	VMULPS    5440(SP), Y7, Y8
+	VMOVUPS   Y7, 2656(R11)
+	VMOVUPS   Y2, 1952(R11)
+	VADDPS    3296(R11), Y0, Y2
+	VSUBPS    3232(R11), Y0, Y9
+	VMOVUPS   3328(R11), Y10
+	VADDPS    Y8, Y8, Y0
+	VMULPS    Y7, Y8, Y7
+	VPSRLD    $0x17, Y6, Y6
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VPSUBD    logExpBias<>+0(SB), Y6, Y11
+	VADDPS    Y7, Y3, Y3
+	VCVTDQ2PS Y11, Y7
+	VADDPS    one<>+0(SB), Y0, Y0
+	VBLENDVPS Y10, 3296(R11), Y2, Y10
+	VMULPS    5440(SP), Y10, Y11
+	VMOVUPS   Y10, 3328(R11)
+	VSUBPS    one<>+0(SB), Y7, Y2
+	VMOVUPS   Y0, 2624(R11)
+	VPSUBD    Y6, Y8, Y0
+	VPSLLD    $0x17, Y0, Y0
+	VADDPS    Y11, Y11, Y6
+	VMULPS    Y10, Y11, Y8
+	VMULPS    3872(R11), Y0, Y0
+	VADDPS    one<>+0(SB), Y6, Y6
+	VADDPS    Y8, Y9, Y10
+	VADDPS    Y0, Y0, Y9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y8
+	VBLENDVPS Y8, Y2, Y7, Y2
+	VMULPS    expLn2Lo<>+0(SB), Y2, Y7
+	VMULPS    expLn2Hi<>+0(SB), Y2, Y2
+	VMOVUPS   Y6, 3296(R11)
+	VBLENDVPS Y8, Y9, Y0, Y0
+	VSUBPS    one<>+0(SB), Y0, Y0
+	VMOVUPS   Y2, 3936(R11)
+	VMOVUPS   4000(R11), Y8
+	VMULPS    logP0<>+0(SB), Y0, Y6
+	VMULPS    Y0, Y0, Y2
+	VADDPS    logP1<>+0(SB), Y6, Y6
+	VMULPS    half<>+0(SB), Y2, Y9
+	VMULPS    Y0, Y6, Y6
+	VADDPS    logP2<>+0(SB), Y6, Y6
+	VMULPS    Y0, Y6, Y6
+	VADDPS    logP3<>+0(SB), Y6, Y6
+	VMULPS    Y0, Y6, Y6
+	VADDPS    logP4<>+0(SB), Y6, Y6
+	VMULPS    Y0, Y6, Y6
+	VADDPS    logP5<>+0(SB), Y6, Y6
+	VMULPS    Y0, Y6, Y6
+	VADDPS    logP6<>+0(SB), Y6, Y6
+	VMULPS    Y0, Y6, Y6
+	VADDPS    logP7<>+0(SB), Y6, Y6
+	VMULPS    Y0, Y6, Y6
+	VADDPS    logP8<>+0(SB), Y6, Y6
+	VMULPS    Y0, Y6, Y6
+	VMULPS    Y2, Y6, Y2
+	VADDPS    Y7, Y2, Y2
+	VSUBPS    Y9, Y2, Y2
+	VADDPS    Y2, Y0, Y0
+	VMOVUPS   4672(R11), Y2
+	VADDPS    3936(R11), Y0, Y0
+	VADDPS    3968(R11), Y0, Y6
+	VSUBPS    3904(R11), Y0, Y0
+	VBLENDVPS Y8, 3968(R11), Y6, Y6
+	VMULPS    5440(SP), Y6, Y7
+	VMOVUPS   Y6, 4000(R11)
+	VADDPS    Y7, Y7, Y8
+	VMULPS    Y6, Y7, Y6
+	VADDPS    one<>+0(SB), Y8, Y7
+	VADDPS    Y6, Y0, Y0
+	VMOVUPS   Y7, 3968(R11)
+	VMOVDQU   4544(R11), Y6
+	VPSRLD    $0x17, Y6, Y6
+	VMOVDQU   logExpInv<>+0(SB), Y7
+	VPSUBD    logExpBias<>+0(SB), Y6, Y8
+	VCVTDQ2PS Y8, Y8
+	VSUBPS    one<>+0(SB), Y8, Y9
+	VPSUBD    Y6, Y7, Y6
+	VPSLLD    $0x17, Y6, Y6
+	VMULPS    4544(R11), Y6, Y6
+	VADDPS    Y6, Y6, Y11
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y6, Y7
+	VBLENDVPS Y7, Y9, Y8, Y8
+	VMULPS    expLn2Lo<>+0(SB), Y8, Y9
+	VMULPS    expLn2Hi<>+0(SB), Y8, Y8
+	VBLENDVPS Y7, Y11, Y6, Y6
+	VSUBPS    one<>+0(SB), Y6, Y6
+	VMOVUPS   Y8, 4608(R11)
+	VMULPS    logP0<>+0(SB), Y6, Y8
+	VMULPS    Y6, Y6, Y7
+	VADDPS    logP1<>+0(SB), Y8, Y8
+	VMULPS    half<>+0(SB), Y7, Y11
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP2<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP3<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP4<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP5<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP6<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP7<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP8<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VMULPS    Y7, Y8, Y7
+	VADDPS    Y9, Y7, Y7
+	VSUBPS    Y11, Y7, Y7
+	VADDPS    Y7, Y6, Y6
+	VADDPS    4608(R11), Y6, Y6
+	VADDPS    4640(R11), Y6, Y7
+	VSUBPS    4576(R11), Y6, Y6
+	VBLENDVPS Y2, 4640(R11), Y7, Y2
+	VMULPS    5440(SP), Y2, Y7
+	VMOVUPS   Y2, 4672(R11)
+	VADDPS    Y7, Y7, Y8
+	VMULPS    Y2, Y7, Y2
+	VADDPS    one<>+0(SB), Y8, Y7
+	VADDPS    Y2, Y6, Y2
+	VMOVUPS   Y7, 4640(R11)
+	VMOVDQU   5216(R11), Y6
+	VPSRLD    $0x17, Y6, Y6
+	VMOVDQU   logExpInv<>+0(SB), Y7
+	VPSUBD    logExpBias<>+0(SB), Y6, Y8
+	VCVTDQ2PS Y8, Y8
+	VSUBPS    one<>+0(SB), Y8, Y9
+	VPSUBD    Y6, Y7, Y6
+	VPSLLD    $0x17, Y6, Y6
+	VMULPS    5216(R11), Y6, Y6
+	VADDPS    Y6, Y6, Y11
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y6, Y7
+	VBLENDVPS Y7, Y9, Y8, Y8
+	VMULPS    expLn2Lo<>+0(SB), Y8, Y9
+	VMULPS    expLn2Hi<>+0(SB), Y8, Y8
+	VBLENDVPS Y7, Y11, Y6, Y6
+	VSUBPS    one<>+0(SB), Y6, Y6
+	VMOVUPS   Y8, 5280(R11)
+	VMULPS    logP0<>+0(SB), Y6, Y8
+	VMULPS    Y6, Y6, Y7
+	VADDPS    logP1<>+0(SB), Y8, Y8
+	VMULPS    half<>+0(SB), Y7, Y11
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP2<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP3<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP4<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP5<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP6<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP7<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VADDPS    logP8<>+0(SB), Y8, Y8
+	VMULPS    Y6, Y8, Y8
+	VMULPS    Y7, Y8, Y7
+	VADDPS    Y9, Y7, Y7
+	VSUBPS    Y11, Y7, Y7
+	VADDPS    Y7, Y6, Y6
+	VADDPS    5280(R11), Y6, Y6
+	VADDPS    5312(R11), Y6, Y7
+	VSUBPS    5248(R11), Y6, Y6
+	VMOVUPS   5344(R11), Y8
+	VBLENDVPS Y8, 5312(R11), Y7, Y7
+	VMULPS    5440(SP), Y7, Y8
+	VMOVUPS   Y7, 5344(R11)
+	VADDPS    Y8, Y8, Y9
+	VMULPS    Y7, Y8, Y7
+	VADDPS    one<>+0(SB), Y9, Y8
+	VADDPS    Y7, Y6, Y6
+	VMOVUPS   Y8, 5312(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses627
+	VMOVUPS Y5, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y4, 64(DX)
+	VMOVUPS Y3, 96(DX)
+	VMOVUPS Y10, 128(DX)
+	VMOVUPS Y0, 160(DX)
+	VMOVUPS Y2, 192(DX)
+	VMOVUPS Y6, 224(DX)
+	ADDQ    $0x00000100, DX
+
+noLosses627:
+	VMOVUPD      (R8), Y7
+	VMOVUPD      32(R8), Y8
+	VCVTPS2PD    X5, Y9
+	VEXTRACTF128 $0x01, Y5, X5
+	VCVTPS2PD    X5, Y5
+	VADDPD       Y7, Y9, Y7
+	VADDPD       Y8, Y5, Y5
+	VCVTPS2PD    X1, Y8
+	VEXTRACTF128 $0x01, Y1, X1
+	VCVTPS2PD    X1, Y1
+	VADDPD       Y7, Y8, Y7
+	VADDPD       Y5, Y1, Y1
+	VCVTPS2PD    X4, Y5
+	VEXTRACTF128 $0x01, Y4, X4
+	VCVTPS2PD    X4, Y4
+	VADDPD       Y7, Y5, Y5
+	VADDPD       Y1, Y4, Y1
+	VCVTPS2PD    X3, Y4
+	VEXTRACTF128 $0x01, Y3, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y5, Y4, Y4
+	VADDPD       Y1, Y3, Y1
+	VCVTPS2PD    X10, Y3
+	VEXTRACTF128 $0x01, Y10, X5
+	VCVTPS2PD    X5, Y5
+	VADDPD       Y4, Y3, Y3
+	VADDPD       Y1, Y5, Y1
+	VCVTPS2PD    X0, Y4
+	VEXTRACTF128 $0x01, Y0, X0
+	VCVTPS2PD    X0, Y0
+	VADDPD       Y3, Y4, Y3
+	VADDPD       Y1, Y0, Y0
+	VCVTPS2PD    X2, Y1
+	VEXTRACTF128 $0x01, Y2, X2
+	VCVTPS2PD    X2, Y2
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y0, Y2, Y0
+	VCVTPS2PD    X6, Y2
+	VEXTRACTF128 $0x01, Y6, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y1, Y2, Y1
+	VADDPD       Y0, Y3, Y0
+	VMOVUPD      Y1, (R8)
+	VMOVUPD      Y0, 32(R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse628
+	VMOVUPS 640(R11), Y0
+	VMOVUPS Y0, (R14)
+	VMOVUPS 1312(R11), Y0
+	VMOVUPS Y0, 32(R14)
+	VMOVUPS 1984(R11), Y0
+	VMOVUPS Y0, 64(R14)
+	VMOVUPS 2656(R11), Y0
+	VMOVUPS Y0, 96(R14)
+	VMOVUPS 3328(R11), Y0
+	VMOVUPS Y0, 128(R14)
+	VMOVUPS 4000(R11), Y0
+	VMOVUPS Y0, 160(R14)
+	VMOVUPS 4672(R11), Y0
+	VMOVUPS Y0, 192(R14)
+	VMOVUPS 5344(R11), Y0
+	VMOVUPS Y0, 224(R14)
+	ADDQ    $0x00000100, R14
+
+noLse628:
+	ADDQ $0x00001500, R11
+	SUBQ $0x08, R10
+	JMP  labelsZLogLoop
+
+labelsZLogLast:
+	TESTQ R10, R10
+	JZ    labelsGrad
+
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU   512(R11), Y0
+	VMOVDQU   logExpInv<>+0(SB), Y1
+	VMOVUPS   640(R11), Y2
+	VPSRLD    $0x17, Y0, Y0
+	VPSUBD    Y0, Y1, Y1
+	VPSUBD    logExpBias<>+0(SB), Y0, Y0
+	VPSLLD    $0x17, Y1, Y1
+	VCVTDQ2PS Y0, Y0
+	VMULPS    512(R11), Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y5
+	VADDPS    Y1, Y1, Y4
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y3
+	VBLENDVPS Y3, Y5, Y0, Y0
+	VBLENDVPS Y3, Y4, Y1, Y1
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y3
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VMOVUPS   Y0, 576(R11)
+	VMULPS    logP0<>+0(SB), Y1, Y4
+	VMULPS    Y1, Y1, Y0
+	VADDPS    logP1<>+0(SB), Y4, Y4
+	VMULPS    half<>+0(SB), Y0, Y5
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP2<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP3<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP4<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP5<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP6<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP7<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP8<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y0, Y4, Y0
+	VADDPS    Y3, Y0, Y0
+	VSUBPS    Y5, Y0, Y0
+	VADDPS    Y0, Y1, Y0
+	VADDPS    576(R11), Y0, Y0
+	VADDPS    608(R11), Y0, Y1
+	VSUBPS    544(R11), Y0, Y0
+	VBLENDVPS Y2, 608(R11), Y1, Y1
+	VMULPS    5440(SP), Y1, Y2
+	VMOVUPS   Y1, 640(R11)
+	VADDPS    Y2, Y2, Y3
+	VMULPS    Y1, Y2, Y1
+	VADDPS    one<>+0(SB), Y3, Y2
+	VADDPS    Y1, Y0, Y0
+	VMOVUPS   Y2, 608(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses629
+	VMOVUPS Y0, (DX)
+	ADDQ    $0x00000020, DX
+
+noLosses629:
+	VMOVUPD      (R8), Y1
+	VMOVUPD      32(R8), Y2
+	VCVTPS2PD    X0, Y3
+	VEXTRACTF128 $0x01, Y0, X0
+	VCVTPS2PD    X0, Y0
+	VADDPD       Y1, Y3, Y1
+	VADDPD       Y2, Y0, Y0
+	VMOVUPD      Y1, (R8)
+	VMOVUPD      Y0, 32(R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse630
+	VMOVUPS 640(R11), Y0
+	VMOVUPS Y0, (R14)
+	ADDQ    $0x00000020, R14
+
+noLse630:
+	ADDQ $0x000002a0, R11
+	DECQ R10
+	JMP  labelsZLogLast
+
+labelsGrad:
+	// Pass 3 (with a gradient). q = scale / s (IEEE division, seq.Quotient);
+	// g[j] = e[j]·q (seq.Scaled), stored as rows; then g[l] = g[l] - scale.
+	TESTQ DI, DI
+	JZ    labelsChunk
+	MOVQ  R9, R10
+	LEAQ  (SP), R11
+	ADDQ  $0x3f, R11
+	ANDQ  $-64, R11
+	MOVQ  R12, BX
+	TESTB $0x02, 5472(SP)
+	JNZ   labelsGradZ
+
+labelsGradLoop:
+	VBROADCASTSS scale+72(FP), Y0
+	VDIVPS       512(R11), Y0, Y1
+
+	// g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]
+	// 	== j (VPCMPEQD with j, counted up from 0), g[j] - scale replaces g[j]
+	// 	(VBLENDVPS).
+	VMOVDQU  (BX), Y2
+	VMOVDQU  zero<>+0(SB), Y3
+	VPCMPEQD Y2, Y2, Y4
+
+	// The rows g of the block.
+	VMULPS       (R11), Y1, Y5
+	VPCMPEQD     Y3, Y2, Y6
+	VPSUBD       Y4, Y3, Y7
+	VSUBPS       Y0, Y5, Y3
+	VBLENDVPS    Y6, Y3, Y5, Y3
+	VMULPS       32(R11), Y1, Y5
+	VPCMPEQD     Y7, Y2, Y6
+	VPSUBD       Y4, Y7, Y8
+	VSUBPS       Y0, Y5, Y7
+	VBLENDVPS    Y6, Y7, Y5, Y5
+	VMULPS       64(R11), Y1, Y6
+	VPCMPEQD     Y8, Y2, Y7
+	VPSUBD       Y4, Y8, Y9
+	VSUBPS       Y0, Y6, Y8
+	VBLENDVPS    Y7, Y8, Y6, Y6
+	VMULPS       96(R11), Y1, Y7
+	VPCMPEQD     Y9, Y2, Y8
+	VPSUBD       Y4, Y9, Y10
+	VSUBPS       Y0, Y7, Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VUNPCKLPS    Y5, Y3, Y8
+	VUNPCKHPS    Y5, Y3, Y3
+	VUNPCKLPS    Y7, Y6, Y5
+	VUNPCKHPS    Y7, Y6, Y6
+	VUNPCKLPD    Y5, Y8, Y7
+	VUNPCKHPD    Y5, Y8, Y5
+	VUNPCKLPD    Y6, Y3, Y8
+	VUNPCKHPD    Y6, Y3, Y3
+	VMOVUPS      X7, (DI)
+	VEXTRACTF128 $0x01, Y7, 256(DI)
+	VMOVUPS      X5, 64(DI)
+	VEXTRACTF128 $0x01, Y5, 320(DI)
+	VMOVUPS      X8, 128(DI)
+	VEXTRACTF128 $0x01, Y8, 384(DI)
+	VMOVUPS      X3, 192(DI)
+	VEXTRACTF128 $0x01, Y3, 448(DI)
+	VMULPS       128(R11), Y1, Y3
+	VPCMPEQD     Y10, Y2, Y5
+	VPSUBD       Y4, Y10, Y7
+	VSUBPS       Y0, Y3, Y6
+	VBLENDVPS    Y5, Y6, Y3, Y3
+	VMULPS       160(R11), Y1, Y5
+	VPCMPEQD     Y7, Y2, Y6
+	VPSUBD       Y4, Y7, Y8
+	VSUBPS       Y0, Y5, Y7
+	VBLENDVPS    Y6, Y7, Y5, Y5
+	VMULPS       192(R11), Y1, Y6
+	VPCMPEQD     Y8, Y2, Y7
+	VPSUBD       Y4, Y8, Y9
+	VSUBPS       Y0, Y6, Y8
+	VBLENDVPS    Y7, Y8, Y6, Y6
+	VMULPS       224(R11), Y1, Y7
+	VPCMPEQD     Y9, Y2, Y8
+	VPSUBD       Y4, Y9, Y10
+	VSUBPS       Y0, Y7, Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VUNPCKLPS    Y5, Y3, Y8
+	VUNPCKHPS    Y5, Y3, Y3
+	VUNPCKLPS    Y7, Y6, Y5
+	VUNPCKHPS    Y7, Y6, Y6
+	VUNPCKLPD    Y5, Y8, Y7
+	VUNPCKHPD    Y5, Y8, Y5
+	VUNPCKLPD    Y6, Y3, Y8
+	VUNPCKHPD    Y6, Y3, Y3
+	VMOVUPS      X7, 16(DI)
+	VEXTRACTF128 $0x01, Y7, 272(DI)
+	VMOVUPS      X5, 80(DI)
+	VEXTRACTF128 $0x01, Y5, 336(DI)
+	VMOVUPS      X8, 144(DI)
+	VEXTRACTF128 $0x01, Y8, 400(DI)
+	VMOVUPS      X3, 208(DI)
+	VEXTRACTF128 $0x01, Y3, 464(DI)
+	VMULPS       256(R11), Y1, Y3
+	VPCMPEQD     Y10, Y2, Y5
+	VPSUBD       Y4, Y10, Y7
+	VSUBPS       Y0, Y3, Y6
+	VBLENDVPS    Y5, Y6, Y3, Y3
+	VMULPS       288(R11), Y1, Y5
+	VPCMPEQD     Y7, Y2, Y6
+	VPSUBD       Y4, Y7, Y8
+	VSUBPS       Y0, Y5, Y7
+	VBLENDVPS    Y6, Y7, Y5, Y5
+	VMULPS       320(R11), Y1, Y6
+	VPCMPEQD     Y8, Y2, Y7
+	VPSUBD       Y4, Y8, Y9
+	VSUBPS       Y0, Y6, Y8
+	VBLENDVPS    Y7, Y8, Y6, Y6
+	VMULPS       352(R11), Y1, Y7
+	VPCMPEQD     Y9, Y2, Y8
+	VPSUBD       Y4, Y9, Y10
+	VSUBPS       Y0, Y7, Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VUNPCKLPS    Y5, Y3, Y8
+	VUNPCKHPS    Y5, Y3, Y3
+	VUNPCKLPS    Y7, Y6, Y5
+	VUNPCKHPS    Y7, Y6, Y6
+	VUNPCKLPD    Y5, Y8, Y7
+	VUNPCKHPD    Y5, Y8, Y5
+	VUNPCKLPD    Y6, Y3, Y8
+	VUNPCKHPD    Y6, Y3, Y3
+	VMOVUPS      X7, 32(DI)
+	VEXTRACTF128 $0x01, Y7, 288(DI)
+	VMOVUPS      X5, 96(DI)
+	VEXTRACTF128 $0x01, Y5, 352(DI)
+	VMOVUPS      X8, 160(DI)
+	VEXTRACTF128 $0x01, Y8, 416(DI)
+	VMOVUPS      X3, 224(DI)
+	VEXTRACTF128 $0x01, Y3, 480(DI)
+	VMULPS       384(R11), Y1, Y3
+	VPCMPEQD     Y10, Y2, Y5
+	VPSUBD       Y4, Y10, Y7
+	VSUBPS       Y0, Y3, Y6
+	VBLENDVPS    Y5, Y6, Y3, Y3
+	VMULPS       416(R11), Y1, Y5
+	VPCMPEQD     Y7, Y2, Y6
+	VPSUBD       Y4, Y7, Y8
+	VSUBPS       Y0, Y5, Y7
+	VBLENDVPS    Y6, Y7, Y5, Y5
+	VMULPS       448(R11), Y1, Y6
+	VPCMPEQD     Y8, Y2, Y7
+	VPSUBD       Y4, Y8, Y8
+	VSUBPS       Y0, Y6, Y4
+	VBLENDVPS    Y7, Y4, Y6, Y4
+	VMULPS       480(R11), Y1, Y1
+	VPCMPEQD     Y8, Y2, Y2
+	VSUBPS       Y0, Y1, Y0
+	VBLENDVPS    Y2, Y0, Y1, Y0
+	VUNPCKLPS    Y5, Y3, Y1
+	VUNPCKHPS    Y5, Y3, Y2
+	VUNPCKLPS    Y0, Y4, Y3
+	VUNPCKHPS    Y0, Y4, Y0
+	VUNPCKLPD    Y3, Y1, Y4
+	VUNPCKHPD    Y3, Y1, Y1
+	VUNPCKLPD    Y0, Y2, Y3
+	VUNPCKHPD    Y0, Y2, Y0
+	VMOVUPS      X4, 48(DI)
+	VEXTRACTF128 $0x01, Y4, 304(DI)
+	VMOVUPS      X1, 112(DI)
+	VEXTRACTF128 $0x01, Y1, 368(DI)
+	VMOVUPS      X3, 176(DI)
+	VEXTRACTF128 $0x01, Y3, 432(DI)
+	VMOVUPS      X0, 240(DI)
+	VEXTRACTF128 $0x01, Y0, 496(DI)
+	ADDQ         $0x00000200, DI
+	ADDQ         $0x00000020, BX
+	ADDQ         $0x000002a0, R11
+	DECQ         R10
+	JNZ          labelsGradLoop
+	JMP          labelsChunk
+
+labelsGradZ:
+	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
+	VBROADCASTSS scale+72(FP), Y0
+	VDIVPS       512(R11), Y0, Y1
+	VMULPS       608(R11), Y1, Y1
+
+	// g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]
+	// 	== j (VPCMPEQD with j, counted up from 0), g[j] - scale replaces g[j]
+	// 	(VBLENDVPS).
+	VMOVDQU  (BX), Y2
+	VMOVDQU  zero<>+0(SB), Y3
+	VPCMPEQD Y2, Y2, Y4
+
+	// The rows g of the block.
+	VMULPS       (R11), Y1, Y5
+	VPCMPEQD     Y3, Y2, Y6
+	VPSUBD       Y4, Y3, Y7
+	VSUBPS       Y0, Y5, Y3
+	VBLENDVPS    Y6, Y3, Y5, Y3
+	VMULPS       32(R11), Y1, Y5
+	VPCMPEQD     Y7, Y2, Y6
+	VPSUBD       Y4, Y7, Y8
+	VSUBPS       Y0, Y5, Y7
+	VBLENDVPS    Y6, Y7, Y5, Y5
+	VMULPS       64(R11), Y1, Y6
+	VPCMPEQD     Y8, Y2, Y7
+	VPSUBD       Y4, Y8, Y9
+	VSUBPS       Y0, Y6, Y8
+	VBLENDVPS    Y7, Y8, Y6, Y6
+	VMULPS       96(R11), Y1, Y7
+	VPCMPEQD     Y9, Y2, Y8
+	VPSUBD       Y4, Y9, Y10
+	VSUBPS       Y0, Y7, Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VUNPCKLPS    Y5, Y3, Y8
+	VUNPCKHPS    Y5, Y3, Y3
+	VUNPCKLPS    Y7, Y6, Y5
+	VUNPCKHPS    Y7, Y6, Y6
+	VUNPCKLPD    Y5, Y8, Y7
+	VUNPCKHPD    Y5, Y8, Y5
+	VUNPCKLPD    Y6, Y3, Y8
+	VUNPCKHPD    Y6, Y3, Y3
+	VMOVUPS      X7, (DI)
+	VEXTRACTF128 $0x01, Y7, 256(DI)
+	VMOVUPS      X5, 64(DI)
+	VEXTRACTF128 $0x01, Y5, 320(DI)
+	VMOVUPS      X8, 128(DI)
+	VEXTRACTF128 $0x01, Y8, 384(DI)
+	VMOVUPS      X3, 192(DI)
+	VEXTRACTF128 $0x01, Y3, 448(DI)
+	VMULPS       128(R11), Y1, Y3
+	VPCMPEQD     Y10, Y2, Y5
+	VPSUBD       Y4, Y10, Y7
+	VSUBPS       Y0, Y3, Y6
+	VBLENDVPS    Y5, Y6, Y3, Y3
+	VMULPS       160(R11), Y1, Y5
+	VPCMPEQD     Y7, Y2, Y6
+	VPSUBD       Y4, Y7, Y8
+	VSUBPS       Y0, Y5, Y7
+	VBLENDVPS    Y6, Y7, Y5, Y5
+	VMULPS       192(R11), Y1, Y6
+	VPCMPEQD     Y8, Y2, Y7
+	VPSUBD       Y4, Y8, Y9
+	VSUBPS       Y0, Y6, Y8
+	VBLENDVPS    Y7, Y8, Y6, Y6
+	VMULPS       224(R11), Y1, Y7
+	VPCMPEQD     Y9, Y2, Y8
+	VPSUBD       Y4, Y9, Y10
+	VSUBPS       Y0, Y7, Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VUNPCKLPS    Y5, Y3, Y8
+	VUNPCKHPS    Y5, Y3, Y3
+	VUNPCKLPS    Y7, Y6, Y5
+	VUNPCKHPS    Y7, Y6, Y6
+	VUNPCKLPD    Y5, Y8, Y7
+	VUNPCKHPD    Y5, Y8, Y5
+	VUNPCKLPD    Y6, Y3, Y8
+	VUNPCKHPD    Y6, Y3, Y3
+	VMOVUPS      X7, 16(DI)
+	VEXTRACTF128 $0x01, Y7, 272(DI)
+	VMOVUPS      X5, 80(DI)
+	VEXTRACTF128 $0x01, Y5, 336(DI)
+	VMOVUPS      X8, 144(DI)
+	VEXTRACTF128 $0x01, Y8, 400(DI)
+	VMOVUPS      X3, 208(DI)
+	VEXTRACTF128 $0x01, Y3, 464(DI)
+	VMULPS       256(R11), Y1, Y3
+	VPCMPEQD     Y10, Y2, Y5
+	VPSUBD       Y4, Y10, Y7
+	VSUBPS       Y0, Y3, Y6
+	VBLENDVPS    Y5, Y6, Y3, Y3
+	VMULPS       288(R11), Y1, Y5
+	VPCMPEQD     Y7, Y2, Y6
+	VPSUBD       Y4, Y7, Y8
+	VSUBPS       Y0, Y5, Y7
+	VBLENDVPS    Y6, Y7, Y5, Y5
+	VMULPS       320(R11), Y1, Y6
+	VPCMPEQD     Y8, Y2, Y7
+	VPSUBD       Y4, Y8, Y9
+	VSUBPS       Y0, Y6, Y8
+	VBLENDVPS    Y7, Y8, Y6, Y6
+	VMULPS       352(R11), Y1, Y7
+	VPCMPEQD     Y9, Y2, Y8
+	VPSUBD       Y4, Y9, Y10
+	VSUBPS       Y0, Y7, Y9
+	VBLENDVPS    Y8, Y9, Y7, Y7
+	VUNPCKLPS    Y5, Y3, Y8
+	VUNPCKHPS    Y5, Y3, Y3
+	VUNPCKLPS    Y7, Y6, Y5
+	VUNPCKHPS    Y7, Y6, Y6
+	VUNPCKLPD    Y5, Y8, Y7
+	VUNPCKHPD    Y5, Y8, Y5
+	VUNPCKLPD    Y6, Y3, Y8
+	VUNPCKHPD    Y6, Y3, Y3
+	VMOVUPS      X7, 32(DI)
+	VEXTRACTF128 $0x01, Y7, 288(DI)
+	VMOVUPS      X5, 96(DI)
+	VEXTRACTF128 $0x01, Y5, 352(DI)
+	VMOVUPS      X8, 160(DI)
+	VEXTRACTF128 $0x01, Y8, 416(DI)
+	VMOVUPS      X3, 224(DI)
+	VEXTRACTF128 $0x01, Y3, 480(DI)
+	VMULPS       384(R11), Y1, Y3
+	VPCMPEQD     Y10, Y2, Y5
+	VPSUBD       Y4, Y10, Y7
+	VSUBPS       Y0, Y3, Y6
+	VBLENDVPS    Y5, Y6, Y3, Y3
+	VMULPS       416(R11), Y1, Y5
+	VPCMPEQD     Y7, Y2, Y6
+	VPSUBD       Y4, Y7, Y8
+	VSUBPS       Y0, Y5, Y7
+	VBLENDVPS    Y6, Y7, Y5, Y5
+	VMULPS       448(R11), Y1, Y6
+	VPCMPEQD     Y8, Y2, Y7
+	VPSUBD       Y4, Y8, Y8
+	VSUBPS       Y0, Y6, Y4
+	VBLENDVPS    Y7, Y4, Y6, Y4
+	VMULPS       480(R11), Y1, Y1
+	VPCMPEQD     Y8, Y2, Y2
+	VSUBPS       Y0, Y1, Y0
+	VBLENDVPS    Y2, Y0, Y1, Y0
+	VUNPCKLPS    Y5, Y3, Y1
+	VUNPCKHPS    Y5, Y3, Y2
+	VUNPCKLPS    Y0, Y4, Y3
+	VUNPCKHPS    Y0, Y4, Y0
+	VUNPCKLPD    Y3, Y1, Y4
+	VUNPCKHPD    Y3, Y1, Y1
+	VUNPCKLPD    Y0, Y2, Y3
+	VUNPCKHPD    Y0, Y2, Y0
+	VMOVUPS      X4, 48(DI)
+	VEXTRACTF128 $0x01, Y4, 304(DI)
+	VMOVUPS      X1, 112(DI)
+	VEXTRACTF128 $0x01, Y1, 368(DI)
+	VMOVUPS      X3, 176(DI)
+	VEXTRACTF128 $0x01, Y3, 432(DI)
+	VMOVUPS      X0, 240(DI)
+	VEXTRACTF128 $0x01, Y0, 496(DI)
+	ADDQ         $0x00000200, DI
+	ADDQ         $0x00000020, BX
+	ADDQ         $0x000002a0, R11
+	DECQ         R10
+	JNZ          labelsGradZ
+	JMP          labelsChunk
+
+labelsDone:
+	VZEROUPPER
+	RET
+
+// func xentTargets16AVX2(grad []float32, logits []float32, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+// Requires: AVX, AVX2, CMOV
+TEXT ·xentTargets16AVX2(SB), $9832-164
+	// xentTargetsGeneric with rows of 16 columns, for whole blocks of 8 rows.
+	//
+	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
+	// blocks left in this pass, R11 = this block's record in the frame.
+	// SI = logits, DI = grad (nil: loss only), BX = targets, DX = losses (or
+	// nil), R8 = acc, R12 = this block's d[j] and e[j] (R11+512), R13 = preds
+	// (or nil), R14 = lse (or nil).
+	// Pass 1a: the columns t[j] and T; the columns x[j], m (with preds, p and
+	//         the masks of argmax16; when lse is computed, the sums and masks of
+	//         all), d[j], td[j] and D.
+	// Pass 1b: the constants kept in registers, then the registers of the
+	//         scheduled exponentials and of the sum tree.
+	// Pass 2: the registers of the scheduled logarithms of the chunk (with lse,
+	//         zl and f when computed), then the losses and the accumulators.
+	// Pass 3: scale, q, qt = q·T (then qt·f), the columns g[j] and the
+	//         registers of the transpose.
+	// Frame: CHUNK = 8 records of 1216 bytes, one per block of the chunk, from
+	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// t[j] at 32·j; d[j], then e[j], at 512+32·j; s at 1024; T at 1056; D at 1088;
+	// k·ln2hi at 1120; m, then f, at 1152; all, then lse, at 1184 (m, all, lse and f
+	// only when lse is computed). After the records: z in every lane at 9792, the
+	// flag word at 9824.
+	//
+	// Arguments.
+	MOVQ grad_base+0(FP), DI
+	MOVQ logits_base+24(FP), SI
+	MOVQ targets_base+48(FP), BX
+
+	// Blocks: CX = the minimum of len/128 over the float slices and of len/8
+	// over the row slices (a nil grad, losses, preds or lse does not count): the
+	// rows processed, rounded down to a multiple of 8.
+	MOVQ    logits_len+32(FP), AX
+	MOVQ    targets_len+56(FP), R13
+	CMPQ    R13, AX
+	CMOVQLT R13, AX
+	CMPQ    grad_base+0(FP), $0x00
+	JEQ     isNil631
+	MOVQ    grad_len+8(FP), R13
+	CMPQ    R13, AX
+	CMOVQLT R13, AX
+
+isNil631:
+	SHRQ    $0x07, AX
+	MOVQ    AX, CX
+	CMPQ    losses_base+80(FP), $0x00
+	JEQ     isNil632
+	MOVQ    losses_len+88(FP), AX
+	SHRQ    $0x03, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil632:
+	CMPQ    preds_base+112(FP), $0x00
+	JEQ     isNil633
+	MOVQ    preds_len+120(FP), AX
+	SHRQ    $0x03, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil633:
+	CMPQ    lse_base+136(FP), $0x00
+	JEQ     isNil634
+	MOVQ    lse_len+144(FP), AX
+	SHRQ    $0x03, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil634:
+	MOVQ losses_base+80(FP), DX
+	MOVQ acc+104(FP), R8
+
+	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
+	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
+	// z-loss, with z in the 8 lanes of a frame vector).
+	MOVQ  preds_base+112(FP), R13
+	MOVQ  lse_base+136(FP), R14
+	XORL  R12, R12
+	TESTQ R14, R14
+	JZ    noLse635
+	MOVL  $0x00000001, R12
+
+noLse635:
+	MOVL         z+160(FP), AX
+	SHLL         $0x01, AX
+	JZ           noZ636
+	MOVL         $0x00000003, R12
+	VBROADCASTSS z+160(FP), Y0
+	VMOVUPS      Y0, 9792(SP)
+
+noZ636:
+	MOVQ R12, 9824(SP)
+
+targetsChunk:
+	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	TESTQ   CX, CX
+	JZ      targetsDone
+	MOVQ    $0x00000008, R9
+	CMPQ    CX, R9
+	CMOVQLT CX, R9
+	SUBQ    R9, CX
+	MOVQ    R9, R10
+	LEAQ    (SP), R11
+	ADDQ    $0x3f, R11
+	ANDQ    $-64, R11
+
+targetsExpLoop:
+	// Pass 1a. The columns t[j], stored to the record, and T = sum16(t).
+	VMOVUPS     48(BX), X0
+	VINSERTF128 $0x01, 304(BX), Y0, Y0
+	VMOVUPS     112(BX), X1
+	VINSERTF128 $0x01, 368(BX), Y1, Y1
+	VMOVUPS     176(BX), X2
+	VINSERTF128 $0x01, 432(BX), Y2, Y2
+	VMOVUPS     240(BX), X3
+	VINSERTF128 $0x01, 496(BX), Y3, Y3
+	VUNPCKLPS   Y1, Y0, Y4
+	VUNPCKHPS   Y1, Y0, Y0
+	VUNPCKLPS   Y3, Y2, Y1
+	VUNPCKHPS   Y3, Y2, Y2
+	VUNPCKLPD   Y1, Y4, Y3
+	VUNPCKHPD   Y1, Y4, Y1
+	VUNPCKLPD   Y2, Y0, Y4
+	VUNPCKHPD   Y2, Y0, Y0
+	VMOVUPS     Y3, 384(R11)
+	VMOVUPS     Y1, 416(R11)
+	VMOVUPS     Y4, 448(R11)
+	VMOVUPS     Y0, 480(R11)
+	VMOVUPS     32(BX), X0
+	VINSERTF128 $0x01, 288(BX), Y0, Y0
+	VMOVUPS     96(BX), X1
+	VINSERTF128 $0x01, 352(BX), Y1, Y1
+	VMOVUPS     160(BX), X2
+	VINSERTF128 $0x01, 416(BX), Y2, Y2
+	VMOVUPS     224(BX), X3
+	VINSERTF128 $0x01, 480(BX), Y3, Y3
+	VUNPCKLPS   Y1, Y0, Y4
+	VUNPCKHPS   Y1, Y0, Y0
+	VUNPCKLPS   Y3, Y2, Y1
+	VUNPCKHPS   Y3, Y2, Y2
+	VUNPCKLPD   Y1, Y4, Y3
+	VUNPCKHPD   Y1, Y4, Y1
+	VUNPCKLPD   Y2, Y0, Y4
+	VUNPCKHPD   Y2, Y0, Y0
+	VMOVUPS     Y3, 256(R11)
+	VMOVUPS     Y1, 288(R11)
+	VMOVUPS     Y4, 320(R11)
+	VMOVUPS     Y0, 352(R11)
+	VMOVUPS     16(BX), X0
+	VINSERTF128 $0x01, 272(BX), Y0, Y0
+	VMOVUPS     80(BX), X1
+	VINSERTF128 $0x01, 336(BX), Y1, Y1
+	VMOVUPS     144(BX), X2
+	VINSERTF128 $0x01, 400(BX), Y2, Y2
+	VMOVUPS     208(BX), X3
+	VINSERTF128 $0x01, 464(BX), Y3, Y3
+	VUNPCKLPS   Y1, Y0, Y4
+	VUNPCKHPS   Y1, Y0, Y0
+	VUNPCKLPS   Y3, Y2, Y1
+	VUNPCKHPS   Y3, Y2, Y2
+	VUNPCKLPD   Y1, Y4, Y3
+	VUNPCKHPD   Y1, Y4, Y1
+	VUNPCKLPD   Y2, Y0, Y4
+	VUNPCKHPD   Y2, Y0, Y0
+	VMOVUPS     Y3, 128(R11)
+	VMOVUPS     Y1, 160(R11)
+	VMOVUPS     Y4, 192(R11)
+	VMOVUPS     Y0, 224(R11)
+	VMOVUPS     (BX), X0
+	VINSERTF128 $0x01, 256(BX), Y0, Y0
+	VMOVUPS     64(BX), X1
+	VINSERTF128 $0x01, 320(BX), Y1, Y1
+	VMOVUPS     128(BX), X2
+	VINSERTF128 $0x01, 384(BX), Y2, Y2
+	VMOVUPS     192(BX), X3
+	VINSERTF128 $0x01, 448(BX), Y3, Y3
+	VUNPCKLPS   Y1, Y0, Y4
+	VUNPCKHPS   Y1, Y0, Y0
+	VUNPCKLPS   Y3, Y2, Y1
+	VUNPCKHPS   Y3, Y2, Y2
+	VUNPCKLPD   Y1, Y4, Y3
+	VUNPCKHPD   Y1, Y4, Y1
+	VUNPCKLPD   Y2, Y0, Y4
+	VUNPCKHPD   Y2, Y0, Y0
+	VMOVUPS     Y3, (R11)
+	VMOVUPS     Y1, 32(R11)
+	VMOVUPS     Y4, 64(R11)
+	VMOVUPS     Y0, 96(R11)
+
+	// T = sum16: (((v0+v1)+(v2+v3))+((v4+v5)+(v6+v7))) + (((v8+v9)+(v10+v11))+((v12+v13)+(v14+v15))).
+	VMOVUPS (R11), Y0
+	VADDPS  32(R11), Y0, Y0
+	VMOVUPS 64(R11), Y1
+	VADDPS  96(R11), Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS 128(R11), Y1
+	VADDPS  160(R11), Y1, Y1
+	VMOVUPS 192(R11), Y2
+	VADDPS  224(R11), Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS 256(R11), Y1
+	VADDPS  288(R11), Y1, Y1
+	VMOVUPS 320(R11), Y2
+	VADDPS  352(R11), Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 384(R11), Y2
+	VADDPS  416(R11), Y2, Y2
+	VMOVUPS 448(R11), Y3
+	VADDPS  480(R11), Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS Y0, 1056(R11)
+
+	// The columns x[j] of the block.
+	VMOVUPS     48(SI), X0
+	VINSERTF128 $0x01, 304(SI), Y0, Y0
+	VMOVUPS     112(SI), X1
+	VINSERTF128 $0x01, 368(SI), Y1, Y1
+	VMOVUPS     176(SI), X2
+	VINSERTF128 $0x01, 432(SI), Y2, Y2
+	VMOVUPS     240(SI), X3
+	VINSERTF128 $0x01, 496(SI), Y3, Y3
+	VUNPCKLPS   Y1, Y0, Y4
+	VUNPCKHPS   Y1, Y0, Y0
+	VUNPCKLPS   Y3, Y2, Y1
+	VUNPCKHPS   Y3, Y2, Y2
+	VUNPCKLPD   Y1, Y4, Y3
+	VUNPCKHPD   Y1, Y4, Y1
+	VUNPCKLPD   Y2, Y0, Y4
+	VUNPCKHPD   Y2, Y0, Y0
+	VMOVUPS     Y3, 896(R11)
+	VMOVUPS     Y1, 928(R11)
+	VMOVUPS     Y4, 960(R11)
+	VMOVUPS     Y0, 992(R11)
+	VMOVUPS     32(SI), X0
+	VINSERTF128 $0x01, 288(SI), Y0, Y0
+	VMOVUPS     96(SI), X1
+	VINSERTF128 $0x01, 352(SI), Y1, Y1
+	VMOVUPS     160(SI), X2
+	VINSERTF128 $0x01, 416(SI), Y2, Y2
+	VMOVUPS     224(SI), X3
+	VINSERTF128 $0x01, 480(SI), Y3, Y3
+	VUNPCKLPS   Y1, Y0, Y4
+	VUNPCKHPS   Y1, Y0, Y0
+	VUNPCKLPS   Y3, Y2, Y1
+	VUNPCKHPS   Y3, Y2, Y2
+	VUNPCKLPD   Y1, Y4, Y3
+	VUNPCKHPD   Y1, Y4, Y1
+	VUNPCKLPD   Y2, Y0, Y4
+	VUNPCKHPD   Y2, Y0, Y0
+	VMOVUPS     Y3, 768(R11)
+	VMOVUPS     Y1, 800(R11)
+	VMOVUPS     Y4, 832(R11)
+	VMOVUPS     Y0, 864(R11)
+	VMOVUPS     16(SI), X0
+	VINSERTF128 $0x01, 272(SI), Y0, Y0
+	VMOVUPS     80(SI), X1
+	VINSERTF128 $0x01, 336(SI), Y1, Y1
+	VMOVUPS     144(SI), X2
+	VINSERTF128 $0x01, 400(SI), Y2, Y2
+	VMOVUPS     208(SI), X3
+	VINSERTF128 $0x01, 464(SI), Y3, Y3
+	VUNPCKLPS   Y1, Y0, Y4
+	VUNPCKHPS   Y1, Y0, Y0
+	VUNPCKLPS   Y3, Y2, Y1
+	VUNPCKHPS   Y3, Y2, Y2
+	VUNPCKLPD   Y1, Y4, Y3
+	VUNPCKHPD   Y1, Y4, Y1
+	VUNPCKLPD   Y2, Y0, Y4
+	VUNPCKHPD   Y2, Y0, Y0
+	VMOVUPS     Y3, 640(R11)
+	VMOVUPS     Y1, 672(R11)
+	VMOVUPS     Y4, 704(R11)
+	VMOVUPS     Y0, 736(R11)
+	VMOVUPS     (SI), X0
+	VINSERTF128 $0x01, 256(SI), Y0, Y0
+	VMOVUPS     64(SI), X1
+	VINSERTF128 $0x01, 320(SI), Y1, Y1
+	VMOVUPS     128(SI), X2
+	VINSERTF128 $0x01, 384(SI), Y2, Y2
+	VMOVUPS     192(SI), X3
+	VINSERTF128 $0x01, 448(SI), Y3, Y3
+	VUNPCKLPS   Y1, Y0, Y4
+	VUNPCKHPS   Y1, Y0, Y0
+	VUNPCKLPS   Y3, Y2, Y1
+	VUNPCKHPS   Y3, Y2, Y2
+	VUNPCKLPD   Y1, Y4, Y3
+	VUNPCKHPD   Y1, Y4, Y1
+	VUNPCKLPD   Y2, Y0, Y4
+	VUNPCKHPD   Y2, Y0, Y0
+	VMOVUPS     Y3, 512(R11)
+	VMOVUPS     Y1, 544(R11)
+	VMOVUPS     Y4, 576(R11)
+	VMOVUPS     Y0, 608(R11)
+
+	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
+	VMOVUPS 512(R11), Y0
+	VMAXPS  544(R11), Y0, Y0
+	VMOVUPS 576(R11), Y1
+	VMAXPS  608(R11), Y1, Y1
+	VMAXPS  Y1, Y0, Y0
+	VMOVUPS 640(R11), Y1
+	VMAXPS  672(R11), Y1, Y1
+	VMOVUPS 704(R11), Y2
+	VMAXPS  736(R11), Y2, Y2
+	VMAXPS  Y2, Y1, Y1
+	VMAXPS  Y1, Y0, Y0
+	VMOVUPS 768(R11), Y1
+	VMAXPS  800(R11), Y1, Y1
+	VMOVUPS 832(R11), Y2
+	VMAXPS  864(R11), Y2, Y2
+	VMAXPS  Y2, Y1, Y1
+	VMOVUPS 896(R11), Y2
+	VMAXPS  928(R11), Y2, Y2
+	VMOVUPS 960(R11), Y3
+	VMAXPS  992(R11), Y3, Y3
+	VMAXPS  Y3, Y2, Y2
+	VMAXPS  Y2, Y1, Y1
+	VMAXPS  Y1, Y0, Y0
+	VADDPS  zero<>+0(SB), Y0, Y0
+
+	// preds = argmax16(x) (seq.Argmax, when preds is not nil): p = 0, then for
+	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
+	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
+	TESTQ     R13, R13
+	JZ        noPreds637
+	VCMPPS    $0x00, 992(R11), Y0, Y1
+	VMOVUPS   zero<>+0(SB), Y2
+	VBLENDVPS Y1, index<>+960(SB), Y2, Y1
+	VCMPPS    $0x00, 960(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+896(SB), Y1, Y1
+	VCMPPS    $0x00, 928(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+832(SB), Y1, Y1
+	VCMPPS    $0x00, 896(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+768(SB), Y1, Y1
+	VCMPPS    $0x00, 864(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+704(SB), Y1, Y1
+	VCMPPS    $0x00, 832(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+640(SB), Y1, Y1
+	VCMPPS    $0x00, 800(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+576(SB), Y1, Y1
+	VCMPPS    $0x00, 768(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+512(SB), Y1, Y1
+	VCMPPS    $0x00, 736(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+448(SB), Y1, Y1
+	VCMPPS    $0x00, 704(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+384(SB), Y1, Y1
+	VCMPPS    $0x00, 672(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+320(SB), Y1, Y1
+	VCMPPS    $0x00, 640(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+256(SB), Y1, Y1
+	VCMPPS    $0x00, 608(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+192(SB), Y1, Y1
+	VCMPPS    $0x00, 576(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+128(SB), Y1, Y1
+	VCMPPS    $0x00, 544(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+64(SB), Y1, Y1
+	VCMPPS    $0x00, 512(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+0(SB), Y1, Y1
+	VMOVUPS   992(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+960(SB), Y1, Y1
+	VMOVUPS   960(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+896(SB), Y1, Y1
+	VMOVUPS   928(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+832(SB), Y1, Y1
+	VMOVUPS   896(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+768(SB), Y1, Y1
+	VMOVUPS   864(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+704(SB), Y1, Y1
+	VMOVUPS   832(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+640(SB), Y1, Y1
+	VMOVUPS   800(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+576(SB), Y1, Y1
+	VMOVUPS   768(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+512(SB), Y1, Y1
+	VMOVUPS   736(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+448(SB), Y1, Y1
+	VMOVUPS   704(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+384(SB), Y1, Y1
+	VMOVUPS   672(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+320(SB), Y1, Y1
+	VMOVUPS   640(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+256(SB), Y1, Y1
+	VMOVUPS   608(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+192(SB), Y1, Y1
+	VMOVUPS   576(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+128(SB), Y1, Y1
+	VMOVUPS   544(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+64(SB), Y1, Y1
+	VMOVUPS   512(R11), Y2
+	VCMPPS    $0x03, Y2, Y2, Y2
+	VBLENDVPS Y2, index<>+0(SB), Y1, Y1
+	VMOVUPS   Y1, (R13)
+	ADDQ      $0x00000020, R13
+
+noPreds637:
+	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
+	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
+	// record.
+	TESTB   $0x01, 9824(SP)
+	JZ      noLse638
+	VCMPPS  $0x00, negInfBits<>+0(SB), Y0, Y1
+	VMOVUPS 512(R11), Y2
+	VADDPS  544(R11), Y2, Y2
+	VMOVUPS 576(R11), Y3
+	VADDPS  608(R11), Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 640(R11), Y3
+	VADDPS  672(R11), Y3, Y3
+	VMOVUPS 704(R11), Y4
+	VADDPS  736(R11), Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 768(R11), Y3
+	VADDPS  800(R11), Y3, Y3
+	VMOVUPS 832(R11), Y4
+	VADDPS  864(R11), Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	VMOVUPS 896(R11), Y4
+	VADDPS  928(R11), Y4, Y4
+	VMOVUPS 960(R11), Y5
+	VADDPS  992(R11), Y5, Y5
+	VADDPS  Y5, Y4, Y4
+	VADDPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VCMPPS  $0x00, negInfBits<>+0(SB), Y2, Y2
+	VANDPS  Y2, Y1, Y1
+	VMOVUPS Y1, 1184(R11)
+	VMOVUPS Y0, 1152(R11)
+
+noLse638:
+	LEAQ 512(R11), R12
+
+	// d[j] = x[j] - m, stored to the record.
+	VMOVUPS 512(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, (R12)
+	VMOVUPS 544(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 32(R12)
+	VMOVUPS 576(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 64(R12)
+	VMOVUPS 608(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 96(R12)
+	VMOVUPS 640(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 128(R12)
+	VMOVUPS 672(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 160(R12)
+	VMOVUPS 704(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 192(R12)
+	VMOVUPS 736(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 224(R12)
+	VMOVUPS 768(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 256(R12)
+	VMOVUPS 800(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 288(R12)
+	VMOVUPS 832(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 320(R12)
+	VMOVUPS 864(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 352(R12)
+	VMOVUPS 896(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 384(R12)
+	VMOVUPS 928(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 416(R12)
+	VMOVUPS 960(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 448(R12)
+	VMOVUPS 992(R11), Y1
+	VSUBPS  Y0, Y1, Y0
+	VMOVUPS Y0, 480(R12)
+
+	// td[j] = t[j]·d[j], +0 where t[j] == 0 (seq.TargetTerm: NEQ_UQ mask, product, AND).
+	// D = sum16: (((v0+v1)+(v2+v3))+((v4+v5)+(v6+v7))) + (((v8+v9)+(v10+v11))+((v12+v13)+(v14+v15))).
+	VMOVUPS (R11), Y0
+	VCMPPS  $0x04, zero<>+0(SB), Y0, Y1
+	VMULPS  (R12), Y0, Y0
+	VANDPS  Y0, Y1, Y0
+	VMOVUPS 32(R11), Y1
+	VCMPPS  $0x04, zero<>+0(SB), Y1, Y2
+	VMULPS  32(R12), Y1, Y1
+	VANDPS  Y1, Y2, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS 64(R11), Y1
+	VCMPPS  $0x04, zero<>+0(SB), Y1, Y2
+	VMULPS  64(R12), Y1, Y1
+	VANDPS  Y1, Y2, Y1
+	VMOVUPS 96(R11), Y2
+	VCMPPS  $0x04, zero<>+0(SB), Y2, Y3
+	VMULPS  96(R12), Y2, Y2
+	VANDPS  Y2, Y3, Y2
+	VADDPS  Y2, Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS 128(R11), Y1
+	VCMPPS  $0x04, zero<>+0(SB), Y1, Y2
+	VMULPS  128(R12), Y1, Y1
+	VANDPS  Y1, Y2, Y1
+	VMOVUPS 160(R11), Y2
+	VCMPPS  $0x04, zero<>+0(SB), Y2, Y3
+	VMULPS  160(R12), Y2, Y2
+	VANDPS  Y2, Y3, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 192(R11), Y2
+	VCMPPS  $0x04, zero<>+0(SB), Y2, Y3
+	VMULPS  192(R12), Y2, Y2
+	VANDPS  Y2, Y3, Y2
+	VMOVUPS 224(R11), Y3
+	VCMPPS  $0x04, zero<>+0(SB), Y3, Y4
+	VMULPS  224(R12), Y3, Y3
+	VANDPS  Y3, Y4, Y3
+	VADDPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS 256(R11), Y1
+	VCMPPS  $0x04, zero<>+0(SB), Y1, Y2
+	VMULPS  256(R12), Y1, Y1
+	VANDPS  Y1, Y2, Y1
+	VMOVUPS 288(R11), Y2
+	VCMPPS  $0x04, zero<>+0(SB), Y2, Y3
+	VMULPS  288(R12), Y2, Y2
+	VANDPS  Y2, Y3, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 320(R11), Y2
+	VCMPPS  $0x04, zero<>+0(SB), Y2, Y3
+	VMULPS  320(R12), Y2, Y2
+	VANDPS  Y2, Y3, Y2
+	VMOVUPS 352(R11), Y3
+	VCMPPS  $0x04, zero<>+0(SB), Y3, Y4
+	VMULPS  352(R12), Y3, Y3
+	VANDPS  Y3, Y4, Y3
+	VADDPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS 384(R11), Y2
+	VCMPPS  $0x04, zero<>+0(SB), Y2, Y3
+	VMULPS  384(R12), Y2, Y2
+	VANDPS  Y2, Y3, Y2
+	VMOVUPS 416(R11), Y3
+	VCMPPS  $0x04, zero<>+0(SB), Y3, Y4
+	VMULPS  416(R12), Y3, Y3
+	VANDPS  Y3, Y4, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS 448(R11), Y3
+	VCMPPS  $0x04, zero<>+0(SB), Y3, Y4
+	VMULPS  448(R12), Y3, Y3
+	VANDPS  Y3, Y4, Y3
+	VMOVUPS 480(R11), Y4
+	VCMPPS  $0x04, zero<>+0(SB), Y4, Y5
+	VMULPS  480(R12), Y4, Y4
+	VANDPS  Y4, Y5, Y4
+	VADDPS  Y4, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS Y0, 1088(R11)
+	ADDQ    $0x00000200, SI
+	ADDQ    $0x00000200, BX
+	ADDQ    $0x000004c0, R11
+	DECQ    R10
+	JNZ     targetsExpLoop
+
+	// Pass 1b. e[j] = exp(d[j]) and s = sum16(e) of each block of the chunk.
+	MOVQ R9, R10
+	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
+
+	// Constants kept in registers in the loop.
+	VMOVUPS expMagic<>+0(SB), Y0
+	VMOVUPS expLog2e<>+0(SB), Y1
+	VMOVUPS expLn2Hi<>+0(SB), Y2
+	VMOVUPS expLn2Lo<>+0(SB), Y3
+	VMOVUPS expQ4<>+0(SB), Y4
+	VMOVUPS expQ3<>+0(SB), Y5
+
+targetsExpOnlyLoop:
+	LEAQ 512(R11), R12
+
+	// e[j] = exp(d[j]) for j = 0..15 (seq.Exp), scheduled together:
+	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
+	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
+	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
+	// e = p·2^n; e = +0 where d < cutoff; e[j] stored to the record.
+	// s = sum16(e): (((e0+e1)+(e2+e3))+((e4+e5)+(e6+e7))) + (((e8+e9)+(e10+e11))+((e12+e13)+(e14+e15))).
+	VMOVUPS (R12), Y7
+	VMOVUPS 32(R12), Y9
+	VMOVUPS 64(R12), Y10
+	VMOVUPS 96(R12), Y11
+	VMOVUPS 128(R12), Y12
+	VMOVUPS 160(R12), Y13
+	VMULPS  Y1, Y7, Y6
+	VMULPS  Y1, Y9, Y8
+	VADDPS  Y0, Y6, Y6
+	VADDPS  Y0, Y8, Y8
+	VSUBPS  Y0, Y6, Y14
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VMULPS  Y2, Y14, Y15
+	VMULPS  Y3, Y14, Y14
+	VSUBPS  Y15, Y7, Y7
+	VSUBPS  Y14, Y7, Y14
+	VMULPS  Y4, Y14, Y7
+	VMULPS  Y14, Y14, Y15
+	VADDPS  Y5, Y7, Y7
+	VMULPS  Y14, Y7, Y7
+	VADDPS  expQ2<>+0(SB), Y7, Y7
+	VMULPS  Y14, Y7, Y7
+	VADDPS  expQ1<>+0(SB), Y7, Y7
+	VMULPS  Y14, Y7, Y7
+	VADDPS  expQ0<>+0(SB), Y7, Y7
+	VMULPS  Y7, Y15, Y15
+	VPSLLD  $0x17, Y8, Y7
+	VSUBPS  Y0, Y8, Y8
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VADDPS  Y14, Y15, Y15
+	VMULPS  Y1, Y10, Y14
+	VADDPS  one<>+0(SB), Y15, Y15
+	VADDPS  Y0, Y14, Y14
+	VMULPS  Y6, Y15, Y15
+	VMULPS  Y2, Y8, Y6
+	VMULPS  Y3, Y8, Y8
+	VSUBPS  Y6, Y9, Y6
+	VMOVUPS (R12), Y9
+	VSUBPS  Y8, Y6, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y9
+	VMULPS  Y4, Y6, Y8
+	VANDNPS Y15, Y9, Y15
+	VMULPS  Y6, Y6, Y9
+	VMOVUPS Y15, (R12)
+	VADDPS  Y5, Y8, Y8
+	VMULPS  Y6, Y8, Y8
+	VADDPS  expQ2<>+0(SB), Y8, Y8
+	VMULPS  Y6, Y8, Y8
+	VADDPS  expQ1<>+0(SB), Y8, Y8
+	VMULPS  Y6, Y8, Y8
+	VADDPS  expQ0<>+0(SB), Y8, Y8
+	VMULPS  Y8, Y9, Y9
+	VPSLLD  $0x17, Y14, Y8
+	VSUBPS  Y0, Y14, Y14
+	VPADDD  oneBits<>+0(SB), Y8, Y8
+	VADDPS  Y6, Y9, Y9
+	VMULPS  Y1, Y11, Y6
+	VADDPS  one<>+0(SB), Y9, Y9
+	VADDPS  Y0, Y6, Y6
+	VMULPS  Y7, Y9, Y9
+	VMULPS  Y2, Y14, Y7
+	VMULPS  Y3, Y14, Y14
+	VSUBPS  Y7, Y10, Y7
+	VMOVUPS 32(R12), Y10
+	VSUBPS  Y14, Y7, Y14
+	VPSLLD  $0x17, Y6, Y7
+	VSUBPS  Y0, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VANDNPS Y9, Y10, Y10
+	VMULPS  Y2, Y6, Y9
+	VMULPS  Y3, Y6, Y6
+	VADDPS  Y10, Y15, Y15
+	VMOVUPS Y10, 32(R12)
+	VMULPS  Y1, Y12, Y10
+	VSUBPS  Y9, Y11, Y9
+	VMULPS  Y4, Y14, Y11
+	VADDPS  Y0, Y10, Y10
+	VSUBPS  Y6, Y9, Y6
+	VADDPS  Y5, Y11, Y11
+	VMULPS  Y14, Y14, Y9
+	VMULPS  Y14, Y11, Y11
+	VADDPS  expQ2<>+0(SB), Y11, Y11
+	VMULPS  Y14, Y11, Y11
+	VADDPS  expQ1<>+0(SB), Y11, Y11
+	VMULPS  Y14, Y11, Y11
+	VADDPS  expQ0<>+0(SB), Y11, Y11
+	VMULPS  Y11, Y9, Y11
+	VPSLLD  $0x17, Y10, Y9
+	VSUBPS  Y0, Y10, Y10
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VADDPS  Y14, Y11, Y14
+	VMULPS  Y2, Y10, Y11
+	VMULPS  Y3, Y10, Y10
+	VADDPS  one<>+0(SB), Y14, Y14
+	VSUBPS  Y11, Y12, Y11
+	VMULPS  Y4, Y6, Y12
+	VMULPS  Y8, Y14, Y14
+	VMULPS  Y1, Y13, Y8
+	VSUBPS  Y10, Y11, Y10
+	VADDPS  Y5, Y12, Y12
+	VMULPS  Y6, Y6, Y11
+	VADDPS  Y0, Y8, Y8
+	VMULPS  Y6, Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y12, Y12
+	VMULPS  Y6, Y12, Y12
+	VADDPS  expQ1<>+0(SB), Y12, Y12
+	VMULPS  Y6, Y12, Y12
+	VADDPS  expQ0<>+0(SB), Y12, Y12
+	VMULPS  Y12, Y11, Y11
+	VMOVUPS 64(R12), Y12
+	VADDPS  Y6, Y11, Y11
+	VPSLLD  $0x17, Y8, Y6
+	VSUBPS  Y0, Y8, Y8
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
+	VADDPS  one<>+0(SB), Y11, Y11
+	VANDNPS Y14, Y12, Y14
+	VMULPS  Y2, Y8, Y12
+	VMULPS  Y3, Y8, Y8
+	VMOVUPS Y14, 64(R12)
+	VMULPS  Y7, Y11, Y7
+	VSUBPS  Y12, Y13, Y11
+	VMULPS  Y4, Y10, Y12
+	VMULPS  Y10, Y10, Y13
+	VSUBPS  Y8, Y11, Y8
+	VADDPS  Y5, Y12, Y11
+	VMOVUPS 96(R12), Y12
+	VMULPS  Y10, Y11, Y11
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y11, Y11
+	VANDNPS Y7, Y12, Y12
+	VMULPS  Y4, Y8, Y7
+	VADDPS  Y12, Y14, Y14
+	VMOVUPS Y12, 96(R12)
+	VMULPS  Y8, Y8, Y12
+	VMULPS  Y10, Y11, Y11
+	VADDPS  Y5, Y7, Y7
+	VADDPS  Y14, Y15, Y14
+	VADDPS  expQ1<>+0(SB), Y11, Y11
+	VMULPS  Y8, Y7, Y7
+	VMULPS  Y10, Y11, Y11
+	VADDPS  expQ2<>+0(SB), Y7, Y7
+	VADDPS  expQ0<>+0(SB), Y11, Y11
+	VMULPS  Y8, Y7, Y7
+	VMULPS  Y11, Y13, Y11
+	VADDPS  expQ1<>+0(SB), Y7, Y7
+	VADDPS  Y10, Y11, Y10
+	VMULPS  Y8, Y7, Y7
+	VADDPS  one<>+0(SB), Y10, Y10
+	VADDPS  expQ0<>+0(SB), Y7, Y7
+	VMULPS  Y9, Y10, Y9
+	VMULPS  Y7, Y12, Y7
+	VMOVUPS 128(R12), Y10
+	VADDPS  Y8, Y7, Y8
+	VMOVUPS 192(R12), Y7
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VADDPS  one<>+0(SB), Y8, Y8
+	VANDNPS Y9, Y10, Y11
+	VMOVUPS 224(R12), Y10
+	VMOVUPS Y11, 128(R12)
+	VMULPS  Y1, Y7, Y9
+	VMULPS  Y6, Y8, Y8
+	VMOVUPS 160(R12), Y12
+	VMULPS  Y1, Y10, Y6
+	VADDPS  Y0, Y9, Y9
+	VADDPS  Y0, Y6, Y6
+	VSUBPS  Y0, Y9, Y13
+	VPSLLD  $0x17, Y9, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VANDNPS Y8, Y12, Y8
+	VADDPS  Y8, Y11, Y11
+	VMOVUPS Y8, 160(R12)
+	VSUBPS  Y0, Y6, Y8
+	VMULPS  Y2, Y13, Y12
+	VMULPS  Y3, Y13, Y13
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VMULPS  Y2, Y8, Y15
+	VSUBPS  Y12, Y7, Y7
+	VMULPS  Y3, Y8, Y8
+	VSUBPS  Y15, Y10, Y10
+	VSUBPS  Y13, Y7, Y7
+	VSUBPS  Y8, Y10, Y8
+	VMULPS  Y4, Y7, Y10
+	VMULPS  Y7, Y7, Y13
+	VMULPS  Y4, Y8, Y12
+	VADDPS  Y5, Y10, Y15
+	VMULPS  Y8, Y8, Y10
+	VADDPS  Y5, Y12, Y12
+	VMULPS  Y7, Y15, Y15
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y15, Y15
+	VADDPS  expQ2<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y15, Y15
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ1<>+0(SB), Y15, Y15
+	VADDPS  expQ1<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y15, Y15
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ0<>+0(SB), Y15, Y15
+	VADDPS  expQ0<>+0(SB), Y12, Y12
+	VMULPS  Y15, Y13, Y13
+	VMULPS  Y12, Y10, Y10
+	VADDPS  Y7, Y13, Y7
+	VADDPS  Y8, Y10, Y8
+	VADDPS  one<>+0(SB), Y7, Y7
+	VADDPS  one<>+0(SB), Y8, Y8
+	VMULPS  Y9, Y7, Y9
+	VMOVUPS 256(R12), Y7
+	VMOVUPS 192(R12), Y10
+	VMULPS  Y6, Y8, Y8
+	VMOVUPS 224(R12), Y12
+	VMULPS  Y1, Y7, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VANDNPS Y9, Y10, Y9
+	VMOVUPS Y9, 192(R12)
+	VADDPS  Y0, Y6, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y10
+	VANDNPS Y8, Y10, Y8
+	VADDPS  Y8, Y9, Y9
+	VMOVUPS Y8, 224(R12)
+	VMOVUPS 288(R12), Y8
+	VSUBPS  Y0, Y6, Y10
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VADDPS  Y9, Y11, Y11
+	VMULPS  Y2, Y10, Y9
+	VMULPS  Y3, Y10, Y12
+	VMULPS  Y1, Y8, Y10
+	VADDPS  Y11, Y14, Y11
+	VSUBPS  Y9, Y7, Y7
+	VADDPS  Y0, Y10, Y9
+	VSUBPS  Y12, Y7, Y12
+	VMOVUPS 320(R12), Y7
+	VSUBPS  Y0, Y9, Y10
+	VPSLLD  $0x17, Y9, Y9
+	VMULPS  Y4, Y12, Y13
+	VMULPS  Y12, Y12, Y14
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VMULPS  Y2, Y10, Y15
+	VMULPS  Y3, Y10, Y10
+	VADDPS  Y5, Y13, Y13
+	VSUBPS  Y15, Y8, Y15
+	VMULPS  Y1, Y7, Y8
+	VMULPS  Y12, Y13, Y13
+	VSUBPS  Y10, Y15, Y10
+	VADDPS  Y0, Y8, Y8
+	VADDPS  expQ2<>+0(SB), Y13, Y15
+	VMULPS  Y4, Y10, Y13
+	VMULPS  Y12, Y15, Y15
+	VADDPS  Y5, Y13, Y13
+	VADDPS  expQ1<>+0(SB), Y15, Y15
+	VMULPS  Y10, Y13, Y13
+	VMULPS  Y12, Y15, Y15
+	VADDPS  expQ2<>+0(SB), Y13, Y13
+	VADDPS  expQ0<>+0(SB), Y15, Y15
+	VMULPS  Y10, Y13, Y13
+	VMULPS  Y15, Y14, Y15
+	VPSLLD  $0x17, Y8, Y14
+	VSUBPS  Y0, Y8, Y8
+	VPADDD  oneBits<>+0(SB), Y14, Y14
+	VADDPS  expQ1<>+0(SB), Y13, Y13
+	VADDPS  Y12, Y15, Y15
+	VMULPS  Y2, Y8, Y12
+	VMULPS  Y3, Y8, Y8
+	VMULPS  Y10, Y13, Y13
+	VADDPS  one<>+0(SB), Y15, Y15
+	VSUBPS  Y12, Y7, Y7
+	VMULPS  Y10, Y10, Y12
+	VADDPS  expQ0<>+0(SB), Y13, Y13
+	VMULPS  Y6, Y15, Y6
+	VSUBPS  Y8, Y7, Y7
+	VMOVUPS 256(R12), Y8
+	VMULPS  Y13, Y12, Y15
+	VMULPS  Y4, Y7, Y12
+	VMULPS  Y7, Y7, Y13
+	VADDPS  Y10, Y15, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y8
+	VADDPS  Y5, Y12, Y12
+	VANDNPS Y6, Y8, Y6
+	VADDPS  one<>+0(SB), Y10, Y8
+	VMOVUPS Y6, 256(R12)
+	VMULPS  Y7, Y12, Y10
+	VMULPS  Y9, Y8, Y8
+	VMOVUPS 288(R12), Y9
+	VADDPS  expQ2<>+0(SB), Y10, Y10
+	VMULPS  Y7, Y10, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y9
+	VANDNPS Y8, Y9, Y8
+	VADDPS  expQ1<>+0(SB), Y10, Y9
+	VADDPS  Y8, Y6, Y6
+	VMOVUPS Y8, 288(R12)
+	VMULPS  Y7, Y9, Y8
+	VADDPS  expQ0<>+0(SB), Y8, Y8
+	VMULPS  Y8, Y13, Y9
+	VMOVUPS 352(R12), Y8
+	VADDPS  Y7, Y9, Y9
+	VMOVUPS 384(R12), Y10
+	VMULPS  Y1, Y8, Y7
+	VADDPS  one<>+0(SB), Y9, Y12
+	VMULPS  Y1, Y10, Y9
+	VADDPS  Y0, Y7, Y7
+	VMULPS  Y14, Y12, Y12
+	VMOVUPS 320(R12), Y13
+	VADDPS  Y0, Y9, Y9
+	VSUBPS  Y0, Y7, Y14
+	VPSLLD  $0x17, Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y7, Y15
+	VSUBPS  Y0, Y9, Y7
+	VPSLLD  $0x17, Y9, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y13, Y13
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VANDNPS Y12, Y13, Y13
+	VMULPS  Y2, Y14, Y12
+	VMULPS  Y3, Y14, Y14
+	VMOVUPS Y13, 320(R12)
+	VSUBPS  Y12, Y8, Y8
+	VMULPS  Y3, Y7, Y12
+	VMULPS  Y2, Y7, Y7
+	VSUBPS  Y14, Y8, Y8
+	VSUBPS  Y7, Y10, Y7
+	VMULPS  Y4, Y8, Y10
+	VMULPS  Y8, Y8, Y14
+	VSUBPS  Y12, Y7, Y7
+	VADDPS  Y5, Y10, Y12
+	VMULPS  Y4, Y7, Y10
+	VMULPS  Y8, Y12, Y12
+	VADDPS  Y5, Y10, Y10
+	VADDPS  expQ2<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y10, Y10
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y10, Y10
+	VADDPS  expQ1<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y10, Y10
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ1<>+0(SB), Y10, Y10
+	VADDPS  expQ0<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y10, Y10
+	VMULPS  Y12, Y14, Y14
+	VMULPS  Y7, Y7, Y12
+	VADDPS  expQ0<>+0(SB), Y10, Y10
+	VADDPS  Y8, Y14, Y8
+	VMULPS  Y10, Y12, Y10
+	VADDPS  one<>+0(SB), Y8, Y8
+	VADDPS  Y7, Y10, Y7
+	VMULPS  Y15, Y8, Y8
+	VADDPS  one<>+0(SB), Y7, Y7
+	VMOVUPS 352(R12), Y10
+	VMULPS  Y9, Y7, Y7
+	VMOVUPS 384(R12), Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VANDNPS Y8, Y10, Y8
+	VADDPS  Y8, Y13, Y10
+	VMOVUPS Y8, 352(R12)
+	VMOVUPS 416(R12), Y8
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y9
+	VANDNPS Y7, Y9, Y7
+	VADDPS  Y10, Y6, Y13
+	VMOVUPS 448(R12), Y10
+	VMOVUPS 480(R12), Y12
+	VMOVUPS Y7, 384(R12)
+	VMULPS  Y1, Y8, Y6
+	VMULPS  Y1, Y10, Y9
+	VADDPS  Y0, Y6, Y6
+	VADDPS  Y0, Y9, Y9
+	VSUBPS  Y0, Y6, Y14
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VMULPS  Y2, Y14, Y15
+	VMULPS  Y3, Y14, Y14
+	VSUBPS  Y15, Y8, Y8
+	VSUBPS  Y14, Y8, Y14
+	VMULPS  Y4, Y14, Y8
+	VMULPS  Y14, Y14, Y15
+	VADDPS  Y5, Y8, Y8
+	VMULPS  Y14, Y8, Y8
+	VADDPS  expQ2<>+0(SB), Y8, Y8
+	VMULPS  Y14, Y8, Y8
+	VADDPS  expQ1<>+0(SB), Y8, Y8
+	VMULPS  Y14, Y8, Y8
+	VADDPS  expQ0<>+0(SB), Y8, Y8
+	VMULPS  Y8, Y15, Y15
+	VPSLLD  $0x17, Y9, Y8
+	VSUBPS  Y0, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y8, Y8
+	VADDPS  Y14, Y15, Y15
+	VMULPS  Y1, Y12, Y14
+	VADDPS  one<>+0(SB), Y15, Y15
+	VADDPS  Y0, Y14, Y14
+	VMULPS  Y6, Y15, Y15
+	VMULPS  Y2, Y9, Y6
+	VMULPS  Y3, Y9, Y9
+	VSUBPS  Y6, Y10, Y6
+	VMOVUPS 416(R12), Y10
+	VSUBPS  Y9, Y6, Y9
+	VPSLLD  $0x17, Y14, Y6
+	VSUBPS  Y0, Y14, Y14
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VANDNPS Y15, Y10, Y15
+	VMULPS  Y2, Y14, Y10
+	VMULPS  Y3, Y14, Y14
+	VADDPS  Y15, Y7, Y7
+	VMOVUPS Y15, 416(R12)
+	VMULPS  Y4, Y9, Y15
+	VSUBPS  Y10, Y12, Y10
+	VMULPS  Y9, Y9, Y12
+	VADDPS  Y5, Y15, Y15
+	VSUBPS  Y14, Y10, Y10
+	VMULPS  Y9, Y15, Y15
+	VMULPS  Y4, Y10, Y14
+	VADDPS  expQ2<>+0(SB), Y15, Y15
+	VADDPS  Y5, Y14, Y14
+	VMULPS  Y9, Y15, Y15
+	VMULPS  Y10, Y14, Y14
+	VADDPS  expQ1<>+0(SB), Y15, Y15
+	VADDPS  expQ2<>+0(SB), Y14, Y14
+	VMULPS  Y9, Y15, Y15
+	VMULPS  Y10, Y14, Y14
+	VADDPS  expQ0<>+0(SB), Y15, Y15
+	VADDPS  expQ1<>+0(SB), Y14, Y14
+	VMULPS  Y15, Y12, Y15
+	VMULPS  Y10, Y10, Y12
+	VMULPS  Y10, Y14, Y14
+	VADDPS  Y9, Y15, Y9
+	VADDPS  expQ0<>+0(SB), Y14, Y14
+	VADDPS  one<>+0(SB), Y9, Y9
+	VMULPS  Y14, Y12, Y12
+	VMULPS  Y8, Y9, Y8
+	VMOVUPS 448(R12), Y9
+	VADDPS  Y10, Y12, Y10
+	VADDPS  one<>+0(SB), Y10, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y9
+	VANDNPS Y8, Y9, Y8
+	VMULPS  Y6, Y10, Y6
+	VMOVUPS Y8, 448(R12)
+	VMOVUPS 480(R12), Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y9
+	VANDNPS Y6, Y9, Y6
+	VADDPS  Y6, Y8, Y8
+	VMOVUPS Y6, 480(R12)
+	VADDPS  Y8, Y7, Y6
+	VADDPS  Y6, Y13, Y6
+	VADDPS  Y6, Y11, Y6
+	VMOVUPS Y6, 1024(R11)
+	ADDQ    $0x000004c0, R11
+	DECQ    R10
+	JNZ     targetsExpOnlyLoop
+
+	// Pass 2. loss = log32(s)·T - D, a chunk at a time (seq.TargetLoss);
+	// losses[i] = loss; acc[i%8] += float64(loss). Three loops: without lse,
+	// with lse (and no z-loss), with the z-loss (and lse).
+	MOVQ  R9, R10
+	LEAQ  (SP), R11
+	ADDQ  $0x3f, R11
+	ANDQ  $-64, R11
+	TESTB $0x01, 9824(SP)
+	JNZ   targetsLse
+
+targetsLogLoop:
+	CMPQ R10, $0x08
+	JLT  targetsLogLast
+
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU   1024(R11), Y0
+	VMOVDQU   2240(R11), Y1
+	VMOVDQU   3456(R11), Y2
+	VMOVDQU   4672(R11), Y3
+	VMOVDQU   5888(R11), Y4
+	VMOVDQU   logExpInv<>+0(SB), Y5
+	VMOVDQU   logExpInv<>+0(SB), Y6
+	VMOVDQU   logExpInv<>+0(SB), Y7
+	VPSRLD    $0x17, Y0, Y0
+	VPSRLD    $0x17, Y1, Y1
+	VPSRLD    $0x17, Y2, Y2
+	VPSRLD    $0x17, Y3, Y3
+	VPSUBD    logExpBias<>+0(SB), Y0, Y9
+	VPSUBD    logExpBias<>+0(SB), Y1, Y10
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VPSRLD    $0x17, Y4, Y4
+	VPSUBD    Y0, Y5, Y0
+	VPSUBD    logExpBias<>+0(SB), Y2, Y11
+	VMOVDQU   logExpInv<>+0(SB), Y5
+	VPSUBD    Y1, Y6, Y1
+	VPSUBD    Y2, Y7, Y2
+	VPSLLD    $0x17, Y0, Y0
+	VPSUBD    logExpBias<>+0(SB), Y3, Y6
+	VPSLLD    $0x17, Y1, Y1
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    1024(R11), Y0, Y0
+	VPSUBD    logExpBias<>+0(SB), Y4, Y7
+	VMULPS    2240(R11), Y1, Y1
+	VMULPS    3456(R11), Y2, Y2
+	VCVTDQ2PS Y9, Y9
+	VCVTDQ2PS Y10, Y10
+	VCVTDQ2PS Y11, Y11
+	VCVTDQ2PS Y6, Y6
+	VPSUBD    Y3, Y8, Y3
+	VADDPS    Y0, Y0, Y12
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y8
+	VPSUBD    Y4, Y5, Y4
+	VPSLLD    $0x17, Y3, Y3
+	VADDPS    Y1, Y1, Y13
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
+	VPSLLD    $0x17, Y4, Y4
+	VMULPS    4672(R11), Y3, Y3
+	VADDPS    Y2, Y2, Y15
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
+	VMULPS    5888(R11), Y4, Y4
+	VBLENDVPS Y8, Y12, Y0, Y0
+	VCVTDQ2PS Y7, Y7
+	VBLENDVPS Y5, Y13, Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y13
+	VADDPS    Y3, Y3, Y12
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y3, Y0
+	VBLENDVPS Y14, Y15, Y2, Y15
+	VADDPS    Y4, Y4, Y2
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VSUBPS    one<>+0(SB), Y15, Y15
+	VBLENDVPS Y0, Y12, Y3, Y3
+	VSUBPS    one<>+0(SB), Y9, Y12
+	VSUBPS    one<>+0(SB), Y3, Y3
+	VBLENDVPS Y8, Y12, Y9, Y9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
+	VMULPS    logP0<>+0(SB), Y13, Y12
+	VBLENDVPS Y8, Y2, Y4, Y2
+	VSUBPS    one<>+0(SB), Y10, Y4
+	VSUBPS    one<>+0(SB), Y2, Y2
+	VADDPS    logP1<>+0(SB), Y12, Y12
+	VBLENDVPS Y5, Y4, Y10, Y4
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y5
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VMULPS    logP0<>+0(SB), Y1, Y10
+	VMULPS    Y13, Y12, Y12
+	VMOVUPS   Y9, 1120(R11)
+	VADDPS    logP1<>+0(SB), Y10, Y10
+	VSUBPS    one<>+0(SB), Y11, Y9
+	VADDPS    logP2<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VBLENDVPS Y14, Y9, Y11, Y9
+	VMULPS    expLn2Lo<>+0(SB), Y4, Y11
+	VMULPS    logP0<>+0(SB), Y15, Y14
+	VMULPS    Y13, Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y4, Y4
+	VADDPS    logP2<>+0(SB), Y10, Y10
+	VADDPS    logP1<>+0(SB), Y14, Y14
+	VADDPS    logP3<>+0(SB), Y12, Y12
+	VMOVUPS   Y4, 2336(R11)
+	VMULPS    Y1, Y10, Y10
+	VSUBPS    one<>+0(SB), Y6, Y4
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP3<>+0(SB), Y10, Y10
+	VBLENDVPS Y0, Y4, Y6, Y0
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y4
+	VMULPS    logP0<>+0(SB), Y3, Y6
+	VADDPS    logP2<>+0(SB), Y14, Y14
+	VADDPS    logP4<>+0(SB), Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VMULPS    Y1, Y10, Y10
+	VADDPS    logP1<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VMOVUPS   Y9, 3552(R11)
+	VADDPS    logP4<>+0(SB), Y10, Y10
+	VSUBPS    one<>+0(SB), Y7, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP3<>+0(SB), Y14, Y14
+	VADDPS    logP5<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VBLENDVPS Y8, Y9, Y7, Y7
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y8
+	VMULPS    logP0<>+0(SB), Y2, Y9
+	VADDPS    logP2<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
+	VADDPS    logP5<>+0(SB), Y10, Y10
+	VADDPS    logP1<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP4<>+0(SB), Y14, Y14
+	VADDPS    logP6<>+0(SB), Y12, Y12
+	VMOVUPS   Y0, 4768(R11)
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y13, Y13, Y0
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP3<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP6<>+0(SB), Y10, Y10
+	VADDPS    logP2<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP5<>+0(SB), Y14, Y14
+	VADDPS    logP7<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP4<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP7<>+0(SB), Y10, Y10
+	VADDPS    logP3<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP6<>+0(SB), Y14, Y14
+	VADDPS    logP8<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP5<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP8<>+0(SB), Y10, Y10
+	VADDPS    logP4<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP7<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y12, Y12
+	VMULPS    half<>+0(SB), Y0, Y0
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP6<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VADDPS    Y5, Y12, Y12
+	VMULPS    Y1, Y1, Y5
+	VADDPS    logP5<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP8<>+0(SB), Y14, Y14
+	VSUBPS    Y0, Y12, Y12
+	VMULPS    Y15, Y15, Y0
+	VMULPS    Y5, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP7<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    half<>+0(SB), Y5, Y5
+	VADDPS    Y12, Y13, Y13
+	VMULPS    Y3, Y3, Y12
+	VADDPS    Y11, Y10, Y10
+	VMULPS    half<>+0(SB), Y0, Y11
+	VADDPS    logP6<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VMULPS    Y0, Y14, Y14
+	VMULPS    Y2, Y2, Y0
+	VADDPS    1120(R11), Y13, Y13
+	VSUBPS    Y5, Y10, Y5
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP8<>+0(SB), Y6, Y10
+	VMULPS    expLn2Lo<>+0(SB), Y7, Y6
+	VADDPS    Y4, Y14, Y4
+	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
+	VMULPS    half<>+0(SB), Y12, Y14
+	VADDPS    Y5, Y1, Y1
+	VMULPS    1056(R11), Y13, Y5
+	VADDPS    logP7<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VMULPS    half<>+0(SB), Y0, Y13
+	VSUBPS    Y11, Y4, Y4
+	VMOVUPS   Y7, 5984(R11)
+	VADDPS    2336(R11), Y1, Y1
+	VSUBPS    1088(R11), Y5, Y5
+	VMULPS    Y2, Y9, Y7
+	VMULPS    Y12, Y10, Y9
+	VADDPS    Y4, Y15, Y4
+	VMULPS    2272(R11), Y1, Y1
+	VADDPS    logP8<>+0(SB), Y7, Y7
+	VADDPS    Y8, Y9, Y8
+	VADDPS    3552(R11), Y4, Y4
+	VSUBPS    2304(R11), Y1, Y1
+	VMULPS    Y2, Y7, Y7
+	VSUBPS    Y14, Y8, Y8
+	VMULPS    3488(R11), Y4, Y4
+	VMULPS    Y0, Y7, Y0
+	VADDPS    Y8, Y3, Y3
+	VSUBPS    3520(R11), Y4, Y4
+	VADDPS    Y6, Y0, Y0
+	VADDPS    4768(R11), Y3, Y6
+	VMOVDQU   7104(R11), Y3
+	VSUBPS    Y13, Y0, Y0
+	VMULPS    4704(R11), Y6, Y7
+	VMOVDQU   8320(R11), Y6
+	VPSRLD    $0x17, Y3, Y3
+	VADDPS    Y0, Y2, Y0
+	VSUBPS    4736(R11), Y7, Y9
+	VMOVDQU   9536(R11), Y2
+	VMOVDQU   logExpInv<>+0(SB), Y7
+	VPSUBD    logExpBias<>+0(SB), Y3, Y8
+	VPSRLD    $0x17, Y6, Y6
+	VCVTDQ2PS Y8, Y8
+	VADDPS    5984(R11), Y0, Y11
+	VMOVDQU   logExpInv<>+0(SB), Y0
+	VPSUBD    logExpBias<>+0(SB), Y6, Y10
+	VCVTDQ2PS Y10, Y10
+	VPSRLD    $0x17, Y2, Y2
+	VPSUBD    Y3, Y7, Y3
+	VSUBPS    one<>+0(SB), Y8, Y7
+	VMULPS    5920(R11), Y11, Y12
+	VMOVDQU   logExpInv<>+0(SB), Y11
+	VPSLLD    $0x17, Y3, Y3
+	VPSUBD    logExpBias<>+0(SB), Y2, Y13
+	VMULPS    7104(R11), Y3, Y3
+	VCVTDQ2PS Y13, Y13
+	VSUBPS    one<>+0(SB), Y10, Y14
+	VPSUBD    Y6, Y0, Y0
+	VSUBPS    5952(R11), Y12, Y6
+	VPSLLD    $0x17, Y0, Y0
+	VMULPS    8320(R11), Y0, Y0
+	VADDPS    Y3, Y3, Y15
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y3, Y12
+	VPSUBD    Y2, Y11, Y2
+	VSUBPS    one<>+0(SB), Y13, Y11
+	VBLENDVPS Y12, Y7, Y8, Y7
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    expLn2Lo<>+0(SB), Y7, Y8
+	VMULPS    9536(R11), Y2, Y2
+	VBLENDVPS Y12, Y15, Y3, Y3
+	VMULPS    expLn2Hi<>+0(SB), Y7, Y15
+	VADDPS    Y0, Y0, Y12
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y7
+	VSUBPS    one<>+0(SB), Y3, Y3
+	VBLENDVPS Y7, Y14, Y10, Y14
+	VADDPS    Y2, Y2, Y10
+	VMOVUPS   Y15, 7200(R11)
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y15
+	VBLENDVPS Y7, Y12, Y0, Y0
+	VMULPS    expLn2Lo<>+0(SB), Y14, Y7
+	VSUBPS    one<>+0(SB), Y0, Y0
+	VMULPS    logP0<>+0(SB), Y3, Y12
+	VBLENDVPS Y15, Y11, Y13, Y11
+	VBLENDVPS Y15, Y10, Y2, Y2
+	VMULPS    Y3, Y3, Y13
+	VMULPS    expLn2Lo<>+0(SB), Y11, Y10
+	VSUBPS    one<>+0(SB), Y2, Y2
+	VMULPS    expLn2Hi<>+0(SB), Y14, Y14
+	VMULPS    logP0<>+0(SB), Y0, Y15
+	VADDPS    logP1<>+0(SB), Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y11, Y11
+	VMOVUPS   Y14, 8416(R11)
+	VMULPS    logP0<>+0(SB), Y2, Y14
+	VADDPS    logP1<>+0(SB), Y15, Y15
+	VMULPS    Y3, Y12, Y12
+	VMOVUPS   Y11, 9632(R11)
+	VMULPS    Y0, Y0, Y11
+	VADDPS    logP1<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y15, Y15
+	VADDPS    logP2<>+0(SB), Y12, Y12
+	VMULPS    Y2, Y14, Y14
+	VADDPS    logP2<>+0(SB), Y15, Y15
+	VMULPS    Y3, Y12, Y12
+	VADDPS    logP2<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y15, Y15
+	VADDPS    logP3<>+0(SB), Y12, Y12
+	VMULPS    Y2, Y14, Y14
+	VADDPS    logP3<>+0(SB), Y15, Y15
+	VMULPS    Y3, Y12, Y12
+	VADDPS    logP3<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y15, Y15
+	VADDPS    logP4<>+0(SB), Y12, Y12
+	VMULPS    Y2, Y14, Y14
+	VADDPS    logP4<>+0(SB), Y15, Y15
+	VMULPS    Y3, Y12, Y12
+	VADDPS    logP4<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y15, Y15
+	VADDPS    logP5<>+0(SB), Y12, Y12
+	VMULPS    Y2, Y14, Y14
+	VADDPS    logP5<>+0(SB), Y15, Y15
+	VMULPS    Y3, Y12, Y12
+	VADDPS    logP5<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y15, Y15
+	VADDPS    logP6<>+0(SB), Y12, Y12
+	VMULPS    Y2, Y14, Y14
+	VADDPS    logP6<>+0(SB), Y15, Y15
+	VMULPS    Y3, Y12, Y12
+	VADDPS    logP6<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y15, Y15
+	VADDPS    logP7<>+0(SB), Y12, Y12
+	VMULPS    Y2, Y14, Y14
+	VADDPS    logP7<>+0(SB), Y15, Y15
+	VMULPS    Y3, Y12, Y12
+	VADDPS    logP7<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y15, Y15
+	VADDPS    logP8<>+0(SB), Y12, Y12
+	VMULPS    Y2, Y14, Y14
+	VADDPS    logP8<>+0(SB), Y15, Y15
+	VMULPS    Y3, Y12, Y12
+	VADDPS    logP8<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y15, Y15
+	VMULPS    Y13, Y12, Y12
+	VMULPS    half<>+0(SB), Y13, Y13
+	VMULPS    Y2, Y14, Y14
+	VMULPS    Y11, Y15, Y15
+	VADDPS    Y8, Y12, Y12
+	VMULPS    Y2, Y2, Y8
+	VMULPS    half<>+0(SB), Y11, Y11
+	VADDPS    Y7, Y15, Y7
+	VSUBPS    Y13, Y12, Y12
+	VMULPS    Y8, Y14, Y13
+	VMULPS    half<>+0(SB), Y8, Y8
+	VSUBPS    Y11, Y7, Y7
+	VADDPS    Y12, Y3, Y3
+	VADDPS    Y10, Y13, Y10
+	VADDPS    Y7, Y0, Y0
+	VADDPS    7200(R11), Y3, Y3
+	VSUBPS    Y8, Y10, Y7
+	VADDPS    8416(R11), Y0, Y0
+	VMULPS    7136(R11), Y3, Y3
+	VADDPS    Y7, Y2, Y2
+	VMULPS    8352(R11), Y0, Y0
+	VSUBPS    7168(R11), Y3, Y3
+	VADDPS    9632(R11), Y2, Y2
+	VSUBPS    8384(R11), Y0, Y0
+	VMULPS    9568(R11), Y2, Y2
+	VSUBPS    9600(R11), Y2, Y2
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses639
+	VMOVUPS Y5, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y4, 64(DX)
+	VMOVUPS Y9, 96(DX)
+	VMOVUPS Y6, 128(DX)
+	VMOVUPS Y3, 160(DX)
+	VMOVUPS Y0, 192(DX)
+	VMOVUPS Y2, 224(DX)
+	ADDQ    $0x00000100, DX
+
+noLosses639:
+	VMOVUPD      (R8), Y7
+	VMOVUPD      32(R8), Y8
+	VCVTPS2PD    X5, Y10
+	VEXTRACTF128 $0x01, Y5, X5
+	VCVTPS2PD    X5, Y5
+	VADDPD       Y7, Y10, Y7
+	VADDPD       Y8, Y5, Y5
+	VCVTPS2PD    X1, Y8
+	VEXTRACTF128 $0x01, Y1, X1
+	VCVTPS2PD    X1, Y1
+	VADDPD       Y7, Y8, Y7
+	VADDPD       Y5, Y1, Y1
+	VCVTPS2PD    X4, Y5
+	VEXTRACTF128 $0x01, Y4, X4
+	VCVTPS2PD    X4, Y4
+	VADDPD       Y7, Y5, Y5
+	VADDPD       Y1, Y4, Y1
+	VCVTPS2PD    X9, Y4
+	VEXTRACTF128 $0x01, Y9, X7
+	VCVTPS2PD    X7, Y7
+	VADDPD       Y5, Y4, Y4
+	VADDPD       Y1, Y7, Y1
+	VCVTPS2PD    X6, Y5
+	VEXTRACTF128 $0x01, Y6, X6
+	VCVTPS2PD    X6, Y6
+	VADDPD       Y4, Y5, Y4
+	VADDPD       Y1, Y6, Y1
+	VCVTPS2PD    X3, Y5
+	VEXTRACTF128 $0x01, Y3, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y4, Y5, Y4
+	VADDPD       Y1, Y3, Y1
+	VCVTPS2PD    X0, Y3
+	VEXTRACTF128 $0x01, Y0, X0
+	VCVTPS2PD    X0, Y0
+	VADDPD       Y4, Y3, Y3
+	VADDPD       Y1, Y0, Y0
+	VCVTPS2PD    X2, Y1
+	VEXTRACTF128 $0x01, Y2, X2
+	VCVTPS2PD    X2, Y2
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y0, Y2, Y0
+	VMOVUPD      Y1, (R8)
+	VMOVUPD      Y0, 32(R8)
+	ADDQ         $0x00002600, R11
+	SUBQ         $0x08, R10
+	JMP          targetsLogLoop
+
+targetsLogLast:
+	TESTQ R10, R10
+	JZ    targetsGrad
+
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU   1024(R11), Y0
+	VMOVDQU   logExpInv<>+0(SB), Y1
+	VPSRLD    $0x17, Y0, Y0
+	VPSUBD    Y0, Y1, Y1
+	VPSUBD    logExpBias<>+0(SB), Y0, Y0
+	VPSLLD    $0x17, Y1, Y1
+	VCVTDQ2PS Y0, Y0
+	VMULPS    1024(R11), Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y4
+	VADDPS    Y1, Y1, Y3
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y2
+	VBLENDVPS Y2, Y4, Y0, Y0
+	VBLENDVPS Y2, Y3, Y1, Y1
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y2
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VMOVUPS   Y0, 1120(R11)
+	VMULPS    logP0<>+0(SB), Y1, Y3
+	VMULPS    Y1, Y1, Y0
+	VADDPS    logP1<>+0(SB), Y3, Y3
+	VMULPS    half<>+0(SB), Y0, Y4
+	VMULPS    Y1, Y3, Y3
+	VADDPS    logP2<>+0(SB), Y3, Y3
+	VMULPS    Y1, Y3, Y3
+	VADDPS    logP3<>+0(SB), Y3, Y3
+	VMULPS    Y1, Y3, Y3
+	VADDPS    logP4<>+0(SB), Y3, Y3
+	VMULPS    Y1, Y3, Y3
+	VADDPS    logP5<>+0(SB), Y3, Y3
+	VMULPS    Y1, Y3, Y3
+	VADDPS    logP6<>+0(SB), Y3, Y3
+	VMULPS    Y1, Y3, Y3
+	VADDPS    logP7<>+0(SB), Y3, Y3
+	VMULPS    Y1, Y3, Y3
+	VADDPS    logP8<>+0(SB), Y3, Y3
+	VMULPS    Y1, Y3, Y3
+	VMULPS    Y0, Y3, Y0
+	VADDPS    Y2, Y0, Y0
+	VSUBPS    Y4, Y0, Y0
+	VADDPS    Y0, Y1, Y0
+	VADDPS    1120(R11), Y0, Y0
+	VMULPS    1056(R11), Y0, Y0
+	VSUBPS    1088(R11), Y0, Y0
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses640
+	VMOVUPS Y0, (DX)
+	ADDQ    $0x00000020, DX
+
+noLosses640:
+	VMOVUPD      (R8), Y1
+	VMOVUPD      32(R8), Y2
+	VCVTPS2PD    X0, Y3
+	VEXTRACTF128 $0x01, Y0, X0
+	VCVTPS2PD    X0, Y0
+	VADDPD       Y1, Y3, Y1
+	VADDPD       Y2, Y0, Y0
+	VMOVUPD      Y1, (R8)
+	VMOVUPD      Y0, 32(R8)
+	ADDQ         $0x000004c0, R11
+	DECQ         R10
+	JMP          targetsLogLast
+
+targetsLse:
+	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
+	// the record and then to lse (when not nil).
+	TESTB $0x02, 9824(SP)
+	JNZ   targetsZ
+
+targetsLseLogLoop:
+	CMPQ R10, $0x08
+	JLT  targetsLseLogLast
+
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU   1024(R11), Y0
+	VMOVDQU   2240(R11), Y1
+	VMOVDQU   3456(R11), Y2
+	VMOVDQU   4672(R11), Y3
+	VMOVDQU   5888(R11), Y4
+	VMOVDQU   logExpInv<>+0(SB), Y5
+	VMOVDQU   logExpInv<>+0(SB), Y6
+	VMOVDQU   logExpInv<>+0(SB), Y7
+	VPSRLD    $0x17, Y0, Y0
+	VPSRLD    $0x17, Y1, Y1
+	VPSRLD    $0x17, Y2, Y2
+	VPSRLD    $0x17, Y3, Y3
+	VPSUBD    logExpBias<>+0(SB), Y0, Y9
+	VPSUBD    logExpBias<>+0(SB), Y1, Y10
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VPSRLD    $0x17, Y4, Y4
+	VPSUBD    Y0, Y5, Y0
+	VPSUBD    logExpBias<>+0(SB), Y2, Y11
+	VMOVDQU   logExpInv<>+0(SB), Y5
+	VPSUBD    Y1, Y6, Y1
+	VPSUBD    Y2, Y7, Y2
+	VPSLLD    $0x17, Y0, Y0
+	VPSUBD    logExpBias<>+0(SB), Y3, Y6
+	VPSLLD    $0x17, Y1, Y1
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    1024(R11), Y0, Y0
+	VPSUBD    logExpBias<>+0(SB), Y4, Y7
+	VMULPS    2240(R11), Y1, Y1
+	VMULPS    3456(R11), Y2, Y2
+	VCVTDQ2PS Y9, Y9
+	VCVTDQ2PS Y10, Y10
+	VCVTDQ2PS Y11, Y11
+	VCVTDQ2PS Y6, Y6
+	VPSUBD    Y3, Y8, Y3
+	VADDPS    Y0, Y0, Y12
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y8
+	VPSUBD    Y4, Y5, Y4
+	VPSLLD    $0x17, Y3, Y3
+	VADDPS    Y1, Y1, Y13
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
+	VPSLLD    $0x17, Y4, Y4
+	VMULPS    4672(R11), Y3, Y3
+	VADDPS    Y2, Y2, Y15
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
+	VMULPS    5888(R11), Y4, Y4
+	VBLENDVPS Y8, Y12, Y0, Y0
+	VCVTDQ2PS Y7, Y7
+	VBLENDVPS Y5, Y13, Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y13
+	VADDPS    Y3, Y3, Y12
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y3, Y0
+	VBLENDVPS Y14, Y15, Y2, Y15
+	VADDPS    Y4, Y4, Y2
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VSUBPS    one<>+0(SB), Y15, Y15
+	VBLENDVPS Y0, Y12, Y3, Y3
+	VSUBPS    one<>+0(SB), Y9, Y12
+	VSUBPS    one<>+0(SB), Y3, Y3
+	VBLENDVPS Y8, Y12, Y9, Y9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
+	VMULPS    logP0<>+0(SB), Y13, Y12
+	VBLENDVPS Y8, Y2, Y4, Y2
+	VSUBPS    one<>+0(SB), Y10, Y4
+	VSUBPS    one<>+0(SB), Y2, Y2
+	VADDPS    logP1<>+0(SB), Y12, Y12
+	VBLENDVPS Y5, Y4, Y10, Y4
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y5
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VMULPS    logP0<>+0(SB), Y1, Y10
+	VMULPS    Y13, Y12, Y12
+	VMOVUPS   Y9, 1120(R11)
+	VADDPS    logP1<>+0(SB), Y10, Y10
+	VSUBPS    one<>+0(SB), Y11, Y9
+	VADDPS    logP2<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VBLENDVPS Y14, Y9, Y11, Y9
+	VMULPS    expLn2Lo<>+0(SB), Y4, Y11
+	VMULPS    logP0<>+0(SB), Y15, Y14
+	VMULPS    Y13, Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y4, Y4
+	VADDPS    logP2<>+0(SB), Y10, Y10
+	VADDPS    logP1<>+0(SB), Y14, Y14
+	VADDPS    logP3<>+0(SB), Y12, Y12
+	VMOVUPS   Y4, 2336(R11)
+	VMULPS    Y1, Y10, Y10
+	VSUBPS    one<>+0(SB), Y6, Y4
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP3<>+0(SB), Y10, Y10
+	VBLENDVPS Y0, Y4, Y6, Y0
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y4
+	VMULPS    logP0<>+0(SB), Y3, Y6
+	VADDPS    logP2<>+0(SB), Y14, Y14
+	VADDPS    logP4<>+0(SB), Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VMULPS    Y1, Y10, Y10
+	VADDPS    logP1<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VMOVUPS   Y9, 3552(R11)
+	VADDPS    logP4<>+0(SB), Y10, Y10
+	VSUBPS    one<>+0(SB), Y7, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP3<>+0(SB), Y14, Y14
+	VADDPS    logP5<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VBLENDVPS Y8, Y9, Y7, Y7
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y8
+	VMULPS    logP0<>+0(SB), Y2, Y9
+	VADDPS    logP2<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
+	VADDPS    logP5<>+0(SB), Y10, Y10
+	VADDPS    logP1<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP4<>+0(SB), Y14, Y14
+	VADDPS    logP6<>+0(SB), Y12, Y12
+	VMOVUPS   Y0, 4768(R11)
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y13, Y13, Y0
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP3<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP6<>+0(SB), Y10, Y10
+	VADDPS    logP2<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP5<>+0(SB), Y14, Y14
+	VADDPS    logP7<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP4<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP7<>+0(SB), Y10, Y10
+	VADDPS    logP3<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP6<>+0(SB), Y14, Y14
+	VADDPS    logP8<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP5<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP8<>+0(SB), Y10, Y10
+	VADDPS    logP4<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP7<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y12, Y12
+	VMULPS    half<>+0(SB), Y0, Y0
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP6<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VADDPS    Y5, Y12, Y12
+	VMULPS    Y1, Y1, Y5
+	VADDPS    logP5<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP8<>+0(SB), Y14, Y14
+	VSUBPS    Y0, Y12, Y12
+	VMULPS    Y15, Y15, Y0
+	VMULPS    Y5, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP7<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    half<>+0(SB), Y5, Y5
+	VADDPS    Y12, Y13, Y13
+	VMULPS    Y3, Y3, Y12
+	VADDPS    Y11, Y10, Y10
+	VMULPS    half<>+0(SB), Y0, Y11
+	VADDPS    logP6<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VMULPS    Y0, Y14, Y14
+	VMULPS    Y2, Y2, Y0
+	VADDPS    1120(R11), Y13, Y13
+	VSUBPS    Y5, Y10, Y5
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP8<>+0(SB), Y6, Y10
+	VMULPS    expLn2Lo<>+0(SB), Y7, Y6
+	VADDPS    Y4, Y14, Y4
+	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
+	VMULPS    half<>+0(SB), Y12, Y14
+	VADDPS    Y5, Y1, Y1
+	VMULPS    1056(R11), Y13, Y5
+	VADDPS    1152(R11), Y13, Y13
+	VADDPS    logP7<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VSUBPS    Y11, Y4, Y4
+	VMOVUPS   1184(R11), Y11
+	VMOVUPS   Y7, 5984(R11)
+	VMULPS    half<>+0(SB), Y0, Y7
+	VADDPS    2336(R11), Y1, Y1
+	VMULPS    Y2, Y9, Y9
+	VMULPS    Y12, Y10, Y10
+	VADDPS    Y4, Y15, Y4
+	VSUBPS    1088(R11), Y5, Y5
+	VMULPS    2272(R11), Y1, Y12
+	VADDPS    2368(R11), Y1, Y1
+	VADDPS    logP8<>+0(SB), Y9, Y9
+	VADDPS    Y8, Y10, Y8
+	VMOVUPS   2400(R11), Y10
+	VADDPS    3552(R11), Y4, Y4
+	VBLENDVPS Y11, 1152(R11), Y13, Y11
+	VSUBPS    2304(R11), Y12, Y12
+	VMOVUPS   Y11, 1184(R11)
+	VMULPS    Y2, Y9, Y9
+	VSUBPS    Y14, Y8, Y8
+	VMULPS    3488(R11), Y4, Y11
+	VADDPS    3584(R11), Y4, Y4
+	VMOVUPS   3616(R11), Y13
+	VBLENDVPS Y10, 2368(R11), Y1, Y1
+	VMULPS    Y0, Y9, Y0
+	VADDPS    Y8, Y3, Y3
+	VMOVUPS   Y1, 2400(R11)
+	VSUBPS    3520(R11), Y11, Y1
+	VADDPS    Y6, Y0, Y0
+	VADDPS    4768(R11), Y3, Y3
+	VBLENDVPS Y13, 3584(R11), Y4, Y4
+	VMOVUPS   Y4, 3616(R11)
+	VMOVDQU   7104(R11), Y4
+	VSUBPS    Y7, Y0, Y0
+	VMOVUPS   4832(R11), Y7
+	VMULPS    4704(R11), Y3, Y6
+	VADDPS    4800(R11), Y3, Y3
+	VADDPS    Y0, Y2, Y0
+	VSUBPS    4736(R11), Y6, Y2
+	VPSRLD    $0x17, Y4, Y4
+	VBLENDVPS Y7, 4800(R11), Y3, Y7
+	VMOVDQU   8320(R11), Y3
+	VMOVDQU   logExpInv<>+0(SB), Y6
+	VMOVUPS   Y7, 4832(R11)
+	VPSUBD    logExpBias<>+0(SB), Y4, Y7
+	VADDPS    5984(R11), Y0, Y0
+	VCVTDQ2PS Y7, Y7
+	VMULPS    5920(R11), Y0, Y8
+	VADDPS    6016(R11), Y0, Y0
+	VPSRLD    $0x17, Y3, Y3
+	VPSUBD    Y4, Y6, Y4
+	VSUBPS    one<>+0(SB), Y7, Y9
+	VMOVUPS   6048(R11), Y10
+	VMOVDQU   logExpInv<>+0(SB), Y6
+	VPSLLD    $0x17, Y4, Y4
+	VPSUBD    logExpBias<>+0(SB), Y3, Y11
+	VMULPS    7104(R11), Y4, Y4
+	VCVTDQ2PS Y11, Y11
+	VSUBPS    5952(R11), Y8, Y14
+	VADDPS    Y4, Y4, Y13
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
+	VBLENDVPS Y10, 6016(R11), Y0, Y0
+	VPSUBD    Y3, Y6, Y3
+	VSUBPS    one<>+0(SB), Y11, Y6
+	VBLENDVPS Y8, Y9, Y7, Y7
+	VMOVUPS   Y0, 6048(R11)
+	VPSLLD    $0x17, Y3, Y0
+	VMULPS    expLn2Lo<>+0(SB), Y7, Y3
+	VMULPS    8320(R11), Y0, Y0
+	VBLENDVPS Y8, Y13, Y4, Y4
+	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
+	VSUBPS    one<>+0(SB), Y4, Y9
+	VADDPS    Y0, Y0, Y8
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y4
+	VMOVUPS   Y7, 7200(R11)
+	VMULPS    logP0<>+0(SB), Y9, Y10
+	VMULPS    Y9, Y9, Y7
+	VBLENDVPS Y4, Y6, Y11, Y6
+	VMULPS    expLn2Lo<>+0(SB), Y6, Y11
+	VMULPS    expLn2Hi<>+0(SB), Y6, Y6
+	VBLENDVPS Y4, Y8, Y0, Y0
+	VSUBPS    one<>+0(SB), Y0, Y0
+	VADDPS    logP1<>+0(SB), Y10, Y4
+	VMULPS    half<>+0(SB), Y7, Y8
+	VMOVUPS   Y6, 8416(R11)
+	VMULPS    logP0<>+0(SB), Y0, Y6
+	VMULPS    Y9, Y4, Y10
+	VMULPS    Y0, Y0, Y4
+	VADDPS    logP1<>+0(SB), Y6, Y6
+	VADDPS    logP2<>+0(SB), Y10, Y10
+	VMULPS    half<>+0(SB), Y4, Y13
+	VMULPS    Y0, Y6, Y6
+	VMULPS    Y9, Y10, Y10
+	VADDPS    logP2<>+0(SB), Y6, Y6
+	VADDPS    logP3<>+0(SB), Y10, Y10
+	VMULPS    Y0, Y6, Y6
+	VMULPS    Y9, Y10, Y10
+	VADDPS    logP3<>+0(SB), Y6, Y6
+	VADDPS    logP4<>+0(SB), Y10, Y10
+	VMULPS    Y0, Y6, Y6
+	VMULPS    Y9, Y10, Y10
+	VADDPS    logP4<>+0(SB), Y6, Y6
+	VADDPS    logP5<>+0(SB), Y10, Y10
+	VMULPS    Y0, Y6, Y6
+	VMULPS    Y9, Y10, Y10
+	VADDPS    logP5<>+0(SB), Y6, Y6
+	VADDPS    logP6<>+0(SB), Y10, Y10
+	VMULPS    Y0, Y6, Y6
+	VMULPS    Y9, Y10, Y10
+	VADDPS    logP6<>+0(SB), Y6, Y6
+	VADDPS    logP7<>+0(SB), Y10, Y10
+	VMULPS    Y0, Y6, Y6
+	VMULPS    Y9, Y10, Y10
+	VADDPS    logP7<>+0(SB), Y6, Y6
+	VADDPS    logP8<>+0(SB), Y10, Y10
+	VMULPS    Y0, Y6, Y6
+	VMULPS    Y9, Y10, Y10
+	VADDPS    logP8<>+0(SB), Y6, Y6
+	VMULPS    Y7, Y10, Y7
+	VMULPS    Y0, Y6, Y6
+	VADDPS    Y3, Y7, Y3
+	VMULPS    Y4, Y6, Y4
+	VSUBPS    Y8, Y3, Y3
+	VADDPS    Y11, Y4, Y4
+	VADDPS    Y3, Y9, Y3
+	VSUBPS    Y13, Y4, Y4
+	VADDPS    7200(R11), Y3, Y3
+	VADDPS    Y4, Y0, Y0
+	VMOVUPS   7264(R11), Y6
+	VMULPS    7136(R11), Y3, Y4
+	VADDPS    7232(R11), Y3, Y3
+	VADDPS    8416(R11), Y0, Y0
+	VSUBPS    7168(R11), Y4, Y4
+	VBLENDVPS Y6, 7232(R11), Y3, Y3
+	VMULPS    8352(R11), Y0, Y6
+	VADDPS    8448(R11), Y0, Y0
+	VMOVUPS   Y3, 7264(R11)
+	VMOVUPS   8480(R11), Y3
+	VSUBPS    8384(R11), Y6, Y6
+	VBLENDVPS Y3, 8448(R11), Y0, Y0
+	VMOVUPS   Y0, 8480(R11)
+	VMOVDQU   9536(R11), Y0
+	VPSRLD    $0x17, Y0, Y0
+	VMOVDQU   logExpInv<>+0(SB), Y3
+	VPSUBD    logExpBias<>+0(SB), Y0, Y7
+	VCVTDQ2PS Y7, Y7
+	VSUBPS    one<>+0(SB), Y7, Y8
+	VPSUBD    Y0, Y3, Y0
+	VPSLLD    $0x17, Y0, Y0
+	VMULPS    9536(R11), Y0, Y0
+	VADDPS    Y0, Y0, Y9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y3
+	VBLENDVPS Y3, Y8, Y7, Y7
+	VMULPS    expLn2Lo<>+0(SB), Y7, Y8
+	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
+	VBLENDVPS Y3, Y9, Y0, Y0
+	VSUBPS    one<>+0(SB), Y0, Y0
+	VMOVUPS   Y7, 9632(R11)
+	VMULPS    logP0<>+0(SB), Y0, Y7
+	VMULPS    Y0, Y0, Y3
+	VADDPS    logP1<>+0(SB), Y7, Y7
+	VMULPS    half<>+0(SB), Y3, Y9
+	VMULPS    Y0, Y7, Y7
+	VADDPS    logP2<>+0(SB), Y7, Y7
+	VMULPS    Y0, Y7, Y7
+	VADDPS    logP3<>+0(SB), Y7, Y7
+	VMULPS    Y0, Y7, Y7
+	VADDPS    logP4<>+0(SB), Y7, Y7
+	VMULPS    Y0, Y7, Y7
+	VADDPS    logP5<>+0(SB), Y7, Y7
+	VMULPS    Y0, Y7, Y7
+	VADDPS    logP6<>+0(SB), Y7, Y7
+	VMULPS    Y0, Y7, Y7
+	VADDPS    logP7<>+0(SB), Y7, Y7
+	VMULPS    Y0, Y7, Y7
+	VADDPS    logP8<>+0(SB), Y7, Y7
+	VMULPS    Y0, Y7, Y7
+	VMULPS    Y3, Y7, Y3
+	VADDPS    Y8, Y3, Y3
+	VSUBPS    Y9, Y3, Y3
+	VADDPS    Y3, Y0, Y0
+	VADDPS    9632(R11), Y0, Y0
+	VMULPS    9568(R11), Y0, Y3
+	VADDPS    9664(R11), Y0, Y0
+	VMOVUPS   9696(R11), Y7
+	VSUBPS    9600(R11), Y3, Y3
+	VBLENDVPS Y7, 9664(R11), Y0, Y0
+	VMOVUPS   Y0, 9696(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses641
+	VMOVUPS Y5, (DX)
+	VMOVUPS Y12, 32(DX)
+	VMOVUPS Y1, 64(DX)
+	VMOVUPS Y2, 96(DX)
+	VMOVUPS Y14, 128(DX)
+	VMOVUPS Y4, 160(DX)
+	VMOVUPS Y6, 192(DX)
+	VMOVUPS Y3, 224(DX)
+	ADDQ    $0x00000100, DX
+
+noLosses641:
+	VMOVUPD      (R8), Y0
+	VMOVUPD      32(R8), Y7
+	VCVTPS2PD    X5, Y8
+	VEXTRACTF128 $0x01, Y5, X5
+	VCVTPS2PD    X5, Y5
+	VADDPD       Y0, Y8, Y0
+	VADDPD       Y7, Y5, Y5
+	VCVTPS2PD    X12, Y7
+	VEXTRACTF128 $0x01, Y12, X8
+	VCVTPS2PD    X8, Y8
+	VADDPD       Y0, Y7, Y0
+	VADDPD       Y5, Y8, Y5
+	VCVTPS2PD    X1, Y7
+	VEXTRACTF128 $0x01, Y1, X1
+	VCVTPS2PD    X1, Y1
+	VADDPD       Y0, Y7, Y0
+	VADDPD       Y5, Y1, Y1
+	VCVTPS2PD    X2, Y5
+	VEXTRACTF128 $0x01, Y2, X2
+	VCVTPS2PD    X2, Y2
+	VADDPD       Y0, Y5, Y0
+	VADDPD       Y1, Y2, Y1
+	VCVTPS2PD    X14, Y2
+	VEXTRACTF128 $0x01, Y14, X5
+	VCVTPS2PD    X5, Y5
+	VADDPD       Y0, Y2, Y0
+	VADDPD       Y1, Y5, Y1
+	VCVTPS2PD    X4, Y2
+	VEXTRACTF128 $0x01, Y4, X4
+	VCVTPS2PD    X4, Y4
+	VADDPD       Y0, Y2, Y0
+	VADDPD       Y1, Y4, Y1
+	VCVTPS2PD    X6, Y2
+	VEXTRACTF128 $0x01, Y6, X4
+	VCVTPS2PD    X4, Y4
+	VADDPD       Y0, Y2, Y0
+	VADDPD       Y1, Y4, Y1
+	VCVTPS2PD    X3, Y2
+	VEXTRACTF128 $0x01, Y3, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y0, Y2, Y0
+	VADDPD       Y1, Y3, Y1
+	VMOVUPD      Y0, (R8)
+	VMOVUPD      Y1, 32(R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse642
+	VMOVUPS 1184(R11), Y0
+	VMOVUPS Y0, (R14)
+	VMOVUPS 2400(R11), Y0
+	VMOVUPS Y0, 32(R14)
+	VMOVUPS 3616(R11), Y0
+	VMOVUPS Y0, 64(R14)
+	VMOVUPS 4832(R11), Y0
+	VMOVUPS Y0, 96(R14)
+	VMOVUPS 6048(R11), Y0
+	VMOVUPS Y0, 128(R14)
+	VMOVUPS 7264(R11), Y0
+	VMOVUPS Y0, 160(R14)
+	VMOVUPS 8480(R11), Y0
+	VMOVUPS Y0, 192(R14)
+	VMOVUPS 9696(R11), Y0
+	VMOVUPS Y0, 224(R14)
+	ADDQ    $0x00000100, R14
+
+noLse642:
+	ADDQ $0x00002600, R11
+	SUBQ $0x08, R10
+	JMP  targetsLseLogLoop
+
+targetsLseLogLast:
+	TESTQ R10, R10
+	JZ    targetsGrad
+
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU   1024(R11), Y0
+	VMOVDQU   logExpInv<>+0(SB), Y1
+	VMOVUPS   1184(R11), Y2
+	VPSRLD    $0x17, Y0, Y0
+	VPSUBD    Y0, Y1, Y1
+	VPSUBD    logExpBias<>+0(SB), Y0, Y0
+	VPSLLD    $0x17, Y1, Y1
+	VCVTDQ2PS Y0, Y0
+	VMULPS    1024(R11), Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y5
+	VADDPS    Y1, Y1, Y4
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y3
+	VBLENDVPS Y3, Y5, Y0, Y0
+	VBLENDVPS Y3, Y4, Y1, Y1
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y3
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VMOVUPS   Y0, 1120(R11)
+	VMULPS    logP0<>+0(SB), Y1, Y4
+	VMULPS    Y1, Y1, Y0
+	VADDPS    logP1<>+0(SB), Y4, Y4
+	VMULPS    half<>+0(SB), Y0, Y5
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP2<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP3<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP4<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP5<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP6<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP7<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP8<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y0, Y4, Y0
+	VADDPS    Y3, Y0, Y0
+	VSUBPS    Y5, Y0, Y0
+	VADDPS    Y0, Y1, Y0
+	VADDPS    1120(R11), Y0, Y0
+	VMULPS    1056(R11), Y0, Y1
+	VADDPS    1152(R11), Y0, Y0
+	VSUBPS    1088(R11), Y1, Y1
+	VBLENDVPS Y2, 1152(R11), Y0, Y0
+	VMOVUPS   Y0, 1184(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses643
+	VMOVUPS Y1, (DX)
+	ADDQ    $0x00000020, DX
+
+noLosses643:
+	VMOVUPD      (R8), Y0
+	VMOVUPD      32(R8), Y2
+	VCVTPS2PD    X1, Y3
+	VEXTRACTF128 $0x01, Y1, X1
+	VCVTPS2PD    X1, Y1
+	VADDPD       Y0, Y3, Y0
+	VADDPD       Y2, Y1, Y1
+	VMOVUPD      Y0, (R8)
+	VMOVUPD      Y1, 32(R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse644
+	VMOVUPS 1184(R11), Y0
+	VMOVUPS Y0, (R14)
+	ADDQ    $0x00000020, R14
+
+noLse644:
+	ADDQ $0x000004c0, R11
+	DECQ R10
+	JMP  targetsLseLogLast
+
+targetsZ:
+	// Pass 2 with lse and the z-loss: zl, f = zTerms(z, lse) (seq.ZTerms); loss =
+	// loss + zl·T; f stored to the record.
+targetsZLogLoop:
+	CMPQ R10, $0x08
+	JLT  targetsZLogLast
+
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU   1024(R11), Y0
+	VMOVDQU   2240(R11), Y1
+	VMOVDQU   3456(R11), Y2
+	VMOVDQU   4672(R11), Y3
+	VMOVDQU   5888(R11), Y4
+	VMOVDQU   logExpInv<>+0(SB), Y5
+	VMOVDQU   logExpInv<>+0(SB), Y6
+	VMOVDQU   logExpInv<>+0(SB), Y7
+	VPSRLD    $0x17, Y0, Y0
+	VPSRLD    $0x17, Y1, Y1
+	VPSRLD    $0x17, Y2, Y2
+	VPSRLD    $0x17, Y3, Y3
+	VPSUBD    logExpBias<>+0(SB), Y0, Y9
+	VPSUBD    logExpBias<>+0(SB), Y1, Y10
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VPSRLD    $0x17, Y4, Y4
+	VPSUBD    Y0, Y5, Y0
+	VPSUBD    logExpBias<>+0(SB), Y2, Y11
+	VMOVDQU   logExpInv<>+0(SB), Y5
+	VPSUBD    Y1, Y6, Y1
+	VPSUBD    Y2, Y7, Y2
+	VPSLLD    $0x17, Y0, Y0
+	VPSUBD    logExpBias<>+0(SB), Y3, Y6
+	VPSLLD    $0x17, Y1, Y1
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    1024(R11), Y0, Y0
+	VPSUBD    logExpBias<>+0(SB), Y4, Y7
+	VMULPS    2240(R11), Y1, Y1
+	VMULPS    3456(R11), Y2, Y2
+	VCVTDQ2PS Y9, Y9
+	VCVTDQ2PS Y10, Y10
+	VCVTDQ2PS Y11, Y11
+	VCVTDQ2PS Y6, Y6
+	VPSUBD    Y3, Y8, Y3
+	VADDPS    Y0, Y0, Y12
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y8
+	VPSUBD    Y4, Y5, Y4
+	VPSLLD    $0x17, Y3, Y3
+	VADDPS    Y1, Y1, Y13
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
+	VPSLLD    $0x17, Y4, Y4
+	VMULPS    4672(R11), Y3, Y3
+	VADDPS    Y2, Y2, Y15
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
+	VMULPS    5888(R11), Y4, Y4
+	VBLENDVPS Y8, Y12, Y0, Y0
+	VCVTDQ2PS Y7, Y7
+	VBLENDVPS Y5, Y13, Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y13
+	VADDPS    Y3, Y3, Y12
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y3, Y0
+	VBLENDVPS Y14, Y15, Y2, Y15
+	VADDPS    Y4, Y4, Y2
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VSUBPS    one<>+0(SB), Y15, Y15
+	VBLENDVPS Y0, Y12, Y3, Y3
+	VSUBPS    one<>+0(SB), Y9, Y12
+	VSUBPS    one<>+0(SB), Y3, Y3
+	VBLENDVPS Y8, Y12, Y9, Y9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
+	VMULPS    logP0<>+0(SB), Y13, Y12
+	VBLENDVPS Y8, Y2, Y4, Y2
+	VSUBPS    one<>+0(SB), Y10, Y4
+	VSUBPS    one<>+0(SB), Y2, Y2
+	VADDPS    logP1<>+0(SB), Y12, Y12
+	VBLENDVPS Y5, Y4, Y10, Y4
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y5
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VMULPS    logP0<>+0(SB), Y1, Y10
+	VMULPS    Y13, Y12, Y12
+	VMOVUPS   Y9, 1120(R11)
+	VADDPS    logP1<>+0(SB), Y10, Y10
+	VSUBPS    one<>+0(SB), Y11, Y9
+	VADDPS    logP2<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VBLENDVPS Y14, Y9, Y11, Y9
+	VMULPS    expLn2Lo<>+0(SB), Y4, Y11
+	VMULPS    logP0<>+0(SB), Y15, Y14
+	VMULPS    Y13, Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y4, Y4
+	VADDPS    logP2<>+0(SB), Y10, Y10
+	VADDPS    logP1<>+0(SB), Y14, Y14
+	VADDPS    logP3<>+0(SB), Y12, Y12
+	VMOVUPS   Y4, 2336(R11)
+	VMULPS    Y1, Y10, Y10
+	VSUBPS    one<>+0(SB), Y6, Y4
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP3<>+0(SB), Y10, Y10
+	VBLENDVPS Y0, Y4, Y6, Y0
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y4
+	VMULPS    logP0<>+0(SB), Y3, Y6
+	VADDPS    logP2<>+0(SB), Y14, Y14
+	VADDPS    logP4<>+0(SB), Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VMULPS    Y1, Y10, Y10
+	VADDPS    logP1<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VMOVUPS   Y9, 3552(R11)
+	VADDPS    logP4<>+0(SB), Y10, Y10
+	VSUBPS    one<>+0(SB), Y7, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP3<>+0(SB), Y14, Y14
+	VADDPS    logP5<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VBLENDVPS Y8, Y9, Y7, Y7
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y8
+	VMULPS    logP0<>+0(SB), Y2, Y9
+	VADDPS    logP2<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
+	VADDPS    logP5<>+0(SB), Y10, Y10
+	VADDPS    logP1<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP4<>+0(SB), Y14, Y14
+	VADDPS    logP6<>+0(SB), Y12, Y12
+	VMOVUPS   Y0, 4768(R11)
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y13, Y13, Y0
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP3<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP6<>+0(SB), Y10, Y10
+	VADDPS    logP2<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP5<>+0(SB), Y14, Y14
+	VADDPS    logP7<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP4<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP7<>+0(SB), Y10, Y10
+	VADDPS    logP3<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP6<>+0(SB), Y14, Y14
+	VADDPS    logP8<>+0(SB), Y12, Y12
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP5<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    Y13, Y12, Y12
+	VADDPS    logP8<>+0(SB), Y10, Y10
+	VADDPS    logP4<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP7<>+0(SB), Y14, Y14
+	VMULPS    Y0, Y12, Y12
+	VMULPS    half<>+0(SB), Y0, Y0
+	VMULPS    Y1, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP6<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VADDPS    Y5, Y12, Y12
+	VMULPS    Y1, Y1, Y5
+	VADDPS    logP5<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VADDPS    logP8<>+0(SB), Y14, Y14
+	VSUBPS    Y0, Y12, Y12
+	VMULPS    Y15, Y15, Y0
+	VMULPS    Y5, Y10, Y10
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP7<>+0(SB), Y6, Y6
+	VMULPS    Y15, Y14, Y14
+	VMULPS    half<>+0(SB), Y5, Y5
+	VADDPS    Y12, Y13, Y13
+	VMULPS    Y3, Y3, Y12
+	VADDPS    Y11, Y10, Y10
+	VMULPS    half<>+0(SB), Y0, Y11
+	VADDPS    logP6<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y6, Y6
+	VMULPS    Y0, Y14, Y14
+	VMULPS    Y2, Y2, Y0
+	VADDPS    1120(R11), Y13, Y13
+	VSUBPS    Y5, Y10, Y5
+	VMULPS    Y2, Y9, Y9
+	VADDPS    logP8<>+0(SB), Y6, Y10
+	VMULPS    expLn2Lo<>+0(SB), Y7, Y6
+	VADDPS    Y4, Y14, Y4
+	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
+	VMULPS    half<>+0(SB), Y12, Y14
+	VADDPS    Y5, Y1, Y1
+	VADDPS    1152(R11), Y13, Y5
+	VMULPS    1056(R11), Y13, Y13
+	VADDPS    logP7<>+0(SB), Y9, Y9
+	VMULPS    Y3, Y10, Y10
+	VSUBPS    Y11, Y4, Y4
+	VMOVUPS   1184(R11), Y11
+	VMOVUPS   Y7, 5984(R11)
+	VMULPS    half<>+0(SB), Y0, Y7
+	VADDPS    2336(R11), Y1, Y1
+	VMULPS    Y2, Y9, Y9
+	VMULPS    Y12, Y10, Y10
+	VADDPS    Y4, Y15, Y4
+	VSUBPS    1088(R11), Y13, Y12
+	VADDPS    2368(R11), Y1, Y13
+	VBLENDVPS Y11, 1152(R11), Y5, Y5
+	VADDPS    logP8<>+0(SB), Y9, Y9
+	VADDPS    Y8, Y10, Y8
+	VMOVUPS   2400(R11), Y10
+	VMOVUPS   Y5, 1184(R11)
+	VADDPS    3552(R11), Y4, Y4
+	VMULPS    9792(SP), Y5, Y11
+	VMULPS    2272(R11), Y1, Y1
+	VMULPS    Y2, Y9, Y9
+	VSUBPS    Y14, Y8, Y8
+	VADDPS    3584(R11), Y4, Y14
+	VMULPS    Y5, Y11, Y5
+	VMULPS    3488(R11), Y4, Y4
+	VADDPS    Y11, Y11, Y11
+	VMOVUPS   3616(R11), Y15
+	VBLENDVPS Y10, 2368(R11), Y13, Y10
+	VMULPS    Y0, Y9, Y0
+	VADDPS    Y8, Y3, Y3
+	VMULPS    9792(SP), Y10, Y8
+	VSUBPS    2304(R11), Y1, Y1
+	VMOVUPS   Y10, 2400(R11)
+	VMULPS    1056(R11), Y5, Y5
+	VSUBPS    3520(R11), Y4, Y4
+	VADDPS    one<>+0(SB), Y11, Y9
+	VADDPS    Y6, Y0, Y0
+	VADDPS    4768(R11), Y3, Y3
+	VMULPS    Y10, Y8, Y6
+	VBLENDVPS Y15, 3584(R11), Y14, Y10
+	VADDPS    Y8, Y8, Y8
+	VMULPS    9792(SP), Y10, Y11
+	VADDPS    Y5, Y12, Y5
+	VMOVUPS   Y9, 1152(R11)
+	VSUBPS    Y7, Y0, Y0
+	VADDPS    4800(R11), Y3, Y7
+	VMULPS    4704(R11), Y3, Y3
+	VMOVUPS   Y10, 3616(R11)
+	VMOVUPS   4832(R11), Y9
+	VMULPS    2272(R11), Y6, Y6
+	VMULPS    Y10, Y11, Y10
+	VADDPS    Y11, Y11, Y11
+	VADDPS    one<>+0(SB), Y8, Y8
+	VADDPS    Y0, Y2, Y0
+	VSUBPS    4736(R11), Y3, Y2
+	VADDPS    Y6, Y1, Y1
+	VMULPS    3488(R11), Y10, Y3
+	VADDPS    one<>+0(SB), Y11, Y6
+	VMOVUPS   Y8, 2368(R11)
+	VADDPS    5984(R11), Y0, Y0
+	VBLENDVPS Y9, 4800(R11), Y7, Y7
+	VMULPS    9792(SP), Y7, Y8
+	VMOVUPS   Y7, 4832(R11)
+	VADDPS    Y3, Y4, Y3
+	VMOVUPS   Y6, 3584(R11)
+	VMOVDQU   7104(R11), Y4
+	VADDPS    6016(R11), Y0, Y6
+	VMOVUPS   6048(R11), Y9
+	VMULPS    Y7, Y8, Y7
+	VMULPS    5920(R11), Y0, Y0
+	VADDPS    Y8, Y8, Y8
+	VMULPS    4704(R11), Y7, Y7
+	VSUBPS    5952(R11), Y0, Y0
+	VPSRLD    $0x17, Y4, Y4
+	VADDPS    one<>+0(SB), Y8, Y11
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VPSUBD    logExpBias<>+0(SB), Y4, Y10
+	VCVTDQ2PS Y10, Y10
+	VBLENDVPS Y9, 6016(R11), Y6, Y6
+	VMULPS    9792(SP), Y6, Y9
+	VADDPS    Y7, Y2, Y2
+	VMOVUPS   Y11, 4800(R11)
+	VMOVUPS   Y6, 6048(R11)
+	VSUBPS    one<>+0(SB), Y10, Y7
+	VPSUBD    Y4, Y8, Y4
+	VMULPS    Y6, Y9, Y6
+	VADDPS    Y9, Y9, Y8
+	VPSLLD    $0x17, Y4, Y4
+	VMULPS    7104(R11), Y4, Y4
+	VMULPS    5920(R11), Y6, Y6
+	VADDPS    one<>+0(SB), Y8, Y11
+	VADDPS    Y4, Y4, Y9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
+	VBLENDVPS Y8, Y7, Y10, Y7
+	VADDPS    Y6, Y0, Y0
+	VMOVUPS   Y11, 6016(R11)
+	VMULPS    expLn2Lo<>+0(SB), Y7, Y6
+	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
+	VBLENDVPS Y8, Y9, Y4, Y4
+	VSUBPS    one<>+0(SB), Y4, Y4
+	VMOVUPS   Y7, 7200(R11)
+	VMOVUPS   7264(R11), Y9
+	VMULPS    logP0<>+0(SB), Y4, Y8
+	VMULPS    Y4, Y4, Y7
+	VADDPS    logP1<>+0(SB), Y8, Y8
+	VMULPS    half<>+0(SB), Y7, Y10
+	VMULPS    Y4, Y8, Y8
+	VADDPS    logP2<>+0(SB), Y8, Y8
+	VMULPS    Y4, Y8, Y8
+	VADDPS    logP3<>+0(SB), Y8, Y8
+	VMULPS    Y4, Y8, Y8
+	VADDPS    logP4<>+0(SB), Y8, Y8
+	VMULPS    Y4, Y8, Y8
+	VADDPS    logP5<>+0(SB), Y8, Y8
+	VMULPS    Y4, Y8, Y8
+	VADDPS    logP6<>+0(SB), Y8, Y8
+	VMULPS    Y4, Y8, Y8
+	VADDPS    logP7<>+0(SB), Y8, Y8
+	VMULPS    Y4, Y8, Y8
+	VADDPS    logP8<>+0(SB), Y8, Y8
+	VMULPS    Y4, Y8, Y8
+	VMULPS    Y7, Y8, Y7
+	VADDPS    Y6, Y7, Y6
+	VSUBPS    Y10, Y6, Y6
+	VADDPS    Y6, Y4, Y4
+	VMOVUPS   8480(R11), Y6
+	VADDPS    7200(R11), Y4, Y4
+	VADDPS    7232(R11), Y4, Y7
+	VMULPS    7136(R11), Y4, Y4
+	VBLENDVPS Y9, 7232(R11), Y7, Y7
+	VSUBPS    7168(R11), Y4, Y4
+	VMULPS    9792(SP), Y7, Y8
+	VMOVUPS   Y7, 7264(R11)
+	VMULPS    Y7, Y8, Y7
+	VADDPS    Y8, Y8, Y8
+	VMULPS    7136(R11), Y7, Y7
+	VADDPS    one<>+0(SB), Y8, Y8
+	VADDPS    Y7, Y4, Y4
+	VMOVUPS   Y8, 7232(R11)
+	VMOVDQU   8320(R11), Y7
+	VPSRLD    $0x17, Y7, Y7
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VPSUBD    logExpBias<>+0(SB), Y7, Y9
+	VCVTDQ2PS Y9, Y9
+	VSUBPS    one<>+0(SB), Y9, Y10
+	VPSUBD    Y7, Y8, Y7
+	VPSLLD    $0x17, Y7, Y7
+	VMULPS    8320(R11), Y7, Y7
+	VADDPS    Y7, Y7, Y11
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y7, Y8
+	VBLENDVPS Y8, Y10, Y9, Y9
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y10
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VBLENDVPS Y8, Y11, Y7, Y7
+	VSUBPS    one<>+0(SB), Y7, Y7
+	VMOVUPS   Y9, 8416(R11)
+	VMULPS    logP0<>+0(SB), Y7, Y9
+	VMULPS    Y7, Y7, Y8
+	VADDPS    logP1<>+0(SB), Y9, Y9
+	VMULPS    half<>+0(SB), Y8, Y11
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP2<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP3<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP4<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP5<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP6<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP7<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP8<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VMULPS    Y8, Y9, Y8
+	VADDPS    Y10, Y8, Y8
+	VSUBPS    Y11, Y8, Y8
+	VADDPS    Y8, Y7, Y7
+	VADDPS    8416(R11), Y7, Y7
+	VADDPS    8448(R11), Y7, Y8
+	VMULPS    8352(R11), Y7, Y7
+	VBLENDVPS Y6, 8448(R11), Y8, Y6
+	VSUBPS    8384(R11), Y7, Y7
+	VMULPS    9792(SP), Y6, Y8
+	VMOVUPS   Y6, 8480(R11)
+	VMULPS    Y6, Y8, Y6
+	VADDPS    Y8, Y8, Y8
+	VMULPS    8352(R11), Y6, Y6
+	VADDPS    one<>+0(SB), Y8, Y8
+	VADDPS    Y6, Y7, Y6
+	VMOVUPS   Y8, 8448(R11)
+	VMOVDQU   9536(R11), Y7
+	VPSRLD    $0x17, Y7, Y7
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VPSUBD    logExpBias<>+0(SB), Y7, Y9
+	VCVTDQ2PS Y9, Y9
+	VSUBPS    one<>+0(SB), Y9, Y10
+	VPSUBD    Y7, Y8, Y7
+	VPSLLD    $0x17, Y7, Y7
+	VMULPS    9536(R11), Y7, Y7
+	VADDPS    Y7, Y7, Y11
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y7, Y8
+	VBLENDVPS Y8, Y10, Y9, Y9
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y10
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VBLENDVPS Y8, Y11, Y7, Y7
+	VSUBPS    one<>+0(SB), Y7, Y7
+	VMOVUPS   Y9, 9632(R11)
+	VMULPS    logP0<>+0(SB), Y7, Y9
+	VMULPS    Y7, Y7, Y8
+	VADDPS    logP1<>+0(SB), Y9, Y9
+	VMULPS    half<>+0(SB), Y8, Y11
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP2<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP3<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP4<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP5<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP6<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP7<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP8<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VMULPS    Y8, Y9, Y8
+	VADDPS    Y10, Y8, Y8
+	VSUBPS    Y11, Y8, Y8
+	VADDPS    Y8, Y7, Y7
+	VADDPS    9632(R11), Y7, Y7
+	VADDPS    9664(R11), Y7, Y8
+	VMULPS    9568(R11), Y7, Y7
+	VMOVUPS   9696(R11), Y9
+	VSUBPS    9600(R11), Y7, Y7
+	VBLENDVPS Y9, 9664(R11), Y8, Y8
+	VMULPS    9792(SP), Y8, Y9
+	VMOVUPS   Y8, 9696(R11)
+	VMULPS    Y8, Y9, Y8
+	VADDPS    Y9, Y9, Y9
+	VMULPS    9568(R11), Y8, Y8
+	VADDPS    one<>+0(SB), Y9, Y9
+	VADDPS    Y8, Y7, Y7
+	VMOVUPS   Y9, 9664(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses645
+	VMOVUPS Y5, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y3, 64(DX)
+	VMOVUPS Y2, 96(DX)
+	VMOVUPS Y0, 128(DX)
+	VMOVUPS Y4, 160(DX)
+	VMOVUPS Y6, 192(DX)
+	VMOVUPS Y7, 224(DX)
+	ADDQ    $0x00000100, DX
+
+noLosses645:
+	VMOVUPD      (R8), Y8
+	VMOVUPD      32(R8), Y9
+	VCVTPS2PD    X5, Y10
+	VEXTRACTF128 $0x01, Y5, X5
+	VCVTPS2PD    X5, Y5
+	VADDPD       Y8, Y10, Y8
+	VADDPD       Y9, Y5, Y5
+	VCVTPS2PD    X1, Y9
+	VEXTRACTF128 $0x01, Y1, X1
+	VCVTPS2PD    X1, Y1
+	VADDPD       Y8, Y9, Y8
+	VADDPD       Y5, Y1, Y1
+	VCVTPS2PD    X3, Y5
+	VEXTRACTF128 $0x01, Y3, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y8, Y5, Y5
+	VADDPD       Y1, Y3, Y1
+	VCVTPS2PD    X2, Y3
+	VEXTRACTF128 $0x01, Y2, X2
+	VCVTPS2PD    X2, Y2
+	VADDPD       Y5, Y3, Y3
+	VADDPD       Y1, Y2, Y1
+	VCVTPS2PD    X0, Y2
+	VEXTRACTF128 $0x01, Y0, X0
+	VCVTPS2PD    X0, Y0
+	VADDPD       Y3, Y2, Y2
+	VADDPD       Y1, Y0, Y0
+	VCVTPS2PD    X4, Y1
+	VEXTRACTF128 $0x01, Y4, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y2, Y1, Y1
+	VADDPD       Y0, Y3, Y0
+	VCVTPS2PD    X6, Y2
+	VEXTRACTF128 $0x01, Y6, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y1, Y2, Y1
+	VADDPD       Y0, Y3, Y0
+	VCVTPS2PD    X7, Y2
+	VEXTRACTF128 $0x01, Y7, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y1, Y2, Y1
+	VADDPD       Y0, Y3, Y0
+	VMOVUPD      Y1, (R8)
+	VMOVUPD      Y0, 32(R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse646
+	VMOVUPS 1184(R11), Y0
+	VMOVUPS Y0, (R14)
+	VMOVUPS 2400(R11), Y0
+	VMOVUPS Y0, 32(R14)
+	VMOVUPS 3616(R11), Y0
+	VMOVUPS Y0, 64(R14)
+	VMOVUPS 4832(R11), Y0
+	VMOVUPS Y0, 96(R14)
+	VMOVUPS 6048(R11), Y0
+	VMOVUPS Y0, 128(R14)
+	VMOVUPS 7264(R11), Y0
+	VMOVUPS Y0, 160(R14)
+	VMOVUPS 8480(R11), Y0
+	VMOVUPS Y0, 192(R14)
+	VMOVUPS 9696(R11), Y0
+	VMOVUPS Y0, 224(R14)
+	ADDQ    $0x00000100, R14
+
+noLse646:
+	ADDQ $0x00002600, R11
+	SUBQ $0x08, R10
+	JMP  targetsZLogLoop
+
+targetsZLogLast:
+	TESTQ R10, R10
+	JZ    targetsGrad
+
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU   1024(R11), Y0
+	VMOVDQU   logExpInv<>+0(SB), Y1
+	VMOVUPS   1184(R11), Y2
+	VPSRLD    $0x17, Y0, Y0
+	VPSUBD    Y0, Y1, Y1
+	VPSUBD    logExpBias<>+0(SB), Y0, Y0
+	VPSLLD    $0x17, Y1, Y1
+	VCVTDQ2PS Y0, Y0
+	VMULPS    1024(R11), Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y5
+	VADDPS    Y1, Y1, Y4
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y3
+	VBLENDVPS Y3, Y5, Y0, Y0
+	VBLENDVPS Y3, Y4, Y1, Y1
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y3
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VMOVUPS   Y0, 1120(R11)
+	VMULPS    logP0<>+0(SB), Y1, Y4
+	VMULPS    Y1, Y1, Y0
+	VADDPS    logP1<>+0(SB), Y4, Y4
+	VMULPS    half<>+0(SB), Y0, Y5
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP2<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP3<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP4<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP5<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP6<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP7<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP8<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y0, Y4, Y0
+	VADDPS    Y3, Y0, Y0
+	VSUBPS    Y5, Y0, Y0
+	VADDPS    Y0, Y1, Y0
+	VADDPS    1120(R11), Y0, Y0
+	VADDPS    1152(R11), Y0, Y1
+	VMULPS    1056(R11), Y0, Y0
+	VBLENDVPS Y2, 1152(R11), Y1, Y1
+	VSUBPS    1088(R11), Y0, Y0
+	VMULPS    9792(SP), Y1, Y2
+	VMOVUPS   Y1, 1184(R11)
+	VMULPS    Y1, Y2, Y1
+	VADDPS    Y2, Y2, Y2
+	VMULPS    1056(R11), Y1, Y1
+	VADDPS    one<>+0(SB), Y2, Y2
+	VADDPS    Y1, Y0, Y0
+	VMOVUPS   Y2, 1152(R11)
+
+	// losses[i] = loss; acc[i%8] += float64(loss).
+	TESTQ   DX, DX
+	JZ      noLosses647
+	VMOVUPS Y0, (DX)
+	ADDQ    $0x00000020, DX
+
+noLosses647:
+	VMOVUPD      (R8), Y1
+	VMOVUPD      32(R8), Y2
+	VCVTPS2PD    X0, Y3
+	VEXTRACTF128 $0x01, Y0, X0
+	VCVTPS2PD    X0, Y0
+	VADDPD       Y1, Y3, Y1
+	VADDPD       Y2, Y0, Y0
+	VMOVUPD      Y1, (R8)
+	VMOVUPD      Y0, 32(R8)
+
+	// lse[i] = lse, from the records (when lse is not nil).
+	TESTQ   R14, R14
+	JZ      noLse648
+	VMOVUPS 1184(R11), Y0
+	VMOVUPS Y0, (R14)
+	ADDQ    $0x00000020, R14
+
+noLse648:
+	ADDQ $0x000004c0, R11
+	DECQ R10
+	JMP  targetsZLogLast
+
+targetsGrad:
+	// Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
+	// (seq.Scaled); g[j] = e[j]·qt - t[j]·scale (seq.TargetGrad), stored as rows.
+	TESTQ DI, DI
+	JZ    targetsChunk
+	MOVQ  R9, R10
+	LEAQ  (SP), R11
+	ADDQ  $0x3f, R11
+	ANDQ  $-64, R11
+	TESTB $0x02, 9824(SP)
+	JNZ   targetsGradZ
+
+targetsGradLoop:
+	VBROADCASTSS scale+72(FP), Y0
+	VDIVPS       1024(R11), Y0, Y1
+	VMULPS       1056(R11), Y1, Y1
+
+	// The rows g of the block.
+	VMULPS       512(R11), Y1, Y2
+	VMULPS       (R11), Y0, Y3
+	VSUBPS       Y3, Y2, Y2
+	VMULPS       544(R11), Y1, Y3
+	VMULPS       32(R11), Y0, Y4
+	VSUBPS       Y4, Y3, Y3
+	VMULPS       576(R11), Y1, Y4
+	VMULPS       64(R11), Y0, Y5
+	VSUBPS       Y5, Y4, Y4
+	VMULPS       608(R11), Y1, Y5
+	VMULPS       96(R11), Y0, Y6
+	VSUBPS       Y6, Y5, Y5
+	VUNPCKLPS    Y3, Y2, Y6
+	VUNPCKHPS    Y3, Y2, Y2
+	VUNPCKLPS    Y5, Y4, Y3
+	VUNPCKHPS    Y5, Y4, Y4
+	VUNPCKLPD    Y3, Y6, Y5
+	VUNPCKHPD    Y3, Y6, Y3
+	VUNPCKLPD    Y4, Y2, Y6
+	VUNPCKHPD    Y4, Y2, Y2
+	VMOVUPS      X5, (DI)
+	VEXTRACTF128 $0x01, Y5, 256(DI)
+	VMOVUPS      X3, 64(DI)
+	VEXTRACTF128 $0x01, Y3, 320(DI)
+	VMOVUPS      X6, 128(DI)
+	VEXTRACTF128 $0x01, Y6, 384(DI)
+	VMOVUPS      X2, 192(DI)
+	VEXTRACTF128 $0x01, Y2, 448(DI)
+	VMULPS       640(R11), Y1, Y2
+	VMULPS       128(R11), Y0, Y3
+	VSUBPS       Y3, Y2, Y2
+	VMULPS       672(R11), Y1, Y3
+	VMULPS       160(R11), Y0, Y4
+	VSUBPS       Y4, Y3, Y3
+	VMULPS       704(R11), Y1, Y4
+	VMULPS       192(R11), Y0, Y5
+	VSUBPS       Y5, Y4, Y4
+	VMULPS       736(R11), Y1, Y5
+	VMULPS       224(R11), Y0, Y6
+	VSUBPS       Y6, Y5, Y5
+	VUNPCKLPS    Y3, Y2, Y6
+	VUNPCKHPS    Y3, Y2, Y2
+	VUNPCKLPS    Y5, Y4, Y3
+	VUNPCKHPS    Y5, Y4, Y4
+	VUNPCKLPD    Y3, Y6, Y5
+	VUNPCKHPD    Y3, Y6, Y3
+	VUNPCKLPD    Y4, Y2, Y6
+	VUNPCKHPD    Y4, Y2, Y2
+	VMOVUPS      X5, 16(DI)
+	VEXTRACTF128 $0x01, Y5, 272(DI)
+	VMOVUPS      X3, 80(DI)
+	VEXTRACTF128 $0x01, Y3, 336(DI)
+	VMOVUPS      X6, 144(DI)
+	VEXTRACTF128 $0x01, Y6, 400(DI)
+	VMOVUPS      X2, 208(DI)
+	VEXTRACTF128 $0x01, Y2, 464(DI)
+	VMULPS       768(R11), Y1, Y2
+	VMULPS       256(R11), Y0, Y3
+	VSUBPS       Y3, Y2, Y2
+	VMULPS       800(R11), Y1, Y3
+	VMULPS       288(R11), Y0, Y4
+	VSUBPS       Y4, Y3, Y3
+	VMULPS       832(R11), Y1, Y4
+	VMULPS       320(R11), Y0, Y5
+	VSUBPS       Y5, Y4, Y4
+	VMULPS       864(R11), Y1, Y5
+	VMULPS       352(R11), Y0, Y6
+	VSUBPS       Y6, Y5, Y5
+	VUNPCKLPS    Y3, Y2, Y6
+	VUNPCKHPS    Y3, Y2, Y2
+	VUNPCKLPS    Y5, Y4, Y3
+	VUNPCKHPS    Y5, Y4, Y4
+	VUNPCKLPD    Y3, Y6, Y5
+	VUNPCKHPD    Y3, Y6, Y3
+	VUNPCKLPD    Y4, Y2, Y6
+	VUNPCKHPD    Y4, Y2, Y2
+	VMOVUPS      X5, 32(DI)
+	VEXTRACTF128 $0x01, Y5, 288(DI)
+	VMOVUPS      X3, 96(DI)
+	VEXTRACTF128 $0x01, Y3, 352(DI)
+	VMOVUPS      X6, 160(DI)
+	VEXTRACTF128 $0x01, Y6, 416(DI)
+	VMOVUPS      X2, 224(DI)
+	VEXTRACTF128 $0x01, Y2, 480(DI)
+	VMULPS       896(R11), Y1, Y2
+	VMULPS       384(R11), Y0, Y3
+	VSUBPS       Y3, Y2, Y2
+	VMULPS       928(R11), Y1, Y3
+	VMULPS       416(R11), Y0, Y4
+	VSUBPS       Y4, Y3, Y3
+	VMULPS       960(R11), Y1, Y4
+	VMULPS       448(R11), Y0, Y5
+	VSUBPS       Y5, Y4, Y4
+	VMULPS       992(R11), Y1, Y1
+	VMULPS       480(R11), Y0, Y0
+	VSUBPS       Y0, Y1, Y0
+	VUNPCKLPS    Y3, Y2, Y1
+	VUNPCKHPS    Y3, Y2, Y2
+	VUNPCKLPS    Y0, Y4, Y3
+	VUNPCKHPS    Y0, Y4, Y0
+	VUNPCKLPD    Y3, Y1, Y4
+	VUNPCKHPD    Y3, Y1, Y1
+	VUNPCKLPD    Y0, Y2, Y3
+	VUNPCKHPD    Y0, Y2, Y0
+	VMOVUPS      X4, 48(DI)
+	VEXTRACTF128 $0x01, Y4, 304(DI)
+	VMOVUPS      X1, 112(DI)
+	VEXTRACTF128 $0x01, Y1, 368(DI)
+	VMOVUPS      X3, 176(DI)
+	VEXTRACTF128 $0x01, Y3, 432(DI)
+	VMOVUPS      X0, 240(DI)
+	VEXTRACTF128 $0x01, Y0, 496(DI)
+	ADDQ         $0x00000200, DI
+	ADDQ         $0x000004c0, R11
+	DECQ         R10
+	JNZ          targetsGradLoop
+	JMP          targetsChunk
+
+targetsGradZ:
+	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·scale.
+	VBROADCASTSS scale+72(FP), Y0
+	VDIVPS       1024(R11), Y0, Y1
+	VMULPS       1056(R11), Y1, Y1
+	VMULPS       1152(R11), Y1, Y1
+
+	// The rows g of the block.
+	VMULPS       512(R11), Y1, Y2
+	VMULPS       (R11), Y0, Y3
+	VSUBPS       Y3, Y2, Y2
+	VMULPS       544(R11), Y1, Y3
+	VMULPS       32(R11), Y0, Y4
+	VSUBPS       Y4, Y3, Y3
+	VMULPS       576(R11), Y1, Y4
+	VMULPS       64(R11), Y0, Y5
+	VSUBPS       Y5, Y4, Y4
+	VMULPS       608(R11), Y1, Y5
+	VMULPS       96(R11), Y0, Y6
+	VSUBPS       Y6, Y5, Y5
+	VUNPCKLPS    Y3, Y2, Y6
+	VUNPCKHPS    Y3, Y2, Y2
+	VUNPCKLPS    Y5, Y4, Y3
+	VUNPCKHPS    Y5, Y4, Y4
+	VUNPCKLPD    Y3, Y6, Y5
+	VUNPCKHPD    Y3, Y6, Y3
+	VUNPCKLPD    Y4, Y2, Y6
+	VUNPCKHPD    Y4, Y2, Y2
+	VMOVUPS      X5, (DI)
+	VEXTRACTF128 $0x01, Y5, 256(DI)
+	VMOVUPS      X3, 64(DI)
+	VEXTRACTF128 $0x01, Y3, 320(DI)
+	VMOVUPS      X6, 128(DI)
+	VEXTRACTF128 $0x01, Y6, 384(DI)
+	VMOVUPS      X2, 192(DI)
+	VEXTRACTF128 $0x01, Y2, 448(DI)
+	VMULPS       640(R11), Y1, Y2
+	VMULPS       128(R11), Y0, Y3
+	VSUBPS       Y3, Y2, Y2
+	VMULPS       672(R11), Y1, Y3
+	VMULPS       160(R11), Y0, Y4
+	VSUBPS       Y4, Y3, Y3
+	VMULPS       704(R11), Y1, Y4
+	VMULPS       192(R11), Y0, Y5
+	VSUBPS       Y5, Y4, Y4
+	VMULPS       736(R11), Y1, Y5
+	VMULPS       224(R11), Y0, Y6
+	VSUBPS       Y6, Y5, Y5
+	VUNPCKLPS    Y3, Y2, Y6
+	VUNPCKHPS    Y3, Y2, Y2
+	VUNPCKLPS    Y5, Y4, Y3
+	VUNPCKHPS    Y5, Y4, Y4
+	VUNPCKLPD    Y3, Y6, Y5
+	VUNPCKHPD    Y3, Y6, Y3
+	VUNPCKLPD    Y4, Y2, Y6
+	VUNPCKHPD    Y4, Y2, Y2
+	VMOVUPS      X5, 16(DI)
+	VEXTRACTF128 $0x01, Y5, 272(DI)
+	VMOVUPS      X3, 80(DI)
+	VEXTRACTF128 $0x01, Y3, 336(DI)
+	VMOVUPS      X6, 144(DI)
+	VEXTRACTF128 $0x01, Y6, 400(DI)
+	VMOVUPS      X2, 208(DI)
+	VEXTRACTF128 $0x01, Y2, 464(DI)
+	VMULPS       768(R11), Y1, Y2
+	VMULPS       256(R11), Y0, Y3
+	VSUBPS       Y3, Y2, Y2
+	VMULPS       800(R11), Y1, Y3
+	VMULPS       288(R11), Y0, Y4
+	VSUBPS       Y4, Y3, Y3
+	VMULPS       832(R11), Y1, Y4
+	VMULPS       320(R11), Y0, Y5
+	VSUBPS       Y5, Y4, Y4
+	VMULPS       864(R11), Y1, Y5
+	VMULPS       352(R11), Y0, Y6
+	VSUBPS       Y6, Y5, Y5
+	VUNPCKLPS    Y3, Y2, Y6
+	VUNPCKHPS    Y3, Y2, Y2
+	VUNPCKLPS    Y5, Y4, Y3
+	VUNPCKHPS    Y5, Y4, Y4
+	VUNPCKLPD    Y3, Y6, Y5
+	VUNPCKHPD    Y3, Y6, Y3
+	VUNPCKLPD    Y4, Y2, Y6
+	VUNPCKHPD    Y4, Y2, Y2
+	VMOVUPS      X5, 32(DI)
+	VEXTRACTF128 $0x01, Y5, 288(DI)
+	VMOVUPS      X3, 96(DI)
+	VEXTRACTF128 $0x01, Y3, 352(DI)
+	VMOVUPS      X6, 160(DI)
+	VEXTRACTF128 $0x01, Y6, 416(DI)
+	VMOVUPS      X2, 224(DI)
+	VEXTRACTF128 $0x01, Y2, 480(DI)
+	VMULPS       896(R11), Y1, Y2
+	VMULPS       384(R11), Y0, Y3
+	VSUBPS       Y3, Y2, Y2
+	VMULPS       928(R11), Y1, Y3
+	VMULPS       416(R11), Y0, Y4
+	VSUBPS       Y4, Y3, Y3
+	VMULPS       960(R11), Y1, Y4
+	VMULPS       448(R11), Y0, Y5
+	VSUBPS       Y5, Y4, Y4
+	VMULPS       992(R11), Y1, Y1
+	VMULPS       480(R11), Y0, Y0
+	VSUBPS       Y0, Y1, Y0
+	VUNPCKLPS    Y3, Y2, Y1
+	VUNPCKHPS    Y3, Y2, Y2
+	VUNPCKLPS    Y0, Y4, Y3
+	VUNPCKHPS    Y0, Y4, Y0
+	VUNPCKLPD    Y3, Y1, Y4
+	VUNPCKHPD    Y3, Y1, Y1
+	VUNPCKLPD    Y0, Y2, Y3
+	VUNPCKHPD    Y0, Y2, Y0
+	VMOVUPS      X4, 48(DI)
+	VEXTRACTF128 $0x01, Y4, 304(DI)
+	VMOVUPS      X1, 112(DI)
+	VEXTRACTF128 $0x01, Y1, 368(DI)
+	VMOVUPS      X3, 176(DI)
+	VEXTRACTF128 $0x01, Y3, 432(DI)
+	VMOVUPS      X0, 240(DI)
+	VEXTRACTF128 $0x01, Y0, 496(DI)
+	ADDQ         $0x00000200, DI
+	ADDQ         $0x000004c0, R11
+	DECQ         R10
+	JNZ          targetsGradZ
+	JMP          targetsChunk
+
+targetsDone:
+	VZEROUPPER
+	RET
+
+// func softmax16AVX2(dst []float32, logits []float32)
+// Requires: AVX, AVX2, CMOV
+TEXT ·softmax16AVX2(SB), $4416-48
+	// softmaxGeneric with rows of 16 columns, for whole blocks of 8 rows: y[j] = e[j]·(1/s).
+	//
+	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
+	// blocks left in this pass, R11 = this block's record in the frame.
+	// SI = logits, DI = dst.
+	// Pass 1a: the columns x[j], m, d[j].
+	// Pass 1b: the constants kept in registers, then the registers of the
+	//         scheduled exponentials and of the sum tree.
+	// Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.
+	// Frame: CHUNK = 8 records of 544 bytes, one per block of the chunk, from
+	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// d[j], then e[j], at 32·j; s at 512.
+	//
+	// Arguments.
+	MOVQ dst_base+0(FP), DI
+	MOVQ logits_base+24(FP), SI
+
+	// Blocks: CX = the minimum of len/128 over the float slices and of len/8
+	// over the row slices (a nil grad, losses, preds or lse does not count): the
+	// rows processed, rounded down to a multiple of 8.
+	MOVQ    logits_len+32(FP), AX
+	MOVQ    dst_len+8(FP), R13
+	CMPQ    R13, AX
+	CMOVQLT R13, AX
+	SHRQ    $0x07, AX
+	MOVQ    AX, CX
+
+softmaxChunk:
+	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	TESTQ   CX, CX
+	JZ      softmaxDone
+	MOVQ    $0x00000008, R9
+	CMPQ    CX, R9
+	CMOVQLT CX, R9
+	SUBQ    R9, CX
+	MOVQ    R9, R10
+	LEAQ    (SP), R11
+	ADDQ    $0x3f, R11
+	ANDQ    $-64, R11
+
+softmaxExpLoop:
+	// Pass 1a. d[j] = x[j] - m.
+	VMOVUPS     48(SI), X0
+	VINSERTF128 $0x01, 304(SI), Y0, Y0
+	VMOVUPS     112(SI), X1
+	VINSERTF128 $0x01, 368(SI), Y1, Y1
+	VMOVUPS     176(SI), X2
+	VINSERTF128 $0x01, 432(SI), Y2, Y2
+	VMOVUPS     240(SI), X3
+	VINSERTF128 $0x01, 496(SI), Y3, Y3
+	VUNPCKLPS   Y1, Y0, Y4
+	VUNPCKHPS   Y1, Y0, Y0
+	VUNPCKLPS   Y3, Y2, Y1
+	VUNPCKHPS   Y3, Y2, Y2
+	VUNPCKLPD   Y1, Y4, Y3
+	VUNPCKHPD   Y1, Y4, Y1
+	VUNPCKLPD   Y2, Y0, Y4
+	VUNPCKHPD   Y2, Y0, Y0
+	VMOVUPS     Y3, 384(R11)
+	VMOVUPS     Y1, 416(R11)
+	VMOVUPS     Y4, 448(R11)
+	VMOVUPS     Y0, 480(R11)
+	VMOVUPS     32(SI), X0
+	VINSERTF128 $0x01, 288(SI), Y0, Y0
+	VMOVUPS     96(SI), X1
+	VINSERTF128 $0x01, 352(SI), Y1, Y1
+	VMOVUPS     160(SI), X2
+	VINSERTF128 $0x01, 416(SI), Y2, Y2
+	VMOVUPS     224(SI), X3
+	VINSERTF128 $0x01, 480(SI), Y3, Y3
+	VUNPCKLPS   Y1, Y0, Y4
+	VUNPCKHPS   Y1, Y0, Y0
+	VUNPCKLPS   Y3, Y2, Y1
+	VUNPCKHPS   Y3, Y2, Y2
+	VUNPCKLPD   Y1, Y4, Y3
+	VUNPCKHPD   Y1, Y4, Y1
+	VUNPCKLPD   Y2, Y0, Y4
+	VUNPCKHPD   Y2, Y0, Y0
+	VMOVUPS     Y3, 256(R11)
+	VMOVUPS     Y1, 288(R11)
+	VMOVUPS     Y4, 320(R11)
+	VMOVUPS     Y0, 352(R11)
+	VMOVUPS     16(SI), X0
+	VINSERTF128 $0x01, 272(SI), Y0, Y0
+	VMOVUPS     80(SI), X1
+	VINSERTF128 $0x01, 336(SI), Y1, Y1
+	VMOVUPS     144(SI), X2
+	VINSERTF128 $0x01, 400(SI), Y2, Y2
+	VMOVUPS     208(SI), X3
+	VINSERTF128 $0x01, 464(SI), Y3, Y3
+	VUNPCKLPS   Y1, Y0, Y4
+	VUNPCKHPS   Y1, Y0, Y0
+	VUNPCKLPS   Y3, Y2, Y1
+	VUNPCKHPS   Y3, Y2, Y2
+	VUNPCKLPD   Y1, Y4, Y3
+	VUNPCKHPD   Y1, Y4, Y1
+	VUNPCKLPD   Y2, Y0, Y4
+	VUNPCKHPD   Y2, Y0, Y0
+	VMOVUPS     Y3, 128(R11)
+	VMOVUPS     Y1, 160(R11)
+	VMOVUPS     Y4, 192(R11)
+	VMOVUPS     Y0, 224(R11)
+	VMOVUPS     (SI), X0
+	VINSERTF128 $0x01, 256(SI), Y0, Y0
+	VMOVUPS     64(SI), X1
+	VINSERTF128 $0x01, 320(SI), Y1, Y1
+	VMOVUPS     128(SI), X2
+	VINSERTF128 $0x01, 384(SI), Y2, Y2
+	VMOVUPS     192(SI), X3
+	VINSERTF128 $0x01, 448(SI), Y3, Y3
+	VUNPCKLPS   Y1, Y0, Y4
+	VUNPCKHPS   Y1, Y0, Y0
+	VUNPCKLPS   Y3, Y2, Y1
+	VUNPCKHPS   Y3, Y2, Y2
+	VUNPCKLPD   Y1, Y4, Y3
+	VUNPCKHPD   Y1, Y4, Y1
+	VUNPCKLPD   Y2, Y0, Y4
+	VUNPCKHPD   Y2, Y0, Y0
+	VMOVUPS     Y3, (R11)
+	VMOVUPS     Y1, 32(R11)
+	VMOVUPS     Y4, 64(R11)
+	VMOVUPS     Y0, 96(R11)
+
+	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
+	VMOVUPS (R11), Y0
+	VMAXPS  32(R11), Y0, Y0
+	VMOVUPS 64(R11), Y1
+	VMAXPS  96(R11), Y1, Y1
+	VMAXPS  Y1, Y0, Y0
+	VMOVUPS 128(R11), Y1
+	VMAXPS  160(R11), Y1, Y1
+	VMOVUPS 192(R11), Y2
+	VMAXPS  224(R11), Y2, Y2
+	VMAXPS  Y2, Y1, Y1
+	VMAXPS  Y1, Y0, Y0
+	VMOVUPS 256(R11), Y1
+	VMAXPS  288(R11), Y1, Y1
+	VMOVUPS 320(R11), Y2
+	VMAXPS  352(R11), Y2, Y2
+	VMAXPS  Y2, Y1, Y1
+	VMOVUPS 384(R11), Y2
+	VMAXPS  416(R11), Y2, Y2
+	VMOVUPS 448(R11), Y3
+	VMAXPS  480(R11), Y3, Y3
+	VMAXPS  Y3, Y2, Y2
+	VMAXPS  Y2, Y1, Y1
+	VMAXPS  Y1, Y0, Y0
+	VADDPS  zero<>+0(SB), Y0, Y0
+
+	// d[j] = x[j] - m, stored to the record.
+	VMOVUPS (R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, (R11)
+	VMOVUPS 32(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 32(R11)
+	VMOVUPS 64(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 64(R11)
+	VMOVUPS 96(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 96(R11)
+	VMOVUPS 128(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 128(R11)
+	VMOVUPS 160(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 160(R11)
+	VMOVUPS 192(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 192(R11)
+	VMOVUPS 224(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 224(R11)
+	VMOVUPS 256(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 256(R11)
+	VMOVUPS 288(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 288(R11)
+	VMOVUPS 320(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 320(R11)
+	VMOVUPS 352(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 352(R11)
+	VMOVUPS 384(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 384(R11)
+	VMOVUPS 416(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 416(R11)
+	VMOVUPS 448(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 448(R11)
+	VMOVUPS 480(R11), Y1
+	VSUBPS  Y0, Y1, Y0
+	VMOVUPS Y0, 480(R11)
+	ADDQ    $0x00000200, SI
+	ADDQ    $0x00000220, R11
+	DECQ    R10
+	JNZ     softmaxExpLoop
+
+	// Pass 1b. e[j] = exp(d[j]) and s = sum16(e) of each block of the chunk.
+	MOVQ R9, R10
+	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
+
+	// Constants kept in registers in the loop.
+	VMOVUPS expMagic<>+0(SB), Y0
+	VMOVUPS expLog2e<>+0(SB), Y1
+	VMOVUPS expLn2Hi<>+0(SB), Y2
+	VMOVUPS expLn2Lo<>+0(SB), Y3
+	VMOVUPS expQ4<>+0(SB), Y4
+	VMOVUPS expQ3<>+0(SB), Y5
+
+softmaxExpOnlyLoop:
+	// e[j] = exp(d[j]) for j = 0..15 (seq.Exp), scheduled together:
+	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
+	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
+	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
+	// e = p·2^n; e = +0 where d < cutoff; e[j] stored to the record.
+	// s = sum16(e): (((e0+e1)+(e2+e3))+((e4+e5)+(e6+e7))) + (((e8+e9)+(e10+e11))+((e12+e13)+(e14+e15))).
+	VMOVUPS (R11), Y7
+	VMOVUPS 32(R11), Y9
+	VMOVUPS 64(R11), Y10
+	VMOVUPS 96(R11), Y11
+	VMOVUPS 128(R11), Y12
+	VMOVUPS 160(R11), Y13
+	VMULPS  Y1, Y7, Y6
+	VMULPS  Y1, Y9, Y8
+	VADDPS  Y0, Y6, Y6
+	VADDPS  Y0, Y8, Y8
+	VSUBPS  Y0, Y6, Y14
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VMULPS  Y2, Y14, Y15
+	VMULPS  Y3, Y14, Y14
+	VSUBPS  Y15, Y7, Y7
+	VSUBPS  Y14, Y7, Y14
+	VMULPS  Y4, Y14, Y7
+	VMULPS  Y14, Y14, Y15
+	VADDPS  Y5, Y7, Y7
+	VMULPS  Y14, Y7, Y7
+	VADDPS  expQ2<>+0(SB), Y7, Y7
+	VMULPS  Y14, Y7, Y7
+	VADDPS  expQ1<>+0(SB), Y7, Y7
+	VMULPS  Y14, Y7, Y7
+	VADDPS  expQ0<>+0(SB), Y7, Y7
+	VMULPS  Y7, Y15, Y15
+	VPSLLD  $0x17, Y8, Y7
+	VSUBPS  Y0, Y8, Y8
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VADDPS  Y14, Y15, Y15
+	VMULPS  Y1, Y10, Y14
+	VADDPS  one<>+0(SB), Y15, Y15
+	VADDPS  Y0, Y14, Y14
+	VMULPS  Y6, Y15, Y15
+	VMULPS  Y2, Y8, Y6
+	VMULPS  Y3, Y8, Y8
+	VSUBPS  Y6, Y9, Y6
+	VMOVUPS (R11), Y9
+	VSUBPS  Y8, Y6, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y9
+	VMULPS  Y4, Y6, Y8
+	VANDNPS Y15, Y9, Y15
+	VMULPS  Y6, Y6, Y9
+	VMOVUPS Y15, (R11)
+	VADDPS  Y5, Y8, Y8
+	VMULPS  Y6, Y8, Y8
+	VADDPS  expQ2<>+0(SB), Y8, Y8
+	VMULPS  Y6, Y8, Y8
+	VADDPS  expQ1<>+0(SB), Y8, Y8
+	VMULPS  Y6, Y8, Y8
+	VADDPS  expQ0<>+0(SB), Y8, Y8
+	VMULPS  Y8, Y9, Y9
+	VPSLLD  $0x17, Y14, Y8
+	VSUBPS  Y0, Y14, Y14
+	VPADDD  oneBits<>+0(SB), Y8, Y8
+	VADDPS  Y6, Y9, Y9
+	VMULPS  Y1, Y11, Y6
+	VADDPS  one<>+0(SB), Y9, Y9
+	VADDPS  Y0, Y6, Y6
+	VMULPS  Y7, Y9, Y9
+	VMULPS  Y2, Y14, Y7
+	VMULPS  Y3, Y14, Y14
+	VSUBPS  Y7, Y10, Y7
+	VMOVUPS 32(R11), Y10
+	VSUBPS  Y14, Y7, Y14
+	VPSLLD  $0x17, Y6, Y7
+	VSUBPS  Y0, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VANDNPS Y9, Y10, Y10
+	VMULPS  Y2, Y6, Y9
+	VMULPS  Y3, Y6, Y6
+	VADDPS  Y10, Y15, Y15
+	VMOVUPS Y10, 32(R11)
+	VMULPS  Y1, Y12, Y10
+	VSUBPS  Y9, Y11, Y9
+	VMULPS  Y4, Y14, Y11
+	VADDPS  Y0, Y10, Y10
+	VSUBPS  Y6, Y9, Y6
+	VADDPS  Y5, Y11, Y11
+	VMULPS  Y14, Y14, Y9
+	VMULPS  Y14, Y11, Y11
+	VADDPS  expQ2<>+0(SB), Y11, Y11
+	VMULPS  Y14, Y11, Y11
+	VADDPS  expQ1<>+0(SB), Y11, Y11
+	VMULPS  Y14, Y11, Y11
+	VADDPS  expQ0<>+0(SB), Y11, Y11
+	VMULPS  Y11, Y9, Y11
+	VPSLLD  $0x17, Y10, Y9
+	VSUBPS  Y0, Y10, Y10
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VADDPS  Y14, Y11, Y14
+	VMULPS  Y2, Y10, Y11
+	VMULPS  Y3, Y10, Y10
+	VADDPS  one<>+0(SB), Y14, Y14
+	VSUBPS  Y11, Y12, Y11
+	VMULPS  Y4, Y6, Y12
+	VMULPS  Y8, Y14, Y14
+	VMULPS  Y1, Y13, Y8
+	VSUBPS  Y10, Y11, Y10
+	VADDPS  Y5, Y12, Y12
+	VMULPS  Y6, Y6, Y11
+	VADDPS  Y0, Y8, Y8
+	VMULPS  Y6, Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y12, Y12
+	VMULPS  Y6, Y12, Y12
+	VADDPS  expQ1<>+0(SB), Y12, Y12
+	VMULPS  Y6, Y12, Y12
+	VADDPS  expQ0<>+0(SB), Y12, Y12
+	VMULPS  Y12, Y11, Y11
+	VMOVUPS 64(R11), Y12
+	VADDPS  Y6, Y11, Y11
+	VPSLLD  $0x17, Y8, Y6
+	VSUBPS  Y0, Y8, Y8
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
+	VADDPS  one<>+0(SB), Y11, Y11
+	VANDNPS Y14, Y12, Y14
+	VMULPS  Y2, Y8, Y12
+	VMULPS  Y3, Y8, Y8
+	VMOVUPS Y14, 64(R11)
+	VMULPS  Y7, Y11, Y7
+	VSUBPS  Y12, Y13, Y11
+	VMULPS  Y4, Y10, Y12
+	VMULPS  Y10, Y10, Y13
+	VSUBPS  Y8, Y11, Y8
+	VADDPS  Y5, Y12, Y11
+	VMOVUPS 96(R11), Y12
+	VMULPS  Y10, Y11, Y11
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y11, Y11
+	VANDNPS Y7, Y12, Y12
+	VMULPS  Y4, Y8, Y7
+	VADDPS  Y12, Y14, Y14
+	VMOVUPS Y12, 96(R11)
+	VMULPS  Y8, Y8, Y12
+	VMULPS  Y10, Y11, Y11
+	VADDPS  Y5, Y7, Y7
+	VADDPS  Y14, Y15, Y14
+	VADDPS  expQ1<>+0(SB), Y11, Y11
+	VMULPS  Y8, Y7, Y7
+	VMULPS  Y10, Y11, Y11
+	VADDPS  expQ2<>+0(SB), Y7, Y7
+	VADDPS  expQ0<>+0(SB), Y11, Y11
+	VMULPS  Y8, Y7, Y7
+	VMULPS  Y11, Y13, Y11
+	VADDPS  expQ1<>+0(SB), Y7, Y7
+	VADDPS  Y10, Y11, Y10
+	VMULPS  Y8, Y7, Y7
+	VADDPS  one<>+0(SB), Y10, Y10
+	VADDPS  expQ0<>+0(SB), Y7, Y7
+	VMULPS  Y9, Y10, Y9
+	VMULPS  Y7, Y12, Y7
+	VMOVUPS 128(R11), Y10
+	VADDPS  Y8, Y7, Y8
+	VMOVUPS 192(R11), Y7
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VADDPS  one<>+0(SB), Y8, Y8
+	VANDNPS Y9, Y10, Y11
+	VMOVUPS 224(R11), Y10
+	VMOVUPS Y11, 128(R11)
+	VMULPS  Y1, Y7, Y9
+	VMULPS  Y6, Y8, Y8
+	VMOVUPS 160(R11), Y12
+	VMULPS  Y1, Y10, Y6
+	VADDPS  Y0, Y9, Y9
+	VADDPS  Y0, Y6, Y6
+	VSUBPS  Y0, Y9, Y13
+	VPSLLD  $0x17, Y9, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VANDNPS Y8, Y12, Y8
+	VADDPS  Y8, Y11, Y11
+	VMOVUPS Y8, 160(R11)
+	VSUBPS  Y0, Y6, Y8
+	VMULPS  Y2, Y13, Y12
+	VMULPS  Y3, Y13, Y13
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VMULPS  Y2, Y8, Y15
+	VSUBPS  Y12, Y7, Y7
+	VMULPS  Y3, Y8, Y8
+	VSUBPS  Y15, Y10, Y10
+	VSUBPS  Y13, Y7, Y7
+	VSUBPS  Y8, Y10, Y8
+	VMULPS  Y4, Y7, Y10
+	VMULPS  Y7, Y7, Y13
+	VMULPS  Y4, Y8, Y12
+	VADDPS  Y5, Y10, Y15
+	VMULPS  Y8, Y8, Y10
+	VADDPS  Y5, Y12, Y12
+	VMULPS  Y7, Y15, Y15
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y15, Y15
+	VADDPS  expQ2<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y15, Y15
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ1<>+0(SB), Y15, Y15
+	VADDPS  expQ1<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y15, Y15
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ0<>+0(SB), Y15, Y15
+	VADDPS  expQ0<>+0(SB), Y12, Y12
+	VMULPS  Y15, Y13, Y13
+	VMULPS  Y12, Y10, Y10
+	VADDPS  Y7, Y13, Y7
+	VADDPS  Y8, Y10, Y8
+	VADDPS  one<>+0(SB), Y7, Y7
+	VADDPS  one<>+0(SB), Y8, Y8
+	VMULPS  Y9, Y7, Y9
+	VMOVUPS 256(R11), Y7
+	VMOVUPS 192(R11), Y10
+	VMULPS  Y6, Y8, Y8
+	VMOVUPS 224(R11), Y12
+	VMULPS  Y1, Y7, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VANDNPS Y9, Y10, Y9
+	VMOVUPS Y9, 192(R11)
+	VADDPS  Y0, Y6, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y10
+	VANDNPS Y8, Y10, Y8
+	VADDPS  Y8, Y9, Y9
+	VMOVUPS Y8, 224(R11)
+	VMOVUPS 288(R11), Y8
+	VSUBPS  Y0, Y6, Y10
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VADDPS  Y9, Y11, Y11
+	VMULPS  Y2, Y10, Y9
+	VMULPS  Y3, Y10, Y12
+	VMULPS  Y1, Y8, Y10
+	VADDPS  Y11, Y14, Y11
+	VSUBPS  Y9, Y7, Y7
+	VADDPS  Y0, Y10, Y9
+	VSUBPS  Y12, Y7, Y12
+	VMOVUPS 320(R11), Y7
+	VSUBPS  Y0, Y9, Y10
+	VPSLLD  $0x17, Y9, Y9
+	VMULPS  Y4, Y12, Y13
+	VMULPS  Y12, Y12, Y14
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VMULPS  Y2, Y10, Y15
+	VMULPS  Y3, Y10, Y10
+	VADDPS  Y5, Y13, Y13
+	VSUBPS  Y15, Y8, Y15
+	VMULPS  Y1, Y7, Y8
+	VMULPS  Y12, Y13, Y13
+	VSUBPS  Y10, Y15, Y10
+	VADDPS  Y0, Y8, Y8
+	VADDPS  expQ2<>+0(SB), Y13, Y15
+	VMULPS  Y4, Y10, Y13
+	VMULPS  Y12, Y15, Y15
+	VADDPS  Y5, Y13, Y13
+	VADDPS  expQ1<>+0(SB), Y15, Y15
+	VMULPS  Y10, Y13, Y13
+	VMULPS  Y12, Y15, Y15
+	VADDPS  expQ2<>+0(SB), Y13, Y13
+	VADDPS  expQ0<>+0(SB), Y15, Y15
+	VMULPS  Y10, Y13, Y13
+	VMULPS  Y15, Y14, Y15
+	VPSLLD  $0x17, Y8, Y14
+	VSUBPS  Y0, Y8, Y8
+	VPADDD  oneBits<>+0(SB), Y14, Y14
+	VADDPS  expQ1<>+0(SB), Y13, Y13
+	VADDPS  Y12, Y15, Y15
+	VMULPS  Y2, Y8, Y12
+	VMULPS  Y3, Y8, Y8
+	VMULPS  Y10, Y13, Y13
+	VADDPS  one<>+0(SB), Y15, Y15
+	VSUBPS  Y12, Y7, Y7
+	VMULPS  Y10, Y10, Y12
+	VADDPS  expQ0<>+0(SB), Y13, Y13
+	VMULPS  Y6, Y15, Y6
+	VSUBPS  Y8, Y7, Y7
+	VMOVUPS 256(R11), Y8
+	VMULPS  Y13, Y12, Y15
+	VMULPS  Y4, Y7, Y12
+	VMULPS  Y7, Y7, Y13
+	VADDPS  Y10, Y15, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y8
+	VADDPS  Y5, Y12, Y12
+	VANDNPS Y6, Y8, Y6
+	VADDPS  one<>+0(SB), Y10, Y8
+	VMOVUPS Y6, 256(R11)
+	VMULPS  Y7, Y12, Y10
+	VMULPS  Y9, Y8, Y8
+	VMOVUPS 288(R11), Y9
+	VADDPS  expQ2<>+0(SB), Y10, Y10
+	VMULPS  Y7, Y10, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y9
+	VANDNPS Y8, Y9, Y8
+	VADDPS  expQ1<>+0(SB), Y10, Y9
+	VADDPS  Y8, Y6, Y6
+	VMOVUPS Y8, 288(R11)
+	VMULPS  Y7, Y9, Y8
+	VADDPS  expQ0<>+0(SB), Y8, Y8
+	VMULPS  Y8, Y13, Y9
+	VMOVUPS 352(R11), Y8
+	VADDPS  Y7, Y9, Y9
+	VMOVUPS 384(R11), Y10
+	VMULPS  Y1, Y8, Y7
+	VADDPS  one<>+0(SB), Y9, Y12
+	VMULPS  Y1, Y10, Y9
+	VADDPS  Y0, Y7, Y7
+	VMULPS  Y14, Y12, Y12
+	VMOVUPS 320(R11), Y13
+	VADDPS  Y0, Y9, Y9
+	VSUBPS  Y0, Y7, Y14
+	VPSLLD  $0x17, Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y7, Y15
+	VSUBPS  Y0, Y9, Y7
+	VPSLLD  $0x17, Y9, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y13, Y13
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VANDNPS Y12, Y13, Y13
+	VMULPS  Y2, Y14, Y12
+	VMULPS  Y3, Y14, Y14
+	VMOVUPS Y13, 320(R11)
+	VSUBPS  Y12, Y8, Y8
+	VMULPS  Y3, Y7, Y12
+	VMULPS  Y2, Y7, Y7
+	VSUBPS  Y14, Y8, Y8
+	VSUBPS  Y7, Y10, Y7
+	VMULPS  Y4, Y8, Y10
+	VMULPS  Y8, Y8, Y14
+	VSUBPS  Y12, Y7, Y7
+	VADDPS  Y5, Y10, Y12
+	VMULPS  Y4, Y7, Y10
+	VMULPS  Y8, Y12, Y12
+	VADDPS  Y5, Y10, Y10
+	VADDPS  expQ2<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y10, Y10
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y10, Y10
+	VADDPS  expQ1<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y10, Y10
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ1<>+0(SB), Y10, Y10
+	VADDPS  expQ0<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y10, Y10
+	VMULPS  Y12, Y14, Y14
+	VMULPS  Y7, Y7, Y12
+	VADDPS  expQ0<>+0(SB), Y10, Y10
+	VADDPS  Y8, Y14, Y8
+	VMULPS  Y10, Y12, Y10
+	VADDPS  one<>+0(SB), Y8, Y8
+	VADDPS  Y7, Y10, Y7
+	VMULPS  Y15, Y8, Y8
+	VADDPS  one<>+0(SB), Y7, Y7
+	VMOVUPS 352(R11), Y10
+	VMULPS  Y9, Y7, Y7
+	VMOVUPS 384(R11), Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VANDNPS Y8, Y10, Y8
+	VADDPS  Y8, Y13, Y10
+	VMOVUPS Y8, 352(R11)
+	VMOVUPS 416(R11), Y8
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y9
+	VANDNPS Y7, Y9, Y7
+	VADDPS  Y10, Y6, Y13
+	VMOVUPS 448(R11), Y10
+	VMOVUPS 480(R11), Y12
+	VMOVUPS Y7, 384(R11)
+	VMULPS  Y1, Y8, Y6
+	VMULPS  Y1, Y10, Y9
+	VADDPS  Y0, Y6, Y6
+	VADDPS  Y0, Y9, Y9
+	VSUBPS  Y0, Y6, Y14
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VMULPS  Y2, Y14, Y15
+	VMULPS  Y3, Y14, Y14
+	VSUBPS  Y15, Y8, Y8
+	VSUBPS  Y14, Y8, Y14
+	VMULPS  Y4, Y14, Y8
+	VMULPS  Y14, Y14, Y15
+	VADDPS  Y5, Y8, Y8
+	VMULPS  Y14, Y8, Y8
+	VADDPS  expQ2<>+0(SB), Y8, Y8
+	VMULPS  Y14, Y8, Y8
+	VADDPS  expQ1<>+0(SB), Y8, Y8
+	VMULPS  Y14, Y8, Y8
+	VADDPS  expQ0<>+0(SB), Y8, Y8
+	VMULPS  Y8, Y15, Y15
+	VPSLLD  $0x17, Y9, Y8
+	VSUBPS  Y0, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y8, Y8
+	VADDPS  Y14, Y15, Y15
+	VMULPS  Y1, Y12, Y14
+	VADDPS  one<>+0(SB), Y15, Y15
+	VADDPS  Y0, Y14, Y14
+	VMULPS  Y6, Y15, Y15
+	VMULPS  Y2, Y9, Y6
+	VMULPS  Y3, Y9, Y9
+	VSUBPS  Y6, Y10, Y6
+	VMOVUPS 416(R11), Y10
+	VSUBPS  Y9, Y6, Y9
+	VPSLLD  $0x17, Y14, Y6
+	VSUBPS  Y0, Y14, Y14
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VANDNPS Y15, Y10, Y15
+	VMULPS  Y2, Y14, Y10
+	VMULPS  Y3, Y14, Y14
+	VADDPS  Y15, Y7, Y7
+	VMOVUPS Y15, 416(R11)
+	VMULPS  Y4, Y9, Y15
+	VSUBPS  Y10, Y12, Y10
+	VMULPS  Y9, Y9, Y12
+	VADDPS  Y5, Y15, Y15
+	VSUBPS  Y14, Y10, Y10
+	VMULPS  Y9, Y15, Y15
+	VMULPS  Y4, Y10, Y14
+	VADDPS  expQ2<>+0(SB), Y15, Y15
+	VADDPS  Y5, Y14, Y14
+	VMULPS  Y9, Y15, Y15
+	VMULPS  Y10, Y14, Y14
+	VADDPS  expQ1<>+0(SB), Y15, Y15
+	VADDPS  expQ2<>+0(SB), Y14, Y14
+	VMULPS  Y9, Y15, Y15
+	VMULPS  Y10, Y14, Y14
+	VADDPS  expQ0<>+0(SB), Y15, Y15
+	VADDPS  expQ1<>+0(SB), Y14, Y14
+	VMULPS  Y15, Y12, Y15
+	VMULPS  Y10, Y10, Y12
+	VMULPS  Y10, Y14, Y14
+	VADDPS  Y9, Y15, Y9
+	VADDPS  expQ0<>+0(SB), Y14, Y14
+	VADDPS  one<>+0(SB), Y9, Y9
+	VMULPS  Y14, Y12, Y12
+	VMULPS  Y8, Y9, Y8
+	VMOVUPS 448(R11), Y9
+	VADDPS  Y10, Y12, Y10
+	VADDPS  one<>+0(SB), Y10, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y9
+	VANDNPS Y8, Y9, Y8
+	VMULPS  Y6, Y10, Y6
+	VMOVUPS Y8, 448(R11)
+	VMOVUPS 480(R11), Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y9
+	VANDNPS Y6, Y9, Y6
+	VADDPS  Y6, Y8, Y8
+	VMOVUPS Y6, 480(R11)
+	VADDPS  Y8, Y7, Y6
+	VADDPS  Y6, Y13, Y6
+	VADDPS  Y6, Y11, Y6
+	VMOVUPS Y6, 512(R11)
+	ADDQ    $0x00000220, R11
+	DECQ    R10
+	JNZ     softmaxExpOnlyLoop
+
+	// Pass 2. q = 1 / s (seq.Reciprocal); y[j] = e[j]·q (seq.Scaled), stored as rows.
+	MOVQ R9, R10
+	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
+
+softmaxOutLoop:
+	VMOVUPS one<>+0(SB), Y0
+	VDIVPS  512(R11), Y0, Y0
+
+	// The rows y of the block.
+	VMULPS       (R11), Y0, Y1
+	VMULPS       32(R11), Y0, Y2
+	VMULPS       64(R11), Y0, Y3
+	VMULPS       96(R11), Y0, Y4
+	VUNPCKLPS    Y2, Y1, Y5
+	VUNPCKHPS    Y2, Y1, Y1
+	VUNPCKLPS    Y4, Y3, Y2
+	VUNPCKHPS    Y4, Y3, Y3
+	VUNPCKLPD    Y2, Y5, Y4
+	VUNPCKHPD    Y2, Y5, Y2
+	VUNPCKLPD    Y3, Y1, Y5
+	VUNPCKHPD    Y3, Y1, Y1
+	VMOVUPS      X4, (DI)
+	VEXTRACTF128 $0x01, Y4, 256(DI)
+	VMOVUPS      X2, 64(DI)
+	VEXTRACTF128 $0x01, Y2, 320(DI)
+	VMOVUPS      X5, 128(DI)
+	VEXTRACTF128 $0x01, Y5, 384(DI)
+	VMOVUPS      X1, 192(DI)
+	VEXTRACTF128 $0x01, Y1, 448(DI)
+	VMULPS       128(R11), Y0, Y1
+	VMULPS       160(R11), Y0, Y2
+	VMULPS       192(R11), Y0, Y3
+	VMULPS       224(R11), Y0, Y4
+	VUNPCKLPS    Y2, Y1, Y5
+	VUNPCKHPS    Y2, Y1, Y1
+	VUNPCKLPS    Y4, Y3, Y2
+	VUNPCKHPS    Y4, Y3, Y3
+	VUNPCKLPD    Y2, Y5, Y4
+	VUNPCKHPD    Y2, Y5, Y2
+	VUNPCKLPD    Y3, Y1, Y5
+	VUNPCKHPD    Y3, Y1, Y1
+	VMOVUPS      X4, 16(DI)
+	VEXTRACTF128 $0x01, Y4, 272(DI)
+	VMOVUPS      X2, 80(DI)
+	VEXTRACTF128 $0x01, Y2, 336(DI)
+	VMOVUPS      X5, 144(DI)
+	VEXTRACTF128 $0x01, Y5, 400(DI)
+	VMOVUPS      X1, 208(DI)
+	VEXTRACTF128 $0x01, Y1, 464(DI)
+	VMULPS       256(R11), Y0, Y1
+	VMULPS       288(R11), Y0, Y2
+	VMULPS       320(R11), Y0, Y3
+	VMULPS       352(R11), Y0, Y4
+	VUNPCKLPS    Y2, Y1, Y5
+	VUNPCKHPS    Y2, Y1, Y1
+	VUNPCKLPS    Y4, Y3, Y2
+	VUNPCKHPS    Y4, Y3, Y3
+	VUNPCKLPD    Y2, Y5, Y4
+	VUNPCKHPD    Y2, Y5, Y2
+	VUNPCKLPD    Y3, Y1, Y5
+	VUNPCKHPD    Y3, Y1, Y1
+	VMOVUPS      X4, 32(DI)
+	VEXTRACTF128 $0x01, Y4, 288(DI)
+	VMOVUPS      X2, 96(DI)
+	VEXTRACTF128 $0x01, Y2, 352(DI)
+	VMOVUPS      X5, 160(DI)
+	VEXTRACTF128 $0x01, Y5, 416(DI)
+	VMOVUPS      X1, 224(DI)
+	VEXTRACTF128 $0x01, Y1, 480(DI)
+	VMULPS       384(R11), Y0, Y1
+	VMULPS       416(R11), Y0, Y2
+	VMULPS       448(R11), Y0, Y3
+	VMULPS       480(R11), Y0, Y0
+	VUNPCKLPS    Y2, Y1, Y4
+	VUNPCKHPS    Y2, Y1, Y1
+	VUNPCKLPS    Y0, Y3, Y2
+	VUNPCKHPS    Y0, Y3, Y0
+	VUNPCKLPD    Y2, Y4, Y3
+	VUNPCKHPD    Y2, Y4, Y2
+	VUNPCKLPD    Y0, Y1, Y4
+	VUNPCKHPD    Y0, Y1, Y0
+	VMOVUPS      X3, 48(DI)
+	VEXTRACTF128 $0x01, Y3, 304(DI)
+	VMOVUPS      X2, 112(DI)
+	VEXTRACTF128 $0x01, Y2, 368(DI)
+	VMOVUPS      X4, 176(DI)
+	VEXTRACTF128 $0x01, Y4, 432(DI)
+	VMOVUPS      X0, 240(DI)
+	VEXTRACTF128 $0x01, Y0, 496(DI)
+	ADDQ         $0x00000200, DI
+	ADDQ         $0x00000220, R11
+	DECQ         R10
+	JNZ          softmaxOutLoop
+	JMP          softmaxChunk
+
+softmaxDone:
+	VZEROUPPER
+	RET
+
+// func logSoftmax16AVX2(dst []float32, logits []float32)
+// Requires: AVX, AVX2, CMOV
+TEXT ·logSoftmax16AVX2(SB), $8768-48
+	// logSoftmaxGeneric with rows of 16 columns, for whole blocks of 8 rows: y[j] = d[j] - log32(s).
+	//
+	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
+	// blocks left in this pass, R11 = this block's record in the frame.
+	// SI = logits, DI = dst, R13 = this block's e[j] (R11+576).
+	// Pass 1a: the columns x[j], m, d[j].
+	// Pass 1b: the constants kept in registers, then the registers of the
+	//         scheduled exponentials and of the sum tree.
+	// Pass 2: the registers of the scheduled logarithms of the chunk.
+	// Pass 3: log32(s), the columns y[j] and the registers of the transpose.
+	// Frame: CHUNK = 8 records of 1088 bytes, one per block of the chunk, from
+	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// d[j] at 32·j; s at 512, then log32(s) at 544; e[j] at 576+32·j (then k·ln2hi
+	// at 576).
+	//
+	// Arguments.
+	MOVQ dst_base+0(FP), DI
+	MOVQ logits_base+24(FP), SI
+
+	// Blocks: CX = the minimum of len/128 over the float slices and of len/8
+	// over the row slices (a nil grad, losses, preds or lse does not count): the
+	// rows processed, rounded down to a multiple of 8.
+	MOVQ    logits_len+32(FP), AX
+	MOVQ    dst_len+8(FP), R13
+	CMPQ    R13, AX
+	CMOVQLT R13, AX
+	SHRQ    $0x07, AX
+	MOVQ    AX, CX
+
+logSoftmaxChunk:
+	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	TESTQ   CX, CX
+	JZ      logSoftmaxDone
+	MOVQ    $0x00000008, R9
+	CMPQ    CX, R9
+	CMOVQLT CX, R9
+	SUBQ    R9, CX
+	MOVQ    R9, R10
+	LEAQ    (SP), R11
+	ADDQ    $0x3f, R11
+	ANDQ    $-64, R11
+
+logSoftmaxExpLoop:
+	// Pass 1a. d[j] = x[j] - m.
+	VMOVUPS     48(SI), X0
+	VINSERTF128 $0x01, 304(SI), Y0, Y0
+	VMOVUPS     112(SI), X1
+	VINSERTF128 $0x01, 368(SI), Y1, Y1
+	VMOVUPS     176(SI), X2
+	VINSERTF128 $0x01, 432(SI), Y2, Y2
+	VMOVUPS     240(SI), X3
+	VINSERTF128 $0x01, 496(SI), Y3, Y3
+	VUNPCKLPS   Y1, Y0, Y4
+	VUNPCKHPS   Y1, Y0, Y0
+	VUNPCKLPS   Y3, Y2, Y1
+	VUNPCKHPS   Y3, Y2, Y2
+	VUNPCKLPD   Y1, Y4, Y3
+	VUNPCKHPD   Y1, Y4, Y1
+	VUNPCKLPD   Y2, Y0, Y4
+	VUNPCKHPD   Y2, Y0, Y0
+	VMOVUPS     Y3, 384(R11)
+	VMOVUPS     Y1, 416(R11)
+	VMOVUPS     Y4, 448(R11)
+	VMOVUPS     Y0, 480(R11)
+	VMOVUPS     32(SI), X0
+	VINSERTF128 $0x01, 288(SI), Y0, Y0
+	VMOVUPS     96(SI), X1
+	VINSERTF128 $0x01, 352(SI), Y1, Y1
+	VMOVUPS     160(SI), X2
+	VINSERTF128 $0x01, 416(SI), Y2, Y2
+	VMOVUPS     224(SI), X3
+	VINSERTF128 $0x01, 480(SI), Y3, Y3
+	VUNPCKLPS   Y1, Y0, Y4
+	VUNPCKHPS   Y1, Y0, Y0
+	VUNPCKLPS   Y3, Y2, Y1
+	VUNPCKHPS   Y3, Y2, Y2
+	VUNPCKLPD   Y1, Y4, Y3
+	VUNPCKHPD   Y1, Y4, Y1
+	VUNPCKLPD   Y2, Y0, Y4
+	VUNPCKHPD   Y2, Y0, Y0
+	VMOVUPS     Y3, 256(R11)
+	VMOVUPS     Y1, 288(R11)
+	VMOVUPS     Y4, 320(R11)
+	VMOVUPS     Y0, 352(R11)
+	VMOVUPS     16(SI), X0
+	VINSERTF128 $0x01, 272(SI), Y0, Y0
+	VMOVUPS     80(SI), X1
+	VINSERTF128 $0x01, 336(SI), Y1, Y1
+	VMOVUPS     144(SI), X2
+	VINSERTF128 $0x01, 400(SI), Y2, Y2
+	VMOVUPS     208(SI), X3
+	VINSERTF128 $0x01, 464(SI), Y3, Y3
+	VUNPCKLPS   Y1, Y0, Y4
+	VUNPCKHPS   Y1, Y0, Y0
+	VUNPCKLPS   Y3, Y2, Y1
+	VUNPCKHPS   Y3, Y2, Y2
+	VUNPCKLPD   Y1, Y4, Y3
+	VUNPCKHPD   Y1, Y4, Y1
+	VUNPCKLPD   Y2, Y0, Y4
+	VUNPCKHPD   Y2, Y0, Y0
+	VMOVUPS     Y3, 128(R11)
+	VMOVUPS     Y1, 160(R11)
+	VMOVUPS     Y4, 192(R11)
+	VMOVUPS     Y0, 224(R11)
+	VMOVUPS     (SI), X0
+	VINSERTF128 $0x01, 256(SI), Y0, Y0
+	VMOVUPS     64(SI), X1
+	VINSERTF128 $0x01, 320(SI), Y1, Y1
+	VMOVUPS     128(SI), X2
+	VINSERTF128 $0x01, 384(SI), Y2, Y2
+	VMOVUPS     192(SI), X3
+	VINSERTF128 $0x01, 448(SI), Y3, Y3
+	VUNPCKLPS   Y1, Y0, Y4
+	VUNPCKHPS   Y1, Y0, Y0
+	VUNPCKLPS   Y3, Y2, Y1
+	VUNPCKHPS   Y3, Y2, Y2
+	VUNPCKLPD   Y1, Y4, Y3
+	VUNPCKHPD   Y1, Y4, Y1
+	VUNPCKLPD   Y2, Y0, Y4
+	VUNPCKHPD   Y2, Y0, Y0
+	VMOVUPS     Y3, (R11)
+	VMOVUPS     Y1, 32(R11)
+	VMOVUPS     Y4, 64(R11)
+	VMOVUPS     Y0, 96(R11)
+
+	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
+	VMOVUPS (R11), Y0
+	VMAXPS  32(R11), Y0, Y0
+	VMOVUPS 64(R11), Y1
+	VMAXPS  96(R11), Y1, Y1
+	VMAXPS  Y1, Y0, Y0
+	VMOVUPS 128(R11), Y1
+	VMAXPS  160(R11), Y1, Y1
+	VMOVUPS 192(R11), Y2
+	VMAXPS  224(R11), Y2, Y2
+	VMAXPS  Y2, Y1, Y1
+	VMAXPS  Y1, Y0, Y0
+	VMOVUPS 256(R11), Y1
+	VMAXPS  288(R11), Y1, Y1
+	VMOVUPS 320(R11), Y2
+	VMAXPS  352(R11), Y2, Y2
+	VMAXPS  Y2, Y1, Y1
+	VMOVUPS 384(R11), Y2
+	VMAXPS  416(R11), Y2, Y2
+	VMOVUPS 448(R11), Y3
+	VMAXPS  480(R11), Y3, Y3
+	VMAXPS  Y3, Y2, Y2
+	VMAXPS  Y2, Y1, Y1
+	VMAXPS  Y1, Y0, Y0
+	VADDPS  zero<>+0(SB), Y0, Y0
+
+	// d[j] = x[j] - m, stored to the record.
+	VMOVUPS (R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, (R11)
+	VMOVUPS 32(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 32(R11)
+	VMOVUPS 64(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 64(R11)
+	VMOVUPS 96(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 96(R11)
+	VMOVUPS 128(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 128(R11)
+	VMOVUPS 160(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 160(R11)
+	VMOVUPS 192(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 192(R11)
+	VMOVUPS 224(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 224(R11)
+	VMOVUPS 256(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 256(R11)
+	VMOVUPS 288(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 288(R11)
+	VMOVUPS 320(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 320(R11)
+	VMOVUPS 352(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 352(R11)
+	VMOVUPS 384(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 384(R11)
+	VMOVUPS 416(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 416(R11)
+	VMOVUPS 448(R11), Y1
+	VSUBPS  Y0, Y1, Y1
+	VMOVUPS Y1, 448(R11)
+	VMOVUPS 480(R11), Y1
+	VSUBPS  Y0, Y1, Y0
+	VMOVUPS Y0, 480(R11)
+	ADDQ    $0x00000200, SI
+	ADDQ    $0x00000440, R11
+	DECQ    R10
+	JNZ     logSoftmaxExpLoop
+
+	// Pass 1b. e[j] = exp(d[j]) and s = sum16(e) of each block of the chunk.
+	MOVQ R9, R10
+	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
+
+	// Constants kept in registers in the loop.
+	VMOVUPS expMagic<>+0(SB), Y0
+	VMOVUPS expLog2e<>+0(SB), Y1
+	VMOVUPS expLn2Hi<>+0(SB), Y2
+	VMOVUPS expLn2Lo<>+0(SB), Y3
+	VMOVUPS expQ4<>+0(SB), Y4
+	VMOVUPS expQ3<>+0(SB), Y5
+
+logSoftmaxExpOnlyLoop:
+	LEAQ 576(R11), R13
+
+	// e[j] = exp(d[j]) for j = 0..15 (seq.Exp), scheduled together:
+	// z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits;
+	// r = d - n·ln2hi; r = r - n·ln2lo; q = Q4·r + Q3; q = q·r + Q2;
+	// q = q·r + Q1; q = q·r + Q0; r2 = r·r; p = r2·q + r; p = p + 1;
+	// e = p·2^n; e = +0 where d < cutoff; e[j] stored to the record.
+	// s = sum16(e): (((e0+e1)+(e2+e3))+((e4+e5)+(e6+e7))) + (((e8+e9)+(e10+e11))+((e12+e13)+(e14+e15))).
+	VMOVUPS (R11), Y7
+	VMOVUPS 32(R11), Y9
+	VMOVUPS 64(R11), Y10
+	VMOVUPS 96(R11), Y11
+	VMOVUPS 128(R11), Y12
+	VMOVUPS 160(R11), Y13
+	VMULPS  Y1, Y7, Y6
+	VMULPS  Y1, Y9, Y8
+	VADDPS  Y0, Y6, Y6
+	VADDPS  Y0, Y8, Y8
+	VSUBPS  Y0, Y6, Y14
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VMULPS  Y2, Y14, Y15
+	VMULPS  Y3, Y14, Y14
+	VSUBPS  Y15, Y7, Y7
+	VSUBPS  Y14, Y7, Y14
+	VMULPS  Y4, Y14, Y7
+	VMULPS  Y14, Y14, Y15
+	VADDPS  Y5, Y7, Y7
+	VMULPS  Y14, Y7, Y7
+	VADDPS  expQ2<>+0(SB), Y7, Y7
+	VMULPS  Y14, Y7, Y7
+	VADDPS  expQ1<>+0(SB), Y7, Y7
+	VMULPS  Y14, Y7, Y7
+	VADDPS  expQ0<>+0(SB), Y7, Y7
+	VMULPS  Y7, Y15, Y15
+	VPSLLD  $0x17, Y8, Y7
+	VSUBPS  Y0, Y8, Y8
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VADDPS  Y14, Y15, Y15
+	VMULPS  Y1, Y10, Y14
+	VADDPS  one<>+0(SB), Y15, Y15
+	VADDPS  Y0, Y14, Y14
+	VMULPS  Y6, Y15, Y15
+	VMULPS  Y2, Y8, Y6
+	VMULPS  Y3, Y8, Y8
+	VSUBPS  Y6, Y9, Y6
+	VMOVUPS (R11), Y9
+	VSUBPS  Y8, Y6, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y9
+	VMULPS  Y4, Y6, Y8
+	VANDNPS Y15, Y9, Y15
+	VMULPS  Y6, Y6, Y9
+	VMOVUPS Y15, (R13)
+	VADDPS  Y5, Y8, Y8
+	VMULPS  Y6, Y8, Y8
+	VADDPS  expQ2<>+0(SB), Y8, Y8
+	VMULPS  Y6, Y8, Y8
+	VADDPS  expQ1<>+0(SB), Y8, Y8
+	VMULPS  Y6, Y8, Y8
+	VADDPS  expQ0<>+0(SB), Y8, Y8
+	VMULPS  Y8, Y9, Y9
+	VPSLLD  $0x17, Y14, Y8
+	VSUBPS  Y0, Y14, Y14
+	VPADDD  oneBits<>+0(SB), Y8, Y8
+	VADDPS  Y6, Y9, Y9
+	VMULPS  Y1, Y11, Y6
+	VADDPS  one<>+0(SB), Y9, Y9
+	VADDPS  Y0, Y6, Y6
+	VMULPS  Y7, Y9, Y9
+	VMULPS  Y2, Y14, Y7
+	VMULPS  Y3, Y14, Y14
+	VSUBPS  Y7, Y10, Y7
+	VMOVUPS 32(R11), Y10
+	VSUBPS  Y14, Y7, Y14
+	VPSLLD  $0x17, Y6, Y7
+	VSUBPS  Y0, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VANDNPS Y9, Y10, Y10
+	VMULPS  Y2, Y6, Y9
+	VMULPS  Y3, Y6, Y6
+	VADDPS  Y10, Y15, Y15
+	VMOVUPS Y10, 32(R13)
+	VMULPS  Y1, Y12, Y10
+	VSUBPS  Y9, Y11, Y9
+	VMULPS  Y4, Y14, Y11
+	VADDPS  Y0, Y10, Y10
+	VSUBPS  Y6, Y9, Y6
+	VADDPS  Y5, Y11, Y11
+	VMULPS  Y14, Y14, Y9
+	VMULPS  Y14, Y11, Y11
+	VADDPS  expQ2<>+0(SB), Y11, Y11
+	VMULPS  Y14, Y11, Y11
+	VADDPS  expQ1<>+0(SB), Y11, Y11
+	VMULPS  Y14, Y11, Y11
+	VADDPS  expQ0<>+0(SB), Y11, Y11
+	VMULPS  Y11, Y9, Y11
+	VPSLLD  $0x17, Y10, Y9
+	VSUBPS  Y0, Y10, Y10
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VADDPS  Y14, Y11, Y14
+	VMULPS  Y2, Y10, Y11
+	VMULPS  Y3, Y10, Y10
+	VADDPS  one<>+0(SB), Y14, Y14
+	VSUBPS  Y11, Y12, Y11
+	VMULPS  Y4, Y6, Y12
+	VMULPS  Y8, Y14, Y14
+	VMULPS  Y1, Y13, Y8
+	VSUBPS  Y10, Y11, Y10
+	VADDPS  Y5, Y12, Y12
+	VMULPS  Y6, Y6, Y11
+	VADDPS  Y0, Y8, Y8
+	VMULPS  Y6, Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y12, Y12
+	VMULPS  Y6, Y12, Y12
+	VADDPS  expQ1<>+0(SB), Y12, Y12
+	VMULPS  Y6, Y12, Y12
+	VADDPS  expQ0<>+0(SB), Y12, Y12
+	VMULPS  Y12, Y11, Y11
+	VMOVUPS 64(R11), Y12
+	VADDPS  Y6, Y11, Y11
+	VPSLLD  $0x17, Y8, Y6
+	VSUBPS  Y0, Y8, Y8
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
+	VADDPS  one<>+0(SB), Y11, Y11
+	VANDNPS Y14, Y12, Y14
+	VMULPS  Y2, Y8, Y12
+	VMULPS  Y3, Y8, Y8
+	VMOVUPS Y14, 64(R13)
+	VMULPS  Y7, Y11, Y7
+	VSUBPS  Y12, Y13, Y11
+	VMULPS  Y4, Y10, Y12
+	VMULPS  Y10, Y10, Y13
+	VSUBPS  Y8, Y11, Y8
+	VADDPS  Y5, Y12, Y11
+	VMOVUPS 96(R11), Y12
+	VMULPS  Y10, Y11, Y11
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y11, Y11
+	VANDNPS Y7, Y12, Y12
+	VMULPS  Y4, Y8, Y7
+	VADDPS  Y12, Y14, Y14
+	VMOVUPS Y12, 96(R13)
+	VMULPS  Y8, Y8, Y12
+	VMULPS  Y10, Y11, Y11
+	VADDPS  Y5, Y7, Y7
+	VADDPS  Y14, Y15, Y14
+	VADDPS  expQ1<>+0(SB), Y11, Y11
+	VMULPS  Y8, Y7, Y7
+	VMULPS  Y10, Y11, Y11
+	VADDPS  expQ2<>+0(SB), Y7, Y7
+	VADDPS  expQ0<>+0(SB), Y11, Y11
+	VMULPS  Y8, Y7, Y7
+	VMULPS  Y11, Y13, Y11
+	VADDPS  expQ1<>+0(SB), Y7, Y7
+	VADDPS  Y10, Y11, Y10
+	VMULPS  Y8, Y7, Y7
+	VADDPS  one<>+0(SB), Y10, Y10
+	VADDPS  expQ0<>+0(SB), Y7, Y7
+	VMULPS  Y9, Y10, Y9
+	VMULPS  Y7, Y12, Y7
+	VMOVUPS 128(R11), Y10
+	VADDPS  Y8, Y7, Y8
+	VMOVUPS 192(R11), Y7
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VADDPS  one<>+0(SB), Y8, Y8
+	VANDNPS Y9, Y10, Y11
+	VMOVUPS 224(R11), Y10
+	VMOVUPS Y11, 128(R13)
+	VMULPS  Y1, Y7, Y9
+	VMULPS  Y6, Y8, Y8
+	VMOVUPS 160(R11), Y12
+	VMULPS  Y1, Y10, Y6
+	VADDPS  Y0, Y9, Y9
+	VADDPS  Y0, Y6, Y6
+	VSUBPS  Y0, Y9, Y13
+	VPSLLD  $0x17, Y9, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y12
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VANDNPS Y8, Y12, Y8
+	VADDPS  Y8, Y11, Y11
+	VMOVUPS Y8, 160(R13)
+	VSUBPS  Y0, Y6, Y8
+	VMULPS  Y2, Y13, Y12
+	VMULPS  Y3, Y13, Y13
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VMULPS  Y2, Y8, Y15
+	VSUBPS  Y12, Y7, Y7
+	VMULPS  Y3, Y8, Y8
+	VSUBPS  Y15, Y10, Y10
+	VSUBPS  Y13, Y7, Y7
+	VSUBPS  Y8, Y10, Y8
+	VMULPS  Y4, Y7, Y10
+	VMULPS  Y7, Y7, Y13
+	VMULPS  Y4, Y8, Y12
+	VADDPS  Y5, Y10, Y15
+	VMULPS  Y8, Y8, Y10
+	VADDPS  Y5, Y12, Y12
+	VMULPS  Y7, Y15, Y15
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y15, Y15
+	VADDPS  expQ2<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y15, Y15
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ1<>+0(SB), Y15, Y15
+	VADDPS  expQ1<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y15, Y15
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ0<>+0(SB), Y15, Y15
+	VADDPS  expQ0<>+0(SB), Y12, Y12
+	VMULPS  Y15, Y13, Y13
+	VMULPS  Y12, Y10, Y10
+	VADDPS  Y7, Y13, Y7
+	VADDPS  Y8, Y10, Y8
+	VADDPS  one<>+0(SB), Y7, Y7
+	VADDPS  one<>+0(SB), Y8, Y8
+	VMULPS  Y9, Y7, Y9
+	VMOVUPS 256(R11), Y7
+	VMOVUPS 192(R11), Y10
+	VMULPS  Y6, Y8, Y8
+	VMOVUPS 224(R11), Y12
+	VMULPS  Y1, Y7, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VANDNPS Y9, Y10, Y9
+	VMOVUPS Y9, 192(R13)
+	VADDPS  Y0, Y6, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y12, Y10
+	VANDNPS Y8, Y10, Y8
+	VADDPS  Y8, Y9, Y9
+	VMOVUPS Y8, 224(R13)
+	VMOVUPS 288(R11), Y8
+	VSUBPS  Y0, Y6, Y10
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VADDPS  Y9, Y11, Y11
+	VMULPS  Y2, Y10, Y9
+	VMULPS  Y3, Y10, Y12
+	VMULPS  Y1, Y8, Y10
+	VADDPS  Y11, Y14, Y11
+	VSUBPS  Y9, Y7, Y7
+	VADDPS  Y0, Y10, Y9
+	VSUBPS  Y12, Y7, Y12
+	VMOVUPS 320(R11), Y7
+	VSUBPS  Y0, Y9, Y10
+	VPSLLD  $0x17, Y9, Y9
+	VMULPS  Y4, Y12, Y13
+	VMULPS  Y12, Y12, Y14
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VMULPS  Y2, Y10, Y15
+	VMULPS  Y3, Y10, Y10
+	VADDPS  Y5, Y13, Y13
+	VSUBPS  Y15, Y8, Y15
+	VMULPS  Y1, Y7, Y8
+	VMULPS  Y12, Y13, Y13
+	VSUBPS  Y10, Y15, Y10
+	VADDPS  Y0, Y8, Y8
+	VADDPS  expQ2<>+0(SB), Y13, Y15
+	VMULPS  Y4, Y10, Y13
+	VMULPS  Y12, Y15, Y15
+	VADDPS  Y5, Y13, Y13
+	VADDPS  expQ1<>+0(SB), Y15, Y15
+	VMULPS  Y10, Y13, Y13
+	VMULPS  Y12, Y15, Y15
+	VADDPS  expQ2<>+0(SB), Y13, Y13
+	VADDPS  expQ0<>+0(SB), Y15, Y15
+	VMULPS  Y10, Y13, Y13
+	VMULPS  Y15, Y14, Y15
+	VPSLLD  $0x17, Y8, Y14
+	VSUBPS  Y0, Y8, Y8
+	VPADDD  oneBits<>+0(SB), Y14, Y14
+	VADDPS  expQ1<>+0(SB), Y13, Y13
+	VADDPS  Y12, Y15, Y15
+	VMULPS  Y2, Y8, Y12
+	VMULPS  Y3, Y8, Y8
+	VMULPS  Y10, Y13, Y13
+	VADDPS  one<>+0(SB), Y15, Y15
+	VSUBPS  Y12, Y7, Y7
+	VMULPS  Y10, Y10, Y12
+	VADDPS  expQ0<>+0(SB), Y13, Y13
+	VMULPS  Y6, Y15, Y6
+	VSUBPS  Y8, Y7, Y7
+	VMOVUPS 256(R11), Y8
+	VMULPS  Y13, Y12, Y15
+	VMULPS  Y4, Y7, Y12
+	VMULPS  Y7, Y7, Y13
+	VADDPS  Y10, Y15, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y8
+	VADDPS  Y5, Y12, Y12
+	VANDNPS Y6, Y8, Y6
+	VADDPS  one<>+0(SB), Y10, Y8
+	VMOVUPS Y6, 256(R13)
+	VMULPS  Y7, Y12, Y10
+	VMULPS  Y9, Y8, Y8
+	VMOVUPS 288(R11), Y9
+	VADDPS  expQ2<>+0(SB), Y10, Y10
+	VMULPS  Y7, Y10, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y9
+	VANDNPS Y8, Y9, Y8
+	VADDPS  expQ1<>+0(SB), Y10, Y9
+	VADDPS  Y8, Y6, Y6
+	VMOVUPS Y8, 288(R13)
+	VMULPS  Y7, Y9, Y8
+	VADDPS  expQ0<>+0(SB), Y8, Y8
+	VMULPS  Y8, Y13, Y9
+	VMOVUPS 352(R11), Y8
+	VADDPS  Y7, Y9, Y9
+	VMOVUPS 384(R11), Y10
+	VMULPS  Y1, Y8, Y7
+	VADDPS  one<>+0(SB), Y9, Y12
+	VMULPS  Y1, Y10, Y9
+	VADDPS  Y0, Y7, Y7
+	VMULPS  Y14, Y12, Y12
+	VMOVUPS 320(R11), Y13
+	VADDPS  Y0, Y9, Y9
+	VSUBPS  Y0, Y7, Y14
+	VPSLLD  $0x17, Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y7, Y15
+	VSUBPS  Y0, Y9, Y7
+	VPSLLD  $0x17, Y9, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y13, Y13
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VANDNPS Y12, Y13, Y13
+	VMULPS  Y2, Y14, Y12
+	VMULPS  Y3, Y14, Y14
+	VMOVUPS Y13, 320(R13)
+	VSUBPS  Y12, Y8, Y8
+	VMULPS  Y3, Y7, Y12
+	VMULPS  Y2, Y7, Y7
+	VSUBPS  Y14, Y8, Y8
+	VSUBPS  Y7, Y10, Y7
+	VMULPS  Y4, Y8, Y10
+	VMULPS  Y8, Y8, Y14
+	VSUBPS  Y12, Y7, Y7
+	VADDPS  Y5, Y10, Y12
+	VMULPS  Y4, Y7, Y10
+	VMULPS  Y8, Y12, Y12
+	VADDPS  Y5, Y10, Y10
+	VADDPS  expQ2<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y10, Y10
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ2<>+0(SB), Y10, Y10
+	VADDPS  expQ1<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y10, Y10
+	VMULPS  Y8, Y12, Y12
+	VADDPS  expQ1<>+0(SB), Y10, Y10
+	VADDPS  expQ0<>+0(SB), Y12, Y12
+	VMULPS  Y7, Y10, Y10
+	VMULPS  Y12, Y14, Y14
+	VMULPS  Y7, Y7, Y12
+	VADDPS  expQ0<>+0(SB), Y10, Y10
+	VADDPS  Y8, Y14, Y8
+	VMULPS  Y10, Y12, Y10
+	VADDPS  one<>+0(SB), Y8, Y8
+	VADDPS  Y7, Y10, Y7
+	VMULPS  Y15, Y8, Y8
+	VADDPS  one<>+0(SB), Y7, Y7
+	VMOVUPS 352(R11), Y10
+	VMULPS  Y9, Y7, Y7
+	VMOVUPS 384(R11), Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VANDNPS Y8, Y10, Y8
+	VADDPS  Y8, Y13, Y10
+	VMOVUPS Y8, 352(R13)
+	VMOVUPS 416(R11), Y8
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y9
+	VANDNPS Y7, Y9, Y7
+	VADDPS  Y10, Y6, Y13
+	VMOVUPS 448(R11), Y10
+	VMOVUPS 480(R11), Y12
+	VMOVUPS Y7, 384(R13)
+	VMULPS  Y1, Y8, Y6
+	VMULPS  Y1, Y10, Y9
+	VADDPS  Y0, Y6, Y6
+	VADDPS  Y0, Y9, Y9
+	VSUBPS  Y0, Y6, Y14
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VMULPS  Y2, Y14, Y15
+	VMULPS  Y3, Y14, Y14
+	VSUBPS  Y15, Y8, Y8
+	VSUBPS  Y14, Y8, Y14
+	VMULPS  Y4, Y14, Y8
+	VMULPS  Y14, Y14, Y15
+	VADDPS  Y5, Y8, Y8
+	VMULPS  Y14, Y8, Y8
+	VADDPS  expQ2<>+0(SB), Y8, Y8
+	VMULPS  Y14, Y8, Y8
+	VADDPS  expQ1<>+0(SB), Y8, Y8
+	VMULPS  Y14, Y8, Y8
+	VADDPS  expQ0<>+0(SB), Y8, Y8
+	VMULPS  Y8, Y15, Y15
+	VPSLLD  $0x17, Y9, Y8
+	VSUBPS  Y0, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y8, Y8
+	VADDPS  Y14, Y15, Y15
+	VMULPS  Y1, Y12, Y14
+	VADDPS  one<>+0(SB), Y15, Y15
+	VADDPS  Y0, Y14, Y14
+	VMULPS  Y6, Y15, Y15
+	VMULPS  Y2, Y9, Y6
+	VMULPS  Y3, Y9, Y9
+	VSUBPS  Y6, Y10, Y6
+	VMOVUPS 416(R11), Y10
+	VSUBPS  Y9, Y6, Y9
+	VPSLLD  $0x17, Y14, Y6
+	VSUBPS  Y0, Y14, Y14
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y10, Y10
+	VANDNPS Y15, Y10, Y15
+	VMULPS  Y2, Y14, Y10
+	VMULPS  Y3, Y14, Y14
+	VADDPS  Y15, Y7, Y7
+	VMOVUPS Y15, 416(R13)
+	VMULPS  Y4, Y9, Y15
+	VSUBPS  Y10, Y12, Y10
+	VMULPS  Y9, Y9, Y12
+	VADDPS  Y5, Y15, Y15
+	VSUBPS  Y14, Y10, Y10
+	VMULPS  Y9, Y15, Y15
+	VMULPS  Y4, Y10, Y14
+	VADDPS  expQ2<>+0(SB), Y15, Y15
+	VADDPS  Y5, Y14, Y14
+	VMULPS  Y9, Y15, Y15
+	VMULPS  Y10, Y14, Y14
+	VADDPS  expQ1<>+0(SB), Y15, Y15
+	VADDPS  expQ2<>+0(SB), Y14, Y14
+	VMULPS  Y9, Y15, Y15
+	VMULPS  Y10, Y14, Y14
+	VADDPS  expQ0<>+0(SB), Y15, Y15
+	VADDPS  expQ1<>+0(SB), Y14, Y14
+	VMULPS  Y15, Y12, Y15
+	VMULPS  Y10, Y10, Y12
+	VMULPS  Y10, Y14, Y14
+	VADDPS  Y9, Y15, Y9
+	VADDPS  expQ0<>+0(SB), Y14, Y14
+	VADDPS  one<>+0(SB), Y9, Y9
+	VMULPS  Y14, Y12, Y12
+	VMULPS  Y8, Y9, Y8
+	VMOVUPS 448(R11), Y9
+	VADDPS  Y10, Y12, Y10
+	VADDPS  one<>+0(SB), Y10, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y9
+	VANDNPS Y8, Y9, Y8
+	VMULPS  Y6, Y10, Y6
+	VMOVUPS Y8, 448(R13)
+	VMOVUPS 480(R11), Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y9
+	VANDNPS Y6, Y9, Y6
+	VADDPS  Y6, Y8, Y8
+	VMOVUPS Y6, 480(R13)
+	VADDPS  Y8, Y7, Y6
+	VADDPS  Y6, Y13, Y6
+	VADDPS  Y6, Y11, Y6
+	VMOVUPS Y6, 512(R11)
+	ADDQ    $0x00000440, R11
+	DECQ    R10
+	JNZ     logSoftmaxExpOnlyLoop
+
+	// Pass 2. log32(s), a chunk at a time, stored to the record.
+	MOVQ R9, R10
+	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
+
+logSoftmaxLogLoop:
+	CMPQ R10, $0x08
+	JLT  logSoftmaxLogLast
+
+	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU   512(R11), Y0
+	VMOVDQU   1600(R11), Y1
+	VMOVDQU   2688(R11), Y2
+	VMOVDQU   3776(R11), Y3
+	VMOVDQU   4864(R11), Y4
+	VMOVDQU   logExpInv<>+0(SB), Y6
+	VMOVDQU   5952(R11), Y5
+	VMOVDQU   logExpInv<>+0(SB), Y7
+	VPSRLD    $0x17, Y0, Y0
+	VPSRLD    $0x17, Y1, Y1
+	VPSRLD    $0x17, Y2, Y2
+	VPSRLD    $0x17, Y3, Y3
+	VPSUBD    logExpBias<>+0(SB), Y0, Y10
+	VPSUBD    logExpBias<>+0(SB), Y1, Y11
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VMOVDQU   logExpInv<>+0(SB), Y9
+	VPSRLD    $0x17, Y4, Y4
+	VPSUBD    Y0, Y6, Y0
+	VCVTDQ2PS Y10, Y10
+	VMOVDQU   logExpInv<>+0(SB), Y6
+	VPSRLD    $0x17, Y5, Y5
+	VPSUBD    Y1, Y7, Y1
+	VPSLLD    $0x17, Y0, Y7
+	VPSUBD    logExpBias<>+0(SB), Y2, Y12
+	VMOVDQU   logExpInv<>+0(SB), Y0
+	VPSLLD    $0x17, Y1, Y1
+	VMULPS    512(R11), Y7, Y7
+	VCVTDQ2PS Y11, Y11
+	VCVTDQ2PS Y12, Y12
+	VMULPS    1600(R11), Y1, Y1
+	VPSUBD    logExpBias<>+0(SB), Y3, Y13
+	VPSUBD    logExpBias<>+0(SB), Y4, Y14
+	VPSUBD    logExpBias<>+0(SB), Y5, Y15
+	VPSUBD    Y2, Y8, Y2
+	VPSUBD    Y3, Y9, Y3
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y7, Y8
+	VPSUBD    Y4, Y6, Y4
+	VPSLLD    $0x17, Y2, Y2
+	VPSLLD    $0x17, Y3, Y3
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y6
+	VPSUBD    Y5, Y0, Y0
+	VPSLLD    $0x17, Y4, Y4
+	VMULPS    2688(R11), Y2, Y2
+	VADDPS    Y7, Y7, Y5
+	VPSLLD    $0x17, Y0, Y0
+	VMULPS    3776(R11), Y3, Y3
+	VADDPS    Y1, Y1, Y9
+	VCVTDQ2PS Y13, Y13
+	VMULPS    4864(R11), Y4, Y4
+	VMULPS    5952(R11), Y0, Y0
+	VCVTDQ2PS Y14, Y14
+	VCVTDQ2PS Y15, Y15
+	VBLENDVPS Y8, Y5, Y7, Y5
+	VSUBPS    one<>+0(SB), Y10, Y7
+	VBLENDVPS Y6, Y9, Y1, Y1
+	VSUBPS    one<>+0(SB), Y5, Y9
+	VADDPS    Y2, Y2, Y5
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VBLENDVPS Y8, Y7, Y10, Y8
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y7
+	VMULPS    logP0<>+0(SB), Y9, Y10
+	VBLENDVPS Y7, Y5, Y2, Y2
+	VSUBPS    one<>+0(SB), Y11, Y5
+	VSUBPS    one<>+0(SB), Y2, Y2
+	VADDPS    logP1<>+0(SB), Y10, Y10
+	VBLENDVPS Y6, Y5, Y11, Y5
+	VMULPS    expLn2Lo<>+0(SB), Y8, Y6
+	VMULPS    expLn2Hi<>+0(SB), Y8, Y11
+	VADDPS    Y3, Y3, Y8
+	VMULPS    Y9, Y10, Y10
+	VMOVUPS   Y11, 576(R11)
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y3, Y11
+	VBLENDVPS Y11, Y8, Y3, Y3
+	VADDPS    logP2<>+0(SB), Y10, Y10
+	VMULPS    Y9, Y9, Y8
+	VSUBPS    one<>+0(SB), Y3, Y3
+	VMULPS    Y9, Y10, Y10
+	VADDPS    logP3<>+0(SB), Y10, Y10
+	VMULPS    Y9, Y10, Y10
+	VADDPS    logP4<>+0(SB), Y10, Y10
+	VMULPS    Y9, Y10, Y10
+	VADDPS    logP5<>+0(SB), Y10, Y10
+	VMULPS    Y9, Y10, Y10
+	VADDPS    logP6<>+0(SB), Y10, Y10
+	VMULPS    Y9, Y10, Y10
+	VADDPS    logP7<>+0(SB), Y10, Y10
+	VMULPS    Y9, Y10, Y10
+	VADDPS    logP8<>+0(SB), Y10, Y10
+	VMULPS    Y9, Y10, Y10
+	VMULPS    Y8, Y10, Y10
+	VMULPS    half<>+0(SB), Y8, Y8
+	VADDPS    Y6, Y10, Y10
+	VADDPS    Y4, Y4, Y6
+	VSUBPS    Y8, Y10, Y10
+	VADDPS    Y0, Y0, Y8
+	VADDPS    Y10, Y9, Y10
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y9
+	VBLENDVPS Y9, Y6, Y4, Y4
+	VMULPS    logP0<>+0(SB), Y1, Y6
+	VSUBPS    one<>+0(SB), Y4, Y4
+	VADDPS    576(R11), Y10, Y10
+	VADDPS    logP1<>+0(SB), Y6, Y6
+	VMOVUPS   Y10, 544(R11)
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y10
+	VBLENDVPS Y10, Y8, Y0, Y0
+	VMULPS    Y1, Y6, Y8
+	VSUBPS    one<>+0(SB), Y12, Y6
+	VSUBPS    one<>+0(SB), Y0, Y0
+	VADDPS    logP2<>+0(SB), Y8, Y8
+	VBLENDVPS Y7, Y6, Y12, Y6
+	VMULPS    expLn2Lo<>+0(SB), Y5, Y7
+	VMULPS    logP0<>+0(SB), Y2, Y12
+	VMULPS    expLn2Hi<>+0(SB), Y5, Y5
+	VMULPS    Y1, Y8, Y8
+	VADDPS    logP1<>+0(SB), Y12, Y12
+	VMOVUPS   Y5, 1664(R11)
+	VSUBPS    one<>+0(SB), Y13, Y5
+	VADDPS    logP3<>+0(SB), Y8, Y8
+	VMULPS    Y2, Y12, Y12
+	VBLENDVPS Y11, Y5, Y13, Y5
+	VMULPS    expLn2Lo<>+0(SB), Y6, Y11
+	VMULPS    expLn2Hi<>+0(SB), Y6, Y6
+	VMULPS    logP0<>+0(SB), Y3, Y13
+	VMULPS    Y1, Y8, Y8
+	VADDPS    logP2<>+0(SB), Y12, Y12
+	VMOVUPS   Y6, 2752(R11)
+	VADDPS    logP1<>+0(SB), Y13, Y6
+	VADDPS    logP4<>+0(SB), Y8, Y13
+	VMULPS    Y1, Y1, Y8
+	VMULPS    Y2, Y12, Y12
+	VMULPS    Y3, Y6, Y6
+	VMULPS    Y1, Y13, Y13
+	VADDPS    logP3<>+0(SB), Y12, Y12
+	VADDPS    logP2<>+0(SB), Y6, Y6
+	VADDPS    logP5<>+0(SB), Y13, Y13
+	VMULPS    Y2, Y12, Y12
+	VMULPS    Y3, Y6, Y6
+	VMULPS    Y1, Y13, Y13
+	VADDPS    logP4<>+0(SB), Y12, Y12
+	VADDPS    logP3<>+0(SB), Y6, Y6
+	VADDPS    logP6<>+0(SB), Y13, Y13
+	VMULPS    Y2, Y12, Y12
+	VMULPS    Y3, Y6, Y6
+	VMULPS    Y1, Y13, Y13
+	VADDPS    logP5<>+0(SB), Y12, Y12
+	VADDPS    logP4<>+0(SB), Y6, Y6
+	VADDPS    logP7<>+0(SB), Y13, Y13
+	VMULPS    Y2, Y12, Y12
+	VMULPS    Y3, Y6, Y6
+	VMULPS    Y1, Y13, Y13
+	VADDPS    logP6<>+0(SB), Y12, Y12
+	VADDPS    logP5<>+0(SB), Y6, Y6
+	VADDPS    logP8<>+0(SB), Y13, Y13
+	VMULPS    Y2, Y12, Y12
+	VMULPS    Y3, Y6, Y6
+	VMULPS    Y1, Y13, Y13
+	VADDPS    logP7<>+0(SB), Y12, Y12
+	VADDPS    logP6<>+0(SB), Y6, Y6
+	VMULPS    Y8, Y13, Y13
+	VMULPS    half<>+0(SB), Y8, Y8
+	VMULPS    Y2, Y12, Y12
+	VMULPS    Y3, Y6, Y6
+	VADDPS    Y7, Y13, Y13
+	VMULPS    logP0<>+0(SB), Y4, Y7
+	VADDPS    logP8<>+0(SB), Y12, Y12
+	VADDPS    logP7<>+0(SB), Y6, Y6
+	VSUBPS    Y8, Y13, Y13
+	VMULPS    logP0<>+0(SB), Y0, Y8
+	VADDPS    logP1<>+0(SB), Y7, Y7
+	VMULPS    Y2, Y12, Y12
+	VMULPS    Y3, Y6, Y6
+	VADDPS    Y13, Y1, Y1
+	VADDPS    logP1<>+0(SB), Y8, Y8
+	VMULPS    Y4, Y7, Y13
+	VSUBPS    one<>+0(SB), Y14, Y7
+	VADDPS    logP8<>+0(SB), Y6, Y6
+	VADDPS    1664(R11), Y1, Y1
+	VMULPS    Y0, Y8, Y8
+	VADDPS    logP2<>+0(SB), Y13, Y13
+	VBLENDVPS Y9, Y7, Y14, Y9
+	VMULPS    expLn2Lo<>+0(SB), Y5, Y14
+	VSUBPS    one<>+0(SB), Y15, Y7
+	VMULPS    expLn2Hi<>+0(SB), Y5, Y5
+	VMULPS    Y3, Y6, Y6
+	VMOVUPS   Y1, 1632(R11)
+	VADDPS    logP2<>+0(SB), Y8, Y1
+	VMULPS    Y4, Y13, Y13
+	VMULPS    Y2, Y2, Y8
+	VBLENDVPS Y10, Y7, Y15, Y7
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y10
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VMOVUPS   Y5, 3840(R11)
+	VMULPS    Y3, Y3, Y5
+	VMULPS    Y4, Y4, Y15
+	VMULPS    Y0, Y1, Y1
+	VADDPS    logP3<>+0(SB), Y13, Y13
+	VMULPS    Y8, Y12, Y12
+	VMULPS    half<>+0(SB), Y8, Y8
+	VMOVUPS   Y9, 4928(R11)
+	VMULPS    Y0, Y0, Y9
+	VMULPS    Y5, Y6, Y6
+	VADDPS    logP3<>+0(SB), Y1, Y1
+	VMULPS    Y4, Y13, Y13
+	VADDPS    Y11, Y12, Y11
+	VMULPS    half<>+0(SB), Y5, Y12
+	VMULPS    expLn2Lo<>+0(SB), Y7, Y5
+	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
+	VADDPS    Y14, Y6, Y6
+	VMULPS    half<>+0(SB), Y15, Y14
+	VMULPS    Y0, Y1, Y1
+	VADDPS    logP4<>+0(SB), Y13, Y13
+	VSUBPS    Y8, Y11, Y11
+	VMULPS    half<>+0(SB), Y9, Y8
+	VMOVUPS   Y7, 6016(R11)
+	VSUBPS    Y12, Y6, Y6
+	VADDPS    logP4<>+0(SB), Y1, Y1
+	VMULPS    Y4, Y13, Y7
+	VADDPS    Y11, Y2, Y2
+	VADDPS    Y6, Y3, Y3
+	VMULPS    Y0, Y1, Y1
+	VADDPS    logP5<>+0(SB), Y7, Y6
+	VADDPS    2752(R11), Y2, Y2
+	VADDPS    3840(R11), Y3, Y3
+	VADDPS    logP5<>+0(SB), Y1, Y1
+	VMULPS    Y4, Y6, Y6
+	VMOVUPS   Y2, 2720(R11)
+	VMOVUPS   Y3, 3808(R11)
+	VMULPS    Y0, Y1, Y1
+	VADDPS    logP6<>+0(SB), Y6, Y2
+	VADDPS    logP6<>+0(SB), Y1, Y1
+	VMULPS    Y4, Y2, Y2
+	VMULPS    Y0, Y1, Y1
+	VADDPS    logP7<>+0(SB), Y2, Y2
+	VADDPS    logP7<>+0(SB), Y1, Y1
+	VMULPS    Y4, Y2, Y2
+	VMULPS    Y0, Y1, Y1
+	VADDPS    logP8<>+0(SB), Y2, Y2
+	VADDPS    logP8<>+0(SB), Y1, Y1
+	VMULPS    Y4, Y2, Y2
+	VMULPS    Y0, Y1, Y1
+	VMULPS    Y15, Y2, Y2
+	VMULPS    Y9, Y1, Y1
+	VADDPS    Y10, Y2, Y3
+	VMOVDQU   7040(R11), Y2
+	VADDPS    Y5, Y1, Y1
+	VSUBPS    Y14, Y3, Y6
+	VMOVDQU   8128(R11), Y3
+	VMOVDQU   logExpInv<>+0(SB), Y5
+	VPSRLD    $0x17, Y2, Y2
+	VSUBPS    Y8, Y1, Y1
+	VADDPS    Y6, Y4, Y7
+	VMOVDQU   logExpInv<>+0(SB), Y4
+	VPSUBD    logExpBias<>+0(SB), Y2, Y6
+	VCVTDQ2PS Y6, Y6
+	VPSRLD    $0x17, Y3, Y3
+	VPSUBD    Y2, Y5, Y2
+	VADDPS    Y1, Y0, Y0
+	VPSLLD    $0x17, Y2, Y1
+	VPSUBD    logExpBias<>+0(SB), Y3, Y2
+	VADDPS    4928(R11), Y7, Y5
+	VMULPS    7040(R11), Y1, Y1
+	VCVTDQ2PS Y2, Y2
+	VSUBPS    one<>+0(SB), Y6, Y7
+	VPSUBD    Y3, Y4, Y3
+	VADDPS    6016(R11), Y0, Y0
+	VPSLLD    $0x17, Y3, Y3
+	VMOVUPS   Y5, 4896(R11)
+	VMULPS    8128(R11), Y3, Y3
+	VADDPS    Y1, Y1, Y5
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y4
+	VSUBPS    one<>+0(SB), Y2, Y8
+	VBLENDVPS Y4, Y7, Y6, Y6
+	VMOVUPS   Y0, 5984(R11)
+	VMULPS    expLn2Lo<>+0(SB), Y6, Y0
+	VMULPS    expLn2Hi<>+0(SB), Y6, Y9
+	VADDPS    Y3, Y3, Y7
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y3, Y6
+	VBLENDVPS Y4, Y5, Y1, Y1
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VBLENDVPS Y6, Y8, Y2, Y2
+	VMULPS    expLn2Lo<>+0(SB), Y2, Y4
+	VMULPS    expLn2Hi<>+0(SB), Y2, Y2
+	VMOVUPS   Y9, 7104(R11)
+	VBLENDVPS Y6, Y7, Y3, Y3
+	VSUBPS    one<>+0(SB), Y3, Y3
+	VMULPS    logP0<>+0(SB), Y1, Y6
+	VMULPS    Y1, Y1, Y5
+	VMOVUPS   Y2, 8192(R11)
+	VMULPS    logP0<>+0(SB), Y3, Y2
+	VADDPS    logP1<>+0(SB), Y6, Y7
+	VMULPS    Y3, Y3, Y6
+	VMULPS    half<>+0(SB), Y5, Y8
+	VADDPS    logP1<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y7, Y7
+	VMULPS    half<>+0(SB), Y6, Y9
+	VMULPS    Y3, Y2, Y2
+	VADDPS    logP2<>+0(SB), Y7, Y7
+	VADDPS    logP2<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y7, Y7
+	VMULPS    Y3, Y2, Y2
+	VADDPS    logP3<>+0(SB), Y7, Y7
+	VADDPS    logP3<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y7, Y7
+	VMULPS    Y3, Y2, Y2
+	VADDPS    logP4<>+0(SB), Y7, Y7
+	VADDPS    logP4<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y7, Y7
+	VMULPS    Y3, Y2, Y2
+	VADDPS    logP5<>+0(SB), Y7, Y7
+	VADDPS    logP5<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y7, Y7
+	VMULPS    Y3, Y2, Y2
+	VADDPS    logP6<>+0(SB), Y7, Y7
+	VADDPS    logP6<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y7, Y7
+	VMULPS    Y3, Y2, Y2
+	VADDPS    logP7<>+0(SB), Y7, Y7
+	VADDPS    logP7<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y7, Y7
+	VMULPS    Y3, Y2, Y2
+	VADDPS    logP8<>+0(SB), Y7, Y7
+	VADDPS    logP8<>+0(SB), Y2, Y2
+	VMULPS    Y1, Y7, Y7
+	VMULPS    Y3, Y2, Y2
+	VMULPS    Y5, Y7, Y5
+	VMULPS    Y6, Y2, Y2
+	VADDPS    Y0, Y5, Y0
+	VADDPS    Y4, Y2, Y2
+	VSUBPS    Y8, Y0, Y0
+	VSUBPS    Y9, Y2, Y2
+	VADDPS    Y0, Y1, Y0
+	VADDPS    Y2, Y3, Y1
+	VADDPS    7104(R11), Y0, Y0
+	VADDPS    8192(R11), Y1, Y1
+	VMOVUPS   Y0, 7072(R11)
+	VMOVUPS   Y1, 8160(R11)
+	ADDQ      $0x00002200, R11
+	SUBQ      $0x08, R10
+	JMP       logSoftmaxLogLoop
+
+logSoftmaxLogLast:
+	TESTQ R10, R10
+	JZ    logSoftmaxOut
+
+	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
+	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
+	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
+	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
+	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
+	VMOVDQU   512(R11), Y0
+	VMOVDQU   logExpInv<>+0(SB), Y1
+	VPSRLD    $0x17, Y0, Y0
+	VPSUBD    Y0, Y1, Y1
+	VPSUBD    logExpBias<>+0(SB), Y0, Y0
+	VPSLLD    $0x17, Y1, Y1
+	VCVTDQ2PS Y0, Y0
+	VMULPS    512(R11), Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y4
+	VADDPS    Y1, Y1, Y3
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y2
+	VBLENDVPS Y2, Y4, Y0, Y0
+	VBLENDVPS Y2, Y3, Y1, Y1
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y2
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VMOVUPS   Y0, 576(R11)
+	VMULPS    logP0<>+0(SB), Y1, Y3
+	VMULPS    Y1, Y1, Y0
+	VADDPS    logP1<>+0(SB), Y3, Y3
+	VMULPS    half<>+0(SB), Y0, Y4
+	VMULPS    Y1, Y3, Y3
+	VADDPS    logP2<>+0(SB), Y3, Y3
+	VMULPS    Y1, Y3, Y3
+	VADDPS    logP3<>+0(SB), Y3, Y3
+	VMULPS    Y1, Y3, Y3
+	VADDPS    logP4<>+0(SB), Y3, Y3
+	VMULPS    Y1, Y3, Y3
+	VADDPS    logP5<>+0(SB), Y3, Y3
+	VMULPS    Y1, Y3, Y3
+	VADDPS    logP6<>+0(SB), Y3, Y3
+	VMULPS    Y1, Y3, Y3
+	VADDPS    logP7<>+0(SB), Y3, Y3
+	VMULPS    Y1, Y3, Y3
+	VADDPS    logP8<>+0(SB), Y3, Y3
+	VMULPS    Y1, Y3, Y3
+	VMULPS    Y0, Y3, Y0
+	VADDPS    Y2, Y0, Y0
+	VSUBPS    Y4, Y0, Y0
+	VADDPS    Y0, Y1, Y0
+	VADDPS    576(R11), Y0, Y0
+	VMOVUPS   Y0, 544(R11)
+	ADDQ      $0x00000440, R11
+	DECQ      R10
+	JMP       logSoftmaxLogLast
+
+logSoftmaxOut:
+	// Pass 3. y[j] = d[j] - log32(s) (seq.LogSoftmax), stored as rows.
+	MOVQ R9, R10
+	LEAQ (SP), R11
+	ADDQ $0x3f, R11
+	ANDQ $-64, R11
+
+logSoftmaxOutLoop:
+	VMOVUPS 544(R11), Y0
+
+	// The rows y of the block.
+	VMOVUPS      (R11), Y1
+	VSUBPS       Y0, Y1, Y1
+	VMOVUPS      32(R11), Y2
+	VSUBPS       Y0, Y2, Y2
+	VMOVUPS      64(R11), Y3
+	VSUBPS       Y0, Y3, Y3
+	VMOVUPS      96(R11), Y4
+	VSUBPS       Y0, Y4, Y4
+	VUNPCKLPS    Y2, Y1, Y5
+	VUNPCKHPS    Y2, Y1, Y1
+	VUNPCKLPS    Y4, Y3, Y2
+	VUNPCKHPS    Y4, Y3, Y3
+	VUNPCKLPD    Y2, Y5, Y4
+	VUNPCKHPD    Y2, Y5, Y2
+	VUNPCKLPD    Y3, Y1, Y5
+	VUNPCKHPD    Y3, Y1, Y1
+	VMOVUPS      X4, (DI)
+	VEXTRACTF128 $0x01, Y4, 256(DI)
+	VMOVUPS      X2, 64(DI)
+	VEXTRACTF128 $0x01, Y2, 320(DI)
+	VMOVUPS      X5, 128(DI)
+	VEXTRACTF128 $0x01, Y5, 384(DI)
+	VMOVUPS      X1, 192(DI)
+	VEXTRACTF128 $0x01, Y1, 448(DI)
+	VMOVUPS      128(R11), Y1
+	VSUBPS       Y0, Y1, Y1
+	VMOVUPS      160(R11), Y2
+	VSUBPS       Y0, Y2, Y2
+	VMOVUPS      192(R11), Y3
+	VSUBPS       Y0, Y3, Y3
+	VMOVUPS      224(R11), Y4
+	VSUBPS       Y0, Y4, Y4
+	VUNPCKLPS    Y2, Y1, Y5
+	VUNPCKHPS    Y2, Y1, Y1
+	VUNPCKLPS    Y4, Y3, Y2
+	VUNPCKHPS    Y4, Y3, Y3
+	VUNPCKLPD    Y2, Y5, Y4
+	VUNPCKHPD    Y2, Y5, Y2
+	VUNPCKLPD    Y3, Y1, Y5
+	VUNPCKHPD    Y3, Y1, Y1
+	VMOVUPS      X4, 16(DI)
+	VEXTRACTF128 $0x01, Y4, 272(DI)
+	VMOVUPS      X2, 80(DI)
+	VEXTRACTF128 $0x01, Y2, 336(DI)
+	VMOVUPS      X5, 144(DI)
+	VEXTRACTF128 $0x01, Y5, 400(DI)
+	VMOVUPS      X1, 208(DI)
+	VEXTRACTF128 $0x01, Y1, 464(DI)
+	VMOVUPS      256(R11), Y1
+	VSUBPS       Y0, Y1, Y1
+	VMOVUPS      288(R11), Y2
+	VSUBPS       Y0, Y2, Y2
+	VMOVUPS      320(R11), Y3
+	VSUBPS       Y0, Y3, Y3
+	VMOVUPS      352(R11), Y4
+	VSUBPS       Y0, Y4, Y4
+	VUNPCKLPS    Y2, Y1, Y5
+	VUNPCKHPS    Y2, Y1, Y1
+	VUNPCKLPS    Y4, Y3, Y2
+	VUNPCKHPS    Y4, Y3, Y3
+	VUNPCKLPD    Y2, Y5, Y4
+	VUNPCKHPD    Y2, Y5, Y2
+	VUNPCKLPD    Y3, Y1, Y5
+	VUNPCKHPD    Y3, Y1, Y1
+	VMOVUPS      X4, 32(DI)
+	VEXTRACTF128 $0x01, Y4, 288(DI)
+	VMOVUPS      X2, 96(DI)
+	VEXTRACTF128 $0x01, Y2, 352(DI)
+	VMOVUPS      X5, 160(DI)
+	VEXTRACTF128 $0x01, Y5, 416(DI)
+	VMOVUPS      X1, 224(DI)
+	VEXTRACTF128 $0x01, Y1, 480(DI)
+	VMOVUPS      384(R11), Y1
+	VSUBPS       Y0, Y1, Y1
+	VMOVUPS      416(R11), Y2
+	VSUBPS       Y0, Y2, Y2
+	VMOVUPS      448(R11), Y3
+	VSUBPS       Y0, Y3, Y3
+	VMOVUPS      480(R11), Y4
+	VSUBPS       Y0, Y4, Y0
+	VUNPCKLPS    Y2, Y1, Y4
+	VUNPCKHPS    Y2, Y1, Y1
+	VUNPCKLPS    Y0, Y3, Y2
+	VUNPCKHPS    Y0, Y3, Y0
+	VUNPCKLPD    Y2, Y4, Y3
+	VUNPCKHPD    Y2, Y4, Y2
+	VUNPCKLPD    Y0, Y1, Y4
+	VUNPCKHPD    Y0, Y1, Y0
+	VMOVUPS      X3, 48(DI)
+	VEXTRACTF128 $0x01, Y3, 304(DI)
+	VMOVUPS      X2, 112(DI)
+	VEXTRACTF128 $0x01, Y2, 368(DI)
+	VMOVUPS      X4, 176(DI)
+	VEXTRACTF128 $0x01, Y4, 432(DI)
+	VMOVUPS      X0, 240(DI)
+	VEXTRACTF128 $0x01, Y0, 496(DI)
+	ADDQ         $0x00000200, DI
+	ADDQ         $0x00000440, R11
+	DECQ         R10
+	JNZ          logSoftmaxOutLoop
+	JMP          logSoftmaxChunk
+
+logSoftmaxDone:
+	VZEROUPPER
+	RET
+
+// func argmax16AVX2(dst []int32, logits []float32)
+// Requires: AVX, CMOV
+TEXT ·argmax16AVX2(SB), $576-48
+	// argmaxGeneric with rows of 16 columns, for whole blocks of 8 rows, one block at a time: the
+	// columns x[j] (transposeIn), their maximum, and seq.Argmax.
+	//
+	// Registers: SI = logits, DI = dst, CX = blocks left (AX, DX and R13 count
+	// them). Frame: the columns x[j] at 32·j from R11 (the frame's
+	// first multiple of 64 bytes).
+	//
+	// Arguments.
+	MOVQ dst_base+0(FP), DI
+	MOVQ logits_base+24(FP), SI
+
+	// Blocks: CX = the minimum of len/128 over the float slices and of len/8
+	// over the row slices (a nil grad, losses, preds or lse does not count): the
+	// rows processed, rounded down to a multiple of 8.
+	MOVQ    logits_len+32(FP), AX
+	SHRQ    $0x07, AX
+	MOVQ    AX, CX
+	MOVQ    dst_len+8(FP), AX
+	SHRQ    $0x03, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+	TESTQ   CX, CX
+	JZ      argmaxDone
+	LEAQ    (SP), R11
+	ADDQ    $0x3f, R11
+	ANDQ    $-64, R11
+
+argmaxLoop:
+	// The columns x[j] of the block.
+	VMOVUPS     48(SI), X0
+	VINSERTF128 $0x01, 304(SI), Y0, Y0
+	VMOVUPS     112(SI), X1
+	VINSERTF128 $0x01, 368(SI), Y1, Y1
+	VMOVUPS     176(SI), X2
+	VINSERTF128 $0x01, 432(SI), Y2, Y2
+	VMOVUPS     240(SI), X3
+	VINSERTF128 $0x01, 496(SI), Y3, Y3
+	VUNPCKLPS   Y1, Y0, Y4
+	VUNPCKHPS   Y1, Y0, Y0
+	VUNPCKLPS   Y3, Y2, Y1
+	VUNPCKHPS   Y3, Y2, Y2
+	VUNPCKLPD   Y1, Y4, Y3
+	VUNPCKHPD   Y1, Y4, Y1
+	VUNPCKLPD   Y2, Y0, Y4
+	VUNPCKHPD   Y2, Y0, Y0
+	VMOVUPS     Y3, 384(R11)
+	VMOVUPS     Y1, 416(R11)
+	VMOVUPS     Y4, 448(R11)
+	VMOVUPS     Y0, 480(R11)
+	VMOVUPS     32(SI), X0
+	VINSERTF128 $0x01, 288(SI), Y0, Y0
+	VMOVUPS     96(SI), X1
+	VINSERTF128 $0x01, 352(SI), Y1, Y1
+	VMOVUPS     160(SI), X2
+	VINSERTF128 $0x01, 416(SI), Y2, Y2
+	VMOVUPS     224(SI), X3
+	VINSERTF128 $0x01, 480(SI), Y3, Y3
+	VUNPCKLPS   Y1, Y0, Y4
+	VUNPCKHPS   Y1, Y0, Y0
+	VUNPCKLPS   Y3, Y2, Y1
+	VUNPCKHPS   Y3, Y2, Y2
+	VUNPCKLPD   Y1, Y4, Y3
+	VUNPCKHPD   Y1, Y4, Y1
+	VUNPCKLPD   Y2, Y0, Y4
+	VUNPCKHPD   Y2, Y0, Y0
+	VMOVUPS     Y3, 256(R11)
+	VMOVUPS     Y1, 288(R11)
+	VMOVUPS     Y4, 320(R11)
+	VMOVUPS     Y0, 352(R11)
+	VMOVUPS     16(SI), X0
+	VINSERTF128 $0x01, 272(SI), Y0, Y0
+	VMOVUPS     80(SI), X1
+	VINSERTF128 $0x01, 336(SI), Y1, Y1
+	VMOVUPS     144(SI), X2
+	VINSERTF128 $0x01, 400(SI), Y2, Y2
+	VMOVUPS     208(SI), X3
+	VINSERTF128 $0x01, 464(SI), Y3, Y3
+	VUNPCKLPS   Y1, Y0, Y4
+	VUNPCKHPS   Y1, Y0, Y0
+	VUNPCKLPS   Y3, Y2, Y1
+	VUNPCKHPS   Y3, Y2, Y2
+	VUNPCKLPD   Y1, Y4, Y3
+	VUNPCKHPD   Y1, Y4, Y1
+	VUNPCKLPD   Y2, Y0, Y4
+	VUNPCKHPD   Y2, Y0, Y0
+	VMOVUPS     Y3, 128(R11)
+	VMOVUPS     Y1, 160(R11)
+	VMOVUPS     Y4, 192(R11)
+	VMOVUPS     Y0, 224(R11)
+	VMOVUPS     (SI), X0
+	VINSERTF128 $0x01, 256(SI), Y0, Y0
+	VMOVUPS     64(SI), X1
+	VINSERTF128 $0x01, 320(SI), Y1, Y1
+	VMOVUPS     128(SI), X2
+	VINSERTF128 $0x01, 384(SI), Y2, Y2
+	VMOVUPS     192(SI), X3
+	VINSERTF128 $0x01, 448(SI), Y3, Y3
+	VUNPCKLPS   Y1, Y0, Y4
+	VUNPCKHPS   Y1, Y0, Y0
+	VUNPCKLPS   Y3, Y2, Y1
+	VUNPCKHPS   Y3, Y2, Y2
+	VUNPCKLPD   Y1, Y4, Y3
+	VUNPCKHPD   Y1, Y4, Y1
+	VUNPCKLPD   Y2, Y0, Y4
+	VUNPCKHPD   Y2, Y0, Y0
+	VMOVUPS     Y3, (R11)
+	VMOVUPS     Y1, 32(R11)
+	VMOVUPS     Y4, 64(R11)
+	VMOVUPS     Y0, 96(R11)
+
+	// m = the maximum of the sixteen columns: the tree of VMAXPS of seq.Max16
+	// without its + 0, which equality does not see.
+	VMOVUPS (R11), Y0
+	VMAXPS  32(R11), Y0, Y0
+	VMOVUPS 64(R11), Y1
+	VMAXPS  96(R11), Y1, Y1
+	VMAXPS  Y1, Y0, Y0
+	VMOVUPS 128(R11), Y1
+	VMAXPS  160(R11), Y1, Y1
+	VMOVUPS 192(R11), Y2
+	VMAXPS  224(R11), Y2, Y2
+	VMAXPS  Y2, Y1, Y1
+	VMAXPS  Y1, Y0, Y0
+	VMOVUPS 256(R11), Y1
+	VMAXPS  288(R11), Y1, Y1
+	VMOVUPS 320(R11), Y2
+	VMAXPS  352(R11), Y2, Y2
+	VMAXPS  Y2, Y1, Y1
+	VMOVUPS 384(R11), Y2
+	VMAXPS  416(R11), Y2, Y2
+	VMOVUPS 448(R11), Y3
+	VMAXPS  480(R11), Y3, Y3
+	VMAXPS  Y3, Y2, Y2
+	VMAXPS  Y2, Y1, Y1
+	VMAXPS  Y1, Y0, Y0
+
+	// dst = argmax16(x) (seq.Argmax): p = 0, then for j = 15 down to 0, p = j
+	// where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for j = 15 down to 0, p = j
+	// where x[j] is NaN (VCMPPS UNORD).
+	VCMPPS    $0x00, 480(R11), Y0, Y1
+	VMOVUPS   zero<>+0(SB), Y2
+	VBLENDVPS Y1, index<>+960(SB), Y2, Y1
+	VCMPPS    $0x00, 448(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+896(SB), Y1, Y1
+	VCMPPS    $0x00, 416(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+832(SB), Y1, Y1
+	VCMPPS    $0x00, 384(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+768(SB), Y1, Y1
+	VCMPPS    $0x00, 352(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+704(SB), Y1, Y1
+	VCMPPS    $0x00, 320(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+640(SB), Y1, Y1
+	VCMPPS    $0x00, 288(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+576(SB), Y1, Y1
+	VCMPPS    $0x00, 256(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+512(SB), Y1, Y1
+	VCMPPS    $0x00, 224(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+448(SB), Y1, Y1
+	VCMPPS    $0x00, 192(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+384(SB), Y1, Y1
+	VCMPPS    $0x00, 160(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+320(SB), Y1, Y1
+	VCMPPS    $0x00, 128(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+256(SB), Y1, Y1
+	VCMPPS    $0x00, 96(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+192(SB), Y1, Y1
+	VCMPPS    $0x00, 64(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+128(SB), Y1, Y1
+	VCMPPS    $0x00, 32(R11), Y0, Y2
+	VBLENDVPS Y2, index<>+64(SB), Y1, Y1
+	VCMPPS    $0x00, (R11), Y0, Y0
+	VBLENDVPS Y0, index<>+0(SB), Y1, Y0
+	VMOVUPS   480(R11), Y1
+	VCMPPS    $0x03, Y1, Y1, Y1
+	VBLENDVPS Y1, index<>+960(SB), Y0, Y0
+	VMOVUPS   448(R11), Y1
+	VCMPPS    $0x03, Y1, Y1, Y1
+	VBLENDVPS Y1, index<>+896(SB), Y0, Y0
+	VMOVUPS   416(R11), Y1
+	VCMPPS    $0x03, Y1, Y1, Y1
+	VBLENDVPS Y1, index<>+832(SB), Y0, Y0
+	VMOVUPS   384(R11), Y1
+	VCMPPS    $0x03, Y1, Y1, Y1
+	VBLENDVPS Y1, index<>+768(SB), Y0, Y0
+	VMOVUPS   352(R11), Y1
+	VCMPPS    $0x03, Y1, Y1, Y1
+	VBLENDVPS Y1, index<>+704(SB), Y0, Y0
+	VMOVUPS   320(R11), Y1
+	VCMPPS    $0x03, Y1, Y1, Y1
+	VBLENDVPS Y1, index<>+640(SB), Y0, Y0
+	VMOVUPS   288(R11), Y1
+	VCMPPS    $0x03, Y1, Y1, Y1
+	VBLENDVPS Y1, index<>+576(SB), Y0, Y0
+	VMOVUPS   256(R11), Y1
+	VCMPPS    $0x03, Y1, Y1, Y1
+	VBLENDVPS Y1, index<>+512(SB), Y0, Y0
+	VMOVUPS   224(R11), Y1
+	VCMPPS    $0x03, Y1, Y1, Y1
+	VBLENDVPS Y1, index<>+448(SB), Y0, Y0
+	VMOVUPS   192(R11), Y1
+	VCMPPS    $0x03, Y1, Y1, Y1
+	VBLENDVPS Y1, index<>+384(SB), Y0, Y0
+	VMOVUPS   160(R11), Y1
+	VCMPPS    $0x03, Y1, Y1, Y1
+	VBLENDVPS Y1, index<>+320(SB), Y0, Y0
+	VMOVUPS   128(R11), Y1
+	VCMPPS    $0x03, Y1, Y1, Y1
+	VBLENDVPS Y1, index<>+256(SB), Y0, Y0
+	VMOVUPS   96(R11), Y1
+	VCMPPS    $0x03, Y1, Y1, Y1
+	VBLENDVPS Y1, index<>+192(SB), Y0, Y0
+	VMOVUPS   64(R11), Y1
+	VCMPPS    $0x03, Y1, Y1, Y1
+	VBLENDVPS Y1, index<>+128(SB), Y0, Y0
+	VMOVUPS   32(R11), Y1
+	VCMPPS    $0x03, Y1, Y1, Y1
+	VBLENDVPS Y1, index<>+64(SB), Y0, Y0
+	VMOVUPS   (R11), Y1
+	VCMPPS    $0x03, Y1, Y1, Y1
+	VBLENDVPS Y1, index<>+0(SB), Y0, Y0
+	VMOVUPS   Y0, (DI)
+	ADDQ      $0x00000200, SI
+	ADDQ      $0x00000020, DI
+	DECQ      CX
+	JNZ       argmaxLoop
+
+argmaxDone:
+	VZEROUPPER
+	RET

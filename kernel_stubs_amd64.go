@@ -231,3 +231,55 @@ func logSoftmax16AVX512(dst []float32, logits []float32)
 //
 //go:noescape
 func argmax16AVX512(dst []int32, logits []float32)
+
+// xentLabels16AVX2 is xentLabelsGeneric with rows of 16 columns (c = 16 in
+// the row functions of any class count) for n = len(logits)/16 rows rounded
+// down to a multiple of 8 (fewer if labels, or grad, losses, preds or lse
+// when not nil, is shorter); the rows after them are untouched. grad (nil
+// for loss only, possibly the very logits slice) receives the gradient,
+// losses (nil, or n values) the row losses, preds (nil, or n values) the
+// predictions argmax16, lse (nil, or n values) the log-sum-exps; z is the
+// z-loss coefficient (0: none). Row i's loss is added to acc[i%8] in
+// float64. The labels must be in [0, 16). Nothing outside the slices is read
+// or written.
+//
+//go:noescape
+func xentLabels16AVX2(grad []float32, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+
+// xentTargets16AVX2 is xentTargetsGeneric with rows of 16 columns (c = 16 in
+// the row functions of any class count) for n = len(logits)/16 rows rounded
+// down to a multiple of 8 (fewer if targets, or grad, losses, preds or lse
+// when not nil, is shorter); the rows after them are untouched. grad may be
+// nil or the very logits slice (but must not overlap targets); losses, preds
+// (the predictions argmax16) and lse (the log-sum-exps) may be nil; z is the
+// z-loss coefficient (0: none). Row i's loss is added to acc[i%8] in
+// float64. Nothing outside the slices is read or written.
+//
+//go:noescape
+func xentTargets16AVX2(grad []float32, logits []float32, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+
+// softmax16AVX2 is softmaxGeneric with rows of 16 columns (c = 16 in the row
+// functions of any class count) for n = len(logits)/16 rows rounded down to
+// a multiple of 8 (fewer if dst is shorter): dst, possibly logits itself,
+// receives softmax row by row; the rows after them are untouched.
+//
+//go:noescape
+func softmax16AVX2(dst []float32, logits []float32)
+
+// logSoftmax16AVX2 is logSoftmaxGeneric with rows of 16 columns (c = 16 in
+// the row functions of any class count) for n = len(logits)/16 rows rounded
+// down to a multiple of 8 (fewer if dst is shorter): dst, possibly logits
+// itself, receives log-softmax row by row; the rows after them are
+// untouched.
+//
+//go:noescape
+func logSoftmax16AVX2(dst []float32, logits []float32)
+
+// argmax16AVX2 is argmaxGeneric with rows of 16 columns for n =
+// min(len(logits)/16, len(dst)) rows rounded down to a multiple of 8: dst[i]
+// receives argmax16 of row i, the index of its first NaN, else of its first
+// maximum; the rows after them are untouched. Nothing outside the slices is
+// read or written.
+//
+//go:noescape
+func argmax16AVX2(dst []int32, logits []float32)

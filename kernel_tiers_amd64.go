@@ -109,6 +109,8 @@ func xentLabels16Tier(t int, grad, logits []float32, labels []int32, scale float
 	switch t {
 	case tierAVX512:
 		xentLabels16AVX512(grad, logits, labels, scale, losses, acc, preds, lse, z)
+	case tierAVX2:
+		xentLabels16AVX2(grad, logits, labels, scale, losses, acc, preds, lse, z)
 	}
 }
 
@@ -116,6 +118,8 @@ func xentTargets16Tier(t int, grad, logits, targets []float32, scale float32, lo
 	switch t {
 	case tierAVX512:
 		xentTargets16AVX512(grad, logits, targets, scale, losses, acc, preds, lse, z)
+	case tierAVX2:
+		xentTargets16AVX2(grad, logits, targets, scale, losses, acc, preds, lse, z)
 	}
 }
 
@@ -123,6 +127,8 @@ func softmax16Tier(t int, dst, logits []float32) {
 	switch t {
 	case tierAVX512:
 		softmax16AVX512(dst, logits)
+	case tierAVX2:
+		softmax16AVX2(dst, logits)
 	}
 }
 
@@ -130,6 +136,8 @@ func logSoftmax16Tier(t int, dst, logits []float32) {
 	switch t {
 	case tierAVX512:
 		logSoftmax16AVX512(dst, logits)
+	case tierAVX2:
+		logSoftmax16AVX2(dst, logits)
 	}
 }
 
@@ -137,5 +145,7 @@ func argmax16Tier(t int, dst []int32, logits []float32) {
 	switch t {
 	case tierAVX512:
 		argmax16AVX512(dst, logits)
+	case tierAVX2:
+		argmax16AVX2(dst, logits)
 	}
 }

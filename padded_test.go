@@ -155,12 +155,12 @@ func TestPaddedClasses(t *testing.T) {
 
 // TestPaddedChunks checks batches of padded rows over several chunks,
 // whose last block is partial, with every worker count: c = 3, and c = 14,
-// whose chunks (ChunkRowsFor(14) = 728 rows) end inside a block of 16 rows,
-// so that the rows of 16 columns of every chunk are followed by a few that
-// the wide functions compute.
+// whose chunks (ChunkRowsFor(14) = 5848 rows, 365 blocks of 16 rows and one
+// of 8) end with a block that avx512 leaves to its half (avx2), and whose
+// last 5 rows the wide functions compute.
 func TestPaddedChunks(t *testing.T) {
-	if ChunkRowsFor(14)%16 == 0 {
-		t.Fatalf("ChunkRowsFor(14) = %d: the test needs chunks that end inside a block of 16 rows", ChunkRowsFor(14))
+	if ChunkRowsFor(14)%16 != 8 {
+		t.Fatalf("ChunkRowsFor(14) = %d: the test needs chunks that end with a block of 8 rows", ChunkRowsFor(14))
 	}
 	for _, c := range []int{3, 14} {
 		n := 2*ChunkRowsFor(c) + 21

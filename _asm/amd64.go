@@ -84,7 +84,7 @@ const prefetchMin = 4 << 20
 // k·ln2lo of Log too (worse in llvm-mca); the label gradient written in
 // pass 1b right after each block's exponentials (pass 3 folded: 46.7 µs
 // against 38.5 µs at n = 4096).
-var avx2 = x86Tier{suffix: "AVX2", lanes: 8, chunk: 8, interleave: 8, regs: 16, sumRegs: true, splitExp: true, expReserve: 4, logReserve: 8, expOpen: 0, pinExp: []seq.Const{seq.Magic, seq.Log2e, seq.Ln2Hi, seq.Ln2Lo, seq.Q4, seq.Q3}, labelColumns: true, wide: true}
+var avx2 = x86Tier{suffix: "AVX2", lanes: 8, chunk: 8, interleave: 8, regs: 16, sumRegs: true, splitExp: true, expReserve: 4, logReserve: 8, expOpen: 0, pinExp: []seq.Const{seq.Magic, seq.Log2e, seq.Ln2Hi, seq.Ln2Lo, seq.Q4, seq.Q3}, labelColumns: true, wide: true, sixteen: true}
 
 // avx512 is avx2's schedule on ZMM vectors: 16 rows per block, 32
 // registers, the masks in opmask registers, with prefetches two chunks
@@ -726,10 +726,12 @@ func (g *x86Gen) prefetchBlock(p reg.Register) {
 // 8-9: the 16 bytes at 40·r+24 (x[6..9] of row r, still inside the row, so
 // the last row is not over-read) are loaded the same way; half of the 4×4
 // transpose extracts x[8] and x[9]. Sixteen columns are four groups of 4
-// (12-15, 8-11, 4-7, 0-3), each transposed as columns 0-3 are.
-func (g *x86Gen) transposeIn(p reg.Register) []reg.VecVirtual {
+// (12-15, 8-11, 4-7, 0-3), each transposed as columns 0-3 are; in a lean
+// function (see lean) each group is stored to the slots dst at once, and
+// the columns returned are those slots.
+func (g *x86Gen) transposeIn(p reg.Register, dst []operand.Op) []operand.Op {
 	row := 4 * g.cols
-	x := make([]reg.VecVirtual, g.cols)
+	x := make([]operand.Op, g.cols)
 	g.prefetchBlock(p)
 	load := func(off int) reg.VecVirtual {
 		v := g.vec()
@@ -762,15 +764,44 @@ func (g *x86Gen) transposeIn(p reg.Register) []reg.VecVirtual {
 		g.VUNPCKHPS(t[1], t[0], h01)
 		g.VUNPCKLPS(t[3], t[2], l23)
 		g.VUNPCKHPS(t[3], t[2], h23)
-		for j := c0; j < c0+4; j++ {
-			x[j] = g.vec()
+		var v [4]reg.VecVirtual
+		for i := range v {
+			v[i] = g.vec()
 		}
-		g.VUNPCKLPD(l23, l01, x[c0])
-		g.VUNPCKHPD(l23, l01, x[c0+1])
-		g.VUNPCKLPD(h23, h01, x[c0+2])
-		g.VUNPCKHPD(h23, h01, x[c0+3])
+		g.VUNPCKLPD(l23, l01, v[0])
+		g.VUNPCKHPD(l23, l01, v[1])
+		g.VUNPCKLPD(h23, h01, v[2])
+		g.VUNPCKHPD(h23, h01, v[3])
+		for i := range v {
+			x[c0+i] = v[i]
+			if g.lean() {
+				g.VMOVUPS(v[i], dst[c0+i])
+				x[c0+i] = dst[c0+i]
+			}
+		}
 	}
 	return x
+}
+
+// lean reports whether the function being built is short of vector
+// registers for its columns (16 columns in the 16 registers of AVX2): its
+// columns then live in the record (transposeIn stores them, minusMax
+// returns the stored d), and the output columns are computed a group of 4
+// at a time, as transposeOut stores them (see columns).
+func (g *x86Gen) lean() bool { return g.cols > classes && g.t.regs < 32 }
+
+// columns returns the output columns y(j) for transposeOut: computed here,
+// all of them in order, or, in a lean function, where transposeOut asks
+// for them (in increasing j).
+func (g *x86Gen) columns(y func(j int) operand.Op) func(j int) operand.Op {
+	if g.lean() {
+		return y
+	}
+	ys := make([]operand.Op, g.cols)
+	for j := range ys {
+		ys[j] = y(j)
+	}
+	return func(j int) operand.Op { return ys[j] }
 }
 
 // transposeOut is the inverse of transposeIn: it stores the columns y as
@@ -778,14 +809,20 @@ func (g *x86Gen) transposeIn(p reg.Register) []reg.VecVirtual {
 // with VEXTRACTF128 or VEXTRACTF32X4 to memory). Columns 8-9 are
 // interleaved into (y[8], y[9]) pairs and stored with 8-byte stores at
 // 40·r+32. Sixteen columns are four groups of 4, stored as columns 0-3 are.
-func (g *x86Gen) transposeOut(p reg.Register, y []operand.Op) {
+// The columns are those of g.columns: y(j) is called once for each j, in
+// increasing j.
+func (g *x86Gen) transposeOut(p reg.Register, col func(j int) operand.Op) {
 	row := 4 * g.cols
 	g.prefetchBlock(p)
 	groups := []int{0, 4, 8, 12}
 	if g.cols == classes {
 		groups = groups[:2]
 	}
+	y := make([]operand.Op, g.cols)
 	for _, c0 := range groups {
+		for j := c0; j < c0+4; j++ {
+			y[j] = col(j)
+		}
 		l01, h01, l23, h23 := g.vec(), g.vec(), g.vec(), g.vec()
 		g.VUNPCKLPS(y[c0+1], y[c0], l01)
 		g.VUNPCKHPS(y[c0+1], y[c0], h01)
@@ -809,6 +846,7 @@ func (g *x86Gen) transposeOut(p reg.Register, y []operand.Op) {
 	if g.cols != classes {
 		return
 	}
+	y[8], y[9] = col(8), col(9)
 	lo, hi := g.vec(), g.vec()
 	g.VUNPCKLPS(y[9], y[8], lo)
 	g.VUNPCKHPS(y[9], y[8], hi)
@@ -930,8 +968,7 @@ func (g *x86Gen) accumulate(loss []operand.Op) {
 }
 
 // max returns m = max10(x) (or max16) of the columns x.
-func (g *x86Gen) max(x []reg.VecVirtual) operand.Op {
-	xs := ops(x)
+func (g *x86Gen) max(xs []operand.Op) operand.Op {
 	g.comment("m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).")
 	if g.cols == 16 {
 		return seq.Max16[operand.Op](g.o, (*[16]operand.Op)(xs))
@@ -940,30 +977,24 @@ func (g *x86Gen) max(x []reg.VecVirtual) operand.Op {
 }
 
 // maxTree returns the tree of VMAXPS of max, without its + 0.
-func (g *x86Gen) maxTree(x []reg.VecVirtual) operand.Op {
-	xs := ops(x)
+func (g *x86Gen) maxTree(xs []operand.Op) operand.Op {
 	if g.cols == 16 {
 		return seq.MaxTree16[operand.Op](g.o, (*[16]operand.Op)(xs))
 	}
 	return seq.MaxTree10[operand.Op](g.o, (*[10]operand.Op)(xs))
 }
 
-// ops returns the registers x as operands.
-func ops(x []reg.VecVirtual) []operand.Op {
-	xs := make([]operand.Op, len(x))
-	for j := range x {
-		xs[j] = x[j]
-	}
-	return xs
-}
-
 // minusMax computes d[j] = x[j] - m, stores it to d and returns it.
-func (g *x86Gen) minusMax(x []reg.VecVirtual, m operand.Op, d []operand.Op) []operand.Op {
+// In a lean function it returns d.
+func (g *x86Gen) minusMax(x []operand.Op, m operand.Op, d []operand.Op) []operand.Op {
 	g.comment("d[j] = x[j] - m, stored to the record.")
 	ds := make([]operand.Op, len(x))
 	for j := range x {
 		ds[j] = g.o.Sub(x[j], m)
 		g.store(ds[j], d[j])
+	}
+	if g.lean() {
+		return d
 	}
 	return ds
 }
@@ -1121,8 +1152,7 @@ z-loss, with z in the %d lanes of a frame vector).`, flagLse, flagZ, g.t.lanes))
 // at R13 (advanced by a block) when R13 is not nil; when the flag word at
 // flags has flagLse, m and the mask of logSumExp's special case
 // (seq.AllNegInf), stored to the record at mAt and allAt.
-func (g *x86Gen) fusedColumns(x []reg.VecVirtual, m operand.Op, flags, mAt, allAt operand.Mem) {
-	xs := ops(x)
+func (g *x86Gen) fusedColumns(xs []operand.Op, m operand.Op, flags, mAt, allAt operand.Mem) {
 	noPreds, noLse := g.label("noPreds"), g.label("noLse")
 	g.comment(`
 preds = argmax10(x) (seq.Argmax, when preds is not nil): p = 0, then for

@@ -172,11 +172,10 @@ Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 		if z {
 			q = g.o.Mul(q, mem(reg.R11, fAt*vb))
 		}
-		y := make([]operand.Op, g.cols)
 		if !g.t.labelColumns {
-			for j, e := range d {
-				y[j] = seq.Scaled[operand.Op](g.o, e, q)
-			}
+			y := g.columns(func(j int) operand.Op {
+				return seq.Scaled[operand.Op](g.o, d[j], q)
+			})
 			g.comment("The rows g of the block.")
 			g.transposeOut(reg.RDI, y)
 			g.comment("g[l] = g[l] - scale, row by row.")
@@ -188,13 +187,13 @@ Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 	replaces g[j] (VSUBPS with merge masking).`)
 			lab := g.vec()
 			g.VMOVDQU32(mem(reg.RBX, 0), lab)
-			for j, e := range d {
-				yj := seq.Scaled[operand.Op](g.o, e, q).(reg.VecVirtual)
+			y := g.columns(func(j int) operand.Op {
+				yj := seq.Scaled[operand.Op](g.o, d[j], q).(reg.VecVirtual)
 				k := g.K()
 				g.VPCMPEQD_BCST(g.index(j), lab, k)
 				g.VSUBPS(sc, yj, k, yj)
-				y[j] = yj
-			}
+				return yj
+			})
 			g.comment("The rows g of the block.")
 			g.transposeOut(reg.RDI, y)
 		} else {
@@ -206,8 +205,8 @@ Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 			g.VMOVDQU(mem(reg.RBX, 0), lab)
 			g.VMOVDQU(g.k[seq.Zero], jv)
 			g.VPCMPEQD(lab, lab, m1) // all ones: -1
-			for j, e := range d {
-				yj := seq.Scaled[operand.Op](g.o, e, q)
+			y := g.columns(func(j int) operand.Op {
+				yj := seq.Scaled[operand.Op](g.o, d[j], q)
 				mask, t, fixed := g.vec(), g.vec(), g.vec()
 				g.VPCMPEQD(jv, lab, mask)
 				if j+1 < g.cols {
@@ -217,8 +216,8 @@ Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 				}
 				g.VSUBPS(sc, yj, t)
 				g.VBLENDVPS(mask, t, yj, fixed)
-				y[j] = fixed
-			}
+				return fixed
+			})
 			g.comment("The rows g of the block.")
 			g.transposeOut(reg.RDI, y)
 		}
@@ -232,14 +231,14 @@ Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 	g.comment(`
 Pass 1a. The columns x[j] of the block; m = max10(x); d[l] = x[l] - m;
 d[j] = x[j] - m.`)
-	x := g.transposeIn(reg.RSI)
+	d := g.vecs(reg.R11, 0, g.cols)
+	x := g.transposeIn(reg.RSI, d)
 	g.comment("x[l] of each row, picked with the labels.")
 	xl := g.pickLabel()
 	m := g.max(x)
 	g.comment("d[l] = x[l] - m.")
 	g.store(g.o.Sub(xl, m), mem(reg.R11, dlAt*vb))
 	g.fusedColumns(x, m, flags, mem(reg.R11, mAt*vb).(operand.Mem), mem(reg.R11, allAt*vb).(operand.Mem))
-	d := g.vecs(reg.R11, 0, g.cols)
 	g.minusMax(x, m, d)
 	g.expPass("labels", frame, map[reg.Register]int{reg.RSI: bb, reg.RBX: 4 * g.t.lanes, reg.R11: rec}, func() {
 		g.expSum(d, d, mem(reg.R11, sAt*vb))
@@ -357,16 +356,16 @@ Pass 3: scale, q, qt = q·T (then qt·f), the columns g[j] and the
 	g.Label("targetsExpLoop")
 	g.comment(`
 Pass 1a. The columns t[j], stored to the record, and T = sum10(t).`)
-	t := g.transposeIn(reg.RBX)
 	tm := g.vecs(reg.R11, 0, g.cols)
-	ts := make([]operand.Op, g.cols)
-	for j := range t {
-		ts[j] = t[j]
-		g.store(t[j], tm[j])
+	ts := g.transposeIn(reg.RBX, tm)
+	if !g.lean() {
+		for j, t := range ts {
+			g.store(t, tm[j])
+		}
 	}
 	g.sum("T", ts, mem(reg.R11, tsumAt*vb))
 	g.comment("The columns x[j] of the block.")
-	x := g.transposeIn(reg.RSI)
+	x := g.transposeIn(reg.RSI, g.vecs(reg.R11, dAt*vb, g.cols))
 	m := g.max(x)
 	g.fusedColumns(x, m, flags, mem(reg.R11, mAt*vb).(operand.Mem), mem(reg.R11, allAt*vb).(operand.Mem))
 	g.LEAQ(mem(reg.R11, dAt*vb), reg.R12)
@@ -374,12 +373,20 @@ Pass 1a. The columns t[j], stored to the record, and T = sum10(t).`)
 	ds := g.minusMax(x, m, d)
 	g.comment("td[j] = t[j]·d[j], +0 where t[j] == 0 (seq.TargetTerm: NEQ_UQ mask, product, AND).")
 	g.o.share(tm, 1)
-	td := make([]operand.Op, g.cols)
-	for j := range td {
-		td[j] = seq.TargetTerm[operand.Op](g.o, tm[j], ds[j])
+	td := func(j int) operand.Op { return seq.TargetTerm[operand.Op](g.o, tm[j], ds[j]) }
+	if g.lean() {
+		// Each td[j] computed where the tree adds it (seq.Sum16Of).
+		g.comment("D = " + strings.Replace(g.tree("v"), "(v)", "", 1) + ".")
+		g.store(seq.Sum16Of(g.o, td), mem(reg.R11, dsumAt*vb))
+		g.o.reset()
+	} else {
+		tds := make([]operand.Op, g.cols)
+		for j := range tds {
+			tds[j] = td(j)
+		}
+		g.o.reset()
+		g.sum("D", tds, mem(reg.R11, dsumAt*vb))
 	}
-	g.o.reset()
-	g.sum("D", td, mem(reg.R11, dsumAt*vb))
 	g.expPass("targets", frame, map[reg.Register]int{reg.RSI: bb, reg.RBX: bb, reg.R11: rec}, func() {
 		g.LEAQ(mem(reg.R11, dAt*vb), reg.R12)
 		g.expSum(d, d, mem(reg.R11, sAt*vb))
@@ -433,10 +440,9 @@ Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
 			qt = g.o.Mul(qt, mem(reg.R11, fAt*vb))
 		}
 		e := g.vecs(reg.R11, dAt*vb, g.cols)
-		y := make([]operand.Op, g.cols)
-		for j := range y {
-			y[j] = seq.TargetGrad[operand.Op](g.o, e[j], qt, tm[j], sc)
-		}
+		y := g.columns(func(j int) operand.Op {
+			return seq.TargetGrad[operand.Op](g.o, e[j], qt, tm[j], sc)
+		})
 		g.comment("The rows g of the block.")
 		g.transposeOut(reg.RDI, y)
 		g.advance(loop, map[reg.Register]int{reg.RDI: bb, reg.R11: rec})
@@ -478,9 +484,9 @@ Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.`)))
 
 	g.Label("softmaxExpLoop")
 	g.comment("Pass 1a. d[j] = x[j] - m.")
-	x := g.transposeIn(reg.RSI)
-	m := g.max(x)
 	d := g.vecs(reg.R11, 0, g.cols)
+	x := g.transposeIn(reg.RSI, d)
+	m := g.max(x)
 	g.minusMax(x, m, d)
 	g.expPass("softmax", frame, map[reg.Register]int{reg.RSI: bb, reg.R11: rec}, func() {
 		g.expSum(d, d, mem(reg.R11, sAt*vb))
@@ -490,10 +496,9 @@ Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.`)))
 	g.rewind(frame)
 	g.Label("softmaxOutLoop")
 	q := seq.Reciprocal[operand.Op](g.o, mem(reg.R11, sAt*vb))
-	y := make([]operand.Op, g.cols)
-	for j, e := range d {
-		y[j] = seq.Scaled[operand.Op](g.o, e, q)
-	}
+	y := g.columns(func(j int) operand.Op {
+		return seq.Scaled[operand.Op](g.o, d[j], q)
+	})
 	g.comment("The rows y of the block.")
 	g.transposeOut(reg.RDI, y)
 	g.advance("softmaxOutLoop", map[reg.Register]int{reg.RDI: bb, reg.R11: rec})
@@ -538,9 +543,9 @@ Pass 3: log32(s), the columns y[j] and the registers of the transpose.`, eAt*vb)
 
 	g.Label("logSoftmaxExpLoop")
 	g.comment("Pass 1a. d[j] = x[j] - m.")
-	x := g.transposeIn(reg.RSI)
-	m := g.max(x)
 	d := g.vecs(reg.R11, 0, g.cols)
+	x := g.transposeIn(reg.RSI, d)
+	m := g.max(x)
 	g.minusMax(x, m, d)
 	e := g.vecs(reg.R13, 0, g.cols)
 	g.expPass("logSoftmax", frame, map[reg.Register]int{reg.RSI: bb, reg.R11: rec}, func() {
@@ -562,10 +567,9 @@ Pass 3: log32(s), the columns y[j] and the registers of the transpose.`, eAt*vb)
 	g.rewind(frame)
 	g.Label("logSoftmaxOutLoop")
 	ls := g.o.inReg(mem(reg.R11, lsAt*vb), false)
-	y := make([]operand.Op, g.cols)
-	for j := range y {
-		y[j] = seq.LogSoftmax[operand.Op](g.o, d[j], ls)
-	}
+	y := g.columns(func(j int) operand.Op {
+		return seq.LogSoftmax[operand.Op](g.o, d[j], ls)
+	})
 	g.comment("The rows y of the block.")
 	g.transposeOut(reg.RDI, y)
 	g.advance("logSoftmaxOutLoop", map[reg.Register]int{reg.RDI: bb, reg.R11: rec})
@@ -575,6 +579,10 @@ Pass 3: log32(s), the columns y[j] and the registers of the transpose.`, eAt*vb)
 
 func (g *x86Gen) argmax() {
 	bb := g.blockBytes()
+	frameDoc := "No frame."
+	if g.lean() {
+		frameDoc = fmt.Sprintf("Frame: the columns x[j] at %d·j from R11 (the frame's\nfirst multiple of 64 bytes).", g.vecBytes())
+	}
 	g.begin("argmax", "func(dst []int32, logits []float32)",
 		[]string{
 			"argmaxAVX2 is argmaxGeneric for n = min(len(logits)/10, len(dst)) rows",
@@ -587,8 +595,13 @@ argmaxGeneric for whole blocks of %d rows, one block at a time: the
 columns x[j] (transposeIn), their maximum, and seq.Argmax.
 
 Registers: SI = logits, DI = dst, CX = blocks left (AX, DX and R13 count
-them). No frame.`, g.t.lanes))
-	g.Attributes(attr.NOSPLIT)
+them). %s`, g.t.lanes, frameDoc))
+	var xs []operand.Op
+	if g.lean() {
+		xs = g.vecs(reg.R11, 0, g.cols)
+	} else {
+		g.Attributes(attr.NOSPLIT)
+	}
 
 	g.comment("Arguments.")
 	g.Load(g.Param("dst").Base(), reg.RDI)
@@ -596,10 +609,13 @@ them). No frame.`, g.t.lanes))
 	g.blockCount([]length{{len: g.addr(g.Param("logits").Len())}}, []length{{len: g.addr(g.Param("dst").Len())}})
 	g.TESTQ(reg.RCX, reg.RCX)
 	g.JZ(operand.LabelRef("argmaxDone"))
+	if g.lean() {
+		g.recordBase(g.AllocLocal(g.cols*g.vecBytes() + 64))
+	}
 
 	g.Label("argmaxLoop")
 	g.comment("The columns x[j] of the block.")
-	x := g.transposeIn(reg.RSI)
+	x := g.transposeIn(reg.RSI, xs)
 	g.comment(`
 m = the maximum of the ten columns: the tree of VMAXPS of seq.Max10
 without its + 0, which equality does not see.`)
@@ -608,7 +624,7 @@ without its + 0, which equality does not see.`)
 dst = argmax10(x) (seq.Argmax): p = 0, then for j = 9 down to 0, p = j
 where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for j = 9 down to 0, p = j
 where x[j] is NaN (VCMPPS UNORD).`)
-	g.store(seq.Argmax[operand.Op](g.o, ops(x), m), mem(reg.RDI, 0))
+	g.store(seq.Argmax[operand.Op](g.o, x, m), mem(reg.RDI, 0))
 	g.ADDQ(operand.U32(bb), reg.RSI)
 	g.ADDQ(operand.U32(g.vecBytes()), reg.RDI)
 	g.DECQ(reg.RCX)

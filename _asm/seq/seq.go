@@ -190,8 +190,16 @@ func MaxTree16[V any](o Ops[V], x *[16]V) V {
 // (((v8+v9)+(v10+v11))+((v12+v13)+(v14+v15))), the tree of which Sum10 is
 // the part over the leaves 0 to 9.
 func Sum16[V any](o Ops[V], v *[16]V) V {
-	a := o.Add(o.Add(o.Add(v[0], v[1]), o.Add(v[2], v[3])), o.Add(o.Add(v[4], v[5]), o.Add(v[6], v[7])))
-	b := o.Add(o.Add(o.Add(v[8], v[9]), o.Add(v[10], v[11])), o.Add(o.Add(v[12], v[13]), o.Add(v[14], v[15])))
+	return Sum16Of(o, func(j int) V { return v[j] })
+}
+
+// Sum16Of is Sum16 of the columns v(0), ..., v(15), each asked for once,
+// in increasing j, where the tree first reads it: a backend short of
+// registers computes a column there rather than holding all sixteen.
+func Sum16Of[V any](o Ops[V], v func(j int) V) V {
+	quad := func(j int) V { return o.Add(o.Add(v(j), v(j+1)), o.Add(v(j+2), v(j+3))) }
+	a := o.Add(quad(0), quad(4))
+	b := o.Add(quad(8), quad(12))
 	return o.Add(a, b)
 }
 
