@@ -42,8 +42,9 @@
 // the ten-term tree above, so results are bit-identical on every machine
 // for every C. For C below 10 the assembly computes rows padded to ten
 // columns (−Inf logits, −0 targets, which give the same bits) with the
-// ten-class code, several rows per vector; above 10 it processes a row 16
-// classes at a time.
+// ten-class code, several rows per vector, and on amd64 the rows of 11 to
+// 16 classes padded to 16 columns the same way; above that it processes a
+// row 16 classes at a time.
 //
 // # Implementations
 //

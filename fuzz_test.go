@@ -232,7 +232,7 @@ func FuzzFused(f *testing.F) {
 }
 
 // fuzzClassCounts are the class counts FuzzClasses draws from.
-var fuzzClassCounts = []int{2, 3, 5, 7, 10, 15, 16, 17, 31, 33, 64}
+var fuzzClassCounts = []int{2, 3, 5, 7, 10, 11, 13, 15, 16, 17, 31, 33, 64}
 
 // FuzzClasses draws a class count, an option set and a z-loss coefficient
 // from the first bytes of an input, then rows of logits (a label byte and

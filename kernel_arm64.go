@@ -28,6 +28,10 @@ import "github.com/klauspost/cpuid/v2"
 // about 315 for C <= 8 and 415 at C = 9 (masked groups of 4 lanes, the
 // tree, the log), while the ten-class loop spends some 400 instructions
 // on a block of 4 rows, about 100 a row, and the padding some 30 more.
+//
+// NEON has no functions for rows of 16 columns (sixteen is false): the
+// rows of 11 to 16 classes, which amd64 pads to 16 columns, run the wide
+// functions here, with the same bits.
 var archTiers = []tier{
 	{kernels{name: "neon", tier: tierNEON}, func() bool { return cpuid.CPU.Supports(cpuid.ASIMD) }},
 }
