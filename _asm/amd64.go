@@ -206,6 +206,10 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 			}
 		}
 	}
+	g.prefetchLines()
+	if g.err != nil {
+		return nil, g.err
+	}
 	// The functions of 16 columns, after all others.
 	g.cols = 16
 	for _, t := range tiers {
