@@ -194,8 +194,9 @@ func BenchmarkArgmax(b *testing.B) {
 var classBenchCounts = []int{2, 10, 100, 1000, 32000}
 
 // smallClassBenchCounts are the class counts of BenchmarkClassesSmall:
-// those that the assembly tiers pad to ten columns, and a few above ten.
-var smallClassBenchCounts = []int{2, 3, 4, 5, 7, 9, 11, 12, 14, 16}
+// those that the assembly tiers pad to ten columns, those that amd64 pads
+// to 16, and a few above, around the crossover to the wide functions.
+var smallClassBenchCounts = []int{2, 3, 4, 5, 7, 9, 11, 12, 14, 16, 17, 24, 32, 48, 64}
 
 // BenchmarkClasses measures CrossEntropy with a gradient through
 // Options.Classes on about 4M logits per call (N = 4M/C rows), for every
