@@ -181,11 +181,6 @@ func (b *batch) tenRows(x, g []float32, labels []int32, t, losses []float32, pre
 // enough that the staged rows stay in the L1 cache.
 const stagedBlock = 16 * blockRows
 
-// prefetchFloats is the length of the logits (4 MiB) from which stagedChunk
-// prefetches the next block's rows: as the assembly's prefetchMin, a batch
-// that fits the last-level cache gains nothing from it.
-const prefetchFloats = 1 << 20
-
 // padCols is the width of the padded rows of 11 to 16 classes, on a tier
 // with functions of 16 columns (kernels.sixteen).
 const padCols = 16
@@ -245,22 +240,9 @@ func (b *batch) stagedChunk(c0, c1 int) float64 {
 		fillPads(xs[:], c, pw, negInf)
 		fillPads(ts[:], c, pw, negZero)
 	}
-	// A batch beyond the caches: the next block's rows are prefetched
-	// while the block functions compute this one on the stack.
-	far := len(b.logits) >= prefetchFloats
 	for b0 := c0; b0 < end; b0 += stagedBlock {
 		b1 := min(b0+stagedBlock, end)
 		n := b1 - b0
-		if far && b1 < end {
-			b2 := min(b1+stagedBlock, end)
-			prefetchLines(b.logits[b1*c : b2*c])
-			if b.grad != nil && &b.grad[0] != &b.logits[0] {
-				prefetchLines(b.grad[b1*c : b2*c])
-			}
-			if b.tgts != nil {
-				prefetchLines(b.tgts[b1*c : b2*c])
-			}
-		}
 		x := b.logits[b0*c : b1*c]
 		g := part(b.grad, b0, b1, c)
 		if padded {

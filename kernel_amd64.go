@@ -35,7 +35,3 @@ var archTiers = []tier{
 }
 
 var avx2Kernels = kernels{name: "avx2", tier: tierAVX2, sixteen: true}
-
-// prefetchLines hints the CPU to load the cache lines of s (PREFETCHT0),
-// which cannot fault: see batch.stagedChunk. Every amd64 CPU has it.
-func prefetchLines(s []float32) { prefetchLinesAMD64(s) }

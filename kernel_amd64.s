@@ -26265,31 +26265,6 @@ wideArgmaxDone:
 	VZEROUPPER
 	RET
 
-// func prefetchLinesAMD64(s []float32)
-// Requires: MMX+
-TEXT ·prefetchLinesAMD64(SB), NOSPLIT, $0-24
-	// Registers: AX = the address of the line, from the first element's line;
-	// CX = the end of s (base + 4·len(s)). No frame.
-	//
-	MOVQ s_base+0(FP), AX
-	MOVQ s_len+8(FP), CX
-
-	// Nothing to do for an empty s; else CX = the end, AX = its line.
-	TESTQ CX, CX
-	JZ    prefetchDone
-	LEAQ  (AX)(CX*4), CX
-	ANDQ  $-64, AX
-
-prefetchLoop:
-	// PREFETCHT0 the line at AX, then the next while below the end.
-	PREFETCHT0 (AX)
-	ADDQ       $0x40, AX
-	CMPQ       AX, CX
-	JB         prefetchLoop
-
-prefetchDone:
-	RET
-
 // func xentLabels16AVX512(grad []float32, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
 // Requires: AVX, AVX512F, CMOV, MMX+
 TEXT ·xentLabels16AVX512(SB), $10904-164

@@ -32,10 +32,6 @@ import "github.com/klauspost/cpuid/v2"
 // NEON has no functions for rows of 16 columns (sixteen is false): the
 // rows of 11 to 16 classes, which amd64 pads to 16 columns, run the wide
 // functions here, with the same bits.
-// prefetchLines does nothing on arm64: the prefetch of batch.stagedChunk
-// is measured on amd64 only.
-func prefetchLines(s []float32) {}
-
 var archTiers = []tier{
 	{kernels{name: "neon", tier: tierNEON}, func() bool { return cpuid.CPU.Supports(cpuid.ASIMD) }},
 }

@@ -10,9 +10,6 @@ package kernel
 // with these build tags, so the functions below are never called.
 var archTiers []tier
 
-// prefetchLines does nothing: see batch.stagedChunk.
-func prefetchLines(s []float32) {}
-
 func xentLabelsTier(t int, grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
 }
 

@@ -180,13 +180,6 @@ func wideLogSoftmaxAVX2(dst []float32, logits []float32, c int)
 //go:noescape
 func wideArgmaxAVX2(dst []int32, logits []float32, c int)
 
-// prefetchLinesAMD64 prefetches (PREFETCHT0) every 64-byte line that holds
-// an element of s: a hint, which reads nothing into a register and cannot
-// fault.
-//
-//go:noescape
-func prefetchLinesAMD64(s []float32)
-
 // xentLabels16AVX512 is xentLabelsGeneric with rows of 16 columns (c = 16 in
 // the row functions of any class count) for n = len(logits)/16 rows rounded
 // down to a multiple of 16 (fewer if labels, or grad, losses, preds or lse

@@ -206,10 +206,6 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 			}
 		}
 	}
-	g.prefetchLines()
-	if g.err != nil {
-		return nil, g.err
-	}
 	// The functions of 16 columns, after all others.
 	g.cols = 16
 	for _, t := range tiers {

@@ -631,35 +631,3 @@ where x[j] is NaN (VCMPPS UNORD).`)
 	g.JNZ(operand.LabelRef("argmaxLoop"))
 	g.end("argmaxDone")
 }
-
-// prefetchLines emits prefetchLinesAMD64, which the driver calls on the
-// rows it is about to stage (see batch.stagedChunk): PREFETCHT0 of each
-// 64-byte line of a slice, a hint that cannot fault. The staged rows are
-// read and written by Go code, which has no prefetch, while the block
-// functions compute on the stack.
-func (g *x86Gen) prefetchLines() {
-	g.Function("prefetchLinesAMD64")
-	g.Doc(wrap("prefetchLinesAMD64 prefetches (PREFETCHT0) every 64-byte line that holds an element of s: a hint, which reads nothing into a register and cannot fault.", 74)...)
-	g.Pragma("noescape")
-	g.Attributes(attr.NOSPLIT)
-	g.SignatureExpr("func(s []float32)")
-	g.comment(`
-Registers: AX = the address of the line, from the first element's line;
-CX = the end of s (base + 4·len(s)). No frame.`)
-	g.Comment("")
-	g.Load(g.Param("s").Base(), reg.RAX)
-	g.Load(g.Param("s").Len(), reg.RCX)
-	g.comment("Nothing to do for an empty s; else CX = the end, AX = its line.")
-	g.TESTQ(reg.RCX, reg.RCX)
-	g.JZ(operand.LabelRef("prefetchDone"))
-	g.LEAQ(operand.Mem{Base: reg.RAX, Index: reg.RCX, Scale: 4}, reg.RCX)
-	g.ANDQ(operand.I8(-64), reg.RAX)
-	g.Label("prefetchLoop")
-	g.comment("PREFETCHT0 the line at AX, then the next while below the end.")
-	g.PREFETCHT0(operand.Mem{Base: reg.RAX})
-	g.ADDQ(operand.U8(64), reg.RAX)
-	g.CMPQ(reg.RAX, reg.RCX)
-	g.JB(operand.LabelRef("prefetchLoop"))
-	g.Label("prefetchDone")
-	g.RET()
-}
