@@ -329,12 +329,15 @@ ZMM registers (structure of arrays):
     multiply-add), the same operand values, the same order.
   - The output columns are transposed back and stored as rows.
 
-The avx512 tier also has the same five functions for rows of 16 columns
-(xentLabels16AVX512 and so on, after all others in this file), to which the
-driver gives the rows of 11 to 16 classes padded to 16 (-Inf logits, -0
-targets): four groups of 4 columns in the transposes, the sums by the tree
-of classSum.total(16) (seq.Sum16), the maximum by seq.Max16, and records of
-16 columns; everything else is the ten-column code.
+Both tiers also have the same five functions for rows of 16 columns
+(xentLabels16AVX512, xentLabels16AVX2 and so on, after all others in this
+file), to which the driver gives the rows of 11 to 16 classes padded to 16
+(-Inf logits, -0 targets): four groups of 4 columns in the transposes, the
+sums by the tree of classSum.total(16) (seq.Sum16), the maximum by
+seq.Max16, and records of 16 columns; everything else is the ten-column
+code. In the 16 registers of AVX2 they are lean: each group of 4
+transposed columns goes to the record at once and is read from there, and
+the output columns are computed a group of 4 at a time as they are stored.
 
 The two tiers differ only where the width shows: the transposes (2 or 4
 128-bit lanes), the label gather, the float64 accumulation, and the masks:
@@ -412,7 +415,8 @@ type x86Gen struct {
 	idx operand.Mem                // the index table: int32 j in vector j, j = 0..15
 	// cols is the number of columns of a row of the functions being
 	// built: classes (10), or 16 for the padded functions (suffix
-	// "16"+tier) that take the rows of 11 to 16 classes padded to 16.
+	// "16"+tier) that take the rows of 11 to 16 classes padded to 16 (see
+	// lean for AVX2).
 	cols   int
 	o      *x86Ops
 	labels int // labels made so far, for unique names
