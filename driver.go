@@ -235,6 +235,7 @@ func (b *batch) stagedChunk(c0, c1 int) float64 {
 			one[j] = float32(b.w[j] * (float32(keep*1) + uni))
 		}
 	}
+	zero10 := [Classes]float32(zero[:])
 	if padded {
 		// The padded columns, which only an ignored row changes.
 		fillPads(xs[:], c, pw, negInf)
@@ -276,7 +277,7 @@ func (b *batch) stagedChunk(c0, c1 int) float64 {
 					if pw == padCols {
 						*(*[padCols]float32)(trow) = zero
 					} else {
-						*(*[Classes]float32)(trow) = [Classes]float32(zero[:])
+						*(*[Classes]float32)(trow) = zero10
 					}
 					trow[labels[i]] = one[labels[i]]
 					continue
