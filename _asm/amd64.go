@@ -763,19 +763,7 @@ func (g *x86Gen) transposeIn(p reg.Register, dst []operand.Op) []operand.Op {
 		for r := range t {
 			t[r] = load(4*c0 + row*r)
 		}
-		l01, h01, l23, h23 := g.vec(), g.vec(), g.vec(), g.vec()
-		g.VUNPCKLPS(t[1], t[0], l01)
-		g.VUNPCKHPS(t[1], t[0], h01)
-		g.VUNPCKLPS(t[3], t[2], l23)
-		g.VUNPCKHPS(t[3], t[2], h23)
-		var v [4]reg.VecVirtual
-		for i := range v {
-			v[i] = g.vec()
-		}
-		g.VUNPCKLPD(l23, l01, v[0])
-		g.VUNPCKHPD(l23, l01, v[1])
-		g.VUNPCKLPD(h23, h01, v[2])
-		g.VUNPCKHPD(h23, h01, v[3])
+		v := g.transpose4(t[0], t[1], t[2], t[3])
 		for i := range v {
 			x[c0+i] = v[i]
 			if g.lean() {
@@ -808,6 +796,26 @@ func (g *x86Gen) columns(y func(j int) operand.Op) func(j int) operand.Op {
 	return func(j int) operand.Op { return ys[j] }
 }
 
+// transpose4 transposes, in each 128-bit lane, the 4×4 matrix whose rows
+// are a0..a3 (VUNPCKLPS/VUNPCKHPS, then VUNPCKLPD/VUNPCKHPD): float k of
+// result i is float i of a_k. transposeIn and transposeOut use it.
+func (g *x86Gen) transpose4(a0, a1, a2, a3 operand.Op) [4]reg.VecVirtual {
+	l01, h01, l23, h23 := g.vec(), g.vec(), g.vec(), g.vec()
+	g.VUNPCKLPS(a1, a0, l01)
+	g.VUNPCKHPS(a1, a0, h01)
+	g.VUNPCKLPS(a3, a2, l23)
+	g.VUNPCKHPS(a3, a2, h23)
+	var v [4]reg.VecVirtual
+	for i := range v {
+		v[i] = g.vec()
+	}
+	g.VUNPCKLPD(l23, l01, v[0])
+	g.VUNPCKHPD(l23, l01, v[1])
+	g.VUNPCKLPD(h23, h01, v[2])
+	g.VUNPCKHPD(h23, h01, v[3])
+	return v
+}
+
 // transposeOut is the inverse of transposeIn: it stores the columns y as
 // the rows of the block at p (each 128-bit lane q of a transposed register
 // with VEXTRACTF128 or VEXTRACTF32X4 to memory). Columns 8-9 are
@@ -827,19 +835,7 @@ func (g *x86Gen) transposeOut(p reg.Register, col func(j int) operand.Op) {
 		for j := c0; j < c0+4; j++ {
 			y[j] = col(j)
 		}
-		l01, h01, l23, h23 := g.vec(), g.vec(), g.vec(), g.vec()
-		g.VUNPCKLPS(y[c0+1], y[c0], l01)
-		g.VUNPCKHPS(y[c0+1], y[c0], h01)
-		g.VUNPCKLPS(y[c0+3], y[c0+2], l23)
-		g.VUNPCKHPS(y[c0+3], y[c0+2], h23)
-		var r [4]reg.VecVirtual
-		for i := range r {
-			r[i] = g.vec()
-		}
-		g.VUNPCKLPD(l23, l01, r[0])
-		g.VUNPCKHPD(l23, l01, r[1])
-		g.VUNPCKLPD(h23, h01, r[2])
-		g.VUNPCKHPD(h23, h01, r[3])
+		r := g.transpose4(y[c0], y[c0+1], y[c0+2], y[c0+3])
 		for i := range r {
 			g.VMOVUPS(r[i].AsX(), mem(p, 4*c0+row*i))
 			for q := 1; q < g.quarters(); q++ {
