@@ -661,21 +661,27 @@ func (wc wideCall) check(k *kernels, c int, x []float32, labels []int32, tg, w [
 		if wc.more {
 			preds, lse = int32s(s.preds.s), s.lse.s
 		}
+		a := blockArgs{out: out, logits: s.x.s, c: c, scale: scale, losses: s.losses.s, preds: preds, lse: lse, z: z}
 		switch wc.fn {
 		case "labels":
-			k.wideLabels(out, s.x.s, c, slices.Clone(labels), scale, s.losses.s, preds, lse, z)
+			a.labels = slices.Clone(labels)
+			k.call(fnWideLabels, &a)
 		case "targets":
-			k.wideTargets(out, s.x.s, c, s.tg.s, nil, nil, 1, 0, false, scale, s.losses.s, preds, lse, z)
+			a.targets = s.tg.s
+			k.call(fnWideTargets, &a)
 		case "staged":
-			k.wideTargets(out, s.x.s, c, s.tg.s, nil, s.w.s, 0.9, 0.1/float32(c), true, scale, s.losses.s, preds, lse, z)
+			a.targets, a.weights, a.keep, a.uni, a.staged = s.tg.s, s.w.s, 0.9, 0.1/float32(c), true
+			k.call(fnWideTargets, &a)
 		case "stagedLabels":
-			k.wideTargets(out, s.x.s, c, nil, slices.Clone(labels), s.w.s, 0.8, 0.2/float32(c), true, scale, s.losses.s, preds, lse, z)
+			a.labels, a.weights, a.keep, a.uni, a.staged = slices.Clone(labels), s.w.s, 0.8, 0.2/float32(c), true
+			k.call(fnWideTargets, &a)
 		case "softmax":
-			k.wideSoftmax(out, s.x.s, c)
+			k.call(fnWideSoftmax, &a)
 		case "logSoftmax":
-			k.wideLogSoftmax(out, s.x.s, c)
+			k.call(fnWideLogSoftmax, &a)
 		case "argmax":
-			k.wideArgmax(int32s(s.preds.s), s.x.s, c)
+			a.out, a.preds = nil, int32s(s.preds.s)
+			k.call(fnWideArgmax, &a)
 		}
 		return s
 	}

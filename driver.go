@@ -9,27 +9,22 @@ import (
 	"runtime"
 )
 
-// part returns s[i*w : j*w], or nil when s is nil.
-func part[T any](s []T, i, j, w int) []T {
-	if s == nil {
-		return nil
-	}
-	return s[i*w : j*w]
-}
-
 // sum8 combines the eight accumulators of a chunk (numerics.md §2.5).
 func sum8(a *[8]float64) float64 {
 	return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]))
 }
 
-// The kinds of batch a call runs.
+// A kind is the kind of batch a call runs.
+type kind uint8
+
+// The kinds of batch.
 const (
-	kindLabels     = iota // labels, no options: the label kernel
-	kindTargets           // dense targets, no options: the target kernel
-	kindStaged            // options: effective target rows built per block
-	kindSoftmax           // Softmax
-	kindLogSoftmax        // LogSoftmax
-	kindArgmax            // Argmax: preds only
+	kindLabels     kind = iota // labels, no options: the label kernel
+	kindTargets                // dense targets, no options: the target kernel
+	kindStaged                 // options: effective target rows built per block
+	kindSoftmax                // Softmax
+	kindLogSoftmax             // LogSoftmax
+	kindArgmax                 // Argmax: preds only
 )
 
 // A batch is one validated call, cut into chunks of chunkRows rows that are
@@ -37,7 +32,7 @@ const (
 // are added in chunk order.
 type batch struct {
 	k         *kernels
-	kind      int
+	kind      kind
 	n         int // rows
 	c         int // classes: Classes, or any other count (see anyChunk)
 	chunkRows int // ChunkRowsFor(c)
@@ -69,7 +64,7 @@ type batch struct {
 
 // newBatch returns a batch of n rows of c classes for the implementation
 // in use.
-func newBatch(kind, n, c int) batch {
+func newBatch(kind kind, n, c int) batch {
 	return batch{k: active.Load(), kind: kind, n: n, c: c, chunkRows: ChunkRowsFor(c)}
 }
 
@@ -158,20 +153,16 @@ func (b *batch) tenRows(x, g []float32, labels []int32, t, losses []float32, pre
 		if r1 != whole {
 			k = generic
 		}
-		xr, gr := x[r0*Classes:r1*Classes], part(g, r0, r1, Classes)
-		lr, pr, er := part(losses, r0, r1, 1), part(preds, r0, r1, 1), part(lse, r0, r1, 1)
+		a := blockArgs{logits: x[r0*Classes : r1*Classes], out: part(g, r0, r1, Classes),
+			losses: part(losses, r0, r1, 1), preds: part(preds, r0, r1, 1), lse: part(lse, r0, r1, 1),
+			acc: acc, scale: b.scale, z: b.z}
 		switch b.kind {
 		case kindLabels:
-			k.xentLabels(gr, xr, labels[r0:r1], b.scale, lr, acc, pr, er, b.z)
+			a.labels = labels[r0:r1]
 		case kindTargets, kindStaged:
-			k.xentTargets(gr, xr, t[r0*Classes:r1*Classes], b.scale, lr, acc, pr, er, b.z)
-		case kindSoftmax:
-			k.softmax(gr, xr)
-		case kindLogSoftmax:
-			k.logSoftmax(gr, xr)
-		case kindArgmax:
-			k.argmax(pr, xr)
+			a.targets = t[r0*Classes : r1*Classes]
 		}
+		k.call(fn(layoutTen, b.kind.op()), &a)
 	}
 }
 
@@ -350,19 +341,9 @@ func (b *batch) stagedChunk(c0, c1 int) float64 {
 // row i's loss added to acc[i%8]), whole blocks of blockRows rows, with the
 // tier's functions of 16 columns.
 func (b *batch) rows16(x, g []float32, labels []int32, t, losses []float32, preds []int32, lse []float32, acc *[8]float64) {
-	k := b.k
-	switch b.kind {
-	case kindLabels:
-		k.xentLabels16(g, x, labels, b.scale, losses, acc, preds, lse, b.z)
-	case kindTargets, kindStaged:
-		k.xentTargets16(g, x, t, b.scale, losses, acc, preds, lse, b.z)
-	case kindSoftmax:
-		k.softmax16(g, x)
-	case kindLogSoftmax:
-		k.logSoftmax16(g, x)
-	case kindArgmax:
-		k.argmax16(preds, x)
-	}
+	a := blockArgs{logits: x, out: g, labels: labels, targets: t, losses: losses, preds: preds, lse: lse,
+		acc: acc, scale: b.scale, z: b.z}
+	b.k.call(fn(layoutSixteen, b.kind.op()), &a)
 }
 
 // fillPads sets the columns c to pw-1 of the rows of pw floats of dst to
@@ -530,15 +511,10 @@ func (b *batch) anyRows(from, to, c0 int, acc *[8]float64) {
 		x := b.logits[p0*c : p1*c]
 		g := part(b.grad, p0, p1, c)
 		preds, lse := part(b.preds, p0, p1, 1), part(b.lse, p0, p1, 1)
+		a := blockArgs{logits: x, out: g, preds: preds, lse: lse, c: c, scale: b.scale, z: b.z}
 		switch b.kind {
-		case kindSoftmax:
-			b.k.wideSoftmax(g, x, c)
-			continue
-		case kindLogSoftmax:
-			b.k.wideLogSoftmax(g, x, c)
-			continue
-		case kindArgmax:
-			b.k.wideArgmax(preds, x, c)
+		case kindSoftmax, kindLogSoftmax, kindArgmax:
+			b.k.call(fn(layoutWide, b.kind.op()), &a)
 			continue
 		}
 		losses := lossBuf[:p1-p0]
@@ -549,11 +525,14 @@ func (b *batch) anyRows(from, to, c0 int, acc *[8]float64) {
 		if b.hasLabels {
 			labels = b.labelBlock(labBuf[:], p0, p1)
 		}
+		a.losses = losses
 		switch {
 		case b.kind == kindLabels:
-			b.k.wideLabels(g, x, c, labels, b.scale, losses, preds, lse, b.z)
+			a.labels = labels
+			b.k.call(fnWideLabels, &a)
 		case b.kind == kindTargets:
-			b.k.wideTargets(g, x, c, b.tgts[p0*c:p1*c], nil, nil, 1, 0, false, b.scale, losses, preds, lse, b.z)
+			a.targets = b.tgts[p0*c : p1*c]
+			b.k.call(fnWideTargets, &a)
 		case b.norm != 0:
 			b.stagedRows(p0, p1, labels, losses)
 		default:
@@ -569,15 +548,15 @@ func (b *batch) anyRows(from, to, c0 int, acc *[8]float64) {
 					r1++
 				}
 				q0, q1 := p0+r0, p0+r1
-				var lab []int32
-				var tgts []float32
+				s := blockArgs{logits: b.logits[q0*c : q1*c], out: part(b.grad, q0, q1, c), c: c,
+					weights: b.weights, keep: b.keep, uni: b.uni, staged: true, scale: b.scale, z: b.z,
+					losses: losses[r0:r1], preds: part(b.preds, q0, q1, 1), lse: part(b.lse, q0, q1, 1)}
 				if b.hasLabels {
-					lab = labels[r0:r1]
+					s.labels = labels[r0:r1]
 				} else {
-					tgts = b.tgts[q0*c : q1*c]
+					s.targets = b.tgts[q0*c : q1*c]
 				}
-				b.k.wideTargets(part(b.grad, q0, q1, c), b.logits[q0*c:q1*c], c, tgts, lab, b.weights, b.keep, b.uni, true, b.scale,
-					losses[r0:r1], part(b.preds, q0, q1, 1), part(b.lse, q0, q1, 1), b.z)
+				b.k.call(fnWideTargets, &s)
 				r0 = r1
 			}
 		}
@@ -661,4 +640,16 @@ func (b *batch) run(workers int) (float64, error) {
 		total += b.chunk(c0, min(c0+b.chunkRows, b.n))
 	}
 	return total, nil
+}
+
+// op returns the op of the block functions of a kind of batch.
+func (k kind) op() op {
+	return [...]op{
+		kindLabels:     opLabels,
+		kindTargets:    opTargets,
+		kindStaged:     opTargets,
+		kindSoftmax:    opSoftmax,
+		kindLogSoftmax: opLogSoftmax,
+		kindArgmax:     opArgmax,
+	}[k]
 }

@@ -120,7 +120,7 @@ func (o Options) Argmax(dst []int32, logits []float32) error {
 	return err
 }
 
-func (o Options) rowwise(kind int, dst, logits []float32) error {
+func (o Options) rowwise(kind kind, dst, logits []float32) error {
 	if err := o.checkShared(); err != nil {
 		return err
 	}

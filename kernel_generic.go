@@ -347,17 +347,18 @@ func logSoftmaxRow(y, x *[Classes]float32) {
 }
 
 // The block functions below are the generic members of the implementation
-// table (see kernels in impl.go). Each handles n rows, n = len(logits)/10;
-// the assembly twins require n to be a multiple of 8, the generic ones accept
-// any n. Row i's loss is added to acc[i%8] in float64 and, when losses is
-// not nil, stored in losses[i]. grad may be nil (no gradient) or alias
-// logits; losses may be nil. The fused outputs: preds, when not nil,
-// receives argmax10 of each row, computed before the row's gradient is
-// written (grad may be logits); lse, when not nil, each row's log-sum-exp;
-// z is the z-loss coefficient (0: none).
+// table (see kernels in impl.go) for rows of ten columns. Each computes the
+// rows of its record a (see blockArgs), n = len(a.logits)/10; the assembly
+// twins take whole blocks of rows, the generic ones any n. Row i's loss is
+// added to a.acc[i%8] in float64 and, when a.losses is not nil, stored in
+// a.losses[i]. a.out may be nil (no gradient) or alias a.logits. The fused
+// outputs: a.preds, when not nil, receives argmax10 of each row, computed
+// before the row's gradient is written (a.out may be a.logits); a.lse, when
+// not nil, each row's log-sum-exp; a.z is the z-loss coefficient (0: none).
 
-func xentLabelsGeneric(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
-	for i, l := range labels {
+func xentLabelsGeneric(a *blockArgs) {
+	grad, logits, losses, preds, lse := a.out, a.logits, a.losses, a.preds, a.lse
+	for i, l := range a.labels[:len(logits)/Classes] {
 		x := (*[Classes]float32)(logits[i*Classes:])
 		var g *[Classes]float32
 		if grad != nil {
@@ -366,18 +367,19 @@ func xentLabelsGeneric(grad, logits []float32, labels []int32, scale float32, lo
 		if preds != nil {
 			preds[i] = argmax10(x)
 		}
-		loss, ls := xentLabelsRow(g, x, l, scale, z)
+		loss, ls := xentLabelsRow(g, x, l, a.scale, a.z)
 		if losses != nil {
 			losses[i] = loss
 		}
 		if lse != nil {
 			lse[i] = ls
 		}
-		acc[i%8] += float64(loss)
+		a.acc[i%8] += float64(loss)
 	}
 }
 
-func xentTargetsGeneric(grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
+func xentTargetsGeneric(a *blockArgs) {
+	grad, logits, targets, losses, preds, lse := a.out, a.logits, a.targets, a.losses, a.preds, a.lse
 	n := len(logits) / Classes
 	for i := 0; i < n; i++ {
 		x := (*[Classes]float32)(logits[i*Classes:])
@@ -389,319 +391,31 @@ func xentTargetsGeneric(grad, logits, targets []float32, scale float32, losses [
 		if preds != nil {
 			preds[i] = argmax10(x)
 		}
-		loss, ls := xentTargetsRow(g, x, t, scale, z)
+		loss, ls := xentTargetsRow(g, x, t, a.scale, a.z)
 		if losses != nil {
 			losses[i] = loss
 		}
 		if lse != nil {
 			lse[i] = ls
 		}
-		acc[i%8] += float64(loss)
+		a.acc[i%8] += float64(loss)
 	}
 }
 
-func softmaxGeneric(dst, logits []float32) {
-	n := len(logits) / Classes
-	for i := 0; i < n; i++ {
-		softmaxRow((*[Classes]float32)(dst[i*Classes:]), (*[Classes]float32)(logits[i*Classes:]))
+func softmaxGeneric(a *blockArgs) {
+	for i := range len(a.logits) / Classes {
+		softmaxRow((*[Classes]float32)(a.out[i*Classes:]), (*[Classes]float32)(a.logits[i*Classes:]))
 	}
 }
 
-func logSoftmaxGeneric(dst, logits []float32) {
-	n := len(logits) / Classes
-	for i := 0; i < n; i++ {
-		logSoftmaxRow((*[Classes]float32)(dst[i*Classes:]), (*[Classes]float32)(logits[i*Classes:]))
+func logSoftmaxGeneric(a *blockArgs) {
+	for i := range len(a.logits) / Classes {
+		logSoftmaxRow((*[Classes]float32)(a.out[i*Classes:]), (*[Classes]float32)(a.logits[i*Classes:]))
 	}
 }
 
-func argmaxGeneric(dst []int32, logits []float32) {
-	for i := range dst {
-		dst[i] = argmax10((*[Classes]float32)(logits[i*Classes:]))
-	}
-}
-
-// Any class count. Options.Classes = C != 10 runs the row functions below,
-// which generalise the ones above: for C = 10 they give the same bits (the
-// 10-class calls run the functions above, whose fixed-size arrays the
-// compiler unrolls). Every class sum (s, and T and D for dense targets)
-// follows one summation rule, classSum, which for ten terms is sum10; the
-// maximum, exp, log, the one division per row and the fused outputs are
-// those above.
-
-// sumAccs is the number of accumulators of the summation rule.
-const sumAccs = 16
-
-// classSum is the summation rule of every class sum: sumAccs strided
-// accumulators, acc[k] summing the terms j ≡ k (mod 16) in increasing j
-// (the first term of each is stored, not added to a zero), then a balanced
-// pairwise tree over the accumulators (total). A SIMD path holds the
-// accumulators in one 16-lane, two 8-lane or four 4-lane registers.
-type classSum [sumAccs]float32
-
-// add adds term j; the terms are added in increasing j, from j = 0.
-func (a *classSum) add(j int, v float32) {
-	if j < sumAccs {
-		a[j] = v
-	} else {
-		a[j%sumAccs] = a[j%sumAccs] + v
-	}
-}
-
-// total returns the sum of c terms: the accumulators are paired level by
-// level, (a0+a1), (a2+a3), ..., an accumulator without a term (c < 16) is
-// left out, and a node with one child passes it up unchanged. For 16
-// accumulators it is (((a0+a1)+(a2+a3))+((a4+a5)+(a6+a7))) +
-// (((a8+a9)+(a10+a11))+((a12+a13)+(a14+a15))); for 10, sum10.
-func (a *classSum) total(c int) float32 {
-	v := *a
-	for n := min(c, sumAccs); ; n = (n + 1) / 2 {
-		if n == 1 {
-			return v[0]
-		}
-		for i := 0; i < n/2; i++ {
-			v[i] = v[2*i] + v[2*i+1]
-		}
-		if n%2 == 1 {
-			v[n/2] = v[n-1]
-		}
-	}
-}
-
-// maxRow is max10 for a row of any length: the maximum, plus 0.
-func maxRow(x []float32) float32 {
-	m := ordered(x[0])
-	for _, v := range x[1:] {
-		m = max(m, ordered(v))
-	}
-	return math.Float32frombits(uint32(m^(m>>31&0x7fffffff))) + 0
-}
-
-// argmaxRow is argmax10 for a row of any length.
-func argmaxRow(x []float32) int32 {
-	for j, v := range x {
-		if v != v {
-			return int32(j)
-		}
-	}
-	m := maxRow(x)
-	for j, v := range x {
-		if v == m {
-			return int32(j)
-		}
-	}
-	return 0 // a row without NaN has an element equal to its maximum
-}
-
-// allNegInfRow reports logSumExp's special case for a row of any length
-// whose maximum is m: m == -Inf and the sum of the row by the summation rule
-// is -Inf (a row of only -Inf).
-func allNegInfRow(x []float32, m float32) bool {
-	negInf := math.Float32frombits(negInfBits)
-	if m != negInf {
-		return false
-	}
-	var a classSum
-	for j, v := range x {
-		a.add(j, v)
-	}
-	return a.total(len(x)) == negInf
-}
-
-// lseRow returns the log-sum-exp m + ls of a row, or -Inf when all is set.
-func lseRow(m, ls float32, all bool) float32 {
-	if all {
-		return math.Float32frombits(negInfBits)
-	}
-	return m + ls
-}
-
-// expSumRow returns s, the sum of e[j] = expf(x[j] - m) by the summation
-// rule, and stores e[j] to e when e is not nil (e may be x: each e[j] is
-// written after x[j] is read).
-func expSumRow(e, x []float32, m float32) float32 {
-	var a classSum
-	for j, v := range x {
-		ej := expf(v - m)
-		if e != nil {
-			e[j] = ej
-		}
-		a.add(j, ej)
-	}
-	return a.total(len(x))
-}
-
-// xentLabelsRowC is xentLabelsRow for a row of any length C = len(x),
-// label l in [0, C). g may be nil or alias x.
-func xentLabelsRowC(g, x []float32, l int32, scale, z float32) (loss, lse float32) {
-	m := maxRow(x)
-	dl := x[l] - m
-	all := allNegInfRow(x, m)
-	s := expSumRow(g, x, m) // g holds e[j]
-	ls := log32(s)
-	lse = lseRow(m, ls, all)
-	loss, q := labelTail(s, ls, dl, lse, scale, z)
-	if g != nil {
-		for j := range g {
-			g[j] = float32(g[j] * q)
-		}
-		g[l] = g[l] - scale
-	}
-	return loss, lse
-}
-
-// targetRow gives the effective target row a of a row for
-// xentTargetsRowC: a[j] = t[j] (the caller's targets, or the one-hot row of
-// a label), or, when staged, a[j] = w[j]·((keep·t[j]) + uni) (class
-// weights, 1-ε and ε/C; see Options).
-type targetRow struct {
-	t         []float32 // the dense targets of the row, or nil for label
-	label     int32
-	staged    bool
-	w         []float32 // nil: every weight 1
-	norm      int       // the weights are scaled by 2^norm (see Options.batch)
-	keep, uni float32
-}
-
-func (r *targetRow) at(j int) float32 {
-	t := float32(0)
-	if r.t != nil {
-		t = r.t[j]
-	} else if int32(j) == r.label {
-		t = 1
-	}
-	if !r.staged {
-		return t
-	}
-	w := float32(1)
-	if r.w != nil {
-		w = r.w[j]
-		if r.norm != 0 {
-			w = float32(math.Ldexp(float64(w), r.norm))
-		}
-	}
-	return float32(w * (float32(r.keep*t) + r.uni))
-}
-
-// xentTargetsRowC is xentTargetsRow for a row of any length C = len(x)
-// against the effective targets a. g may be nil or alias x (but not the
-// targets).
-func xentTargetsRowC(g, x []float32, a *targetRow, scale, z float32) (loss, lse float32) {
-	m := maxRow(x)
-	all := allNegInfRow(x, m)
-	var sa, ta, da classSum
-	for j, v := range x {
-		dj := v - m
-		ej := expf(dj)
-		aj := a.at(j)
-		td := float32(0)
-		if aj != 0 {
-			td = float32(aj * dj)
-		}
-		if g != nil {
-			g[j] = ej
-		}
-		sa.add(j, ej)
-		ta.add(j, aj)
-		da.add(j, td)
-	}
-	c := len(x)
-	s := sa.total(c)
-	ls := log32(s)
-	lse = lseRow(m, ls, all)
-	loss, qt := targetTail(s, ls, ta.total(c), da.total(c), lse, scale, z)
-	if g != nil {
-		for j := range g {
-			g[j] = float32(g[j]*qt) - float32(a.at(j)*scale)
-		}
-	}
-	return loss, lse
-}
-
-// softmaxRowC is softmaxRow for a row of any length; y may alias x.
-func softmaxRowC(y, x []float32) {
-	s := expSumRow(y, x, maxRow(x))
-	r := 1 / s
-	for j := range y {
-		y[j] = float32(y[j] * r)
-	}
-}
-
-// logSoftmaxRowC is logSoftmaxRow for a row of any length; y may alias x.
-func logSoftmaxRowC(y, x []float32) {
-	m := maxRow(x)
-	ls := log32(expSumRow(nil, x, m))
-	for j, v := range x {
-		y[j] = (v - m) - ls
-	}
-}
-
-// The block functions of any class count c: the generic members of the
-// implementation table for Options.Classes != 10 (see kernels). Each
-// computes the rows of its slices, n = len(logits)/c; a loss function
-// stores row i's loss to losses[i] (losses is required: the driver adds
-// them up) and, when not nil, its prediction to preds[i] (before the row's
-// gradient is written) and its log-sum-exp to lse[i]. grad may be nil or
-// alias logits. wideTargets computes the effective target rows of
-// targetRow: the caller's targets, or the one-hot rows of labels when
-// targets is nil, and when staged, a[j] = w[j]·((keep·t[j]) + uni) with w =
-// weights (nil: every weight 1).
-
-func wideLabelsGeneric(grad, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32) {
-	for i, l := range labels {
-		x := logits[i*c : (i+1)*c]
-		var g []float32
-		if grad != nil {
-			g = grad[i*c : (i+1)*c]
-		}
-		if preds != nil {
-			preds[i] = argmaxRow(x)
-		}
-		loss, ls := xentLabelsRowC(g, x, l, scale, z)
-		losses[i] = loss
-		if lse != nil {
-			lse[i] = ls
-		}
-	}
-}
-
-func wideTargetsGeneric(grad, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32) {
-	a := targetRow{staged: staged, w: weights, keep: keep, uni: uni}
-	for i := range losses {
-		x := logits[i*c : (i+1)*c]
-		var g []float32
-		if grad != nil {
-			g = grad[i*c : (i+1)*c]
-		}
-		if targets != nil {
-			a.t = targets[i*c : (i+1)*c]
-		} else {
-			a.label = labels[i]
-		}
-		if preds != nil {
-			preds[i] = argmaxRow(x)
-		}
-		loss, ls := xentTargetsRowC(g, x, &a, scale, z)
-		losses[i] = loss
-		if lse != nil {
-			lse[i] = ls
-		}
-	}
-}
-
-func wideSoftmaxGeneric(dst, logits []float32, c int) {
-	for i := 0; i < len(logits)/c; i++ {
-		softmaxRowC(dst[i*c:(i+1)*c], logits[i*c:(i+1)*c])
-	}
-}
-
-func wideLogSoftmaxGeneric(dst, logits []float32, c int) {
-	for i := 0; i < len(logits)/c; i++ {
-		logSoftmaxRowC(dst[i*c:(i+1)*c], logits[i*c:(i+1)*c])
-	}
-}
-
-func wideArgmaxGeneric(dst []int32, logits []float32, c int) {
-	for i := range dst {
-		dst[i] = argmaxRow(logits[i*c : (i+1)*c])
+func argmaxGeneric(a *blockArgs) {
+	for i := range len(a.logits) / Classes {
+		a.preds[i] = argmax10((*[Classes]float32)(a.logits[i*Classes:]))
 	}
 }

@@ -9,143 +9,86 @@
 package kernel
 
 // The assembly tiers of amd64 (kernel_amd64.s), numbered from 1 (0 is the
-// generic code), and the dispatch of the kernels methods to them.
+// generic code).
 const (
 	tierAVX512 = iota + 1
 	tierAVX2
 )
 
-func xentLabelsTier(t int, grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
+// callTier runs the block function f of tier t on the rows of a.
+func callTier(t int, f blockFunc, a *blockArgs) {
 	switch t {
 	case tierAVX512:
-		xentLabelsAVX512(grad, logits, labels, scale, losses, acc, preds, lse, z)
+		switch f {
+		case fnXentLabels:
+			xentLabelsAVX512(a.out, a.logits, a.labels, a.scale, a.losses, a.acc, a.preds, a.lse, a.z)
+		case fnXentTargets:
+			xentTargetsAVX512(a.out, a.logits, a.targets, a.scale, a.losses, a.acc, a.preds, a.lse, a.z)
+		case fnSoftmax:
+			softmaxAVX512(a.out, a.logits)
+		case fnLogSoftmax:
+			logSoftmaxAVX512(a.out, a.logits)
+		case fnArgmax:
+			argmaxAVX512(a.preds, a.logits)
+		case fnXentLabels16:
+			xentLabels16AVX512(a.out, a.logits, a.labels, a.scale, a.losses, a.acc, a.preds, a.lse, a.z)
+		case fnXentTargets16:
+			xentTargets16AVX512(a.out, a.logits, a.targets, a.scale, a.losses, a.acc, a.preds, a.lse, a.z)
+		case fnSoftmax16:
+			softmax16AVX512(a.out, a.logits)
+		case fnLogSoftmax16:
+			logSoftmax16AVX512(a.out, a.logits)
+		case fnArgmax16:
+			argmax16AVX512(a.preds, a.logits)
+		case fnWideLabels:
+			wideLabelsAVX512(a.out, a.logits, a.c, a.labels, a.scale, a.losses, a.preds, a.lse, a.z)
+		case fnWideTargets:
+			wideTargetsAVX512(a.out, a.logits, a.c, a.targets, a.labels, a.weights, a.keep, a.uni, a.staged, a.scale, a.losses, a.preds, a.lse, a.z)
+		case fnWideSoftmax:
+			wideSoftmaxAVX512(a.out, a.logits, a.c)
+		case fnWideLogSoftmax:
+			wideLogSoftmaxAVX512(a.out, a.logits, a.c)
+		case fnWideArgmax:
+			wideArgmaxAVX512(a.preds, a.logits, a.c)
+		default:
+			panic(unreachable)
+		}
 	case tierAVX2:
-		xentLabelsAVX2(grad, logits, labels, scale, losses, acc, preds, lse, z)
-	}
-}
-
-func xentTargetsTier(t int, grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
-	switch t {
-	case tierAVX512:
-		xentTargetsAVX512(grad, logits, targets, scale, losses, acc, preds, lse, z)
-	case tierAVX2:
-		xentTargetsAVX2(grad, logits, targets, scale, losses, acc, preds, lse, z)
-	}
-}
-
-func softmaxTier(t int, dst, logits []float32) {
-	switch t {
-	case tierAVX512:
-		softmaxAVX512(dst, logits)
-	case tierAVX2:
-		softmaxAVX2(dst, logits)
-	}
-}
-
-func logSoftmaxTier(t int, dst, logits []float32) {
-	switch t {
-	case tierAVX512:
-		logSoftmaxAVX512(dst, logits)
-	case tierAVX2:
-		logSoftmaxAVX2(dst, logits)
-	}
-}
-
-func argmaxTier(t int, dst []int32, logits []float32) {
-	switch t {
-	case tierAVX512:
-		argmaxAVX512(dst, logits)
-	case tierAVX2:
-		argmaxAVX2(dst, logits)
-	}
-}
-
-func wideLabelsTier(t int, grad, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32) {
-	switch t {
-	case tierAVX512:
-		wideLabelsAVX512(grad, logits, c, labels, scale, losses, preds, lse, z)
-	case tierAVX2:
-		wideLabelsAVX2(grad, logits, c, labels, scale, losses, preds, lse, z)
-	}
-}
-
-func wideTargetsTier(t int, grad, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32) {
-	switch t {
-	case tierAVX512:
-		wideTargetsAVX512(grad, logits, c, targets, labels, weights, keep, uni, staged, scale, losses, preds, lse, z)
-	case tierAVX2:
-		wideTargetsAVX2(grad, logits, c, targets, labels, weights, keep, uni, staged, scale, losses, preds, lse, z)
-	}
-}
-
-func wideSoftmaxTier(t int, dst, logits []float32, c int) {
-	switch t {
-	case tierAVX512:
-		wideSoftmaxAVX512(dst, logits, c)
-	case tierAVX2:
-		wideSoftmaxAVX2(dst, logits, c)
-	}
-}
-
-func wideLogSoftmaxTier(t int, dst, logits []float32, c int) {
-	switch t {
-	case tierAVX512:
-		wideLogSoftmaxAVX512(dst, logits, c)
-	case tierAVX2:
-		wideLogSoftmaxAVX2(dst, logits, c)
-	}
-}
-
-func wideArgmaxTier(t int, dst []int32, logits []float32, c int) {
-	switch t {
-	case tierAVX512:
-		wideArgmaxAVX512(dst, logits, c)
-	case tierAVX2:
-		wideArgmaxAVX2(dst, logits, c)
-	}
-}
-
-func xentLabels16Tier(t int, grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
-	switch t {
-	case tierAVX512:
-		xentLabels16AVX512(grad, logits, labels, scale, losses, acc, preds, lse, z)
-	case tierAVX2:
-		xentLabels16AVX2(grad, logits, labels, scale, losses, acc, preds, lse, z)
-	}
-}
-
-func xentTargets16Tier(t int, grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
-	switch t {
-	case tierAVX512:
-		xentTargets16AVX512(grad, logits, targets, scale, losses, acc, preds, lse, z)
-	case tierAVX2:
-		xentTargets16AVX2(grad, logits, targets, scale, losses, acc, preds, lse, z)
-	}
-}
-
-func softmax16Tier(t int, dst, logits []float32) {
-	switch t {
-	case tierAVX512:
-		softmax16AVX512(dst, logits)
-	case tierAVX2:
-		softmax16AVX2(dst, logits)
-	}
-}
-
-func logSoftmax16Tier(t int, dst, logits []float32) {
-	switch t {
-	case tierAVX512:
-		logSoftmax16AVX512(dst, logits)
-	case tierAVX2:
-		logSoftmax16AVX2(dst, logits)
-	}
-}
-
-func argmax16Tier(t int, dst []int32, logits []float32) {
-	switch t {
-	case tierAVX512:
-		argmax16AVX512(dst, logits)
-	case tierAVX2:
-		argmax16AVX2(dst, logits)
+		switch f {
+		case fnXentLabels:
+			xentLabelsAVX2(a.out, a.logits, a.labels, a.scale, a.losses, a.acc, a.preds, a.lse, a.z)
+		case fnXentTargets:
+			xentTargetsAVX2(a.out, a.logits, a.targets, a.scale, a.losses, a.acc, a.preds, a.lse, a.z)
+		case fnSoftmax:
+			softmaxAVX2(a.out, a.logits)
+		case fnLogSoftmax:
+			logSoftmaxAVX2(a.out, a.logits)
+		case fnArgmax:
+			argmaxAVX2(a.preds, a.logits)
+		case fnXentLabels16:
+			xentLabels16AVX2(a.out, a.logits, a.labels, a.scale, a.losses, a.acc, a.preds, a.lse, a.z)
+		case fnXentTargets16:
+			xentTargets16AVX2(a.out, a.logits, a.targets, a.scale, a.losses, a.acc, a.preds, a.lse, a.z)
+		case fnSoftmax16:
+			softmax16AVX2(a.out, a.logits)
+		case fnLogSoftmax16:
+			logSoftmax16AVX2(a.out, a.logits)
+		case fnArgmax16:
+			argmax16AVX2(a.preds, a.logits)
+		case fnWideLabels:
+			wideLabelsAVX2(a.out, a.logits, a.c, a.labels, a.scale, a.losses, a.preds, a.lse, a.z)
+		case fnWideTargets:
+			wideTargetsAVX2(a.out, a.logits, a.c, a.targets, a.labels, a.weights, a.keep, a.uni, a.staged, a.scale, a.losses, a.preds, a.lse, a.z)
+		case fnWideSoftmax:
+			wideSoftmaxAVX2(a.out, a.logits, a.c)
+		case fnWideLogSoftmax:
+			wideLogSoftmaxAVX2(a.out, a.logits, a.c)
+		case fnWideArgmax:
+			wideArgmaxAVX2(a.preds, a.logits, a.c)
+		default:
+			panic(unreachable)
+		}
+	default:
+		panic(unreachable)
 	}
 }

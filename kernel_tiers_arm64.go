@@ -9,97 +9,40 @@
 package kernel
 
 // The assembly tiers of arm64 (kernel_arm64.s), numbered from 1 (0 is the
-// generic code), and the dispatch of the kernels methods to them.
+// generic code).
 const (
 	tierNEON = iota + 1
 )
 
-func xentLabelsTier(t int, grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
+// callTier runs the block function f of tier t on the rows of a.
+func callTier(t int, f blockFunc, a *blockArgs) {
 	switch t {
 	case tierNEON:
-		xentLabelsNEON(grad, logits, labels, scale, losses, acc, preds, lse, z)
+		switch f {
+		case fnXentLabels:
+			xentLabelsNEON(a.out, a.logits, a.labels, a.scale, a.losses, a.acc, a.preds, a.lse, a.z)
+		case fnXentTargets:
+			xentTargetsNEON(a.out, a.logits, a.targets, a.scale, a.losses, a.acc, a.preds, a.lse, a.z)
+		case fnSoftmax:
+			softmaxNEON(a.out, a.logits)
+		case fnLogSoftmax:
+			logSoftmaxNEON(a.out, a.logits)
+		case fnArgmax:
+			argmaxNEON(a.preds, a.logits)
+		case fnWideLabels:
+			wideLabelsNEON(a.out, a.logits, a.c, a.labels, a.scale, a.losses, a.preds, a.lse, a.z)
+		case fnWideTargets:
+			wideTargetsNEON(a.out, a.logits, a.c, a.targets, a.labels, a.weights, a.keep, a.uni, a.staged, a.scale, a.losses, a.preds, a.lse, a.z)
+		case fnWideSoftmax:
+			wideSoftmaxNEON(a.out, a.logits, a.c)
+		case fnWideLogSoftmax:
+			wideLogSoftmaxNEON(a.out, a.logits, a.c)
+		case fnWideArgmax:
+			wideArgmaxNEON(a.preds, a.logits, a.c)
+		default:
+			panic(unreachable)
+		}
+	default:
+		panic(unreachable)
 	}
-}
-
-func xentTargetsTier(t int, grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
-	switch t {
-	case tierNEON:
-		xentTargetsNEON(grad, logits, targets, scale, losses, acc, preds, lse, z)
-	}
-}
-
-func softmaxTier(t int, dst, logits []float32) {
-	switch t {
-	case tierNEON:
-		softmaxNEON(dst, logits)
-	}
-}
-
-func logSoftmaxTier(t int, dst, logits []float32) {
-	switch t {
-	case tierNEON:
-		logSoftmaxNEON(dst, logits)
-	}
-}
-
-func argmaxTier(t int, dst []int32, logits []float32) {
-	switch t {
-	case tierNEON:
-		argmaxNEON(dst, logits)
-	}
-}
-
-func wideLabelsTier(t int, grad, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32) {
-	switch t {
-	case tierNEON:
-		wideLabelsNEON(grad, logits, c, labels, scale, losses, preds, lse, z)
-	}
-}
-
-func wideTargetsTier(t int, grad, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32) {
-	switch t {
-	case tierNEON:
-		wideTargetsNEON(grad, logits, c, targets, labels, weights, keep, uni, staged, scale, losses, preds, lse, z)
-	}
-}
-
-func wideSoftmaxTier(t int, dst, logits []float32, c int) {
-	switch t {
-	case tierNEON:
-		wideSoftmaxNEON(dst, logits, c)
-	}
-}
-
-func wideLogSoftmaxTier(t int, dst, logits []float32, c int) {
-	switch t {
-	case tierNEON:
-		wideLogSoftmaxNEON(dst, logits, c)
-	}
-}
-
-func wideArgmaxTier(t int, dst []int32, logits []float32, c int) {
-	switch t {
-	case tierNEON:
-		wideArgmaxNEON(dst, logits, c)
-	}
-}
-
-func xentLabels16Tier(t int, grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
-	// No tier of arm64 has functions of 16 columns.
-}
-
-func xentTargets16Tier(t int, grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32) {
-	// No tier of arm64 has functions of 16 columns.
-}
-
-func softmax16Tier(t int, dst, logits []float32) {
-	// No tier of arm64 has functions of 16 columns.
-}
-
-func logSoftmax16Tier(t int, dst, logits []float32) {
-	// No tier of arm64 has functions of 16 columns.
-}
-
-func argmax16Tier(t int, dst []int32, logits []float32) {
-	// No tier of arm64 has functions of 16 columns.
 }

@@ -177,7 +177,7 @@ const (
 // row by row, the total in result). In float32's normal range this gives
 // the same bits as the unscaled arithmetic, since multiplying by a power
 // of two commutes with rounding; the sums in between are never scaled.
-func (o Options) batch(kind, n int, grad, logits []float32, count float64) batch {
+func (o Options) batch(kind kind, n int, grad, logits []float32, count float64) batch {
 	b := newBatch(kind, n, o.classes())
 	b.grad, b.logits, b.losses, b.scale = grad, logits, o.Losses, 1
 	b.preds, b.lse = o.Predictions, o.LogSumExp

@@ -346,17 +346,22 @@ func (c tierCall) run(k *kernels, in *tierInput, rows int) *tierState {
 	if c.fused.z {
 		z = in.z
 	}
+	a := blockArgs{logits: x, losses: losses, acc: &st.acc, preds: preds, lse: lse, scale: in.scale, z: z}
 	switch c.fn {
 	case "xentLabels":
-		k.xentLabels(out, x, labels, in.scale, losses, &st.acc, preds, lse, z)
+		a.out, a.labels = out, labels
+		k.call(fnXentLabels, &a)
 	case "xentTargets":
-		k.xentTargets(out, x, tg, in.scale, losses, &st.acc, preds, lse, z)
+		a.out, a.targets = out, tg
+		k.call(fnXentTargets, &a)
 	case "softmax":
-		k.softmax(out, x)
+		a.out = out
+		k.call(fnSoftmax, &a)
 	case "logSoftmax":
-		k.logSoftmax(out, x)
+		a.out = out
+		k.call(fnLogSoftmax, &a)
 	case "argmax":
-		k.argmax(preds, x)
+		k.call(fnArgmax, &a)
 	}
 	return st
 }
@@ -506,13 +511,16 @@ func BenchmarkTiers(b *testing.B) {
 			b.Run("tier="+k.name+"/"+fn, func(b *testing.B) {
 				var acc [8]float64
 				for b.Loop() {
+					a := blockArgs{out: out, logits: x, acc: &acc, scale: 1.0 / n}
 					switch fn {
 					case "xentLabels":
-						k.xentLabels(out, x, labels, 1.0/n, nil, &acc, nil, nil, 0)
+						a.labels = labels
+						k.call(fnXentLabels, &a)
 					case "xentTargets":
-						k.xentTargets(out, x, tg, 1.0/n, nil, &acc, nil, nil, 0)
+						a.targets = tg
+						k.call(fnXentTargets, &a)
 					case "softmax":
-						k.softmax(out, x)
+						k.call(fnSoftmax, &a)
 					}
 				}
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/row")

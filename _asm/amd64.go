@@ -272,7 +272,7 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 	return map[string][]byte{
 		"kernel_amd64.s":        asm,
 		"kernel_stubs_amd64.go": stubs,
-		"kernel_tiers_amd64.go": tierDispatch("amd64", suffixes, wide, sixteen),
+		"kernel_tiers_amd64.go": tierDispatch("amd64", suffixes, wide, sixteen, false),
 	}, nil
 }
 

@@ -125,7 +125,7 @@ func genARM64(v *seq.Values) (files map[string][]byte, err error) {
 	return map[string][]byte{
 		"kernel_arm64.s":        g.out.Bytes(),
 		"kernel_stubs_arm64.go": stubs(),
-		"kernel_tiers_arm64.go": tierDispatch("arm64", []string{"NEON"}, []string{"NEON"}, nil),
+		"kernel_tiers_arm64.go": tierDispatch("arm64", []string{"NEON"}, []string{"NEON"}, nil, false),
 	}, nil
 }
 

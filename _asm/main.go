@@ -23,6 +23,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"github.com/xentropy/kernel/_asm/seq"
@@ -57,28 +58,48 @@ func main() {
 	}
 }
 
-// The parameters of the two loss functions, the same on every architecture
-// and tier as in kernel_generic.go.
-const (
-	xentLabelsParams  = "grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32"
-	xentTargetsParams = "grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32"
-)
+// blockFuncs are the block functions of a tier, in the order of the
+// blockFunc constants of the kernel package (block.go): the name of each
+// (to which a tier's suffix is appended), its blockFunc constant, and the
+// arguments by which the dispatch unpacks the record a for an architecture
+// whose assembly still takes them one by one.
+var blockFuncs = []struct {
+	name, constant, args string
+	wide, sixteen        bool
+}{
+	{"xentLabels", "fnXentLabels", "a.out, a.logits, a.labels, a.scale, a.losses, a.acc, a.preds, a.lse, a.z", false, false},
+	{"xentTargets", "fnXentTargets", "a.out, a.logits, a.targets, a.scale, a.losses, a.acc, a.preds, a.lse, a.z", false, false},
+	{"softmax", "fnSoftmax", "a.out, a.logits", false, false},
+	{"logSoftmax", "fnLogSoftmax", "a.out, a.logits", false, false},
+	{"argmax", "fnArgmax", "a.preds, a.logits", false, false},
+	{"xentLabels16", "fnXentLabels16", "a.out, a.logits, a.labels, a.scale, a.losses, a.acc, a.preds, a.lse, a.z", false, true},
+	{"xentTargets16", "fnXentTargets16", "a.out, a.logits, a.targets, a.scale, a.losses, a.acc, a.preds, a.lse, a.z", false, true},
+	{"softmax16", "fnSoftmax16", "a.out, a.logits", false, true},
+	{"logSoftmax16", "fnLogSoftmax16", "a.out, a.logits", false, true},
+	{"argmax16", "fnArgmax16", "a.preds, a.logits", false, true},
+	{"wideLabels", "fnWideLabels", "a.out, a.logits, a.c, a.labels, a.scale, a.losses, a.preds, a.lse, a.z", true, false},
+	{"wideTargets", "fnWideTargets", "a.out, a.logits, a.c, a.targets, a.labels, a.weights, a.keep, a.uni, a.staged, a.scale, a.losses, a.preds, a.lse, a.z", true, false},
+	{"wideSoftmax", "fnWideSoftmax", "a.out, a.logits, a.c", true, false},
+	{"wideLogSoftmax", "fnWideLogSoftmax", "a.out, a.logits, a.c", true, false},
+	{"wideArgmax", "fnWideArgmax", "a.preds, a.logits, a.c", true, false},
+}
 
 // tierDispatch returns kernel_tiers_<arch>.go: the tier numbers of an
 // architecture's assembly tiers (suffixes, in the order of archTiers in
-// kernel_<arch>.go) and the switches through which the kernels methods of
-// impl.go reach their functions, xentLabels<suffix> and so on. wide[i] is
-// the suffix of the wide functions (any class count) of tier i: its own,
+// kernel_<arch>.go) and callTier, the switch through which kernels.call
+// (impl.go) reaches their functions, xentLabels<suffix> and so on. wide[i]
+// is the suffix of the wide functions (any class count) of tier i: its own,
 // or those of another tier of the same machine. sixteen lists the tiers
-// with functions for rows of 16 columns (xentLabels16<suffix> and so on),
-// reached through xentLabels16Tier and so on; for another tier those do
-// nothing (the driver does not call them: kernels.sixteen is false).
-func tierDispatch(arch string, suffixes, wide, sixteen []string) []byte {
+// with functions for rows of 16 columns (xentLabels16<suffix> and so on).
+// A function a tier does not have is never called (the driver's routing,
+// kernels.sixteen): callTier panics if it ever is. record says whether the
+// assembly takes the record a itself or its fields one by one.
+func tierDispatch(arch string, suffixes, wide, sixteen []string, record bool) []byte {
 	var b bytes.Buffer
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	p("%s\n\n%s\n//go:build gc && !purego\n\npackage kernel\n", generatedLine, license)
 	p("// The assembly tiers of %s (kernel_%s.s), numbered from 1 (0 is the", arch, arch)
-	p("// generic code), and the dispatch of the kernels methods to them.")
+	p("// generic code).")
 	p("const (")
 	for i, s := range suffixes {
 		if i == 0 {
@@ -88,55 +109,36 @@ func tierDispatch(arch string, suffixes, wide, sixteen []string) []byte {
 		}
 	}
 	p(")")
-	for _, f := range []struct {
-		name, params, args string
-		wide               bool
-	}{
-		{"xentLabels", xentLabelsParams, "grad, logits, labels, scale, losses, acc, preds, lse, z", false},
-		{"xentTargets", xentTargetsParams, "grad, logits, targets, scale, losses, acc, preds, lse, z", false},
-		{"softmax", "dst, logits []float32", "dst, logits", false},
-		{"logSoftmax", "dst, logits []float32", "dst, logits", false},
-		{"argmax", "dst []int32, logits []float32", "dst, logits", false},
-		{"wideLabels", "grad, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32", "grad, logits, c, labels, scale, losses, preds, lse, z", true},
-		{"wideTargets", "grad, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32", "grad, logits, c, targets, labels, weights, keep, uni, staged, scale, losses, preds, lse, z", true},
-		{"wideSoftmax", "dst, logits []float32, c int", "dst, logits, c", true},
-		{"wideLogSoftmax", "dst, logits []float32, c int", "dst, logits, c", true},
-		{"wideArgmax", "dst []int32, logits []float32, c int", "dst, logits, c", true},
-	} {
-		p("\nfunc %sTier(t int, %s) {", f.name, f.params)
-		p("\tswitch t {")
-		for i, s := range suffixes {
+	p("")
+	p("// callTier runs the block function f of tier t on the rows of a.")
+	p("func callTier(t int, f blockFunc, a *blockArgs) {")
+	p("\tswitch t {")
+	for i, s := range suffixes {
+		p("\tcase tier%s:", s)
+		p("\t\tswitch f {")
+		for _, f := range blockFuncs {
 			impl := s
 			if f.wide {
 				impl = wide[i]
 			}
-			p("\tcase tier%s:", s)
-			p("\t\t%s%s(%s)", f.name, impl, f.args)
+			if f.sixteen && !slices.Contains(sixteen, s) {
+				continue
+			}
+			args := "a"
+			if !record {
+				args = f.args
+			}
+			p("\t\tcase %s:", f.constant)
+			p("\t\t\t%s%s(%s)", f.name, impl, args)
 		}
-		p("\t}")
-		p("}")
+		p("\t\tdefault:")
+		p("\t\t\tpanic(unreachable)")
+		p("\t\t}")
 	}
-	for _, f := range []struct{ name, params, args string }{
-		{"xentLabels", xentLabelsParams, "grad, logits, labels, scale, losses, acc, preds, lse, z"},
-		{"xentTargets", xentTargetsParams, "grad, logits, targets, scale, losses, acc, preds, lse, z"},
-		{"softmax", "dst, logits []float32", "dst, logits"},
-		{"logSoftmax", "dst, logits []float32", "dst, logits"},
-		{"argmax", "dst []int32, logits []float32", "dst, logits"},
-	} {
-		p("\nfunc %s16Tier(t int, %s) {", f.name, f.params)
-		if len(sixteen) == 0 {
-			p("\t// No tier of %s has functions of 16 columns.", arch)
-			p("}")
-			continue
-		}
-		p("\tswitch t {")
-		for _, s := range sixteen {
-			p("\tcase tier%s:", s)
-			p("\t\t%s16%s(%s)", f.name, s, f.args)
-		}
-		p("\t}")
-		p("}")
-	}
+	p("\tdefault:")
+	p("\t\tpanic(unreachable)")
+	p("\t}")
+	p("}")
 	return b.Bytes()
 }
 
@@ -167,3 +169,10 @@ func sortedNames(files map[string][]byte) []string {
 	sort.Strings(names)
 	return names
 }
+
+// The parameters of the two loss functions, the same on every architecture
+// and tier.
+const (
+	xentLabelsParams  = "grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32"
+	xentTargetsParams = "grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32"
+)

@@ -1,0 +1,133 @@
+// Copyright 2026 The xentropy Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
+package kernel
+
+// blockArgs is one call of a block function: every slice and value a block
+// function of any tier reads or writes. The driver fills one per block of
+// rows and passes its address; the assembly reads its fields by name
+// (avo's Dereference on amd64, the offsets of go_asm.h on arm64), so a new
+// per-call value is a new field here and nothing else in the calling
+// convention.
+//
+// A block function computes n rows: n = len(logits)/cols for the
+// functions of cols columns (ten or 16), len(losses) for the wide loss
+// functions and len(logits)/c for the other wide functions, fewer when
+// another slice that the function reads or writes is shorter (an assembly
+// function never reads or writes outside the slices). The slices that a
+// function does not take are ignored; the optional outputs are nil when not
+// wanted.
+type blockArgs struct {
+	logits []float32 // the rows of logits, row-major
+
+	// out receives the gradient of a loss function (nil: loss only) or the
+	// rows of softmax and log-softmax. It may be logits itself.
+	out []float32
+
+	labels  []int32   // the labels of the rows (xentLabels, wide functions)
+	targets []float32 // the target rows (xentTargets, wideTargets); must not overlap out
+
+	// The effective targets of a staged wide call (wideTargets with
+	// staged): a[j] = weights[j]·((keep·t[j]) + uni), weights nil for
+	// every weight 1.
+	weights   []float32
+	keep, uni float32
+	staged    bool
+
+	losses []float32   // the row losses: optional for ten and 16 columns, required by the wide functions
+	acc    *[8]float64 // ten and 16 columns: row i's loss is added to acc[i%8]
+	preds  []int32     // the predictions (nil: none); the output of argmax
+	lse    []float32   // the log-sum-exps (nil: none)
+	c      int         // the classes of a row (wide functions)
+	scale  float32     // the gradient's factor (1/N for a mean)
+	z      float32     // the z-loss coefficient (0: none)
+}
+
+// rows returns the record of rows [r0, r1) of a call of rows of cols
+// columns: every slice of a row of columns cut to those rows, every slice
+// of one value per row to those values.
+func (a *blockArgs) rows(r0, r1, cols int) blockArgs {
+	b := *a
+	b.logits = part(a.logits, r0, r1, cols)
+	b.out = part(a.out, r0, r1, cols)
+	b.targets = part(a.targets, r0, r1, cols)
+	b.labels = part(a.labels, r0, r1, 1)
+	b.losses = part(a.losses, r0, r1, 1)
+	b.preds = part(a.preds, r0, r1, 1)
+	b.lse = part(a.lse, r0, r1, 1)
+	return b
+}
+
+// part returns s[i*w : j*w], or nil when s is nil.
+func part[T any](s []T, i, j, w int) []T {
+	if s == nil {
+		return nil
+	}
+	return s[i*w : j*w]
+}
+
+// An op is what a block function computes.
+type op uint8
+
+const (
+	opLabels     op = iota // cross-entropy against integer labels
+	opTargets              // cross-entropy against target rows
+	opSoftmax              // softmax rows
+	opLogSoftmax           // log-softmax rows
+	opArgmax               // predictions only
+	numOps
+)
+
+// A layout is how a block function holds rows in its vectors.
+type layout uint8
+
+const (
+	layoutTen     layout = iota // ten columns, a row per lane
+	layoutSixteen               // 16 columns (11 to 16 classes padded), a row per lane
+	layoutWide                  // any class count, the classes of a row in vectors
+	numLayouts
+)
+
+// cols returns the columns of a row of the layout, or 0 for the wide one.
+func (l layout) cols() int {
+	switch l {
+	case layoutTen:
+		return Classes
+	case layoutSixteen:
+		return padCols
+	}
+	return 0
+}
+
+// A blockFunc names one block function of every tier: a layout and an op.
+// The generated dispatch (kernel_tiers_$GOARCH.go) and callGeneric switch
+// on it.
+type blockFunc uint8
+
+func fn(l layout, o op) blockFunc { return blockFunc(l)*blockFunc(numOps) + blockFunc(o) }
+
+func (f blockFunc) layout() layout { return layout(f / blockFunc(numOps)) }
+func (f blockFunc) op() op         { return op(f % blockFunc(numOps)) }
+
+// The block functions, named as in kernel_generic.go and the assembly:
+// xentLabels (ten columns), xentLabels16 (16 columns), wideLabels and so
+// on.
+const (
+	fnXentLabels         = blockFunc(layoutTen)*blockFunc(numOps) + blockFunc(opLabels)
+	fnXentTargets        = blockFunc(layoutTen)*blockFunc(numOps) + blockFunc(opTargets)
+	fnSoftmax            = blockFunc(layoutTen)*blockFunc(numOps) + blockFunc(opSoftmax)
+	fnLogSoftmax         = blockFunc(layoutTen)*blockFunc(numOps) + blockFunc(opLogSoftmax)
+	fnArgmax             = blockFunc(layoutTen)*blockFunc(numOps) + blockFunc(opArgmax)
+	fnXentLabels16       = blockFunc(layoutSixteen)*blockFunc(numOps) + blockFunc(opLabels)
+	fnXentTargets16      = blockFunc(layoutSixteen)*blockFunc(numOps) + blockFunc(opTargets)
+	fnSoftmax16          = blockFunc(layoutSixteen)*blockFunc(numOps) + blockFunc(opSoftmax)
+	fnLogSoftmax16       = blockFunc(layoutSixteen)*blockFunc(numOps) + blockFunc(opLogSoftmax)
+	fnArgmax16           = blockFunc(layoutSixteen)*blockFunc(numOps) + blockFunc(opArgmax)
+	fnWideLabels         = blockFunc(layoutWide)*blockFunc(numOps) + blockFunc(opLabels)
+	fnWideTargets        = blockFunc(layoutWide)*blockFunc(numOps) + blockFunc(opTargets)
+	fnWideSoftmax        = blockFunc(layoutWide)*blockFunc(numOps) + blockFunc(opSoftmax)
+	fnWideLogSoftmax     = blockFunc(layoutWide)*blockFunc(numOps) + blockFunc(opLogSoftmax)
+	fnWideArgmax         = blockFunc(layoutWide)*blockFunc(numOps) + blockFunc(opArgmax)
+	numBlockFuncs    int = int(numLayouts) * int(numOps)
+)
