@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math/bits"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/mmcloughlin/avo/attr"
@@ -21,6 +20,7 @@ import (
 	"github.com/mmcloughlin/avo/printer"
 	"github.com/mmcloughlin/avo/reg"
 
+	"github.com/xentropy/kernel/_asm/files"
 	"github.com/xentropy/kernel/_asm/seq"
 )
 
@@ -238,7 +238,7 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 	}
 	// avo writes no licence: put it after its "Code generated" line, as
 	// in every other file of the package.
-	asm, stubs = withLicense(asm), withLicense(stubs)
+	asm, stubs = files.WithLicense(asm), files.WithLicense(stubs)
 	asm, err = insertOverview(asm, x86Overview)
 	if err != nil {
 		return nil, err
@@ -272,7 +272,7 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 	return map[string][]byte{
 		"kernel_amd64.s":        asm,
 		"kernel_stubs_amd64.go": stubs,
-		"kernel_tiers_amd64.go": tierDispatch("amd64", suffixes, wide, sixteen, false),
+		"kernel_tiers_amd64.go": files.Dispatch("amd64", suffixes, wide, sixteen, false),
 	}, nil
 }
 
@@ -1254,11 +1254,4 @@ func wrap(text string, width int) []string {
 		line += w
 	}
 	return append(lines, line)
-}
-
-// withLicense inserts the licence header after the first line (avo's "Code
-// generated" line) and its blank line.
-func withLicense(b []byte) []byte {
-	first, rest, _ := bytes.Cut(b, []byte("\n\n"))
-	return slices.Concat(first, []byte("\n\n"+license+"\n"), rest)
 }

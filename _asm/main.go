@@ -23,7 +23,6 @@ import (
 	"log"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 
 	"github.com/xentropy/kernel/_asm/seq"
@@ -56,90 +55,6 @@ func main() {
 		}
 		fmt.Println("wrote", path)
 	}
-}
-
-// blockFuncs are the block functions of a tier, in the order of the
-// blockFunc constants of the kernel package (block.go): the name of each
-// (to which a tier's suffix is appended), its blockFunc constant, and the
-// arguments by which the dispatch unpacks the record a for an architecture
-// whose assembly still takes them one by one.
-var blockFuncs = []struct {
-	name, constant, args string
-	wide, sixteen        bool
-}{
-	{"xentLabels", "fnXentLabels", "a.out, a.logits, a.labels, a.scale, a.losses, a.acc, a.preds, a.lse, a.z", false, false},
-	{"xentTargets", "fnXentTargets", "a.out, a.logits, a.targets, a.scale, a.losses, a.acc, a.preds, a.lse, a.z", false, false},
-	{"softmax", "fnSoftmax", "a.out, a.logits", false, false},
-	{"logSoftmax", "fnLogSoftmax", "a.out, a.logits", false, false},
-	{"argmax", "fnArgmax", "a.preds, a.logits", false, false},
-	{"xentLabels16", "fnXentLabels16", "a.out, a.logits, a.labels, a.scale, a.losses, a.acc, a.preds, a.lse, a.z", false, true},
-	{"xentTargets16", "fnXentTargets16", "a.out, a.logits, a.targets, a.scale, a.losses, a.acc, a.preds, a.lse, a.z", false, true},
-	{"softmax16", "fnSoftmax16", "a.out, a.logits", false, true},
-	{"logSoftmax16", "fnLogSoftmax16", "a.out, a.logits", false, true},
-	{"argmax16", "fnArgmax16", "a.preds, a.logits", false, true},
-	{"wideLabels", "fnWideLabels", "a.out, a.logits, a.c, a.labels, a.scale, a.losses, a.preds, a.lse, a.z", true, false},
-	{"wideTargets", "fnWideTargets", "a.out, a.logits, a.c, a.targets, a.labels, a.weights, a.keep, a.uni, a.staged, a.scale, a.losses, a.preds, a.lse, a.z", true, false},
-	{"wideSoftmax", "fnWideSoftmax", "a.out, a.logits, a.c", true, false},
-	{"wideLogSoftmax", "fnWideLogSoftmax", "a.out, a.logits, a.c", true, false},
-	{"wideArgmax", "fnWideArgmax", "a.preds, a.logits, a.c", true, false},
-}
-
-// tierDispatch returns kernel_tiers_<arch>.go: the tier numbers of an
-// architecture's assembly tiers (suffixes, in the order of archTiers in
-// kernel_<arch>.go) and callTier, the switch through which kernels.call
-// (impl.go) reaches their functions, xentLabels<suffix> and so on. wide[i]
-// is the suffix of the wide functions (any class count) of tier i: its own,
-// or those of another tier of the same machine. sixteen lists the tiers
-// with functions for rows of 16 columns (xentLabels16<suffix> and so on).
-// A function a tier does not have is never called (the driver's routing,
-// kernels.sixteen): callTier panics if it ever is. record says whether the
-// assembly takes the record a itself or its fields one by one.
-func tierDispatch(arch string, suffixes, wide, sixteen []string, record bool) []byte {
-	var b bytes.Buffer
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
-	p("%s\n\n%s\n//go:build gc && !purego\n\npackage kernel\n", generatedLine, license)
-	p("// The assembly tiers of %s (kernel_%s.s), numbered from 1 (0 is the", arch, arch)
-	p("// generic code).")
-	p("const (")
-	for i, s := range suffixes {
-		if i == 0 {
-			p("\ttier%s = iota + 1", s)
-		} else {
-			p("\ttier%s", s)
-		}
-	}
-	p(")")
-	p("")
-	p("// callTier runs the block function f of tier t on the rows of a.")
-	p("func callTier(t int, f blockFunc, a *blockArgs) {")
-	p("\tswitch t {")
-	for i, s := range suffixes {
-		p("\tcase tier%s:", s)
-		p("\t\tswitch f {")
-		for _, f := range blockFuncs {
-			impl := s
-			if f.wide {
-				impl = wide[i]
-			}
-			if f.sixteen && !slices.Contains(sixteen, s) {
-				continue
-			}
-			args := "a"
-			if !record {
-				args = f.args
-			}
-			p("\t\tcase %s:", f.constant)
-			p("\t\t\t%s%s(%s)", f.name, impl, args)
-		}
-		p("\t\tdefault:")
-		p("\t\t\tpanic(unreachable)")
-		p("\t\t}")
-	}
-	p("\tdefault:")
-	p("\t\tpanic(unreachable)")
-	p("\t}")
-	p("}")
-	return b.Bytes()
 }
 
 // generate returns every generated file, by name relative to root.
