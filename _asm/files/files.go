@@ -112,4 +112,3 @@ func Dispatch(arch string, suffixes, wide, sixteen []string, record bool) []byte
 	p("}")
 	return b.Bytes()
 }
-
