@@ -294,10 +294,11 @@ func wideArgmaxGeneric(a *blockArgs) {
 
 // The generic functions of rows of 16 columns are the wide ones with c =
 // 16 (the specification of the tiers' functions of 16 columns), the row
-// losses added to acc as for ten columns.
+// losses added to acc as for ten columns. As for ten columns, the targets
+// are the effective target rows: the fields of a staged call do not apply.
 func sixteenGeneric(f blockFunc, a *blockArgs) {
 	b := *a
-	b.c = padCols
+	b.c, b.staged, b.weights = padCols, false, nil
 	var buf [blockRows]float32
 	for r0 := 0; r0 < len(a.logits)/padCols; r0 += blockRows {
 		r1 := min(r0+blockRows, len(a.logits)/padCols)

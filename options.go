@@ -179,27 +179,27 @@ const (
 // of two commutes with rounding; the sums in between are never scaled.
 func (o Options) batch(kind kind, n int, grad, logits []float32, count float64) batch {
 	b := newBatch(kind, n, o.classes())
-	b.grad, b.logits, b.losses, b.scale = grad, logits, o.Losses, 1
+	b.grad, b.logits, b.losses, b.call.scale = grad, logits, o.Losses, 1
 	b.preds, b.lse = o.Predictions, o.LogSumExp
 	if o.ZLoss != 0 {
-		b.z = o.ZLoss // -0 disables it as +0 does
+		b.call.z = o.ZLoss // -0 disables it as +0 does
 	}
 	if o.Reduction == Mean {
-		b.scale = 0 // nothing counted: loss 0, gradient 0
+		b.call.scale = 0 // nothing counted: loss 0, gradient 0
 		if count > 0 {
 			if o.Weights != nil && (count < normMin || count > normMax) {
 				_, e := math.Frexp(count)
 				b.norm = 1 - e
 			}
-			b.scale = float32(1 / math.Ldexp(count, b.norm))
+			b.call.scale = float32(1 / math.Ldexp(count, b.norm))
 		}
 	}
 	if o.Weights == nil && o.LabelSmoothing == 0 && !o.Ignore {
 		return b
 	}
 	b.kind = kindStaged
-	b.weights = o.Weights
-	if b.c <= padCols { // more classes: see batch.anyChunk
+	b.call.weights, b.call.staged = o.Weights, true
+	if b.c <= padCols { // more classes: the wide functions apply the weights
 		for j := range b.c {
 			b.w[j] = 1
 			if o.Weights != nil {
@@ -207,8 +207,8 @@ func (o Options) batch(kind kind, n int, grad, logits []float32, count float64) 
 			}
 		}
 	}
-	b.keep = 1 - o.LabelSmoothing
-	b.uni = o.LabelSmoothing / float32(b.c)
+	b.call.keep = 1 - o.LabelSmoothing
+	b.call.uni = o.LabelSmoothing / float32(b.c)
 	b.ignore, b.ignoreLabel = o.Ignore, o.IgnoreLabel
 	return b
 }

@@ -1,0 +1,292 @@
+// Copyright 2026 The xentropy Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
+package kernel
+
+import "math"
+
+// stagedBlock is the number of rows stagedChunk stages at a time: a
+// multiple of the largest block of any tier (avx512's 16 rows), large
+// enough that the calls of the block functions cost little per row, small
+// enough that the staged rows stay in the L1 cache.
+const stagedBlock = 16 * blockRows
+
+// padCols is the width of the padded rows of 11 to 16 classes, on a tier
+// with functions of 16 columns (kernels.sixteen).
+const padCols = 16
+
+// stagedChunk computes rows [c0, c1) of a batch whose rows the block
+// functions of rows per lane (layout l: ten or 16 columns) cannot take as
+// they are: the options path of ten classes (weights, label smoothing,
+// ignored labels), every kind of batch of c < 10 classes on an assembly
+// tier, and of 11 to 16 classes on a tier with functions of 16 columns. Row
+// i's loss is added to acc[(i-c0)%8]. For each stagedBlock rows it builds on
+// the stack what the block functions take:
+//
+//   - for c != pw (pw = l.cols()), each row padded to pw columns: the
+//     logits with -Inf, the targets with -0 (see padRows for why this gives
+//     the bits of the c-class specification); the outputs are written to
+//     a padded block and their first c columns copied out;
+//   - with options, the effective target rows
+//     a[j] = w[j]·((1-ε)·t[j] + ε/c),
+//     where t is the one-hot row of the label or the caller's target row,
+//     and -0 in the padded columns; for an ignored row, a row of zero
+//     logits with zero targets, whose loss and gradient are exactly +0
+//     (with a z-loss too: it is weighted by T = 0). The prediction and the
+//     log-sum-exp of an ignored row are those of its logits: they are
+//     computed by the generic code before the kernel runs (which may
+//     overwrite the logits with the gradient) and replace what the kernel
+//     wrote for the row of zeros.
+func (b *batch) stagedChunk(l layout, c0, c1 int, acc *[8]float64) {
+	var xs, gs, ts [stagedBlock * padCols]float32
+	var buf [stagedBlock]int32
+	var ipred [stagedBlock]int32
+	var ilse [stagedBlock]float32
+	c, pw := b.c, l.cols()
+	padded := c != pw
+	negInf, negZero := math.Float32frombits(negInfBits), float32(math.Copysign(0, -1))
+	// The effective target rows of a label: zero everywhere but one at
+	// the label, the padded columns -0.
+	keep, uni := b.call.keep, b.call.uni
+	var zero, one [padCols]float32
+	for j := range pw {
+		zero[j], one[j] = negZero, negZero
+		if j < c {
+			zero[j] = float32(b.w[j] * (float32(keep*0) + uni))
+			one[j] = float32(b.w[j] * (float32(keep*1) + uni))
+		}
+	}
+	zero10 := [Classes]float32(zero[:])
+	if padded {
+		// The padded columns, which only an ignored row changes.
+		fillPads(xs[:], c, pw, negInf)
+		fillPads(ts[:], c, pw, negZero)
+	}
+	for b0 := c0; b0 < c1; b0 += stagedBlock {
+		b1 := min(b0+stagedBlock, c1)
+		n := b1 - b0
+		x := b.logits[b0*c : b1*c]
+		g := part(b.grad, b0, b1, c)
+		if padded {
+			padRows(xs[:n*pw], x, c, pw)
+			x = xs[:n*pw]
+			if g != nil {
+				g = gs[:n*pw]
+			}
+		}
+		var labels []int32
+		if b.hasLabels {
+			labels = b.labelBlock(buf[:], b0, b1)
+		}
+		var t []float32
+		ignored := false
+		switch b.kind {
+		case kindTargets:
+			t = ts[:n*pw]
+			padRows(t, b.tgts[b0*c:b1*c], c, pw)
+		case kindStaged:
+			t = ts[:n*pw]
+			for i := range n {
+				trow := t[i*pw : (i+1)*pw]
+				if b.ignore && labels[i] == b.ignoreLabel {
+					clear(trow)
+					fillPads(trow, c, pw, negZero)
+					ignored = true
+					continue
+				}
+				if labels != nil {
+					if pw == padCols {
+						*(*[padCols]float32)(trow) = zero
+					} else {
+						*(*[Classes]float32)(trow) = zero10
+					}
+					trow[labels[i]] = one[labels[i]]
+					continue
+				}
+				tr := b.tgts[(b0+i)*c : (b0+i+1)*c]
+				for j, wj := range b.w[:c] {
+					trow[j] = float32(wj * (float32(keep*tr[j]) + uni))
+				}
+			}
+		}
+		if ignored {
+			if !padded {
+				copy(xs[:], x)
+				x = xs[:len(x)]
+			}
+			for i := range n {
+				if labels[i] != b.ignoreLabel {
+					continue
+				}
+				row := b.logits[(b0+i)*c : (b0+i+1)*c]
+				if b.preds != nil {
+					ipred[i] = argmaxRow(row)
+				}
+				if b.lse != nil {
+					ilse[i] = lseOf(row)
+				}
+				clear(x[i*pw : (i+1)*pw])
+			}
+		}
+		a := b.call
+		a.logits, a.out, a.labels, a.targets, a.acc = x, g, labels, t, acc
+		a.losses, a.preds, a.lse = part(b.losses, b0, b1, 1), part(b.preds, b0, b1, 1), part(b.lse, b0, b1, 1)
+		b.laneRows(l, &a)
+		if padded && g != nil {
+			unpadRows(b.grad[b0*c:b1*c], g, c, pw)
+		}
+		if ignored {
+			for i := range n {
+				if labels[i] != b.ignoreLabel {
+					continue
+				}
+				if padded {
+					fillPads(x[i*pw:(i+1)*pw], c, pw, negInf)
+				}
+				if a.preds != nil {
+					a.preds[i] = ipred[i]
+				}
+				if a.lse != nil {
+					a.lse[i] = ilse[i]
+				}
+			}
+		}
+		if b.norm != 0 {
+			for i, l := range a.losses {
+				a.losses[i] = float32(math.Ldexp(float64(l), -b.norm))
+			}
+		}
+	}
+}
+
+// fillPads sets the columns c to pw-1 of the rows of pw floats of dst to
+// fill.
+func fillPads(dst []float32, c, pw int, fill float32) {
+	for i := range len(dst) / pw {
+		for j := c; j < pw; j++ {
+			dst[i*pw+j] = fill
+		}
+	}
+}
+
+// padRows copies the rows of c floats of src to the first c columns of the
+// rows of pw > c floats of dst (pw = 10, or 16 for c > 10), whose other
+// columns (see fillPads) the caller sets.
+//
+// A row of c logits padded with -Inf, with targets padded with -0, gives in
+// its first c columns the bits of the c-class specification (xentLabelsRowC,
+// xentTargetsRowC, softmaxRowC, logSoftmaxRowC, argmaxRow, the log-sum-exp)
+// under the pw-class one (the ten-class functions, or the row functions with
+// c = 16):
+//
+//   - the maximum m is the same for a row without NaN (a row with a NaN is
+//     NaN everywhere whatever m is), so are d[j] and e[j];
+//   - classSum.total(c) is the tree of classSum.total(pw) (sum10 for pw =
+//     10) with the leaves c to pw-1 left out, and a padded leaf that is an
+//     identity of the addition gives the same sum: -0 (x + -0 is x for
+//     every x) for the targets of T; e = exp(-Inf - m) = +0 for s, whose
+//     partial sums are never -0; for D, a padded term is +0 (the term of a
+//     zero target), which changes D only where the specification's D is
+//     -0: then every real term is -0, so every t[j] is non-zero and x[j] =
+//     m, s = c and log(s)·T is not -0 (T, a sum of non-zero terms, is not
+//     -0), and log(s)·T - D is the same for D = ±0;
+//   - the sum of the logits of logSumExp's special case is -Inf for the
+//     padded row exactly where the real row's is (m = -Inf: only -Inf, or a
+//     NaN and a NaN sum);
+//   - the first maximum and the first NaN of argmax are real columns: a
+//     padded -Inf equals m only when every real logit is -Inf.
+func padRows(dst, src []float32, c, pw int) {
+	copyRows(dst, pw, src, c, len(src)/c, c)
+}
+
+// unpadRows copies the first c columns of the rows of pw > c floats of src
+// to the rows of c floats of dst.
+func unpadRows(dst, src []float32, c, pw int) {
+	copyRows(dst, c, src, pw, len(dst)/c, c)
+}
+
+// copyRows copies the first c floats (2 <= c <= 16, c != 10) of n rows of
+// src, whose rows start ss floats apart, to the rows of dst, ds floats
+// apart. A row is copied as copies of 4 or 2 floats, which may overlap, and
+// one float: a few moves, where a copy of c floats, or one of more than 4,
+// would be a call of memmove. Each c has its own constant offsets, so that
+// the compiler drops the bounds checks of the copies: offsets computed
+// from c took 2.3 times as long at c = 16 (128 rows in the L1 cache).
+func copyRows(dst []float32, ds int, src []float32, ss, n, c int) {
+	switch c {
+	case 2:
+		for i := range n {
+			*(*[2]float32)(dst[i*ds:]) = [2]float32(src[i*ss:])
+		}
+	case 3:
+		for i := range n {
+			d, s := dst[i*ds:i*ds+3], src[i*ss:i*ss+3]
+			*(*[2]float32)(d) = [2]float32(s)
+			*(*[2]float32)(d[1:]) = [2]float32(s[1:])
+		}
+	case 4:
+		for i := range n {
+			*(*[4]float32)(dst[i*ds:]) = [4]float32(src[i*ss:])
+		}
+	case 5, 6, 7, 8:
+		for i := range n {
+			d, s := dst[i*ds:i*ds+c], src[i*ss:i*ss+c]
+			*(*[4]float32)(d) = [4]float32(s)
+			*(*[4]float32)(d[c-4:]) = [4]float32(s[c-4:])
+		}
+	case 9:
+		for i := range n {
+			d, s := dst[i*ds:i*ds+9], src[i*ss:i*ss+9]
+			*(*[4]float32)(d) = [4]float32(s)
+			*(*[4]float32)(d[4:]) = [4]float32(s[4:])
+			d[8] = s[8]
+		}
+	case 11:
+		for i := range n {
+			d, s := dst[i*ds:i*ds+11], src[i*ss:i*ss+11]
+			*(*[4]float32)(d) = [4]float32(s)
+			*(*[4]float32)(d[4:]) = [4]float32(s[4:])
+			*(*[4]float32)(d[7:]) = [4]float32(s[7:])
+		}
+	case 12:
+		for i := range n {
+			d, s := dst[i*ds:i*ds+12], src[i*ss:i*ss+12]
+			*(*[4]float32)(d) = [4]float32(s)
+			*(*[4]float32)(d[4:]) = [4]float32(s[4:])
+			*(*[4]float32)(d[8:]) = [4]float32(s[8:])
+		}
+	case 13:
+		for i := range n {
+			d, s := dst[i*ds:i*ds+13], src[i*ss:i*ss+13]
+			*(*[4]float32)(d) = [4]float32(s)
+			*(*[4]float32)(d[4:]) = [4]float32(s[4:])
+			*(*[4]float32)(d[8:]) = [4]float32(s[8:])
+			*(*[4]float32)(d[9:]) = [4]float32(s[9:])
+		}
+	case 14:
+		for i := range n {
+			d, s := dst[i*ds:i*ds+14], src[i*ss:i*ss+14]
+			*(*[4]float32)(d) = [4]float32(s)
+			*(*[4]float32)(d[4:]) = [4]float32(s[4:])
+			*(*[4]float32)(d[8:]) = [4]float32(s[8:])
+			*(*[4]float32)(d[10:]) = [4]float32(s[10:])
+		}
+	case 15:
+		for i := range n {
+			d, s := dst[i*ds:i*ds+15], src[i*ss:i*ss+15]
+			*(*[4]float32)(d) = [4]float32(s)
+			*(*[4]float32)(d[4:]) = [4]float32(s[4:])
+			*(*[4]float32)(d[8:]) = [4]float32(s[8:])
+			*(*[4]float32)(d[11:]) = [4]float32(s[11:])
+		}
+	case 16:
+		for i := range n {
+			d, s := dst[i*ds:i*ds+16], src[i*ss:i*ss+16]
+			*(*[4]float32)(d) = [4]float32(s)
+			*(*[4]float32)(d[4:]) = [4]float32(s[4:])
+			*(*[4]float32)(d[8:]) = [4]float32(s[8:])
+			*(*[4]float32)(d[12:]) = [4]float32(s[12:])
+		}
+	}
+}

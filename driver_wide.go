@@ -1,0 +1,121 @@
+// Copyright 2026 The xentropy Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
+package kernel
+
+import "math"
+
+// wideRows computes rows [from, to) of the chunk that starts at row c0
+// with the wide block functions, classes per lane, row i's loss added to
+// acc[(i-c0)%8]. The rows go to the kernels labelBuf at a time, their losses
+// to Losses or to a buffer on the stack. Options are applied in each row's
+// effective targets (targetRow); an ignored row gets a loss and a gradient
+// of +0, and the prediction and log-sum-exp of its logits, from the generic
+// code (ignoredRow); a batch whose weights are scaled by 2^norm (see
+// Options.batch) runs the generic row function, which applies the scale.
+func (b *batch) wideRows(from, to, c0 int, acc *[8]float64) {
+	var lossBuf [labelBuf]float32
+	var labBuf [labelBuf]int32
+	c := b.c
+	f := blockTable[b.kind][layoutWide]
+	for p0 := from; p0 < to; p0 += labelBuf {
+		p1 := min(p0+labelBuf, to)
+		a := b.call
+		a.logits, a.out = b.logits[p0*c:p1*c], part(b.grad, p0, p1, c)
+		a.preds, a.lse = part(b.preds, p0, p1, 1), part(b.lse, p0, p1, 1)
+		if f.op() > opTargets {
+			b.k.call(f, &a)
+			continue
+		}
+		a.losses = lossBuf[:p1-p0]
+		if b.losses != nil {
+			a.losses = b.losses[p0:p1]
+		}
+		if b.hasLabels {
+			a.labels = b.labelBlock(labBuf[:], p0, p1)
+		}
+		a.targets = part(b.tgts, p0, p1, c)
+		switch {
+		case b.norm != 0:
+			b.stagedRows(p0, p1, a.labels, a.losses)
+		case b.ignore:
+			// Runs of rows that are not ignored go to the kernels.
+			for r0, n := 0, p1-p0; r0 < n; {
+				if a.labels[r0] == b.ignoreLabel {
+					b.ignoredRow(p0+r0, &a.losses[r0])
+					r0++
+					continue
+				}
+				r1 := r0 + 1
+				for r1 < n && a.labels[r1] != b.ignoreLabel {
+					r1++
+				}
+				h := a.rows(r0, r1, c)
+				b.k.call(f, &h)
+				r0 = r1
+			}
+		default:
+			b.k.call(f, &a)
+		}
+		losses := a.losses
+		for i, l := range losses {
+			acc[(p0+i-c0)%8] += float64(l)
+		}
+		if b.norm != 0 && b.losses != nil {
+			for i, l := range losses {
+				losses[i] = float32(math.Ldexp(float64(l), -b.norm))
+			}
+		}
+	}
+}
+
+// ignoredRow gives row i, whose label is ignored, a loss and a gradient of
+// +0, and the prediction and log-sum-exp of its logits.
+func (b *batch) ignoredRow(i int, loss *float32) {
+	c := b.c
+	x := b.logits[i*c : (i+1)*c]
+	if b.preds != nil {
+		b.preds[i] = argmaxRow(x)
+	}
+	if b.lse != nil {
+		b.lse[i] = lseOf(x)
+	}
+	if b.grad != nil {
+		clear(b.grad[i*c : (i+1)*c])
+	}
+	*loss = 0
+}
+
+// lseOf returns the log-sum-exp of the row x of any length.
+func lseOf(x []float32) float32 {
+	m := maxRow(x)
+	return lseRow(m, log32(expSumRow(nil, x, m)), allNegInfRow(x, m))
+}
+
+// stagedRows computes rows [p0, p1) of a staged batch whose weights are
+// scaled by 2^norm with the generic row function, which applies the scale.
+func (b *batch) stagedRows(p0, p1 int, labels []int32, losses []float32) {
+	c := b.c
+	a := targetRow{staged: true, w: b.call.weights, norm: b.norm, keep: b.call.keep, uni: b.call.uni}
+	for i := p0; i < p1; i++ {
+		if b.hasLabels && b.ignore && labels[i-p0] == b.ignoreLabel {
+			b.ignoredRow(i, &losses[i-p0])
+			continue
+		}
+		x := b.logits[i*c : (i+1)*c]
+		if b.preds != nil {
+			b.preds[i] = argmaxRow(x)
+		}
+		if b.hasLabels {
+			a.label = labels[i-p0]
+		} else {
+			a.t = b.tgts[i*c : (i+1)*c]
+		}
+		loss, lse := xentTargetsRowC(part(b.grad, i, i+1, c), x, &a, b.call.scale, b.call.z)
+		losses[i-p0] = loss
+		if b.lse != nil {
+			b.lse[i] = lse
+		}
+	}
+}
