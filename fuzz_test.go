@@ -13,7 +13,7 @@ import (
 )
 
 // fuzzSpecials are the values a fuzz input can name directly: every corner
-// of the special-value table of numerics.md §5.
+// of the special-value table of docs/numerics.md §5.
 var fuzzSpecials = []float32{
 	nan, inf, -inf, 0, float32(math.Copysign(0, -1)), tiny, -tiny,
 	3e38, -3e38, math.MaxFloat32, -math.MaxFloat32, 1e30, -1e30,

@@ -73,7 +73,7 @@ type adversarialRow struct {
 	label int32
 }
 
-// adversarialRows lists the corners of numerics.md: ties, large and huge
+// adversarialRows lists the corners of docs/numerics.md: ties, large and huge
 // logits, -Inf masks, -Inf at the label, NaN, +Inf, subnormals, signed
 // zeros, the label at the maximum and at the minimum.
 func adversarialRows() []adversarialRow {
@@ -136,7 +136,7 @@ func special(x []float32) bool {
 }
 
 // sameBits compares float32 slices bit for bit, treating every NaN as
-// equal to every NaN (numerics.md §1). A nil slice equals only a nil slice;
+// equal to every NaN (docs/numerics.md §1). A nil slice equals only a nil slice;
 // slices of different lengths (or nil-ness) give the index -1.
 func sameBits(a, b []float32) (int, bool) {
 	if len(a) != len(b) || (a == nil) != (b == nil) {
@@ -253,7 +253,7 @@ func refRow(x []float32, a []float64) (loss float64, grad [Classes]float64) {
 }
 
 // checkRow checks a computed row loss and unscaled gradient against the
-// reference with the bounds of numerics.md §4: loss within 1e-6·(1+|ref|)
+// reference with the bounds of docs/numerics.md §4: loss within 1e-6·(1+|ref|)
 // (relative to the target mass), gradient within 1e-6·scale per element.
 func checkRow(t *testing.T, what string, x []float32, a []float64, loss float32, grad []float32, scale float64) {
 	t.Helper()
@@ -309,7 +309,7 @@ func spreadOverflows(x []float32, a []float64) bool {
 }
 
 // checkSpecialRow checks the NaN outputs of a row with a NaN, a +Inf or
-// only -Inf (numerics.md §5).
+// only -Inf (docs/numerics.md §5).
 func checkSpecialRow(t *testing.T, what string, x []float32, loss float32, grad []float32) {
 	t.Helper()
 	if loss == loss {
@@ -340,7 +340,7 @@ func forEachImpl(t *testing.T, f func(t *testing.T, impl string)) {
 // checkSoftmaxRow checks one row of Softmax (sm) and LogSoftmax (ls) against
 // the float64 reference: softmax within 1e-6, log-softmax within
 // 1e-6·(1+|ref|), -Inf where the reference is below -MaxFloat32, and NaN
-// rows per numerics.md §5.
+// rows per docs/numerics.md §5.
 func checkSoftmaxRow(t *testing.T, row, sm, ls []float32) {
 	t.Helper()
 	if special(row) {

@@ -12,7 +12,7 @@ import (
 // blockRows is the number of rows an assembly function takes at a time:
 // it computes the whole blocks of blockRows rows of its slices and leaves
 // the rest to the generic code (see batch.chunk). The float64 accumulators
-// of a chunk follow the same period (numerics.md §2.5).
+// of a chunk follow the same period (docs/numerics.md §2.5).
 const blockRows = 8
 
 // kernels is one implementation (a tier) of the block functions of

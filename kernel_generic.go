@@ -98,7 +98,7 @@ func log32(x float32) float32 {
 }
 
 // sum10 is the fixed summation order of every ten-term sum in the package
-// (numerics.md §2.2): a pairwise tree of depth 4.
+// (docs/numerics.md §2.2): a pairwise tree of depth 4.
 func sum10(v *[Classes]float32) float32 {
 	return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7])) + (v[8] + v[9])
 }
@@ -343,79 +343,5 @@ func logSoftmaxRow(y, x *[Classes]float32) {
 	ls := log32(s)
 	for j := range y {
 		y[j] = d[j] - ls
-	}
-}
-
-// The block functions below are the generic members of the implementation
-// table (see kernels in impl.go) for rows of ten columns. Each computes the
-// rows of its record a (see blockArgs), n = len(a.logits)/10; the assembly
-// twins take whole blocks of rows, the generic ones any n. Row i's loss is
-// added to a.acc[i%8] in float64 and, when a.losses is not nil, stored in
-// a.losses[i]. a.out may be nil (no gradient) or alias a.logits. The fused
-// outputs: a.preds, when not nil, receives argmax10 of each row, computed
-// before the row's gradient is written (a.out may be a.logits); a.lse, when
-// not nil, each row's log-sum-exp; a.z is the z-loss coefficient (0: none).
-
-func xentLabelsGeneric(a *blockArgs) {
-	grad, logits, losses, preds, lse := a.out, a.logits, a.losses, a.preds, a.lse
-	for i, l := range a.labels[:len(logits)/Classes] {
-		x := (*[Classes]float32)(logits[i*Classes:])
-		var g *[Classes]float32
-		if grad != nil {
-			g = (*[Classes]float32)(grad[i*Classes:])
-		}
-		if preds != nil {
-			preds[i] = argmax10(x)
-		}
-		loss, ls := xentLabelsRow(g, x, l, a.scale, a.z)
-		if losses != nil {
-			losses[i] = loss
-		}
-		if lse != nil {
-			lse[i] = ls
-		}
-		a.acc[i%8] += float64(loss)
-	}
-}
-
-func xentTargetsGeneric(a *blockArgs) {
-	grad, logits, targets, losses, preds, lse := a.out, a.logits, a.targets, a.losses, a.preds, a.lse
-	n := len(logits) / Classes
-	for i := 0; i < n; i++ {
-		x := (*[Classes]float32)(logits[i*Classes:])
-		t := (*[Classes]float32)(targets[i*Classes:])
-		var g *[Classes]float32
-		if grad != nil {
-			g = (*[Classes]float32)(grad[i*Classes:])
-		}
-		if preds != nil {
-			preds[i] = argmax10(x)
-		}
-		loss, ls := xentTargetsRow(g, x, t, a.scale, a.z)
-		if losses != nil {
-			losses[i] = loss
-		}
-		if lse != nil {
-			lse[i] = ls
-		}
-		a.acc[i%8] += float64(loss)
-	}
-}
-
-func softmaxGeneric(a *blockArgs) {
-	for i := range len(a.logits) / Classes {
-		softmaxRow((*[Classes]float32)(a.out[i*Classes:]), (*[Classes]float32)(a.logits[i*Classes:]))
-	}
-}
-
-func logSoftmaxGeneric(a *blockArgs) {
-	for i := range len(a.logits) / Classes {
-		logSoftmaxRow((*[Classes]float32)(a.out[i*Classes:]), (*[Classes]float32)(a.logits[i*Classes:]))
-	}
-}
-
-func argmaxGeneric(a *blockArgs) {
-	for i := range len(a.logits) / Classes {
-		a.preds[i] = argmax10((*[Classes]float32)(a.logits[i*Classes:]))
 	}
 }

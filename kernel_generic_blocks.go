@@ -1,0 +1,212 @@
+// Copyright 2026 The xentropy Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
+package kernel
+
+// The block functions below are the generic members of the implementation
+// table (see kernels in impl.go) for rows of ten columns. Each computes the
+// rows of its record a (see blockArgs), n = len(a.logits)/10; the assembly
+// twins take whole blocks of rows, the generic ones any n. Row i's loss is
+// added to a.acc[i%8] in float64 and, when a.losses is not nil, stored in
+// a.losses[i]. a.out may be nil (no gradient) or alias a.logits. The fused
+// outputs: a.preds, when not nil, receives argmax10 of each row, computed
+// before the row's gradient is written (a.out may be a.logits); a.lse, when
+// not nil, each row's log-sum-exp; a.z is the z-loss coefficient (0: none).
+
+func xentLabelsGeneric(a *blockArgs) {
+	grad, logits, losses, preds, lse := a.out, a.logits, a.losses, a.preds, a.lse
+	for i, l := range a.labels[:len(logits)/Classes] {
+		x := (*[Classes]float32)(logits[i*Classes:])
+		var g *[Classes]float32
+		if grad != nil {
+			g = (*[Classes]float32)(grad[i*Classes:])
+		}
+		if preds != nil {
+			preds[i] = argmax10(x)
+		}
+		loss, ls := xentLabelsRow(g, x, l, a.scale, a.z)
+		if losses != nil {
+			losses[i] = loss
+		}
+		if lse != nil {
+			lse[i] = ls
+		}
+		a.acc[i%8] += float64(loss)
+	}
+}
+
+func xentTargetsGeneric(a *blockArgs) {
+	grad, logits, targets, losses, preds, lse := a.out, a.logits, a.targets, a.losses, a.preds, a.lse
+	n := len(logits) / Classes
+	for i := 0; i < n; i++ {
+		x := (*[Classes]float32)(logits[i*Classes:])
+		t := (*[Classes]float32)(targets[i*Classes:])
+		var g *[Classes]float32
+		if grad != nil {
+			g = (*[Classes]float32)(grad[i*Classes:])
+		}
+		if preds != nil {
+			preds[i] = argmax10(x)
+		}
+		loss, ls := xentTargetsRow(g, x, t, a.scale, a.z)
+		if losses != nil {
+			losses[i] = loss
+		}
+		if lse != nil {
+			lse[i] = ls
+		}
+		a.acc[i%8] += float64(loss)
+	}
+}
+
+func softmaxGeneric(a *blockArgs) {
+	for i := range len(a.logits) / Classes {
+		softmaxRow((*[Classes]float32)(a.out[i*Classes:]), (*[Classes]float32)(a.logits[i*Classes:]))
+	}
+}
+
+func logSoftmaxGeneric(a *blockArgs) {
+	for i := range len(a.logits) / Classes {
+		logSoftmaxRow((*[Classes]float32)(a.out[i*Classes:]), (*[Classes]float32)(a.logits[i*Classes:]))
+	}
+}
+
+func argmaxGeneric(a *blockArgs) {
+	for i := range len(a.logits) / Classes {
+		a.preds[i] = argmax10((*[Classes]float32)(a.logits[i*Classes:]))
+	}
+}
+
+// The block functions of any class count c = a.c: the generic members of
+// the implementation table for Options.Classes != 10 (see kernels). Each
+// computes the rows of its record a: n = len(a.losses) for the loss
+// functions, len(a.logits)/c for the others. A loss function stores row i's
+// loss to a.losses[i] (required: the driver adds them up) and, when not
+// nil, its prediction to a.preds[i] (before the row's gradient is written)
+// and its log-sum-exp to a.lse[i]. a.out may be nil or alias a.logits.
+// wideTargets computes the effective target rows of targetRow: the caller's
+// targets, or the one-hot rows of a.labels when a.targets is nil, and when
+// a.staged, a[j] = w[j]·((keep·t[j]) + uni) with w = a.weights (nil: every
+// weight 1).
+
+func wideLabelsGeneric(a *blockArgs) {
+	c := a.c
+	for i := range a.losses {
+		x := a.logits[i*c : (i+1)*c]
+		g := part(a.out, i, i+1, c)
+		if a.preds != nil {
+			a.preds[i] = argmaxRow(x)
+		}
+		loss, ls := xentLabelsRowC(g, x, a.labels[i], a.scale, a.z)
+		a.losses[i] = loss
+		if a.lse != nil {
+			a.lse[i] = ls
+		}
+	}
+}
+
+func wideTargetsGeneric(a *blockArgs) {
+	c := a.c
+	r := targetRow{staged: a.staged, w: a.weights, keep: a.keep, uni: a.uni}
+	for i := range a.losses {
+		x := a.logits[i*c : (i+1)*c]
+		g := part(a.out, i, i+1, c)
+		if a.targets != nil {
+			r.t = a.targets[i*c : (i+1)*c]
+		} else {
+			r.label = a.labels[i]
+		}
+		if a.preds != nil {
+			a.preds[i] = argmaxRow(x)
+		}
+		loss, ls := xentTargetsRowC(g, x, &r, a.scale, a.z)
+		a.losses[i] = loss
+		if a.lse != nil {
+			a.lse[i] = ls
+		}
+	}
+}
+
+func wideSoftmaxGeneric(a *blockArgs) {
+	c := a.c
+	for i := range len(a.logits) / c {
+		softmaxRowC(a.out[i*c:(i+1)*c], a.logits[i*c:(i+1)*c])
+	}
+}
+
+func wideLogSoftmaxGeneric(a *blockArgs) {
+	c := a.c
+	for i := range len(a.logits) / c {
+		logSoftmaxRowC(a.out[i*c:(i+1)*c], a.logits[i*c:(i+1)*c])
+	}
+}
+
+func wideArgmaxGeneric(a *blockArgs) {
+	c := a.c
+	for i := range len(a.logits) / c {
+		a.preds[i] = argmaxRow(a.logits[i*c : (i+1)*c])
+	}
+}
+
+// The generic functions of rows of 16 columns are the wide ones with c =
+// 16 (the specification of the tiers' functions of 16 columns), the row
+// losses added to acc as for ten columns. As for ten columns, the targets
+// are the effective target rows: the fields of a staged call do not apply.
+func sixteenGeneric(f blockFunc, a *blockArgs) {
+	b := *a
+	b.c, b.staged, b.weights = padCols, false, nil
+	var buf [blockRows]float32
+	for r0 := 0; r0 < len(a.logits)/padCols; r0 += blockRows {
+		r1 := min(r0+blockRows, len(a.logits)/padCols)
+		h := b.rows(r0, r1, padCols)
+		if h.losses == nil {
+			h.losses = buf[:r1-r0]
+		}
+		switch f.op() {
+		case opLabels:
+			wideLabelsGeneric(&h)
+		case opTargets:
+			wideTargetsGeneric(&h)
+		case opSoftmax:
+			wideSoftmaxGeneric(&h)
+		case opLogSoftmax:
+			wideLogSoftmaxGeneric(&h)
+		case opArgmax:
+			wideArgmaxGeneric(&h)
+		}
+		if f.op() <= opTargets {
+			for i, l := range h.losses {
+				a.acc[(r0+i)%8] += float64(l)
+			}
+		}
+	}
+}
+
+// callGeneric runs the generic block function f on the rows of a.
+func callGeneric(f blockFunc, a *blockArgs) {
+	switch f {
+	case fnXentLabels:
+		xentLabelsGeneric(a)
+	case fnXentTargets:
+		xentTargetsGeneric(a)
+	case fnSoftmax:
+		softmaxGeneric(a)
+	case fnLogSoftmax:
+		logSoftmaxGeneric(a)
+	case fnArgmax:
+		argmaxGeneric(a)
+	case fnWideLabels:
+		wideLabelsGeneric(a)
+	case fnWideTargets:
+		wideTargetsGeneric(a)
+	case fnWideSoftmax:
+		wideSoftmaxGeneric(a)
+	case fnWideLogSoftmax:
+		wideLogSoftmaxGeneric(a)
+	case fnWideArgmax:
+		wideArgmaxGeneric(a)
+	default:
+		sixteenGeneric(f, a)
+	}
+}
