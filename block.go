@@ -34,6 +34,7 @@ type blockArgs struct {
 	weights   []float32
 	keep, uni float32
 	staged    bool
+	norm      int // the weights are scaled by 2^norm (generic code only; see Options.batch)
 
 	losses []float32   // the row losses: optional for ten and 16 columns, required by the wide functions
 	acc    *[8]float64 // ten and 16 columns: row i's loss is added to acc[i%8]

@@ -71,14 +71,6 @@ type batch struct {
 	ignoreLabel int32
 }
 
-// newBatch returns a batch of n rows of c classes for the implementation
-// in use.
-func newBatch(kind kind, n, c int) batch {
-	b := batch{k: active.Load(), kind: kind, n: n, c: c, chunkRows: ChunkRowsFor(c)}
-	b.call.c = c
-	return b
-}
-
 // layout returns the layout of the block functions that compute the batch
 // on its tier, the one that takes the least time at its class count
 // (BenchmarkClassesSmall; see the README):

@@ -119,13 +119,7 @@ func (b *batch) stagedChunk(l layout, c0, c1 int, acc *[8]float64) {
 				if labels[i] != b.ignoreLabel {
 					continue
 				}
-				row := b.logits[(b0+i)*c : (b0+i+1)*c]
-				if b.preds != nil {
-					ipred[i] = argmaxRow(row)
-				}
-				if b.lse != nil {
-					ilse[i] = lseOf(row)
-				}
+				ipred[i], ilse[i] = rowOutputs(&b.call, b.logits[(b0+i)*c:(b0+i+1)*c])
 				clear(x[i*pw : (i+1)*pw])
 			}
 		}

@@ -13,7 +13,7 @@ import "math"
 // effective targets (targetRow); an ignored row gets a loss and a gradient
 // of +0, and the prediction and log-sum-exp of its logits, from the generic
 // code (ignoredRow); a batch whose weights are scaled by 2^norm (see
-// Options.batch) runs the generic row function, which applies the scale.
+// Options.batch) runs the generic code, which applies the scale.
 func (b *batch) wideRows(from, to, c0 int, acc *[8]float64) {
 	var lossBuf [labelBuf]float32
 	var labBuf [labelBuf]int32
@@ -36,10 +36,13 @@ func (b *batch) wideRows(from, to, c0 int, acc *[8]float64) {
 			a.labels = b.labelBlock(labBuf[:], p0, p1)
 		}
 		a.targets = part(b.tgts, p0, p1, c)
-		switch {
-		case b.norm != 0:
-			b.stagedRows(p0, p1, a.labels, a.losses)
-		case b.ignore:
+		k := b.k
+		if b.norm != 0 {
+			k = generic // the assembly does not scale the weights by 2^norm
+		}
+		if !b.ignore {
+			k.call(f, &a)
+		} else {
 			// Runs of rows that are not ignored go to the kernels.
 			for r0, n := 0, p1-p0; r0 < n; {
 				if a.labels[r0] == b.ignoreLabel {
@@ -52,11 +55,9 @@ func (b *batch) wideRows(from, to, c0 int, acc *[8]float64) {
 					r1++
 				}
 				h := a.rows(r0, r1, c)
-				b.k.call(f, &h)
+				k.call(f, &h)
 				r0 = r1
 			}
-		default:
-			b.k.call(f, &a)
 		}
 		losses := a.losses
 		for i, l := range losses {
@@ -74,48 +75,15 @@ func (b *batch) wideRows(from, to, c0 int, acc *[8]float64) {
 // +0, and the prediction and log-sum-exp of its logits.
 func (b *batch) ignoredRow(i int, loss *float32) {
 	c := b.c
-	x := b.logits[i*c : (i+1)*c]
+	pred, lse := rowOutputs(&b.call, b.logits[i*c:(i+1)*c])
 	if b.preds != nil {
-		b.preds[i] = argmaxRow(x)
+		b.preds[i] = pred
 	}
 	if b.lse != nil {
-		b.lse[i] = lseOf(x)
+		b.lse[i] = lse
 	}
 	if b.grad != nil {
 		clear(b.grad[i*c : (i+1)*c])
 	}
 	*loss = 0
-}
-
-// lseOf returns the log-sum-exp of the row x of any length.
-func lseOf(x []float32) float32 {
-	m := maxRow(x)
-	return lseRow(m, log32(expSumRow(nil, x, m)), allNegInfRow(x, m))
-}
-
-// stagedRows computes rows [p0, p1) of a staged batch whose weights are
-// scaled by 2^norm with the generic row function, which applies the scale.
-func (b *batch) stagedRows(p0, p1 int, labels []int32, losses []float32) {
-	c := b.c
-	a := targetRow{staged: true, w: b.call.weights, norm: b.norm, keep: b.call.keep, uni: b.call.uni}
-	for i := p0; i < p1; i++ {
-		if b.hasLabels && b.ignore && labels[i-p0] == b.ignoreLabel {
-			b.ignoredRow(i, &losses[i-p0])
-			continue
-		}
-		x := b.logits[i*c : (i+1)*c]
-		if b.preds != nil {
-			b.preds[i] = argmaxRow(x)
-		}
-		if b.hasLabels {
-			a.label = labels[i-p0]
-		} else {
-			a.t = b.tgts[i*c : (i+1)*c]
-		}
-		loss, lse := xentTargetsRowC(part(b.grad, i, i+1, c), x, &a, b.call.scale, b.call.z)
-		losses[i-p0] = loss
-		if b.lse != nil {
-			b.lse[i] = lse
-		}
-	}
 }

@@ -114,7 +114,7 @@ func (o Options) Argmax(dst []int32, logits []float32) error {
 	if spanOf(dst).overlaps(spanOf(logits)) {
 		return fmt.Errorf("%w: dst and logits", ErrOverlap)
 	}
-	b := newBatch(kindArgmax, n, c)
+	b := o.newBatch(kindArgmax, n)
 	b.logits, b.preds = logits, dst
 	_, err = b.run(o.Workers)
 	return err
@@ -132,7 +132,7 @@ func (o Options) rowwise(kind kind, dst, logits []float32) error {
 	if err := checkOut("dst", dst, n, logits); err != nil {
 		return err
 	}
-	b := newBatch(kind, n, c)
+	b := o.newBatch(kind, n)
 	b.grad, b.logits = dst, logits
 	_, err = b.run(o.Workers)
 	return err

@@ -108,7 +108,7 @@ func wideLabelsGeneric(a *blockArgs) {
 
 func wideTargetsGeneric(a *blockArgs) {
 	c := a.c
-	r := targetRow{staged: a.staged, w: a.weights, keep: a.keep, uni: a.uni}
+	r := targetRow{staged: a.staged, w: a.weights, norm: a.norm, keep: a.keep, uni: a.uni}
 	for i := range a.losses {
 		x := a.logits[i*c : (i+1)*c]
 		g := part(a.out, i, i+1, c)

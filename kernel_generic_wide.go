@@ -220,3 +220,11 @@ func logSoftmaxRowC(y, x []float32) {
 		y[j] = (v - m) - ls
 	}
 }
+
+// rowOutputs returns the prediction and the log-sum-exp of a row x of any
+// length under the per-call values of a: those of an ignored row, whose
+// loss and gradient are +0.
+func rowOutputs(a *blockArgs, x []float32) (pred int32, lse float32) {
+	m := maxRow(x)
+	return argmaxRow(x), lseRow(m, log32(expSumRow(nil, x, m)), allNegInfRow(x, m))
+}

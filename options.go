@@ -163,6 +163,15 @@ const (
 	normMax = 0x1p64
 )
 
+// newBatch returns a batch of n rows for the implementation in use, with
+// the per-call values of every entry point (the class count) set.
+func (o Options) newBatch(kind kind, n int) batch {
+	c := o.classes()
+	b := batch{k: active.Load(), kind: kind, n: n, c: c, chunkRows: ChunkRowsFor(c)}
+	b.call.c = c
+	return b
+}
+
 // batch returns the batch of a validated call whose mean divides by count;
 // kind is kindLabels or kindTargets, and becomes kindStaged when an option
 // needs target rows.
@@ -178,7 +187,7 @@ const (
 // the same bits as the unscaled arithmetic, since multiplying by a power
 // of two commutes with rounding; the sums in between are never scaled.
 func (o Options) batch(kind kind, n int, grad, logits []float32, count float64) batch {
-	b := newBatch(kind, n, o.classes())
+	b := o.newBatch(kind, n)
 	b.grad, b.logits, b.losses, b.call.scale = grad, logits, o.Losses, 1
 	b.preds, b.lse = o.Predictions, o.LogSumExp
 	if o.ZLoss != 0 {
@@ -190,6 +199,7 @@ func (o Options) batch(kind kind, n int, grad, logits []float32, count float64) 
 			if o.Weights != nil && (count < normMin || count > normMax) {
 				_, e := math.Frexp(count)
 				b.norm = 1 - e
+				b.call.norm = b.norm
 			}
 			b.call.scale = float32(1 / math.Ldexp(count, b.norm))
 		}
