@@ -115,7 +115,7 @@ func (o Options) Argmax(dst []int32, logits []float32) error {
 		return fmt.Errorf("%w: dst and logits", ErrOverlap)
 	}
 	b := o.newBatch(kindArgmax, n)
-	b.logits, b.preds = logits, dst
+	b.call.logits, b.call.preds = logits, dst
 	_, err = b.run(o.Workers)
 	return err
 }
@@ -133,7 +133,7 @@ func (o Options) rowwise(kind kind, dst, logits []float32) error {
 		return err
 	}
 	b := o.newBatch(kind, n)
-	b.grad, b.logits = dst, logits
+	b.call.out, b.call.logits = dst, logits
 	_, err = b.run(o.Workers)
 	return err
 }
@@ -229,7 +229,7 @@ func setLabels[L Label](b *batch, labels []L) {
 	size, signed := unsafe.Sizeof(zero), zero-1 < 0
 	p := unsafe.Pointer(unsafe.SliceData(labels))
 	if size == 4 && signed {
-		b.labels = unsafe.Slice((*int32)(p), len(labels))
+		b.call.labels = unsafe.Slice((*int32)(p), len(labels))
 		return
 	}
 	b.wide = labelView{p: p, size: size, signed: signed}
@@ -283,7 +283,7 @@ func (o Options) CrossEntropyTargets(grad, logits, targets []float32) (float64, 
 		return 0, err
 	}
 	b := o.batch(kindTargets, n, grad, logits, float64(n))
-	b.tgts = targets
+	b.call.targets = targets
 	total, err := b.run(o.Workers)
 	return o.result(total, float64(n), b.norm), err
 }

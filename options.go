@@ -199,8 +199,8 @@ func (o Options) newBatch(kind kind, n int) batch {
 // of two commutes with rounding; the sums in between are never scaled.
 func (o Options) batch(kind kind, n int, grad, logits []float32, count float64) batch {
 	b := o.newBatch(kind, n)
-	b.grad, b.logits, b.losses, b.call.scale = grad, logits, o.Losses, 1
-	b.preds, b.lse = o.Predictions, o.LogSumExp
+	b.call.out, b.call.logits, b.call.losses, b.call.scale = grad, logits, o.Losses, 1
+	b.call.preds, b.call.lse = o.Predictions, o.LogSumExp
 	if o.ZLoss != 0 {
 		b.call.z = o.ZLoss // -0 disables it as +0 does
 	}
