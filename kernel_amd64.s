@@ -60,16 +60,17 @@
 // operands are those of _asm/seq.
 //
 // The two loss functions also compute, when asked, the fused outputs of
-// numerics.md §7: the predictions (seq.Argmax, in pass 1a while the columns
-// are in registers, stored at once), the log-sum-exps (seq.AllNegInf in pass
-// 1a, whose mask and m wait in the record; seq.LogSumExp in pass 2 after the
-// logarithm) and the z-loss (seq.ZTerms in pass 2: its loss term joins the
-// loss before it is stored and accumulated, its gradient factor f waits in the
-// record for q or qt in pass 3). A call that asks for none of them runs the
-// instructions of the plain path and a few predictable branches: a test of
-// preds (R13) or of a flag word per block in pass 1a, a choice of loop per
-// chunk in passes 2 and 3. argmaxAVX2 computes the predictions alone, a block
-// at a time: transpose, maximum, seq.Argmax, one 32-byte store.
+// docs/numerics.md §7: the predictions (seq.Argmax, in pass 1a while the
+// columns are in registers, stored at once), the log-sum-exps (seq.AllNegInf
+// in pass 1a, whose mask and m wait in the record; seq.LogSumExp in pass 2
+// after the logarithm) and the z-loss (seq.ZTerms in pass 2: its loss term
+// joins the loss before it is stored and accumulated, its gradient factor f
+// waits in the record for q or qt in pass 3). A call that asks for none of
+// them runs the instructions of the plain path and a few predictable
+// branches: a test of preds (R13) or of a flag word per block in pass 1a, a
+// choice of loop per chunk in passes 2 and 3. argmaxAVX2 computes the
+// predictions alone, a block at a time: transpose, maximum, seq.Argmax, one
+// 32-byte store.
 //
 // The frames of the loss, softmax and log-softmax functions exceed the limit
 // of NOSPLIT functions, so those functions have the usual stack-growth

@@ -69,9 +69,8 @@ type x86Tier struct {
 
 // prefetchMin is the capacity (bytes) of a slice from the call's first
 // row from which the tiers prefetch: 4 MiB, so that a batch that fits the
-// last-level cache (a few MiB) is not slowed by the prefetches (3.6% at
-// 65536 rows on a Zen 5 EPYC), while one far beyond it gains (30% at 1M
-// rows).
+// last-level cache (a few MiB) is not slowed by the prefetches, while one
+// far beyond it gains.
 const prefetchMin = 4 << 20
 
 // avx2 is today's schedule: 8 rows per YMM block, chunks of 8 blocks; the
@@ -82,8 +81,7 @@ const prefetchMin = 4 << 20
 // scheduled region for transpose, max and exp (no pass 1b); logs 4 blocks
 // at a time (better in llvm-mca for logSoftmax only); parking u² and
 // k·ln2lo of Log too (worse in llvm-mca); the label gradient written in
-// pass 1b right after each block's exponentials (pass 3 folded: 46.7 µs
-// against 38.5 µs at n = 4096).
+// pass 1b right after each block's exponentials (pass 3 folded).
 var avx2 = x86Tier{suffix: "AVX2", lanes: 8, chunk: 8, interleave: 8, regs: 16, sumRegs: true, splitExp: true, expReserve: 4, logReserve: 8, expOpen: 0, pinExp: []seq.Const{seq.Magic, seq.Log2e, seq.Ln2Hi, seq.Ln2Lo, seq.Q4, seq.Q3}, labelColumns: true, wide: true, sixteen: true}
 
 // avx512 is avx2's schedule on ZMM vectors: 16 rows per block, 32
@@ -91,10 +89,10 @@ var avx2 = x86Tier{suffix: "AVX2", lanes: 8, chunk: 8, interleave: 8, regs: 16, 
 // (10 KiB) ahead for batches beyond the caches (avx2 gains nothing from
 // them: it is compute-bound there too). Its wide functions are its own, a
 // 16-class step in one ZMM (amd64_wide512.go). Tried on a Zen 5 EPYC, no
-// better (within the noise): 12 pinned constants instead of 6; chunks of
-// 4 or 16 blocks; expReserve 8, logReserve 16; the exponentials of two
-// blocks as one scheduled region; prefetching 5 or 20 KiB ahead, into L2
-// (PREFETCHT1), or one stream only (logits or grad).
+// better: 12 pinned constants instead of 6; chunks of 4 or 16 blocks;
+// expReserve 8, logReserve 16; the exponentials of two blocks as one
+// scheduled region; prefetching 5 or 20 KiB ahead, into L2 (PREFETCHT1),
+// or one stream only (logits or grad).
 var avx512 = x86Tier{suffix: "AVX512", lanes: 16, chunk: 8, interleave: 8, regs: 32, sumRegs: true, splitExp: true, expReserve: 4, logReserve: 8, expOpen: 0, pinExp: []seq.Const{seq.Magic, seq.Log2e, seq.Ln2Hi, seq.Ln2Lo, seq.Q4, seq.Q3}, labelColumns: true, wide: true, sixteen: true, prefetch: 10240}
 
 // constLanes is the number of copies of each constant in the table: a
@@ -367,16 +365,17 @@ column group after column group. Only the order and the placement of values
 operands are those of _asm/seq.
 
 The two loss functions also compute, when asked, the fused outputs of
-numerics.md §7: the predictions (seq.Argmax, in pass 1a while the columns
-are in registers, stored at once), the log-sum-exps (seq.AllNegInf in pass
-1a, whose mask and m wait in the record; seq.LogSumExp in pass 2 after the
-logarithm) and the z-loss (seq.ZTerms in pass 2: its loss term joins the
-loss before it is stored and accumulated, its gradient factor f waits in the
-record for q or qt in pass 3). A call that asks for none of them runs the
-instructions of the plain path and a few predictable branches: a test of
-preds (R13) or of a flag word per block in pass 1a, a choice of loop per
-chunk in passes 2 and 3. argmaxAVX2 computes the predictions alone, a block
-at a time: transpose, maximum, seq.Argmax, one 32-byte store.
+docs/numerics.md §7: the predictions (seq.Argmax, in pass 1a while the
+columns are in registers, stored at once), the log-sum-exps (seq.AllNegInf
+in pass 1a, whose mask and m wait in the record; seq.LogSumExp in pass 2
+after the logarithm) and the z-loss (seq.ZTerms in pass 2: its loss term
+joins the loss before it is stored and accumulated, its gradient factor f
+waits in the record for q or qt in pass 3). A call that asks for none of
+them runs the instructions of the plain path and a few predictable
+branches: a test of preds (R13) or of a flag word per block in pass 1a, a
+choice of loop per chunk in passes 2 and 3. argmaxAVX2 computes the
+predictions alone, a block at a time: transpose, maximum, seq.Argmax, one
+32-byte store.
 
 The frames of the loss, softmax and log-softmax functions exceed the limit
 of NOSPLIT functions, so those functions have the usual stack-growth
@@ -1109,7 +1108,7 @@ func (g *x86Gen) logLoop(name string, rec, sOff, hOff int, tail func(ls []operan
 	}
 }
 
-// The fused outputs (numerics.md §7) of the two loss functions. Both keep
+// The fused outputs (docs/numerics.md §7) of the two loss functions. Both keep
 // the pointers preds in R13 and lse in R14 (nil: not requested), and in
 // the frame a flag word and, with a z-loss, z in the lanes of a vector.
 
