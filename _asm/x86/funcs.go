@@ -2,7 +2,7 @@
 // Use of this source code is governed by a BSD-style license that can be
 // found in the LICENSE file.
 
-package main
+package x86
 
 import (
 	"fmt"
@@ -20,6 +20,12 @@ import (
 // record per block in the frame. The general-purpose registers are
 // physical (the same in every function, named in the header comments); the
 // vector registers are virtual.
+
+// The parameters of the two loss functions.
+const (
+	xentLabelsParams  = "grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32"
+	xentTargetsParams = "grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32"
+)
 
 // advance emits the end of a pass loop: the pointers move to the next
 // block, R10 counts down, and the loop repeats while blocks are left.

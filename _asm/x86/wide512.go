@@ -2,7 +2,7 @@
 // Use of this source code is governed by a BSD-style license that can be
 // found in the LICENSE file.
 
-package main
+package x86
 
 import (
 	"fmt"
@@ -15,7 +15,7 @@ import (
 )
 
 // The wide functions on ZMM (the avx512 tier): the functions of
-// amd64_wide.go, whose passes, loops and sequences they share, with a
+// wide.go, whose passes, loops and sequences they share, with a
 // 16-class step in one ZMM register instead of two YMM registers. Here
 // are the parts that differ.
 //

@@ -2,7 +2,7 @@
 // Use of this source code is governed by a BSD-style license that can be
 // found in the LICENSE file.
 
-package main
+package x86
 
 import (
 	"fmt"
@@ -21,7 +21,7 @@ import (
 // vectorised over the classes of a row instead of over rows. A row is
 // processed in passes over its classes, 16 classes a step: two YMM vectors
 // (avx2, described here) or one ZMM vector (avx512: the same functions,
-// whose parts that differ, masks and tails, are in amd64_wide512.go):
+// whose parts that differ, masks and tails, are in wide512.go):
 //
 //   - pass 1: m = maxRow(x) (VMAXPS in any order, then + 0) and a NaN flag
 //     (VCMPPS UNORD), for argmaxRow and allNegInfRow;
@@ -74,7 +74,7 @@ type wideFrame struct {
 	n0, n1, n8     operand.Mem // the classes of the masked vectors: min(c%16, 8), max(c%16-8, 0), c%8
 	wtail          operand.Mem // wideTargets: the last c mod 16 weights, +0 after them (64 bytes)
 
-	// ZMM (amd64_wide512.go): the opmask of the last c mod 16 classes,
+	// ZMM (wide512.go): the opmask of the last c mod 16 classes,
 	// the bytes of the whole 32- and 64-class steps; the label counter
 	// at the start of the function (see wideBegin).
 	tail         operand.Mem
@@ -722,7 +722,7 @@ func (g *x86Gen) wideTotal(acc []reg.VecVirtual) reg.VecVirtual {
 // s, returned (one per vector of a 16-class step). m is mAt (a frame slot
 // on YMM, a register on ZMM); the constants of the tier's schedule (pin)
 // are loaded into registers for the pass. The unrolled iterations are one
-// scheduled region (amd64_sched.go) of their exponentials; the others take
+// scheduled region (sched.go) of their exponentials; the others take
 // a vector at a time. On ZMM the unrolled iterations also prefetch the
 // same classes of the next row of logits (R11, see wideRows) and, when
 // store, of the output (R12), so that pass 1 of the next row and the
@@ -800,7 +800,7 @@ func (g *x86Gen) wideExpSum(f *wideFrame, mAt operand.Op, store bool) []reg.VecV
 }
 
 // wideSchedule is the schedule of pass 2 (wideExpSum): the 16-class steps
-// of an unrolled iteration, and the list schedule (amd64_sched.go) of its
+// of an unrolled iteration, and the list schedule (sched.go) of its
 // exponentials: the vector registers it may keep live (the pinned
 // constants included; the accumulators are live around it), the registers
 // a new chain leaves free, the most chains open at once (0: any), the
