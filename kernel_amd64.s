@@ -79,15 +79,23 @@
 // a wrapper that restores R14 (the goroutine of Go's internal ABI): the loss
 // functions use it as the lse pointer.
 //
-// Each function processes n = len(logits)/10 rows rounded down to a multiple
-// of its block (8 or 16; the driver gives a last block of 8 rows of an avx512
-// call to avx2), and fewer if another slice is shorter (labels, targets, dst, or
-// losses, grad, preds or lse when not nil), so that nothing is read or
-// written outside the slices; the rows after the last whole block are
-// untouched. A block is read completely before any of it is written, so an
-// output may be the very slice that holds the input. The AVX2 functions use
-// AVX and AVX2 instructions only, the AVX512 functions AVX and AVX-512
-// Foundation.
+// Each function takes one argument, a, the address of the record of the call
+// (blockArgs, block.go), and reads the fields it needs by name (avo resolves
+// their offsets from the type): its prologue loads a into a free
+// general-purpose register, reads the bases and lengths of the slices and the
+// values into the registers of the loops, and copies to the frame the values
+// that the loops read from memory (scale; the base of labels in wideTargets).
+// No loop reads the record.
+//
+// Each function processes n = len(a.logits)/10 rows rounded down to a
+// multiple of its block (8 or 16; the driver gives a last block of 8 rows of
+// an avx512 call to avx2), and fewer if another slice is shorter (a.labels,
+// a.targets, or a.out, a.losses, a.preds or a.lse when not nil), so that
+// nothing is read or written outside the slices; the rows after the last
+// whole block are untouched. A block is read completely before any of it is
+// written, so an output may be the very slice that holds the input. The AVX2
+// functions use AVX and AVX2 instructions only, the AVX512 functions AVX and
+// AVX-512 Foundation.
 //
 // The vector registers are avo virtual registers, allocated after the whole
 // function is built: the register named in a comment is the value, not a
@@ -907,16 +915,16 @@ DATA sixteen<>+56(SB)/4, $0x00000010
 DATA sixteen<>+60(SB)/4, $0x00000010
 GLOBL sixteen<>(SB), RODATA|NOPTR, $64
 
-// func xentLabelsAVX512(grad []float32, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+// func xentLabelsAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·xentLabelsAVX512(SB), $7832-164
+TEXT ·xentLabelsAVX512(SB), $7840-8
 	// xentLabelsGeneric for whole blocks of 16 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
-	// SI = logits, DI = grad (nil: loss only), BX = labels, DX = losses (or nil),
-	// R8 = acc, R12 = the labels of this chunk, AX = a label, R13 = preds (or
-	// nil), R14 = lse (or nil).
+	// SI = logits, DI = out (the gradient; nil: loss only), BX = labels, DX =
+	// losses (or nil), R8 = acc, R12 = the labels of this chunk, AX = a label,
+	// R13 = preds (or nil), R14 = lse (or nil): the fields of a.
 	// Pass 1a: the columns x[j], m, x[l] and d[l], d[j]; with preds, p and the
 	//         masks of argmax10; when lse is computed, the sums and masks of all.
 	// Pass 1b: the constants kept in registers, then the registers of the
@@ -929,20 +937,23 @@ TEXT ·xentLabelsAVX512(SB), $7832-164
 	// the first multiple of 64 bytes of the frame (R11 = the first record):
 	// d[j], then e[j], at 64·j; s at 640; d[l] at 704; k·ln2hi at 768; m, then f,
 	// at 832; all, then lse, at 896 (m, all, lse and f only when lse is computed).
-	// After the records: z in every lane at 7744, the flag word at 7808.
+	// After the records: z in every lane at 7744, the flag word at 7808, the
+	// prefetch limit of SI at 7816, the prefetch limit of DI at 7824, scale at
+	// 7832.
 	//
-	// Arguments.
-	MOVQ grad_base+0(FP), DI
-	MOVQ logits_base+24(FP), SI
-	MOVQ labels_base+48(FP), BX
+	// The fields of the record a.
+	MOVQ a+0(FP), R9
+	MOVQ 24(R9), DI
+	MOVQ (R9), SI
+	MOVQ 48(R9), BX
 
 	// Blocks: CX = the minimum of len/160 over the float slices and of len/16
 	// over the row slices (a nil grad, losses, preds or lse does not count): the
 	// rows processed, rounded down to a multiple of 16.
-	MOVQ    logits_len+32(FP), AX
-	CMPQ    grad_base+0(FP), $0x00
+	MOVQ    8(R9), AX
+	CMPQ    24(R9), $0x00
 	JEQ     isNil1
-	MOVQ    grad_len+8(FP), R13
+	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
@@ -951,41 +962,41 @@ isNil1:
 	MOVQ    $0x3333333333333334, R13
 	MULQ    R13
 	MOVQ    DX, CX
-	MOVQ    labels_len+56(FP), AX
+	MOVQ    56(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
-	CMPQ    losses_base+80(FP), $0x00
+	CMPQ    136(R9), $0x00
 	JEQ     isNil2
-	MOVQ    losses_len+88(FP), AX
+	MOVQ    144(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil2:
-	CMPQ    preds_base+112(FP), $0x00
+	CMPQ    168(R9), $0x00
 	JEQ     isNil3
-	MOVQ    preds_len+120(FP), AX
+	MOVQ    176(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil3:
-	CMPQ    lse_base+136(FP), $0x00
+	CMPQ    192(R9), $0x00
 	JEQ     isNil4
-	MOVQ    lse_len+144(FP), AX
+	MOVQ    200(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil4:
-	MOVQ losses_base+80(FP), DX
-	MOVQ acc+104(FP), R8
+	MOVQ 136(R9), DX
+	MOVQ 160(R9), R8
 
-	// The prefetch limit of SI: SI + 4·cap(logits) - 10880, when 4·cap(logits) >=
-	// 4194304, else 0.
+	// The prefetch limit of SI: SI + 4·cap(a.logits) - 10880, when
+	// 4·cap(a.logits) >= 4194304, else 0.
 	XORL R12, R12
-	MOVQ logits_cap+40(FP), AX
+	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, $0x00400000
 	JB   noPrefetch5
@@ -994,10 +1005,10 @@ isNil4:
 noPrefetch5:
 	MOVQ R12, 7816(SP)
 
-	// The prefetch limit of DI: DI + 4·cap(grad) - 10880, when 4·cap(grad) >=
-	// 4194304, else 0.
+	// The prefetch limit of DI: DI + 4·cap(a.out) - 10880, when
+	// 4·cap(a.out) >= 4194304, else 0.
 	XORL R12, R12
-	MOVQ grad_cap+16(FP), AX
+	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, $0x00400000
 	JB   noPrefetch6
@@ -1009,23 +1020,27 @@ noPrefetch6:
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 16 lanes of a frame vector).
-	MOVQ  preds_base+112(FP), R13
-	MOVQ  lse_base+136(FP), R14
+	MOVQ  168(R9), R13
+	MOVQ  192(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
 	JZ    noLse7
 	MOVL  $0x00000001, R12
 
 noLse7:
-	MOVL         z+160(FP), AX
+	MOVL         228(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ8
 	MOVL         $0x00000003, R12
-	VBROADCASTSS z+160(FP), Z0
+	VBROADCASTSS 228(R9), Z0
 	VMOVUPS      Z0, 7744(SP)
 
 noZ8:
 	MOVQ R12, 7808(SP)
+
+	// scale, read by the loops from the frame.
+	VMOVSS 224(R9), X0
+	VMOVSS X0, 7832(SP)
 
 labelsChunk:
 	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
@@ -3195,7 +3210,7 @@ labelsGrad:
 	JNZ   labelsGradZ
 
 labelsGradLoop:
-	VBROADCASTSS scale+72(FP), Z0
+	VBROADCASTSS 7832(SP), Z0
 	VDIVPS       640(R11), Z0, Z1
 
 	// g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]
@@ -3330,7 +3345,7 @@ noPrefetch22:
 
 labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
-	VBROADCASTSS scale+72(FP), Z0
+	VBROADCASTSS 7832(SP), Z0
 	VDIVPS       640(R11), Z0, Z1
 	VMULPS       832(R11), Z1, Z1
 
@@ -3468,16 +3483,16 @@ labelsDone:
 	VZEROUPPER
 	RET
 
-// func xentTargetsAVX512(grad []float32, logits []float32, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+// func xentTargetsAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·xentTargetsAVX512(SB), $13472-164
+TEXT ·xentTargetsAVX512(SB), $13480-8
 	// xentTargetsGeneric for whole blocks of 16 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
-	// SI = logits, DI = grad (nil: loss only), BX = targets, DX = losses (or
-	// nil), R8 = acc, R12 = this block's d[j] and e[j] (R11+640), R13 = preds
-	// (or nil), R14 = lse (or nil).
+	// SI = logits, DI = out (the gradient; nil: loss only), BX = targets, DX =
+	// losses (or nil), R8 = acc, R13 = preds (or nil), R14 = lse (or nil): the
+	// fields of a; R12 = this block's d[j] and e[j] (R11+640).
 	// Pass 1a: the columns t[j] and T; the columns x[j], m (with preds, p and
 	//         the masks of argmax10; when lse is computed, the sums and masks of
 	//         all), d[j], td[j] and D.
@@ -3491,24 +3506,27 @@ TEXT ·xentTargetsAVX512(SB), $13472-164
 	// the first multiple of 64 bytes of the frame (R11 = the first record):
 	// t[j] at 64·j; d[j], then e[j], at 640+64·j; s at 1280; T at 1344; D at 1408;
 	// k·ln2hi at 1472; m, then f, at 1536; all, then lse, at 1600 (m, all, lse and f
-	// only when lse is computed). After the records: z in every lane at 13376, the
-	// flag word at 13440.
+	// only when lse is computed).
+	// After the records: z in every lane at 13376, the flag word at 13440, the
+	// prefetch limit of SI at 13448, the prefetch limit of BX at 13456, the
+	// prefetch limit of DI at 13464, scale at 13472.
 	//
-	// Arguments.
-	MOVQ grad_base+0(FP), DI
-	MOVQ logits_base+24(FP), SI
-	MOVQ targets_base+48(FP), BX
+	// The fields of the record a.
+	MOVQ a+0(FP), R9
+	MOVQ 24(R9), DI
+	MOVQ (R9), SI
+	MOVQ 72(R9), BX
 
 	// Blocks: CX = the minimum of len/160 over the float slices and of len/16
 	// over the row slices (a nil grad, losses, preds or lse does not count): the
 	// rows processed, rounded down to a multiple of 16.
-	MOVQ    logits_len+32(FP), AX
-	MOVQ    targets_len+56(FP), R13
+	MOVQ    8(R9), AX
+	MOVQ    80(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
-	CMPQ    grad_base+0(FP), $0x00
+	CMPQ    24(R9), $0x00
 	JEQ     isNil24
-	MOVQ    grad_len+8(FP), R13
+	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
@@ -3517,37 +3535,37 @@ isNil24:
 	MOVQ    $0x3333333333333334, R13
 	MULQ    R13
 	MOVQ    DX, CX
-	CMPQ    losses_base+80(FP), $0x00
+	CMPQ    136(R9), $0x00
 	JEQ     isNil25
-	MOVQ    losses_len+88(FP), AX
+	MOVQ    144(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil25:
-	CMPQ    preds_base+112(FP), $0x00
+	CMPQ    168(R9), $0x00
 	JEQ     isNil26
-	MOVQ    preds_len+120(FP), AX
+	MOVQ    176(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil26:
-	CMPQ    lse_base+136(FP), $0x00
+	CMPQ    192(R9), $0x00
 	JEQ     isNil27
-	MOVQ    lse_len+144(FP), AX
+	MOVQ    200(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil27:
-	MOVQ losses_base+80(FP), DX
-	MOVQ acc+104(FP), R8
+	MOVQ 136(R9), DX
+	MOVQ 160(R9), R8
 
-	// The prefetch limit of SI: SI + 4·cap(logits) - 10880, when 4·cap(logits) >=
-	// 4194304, else 0.
+	// The prefetch limit of SI: SI + 4·cap(a.logits) - 10880, when
+	// 4·cap(a.logits) >= 4194304, else 0.
 	XORL R12, R12
-	MOVQ logits_cap+40(FP), AX
+	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, $0x00400000
 	JB   noPrefetch28
@@ -3556,10 +3574,10 @@ isNil27:
 noPrefetch28:
 	MOVQ R12, 13448(SP)
 
-	// The prefetch limit of BX: BX + 4·cap(targets) - 10880, when 4·cap(targets) >=
-	// 4194304, else 0.
+	// The prefetch limit of BX: BX + 4·cap(a.targets) - 10880, when
+	// 4·cap(a.targets) >= 4194304, else 0.
 	XORL R12, R12
-	MOVQ targets_cap+64(FP), AX
+	MOVQ 88(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, $0x00400000
 	JB   noPrefetch29
@@ -3568,10 +3586,10 @@ noPrefetch28:
 noPrefetch29:
 	MOVQ R12, 13456(SP)
 
-	// The prefetch limit of DI: DI + 4·cap(grad) - 10880, when 4·cap(grad) >=
-	// 4194304, else 0.
+	// The prefetch limit of DI: DI + 4·cap(a.out) - 10880, when
+	// 4·cap(a.out) >= 4194304, else 0.
 	XORL R12, R12
-	MOVQ grad_cap+16(FP), AX
+	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, $0x00400000
 	JB   noPrefetch30
@@ -3583,23 +3601,27 @@ noPrefetch30:
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 16 lanes of a frame vector).
-	MOVQ  preds_base+112(FP), R13
-	MOVQ  lse_base+136(FP), R14
+	MOVQ  168(R9), R13
+	MOVQ  192(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
 	JZ    noLse31
 	MOVL  $0x00000001, R12
 
 noLse31:
-	MOVL         z+160(FP), AX
+	MOVL         228(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ32
 	MOVL         $0x00000003, R12
-	VBROADCASTSS z+160(FP), Z0
+	VBROADCASTSS 228(R9), Z0
 	VMOVUPS      Z0, 13376(SP)
 
 noZ32:
 	MOVQ R12, 13440(SP)
+
+	// scale, read by the loops from the frame.
+	VMOVSS 224(R9), X0
+	VMOVSS X0, 13472(SP)
 
 targetsChunk:
 	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
@@ -5926,7 +5948,7 @@ targetsGrad:
 	JNZ   targetsGradZ
 
 targetsGradLoop:
-	VBROADCASTSS scale+72(FP), Z0
+	VBROADCASTSS 13472(SP), Z0
 	VDIVPS       1280(R11), Z0, Z1
 	VMULPS       1344(R11), Z1, Z1
 	VMULPS       640(R11), Z1, Z2
@@ -6056,7 +6078,7 @@ noPrefetch47:
 
 targetsGradZ:
 	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·scale.
-	VBROADCASTSS scale+72(FP), Z0
+	VBROADCASTSS 13472(SP), Z0
 	VDIVPS       1280(R11), Z0, Z1
 	VMULPS       1344(R11), Z1, Z1
 	VMULPS       1536(R11), Z1, Z1
@@ -6189,14 +6211,14 @@ targetsDone:
 	VZEROUPPER
 	RET
 
-// func softmaxAVX512(dst []float32, logits []float32)
+// func softmaxAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·softmaxAVX512(SB), $5712-48
+TEXT ·softmaxAVX512(SB), $5712-8
 	// softmaxGeneric for whole blocks of 16 rows: y[j] = e[j]·(1/s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
-	// SI = logits, DI = dst.
+	// SI = logits, DI = out: the fields of a.
 	// Pass 1a: the columns x[j], m, d[j].
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
@@ -6205,15 +6227,16 @@ TEXT ·softmaxAVX512(SB), $5712-48
 	// the first multiple of 64 bytes of the frame (R11 = the first record):
 	// d[j], then e[j], at 64·j; s at 640.
 	//
-	// Arguments.
-	MOVQ dst_base+0(FP), DI
-	MOVQ logits_base+24(FP), SI
+	// The fields of the record a.
+	MOVQ a+0(FP), BX
+	MOVQ 24(BX), DI
+	MOVQ (BX), SI
 
 	// Blocks: CX = the minimum of len/160 over the float slices and of len/16
 	// over the row slices (a nil grad, losses, preds or lse does not count): the
 	// rows processed, rounded down to a multiple of 16.
-	MOVQ    logits_len+32(FP), AX
-	MOVQ    dst_len+8(FP), R13
+	MOVQ    8(BX), AX
+	MOVQ    32(BX), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	SHRQ    $0x05, AX
@@ -6221,10 +6244,10 @@ TEXT ·softmaxAVX512(SB), $5712-48
 	MULQ    R13
 	MOVQ    DX, CX
 
-	// The prefetch limit of SI: SI + 4·cap(logits) - 10880, when 4·cap(logits) >=
-	// 4194304, else 0.
+	// The prefetch limit of SI: SI + 4·cap(a.logits) - 10880, when
+	// 4·cap(a.logits) >= 4194304, else 0.
 	XORL R12, R12
-	MOVQ logits_cap+40(FP), AX
+	MOVQ 16(BX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, $0x00400000
 	JB   noPrefetch49
@@ -6233,10 +6256,10 @@ TEXT ·softmaxAVX512(SB), $5712-48
 noPrefetch49:
 	MOVQ R12, 5696(SP)
 
-	// The prefetch limit of DI: DI + 4·cap(dst) - 10880, when 4·cap(dst) >=
-	// 4194304, else 0.
+	// The prefetch limit of DI: DI + 4·cap(a.out) - 10880, when
+	// 4·cap(a.out) >= 4194304, else 0.
 	XORL R12, R12
-	MOVQ dst_cap+16(FP), AX
+	MOVQ 40(BX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, $0x00400000
 	JB   noPrefetch50
@@ -6765,14 +6788,14 @@ softmaxDone:
 	VZEROUPPER
 	RET
 
-// func logSoftmaxAVX512(dst []float32, logits []float32)
+// func logSoftmaxAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·logSoftmaxAVX512(SB), $11344-48
+TEXT ·logSoftmaxAVX512(SB), $11344-8
 	// logSoftmaxGeneric for whole blocks of 16 rows: y[j] = d[j] - log32(s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
-	// SI = logits, DI = dst, R13 = this block's e[j] (R11+768).
+	// SI = logits, DI = out: the fields of a; R13 = this block's e[j] (R11+768).
 	// Pass 1a: the columns x[j], m, d[j].
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
@@ -6783,15 +6806,16 @@ TEXT ·logSoftmaxAVX512(SB), $11344-48
 	// d[j] at 64·j; s at 640, then log32(s) at 704; e[j] at 768+64·j (then k·ln2hi
 	// at 768).
 	//
-	// Arguments.
-	MOVQ dst_base+0(FP), DI
-	MOVQ logits_base+24(FP), SI
+	// The fields of the record a.
+	MOVQ a+0(FP), BX
+	MOVQ 24(BX), DI
+	MOVQ (BX), SI
 
 	// Blocks: CX = the minimum of len/160 over the float slices and of len/16
 	// over the row slices (a nil grad, losses, preds or lse does not count): the
 	// rows processed, rounded down to a multiple of 16.
-	MOVQ    logits_len+32(FP), AX
-	MOVQ    dst_len+8(FP), R13
+	MOVQ    8(BX), AX
+	MOVQ    32(BX), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	SHRQ    $0x05, AX
@@ -6799,10 +6823,10 @@ TEXT ·logSoftmaxAVX512(SB), $11344-48
 	MULQ    R13
 	MOVQ    DX, CX
 
-	// The prefetch limit of SI: SI + 4·cap(logits) - 10880, when 4·cap(logits) >=
-	// 4194304, else 0.
+	// The prefetch limit of SI: SI + 4·cap(a.logits) - 10880, when
+	// 4·cap(a.logits) >= 4194304, else 0.
 	XORL R12, R12
-	MOVQ logits_cap+40(FP), AX
+	MOVQ 16(BX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, $0x00400000
 	JB   noPrefetch53
@@ -6811,10 +6835,10 @@ TEXT ·logSoftmaxAVX512(SB), $11344-48
 noPrefetch53:
 	MOVQ R12, 11328(SP)
 
-	// The prefetch limit of DI: DI + 4·cap(dst) - 10880, when 4·cap(dst) >=
-	// 4194304, else 0.
+	// The prefetch limit of DI: DI + 4·cap(a.out) - 10880, when
+	// 4·cap(a.out) >= 4194304, else 0.
 	XORL R12, R12
-	MOVQ dst_cap+16(FP), AX
+	MOVQ 40(BX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, $0x00400000
 	JB   noPrefetch54
@@ -7765,28 +7789,30 @@ logSoftmaxDone:
 	VZEROUPPER
 	RET
 
-// func argmaxAVX512(dst []int32, logits []float32)
+// func argmaxAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV
-TEXT ·argmaxAVX512(SB), NOSPLIT, $0-48
+TEXT ·argmaxAVX512(SB), NOSPLIT, $0-8
 	// argmaxGeneric for whole blocks of 16 rows, one block at a time: the
 	// columns x[j] (transposeIn), their maximum, and seq.Argmax.
 	//
-	// Registers: SI = logits, DI = dst, CX = blocks left (AX, DX and R13 count
-	// them). No frame.
+	// Registers: SI = logits, DI = preds (the fields of a), CX = blocks left
+	// (AX, DX and R13 count them).
+	// No frame.
 	//
-	// Arguments.
-	MOVQ dst_base+0(FP), DI
-	MOVQ logits_base+24(FP), SI
+	// The fields of the record a.
+	MOVQ a+0(FP), BX
+	MOVQ 168(BX), DI
+	MOVQ (BX), SI
 
 	// Blocks: CX = the minimum of len/160 over the float slices and of len/16
 	// over the row slices (a nil grad, losses, preds or lse does not count): the
 	// rows processed, rounded down to a multiple of 16.
-	MOVQ    logits_len+32(FP), AX
+	MOVQ    8(BX), AX
 	SHRQ    $0x05, AX
 	MOVQ    $0x3333333333333334, R13
 	MULQ    R13
 	MOVQ    DX, CX
-	MOVQ    dst_len+8(FP), AX
+	MOVQ    176(BX), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
@@ -7930,18 +7956,18 @@ argmaxDone:
 	VZEROUPPER
 	RET
 
-// func wideLabelsAVX512(grad []float32, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32)
+// func wideLabelsAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·wideLabelsAVX512(SB), $320-164
+TEXT ·wideLabelsAVX512(SB), $328-8
 	// wideLabelsGeneric, one row at a time, the classes in vectors (see the
 	// overview of the wide functions).
 	//
-	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when
-	// nil), CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a
-	// row), R11 = the next row of logits (prefetched), AX = the byte offset of
-	// the classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
-	// the prediction, the next row of the output in pass 2), BX = labels, DX =
-	// losses, R13 = preds (or nil), R14 = lse (or nil).
+	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
+	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 = the
+	// next row of logits (prefetched), AX = the byte offset of the classes of a
+	// step, R12 = scratch (the NaN lanes after pass 1, a label, the prediction,
+	// the next row of the output in pass 2), BX = labels, DX = losses, R13 =
+	// preds (or nil), R14 = lse (or nil).
 	// Vectors: pass 1, m, four maxima, four opmask chains of the ordered lanes;
 	// pass 2, m, the accumulator of s, six constants (wideSchedZ), the registers
 	// of four exponentials; pass 3, q.
@@ -7949,72 +7975,77 @@ TEXT ·wideLabelsAVX512(SB), $320-164
 	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
 	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
 	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
-	// word; 304 the form of the targets; 312 the targets row.
+	// word; 304 the form of the targets; 312 the targets row; 320 scale.
 	//
-	// Arguments; R8 = the rows.
-	MOVQ    c+48(FP), CX
-	MOVQ    logits_base+24(FP), SI
+	// The fields of the record a; R8 = the rows.
+	MOVQ    a+0(FP), R9
+	MOVQ    216(R9), CX
+	MOVQ    (R9), SI
 	TESTQ   CX, CX
 	JLE     wideLabelsDone
 	MOVQ    $0x4000000000000000, R8
-	MOVQ    logits_len+32(FP), AX
+	MOVQ    8(R9), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	MOVQ    grad_base+0(FP), DI
-	MOVQ    labels_base+56(FP), BX
-	MOVQ    losses_len+96(FP), AX
+	MOVQ    24(R9), DI
+	MOVQ    48(R9), BX
+	MOVQ    144(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	MOVQ    labels_len+64(FP), AX
+	MOVQ    56(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	CMPQ    grad_base+0(FP), $0x00
+	CMPQ    24(R9), $0x00
 	JEQ     isNil57
-	MOVQ    grad_len+8(FP), AX
+	MOVQ    32(R9), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
 isNil57:
-	CMPQ    preds_base+112(FP), $0x00
+	CMPQ    168(R9), $0x00
 	JEQ     isNil58
-	MOVQ    preds_len+120(FP), AX
+	MOVQ    176(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
 isNil58:
-	CMPQ    lse_base+136(FP), $0x00
+	CMPQ    192(R9), $0x00
 	JEQ     isNil59
-	MOVQ    lse_len+144(FP), AX
+	MOVQ    200(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
 isNil59:
-	MOVQ losses_base+88(FP), DX
+	MOVQ 136(R9), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 16 lanes of a frame vector).
-	MOVQ  preds_base+112(FP), R13
-	MOVQ  lse_base+136(FP), R14
+	MOVQ  168(R9), R13
+	MOVQ  192(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
 	JZ    noLse60
 	MOVL  $0x00000001, R12
 
 noLse60:
-	MOVL         z+160(FP), AX
+	MOVL         228(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ61
 	MOVL         $0x00000003, R12
-	VBROADCASTSS z+160(FP), Z0
+	VBROADCASTSS 228(R9), Z0
 	VMOVUPS      Z0, 192(SP)
 
 noZ61:
 	MOVQ R12, 296(SP)
+
+	// scale, read by the loops from the frame.
+	VMOVSS 224(R9), X0
+	VMOVSS X0, 320(SP)
 
 	// R9 = 4c, the bytes of a row; the bytes of the whole 16-, 32- and 64-class
 	// steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
@@ -8684,7 +8715,7 @@ noLse91:
 	// scale.
 	TESTQ        DI, DI
 	JZ           noGrad94
-	VBROADCASTSS scale+80(FP), Z4
+	VBROADCASTSS 320(SP), Z4
 	VDIVPS       Z0, Z4, Z0
 	VMULPS       128(SP), Z0, Z0
 	XORL         AX, AX
@@ -8729,7 +8760,7 @@ tail97:
 classesDone98:
 	MOVLQSX (BX)(R10*4), R12
 	VMOVSS  (DI)(R12*4), X0
-	VSUBSS  scale+80(FP), X0, X0
+	VSUBSS  320(SP), X0, X0
 	VMOVSS  X0, (DI)(R12*4)
 
 noGrad94:
@@ -8747,22 +8778,22 @@ wideLabelsDone:
 	VZEROUPPER
 	RET
 
-// func wideTargetsAVX512(grad []float32, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep float32, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32)
+// func wideTargetsAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·wideTargetsAVX512(SB), $320-220
+TEXT ·wideTargetsAVX512(SB), $336-8
 	// wideTargetsGeneric, one row at a time, the classes in vectors (see the
 	// overview of the wide functions). The effective targets a[j] (targetRow.at)
 	// take one of six forms, each with its own loops of passes 2 and 3: dense
 	// targets or the one-hot rows of labels, plain, staged, or staged with class
 	// weights.
 	//
-	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when
-	// nil), CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a
-	// row), R11 = the next row of logits (prefetched), AX = the byte offset of
-	// the classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
-	// the prediction, the next row of the output in pass 2); DX = losses, R13 =
-	// preds (or nil), R14 = lse (or nil), BX = weights (staged with weights),
-	// R12 = the targets row in passes 2 and 3.
+	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
+	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 = the
+	// next row of logits (prefetched), AX = the byte offset of the classes of a
+	// step, R12 = scratch (the NaN lanes after pass 1, a label, the prediction,
+	// the next row of the output in pass 2); DX = losses, R13 = preds (or nil),
+	// R14 = lse (or nil), BX = weights (staged with weights), R12 = the targets
+	// row in passes 2 and 3.
 	// Vectors: keep, uni, the label, six constants (wideSchedZ), throughout;
 	// pass 2, m, the accumulators of s, T and D, the class indices (from
 	// labels), the registers of one exponential; pass 3, qt, scale, the class
@@ -8771,52 +8802,56 @@ TEXT ·wideTargetsAVX512(SB), $320-220
 	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
 	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
 	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
-	// word; 304 the form of the targets; 312 the targets row.
+	// word; 304 the form of the targets; 312 the targets row; 320 scale; 328 the
+	// base of labels.
 	//
-	// Arguments; R8 = the rows; the form of the targets.
-	MOVQ    c+48(FP), CX
-	MOVQ    logits_base+24(FP), SI
+	// The fields of the record a; R8 = the rows.
+	MOVQ    a+0(FP), R9
+	MOVQ    216(R9), CX
+	MOVQ    (R9), SI
 	TESTQ   CX, CX
 	JLE     wideTargetsDone
 	MOVQ    $0x4000000000000000, R8
-	MOVQ    logits_len+32(FP), AX
+	MOVQ    8(R9), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	MOVQ    grad_base+0(FP), DI
-	MOVQ    losses_len+152(FP), AX
+
+	// The form of the targets.
+	MOVQ    24(R9), DI
+	MOVQ    144(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	CMPQ    grad_base+0(FP), $0x00
+	CMPQ    24(R9), $0x00
 	JEQ     isNil57
-	MOVQ    grad_len+8(FP), AX
+	MOVQ    32(R9), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
 isNil57:
-	CMPQ    preds_base+168(FP), $0x00
+	CMPQ    168(R9), $0x00
 	JEQ     isNil58
-	MOVQ    preds_len+176(FP), AX
+	MOVQ    176(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
 isNil58:
-	CMPQ    lse_base+192(FP), $0x00
+	CMPQ    192(R9), $0x00
 	JEQ     isNil59
-	MOVQ    lse_len+200(FP), AX
+	MOVQ    200(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
 isNil59:
 	XORL    R12, R12
-	MOVQ    targets_base+56(FP), AX
+	MOVQ    72(R9), AX
 	MOVQ    AX, 312(SP)
 	TESTQ   AX, AX
 	JZ      fromLabels60
-	MOVQ    targets_len+64(FP), AX
+	MOVQ    80(R9), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
@@ -8825,50 +8860,56 @@ isNil59:
 
 fromLabels60:
 	MOVL    $0x00000001, R12
-	MOVQ    labels_len+88(FP), AX
+	MOVQ    56(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
 formDone61:
-	MOVQ    weights_base+104(FP), BX
-	MOVBQZX staged+136(FP), AX
+	MOVQ    96(R9), BX
+	MOVBQZX 128(R9), AX
 	TESTB   AL, AL
 	JZ      notStaged62
 	ORL     $0x00000002, R12
 	TESTQ   BX, BX
 	JZ      notStaged62
 	ORL     $0x00000004, R12
-	MOVQ    weights_len+112(FP), AX
+	MOVQ    104(R9), AX
 	CMPQ    AX, CX
 	JGE     notStaged62
 	XORL    R8, R8
 
 notStaged62:
 	MOVQ         R12, 304(SP)
-	VBROADCASTSS keep+128(FP), Z0
-	VBROADCASTSS uni+132(FP), Z1
-	MOVQ         losses_base+144(FP), DX
+	VBROADCASTSS 120(R9), Z0
+	VBROADCASTSS 124(R9), Z1
+	MOVQ         136(R9), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 16 lanes of a frame vector).
-	MOVQ  preds_base+168(FP), R13
-	MOVQ  lse_base+192(FP), R14
+	MOVQ  168(R9), R13
+	MOVQ  192(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
 	JZ    noLse63
 	MOVL  $0x00000001, R12
 
 noLse63:
-	MOVL         z+216(FP), AX
+	MOVL         228(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ64
 	MOVL         $0x00000003, R12
-	VBROADCASTSS z+216(FP), Z2
+	VBROADCASTSS 228(R9), Z2
 	VMOVUPS      Z2, 192(SP)
 
 noZ64:
 	MOVQ R12, 296(SP)
+
+	// scale and the base of labels, read by the loops from the frame.
+	VMOVSS 224(R9), X2
+	VMOVSS X2, 320(SP)
+	MOVQ   48(R9), AX
+	MOVQ   AX, 328(SP)
 
 	// R9 = 4c, the bytes of a row; the bytes of the whole 16-, 32- and 64-class
 	// steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
@@ -9084,7 +9125,7 @@ noPreds73:
 	// The label in every lane (targets from labels).
 	TESTB        $0x01, 304(SP)
 	JZ           noLabel82
-	MOVQ         labels_base+80(FP), R12
+	MOVQ         328(SP), R12
 	VMOVD        (R12)(R10*4), X2
 	VPBROADCASTD X2, Z3
 
@@ -10279,7 +10320,7 @@ noLse132:
 	// a[j]·scale (seq.TargetGrad). One loop per form of the targets.
 	TESTQ        DI, DI
 	JZ           rowDone135
-	VBROADCASTSS scale+140(FP), Z8
+	VBROADCASTSS 320(SP), Z8
 	VDIVPS       Z2, Z8, Z2
 	VMULPS       Z7, Z2, Z2
 	VMULPS       128(SP), Z2, Z2
@@ -10676,37 +10717,38 @@ wideTargetsDone:
 	VZEROUPPER
 	RET
 
-// func wideSoftmaxAVX512(dst []float32, logits []float32, c int)
+// func wideSoftmaxAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·wideSoftmaxAVX512(SB), $320-56
+TEXT ·wideSoftmaxAVX512(SB), $320-8
 	// wideSoftmaxGeneric (softmaxRowC), one row at a time, the classes in
 	// vectors: m (pass 1), e[j] stored to y and s (pass 2), r = 1/s, y[j] =
 	// y[j]·r (pass 3).
 	//
-	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when
-	// nil), CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a
-	// row), R11 = the next row of logits (prefetched), AX = the byte offset of
-	// the classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
-	// the prediction, the next row of the output in pass 2).
+	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
+	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 = the
+	// next row of logits (prefetched), AX = the byte offset of the classes of a
+	// step, R12 = scratch (the NaN lanes after pass 1, a label, the prediction,
+	// the next row of the output in pass 2).
 	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 d[l]; 128 f (the z-loss
 	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
 	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
 	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
 	// word; 304 the form of the targets; 312 the targets row.
 	//
-	// Arguments; R8 = the rows.
-	MOVQ    c+48(FP), CX
-	MOVQ    logits_base+24(FP), SI
+	// The fields of the record a; R8 = the rows.
+	MOVQ    a+0(FP), BX
+	MOVQ    216(BX), CX
+	MOVQ    (BX), SI
 	TESTQ   CX, CX
 	JLE     wideSoftmaxDone
 	MOVQ    $0x4000000000000000, R8
-	MOVQ    logits_len+32(FP), AX
+	MOVQ    8(BX), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	MOVQ    dst_base+0(FP), DI
-	MOVQ    dst_len+8(FP), AX
+	MOVQ    24(BX), DI
+	MOVQ    32(BX), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
@@ -11093,37 +11135,38 @@ wideSoftmaxDone:
 	VZEROUPPER
 	RET
 
-// func wideLogSoftmaxAVX512(dst []float32, logits []float32, c int)
+// func wideLogSoftmaxAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·wideLogSoftmaxAVX512(SB), $320-56
+TEXT ·wideLogSoftmaxAVX512(SB), $320-8
 	// wideLogSoftmaxGeneric (logSoftmaxRowC), one row at a time, the classes in
 	// vectors: m (pass 1), s (pass 2), ls = log32(s), y[j] = (x[j] - m) - ls
 	// (pass 3).
 	//
-	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when
-	// nil), CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a
-	// row), R11 = the next row of logits (prefetched), AX = the byte offset of
-	// the classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
-	// the prediction, the next row of the output in pass 2).
+	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
+	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 = the
+	// next row of logits (prefetched), AX = the byte offset of the classes of a
+	// step, R12 = scratch (the NaN lanes after pass 1, a label, the prediction,
+	// the next row of the output in pass 2).
 	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 d[l]; 128 f (the z-loss
 	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
 	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
 	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
 	// word; 304 the form of the targets; 312 the targets row.
 	//
-	// Arguments; R8 = the rows.
-	MOVQ    c+48(FP), CX
-	MOVQ    logits_base+24(FP), SI
+	// The fields of the record a; R8 = the rows.
+	MOVQ    a+0(FP), BX
+	MOVQ    216(BX), CX
+	MOVQ    (BX), SI
 	TESTQ   CX, CX
 	JLE     wideLogSoftmaxDone
 	MOVQ    $0x4000000000000000, R8
-	MOVQ    logits_len+32(FP), AX
+	MOVQ    8(BX), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	MOVQ    dst_base+0(FP), DI
-	MOVQ    dst_len+8(FP), AX
+	MOVQ    24(BX), DI
+	MOVQ    32(BX), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
@@ -11539,38 +11582,39 @@ wideLogSoftmaxDone:
 	VZEROUPPER
 	RET
 
-// func wideArgmaxAVX512(dst []int32, logits []float32, c int)
+// func wideArgmaxAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV
-TEXT ·wideArgmaxAVX512(SB), $320-56
+TEXT ·wideArgmaxAVX512(SB), $320-8
 	// wideArgmaxGeneric (argmaxRow), one row at a time: m and the NaN lanes
 	// (pass 1), then the scan for the first NaN or the first maximum.
 	//
-	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when
-	// nil), CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a
-	// row), R11 = the next row of logits (prefetched), AX = the byte offset of
-	// the classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
-	// the prediction, the next row of the output in pass 2); DI = dst.
+	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
+	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 = the
+	// next row of logits (prefetched), AX = the byte offset of the classes of a
+	// step, R12 = scratch (the NaN lanes after pass 1, a label, the prediction,
+	// the next row of the output in pass 2); R13 = preds.
 	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 d[l]; 128 f (the z-loss
 	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
 	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
 	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
 	// word; 304 the form of the targets; 312 the targets row.
 	//
-	// Arguments; R8 = the rows.
-	MOVQ    c+48(FP), CX
-	MOVQ    logits_base+24(FP), SI
+	// The fields of the record a; R8 = the rows.
+	MOVQ    a+0(FP), BX
+	MOVQ    216(BX), CX
+	MOVQ    (BX), SI
 	TESTQ   CX, CX
 	JLE     wideArgmaxDone
 	MOVQ    $0x4000000000000000, R8
-	MOVQ    logits_len+32(FP), AX
+	MOVQ    8(BX), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	MOVQ    dst_len+8(FP), AX
+	MOVQ    176(BX), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	MOVQ    dst_base+0(FP), R13
+	MOVQ    168(BX), R13
 	XORL    DI, DI
 
 	// R9 = 4c, the bytes of a row; the bytes of the whole 16-, 32- and 64-class
@@ -11695,7 +11739,7 @@ oneChain63:
 	XORL          $0x0000ffff, R12
 	VMOVUPS       Z0, (SP)
 
-	// dst[i] = argmaxRow(x).
+	// preds[i] = argmaxRow(x).
 	TESTL R12, R12
 	JZ    scanEq67
 	XORL  AX, AX
@@ -11772,16 +11816,16 @@ wideArgmaxDone:
 	VZEROUPPER
 	RET
 
-// func xentLabelsAVX2(grad []float32, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+// func xentLabelsAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·xentLabelsAVX2(SB), $3944-164
+TEXT ·xentLabelsAVX2(SB), $3952-8
 	// xentLabelsGeneric for whole blocks of 8 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
-	// SI = logits, DI = grad (nil: loss only), BX = labels, DX = losses (or nil),
-	// R8 = acc, R12 = the labels of this chunk, AX = a label, R13 = preds (or
-	// nil), R14 = lse (or nil).
+	// SI = logits, DI = out (the gradient; nil: loss only), BX = labels, DX =
+	// losses (or nil), R8 = acc, R12 = the labels of this chunk, AX = a label,
+	// R13 = preds (or nil), R14 = lse (or nil): the fields of a.
 	// Pass 1a: the columns x[j], m, x[l] and d[l], d[j]; with preds, p and the
 	//         masks of argmax10; when lse is computed, the sums and masks of all.
 	// Pass 1b: the constants kept in registers, then the registers of the
@@ -11794,20 +11838,22 @@ TEXT ·xentLabelsAVX2(SB), $3944-164
 	// the first multiple of 64 bytes of the frame (R11 = the first record):
 	// d[j], then e[j], at 32·j; s at 320; d[l] at 352; k·ln2hi at 384; m, then f,
 	// at 416; all, then lse, at 448 (m, all, lse and f only when lse is computed).
-	// After the records: z in every lane at 3904, the flag word at 3936.
+	// After the records: z in every lane at 3904, the flag word at 3936, scale
+	// at 3944.
 	//
-	// Arguments.
-	MOVQ grad_base+0(FP), DI
-	MOVQ logits_base+24(FP), SI
-	MOVQ labels_base+48(FP), BX
+	// The fields of the record a.
+	MOVQ a+0(FP), R9
+	MOVQ 24(R9), DI
+	MOVQ (R9), SI
+	MOVQ 48(R9), BX
 
 	// Blocks: CX = the minimum of len/80 over the float slices and of len/8
 	// over the row slices (a nil grad, losses, preds or lse does not count): the
 	// rows processed, rounded down to a multiple of 8.
-	MOVQ    logits_len+32(FP), AX
-	CMPQ    grad_base+0(FP), $0x00
+	MOVQ    8(R9), AX
+	CMPQ    24(R9), $0x00
 	JEQ     isNil57
-	MOVQ    grad_len+8(FP), R13
+	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
@@ -11816,57 +11862,61 @@ isNil57:
 	MOVQ    $0x3333333333333334, R13
 	MULQ    R13
 	MOVQ    DX, CX
-	MOVQ    labels_len+56(FP), AX
+	MOVQ    56(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
-	CMPQ    losses_base+80(FP), $0x00
+	CMPQ    136(R9), $0x00
 	JEQ     isNil58
-	MOVQ    losses_len+88(FP), AX
+	MOVQ    144(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil58:
-	CMPQ    preds_base+112(FP), $0x00
+	CMPQ    168(R9), $0x00
 	JEQ     isNil59
-	MOVQ    preds_len+120(FP), AX
+	MOVQ    176(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil59:
-	CMPQ    lse_base+136(FP), $0x00
+	CMPQ    192(R9), $0x00
 	JEQ     isNil60
-	MOVQ    lse_len+144(FP), AX
+	MOVQ    200(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil60:
-	MOVQ losses_base+80(FP), DX
-	MOVQ acc+104(FP), R8
+	MOVQ 136(R9), DX
+	MOVQ 160(R9), R8
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 8 lanes of a frame vector).
-	MOVQ  preds_base+112(FP), R13
-	MOVQ  lse_base+136(FP), R14
+	MOVQ  168(R9), R13
+	MOVQ  192(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
 	JZ    noLse61
 	MOVL  $0x00000001, R12
 
 noLse61:
-	MOVL         z+160(FP), AX
+	MOVL         228(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ62
 	MOVL         $0x00000003, R12
-	VBROADCASTSS z+160(FP), Y0
+	VBROADCASTSS 228(R9), Y0
 	VMOVUPS      Y0, 3904(SP)
 
 noZ62:
 	MOVQ R12, 3936(SP)
+
+	// scale, read by the loops from the frame.
+	VMOVSS 224(R9), X0
+	VMOVSS X0, 3944(SP)
 
 labelsChunk:
 	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
@@ -14031,7 +14081,7 @@ labelsGrad:
 	JNZ   labelsGradZ
 
 labelsGradLoop:
-	VBROADCASTSS scale+72(FP), Y0
+	VBROADCASTSS 3944(SP), Y0
 	VDIVPS       320(R11), Y0, Y1
 
 	// g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]
@@ -14144,7 +14194,7 @@ labelsGradLoop:
 
 labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
-	VBROADCASTSS scale+72(FP), Y0
+	VBROADCASTSS 3944(SP), Y0
 	VDIVPS       320(R11), Y0, Y1
 	VMULPS       416(R11), Y1, Y1
 
@@ -14260,16 +14310,16 @@ labelsDone:
 	VZEROUPPER
 	RET
 
-// func xentTargetsAVX2(grad []float32, logits []float32, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+// func xentTargetsAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·xentTargetsAVX2(SB), $6760-164
+TEXT ·xentTargetsAVX2(SB), $6768-8
 	// xentTargetsGeneric for whole blocks of 8 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
-	// SI = logits, DI = grad (nil: loss only), BX = targets, DX = losses (or
-	// nil), R8 = acc, R12 = this block's d[j] and e[j] (R11+320), R13 = preds
-	// (or nil), R14 = lse (or nil).
+	// SI = logits, DI = out (the gradient; nil: loss only), BX = targets, DX =
+	// losses (or nil), R8 = acc, R13 = preds (or nil), R14 = lse (or nil): the
+	// fields of a; R12 = this block's d[j] and e[j] (R11+320).
 	// Pass 1a: the columns t[j] and T; the columns x[j], m (with preds, p and
 	//         the masks of argmax10; when lse is computed, the sums and masks of
 	//         all), d[j], td[j] and D.
@@ -14283,24 +14333,26 @@ TEXT ·xentTargetsAVX2(SB), $6760-164
 	// the first multiple of 64 bytes of the frame (R11 = the first record):
 	// t[j] at 32·j; d[j], then e[j], at 320+32·j; s at 640; T at 672; D at 704;
 	// k·ln2hi at 736; m, then f, at 768; all, then lse, at 800 (m, all, lse and f
-	// only when lse is computed). After the records: z in every lane at 6720, the
-	// flag word at 6752.
+	// only when lse is computed).
+	// After the records: z in every lane at 6720, the flag word at 6752, scale
+	// at 6760.
 	//
-	// Arguments.
-	MOVQ grad_base+0(FP), DI
-	MOVQ logits_base+24(FP), SI
-	MOVQ targets_base+48(FP), BX
+	// The fields of the record a.
+	MOVQ a+0(FP), R9
+	MOVQ 24(R9), DI
+	MOVQ (R9), SI
+	MOVQ 72(R9), BX
 
 	// Blocks: CX = the minimum of len/80 over the float slices and of len/8
 	// over the row slices (a nil grad, losses, preds or lse does not count): the
 	// rows processed, rounded down to a multiple of 8.
-	MOVQ    logits_len+32(FP), AX
-	MOVQ    targets_len+56(FP), R13
+	MOVQ    8(R9), AX
+	MOVQ    80(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
-	CMPQ    grad_base+0(FP), $0x00
+	CMPQ    24(R9), $0x00
 	JEQ     isNil75
-	MOVQ    grad_len+8(FP), R13
+	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
@@ -14309,53 +14361,57 @@ isNil75:
 	MOVQ    $0x3333333333333334, R13
 	MULQ    R13
 	MOVQ    DX, CX
-	CMPQ    losses_base+80(FP), $0x00
+	CMPQ    136(R9), $0x00
 	JEQ     isNil76
-	MOVQ    losses_len+88(FP), AX
+	MOVQ    144(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil76:
-	CMPQ    preds_base+112(FP), $0x00
+	CMPQ    168(R9), $0x00
 	JEQ     isNil77
-	MOVQ    preds_len+120(FP), AX
+	MOVQ    176(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil77:
-	CMPQ    lse_base+136(FP), $0x00
+	CMPQ    192(R9), $0x00
 	JEQ     isNil78
-	MOVQ    lse_len+144(FP), AX
+	MOVQ    200(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil78:
-	MOVQ losses_base+80(FP), DX
-	MOVQ acc+104(FP), R8
+	MOVQ 136(R9), DX
+	MOVQ 160(R9), R8
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 8 lanes of a frame vector).
-	MOVQ  preds_base+112(FP), R13
-	MOVQ  lse_base+136(FP), R14
+	MOVQ  168(R9), R13
+	MOVQ  192(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
 	JZ    noLse79
 	MOVL  $0x00000001, R12
 
 noLse79:
-	MOVL         z+160(FP), AX
+	MOVL         228(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ80
 	MOVL         $0x00000003, R12
-	VBROADCASTSS z+160(FP), Y0
+	VBROADCASTSS 228(R9), Y0
 	VMOVUPS      Y0, 6720(SP)
 
 noZ80:
 	MOVQ R12, 6752(SP)
+
+	// scale, read by the loops from the frame.
+	VMOVSS 224(R9), X0
+	VMOVSS X0, 6760(SP)
 
 targetsChunk:
 	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
@@ -16656,7 +16712,7 @@ targetsGrad:
 	JNZ   targetsGradZ
 
 targetsGradLoop:
-	VBROADCASTSS scale+72(FP), Y0
+	VBROADCASTSS 6760(SP), Y0
 	VDIVPS       640(R11), Y0, Y1
 	VMULPS       672(R11), Y1, Y1
 	VMULPS       320(R11), Y1, Y2
@@ -16743,7 +16799,7 @@ targetsGradLoop:
 
 targetsGradZ:
 	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·scale.
-	VBROADCASTSS scale+72(FP), Y0
+	VBROADCASTSS 6760(SP), Y0
 	VDIVPS       640(R11), Y0, Y1
 	VMULPS       672(R11), Y1, Y1
 	VMULPS       768(R11), Y1, Y1
@@ -16833,14 +16889,14 @@ targetsDone:
 	VZEROUPPER
 	RET
 
-// func softmaxAVX2(dst []float32, logits []float32)
+// func softmaxAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·softmaxAVX2(SB), $2880-48
+TEXT ·softmaxAVX2(SB), $2880-8
 	// softmaxGeneric for whole blocks of 8 rows: y[j] = e[j]·(1/s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
-	// SI = logits, DI = dst.
+	// SI = logits, DI = out: the fields of a.
 	// Pass 1a: the columns x[j], m, d[j].
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
@@ -16849,15 +16905,16 @@ TEXT ·softmaxAVX2(SB), $2880-48
 	// the first multiple of 64 bytes of the frame (R11 = the first record):
 	// d[j], then e[j], at 32·j; s at 320.
 	//
-	// Arguments.
-	MOVQ dst_base+0(FP), DI
-	MOVQ logits_base+24(FP), SI
+	// The fields of the record a.
+	MOVQ a+0(FP), CX
+	MOVQ 24(CX), DI
+	MOVQ (CX), SI
 
 	// Blocks: CX = the minimum of len/80 over the float slices and of len/8
 	// over the row slices (a nil grad, losses, preds or lse does not count): the
 	// rows processed, rounded down to a multiple of 8.
-	MOVQ    logits_len+32(FP), AX
-	MOVQ    dst_len+8(FP), R13
+	MOVQ    8(CX), AX
+	MOVQ    32(CX), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	SHRQ    $0x04, AX
@@ -17343,14 +17400,14 @@ softmaxDone:
 	VZEROUPPER
 	RET
 
-// func logSoftmaxAVX2(dst []float32, logits []float32)
+// func logSoftmaxAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·logSoftmaxAVX2(SB), $5696-48
+TEXT ·logSoftmaxAVX2(SB), $5696-8
 	// logSoftmaxGeneric for whole blocks of 8 rows: y[j] = d[j] - log32(s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
-	// SI = logits, DI = dst, R13 = this block's e[j] (R11+384).
+	// SI = logits, DI = out: the fields of a; R13 = this block's e[j] (R11+384).
 	// Pass 1a: the columns x[j], m, d[j].
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
@@ -17361,15 +17418,16 @@ TEXT ·logSoftmaxAVX2(SB), $5696-48
 	// d[j] at 32·j; s at 320, then log32(s) at 352; e[j] at 384+32·j (then k·ln2hi
 	// at 384).
 	//
-	// Arguments.
-	MOVQ dst_base+0(FP), DI
-	MOVQ logits_base+24(FP), SI
+	// The fields of the record a.
+	MOVQ a+0(FP), CX
+	MOVQ 24(CX), DI
+	MOVQ (CX), SI
 
 	// Blocks: CX = the minimum of len/80 over the float slices and of len/8
 	// over the row slices (a nil grad, losses, preds or lse does not count): the
 	// rows processed, rounded down to a multiple of 8.
-	MOVQ    logits_len+32(FP), AX
-	MOVQ    dst_len+8(FP), R13
+	MOVQ    8(CX), AX
+	MOVQ    32(CX), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	SHRQ    $0x04, AX
@@ -18277,28 +18335,30 @@ logSoftmaxDone:
 	VZEROUPPER
 	RET
 
-// func argmaxAVX2(dst []int32, logits []float32)
+// func argmaxAVX2(a *blockArgs)
 // Requires: AVX, CMOV
-TEXT ·argmaxAVX2(SB), NOSPLIT, $0-48
+TEXT ·argmaxAVX2(SB), NOSPLIT, $0-8
 	// argmaxGeneric for whole blocks of 8 rows, one block at a time: the
 	// columns x[j] (transposeIn), their maximum, and seq.Argmax.
 	//
-	// Registers: SI = logits, DI = dst, CX = blocks left (AX, DX and R13 count
-	// them). No frame.
+	// Registers: SI = logits, DI = preds (the fields of a), CX = blocks left
+	// (AX, DX and R13 count them).
+	// No frame.
 	//
-	// Arguments.
-	MOVQ dst_base+0(FP), DI
-	MOVQ logits_base+24(FP), SI
+	// The fields of the record a.
+	MOVQ a+0(FP), BX
+	MOVQ 168(BX), DI
+	MOVQ (BX), SI
 
 	// Blocks: CX = the minimum of len/80 over the float slices and of len/8
 	// over the row slices (a nil grad, losses, preds or lse does not count): the
 	// rows processed, rounded down to a multiple of 8.
-	MOVQ    logits_len+32(FP), AX
+	MOVQ    8(BX), AX
 	SHRQ    $0x04, AX
 	MOVQ    $0x3333333333333334, R13
 	MULQ    R13
 	MOVQ    DX, CX
-	MOVQ    dst_len+8(FP), AX
+	MOVQ    176(BX), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
@@ -18418,17 +18478,17 @@ argmaxDone:
 	VZEROUPPER
 	RET
 
-// func wideLabelsAVX2(grad []float32, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32)
+// func wideLabelsAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideLabelsAVX2(SB), $504-164
+TEXT ·wideLabelsAVX2(SB), $512-8
 	// wideLabelsGeneric, one row at a time, the classes in vectors (see the
 	// overview of the wide functions).
 	//
-	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when nil), CX =
-	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 =
-	// the bytes of the whole 32-class steps, AX = the byte offset of the classes
-	// of a step, R12 = scratch (the NaN lanes after pass 1, a label, the
-	// prediction), BX = labels, DX = losses, R13 = preds (or nil), R14 = lse
+	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
+	// CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row),
+	// R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
+	// classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
+	// the prediction), BX = labels, DX = losses, R13 = preds (or nil), R14 = lse
 	// (or nil). Pass 1: m, the maxima and NaN lanes; pass 2: m, the
 	// accumulators of s, the registers of two exponentials; pass 3: q.
 	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
@@ -18440,72 +18500,77 @@ TEXT ·wideLabelsAVX2(SB), $504-164
 	// targets; 392 the targets row; 400 safeRows (the rows whose masked accesses
 	// stay inside the slices); 408 scratch; 416, 424, 432 the classes of the masked
 	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
-	// mod 16 weights, then +0.
+	// mod 16 weights, then +0; 504 scale.
 	//
-	// Arguments; R8 = the rows.
-	MOVQ    c+48(FP), CX
-	MOVQ    logits_base+24(FP), SI
+	// The fields of the record a; R8 = the rows.
+	MOVQ    a+0(FP), R9
+	MOVQ    216(R9), CX
+	MOVQ    (R9), SI
 	TESTQ   CX, CX
 	JLE     wideLabelsDone
 	MOVQ    $0x4000000000000000, R8
-	MOVQ    logits_len+32(FP), AX
+	MOVQ    8(R9), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	MOVQ    grad_base+0(FP), DI
-	MOVQ    labels_base+56(FP), BX
-	MOVQ    losses_len+96(FP), AX
+	MOVQ    24(R9), DI
+	MOVQ    48(R9), BX
+	MOVQ    144(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	MOVQ    labels_len+64(FP), AX
+	MOVQ    56(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	CMPQ    grad_base+0(FP), $0x00
+	CMPQ    24(R9), $0x00
 	JEQ     isNil93
-	MOVQ    grad_len+8(FP), AX
+	MOVQ    32(R9), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
 isNil93:
-	CMPQ    preds_base+112(FP), $0x00
+	CMPQ    168(R9), $0x00
 	JEQ     isNil94
-	MOVQ    preds_len+120(FP), AX
+	MOVQ    176(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
 isNil94:
-	CMPQ    lse_base+136(FP), $0x00
+	CMPQ    192(R9), $0x00
 	JEQ     isNil95
-	MOVQ    lse_len+144(FP), AX
+	MOVQ    200(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
 isNil95:
-	MOVQ losses_base+88(FP), DX
+	MOVQ 136(R9), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 8 lanes of a frame vector).
-	MOVQ  preds_base+112(FP), R13
-	MOVQ  lse_base+136(FP), R14
+	MOVQ  168(R9), R13
+	MOVQ  192(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
 	JZ    noLse96
 	MOVL  $0x00000001, R12
 
 noLse96:
-	MOVL         z+160(FP), AX
+	MOVL         228(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ97
 	MOVL         $0x00000003, R12
-	VBROADCASTSS z+160(FP), Y0
+	VBROADCASTSS 228(R9), Y0
 	VMOVUPS      Y0, 224(SP)
 
 noZ97:
 	MOVQ R12, 376(SP)
+
+	// scale, read by the loops from the frame.
+	VMOVSS 224(R9), X0
+	VMOVSS X0, 504(SP)
 
 	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
 	// 32-class steps; the bytes of the whole 16-class steps and of the whole
@@ -19691,7 +19756,7 @@ noLse154:
 	// scale.
 	TESTQ        DI, DI
 	JZ           noGrad157
-	VBROADCASTSS scale+80(FP), Y1
+	VBROADCASTSS 504(SP), Y1
 	VDIVPS       Y0, Y1, Y0
 	VMULPS       192(SP), Y0, Y0
 	XORL         AX, AX
@@ -19877,7 +19942,7 @@ maskedStored171:
 classesDone161:
 	MOVLQSX (BX)(R10*4), R12
 	VMOVSS  (DI)(R12*4), X0
-	VSUBSS  scale+80(FP), X0, X0
+	VSUBSS  504(SP), X0, X0
 	VMOVSS  X0, (DI)(R12*4)
 
 noGrad157:
@@ -19895,20 +19960,20 @@ wideLabelsDone:
 	VZEROUPPER
 	RET
 
-// func wideTargetsAVX2(grad []float32, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep float32, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32)
+// func wideTargetsAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideTargetsAVX2(SB), $504-220
+TEXT ·wideTargetsAVX2(SB), $520-8
 	// wideTargetsGeneric, one row at a time, the classes in vectors (see the
 	// overview of the wide functions). The effective targets a[j] (targetRow.at)
 	// take one of six forms, each with its own loops of passes 2 and 3: dense
 	// targets or the one-hot rows of labels, plain, staged, or staged with
 	// class weights.
 	//
-	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when nil), CX =
-	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 =
-	// the bytes of the whole 32-class steps, AX = the byte offset of the classes
-	// of a step, R12 = scratch (the NaN lanes after pass 1, a label, the
-	// prediction); DX = losses, R13 = preds (or nil), R14 = lse (or nil), BX =
+	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
+	// CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row),
+	// R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
+	// classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
+	// the prediction); DX = losses, R13 = preds (or nil), R14 = lse (or nil), BX =
 	// weights (staged with weights), R12 = the targets row in passes 2 and 3.
 	// Pass 2: m, the accumulators of s, T and D, the class indices (from
 	// labels), the registers of one exponential; pass 3: qt, scale, the class
@@ -19922,52 +19987,55 @@ TEXT ·wideTargetsAVX2(SB), $504-220
 	// targets; 392 the targets row; 400 safeRows (the rows whose masked accesses
 	// stay inside the slices); 408 scratch; 416, 424, 432 the classes of the masked
 	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
-	// mod 16 weights, then +0.
+	// mod 16 weights, then +0; 504 scale; 512 the base of labels.
 	//
-	// Arguments; R8 = the rows; the form of the targets.
-	MOVQ    c+48(FP), CX
-	MOVQ    logits_base+24(FP), SI
+	// The fields of the record a; R8 = the rows.
+	MOVQ    a+0(FP), R9
+	MOVQ    216(R9), CX
+	MOVQ    (R9), SI
 	TESTQ   CX, CX
 	JLE     wideTargetsDone
 	MOVQ    $0x4000000000000000, R8
-	MOVQ    logits_len+32(FP), AX
+	MOVQ    8(R9), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	MOVQ    grad_base+0(FP), DI
-	MOVQ    losses_len+152(FP), AX
+
+	// The form of the targets.
+	MOVQ    24(R9), DI
+	MOVQ    144(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	CMPQ    grad_base+0(FP), $0x00
+	CMPQ    24(R9), $0x00
 	JEQ     isNil173
-	MOVQ    grad_len+8(FP), AX
+	MOVQ    32(R9), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
 isNil173:
-	CMPQ    preds_base+168(FP), $0x00
+	CMPQ    168(R9), $0x00
 	JEQ     isNil174
-	MOVQ    preds_len+176(FP), AX
+	MOVQ    176(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
 isNil174:
-	CMPQ    lse_base+192(FP), $0x00
+	CMPQ    192(R9), $0x00
 	JEQ     isNil175
-	MOVQ    lse_len+200(FP), AX
+	MOVQ    200(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
 isNil175:
 	XORL    R12, R12
-	MOVQ    targets_base+56(FP), AX
+	MOVQ    72(R9), AX
 	MOVQ    AX, 392(SP)
 	TESTQ   AX, AX
 	JZ      fromLabels176
-	MOVQ    targets_len+64(FP), AX
+	MOVQ    80(R9), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
@@ -19976,29 +20044,29 @@ isNil175:
 
 fromLabels176:
 	MOVL    $0x00000001, R12
-	MOVQ    labels_len+88(FP), AX
+	MOVQ    56(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
 formDone177:
-	MOVQ    weights_base+104(FP), BX
-	MOVBQZX staged+136(FP), AX
+	MOVQ    96(R9), BX
+	MOVBQZX 128(R9), AX
 	TESTB   AL, AL
 	JZ      notStaged178
 	ORL     $0x00000002, R12
 	TESTQ   BX, BX
 	JZ      notStaged178
 	ORL     $0x00000004, R12
-	MOVQ    weights_len+112(FP), AX
+	MOVQ    104(R9), AX
 	CMPQ    AX, CX
 	JGE     notStaged178
 	XORL    R8, R8
 
 notStaged178:
 	MOVQ         R12, 384(SP)
-	VBROADCASTSS keep+128(FP), Y0
+	VBROADCASTSS 120(R9), Y0
 	VMOVUPS      Y0, 288(SP)
-	VBROADCASTSS uni+132(FP), Y0
+	VBROADCASTSS 124(R9), Y0
 	VMOVUPS      Y0, 320(SP)
 
 	// wtail = the last c mod 16 weights (when there are weights), +0 after them:
@@ -20025,28 +20093,34 @@ wtail180:
 	JMP    wtail180
 
 wtailDone179:
-	MOVQ losses_base+144(FP), DX
+	MOVQ 136(R9), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 8 lanes of a frame vector).
-	MOVQ  preds_base+168(FP), R13
-	MOVQ  lse_base+192(FP), R14
+	MOVQ  168(R9), R13
+	MOVQ  192(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
 	JZ    noLse181
 	MOVL  $0x00000001, R12
 
 noLse181:
-	MOVL         z+216(FP), AX
+	MOVL         228(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ182
 	MOVL         $0x00000003, R12
-	VBROADCASTSS z+216(FP), Y0
+	VBROADCASTSS 228(R9), Y0
 	VMOVUPS      Y0, 224(SP)
 
 noZ182:
 	MOVQ R12, 376(SP)
+
+	// scale and the base of labels, read by the loops from the frame.
+	VMOVSS 224(R9), X0
+	VMOVSS X0, 504(SP)
+	MOVQ   48(R9), AX
+	MOVQ   AX, 512(SP)
 
 	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
 	// 32-class steps; the bytes of the whole 16-class steps and of the whole
@@ -20426,7 +20500,7 @@ noPreds198:
 	// The label in every lane (targets from labels).
 	TESTB        $0x01, 384(SP)
 	JZ           noLabel213
-	MOVQ         labels_base+80(FP), R12
+	MOVQ         512(SP), R12
 	VMOVD        (R12)(R10*4), X0
 	VPBROADCASTD X0, Y0
 	VMOVDQU      Y0, 256(SP)
@@ -22754,7 +22828,7 @@ noLse341:
 	// a[j]·scale (seq.TargetGrad). One loop per form of the targets.
 	TESTQ        DI, DI
 	JZ           rowDone344
-	VBROADCASTSS scale+140(FP), Y2
+	VBROADCASTSS 504(SP), Y2
 	VDIVPS       Y0, Y2, Y0
 	VMULPS       Y1, Y0, Y0
 	VMULPS       192(SP), Y0, Y0
@@ -24160,18 +24234,18 @@ wideTargetsDone:
 	VZEROUPPER
 	RET
 
-// func wideSoftmaxAVX2(dst []float32, logits []float32, c int)
+// func wideSoftmaxAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideSoftmaxAVX2(SB), $504-56
+TEXT ·wideSoftmaxAVX2(SB), $504-8
 	// wideSoftmaxGeneric (softmaxRowC), one row at a time, the classes in
 	// vectors: m (pass 1), e[j] stored to y and s (pass 2), r = 1/s, y[j] =
 	// y[j]·r (pass 3).
 	//
-	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when nil), CX =
-	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 =
-	// the bytes of the whole 32-class steps, AX = the byte offset of the classes
-	// of a step, R12 = scratch (the NaN lanes after pass 1, a label, the
-	// prediction).
+	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
+	// CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row),
+	// R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
+	// classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
+	// the prediction).
 	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
 	// (lanes 0-7, 8-15); 64 the mask of the last c mod 8 classes; 96 m; 128 all (the
 	// row's allNegInfRow); 160 d[l]; 192 f (the z-loss factor, else 1); 224 z; 256
@@ -24183,19 +24257,20 @@ TEXT ·wideSoftmaxAVX2(SB), $504-56
 	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
 	// mod 16 weights, then +0.
 	//
-	// Arguments; R8 = the rows.
-	MOVQ    c+48(FP), CX
-	MOVQ    logits_base+24(FP), SI
+	// The fields of the record a; R8 = the rows.
+	MOVQ    a+0(FP), BX
+	MOVQ    216(BX), CX
+	MOVQ    (BX), SI
 	TESTQ   CX, CX
 	JLE     wideSoftmaxDone
 	MOVQ    $0x4000000000000000, R8
-	MOVQ    logits_len+32(FP), AX
+	MOVQ    8(BX), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	MOVQ    dst_base+0(FP), DI
-	MOVQ    dst_len+8(FP), AX
+	MOVQ    24(BX), DI
+	MOVQ    32(BX), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
@@ -25022,18 +25097,18 @@ wideSoftmaxDone:
 	VZEROUPPER
 	RET
 
-// func wideLogSoftmaxAVX2(dst []float32, logits []float32, c int)
+// func wideLogSoftmaxAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideLogSoftmaxAVX2(SB), $504-56
+TEXT ·wideLogSoftmaxAVX2(SB), $504-8
 	// wideLogSoftmaxGeneric (logSoftmaxRowC), one row at a time, the classes in
 	// vectors: m (pass 1), s (pass 2), ls = log32(s), y[j] = (x[j] - m) - ls
 	// (pass 3).
 	//
-	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when nil), CX =
-	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 =
-	// the bytes of the whole 32-class steps, AX = the byte offset of the classes
-	// of a step, R12 = scratch (the NaN lanes after pass 1, a label, the
-	// prediction).
+	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
+	// CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row),
+	// R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
+	// classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
+	// the prediction).
 	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
 	// (lanes 0-7, 8-15); 64 the mask of the last c mod 8 classes; 96 m; 128 all (the
 	// row's allNegInfRow); 160 d[l]; 192 f (the z-loss factor, else 1); 224 z; 256
@@ -25045,19 +25120,20 @@ TEXT ·wideLogSoftmaxAVX2(SB), $504-56
 	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
 	// mod 16 weights, then +0.
 	//
-	// Arguments; R8 = the rows.
-	MOVQ    c+48(FP), CX
-	MOVQ    logits_base+24(FP), SI
+	// The fields of the record a; R8 = the rows.
+	MOVQ    a+0(FP), BX
+	MOVQ    216(BX), CX
+	MOVQ    (BX), SI
 	TESTQ   CX, CX
 	JLE     wideLogSoftmaxDone
 	MOVQ    $0x4000000000000000, R8
-	MOVQ    logits_len+32(FP), AX
+	MOVQ    8(BX), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	MOVQ    dst_base+0(FP), DI
-	MOVQ    dst_len+8(FP), AX
+	MOVQ    24(BX), DI
+	MOVQ    32(BX), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
@@ -25857,17 +25933,17 @@ wideLogSoftmaxDone:
 	VZEROUPPER
 	RET
 
-// func wideArgmaxAVX2(dst []int32, logits []float32, c int)
+// func wideArgmaxAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideArgmaxAVX2(SB), $504-56
+TEXT ·wideArgmaxAVX2(SB), $504-8
 	// wideArgmaxGeneric (argmaxRow), one row at a time: m and the NaN lanes (pass
 	// 1), then the scan for the first NaN or the first maximum.
 	//
-	// Registers: SI = the row of logits, DI = the row of grad (or dst; 0 when nil), CX =
-	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 =
-	// the bytes of the whole 32-class steps, AX = the byte offset of the classes
-	// of a step, R12 = scratch (the NaN lanes after pass 1, a label, the
-	// prediction); DI = dst.
+	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
+	// CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row),
+	// R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
+	// classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
+	// the prediction); R13 = preds.
 	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
 	// (lanes 0-7, 8-15); 64 the mask of the last c mod 8 classes; 96 m; 128 all (the
 	// row's allNegInfRow); 160 d[l]; 192 f (the z-loss factor, else 1); 224 z; 256
@@ -25879,21 +25955,22 @@ TEXT ·wideArgmaxAVX2(SB), $504-56
 	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
 	// mod 16 weights, then +0.
 	//
-	// Arguments; R8 = the rows.
-	MOVQ    c+48(FP), CX
-	MOVQ    logits_base+24(FP), SI
+	// The fields of the record a; R8 = the rows.
+	MOVQ    a+0(FP), BX
+	MOVQ    216(BX), CX
+	MOVQ    (BX), SI
 	TESTQ   CX, CX
 	JLE     wideArgmaxDone
 	MOVQ    $0x4000000000000000, R8
-	MOVQ    logits_len+32(FP), AX
+	MOVQ    8(BX), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	MOVQ    dst_len+8(FP), AX
+	MOVQ    176(BX), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	MOVQ    dst_base+0(FP), R13
+	MOVQ    168(BX), R13
 	XORL    DI, DI
 
 	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
@@ -26120,7 +26197,7 @@ classesDone535:
 	VMOVMSKPS    Y1, R12
 	VMOVUPS      Y0, 96(SP)
 
-	// dst[i] = argmaxRow(x).
+	// preds[i] = argmaxRow(x).
 	TESTL R12, R12
 	JZ    scanEq545
 	XORL  AX, AX
@@ -26269,16 +26346,16 @@ wideArgmaxDone:
 	VZEROUPPER
 	RET
 
-// func xentLabels16AVX512(grad []float32, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+// func xentLabels16AVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·xentLabels16AVX512(SB), $10904-164
+TEXT ·xentLabels16AVX512(SB), $10912-8
 	// xentLabelsGeneric with rows of 16 columns, for whole blocks of 16 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
-	// SI = logits, DI = grad (nil: loss only), BX = labels, DX = losses (or nil),
-	// R8 = acc, R12 = the labels of this chunk, AX = a label, R13 = preds (or
-	// nil), R14 = lse (or nil).
+	// SI = logits, DI = out (the gradient; nil: loss only), BX = labels, DX =
+	// losses (or nil), R8 = acc, R12 = the labels of this chunk, AX = a label,
+	// R13 = preds (or nil), R14 = lse (or nil): the fields of a.
 	// Pass 1a: the columns x[j], m, x[l] and d[l], d[j]; with preds, p and the
 	//         masks of argmax16; when lse is computed, the sums and masks of all.
 	// Pass 1b: the constants kept in registers, then the registers of the
@@ -26291,61 +26368,64 @@ TEXT ·xentLabels16AVX512(SB), $10904-164
 	// the first multiple of 64 bytes of the frame (R11 = the first record):
 	// d[j], then e[j], at 64·j; s at 1024; d[l] at 1088; k·ln2hi at 1152; m, then f,
 	// at 1216; all, then lse, at 1280 (m, all, lse and f only when lse is computed).
-	// After the records: z in every lane at 10816, the flag word at 10880.
+	// After the records: z in every lane at 10816, the flag word at 10880, the
+	// prefetch limit of SI at 10888, the prefetch limit of DI at 10896, scale at
+	// 10904.
 	//
-	// Arguments.
-	MOVQ grad_base+0(FP), DI
-	MOVQ logits_base+24(FP), SI
-	MOVQ labels_base+48(FP), BX
+	// The fields of the record a.
+	MOVQ a+0(FP), R9
+	MOVQ 24(R9), DI
+	MOVQ (R9), SI
+	MOVQ 48(R9), BX
 
 	// Blocks: CX = the minimum of len/256 over the float slices and of len/16
 	// over the row slices (a nil grad, losses, preds or lse does not count): the
 	// rows processed, rounded down to a multiple of 16.
-	MOVQ    logits_len+32(FP), AX
-	CMPQ    grad_base+0(FP), $0x00
+	MOVQ    8(R9), AX
+	CMPQ    24(R9), $0x00
 	JEQ     isNil557
-	MOVQ    grad_len+8(FP), R13
+	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
 isNil557:
 	SHRQ    $0x08, AX
 	MOVQ    AX, CX
-	MOVQ    labels_len+56(FP), AX
+	MOVQ    56(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
-	CMPQ    losses_base+80(FP), $0x00
+	CMPQ    136(R9), $0x00
 	JEQ     isNil558
-	MOVQ    losses_len+88(FP), AX
+	MOVQ    144(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil558:
-	CMPQ    preds_base+112(FP), $0x00
+	CMPQ    168(R9), $0x00
 	JEQ     isNil559
-	MOVQ    preds_len+120(FP), AX
+	MOVQ    176(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil559:
-	CMPQ    lse_base+136(FP), $0x00
+	CMPQ    192(R9), $0x00
 	JEQ     isNil560
-	MOVQ    lse_len+144(FP), AX
+	MOVQ    200(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil560:
-	MOVQ losses_base+80(FP), DX
-	MOVQ acc+104(FP), R8
+	MOVQ 136(R9), DX
+	MOVQ 160(R9), R8
 
-	// The prefetch limit of SI: SI + 4·cap(logits) - 11264, when 4·cap(logits) >=
-	// 4194304, else 0.
+	// The prefetch limit of SI: SI + 4·cap(a.logits) - 11264, when
+	// 4·cap(a.logits) >= 4194304, else 0.
 	XORL R12, R12
-	MOVQ logits_cap+40(FP), AX
+	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, $0x00400000
 	JB   noPrefetch561
@@ -26354,10 +26434,10 @@ isNil560:
 noPrefetch561:
 	MOVQ R12, 10888(SP)
 
-	// The prefetch limit of DI: DI + 4·cap(grad) - 11264, when 4·cap(grad) >=
-	// 4194304, else 0.
+	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
+	// 4·cap(a.out) >= 4194304, else 0.
 	XORL R12, R12
-	MOVQ grad_cap+16(FP), AX
+	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, $0x00400000
 	JB   noPrefetch562
@@ -26369,23 +26449,27 @@ noPrefetch562:
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 16 lanes of a frame vector).
-	MOVQ  preds_base+112(FP), R13
-	MOVQ  lse_base+136(FP), R14
+	MOVQ  168(R9), R13
+	MOVQ  192(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
 	JZ    noLse563
 	MOVL  $0x00000001, R12
 
 noLse563:
-	MOVL         z+160(FP), AX
+	MOVL         228(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ564
 	MOVL         $0x00000003, R12
-	VBROADCASTSS z+160(FP), Z0
+	VBROADCASTSS 228(R9), Z0
 	VMOVUPS      Z0, 10816(SP)
 
 noZ564:
 	MOVQ R12, 10880(SP)
+
+	// scale, read by the loops from the frame.
+	VMOVSS 224(R9), X0
+	VMOVSS X0, 10904(SP)
 
 labelsChunk:
 	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
@@ -28781,7 +28865,7 @@ labelsGrad:
 	JNZ   labelsGradZ
 
 labelsGradLoop:
-	VBROADCASTSS scale+72(FP), Z0
+	VBROADCASTSS 10904(SP), Z0
 	VDIVPS       1024(R11), Z0, Z1
 
 	// g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]
@@ -28964,7 +29048,7 @@ noPrefetch578:
 
 labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
-	VBROADCASTSS scale+72(FP), Z0
+	VBROADCASTSS 10904(SP), Z0
 	VDIVPS       1024(R11), Z0, Z1
 	VMULPS       1216(R11), Z1, Z1
 
@@ -29150,16 +29234,16 @@ labelsDone:
 	VZEROUPPER
 	RET
 
-// func xentTargets16AVX512(grad []float32, logits []float32, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+// func xentTargets16AVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·xentTargets16AVX512(SB), $19616-164
+TEXT ·xentTargets16AVX512(SB), $19624-8
 	// xentTargetsGeneric with rows of 16 columns, for whole blocks of 16 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
-	// SI = logits, DI = grad (nil: loss only), BX = targets, DX = losses (or
-	// nil), R8 = acc, R12 = this block's d[j] and e[j] (R11+1024), R13 = preds
-	// (or nil), R14 = lse (or nil).
+	// SI = logits, DI = out (the gradient; nil: loss only), BX = targets, DX =
+	// losses (or nil), R8 = acc, R13 = preds (or nil), R14 = lse (or nil): the
+	// fields of a; R12 = this block's d[j] and e[j] (R11+1024).
 	// Pass 1a: the columns t[j] and T; the columns x[j], m (with preds, p and
 	//         the masks of argmax16; when lse is computed, the sums and masks of
 	//         all), d[j], td[j] and D.
@@ -29173,61 +29257,64 @@ TEXT ·xentTargets16AVX512(SB), $19616-164
 	// the first multiple of 64 bytes of the frame (R11 = the first record):
 	// t[j] at 64·j; d[j], then e[j], at 1024+64·j; s at 2048; T at 2112; D at 2176;
 	// k·ln2hi at 2240; m, then f, at 2304; all, then lse, at 2368 (m, all, lse and f
-	// only when lse is computed). After the records: z in every lane at 19520, the
-	// flag word at 19584.
+	// only when lse is computed).
+	// After the records: z in every lane at 19520, the flag word at 19584, the
+	// prefetch limit of SI at 19592, the prefetch limit of BX at 19600, the
+	// prefetch limit of DI at 19608, scale at 19616.
 	//
-	// Arguments.
-	MOVQ grad_base+0(FP), DI
-	MOVQ logits_base+24(FP), SI
-	MOVQ targets_base+48(FP), BX
+	// The fields of the record a.
+	MOVQ a+0(FP), R9
+	MOVQ 24(R9), DI
+	MOVQ (R9), SI
+	MOVQ 72(R9), BX
 
 	// Blocks: CX = the minimum of len/256 over the float slices and of len/16
 	// over the row slices (a nil grad, losses, preds or lse does not count): the
 	// rows processed, rounded down to a multiple of 16.
-	MOVQ    logits_len+32(FP), AX
-	MOVQ    targets_len+56(FP), R13
+	MOVQ    8(R9), AX
+	MOVQ    80(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
-	CMPQ    grad_base+0(FP), $0x00
+	CMPQ    24(R9), $0x00
 	JEQ     isNil580
-	MOVQ    grad_len+8(FP), R13
+	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
 isNil580:
 	SHRQ    $0x08, AX
 	MOVQ    AX, CX
-	CMPQ    losses_base+80(FP), $0x00
+	CMPQ    136(R9), $0x00
 	JEQ     isNil581
-	MOVQ    losses_len+88(FP), AX
+	MOVQ    144(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil581:
-	CMPQ    preds_base+112(FP), $0x00
+	CMPQ    168(R9), $0x00
 	JEQ     isNil582
-	MOVQ    preds_len+120(FP), AX
+	MOVQ    176(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil582:
-	CMPQ    lse_base+136(FP), $0x00
+	CMPQ    192(R9), $0x00
 	JEQ     isNil583
-	MOVQ    lse_len+144(FP), AX
+	MOVQ    200(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil583:
-	MOVQ losses_base+80(FP), DX
-	MOVQ acc+104(FP), R8
+	MOVQ 136(R9), DX
+	MOVQ 160(R9), R8
 
-	// The prefetch limit of SI: SI + 4·cap(logits) - 11264, when 4·cap(logits) >=
-	// 4194304, else 0.
+	// The prefetch limit of SI: SI + 4·cap(a.logits) - 11264, when
+	// 4·cap(a.logits) >= 4194304, else 0.
 	XORL R12, R12
-	MOVQ logits_cap+40(FP), AX
+	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, $0x00400000
 	JB   noPrefetch584
@@ -29236,10 +29323,10 @@ isNil583:
 noPrefetch584:
 	MOVQ R12, 19592(SP)
 
-	// The prefetch limit of BX: BX + 4·cap(targets) - 11264, when 4·cap(targets) >=
-	// 4194304, else 0.
+	// The prefetch limit of BX: BX + 4·cap(a.targets) - 11264, when
+	// 4·cap(a.targets) >= 4194304, else 0.
 	XORL R12, R12
-	MOVQ targets_cap+64(FP), AX
+	MOVQ 88(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, $0x00400000
 	JB   noPrefetch585
@@ -29248,10 +29335,10 @@ noPrefetch584:
 noPrefetch585:
 	MOVQ R12, 19600(SP)
 
-	// The prefetch limit of DI: DI + 4·cap(grad) - 11264, when 4·cap(grad) >=
-	// 4194304, else 0.
+	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
+	// 4·cap(a.out) >= 4194304, else 0.
 	XORL R12, R12
-	MOVQ grad_cap+16(FP), AX
+	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, $0x00400000
 	JB   noPrefetch586
@@ -29263,23 +29350,27 @@ noPrefetch586:
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 16 lanes of a frame vector).
-	MOVQ  preds_base+112(FP), R13
-	MOVQ  lse_base+136(FP), R14
+	MOVQ  168(R9), R13
+	MOVQ  192(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
 	JZ    noLse587
 	MOVL  $0x00000001, R12
 
 noLse587:
-	MOVL         z+160(FP), AX
+	MOVL         228(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ588
 	MOVL         $0x00000003, R12
-	VBROADCASTSS z+160(FP), Z0
+	VBROADCASTSS 228(R9), Z0
 	VMOVUPS      Z0, 19520(SP)
 
 noZ588:
 	MOVQ R12, 19584(SP)
+
+	// scale, read by the loops from the frame.
+	VMOVSS 224(R9), X0
+	VMOVSS X0, 19616(SP)
 
 targetsChunk:
 	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
@@ -31908,7 +31999,7 @@ targetsGrad:
 	JNZ   targetsGradZ
 
 targetsGradLoop:
-	VBROADCASTSS scale+72(FP), Z0
+	VBROADCASTSS 19616(SP), Z0
 	VDIVPS       2048(R11), Z0, Z1
 	VMULPS       2112(R11), Z1, Z1
 	VMULPS       1024(R11), Z1, Z2
@@ -32086,7 +32177,7 @@ noPrefetch603:
 
 targetsGradZ:
 	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·scale.
-	VBROADCASTSS scale+72(FP), Z0
+	VBROADCASTSS 19616(SP), Z0
 	VDIVPS       2048(R11), Z0, Z1
 	VMULPS       2112(R11), Z1, Z1
 	VMULPS       2304(R11), Z1, Z1
@@ -32267,14 +32358,14 @@ targetsDone:
 	VZEROUPPER
 	RET
 
-// func softmax16AVX512(dst []float32, logits []float32)
+// func softmax16AVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·softmax16AVX512(SB), $8784-48
+TEXT ·softmax16AVX512(SB), $8784-8
 	// softmaxGeneric with rows of 16 columns, for whole blocks of 16 rows: y[j] = e[j]·(1/s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
-	// SI = logits, DI = dst.
+	// SI = logits, DI = out: the fields of a.
 	// Pass 1a: the columns x[j], m, d[j].
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
@@ -32283,24 +32374,25 @@ TEXT ·softmax16AVX512(SB), $8784-48
 	// the first multiple of 64 bytes of the frame (R11 = the first record):
 	// d[j], then e[j], at 64·j; s at 1024.
 	//
-	// Arguments.
-	MOVQ dst_base+0(FP), DI
-	MOVQ logits_base+24(FP), SI
+	// The fields of the record a.
+	MOVQ a+0(FP), DX
+	MOVQ 24(DX), DI
+	MOVQ (DX), SI
 
 	// Blocks: CX = the minimum of len/256 over the float slices and of len/16
 	// over the row slices (a nil grad, losses, preds or lse does not count): the
 	// rows processed, rounded down to a multiple of 16.
-	MOVQ    logits_len+32(FP), AX
-	MOVQ    dst_len+8(FP), R13
+	MOVQ    8(DX), AX
+	MOVQ    32(DX), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	SHRQ    $0x08, AX
 	MOVQ    AX, CX
 
-	// The prefetch limit of SI: SI + 4·cap(logits) - 11264, when 4·cap(logits) >=
-	// 4194304, else 0.
+	// The prefetch limit of SI: SI + 4·cap(a.logits) - 11264, when
+	// 4·cap(a.logits) >= 4194304, else 0.
 	XORL R12, R12
-	MOVQ logits_cap+40(FP), AX
+	MOVQ 16(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, $0x00400000
 	JB   noPrefetch605
@@ -32309,10 +32401,10 @@ TEXT ·softmax16AVX512(SB), $8784-48
 noPrefetch605:
 	MOVQ R12, 8768(SP)
 
-	// The prefetch limit of DI: DI + 4·cap(dst) - 11264, when 4·cap(dst) >=
-	// 4194304, else 0.
+	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
+	// 4·cap(a.out) >= 4194304, else 0.
 	XORL R12, R12
-	MOVQ dst_cap+16(FP), AX
+	MOVQ 40(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, $0x00400000
 	JB   noPrefetch606
@@ -33073,14 +33165,14 @@ softmaxDone:
 	VZEROUPPER
 	RET
 
-// func logSoftmax16AVX512(dst []float32, logits []float32)
+// func logSoftmax16AVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·logSoftmax16AVX512(SB), $17488-48
+TEXT ·logSoftmax16AVX512(SB), $17488-8
 	// logSoftmaxGeneric with rows of 16 columns, for whole blocks of 16 rows: y[j] = d[j] - log32(s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
-	// SI = logits, DI = dst, R13 = this block's e[j] (R11+1152).
+	// SI = logits, DI = out: the fields of a; R13 = this block's e[j] (R11+1152).
 	// Pass 1a: the columns x[j], m, d[j].
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
@@ -33091,24 +33183,25 @@ TEXT ·logSoftmax16AVX512(SB), $17488-48
 	// d[j] at 64·j; s at 1024, then log32(s) at 1088; e[j] at 1152+64·j (then k·ln2hi
 	// at 1152).
 	//
-	// Arguments.
-	MOVQ dst_base+0(FP), DI
-	MOVQ logits_base+24(FP), SI
+	// The fields of the record a.
+	MOVQ a+0(FP), DX
+	MOVQ 24(DX), DI
+	MOVQ (DX), SI
 
 	// Blocks: CX = the minimum of len/256 over the float slices and of len/16
 	// over the row slices (a nil grad, losses, preds or lse does not count): the
 	// rows processed, rounded down to a multiple of 16.
-	MOVQ    logits_len+32(FP), AX
-	MOVQ    dst_len+8(FP), R13
+	MOVQ    8(DX), AX
+	MOVQ    32(DX), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	SHRQ    $0x08, AX
 	MOVQ    AX, CX
 
-	// The prefetch limit of SI: SI + 4·cap(logits) - 11264, when 4·cap(logits) >=
-	// 4194304, else 0.
+	// The prefetch limit of SI: SI + 4·cap(a.logits) - 11264, when
+	// 4·cap(a.logits) >= 4194304, else 0.
 	XORL R12, R12
-	MOVQ logits_cap+40(FP), AX
+	MOVQ 16(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, $0x00400000
 	JB   noPrefetch609
@@ -33117,10 +33210,10 @@ TEXT ·logSoftmax16AVX512(SB), $17488-48
 noPrefetch609:
 	MOVQ R12, 17472(SP)
 
-	// The prefetch limit of DI: DI + 4·cap(dst) - 11264, when 4·cap(dst) >=
-	// 4194304, else 0.
+	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
+	// 4·cap(a.out) >= 4194304, else 0.
 	XORL R12, R12
-	MOVQ dst_cap+16(FP), AX
+	MOVQ 40(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, $0x00400000
 	JB   noPrefetch610
@@ -34309,26 +34402,28 @@ logSoftmaxDone:
 	VZEROUPPER
 	RET
 
-// func argmax16AVX512(dst []int32, logits []float32)
+// func argmax16AVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV
-TEXT ·argmax16AVX512(SB), NOSPLIT, $0-48
+TEXT ·argmax16AVX512(SB), NOSPLIT, $0-8
 	// argmaxGeneric with rows of 16 columns, for whole blocks of 16 rows, one block at a time: the
 	// columns x[j] (transposeIn), their maximum, and seq.Argmax.
 	//
-	// Registers: SI = logits, DI = dst, CX = blocks left (AX, DX and R13 count
-	// them). No frame.
+	// Registers: SI = logits, DI = preds (the fields of a), CX = blocks left
+	// (AX, DX and R13 count them).
+	// No frame.
 	//
-	// Arguments.
-	MOVQ dst_base+0(FP), DI
-	MOVQ logits_base+24(FP), SI
+	// The fields of the record a.
+	MOVQ a+0(FP), DX
+	MOVQ 168(DX), DI
+	MOVQ (DX), SI
 
 	// Blocks: CX = the minimum of len/256 over the float slices and of len/16
 	// over the row slices (a nil grad, losses, preds or lse does not count): the
 	// rows processed, rounded down to a multiple of 16.
-	MOVQ    logits_len+32(FP), AX
+	MOVQ    8(DX), AX
 	SHRQ    $0x08, AX
 	MOVQ    AX, CX
-	MOVQ    dst_len+8(FP), AX
+	MOVQ    176(DX), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
@@ -34530,16 +34625,16 @@ argmaxDone:
 	VZEROUPPER
 	RET
 
-// func xentLabels16AVX2(grad []float32, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+// func xentLabels16AVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·xentLabels16AVX2(SB), $5480-164
+TEXT ·xentLabels16AVX2(SB), $5488-8
 	// xentLabelsGeneric with rows of 16 columns, for whole blocks of 8 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
-	// SI = logits, DI = grad (nil: loss only), BX = labels, DX = losses (or nil),
-	// R8 = acc, R12 = the labels of this chunk, AX = a label, R13 = preds (or
-	// nil), R14 = lse (or nil).
+	// SI = logits, DI = out (the gradient; nil: loss only), BX = labels, DX =
+	// losses (or nil), R8 = acc, R12 = the labels of this chunk, AX = a label,
+	// R13 = preds (or nil), R14 = lse (or nil): the fields of a.
 	// Pass 1a: the columns x[j], m, x[l] and d[l], d[j]; with preds, p and the
 	//         masks of argmax16; when lse is computed, the sums and masks of all.
 	// Pass 1b: the constants kept in registers, then the registers of the
@@ -34552,77 +34647,83 @@ TEXT ·xentLabels16AVX2(SB), $5480-164
 	// the first multiple of 64 bytes of the frame (R11 = the first record):
 	// d[j], then e[j], at 32·j; s at 512; d[l] at 544; k·ln2hi at 576; m, then f,
 	// at 608; all, then lse, at 640 (m, all, lse and f only when lse is computed).
-	// After the records: z in every lane at 5440, the flag word at 5472.
+	// After the records: z in every lane at 5440, the flag word at 5472, scale
+	// at 5480.
 	//
-	// Arguments.
-	MOVQ grad_base+0(FP), DI
-	MOVQ logits_base+24(FP), SI
-	MOVQ labels_base+48(FP), BX
+	// The fields of the record a.
+	MOVQ a+0(FP), R9
+	MOVQ 24(R9), DI
+	MOVQ (R9), SI
+	MOVQ 48(R9), BX
 
 	// Blocks: CX = the minimum of len/128 over the float slices and of len/8
 	// over the row slices (a nil grad, losses, preds or lse does not count): the
 	// rows processed, rounded down to a multiple of 8.
-	MOVQ    logits_len+32(FP), AX
-	CMPQ    grad_base+0(FP), $0x00
+	MOVQ    8(R9), AX
+	CMPQ    24(R9), $0x00
 	JEQ     isNil613
-	MOVQ    grad_len+8(FP), R13
+	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
 isNil613:
 	SHRQ    $0x07, AX
 	MOVQ    AX, CX
-	MOVQ    labels_len+56(FP), AX
+	MOVQ    56(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
-	CMPQ    losses_base+80(FP), $0x00
+	CMPQ    136(R9), $0x00
 	JEQ     isNil614
-	MOVQ    losses_len+88(FP), AX
+	MOVQ    144(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil614:
-	CMPQ    preds_base+112(FP), $0x00
+	CMPQ    168(R9), $0x00
 	JEQ     isNil615
-	MOVQ    preds_len+120(FP), AX
+	MOVQ    176(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil615:
-	CMPQ    lse_base+136(FP), $0x00
+	CMPQ    192(R9), $0x00
 	JEQ     isNil616
-	MOVQ    lse_len+144(FP), AX
+	MOVQ    200(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil616:
-	MOVQ losses_base+80(FP), DX
-	MOVQ acc+104(FP), R8
+	MOVQ 136(R9), DX
+	MOVQ 160(R9), R8
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 8 lanes of a frame vector).
-	MOVQ  preds_base+112(FP), R13
-	MOVQ  lse_base+136(FP), R14
+	MOVQ  168(R9), R13
+	MOVQ  192(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
 	JZ    noLse617
 	MOVL  $0x00000001, R12
 
 noLse617:
-	MOVL         z+160(FP), AX
+	MOVL         228(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ618
 	MOVL         $0x00000003, R12
-	VBROADCASTSS z+160(FP), Y0
+	VBROADCASTSS 228(R9), Y0
 	VMOVUPS      Y0, 5440(SP)
 
 noZ618:
 	MOVQ R12, 5472(SP)
+
+	// scale, read by the loops from the frame.
+	VMOVSS 224(R9), X0
+	VMOVSS X0, 5480(SP)
 
 labelsChunk:
 	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
@@ -37087,7 +37188,7 @@ labelsGrad:
 	JNZ   labelsGradZ
 
 labelsGradLoop:
-	VBROADCASTSS scale+72(FP), Y0
+	VBROADCASTSS 5480(SP), Y0
 	VDIVPS       512(R11), Y0, Y1
 
 	// g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]
@@ -37250,7 +37351,7 @@ labelsGradLoop:
 
 labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
-	VBROADCASTSS scale+72(FP), Y0
+	VBROADCASTSS 5480(SP), Y0
 	VDIVPS       512(R11), Y0, Y1
 	VMULPS       608(R11), Y1, Y1
 
@@ -37416,16 +37517,16 @@ labelsDone:
 	VZEROUPPER
 	RET
 
-// func xentTargets16AVX2(grad []float32, logits []float32, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+// func xentTargets16AVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·xentTargets16AVX2(SB), $9832-164
+TEXT ·xentTargets16AVX2(SB), $9840-8
 	// xentTargetsGeneric with rows of 16 columns, for whole blocks of 8 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
-	// SI = logits, DI = grad (nil: loss only), BX = targets, DX = losses (or
-	// nil), R8 = acc, R12 = this block's d[j] and e[j] (R11+512), R13 = preds
-	// (or nil), R14 = lse (or nil).
+	// SI = logits, DI = out (the gradient; nil: loss only), BX = targets, DX =
+	// losses (or nil), R8 = acc, R13 = preds (or nil), R14 = lse (or nil): the
+	// fields of a; R12 = this block's d[j] and e[j] (R11+512).
 	// Pass 1a: the columns t[j] and T; the columns x[j], m (with preds, p and
 	//         the masks of argmax16; when lse is computed, the sums and masks of
 	//         all), d[j], td[j] and D.
@@ -37439,77 +37540,83 @@ TEXT ·xentTargets16AVX2(SB), $9832-164
 	// the first multiple of 64 bytes of the frame (R11 = the first record):
 	// t[j] at 32·j; d[j], then e[j], at 512+32·j; s at 1024; T at 1056; D at 1088;
 	// k·ln2hi at 1120; m, then f, at 1152; all, then lse, at 1184 (m, all, lse and f
-	// only when lse is computed). After the records: z in every lane at 9792, the
-	// flag word at 9824.
+	// only when lse is computed).
+	// After the records: z in every lane at 9792, the flag word at 9824, scale
+	// at 9832.
 	//
-	// Arguments.
-	MOVQ grad_base+0(FP), DI
-	MOVQ logits_base+24(FP), SI
-	MOVQ targets_base+48(FP), BX
+	// The fields of the record a.
+	MOVQ a+0(FP), R9
+	MOVQ 24(R9), DI
+	MOVQ (R9), SI
+	MOVQ 72(R9), BX
 
 	// Blocks: CX = the minimum of len/128 over the float slices and of len/8
 	// over the row slices (a nil grad, losses, preds or lse does not count): the
 	// rows processed, rounded down to a multiple of 8.
-	MOVQ    logits_len+32(FP), AX
-	MOVQ    targets_len+56(FP), R13
+	MOVQ    8(R9), AX
+	MOVQ    80(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
-	CMPQ    grad_base+0(FP), $0x00
+	CMPQ    24(R9), $0x00
 	JEQ     isNil631
-	MOVQ    grad_len+8(FP), R13
+	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
 isNil631:
 	SHRQ    $0x07, AX
 	MOVQ    AX, CX
-	CMPQ    losses_base+80(FP), $0x00
+	CMPQ    136(R9), $0x00
 	JEQ     isNil632
-	MOVQ    losses_len+88(FP), AX
+	MOVQ    144(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil632:
-	CMPQ    preds_base+112(FP), $0x00
+	CMPQ    168(R9), $0x00
 	JEQ     isNil633
-	MOVQ    preds_len+120(FP), AX
+	MOVQ    176(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil633:
-	CMPQ    lse_base+136(FP), $0x00
+	CMPQ    192(R9), $0x00
 	JEQ     isNil634
-	MOVQ    lse_len+144(FP), AX
+	MOVQ    200(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil634:
-	MOVQ losses_base+80(FP), DX
-	MOVQ acc+104(FP), R8
+	MOVQ 136(R9), DX
+	MOVQ 160(R9), R8
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 8 lanes of a frame vector).
-	MOVQ  preds_base+112(FP), R13
-	MOVQ  lse_base+136(FP), R14
+	MOVQ  168(R9), R13
+	MOVQ  192(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
 	JZ    noLse635
 	MOVL  $0x00000001, R12
 
 noLse635:
-	MOVL         z+160(FP), AX
+	MOVL         228(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ636
 	MOVL         $0x00000003, R12
-	VBROADCASTSS z+160(FP), Y0
+	VBROADCASTSS 228(R9), Y0
 	VMOVUPS      Y0, 9792(SP)
 
 noZ636:
 	MOVQ R12, 9824(SP)
+
+	// scale, read by the loops from the frame.
+	VMOVSS 224(R9), X0
+	VMOVSS X0, 9832(SP)
 
 targetsChunk:
 	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
@@ -40179,7 +40286,7 @@ targetsGrad:
 	JNZ   targetsGradZ
 
 targetsGradLoop:
-	VBROADCASTSS scale+72(FP), Y0
+	VBROADCASTSS 9832(SP), Y0
 	VDIVPS       1024(R11), Y0, Y1
 	VMULPS       1056(R11), Y1, Y1
 
@@ -40304,7 +40411,7 @@ targetsGradLoop:
 
 targetsGradZ:
 	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·scale.
-	VBROADCASTSS scale+72(FP), Y0
+	VBROADCASTSS 9832(SP), Y0
 	VDIVPS       1024(R11), Y0, Y1
 	VMULPS       1056(R11), Y1, Y1
 	VMULPS       1152(R11), Y1, Y1
@@ -40432,14 +40539,14 @@ targetsDone:
 	VZEROUPPER
 	RET
 
-// func softmax16AVX2(dst []float32, logits []float32)
+// func softmax16AVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·softmax16AVX2(SB), $4416-48
+TEXT ·softmax16AVX2(SB), $4416-8
 	// softmaxGeneric with rows of 16 columns, for whole blocks of 8 rows: y[j] = e[j]·(1/s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
-	// SI = logits, DI = dst.
+	// SI = logits, DI = out: the fields of a.
 	// Pass 1a: the columns x[j], m, d[j].
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
@@ -40448,15 +40555,16 @@ TEXT ·softmax16AVX2(SB), $4416-48
 	// the first multiple of 64 bytes of the frame (R11 = the first record):
 	// d[j], then e[j], at 32·j; s at 512.
 	//
-	// Arguments.
-	MOVQ dst_base+0(FP), DI
-	MOVQ logits_base+24(FP), SI
+	// The fields of the record a.
+	MOVQ a+0(FP), CX
+	MOVQ 24(CX), DI
+	MOVQ (CX), SI
 
 	// Blocks: CX = the minimum of len/128 over the float slices and of len/8
 	// over the row slices (a nil grad, losses, preds or lse does not count): the
 	// rows processed, rounded down to a multiple of 8.
-	MOVQ    logits_len+32(FP), AX
-	MOVQ    dst_len+8(FP), R13
+	MOVQ    8(CX), AX
+	MOVQ    32(CX), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	SHRQ    $0x07, AX
@@ -41212,14 +41320,14 @@ softmaxDone:
 	VZEROUPPER
 	RET
 
-// func logSoftmax16AVX2(dst []float32, logits []float32)
+// func logSoftmax16AVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·logSoftmax16AVX2(SB), $8768-48
+TEXT ·logSoftmax16AVX2(SB), $8768-8
 	// logSoftmaxGeneric with rows of 16 columns, for whole blocks of 8 rows: y[j] = d[j] - log32(s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
-	// SI = logits, DI = dst, R13 = this block's e[j] (R11+576).
+	// SI = logits, DI = out: the fields of a; R13 = this block's e[j] (R11+576).
 	// Pass 1a: the columns x[j], m, d[j].
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
@@ -41230,15 +41338,16 @@ TEXT ·logSoftmax16AVX2(SB), $8768-48
 	// d[j] at 32·j; s at 512, then log32(s) at 544; e[j] at 576+32·j (then k·ln2hi
 	// at 576).
 	//
-	// Arguments.
-	MOVQ dst_base+0(FP), DI
-	MOVQ logits_base+24(FP), SI
+	// The fields of the record a.
+	MOVQ a+0(FP), CX
+	MOVQ 24(CX), DI
+	MOVQ (CX), SI
 
 	// Blocks: CX = the minimum of len/128 over the float slices and of len/8
 	// over the row slices (a nil grad, losses, preds or lse does not count): the
 	// rows processed, rounded down to a multiple of 8.
-	MOVQ    logits_len+32(FP), AX
-	MOVQ    dst_len+8(FP), R13
+	MOVQ    8(CX), AX
+	MOVQ    32(CX), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	SHRQ    $0x07, AX
@@ -42422,27 +42531,29 @@ logSoftmaxDone:
 	VZEROUPPER
 	RET
 
-// func argmax16AVX2(dst []int32, logits []float32)
+// func argmax16AVX2(a *blockArgs)
 // Requires: AVX, CMOV
-TEXT ·argmax16AVX2(SB), $576-48
+TEXT ·argmax16AVX2(SB), $576-8
 	// argmaxGeneric with rows of 16 columns, for whole blocks of 8 rows, one block at a time: the
 	// columns x[j] (transposeIn), their maximum, and seq.Argmax.
 	//
-	// Registers: SI = logits, DI = dst, CX = blocks left (AX, DX and R13 count
-	// them). Frame: the columns x[j] at 32·j from R11 (the frame's
+	// Registers: SI = logits, DI = preds (the fields of a), CX = blocks left
+	// (AX, DX and R13 count them).
+	// Frame: the columns x[j] at 32·j from R11 (the frame's
 	// first multiple of 64 bytes).
 	//
-	// Arguments.
-	MOVQ dst_base+0(FP), DI
-	MOVQ logits_base+24(FP), SI
+	// The fields of the record a.
+	MOVQ a+0(FP), DX
+	MOVQ 168(DX), DI
+	MOVQ (DX), SI
 
 	// Blocks: CX = the minimum of len/128 over the float slices and of len/8
 	// over the row slices (a nil grad, losses, preds or lse does not count): the
 	// rows processed, rounded down to a multiple of 8.
-	MOVQ    logits_len+32(FP), AX
+	MOVQ    8(DX), AX
 	SHRQ    $0x07, AX
 	MOVQ    AX, CX
-	MOVQ    dst_len+8(FP), AX
+	MOVQ    176(DX), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX

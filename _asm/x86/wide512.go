@@ -73,8 +73,8 @@ var wideSchedZ = wideSchedule{4, 28, 4, 0, 2, wideConstsZ}
 var wideConstsZ = []seq.Const{seq.Log2e, seq.Ln2Hi, seq.Ln2Lo, seq.Q4, seq.Q3, seq.Q2, seq.Q1, seq.Q0, seq.One, seq.Cutoff, seq.Zero}
 
 // wideRegsZ describes the general-purpose registers of a ZMM wide function.
-const wideRegsZ = `SI = the row of logits, DI = the row of grad (or dst; 0 when nil), CX =
-c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 =
+const wideRegsZ = `SI = the row of logits, DI = the row of out (0 when nil), CX = c, R8 =
+the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 =
 the next row of logits (prefetched), AX = the byte offset of the classes
 of a step, R12 = scratch (the NaN lanes after pass 1, a label, the
 prediction, the next row of the output in pass 2)`
