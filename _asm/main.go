@@ -5,7 +5,7 @@
 // Command _asm generates the assembly of the kernel package and its Go
 // declarations from the specification, kernel_generic.go:
 //
-//	kernel_amd64.s, kernel_stubs_amd64.go   (amd64.go, with avo)
+//	kernel_amd64.s, kernel_stubs_amd64.go   (package x86, with avo)
 //	kernel_arm64.s, kernel_stubs_arm64.go   (arm64.go, NEON words)
 //	kernel_tiers_amd64.go, kernel_tiers_arm64.go   (the dispatch to the tiers)
 //
@@ -26,6 +26,7 @@ import (
 	"sort"
 
 	"github.com/xentropy/kernel/_asm/seq"
+	"github.com/xentropy/kernel/_asm/x86"
 )
 
 // classes is the number of columns of a row: the length of the arrays of
@@ -64,7 +65,7 @@ func generate(root string) (map[string][]byte, error) {
 		return nil, err
 	}
 	files := map[string][]byte{}
-	for _, backend := range []func(*seq.Values) (map[string][]byte, error){genAMD64, genARM64} {
+	for _, backend := range []func(*seq.Values) (map[string][]byte, error){x86.Generate, genARM64} {
 		out, err := backend(v)
 		if err != nil {
 			return nil, err
