@@ -966,32 +966,32 @@ isNil1:
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
-	CMPQ    136(R9), $0x00
+	CMPQ    144(R9), $0x00
 	JEQ     isNil2
-	MOVQ    144(R9), AX
+	MOVQ    152(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil2:
-	CMPQ    168(R9), $0x00
+	CMPQ    176(R9), $0x00
 	JEQ     isNil3
-	MOVQ    176(R9), AX
+	MOVQ    184(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil3:
-	CMPQ    192(R9), $0x00
+	CMPQ    200(R9), $0x00
 	JEQ     isNil4
-	MOVQ    200(R9), AX
+	MOVQ    208(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil4:
-	MOVQ 136(R9), DX
-	MOVQ 160(R9), R8
+	MOVQ 144(R9), DX
+	MOVQ 168(R9), R8
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 10880, when
 	// 4·cap(a.logits) >= 4194304, else 0.
@@ -1020,26 +1020,26 @@ noPrefetch6:
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 16 lanes of a frame vector).
-	MOVQ  168(R9), R13
-	MOVQ  192(R9), R14
+	MOVQ  176(R9), R13
+	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
 	JZ    noLse7
 	MOVL  $0x00000001, R12
 
 noLse7:
-	MOVL         228(R9), AX
+	MOVL         236(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ8
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 228(R9), Z0
+	VBROADCASTSS 236(R9), Z0
 	VMOVUPS      Z0, 7744(SP)
 
 noZ8:
 	MOVQ R12, 7808(SP)
 
 	// scale, read by the loops from the frame.
-	VMOVSS 224(R9), X0
+	VMOVSS 232(R9), X0
 	VMOVSS X0, 7832(SP)
 
 labelsChunk:
@@ -3535,32 +3535,32 @@ isNil24:
 	MOVQ    $0x3333333333333334, R13
 	MULQ    R13
 	MOVQ    DX, CX
-	CMPQ    136(R9), $0x00
+	CMPQ    144(R9), $0x00
 	JEQ     isNil25
-	MOVQ    144(R9), AX
+	MOVQ    152(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil25:
-	CMPQ    168(R9), $0x00
+	CMPQ    176(R9), $0x00
 	JEQ     isNil26
-	MOVQ    176(R9), AX
+	MOVQ    184(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil26:
-	CMPQ    192(R9), $0x00
+	CMPQ    200(R9), $0x00
 	JEQ     isNil27
-	MOVQ    200(R9), AX
+	MOVQ    208(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil27:
-	MOVQ 136(R9), DX
-	MOVQ 160(R9), R8
+	MOVQ 144(R9), DX
+	MOVQ 168(R9), R8
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 10880, when
 	// 4·cap(a.logits) >= 4194304, else 0.
@@ -3601,26 +3601,26 @@ noPrefetch30:
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 16 lanes of a frame vector).
-	MOVQ  168(R9), R13
-	MOVQ  192(R9), R14
+	MOVQ  176(R9), R13
+	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
 	JZ    noLse31
 	MOVL  $0x00000001, R12
 
 noLse31:
-	MOVL         228(R9), AX
+	MOVL         236(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ32
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 228(R9), Z0
+	VBROADCASTSS 236(R9), Z0
 	VMOVUPS      Z0, 13376(SP)
 
 noZ32:
 	MOVQ R12, 13440(SP)
 
 	// scale, read by the loops from the frame.
-	VMOVSS 224(R9), X0
+	VMOVSS 232(R9), X0
 	VMOVSS X0, 13472(SP)
 
 targetsChunk:
@@ -7801,7 +7801,7 @@ TEXT ·argmaxAVX512(SB), NOSPLIT, $0-8
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), BX
-	MOVQ 168(BX), DI
+	MOVQ 176(BX), DI
 	MOVQ (BX), SI
 
 	// Blocks: CX = the minimum of len/160 over the float slices and of len/16
@@ -7812,7 +7812,7 @@ TEXT ·argmaxAVX512(SB), NOSPLIT, $0-8
 	MOVQ    $0x3333333333333334, R13
 	MULQ    R13
 	MOVQ    DX, CX
-	MOVQ    176(BX), AX
+	MOVQ    184(BX), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
@@ -7979,7 +7979,7 @@ TEXT ·wideLabelsAVX512(SB), $328-8
 	//
 	// The fields of the record a; R8 = the rows.
 	MOVQ    a+0(FP), R9
-	MOVQ    216(R9), CX
+	MOVQ    224(R9), CX
 	MOVQ    (R9), SI
 	TESTQ   CX, CX
 	JLE     wideLabelsDone
@@ -7991,7 +7991,7 @@ TEXT ·wideLabelsAVX512(SB), $328-8
 	CMOVQLT AX, R8
 	MOVQ    24(R9), DI
 	MOVQ    48(R9), BX
-	MOVQ    144(R9), AX
+	MOVQ    152(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 	MOVQ    56(R9), AX
@@ -8006,45 +8006,45 @@ TEXT ·wideLabelsAVX512(SB), $328-8
 	CMOVQLT AX, R8
 
 isNil57:
-	CMPQ    168(R9), $0x00
+	CMPQ    176(R9), $0x00
 	JEQ     isNil58
-	MOVQ    176(R9), AX
+	MOVQ    184(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
 isNil58:
-	CMPQ    192(R9), $0x00
+	CMPQ    200(R9), $0x00
 	JEQ     isNil59
-	MOVQ    200(R9), AX
+	MOVQ    208(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
 isNil59:
-	MOVQ 136(R9), DX
+	MOVQ 144(R9), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 16 lanes of a frame vector).
-	MOVQ  168(R9), R13
-	MOVQ  192(R9), R14
+	MOVQ  176(R9), R13
+	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
 	JZ    noLse60
 	MOVL  $0x00000001, R12
 
 noLse60:
-	MOVL         228(R9), AX
+	MOVL         236(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ61
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 228(R9), Z0
+	VBROADCASTSS 236(R9), Z0
 	VMOVUPS      Z0, 192(SP)
 
 noZ61:
 	MOVQ R12, 296(SP)
 
 	// scale, read by the loops from the frame.
-	VMOVSS 224(R9), X0
+	VMOVSS 232(R9), X0
 	VMOVSS X0, 320(SP)
 
 	// R9 = 4c, the bytes of a row; the bytes of the whole 16-, 32- and 64-class
@@ -8807,7 +8807,7 @@ TEXT ·wideTargetsAVX512(SB), $336-8
 	//
 	// The fields of the record a; R8 = the rows.
 	MOVQ    a+0(FP), R9
-	MOVQ    216(R9), CX
+	MOVQ    224(R9), CX
 	MOVQ    (R9), SI
 	TESTQ   CX, CX
 	JLE     wideTargetsDone
@@ -8820,7 +8820,7 @@ TEXT ·wideTargetsAVX512(SB), $336-8
 
 	// The form of the targets.
 	MOVQ    24(R9), DI
-	MOVQ    144(R9), AX
+	MOVQ    152(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 	CMPQ    24(R9), $0x00
@@ -8832,16 +8832,16 @@ TEXT ·wideTargetsAVX512(SB), $336-8
 	CMOVQLT AX, R8
 
 isNil57:
-	CMPQ    168(R9), $0x00
+	CMPQ    176(R9), $0x00
 	JEQ     isNil58
-	MOVQ    176(R9), AX
+	MOVQ    184(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
 isNil58:
-	CMPQ    192(R9), $0x00
+	CMPQ    200(R9), $0x00
 	JEQ     isNil59
-	MOVQ    200(R9), AX
+	MOVQ    208(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
@@ -8882,31 +8882,31 @@ notStaged62:
 	MOVQ         R12, 304(SP)
 	VBROADCASTSS 120(R9), Z0
 	VBROADCASTSS 124(R9), Z1
-	MOVQ         136(R9), DX
+	MOVQ         144(R9), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 16 lanes of a frame vector).
-	MOVQ  168(R9), R13
-	MOVQ  192(R9), R14
+	MOVQ  176(R9), R13
+	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
 	JZ    noLse63
 	MOVL  $0x00000001, R12
 
 noLse63:
-	MOVL         228(R9), AX
+	MOVL         236(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ64
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 228(R9), Z2
+	VBROADCASTSS 236(R9), Z2
 	VMOVUPS      Z2, 192(SP)
 
 noZ64:
 	MOVQ R12, 296(SP)
 
 	// scale and the base of labels, read by the loops from the frame.
-	VMOVSS 224(R9), X2
+	VMOVSS 232(R9), X2
 	VMOVSS X2, 320(SP)
 	MOVQ   48(R9), AX
 	MOVQ   AX, 328(SP)
@@ -10737,7 +10737,7 @@ TEXT ·wideSoftmaxAVX512(SB), $320-8
 	//
 	// The fields of the record a; R8 = the rows.
 	MOVQ    a+0(FP), BX
-	MOVQ    216(BX), CX
+	MOVQ    224(BX), CX
 	MOVQ    (BX), SI
 	TESTQ   CX, CX
 	JLE     wideSoftmaxDone
@@ -11155,7 +11155,7 @@ TEXT ·wideLogSoftmaxAVX512(SB), $320-8
 	//
 	// The fields of the record a; R8 = the rows.
 	MOVQ    a+0(FP), BX
-	MOVQ    216(BX), CX
+	MOVQ    224(BX), CX
 	MOVQ    (BX), SI
 	TESTQ   CX, CX
 	JLE     wideLogSoftmaxDone
@@ -11601,7 +11601,7 @@ TEXT ·wideArgmaxAVX512(SB), $320-8
 	//
 	// The fields of the record a; R8 = the rows.
 	MOVQ    a+0(FP), BX
-	MOVQ    216(BX), CX
+	MOVQ    224(BX), CX
 	MOVQ    (BX), SI
 	TESTQ   CX, CX
 	JLE     wideArgmaxDone
@@ -11611,10 +11611,10 @@ TEXT ·wideArgmaxAVX512(SB), $320-8
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	MOVQ    176(BX), AX
+	MOVQ    184(BX), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	MOVQ    168(BX), R13
+	MOVQ    176(BX), R13
 	XORL    DI, DI
 
 	// R9 = 4c, the bytes of a row; the bytes of the whole 16-, 32- and 64-class
@@ -11866,56 +11866,56 @@ isNil57:
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
-	CMPQ    136(R9), $0x00
+	CMPQ    144(R9), $0x00
 	JEQ     isNil58
-	MOVQ    144(R9), AX
+	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil58:
-	CMPQ    168(R9), $0x00
+	CMPQ    176(R9), $0x00
 	JEQ     isNil59
-	MOVQ    176(R9), AX
+	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil59:
-	CMPQ    192(R9), $0x00
+	CMPQ    200(R9), $0x00
 	JEQ     isNil60
-	MOVQ    200(R9), AX
+	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil60:
-	MOVQ 136(R9), DX
-	MOVQ 160(R9), R8
+	MOVQ 144(R9), DX
+	MOVQ 168(R9), R8
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 8 lanes of a frame vector).
-	MOVQ  168(R9), R13
-	MOVQ  192(R9), R14
+	MOVQ  176(R9), R13
+	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
 	JZ    noLse61
 	MOVL  $0x00000001, R12
 
 noLse61:
-	MOVL         228(R9), AX
+	MOVL         236(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ62
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 228(R9), Y0
+	VBROADCASTSS 236(R9), Y0
 	VMOVUPS      Y0, 3904(SP)
 
 noZ62:
 	MOVQ R12, 3936(SP)
 
 	// scale, read by the loops from the frame.
-	VMOVSS 224(R9), X0
+	VMOVSS 232(R9), X0
 	VMOVSS X0, 3944(SP)
 
 labelsChunk:
@@ -14361,56 +14361,56 @@ isNil75:
 	MOVQ    $0x3333333333333334, R13
 	MULQ    R13
 	MOVQ    DX, CX
-	CMPQ    136(R9), $0x00
+	CMPQ    144(R9), $0x00
 	JEQ     isNil76
-	MOVQ    144(R9), AX
+	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil76:
-	CMPQ    168(R9), $0x00
+	CMPQ    176(R9), $0x00
 	JEQ     isNil77
-	MOVQ    176(R9), AX
+	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil77:
-	CMPQ    192(R9), $0x00
+	CMPQ    200(R9), $0x00
 	JEQ     isNil78
-	MOVQ    200(R9), AX
+	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil78:
-	MOVQ 136(R9), DX
-	MOVQ 160(R9), R8
+	MOVQ 144(R9), DX
+	MOVQ 168(R9), R8
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 8 lanes of a frame vector).
-	MOVQ  168(R9), R13
-	MOVQ  192(R9), R14
+	MOVQ  176(R9), R13
+	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
 	JZ    noLse79
 	MOVL  $0x00000001, R12
 
 noLse79:
-	MOVL         228(R9), AX
+	MOVL         236(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ80
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 228(R9), Y0
+	VBROADCASTSS 236(R9), Y0
 	VMOVUPS      Y0, 6720(SP)
 
 noZ80:
 	MOVQ R12, 6752(SP)
 
 	// scale, read by the loops from the frame.
-	VMOVSS 224(R9), X0
+	VMOVSS 232(R9), X0
 	VMOVSS X0, 6760(SP)
 
 targetsChunk:
@@ -18347,7 +18347,7 @@ TEXT ·argmaxAVX2(SB), NOSPLIT, $0-8
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), BX
-	MOVQ 168(BX), DI
+	MOVQ 176(BX), DI
 	MOVQ (BX), SI
 
 	// Blocks: CX = the minimum of len/80 over the float slices and of len/8
@@ -18358,7 +18358,7 @@ TEXT ·argmaxAVX2(SB), NOSPLIT, $0-8
 	MOVQ    $0x3333333333333334, R13
 	MULQ    R13
 	MOVQ    DX, CX
-	MOVQ    176(BX), AX
+	MOVQ    184(BX), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
@@ -18504,7 +18504,7 @@ TEXT ·wideLabelsAVX2(SB), $512-8
 	//
 	// The fields of the record a; R8 = the rows.
 	MOVQ    a+0(FP), R9
-	MOVQ    216(R9), CX
+	MOVQ    224(R9), CX
 	MOVQ    (R9), SI
 	TESTQ   CX, CX
 	JLE     wideLabelsDone
@@ -18516,7 +18516,7 @@ TEXT ·wideLabelsAVX2(SB), $512-8
 	CMOVQLT AX, R8
 	MOVQ    24(R9), DI
 	MOVQ    48(R9), BX
-	MOVQ    144(R9), AX
+	MOVQ    152(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 	MOVQ    56(R9), AX
@@ -18531,45 +18531,45 @@ TEXT ·wideLabelsAVX2(SB), $512-8
 	CMOVQLT AX, R8
 
 isNil93:
-	CMPQ    168(R9), $0x00
+	CMPQ    176(R9), $0x00
 	JEQ     isNil94
-	MOVQ    176(R9), AX
+	MOVQ    184(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
 isNil94:
-	CMPQ    192(R9), $0x00
+	CMPQ    200(R9), $0x00
 	JEQ     isNil95
-	MOVQ    200(R9), AX
+	MOVQ    208(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
 isNil95:
-	MOVQ 136(R9), DX
+	MOVQ 144(R9), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 8 lanes of a frame vector).
-	MOVQ  168(R9), R13
-	MOVQ  192(R9), R14
+	MOVQ  176(R9), R13
+	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
 	JZ    noLse96
 	MOVL  $0x00000001, R12
 
 noLse96:
-	MOVL         228(R9), AX
+	MOVL         236(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ97
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 228(R9), Y0
+	VBROADCASTSS 236(R9), Y0
 	VMOVUPS      Y0, 224(SP)
 
 noZ97:
 	MOVQ R12, 376(SP)
 
 	// scale, read by the loops from the frame.
-	VMOVSS 224(R9), X0
+	VMOVSS 232(R9), X0
 	VMOVSS X0, 504(SP)
 
 	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
@@ -19991,7 +19991,7 @@ TEXT ·wideTargetsAVX2(SB), $520-8
 	//
 	// The fields of the record a; R8 = the rows.
 	MOVQ    a+0(FP), R9
-	MOVQ    216(R9), CX
+	MOVQ    224(R9), CX
 	MOVQ    (R9), SI
 	TESTQ   CX, CX
 	JLE     wideTargetsDone
@@ -20004,7 +20004,7 @@ TEXT ·wideTargetsAVX2(SB), $520-8
 
 	// The form of the targets.
 	MOVQ    24(R9), DI
-	MOVQ    144(R9), AX
+	MOVQ    152(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 	CMPQ    24(R9), $0x00
@@ -20016,16 +20016,16 @@ TEXT ·wideTargetsAVX2(SB), $520-8
 	CMOVQLT AX, R8
 
 isNil173:
-	CMPQ    168(R9), $0x00
+	CMPQ    176(R9), $0x00
 	JEQ     isNil174
-	MOVQ    176(R9), AX
+	MOVQ    184(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
 isNil174:
-	CMPQ    192(R9), $0x00
+	CMPQ    200(R9), $0x00
 	JEQ     isNil175
-	MOVQ    200(R9), AX
+	MOVQ    208(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
@@ -20093,31 +20093,31 @@ wtail180:
 	JMP    wtail180
 
 wtailDone179:
-	MOVQ 136(R9), DX
+	MOVQ 144(R9), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 8 lanes of a frame vector).
-	MOVQ  168(R9), R13
-	MOVQ  192(R9), R14
+	MOVQ  176(R9), R13
+	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
 	JZ    noLse181
 	MOVL  $0x00000001, R12
 
 noLse181:
-	MOVL         228(R9), AX
+	MOVL         236(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ182
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 228(R9), Y0
+	VBROADCASTSS 236(R9), Y0
 	VMOVUPS      Y0, 224(SP)
 
 noZ182:
 	MOVQ R12, 376(SP)
 
 	// scale and the base of labels, read by the loops from the frame.
-	VMOVSS 224(R9), X0
+	VMOVSS 232(R9), X0
 	VMOVSS X0, 504(SP)
 	MOVQ   48(R9), AX
 	MOVQ   AX, 512(SP)
@@ -24259,7 +24259,7 @@ TEXT ·wideSoftmaxAVX2(SB), $504-8
 	//
 	// The fields of the record a; R8 = the rows.
 	MOVQ    a+0(FP), BX
-	MOVQ    216(BX), CX
+	MOVQ    224(BX), CX
 	MOVQ    (BX), SI
 	TESTQ   CX, CX
 	JLE     wideSoftmaxDone
@@ -25122,7 +25122,7 @@ TEXT ·wideLogSoftmaxAVX2(SB), $504-8
 	//
 	// The fields of the record a; R8 = the rows.
 	MOVQ    a+0(FP), BX
-	MOVQ    216(BX), CX
+	MOVQ    224(BX), CX
 	MOVQ    (BX), SI
 	TESTQ   CX, CX
 	JLE     wideLogSoftmaxDone
@@ -25957,7 +25957,7 @@ TEXT ·wideArgmaxAVX2(SB), $504-8
 	//
 	// The fields of the record a; R8 = the rows.
 	MOVQ    a+0(FP), BX
-	MOVQ    216(BX), CX
+	MOVQ    224(BX), CX
 	MOVQ    (BX), SI
 	TESTQ   CX, CX
 	JLE     wideArgmaxDone
@@ -25967,10 +25967,10 @@ TEXT ·wideArgmaxAVX2(SB), $504-8
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	MOVQ    176(BX), AX
+	MOVQ    184(BX), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	MOVQ    168(BX), R13
+	MOVQ    176(BX), R13
 	XORL    DI, DI
 
 	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
@@ -26395,32 +26395,32 @@ isNil557:
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
-	CMPQ    136(R9), $0x00
+	CMPQ    144(R9), $0x00
 	JEQ     isNil558
-	MOVQ    144(R9), AX
+	MOVQ    152(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil558:
-	CMPQ    168(R9), $0x00
+	CMPQ    176(R9), $0x00
 	JEQ     isNil559
-	MOVQ    176(R9), AX
+	MOVQ    184(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil559:
-	CMPQ    192(R9), $0x00
+	CMPQ    200(R9), $0x00
 	JEQ     isNil560
-	MOVQ    200(R9), AX
+	MOVQ    208(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil560:
-	MOVQ 136(R9), DX
-	MOVQ 160(R9), R8
+	MOVQ 144(R9), DX
+	MOVQ 168(R9), R8
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 11264, when
 	// 4·cap(a.logits) >= 4194304, else 0.
@@ -26449,26 +26449,26 @@ noPrefetch562:
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 16 lanes of a frame vector).
-	MOVQ  168(R9), R13
-	MOVQ  192(R9), R14
+	MOVQ  176(R9), R13
+	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
 	JZ    noLse563
 	MOVL  $0x00000001, R12
 
 noLse563:
-	MOVL         228(R9), AX
+	MOVL         236(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ564
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 228(R9), Z0
+	VBROADCASTSS 236(R9), Z0
 	VMOVUPS      Z0, 10816(SP)
 
 noZ564:
 	MOVQ R12, 10880(SP)
 
 	// scale, read by the loops from the frame.
-	VMOVSS 224(R9), X0
+	VMOVSS 232(R9), X0
 	VMOVSS X0, 10904(SP)
 
 labelsChunk:
@@ -29284,32 +29284,32 @@ TEXT ·xentTargets16AVX512(SB), $19624-8
 isNil580:
 	SHRQ    $0x08, AX
 	MOVQ    AX, CX
-	CMPQ    136(R9), $0x00
+	CMPQ    144(R9), $0x00
 	JEQ     isNil581
-	MOVQ    144(R9), AX
+	MOVQ    152(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil581:
-	CMPQ    168(R9), $0x00
+	CMPQ    176(R9), $0x00
 	JEQ     isNil582
-	MOVQ    176(R9), AX
+	MOVQ    184(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil582:
-	CMPQ    192(R9), $0x00
+	CMPQ    200(R9), $0x00
 	JEQ     isNil583
-	MOVQ    200(R9), AX
+	MOVQ    208(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil583:
-	MOVQ 136(R9), DX
-	MOVQ 160(R9), R8
+	MOVQ 144(R9), DX
+	MOVQ 168(R9), R8
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 11264, when
 	// 4·cap(a.logits) >= 4194304, else 0.
@@ -29350,26 +29350,26 @@ noPrefetch586:
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 16 lanes of a frame vector).
-	MOVQ  168(R9), R13
-	MOVQ  192(R9), R14
+	MOVQ  176(R9), R13
+	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
 	JZ    noLse587
 	MOVL  $0x00000001, R12
 
 noLse587:
-	MOVL         228(R9), AX
+	MOVL         236(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ588
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 228(R9), Z0
+	VBROADCASTSS 236(R9), Z0
 	VMOVUPS      Z0, 19520(SP)
 
 noZ588:
 	MOVQ R12, 19584(SP)
 
 	// scale, read by the loops from the frame.
-	VMOVSS 224(R9), X0
+	VMOVSS 232(R9), X0
 	VMOVSS X0, 19616(SP)
 
 targetsChunk:
@@ -34414,7 +34414,7 @@ TEXT ·argmax16AVX512(SB), NOSPLIT, $0-8
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), DX
-	MOVQ 168(DX), DI
+	MOVQ 176(DX), DI
 	MOVQ (DX), SI
 
 	// Blocks: CX = the minimum of len/256 over the float slices and of len/16
@@ -34423,7 +34423,7 @@ TEXT ·argmax16AVX512(SB), NOSPLIT, $0-8
 	MOVQ    8(DX), AX
 	SHRQ    $0x08, AX
 	MOVQ    AX, CX
-	MOVQ    176(DX), AX
+	MOVQ    184(DX), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
@@ -34673,56 +34673,56 @@ isNil613:
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
-	CMPQ    136(R9), $0x00
+	CMPQ    144(R9), $0x00
 	JEQ     isNil614
-	MOVQ    144(R9), AX
+	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil614:
-	CMPQ    168(R9), $0x00
+	CMPQ    176(R9), $0x00
 	JEQ     isNil615
-	MOVQ    176(R9), AX
+	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil615:
-	CMPQ    192(R9), $0x00
+	CMPQ    200(R9), $0x00
 	JEQ     isNil616
-	MOVQ    200(R9), AX
+	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil616:
-	MOVQ 136(R9), DX
-	MOVQ 160(R9), R8
+	MOVQ 144(R9), DX
+	MOVQ 168(R9), R8
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 8 lanes of a frame vector).
-	MOVQ  168(R9), R13
-	MOVQ  192(R9), R14
+	MOVQ  176(R9), R13
+	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
 	JZ    noLse617
 	MOVL  $0x00000001, R12
 
 noLse617:
-	MOVL         228(R9), AX
+	MOVL         236(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ618
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 228(R9), Y0
+	VBROADCASTSS 236(R9), Y0
 	VMOVUPS      Y0, 5440(SP)
 
 noZ618:
 	MOVQ R12, 5472(SP)
 
 	// scale, read by the loops from the frame.
-	VMOVSS 224(R9), X0
+	VMOVSS 232(R9), X0
 	VMOVSS X0, 5480(SP)
 
 labelsChunk:
@@ -37566,56 +37566,56 @@ TEXT ·xentTargets16AVX2(SB), $9840-8
 isNil631:
 	SHRQ    $0x07, AX
 	MOVQ    AX, CX
-	CMPQ    136(R9), $0x00
+	CMPQ    144(R9), $0x00
 	JEQ     isNil632
-	MOVQ    144(R9), AX
+	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil632:
-	CMPQ    168(R9), $0x00
+	CMPQ    176(R9), $0x00
 	JEQ     isNil633
-	MOVQ    176(R9), AX
+	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil633:
-	CMPQ    192(R9), $0x00
+	CMPQ    200(R9), $0x00
 	JEQ     isNil634
-	MOVQ    200(R9), AX
+	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
 isNil634:
-	MOVQ 136(R9), DX
-	MOVQ 160(R9), R8
+	MOVQ 144(R9), DX
+	MOVQ 168(R9), R8
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 8 lanes of a frame vector).
-	MOVQ  168(R9), R13
-	MOVQ  192(R9), R14
+	MOVQ  176(R9), R13
+	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
 	JZ    noLse635
 	MOVL  $0x00000001, R12
 
 noLse635:
-	MOVL         228(R9), AX
+	MOVL         236(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ636
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 228(R9), Y0
+	VBROADCASTSS 236(R9), Y0
 	VMOVUPS      Y0, 9792(SP)
 
 noZ636:
 	MOVQ R12, 9824(SP)
 
 	// scale, read by the loops from the frame.
-	VMOVSS 224(R9), X0
+	VMOVSS 232(R9), X0
 	VMOVSS X0, 9832(SP)
 
 targetsChunk:
@@ -42544,7 +42544,7 @@ TEXT ·argmax16AVX2(SB), $576-8
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), DX
-	MOVQ 168(DX), DI
+	MOVQ 176(DX), DI
 	MOVQ (DX), SI
 
 	// Blocks: CX = the minimum of len/128 over the float slices and of len/8
@@ -42553,7 +42553,7 @@ TEXT ·argmax16AVX2(SB), $576-8
 	MOVQ    8(DX), AX
 	SHRQ    $0x07, AX
 	MOVQ    AX, CX
-	MOVQ    176(DX), AX
+	MOVQ    184(DX), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
