@@ -11,7 +11,7 @@
 // float32 operations as the generic code, so the results are bit-identical
 // (numerics.md). The per-lane operations come from the sequences of
 // _asm/seq (Max10, Exp, Sum10, Log, the row tails, Argmax, AllNegInf,
-// LogSumExp, ZTerms), lowered by the tracer of _asm/arm64_trace.go;
+// LogSumExp, ZTerms), lowered by the tracer of _asm/neon/trace.go;
 // registers V0..V17 (V0..V22 without scale and accumulators, V0..V17 and
 // V19..V22 in the fused loops, V0..V21 in argmaxNEON) are assigned by
 // linear scan over the straight-line body of each loop.
@@ -45,7 +45,7 @@
 // Instructions. Go's arm64 assembler has no vector floating-point
 // instructions (FADD, FMUL, FDIV, FMAX, FCMGT, FCVTL, SCVTF, ..., see
 // golang/go#41092), so they are written as WORD with the GNU mnemonic in the
-// comment (encoders in _asm/encode.go, checked by _asm/encode_test.go and
+// comment (encoders in _asm/neon/encode.go, checked by its test and
 // by internal/neonwords/check.sh). Integer and permute instructions the Go
 // assembler knows (VZIP1, VTRN1, VSHL, VADD, VBIT, ...) are written natively.
 //

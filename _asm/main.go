@@ -6,7 +6,7 @@
 // declarations from the specification, kernel_generic.go:
 //
 //	kernel_amd64.s, kernel_stubs_amd64.go   (amd64.go, with avo)
-//	kernel_arm64.s, kernel_stubs_arm64.go   (arm64.go, NEON words)
+//	kernel_arm64.s, kernel_stubs_arm64.go   (package neon, NEON words)
 //	kernel_tiers_amd64.go, kernel_tiers_arm64.go   (the dispatch to the tiers)
 //
 // The constants are read from kernel_generic.go (package seq, Load), and
@@ -25,6 +25,7 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/xentropy/kernel/_asm/neon"
 	"github.com/xentropy/kernel/_asm/seq"
 )
 
@@ -64,7 +65,7 @@ func generate(root string) (map[string][]byte, error) {
 		return nil, err
 	}
 	files := map[string][]byte{}
-	for _, backend := range []func(*seq.Values) (map[string][]byte, error){genAMD64, genARM64} {
+	for _, backend := range []func(*seq.Values) (map[string][]byte, error){genAMD64, neon.Generate} {
 		out, err := backend(v)
 		if err != nil {
 			return nil, err

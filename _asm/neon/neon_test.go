@@ -2,7 +2,7 @@
 // Use of this source code is governed by a BSD-style license that can be
 // found in the LICENSE file.
 
-package main
+package neon
 
 import (
 	"path/filepath"
@@ -11,14 +11,14 @@ import (
 	"github.com/xentropy/kernel/_asm/seq"
 )
 
-// genARM64Files runs the arm64 backend alone on ../kernel_generic.go.
-func genARM64Files(t *testing.T) map[string][]byte {
+// generated runs Generate alone on the repository's kernel_generic.go.
+func generated(t *testing.T) map[string][]byte {
 	t.Helper()
-	v, err := seq.Load(filepath.Join("..", "kernel_generic.go"))
+	v, err := seq.Load(filepath.Join("..", "..", "kernel_generic.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := genARM64(v)
+	files, err := Generate(v)
 	if err != nil {
 		t.Fatal(err)
 	}

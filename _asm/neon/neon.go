@@ -2,7 +2,20 @@
 // Use of this source code is governed by a BSD-style license that can be
 // found in the LICENSE file.
 
-package main
+// Package neon is the arm64 backend of the generator: Generate writes
+// kernel_arm64.s, the NEON versions of the block functions of
+// kernel_generic.go, and their Go declarations and dispatch.
+//
+// For ten columns, a block of 4 rows is transposed so that one register
+// holds one column (one row per 32-bit lane), the per-lane sequences of
+// package seq run on the columns through the tracer (trace.go), and the
+// results are transposed back. Two blocks make the 8-row step of the
+// driver (the float64 accumulators acc[0..3] and acc[4..7]). The wide
+// functions (wide.go) vectorise over the classes of one row instead. The
+// instructions that Go's assembler lacks are encoded by encode.go, and
+// every function reads its arguments from the record of block.go
+// (record.go).
+package neon
 
 import (
 	"bytes"
@@ -15,11 +28,9 @@ import (
 	"github.com/xentropy/kernel/_asm/seq"
 )
 
-// The NEON backend. A block of 4 rows is transposed so that one register
-// holds one column (one row per 32-bit lane), the per-lane sequences of
-// package seq run on the columns through the tracer (arm64_trace.go), and
-// the results are transposed back. Two blocks make the 8-row step of the
-// driver (the float64 accumulators acc[0..3] and acc[4..7]).
+// classes is the number of columns of a row: the length of the arrays of
+// seq.Max10 and seq.Sum10.
+const classes = len([10]struct{}{})
 
 const (
 	rowBytes   = 4 * classes // one row of float32
@@ -95,8 +106,10 @@ type gen struct {
 
 func (g *gen) p(format string, args ...any) { fmt.Fprintf(&g.out, format+"\n", args...) }
 
-// genARM64 returns kernel_arm64.s and kernel_stubs_arm64.go.
-func genARM64(v *seq.Values) (out map[string][]byte, err error) {
+// Generate returns kernel_arm64.s, kernel_stubs_arm64.go and
+// kernel_tiers_arm64.go, by name relative to the repository root, from the
+// values that seq.Load read from kernel_generic.go.
+func Generate(v *seq.Values) (out map[string][]byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("arm64 backend: %v", r)
@@ -129,7 +142,7 @@ func (g *gen) header() {
 // float32 operations as the generic code, so the results are bit-identical
 // (numerics.md). The per-lane operations come from the sequences of
 // _asm/seq (Max10, Exp, Sum10, Log, the row tails, Argmax, AllNegInf,
-// LogSumExp, ZTerms), lowered by the tracer of _asm/arm64_trace.go;
+// LogSumExp, ZTerms), lowered by the tracer of _asm/neon/trace.go;
 // registers V0..V17 (V0..V22 without scale and accumulators, V0..V17 and
 // V19..V22 in the fused loops, V0..V21 in argmaxNEON) are assigned by
 // linear scan over the straight-line body of each loop.
@@ -163,7 +176,7 @@ func (g *gen) header() {
 // Instructions. Go's arm64 assembler has no vector floating-point
 // instructions (FADD, FMUL, FDIV, FMAX, FCMGT, FCVTL, SCVTF, ..., see
 // golang/go#41092), so they are written as WORD with the GNU mnemonic in the
-// comment (encoders in _asm/encode.go, checked by _asm/encode_test.go and
+// comment (encoders in _asm/neon/encode.go, checked by its test and
 // by internal/neonwords/check.sh). Integer and permute instructions the Go
 // assembler knows (VZIP1, VTRN1, VSHL, VADD, VBIT, ...) are written natively.
 //
