@@ -140,7 +140,7 @@ func (g *gen) header() {
 	g.p(`// NEON (ASIMD) versions of the block functions of kernel_generic.go, which
 // is their specification: every lane performs, in the same order, the same
 // float32 operations as the generic code, so the results are bit-identical
-// (numerics.md). The per-lane operations come from the sequences of
+// (docs/numerics.md). The per-lane operations come from the sequences of
 // _asm/seq (Max10, Exp, Sum10, Log, the row tails, Argmax, AllNegInf,
 // LogSumExp, ZTerms), lowered by the tracer of _asm/neon/trace.go;
 // registers V0..V17 (V0..V22 without scale and accumulators, V0..V17 and
