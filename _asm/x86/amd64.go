@@ -329,7 +329,7 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 	return map[string][]byte{
 		"kernel_amd64.s":        asm,
 		"kernel_stubs_amd64.go": stubs,
-		"kernel_tiers_amd64.go": files.Dispatch("amd64", suffixes, wide, sixteen, true),
+		"kernel_tiers_amd64.go": files.Dispatch("amd64", suffixes, wide, sixteen),
 	}, nil
 }
 
