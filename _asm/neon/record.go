@@ -4,7 +4,10 @@
 
 package neon
 
-import "fmt"
+import (
+	"fmt"
+	"go/types"
+)
 
 // The argument of every NEON function is one pointer, a *blockArgs (the
 // record of block.go), kept in recordReg for the whole function. Its
@@ -18,10 +21,18 @@ const (
 	// recordReg holds the record pointer: R16 is free in every function
 	// (no function calls another, so no trampoline of the linker runs).
 	recordReg = "R16"
-	// sliceLen is the offset of a slice's length in its header.
-	sliceLen = 8
-	// argsSize is the size of the arguments: the pointer.
-	argsSize = 8
+)
+
+// The layout of the arguments and of a slice header, from the Go
+// compiler's sizes for arm64 (go/types), not typed here: the arguments are
+// one pointer, at offset recordOff, argsSize bytes in all, and a slice's
+// length follows its base pointer, sliceLen bytes into the header.
+var (
+	arm64Sizes = types.SizesFor("gc", "arm64")
+	recordVar  = types.NewVar(0, nil, "a", types.NewPointer(types.NewStruct(nil, nil)))
+	recordOff  = arm64Sizes.Offsetsof([]*types.Var{recordVar})[0]
+	argsSize   = arm64Sizes.Sizeof(types.NewStruct([]*types.Var{recordVar}, nil))
+	sliceLen   = arm64Sizes.Sizeof(types.Typ[types.UnsafePointer])
 )
 
 // text returns the TEXT line of the NEON function name.
@@ -30,9 +41,9 @@ func text(name string) string {
 }
 
 // loadRecord returns the instruction that loads the record pointer, the
-// only argument (a, at offset 0 of the arguments), into recordReg.
+// only argument (a, at recordOff of the arguments), into recordReg.
 func loadRecord() string {
-	return "\tMOVD\ta+0(FP), " + recordReg
+	return fmt.Sprintf("\tMOVD\t%s+%d(FP), %s", recordVar.Name(), recordOff, recordReg)
 }
 
 // field returns the operand of the field name of the record: a value, a
