@@ -209,3 +209,19 @@ func TestParseSizes(t *testing.T) {
 		}
 	}
 }
+
+// TestTierWarnings: a default implementation more than 5% slower than
+// another at some N gets one warning line; within 5% none.
+func TestTierWarnings(t *testing.T) {
+	rs := []result{
+		{Name: "avx512", Kind: kindImpl, N: 64, NsPerRow: 6.0},
+		{Name: "avx2", Kind: kindImpl, N: 64, NsPerRow: 5.8},
+		{Name: "avx512", Kind: kindImpl, N: 1 << 20, NsPerRow: 10.3},
+		{Name: "avx2", Kind: kindImpl, N: 1 << 20, NsPerRow: 7.0},
+		{Name: "generic", Kind: kindImpl, N: 1 << 20, NsPerRow: 30},
+	}
+	ws := tierWarnings(rs)
+	if len(ws) != 1 || !strings.Contains(ws[0], "N = 1048576") || !strings.Contains(ws[0], "avx2") {
+		t.Errorf("warnings %q, want one at N = 1048576 against avx2", ws)
+	}
+}

@@ -370,7 +370,37 @@ func writeText(w io.Writer, rep *report) error {
 	for _, l := range notes(rep) {
 		fmt.Fprintln(w, l)
 	}
+	for _, l := range tierWarnings(rep.Results) {
+		fmt.Fprintln(w, l)
+	}
 	return nil
+}
+
+// tierWarnings returns a warning for every batch size at which the default
+// implementation (the first implementation row, the package's choice for
+// this CPU) takes more than 5% longer per row than another implementation:
+// a sign that the tier order or the tuning of this CPU is wrong.
+func tierWarnings(results []result) []string {
+	var ws []string
+	def := ""
+	for _, r := range results {
+		if r.Kind == kindImpl {
+			def = r.Name
+			break
+		}
+	}
+	for _, d := range results {
+		if d.Kind != kindImpl || d.Name != def || d.NsPerRow <= 0 {
+			continue
+		}
+		for _, o := range results {
+			if o.Kind == kindImpl && o.Name != def && o.N == d.N && o.NsPerRow > 0 && d.NsPerRow > 1.05*o.NsPerRow {
+				ws = append(ws, fmt.Sprintf("WARNING: at N = %d the default implementation %s takes %.1f%% longer per row than %s (%.2f against %.2f ns/row): the tier order or the tuning for this CPU is wrong for this size.",
+					d.N, def, 100*(d.NsPerRow/o.NsPerRow-1), o.Name, d.NsPerRow, o.NsPerRow))
+			}
+		}
+	}
+	return ws
 }
 
 // writeMarkdown writes the report as Markdown, for the README.
