@@ -43,6 +43,11 @@ type blockArgs struct {
 	c      int         // the classes of a row (wide functions)
 	scale  float32     // the gradient's factor (1/N for a mean)
 	z      float32     // the z-loss coefficient (0: none)
+
+	// wideCandidates: thr is the threshold, and count receives the number
+	// of indices written to preds (see wideCandidatesGeneric).
+	thr   float32
+	count int
 }
 
 // rows returns the record of rows [r0, r1) of a call of rows of cols
@@ -77,6 +82,7 @@ const (
 	opSoftmax              // softmax rows
 	opLogSoftmax           // log-softmax rows
 	opArgmax               // predictions only
+	opCandidates           // TopK's candidates: the indices of the logits above a threshold (wide only)
 	numOps
 )
 
@@ -130,5 +136,6 @@ const (
 	fnWideSoftmax        = blockFunc(layoutWide)*blockFunc(numOps) + blockFunc(opSoftmax)
 	fnWideLogSoftmax     = blockFunc(layoutWide)*blockFunc(numOps) + blockFunc(opLogSoftmax)
 	fnWideArgmax         = blockFunc(layoutWide)*blockFunc(numOps) + blockFunc(opArgmax)
+	fnWideCandidates     = blockFunc(layoutWide)*blockFunc(numOps) + blockFunc(opCandidates)
 	numBlockFuncs    int = int(numLayouts) * int(numOps)
 )

@@ -22,6 +22,7 @@ const (
 	kindSoftmax                // Softmax
 	kindLogSoftmax             // LogSoftmax
 	kindArgmax                 // Argmax: preds only
+	kindTopK                   // TopK (see topk.go)
 	numKinds
 )
 
@@ -35,6 +36,7 @@ var blockTable = [numKinds][numLayouts]blockFunc{
 	kindSoftmax:    {fnSoftmax, fnSoftmax16, fnWideSoftmax},
 	kindLogSoftmax: {fnLogSoftmax, fnLogSoftmax16, fnWideLogSoftmax},
 	kindArgmax:     {fnArgmax, fnArgmax16, fnWideArgmax},
+	kindTopK:       {fnWideCandidates, fnWideCandidates, fnWideCandidates}, // and fnWideLabels: see topRows
 }
 
 // A batch is one validated call, cut into chunks of chunkRows rows that are
@@ -119,6 +121,8 @@ func (b *batch) chunk(c0, c1 int) float64 {
 	}
 	var acc [8]float64
 	switch l := b.layout(); {
+	case b.kind == kindTopK:
+		b.topRows(c0, c1)
 	case l == layoutWide:
 		b.wideRows(c0, c1, c0, &acc)
 	case b.kind == kindStaged || b.c != Classes:

@@ -149,6 +149,24 @@ func wideArgmaxGeneric(a *blockArgs) {
 	}
 }
 
+// wideCandidatesGeneric writes to a.preds, in increasing order, the
+// indices j in [0, n), n = min(len(a.logits), len(a.preds)), of the logits
+// whose scaled value v = float32(x[j]·xscale) is above the threshold a.thr:
+// !(v <= thr), every number above it and every NaN. a.count receives their
+// number. TopK runs it over parts of a row, the threshold its k-th best
+// value so far.
+func wideCandidatesGeneric(a *blockArgs) {
+	n := 0
+	xs, thr := a.xscale, a.thr
+	for j, x := range a.logits[:min(len(a.logits), len(a.preds))] {
+		if v := float32(x * xs); !(v <= thr) {
+			a.preds[n] = int32(j)
+			n++
+		}
+	}
+	a.count = n
+}
+
 // The generic functions of rows of 16 columns are the wide ones with c =
 // 16 (the specification of the tiers' functions of 16 columns), the row
 // losses added to acc as for ten columns. As for ten columns, the targets
@@ -206,6 +224,8 @@ func callGeneric(f blockFunc, a *blockArgs) {
 		wideLogSoftmaxGeneric(a)
 	case fnWideArgmax:
 		wideArgmaxGeneric(a)
+	case fnWideCandidates:
+		wideCandidatesGeneric(a)
 	default:
 		sixteenGeneric(f, a)
 	}
