@@ -41,6 +41,7 @@ type blockArgs struct {
 	preds  []int32     // the predictions (nil: none); the output of argmax
 	lse    []float32   // the log-sum-exps (nil: none)
 	c      int         // the classes of a row (wide functions)
+	xscale float32     // every logit is multiplied by it before the row's maximum (Options.Scale; 1: none)
 	scale  float32     // the gradient's factor (1/N for a mean)
 	z      float32     // the z-loss coefficient (0: none)
 }

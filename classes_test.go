@@ -114,7 +114,7 @@ func TestClassRowsMatchTen(t *testing.T) {
 		var g10 [Classes]float32
 		l10, e10 := xentLabelsRow(&g10, (*[Classes]float32)(row), l, scale, z)
 		gc := slices.Clone(row) // in place
-		lc, ec := xentLabelsRowC(gc, gc, l, scale, z)
+		lc, ec := xentLabelsRowC(gc, gc, 1, l, scale, z)
 		if !same(l10, lc) || !same(e10, ec) {
 			t.Fatalf("labels row %v l=%d z=%v: loss %v lse %v, any-C %v %v", row, l, z, l10, e10, lc, ec)
 		}
@@ -132,7 +132,7 @@ func TestClassRowsMatchTen(t *testing.T) {
 			var g10 [Classes]float32
 			l10, e10 := xentTargetsRow(&g10, (*[Classes]float32)(row), &t10, scale, z)
 			gc := make([]float32, Classes)
-			lc, ec := xentTargetsRowC(gc, row, &a, scale, z)
+			lc, ec := xentTargetsRowC(gc, row, 1, &a, scale, z)
 			if !same(l10, lc) || !same(e10, ec) {
 				t.Fatalf("targets (staged %v) row %v t=%v: loss %v lse %v, any-C %v %v", staged, row, t10, l10, e10, lc, ec)
 			}
@@ -142,16 +142,16 @@ func TestClassRowsMatchTen(t *testing.T) {
 		}
 		var y10, yc [Classes]float32
 		softmaxRow(&y10, (*[Classes]float32)(row))
-		softmaxRowC(yc[:], row)
+		softmaxRowC(yc[:], row, 1)
 		if j, ok := sameBits(y10[:], yc[:]); !ok {
 			t.Fatalf("softmax row %v: [%d] %v, any-C %v", row, j, y10[j], yc[j])
 		}
 		logSoftmaxRow(&y10, (*[Classes]float32)(row))
-		logSoftmaxRowC(yc[:], row)
+		logSoftmaxRowC(yc[:], row, 1)
 		if j, ok := sameBits(y10[:], yc[:]); !ok {
 			t.Fatalf("log-softmax row %v: [%d] %v, any-C %v", row, j, y10[j], yc[j])
 		}
-		if p, pc := argmax10((*[Classes]float32)(row)), argmaxRow(row); p != pc {
+		if p, pc := argmax10((*[Classes]float32)(row)), argmaxRow(row, 1); p != pc {
 			t.Fatalf("argmax row %v: %d, any-C %d", row, p, pc)
 		}
 	}
@@ -661,7 +661,7 @@ func (wc wideCall) check(k *kernels, c int, x []float32, labels []int32, tg, w [
 		if wc.more {
 			preds, lse = int32s(s.preds.s), s.lse.s
 		}
-		a := blockArgs{out: out, logits: s.x.s, c: c, scale: scale, losses: s.losses.s, preds: preds, lse: lse, z: z}
+		a := blockArgs{out: out, logits: s.x.s, c: c, xscale: 1, scale: scale, losses: s.losses.s, preds: preds, lse: lse, z: z}
 		switch wc.fn {
 		case "labels":
 			a.labels = slices.Clone(labels)

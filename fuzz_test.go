@@ -234,8 +234,8 @@ func FuzzFused(f *testing.F) {
 // fuzzClassCounts are the class counts FuzzClasses draws from.
 var fuzzClassCounts = []int{2, 3, 5, 7, 10, 11, 13, 15, 16, 17, 31, 33, 64}
 
-// FuzzClasses draws a class count, an option set and a z-loss coefficient
-// from the first bytes of an input, then rows of logits (a label byte and
+// FuzzClasses draws a class count, an option set, a z-loss coefficient and
+// a logit scale from the first bytes of an input, then rows of logits (a label byte and
 // 2-byte values, as fuzzBatch), and checks every output against the
 // reference and every implementation against the generic code.
 func FuzzClasses(f *testing.F) {
@@ -273,6 +273,15 @@ func FuzzClasses(f *testing.F) {
 		o := []Options{{}, {Reduction: Sum}, {Weights: w, LabelSmoothing: 0.1}, {Ignore: true, IgnoreLabel: 0}}[flags&3]
 		o.ZLoss = []float32{0, 1e-4, 0.5, 3}[flags>>2&3]
 		targets := flags&16 != 0 && !o.Ignore
+		if s := []float32{0, 0.37, 1, 6}[flags>>5&3]; s != 0 {
+			// A logit scale: exactly the unscaled call on the scaled
+			// logits (checkScaled), and every implementation the
+			// generic code.
+			o.Classes, o.Scale = c, s
+			checkScaled(t, "fuzz input", o, x, labels, tg, targets)
+			compareEntries(t, "fuzz input", []entry{classEntry(o, targets)}, x, labels, tg)
+			return
+		}
 		for _, row := range rowsOf(x, c) {
 			if specialRow(row) {
 				// The reference cannot say what a NaN row gives; the

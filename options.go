@@ -154,6 +154,24 @@ type Options struct {
 	// and the gradient bound is multiplied by |1+2·ZLoss·lse| +
 	// 2·ZLoss·(1+|lse|).
 	ZLoss float32
+
+	// Scale, when not 0, multiplies every logit before the softmax: row i
+	// is computed from float32(logits[i][j]·Scale), one rounded product
+	// per logit, so that 1/Scale is a temperature. Every output sees the
+	// scaled logits (the losses, Softmax, LogSoftmax, Argmax, Predictions
+	// and LogSumExp); the gradient is with respect to the caller's
+	// unscaled logits, Scale·(softmax - target) per row, its factor
+	// float32(Scale/N) for a mean (Scale for Sum and None) in place of
+	// float32(1/N). It must be finite and positive.
+	Scale float32
+}
+
+// scale returns the logit scale: Scale, or 1 when it is 0.
+func (o Options) scale() float32 {
+	if o.Scale == 0 {
+		return 1
+	}
+	return o.Scale
 }
 
 // Extreme sums of class weights: outside [normMin, normMax] the weights
@@ -168,7 +186,7 @@ const (
 func (o Options) newBatch(kind kind, n int) batch {
 	c := o.classes()
 	b := batch{k: active.Load(), kind: kind, n: n, c: c, chunkRows: ChunkRowsFor(c)}
-	b.call.c = c
+	b.call.c, b.call.xscale = c, o.scale()
 	return b
 }
 
@@ -188,7 +206,7 @@ func (o Options) newBatch(kind kind, n int) batch {
 // of two commutes with rounding; the sums in between are never scaled.
 func (o Options) batch(kind kind, n int, grad, logits []float32, count float64) batch {
 	b := o.newBatch(kind, n)
-	b.grad, b.logits, b.losses, b.call.scale = grad, logits, o.Losses, 1
+	b.grad, b.logits, b.losses, b.call.scale = grad, logits, o.Losses, o.scale()
 	b.preds, b.lse = o.Predictions, o.LogSumExp
 	if o.ZLoss != 0 {
 		b.call.z = o.ZLoss // -0 disables it as +0 does
@@ -201,7 +219,7 @@ func (o Options) batch(kind kind, n int, grad, logits []float32, count float64) 
 				b.norm = 1 - e
 				b.call.norm = b.norm
 			}
-			b.call.scale = float32(1 / math.Ldexp(count, b.norm))
+			b.call.scale = float32(float64(o.scale()) / math.Ldexp(count, b.norm))
 		}
 	}
 	if o.Weights == nil && o.LabelSmoothing == 0 && !o.Ignore {
@@ -257,6 +275,9 @@ func (o Options) checkShared() error {
 	}
 	if o.Workers < 0 {
 		return fmt.Errorf("%w: %d workers", ErrOption, o.Workers)
+	}
+	if s := o.Scale; !(s >= 0) || math.IsInf(float64(s), 1) || math.Signbit(float64(s)) {
+		return fmt.Errorf("%w: logit scale %v is not finite and positive", ErrOption, s)
 	}
 	return nil
 }
