@@ -230,6 +230,9 @@ func (o Options) String() string {
 	if o.Ignore {
 		s += fmt.Sprintf("+ignore%d", o.IgnoreLabel)
 	}
+	if o.Scale != 0 {
+		s += fmt.Sprintf("+scale%g", o.Scale)
+	}
 	return s
 }
 
