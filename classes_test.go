@@ -345,6 +345,9 @@ func checkClasses(t *testing.T, c int, o Options, x []float32, labels []int32, t
 			count += weight(int(labels[i]))
 		}
 	}
+	if o.Divisor != 0 {
+		count = o.Divisor
+	}
 	scale := 1.0
 	if o.Reduction == Mean && count > 0 {
 		scale = float64(float32(1 / count))

@@ -273,6 +273,9 @@ func FuzzClasses(f *testing.F) {
 		o := []Options{{}, {Reduction: Sum}, {Weights: w, LabelSmoothing: 0.1}, {Ignore: true, IgnoreLabel: 0}}[flags&3]
 		o.ZLoss = []float32{0, 1e-4, 0.5, 3}[flags>>2&3]
 		targets := flags&16 != 0 && !o.Ignore
+		if flags&128 != 0 && o.Reduction == Mean {
+			o.Divisor = 3.5
+		}
 		if s := []float32{0, 0.37, 1, 6}[flags>>5&3]; s != 0 {
 			// A logit scale: exactly the unscaled call on the scaled
 			// logits (checkScaled), and every implementation the

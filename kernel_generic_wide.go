@@ -167,9 +167,9 @@ func (r *targetRow) at(j int) float32 {
 	w := float32(1)
 	if r.w != nil {
 		w = r.w[j]
-		if r.norm != 0 {
-			w = float32(math.Ldexp(float64(w), r.norm))
-		}
+	}
+	if r.norm != 0 {
+		w = float32(math.Ldexp(float64(w), r.norm))
 	}
 	return float32(w * (float32(r.keep*t) + r.uni))
 }

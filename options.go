@@ -164,6 +164,17 @@ type Options struct {
 	// float32(Scale/N) for a mean (Scale for Sum and None) in place of
 	// float32(1/N). It must be finite and positive.
 	Scale float32
+
+	// Divisor, when not 0, is the divisor of the Mean reduction in place
+	// of the count of the batch (its rows, its rows not ignored, or the
+	// sum of their class weights): the loss is the sum of the row losses
+	// divided by Divisor, and the gradient's factor is float32(1/Divisor).
+	// With the global count of a step, K calls over consecutive
+	// micro-batches give the gradient of one call over the whole batch bit
+	// for bit (each row's gradient depends on its logits, its label and
+	// the factor only), and losses that add up to its loss. It must be
+	// finite and positive, and it applies to the Mean reduction only.
+	Divisor float64
 }
 
 // scale returns the logit scale: Scale, or 1 when it is 0.
@@ -194,9 +205,9 @@ func (o Options) newBatch(kind kind, n int) batch {
 // kind is kindLabels or kindTargets, and becomes kindStaged when an option
 // needs target rows.
 //
-// The gradient scale is float32(1/count) for the Mean reduction, 1
-// otherwise. When a weighted mean divides by a sum of weights below 2^-64
-// or above 2^64, 1/count would overflow float32 (below about 2.9e-39) or be
+// The gradient scale is float32(1/count) for the Mean reduction (count:
+// Divisor when set), 1 otherwise. When a mean divides by a sum of weights
+// or a Divisor below 2^-64 or above 2^64, 1/count would overflow float32 (below about 2.9e-39) or be
 // subnormal and lose precision (above 2^126). Then the weights are
 // multiplied by 2^norm, with norm chosen so that count·2^norm is in [1, 2),
 // and the scale is float32(1/(count·2^norm)): the row losses and the batch
@@ -211,10 +222,10 @@ func (o Options) batch(kind kind, n int, grad, logits []float32, count float64) 
 	if o.ZLoss != 0 {
 		b.call.z = o.ZLoss // -0 disables it as +0 does
 	}
-	if o.Reduction == Mean {
+	if count = o.divisor(count); o.Reduction == Mean {
 		b.call.scale = 0 // nothing counted: loss 0, gradient 0
 		if count > 0 {
-			if o.Weights != nil && (count < normMin || count > normMax) {
+			if count < normMin || count > normMax {
 				_, e := math.Frexp(count)
 				b.norm = 1 - e
 				b.call.norm = b.norm
@@ -222,17 +233,18 @@ func (o Options) batch(kind kind, n int, grad, logits []float32, count float64) 
 			b.call.scale = float32(float64(o.scale()) / math.Ldexp(count, b.norm))
 		}
 	}
-	if o.Weights == nil && o.LabelSmoothing == 0 && !o.Ignore {
+	if o.Weights == nil && o.LabelSmoothing == 0 && !o.Ignore && b.norm == 0 {
 		return b
 	}
 	b.kind = kindStaged
 	b.call.weights, b.call.staged = o.Weights, true
 	if b.c <= padCols { // more classes: the wide functions apply the weights
 		for j := range b.c {
-			b.w[j] = 1
+			w := float32(1)
 			if o.Weights != nil {
-				b.w[j] = float32(math.Ldexp(float64(o.Weights[j]), b.norm))
+				w = o.Weights[j]
 			}
+			b.w[j] = float32(math.Ldexp(float64(w), b.norm))
 		}
 	}
 	b.call.keep = 1 - o.LabelSmoothing
@@ -247,7 +259,7 @@ func (o Options) batch(kind kind, n int, grad, logits []float32, count float64) 
 // row that smoothing targets but its zero weight leaves out of the count),
 // which it returns as it is.
 func (o Options) result(total, count float64, norm int) float64 {
-	switch {
+	switch count = o.divisor(count); {
 	case o.Reduction != Mean:
 		return total
 	case count == 0:
@@ -257,6 +269,15 @@ func (o Options) result(total, count float64, norm int) float64 {
 		return 0
 	}
 	return total / math.Ldexp(count, norm)
+}
+
+// divisor returns the divisor of the mean: Divisor, or count when it is
+// not set.
+func (o Options) divisor(count float64) float64 {
+	if o.Divisor != 0 {
+		return o.Divisor
+	}
+	return count
 }
 
 // classes returns the class count C of a row.
@@ -306,6 +327,9 @@ func (o Options) check(n int, grad, logits, targets []float32, labels span) erro
 	}
 	if eps := o.LabelSmoothing; !(eps >= 0 && eps < 1) {
 		return fmt.Errorf("%w: label smoothing %v is outside [0, 1)", ErrOption, eps)
+	}
+	if d := o.Divisor; d != 0 && (!(d > 0) || math.IsInf(d, 1) || o.Reduction != Mean) {
+		return fmt.Errorf("%w: divisor %v (finite and positive, with the mean reduction only)", ErrOption, d)
 	}
 	if z := o.ZLoss; !(z >= 0) || math.IsInf(float64(z), 1) {
 		return fmt.Errorf("%w: z-loss coefficient %v is not finite and non-negative", ErrOption, z)

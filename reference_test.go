@@ -237,7 +237,7 @@ func (o Options) String() string {
 }
 
 // refScale returns the divisor of o's mean over the labels (the rows not
-// ignored, or the sum of their weights) and the gradient scale the package
+// ignored, or the sum of their weights; Divisor when set) and the gradient scale the package
 // uses: float32(1/count) for the mean (0 when nothing counts), else 1.
 func refScale(o *Options, labels []int32) (count, scale float64) {
 	for _, l := range labels {
@@ -248,6 +248,9 @@ func refScale(o *Options, labels []int32) (count, scale float64) {
 				count++
 			}
 		}
+	}
+	if o.Divisor != 0 {
+		count = o.Divisor
 	}
 	scale = 1
 	if o.Reduction == Mean {
