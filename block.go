@@ -43,7 +43,11 @@ type blockArgs struct {
 	c      int         // the classes of a row (wide functions)
 	xscale float32     // every logit is multiplied by it before the row's maximum (Options.Scale; 1: none)
 	scale  float32     // the gradient's factor (1/N for a mean)
-	z      float32     // the z-loss coefficient (0: none)
+
+	// rowWeights, when not nil, holds the weight of each row: a row's
+	// gradient factor is float32(scale·w), and its loss float32(loss·w).
+	rowWeights []float32
+	z          float32 // the z-loss coefficient (0: none)
 }
 
 // rows returns the record of rows [r0, r1) of a call of rows of cols
@@ -58,6 +62,7 @@ func (a *blockArgs) rows(r0, r1, cols int) blockArgs {
 	b.losses = part(a.losses, r0, r1, 1)
 	b.preds = part(a.preds, r0, r1, 1)
 	b.lse = part(a.lse, r0, r1, 1)
+	b.rowWeights = part(a.rowWeights, r0, r1, 1)
 	return b
 }
 

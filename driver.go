@@ -43,25 +43,18 @@ var blockTable = [numKinds][numLayouts]blockFunc{
 type batch struct {
 	k         *kernels
 	kind      kind
-	n         int // rows
-	c         int // classes: Classes, or any other count
-	chunkRows int // ChunkRowsFor(c)
-	grad      []float32
-	logits    []float32
-	hasLabels bool      // integer labels, in labels or wide
-	labels    []int32   // int32 labels
+	n         int       // rows
+	c         int       // classes: Classes, or any other count
+	chunkRows int       // ChunkRowsFor(c)
+	hasLabels bool      // integer labels, in call.labels or wide
 	wide      labelView // labels of another integer type
-	tgts      []float32 // kindTargets, kindStaged with targets
-	losses    []float32
-	norm      int // the row losses are 2^norm times the true ones (see Options.batch)
+	norm      int       // the row losses are 2^norm times the true ones (see Options.batch)
 
-	// The fused outputs (nil when not requested).
-	preds []int32
-	lse   []float32
-
-	// call holds the values of every block call of the batch (c, scale,
-	// z and the staged targets' weights, keep and uni); each block call
-	// copies it and sets its slices.
+	// call is the record of the whole batch: its slices (logits, out,
+	// labels when int32, targets, losses, preds, lse) and the values of
+	// every block call (c, scale, z, the staged targets' weights, keep and
+	// uni). A block call is call.rows(p0, p1, c), with what the driver
+	// stages in place of the caller's slices.
 	call blockArgs
 
 	// kindStaged: class weights (1 without weights, times 2^norm; for
@@ -96,11 +89,11 @@ func (b *batch) layout() layout {
 // converted at a time, on the stack; a multiple of blockRows.
 const labelBuf = 32 * blockRows
 
-// labelBlock returns the int32 labels of rows [r0, r1): a part of b.labels,
+// labelBlock returns the int32 labels of rows [r0, r1): a part of b.call.labels,
 // or the labels of b.wide converted into buf (r1-r0 <= len(buf)).
 func (b *batch) labelBlock(buf []int32, r0, r1 int) []int32 {
-	if b.labels != nil || b.n == 0 {
-		return b.labels[r0:r1]
+	if b.call.labels != nil || b.n == 0 {
+		return b.call.labels[r0:r1]
 	}
 	l := buf[:r1-r0]
 	for i := range l {
@@ -111,8 +104,8 @@ func (b *batch) labelBlock(buf []int32, r0, r1 int) []int32 {
 
 // label returns the int32 label of row i.
 func (b *batch) label(i int) int32 {
-	if b.labels != nil {
-		return b.labels[i]
+	if b.call.labels != nil {
+		return b.call.labels[i]
 	}
 	return b.wide.at(i)
 }
@@ -130,7 +123,7 @@ func (b *batch) chunk(c0, c1 int) float64 {
 		b.wideRows(c0, c1, c0, &acc)
 	case b.kind == kindStaged || b.c != Classes:
 		b.stagedChunk(l, c0, c1, &acc)
-	case b.kind == kindLabels && b.labels == nil:
+	case b.kind == kindLabels && b.call.labels == nil:
 		// Labels of another type than int32: labelBuf rows at a time.
 		var buf [labelBuf]int32
 		for p0 := c0; p0 < c1; p0 += labelBuf {
@@ -140,7 +133,7 @@ func (b *batch) chunk(c0, c1 int) float64 {
 	default:
 		var labels []int32
 		if b.kind == kindLabels {
-			labels = b.labels[c0:c1]
+			labels = b.call.labels[c0:c1]
 		}
 		b.rows(c0, c1, labels, &acc)
 	}
@@ -151,10 +144,8 @@ func (b *batch) chunk(c0, c1 int) float64 {
 // are acc, p0 - c0 a multiple of blockRows, straight from the caller's
 // slices; labels holds the labels of those rows for kindLabels.
 func (b *batch) rows(p0, p1 int, labels []int32, acc *[8]float64) {
-	a := b.call
-	a.logits, a.out, a.labels = b.logits[p0*Classes:p1*Classes], part(b.grad, p0, p1, Classes), labels
-	a.targets = part(b.tgts, p0, p1, Classes)
-	a.losses, a.preds, a.lse, a.acc = part(b.losses, p0, p1, 1), part(b.preds, p0, p1, 1), part(b.lse, p0, p1, 1), acc
+	a := b.call.rows(p0, p1, Classes)
+	a.labels, a.acc = labels, acc
 	b.laneRows(layoutTen, &a)
 }
 

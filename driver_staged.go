@@ -66,8 +66,8 @@ func (b *batch) stagedChunk(l layout, c0, c1 int, acc *[8]float64) {
 	for b0 := c0; b0 < c1; b0 += stagedBlock {
 		b1 := min(b0+stagedBlock, c1)
 		n := b1 - b0
-		x := b.logits[b0*c : b1*c]
-		g := part(b.grad, b0, b1, c)
+		x := b.call.logits[b0*c : b1*c]
+		g := part(b.call.out, b0, b1, c)
 		if padded {
 			padRows(xs[:n*pw], x, c, pw)
 			x = xs[:n*pw]
@@ -84,7 +84,7 @@ func (b *batch) stagedChunk(l layout, c0, c1 int, acc *[8]float64) {
 		switch b.kind {
 		case kindTargets:
 			t = ts[:n*pw]
-			padRows(t, b.tgts[b0*c:b1*c], c, pw)
+			padRows(t, b.call.targets[b0*c:b1*c], c, pw)
 		case kindStaged:
 			t = ts[:n*pw]
 			for i := range n {
@@ -104,7 +104,7 @@ func (b *batch) stagedChunk(l layout, c0, c1 int, acc *[8]float64) {
 					trow[labels[i]] = one[labels[i]]
 					continue
 				}
-				tr := b.tgts[(b0+i)*c : (b0+i+1)*c]
+				tr := b.call.targets[(b0+i)*c : (b0+i+1)*c]
 				for j, wj := range b.w[:c] {
 					trow[j] = float32(wj * (float32(keep*tr[j]) + uni))
 				}
@@ -119,16 +119,15 @@ func (b *batch) stagedChunk(l layout, c0, c1 int, acc *[8]float64) {
 				if labels[i] != b.ignoreLabel {
 					continue
 				}
-				ipred[i], ilse[i] = rowOutputs(&b.call, b.logits[(b0+i)*c:(b0+i+1)*c])
+				ipred[i], ilse[i] = rowOutputs(&b.call, b.call.logits[(b0+i)*c:(b0+i+1)*c])
 				clear(x[i*pw : (i+1)*pw])
 			}
 		}
-		a := b.call
+		a := b.call.rows(b0, b1, c)
 		a.logits, a.out, a.labels, a.targets, a.acc = x, g, labels, t, acc
-		a.losses, a.preds, a.lse = part(b.losses, b0, b1, 1), part(b.preds, b0, b1, 1), part(b.lse, b0, b1, 1)
 		b.laneRows(l, &a)
 		if padded && g != nil {
-			unpadRows(b.grad[b0*c:b1*c], g, c, pw)
+			unpadRows(b.call.out[b0*c:b1*c], g, c, pw)
 		}
 		if ignored {
 			for i := range n {

@@ -21,21 +21,17 @@ func (b *batch) wideRows(from, to, c0 int, acc *[8]float64) {
 	f := blockTable[b.kind][layoutWide]
 	for p0 := from; p0 < to; p0 += labelBuf {
 		p1 := min(p0+labelBuf, to)
-		a := b.call
-		a.logits, a.out = b.logits[p0*c:p1*c], part(b.grad, p0, p1, c)
-		a.preds, a.lse = part(b.preds, p0, p1, 1), part(b.lse, p0, p1, 1)
+		a := b.call.rows(p0, p1, c)
 		if f.op() > opTargets {
 			b.k.call(f, &a)
 			continue
 		}
-		a.losses = lossBuf[:p1-p0]
-		if b.losses != nil {
-			a.losses = b.losses[p0:p1]
+		if a.losses == nil {
+			a.losses = lossBuf[:p1-p0]
 		}
 		if b.hasLabels {
 			a.labels = b.labelBlock(labBuf[:], p0, p1)
 		}
-		a.targets = part(b.tgts, p0, p1, c)
 		k := b.k
 		if b.norm != 0 {
 			k = generic // the assembly does not scale the weights by 2^norm
@@ -63,7 +59,7 @@ func (b *batch) wideRows(from, to, c0 int, acc *[8]float64) {
 		for i, l := range losses {
 			acc[(p0+i-c0)%8] += float64(l)
 		}
-		if b.norm != 0 && b.losses != nil {
+		if b.norm != 0 && b.call.losses != nil {
 			for i, l := range losses {
 				losses[i] = float32(math.Ldexp(float64(l), -b.norm))
 			}
@@ -75,15 +71,15 @@ func (b *batch) wideRows(from, to, c0 int, acc *[8]float64) {
 // +0, and the prediction and log-sum-exp of its logits.
 func (b *batch) ignoredRow(i int, loss *float32) {
 	c := b.c
-	pred, lse := rowOutputs(&b.call, b.logits[i*c:(i+1)*c])
-	if b.preds != nil {
-		b.preds[i] = pred
+	pred, lse := rowOutputs(&b.call, b.call.logits[i*c:(i+1)*c])
+	if b.call.preds != nil {
+		b.call.preds[i] = pred
 	}
-	if b.lse != nil {
-		b.lse[i] = lse
+	if b.call.lse != nil {
+		b.call.lse[i] = lse
 	}
-	if b.grad != nil {
-		clear(b.grad[i*c : (i+1)*c])
+	if b.call.out != nil {
+		clear(b.call.out[i*c : (i+1)*c])
 	}
 	*loss = 0
 }

@@ -115,7 +115,7 @@ func (o Options) Argmax(dst []int32, logits []float32) error {
 		return fmt.Errorf("%w: dst and logits", ErrOverlap)
 	}
 	b := o.newBatch(kindArgmax, n)
-	b.logits, b.preds = logits, dst
+	b.call.logits, b.call.preds = logits, dst
 	_, err = b.run(o.Workers)
 	return err
 }
@@ -133,7 +133,7 @@ func (o Options) rowwise(kind kind, dst, logits []float32) error {
 		return err
 	}
 	b := o.newBatch(kind, n)
-	b.grad, b.logits = dst, logits
+	b.call.out, b.call.logits = dst, logits
 	_, err = b.run(o.Workers)
 	return err
 }
@@ -177,10 +177,11 @@ func crossEntropy[L Label](opt Options, grad, logits []float32, labels []L) (flo
 		return 0, err
 	}
 	// Labels, and the divisor of the mean: the number of counted rows, or
-	// the sum of their weights (float64, in row order).
+	// the sum of their weights (class weight times row weight; float64, in
+	// row order).
 	var count float64
 	switch {
-	case opt.Weights != nil || opt.Ignore:
+	case opt.Weights != nil || opt.Ignore || opt.RowWeights != nil:
 		for i, l := range labels {
 			if opt.Ignore && sameLabel(l, opt.IgnoreLabel) {
 				continue
@@ -188,11 +189,14 @@ func crossEntropy[L Label](opt Options, grad, logits []float32, labels []L) (flo
 			if !(l >= 0 && uint64(l) < uint64(c)) {
 				return 0, labelError(i, l)
 			}
+			w := 1.0
 			if opt.Weights != nil {
-				count += float64(opt.Weights[l])
-			} else {
-				count++
+				w = float64(opt.Weights[l])
 			}
+			if opt.RowWeights != nil {
+				w *= float64(opt.RowWeights[i]) // exact: a product of two float32
+			}
+			count += w
 		}
 	default: // the common case: every row counts
 		for i, l := range labels {
@@ -229,7 +233,7 @@ func setLabels[L Label](b *batch, labels []L) {
 	size, signed := unsafe.Sizeof(zero), zero-1 < 0
 	p := unsafe.Pointer(unsafe.SliceData(labels))
 	if size == 4 && signed {
-		b.labels = unsafe.Slice((*int32)(p), len(labels))
+		b.call.labels = unsafe.Slice((*int32)(p), len(labels))
 		return
 	}
 	b.wide = labelView{p: p, size: size, signed: signed}
@@ -282,8 +286,15 @@ func (o Options) CrossEntropyTargets(grad, logits, targets []float32) (float64, 
 	if err := o.check(n, grad, logits, targets, span{}); err != nil {
 		return 0, err
 	}
-	b := o.batch(kindTargets, n, grad, logits, float64(n))
-	b.tgts = targets
+	count := float64(n)
+	if o.RowWeights != nil {
+		count = 0
+		for _, w := range o.RowWeights {
+			count += float64(w)
+		}
+	}
+	b := o.batch(kindTargets, n, grad, logits, count)
+	b.call.targets = targets
 	total, err := b.run(o.Workers)
-	return o.result(total, float64(n), b.norm), err
+	return o.result(total, count, b.norm), err
 }

@@ -14,7 +14,26 @@ package kernel
 // before the row's gradient is written (a.out may be a.logits); a.lse, when
 // not nil, each row's log-sum-exp; a.z is the z-loss coefficient (0: none).
 // Every row function reads the row's logits multiplied by the logit scale
-// (row10).
+// (row10); with row weights, a row is computed with the gradient factor
+// rowScale and its loss multiplied by its weight (weighted).
+
+// rowScale returns the gradient's factor of row i: a.scale, times the
+// row's weight float32(scale·rowWeights[i]) when a has row weights.
+func (a *blockArgs) rowScale(i int) float32 {
+	if a.rowWeights == nil {
+		return a.scale
+	}
+	return float32(a.scale * a.rowWeights[i])
+}
+
+// weighted returns the loss of row i (z-loss included) times the row's
+// weight, float32(loss·rowWeights[i]), when a has row weights.
+func (a *blockArgs) weighted(i int, loss float32) float32 {
+	if a.rowWeights == nil {
+		return loss
+	}
+	return float32(loss * a.rowWeights[i])
+}
 
 // row10 returns row i of the logits of a, each logit multiplied by the
 // logit scale a.xscale, float32(x[j]·xs), in buf; or, when xs is 1, the row
@@ -42,7 +61,8 @@ func xentLabelsGeneric(a *blockArgs) {
 		if preds != nil {
 			preds[i] = argmax10(x)
 		}
-		loss, ls := xentLabelsRow(g, x, l, a.scale, a.z)
+		loss, ls := xentLabelsRow(g, x, l, a.rowScale(i), a.z)
+		loss = a.weighted(i, loss)
 		if losses != nil {
 			losses[i] = loss
 		}
@@ -66,7 +86,8 @@ func xentTargetsGeneric(a *blockArgs) {
 		if preds != nil {
 			preds[i] = argmax10(x)
 		}
-		loss, ls := xentTargetsRow(g, x, t, a.scale, a.z)
+		loss, ls := xentTargetsRow(g, x, t, a.rowScale(i), a.z)
+		loss = a.weighted(i, loss)
 		if losses != nil {
 			losses[i] = loss
 		}
@@ -118,7 +139,8 @@ func wideLabelsGeneric(a *blockArgs) {
 		if a.preds != nil {
 			a.preds[i] = argmaxRow(x, a.xscale)
 		}
-		loss, ls := xentLabelsRowC(g, x, a.xscale, a.labels[i], a.scale, a.z)
+		loss, ls := xentLabelsRowC(g, x, a.xscale, a.labels[i], a.rowScale(i), a.z)
+		loss = a.weighted(i, loss)
 		a.losses[i] = loss
 		if a.lse != nil {
 			a.lse[i] = ls
@@ -140,7 +162,8 @@ func wideTargetsGeneric(a *blockArgs) {
 		if a.preds != nil {
 			a.preds[i] = argmaxRow(x, a.xscale)
 		}
-		loss, ls := xentTargetsRowC(g, x, a.xscale, &r, a.scale, a.z)
+		loss, ls := xentTargetsRowC(g, x, a.xscale, &r, a.rowScale(i), a.z)
+		loss = a.weighted(i, loss)
 		a.losses[i] = loss
 		if a.lse != nil {
 			a.lse[i] = ls

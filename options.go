@@ -175,6 +175,17 @@ type Options struct {
 	// the factor only), and losses that add up to its loss. It must be
 	// finite and positive, and it applies to the Mean reduction only.
 	Divisor float64
+
+	// RowWeights, when not nil, holds N finite, non-negative weights, one
+	// per row: row i's loss (z-loss included) is multiplied by
+	// RowWeights[i], float32(loss·w), and its gradient too, through its
+	// factor float32(scale·w) (scale: the factor of the reduction). With
+	// Mean the divisor is the sum (in float64, in row order) over the
+	// counted rows of RowWeights[i] times the weight the row counts with
+	// (1, or the class weight of its label). An ignored row stays ignored.
+	// A weight of 0 masks a row whose loss is finite (a padded position);
+	// Ignore masks any row.
+	RowWeights []float32
 }
 
 // scale returns the logit scale: Scale, or 1 when it is 0.
@@ -217,8 +228,9 @@ func (o Options) newBatch(kind kind, n int) batch {
 // of two commutes with rounding; the sums in between are never scaled.
 func (o Options) batch(kind kind, n int, grad, logits []float32, count float64) batch {
 	b := o.newBatch(kind, n)
-	b.grad, b.logits, b.losses, b.call.scale = grad, logits, o.Losses, o.scale()
-	b.preds, b.lse = o.Predictions, o.LogSumExp
+	b.call.out, b.call.logits, b.call.losses, b.call.scale = grad, logits, o.Losses, o.scale()
+	b.call.preds, b.call.lse = o.Predictions, o.LogSumExp
+	b.call.rowWeights = o.RowWeights
 	if o.ZLoss != 0 {
 		b.call.z = o.ZLoss // -0 disables it as +0 does
 	}
@@ -323,6 +335,20 @@ func (o Options) check(n int, grad, logits, targets []float32, labels span) erro
 			if !(w >= 0) || math.IsInf(float64(w), 1) {
 				return fmt.Errorf("%w: weight %d is %v", ErrOption, j, w)
 			}
+		}
+	}
+	if rw := o.RowWeights; rw != nil {
+		if len(rw) != n {
+			return fmt.Errorf("%w: %d row weights for %d rows", ErrLength, len(rw), n)
+		}
+		for i, w := range rw {
+			if !(w >= 0) || math.IsInf(float64(w), 1) {
+				return fmt.Errorf("%w: the weight of row %d is %v", ErrOption, i, w)
+			}
+		}
+		if spanOf(rw).overlapsAny(spanOf(logits), spanOf(targets), spanOf(grad), spanOf(o.Weights), spanOf(o.Losses),
+			spanOf(o.Predictions), spanOf(o.LogSumExp), labels) {
+			return fmt.Errorf("%w: RowWeights and another slice", ErrOverlap)
 		}
 	}
 	if eps := o.LabelSmoothing; !(eps >= 0 && eps < 1) {
