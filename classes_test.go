@@ -251,6 +251,9 @@ func TestClassesReference(t *testing.T) {
 				{Weights: w, LabelSmoothing: 0.1, ZLoss: 0.01},
 				{Ignore: true, IgnoreLabel: 1, ZLoss: 0.1},
 				{Weights: w, Ignore: true, IgnoreLabel: 0},
+				{RowWeights: rowWeights(r, n), ZLoss: 0.01},
+				{RowWeights: rowWeights(r, n), Reduction: Sum, Weights: w, LabelSmoothing: 0.2},
+				{RowWeights: rowWeights(r, n), Ignore: true, IgnoreLabel: 2, Divisor: 77},
 			} {
 				for _, targets := range []bool{false, true} {
 					if targets && o.Ignore {
@@ -338,11 +341,18 @@ func checkClasses(t *testing.T, c int, o Options, x []float32, labels []int32, t
 			}
 			a[j] = weight(j) * ((1-eps)*tj + eps/float64(c))
 		}
+		// A row weight multiplies the effective targets: the loss (z-loss
+		// included, weighted by T) and the gradient are linear in them.
+		rw := 1.0
+		if o.RowWeights != nil {
+			rw = float64(o.RowWeights[i])
+			floats.Scale(rw, a)
+		}
 		rows[i] = a
 		if targets {
-			count++
+			count += rw
 		} else {
-			count += weight(int(labels[i]))
+			count += rw * weight(int(labels[i]))
 		}
 	}
 	if o.Divisor != 0 {
@@ -382,7 +392,19 @@ func checkClasses(t *testing.T, c int, o Options, x []float32, labels []int32, t
 			}
 			continue
 		}
+		rw := 1.0
+		if o.RowWeights != nil {
+			rw = float64(o.RowWeights[i])
+		}
 		switch {
+		case rw != 1 && (ref > rw*f32Overflow*(1+1e-6) || spreadOverflows(row, a)):
+			// The unweighted loss overflows: its product by the row
+			// weight is +Inf, or NaN for a weight of 0 (see
+			// Options.RowWeights).
+			if l := o.Losses[i]; !(rw > 0 && math.IsInf(float64(l), 1) || rw == 0 && l != l) {
+				t.Errorf("%s row %d: loss %v for an unweighted loss beyond float32 and a row weight %v", what, i, l, rw)
+			}
+			ref = float64(o.Losses[i])
 		case ref > f32Overflow*(1+1e-6) || spreadOverflows(row, a):
 			// Beyond float32, or the documented case of logits further
 			// apart than MaxFloat32 under a nonzero target: +Inf.
@@ -712,4 +734,19 @@ func (wc wideCall) check(k *kernels, c int, x []float32, labels []int32, tg, w [
 		}
 	}
 	return ""
+}
+
+// rowWeights returns n row weights: zeros, ones and values in (0, 4).
+func rowWeights(r *rand.Rand, n int) []float32 {
+	w := make([]float32, n)
+	for i := range w {
+		switch r.IntN(4) {
+		case 0:
+		case 1:
+			w[i] = 1
+		default:
+			w[i] = 4 * r.Float32()
+		}
+	}
+	return w
 }

@@ -184,7 +184,8 @@ type Options struct {
 	// counted rows of RowWeights[i] times the weight the row counts with
 	// (1, or the class weight of its label). An ignored row stays ignored.
 	// A weight of 0 masks a row whose loss is finite (a padded position);
-	// Ignore masks any row.
+	// Ignore masks any row: where the unweighted loss is +Inf (beyond
+	// float32), the weighted one is +Inf, or NaN for a weight of 0.
 	RowWeights []float32
 }
 

@@ -233,6 +233,12 @@ func (o Options) String() string {
 	if o.Scale != 0 {
 		s += fmt.Sprintf("+scale%g", o.Scale)
 	}
+	if o.Divisor != 0 {
+		s += fmt.Sprintf("+divisor%g", o.Divisor)
+	}
+	if o.RowWeights != nil {
+		s += "+rowweights"
+	}
 	return s
 }
 

@@ -44,9 +44,9 @@ func runScaled(o Options, x []float32, labels []int32, tg []float32, targets boo
 // checkScaled checks Options.Scale s = o.Scale > 0 on the batch x: every
 // output but the gradient must be, bit for bit, that of the same call
 // without Scale on the logits float32(x·s); the gradient, that one's
-// multiplied by s, within 1e-6·(|s·g| + s·scale) per element (scale: 1/N
-// for a mean, 1 for the other reductions): the two differ in the rounding
-// of the gradient's factor and of a few products. It returns the run with Scale, for the comparison of
+// multiplied by s, within 1e-6·(|s·g| + s·f) per element (f: the largest
+// gradient factor of a row, gradFactor): the two differ in the rounding of
+// the factor and of a few products. It returns the run with Scale, for the comparison of
 // implementations.
 func checkScaled(t *testing.T, what string, o Options, x []float32, labels []int32, tg []float32, targets bool) scaledRun {
 	t.Helper()
@@ -76,10 +76,7 @@ func checkScaled(t *testing.T, what string, o Options, x []float32, labels []int
 		t.Errorf("%s: predictions %v / %v, want %v / %v", what, got.preds, got.am, want.preds, want.am)
 	}
 	c := o.classes()
-	gs := 1.0
-	if o.Reduction == Mean {
-		gs = 1 / float64(len(x)/c)
-	}
+	gs := gradFactor(o, labels, len(x)/c, targets)
 	for i, g := range got.grad {
 		w := float64(want.grad[i]) * float64(s)
 		if math.IsNaN(w) || math.IsInf(w, 0) {
@@ -88,7 +85,7 @@ func checkScaled(t *testing.T, what string, o Options, x []float32, labels []int
 			}
 			continue
 		}
-		if d := math.Abs(float64(g) - w); !(d <= 1e-6*(math.Abs(w)+float64(s)*gs)) {
+		if d := math.Abs(float64(g) - w); !(d <= 1e-6*(math.Abs(w)+float64(s)*gs*(1+mass(o)))) {
 			t.Errorf("%s: grad[%d] = %v, want s·%v = %v (off by %.3g)", what, i, g, want.grad[i], w, d)
 			return got
 		}
@@ -174,4 +171,49 @@ func TestScaleErrors(t *testing.T) {
 			t.Errorf("scale %v: the output was written: %v", s, grad)
 		}
 	}
+}
+
+// gradFactor returns the largest gradient factor of a row of a call of o
+// on n rows: 1 (Sum, None) or 1/count (Mean: count the divisor), times the
+// largest row weight.
+func gradFactor(o Options, labels []int32, n int, targets bool) float64 {
+	rw := func(i int) float64 {
+		if o.RowWeights == nil {
+			return 1
+		}
+		return float64(o.RowWeights[i])
+	}
+	f, count := 0.0, 0.0
+	for i := range n {
+		f = max(f, rw(i))
+		switch {
+		case targets:
+			count += rw(i)
+		case o.Ignore && labels[i] == o.IgnoreLabel:
+		case o.Weights != nil:
+			count += rw(i) * float64(o.Weights[labels[i]])
+		default:
+			count += rw(i)
+		}
+	}
+	if o.Reduction != Mean {
+		return f
+	}
+	if o.Divisor != 0 {
+		count = o.Divisor
+	}
+	if count == 0 {
+		return 0
+	}
+	return f / count
+}
+
+// mass returns a bound of the sum of an effective target row of o: the
+// largest class weight (1 without weights).
+func mass(o Options) float64 {
+	m := 1.0
+	for _, w := range o.Weights {
+		m = max(m, float64(w))
+	}
+	return m
 }
