@@ -9,9 +9,9 @@
 // NEON (ASIMD) versions of the block functions of kernel_generic.go, which
 // is their specification: every lane performs, in the same order, the same
 // float32 operations as the generic code, so the results are bit-identical
-// (numerics.md). The per-lane operations come from the sequences of
+// (docs/numerics.md). The per-lane operations come from the sequences of
 // _asm/seq (Max10, Exp, Sum10, Log, the row tails, Argmax, AllNegInf,
-// LogSumExp, ZTerms), lowered by the tracer of _asm/arm64_trace.go;
+// LogSumExp, ZTerms), lowered by the tracer of _asm/neon/trace.go;
 // registers V0..V17 (V0..V22 without scale and accumulators, V0..V17 and
 // V19..V22 in the fused loops, V0..V21 in argmaxNEON) are assigned by
 // linear scan over the straight-line body of each loop.
@@ -26,7 +26,13 @@
 // step add their float64 losses to acc[0..3], rows 4-7 to acc[4..7]; bit 2
 // of the count of rows left tells which. Each function processes n =
 // len(logits)/10 rows rounded down to a multiple of 8 (argmaxNEON: also at
-// most len(dst)); the rows after them are left untouched.
+// most len(preds)); the rows after them are left untouched.
+//
+// Arguments. Every function takes one pointer, a *blockArgs (the record of
+// block.go), which it keeps in R16; it reads the fields through the offsets
+// that the compiler writes to go_asm.h (blockArgs_out and so on), once
+// before its loop, except the wide loss functions, which read z (and
+// wideTargetsNEON scale) again for each row.
 //
 // Fused outputs. The xent functions have two loops: the plain one, run
 // when preds and lse are nil and z is ±0, and a fused one, which also
@@ -39,7 +45,7 @@
 // Instructions. Go's arm64 assembler has no vector floating-point
 // instructions (FADD, FMUL, FDIV, FMAX, FCMGT, FCVTL, SCVTF, ..., see
 // golang/go#41092), so they are written as WORD with the GNU mnemonic in the
-// comment (encoders in _asm/encode.go, checked by _asm/encode_test.go and
+// comment (encoders in _asm/neon/encode.go, checked by its test and
 // by internal/neonwords/check.sh). Integer and permute instructions the Go
 // assembler knows (VZIP1, VTRN1, VSHL, VADD, VBIT, ...) are written natively.
 //
@@ -59,15 +65,17 @@
 //
 // No register is spilled: the exp constants stay in V23..V31, those of the
 // logarithm are loaded in pairs where they are used. (targets_fused parks
-// e[0..9] in the grad block across the log: see xentTargetsNEON.)
+// e[0..9] in the block of the gradient across the log: see
+// xentTargetsNEON.)
 
+#include "go_asm.h"
 #include "textflag.h"
 
-// func xentLabelsNEON(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+// func xentLabelsNEON(a *blockArgs)
 //
 // xentLabelsGeneric. Per block of 4 rows: loss = log(s) - d[l] (seq.LabelLoss);
-// when grad != nil, g[j] = e[j]·(scale/s) (seq.Quotient, seq.Scaled), then
-// g[l] = g[l] - scale in memory.
+// when out != nil, the gradient g[j] = e[j]·(scale/s) (seq.Quotient,
+// seq.Scaled), then g[l] = g[l] - scale in memory.
 //
 // A call with preds, lse or z (z != ±0) runs a second loop, labels_fused,
 // which adds: preds[i] = argmax10(x) (seq.Argmax) when preds != nil; lse =
@@ -79,7 +87,8 @@
 // instructions of the plain loss.
 //
 // Registers:
-//	R0 grad (0: loss only)  R1 logits  R2 labels  R3 losses (0: none)
+//	R16 a (the record)
+//	R0 out, the gradient (0: loss only)  R1 logits  R2 labels  R3 losses (0: none)
 //	R4 rows left  R5 acc  R10 logConsts
 //	R6..R9 l + 10·r for the labels l of rows r = 0..3 (the index of x[r][l] in the block)
 //	R11 preds (0: none)  R12 lse (0: none)  R13 the bits of z  R14 bits(z)<<1 (0: no z-loss)
@@ -89,23 +98,24 @@
 //	V31 {expLog2e, expLn2Hi, expLn2Lo, expQ4}, read by element (FMUL Vd, Vn, Vm.S[i])
 //	V0..V17 (and V19..V22 in the fused loop, which keeps acc in memory) allocated by the
 //	generator; the comments name the registers of the values.
-TEXT ·xentLabelsNEON(SB), NOSPLIT, $0-164
-	MOVD	grad_base+0(FP), R0
-	MOVD	logits_base+24(FP), R1
-	MOVD	labels_base+48(FP), R2
-	MOVD	losses_base+80(FP), R3
-	MOVD	acc+104(FP), R5
-	MOVD	preds_base+112(FP), R11
-	MOVD	lse_base+136(FP), R12
-	MOVWU	z+160(FP), R13
+TEXT ·xentLabelsNEON(SB), NOSPLIT, $0-8
+	MOVD	a+0(FP), R16
+	MOVD	blockArgs_out(R16), R0
+	MOVD	blockArgs_logits(R16), R1
+	MOVD	blockArgs_labels(R16), R2
+	MOVD	blockArgs_losses(R16), R3
+	MOVD	blockArgs_acc(R16), R5
+	MOVD	blockArgs_preds(R16), R11
+	MOVD	blockArgs_lse(R16), R12
+	MOVWU	blockArgs_z(R16), R13
 	LSLW	$1, R13, R14 // bits(z) without the sign: 0 for z = ±0, which asks for no z-loss
 	// n = len(logits)/10 rows, rounded down to a multiple of 8.
-	MOVD	logits_len+32(FP), R4
+	MOVD	(blockArgs_logits+8)(R16), R4
 	MOVD	$10, R7
 	UDIV	R7, R4, R4
 	AND	$~7, R4
 	CBZ	R4, labels_done
-	FMOVS	scale+72(FP), F18
+	FMOVS	blockArgs_scale(R16), F18
 	VDUP	V18.S[0], V18.S4
 	MOVD	$expConsts<>(SB), R7
 	VLD1.P	64(R7), [V23.S4, V24.S4, V25.S4, V26.S4]
@@ -1144,11 +1154,11 @@ labels_fused_nolosses:
 	BNE	labels_fused_loop
 	RET
 
-// func xentTargetsNEON(grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+// func xentTargetsNEON(a *blockArgs)
 //
 // xentTargetsGeneric. Per block of 4 rows: T = sum10(t), D = sum10(td)
 // (seq.Sum10 of seq.TargetTerm), loss = log(s)·T - D (seq.TargetLoss); when
-// grad != nil, seq.TargetGrad with qt = (scale/s)·T: its product e[j]·qt on
+// out != nil, seq.TargetGrad with qt = (scale/s)·T: its product e[j]·qt on
 // the columns, its t[j]·scale and difference on the rows after the
 // transpose back, with the target rows read a second time.
 //
@@ -1156,10 +1166,12 @@ labels_fused_nolosses:
 // which adds preds and lse as xentLabelsNEON does and, when z != 0, loss =
 // loss + zl·T and qt = qt·f (seq.ZTerms). The log comes before the
 // gradient, and e[0..9], with T and D live, do not fit in registers across
-// it: the loop parks them in the grad block (columns) and reads them back.
+// it: the loop parks them in the block of out (columns) and reads them
+// back.
 //
 // Registers:
-//	R0 grad (0: loss only)  R1 logits  R2 targets  R3 losses (0: none)
+//	R16 a (the record)
+//	R0 out, the gradient (0: loss only)  R1 logits  R2 targets  R3 losses (0: none)
 //	R4 rows left  R5 acc  R10 logConsts
 //	R11 preds (0: none)  R12 lse (0: none)  R13 the bits of z  R14 bits(z)<<1 (0: no z-loss)
 //	R15 scratch (the fused loop: the address of acc[0..3] or acc[4..7])
@@ -1168,23 +1180,24 @@ labels_fused_nolosses:
 //	V31 {expLog2e, expLn2Hi, expLn2Lo, expQ4}, read by element (FMUL Vd, Vn, Vm.S[i])
 //	V0..V17 (and V19..V22 in the fused loop, which keeps acc in memory) allocated by the
 //	generator; the comments name the registers of the values.
-TEXT ·xentTargetsNEON(SB), NOSPLIT, $0-164
-	MOVD	grad_base+0(FP), R0
-	MOVD	logits_base+24(FP), R1
-	MOVD	targets_base+48(FP), R2
-	MOVD	losses_base+80(FP), R3
-	MOVD	acc+104(FP), R5
-	MOVD	preds_base+112(FP), R11
-	MOVD	lse_base+136(FP), R12
-	MOVWU	z+160(FP), R13
+TEXT ·xentTargetsNEON(SB), NOSPLIT, $0-8
+	MOVD	a+0(FP), R16
+	MOVD	blockArgs_out(R16), R0
+	MOVD	blockArgs_logits(R16), R1
+	MOVD	blockArgs_targets(R16), R2
+	MOVD	blockArgs_losses(R16), R3
+	MOVD	blockArgs_acc(R16), R5
+	MOVD	blockArgs_preds(R16), R11
+	MOVD	blockArgs_lse(R16), R12
+	MOVWU	blockArgs_z(R16), R13
 	LSLW	$1, R13, R14 // bits(z) without the sign: 0 for z = ±0, which asks for no z-loss
 	// n = len(logits)/10 rows, rounded down to a multiple of 8.
-	MOVD	logits_len+32(FP), R4
+	MOVD	(blockArgs_logits+8)(R16), R4
 	MOVD	$10, R7
 	UDIV	R7, R4, R4
 	AND	$~7, R4
 	CBZ	R4, targets_done
-	FMOVS	scale+72(FP), F18
+	FMOVS	blockArgs_scale(R16), F18
 	VDUP	V18.S[0], V18.S4
 	MOVD	$expConsts<>(SB), R7
 	VLD1.P	64(R7), [V23.S4, V24.S4, V25.S4, V26.S4]
@@ -2410,21 +2423,23 @@ targets_fused_nolosses:
 	BNE	targets_fused_loop
 	RET
 
-// func softmaxNEON(dst, logits []float32)
+// func softmaxNEON(a *blockArgs)
 //
-// softmaxGeneric: y[j] = e[j]·(1/s) (seq.Reciprocal, seq.Scaled). dst may be
-// logits: a block is read whole before it is written.
+// softmaxGeneric: out[j] = e[j]·(1/s) (seq.Reciprocal, seq.Scaled). out
+// may be logits: a block is read whole before it is written.
 //
 // Registers:
-//	R0 dst  R1 logits  R4 rows left  R10 logConsts
+//	R16 a (the record)
+//	R0 out  R1 logits  R4 rows left  R10 logConsts
 //	V23 expCutoff, V24 oneBits, V25 one, V26 expQ0, V27 expQ1, V28 expQ2, V29 expQ3, V30 expMagic
 //	V31 {expLog2e, expLn2Hi, expLn2Lo, expQ4}, read by element (FMUL Vd, Vn, Vm.S[i])
 //	V0..V22 allocated by the generator; the comments name the registers of the values.
-TEXT ·softmaxNEON(SB), NOSPLIT, $0-48
-	MOVD	dst_base+0(FP), R0
-	MOVD	logits_base+24(FP), R1
+TEXT ·softmaxNEON(SB), NOSPLIT, $0-8
+	MOVD	a+0(FP), R16
+	MOVD	blockArgs_out(R16), R0
+	MOVD	blockArgs_logits(R16), R1
 	// n = len(logits)/10 rows, rounded down to a multiple of 8.
-	MOVD	logits_len+32(FP), R4
+	MOVD	(blockArgs_logits+8)(R16), R4
 	MOVD	$10, R7
 	UDIV	R7, R4, R4
 	AND	$~7, R4
@@ -2800,20 +2815,23 @@ softmax_loop:
 softmax_done:
 	RET
 
-// func logSoftmaxNEON(dst, logits []float32)
+// func logSoftmaxNEON(a *blockArgs)
 //
-// logSoftmaxGeneric: y[j] = d[j] - log(s) (seq.LogSoftmax). dst may be logits.
+// logSoftmaxGeneric: out[j] = d[j] - log(s) (seq.LogSoftmax). out may be
+// logits.
 //
 // Registers:
-//	R0 dst  R1 logits  R4 rows left  R10 logConsts
+//	R16 a (the record)
+//	R0 out  R1 logits  R4 rows left  R10 logConsts
 //	V23 expCutoff, V24 oneBits, V25 one, V26 expQ0, V27 expQ1, V28 expQ2, V29 expQ3, V30 expMagic
 //	V31 {expLog2e, expLn2Hi, expLn2Lo, expQ4}, read by element (FMUL Vd, Vn, Vm.S[i])
 //	V0..V22 allocated by the generator; the comments name the registers of the values.
-TEXT ·logSoftmaxNEON(SB), NOSPLIT, $0-48
-	MOVD	dst_base+0(FP), R0
-	MOVD	logits_base+24(FP), R1
+TEXT ·logSoftmaxNEON(SB), NOSPLIT, $0-8
+	MOVD	a+0(FP), R16
+	MOVD	blockArgs_out(R16), R0
+	MOVD	blockArgs_logits(R16), R1
 	// n = len(logits)/10 rows, rounded down to a multiple of 8.
-	MOVD	logits_len+32(FP), R4
+	MOVD	(blockArgs_logits+8)(R16), R4
 	MOVD	$10, R7
 	UDIV	R7, R4, R4
 	AND	$~7, R4
@@ -3235,26 +3253,28 @@ logsoftmax_loop:
 logsoftmax_done:
 	RET
 
-// func argmaxNEON(dst []int32, logits []float32)
+// func argmaxNEON(a *blockArgs)
 //
-// argmaxGeneric: dst[i] = argmax10(x) of row i (seq.Argmax), for n =
-// min(len(logits)/10, len(dst)) rows rounded down to a multiple of 8. Per
+// argmaxGeneric: preds[i] = argmax10(x) of row i (seq.Argmax), for n =
+// min(len(logits)/10, len(preds)) rows rounded down to a multiple of 8. Per
 // block of 4 rows: the transpose, m = the FMAX tree of seq.Max10 without
 // its + 0, the chain of the first maximum, stored; the chain of the first
 // NaN only for a block with a NaN, stored over it.
 //
 // Registers:
-//	R0 dst  R1 logits  R4 rows left
+//	R16 a (the record)
+//	R0 preds  R1 logits  R4 rows left
 //	V22..V31 Index(0..9) of seq.Argmax: int32 j in every lane of V22+j
 //	V0..V21 allocated by the generator; the comments name the registers of the values.
-TEXT ·argmaxNEON(SB), NOSPLIT, $0-48
-	MOVD	dst_base+0(FP), R0
-	MOVD	logits_base+24(FP), R1
-	// n = min(len(logits)/10, len(dst)) rows, rounded down to a multiple of 8.
-	MOVD	logits_len+32(FP), R4
+TEXT ·argmaxNEON(SB), NOSPLIT, $0-8
+	MOVD	a+0(FP), R16
+	MOVD	blockArgs_preds(R16), R0
+	MOVD	blockArgs_logits(R16), R1
+	// n = min(len(logits)/10, len(preds)) rows, rounded down to a multiple of 8.
+	MOVD	(blockArgs_logits+8)(R16), R4
 	MOVD	$10, R7
 	UDIV	R7, R4, R4
-	MOVD	dst_len+8(FP), R7
+	MOVD	(blockArgs_preds+8)(R16), R7
 	CMP	R7, R4
 	CSEL	LO, R4, R7, R4
 	AND	$~7, R4
@@ -3368,30 +3388,31 @@ argmax_nonan:
 argmax_done:
 	RET
 
-// func wideLabelsNEON(grad, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32)
+// func wideLabelsNEON(a *blockArgs)
 //
 // wideLabelsGeneric (xentLabelsRowC for each row). Per row: pass 1, m;
 // preds by the scan when preds != nil; d[l] = x[l] - m; pass 2, e[j] =
-// exp(x[j] - m) (seq.Exp) stored to grad and summed into s; then log(s)
+// exp(x[j] - m) (seq.Exp) stored to out and summed into s; then log(s)
 // (seq.Log), loss (seq.LabelLoss), lse (seq.LogSumExp), the z-loss
 // (seq.ZTerms), q (seq.Quotient); pass 3, g[j] = g[j]·q (seq.Scaled) and
 // g[l] = g[l] - scale.
 //
 // Main loops, instructions per block of 16 classes: max 10 (0.625 per class); scan_max 34 (2.12 per class); scan_nan 34 (2.12 per class); exp_store 114 (7.12 per class); exp 110 (6.88 per class); grad 14 (0.875 per class).
-TEXT ·wideLabelsNEON(SB), NOSPLIT, $0-164
-	MOVD	grad_base+0(FP), R0
-	MOVD	logits_base+24(FP), R1
-	MOVD	c+48(FP), R6
-	MOVD	labels_base+56(FP), R2
-	MOVD	losses_base+88(FP), R3
-	MOVD	losses_len+96(FP), R4
-	MOVD	preds_base+112(FP), R8
-	MOVD	lse_base+136(FP), R9
-	MOVWU	z+160(FP), R13
+TEXT ·wideLabelsNEON(SB), NOSPLIT, $0-8
+	MOVD	a+0(FP), R16
+	MOVD	blockArgs_out(R16), R0
+	MOVD	blockArgs_logits(R16), R1
+	MOVD	blockArgs_c(R16), R6
+	MOVD	blockArgs_labels(R16), R2
+	MOVD	blockArgs_losses(R16), R3
+	MOVD	(blockArgs_losses+8)(R16), R4
+	MOVD	blockArgs_preds(R16), R8
+	MOVD	blockArgs_lse(R16), R9
+	MOVWU	blockArgs_z(R16), R13
 	LSLW	$1, R13, R13 // bits(z) without the sign: 0 for z = ±0, which asks for no z-loss
 	CBZ	R4, wlabels_done
 	LSL	$2, R6, R7
-	FMOVS	scale+80(FP), F16
+	FMOVS	blockArgs_scale(R16), F16
 	VDUP	V16.S[0], V16.S4
 	MOVD	$expConsts<>(SB), R22
 	VLD1.P	64(R22), [V23.S4, V24.S4, V25.S4, V26.S4]
@@ -4546,7 +4567,7 @@ wlabels_s21:
 wlabels_nolse37:
 	CBZ	R13, wlabels_noz38
 	// z-loss (seq.ZTerms): c = z·lse, zl = c·lse, f = 1 + (c + c).
-	FMOVS	z+160(FP), F3
+	FMOVS	blockArgs_z(R16), F3
 	VDUP	V3.S[0], V3.S4
 	WORD	$0x6e21dc63	// fmul v3.4s, v3.4s, v1.4s
 	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
@@ -4712,36 +4733,37 @@ wlabels_nonil49:
 wlabels_done:
 	RET
 
-// func wideTargetsNEON(grad, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32)
+// func wideTargetsNEON(a *blockArgs)
 //
 // wideTargetsGeneric (xentTargetsRowC for each row, with the effective
 // targets a[j] of targetRow.at). Six copies of the row loop, one per kind of
 // a (targets or the one-hot rows of labels; plain, staged, staged with
 // weights), chosen once. Per row: pass 1, m and T = sum(a); preds; pass 2,
 // d[j] = x[j] - m, D = sum(td) with td = seq.TargetTerm(a, d), e[j] =
-// exp(d[j]) stored to grad and summed into s; then log(s), loss
+// exp(d[j]) stored to out and summed into s; then log(s), loss
 // (seq.TargetLoss), lse, the z-loss (loss + zl·T), qt = (scale/s)·T (·f);
 // pass 3, g[j] = e[j]·qt - a[j]·scale (seq.TargetGrad), a computed again.
 //
 // Main loops, instructions per block of 16 classes: max 18 (1.12 per class); scan_max 34 (2.12 per class); scan_nan 34 (2.12 per class); exp_t_store 134 (8.38 per class); exp_t 130 (8.12 per class); grad_t 26 (1.62 per class); max 30 (1.88 per class); exp_ts_store 146 (9.12 per class); exp_ts 142 (8.88 per class); grad_ts 38 (2.38 per class); max 34 (2.12 per class); exp_tw_store 150 (9.38 per class); exp_tw 146 (9.12 per class); grad_tw 42 (2.62 per class); max 26 (1.62 per class); exp_l_store 142 (8.88 per class); exp_l 138 (8.62 per class); grad_l 34 (2.12 per class); max 38 (2.38 per class); exp_ls_store 154 (9.62 per class); exp_ls 150 (9.38 per class); grad_ls 46 (2.88 per class); max 42 (2.62 per class); exp_lw_store 158 (9.88 per class); exp_lw 154 (9.62 per class); grad_lw 50 (3.12 per class).
-TEXT ·wideTargetsNEON(SB), NOSPLIT, $0-220
-	MOVD	grad_base+0(FP), R0
-	MOVD	logits_base+24(FP), R1
-	MOVD	c+48(FP), R6
-	MOVD	targets_base+56(FP), R2
-	MOVD	labels_base+80(FP), R5
-	MOVD	weights_base+104(FP), R14
-	MOVD	losses_base+144(FP), R3
-	MOVD	losses_len+152(FP), R4
-	MOVD	preds_base+168(FP), R8
-	MOVD	lse_base+192(FP), R9
-	MOVWU	z+216(FP), R13
+TEXT ·wideTargetsNEON(SB), NOSPLIT, $0-8
+	MOVD	a+0(FP), R16
+	MOVD	blockArgs_out(R16), R0
+	MOVD	blockArgs_logits(R16), R1
+	MOVD	blockArgs_c(R16), R6
+	MOVD	blockArgs_targets(R16), R2
+	MOVD	blockArgs_labels(R16), R5
+	MOVD	blockArgs_weights(R16), R14
+	MOVD	blockArgs_losses(R16), R3
+	MOVD	(blockArgs_losses+8)(R16), R4
+	MOVD	blockArgs_preds(R16), R8
+	MOVD	blockArgs_lse(R16), R9
+	MOVWU	blockArgs_z(R16), R13
 	LSLW	$1, R13, R13 // bits(z) without the sign: 0 for z = ±0, which asks for no z-loss
 	CBZ	R4, wtargets_done
 	LSL	$2, R6, R7
-	FMOVS	keep+128(FP), F12
+	FMOVS	blockArgs_keep(R16), F12
 	VDUP	V12.S[0], V12.S4
-	FMOVS	uni+132(FP), F13
+	FMOVS	blockArgs_uni(R16), F13
 	VDUP	V13.S[0], V13.S4
 	WORD	$0x4f00048b	// movi v11.4s, #0x4
 	MOVD	$expConsts<>(SB), R22
@@ -4749,7 +4771,7 @@ TEXT ·wideTargetsNEON(SB), NOSPLIT, $0-220
 	VLD1.P	64(R22), [V27.S4, V28.S4, V29.S4, V30.S4]
 	VLD1	(R22), [V31.S4]
 	MOVD	$logConsts<>(SB), R10
-	MOVBU	staged+136(FP), R11
+	MOVBU	blockArgs_staged(R16), R11
 	// The kind of target rows: targets or labels; plain, staged, staged with weights.
 	CBZ	R2, wtargets_labels
 	CBZ	R11, wtargets_t
@@ -6148,7 +6170,7 @@ wtargets_s25:
 wtargets_nolse49:
 	CBZ	R13, wtargets_noz50
 	// z-loss (seq.ZTerms): c = z·lse, zl = c·lse, f = 1 + (c + c).
-	FMOVS	z+216(FP), F3
+	FMOVS	blockArgs_z(R16), F3
 	VDUP	V3.S[0], V3.S4
 	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
 	WORD	$0x6e22dc62	// fmul v2.4s, v3.4s, v2.4s
@@ -6160,7 +6182,7 @@ wtargets_noz50:
 	FMOVS.P	F1, 4(R3)
 	CBZ	R0, wtargets_end48
 	// qt = (scale / s)·T (seq.Quotient, seq.Scaled), ·f with a z-loss, in V9; scale in V14.
-	FMOVS	scale+140(FP), F1
+	FMOVS	blockArgs_scale(R16), F1
 	VDUP	V1.S[0], V1.S4
 	WORD	$0x6e20fc20	// fdiv v0.4s, v1.4s, v0.4s
 	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
@@ -7838,7 +7860,7 @@ wtargets_s91:
 wtargets_nolse115:
 	CBZ	R13, wtargets_noz116
 	// z-loss (seq.ZTerms): c = z·lse, zl = c·lse, f = 1 + (c + c).
-	FMOVS	z+216(FP), F3
+	FMOVS	blockArgs_z(R16), F3
 	VDUP	V3.S[0], V3.S4
 	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
 	WORD	$0x6e22dc62	// fmul v2.4s, v3.4s, v2.4s
@@ -7850,7 +7872,7 @@ wtargets_noz116:
 	FMOVS.P	F1, 4(R3)
 	CBZ	R0, wtargets_end114
 	// qt = (scale / s)·T (seq.Quotient, seq.Scaled), ·f with a z-loss, in V9; scale in V14.
-	FMOVS	scale+140(FP), F1
+	FMOVS	blockArgs_scale(R16), F1
 	VDUP	V1.S[0], V1.S4
 	WORD	$0x6e20fc20	// fdiv v0.4s, v1.4s, v0.4s
 	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
@@ -9687,7 +9709,7 @@ wtargets_s161:
 wtargets_nolse193:
 	CBZ	R13, wtargets_noz194
 	// z-loss (seq.ZTerms): c = z·lse, zl = c·lse, f = 1 + (c + c).
-	FMOVS	z+216(FP), F3
+	FMOVS	blockArgs_z(R16), F3
 	VDUP	V3.S[0], V3.S4
 	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
 	WORD	$0x6e22dc62	// fmul v2.4s, v3.4s, v2.4s
@@ -9699,7 +9721,7 @@ wtargets_noz194:
 	FMOVS.P	F1, 4(R3)
 	CBZ	R0, wtargets_end192
 	// qt = (scale / s)·T (seq.Quotient, seq.Scaled), ·f with a z-loss, in V9; scale in V14.
-	FMOVS	scale+140(FP), F1
+	FMOVS	blockArgs_scale(R16), F1
 	VDUP	V1.S[0], V1.S4
 	WORD	$0x6e20fc20	// fdiv v0.4s, v1.4s, v0.4s
 	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
@@ -11324,7 +11346,7 @@ wtargets_s235:
 wtargets_nolse251:
 	CBZ	R13, wtargets_noz252
 	// z-loss (seq.ZTerms): c = z·lse, zl = c·lse, f = 1 + (c + c).
-	FMOVS	z+216(FP), F3
+	FMOVS	blockArgs_z(R16), F3
 	VDUP	V3.S[0], V3.S4
 	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
 	WORD	$0x6e22dc62	// fmul v2.4s, v3.4s, v2.4s
@@ -11336,7 +11358,7 @@ wtargets_noz252:
 	FMOVS.P	F1, 4(R3)
 	CBZ	R0, wtargets_end250
 	// qt = (scale / s)·T (seq.Quotient, seq.Scaled), ·f with a z-loss, in V9; scale in V14.
-	FMOVS	scale+140(FP), F1
+	FMOVS	blockArgs_scale(R16), F1
 	VDUP	V1.S[0], V1.S4
 	WORD	$0x6e20fc20	// fdiv v0.4s, v1.4s, v0.4s
 	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
@@ -12944,7 +12966,7 @@ wtargets_s284:
 wtargets_nolse300:
 	CBZ	R13, wtargets_noz301
 	// z-loss (seq.ZTerms): c = z·lse, zl = c·lse, f = 1 + (c + c).
-	FMOVS	z+216(FP), F3
+	FMOVS	blockArgs_z(R16), F3
 	VDUP	V3.S[0], V3.S4
 	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
 	WORD	$0x6e22dc62	// fmul v2.4s, v3.4s, v2.4s
@@ -12956,7 +12978,7 @@ wtargets_noz301:
 	FMOVS.P	F1, 4(R3)
 	CBZ	R0, wtargets_end299
 	// qt = (scale / s)·T (seq.Quotient, seq.Scaled), ·f with a z-loss, in V9; scale in V14.
-	FMOVS	scale+140(FP), F1
+	FMOVS	blockArgs_scale(R16), F1
 	VDUP	V1.S[0], V1.S4
 	WORD	$0x6e20fc20	// fdiv v0.4s, v1.4s, v0.4s
 	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
@@ -14723,7 +14745,7 @@ wtargets_s337:
 wtargets_nolse361:
 	CBZ	R13, wtargets_noz362
 	// z-loss (seq.ZTerms): c = z·lse, zl = c·lse, f = 1 + (c + c).
-	FMOVS	z+216(FP), F3
+	FMOVS	blockArgs_z(R16), F3
 	VDUP	V3.S[0], V3.S4
 	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
 	WORD	$0x6e22dc62	// fmul v2.4s, v3.4s, v2.4s
@@ -14735,7 +14757,7 @@ wtargets_noz362:
 	FMOVS.P	F1, 4(R3)
 	CBZ	R0, wtargets_end360
 	// qt = (scale / s)·T (seq.Quotient, seq.Scaled), ·f with a z-loss, in V9; scale in V14.
-	FMOVS	scale+140(FP), F1
+	FMOVS	blockArgs_scale(R16), F1
 	VDUP	V1.S[0], V1.S4
 	WORD	$0x6e20fc20	// fdiv v0.4s, v1.4s, v0.4s
 	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
@@ -15004,17 +15026,18 @@ wtargets_nonil377:
 wtargets_done:
 	RET
 
-// func wideSoftmaxNEON(dst, logits []float32, c int)
+// func wideSoftmaxNEON(a *blockArgs)
 //
-// wideSoftmaxGeneric (softmaxRowC): pass 1, m; pass 2, e[j] stored to dst
+// wideSoftmaxGeneric (softmaxRowC): pass 1, m; pass 2, e[j] stored to out
 // and summed into s; r = 1/s (seq.Reciprocal); pass 3, y[j] = e[j]·r.
 //
 // Main loops, instructions per block of 16 classes: max 10 (0.625 per class); exp_store 114 (7.12 per class); scale 14 (0.875 per class).
-TEXT ·wideSoftmaxNEON(SB), NOSPLIT, $0-56
-	MOVD	dst_base+0(FP), R0
-	MOVD	logits_base+24(FP), R1
-	MOVD	c+48(FP), R6
-	MOVD	logits_len+32(FP), R4
+TEXT ·wideSoftmaxNEON(SB), NOSPLIT, $0-8
+	MOVD	a+0(FP), R16
+	MOVD	blockArgs_out(R16), R0
+	MOVD	blockArgs_logits(R16), R1
+	MOVD	blockArgs_c(R16), R6
+	MOVD	(blockArgs_logits+8)(R16), R4
 	UDIV	R6, R4, R4
 	CBZ	R4, wsoftmax_done
 	LSL	$2, R6, R7
@@ -15640,17 +15663,18 @@ wsoftmax_nonil24:
 wsoftmax_done:
 	RET
 
-// func wideLogSoftmaxNEON(dst, logits []float32, c int)
+// func wideLogSoftmaxNEON(a *blockArgs)
 //
 // wideLogSoftmaxGeneric (logSoftmaxRowC): pass 1, m; pass 2, s; ls =
 // log(s); pass 3, y[j] = (x[j] - m) - ls (seq.LogSoftmax).
 //
 // Main loops, instructions per block of 16 classes: max 10 (0.625 per class); exp 110 (6.88 per class); logsoftmax 18 (1.12 per class).
-TEXT ·wideLogSoftmaxNEON(SB), NOSPLIT, $0-56
-	MOVD	dst_base+0(FP), R0
-	MOVD	logits_base+24(FP), R1
-	MOVD	c+48(FP), R6
-	MOVD	logits_len+32(FP), R4
+TEXT ·wideLogSoftmaxNEON(SB), NOSPLIT, $0-8
+	MOVD	a+0(FP), R16
+	MOVD	blockArgs_out(R16), R0
+	MOVD	blockArgs_logits(R16), R1
+	MOVD	blockArgs_c(R16), R6
+	MOVD	(blockArgs_logits+8)(R16), R4
 	UDIV	R6, R4, R4
 	CBZ	R4, wlogsoftmax_done
 	LSL	$2, R6, R7
@@ -16282,18 +16306,19 @@ wlogsoftmax_nonil20:
 wlogsoftmax_done:
 	RET
 
-// func wideArgmaxNEON(dst []int32, logits []float32, c int)
+// func wideArgmaxNEON(a *blockArgs)
 //
 // wideArgmaxGeneric (argmaxRow): pass 1, m; the scan.
 //
 // Main loops, instructions per block of 16 classes: max 10 (0.625 per class); scan_max 34 (2.12 per class); scan_nan 34 (2.12 per class).
-TEXT ·wideArgmaxNEON(SB), NOSPLIT, $0-56
-	MOVD	dst_base+0(FP), R0
-	MOVD	logits_base+24(FP), R1
-	MOVD	c+48(FP), R6
-	MOVD	logits_len+32(FP), R4
+TEXT ·wideArgmaxNEON(SB), NOSPLIT, $0-8
+	MOVD	a+0(FP), R16
+	MOVD	blockArgs_preds(R16), R0
+	MOVD	blockArgs_logits(R16), R1
+	MOVD	blockArgs_c(R16), R6
+	MOVD	(blockArgs_logits+8)(R16), R4
 	UDIV	R6, R4, R4
-	MOVD	dst_len+8(FP), R5
+	MOVD	(blockArgs_preds+8)(R16), R5
 	CMP	R5, R4
 	CSEL	LO, R4, R5, R4
 	CBZ	R4, wargmax_done

@@ -8,278 +8,311 @@
 
 package kernel
 
-// xentLabelsAVX512 is xentLabelsGeneric for n = len(logits)/10 rows rounded
-// down to a multiple of 16 (fewer if labels, or grad, losses, preds or lse
-// when not nil, is shorter); the rows after them are untouched. grad (nil
-// for loss only, possibly the very logits slice) receives the gradient,
-// losses (nil, or n values) the row losses, preds (nil, or n values) the
-// predictions argmax10, lse (nil, or n values) the log-sum-exps; z is the
-// z-loss coefficient (0: none). Row i's loss is added to acc[i%8] in
-// float64. The labels must be in [0, 10). Nothing outside the slices is read
-// or written.
+// xentLabelsAVX512 is xentLabelsGeneric for n = len(a.logits)/10 rows
+// rounded down to a multiple of 16 (fewer if a.labels, or a.out, a.losses,
+// a.preds or a.lse when not nil, is shorter); the rows after them are
+// untouched. a.out (nil for loss only, possibly a.logits itself) receives
+// the gradient times a.scale, a.losses (nil, or n values) the row losses,
+// a.preds (nil, or n values) the predictions argmax10, a.lse (nil, or n
+// values) the log-sum-exps; a.z is the z-loss coefficient (0: none). Row i's
+// loss is added to a.acc[i%8] in float64. The labels must be in [0, 10).
+// Nothing outside the slices is read or written; the other fields of a are
+// not read.
 //
 //go:noescape
-func xentLabelsAVX512(grad []float32, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+func xentLabelsAVX512(a *blockArgs)
 
-// xentTargetsAVX512 is xentTargetsGeneric for n = len(logits)/10 rows
-// rounded down to a multiple of 16 (fewer if targets, or grad, losses, preds
-// or lse when not nil, is shorter); the rows after them are untouched. grad
-// may be nil or the very logits slice (but must not overlap targets);
-// losses, preds (the predictions argmax10) and lse (the log-sum-exps) may be
-// nil; z is the z-loss coefficient (0: none). Row i's loss is added to
-// acc[i%8] in float64. Nothing outside the slices is read or written.
+// xentTargetsAVX512 is xentTargetsGeneric for n = len(a.logits)/10 rows
+// rounded down to a multiple of 16 (fewer if a.targets, or a.out, a.losses,
+// a.preds or a.lse when not nil, is shorter); the rows after them are
+// untouched. a.out, the gradient times a.scale, may be nil or a.logits
+// itself (but must not overlap a.targets); a.losses, a.preds (the
+// predictions argmax10) and a.lse (the log-sum-exps) may be nil; a.z is the
+// z-loss coefficient (0: none). Row i's loss is added to a.acc[i%8] in
+// float64. Nothing outside the slices is read or written; the other fields
+// of a are not read.
 //
 //go:noescape
-func xentTargetsAVX512(grad []float32, logits []float32, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+func xentTargetsAVX512(a *blockArgs)
 
-// softmaxAVX512 is softmaxGeneric for n = len(logits)/10 rows rounded down
-// to a multiple of 16 (fewer if dst is shorter): dst, possibly logits
+// softmaxAVX512 is softmaxGeneric for n = len(a.logits)/10 rows rounded down
+// to a multiple of 16 (fewer if a.out is shorter): a.out, possibly a.logits
 // itself, receives softmax row by row; the rows after them are untouched.
+// The other fields of a are not read.
 //
 //go:noescape
-func softmaxAVX512(dst []float32, logits []float32)
+func softmaxAVX512(a *blockArgs)
 
-// logSoftmaxAVX512 is logSoftmaxGeneric for n = len(logits)/10 rows rounded
-// down to a multiple of 16 (fewer if dst is shorter): dst, possibly logits
-// itself, receives log-softmax row by row; the rows after them are
-// untouched.
+// logSoftmaxAVX512 is logSoftmaxGeneric for n = len(a.logits)/10 rows
+// rounded down to a multiple of 16 (fewer if a.out is shorter): a.out,
+// possibly a.logits itself, receives log-softmax row by row; the rows after
+// them are untouched. The other fields of a are not read.
 //
 //go:noescape
-func logSoftmaxAVX512(dst []float32, logits []float32)
+func logSoftmaxAVX512(a *blockArgs)
 
-// argmaxAVX512 is argmaxGeneric for n = min(len(logits)/10, len(dst)) rows
-// rounded down to a multiple of 16: dst[i] receives argmax10 of row i, the
-// index of its first NaN, else of its first maximum; the rows after them are
-// untouched. Nothing outside the slices is read or written.
+// argmaxAVX512 is argmaxGeneric for n = min(len(a.logits)/10, len(a.preds))
+// rows rounded down to a multiple of 16: a.preds[i] receives argmax10 of row
+// i, the index of its first NaN, else of its first maximum; the rows after
+// them are untouched. Nothing outside the slices is read or written; the
+// other fields of a are not read.
 //
 //go:noescape
-func argmaxAVX512(dst []int32, logits []float32)
+func argmaxAVX512(a *blockArgs)
 
-// wideLabelsAVX512 is wideLabelsGeneric for n = len(losses) rows (fewer if
-// labels, logits (n·c), or grad, preds or lse when not nil, is shorter), c
-// >= 1 classes, the classes of a row in vectors. The labels must be in [0,
-// c). grad may be nil or the very logits slice. Nothing outside the slices
-// is read or written.
+// wideLabelsAVX512 is wideLabelsGeneric for n = len(a.losses) rows (fewer if
+// a.labels, a.logits (n·a.c), or a.out, a.preds or a.lse when not nil, is
+// shorter), a.c >= 1 classes, the classes of a row in vectors. The labels
+// must be in [0, a.c). a.out, the gradient times a.scale, may be nil or
+// a.logits itself. Nothing outside the slices is read or written; the other
+// fields of a are not read.
 //
 //go:noescape
-func wideLabelsAVX512(grad []float32, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32)
+func wideLabelsAVX512(a *blockArgs)
 
-// wideTargetsAVX512 is wideTargetsGeneric for n = len(losses) rows (fewer if
-// logits (n·c), targets (n·c) or, when targets is nil, labels, or grad,
-// preds or lse when not nil, is shorter; none when staged with weights
-// shorter than c), c >= 1 classes, the classes of a row in vectors. The
-// labels must be in [0, c). grad may be nil or the very logits slice (but
-// must not overlap targets). Nothing outside the slices is read or written.
+// wideTargetsAVX512 is wideTargetsGeneric for n = len(a.losses) rows (fewer
+// if a.logits (n·a.c), a.targets (n·a.c) or, when a.targets is nil,
+// a.labels, or a.out, a.preds or a.lse when not nil, is shorter; none when
+// a.staged with a.weights shorter than a.c), a.c >= 1 classes, the classes
+// of a row in vectors. The effective targets are those of a.targets, or the
+// one-hot rows of a.labels (in [0, a.c)) when a.targets is nil; with
+// a.staged, a.weights[j]·((a.keep·t[j]) + a.uni) (a.weights nil: 1).
+// a.out, the gradient times a.scale, may be nil or a.logits itself (but must
+// not overlap a.targets). Nothing outside the slices is read or written; the
+// other fields of a are not read.
 //
 //go:noescape
-func wideTargetsAVX512(grad []float32, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep float32, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32)
+func wideTargetsAVX512(a *blockArgs)
 
-// wideSoftmaxAVX512 is wideSoftmaxGeneric for n = len(logits)/c rows (fewer
-// if dst is shorter), c >= 1 classes, the classes of a row in vectors: dst,
-// possibly logits itself, receives softmax row by row.
+// wideSoftmaxAVX512 is wideSoftmaxGeneric for n = len(a.logits)/a.c rows
+// (fewer if a.out is shorter), a.c >= 1 classes, the classes of a row in
+// vectors: a.out, possibly a.logits itself, receives softmax row by row. The
+// other fields of a are not read.
 //
 //go:noescape
-func wideSoftmaxAVX512(dst []float32, logits []float32, c int)
+func wideSoftmaxAVX512(a *blockArgs)
 
-// wideLogSoftmaxAVX512 is wideLogSoftmaxGeneric for n = len(logits)/c rows
-// (fewer if dst is shorter), c >= 1 classes, the classes of a row in
-// vectors: dst, possibly logits itself, receives log-softmax row by row.
+// wideLogSoftmaxAVX512 is wideLogSoftmaxGeneric for n = len(a.logits)/a.c
+// rows (fewer if a.out is shorter), a.c >= 1 classes, the classes of a row
+// in vectors: a.out, possibly a.logits itself, receives log-softmax row by
+// row. The other fields of a are not read.
 //
 //go:noescape
-func wideLogSoftmaxAVX512(dst []float32, logits []float32, c int)
+func wideLogSoftmaxAVX512(a *blockArgs)
 
-// wideArgmaxAVX512 is wideArgmaxGeneric for n = min(len(logits)/c, len(dst))
-// rows, c >= 1 classes: dst[i] receives argmaxRow of row i.
+// wideArgmaxAVX512 is wideArgmaxGeneric for n = min(len(a.logits)/a.c,
+// len(a.preds)) rows, a.c >= 1 classes: a.preds[i] receives argmaxRow of row
+// i. The other fields of a are not read.
 //
 //go:noescape
-func wideArgmaxAVX512(dst []int32, logits []float32, c int)
+func wideArgmaxAVX512(a *blockArgs)
 
-// xentLabelsAVX2 is xentLabelsGeneric for n = len(logits)/10 rows rounded
-// down to a multiple of 8 (fewer if labels, or grad, losses, preds or lse
-// when not nil, is shorter); the rows after them are untouched. grad (nil
-// for loss only, possibly the very logits slice) receives the gradient,
-// losses (nil, or n values) the row losses, preds (nil, or n values) the
-// predictions argmax10, lse (nil, or n values) the log-sum-exps; z is the
-// z-loss coefficient (0: none). Row i's loss is added to acc[i%8] in
-// float64. The labels must be in [0, 10). Nothing outside the slices is read
-// or written.
+// xentLabelsAVX2 is xentLabelsGeneric for n = len(a.logits)/10 rows rounded
+// down to a multiple of 8 (fewer if a.labels, or a.out, a.losses, a.preds or
+// a.lse when not nil, is shorter); the rows after them are untouched. a.out
+// (nil for loss only, possibly a.logits itself) receives the gradient times
+// a.scale, a.losses (nil, or n values) the row losses, a.preds (nil, or n
+// values) the predictions argmax10, a.lse (nil, or n values) the
+// log-sum-exps; a.z is the z-loss coefficient (0: none). Row i's loss is
+// added to a.acc[i%8] in float64. The labels must be in [0, 10). Nothing
+// outside the slices is read or written; the other fields of a are not read.
 //
 //go:noescape
-func xentLabelsAVX2(grad []float32, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+func xentLabelsAVX2(a *blockArgs)
 
-// xentTargetsAVX2 is xentTargetsGeneric for n = len(logits)/10 rows rounded
-// down to a multiple of 8 (fewer if targets, or grad, losses, preds or lse
-// when not nil, is shorter); the rows after them are untouched. grad may be
-// nil or the very logits slice (but must not overlap targets); losses, preds
-// (the predictions argmax10) and lse (the log-sum-exps) may be nil; z is the
-// z-loss coefficient (0: none). Row i's loss is added to acc[i%8] in
-// float64. Nothing outside the slices is read or written.
+// xentTargetsAVX2 is xentTargetsGeneric for n = len(a.logits)/10 rows
+// rounded down to a multiple of 8 (fewer if a.targets, or a.out, a.losses,
+// a.preds or a.lse when not nil, is shorter); the rows after them are
+// untouched. a.out, the gradient times a.scale, may be nil or a.logits
+// itself (but must not overlap a.targets); a.losses, a.preds (the
+// predictions argmax10) and a.lse (the log-sum-exps) may be nil; a.z is the
+// z-loss coefficient (0: none). Row i's loss is added to a.acc[i%8] in
+// float64. Nothing outside the slices is read or written; the other fields
+// of a are not read.
 //
 //go:noescape
-func xentTargetsAVX2(grad []float32, logits []float32, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+func xentTargetsAVX2(a *blockArgs)
 
-// softmaxAVX2 is softmaxGeneric for n = len(logits)/10 rows rounded down to
-// a multiple of 8 (fewer if dst is shorter): dst, possibly logits itself,
-// receives softmax row by row; the rows after them are untouched.
+// softmaxAVX2 is softmaxGeneric for n = len(a.logits)/10 rows rounded down
+// to a multiple of 8 (fewer if a.out is shorter): a.out, possibly a.logits
+// itself, receives softmax row by row; the rows after them are untouched.
+// The other fields of a are not read.
 //
 //go:noescape
-func softmaxAVX2(dst []float32, logits []float32)
+func softmaxAVX2(a *blockArgs)
 
-// logSoftmaxAVX2 is logSoftmaxGeneric for n = len(logits)/10 rows rounded
-// down to a multiple of 8 (fewer if dst is shorter): dst, possibly logits
-// itself, receives log-softmax row by row; the rows after them are
-// untouched.
+// logSoftmaxAVX2 is logSoftmaxGeneric for n = len(a.logits)/10 rows rounded
+// down to a multiple of 8 (fewer if a.out is shorter): a.out, possibly
+// a.logits itself, receives log-softmax row by row; the rows after them are
+// untouched. The other fields of a are not read.
 //
 //go:noescape
-func logSoftmaxAVX2(dst []float32, logits []float32)
+func logSoftmaxAVX2(a *blockArgs)
 
-// argmaxAVX2 is argmaxGeneric for n = min(len(logits)/10, len(dst)) rows
-// rounded down to a multiple of 8: dst[i] receives argmax10 of row i, the
-// index of its first NaN, else of its first maximum; the rows after them are
-// untouched. Nothing outside the slices is read or written.
+// argmaxAVX2 is argmaxGeneric for n = min(len(a.logits)/10, len(a.preds))
+// rows rounded down to a multiple of 8: a.preds[i] receives argmax10 of row
+// i, the index of its first NaN, else of its first maximum; the rows after
+// them are untouched. Nothing outside the slices is read or written; the
+// other fields of a are not read.
 //
 //go:noescape
-func argmaxAVX2(dst []int32, logits []float32)
+func argmaxAVX2(a *blockArgs)
 
-// wideLabelsAVX2 is wideLabelsGeneric for n = len(losses) rows (fewer if
-// labels, logits (n·c), or grad, preds or lse when not nil, is shorter),
-// c >= 1 classes, the classes of a row in vectors. The labels must be in
-// [0, c). grad may be nil or the very logits slice. Nothing outside the
-// slices is read or written.
+// wideLabelsAVX2 is wideLabelsGeneric for n = len(a.losses) rows (fewer if
+// a.labels, a.logits (n·a.c), or a.out, a.preds or a.lse when not nil, is
+// shorter), a.c >= 1 classes, the classes of a row in vectors. The labels
+// must be in [0, a.c). a.out, the gradient times a.scale, may be nil or
+// a.logits itself. Nothing outside the slices is read or written; the
+// other fields of a are not read.
 //
 //go:noescape
-func wideLabelsAVX2(grad []float32, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32)
+func wideLabelsAVX2(a *blockArgs)
 
-// wideTargetsAVX2 is wideTargetsGeneric for n = len(losses) rows (fewer if
-// logits (n·c), targets (n·c) or, when targets is nil, labels, or grad,
-// preds or lse when not nil, is shorter; none when staged with weights
-// shorter than c), c >= 1 classes, the classes of a row in vectors. The
-// labels must be in [0, c). grad may be nil or the very logits slice (but
-// must not overlap targets). Nothing outside the slices is read or written.
+// wideTargetsAVX2 is wideTargetsGeneric for n = len(a.losses) rows (fewer
+// if a.logits (n·a.c), a.targets (n·a.c) or, when a.targets is nil,
+// a.labels, or a.out, a.preds or a.lse when not nil, is shorter; none when
+// a.staged with a.weights shorter than a.c), a.c >= 1 classes, the classes
+// of a row in vectors. The effective targets are those of a.targets, or
+// the one-hot rows of a.labels (in [0, a.c)) when a.targets is nil; with
+// a.staged, a.weights[j]·((a.keep·t[j]) + a.uni) (a.weights nil: 1).
+// a.out, the gradient times a.scale, may be nil or a.logits itself (but
+// must not overlap a.targets). Nothing outside the slices is read or
+// written; the other fields of a are not read.
 //
 //go:noescape
-func wideTargetsAVX2(grad []float32, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep float32, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32)
+func wideTargetsAVX2(a *blockArgs)
 
-// wideSoftmaxAVX2 is wideSoftmaxGeneric for n = len(logits)/c rows (fewer if
-// dst is shorter), c >= 1 classes, the classes of a row in vectors: dst,
-// possibly logits itself, receives softmax row by row.
+// wideSoftmaxAVX2 is wideSoftmaxGeneric for n = len(a.logits)/a.c rows
+// (fewer if a.out is shorter), a.c >= 1 classes, the classes of a row in
+// vectors: a.out, possibly a.logits itself, receives softmax row by row.
+// The other fields of a are not read.
 //
 //go:noescape
-func wideSoftmaxAVX2(dst []float32, logits []float32, c int)
+func wideSoftmaxAVX2(a *blockArgs)
 
-// wideLogSoftmaxAVX2 is wideLogSoftmaxGeneric for n = len(logits)/c rows
-// (fewer if dst is shorter), c >= 1 classes, the classes of a row in
-// vectors: dst, possibly logits itself, receives log-softmax row by row.
+// wideLogSoftmaxAVX2 is wideLogSoftmaxGeneric for n = len(a.logits)/a.c
+// rows (fewer if a.out is shorter), a.c >= 1 classes, the classes of a row
+// in vectors: a.out, possibly a.logits itself, receives log-softmax row by
+// row. The other fields of a are not read.
 //
 //go:noescape
-func wideLogSoftmaxAVX2(dst []float32, logits []float32, c int)
+func wideLogSoftmaxAVX2(a *blockArgs)
 
-// wideArgmaxAVX2 is wideArgmaxGeneric for n = min(len(logits)/c, len(dst))
-// rows, c >= 1 classes: dst[i] receives argmaxRow of row i.
+// wideArgmaxAVX2 is wideArgmaxGeneric for n = min(len(a.logits)/a.c,
+// len(a.preds)) rows, a.c >= 1 classes: a.preds[i] receives argmaxRow of
+// row i. The other fields of a are not read.
 //
 //go:noescape
-func wideArgmaxAVX2(dst []int32, logits []float32, c int)
+func wideArgmaxAVX2(a *blockArgs)
 
 // xentLabels16AVX512 is xentLabelsGeneric with rows of 16 columns (c = 16 in
-// the row functions of any class count) for n = len(logits)/16 rows rounded
-// down to a multiple of 16 (fewer if labels, or grad, losses, preds or lse
-// when not nil, is shorter); the rows after them are untouched. grad (nil
-// for loss only, possibly the very logits slice) receives the gradient,
-// losses (nil, or n values) the row losses, preds (nil, or n values) the
-// predictions argmax16, lse (nil, or n values) the log-sum-exps; z is the
-// z-loss coefficient (0: none). Row i's loss is added to acc[i%8] in
-// float64. The labels must be in [0, 16). Nothing outside the slices is read
-// or written.
+// the row functions of any class count) for n = len(a.logits)/16 rows
+// rounded down to a multiple of 16 (fewer if a.labels, or a.out, a.losses,
+// a.preds or a.lse when not nil, is shorter); the rows after them are
+// untouched. a.out (nil for loss only, possibly a.logits itself) receives
+// the gradient times a.scale, a.losses (nil, or n values) the row losses,
+// a.preds (nil, or n values) the predictions argmax16, a.lse (nil, or n
+// values) the log-sum-exps; a.z is the z-loss coefficient (0: none). Row i's
+// loss is added to a.acc[i%8] in float64. The labels must be in [0, 16).
+// Nothing outside the slices is read or written; the other fields of a are
+// not read.
 //
 //go:noescape
-func xentLabels16AVX512(grad []float32, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+func xentLabels16AVX512(a *blockArgs)
 
 // xentTargets16AVX512 is xentTargetsGeneric with rows of 16 columns (c = 16
-// in the row functions of any class count) for n = len(logits)/16 rows
-// rounded down to a multiple of 16 (fewer if targets, or grad, losses, preds
-// or lse when not nil, is shorter); the rows after them are untouched. grad
-// may be nil or the very logits slice (but must not overlap targets);
-// losses, preds (the predictions argmax16) and lse (the log-sum-exps) may be
-// nil; z is the z-loss coefficient (0: none). Row i's loss is added to
-// acc[i%8] in float64. Nothing outside the slices is read or written.
+// in the row functions of any class count) for n = len(a.logits)/16 rows
+// rounded down to a multiple of 16 (fewer if a.targets, or a.out, a.losses,
+// a.preds or a.lse when not nil, is shorter); the rows after them are
+// untouched. a.out, the gradient times a.scale, may be nil or a.logits
+// itself (but must not overlap a.targets); a.losses, a.preds (the
+// predictions argmax16) and a.lse (the log-sum-exps) may be nil; a.z is the
+// z-loss coefficient (0: none). Row i's loss is added to a.acc[i%8] in
+// float64. Nothing outside the slices is read or written; the other fields
+// of a are not read.
 //
 //go:noescape
-func xentTargets16AVX512(grad []float32, logits []float32, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+func xentTargets16AVX512(a *blockArgs)
 
 // softmax16AVX512 is softmaxGeneric with rows of 16 columns (c = 16 in the
-// row functions of any class count) for n = len(logits)/16 rows rounded down
-// to a multiple of 16 (fewer if dst is shorter): dst, possibly logits
-// itself, receives softmax row by row; the rows after them are untouched.
+// row functions of any class count) for n = len(a.logits)/16 rows rounded
+// down to a multiple of 16 (fewer if a.out is shorter): a.out, possibly
+// a.logits itself, receives softmax row by row; the rows after them are
+// untouched. The other fields of a are not read.
 //
 //go:noescape
-func softmax16AVX512(dst []float32, logits []float32)
+func softmax16AVX512(a *blockArgs)
 
 // logSoftmax16AVX512 is logSoftmaxGeneric with rows of 16 columns (c = 16 in
-// the row functions of any class count) for n = len(logits)/16 rows rounded
-// down to a multiple of 16 (fewer if dst is shorter): dst, possibly logits
-// itself, receives log-softmax row by row; the rows after them are
-// untouched.
+// the row functions of any class count) for n = len(a.logits)/16 rows
+// rounded down to a multiple of 16 (fewer if a.out is shorter): a.out,
+// possibly a.logits itself, receives log-softmax row by row; the rows after
+// them are untouched. The other fields of a are not read.
 //
 //go:noescape
-func logSoftmax16AVX512(dst []float32, logits []float32)
+func logSoftmax16AVX512(a *blockArgs)
 
 // argmax16AVX512 is argmaxGeneric with rows of 16 columns for n =
-// min(len(logits)/16, len(dst)) rows rounded down to a multiple of 16:
-// dst[i] receives argmax16 of row i, the index of its first NaN, else of its
-// first maximum; the rows after them are untouched. Nothing outside the
-// slices is read or written.
+// min(len(a.logits)/16, len(a.preds)) rows rounded down to a multiple of 16:
+// a.preds[i] receives argmax16 of row i, the index of its first NaN, else of
+// its first maximum; the rows after them are untouched. Nothing outside the
+// slices is read or written; the other fields of a are not read.
 //
 //go:noescape
-func argmax16AVX512(dst []int32, logits []float32)
+func argmax16AVX512(a *blockArgs)
 
 // xentLabels16AVX2 is xentLabelsGeneric with rows of 16 columns (c = 16 in
-// the row functions of any class count) for n = len(logits)/16 rows rounded
-// down to a multiple of 8 (fewer if labels, or grad, losses, preds or lse
-// when not nil, is shorter); the rows after them are untouched. grad (nil
-// for loss only, possibly the very logits slice) receives the gradient,
-// losses (nil, or n values) the row losses, preds (nil, or n values) the
-// predictions argmax16, lse (nil, or n values) the log-sum-exps; z is the
-// z-loss coefficient (0: none). Row i's loss is added to acc[i%8] in
-// float64. The labels must be in [0, 16). Nothing outside the slices is read
-// or written.
+// the row functions of any class count) for n = len(a.logits)/16 rows
+// rounded down to a multiple of 8 (fewer if a.labels, or a.out, a.losses,
+// a.preds or a.lse when not nil, is shorter); the rows after them are
+// untouched. a.out (nil for loss only, possibly a.logits itself) receives
+// the gradient times a.scale, a.losses (nil, or n values) the row losses,
+// a.preds (nil, or n values) the predictions argmax16, a.lse (nil, or n
+// values) the log-sum-exps; a.z is the z-loss coefficient (0: none). Row i's
+// loss is added to a.acc[i%8] in float64. The labels must be in [0, 16).
+// Nothing outside the slices is read or written; the other fields of a are
+// not read.
 //
 //go:noescape
-func xentLabels16AVX2(grad []float32, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+func xentLabels16AVX2(a *blockArgs)
 
 // xentTargets16AVX2 is xentTargetsGeneric with rows of 16 columns (c = 16 in
-// the row functions of any class count) for n = len(logits)/16 rows rounded
-// down to a multiple of 8 (fewer if targets, or grad, losses, preds or lse
-// when not nil, is shorter); the rows after them are untouched. grad may be
-// nil or the very logits slice (but must not overlap targets); losses, preds
-// (the predictions argmax16) and lse (the log-sum-exps) may be nil; z is the
-// z-loss coefficient (0: none). Row i's loss is added to acc[i%8] in
-// float64. Nothing outside the slices is read or written.
+// the row functions of any class count) for n = len(a.logits)/16 rows
+// rounded down to a multiple of 8 (fewer if a.targets, or a.out, a.losses,
+// a.preds or a.lse when not nil, is shorter); the rows after them are
+// untouched. a.out, the gradient times a.scale, may be nil or a.logits
+// itself (but must not overlap a.targets); a.losses, a.preds (the
+// predictions argmax16) and a.lse (the log-sum-exps) may be nil; a.z is the
+// z-loss coefficient (0: none). Row i's loss is added to a.acc[i%8] in
+// float64. Nothing outside the slices is read or written; the other fields
+// of a are not read.
 //
 //go:noescape
-func xentTargets16AVX2(grad []float32, logits []float32, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+func xentTargets16AVX2(a *blockArgs)
 
 // softmax16AVX2 is softmaxGeneric with rows of 16 columns (c = 16 in the row
-// functions of any class count) for n = len(logits)/16 rows rounded down to
-// a multiple of 8 (fewer if dst is shorter): dst, possibly logits itself,
-// receives softmax row by row; the rows after them are untouched.
+// functions of any class count) for n = len(a.logits)/16 rows rounded down
+// to a multiple of 8 (fewer if a.out is shorter): a.out, possibly a.logits
+// itself, receives softmax row by row; the rows after them are untouched.
+// The other fields of a are not read.
 //
 //go:noescape
-func softmax16AVX2(dst []float32, logits []float32)
+func softmax16AVX2(a *blockArgs)
 
 // logSoftmax16AVX2 is logSoftmaxGeneric with rows of 16 columns (c = 16 in
-// the row functions of any class count) for n = len(logits)/16 rows rounded
-// down to a multiple of 8 (fewer if dst is shorter): dst, possibly logits
-// itself, receives log-softmax row by row; the rows after them are
-// untouched.
+// the row functions of any class count) for n = len(a.logits)/16 rows
+// rounded down to a multiple of 8 (fewer if a.out is shorter): a.out,
+// possibly a.logits itself, receives log-softmax row by row; the rows after
+// them are untouched. The other fields of a are not read.
 //
 //go:noescape
-func logSoftmax16AVX2(dst []float32, logits []float32)
+func logSoftmax16AVX2(a *blockArgs)
 
 // argmax16AVX2 is argmaxGeneric with rows of 16 columns for n =
-// min(len(logits)/16, len(dst)) rows rounded down to a multiple of 8: dst[i]
-// receives argmax16 of row i, the index of its first NaN, else of its first
-// maximum; the rows after them are untouched. Nothing outside the slices is
-// read or written.
+// min(len(a.logits)/16, len(a.preds)) rows rounded down to a multiple of 8:
+// a.preds[i] receives argmax16 of row i, the index of its first NaN, else of
+// its first maximum; the rows after them are untouched. Nothing outside the
+// slices is read or written; the other fields of a are not read.
 //
 //go:noescape
-func argmax16AVX2(dst []int32, logits []float32)
+func argmax16AVX2(a *blockArgs)

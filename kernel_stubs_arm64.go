@@ -8,76 +8,93 @@
 
 package kernel
 
-// The NEON functions (kernel_arm64.s) process the rows of a block four at a
+// The NEON functions (kernel_arm64.s) take the record of a block call, a
+// (see blockArgs), and read the fields named in their comments; they ignore
+// the others. Those of ten columns process the rows of a block four at a
 // time, one row per 32-bit lane, and follow kernel_generic.go operation by
 // operation, so their results are bit-identical to it. Each handles n =
-// len(logits)/10 rows rounded down to a multiple of 8; the rows after them
-// are left untouched (the driver passes them to the generic code). Labels
-// must be in [0, 10). Slices that are written must have the length of the
-// corresponding input, or be nil where noted. They read and write nothing
-// outside the slices.
+// len(a.logits)/10 rows rounded down to a multiple of 8; the rows after
+// them are left untouched (the driver passes them to the generic code).
+// Labels must be in [0, 10). Slices that are written must have the length
+// of the corresponding input, or be nil where noted. They read and write
+// nothing outside the slices.
 
-// xentLabelsNEON is xentLabelsGeneric: grad (nil for loss only, or
-// len(logits), possibly the very logits slice) receives the gradient, losses
-// (nil, or n) the row losses, and row i's loss is added to acc[i%8] in
-// float64. preds (nil, or n) receives the predictions, lse (nil, or n) the
-// log-sum-exps, and z is the z-loss coefficient (±0: none); a call without
-// them runs the instructions of the plain loss.
+// xentLabelsNEON is xentLabelsGeneric. It reads logits, labels (n), out
+// (nil for loss only, or len(logits), possibly the very logits slice),
+// which receives the gradient, losses (nil, or n), which receives the row
+// losses, and acc: row i's loss is added to acc[i%8] in float64. preds
+// (nil, or n) receives the predictions, lse (nil, or n) the log-sum-exps;
+// z is the z-loss coefficient (±0: none) and scale the gradient's factor.
+// A call without preds, lse and z runs the instructions of the plain loss.
 //
 //go:noescape
-func xentLabelsNEON(grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+func xentLabelsNEON(a *blockArgs)
 
-// xentTargetsNEON is xentTargetsGeneric: as xentLabelsNEON with dense
-// targets (len(targets) = len(logits); grad must not overlap targets).
+// xentTargetsNEON is xentTargetsGeneric. It reads the fields of
+// xentLabelsNEON with targets (len(logits); out must not overlap them)
+// for labels.
 //
 //go:noescape
-func xentTargetsNEON(grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32)
+func xentTargetsNEON(a *blockArgs)
 
-// softmaxNEON is softmaxGeneric: dst (len(logits), possibly logits itself)
-// receives softmax row by row.
+// softmaxNEON is softmaxGeneric. It reads logits and out (len(logits),
+// possibly logits itself), which receives softmax row by row.
 //
 //go:noescape
-func softmaxNEON(dst, logits []float32)
+func softmaxNEON(a *blockArgs)
 
-// logSoftmaxNEON is logSoftmaxGeneric: dst (len(logits), possibly logits
-// itself) receives log-softmax row by row.
+// logSoftmaxNEON is logSoftmaxGeneric. It reads logits and out
+// (len(logits), possibly logits itself), which receives log-softmax row by
+// row.
 //
 //go:noescape
-func logSoftmaxNEON(dst, logits []float32)
+func logSoftmaxNEON(a *blockArgs)
 
-// argmaxNEON is argmaxGeneric: dst[i] receives argmax10 of row i, for n =
-// min(len(logits)/10, len(dst)) rows rounded down to a multiple of 8 (the
-// rest of dst is left untouched).
+// argmaxNEON is argmaxGeneric. It reads logits and preds: preds[i]
+// receives argmax10 of row i, for n = min(len(logits)/10, len(preds)) rows
+// rounded down to a multiple of 8 (the rest of preds is left untouched).
 //
 //go:noescape
-func argmaxNEON(dst []int32, logits []float32)
+func argmaxNEON(a *blockArgs)
 
 // The wide functions (any class count c >= 2, kernel_arm64.s) process one
 // row at a time, 16 classes per step (the 16 accumulators of classSum in
 // four registers), and are bit-identical to their generic twins. They read
 // and write nothing outside the slices.
 
-// wideLabelsNEON is wideLabelsGeneric.
+// wideLabelsNEON is wideLabelsGeneric. It reads c, logits, labels, losses
+// (n = len(losses) rows), which receives the row losses, out (nil, or n·c,
+// possibly logits), which receives the gradient, preds (nil, or n), lse
+// (nil, or n), scale and z (±0: no z-loss).
 //
 //go:noescape
-func wideLabelsNEON(grad, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32)
+func wideLabelsNEON(a *blockArgs)
 
-// wideTargetsNEON is wideTargetsGeneric.
+// wideTargetsNEON is wideTargetsGeneric. It reads the fields of
+// wideLabelsNEON and targets (n·c; out must not overlap them), or labels
+// when targets is nil, staged, and when staged keep, uni and weights (nil,
+// or c).
 //
 //go:noescape
-func wideTargetsNEON(grad, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32)
+func wideTargetsNEON(a *blockArgs)
 
-// wideSoftmaxNEON is wideSoftmaxGeneric.
+// wideSoftmaxNEON is wideSoftmaxGeneric. It reads c, logits (n =
+// len(logits)/c rows) and out (len(logits), possibly logits itself), which
+// receives softmax row by row.
 //
 //go:noescape
-func wideSoftmaxNEON(dst, logits []float32, c int)
+func wideSoftmaxNEON(a *blockArgs)
 
-// wideLogSoftmaxNEON is wideLogSoftmaxGeneric.
+// wideLogSoftmaxNEON is wideLogSoftmaxGeneric. It reads c, logits (n =
+// len(logits)/c rows) and out (len(logits), possibly logits itself), which
+// receives log-softmax row by row.
 //
 //go:noescape
-func wideLogSoftmaxNEON(dst, logits []float32, c int)
+func wideLogSoftmaxNEON(a *blockArgs)
 
-// wideArgmaxNEON is wideArgmaxGeneric.
+// wideArgmaxNEON is wideArgmaxGeneric. It reads c, logits and preds:
+// preds[i] receives argmaxRow of row i, for n = min(len(logits)/c,
+// len(preds)) rows.
 //
 //go:noescape
-func wideArgmaxNEON(dst []int32, logits []float32, c int)
+func wideArgmaxNEON(a *blockArgs)

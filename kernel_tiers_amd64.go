@@ -21,70 +21,70 @@ func callTier(t int, f blockFunc, a *blockArgs) {
 	case tierAVX512:
 		switch f {
 		case fnXentLabels:
-			xentLabelsAVX512(a.out, a.logits, a.labels, a.scale, a.losses, a.acc, a.preds, a.lse, a.z)
+			xentLabelsAVX512(a)
 		case fnXentTargets:
-			xentTargetsAVX512(a.out, a.logits, a.targets, a.scale, a.losses, a.acc, a.preds, a.lse, a.z)
+			xentTargetsAVX512(a)
 		case fnSoftmax:
-			softmaxAVX512(a.out, a.logits)
+			softmaxAVX512(a)
 		case fnLogSoftmax:
-			logSoftmaxAVX512(a.out, a.logits)
+			logSoftmaxAVX512(a)
 		case fnArgmax:
-			argmaxAVX512(a.preds, a.logits)
+			argmaxAVX512(a)
 		case fnXentLabels16:
-			xentLabels16AVX512(a.out, a.logits, a.labels, a.scale, a.losses, a.acc, a.preds, a.lse, a.z)
+			xentLabels16AVX512(a)
 		case fnXentTargets16:
-			xentTargets16AVX512(a.out, a.logits, a.targets, a.scale, a.losses, a.acc, a.preds, a.lse, a.z)
+			xentTargets16AVX512(a)
 		case fnSoftmax16:
-			softmax16AVX512(a.out, a.logits)
+			softmax16AVX512(a)
 		case fnLogSoftmax16:
-			logSoftmax16AVX512(a.out, a.logits)
+			logSoftmax16AVX512(a)
 		case fnArgmax16:
-			argmax16AVX512(a.preds, a.logits)
+			argmax16AVX512(a)
 		case fnWideLabels:
-			wideLabelsAVX512(a.out, a.logits, a.c, a.labels, a.scale, a.losses, a.preds, a.lse, a.z)
+			wideLabelsAVX512(a)
 		case fnWideTargets:
-			wideTargetsAVX512(a.out, a.logits, a.c, a.targets, a.labels, a.weights, a.keep, a.uni, a.staged, a.scale, a.losses, a.preds, a.lse, a.z)
+			wideTargetsAVX512(a)
 		case fnWideSoftmax:
-			wideSoftmaxAVX512(a.out, a.logits, a.c)
+			wideSoftmaxAVX512(a)
 		case fnWideLogSoftmax:
-			wideLogSoftmaxAVX512(a.out, a.logits, a.c)
+			wideLogSoftmaxAVX512(a)
 		case fnWideArgmax:
-			wideArgmaxAVX512(a.preds, a.logits, a.c)
+			wideArgmaxAVX512(a)
 		default:
 			panic(unreachable)
 		}
 	case tierAVX2:
 		switch f {
 		case fnXentLabels:
-			xentLabelsAVX2(a.out, a.logits, a.labels, a.scale, a.losses, a.acc, a.preds, a.lse, a.z)
+			xentLabelsAVX2(a)
 		case fnXentTargets:
-			xentTargetsAVX2(a.out, a.logits, a.targets, a.scale, a.losses, a.acc, a.preds, a.lse, a.z)
+			xentTargetsAVX2(a)
 		case fnSoftmax:
-			softmaxAVX2(a.out, a.logits)
+			softmaxAVX2(a)
 		case fnLogSoftmax:
-			logSoftmaxAVX2(a.out, a.logits)
+			logSoftmaxAVX2(a)
 		case fnArgmax:
-			argmaxAVX2(a.preds, a.logits)
+			argmaxAVX2(a)
 		case fnXentLabels16:
-			xentLabels16AVX2(a.out, a.logits, a.labels, a.scale, a.losses, a.acc, a.preds, a.lse, a.z)
+			xentLabels16AVX2(a)
 		case fnXentTargets16:
-			xentTargets16AVX2(a.out, a.logits, a.targets, a.scale, a.losses, a.acc, a.preds, a.lse, a.z)
+			xentTargets16AVX2(a)
 		case fnSoftmax16:
-			softmax16AVX2(a.out, a.logits)
+			softmax16AVX2(a)
 		case fnLogSoftmax16:
-			logSoftmax16AVX2(a.out, a.logits)
+			logSoftmax16AVX2(a)
 		case fnArgmax16:
-			argmax16AVX2(a.preds, a.logits)
+			argmax16AVX2(a)
 		case fnWideLabels:
-			wideLabelsAVX2(a.out, a.logits, a.c, a.labels, a.scale, a.losses, a.preds, a.lse, a.z)
+			wideLabelsAVX2(a)
 		case fnWideTargets:
-			wideTargetsAVX2(a.out, a.logits, a.c, a.targets, a.labels, a.weights, a.keep, a.uni, a.staged, a.scale, a.losses, a.preds, a.lse, a.z)
+			wideTargetsAVX2(a)
 		case fnWideSoftmax:
-			wideSoftmaxAVX2(a.out, a.logits, a.c)
+			wideSoftmaxAVX2(a)
 		case fnWideLogSoftmax:
-			wideLogSoftmaxAVX2(a.out, a.logits, a.c)
+			wideLogSoftmaxAVX2(a)
 		case fnWideArgmax:
-			wideArgmaxAVX2(a.preds, a.logits, a.c)
+			wideArgmaxAVX2(a)
 		default:
 			panic(unreachable)
 		}

@@ -20,25 +20,25 @@ func callTier(t int, f blockFunc, a *blockArgs) {
 	case tierNEON:
 		switch f {
 		case fnXentLabels:
-			xentLabelsNEON(a.out, a.logits, a.labels, a.scale, a.losses, a.acc, a.preds, a.lse, a.z)
+			xentLabelsNEON(a)
 		case fnXentTargets:
-			xentTargetsNEON(a.out, a.logits, a.targets, a.scale, a.losses, a.acc, a.preds, a.lse, a.z)
+			xentTargetsNEON(a)
 		case fnSoftmax:
-			softmaxNEON(a.out, a.logits)
+			softmaxNEON(a)
 		case fnLogSoftmax:
-			logSoftmaxNEON(a.out, a.logits)
+			logSoftmaxNEON(a)
 		case fnArgmax:
-			argmaxNEON(a.preds, a.logits)
+			argmaxNEON(a)
 		case fnWideLabels:
-			wideLabelsNEON(a.out, a.logits, a.c, a.labels, a.scale, a.losses, a.preds, a.lse, a.z)
+			wideLabelsNEON(a)
 		case fnWideTargets:
-			wideTargetsNEON(a.out, a.logits, a.c, a.targets, a.labels, a.weights, a.keep, a.uni, a.staged, a.scale, a.losses, a.preds, a.lse, a.z)
+			wideTargetsNEON(a)
 		case fnWideSoftmax:
-			wideSoftmaxNEON(a.out, a.logits, a.c)
+			wideSoftmaxNEON(a)
 		case fnWideLogSoftmax:
-			wideLogSoftmaxNEON(a.out, a.logits, a.c)
+			wideLogSoftmaxNEON(a)
 		case fnWideArgmax:
-			wideArgmaxNEON(a.preds, a.logits, a.c)
+			wideArgmaxNEON(a)
 		default:
 			panic(unreachable)
 		}

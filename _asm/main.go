@@ -5,8 +5,8 @@
 // Command _asm generates the assembly of the kernel package and its Go
 // declarations from the specification, kernel_generic.go:
 //
-//	kernel_amd64.s, kernel_stubs_amd64.go   (amd64.go, with avo)
-//	kernel_arm64.s, kernel_stubs_arm64.go   (arm64.go, NEON words)
+//	kernel_amd64.s, kernel_stubs_amd64.go   (package x86, with avo)
+//	kernel_arm64.s, kernel_stubs_arm64.go   (package neon, NEON words)
 //	kernel_tiers_amd64.go, kernel_tiers_arm64.go   (the dispatch to the tiers)
 //
 // The constants are read from kernel_generic.go (package seq, Load), and
@@ -25,16 +25,10 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/xentropy/kernel/_asm/neon"
 	"github.com/xentropy/kernel/_asm/seq"
+	"github.com/xentropy/kernel/_asm/x86"
 )
-
-// classes is the number of columns of a row: the length of the arrays of
-// seq.Max10 and seq.Sum10.
-const classes = len([10]struct{}{})
-
-// maxCols is the most columns of a row-per-lane function: 16, the padded
-// functions of 11 to 16 classes.
-const maxCols = 16
 
 func main() {
 	log.SetFlags(0)
@@ -64,7 +58,7 @@ func generate(root string) (map[string][]byte, error) {
 		return nil, err
 	}
 	files := map[string][]byte{}
-	for _, backend := range []func(*seq.Values) (map[string][]byte, error){genAMD64, genARM64} {
+	for _, backend := range []func(*seq.Values) (map[string][]byte, error){x86.Generate, neon.Generate} {
 		out, err := backend(v)
 		if err != nil {
 			return nil, err
@@ -84,10 +78,3 @@ func sortedNames(files map[string][]byte) []string {
 	sort.Strings(names)
 	return names
 }
-
-// The parameters of the two loss functions, the same on every architecture
-// and tier.
-const (
-	xentLabelsParams  = "grad, logits []float32, labels []int32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32"
-	xentTargetsParams = "grad, logits, targets []float32, scale float32, losses []float32, acc *[8]float64, preds []int32, lse []float32, z float32"
-)

@@ -31,28 +31,28 @@ func WithLicense(b []byte) []byte {
 
 // blockFuncs are the block functions of a tier, in the order of the
 // blockFunc constants of the kernel package (block.go): the name of each
-// (to which a tier's suffix is appended), its blockFunc constant, and the
-// arguments by which the dispatch unpacks the record a for an architecture
-// whose assembly still takes them one by one.
+// (to which a tier's suffix is appended), its blockFunc constant, whether
+// it is a wide function (any class count) and whether it is a function of
+// 16 columns.
 var blockFuncs = []struct {
-	name, constant, args string
-	wide, sixteen        bool
+	name, constant string
+	wide, sixteen  bool
 }{
-	{"xentLabels", "fnXentLabels", "a.out, a.logits, a.labels, a.scale, a.losses, a.acc, a.preds, a.lse, a.z", false, false},
-	{"xentTargets", "fnXentTargets", "a.out, a.logits, a.targets, a.scale, a.losses, a.acc, a.preds, a.lse, a.z", false, false},
-	{"softmax", "fnSoftmax", "a.out, a.logits", false, false},
-	{"logSoftmax", "fnLogSoftmax", "a.out, a.logits", false, false},
-	{"argmax", "fnArgmax", "a.preds, a.logits", false, false},
-	{"xentLabels16", "fnXentLabels16", "a.out, a.logits, a.labels, a.scale, a.losses, a.acc, a.preds, a.lse, a.z", false, true},
-	{"xentTargets16", "fnXentTargets16", "a.out, a.logits, a.targets, a.scale, a.losses, a.acc, a.preds, a.lse, a.z", false, true},
-	{"softmax16", "fnSoftmax16", "a.out, a.logits", false, true},
-	{"logSoftmax16", "fnLogSoftmax16", "a.out, a.logits", false, true},
-	{"argmax16", "fnArgmax16", "a.preds, a.logits", false, true},
-	{"wideLabels", "fnWideLabels", "a.out, a.logits, a.c, a.labels, a.scale, a.losses, a.preds, a.lse, a.z", true, false},
-	{"wideTargets", "fnWideTargets", "a.out, a.logits, a.c, a.targets, a.labels, a.weights, a.keep, a.uni, a.staged, a.scale, a.losses, a.preds, a.lse, a.z", true, false},
-	{"wideSoftmax", "fnWideSoftmax", "a.out, a.logits, a.c", true, false},
-	{"wideLogSoftmax", "fnWideLogSoftmax", "a.out, a.logits, a.c", true, false},
-	{"wideArgmax", "fnWideArgmax", "a.preds, a.logits, a.c", true, false},
+	{"xentLabels", "fnXentLabels", false, false},
+	{"xentTargets", "fnXentTargets", false, false},
+	{"softmax", "fnSoftmax", false, false},
+	{"logSoftmax", "fnLogSoftmax", false, false},
+	{"argmax", "fnArgmax", false, false},
+	{"xentLabels16", "fnXentLabels16", false, true},
+	{"xentTargets16", "fnXentTargets16", false, true},
+	{"softmax16", "fnSoftmax16", false, true},
+	{"logSoftmax16", "fnLogSoftmax16", false, true},
+	{"argmax16", "fnArgmax16", false, true},
+	{"wideLabels", "fnWideLabels", true, false},
+	{"wideTargets", "fnWideTargets", true, false},
+	{"wideSoftmax", "fnWideSoftmax", true, false},
+	{"wideLogSoftmax", "fnWideLogSoftmax", true, false},
+	{"wideArgmax", "fnWideArgmax", true, false},
 }
 
 // Dispatch returns kernel_tiers_<arch>.go: the tier numbers of an
@@ -63,9 +63,9 @@ var blockFuncs = []struct {
 // or those of another tier of the same machine. sixteen lists the tiers
 // with functions for rows of 16 columns (xentLabels16<suffix> and so on).
 // A function a tier does not have is never called (the driver's routing,
-// kernels.sixteen): callTier panics if it ever is. record says whether the
-// assembly takes the record a itself or its fields one by one.
-func Dispatch(arch string, suffixes, wide, sixteen []string, record bool) []byte {
+// kernels.sixteen): callTier panics if it ever is. Every assembly function
+// takes the record a, a *blockArgs.
+func Dispatch(arch string, suffixes, wide, sixteen []string) []byte {
 	var b bytes.Buffer
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	p("%s\n\n%s\n//go:build gc && !purego\n\npackage kernel\n", GeneratedLine, License)
@@ -95,12 +95,8 @@ func Dispatch(arch string, suffixes, wide, sixteen []string, record bool) []byte
 			if f.sixteen && !slices.Contains(sixteen, s) {
 				continue
 			}
-			args := "a"
-			if !record {
-				args = f.args
-			}
 			p("\t\tcase %s:", f.constant)
-			p("\t\t\t%s%s(%s)", f.name, impl, args)
+			p("\t\t\t%s%s(a)", f.name, impl)
 		}
 		p("\t\tdefault:")
 		p("\t\t\tpanic(unreachable)")

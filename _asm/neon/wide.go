@@ -2,7 +2,7 @@
 // Use of this source code is governed by a BSD-style license that can be
 // found in the LICENSE file.
 
-package main
+package neon
 
 import (
 	"fmt"
@@ -315,56 +315,63 @@ func (w *wideGen) maxPass(t *tracer, more func(p *grp)) {
 
 func regs(lo, hi int) []int { return regRange(lo, hi) }
 
-// wideFunc is one wide NEON function.
+// wideFunc is one wide NEON function: doc is the comment of its assembly;
+// reads, the end of that of its Go declaration, names the fields of the
+// record it reads (one line: wideStubs wraps it).
 type wideFunc struct {
-	name, prefix, sig, doc string
-	frame                  int
-	emit                   func(w *wideGen)
+	name, prefix, doc, reads string
+	emit                     func(w *wideGen)
 }
 
 var wideFuncs = []wideFunc{
 	{
-		name: "wideLabelsNEON", prefix: "wlabels", frame: 164,
-		sig: "grad, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32",
+		name: "wideLabelsNEON", prefix: "wlabels",
 		doc: `wideLabelsGeneric (xentLabelsRowC for each row). Per row: pass 1, m;
 // preds by the scan when preds != nil; d[l] = x[l] - m; pass 2, e[j] =
-// exp(x[j] - m) (seq.Exp) stored to grad and summed into s; then log(s)
+// exp(x[j] - m) (seq.Exp) stored to out and summed into s; then log(s)
 // (seq.Log), loss (seq.LabelLoss), lse (seq.LogSumExp), the z-loss
 // (seq.ZTerms), q (seq.Quotient); pass 3, g[j] = g[j]·q (seq.Scaled) and
 // g[l] = g[l] - scale.`,
+		reads: "It reads c, logits, labels, losses (n = len(losses) rows), which receives the row losses, " +
+			"out (nil, or n·c, possibly logits), which receives the gradient, preds (nil, or n), " +
+			"lse (nil, or n), scale and z (±0: no z-loss).",
 		emit: (*wideGen).labels,
 	},
 	{
-		name: "wideTargetsNEON", prefix: "wtargets", frame: 220,
-		sig: "grad, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32",
+		name: "wideTargetsNEON", prefix: "wtargets",
 		doc: `wideTargetsGeneric (xentTargetsRowC for each row, with the effective
 // targets a[j] of targetRow.at). Six copies of the row loop, one per kind of
 // a (targets or the one-hot rows of labels; plain, staged, staged with
 // weights), chosen once. Per row: pass 1, m and T = sum(a); preds; pass 2,
 // d[j] = x[j] - m, D = sum(td) with td = seq.TargetTerm(a, d), e[j] =
-// exp(d[j]) stored to grad and summed into s; then log(s), loss
+// exp(d[j]) stored to out and summed into s; then log(s), loss
 // (seq.TargetLoss), lse, the z-loss (loss + zl·T), qt = (scale/s)·T (·f);
 // pass 3, g[j] = e[j]·qt - a[j]·scale (seq.TargetGrad), a computed again.`,
+		reads: "It reads the fields of wideLabelsNEON and targets (n·c; out must not overlap them), " +
+			"or labels when targets is nil, staged, and when staged keep, uni and weights (nil, or c).",
 		emit: (*wideGen).targets,
 	},
 	{
-		name: "wideSoftmaxNEON", prefix: "wsoftmax", frame: 56,
-		sig: "dst, logits []float32, c int",
-		doc: `wideSoftmaxGeneric (softmaxRowC): pass 1, m; pass 2, e[j] stored to dst
+		name: "wideSoftmaxNEON", prefix: "wsoftmax",
+		doc: `wideSoftmaxGeneric (softmaxRowC): pass 1, m; pass 2, e[j] stored to out
 // and summed into s; r = 1/s (seq.Reciprocal); pass 3, y[j] = e[j]·r.`,
+		reads: "It reads c, logits (n = len(logits)/c rows) and out (len(logits), possibly logits itself), " +
+			"which receives softmax row by row.",
 		emit: (*wideGen).softmax,
 	},
 	{
-		name: "wideLogSoftmaxNEON", prefix: "wlogsoftmax", frame: 56,
-		sig: "dst, logits []float32, c int",
+		name: "wideLogSoftmaxNEON", prefix: "wlogsoftmax",
 		doc: `wideLogSoftmaxGeneric (logSoftmaxRowC): pass 1, m; pass 2, s; ls =
 // log(s); pass 3, y[j] = (x[j] - m) - ls (seq.LogSoftmax).`,
+		reads: "It reads c, logits (n = len(logits)/c rows) and out (len(logits), possibly logits itself), " +
+			"which receives log-softmax row by row.",
 		emit: (*wideGen).logSoftmax,
 	},
 	{
-		name: "wideArgmaxNEON", prefix: "wargmax", frame: 56,
-		sig:  "dst []int32, logits []float32, c int",
-		doc:  `wideArgmaxGeneric (argmaxRow): pass 1, m; the scan.`,
+		name: "wideArgmaxNEON", prefix: "wargmax",
+		doc: `wideArgmaxGeneric (argmaxRow): pass 1, m; the scan.`,
+		reads: "It reads c, logits and preds: preds[i] receives argmaxRow of row i, " +
+			"for n = min(len(logits)/c, len(preds)) rows.",
 		emit: (*wideGen).argmax,
 	},
 }
@@ -381,9 +388,9 @@ func (g *gen) wideText() string {
 			n := loopCount(w.lines, l)
 			counts = append(counts, fmt.Sprintf("%s %d (%.3g per class)", w.names[i], n, float64(n)/16))
 		}
-		fmt.Fprintf(&b, "// func %s(%s)\n//\n// %s\n//\n", f.name, f.sig, f.doc)
+		fmt.Fprintf(&b, "// func %s(%s)\n//\n// %s\n//\n", f.name, recordParams, f.doc)
 		fmt.Fprintf(&b, "// Main loops, instructions per block of 16 classes: %s.\n", strings.Join(dedup(counts), "; "))
-		fmt.Fprintf(&b, "TEXT ·%s(SB), NOSPLIT, $0-%d\n", f.name, f.frame)
+		fmt.Fprintf(&b, "%s\n%s\n", text(f.name), loadRecord())
 		for _, l := range w.lines {
 			b.WriteString(l)
 			b.WriteByte('\n')
@@ -446,13 +453,13 @@ func (w *wideGen) loadExp() {
 }
 
 // rows emits the count of rows n = len(logits)/c into R4 (at most
-// len(dst) when dstLen), c into R6, 4c into R7, and the exit when n is 0.
-func (w *wideGen) rows(dstLen bool) {
-	w.raw("\tMOVD\tc+48(FP), R6")
-	w.raw("\tMOVD\tlogits_len+32(FP), R4")
+// len(preds) when predsLen), c into R6, 4c into R7, and the exit when n is 0.
+func (w *wideGen) rows(predsLen bool) {
+	w.raw("\tMOVD\t%s, R6", field("c"))
+	w.raw("\tMOVD\t%s, R4", fieldLen("logits"))
 	w.raw("\tUDIV\tR6, R4, R4")
-	if dstLen {
-		w.raw("\tMOVD\tdst_len+8(FP), R5")
+	if predsLen {
+		w.raw("\tMOVD\t%s, R5", fieldLen("preds"))
 		w.raw("\tCMP\tR5, R4")
 		w.raw("\tCSEL\tLO, R4, R5, R4")
 	}
@@ -474,8 +481,8 @@ func (w *wideGen) next(loop string, ptrs ...string) {
 }
 
 func (w *wideGen) argmax() {
-	w.raw("\tMOVD\tdst_base+0(FP), R0")
-	w.raw("\tMOVD\tlogits_base+24(FP), R1")
+	w.raw("\tMOVD\t%s, R0", field("preds"))
+	w.raw("\tMOVD\t%s, R1", field("logits"))
 	w.rows(true)
 	w.raw("\tMOVD\t$wideIota<>(SB), R22")
 	w.raw("\tVLD1\t(R22), [V16.S4]")
@@ -511,8 +518,8 @@ func (w *wideGen) expPass(t *tracer, store bool) {
 }
 
 func (w *wideGen) softmax() {
-	w.raw("\tMOVD\tdst_base+0(FP), R0")
-	w.raw("\tMOVD\tlogits_base+24(FP), R1")
+	w.raw("\tMOVD\t%s, R0", field("out"))
+	w.raw("\tMOVD\t%s, R1", field("logits"))
 	w.rows(false)
 	w.loadExp()
 	w.raw("%s_row:", w.prefix)
@@ -538,8 +545,8 @@ func (w *wideGen) softmax() {
 }
 
 func (w *wideGen) logSoftmax() {
-	w.raw("\tMOVD\tdst_base+0(FP), R0")
-	w.raw("\tMOVD\tlogits_base+24(FP), R1")
+	w.raw("\tMOVD\t%s, R0", field("out"))
+	w.raw("\tMOVD\t%s, R1", field("logits"))
 	w.rows(false)
 	w.loadExp()
 	w.raw("%s_row:", w.prefix)
@@ -571,7 +578,7 @@ func (w *wideGen) logSoftmax() {
 // seq.LogSumExp, stored at R9 when not 0; when z != 0 (R13), zl, f =
 // seq.ZTerms and loss = loss + zl (labels: w nil) or loss + zl·w (targets:
 // w = T); the loss stored at R3. It returns f, valid under R13 != 0.
-func (w *wideGen) lossTail(t *tracer, zOff int, loss, ls, wt *val) *val {
+func (w *wideGen) lossTail(t *tracer, loss, ls, wt *val) *val {
 	m := t.pin(wideM)
 	t.comment("lse = m + ls, or -Inf for a row of only -Inf (m == -Inf) (seq.LogSumExp).")
 	all := t.Equal(m, t.K(seq.NegInf))
@@ -583,7 +590,7 @@ func (w *wideGen) lossTail(t *tracer, zOff int, loss, ls, wt *val) *val {
 	noz := w.label("noz")
 	t.branch("CBZ\tR13, %s", noz)
 	t.comment("z-loss (seq.ZTerms): c = z·lse, zl = c·lse, f = 1 + (c + c).")
-	z0 := t.emit(1, func(d, _ []int) string { return fmt.Sprintf("\tFMOVS\tz+%d(FP), F%d", zOff, d[0]) })[0]
+	z0 := t.emit(1, func(d, _ []int) string { return fmt.Sprintf("\tFMOVS\t%s, F%d", field("z"), d[0]) })[0]
 	z := t.emit(1, func(d, u []int) string { return fmt.Sprintf("\tVDUP\tV%d.S[0], V%d.S4", u[0], d[0]) }, z0)[0]
 	zl, f := seq.ZTerms[*val](t, z, lse)
 	if wt != nil {
@@ -596,25 +603,24 @@ func (w *wideGen) lossTail(t *tracer, zOff int, loss, ls, wt *val) *val {
 }
 
 // zArgs loads the z-loss flag into R13 and the fused output pointers.
-func (w *wideGen) zArgs(zOff, predsOff, lseOff int) {
-	w.raw("\tMOVD\tpreds_base+%d(FP), R8", predsOff)
-	w.raw("\tMOVD\tlse_base+%d(FP), R9", lseOff)
-	w.raw("\tMOVWU\tz+%d(FP), R13", zOff)
+func (w *wideGen) zArgs() {
+	w.raw("\tMOVD\t%s, R8", field("preds"))
+	w.raw("\tMOVD\t%s, R9", field("lse"))
+	w.raw("\tMOVWU\t%s, R13", field("z"))
 	w.raw("\tLSLW\t$1, R13, R13 // bits(z) without the sign: 0 for z = ±0, which asks for no z-loss")
 }
 
 func (w *wideGen) labels() {
-	const zOff = 160
-	w.raw("\tMOVD\tgrad_base+0(FP), R0")
-	w.raw("\tMOVD\tlogits_base+24(FP), R1")
-	w.raw("\tMOVD\tc+48(FP), R6")
-	w.raw("\tMOVD\tlabels_base+56(FP), R2")
-	w.raw("\tMOVD\tlosses_base+88(FP), R3")
-	w.raw("\tMOVD\tlosses_len+96(FP), R4")
-	w.zArgs(zOff, 112, 136)
+	w.raw("\tMOVD\t%s, R0", field("out"))
+	w.raw("\tMOVD\t%s, R1", field("logits"))
+	w.raw("\tMOVD\t%s, R6", field("c"))
+	w.raw("\tMOVD\t%s, R2", field("labels"))
+	w.raw("\tMOVD\t%s, R3", field("losses"))
+	w.raw("\tMOVD\t%s, R4", fieldLen("losses"))
+	w.zArgs()
 	w.raw("\tCBZ\tR4, %s_done", w.prefix)
 	w.raw("\tLSL\t$2, R6, R7")
-	w.raw("\tFMOVS\tscale+80(FP), F%d", wideScale)
+	w.raw("\tFMOVS\t%s, F%d", field("scale"), wideScale)
 	w.raw("\tVDUP\tV%d.S[0], V%[1]d.S4", wideScale)
 	w.loadExp()
 	w.raw("%s_row:", w.prefix)
@@ -652,7 +658,7 @@ func (w *wideGen) labels() {
 		t.comment("ls = log(s) (seq.Log); loss = ls - d[l] (seq.LabelLoss).")
 		ls := seq.Log[*val](t, []*val{s}, w.g.v.MantBits)[0]
 		loss := seq.LabelLoss[*val](t, ls, t.pin(wideQ))
-		f := w.lossTail(t, zOff, loss, ls, nil)
+		f := w.lossTail(t, loss, ls, nil)
 		t.branch("CBZ\tR0, %s", end)
 		t.comment("q = scale / s (seq.Quotient), q·f with a z-loss, in V%d.", wideQ)
 		q := seq.Quotient[*val](t, t.pin(wideScale), s)
@@ -745,26 +751,25 @@ func (w *wideGen) atStart(t *tracer, k targetKind) {
 }
 
 func (w *wideGen) targets() {
-	const zOff = 216
-	w.raw("\tMOVD\tgrad_base+0(FP), R0")
-	w.raw("\tMOVD\tlogits_base+24(FP), R1")
-	w.raw("\tMOVD\tc+48(FP), R6")
-	w.raw("\tMOVD\ttargets_base+56(FP), R2")
-	w.raw("\tMOVD\tlabels_base+80(FP), R5")
-	w.raw("\tMOVD\tweights_base+104(FP), R14")
-	w.raw("\tMOVD\tlosses_base+144(FP), R3")
-	w.raw("\tMOVD\tlosses_len+152(FP), R4")
-	w.zArgs(zOff, 168, 192)
+	w.raw("\tMOVD\t%s, R0", field("out"))
+	w.raw("\tMOVD\t%s, R1", field("logits"))
+	w.raw("\tMOVD\t%s, R6", field("c"))
+	w.raw("\tMOVD\t%s, R2", field("targets"))
+	w.raw("\tMOVD\t%s, R5", field("labels"))
+	w.raw("\tMOVD\t%s, R14", field("weights"))
+	w.raw("\tMOVD\t%s, R3", field("losses"))
+	w.raw("\tMOVD\t%s, R4", fieldLen("losses"))
+	w.zArgs()
 	w.raw("\tCBZ\tR4, %s_done", w.prefix)
 	w.raw("\tLSL\t$2, R6, R7")
-	w.raw("\tFMOVS\tkeep+128(FP), F%d", wtKeep)
+	w.raw("\tFMOVS\t%s, F%d", field("keep"), wtKeep)
 	w.raw("\tVDUP\tV%d.S[0], V%[1]d.S4", wtKeep)
-	w.raw("\tFMOVS\tuni+132(FP), F%d", wtUni)
+	w.raw("\tFMOVS\t%s, F%d", field("uni"), wtUni)
 	w.raw("\tVDUP\tV%d.S[0], V%[1]d.S4", wtUni)
 	m := movi4s(wtFour, 4)
 	w.raw("\tWORD\t$0x%08x\t// %s", m.bits, m.gnu)
 	w.loadExp()
-	w.raw("\tMOVBU\tstaged+136(FP), R11")
+	w.raw("\tMOVBU\t%s, R11", field("staged"))
 	w.raw("\t// The kind of target rows: targets or labels; plain, staged, staged with weights.")
 	kinds := []targetKind{{false, false, false}, {false, true, false}, {false, true, true}, {true, false, false}, {true, true, false}, {true, true, true}}
 	lbl := func(k targetKind) string { return w.prefix + "_" + k.String() }
@@ -777,14 +782,14 @@ func (w *wideGen) targets() {
 	w.raw("\tCBZ\tR14, %s", lbl(kinds[4]))
 	w.raw("\tB\t%s", lbl(kinds[5]))
 	for _, k := range kinds {
-		w.targetRows(k, lbl(k), zOff)
+		w.targetRows(k, lbl(k))
 	}
 	w.raw("%s_done:", w.prefix)
 	w.raw("\tRET")
 }
 
 // targetRows emits the row loop of wideTargetsNEON for one kind of a.
-func (w *wideGen) targetRows(k targetKind, loop string, zOff int) {
+func (w *wideGen) targetRows(k targetKind, loop string) {
 	pool := regs(0, wtT-1)
 	w.raw("%s:", loop)
 	if k.onehot {
@@ -851,10 +856,10 @@ func (w *wideGen) targetRows(k targetKind, loop string, zOff int) {
 		t.comment("ls = log(s) (seq.Log); loss = ls·T - D (seq.TargetLoss).")
 		ls := seq.Log[*val](t, []*val{s}, w.g.v.MantBits)[0]
 		loss := seq.TargetLoss[*val](t, ls, T, dsum)
-		f := w.lossTail(t, zOff, loss, ls, T)
+		f := w.lossTail(t, loss, ls, T)
 		t.branch("CBZ\tR0, %s", end)
 		t.comment("qt = (scale / s)·T (seq.Quotient, seq.Scaled), ·f with a z-loss, in V%d; scale in V%d.", wtT, wtSc)
-		sc0 := t.emit(1, func(d, _ []int) string { return fmt.Sprintf("\tFMOVS\tscale+140(FP), F%d", d[0]) })[0]
+		sc0 := t.emit(1, func(d, _ []int) string { return fmt.Sprintf("\tFMOVS\t%s, F%d", field("scale"), d[0]) })[0]
 		sc := t.emit(1, func(d, u []int) string { return fmt.Sprintf("\tVDUP\tV%d.S[0], V%d.S4", u[0], d[0]) }, sc0)[0]
 		qt := seq.Scaled[*val](t, seq.Quotient[*val](t, sc, s), T)
 		noz := w.label("noz")
@@ -912,7 +917,22 @@ func wideStubs() string {
 `)
 	for _, f := range wideFuncs {
 		generic := strings.TrimSuffix(f.name, "NEON") + "Generic"
-		fmt.Fprintf(&b, "\n// %s is %s.\n//\n//go:noescape\nfunc %s(%s)\n", f.name, generic, f.name, f.sig)
+		fmt.Fprintf(&b, "\n%s//\n//go:noescape\nfunc %s(%s)\n", comment(f.name+" is "+generic+". "+f.reads), f.name, recordParams)
 	}
+	return b.String()
+}
+
+// comment returns text as a Go comment, its lines filled to 76 columns.
+func comment(text string) string {
+	var b strings.Builder
+	line := "//"
+	for _, word := range strings.Fields(text) {
+		if len(line) > 2 && len([]rune(line))+1+len([]rune(word)) > 76 {
+			b.WriteString(line + "\n")
+			line = "//"
+		}
+		line += " " + word
+	}
+	b.WriteString(line + "\n")
 	return b.String()
 }

@@ -2,7 +2,7 @@
 // Use of this source code is governed by a BSD-style license that can be
 // found in the LICENSE file.
 
-package main
+package x86
 
 import (
 	"fmt"
@@ -100,35 +100,66 @@ Pass 2 with lse and the z-loss: zl, f = zTerms(z, lse) (seq.ZTerms); loss =
 	g.logLoop(name+"Z", rec, sOff, hOff, tail(true, true), copyLse, next)
 }
 
+// lossSlots describes the frame slots of a loss function after its records
+// (end: their end, records included): z in every lane, the flag word, the
+// prefetch limits of the registers ps (when the tier prefetches) and
+// scale, whose offset it returns.
+func (g *x86Gen) lossSlots(end int, ps ...reg.Register) (string, int) {
+	vb := g.vecBytes()
+	doc := fmt.Sprintf("After the records: z in every lane at %d, the flag word at %d", end, end+vb)
+	at := end + vb + 8
+	if g.t.prefetch != 0 {
+		for _, p := range ps {
+			doc += fmt.Sprintf(", the prefetch limit of %s at %d", p.Asm(), at)
+			at += 8
+		}
+	}
+	doc += fmt.Sprintf(", scale at %d.", at)
+	return strings.Join(wrap(doc, 74), "\n"), at
+}
+
+// scaleSlot allocates the frame slot of scale, at the offset at that
+// lossSlots returned, and copies a.scale to it.
+func (g *x86Gen) scaleSlot(at int) operand.Mem {
+	scale := g.AllocLocal(8)
+	if scale.Disp != at {
+		g.fail("scale at %d in the frame, not at %d", scale.Disp, at)
+	}
+	g.comment("scale, read by the loops from the frame.")
+	g.copyField(g.field("scale"), scale)
+	return scale
+}
+
 func (g *x86Gen) xentLabels() {
 	vb, bb := g.vecBytes(), g.blockBytes()
 	c := g.cols
 	sAt, dlAt, hAt, mAt, allAt, recVecs := c, c+1, c+2, c+3, c+4, c+5
 	fAt, lseAt := mAt, allAt
 	rec := recVecs * vb
+	slots, scaleAt := g.lossSlots(g.t.chunk*rec+64, reg.RSI, reg.RDI)
 	g.begin("xentLabels",
-		"func("+xentLabelsParams+")",
 		[]string{
-			"xentLabelsAVX2 is xentLabelsGeneric for n = len(logits)/10 rows rounded",
-			"down to a multiple of 8 (fewer if labels, or grad, losses, preds or lse",
-			"when not nil, is shorter); the rows after them are untouched. grad (nil",
-			"for loss only, possibly the very logits slice) receives the gradient,",
-			"losses (nil, or n values) the row losses, preds (nil, or n values) the",
-			"predictions argmax10, lse (nil, or n values) the log-sum-exps; z is the",
-			"z-loss coefficient (0: none). Row i's loss is added to acc[i%8] in",
-			"float64. The labels must be in [0, 10). Nothing outside the slices is",
-			"read or written.",
+			"xentLabelsAVX2 is xentLabelsGeneric for n = len(a.logits)/10 rows rounded",
+			"down to a multiple of 8 (fewer if a.labels, or a.out, a.losses, a.preds",
+			"or a.lse when not nil, is shorter); the rows after them are untouched.",
+			"a.out (nil for loss only, possibly a.logits itself) receives the",
+			"gradient times a.scale, a.losses (nil, or n values) the row losses,",
+			"a.preds (nil, or n values) the predictions argmax10, a.lse (nil, or n",
+			"values) the log-sum-exps; a.z is the z-loss coefficient (0: none). Row",
+			"i's loss is added to a.acc[i%8] in float64. The labels must be in [0,",
+			"10). Nothing outside the slices is read or written; the other fields of",
+			"a are not read.",
 		},
 		fmt.Sprintf(`
 xentLabelsGeneric for whole blocks of %d rows.
 %s`, g.t.lanes, g.registerMap(rec, fmt.Sprintf(`
 d[j], then e[j], at %d·j; s at %d; d[l] at %d; k·ln2hi at %d; m, then f,
 at %d; all, then lse, at %d (m, all, lse and f only when lse is computed).
-After the records: z in every lane at %d, the flag word at %d.`,
-			vb, sAt*vb, dlAt*vb, hAt*vb, mAt*vb, allAt*vb, g.t.chunk*rec+64, g.t.chunk*rec+64+vb), `
-SI = logits, DI = grad (nil: loss only), BX = labels, DX = losses (or nil),
-R8 = acc, R12 = the labels of this chunk, AX = a label, R13 = preds (or
-nil), R14 = lse (or nil).
+%s`,
+			vb, sAt*vb, dlAt*vb, hAt*vb, mAt*vb, allAt*vb, slots), `
+SI = logits, DI = out (the gradient; nil: loss only), BX = labels, DX =
+losses (or nil), R8 = acc, R12 = the labels of this chunk, AX = a label,
+R13 = preds (or nil), R14 = lse (or nil): the fields of a.
 Pass 1a: the columns x[j], m, x[l] and d[l], d[j]; with preds, p and the
         masks of argmax10; when lse is computed, the sums and masks of all.
 Pass 1b: the constants kept in registers, then the registers of the
@@ -140,27 +171,21 @@ Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 	frame := g.allocRecords(rec)
 	zv := g.AllocLocal(vb)
 	flags := g.AllocLocal(8)
-	scale := g.addr(g.Param("scale"))
 
-	g.comment("Arguments.")
-	g.Load(g.Param("grad").Base(), reg.RDI)
-	g.Load(g.Param("logits").Base(), reg.RSI)
-	g.Load(g.Param("labels").Base(), reg.RBX)
-	gradBase := g.addr(g.Param("grad").Base())
-	lossesBase := g.addr(g.Param("losses").Base())
+	g.args("The fields of the record a.")
+	g.Load(g.field("out").Base(), reg.RDI)
+	g.Load(g.field("logits").Base(), reg.RSI)
+	g.Load(g.field("labels").Base(), reg.RBX)
 	g.blockCount(
-		[]length{{len: g.addr(g.Param("logits").Len())}, {len: g.addr(g.Param("grad").Len()), base: gradBase}},
-		[]length{
-			{len: g.addr(g.Param("labels").Len())},
-			{len: g.addr(g.Param("losses").Len()), base: lossesBase},
-			{len: g.addr(g.Param("preds").Len()), base: g.addr(g.Param("preds").Base())},
-			{len: g.addr(g.Param("lse").Len()), base: g.addr(g.Param("lse").Base())},
-		})
-	g.Load(g.Param("losses").Base(), reg.RDX)
-	g.Load(g.Param("acc"), reg.R8)
+		[]length{g.slice("logits", false), g.slice("out", true)},
+		[]length{g.slice("labels", false), g.slice("losses", true), g.slice("preds", true), g.slice("lse", true)})
+	g.Load(g.field("losses").Base(), reg.RDX)
+	g.Load(g.field("acc"), reg.R8)
 	g.prefetchSetup(reg.RSI, "logits")
-	g.prefetchSetup(reg.RDI, "grad")
+	g.prefetchSetup(reg.RDI, "out")
 	g.fusedSetup(flags, zv)
+	scale := g.scaleSlot(scaleAt)
+	g.argsDone()
 
 	// gradBlock emits, for the block of the record at R11, the rows of g
 	// at DI (labels at BX): q = scale / s, with the z-loss q = q·f, g[j] =
@@ -293,27 +318,29 @@ func (g *x86Gen) xentTargets() {
 	dAt, sAt, tsumAt, dsumAt, hAt, mAt, allAt, recVecs := c, 2*c, 2*c+1, 2*c+2, 2*c+3, 2*c+4, 2*c+5, 2*c+6
 	fAt, lseAt := mAt, allAt
 	rec := recVecs * vb
+	slots, scaleAt := g.lossSlots(g.t.chunk*rec+64, reg.RSI, reg.RBX, reg.RDI)
 	g.begin("xentTargets",
-		"func("+xentTargetsParams+")",
 		[]string{
-			"xentTargetsAVX2 is xentTargetsGeneric for n = len(logits)/10 rows rounded",
-			"down to a multiple of 8 (fewer if targets, or grad, losses, preds or lse",
-			"when not nil, is shorter); the rows after them are untouched. grad may be",
-			"nil or the very logits slice (but must not overlap targets); losses,",
-			"preds (the predictions argmax10) and lse (the log-sum-exps) may be nil; z",
-			"is the z-loss coefficient (0: none). Row i's loss is added to acc[i%8] in",
-			"float64. Nothing outside the slices is read or written.",
+			"xentTargetsAVX2 is xentTargetsGeneric for n = len(a.logits)/10 rows",
+			"rounded down to a multiple of 8 (fewer if a.targets, or a.out, a.losses,",
+			"a.preds or a.lse when not nil, is shorter); the rows after them are",
+			"untouched. a.out, the gradient times a.scale, may be nil or a.logits",
+			"itself (but must not overlap a.targets); a.losses, a.preds (the",
+			"predictions argmax10) and a.lse (the log-sum-exps) may be nil; a.z is",
+			"the z-loss coefficient (0: none). Row i's loss is added to a.acc[i%8] in",
+			"float64. Nothing outside the slices is read or written; the other fields",
+			"of a are not read.",
 		},
 		fmt.Sprintf(`
 xentTargetsGeneric for whole blocks of %d rows.
 %s`, g.t.lanes, g.registerMap(rec, fmt.Sprintf(`
 t[j] at %d·j; d[j], then e[j], at %d+%d·j; s at %d; T at %d; D at %d;
 k·ln2hi at %d; m, then f, at %d; all, then lse, at %d (m, all, lse and f
-only when lse is computed). After the records: z in every lane at %d, the
-flag word at %d.`, vb, dAt*vb, vb, sAt*vb, tsumAt*vb, dsumAt*vb, hAt*vb, mAt*vb, allAt*vb, g.t.chunk*rec+64, g.t.chunk*rec+64+vb), fmt.Sprintf(`
-SI = logits, DI = grad (nil: loss only), BX = targets, DX = losses (or
-nil), R8 = acc, R12 = this block's d[j] and e[j] (R11+%d), R13 = preds
-(or nil), R14 = lse (or nil).
+only when lse is computed).
+%s`, vb, dAt*vb, vb, sAt*vb, tsumAt*vb, dsumAt*vb, hAt*vb, mAt*vb, allAt*vb, slots), fmt.Sprintf(`
+SI = logits, DI = out (the gradient; nil: loss only), BX = targets, DX =
+losses (or nil), R8 = acc, R13 = preds (or nil), R14 = lse (or nil): the
+fields of a; R12 = this block's d[j] and e[j] (R11+%d).
 Pass 1a: the columns t[j] and T; the columns x[j], m (with preds, p and
         the masks of argmax10; when lse is computed, the sums and masks of
         all), d[j], td[j] and D.
@@ -326,29 +353,22 @@ Pass 3: scale, q, qt = q·T (then qt·f), the columns g[j] and the
 	frame := g.allocRecords(rec)
 	zv := g.AllocLocal(vb)
 	flags := g.AllocLocal(8)
-	scale := g.addr(g.Param("scale"))
 
-	g.comment("Arguments.")
-	g.Load(g.Param("grad").Base(), reg.RDI)
-	g.Load(g.Param("logits").Base(), reg.RSI)
-	g.Load(g.Param("targets").Base(), reg.RBX)
+	g.args("The fields of the record a.")
+	g.Load(g.field("out").Base(), reg.RDI)
+	g.Load(g.field("logits").Base(), reg.RSI)
+	g.Load(g.field("targets").Base(), reg.RBX)
 	g.blockCount(
-		[]length{
-			{len: g.addr(g.Param("logits").Len())},
-			{len: g.addr(g.Param("targets").Len())},
-			{len: g.addr(g.Param("grad").Len()), base: g.addr(g.Param("grad").Base())},
-		},
-		[]length{
-			{len: g.addr(g.Param("losses").Len()), base: g.addr(g.Param("losses").Base())},
-			{len: g.addr(g.Param("preds").Len()), base: g.addr(g.Param("preds").Base())},
-			{len: g.addr(g.Param("lse").Len()), base: g.addr(g.Param("lse").Base())},
-		})
-	g.Load(g.Param("losses").Base(), reg.RDX)
-	g.Load(g.Param("acc"), reg.R8)
+		[]length{g.slice("logits", false), g.slice("targets", false), g.slice("out", true)},
+		[]length{g.slice("losses", true), g.slice("preds", true), g.slice("lse", true)})
+	g.Load(g.field("losses").Base(), reg.RDX)
+	g.Load(g.field("acc"), reg.R8)
 	g.prefetchSetup(reg.RSI, "logits")
 	g.prefetchSetup(reg.RBX, "targets")
-	g.prefetchSetup(reg.RDI, "grad")
+	g.prefetchSetup(reg.RDI, "out")
 	g.fusedSetup(flags, zv)
+	scale := g.scaleSlot(scaleAt)
+	g.argsDone()
 
 	g.Label("targetsChunk")
 	g.nextChunk("targetsDone", frame)
@@ -455,29 +475,31 @@ func (g *x86Gen) softmax() {
 	vb, bb := g.vecBytes(), g.blockBytes()
 	sAt, recVecs := g.cols, g.cols+1
 	rec := recVecs * vb
-	g.begin("softmax", "func(dst, logits []float32)",
+	g.begin("softmax",
 		[]string{
-			"softmaxAVX2 is softmaxGeneric for n = len(logits)/10 rows rounded down to",
-			"a multiple of 8 (fewer if dst is shorter): dst, possibly logits itself,",
-			"receives softmax row by row; the rows after them are untouched.",
+			"softmaxAVX2 is softmaxGeneric for n = len(a.logits)/10 rows rounded down",
+			"to a multiple of 8 (fewer if a.out is shorter): a.out, possibly a.logits",
+			"itself, receives softmax row by row; the rows after them are untouched.",
+			"The other fields of a are not read.",
 		},
 		fmt.Sprintf(`
 softmaxGeneric for whole blocks of %d rows: y[j] = e[j]·(1/s).
 %s`, g.t.lanes, g.registerMap(rec, fmt.Sprintf(`
 d[j], then e[j], at %d·j; s at %d.`, vb, sAt*vb), `
-SI = logits, DI = dst.
+SI = logits, DI = out: the fields of a.
 Pass 1a: the columns x[j], m, d[j].
 Pass 1b: the constants kept in registers, then the registers of the
         scheduled exponentials and of the sum tree.
 Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.`)))
 	frame := g.allocRecords(rec)
 
-	g.comment("Arguments.")
-	g.Load(g.Param("dst").Base(), reg.RDI)
-	g.Load(g.Param("logits").Base(), reg.RSI)
-	g.blockCount([]length{{len: g.addr(g.Param("logits").Len())}, {len: g.addr(g.Param("dst").Len())}}, nil)
+	g.args("The fields of the record a.")
+	g.Load(g.field("out").Base(), reg.RDI)
+	g.Load(g.field("logits").Base(), reg.RSI)
+	g.blockCount([]length{g.slice("logits", false), g.slice("out", false)}, nil)
 	g.prefetchSetup(reg.RSI, "logits")
-	g.prefetchSetup(reg.RDI, "dst")
+	g.prefetchSetup(reg.RDI, "out")
+	g.argsDone()
 
 	g.Label("softmaxChunk")
 	g.nextChunk("softmaxDone", frame)
@@ -511,19 +533,19 @@ func (g *x86Gen) logSoftmax() {
 	c := g.cols
 	sAt, lsAt, eAt, recVecs := c, c+1, c+2, 2*c+2
 	rec := recVecs * vb
-	g.begin("logSoftmax", "func(dst, logits []float32)",
+	g.begin("logSoftmax",
 		[]string{
-			"logSoftmaxAVX2 is logSoftmaxGeneric for n = len(logits)/10 rows rounded",
-			"down to a multiple of 8 (fewer if dst is shorter): dst, possibly logits",
-			"itself, receives log-softmax row by row; the rows after them are",
-			"untouched.",
+			"logSoftmaxAVX2 is logSoftmaxGeneric for n = len(a.logits)/10 rows",
+			"rounded down to a multiple of 8 (fewer if a.out is shorter): a.out,",
+			"possibly a.logits itself, receives log-softmax row by row; the rows after",
+			"them are untouched. The other fields of a are not read.",
 		},
 		fmt.Sprintf(`
 logSoftmaxGeneric for whole blocks of %d rows: y[j] = d[j] - log32(s).
 %s`, g.t.lanes, g.registerMap(rec, fmt.Sprintf(`
 d[j] at %d·j; s at %d, then log32(s) at %d; e[j] at %d+%d·j (then k·ln2hi
 at %d).`, vb, sAt*vb, lsAt*vb, eAt*vb, vb, eAt*vb), fmt.Sprintf(`
-SI = logits, DI = dst, R13 = this block's e[j] (R11+%d).
+SI = logits, DI = out: the fields of a; R13 = this block's e[j] (R11+%d).
 Pass 1a: the columns x[j], m, d[j].
 Pass 1b: the constants kept in registers, then the registers of the
         scheduled exponentials and of the sum tree.
@@ -531,12 +553,13 @@ Pass 2: the registers of the scheduled logarithms of the chunk.
 Pass 3: log32(s), the columns y[j] and the registers of the transpose.`, eAt*vb))))
 	frame := g.allocRecords(rec)
 
-	g.comment("Arguments.")
-	g.Load(g.Param("dst").Base(), reg.RDI)
-	g.Load(g.Param("logits").Base(), reg.RSI)
-	g.blockCount([]length{{len: g.addr(g.Param("logits").Len())}, {len: g.addr(g.Param("dst").Len())}}, nil)
+	g.args("The fields of the record a.")
+	g.Load(g.field("out").Base(), reg.RDI)
+	g.Load(g.field("logits").Base(), reg.RSI)
+	g.blockCount([]length{g.slice("logits", false), g.slice("out", false)}, nil)
 	g.prefetchSetup(reg.RSI, "logits")
-	g.prefetchSetup(reg.RDI, "dst")
+	g.prefetchSetup(reg.RDI, "out")
+	g.argsDone()
 
 	g.Label("logSoftmaxChunk")
 	g.nextChunk("logSoftmaxDone", frame)
@@ -583,19 +606,21 @@ func (g *x86Gen) argmax() {
 	if g.lean() {
 		frameDoc = fmt.Sprintf("Frame: the columns x[j] at %d·j from R11 (the frame's\nfirst multiple of 64 bytes).", g.vecBytes())
 	}
-	g.begin("argmax", "func(dst []int32, logits []float32)",
+	g.begin("argmax",
 		[]string{
-			"argmaxAVX2 is argmaxGeneric for n = min(len(logits)/10, len(dst)) rows",
-			"rounded down to a multiple of 8: dst[i] receives argmax10 of row i, the",
-			"index of its first NaN, else of its first maximum; the rows after them",
-			"are untouched. Nothing outside the slices is read or written.",
+			"argmaxAVX2 is argmaxGeneric for n = min(len(a.logits)/10, len(a.preds))",
+			"rows rounded down to a multiple of 8: a.preds[i] receives argmax10 of row",
+			"i, the index of its first NaN, else of its first maximum; the rows after",
+			"them are untouched. Nothing outside the slices is read or written; the",
+			"other fields of a are not read.",
 		},
 		fmt.Sprintf(`
 argmaxGeneric for whole blocks of %d rows, one block at a time: the
 columns x[j] (transposeIn), their maximum, and seq.Argmax.
 
-Registers: SI = logits, DI = dst, CX = blocks left (AX, DX and R13 count
-them). %s`, g.t.lanes, frameDoc))
+Registers: SI = logits, DI = preds (the fields of a), CX = blocks left
+(AX, DX and R13 count them).
+%s`, g.t.lanes, frameDoc))
 	var xs []operand.Op
 	if g.lean() {
 		xs = g.vecs(reg.R11, 0, g.cols)
@@ -603,10 +628,11 @@ them). %s`, g.t.lanes, frameDoc))
 		g.Attributes(attr.NOSPLIT)
 	}
 
-	g.comment("Arguments.")
-	g.Load(g.Param("dst").Base(), reg.RDI)
-	g.Load(g.Param("logits").Base(), reg.RSI)
-	g.blockCount([]length{{len: g.addr(g.Param("logits").Len())}}, []length{{len: g.addr(g.Param("dst").Len())}})
+	g.args("The fields of the record a.")
+	g.Load(g.field("preds").Base(), reg.RDI)
+	g.Load(g.field("logits").Base(), reg.RSI)
+	g.blockCount([]length{g.slice("logits", false)}, []length{g.slice("preds", false)})
+	g.argsDone()
 	g.TESTQ(reg.RCX, reg.RCX)
 	g.JZ(operand.LabelRef("argmaxDone"))
 	if g.lean() {

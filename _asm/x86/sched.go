@@ -2,7 +2,7 @@
 // Use of this source code is governed by a BSD-style license that can be
 // found in the LICENSE file.
 
-package main
+package x86
 
 import (
 	"fmt"
@@ -20,8 +20,8 @@ import (
 // of four columns is a chain of short bursts, and the out-of-order window
 // of the CPU must hold several groups at once to find work for its four
 // floating-point pipes. It cannot: the scheduler queue fills with
-// operations that wait for the end of a chain (llvm-mca, znver3: the FP
-// scheduler and the load queue are full a third of the cycles).
+// operations that wait for the end of a chain (as llvm-mca shows for
+// znver3: the FP scheduler and the load queue fill up).
 //
 // So the backend records the instructions of a region (the exponentials of
 // the ten columns of a block and their sum, the logarithms of the blocks of

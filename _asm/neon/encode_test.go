@@ -2,7 +2,7 @@
 // Use of this source code is governed by a BSD-style license that can be
 // found in the LICENSE file.
 
-package main
+package neon
 
 import (
 	"encoding/binary"
@@ -68,7 +68,7 @@ func checkWords(t *testing.T, name string, text []byte) {
 
 // TestWordsGenerated checks the words of the generated kernel_arm64.s.
 func TestWordsGenerated(t *testing.T) {
-	files := genARM64Files(t)
+	files := generated(t)
 	checkWords(t, "kernel_arm64.s (generated)", files["kernel_arm64.s"])
 }
 

@@ -2,7 +2,20 @@
 // Use of this source code is governed by a BSD-style license that can be
 // found in the LICENSE file.
 
-package main
+// Package neon is the arm64 backend of the generator: Generate writes
+// kernel_arm64.s, the NEON versions of the block functions of
+// kernel_generic.go, and their Go declarations and dispatch.
+//
+// For ten columns, a block of 4 rows is transposed so that one register
+// holds one column (one row per 32-bit lane), the per-lane sequences of
+// package seq run on the columns through the tracer (trace.go), and the
+// results are transposed back. Two blocks make the 8-row step of the
+// driver (the float64 accumulators acc[0..3] and acc[4..7]). The wide
+// functions (wide.go) vectorise over the classes of one row instead. The
+// instructions that Go's assembler lacks are encoded by encode.go, and
+// every function reads its arguments from the record of block.go
+// (record.go).
+package neon
 
 import (
 	"bytes"
@@ -15,11 +28,9 @@ import (
 	"github.com/xentropy/kernel/_asm/seq"
 )
 
-// The NEON backend. A block of 4 rows is transposed so that one register
-// holds one column (one row per 32-bit lane), the per-lane sequences of
-// package seq run on the columns through the tracer (arm64_trace.go), and
-// the results are transposed back. Two blocks make the 8-row step of the
-// driver (the float64 accumulators acc[0..3] and acc[4..7]).
+// classes is the number of columns of a row: the length of the arrays of
+// seq.Max10 and seq.Sum10.
+const classes = len([10]struct{}{})
 
 const (
 	rowBytes   = 4 * classes // one row of float32
@@ -95,8 +106,10 @@ type gen struct {
 
 func (g *gen) p(format string, args ...any) { fmt.Fprintf(&g.out, format+"\n", args...) }
 
-// genARM64 returns kernel_arm64.s and kernel_stubs_arm64.go.
-func genARM64(v *seq.Values) (out map[string][]byte, err error) {
+// Generate returns kernel_arm64.s, kernel_stubs_arm64.go and
+// kernel_tiers_arm64.go, by name relative to the repository root, from the
+// values that seq.Load read from kernel_generic.go.
+func Generate(v *seq.Values) (out map[string][]byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("arm64 backend: %v", r)
@@ -119,7 +132,7 @@ func genARM64(v *seq.Values) (out map[string][]byte, err error) {
 	return map[string][]byte{
 		"kernel_arm64.s":        g.out.Bytes(),
 		"kernel_stubs_arm64.go": stubs(),
-		"kernel_tiers_arm64.go": files.Dispatch("arm64", []string{"NEON"}, []string{"NEON"}, nil, false),
+		"kernel_tiers_arm64.go": files.Dispatch("arm64", []string{"NEON"}, []string{"NEON"}, nil),
 	}, nil
 }
 
@@ -127,9 +140,9 @@ func (g *gen) header() {
 	g.p(`// NEON (ASIMD) versions of the block functions of kernel_generic.go, which
 // is their specification: every lane performs, in the same order, the same
 // float32 operations as the generic code, so the results are bit-identical
-// (numerics.md). The per-lane operations come from the sequences of
+// (docs/numerics.md). The per-lane operations come from the sequences of
 // _asm/seq (Max10, Exp, Sum10, Log, the row tails, Argmax, AllNegInf,
-// LogSumExp, ZTerms), lowered by the tracer of _asm/arm64_trace.go;
+// LogSumExp, ZTerms), lowered by the tracer of _asm/neon/trace.go;
 // registers V0..V17 (V0..V22 without scale and accumulators, V0..V17 and
 // V19..V22 in the fused loops, V0..V21 in argmaxNEON) are assigned by
 // linear scan over the straight-line body of each loop.
@@ -144,7 +157,13 @@ func (g *gen) header() {
 // step add their float64 losses to acc[0..3], rows 4-7 to acc[4..7]; bit 2
 // of the count of rows left tells which. Each function processes n =
 // len(logits)/10 rows rounded down to a multiple of 8 (argmaxNEON: also at
-// most len(dst)); the rows after them are left untouched.
+// most len(preds)); the rows after them are left untouched.
+//
+// Arguments. Every function takes one pointer, a *blockArgs (the record of
+// block.go), which it keeps in %s; it reads the fields through the offsets
+// that the compiler writes to go_asm.h (blockArgs_out and so on), once
+// before its loop, except the wide loss functions, which read z (and
+// wideTargetsNEON scale) again for each row.
 //
 // Fused outputs. The xent functions have two loops: the plain one, run
 // when preds and lse are nil and z is ±0, and a fused one, which also
@@ -157,12 +176,12 @@ func (g *gen) header() {
 // Instructions. Go's arm64 assembler has no vector floating-point
 // instructions (FADD, FMUL, FDIV, FMAX, FCMGT, FCVTL, SCVTF, ..., see
 // golang/go#41092), so they are written as WORD with the GNU mnemonic in the
-// comment (encoders in _asm/encode.go, checked by _asm/encode_test.go and
+// comment (encoders in _asm/neon/encode.go, checked by its test and
 // by internal/neonwords/check.sh). Integer and permute instructions the Go
 // assembler knows (VZIP1, VTRN1, VSHL, VADD, VBIT, ...) are written natively.
 //
 // Inner loop, instructions per block of 4 rows (per row in parentheses),
-// counted by the generator:`)
+// counted by the generator:`, recordReg)
 	for _, c := range g.counts {
 		g.p("//\t%s", c)
 	}
@@ -173,8 +192,10 @@ func (g *gen) header() {
 //
 // No register is spilled: the exp constants stay in V23..V31, those of the
 // logarithm are loaded in pairs where they are used. (targets_fused parks
-// e[0..9] in the grad block across the log: see xentTargetsNEON.)
+// e[0..9] in the block of the gradient across the log: see
+// xentTargetsNEON.)
 
+#include "go_asm.h"
 #include "textflag.h"
 `)
 }
@@ -232,12 +253,11 @@ func (g *gen) show(c seq.Const) string {
 // neonFunc describes one function.
 type neonFunc struct {
 	name, prefix string
-	sig          string // Go parameters
-	frame        int
+	dst          string // softmax, logSoftmax, argmax: the field of the output (out, preds)
 	doc          string
-	xent         bool // scale and accumulators; a second loop for the fused outputs
-	argmax       bool // no exp constants: the indices in V22..V31
-	second       string
+	xent         bool   // scale and accumulators; a second loop for the fused outputs
+	argmax       bool   // no exp constants: the indices in V22..V31
+	second       string // xent: the field of the labels or the targets
 	// body appends the loop body to t; prefix names its labels; fused
 	// (xent only) selects the loop that computes preds, lse and the z-loss.
 	body func(g *gen, t *tracer, prefix string, fused bool)
@@ -245,11 +265,10 @@ type neonFunc struct {
 
 var neonFuncs = []neonFunc{
 	{
-		name: "xentLabelsNEON", prefix: "labels", frame: 164, xent: true, second: "labels",
-		sig: xentLabelsParams,
+		name: "xentLabelsNEON", prefix: "labels", xent: true, second: "labels",
 		doc: `xentLabelsGeneric. Per block of 4 rows: loss = log(s) - d[l] (seq.LabelLoss);
-// when grad != nil, g[j] = e[j]·(scale/s) (seq.Quotient, seq.Scaled), then
-// g[l] = g[l] - scale in memory.
+// when out != nil, the gradient g[j] = e[j]·(scale/s) (seq.Quotient,
+// seq.Scaled), then g[l] = g[l] - scale in memory.
 //
 // A call with preds, lse or z (z != ±0) runs a second loop, labels_fused,
 // which adds: preds[i] = argmax10(x) (seq.Argmax) when preds != nil; lse =
@@ -262,11 +281,10 @@ var neonFuncs = []neonFunc{
 		body: (*gen).labels,
 	},
 	{
-		name: "xentTargetsNEON", prefix: "targets", frame: 164, xent: true, second: "targets",
-		sig: xentTargetsParams,
+		name: "xentTargetsNEON", prefix: "targets", xent: true, second: "targets",
 		doc: `xentTargetsGeneric. Per block of 4 rows: T = sum10(t), D = sum10(td)
 // (seq.Sum10 of seq.TargetTerm), loss = log(s)·T - D (seq.TargetLoss); when
-// grad != nil, seq.TargetGrad with qt = (scale/s)·T: its product e[j]·qt on
+// out != nil, seq.TargetGrad with qt = (scale/s)·T: its product e[j]·qt on
 // the columns, its t[j]·scale and difference on the rows after the
 // transpose back, with the target rows read a second time.
 //
@@ -274,27 +292,26 @@ var neonFuncs = []neonFunc{
 // which adds preds and lse as xentLabelsNEON does and, when z != 0, loss =
 // loss + zl·T and qt = qt·f (seq.ZTerms). The log comes before the
 // gradient, and e[0..9], with T and D live, do not fit in registers across
-// it: the loop parks them in the grad block (columns) and reads them back.`,
+// it: the loop parks them in the block of out (columns) and reads them
+// back.`,
 		body: (*gen).targets,
 	},
 	{
-		name: "softmaxNEON", prefix: "softmax", frame: 48,
-		sig: "dst, logits []float32",
-		doc: `softmaxGeneric: y[j] = e[j]·(1/s) (seq.Reciprocal, seq.Scaled). dst may be
-// logits: a block is read whole before it is written.`,
+		name: "softmaxNEON", prefix: "softmax", dst: "out",
+		doc: `softmaxGeneric: out[j] = e[j]·(1/s) (seq.Reciprocal, seq.Scaled). out
+// may be logits: a block is read whole before it is written.`,
 		body: (*gen).softmax,
 	},
 	{
-		name: "logSoftmaxNEON", prefix: "logsoftmax", frame: 48,
-		sig:  "dst, logits []float32",
-		doc:  `logSoftmaxGeneric: y[j] = d[j] - log(s) (seq.LogSoftmax). dst may be logits.`,
+		name: "logSoftmaxNEON", prefix: "logsoftmax", dst: "out",
+		doc: `logSoftmaxGeneric: out[j] = d[j] - log(s) (seq.LogSoftmax). out may be
+// logits.`,
 		body: (*gen).logSoftmax,
 	},
 	{
-		name: "argmaxNEON", prefix: "argmax", frame: 48, argmax: true,
-		sig: "dst []int32, logits []float32",
-		doc: `argmaxGeneric: dst[i] = argmax10(x) of row i (seq.Argmax), for n =
-// min(len(logits)/10, len(dst)) rows rounded down to a multiple of 8. Per
+		name: "argmaxNEON", prefix: "argmax", dst: "preds", argmax: true,
+		doc: `argmaxGeneric: preds[i] = argmax10(x) of row i (seq.Argmax), for n =
+// min(len(logits)/10, len(preds)) rows rounded down to a multiple of 8. Per
 // block of 4 rows: the transpose, m = the FMAX tree of seq.Max10 without
 // its + 0, the chain of the first maximum, stored; the chain of the first
 // NaN only for a block with a NaN, stored over it.`,
@@ -342,11 +359,12 @@ func (g *gen) function(f neonFunc) (string, error) {
 
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
-	w("// func %s(%s)\n//\n// %s\n//", f.name, f.sig, f.doc)
+	w("// func %s(%s)\n//\n// %s\n//", f.name, recordParams, f.doc)
 	w("// Registers:")
+	w("//\t%s a (the record)", recordReg)
 	switch {
 	case f.xent:
-		w("//\tR0 grad (0: loss only)  R1 logits  R2 %s  R3 losses (0: none)", f.second)
+		w("//\tR0 out, the gradient (0: loss only)  R1 logits  R2 %s  R3 losses (0: none)", f.second)
 		w("//\tR4 rows left  R5 acc  R10 logConsts")
 		if f.second == "labels" {
 			w("//\tR6..R9 l + 10·r for the labels l of rows r = 0..3 (the index of x[r][l] in the block)")
@@ -355,9 +373,9 @@ func (g *gen) function(f neonFunc) (string, error) {
 		w("//\tR15 scratch (the fused loop: the address of acc[0..3] or acc[4..7])")
 		w("//\tV%d scale (every lane)  V%d..V%d acc[0:2], acc[2:4], acc[4:6], acc[6:8] (float64)", scaleReg, accReg, accReg+3)
 	case f.argmax:
-		w("//\tR0 dst  R1 logits  R4 rows left")
+		w("//\tR0 %s  R1 logits  R4 rows left", f.dst)
 	default:
-		w("//\tR0 dst  R1 logits  R4 rows left  R10 logConsts")
+		w("//\tR0 %s  R1 logits  R4 rows left  R10 logConsts", f.dst)
 	}
 	if f.argmax {
 		w("//\tV%d..V%d Index(0..9) of seq.Argmax: int32 j in every lane of V%d+j", firstIndexReg, firstIndexReg+classes-1, firstIndexReg)
@@ -379,38 +397,39 @@ func (g *gen) function(f neonFunc) (string, error) {
 	} else {
 		w("//\tV%d..V%d allocated by the generator; the comments name the registers of the values.", pool[0], pool[len(pool)-1])
 	}
-	w("TEXT ·%s(SB), NOSPLIT, $0-%d", f.name, f.frame)
+	w("%s", text(f.name))
+	w("%s", loadRecord())
 	if f.xent {
-		w("\tMOVD\tgrad_base+0(FP), R0")
-		w("\tMOVD\tlogits_base+24(FP), R1")
-		w("\tMOVD\t%s_base+48(FP), R2", f.second)
-		w("\tMOVD\tlosses_base+80(FP), R3")
-		w("\tMOVD\tacc+104(FP), R5")
-		w("\tMOVD\tpreds_base+112(FP), R11")
-		w("\tMOVD\tlse_base+136(FP), R12")
-		w("\tMOVWU\tz+160(FP), R13")
+		w("\tMOVD\t%s, R0", field("out"))
+		w("\tMOVD\t%s, R1", field("logits"))
+		w("\tMOVD\t%s, R2", field(f.second))
+		w("\tMOVD\t%s, R3", field("losses"))
+		w("\tMOVD\t%s, R5", field("acc"))
+		w("\tMOVD\t%s, R11", field("preds"))
+		w("\tMOVD\t%s, R12", field("lse"))
+		w("\tMOVWU\t%s, R13", field("z"))
 		w("\tLSLW\t$1, R13, R14 // bits(z) without the sign: 0 for z = ±0, which asks for no z-loss")
 	} else {
-		w("\tMOVD\tdst_base+0(FP), R0")
-		w("\tMOVD\tlogits_base+24(FP), R1")
+		w("\tMOVD\t%s, R0", field(f.dst))
+		w("\tMOVD\t%s, R1", field("logits"))
 	}
 	if f.argmax {
-		w("\t// n = min(len(logits)/%d, len(dst)) rows, rounded down to a multiple of %d.", classes, stepRows)
+		w("\t// n = min(len(logits)/%d, len(preds)) rows, rounded down to a multiple of %d.", classes, stepRows)
 	} else {
 		w("\t// n = len(logits)/%d rows, rounded down to a multiple of %d.", classes, stepRows)
 	}
-	w("\tMOVD\tlogits_len+32(FP), R4")
+	w("\tMOVD\t%s, R4", fieldLen("logits"))
 	w("\tMOVD\t$%d, R7", classes)
 	w("\tUDIV\tR7, R4, R4")
 	if f.argmax {
-		w("\tMOVD\tdst_len+8(FP), R7")
+		w("\tMOVD\t%s, R7", fieldLen(f.dst))
 		w("\tCMP\tR7, R4")
 		w("\tCSEL\tLO, R4, R7, R4")
 	}
 	w("\tAND\t$~%d, R4", stepRows-1)
 	w("\tCBZ\tR4, %s_done", f.prefix)
 	if f.xent {
-		w("\tFMOVS\tscale+72(FP), F%d", scaleReg)
+		w("\tFMOVS\t%s, F%d", field("scale"), scaleReg)
 		w("\tVDUP\tV%d.S[0], V%[1]d.S4", scaleReg)
 	}
 	if f.argmax {
@@ -701,7 +720,7 @@ func (g *gen) fusedBefore(t *tracer, prefix string, x [classes]*val, m *val) (al
 // park stores e[0..9], as columns, in the grad block (when R0 is not 0):
 // the z-loss factor needs the log before the gradient, and ten columns
 // live across the log would not leave it registers. The block is written
-// with the gradient later; x has been read whole (grad may be logits).
+// with the gradient later; x has been read whole (out may be logits).
 func (g *gen) park(t *tracer, prefix string, e [classes]*val) {
 	t.branch("CBZ\tR0, %s_nopark", prefix)
 	t.comment("Park e[0..9] (columns) in the grad block while the log is computed.")
@@ -1128,49 +1147,54 @@ func stubs() []byte {
 	fmt.Fprintf(&b, "%s\n\n%s\n//go:build gc && !purego\n\n", files.GeneratedLine, files.License)
 	b.WriteString(`package kernel
 
-// The NEON functions (kernel_arm64.s) process the rows of a block four at a
+// The NEON functions (kernel_arm64.s) take the record of a block call, a
+// (see blockArgs), and read the fields named in their comments; they ignore
+// the others. Those of ten columns process the rows of a block four at a
 // time, one row per 32-bit lane, and follow kernel_generic.go operation by
 // operation, so their results are bit-identical to it. Each handles n =
-// len(logits)/10 rows rounded down to a multiple of 8; the rows after them
-// are left untouched (the driver passes them to the generic code). Labels
-// must be in [0, 10). Slices that are written must have the length of the
-// corresponding input, or be nil where noted. They read and write nothing
-// outside the slices.
+// len(a.logits)/10 rows rounded down to a multiple of 8; the rows after
+// them are left untouched (the driver passes them to the generic code).
+// Labels must be in [0, 10). Slices that are written must have the length
+// of the corresponding input, or be nil where noted. They read and write
+// nothing outside the slices.
 
-// xentLabelsNEON is xentLabelsGeneric: grad (nil for loss only, or
-// len(logits), possibly the very logits slice) receives the gradient, losses
-// (nil, or n) the row losses, and row i's loss is added to acc[i%8] in
-// float64. preds (nil, or n) receives the predictions, lse (nil, or n) the
-// log-sum-exps, and z is the z-loss coefficient (±0: none); a call without
-// them runs the instructions of the plain loss.
+// xentLabelsNEON is xentLabelsGeneric. It reads logits, labels (n), out
+// (nil for loss only, or len(logits), possibly the very logits slice),
+// which receives the gradient, losses (nil, or n), which receives the row
+// losses, and acc: row i's loss is added to acc[i%8] in float64. preds
+// (nil, or n) receives the predictions, lse (nil, or n) the log-sum-exps;
+// z is the z-loss coefficient (±0: none) and scale the gradient's factor.
+// A call without preds, lse and z runs the instructions of the plain loss.
 //
 //go:noescape
-func xentLabelsNEON(` + xentLabelsParams + `)
+func xentLabelsNEON(` + recordParams + `)
 
-// xentTargetsNEON is xentTargetsGeneric: as xentLabelsNEON with dense
-// targets (len(targets) = len(logits); grad must not overlap targets).
+// xentTargetsNEON is xentTargetsGeneric. It reads the fields of
+// xentLabelsNEON with targets (len(logits); out must not overlap them)
+// for labels.
 //
 //go:noescape
-func xentTargetsNEON(` + xentTargetsParams + `)
+func xentTargetsNEON(` + recordParams + `)
 
-// softmaxNEON is softmaxGeneric: dst (len(logits), possibly logits itself)
-// receives softmax row by row.
+// softmaxNEON is softmaxGeneric. It reads logits and out (len(logits),
+// possibly logits itself), which receives softmax row by row.
 //
 //go:noescape
-func softmaxNEON(dst, logits []float32)
+func softmaxNEON(` + recordParams + `)
 
-// logSoftmaxNEON is logSoftmaxGeneric: dst (len(logits), possibly logits
-// itself) receives log-softmax row by row.
+// logSoftmaxNEON is logSoftmaxGeneric. It reads logits and out
+// (len(logits), possibly logits itself), which receives log-softmax row by
+// row.
 //
 //go:noescape
-func logSoftmaxNEON(dst, logits []float32)
+func logSoftmaxNEON(` + recordParams + `)
 
-// argmaxNEON is argmaxGeneric: dst[i] receives argmax10 of row i, for n =
-// min(len(logits)/10, len(dst)) rows rounded down to a multiple of 8 (the
-// rest of dst is left untouched).
+// argmaxNEON is argmaxGeneric. It reads logits and preds: preds[i]
+// receives argmax10 of row i, for n = min(len(logits)/10, len(preds)) rows
+// rounded down to a multiple of 8 (the rest of preds is left untouched).
 //
 //go:noescape
-func argmaxNEON(dst []int32, logits []float32)
+func argmaxNEON(` + recordParams + `)
 `)
 	b.WriteString(wideStubs())
 	return b.Bytes()

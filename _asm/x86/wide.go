@@ -2,7 +2,7 @@
 // Use of this source code is governed by a BSD-style license that can be
 // found in the LICENSE file.
 
-package main
+package x86
 
 import (
 	"fmt"
@@ -21,7 +21,7 @@ import (
 // vectorised over the classes of a row instead of over rows. A row is
 // processed in passes over its classes, 16 classes a step: two YMM vectors
 // (avx2, described here) or one ZMM vector (avx512: the same functions,
-// whose parts that differ, masks and tails, are in amd64_wide512.go):
+// whose parts that differ, masks and tails, are in wide512.go):
 //
 //   - pass 1: m = maxRow(x) (VMAXPS in any order, then + 0) and a NaN flag
 //     (VCMPPS UNORD), for argmaxRow and allNegInfRow;
@@ -74,7 +74,12 @@ type wideFrame struct {
 	n0, n1, n8     operand.Mem // the classes of the masked vectors: min(c%16, 8), max(c%16-8, 0), c%8
 	wtail          operand.Mem // wideTargets: the last c mod 16 weights, +0 after them (64 bytes)
 
-	// ZMM (amd64_wide512.go): the opmask of the last c mod 16 classes,
+	// The values the loops of a loss function read from the frame,
+	// copied from the record in the prologue (see wideBegin): scale;
+	// wideTargets: the base of labels. Zero Disp: none.
+	scale, labelBase operand.Mem
+
+	// ZMM (wide512.go): the opmask of the last c mod 16 classes,
 	// the bytes of the whole 32- and 64-class steps; the label counter
 	// at the start of the function (see wideBegin).
 	tail         operand.Mem
@@ -166,12 +171,21 @@ func perRow(base reg.Register) operand.Mem {
 	return operand.Mem{Base: base, Index: reg.R10, Scale: 4}
 }
 
+// The frame slots for fields of the record that the loops of a wide
+// function read (wideBegin).
+const (
+	slotScale  = 1 << iota // scale
+	slotLabels             // the base of labels
+)
+
 // wideBegin starts a wide function: as begin, with the frame allocated
-// before the header comment, which header writes from it. The labels of
-// a ZMM function are numbered from the counter at its start, which
-// wideRows restores at its end (Go's assembler scopes labels to a
-// function): the AVX2 functions generated after them keep their labels.
-func (g *x86Gen) wideBegin(name, signature string, doc []string, header func(f *wideFrame) string) *wideFrame {
+// before the header comment, which header writes from it; slots are the
+// frame slots of fields of the record it needs (slotScale, ...), after
+// the others. The labels of a ZMM function are numbered from the counter
+// at its start, which wideRows restores at its end (Go's assembler scopes
+// labels to a function): the AVX2 functions generated after them keep
+// their labels.
+func (g *x86Gen) wideBegin(name string, slots int, doc []string, header func(f *wideFrame) string) *wideFrame {
 	g.Function(name + g.t.suffix)
 	if g.t.suffix != avx2.suffix {
 		// The doc is written for AVX2: name the tier, wrap it again.
@@ -180,12 +194,18 @@ func (g *x86Gen) wideBegin(name, signature string, doc []string, header func(f *
 	g.Doc(doc...)
 	g.Pragma("noescape")
 	g.Attributes(0)
-	g.SignatureExpr(signature)
+	g.Signature(g.sig)
 	var f *wideFrame
 	if g.wideZ() {
 		f = g.wideAllocZ()
 	} else {
 		f = g.wideAlloc()
+	}
+	if slots&slotScale != 0 {
+		f.scale = g.AllocLocal(8)
+	}
+	if slots&slotLabels != 0 {
+		f.labelBase = g.AllocLocal(8)
 	}
 	if g.wideZ() {
 		g.comment(rewrapZ(header(f)))
@@ -211,11 +231,27 @@ func (g *x86Gen) wideAlloc() *wideFrame {
 	return f
 }
 
-// wideFrameDoc describes the frame of wideAlloc (or wideAllocZ).
+// wideFrameDoc describes the frame of wideAlloc (or wideAllocZ) and the
+// slots of wideBegin.
 func (g *x86Gen) wideFrameDoc(f *wideFrame) string {
+	doc := ""
 	if g.wideZ() {
-		return wideFrameDocZ(f)
+		doc = wideFrameDocZ(f)
+	} else {
+		doc = wideFrameDocY(f)
 	}
+	doc = strings.TrimSuffix(doc, ".")
+	if f.scale.Disp != 0 {
+		doc += fmt.Sprintf("; %d scale", f.scale.Disp)
+	}
+	if f.labelBase.Disp != 0 {
+		doc += fmt.Sprintf("; %d the base of labels", f.labelBase.Disp)
+	}
+	return doc + "."
+}
+
+// wideFrameDocY describes the frame of wideAlloc.
+func wideFrameDocY(f *wideFrame) string {
 	return fmt.Sprintf(`Frame (bytes from SP): %d, %d the masks of the last c mod 16 classes
 (lanes 0-7, 8-15); %d the mask of the last c mod 8 classes; %d m; %d all (the
 row's allNegInfRow); %d d[l]; %d f (the z-loss factor, else 1); %d z; %d
@@ -722,7 +758,7 @@ func (g *x86Gen) wideTotal(acc []reg.VecVirtual) reg.VecVirtual {
 // s, returned (one per vector of a 16-class step). m is mAt (a frame slot
 // on YMM, a register on ZMM); the constants of the tier's schedule (pin)
 // are loaded into registers for the pass. The unrolled iterations are one
-// scheduled region (amd64_sched.go) of their exponentials; the others take
+// scheduled region (sched.go) of their exponentials; the others take
 // a vector at a time. On ZMM the unrolled iterations also prefetch the
 // same classes of the next row of logits (R11, see wideRows) and, when
 // store, of the output (R12), so that pass 1 of the next row and the
@@ -800,7 +836,7 @@ func (g *x86Gen) wideExpSum(f *wideFrame, mAt operand.Op, store bool) []reg.VecV
 }
 
 // wideSchedule is the schedule of pass 2 (wideExpSum): the 16-class steps
-// of an unrolled iteration, and the list schedule (amd64_sched.go) of its
+// of an unrolled iteration, and the list schedule (sched.go) of its
 // exponentials: the vector registers it may keep live (the pinned
 // constants included; the accumulators are live around it), the registers
 // a new chain leaves free, the most chains open at once (0: any), the
@@ -892,15 +928,16 @@ func (g *x86Gen) wideRows(f *wideFrame, name string, body func()) {
 	}
 }
 
-// wideStart loads CX = c and SI = logits, returns to done when c <= 0 and
-// sets R8 = len(logits)/c.
+// wideStart starts the prologue (args): it loads CX = a.c and SI =
+// a.logits, returns to done when c <= 0 and sets R8 = len(a.logits)/c.
 func (g *x86Gen) wideStart(done string) {
-	g.Load(g.Param("c"), reg.RCX)
-	g.Load(g.Param("logits").Base(), reg.RSI)
+	g.args("The fields of the record a; R8 = the rows.")
+	g.Load(g.field("c"), reg.RCX)
+	g.Load(g.field("logits").Base(), reg.RSI)
 	g.TESTQ(reg.RCX, reg.RCX)
 	g.JLE(operand.LabelRef(done))
 	g.MOVQ(operand.U64(1<<62), reg.R8)
-	g.minRows(length{len: g.addr(g.Param("logits").Len())}, false)
+	g.minRows(g.slice("logits", false), false)
 }
 
 // wideVecRegs returns the description of the vector registers of a
@@ -917,22 +954,23 @@ func (g *x86Gen) wideRegs() string {
 	if g.wideZ() {
 		return wideRegsZ
 	}
-	return `SI = the row of logits, DI = the row of grad (or dst; 0 when nil), CX =
-c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 =
-the bytes of the whole 32-class steps, AX = the byte offset of the classes
-of a step, R12 = scratch (the NaN lanes after pass 1, a label, the
-prediction)`
+	return `SI = the row of logits, DI = the row of out (0 when nil),
+CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row),
+R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
+classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
+the prediction)`
 }
 
 // wideLabels emits wideLabelsAVX2.
 func (g *x86Gen) wideLabels() {
-	f := g.wideBegin("wideLabels", "func(grad, logits []float32, c int, labels []int32, scale float32, losses []float32, preds []int32, lse []float32, z float32)",
+	f := g.wideBegin("wideLabels", slotScale,
 		[]string{
-			"wideLabelsAVX2 is wideLabelsGeneric for n = len(losses) rows (fewer if",
-			"labels, logits (n·c), or grad, preds or lse when not nil, is shorter),",
-			"c >= 1 classes, the classes of a row in vectors. The labels must be in",
-			"[0, c). grad may be nil or the very logits slice. Nothing outside the",
-			"slices is read or written.",
+			"wideLabelsAVX2 is wideLabelsGeneric for n = len(a.losses) rows (fewer if",
+			"a.labels, a.logits (n·a.c), or a.out, a.preds or a.lse when not nil, is",
+			"shorter), a.c >= 1 classes, the classes of a row in vectors. The labels",
+			"must be in [0, a.c). a.out, the gradient times a.scale, may be nil or",
+			"a.logits itself. Nothing outside the slices is read or written; the",
+			"other fields of a are not read.",
 		}, func(f *wideFrame) string {
 			return fmt.Sprintf(`
 wideLabelsGeneric, one row at a time, the classes in vectors (see the
@@ -948,21 +986,23 @@ Vectors: pass 1, m, four maxima, four opmask chains of the ordered
 lanes; pass 2, m, the accumulator of s, six constants (wideSchedZ), the
 registers of four exponentials; pass 3, q.`), g.wideFrameDoc(f))
 		})
-	g.comment("Arguments; R8 = the rows.")
 	g.wideStart("wideLabelsDone")
-	g.Load(g.Param("grad").Base(), reg.RDI)
-	g.Load(g.Param("labels").Base(), reg.RBX)
-	g.Load(g.Param("losses").Len(), reg.RAX)
+	g.Load(g.field("out").Base(), reg.RDI)
+	g.Load(g.field("labels").Base(), reg.RBX)
+	g.Load(g.field("losses").Len(), reg.RAX)
 	g.CMPQ(reg.RAX, reg.R8)
 	g.CMOVQLT(reg.RAX, reg.R8)
-	g.minRows(length{len: g.addr(g.Param("labels").Len())}, true)
-	g.minRows(length{len: g.addr(g.Param("grad").Len()), base: g.addr(g.Param("grad").Base())}, false)
-	g.minRows(length{len: g.addr(g.Param("preds").Len()), base: g.addr(g.Param("preds").Base())}, true)
-	g.minRows(length{len: g.addr(g.Param("lse").Len()), base: g.addr(g.Param("lse").Base())}, true)
-	g.Load(g.Param("losses").Base(), reg.RDX)
+	g.minRows(g.slice("labels", false), true)
+	g.minRows(g.slice("out", true), false)
+	g.minRows(g.slice("preds", true), true)
+	g.minRows(g.slice("lse", true), true)
+	g.Load(g.field("losses").Base(), reg.RDX)
 	g.fusedSetup(f.flags, f.zv)
+	g.comment("scale, read by the loops from the frame.")
+	g.copyField(g.field("scale"), f.scale)
+	g.argsDone()
 	g.wideSetup(f)
-	scale := g.addr(g.Param("scale"))
+	scale := f.scale
 
 	g.wideRows(f, "wideLabels", func() {
 		m := g.wideMax(f)
@@ -1116,14 +1156,18 @@ func (g *x86Gen) wideTarget(f *wideFrame, form int, disp, k int, tail bool, idx 
 
 // wideTargets emits wideTargetsAVX2.
 func (g *x86Gen) wideTargets() {
-	f := g.wideBegin("wideTargets", "func(grad, logits []float32, c int, targets []float32, labels []int32, weights []float32, keep, uni float32, staged bool, scale float32, losses []float32, preds []int32, lse []float32, z float32)",
+	f := g.wideBegin("wideTargets", slotScale|slotLabels,
 		[]string{
-			"wideTargetsAVX2 is wideTargetsGeneric for n = len(losses) rows (fewer if",
-			"logits (n·c), targets (n·c) or, when targets is nil, labels, or grad,",
-			"preds or lse when not nil, is shorter; none when staged with weights",
-			"shorter than c), c >= 1 classes, the classes of a row in vectors. The",
-			"labels must be in [0, c). grad may be nil or the very logits slice (but",
-			"must not overlap targets). Nothing outside the slices is read or written.",
+			"wideTargetsAVX2 is wideTargetsGeneric for n = len(a.losses) rows (fewer",
+			"if a.logits (n·a.c), a.targets (n·a.c) or, when a.targets is nil,",
+			"a.labels, or a.out, a.preds or a.lse when not nil, is shorter; none when",
+			"a.staged with a.weights shorter than a.c), a.c >= 1 classes, the classes",
+			"of a row in vectors. The effective targets are those of a.targets, or",
+			"the one-hot rows of a.labels (in [0, a.c)) when a.targets is nil; with",
+			"a.staged, a.weights[j]·((a.keep·t[j]) + a.uni) (a.weights nil: 1).",
+			"a.out, the gradient times a.scale, may be nil or a.logits itself (but",
+			"must not overlap a.targets). Nothing outside the slices is read or",
+			"written; the other fields of a are not read.",
 		}, func(f *wideFrame) string {
 			return fmt.Sprintf(`
 wideTargetsGeneric, one row at a time, the classes in vectors (see the
@@ -1144,37 +1188,37 @@ pass 2, m, the accumulators of s, T and D, the class indices (from
 labels), the registers of one exponential; pass 3, qt, scale, the class
 indices.`), g.wideFrameDoc(f))
 		})
-	g.comment("Arguments; R8 = the rows; the form of the targets.")
 	g.wideStart("wideTargetsDone")
-	g.Load(g.Param("grad").Base(), reg.RDI)
-	g.Load(g.Param("losses").Len(), reg.RAX)
+	g.comment("The form of the targets.")
+	g.Load(g.field("out").Base(), reg.RDI)
+	g.Load(g.field("losses").Len(), reg.RAX)
 	g.CMPQ(reg.RAX, reg.R8)
 	g.CMOVQLT(reg.RAX, reg.R8)
-	g.minRows(length{len: g.addr(g.Param("grad").Len()), base: g.addr(g.Param("grad").Base())}, false)
-	g.minRows(length{len: g.addr(g.Param("preds").Len()), base: g.addr(g.Param("preds").Base())}, true)
-	g.minRows(length{len: g.addr(g.Param("lse").Len()), base: g.addr(g.Param("lse").Base())}, true)
+	g.minRows(g.slice("out", true), false)
+	g.minRows(g.slice("preds", true), true)
+	g.minRows(g.slice("lse", true), true)
 	g.XORL(reg.R12L, reg.R12L)
-	g.Load(g.Param("targets").Base(), reg.RAX)
+	g.Load(g.field("targets").Base(), reg.RAX)
 	g.MOVQ(reg.RAX, f.tp)
 	fromLabels, formDone := g.label("fromLabels"), g.label("formDone")
 	g.TESTQ(reg.RAX, reg.RAX)
 	g.JZ(operand.LabelRef(fromLabels))
-	g.minRows(length{len: g.addr(g.Param("targets").Len())}, false)
+	g.minRows(g.slice("targets", false), false)
 	g.JMP(operand.LabelRef(formDone))
 	g.Label(fromLabels)
 	g.MOVL(operand.U32(formLabels), reg.R12L)
-	g.minRows(length{len: g.addr(g.Param("labels").Len())}, true)
+	g.minRows(g.slice("labels", false), true)
 	g.Label(formDone)
-	g.Load(g.Param("weights").Base(), reg.RBX)
+	g.Load(g.field("weights").Base(), reg.RBX)
 	notStaged := g.label("notStaged")
-	g.Load(g.Param("staged"), reg.RAX)
+	g.Load(g.field("staged"), reg.RAX)
 	g.TESTB(reg.AL, reg.AL)
 	g.JZ(operand.LabelRef(notStaged))
 	g.ORL(operand.U32(formStaged), reg.R12L)
 	g.TESTQ(reg.RBX, reg.RBX)
 	g.JZ(operand.LabelRef(notStaged))
 	g.ORL(operand.U32(formWeights), reg.R12L)
-	g.Load(g.Param("weights").Len(), reg.RAX)
+	g.Load(g.field("weights").Len(), reg.RAX)
 	g.CMPQ(reg.RAX, reg.RCX)
 	g.JGE(operand.LabelRef(notStaged))
 	g.XORL(reg.R8L, reg.R8L) // weights shorter than a row: no row
@@ -1186,7 +1230,7 @@ indices.`), g.wideFrameDoc(f))
 		op   *operand.Op
 	}{{"keep", f.keep, &f.keepV}, {"uni", f.uni, &f.uniV}} {
 		v := g.vec()
-		g.VBROADCASTSS(g.addr(g.Param(p.name)), v)
+		g.VBROADCASTSS(g.addr(g.field(p.name)), v)
 		if g.wideZ() {
 			*p.op = v
 		} else {
@@ -1198,10 +1242,14 @@ indices.`), g.wideFrameDoc(f))
 	if !g.wideZ() {
 		g.wideTail(f)
 	}
-	g.Load(g.Param("losses").Base(), reg.RDX)
+	g.Load(g.field("losses").Base(), reg.RDX)
 	g.fusedSetup(f.flags, f.zv)
+	g.comment("scale and the base of labels, read by the loops from the frame.")
+	g.copyField(g.field("scale"), f.scale)
+	g.copyField(g.field("labels").Base(), f.labelBase)
+	g.argsDone()
 	g.wideSetup(f)
-	scale := g.addr(g.Param("scale"))
+	scale := f.scale
 
 	// The accumulators of s, T and D, the same registers in the loops of
 	// every form.
@@ -1262,7 +1310,7 @@ indices.`), g.wideFrameDoc(f))
 		noLab := g.label("noLabel")
 		g.TESTB(operand.U8(formLabels), f.variant)
 		g.JZ(operand.LabelRef(noLab))
-		g.Load(g.Param("labels").Base(), reg.R12)
+		g.MOVQ(f.labelBase, reg.R12)
 		lx := g.XMM()
 		if g.wideZ() {
 			g.VMOVD(perRow(reg.R12), lx)
@@ -1396,11 +1444,12 @@ weights would reach past their end.`)
 
 // wideSoftmax emits wideSoftmaxAVX2.
 func (g *x86Gen) wideSoftmax() {
-	f := g.wideBegin("wideSoftmax", "func(dst, logits []float32, c int)",
+	f := g.wideBegin("wideSoftmax", 0,
 		[]string{
-			"wideSoftmaxAVX2 is wideSoftmaxGeneric for n = len(logits)/c rows (fewer if",
-			"dst is shorter), c >= 1 classes, the classes of a row in vectors: dst,",
-			"possibly logits itself, receives softmax row by row.",
+			"wideSoftmaxAVX2 is wideSoftmaxGeneric for n = len(a.logits)/a.c rows",
+			"(fewer if a.out is shorter), a.c >= 1 classes, the classes of a row in",
+			"vectors: a.out, possibly a.logits itself, receives softmax row by row.",
+			"The other fields of a are not read.",
 		}, func(f *wideFrame) string {
 			return fmt.Sprintf(`
 wideSoftmaxGeneric (softmaxRowC), one row at a time, the classes in
@@ -1410,10 +1459,10 @@ y[j]·r (pass 3).
 Registers: %s.
 %s`, g.wideRegs(), g.wideFrameDoc(f))
 		})
-	g.comment("Arguments; R8 = the rows.")
 	g.wideStart("wideSoftmaxDone")
-	g.Load(g.Param("dst").Base(), reg.RDI)
-	g.minRows(length{len: g.addr(g.Param("dst").Len())}, false)
+	g.Load(g.field("out").Base(), reg.RDI)
+	g.minRows(g.slice("out", false), false)
+	g.argsDone()
 	g.wideSetup(f)
 	g.wideRows(f, "wideSoftmax", func() {
 		m := g.wideMax(f)
@@ -1427,11 +1476,12 @@ Registers: %s.
 
 // wideLogSoftmax emits wideLogSoftmaxAVX2.
 func (g *x86Gen) wideLogSoftmax() {
-	f := g.wideBegin("wideLogSoftmax", "func(dst, logits []float32, c int)",
+	f := g.wideBegin("wideLogSoftmax", 0,
 		[]string{
-			"wideLogSoftmaxAVX2 is wideLogSoftmaxGeneric for n = len(logits)/c rows",
-			"(fewer if dst is shorter), c >= 1 classes, the classes of a row in",
-			"vectors: dst, possibly logits itself, receives log-softmax row by row.",
+			"wideLogSoftmaxAVX2 is wideLogSoftmaxGeneric for n = len(a.logits)/a.c",
+			"rows (fewer if a.out is shorter), a.c >= 1 classes, the classes of a row",
+			"in vectors: a.out, possibly a.logits itself, receives log-softmax row by",
+			"row. The other fields of a are not read.",
 		}, func(f *wideFrame) string {
 			return fmt.Sprintf(`
 wideLogSoftmaxGeneric (logSoftmaxRowC), one row at a time, the classes in
@@ -1441,10 +1491,10 @@ vectors: m (pass 1), s (pass 2), ls = log32(s), y[j] = (x[j] - m) - ls
 Registers: %s.
 %s`, g.wideRegs(), g.wideFrameDoc(f))
 		})
-	g.comment("Arguments; R8 = the rows.")
 	g.wideStart("wideLogSoftmaxDone")
-	g.Load(g.Param("dst").Base(), reg.RDI)
-	g.minRows(length{len: g.addr(g.Param("dst").Len())}, false)
+	g.Load(g.field("out").Base(), reg.RDI)
+	g.minRows(g.slice("out", false), false)
+	g.argsDone()
 	g.wideSetup(f)
 	g.wideRows(f, "wideLogSoftmax", func() {
 		m := g.wideMax(f)
@@ -1467,29 +1517,30 @@ Registers: %s.
 
 // wideArgmax emits wideArgmaxAVX2.
 func (g *x86Gen) wideArgmax() {
-	f := g.wideBegin("wideArgmax", "func(dst []int32, logits []float32, c int)",
+	f := g.wideBegin("wideArgmax", 0,
 		[]string{
-			"wideArgmaxAVX2 is wideArgmaxGeneric for n = min(len(logits)/c, len(dst))",
-			"rows, c >= 1 classes: dst[i] receives argmaxRow of row i.",
+			"wideArgmaxAVX2 is wideArgmaxGeneric for n = min(len(a.logits)/a.c,",
+			"len(a.preds)) rows, a.c >= 1 classes: a.preds[i] receives argmaxRow of",
+			"row i. The other fields of a are not read.",
 		}, func(f *wideFrame) string {
 			return fmt.Sprintf(`
 wideArgmaxGeneric (argmaxRow), one row at a time: m and the NaN lanes (pass
 1), then the scan for the first NaN or the first maximum.
 
-Registers: %s; DI = dst.
+Registers: %s; R13 = preds.
 %s`, g.wideRegs(), g.wideFrameDoc(f))
 		})
-	g.comment("Arguments; R8 = the rows.")
 	g.wideStart("wideArgmaxDone")
-	g.Load(g.Param("dst").Len(), reg.RAX)
+	g.Load(g.field("preds").Len(), reg.RAX)
 	g.CMPQ(reg.RAX, reg.R8)
 	g.CMOVQLT(reg.RAX, reg.R8)
-	g.Load(g.Param("dst").Base(), reg.R13)
+	g.Load(g.field("preds").Base(), reg.R13)
+	g.argsDone()
 	g.XORL(reg.EDI, reg.EDI) // no row pointer to advance
 	g.wideSetup(f)
 	g.wideRows(f, "wideArgmax", func() {
 		m := g.wideMax(f)
-		g.comment("dst[i] = argmaxRow(x).")
+		g.comment("preds[i] = argmaxRow(x).")
 		g.widePreds(f, m, perRow(reg.R13))
 	})
 }

@@ -2,7 +2,7 @@
 // Use of this source code is governed by a BSD-style license that can be
 // found in the LICENSE file.
 
-package main
+package x86
 
 import (
 	"fmt"
@@ -15,7 +15,7 @@ import (
 )
 
 // The wide functions on ZMM (the avx512 tier): the functions of
-// amd64_wide.go, whose passes, loops and sequences they share, with a
+// wide.go, whose passes, loops and sequences they share, with a
 // 16-class step in one ZMM register instead of two YMM registers. Here
 // are the parts that differ.
 //
@@ -45,11 +45,9 @@ import (
 // (about 29 vector operations a step), passes 1 and 3 by memory: pass 2
 // prefetches the next row of logits and of the output (PREFETCHT0), so that
 // the next row's pass 1 and the stores of its pass 2 find their lines in
-// the caches. Measured on a Zen 5 EPYC at 32000 classes (labels with a
-// gradient, ns per element): 0.20 in all, of which pass 1 about 0.02 and
-// pass 3 about 0.03; without the prefetches 0.27. No loop reads a constant
-// of the table from memory (see wideConstsZ): the constants of pass 2 and
-// 3 are in registers, the others are read once per row.
+// the caches. No loop reads a constant of the table from memory (see
+// wideConstsZ): the constants of pass 2 and 3 are in registers, the others
+// are read once per row.
 
 // cmpORD is the VCMPPS predicate ORD_Q: true where neither operand is NaN.
 const cmpORD = 7
@@ -60,9 +58,9 @@ func (g *x86Gen) wideZ() bool { return g.t.lanes == 16 }
 // wideSchedZ is the schedule of pass 2 on ZMM: four 16-class steps (64
 // classes) an iteration, their exponentials one scheduled region with up
 // to 28 registers live, the 11 pinned constants included; m and the
-// accumulator are live around it. Tried on a Zen 5 EPYC, within the noise
-// of the measurement (a few percent) at 1000 and 32000 classes: limits of
-// 24 to 30 registers; slower: two steps an iteration (5-10%).
+// accumulator are live around it. Tried on a Zen 5 EPYC at 1000 and 32000
+// classes, no better: limits of 24 to 30 registers; slower: two steps an
+// iteration.
 var wideSchedZ = wideSchedule{4, 28, 4, 0, 2, wideConstsZ}
 
 // wideConstsZ are the constants of seq.Exp on AVX-512 (with Round and
@@ -70,14 +68,13 @@ var wideSchedZ = wideSchedule{4, 28, 4, 0, 2, wideConstsZ}
 // registers in the loops of passes 2 and 3 on ZMM. A constant of the
 // table is a 64-byte vector that the Go linker aligns to 32 bytes only: at
 // an address of 32 mod 64 every load of it from memory is split across two
-// cache lines, which with the stores of the gradient in flight made pass 2
-// twice as slow on a Zen 5 EPYC (0.40 against 0.20 ns per element at 32000
-// classes, depending only on where the linker put the table).
+// cache lines, which with the stores of the gradient in flight slowed pass
+// 2 down on a Zen 5 EPYC, depending only on where the linker put the table.
 var wideConstsZ = []seq.Const{seq.Log2e, seq.Ln2Hi, seq.Ln2Lo, seq.Q4, seq.Q3, seq.Q2, seq.Q1, seq.Q0, seq.One, seq.Cutoff, seq.Zero}
 
 // wideRegsZ describes the general-purpose registers of a ZMM wide function.
-const wideRegsZ = `SI = the row of logits, DI = the row of grad (or dst; 0 when nil), CX =
-c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 =
+const wideRegsZ = `SI = the row of logits, DI = the row of out (0 when nil), CX = c, R8 =
+the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 =
 the next row of logits (prefetched), AX = the byte offset of the classes
 of a step, R12 = scratch (the NaN lanes after pass 1, a label, the
 prediction, the next row of the output in pass 2)`

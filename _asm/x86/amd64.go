@@ -2,12 +2,19 @@
 // Use of this source code is governed by a BSD-style license that can be
 // found in the LICENSE file.
 
-package main
+// Package x86 is the amd64 backend of the generator: with avo, it writes
+// kernel_amd64.s (the functions of the avx512 and avx2 tiers), their Go
+// declarations (kernel_stubs_amd64.go) and the dispatch to them
+// (kernel_tiers_amd64.go).
+package x86
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math/bits"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -19,6 +26,7 @@ import (
 	"github.com/mmcloughlin/avo/pass"
 	"github.com/mmcloughlin/avo/printer"
 	"github.com/mmcloughlin/avo/reg"
+	"golang.org/x/tools/go/packages"
 
 	"github.com/xentropy/kernel/_asm/files"
 	"github.com/xentropy/kernel/_asm/seq"
@@ -34,7 +42,7 @@ type x86Tier struct {
 	chunk      int    // blocks per chunk: the blocks a pass runs over
 	interleave int    // blocks whose logs are one scheduled region (the rest one by one)
 
-	// The list scheduler (amd64_sched.go): the vector registers a
+	// The list scheduler (sched.go): the vector registers a
 	// region may keep live; the registers an instruction that starts a
 	// new chain leaves free (exp, log); the most chains of exp started
 	// at once (0: any); how far a new chain of log looks for the chains
@@ -69,9 +77,8 @@ type x86Tier struct {
 
 // prefetchMin is the capacity (bytes) of a slice from the call's first
 // row from which the tiers prefetch: 4 MiB, so that a batch that fits the
-// last-level cache (a few MiB) is not slowed by the prefetches (3.6% at
-// 65536 rows on a Zen 5 EPYC), while one far beyond it gains (30% at 1M
-// rows).
+// last-level cache (a few MiB) is not slowed by the prefetches, while one
+// far beyond it gains.
 const prefetchMin = 4 << 20
 
 // avx2 is today's schedule: 8 rows per YMM block, chunks of 8 blocks; the
@@ -82,27 +89,35 @@ const prefetchMin = 4 << 20
 // scheduled region for transpose, max and exp (no pass 1b); logs 4 blocks
 // at a time (better in llvm-mca for logSoftmax only); parking u² and
 // k·ln2lo of Log too (worse in llvm-mca); the label gradient written in
-// pass 1b right after each block's exponentials (pass 3 folded: 46.7 µs
-// against 38.5 µs at n = 4096).
+// pass 1b right after each block's exponentials (pass 3 folded).
 var avx2 = x86Tier{suffix: "AVX2", lanes: 8, chunk: 8, interleave: 8, regs: 16, sumRegs: true, splitExp: true, expReserve: 4, logReserve: 8, expOpen: 0, pinExp: []seq.Const{seq.Magic, seq.Log2e, seq.Ln2Hi, seq.Ln2Lo, seq.Q4, seq.Q3}, labelColumns: true, wide: true, sixteen: true}
 
 // avx512 is avx2's schedule on ZMM vectors: 16 rows per block, 32
 // registers, the masks in opmask registers, with prefetches two chunks
 // (10 KiB) ahead for batches beyond the caches (avx2 gains nothing from
 // them: it is compute-bound there too). Its wide functions are its own, a
-// 16-class step in one ZMM (amd64_wide512.go). Tried on a Zen 5 EPYC, no
-// better (within the noise): 12 pinned constants instead of 6; chunks of
-// 4 or 16 blocks; expReserve 8, logReserve 16; the exponentials of two
-// blocks as one scheduled region; prefetching 5 or 20 KiB ahead, into L2
-// (PREFETCHT1), or one stream only (logits or grad).
+// 16-class step in one ZMM (wide512.go). Tried on a Zen 5 EPYC, no
+// better: 12 pinned constants instead of 6; chunks of 4 or 16 blocks;
+// expReserve 8, logReserve 16; the exponentials of two blocks as one
+// scheduled region; prefetching 5 or 20 KiB ahead, into L2 (PREFETCHT1),
+// or one stream only (logits or grad).
 var avx512 = x86Tier{suffix: "AVX512", lanes: 16, chunk: 8, interleave: 8, regs: 32, sumRegs: true, splitExp: true, expReserve: 4, logReserve: 8, expOpen: 0, pinExp: []seq.Const{seq.Magic, seq.Log2e, seq.Ln2Hi, seq.Ln2Lo, seq.Q4, seq.Q3}, labelColumns: true, wide: true, sixteen: true, prefetch: 10240}
 
 // constLanes is the number of copies of each constant in the table: a
 // ZMM's lanes, of which the YMM functions read the first 8.
 const constLanes = 16
 
-// genAMD64 returns kernel_amd64.s and kernel_stubs_amd64.go.
-func genAMD64(v *seq.Values) (map[string][]byte, error) {
+// classes is the number of columns of a row: the length of the arrays of
+// seq.Max10 and seq.Sum10.
+const classes = len([10]struct{}{})
+
+// maxCols is the most columns of a row-per-lane function: 16, the padded
+// functions of 11 to 16 classes.
+const maxCols = 16
+
+// Generate returns kernel_amd64.s, kernel_stubs_amd64.go and
+// kernel_tiers_amd64.go, by name relative to the repository root.
+func Generate(v *seq.Values) (map[string][]byte, error) {
 	return genX86(v, []x86Tier{avx512, avx2})
 }
 
@@ -183,10 +198,49 @@ func compile(width reg.Spec) pass.Interface {
 // _asm directory; it does not depend on how the generator was started.
 var x86Printer = printer.Config{Argv: []string{"go", "run", "github.com/xentropy/kernel/_asm"}, Pkg: "kernel"}
 
+// signature is the signature of every function: one argument, the record
+// of the call (blockArgs, block.go), whose fields the functions read by
+// name.
+const signature = "func(a *blockArgs)"
+
+// kernelTypes returns the signature of every function, with the type of
+// the record from the kernel package in the directory root. It loads the
+// package in its own module (as its users build it, whether or not a
+// workspace includes it), as built for linux/amd64 with the tag purego:
+// without the files this backend writes, so that a stale or broken
+// generated file never stops the generator that rewrites it.
+func kernelTypes(root string) (*gotypes.Signature, error) {
+	cfg := &packages.Config{
+		Mode:       packages.NeedName | packages.NeedTypes | packages.NeedSyntax,
+		Dir:        root,
+		Env:        append(os.Environ(), "GOOS=linux", "GOARCH=amd64"),
+		BuildFlags: []string{"-tags=purego"},
+	}
+	pkgs, err := packages.Load(cfg, ".")
+	if err != nil {
+		return nil, fmt.Errorf("amd64: loading the kernel package: %w", err)
+	}
+	if len(pkgs) != 1 {
+		return nil, fmt.Errorf("amd64: %d packages in %s", len(pkgs), root)
+	}
+	var errs []error
+	for _, e := range pkgs[0].Errors {
+		errs = append(errs, e)
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("amd64: loading the kernel package: %w", errors.Join(errs...))
+	}
+	return gotypes.ParseSignatureInPackage(pkgs[0].Types, signature)
+}
+
 func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
+	sig, err := kernelTypes(filepath.Dir(v.Source))
+	if err != nil {
+		return nil, err
+	}
 	ctx := build.NewContext()
 	ctx.ConstraintExpr("gc,!purego")
-	g := &x86Gen{Context: ctx, v: v, cols: classes}
+	g := &x86Gen{Context: ctx, v: v, cols: classes, sig: sig}
 	g.constants()
 	g.wideConstants()
 	width := reg.S256
@@ -249,6 +303,9 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 	if err := checkHighRegs(asm, tiers); err != nil {
 		return nil, err
 	}
+	if err := checkReservedRegs(asm); err != nil {
+		return nil, err
+	}
 	// avo writes an empty comment line as "// ".
 	asm = bytes.ReplaceAll(asm, []byte("// \n"), []byte("//\n"))
 	var suffixes, wide, sixteen []string
@@ -272,7 +329,7 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 	return map[string][]byte{
 		"kernel_amd64.s":        asm,
 		"kernel_stubs_amd64.go": stubs,
-		"kernel_tiers_amd64.go": files.Dispatch("amd64", suffixes, wide, sixteen, false),
+		"kernel_tiers_amd64.go": files.Dispatch("amd64", suffixes, wide, sixteen),
 	}, nil
 }
 
@@ -295,6 +352,27 @@ func checkHighRegs(asm []byte, tiers []x86Tier) error {
 // highVecReg matches a vector register that only AVX-512 has.
 var highVecReg = regexp.MustCompile(`\b[XYZ](1[6-9]|2[0-9]|3[01])\b`)
 
+// checkReservedRegs returns an error if a function uses BP (the frame
+// pointer) or R15 (which Go's assembler clobbers for a global access when
+// dynamic linking): avo may allocate them to a virtual general-purpose
+// register, such as the one that holds the record in a prologue, when no
+// other is free.
+func checkReservedRegs(asm []byte) error {
+	for _, fn := range bytes.Split(asm, []byte("\nTEXT "))[1:] {
+		name, _, _ := bytes.Cut(fn, []byte("("))
+		for _, line := range bytes.Split(fn, []byte("\n")) {
+			code, _, _ := bytes.Cut(line, []byte("//"))
+			if r := reservedReg.Find(code); r != nil {
+				return fmt.Errorf("amd64: %s uses %s", name, r)
+			}
+		}
+	}
+	return nil
+}
+
+// reservedReg matches BP and R15 in any width.
+var reservedReg = regexp.MustCompile(`\b(BP|BPB|R15[BWL]?)\b`)
+
 // insertOverview puts the file's overview comment after the #include line
 // that avo writes (avo has no file-level comments).
 func insertOverview(asm []byte, overview string) ([]byte, error) {
@@ -316,7 +394,7 @@ func insertOverview(asm []byte, overview string) ([]byte, error) {
 
 const x86Overview = `
 AVX-512 and AVX2 twins of the block functions of kernel_generic.go,
-generated by _asm/amd64.go with avo from the sequences of _asm/seq (the
+generated by _asm/x86 with avo from the sequences of _asm/seq (the
 constants are read from kernel_generic.go). The functions of the avx2 tier
 (suffix AVX2) process blocks of 8 rows with one row per lane of a YMM
 register, those of the avx512 tier (suffix AVX512) blocks of 16 rows in
@@ -359,7 +437,7 @@ operations longer than the out-of-order window. Within each pass the blocks,
 and the columns, are independent.
 
 The exponentials of a block (with its sum) and the logarithms of a chunk
-are each emitted in the order of a list schedule (_asm/amd64_sched.go): the
+are each emitted in the order of a list schedule (_asm/x86/sched.go): the
 instructions of all columns (blocks) are interleaved as a model of the
 core would issue them, with at most 16 vector registers live, instead of
 column group after column group. Only the order and the placement of values
@@ -367,16 +445,17 @@ column group after column group. Only the order and the placement of values
 operands are those of _asm/seq.
 
 The two loss functions also compute, when asked, the fused outputs of
-numerics.md §7: the predictions (seq.Argmax, in pass 1a while the columns
-are in registers, stored at once), the log-sum-exps (seq.AllNegInf in pass
-1a, whose mask and m wait in the record; seq.LogSumExp in pass 2 after the
-logarithm) and the z-loss (seq.ZTerms in pass 2: its loss term joins the
-loss before it is stored and accumulated, its gradient factor f waits in the
-record for q or qt in pass 3). A call that asks for none of them runs the
-instructions of the plain path and a few predictable branches: a test of
-preds (R13) or of a flag word per block in pass 1a, a choice of loop per
-chunk in passes 2 and 3. argmaxAVX2 computes the predictions alone, a block
-at a time: transpose, maximum, seq.Argmax, one 32-byte store.
+docs/numerics.md §7: the predictions (seq.Argmax, in pass 1a while the
+columns are in registers, stored at once), the log-sum-exps (seq.AllNegInf
+in pass 1a, whose mask and m wait in the record; seq.LogSumExp in pass 2
+after the logarithm) and the z-loss (seq.ZTerms in pass 2: its loss term
+joins the loss before it is stored and accumulated, its gradient factor f
+waits in the record for q or qt in pass 3). A call that asks for none of
+them runs the instructions of the plain path and a few predictable
+branches: a test of preds (R13) or of a flag word per block in pass 1a, a
+choice of loop per chunk in passes 2 and 3. argmaxAVX2 computes the
+predictions alone, a block at a time: transpose, maximum, seq.Argmax, one
+32-byte store.
 
 The frames of the loss, softmax and log-softmax functions exceed the limit
 of NOSPLIT functions, so those functions have the usual stack-growth
@@ -385,15 +464,23 @@ keep no pointers in their frames. They are ABI0 functions, called through
 a wrapper that restores R14 (the goroutine of Go's internal ABI): the loss
 functions use it as the lse pointer.
 
-Each function processes n = len(logits)/10 rows rounded down to a multiple
-of its block (8 or 16; the driver gives a last block of 8 rows of an avx512
-call to avx2), and fewer if another slice is shorter (labels, targets, dst, or
-losses, grad, preds or lse when not nil), so that nothing is read or
-written outside the slices; the rows after the last whole block are
-untouched. A block is read completely before any of it is written, so an
-output may be the very slice that holds the input. The AVX2 functions use
-AVX and AVX2 instructions only, the AVX512 functions AVX and AVX-512
-Foundation.
+Each function takes one argument, a, the address of the record of the call
+(blockArgs, block.go), and reads the fields it needs by name (avo resolves
+their offsets from the type): its prologue loads a into a free
+general-purpose register, reads the bases and lengths of the slices and the
+values into the registers of the loops, and copies to the frame the values
+that the loops read from memory (scale; the base of labels in wideTargets).
+No loop reads the record.
+
+Each function processes n = len(a.logits)/10 rows rounded down to a
+multiple of its block (8 or 16; the driver gives a last block of 8 rows of
+an avx512 call to avx2), and fewer if another slice is shorter (a.labels,
+a.targets, or a.out, a.losses, a.preds or a.lse when not nil), so that
+nothing is read or written outside the slices; the rows after the last
+whole block are untouched. A block is read completely before any of it is
+written, so an output may be the very slice that holds the input. The AVX2
+functions use AVX and AVX2 instructions only, the AVX512 functions AVX and
+AVX-512 Foundation.
 
 The vector registers are avo virtual registers, allocated after the whole
 function is built: the register named in a comment is the value, not a
@@ -411,6 +498,10 @@ type x86Gen struct {
 	*build.Context
 	t   x86Tier
 	v   *seq.Values
+	sig *gotypes.Signature // of every function (signature)
+	// rec is the record *a in the prologue of the function being built
+	// (see args), nil elsewhere.
+	rec gotypes.Component
 	k   [seq.NumConsts]operand.Mem // the constant table
 	idx operand.Mem                // the index table: int32 j in vector j, j = 0..15
 	// cols is the number of columns of a row of the functions being
@@ -503,14 +594,60 @@ func (g *x86Gen) sixteen(text string) string {
 		"MaxTree10", "MaxTree16", "Max10", "Max16", "Sum10", "Sum16",
 		"j = 9 down to 0", "j = 15 down to 0", "ten columns", "sixteen columns",
 		"Generic for whole blocks", "Generic with rows of 16 columns, for whole blocks",
-		"Generic for n = len(logits)/10", "Generic with rows of 16 columns (c = 16 in the row functions of any class count) for n = len(logits)/16",
-		"Generic for n = min(len(logits)/10", "Generic with rows of 16 columns for n = min(len(logits)/16",
-		"len(logits)/10", "len(logits)/16", "[0, 10)", "[0, 16)",
+		"Generic for n = len(a.logits)/10", "Generic with rows of 16 columns (c = 16 in the row functions of any class count) for n = len(a.logits)/16",
+		"Generic for n = min(len(a.logits)/10", "Generic with rows of 16 columns for n = min(len(a.logits)/16",
+		"len(a.logits)/10", "len(a.logits)/16", "[0, 10)", "[0, 16)",
 	).Replace(text)
 }
 
-// addr returns the stack address of a parameter (a component of basic
-// type, such as scale or the length of a slice).
+// args starts the prologue of a function, under the comment what: it loads
+// the address of the record a into a general-purpose register, which avo
+// allocates among those free until the last read of a field (field). The
+// prologue reads every field the function needs: into the registers of the
+// loops, or, for a value that the loops read from memory (scale, ...),
+// into a slot of the frame (copyField). No loop reads the record.
+func (g *x86Gen) args(what string) {
+	g.comment(what)
+	g.rec = g.Dereference(g.Param("a"))
+}
+
+// argsDone ends the prologue: no field is read after it.
+func (g *x86Gen) argsDone() { g.rec = nil }
+
+// field is the field name of the record a, in the prologue.
+func (g *x86Gen) field(name string) gotypes.Component {
+	if g.rec == nil {
+		g.fail("the field %s of the record read outside the prologue", name)
+		return g.Param("a")
+	}
+	return g.rec.Field(name)
+}
+
+// copyField copies c, a component of the record of 4 or 8 bytes (scale,
+// the base of a slice), to the frame slot, for the loops, which read it
+// there.
+func (g *x86Gen) copyField(c gotypes.Component, slot operand.Mem) {
+	b, err := c.Resolve()
+	if err != nil {
+		g.fail("%v", err)
+		return
+	}
+	switch n := gotypes.Sizes.Sizeof(b.Type); n {
+	case 4:
+		x := g.XMM()
+		g.VMOVSS(b.Addr, x)
+		g.VMOVSS(x, slot)
+	case 8:
+		r := g.GP64()
+		g.MOVQ(b.Addr, r)
+		g.MOVQ(r, slot)
+	default:
+		g.fail("copyField: %d bytes", n)
+	}
+}
+
+// addr returns the address of a component of basic type of the record,
+// such as scale or the length of a slice, for a memory operand.
 func (g *x86Gen) addr(c gotypes.Component) operand.Mem {
 	b, err := c.Resolve()
 	if err != nil {
@@ -520,11 +657,21 @@ func (g *x86Gen) addr(c gotypes.Component) operand.Mem {
 	return b.Addr
 }
 
-// length is the length of a slice argument, and the address of its base
-// when the slice may be nil (nil: the slice is always there).
+// length is the length of a slice of the record, and the address of its
+// base when the slice may be nil (nil: the slice is always there).
 type length struct {
 	len  operand.Mem
 	base operand.Op
+}
+
+// slice returns the length of the slice name of the record, and the
+// address of its base when it may be nil.
+func (g *x86Gen) slice(name string, mayBeNil bool) length {
+	l := length{len: g.addr(g.field(name).Len())}
+	if mayBeNil {
+		l.base = g.addr(g.field(name).Base())
+	}
+	return l
 }
 
 // blockCount sets CX to the number of whole blocks the function processes:
@@ -678,9 +825,10 @@ func (g *x86Gen) extract128(q int, v reg.VecVirtual, dst operand.Op) {
 
 // prefetchSetup, for a tier that prefetches, allocates the frame slot of
 // the prefetch limit of the pointer register p, which holds the base of
-// the slice param: p + 4·cap - prefetch - blockBytes (the last address of
-// a block from which the block prefetch bytes ahead is inside the slice's
-// capacity) when 4·cap >= prefetchMin, else 0 (never). Uses AX and R12.
+// the slice param of the record: p + 4·cap - prefetch - blockBytes (the
+// last address of a block from which the block prefetch bytes ahead is
+// inside the slice's capacity) when 4·cap >= prefetchMin, else 0 (never).
+// Uses AX and R12.
 func (g *x86Gen) prefetchSetup(p reg.Register, param string) {
 	if g.t.prefetch == 0 {
 		return
@@ -689,10 +837,10 @@ func (g *x86Gen) prefetchSetup(p reg.Register, param string) {
 	g.pf[p] = slot
 	skip := g.label("noPrefetch")
 	g.comment(fmt.Sprintf(`
-The prefetch limit of %[1]s: %[1]s + 4·cap(%[2]s) - %[3]d, when 4·cap(%[2]s) >=
-%[4]d, else 0.`, p.Asm(), param, g.t.prefetch+g.blockBytes(), prefetchMin))
+The prefetch limit of %[1]s: %[1]s + 4·cap(a.%[2]s) - %[3]d, when
+4·cap(a.%[2]s) >= %[4]d, else 0.`, p.Asm(), param, g.t.prefetch+g.blockBytes(), prefetchMin))
 	g.XORL(reg.R12L, reg.R12L)
-	g.MOVQ(g.addr(g.Param(param).Cap()), reg.RAX)
+	g.MOVQ(g.addr(g.field(param).Cap()), reg.RAX)
 	g.SHLQ(operand.U8(2), reg.RAX)
 	g.CMPQ(reg.RAX, operand.U32(prefetchMin))
 	g.JB(operand.LabelRef(skip))
@@ -1002,7 +1150,7 @@ func (g *x86Gen) minusMax(x []operand.Op, m operand.Op, d []operand.Op) []operan
 // expSum computes e[j] = exp(d[j]) for the columns, d[j] read from d and
 // e[j] stored to e (which may be d), and stores s = sum10(e) (or sum16) to
 // sum. The exponentials and the sum tree are one scheduled region (see
-// amd64_sched.go): the sum adds the e[j] still in registers.
+// sched.go): the sum adds the e[j] still in registers.
 func (g *x86Gen) expSum(d, e []operand.Op, sum operand.Op) {
 	g.comment(fmt.Sprintf(`
 e[j] = exp(d[j]) for j = 0..%d (seq.Exp), scheduled together:
@@ -1064,7 +1212,7 @@ y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.`
 // and then one at a time, the logarithms, passed to tail with the record
 // offset of each block. It continues at next.
 //
-// Each group is one scheduled region (see amd64_sched.go): the logarithms
+// Each group is one scheduled region (see sched.go): the logarithms
 // and tail, which returns the losses of the blocks (or nil), then given to
 // accumulate; after (if not nil) follows, outside the region, with the
 // record offsets of the group.
@@ -1109,7 +1257,7 @@ func (g *x86Gen) logLoop(name string, rec, sOff, hOff int, tail func(ls []operan
 	}
 }
 
-// The fused outputs (numerics.md §7) of the two loss functions. Both keep
+// The fused outputs (docs/numerics.md §7) of the two loss functions. Both keep
 // the pointers preds in R13 and lse in R14 (nil: not requested), and in
 // the frame a flag word and, with a z-loss, z in the lanes of a vector.
 
@@ -1127,9 +1275,9 @@ func (g *x86Gen) fusedSetup(flags, zv operand.Mem) {
 The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 word: %d when lse is computed (lse != nil or z != 0), + %d when z != 0 (the
 z-loss, with z in the %d lanes of a frame vector).`, flagLse, flagZ, g.t.lanes))
-	g.Load(g.Param("preds").Base(), reg.R13)
-	g.Load(g.Param("lse").Base(), reg.R14)
-	z := g.addr(g.Param("z"))
+	g.Load(g.field("preds").Base(), reg.R13)
+	g.Load(g.field("lse").Base(), reg.R14)
+	z := g.addr(g.field("z"))
 	noLse, noZ := g.label("noLse"), g.label("noZ")
 	g.XORL(reg.R12L, reg.R12L)
 	g.TESTQ(reg.R14, reg.R14)
@@ -1213,7 +1361,7 @@ func (g *x86Gen) copyLse(recs []int, lseAt int) {
 //
 // doc is written for AVX2: its "AVX2" becomes the tier's suffix, its
 // "multiple of 8" the tier's block, and the lines are wrapped again.
-func (g *x86Gen) begin(name, signature string, doc []string, header string) {
+func (g *x86Gen) begin(name string, doc []string, header string) {
 	fname := name + g.t.suffix
 	if g.cols == 16 {
 		fname = name + "16" + g.t.suffix
@@ -1226,7 +1374,7 @@ func (g *x86Gen) begin(name, signature string, doc []string, header string) {
 	g.Doc(wrap(text, 74)...)
 	g.Pragma("noescape")
 	g.Attributes(0)
-	g.SignatureExpr(signature)
+	g.Signature(g.sig)
 	g.comment(header)
 	g.Comment("") // a blank comment line before the first block's comment
 	g.o = newX86Ops(g)

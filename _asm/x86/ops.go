@@ -2,7 +2,7 @@
 // Use of this source code is governed by a BSD-style license that can be
 // found in the LICENSE file.
 
-package main
+package x86
 
 import (
 	"github.com/mmcloughlin/avo/operand"
@@ -41,7 +41,7 @@ type x86Ops struct {
 	// pinned holds the constants kept in registers (K returns them).
 	pinned map[seq.Const]operand.Op
 
-	// rec, while a schedule is recorded (see amd64_sched.go), collects the
+	// rec, while a schedule is recorded (see sched.go), collects the
 	// instructions instead of emitting them.
 	rec *schedule
 }
@@ -60,7 +60,7 @@ func newX86Ops(g *x86Gen) *x86Ops {
 // the first subtraction, the cutoff comparison): sharing the first load
 // with the second read and reloading d for the third keeps four registers
 // per column at most, and the reload can wait until the exponential is
-// there (see anchors in amd64_sched.go). seq has no way to say this.
+// there (see anchors in sched.go). seq has no way to say this.
 func (o *x86Ops) share(ms []operand.Op, uses int) {
 	for _, m := range ms {
 		if m, ok := m.(operand.Mem); ok {
