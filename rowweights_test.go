@@ -21,6 +21,8 @@ import (
 // targets.
 func TestRowWeights(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
+	def := Implementation()
+	defer Use(def)
 	for _, c := range []int{2, 10, 13, 16, 40} {
 		n := 5*blockRows + 3
 		x := make([]float32, n*c)
@@ -72,6 +74,7 @@ func TestRowWeights(t *testing.T) {
 					}
 				}
 				o.RowWeights = rw
+				Use(def)
 				forEachImpl(t, func(t *testing.T, impl string) {
 					l, g, ls := run(o)
 					if !sameF64(l, wl) {
