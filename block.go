@@ -41,8 +41,13 @@ type blockArgs struct {
 	preds  []int32     // the predictions (nil: none); the output of argmax
 	lse    []float32   // the log-sum-exps (nil: none)
 	c      int         // the classes of a row (wide functions)
+	xscale float32     // every logit is multiplied by it before the row's maximum (Options.Scale; 1: none)
 	scale  float32     // the gradient's factor (1/N for a mean)
-	z      float32     // the z-loss coefficient (0: none)
+
+	// rowWeights, when not nil, holds the weight of each row: a row's
+	// gradient factor is float32(scale·w), and its loss float32(loss·w).
+	rowWeights []float32
+	z          float32 // the z-loss coefficient (0: none)
 
 	// wideCandidates: thr is the threshold, and count receives the number
 	// of indices written to preds (see wideCandidatesGeneric).
@@ -62,6 +67,7 @@ func (a *blockArgs) rows(r0, r1, cols int) blockArgs {
 	b.losses = part(a.losses, r0, r1, 1)
 	b.preds = part(a.preds, r0, r1, 1)
 	b.lse = part(a.lse, r0, r1, 1)
+	b.rowWeights = part(a.rowWeights, r0, r1, 1)
 	return b
 }
 

@@ -114,7 +114,7 @@ func TestClassRowsMatchTen(t *testing.T) {
 		var g10 [Classes]float32
 		l10, e10 := xentLabelsRow(&g10, (*[Classes]float32)(row), l, scale, z)
 		gc := slices.Clone(row) // in place
-		lc, ec := xentLabelsRowC(gc, gc, l, scale, z)
+		lc, ec := xentLabelsRowC(gc, gc, 1, l, scale, z)
 		if !same(l10, lc) || !same(e10, ec) {
 			t.Fatalf("labels row %v l=%d z=%v: loss %v lse %v, any-C %v %v", row, l, z, l10, e10, lc, ec)
 		}
@@ -132,7 +132,7 @@ func TestClassRowsMatchTen(t *testing.T) {
 			var g10 [Classes]float32
 			l10, e10 := xentTargetsRow(&g10, (*[Classes]float32)(row), &t10, scale, z)
 			gc := make([]float32, Classes)
-			lc, ec := xentTargetsRowC(gc, row, &a, scale, z)
+			lc, ec := xentTargetsRowC(gc, row, 1, &a, scale, z)
 			if !same(l10, lc) || !same(e10, ec) {
 				t.Fatalf("targets (staged %v) row %v t=%v: loss %v lse %v, any-C %v %v", staged, row, t10, l10, e10, lc, ec)
 			}
@@ -142,16 +142,16 @@ func TestClassRowsMatchTen(t *testing.T) {
 		}
 		var y10, yc [Classes]float32
 		softmaxRow(&y10, (*[Classes]float32)(row))
-		softmaxRowC(yc[:], row)
+		softmaxRowC(yc[:], row, 1)
 		if j, ok := sameBits(y10[:], yc[:]); !ok {
 			t.Fatalf("softmax row %v: [%d] %v, any-C %v", row, j, y10[j], yc[j])
 		}
 		logSoftmaxRow(&y10, (*[Classes]float32)(row))
-		logSoftmaxRowC(yc[:], row)
+		logSoftmaxRowC(yc[:], row, 1)
 		if j, ok := sameBits(y10[:], yc[:]); !ok {
 			t.Fatalf("log-softmax row %v: [%d] %v, any-C %v", row, j, y10[j], yc[j])
 		}
-		if p, pc := argmax10((*[Classes]float32)(row)), argmaxRow(row); p != pc {
+		if p, pc := argmax10((*[Classes]float32)(row)), argmaxRow(row, 1); p != pc {
 			t.Fatalf("argmax row %v: %d, any-C %d", row, p, pc)
 		}
 	}
@@ -251,6 +251,9 @@ func TestClassesReference(t *testing.T) {
 				{Weights: w, LabelSmoothing: 0.1, ZLoss: 0.01},
 				{Ignore: true, IgnoreLabel: 1, ZLoss: 0.1},
 				{Weights: w, Ignore: true, IgnoreLabel: 0},
+				{RowWeights: rowWeights(r, n), ZLoss: 0.01},
+				{RowWeights: rowWeights(r, n), Reduction: Sum, Weights: w, LabelSmoothing: 0.2},
+				{RowWeights: rowWeights(r, n), Ignore: true, IgnoreLabel: 2, Divisor: 77},
 			} {
 				for _, targets := range []bool{false, true} {
 					if targets && o.Ignore {
@@ -338,11 +341,18 @@ func checkClasses(t *testing.T, c int, o Options, x []float32, labels []int32, t
 			}
 			a[j] = weight(j) * ((1-eps)*tj + eps/float64(c))
 		}
+		// A row weight multiplies the effective targets: the loss (z-loss
+		// included, weighted by T) and the gradient are linear in them.
+		rw := 1.0
+		if o.RowWeights != nil {
+			rw = float64(o.RowWeights[i])
+			floats.Scale(rw, a)
+		}
 		rows[i] = a
 		if targets {
-			count++
+			count += rw
 		} else {
-			count += weight(int(labels[i]))
+			count += rw * weight(int(labels[i]))
 		}
 	}
 	if o.Divisor != 0 {
@@ -382,7 +392,19 @@ func checkClasses(t *testing.T, c int, o Options, x []float32, labels []int32, t
 			}
 			continue
 		}
+		rw := 1.0
+		if o.RowWeights != nil {
+			rw = float64(o.RowWeights[i])
+		}
 		switch {
+		case rw != 1 && (ref > rw*f32Overflow*(1+1e-6) || spreadOverflows(row, a)):
+			// The unweighted loss overflows: its product by the row
+			// weight is +Inf, or NaN for a weight of 0 (see
+			// Options.RowWeights).
+			if l := o.Losses[i]; !(rw > 0 && math.IsInf(float64(l), 1) || rw == 0 && l != l) {
+				t.Errorf("%s row %d: loss %v for an unweighted loss beyond float32 and a row weight %v", what, i, l, rw)
+			}
+			ref = float64(o.Losses[i])
 		case ref > f32Overflow*(1+1e-6) || spreadOverflows(row, a):
 			// Beyond float32, or the documented case of logits further
 			// apart than MaxFloat32 under a nonzero target: +Inf.
@@ -664,7 +686,7 @@ func (wc wideCall) check(k *kernels, c int, x []float32, labels []int32, tg, w [
 		if wc.more {
 			preds, lse = int32s(s.preds.s), s.lse.s
 		}
-		a := blockArgs{out: out, logits: s.x.s, c: c, scale: scale, losses: s.losses.s, preds: preds, lse: lse, z: z}
+		a := blockArgs{out: out, logits: s.x.s, c: c, xscale: 1, scale: scale, losses: s.losses.s, preds: preds, lse: lse, z: z}
 		switch wc.fn {
 		case "labels":
 			a.labels = slices.Clone(labels)
@@ -712,4 +734,19 @@ func (wc wideCall) check(k *kernels, c int, x []float32, labels []int32, tg, w [
 		}
 	}
 	return ""
+}
+
+// rowWeights returns n row weights: zeros, ones and values in (0, 4).
+func rowWeights(r *rand.Rand, n int) []float32 {
+	w := make([]float32, n)
+	for i := range w {
+		switch r.IntN(4) {
+		case 0:
+		case 1:
+			w[i] = 1
+		default:
+			w[i] = 4 * r.Float32()
+		}
+	}
+	return w
 }

@@ -59,6 +59,9 @@ type batch struct {
 	// stages in place of the caller's slices.
 	call blockArgs
 
+	// kindTopK: the outputs.
+	top topOut
+
 	// kindStaged: class weights (1 without weights, times 2^norm; for
 	// c <= padCols only) and the ignored label when ignore is set.
 	w           [padCols]float32

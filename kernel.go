@@ -177,10 +177,11 @@ func crossEntropy[L Label](opt Options, grad, logits []float32, labels []L) (flo
 		return 0, err
 	}
 	// Labels, and the divisor of the mean: the number of counted rows, or
-	// the sum of their weights (float64, in row order).
+	// the sum of their weights (class weight times row weight; float64, in
+	// row order).
 	var count float64
 	switch {
-	case opt.Weights != nil || opt.Ignore:
+	case opt.Weights != nil || opt.Ignore || opt.RowWeights != nil:
 		for i, l := range labels {
 			if opt.Ignore && sameLabel(l, opt.IgnoreLabel) {
 				continue
@@ -188,11 +189,14 @@ func crossEntropy[L Label](opt Options, grad, logits []float32, labels []L) (flo
 			if !(l >= 0 && uint64(l) < uint64(c)) {
 				return 0, labelError(i, l)
 			}
+			w := 1.0
 			if opt.Weights != nil {
-				count += float64(opt.Weights[l])
-			} else {
-				count++
+				w = float64(opt.Weights[l])
 			}
+			if opt.RowWeights != nil {
+				w *= float64(opt.RowWeights[i]) // exact: a product of two float32
+			}
+			count += w
 		}
 	default: // the common case: every row counts
 		for i, l := range labels {
@@ -282,8 +286,15 @@ func (o Options) CrossEntropyTargets(grad, logits, targets []float32) (float64, 
 	if err := o.check(n, grad, logits, targets, span{}); err != nil {
 		return 0, err
 	}
-	b := o.batch(kindTargets, n, grad, logits, float64(n))
+	count := float64(n)
+	if o.RowWeights != nil {
+		count = 0
+		for _, w := range o.RowWeights {
+			count += float64(w)
+		}
+	}
+	b := o.batch(kindTargets, n, grad, logits, count)
 	b.call.targets = targets
 	total, err := b.run(o.Workers)
-	return o.result(total, float64(n), b.norm), err
+	return o.result(total, count, b.norm), err
 }

@@ -13,11 +13,47 @@ package kernel
 // outputs: a.preds, when not nil, receives argmax10 of each row, computed
 // before the row's gradient is written (a.out may be a.logits); a.lse, when
 // not nil, each row's log-sum-exp; a.z is the z-loss coefficient (0: none).
+// Every row function reads the row's logits multiplied by the logit scale
+// (row10); with row weights, a row is computed with the gradient factor
+// rowScale and its loss multiplied by its weight (weighted).
+
+// rowScale returns the gradient's factor of row i: a.scale, times the
+// row's weight float32(scale·rowWeights[i]) when a has row weights.
+func (a *blockArgs) rowScale(i int) float32 {
+	if a.rowWeights == nil {
+		return a.scale
+	}
+	return float32(a.scale * a.rowWeights[i])
+}
+
+// weighted returns the loss of row i (z-loss included) times the row's
+// weight, float32(loss·rowWeights[i]), when a has row weights.
+func (a *blockArgs) weighted(i int, loss float32) float32 {
+	if a.rowWeights == nil {
+		return loss
+	}
+	return float32(loss * a.rowWeights[i])
+}
+
+// row10 returns row i of the logits of a, each logit multiplied by the
+// logit scale a.xscale, float32(x[j]·xs), in buf; or, when xs is 1, the row
+// itself (a product by 1 changes no number).
+func (a *blockArgs) row10(buf *[Classes]float32, i int) *[Classes]float32 {
+	x := (*[Classes]float32)(a.logits[i*Classes:])
+	if xs := a.xscale; xs != 1 {
+		for j, v := range x {
+			buf[j] = float32(v * xs)
+		}
+		return buf
+	}
+	return x
+}
 
 func xentLabelsGeneric(a *blockArgs) {
 	grad, logits, losses, preds, lse := a.out, a.logits, a.losses, a.preds, a.lse
+	var buf [Classes]float32
 	for i, l := range a.labels[:len(logits)/Classes] {
-		x := (*[Classes]float32)(logits[i*Classes:])
+		x := a.row10(&buf, i)
 		var g *[Classes]float32
 		if grad != nil {
 			g = (*[Classes]float32)(grad[i*Classes:])
@@ -25,7 +61,8 @@ func xentLabelsGeneric(a *blockArgs) {
 		if preds != nil {
 			preds[i] = argmax10(x)
 		}
-		loss, ls := xentLabelsRow(g, x, l, a.scale, a.z)
+		loss, ls := xentLabelsRow(g, x, l, a.rowScale(i), a.z)
+		loss = a.weighted(i, loss)
 		if losses != nil {
 			losses[i] = loss
 		}
@@ -38,9 +75,9 @@ func xentLabelsGeneric(a *blockArgs) {
 
 func xentTargetsGeneric(a *blockArgs) {
 	grad, logits, targets, losses, preds, lse := a.out, a.logits, a.targets, a.losses, a.preds, a.lse
-	n := len(logits) / Classes
-	for i := 0; i < n; i++ {
-		x := (*[Classes]float32)(logits[i*Classes:])
+	var buf [Classes]float32
+	for i := range len(logits) / Classes {
+		x := a.row10(&buf, i)
 		t := (*[Classes]float32)(targets[i*Classes:])
 		var g *[Classes]float32
 		if grad != nil {
@@ -49,7 +86,8 @@ func xentTargetsGeneric(a *blockArgs) {
 		if preds != nil {
 			preds[i] = argmax10(x)
 		}
-		loss, ls := xentTargetsRow(g, x, t, a.scale, a.z)
+		loss, ls := xentTargetsRow(g, x, t, a.rowScale(i), a.z)
+		loss = a.weighted(i, loss)
 		if losses != nil {
 			losses[i] = loss
 		}
@@ -61,20 +99,23 @@ func xentTargetsGeneric(a *blockArgs) {
 }
 
 func softmaxGeneric(a *blockArgs) {
+	var buf [Classes]float32
 	for i := range len(a.logits) / Classes {
-		softmaxRow((*[Classes]float32)(a.out[i*Classes:]), (*[Classes]float32)(a.logits[i*Classes:]))
+		softmaxRow((*[Classes]float32)(a.out[i*Classes:]), a.row10(&buf, i))
 	}
 }
 
 func logSoftmaxGeneric(a *blockArgs) {
+	var buf [Classes]float32
 	for i := range len(a.logits) / Classes {
-		logSoftmaxRow((*[Classes]float32)(a.out[i*Classes:]), (*[Classes]float32)(a.logits[i*Classes:]))
+		logSoftmaxRow((*[Classes]float32)(a.out[i*Classes:]), a.row10(&buf, i))
 	}
 }
 
 func argmaxGeneric(a *blockArgs) {
+	var buf [Classes]float32
 	for i := range len(a.logits) / Classes {
-		a.preds[i] = argmax10((*[Classes]float32)(a.logits[i*Classes:]))
+		a.preds[i] = argmax10(a.row10(&buf, i))
 	}
 }
 
@@ -96,9 +137,10 @@ func wideLabelsGeneric(a *blockArgs) {
 		x := a.logits[i*c : (i+1)*c]
 		g := part(a.out, i, i+1, c)
 		if a.preds != nil {
-			a.preds[i] = argmaxRow(x)
+			a.preds[i] = argmaxRow(x, a.xscale)
 		}
-		loss, ls := xentLabelsRowC(g, x, a.labels[i], a.scale, a.z)
+		loss, ls := xentLabelsRowC(g, x, a.xscale, a.labels[i], a.rowScale(i), a.z)
+		loss = a.weighted(i, loss)
 		a.losses[i] = loss
 		if a.lse != nil {
 			a.lse[i] = ls
@@ -118,9 +160,10 @@ func wideTargetsGeneric(a *blockArgs) {
 			r.label = a.labels[i]
 		}
 		if a.preds != nil {
-			a.preds[i] = argmaxRow(x)
+			a.preds[i] = argmaxRow(x, a.xscale)
 		}
-		loss, ls := xentTargetsRowC(g, x, &r, a.scale, a.z)
+		loss, ls := xentTargetsRowC(g, x, a.xscale, &r, a.rowScale(i), a.z)
+		loss = a.weighted(i, loss)
 		a.losses[i] = loss
 		if a.lse != nil {
 			a.lse[i] = ls
@@ -131,21 +174,21 @@ func wideTargetsGeneric(a *blockArgs) {
 func wideSoftmaxGeneric(a *blockArgs) {
 	c := a.c
 	for i := range len(a.logits) / c {
-		softmaxRowC(a.out[i*c:(i+1)*c], a.logits[i*c:(i+1)*c])
+		softmaxRowC(a.out[i*c:(i+1)*c], a.logits[i*c:(i+1)*c], a.xscale)
 	}
 }
 
 func wideLogSoftmaxGeneric(a *blockArgs) {
 	c := a.c
 	for i := range len(a.logits) / c {
-		logSoftmaxRowC(a.out[i*c:(i+1)*c], a.logits[i*c:(i+1)*c])
+		logSoftmaxRowC(a.out[i*c:(i+1)*c], a.logits[i*c:(i+1)*c], a.xscale)
 	}
 }
 
 func wideArgmaxGeneric(a *blockArgs) {
 	c := a.c
 	for i := range len(a.logits) / c {
-		a.preds[i] = argmaxRow(a.logits[i*c : (i+1)*c])
+		a.preds[i] = argmaxRow(a.logits[i*c:(i+1)*c], a.xscale)
 	}
 }
 

@@ -155,6 +155,16 @@ type Options struct {
 	// 2·ZLoss·(1+|lse|).
 	ZLoss float32
 
+	// Scale, when not 0, multiplies every logit before the softmax: row i
+	// is computed from float32(logits[i][j]·Scale), one rounded product
+	// per logit, so that 1/Scale is a temperature. Every output sees the
+	// scaled logits (the losses, Softmax, LogSoftmax, Argmax, Predictions
+	// and LogSumExp); the gradient is with respect to the caller's
+	// unscaled logits, Scale·(softmax - target) per row, its factor
+	// float32(Scale/N) for a mean (Scale for Sum and None) in place of
+	// float32(1/N). It must be finite and positive.
+	Scale float32
+
 	// Divisor, when not 0, is the divisor of the Mean reduction in place
 	// of the count of the batch (its rows, its rows not ignored, or the
 	// sum of their class weights): the loss is the sum of the row losses
@@ -165,6 +175,26 @@ type Options struct {
 	// the factor only), and losses that add up to its loss. It must be
 	// finite and positive, and it applies to the Mean reduction only.
 	Divisor float64
+
+	// RowWeights, when not nil, holds N finite, non-negative weights, one
+	// per row: row i's loss (z-loss included) is multiplied by
+	// RowWeights[i], float32(loss·w), and its gradient too, through its
+	// factor float32(scale·w) (scale: the factor of the reduction). With
+	// Mean the divisor is the sum (in float64, in row order) over the
+	// counted rows of RowWeights[i] times the weight the row counts with
+	// (1, or the class weight of its label). An ignored row stays ignored.
+	// A weight of 0 masks a row whose loss is finite (a padded position);
+	// Ignore masks any row: where the unweighted loss is +Inf (beyond
+	// float32), the weighted one is +Inf, or NaN for a weight of 0.
+	RowWeights []float32
+}
+
+// scale returns the logit scale: Scale, or 1 when it is 0.
+func (o Options) scale() float32 {
+	if o.Scale == 0 {
+		return 1
+	}
+	return o.Scale
 }
 
 // Extreme sums of class weights: outside [normMin, normMax] the weights
@@ -179,7 +209,7 @@ const (
 func (o Options) newBatch(kind kind, n int) batch {
 	c := o.classes()
 	b := batch{k: active.Load(), kind: kind, n: n, c: c, chunkRows: ChunkRowsFor(c)}
-	b.call.c = c
+	b.call.c, b.call.xscale = c, o.scale()
 	return b
 }
 
@@ -199,8 +229,9 @@ func (o Options) newBatch(kind kind, n int) batch {
 // of two commutes with rounding; the sums in between are never scaled.
 func (o Options) batch(kind kind, n int, grad, logits []float32, count float64) batch {
 	b := o.newBatch(kind, n)
-	b.call.out, b.call.logits, b.call.losses, b.call.scale = grad, logits, o.Losses, 1
+	b.call.out, b.call.logits, b.call.losses, b.call.scale = grad, logits, o.Losses, o.scale()
 	b.call.preds, b.call.lse = o.Predictions, o.LogSumExp
+	b.call.rowWeights = o.RowWeights
 	if o.ZLoss != 0 {
 		b.call.z = o.ZLoss // -0 disables it as +0 does
 	}
@@ -212,7 +243,7 @@ func (o Options) batch(kind kind, n int, grad, logits []float32, count float64) 
 				b.norm = 1 - e
 				b.call.norm = b.norm
 			}
-			b.call.scale = float32(1 / math.Ldexp(count, b.norm))
+			b.call.scale = float32(float64(o.scale()) / math.Ldexp(count, b.norm))
 		}
 	}
 	if o.Weights == nil && o.LabelSmoothing == 0 && !o.Ignore && b.norm == 0 {
@@ -279,6 +310,9 @@ func (o Options) checkShared() error {
 	if o.Workers < 0 {
 		return fmt.Errorf("%w: %d workers", ErrOption, o.Workers)
 	}
+	if s := o.Scale; !(s >= 0) || math.IsInf(float64(s), 1) || math.Signbit(float64(s)) {
+		return fmt.Errorf("%w: logit scale %v is not finite and positive", ErrOption, s)
+	}
 	return nil
 }
 
@@ -302,6 +336,20 @@ func (o Options) check(n int, grad, logits, targets []float32, labels span) erro
 			if !(w >= 0) || math.IsInf(float64(w), 1) {
 				return fmt.Errorf("%w: weight %d is %v", ErrOption, j, w)
 			}
+		}
+	}
+	if rw := o.RowWeights; rw != nil {
+		if len(rw) != n {
+			return fmt.Errorf("%w: %d row weights for %d rows", ErrLength, len(rw), n)
+		}
+		for i, w := range rw {
+			if !(w >= 0) || math.IsInf(float64(w), 1) {
+				return fmt.Errorf("%w: the weight of row %d is %v", ErrOption, i, w)
+			}
+		}
+		if spanOf(rw).overlapsAny(spanOf(logits), spanOf(targets), spanOf(grad), spanOf(o.Weights), spanOf(o.Losses),
+			spanOf(o.Predictions), spanOf(o.LogSumExp), labels) {
+			return fmt.Errorf("%w: RowWeights and another slice", ErrOverlap)
 		}
 	}
 	if eps := o.LabelSmoothing; !(eps >= 0 && eps < 1) {

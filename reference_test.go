@@ -230,6 +230,15 @@ func (o Options) String() string {
 	if o.Ignore {
 		s += fmt.Sprintf("+ignore%d", o.IgnoreLabel)
 	}
+	if o.Scale != 0 {
+		s += fmt.Sprintf("+scale%g", o.Scale)
+	}
+	if o.Divisor != 0 {
+		s += fmt.Sprintf("+divisor%g", o.Divisor)
+	}
+	if o.RowWeights != nil {
+		s += "+rowweights"
+	}
 	return s
 }
 

@@ -346,7 +346,7 @@ func (c tierCall) run(k *kernels, in *tierInput, rows int) *tierState {
 	if c.fused.z {
 		z = in.z
 	}
-	a := blockArgs{logits: x, losses: losses, acc: &st.acc, preds: preds, lse: lse, scale: in.scale, z: z}
+	a := blockArgs{logits: x, xscale: 1, losses: losses, acc: &st.acc, preds: preds, lse: lse, scale: in.scale, z: z}
 	switch c.fn {
 	case "xentLabels":
 		a.out, a.labels = out, labels
@@ -511,7 +511,7 @@ func BenchmarkTiers(b *testing.B) {
 			b.Run("tier="+k.name+"/"+fn, func(b *testing.B) {
 				var acc [8]float64
 				for b.Loop() {
-					a := blockArgs{out: out, logits: x, acc: &acc, scale: 1.0 / n}
+					a := blockArgs{out: out, logits: x, xscale: 1, acc: &acc, scale: 1.0 / n}
 					switch fn {
 					case "xentLabels":
 						a.labels = labels
