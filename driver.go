@@ -128,7 +128,7 @@ func (b *batch) chunk(c0, c1 int) float64 {
 		b.topRows(c0, c1)
 	case l == layoutWide:
 		b.wideRows(c0, c1, c0, &acc)
-	case b.kind == kindStaged || b.c != Classes:
+	case b.kind == kindStaged || b.c != Classes || b.call.stride != b.c:
 		b.stagedChunk(l, c0, c1, &acc)
 	case b.kind == kindLabels && b.call.labels == nil:
 		// Labels of another type than int32: labelBuf rows at a time.

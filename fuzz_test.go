@@ -235,7 +235,8 @@ func FuzzFused(f *testing.F) {
 var fuzzClassCounts = []int{2, 3, 5, 7, 10, 11, 13, 15, 16, 17, 31, 33, 64}
 
 // FuzzClasses draws a class count, an option set, a z-loss coefficient, a
-// logit scale, a divisor and row weights from the first bytes of an input, then rows of logits (a label byte and
+// logit scale, a divisor, row weights and a stride from the first bytes of
+// an input, then rows of logits (a label byte and
 // 2-byte values, as fuzzBatch), and checks every output against the
 // reference and every implementation against the generic code.
 func FuzzClasses(f *testing.F) {
@@ -282,6 +283,18 @@ func FuzzClasses(f *testing.F) {
 			for i := range n {
 				o.RowWeights[i] = []float32{0, 1, 0.375, 3.5}[data[i*row]>>6]
 			}
+		}
+		if data0&64 != 0 {
+			// A stride: every entry point equals the compact call, on
+			// every implementation.
+			o.Classes = c
+			def := Implementation()
+			defer Use(def)
+			for _, impl := range Implementations() {
+				Use(impl)
+				checkStride(t, "fuzz input "+impl, o, x, labels, tg, c+int(data0&7), math.Float32frombits(0x7fc0dead), data0&32 != 0)
+			}
+			return
 		}
 		if s := []float32{0, 0.37, 1, 6}[flags>>5&3]; s != 0 {
 			// A logit scale: exactly the unscaled call on the scaled

@@ -103,8 +103,7 @@ func (o Options) Argmax(dst []int32, logits []float32) error {
 	if err := o.checkShared(); err != nil {
 		return err
 	}
-	c := o.classes()
-	n, err := rows(logits, c)
+	n, err := o.rows(logits)
 	if err != nil {
 		return err
 	}
@@ -124,12 +123,11 @@ func (o Options) rowwise(kind kind, dst, logits []float32) error {
 	if err := o.checkShared(); err != nil {
 		return err
 	}
-	c := o.classes()
-	n, err := rows(logits, c)
+	n, err := o.rows(logits)
 	if err != nil {
 		return err
 	}
-	if err := checkOut("dst", dst, n, logits); err != nil {
+	if err := o.checkOut("dst", dst, n, logits); err != nil {
 		return err
 	}
 	b := o.newBatch(kind, n)
@@ -166,7 +164,7 @@ func crossEntropy[L Label](opt Options, grad, logits []float32, labels []L) (flo
 		return 0, err
 	}
 	c := opt.classes()
-	n, err := rows(logits, c)
+	n, err := opt.rows(logits)
 	if err != nil {
 		return 0, err
 	}
@@ -273,12 +271,12 @@ func (o Options) CrossEntropyTargets(grad, logits, targets []float32) (float64, 
 	if err := o.checkShared(); err != nil {
 		return 0, err
 	}
-	n, err := rows(logits, o.classes())
+	n, err := o.rows(logits)
 	if err != nil {
 		return 0, err
 	}
-	if len(targets) != len(logits) {
-		return 0, fmt.Errorf("%w: %d targets for %d logits", ErrLength, len(targets), len(logits))
+	if m, err := o.rows(targets); err != nil || m != n {
+		return 0, fmt.Errorf("%w: %d targets for %d rows", ErrLength, len(targets), n)
 	}
 	if o.Ignore {
 		return 0, fmt.Errorf("%w: Ignore applies to integer labels only", ErrOption)

@@ -121,8 +121,9 @@ func argmaxGeneric(a *blockArgs) {
 
 // The block functions of any class count c = a.c: the generic members of
 // the implementation table for Options.Classes != 10 (see kernels). Each
-// computes the rows of its record a: n = len(a.losses) for the loss
-// functions, len(a.logits)/c for the others. A loss function stores row i's
+// computes the rows of its record a, whose rows start a.stride floats
+// apart: n = len(a.losses) for the loss functions, a.wideRows() for the
+// others. A loss function stores row i's
 // loss to a.losses[i] (required: the driver adds them up) and, when not
 // nil, its prediction to a.preds[i] (before the row's gradient is written)
 // and its log-sum-exp to a.lse[i]. a.out may be nil or alias a.logits.
@@ -132,10 +133,9 @@ func argmaxGeneric(a *blockArgs) {
 // weight 1).
 
 func wideLabelsGeneric(a *blockArgs) {
-	c := a.c
+	c, st := a.c, a.stride
 	for i := range a.losses {
-		x := a.logits[i*c : (i+1)*c]
-		g := part(a.out, i, i+1, c)
+		x, g := row(a.logits, i, c, st), a.outRow(i)
 		if a.preds != nil {
 			a.preds[i] = argmaxRow(x, a.xscale)
 		}
@@ -152,10 +152,9 @@ func wideTargetsGeneric(a *blockArgs) {
 	c := a.c
 	r := targetRow{staged: a.staged, w: a.weights, norm: a.norm, keep: a.keep, uni: a.uni}
 	for i := range a.losses {
-		x := a.logits[i*c : (i+1)*c]
-		g := part(a.out, i, i+1, c)
+		x, g := row(a.logits, i, c, a.stride), a.outRow(i)
 		if a.targets != nil {
-			r.t = a.targets[i*c : (i+1)*c]
+			r.t = row(a.targets, i, c, a.stride)
 		} else {
 			r.label = a.labels[i]
 		}
@@ -172,24 +171,39 @@ func wideTargetsGeneric(a *blockArgs) {
 }
 
 func wideSoftmaxGeneric(a *blockArgs) {
-	c := a.c
-	for i := range len(a.logits) / c {
-		softmaxRowC(a.out[i*c:(i+1)*c], a.logits[i*c:(i+1)*c], a.xscale)
+	c, st := a.c, a.stride
+	for i := range a.wideRows() {
+		softmaxRowC(row(a.out, i, c, st), row(a.logits, i, c, st), a.xscale)
 	}
 }
 
 func wideLogSoftmaxGeneric(a *blockArgs) {
-	c := a.c
-	for i := range len(a.logits) / c {
-		logSoftmaxRowC(a.out[i*c:(i+1)*c], a.logits[i*c:(i+1)*c], a.xscale)
+	c, st := a.c, a.stride
+	for i := range a.wideRows() {
+		logSoftmaxRowC(row(a.out, i, c, st), row(a.logits, i, c, st), a.xscale)
 	}
 }
 
 func wideArgmaxGeneric(a *blockArgs) {
-	c := a.c
-	for i := range len(a.logits) / c {
-		a.preds[i] = argmaxRow(a.logits[i*c:(i+1)*c], a.xscale)
+	c, st := a.c, a.stride
+	for i := range a.wideRows() {
+		a.preds[i] = argmaxRow(row(a.logits, i, c, st), a.xscale)
 	}
+}
+
+// wideRows returns the rows of a wide call's logits: n such that (n-1)·stride
+// + c <= len(logits) <= n·stride.
+func (a *blockArgs) wideRows() int {
+	n, _ := stridedRows(len(a.logits), a.c, a.stride)
+	return n
+}
+
+// outRow returns row i of a.out, or nil when a has no out.
+func (a *blockArgs) outRow(i int) []float32 {
+	if a.out == nil {
+		return nil
+	}
+	return row(a.out, i, a.c, a.stride)
 }
 
 // wideCandidatesGeneric writes to a.preds, in increasing order, the
@@ -216,7 +230,7 @@ func wideCandidatesGeneric(a *blockArgs) {
 // are the effective target rows: the fields of a staged call do not apply.
 func sixteenGeneric(f blockFunc, a *blockArgs) {
 	b := *a
-	b.c, b.staged, b.weights = padCols, false, nil
+	b.c, b.stride, b.staged, b.weights = padCols, padCols, false, nil
 	var buf [blockRows]float32
 	for r0 := 0; r0 < len(a.logits)/padCols; r0 += blockRows {
 		r1 := min(r0+blockRows, len(a.logits)/padCols)

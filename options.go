@@ -187,6 +187,50 @@ type Options struct {
 	// Ignore masks any row: where the unweighted loss is +Inf (beyond
 	// float32), the weighted one is +Inf, or NaN for a weight of 0.
 	RowWeights []float32
+
+	// Stride, when not 0, is the number of floats from one row's start to
+	// the next in logits, the gradient, the dense targets and the dst of
+	// Softmax and LogSoftmax (and TopK's logits): rows taken out of a
+	// larger matrix, or a vocabulary padded for alignment. A slice of N
+	// rows holds between (N-1)·Stride + C and N·Stride floats (the last
+	// row may stop at its last class); columns C to Stride-1 are never read
+	// in an input nor written in an output. It must be at least C.
+	Stride int
+}
+
+// stride returns the floats from one row's start to the next: Stride, or
+// C when it is 0.
+func (o Options) stride() int {
+	if o.Stride == 0 {
+		return o.classes()
+	}
+	return o.Stride
+}
+
+// rows returns the number of rows of a slice of rows of C classes, Stride
+// apart, or ErrShape.
+func (o Options) rows(s []float32) (int, error) {
+	c, st := o.classes(), o.stride()
+	n, ok := stridedRows(len(s), c, st)
+	if !ok {
+		if st == c {
+			return 0, fmt.Errorf("%w: len(logits) = %d for %d classes", ErrShape, len(s), c)
+		}
+		return 0, fmt.Errorf("%w: %d floats are not rows of %d classes %d apart", ErrShape, len(s), c, st)
+	}
+	return n, nil
+}
+
+// checkOut checks an output slice of n rows of o that may be exactly in,
+// or disjoint from it.
+func (o Options) checkOut(name string, out []float32, n int, in []float32) error {
+	if m, err := o.rows(out); err != nil || m != n {
+		return fmt.Errorf("%w: len(%s) = %d for %d rows", ErrLength, name, len(out), n)
+	}
+	if overlaps(out, in) && &out[0] != &in[0] {
+		return fmt.Errorf("%w: %s overlaps its input without being it", ErrOverlap, name)
+	}
+	return nil
 }
 
 // scale returns the logit scale: Scale, or 1 when it is 0.
@@ -209,7 +253,7 @@ const (
 func (o Options) newBatch(kind kind, n int) batch {
 	c := o.classes()
 	b := batch{k: active.Load(), kind: kind, n: n, c: c, chunkRows: ChunkRowsFor(c)}
-	b.call.c, b.call.xscale = c, o.scale()
+	b.call.c, b.call.xscale, b.call.stride = c, o.scale(), o.stride()
 	return b
 }
 
@@ -307,6 +351,9 @@ func (o Options) checkShared() error {
 	if o.Classes != 0 && (o.Classes < 2 || o.Classes > MaxClasses) {
 		return fmt.Errorf("%w: %d classes (2 to %d, or 0 for 10)", ErrOption, o.Classes, MaxClasses)
 	}
+	if s := o.Stride; s < 0 || s != 0 && s < o.classes() {
+		return fmt.Errorf("%w: stride %d for %d classes", ErrOption, s, o.classes())
+	}
 	if o.Workers < 0 {
 		return fmt.Errorf("%w: %d workers", ErrOption, o.Workers)
 	}
@@ -362,7 +409,7 @@ func (o Options) check(n int, grad, logits, targets []float32, labels span) erro
 		return fmt.Errorf("%w: z-loss coefficient %v is not finite and non-negative", ErrOption, z)
 	}
 	if grad != nil {
-		if err := checkOut("grad", grad, n, logits); err != nil {
+		if err := o.checkOut("grad", grad, n, logits); err != nil {
 			return err
 		}
 		if overlaps(grad, targets) {

@@ -29,7 +29,7 @@ func (o Options) TopK(idx []int32, logp []float32, logits []float32, k int) erro
 		return err
 	}
 	c := o.classes()
-	n, err := rows(logits, c)
+	n, err := o.rows(logits)
 	if err != nil {
 		return err
 	}
@@ -86,13 +86,13 @@ func (b *batch) topRows(r0, r1 int) {
 	for p0 := r0; p0 < r1; p0 += labelBuf {
 		p1 := min(p0+labelBuf, r1)
 		for i := p0; i < p1; i++ {
-			b.topRow(b.call.logits[i*c:(i+1)*c], b.top.idx[i*k:(i+1)*k])
+			b.topRow(row(b.call.logits, i, c, b.call.stride), b.top.idx[i*k:(i+1)*k])
 			best[i-p0] = b.top.idx[i*k]
 		}
 		if !want {
 			continue
 		}
-		a := b.call.rows(p0, p1, c)
+		a := b.call.rows(p0, p1, b.call.stride)
 		a.labels, a.losses, a.z = best[:p1-p0], ls[:p1-p0], 0
 		b.k.call(fnWideLabels, &a)
 		if b.top.logp == nil {
@@ -100,7 +100,7 @@ func (b *batch) topRows(r0, r1 int) {
 		}
 		xs := b.call.xscale
 		for i := p0; i < p1; i++ {
-			x, idx, logp := b.call.logits[i*c:(i+1)*c], b.top.idx[i*k:(i+1)*k], b.top.logp[i*k:(i+1)*k]
+			x, idx, logp := row(b.call.logits, i, c, b.call.stride), b.top.idx[i*k:(i+1)*k], b.top.logp[i*k:(i+1)*k]
 			m := float32(x[idx[0]]*xs) + 0
 			for j, l := range idx {
 				logp[j] = (float32(x[l]*xs) - m) - ls[i-p0]
