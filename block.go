@@ -55,6 +55,14 @@ type blockArgs struct {
 	// of indices written to preds (see wideCandidatesGeneric).
 	thr   float32
 	count int
+
+	// The tuning of the row-per-lane functions of a tier on this CPU
+	// (see tuning): the blocks of a chunk, the unit of their passes (0:
+	// the tier's largest), and the capacity in bytes of a slice from which
+	// they prefetch ahead (0: never). The results are the same bits
+	// whatever they are.
+	chunk       int
+	prefetchMin int
 }
 
 // rows returns the record of rows [r0, r1) of a call whose rows start cols

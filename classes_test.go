@@ -686,7 +686,7 @@ func (wc wideCall) check(k *kernels, c int, x []float32, labels []int32, tg, w [
 		if wc.more {
 			preds, lse = int32s(s.preds.s), s.lse.s
 		}
-		a := blockArgs{out: out, logits: s.x.s, c: c, xscale: 1, scale: scale, losses: s.losses.s, preds: preds, lse: lse, z: z}
+		a := blockArgs{out: out, logits: s.x.s, c: c, stride: c, xscale: 1, scale: scale, losses: s.losses.s, preds: preds, lse: lse, z: z}
 		switch wc.fn {
 		case "labels":
 			a.labels = slices.Clone(labels)

@@ -1028,18 +1028,18 @@ noPrefetch6:
 	MOVL  $0x00000001, R12
 
 noLse7:
-	MOVL         264(R9), AX
+	MOVL         272(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ8
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 264(R9), Z0
+	VBROADCASTSS 272(R9), Z0
 	VMOVUPS      Z0, 7744(SP)
 
 noZ8:
 	MOVQ R12, 7808(SP)
 
 	// scale, read by the loops from the frame.
-	VMOVSS 236(R9), X0
+	VMOVSS 244(R9), X0
 	VMOVSS X0, 7832(SP)
 
 labelsChunk:
@@ -3609,18 +3609,18 @@ noPrefetch30:
 	MOVL  $0x00000001, R12
 
 noLse31:
-	MOVL         264(R9), AX
+	MOVL         272(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ32
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 264(R9), Z0
+	VBROADCASTSS 272(R9), Z0
 	VMOVUPS      Z0, 13376(SP)
 
 noZ32:
 	MOVQ R12, 13440(SP)
 
 	// scale, read by the loops from the frame.
-	VMOVSS 236(R9), X0
+	VMOVSS 244(R9), X0
 	VMOVSS X0, 13472(SP)
 
 targetsChunk:
@@ -8033,18 +8033,18 @@ isNil59:
 	MOVL  $0x00000001, R12
 
 noLse60:
-	MOVL         264(R9), AX
+	MOVL         272(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ61
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 264(R9), Z0
+	VBROADCASTSS 272(R9), Z0
 	VMOVUPS      Z0, 192(SP)
 
 noZ61:
 	MOVQ R12, 296(SP)
 
 	// scale, read by the loops from the frame.
-	VMOVSS 236(R9), X0
+	VMOVSS 244(R9), X0
 	VMOVSS X0, 320(SP)
 
 	// R9 = 4c, the bytes of a row; the bytes of the whole 16-, 32- and 64-class
@@ -8895,18 +8895,18 @@ notStaged62:
 	MOVL  $0x00000001, R12
 
 noLse63:
-	MOVL         264(R9), AX
+	MOVL         272(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ64
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 264(R9), Z2
+	VBROADCASTSS 272(R9), Z2
 	VMOVUPS      Z2, 192(SP)
 
 noZ64:
 	MOVQ R12, 296(SP)
 
 	// scale and the base of labels, read by the loops from the frame.
-	VMOVSS 236(R9), X2
+	VMOVSS 244(R9), X2
 	VMOVSS X2, 320(SP)
 	MOVQ   48(R9), AX
 	MOVQ   AX, 328(SP)
@@ -11904,18 +11904,18 @@ isNil60:
 	MOVL  $0x00000001, R12
 
 noLse61:
-	MOVL         264(R9), AX
+	MOVL         272(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ62
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 264(R9), Y0
+	VBROADCASTSS 272(R9), Y0
 	VMOVUPS      Y0, 3904(SP)
 
 noZ62:
 	MOVQ R12, 3936(SP)
 
 	// scale, read by the loops from the frame.
-	VMOVSS 236(R9), X0
+	VMOVSS 244(R9), X0
 	VMOVSS X0, 3944(SP)
 
 labelsChunk:
@@ -14399,18 +14399,18 @@ isNil78:
 	MOVL  $0x00000001, R12
 
 noLse79:
-	MOVL         264(R9), AX
+	MOVL         272(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ80
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 264(R9), Y0
+	VBROADCASTSS 272(R9), Y0
 	VMOVUPS      Y0, 6720(SP)
 
 noZ80:
 	MOVQ R12, 6752(SP)
 
 	// scale, read by the loops from the frame.
-	VMOVSS 236(R9), X0
+	VMOVSS 244(R9), X0
 	VMOVSS X0, 6760(SP)
 
 targetsChunk:
@@ -18558,18 +18558,18 @@ isNil95:
 	MOVL  $0x00000001, R12
 
 noLse96:
-	MOVL         264(R9), AX
+	MOVL         272(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ97
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 264(R9), Y0
+	VBROADCASTSS 272(R9), Y0
 	VMOVUPS      Y0, 224(SP)
 
 noZ97:
 	MOVQ R12, 376(SP)
 
 	// scale, read by the loops from the frame.
-	VMOVSS 236(R9), X0
+	VMOVSS 244(R9), X0
 	VMOVSS X0, 504(SP)
 
 	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
@@ -20106,18 +20106,18 @@ wtailDone179:
 	MOVL  $0x00000001, R12
 
 noLse181:
-	MOVL         264(R9), AX
+	MOVL         272(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ182
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 264(R9), Y0
+	VBROADCASTSS 272(R9), Y0
 	VMOVUPS      Y0, 224(SP)
 
 noZ182:
 	MOVQ R12, 376(SP)
 
 	// scale and the base of labels, read by the loops from the frame.
-	VMOVSS 236(R9), X0
+	VMOVSS 244(R9), X0
 	VMOVSS X0, 504(SP)
 	MOVQ   48(R9), AX
 	MOVQ   AX, 512(SP)
@@ -26457,18 +26457,18 @@ noPrefetch562:
 	MOVL  $0x00000001, R12
 
 noLse563:
-	MOVL         264(R9), AX
+	MOVL         272(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ564
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 264(R9), Z0
+	VBROADCASTSS 272(R9), Z0
 	VMOVUPS      Z0, 10816(SP)
 
 noZ564:
 	MOVQ R12, 10880(SP)
 
 	// scale, read by the loops from the frame.
-	VMOVSS 236(R9), X0
+	VMOVSS 244(R9), X0
 	VMOVSS X0, 10904(SP)
 
 labelsChunk:
@@ -29358,18 +29358,18 @@ noPrefetch586:
 	MOVL  $0x00000001, R12
 
 noLse587:
-	MOVL         264(R9), AX
+	MOVL         272(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ588
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 264(R9), Z0
+	VBROADCASTSS 272(R9), Z0
 	VMOVUPS      Z0, 19520(SP)
 
 noZ588:
 	MOVQ R12, 19584(SP)
 
 	// scale, read by the loops from the frame.
-	VMOVSS 236(R9), X0
+	VMOVSS 244(R9), X0
 	VMOVSS X0, 19616(SP)
 
 targetsChunk:
@@ -34711,18 +34711,18 @@ isNil616:
 	MOVL  $0x00000001, R12
 
 noLse617:
-	MOVL         264(R9), AX
+	MOVL         272(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ618
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 264(R9), Y0
+	VBROADCASTSS 272(R9), Y0
 	VMOVUPS      Y0, 5440(SP)
 
 noZ618:
 	MOVQ R12, 5472(SP)
 
 	// scale, read by the loops from the frame.
-	VMOVSS 236(R9), X0
+	VMOVSS 244(R9), X0
 	VMOVSS X0, 5480(SP)
 
 labelsChunk:
@@ -37604,18 +37604,18 @@ isNil634:
 	MOVL  $0x00000001, R12
 
 noLse635:
-	MOVL         264(R9), AX
+	MOVL         272(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ636
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 264(R9), Y0
+	VBROADCASTSS 272(R9), Y0
 	VMOVUPS      Y0, 9792(SP)
 
 noZ636:
 	MOVQ R12, 9824(SP)
 
 	// scale, read by the loops from the frame.
-	VMOVSS 236(R9), X0
+	VMOVSS 244(R9), X0
 	VMOVSS X0, 9832(SP)
 
 targetsChunk:
