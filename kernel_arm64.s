@@ -31,16 +31,27 @@
 // Arguments. Every function takes one pointer, a *blockArgs (the record of
 // block.go), which it keeps in R16; it reads the fields through the offsets
 // that the compiler writes to go_asm.h (blockArgs_out and so on), once
-// before its loop, except the wide loss functions, which read z (and
-// wideTargetsNEON scale) again for each row.
+// before its loop, except the wide functions, which read xscale again at
+// the start of a pass, and the wide loss functions, which read z,
+// rowWeights, losses and scale again for each row.
 //
 // Fused outputs. The xent functions have two loops: the plain one, run
-// when preds and lse are nil and z is ±0, and a fused one, which also
-// computes the predictions (seq.Argmax), the log-sum-exp (seq.AllNegInf,
-// seq.LogSumExp) and the z-loss terms (seq.ZTerms), each under a branch on
-// its argument, so that a call without them runs exactly the plain loop.
-// The predictions of a block take the chain of the first NaN only when a
-// lane of the maximum is NaN (FMAX propagates NaN).
+// when preds, lse and rowWeights are nil, z is ±0 and xscale is 1, and a
+// fused one, which also computes the predictions (seq.Argmax), the
+// log-sum-exp (seq.AllNegInf, seq.LogSumExp) and the z-loss terms
+// (seq.ZTerms), multiplies the logits by xscale, and takes the row weights
+// (the gradient's factor scale·w, the loss times w), each under a branch
+// on its argument, so that a call without them runs exactly the plain
+// loop. The predictions of a block take the chain of the first NaN only
+// when a lane of the maximum is NaN (FMAX propagates NaN).
+//
+// The logit scale. Every logit read is multiplied by xscale first, one
+// FMUL by xscale in every lane (VDUP), before anything else reads it; a
+// scale of 1 (bits(xscale) XOR bits(1) is 0) skips the products, which
+// change no number. softmaxNEON, logSoftmaxNEON and argmaxNEON run a second
+// copy of their loop, the scaled one, when xscale is not 1; the xent
+// functions, their fused loop. The wide functions choose between two main
+// loops at the start of each pass that reads the logits (see wide.go).
 //
 // Instructions. Go's arm64 assembler has no vector floating-point
 // instructions (FADD, FMUL, FDIV, FMAX, FCMGT, FCVTL, SCVTF, ..., see
@@ -52,16 +63,21 @@
 // Inner loop, instructions per block of 4 rows (per row in parentheses),
 // counted by the generator:
 //	xentLabels: 414.5 (103.625) with gradient and losses, 365.5 (91.375) loss only
-//	  fused:    477.5 (119.375) with gradient and losses, 426.5 (106.625) loss only
+//	  fused:    502.5 (125.625) with gradient and losses, 444.5 (111.125) loss only
 //	xentTargets: 496.5 (124.125) with gradient and losses, 433.5 (108.375) loss only
-//	  fused:    571.5 (142.875) with gradient and losses, 496.5 (124.125) loss only
+//	  fused:    596.5 (149.125) with gradient and losses, 511.5 (127.875) loss only
 //	softmax:    335 (83.75)
+//	  scaled:   346 (86.5)
 //	logSoftmax: 378 (94.5)
+//	  scaled:   389 (97.25)
 //	argmax:     61 (15.25) in a block without a NaN, 21 more with one
+//	  scaled:   72 (18)
 //
-// The fused lines count every fused output and the z-loss requested; the
-// argmax lines, and the fused ones, leave out the chain of the first NaN,
-// which runs for a block with a NaN only.
+// The fused lines count every fused output, the z-loss, the logit scale
+// and the row weights requested; the argmax lines, and the fused ones,
+// leave out the chain of the first NaN, which runs for a block with a NaN
+// only. The scaled lines are the second loops of softmax, logSoftmax and
+// argmax.
 //
 // No register is spilled: the exp constants stay in V23..V31, those of the
 // logarithm are loaded in pairs where they are used. (targets_fused parks
@@ -77,10 +93,13 @@
 // when out != nil, the gradient g[j] = e[j]·(scale/s) (seq.Quotient,
 // seq.Scaled), then g[l] = g[l] - scale in memory.
 //
-// A call with preds, lse or z (z != ±0) runs a second loop, labels_fused,
-// which adds: preds[i] = argmax10(x) (seq.Argmax) when preds != nil; lse =
-// logSumExp (seq.AllNegInf, seq.LogSumExp), stored when lse != nil; when z
-// != 0, zl, f = zTerms(z, lse) (seq.ZTerms), loss = loss + zl and q = q·f.
+// A call with preds, lse, z (z != ±0), a logit scale (xscale != 1) or
+// row weights runs a second loop, labels_fused, which adds: x = x·xscale
+// (the columns, and x[r][l]) when xscale != 1; preds[i] = argmax10(x)
+// (seq.Argmax) when preds != nil; lse = logSumExp (seq.AllNegInf,
+// seq.LogSumExp), stored when lse != nil; when z != 0, zl, f = zTerms(z,
+// lse) (seq.ZTerms), loss = loss + zl and q = q·f; with row weights w,
+// scale·w (lane r for row r) in place of scale, and loss = loss·w.
 // Since q·f needs the log before the gradient, the log comes first, with
 // e[0..9] kept in registers (the loop keeps acc in memory, which frees
 // V19..V22 for it). A call without them runs labels_loop, the
@@ -93,6 +112,8 @@
 //	R6..R9 l + 10·r for the labels l of rows r = 0..3 (the index of x[r][l] in the block)
 //	R11 preds (0: none)  R12 lse (0: none)  R13 the bits of z  R14 bits(z)<<1 (0: no z-loss)
 //	R15 scratch (the fused loop: the address of acc[0..3] or acc[4..7])
+//	R19 rowWeights (0: none; the fused loop advances it a block at a time)
+//	R21 the bits of xscale  R22 bits(xscale) XOR bits(1) (0: xscale is 1, no product)
 //	V18 scale (every lane)  V19..V22 acc[0:2], acc[2:4], acc[4:6], acc[6:8] (float64)
 //	V23 expCutoff, V24 oneBits, V25 one, V26 expQ0, V27 expQ1, V28 expQ2, V29 expQ3, V30 expMagic
 //	V31 {expLog2e, expLn2Hi, expLn2Lo, expQ4}, read by element (FMUL Vd, Vn, Vm.S[i])
@@ -113,6 +134,13 @@ TEXT ·xentLabelsNEON(SB), NOSPLIT, $0-8
 	MOVD	(blockArgs_logits+8)(R16), R4
 	MOVD	$10, R7
 	UDIV	R7, R4, R4
+	// At most len(rowWeights) rows when rowWeights is not nil.
+	MOVD	blockArgs_rowWeights(R16), R19
+	CBZ	R19, labels_rw
+	MOVD	(blockArgs_rowWeights+8)(R16), R7
+	CMP	R7, R4
+	CSEL	LO, R4, R7, R4
+labels_rw:
 	AND	$~7, R4
 	CBZ	R4, labels_done
 	FMOVS	blockArgs_scale(R16), F18
@@ -122,9 +150,13 @@ TEXT ·xentLabelsNEON(SB), NOSPLIT, $0-8
 	VLD1.P	64(R7), [V27.S4, V28.S4, V29.S4, V30.S4]
 	VLD1	(R7), [V31.S4]
 	MOVD	$logConsts<>(SB), R10
-	// preds, lse or a z-loss: the fused loop, after RET.
+	MOVWU	blockArgs_xscale(R16), R21
+	EORW	$0x3f800000, R21, R22 // 0 for xscale = 1, which asks for no product
+	// preds, lse, a z-loss, a logit scale or row weights: the fused loop, after RET.
 	ORR	R11, R12, R15
 	ORR	R14, R15, R15
+	ORR	R19, R15, R15
+	ORR	R22, R15, R15
 	CBNZ	R15, labels_fused_loop
 	VLD1	(R5), [V19.D2, V20.D2, V21.D2, V22.D2]
 
@@ -590,8 +622,8 @@ labels_next:
 labels_done:
 	RET
 
-	// The fused loop: the loop above with preds, lse and the z-loss, each tested per
-	// block; acc stays in memory, which frees V19..V22.
+	// The fused loop: the loop above with preds, lse, the z-loss, the logit scale and
+	// the row weights, each tested per block; acc stays in memory, which frees V19..V22.
 labels_fused_loop:
 	// Load rows 0-3: rows 0-1 in P00..P04, rows 2-3 in P10..P14 (40 bytes a row).
 	FLDPQ	0(R1), (F0, F1)
@@ -622,6 +654,20 @@ labels_fused_loop:
 	VTRN1	V4.S4, V6.S4, V8.S4
 	VTRN2	V4.S4, V6.S4, V4.S4
 	// x[j] of rows 0-3, j = 0..9: V9 V2 V10 V0 V7 V3 V5 V1 V8 V4
+	CBZ	R22, labels_fused_noxs
+	// x[j] = x[j]·xscale: every logit times the logit scale (FMUL, one rounding).
+	VDUP	R21, V6.S4
+	WORD	$0x6e26dd29	// fmul v9.4s, v9.4s, v6.4s
+	WORD	$0x6e26dc42	// fmul v2.4s, v2.4s, v6.4s
+	WORD	$0x6e26dd4a	// fmul v10.4s, v10.4s, v6.4s
+	WORD	$0x6e26dc00	// fmul v0.4s, v0.4s, v6.4s
+	WORD	$0x6e26dce7	// fmul v7.4s, v7.4s, v6.4s
+	WORD	$0x6e26dc63	// fmul v3.4s, v3.4s, v6.4s
+	WORD	$0x6e26dca5	// fmul v5.4s, v5.4s, v6.4s
+	WORD	$0x6e26dc21	// fmul v1.4s, v1.4s, v6.4s
+	WORD	$0x6e26dd08	// fmul v8.4s, v8.4s, v6.4s
+	WORD	$0x6e26dc84	// fmul v4.4s, v4.4s, v6.4s
+labels_fused_noxs:
 	// m = max10(x) + 0 (seq.Max10): a tree of FMAX, then + 0 turns -0 into +0.
 	WORD	$0x4e22f526	// fmax v6.4s, v9.4s, v2.4s
 	WORD	$0x4e20f54b	// fmax v11.4s, v10.4s, v0.4s
@@ -734,6 +780,11 @@ labels_fused_nopreds:
 	VMOV	V13.S[0], V12.S[2]
 	FMOVS	(R1)(R9<<2), F13
 	VMOV	V13.S[0], V12.S[3]
+	CBZ	R22, labels_fused_noxsl
+	// xl = xl·xscale.
+	VDUP	R21, V13.S4
+	WORD	$0x6e2ddd8c	// fmul v12.4s, v12.4s, v13.4s
+labels_fused_noxsl:
 	WORD	$0x4ea6d58c	// fsub v12.4s, v12.4s, v6.4s
 	// d[j] = x[j] - m.
 	WORD	$0x4ea6d529	// fsub v9.4s, v9.4s, v6.4s
@@ -1075,22 +1126,28 @@ labels_fused_nolse:
 	WORD	$0x4e2bd58c	// fadd v12.4s, v12.4s, v11.4s
 labels_fused_noz:
 	CBZ	R0, labels_fused_nograd
+	// sc = scale, or scale·w with the row weights w of the block (rowWeights != nil).
+	VORR	V18.B16, V18.B16, V11.B16
+	CBZ	R19, labels_fused_nosc
+	FMOVQ	(R19), F14
+	WORD	$0x6e2edd6b	// fmul v11.4s, v11.4s, v14.4s
+labels_fused_nosc:
 	// q = scale / s (seq.Quotient); g[j] = e[j]·q (seq.Scaled).
-	WORD	$0x6e2dfe4b	// fdiv v11.4s, v18.4s, v13.4s
+	WORD	$0x6e2dfd6d	// fdiv v13.4s, v11.4s, v13.4s
 	CBZ	R14, labels_fused_nozq
 	// q = q·f (the z-loss factor of seq.ZTerms).
-	WORD	$0x6e26dd6b	// fmul v11.4s, v11.4s, v6.4s
+	WORD	$0x6e26ddad	// fmul v13.4s, v13.4s, v6.4s
 labels_fused_nozq:
-	WORD	$0x6e2bdd26	// fmul v6.4s, v9.4s, v11.4s
-	WORD	$0x6e2bdc42	// fmul v2.4s, v2.4s, v11.4s
-	WORD	$0x6e2bdd49	// fmul v9.4s, v10.4s, v11.4s
-	WORD	$0x6e2bdc00	// fmul v0.4s, v0.4s, v11.4s
-	WORD	$0x6e2bdce7	// fmul v7.4s, v7.4s, v11.4s
-	WORD	$0x6e2bdc63	// fmul v3.4s, v3.4s, v11.4s
-	WORD	$0x6e2bdca5	// fmul v5.4s, v5.4s, v11.4s
-	WORD	$0x6e2bdc21	// fmul v1.4s, v1.4s, v11.4s
-	WORD	$0x6e2bdd08	// fmul v8.4s, v8.4s, v11.4s
-	WORD	$0x6e2bdc84	// fmul v4.4s, v4.4s, v11.4s
+	WORD	$0x6e2ddd26	// fmul v6.4s, v9.4s, v13.4s
+	WORD	$0x6e2ddc42	// fmul v2.4s, v2.4s, v13.4s
+	WORD	$0x6e2ddd49	// fmul v9.4s, v10.4s, v13.4s
+	WORD	$0x6e2ddc00	// fmul v0.4s, v0.4s, v13.4s
+	WORD	$0x6e2ddce7	// fmul v7.4s, v7.4s, v13.4s
+	WORD	$0x6e2ddc63	// fmul v3.4s, v3.4s, v13.4s
+	WORD	$0x6e2ddca5	// fmul v5.4s, v5.4s, v13.4s
+	WORD	$0x6e2ddc21	// fmul v1.4s, v1.4s, v13.4s
+	WORD	$0x6e2ddd08	// fmul v8.4s, v8.4s, v13.4s
+	WORD	$0x6e2ddc84	// fmul v4.4s, v4.4s, v13.4s
 	// Transpose back, step 1 (TRN .4S of column pairs).
 	VTRN1	V2.S4, V6.S4, V10.S4
 	VTRN2	V2.S4, V6.S4, V2.S4
@@ -1119,21 +1176,30 @@ labels_fused_nozq:
 	FSTPQ	(F3, F6), 64(R0)
 	FSTPQ	(F7, F2), 96(R0)
 	FSTPQ	(F0, F1), 128(R0)
-	// g[l] = g[l] - scale, row by row in memory (FMOVS, FSUBS, FMOVS).
+	// g[l] = g[l] - scale, row by row in memory (FMOVS, FSUBS, FMOVS), scale lane r of sc
+	// for row r (VDUP).
 	FMOVS	(R0)(R6<<2), F0
 	FMOVS	(R0)(R7<<2), F1
 	FMOVS	(R0)(R8<<2), F2
 	FMOVS	(R0)(R9<<2), F3
-	FSUBS	F18, F0, F0
-	FSUBS	F18, F1, F1
-	FSUBS	F18, F2, F2
-	FSUBS	F18, F3, F3
+	FSUBS	F11, F0, F0
+	VDUP	V11.S[1], V4.S4
+	FSUBS	F4, F1, F1
+	VDUP	V11.S[2], V4.S4
+	FSUBS	F4, F2, F2
+	VDUP	V11.S[3], V4.S4
+	FSUBS	F4, F3, F3
 	FMOVS	F0, (R0)(R6<<2)
 	FMOVS	F1, (R0)(R7<<2)
 	FMOVS	F2, (R0)(R8<<2)
 	FMOVS	F3, (R0)(R9<<2)
 	ADD	$160, R0
 labels_fused_nograd:
+	CBZ	R19, labels_fused_now
+	// loss = loss·w, the row weights w of the block (rowWeights != nil).
+	VLD1.P	16(R19), [V0.S4]
+	WORD	$0x6e20dd8c	// fmul v12.4s, v12.4s, v0.4s
+labels_fused_now:
 	CBZ	R3, labels_fused_nolosses
 	VST1.P	[V12.S4], 16(R3)
 labels_fused_nolosses:
@@ -1162,9 +1228,12 @@ labels_fused_nolosses:
 // the columns, its t[j]·scale and difference on the rows after the
 // transpose back, with the target rows read a second time.
 //
-// A call with preds, lse or z (z != ±0) runs a second loop, targets_fused,
-// which adds preds and lse as xentLabelsNEON does and, when z != 0, loss =
-// loss + zl·T and qt = qt·f (seq.ZTerms). The log comes before the
+// A call with preds, lse, z (z != ±0), a logit scale or row weights runs
+// a second loop, targets_fused, which adds the logit scale, preds, lse and
+// the row weights as xentLabelsNEON does (the factor of a chunk of the
+// rows after the transpose back: scale·w of its rows, by VDUP and ZIP of
+// the lanes) and, when z != 0, loss = loss + zl·T and qt = qt·f
+// (seq.ZTerms). The log comes before the
 // gradient, and e[0..9], with T and D live, do not fit in registers across
 // it: the loop parks them in the block of out (columns) and reads them
 // back.
@@ -1175,6 +1244,8 @@ labels_fused_nolosses:
 //	R4 rows left  R5 acc  R10 logConsts
 //	R11 preds (0: none)  R12 lse (0: none)  R13 the bits of z  R14 bits(z)<<1 (0: no z-loss)
 //	R15 scratch (the fused loop: the address of acc[0..3] or acc[4..7])
+//	R19 rowWeights (0: none; the fused loop advances it a block at a time)
+//	R21 the bits of xscale  R22 bits(xscale) XOR bits(1) (0: xscale is 1, no product)
 //	V18 scale (every lane)  V19..V22 acc[0:2], acc[2:4], acc[4:6], acc[6:8] (float64)
 //	V23 expCutoff, V24 oneBits, V25 one, V26 expQ0, V27 expQ1, V28 expQ2, V29 expQ3, V30 expMagic
 //	V31 {expLog2e, expLn2Hi, expLn2Lo, expQ4}, read by element (FMUL Vd, Vn, Vm.S[i])
@@ -1195,6 +1266,13 @@ TEXT ·xentTargetsNEON(SB), NOSPLIT, $0-8
 	MOVD	(blockArgs_logits+8)(R16), R4
 	MOVD	$10, R7
 	UDIV	R7, R4, R4
+	// At most len(rowWeights) rows when rowWeights is not nil.
+	MOVD	blockArgs_rowWeights(R16), R19
+	CBZ	R19, targets_rw
+	MOVD	(blockArgs_rowWeights+8)(R16), R7
+	CMP	R7, R4
+	CSEL	LO, R4, R7, R4
+targets_rw:
 	AND	$~7, R4
 	CBZ	R4, targets_done
 	FMOVS	blockArgs_scale(R16), F18
@@ -1204,9 +1282,13 @@ TEXT ·xentTargetsNEON(SB), NOSPLIT, $0-8
 	VLD1.P	64(R7), [V27.S4, V28.S4, V29.S4, V30.S4]
 	VLD1	(R7), [V31.S4]
 	MOVD	$logConsts<>(SB), R10
-	// preds, lse or a z-loss: the fused loop, after RET.
+	MOVWU	blockArgs_xscale(R16), R21
+	EORW	$0x3f800000, R21, R22 // 0 for xscale = 1, which asks for no product
+	// preds, lse, a z-loss, a logit scale or row weights: the fused loop, after RET.
 	ORR	R11, R12, R15
 	ORR	R14, R15, R15
+	ORR	R19, R15, R15
+	ORR	R22, R15, R15
 	CBNZ	R15, targets_fused_loop
 	VLD1	(R5), [V19.D2, V20.D2, V21.D2, V22.D2]
 
@@ -1758,8 +1840,8 @@ targets_next:
 targets_done:
 	RET
 
-	// The fused loop: the loop above with preds, lse and the z-loss, each tested per
-	// block; acc stays in memory, which frees V19..V22.
+	// The fused loop: the loop above with preds, lse, the z-loss, the logit scale and
+	// the row weights, each tested per block; acc stays in memory, which frees V19..V22.
 targets_fused_loop:
 	// Load rows 0-3: rows 0-1 in P00..P04, rows 2-3 in P10..P14 (40 bytes a row).
 	FLDPQ	0(R1), (F0, F1)
@@ -1790,6 +1872,20 @@ targets_fused_loop:
 	VTRN1	V4.S4, V6.S4, V8.S4
 	VTRN2	V4.S4, V6.S4, V4.S4
 	// x[j] of rows 0-3, j = 0..9: V9 V2 V10 V0 V7 V3 V5 V1 V8 V4
+	CBZ	R22, targets_fused_noxs
+	// x[j] = x[j]·xscale: every logit times the logit scale (FMUL, one rounding).
+	VDUP	R21, V6.S4
+	WORD	$0x6e26dd29	// fmul v9.4s, v9.4s, v6.4s
+	WORD	$0x6e26dc42	// fmul v2.4s, v2.4s, v6.4s
+	WORD	$0x6e26dd4a	// fmul v10.4s, v10.4s, v6.4s
+	WORD	$0x6e26dc00	// fmul v0.4s, v0.4s, v6.4s
+	WORD	$0x6e26dce7	// fmul v7.4s, v7.4s, v6.4s
+	WORD	$0x6e26dc63	// fmul v3.4s, v3.4s, v6.4s
+	WORD	$0x6e26dca5	// fmul v5.4s, v5.4s, v6.4s
+	WORD	$0x6e26dc21	// fmul v1.4s, v1.4s, v6.4s
+	WORD	$0x6e26dd08	// fmul v8.4s, v8.4s, v6.4s
+	WORD	$0x6e26dc84	// fmul v4.4s, v4.4s, v6.4s
+targets_fused_noxs:
 	// m = max10(x) + 0 (seq.Max10): a tree of FMAX, then + 0 turns -0 into +0.
 	WORD	$0x4e22f526	// fmax v6.4s, v9.4s, v2.4s
 	WORD	$0x4e20f54b	// fmax v11.4s, v10.4s, v0.4s
@@ -2330,24 +2426,30 @@ targets_fused_noz:
 	FLDPQ	64(R0), (F6, F7)
 	FLDPQ	96(R0), (F8, F9)
 	FLDPQ	128(R0), (F10, F11)
+	// sc = scale, or scale·w with the row weights w of the block (rowWeights != nil).
+	VORR	V18.B16, V18.B16, V12.B16
+	CBZ	R19, targets_fused_nosc
+	FMOVQ	(R19), F15
+	WORD	$0x6e2fdd8c	// fmul v12.4s, v12.4s, v15.4s
+targets_fused_nosc:
 	// q = scale / s (seq.Quotient); qt = q·T (seq.Scaled).
-	WORD	$0x6e2efe4c	// fdiv v12.4s, v18.4s, v14.4s
-	WORD	$0x6e2ddd8c	// fmul v12.4s, v12.4s, v13.4s
+	WORD	$0x6e2efd8e	// fdiv v14.4s, v12.4s, v14.4s
+	WORD	$0x6e2dddcd	// fmul v13.4s, v14.4s, v13.4s
 	CBZ	R14, targets_fused_nozqt
 	// qt = qt·f (the z-loss factor of seq.ZTerms).
-	WORD	$0x6e22dd8c	// fmul v12.4s, v12.4s, v2.4s
+	WORD	$0x6e22ddad	// fmul v13.4s, v13.4s, v2.4s
 targets_fused_nozqt:
 	// g[j] = e[j]·qt - t[j]·scale (seq.TargetGrad): its column part (e[j]·qt) on the columns,
-	WORD	$0x6e2cdc00	// fmul v0.4s, v0.4s, v12.4s
-	WORD	$0x6e2cdc62	// fmul v2.4s, v3.4s, v12.4s
-	WORD	$0x6e2cdc83	// fmul v3.4s, v4.4s, v12.4s
-	WORD	$0x6e2cdca4	// fmul v4.4s, v5.4s, v12.4s
-	WORD	$0x6e2cdcc5	// fmul v5.4s, v6.4s, v12.4s
-	WORD	$0x6e2cdce6	// fmul v6.4s, v7.4s, v12.4s
-	WORD	$0x6e2cdd07	// fmul v7.4s, v8.4s, v12.4s
-	WORD	$0x6e2cdd28	// fmul v8.4s, v9.4s, v12.4s
-	WORD	$0x6e2cdd49	// fmul v9.4s, v10.4s, v12.4s
-	WORD	$0x6e2cdd6a	// fmul v10.4s, v11.4s, v12.4s
+	WORD	$0x6e2ddc00	// fmul v0.4s, v0.4s, v13.4s
+	WORD	$0x6e2ddc62	// fmul v2.4s, v3.4s, v13.4s
+	WORD	$0x6e2ddc83	// fmul v3.4s, v4.4s, v13.4s
+	WORD	$0x6e2ddca4	// fmul v4.4s, v5.4s, v13.4s
+	WORD	$0x6e2ddcc5	// fmul v5.4s, v6.4s, v13.4s
+	WORD	$0x6e2ddce6	// fmul v6.4s, v7.4s, v13.4s
+	WORD	$0x6e2ddd07	// fmul v7.4s, v8.4s, v13.4s
+	WORD	$0x6e2ddd28	// fmul v8.4s, v9.4s, v13.4s
+	WORD	$0x6e2ddd49	// fmul v9.4s, v10.4s, v13.4s
+	WORD	$0x6e2ddd6a	// fmul v10.4s, v11.4s, v13.4s
 	// Transpose back, step 1 (TRN .4S of column pairs).
 	VTRN1	V2.S4, V0.S4, V11.S4
 	VTRN2	V2.S4, V0.S4, V0.S4
@@ -2371,38 +2473,49 @@ targets_fused_nozqt:
 	VZIP1	V9.D2, V7.D2, V5.D2
 	VZIP2	V9.D2, V7.D2, V7.D2
 	// then the rest on the rows, t read again 32 bytes at a time; store rows 0-3.
-	FLDPQ	0(R2), (F9, F12)
-	WORD	$0x6e32dd29	// fmul v9.4s, v9.4s, v18.4s
+	FLDPQ	0(R2), (F9, F13)
+	VDUP	V12.S[0], V14.S4
+	WORD	$0x6e2edd29	// fmul v9.4s, v9.4s, v14.4s
 	WORD	$0x4ea9d549	// fsub v9.4s, v10.4s, v9.4s
-	WORD	$0x6e32dd8a	// fmul v10.4s, v12.4s, v18.4s
+	WORD	$0x6e2eddaa	// fmul v10.4s, v13.4s, v14.4s
 	WORD	$0x4eaad56a	// fsub v10.4s, v11.4s, v10.4s
 	FSTPQ	(F9, F10), 0(R0)
 	FLDPQ	32(R2), (F9, F10)
-	WORD	$0x6e32dd29	// fmul v9.4s, v9.4s, v18.4s
+	VZIP1	V12.S4, V12.S4, V11.S4
+	WORD	$0x6e2bdd29	// fmul v9.4s, v9.4s, v11.4s
 	WORD	$0x4ea9d4c6	// fsub v6.4s, v6.4s, v9.4s
-	WORD	$0x6e32dd49	// fmul v9.4s, v10.4s, v18.4s
-	WORD	$0x4ea9d508	// fsub v8.4s, v8.4s, v9.4s
+	VDUP	V12.S[1], V9.S4
+	WORD	$0x6e29dd4a	// fmul v10.4s, v10.4s, v9.4s
+	WORD	$0x4eaad508	// fsub v8.4s, v8.4s, v10.4s
 	FSTPQ	(F6, F8), 32(R0)
 	FLDPQ	64(R2), (F6, F8)
-	WORD	$0x6e32dcc6	// fmul v6.4s, v6.4s, v18.4s
+	WORD	$0x6e29dcc6	// fmul v6.4s, v6.4s, v9.4s
 	WORD	$0x4ea6d4a5	// fsub v5.4s, v5.4s, v6.4s
-	WORD	$0x6e32dd06	// fmul v6.4s, v8.4s, v18.4s
-	WORD	$0x4ea6d442	// fsub v2.4s, v2.4s, v6.4s
+	VDUP	V12.S[2], V6.S4
+	WORD	$0x6e26dd08	// fmul v8.4s, v8.4s, v6.4s
+	WORD	$0x4ea8d442	// fsub v2.4s, v2.4s, v8.4s
 	FSTPQ	(F5, F2), 64(R0)
 	FLDPQ	96(R2), (F2, F5)
-	WORD	$0x6e32dc42	// fmul v2.4s, v2.4s, v18.4s
+	WORD	$0x6e26dc42	// fmul v2.4s, v2.4s, v6.4s
 	WORD	$0x4ea2d482	// fsub v2.4s, v4.4s, v2.4s
-	WORD	$0x6e32dca4	// fmul v4.4s, v5.4s, v18.4s
+	VZIP2	V12.S4, V12.S4, V4.S4
+	WORD	$0x6e24dca4	// fmul v4.4s, v5.4s, v4.4s
 	WORD	$0x4ea4d400	// fsub v0.4s, v0.4s, v4.4s
 	FSTPQ	(F2, F0), 96(R0)
 	FLDPQ	128(R2), (F0, F2)
-	WORD	$0x6e32dc00	// fmul v0.4s, v0.4s, v18.4s
+	VDUP	V12.S[3], V4.S4
+	WORD	$0x6e24dc00	// fmul v0.4s, v0.4s, v4.4s
 	WORD	$0x4ea0d460	// fsub v0.4s, v3.4s, v0.4s
-	WORD	$0x6e32dc42	// fmul v2.4s, v2.4s, v18.4s
+	WORD	$0x6e24dc42	// fmul v2.4s, v2.4s, v4.4s
 	WORD	$0x4ea2d4e2	// fsub v2.4s, v7.4s, v2.4s
 	FSTPQ	(F0, F2), 128(R0)
 	ADD	$160, R0
 targets_fused_nograd:
+	CBZ	R19, targets_fused_now
+	// loss = loss·w, the row weights w of the block (rowWeights != nil).
+	VLD1.P	16(R19), [V0.S4]
+	WORD	$0x6e20dc21	// fmul v1.4s, v1.4s, v0.4s
+targets_fused_now:
 	CBZ	R3, targets_fused_nolosses
 	VST1.P	[V1.S4], 16(R3)
 targets_fused_nolosses:
@@ -2426,11 +2539,13 @@ targets_fused_nolosses:
 // func softmaxNEON(a *blockArgs)
 //
 // softmaxGeneric: out[j] = e[j]·(1/s) (seq.Reciprocal, seq.Scaled). out
-// may be logits: a block is read whole before it is written.
+// may be logits: a block is read whole before it is written. With xscale
+// != 1, the scaled loop, softmax_xs_loop: the same on x·xscale.
 //
 // Registers:
 //	R16 a (the record)
 //	R0 out  R1 logits  R4 rows left  R10 logConsts
+//	R21 the bits of xscale  R22 bits(xscale) XOR bits(1) (0: xscale is 1, the plain loop)
 //	V23 expCutoff, V24 oneBits, V25 one, V26 expQ0, V27 expQ1, V28 expQ2, V29 expQ3, V30 expMagic
 //	V31 {expLog2e, expLn2Hi, expLn2Lo, expQ4}, read by element (FMUL Vd, Vn, Vm.S[i])
 //	V0..V22 allocated by the generator; the comments name the registers of the values.
@@ -2449,6 +2564,10 @@ TEXT ·softmaxNEON(SB), NOSPLIT, $0-8
 	VLD1.P	64(R7), [V27.S4, V28.S4, V29.S4, V30.S4]
 	VLD1	(R7), [V31.S4]
 	MOVD	$logConsts<>(SB), R10
+	MOVWU	blockArgs_xscale(R16), R21
+	EORW	$0x3f800000, R21, R22 // 0 for xscale = 1, which asks for no product
+	// A logit scale: the scaled loop, after RET.
+	CBNZ	R22, softmax_xs_loop
 
 softmax_loop:
 	// Load rows 0-3: rows 0-1 in P00..P04, rows 2-3 in P10..P14 (40 bytes a row).
@@ -2815,14 +2934,392 @@ softmax_loop:
 softmax_done:
 	RET
 
+	// The scaled loop: the loop above on the logits times xscale.
+softmax_xs_loop:
+	// Load rows 0-3: rows 0-1 in P00..P04, rows 2-3 in P10..P14 (40 bytes a row).
+	FLDPQ	0(R1), (F0, F1)
+	FLDPQ	32(R1), (F2, F3)
+	FLDPQ	64(R1), (F4, F5)
+	FLDPQ	96(R1), (F6, F7)
+	FLDPQ	128(R1), (F8, F9)
+	// Transpose, step 1 (ZIP .2D of P0k, P1k): gather the 64-bit halves of rows 0,2 and 1,3.
+	VZIP1	V5.D2, V0.D2, V10.D2
+	VZIP2	V5.D2, V0.D2, V0.D2
+	VZIP1	V6.D2, V1.D2, V5.D2
+	VZIP2	V6.D2, V1.D2, V1.D2
+	VZIP1	V7.D2, V2.D2, V6.D2
+	VZIP2	V7.D2, V2.D2, V2.D2
+	VZIP1	V8.D2, V3.D2, V7.D2
+	VZIP2	V8.D2, V3.D2, V3.D2
+	VZIP1	V9.D2, V4.D2, V8.D2
+	VZIP2	V9.D2, V4.D2, V4.D2
+	// Transpose, step 2 (TRN .4S): column j of rows 0-3 in one register.
+	VTRN1	V2.S4, V10.S4, V9.S4
+	VTRN2	V2.S4, V10.S4, V2.S4
+	VTRN1	V7.S4, V0.S4, V10.S4
+	VTRN2	V7.S4, V0.S4, V0.S4
+	VTRN1	V3.S4, V5.S4, V7.S4
+	VTRN2	V3.S4, V5.S4, V3.S4
+	VTRN1	V8.S4, V1.S4, V5.S4
+	VTRN2	V8.S4, V1.S4, V1.S4
+	VTRN1	V4.S4, V6.S4, V8.S4
+	VTRN2	V4.S4, V6.S4, V4.S4
+	// x[j] of rows 0-3, j = 0..9: V9 V2 V10 V0 V7 V3 V5 V1 V8 V4
+	// x[j] = x[j]·xscale: every logit times the logit scale (FMUL, one rounding).
+	VDUP	R21, V6.S4
+	WORD	$0x6e26dd29	// fmul v9.4s, v9.4s, v6.4s
+	WORD	$0x6e26dc42	// fmul v2.4s, v2.4s, v6.4s
+	WORD	$0x6e26dd4a	// fmul v10.4s, v10.4s, v6.4s
+	WORD	$0x6e26dc00	// fmul v0.4s, v0.4s, v6.4s
+	WORD	$0x6e26dce7	// fmul v7.4s, v7.4s, v6.4s
+	WORD	$0x6e26dc63	// fmul v3.4s, v3.4s, v6.4s
+	WORD	$0x6e26dca5	// fmul v5.4s, v5.4s, v6.4s
+	WORD	$0x6e26dc21	// fmul v1.4s, v1.4s, v6.4s
+	WORD	$0x6e26dd08	// fmul v8.4s, v8.4s, v6.4s
+	WORD	$0x6e26dc84	// fmul v4.4s, v4.4s, v6.4s
+	// m = max10(x) + 0 (seq.Max10): a tree of FMAX, then + 0 turns -0 into +0.
+	WORD	$0x4e22f526	// fmax v6.4s, v9.4s, v2.4s
+	WORD	$0x4e20f54b	// fmax v11.4s, v10.4s, v0.4s
+	WORD	$0x4e2bf4c6	// fmax v6.4s, v6.4s, v11.4s
+	WORD	$0x4e23f4eb	// fmax v11.4s, v7.4s, v3.4s
+	WORD	$0x4e21f4ac	// fmax v12.4s, v5.4s, v1.4s
+	WORD	$0x4e2cf56b	// fmax v11.4s, v11.4s, v12.4s
+	WORD	$0x4e2bf4c6	// fmax v6.4s, v6.4s, v11.4s
+	WORD	$0x4e24f50b	// fmax v11.4s, v8.4s, v4.4s
+	WORD	$0x4e2bf4c6	// fmax v6.4s, v6.4s, v11.4s
+	VEOR	V11.B16, V11.B16, V11.B16
+	WORD	$0x4e2bd4c6	// fadd v6.4s, v6.4s, v11.4s
+	// d[j] = x[j] - m.
+	WORD	$0x4ea6d529	// fsub v9.4s, v9.4s, v6.4s
+	WORD	$0x4ea6d442	// fsub v2.4s, v2.4s, v6.4s
+	WORD	$0x4ea6d54a	// fsub v10.4s, v10.4s, v6.4s
+	WORD	$0x4ea6d400	// fsub v0.4s, v0.4s, v6.4s
+	WORD	$0x4ea6d4e7	// fsub v7.4s, v7.4s, v6.4s
+	WORD	$0x4ea6d463	// fsub v3.4s, v3.4s, v6.4s
+	WORD	$0x4ea6d4a5	// fsub v5.4s, v5.4s, v6.4s
+	WORD	$0x4ea6d421	// fsub v1.4s, v1.4s, v6.4s
+	WORD	$0x4ea6d508	// fsub v8.4s, v8.4s, v6.4s
+	WORD	$0x4ea6d484	// fsub v4.4s, v4.4s, v6.4s
+	// s = sum10(e) (seq.Sum10), each e[j] = exp(d[j]) (seq.Exp) computed where the sum first reads it:
+	//   z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits (SHL, ADD .4S)
+	//   r = d - n·ln2hi; r = r - n·ln2lo; q = r·Q4 + Q3, then q = q·r + Q2, Q1, Q0 (FMUL, then FADD)
+	//   r2 = r·r; p = r2·q + r; p = p + 1; e = p·2^n; e = +0 where d < cutoff (FCMGT, BIC).
+	// e[0] = exp(d[0]) (seq.Exp), d[0] in V9
+	WORD	$0x4f9f9126	// fmul v6.4s, v9.4s, v31.s[0]
+	WORD	$0x4e3ed4c6	// fadd v6.4s, v6.4s, v30.4s
+	WORD	$0x4ebed4cb	// fsub v11.4s, v6.4s, v30.4s
+	VSHL	$23, V6.S4, V6.S4
+	VADD	V24.S4, V6.S4, V6.S4
+	WORD	$0x4fbf916c	// fmul v12.4s, v11.4s, v31.s[1]
+	WORD	$0x4eacd52c	// fsub v12.4s, v9.4s, v12.4s
+	WORD	$0x4f9f996b	// fmul v11.4s, v11.4s, v31.s[2]
+	WORD	$0x4eabd58b	// fsub v11.4s, v12.4s, v11.4s
+	WORD	$0x4fbf996c	// fmul v12.4s, v11.4s, v31.s[3]
+	WORD	$0x6e2bdd6d	// fmul v13.4s, v11.4s, v11.4s
+	WORD	$0x4e3dd58c	// fadd v12.4s, v12.4s, v29.4s
+	WORD	$0x6e2bdd8c	// fmul v12.4s, v12.4s, v11.4s
+	WORD	$0x4e3cd58c	// fadd v12.4s, v12.4s, v28.4s
+	WORD	$0x6e2bdd8c	// fmul v12.4s, v12.4s, v11.4s
+	WORD	$0x4e3bd58c	// fadd v12.4s, v12.4s, v27.4s
+	WORD	$0x6e2bdd8c	// fmul v12.4s, v12.4s, v11.4s
+	WORD	$0x4e3ad58c	// fadd v12.4s, v12.4s, v26.4s
+	WORD	$0x6e2cddac	// fmul v12.4s, v13.4s, v12.4s
+	WORD	$0x4e2bd58b	// fadd v11.4s, v12.4s, v11.4s
+	WORD	$0x4e39d56b	// fadd v11.4s, v11.4s, v25.4s
+	WORD	$0x6e26dd66	// fmul v6.4s, v11.4s, v6.4s
+	WORD	$0x6ea9e6e9	// fcmgt v9.4s, v23.4s, v9.4s
+	WORD	$0x4e691cc6	// bic v6.16b, v6.16b, v9.16b
+	// e[1] = exp(d[1]) (seq.Exp), d[1] in V2
+	WORD	$0x4f9f9049	// fmul v9.4s, v2.4s, v31.s[0]
+	WORD	$0x4e3ed529	// fadd v9.4s, v9.4s, v30.4s
+	WORD	$0x4ebed52b	// fsub v11.4s, v9.4s, v30.4s
+	VSHL	$23, V9.S4, V9.S4
+	VADD	V24.S4, V9.S4, V9.S4
+	WORD	$0x4fbf916c	// fmul v12.4s, v11.4s, v31.s[1]
+	WORD	$0x4eacd44c	// fsub v12.4s, v2.4s, v12.4s
+	WORD	$0x4f9f996b	// fmul v11.4s, v11.4s, v31.s[2]
+	WORD	$0x4eabd58b	// fsub v11.4s, v12.4s, v11.4s
+	WORD	$0x4fbf996c	// fmul v12.4s, v11.4s, v31.s[3]
+	WORD	$0x6e2bdd6d	// fmul v13.4s, v11.4s, v11.4s
+	WORD	$0x4e3dd58c	// fadd v12.4s, v12.4s, v29.4s
+	WORD	$0x6e2bdd8c	// fmul v12.4s, v12.4s, v11.4s
+	WORD	$0x4e3cd58c	// fadd v12.4s, v12.4s, v28.4s
+	WORD	$0x6e2bdd8c	// fmul v12.4s, v12.4s, v11.4s
+	WORD	$0x4e3bd58c	// fadd v12.4s, v12.4s, v27.4s
+	WORD	$0x6e2bdd8c	// fmul v12.4s, v12.4s, v11.4s
+	WORD	$0x4e3ad58c	// fadd v12.4s, v12.4s, v26.4s
+	WORD	$0x6e2cddac	// fmul v12.4s, v13.4s, v12.4s
+	WORD	$0x4e2bd58b	// fadd v11.4s, v12.4s, v11.4s
+	WORD	$0x4e39d56b	// fadd v11.4s, v11.4s, v25.4s
+	WORD	$0x6e29dd69	// fmul v9.4s, v11.4s, v9.4s
+	WORD	$0x6ea2e6e2	// fcmgt v2.4s, v23.4s, v2.4s
+	WORD	$0x4e621d22	// bic v2.16b, v9.16b, v2.16b
+	WORD	$0x4e22d4c9	// fadd v9.4s, v6.4s, v2.4s
+	// e[2] = exp(d[2]) (seq.Exp), d[2] in V10
+	WORD	$0x4f9f914b	// fmul v11.4s, v10.4s, v31.s[0]
+	WORD	$0x4e3ed56b	// fadd v11.4s, v11.4s, v30.4s
+	WORD	$0x4ebed56c	// fsub v12.4s, v11.4s, v30.4s
+	VSHL	$23, V11.S4, V11.S4
+	VADD	V24.S4, V11.S4, V11.S4
+	WORD	$0x4fbf918d	// fmul v13.4s, v12.4s, v31.s[1]
+	WORD	$0x4eadd54d	// fsub v13.4s, v10.4s, v13.4s
+	WORD	$0x4f9f998c	// fmul v12.4s, v12.4s, v31.s[2]
+	WORD	$0x4eacd5ac	// fsub v12.4s, v13.4s, v12.4s
+	WORD	$0x4fbf998d	// fmul v13.4s, v12.4s, v31.s[3]
+	WORD	$0x6e2cdd8e	// fmul v14.4s, v12.4s, v12.4s
+	WORD	$0x4e3dd5ad	// fadd v13.4s, v13.4s, v29.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3cd5ad	// fadd v13.4s, v13.4s, v28.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3bd5ad	// fadd v13.4s, v13.4s, v27.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3ad5ad	// fadd v13.4s, v13.4s, v26.4s
+	WORD	$0x6e2dddcd	// fmul v13.4s, v14.4s, v13.4s
+	WORD	$0x4e2cd5ac	// fadd v12.4s, v13.4s, v12.4s
+	WORD	$0x4e39d58c	// fadd v12.4s, v12.4s, v25.4s
+	WORD	$0x6e2bdd8b	// fmul v11.4s, v12.4s, v11.4s
+	WORD	$0x6eaae6ea	// fcmgt v10.4s, v23.4s, v10.4s
+	WORD	$0x4e6a1d6a	// bic v10.16b, v11.16b, v10.16b
+	// e[3] = exp(d[3]) (seq.Exp), d[3] in V0
+	WORD	$0x4f9f900b	// fmul v11.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed56b	// fadd v11.4s, v11.4s, v30.4s
+	WORD	$0x4ebed56c	// fsub v12.4s, v11.4s, v30.4s
+	VSHL	$23, V11.S4, V11.S4
+	VADD	V24.S4, V11.S4, V11.S4
+	WORD	$0x4fbf918d	// fmul v13.4s, v12.4s, v31.s[1]
+	WORD	$0x4eadd40d	// fsub v13.4s, v0.4s, v13.4s
+	WORD	$0x4f9f998c	// fmul v12.4s, v12.4s, v31.s[2]
+	WORD	$0x4eacd5ac	// fsub v12.4s, v13.4s, v12.4s
+	WORD	$0x4fbf998d	// fmul v13.4s, v12.4s, v31.s[3]
+	WORD	$0x6e2cdd8e	// fmul v14.4s, v12.4s, v12.4s
+	WORD	$0x4e3dd5ad	// fadd v13.4s, v13.4s, v29.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3cd5ad	// fadd v13.4s, v13.4s, v28.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3bd5ad	// fadd v13.4s, v13.4s, v27.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3ad5ad	// fadd v13.4s, v13.4s, v26.4s
+	WORD	$0x6e2dddcd	// fmul v13.4s, v14.4s, v13.4s
+	WORD	$0x4e2cd5ac	// fadd v12.4s, v13.4s, v12.4s
+	WORD	$0x4e39d58c	// fadd v12.4s, v12.4s, v25.4s
+	WORD	$0x6e2bdd8b	// fmul v11.4s, v12.4s, v11.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601d60	// bic v0.16b, v11.16b, v0.16b
+	WORD	$0x4e20d54b	// fadd v11.4s, v10.4s, v0.4s
+	WORD	$0x4e2bd529	// fadd v9.4s, v9.4s, v11.4s
+	// e[4] = exp(d[4]) (seq.Exp), d[4] in V7
+	WORD	$0x4f9f90eb	// fmul v11.4s, v7.4s, v31.s[0]
+	WORD	$0x4e3ed56b	// fadd v11.4s, v11.4s, v30.4s
+	WORD	$0x4ebed56c	// fsub v12.4s, v11.4s, v30.4s
+	VSHL	$23, V11.S4, V11.S4
+	VADD	V24.S4, V11.S4, V11.S4
+	WORD	$0x4fbf918d	// fmul v13.4s, v12.4s, v31.s[1]
+	WORD	$0x4eadd4ed	// fsub v13.4s, v7.4s, v13.4s
+	WORD	$0x4f9f998c	// fmul v12.4s, v12.4s, v31.s[2]
+	WORD	$0x4eacd5ac	// fsub v12.4s, v13.4s, v12.4s
+	WORD	$0x4fbf998d	// fmul v13.4s, v12.4s, v31.s[3]
+	WORD	$0x6e2cdd8e	// fmul v14.4s, v12.4s, v12.4s
+	WORD	$0x4e3dd5ad	// fadd v13.4s, v13.4s, v29.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3cd5ad	// fadd v13.4s, v13.4s, v28.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3bd5ad	// fadd v13.4s, v13.4s, v27.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3ad5ad	// fadd v13.4s, v13.4s, v26.4s
+	WORD	$0x6e2dddcd	// fmul v13.4s, v14.4s, v13.4s
+	WORD	$0x4e2cd5ac	// fadd v12.4s, v13.4s, v12.4s
+	WORD	$0x4e39d58c	// fadd v12.4s, v12.4s, v25.4s
+	WORD	$0x6e2bdd8b	// fmul v11.4s, v12.4s, v11.4s
+	WORD	$0x6ea7e6e7	// fcmgt v7.4s, v23.4s, v7.4s
+	WORD	$0x4e671d67	// bic v7.16b, v11.16b, v7.16b
+	// e[5] = exp(d[5]) (seq.Exp), d[5] in V3
+	WORD	$0x4f9f906b	// fmul v11.4s, v3.4s, v31.s[0]
+	WORD	$0x4e3ed56b	// fadd v11.4s, v11.4s, v30.4s
+	WORD	$0x4ebed56c	// fsub v12.4s, v11.4s, v30.4s
+	VSHL	$23, V11.S4, V11.S4
+	VADD	V24.S4, V11.S4, V11.S4
+	WORD	$0x4fbf918d	// fmul v13.4s, v12.4s, v31.s[1]
+	WORD	$0x4eadd46d	// fsub v13.4s, v3.4s, v13.4s
+	WORD	$0x4f9f998c	// fmul v12.4s, v12.4s, v31.s[2]
+	WORD	$0x4eacd5ac	// fsub v12.4s, v13.4s, v12.4s
+	WORD	$0x4fbf998d	// fmul v13.4s, v12.4s, v31.s[3]
+	WORD	$0x6e2cdd8e	// fmul v14.4s, v12.4s, v12.4s
+	WORD	$0x4e3dd5ad	// fadd v13.4s, v13.4s, v29.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3cd5ad	// fadd v13.4s, v13.4s, v28.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3bd5ad	// fadd v13.4s, v13.4s, v27.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3ad5ad	// fadd v13.4s, v13.4s, v26.4s
+	WORD	$0x6e2dddcd	// fmul v13.4s, v14.4s, v13.4s
+	WORD	$0x4e2cd5ac	// fadd v12.4s, v13.4s, v12.4s
+	WORD	$0x4e39d58c	// fadd v12.4s, v12.4s, v25.4s
+	WORD	$0x6e2bdd8b	// fmul v11.4s, v12.4s, v11.4s
+	WORD	$0x6ea3e6e3	// fcmgt v3.4s, v23.4s, v3.4s
+	WORD	$0x4e631d63	// bic v3.16b, v11.16b, v3.16b
+	WORD	$0x4e23d4eb	// fadd v11.4s, v7.4s, v3.4s
+	// e[6] = exp(d[6]) (seq.Exp), d[6] in V5
+	WORD	$0x4f9f90ac	// fmul v12.4s, v5.4s, v31.s[0]
+	WORD	$0x4e3ed58c	// fadd v12.4s, v12.4s, v30.4s
+	WORD	$0x4ebed58d	// fsub v13.4s, v12.4s, v30.4s
+	VSHL	$23, V12.S4, V12.S4
+	VADD	V24.S4, V12.S4, V12.S4
+	WORD	$0x4fbf91ae	// fmul v14.4s, v13.4s, v31.s[1]
+	WORD	$0x4eaed4ae	// fsub v14.4s, v5.4s, v14.4s
+	WORD	$0x4f9f99ad	// fmul v13.4s, v13.4s, v31.s[2]
+	WORD	$0x4eadd5cd	// fsub v13.4s, v14.4s, v13.4s
+	WORD	$0x4fbf99ae	// fmul v14.4s, v13.4s, v31.s[3]
+	WORD	$0x6e2dddaf	// fmul v15.4s, v13.4s, v13.4s
+	WORD	$0x4e3dd5ce	// fadd v14.4s, v14.4s, v29.4s
+	WORD	$0x6e2dddce	// fmul v14.4s, v14.4s, v13.4s
+	WORD	$0x4e3cd5ce	// fadd v14.4s, v14.4s, v28.4s
+	WORD	$0x6e2dddce	// fmul v14.4s, v14.4s, v13.4s
+	WORD	$0x4e3bd5ce	// fadd v14.4s, v14.4s, v27.4s
+	WORD	$0x6e2dddce	// fmul v14.4s, v14.4s, v13.4s
+	WORD	$0x4e3ad5ce	// fadd v14.4s, v14.4s, v26.4s
+	WORD	$0x6e2eddee	// fmul v14.4s, v15.4s, v14.4s
+	WORD	$0x4e2dd5cd	// fadd v13.4s, v14.4s, v13.4s
+	WORD	$0x4e39d5ad	// fadd v13.4s, v13.4s, v25.4s
+	WORD	$0x6e2cddac	// fmul v12.4s, v13.4s, v12.4s
+	WORD	$0x6ea5e6e5	// fcmgt v5.4s, v23.4s, v5.4s
+	WORD	$0x4e651d85	// bic v5.16b, v12.16b, v5.16b
+	// e[7] = exp(d[7]) (seq.Exp), d[7] in V1
+	WORD	$0x4f9f902c	// fmul v12.4s, v1.4s, v31.s[0]
+	WORD	$0x4e3ed58c	// fadd v12.4s, v12.4s, v30.4s
+	WORD	$0x4ebed58d	// fsub v13.4s, v12.4s, v30.4s
+	VSHL	$23, V12.S4, V12.S4
+	VADD	V24.S4, V12.S4, V12.S4
+	WORD	$0x4fbf91ae	// fmul v14.4s, v13.4s, v31.s[1]
+	WORD	$0x4eaed42e	// fsub v14.4s, v1.4s, v14.4s
+	WORD	$0x4f9f99ad	// fmul v13.4s, v13.4s, v31.s[2]
+	WORD	$0x4eadd5cd	// fsub v13.4s, v14.4s, v13.4s
+	WORD	$0x4fbf99ae	// fmul v14.4s, v13.4s, v31.s[3]
+	WORD	$0x6e2dddaf	// fmul v15.4s, v13.4s, v13.4s
+	WORD	$0x4e3dd5ce	// fadd v14.4s, v14.4s, v29.4s
+	WORD	$0x6e2dddce	// fmul v14.4s, v14.4s, v13.4s
+	WORD	$0x4e3cd5ce	// fadd v14.4s, v14.4s, v28.4s
+	WORD	$0x6e2dddce	// fmul v14.4s, v14.4s, v13.4s
+	WORD	$0x4e3bd5ce	// fadd v14.4s, v14.4s, v27.4s
+	WORD	$0x6e2dddce	// fmul v14.4s, v14.4s, v13.4s
+	WORD	$0x4e3ad5ce	// fadd v14.4s, v14.4s, v26.4s
+	WORD	$0x6e2eddee	// fmul v14.4s, v15.4s, v14.4s
+	WORD	$0x4e2dd5cd	// fadd v13.4s, v14.4s, v13.4s
+	WORD	$0x4e39d5ad	// fadd v13.4s, v13.4s, v25.4s
+	WORD	$0x6e2cddac	// fmul v12.4s, v13.4s, v12.4s
+	WORD	$0x6ea1e6e1	// fcmgt v1.4s, v23.4s, v1.4s
+	WORD	$0x4e611d81	// bic v1.16b, v12.16b, v1.16b
+	WORD	$0x4e21d4ac	// fadd v12.4s, v5.4s, v1.4s
+	WORD	$0x4e2cd56b	// fadd v11.4s, v11.4s, v12.4s
+	WORD	$0x4e2bd529	// fadd v9.4s, v9.4s, v11.4s
+	// e[8] = exp(d[8]) (seq.Exp), d[8] in V8
+	WORD	$0x4f9f910b	// fmul v11.4s, v8.4s, v31.s[0]
+	WORD	$0x4e3ed56b	// fadd v11.4s, v11.4s, v30.4s
+	WORD	$0x4ebed56c	// fsub v12.4s, v11.4s, v30.4s
+	VSHL	$23, V11.S4, V11.S4
+	VADD	V24.S4, V11.S4, V11.S4
+	WORD	$0x4fbf918d	// fmul v13.4s, v12.4s, v31.s[1]
+	WORD	$0x4eadd50d	// fsub v13.4s, v8.4s, v13.4s
+	WORD	$0x4f9f998c	// fmul v12.4s, v12.4s, v31.s[2]
+	WORD	$0x4eacd5ac	// fsub v12.4s, v13.4s, v12.4s
+	WORD	$0x4fbf998d	// fmul v13.4s, v12.4s, v31.s[3]
+	WORD	$0x6e2cdd8e	// fmul v14.4s, v12.4s, v12.4s
+	WORD	$0x4e3dd5ad	// fadd v13.4s, v13.4s, v29.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3cd5ad	// fadd v13.4s, v13.4s, v28.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3bd5ad	// fadd v13.4s, v13.4s, v27.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3ad5ad	// fadd v13.4s, v13.4s, v26.4s
+	WORD	$0x6e2dddcd	// fmul v13.4s, v14.4s, v13.4s
+	WORD	$0x4e2cd5ac	// fadd v12.4s, v13.4s, v12.4s
+	WORD	$0x4e39d58c	// fadd v12.4s, v12.4s, v25.4s
+	WORD	$0x6e2bdd8b	// fmul v11.4s, v12.4s, v11.4s
+	WORD	$0x6ea8e6e8	// fcmgt v8.4s, v23.4s, v8.4s
+	WORD	$0x4e681d68	// bic v8.16b, v11.16b, v8.16b
+	// e[9] = exp(d[9]) (seq.Exp), d[9] in V4
+	WORD	$0x4f9f908b	// fmul v11.4s, v4.4s, v31.s[0]
+	WORD	$0x4e3ed56b	// fadd v11.4s, v11.4s, v30.4s
+	WORD	$0x4ebed56c	// fsub v12.4s, v11.4s, v30.4s
+	VSHL	$23, V11.S4, V11.S4
+	VADD	V24.S4, V11.S4, V11.S4
+	WORD	$0x4fbf918d	// fmul v13.4s, v12.4s, v31.s[1]
+	WORD	$0x4eadd48d	// fsub v13.4s, v4.4s, v13.4s
+	WORD	$0x4f9f998c	// fmul v12.4s, v12.4s, v31.s[2]
+	WORD	$0x4eacd5ac	// fsub v12.4s, v13.4s, v12.4s
+	WORD	$0x4fbf998d	// fmul v13.4s, v12.4s, v31.s[3]
+	WORD	$0x6e2cdd8e	// fmul v14.4s, v12.4s, v12.4s
+	WORD	$0x4e3dd5ad	// fadd v13.4s, v13.4s, v29.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3cd5ad	// fadd v13.4s, v13.4s, v28.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3bd5ad	// fadd v13.4s, v13.4s, v27.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3ad5ad	// fadd v13.4s, v13.4s, v26.4s
+	WORD	$0x6e2dddcd	// fmul v13.4s, v14.4s, v13.4s
+	WORD	$0x4e2cd5ac	// fadd v12.4s, v13.4s, v12.4s
+	WORD	$0x4e39d58c	// fadd v12.4s, v12.4s, v25.4s
+	WORD	$0x6e2bdd8b	// fmul v11.4s, v12.4s, v11.4s
+	WORD	$0x6ea4e6e4	// fcmgt v4.4s, v23.4s, v4.4s
+	WORD	$0x4e641d64	// bic v4.16b, v11.16b, v4.16b
+	WORD	$0x4e24d50b	// fadd v11.4s, v8.4s, v4.4s
+	WORD	$0x4e2bd529	// fadd v9.4s, v9.4s, v11.4s
+	// s in V9
+	// y[j] = e[j]·(1/s) (seq.Reciprocal, seq.Scaled).
+	WORD	$0x6e29ff29	// fdiv v9.4s, v25.4s, v9.4s
+	WORD	$0x6e29dcc6	// fmul v6.4s, v6.4s, v9.4s
+	WORD	$0x6e29dc42	// fmul v2.4s, v2.4s, v9.4s
+	WORD	$0x6e29dd4a	// fmul v10.4s, v10.4s, v9.4s
+	WORD	$0x6e29dc00	// fmul v0.4s, v0.4s, v9.4s
+	WORD	$0x6e29dce7	// fmul v7.4s, v7.4s, v9.4s
+	WORD	$0x6e29dc63	// fmul v3.4s, v3.4s, v9.4s
+	WORD	$0x6e29dca5	// fmul v5.4s, v5.4s, v9.4s
+	WORD	$0x6e29dc21	// fmul v1.4s, v1.4s, v9.4s
+	WORD	$0x6e29dd08	// fmul v8.4s, v8.4s, v9.4s
+	WORD	$0x6e29dc84	// fmul v4.4s, v4.4s, v9.4s
+	// Transpose back, step 1 (TRN .4S of column pairs).
+	VTRN1	V2.S4, V6.S4, V9.S4
+	VTRN2	V2.S4, V6.S4, V2.S4
+	VTRN1	V0.S4, V10.S4, V6.S4
+	VTRN2	V0.S4, V10.S4, V0.S4
+	VTRN1	V3.S4, V7.S4, V10.S4
+	VTRN2	V3.S4, V7.S4, V3.S4
+	VTRN1	V1.S4, V5.S4, V7.S4
+	VTRN2	V1.S4, V5.S4, V1.S4
+	VTRN1	V4.S4, V8.S4, V5.S4
+	VTRN2	V4.S4, V8.S4, V4.S4
+	// Transpose back, step 2 (ZIP .2D): rows 0-1 in P00..P04, rows 2-3 in P10..P14.
+	VZIP1	V6.D2, V9.D2, V8.D2
+	VZIP2	V6.D2, V9.D2, V6.D2
+	VZIP1	V7.D2, V10.D2, V9.D2
+	VZIP2	V7.D2, V10.D2, V7.D2
+	VZIP1	V2.D2, V5.D2, V10.D2
+	VZIP2	V2.D2, V5.D2, V2.D2
+	VZIP1	V3.D2, V0.D2, V5.D2
+	VZIP2	V3.D2, V0.D2, V0.D2
+	VZIP1	V4.D2, V1.D2, V3.D2
+	VZIP2	V4.D2, V1.D2, V1.D2
+	// Store rows 0-3.
+	FSTPQ	(F8, F9), 0(R0)
+	FSTPQ	(F10, F5), 32(R0)
+	FSTPQ	(F3, F6), 64(R0)
+	FSTPQ	(F7, F2), 96(R0)
+	FSTPQ	(F0, F1), 128(R0)
+	ADD	$160, R0
+	ADD	$160, R1
+	SUBS	$4, R4
+	BNE	softmax_xs_loop
+	RET
+
 // func logSoftmaxNEON(a *blockArgs)
 //
 // logSoftmaxGeneric: out[j] = d[j] - log(s) (seq.LogSoftmax). out may be
-// logits.
+// logits. With xscale != 1, the scaled loop, logsoftmax_xs_loop: the same
+// on x·xscale.
 //
 // Registers:
 //	R16 a (the record)
 //	R0 out  R1 logits  R4 rows left  R10 logConsts
+//	R21 the bits of xscale  R22 bits(xscale) XOR bits(1) (0: xscale is 1, the plain loop)
 //	V23 expCutoff, V24 oneBits, V25 one, V26 expQ0, V27 expQ1, V28 expQ2, V29 expQ3, V30 expMagic
 //	V31 {expLog2e, expLn2Hi, expLn2Lo, expQ4}, read by element (FMUL Vd, Vn, Vm.S[i])
 //	V0..V22 allocated by the generator; the comments name the registers of the values.
@@ -2841,6 +3338,10 @@ TEXT ·logSoftmaxNEON(SB), NOSPLIT, $0-8
 	VLD1.P	64(R7), [V27.S4, V28.S4, V29.S4, V30.S4]
 	VLD1	(R7), [V31.S4]
 	MOVD	$logConsts<>(SB), R10
+	MOVWU	blockArgs_xscale(R16), R21
+	EORW	$0x3f800000, R21, R22 // 0 for xscale = 1, which asks for no product
+	// A logit scale: the scaled loop, after RET.
+	CBNZ	R22, logsoftmax_xs_loop
 
 logsoftmax_loop:
 	// Load rows 0-3: rows 0-1 in P00..P04, rows 2-3 in P10..P14 (40 bytes a row).
@@ -3253,17 +3754,441 @@ logsoftmax_loop:
 logsoftmax_done:
 	RET
 
+	// The scaled loop: the loop above on the logits times xscale.
+logsoftmax_xs_loop:
+	// Load rows 0-3: rows 0-1 in P00..P04, rows 2-3 in P10..P14 (40 bytes a row).
+	FLDPQ	0(R1), (F0, F1)
+	FLDPQ	32(R1), (F2, F3)
+	FLDPQ	64(R1), (F4, F5)
+	FLDPQ	96(R1), (F6, F7)
+	FLDPQ	128(R1), (F8, F9)
+	// Transpose, step 1 (ZIP .2D of P0k, P1k): gather the 64-bit halves of rows 0,2 and 1,3.
+	VZIP1	V5.D2, V0.D2, V10.D2
+	VZIP2	V5.D2, V0.D2, V0.D2
+	VZIP1	V6.D2, V1.D2, V5.D2
+	VZIP2	V6.D2, V1.D2, V1.D2
+	VZIP1	V7.D2, V2.D2, V6.D2
+	VZIP2	V7.D2, V2.D2, V2.D2
+	VZIP1	V8.D2, V3.D2, V7.D2
+	VZIP2	V8.D2, V3.D2, V3.D2
+	VZIP1	V9.D2, V4.D2, V8.D2
+	VZIP2	V9.D2, V4.D2, V4.D2
+	// Transpose, step 2 (TRN .4S): column j of rows 0-3 in one register.
+	VTRN1	V2.S4, V10.S4, V9.S4
+	VTRN2	V2.S4, V10.S4, V2.S4
+	VTRN1	V7.S4, V0.S4, V10.S4
+	VTRN2	V7.S4, V0.S4, V0.S4
+	VTRN1	V3.S4, V5.S4, V7.S4
+	VTRN2	V3.S4, V5.S4, V3.S4
+	VTRN1	V8.S4, V1.S4, V5.S4
+	VTRN2	V8.S4, V1.S4, V1.S4
+	VTRN1	V4.S4, V6.S4, V8.S4
+	VTRN2	V4.S4, V6.S4, V4.S4
+	// x[j] of rows 0-3, j = 0..9: V9 V2 V10 V0 V7 V3 V5 V1 V8 V4
+	// x[j] = x[j]·xscale: every logit times the logit scale (FMUL, one rounding).
+	VDUP	R21, V6.S4
+	WORD	$0x6e26dd29	// fmul v9.4s, v9.4s, v6.4s
+	WORD	$0x6e26dc42	// fmul v2.4s, v2.4s, v6.4s
+	WORD	$0x6e26dd4a	// fmul v10.4s, v10.4s, v6.4s
+	WORD	$0x6e26dc00	// fmul v0.4s, v0.4s, v6.4s
+	WORD	$0x6e26dce7	// fmul v7.4s, v7.4s, v6.4s
+	WORD	$0x6e26dc63	// fmul v3.4s, v3.4s, v6.4s
+	WORD	$0x6e26dca5	// fmul v5.4s, v5.4s, v6.4s
+	WORD	$0x6e26dc21	// fmul v1.4s, v1.4s, v6.4s
+	WORD	$0x6e26dd08	// fmul v8.4s, v8.4s, v6.4s
+	WORD	$0x6e26dc84	// fmul v4.4s, v4.4s, v6.4s
+	// m = max10(x) + 0 (seq.Max10): a tree of FMAX, then + 0 turns -0 into +0.
+	WORD	$0x4e22f526	// fmax v6.4s, v9.4s, v2.4s
+	WORD	$0x4e20f54b	// fmax v11.4s, v10.4s, v0.4s
+	WORD	$0x4e2bf4c6	// fmax v6.4s, v6.4s, v11.4s
+	WORD	$0x4e23f4eb	// fmax v11.4s, v7.4s, v3.4s
+	WORD	$0x4e21f4ac	// fmax v12.4s, v5.4s, v1.4s
+	WORD	$0x4e2cf56b	// fmax v11.4s, v11.4s, v12.4s
+	WORD	$0x4e2bf4c6	// fmax v6.4s, v6.4s, v11.4s
+	WORD	$0x4e24f50b	// fmax v11.4s, v8.4s, v4.4s
+	WORD	$0x4e2bf4c6	// fmax v6.4s, v6.4s, v11.4s
+	VEOR	V11.B16, V11.B16, V11.B16
+	WORD	$0x4e2bd4c6	// fadd v6.4s, v6.4s, v11.4s
+	// d[j] = x[j] - m.
+	WORD	$0x4ea6d529	// fsub v9.4s, v9.4s, v6.4s
+	WORD	$0x4ea6d442	// fsub v2.4s, v2.4s, v6.4s
+	WORD	$0x4ea6d54a	// fsub v10.4s, v10.4s, v6.4s
+	WORD	$0x4ea6d400	// fsub v0.4s, v0.4s, v6.4s
+	WORD	$0x4ea6d4e7	// fsub v7.4s, v7.4s, v6.4s
+	WORD	$0x4ea6d463	// fsub v3.4s, v3.4s, v6.4s
+	WORD	$0x4ea6d4a5	// fsub v5.4s, v5.4s, v6.4s
+	WORD	$0x4ea6d421	// fsub v1.4s, v1.4s, v6.4s
+	WORD	$0x4ea6d508	// fsub v8.4s, v8.4s, v6.4s
+	WORD	$0x4ea6d484	// fsub v4.4s, v4.4s, v6.4s
+	// s = sum10(e) (seq.Sum10), each e[j] = exp(d[j]) (seq.Exp) computed where the sum first reads it:
+	//   z = d·log2e + magic; n = z - magic; 2^n = bits(z)<<23 + oneBits (SHL, ADD .4S)
+	//   r = d - n·ln2hi; r = r - n·ln2lo; q = r·Q4 + Q3, then q = q·r + Q2, Q1, Q0 (FMUL, then FADD)
+	//   r2 = r·r; p = r2·q + r; p = p + 1; e = p·2^n; e = +0 where d < cutoff (FCMGT, BIC).
+	// e[0] = exp(d[0]) (seq.Exp), d[0] in V9
+	WORD	$0x4f9f9126	// fmul v6.4s, v9.4s, v31.s[0]
+	WORD	$0x4e3ed4c6	// fadd v6.4s, v6.4s, v30.4s
+	WORD	$0x4ebed4cb	// fsub v11.4s, v6.4s, v30.4s
+	VSHL	$23, V6.S4, V6.S4
+	VADD	V24.S4, V6.S4, V6.S4
+	WORD	$0x4fbf916c	// fmul v12.4s, v11.4s, v31.s[1]
+	WORD	$0x4eacd52c	// fsub v12.4s, v9.4s, v12.4s
+	WORD	$0x4f9f996b	// fmul v11.4s, v11.4s, v31.s[2]
+	WORD	$0x4eabd58b	// fsub v11.4s, v12.4s, v11.4s
+	WORD	$0x4fbf996c	// fmul v12.4s, v11.4s, v31.s[3]
+	WORD	$0x6e2bdd6d	// fmul v13.4s, v11.4s, v11.4s
+	WORD	$0x4e3dd58c	// fadd v12.4s, v12.4s, v29.4s
+	WORD	$0x6e2bdd8c	// fmul v12.4s, v12.4s, v11.4s
+	WORD	$0x4e3cd58c	// fadd v12.4s, v12.4s, v28.4s
+	WORD	$0x6e2bdd8c	// fmul v12.4s, v12.4s, v11.4s
+	WORD	$0x4e3bd58c	// fadd v12.4s, v12.4s, v27.4s
+	WORD	$0x6e2bdd8c	// fmul v12.4s, v12.4s, v11.4s
+	WORD	$0x4e3ad58c	// fadd v12.4s, v12.4s, v26.4s
+	WORD	$0x6e2cddac	// fmul v12.4s, v13.4s, v12.4s
+	WORD	$0x4e2bd58b	// fadd v11.4s, v12.4s, v11.4s
+	WORD	$0x4e39d56b	// fadd v11.4s, v11.4s, v25.4s
+	WORD	$0x6e26dd66	// fmul v6.4s, v11.4s, v6.4s
+	WORD	$0x6ea9e6eb	// fcmgt v11.4s, v23.4s, v9.4s
+	WORD	$0x4e6b1cc6	// bic v6.16b, v6.16b, v11.16b
+	// e[1] = exp(d[1]) (seq.Exp), d[1] in V2
+	WORD	$0x4f9f904b	// fmul v11.4s, v2.4s, v31.s[0]
+	WORD	$0x4e3ed56b	// fadd v11.4s, v11.4s, v30.4s
+	WORD	$0x4ebed56c	// fsub v12.4s, v11.4s, v30.4s
+	VSHL	$23, V11.S4, V11.S4
+	VADD	V24.S4, V11.S4, V11.S4
+	WORD	$0x4fbf918d	// fmul v13.4s, v12.4s, v31.s[1]
+	WORD	$0x4eadd44d	// fsub v13.4s, v2.4s, v13.4s
+	WORD	$0x4f9f998c	// fmul v12.4s, v12.4s, v31.s[2]
+	WORD	$0x4eacd5ac	// fsub v12.4s, v13.4s, v12.4s
+	WORD	$0x4fbf998d	// fmul v13.4s, v12.4s, v31.s[3]
+	WORD	$0x6e2cdd8e	// fmul v14.4s, v12.4s, v12.4s
+	WORD	$0x4e3dd5ad	// fadd v13.4s, v13.4s, v29.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3cd5ad	// fadd v13.4s, v13.4s, v28.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3bd5ad	// fadd v13.4s, v13.4s, v27.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3ad5ad	// fadd v13.4s, v13.4s, v26.4s
+	WORD	$0x6e2dddcd	// fmul v13.4s, v14.4s, v13.4s
+	WORD	$0x4e2cd5ac	// fadd v12.4s, v13.4s, v12.4s
+	WORD	$0x4e39d58c	// fadd v12.4s, v12.4s, v25.4s
+	WORD	$0x6e2bdd8b	// fmul v11.4s, v12.4s, v11.4s
+	WORD	$0x6ea2e6ec	// fcmgt v12.4s, v23.4s, v2.4s
+	WORD	$0x4e6c1d6b	// bic v11.16b, v11.16b, v12.16b
+	WORD	$0x4e2bd4c6	// fadd v6.4s, v6.4s, v11.4s
+	// e[2] = exp(d[2]) (seq.Exp), d[2] in V10
+	WORD	$0x4f9f914b	// fmul v11.4s, v10.4s, v31.s[0]
+	WORD	$0x4e3ed56b	// fadd v11.4s, v11.4s, v30.4s
+	WORD	$0x4ebed56c	// fsub v12.4s, v11.4s, v30.4s
+	VSHL	$23, V11.S4, V11.S4
+	VADD	V24.S4, V11.S4, V11.S4
+	WORD	$0x4fbf918d	// fmul v13.4s, v12.4s, v31.s[1]
+	WORD	$0x4eadd54d	// fsub v13.4s, v10.4s, v13.4s
+	WORD	$0x4f9f998c	// fmul v12.4s, v12.4s, v31.s[2]
+	WORD	$0x4eacd5ac	// fsub v12.4s, v13.4s, v12.4s
+	WORD	$0x4fbf998d	// fmul v13.4s, v12.4s, v31.s[3]
+	WORD	$0x6e2cdd8e	// fmul v14.4s, v12.4s, v12.4s
+	WORD	$0x4e3dd5ad	// fadd v13.4s, v13.4s, v29.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3cd5ad	// fadd v13.4s, v13.4s, v28.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3bd5ad	// fadd v13.4s, v13.4s, v27.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3ad5ad	// fadd v13.4s, v13.4s, v26.4s
+	WORD	$0x6e2dddcd	// fmul v13.4s, v14.4s, v13.4s
+	WORD	$0x4e2cd5ac	// fadd v12.4s, v13.4s, v12.4s
+	WORD	$0x4e39d58c	// fadd v12.4s, v12.4s, v25.4s
+	WORD	$0x6e2bdd8b	// fmul v11.4s, v12.4s, v11.4s
+	WORD	$0x6eaae6ec	// fcmgt v12.4s, v23.4s, v10.4s
+	WORD	$0x4e6c1d6b	// bic v11.16b, v11.16b, v12.16b
+	// e[3] = exp(d[3]) (seq.Exp), d[3] in V0
+	WORD	$0x4f9f900c	// fmul v12.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed58c	// fadd v12.4s, v12.4s, v30.4s
+	WORD	$0x4ebed58d	// fsub v13.4s, v12.4s, v30.4s
+	VSHL	$23, V12.S4, V12.S4
+	VADD	V24.S4, V12.S4, V12.S4
+	WORD	$0x4fbf91ae	// fmul v14.4s, v13.4s, v31.s[1]
+	WORD	$0x4eaed40e	// fsub v14.4s, v0.4s, v14.4s
+	WORD	$0x4f9f99ad	// fmul v13.4s, v13.4s, v31.s[2]
+	WORD	$0x4eadd5cd	// fsub v13.4s, v14.4s, v13.4s
+	WORD	$0x4fbf99ae	// fmul v14.4s, v13.4s, v31.s[3]
+	WORD	$0x6e2dddaf	// fmul v15.4s, v13.4s, v13.4s
+	WORD	$0x4e3dd5ce	// fadd v14.4s, v14.4s, v29.4s
+	WORD	$0x6e2dddce	// fmul v14.4s, v14.4s, v13.4s
+	WORD	$0x4e3cd5ce	// fadd v14.4s, v14.4s, v28.4s
+	WORD	$0x6e2dddce	// fmul v14.4s, v14.4s, v13.4s
+	WORD	$0x4e3bd5ce	// fadd v14.4s, v14.4s, v27.4s
+	WORD	$0x6e2dddce	// fmul v14.4s, v14.4s, v13.4s
+	WORD	$0x4e3ad5ce	// fadd v14.4s, v14.4s, v26.4s
+	WORD	$0x6e2eddee	// fmul v14.4s, v15.4s, v14.4s
+	WORD	$0x4e2dd5cd	// fadd v13.4s, v14.4s, v13.4s
+	WORD	$0x4e39d5ad	// fadd v13.4s, v13.4s, v25.4s
+	WORD	$0x6e2cddac	// fmul v12.4s, v13.4s, v12.4s
+	WORD	$0x6ea0e6ed	// fcmgt v13.4s, v23.4s, v0.4s
+	WORD	$0x4e6d1d8c	// bic v12.16b, v12.16b, v13.16b
+	WORD	$0x4e2cd56b	// fadd v11.4s, v11.4s, v12.4s
+	WORD	$0x4e2bd4c6	// fadd v6.4s, v6.4s, v11.4s
+	// e[4] = exp(d[4]) (seq.Exp), d[4] in V7
+	WORD	$0x4f9f90eb	// fmul v11.4s, v7.4s, v31.s[0]
+	WORD	$0x4e3ed56b	// fadd v11.4s, v11.4s, v30.4s
+	WORD	$0x4ebed56c	// fsub v12.4s, v11.4s, v30.4s
+	VSHL	$23, V11.S4, V11.S4
+	VADD	V24.S4, V11.S4, V11.S4
+	WORD	$0x4fbf918d	// fmul v13.4s, v12.4s, v31.s[1]
+	WORD	$0x4eadd4ed	// fsub v13.4s, v7.4s, v13.4s
+	WORD	$0x4f9f998c	// fmul v12.4s, v12.4s, v31.s[2]
+	WORD	$0x4eacd5ac	// fsub v12.4s, v13.4s, v12.4s
+	WORD	$0x4fbf998d	// fmul v13.4s, v12.4s, v31.s[3]
+	WORD	$0x6e2cdd8e	// fmul v14.4s, v12.4s, v12.4s
+	WORD	$0x4e3dd5ad	// fadd v13.4s, v13.4s, v29.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3cd5ad	// fadd v13.4s, v13.4s, v28.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3bd5ad	// fadd v13.4s, v13.4s, v27.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3ad5ad	// fadd v13.4s, v13.4s, v26.4s
+	WORD	$0x6e2dddcd	// fmul v13.4s, v14.4s, v13.4s
+	WORD	$0x4e2cd5ac	// fadd v12.4s, v13.4s, v12.4s
+	WORD	$0x4e39d58c	// fadd v12.4s, v12.4s, v25.4s
+	WORD	$0x6e2bdd8b	// fmul v11.4s, v12.4s, v11.4s
+	WORD	$0x6ea7e6ec	// fcmgt v12.4s, v23.4s, v7.4s
+	WORD	$0x4e6c1d6b	// bic v11.16b, v11.16b, v12.16b
+	// e[5] = exp(d[5]) (seq.Exp), d[5] in V3
+	WORD	$0x4f9f906c	// fmul v12.4s, v3.4s, v31.s[0]
+	WORD	$0x4e3ed58c	// fadd v12.4s, v12.4s, v30.4s
+	WORD	$0x4ebed58d	// fsub v13.4s, v12.4s, v30.4s
+	VSHL	$23, V12.S4, V12.S4
+	VADD	V24.S4, V12.S4, V12.S4
+	WORD	$0x4fbf91ae	// fmul v14.4s, v13.4s, v31.s[1]
+	WORD	$0x4eaed46e	// fsub v14.4s, v3.4s, v14.4s
+	WORD	$0x4f9f99ad	// fmul v13.4s, v13.4s, v31.s[2]
+	WORD	$0x4eadd5cd	// fsub v13.4s, v14.4s, v13.4s
+	WORD	$0x4fbf99ae	// fmul v14.4s, v13.4s, v31.s[3]
+	WORD	$0x6e2dddaf	// fmul v15.4s, v13.4s, v13.4s
+	WORD	$0x4e3dd5ce	// fadd v14.4s, v14.4s, v29.4s
+	WORD	$0x6e2dddce	// fmul v14.4s, v14.4s, v13.4s
+	WORD	$0x4e3cd5ce	// fadd v14.4s, v14.4s, v28.4s
+	WORD	$0x6e2dddce	// fmul v14.4s, v14.4s, v13.4s
+	WORD	$0x4e3bd5ce	// fadd v14.4s, v14.4s, v27.4s
+	WORD	$0x6e2dddce	// fmul v14.4s, v14.4s, v13.4s
+	WORD	$0x4e3ad5ce	// fadd v14.4s, v14.4s, v26.4s
+	WORD	$0x6e2eddee	// fmul v14.4s, v15.4s, v14.4s
+	WORD	$0x4e2dd5cd	// fadd v13.4s, v14.4s, v13.4s
+	WORD	$0x4e39d5ad	// fadd v13.4s, v13.4s, v25.4s
+	WORD	$0x6e2cddac	// fmul v12.4s, v13.4s, v12.4s
+	WORD	$0x6ea3e6ed	// fcmgt v13.4s, v23.4s, v3.4s
+	WORD	$0x4e6d1d8c	// bic v12.16b, v12.16b, v13.16b
+	WORD	$0x4e2cd56b	// fadd v11.4s, v11.4s, v12.4s
+	// e[6] = exp(d[6]) (seq.Exp), d[6] in V5
+	WORD	$0x4f9f90ac	// fmul v12.4s, v5.4s, v31.s[0]
+	WORD	$0x4e3ed58c	// fadd v12.4s, v12.4s, v30.4s
+	WORD	$0x4ebed58d	// fsub v13.4s, v12.4s, v30.4s
+	VSHL	$23, V12.S4, V12.S4
+	VADD	V24.S4, V12.S4, V12.S4
+	WORD	$0x4fbf91ae	// fmul v14.4s, v13.4s, v31.s[1]
+	WORD	$0x4eaed4ae	// fsub v14.4s, v5.4s, v14.4s
+	WORD	$0x4f9f99ad	// fmul v13.4s, v13.4s, v31.s[2]
+	WORD	$0x4eadd5cd	// fsub v13.4s, v14.4s, v13.4s
+	WORD	$0x4fbf99ae	// fmul v14.4s, v13.4s, v31.s[3]
+	WORD	$0x6e2dddaf	// fmul v15.4s, v13.4s, v13.4s
+	WORD	$0x4e3dd5ce	// fadd v14.4s, v14.4s, v29.4s
+	WORD	$0x6e2dddce	// fmul v14.4s, v14.4s, v13.4s
+	WORD	$0x4e3cd5ce	// fadd v14.4s, v14.4s, v28.4s
+	WORD	$0x6e2dddce	// fmul v14.4s, v14.4s, v13.4s
+	WORD	$0x4e3bd5ce	// fadd v14.4s, v14.4s, v27.4s
+	WORD	$0x6e2dddce	// fmul v14.4s, v14.4s, v13.4s
+	WORD	$0x4e3ad5ce	// fadd v14.4s, v14.4s, v26.4s
+	WORD	$0x6e2eddee	// fmul v14.4s, v15.4s, v14.4s
+	WORD	$0x4e2dd5cd	// fadd v13.4s, v14.4s, v13.4s
+	WORD	$0x4e39d5ad	// fadd v13.4s, v13.4s, v25.4s
+	WORD	$0x6e2cddac	// fmul v12.4s, v13.4s, v12.4s
+	WORD	$0x6ea5e6ed	// fcmgt v13.4s, v23.4s, v5.4s
+	WORD	$0x4e6d1d8c	// bic v12.16b, v12.16b, v13.16b
+	// e[7] = exp(d[7]) (seq.Exp), d[7] in V1
+	WORD	$0x4f9f902d	// fmul v13.4s, v1.4s, v31.s[0]
+	WORD	$0x4e3ed5ad	// fadd v13.4s, v13.4s, v30.4s
+	WORD	$0x4ebed5ae	// fsub v14.4s, v13.4s, v30.4s
+	VSHL	$23, V13.S4, V13.S4
+	VADD	V24.S4, V13.S4, V13.S4
+	WORD	$0x4fbf91cf	// fmul v15.4s, v14.4s, v31.s[1]
+	WORD	$0x4eafd42f	// fsub v15.4s, v1.4s, v15.4s
+	WORD	$0x4f9f99ce	// fmul v14.4s, v14.4s, v31.s[2]
+	WORD	$0x4eaed5ee	// fsub v14.4s, v15.4s, v14.4s
+	WORD	$0x4fbf99cf	// fmul v15.4s, v14.4s, v31.s[3]
+	WORD	$0x6e2eddd0	// fmul v16.4s, v14.4s, v14.4s
+	WORD	$0x4e3dd5ef	// fadd v15.4s, v15.4s, v29.4s
+	WORD	$0x6e2eddef	// fmul v15.4s, v15.4s, v14.4s
+	WORD	$0x4e3cd5ef	// fadd v15.4s, v15.4s, v28.4s
+	WORD	$0x6e2eddef	// fmul v15.4s, v15.4s, v14.4s
+	WORD	$0x4e3bd5ef	// fadd v15.4s, v15.4s, v27.4s
+	WORD	$0x6e2eddef	// fmul v15.4s, v15.4s, v14.4s
+	WORD	$0x4e3ad5ef	// fadd v15.4s, v15.4s, v26.4s
+	WORD	$0x6e2fde0f	// fmul v15.4s, v16.4s, v15.4s
+	WORD	$0x4e2ed5ee	// fadd v14.4s, v15.4s, v14.4s
+	WORD	$0x4e39d5ce	// fadd v14.4s, v14.4s, v25.4s
+	WORD	$0x6e2dddcd	// fmul v13.4s, v14.4s, v13.4s
+	WORD	$0x6ea1e6ee	// fcmgt v14.4s, v23.4s, v1.4s
+	WORD	$0x4e6e1dad	// bic v13.16b, v13.16b, v14.16b
+	WORD	$0x4e2dd58c	// fadd v12.4s, v12.4s, v13.4s
+	WORD	$0x4e2cd56b	// fadd v11.4s, v11.4s, v12.4s
+	WORD	$0x4e2bd4c6	// fadd v6.4s, v6.4s, v11.4s
+	// e[8] = exp(d[8]) (seq.Exp), d[8] in V8
+	WORD	$0x4f9f910b	// fmul v11.4s, v8.4s, v31.s[0]
+	WORD	$0x4e3ed56b	// fadd v11.4s, v11.4s, v30.4s
+	WORD	$0x4ebed56c	// fsub v12.4s, v11.4s, v30.4s
+	VSHL	$23, V11.S4, V11.S4
+	VADD	V24.S4, V11.S4, V11.S4
+	WORD	$0x4fbf918d	// fmul v13.4s, v12.4s, v31.s[1]
+	WORD	$0x4eadd50d	// fsub v13.4s, v8.4s, v13.4s
+	WORD	$0x4f9f998c	// fmul v12.4s, v12.4s, v31.s[2]
+	WORD	$0x4eacd5ac	// fsub v12.4s, v13.4s, v12.4s
+	WORD	$0x4fbf998d	// fmul v13.4s, v12.4s, v31.s[3]
+	WORD	$0x6e2cdd8e	// fmul v14.4s, v12.4s, v12.4s
+	WORD	$0x4e3dd5ad	// fadd v13.4s, v13.4s, v29.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3cd5ad	// fadd v13.4s, v13.4s, v28.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3bd5ad	// fadd v13.4s, v13.4s, v27.4s
+	WORD	$0x6e2cddad	// fmul v13.4s, v13.4s, v12.4s
+	WORD	$0x4e3ad5ad	// fadd v13.4s, v13.4s, v26.4s
+	WORD	$0x6e2dddcd	// fmul v13.4s, v14.4s, v13.4s
+	WORD	$0x4e2cd5ac	// fadd v12.4s, v13.4s, v12.4s
+	WORD	$0x4e39d58c	// fadd v12.4s, v12.4s, v25.4s
+	WORD	$0x6e2bdd8b	// fmul v11.4s, v12.4s, v11.4s
+	WORD	$0x6ea8e6ec	// fcmgt v12.4s, v23.4s, v8.4s
+	WORD	$0x4e6c1d6b	// bic v11.16b, v11.16b, v12.16b
+	// e[9] = exp(d[9]) (seq.Exp), d[9] in V4
+	WORD	$0x4f9f908c	// fmul v12.4s, v4.4s, v31.s[0]
+	WORD	$0x4e3ed58c	// fadd v12.4s, v12.4s, v30.4s
+	WORD	$0x4ebed58d	// fsub v13.4s, v12.4s, v30.4s
+	VSHL	$23, V12.S4, V12.S4
+	VADD	V24.S4, V12.S4, V12.S4
+	WORD	$0x4fbf91ae	// fmul v14.4s, v13.4s, v31.s[1]
+	WORD	$0x4eaed48e	// fsub v14.4s, v4.4s, v14.4s
+	WORD	$0x4f9f99ad	// fmul v13.4s, v13.4s, v31.s[2]
+	WORD	$0x4eadd5cd	// fsub v13.4s, v14.4s, v13.4s
+	WORD	$0x4fbf99ae	// fmul v14.4s, v13.4s, v31.s[3]
+	WORD	$0x6e2dddaf	// fmul v15.4s, v13.4s, v13.4s
+	WORD	$0x4e3dd5ce	// fadd v14.4s, v14.4s, v29.4s
+	WORD	$0x6e2dddce	// fmul v14.4s, v14.4s, v13.4s
+	WORD	$0x4e3cd5ce	// fadd v14.4s, v14.4s, v28.4s
+	WORD	$0x6e2dddce	// fmul v14.4s, v14.4s, v13.4s
+	WORD	$0x4e3bd5ce	// fadd v14.4s, v14.4s, v27.4s
+	WORD	$0x6e2dddce	// fmul v14.4s, v14.4s, v13.4s
+	WORD	$0x4e3ad5ce	// fadd v14.4s, v14.4s, v26.4s
+	WORD	$0x6e2eddee	// fmul v14.4s, v15.4s, v14.4s
+	WORD	$0x4e2dd5cd	// fadd v13.4s, v14.4s, v13.4s
+	WORD	$0x4e39d5ad	// fadd v13.4s, v13.4s, v25.4s
+	WORD	$0x6e2cddac	// fmul v12.4s, v13.4s, v12.4s
+	WORD	$0x6ea4e6ed	// fcmgt v13.4s, v23.4s, v4.4s
+	WORD	$0x4e6d1d8c	// bic v12.16b, v12.16b, v13.16b
+	WORD	$0x4e2cd56b	// fadd v11.4s, v11.4s, v12.4s
+	WORD	$0x4e2bd4c6	// fadd v6.4s, v6.4s, v11.4s
+	// s in V6
+	// log(s) (seq.Log): kb = bits(s)>>23, f = s·2^-(kb-126), k = kb - 126, moved to f in [√½, √2);
+	// u = f - 1, z = u·u, q = P0..P8 by Horner, log = u + (q·u·z + k·ln2lo - z/2) + k·ln2hi.
+	VUSHR	$23, V6.S4, V11.S4
+	FLDPQ	0(R10), (F12, F13)
+	VSUB	V11.S4, V12.S4, V12.S4
+	VSHL	$23, V12.S4, V12.S4
+	WORD	$0x6e26dd86	// fmul v6.4s, v12.4s, v6.4s
+	VSUB	V13.S4, V11.S4, V11.S4
+	WORD	$0x4e21d96b	// scvtf v11.4s, v11.4s
+	FLDPQ	32(R10), (F12, F13)
+	WORD	$0x6ea6e58c	// fcmgt v12.4s, v12.4s, v6.4s
+	WORD	$0x4e26d4ce	// fadd v14.4s, v6.4s, v6.4s
+	VBIT	V12.B16, V14.B16, V6.B16
+	WORD	$0x4eb9d56e	// fsub v14.4s, v11.4s, v25.4s
+	VBIT	V12.B16, V14.B16, V11.B16
+	WORD	$0x4fbf916c	// fmul v12.4s, v11.4s, v31.s[1]
+	WORD	$0x4f9f996b	// fmul v11.4s, v11.4s, v31.s[2]
+	WORD	$0x4eb9d4c6	// fsub v6.4s, v6.4s, v25.4s
+	WORD	$0x6e26dcce	// fmul v14.4s, v6.4s, v6.4s
+	WORD	$0x4f8d90cf	// fmul v15.4s, v6.4s, v13.s[0]
+	FLDPQ	64(R10), (F16, F17)
+	WORD	$0x4e30d5ef	// fadd v15.4s, v15.4s, v16.4s
+	WORD	$0x6e26ddef	// fmul v15.4s, v15.4s, v6.4s
+	WORD	$0x4e31d5ef	// fadd v15.4s, v15.4s, v17.4s
+	WORD	$0x6e26ddef	// fmul v15.4s, v15.4s, v6.4s
+	FLDPQ	96(R10), (F16, F17)
+	WORD	$0x4e30d5ef	// fadd v15.4s, v15.4s, v16.4s
+	WORD	$0x6e26ddef	// fmul v15.4s, v15.4s, v6.4s
+	WORD	$0x4e31d5ef	// fadd v15.4s, v15.4s, v17.4s
+	WORD	$0x6e26ddef	// fmul v15.4s, v15.4s, v6.4s
+	FLDPQ	128(R10), (F16, F17)
+	WORD	$0x4e30d5ef	// fadd v15.4s, v15.4s, v16.4s
+	WORD	$0x6e26ddef	// fmul v15.4s, v15.4s, v6.4s
+	WORD	$0x4e31d5ef	// fadd v15.4s, v15.4s, v17.4s
+	WORD	$0x6e26ddef	// fmul v15.4s, v15.4s, v6.4s
+	FLDPQ	160(R10), (F16, F17)
+	WORD	$0x4e30d5ef	// fadd v15.4s, v15.4s, v16.4s
+	WORD	$0x6e26ddef	// fmul v15.4s, v15.4s, v6.4s
+	WORD	$0x4e31d5ef	// fadd v15.4s, v15.4s, v17.4s
+	WORD	$0x6e26ddef	// fmul v15.4s, v15.4s, v6.4s
+	WORD	$0x6e2eddef	// fmul v15.4s, v15.4s, v14.4s
+	WORD	$0x4e2bd5eb	// fadd v11.4s, v15.4s, v11.4s
+	WORD	$0x4fad91cd	// fmul v13.4s, v14.4s, v13.s[1]
+	WORD	$0x4eadd56b	// fsub v11.4s, v11.4s, v13.4s
+	WORD	$0x4e2bd4c6	// fadd v6.4s, v6.4s, v11.4s
+	WORD	$0x4e2cd4c6	// fadd v6.4s, v6.4s, v12.4s
+	// log(s) in V6
+	// y[j] = d[j] - log(s) (seq.LogSoftmax).
+	WORD	$0x4ea6d529	// fsub v9.4s, v9.4s, v6.4s
+	WORD	$0x4ea6d442	// fsub v2.4s, v2.4s, v6.4s
+	WORD	$0x4ea6d54a	// fsub v10.4s, v10.4s, v6.4s
+	WORD	$0x4ea6d400	// fsub v0.4s, v0.4s, v6.4s
+	WORD	$0x4ea6d4e7	// fsub v7.4s, v7.4s, v6.4s
+	WORD	$0x4ea6d463	// fsub v3.4s, v3.4s, v6.4s
+	WORD	$0x4ea6d4a5	// fsub v5.4s, v5.4s, v6.4s
+	WORD	$0x4ea6d421	// fsub v1.4s, v1.4s, v6.4s
+	WORD	$0x4ea6d508	// fsub v8.4s, v8.4s, v6.4s
+	WORD	$0x4ea6d484	// fsub v4.4s, v4.4s, v6.4s
+	// Transpose back, step 1 (TRN .4S of column pairs).
+	VTRN1	V2.S4, V9.S4, V6.S4
+	VTRN2	V2.S4, V9.S4, V2.S4
+	VTRN1	V0.S4, V10.S4, V9.S4
+	VTRN2	V0.S4, V10.S4, V0.S4
+	VTRN1	V3.S4, V7.S4, V10.S4
+	VTRN2	V3.S4, V7.S4, V3.S4
+	VTRN1	V1.S4, V5.S4, V7.S4
+	VTRN2	V1.S4, V5.S4, V1.S4
+	VTRN1	V4.S4, V8.S4, V5.S4
+	VTRN2	V4.S4, V8.S4, V4.S4
+	// Transpose back, step 2 (ZIP .2D): rows 0-1 in P00..P04, rows 2-3 in P10..P14.
+	VZIP1	V9.D2, V6.D2, V8.D2
+	VZIP2	V9.D2, V6.D2, V6.D2
+	VZIP1	V7.D2, V10.D2, V9.D2
+	VZIP2	V7.D2, V10.D2, V7.D2
+	VZIP1	V2.D2, V5.D2, V10.D2
+	VZIP2	V2.D2, V5.D2, V2.D2
+	VZIP1	V3.D2, V0.D2, V5.D2
+	VZIP2	V3.D2, V0.D2, V0.D2
+	VZIP1	V4.D2, V1.D2, V3.D2
+	VZIP2	V4.D2, V1.D2, V1.D2
+	// Store rows 0-3.
+	FSTPQ	(F8, F9), 0(R0)
+	FSTPQ	(F10, F5), 32(R0)
+	FSTPQ	(F3, F6), 64(R0)
+	FSTPQ	(F7, F2), 96(R0)
+	FSTPQ	(F0, F1), 128(R0)
+	ADD	$160, R0
+	ADD	$160, R1
+	SUBS	$4, R4
+	BNE	logsoftmax_xs_loop
+	RET
+
 // func argmaxNEON(a *blockArgs)
 //
 // argmaxGeneric: preds[i] = argmax10(x) of row i (seq.Argmax), for n =
 // min(len(logits)/10, len(preds)) rows rounded down to a multiple of 8. Per
 // block of 4 rows: the transpose, m = the FMAX tree of seq.Max10 without
 // its + 0, the chain of the first maximum, stored; the chain of the first
-// NaN only for a block with a NaN, stored over it.
+// NaN only for a block with a NaN, stored over it. With xscale != 1, the
+// scaled loop, argmax_xs_loop: the same on x·xscale.
 //
 // Registers:
 //	R16 a (the record)
 //	R0 preds  R1 logits  R4 rows left
+//	R21 the bits of xscale  R22 bits(xscale) XOR bits(1) (0: xscale is 1, the plain loop)
 //	V22..V31 Index(0..9) of seq.Argmax: int32 j in every lane of V22+j
 //	V0..V21 allocated by the generator; the comments name the registers of the values.
 TEXT ·argmaxNEON(SB), NOSPLIT, $0-8
@@ -3290,6 +4215,10 @@ TEXT ·argmaxNEON(SB), NOSPLIT, $0-8
 	WORD	$0x4f0004fd	// movi v29.4s, #0x7
 	WORD	$0x4f00051e	// movi v30.4s, #0x8
 	WORD	$0x4f00053f	// movi v31.4s, #0x9
+	MOVWU	blockArgs_xscale(R16), R21
+	EORW	$0x3f800000, R21, R22 // 0 for xscale = 1, which asks for no product
+	// A logit scale: the scaled loop, after RET.
+	CBNZ	R22, argmax_xs_loop
 
 argmax_loop:
 	// Load rows 0-3: rows 0-1 in P00..P04, rows 2-3 in P10..P14 (40 bytes a row).
@@ -3386,6 +4315,114 @@ argmax_nonan:
 	BNE	argmax_loop
 
 argmax_done:
+	RET
+
+	// The scaled loop: the loop above on the logits times xscale.
+argmax_xs_loop:
+	// Load rows 0-3: rows 0-1 in P00..P04, rows 2-3 in P10..P14 (40 bytes a row).
+	FLDPQ	0(R1), (F0, F1)
+	FLDPQ	32(R1), (F2, F3)
+	FLDPQ	64(R1), (F4, F5)
+	FLDPQ	96(R1), (F6, F7)
+	FLDPQ	128(R1), (F8, F9)
+	// Transpose, step 1 (ZIP .2D of P0k, P1k): gather the 64-bit halves of rows 0,2 and 1,3.
+	VZIP1	V5.D2, V0.D2, V10.D2
+	VZIP2	V5.D2, V0.D2, V0.D2
+	VZIP1	V6.D2, V1.D2, V5.D2
+	VZIP2	V6.D2, V1.D2, V1.D2
+	VZIP1	V7.D2, V2.D2, V6.D2
+	VZIP2	V7.D2, V2.D2, V2.D2
+	VZIP1	V8.D2, V3.D2, V7.D2
+	VZIP2	V8.D2, V3.D2, V3.D2
+	VZIP1	V9.D2, V4.D2, V8.D2
+	VZIP2	V9.D2, V4.D2, V4.D2
+	// Transpose, step 2 (TRN .4S): column j of rows 0-3 in one register.
+	VTRN1	V2.S4, V10.S4, V9.S4
+	VTRN2	V2.S4, V10.S4, V2.S4
+	VTRN1	V7.S4, V0.S4, V10.S4
+	VTRN2	V7.S4, V0.S4, V0.S4
+	VTRN1	V3.S4, V5.S4, V7.S4
+	VTRN2	V3.S4, V5.S4, V3.S4
+	VTRN1	V8.S4, V1.S4, V5.S4
+	VTRN2	V8.S4, V1.S4, V1.S4
+	VTRN1	V4.S4, V6.S4, V8.S4
+	VTRN2	V4.S4, V6.S4, V4.S4
+	// x[j] of rows 0-3, j = 0..9: V9 V2 V10 V0 V7 V3 V5 V1 V8 V4
+	// x[j] = x[j]·xscale: every logit times the logit scale (FMUL, one rounding).
+	VDUP	R21, V6.S4
+	WORD	$0x6e26dd29	// fmul v9.4s, v9.4s, v6.4s
+	WORD	$0x6e26dc42	// fmul v2.4s, v2.4s, v6.4s
+	WORD	$0x6e26dd4a	// fmul v10.4s, v10.4s, v6.4s
+	WORD	$0x6e26dc00	// fmul v0.4s, v0.4s, v6.4s
+	WORD	$0x6e26dce7	// fmul v7.4s, v7.4s, v6.4s
+	WORD	$0x6e26dc63	// fmul v3.4s, v3.4s, v6.4s
+	WORD	$0x6e26dca5	// fmul v5.4s, v5.4s, v6.4s
+	WORD	$0x6e26dc21	// fmul v1.4s, v1.4s, v6.4s
+	WORD	$0x6e26dd08	// fmul v8.4s, v8.4s, v6.4s
+	WORD	$0x6e26dc84	// fmul v4.4s, v4.4s, v6.4s
+	// m = max10(x) without its + 0 (seq.MaxTree10, the FMAX tree): seq.Argmax compares with ==, for
+	// which -0 == +0.
+	WORD	$0x4e22f526	// fmax v6.4s, v9.4s, v2.4s
+	WORD	$0x4e20f54b	// fmax v11.4s, v10.4s, v0.4s
+	WORD	$0x4e2bf4c6	// fmax v6.4s, v6.4s, v11.4s
+	WORD	$0x4e23f4eb	// fmax v11.4s, v7.4s, v3.4s
+	WORD	$0x4e21f4ac	// fmax v12.4s, v5.4s, v1.4s
+	WORD	$0x4e2cf56b	// fmax v11.4s, v11.4s, v12.4s
+	WORD	$0x4e2bf4c6	// fmax v6.4s, v6.4s, v11.4s
+	WORD	$0x4e24f50b	// fmax v11.4s, v8.4s, v4.4s
+	WORD	$0x4e2bf4c6	// fmax v6.4s, v6.4s, v11.4s
+	WORD	$0x6e30f8cb	// fmaxv s11, v6.4s
+	// p = the first j with x[j] == m (seq.Argmax, its first chain), stored.
+	WORD	$0x4e26e48c	// fcmeq v12.4s, v4.4s, v6.4s
+	VBSL	V22.B16, V31.B16, V12.B16
+	WORD	$0x4e26e50d	// fcmeq v13.4s, v8.4s, v6.4s
+	VBIT	V13.B16, V30.B16, V12.B16
+	WORD	$0x4e26e42d	// fcmeq v13.4s, v1.4s, v6.4s
+	VBIT	V13.B16, V29.B16, V12.B16
+	WORD	$0x4e26e4ad	// fcmeq v13.4s, v5.4s, v6.4s
+	VBIT	V13.B16, V28.B16, V12.B16
+	WORD	$0x4e26e46d	// fcmeq v13.4s, v3.4s, v6.4s
+	VBIT	V13.B16, V27.B16, V12.B16
+	WORD	$0x4e26e4ed	// fcmeq v13.4s, v7.4s, v6.4s
+	VBIT	V13.B16, V26.B16, V12.B16
+	WORD	$0x4e26e40d	// fcmeq v13.4s, v0.4s, v6.4s
+	VBIT	V13.B16, V25.B16, V12.B16
+	WORD	$0x4e26e54d	// fcmeq v13.4s, v10.4s, v6.4s
+	VBIT	V13.B16, V24.B16, V12.B16
+	WORD	$0x4e26e44d	// fcmeq v13.4s, v2.4s, v6.4s
+	VBIT	V13.B16, V23.B16, V12.B16
+	WORD	$0x4e26e526	// fcmeq v6.4s, v9.4s, v6.4s
+	VBIT	V6.B16, V22.B16, V12.B16
+	VST1.P	[V12.S4], 16(R0)
+	// A block with a NaN (FMAXV of m is NaN): p = the first j where x[j] is NaN instead
+	// (seq.Argmax, its second chain), stored over the first.
+	FCMPS	F11, F11
+	BVC	argmax_xs_nonan
+	WORD	$0x4e24e484	// fcmeq v4.4s, v4.4s, v4.4s
+	VBIF	V4.B16, V31.B16, V12.B16
+	WORD	$0x4e28e504	// fcmeq v4.4s, v8.4s, v8.4s
+	VBIF	V4.B16, V30.B16, V12.B16
+	WORD	$0x4e21e421	// fcmeq v1.4s, v1.4s, v1.4s
+	VBIF	V1.B16, V29.B16, V12.B16
+	WORD	$0x4e25e4a1	// fcmeq v1.4s, v5.4s, v5.4s
+	VBIF	V1.B16, V28.B16, V12.B16
+	WORD	$0x4e23e461	// fcmeq v1.4s, v3.4s, v3.4s
+	VBIF	V1.B16, V27.B16, V12.B16
+	WORD	$0x4e27e4e1	// fcmeq v1.4s, v7.4s, v7.4s
+	VBIF	V1.B16, V26.B16, V12.B16
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VBIF	V0.B16, V25.B16, V12.B16
+	WORD	$0x4e2ae540	// fcmeq v0.4s, v10.4s, v10.4s
+	VBIF	V0.B16, V24.B16, V12.B16
+	WORD	$0x4e22e440	// fcmeq v0.4s, v2.4s, v2.4s
+	VBIF	V0.B16, V23.B16, V12.B16
+	WORD	$0x4e29e520	// fcmeq v0.4s, v9.4s, v9.4s
+	VBIF	V0.B16, V22.B16, V12.B16
+	FMOVQ	F12, -16(R0)
+argmax_xs_nonan:
+	ADD	$160, R1
+	SUBS	$4, R4
+	BNE	argmax_xs_loop
 	RET
 
 // func wideLabelsNEON(a *blockArgs)
