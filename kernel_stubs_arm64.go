@@ -68,7 +68,8 @@ func argmaxNEON(a *blockArgs)
 // wideLabelsNEON is wideLabelsGeneric. It reads c, logits, labels, losses
 // (n = len(losses) rows), which receives the row losses, out (nil, or n·c,
 // possibly logits), which receives the gradient, preds (nil, or n), lse
-// (nil, or n), scale and z (±0: no z-loss).
+// (nil, or n), scale, xscale, rowWeights (nil, or at least n: n is at most
+// its length) and z (±0: no z-loss).
 //
 //go:noescape
 func wideLabelsNEON(a *blockArgs)
@@ -82,21 +83,21 @@ func wideLabelsNEON(a *blockArgs)
 func wideTargetsNEON(a *blockArgs)
 
 // wideSoftmaxNEON is wideSoftmaxGeneric. It reads c, logits (n =
-// len(logits)/c rows) and out (len(logits), possibly logits itself), which
-// receives softmax row by row.
+// len(logits)/c rows), xscale and out (len(logits), possibly logits
+// itself), which receives softmax row by row.
 //
 //go:noescape
 func wideSoftmaxNEON(a *blockArgs)
 
 // wideLogSoftmaxNEON is wideLogSoftmaxGeneric. It reads c, logits (n =
-// len(logits)/c rows) and out (len(logits), possibly logits itself), which
-// receives log-softmax row by row.
+// len(logits)/c rows), xscale and out (len(logits), possibly logits
+// itself), which receives log-softmax row by row.
 //
 //go:noescape
 func wideLogSoftmaxNEON(a *blockArgs)
 
-// wideArgmaxNEON is wideArgmaxGeneric. It reads c, logits and preds:
-// preds[i] receives argmaxRow of row i, for n = min(len(logits)/c,
+// wideArgmaxNEON is wideArgmaxGeneric. It reads c, logits, xscale and
+// preds: preds[i] receives argmaxRow of row i, for n = min(len(logits)/c,
 // len(preds)) rows.
 //
 //go:noescape
