@@ -24,8 +24,10 @@ package kernel
 // which receives the gradient, losses (nil, or n), which receives the row
 // losses, and acc: row i's loss is added to acc[i%8] in float64. preds
 // (nil, or n) receives the predictions, lse (nil, or n) the log-sum-exps;
-// z is the z-loss coefficient (±0: none) and scale the gradient's factor.
-// A call without preds, lse and z runs the instructions of the plain loss.
+// z is the z-loss coefficient (±0: none), scale the gradient's factor and
+// xscale the logit scale (1: none); rowWeights (nil, or at least n: n is
+// at most its length) the row weights. A call without preds, lse, z, a
+// logit scale and row weights runs the instructions of the plain loss.
 //
 //go:noescape
 func xentLabelsNEON(a *blockArgs)
@@ -37,20 +39,21 @@ func xentLabelsNEON(a *blockArgs)
 //go:noescape
 func xentTargetsNEON(a *blockArgs)
 
-// softmaxNEON is softmaxGeneric. It reads logits and out (len(logits),
-// possibly logits itself), which receives softmax row by row.
+// softmaxNEON is softmaxGeneric. It reads logits, xscale and out
+// (len(logits), possibly logits itself), which receives softmax row by
+// row.
 //
 //go:noescape
 func softmaxNEON(a *blockArgs)
 
-// logSoftmaxNEON is logSoftmaxGeneric. It reads logits and out
+// logSoftmaxNEON is logSoftmaxGeneric. It reads logits, xscale and out
 // (len(logits), possibly logits itself), which receives log-softmax row by
 // row.
 //
 //go:noescape
 func logSoftmaxNEON(a *blockArgs)
 
-// argmaxNEON is argmaxGeneric. It reads logits and preds: preds[i]
+// argmaxNEON is argmaxGeneric. It reads logits, xscale and preds: preds[i]
 // receives argmax10 of row i, for n = min(len(logits)/10, len(preds)) rows
 // rounded down to a multiple of 8 (the rest of preds is left untouched).
 //
@@ -65,7 +68,8 @@ func argmaxNEON(a *blockArgs)
 // wideLabelsNEON is wideLabelsGeneric. It reads c, logits, labels, losses
 // (n = len(losses) rows), which receives the row losses, out (nil, or n·c,
 // possibly logits), which receives the gradient, preds (nil, or n), lse
-// (nil, or n), scale and z (±0: no z-loss).
+// (nil, or n), scale, xscale, rowWeights (nil, or at least n: n is at most
+// its length) and z (±0: no z-loss).
 //
 //go:noescape
 func wideLabelsNEON(a *blockArgs)
@@ -79,21 +83,21 @@ func wideLabelsNEON(a *blockArgs)
 func wideTargetsNEON(a *blockArgs)
 
 // wideSoftmaxNEON is wideSoftmaxGeneric. It reads c, logits (n =
-// len(logits)/c rows) and out (len(logits), possibly logits itself), which
-// receives softmax row by row.
+// len(logits)/c rows), xscale and out (len(logits), possibly logits
+// itself), which receives softmax row by row.
 //
 //go:noescape
 func wideSoftmaxNEON(a *blockArgs)
 
 // wideLogSoftmaxNEON is wideLogSoftmaxGeneric. It reads c, logits (n =
-// len(logits)/c rows) and out (len(logits), possibly logits itself), which
-// receives log-softmax row by row.
+// len(logits)/c rows), xscale and out (len(logits), possibly logits
+// itself), which receives log-softmax row by row.
 //
 //go:noescape
 func wideLogSoftmaxNEON(a *blockArgs)
 
-// wideArgmaxNEON is wideArgmaxGeneric. It reads c, logits and preds:
-// preds[i] receives argmaxRow of row i, for n = min(len(logits)/c,
+// wideArgmaxNEON is wideArgmaxGeneric. It reads c, logits, xscale and
+// preds: preds[i] receives argmaxRow of row i, for n = min(len(logits)/c,
 // len(preds)) rows.
 //
 //go:noescape
