@@ -514,8 +514,11 @@ type x86Gen struct {
 	// pf holds, in the function being built, the frame slot of the
 	// prefetch limit of each pointer register that prefetches (see
 	// prefetchSetup).
-	pf  map[reg.Register]operand.Mem
-	err error
+	pf map[reg.Register]operand.Mem
+	// xs and rw are, in the function being built, the frame slots of the
+	// logit scale and of the row weights pointer (scale.go).
+	xs, rw operand.Mem
+	err    error
 }
 
 func (g *x86Gen) vec() reg.VecVirtual {
@@ -1046,17 +1049,19 @@ func (g *x86Gen) pickLabel() reg.VecVirtual {
 	return xl
 }
 
-// subLabels does g[l] = g[l] - scale for each row of the block just stored
-// at DI, with the labels at BX. The element is reloaded (store forwarding)
-// and rewritten: 4 instructions per row, one of them arithmetic, where a
-// vertical compare-and-subtract per column would cost 30 per block.
-func (g *x86Gen) subLabels(scale operand.Mem) {
+// subLabels does g[l] = g[l] - sc for each row r of the block just stored
+// at DI, with the labels at BX and sc of row r the float at 4·r bytes from
+// scv (the lanes of a vector in the record). The element is reloaded
+// (store forwarding) and rewritten: 4 instructions per row, one of them
+// arithmetic, where a vertical compare-and-subtract per column would cost
+// 30 per block.
+func (g *x86Gen) subLabels(scv operand.Mem) {
 	row := 4 * g.cols
-	s := g.XMM()
-	g.VMOVSS(scale, s)
 	for r := 0; r < g.t.lanes; r++ {
 		g.MOVL(mem(reg.RBX, 4*r), reg.EAX)
 		m := memIdx(reg.RDI, row*r, reg.RAX)
+		s := scv
+		s.Disp += 4 * r
 		e, d := g.XMM(), g.XMM()
 		g.VMOVSS(m, e)
 		g.VSUBSS(s, e, d)
@@ -1214,9 +1219,10 @@ y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.`
 //
 // Each group is one scheduled region (see sched.go): the logarithms
 // and tail, which returns the losses of the blocks (or nil), then given to
-// accumulate; after (if not nil) follows, outside the region, with the
-// record offsets of the group.
-func (g *x86Gen) logLoop(name string, rec, sOff, hOff int, tail func(ls []operand.Op, recs []int) []operand.Op, after func(recs []int), next string) {
+// weigh (if not nil: it multiplies them by the rows' weights, in place)
+// and to accumulate; after (if not nil) follows, outside the region, with
+// the record offsets of the group.
+func (g *x86Gen) logLoop(name string, rec, sOff, hOff int, tail func(ls []operand.Op, recs []int) []operand.Op, weigh func(loss []operand.Op, recs []int), after func(recs []int), next string) {
 	loop, last := name+"LogLoop", name+"LogLast"
 	n := g.t.interleave
 	for _, group := range []int{n, 1} {
@@ -1241,6 +1247,9 @@ func (g *x86Gen) logLoop(name string, rec, sOff, hOff int, tail func(ls []operan
 		g.o.emit()
 		g.o.reset()
 		if loss != nil {
+			if weigh != nil {
+				weigh(loss, recs)
+			}
 			g.accumulate(loss)
 		}
 		if after != nil {
@@ -1379,6 +1388,7 @@ func (g *x86Gen) begin(name string, doc []string, header string) {
 	g.Comment("") // a blank comment line before the first block's comment
 	g.o = newX86Ops(g)
 	g.pf = map[reg.Register]operand.Mem{}
+	g.xs, g.rw = operand.Mem{}, operand.Mem{}
 }
 
 func (g *x86Gen) end(done string) {
