@@ -8225,9 +8225,9 @@ argmaxDone:
 
 // func wideLabelsAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·wideLabelsAVX512(SB), $328-8
+TEXT ·wideLabelsAVX512(SB), $344-8
 	// wideLabelsGeneric, one row at a time, the classes in vectors (see the
-	// overview of the wide functions).
+	// overview of the wide functions), the logits times xs = xscale.
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
 	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 = the
@@ -8242,7 +8242,8 @@ TEXT ·wideLabelsAVX512(SB), $328-8
 	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
 	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
 	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
-	// word; 304 the form of the targets; 312 the targets row; 320 scale.
+	// word; 304 the form of the targets; 312 the targets row; 320 scale; 328 the
+	// base of rowWeights (0: nil); 336 xscale.
 	//
 	// The fields of the record a; R8 = the rows.
 	MOVQ    a+0(FP), R9
@@ -8256,6 +8257,8 @@ TEXT ·wideLabelsAVX512(SB), $328-8
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
+	VMOVSS  232(R9), X0
+	VMOVSS  X0, 336(SP)
 	MOVQ    24(R9), DI
 	MOVQ    48(R9), BX
 	MOVQ    152(R9), AX
@@ -8287,6 +8290,13 @@ isNil83:
 	CMOVQLT AX, R8
 
 isNil84:
+	CMPQ    240(R9), $0x00
+	JEQ     isNil85
+	MOVQ    248(R9), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil85:
 	MOVQ 144(R9), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -8296,23 +8306,25 @@ isNil84:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse85
+	JZ    noLse86
 	MOVL  $0x00000001, R12
 
-noLse85:
+noLse86:
 	MOVL         264(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ86
+	JZ           noZ87
 	MOVL         $0x00000003, R12
 	VBROADCASTSS 264(R9), Z0
 	VMOVUPS      Z0, 192(SP)
 
-noZ86:
+noZ87:
 	MOVQ R12, 296(SP)
 
-	// scale, read by the loops from the frame.
+	// scale and the base of rowWeights, read by the loops from the frame.
 	VMOVSS 236(R9), X0
 	VMOVSS X0, 320(SP)
+	MOVQ   240(R9), AX
+	MOVQ   AX, 328(SP)
 
 	// R9 = 4c, the bytes of a row; the bytes of the whole 16-, 32- and 64-class
 	// steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
@@ -8363,7 +8375,7 @@ wideLabelsRow:
 	VMOVAPS Z0, Z4
 	KMOVW   AX, K1
 	CMPQ    288(SP), $0x00
-	JEQ     oneChain87
+	JEQ     oneChain88
 	VMOVAPS Z0, Z1
 	KMOVW   AX, K2
 	VMOVAPS Z0, Z2
@@ -8371,12 +8383,12 @@ wideLabelsRow:
 	VMOVAPS Z0, Z3
 	KMOVW   AX, K4
 
-oneChain87:
+oneChain88:
 	XORL AX, AX
 
-classes88:
+classes89:
 	CMPQ    AX, 288(SP)
-	JAE     rest89
+	JAE     rest90
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
@@ -8390,30 +8402,30 @@ classes88:
 	VMAXPS  Z0, Z3, Z3
 	VCMPPS  $0x07, Z0, Z0, K4, K4
 	ADDQ    $0x00000100, AX
-	JMP     classes88
+	JMP     classes89
 
-rest89:
-single92:
+rest90:
+single93:
 	CMPQ    AX, 272(SP)
-	JAE     tail90
+	JAE     tail91
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
 	ADDQ    $0x00000040, AX
-	JMP     single92
+	JMP     single93
 
-tail90:
+tail91:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone91
+	JZ        classesDone92
 	KMOVW     264(SP), K5
 	VMOVUPS.Z (SI)(AX*1), K5, Z0
 	VMAXPS    Z0, Z4, K5, Z4
 	VCMPPS    $0x07, Z0, Z0, K1, K1
 
-classesDone91:
-	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes (not ordered).
+classesDone92:
+	// The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).
 	CMPQ   288(SP), $0x00
-	JEQ    oneChain93
+	JEQ    oneChain94
 	VMAXPS Z1, Z4, Z0
 	VMAXPS Z3, Z2, Z4
 	VMAXPS Z4, Z0, Z4
@@ -8421,7 +8433,7 @@ classesDone91:
 	KANDW  K4, K3, K5
 	KANDW  K5, K1, K1
 
-oneChain93:
+oneChain94:
 	VEXTRACTF64X4 $0x01, Z4, Y0
 	VMAXPS        Y0, Y4, Y0
 	VEXTRACTF128  $0x01, Y0, X4
@@ -8431,6 +8443,7 @@ oneChain93:
 	VPERMILPS     $0xb1, X0, X4
 	VMAXPS        X4, X0, X0
 	VBROADCASTSS  X0, Z0
+	VMULPS.BCST   336(SP), Z0, Z0
 	VADDPS        zero<>+0(SB), Z0, Z0
 	KMOVW         K1, R12
 	XORL          $0x0000ffff, R12
@@ -8439,90 +8452,93 @@ oneChain93:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ, an
 	// opmask) and no NaN in the row (R12 == 0), else 0; stored to the frame.
 	TESTB  $0x01, 296(SP)
-	JZ     noLse94
+	JZ     noLse95
 	MOVQ   $0x00000000, 256(SP)
 	TESTL  R12, R12
-	JNZ    noLse94
+	JNZ    noLse95
 	VCMPPS $0x00, negInfBits<>+0(SB), Z0, K1
 	KMOVW  K1, 256(SP)
 
-noLse94:
+noLse95:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds95
+	JZ    noPreds96
 	TESTL R12, R12
-	JZ    scanEq99
+	JZ    scanEq100
 	XORL  AX, AX
 
-scan100:
+scan101:
 	CMPQ    AX, 272(SP)
-	JAE     scanTail101
+	JAE     scanTail102
 	VMOVUPS (SI)(AX*1), Z4
 	VCMPPS  $0x03, Z4, Z4, K1
 	KMOVW   K1, R12
 	TESTL   R12, R12
-	JNZ     found96
+	JNZ     found97
 	ADDQ    $0x40, AX
-	JMP     scan100
+	JMP     scan101
 
-scanTail101:
+scanTail102:
 	TESTQ     $0x0000000f, CX
-	JZ        notFound97
+	JZ        notFound98
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (SI)(AX*1), K1, Z4
 	VCMPPS    $0x03, Z4, Z4, K1, K1
 	KMOVW     K1, R12
 	TESTL     R12, R12
-	JNZ       found96
-	JMP       notFound97
+	JNZ       found97
+	JMP       notFound98
 
-scanEq99:
+scanEq100:
 	XORL AX, AX
 
-scan102:
-	CMPQ    AX, 272(SP)
-	JAE     scanTail103
-	VMOVUPS (SI)(AX*1), Z4
-	VCMPPS  $0x00, Z4, Z0, K1
-	KMOVW   K1, R12
-	TESTL   R12, R12
-	JNZ     found96
-	ADDQ    $0x40, AX
-	JMP     scan102
+scan103:
+	CMPQ        AX, 272(SP)
+	JAE         scanTail104
+	VMOVUPS     (SI)(AX*1), Z4
+	VMULPS.BCST 336(SP), Z4, Z4
+	VCMPPS      $0x00, Z4, Z0, K1
+	KMOVW       K1, R12
+	TESTL       R12, R12
+	JNZ         found97
+	ADDQ        $0x40, AX
+	JMP         scan103
 
-scanTail103:
-	TESTQ     $0x0000000f, CX
-	JZ        notFound97
-	KMOVW     264(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z4
-	VCMPPS    $0x00, Z4, Z0, K1, K1
-	KMOVW     K1, R12
-	TESTL     R12, R12
-	JNZ       found96
+scanTail104:
+	TESTQ       $0x0000000f, CX
+	JZ          notFound98
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (SI)(AX*1), K1, Z4
+	VMULPS.BCST 336(SP), Z4, Z4
+	VCMPPS      $0x00, Z4, Z0, K1, K1
+	KMOVW       K1, R12
+	TESTL       R12, R12
+	JNZ         found97
 
-notFound97:
+notFound98:
 	XORL R12, R12
-	JMP  storePred98
+	JMP  storePred99
 
-found96:
+found97:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred98:
+storePred99:
 	MOVL R12, (R13)(R10*4)
 
-noPreds95:
-	// d[l] = x[l] - m, before any write, to the frame.
+noPreds96:
+	// d[l] = x[l]·xs - m, before any write, to the frame.
 	MOVLQSX      (BX)(R10*4), R12
 	VBROADCASTSS (SI)(R12*4), Z4
+	VMULPS.BCST  336(SP), Z4, Z4
 	VSUBPS       Z0, Z4, Z4
 	VMOVUPS      Z4, 64(SP)
 
-	// Pass 2. e[j] = expf(x[j] - m) (seq.Exp), stored to g (when grad is not
+	// Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to g (when grad is not
 	// nil); s accumulated by classSum. Two loops: with and without grad.
 	TESTQ   DI, DI
-	JZ      noGrad104
+	JZ      noGrad105
 	VMOVUPS negZero<>+0(SB), Z4
 
 	// R12 = the next row of the output (this one for the last row), prefetched in pass 2.
@@ -8542,9 +8558,11 @@ noPreds95:
 	VMOVUPS zero<>+0(SB), Z15
 	XORL    AX, AX
 
-classes106:
+classes107:
 	CMPQ        AX, 288(SP)
-	JAE         rest107
+	JAE         rest108
+	CMPL        336(SP), $0x3f800000
+	JNE         scaled111
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -8649,14 +8667,128 @@ classes106:
 	VADDPS      Z16, Z4, Z4
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
-	ADDQ        $0x00000100, AX
-	JMP         classes106
+	JMP         scaledDone112
 
-rest107:
-single110:
-	CMPQ        AX, 272(SP)
-	JAE         tail108
+scaled111:
 	VMOVUPS     (SI)(AX*1), Z15
+	VMOVUPS     64(SI)(AX*1), Z16
+	VMOVUPS     128(SI)(AX*1), Z17
+	VMOVUPS     192(SI)(AX*1), Z18
+	VMULPS.BCST 336(SP), Z15, Z15
+	VMULPS.BCST 336(SP), Z16, Z16
+	VMULPS.BCST 336(SP), Z17, Z17
+	VMULPS.BCST 336(SP), Z18, Z18
+	VSUBPS      Z0, Z15, Z15
+	VSUBPS      Z0, Z16, Z16
+	VSUBPS      Z0, Z17, Z17
+	VSUBPS      Z0, Z18, Z18
+	VMULPS      Z5, Z15, Z19
+	VMULPS      Z5, Z16, Z20
+	VCMPPS      $0x05, Z14, Z15, K1
+	VCMPPS      $0x05, Z14, Z16, K5
+	VMULPS      Z5, Z17, Z21
+	VMULPS      Z5, Z18, Z22
+	VCMPPS      $0x05, Z14, Z17, K6
+	VCMPPS      $0x05, Z14, Z18, K7
+	VRNDSCALEPS $0x00, Z19, Z19
+	VRNDSCALEPS $0x00, Z20, Z20
+	VRNDSCALEPS $0x00, Z21, Z21
+	VRNDSCALEPS $0x00, Z22, Z22
+	VMULPS      Z6, Z19, Z23
+	VMULPS      Z6, Z20, Z24
+	VMULPS      Z6, Z21, Z25
+	VMULPS      Z6, Z22, Z26
+	VMULPS      Z7, Z19, Z27
+	VSUBPS      Z23, Z15, Z15
+	VSUBPS      Z24, Z16, Z16
+	VMULPS      Z7, Z20, Z23
+	VMULPS      Z7, Z21, Z24
+	VSUBPS      Z25, Z17, Z17
+	VSUBPS      Z26, Z18, Z18
+	VMULPS      Z7, Z22, Z25
+	VSUBPS      Z27, Z15, Z15
+	VSUBPS      Z23, Z16, Z16
+	VSUBPS      Z24, Z17, Z17
+	VSUBPS      Z25, Z18, Z18
+	VMULPS      Z8, Z15, Z23
+	VMULPS      Z8, Z16, Z24
+	VMULPS      Z8, Z17, Z25
+	VMULPS      Z8, Z18, Z26
+	VMULPS      Z15, Z15, Z27
+	VADDPS      Z9, Z23, Z23
+	VADDPS      Z9, Z24, Z24
+	VADDPS      Z9, Z25, Z25
+	VADDPS      Z9, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z10, Z23, Z23
+	VADDPS      Z10, Z24, Z24
+	VADDPS      Z10, Z25, Z25
+	VADDPS      Z10, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z11, Z23, Z23
+	VADDPS      Z11, Z24, Z24
+	VADDPS      Z11, Z25, Z25
+	VADDPS      Z11, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z12, Z23, Z23
+	VADDPS      Z12, Z24, Z24
+	VADDPS      Z12, Z25, Z25
+	VADDPS      Z12, Z26, Z26
+	VMULPS      Z23, Z27, Z27
+	VMULPS      Z16, Z16, Z23
+	VADDPS      Z15, Z27, Z27
+	VMULPS      Z17, Z17, Z15
+	VMULPS      Z24, Z23, Z24
+	VMULPS      Z18, Z18, Z23
+	VADDPS      Z13, Z27, Z27
+	VMULPS      Z25, Z15, Z15
+	VADDPS      Z16, Z24, Z16
+	VMULPS      Z26, Z23, Z23
+	VSCALEFPS.Z Z19, Z27, K1, Z19
+	VADDPS      Z17, Z15, Z15
+	VADDPS      Z13, Z16, Z16
+	VADDPS      Z18, Z23, Z17
+	VMOVUPS     Z19, (DI)(AX*1)
+	VADDPS      Z13, Z15, Z15
+	VSCALEFPS.Z Z20, Z16, K5, Z16
+	VADDPS      Z13, Z17, Z17
+	VSCALEFPS.Z Z21, Z15, K6, Z15
+	VMOVUPS     Z16, 64(DI)(AX*1)
+	VSCALEFPS.Z Z22, Z17, K7, Z17
+	VMOVUPS     Z15, 128(DI)(AX*1)
+	VMOVUPS     Z17, 192(DI)(AX*1)
+	PREFETCHT0  (R11)(AX*1)
+	PREFETCHT0  (R12)(AX*1)
+	PREFETCHT0  64(R11)(AX*1)
+	PREFETCHT0  64(R12)(AX*1)
+	PREFETCHT0  128(R11)(AX*1)
+	PREFETCHT0  128(R12)(AX*1)
+	PREFETCHT0  192(R11)(AX*1)
+	PREFETCHT0  192(R12)(AX*1)
+	VADDPS      Z19, Z4, Z4
+	VADDPS      Z16, Z4, Z4
+	VADDPS      Z15, Z4, Z4
+	VADDPS      Z17, Z4, Z4
+
+scaledDone112:
+	ADDQ $0x00000100, AX
+	JMP  classes107
+
+rest108:
+single113:
+	CMPQ        AX, 272(SP)
+	JAE         tail109
+	VMOVUPS     (SI)(AX*1), Z15
+	VMULPS.BCST 336(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z15
 	VMULPS      Z5, Z15, Z16
 	VRNDSCALEPS $0x00, Z16, Z16
@@ -8681,13 +8813,14 @@ single110:
 	VMOVUPS     Z15, (DI)(AX*1)
 	VADDPS      Z15, Z4, Z4
 	ADDQ        $0x00000040, AX
-	JMP         single110
+	JMP         single113
 
-tail108:
+tail109:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone109
+	JZ          classesDone110
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z15
+	VMULPS.BCST 336(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z0
 	VMULPS      Z5, Z0, Z5
 	VRNDSCALEPS $0x00, Z5, Z5
@@ -8714,11 +8847,11 @@ tail108:
 	KMOVW       264(SP), K1
 	VADDPS      Z0, Z4, K1, Z4
 
-classesDone109:
+classesDone110:
 	VMOVAPS Z4, Z0
-	JMP     summed105
+	JMP     summed106
 
-noGrad104:
+noGrad105:
 	VMOVUPS negZero<>+0(SB), Z4
 	VMOVUPS expLog2e<>+0(SB), Z5
 	VMOVUPS expLn2Hi<>+0(SB), Z6
@@ -8733,9 +8866,11 @@ noGrad104:
 	VMOVUPS zero<>+0(SB), Z15
 	XORL    AX, AX
 
-classes111:
+classes114:
 	CMPQ        AX, 288(SP)
-	JAE         rest112
+	JAE         rest115
+	CMPL        336(SP), $0x3f800000
+	JNE         scaled118
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -8832,14 +8967,120 @@ classes111:
 	VADDPS      Z16, Z4, Z4
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
-	ADDQ        $0x00000100, AX
-	JMP         classes111
+	JMP         scaledDone119
 
-rest112:
-single115:
-	CMPQ        AX, 272(SP)
-	JAE         tail113
+scaled118:
 	VMOVUPS     (SI)(AX*1), Z15
+	VMOVUPS     64(SI)(AX*1), Z16
+	VMOVUPS     128(SI)(AX*1), Z17
+	VMOVUPS     192(SI)(AX*1), Z18
+	VMULPS.BCST 336(SP), Z15, Z15
+	VMULPS.BCST 336(SP), Z16, Z16
+	VMULPS.BCST 336(SP), Z17, Z17
+	VMULPS.BCST 336(SP), Z18, Z18
+	VSUBPS      Z0, Z15, Z15
+	VSUBPS      Z0, Z16, Z16
+	VSUBPS      Z0, Z17, Z17
+	VSUBPS      Z0, Z18, Z18
+	VMULPS      Z5, Z15, Z19
+	VMULPS      Z5, Z16, Z20
+	VCMPPS      $0x05, Z14, Z15, K1
+	VCMPPS      $0x05, Z14, Z16, K5
+	VMULPS      Z5, Z17, Z21
+	VMULPS      Z5, Z18, Z22
+	VCMPPS      $0x05, Z14, Z17, K6
+	VCMPPS      $0x05, Z14, Z18, K7
+	VRNDSCALEPS $0x00, Z19, Z19
+	VRNDSCALEPS $0x00, Z20, Z20
+	VRNDSCALEPS $0x00, Z21, Z21
+	VRNDSCALEPS $0x00, Z22, Z22
+	VMULPS      Z6, Z19, Z23
+	VMULPS      Z6, Z20, Z24
+	VMULPS      Z6, Z21, Z25
+	VMULPS      Z6, Z22, Z26
+	VMULPS      Z7, Z19, Z27
+	VSUBPS      Z23, Z15, Z15
+	VSUBPS      Z24, Z16, Z16
+	VMULPS      Z7, Z20, Z23
+	VMULPS      Z7, Z21, Z24
+	VSUBPS      Z25, Z17, Z17
+	VSUBPS      Z26, Z18, Z18
+	VMULPS      Z7, Z22, Z25
+	VSUBPS      Z27, Z15, Z15
+	VSUBPS      Z23, Z16, Z16
+	VSUBPS      Z24, Z17, Z17
+	VSUBPS      Z25, Z18, Z18
+	VMULPS      Z8, Z15, Z23
+	VMULPS      Z8, Z16, Z24
+	VMULPS      Z8, Z17, Z25
+	VMULPS      Z8, Z18, Z26
+	VMULPS      Z15, Z15, Z27
+	VADDPS      Z9, Z23, Z23
+	VADDPS      Z9, Z24, Z24
+	VADDPS      Z9, Z25, Z25
+	VADDPS      Z9, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z10, Z23, Z23
+	VADDPS      Z10, Z24, Z24
+	VADDPS      Z10, Z25, Z25
+	VADDPS      Z10, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z11, Z23, Z23
+	VADDPS      Z11, Z24, Z24
+	VADDPS      Z11, Z25, Z25
+	VADDPS      Z11, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z12, Z23, Z23
+	VADDPS      Z12, Z24, Z24
+	VADDPS      Z12, Z25, Z25
+	VADDPS      Z12, Z26, Z26
+	VMULPS      Z23, Z27, Z27
+	VMULPS      Z16, Z16, Z23
+	VADDPS      Z15, Z27, Z27
+	VMULPS      Z17, Z17, Z15
+	VMULPS      Z24, Z23, Z24
+	VMULPS      Z18, Z18, Z23
+	VADDPS      Z13, Z27, Z27
+	VMULPS      Z25, Z15, Z15
+	VADDPS      Z16, Z24, Z16
+	VMULPS      Z26, Z23, Z23
+	VSCALEFPS.Z Z19, Z27, K1, Z19
+	VADDPS      Z17, Z15, Z15
+	VADDPS      Z13, Z16, Z16
+	VADDPS      Z18, Z23, Z17
+	VADDPS      Z13, Z15, Z15
+	VSCALEFPS.Z Z20, Z16, K5, Z16
+	VADDPS      Z13, Z17, Z17
+	VSCALEFPS.Z Z21, Z15, K6, Z15
+	VSCALEFPS.Z Z22, Z17, K7, Z17
+	PREFETCHT0  (R11)(AX*1)
+	PREFETCHT0  64(R11)(AX*1)
+	PREFETCHT0  128(R11)(AX*1)
+	PREFETCHT0  192(R11)(AX*1)
+	VADDPS      Z19, Z4, Z4
+	VADDPS      Z16, Z4, Z4
+	VADDPS      Z15, Z4, Z4
+	VADDPS      Z17, Z4, Z4
+
+scaledDone119:
+	ADDQ $0x00000100, AX
+	JMP  classes114
+
+rest115:
+single120:
+	CMPQ        AX, 272(SP)
+	JAE         tail116
+	VMOVUPS     (SI)(AX*1), Z15
+	VMULPS.BCST 336(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z15
 	VMULPS      Z5, Z15, Z16
 	VRNDSCALEPS $0x00, Z16, Z16
@@ -8863,13 +9104,14 @@ single115:
 	VSCALEFPS.Z Z16, Z17, K1, Z15
 	VADDPS      Z15, Z4, Z4
 	ADDQ        $0x00000040, AX
-	JMP         single115
+	JMP         single120
 
-tail113:
+tail116:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone114
+	JZ          classesDone117
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z15
+	VMULPS.BCST 336(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z0
 	VMULPS      Z5, Z0, Z5
 	VRNDSCALEPS $0x00, Z5, Z5
@@ -8894,10 +9136,10 @@ tail113:
 	KMOVW       264(SP), K1
 	VADDPS      Z0, Z4, K1, Z4
 
-classesDone114:
+classesDone117:
 	VMOVAPS Z4, Z0
 
-summed105:
+summed106:
 	// The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
 	// ls - d[l] (seq.LabelLoss).
 	VMOVSHDUP     Z0, Z4
@@ -8954,17 +9196,17 @@ summed105:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl, f to the frame.
 	TESTB     $0x01, 296(SP)
-	JZ        noLse116
+	JZ        noLse121
 	VADDPS    (SP), Z4, Z4
 	KMOVW     256(SP), K1
 	VBLENDMPS (SP), Z4, K1, Z4
 	TESTQ     R14, R14
-	JZ        noLseStore117
+	JZ        noLseStore122
 	VMOVSS    X4, (R14)(R10*4)
 
-noLseStore117:
+noLseStore122:
 	TESTB       $0x02, 296(SP)
-	JZ          noZ118
+	JZ          noZ123
 	VMULPS      192(SP), Z4, Z6
 	VMULPS      Z4, Z6, Z4
 	VADDPS      Z6, Z6, Z6
@@ -8973,72 +9215,85 @@ noLseStore117:
 	VADDPS      Z4, Z5, Z4
 	VMOVAPS     Z4, Z5
 
-noZ118:
-noLse116:
+noZ123:
+noLse121:
+	// loss = loss·w[i] (with row weights).
+	MOVQ   328(SP), R12
+	TESTQ  R12, R12
+	JZ     unweighted124
+	VMULSS (R12)(R10*4), X5, X5
+
+unweighted124:
 	VMOVSS X5, (DX)(R10*4)
 
-	// Pass 3 (with a gradient). q = scale / s (seq.Quotient), q = q·f (f = 1
-	// without z-loss: exact); g[j] = e[j]·q (seq.Scaled); then g[l] = g[l] -
-	// scale.
+	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
+	// sc / s (seq.Quotient), q = q·f (f = 1 without z-loss: exact); g[j] =
+	// e[j]·q (seq.Scaled); then g[l] = g[l] - sc.
 	TESTQ        DI, DI
-	JZ           noGrad119
+	JZ           noGrad125
 	VBROADCASTSS 320(SP), Z4
-	VDIVPS       Z0, Z4, Z0
-	VMULPS       128(SP), Z0, Z0
-	XORL         AX, AX
+	MOVQ         328(SP), R12
+	TESTQ        R12, R12
+	JZ           unweighted126
+	VMULPS.BCST  (R12)(R10*4), Z4, Z4
 
-classes120:
+unweighted126:
+	VDIVPS Z0, Z4, Z0
+	VMULPS 128(SP), Z0, Z0
+	XORL   AX, AX
+
+classes127:
 	CMPQ    AX, 288(SP)
-	JAE     rest121
-	VMOVUPS (DI)(AX*1), Z4
-	VMULPS  Z0, Z4, Z4
-	VMOVUPS Z4, (DI)(AX*1)
-	VMOVUPS 64(DI)(AX*1), Z4
-	VMULPS  Z0, Z4, Z4
-	VMOVUPS Z4, 64(DI)(AX*1)
-	VMOVUPS 128(DI)(AX*1), Z4
-	VMULPS  Z0, Z4, Z4
-	VMOVUPS Z4, 128(DI)(AX*1)
-	VMOVUPS 192(DI)(AX*1), Z4
-	VMULPS  Z0, Z4, Z4
-	VMOVUPS Z4, 192(DI)(AX*1)
+	JAE     rest128
+	VMOVUPS (DI)(AX*1), Z5
+	VMULPS  Z0, Z5, Z5
+	VMOVUPS Z5, (DI)(AX*1)
+	VMOVUPS 64(DI)(AX*1), Z5
+	VMULPS  Z0, Z5, Z5
+	VMOVUPS Z5, 64(DI)(AX*1)
+	VMOVUPS 128(DI)(AX*1), Z5
+	VMULPS  Z0, Z5, Z5
+	VMOVUPS Z5, 128(DI)(AX*1)
+	VMOVUPS 192(DI)(AX*1), Z5
+	VMULPS  Z0, Z5, Z5
+	VMOVUPS Z5, 192(DI)(AX*1)
 	ADDQ    $0x00000100, AX
-	JMP     classes120
+	JMP     classes127
 
-rest121:
-single124:
+rest128:
+single131:
 	CMPQ    AX, 272(SP)
-	JAE     tail122
-	VMOVUPS (DI)(AX*1), Z4
-	VMULPS  Z0, Z4, Z4
-	VMOVUPS Z4, (DI)(AX*1)
+	JAE     tail129
+	VMOVUPS (DI)(AX*1), Z5
+	VMULPS  Z0, Z5, Z5
+	VMOVUPS Z5, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     single124
+	JMP     single131
 
-tail122:
+tail129:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone123
+	JZ        classesDone130
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (DI)(AX*1), K1, Z4
-	VMULPS    Z0, Z4, Z0
+	VMOVUPS.Z (DI)(AX*1), K1, Z5
+	VMULPS    Z0, Z5, Z0
 	KMOVW     264(SP), K1
 	VMOVUPS   Z0, K1, (DI)(AX*1)
 
-classesDone123:
+classesDone130:
 	MOVLQSX (BX)(R10*4), R12
 	VMOVSS  (DI)(R12*4), X0
-	VSUBSS  320(SP), X0, X0
+	VSUBSS  X4, X0, X0
 	VMOVSS  X0, (DI)(R12*4)
 
-noGrad119:
+noGrad125:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut125
+	JZ    noOut132
 	ADDQ  R9, DI
 
-noOut125:
+noOut132:
 	JMP wideLabelsRow
 
 wideLabelsDone:
@@ -9047,12 +9302,12 @@ wideLabelsDone:
 
 // func wideTargetsAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·wideTargetsAVX512(SB), $336-8
+TEXT ·wideTargetsAVX512(SB), $352-8
 	// wideTargetsGeneric, one row at a time, the classes in vectors (see the
-	// overview of the wide functions). The effective targets a[j] (targetRow.at)
-	// take one of six forms, each with its own loops of passes 2 and 3: dense
-	// targets or the one-hot rows of labels, plain, staged, or staged with class
-	// weights.
+	// overview of the wide functions), the logits times xs = xscale. The
+	// effective targets a[j] (targetRow.at) take one of six forms, each with its
+	// own loops of passes 2 and 3: dense targets or the one-hot rows of labels,
+	// plain, staged, or staged with class weights.
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
 	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 = the
@@ -9070,7 +9325,7 @@ TEXT ·wideTargetsAVX512(SB), $336-8
 	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
 	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
 	// word; 304 the form of the targets; 312 the targets row; 320 scale; 328 the
-	// base of labels.
+	// base of labels; 336 the base of rowWeights (0: nil); 344 xscale.
 	//
 	// The fields of the record a; R8 = the rows.
 	MOVQ    a+0(FP), R9
@@ -9084,6 +9339,8 @@ TEXT ·wideTargetsAVX512(SB), $336-8
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
+	VMOVSS  232(R9), X0
+	VMOVSS  X0, 344(SP)
 
 	// The form of the targets.
 	MOVQ    24(R9), DI
@@ -9113,42 +9370,49 @@ isNil83:
 	CMOVQLT AX, R8
 
 isNil84:
+	CMPQ    240(R9), $0x00
+	JEQ     isNil85
+	MOVQ    248(R9), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil85:
 	XORL    R12, R12
 	MOVQ    72(R9), AX
 	MOVQ    AX, 312(SP)
 	TESTQ   AX, AX
-	JZ      fromLabels85
+	JZ      fromLabels86
 	MOVQ    80(R9), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	JMP     formDone86
+	JMP     formDone87
 
-fromLabels85:
+fromLabels86:
 	MOVL    $0x00000001, R12
 	MOVQ    56(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-formDone86:
+formDone87:
 	MOVQ    96(R9), BX
 	MOVBQZX 128(R9), AX
 	TESTB   AL, AL
-	JZ      notStaged87
+	JZ      notStaged88
 	ORL     $0x00000002, R12
 	TESTQ   BX, BX
-	JZ      notStaged87
+	JZ      notStaged88
 	ORL     $0x00000004, R12
 	MOVQ    104(R9), AX
 	CMPQ    AX, CX
-	JGE     notStaged87
+	JGE     notStaged88
 	XORL    R8, R8
 
-notStaged87:
+notStaged88:
 	MOVQ         R12, 304(SP)
 	VBROADCASTSS 120(R9), Z0
-	VBROADCASTSS 124(R9), Z1
+	VBROADCASTSS 124(R9), Z5
 	MOVQ         144(R9), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -9158,25 +9422,27 @@ notStaged87:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse88
+	JZ    noLse89
 	MOVL  $0x00000001, R12
 
-noLse88:
+noLse89:
 	MOVL         264(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ89
+	JZ           noZ90
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 264(R9), Z2
-	VMOVUPS      Z2, 192(SP)
+	VBROADCASTSS 264(R9), Z6
+	VMOVUPS      Z6, 192(SP)
 
-noZ89:
+noZ90:
 	MOVQ R12, 296(SP)
 
-	// scale and the base of labels, read by the loops from the frame.
-	VMOVSS 236(R9), X2
-	VMOVSS X2, 320(SP)
+	// scale and the bases of labels and rowWeights, read by the loops from the frame.
+	VMOVSS 236(R9), X6
+	VMOVSS X6, 320(SP)
 	MOVQ   48(R9), AX
 	MOVQ   AX, 328(SP)
+	MOVQ   240(R9), AX
+	MOVQ   AX, 336(SP)
 
 	// R9 = 4c, the bytes of a row; the bytes of the whole 16-, 32- and 64-class
 	// steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
@@ -9197,12 +9463,12 @@ noZ89:
 	MOVQ         AX, 288(SP)
 	MOVQ         CX, AX
 	ANDQ         $0x0f, AX
-	VMOVD        AX, X2
-	VPBROADCASTD X2, Z2
-	VPCMPGTD     lanes<>+0(SB), Z2, K1
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Z6
+	VPCMPGTD     lanes<>+0(SB), Z6, K1
 	KMOVW        K1, 264(SP)
-	VMOVUPS      one<>+0(SB), Z2
-	VMOVUPS      Z2, 128(SP)
+	VMOVUPS      one<>+0(SB), Z6
+	VMOVUPS      Z6, 128(SP)
 	VMOVUPS      expLog2e<>+0(SB), Z9
 	VMOVUPS      expLn2Hi<>+0(SB), Z10
 	VMOVUPS      expLn2Lo<>+0(SB), Z11
@@ -9234,80 +9500,81 @@ wideTargetsRow:
 	// masked by the chain (a masked-out lane is loaded as +0: ordered). The
 	// chains 1-3 serve the 64-class iterations only: a row of fewer than 64
 	// classes neither sets them up nor reduces them.
-	VMOVUPS negInfBits<>+0(SB), Z2
+	VMOVUPS negInfBits<>+0(SB), Z6
 	MOVL    $0x0000ffff, AX
-	VMOVAPS Z2, Z7
+	VMOVAPS Z6, Z7
 	KMOVW   AX, K1
 	CMPQ    288(SP), $0x00
-	JEQ     oneChain90
-	VMOVAPS Z2, Z4
+	JEQ     oneChain91
+	VMOVAPS Z6, Z2
 	KMOVW   AX, K2
-	VMOVAPS Z2, Z5
+	VMOVAPS Z6, Z3
 	KMOVW   AX, K3
-	VMOVAPS Z2, Z6
+	VMOVAPS Z6, Z4
 	KMOVW   AX, K4
 
-oneChain90:
+oneChain91:
 	XORL AX, AX
 
-classes91:
+classes92:
 	CMPQ    AX, 288(SP)
-	JAE     rest92
-	VMOVUPS (SI)(AX*1), Z2
-	VMAXPS  Z2, Z7, Z7
-	VCMPPS  $0x07, Z2, Z2, K1, K1
-	VMOVUPS 64(SI)(AX*1), Z2
-	VMAXPS  Z2, Z4, Z4
-	VCMPPS  $0x07, Z2, Z2, K2, K2
-	VMOVUPS 128(SI)(AX*1), Z2
-	VMAXPS  Z2, Z5, Z5
-	VCMPPS  $0x07, Z2, Z2, K3, K3
-	VMOVUPS 192(SI)(AX*1), Z2
-	VMAXPS  Z2, Z6, Z6
-	VCMPPS  $0x07, Z2, Z2, K4, K4
+	JAE     rest93
+	VMOVUPS (SI)(AX*1), Z6
+	VMAXPS  Z6, Z7, Z7
+	VCMPPS  $0x07, Z6, Z6, K1, K1
+	VMOVUPS 64(SI)(AX*1), Z6
+	VMAXPS  Z6, Z2, Z2
+	VCMPPS  $0x07, Z6, Z6, K2, K2
+	VMOVUPS 128(SI)(AX*1), Z6
+	VMAXPS  Z6, Z3, Z3
+	VCMPPS  $0x07, Z6, Z6, K3, K3
+	VMOVUPS 192(SI)(AX*1), Z6
+	VMAXPS  Z6, Z4, Z4
+	VCMPPS  $0x07, Z6, Z6, K4, K4
 	ADDQ    $0x00000100, AX
-	JMP     classes91
+	JMP     classes92
 
-rest92:
-single95:
+rest93:
+single96:
 	CMPQ    AX, 272(SP)
-	JAE     tail93
-	VMOVUPS (SI)(AX*1), Z2
-	VMAXPS  Z2, Z7, Z7
-	VCMPPS  $0x07, Z2, Z2, K1, K1
+	JAE     tail94
+	VMOVUPS (SI)(AX*1), Z6
+	VMAXPS  Z6, Z7, Z7
+	VCMPPS  $0x07, Z6, Z6, K1, K1
 	ADDQ    $0x00000040, AX
-	JMP     single95
+	JMP     single96
 
-tail93:
+tail94:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone94
+	JZ        classesDone95
 	KMOVW     264(SP), K5
-	VMOVUPS.Z (SI)(AX*1), K5, Z2
-	VMAXPS    Z2, Z7, K5, Z7
-	VCMPPS    $0x07, Z2, Z2, K1, K1
+	VMOVUPS.Z (SI)(AX*1), K5, Z6
+	VMAXPS    Z6, Z7, K5, Z7
+	VCMPPS    $0x07, Z6, Z6, K1, K1
 
-classesDone94:
-	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes (not ordered).
+classesDone95:
+	// The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).
 	CMPQ   288(SP), $0x00
-	JEQ    oneChain96
-	VMAXPS Z4, Z7, Z2
-	VMAXPS Z6, Z5, Z7
-	VMAXPS Z7, Z2, Z7
+	JEQ    oneChain97
+	VMAXPS Z2, Z7, Z6
+	VMAXPS Z4, Z3, Z7
+	VMAXPS Z7, Z6, Z7
 	KANDW  K2, K1, K1
 	KANDW  K4, K3, K5
 	KANDW  K5, K1, K1
 
-oneChain96:
-	VEXTRACTF64X4 $0x01, Z7, Y2
-	VMAXPS        Y2, Y7, Y2
-	VEXTRACTF128  $0x01, Y2, X7
-	VMAXPS        X7, X2, X2
-	VPERMILPS     $0x4e, X2, X7
-	VMAXPS        X7, X2, X2
-	VPERMILPS     $0xb1, X2, X7
-	VMAXPS        X7, X2, X2
-	VBROADCASTSS  X2, Z2
-	VADDPS        zero<>+0(SB), Z2, Z21
+oneChain97:
+	VEXTRACTF64X4 $0x01, Z7, Y6
+	VMAXPS        Y6, Y7, Y6
+	VEXTRACTF128  $0x01, Y6, X7
+	VMAXPS        X7, X6, X6
+	VPERMILPS     $0x4e, X6, X7
+	VMAXPS        X7, X6, X6
+	VPERMILPS     $0xb1, X6, X7
+	VMAXPS        X7, X6, X6
+	VBROADCASTSS  X6, Z6
+	VMULPS.BCST   344(SP), Z6, Z6
+	VADDPS        zero<>+0(SB), Z6, Z21
 	KMOVW         K1, R12
 	XORL          $0x0000ffff, R12
 	VMOVUPS       Z21, (SP)
@@ -9315,94 +9582,97 @@ oneChain96:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ, an
 	// opmask) and no NaN in the row (R12 == 0), else 0; stored to the frame.
 	TESTB  $0x01, 296(SP)
-	JZ     noLse97
+	JZ     noLse98
 	MOVQ   $0x00000000, 256(SP)
 	TESTL  R12, R12
-	JNZ    noLse97
+	JNZ    noLse98
 	VCMPPS $0x00, negInfBits<>+0(SB), Z21, K1
 	KMOVW  K1, 256(SP)
 
-noLse97:
+noLse98:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds98
+	JZ    noPreds99
 	TESTL R12, R12
-	JZ    scanEq102
+	JZ    scanEq103
 	XORL  AX, AX
 
-scan103:
+scan104:
 	CMPQ    AX, 272(SP)
-	JAE     scanTail104
-	VMOVUPS (SI)(AX*1), Z2
-	VCMPPS  $0x03, Z2, Z2, K1
+	JAE     scanTail105
+	VMOVUPS (SI)(AX*1), Z6
+	VCMPPS  $0x03, Z6, Z6, K1
 	KMOVW   K1, R12
 	TESTL   R12, R12
-	JNZ     found99
+	JNZ     found100
 	ADDQ    $0x40, AX
-	JMP     scan103
+	JMP     scan104
 
-scanTail104:
+scanTail105:
 	TESTQ     $0x0000000f, CX
-	JZ        notFound100
+	JZ        notFound101
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z2
-	VCMPPS    $0x03, Z2, Z2, K1, K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z6
+	VCMPPS    $0x03, Z6, Z6, K1, K1
 	KMOVW     K1, R12
 	TESTL     R12, R12
-	JNZ       found99
-	JMP       notFound100
+	JNZ       found100
+	JMP       notFound101
 
-scanEq102:
+scanEq103:
 	XORL AX, AX
 
-scan105:
-	CMPQ    AX, 272(SP)
-	JAE     scanTail106
-	VMOVUPS (SI)(AX*1), Z2
-	VCMPPS  $0x00, Z2, Z21, K1
-	KMOVW   K1, R12
-	TESTL   R12, R12
-	JNZ     found99
-	ADDQ    $0x40, AX
-	JMP     scan105
+scan106:
+	CMPQ        AX, 272(SP)
+	JAE         scanTail107
+	VMOVUPS     (SI)(AX*1), Z6
+	VMULPS.BCST 344(SP), Z6, Z6
+	VCMPPS      $0x00, Z6, Z21, K1
+	KMOVW       K1, R12
+	TESTL       R12, R12
+	JNZ         found100
+	ADDQ        $0x40, AX
+	JMP         scan106
 
-scanTail106:
-	TESTQ     $0x0000000f, CX
-	JZ        notFound100
-	KMOVW     264(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z2
-	VCMPPS    $0x00, Z2, Z21, K1, K1
-	KMOVW     K1, R12
-	TESTL     R12, R12
-	JNZ       found99
+scanTail107:
+	TESTQ       $0x0000000f, CX
+	JZ          notFound101
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (SI)(AX*1), K1, Z6
+	VMULPS.BCST 344(SP), Z6, Z6
+	VCMPPS      $0x00, Z6, Z21, K1, K1
+	KMOVW       K1, R12
+	TESTL       R12, R12
+	JNZ         found100
 
-notFound100:
+notFound101:
 	XORL R12, R12
-	JMP  storePred101
+	JMP  storePred102
 
-found99:
+found100:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred101:
+storePred102:
 	MOVL R12, (R13)(R10*4)
 
-noPreds98:
+noPreds99:
 	// The label in every lane (targets from labels).
 	TESTB        $0x01, 304(SP)
-	JZ           noLabel107
+	JZ           noLabel108
 	MOVQ         328(SP), R12
-	VMOVD        (R12)(R10*4), X2
-	VPBROADCASTD X2, Z3
+	VMOVD        (R12)(R10*4), X1
+	VPBROADCASTD X1, Z1
 
-noLabel107:
-	// Pass 2. For each class: d = x[j] - m; a = targetRow.at(j); td = a·d, +0
+noLabel108:
+	// Pass 2. For each class: d = x[j]·xs - m (the product skipped when xs is
+	// 1); a = targetRow.at(j); td = a·d, +0
 	// where a == 0 (seq.TargetTerm); e = expf(d) (seq.Exp), stored to g (when
 	// grad is not nil); s, T and D accumulated by classSum (e, a, td). R12 =
 	// the targets row. One loop per form of the targets.
 	MOVQ    312(SP), R12
-	VMOVUPS negZero<>+0(SB), Z2
+	VMOVUPS negZero<>+0(SB), Z6
 	VMOVUPS negZero<>+0(SB), Z7
 	VMOVUPS negZero<>+0(SB), Z8
 	CMPQ    304(SP), $0x02
@@ -9417,87 +9687,16 @@ noLabel107:
 	JEQ     wideTargetsExp7
 	XORL    AX, AX
 
-classes109:
+classes110:
 	CMPQ        AX, 280(SP)
-	JAE         rest110
+	JAE         rest111
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
-	VSUBPS      Z21, Z22, Z22
-	VMOVUPS     (R12)(AX*1), Z23
-	VCMPPS      $0x04, Z19, Z23, K1
-	VMULPS      Z22, Z23, Z24
-	VMOVUPS.Z   Z24, K1, Z24
-	VADDPS      Z23, Z7, Z7
-	VADDPS      Z24, Z8, Z8
-	VMULPS      Z9, Z22, Z23
-	VRNDSCALEPS $0x00, Z23, Z23
-	VMULPS      Z10, Z23, Z24
-	VSUBPS      Z24, Z22, Z24
-	VMULPS      Z11, Z23, Z25
-	VSUBPS      Z25, Z24, Z24
-	VMULPS      Z12, Z24, Z25
-	VMULPS      Z24, Z24, Z26
-	VADDPS      Z13, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z14, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z15, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z16, Z25, Z25
-	VMULPS      Z25, Z26, Z25
-	VADDPS      Z24, Z25, Z24
-	VADDPS      Z17, Z24, Z24
-	VCMPPS      $0x05, Z18, Z22, K1
-	VSCALEFPS.Z Z23, Z24, K1, Z22
-	TESTQ       DI, DI
-	JZ          noStore113
-	VMOVUPS     Z22, (DI)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled114
+	VMULPS.BCST 344(SP), Z22, Z22
 
-noStore113:
-	VADDPS      Z22, Z2, Z2
-	VMOVUPS     64(SI)(AX*1), Z22
-	PREFETCHT0  64(R11)(AX*1)
-	VSUBPS      Z21, Z22, Z22
-	VMOVUPS     64(R12)(AX*1), Z23
-	VCMPPS      $0x04, Z19, Z23, K1
-	VMULPS      Z22, Z23, Z24
-	VMOVUPS.Z   Z24, K1, Z24
-	VADDPS      Z23, Z7, Z7
-	VADDPS      Z24, Z8, Z8
-	VMULPS      Z9, Z22, Z23
-	VRNDSCALEPS $0x00, Z23, Z23
-	VMULPS      Z10, Z23, Z24
-	VSUBPS      Z24, Z22, Z24
-	VMULPS      Z11, Z23, Z25
-	VSUBPS      Z25, Z24, Z24
-	VMULPS      Z12, Z24, Z25
-	VMULPS      Z24, Z24, Z26
-	VADDPS      Z13, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z14, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z15, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z16, Z25, Z25
-	VMULPS      Z25, Z26, Z25
-	VADDPS      Z24, Z25, Z24
-	VADDPS      Z17, Z24, Z24
-	VCMPPS      $0x05, Z18, Z22, K1
-	VSCALEFPS.Z Z23, Z24, K1, Z22
-	TESTQ       DI, DI
-	JZ          noStore114
-	VMOVUPS     Z22, 64(DI)(AX*1)
-
-noStore114:
-	VADDPS Z22, Z2, Z2
-	ADDQ   $0x00000080, AX
-	JMP    classes109
-
-rest110:
-	TESTQ       $0x00000010, CX
-	JZ          tail111
-	VMOVUPS     (SI)(AX*1), Z22
-	PREFETCHT0  (R11)(AX*1)
+unscaled114:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     (R12)(AX*1), Z23
 	VCMPPS      $0x04, Z19, Z23, K1
@@ -9530,14 +9729,105 @@ rest110:
 	VMOVUPS     Z22, (DI)(AX*1)
 
 noStore115:
-	VADDPS Z22, Z2, Z2
+	VADDPS      Z22, Z6, Z6
+	VMOVUPS     64(SI)(AX*1), Z22
+	PREFETCHT0  64(R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled116
+	VMULPS.BCST 344(SP), Z22, Z22
+
+unscaled116:
+	VSUBPS      Z21, Z22, Z22
+	VMOVUPS     64(R12)(AX*1), Z23
+	VCMPPS      $0x04, Z19, Z23, K1
+	VMULPS      Z22, Z23, Z24
+	VMOVUPS.Z   Z24, K1, Z24
+	VADDPS      Z23, Z7, Z7
+	VADDPS      Z24, Z8, Z8
+	VMULPS      Z9, Z22, Z23
+	VRNDSCALEPS $0x00, Z23, Z23
+	VMULPS      Z10, Z23, Z24
+	VSUBPS      Z24, Z22, Z24
+	VMULPS      Z11, Z23, Z25
+	VSUBPS      Z25, Z24, Z24
+	VMULPS      Z12, Z24, Z25
+	VMULPS      Z24, Z24, Z26
+	VADDPS      Z13, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z14, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z15, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z16, Z25, Z25
+	VMULPS      Z25, Z26, Z25
+	VADDPS      Z24, Z25, Z24
+	VADDPS      Z17, Z24, Z24
+	VCMPPS      $0x05, Z18, Z22, K1
+	VSCALEFPS.Z Z23, Z24, K1, Z22
+	TESTQ       DI, DI
+	JZ          noStore117
+	VMOVUPS     Z22, 64(DI)(AX*1)
+
+noStore117:
+	VADDPS Z22, Z6, Z6
+	ADDQ   $0x00000080, AX
+	JMP    classes110
+
+rest111:
+	TESTQ       $0x00000010, CX
+	JZ          tail112
+	VMOVUPS     (SI)(AX*1), Z22
+	PREFETCHT0  (R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled118
+	VMULPS.BCST 344(SP), Z22, Z22
+
+unscaled118:
+	VSUBPS      Z21, Z22, Z22
+	VMOVUPS     (R12)(AX*1), Z23
+	VCMPPS      $0x04, Z19, Z23, K1
+	VMULPS      Z22, Z23, Z24
+	VMOVUPS.Z   Z24, K1, Z24
+	VADDPS      Z23, Z7, Z7
+	VADDPS      Z24, Z8, Z8
+	VMULPS      Z9, Z22, Z23
+	VRNDSCALEPS $0x00, Z23, Z23
+	VMULPS      Z10, Z23, Z24
+	VSUBPS      Z24, Z22, Z24
+	VMULPS      Z11, Z23, Z25
+	VSUBPS      Z25, Z24, Z24
+	VMULPS      Z12, Z24, Z25
+	VMULPS      Z24, Z24, Z26
+	VADDPS      Z13, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z14, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z15, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z16, Z25, Z25
+	VMULPS      Z25, Z26, Z25
+	VADDPS      Z24, Z25, Z24
+	VADDPS      Z17, Z24, Z24
+	VCMPPS      $0x05, Z18, Z22, K1
+	VSCALEFPS.Z Z23, Z24, K1, Z22
+	TESTQ       DI, DI
+	JZ          noStore119
+	VMOVUPS     Z22, (DI)(AX*1)
+
+noStore119:
+	VADDPS Z22, Z6, Z6
 	ADDQ   $0x00000040, AX
 
-tail111:
+tail112:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone112
+	JZ          classesDone113
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z22
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled120
+	VMULPS.BCST 344(SP), Z22, Z22
+
+unscaled120:
 	VSUBPS      Z21, Z22, Z21
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (R12)(AX*1), K1, Z22
@@ -9569,29 +9859,34 @@ tail111:
 	VCMPPS      $0x05, Z18, Z21, K1
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
-	JZ          noStore116
+	JZ          noStore121
 	KMOVW       264(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
-noStore116:
+noStore121:
 	KMOVW  264(SP), K1
-	VADDPS Z21, Z2, K1, Z2
+	VADDPS Z21, Z6, K1, Z6
 
-classesDone112:
-	JMP summed108
+classesDone113:
+	JMP summed109
 
 wideTargetsExp2:
 	XORL AX, AX
 
-classes117:
+classes122:
 	CMPQ        AX, 280(SP)
-	JAE         rest118
+	JAE         rest123
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled126
+	VMULPS.BCST 344(SP), Z22, Z22
+
+unscaled126:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     (R12)(AX*1), Z23
 	VMULPS      Z23, Z0, Z23
-	VADDPS      Z1, Z23, Z23
+	VADDPS      Z5, Z23, Z23
 	VCMPPS      $0x04, Z19, Z23, K1
 	VMULPS      Z22, Z23, Z24
 	VMOVUPS.Z   Z24, K1, Z24
@@ -9618,156 +9913,22 @@ classes117:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore121
+	JZ          noStore127
 	VMOVUPS     Z22, (DI)(AX*1)
 
-noStore121:
-	VADDPS      Z22, Z2, Z2
+noStore127:
+	VADDPS      Z22, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z22
 	PREFETCHT0  64(R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled128
+	VMULPS.BCST 344(SP), Z22, Z22
+
+unscaled128:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     64(R12)(AX*1), Z23
 	VMULPS      Z23, Z0, Z23
-	VADDPS      Z1, Z23, Z23
-	VCMPPS      $0x04, Z19, Z23, K1
-	VMULPS      Z22, Z23, Z24
-	VMOVUPS.Z   Z24, K1, Z24
-	VADDPS      Z23, Z7, Z7
-	VADDPS      Z24, Z8, Z8
-	VMULPS      Z9, Z22, Z23
-	VRNDSCALEPS $0x00, Z23, Z23
-	VMULPS      Z10, Z23, Z24
-	VSUBPS      Z24, Z22, Z24
-	VMULPS      Z11, Z23, Z25
-	VSUBPS      Z25, Z24, Z24
-	VMULPS      Z12, Z24, Z25
-	VMULPS      Z24, Z24, Z26
-	VADDPS      Z13, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z14, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z15, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z16, Z25, Z25
-	VMULPS      Z25, Z26, Z25
-	VADDPS      Z24, Z25, Z24
-	VADDPS      Z17, Z24, Z24
-	VCMPPS      $0x05, Z18, Z22, K1
-	VSCALEFPS.Z Z23, Z24, K1, Z22
-	TESTQ       DI, DI
-	JZ          noStore122
-	VMOVUPS     Z22, 64(DI)(AX*1)
-
-noStore122:
-	VADDPS Z22, Z2, Z2
-	ADDQ   $0x00000080, AX
-	JMP    classes117
-
-rest118:
-	TESTQ       $0x00000010, CX
-	JZ          tail119
-	VMOVUPS     (SI)(AX*1), Z22
-	PREFETCHT0  (R11)(AX*1)
-	VSUBPS      Z21, Z22, Z22
-	VMOVUPS     (R12)(AX*1), Z23
-	VMULPS      Z23, Z0, Z23
-	VADDPS      Z1, Z23, Z23
-	VCMPPS      $0x04, Z19, Z23, K1
-	VMULPS      Z22, Z23, Z24
-	VMOVUPS.Z   Z24, K1, Z24
-	VADDPS      Z23, Z7, Z7
-	VADDPS      Z24, Z8, Z8
-	VMULPS      Z9, Z22, Z23
-	VRNDSCALEPS $0x00, Z23, Z23
-	VMULPS      Z10, Z23, Z24
-	VSUBPS      Z24, Z22, Z24
-	VMULPS      Z11, Z23, Z25
-	VSUBPS      Z25, Z24, Z24
-	VMULPS      Z12, Z24, Z25
-	VMULPS      Z24, Z24, Z26
-	VADDPS      Z13, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z14, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z15, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z16, Z25, Z25
-	VMULPS      Z25, Z26, Z25
-	VADDPS      Z24, Z25, Z24
-	VADDPS      Z17, Z24, Z24
-	VCMPPS      $0x05, Z18, Z22, K1
-	VSCALEFPS.Z Z23, Z24, K1, Z22
-	TESTQ       DI, DI
-	JZ          noStore123
-	VMOVUPS     Z22, (DI)(AX*1)
-
-noStore123:
-	VADDPS Z22, Z2, Z2
-	ADDQ   $0x00000040, AX
-
-tail119:
-	TESTQ       $0x0000000f, CX
-	JZ          classesDone120
-	KMOVW       264(SP), K1
-	VMOVUPS.Z   (SI)(AX*1), K1, Z22
-	VSUBPS      Z21, Z22, Z21
-	KMOVW       264(SP), K1
-	VMOVUPS.Z   (R12)(AX*1), K1, Z22
-	VMULPS      Z22, Z0, Z22
-	VADDPS      Z1, Z22, Z22
-	VCMPPS      $0x04, Z19, Z22, K1
-	VMULPS      Z21, Z22, Z23
-	VMOVUPS.Z   Z23, K1, Z23
-	KMOVW       264(SP), K1
-	VADDPS      Z22, Z7, K1, Z7
-	KMOVW       264(SP), K1
-	VADDPS      Z23, Z8, K1, Z8
-	VMULPS      Z9, Z21, Z22
-	VRNDSCALEPS $0x00, Z22, Z22
-	VMULPS      Z10, Z22, Z23
-	VSUBPS      Z23, Z21, Z23
-	VMULPS      Z11, Z22, Z24
-	VSUBPS      Z24, Z23, Z23
-	VMULPS      Z12, Z23, Z24
-	VMULPS      Z23, Z23, Z25
-	VADDPS      Z13, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z14, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z15, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z16, Z24, Z24
-	VMULPS      Z24, Z25, Z24
-	VADDPS      Z23, Z24, Z23
-	VADDPS      Z17, Z23, Z23
-	VCMPPS      $0x05, Z18, Z21, K1
-	VSCALEFPS.Z Z22, Z23, K1, Z21
-	TESTQ       DI, DI
-	JZ          noStore124
-	KMOVW       264(SP), K1
-	VMOVUPS     Z21, K1, (DI)(AX*1)
-
-noStore124:
-	KMOVW  264(SP), K1
-	VADDPS Z21, Z2, K1, Z2
-
-classesDone120:
-	JMP summed108
-
-wideTargetsExp6:
-	XORL AX, AX
-
-classes125:
-	CMPQ        AX, 280(SP)
-	JAE         rest126
-	VMOVUPS     (SI)(AX*1), Z22
-	PREFETCHT0  (R11)(AX*1)
-	VSUBPS      Z21, Z22, Z22
-	VMOVUPS     (R12)(AX*1), Z23
-	VMULPS      Z23, Z0, Z23
-	VADDPS      Z1, Z23, Z23
-	VMOVUPS     (BX)(AX*1), Z24
-	VMULPS      Z23, Z24, Z23
+	VADDPS      Z5, Z23, Z23
 	VCMPPS      $0x04, Z19, Z23, K1
 	VMULPS      Z22, Z23, Z24
 	VMOVUPS.Z   Z24, K1, Z24
@@ -9795,63 +9956,27 @@ classes125:
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
 	JZ          noStore129
-	VMOVUPS     Z22, (DI)(AX*1)
-
-noStore129:
-	VADDPS      Z22, Z2, Z2
-	VMOVUPS     64(SI)(AX*1), Z22
-	PREFETCHT0  64(R11)(AX*1)
-	VSUBPS      Z21, Z22, Z22
-	VMOVUPS     64(R12)(AX*1), Z23
-	VMULPS      Z23, Z0, Z23
-	VADDPS      Z1, Z23, Z23
-	VMOVUPS     64(BX)(AX*1), Z24
-	VMULPS      Z23, Z24, Z23
-	VCMPPS      $0x04, Z19, Z23, K1
-	VMULPS      Z22, Z23, Z24
-	VMOVUPS.Z   Z24, K1, Z24
-	VADDPS      Z23, Z7, Z7
-	VADDPS      Z24, Z8, Z8
-	VMULPS      Z9, Z22, Z23
-	VRNDSCALEPS $0x00, Z23, Z23
-	VMULPS      Z10, Z23, Z24
-	VSUBPS      Z24, Z22, Z24
-	VMULPS      Z11, Z23, Z25
-	VSUBPS      Z25, Z24, Z24
-	VMULPS      Z12, Z24, Z25
-	VMULPS      Z24, Z24, Z26
-	VADDPS      Z13, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z14, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z15, Z25, Z25
-	VMULPS      Z24, Z25, Z25
-	VADDPS      Z16, Z25, Z25
-	VMULPS      Z25, Z26, Z25
-	VADDPS      Z24, Z25, Z24
-	VADDPS      Z17, Z24, Z24
-	VCMPPS      $0x05, Z18, Z22, K1
-	VSCALEFPS.Z Z23, Z24, K1, Z22
-	TESTQ       DI, DI
-	JZ          noStore130
 	VMOVUPS     Z22, 64(DI)(AX*1)
 
-noStore130:
-	VADDPS Z22, Z2, Z2
+noStore129:
+	VADDPS Z22, Z6, Z6
 	ADDQ   $0x00000080, AX
-	JMP    classes125
+	JMP    classes122
 
-rest126:
+rest123:
 	TESTQ       $0x00000010, CX
-	JZ          tail127
+	JZ          tail124
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled130
+	VMULPS.BCST 344(SP), Z22, Z22
+
+unscaled130:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     (R12)(AX*1), Z23
 	VMULPS      Z23, Z0, Z23
-	VADDPS      Z1, Z23, Z23
-	VMOVUPS     (BX)(AX*1), Z24
-	VMULPS      Z23, Z24, Z23
+	VADDPS      Z5, Z23, Z23
 	VCMPPS      $0x04, Z19, Z23, K1
 	VMULPS      Z22, Z23, Z24
 	VMOVUPS.Z   Z24, K1, Z24
@@ -9882,19 +10007,224 @@ rest126:
 	VMOVUPS     Z22, (DI)(AX*1)
 
 noStore131:
-	VADDPS Z22, Z2, Z2
+	VADDPS Z22, Z6, Z6
 	ADDQ   $0x00000040, AX
 
-tail127:
+tail124:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone128
+	JZ          classesDone125
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z22
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled132
+	VMULPS.BCST 344(SP), Z22, Z22
+
+unscaled132:
 	VSUBPS      Z21, Z22, Z21
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (R12)(AX*1), K1, Z22
 	VMULPS      Z22, Z0, Z22
-	VADDPS      Z1, Z22, Z22
+	VADDPS      Z5, Z22, Z22
+	VCMPPS      $0x04, Z19, Z22, K1
+	VMULPS      Z21, Z22, Z23
+	VMOVUPS.Z   Z23, K1, Z23
+	KMOVW       264(SP), K1
+	VADDPS      Z22, Z7, K1, Z7
+	KMOVW       264(SP), K1
+	VADDPS      Z23, Z8, K1, Z8
+	VMULPS      Z9, Z21, Z22
+	VRNDSCALEPS $0x00, Z22, Z22
+	VMULPS      Z10, Z22, Z23
+	VSUBPS      Z23, Z21, Z23
+	VMULPS      Z11, Z22, Z24
+	VSUBPS      Z24, Z23, Z23
+	VMULPS      Z12, Z23, Z24
+	VMULPS      Z23, Z23, Z25
+	VADDPS      Z13, Z24, Z24
+	VMULPS      Z23, Z24, Z24
+	VADDPS      Z14, Z24, Z24
+	VMULPS      Z23, Z24, Z24
+	VADDPS      Z15, Z24, Z24
+	VMULPS      Z23, Z24, Z24
+	VADDPS      Z16, Z24, Z24
+	VMULPS      Z24, Z25, Z24
+	VADDPS      Z23, Z24, Z23
+	VADDPS      Z17, Z23, Z23
+	VCMPPS      $0x05, Z18, Z21, K1
+	VSCALEFPS.Z Z22, Z23, K1, Z21
+	TESTQ       DI, DI
+	JZ          noStore133
+	KMOVW       264(SP), K1
+	VMOVUPS     Z21, K1, (DI)(AX*1)
+
+noStore133:
+	KMOVW  264(SP), K1
+	VADDPS Z21, Z6, K1, Z6
+
+classesDone125:
+	JMP summed109
+
+wideTargetsExp6:
+	XORL AX, AX
+
+classes134:
+	CMPQ        AX, 280(SP)
+	JAE         rest135
+	VMOVUPS     (SI)(AX*1), Z22
+	PREFETCHT0  (R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled138
+	VMULPS.BCST 344(SP), Z22, Z22
+
+unscaled138:
+	VSUBPS      Z21, Z22, Z22
+	VMOVUPS     (R12)(AX*1), Z23
+	VMULPS      Z23, Z0, Z23
+	VADDPS      Z5, Z23, Z23
+	VMOVUPS     (BX)(AX*1), Z24
+	VMULPS      Z23, Z24, Z23
+	VCMPPS      $0x04, Z19, Z23, K1
+	VMULPS      Z22, Z23, Z24
+	VMOVUPS.Z   Z24, K1, Z24
+	VADDPS      Z23, Z7, Z7
+	VADDPS      Z24, Z8, Z8
+	VMULPS      Z9, Z22, Z23
+	VRNDSCALEPS $0x00, Z23, Z23
+	VMULPS      Z10, Z23, Z24
+	VSUBPS      Z24, Z22, Z24
+	VMULPS      Z11, Z23, Z25
+	VSUBPS      Z25, Z24, Z24
+	VMULPS      Z12, Z24, Z25
+	VMULPS      Z24, Z24, Z26
+	VADDPS      Z13, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z14, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z15, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z16, Z25, Z25
+	VMULPS      Z25, Z26, Z25
+	VADDPS      Z24, Z25, Z24
+	VADDPS      Z17, Z24, Z24
+	VCMPPS      $0x05, Z18, Z22, K1
+	VSCALEFPS.Z Z23, Z24, K1, Z22
+	TESTQ       DI, DI
+	JZ          noStore139
+	VMOVUPS     Z22, (DI)(AX*1)
+
+noStore139:
+	VADDPS      Z22, Z6, Z6
+	VMOVUPS     64(SI)(AX*1), Z22
+	PREFETCHT0  64(R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled140
+	VMULPS.BCST 344(SP), Z22, Z22
+
+unscaled140:
+	VSUBPS      Z21, Z22, Z22
+	VMOVUPS     64(R12)(AX*1), Z23
+	VMULPS      Z23, Z0, Z23
+	VADDPS      Z5, Z23, Z23
+	VMOVUPS     64(BX)(AX*1), Z24
+	VMULPS      Z23, Z24, Z23
+	VCMPPS      $0x04, Z19, Z23, K1
+	VMULPS      Z22, Z23, Z24
+	VMOVUPS.Z   Z24, K1, Z24
+	VADDPS      Z23, Z7, Z7
+	VADDPS      Z24, Z8, Z8
+	VMULPS      Z9, Z22, Z23
+	VRNDSCALEPS $0x00, Z23, Z23
+	VMULPS      Z10, Z23, Z24
+	VSUBPS      Z24, Z22, Z24
+	VMULPS      Z11, Z23, Z25
+	VSUBPS      Z25, Z24, Z24
+	VMULPS      Z12, Z24, Z25
+	VMULPS      Z24, Z24, Z26
+	VADDPS      Z13, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z14, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z15, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z16, Z25, Z25
+	VMULPS      Z25, Z26, Z25
+	VADDPS      Z24, Z25, Z24
+	VADDPS      Z17, Z24, Z24
+	VCMPPS      $0x05, Z18, Z22, K1
+	VSCALEFPS.Z Z23, Z24, K1, Z22
+	TESTQ       DI, DI
+	JZ          noStore141
+	VMOVUPS     Z22, 64(DI)(AX*1)
+
+noStore141:
+	VADDPS Z22, Z6, Z6
+	ADDQ   $0x00000080, AX
+	JMP    classes134
+
+rest135:
+	TESTQ       $0x00000010, CX
+	JZ          tail136
+	VMOVUPS     (SI)(AX*1), Z22
+	PREFETCHT0  (R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled142
+	VMULPS.BCST 344(SP), Z22, Z22
+
+unscaled142:
+	VSUBPS      Z21, Z22, Z22
+	VMOVUPS     (R12)(AX*1), Z23
+	VMULPS      Z23, Z0, Z23
+	VADDPS      Z5, Z23, Z23
+	VMOVUPS     (BX)(AX*1), Z24
+	VMULPS      Z23, Z24, Z23
+	VCMPPS      $0x04, Z19, Z23, K1
+	VMULPS      Z22, Z23, Z24
+	VMOVUPS.Z   Z24, K1, Z24
+	VADDPS      Z23, Z7, Z7
+	VADDPS      Z24, Z8, Z8
+	VMULPS      Z9, Z22, Z23
+	VRNDSCALEPS $0x00, Z23, Z23
+	VMULPS      Z10, Z23, Z24
+	VSUBPS      Z24, Z22, Z24
+	VMULPS      Z11, Z23, Z25
+	VSUBPS      Z25, Z24, Z24
+	VMULPS      Z12, Z24, Z25
+	VMULPS      Z24, Z24, Z26
+	VADDPS      Z13, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z14, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z15, Z25, Z25
+	VMULPS      Z24, Z25, Z25
+	VADDPS      Z16, Z25, Z25
+	VMULPS      Z25, Z26, Z25
+	VADDPS      Z24, Z25, Z24
+	VADDPS      Z17, Z24, Z24
+	VCMPPS      $0x05, Z18, Z22, K1
+	VSCALEFPS.Z Z23, Z24, K1, Z22
+	TESTQ       DI, DI
+	JZ          noStore143
+	VMOVUPS     Z22, (DI)(AX*1)
+
+noStore143:
+	VADDPS Z22, Z6, Z6
+	ADDQ   $0x00000040, AX
+
+tail136:
+	TESTQ       $0x0000000f, CX
+	JZ          classesDone137
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (SI)(AX*1), K1, Z22
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled144
+	VMULPS.BCST 344(SP), Z22, Z22
+
+unscaled144:
+	VSUBPS      Z21, Z22, Z21
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (R12)(AX*1), K1, Z22
+	VMULPS      Z22, Z0, Z22
+	VADDPS      Z5, Z22, Z22
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (BX)(AX*1), K1, Z23
 	VMULPS      Z22, Z23, Z22
@@ -9926,28 +10256,33 @@ tail127:
 	VCMPPS      $0x05, Z18, Z21, K1
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
-	JZ          noStore132
+	JZ          noStore145
 	KMOVW       264(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
-noStore132:
+noStore145:
 	KMOVW  264(SP), K1
-	VADDPS Z21, Z2, K1, Z2
+	VADDPS Z21, Z6, K1, Z6
 
-classesDone128:
-	JMP summed108
+classesDone137:
+	JMP summed109
 
 wideTargetsExp1:
 	VMOVDQU32 lanes<>+0(SB), Z22
 	XORL      AX, AX
 
-classes133:
+classes146:
 	CMPQ        AX, 280(SP)
-	JAE         rest134
+	JAE         rest147
 	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled150
+	VMULPS.BCST 344(SP), Z23, Z23
+
+unscaled150:
 	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z3, Z22, K1
+	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
 	VCMPPS      $0x04, Z19, Z24, K1
 	VMULPS      Z23, Z24, Z25
@@ -9976,339 +10311,21 @@ classes133:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore137
+	JZ          noStore151
 	VMOVUPS     Z23, (DI)(AX*1)
 
-noStore137:
-	VADDPS      Z23, Z2, Z2
+noStore151:
+	VADDPS      Z23, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z23
 	PREFETCHT0  64(R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled152
+	VMULPS.BCST 344(SP), Z23, Z23
+
+unscaled152:
 	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z3, Z22, K1
+	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
-	VCMPPS      $0x04, Z19, Z24, K1
-	VMULPS      Z23, Z24, Z25
-	VMOVUPS.Z   Z25, K1, Z25
-	VADDPS      Z24, Z7, Z7
-	VADDPS      Z25, Z8, Z8
-	VPADDD      Z20, Z22, Z22
-	VMULPS      Z9, Z23, Z24
-	VRNDSCALEPS $0x00, Z24, Z24
-	VMULPS      Z10, Z24, Z25
-	VSUBPS      Z25, Z23, Z25
-	VMULPS      Z11, Z24, Z26
-	VSUBPS      Z26, Z25, Z25
-	VMULPS      Z12, Z25, Z26
-	VMULPS      Z25, Z25, Z27
-	VADDPS      Z13, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z14, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z15, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z16, Z26, Z26
-	VMULPS      Z26, Z27, Z26
-	VADDPS      Z25, Z26, Z25
-	VADDPS      Z17, Z25, Z25
-	VCMPPS      $0x05, Z18, Z23, K1
-	VSCALEFPS.Z Z24, Z25, K1, Z23
-	TESTQ       DI, DI
-	JZ          noStore138
-	VMOVUPS     Z23, 64(DI)(AX*1)
-
-noStore138:
-	VADDPS Z23, Z2, Z2
-	ADDQ   $0x00000080, AX
-	JMP    classes133
-
-rest134:
-	TESTQ       $0x00000010, CX
-	JZ          tail135
-	VMOVUPS     (SI)(AX*1), Z23
-	PREFETCHT0  (R11)(AX*1)
-	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z3, Z22, K1
-	VMOVUPS.Z   Z17, K1, Z24
-	VCMPPS      $0x04, Z19, Z24, K1
-	VMULPS      Z23, Z24, Z25
-	VMOVUPS.Z   Z25, K1, Z25
-	VADDPS      Z24, Z7, Z7
-	VADDPS      Z25, Z8, Z8
-	VPADDD      Z20, Z22, Z22
-	VMULPS      Z9, Z23, Z24
-	VRNDSCALEPS $0x00, Z24, Z24
-	VMULPS      Z10, Z24, Z25
-	VSUBPS      Z25, Z23, Z25
-	VMULPS      Z11, Z24, Z26
-	VSUBPS      Z26, Z25, Z25
-	VMULPS      Z12, Z25, Z26
-	VMULPS      Z25, Z25, Z27
-	VADDPS      Z13, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z14, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z15, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z16, Z26, Z26
-	VMULPS      Z26, Z27, Z26
-	VADDPS      Z25, Z26, Z25
-	VADDPS      Z17, Z25, Z25
-	VCMPPS      $0x05, Z18, Z23, K1
-	VSCALEFPS.Z Z24, Z25, K1, Z23
-	TESTQ       DI, DI
-	JZ          noStore139
-	VMOVUPS     Z23, (DI)(AX*1)
-
-noStore139:
-	VADDPS Z23, Z2, Z2
-	ADDQ   $0x00000040, AX
-
-tail135:
-	TESTQ       $0x0000000f, CX
-	JZ          classesDone136
-	KMOVW       264(SP), K1
-	VMOVUPS.Z   (SI)(AX*1), K1, Z23
-	VSUBPS      Z21, Z23, Z21
-	VPCMPEQD    Z3, Z22, K1
-	VMOVUPS.Z   Z17, K1, Z23
-	VCMPPS      $0x04, Z19, Z23, K1
-	VMULPS      Z21, Z23, Z24
-	VMOVUPS.Z   Z24, K1, Z24
-	KMOVW       264(SP), K1
-	VADDPS      Z23, Z7, K1, Z7
-	KMOVW       264(SP), K1
-	VADDPS      Z24, Z8, K1, Z8
-	VPADDD      Z20, Z22, Z22
-	VMULPS      Z9, Z21, Z22
-	VRNDSCALEPS $0x00, Z22, Z22
-	VMULPS      Z10, Z22, Z23
-	VSUBPS      Z23, Z21, Z23
-	VMULPS      Z11, Z22, Z24
-	VSUBPS      Z24, Z23, Z23
-	VMULPS      Z12, Z23, Z24
-	VMULPS      Z23, Z23, Z25
-	VADDPS      Z13, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z14, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z15, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z16, Z24, Z24
-	VMULPS      Z24, Z25, Z24
-	VADDPS      Z23, Z24, Z23
-	VADDPS      Z17, Z23, Z23
-	VCMPPS      $0x05, Z18, Z21, K1
-	VSCALEFPS.Z Z22, Z23, K1, Z21
-	TESTQ       DI, DI
-	JZ          noStore140
-	KMOVW       264(SP), K1
-	VMOVUPS     Z21, K1, (DI)(AX*1)
-
-noStore140:
-	KMOVW  264(SP), K1
-	VADDPS Z21, Z2, K1, Z2
-
-classesDone136:
-	JMP summed108
-
-wideTargetsExp3:
-	VMOVDQU32 lanes<>+0(SB), Z22
-	XORL      AX, AX
-
-classes141:
-	CMPQ        AX, 280(SP)
-	JAE         rest142
-	VMOVUPS     (SI)(AX*1), Z23
-	PREFETCHT0  (R11)(AX*1)
-	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z3, Z22, K1
-	VMOVUPS.Z   Z17, K1, Z24
-	VMULPS      Z24, Z0, Z24
-	VADDPS      Z1, Z24, Z24
-	VCMPPS      $0x04, Z19, Z24, K1
-	VMULPS      Z23, Z24, Z25
-	VMOVUPS.Z   Z25, K1, Z25
-	VADDPS      Z24, Z7, Z7
-	VADDPS      Z25, Z8, Z8
-	VPADDD      Z20, Z22, Z22
-	VMULPS      Z9, Z23, Z24
-	VRNDSCALEPS $0x00, Z24, Z24
-	VMULPS      Z10, Z24, Z25
-	VSUBPS      Z25, Z23, Z25
-	VMULPS      Z11, Z24, Z26
-	VSUBPS      Z26, Z25, Z25
-	VMULPS      Z12, Z25, Z26
-	VMULPS      Z25, Z25, Z27
-	VADDPS      Z13, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z14, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z15, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z16, Z26, Z26
-	VMULPS      Z26, Z27, Z26
-	VADDPS      Z25, Z26, Z25
-	VADDPS      Z17, Z25, Z25
-	VCMPPS      $0x05, Z18, Z23, K1
-	VSCALEFPS.Z Z24, Z25, K1, Z23
-	TESTQ       DI, DI
-	JZ          noStore145
-	VMOVUPS     Z23, (DI)(AX*1)
-
-noStore145:
-	VADDPS      Z23, Z2, Z2
-	VMOVUPS     64(SI)(AX*1), Z23
-	PREFETCHT0  64(R11)(AX*1)
-	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z3, Z22, K1
-	VMOVUPS.Z   Z17, K1, Z24
-	VMULPS      Z24, Z0, Z24
-	VADDPS      Z1, Z24, Z24
-	VCMPPS      $0x04, Z19, Z24, K1
-	VMULPS      Z23, Z24, Z25
-	VMOVUPS.Z   Z25, K1, Z25
-	VADDPS      Z24, Z7, Z7
-	VADDPS      Z25, Z8, Z8
-	VPADDD      Z20, Z22, Z22
-	VMULPS      Z9, Z23, Z24
-	VRNDSCALEPS $0x00, Z24, Z24
-	VMULPS      Z10, Z24, Z25
-	VSUBPS      Z25, Z23, Z25
-	VMULPS      Z11, Z24, Z26
-	VSUBPS      Z26, Z25, Z25
-	VMULPS      Z12, Z25, Z26
-	VMULPS      Z25, Z25, Z27
-	VADDPS      Z13, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z14, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z15, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z16, Z26, Z26
-	VMULPS      Z26, Z27, Z26
-	VADDPS      Z25, Z26, Z25
-	VADDPS      Z17, Z25, Z25
-	VCMPPS      $0x05, Z18, Z23, K1
-	VSCALEFPS.Z Z24, Z25, K1, Z23
-	TESTQ       DI, DI
-	JZ          noStore146
-	VMOVUPS     Z23, 64(DI)(AX*1)
-
-noStore146:
-	VADDPS Z23, Z2, Z2
-	ADDQ   $0x00000080, AX
-	JMP    classes141
-
-rest142:
-	TESTQ       $0x00000010, CX
-	JZ          tail143
-	VMOVUPS     (SI)(AX*1), Z23
-	PREFETCHT0  (R11)(AX*1)
-	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z3, Z22, K1
-	VMOVUPS.Z   Z17, K1, Z24
-	VMULPS      Z24, Z0, Z24
-	VADDPS      Z1, Z24, Z24
-	VCMPPS      $0x04, Z19, Z24, K1
-	VMULPS      Z23, Z24, Z25
-	VMOVUPS.Z   Z25, K1, Z25
-	VADDPS      Z24, Z7, Z7
-	VADDPS      Z25, Z8, Z8
-	VPADDD      Z20, Z22, Z22
-	VMULPS      Z9, Z23, Z24
-	VRNDSCALEPS $0x00, Z24, Z24
-	VMULPS      Z10, Z24, Z25
-	VSUBPS      Z25, Z23, Z25
-	VMULPS      Z11, Z24, Z26
-	VSUBPS      Z26, Z25, Z25
-	VMULPS      Z12, Z25, Z26
-	VMULPS      Z25, Z25, Z27
-	VADDPS      Z13, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z14, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z15, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z16, Z26, Z26
-	VMULPS      Z26, Z27, Z26
-	VADDPS      Z25, Z26, Z25
-	VADDPS      Z17, Z25, Z25
-	VCMPPS      $0x05, Z18, Z23, K1
-	VSCALEFPS.Z Z24, Z25, K1, Z23
-	TESTQ       DI, DI
-	JZ          noStore147
-	VMOVUPS     Z23, (DI)(AX*1)
-
-noStore147:
-	VADDPS Z23, Z2, Z2
-	ADDQ   $0x00000040, AX
-
-tail143:
-	TESTQ       $0x0000000f, CX
-	JZ          classesDone144
-	KMOVW       264(SP), K1
-	VMOVUPS.Z   (SI)(AX*1), K1, Z23
-	VSUBPS      Z21, Z23, Z21
-	VPCMPEQD    Z3, Z22, K1
-	VMOVUPS.Z   Z17, K1, Z23
-	VMULPS      Z23, Z0, Z23
-	VADDPS      Z1, Z23, Z23
-	VCMPPS      $0x04, Z19, Z23, K1
-	VMULPS      Z21, Z23, Z24
-	VMOVUPS.Z   Z24, K1, Z24
-	KMOVW       264(SP), K1
-	VADDPS      Z23, Z7, K1, Z7
-	KMOVW       264(SP), K1
-	VADDPS      Z24, Z8, K1, Z8
-	VPADDD      Z20, Z22, Z22
-	VMULPS      Z9, Z21, Z22
-	VRNDSCALEPS $0x00, Z22, Z22
-	VMULPS      Z10, Z22, Z23
-	VSUBPS      Z23, Z21, Z23
-	VMULPS      Z11, Z22, Z24
-	VSUBPS      Z24, Z23, Z23
-	VMULPS      Z12, Z23, Z24
-	VMULPS      Z23, Z23, Z25
-	VADDPS      Z13, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z14, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z15, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z16, Z24, Z24
-	VMULPS      Z24, Z25, Z24
-	VADDPS      Z23, Z24, Z23
-	VADDPS      Z17, Z23, Z23
-	VCMPPS      $0x05, Z18, Z21, K1
-	VSCALEFPS.Z Z22, Z23, K1, Z21
-	TESTQ       DI, DI
-	JZ          noStore148
-	KMOVW       264(SP), K1
-	VMOVUPS     Z21, K1, (DI)(AX*1)
-
-noStore148:
-	KMOVW  264(SP), K1
-	VADDPS Z21, Z2, K1, Z2
-
-classesDone144:
-	JMP summed108
-
-wideTargetsExp7:
-	VMOVDQU32 lanes<>+0(SB), Z22
-	XORL      AX, AX
-
-classes149:
-	CMPQ        AX, 280(SP)
-	JAE         rest150
-	VMOVUPS     (SI)(AX*1), Z23
-	PREFETCHT0  (R11)(AX*1)
-	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z3, Z22, K1
-	VMOVUPS.Z   Z17, K1, Z24
-	VMULPS      Z24, Z0, Z24
-	VADDPS      Z1, Z24, Z24
-	VMOVUPS     (BX)(AX*1), Z25
-	VMULPS      Z24, Z25, Z24
 	VCMPPS      $0x04, Z19, Z24, K1
 	VMULPS      Z23, Z24, Z25
 	VMOVUPS.Z   Z25, K1, Z25
@@ -10337,66 +10354,26 @@ classes149:
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
 	JZ          noStore153
-	VMOVUPS     Z23, (DI)(AX*1)
-
-noStore153:
-	VADDPS      Z23, Z2, Z2
-	VMOVUPS     64(SI)(AX*1), Z23
-	PREFETCHT0  64(R11)(AX*1)
-	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z3, Z22, K1
-	VMOVUPS.Z   Z17, K1, Z24
-	VMULPS      Z24, Z0, Z24
-	VADDPS      Z1, Z24, Z24
-	VMOVUPS     64(BX)(AX*1), Z25
-	VMULPS      Z24, Z25, Z24
-	VCMPPS      $0x04, Z19, Z24, K1
-	VMULPS      Z23, Z24, Z25
-	VMOVUPS.Z   Z25, K1, Z25
-	VADDPS      Z24, Z7, Z7
-	VADDPS      Z25, Z8, Z8
-	VPADDD      Z20, Z22, Z22
-	VMULPS      Z9, Z23, Z24
-	VRNDSCALEPS $0x00, Z24, Z24
-	VMULPS      Z10, Z24, Z25
-	VSUBPS      Z25, Z23, Z25
-	VMULPS      Z11, Z24, Z26
-	VSUBPS      Z26, Z25, Z25
-	VMULPS      Z12, Z25, Z26
-	VMULPS      Z25, Z25, Z27
-	VADDPS      Z13, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z14, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z15, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z16, Z26, Z26
-	VMULPS      Z26, Z27, Z26
-	VADDPS      Z25, Z26, Z25
-	VADDPS      Z17, Z25, Z25
-	VCMPPS      $0x05, Z18, Z23, K1
-	VSCALEFPS.Z Z24, Z25, K1, Z23
-	TESTQ       DI, DI
-	JZ          noStore154
 	VMOVUPS     Z23, 64(DI)(AX*1)
 
-noStore154:
-	VADDPS Z23, Z2, Z2
+noStore153:
+	VADDPS Z23, Z6, Z6
 	ADDQ   $0x00000080, AX
-	JMP    classes149
+	JMP    classes146
 
-rest150:
+rest147:
 	TESTQ       $0x00000010, CX
-	JZ          tail151
+	JZ          tail148
 	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled154
+	VMULPS.BCST 344(SP), Z23, Z23
+
+unscaled154:
 	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z3, Z22, K1
+	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
-	VMULPS      Z24, Z0, Z24
-	VADDPS      Z1, Z24, Z24
-	VMOVUPS     (BX)(AX*1), Z25
-	VMULPS      Z24, Z25, Z24
 	VCMPPS      $0x04, Z19, Z24, K1
 	VMULPS      Z23, Z24, Z25
 	VMOVUPS.Z   Z25, K1, Z25
@@ -10428,19 +10405,432 @@ rest150:
 	VMOVUPS     Z23, (DI)(AX*1)
 
 noStore155:
-	VADDPS Z23, Z2, Z2
+	VADDPS Z23, Z6, Z6
 	ADDQ   $0x00000040, AX
 
-tail151:
+tail148:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone152
+	JZ          classesDone149
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z23
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled156
+	VMULPS.BCST 344(SP), Z23, Z23
+
+unscaled156:
 	VSUBPS      Z21, Z23, Z21
-	VPCMPEQD    Z3, Z22, K1
+	VPCMPEQD    Z1, Z22, K1
+	VMOVUPS.Z   Z17, K1, Z23
+	VCMPPS      $0x04, Z19, Z23, K1
+	VMULPS      Z21, Z23, Z24
+	VMOVUPS.Z   Z24, K1, Z24
+	KMOVW       264(SP), K1
+	VADDPS      Z23, Z7, K1, Z7
+	KMOVW       264(SP), K1
+	VADDPS      Z24, Z8, K1, Z8
+	VPADDD      Z20, Z22, Z22
+	VMULPS      Z9, Z21, Z22
+	VRNDSCALEPS $0x00, Z22, Z22
+	VMULPS      Z10, Z22, Z23
+	VSUBPS      Z23, Z21, Z23
+	VMULPS      Z11, Z22, Z24
+	VSUBPS      Z24, Z23, Z23
+	VMULPS      Z12, Z23, Z24
+	VMULPS      Z23, Z23, Z25
+	VADDPS      Z13, Z24, Z24
+	VMULPS      Z23, Z24, Z24
+	VADDPS      Z14, Z24, Z24
+	VMULPS      Z23, Z24, Z24
+	VADDPS      Z15, Z24, Z24
+	VMULPS      Z23, Z24, Z24
+	VADDPS      Z16, Z24, Z24
+	VMULPS      Z24, Z25, Z24
+	VADDPS      Z23, Z24, Z23
+	VADDPS      Z17, Z23, Z23
+	VCMPPS      $0x05, Z18, Z21, K1
+	VSCALEFPS.Z Z22, Z23, K1, Z21
+	TESTQ       DI, DI
+	JZ          noStore157
+	KMOVW       264(SP), K1
+	VMOVUPS     Z21, K1, (DI)(AX*1)
+
+noStore157:
+	KMOVW  264(SP), K1
+	VADDPS Z21, Z6, K1, Z6
+
+classesDone149:
+	JMP summed109
+
+wideTargetsExp3:
+	VMOVDQU32 lanes<>+0(SB), Z22
+	XORL      AX, AX
+
+classes158:
+	CMPQ        AX, 280(SP)
+	JAE         rest159
+	VMOVUPS     (SI)(AX*1), Z23
+	PREFETCHT0  (R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled162
+	VMULPS.BCST 344(SP), Z23, Z23
+
+unscaled162:
+	VSUBPS      Z21, Z23, Z23
+	VPCMPEQD    Z1, Z22, K1
+	VMOVUPS.Z   Z17, K1, Z24
+	VMULPS      Z24, Z0, Z24
+	VADDPS      Z5, Z24, Z24
+	VCMPPS      $0x04, Z19, Z24, K1
+	VMULPS      Z23, Z24, Z25
+	VMOVUPS.Z   Z25, K1, Z25
+	VADDPS      Z24, Z7, Z7
+	VADDPS      Z25, Z8, Z8
+	VPADDD      Z20, Z22, Z22
+	VMULPS      Z9, Z23, Z24
+	VRNDSCALEPS $0x00, Z24, Z24
+	VMULPS      Z10, Z24, Z25
+	VSUBPS      Z25, Z23, Z25
+	VMULPS      Z11, Z24, Z26
+	VSUBPS      Z26, Z25, Z25
+	VMULPS      Z12, Z25, Z26
+	VMULPS      Z25, Z25, Z27
+	VADDPS      Z13, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z14, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z15, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z16, Z26, Z26
+	VMULPS      Z26, Z27, Z26
+	VADDPS      Z25, Z26, Z25
+	VADDPS      Z17, Z25, Z25
+	VCMPPS      $0x05, Z18, Z23, K1
+	VSCALEFPS.Z Z24, Z25, K1, Z23
+	TESTQ       DI, DI
+	JZ          noStore163
+	VMOVUPS     Z23, (DI)(AX*1)
+
+noStore163:
+	VADDPS      Z23, Z6, Z6
+	VMOVUPS     64(SI)(AX*1), Z23
+	PREFETCHT0  64(R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled164
+	VMULPS.BCST 344(SP), Z23, Z23
+
+unscaled164:
+	VSUBPS      Z21, Z23, Z23
+	VPCMPEQD    Z1, Z22, K1
+	VMOVUPS.Z   Z17, K1, Z24
+	VMULPS      Z24, Z0, Z24
+	VADDPS      Z5, Z24, Z24
+	VCMPPS      $0x04, Z19, Z24, K1
+	VMULPS      Z23, Z24, Z25
+	VMOVUPS.Z   Z25, K1, Z25
+	VADDPS      Z24, Z7, Z7
+	VADDPS      Z25, Z8, Z8
+	VPADDD      Z20, Z22, Z22
+	VMULPS      Z9, Z23, Z24
+	VRNDSCALEPS $0x00, Z24, Z24
+	VMULPS      Z10, Z24, Z25
+	VSUBPS      Z25, Z23, Z25
+	VMULPS      Z11, Z24, Z26
+	VSUBPS      Z26, Z25, Z25
+	VMULPS      Z12, Z25, Z26
+	VMULPS      Z25, Z25, Z27
+	VADDPS      Z13, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z14, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z15, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z16, Z26, Z26
+	VMULPS      Z26, Z27, Z26
+	VADDPS      Z25, Z26, Z25
+	VADDPS      Z17, Z25, Z25
+	VCMPPS      $0x05, Z18, Z23, K1
+	VSCALEFPS.Z Z24, Z25, K1, Z23
+	TESTQ       DI, DI
+	JZ          noStore165
+	VMOVUPS     Z23, 64(DI)(AX*1)
+
+noStore165:
+	VADDPS Z23, Z6, Z6
+	ADDQ   $0x00000080, AX
+	JMP    classes158
+
+rest159:
+	TESTQ       $0x00000010, CX
+	JZ          tail160
+	VMOVUPS     (SI)(AX*1), Z23
+	PREFETCHT0  (R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled166
+	VMULPS.BCST 344(SP), Z23, Z23
+
+unscaled166:
+	VSUBPS      Z21, Z23, Z23
+	VPCMPEQD    Z1, Z22, K1
+	VMOVUPS.Z   Z17, K1, Z24
+	VMULPS      Z24, Z0, Z24
+	VADDPS      Z5, Z24, Z24
+	VCMPPS      $0x04, Z19, Z24, K1
+	VMULPS      Z23, Z24, Z25
+	VMOVUPS.Z   Z25, K1, Z25
+	VADDPS      Z24, Z7, Z7
+	VADDPS      Z25, Z8, Z8
+	VPADDD      Z20, Z22, Z22
+	VMULPS      Z9, Z23, Z24
+	VRNDSCALEPS $0x00, Z24, Z24
+	VMULPS      Z10, Z24, Z25
+	VSUBPS      Z25, Z23, Z25
+	VMULPS      Z11, Z24, Z26
+	VSUBPS      Z26, Z25, Z25
+	VMULPS      Z12, Z25, Z26
+	VMULPS      Z25, Z25, Z27
+	VADDPS      Z13, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z14, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z15, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z16, Z26, Z26
+	VMULPS      Z26, Z27, Z26
+	VADDPS      Z25, Z26, Z25
+	VADDPS      Z17, Z25, Z25
+	VCMPPS      $0x05, Z18, Z23, K1
+	VSCALEFPS.Z Z24, Z25, K1, Z23
+	TESTQ       DI, DI
+	JZ          noStore167
+	VMOVUPS     Z23, (DI)(AX*1)
+
+noStore167:
+	VADDPS Z23, Z6, Z6
+	ADDQ   $0x00000040, AX
+
+tail160:
+	TESTQ       $0x0000000f, CX
+	JZ          classesDone161
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (SI)(AX*1), K1, Z23
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled168
+	VMULPS.BCST 344(SP), Z23, Z23
+
+unscaled168:
+	VSUBPS      Z21, Z23, Z21
+	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z23
 	VMULPS      Z23, Z0, Z23
-	VADDPS      Z1, Z23, Z23
+	VADDPS      Z5, Z23, Z23
+	VCMPPS      $0x04, Z19, Z23, K1
+	VMULPS      Z21, Z23, Z24
+	VMOVUPS.Z   Z24, K1, Z24
+	KMOVW       264(SP), K1
+	VADDPS      Z23, Z7, K1, Z7
+	KMOVW       264(SP), K1
+	VADDPS      Z24, Z8, K1, Z8
+	VPADDD      Z20, Z22, Z22
+	VMULPS      Z9, Z21, Z22
+	VRNDSCALEPS $0x00, Z22, Z22
+	VMULPS      Z10, Z22, Z23
+	VSUBPS      Z23, Z21, Z23
+	VMULPS      Z11, Z22, Z24
+	VSUBPS      Z24, Z23, Z23
+	VMULPS      Z12, Z23, Z24
+	VMULPS      Z23, Z23, Z25
+	VADDPS      Z13, Z24, Z24
+	VMULPS      Z23, Z24, Z24
+	VADDPS      Z14, Z24, Z24
+	VMULPS      Z23, Z24, Z24
+	VADDPS      Z15, Z24, Z24
+	VMULPS      Z23, Z24, Z24
+	VADDPS      Z16, Z24, Z24
+	VMULPS      Z24, Z25, Z24
+	VADDPS      Z23, Z24, Z23
+	VADDPS      Z17, Z23, Z23
+	VCMPPS      $0x05, Z18, Z21, K1
+	VSCALEFPS.Z Z22, Z23, K1, Z21
+	TESTQ       DI, DI
+	JZ          noStore169
+	KMOVW       264(SP), K1
+	VMOVUPS     Z21, K1, (DI)(AX*1)
+
+noStore169:
+	KMOVW  264(SP), K1
+	VADDPS Z21, Z6, K1, Z6
+
+classesDone161:
+	JMP summed109
+
+wideTargetsExp7:
+	VMOVDQU32 lanes<>+0(SB), Z22
+	XORL      AX, AX
+
+classes170:
+	CMPQ        AX, 280(SP)
+	JAE         rest171
+	VMOVUPS     (SI)(AX*1), Z23
+	PREFETCHT0  (R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled174
+	VMULPS.BCST 344(SP), Z23, Z23
+
+unscaled174:
+	VSUBPS      Z21, Z23, Z23
+	VPCMPEQD    Z1, Z22, K1
+	VMOVUPS.Z   Z17, K1, Z24
+	VMULPS      Z24, Z0, Z24
+	VADDPS      Z5, Z24, Z24
+	VMOVUPS     (BX)(AX*1), Z25
+	VMULPS      Z24, Z25, Z24
+	VCMPPS      $0x04, Z19, Z24, K1
+	VMULPS      Z23, Z24, Z25
+	VMOVUPS.Z   Z25, K1, Z25
+	VADDPS      Z24, Z7, Z7
+	VADDPS      Z25, Z8, Z8
+	VPADDD      Z20, Z22, Z22
+	VMULPS      Z9, Z23, Z24
+	VRNDSCALEPS $0x00, Z24, Z24
+	VMULPS      Z10, Z24, Z25
+	VSUBPS      Z25, Z23, Z25
+	VMULPS      Z11, Z24, Z26
+	VSUBPS      Z26, Z25, Z25
+	VMULPS      Z12, Z25, Z26
+	VMULPS      Z25, Z25, Z27
+	VADDPS      Z13, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z14, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z15, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z16, Z26, Z26
+	VMULPS      Z26, Z27, Z26
+	VADDPS      Z25, Z26, Z25
+	VADDPS      Z17, Z25, Z25
+	VCMPPS      $0x05, Z18, Z23, K1
+	VSCALEFPS.Z Z24, Z25, K1, Z23
+	TESTQ       DI, DI
+	JZ          noStore175
+	VMOVUPS     Z23, (DI)(AX*1)
+
+noStore175:
+	VADDPS      Z23, Z6, Z6
+	VMOVUPS     64(SI)(AX*1), Z23
+	PREFETCHT0  64(R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled176
+	VMULPS.BCST 344(SP), Z23, Z23
+
+unscaled176:
+	VSUBPS      Z21, Z23, Z23
+	VPCMPEQD    Z1, Z22, K1
+	VMOVUPS.Z   Z17, K1, Z24
+	VMULPS      Z24, Z0, Z24
+	VADDPS      Z5, Z24, Z24
+	VMOVUPS     64(BX)(AX*1), Z25
+	VMULPS      Z24, Z25, Z24
+	VCMPPS      $0x04, Z19, Z24, K1
+	VMULPS      Z23, Z24, Z25
+	VMOVUPS.Z   Z25, K1, Z25
+	VADDPS      Z24, Z7, Z7
+	VADDPS      Z25, Z8, Z8
+	VPADDD      Z20, Z22, Z22
+	VMULPS      Z9, Z23, Z24
+	VRNDSCALEPS $0x00, Z24, Z24
+	VMULPS      Z10, Z24, Z25
+	VSUBPS      Z25, Z23, Z25
+	VMULPS      Z11, Z24, Z26
+	VSUBPS      Z26, Z25, Z25
+	VMULPS      Z12, Z25, Z26
+	VMULPS      Z25, Z25, Z27
+	VADDPS      Z13, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z14, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z15, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z16, Z26, Z26
+	VMULPS      Z26, Z27, Z26
+	VADDPS      Z25, Z26, Z25
+	VADDPS      Z17, Z25, Z25
+	VCMPPS      $0x05, Z18, Z23, K1
+	VSCALEFPS.Z Z24, Z25, K1, Z23
+	TESTQ       DI, DI
+	JZ          noStore177
+	VMOVUPS     Z23, 64(DI)(AX*1)
+
+noStore177:
+	VADDPS Z23, Z6, Z6
+	ADDQ   $0x00000080, AX
+	JMP    classes170
+
+rest171:
+	TESTQ       $0x00000010, CX
+	JZ          tail172
+	VMOVUPS     (SI)(AX*1), Z23
+	PREFETCHT0  (R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled178
+	VMULPS.BCST 344(SP), Z23, Z23
+
+unscaled178:
+	VSUBPS      Z21, Z23, Z23
+	VPCMPEQD    Z1, Z22, K1
+	VMOVUPS.Z   Z17, K1, Z24
+	VMULPS      Z24, Z0, Z24
+	VADDPS      Z5, Z24, Z24
+	VMOVUPS     (BX)(AX*1), Z25
+	VMULPS      Z24, Z25, Z24
+	VCMPPS      $0x04, Z19, Z24, K1
+	VMULPS      Z23, Z24, Z25
+	VMOVUPS.Z   Z25, K1, Z25
+	VADDPS      Z24, Z7, Z7
+	VADDPS      Z25, Z8, Z8
+	VPADDD      Z20, Z22, Z22
+	VMULPS      Z9, Z23, Z24
+	VRNDSCALEPS $0x00, Z24, Z24
+	VMULPS      Z10, Z24, Z25
+	VSUBPS      Z25, Z23, Z25
+	VMULPS      Z11, Z24, Z26
+	VSUBPS      Z26, Z25, Z25
+	VMULPS      Z12, Z25, Z26
+	VMULPS      Z25, Z25, Z27
+	VADDPS      Z13, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z14, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z15, Z26, Z26
+	VMULPS      Z25, Z26, Z26
+	VADDPS      Z16, Z26, Z26
+	VMULPS      Z26, Z27, Z26
+	VADDPS      Z25, Z26, Z25
+	VADDPS      Z17, Z25, Z25
+	VCMPPS      $0x05, Z18, Z23, K1
+	VSCALEFPS.Z Z24, Z25, K1, Z23
+	TESTQ       DI, DI
+	JZ          noStore179
+	VMOVUPS     Z23, (DI)(AX*1)
+
+noStore179:
+	VADDPS Z23, Z6, Z6
+	ADDQ   $0x00000040, AX
+
+tail172:
+	TESTQ       $0x0000000f, CX
+	JZ          classesDone173
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (SI)(AX*1), K1, Z23
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled180
+	VMULPS.BCST 344(SP), Z23, Z23
+
+unscaled180:
+	VSUBPS      Z21, Z23, Z21
+	VPCMPEQD    Z1, Z22, K1
+	VMOVUPS.Z   Z17, K1, Z23
+	VMULPS      Z23, Z0, Z23
+	VADDPS      Z5, Z23, Z23
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (BX)(AX*1), K1, Z24
 	VMULPS      Z23, Z24, Z23
@@ -10473,27 +10863,27 @@ tail151:
 	VCMPPS      $0x05, Z18, Z21, K1
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
-	JZ          noStore156
+	JZ          noStore181
 	KMOVW       264(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
-noStore156:
+noStore181:
 	KMOVW  264(SP), K1
-	VADDPS Z21, Z2, K1, Z2
+	VADDPS Z21, Z6, K1, Z6
 
-classesDone152:
-summed108:
+classesDone173:
+summed109:
 	// The row: s, T, D = total(c) of their accumulators; ls = log32(s)
 	// (seq.Log); loss = ls·T - D (seq.TargetLoss).
-	VMOVSHDUP     Z2, Z21
-	VADDPS        Z21, Z2, Z2
-	VPERMILPS     $0x4e, Z2, Z21
-	VADDPS        Z21, Z2, Z2
-	VSHUFF32X4    $0xb1, Z2, Z2, Z21
-	VADDPS        Z21, Z2, Z2
-	VEXTRACTF64X4 $0x01, Z2, Y21
-	VADDSS        X21, X2, X2
-	VBROADCASTSS  X2, Z2
+	VMOVSHDUP     Z6, Z21
+	VADDPS        Z21, Z6, Z6
+	VPERMILPS     $0x4e, Z6, Z21
+	VADDPS        Z21, Z6, Z6
+	VSHUFF32X4    $0xb1, Z6, Z6, Z21
+	VADDPS        Z21, Z6, Z6
+	VEXTRACTF64X4 $0x01, Z6, Y21
+	VADDSS        X21, X6, X6
+	VBROADCASTSS  X6, Z6
 	VMOVSHDUP     Z7, Z21
 	VADDPS        Z21, Z7, Z7
 	VPERMILPS     $0x4e, Z7, Z21
@@ -10512,11 +10902,11 @@ summed108:
 	VEXTRACTF64X4 $0x01, Z8, Y21
 	VADDSS        X21, X8, X8
 	VBROADCASTSS  X8, Z8
-	VPSRLD        $0x17, Z2, Z21
+	VPSRLD        $0x17, Z6, Z21
 	VBROADCASTSS  logExpInv<>+0(SB), Z22
 	VPSUBD        Z21, Z22, Z22
 	VPSLLD        $0x17, Z22, Z22
-	VMULPS        Z2, Z22, Z22
+	VMULPS        Z6, Z22, Z22
 	VPSUBD.BCST   logExpBias<>+0(SB), Z21, Z21
 	VCVTDQ2PS     Z21, Z21
 	VCMPPS.BCST   $0x01, logSqrtHalf<>+0(SB), Z22, K1
@@ -10558,17 +10948,17 @@ summed108:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl·T, f to the frame.
 	TESTB     $0x01, 296(SP)
-	JZ        noLse157
+	JZ        noLse182
 	VADDPS    (SP), Z21, Z21
 	KMOVW     256(SP), K1
 	VBLENDMPS (SP), Z21, K1, Z21
 	TESTQ     R14, R14
-	JZ        noLseStore158
+	JZ        noLseStore183
 	VMOVSS    X21, (R14)(R10*4)
 
-noLseStore158:
+noLseStore183:
 	TESTB       $0x02, 296(SP)
-	JZ          noZ159
+	JZ          noZ184
 	VMULPS      192(SP), Z21, Z22
 	VMULPS      Z21, Z22, Z21
 	VADDPS      Z22, Z22, Z22
@@ -10578,406 +10968,420 @@ noLseStore158:
 	VADDPS      Z21, Z8, Z8
 	VMOVAPS     Z8, Z8
 
-noZ159:
-noLse157:
+noZ184:
+noLse182:
+	// loss = loss·w[i] (with row weights).
+	MOVQ   336(SP), R12
+	TESTQ  R12, R12
+	JZ     unweighted185
+	VMULSS (R12)(R10*4), X8, X8
+
+unweighted185:
 	VMOVSS X8, (DX)(R10*4)
 
-	// Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
-	// (seq.Scaled), qt = qt·f (f = 1 without z-loss: exact); g[j] = e[j]·qt -
-	// a[j]·scale (seq.TargetGrad). One loop per form of the targets.
+	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
+	// sc / s (seq.Quotient); qt = q·T (seq.Scaled), qt = qt·f (f = 1 without
+	// z-loss: exact); g[j] = e[j]·qt - a[j]·sc (seq.TargetGrad). One loop per
+	// form of the targets.
 	TESTQ        DI, DI
-	JZ           rowDone160
+	JZ           rowDone186
 	VBROADCASTSS 320(SP), Z8
-	VDIVPS       Z2, Z8, Z2
-	VMULPS       Z7, Z2, Z2
-	VMULPS       128(SP), Z2, Z2
-	MOVQ         312(SP), R12
-	CMPQ         304(SP), $0x02
-	JEQ          wideTargetsGrad2
-	CMPQ         304(SP), $0x06
-	JEQ          wideTargetsGrad6
-	CMPQ         304(SP), $0x01
-	JEQ          wideTargetsGrad1
-	CMPQ         304(SP), $0x03
-	JEQ          wideTargetsGrad3
-	CMPQ         304(SP), $0x07
-	JEQ          wideTargetsGrad7
-	XORL         AX, AX
+	MOVQ         336(SP), R12
+	TESTQ        R12, R12
+	JZ           unweighted187
+	VMULPS.BCST  (R12)(R10*4), Z8, Z8
 
-classes161:
+unweighted187:
+	VDIVPS Z6, Z8, Z6
+	VMULPS Z7, Z6, Z6
+	VMULPS 128(SP), Z6, Z6
+	MOVQ   312(SP), R12
+	CMPQ   304(SP), $0x02
+	JEQ    wideTargetsGrad2
+	CMPQ   304(SP), $0x06
+	JEQ    wideTargetsGrad6
+	CMPQ   304(SP), $0x01
+	JEQ    wideTargetsGrad1
+	CMPQ   304(SP), $0x03
+	JEQ    wideTargetsGrad3
+	CMPQ   304(SP), $0x07
+	JEQ    wideTargetsGrad7
+	XORL   AX, AX
+
+classes188:
 	CMPQ    AX, 280(SP)
-	JAE     rest162
+	JAE     rest189
 	VMOVUPS (DI)(AX*1), Z7
 	VMOVUPS (R12)(AX*1), Z21
-	VMULPS  Z2, Z7, Z7
+	VMULPS  Z6, Z7, Z7
 	VMULPS  Z8, Z21, Z21
 	VSUBPS  Z21, Z7, Z7
 	VMOVUPS Z7, (DI)(AX*1)
 	VMOVUPS 64(DI)(AX*1), Z7
 	VMOVUPS 64(R12)(AX*1), Z21
-	VMULPS  Z2, Z7, Z7
+	VMULPS  Z6, Z7, Z7
 	VMULPS  Z8, Z21, Z21
 	VSUBPS  Z21, Z7, Z7
 	VMOVUPS Z7, 64(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes161
+	JMP     classes188
 
-rest162:
+rest189:
 	TESTQ   $0x00000010, CX
-	JZ      tail163
+	JZ      tail190
 	VMOVUPS (DI)(AX*1), Z7
 	VMOVUPS (R12)(AX*1), Z21
-	VMULPS  Z2, Z7, Z7
+	VMULPS  Z6, Z7, Z7
 	VMULPS  Z8, Z21, Z21
 	VSUBPS  Z21, Z7, Z7
 	VMOVUPS Z7, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail163:
+tail190:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone164
+	JZ        classesDone191
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z7
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (R12)(AX*1), K1, Z21
-	VMULPS    Z2, Z7, Z2
+	VMULPS    Z6, Z7, Z6
 	VMULPS    Z8, Z21, Z7
-	VSUBPS    Z7, Z2, Z2
+	VSUBPS    Z7, Z6, Z6
 	KMOVW     264(SP), K1
-	VMOVUPS   Z2, K1, (DI)(AX*1)
+	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone164:
-	JMP rowDone160
+classesDone191:
+	JMP rowDone186
 
 wideTargetsGrad2:
 	XORL AX, AX
 
-classes165:
+classes192:
 	CMPQ    AX, 280(SP)
-	JAE     rest166
+	JAE     rest193
 	VMOVUPS (DI)(AX*1), Z7
 	VMOVUPS (R12)(AX*1), Z21
 	VMULPS  Z21, Z0, Z21
-	VADDPS  Z1, Z21, Z21
-	VMULPS  Z2, Z7, Z7
+	VADDPS  Z5, Z21, Z21
+	VMULPS  Z6, Z7, Z7
 	VMULPS  Z8, Z21, Z21
 	VSUBPS  Z21, Z7, Z7
 	VMOVUPS Z7, (DI)(AX*1)
 	VMOVUPS 64(DI)(AX*1), Z7
 	VMOVUPS 64(R12)(AX*1), Z21
 	VMULPS  Z21, Z0, Z21
-	VADDPS  Z1, Z21, Z21
-	VMULPS  Z2, Z7, Z7
+	VADDPS  Z5, Z21, Z21
+	VMULPS  Z6, Z7, Z7
 	VMULPS  Z8, Z21, Z21
 	VSUBPS  Z21, Z7, Z7
 	VMOVUPS Z7, 64(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes165
+	JMP     classes192
 
-rest166:
+rest193:
 	TESTQ   $0x00000010, CX
-	JZ      tail167
+	JZ      tail194
 	VMOVUPS (DI)(AX*1), Z7
 	VMOVUPS (R12)(AX*1), Z21
 	VMULPS  Z21, Z0, Z21
-	VADDPS  Z1, Z21, Z21
-	VMULPS  Z2, Z7, Z7
+	VADDPS  Z5, Z21, Z21
+	VMULPS  Z6, Z7, Z7
 	VMULPS  Z8, Z21, Z21
 	VSUBPS  Z21, Z7, Z7
 	VMOVUPS Z7, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail167:
+tail194:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone168
+	JZ        classesDone195
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z7
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (R12)(AX*1), K1, Z21
 	VMULPS    Z21, Z0, Z21
-	VADDPS    Z1, Z21, Z21
-	VMULPS    Z2, Z7, Z2
+	VADDPS    Z5, Z21, Z21
+	VMULPS    Z6, Z7, Z6
 	VMULPS    Z8, Z21, Z7
-	VSUBPS    Z7, Z2, Z2
+	VSUBPS    Z7, Z6, Z6
 	KMOVW     264(SP), K1
-	VMOVUPS   Z2, K1, (DI)(AX*1)
+	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone168:
-	JMP rowDone160
+classesDone195:
+	JMP rowDone186
 
 wideTargetsGrad6:
 	XORL AX, AX
 
-classes169:
+classes196:
 	CMPQ    AX, 280(SP)
-	JAE     rest170
+	JAE     rest197
 	VMOVUPS (DI)(AX*1), Z7
 	VMOVUPS (R12)(AX*1), Z21
 	VMULPS  Z21, Z0, Z21
-	VADDPS  Z1, Z21, Z21
+	VADDPS  Z5, Z21, Z21
 	VMOVUPS (BX)(AX*1), Z22
 	VMULPS  Z21, Z22, Z21
-	VMULPS  Z2, Z7, Z7
+	VMULPS  Z6, Z7, Z7
 	VMULPS  Z8, Z21, Z21
 	VSUBPS  Z21, Z7, Z7
 	VMOVUPS Z7, (DI)(AX*1)
 	VMOVUPS 64(DI)(AX*1), Z7
 	VMOVUPS 64(R12)(AX*1), Z21
 	VMULPS  Z21, Z0, Z21
-	VADDPS  Z1, Z21, Z21
+	VADDPS  Z5, Z21, Z21
 	VMOVUPS 64(BX)(AX*1), Z22
 	VMULPS  Z21, Z22, Z21
-	VMULPS  Z2, Z7, Z7
+	VMULPS  Z6, Z7, Z7
 	VMULPS  Z8, Z21, Z21
 	VSUBPS  Z21, Z7, Z7
 	VMOVUPS Z7, 64(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes169
+	JMP     classes196
 
-rest170:
+rest197:
 	TESTQ   $0x00000010, CX
-	JZ      tail171
+	JZ      tail198
 	VMOVUPS (DI)(AX*1), Z7
 	VMOVUPS (R12)(AX*1), Z21
 	VMULPS  Z21, Z0, Z21
-	VADDPS  Z1, Z21, Z21
+	VADDPS  Z5, Z21, Z21
 	VMOVUPS (BX)(AX*1), Z22
 	VMULPS  Z21, Z22, Z21
-	VMULPS  Z2, Z7, Z7
+	VMULPS  Z6, Z7, Z7
 	VMULPS  Z8, Z21, Z21
 	VSUBPS  Z21, Z7, Z7
 	VMOVUPS Z7, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail171:
+tail198:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone172
+	JZ        classesDone199
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z7
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (R12)(AX*1), K1, Z21
 	VMULPS    Z21, Z0, Z21
-	VADDPS    Z1, Z21, Z21
+	VADDPS    Z5, Z21, Z21
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (BX)(AX*1), K1, Z22
 	VMULPS    Z21, Z22, Z21
-	VMULPS    Z2, Z7, Z2
+	VMULPS    Z6, Z7, Z6
 	VMULPS    Z8, Z21, Z7
-	VSUBPS    Z7, Z2, Z2
+	VSUBPS    Z7, Z6, Z6
 	KMOVW     264(SP), K1
-	VMOVUPS   Z2, K1, (DI)(AX*1)
+	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone172:
-	JMP rowDone160
+classesDone199:
+	JMP rowDone186
 
 wideTargetsGrad1:
 	VMOVDQU32 lanes<>+0(SB), Z7
 	XORL      AX, AX
 
-classes173:
+classes200:
 	CMPQ      AX, 280(SP)
-	JAE       rest174
+	JAE       rest201
 	VMOVUPS   (DI)(AX*1), Z21
-	VPCMPEQD  Z3, Z7, K1
+	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z21
+	VMULPS    Z6, Z21, Z21
 	VMULPS    Z8, Z22, Z22
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, (DI)(AX*1)
 	VMOVUPS   64(DI)(AX*1), Z21
-	VPCMPEQD  Z3, Z7, K1
+	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z21
+	VMULPS    Z6, Z21, Z21
 	VMULPS    Z8, Z22, Z22
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, 64(DI)(AX*1)
 	ADDQ      $0x00000080, AX
-	JMP       classes173
+	JMP       classes200
 
-rest174:
+rest201:
 	TESTQ     $0x00000010, CX
-	JZ        tail175
+	JZ        tail202
 	VMOVUPS   (DI)(AX*1), Z21
-	VPCMPEQD  Z3, Z7, K1
+	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z21
+	VMULPS    Z6, Z21, Z21
 	VMULPS    Z8, Z22, Z22
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, (DI)(AX*1)
 	ADDQ      $0x00000040, AX
 
-tail175:
+tail202:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone176
+	JZ        classesDone203
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z21
-	VPCMPEQD  Z3, Z7, K1
+	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z2
+	VMULPS    Z6, Z21, Z6
 	VMULPS    Z8, Z22, Z7
-	VSUBPS    Z7, Z2, Z2
+	VSUBPS    Z7, Z6, Z6
 	KMOVW     264(SP), K1
-	VMOVUPS   Z2, K1, (DI)(AX*1)
+	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone176:
-	JMP rowDone160
+classesDone203:
+	JMP rowDone186
 
 wideTargetsGrad3:
 	VMOVDQU32 lanes<>+0(SB), Z7
 	XORL      AX, AX
 
-classes177:
+classes204:
 	CMPQ      AX, 280(SP)
-	JAE       rest178
+	JAE       rest205
 	VMOVUPS   (DI)(AX*1), Z21
-	VPCMPEQD  Z3, Z7, K1
+	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VMULPS    Z22, Z0, Z22
-	VADDPS    Z1, Z22, Z22
+	VADDPS    Z5, Z22, Z22
 	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z21
+	VMULPS    Z6, Z21, Z21
 	VMULPS    Z8, Z22, Z22
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, (DI)(AX*1)
 	VMOVUPS   64(DI)(AX*1), Z21
-	VPCMPEQD  Z3, Z7, K1
+	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VMULPS    Z22, Z0, Z22
-	VADDPS    Z1, Z22, Z22
+	VADDPS    Z5, Z22, Z22
 	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z21
+	VMULPS    Z6, Z21, Z21
 	VMULPS    Z8, Z22, Z22
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, 64(DI)(AX*1)
 	ADDQ      $0x00000080, AX
-	JMP       classes177
+	JMP       classes204
 
-rest178:
+rest205:
 	TESTQ     $0x00000010, CX
-	JZ        tail179
+	JZ        tail206
 	VMOVUPS   (DI)(AX*1), Z21
-	VPCMPEQD  Z3, Z7, K1
+	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VMULPS    Z22, Z0, Z22
-	VADDPS    Z1, Z22, Z22
+	VADDPS    Z5, Z22, Z22
 	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z21
+	VMULPS    Z6, Z21, Z21
 	VMULPS    Z8, Z22, Z22
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, (DI)(AX*1)
 	ADDQ      $0x00000040, AX
 
-tail179:
+tail206:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone180
+	JZ        classesDone207
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z21
-	VPCMPEQD  Z3, Z7, K1
+	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VMULPS    Z22, Z0, Z22
-	VADDPS    Z1, Z22, Z22
+	VADDPS    Z5, Z22, Z22
 	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z2
+	VMULPS    Z6, Z21, Z6
 	VMULPS    Z8, Z22, Z7
-	VSUBPS    Z7, Z2, Z2
+	VSUBPS    Z7, Z6, Z6
 	KMOVW     264(SP), K1
-	VMOVUPS   Z2, K1, (DI)(AX*1)
+	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone180:
-	JMP rowDone160
+classesDone207:
+	JMP rowDone186
 
 wideTargetsGrad7:
 	VMOVDQU32 lanes<>+0(SB), Z7
 	XORL      AX, AX
 
-classes181:
+classes208:
 	CMPQ      AX, 280(SP)
-	JAE       rest182
+	JAE       rest209
 	VMOVUPS   (DI)(AX*1), Z21
-	VPCMPEQD  Z3, Z7, K1
+	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VMULPS    Z22, Z0, Z22
-	VADDPS    Z1, Z22, Z22
+	VADDPS    Z5, Z22, Z22
 	VMOVUPS   (BX)(AX*1), Z23
 	VMULPS    Z22, Z23, Z22
 	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z21
+	VMULPS    Z6, Z21, Z21
 	VMULPS    Z8, Z22, Z22
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, (DI)(AX*1)
 	VMOVUPS   64(DI)(AX*1), Z21
-	VPCMPEQD  Z3, Z7, K1
+	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VMULPS    Z22, Z0, Z22
-	VADDPS    Z1, Z22, Z22
+	VADDPS    Z5, Z22, Z22
 	VMOVUPS   64(BX)(AX*1), Z23
 	VMULPS    Z22, Z23, Z22
 	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z21
+	VMULPS    Z6, Z21, Z21
 	VMULPS    Z8, Z22, Z22
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, 64(DI)(AX*1)
 	ADDQ      $0x00000080, AX
-	JMP       classes181
+	JMP       classes208
 
-rest182:
+rest209:
 	TESTQ     $0x00000010, CX
-	JZ        tail183
+	JZ        tail210
 	VMOVUPS   (DI)(AX*1), Z21
-	VPCMPEQD  Z3, Z7, K1
+	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VMULPS    Z22, Z0, Z22
-	VADDPS    Z1, Z22, Z22
+	VADDPS    Z5, Z22, Z22
 	VMOVUPS   (BX)(AX*1), Z23
 	VMULPS    Z22, Z23, Z22
 	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z21
+	VMULPS    Z6, Z21, Z21
 	VMULPS    Z8, Z22, Z22
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, (DI)(AX*1)
 	ADDQ      $0x00000040, AX
 
-tail183:
+tail210:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone184
+	JZ        classesDone211
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z21
-	VPCMPEQD  Z3, Z7, K1
+	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VMULPS    Z22, Z0, Z22
-	VADDPS    Z1, Z22, Z22
+	VADDPS    Z5, Z22, Z22
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (BX)(AX*1), K1, Z23
 	VMULPS    Z22, Z23, Z22
 	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z2
+	VMULPS    Z6, Z21, Z6
 	VMULPS    Z8, Z22, Z7
-	VSUBPS    Z7, Z2, Z2
+	VSUBPS    Z7, Z6, Z6
 	KMOVW     264(SP), K1
-	VMOVUPS   Z2, K1, (DI)(AX*1)
+	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone184:
-rowDone160:
+classesDone211:
+rowDone186:
 	// The targets row advances (when not nil).
 	MOVQ  312(SP), R12
 	TESTQ R12, R12
-	JZ    noTargets185
+	JZ    noTargets212
 	ADDQ  R9, R12
 	MOVQ  R12, 312(SP)
 
-noTargets185:
+noTargets212:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut186
+	JZ    noOut213
 	ADDQ  R9, DI
 
-noOut186:
+noOut213:
 	JMP wideTargetsRow
 
 wideTargetsDone:
@@ -10986,10 +11390,10 @@ wideTargetsDone:
 
 // func wideSoftmaxAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·wideSoftmaxAVX512(SB), $320-8
+TEXT ·wideSoftmaxAVX512(SB), $328-8
 	// wideSoftmaxGeneric (softmaxRowC), one row at a time, the classes in
-	// vectors: m (pass 1), e[j] stored to y and s (pass 2), r = 1/s, y[j] =
-	// y[j]·r (pass 3).
+	// vectors, the logits times xs = xscale: m (pass 1), e[j] stored to y and s
+	// (pass 2), r = 1/s, y[j] = y[j]·r (pass 3).
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
 	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 = the
@@ -11000,7 +11404,7 @@ TEXT ·wideSoftmaxAVX512(SB), $320-8
 	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
 	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
 	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
-	// word; 304 the form of the targets; 312 the targets row.
+	// word; 304 the form of the targets; 312 the targets row; 320 xscale.
 	//
 	// The fields of the record a; R8 = the rows.
 	MOVQ    a+0(FP), BX
@@ -11014,6 +11418,8 @@ TEXT ·wideSoftmaxAVX512(SB), $320-8
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
+	VMOVSS  232(BX), X0
+	VMOVSS  X0, 320(SP)
 	MOVQ    24(BX), DI
 	MOVQ    32(BX), AX
 	XORL    DX, DX
@@ -11118,7 +11524,7 @@ tail85:
 	VCMPPS    $0x07, Z0, Z0, K1, K1
 
 classesDone86:
-	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes (not ordered).
+	// The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).
 	CMPQ   288(SP), $0x00
 	JEQ    oneChain88
 	VMAXPS Z1, Z4, Z0
@@ -11138,12 +11544,13 @@ oneChain88:
 	VPERMILPS     $0xb1, X0, X4
 	VMAXPS        X4, X0, X0
 	VBROADCASTSS  X0, Z0
+	VMULPS.BCST   320(SP), Z0, Z0
 	VADDPS        zero<>+0(SB), Z0, Z0
 	KMOVW         K1, R12
 	XORL          $0x0000ffff, R12
 	VMOVUPS       Z0, (SP)
 
-	// Pass 2. e[j] = expf(x[j] - m) (seq.Exp), stored to y; s accumulated by classSum.
+	// Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to y; s accumulated by classSum.
 	VMOVUPS negZero<>+0(SB), Z4
 
 	// R12 = the next row of the output (this one for the last row), prefetched in pass 2.
@@ -11166,6 +11573,8 @@ oneChain88:
 classes89:
 	CMPQ        AX, 288(SP)
 	JAE         rest90
+	CMPL        320(SP), $0x3f800000
+	JNE         scaled93
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -11270,14 +11679,128 @@ classes89:
 	VADDPS      Z16, Z4, Z4
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
-	ADDQ        $0x00000100, AX
-	JMP         classes89
+	JMP         scaledDone94
+
+scaled93:
+	VMOVUPS     (SI)(AX*1), Z15
+	VMOVUPS     64(SI)(AX*1), Z16
+	VMOVUPS     128(SI)(AX*1), Z17
+	VMOVUPS     192(SI)(AX*1), Z18
+	VMULPS.BCST 320(SP), Z15, Z15
+	VMULPS.BCST 320(SP), Z16, Z16
+	VMULPS.BCST 320(SP), Z17, Z17
+	VMULPS.BCST 320(SP), Z18, Z18
+	VSUBPS      Z0, Z15, Z15
+	VSUBPS      Z0, Z16, Z16
+	VSUBPS      Z0, Z17, Z17
+	VSUBPS      Z0, Z18, Z18
+	VMULPS      Z5, Z15, Z19
+	VMULPS      Z5, Z16, Z20
+	VCMPPS      $0x05, Z14, Z15, K1
+	VCMPPS      $0x05, Z14, Z16, K5
+	VMULPS      Z5, Z17, Z21
+	VMULPS      Z5, Z18, Z22
+	VCMPPS      $0x05, Z14, Z17, K6
+	VCMPPS      $0x05, Z14, Z18, K7
+	VRNDSCALEPS $0x00, Z19, Z19
+	VRNDSCALEPS $0x00, Z20, Z20
+	VRNDSCALEPS $0x00, Z21, Z21
+	VRNDSCALEPS $0x00, Z22, Z22
+	VMULPS      Z6, Z19, Z23
+	VMULPS      Z6, Z20, Z24
+	VMULPS      Z6, Z21, Z25
+	VMULPS      Z6, Z22, Z26
+	VMULPS      Z7, Z19, Z27
+	VSUBPS      Z23, Z15, Z15
+	VSUBPS      Z24, Z16, Z16
+	VMULPS      Z7, Z20, Z23
+	VMULPS      Z7, Z21, Z24
+	VSUBPS      Z25, Z17, Z17
+	VSUBPS      Z26, Z18, Z18
+	VMULPS      Z7, Z22, Z25
+	VSUBPS      Z27, Z15, Z15
+	VSUBPS      Z23, Z16, Z16
+	VSUBPS      Z24, Z17, Z17
+	VSUBPS      Z25, Z18, Z18
+	VMULPS      Z8, Z15, Z23
+	VMULPS      Z8, Z16, Z24
+	VMULPS      Z8, Z17, Z25
+	VMULPS      Z8, Z18, Z26
+	VMULPS      Z15, Z15, Z27
+	VADDPS      Z9, Z23, Z23
+	VADDPS      Z9, Z24, Z24
+	VADDPS      Z9, Z25, Z25
+	VADDPS      Z9, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z10, Z23, Z23
+	VADDPS      Z10, Z24, Z24
+	VADDPS      Z10, Z25, Z25
+	VADDPS      Z10, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z11, Z23, Z23
+	VADDPS      Z11, Z24, Z24
+	VADDPS      Z11, Z25, Z25
+	VADDPS      Z11, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z12, Z23, Z23
+	VADDPS      Z12, Z24, Z24
+	VADDPS      Z12, Z25, Z25
+	VADDPS      Z12, Z26, Z26
+	VMULPS      Z23, Z27, Z27
+	VMULPS      Z16, Z16, Z23
+	VADDPS      Z15, Z27, Z27
+	VMULPS      Z17, Z17, Z15
+	VMULPS      Z24, Z23, Z24
+	VMULPS      Z18, Z18, Z23
+	VADDPS      Z13, Z27, Z27
+	VMULPS      Z25, Z15, Z15
+	VADDPS      Z16, Z24, Z16
+	VMULPS      Z26, Z23, Z23
+	VSCALEFPS.Z Z19, Z27, K1, Z19
+	VADDPS      Z17, Z15, Z15
+	VADDPS      Z13, Z16, Z16
+	VADDPS      Z18, Z23, Z17
+	VMOVUPS     Z19, (DI)(AX*1)
+	VADDPS      Z13, Z15, Z15
+	VSCALEFPS.Z Z20, Z16, K5, Z16
+	VADDPS      Z13, Z17, Z17
+	VSCALEFPS.Z Z21, Z15, K6, Z15
+	VMOVUPS     Z16, 64(DI)(AX*1)
+	VSCALEFPS.Z Z22, Z17, K7, Z17
+	VMOVUPS     Z15, 128(DI)(AX*1)
+	VMOVUPS     Z17, 192(DI)(AX*1)
+	PREFETCHT0  (R11)(AX*1)
+	PREFETCHT0  (R12)(AX*1)
+	PREFETCHT0  64(R11)(AX*1)
+	PREFETCHT0  64(R12)(AX*1)
+	PREFETCHT0  128(R11)(AX*1)
+	PREFETCHT0  128(R12)(AX*1)
+	PREFETCHT0  192(R11)(AX*1)
+	PREFETCHT0  192(R12)(AX*1)
+	VADDPS      Z19, Z4, Z4
+	VADDPS      Z16, Z4, Z4
+	VADDPS      Z15, Z4, Z4
+	VADDPS      Z17, Z4, Z4
+
+scaledDone94:
+	ADDQ $0x00000100, AX
+	JMP  classes89
 
 rest90:
-single93:
+single95:
 	CMPQ        AX, 272(SP)
 	JAE         tail91
 	VMOVUPS     (SI)(AX*1), Z15
+	VMULPS.BCST 320(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z15
 	VMULPS      Z5, Z15, Z16
 	VRNDSCALEPS $0x00, Z16, Z16
@@ -11302,13 +11825,14 @@ single93:
 	VMOVUPS     Z15, (DI)(AX*1)
 	VADDPS      Z15, Z4, Z4
 	ADDQ        $0x00000040, AX
-	JMP         single93
+	JMP         single95
 
 tail91:
 	TESTQ       $0x0000000f, CX
 	JZ          classesDone92
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z15
+	VMULPS.BCST 320(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z0
 	VMULPS      Z5, Z0, Z5
 	VRNDSCALEPS $0x00, Z5, Z5
@@ -11350,9 +11874,9 @@ classesDone92:
 	VDIVPS        Z0, Z4, Z0
 	XORL          AX, AX
 
-classes94:
+classes96:
 	CMPQ    AX, 288(SP)
-	JAE     rest95
+	JAE     rest97
 	VMOVUPS (DI)(AX*1), Z4
 	VMULPS  Z0, Z4, Z4
 	VMOVUPS Z4, (DI)(AX*1)
@@ -11366,36 +11890,36 @@ classes94:
 	VMULPS  Z0, Z4, Z4
 	VMOVUPS Z4, 192(DI)(AX*1)
 	ADDQ    $0x00000100, AX
-	JMP     classes94
+	JMP     classes96
 
-rest95:
-single98:
+rest97:
+single100:
 	CMPQ    AX, 272(SP)
-	JAE     tail96
+	JAE     tail98
 	VMOVUPS (DI)(AX*1), Z4
 	VMULPS  Z0, Z4, Z4
 	VMOVUPS Z4, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     single98
+	JMP     single100
 
-tail96:
+tail98:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone97
+	JZ        classesDone99
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z4
 	VMULPS    Z0, Z4, Z0
 	KMOVW     264(SP), K1
 	VMOVUPS   Z0, K1, (DI)(AX*1)
 
-classesDone97:
+classesDone99:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut99
+	JZ    noOut101
 	ADDQ  R9, DI
 
-noOut99:
+noOut101:
 	JMP wideSoftmaxRow
 
 wideSoftmaxDone:
@@ -11404,10 +11928,10 @@ wideSoftmaxDone:
 
 // func wideLogSoftmaxAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·wideLogSoftmaxAVX512(SB), $320-8
+TEXT ·wideLogSoftmaxAVX512(SB), $328-8
 	// wideLogSoftmaxGeneric (logSoftmaxRowC), one row at a time, the classes in
-	// vectors: m (pass 1), s (pass 2), ls = log32(s), y[j] = (x[j] - m) - ls
-	// (pass 3).
+	// vectors, the logits times xs = xscale: m (pass 1), s (pass 2), ls =
+	// log32(s), y[j] = (x[j]·xs - m) - ls (pass 3).
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
 	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 = the
@@ -11418,7 +11942,7 @@ TEXT ·wideLogSoftmaxAVX512(SB), $320-8
 	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
 	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
 	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
-	// word; 304 the form of the targets; 312 the targets row.
+	// word; 304 the form of the targets; 312 the targets row; 320 xscale.
 	//
 	// The fields of the record a; R8 = the rows.
 	MOVQ    a+0(FP), BX
@@ -11432,6 +11956,8 @@ TEXT ·wideLogSoftmaxAVX512(SB), $320-8
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
+	VMOVSS  232(BX), X0
+	VMOVSS  X0, 320(SP)
 	MOVQ    24(BX), DI
 	MOVQ    32(BX), AX
 	XORL    DX, DX
@@ -11536,7 +12062,7 @@ tail85:
 	VCMPPS    $0x07, Z0, Z0, K1, K1
 
 classesDone86:
-	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes (not ordered).
+	// The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).
 	CMPQ   288(SP), $0x00
 	JEQ    oneChain88
 	VMAXPS Z1, Z4, Z0
@@ -11556,12 +12082,13 @@ oneChain88:
 	VPERMILPS     $0xb1, X0, X4
 	VMAXPS        X4, X0, X0
 	VBROADCASTSS  X0, Z0
+	VMULPS.BCST   320(SP), Z0, Z0
 	VADDPS        zero<>+0(SB), Z0, Z0
 	KMOVW         K1, R12
 	XORL          $0x0000ffff, R12
 	VMOVUPS       Z0, (SP)
 
-	// Pass 2. s = the sum of expf(x[j] - m) (seq.Exp) by classSum.
+	// Pass 2. s = the sum of expf(x[j]·xs - m) (seq.Exp) by classSum.
 	VMOVUPS negZero<>+0(SB), Z4
 	VMOVUPS expLog2e<>+0(SB), Z5
 	VMOVUPS expLn2Hi<>+0(SB), Z6
@@ -11579,6 +12106,8 @@ oneChain88:
 classes89:
 	CMPQ        AX, 288(SP)
 	JAE         rest90
+	CMPL        320(SP), $0x3f800000
+	JNE         scaled93
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -11675,14 +12204,120 @@ classes89:
 	VADDPS      Z16, Z4, Z4
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
-	ADDQ        $0x00000100, AX
-	JMP         classes89
+	JMP         scaledDone94
+
+scaled93:
+	VMOVUPS     (SI)(AX*1), Z15
+	VMOVUPS     64(SI)(AX*1), Z16
+	VMOVUPS     128(SI)(AX*1), Z17
+	VMOVUPS     192(SI)(AX*1), Z18
+	VMULPS.BCST 320(SP), Z15, Z15
+	VMULPS.BCST 320(SP), Z16, Z16
+	VMULPS.BCST 320(SP), Z17, Z17
+	VMULPS.BCST 320(SP), Z18, Z18
+	VSUBPS      Z0, Z15, Z15
+	VSUBPS      Z0, Z16, Z16
+	VSUBPS      Z0, Z17, Z17
+	VSUBPS      Z0, Z18, Z18
+	VMULPS      Z5, Z15, Z19
+	VMULPS      Z5, Z16, Z20
+	VCMPPS      $0x05, Z14, Z15, K1
+	VCMPPS      $0x05, Z14, Z16, K5
+	VMULPS      Z5, Z17, Z21
+	VMULPS      Z5, Z18, Z22
+	VCMPPS      $0x05, Z14, Z17, K6
+	VCMPPS      $0x05, Z14, Z18, K7
+	VRNDSCALEPS $0x00, Z19, Z19
+	VRNDSCALEPS $0x00, Z20, Z20
+	VRNDSCALEPS $0x00, Z21, Z21
+	VRNDSCALEPS $0x00, Z22, Z22
+	VMULPS      Z6, Z19, Z23
+	VMULPS      Z6, Z20, Z24
+	VMULPS      Z6, Z21, Z25
+	VMULPS      Z6, Z22, Z26
+	VMULPS      Z7, Z19, Z27
+	VSUBPS      Z23, Z15, Z15
+	VSUBPS      Z24, Z16, Z16
+	VMULPS      Z7, Z20, Z23
+	VMULPS      Z7, Z21, Z24
+	VSUBPS      Z25, Z17, Z17
+	VSUBPS      Z26, Z18, Z18
+	VMULPS      Z7, Z22, Z25
+	VSUBPS      Z27, Z15, Z15
+	VSUBPS      Z23, Z16, Z16
+	VSUBPS      Z24, Z17, Z17
+	VSUBPS      Z25, Z18, Z18
+	VMULPS      Z8, Z15, Z23
+	VMULPS      Z8, Z16, Z24
+	VMULPS      Z8, Z17, Z25
+	VMULPS      Z8, Z18, Z26
+	VMULPS      Z15, Z15, Z27
+	VADDPS      Z9, Z23, Z23
+	VADDPS      Z9, Z24, Z24
+	VADDPS      Z9, Z25, Z25
+	VADDPS      Z9, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z10, Z23, Z23
+	VADDPS      Z10, Z24, Z24
+	VADDPS      Z10, Z25, Z25
+	VADDPS      Z10, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z11, Z23, Z23
+	VADDPS      Z11, Z24, Z24
+	VADDPS      Z11, Z25, Z25
+	VADDPS      Z11, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z12, Z23, Z23
+	VADDPS      Z12, Z24, Z24
+	VADDPS      Z12, Z25, Z25
+	VADDPS      Z12, Z26, Z26
+	VMULPS      Z23, Z27, Z27
+	VMULPS      Z16, Z16, Z23
+	VADDPS      Z15, Z27, Z27
+	VMULPS      Z17, Z17, Z15
+	VMULPS      Z24, Z23, Z24
+	VMULPS      Z18, Z18, Z23
+	VADDPS      Z13, Z27, Z27
+	VMULPS      Z25, Z15, Z15
+	VADDPS      Z16, Z24, Z16
+	VMULPS      Z26, Z23, Z23
+	VSCALEFPS.Z Z19, Z27, K1, Z19
+	VADDPS      Z17, Z15, Z15
+	VADDPS      Z13, Z16, Z16
+	VADDPS      Z18, Z23, Z17
+	VADDPS      Z13, Z15, Z15
+	VSCALEFPS.Z Z20, Z16, K5, Z16
+	VADDPS      Z13, Z17, Z17
+	VSCALEFPS.Z Z21, Z15, K6, Z15
+	VSCALEFPS.Z Z22, Z17, K7, Z17
+	PREFETCHT0  (R11)(AX*1)
+	PREFETCHT0  64(R11)(AX*1)
+	PREFETCHT0  128(R11)(AX*1)
+	PREFETCHT0  192(R11)(AX*1)
+	VADDPS      Z19, Z4, Z4
+	VADDPS      Z16, Z4, Z4
+	VADDPS      Z15, Z4, Z4
+	VADDPS      Z17, Z4, Z4
+
+scaledDone94:
+	ADDQ $0x00000100, AX
+	JMP  classes89
 
 rest90:
-single93:
+single95:
 	CMPQ        AX, 272(SP)
 	JAE         tail91
 	VMOVUPS     (SI)(AX*1), Z15
+	VMULPS.BCST 320(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z15
 	VMULPS      Z5, Z15, Z16
 	VRNDSCALEPS $0x00, Z16, Z16
@@ -11706,13 +12341,14 @@ single93:
 	VSCALEFPS.Z Z16, Z17, K1, Z15
 	VADDPS      Z15, Z4, Z4
 	ADDQ        $0x00000040, AX
-	JMP         single93
+	JMP         single95
 
 tail91:
 	TESTQ       $0x0000000f, CX
 	JZ          classesDone92
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z15
+	VMULPS.BCST 320(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z15
 	VMULPS      Z5, Z15, Z5
 	VRNDSCALEPS $0x00, Z5, Z5
@@ -11788,12 +12424,15 @@ classesDone92:
 	VADDPS        Z5, Z4, Z4
 	VADDPS        Z6, Z4, Z4
 
-	// Pass 3. y[j] = (x[j] - m) - ls (seq.LogSoftmax).
+	// Pass 3. y[j] = (x[j]·xs - m) - ls (seq.LogSoftmax); the unrolled
+	// iterations without the product when xs is 1.
 	XORL AX, AX
 
-classes94:
+classes96:
 	CMPQ    AX, 288(SP)
-	JAE     rest95
+	JAE     rest97
+	CMPL    320(SP), $0x3f800000
+	JNE     scaled100
 	VMOVUPS (SI)(AX*1), Z5
 	VSUBPS  Z0, Z5, Z5
 	VSUBPS  Z4, Z5, Z5
@@ -11810,39 +12449,66 @@ classes94:
 	VSUBPS  Z0, Z5, Z5
 	VSUBPS  Z4, Z5, Z5
 	VMOVUPS Z5, 192(DI)(AX*1)
-	ADDQ    $0x00000100, AX
-	JMP     classes94
+	JMP     scaledDone101
 
-rest95:
-single98:
-	CMPQ    AX, 272(SP)
-	JAE     tail96
-	VMOVUPS (SI)(AX*1), Z5
-	VSUBPS  Z0, Z5, Z5
-	VSUBPS  Z4, Z5, Z5
-	VMOVUPS Z5, (DI)(AX*1)
-	ADDQ    $0x00000040, AX
-	JMP     single98
+scaled100:
+	VMOVUPS     (SI)(AX*1), Z5
+	VMULPS.BCST 320(SP), Z5, Z5
+	VSUBPS      Z0, Z5, Z5
+	VSUBPS      Z4, Z5, Z5
+	VMOVUPS     Z5, (DI)(AX*1)
+	VMOVUPS     64(SI)(AX*1), Z5
+	VMULPS.BCST 320(SP), Z5, Z5
+	VSUBPS      Z0, Z5, Z5
+	VSUBPS      Z4, Z5, Z5
+	VMOVUPS     Z5, 64(DI)(AX*1)
+	VMOVUPS     128(SI)(AX*1), Z5
+	VMULPS.BCST 320(SP), Z5, Z5
+	VSUBPS      Z0, Z5, Z5
+	VSUBPS      Z4, Z5, Z5
+	VMOVUPS     Z5, 128(DI)(AX*1)
+	VMOVUPS     192(SI)(AX*1), Z5
+	VMULPS.BCST 320(SP), Z5, Z5
+	VSUBPS      Z0, Z5, Z5
+	VSUBPS      Z4, Z5, Z5
+	VMOVUPS     Z5, 192(DI)(AX*1)
 
-tail96:
-	TESTQ     $0x0000000f, CX
-	JZ        classesDone97
-	KMOVW     264(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z5
-	VSUBPS    Z0, Z5, Z0
-	VSUBPS    Z4, Z0, Z0
-	KMOVW     264(SP), K1
-	VMOVUPS   Z0, K1, (DI)(AX*1)
+scaledDone101:
+	ADDQ $0x00000100, AX
+	JMP  classes96
 
-classesDone97:
+rest97:
+single102:
+	CMPQ        AX, 272(SP)
+	JAE         tail98
+	VMOVUPS     (SI)(AX*1), Z5
+	VMULPS.BCST 320(SP), Z5, Z5
+	VSUBPS      Z0, Z5, Z5
+	VSUBPS      Z4, Z5, Z5
+	VMOVUPS     Z5, (DI)(AX*1)
+	ADDQ        $0x00000040, AX
+	JMP         single102
+
+tail98:
+	TESTQ       $0x0000000f, CX
+	JZ          classesDone99
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (SI)(AX*1), K1, Z5
+	VMULPS.BCST 320(SP), Z5, Z5
+	VSUBPS      Z0, Z5, Z0
+	VSUBPS      Z4, Z0, Z0
+	KMOVW       264(SP), K1
+	VMOVUPS     Z0, K1, (DI)(AX*1)
+
+classesDone99:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut99
+	JZ    noOut103
 	ADDQ  R9, DI
 
-noOut99:
+noOut103:
 	JMP wideLogSoftmaxRow
 
 wideLogSoftmaxDone:
@@ -11851,9 +12517,10 @@ wideLogSoftmaxDone:
 
 // func wideArgmaxAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV
-TEXT ·wideArgmaxAVX512(SB), $320-8
-	// wideArgmaxGeneric (argmaxRow), one row at a time: m and the NaN lanes
-	// (pass 1), then the scan for the first NaN or the first maximum.
+TEXT ·wideArgmaxAVX512(SB), $328-8
+	// wideArgmaxGeneric (argmaxRow), one row at a time, the logits times xscale:
+	// m and the NaN lanes (pass 1), then the scan for the first NaN or the first
+	// maximum.
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
 	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 = the
@@ -11864,7 +12531,7 @@ TEXT ·wideArgmaxAVX512(SB), $320-8
 	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
 	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
 	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
-	// word; 304 the form of the targets; 312 the targets row.
+	// word; 304 the form of the targets; 312 the targets row; 320 xscale.
 	//
 	// The fields of the record a; R8 = the rows.
 	MOVQ    a+0(FP), BX
@@ -11878,6 +12545,8 @@ TEXT ·wideArgmaxAVX512(SB), $320-8
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
+	VMOVSS  232(BX), X0
+	VMOVSS  X0, 320(SP)
 	MOVQ    184(BX), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
@@ -11981,7 +12650,7 @@ tail85:
 	VCMPPS    $0x07, Z0, Z0, K1, K1
 
 classesDone86:
-	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes (not ordered).
+	// The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).
 	CMPQ   288(SP), $0x00
 	JEQ    oneChain88
 	VMAXPS Z1, Z4, Z0
@@ -12001,6 +12670,7 @@ oneChain88:
 	VPERMILPS     $0xb1, X0, X4
 	VMAXPS        X4, X0, X0
 	VBROADCASTSS  X0, Z0
+	VMULPS.BCST   320(SP), Z0, Z0
 	VADDPS        zero<>+0(SB), Z0, Z0
 	KMOVW         K1, R12
 	XORL          $0x0000ffff, R12
@@ -12037,25 +12707,27 @@ scanEq92:
 	XORL AX, AX
 
 scan95:
-	CMPQ    AX, 272(SP)
-	JAE     scanTail96
-	VMOVUPS (SI)(AX*1), Z4
-	VCMPPS  $0x00, Z4, Z0, K1
-	KMOVW   K1, R12
-	TESTL   R12, R12
-	JNZ     found89
-	ADDQ    $0x40, AX
-	JMP     scan95
+	CMPQ        AX, 272(SP)
+	JAE         scanTail96
+	VMOVUPS     (SI)(AX*1), Z4
+	VMULPS.BCST 320(SP), Z4, Z4
+	VCMPPS      $0x00, Z4, Z0, K1
+	KMOVW       K1, R12
+	TESTL       R12, R12
+	JNZ         found89
+	ADDQ        $0x40, AX
+	JMP         scan95
 
 scanTail96:
-	TESTQ     $0x0000000f, CX
-	JZ        notFound90
-	KMOVW     264(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z4
-	VCMPPS    $0x00, Z4, Z0, K1, K1
-	KMOVW     K1, R12
-	TESTL     R12, R12
-	JNZ       found89
+	TESTQ       $0x0000000f, CX
+	JZ          notFound90
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (SI)(AX*1), K1, Z4
+	VMULPS.BCST 320(SP), Z4, Z4
+	VCMPPS      $0x00, Z4, Z0, K1, K1
+	KMOVW       K1, R12
+	TESTL       R12, R12
+	JNZ         found89
 
 notFound90:
 	XORL R12, R12
@@ -19020,9 +19692,9 @@ argmaxDone:
 
 // func wideLabelsAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideLabelsAVX2(SB), $512-8
+TEXT ·wideLabelsAVX2(SB), $552-8
 	// wideLabelsGeneric, one row at a time, the classes in vectors (see the
-	// overview of the wide functions).
+	// overview of the wide functions), the logits times xs = xscale.
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
 	// CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row),
@@ -19040,35 +19712,37 @@ TEXT ·wideLabelsAVX2(SB), $512-8
 	// targets; 392 the targets row; 400 safeRows (the rows whose masked accesses
 	// stay inside the slices); 408 scratch; 416, 424, 432 the classes of the masked
 	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
-	// mod 16 weights, then +0; 504 scale.
+	// mod 16 weights, then +0; 504 scale; 512 the base of rowWeights (0: nil); 520 xscale in every lane (32 bytes).
 	//
 	// The fields of the record a; R8 = the rows.
-	MOVQ    a+0(FP), R9
-	MOVQ    224(R9), CX
-	MOVQ    (R9), SI
-	TESTQ   CX, CX
-	JLE     wideLabelsDone
-	MOVQ    $0x4000000000000000, R8
-	MOVQ    8(R9), AX
-	XORL    DX, DX
-	DIVQ    CX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	MOVQ    24(R9), DI
-	MOVQ    48(R9), BX
-	MOVQ    152(R9), AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	MOVQ    56(R9), AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	CMPQ    24(R9), $0x00
-	JEQ     isNil143
-	MOVQ    32(R9), AX
-	XORL    DX, DX
-	DIVQ    CX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
+	MOVQ         a+0(FP), R9
+	MOVQ         224(R9), CX
+	MOVQ         (R9), SI
+	TESTQ        CX, CX
+	JLE          wideLabelsDone
+	MOVQ         $0x4000000000000000, R8
+	MOVQ         8(R9), AX
+	XORL         DX, DX
+	DIVQ         CX
+	CMPQ         AX, R8
+	CMOVQLT      AX, R8
+	VBROADCASTSS 232(R9), Y0
+	VMOVUPS      Y0, 520(SP)
+	MOVQ         24(R9), DI
+	MOVQ         48(R9), BX
+	MOVQ         152(R9), AX
+	CMPQ         AX, R8
+	CMOVQLT      AX, R8
+	MOVQ         56(R9), AX
+	CMPQ         AX, R8
+	CMOVQLT      AX, R8
+	CMPQ         24(R9), $0x00
+	JEQ          isNil143
+	MOVQ         32(R9), AX
+	XORL         DX, DX
+	DIVQ         CX
+	CMPQ         AX, R8
+	CMOVQLT      AX, R8
 
 isNil143:
 	CMPQ    176(R9), $0x00
@@ -19085,6 +19759,13 @@ isNil144:
 	CMOVQLT AX, R8
 
 isNil145:
+	CMPQ    240(R9), $0x00
+	JEQ     isNil146
+	MOVQ    248(R9), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil146:
 	MOVQ 144(R9), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -19094,23 +19775,25 @@ isNil145:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse146
+	JZ    noLse147
 	MOVL  $0x00000001, R12
 
-noLse146:
+noLse147:
 	MOVL         264(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ147
+	JZ           noZ148
 	MOVL         $0x00000003, R12
 	VBROADCASTSS 264(R9), Y0
 	VMOVUPS      Y0, 224(SP)
 
-noZ147:
+noZ148:
 	MOVQ R12, 376(SP)
 
-	// scale, read by the loops from the frame.
+	// scale and the base of rowWeights, read by the loops from the frame.
 	VMOVSS 236(R9), X0
 	VMOVSS X0, 504(SP)
+	MOVQ   240(R9), AX
+	MOVQ   AX, 512(SP)
 
 	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
 	// 32-class steps; the bytes of the whole 16-class steps and of the whole
@@ -19162,28 +19845,28 @@ noZ147:
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small148
+	JLE  n0small149
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small148:
+n0small149:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone149
+	JZ   tailKDone150
 	NEGQ AX
 	ADDQ $0x10, AX
 
-tailK150:
+tailK151:
 	INCQ 408(SP)
 	SUBQ CX, AX
-	JG   tailK150
+	JG   tailK151
 
-tailKDone149:
+tailKDone150:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -19204,9 +19887,9 @@ wideLabelsRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes151:
+classes152:
 	CMPQ    AX, R11
-	JAE     rest152
+	JAE     rest153
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -19220,11 +19903,11 @@ classes151:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes151
+	JMP     classes152
 
-rest152:
+rest153:
 	TESTQ   $0x00000010, CX
-	JZ      tail153
+	JZ      tail154
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -19233,96 +19916,96 @@ rest152:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail153:
+tail154:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone154
+	JZ         classesDone155
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes155
+	JGE        maskedLoadLanes156
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded156
+	JMP        maskedLoaded157
 
-maskedLoadLanes155:
+maskedLoadLanes156:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone157
+	JLE       lanesDone158
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone157
+	JLE       lanesDone158
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone157
+	JLE       lanesDone158
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone157
+	JLE       lanesDone158
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone157
+	JLE       lanesDone158
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone157
+	JLE       lanesDone158
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone157
+	JLE       lanesDone158
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone157
+	JLE       lanesDone158
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone157:
+lanesDone158:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded156:
+maskedLoaded157:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes158
+	JGE        maskedLoadLanes159
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded159
+	JMP        maskedLoaded160
 
-maskedLoadLanes158:
+maskedLoadLanes159:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone160
+	JLE       lanesDone161
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone160
+	JLE       lanesDone161
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone160
+	JLE       lanesDone161
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone160
+	JLE       lanesDone161
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone160
+	JLE       lanesDone161
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone160
+	JLE       lanesDone161
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone160
+	JLE       lanesDone161
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone160
+	JLE       lanesDone161
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone160:
+lanesDone161:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded159:
+maskedLoaded160:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone154:
-	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
+classesDone155:
+	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
 	VMAXPS       X1, X0, X0
@@ -19331,6 +20014,7 @@ classesDone154:
 	VPERMILPS    $0xb1, X0, X1
 	VMAXPS       X1, X0, X0
 	VBROADCASTSS X0, Y0
+	VMULPS       520(SP), Y0, Y0
 	VADDPS       zero<>+0(SB), Y0, Y0
 	VORPS        Y4, Y3, Y1
 	VMOVMSKPS    Y1, R12
@@ -19339,164 +20023,167 @@ classesDone154:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
 	// no NaN in the row (R12 == 0); stored to the frame.
 	TESTB  $0x01, 376(SP)
-	JZ     noLse161
+	JZ     noLse162
 	VXORPS Y1, Y1, Y1
 	TESTL  R12, R12
-	JNZ    allSet162
+	JNZ    allSet163
 	VCMPPS $0x00, negInfBits<>+0(SB), Y0, Y1
 
-allSet162:
+allSet163:
 	VMOVUPS Y1, 128(SP)
 
-noLse161:
+noLse162:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds163
+	JZ    noPreds164
 	TESTL R12, R12
-	JZ    scanEq167
+	JZ    scanEq168
 	XORL  AX, AX
 
-scan168:
+scan169:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail169
+	JAE       scanTail170
 	VMOVUPS   (SI)(AX*1), Y1
 	VCMPPS    $0x03, Y1, Y1, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found164
+	JNZ       found165
 	ADDQ      $0x20, AX
-	JMP       scan168
+	JMP       scan169
 
-scanTail169:
+scanTail170:
 	TESTQ      $0x00000007, CX
-	JZ         notFound165
+	JZ         notFound166
 	VMOVUPS    64(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes170
+	JGE        maskedLoadLanes171
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	JMP        maskedLoaded171
+	JMP        maskedLoaded172
 
-maskedLoadLanes170:
+maskedLoadLanes171:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone172
+	JLE       lanesDone173
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone172
+	JLE       lanesDone173
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone172
+	JLE       lanesDone173
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone172
+	JLE       lanesDone173
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone172
+	JLE       lanesDone173
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone172
+	JLE       lanesDone173
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone172
+	JLE       lanesDone173
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone172
+	JLE       lanesDone173
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
-lanesDone172:
+lanesDone173:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded171:
+maskedLoaded172:
 	VCMPPS    $0x03, Y1, Y1, Y1
 	VMOVMSKPS Y1, R12
 	ANDL      352(SP), R12
-	JNZ       found164
-	JMP       notFound165
+	JNZ       found165
+	JMP       notFound166
 
-scanEq167:
+scanEq168:
 	XORL AX, AX
 
-scan173:
+scan174:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail174
+	JAE       scanTail175
 	VMOVUPS   (SI)(AX*1), Y1
+	VMULPS    520(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found164
+	JNZ       found165
 	ADDQ      $0x20, AX
-	JMP       scan173
+	JMP       scan174
 
-scanTail174:
+scanTail175:
 	TESTQ      $0x00000007, CX
-	JZ         notFound165
+	JZ         notFound166
 	VMOVUPS    64(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes175
+	JGE        maskedLoadLanes176
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	JMP        maskedLoaded176
+	JMP        maskedLoaded177
 
-maskedLoadLanes175:
+maskedLoadLanes176:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone177
+	JLE       lanesDone178
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone177
+	JLE       lanesDone178
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone177
+	JLE       lanesDone178
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone177
+	JLE       lanesDone178
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone177
+	JLE       lanesDone178
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone177
+	JLE       lanesDone178
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone177
+	JLE       lanesDone178
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone177
+	JLE       lanesDone178
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
-lanesDone177:
+lanesDone178:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded176:
+maskedLoaded177:
+	VMULPS    520(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	ANDL      352(SP), R12
-	JNZ       found164
+	JNZ       found165
 
-notFound165:
+notFound166:
 	XORL R12, R12
-	JMP  storePred166
+	JMP  storePred167
 
-found164:
+found165:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred166:
+storePred167:
 	MOVL R12, (R13)(R10*4)
 
-noPreds163:
-	// d[l] = x[l] - m, before any write, to the frame.
+noPreds164:
+	// d[l] = x[l]·xs - m, before any write, to the frame.
 	MOVLQSX      (BX)(R10*4), R12
 	VBROADCASTSS (SI)(R12*4), Y1
+	VMULPS       520(SP), Y1, Y1
 	VSUBPS       Y0, Y1, Y0
 	VMOVUPS      Y0, 160(SP)
 
-	// Pass 2. e[j] = expf(x[j] - m) (seq.Exp), stored to g (when grad is not
+	// Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to g (when grad is not
 	// nil); s accumulated by classSum. Two loops: with and without grad.
 	TESTQ   DI, DI
-	JZ      noGrad178
+	JZ      noGrad179
 	VMOVUPS negZero<>+0(SB), Y0
 	VMOVUPS negZero<>+0(SB), Y1
 	VMOVUPS expMagic<>+0(SB), Y2
@@ -19504,9 +20191,11 @@ noPreds163:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes180:
+classes181:
 	CMPQ    AX, R11
-	JAE     rest181
+	JAE     rest182
+	CMPL    520(SP), $0x3f800000
+	JNE     scaled185
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -19619,13 +20308,135 @@ classes180:
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
-	ADDQ    $0x00000080, AX
-	JMP     classes180
+	JMP     scaledDone186
 
-rest181:
+scaled185:
+	VMOVUPS (SI)(AX*1), Y5
+	VMOVUPS 32(SI)(AX*1), Y6
+	VMOVUPS 64(SI)(AX*1), Y7
+	VMOVUPS 96(SI)(AX*1), Y8
+	VMULPS  520(SP), Y5, Y5
+	VMULPS  520(SP), Y6, Y6
+	VMULPS  520(SP), Y7, Y7
+	VMULPS  520(SP), Y8, Y8
+	VSUBPS  96(SP), Y5, Y5
+	VSUBPS  96(SP), Y6, Y6
+	VSUBPS  96(SP), Y7, Y7
+	VSUBPS  96(SP), Y8, Y8
+	VMULPS  Y3, Y5, Y9
+	VMULPS  Y3, Y6, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y11
+	VADDPS  Y2, Y9, Y9
+	VADDPS  Y2, Y10, Y10
+	VSUBPS  Y2, Y9, Y12
+	VPSLLD  $0x17, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VMULPS  Y4, Y12, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y12, Y12
+	VSUBPS  Y13, Y5, Y5
+	VSUBPS  Y12, Y5, Y12
+	VMULPS  expQ4<>+0(SB), Y12, Y5
+	VMULPS  Y12, Y12, Y13
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y13, Y13
+	VPSLLD  $0x17, Y10, Y5
+	VSUBPS  Y2, Y10, Y10
+	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VADDPS  Y12, Y13, Y12
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y13
+	VADDPS  one<>+0(SB), Y12, Y12
+	VMULPS  Y9, Y12, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y12
+	VANDNPS Y9, Y11, Y14
+	VMULPS  Y3, Y7, Y9
+	VMOVUPS Y14, (DI)(AX*1)
+	VMULPS  Y4, Y10, Y11
+	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
+	VADDPS  Y2, Y9, Y9
+	VSUBPS  Y11, Y6, Y6
+	VSUBPS  Y10, Y6, Y10
+	VMULPS  expQ4<>+0(SB), Y10, Y6
+	VMULPS  Y10, Y10, Y11
+	VADDPS  expQ3<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y6, Y11, Y11
+	VPSLLD  $0x17, Y9, Y6
+	VSUBPS  Y2, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VADDPS  Y10, Y11, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y11
+	VADDPS  one<>+0(SB), Y10, Y10
+	VMULPS  Y5, Y10, Y10
+	VMULPS  Y3, Y8, Y5
+	VANDNPS Y10, Y13, Y10
+	VADDPS  Y2, Y5, Y5
+	VMULPS  Y4, Y9, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y9, Y15
+	VMOVUPS Y10, 32(DI)(AX*1)
+	VSUBPS  Y2, Y5, Y9
+	VSUBPS  Y13, Y7, Y7
+	VPSLLD  $0x17, Y5, Y5
+	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y9, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y9, Y9
+	VSUBPS  Y15, Y7, Y7
+	VSUBPS  Y13, Y8, Y8
+	VMULPS  expQ4<>+0(SB), Y7, Y13
+	VMULPS  Y7, Y7, Y15
+	VSUBPS  Y9, Y8, Y8
+	VADDPS  expQ3<>+0(SB), Y13, Y13
+	VMULPS  expQ4<>+0(SB), Y8, Y9
+	VMULPS  Y7, Y13, Y13
+	VADDPS  expQ3<>+0(SB), Y9, Y9
+	VADDPS  expQ2<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y7, Y13, Y13
+	VADDPS  expQ2<>+0(SB), Y9, Y9
+	VADDPS  expQ1<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y7, Y13, Y13
+	VADDPS  expQ1<>+0(SB), Y9, Y9
+	VADDPS  expQ0<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y13, Y15, Y15
+	VMULPS  Y8, Y8, Y13
+	VADDPS  expQ0<>+0(SB), Y9, Y9
+	VADDPS  Y7, Y15, Y7
+	VMULPS  Y9, Y13, Y9
+	VADDPS  one<>+0(SB), Y7, Y7
+	VADDPS  Y8, Y9, Y8
+	VMULPS  Y6, Y7, Y6
+	VADDPS  one<>+0(SB), Y8, Y7
+	VANDNPS Y6, Y12, Y6
+	VMOVUPS Y6, 64(DI)(AX*1)
+	VMULPS  Y5, Y7, Y5
+	VANDNPS Y5, Y11, Y5
+	VMOVUPS Y5, 96(DI)(AX*1)
+	VADDPS  Y14, Y0, Y0
+	VADDPS  Y10, Y1, Y1
+	VADDPS  Y6, Y0, Y0
+	VADDPS  Y5, Y1, Y1
+
+scaledDone186:
+	ADDQ $0x00000080, AX
+	JMP  classes181
+
+rest182:
 	TESTQ   $0x00000010, CX
-	JZ      tail182
+	JZ      tail183
 	VMOVUPS (SI)(AX*1), Y2
+	VMULPS  520(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
 	VMULPS  expLog2e<>+0(SB), Y2, Y3
 	VADDPS  expMagic<>+0(SB), Y3, Y3
@@ -19654,6 +20465,7 @@ rest181:
 	VMOVUPS Y2, (DI)(AX*1)
 	VADDPS  Y2, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y2
+	VMULPS  520(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
 	VMULPS  expLog2e<>+0(SB), Y2, Y3
 	VADDPS  expMagic<>+0(SB), Y3, Y3
@@ -19683,47 +20495,48 @@ rest181:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail182:
+tail183:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone183
+	JZ         classesDone184
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes184
+	JGE        maskedLoadLanes187
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded185
+	JMP        maskedLoaded188
 
-maskedLoadLanes184:
+maskedLoadLanes187:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone186
+	JLE       lanesDone189
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone186
+	JLE       lanesDone189
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone186
+	JLE       lanesDone189
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone186
+	JLE       lanesDone189
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone186
+	JLE       lanesDone189
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone186
+	JLE       lanesDone189
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone186
+	JLE       lanesDone189
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone186
+	JLE       lanesDone189
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone186:
+lanesDone189:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded185:
+maskedLoaded188:
+	VMULPS     520(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -19751,79 +20564,80 @@ maskedLoaded185:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes187
+	JGE        maskedStoreLanes190
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored188
+	JMP        maskedStored191
 
-maskedStoreLanes187:
+maskedStoreLanes190:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored188
+	JLE          maskedStored191
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored188
+	JLE          maskedStored191
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored188
+	JLE          maskedStored191
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored188
+	JLE          maskedStored191
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored188
+	JLE          maskedStored191
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored188
+	JLE          maskedStored191
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored188
+	JLE          maskedStored191
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored188
+	JLE          maskedStored191
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored188:
+maskedStored191:
 	VADDPS     Y2, Y0, Y2
 	VMOVUPS    (SP), Y3
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes189
+	JGE        maskedLoadLanes192
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded190
+	JMP        maskedLoaded193
 
-maskedLoadLanes189:
+maskedLoadLanes192:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone191
+	JLE       lanesDone194
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone191
+	JLE       lanesDone194
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone191
+	JLE       lanesDone194
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone191
+	JLE       lanesDone194
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone191
+	JLE       lanesDone194
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone191
+	JLE       lanesDone194
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone191
+	JLE       lanesDone194
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone191
+	JLE       lanesDone194
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone191:
+lanesDone194:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded190:
+maskedLoaded193:
+	VMULPS     520(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -19851,48 +20665,48 @@ maskedLoaded190:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes192
+	JGE        maskedStoreLanes195
 	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
-	JMP        maskedStored193
+	JMP        maskedStored196
 
-maskedStoreLanes192:
+maskedStoreLanes195:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored193
+	JLE          maskedStored196
 	VEXTRACTPS   $0x00, X2, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored193
+	JLE          maskedStored196
 	VEXTRACTPS   $0x01, X2, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored193
+	JLE          maskedStored196
 	VEXTRACTPS   $0x02, X2, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored193
+	JLE          maskedStored196
 	VEXTRACTPS   $0x03, X2, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored193
+	JLE          maskedStored196
 	VEXTRACTPS   $0x00, X3, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored193
+	JLE          maskedStored196
 	VEXTRACTPS   $0x01, X3, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored193
+	JLE          maskedStored196
 	VEXTRACTPS   $0x02, X3, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored193
+	JLE          maskedStored196
 	VEXTRACTPS   $0x03, X3, 60(DI)(AX*1)
 
-maskedStored193:
+maskedStored196:
 	VADDPS    Y2, Y1, Y2
 	VMOVUPS   32(SP), Y3
 	VBLENDVPS Y3, Y2, Y1, Y1
 
-classesDone183:
+classesDone184:
 	VMOVAPS Y0, Y0
 	VMOVAPS Y1, Y1
-	JMP     summed179
+	JMP     summed180
 
-noGrad178:
+noGrad179:
 	VMOVUPS negZero<>+0(SB), Y0
 	VMOVUPS negZero<>+0(SB), Y1
 	VMOVUPS expMagic<>+0(SB), Y2
@@ -19900,9 +20714,11 @@ noGrad178:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes194:
+classes197:
 	CMPQ    AX, R11
-	JAE     rest195
+	JAE     rest198
+	CMPL    520(SP), $0x3f800000
+	JNE     scaled201
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -20011,13 +20827,131 @@ classes194:
 	VADDPS  Y13, Y1, Y1
 	VADDPS  Y9, Y0, Y0
 	VADDPS  Y5, Y1, Y1
-	ADDQ    $0x00000080, AX
-	JMP     classes194
+	JMP     scaledDone202
 
-rest195:
+scaled201:
+	VMOVUPS (SI)(AX*1), Y5
+	VMOVUPS 32(SI)(AX*1), Y6
+	VMOVUPS 64(SI)(AX*1), Y7
+	VMOVUPS 96(SI)(AX*1), Y8
+	VMULPS  520(SP), Y5, Y5
+	VMULPS  520(SP), Y6, Y6
+	VMULPS  520(SP), Y7, Y7
+	VMULPS  520(SP), Y8, Y8
+	VSUBPS  96(SP), Y5, Y5
+	VSUBPS  96(SP), Y6, Y6
+	VSUBPS  96(SP), Y7, Y7
+	VSUBPS  96(SP), Y8, Y8
+	VMULPS  Y3, Y5, Y9
+	VMULPS  Y3, Y6, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y11
+	VADDPS  Y2, Y9, Y9
+	VADDPS  Y2, Y10, Y10
+	VSUBPS  Y2, Y9, Y12
+	VPSLLD  $0x17, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VMULPS  Y4, Y12, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y12, Y12
+	VSUBPS  Y13, Y5, Y5
+	VSUBPS  Y12, Y5, Y12
+	VMULPS  expQ4<>+0(SB), Y12, Y5
+	VMULPS  Y12, Y12, Y13
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y13, Y13
+	VPSLLD  $0x17, Y10, Y5
+	VSUBPS  Y2, Y10, Y10
+	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VADDPS  Y12, Y13, Y12
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y13
+	VADDPS  one<>+0(SB), Y12, Y12
+	VMULPS  Y9, Y12, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y12
+	VANDNPS Y9, Y11, Y11
+	VMULPS  Y4, Y10, Y9
+	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
+	VSUBPS  Y9, Y6, Y6
+	VSUBPS  Y10, Y6, Y6
+	VMULPS  expQ4<>+0(SB), Y6, Y9
+	VMULPS  Y6, Y6, Y10
+	VADDPS  expQ3<>+0(SB), Y9, Y9
+	VMULPS  Y6, Y9, Y9
+	VADDPS  expQ2<>+0(SB), Y9, Y9
+	VMULPS  Y6, Y9, Y9
+	VADDPS  expQ1<>+0(SB), Y9, Y9
+	VMULPS  Y6, Y9, Y9
+	VADDPS  expQ0<>+0(SB), Y9, Y9
+	VMULPS  Y9, Y10, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y10
+	VADDPS  Y6, Y9, Y9
+	VMULPS  Y3, Y7, Y6
+	VADDPS  one<>+0(SB), Y9, Y9
+	VADDPS  Y2, Y6, Y6
+	VMULPS  Y5, Y9, Y9
+	VSUBPS  Y2, Y6, Y5
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VANDNPS Y9, Y13, Y13
+	VMULPS  Y4, Y5, Y9
+	VMULPS  expLn2Lo<>+0(SB), Y5, Y5
+	VSUBPS  Y9, Y7, Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  expQ4<>+0(SB), Y7, Y5
+	VMULPS  Y7, Y7, Y9
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y7, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y7, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y7, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y9, Y9
+	VMULPS  Y3, Y8, Y5
+	VADDPS  Y7, Y9, Y7
+	VADDPS  Y2, Y5, Y5
+	VADDPS  one<>+0(SB), Y7, Y9
+	VSUBPS  Y2, Y5, Y7
+	VPSLLD  $0x17, Y5, Y5
+	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VMULPS  Y6, Y9, Y9
+	VMULPS  Y4, Y7, Y6
+	VMULPS  expLn2Lo<>+0(SB), Y7, Y7
+	VANDNPS Y9, Y12, Y9
+	VSUBPS  Y6, Y8, Y6
+	VSUBPS  Y7, Y6, Y6
+	VMULPS  expQ4<>+0(SB), Y6, Y7
+	VMULPS  Y6, Y6, Y8
+	VADDPS  expQ3<>+0(SB), Y7, Y7
+	VMULPS  Y6, Y7, Y7
+	VADDPS  expQ2<>+0(SB), Y7, Y7
+	VMULPS  Y6, Y7, Y7
+	VADDPS  expQ1<>+0(SB), Y7, Y7
+	VMULPS  Y6, Y7, Y7
+	VADDPS  expQ0<>+0(SB), Y7, Y7
+	VMULPS  Y7, Y8, Y7
+	VADDPS  Y6, Y7, Y6
+	VADDPS  one<>+0(SB), Y6, Y6
+	VMULPS  Y5, Y6, Y5
+	VANDNPS Y5, Y10, Y5
+	VADDPS  Y11, Y0, Y0
+	VADDPS  Y13, Y1, Y1
+	VADDPS  Y9, Y0, Y0
+	VADDPS  Y5, Y1, Y1
+
+scaledDone202:
+	ADDQ $0x00000080, AX
+	JMP  classes197
+
+rest198:
 	TESTQ   $0x00000010, CX
-	JZ      tail196
+	JZ      tail199
 	VMOVUPS (SI)(AX*1), Y2
+	VMULPS  520(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
 	VMULPS  expLog2e<>+0(SB), Y2, Y3
 	VADDPS  expMagic<>+0(SB), Y3, Y3
@@ -20045,6 +20979,7 @@ rest195:
 	VANDNPS Y3, Y2, Y2
 	VADDPS  Y2, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y2
+	VMULPS  520(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
 	VMULPS  expLog2e<>+0(SB), Y2, Y3
 	VADDPS  expMagic<>+0(SB), Y3, Y3
@@ -20073,47 +21008,48 @@ rest195:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail196:
+tail199:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone197
+	JZ         classesDone200
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes198
+	JGE        maskedLoadLanes203
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded199
+	JMP        maskedLoaded204
 
-maskedLoadLanes198:
+maskedLoadLanes203:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone200
+	JLE       lanesDone205
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone200
+	JLE       lanesDone205
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone200
+	JLE       lanesDone205
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone200
+	JLE       lanesDone205
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone200
+	JLE       lanesDone205
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone200
+	JLE       lanesDone205
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone200
+	JLE       lanesDone205
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone200
+	JLE       lanesDone205
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone200:
+lanesDone205:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded199:
+maskedLoaded204:
+	VMULPS     520(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -20144,42 +21080,43 @@ maskedLoaded199:
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes201
+	JGE        maskedLoadLanes206
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded202
+	JMP        maskedLoaded207
 
-maskedLoadLanes201:
+maskedLoadLanes206:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone203
+	JLE       lanesDone208
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone203
+	JLE       lanesDone208
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone203
+	JLE       lanesDone208
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone203
+	JLE       lanesDone208
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone203
+	JLE       lanesDone208
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone203
+	JLE       lanesDone208
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone203
+	JLE       lanesDone208
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone203
+	JLE       lanesDone208
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone203:
+lanesDone208:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded202:
+maskedLoaded207:
+	VMULPS    520(SP), Y2, Y2
 	VSUBPS    96(SP), Y2, Y2
 	VMULPS    expLog2e<>+0(SB), Y2, Y3
 	VADDPS    expMagic<>+0(SB), Y3, Y3
@@ -20209,11 +21146,11 @@ maskedLoaded202:
 	VMOVUPS   32(SP), Y3
 	VBLENDVPS Y3, Y2, Y1, Y1
 
-classesDone197:
+classesDone200:
 	VMOVAPS Y0, Y0
 	VMOVAPS Y1, Y1
 
-summed179:
+summed180:
 	// The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
 	// ls - d[l] (seq.LabelLoss).
 	VHADDPS      Y1, Y0, Y0
@@ -20268,17 +21205,17 @@ summed179:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl, f to the frame.
 	TESTB     $0x01, 376(SP)
-	JZ        noLse204
+	JZ        noLse209
 	VADDPS    96(SP), Y1, Y1
 	VMOVUPS   128(SP), Y3
 	VBLENDVPS Y3, 96(SP), Y1, Y1
 	TESTQ     R14, R14
-	JZ        noLseStore205
+	JZ        noLseStore210
 	VMOVSS    X1, (R14)(R10*4)
 
-noLseStore205:
+noLseStore210:
 	TESTB   $0x02, 376(SP)
-	JZ      noZ206
+	JZ      noZ211
 	VMULPS  224(SP), Y1, Y3
 	VMULPS  Y1, Y3, Y1
 	VADDPS  Y3, Y3, Y3
@@ -20287,213 +21224,227 @@ noLseStore205:
 	VADDPS  Y1, Y2, Y1
 	VMOVAPS Y1, Y2
 
-noZ206:
-noLse204:
+noZ211:
+noLse209:
+	// loss = loss·w[i] (with row weights).
+	MOVQ   512(SP), R12
+	TESTQ  R12, R12
+	JZ     unweighted212
+	VMULSS (R12)(R10*4), X2, X2
+
+unweighted212:
 	VMOVSS X2, (DX)(R10*4)
 
-	// Pass 3 (with a gradient). q = scale / s (seq.Quotient), q = q·f (f = 1
-	// without z-loss: exact); g[j] = e[j]·q (seq.Scaled); then g[l] = g[l] -
-	// scale.
+	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
+	// sc / s (seq.Quotient), q = q·f (f = 1 without z-loss: exact); g[j] =
+	// e[j]·q (seq.Scaled); then g[l] = g[l] - sc.
 	TESTQ        DI, DI
-	JZ           noGrad207
+	JZ           noGrad213
 	VBROADCASTSS 504(SP), Y1
-	VDIVPS       Y0, Y1, Y0
-	VMULPS       192(SP), Y0, Y0
-	XORL         AX, AX
+	MOVQ         512(SP), R12
+	TESTQ        R12, R12
+	JZ           unweighted214
+	VBROADCASTSS (R12)(R10*4), Y2
+	VMULPS       Y2, Y1, Y1
 
-classes208:
+unweighted214:
+	VDIVPS Y0, Y1, Y0
+	VMULPS 192(SP), Y0, Y0
+	XORL   AX, AX
+
+classes215:
 	CMPQ    AX, R11
-	JAE     rest209
-	VMOVUPS (DI)(AX*1), Y1
-	VMULPS  Y0, Y1, Y1
-	VMOVUPS Y1, (DI)(AX*1)
-	VMOVUPS 32(DI)(AX*1), Y1
-	VMULPS  Y0, Y1, Y1
-	VMOVUPS Y1, 32(DI)(AX*1)
-	VMOVUPS 64(DI)(AX*1), Y1
-	VMULPS  Y0, Y1, Y1
-	VMOVUPS Y1, 64(DI)(AX*1)
-	VMOVUPS 96(DI)(AX*1), Y1
-	VMULPS  Y0, Y1, Y1
-	VMOVUPS Y1, 96(DI)(AX*1)
+	JAE     rest216
+	VMOVUPS (DI)(AX*1), Y2
+	VMULPS  Y0, Y2, Y2
+	VMOVUPS Y2, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y2
+	VMULPS  Y0, Y2, Y2
+	VMOVUPS Y2, 32(DI)(AX*1)
+	VMOVUPS 64(DI)(AX*1), Y2
+	VMULPS  Y0, Y2, Y2
+	VMOVUPS Y2, 64(DI)(AX*1)
+	VMOVUPS 96(DI)(AX*1), Y2
+	VMULPS  Y0, Y2, Y2
+	VMOVUPS Y2, 96(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes208
+	JMP     classes215
 
-rest209:
+rest216:
 	TESTQ   $0x00000010, CX
-	JZ      tail210
-	VMOVUPS (DI)(AX*1), Y1
-	VMULPS  Y0, Y1, Y1
-	VMOVUPS Y1, (DI)(AX*1)
-	VMOVUPS 32(DI)(AX*1), Y1
-	VMULPS  Y0, Y1, Y1
-	VMOVUPS Y1, 32(DI)(AX*1)
+	JZ      tail217
+	VMOVUPS (DI)(AX*1), Y2
+	VMULPS  Y0, Y2, Y2
+	VMOVUPS Y2, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y2
+	VMULPS  Y0, Y2, Y2
+	VMOVUPS Y2, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail210:
+tail217:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone211
-	VMOVUPS    (SP), Y1
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes212
-	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded213
-
-maskedLoadLanes212:
-	VXORPS    Y1, Y1, Y1
-	VXORPS    X2, X2, X2
-	CMPQ      416(SP), $0x00
-	JLE       lanesDone214
-	VINSERTPS $0x00, (DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x01
-	JLE       lanesDone214
-	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x02
-	JLE       lanesDone214
-	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x03
-	JLE       lanesDone214
-	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x04
-	JLE       lanesDone214
-	VINSERTPS $0x00, 16(DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x05
-	JLE       lanesDone214
-	VINSERTPS $0x10, 20(DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x06
-	JLE       lanesDone214
-	VINSERTPS $0x20, 24(DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x07
-	JLE       lanesDone214
-	VINSERTPS $0x30, 28(DI)(AX*1), X2, X2
-
-lanesDone214:
-	VINSERTF128 $0x01, X2, Y1, Y1
-
-maskedLoaded213:
-	VMULPS     Y0, Y1, Y1
+	JZ         classesDone218
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes215
-	VMASKMOVPS Y1, Y2, (DI)(AX*1)
-	JMP        maskedStored216
+	JGE        maskedLoadLanes219
+	VMASKMOVPS (DI)(AX*1), Y2, Y2
+	JMP        maskedLoaded220
 
-maskedStoreLanes215:
-	VEXTRACTF128 $0x01, Y1, X2
+maskedLoadLanes219:
+	VXORPS    Y2, Y2, Y2
+	VXORPS    X3, X3, X3
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone221
+	VINSERTPS $0x00, (DI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone221
+	VINSERTPS $0x10, 4(DI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone221
+	VINSERTPS $0x20, 8(DI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone221
+	VINSERTPS $0x30, 12(DI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone221
+	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone221
+	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone221
+	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone221
+	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
+
+lanesDone221:
+	VINSERTF128 $0x01, X3, Y2, Y2
+
+maskedLoaded220:
+	VMULPS     Y0, Y2, Y2
+	VMOVUPS    (SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes222
+	VMASKMOVPS Y2, Y3, (DI)(AX*1)
+	JMP        maskedStored223
+
+maskedStoreLanes222:
+	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored216
-	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
+	JLE          maskedStored223
+	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored216
-	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
+	JLE          maskedStored223
+	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored216
-	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
+	JLE          maskedStored223
+	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored216
-	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
+	JLE          maskedStored223
+	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored216
-	VEXTRACTPS   $0x00, X2, 16(DI)(AX*1)
+	JLE          maskedStored223
+	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored216
-	VEXTRACTPS   $0x01, X2, 20(DI)(AX*1)
+	JLE          maskedStored223
+	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored216
-	VEXTRACTPS   $0x02, X2, 24(DI)(AX*1)
+	JLE          maskedStored223
+	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored216
-	VEXTRACTPS   $0x03, X2, 28(DI)(AX*1)
+	JLE          maskedStored223
+	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored216:
-	VMOVUPS    32(SP), Y1
+maskedStored223:
+	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes217
-	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded218
+	JGE        maskedLoadLanes224
+	VMASKMOVPS 32(DI)(AX*1), Y2, Y2
+	JMP        maskedLoaded225
 
-maskedLoadLanes217:
-	VXORPS    Y1, Y1, Y1
-	VXORPS    X2, X2, X2
+maskedLoadLanes224:
+	VXORPS    Y2, Y2, Y2
+	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone219
-	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
+	JLE       lanesDone226
+	VINSERTPS $0x00, 32(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone219
-	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
+	JLE       lanesDone226
+	VINSERTPS $0x10, 36(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone219
-	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
+	JLE       lanesDone226
+	VINSERTPS $0x20, 40(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone219
-	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
+	JLE       lanesDone226
+	VINSERTPS $0x30, 44(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone219
-	VINSERTPS $0x00, 48(DI)(AX*1), X2, X2
+	JLE       lanesDone226
+	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone219
-	VINSERTPS $0x10, 52(DI)(AX*1), X2, X2
+	JLE       lanesDone226
+	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone219
-	VINSERTPS $0x20, 56(DI)(AX*1), X2, X2
+	JLE       lanesDone226
+	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone219
-	VINSERTPS $0x30, 60(DI)(AX*1), X2, X2
+	JLE       lanesDone226
+	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
-lanesDone219:
-	VINSERTF128 $0x01, X2, Y1, Y1
+lanesDone226:
+	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded218:
-	VMULPS     Y0, Y1, Y0
-	VMOVUPS    32(SP), Y1
+maskedLoaded225:
+	VMULPS     Y0, Y2, Y0
+	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes220
-	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored221
+	JGE        maskedStoreLanes227
+	VMASKMOVPS Y0, Y2, 32(DI)(AX*1)
+	JMP        maskedStored228
 
-maskedStoreLanes220:
-	VEXTRACTF128 $0x01, Y0, X1
+maskedStoreLanes227:
+	VEXTRACTF128 $0x01, Y0, X2
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored221
+	JLE          maskedStored228
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored221
+	JLE          maskedStored228
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored221
+	JLE          maskedStored228
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored221
+	JLE          maskedStored228
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored221
-	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
+	JLE          maskedStored228
+	VEXTRACTPS   $0x00, X2, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored221
-	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
+	JLE          maskedStored228
+	VEXTRACTPS   $0x01, X2, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored221
-	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
+	JLE          maskedStored228
+	VEXTRACTPS   $0x02, X2, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored221
-	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
+	JLE          maskedStored228
+	VEXTRACTPS   $0x03, X2, 60(DI)(AX*1)
 
-maskedStored221:
-classesDone211:
+maskedStored228:
+classesDone218:
 	MOVLQSX (BX)(R10*4), R12
 	VMOVSS  (DI)(R12*4), X0
-	VSUBSS  504(SP), X0, X0
+	VSUBSS  X1, X0, X0
 	VMOVSS  X0, (DI)(R12*4)
 
-noGrad207:
+noGrad213:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut222
+	JZ    noOut229
 	ADDQ  R9, DI
 
-noOut222:
+noOut229:
 	JMP wideLabelsRow
 
 wideLabelsDone:
@@ -20502,9 +21453,9 @@ wideLabelsDone:
 
 // func wideTargetsAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideTargetsAVX2(SB), $520-8
+TEXT ·wideTargetsAVX2(SB), $560-8
 	// wideTargetsGeneric, one row at a time, the classes in vectors (see the
-	// overview of the wide functions). The effective targets a[j] (targetRow.at)
+	// overview of the wide functions), the logits times xs = xscale. The effective targets a[j] (targetRow.at)
 	// take one of six forms, each with its own loops of passes 2 and 3: dense
 	// targets or the one-hot rows of labels, plain, staged, or staged with
 	// class weights.
@@ -20527,20 +21478,22 @@ TEXT ·wideTargetsAVX2(SB), $520-8
 	// targets; 392 the targets row; 400 safeRows (the rows whose masked accesses
 	// stay inside the slices); 408 scratch; 416, 424, 432 the classes of the masked
 	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
-	// mod 16 weights, then +0; 504 scale; 512 the base of labels.
+	// mod 16 weights, then +0; 504 scale; 512 the base of labels; 520 the base of rowWeights (0: nil); 528 xscale in every lane (32 bytes).
 	//
 	// The fields of the record a; R8 = the rows.
-	MOVQ    a+0(FP), R9
-	MOVQ    224(R9), CX
-	MOVQ    (R9), SI
-	TESTQ   CX, CX
-	JLE     wideTargetsDone
-	MOVQ    $0x4000000000000000, R8
-	MOVQ    8(R9), AX
-	XORL    DX, DX
-	DIVQ    CX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
+	MOVQ         a+0(FP), R9
+	MOVQ         224(R9), CX
+	MOVQ         (R9), SI
+	TESTQ        CX, CX
+	JLE          wideTargetsDone
+	MOVQ         $0x4000000000000000, R8
+	MOVQ         8(R9), AX
+	XORL         DX, DX
+	DIVQ         CX
+	CMPQ         AX, R8
+	CMOVQLT      AX, R8
+	VBROADCASTSS 232(R9), Y0
+	VMOVUPS      Y0, 528(SP)
 
 	// The form of the targets.
 	MOVQ    24(R9), DI
@@ -20548,61 +21501,68 @@ TEXT ·wideTargetsAVX2(SB), $520-8
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 	CMPQ    24(R9), $0x00
-	JEQ     isNil223
+	JEQ     isNil230
 	MOVQ    32(R9), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil223:
+isNil230:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil224
+	JEQ     isNil231
 	MOVQ    184(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil224:
+isNil231:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil225
+	JEQ     isNil232
 	MOVQ    208(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil225:
+isNil232:
+	CMPQ    240(R9), $0x00
+	JEQ     isNil233
+	MOVQ    248(R9), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil233:
 	XORL    R12, R12
 	MOVQ    72(R9), AX
 	MOVQ    AX, 392(SP)
 	TESTQ   AX, AX
-	JZ      fromLabels226
+	JZ      fromLabels234
 	MOVQ    80(R9), AX
 	XORL    DX, DX
 	DIVQ    CX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	JMP     formDone227
+	JMP     formDone235
 
-fromLabels226:
+fromLabels234:
 	MOVL    $0x00000001, R12
 	MOVQ    56(R9), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-formDone227:
+formDone235:
 	MOVQ    96(R9), BX
 	MOVBQZX 128(R9), AX
 	TESTB   AL, AL
-	JZ      notStaged228
+	JZ      notStaged236
 	ORL     $0x00000002, R12
 	TESTQ   BX, BX
-	JZ      notStaged228
+	JZ      notStaged236
 	ORL     $0x00000004, R12
 	MOVQ    104(R9), AX
 	CMPQ    AX, CX
-	JGE     notStaged228
+	JGE     notStaged236
 	XORL    R8, R8
 
-notStaged228:
+notStaged236:
 	MOVQ         R12, 384(SP)
 	VBROADCASTSS 120(R9), Y0
 	VMOVUPS      Y0, 288(SP)
@@ -20617,22 +21577,22 @@ notStaged228:
 	VMOVUPS Y0, 440(SP)
 	VMOVUPS Y0, 472(SP)
 	TESTQ   R8, R8
-	JZ      wtailDone229
+	JZ      wtailDone237
 	TESTQ   $0x00000004, 384(SP)
-	JZ      wtailDone229
+	JZ      wtailDone237
 	MOVQ    CX, R12
 	ANDQ    $-16, R12
 
-wtail230:
+wtail238:
 	CMPQ   R12, CX
-	JAE    wtailDone229
+	JAE    wtailDone237
 	VMOVSS (BX)(R12*4), X0
 	VMOVSS X0, 440(SP)(AX*4)
 	INCQ   AX
 	INCQ   R12
-	JMP    wtail230
+	JMP    wtail238
 
-wtailDone229:
+wtailDone237:
 	MOVQ 144(R9), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -20642,25 +21602,27 @@ wtailDone229:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse231
+	JZ    noLse239
 	MOVL  $0x00000001, R12
 
-noLse231:
+noLse239:
 	MOVL         264(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ232
+	JZ           noZ240
 	MOVL         $0x00000003, R12
 	VBROADCASTSS 264(R9), Y0
 	VMOVUPS      Y0, 224(SP)
 
-noZ232:
+noZ240:
 	MOVQ R12, 376(SP)
 
-	// scale and the base of labels, read by the loops from the frame.
+	// scale and the bases of labels and rowWeights, read by the loops from the frame.
 	VMOVSS 236(R9), X0
 	VMOVSS X0, 504(SP)
 	MOVQ   48(R9), AX
 	MOVQ   AX, 512(SP)
+	MOVQ   240(R9), AX
+	MOVQ   AX, 520(SP)
 
 	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
 	// 32-class steps; the bytes of the whole 16-class steps and of the whole
@@ -20712,28 +21674,28 @@ noZ232:
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small233
+	JLE  n0small241
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small233:
+n0small241:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone234
+	JZ   tailKDone242
 	NEGQ AX
 	ADDQ $0x10, AX
 
-tailK235:
+tailK243:
 	INCQ 408(SP)
 	SUBQ CX, AX
-	JG   tailK235
+	JG   tailK243
 
-tailKDone234:
+tailKDone242:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -20754,9 +21716,9 @@ wideTargetsRow:
 	VXORPS  Y1, Y1, Y1
 	XORL    AX, AX
 
-classes236:
+classes244:
 	CMPQ    AX, R11
-	JAE     rest237
+	JAE     rest245
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y3, Y3
 	VCMPPS  $0x03, Y5, Y0, Y0
@@ -20770,11 +21732,11 @@ classes236:
 	VMAXPS  Y5, Y4, Y4
 	VCMPPS  $0x03, Y5, Y1, Y1
 	ADDQ    $0x00000080, AX
-	JMP     classes236
+	JMP     classes244
 
-rest237:
+rest245:
 	TESTQ   $0x00000010, CX
-	JZ      tail238
+	JZ      tail246
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y3, Y3
 	VCMPPS  $0x03, Y5, Y0, Y0
@@ -20783,96 +21745,96 @@ rest237:
 	VCMPPS  $0x03, Y5, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail238:
+tail246:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone239
+	JZ         classesDone247
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes240
+	JGE        maskedLoadLanes248
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded241
+	JMP        maskedLoaded249
 
-maskedLoadLanes240:
+maskedLoadLanes248:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone242
+	JLE       lanesDone250
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone242
+	JLE       lanesDone250
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone242
+	JLE       lanesDone250
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone242
+	JLE       lanesDone250
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone242
+	JLE       lanesDone250
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone242
+	JLE       lanesDone250
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone242
+	JLE       lanesDone250
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone242
+	JLE       lanesDone250
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone242:
+lanesDone250:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded241:
+maskedLoaded249:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y2, Y5
 	VMAXPS     Y5, Y3, Y3
 	VCMPPS     $0x03, Y5, Y0, Y0
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes243
+	JGE        maskedLoadLanes251
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded244
+	JMP        maskedLoaded252
 
-maskedLoadLanes243:
+maskedLoadLanes251:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone245
+	JLE       lanesDone253
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone245
+	JLE       lanesDone253
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone245
+	JLE       lanesDone253
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone245
+	JLE       lanesDone253
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone245
+	JLE       lanesDone253
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone245
+	JLE       lanesDone253
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone245
+	JLE       lanesDone253
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone245
+	JLE       lanesDone253
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone245:
+lanesDone253:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded244:
+maskedLoaded252:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y2, Y5
 	VMAXPS    Y5, Y4, Y4
 	VCMPPS    $0x03, Y5, Y1, Y1
 
-classesDone239:
-	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
+classesDone247:
+	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y4, Y3, Y2
 	VEXTRACTF128 $0x01, Y2, X3
 	VMAXPS       X3, X2, X2
@@ -20881,6 +21843,7 @@ classesDone239:
 	VPERMILPS    $0xb1, X2, X3
 	VMAXPS       X3, X2, X2
 	VBROADCASTSS X2, Y2
+	VMULPS       528(SP), Y2, Y2
 	VADDPS       zero<>+0(SB), Y2, Y6
 	VORPS        Y1, Y0, Y0
 	VMOVMSKPS    Y0, R12
@@ -20889,164 +21852,167 @@ classesDone239:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
 	// no NaN in the row (R12 == 0); stored to the frame.
 	TESTB  $0x01, 376(SP)
-	JZ     noLse246
+	JZ     noLse254
 	VXORPS Y0, Y0, Y0
 	TESTL  R12, R12
-	JNZ    allSet247
+	JNZ    allSet255
 	VCMPPS $0x00, negInfBits<>+0(SB), Y6, Y0
 
-allSet247:
+allSet255:
 	VMOVUPS Y0, 128(SP)
 
-noLse246:
+noLse254:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds248
+	JZ    noPreds256
 	TESTL R12, R12
-	JZ    scanEq252
+	JZ    scanEq260
 	XORL  AX, AX
 
-scan253:
+scan261:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail254
+	JAE       scanTail262
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found249
+	JNZ       found257
 	ADDQ      $0x20, AX
-	JMP       scan253
+	JMP       scan261
 
-scanTail254:
+scanTail262:
 	TESTQ      $0x00000007, CX
-	JZ         notFound250
+	JZ         notFound258
 	VMOVUPS    64(SP), Y0
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes255
+	JGE        maskedLoadLanes263
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	JMP        maskedLoaded256
+	JMP        maskedLoaded264
 
-maskedLoadLanes255:
+maskedLoadLanes263:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone257
+	JLE       lanesDone265
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone257
+	JLE       lanesDone265
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone257
+	JLE       lanesDone265
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone257
+	JLE       lanesDone265
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone257
+	JLE       lanesDone265
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone257
+	JLE       lanesDone265
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone257
+	JLE       lanesDone265
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone257
+	JLE       lanesDone265
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
-lanesDone257:
+lanesDone265:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
-maskedLoaded256:
+maskedLoaded264:
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found249
-	JMP       notFound250
+	JNZ       found257
+	JMP       notFound258
 
-scanEq252:
+scanEq260:
 	XORL AX, AX
 
-scan258:
+scan266:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail259
+	JAE       scanTail267
 	VMOVUPS   (SI)(AX*1), Y0
+	VMULPS    528(SP), Y0, Y0
 	VCMPPS    $0x00, Y0, Y6, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found249
+	JNZ       found257
 	ADDQ      $0x20, AX
-	JMP       scan258
+	JMP       scan266
 
-scanTail259:
+scanTail267:
 	TESTQ      $0x00000007, CX
-	JZ         notFound250
+	JZ         notFound258
 	VMOVUPS    64(SP), Y0
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes260
+	JGE        maskedLoadLanes268
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	JMP        maskedLoaded261
+	JMP        maskedLoaded269
 
-maskedLoadLanes260:
+maskedLoadLanes268:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone262
+	JLE       lanesDone270
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone262
+	JLE       lanesDone270
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone262
+	JLE       lanesDone270
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone262
+	JLE       lanesDone270
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone262
+	JLE       lanesDone270
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone262
+	JLE       lanesDone270
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone262
+	JLE       lanesDone270
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone262
+	JLE       lanesDone270
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
-lanesDone262:
+lanesDone270:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
-maskedLoaded261:
+maskedLoaded269:
+	VMULPS    528(SP), Y0, Y0
 	VCMPPS    $0x00, Y0, Y6, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found249
+	JNZ       found257
 
-notFound250:
+notFound258:
 	XORL R12, R12
-	JMP  storePred251
+	JMP  storePred259
 
-found249:
+found257:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred251:
+storePred259:
 	MOVL R12, (R13)(R10*4)
 
-noPreds248:
+noPreds256:
 	// The label in every lane (targets from labels).
 	TESTB        $0x01, 384(SP)
-	JZ           noLabel263
+	JZ           noLabel271
 	MOVQ         512(SP), R12
 	VMOVD        (R12)(R10*4), X0
 	VPBROADCASTD X0, Y0
 	VMOVDQU      Y0, 256(SP)
 
-noLabel263:
-	// Pass 2. For each class: d = x[j] - m; a = targetRow.at(j); td = a·d, +0
+noLabel271:
+	// Pass 2. For each class: d = x[j]·xs - m (the product skipped when xs is
+	// 1); a = targetRow.at(j); td = a·d, +0
 	// where a == 0 (seq.TargetTerm); e = expf(d) (seq.Exp), stored to g (when
 	// grad is not nil); s, T and D accumulated by classSum (e, a, td). R12 =
 	// the targets row. One loop per form of the targets.
@@ -21069,10 +22035,15 @@ noLabel263:
 	JEQ     wideTargetsExp7
 	XORL    AX, AX
 
-classes265:
+classes273:
 	CMPQ    AX, 368(SP)
-	JAE     rest266
+	JAE     rest274
 	VMOVUPS (SI)(AX*1), Y7
+	CMPL    528(SP), $0x3f800000
+	JEQ     unscaled277
+	VMULPS  528(SP), Y7, Y7
+
+unscaled277:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
 	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
@@ -21105,12 +22076,17 @@ classes265:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore269
+	JZ      noStore278
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore269:
+noStore278:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
+	CMPL    528(SP), $0x3f800000
+	JEQ     unscaled279
+	VMULPS  528(SP), Y7, Y7
+
+unscaled279:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS 32(R12)(AX*1), Y8
 	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
@@ -21143,94 +22119,99 @@ noStore269:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore270
+	JZ      noStore280
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore270:
+noStore280:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes265
+	JMP    classes273
 
-rest266:
+rest274:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone268
+	JZ         classesDone276
 	VMOVUPS    (SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes271
+	JGE        maskedLoadLanes281
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded272
+	JMP        maskedLoaded282
 
-maskedLoadLanes271:
+maskedLoadLanes281:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone273
+	JLE       lanesDone283
 	VINSERTPS $0x00, (SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone273
+	JLE       lanesDone283
 	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone273
+	JLE       lanesDone283
 	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone273
+	JLE       lanesDone283
 	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone273
+	JLE       lanesDone283
 	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone273
+	JLE       lanesDone283
 	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone273
+	JLE       lanesDone283
 	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone273
+	JLE       lanesDone283
 	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
 
-lanesDone273:
+lanesDone283:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded272:
+maskedLoaded282:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled284
+	VMULPS 528(SP), Y7, Y7
+
+unscaled284:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes274
+	JGE        maskedLoadLanes285
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
-	JMP        maskedLoaded275
+	JMP        maskedLoaded286
 
-maskedLoadLanes274:
+maskedLoadLanes285:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone276
+	JLE       lanesDone287
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone276
+	JLE       lanesDone287
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone276
+	JLE       lanesDone287
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone276
+	JLE       lanesDone287
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone276
+	JLE       lanesDone287
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone276
+	JLE       lanesDone287
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone276
+	JLE       lanesDone287
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone276
+	JLE       lanesDone287
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
-lanesDone276:
+lanesDone287:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded275:
+maskedLoaded286:
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
 	VMULPS     Y7, Y8, Y10
 	VANDPS     Y10, Y9, Y9
@@ -21265,122 +22246,127 @@ maskedLoaded275:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore277
+	JZ         noStore288
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes278
+	JGE        maskedStoreLanes289
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
-	JMP        maskedStored279
+	JMP        maskedStored290
 
-maskedStoreLanes278:
+maskedStoreLanes289:
 	VEXTRACTF128 $0x01, Y7, X8
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored279
+	JLE          maskedStored290
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored279
+	JLE          maskedStored290
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored279
+	JLE          maskedStored290
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored279
+	JLE          maskedStored290
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored279
+	JLE          maskedStored290
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored279
+	JLE          maskedStored290
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored279
+	JLE          maskedStored290
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored279
+	JLE          maskedStored290
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
-maskedStored279:
-noStore277:
+maskedStored290:
+noStore288:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes280
+	JGE        maskedLoadLanes291
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded281
+	JMP        maskedLoaded292
 
-maskedLoadLanes280:
+maskedLoadLanes291:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone282
+	JLE       lanesDone293
 	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone282
+	JLE       lanesDone293
 	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone282
+	JLE       lanesDone293
 	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone282
+	JLE       lanesDone293
 	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone282
+	JLE       lanesDone293
 	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone282
+	JLE       lanesDone293
 	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone282
+	JLE       lanesDone293
 	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone282
+	JLE       lanesDone293
 	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
-lanesDone282:
+lanesDone293:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded281:
+maskedLoaded292:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled294
+	VMULPS 528(SP), Y7, Y7
+
+unscaled294:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes283
+	JGE        maskedLoadLanes295
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
-	JMP        maskedLoaded284
+	JMP        maskedLoaded296
 
-maskedLoadLanes283:
+maskedLoadLanes295:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone285
+	JLE       lanesDone297
 	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone285
+	JLE       lanesDone297
 	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone285
+	JLE       lanesDone297
 	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone285
+	JLE       lanesDone297
 	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone285
+	JLE       lanesDone297
 	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone285
+	JLE       lanesDone297
 	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone285
+	JLE       lanesDone297
 	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone285
+	JLE       lanesDone297
 	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
 
-lanesDone285:
+lanesDone297:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded284:
+maskedLoaded296:
 	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
 	VMULPS     Y6, Y7, Y9
 	VANDPS     Y9, Y8, Y8
@@ -21415,56 +22401,61 @@ maskedLoaded284:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore286
+	JZ         noStore298
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes287
+	JGE        maskedStoreLanes299
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored288
+	JMP        maskedStored300
 
-maskedStoreLanes287:
+maskedStoreLanes299:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored288
+	JLE          maskedStored300
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored288
+	JLE          maskedStored300
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored288
+	JLE          maskedStored300
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored288
+	JLE          maskedStored300
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored288
+	JLE          maskedStored300
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored288
+	JLE          maskedStored300
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored288
+	JLE          maskedStored300
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored288
+	JLE          maskedStored300
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored288:
-noStore286:
+maskedStored300:
+noStore298:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone268:
-	JMP summed264
+classesDone276:
+	JMP summed272
 
 wideTargetsExp2:
 	XORL AX, AX
 
-classes289:
+classes301:
 	CMPQ    AX, 368(SP)
-	JAE     rest290
+	JAE     rest302
 	VMOVUPS (SI)(AX*1), Y7
+	CMPL    528(SP), $0x3f800000
+	JEQ     unscaled305
+	VMULPS  528(SP), Y7, Y7
+
+unscaled305:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -21499,12 +22490,17 @@ classes289:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore293
+	JZ      noStore306
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore293:
+noStore306:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
+	CMPL    528(SP), $0x3f800000
+	JEQ     unscaled307
+	VMULPS  528(SP), Y7, Y7
+
+unscaled307:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS 32(R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -21539,94 +22535,99 @@ noStore293:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore294
+	JZ      noStore308
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore294:
+noStore308:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes289
+	JMP    classes301
 
-rest290:
+rest302:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone292
+	JZ         classesDone304
 	VMOVUPS    (SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes295
+	JGE        maskedLoadLanes309
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded296
+	JMP        maskedLoaded310
 
-maskedLoadLanes295:
+maskedLoadLanes309:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone297
+	JLE       lanesDone311
 	VINSERTPS $0x00, (SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone297
+	JLE       lanesDone311
 	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone297
+	JLE       lanesDone311
 	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone297
+	JLE       lanesDone311
 	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone297
+	JLE       lanesDone311
 	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone297
+	JLE       lanesDone311
 	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone297
+	JLE       lanesDone311
 	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone297
+	JLE       lanesDone311
 	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
 
-lanesDone297:
+lanesDone311:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded296:
+maskedLoaded310:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled312
+	VMULPS 528(SP), Y7, Y7
+
+unscaled312:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes298
+	JGE        maskedLoadLanes313
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
-	JMP        maskedLoaded299
+	JMP        maskedLoaded314
 
-maskedLoadLanes298:
+maskedLoadLanes313:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone300
+	JLE       lanesDone315
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone300
+	JLE       lanesDone315
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone300
+	JLE       lanesDone315
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone300
+	JLE       lanesDone315
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone300
+	JLE       lanesDone315
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone300
+	JLE       lanesDone315
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone300
+	JLE       lanesDone315
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone300
+	JLE       lanesDone315
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
-lanesDone300:
+lanesDone315:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded299:
+maskedLoaded314:
 	VMULPS     288(SP), Y8, Y8
 	VADDPS     320(SP), Y8, Y8
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
@@ -21663,122 +22664,127 @@ maskedLoaded299:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore301
+	JZ         noStore316
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes302
+	JGE        maskedStoreLanes317
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
-	JMP        maskedStored303
+	JMP        maskedStored318
 
-maskedStoreLanes302:
+maskedStoreLanes317:
 	VEXTRACTF128 $0x01, Y7, X8
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored303
+	JLE          maskedStored318
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored303
+	JLE          maskedStored318
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored303
+	JLE          maskedStored318
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored303
+	JLE          maskedStored318
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored303
+	JLE          maskedStored318
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored303
+	JLE          maskedStored318
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored303
+	JLE          maskedStored318
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored303
+	JLE          maskedStored318
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
-maskedStored303:
-noStore301:
+maskedStored318:
+noStore316:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes304
+	JGE        maskedLoadLanes319
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded305
+	JMP        maskedLoaded320
 
-maskedLoadLanes304:
+maskedLoadLanes319:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone306
+	JLE       lanesDone321
 	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone306
+	JLE       lanesDone321
 	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone306
+	JLE       lanesDone321
 	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone306
+	JLE       lanesDone321
 	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone306
+	JLE       lanesDone321
 	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone306
+	JLE       lanesDone321
 	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone306
+	JLE       lanesDone321
 	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone306
+	JLE       lanesDone321
 	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
-lanesDone306:
+lanesDone321:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded305:
+maskedLoaded320:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled322
+	VMULPS 528(SP), Y7, Y7
+
+unscaled322:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes307
+	JGE        maskedLoadLanes323
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
-	JMP        maskedLoaded308
+	JMP        maskedLoaded324
 
-maskedLoadLanes307:
+maskedLoadLanes323:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone309
+	JLE       lanesDone325
 	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone309
+	JLE       lanesDone325
 	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone309
+	JLE       lanesDone325
 	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone309
+	JLE       lanesDone325
 	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone309
+	JLE       lanesDone325
 	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone309
+	JLE       lanesDone325
 	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone309
+	JLE       lanesDone325
 	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone309
+	JLE       lanesDone325
 	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
 
-lanesDone309:
+lanesDone325:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded308:
+maskedLoaded324:
 	VMULPS     288(SP), Y7, Y7
 	VADDPS     320(SP), Y7, Y7
 	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
@@ -21815,56 +22821,61 @@ maskedLoaded308:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore310
+	JZ         noStore326
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes311
+	JGE        maskedStoreLanes327
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored312
+	JMP        maskedStored328
 
-maskedStoreLanes311:
+maskedStoreLanes327:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored312
+	JLE          maskedStored328
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored312
+	JLE          maskedStored328
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored312
+	JLE          maskedStored328
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored312
+	JLE          maskedStored328
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored312
+	JLE          maskedStored328
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored312
+	JLE          maskedStored328
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored312
+	JLE          maskedStored328
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored312
+	JLE          maskedStored328
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored312:
-noStore310:
+maskedStored328:
+noStore326:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone292:
-	JMP summed264
+classesDone304:
+	JMP summed272
 
 wideTargetsExp6:
 	XORL AX, AX
 
-classes313:
+classes329:
 	CMPQ    AX, 368(SP)
-	JAE     rest314
+	JAE     rest330
 	VMOVUPS (SI)(AX*1), Y7
+	CMPL    528(SP), $0x3f800000
+	JEQ     unscaled333
+	VMULPS  528(SP), Y7, Y7
+
+unscaled333:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -21901,12 +22912,17 @@ classes313:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore317
+	JZ      noStore334
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore317:
+noStore334:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
+	CMPL    528(SP), $0x3f800000
+	JEQ     unscaled335
+	VMULPS  528(SP), Y7, Y7
+
+unscaled335:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS 32(R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -21943,94 +22959,99 @@ noStore317:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore318
+	JZ      noStore336
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore318:
+noStore336:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes313
+	JMP    classes329
 
-rest314:
+rest330:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone316
+	JZ         classesDone332
 	VMOVUPS    (SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes319
+	JGE        maskedLoadLanes337
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded320
+	JMP        maskedLoaded338
 
-maskedLoadLanes319:
+maskedLoadLanes337:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone321
+	JLE       lanesDone339
 	VINSERTPS $0x00, (SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone321
+	JLE       lanesDone339
 	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone321
+	JLE       lanesDone339
 	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone321
+	JLE       lanesDone339
 	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone321
+	JLE       lanesDone339
 	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone321
+	JLE       lanesDone339
 	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone321
+	JLE       lanesDone339
 	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone321
+	JLE       lanesDone339
 	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
 
-lanesDone321:
+lanesDone339:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded320:
+maskedLoaded338:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled340
+	VMULPS 528(SP), Y7, Y7
+
+unscaled340:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes322
+	JGE        maskedLoadLanes341
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
-	JMP        maskedLoaded323
+	JMP        maskedLoaded342
 
-maskedLoadLanes322:
+maskedLoadLanes341:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone324
+	JLE       lanesDone343
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone324
+	JLE       lanesDone343
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone324
+	JLE       lanesDone343
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone324
+	JLE       lanesDone343
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone324
+	JLE       lanesDone343
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone324
+	JLE       lanesDone343
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone324
+	JLE       lanesDone343
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone324
+	JLE       lanesDone343
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
-lanesDone324:
+lanesDone343:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded323:
+maskedLoaded342:
 	VMULPS     288(SP), Y8, Y8
 	VADDPS     320(SP), Y8, Y8
 	VMOVUPS    440(SP), Y9
@@ -22069,122 +23090,127 @@ maskedLoaded323:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore325
+	JZ         noStore344
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes326
+	JGE        maskedStoreLanes345
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
-	JMP        maskedStored327
+	JMP        maskedStored346
 
-maskedStoreLanes326:
+maskedStoreLanes345:
 	VEXTRACTF128 $0x01, Y7, X8
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored327
+	JLE          maskedStored346
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored327
+	JLE          maskedStored346
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored327
+	JLE          maskedStored346
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored327
+	JLE          maskedStored346
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored327
+	JLE          maskedStored346
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored327
+	JLE          maskedStored346
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored327
+	JLE          maskedStored346
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored327
+	JLE          maskedStored346
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
-maskedStored327:
-noStore325:
+maskedStored346:
+noStore344:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes328
+	JGE        maskedLoadLanes347
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded329
+	JMP        maskedLoaded348
 
-maskedLoadLanes328:
+maskedLoadLanes347:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone330
+	JLE       lanesDone349
 	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone330
+	JLE       lanesDone349
 	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone330
+	JLE       lanesDone349
 	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone330
+	JLE       lanesDone349
 	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone330
+	JLE       lanesDone349
 	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone330
+	JLE       lanesDone349
 	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone330
+	JLE       lanesDone349
 	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone330
+	JLE       lanesDone349
 	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
-lanesDone330:
+lanesDone349:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded329:
+maskedLoaded348:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled350
+	VMULPS 528(SP), Y7, Y7
+
+unscaled350:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes331
+	JGE        maskedLoadLanes351
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
-	JMP        maskedLoaded332
+	JMP        maskedLoaded352
 
-maskedLoadLanes331:
+maskedLoadLanes351:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone333
+	JLE       lanesDone353
 	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone333
+	JLE       lanesDone353
 	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone333
+	JLE       lanesDone353
 	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone333
+	JLE       lanesDone353
 	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone333
+	JLE       lanesDone353
 	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone333
+	JLE       lanesDone353
 	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone333
+	JLE       lanesDone353
 	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone333
+	JLE       lanesDone353
 	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
 
-lanesDone333:
+lanesDone353:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded332:
+maskedLoaded352:
 	VMULPS     288(SP), Y7, Y7
 	VADDPS     320(SP), Y7, Y7
 	VMOVUPS    472(SP), Y8
@@ -22223,57 +23249,62 @@ maskedLoaded332:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore334
+	JZ         noStore354
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes335
+	JGE        maskedStoreLanes355
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored336
+	JMP        maskedStored356
 
-maskedStoreLanes335:
+maskedStoreLanes355:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored336
+	JLE          maskedStored356
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored336
+	JLE          maskedStored356
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored336
+	JLE          maskedStored356
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored336
+	JLE          maskedStored356
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored336
+	JLE          maskedStored356
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored336
+	JLE          maskedStored356
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored336
+	JLE          maskedStored356
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored336
+	JLE          maskedStored356
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored336:
-noStore334:
+maskedStored356:
+noStore354:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone316:
-	JMP summed264
+classesDone332:
+	JMP summed272
 
 wideTargetsExp1:
 	VMOVDQU lanes<>+0(SB), Y7
 	XORL    AX, AX
 
-classes337:
-	CMPQ     AX, 368(SP)
-	JAE      rest338
-	VMOVUPS  (SI)(AX*1), Y8
+classes357:
+	CMPQ    AX, 368(SP)
+	JAE     rest358
+	VMOVUPS (SI)(AX*1), Y8
+	CMPL    528(SP), $0x3f800000
+	JEQ     unscaled361
+	VMULPS  528(SP), Y8, Y8
+
+unscaled361:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -22308,12 +23339,17 @@ classes337:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore341
+	JZ       noStore362
 	VMOVUPS  Y8, (DI)(AX*1)
 
-noStore341:
-	VADDPS   Y8, Y0, Y0
-	VMOVUPS  32(SI)(AX*1), Y8
+noStore362:
+	VADDPS  Y8, Y0, Y0
+	VMOVUPS 32(SI)(AX*1), Y8
+	CMPL    528(SP), $0x3f800000
+	JEQ     unscaled363
+	VMULPS  528(SP), Y8, Y8
+
+unscaled363:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -22348,55 +23384,60 @@ noStore341:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore342
+	JZ       noStore364
 	VMOVUPS  Y8, 32(DI)(AX*1)
 
-noStore342:
+noStore364:
 	VADDPS Y8, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes337
+	JMP    classes357
 
-rest338:
+rest358:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone340
+	JZ         classesDone360
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes343
+	JGE        maskedLoadLanes365
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded344
+	JMP        maskedLoaded366
 
-maskedLoadLanes343:
+maskedLoadLanes365:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone345
+	JLE       lanesDone367
 	VINSERTPS $0x00, (SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone345
+	JLE       lanesDone367
 	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone345
+	JLE       lanesDone367
 	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone345
+	JLE       lanesDone367
 	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone345
+	JLE       lanesDone367
 	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone345
+	JLE       lanesDone367
 	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone345
+	JLE       lanesDone367
 	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone345
+	JLE       lanesDone367
 	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
 
-lanesDone345:
+lanesDone367:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded344:
+maskedLoaded366:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled368
+	VMULPS 528(SP), Y8, Y8
+
+unscaled368:
 	VSUBPS     Y6, Y8, Y8
 	VPCMPEQD   256(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
@@ -22435,83 +23476,88 @@ maskedLoaded344:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS    Y9, Y8, Y8
 	TESTQ      DI, DI
-	JZ         noStore346
+	JZ         noStore369
 	VMOVUPS    (SP), Y9
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes347
+	JGE        maskedStoreLanes370
 	VMASKMOVPS Y8, Y9, (DI)(AX*1)
-	JMP        maskedStored348
+	JMP        maskedStored371
 
-maskedStoreLanes347:
+maskedStoreLanes370:
 	VEXTRACTF128 $0x01, Y8, X9
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored348
+	JLE          maskedStored371
 	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored348
+	JLE          maskedStored371
 	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored348
+	JLE          maskedStored371
 	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored348
+	JLE          maskedStored371
 	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored348
+	JLE          maskedStored371
 	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored348
+	JLE          maskedStored371
 	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored348
+	JLE          maskedStored371
 	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored348
+	JLE          maskedStored371
 	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
 
-maskedStored348:
-noStore346:
+maskedStored371:
+noStore369:
 	VADDPS     Y8, Y0, Y8
 	VMOVUPS    (SP), Y9
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes349
+	JGE        maskedLoadLanes372
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded350
+	JMP        maskedLoaded373
 
-maskedLoadLanes349:
+maskedLoadLanes372:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone351
+	JLE       lanesDone374
 	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone351
+	JLE       lanesDone374
 	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone351
+	JLE       lanesDone374
 	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone351
+	JLE       lanesDone374
 	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone351
+	JLE       lanesDone374
 	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone351
+	JLE       lanesDone374
 	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone351
+	JLE       lanesDone374
 	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone351
+	JLE       lanesDone374
 	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
 
-lanesDone351:
+lanesDone374:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded350:
+maskedLoaded373:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled375
+	VMULPS 528(SP), Y8, Y8
+
+unscaled375:
 	VSUBPS     Y6, Y8, Y6
 	VPCMPEQD   256(SP), Y7, Y8
 	VANDPS     one<>+0(SB), Y8, Y8
@@ -22550,57 +23596,62 @@ maskedLoaded350:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore352
+	JZ         noStore376
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes353
+	JGE        maskedStoreLanes377
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored354
+	JMP        maskedStored378
 
-maskedStoreLanes353:
+maskedStoreLanes377:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored354
+	JLE          maskedStored378
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored354
+	JLE          maskedStored378
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored354
+	JLE          maskedStored378
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored354
+	JLE          maskedStored378
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored354
+	JLE          maskedStored378
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored354
+	JLE          maskedStored378
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored354
+	JLE          maskedStored378
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored354
+	JLE          maskedStored378
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored354:
-noStore352:
+maskedStored378:
+noStore376:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone340:
-	JMP summed264
+classesDone360:
+	JMP summed272
 
 wideTargetsExp3:
 	VMOVDQU lanes<>+0(SB), Y7
 	XORL    AX, AX
 
-classes355:
-	CMPQ     AX, 368(SP)
-	JAE      rest356
-	VMOVUPS  (SI)(AX*1), Y8
+classes379:
+	CMPQ    AX, 368(SP)
+	JAE     rest380
+	VMOVUPS (SI)(AX*1), Y8
+	CMPL    528(SP), $0x3f800000
+	JEQ     unscaled383
+	VMULPS  528(SP), Y8, Y8
+
+unscaled383:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -22637,12 +23688,17 @@ classes355:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore359
+	JZ       noStore384
 	VMOVUPS  Y8, (DI)(AX*1)
 
-noStore359:
-	VADDPS   Y8, Y0, Y0
-	VMOVUPS  32(SI)(AX*1), Y8
+noStore384:
+	VADDPS  Y8, Y0, Y0
+	VMOVUPS 32(SI)(AX*1), Y8
+	CMPL    528(SP), $0x3f800000
+	JEQ     unscaled385
+	VMULPS  528(SP), Y8, Y8
+
+unscaled385:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -22679,55 +23735,60 @@ noStore359:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore360
+	JZ       noStore386
 	VMOVUPS  Y8, 32(DI)(AX*1)
 
-noStore360:
+noStore386:
 	VADDPS Y8, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes355
+	JMP    classes379
 
-rest356:
+rest380:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone358
+	JZ         classesDone382
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes361
+	JGE        maskedLoadLanes387
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded362
+	JMP        maskedLoaded388
 
-maskedLoadLanes361:
+maskedLoadLanes387:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone363
+	JLE       lanesDone389
 	VINSERTPS $0x00, (SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone363
+	JLE       lanesDone389
 	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone363
+	JLE       lanesDone389
 	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone363
+	JLE       lanesDone389
 	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone363
+	JLE       lanesDone389
 	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone363
+	JLE       lanesDone389
 	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone363
+	JLE       lanesDone389
 	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone363
+	JLE       lanesDone389
 	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
 
-lanesDone363:
+lanesDone389:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded362:
+maskedLoaded388:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled390
+	VMULPS 528(SP), Y8, Y8
+
+unscaled390:
 	VSUBPS     Y6, Y8, Y8
 	VPCMPEQD   256(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
@@ -22768,83 +23829,88 @@ maskedLoaded362:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS    Y9, Y8, Y8
 	TESTQ      DI, DI
-	JZ         noStore364
+	JZ         noStore391
 	VMOVUPS    (SP), Y9
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes365
+	JGE        maskedStoreLanes392
 	VMASKMOVPS Y8, Y9, (DI)(AX*1)
-	JMP        maskedStored366
+	JMP        maskedStored393
 
-maskedStoreLanes365:
+maskedStoreLanes392:
 	VEXTRACTF128 $0x01, Y8, X9
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored366
+	JLE          maskedStored393
 	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored366
+	JLE          maskedStored393
 	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored366
+	JLE          maskedStored393
 	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored366
+	JLE          maskedStored393
 	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored366
+	JLE          maskedStored393
 	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored366
+	JLE          maskedStored393
 	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored366
+	JLE          maskedStored393
 	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored366
+	JLE          maskedStored393
 	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
 
-maskedStored366:
-noStore364:
+maskedStored393:
+noStore391:
 	VADDPS     Y8, Y0, Y8
 	VMOVUPS    (SP), Y9
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes367
+	JGE        maskedLoadLanes394
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded368
+	JMP        maskedLoaded395
 
-maskedLoadLanes367:
+maskedLoadLanes394:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone369
+	JLE       lanesDone396
 	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone369
+	JLE       lanesDone396
 	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone369
+	JLE       lanesDone396
 	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone369
+	JLE       lanesDone396
 	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone369
+	JLE       lanesDone396
 	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone369
+	JLE       lanesDone396
 	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone369
+	JLE       lanesDone396
 	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone369
+	JLE       lanesDone396
 	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
 
-lanesDone369:
+lanesDone396:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded368:
+maskedLoaded395:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled397
+	VMULPS 528(SP), Y8, Y8
+
+unscaled397:
 	VSUBPS     Y6, Y8, Y6
 	VPCMPEQD   256(SP), Y7, Y8
 	VANDPS     one<>+0(SB), Y8, Y8
@@ -22885,57 +23951,62 @@ maskedLoaded368:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore370
+	JZ         noStore398
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes371
+	JGE        maskedStoreLanes399
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored372
+	JMP        maskedStored400
 
-maskedStoreLanes371:
+maskedStoreLanes399:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored372
+	JLE          maskedStored400
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored372
+	JLE          maskedStored400
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored372
+	JLE          maskedStored400
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored372
+	JLE          maskedStored400
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored372
+	JLE          maskedStored400
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored372
+	JLE          maskedStored400
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored372
+	JLE          maskedStored400
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored372
+	JLE          maskedStored400
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored372:
-noStore370:
+maskedStored400:
+noStore398:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone358:
-	JMP summed264
+classesDone382:
+	JMP summed272
 
 wideTargetsExp7:
 	VMOVDQU lanes<>+0(SB), Y7
 	XORL    AX, AX
 
-classes373:
-	CMPQ     AX, 368(SP)
-	JAE      rest374
-	VMOVUPS  (SI)(AX*1), Y8
+classes401:
+	CMPQ    AX, 368(SP)
+	JAE     rest402
+	VMOVUPS (SI)(AX*1), Y8
+	CMPL    528(SP), $0x3f800000
+	JEQ     unscaled405
+	VMULPS  528(SP), Y8, Y8
+
+unscaled405:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -22974,12 +24045,17 @@ classes373:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore377
+	JZ       noStore406
 	VMOVUPS  Y8, (DI)(AX*1)
 
-noStore377:
-	VADDPS   Y8, Y0, Y0
-	VMOVUPS  32(SI)(AX*1), Y8
+noStore406:
+	VADDPS  Y8, Y0, Y0
+	VMOVUPS 32(SI)(AX*1), Y8
+	CMPL    528(SP), $0x3f800000
+	JEQ     unscaled407
+	VMULPS  528(SP), Y8, Y8
+
+unscaled407:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -23018,55 +24094,60 @@ noStore377:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore378
+	JZ       noStore408
 	VMOVUPS  Y8, 32(DI)(AX*1)
 
-noStore378:
+noStore408:
 	VADDPS Y8, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes373
+	JMP    classes401
 
-rest374:
+rest402:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone376
+	JZ         classesDone404
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes379
+	JGE        maskedLoadLanes409
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded380
+	JMP        maskedLoaded410
 
-maskedLoadLanes379:
+maskedLoadLanes409:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone381
+	JLE       lanesDone411
 	VINSERTPS $0x00, (SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone381
+	JLE       lanesDone411
 	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone381
+	JLE       lanesDone411
 	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone381
+	JLE       lanesDone411
 	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone381
+	JLE       lanesDone411
 	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone381
+	JLE       lanesDone411
 	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone381
+	JLE       lanesDone411
 	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone381
+	JLE       lanesDone411
 	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
 
-lanesDone381:
+lanesDone411:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded380:
+maskedLoaded410:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled412
+	VMULPS 528(SP), Y8, Y8
+
+unscaled412:
 	VSUBPS     Y6, Y8, Y8
 	VPCMPEQD   256(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
@@ -23109,83 +24190,88 @@ maskedLoaded380:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS    Y9, Y8, Y8
 	TESTQ      DI, DI
-	JZ         noStore382
+	JZ         noStore413
 	VMOVUPS    (SP), Y9
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes383
+	JGE        maskedStoreLanes414
 	VMASKMOVPS Y8, Y9, (DI)(AX*1)
-	JMP        maskedStored384
+	JMP        maskedStored415
 
-maskedStoreLanes383:
+maskedStoreLanes414:
 	VEXTRACTF128 $0x01, Y8, X9
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored384
+	JLE          maskedStored415
 	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored384
+	JLE          maskedStored415
 	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored384
+	JLE          maskedStored415
 	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored384
+	JLE          maskedStored415
 	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored384
+	JLE          maskedStored415
 	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored384
+	JLE          maskedStored415
 	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored384
+	JLE          maskedStored415
 	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored384
+	JLE          maskedStored415
 	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
 
-maskedStored384:
-noStore382:
+maskedStored415:
+noStore413:
 	VADDPS     Y8, Y0, Y8
 	VMOVUPS    (SP), Y9
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes385
+	JGE        maskedLoadLanes416
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded386
+	JMP        maskedLoaded417
 
-maskedLoadLanes385:
+maskedLoadLanes416:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone387
+	JLE       lanesDone418
 	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone387
+	JLE       lanesDone418
 	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone387
+	JLE       lanesDone418
 	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone387
+	JLE       lanesDone418
 	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone387
+	JLE       lanesDone418
 	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone387
+	JLE       lanesDone418
 	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone387
+	JLE       lanesDone418
 	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone387
+	JLE       lanesDone418
 	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
 
-lanesDone387:
+lanesDone418:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded386:
+maskedLoaded417:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled419
+	VMULPS 528(SP), Y8, Y8
+
+unscaled419:
 	VSUBPS     Y6, Y8, Y6
 	VPCMPEQD   256(SP), Y7, Y8
 	VANDPS     one<>+0(SB), Y8, Y8
@@ -23228,48 +24314,48 @@ maskedLoaded386:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore388
+	JZ         noStore420
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes389
+	JGE        maskedStoreLanes421
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored390
+	JMP        maskedStored422
 
-maskedStoreLanes389:
+maskedStoreLanes421:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored390
+	JLE          maskedStored422
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored390
+	JLE          maskedStored422
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored390
+	JLE          maskedStored422
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored390
+	JLE          maskedStored422
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored390
+	JLE          maskedStored422
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored390
+	JLE          maskedStored422
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored390
+	JLE          maskedStored422
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored390
+	JLE          maskedStored422
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored390:
-noStore388:
+maskedStored422:
+noStore420:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone376:
-summed264:
+classesDone404:
+summed272:
 	// The row: s, T, D = total(c) of their accumulators; ls = log32(s)
 	// (seq.Log); loss = ls·T - D (seq.TargetLoss).
 	VHADDPS      Y3, Y0, Y0
@@ -23339,17 +24425,17 @@ summed264:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl·T, f to the frame.
 	TESTB     $0x01, 376(SP)
-	JZ        noLse391
+	JZ        noLse423
 	VADDPS    96(SP), Y3, Y3
 	VMOVUPS   128(SP), Y4
 	VBLENDVPS Y4, 96(SP), Y3, Y3
 	TESTQ     R14, R14
-	JZ        noLseStore392
+	JZ        noLseStore424
 	VMOVSS    X3, (R14)(R10*4)
 
-noLseStore392:
+noLseStore424:
 	TESTB   $0x02, 376(SP)
-	JZ      noZ393
+	JZ      noZ425
 	VMULPS  224(SP), Y3, Y4
 	VMULPS  Y3, Y4, Y3
 	VADDPS  Y4, Y4, Y4
@@ -23359,35 +24445,50 @@ noLseStore392:
 	VADDPS  Y3, Y2, Y2
 	VMOVAPS Y2, Y2
 
-noZ393:
-noLse391:
+noZ425:
+noLse423:
+	// loss = loss·w[i] (with row weights).
+	MOVQ   520(SP), R12
+	TESTQ  R12, R12
+	JZ     unweighted426
+	VMULSS (R12)(R10*4), X2, X2
+
+unweighted426:
 	VMOVSS X2, (DX)(R10*4)
 
-	// Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
-	// (seq.Scaled), qt = qt·f (f = 1 without z-loss: exact); g[j] = e[j]·qt -
-	// a[j]·scale (seq.TargetGrad). One loop per form of the targets.
+	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
+	// sc / s (seq.Quotient); qt = q·T (seq.Scaled), qt = qt·f (f = 1 without
+	// z-loss: exact); g[j] = e[j]·qt - a[j]·sc (seq.TargetGrad). One loop per
+	// form of the targets.
 	TESTQ        DI, DI
-	JZ           rowDone394
+	JZ           rowDone427
 	VBROADCASTSS 504(SP), Y2
-	VDIVPS       Y0, Y2, Y0
-	VMULPS       Y1, Y0, Y0
-	VMULPS       192(SP), Y0, Y0
-	MOVQ         392(SP), R12
-	CMPQ         384(SP), $0x02
-	JEQ          wideTargetsGrad2
-	CMPQ         384(SP), $0x06
-	JEQ          wideTargetsGrad6
-	CMPQ         384(SP), $0x01
-	JEQ          wideTargetsGrad1
-	CMPQ         384(SP), $0x03
-	JEQ          wideTargetsGrad3
-	CMPQ         384(SP), $0x07
-	JEQ          wideTargetsGrad7
-	XORL         AX, AX
+	MOVQ         520(SP), R12
+	TESTQ        R12, R12
+	JZ           unweighted428
+	VBROADCASTSS (R12)(R10*4), Y3
+	VMULPS       Y3, Y2, Y2
 
-classes395:
+unweighted428:
+	VDIVPS Y0, Y2, Y0
+	VMULPS Y1, Y0, Y0
+	VMULPS 192(SP), Y0, Y0
+	MOVQ   392(SP), R12
+	CMPQ   384(SP), $0x02
+	JEQ    wideTargetsGrad2
+	CMPQ   384(SP), $0x06
+	JEQ    wideTargetsGrad6
+	CMPQ   384(SP), $0x01
+	JEQ    wideTargetsGrad1
+	CMPQ   384(SP), $0x03
+	JEQ    wideTargetsGrad3
+	CMPQ   384(SP), $0x07
+	JEQ    wideTargetsGrad7
+	XORL   AX, AX
+
+classes429:
 	CMPQ    AX, 368(SP)
-	JAE     rest396
+	JAE     rest430
 	VMOVUPS (DI)(AX*1), Y1
 	VMOVUPS (R12)(AX*1), Y3
 	VMULPS  Y0, Y1, Y1
@@ -23401,246 +24502,246 @@ classes395:
 	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     classes395
+	JMP     classes429
 
-rest396:
+rest430:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone398
+	JZ         classesDone432
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes399
+	JGE        maskedLoadLanes433
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded400
+	JMP        maskedLoaded434
 
-maskedLoadLanes399:
+maskedLoadLanes433:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone401
+	JLE       lanesDone435
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone401
+	JLE       lanesDone435
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone401
+	JLE       lanesDone435
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone401
+	JLE       lanesDone435
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone401
+	JLE       lanesDone435
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone401
+	JLE       lanesDone435
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone401
+	JLE       lanesDone435
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone401
+	JLE       lanesDone435
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
-lanesDone401:
+lanesDone435:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded400:
+maskedLoaded434:
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes402
+	JGE        maskedLoadLanes436
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded403
+	JMP        maskedLoaded437
 
-maskedLoadLanes402:
+maskedLoadLanes436:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone404
+	JLE       lanesDone438
 	VINSERTPS $0x00, (R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone404
+	JLE       lanesDone438
 	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone404
+	JLE       lanesDone438
 	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone404
+	JLE       lanesDone438
 	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone404
+	JLE       lanesDone438
 	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone404
+	JLE       lanesDone438
 	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone404
+	JLE       lanesDone438
 	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone404
+	JLE       lanesDone438
 	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
 
-lanesDone404:
+lanesDone438:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded403:
+maskedLoaded437:
 	VMULPS     Y0, Y1, Y1
 	VMULPS     Y2, Y3, Y3
 	VSUBPS     Y3, Y1, Y1
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes405
+	JGE        maskedStoreLanes439
 	VMASKMOVPS Y1, Y3, (DI)(AX*1)
-	JMP        maskedStored406
+	JMP        maskedStored440
 
-maskedStoreLanes405:
+maskedStoreLanes439:
 	VEXTRACTF128 $0x01, Y1, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored406
+	JLE          maskedStored440
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored406
+	JLE          maskedStored440
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored406
+	JLE          maskedStored440
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored406
+	JLE          maskedStored440
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored406
+	JLE          maskedStored440
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored406
+	JLE          maskedStored440
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored406
+	JLE          maskedStored440
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored406
+	JLE          maskedStored440
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored406:
+maskedStored440:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes407
+	JGE        maskedLoadLanes441
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded408
+	JMP        maskedLoaded442
 
-maskedLoadLanes407:
+maskedLoadLanes441:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone409
+	JLE       lanesDone443
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone409
+	JLE       lanesDone443
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone409
+	JLE       lanesDone443
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone409
+	JLE       lanesDone443
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone409
+	JLE       lanesDone443
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone409
+	JLE       lanesDone443
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone409
+	JLE       lanesDone443
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone409
+	JLE       lanesDone443
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
-lanesDone409:
+lanesDone443:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded408:
+maskedLoaded442:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes410
+	JGE        maskedLoadLanes444
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded411
+	JMP        maskedLoaded445
 
-maskedLoadLanes410:
+maskedLoadLanes444:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone412
+	JLE       lanesDone446
 	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone412
+	JLE       lanesDone446
 	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone412
+	JLE       lanesDone446
 	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone412
+	JLE       lanesDone446
 	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone412
+	JLE       lanesDone446
 	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone412
+	JLE       lanesDone446
 	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone412
+	JLE       lanesDone446
 	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone412
+	JLE       lanesDone446
 	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
 
-lanesDone412:
+lanesDone446:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded411:
+maskedLoaded445:
 	VMULPS     Y0, Y1, Y0
 	VMULPS     Y2, Y3, Y1
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes413
+	JGE        maskedStoreLanes447
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored414
+	JMP        maskedStored448
 
-maskedStoreLanes413:
+maskedStoreLanes447:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored414
+	JLE          maskedStored448
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored414
+	JLE          maskedStored448
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored414
+	JLE          maskedStored448
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored414
+	JLE          maskedStored448
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored414
+	JLE          maskedStored448
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored414
+	JLE          maskedStored448
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored414
+	JLE          maskedStored448
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored414
+	JLE          maskedStored448
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored414:
-classesDone398:
-	JMP rowDone394
+maskedStored448:
+classesDone432:
+	JMP rowDone427
 
 wideTargetsGrad2:
 	XORL AX, AX
 
-classes415:
+classes449:
 	CMPQ    AX, 368(SP)
-	JAE     rest416
+	JAE     rest450
 	VMOVUPS (DI)(AX*1), Y1
 	VMOVUPS (R12)(AX*1), Y3
 	VMULPS  288(SP), Y3, Y3
@@ -23658,87 +24759,87 @@ classes415:
 	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     classes415
+	JMP     classes449
 
-rest416:
+rest450:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone418
+	JZ         classesDone452
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes419
+	JGE        maskedLoadLanes453
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded420
+	JMP        maskedLoaded454
 
-maskedLoadLanes419:
+maskedLoadLanes453:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone421
+	JLE       lanesDone455
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone421
+	JLE       lanesDone455
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone421
+	JLE       lanesDone455
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone421
+	JLE       lanesDone455
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone421
+	JLE       lanesDone455
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone421
+	JLE       lanesDone455
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone421
+	JLE       lanesDone455
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone421
+	JLE       lanesDone455
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
-lanesDone421:
+lanesDone455:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded420:
+maskedLoaded454:
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes422
+	JGE        maskedLoadLanes456
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded423
+	JMP        maskedLoaded457
 
-maskedLoadLanes422:
+maskedLoadLanes456:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone424
+	JLE       lanesDone458
 	VINSERTPS $0x00, (R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone424
+	JLE       lanesDone458
 	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone424
+	JLE       lanesDone458
 	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone424
+	JLE       lanesDone458
 	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone424
+	JLE       lanesDone458
 	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone424
+	JLE       lanesDone458
 	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone424
+	JLE       lanesDone458
 	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone424
+	JLE       lanesDone458
 	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
 
-lanesDone424:
+lanesDone458:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded423:
+maskedLoaded457:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
 	VMULPS     Y0, Y1, Y1
@@ -23746,536 +24847,80 @@ maskedLoaded423:
 	VSUBPS     Y3, Y1, Y1
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes425
+	JGE        maskedStoreLanes459
 	VMASKMOVPS Y1, Y3, (DI)(AX*1)
-	JMP        maskedStored426
+	JMP        maskedStored460
 
-maskedStoreLanes425:
+maskedStoreLanes459:
 	VEXTRACTF128 $0x01, Y1, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored426
+	JLE          maskedStored460
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored426
+	JLE          maskedStored460
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored426
+	JLE          maskedStored460
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored426
+	JLE          maskedStored460
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored426
+	JLE          maskedStored460
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored426
+	JLE          maskedStored460
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored426
+	JLE          maskedStored460
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored426
+	JLE          maskedStored460
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored426:
+maskedStored460:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes427
+	JGE        maskedLoadLanes461
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded428
+	JMP        maskedLoaded462
 
-maskedLoadLanes427:
+maskedLoadLanes461:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone429
+	JLE       lanesDone463
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone429
+	JLE       lanesDone463
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone429
+	JLE       lanesDone463
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone429
+	JLE       lanesDone463
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone429
+	JLE       lanesDone463
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone429
+	JLE       lanesDone463
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone429
+	JLE       lanesDone463
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone429
+	JLE       lanesDone463
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
-lanesDone429:
+lanesDone463:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded428:
-	VMOVUPS    32(SP), Y3
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes430
-	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded431
-
-maskedLoadLanes430:
-	VXORPS    Y3, Y3, Y3
-	VXORPS    X4, X4, X4
-	CMPQ      424(SP), $0x00
-	JLE       lanesDone432
-	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x01
-	JLE       lanesDone432
-	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x02
-	JLE       lanesDone432
-	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x03
-	JLE       lanesDone432
-	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x04
-	JLE       lanesDone432
-	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
-	CMPQ      424(SP), $0x05
-	JLE       lanesDone432
-	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
-	CMPQ      424(SP), $0x06
-	JLE       lanesDone432
-	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
-	CMPQ      424(SP), $0x07
-	JLE       lanesDone432
-	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
-
-lanesDone432:
-	VINSERTF128 $0x01, X4, Y3, Y3
-
-maskedLoaded431:
-	VMULPS     288(SP), Y3, Y3
-	VADDPS     320(SP), Y3, Y3
-	VMULPS     Y0, Y1, Y0
-	VMULPS     Y2, Y3, Y1
-	VSUBPS     Y1, Y0, Y0
-	VMOVUPS    32(SP), Y1
-	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes433
-	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored434
-
-maskedStoreLanes433:
-	VEXTRACTF128 $0x01, Y0, X1
-	CMPQ         424(SP), $0x00
-	JLE          maskedStored434
-	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
-	CMPQ         424(SP), $0x01
-	JLE          maskedStored434
-	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
-	CMPQ         424(SP), $0x02
-	JLE          maskedStored434
-	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
-	CMPQ         424(SP), $0x03
-	JLE          maskedStored434
-	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
-	CMPQ         424(SP), $0x04
-	JLE          maskedStored434
-	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
-	CMPQ         424(SP), $0x05
-	JLE          maskedStored434
-	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
-	CMPQ         424(SP), $0x06
-	JLE          maskedStored434
-	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
-	CMPQ         424(SP), $0x07
-	JLE          maskedStored434
-	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
-
-maskedStored434:
-classesDone418:
-	JMP rowDone394
-
-wideTargetsGrad6:
-	XORL AX, AX
-
-classes435:
-	CMPQ    AX, 368(SP)
-	JAE     rest436
-	VMOVUPS (DI)(AX*1), Y1
-	VMOVUPS (R12)(AX*1), Y3
-	VMULPS  288(SP), Y3, Y3
-	VADDPS  320(SP), Y3, Y3
-	VMOVUPS (BX)(AX*1), Y4
-	VMULPS  Y3, Y4, Y3
-	VMULPS  Y0, Y1, Y1
-	VMULPS  Y2, Y3, Y3
-	VSUBPS  Y3, Y1, Y1
-	VMOVUPS Y1, (DI)(AX*1)
-	VMOVUPS 32(DI)(AX*1), Y1
-	VMOVUPS 32(R12)(AX*1), Y3
-	VMULPS  288(SP), Y3, Y3
-	VADDPS  320(SP), Y3, Y3
-	VMOVUPS 32(BX)(AX*1), Y4
-	VMULPS  Y3, Y4, Y3
-	VMULPS  Y0, Y1, Y1
-	VMULPS  Y2, Y3, Y3
-	VSUBPS  Y3, Y1, Y1
-	VMOVUPS Y1, 32(DI)(AX*1)
-	ADDQ    $0x00000040, AX
-	JMP     classes435
-
-rest436:
-	TESTQ      $0x0000000f, CX
-	JZ         classesDone438
-	VMOVUPS    (SP), Y1
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes439
-	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded440
-
-maskedLoadLanes439:
-	VXORPS    Y1, Y1, Y1
-	VXORPS    X3, X3, X3
-	CMPQ      416(SP), $0x00
-	JLE       lanesDone441
-	VINSERTPS $0x00, (DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x01
-	JLE       lanesDone441
-	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x02
-	JLE       lanesDone441
-	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x03
-	JLE       lanesDone441
-	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x04
-	JLE       lanesDone441
-	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x05
-	JLE       lanesDone441
-	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x06
-	JLE       lanesDone441
-	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x07
-	JLE       lanesDone441
-	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
-
-lanesDone441:
-	VINSERTF128 $0x01, X3, Y1, Y1
-
-maskedLoaded440:
-	VMOVUPS    (SP), Y3
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes442
-	VMASKMOVPS (R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded443
-
-maskedLoadLanes442:
-	VXORPS    Y3, Y3, Y3
-	VXORPS    X4, X4, X4
-	CMPQ      416(SP), $0x00
-	JLE       lanesDone444
-	VINSERTPS $0x00, (R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x01
-	JLE       lanesDone444
-	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x02
-	JLE       lanesDone444
-	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x03
-	JLE       lanesDone444
-	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x04
-	JLE       lanesDone444
-	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
-	CMPQ      416(SP), $0x05
-	JLE       lanesDone444
-	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
-	CMPQ      416(SP), $0x06
-	JLE       lanesDone444
-	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
-	CMPQ      416(SP), $0x07
-	JLE       lanesDone444
-	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
-
-lanesDone444:
-	VINSERTF128 $0x01, X4, Y3, Y3
-
-maskedLoaded443:
-	VMULPS     288(SP), Y3, Y3
-	VADDPS     320(SP), Y3, Y3
-	VMOVUPS    440(SP), Y4
-	VMULPS     Y3, Y4, Y3
-	VMULPS     Y0, Y1, Y1
-	VMULPS     Y2, Y3, Y3
-	VSUBPS     Y3, Y1, Y1
-	VMOVUPS    (SP), Y3
-	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes445
-	VMASKMOVPS Y1, Y3, (DI)(AX*1)
-	JMP        maskedStored446
-
-maskedStoreLanes445:
-	VEXTRACTF128 $0x01, Y1, X3
-	CMPQ         416(SP), $0x00
-	JLE          maskedStored446
-	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
-	CMPQ         416(SP), $0x01
-	JLE          maskedStored446
-	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
-	CMPQ         416(SP), $0x02
-	JLE          maskedStored446
-	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
-	CMPQ         416(SP), $0x03
-	JLE          maskedStored446
-	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
-	CMPQ         416(SP), $0x04
-	JLE          maskedStored446
-	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
-	CMPQ         416(SP), $0x05
-	JLE          maskedStored446
-	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
-	CMPQ         416(SP), $0x06
-	JLE          maskedStored446
-	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
-	CMPQ         416(SP), $0x07
-	JLE          maskedStored446
-	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
-
-maskedStored446:
-	VMOVUPS    32(SP), Y1
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes447
-	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded448
-
-maskedLoadLanes447:
-	VXORPS    Y1, Y1, Y1
-	VXORPS    X3, X3, X3
-	CMPQ      424(SP), $0x00
-	JLE       lanesDone449
-	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
-	CMPQ      424(SP), $0x01
-	JLE       lanesDone449
-	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
-	CMPQ      424(SP), $0x02
-	JLE       lanesDone449
-	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
-	CMPQ      424(SP), $0x03
-	JLE       lanesDone449
-	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
-	CMPQ      424(SP), $0x04
-	JLE       lanesDone449
-	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x05
-	JLE       lanesDone449
-	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x06
-	JLE       lanesDone449
-	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x07
-	JLE       lanesDone449
-	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
-
-lanesDone449:
-	VINSERTF128 $0x01, X3, Y1, Y1
-
-maskedLoaded448:
-	VMOVUPS    32(SP), Y3
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes450
-	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded451
-
-maskedLoadLanes450:
-	VXORPS    Y3, Y3, Y3
-	VXORPS    X4, X4, X4
-	CMPQ      424(SP), $0x00
-	JLE       lanesDone452
-	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x01
-	JLE       lanesDone452
-	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x02
-	JLE       lanesDone452
-	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x03
-	JLE       lanesDone452
-	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x04
-	JLE       lanesDone452
-	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
-	CMPQ      424(SP), $0x05
-	JLE       lanesDone452
-	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
-	CMPQ      424(SP), $0x06
-	JLE       lanesDone452
-	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
-	CMPQ      424(SP), $0x07
-	JLE       lanesDone452
-	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
-
-lanesDone452:
-	VINSERTF128 $0x01, X4, Y3, Y3
-
-maskedLoaded451:
-	VMULPS     288(SP), Y3, Y3
-	VADDPS     320(SP), Y3, Y3
-	VMOVUPS    472(SP), Y4
-	VMULPS     Y3, Y4, Y3
-	VMULPS     Y0, Y1, Y0
-	VMULPS     Y2, Y3, Y1
-	VSUBPS     Y1, Y0, Y0
-	VMOVUPS    32(SP), Y1
-	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes453
-	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored454
-
-maskedStoreLanes453:
-	VEXTRACTF128 $0x01, Y0, X1
-	CMPQ         424(SP), $0x00
-	JLE          maskedStored454
-	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
-	CMPQ         424(SP), $0x01
-	JLE          maskedStored454
-	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
-	CMPQ         424(SP), $0x02
-	JLE          maskedStored454
-	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
-	CMPQ         424(SP), $0x03
-	JLE          maskedStored454
-	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
-	CMPQ         424(SP), $0x04
-	JLE          maskedStored454
-	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
-	CMPQ         424(SP), $0x05
-	JLE          maskedStored454
-	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
-	CMPQ         424(SP), $0x06
-	JLE          maskedStored454
-	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
-	CMPQ         424(SP), $0x07
-	JLE          maskedStored454
-	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
-
-maskedStored454:
-classesDone438:
-	JMP rowDone394
-
-wideTargetsGrad1:
-	VMOVDQU lanes<>+0(SB), Y1
-	XORL    AX, AX
-
-classes455:
-	CMPQ     AX, 368(SP)
-	JAE      rest456
-	VMOVUPS  (DI)(AX*1), Y3
-	VPCMPEQD 256(SP), Y1, Y4
-	VANDPS   one<>+0(SB), Y4, Y4
-	VPADDD   eight<>+0(SB), Y1, Y1
-	VMULPS   Y0, Y3, Y3
-	VMULPS   Y2, Y4, Y4
-	VSUBPS   Y4, Y3, Y3
-	VMOVUPS  Y3, (DI)(AX*1)
-	VMOVUPS  32(DI)(AX*1), Y3
-	VPCMPEQD 256(SP), Y1, Y4
-	VANDPS   one<>+0(SB), Y4, Y4
-	VPADDD   eight<>+0(SB), Y1, Y1
-	VMULPS   Y0, Y3, Y3
-	VMULPS   Y2, Y4, Y4
-	VSUBPS   Y4, Y3, Y3
-	VMOVUPS  Y3, 32(DI)(AX*1)
-	ADDQ     $0x00000040, AX
-	JMP      classes455
-
-rest456:
-	TESTQ      $0x0000000f, CX
-	JZ         classesDone458
-	VMOVUPS    (SP), Y3
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes459
-	VMASKMOVPS (DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded460
-
-maskedLoadLanes459:
-	VXORPS    Y3, Y3, Y3
-	VXORPS    X4, X4, X4
-	CMPQ      416(SP), $0x00
-	JLE       lanesDone461
-	VINSERTPS $0x00, (DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x01
-	JLE       lanesDone461
-	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x02
-	JLE       lanesDone461
-	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x03
-	JLE       lanesDone461
-	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x04
-	JLE       lanesDone461
-	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
-	CMPQ      416(SP), $0x05
-	JLE       lanesDone461
-	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
-	CMPQ      416(SP), $0x06
-	JLE       lanesDone461
-	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
-	CMPQ      416(SP), $0x07
-	JLE       lanesDone461
-	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
-
-lanesDone461:
-	VINSERTF128 $0x01, X4, Y3, Y3
-
-maskedLoaded460:
-	VPCMPEQD   256(SP), Y1, Y4
-	VANDPS     one<>+0(SB), Y4, Y4
-	VPADDD     eight<>+0(SB), Y1, Y1
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y2, Y4, Y4
-	VSUBPS     Y4, Y3, Y3
-	VMOVUPS    (SP), Y4
-	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes462
-	VMASKMOVPS Y3, Y4, (DI)(AX*1)
-	JMP        maskedStored463
-
-maskedStoreLanes462:
-	VEXTRACTF128 $0x01, Y3, X4
-	CMPQ         416(SP), $0x00
-	JLE          maskedStored463
-	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
-	CMPQ         416(SP), $0x01
-	JLE          maskedStored463
-	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
-	CMPQ         416(SP), $0x02
-	JLE          maskedStored463
-	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
-	CMPQ         416(SP), $0x03
-	JLE          maskedStored463
-	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
-	CMPQ         416(SP), $0x04
-	JLE          maskedStored463
-	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
-	CMPQ         416(SP), $0x05
-	JLE          maskedStored463
-	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
-	CMPQ         416(SP), $0x06
-	JLE          maskedStored463
-	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
-	CMPQ         416(SP), $0x07
-	JLE          maskedStored463
-	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
-
-maskedStored463:
+maskedLoaded462:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
 	JGE        maskedLoadLanes464
-	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
+	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
 	JMP        maskedLoaded465
 
 maskedLoadLanes464:
@@ -24283,38 +24928,37 @@ maskedLoadLanes464:
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
 	JLE       lanesDone466
-	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
+	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
 	JLE       lanesDone466
-	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
+	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
 	JLE       lanesDone466
-	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
+	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
 	JLE       lanesDone466
-	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
+	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
 	JLE       lanesDone466
-	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
+	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
 	JLE       lanesDone466
-	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
+	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
 	JLE       lanesDone466
-	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
+	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
 	JLE       lanesDone466
-	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
+	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
 
 lanesDone466:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
 maskedLoaded465:
-	VPCMPEQD   256(SP), Y1, Y4
-	VANDPS     one<>+0(SB), Y4, Y4
-	VPADDD     eight<>+0(SB), Y1, Y1
-	VMULPS     Y0, Y3, Y0
-	VMULPS     Y2, Y4, Y1
+	VMULPS     288(SP), Y3, Y3
+	VADDPS     320(SP), Y3, Y3
+	VMULPS     Y0, Y1, Y0
+	VMULPS     Y2, Y3, Y1
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
@@ -24350,16 +24994,473 @@ maskedStoreLanes467:
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
 maskedStored468:
-classesDone458:
-	JMP rowDone394
+classesDone452:
+	JMP rowDone427
+
+wideTargetsGrad6:
+	XORL AX, AX
+
+classes469:
+	CMPQ    AX, 368(SP)
+	JAE     rest470
+	VMOVUPS (DI)(AX*1), Y1
+	VMOVUPS (R12)(AX*1), Y3
+	VMULPS  288(SP), Y3, Y3
+	VADDPS  320(SP), Y3, Y3
+	VMOVUPS (BX)(AX*1), Y4
+	VMULPS  Y3, Y4, Y3
+	VMULPS  Y0, Y1, Y1
+	VMULPS  Y2, Y3, Y3
+	VSUBPS  Y3, Y1, Y1
+	VMOVUPS Y1, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y1
+	VMOVUPS 32(R12)(AX*1), Y3
+	VMULPS  288(SP), Y3, Y3
+	VADDPS  320(SP), Y3, Y3
+	VMOVUPS 32(BX)(AX*1), Y4
+	VMULPS  Y3, Y4, Y3
+	VMULPS  Y0, Y1, Y1
+	VMULPS  Y2, Y3, Y3
+	VSUBPS  Y3, Y1, Y1
+	VMOVUPS Y1, 32(DI)(AX*1)
+	ADDQ    $0x00000040, AX
+	JMP     classes469
+
+rest470:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone472
+	VMOVUPS    (SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes473
+	VMASKMOVPS (DI)(AX*1), Y1, Y1
+	JMP        maskedLoaded474
+
+maskedLoadLanes473:
+	VXORPS    Y1, Y1, Y1
+	VXORPS    X3, X3, X3
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone475
+	VINSERTPS $0x00, (DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone475
+	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone475
+	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone475
+	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone475
+	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone475
+	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone475
+	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone475
+	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
+
+lanesDone475:
+	VINSERTF128 $0x01, X3, Y1, Y1
+
+maskedLoaded474:
+	VMOVUPS    (SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes476
+	VMASKMOVPS (R12)(AX*1), Y3, Y3
+	JMP        maskedLoaded477
+
+maskedLoadLanes476:
+	VXORPS    Y3, Y3, Y3
+	VXORPS    X4, X4, X4
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone478
+	VINSERTPS $0x00, (R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone478
+	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone478
+	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone478
+	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone478
+	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone478
+	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone478
+	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone478
+	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
+
+lanesDone478:
+	VINSERTF128 $0x01, X4, Y3, Y3
+
+maskedLoaded477:
+	VMULPS     288(SP), Y3, Y3
+	VADDPS     320(SP), Y3, Y3
+	VMOVUPS    440(SP), Y4
+	VMULPS     Y3, Y4, Y3
+	VMULPS     Y0, Y1, Y1
+	VMULPS     Y2, Y3, Y3
+	VSUBPS     Y3, Y1, Y1
+	VMOVUPS    (SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes479
+	VMASKMOVPS Y1, Y3, (DI)(AX*1)
+	JMP        maskedStored480
+
+maskedStoreLanes479:
+	VEXTRACTF128 $0x01, Y1, X3
+	CMPQ         416(SP), $0x00
+	JLE          maskedStored480
+	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
+	CMPQ         416(SP), $0x01
+	JLE          maskedStored480
+	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
+	CMPQ         416(SP), $0x02
+	JLE          maskedStored480
+	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
+	CMPQ         416(SP), $0x03
+	JLE          maskedStored480
+	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
+	CMPQ         416(SP), $0x04
+	JLE          maskedStored480
+	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
+	CMPQ         416(SP), $0x05
+	JLE          maskedStored480
+	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
+	CMPQ         416(SP), $0x06
+	JLE          maskedStored480
+	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
+	CMPQ         416(SP), $0x07
+	JLE          maskedStored480
+	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
+
+maskedStored480:
+	VMOVUPS    32(SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes481
+	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
+	JMP        maskedLoaded482
+
+maskedLoadLanes481:
+	VXORPS    Y1, Y1, Y1
+	VXORPS    X3, X3, X3
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone483
+	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone483
+	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone483
+	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone483
+	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone483
+	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone483
+	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone483
+	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone483
+	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
+
+lanesDone483:
+	VINSERTF128 $0x01, X3, Y1, Y1
+
+maskedLoaded482:
+	VMOVUPS    32(SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes484
+	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
+	JMP        maskedLoaded485
+
+maskedLoadLanes484:
+	VXORPS    Y3, Y3, Y3
+	VXORPS    X4, X4, X4
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone486
+	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone486
+	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone486
+	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone486
+	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone486
+	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone486
+	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone486
+	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone486
+	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
+
+lanesDone486:
+	VINSERTF128 $0x01, X4, Y3, Y3
+
+maskedLoaded485:
+	VMULPS     288(SP), Y3, Y3
+	VADDPS     320(SP), Y3, Y3
+	VMOVUPS    472(SP), Y4
+	VMULPS     Y3, Y4, Y3
+	VMULPS     Y0, Y1, Y0
+	VMULPS     Y2, Y3, Y1
+	VSUBPS     Y1, Y0, Y0
+	VMOVUPS    32(SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes487
+	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
+	JMP        maskedStored488
+
+maskedStoreLanes487:
+	VEXTRACTF128 $0x01, Y0, X1
+	CMPQ         424(SP), $0x00
+	JLE          maskedStored488
+	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
+	CMPQ         424(SP), $0x01
+	JLE          maskedStored488
+	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
+	CMPQ         424(SP), $0x02
+	JLE          maskedStored488
+	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
+	CMPQ         424(SP), $0x03
+	JLE          maskedStored488
+	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
+	CMPQ         424(SP), $0x04
+	JLE          maskedStored488
+	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
+	CMPQ         424(SP), $0x05
+	JLE          maskedStored488
+	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
+	CMPQ         424(SP), $0x06
+	JLE          maskedStored488
+	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
+	CMPQ         424(SP), $0x07
+	JLE          maskedStored488
+	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
+
+maskedStored488:
+classesDone472:
+	JMP rowDone427
+
+wideTargetsGrad1:
+	VMOVDQU lanes<>+0(SB), Y1
+	XORL    AX, AX
+
+classes489:
+	CMPQ     AX, 368(SP)
+	JAE      rest490
+	VMOVUPS  (DI)(AX*1), Y3
+	VPCMPEQD 256(SP), Y1, Y4
+	VANDPS   one<>+0(SB), Y4, Y4
+	VPADDD   eight<>+0(SB), Y1, Y1
+	VMULPS   Y0, Y3, Y3
+	VMULPS   Y2, Y4, Y4
+	VSUBPS   Y4, Y3, Y3
+	VMOVUPS  Y3, (DI)(AX*1)
+	VMOVUPS  32(DI)(AX*1), Y3
+	VPCMPEQD 256(SP), Y1, Y4
+	VANDPS   one<>+0(SB), Y4, Y4
+	VPADDD   eight<>+0(SB), Y1, Y1
+	VMULPS   Y0, Y3, Y3
+	VMULPS   Y2, Y4, Y4
+	VSUBPS   Y4, Y3, Y3
+	VMOVUPS  Y3, 32(DI)(AX*1)
+	ADDQ     $0x00000040, AX
+	JMP      classes489
+
+rest490:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone492
+	VMOVUPS    (SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes493
+	VMASKMOVPS (DI)(AX*1), Y3, Y3
+	JMP        maskedLoaded494
+
+maskedLoadLanes493:
+	VXORPS    Y3, Y3, Y3
+	VXORPS    X4, X4, X4
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone495
+	VINSERTPS $0x00, (DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone495
+	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone495
+	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone495
+	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone495
+	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone495
+	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone495
+	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone495
+	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
+
+lanesDone495:
+	VINSERTF128 $0x01, X4, Y3, Y3
+
+maskedLoaded494:
+	VPCMPEQD   256(SP), Y1, Y4
+	VANDPS     one<>+0(SB), Y4, Y4
+	VPADDD     eight<>+0(SB), Y1, Y1
+	VMULPS     Y0, Y3, Y3
+	VMULPS     Y2, Y4, Y4
+	VSUBPS     Y4, Y3, Y3
+	VMOVUPS    (SP), Y4
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes496
+	VMASKMOVPS Y3, Y4, (DI)(AX*1)
+	JMP        maskedStored497
+
+maskedStoreLanes496:
+	VEXTRACTF128 $0x01, Y3, X4
+	CMPQ         416(SP), $0x00
+	JLE          maskedStored497
+	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
+	CMPQ         416(SP), $0x01
+	JLE          maskedStored497
+	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
+	CMPQ         416(SP), $0x02
+	JLE          maskedStored497
+	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
+	CMPQ         416(SP), $0x03
+	JLE          maskedStored497
+	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
+	CMPQ         416(SP), $0x04
+	JLE          maskedStored497
+	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
+	CMPQ         416(SP), $0x05
+	JLE          maskedStored497
+	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
+	CMPQ         416(SP), $0x06
+	JLE          maskedStored497
+	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
+	CMPQ         416(SP), $0x07
+	JLE          maskedStored497
+	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
+
+maskedStored497:
+	VMOVUPS    32(SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes498
+	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
+	JMP        maskedLoaded499
+
+maskedLoadLanes498:
+	VXORPS    Y3, Y3, Y3
+	VXORPS    X4, X4, X4
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone500
+	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone500
+	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone500
+	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone500
+	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone500
+	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone500
+	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone500
+	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone500
+	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
+
+lanesDone500:
+	VINSERTF128 $0x01, X4, Y3, Y3
+
+maskedLoaded499:
+	VPCMPEQD   256(SP), Y1, Y4
+	VANDPS     one<>+0(SB), Y4, Y4
+	VPADDD     eight<>+0(SB), Y1, Y1
+	VMULPS     Y0, Y3, Y0
+	VMULPS     Y2, Y4, Y1
+	VSUBPS     Y1, Y0, Y0
+	VMOVUPS    32(SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes501
+	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
+	JMP        maskedStored502
+
+maskedStoreLanes501:
+	VEXTRACTF128 $0x01, Y0, X1
+	CMPQ         424(SP), $0x00
+	JLE          maskedStored502
+	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
+	CMPQ         424(SP), $0x01
+	JLE          maskedStored502
+	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
+	CMPQ         424(SP), $0x02
+	JLE          maskedStored502
+	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
+	CMPQ         424(SP), $0x03
+	JLE          maskedStored502
+	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
+	CMPQ         424(SP), $0x04
+	JLE          maskedStored502
+	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
+	CMPQ         424(SP), $0x05
+	JLE          maskedStored502
+	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
+	CMPQ         424(SP), $0x06
+	JLE          maskedStored502
+	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
+	CMPQ         424(SP), $0x07
+	JLE          maskedStored502
+	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
+
+maskedStored502:
+classesDone492:
+	JMP rowDone427
 
 wideTargetsGrad3:
 	VMOVDQU lanes<>+0(SB), Y1
 	XORL    AX, AX
 
-classes469:
+classes503:
 	CMPQ     AX, 368(SP)
-	JAE      rest470
+	JAE      rest504
 	VMOVUPS  (DI)(AX*1), Y3
 	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
@@ -24381,49 +25482,49 @@ classes469:
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, 32(DI)(AX*1)
 	ADDQ     $0x00000040, AX
-	JMP      classes469
+	JMP      classes503
 
-rest470:
+rest504:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone472
+	JZ         classesDone506
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes473
+	JGE        maskedLoadLanes507
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded474
+	JMP        maskedLoaded508
 
-maskedLoadLanes473:
+maskedLoadLanes507:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone475
+	JLE       lanesDone509
 	VINSERTPS $0x00, (DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone475
+	JLE       lanesDone509
 	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone475
+	JLE       lanesDone509
 	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone475
+	JLE       lanesDone509
 	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone475
+	JLE       lanesDone509
 	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone475
+	JLE       lanesDone509
 	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone475
+	JLE       lanesDone509
 	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone475
+	JLE       lanesDone509
 	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
 
-lanesDone475:
+lanesDone509:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded474:
+maskedLoaded508:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -24434,76 +25535,76 @@ maskedLoaded474:
 	VSUBPS     Y4, Y3, Y3
 	VMOVUPS    (SP), Y4
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes476
+	JGE        maskedStoreLanes510
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
-	JMP        maskedStored477
+	JMP        maskedStored511
 
-maskedStoreLanes476:
+maskedStoreLanes510:
 	VEXTRACTF128 $0x01, Y3, X4
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored477
+	JLE          maskedStored511
 	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored477
+	JLE          maskedStored511
 	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored477
+	JLE          maskedStored511
 	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored477
+	JLE          maskedStored511
 	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored477
+	JLE          maskedStored511
 	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored477
+	JLE          maskedStored511
 	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored477
+	JLE          maskedStored511
 	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored477
+	JLE          maskedStored511
 	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
 
-maskedStored477:
+maskedStored511:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes478
+	JGE        maskedLoadLanes512
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded479
+	JMP        maskedLoaded513
 
-maskedLoadLanes478:
+maskedLoadLanes512:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone480
+	JLE       lanesDone514
 	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone480
+	JLE       lanesDone514
 	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone480
+	JLE       lanesDone514
 	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone480
+	JLE       lanesDone514
 	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone480
+	JLE       lanesDone514
 	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone480
+	JLE       lanesDone514
 	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone480
+	JLE       lanesDone514
 	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone480
+	JLE       lanesDone514
 	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
 
-lanesDone480:
+lanesDone514:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded479:
+maskedLoaded513:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -24514,48 +25615,48 @@ maskedLoaded479:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes481
+	JGE        maskedStoreLanes515
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored482
+	JMP        maskedStored516
 
-maskedStoreLanes481:
+maskedStoreLanes515:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored482
+	JLE          maskedStored516
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored482
+	JLE          maskedStored516
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored482
+	JLE          maskedStored516
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored482
+	JLE          maskedStored516
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored482
+	JLE          maskedStored516
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored482
+	JLE          maskedStored516
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored482
+	JLE          maskedStored516
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored482
+	JLE          maskedStored516
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored482:
-classesDone472:
-	JMP rowDone394
+maskedStored516:
+classesDone506:
+	JMP rowDone427
 
 wideTargetsGrad7:
 	VMOVDQU lanes<>+0(SB), Y1
 	XORL    AX, AX
 
-classes483:
+classes517:
 	CMPQ     AX, 368(SP)
-	JAE      rest484
+	JAE      rest518
 	VMOVUPS  (DI)(AX*1), Y3
 	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
@@ -24581,49 +25682,49 @@ classes483:
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, 32(DI)(AX*1)
 	ADDQ     $0x00000040, AX
-	JMP      classes483
+	JMP      classes517
 
-rest484:
+rest518:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone486
+	JZ         classesDone520
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes487
+	JGE        maskedLoadLanes521
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded488
+	JMP        maskedLoaded522
 
-maskedLoadLanes487:
+maskedLoadLanes521:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone489
+	JLE       lanesDone523
 	VINSERTPS $0x00, (DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone489
+	JLE       lanesDone523
 	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone489
+	JLE       lanesDone523
 	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone489
+	JLE       lanesDone523
 	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone489
+	JLE       lanesDone523
 	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone489
+	JLE       lanesDone523
 	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone489
+	JLE       lanesDone523
 	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone489
+	JLE       lanesDone523
 	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
 
-lanesDone489:
+lanesDone523:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded488:
+maskedLoaded522:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -24636,76 +25737,76 @@ maskedLoaded488:
 	VSUBPS     Y4, Y3, Y3
 	VMOVUPS    (SP), Y4
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes490
+	JGE        maskedStoreLanes524
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
-	JMP        maskedStored491
+	JMP        maskedStored525
 
-maskedStoreLanes490:
+maskedStoreLanes524:
 	VEXTRACTF128 $0x01, Y3, X4
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored491
+	JLE          maskedStored525
 	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored491
+	JLE          maskedStored525
 	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored491
+	JLE          maskedStored525
 	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored491
+	JLE          maskedStored525
 	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored491
+	JLE          maskedStored525
 	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored491
+	JLE          maskedStored525
 	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored491
+	JLE          maskedStored525
 	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored491
+	JLE          maskedStored525
 	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
 
-maskedStored491:
+maskedStored525:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes492
+	JGE        maskedLoadLanes526
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded493
+	JMP        maskedLoaded527
 
-maskedLoadLanes492:
+maskedLoadLanes526:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone494
+	JLE       lanesDone528
 	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone494
+	JLE       lanesDone528
 	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone494
+	JLE       lanesDone528
 	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone494
+	JLE       lanesDone528
 	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone494
+	JLE       lanesDone528
 	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone494
+	JLE       lanesDone528
 	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone494
+	JLE       lanesDone528
 	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone494
+	JLE       lanesDone528
 	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
 
-lanesDone494:
+lanesDone528:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded493:
+maskedLoaded527:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -24718,56 +25819,56 @@ maskedLoaded493:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes495
+	JGE        maskedStoreLanes529
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored496
+	JMP        maskedStored530
 
-maskedStoreLanes495:
+maskedStoreLanes529:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored496
+	JLE          maskedStored530
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored496
+	JLE          maskedStored530
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored496
+	JLE          maskedStored530
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored496
+	JLE          maskedStored530
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored496
+	JLE          maskedStored530
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored496
+	JLE          maskedStored530
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored496
+	JLE          maskedStored530
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored496
+	JLE          maskedStored530
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored496:
-classesDone486:
-rowDone394:
+maskedStored530:
+classesDone520:
+rowDone427:
 	// The targets row advances (when not nil).
 	MOVQ  392(SP), R12
 	TESTQ R12, R12
-	JZ    noTargets497
+	JZ    noTargets531
 	ADDQ  R9, R12
 	MOVQ  R12, 392(SP)
 
-noTargets497:
+noTargets531:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut498
+	JZ    noOut532
 	ADDQ  R9, DI
 
-noOut498:
+noOut532:
 	JMP wideTargetsRow
 
 wideTargetsDone:
@@ -24776,10 +25877,10 @@ wideTargetsDone:
 
 // func wideSoftmaxAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideSoftmaxAVX2(SB), $504-8
+TEXT ·wideSoftmaxAVX2(SB), $536-8
 	// wideSoftmaxGeneric (softmaxRowC), one row at a time, the classes in
-	// vectors: m (pass 1), e[j] stored to y and s (pass 2), r = 1/s, y[j] =
-	// y[j]·r (pass 3).
+	// vectors, the logits times xs = xscale: m (pass 1), e[j] stored to y and s
+	// (pass 2), r = 1/s, y[j] = y[j]·r (pass 3).
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
 	// CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row),
@@ -24795,26 +25896,28 @@ TEXT ·wideSoftmaxAVX2(SB), $504-8
 	// targets; 392 the targets row; 400 safeRows (the rows whose masked accesses
 	// stay inside the slices); 408 scratch; 416, 424, 432 the classes of the masked
 	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
-	// mod 16 weights, then +0.
+	// mod 16 weights, then +0; 504 xscale in every lane (32 bytes).
 	//
 	// The fields of the record a; R8 = the rows.
-	MOVQ    a+0(FP), BX
-	MOVQ    224(BX), CX
-	MOVQ    (BX), SI
-	TESTQ   CX, CX
-	JLE     wideSoftmaxDone
-	MOVQ    $0x4000000000000000, R8
-	MOVQ    8(BX), AX
-	XORL    DX, DX
-	DIVQ    CX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	MOVQ    24(BX), DI
-	MOVQ    32(BX), AX
-	XORL    DX, DX
-	DIVQ    CX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
+	MOVQ         a+0(FP), BX
+	MOVQ         224(BX), CX
+	MOVQ         (BX), SI
+	TESTQ        CX, CX
+	JLE          wideSoftmaxDone
+	MOVQ         $0x4000000000000000, R8
+	MOVQ         8(BX), AX
+	XORL         DX, DX
+	DIVQ         CX
+	CMPQ         AX, R8
+	CMOVQLT      AX, R8
+	VBROADCASTSS 232(BX), Y0
+	VMOVUPS      Y0, 504(SP)
+	MOVQ         24(BX), DI
+	MOVQ         32(BX), AX
+	XORL         DX, DX
+	DIVQ         CX
+	CMPQ         AX, R8
+	CMOVQLT      AX, R8
 
 	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
 	// 32-class steps; the bytes of the whole 16-class steps and of the whole
@@ -24866,28 +25969,28 @@ TEXT ·wideSoftmaxAVX2(SB), $504-8
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small499
+	JLE  n0small533
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small499:
+n0small533:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone500
+	JZ   tailKDone534
 	NEGQ AX
 	ADDQ $0x10, AX
 
-tailK501:
+tailK535:
 	INCQ 408(SP)
 	SUBQ CX, AX
-	JG   tailK501
+	JG   tailK535
 
-tailKDone500:
+tailKDone534:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -24908,9 +26011,9 @@ wideSoftmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes502:
+classes536:
 	CMPQ    AX, R11
-	JAE     rest503
+	JAE     rest537
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -24924,11 +26027,11 @@ classes502:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes502
+	JMP     classes536
 
-rest503:
+rest537:
 	TESTQ   $0x00000010, CX
-	JZ      tail504
+	JZ      tail538
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -24937,96 +26040,96 @@ rest503:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail504:
+tail538:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone505
+	JZ         classesDone539
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes506
+	JGE        maskedLoadLanes540
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded507
+	JMP        maskedLoaded541
 
-maskedLoadLanes506:
+maskedLoadLanes540:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone508
+	JLE       lanesDone542
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone508
+	JLE       lanesDone542
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone508
+	JLE       lanesDone542
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone508
+	JLE       lanesDone542
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone508
+	JLE       lanesDone542
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone508
+	JLE       lanesDone542
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone508
+	JLE       lanesDone542
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone508
+	JLE       lanesDone542
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone508:
+lanesDone542:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded507:
+maskedLoaded541:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes509
+	JGE        maskedLoadLanes543
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded510
+	JMP        maskedLoaded544
 
-maskedLoadLanes509:
+maskedLoadLanes543:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone511
+	JLE       lanesDone545
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone511
+	JLE       lanesDone545
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone511
+	JLE       lanesDone545
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone511
+	JLE       lanesDone545
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone511
+	JLE       lanesDone545
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone511
+	JLE       lanesDone545
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone511
+	JLE       lanesDone545
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone511
+	JLE       lanesDone545
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone511:
+lanesDone545:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded510:
+maskedLoaded544:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone505:
-	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
+classesDone539:
+	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
 	VMAXPS       X1, X0, X0
@@ -25035,12 +26138,13 @@ classesDone505:
 	VPERMILPS    $0xb1, X0, X1
 	VMAXPS       X1, X0, X0
 	VBROADCASTSS X0, Y0
+	VMULPS       504(SP), Y0, Y0
 	VADDPS       zero<>+0(SB), Y0, Y0
 	VORPS        Y4, Y3, Y1
 	VMOVMSKPS    Y1, R12
 	VMOVUPS      Y0, 96(SP)
 
-	// Pass 2. e[j] = expf(x[j] - m) (seq.Exp), stored to y; s accumulated by classSum.
+	// Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to y; s accumulated by classSum.
 	VMOVUPS negZero<>+0(SB), Y0
 	VMOVUPS negZero<>+0(SB), Y1
 	VMOVUPS expMagic<>+0(SB), Y2
@@ -25048,9 +26152,11 @@ classesDone505:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes512:
+classes546:
 	CMPQ    AX, R11
-	JAE     rest513
+	JAE     rest547
+	CMPL    504(SP), $0x3f800000
+	JNE     scaled550
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -25163,13 +26269,135 @@ classes512:
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
-	ADDQ    $0x00000080, AX
-	JMP     classes512
+	JMP     scaledDone551
 
-rest513:
+scaled550:
+	VMOVUPS (SI)(AX*1), Y5
+	VMOVUPS 32(SI)(AX*1), Y6
+	VMOVUPS 64(SI)(AX*1), Y7
+	VMOVUPS 96(SI)(AX*1), Y8
+	VMULPS  504(SP), Y5, Y5
+	VMULPS  504(SP), Y6, Y6
+	VMULPS  504(SP), Y7, Y7
+	VMULPS  504(SP), Y8, Y8
+	VSUBPS  96(SP), Y5, Y5
+	VSUBPS  96(SP), Y6, Y6
+	VSUBPS  96(SP), Y7, Y7
+	VSUBPS  96(SP), Y8, Y8
+	VMULPS  Y3, Y5, Y9
+	VMULPS  Y3, Y6, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y11
+	VADDPS  Y2, Y9, Y9
+	VADDPS  Y2, Y10, Y10
+	VSUBPS  Y2, Y9, Y12
+	VPSLLD  $0x17, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VMULPS  Y4, Y12, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y12, Y12
+	VSUBPS  Y13, Y5, Y5
+	VSUBPS  Y12, Y5, Y12
+	VMULPS  expQ4<>+0(SB), Y12, Y5
+	VMULPS  Y12, Y12, Y13
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y13, Y13
+	VPSLLD  $0x17, Y10, Y5
+	VSUBPS  Y2, Y10, Y10
+	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VADDPS  Y12, Y13, Y12
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y13
+	VADDPS  one<>+0(SB), Y12, Y12
+	VMULPS  Y9, Y12, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y12
+	VANDNPS Y9, Y11, Y14
+	VMULPS  Y3, Y7, Y9
+	VMOVUPS Y14, (DI)(AX*1)
+	VMULPS  Y4, Y10, Y11
+	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
+	VADDPS  Y2, Y9, Y9
+	VSUBPS  Y11, Y6, Y6
+	VSUBPS  Y10, Y6, Y10
+	VMULPS  expQ4<>+0(SB), Y10, Y6
+	VMULPS  Y10, Y10, Y11
+	VADDPS  expQ3<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y6, Y11, Y11
+	VPSLLD  $0x17, Y9, Y6
+	VSUBPS  Y2, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VADDPS  Y10, Y11, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y11
+	VADDPS  one<>+0(SB), Y10, Y10
+	VMULPS  Y5, Y10, Y10
+	VMULPS  Y3, Y8, Y5
+	VANDNPS Y10, Y13, Y10
+	VADDPS  Y2, Y5, Y5
+	VMULPS  Y4, Y9, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y9, Y15
+	VMOVUPS Y10, 32(DI)(AX*1)
+	VSUBPS  Y2, Y5, Y9
+	VSUBPS  Y13, Y7, Y7
+	VPSLLD  $0x17, Y5, Y5
+	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y9, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y9, Y9
+	VSUBPS  Y15, Y7, Y7
+	VSUBPS  Y13, Y8, Y8
+	VMULPS  expQ4<>+0(SB), Y7, Y13
+	VMULPS  Y7, Y7, Y15
+	VSUBPS  Y9, Y8, Y8
+	VADDPS  expQ3<>+0(SB), Y13, Y13
+	VMULPS  expQ4<>+0(SB), Y8, Y9
+	VMULPS  Y7, Y13, Y13
+	VADDPS  expQ3<>+0(SB), Y9, Y9
+	VADDPS  expQ2<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y7, Y13, Y13
+	VADDPS  expQ2<>+0(SB), Y9, Y9
+	VADDPS  expQ1<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y7, Y13, Y13
+	VADDPS  expQ1<>+0(SB), Y9, Y9
+	VADDPS  expQ0<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y13, Y15, Y15
+	VMULPS  Y8, Y8, Y13
+	VADDPS  expQ0<>+0(SB), Y9, Y9
+	VADDPS  Y7, Y15, Y7
+	VMULPS  Y9, Y13, Y9
+	VADDPS  one<>+0(SB), Y7, Y7
+	VADDPS  Y8, Y9, Y8
+	VMULPS  Y6, Y7, Y6
+	VADDPS  one<>+0(SB), Y8, Y7
+	VANDNPS Y6, Y12, Y6
+	VMOVUPS Y6, 64(DI)(AX*1)
+	VMULPS  Y5, Y7, Y5
+	VANDNPS Y5, Y11, Y5
+	VMOVUPS Y5, 96(DI)(AX*1)
+	VADDPS  Y14, Y0, Y0
+	VADDPS  Y10, Y1, Y1
+	VADDPS  Y6, Y0, Y0
+	VADDPS  Y5, Y1, Y1
+
+scaledDone551:
+	ADDQ $0x00000080, AX
+	JMP  classes546
+
+rest547:
 	TESTQ   $0x00000010, CX
-	JZ      tail514
+	JZ      tail548
 	VMOVUPS (SI)(AX*1), Y2
+	VMULPS  504(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
 	VMULPS  expLog2e<>+0(SB), Y2, Y3
 	VADDPS  expMagic<>+0(SB), Y3, Y3
@@ -25198,6 +26426,7 @@ rest513:
 	VMOVUPS Y2, (DI)(AX*1)
 	VADDPS  Y2, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y2
+	VMULPS  504(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
 	VMULPS  expLog2e<>+0(SB), Y2, Y3
 	VADDPS  expMagic<>+0(SB), Y3, Y3
@@ -25227,47 +26456,48 @@ rest513:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail514:
+tail548:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone515
+	JZ         classesDone549
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes516
+	JGE        maskedLoadLanes552
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded517
+	JMP        maskedLoaded553
 
-maskedLoadLanes516:
+maskedLoadLanes552:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone518
+	JLE       lanesDone554
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone518
+	JLE       lanesDone554
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone518
+	JLE       lanesDone554
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone518
+	JLE       lanesDone554
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone518
+	JLE       lanesDone554
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone518
+	JLE       lanesDone554
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone518
+	JLE       lanesDone554
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone518
+	JLE       lanesDone554
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone518:
+lanesDone554:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded517:
+maskedLoaded553:
+	VMULPS     504(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -25295,79 +26525,80 @@ maskedLoaded517:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes519
+	JGE        maskedStoreLanes555
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored520
+	JMP        maskedStored556
 
-maskedStoreLanes519:
+maskedStoreLanes555:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored520
+	JLE          maskedStored556
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored520
+	JLE          maskedStored556
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored520
+	JLE          maskedStored556
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored520
+	JLE          maskedStored556
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored520
+	JLE          maskedStored556
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored520
+	JLE          maskedStored556
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored520
+	JLE          maskedStored556
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored520
+	JLE          maskedStored556
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored520:
+maskedStored556:
 	VADDPS     Y2, Y0, Y2
 	VMOVUPS    (SP), Y3
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes521
+	JGE        maskedLoadLanes557
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded522
+	JMP        maskedLoaded558
 
-maskedLoadLanes521:
+maskedLoadLanes557:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone523
+	JLE       lanesDone559
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone523
+	JLE       lanesDone559
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone523
+	JLE       lanesDone559
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone523
+	JLE       lanesDone559
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone523
+	JLE       lanesDone559
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone523
+	JLE       lanesDone559
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone523
+	JLE       lanesDone559
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone523
+	JLE       lanesDone559
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone523:
+lanesDone559:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded522:
+maskedLoaded558:
+	VMULPS     504(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -25395,43 +26626,43 @@ maskedLoaded522:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes524
+	JGE        maskedStoreLanes560
 	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
-	JMP        maskedStored525
+	JMP        maskedStored561
 
-maskedStoreLanes524:
+maskedStoreLanes560:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored525
+	JLE          maskedStored561
 	VEXTRACTPS   $0x00, X2, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored525
+	JLE          maskedStored561
 	VEXTRACTPS   $0x01, X2, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored525
+	JLE          maskedStored561
 	VEXTRACTPS   $0x02, X2, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored525
+	JLE          maskedStored561
 	VEXTRACTPS   $0x03, X2, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored525
+	JLE          maskedStored561
 	VEXTRACTPS   $0x00, X3, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored525
+	JLE          maskedStored561
 	VEXTRACTPS   $0x01, X3, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored525
+	JLE          maskedStored561
 	VEXTRACTPS   $0x02, X3, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored525
+	JLE          maskedStored561
 	VEXTRACTPS   $0x03, X3, 60(DI)(AX*1)
 
-maskedStored525:
+maskedStored561:
 	VADDPS    Y2, Y1, Y2
 	VMOVUPS   32(SP), Y3
 	VBLENDVPS Y3, Y2, Y1, Y1
 
-classesDone515:
+classesDone549:
 	// Pass 3. s = total(c); r = 1 / s (seq.Reciprocal); y[j] = y[j]·r (seq.Scaled).
 	VHADDPS      Y1, Y0, Y0
 	VHADDPS      Y0, Y0, Y0
@@ -25444,9 +26675,9 @@ classesDone515:
 	VDIVPS       Y0, Y1, Y0
 	XORL         AX, AX
 
-classes526:
+classes562:
 	CMPQ    AX, R11
-	JAE     rest527
+	JAE     rest563
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -25460,11 +26691,11 @@ classes526:
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, 96(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes526
+	JMP     classes562
 
-rest527:
+rest563:
 	TESTQ   $0x00000010, CX
-	JZ      tail528
+	JZ      tail564
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -25473,164 +26704,164 @@ rest527:
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail528:
+tail564:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone529
+	JZ         classesDone565
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes530
+	JGE        maskedLoadLanes566
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded531
+	JMP        maskedLoaded567
 
-maskedLoadLanes530:
+maskedLoadLanes566:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone532
+	JLE       lanesDone568
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone532
+	JLE       lanesDone568
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone532
+	JLE       lanesDone568
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone532
+	JLE       lanesDone568
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone532
+	JLE       lanesDone568
 	VINSERTPS $0x00, 16(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone532
+	JLE       lanesDone568
 	VINSERTPS $0x10, 20(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone532
+	JLE       lanesDone568
 	VINSERTPS $0x20, 24(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone532
+	JLE       lanesDone568
 	VINSERTPS $0x30, 28(DI)(AX*1), X2, X2
 
-lanesDone532:
+lanesDone568:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded531:
+maskedLoaded567:
 	VMULPS     Y0, Y1, Y1
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes533
+	JGE        maskedStoreLanes569
 	VMASKMOVPS Y1, Y2, (DI)(AX*1)
-	JMP        maskedStored534
+	JMP        maskedStored570
 
-maskedStoreLanes533:
+maskedStoreLanes569:
 	VEXTRACTF128 $0x01, Y1, X2
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored534
+	JLE          maskedStored570
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored534
+	JLE          maskedStored570
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored534
+	JLE          maskedStored570
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored534
+	JLE          maskedStored570
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored534
+	JLE          maskedStored570
 	VEXTRACTPS   $0x00, X2, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored534
+	JLE          maskedStored570
 	VEXTRACTPS   $0x01, X2, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored534
+	JLE          maskedStored570
 	VEXTRACTPS   $0x02, X2, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored534
+	JLE          maskedStored570
 	VEXTRACTPS   $0x03, X2, 28(DI)(AX*1)
 
-maskedStored534:
+maskedStored570:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes535
+	JGE        maskedLoadLanes571
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded536
+	JMP        maskedLoaded572
 
-maskedLoadLanes535:
+maskedLoadLanes571:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone537
+	JLE       lanesDone573
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone537
+	JLE       lanesDone573
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone537
+	JLE       lanesDone573
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone537
+	JLE       lanesDone573
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone537
+	JLE       lanesDone573
 	VINSERTPS $0x00, 48(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone537
+	JLE       lanesDone573
 	VINSERTPS $0x10, 52(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone537
+	JLE       lanesDone573
 	VINSERTPS $0x20, 56(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone537
+	JLE       lanesDone573
 	VINSERTPS $0x30, 60(DI)(AX*1), X2, X2
 
-lanesDone537:
+lanesDone573:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded536:
+maskedLoaded572:
 	VMULPS     Y0, Y1, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes538
+	JGE        maskedStoreLanes574
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored539
+	JMP        maskedStored575
 
-maskedStoreLanes538:
+maskedStoreLanes574:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored539
+	JLE          maskedStored575
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored539
+	JLE          maskedStored575
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored539
+	JLE          maskedStored575
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored539
+	JLE          maskedStored575
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored539
+	JLE          maskedStored575
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored539
+	JLE          maskedStored575
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored539
+	JLE          maskedStored575
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored539
+	JLE          maskedStored575
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored539:
-classesDone529:
+maskedStored575:
+classesDone565:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut540
+	JZ    noOut576
 	ADDQ  R9, DI
 
-noOut540:
+noOut576:
 	JMP wideSoftmaxRow
 
 wideSoftmaxDone:
@@ -25639,10 +26870,10 @@ wideSoftmaxDone:
 
 // func wideLogSoftmaxAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideLogSoftmaxAVX2(SB), $504-8
+TEXT ·wideLogSoftmaxAVX2(SB), $536-8
 	// wideLogSoftmaxGeneric (logSoftmaxRowC), one row at a time, the classes in
-	// vectors: m (pass 1), s (pass 2), ls = log32(s), y[j] = (x[j] - m) - ls
-	// (pass 3).
+	// vectors, the logits times xs = xscale: m (pass 1), s (pass 2), ls =
+	// log32(s), y[j] = (x[j]·xs - m) - ls (pass 3).
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
 	// CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row),
@@ -25658,26 +26889,28 @@ TEXT ·wideLogSoftmaxAVX2(SB), $504-8
 	// targets; 392 the targets row; 400 safeRows (the rows whose masked accesses
 	// stay inside the slices); 408 scratch; 416, 424, 432 the classes of the masked
 	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
-	// mod 16 weights, then +0.
+	// mod 16 weights, then +0; 504 xscale in every lane (32 bytes).
 	//
 	// The fields of the record a; R8 = the rows.
-	MOVQ    a+0(FP), BX
-	MOVQ    224(BX), CX
-	MOVQ    (BX), SI
-	TESTQ   CX, CX
-	JLE     wideLogSoftmaxDone
-	MOVQ    $0x4000000000000000, R8
-	MOVQ    8(BX), AX
-	XORL    DX, DX
-	DIVQ    CX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	MOVQ    24(BX), DI
-	MOVQ    32(BX), AX
-	XORL    DX, DX
-	DIVQ    CX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
+	MOVQ         a+0(FP), BX
+	MOVQ         224(BX), CX
+	MOVQ         (BX), SI
+	TESTQ        CX, CX
+	JLE          wideLogSoftmaxDone
+	MOVQ         $0x4000000000000000, R8
+	MOVQ         8(BX), AX
+	XORL         DX, DX
+	DIVQ         CX
+	CMPQ         AX, R8
+	CMOVQLT      AX, R8
+	VBROADCASTSS 232(BX), Y0
+	VMOVUPS      Y0, 504(SP)
+	MOVQ         24(BX), DI
+	MOVQ         32(BX), AX
+	XORL         DX, DX
+	DIVQ         CX
+	CMPQ         AX, R8
+	CMOVQLT      AX, R8
 
 	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
 	// 32-class steps; the bytes of the whole 16-class steps and of the whole
@@ -25729,28 +26962,28 @@ TEXT ·wideLogSoftmaxAVX2(SB), $504-8
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small541
+	JLE  n0small577
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small541:
+n0small577:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone542
+	JZ   tailKDone578
 	NEGQ AX
 	ADDQ $0x10, AX
 
-tailK543:
+tailK579:
 	INCQ 408(SP)
 	SUBQ CX, AX
-	JG   tailK543
+	JG   tailK579
 
-tailKDone542:
+tailKDone578:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -25771,9 +27004,9 @@ wideLogSoftmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes544:
+classes580:
 	CMPQ    AX, R11
-	JAE     rest545
+	JAE     rest581
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -25787,11 +27020,11 @@ classes544:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes544
+	JMP     classes580
 
-rest545:
+rest581:
 	TESTQ   $0x00000010, CX
-	JZ      tail546
+	JZ      tail582
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -25800,96 +27033,96 @@ rest545:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail546:
+tail582:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone547
+	JZ         classesDone583
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes548
+	JGE        maskedLoadLanes584
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded549
+	JMP        maskedLoaded585
 
-maskedLoadLanes548:
+maskedLoadLanes584:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone550
+	JLE       lanesDone586
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone550
+	JLE       lanesDone586
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone550
+	JLE       lanesDone586
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone550
+	JLE       lanesDone586
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone550
+	JLE       lanesDone586
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone550
+	JLE       lanesDone586
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone550
+	JLE       lanesDone586
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone550
+	JLE       lanesDone586
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone550:
+lanesDone586:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded549:
+maskedLoaded585:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes551
+	JGE        maskedLoadLanes587
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded552
+	JMP        maskedLoaded588
 
-maskedLoadLanes551:
+maskedLoadLanes587:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone553
+	JLE       lanesDone589
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone553
+	JLE       lanesDone589
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone553
+	JLE       lanesDone589
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone553
+	JLE       lanesDone589
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone553
+	JLE       lanesDone589
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone553
+	JLE       lanesDone589
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone553
+	JLE       lanesDone589
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone553
+	JLE       lanesDone589
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone553:
+lanesDone589:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded552:
+maskedLoaded588:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone547:
-	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
+classesDone583:
+	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
 	VMAXPS       X1, X0, X0
@@ -25898,12 +27131,13 @@ classesDone547:
 	VPERMILPS    $0xb1, X0, X1
 	VMAXPS       X1, X0, X0
 	VBROADCASTSS X0, Y0
+	VMULPS       504(SP), Y0, Y0
 	VADDPS       zero<>+0(SB), Y0, Y0
 	VORPS        Y4, Y3, Y1
 	VMOVMSKPS    Y1, R12
 	VMOVUPS      Y0, 96(SP)
 
-	// Pass 2. s = the sum of expf(x[j] - m) (seq.Exp) by classSum.
+	// Pass 2. s = the sum of expf(x[j]·xs - m) (seq.Exp) by classSum.
 	VMOVUPS negZero<>+0(SB), Y1
 	VMOVUPS negZero<>+0(SB), Y2
 	VMOVUPS expMagic<>+0(SB), Y3
@@ -25911,9 +27145,11 @@ classesDone547:
 	VMOVUPS expLn2Hi<>+0(SB), Y5
 	XORL    AX, AX
 
-classes554:
+classes590:
 	CMPQ    AX, R11
-	JAE     rest555
+	JAE     rest591
+	CMPL    504(SP), $0x3f800000
+	JNE     scaled594
 	VMOVUPS (SI)(AX*1), Y6
 	VMOVUPS 32(SI)(AX*1), Y7
 	VMOVUPS 64(SI)(AX*1), Y8
@@ -26022,13 +27258,131 @@ classes554:
 	VADDPS  Y14, Y2, Y2
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y2, Y2
-	ADDQ    $0x00000080, AX
-	JMP     classes554
+	JMP     scaledDone595
 
-rest555:
+scaled594:
+	VMOVUPS (SI)(AX*1), Y6
+	VMOVUPS 32(SI)(AX*1), Y7
+	VMOVUPS 64(SI)(AX*1), Y8
+	VMOVUPS 96(SI)(AX*1), Y9
+	VMULPS  504(SP), Y6, Y6
+	VMULPS  504(SP), Y7, Y7
+	VMULPS  504(SP), Y8, Y8
+	VMULPS  504(SP), Y9, Y9
+	VSUBPS  96(SP), Y6, Y6
+	VSUBPS  96(SP), Y7, Y7
+	VSUBPS  96(SP), Y8, Y8
+	VSUBPS  96(SP), Y9, Y9
+	VMULPS  Y4, Y6, Y10
+	VMULPS  Y4, Y7, Y11
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y12
+	VADDPS  Y3, Y10, Y10
+	VADDPS  Y3, Y11, Y11
+	VSUBPS  Y3, Y10, Y13
+	VPSLLD  $0x17, Y10, Y10
+	VPADDD  oneBits<>+0(SB), Y10, Y10
+	VMULPS  Y5, Y13, Y14
+	VMULPS  expLn2Lo<>+0(SB), Y13, Y13
+	VSUBPS  Y14, Y6, Y6
+	VSUBPS  Y13, Y6, Y13
+	VMULPS  expQ4<>+0(SB), Y13, Y6
+	VMULPS  Y13, Y13, Y14
+	VADDPS  expQ3<>+0(SB), Y6, Y6
+	VMULPS  Y13, Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VMULPS  Y13, Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VMULPS  Y13, Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y6, Y14, Y14
+	VPSLLD  $0x17, Y11, Y6
+	VSUBPS  Y3, Y11, Y11
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VADDPS  Y13, Y14, Y13
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y14
+	VADDPS  one<>+0(SB), Y13, Y13
+	VMULPS  Y10, Y13, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y13
+	VANDNPS Y10, Y12, Y12
+	VMULPS  Y5, Y11, Y10
+	VMULPS  expLn2Lo<>+0(SB), Y11, Y11
+	VSUBPS  Y10, Y7, Y7
+	VSUBPS  Y11, Y7, Y7
+	VMULPS  expQ4<>+0(SB), Y7, Y10
+	VMULPS  Y7, Y7, Y11
+	VADDPS  expQ3<>+0(SB), Y10, Y10
+	VMULPS  Y7, Y10, Y10
+	VADDPS  expQ2<>+0(SB), Y10, Y10
+	VMULPS  Y7, Y10, Y10
+	VADDPS  expQ1<>+0(SB), Y10, Y10
+	VMULPS  Y7, Y10, Y10
+	VADDPS  expQ0<>+0(SB), Y10, Y10
+	VMULPS  Y10, Y11, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y11
+	VADDPS  Y7, Y10, Y10
+	VMULPS  Y4, Y8, Y7
+	VADDPS  one<>+0(SB), Y10, Y10
+	VADDPS  Y3, Y7, Y7
+	VMULPS  Y6, Y10, Y10
+	VSUBPS  Y3, Y7, Y6
+	VPSLLD  $0x17, Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VANDNPS Y10, Y14, Y14
+	VMULPS  Y5, Y6, Y10
+	VMULPS  expLn2Lo<>+0(SB), Y6, Y6
+	VSUBPS  Y10, Y8, Y8
+	VSUBPS  Y6, Y8, Y8
+	VMULPS  expQ4<>+0(SB), Y8, Y6
+	VMULPS  Y8, Y8, Y10
+	VADDPS  expQ3<>+0(SB), Y6, Y6
+	VMULPS  Y8, Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VMULPS  Y8, Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VMULPS  Y8, Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y6, Y10, Y10
+	VMULPS  Y4, Y9, Y6
+	VADDPS  Y8, Y10, Y8
+	VADDPS  Y3, Y6, Y6
+	VADDPS  one<>+0(SB), Y8, Y10
+	VSUBPS  Y3, Y6, Y8
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VMULPS  Y7, Y10, Y10
+	VMULPS  Y5, Y8, Y7
+	VMULPS  expLn2Lo<>+0(SB), Y8, Y8
+	VANDNPS Y10, Y13, Y10
+	VSUBPS  Y7, Y9, Y7
+	VSUBPS  Y8, Y7, Y7
+	VMULPS  expQ4<>+0(SB), Y7, Y8
+	VMULPS  Y7, Y7, Y9
+	VADDPS  expQ3<>+0(SB), Y8, Y8
+	VMULPS  Y7, Y8, Y8
+	VADDPS  expQ2<>+0(SB), Y8, Y8
+	VMULPS  Y7, Y8, Y8
+	VADDPS  expQ1<>+0(SB), Y8, Y8
+	VMULPS  Y7, Y8, Y8
+	VADDPS  expQ0<>+0(SB), Y8, Y8
+	VMULPS  Y8, Y9, Y8
+	VADDPS  Y7, Y8, Y7
+	VADDPS  one<>+0(SB), Y7, Y7
+	VMULPS  Y6, Y7, Y6
+	VANDNPS Y6, Y11, Y6
+	VADDPS  Y12, Y1, Y1
+	VADDPS  Y14, Y2, Y2
+	VADDPS  Y10, Y1, Y1
+	VADDPS  Y6, Y2, Y2
+
+scaledDone595:
+	ADDQ $0x00000080, AX
+	JMP  classes590
+
+rest591:
 	TESTQ   $0x00000010, CX
-	JZ      tail556
+	JZ      tail592
 	VMOVUPS (SI)(AX*1), Y3
+	VMULPS  504(SP), Y3, Y3
 	VSUBPS  96(SP), Y3, Y3
 	VMULPS  expLog2e<>+0(SB), Y3, Y4
 	VADDPS  expMagic<>+0(SB), Y4, Y4
@@ -26056,6 +27410,7 @@ rest555:
 	VANDNPS Y4, Y3, Y3
 	VADDPS  Y3, Y1, Y1
 	VMOVUPS 32(SI)(AX*1), Y3
+	VMULPS  504(SP), Y3, Y3
 	VSUBPS  96(SP), Y3, Y3
 	VMULPS  expLog2e<>+0(SB), Y3, Y4
 	VADDPS  expMagic<>+0(SB), Y4, Y4
@@ -26084,47 +27439,48 @@ rest555:
 	VADDPS  Y3, Y2, Y2
 	ADDQ    $0x00000040, AX
 
-tail556:
+tail592:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone557
+	JZ         classesDone593
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes558
+	JGE        maskedLoadLanes596
 	VMASKMOVPS (SI)(AX*1), Y3, Y3
-	JMP        maskedLoaded559
+	JMP        maskedLoaded597
 
-maskedLoadLanes558:
+maskedLoadLanes596:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone560
+	JLE       lanesDone598
 	VINSERTPS $0x00, (SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone560
+	JLE       lanesDone598
 	VINSERTPS $0x10, 4(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone560
+	JLE       lanesDone598
 	VINSERTPS $0x20, 8(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone560
+	JLE       lanesDone598
 	VINSERTPS $0x30, 12(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone560
+	JLE       lanesDone598
 	VINSERTPS $0x00, 16(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone560
+	JLE       lanesDone598
 	VINSERTPS $0x10, 20(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone560
+	JLE       lanesDone598
 	VINSERTPS $0x20, 24(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone560
+	JLE       lanesDone598
 	VINSERTPS $0x30, 28(SI)(AX*1), X4, X4
 
-lanesDone560:
+lanesDone598:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded559:
+maskedLoaded597:
+	VMULPS     504(SP), Y3, Y3
 	VSUBPS     96(SP), Y3, Y3
 	VMULPS     expLog2e<>+0(SB), Y3, Y4
 	VADDPS     expMagic<>+0(SB), Y4, Y4
@@ -26155,42 +27511,43 @@ maskedLoaded559:
 	VBLENDVPS  Y4, Y3, Y1, Y1
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes561
+	JGE        maskedLoadLanes599
 	VMASKMOVPS 32(SI)(AX*1), Y3, Y3
-	JMP        maskedLoaded562
+	JMP        maskedLoaded600
 
-maskedLoadLanes561:
+maskedLoadLanes599:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone563
+	JLE       lanesDone601
 	VINSERTPS $0x00, 32(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone563
+	JLE       lanesDone601
 	VINSERTPS $0x10, 36(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone563
+	JLE       lanesDone601
 	VINSERTPS $0x20, 40(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone563
+	JLE       lanesDone601
 	VINSERTPS $0x30, 44(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone563
+	JLE       lanesDone601
 	VINSERTPS $0x00, 48(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone563
+	JLE       lanesDone601
 	VINSERTPS $0x10, 52(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone563
+	JLE       lanesDone601
 	VINSERTPS $0x20, 56(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone563
+	JLE       lanesDone601
 	VINSERTPS $0x30, 60(SI)(AX*1), X4, X4
 
-lanesDone563:
+lanesDone601:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded562:
+maskedLoaded600:
+	VMULPS    504(SP), Y3, Y3
 	VSUBPS    96(SP), Y3, Y3
 	VMULPS    expLog2e<>+0(SB), Y3, Y4
 	VADDPS    expMagic<>+0(SB), Y4, Y4
@@ -26220,7 +27577,7 @@ maskedLoaded562:
 	VMOVUPS   32(SP), Y4
 	VBLENDVPS Y4, Y3, Y2, Y2
 
-classesDone557:
+classesDone593:
 	// s = total(c); ls = log32(s) (seq.Log).
 	VHADDPS      Y2, Y1, Y1
 	VHADDPS      Y1, Y1, Y1
@@ -26269,12 +27626,15 @@ classesDone557:
 	VADDPS       Y2, Y1, Y1
 	VADDPS       Y3, Y1, Y1
 
-	// Pass 3. y[j] = (x[j] - m) - ls (seq.LogSoftmax).
+	// Pass 3. y[j] = (x[j]·xs - m) - ls (seq.LogSoftmax); the unrolled
+	// iterations without the product when xs is 1.
 	XORL AX, AX
 
-classes564:
+classes602:
 	CMPQ    AX, R11
-	JAE     rest565
+	JAE     rest603
+	CMPL    504(SP), $0x3f800000
+	JNE     scaled606
 	VMOVUPS (SI)(AX*1), Y2
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
@@ -26291,182 +27651,211 @@ classes564:
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, 96(DI)(AX*1)
-	ADDQ    $0x00000080, AX
-	JMP     classes564
+	JMP     scaledDone607
 
-rest565:
-	TESTQ   $0x00000010, CX
-	JZ      tail566
+scaled606:
 	VMOVUPS (SI)(AX*1), Y2
+	VMULPS  504(SP), Y2, Y2
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, (DI)(AX*1)
 	VMOVUPS 32(SI)(AX*1), Y2
+	VMULPS  504(SP), Y2, Y2
+	VSUBPS  Y0, Y2, Y2
+	VSUBPS  Y1, Y2, Y2
+	VMOVUPS Y2, 32(DI)(AX*1)
+	VMOVUPS 64(SI)(AX*1), Y2
+	VMULPS  504(SP), Y2, Y2
+	VSUBPS  Y0, Y2, Y2
+	VSUBPS  Y1, Y2, Y2
+	VMOVUPS Y2, 64(DI)(AX*1)
+	VMOVUPS 96(SI)(AX*1), Y2
+	VMULPS  504(SP), Y2, Y2
+	VSUBPS  Y0, Y2, Y2
+	VSUBPS  Y1, Y2, Y2
+	VMOVUPS Y2, 96(DI)(AX*1)
+
+scaledDone607:
+	ADDQ $0x00000080, AX
+	JMP  classes602
+
+rest603:
+	TESTQ   $0x00000010, CX
+	JZ      tail604
+	VMOVUPS (SI)(AX*1), Y2
+	VMULPS  504(SP), Y2, Y2
+	VSUBPS  Y0, Y2, Y2
+	VSUBPS  Y1, Y2, Y2
+	VMOVUPS Y2, (DI)(AX*1)
+	VMOVUPS 32(SI)(AX*1), Y2
+	VMULPS  504(SP), Y2, Y2
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail566:
+tail604:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone567
+	JZ         classesDone605
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes568
+	JGE        maskedLoadLanes608
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded569
+	JMP        maskedLoaded609
 
-maskedLoadLanes568:
+maskedLoadLanes608:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone570
+	JLE       lanesDone610
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone570
+	JLE       lanesDone610
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone570
+	JLE       lanesDone610
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone570
+	JLE       lanesDone610
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone570
+	JLE       lanesDone610
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone570
+	JLE       lanesDone610
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone570
+	JLE       lanesDone610
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone570
+	JLE       lanesDone610
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone570:
+lanesDone610:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded569:
+maskedLoaded609:
+	VMULPS     504(SP), Y2, Y2
 	VSUBPS     Y0, Y2, Y2
 	VSUBPS     Y1, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes571
+	JGE        maskedStoreLanes611
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored572
+	JMP        maskedStored612
 
-maskedStoreLanes571:
+maskedStoreLanes611:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored572
+	JLE          maskedStored612
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored572
+	JLE          maskedStored612
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored572
+	JLE          maskedStored612
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored572
+	JLE          maskedStored612
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored572
+	JLE          maskedStored612
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored572
+	JLE          maskedStored612
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored572
+	JLE          maskedStored612
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored572
+	JLE          maskedStored612
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored572:
+maskedStored612:
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes573
+	JGE        maskedLoadLanes613
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded574
+	JMP        maskedLoaded614
 
-maskedLoadLanes573:
+maskedLoadLanes613:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone575
+	JLE       lanesDone615
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone575
+	JLE       lanesDone615
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone575
+	JLE       lanesDone615
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone575
+	JLE       lanesDone615
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone575
+	JLE       lanesDone615
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone575
+	JLE       lanesDone615
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone575
+	JLE       lanesDone615
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone575
+	JLE       lanesDone615
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone575:
+lanesDone615:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded574:
+maskedLoaded614:
+	VMULPS     504(SP), Y2, Y2
 	VSUBPS     Y0, Y2, Y0
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes576
+	JGE        maskedStoreLanes616
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored577
+	JMP        maskedStored617
 
-maskedStoreLanes576:
+maskedStoreLanes616:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored577
+	JLE          maskedStored617
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored577
+	JLE          maskedStored617
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored577
+	JLE          maskedStored617
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored577
+	JLE          maskedStored617
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored577
+	JLE          maskedStored617
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored577
+	JLE          maskedStored617
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored577
+	JLE          maskedStored617
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored577
+	JLE          maskedStored617
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored577:
-classesDone567:
+maskedStored617:
+classesDone605:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut578
+	JZ    noOut618
 	ADDQ  R9, DI
 
-noOut578:
+noOut618:
 	JMP wideLogSoftmaxRow
 
 wideLogSoftmaxDone:
@@ -26475,9 +27864,10 @@ wideLogSoftmaxDone:
 
 // func wideArgmaxAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideArgmaxAVX2(SB), $504-8
-	// wideArgmaxGeneric (argmaxRow), one row at a time: m and the NaN lanes (pass
-	// 1), then the scan for the first NaN or the first maximum.
+TEXT ·wideArgmaxAVX2(SB), $536-8
+	// wideArgmaxGeneric (argmaxRow), one row at a time, the logits times xscale:
+	// m and the NaN lanes (pass 1), then the scan for the first NaN or the first
+	// maximum.
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
 	// CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row),
@@ -26493,25 +27883,27 @@ TEXT ·wideArgmaxAVX2(SB), $504-8
 	// targets; 392 the targets row; 400 safeRows (the rows whose masked accesses
 	// stay inside the slices); 408 scratch; 416, 424, 432 the classes of the masked
 	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
-	// mod 16 weights, then +0.
+	// mod 16 weights, then +0; 504 xscale in every lane (32 bytes).
 	//
 	// The fields of the record a; R8 = the rows.
-	MOVQ    a+0(FP), BX
-	MOVQ    224(BX), CX
-	MOVQ    (BX), SI
-	TESTQ   CX, CX
-	JLE     wideArgmaxDone
-	MOVQ    $0x4000000000000000, R8
-	MOVQ    8(BX), AX
-	XORL    DX, DX
-	DIVQ    CX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	MOVQ    184(BX), AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	MOVQ    176(BX), R13
-	XORL    DI, DI
+	MOVQ         a+0(FP), BX
+	MOVQ         224(BX), CX
+	MOVQ         (BX), SI
+	TESTQ        CX, CX
+	JLE          wideArgmaxDone
+	MOVQ         $0x4000000000000000, R8
+	MOVQ         8(BX), AX
+	XORL         DX, DX
+	DIVQ         CX
+	CMPQ         AX, R8
+	CMOVQLT      AX, R8
+	VBROADCASTSS 232(BX), Y0
+	VMOVUPS      Y0, 504(SP)
+	MOVQ         184(BX), AX
+	CMPQ         AX, R8
+	CMOVQLT      AX, R8
+	MOVQ         176(BX), R13
+	XORL         DI, DI
 
 	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
 	// 32-class steps; the bytes of the whole 16-class steps and of the whole
@@ -26563,28 +27955,28 @@ TEXT ·wideArgmaxAVX2(SB), $504-8
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small579
+	JLE  n0small619
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small579:
+n0small619:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone580
+	JZ   tailKDone620
 	NEGQ AX
 	ADDQ $0x10, AX
 
-tailK581:
+tailK621:
 	INCQ 408(SP)
 	SUBQ CX, AX
-	JG   tailK581
+	JG   tailK621
 
-tailKDone580:
+tailKDone620:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -26605,9 +27997,9 @@ wideArgmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes582:
+classes622:
 	CMPQ    AX, R11
-	JAE     rest583
+	JAE     rest623
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -26621,11 +28013,11 @@ classes582:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes582
+	JMP     classes622
 
-rest583:
+rest623:
 	TESTQ   $0x00000010, CX
-	JZ      tail584
+	JZ      tail624
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -26634,96 +28026,96 @@ rest583:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail584:
+tail624:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone585
+	JZ         classesDone625
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes586
+	JGE        maskedLoadLanes626
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded587
+	JMP        maskedLoaded627
 
-maskedLoadLanes586:
+maskedLoadLanes626:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone588
+	JLE       lanesDone628
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone588
+	JLE       lanesDone628
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone588
+	JLE       lanesDone628
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone588
+	JLE       lanesDone628
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone588
+	JLE       lanesDone628
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone588
+	JLE       lanesDone628
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone588
+	JLE       lanesDone628
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone588
+	JLE       lanesDone628
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone588:
+lanesDone628:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded587:
+maskedLoaded627:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes589
+	JGE        maskedLoadLanes629
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded590
+	JMP        maskedLoaded630
 
-maskedLoadLanes589:
+maskedLoadLanes629:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone591
+	JLE       lanesDone631
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone591
+	JLE       lanesDone631
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone591
+	JLE       lanesDone631
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone591
+	JLE       lanesDone631
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone591
+	JLE       lanesDone631
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone591
+	JLE       lanesDone631
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone591
+	JLE       lanesDone631
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone591
+	JLE       lanesDone631
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone591:
+lanesDone631:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded590:
+maskedLoaded630:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone585:
-	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
+classesDone625:
+	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
 	VMAXPS       X1, X0, X0
@@ -26732,6 +28124,7 @@ classesDone585:
 	VPERMILPS    $0xb1, X0, X1
 	VMAXPS       X1, X0, X0
 	VBROADCASTSS X0, Y0
+	VMULPS       504(SP), Y0, Y0
 	VADDPS       zero<>+0(SB), Y0, Y0
 	VORPS        Y4, Y3, Y1
 	VMOVMSKPS    Y1, R12
@@ -26739,147 +28132,149 @@ classesDone585:
 
 	// preds[i] = argmaxRow(x).
 	TESTL R12, R12
-	JZ    scanEq595
+	JZ    scanEq635
 	XORL  AX, AX
 
-scan596:
+scan636:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail597
+	JAE       scanTail637
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found592
+	JNZ       found632
 	ADDQ      $0x20, AX
-	JMP       scan596
+	JMP       scan636
 
-scanTail597:
+scanTail637:
 	TESTQ      $0x00000007, CX
-	JZ         notFound593
+	JZ         notFound633
 	VMOVUPS    64(SP), Y0
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes598
+	JGE        maskedLoadLanes638
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	JMP        maskedLoaded599
+	JMP        maskedLoaded639
 
-maskedLoadLanes598:
+maskedLoadLanes638:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone600
+	JLE       lanesDone640
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone600
+	JLE       lanesDone640
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone600
+	JLE       lanesDone640
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone600
+	JLE       lanesDone640
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone600
+	JLE       lanesDone640
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone600
+	JLE       lanesDone640
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone600
+	JLE       lanesDone640
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone600
+	JLE       lanesDone640
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
-lanesDone600:
+lanesDone640:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
-maskedLoaded599:
+maskedLoaded639:
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found592
-	JMP       notFound593
+	JNZ       found632
+	JMP       notFound633
 
-scanEq595:
+scanEq635:
 	XORL AX, AX
 
-scan601:
+scan641:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail602
+	JAE       scanTail642
 	VMOVUPS   (SI)(AX*1), Y1
+	VMULPS    504(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found592
+	JNZ       found632
 	ADDQ      $0x20, AX
-	JMP       scan601
+	JMP       scan641
 
-scanTail602:
+scanTail642:
 	TESTQ      $0x00000007, CX
-	JZ         notFound593
+	JZ         notFound633
 	VMOVUPS    64(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes603
+	JGE        maskedLoadLanes643
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	JMP        maskedLoaded604
+	JMP        maskedLoaded644
 
-maskedLoadLanes603:
+maskedLoadLanes643:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone605
+	JLE       lanesDone645
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone605
+	JLE       lanesDone645
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone605
+	JLE       lanesDone645
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone605
+	JLE       lanesDone645
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone605
+	JLE       lanesDone645
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone605
+	JLE       lanesDone645
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone605
+	JLE       lanesDone645
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone605
+	JLE       lanesDone645
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
-lanesDone605:
+lanesDone645:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded604:
+maskedLoaded644:
+	VMULPS    504(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found592
+	JNZ       found632
 
-notFound593:
+notFound633:
 	XORL R12, R12
-	JMP  storePred594
+	JMP  storePred634
 
-found592:
+found632:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred594:
+storePred634:
 	MOVL R12, (R13)(R10*4)
 
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut606
+	JZ    noOut646
 	ADDQ  R9, DI
 
-noOut606:
+noOut646:
 	JMP wideArgmaxRow
 
 wideArgmaxDone:
@@ -26925,12 +28320,12 @@ TEXT ·xentLabels16AVX512(SB), $11440-8
 	// rows processed, rounded down to a multiple of 16.
 	MOVQ    8(R9), AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil607
+	JEQ     isNil647
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil607:
+isNil647:
 	SHRQ    $0x08, AX
 	MOVQ    AX, CX
 	MOVQ    56(R9), AX
@@ -26938,37 +28333,37 @@ isNil607:
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil608
+	JEQ     isNil648
 	MOVQ    152(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil608:
+isNil648:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil609
+	JEQ     isNil649
 	MOVQ    184(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil609:
+isNil649:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil610
+	JEQ     isNil650
 	MOVQ    208(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil610:
+isNil650:
 	CMPQ    240(R9), $0x00
-	JEQ     isNil611
+	JEQ     isNil651
 	MOVQ    248(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil611:
+isNil651:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -26978,10 +28373,10 @@ isNil611:
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, $0x00400000
-	JB   noPrefetch612
+	JB   noPrefetch652
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch612:
+noPrefetch652:
 	MOVQ R12, 11400(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
@@ -26990,10 +28385,10 @@ noPrefetch612:
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, $0x00400000
-	JB   noPrefetch613
+	JB   noPrefetch653
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch613:
+noPrefetch653:
 	MOVQ R12, 11408(SP)
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -27003,18 +28398,18 @@ noPrefetch613:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse614
+	JZ    noLse654
 	MOVL  $0x00000001, R12
 
-noLse614:
+noLse654:
 	MOVL         264(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ615
+	JZ           noZ655
 	MOVL         $0x00000003, R12
 	VBROADCASTSS 264(R9), Z0
 	VMOVUPS      Z0, 11328(SP)
 
-noZ615:
+noZ655:
 	MOVQ R12, 11392(SP)
 
 	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
@@ -27044,7 +28439,7 @@ labelsExpLoop:
 	// d[j] = x[j] - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 11400(SP)
-	JAE        noPrefetch616
+	JAE        noPrefetch656
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -27062,7 +28457,7 @@ labelsExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch616:
+noPrefetch656:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -27199,7 +28594,7 @@ noPrefetch616:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        11424(SP), $0x3f800000
-	JEQ         unscaled617
+	JEQ         unscaled657
 	VMULPS.BCST 11424(SP), Z15, Z15
 	VMULPS.BCST 11424(SP), Z13, Z13
 	VMULPS.BCST 11424(SP), Z16, Z16
@@ -27218,7 +28613,7 @@ noPrefetch616:
 	VMULPS.BCST 11424(SP), Z0, Z0
 	VMULPS.BCST 11424(SP), Z14, Z14
 
-unscaled617:
+unscaled657:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z17
 	VMAXPS      Z10, Z16, Z18
@@ -27245,7 +28640,7 @@ unscaled617:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ          R13, R13
-	JZ             noPreds618
+	JZ             noPreds658
 	VCMPPS         $0x00, Z17, Z0, K1
 	VBROADCASTSS   zero<>+0(SB), Z14
 	VBLENDMPS.BCST index<>+960(SB), Z14, K1, Z14
@@ -27314,12 +28709,12 @@ unscaled617:
 	VMOVUPS        Z14, (R13)
 	ADDQ           $0x00000040, R13
 
-noPreds618:
+noPreds658:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB       $0x01, 11392(SP)
-	JZ          noLse619
+	JZ          noLse659
 	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z17, K1
 	VADDPS      Z13, Z15, Z14
 	VADDPS      Z10, Z16, Z18
@@ -27341,7 +28736,7 @@ noPreds618:
 	KMOVW       K1, 1280(R11)
 	VMOVUPS     Z17, 1216(R11)
 
-noLse619:
+noLse659:
 	// d[j] = x[j] - m, stored to the record.
 	VSUBPS  Z17, Z15, Z14
 	VMOVUPS Z14, (R11)
@@ -27379,13 +28774,13 @@ noLse619:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    11432(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted620
+	JZ      unweighted660
 	VMOVUPS (AX), Z0
 	VMOVUPS Z0, 1344(R11)
 	ADDQ    $0x00000040, AX
 	MOVQ    AX, 11432(SP)
 
-unweighted620:
+unweighted660:
 	ADDQ $0x00000400, SI
 	ADDQ $0x00000040, BX
 	ADDQ $0x00000580, R11
@@ -28159,7 +29554,7 @@ labelsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11432(SP), $0x00
-	JEQ    unweighted621
+	JEQ    unweighted661
 	VMULPS 1344(R11), Z17, Z17
 	VMULPS 2752(R11), Z7, Z7
 	VMULPS 4160(R11), Z2, Z2
@@ -28169,10 +29564,10 @@ labelsLogLoop:
 	VMULPS 9792(R11), Z6, Z6
 	VMULPS 11200(R11), Z4, Z4
 
-unweighted621:
+unweighted661:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses622
+	JZ      noLosses662
 	VMOVUPS Z17, (DX)
 	VMOVUPS Z7, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -28183,7 +29578,7 @@ unweighted621:
 	VMOVUPS Z4, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses622:
+noLosses662:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y17, Z8
 	VEXTRACTF64X4 $0x01, Z17, Y9
@@ -28284,17 +29679,17 @@ labelsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11432(SP), $0x00
-	JEQ    unweighted623
+	JEQ    unweighted663
 	VMULPS 1344(R11), Z0, Z0
 
-unweighted623:
+unweighted663:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses624
+	JZ      noLosses664
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses624:
+noLosses664:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -28692,7 +30087,7 @@ labelsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11432(SP), $0x00
-	JEQ    unweighted625
+	JEQ    unweighted665
 	VMULPS 1344(R11), Z14, Z14
 	VMULPS 2752(R11), Z1, Z1
 	VMULPS 4160(R11), Z2, Z2
@@ -28702,10 +30097,10 @@ labelsLseLogLoop:
 	VMULPS 9792(R11), Z4, Z4
 	VMULPS 11200(R11), Z5, Z5
 
-unweighted625:
+unweighted665:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses626
+	JZ      noLosses666
 	VMOVUPS Z14, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -28716,7 +30111,7 @@ unweighted625:
 	VMOVUPS Z5, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses626:
+noLosses666:
 	VMOVUPD       (R8), Z7
 	VCVTPS2PD     Y14, Z8
 	VEXTRACTF64X4 $0x01, Z14, Y9
@@ -28762,7 +30157,7 @@ noLosses626:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse627
+	JZ      noLse667
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 2688(R11), Z0
@@ -28781,7 +30176,7 @@ noLosses626:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse627:
+noLse667:
 	ADDQ $0x00002c00, R11
 	SUBQ $0x08, R10
 	JMP  labelsLseLogLoop
@@ -28844,17 +30239,17 @@ labelsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11432(SP), $0x00
-	JEQ    unweighted628
+	JEQ    unweighted668
 	VMULPS 1344(R11), Z0, Z0
 
-unweighted628:
+unweighted668:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses629
+	JZ      noLosses669
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses629:
+noLosses669:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -28865,12 +30260,12 @@ noLosses629:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse630
+	JZ      noLse670
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse630:
+noLse670:
 	ADDQ $0x00000580, R11
 	DECQ R10
 	JMP  labelsLseLogLast
@@ -29306,7 +30701,7 @@ labelsZLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11432(SP), $0x00
-	JEQ    unweighted631
+	JEQ    unweighted671
 	VMULPS 1344(R11), Z11, Z11
 	VMULPS 2752(R11), Z1, Z1
 	VMULPS 4160(R11), Z2, Z2
@@ -29316,10 +30711,10 @@ labelsZLogLoop:
 	VMULPS 9792(R11), Z6, Z6
 	VMULPS 11200(R11), Z7, Z7
 
-unweighted631:
+unweighted671:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses632
+	JZ      noLosses672
 	VMOVUPS Z11, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -29330,7 +30725,7 @@ unweighted631:
 	VMOVUPS Z7, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses632:
+noLosses672:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y11, Z8
 	VEXTRACTF64X4 $0x01, Z11, Y9
@@ -29376,7 +30771,7 @@ noLosses632:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse633
+	JZ      noLse673
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 2688(R11), Z0
@@ -29395,7 +30790,7 @@ noLosses632:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse633:
+noLse673:
 	ADDQ $0x00002c00, R11
 	SUBQ $0x08, R10
 	JMP  labelsZLogLoop
@@ -29464,17 +30859,17 @@ labelsZLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11432(SP), $0x00
-	JEQ    unweighted634
+	JEQ    unweighted674
 	VMULPS 1344(R11), Z0, Z0
 
-unweighted634:
+unweighted674:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses635
+	JZ      noLosses675
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses635:
+noLosses675:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -29485,12 +30880,12 @@ noLosses635:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse636
+	JZ      noLse676
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse636:
+noLse676:
 	ADDQ $0x00000580, R11
 	DECQ R10
 	JMP  labelsZLogLast
@@ -29512,10 +30907,10 @@ labelsGrad:
 labelsGradLoop:
 	VBROADCASTSS 11416(SP), Z0
 	CMPQ         11432(SP), $0x00
-	JEQ          unweighted637
+	JEQ          unweighted677
 	VMULPS       1344(R11), Z0, Z0
 
-unweighted637:
+unweighted677:
 	VDIVPS 1024(R11), Z0, Z1
 
 	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
@@ -29574,7 +30969,7 @@ unweighted637:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 11408(SP)
-	JAE        noPrefetch638
+	JAE        noPrefetch678
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -29592,7 +30987,7 @@ unweighted637:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch638:
+noPrefetch678:
 	VUNPCKLPS     Z4, Z3, Z0
 	VUNPCKHPS     Z4, Z3, Z2
 	VUNPCKLPS     Z6, Z5, Z3
@@ -29700,10 +31095,10 @@ labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
 	VBROADCASTSS 11416(SP), Z0
 	CMPQ         11432(SP), $0x00
-	JEQ          unweighted639
+	JEQ          unweighted679
 	VMULPS       1344(R11), Z0, Z0
 
-unweighted639:
+unweighted679:
 	VDIVPS 1024(R11), Z0, Z1
 	VMULPS 1216(R11), Z1, Z1
 
@@ -29763,7 +31158,7 @@ unweighted639:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 11408(SP)
-	JAE        noPrefetch640
+	JAE        noPrefetch680
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -29781,7 +31176,7 @@ unweighted639:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch640:
+noPrefetch680:
 	VUNPCKLPS     Z4, Z3, Z0
 	VUNPCKHPS     Z4, Z3, Z2
 	VUNPCKLPS     Z6, Z5, Z3
@@ -29932,46 +31327,46 @@ TEXT ·xentTargets16AVX512(SB), $20152-8
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil641
+	JEQ     isNil681
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil641:
+isNil681:
 	SHRQ    $0x08, AX
 	MOVQ    AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil642
+	JEQ     isNil682
 	MOVQ    152(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil642:
+isNil682:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil643
+	JEQ     isNil683
 	MOVQ    184(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil643:
+isNil683:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil644
+	JEQ     isNil684
 	MOVQ    208(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil644:
+isNil684:
 	CMPQ    240(R9), $0x00
-	JEQ     isNil645
+	JEQ     isNil685
 	MOVQ    248(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil645:
+isNil685:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -29981,10 +31376,10 @@ isNil645:
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, $0x00400000
-	JB   noPrefetch646
+	JB   noPrefetch686
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch646:
+noPrefetch686:
 	MOVQ R12, 20104(SP)
 
 	// The prefetch limit of BX: BX + 4·cap(a.targets) - 11264, when
@@ -29993,10 +31388,10 @@ noPrefetch646:
 	MOVQ 88(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, $0x00400000
-	JB   noPrefetch647
+	JB   noPrefetch687
 	LEAQ -11264(BX)(AX*1), R12
 
-noPrefetch647:
+noPrefetch687:
 	MOVQ R12, 20112(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
@@ -30005,10 +31400,10 @@ noPrefetch647:
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, $0x00400000
-	JB   noPrefetch648
+	JB   noPrefetch688
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch648:
+noPrefetch688:
 	MOVQ R12, 20120(SP)
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -30018,18 +31413,18 @@ noPrefetch648:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse649
+	JZ    noLse689
 	MOVL  $0x00000001, R12
 
-noLse649:
+noLse689:
 	MOVL         264(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ650
+	JZ           noZ690
 	MOVL         $0x00000003, R12
 	VBROADCASTSS 264(R9), Z0
 	VMOVUPS      Z0, 20032(SP)
 
-noZ650:
+noZ690:
 	MOVQ R12, 20096(SP)
 
 	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
@@ -30057,7 +31452,7 @@ targetsExpLoop:
 	// Pass 1a. The columns t[j], stored to the record, and T = sum16(t).
 	// Prefetch the block 10240 bytes ahead, when BX is below its limit.
 	CMPQ       BX, 20112(SP)
-	JAE        noPrefetch651
+	JAE        noPrefetch691
 	PREFETCHT0 10240(BX)
 	PREFETCHT0 10304(BX)
 	PREFETCHT0 10368(BX)
@@ -30075,7 +31470,7 @@ targetsExpLoop:
 	PREFETCHT0 11136(BX)
 	PREFETCHT0 11200(BX)
 
-noPrefetch651:
+noPrefetch691:
 	VMOVUPS      48(BX), X0
 	VINSERTF32X4 $0x01, 304(BX), Z0, Z0
 	VINSERTF32X4 $0x02, 560(BX), Z0, Z0
@@ -30210,7 +31605,7 @@ noPrefetch651:
 	// The columns x[j] of the block.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 20104(SP)
-	JAE        noPrefetch652
+	JAE        noPrefetch692
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -30228,7 +31623,7 @@ noPrefetch651:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch652:
+noPrefetch692:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -30328,7 +31723,7 @@ noPrefetch652:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        20136(SP), $0x3f800000
-	JEQ         unscaled653
+	JEQ         unscaled693
 	VMULPS.BCST 20136(SP), Z15, Z15
 	VMULPS.BCST 20136(SP), Z13, Z13
 	VMULPS.BCST 20136(SP), Z16, Z16
@@ -30346,7 +31741,7 @@ noPrefetch652:
 	VMULPS.BCST 20136(SP), Z4, Z4
 	VMULPS.BCST 20136(SP), Z0, Z0
 
-unscaled653:
+unscaled693:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -30369,7 +31764,7 @@ unscaled653:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ          R13, R13
-	JZ             noPreds654
+	JZ             noPreds694
 	VCMPPS         $0x00, Z14, Z0, K1
 	VBROADCASTSS   zero<>+0(SB), Z17
 	VBLENDMPS.BCST index<>+960(SB), Z17, K1, Z17
@@ -30438,12 +31833,12 @@ unscaled653:
 	VMOVUPS        Z17, (R13)
 	ADDQ           $0x00000040, R13
 
-noPreds654:
+noPreds694:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB       $0x01, 20096(SP)
-	JZ          noLse655
+	JZ          noLse695
 	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z14, K1
 	VADDPS      Z13, Z15, Z17
 	VADDPS      Z10, Z16, Z18
@@ -30465,7 +31860,7 @@ noPreds654:
 	KMOVW       K1, 2368(R11)
 	VMOVUPS     Z14, 2304(R11)
 
-noLse655:
+noLse695:
 	LEAQ 1024(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
@@ -30589,13 +31984,13 @@ noLse655:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    20144(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted656
+	JZ      unweighted696
 	VMOVUPS (AX), Z0
 	VMOVUPS Z0, 2432(R11)
 	ADDQ    $0x00000040, AX
 	MOVQ    AX, 20144(SP)
 
-unweighted656:
+unweighted696:
 	ADDQ $0x00000400, SI
 	ADDQ $0x00000400, BX
 	ADDQ $0x000009c0, R11
@@ -31379,7 +32774,7 @@ targetsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20144(SP), $0x00
-	JEQ    unweighted657
+	JEQ    unweighted697
 	VMULPS 2432(R11), Z8, Z8
 	VMULPS 4928(R11), Z7, Z7
 	VMULPS 7424(R11), Z2, Z2
@@ -31389,10 +32784,10 @@ targetsLogLoop:
 	VMULPS 17408(R11), Z6, Z6
 	VMULPS 19904(R11), Z4, Z4
 
-unweighted657:
+unweighted697:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses658
+	JZ      noLosses698
 	VMOVUPS Z8, (DX)
 	VMOVUPS Z7, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -31403,7 +32798,7 @@ unweighted657:
 	VMOVUPS Z4, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses658:
+noLosses698:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y8, Z9
 	VEXTRACTF64X4 $0x01, Z8, Y8
@@ -31505,17 +32900,17 @@ targetsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20144(SP), $0x00
-	JEQ    unweighted659
+	JEQ    unweighted699
 	VMULPS 2432(R11), Z0, Z0
 
-unweighted659:
+unweighted699:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses660
+	JZ      noLosses700
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses660:
+noLosses700:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -31921,7 +33316,7 @@ targetsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20144(SP), $0x00
-	JEQ    unweighted661
+	JEQ    unweighted701
 	VMULPS 2432(R11), Z14, Z14
 	VMULPS 4928(R11), Z1, Z1
 	VMULPS 7424(R11), Z24, Z24
@@ -31931,10 +33326,10 @@ targetsLseLogLoop:
 	VMULPS 17408(R11), Z7, Z7
 	VMULPS 19904(R11), Z8, Z8
 
-unweighted661:
+unweighted701:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses662
+	JZ      noLosses702
 	VMOVUPS Z14, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z24, 128(DX)
@@ -31945,7 +33340,7 @@ unweighted661:
 	VMOVUPS Z8, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses662:
+noLosses702:
 	VMOVUPD       (R8), Z0
 	VCVTPS2PD     Y14, Z2
 	VEXTRACTF64X4 $0x01, Z14, Y4
@@ -31991,7 +33386,7 @@ noLosses662:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse663
+	JZ      noLse703
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 4864(R11), Z0
@@ -32010,7 +33405,7 @@ noLosses662:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse663:
+noLse703:
 	ADDQ $0x00004e00, R11
 	SUBQ $0x08, R10
 	JMP  targetsLseLogLoop
@@ -32074,17 +33469,17 @@ targetsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20144(SP), $0x00
-	JEQ    unweighted664
+	JEQ    unweighted704
 	VMULPS 2432(R11), Z1, Z1
 
-unweighted664:
+unweighted704:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses665
+	JZ      noLosses705
 	VMOVUPS Z1, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses665:
+noLosses705:
 	VMOVUPD       (R8), Z0
 	VCVTPS2PD     Y1, Z2
 	VEXTRACTF64X4 $0x01, Z1, Y1
@@ -32095,12 +33490,12 @@ noLosses665:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse666
+	JZ      noLse706
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse666:
+noLse706:
 	ADDQ $0x000009c0, R11
 	DECQ R10
 	JMP  targetsLseLogLast
@@ -32552,7 +33947,7 @@ targetsZLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20144(SP), $0x00
-	JEQ    unweighted667
+	JEQ    unweighted707
 	VMULPS 2432(R11), Z6, Z6
 	VMULPS 4928(R11), Z1, Z1
 	VMULPS 7424(R11), Z2, Z2
@@ -32562,10 +33957,10 @@ targetsZLogLoop:
 	VMULPS 17408(R11), Z4, Z4
 	VMULPS 19904(R11), Z5, Z5
 
-unweighted667:
+unweighted707:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses668
+	JZ      noLosses708
 	VMOVUPS Z6, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -32576,7 +33971,7 @@ unweighted667:
 	VMOVUPS Z5, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses668:
+noLosses708:
 	VMOVUPD       (R8), Z7
 	VCVTPS2PD     Y6, Z9
 	VEXTRACTF64X4 $0x01, Z6, Y6
@@ -32622,7 +34017,7 @@ noLosses668:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse669
+	JZ      noLse709
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 4864(R11), Z0
@@ -32641,7 +34036,7 @@ noLosses668:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse669:
+noLse709:
 	ADDQ $0x00004e00, R11
 	SUBQ $0x08, R10
 	JMP  targetsZLogLoop
@@ -32712,17 +34107,17 @@ targetsZLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20144(SP), $0x00
-	JEQ    unweighted670
+	JEQ    unweighted710
 	VMULPS 2432(R11), Z0, Z0
 
-unweighted670:
+unweighted710:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses671
+	JZ      noLosses711
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses671:
+noLosses711:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -32733,12 +34128,12 @@ noLosses671:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse672
+	JZ      noLse712
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse672:
+noLse712:
 	ADDQ $0x000009c0, R11
 	DECQ R10
 	JMP  targetsZLogLast
@@ -32759,10 +34154,10 @@ targetsGrad:
 targetsGradLoop:
 	VBROADCASTSS 20128(SP), Z0
 	CMPQ         20144(SP), $0x00
-	JEQ          unweighted673
+	JEQ          unweighted713
 	VMULPS       2432(R11), Z0, Z0
 
-unweighted673:
+unweighted713:
 	VDIVPS 2048(R11), Z0, Z1
 	VMULPS 2112(R11), Z1, Z1
 	VMULPS 1024(R11), Z1, Z2
@@ -32817,7 +34212,7 @@ unweighted673:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 20120(SP)
-	JAE        noPrefetch674
+	JAE        noPrefetch714
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -32835,7 +34230,7 @@ unweighted673:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch674:
+noPrefetch714:
 	VUNPCKLPS     Z3, Z2, Z1
 	VUNPCKHPS     Z3, Z2, Z2
 	VUNPCKLPS     Z5, Z4, Z3
@@ -32942,10 +34337,10 @@ targetsGradZ:
 	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·sc.
 	VBROADCASTSS 20128(SP), Z0
 	CMPQ         20144(SP), $0x00
-	JEQ          unweighted675
+	JEQ          unweighted715
 	VMULPS       2432(R11), Z0, Z0
 
-unweighted675:
+unweighted715:
 	VDIVPS 2048(R11), Z0, Z1
 	VMULPS 2112(R11), Z1, Z1
 	VMULPS 2304(R11), Z1, Z1
@@ -33001,7 +34396,7 @@ unweighted675:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 20120(SP)
-	JAE        noPrefetch676
+	JAE        noPrefetch716
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -33019,7 +34414,7 @@ unweighted675:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch676:
+noPrefetch716:
 	VUNPCKLPS     Z3, Z2, Z1
 	VUNPCKHPS     Z3, Z2, Z2
 	VUNPCKLPS     Z5, Z4, Z3
@@ -33163,10 +34558,10 @@ TEXT ·softmax16AVX512(SB), $8792-8
 	MOVQ 16(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, $0x00400000
-	JB   noPrefetch677
+	JB   noPrefetch717
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch677:
+noPrefetch717:
 	MOVQ R12, 8768(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
@@ -33175,10 +34570,10 @@ noPrefetch677:
 	MOVQ 40(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, $0x00400000
-	JB   noPrefetch678
+	JB   noPrefetch718
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch678:
+noPrefetch718:
 	MOVQ   R12, 8776(SP)
 	VMOVSS 232(DX), X0
 	VMOVSS X0, 8784(SP)
@@ -33200,7 +34595,7 @@ softmaxExpLoop:
 	// Pass 1a. d[j] = x[j]·xscale - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 8768(SP)
-	JAE        noPrefetch679
+	JAE        noPrefetch719
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -33218,7 +34613,7 @@ softmaxExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch679:
+noPrefetch719:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -33318,7 +34713,7 @@ noPrefetch679:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        8784(SP), $0x3f800000
-	JEQ         unscaled680
+	JEQ         unscaled720
 	VMULPS.BCST 8784(SP), Z15, Z15
 	VMULPS.BCST 8784(SP), Z13, Z13
 	VMULPS.BCST 8784(SP), Z16, Z16
@@ -33336,7 +34731,7 @@ noPrefetch679:
 	VMULPS.BCST 8784(SP), Z4, Z4
 	VMULPS.BCST 8784(SP), Z0, Z0
 
-unscaled680:
+unscaled720:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -33831,7 +35226,7 @@ softmaxOutLoop:
 	// The rows y of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 8776(SP)
-	JAE        noPrefetch681
+	JAE        noPrefetch721
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -33849,7 +35244,7 @@ softmaxOutLoop:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch681:
+noPrefetch721:
 	VUNPCKLPS     Z2, Z1, Z16
 	VUNPCKHPS     Z2, Z1, Z1
 	VUNPCKLPS     Z4, Z3, Z2
@@ -33995,10 +35390,10 @@ TEXT ·logSoftmax16AVX512(SB), $17496-8
 	MOVQ 16(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, $0x00400000
-	JB   noPrefetch682
+	JB   noPrefetch722
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch682:
+noPrefetch722:
 	MOVQ R12, 17472(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
@@ -34007,10 +35402,10 @@ noPrefetch682:
 	MOVQ 40(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, $0x00400000
-	JB   noPrefetch683
+	JB   noPrefetch723
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch683:
+noPrefetch723:
 	MOVQ   R12, 17480(SP)
 	VMOVSS 232(DX), X0
 	VMOVSS X0, 17488(SP)
@@ -34032,7 +35427,7 @@ logSoftmaxExpLoop:
 	// Pass 1a. d[j] = x[j]·xscale - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 17472(SP)
-	JAE        noPrefetch684
+	JAE        noPrefetch724
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -34050,7 +35445,7 @@ logSoftmaxExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch684:
+noPrefetch724:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -34150,7 +35545,7 @@ noPrefetch684:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        17488(SP), $0x3f800000
-	JEQ         unscaled685
+	JEQ         unscaled725
 	VMULPS.BCST 17488(SP), Z15, Z15
 	VMULPS.BCST 17488(SP), Z13, Z13
 	VMULPS.BCST 17488(SP), Z16, Z16
@@ -34168,7 +35563,7 @@ noPrefetch684:
 	VMULPS.BCST 17488(SP), Z4, Z4
 	VMULPS.BCST 17488(SP), Z0, Z0
 
-unscaled685:
+unscaled725:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -35091,7 +36486,7 @@ logSoftmaxOutLoop:
 	// The rows y of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 17480(SP)
-	JAE        noPrefetch686
+	JAE        noPrefetch726
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -35109,7 +36504,7 @@ logSoftmaxOutLoop:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch686:
+noPrefetch726:
 	VUNPCKLPS     Z2, Z1, Z16
 	VUNPCKHPS     Z2, Z1, Z1
 	VUNPCKLPS     Z4, Z3, Z2
@@ -35347,7 +36742,7 @@ argmaxLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        (SP), $0x3f800000
-	JEQ         unscaled687
+	JEQ         unscaled727
 	VMULPS.BCST (SP), Z15, Z15
 	VMULPS.BCST (SP), Z13, Z13
 	VMULPS.BCST (SP), Z16, Z16
@@ -35365,7 +36760,7 @@ argmaxLoop:
 	VMULPS.BCST (SP), Z4, Z4
 	VMULPS.BCST (SP), Z0, Z0
 
-unscaled687:
+unscaled727:
 	// m = the maximum of the sixteen columns: the tree of VMAXPS of seq.Max16
 	// without its + 0, which equality does not see.
 	VMAXPS Z13, Z15, Z14
@@ -35501,12 +36896,12 @@ TEXT ·xentLabels16AVX2(SB), $5784-8
 	// rows processed, rounded down to a multiple of 8.
 	MOVQ    8(R9), AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil688
+	JEQ     isNil728
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil688:
+isNil728:
 	SHRQ    $0x07, AX
 	MOVQ    AX, CX
 	MOVQ    56(R9), AX
@@ -35514,37 +36909,37 @@ isNil688:
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil689
+	JEQ     isNil729
 	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil689:
+isNil729:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil690
+	JEQ     isNil730
 	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil690:
+isNil730:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil691
+	JEQ     isNil731
 	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil691:
+isNil731:
 	CMPQ    240(R9), $0x00
-	JEQ     isNil692
+	JEQ     isNil732
 	MOVQ    248(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil692:
+isNil732:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -35555,18 +36950,18 @@ isNil692:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse693
+	JZ    noLse733
 	MOVL  $0x00000001, R12
 
-noLse693:
+noLse733:
 	MOVL         264(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ694
+	JZ           noZ734
 	MOVL         $0x00000003, R12
 	VBROADCASTSS 264(R9), Y0
 	VMOVUPS      Y0, 5696(SP)
 
-noZ694:
+noZ734:
 	MOVQ R12, 5728(SP)
 
 	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
@@ -35696,7 +37091,7 @@ labelsExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    5744(SP), $0x3f800000
-	JEQ     unscaled695
+	JEQ     unscaled735
 	VMOVUPS 5744(SP), Y1
 	VMULPS  (R11), Y1, Y2
 	VMOVUPS Y2, (R11)
@@ -35732,7 +37127,7 @@ labelsExpLoop:
 	VMOVUPS Y2, 480(R11)
 	VMULPS  Y1, Y0, Y0
 
-unscaled695:
+unscaled735:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y1
 	VMAXPS  32(R11), Y1, Y1
@@ -35767,7 +37162,7 @@ unscaled695:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds696
+	JZ        noPreds736
 	VCMPPS    $0x00, 480(R11), Y1, Y0
 	VMOVUPS   zero<>+0(SB), Y2
 	VBLENDVPS Y0, index<>+960(SB), Y2, Y0
@@ -35852,12 +37247,12 @@ unscaled695:
 	VMOVUPS   Y0, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds696:
+noPreds736:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB   $0x01, 5728(SP)
-	JZ      noLse697
+	JZ      noLse737
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y1, Y0
 	VMOVUPS (R11), Y2
 	VADDPS  32(R11), Y2, Y2
@@ -35887,7 +37282,7 @@ noPreds696:
 	VMOVUPS Y0, 640(R11)
 	VMOVUPS Y1, 608(R11)
 
-noLse697:
+noLse737:
 	// d[j] = x[j] - m, stored to the record.
 	VMOVUPS (R11), Y0
 	VSUBPS  Y1, Y0, Y0
@@ -35941,13 +37336,13 @@ noLse697:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    5776(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted698
+	JZ      unweighted738
 	VMOVUPS (AX), Y0
 	VMOVUPS Y0, 672(R11)
 	ADDQ    $0x00000020, AX
 	MOVQ    AX, 5776(SP)
 
-unweighted698:
+unweighted738:
 	ADDQ $0x00000200, SI
 	ADDQ $0x00000020, BX
 	ADDQ $0x000002c0, R11
@@ -36785,7 +38180,7 @@ labelsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5776(SP), $0x00
-	JEQ    unweighted699
+	JEQ    unweighted739
 	VMULPS 672(R11), Y5, Y5
 	VMULPS 1376(R11), Y1, Y1
 	VMULPS 2080(R11), Y4, Y4
@@ -36795,10 +38190,10 @@ labelsLogLoop:
 	VMULPS 4896(R11), Y3, Y3
 	VMULPS 5600(R11), Y0, Y0
 
-unweighted699:
+unweighted739:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses700
+	JZ      noLosses740
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -36809,7 +38204,7 @@ unweighted699:
 	VMOVUPS Y0, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses700:
+noLosses740:
 	VMOVUPD      (R8), Y6
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -36912,17 +38307,17 @@ labelsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5776(SP), $0x00
-	JEQ    unweighted701
+	JEQ    unweighted741
 	VMULPS 672(R11), Y0, Y0
 
-unweighted701:
+unweighted741:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses702
+	JZ      noLosses742
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses702:
+noLosses742:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -37322,7 +38717,7 @@ labelsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5776(SP), $0x00
-	JEQ    unweighted703
+	JEQ    unweighted743
 	VMULPS 672(R11), Y13, Y13
 	VMULPS 1376(R11), Y1, Y1
 	VMULPS 2080(R11), Y4, Y4
@@ -37332,10 +38727,10 @@ labelsLseLogLoop:
 	VMULPS 4896(R11), Y2, Y2
 	VMULPS 5600(R11), Y5, Y5
 
-unweighted703:
+unweighted743:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses704
+	JZ      noLosses744
 	VMOVUPS Y13, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -37346,7 +38741,7 @@ unweighted703:
 	VMOVUPS Y5, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses704:
+noLosses744:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X13, Y9
@@ -37394,7 +38789,7 @@ noLosses704:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse705
+	JZ      noLse745
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 1344(R11), Y0
@@ -37413,7 +38808,7 @@ noLosses704:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse705:
+noLse745:
 	ADDQ $0x00001600, R11
 	SUBQ $0x08, R10
 	JMP  labelsLseLogLoop
@@ -37476,17 +38871,17 @@ labelsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5776(SP), $0x00
-	JEQ    unweighted706
+	JEQ    unweighted746
 	VMULPS 672(R11), Y0, Y0
 
-unweighted706:
+unweighted746:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses707
+	JZ      noLosses747
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses707:
+noLosses747:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -37499,12 +38894,12 @@ noLosses707:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse708
+	JZ      noLse748
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse708:
+noLse748:
 	ADDQ $0x000002c0, R11
 	DECQ R10
 	JMP  labelsLseLogLast
@@ -37940,7 +39335,7 @@ labelsZLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5776(SP), $0x00
-	JEQ    unweighted709
+	JEQ    unweighted749
 	VMULPS 672(R11), Y5, Y5
 	VMULPS 1376(R11), Y1, Y1
 	VMULPS 2080(R11), Y4, Y4
@@ -37950,10 +39345,10 @@ labelsZLogLoop:
 	VMULPS 4896(R11), Y2, Y2
 	VMULPS 5600(R11), Y6, Y6
 
-unweighted709:
+unweighted749:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses710
+	JZ      noLosses750
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -37964,7 +39359,7 @@ unweighted709:
 	VMOVUPS Y6, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses710:
+noLosses750:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y9
@@ -38012,7 +39407,7 @@ noLosses710:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse711
+	JZ      noLse751
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 1344(R11), Y0
@@ -38031,7 +39426,7 @@ noLosses710:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse711:
+noLse751:
 	ADDQ $0x00001600, R11
 	SUBQ $0x08, R10
 	JMP  labelsZLogLoop
@@ -38100,17 +39495,17 @@ labelsZLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5776(SP), $0x00
-	JEQ    unweighted712
+	JEQ    unweighted752
 	VMULPS 672(R11), Y0, Y0
 
-unweighted712:
+unweighted752:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses713
+	JZ      noLosses753
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses713:
+noLosses753:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -38123,12 +39518,12 @@ noLosses713:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse714
+	JZ      noLse754
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse714:
+noLse754:
 	ADDQ $0x000002c0, R11
 	DECQ R10
 	JMP  labelsZLogLast
@@ -38150,10 +39545,10 @@ labelsGrad:
 labelsGradLoop:
 	VBROADCASTSS 5736(SP), Y0
 	CMPQ         5776(SP), $0x00
-	JEQ          unweighted715
+	JEQ          unweighted755
 	VMULPS       672(R11), Y0, Y0
 
-unweighted715:
+unweighted755:
 	VDIVPS 512(R11), Y0, Y1
 
 	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
@@ -38318,10 +39713,10 @@ labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
 	VBROADCASTSS 5736(SP), Y0
 	CMPQ         5776(SP), $0x00
-	JEQ          unweighted716
+	JEQ          unweighted756
 	VMULPS       672(R11), Y0, Y0
 
-unweighted716:
+unweighted756:
 	VDIVPS 512(R11), Y0, Y1
 	VMULPS 608(R11), Y1, Y1
 
@@ -38529,46 +39924,46 @@ TEXT ·xentTargets16AVX2(SB), $10136-8
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil717
+	JEQ     isNil757
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil717:
+isNil757:
 	SHRQ    $0x07, AX
 	MOVQ    AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil718
+	JEQ     isNil758
 	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil718:
+isNil758:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil719
+	JEQ     isNil759
 	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil719:
+isNil759:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil720
+	JEQ     isNil760
 	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil720:
+isNil760:
 	CMPQ    240(R9), $0x00
-	JEQ     isNil721
+	JEQ     isNil761
 	MOVQ    248(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil721:
+isNil761:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -38579,18 +39974,18 @@ isNil721:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse722
+	JZ    noLse762
 	MOVL  $0x00000001, R12
 
-noLse722:
+noLse762:
 	MOVL         264(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ723
+	JZ           noZ763
 	MOVL         $0x00000003, R12
 	VBROADCASTSS 264(R9), Y0
 	VMOVUPS      Y0, 10048(SP)
 
-noZ723:
+noZ763:
 	MOVQ R12, 10080(SP)
 
 	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
@@ -38807,7 +40202,7 @@ targetsExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    10096(SP), $0x3f800000
-	JEQ     unscaled724
+	JEQ     unscaled764
 	VMOVUPS 10096(SP), Y0
 	VMULPS  512(R11), Y0, Y1
 	VMOVUPS Y1, 512(R11)
@@ -38842,7 +40237,7 @@ targetsExpLoop:
 	VMULPS  992(R11), Y0, Y0
 	VMOVUPS Y0, 992(R11)
 
-unscaled724:
+unscaled764:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS 512(R11), Y0
 	VMAXPS  544(R11), Y0, Y0
@@ -38873,7 +40268,7 @@ unscaled724:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds725
+	JZ        noPreds765
 	VCMPPS    $0x00, 992(R11), Y0, Y1
 	VMOVUPS   zero<>+0(SB), Y2
 	VBLENDVPS Y1, index<>+960(SB), Y2, Y1
@@ -38958,12 +40353,12 @@ unscaled724:
 	VMOVUPS   Y1, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds725:
+noPreds765:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB   $0x01, 10080(SP)
-	JZ      noLse726
+	JZ      noLse766
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y0, Y1
 	VMOVUPS 512(R11), Y2
 	VADDPS  544(R11), Y2, Y2
@@ -38993,7 +40388,7 @@ noPreds725:
 	VMOVUPS Y1, 1184(R11)
 	VMOVUPS Y0, 1152(R11)
 
-noLse726:
+noLse766:
 	LEAQ 512(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
@@ -39132,13 +40527,13 @@ noLse726:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    10128(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted727
+	JZ      unweighted767
 	VMOVUPS (AX), Y0
 	VMOVUPS Y0, 1216(R11)
 	ADDQ    $0x00000020, AX
 	MOVQ    AX, 10128(SP)
 
-unweighted727:
+unweighted767:
 	ADDQ $0x00000200, SI
 	ADDQ $0x00000200, BX
 	ADDQ $0x000004e0, R11
@@ -39986,7 +41381,7 @@ targetsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10128(SP), $0x00
-	JEQ    unweighted728
+	JEQ    unweighted768
 	VMULPS 1216(R11), Y5, Y5
 	VMULPS 2464(R11), Y1, Y1
 	VMULPS 3712(R11), Y4, Y4
@@ -39996,10 +41391,10 @@ targetsLogLoop:
 	VMULPS 8704(R11), Y0, Y0
 	VMULPS 9952(R11), Y2, Y2
 
-unweighted728:
+unweighted768:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses729
+	JZ      noLosses769
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -40010,7 +41405,7 @@ unweighted728:
 	VMOVUPS Y2, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses729:
+noLosses769:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -40114,17 +41509,17 @@ targetsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10128(SP), $0x00
-	JEQ    unweighted730
+	JEQ    unweighted770
 	VMULPS 1216(R11), Y0, Y0
 
-unweighted730:
+unweighted770:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses731
+	JZ      noLosses771
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses731:
+noLosses771:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -40532,7 +41927,7 @@ targetsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10128(SP), $0x00
-	JEQ    unweighted732
+	JEQ    unweighted772
 	VMULPS 1216(R11), Y5, Y5
 	VMULPS 2464(R11), Y12, Y12
 	VMULPS 3712(R11), Y1, Y1
@@ -40542,10 +41937,10 @@ targetsLseLogLoop:
 	VMULPS 8704(R11), Y6, Y6
 	VMULPS 9952(R11), Y3, Y3
 
-unweighted732:
+unweighted772:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses733
+	JZ      noLosses773
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y12, 32(DX)
 	VMOVUPS Y1, 64(DX)
@@ -40556,7 +41951,7 @@ unweighted732:
 	VMOVUPS Y3, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses733:
+noLosses773:
 	VMOVUPD      (R8), Y0
 	VMOVUPD      32(R8), Y7
 	VCVTPS2PD    X5, Y8
@@ -40604,7 +41999,7 @@ noLosses733:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse734
+	JZ      noLse774
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 2432(R11), Y0
@@ -40623,7 +42018,7 @@ noLosses733:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse734:
+noLse774:
 	ADDQ $0x00002700, R11
 	SUBQ $0x08, R10
 	JMP  targetsLseLogLoop
@@ -40687,17 +42082,17 @@ targetsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10128(SP), $0x00
-	JEQ    unweighted735
+	JEQ    unweighted775
 	VMULPS 1216(R11), Y1, Y1
 
-unweighted735:
+unweighted775:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses736
+	JZ      noLosses776
 	VMOVUPS Y1, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses736:
+noLosses776:
 	VMOVUPD      (R8), Y0
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X1, Y3
@@ -40710,12 +42105,12 @@ noLosses736:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse737
+	JZ      noLse777
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse737:
+noLse777:
 	ADDQ $0x000004e0, R11
 	DECQ R10
 	JMP  targetsLseLogLast
@@ -41167,7 +42562,7 @@ targetsZLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10128(SP), $0x00
-	JEQ    unweighted738
+	JEQ    unweighted778
 	VMULPS 1216(R11), Y5, Y5
 	VMULPS 2464(R11), Y1, Y1
 	VMULPS 3712(R11), Y3, Y3
@@ -41177,10 +42572,10 @@ targetsZLogLoop:
 	VMULPS 8704(R11), Y6, Y6
 	VMULPS 9952(R11), Y7, Y7
 
-unweighted738:
+unweighted778:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses739
+	JZ      noLosses779
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y3, 64(DX)
@@ -41191,7 +42586,7 @@ unweighted738:
 	VMOVUPS Y7, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses739:
+noLosses779:
 	VMOVUPD      (R8), Y8
 	VMOVUPD      32(R8), Y9
 	VCVTPS2PD    X5, Y10
@@ -41239,7 +42634,7 @@ noLosses739:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse740
+	JZ      noLse780
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 2432(R11), Y0
@@ -41258,7 +42653,7 @@ noLosses739:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse740:
+noLse780:
 	ADDQ $0x00002700, R11
 	SUBQ $0x08, R10
 	JMP  targetsZLogLoop
@@ -41329,17 +42724,17 @@ targetsZLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10128(SP), $0x00
-	JEQ    unweighted741
+	JEQ    unweighted781
 	VMULPS 1216(R11), Y0, Y0
 
-unweighted741:
+unweighted781:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses742
+	JZ      noLosses782
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses742:
+noLosses782:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -41352,12 +42747,12 @@ noLosses742:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse743
+	JZ      noLse783
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse743:
+noLse783:
 	ADDQ $0x000004e0, R11
 	DECQ R10
 	JMP  targetsZLogLast
@@ -41378,10 +42773,10 @@ targetsGrad:
 targetsGradLoop:
 	VBROADCASTSS 10088(SP), Y0
 	CMPQ         10128(SP), $0x00
-	JEQ          unweighted744
+	JEQ          unweighted784
 	VMULPS       1216(R11), Y0, Y0
 
-unweighted744:
+unweighted784:
 	VDIVPS 1024(R11), Y0, Y1
 	VMULPS 1056(R11), Y1, Y1
 
@@ -41508,10 +42903,10 @@ targetsGradZ:
 	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·sc.
 	VBROADCASTSS 10088(SP), Y0
 	CMPQ         10128(SP), $0x00
-	JEQ          unweighted745
+	JEQ          unweighted785
 	VMULPS       1216(R11), Y0, Y0
 
-unweighted745:
+unweighted785:
 	VDIVPS 1024(R11), Y0, Y1
 	VMULPS 1056(R11), Y1, Y1
 	VMULPS 1152(R11), Y1, Y1
@@ -41770,7 +43165,7 @@ softmaxExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    4416(SP), $0x3f800000
-	JEQ     unscaled746
+	JEQ     unscaled786
 	VMOVUPS 4416(SP), Y0
 	VMULPS  (R11), Y0, Y1
 	VMOVUPS Y1, (R11)
@@ -41805,7 +43200,7 @@ softmaxExpLoop:
 	VMULPS  480(R11), Y0, Y0
 	VMOVUPS Y0, 480(R11)
 
-unscaled746:
+unscaled786:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y0
 	VMAXPS  32(R11), Y0, Y0
@@ -42593,7 +43988,7 @@ logSoftmaxExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    8768(SP), $0x3f800000
-	JEQ     unscaled747
+	JEQ     unscaled787
 	VMOVUPS 8768(SP), Y0
 	VMULPS  (R11), Y0, Y1
 	VMOVUPS Y1, (R11)
@@ -42628,7 +44023,7 @@ logSoftmaxExpLoop:
 	VMULPS  480(R11), Y0, Y0
 	VMOVUPS Y0, 480(R11)
 
-unscaled747:
+unscaled787:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y0
 	VMAXPS  32(R11), Y0, Y0
@@ -43830,7 +45225,7 @@ argmaxLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    (SP), $0x3f800000
-	JEQ     unscaled748
+	JEQ     unscaled788
 	VMOVUPS (SP), Y0
 	VMULPS  (R11), Y0, Y1
 	VMOVUPS Y1, (R11)
@@ -43865,7 +45260,7 @@ argmaxLoop:
 	VMULPS  480(R11), Y0, Y0
 	VMOVUPS Y0, 480(R11)
 
-unscaled748:
+unscaled788:
 	// m = the maximum of the sixteen columns: the tree of VMAXPS of seq.Max16
 	// without its + 0, which equality does not see.
 	VMOVUPS (R11), Y0

@@ -43,15 +43,23 @@ import (
 // plain path and a few predictable branches.
 
 // xscaleSetup, in the prologue, allocates the frame slot of the logit
-// scale, g.xs, and copies a.xscale to it: the float32 on ZMM, 8 copies on
-// YMM.
+// scale, g.xs, and copies a.xscale to it (xscaleAlloc, xscaleCopy).
 func (g *x86Gen) xscaleSetup() {
+	g.xscaleAlloc()
+	g.xscaleCopy()
+}
+
+// xscaleAlloc allocates the frame slot of the logit scale, g.xs:
+// xscaleBytes.
+func (g *x86Gen) xscaleAlloc() { g.xs = g.AllocLocal(g.xscaleBytes()) }
+
+// xscaleCopy, in the prologue, copies a.xscale to g.xs: the float32 on
+// ZMM, 8 copies on YMM.
+func (g *x86Gen) xscaleCopy() {
 	if g.t.lanes == 16 {
-		g.xs = g.AllocLocal(8)
 		g.copyField(g.field("xscale"), g.xs)
 		return
 	}
-	g.xs = g.AllocLocal(32)
 	v := g.YMM()
 	g.VBROADCASTSS(g.addr(g.field("xscale")), v)
 	g.VMOVUPS(v, g.xs)
@@ -142,6 +150,19 @@ func (g *x86Gen) scaleCols(cols []operand.Op) {
 	g.Label(skip)
 }
 
+// eitherScale emits body twice, behind a test of the logit scale:
+// body(false) when it is 1, body(true) otherwise.
+func (g *x86Gen) eitherScale(body func(scaled bool)) {
+	scaled, join := g.label("scaled"), g.label("scaledDone")
+	g.CMPL(g.xs, operand.U32(g.v.Bits[seq.One]))
+	g.JNE(operand.LabelRef(scaled))
+	body(false)
+	g.JMP(operand.LabelRef(join))
+	g.Label(scaled)
+	body(true)
+	g.Label(join)
+}
+
 // ScaleX returns a·xscale as an operation of x86Ops (recorded in a
 // scheduled region).
 func (o *x86Ops) ScaleX(a operand.Op) operand.Op {
@@ -160,8 +181,12 @@ func (o *x86Ops) ScaleX(a operand.Op) operand.Op {
 // nil).
 func (g *x86Gen) rowWeightsSetup() {
 	g.rw = g.AllocLocal(8)
-	g.copyField(g.field("rowWeights").Base(), g.rw)
+	g.rowWeightsCopy()
 }
+
+// rowWeightsCopy, in the prologue, copies the base of a.rowWeights to
+// g.rw.
+func (g *x86Gen) rowWeightsCopy() { g.copyField(g.field("rowWeights").Base(), g.rw) }
 
 // skipUnweighted jumps to label when the call has no row weights.
 func (g *x86Gen) skipUnweighted(label string) {
@@ -209,5 +234,35 @@ func (g *x86Gen) weighScale(sc reg.VecVirtual, wAt int) {
 	skip := g.label("unweighted")
 	g.skipUnweighted(skip)
 	g.VMULPS(mem(reg.R11, wAt), sc, sc)
+	g.Label(skip)
+}
+
+// weighRowLoss multiplies lane 0 of loss, the loss of row i = R10 of a
+// wide function, by w[i], when the call has row weights. Uses R12.
+func (g *x86Gen) weighRowLoss(loss reg.VecVirtual) {
+	g.comment("loss = loss·w[i] (with row weights).")
+	skip := g.label("unweighted")
+	g.MOVQ(g.rw, reg.R12)
+	g.TESTQ(reg.R12, reg.R12)
+	g.JZ(operand.LabelRef(skip))
+	g.VMULSS(perRow(reg.R12), loss.AsX(), loss.AsX())
+	g.Label(skip)
+}
+
+// weighRowScale multiplies sc, scale in every lane, by w[i] of row i =
+// R10 of a wide function, when the call has row weights: the row's
+// gradient factor float32(scale·w[i]). Uses R12.
+func (g *x86Gen) weighRowScale(sc reg.VecVirtual) {
+	skip := g.label("unweighted")
+	g.MOVQ(g.rw, reg.R12)
+	g.TESTQ(reg.R12, reg.R12)
+	g.JZ(operand.LabelRef(skip))
+	if g.t.lanes == 16 {
+		g.VMULPS_BCST(perRow(reg.R12), sc, sc)
+	} else {
+		w := g.YMM()
+		g.VBROADCASTSS(perRow(reg.R12), w)
+		g.VMULPS(w, sc, sc)
+	}
 	g.Label(skip)
 }
