@@ -72,25 +72,37 @@
 // predictions alone, a block at a time: transpose, maximum, seq.Argmax, one
 // 32-byte store.
 //
+// Every function multiplies the logits it reads by the logit scale, x[j] =
+// x[j]·xscale (one VMULPS per column, with the scale from the frame), in
+// pass 1a right after the transpose (and x[l] after its gather), behind a
+// test of the scale per block: a product by 1 changes no number, so a call
+// without a scale skips it. The loss functions take row weights
+// (rowWeights not nil, its base in the frame): pass 1a copies the weights of
+// a block (a vector, a weight per lane) to its record, pass 2 multiplies the
+// losses by them before they are stored and accumulated, pass 3 multiplies
+// scale by them (the factor of each row, in the lanes of sc: q = sc/s,
+// g[l] - sc, t[j]·sc), each behind a test of the base.
+//
 // The frames of the loss, softmax and log-softmax functions exceed the limit
 // of NOSPLIT functions, so those functions have the usual stack-growth
-// prologue (argmaxAVX2 has no frame and is NOSPLIT); they call nothing and
-// keep no pointers in their frames. They are ABI0 functions, called through
-// a wrapper that restores R14 (the goroutine of Go's internal ABI): the loss
-// functions use it as the lse pointer.
+// prologue (argmaxAVX2, whose frame holds the logit scale only, is
+// NOSPLIT); they call nothing and keep no pointers in their frames. They are
+// ABI0 functions, called through a wrapper that restores R14 (the goroutine
+// of Go's internal ABI): the loss functions use it as the lse pointer.
 //
 // Each function takes one argument, a, the address of the record of the call
 // (blockArgs, block.go), and reads the fields it needs by name (avo resolves
 // their offsets from the type): its prologue loads a into a free
 // general-purpose register, reads the bases and lengths of the slices and the
 // values into the registers of the loops, and copies to the frame the values
-// that the loops read from memory (scale; the base of labels in wideTargets).
-// No loop reads the record.
+// that the loops read from memory (scale, xscale, the base of rowWeights;
+// the base of labels in wideTargets). No loop reads the record.
 //
 // Each function processes n = len(a.logits)/10 rows rounded down to a
 // multiple of its block (8 or 16; the driver gives a last block of 8 rows of
 // an avx512 call to avx2), and fewer if another slice is shorter (a.labels,
-// a.targets, or a.out, a.losses, a.preds or a.lse when not nil), so that
+// a.targets, or a.out, a.losses, a.preds, a.lse or a.rowWeights when not
+// nil), so that
 // nothing is read or written outside the slices; the rows after the last
 // whole block are untouched. A block is read completely before any of it is
 // written, so an output may be the very slice that holds the input. The AVX2

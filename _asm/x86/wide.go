@@ -23,13 +23,19 @@ import (
 // (avx2, described here) or one ZMM vector (avx512: the same functions,
 // whose parts that differ, masks and tails, are in wide512.go):
 //
-//   - pass 1: m = maxRow(x) (VMAXPS in any order, then + 0) and a NaN flag
-//     (VCMPPS UNORD), for argmaxRow and allNegInfRow;
-//   - pass 2: d[j] = x[j] - m, e[j] = expf(d[j]) (seq.Exp), stored to the
-//     gradient or output row when there is one, and the class sums;
-//   - the row's scalar work (seq.Log, the one division, seq.ZTerms, ...)
-//     on vectors whose lanes all hold the same value;
+//   - pass 1: m = maxRow(x, xs) (VMAXPS in any order, times the logit
+//     scale xs, then + 0: see wideMax) and a NaN flag (VCMPPS UNORD), for
+//     argmaxRow and allNegInfRow;
+//   - pass 2: d[j] = x[j]·xs - m, e[j] = expf(d[j]) (seq.Exp), stored to
+//     the gradient or output row when there is one, and the class sums;
+//   - the row's scalar work (seq.Log, the one division, seq.ZTerms, the
+//     row's weight, ...) on vectors whose lanes all hold the same value;
 //   - pass 3: the outputs (g[j] = e[j]·q, ...).
+//
+// Every logit read after pass 1 is multiplied by xs where it is read (the
+// product is the same at every read), skipped where that saves time when
+// xs is 1 (see scale.go). The loss functions with row weights multiply
+// scale and the row's loss by its weight w[i], read from rowWeights.
 //
 // The summation rule classSum maps onto two YMM registers: lane k of the
 // first is acc[k], lane k of the second acc[8+k]; a step of 16 classes j0
