@@ -6453,7 +6453,8 @@ TEXT ·softmaxAVX512(SB), $5720-8
 	// Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.
 	// Frame: CHUNK = 8 records of 704 bytes, one per block of the chunk, from
 	// the first multiple of 64 bytes of the frame (R11 = the first record):
-	// d[j], then e[j], at 64·j; s at 640. After the records: the prefetch limits, then xscale.
+	// d[j], then e[j], at 64·j; s at 640.
+	// After the records: the prefetch limits, then xscale.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), BX
@@ -7049,7 +7050,8 @@ TEXT ·logSoftmaxAVX512(SB), $11352-8
 	// Frame: CHUNK = 8 records of 1408 bytes, one per block of the chunk, from
 	// the first multiple of 64 bytes of the frame (R11 = the first record):
 	// d[j] at 64·j; s at 640, then log32(s) at 704; e[j] at 768+64·j (then k·ln2hi
-	// at 768). After the records: the prefetch limits, then xscale.
+	// at 768).
+	// After the records: the prefetch limits, then xscale.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), BX
@@ -18073,7 +18075,8 @@ TEXT ·softmaxAVX2(SB), $2912-8
 	// Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.
 	// Frame: CHUNK = 8 records of 352 bytes, one per block of the chunk, from
 	// the first multiple of 64 bytes of the frame (R11 = the first record):
-	// d[j], then e[j], at 32·j; s at 320. After the records: xscale in every lane.
+	// d[j], then e[j], at 32·j; s at 320.
+	// After the records: xscale in every lane.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), BX
@@ -18604,7 +18607,8 @@ TEXT ·logSoftmaxAVX2(SB), $5728-8
 	// Frame: CHUNK = 8 records of 704 bytes, one per block of the chunk, from
 	// the first multiple of 64 bytes of the frame (R11 = the first record):
 	// d[j] at 32·j; s at 320, then log32(s) at 352; e[j] at 384+32·j (then k·ln2hi
-	// at 384). After the records: xscale in every lane.
+	// at 384).
+	// After the records: xscale in every lane.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), BX
@@ -21467,10 +21471,10 @@ wideLabelsDone:
 // Requires: AVX, AVX2, CMOV
 TEXT ·wideTargetsAVX2(SB), $560-8
 	// wideTargetsGeneric, one row at a time, the classes in vectors (see the
-	// overview of the wide functions), the logits times xs = xscale. The effective targets a[j] (targetRow.at)
-	// take one of six forms, each with its own loops of passes 2 and 3: dense
-	// targets or the one-hot rows of labels, plain, staged, or staged with
-	// class weights.
+	// overview of the wide functions), the logits times xs = xscale. The
+	// effective targets a[j] (targetRow.at) take one of six forms, each with its
+	// own loops of passes 2 and 3: dense targets or the one-hot rows of labels,
+	// plain, staged, or staged with class weights.
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
 	// CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row),
@@ -34547,7 +34551,8 @@ TEXT ·softmax16AVX512(SB), $8792-8
 	// Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.
 	// Frame: CHUNK = 8 records of 1088 bytes, one per block of the chunk, from
 	// the first multiple of 64 bytes of the frame (R11 = the first record):
-	// d[j], then e[j], at 64·j; s at 1024. After the records: the prefetch limits, then xscale.
+	// d[j], then e[j], at 64·j; s at 1024.
+	// After the records: the prefetch limits, then xscale.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), DX
@@ -35379,7 +35384,8 @@ TEXT ·logSoftmax16AVX512(SB), $17496-8
 	// Frame: CHUNK = 8 records of 2176 bytes, one per block of the chunk, from
 	// the first multiple of 64 bytes of the frame (R11 = the first record):
 	// d[j] at 64·j; s at 1024, then log32(s) at 1088; e[j] at 1152+64·j (then k·ln2hi
-	// at 1152). After the records: the prefetch limits, then xscale.
+	// at 1152).
+	// After the records: the prefetch limits, then xscale.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), DX
@@ -43060,7 +43066,8 @@ TEXT ·softmax16AVX2(SB), $4448-8
 	// Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.
 	// Frame: CHUNK = 8 records of 544 bytes, one per block of the chunk, from
 	// the first multiple of 64 bytes of the frame (R11 = the first record):
-	// d[j], then e[j], at 32·j; s at 512. After the records: xscale in every lane.
+	// d[j], then e[j], at 32·j; s at 512.
+	// After the records: xscale in every lane.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), DX
@@ -43883,7 +43890,8 @@ TEXT ·logSoftmax16AVX2(SB), $8800-8
 	// Frame: CHUNK = 8 records of 1088 bytes, one per block of the chunk, from
 	// the first multiple of 64 bytes of the frame (R11 = the first record):
 	// d[j] at 32·j; s at 512, then log32(s) at 544; e[j] at 576+32·j (then k·ln2hi
-	// at 576). After the records: xscale in every lane.
+	// at 576).
+	// After the records: xscale in every lane.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), DX

@@ -512,7 +512,8 @@ func (g *x86Gen) softmax() {
 		fmt.Sprintf(`
 softmaxGeneric for whole blocks of %d rows: y[j] = e[j]·(1/s).
 %s`, g.t.lanes, g.registerMap(rec, fmt.Sprintf(`
-d[j], then e[j], at %d·j; s at %d. After the records: %s.`, vb, sAt*vb, g.xscaleDoc()), `
+d[j], then e[j], at %d·j; s at %d.
+After the records: %s.`, vb, sAt*vb, g.xscaleDoc()), `
 SI = logits, DI = out: the fields of a.
 Pass 1a: the columns x[j] (and xscale), m, d[j].
 Pass 1b: the constants kept in registers, then the registers of the
@@ -574,7 +575,8 @@ func (g *x86Gen) logSoftmax() {
 logSoftmaxGeneric for whole blocks of %d rows: y[j] = d[j] - log32(s).
 %s`, g.t.lanes, g.registerMap(rec, fmt.Sprintf(`
 d[j] at %d·j; s at %d, then log32(s) at %d; e[j] at %d+%d·j (then k·ln2hi
-at %d). After the records: %s.`, vb, sAt*vb, lsAt*vb, eAt*vb, vb, eAt*vb, g.xscaleDoc()), fmt.Sprintf(`
+at %d).
+After the records: %s.`, vb, sAt*vb, lsAt*vb, eAt*vb, vb, eAt*vb, g.xscaleDoc()), fmt.Sprintf(`
 SI = logits, DI = out: the fields of a; R13 = this block's e[j] (R11+%d).
 Pass 1a: the columns x[j] (and xscale), m, d[j].
 Pass 1b: the constants kept in registers, then the registers of the

@@ -189,10 +189,9 @@ const (
 // before the header comment, which header writes from it; slots are the
 // frame slots of fields of the record it needs (slotScale, ...), after
 // the others, and then the logit scale (g.xs, every wide function). The
-// labels of a ZMM function are numbered from the counter
-// at its start, which wideRows restores at its end (Go's assembler scopes
-// labels to a function): the AVX2 functions generated after them keep
-// their labels.
+// labels of a ZMM function are numbered from the counter at its start,
+// which wideRows restores at its end (Go's assembler scopes labels to a
+// function): the AVX2 functions generated after them keep their labels.
 func (g *x86Gen) wideBegin(name string, slots int, doc []string, header func(f *wideFrame) string) *wideFrame {
 	g.Function(name + g.t.suffix)
 	if g.t.suffix != avx2.suffix {
@@ -794,11 +793,11 @@ func (g *x86Gen) wideTotal(acc []reg.VecVirtual) reg.VecVirtual {
 // unrolled iterations are one scheduled region (sched.go) of their
 // exponentials, one for xs = 1 (d[j] = x[j] - m) and one for any other
 // xs, chosen per iteration (eitherScale); the others take a vector at a
-// time, multiplied by xs whatever it is. On ZMM the unrolled iterations also prefetch the
-// same classes of the next row of logits (R11, see wideRows) and, when
-// store, of the output (R12), so that pass 1 of the next row and the
-// stores of its pass 2 find their lines in the caches: pass 2 is bound
-// by the floating-point pipes, passes 1 and 3 by memory.
+// time, multiplied by xs whatever it is. On ZMM the unrolled iterations
+// also prefetch the same classes of the next row of logits (R11, see
+// wideRows) and, when store, of the output (R12), so that pass 1 of the
+// next row and the stores of its pass 2 find their lines in the caches:
+// pass 2 is bound by the floating-point pipes, passes 1 and 3 by memory.
 func (g *x86Gen) wideExpSum(f *wideFrame, mAt operand.Op, store bool) []reg.VecVirtual {
 	sched := g.wideSchedule()
 	acc := make([]reg.VecVirtual, g.stepVecs())
@@ -1227,10 +1226,10 @@ func (g *x86Gen) wideTargets() {
 		}, func(f *wideFrame) string {
 			return fmt.Sprintf(`
 wideTargetsGeneric, one row at a time, the classes in vectors (see the
-overview of the wide functions), the logits times xs = xscale. The effective targets a[j] (targetRow.at)
-take one of six forms, each with its own loops of passes 2 and 3: dense
-targets or the one-hot rows of labels, plain, staged, or staged with
-class weights.
+overview of the wide functions), the logits times xs = xscale. The
+effective targets a[j] (targetRow.at) take one of six forms, each with its
+own loops of passes 2 and 3: dense targets or the one-hot rows of labels,
+plain, staged, or staged with class weights.
 
 Registers: %s; DX = losses, R13 = preds (or nil), R14 = lse (or nil), BX =
 weights (staged with weights), R12 = the targets row in passes 2 and 3.
