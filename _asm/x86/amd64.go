@@ -457,25 +457,37 @@ choice of loop per chunk in passes 2 and 3. argmaxAVX2 computes the
 predictions alone, a block at a time: transpose, maximum, seq.Argmax, one
 32-byte store.
 
+Every function multiplies the logits it reads by the logit scale, x[j] =
+x[j]·xscale (one VMULPS per column, with the scale from the frame), in
+pass 1a right after the transpose (and x[l] after its gather), behind a
+test of the scale per block: a product by 1 changes no number, so a call
+without a scale skips it. The loss functions take row weights
+(rowWeights not nil, its base in the frame): pass 1a copies the weights of
+a block (a vector, a weight per lane) to its record, pass 2 multiplies the
+losses by them before they are stored and accumulated, pass 3 multiplies
+scale by them (the factor of each row, in the lanes of sc: q = sc/s,
+g[l] - sc, t[j]·sc), each behind a test of the base.
+
 The frames of the loss, softmax and log-softmax functions exceed the limit
 of NOSPLIT functions, so those functions have the usual stack-growth
-prologue (argmaxAVX2 has no frame and is NOSPLIT); they call nothing and
-keep no pointers in their frames. They are ABI0 functions, called through
-a wrapper that restores R14 (the goroutine of Go's internal ABI): the loss
-functions use it as the lse pointer.
+prologue (argmaxAVX2, whose frame holds the logit scale only, is
+NOSPLIT); they call nothing and keep no pointers in their frames. They are
+ABI0 functions, called through a wrapper that restores R14 (the goroutine
+of Go's internal ABI): the loss functions use it as the lse pointer.
 
 Each function takes one argument, a, the address of the record of the call
 (blockArgs, block.go), and reads the fields it needs by name (avo resolves
 their offsets from the type): its prologue loads a into a free
 general-purpose register, reads the bases and lengths of the slices and the
 values into the registers of the loops, and copies to the frame the values
-that the loops read from memory (scale; the base of labels in wideTargets).
-No loop reads the record.
+that the loops read from memory (scale, xscale, the base of rowWeights;
+the base of labels in wideTargets). No loop reads the record.
 
 Each function processes n = len(a.logits)/10 rows rounded down to a
 multiple of its block (8 or 16; the driver gives a last block of 8 rows of
 an avx512 call to avx2), and fewer if another slice is shorter (a.labels,
-a.targets, or a.out, a.losses, a.preds or a.lse when not nil), so that
+a.targets, or a.out, a.losses, a.preds, a.lse or a.rowWeights when not
+nil), so that
 nothing is read or written outside the slices; the rows after the last
 whole block are untouched. A block is read completely before any of it is
 written, so an output may be the very slice that holds the input. The AVX2
@@ -514,8 +526,11 @@ type x86Gen struct {
 	// pf holds, in the function being built, the frame slot of the
 	// prefetch limit of each pointer register that prefetches (see
 	// prefetchSetup).
-	pf  map[reg.Register]operand.Mem
-	err error
+	pf map[reg.Register]operand.Mem
+	// xs and rw are, in the function being built, the frame slots of the
+	// logit scale and of the row weights pointer (scale.go).
+	xs, rw operand.Mem
+	err    error
 }
 
 func (g *x86Gen) vec() reg.VecVirtual {
@@ -1046,17 +1061,19 @@ func (g *x86Gen) pickLabel() reg.VecVirtual {
 	return xl
 }
 
-// subLabels does g[l] = g[l] - scale for each row of the block just stored
-// at DI, with the labels at BX. The element is reloaded (store forwarding)
-// and rewritten: 4 instructions per row, one of them arithmetic, where a
-// vertical compare-and-subtract per column would cost 30 per block.
-func (g *x86Gen) subLabels(scale operand.Mem) {
+// subLabels does g[l] = g[l] - sc for each row r of the block just stored
+// at DI, with the labels at BX and sc of row r the float at 4·r bytes from
+// scv (the lanes of a vector in the record). The element is reloaded
+// (store forwarding) and rewritten: 4 instructions per row, one of them
+// arithmetic, where a vertical compare-and-subtract per column would cost
+// 30 per block.
+func (g *x86Gen) subLabels(scv operand.Mem) {
 	row := 4 * g.cols
-	s := g.XMM()
-	g.VMOVSS(scale, s)
 	for r := 0; r < g.t.lanes; r++ {
 		g.MOVL(mem(reg.RBX, 4*r), reg.EAX)
 		m := memIdx(reg.RDI, row*r, reg.RAX)
+		s := scv
+		s.Disp += 4 * r
 		e, d := g.XMM(), g.XMM()
 		g.VMOVSS(m, e)
 		g.VSUBSS(s, e, d)
@@ -1214,9 +1231,10 @@ y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.`
 //
 // Each group is one scheduled region (see sched.go): the logarithms
 // and tail, which returns the losses of the blocks (or nil), then given to
-// accumulate; after (if not nil) follows, outside the region, with the
-// record offsets of the group.
-func (g *x86Gen) logLoop(name string, rec, sOff, hOff int, tail func(ls []operand.Op, recs []int) []operand.Op, after func(recs []int), next string) {
+// weigh (if not nil: it multiplies them by the rows' weights, in place)
+// and to accumulate; after (if not nil) follows, outside the region, with
+// the record offsets of the group.
+func (g *x86Gen) logLoop(name string, rec, sOff, hOff int, tail func(ls []operand.Op, recs []int) []operand.Op, weigh func(loss []operand.Op, recs []int), after func(recs []int), next string) {
 	loop, last := name+"LogLoop", name+"LogLast"
 	n := g.t.interleave
 	for _, group := range []int{n, 1} {
@@ -1241,6 +1259,9 @@ func (g *x86Gen) logLoop(name string, rec, sOff, hOff int, tail func(ls []operan
 		g.o.emit()
 		g.o.reset()
 		if loss != nil {
+			if weigh != nil {
+				weigh(loss, recs)
+			}
 			g.accumulate(loss)
 		}
 		if after != nil {
@@ -1379,6 +1400,7 @@ func (g *x86Gen) begin(name string, doc []string, header string) {
 	g.Comment("") // a blank comment line before the first block's comment
 	g.o = newX86Ops(g)
 	g.pf = map[reg.Register]operand.Mem{}
+	g.xs, g.rw = operand.Mem{}, operand.Mem{}
 }
 
 func (g *x86Gen) end(done string) {

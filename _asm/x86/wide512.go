@@ -164,8 +164,9 @@ func (g *x86Gen) tailMaskZ(f *wideFrame) reg.Register {
 	return k
 }
 
-// wideMaxZ emits pass 1 over the row at SI and returns m = maxRow(x) in
-// every lane; R12 receives the NaN lanes (0: the row has no NaN).
+// wideMaxZ emits pass 1 over the row at SI and returns m = maxRow(x, xs)
+// in every lane, float32(max(x)·xs) + 0 as on YMM (see wideMax); R12
+// receives the NaN lanes (0: the row has no NaN).
 func (g *x86Gen) wideMaxZ(f *wideFrame) reg.VecVirtual {
 	g.comment(`
 Pass 1. m = maxRow(x): VMAXPS into four registers in any order (exact for
@@ -213,7 +214,7 @@ classes neither sets them up nor reduces them.`)
 			g.VCMPPS(operand.U8(cmpORD), x, x, ord[k], ord[k])
 		}
 	})
-	g.comment("The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes (not ordered).")
+	g.comment("The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).")
 	chains(func() {
 		a, b := g.ZMM(), g.ZMM()
 		g.VMAXPS(mx[1], mx[0], a)
@@ -228,9 +229,10 @@ classes neither sets them up nor reduces them.`)
 	y, y2 := g.YMM(), g.YMM()
 	g.VEXTRACTF64X4(operand.U8(1), v, y)
 	g.VMAXPS(y, v.AsY(), y2)
-	bm, m := g.ZMM(), g.ZMM()
+	bm, sm, m := g.ZMM(), g.ZMM(), g.ZMM()
 	g.VBROADCASTSS(g.maxLanes(y2), bm)
-	g.VADDPS(g.k[seq.Zero], bm, m)
+	g.mulXS(bm, sm)
+	g.VADDPS(g.k[seq.Zero], sm, m)
 	g.KMOVW(ord[0], reg.R12L)
 	g.XORL(operand.U32(0xffff), reg.R12L)
 	g.VMOVUPS(m, f.m)
