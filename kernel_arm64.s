@@ -4442,23 +4442,58 @@ TEXT ·wideLabelsNEON(SB), NOSPLIT, $0-8
 	EORW	$0x3f800000, R17, R17 // bits(xscale) XOR bits(1): 0 for xscale = 1, which asks for no product
 	MOVD	blockArgs_out(R16), R0
 	MOVD	blockArgs_logits(R16), R1
-	MOVD	blockArgs_c(R16), R6
 	MOVD	blockArgs_labels(R16), R2
 	MOVD	blockArgs_losses(R16), R3
+	// The rows (R4): those of every slice read or written, logits first.
+	MOVD	blockArgs_c(R16), R6
+	MOVD	blockArgs_stride(R16), R7
 	MOVD	(blockArgs_losses+8)(R16), R4
-	// At most len(rowWeights) rows when rowWeights is not nil.
+	CMP	$0, R6
+	CSEL	LE, ZR, R4, R4 // no row for c <= 0
+	MOVD	(blockArgs_logits+8)(R16), R19
+	SUBS	R6, R19, R19
+	CSEL	LT, ZR, R4, R4 // len(logits) < c: no row
+	UDIV	R7, R19, R19
+	ADD	$1, R19 // (len(logits) - c)/stride + 1 rows
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
+	MOVD	blockArgs_out(R16), R19
+	CBZ	R19, wlabels_out_nil
+	MOVD	(blockArgs_out+8)(R16), R19
+	SUBS	R6, R19, R19
+	CSEL	LT, ZR, R4, R4 // len(out) < c: no row
+	UDIV	R7, R19, R19
+	ADD	$1, R19 // (len(out) - c)/stride + 1 rows
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
+wlabels_out_nil:
+	MOVD	blockArgs_preds(R16), R19
+	CBZ	R19, wlabels_preds_nil
+	MOVD	(blockArgs_preds+8)(R16), R19
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
+wlabels_preds_nil:
+	MOVD	blockArgs_lse(R16), R19
+	CBZ	R19, wlabels_lse_nil
+	MOVD	(blockArgs_lse+8)(R16), R19
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
+wlabels_lse_nil:
 	MOVD	blockArgs_rowWeights(R16), R19
-	CBZ	R19, wlabels_rw
+	CBZ	R19, wlabels_rowWeights_nil
 	MOVD	(blockArgs_rowWeights+8)(R16), R19
 	CMP	R19, R4
 	CSEL	LO, R4, R19, R4
-wlabels_rw:
+wlabels_rowWeights_nil:
+	MOVD	(blockArgs_labels+8)(R16), R19
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
 	MOVD	blockArgs_preds(R16), R8
 	MOVD	blockArgs_lse(R16), R9
 	MOVWU	blockArgs_z(R16), R13
 	LSLW	$1, R13, R13 // bits(z) without the sign: 0 for z = ±0, which asks for no z-loss
 	CBZ	R4, wlabels_done
-	LSL	$2, R6, R7
+	LSL	$2, R7, R7
 	FMOVS	blockArgs_scale(R16), F16
 	VDUP	V16.S[0], V16.S4
 	MOVD	$expConsts<>(SB), R22
@@ -6178,25 +6213,80 @@ TEXT ·wideTargetsNEON(SB), NOSPLIT, $0-8
 	EORW	$0x3f800000, R17, R17 // bits(xscale) XOR bits(1): 0 for xscale = 1, which asks for no product
 	MOVD	blockArgs_out(R16), R0
 	MOVD	blockArgs_logits(R16), R1
-	MOVD	blockArgs_c(R16), R6
 	MOVD	blockArgs_targets(R16), R2
 	MOVD	blockArgs_labels(R16), R5
 	MOVD	blockArgs_weights(R16), R14
 	MOVD	blockArgs_losses(R16), R3
+	// The rows (R4): those of every slice read or written, logits first.
+	MOVD	blockArgs_c(R16), R6
+	MOVD	blockArgs_stride(R16), R7
 	MOVD	(blockArgs_losses+8)(R16), R4
-	// At most len(rowWeights) rows when rowWeights is not nil.
+	CMP	$0, R6
+	CSEL	LE, ZR, R4, R4 // no row for c <= 0
+	MOVD	(blockArgs_logits+8)(R16), R19
+	SUBS	R6, R19, R19
+	CSEL	LT, ZR, R4, R4 // len(logits) < c: no row
+	UDIV	R7, R19, R19
+	ADD	$1, R19 // (len(logits) - c)/stride + 1 rows
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
+	MOVD	blockArgs_out(R16), R19
+	CBZ	R19, wtargets_out_nil
+	MOVD	(blockArgs_out+8)(R16), R19
+	SUBS	R6, R19, R19
+	CSEL	LT, ZR, R4, R4 // len(out) < c: no row
+	UDIV	R7, R19, R19
+	ADD	$1, R19 // (len(out) - c)/stride + 1 rows
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
+wtargets_out_nil:
+	MOVD	blockArgs_preds(R16), R19
+	CBZ	R19, wtargets_preds_nil
+	MOVD	(blockArgs_preds+8)(R16), R19
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
+wtargets_preds_nil:
+	MOVD	blockArgs_lse(R16), R19
+	CBZ	R19, wtargets_lse_nil
+	MOVD	(blockArgs_lse+8)(R16), R19
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
+wtargets_lse_nil:
 	MOVD	blockArgs_rowWeights(R16), R19
-	CBZ	R19, wtargets_rw
+	CBZ	R19, wtargets_rowWeights_nil
 	MOVD	(blockArgs_rowWeights+8)(R16), R19
 	CMP	R19, R4
 	CSEL	LO, R4, R19, R4
-wtargets_rw:
+wtargets_rowWeights_nil:
+	// The rows of the targets, or of the labels when targets is nil.
+	CBZ	R2, wtargets_targets_nil
+	MOVD	(blockArgs_targets+8)(R16), R19
+	SUBS	R6, R19, R19
+	CSEL	LT, ZR, R4, R4 // len(targets) < c: no row
+	UDIV	R7, R19, R19
+	ADD	$1, R19 // (len(targets) - c)/stride + 1 rows
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
+	B	wtargets_form
+wtargets_targets_nil:
+	MOVD	(blockArgs_labels+8)(R16), R19
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
+wtargets_form:
+	// No row when staged with weights shorter than a row.
+	MOVBU	blockArgs_staged(R16), R19
+	CBZ	R19, wtargets_weights_nil
+	CBZ	R14, wtargets_weights_nil
+	MOVD	(blockArgs_weights+8)(R16), R19
+	CMP	R6, R19
+	CSEL	LO, ZR, R4, R4
+wtargets_weights_nil:
 	MOVD	blockArgs_preds(R16), R8
 	MOVD	blockArgs_lse(R16), R9
 	MOVWU	blockArgs_z(R16), R13
 	LSLW	$1, R13, R13 // bits(z) without the sign: 0 for z = ±0, which asks for no z-loss
 	CBZ	R4, wtargets_done
-	LSL	$2, R6, R7
+	LSL	$2, R7, R7
 	FMOVS	blockArgs_keep(R16), F12
 	VDUP	V12.S[0], V12.S4
 	FMOVS	blockArgs_uni(R16), F13
@@ -19241,11 +19331,28 @@ TEXT ·wideSoftmaxNEON(SB), NOSPLIT, $0-8
 	EORW	$0x3f800000, R17, R17 // bits(xscale) XOR bits(1): 0 for xscale = 1, which asks for no product
 	MOVD	blockArgs_out(R16), R0
 	MOVD	blockArgs_logits(R16), R1
+	// The rows (R4): those of every slice read or written, logits first.
 	MOVD	blockArgs_c(R16), R6
-	MOVD	(blockArgs_logits+8)(R16), R4
-	UDIV	R6, R4, R4
+	MOVD	blockArgs_stride(R16), R7
+	MOVD	$-1, R4
+	CMP	$0, R6
+	CSEL	LE, ZR, R4, R4 // no row for c <= 0
+	MOVD	(blockArgs_logits+8)(R16), R19
+	SUBS	R6, R19, R19
+	CSEL	LT, ZR, R4, R4 // len(logits) < c: no row
+	UDIV	R7, R19, R19
+	ADD	$1, R19 // (len(logits) - c)/stride + 1 rows
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
+	MOVD	(blockArgs_out+8)(R16), R19
+	SUBS	R6, R19, R19
+	CSEL	LT, ZR, R4, R4 // len(out) < c: no row
+	UDIV	R7, R19, R19
+	ADD	$1, R19 // (len(out) - c)/stride + 1 rows
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
 	CBZ	R4, wsoftmax_done
-	LSL	$2, R6, R7
+	LSL	$2, R7, R7
 	MOVD	$expConsts<>(SB), R22
 	VLD1.P	64(R22), [V23.S4, V24.S4, V25.S4, V26.S4]
 	VLD1.P	64(R22), [V27.S4, V28.S4, V29.S4, V30.S4]
@@ -20053,11 +20160,28 @@ TEXT ·wideLogSoftmaxNEON(SB), NOSPLIT, $0-8
 	EORW	$0x3f800000, R17, R17 // bits(xscale) XOR bits(1): 0 for xscale = 1, which asks for no product
 	MOVD	blockArgs_out(R16), R0
 	MOVD	blockArgs_logits(R16), R1
+	// The rows (R4): those of every slice read or written, logits first.
 	MOVD	blockArgs_c(R16), R6
-	MOVD	(blockArgs_logits+8)(R16), R4
-	UDIV	R6, R4, R4
+	MOVD	blockArgs_stride(R16), R7
+	MOVD	$-1, R4
+	CMP	$0, R6
+	CSEL	LE, ZR, R4, R4 // no row for c <= 0
+	MOVD	(blockArgs_logits+8)(R16), R19
+	SUBS	R6, R19, R19
+	CSEL	LT, ZR, R4, R4 // len(logits) < c: no row
+	UDIV	R7, R19, R19
+	ADD	$1, R19 // (len(logits) - c)/stride + 1 rows
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
+	MOVD	(blockArgs_out+8)(R16), R19
+	SUBS	R6, R19, R19
+	CSEL	LT, ZR, R4, R4 // len(out) < c: no row
+	UDIV	R7, R19, R19
+	ADD	$1, R19 // (len(out) - c)/stride + 1 rows
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
 	CBZ	R4, wlogsoftmax_done
-	LSL	$2, R6, R7
+	LSL	$2, R7, R7
 	MOVD	$expConsts<>(SB), R22
 	VLD1.P	64(R22), [V23.S4, V24.S4, V25.S4, V26.S4]
 	VLD1.P	64(R22), [V27.S4, V28.S4, V29.S4, V30.S4]
@@ -20907,14 +21031,24 @@ TEXT ·wideArgmaxNEON(SB), NOSPLIT, $0-8
 	EORW	$0x3f800000, R17, R17 // bits(xscale) XOR bits(1): 0 for xscale = 1, which asks for no product
 	MOVD	blockArgs_preds(R16), R0
 	MOVD	blockArgs_logits(R16), R1
+	// The rows (R4): those of every slice read or written, logits first.
 	MOVD	blockArgs_c(R16), R6
-	MOVD	(blockArgs_logits+8)(R16), R4
-	UDIV	R6, R4, R4
-	MOVD	(blockArgs_preds+8)(R16), R5
-	CMP	R5, R4
-	CSEL	LO, R4, R5, R4
+	MOVD	blockArgs_stride(R16), R7
+	MOVD	$-1, R4
+	CMP	$0, R6
+	CSEL	LE, ZR, R4, R4 // no row for c <= 0
+	MOVD	(blockArgs_logits+8)(R16), R19
+	SUBS	R6, R19, R19
+	CSEL	LT, ZR, R4, R4 // len(logits) < c: no row
+	UDIV	R7, R19, R19
+	ADD	$1, R19 // (len(logits) - c)/stride + 1 rows
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
+	MOVD	(blockArgs_preds+8)(R16), R19
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
 	CBZ	R4, wargmax_done
-	LSL	$2, R6, R7
+	LSL	$2, R7, R7
 	MOVD	$wideIota<>(SB), R22
 	VLD1	(R22), [V16.S4]
 wargmax_row:
