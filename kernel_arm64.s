@@ -21575,6 +21575,194 @@ wargmax_argmax10:
 wargmax_done:
 	RET
 
+// func wideCandidatesNEON(a *blockArgs)
+//
+// wideCandidatesGeneric (TopK's filter): the indices j of the logits with
+// !(x[j]·xscale <= thr), numbers above thr and NaNs, appended to preds in
+// increasing order. 16 logits per step: FCMGE (x <= thr, false for NaN),
+// the AND of the four masks and UMINV test that every lane is a
+// non-candidate (the common case); a step with a candidate appends the
+// indices of its groups of four that have one, lane by lane (a store of
+// j at preds[count], count + 1 when lane j is a candidate). The last n%16
+// logits one at a time (FCMPS, CINC HI: greater or unordered).
+//
+// Main loops, instructions per block of 16 classes: scaled 18 (1.12 per class); plain 14 (0.875 per class).
+TEXT ·wideCandidatesNEON(SB), NOSPLIT, $0-8
+	MOVD	a+0(FP), R16
+	MOVWU	blockArgs_xscale(R16), R17
+	EORW	$0x3f800000, R17, R17 // bits(xscale) XOR bits(1): 0 for xscale = 1, which asks for no product
+	MOVD	blockArgs_preds(R16), R0
+	MOVD	blockArgs_logits(R16), R1
+	MOVD	R1, R2
+	// n = min(len(logits), len(preds)).
+	MOVD	(blockArgs_logits+8)(R16), R4
+	MOVD	(blockArgs_preds+8)(R16), R5
+	CMP	R5, R4
+	CSEL	LO, R4, R5, R4
+	MOVD	ZR, R8
+	FMOVS	blockArgs_thr(R16), F16
+	VDUP	V16.S[0], V16.S4
+	FMOVS	blockArgs_xscale(R16), F17
+	VDUP	V17.S[0], V17.S4
+	LSR	$4, R4, R19
+	CBZ	R19, wcand_tail
+	CBZ	R17, wcand_loop
+	// The scaled loop: x·xscale.
+wcand_xs_loop:
+	VLD1.P	64(R1), [V0.S4, V1.S4, V2.S4, V3.S4]
+	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
+	WORD	$0x6e20e600	// fcmge v0.4s, v16.4s, v0.4s
+	WORD	$0x6e31dc21	// fmul v1.4s, v1.4s, v17.4s
+	WORD	$0x6e21e601	// fcmge v1.4s, v16.4s, v1.4s
+	WORD	$0x6e31dc42	// fmul v2.4s, v2.4s, v17.4s
+	WORD	$0x6e22e602	// fcmge v2.4s, v16.4s, v2.4s
+	WORD	$0x6e31dc63	// fmul v3.4s, v3.4s, v17.4s
+	WORD	$0x6e23e603	// fcmge v3.4s, v16.4s, v3.4s
+	VAND	V1.B16, V0.B16, V4.B16
+	VAND	V3.B16, V2.B16, V5.B16
+	VAND	V5.B16, V4.B16, V4.B16
+	WORD	$0x6eb1a884	// uminv s4, v4.4s
+	FMOVS	F4, R5
+	CMNW	$1, R5
+	BNE	wcand_hit
+wcand_xs_loop_next:
+	SUBS	$1, R19
+	BNE	wcand_xs_loop
+	B	wcand_tail
+	// The plain loop: x.
+wcand_loop:
+	VLD1.P	64(R1), [V0.S4, V1.S4, V2.S4, V3.S4]
+	WORD	$0x6e20e600	// fcmge v0.4s, v16.4s, v0.4s
+	WORD	$0x6e21e601	// fcmge v1.4s, v16.4s, v1.4s
+	WORD	$0x6e22e602	// fcmge v2.4s, v16.4s, v2.4s
+	WORD	$0x6e23e603	// fcmge v3.4s, v16.4s, v3.4s
+	VAND	V1.B16, V0.B16, V4.B16
+	VAND	V3.B16, V2.B16, V5.B16
+	VAND	V5.B16, V4.B16, V4.B16
+	WORD	$0x6eb1a884	// uminv s4, v4.4s
+	FMOVS	F4, R5
+	CMNW	$1, R5
+	BNE	wcand_hit
+wcand_loop_next:
+	SUBS	$1, R19
+	BNE	wcand_loop
+	B	wcand_tail
+wcand_hit:
+	// A step with a candidate: R5 = the index of its first logit.
+	SUB	R2, R1, R5
+	LSR	$2, R5, R5
+	SUB	$16, R5, R5
+	VMOV	V0.D[0], R6
+	VMOV	V0.D[1], R7
+	AND	R6, R7, R9
+	CMN	$1, R9
+	BEQ	wcand_hit0
+	MOVD	R5, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x1, R6
+	CINC	EQ, R8, R8
+	ADD	$1, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x100000000, R6
+	CINC	EQ, R8, R8
+	ADD	$1, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x1, R7
+	CINC	EQ, R8, R8
+	ADD	$1, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x100000000, R7
+	CINC	EQ, R8, R8
+wcand_hit0:
+	VMOV	V1.D[0], R6
+	VMOV	V1.D[1], R7
+	AND	R6, R7, R9
+	CMN	$1, R9
+	BEQ	wcand_hit1
+	ADD	$4, R5, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x1, R6
+	CINC	EQ, R8, R8
+	ADD	$1, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x100000000, R6
+	CINC	EQ, R8, R8
+	ADD	$1, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x1, R7
+	CINC	EQ, R8, R8
+	ADD	$1, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x100000000, R7
+	CINC	EQ, R8, R8
+wcand_hit1:
+	VMOV	V2.D[0], R6
+	VMOV	V2.D[1], R7
+	AND	R6, R7, R9
+	CMN	$1, R9
+	BEQ	wcand_hit2
+	ADD	$8, R5, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x1, R6
+	CINC	EQ, R8, R8
+	ADD	$1, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x100000000, R6
+	CINC	EQ, R8, R8
+	ADD	$1, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x1, R7
+	CINC	EQ, R8, R8
+	ADD	$1, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x100000000, R7
+	CINC	EQ, R8, R8
+wcand_hit2:
+	VMOV	V3.D[0], R6
+	VMOV	V3.D[1], R7
+	AND	R6, R7, R9
+	CMN	$1, R9
+	BEQ	wcand_hit3
+	ADD	$12, R5, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x1, R6
+	CINC	EQ, R8, R8
+	ADD	$1, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x100000000, R6
+	CINC	EQ, R8, R8
+	ADD	$1, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x1, R7
+	CINC	EQ, R8, R8
+	ADD	$1, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x100000000, R7
+	CINC	EQ, R8, R8
+wcand_hit3:
+	CBZ	R17, wcand_loop_next
+	B	wcand_xs_loop_next
+wcand_tail:
+	// The last n%16 logits, one at a time: count + 1 when !(x <= thr).
+	AND	$15, R4, R20
+	CBZ	R20, wcand_done
+	SUB	R2, R1, R5
+	LSR	$2, R5, R5
+wcand_tail_loop:
+	FMOVS.P	4(R1), F0
+	CBZ	R17, wcand_noxs
+	FMULS	F17, F0, F0
+wcand_noxs:
+	MOVW	R5, (R0)(R8<<2)
+	FCMPS	F16, F0
+	CINC	HI, R8, R8
+	ADD	$1, R5
+	SUBS	$1, R20
+	BNE	wcand_tail_loop
+wcand_done:
+	MOVD	R8, blockArgs_count(R16)
+	RET
+
 // Constants of the exponential, loaded once into V23..V31 (kernel_generic.go has their values).
 // Four lanes each, except the last vector whose lanes are used one at a time.
 // expCutoff = -0x1.5d589ep+06

@@ -112,3 +112,11 @@ func wideLogSoftmaxNEON(a *blockArgs)
 //
 //go:noescape
 func wideArgmaxNEON(a *blockArgs)
+
+// wideCandidatesNEON is wideCandidatesGeneric. It reads logits, preds, thr
+// and xscale: preds receives, in increasing order, the indices j < n =
+// min(len(logits), len(preds)) of the logits with !(x[j]·xscale <= thr),
+// and count receives their number (preds[count:n] may be written).
+//
+//go:noescape
+func wideCandidatesNEON(a *blockArgs)

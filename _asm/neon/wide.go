@@ -451,6 +451,21 @@ var wideFuncs = []wideFunc{
 			"(the c floats at i·stride), for n = min(the rows of logits, len(preds)) rows.",
 		emit: (*wideGen).argmax,
 	},
+	{
+		name: "wideCandidatesNEON", prefix: "wcand",
+		doc: `wideCandidatesGeneric (TopK's filter): the indices j of the logits with
+// !(x[j]·xscale <= thr), numbers above thr and NaNs, appended to preds in
+// increasing order. 16 logits per step: FCMGE (x <= thr, false for NaN),
+// the AND of the four masks and UMINV test that every lane is a
+// non-candidate (the common case); a step with a candidate appends the
+// indices of its groups of four that have one, lane by lane (a store of
+// j at preds[count], count + 1 when lane j is a candidate). The last n%16
+// logits one at a time (FCMPS, CINC HI: greater or unordered).`,
+		reads: "It reads logits, preds, thr and xscale: preds receives, in increasing order, the indices j < " +
+			"n = min(len(logits), len(preds)) of the logits with !(x[j]·xscale <= thr), and count receives their number " +
+			"(preds[count:n] may be written).",
+		emit: (*wideGen).candidates,
+	},
 }
 
 // wideText returns the text of the wide functions; it also records the
@@ -1058,6 +1073,127 @@ func (w *wideGen) targetRows(k targetKind, loop string) {
 		ptrs = append(ptrs, "R2")
 	}
 	w.next(loop, ptrs...)
+	w.raw("\tRET")
+}
+
+// Registers of wideCandidatesNEON.
+const (
+	wcThr = 16 // thr in every lane
+	wcXs  = 17 // xscale in every lane
+)
+
+// candidates emits wideCandidatesNEON: R0 = preds, R1 the next logit,
+// R2 = logits, R4 = n, R8 = count, R19 the steps of 16 logits left, R20
+// the logits of the tail. A step loads 16 logits into V0..V3, multiplies
+// them by xscale in the scaled loop (wideXsFlag not 0), and sets V<g> to
+// the mask of x <= thr (FCMGE thr, x: false for NaN, true for -0 <= +0);
+// a lane with a zero mask is a candidate. Their AND is all ones in every
+// lane (UMINV, CMN) for a step without one. The rare path, shared by the
+// two loops, takes the groups with a candidate (a zero bit in the 64-bit
+// halves of their mask) and stores each index j at preds[count], count +
+// 1 when its lane is a candidate: preds[count] is written for every j,
+// and count <= j < len(preds).
+func (w *wideGen) candidates() {
+	p := w.prefix
+	word := func(wd word) { w.raw("\tWORD\t$0x%08x\t// %s", wd.bits, wd.gnu) }
+	w.raw("\tMOVD\t%s, R0", field("preds"))
+	w.raw("\tMOVD\t%s, R1", field("logits"))
+	w.raw("\tMOVD\tR1, R2")
+	w.raw("\t// n = min(len(logits), len(preds)).")
+	w.raw("\tMOVD\t%s, R4", fieldLen("logits"))
+	w.raw("\tMOVD\t%s, R5", fieldLen("preds"))
+	w.raw("\tCMP\tR5, R4")
+	w.raw("\tCSEL\tLO, R4, R5, R4")
+	w.raw("\tMOVD\tZR, R8")
+	w.raw("\tFMOVS\t%s, F%d", field("thr"), wcThr)
+	w.raw("\tVDUP\tV%d.S[0], V%[1]d.S4", wcThr)
+	w.raw("\tFMOVS\t%s, F%d", field("xscale"), wcXs)
+	w.raw("\tVDUP\tV%d.S[0], V%[1]d.S4", wcXs)
+	w.raw("\tLSR\t$4, R4, R19")
+	w.raw("\tCBZ\tR19, %s_tail", p)
+	w.raw("\tCBZ\t%s, %s_loop", wideXsFlag, p)
+	for _, scaled := range []bool{true, false} {
+		loop, name := p+"_loop", "plain"
+		if scaled {
+			loop, name = p+"_xs_loop", "scaled"
+			w.raw("\t// The scaled loop: x·xscale.")
+		} else {
+			w.raw("\t// The plain loop: x.")
+		}
+		w.raw("%s:", loop)
+		w.raw("\tVLD1.P\t64(R1), [V0.S4, V1.S4, V2.S4, V3.S4]")
+		for g := range 4 {
+			if scaled {
+				word(fmul4s.enc(g, g, wcXs))
+			}
+			word(fcmge4s.enc(g, wcThr, g))
+		}
+		w.raw("\tVAND\tV1.B16, V0.B16, V4.B16")
+		w.raw("\tVAND\tV3.B16, V2.B16, V5.B16")
+		w.raw("\tVAND\tV5.B16, V4.B16, V4.B16")
+		word(uminv4s.enc(4, 4))
+		w.raw("\tFMOVS\tF4, R5")
+		w.raw("\tCMNW\t$1, R5")
+		w.raw("\tBNE\t%s_hit", p)
+		w.raw("%s_next:", loop)
+		w.raw("\tSUBS\t$1, R19")
+		w.raw("\tBNE\t%s", loop)
+		w.raw("\tB\t%s_tail", p)
+		w.loops = append(w.loops, loop)
+		w.names = append(w.names, name)
+	}
+	w.raw("%s_hit:", p)
+	w.raw("\t// A step with a candidate: R5 = the index of its first logit.")
+	w.raw("\tSUB\tR2, R1, R5")
+	w.raw("\tLSR\t$2, R5, R5")
+	w.raw("\tSUB\t$16, R5, R5")
+	for g := range 4 {
+		skip := fmt.Sprintf("%s_hit%d", p, g)
+		w.raw("\tVMOV\tV%d.D[0], R6", g)
+		w.raw("\tVMOV\tV%d.D[1], R7", g)
+		w.raw("\tAND\tR6, R7, R9")
+		w.raw("\tCMN\t$1, R9")
+		w.raw("\tBEQ\t%s", skip)
+		if g == 0 {
+			w.raw("\tMOVD\tR5, R9")
+		} else {
+			w.raw("\tADD\t$%d, R5, R9", 4*g)
+		}
+		for k := range 4 {
+			r, bit := "R6", k%2*32
+			if k >= 2 {
+				r = "R7"
+			}
+			w.raw("\tMOVW\tR9, (R0)(R8<<2)")
+			w.raw("\tTST\t$0x%x, %s", uint64(1)<<bit, r)
+			w.raw("\tCINC\tEQ, R8, R8")
+			if k < 3 {
+				w.raw("\tADD\t$1, R9")
+			}
+		}
+		w.raw("%s:", skip)
+	}
+	w.raw("\tCBZ\t%s, %s_loop_next", wideXsFlag, p)
+	w.raw("\tB\t%s_xs_loop_next", p)
+	w.raw("%s_tail:", p)
+	w.raw("\t// The last n%%16 logits, one at a time: count + 1 when !(x <= thr).")
+	w.raw("\tAND\t$15, R4, R20")
+	w.raw("\tCBZ\tR20, %s_done", p)
+	w.raw("\tSUB\tR2, R1, R5")
+	w.raw("\tLSR\t$2, R5, R5")
+	w.raw("%s_tail_loop:", p)
+	w.raw("\tFMOVS.P\t4(R1), F0")
+	w.raw("\tCBZ\t%s, %s_noxs", wideXsFlag, p)
+	w.raw("\tFMULS\tF%d, F0, F0", wcXs)
+	w.raw("%s_noxs:", p)
+	w.raw("\tMOVW\tR5, (R0)(R8<<2)")
+	w.raw("\tFCMPS\tF%d, F0", wcThr)
+	w.raw("\tCINC\tHI, R8, R8")
+	w.raw("\tADD\t$1, R5")
+	w.raw("\tSUBS\t$1, R20")
+	w.raw("\tBNE\t%s_tail_loop", p)
+	w.raw("%s_done:", p)
+	w.raw("\tMOVD\tR8, %s", field("count"))
 	w.raw("\tRET")
 }
 
