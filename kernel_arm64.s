@@ -4442,23 +4442,58 @@ TEXT ·wideLabelsNEON(SB), NOSPLIT, $0-8
 	EORW	$0x3f800000, R17, R17 // bits(xscale) XOR bits(1): 0 for xscale = 1, which asks for no product
 	MOVD	blockArgs_out(R16), R0
 	MOVD	blockArgs_logits(R16), R1
-	MOVD	blockArgs_c(R16), R6
 	MOVD	blockArgs_labels(R16), R2
 	MOVD	blockArgs_losses(R16), R3
+	// The rows (R4): those of every slice read or written, logits first.
+	MOVD	blockArgs_c(R16), R6
+	MOVD	blockArgs_stride(R16), R7
 	MOVD	(blockArgs_losses+8)(R16), R4
-	// At most len(rowWeights) rows when rowWeights is not nil.
+	CMP	$0, R6
+	CSEL	LE, ZR, R4, R4 // no row for c <= 0
+	MOVD	(blockArgs_logits+8)(R16), R19
+	SUBS	R6, R19, R19
+	CSEL	LT, ZR, R4, R4 // len(logits) < c: no row
+	UDIV	R7, R19, R19
+	ADD	$1, R19 // (len(logits) - c)/stride + 1 rows
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
+	MOVD	blockArgs_out(R16), R19
+	CBZ	R19, wlabels_out_nil
+	MOVD	(blockArgs_out+8)(R16), R19
+	SUBS	R6, R19, R19
+	CSEL	LT, ZR, R4, R4 // len(out) < c: no row
+	UDIV	R7, R19, R19
+	ADD	$1, R19 // (len(out) - c)/stride + 1 rows
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
+wlabels_out_nil:
+	MOVD	blockArgs_preds(R16), R19
+	CBZ	R19, wlabels_preds_nil
+	MOVD	(blockArgs_preds+8)(R16), R19
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
+wlabels_preds_nil:
+	MOVD	blockArgs_lse(R16), R19
+	CBZ	R19, wlabels_lse_nil
+	MOVD	(blockArgs_lse+8)(R16), R19
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
+wlabels_lse_nil:
 	MOVD	blockArgs_rowWeights(R16), R19
-	CBZ	R19, wlabels_rw
+	CBZ	R19, wlabels_rowWeights_nil
 	MOVD	(blockArgs_rowWeights+8)(R16), R19
 	CMP	R19, R4
 	CSEL	LO, R4, R19, R4
-wlabels_rw:
+wlabels_rowWeights_nil:
+	MOVD	(blockArgs_labels+8)(R16), R19
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
 	MOVD	blockArgs_preds(R16), R8
 	MOVD	blockArgs_lse(R16), R9
 	MOVWU	blockArgs_z(R16), R13
 	LSLW	$1, R13, R13 // bits(z) without the sign: 0 for z = ±0, which asks for no z-loss
 	CBZ	R4, wlabels_done
-	LSL	$2, R6, R7
+	LSL	$2, R7, R7
 	FMOVS	blockArgs_scale(R16), F16
 	VDUP	V16.S[0], V16.S4
 	MOVD	$expConsts<>(SB), R22
@@ -6178,25 +6213,80 @@ TEXT ·wideTargetsNEON(SB), NOSPLIT, $0-8
 	EORW	$0x3f800000, R17, R17 // bits(xscale) XOR bits(1): 0 for xscale = 1, which asks for no product
 	MOVD	blockArgs_out(R16), R0
 	MOVD	blockArgs_logits(R16), R1
-	MOVD	blockArgs_c(R16), R6
 	MOVD	blockArgs_targets(R16), R2
 	MOVD	blockArgs_labels(R16), R5
 	MOVD	blockArgs_weights(R16), R14
 	MOVD	blockArgs_losses(R16), R3
+	// The rows (R4): those of every slice read or written, logits first.
+	MOVD	blockArgs_c(R16), R6
+	MOVD	blockArgs_stride(R16), R7
 	MOVD	(blockArgs_losses+8)(R16), R4
-	// At most len(rowWeights) rows when rowWeights is not nil.
+	CMP	$0, R6
+	CSEL	LE, ZR, R4, R4 // no row for c <= 0
+	MOVD	(blockArgs_logits+8)(R16), R19
+	SUBS	R6, R19, R19
+	CSEL	LT, ZR, R4, R4 // len(logits) < c: no row
+	UDIV	R7, R19, R19
+	ADD	$1, R19 // (len(logits) - c)/stride + 1 rows
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
+	MOVD	blockArgs_out(R16), R19
+	CBZ	R19, wtargets_out_nil
+	MOVD	(blockArgs_out+8)(R16), R19
+	SUBS	R6, R19, R19
+	CSEL	LT, ZR, R4, R4 // len(out) < c: no row
+	UDIV	R7, R19, R19
+	ADD	$1, R19 // (len(out) - c)/stride + 1 rows
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
+wtargets_out_nil:
+	MOVD	blockArgs_preds(R16), R19
+	CBZ	R19, wtargets_preds_nil
+	MOVD	(blockArgs_preds+8)(R16), R19
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
+wtargets_preds_nil:
+	MOVD	blockArgs_lse(R16), R19
+	CBZ	R19, wtargets_lse_nil
+	MOVD	(blockArgs_lse+8)(R16), R19
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
+wtargets_lse_nil:
 	MOVD	blockArgs_rowWeights(R16), R19
-	CBZ	R19, wtargets_rw
+	CBZ	R19, wtargets_rowWeights_nil
 	MOVD	(blockArgs_rowWeights+8)(R16), R19
 	CMP	R19, R4
 	CSEL	LO, R4, R19, R4
-wtargets_rw:
+wtargets_rowWeights_nil:
+	// The rows of the targets, or of the labels when targets is nil.
+	CBZ	R2, wtargets_targets_nil
+	MOVD	(blockArgs_targets+8)(R16), R19
+	SUBS	R6, R19, R19
+	CSEL	LT, ZR, R4, R4 // len(targets) < c: no row
+	UDIV	R7, R19, R19
+	ADD	$1, R19 // (len(targets) - c)/stride + 1 rows
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
+	B	wtargets_form
+wtargets_targets_nil:
+	MOVD	(blockArgs_labels+8)(R16), R19
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
+wtargets_form:
+	// No row when staged with weights shorter than a row.
+	MOVBU	blockArgs_staged(R16), R19
+	CBZ	R19, wtargets_weights_nil
+	CBZ	R14, wtargets_weights_nil
+	MOVD	(blockArgs_weights+8)(R16), R19
+	CMP	R6, R19
+	CSEL	LO, ZR, R4, R4
+wtargets_weights_nil:
 	MOVD	blockArgs_preds(R16), R8
 	MOVD	blockArgs_lse(R16), R9
 	MOVWU	blockArgs_z(R16), R13
 	LSLW	$1, R13, R13 // bits(z) without the sign: 0 for z = ±0, which asks for no z-loss
 	CBZ	R4, wtargets_done
-	LSL	$2, R6, R7
+	LSL	$2, R7, R7
 	FMOVS	blockArgs_keep(R16), F12
 	VDUP	V12.S[0], V12.S4
 	FMOVS	blockArgs_uni(R16), F13
@@ -19241,11 +19331,28 @@ TEXT ·wideSoftmaxNEON(SB), NOSPLIT, $0-8
 	EORW	$0x3f800000, R17, R17 // bits(xscale) XOR bits(1): 0 for xscale = 1, which asks for no product
 	MOVD	blockArgs_out(R16), R0
 	MOVD	blockArgs_logits(R16), R1
+	// The rows (R4): those of every slice read or written, logits first.
 	MOVD	blockArgs_c(R16), R6
-	MOVD	(blockArgs_logits+8)(R16), R4
-	UDIV	R6, R4, R4
+	MOVD	blockArgs_stride(R16), R7
+	MOVD	$-1, R4
+	CMP	$0, R6
+	CSEL	LE, ZR, R4, R4 // no row for c <= 0
+	MOVD	(blockArgs_logits+8)(R16), R19
+	SUBS	R6, R19, R19
+	CSEL	LT, ZR, R4, R4 // len(logits) < c: no row
+	UDIV	R7, R19, R19
+	ADD	$1, R19 // (len(logits) - c)/stride + 1 rows
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
+	MOVD	(blockArgs_out+8)(R16), R19
+	SUBS	R6, R19, R19
+	CSEL	LT, ZR, R4, R4 // len(out) < c: no row
+	UDIV	R7, R19, R19
+	ADD	$1, R19 // (len(out) - c)/stride + 1 rows
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
 	CBZ	R4, wsoftmax_done
-	LSL	$2, R6, R7
+	LSL	$2, R7, R7
 	MOVD	$expConsts<>(SB), R22
 	VLD1.P	64(R22), [V23.S4, V24.S4, V25.S4, V26.S4]
 	VLD1.P	64(R22), [V27.S4, V28.S4, V29.S4, V30.S4]
@@ -20053,11 +20160,28 @@ TEXT ·wideLogSoftmaxNEON(SB), NOSPLIT, $0-8
 	EORW	$0x3f800000, R17, R17 // bits(xscale) XOR bits(1): 0 for xscale = 1, which asks for no product
 	MOVD	blockArgs_out(R16), R0
 	MOVD	blockArgs_logits(R16), R1
+	// The rows (R4): those of every slice read or written, logits first.
 	MOVD	blockArgs_c(R16), R6
-	MOVD	(blockArgs_logits+8)(R16), R4
-	UDIV	R6, R4, R4
+	MOVD	blockArgs_stride(R16), R7
+	MOVD	$-1, R4
+	CMP	$0, R6
+	CSEL	LE, ZR, R4, R4 // no row for c <= 0
+	MOVD	(blockArgs_logits+8)(R16), R19
+	SUBS	R6, R19, R19
+	CSEL	LT, ZR, R4, R4 // len(logits) < c: no row
+	UDIV	R7, R19, R19
+	ADD	$1, R19 // (len(logits) - c)/stride + 1 rows
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
+	MOVD	(blockArgs_out+8)(R16), R19
+	SUBS	R6, R19, R19
+	CSEL	LT, ZR, R4, R4 // len(out) < c: no row
+	UDIV	R7, R19, R19
+	ADD	$1, R19 // (len(out) - c)/stride + 1 rows
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
 	CBZ	R4, wlogsoftmax_done
-	LSL	$2, R6, R7
+	LSL	$2, R7, R7
 	MOVD	$expConsts<>(SB), R22
 	VLD1.P	64(R22), [V23.S4, V24.S4, V25.S4, V26.S4]
 	VLD1.P	64(R22), [V27.S4, V28.S4, V29.S4, V30.S4]
@@ -20907,14 +21031,24 @@ TEXT ·wideArgmaxNEON(SB), NOSPLIT, $0-8
 	EORW	$0x3f800000, R17, R17 // bits(xscale) XOR bits(1): 0 for xscale = 1, which asks for no product
 	MOVD	blockArgs_preds(R16), R0
 	MOVD	blockArgs_logits(R16), R1
+	// The rows (R4): those of every slice read or written, logits first.
 	MOVD	blockArgs_c(R16), R6
-	MOVD	(blockArgs_logits+8)(R16), R4
-	UDIV	R6, R4, R4
-	MOVD	(blockArgs_preds+8)(R16), R5
-	CMP	R5, R4
-	CSEL	LO, R4, R5, R4
+	MOVD	blockArgs_stride(R16), R7
+	MOVD	$-1, R4
+	CMP	$0, R6
+	CSEL	LE, ZR, R4, R4 // no row for c <= 0
+	MOVD	(blockArgs_logits+8)(R16), R19
+	SUBS	R6, R19, R19
+	CSEL	LT, ZR, R4, R4 // len(logits) < c: no row
+	UDIV	R7, R19, R19
+	ADD	$1, R19 // (len(logits) - c)/stride + 1 rows
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
+	MOVD	(blockArgs_preds+8)(R16), R19
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
 	CBZ	R4, wargmax_done
-	LSL	$2, R6, R7
+	LSL	$2, R7, R7
 	MOVD	$wideIota<>(SB), R22
 	VLD1	(R22), [V16.S4]
 wargmax_row:
@@ -21439,6 +21573,194 @@ wargmax_argmax10:
 	SUBS	$1, R4
 	BNE	wargmax_row
 wargmax_done:
+	RET
+
+// func wideCandidatesNEON(a *blockArgs)
+//
+// wideCandidatesGeneric (TopK's filter): the indices j of the logits with
+// !(x[j]·xscale <= thr), numbers above thr and NaNs, appended to preds in
+// increasing order. 16 logits per step: FCMGE (x <= thr, false for NaN),
+// the AND of the four masks and UMINV test that every lane is a
+// non-candidate (the common case); a step with a candidate appends the
+// indices of its groups of four that have one, lane by lane (a store of
+// j at preds[count], count + 1 when lane j is a candidate). The last n%16
+// logits one at a time (FCMPS, CINC HI: greater or unordered).
+//
+// Main loops, instructions per block of 16 classes: scaled 18 (1.12 per class); plain 14 (0.875 per class).
+TEXT ·wideCandidatesNEON(SB), NOSPLIT, $0-8
+	MOVD	a+0(FP), R16
+	MOVWU	blockArgs_xscale(R16), R17
+	EORW	$0x3f800000, R17, R17 // bits(xscale) XOR bits(1): 0 for xscale = 1, which asks for no product
+	MOVD	blockArgs_preds(R16), R0
+	MOVD	blockArgs_logits(R16), R1
+	MOVD	R1, R2
+	// n = min(len(logits), len(preds)).
+	MOVD	(blockArgs_logits+8)(R16), R4
+	MOVD	(blockArgs_preds+8)(R16), R5
+	CMP	R5, R4
+	CSEL	LO, R4, R5, R4
+	MOVD	ZR, R8
+	FMOVS	blockArgs_thr(R16), F16
+	VDUP	V16.S[0], V16.S4
+	FMOVS	blockArgs_xscale(R16), F17
+	VDUP	V17.S[0], V17.S4
+	LSR	$4, R4, R19
+	CBZ	R19, wcand_tail
+	CBZ	R17, wcand_loop
+	// The scaled loop: x·xscale.
+wcand_xs_loop:
+	VLD1.P	64(R1), [V0.S4, V1.S4, V2.S4, V3.S4]
+	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
+	WORD	$0x6e20e600	// fcmge v0.4s, v16.4s, v0.4s
+	WORD	$0x6e31dc21	// fmul v1.4s, v1.4s, v17.4s
+	WORD	$0x6e21e601	// fcmge v1.4s, v16.4s, v1.4s
+	WORD	$0x6e31dc42	// fmul v2.4s, v2.4s, v17.4s
+	WORD	$0x6e22e602	// fcmge v2.4s, v16.4s, v2.4s
+	WORD	$0x6e31dc63	// fmul v3.4s, v3.4s, v17.4s
+	WORD	$0x6e23e603	// fcmge v3.4s, v16.4s, v3.4s
+	VAND	V1.B16, V0.B16, V4.B16
+	VAND	V3.B16, V2.B16, V5.B16
+	VAND	V5.B16, V4.B16, V4.B16
+	WORD	$0x6eb1a884	// uminv s4, v4.4s
+	FMOVS	F4, R5
+	CMNW	$1, R5
+	BNE	wcand_hit
+wcand_xs_loop_next:
+	SUBS	$1, R19
+	BNE	wcand_xs_loop
+	B	wcand_tail
+	// The plain loop: x.
+wcand_loop:
+	VLD1.P	64(R1), [V0.S4, V1.S4, V2.S4, V3.S4]
+	WORD	$0x6e20e600	// fcmge v0.4s, v16.4s, v0.4s
+	WORD	$0x6e21e601	// fcmge v1.4s, v16.4s, v1.4s
+	WORD	$0x6e22e602	// fcmge v2.4s, v16.4s, v2.4s
+	WORD	$0x6e23e603	// fcmge v3.4s, v16.4s, v3.4s
+	VAND	V1.B16, V0.B16, V4.B16
+	VAND	V3.B16, V2.B16, V5.B16
+	VAND	V5.B16, V4.B16, V4.B16
+	WORD	$0x6eb1a884	// uminv s4, v4.4s
+	FMOVS	F4, R5
+	CMNW	$1, R5
+	BNE	wcand_hit
+wcand_loop_next:
+	SUBS	$1, R19
+	BNE	wcand_loop
+	B	wcand_tail
+wcand_hit:
+	// A step with a candidate: R5 = the index of its first logit.
+	SUB	R2, R1, R5
+	LSR	$2, R5, R5
+	SUB	$16, R5, R5
+	VMOV	V0.D[0], R6
+	VMOV	V0.D[1], R7
+	AND	R6, R7, R9
+	CMN	$1, R9
+	BEQ	wcand_hit0
+	MOVD	R5, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x1, R6
+	CINC	EQ, R8, R8
+	ADD	$1, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x100000000, R6
+	CINC	EQ, R8, R8
+	ADD	$1, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x1, R7
+	CINC	EQ, R8, R8
+	ADD	$1, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x100000000, R7
+	CINC	EQ, R8, R8
+wcand_hit0:
+	VMOV	V1.D[0], R6
+	VMOV	V1.D[1], R7
+	AND	R6, R7, R9
+	CMN	$1, R9
+	BEQ	wcand_hit1
+	ADD	$4, R5, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x1, R6
+	CINC	EQ, R8, R8
+	ADD	$1, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x100000000, R6
+	CINC	EQ, R8, R8
+	ADD	$1, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x1, R7
+	CINC	EQ, R8, R8
+	ADD	$1, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x100000000, R7
+	CINC	EQ, R8, R8
+wcand_hit1:
+	VMOV	V2.D[0], R6
+	VMOV	V2.D[1], R7
+	AND	R6, R7, R9
+	CMN	$1, R9
+	BEQ	wcand_hit2
+	ADD	$8, R5, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x1, R6
+	CINC	EQ, R8, R8
+	ADD	$1, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x100000000, R6
+	CINC	EQ, R8, R8
+	ADD	$1, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x1, R7
+	CINC	EQ, R8, R8
+	ADD	$1, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x100000000, R7
+	CINC	EQ, R8, R8
+wcand_hit2:
+	VMOV	V3.D[0], R6
+	VMOV	V3.D[1], R7
+	AND	R6, R7, R9
+	CMN	$1, R9
+	BEQ	wcand_hit3
+	ADD	$12, R5, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x1, R6
+	CINC	EQ, R8, R8
+	ADD	$1, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x100000000, R6
+	CINC	EQ, R8, R8
+	ADD	$1, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x1, R7
+	CINC	EQ, R8, R8
+	ADD	$1, R9
+	MOVW	R9, (R0)(R8<<2)
+	TST	$0x100000000, R7
+	CINC	EQ, R8, R8
+wcand_hit3:
+	CBZ	R17, wcand_loop_next
+	B	wcand_xs_loop_next
+wcand_tail:
+	// The last n%16 logits, one at a time: count + 1 when !(x <= thr).
+	AND	$15, R4, R20
+	CBZ	R20, wcand_done
+	SUB	R2, R1, R5
+	LSR	$2, R5, R5
+wcand_tail_loop:
+	FMOVS.P	4(R1), F0
+	CBZ	R17, wcand_noxs
+	FMULS	F17, F0, F0
+wcand_noxs:
+	MOVW	R5, (R0)(R8<<2)
+	FCMPS	F16, F0
+	CINC	HI, R8, R8
+	ADD	$1, R5
+	SUBS	$1, R20
+	BNE	wcand_tail_loop
+wcand_done:
+	MOVD	R8, blockArgs_count(R16)
 	RET
 
 // Constants of the exponential, loaded once into V23..V31 (kernel_generic.go has their values).

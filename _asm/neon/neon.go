@@ -151,7 +151,7 @@ func Generate(v *seq.Values) (out map[string][]byte, err error) {
 	return map[string][]byte{
 		"kernel_arm64.s":        g.out.Bytes(),
 		"kernel_stubs_arm64.go": stubs(),
-		"kernel_tiers_arm64.go": files.Dispatch("arm64", []string{"NEON"}, []string{"NEON"}, nil),
+		"kernel_tiers_arm64.go": files.Dispatch("arm64", []string{"NEON"}, []string{"NEON"}, nil, "wideCandidates"),
 	}, nil
 }
 

@@ -400,10 +400,11 @@ var wideFuncs = []wideFunc{
 // (seq.ZTerms), the row weight (loss·w, scale·w), q (seq.Quotient); pass
 // 3, g[j] = g[j]·q (seq.Scaled) and g[l] = g[l] - scale. The passes 1 and
 // 2, the scan and d[l] read x·xscale.`,
-		reads: "It reads c, logits, labels, losses (n = len(losses) rows), which receives the row losses, " +
-			"out (nil, or n·c, possibly logits), which receives the gradient, preds (nil, or n), " +
-			"lse (nil, or n), scale, xscale, rowWeights (nil, or at least n: n is at most its length) " +
-			"and z (±0: no z-loss).",
+		reads: "It reads c, stride, logits, labels, losses (n = len(losses) rows, fewer when another slice " +
+			"holds fewer), which receives the row losses, out (nil, or n rows, possibly logits), which receives " +
+			"the gradient, preds (nil, or n), lse (nil, or n), scale, xscale, rowWeights (nil, or n) " +
+			"and z (±0: no z-loss). Row i of logits and out is the c floats at i·stride; the columns c " +
+			"to stride-1 are neither read nor written.",
 		emit: (*wideGen).labels,
 	},
 	{
@@ -418,8 +419,9 @@ var wideFuncs = []wideFunc{
 // scale·w), qt = (scale/s)·T (·f); pass 3, g[j] = e[j]·qt - a[j]·scale
 // (seq.TargetGrad), a computed again. The passes 1 and 2 and the scan read
 // x·xscale.`,
-		reads: "It reads the fields of wideLabelsNEON and targets (n·c; out must not overlap them), " +
-			"or labels when targets is nil, staged, and when staged keep, uni and weights (nil, or c).",
+		reads: "It reads the fields of wideLabelsNEON and targets (n rows, stride floats apart like " +
+			"those of logits; out must not overlap them), or labels when targets is nil, staged, and when " +
+			"staged keep, uni and weights (nil, or c: no row when shorter).",
 		emit: (*wideGen).targets,
 	},
 	{
@@ -427,8 +429,9 @@ var wideFuncs = []wideFunc{
 		doc: `wideSoftmaxGeneric (softmaxRowC): pass 1, m; pass 2, e[j] stored to out
 // and summed into s; r = 1/s (seq.Reciprocal); pass 3, y[j] = e[j]·r. The
 // passes 1 and 2 read x·xscale.`,
-		reads: "It reads c, logits (n = len(logits)/c rows), xscale and out (len(logits), possibly logits itself), " +
-			"which receives softmax row by row.",
+		reads: "It reads c, stride, logits (n = its rows: row i is the c floats at i·stride, " +
+			"the last one possibly cut after its last class), xscale and out (n rows laid out alike, " +
+			"possibly logits itself: fewer rows when it holds fewer), which receives softmax row by row.",
 		emit: (*wideGen).softmax,
 	},
 	{
@@ -436,16 +439,32 @@ var wideFuncs = []wideFunc{
 		doc: `wideLogSoftmaxGeneric (logSoftmaxRowC): pass 1, m; pass 2, s; ls =
 // log(s); pass 3, y[j] = (x[j] - m) - ls (seq.LogSoftmax). Every pass
 // reads x·xscale.`,
-		reads: "It reads c, logits (n = len(logits)/c rows), xscale and out (len(logits), possibly logits itself), " +
-			"which receives log-softmax row by row.",
+		reads: "It reads c, stride, logits (n = its rows: row i is the c floats at i·stride, " +
+			"the last one possibly cut after its last class), xscale and out (n rows laid out alike, " +
+			"possibly logits itself: fewer rows when it holds fewer), which receives log-softmax row by row.",
 		emit: (*wideGen).logSoftmax,
 	},
 	{
 		name: "wideArgmaxNEON", prefix: "wargmax",
 		doc: `wideArgmaxGeneric (argmaxRow): pass 1, m; the scan (both on x·xscale).`,
-		reads: "It reads c, logits, xscale and preds: preds[i] receives argmaxRow of row i, " +
-			"for n = min(len(logits)/c, len(preds)) rows.",
+		reads: "It reads c, stride, logits, xscale and preds: preds[i] receives argmaxRow of row i " +
+			"(the c floats at i·stride), for n = min(the rows of logits, len(preds)) rows.",
 		emit: (*wideGen).argmax,
+	},
+	{
+		name: "wideCandidatesNEON", prefix: "wcand",
+		doc: `wideCandidatesGeneric (TopK's filter): the indices j of the logits with
+// !(x[j]·xscale <= thr), numbers above thr and NaNs, appended to preds in
+// increasing order. 16 logits per step: FCMGE (x <= thr, false for NaN),
+// the AND of the four masks and UMINV test that every lane is a
+// non-candidate (the common case); a step with a candidate appends the
+// indices of its groups of four that have one, lane by lane (a store of
+// j at preds[count], count + 1 when lane j is a candidate). The last n%16
+// logits one at a time (FCMPS, CINC HI: greater or unordered).`,
+		reads: "It reads logits, preds, thr and xscale: preds receives, in increasing order, the indices j < " +
+			"n = min(len(logits), len(preds)) of the logits with !(x[j]·xscale <= thr), and count receives their number " +
+			"(preds[count:n] may be written).",
+		emit: (*wideGen).candidates,
 	},
 }
 
@@ -527,19 +546,57 @@ func (w *wideGen) loadExp() {
 	w.raw("\tMOVD\t$logConsts<>(SB), R10")
 }
 
-// rows emits the count of rows n = len(logits)/c into R4 (at most
-// len(preds) when predsLen), c into R6, 4c into R7, and the exit when n is 0.
-func (w *wideGen) rows(predsLen bool) {
-	w.raw("\tMOVD\t%s, R6", field("c"))
-	w.raw("\tMOVD\t%s, R4", fieldLen("logits"))
-	w.raw("\tUDIV\tR6, R4, R4")
-	if predsLen {
-		w.raw("\tMOVD\t%s, R5", fieldLen("preds"))
-		w.raw("\tCMP\tR5, R4")
-		w.raw("\tCSEL\tLO, R4, R5, R4")
+// The rows of a call. Row i of logits, out and targets is the c floats at
+// i·stride (c = a.c, stride = a.stride, floats): a slice of l floats holds
+// the rows n with (n-1)·stride + c <= l (0 for l < c; stridedRows of
+// block.go, wideRows of kernel_generic_blocks.go), the last of which may
+// stop at its last class; a slice of one value per row, len of them. A
+// function computes the rows that every slice it reads or writes holds:
+// nothing outside a slice, nor the columns c to stride-1 of a row, is read
+// or written.
+
+// rowStart sets R6 = c, R7 = stride (floats; rowsDone makes it the bytes
+// of a row) and the row count R4 to init (an operand: len(losses), or -1
+// for as many as the slices hold) bounded by the rows of logits; no row
+// for c <= 0.
+func (w *wideGen) rowStart(init string) {
+	w.raw("	// The rows (R4): those of every slice read or written, logits first.")
+	w.raw("	MOVD	%s, R6", field("c"))
+	w.raw("	MOVD	%s, R7", field("stride"))
+	w.raw("	MOVD	%s, R4", init)
+	w.raw("	CMP	$0, R6")
+	w.raw("	CSEL	LE, ZR, R4, R4 // no row for c <= 0")
+	w.bound("logits", true, false)
+}
+
+// bound makes the row count R4 at most the rows of the slice field name:
+// of c floats stride apart (strided), or one value per row; when nilable,
+// a nil slice bounds nothing.
+func (w *wideGen) bound(name string, strided, nilable bool) {
+	skip := fmt.Sprintf("%s_%s_nil", w.prefix, name)
+	if nilable {
+		w.raw("	MOVD	%s, R19", field(name))
+		w.raw("	CBZ	R19, %s", skip)
 	}
-	w.raw("\tCBZ\tR4, %s_done", w.prefix)
-	w.raw("\tLSL\t$2, R6, R7")
+	w.raw("	MOVD	%s, R19", fieldLen(name))
+	if strided {
+		w.raw("	SUBS	R6, R19, R19")
+		w.raw("	CSEL	LT, ZR, R4, R4 // len(%s) < c: no row", name)
+		w.raw("	UDIV	R7, R19, R19")
+		w.raw("	ADD	$1, R19 // (len(%s) - c)/stride + 1 rows", name)
+	}
+	w.raw("	CMP	R19, R4")
+	w.raw("	CSEL	LO, R4, R19, R4")
+	if nilable {
+		w.raw("%s:", skip)
+	}
+}
+
+// rowsDone exits when there is no row and makes R7 the bytes from a row
+// to the next, 4·stride.
+func (w *wideGen) rowsDone() {
+	w.raw("	CBZ	R4, %s_done", w.prefix)
+	w.raw("	LSL	$2, R7, R7")
 }
 
 // next advances the row pointers and loops.
@@ -558,7 +615,9 @@ func (w *wideGen) next(loop string, ptrs ...string) {
 func (w *wideGen) argmax() {
 	w.raw("\tMOVD\t%s, R0", field("preds"))
 	w.raw("\tMOVD\t%s, R1", field("logits"))
-	w.rows(true)
+	w.rowStart("$-1")
+	w.bound("preds", false, false)
+	w.rowsDone()
 	w.raw("\tMOVD\t$wideIota<>(SB), R22")
 	w.raw("\tVLD1\t(R22), [V16.S4]")
 	w.raw("%s_row:", w.prefix)
@@ -595,7 +654,9 @@ func (w *wideGen) expPass(t *tracer, xs int, store bool) {
 func (w *wideGen) softmax() {
 	w.raw("\tMOVD\t%s, R0", field("out"))
 	w.raw("\tMOVD\t%s, R1", field("logits"))
-	w.rows(false)
+	w.rowStart("$-1")
+	w.bound("out", true, false)
+	w.rowsDone()
 	w.loadExp()
 	w.raw("%s_row:", w.prefix)
 	w.setAccs(wideAccA, negInfBits, "The max accumulators V18..V21 = -Inf.")
@@ -622,7 +683,9 @@ func (w *wideGen) softmax() {
 func (w *wideGen) logSoftmax() {
 	w.raw("\tMOVD\t%s, R0", field("out"))
 	w.raw("\tMOVD\t%s, R1", field("logits"))
-	w.rows(false)
+	w.rowStart("$-1")
+	w.bound("out", true, false)
+	w.rowsDone()
 	w.loadExp()
 	w.raw("%s_row:", w.prefix)
 	w.setAccs(wideAccA, negInfBits, "The max accumulators V18..V21 = -Inf.")
@@ -698,16 +761,15 @@ func (w *wideGen) lossTail(t *tracer, loss, ls, wt *val, sc int) *val {
 	return f
 }
 
-// boundRows makes the row count R4 at most len(rowWeights) when
-// rowWeights is not nil.
-func (w *wideGen) boundRows() {
-	w.raw("\t// At most len(rowWeights) rows when rowWeights is not nil.")
-	w.raw("\tMOVD\t%s, R19", field("rowWeights"))
-	w.raw("\tCBZ\tR19, %s_rw", w.prefix)
-	w.raw("\tMOVD\t%s, R19", fieldLen("rowWeights"))
-	w.raw("\tCMP\tR19, R4")
-	w.raw("\tCSEL\tLO, R4, R19, R4")
-	w.raw("%s_rw:", w.prefix)
+// lossRows emits the row count R4 of a loss function: len(losses),
+// bounded by the rows of logits and of out, preds, lse and rowWeights when
+// not nil (the labels or the targets are the caller's).
+func (w *wideGen) lossRows() {
+	w.rowStart(fieldLen("losses"))
+	w.bound("out", true, true)
+	w.bound("preds", false, true)
+	w.bound("lse", false, true)
+	w.bound("rowWeights", false, true)
 }
 
 // zArgs loads the z-loss flag into R13 and the fused output pointers.
@@ -721,14 +783,12 @@ func (w *wideGen) zArgs() {
 func (w *wideGen) labels() {
 	w.raw("\tMOVD\t%s, R0", field("out"))
 	w.raw("\tMOVD\t%s, R1", field("logits"))
-	w.raw("\tMOVD\t%s, R6", field("c"))
 	w.raw("\tMOVD\t%s, R2", field("labels"))
 	w.raw("\tMOVD\t%s, R3", field("losses"))
-	w.raw("\tMOVD\t%s, R4", fieldLen("losses"))
-	w.boundRows()
+	w.lossRows()
+	w.bound("labels", false, false)
 	w.zArgs()
-	w.raw("\tCBZ\tR4, %s_done", w.prefix)
-	w.raw("\tLSL\t$2, R6, R7")
+	w.rowsDone()
 	w.raw("\tFMOVS\t%s, F%d", field("scale"), wideScale)
 	w.raw("\tVDUP\tV%d.S[0], V%[1]d.S4", wideScale)
 	w.loadExp()
@@ -867,16 +927,28 @@ func (w *wideGen) atStart(t *tracer, k targetKind) {
 func (w *wideGen) targets() {
 	w.raw("\tMOVD\t%s, R0", field("out"))
 	w.raw("\tMOVD\t%s, R1", field("logits"))
-	w.raw("\tMOVD\t%s, R6", field("c"))
 	w.raw("\tMOVD\t%s, R2", field("targets"))
 	w.raw("\tMOVD\t%s, R5", field("labels"))
 	w.raw("\tMOVD\t%s, R14", field("weights"))
 	w.raw("\tMOVD\t%s, R3", field("losses"))
-	w.raw("\tMOVD\t%s, R4", fieldLen("losses"))
-	w.boundRows()
+	w.lossRows()
+	w.raw("\t// The rows of the targets, or of the labels when targets is nil.")
+	w.raw("\tCBZ\tR2, %s_targets_nil", w.prefix)
+	w.bound("targets", true, false)
+	w.raw("\tB\t%s_form", w.prefix)
+	w.raw("%s_targets_nil:", w.prefix)
+	w.bound("labels", false, false)
+	w.raw("%s_form:", w.prefix)
+	w.raw("\t// No row when staged with weights shorter than a row.")
+	w.raw("\tMOVBU\t%s, R19", field("staged"))
+	w.raw("\tCBZ\tR19, %s_weights_nil", w.prefix)
+	w.raw("\tCBZ\tR14, %s_weights_nil", w.prefix)
+	w.raw("\tMOVD\t%s, R19", fieldLen("weights"))
+	w.raw("\tCMP\tR6, R19")
+	w.raw("\tCSEL\tLO, ZR, R4, R4")
+	w.raw("%s_weights_nil:", w.prefix)
 	w.zArgs()
-	w.raw("\tCBZ\tR4, %s_done", w.prefix)
-	w.raw("\tLSL\t$2, R6, R7")
+	w.rowsDone()
 	w.raw("\tFMOVS\t%s, F%d", field("keep"), wtKeep)
 	w.raw("\tVDUP\tV%d.S[0], V%[1]d.S4", wtKeep)
 	w.raw("\tFMOVS\t%s, F%d", field("uni"), wtUni)
@@ -1004,6 +1076,127 @@ func (w *wideGen) targetRows(k targetKind, loop string) {
 	w.raw("\tRET")
 }
 
+// Registers of wideCandidatesNEON.
+const (
+	wcThr = 16 // thr in every lane
+	wcXs  = 17 // xscale in every lane
+)
+
+// candidates emits wideCandidatesNEON: R0 = preds, R1 the next logit,
+// R2 = logits, R4 = n, R8 = count, R19 the steps of 16 logits left, R20
+// the logits of the tail. A step loads 16 logits into V0..V3, multiplies
+// them by xscale in the scaled loop (wideXsFlag not 0), and sets V<g> to
+// the mask of x <= thr (FCMGE thr, x: false for NaN, true for -0 <= +0);
+// a lane with a zero mask is a candidate. Their AND is all ones in every
+// lane (UMINV, CMN) for a step without one. The rare path, shared by the
+// two loops, takes the groups with a candidate (a zero bit in the 64-bit
+// halves of their mask) and stores each index j at preds[count], count +
+// 1 when its lane is a candidate: preds[count] is written for every j,
+// and count <= j < len(preds).
+func (w *wideGen) candidates() {
+	p := w.prefix
+	word := func(wd word) { w.raw("\tWORD\t$0x%08x\t// %s", wd.bits, wd.gnu) }
+	w.raw("\tMOVD\t%s, R0", field("preds"))
+	w.raw("\tMOVD\t%s, R1", field("logits"))
+	w.raw("\tMOVD\tR1, R2")
+	w.raw("\t// n = min(len(logits), len(preds)).")
+	w.raw("\tMOVD\t%s, R4", fieldLen("logits"))
+	w.raw("\tMOVD\t%s, R5", fieldLen("preds"))
+	w.raw("\tCMP\tR5, R4")
+	w.raw("\tCSEL\tLO, R4, R5, R4")
+	w.raw("\tMOVD\tZR, R8")
+	w.raw("\tFMOVS\t%s, F%d", field("thr"), wcThr)
+	w.raw("\tVDUP\tV%d.S[0], V%[1]d.S4", wcThr)
+	w.raw("\tFMOVS\t%s, F%d", field("xscale"), wcXs)
+	w.raw("\tVDUP\tV%d.S[0], V%[1]d.S4", wcXs)
+	w.raw("\tLSR\t$4, R4, R19")
+	w.raw("\tCBZ\tR19, %s_tail", p)
+	w.raw("\tCBZ\t%s, %s_loop", wideXsFlag, p)
+	for _, scaled := range []bool{true, false} {
+		loop, name := p+"_loop", "plain"
+		if scaled {
+			loop, name = p+"_xs_loop", "scaled"
+			w.raw("\t// The scaled loop: x·xscale.")
+		} else {
+			w.raw("\t// The plain loop: x.")
+		}
+		w.raw("%s:", loop)
+		w.raw("\tVLD1.P\t64(R1), [V0.S4, V1.S4, V2.S4, V3.S4]")
+		for g := range 4 {
+			if scaled {
+				word(fmul4s.enc(g, g, wcXs))
+			}
+			word(fcmge4s.enc(g, wcThr, g))
+		}
+		w.raw("\tVAND\tV1.B16, V0.B16, V4.B16")
+		w.raw("\tVAND\tV3.B16, V2.B16, V5.B16")
+		w.raw("\tVAND\tV5.B16, V4.B16, V4.B16")
+		word(uminv4s.enc(4, 4))
+		w.raw("\tFMOVS\tF4, R5")
+		w.raw("\tCMNW\t$1, R5")
+		w.raw("\tBNE\t%s_hit", p)
+		w.raw("%s_next:", loop)
+		w.raw("\tSUBS\t$1, R19")
+		w.raw("\tBNE\t%s", loop)
+		w.raw("\tB\t%s_tail", p)
+		w.loops = append(w.loops, loop)
+		w.names = append(w.names, name)
+	}
+	w.raw("%s_hit:", p)
+	w.raw("\t// A step with a candidate: R5 = the index of its first logit.")
+	w.raw("\tSUB\tR2, R1, R5")
+	w.raw("\tLSR\t$2, R5, R5")
+	w.raw("\tSUB\t$16, R5, R5")
+	for g := range 4 {
+		skip := fmt.Sprintf("%s_hit%d", p, g)
+		w.raw("\tVMOV\tV%d.D[0], R6", g)
+		w.raw("\tVMOV\tV%d.D[1], R7", g)
+		w.raw("\tAND\tR6, R7, R9")
+		w.raw("\tCMN\t$1, R9")
+		w.raw("\tBEQ\t%s", skip)
+		if g == 0 {
+			w.raw("\tMOVD\tR5, R9")
+		} else {
+			w.raw("\tADD\t$%d, R5, R9", 4*g)
+		}
+		for k := range 4 {
+			r, bit := "R6", k%2*32
+			if k >= 2 {
+				r = "R7"
+			}
+			w.raw("\tMOVW\tR9, (R0)(R8<<2)")
+			w.raw("\tTST\t$0x%x, %s", uint64(1)<<bit, r)
+			w.raw("\tCINC\tEQ, R8, R8")
+			if k < 3 {
+				w.raw("\tADD\t$1, R9")
+			}
+		}
+		w.raw("%s:", skip)
+	}
+	w.raw("\tCBZ\t%s, %s_loop_next", wideXsFlag, p)
+	w.raw("\tB\t%s_xs_loop_next", p)
+	w.raw("%s_tail:", p)
+	w.raw("\t// The last n%%16 logits, one at a time: count + 1 when !(x <= thr).")
+	w.raw("\tAND\t$15, R4, R20")
+	w.raw("\tCBZ\tR20, %s_done", p)
+	w.raw("\tSUB\tR2, R1, R5")
+	w.raw("\tLSR\t$2, R5, R5")
+	w.raw("%s_tail_loop:", p)
+	w.raw("\tFMOVS.P\t4(R1), F0")
+	w.raw("\tCBZ\t%s, %s_noxs", wideXsFlag, p)
+	w.raw("\tFMULS\tF%d, F0, F0", wcXs)
+	w.raw("%s_noxs:", p)
+	w.raw("\tMOVW\tR5, (R0)(R8<<2)")
+	w.raw("\tFCMPS\tF%d, F0", wcThr)
+	w.raw("\tCINC\tHI, R8, R8")
+	w.raw("\tADD\t$1, R5")
+	w.raw("\tSUBS\t$1, R20")
+	w.raw("\tBNE\t%s_tail_loop", p)
+	w.raw("%s_done:", p)
+	w.raw("\tMOVD\tR8, %s", field("count"))
+	w.raw("\tRET")
+}
+
 // wideData writes the tables of the wide functions.
 func (g *gen) wideData() {
 	g.p("// The masks of the tail groups: 16 bytes at wideMask+16-4k select k lanes.")
@@ -1028,8 +1221,11 @@ func wideStubs() string {
 	b.WriteString(`
 // The wide functions (any class count c >= 2, kernel_arm64.s) process one
 // row at a time, 16 classes per step (the 16 accumulators of classSum in
-// four registers), and are bit-identical to their generic twins. They read
-// and write nothing outside the slices.
+// four registers), and are bit-identical to their generic twins. Row i of
+// logits, out and targets is the c floats at i·stride; a slice holds the
+// rows that end in it (stridedRows), and a function computes the rows that
+// every slice it takes holds. They read and write nothing outside the
+// slices, nor the columns c to stride-1 of a row.
 `)
 	for _, f := range wideFuncs {
 		generic := strings.TrimSuffix(f.name, "NEON") + "Generic"
