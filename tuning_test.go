@@ -17,7 +17,7 @@ import (
 // predictions and log-sum-exps, labels and targets, Softmax.
 func TestTuning(t *testing.T) {
 	r := rand.New(rand.NewPCG(41, 42))
-	n := 3*ChunkRows + 77
+	n := 7*ChunkRows + 77 // 2.3 MB of logits: beyond L2, for chunkFar
 	x, labels := randBatch(r, n, 3)
 	tg := softTargets(r, n)
 	run := func() (res []any) {
