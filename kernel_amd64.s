@@ -115,6 +115,12 @@
 // instruction are in reverse Intel order: VSUBPS A, B, C means C = B - A, and
 // VCMPPS $p, A, B, C means C = (B op A).
 //
+// After the ten-column functions, each tier has its wide functions (any
+// class count c, the classes of a row in vectors, one row at a time:
+// _asm/x86/wide.go) and wideCandidates, TopK's filter (the indices of the
+// logits above a threshold, a vector of logits per compare and one branch
+// per four vectors: _asm/x86/candidates.go); their headers describe them.
+//
 // Each constant is a float32 (or int32) of kernel_generic.go repeated in the
 // 16 lanes of a ZMM (the YMM functions read the first 8), so that it can be a
 // memory operand of a vertical instruction.
@@ -12768,6 +12774,243 @@ noOut97:
 wideArgmaxDone:
 	VZEROUPPER
 	RET
+
+// func wideCandidatesAVX512(a *blockArgs)
+// Requires: AVX, AVX512F, CMOV, POPCNT
+TEXT ·wideCandidatesAVX512(SB), NOSPLIT, $0-8
+	// wideCandidatesGeneric, TopK's filter: 64 logits a step (four vectors), v =
+	// x·xscale (VMULPS; skipped by the loop of xscale = 1, which compares the
+	// logits in memory with NGE_UQ: thr not >= x), the candidates by VCMPPS
+	// NLE_UQ (v not <= thr: above it or NaN), their masks OR-ed into one branch;
+	// a step with a candidate appends, for each vector with one, out of line:
+	// KMOVW, VPCOMPRESSD.Z of the indices j0 + 0..15 (VPBROADCASTD, VPADDD
+	// lanes), a 64-byte store at preds[count] (count <= j0: it ends inside
+	// preds), count + POPCNT. Then a vector at a time, then the last n mod 16
+	// logits under the opmask of their lanes (VMOVUPS.Z: no fault past the
+	// slice), the indices stored under the opmask of the count's lanes.
+	//
+	// Registers: SI = logits, DI = preds, CX = n, AX = j0 (the index of the
+	// step's first logit), DX = count, R9 = bits(xscale), R10 = the end of the
+	// whole steps, R11 and R12 scratch.
+	//
+	// The fields of the record a; thr and xscale in every lane.
+	MOVQ         a+0(FP), DX
+	MOVQ         (DX), SI
+	MOVQ         176(DX), DI
+	MOVQ         8(DX), CX
+	MOVQ         184(DX), AX
+	CMPQ         AX, CX
+	CMOVQLT      AX, CX
+	VBROADCASTSS 276(DX), Z0
+	VBROADCASTSS 240(DX), Z1
+	MOVL         240(DX), R9
+	XORL         DX, DX
+	XORL         AX, AX
+	MOVQ         CX, R10
+	ANDQ         $-64, R10
+	JZ           candRest
+	CMPL         R9, $0x3f800000
+	JEQ          candPlain
+
+	// The main loop, 64 logits a step: v = x·xscale; v not <= thr.
+candScaled:
+	VMULPS   (SI)(AX*4), Z1, Z2
+	VCMPPS   $0x16, Z0, Z2, K1
+	VMULPS   64(SI)(AX*4), Z1, Z2
+	VCMPPS   $0x16, Z0, Z2, K2
+	VMULPS   128(SI)(AX*4), Z1, Z2
+	VCMPPS   $0x16, Z0, Z2, K3
+	VMULPS   192(SI)(AX*4), Z1, Z2
+	VCMPPS   $0x16, Z0, Z2, K4
+	KORW     K2, K1, K5
+	KORW     K4, K3, K6
+	KORTESTW K6, K5
+	JNE      candScaledHit
+
+candScaledNext:
+	ADDQ $0x40, AX
+	CMPQ AX, R10
+	JB   candScaled
+	JMP  candRest
+
+	// The main loop of xscale = 1, 64 logits a step: thr not >= x.
+candPlain:
+	VCMPPS   $0x19, (SI)(AX*4), Z0, K1
+	VCMPPS   $0x19, 64(SI)(AX*4), Z0, K2
+	VCMPPS   $0x19, 128(SI)(AX*4), Z0, K3
+	VCMPPS   $0x19, 192(SI)(AX*4), Z0, K4
+	KORW     K2, K1, K5
+	KORW     K4, K3, K6
+	KORTESTW K6, K5
+	JNE      candPlainHit
+
+candPlainNext:
+	ADDQ $0x40, AX
+	CMPQ AX, R10
+	JB   candPlain
+
+candRest:
+	// A vector (16 logits) at a time: v = x·xscale; v not <= thr.
+	MOVQ CX, R10
+	ANDQ $-16, R10
+
+candVec:
+	CMPQ     AX, R10
+	JAE      candTail
+	VMULPS   (SI)(AX*4), Z1, Z2
+	VCMPPS   $0x16, Z0, Z2, K1
+	KORTESTW K1, K1
+	JNE      candVecHit
+
+candVecNext:
+	ADDQ $0x10, AX
+	JMP  candVec
+
+candTail:
+	// The last n mod 16 logits under the opmask of their lanes (lane < n - j0);
+	// the indices of the candidates stored under that of the count's lanes.
+	MOVQ          CX, R11
+	SUBQ          AX, R11
+	JZ            candDone
+	VPBROADCASTD  R11, Z2
+	VPCMPGTD      lanes<>+0(SB), Z2, K1
+	VMOVUPS.Z     (SI)(AX*4), K1, Z2
+	VMULPS        Z1, Z2, Z1
+	VCMPPS        $0x16, Z0, Z1, K1, K1
+	KMOVW         K1, R11
+	TESTL         R11, R11
+	JZ            candDone
+	VPBROADCASTD  AX, Z0
+	VPADDD        lanes<>+0(SB), Z0, Z0
+	VPCOMPRESSD.Z Z0, K1, Z0
+	POPCNTL       R11, R11
+	VPBROADCASTD  R11, Z1
+	VPCMPGTD      lanes<>+0(SB), Z1, K1
+	VMOVDQU32     Z0, K1, (DI)(DX*4)
+	ADDQ          R11, DX
+
+candDone:
+	// a.count = count.
+	MOVQ a+0(FP), AX
+	MOVQ DX, 280(AX)
+	VZEROUPPER
+	RET
+
+candScaledHit:
+	// Append the candidates of each vector with one.
+	KMOVW         K1, R11
+	TESTL         R11, R11
+	JZ            candNone82
+	LEAL          (AX), R12
+	VPBROADCASTD  R12, Z2
+	VPADDD        lanes<>+0(SB), Z2, Z2
+	VPCOMPRESSD.Z Z2, K1, Z2
+	VMOVDQU32     Z2, (DI)(DX*4)
+	POPCNTL       R11, R11
+	ADDQ          R11, DX
+
+candNone82:
+	KMOVW         K2, R11
+	TESTL         R11, R11
+	JZ            candNone83
+	LEAL          16(AX), R12
+	VPBROADCASTD  R12, Z2
+	VPADDD        lanes<>+0(SB), Z2, Z2
+	VPCOMPRESSD.Z Z2, K2, Z2
+	VMOVDQU32     Z2, (DI)(DX*4)
+	POPCNTL       R11, R11
+	ADDQ          R11, DX
+
+candNone83:
+	KMOVW         K3, R11
+	TESTL         R11, R11
+	JZ            candNone84
+	LEAL          32(AX), R12
+	VPBROADCASTD  R12, Z2
+	VPADDD        lanes<>+0(SB), Z2, Z2
+	VPCOMPRESSD.Z Z2, K3, Z2
+	VMOVDQU32     Z2, (DI)(DX*4)
+	POPCNTL       R11, R11
+	ADDQ          R11, DX
+
+candNone84:
+	KMOVW         K4, R11
+	TESTL         R11, R11
+	JZ            candNone85
+	LEAL          48(AX), R12
+	VPBROADCASTD  R12, Z2
+	VPADDD        lanes<>+0(SB), Z2, Z2
+	VPCOMPRESSD.Z Z2, K4, Z2
+	VMOVDQU32     Z2, (DI)(DX*4)
+	POPCNTL       R11, R11
+	ADDQ          R11, DX
+
+candNone85:
+	JMP candScaledNext
+
+candPlainHit:
+	// Append the candidates of each vector with one.
+	KMOVW         K1, R11
+	TESTL         R11, R11
+	JZ            candNone86
+	LEAL          (AX), R12
+	VPBROADCASTD  R12, Z2
+	VPADDD        lanes<>+0(SB), Z2, Z2
+	VPCOMPRESSD.Z Z2, K1, Z2
+	VMOVDQU32     Z2, (DI)(DX*4)
+	POPCNTL       R11, R11
+	ADDQ          R11, DX
+
+candNone86:
+	KMOVW         K2, R11
+	TESTL         R11, R11
+	JZ            candNone87
+	LEAL          16(AX), R12
+	VPBROADCASTD  R12, Z2
+	VPADDD        lanes<>+0(SB), Z2, Z2
+	VPCOMPRESSD.Z Z2, K2, Z2
+	VMOVDQU32     Z2, (DI)(DX*4)
+	POPCNTL       R11, R11
+	ADDQ          R11, DX
+
+candNone87:
+	KMOVW         K3, R11
+	TESTL         R11, R11
+	JZ            candNone88
+	LEAL          32(AX), R12
+	VPBROADCASTD  R12, Z2
+	VPADDD        lanes<>+0(SB), Z2, Z2
+	VPCOMPRESSD.Z Z2, K3, Z2
+	VMOVDQU32     Z2, (DI)(DX*4)
+	POPCNTL       R11, R11
+	ADDQ          R11, DX
+
+candNone88:
+	KMOVW         K4, R11
+	TESTL         R11, R11
+	JZ            candNone89
+	LEAL          48(AX), R12
+	VPBROADCASTD  R12, Z2
+	VPADDD        lanes<>+0(SB), Z2, Z2
+	VPCOMPRESSD.Z Z2, K4, Z2
+	VMOVDQU32     Z2, (DI)(DX*4)
+	POPCNTL       R11, R11
+	ADDQ          R11, DX
+
+candNone89:
+	JMP candPlainNext
+
+candVecHit:
+	// Append the candidates of each vector with one.
+	KMOVW         K1, R11
+	LEAL          (AX), R12
+	VPBROADCASTD  R12, Z2
+	VPADDD        lanes<>+0(SB), Z2, Z2
+	VPCOMPRESSD.Z Z2, K1, Z2
+	VMOVDQU32     Z2, (DI)(DX*4)
+	POPCNTL       R11, R11
+	ADDQ          R11, DX
+	JMP           candVecNext
 
 // func xentLabelsAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
@@ -28296,6 +28539,259 @@ noOut646:
 wideArgmaxDone:
 	VZEROUPPER
 	RET
+
+// func wideCandidatesAVX2(a *blockArgs)
+// Requires: AVX, CMOV
+TEXT ·wideCandidatesAVX2(SB), NOSPLIT, $0-8
+	// wideCandidatesGeneric, TopK's filter: 32 logits a step (four vectors), v =
+	// x·xscale (VMULPS; skipped by the loop of xscale = 1, which compares the
+	// logits in memory with NGE_UQ: thr not >= x), the candidates by VCMPPS
+	// NLE_UQ (v not <= thr: above it or NaN), their masks OR-ed into one branch;
+	// a step with a candidate appends, for each vector with one, out of line:
+	// VMOVMSKPS, then for each set bit BSFL, a store of the index at
+	// preds[count] and count + 1. Then a vector at a time, then the last n mod 8
+	// logits one at a time (VMULSS, VCMPSS NLE_UQ, VMOVMSKPS).
+	//
+	// Registers: SI = logits, DI = preds, CX = n, AX = j0 (the index of the
+	// step's first logit), DX = count, R9 = bits(xscale), R10 = the end of the
+	// whole steps, R11 and R12 scratch.
+	//
+	// The fields of the record a; thr and xscale in every lane.
+	MOVQ         a+0(FP), DX
+	MOVQ         (DX), SI
+	MOVQ         176(DX), DI
+	MOVQ         8(DX), CX
+	MOVQ         184(DX), AX
+	CMPQ         AX, CX
+	CMOVQLT      AX, CX
+	VBROADCASTSS 276(DX), Y0
+	VBROADCASTSS 240(DX), Y1
+	MOVL         240(DX), R9
+	XORL         DX, DX
+	XORL         AX, AX
+	MOVQ         CX, R10
+	ANDQ         $-32, R10
+	JZ           candRest
+	CMPL         R9, $0x3f800000
+	JEQ          candPlain
+
+	// The main loop, 32 logits a step: v = x·xscale; v not <= thr.
+candScaled:
+	VMULPS  (SI)(AX*4), Y1, Y2
+	VCMPPS  $0x16, Y0, Y2, Y2
+	VMULPS  32(SI)(AX*4), Y1, Y3
+	VCMPPS  $0x16, Y0, Y3, Y3
+	VMULPS  64(SI)(AX*4), Y1, Y4
+	VCMPPS  $0x16, Y0, Y4, Y4
+	VMULPS  96(SI)(AX*4), Y1, Y5
+	VCMPPS  $0x16, Y0, Y5, Y5
+	VORPS   Y3, Y2, Y6
+	VORPS   Y5, Y4, Y7
+	VORPS   Y7, Y6, Y6
+	VTESTPS Y6, Y6
+	JNE     candScaledHit
+
+candScaledNext:
+	ADDQ $0x20, AX
+	CMPQ AX, R10
+	JB   candScaled
+	JMP  candRest
+
+	// The main loop of xscale = 1, 32 logits a step: thr not >= x.
+candPlain:
+	VCMPPS  $0x19, (SI)(AX*4), Y0, Y2
+	VCMPPS  $0x19, 32(SI)(AX*4), Y0, Y3
+	VCMPPS  $0x19, 64(SI)(AX*4), Y0, Y4
+	VCMPPS  $0x19, 96(SI)(AX*4), Y0, Y5
+	VORPS   Y3, Y2, Y6
+	VORPS   Y5, Y4, Y7
+	VORPS   Y7, Y6, Y6
+	VTESTPS Y6, Y6
+	JNE     candPlainHit
+
+candPlainNext:
+	ADDQ $0x20, AX
+	CMPQ AX, R10
+	JB   candPlain
+
+candRest:
+	// A vector (8 logits) at a time: v = x·xscale; v not <= thr.
+	MOVQ CX, R10
+	ANDQ $-8, R10
+
+candVec:
+	CMPQ    AX, R10
+	JAE     candTail
+	VMULPS  (SI)(AX*4), Y1, Y2
+	VCMPPS  $0x16, Y0, Y2, Y2
+	VTESTPS Y2, Y2
+	JNE     candVecHit
+
+candVecNext:
+	ADDQ $0x08, AX
+	JMP  candVec
+
+candTail:
+	// The last n mod 8 logits one at a time: v = x·xscale (VMULSS); v not <= thr
+	// (VCMPSS NLE_UQ, bit 0 of VMOVMSKPS): preds[count] = j, count + 1.
+	CMPQ AX, CX
+	JAE  candDone
+
+candTailLoop:
+	VMOVSS    (SI)(AX*4), X2
+	VMULSS    X1, X2, X2
+	VCMPSS    $0x16, X0, X2, X2
+	VMOVMSKPS X2, R11
+	TESTL     $0x00000001, R11
+	JZ        candTailNext
+	MOVL      AX, (DI)(DX*4)
+	INCQ      DX
+
+candTailNext:
+	INCQ AX
+	CMPQ AX, CX
+	JB   candTailLoop
+
+candDone:
+	// a.count = count.
+	MOVQ a+0(FP), AX
+	MOVQ DX, 280(AX)
+	VZEROUPPER
+	RET
+
+candScaledHit:
+	// Append the candidates of each vector with one.
+	VMOVMSKPS Y2, R11
+	TESTL     R11, R11
+	JZ        candNone647
+
+candBit648:
+	BSFL R11, R12
+	LEAL (AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit648
+
+candNone647:
+	VMOVMSKPS Y3, R11
+	TESTL     R11, R11
+	JZ        candNone649
+
+candBit650:
+	BSFL R11, R12
+	LEAL 8(AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit650
+
+candNone649:
+	VMOVMSKPS Y4, R11
+	TESTL     R11, R11
+	JZ        candNone651
+
+candBit652:
+	BSFL R11, R12
+	LEAL 16(AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit652
+
+candNone651:
+	VMOVMSKPS Y5, R11
+	TESTL     R11, R11
+	JZ        candNone653
+
+candBit654:
+	BSFL R11, R12
+	LEAL 24(AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit654
+
+candNone653:
+	JMP candScaledNext
+
+candPlainHit:
+	// Append the candidates of each vector with one.
+	VMOVMSKPS Y2, R11
+	TESTL     R11, R11
+	JZ        candNone655
+
+candBit656:
+	BSFL R11, R12
+	LEAL (AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit656
+
+candNone655:
+	VMOVMSKPS Y3, R11
+	TESTL     R11, R11
+	JZ        candNone657
+
+candBit658:
+	BSFL R11, R12
+	LEAL 8(AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit658
+
+candNone657:
+	VMOVMSKPS Y4, R11
+	TESTL     R11, R11
+	JZ        candNone659
+
+candBit660:
+	BSFL R11, R12
+	LEAL 16(AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit660
+
+candNone659:
+	VMOVMSKPS Y5, R11
+	TESTL     R11, R11
+	JZ        candNone661
+
+candBit662:
+	BSFL R11, R12
+	LEAL 24(AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit662
+
+candNone661:
+	JMP candPlainNext
+
+candVecHit:
+	// Append the candidates of each vector with one.
+	VMOVMSKPS Y2, R11
+
+candBit664:
+	BSFL R11, R12
+	LEAL (AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit664
+	JMP  candVecNext
 
 // func xentLabels16AVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+

@@ -114,6 +114,15 @@ func wideLogSoftmaxAVX512(a *blockArgs)
 //go:noescape
 func wideArgmaxAVX512(a *blockArgs)
 
+// wideCandidatesAVX512 is wideCandidatesGeneric: a.preds receives, in
+// increasing order, the indices j < n = min(len(a.logits), len(a.preds)) of
+// the logits whose product by a.xscale is not <= a.thr (above it, or NaN),
+// and a.count their number; a.preds[a.count:n] may be written. Nothing
+// outside the slices is read or written; the other fields of a are not read.
+//
+//go:noescape
+func wideCandidatesAVX512(a *blockArgs)
+
 // xentLabelsAVX2 is xentLabelsGeneric for n = len(a.logits)/10 rows rounded
 // down to a multiple of 8 (fewer if a.labels, or a.out, a.losses, a.preds,
 // a.lse or a.rowWeights when not nil, is shorter); the rows after them are
@@ -219,6 +228,15 @@ func wideLogSoftmaxAVX2(a *blockArgs)
 //
 //go:noescape
 func wideArgmaxAVX2(a *blockArgs)
+
+// wideCandidatesAVX2 is wideCandidatesGeneric: a.preds receives, in
+// increasing order, the indices j < n = min(len(a.logits), len(a.preds)) of
+// the logits whose product by a.xscale is not <= a.thr (above it, or NaN),
+// and a.count their number; a.preds[a.count:n] may be written. Nothing
+// outside the slices is read or written; the other fields of a are not read.
+//
+//go:noescape
+func wideCandidatesAVX2(a *blockArgs)
 
 // xentLabels16AVX512 is xentLabelsGeneric with rows of 16 columns (c = 16 in
 // the row functions of any class count) for n = len(a.logits)/16 rows

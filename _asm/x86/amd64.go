@@ -251,7 +251,7 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 		}
 		fs := []func(){g.xentLabels, g.xentTargets, g.softmax, g.logSoftmax, g.argmax}
 		if t.wide {
-			fs = append(fs, g.wideLabels, g.wideTargets, g.wideSoftmax, g.wideLogSoftmax, g.wideArgmax)
+			fs = append(fs, g.wideLabels, g.wideTargets, g.wideSoftmax, g.wideLogSoftmax, g.wideArgmax, g.wideCandidates)
 		}
 		for _, f := range fs {
 			f()
@@ -329,7 +329,7 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 	return map[string][]byte{
 		"kernel_amd64.s":        asm,
 		"kernel_stubs_amd64.go": stubs,
-		"kernel_tiers_amd64.go": files.Dispatch("amd64", suffixes, wide, sixteen),
+		"kernel_tiers_amd64.go": files.Dispatch("amd64", suffixes, wide, sixteen, "wideCandidates"),
 	}, nil
 }
 
@@ -499,6 +499,12 @@ function is built: the register named in a comment is the value, not a
 physical register. In Go's assembler the operands of a three-operand AVX
 instruction are in reverse Intel order: VSUBPS A, B, C means C = B - A, and
 VCMPPS $p, A, B, C means C = (B op A).
+
+After the ten-column functions, each tier has its wide functions (any
+class count c, the classes of a row in vectors, one row at a time:
+_asm/x86/wide.go) and wideCandidates, TopK's filter (the indices of the
+logits above a threshold, a vector of logits per compare and one branch
+per four vectors: _asm/x86/candidates.go); their headers describe them.
 
 Each constant is a float32 (or int32) of kernel_generic.go repeated in the
 16 lanes of a ZMM (the YMM functions read the first 8), so that it can be a
