@@ -38,18 +38,22 @@
 // AVX-512 compares into opmask registers and selects with VBLENDMPS, and
 // computes exp's last steps, p·2^n where d is not below the cutoff, as one
 // zeroing-masked VSCALEFPS (seq.ExpScaler). AVX-512 reads the constants as
-// embedded broadcasts of 4 bytes. Where a slice reaches 4 MiB beyond the
-// call's first row, the avx512 functions prefetch the block 10 KiB ahead of
-// the one they load or store (a hint that cannot fault, within the slice's
-// capacity).
+// embedded broadcasts of 4 bytes. Where a slice reaches a.prefetchMin bytes
+// beyond the call's first row (0: never; the tuning of the CPU), the avx512
+// functions prefetch the block 10 KiB ahead of the one they load or store (a
+// hint that cannot fault, within the slice's capacity).
 //
-// The blocks are taken CHUNK (8) at a time, in passes over the chunk that
+// The blocks are taken a chunk at a time, in passes over the chunk that
 // keep their intermediate vectors (d, e, s, ...) in per-block records of the
 // stack frame: pass 1a transposes the rows and computes m and d, pass 1b the
 // exponentials and row sums, pass 2 the logarithms of the whole chunk at once,
 // pass 3 the outputs. A block in one pass would be a single chain of dependent
 // operations longer than the out-of-order window. Within each pass the blocks,
-// and the columns, are independent.
+// and the columns, are independent. A chunk is a.chunk blocks (the tuning of
+// the CPU; 0, or more than the frame's 8 records: 8): it changes the order in
+// which the passes take the blocks, never a result, since the blocks are
+// independent and the losses are accumulated in row order whatever the
+// chunk.
 //
 // The exponentials of a block (with its sum) and the logarithms of a chunk
 // are each emitted in the order of a list schedule (_asm/x86/sched.go): the
@@ -935,7 +939,7 @@ GLOBL sixteen<>(SB), RODATA|NOPTR, $64
 
 // func xentLabelsAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·xentLabelsAVX512(SB), $8368-8
+TEXT ·xentLabelsAVX512(SB), $8376-8
 	// xentLabelsGeneric for whole blocks of 16 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -952,14 +956,16 @@ TEXT ·xentLabelsAVX512(SB), $8368-8
 	//         zl and f when computed), then the losses and the accumulators.
 	// Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 	//         the transpose.
-	// Frame: CHUNK = 8 records of 1024 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 1024 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j], then e[j], at 64·j; s at 640; d[l] at 704; k·ln2hi at 768; m, then f,
 	// at 832; all, then lse, at 896 (m, all, lse and f only when lse is computed);
 	// the rows' weights at 960 (with row weights).
 	// After the records: z in every lane at 8256, the flag word at 8320, the
 	// prefetch limit of SI at 8328, the prefetch limit of DI at 8336, scale at
-	// 8344, xscale at 8352, the row weights pointer (0: none) at 8360.
+	// 8344, xscale at 8352, the row weights pointer (0: none) at 8360, the chunk
+	// (blocks) at 8368.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -1022,11 +1028,13 @@ isNil5:
 	MOVQ 168(R9), R8
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 10880, when
-	// 4·cap(a.logits) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch6
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
+	CMPQ AX, 296(R9)
 	JB   noPrefetch6
 	LEAQ -10880(SI)(AX*1), R12
 
@@ -1034,11 +1042,13 @@ noPrefetch6:
 	MOVQ R12, 8328(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 10880, when
-	// 4·cap(a.out) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch7
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
+	CMPQ AX, 296(R9)
 	JB   noPrefetch7
 	LEAQ -10880(DI)(AX*1), R12
 
@@ -1074,11 +1084,22 @@ noZ9:
 	MOVQ   248(R9), AX
 	MOVQ   AX, 8360(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(R9), R9
+	CMPQ    R9, AX
+	CMOVQHI AX, R9
+	TESTQ   R9, R9
+	CMOVQEQ AX, R9
+	MOVQ    R9, 8368(SP)
+
 labelsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      labelsDone
-	MOVQ    $0x00000008, R9
+	MOVQ    8368(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -3612,7 +3633,7 @@ labelsDone:
 
 // func xentTargetsAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·xentTargetsAVX512(SB), $14008-8
+TEXT ·xentTargetsAVX512(SB), $14016-8
 	// xentTargetsGeneric for whole blocks of 16 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -3629,15 +3650,16 @@ TEXT ·xentTargetsAVX512(SB), $14008-8
 	//         zl and f when computed), then the losses and the accumulators.
 	// Pass 3: sc, q, qt = q·T (then qt·f), the columns g[j] and the
 	//         registers of the transpose.
-	// Frame: CHUNK = 8 records of 1728 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 1728 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// t[j] at 64·j; d[j], then e[j], at 640+64·j; s at 1280; T at 1344; D at 1408;
 	// k·ln2hi at 1472; m, then f, at 1536; all, then lse, at 1600 (m, all, lse and f
 	// only when lse is computed); the rows' weights at 1664 (with row weights).
 	// After the records: z in every lane at 13888, the flag word at 13952, the
 	// prefetch limit of SI at 13960, the prefetch limit of BX at 13968, the
 	// prefetch limit of DI at 13976, scale at 13984, xscale at 13992, the row
-	// weights pointer (0: none) at 14000.
+	// weights pointer (0: none) at 14000, the chunk (blocks) at 14008.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -3699,11 +3721,13 @@ isNil39:
 	MOVQ 168(R9), R8
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 10880, when
-	// 4·cap(a.logits) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch40
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
+	CMPQ AX, 296(R9)
 	JB   noPrefetch40
 	LEAQ -10880(SI)(AX*1), R12
 
@@ -3711,11 +3735,13 @@ noPrefetch40:
 	MOVQ R12, 13960(SP)
 
 	// The prefetch limit of BX: BX + 4·cap(a.targets) - 10880, when
-	// 4·cap(a.targets) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.targets) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch41
 	MOVQ 88(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
+	CMPQ AX, 296(R9)
 	JB   noPrefetch41
 	LEAQ -10880(BX)(AX*1), R12
 
@@ -3723,11 +3749,13 @@ noPrefetch41:
 	MOVQ R12, 13968(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 10880, when
-	// 4·cap(a.out) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch42
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
+	CMPQ AX, 296(R9)
 	JB   noPrefetch42
 	LEAQ -10880(DI)(AX*1), R12
 
@@ -3763,11 +3791,22 @@ noZ44:
 	MOVQ   248(R9), AX
 	MOVQ   AX, 14000(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(R9), R9
+	CMPQ    R9, AX
+	CMOVQHI AX, R9
+	TESTQ   R9, R9
+	CMOVQEQ AX, R9
+	MOVQ    R9, 14008(SP)
+
 targetsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      targetsDone
-	MOVQ    $0x00000008, R9
+	MOVQ    14008(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -6447,7 +6486,7 @@ targetsDone:
 
 // func softmaxAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·softmaxAVX512(SB), $5720-8
+TEXT ·softmaxAVX512(SB), $5728-8
 	// softmaxGeneric for whole blocks of 16 rows: y[j] = e[j]·(1/s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -6457,10 +6496,11 @@ TEXT ·softmaxAVX512(SB), $5720-8
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 704 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 704 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j], then e[j], at 64·j; s at 640.
-	// After the records: the prefetch limits, then xscale.
+	// After the records: the prefetch limits, then xscale, then the chunk (blocks).
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), BX
@@ -6480,11 +6520,13 @@ TEXT ·softmaxAVX512(SB), $5720-8
 	MOVQ    DX, CX
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 10880, when
-	// 4·cap(a.logits) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(BX), $0x00
+	JEQ  noPrefetch71
 	MOVQ 16(BX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
+	CMPQ AX, 296(BX)
 	JB   noPrefetch71
 	LEAQ -10880(SI)(AX*1), R12
 
@@ -6492,11 +6534,13 @@ noPrefetch71:
 	MOVQ R12, 5696(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 10880, when
-	// 4·cap(a.out) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(BX), $0x00
+	JEQ  noPrefetch72
 	MOVQ 40(BX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
+	CMPQ AX, 296(BX)
 	JB   noPrefetch72
 	LEAQ -10880(DI)(AX*1), R12
 
@@ -6505,11 +6549,22 @@ noPrefetch72:
 	VMOVSS 240(BX), X0
 	VMOVSS X0, 5712(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(BX), DX
+	CMPQ    DX, AX
+	CMOVQHI AX, DX
+	TESTQ   DX, DX
+	CMOVQEQ AX, DX
+	MOVQ    DX, 5720(SP)
+
 softmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      softmaxDone
-	MOVQ    $0x00000008, R9
+	MOVQ    5720(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -7042,7 +7097,7 @@ softmaxDone:
 
 // func logSoftmaxAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·logSoftmaxAVX512(SB), $11352-8
+TEXT ·logSoftmaxAVX512(SB), $11360-8
 	// logSoftmaxGeneric for whole blocks of 16 rows: y[j] = d[j] - log32(s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -7053,11 +7108,12 @@ TEXT ·logSoftmaxAVX512(SB), $11352-8
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: the registers of the scheduled logarithms of the chunk.
 	// Pass 3: log32(s), the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 1408 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 1408 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j] at 64·j; s at 640, then log32(s) at 704; e[j] at 768+64·j (then k·ln2hi
 	// at 768).
-	// After the records: the prefetch limits, then xscale.
+	// After the records: the prefetch limits, then xscale, then the chunk (blocks).
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), BX
@@ -7077,11 +7133,13 @@ TEXT ·logSoftmaxAVX512(SB), $11352-8
 	MOVQ    DX, CX
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 10880, when
-	// 4·cap(a.logits) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(BX), $0x00
+	JEQ  noPrefetch76
 	MOVQ 16(BX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
+	CMPQ AX, 296(BX)
 	JB   noPrefetch76
 	LEAQ -10880(SI)(AX*1), R12
 
@@ -7089,11 +7147,13 @@ noPrefetch76:
 	MOVQ R12, 11328(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 10880, when
-	// 4·cap(a.out) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(BX), $0x00
+	JEQ  noPrefetch77
 	MOVQ 40(BX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
+	CMPQ AX, 296(BX)
 	JB   noPrefetch77
 	LEAQ -10880(DI)(AX*1), R12
 
@@ -7102,11 +7162,22 @@ noPrefetch77:
 	VMOVSS 240(BX), X0
 	VMOVSS X0, 11344(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(BX), DX
+	CMPQ    DX, AX
+	CMOVQHI AX, DX
+	TESTQ   DX, DX
+	CMOVQEQ AX, DX
+	MOVQ    DX, 11352(SP)
+
 logSoftmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      logSoftmaxDone
-	MOVQ    $0x00000008, R9
+	MOVQ    11352(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -13108,7 +13179,7 @@ candVecHit:
 
 // func xentLabelsAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·xentLabelsAVX2(SB), $4248-8
+TEXT ·xentLabelsAVX2(SB), $4256-8
 	// xentLabelsGeneric for whole blocks of 8 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -13125,14 +13196,15 @@ TEXT ·xentLabelsAVX2(SB), $4248-8
 	//         zl and f when computed), then the losses and the accumulators.
 	// Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 	//         the transpose.
-	// Frame: CHUNK = 8 records of 512 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 512 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j], then e[j], at 32·j; s at 320; d[l] at 352; k·ln2hi at 384; m, then f,
 	// at 416; all, then lse, at 448 (m, all, lse and f only when lse is computed);
 	// the rows' weights at 480 (with row weights).
 	// After the records: z in every lane at 4160, the flag word at 4192, scale
 	// at 4200, xscale in every lane at 4208, the row weights pointer (0: none)
-	// at 4240.
+	// at 4240, the chunk (blocks) at 4248.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -13223,11 +13295,22 @@ noZ88:
 	MOVQ         248(R9), AX
 	MOVQ         AX, 4240(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(R9), R9
+	CMPQ    R9, AX
+	CMOVQHI AX, R9
+	TESTQ   R9, R9
+	CMOVQEQ AX, R9
+	MOVQ    R9, 4248(SP)
+
 labelsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      labelsDone
-	MOVQ    $0x00000008, R9
+	MOVQ    4248(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -15713,7 +15796,7 @@ labelsDone:
 
 // func xentTargetsAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·xentTargetsAVX2(SB), $7064-8
+TEXT ·xentTargetsAVX2(SB), $7072-8
 	// xentTargetsGeneric for whole blocks of 8 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -15730,14 +15813,15 @@ TEXT ·xentTargetsAVX2(SB), $7064-8
 	//         zl and f when computed), then the losses and the accumulators.
 	// Pass 3: sc, q, qt = q·T (then qt·f), the columns g[j] and the
 	//         registers of the transpose.
-	// Frame: CHUNK = 8 records of 864 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 864 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// t[j] at 32·j; d[j], then e[j], at 320+32·j; s at 640; T at 672; D at 704;
 	// k·ln2hi at 736; m, then f, at 768; all, then lse, at 800 (m, all, lse and f
 	// only when lse is computed); the rows' weights at 832 (with row weights).
 	// After the records: z in every lane at 6976, the flag word at 7008, scale
 	// at 7016, xscale in every lane at 7024, the row weights pointer (0: none)
-	// at 7056.
+	// at 7056, the chunk (blocks) at 7064.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -15827,11 +15911,22 @@ noZ117:
 	MOVQ         248(R9), AX
 	MOVQ         AX, 7056(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(R9), R9
+	CMPQ    R9, AX
+	CMOVQHI AX, R9
+	TESTQ   R9, R9
+	CMOVQEQ AX, R9
+	MOVQ    R9, 7064(SP)
+
 targetsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      targetsDone
-	MOVQ    $0x00000008, R9
+	MOVQ    7064(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -18400,7 +18495,7 @@ targetsDone:
 
 // func softmaxAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·softmaxAVX2(SB), $2912-8
+TEXT ·softmaxAVX2(SB), $2920-8
 	// softmaxGeneric for whole blocks of 8 rows: y[j] = e[j]·(1/s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -18410,10 +18505,11 @@ TEXT ·softmaxAVX2(SB), $2912-8
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 352 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 352 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j], then e[j], at 32·j; s at 320.
-	// After the records: xscale in every lane.
+	// After the records: xscale in every lane, then the chunk (blocks).
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), BX
@@ -18434,11 +18530,22 @@ TEXT ·softmaxAVX2(SB), $2912-8
 	VBROADCASTSS 240(BX), Y0
 	VMOVUPS      Y0, 2880(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(BX), DX
+	CMPQ    DX, AX
+	CMOVQHI AX, DX
+	TESTQ   DX, DX
+	CMOVQEQ AX, DX
+	MOVQ    DX, 2912(SP)
+
 softmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      softmaxDone
-	MOVQ    $0x00000008, R9
+	MOVQ    2912(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -18930,7 +19037,7 @@ softmaxDone:
 
 // func logSoftmaxAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·logSoftmaxAVX2(SB), $5728-8
+TEXT ·logSoftmaxAVX2(SB), $5736-8
 	// logSoftmaxGeneric for whole blocks of 8 rows: y[j] = d[j] - log32(s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -18941,11 +19048,12 @@ TEXT ·logSoftmaxAVX2(SB), $5728-8
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: the registers of the scheduled logarithms of the chunk.
 	// Pass 3: log32(s), the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 704 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 704 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j] at 32·j; s at 320, then log32(s) at 352; e[j] at 384+32·j (then k·ln2hi
 	// at 384).
-	// After the records: xscale in every lane.
+	// After the records: xscale in every lane, then the chunk (blocks).
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), BX
@@ -18966,11 +19074,22 @@ TEXT ·logSoftmaxAVX2(SB), $5728-8
 	VBROADCASTSS 240(BX), Y0
 	VMOVUPS      Y0, 5696(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(BX), DX
+	CMPQ    DX, AX
+	CMOVQHI AX, DX
+	TESTQ   DX, DX
+	CMOVQEQ AX, DX
+	MOVQ    DX, 5728(SP)
+
 logSoftmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      logSoftmaxDone
-	MOVQ    $0x00000008, R9
+	MOVQ    5728(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -29003,7 +29122,7 @@ candBit682:
 
 // func xentLabels16AVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·xentLabels16AVX512(SB), $11440-8
+TEXT ·xentLabels16AVX512(SB), $11448-8
 	// xentLabelsGeneric with rows of 16 columns, for whole blocks of 16 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -29020,14 +29139,16 @@ TEXT ·xentLabels16AVX512(SB), $11440-8
 	//         zl and f when computed), then the losses and the accumulators.
 	// Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 	//         the transpose.
-	// Frame: CHUNK = 8 records of 1408 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 1408 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j], then e[j], at 64·j; s at 1024; d[l] at 1088; k·ln2hi at 1152; m, then f,
 	// at 1216; all, then lse, at 1280 (m, all, lse and f only when lse is computed);
 	// the rows' weights at 1344 (with row weights).
 	// After the records: z in every lane at 11328, the flag word at 11392, the
 	// prefetch limit of SI at 11400, the prefetch limit of DI at 11408, scale at
-	// 11416, xscale at 11424, the row weights pointer (0: none) at 11432.
+	// 11416, xscale at 11424, the row weights pointer (0: none) at 11432, the
+	// chunk (blocks) at 11440.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -29088,11 +29209,13 @@ isNil669:
 	MOVQ 168(R9), R8
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 11264, when
-	// 4·cap(a.logits) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch670
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
+	CMPQ AX, 296(R9)
 	JB   noPrefetch670
 	LEAQ -11264(SI)(AX*1), R12
 
@@ -29100,11 +29223,13 @@ noPrefetch670:
 	MOVQ R12, 11400(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
-	// 4·cap(a.out) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch671
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
+	CMPQ AX, 296(R9)
 	JB   noPrefetch671
 	LEAQ -11264(DI)(AX*1), R12
 
@@ -29140,11 +29265,22 @@ noZ673:
 	MOVQ   248(R9), AX
 	MOVQ   AX, 11432(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(R9), R9
+	CMPQ    R9, AX
+	CMOVQHI AX, R9
+	TESTQ   R9, R9
+	CMOVQEQ AX, R9
+	MOVQ    R9, 11440(SP)
+
 labelsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      labelsDone
-	MOVQ    $0x00000008, R9
+	MOVQ    11440(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -32006,7 +32142,7 @@ labelsDone:
 
 // func xentTargets16AVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·xentTargets16AVX512(SB), $20152-8
+TEXT ·xentTargets16AVX512(SB), $20160-8
 	// xentTargetsGeneric with rows of 16 columns, for whole blocks of 16 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -32023,15 +32159,16 @@ TEXT ·xentTargets16AVX512(SB), $20152-8
 	//         zl and f when computed), then the losses and the accumulators.
 	// Pass 3: sc, q, qt = q·T (then qt·f), the columns g[j] and the
 	//         registers of the transpose.
-	// Frame: CHUNK = 8 records of 2496 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 2496 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// t[j] at 64·j; d[j], then e[j], at 1024+64·j; s at 2048; T at 2112; D at 2176;
 	// k·ln2hi at 2240; m, then f, at 2304; all, then lse, at 2368 (m, all, lse and f
 	// only when lse is computed); the rows' weights at 2432 (with row weights).
 	// After the records: z in every lane at 20032, the flag word at 20096, the
 	// prefetch limit of SI at 20104, the prefetch limit of BX at 20112, the
 	// prefetch limit of DI at 20120, scale at 20128, xscale at 20136, the row
-	// weights pointer (0: none) at 20144.
+	// weights pointer (0: none) at 20144, the chunk (blocks) at 20152.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -32091,11 +32228,13 @@ isNil703:
 	MOVQ 168(R9), R8
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 11264, when
-	// 4·cap(a.logits) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch704
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
+	CMPQ AX, 296(R9)
 	JB   noPrefetch704
 	LEAQ -11264(SI)(AX*1), R12
 
@@ -32103,11 +32242,13 @@ noPrefetch704:
 	MOVQ R12, 20104(SP)
 
 	// The prefetch limit of BX: BX + 4·cap(a.targets) - 11264, when
-	// 4·cap(a.targets) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.targets) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch705
 	MOVQ 88(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
+	CMPQ AX, 296(R9)
 	JB   noPrefetch705
 	LEAQ -11264(BX)(AX*1), R12
 
@@ -32115,11 +32256,13 @@ noPrefetch705:
 	MOVQ R12, 20112(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
-	// 4·cap(a.out) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch706
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
+	CMPQ AX, 296(R9)
 	JB   noPrefetch706
 	LEAQ -11264(DI)(AX*1), R12
 
@@ -32155,11 +32298,22 @@ noZ708:
 	MOVQ   248(R9), AX
 	MOVQ   AX, 20144(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(R9), R9
+	CMPQ    R9, AX
+	CMOVQHI AX, R9
+	TESTQ   R9, R9
+	CMOVQEQ AX, R9
+	MOVQ    R9, 20152(SP)
+
 targetsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      targetsDone
-	MOVQ    $0x00000008, R9
+	MOVQ    20152(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -35243,7 +35397,7 @@ targetsDone:
 
 // func softmax16AVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·softmax16AVX512(SB), $8792-8
+TEXT ·softmax16AVX512(SB), $8800-8
 	// softmaxGeneric with rows of 16 columns, for whole blocks of 16 rows: y[j] = e[j]·(1/s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -35253,10 +35407,11 @@ TEXT ·softmax16AVX512(SB), $8792-8
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 1088 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 1088 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j], then e[j], at 64·j; s at 1024.
-	// After the records: the prefetch limits, then xscale.
+	// After the records: the prefetch limits, then xscale, then the chunk (blocks).
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), DX
@@ -35274,11 +35429,13 @@ TEXT ·softmax16AVX512(SB), $8792-8
 	MOVQ    AX, CX
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 11264, when
-	// 4·cap(a.logits) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(DX), $0x00
+	JEQ  noPrefetch735
 	MOVQ 16(DX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
+	CMPQ AX, 296(DX)
 	JB   noPrefetch735
 	LEAQ -11264(SI)(AX*1), R12
 
@@ -35286,11 +35443,13 @@ noPrefetch735:
 	MOVQ R12, 8768(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
-	// 4·cap(a.out) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(DX), $0x00
+	JEQ  noPrefetch736
 	MOVQ 40(DX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
+	CMPQ AX, 296(DX)
 	JB   noPrefetch736
 	LEAQ -11264(DI)(AX*1), R12
 
@@ -35299,11 +35458,22 @@ noPrefetch736:
 	VMOVSS 240(DX), X0
 	VMOVSS X0, 8784(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(DX), DX
+	CMPQ    DX, AX
+	CMOVQHI AX, DX
+	TESTQ   DX, DX
+	CMOVQEQ AX, DX
+	MOVQ    DX, 8792(SP)
+
 softmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      softmaxDone
-	MOVQ    $0x00000008, R9
+	MOVQ    8792(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -36074,7 +36244,7 @@ softmaxDone:
 
 // func logSoftmax16AVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·logSoftmax16AVX512(SB), $17496-8
+TEXT ·logSoftmax16AVX512(SB), $17504-8
 	// logSoftmaxGeneric with rows of 16 columns, for whole blocks of 16 rows: y[j] = d[j] - log32(s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -36085,11 +36255,12 @@ TEXT ·logSoftmax16AVX512(SB), $17496-8
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: the registers of the scheduled logarithms of the chunk.
 	// Pass 3: log32(s), the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 2176 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 2176 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j] at 64·j; s at 1024, then log32(s) at 1088; e[j] at 1152+64·j (then k·ln2hi
 	// at 1152).
-	// After the records: the prefetch limits, then xscale.
+	// After the records: the prefetch limits, then xscale, then the chunk (blocks).
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), DX
@@ -36107,11 +36278,13 @@ TEXT ·logSoftmax16AVX512(SB), $17496-8
 	MOVQ    AX, CX
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 11264, when
-	// 4·cap(a.logits) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(DX), $0x00
+	JEQ  noPrefetch740
 	MOVQ 16(DX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
+	CMPQ AX, 296(DX)
 	JB   noPrefetch740
 	LEAQ -11264(SI)(AX*1), R12
 
@@ -36119,11 +36292,13 @@ noPrefetch740:
 	MOVQ R12, 17472(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
-	// 4·cap(a.out) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(DX), $0x00
+	JEQ  noPrefetch741
 	MOVQ 40(DX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
+	CMPQ AX, 296(DX)
 	JB   noPrefetch741
 	LEAQ -11264(DI)(AX*1), R12
 
@@ -36132,11 +36307,22 @@ noPrefetch741:
 	VMOVSS 240(DX), X0
 	VMOVSS X0, 17488(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(DX), DX
+	CMPQ    DX, AX
+	CMOVQHI AX, DX
+	TESTQ   DX, DX
+	CMOVQEQ AX, DX
+	MOVQ    DX, 17496(SP)
+
 logSoftmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      logSoftmaxDone
-	MOVQ    $0x00000008, R9
+	MOVQ    17496(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -37581,7 +37767,7 @@ argmaxDone:
 
 // func xentLabels16AVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·xentLabels16AVX2(SB), $5784-8
+TEXT ·xentLabels16AVX2(SB), $5792-8
 	// xentLabelsGeneric with rows of 16 columns, for whole blocks of 8 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -37598,14 +37784,15 @@ TEXT ·xentLabels16AVX2(SB), $5784-8
 	//         zl and f when computed), then the losses and the accumulators.
 	// Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 	//         the transpose.
-	// Frame: CHUNK = 8 records of 704 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 704 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j], then e[j], at 32·j; s at 512; d[l] at 544; k·ln2hi at 576; m, then f,
 	// at 608; all, then lse, at 640 (m, all, lse and f only when lse is computed);
 	// the rows' weights at 672 (with row weights).
 	// After the records: z in every lane at 5696, the flag word at 5728, scale
 	// at 5736, xscale in every lane at 5744, the row weights pointer (0: none)
-	// at 5776.
+	// at 5776, the chunk (blocks) at 5784.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -37694,11 +37881,22 @@ noZ752:
 	MOVQ         248(R9), AX
 	MOVQ         AX, 5776(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(R9), R9
+	CMPQ    R9, AX
+	CMOVQHI AX, R9
+	TESTQ   R9, R9
+	CMOVQEQ AX, R9
+	MOVQ    R9, 5784(SP)
+
 labelsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      labelsDone
-	MOVQ    $0x00000008, R9
+	MOVQ    5784(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -40606,7 +40804,7 @@ labelsDone:
 
 // func xentTargets16AVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·xentTargets16AVX2(SB), $10136-8
+TEXT ·xentTargets16AVX2(SB), $10144-8
 	// xentTargetsGeneric with rows of 16 columns, for whole blocks of 8 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -40623,14 +40821,15 @@ TEXT ·xentTargets16AVX2(SB), $10136-8
 	//         zl and f when computed), then the losses and the accumulators.
 	// Pass 3: sc, q, qt = q·T (then qt·f), the columns g[j] and the
 	//         registers of the transpose.
-	// Frame: CHUNK = 8 records of 1248 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 1248 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// t[j] at 32·j; d[j], then e[j], at 512+32·j; s at 1024; T at 1056; D at 1088;
 	// k·ln2hi at 1120; m, then f, at 1152; all, then lse, at 1184 (m, all, lse and f
 	// only when lse is computed); the rows' weights at 1216 (with row weights).
 	// After the records: z in every lane at 10048, the flag word at 10080, scale
 	// at 10088, xscale in every lane at 10096, the row weights pointer (0: none)
-	// at 10128.
+	// at 10128, the chunk (blocks) at 10136.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -40718,11 +40917,22 @@ noZ781:
 	MOVQ         248(R9), AX
 	MOVQ         AX, 10128(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(R9), R9
+	CMPQ    R9, AX
+	CMOVQHI AX, R9
+	TESTQ   R9, R9
+	CMOVQEQ AX, R9
+	MOVQ    R9, 10136(SP)
+
 targetsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      targetsDone
-	MOVQ    $0x00000008, R9
+	MOVQ    10136(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -43758,7 +43968,7 @@ targetsDone:
 
 // func softmax16AVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·softmax16AVX2(SB), $4448-8
+TEXT ·softmax16AVX2(SB), $4456-8
 	// softmaxGeneric with rows of 16 columns, for whole blocks of 8 rows: y[j] = e[j]·(1/s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -43768,10 +43978,11 @@ TEXT ·softmax16AVX2(SB), $4448-8
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 544 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 544 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j], then e[j], at 32·j; s at 512.
-	// After the records: xscale in every lane.
+	// After the records: xscale in every lane, then the chunk (blocks).
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), DX
@@ -43790,11 +44001,22 @@ TEXT ·softmax16AVX2(SB), $4448-8
 	VBROADCASTSS 240(DX), Y0
 	VMOVUPS      Y0, 4416(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(DX), DX
+	CMPQ    DX, AX
+	CMOVQHI AX, DX
+	TESTQ   DX, DX
+	CMOVQEQ AX, DX
+	MOVQ    DX, 4448(SP)
+
 softmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      softmaxDone
-	MOVQ    $0x00000008, R9
+	MOVQ    4448(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -44580,7 +44802,7 @@ softmaxDone:
 
 // func logSoftmax16AVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·logSoftmax16AVX2(SB), $8800-8
+TEXT ·logSoftmax16AVX2(SB), $8808-8
 	// logSoftmaxGeneric with rows of 16 columns, for whole blocks of 8 rows: y[j] = d[j] - log32(s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -44591,11 +44813,12 @@ TEXT ·logSoftmax16AVX2(SB), $8800-8
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: the registers of the scheduled logarithms of the chunk.
 	// Pass 3: log32(s), the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 1088 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 1088 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j] at 32·j; s at 512, then log32(s) at 544; e[j] at 576+32·j (then k·ln2hi
 	// at 576).
-	// After the records: xscale in every lane.
+	// After the records: xscale in every lane, then the chunk (blocks).
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), DX
@@ -44614,11 +44837,22 @@ TEXT ·logSoftmax16AVX2(SB), $8800-8
 	VBROADCASTSS 240(DX), Y0
 	VMOVUPS      Y0, 8768(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(DX), DX
+	CMPQ    DX, AX
+	CMOVQHI AX, DX
+	TESTQ   DX, DX
+	CMOVQEQ AX, DX
+	MOVQ    DX, 8800(SP)
+
 logSoftmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      logSoftmaxDone
-	MOVQ    $0x00000008, R9
+	MOVQ    8800(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
