@@ -38,18 +38,22 @@
 // AVX-512 compares into opmask registers and selects with VBLENDMPS, and
 // computes exp's last steps, p·2^n where d is not below the cutoff, as one
 // zeroing-masked VSCALEFPS (seq.ExpScaler). AVX-512 reads the constants as
-// embedded broadcasts of 4 bytes. Where a slice reaches 4 MiB beyond the
-// call's first row, the avx512 functions prefetch the block 10 KiB ahead of
-// the one they load or store (a hint that cannot fault, within the slice's
-// capacity).
+// embedded broadcasts of 4 bytes. Where a slice reaches a.prefetchMin bytes
+// beyond the call's first row (0: never; the tuning of the CPU), the avx512
+// functions prefetch the block 10 KiB ahead of the one they load or store (a
+// hint that cannot fault, within the slice's capacity).
 //
-// The blocks are taken CHUNK (8) at a time, in passes over the chunk that
+// The blocks are taken a chunk at a time, in passes over the chunk that
 // keep their intermediate vectors (d, e, s, ...) in per-block records of the
 // stack frame: pass 1a transposes the rows and computes m and d, pass 1b the
 // exponentials and row sums, pass 2 the logarithms of the whole chunk at once,
 // pass 3 the outputs. A block in one pass would be a single chain of dependent
 // operations longer than the out-of-order window. Within each pass the blocks,
-// and the columns, are independent.
+// and the columns, are independent. A chunk is a.chunk blocks (the tuning of
+// the CPU; 0, or more than the frame's 8 records: 8): it changes the order in
+// which the passes take the blocks, never a result, since the blocks are
+// independent and the losses are accumulated in row order whatever the
+// chunk.
 //
 // The exponentials of a block (with its sum) and the logarithms of a chunk
 // are each emitted in the order of a list schedule (_asm/x86/sched.go): the
@@ -114,6 +118,12 @@
 // physical register. In Go's assembler the operands of a three-operand AVX
 // instruction are in reverse Intel order: VSUBPS A, B, C means C = B - A, and
 // VCMPPS $p, A, B, C means C = (B op A).
+//
+// After the ten-column functions, each tier has its wide functions (any
+// class count c, the classes of a row in vectors, one row at a time:
+// _asm/x86/wide.go) and wideCandidates, TopK's filter (the indices of the
+// logits above a threshold, a vector of logits per compare and one branch
+// per four vectors: _asm/x86/candidates.go); their headers describe them.
 //
 // Each constant is a float32 (or int32) of kernel_generic.go repeated in the
 // 16 lanes of a ZMM (the YMM functions read the first 8), so that it can be a
@@ -929,7 +939,7 @@ GLOBL sixteen<>(SB), RODATA|NOPTR, $64
 
 // func xentLabelsAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·xentLabelsAVX512(SB), $8368-8
+TEXT ·xentLabelsAVX512(SB), $8376-8
 	// xentLabelsGeneric for whole blocks of 16 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -946,14 +956,16 @@ TEXT ·xentLabelsAVX512(SB), $8368-8
 	//         zl and f when computed), then the losses and the accumulators.
 	// Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 	//         the transpose.
-	// Frame: CHUNK = 8 records of 1024 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 1024 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j], then e[j], at 64·j; s at 640; d[l] at 704; k·ln2hi at 768; m, then f,
 	// at 832; all, then lse, at 896 (m, all, lse and f only when lse is computed);
 	// the rows' weights at 960 (with row weights).
 	// After the records: z in every lane at 8256, the flag word at 8320, the
 	// prefetch limit of SI at 8328, the prefetch limit of DI at 8336, scale at
-	// 8344, xscale at 8352, the row weights pointer (0: none) at 8360.
+	// 8344, xscale at 8352, the row weights pointer (0: none) at 8360, the chunk
+	// (blocks) at 8368.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -1016,11 +1028,13 @@ isNil5:
 	MOVQ 168(R9), R8
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 10880, when
-	// 4·cap(a.logits) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch6
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
+	CMPQ AX, 296(R9)
 	JB   noPrefetch6
 	LEAQ -10880(SI)(AX*1), R12
 
@@ -1028,11 +1042,13 @@ noPrefetch6:
 	MOVQ R12, 8328(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 10880, when
-	// 4·cap(a.out) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch7
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
+	CMPQ AX, 296(R9)
 	JB   noPrefetch7
 	LEAQ -10880(DI)(AX*1), R12
 
@@ -1068,11 +1084,22 @@ noZ9:
 	MOVQ   248(R9), AX
 	MOVQ   AX, 8360(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(R9), R9
+	CMPQ    R9, AX
+	CMOVQHI AX, R9
+	TESTQ   R9, R9
+	CMOVQEQ AX, R9
+	MOVQ    R9, 8368(SP)
+
 labelsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      labelsDone
-	MOVQ    $0x00000008, R9
+	MOVQ    8368(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -3606,7 +3633,7 @@ labelsDone:
 
 // func xentTargetsAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·xentTargetsAVX512(SB), $14008-8
+TEXT ·xentTargetsAVX512(SB), $14016-8
 	// xentTargetsGeneric for whole blocks of 16 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -3623,15 +3650,16 @@ TEXT ·xentTargetsAVX512(SB), $14008-8
 	//         zl and f when computed), then the losses and the accumulators.
 	// Pass 3: sc, q, qt = q·T (then qt·f), the columns g[j] and the
 	//         registers of the transpose.
-	// Frame: CHUNK = 8 records of 1728 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 1728 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// t[j] at 64·j; d[j], then e[j], at 640+64·j; s at 1280; T at 1344; D at 1408;
 	// k·ln2hi at 1472; m, then f, at 1536; all, then lse, at 1600 (m, all, lse and f
 	// only when lse is computed); the rows' weights at 1664 (with row weights).
 	// After the records: z in every lane at 13888, the flag word at 13952, the
 	// prefetch limit of SI at 13960, the prefetch limit of BX at 13968, the
 	// prefetch limit of DI at 13976, scale at 13984, xscale at 13992, the row
-	// weights pointer (0: none) at 14000.
+	// weights pointer (0: none) at 14000, the chunk (blocks) at 14008.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -3693,11 +3721,13 @@ isNil39:
 	MOVQ 168(R9), R8
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 10880, when
-	// 4·cap(a.logits) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch40
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
+	CMPQ AX, 296(R9)
 	JB   noPrefetch40
 	LEAQ -10880(SI)(AX*1), R12
 
@@ -3705,11 +3735,13 @@ noPrefetch40:
 	MOVQ R12, 13960(SP)
 
 	// The prefetch limit of BX: BX + 4·cap(a.targets) - 10880, when
-	// 4·cap(a.targets) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.targets) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch41
 	MOVQ 88(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
+	CMPQ AX, 296(R9)
 	JB   noPrefetch41
 	LEAQ -10880(BX)(AX*1), R12
 
@@ -3717,11 +3749,13 @@ noPrefetch41:
 	MOVQ R12, 13968(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 10880, when
-	// 4·cap(a.out) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch42
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
+	CMPQ AX, 296(R9)
 	JB   noPrefetch42
 	LEAQ -10880(DI)(AX*1), R12
 
@@ -3757,11 +3791,22 @@ noZ44:
 	MOVQ   248(R9), AX
 	MOVQ   AX, 14000(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(R9), R9
+	CMPQ    R9, AX
+	CMOVQHI AX, R9
+	TESTQ   R9, R9
+	CMOVQEQ AX, R9
+	MOVQ    R9, 14008(SP)
+
 targetsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      targetsDone
-	MOVQ    $0x00000008, R9
+	MOVQ    14008(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -6441,7 +6486,7 @@ targetsDone:
 
 // func softmaxAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·softmaxAVX512(SB), $5720-8
+TEXT ·softmaxAVX512(SB), $5728-8
 	// softmaxGeneric for whole blocks of 16 rows: y[j] = e[j]·(1/s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -6451,10 +6496,11 @@ TEXT ·softmaxAVX512(SB), $5720-8
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 704 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 704 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j], then e[j], at 64·j; s at 640.
-	// After the records: the prefetch limits, then xscale.
+	// After the records: the prefetch limits, then xscale, then the chunk (blocks).
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), BX
@@ -6474,11 +6520,13 @@ TEXT ·softmaxAVX512(SB), $5720-8
 	MOVQ    DX, CX
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 10880, when
-	// 4·cap(a.logits) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(BX), $0x00
+	JEQ  noPrefetch71
 	MOVQ 16(BX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
+	CMPQ AX, 296(BX)
 	JB   noPrefetch71
 	LEAQ -10880(SI)(AX*1), R12
 
@@ -6486,11 +6534,13 @@ noPrefetch71:
 	MOVQ R12, 5696(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 10880, when
-	// 4·cap(a.out) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(BX), $0x00
+	JEQ  noPrefetch72
 	MOVQ 40(BX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
+	CMPQ AX, 296(BX)
 	JB   noPrefetch72
 	LEAQ -10880(DI)(AX*1), R12
 
@@ -6499,11 +6549,22 @@ noPrefetch72:
 	VMOVSS 240(BX), X0
 	VMOVSS X0, 5712(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(BX), DX
+	CMPQ    DX, AX
+	CMOVQHI AX, DX
+	TESTQ   DX, DX
+	CMOVQEQ AX, DX
+	MOVQ    DX, 5720(SP)
+
 softmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      softmaxDone
-	MOVQ    $0x00000008, R9
+	MOVQ    5720(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -7036,7 +7097,7 @@ softmaxDone:
 
 // func logSoftmaxAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·logSoftmaxAVX512(SB), $11352-8
+TEXT ·logSoftmaxAVX512(SB), $11360-8
 	// logSoftmaxGeneric for whole blocks of 16 rows: y[j] = d[j] - log32(s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -7047,11 +7108,12 @@ TEXT ·logSoftmaxAVX512(SB), $11352-8
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: the registers of the scheduled logarithms of the chunk.
 	// Pass 3: log32(s), the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 1408 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 1408 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j] at 64·j; s at 640, then log32(s) at 704; e[j] at 768+64·j (then k·ln2hi
 	// at 768).
-	// After the records: the prefetch limits, then xscale.
+	// After the records: the prefetch limits, then xscale, then the chunk (blocks).
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), BX
@@ -7071,11 +7133,13 @@ TEXT ·logSoftmaxAVX512(SB), $11352-8
 	MOVQ    DX, CX
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 10880, when
-	// 4·cap(a.logits) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(BX), $0x00
+	JEQ  noPrefetch76
 	MOVQ 16(BX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
+	CMPQ AX, 296(BX)
 	JB   noPrefetch76
 	LEAQ -10880(SI)(AX*1), R12
 
@@ -7083,11 +7147,13 @@ noPrefetch76:
 	MOVQ R12, 11328(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 10880, when
-	// 4·cap(a.out) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(BX), $0x00
+	JEQ  noPrefetch77
 	MOVQ 40(BX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
+	CMPQ AX, 296(BX)
 	JB   noPrefetch77
 	LEAQ -10880(DI)(AX*1), R12
 
@@ -7096,11 +7162,22 @@ noPrefetch77:
 	VMOVSS 240(BX), X0
 	VMOVSS X0, 11344(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(BX), DX
+	CMPQ    DX, AX
+	CMOVQHI AX, DX
+	TESTQ   DX, DX
+	CMOVQEQ AX, DX
+	MOVQ    DX, 11352(SP)
+
 logSoftmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      logSoftmaxDone
-	MOVQ    $0x00000008, R9
+	MOVQ    11352(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -8244,11 +8321,11 @@ TEXT ·wideLabelsAVX512(SB), $344-8
 	// overview of the wide functions), the logits times xs = xscale.
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
-	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 = the
-	// next row of logits (prefetched), AX = the byte offset of the classes of a
-	// step, R12 = scratch (the NaN lanes after pass 1, a label, the prediction,
-	// the next row of the output in pass 2), BX = labels, DX = losses, R13 =
-	// preds (or nil), R14 = lse (or nil).
+	// c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a row to
+	// the next), R11 = the next row of logits (prefetched), AX = the byte offset
+	// of the classes of a step, R12 = scratch (the NaN lanes after pass 1, a
+	// label, the prediction, the next row of the output in pass 2), BX = labels,
+	// DX = losses, R13 = preds (or nil), R14 = lse (or nil).
 	// Vectors: pass 1, m, four maxima, four opmask chains of the ordered lanes;
 	// pass 2, m, the accumulator of s, six constants (wideSchedZ), the registers
 	// of four exponentials; pass 3, q.
@@ -8259,91 +8336,109 @@ TEXT ·wideLabelsAVX512(SB), $344-8
 	// word; 304 the form of the targets; 312 the targets row; 320 scale; 328 the
 	// base of rowWeights (0: nil); 336 xscale.
 	//
-	// The fields of the record a; R8 = the rows.
-	MOVQ    a+0(FP), R9
-	MOVQ    224(R9), CX
-	MOVQ    (R9), SI
-	TESTQ   CX, CX
-	JLE     wideLabelsDone
-	MOVQ    $0x4000000000000000, R8
-	MOVQ    8(R9), AX
+	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
+	MOVQ  a+0(FP), R10
+	MOVQ  224(R10), CX
+	MOVQ  232(R10), R9
+	MOVQ  (R10), SI
+	TESTQ CX, CX
+	JLE   wideLabelsDone
+	CMPQ  R9, CX
+	JLT   wideLabelsDone
+	MOVQ  $0x4000000000000000, R8
+	MOVQ  8(R10), AX
+	SUBQ  CX, AX
+	JGE   someRows83
+	XORL  R8, R8
+	JMP   isNil82
+
+someRows83:
 	XORL    DX, DX
-	DIVQ    CX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	VMOVSS  240(R9), X0
-	VMOVSS  X0, 336(SP)
-	MOVQ    24(R9), DI
-	MOVQ    48(R9), BX
-	MOVQ    152(R9), AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	MOVQ    56(R9), AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	CMPQ    24(R9), $0x00
-	JEQ     isNil82
-	MOVQ    32(R9), AX
-	XORL    DX, DX
-	DIVQ    CX
+	DIVQ    R9
+	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
 isNil82:
-	CMPQ    176(R9), $0x00
-	JEQ     isNil83
-	MOVQ    184(R9), AX
+	VMOVSS  240(R10), X0
+	VMOVSS  X0, 336(SP)
+	MOVQ    24(R10), DI
+	MOVQ    48(R10), BX
+	MOVQ    152(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-
-isNil83:
-	CMPQ    200(R9), $0x00
+	MOVQ    56(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	CMPQ    24(R10), $0x00
 	JEQ     isNil84
-	MOVQ    208(R9), AX
+	MOVQ    32(R10), AX
+	SUBQ    CX, AX
+	JGE     someRows85
+	XORL    R8, R8
+	JMP     isNil84
+
+someRows85:
+	XORL    DX, DX
+	DIVQ    R9
+	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
 isNil84:
-	CMPQ    248(R9), $0x00
-	JEQ     isNil85
-	MOVQ    256(R9), AX
+	CMPQ    176(R10), $0x00
+	JEQ     isNil86
+	MOVQ    184(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil85:
-	MOVQ 144(R9), DX
+isNil86:
+	CMPQ    200(R10), $0x00
+	JEQ     isNil87
+	MOVQ    208(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil87:
+	CMPQ    248(R10), $0x00
+	JEQ     isNil88
+	MOVQ    256(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil88:
+	MOVQ 144(R10), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 16 lanes of a frame vector).
-	MOVQ  176(R9), R13
-	MOVQ  200(R9), R14
+	MOVQ  176(R10), R13
+	MOVQ  200(R10), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse86
+	JZ    noLse89
 	MOVL  $0x00000001, R12
 
-noLse86:
-	MOVL         272(R9), AX
+noLse89:
+	MOVL         272(R10), AX
 	SHLL         $0x01, AX
-	JZ           noZ87
+	JZ           noZ90
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 272(R9), Z0
+	VBROADCASTSS 272(R10), Z0
 	VMOVUPS      Z0, 192(SP)
 
-noZ87:
+noZ90:
 	MOVQ R12, 296(SP)
 
 	// scale and the base of rowWeights, read by the loops from the frame.
-	VMOVSS 244(R9), X0
+	VMOVSS 244(R10), X0
 	VMOVSS X0, 320(SP)
-	MOVQ   248(R9), AX
+	MOVQ   248(R10), AX
 	MOVQ   AX, 328(SP)
 
-	// R9 = 4c, the bytes of a row; the bytes of the whole 16-, 32- and 64-class
-	// steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
+	// R9 = 4·stride, the bytes from a row to the next; the bytes of the whole
+	// 16-, 32- and 64-class steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
 	// class j0+k: VPCMPGTD against the lane numbers); f = 1.
-	MOVQ         CX, R9
 	SHLQ         $0x02, R9
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
@@ -8389,7 +8484,7 @@ wideLabelsRow:
 	VMOVAPS Z0, Z4
 	KMOVW   AX, K1
 	CMPQ    288(SP), $0x00
-	JEQ     oneChain88
+	JEQ     oneChain91
 	VMOVAPS Z0, Z1
 	KMOVW   AX, K2
 	VMOVAPS Z0, Z2
@@ -8397,12 +8492,12 @@ wideLabelsRow:
 	VMOVAPS Z0, Z3
 	KMOVW   AX, K4
 
-oneChain88:
+oneChain91:
 	XORL AX, AX
 
-classes89:
+classes92:
 	CMPQ    AX, 288(SP)
-	JAE     rest90
+	JAE     rest93
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
@@ -8416,30 +8511,30 @@ classes89:
 	VMAXPS  Z0, Z3, Z3
 	VCMPPS  $0x07, Z0, Z0, K4, K4
 	ADDQ    $0x00000100, AX
-	JMP     classes89
+	JMP     classes92
 
-rest90:
-single93:
+rest93:
+single96:
 	CMPQ    AX, 272(SP)
-	JAE     tail91
+	JAE     tail94
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
 	ADDQ    $0x00000040, AX
-	JMP     single93
+	JMP     single96
 
-tail91:
+tail94:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone92
+	JZ        classesDone95
 	KMOVW     264(SP), K5
 	VMOVUPS.Z (SI)(AX*1), K5, Z0
 	VMAXPS    Z0, Z4, K5, Z4
 	VCMPPS    $0x07, Z0, Z0, K1, K1
 
-classesDone92:
+classesDone95:
 	// The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).
 	CMPQ   288(SP), $0x00
-	JEQ    oneChain94
+	JEQ    oneChain97
 	VMAXPS Z1, Z4, Z0
 	VMAXPS Z3, Z2, Z4
 	VMAXPS Z4, Z0, Z4
@@ -8447,7 +8542,7 @@ classesDone92:
 	KANDW  K4, K3, K5
 	KANDW  K5, K1, K1
 
-oneChain94:
+oneChain97:
 	VEXTRACTF64X4 $0x01, Z4, Y0
 	VMAXPS        Y0, Y4, Y0
 	VEXTRACTF128  $0x01, Y0, X4
@@ -8466,82 +8561,82 @@ oneChain94:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ, an
 	// opmask) and no NaN in the row (R12 == 0), else 0; stored to the frame.
 	TESTB  $0x01, 296(SP)
-	JZ     noLse95
+	JZ     noLse98
 	MOVQ   $0x00000000, 256(SP)
 	TESTL  R12, R12
-	JNZ    noLse95
+	JNZ    noLse98
 	VCMPPS $0x00, negInfBits<>+0(SB), Z0, K1
 	KMOVW  K1, 256(SP)
 
-noLse95:
+noLse98:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds96
+	JZ    noPreds99
 	TESTL R12, R12
-	JZ    scanEq100
+	JZ    scanEq103
 	XORL  AX, AX
 
-scan101:
+scan104:
 	CMPQ    AX, 272(SP)
-	JAE     scanTail102
+	JAE     scanTail105
 	VMOVUPS (SI)(AX*1), Z4
 	VCMPPS  $0x03, Z4, Z4, K1
 	KMOVW   K1, R12
 	TESTL   R12, R12
-	JNZ     found97
+	JNZ     found100
 	ADDQ    $0x40, AX
-	JMP     scan101
+	JMP     scan104
 
-scanTail102:
+scanTail105:
 	TESTQ     $0x0000000f, CX
-	JZ        notFound98
+	JZ        notFound101
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (SI)(AX*1), K1, Z4
 	VCMPPS    $0x03, Z4, Z4, K1, K1
 	KMOVW     K1, R12
 	TESTL     R12, R12
-	JNZ       found97
-	JMP       notFound98
+	JNZ       found100
+	JMP       notFound101
 
-scanEq100:
+scanEq103:
 	XORL AX, AX
 
-scan103:
+scan106:
 	CMPQ        AX, 272(SP)
-	JAE         scanTail104
+	JAE         scanTail107
 	VMOVUPS     (SI)(AX*1), Z4
 	VMULPS.BCST 336(SP), Z4, Z4
 	VCMPPS      $0x00, Z4, Z0, K1
 	KMOVW       K1, R12
 	TESTL       R12, R12
-	JNZ         found97
+	JNZ         found100
 	ADDQ        $0x40, AX
-	JMP         scan103
+	JMP         scan106
 
-scanTail104:
+scanTail107:
 	TESTQ       $0x0000000f, CX
-	JZ          notFound98
+	JZ          notFound101
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z4
 	VMULPS.BCST 336(SP), Z4, Z4
 	VCMPPS      $0x00, Z4, Z0, K1, K1
 	KMOVW       K1, R12
 	TESTL       R12, R12
-	JNZ         found97
+	JNZ         found100
 
-notFound98:
+notFound101:
 	XORL R12, R12
-	JMP  storePred99
+	JMP  storePred102
 
-found97:
+found100:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred99:
+storePred102:
 	MOVL R12, (R13)(R10*4)
 
-noPreds96:
+noPreds99:
 	// d[l] = x[l]·xs - m, before any write, to the frame.
 	MOVLQSX      (BX)(R10*4), R12
 	VBROADCASTSS (SI)(R12*4), Z4
@@ -8552,7 +8647,7 @@ noPreds96:
 	// Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to g (when grad is not
 	// nil); s accumulated by classSum. Two loops: with and without grad.
 	TESTQ   DI, DI
-	JZ      noGrad105
+	JZ      noGrad108
 	VMOVUPS negZero<>+0(SB), Z4
 
 	// R12 = the next row of the output (this one for the last row), prefetched in pass 2.
@@ -8572,11 +8667,11 @@ noPreds96:
 	VMOVUPS zero<>+0(SB), Z15
 	XORL    AX, AX
 
-classes107:
+classes110:
 	CMPQ        AX, 288(SP)
-	JAE         rest108
+	JAE         rest111
 	CMPL        336(SP), $0x3f800000
-	JNE         scaled111
+	JNE         scaled114
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -8681,9 +8776,9 @@ classes107:
 	VADDPS      Z16, Z4, Z4
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
-	JMP         scaledDone112
+	JMP         scaledDone115
 
-scaled111:
+scaled114:
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -8793,14 +8888,14 @@ scaled111:
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
 
-scaledDone112:
+scaledDone115:
 	ADDQ $0x00000100, AX
-	JMP  classes107
+	JMP  classes110
 
-rest108:
-single113:
+rest111:
+single116:
 	CMPQ        AX, 272(SP)
-	JAE         tail109
+	JAE         tail112
 	VMOVUPS     (SI)(AX*1), Z15
 	VMULPS.BCST 336(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z15
@@ -8827,11 +8922,11 @@ single113:
 	VMOVUPS     Z15, (DI)(AX*1)
 	VADDPS      Z15, Z4, Z4
 	ADDQ        $0x00000040, AX
-	JMP         single113
+	JMP         single116
 
-tail109:
+tail112:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone110
+	JZ          classesDone113
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z15
 	VMULPS.BCST 336(SP), Z15, Z15
@@ -8861,11 +8956,11 @@ tail109:
 	KMOVW       264(SP), K1
 	VADDPS      Z0, Z4, K1, Z4
 
-classesDone110:
+classesDone113:
 	VMOVAPS Z4, Z0
-	JMP     summed106
+	JMP     summed109
 
-noGrad105:
+noGrad108:
 	VMOVUPS negZero<>+0(SB), Z4
 	VMOVUPS expLog2e<>+0(SB), Z5
 	VMOVUPS expLn2Hi<>+0(SB), Z6
@@ -8880,11 +8975,11 @@ noGrad105:
 	VMOVUPS zero<>+0(SB), Z15
 	XORL    AX, AX
 
-classes114:
+classes117:
 	CMPQ        AX, 288(SP)
-	JAE         rest115
+	JAE         rest118
 	CMPL        336(SP), $0x3f800000
-	JNE         scaled118
+	JNE         scaled121
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -8981,9 +9076,9 @@ classes114:
 	VADDPS      Z16, Z4, Z4
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
-	JMP         scaledDone119
+	JMP         scaledDone122
 
-scaled118:
+scaled121:
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -9085,14 +9180,14 @@ scaled118:
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
 
-scaledDone119:
+scaledDone122:
 	ADDQ $0x00000100, AX
-	JMP  classes114
+	JMP  classes117
 
-rest115:
-single120:
+rest118:
+single123:
 	CMPQ        AX, 272(SP)
-	JAE         tail116
+	JAE         tail119
 	VMOVUPS     (SI)(AX*1), Z15
 	VMULPS.BCST 336(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z15
@@ -9118,11 +9213,11 @@ single120:
 	VSCALEFPS.Z Z16, Z17, K1, Z15
 	VADDPS      Z15, Z4, Z4
 	ADDQ        $0x00000040, AX
-	JMP         single120
+	JMP         single123
 
-tail116:
+tail119:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone117
+	JZ          classesDone120
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z15
 	VMULPS.BCST 336(SP), Z15, Z15
@@ -9150,10 +9245,10 @@ tail116:
 	KMOVW       264(SP), K1
 	VADDPS      Z0, Z4, K1, Z4
 
-classesDone117:
+classesDone120:
 	VMOVAPS Z4, Z0
 
-summed106:
+summed109:
 	// The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
 	// ls - d[l] (seq.LabelLoss).
 	VMOVSHDUP     Z0, Z4
@@ -9210,17 +9305,17 @@ summed106:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl, f to the frame.
 	TESTB     $0x01, 296(SP)
-	JZ        noLse121
+	JZ        noLse124
 	VADDPS    (SP), Z4, Z4
 	KMOVW     256(SP), K1
 	VBLENDMPS (SP), Z4, K1, Z4
 	TESTQ     R14, R14
-	JZ        noLseStore122
+	JZ        noLseStore125
 	VMOVSS    X4, (R14)(R10*4)
 
-noLseStore122:
+noLseStore125:
 	TESTB       $0x02, 296(SP)
-	JZ          noZ123
+	JZ          noZ126
 	VMULPS      192(SP), Z4, Z6
 	VMULPS      Z4, Z6, Z4
 	VADDPS      Z6, Z6, Z6
@@ -9229,36 +9324,36 @@ noLseStore122:
 	VADDPS      Z4, Z5, Z4
 	VMOVAPS     Z4, Z5
 
-noZ123:
-noLse121:
+noZ126:
+noLse124:
 	// loss = loss·w[i] (with row weights).
 	MOVQ   328(SP), R12
 	TESTQ  R12, R12
-	JZ     unweighted124
+	JZ     unweighted127
 	VMULSS (R12)(R10*4), X5, X5
 
-unweighted124:
+unweighted127:
 	VMOVSS X5, (DX)(R10*4)
 
 	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
 	// sc / s (seq.Quotient), q = q·f (f = 1 without z-loss: exact); g[j] =
 	// e[j]·q (seq.Scaled); then g[l] = g[l] - sc.
 	TESTQ        DI, DI
-	JZ           noGrad125
+	JZ           noGrad128
 	VBROADCASTSS 320(SP), Z4
 	MOVQ         328(SP), R12
 	TESTQ        R12, R12
-	JZ           unweighted126
+	JZ           unweighted129
 	VMULPS.BCST  (R12)(R10*4), Z4, Z4
 
-unweighted126:
+unweighted129:
 	VDIVPS Z0, Z4, Z0
 	VMULPS 128(SP), Z0, Z0
 	XORL   AX, AX
 
-classes127:
+classes130:
 	CMPQ    AX, 288(SP)
-	JAE     rest128
+	JAE     rest131
 	VMOVUPS (DI)(AX*1), Z5
 	VMULPS  Z0, Z5, Z5
 	VMOVUPS Z5, (DI)(AX*1)
@@ -9272,42 +9367,42 @@ classes127:
 	VMULPS  Z0, Z5, Z5
 	VMOVUPS Z5, 192(DI)(AX*1)
 	ADDQ    $0x00000100, AX
-	JMP     classes127
+	JMP     classes130
 
-rest128:
-single131:
+rest131:
+single134:
 	CMPQ    AX, 272(SP)
-	JAE     tail129
+	JAE     tail132
 	VMOVUPS (DI)(AX*1), Z5
 	VMULPS  Z0, Z5, Z5
 	VMOVUPS Z5, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     single131
+	JMP     single134
 
-tail129:
+tail132:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone130
+	JZ        classesDone133
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z5
 	VMULPS    Z0, Z5, Z0
 	KMOVW     264(SP), K1
 	VMOVUPS   Z0, K1, (DI)(AX*1)
 
-classesDone130:
+classesDone133:
 	MOVLQSX (BX)(R10*4), R12
 	VMOVSS  (DI)(R12*4), X0
 	VSUBSS  X4, X0, X0
 	VMOVSS  X0, (DI)(R12*4)
 
-noGrad125:
+noGrad128:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut132
+	JZ    noOut135
 	ADDQ  R9, DI
 
-noOut132:
+noOut135:
 	JMP wideLabelsRow
 
 wideLabelsDone:
@@ -9324,12 +9419,12 @@ TEXT ·wideTargetsAVX512(SB), $352-8
 	// plain, staged, or staged with class weights.
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
-	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 = the
-	// next row of logits (prefetched), AX = the byte offset of the classes of a
-	// step, R12 = scratch (the NaN lanes after pass 1, a label, the prediction,
-	// the next row of the output in pass 2); DX = losses, R13 = preds (or nil),
-	// R14 = lse (or nil), BX = weights (staged with weights), R12 = the targets
-	// row in passes 2 and 3.
+	// c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a row to
+	// the next), R11 = the next row of logits (prefetched), AX = the byte offset
+	// of the classes of a step, R12 = scratch (the NaN lanes after pass 1, a
+	// label, the prediction, the next row of the output in pass 2); DX = losses,
+	// R13 = preds (or nil), R14 = lse (or nil), BX = weights (staged with
+	// weights), R12 = the targets row in passes 2 and 3.
 	// Vectors: keep, uni, the label, six constants (wideSchedZ), throughout;
 	// pass 2, m, the accumulators of s, T and D, the class indices (from
 	// labels), the registers of one exponential; pass 3, qt, scale, the class
@@ -9341,127 +9436,154 @@ TEXT ·wideTargetsAVX512(SB), $352-8
 	// word; 304 the form of the targets; 312 the targets row; 320 scale; 328 the
 	// base of labels; 336 the base of rowWeights (0: nil); 344 xscale.
 	//
-	// The fields of the record a; R8 = the rows.
-	MOVQ    a+0(FP), R9
-	MOVQ    224(R9), CX
-	MOVQ    (R9), SI
-	TESTQ   CX, CX
-	JLE     wideTargetsDone
-	MOVQ    $0x4000000000000000, R8
-	MOVQ    8(R9), AX
-	XORL    DX, DX
-	DIVQ    CX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	VMOVSS  240(R9), X0
-	VMOVSS  X0, 344(SP)
+	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
+	MOVQ  a+0(FP), R10
+	MOVQ  224(R10), CX
+	MOVQ  232(R10), R9
+	MOVQ  (R10), SI
+	TESTQ CX, CX
+	JLE   wideTargetsDone
+	CMPQ  R9, CX
+	JLT   wideTargetsDone
+	MOVQ  $0x4000000000000000, R8
+	MOVQ  8(R10), AX
+	SUBQ  CX, AX
+	JGE   someRows83
+	XORL  R8, R8
+	JMP   isNil82
 
-	// The form of the targets.
-	MOVQ    24(R9), DI
-	MOVQ    152(R9), AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	CMPQ    24(R9), $0x00
-	JEQ     isNil82
-	MOVQ    32(R9), AX
+someRows83:
 	XORL    DX, DX
-	DIVQ    CX
+	DIVQ    R9
+	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
 isNil82:
-	CMPQ    176(R9), $0x00
-	JEQ     isNil83
-	MOVQ    184(R9), AX
+	VMOVSS 240(R10), X0
+	VMOVSS X0, 344(SP)
+
+	// The form of the targets.
+	MOVQ    24(R10), DI
+	MOVQ    152(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-
-isNil83:
-	CMPQ    200(R9), $0x00
+	CMPQ    24(R10), $0x00
 	JEQ     isNil84
-	MOVQ    208(R9), AX
+	MOVQ    32(R10), AX
+	SUBQ    CX, AX
+	JGE     someRows85
+	XORL    R8, R8
+	JMP     isNil84
+
+someRows85:
+	XORL    DX, DX
+	DIVQ    R9
+	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
 isNil84:
-	CMPQ    248(R9), $0x00
-	JEQ     isNil85
-	MOVQ    256(R9), AX
+	CMPQ    176(R10), $0x00
+	JEQ     isNil86
+	MOVQ    184(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil85:
-	XORL    R12, R12
-	MOVQ    72(R9), AX
-	MOVQ    AX, 312(SP)
-	TESTQ   AX, AX
-	JZ      fromLabels86
-	MOVQ    80(R9), AX
+isNil86:
+	CMPQ    200(R10), $0x00
+	JEQ     isNil87
+	MOVQ    208(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil87:
+	CMPQ    248(R10), $0x00
+	JEQ     isNil88
+	MOVQ    256(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil88:
+	XORL  R12, R12
+	MOVQ  72(R10), AX
+	MOVQ  AX, 312(SP)
+	TESTQ AX, AX
+	JZ    fromLabels89
+	MOVQ  80(R10), AX
+	SUBQ  CX, AX
+	JGE   someRows92
+	XORL  R8, R8
+	JMP   isNil91
+
+someRows92:
 	XORL    DX, DX
-	DIVQ    CX
+	DIVQ    R9
+	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	JMP     formDone87
 
-fromLabels86:
+isNil91:
+	JMP formDone90
+
+fromLabels89:
 	MOVL    $0x00000001, R12
-	MOVQ    56(R9), AX
+	MOVQ    56(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-formDone87:
-	MOVQ    96(R9), BX
-	MOVBQZX 128(R9), AX
+formDone90:
+	MOVQ    96(R10), BX
+	MOVBQZX 128(R10), AX
 	TESTB   AL, AL
-	JZ      notStaged88
+	JZ      notStaged93
 	ORL     $0x00000002, R12
 	TESTQ   BX, BX
-	JZ      notStaged88
+	JZ      notStaged93
 	ORL     $0x00000004, R12
-	MOVQ    104(R9), AX
+	MOVQ    104(R10), AX
 	CMPQ    AX, CX
-	JGE     notStaged88
+	JGE     notStaged93
 	XORL    R8, R8
 
-notStaged88:
+notStaged93:
 	MOVQ         R12, 304(SP)
-	VBROADCASTSS 120(R9), Z0
-	VBROADCASTSS 124(R9), Z5
-	MOVQ         144(R9), DX
+	VBROADCASTSS 120(R10), Z0
+	VBROADCASTSS 124(R10), Z5
+	MOVQ         144(R10), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 16 lanes of a frame vector).
-	MOVQ  176(R9), R13
-	MOVQ  200(R9), R14
+	MOVQ  176(R10), R13
+	MOVQ  200(R10), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse89
+	JZ    noLse94
 	MOVL  $0x00000001, R12
 
-noLse89:
-	MOVL         272(R9), AX
+noLse94:
+	MOVL         272(R10), AX
 	SHLL         $0x01, AX
-	JZ           noZ90
+	JZ           noZ95
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 272(R9), Z6
+	VBROADCASTSS 272(R10), Z6
 	VMOVUPS      Z6, 192(SP)
 
-noZ90:
+noZ95:
 	MOVQ R12, 296(SP)
 
 	// scale and the bases of labels and rowWeights, read by the loops from the frame.
-	VMOVSS 244(R9), X6
+	VMOVSS 244(R10), X6
 	VMOVSS X6, 320(SP)
-	MOVQ   48(R9), AX
+	MOVQ   48(R10), AX
 	MOVQ   AX, 328(SP)
-	MOVQ   248(R9), AX
+	MOVQ   248(R10), AX
 	MOVQ   AX, 336(SP)
 
-	// R9 = 4c, the bytes of a row; the bytes of the whole 16-, 32- and 64-class
-	// steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
+	// R9 = 4·stride, the bytes from a row to the next; the bytes of the whole
+	// 16-, 32- and 64-class steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
 	// class j0+k: VPCMPGTD against the lane numbers); f = 1.
-	MOVQ         CX, R9
 	SHLQ         $0x02, R9
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
@@ -9519,7 +9641,7 @@ wideTargetsRow:
 	VMOVAPS Z6, Z7
 	KMOVW   AX, K1
 	CMPQ    288(SP), $0x00
-	JEQ     oneChain91
+	JEQ     oneChain96
 	VMOVAPS Z6, Z2
 	KMOVW   AX, K2
 	VMOVAPS Z6, Z3
@@ -9527,12 +9649,12 @@ wideTargetsRow:
 	VMOVAPS Z6, Z4
 	KMOVW   AX, K4
 
-oneChain91:
+oneChain96:
 	XORL AX, AX
 
-classes92:
+classes97:
 	CMPQ    AX, 288(SP)
-	JAE     rest93
+	JAE     rest98
 	VMOVUPS (SI)(AX*1), Z6
 	VMAXPS  Z6, Z7, Z7
 	VCMPPS  $0x07, Z6, Z6, K1, K1
@@ -9546,30 +9668,30 @@ classes92:
 	VMAXPS  Z6, Z4, Z4
 	VCMPPS  $0x07, Z6, Z6, K4, K4
 	ADDQ    $0x00000100, AX
-	JMP     classes92
+	JMP     classes97
 
-rest93:
-single96:
+rest98:
+single101:
 	CMPQ    AX, 272(SP)
-	JAE     tail94
+	JAE     tail99
 	VMOVUPS (SI)(AX*1), Z6
 	VMAXPS  Z6, Z7, Z7
 	VCMPPS  $0x07, Z6, Z6, K1, K1
 	ADDQ    $0x00000040, AX
-	JMP     single96
+	JMP     single101
 
-tail94:
+tail99:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone95
+	JZ        classesDone100
 	KMOVW     264(SP), K5
 	VMOVUPS.Z (SI)(AX*1), K5, Z6
 	VMAXPS    Z6, Z7, K5, Z7
 	VCMPPS    $0x07, Z6, Z6, K1, K1
 
-classesDone95:
+classesDone100:
 	// The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).
 	CMPQ   288(SP), $0x00
-	JEQ    oneChain97
+	JEQ    oneChain102
 	VMAXPS Z2, Z7, Z6
 	VMAXPS Z4, Z3, Z7
 	VMAXPS Z7, Z6, Z7
@@ -9577,7 +9699,7 @@ classesDone95:
 	KANDW  K4, K3, K5
 	KANDW  K5, K1, K1
 
-oneChain97:
+oneChain102:
 	VEXTRACTF64X4 $0x01, Z7, Y6
 	VMAXPS        Y6, Y7, Y6
 	VEXTRACTF128  $0x01, Y6, X7
@@ -9596,90 +9718,90 @@ oneChain97:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ, an
 	// opmask) and no NaN in the row (R12 == 0), else 0; stored to the frame.
 	TESTB  $0x01, 296(SP)
-	JZ     noLse98
+	JZ     noLse103
 	MOVQ   $0x00000000, 256(SP)
 	TESTL  R12, R12
-	JNZ    noLse98
+	JNZ    noLse103
 	VCMPPS $0x00, negInfBits<>+0(SB), Z21, K1
 	KMOVW  K1, 256(SP)
 
-noLse98:
+noLse103:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds99
+	JZ    noPreds104
 	TESTL R12, R12
-	JZ    scanEq103
+	JZ    scanEq108
 	XORL  AX, AX
 
-scan104:
+scan109:
 	CMPQ    AX, 272(SP)
-	JAE     scanTail105
+	JAE     scanTail110
 	VMOVUPS (SI)(AX*1), Z6
 	VCMPPS  $0x03, Z6, Z6, K1
 	KMOVW   K1, R12
 	TESTL   R12, R12
-	JNZ     found100
+	JNZ     found105
 	ADDQ    $0x40, AX
-	JMP     scan104
+	JMP     scan109
 
-scanTail105:
+scanTail110:
 	TESTQ     $0x0000000f, CX
-	JZ        notFound101
+	JZ        notFound106
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (SI)(AX*1), K1, Z6
 	VCMPPS    $0x03, Z6, Z6, K1, K1
 	KMOVW     K1, R12
 	TESTL     R12, R12
-	JNZ       found100
-	JMP       notFound101
+	JNZ       found105
+	JMP       notFound106
 
-scanEq103:
+scanEq108:
 	XORL AX, AX
 
-scan106:
+scan111:
 	CMPQ        AX, 272(SP)
-	JAE         scanTail107
+	JAE         scanTail112
 	VMOVUPS     (SI)(AX*1), Z6
 	VMULPS.BCST 344(SP), Z6, Z6
 	VCMPPS      $0x00, Z6, Z21, K1
 	KMOVW       K1, R12
 	TESTL       R12, R12
-	JNZ         found100
+	JNZ         found105
 	ADDQ        $0x40, AX
-	JMP         scan106
+	JMP         scan111
 
-scanTail107:
+scanTail112:
 	TESTQ       $0x0000000f, CX
-	JZ          notFound101
+	JZ          notFound106
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z6
 	VMULPS.BCST 344(SP), Z6, Z6
 	VCMPPS      $0x00, Z6, Z21, K1, K1
 	KMOVW       K1, R12
 	TESTL       R12, R12
-	JNZ         found100
+	JNZ         found105
 
-notFound101:
+notFound106:
 	XORL R12, R12
-	JMP  storePred102
+	JMP  storePred107
 
-found100:
+found105:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred102:
+storePred107:
 	MOVL R12, (R13)(R10*4)
 
-noPreds99:
+noPreds104:
 	// The label in every lane (targets from labels).
 	TESTB        $0x01, 304(SP)
-	JZ           noLabel108
+	JZ           noLabel113
 	MOVQ         328(SP), R12
 	VMOVD        (R12)(R10*4), X1
 	VPBROADCASTD X1, Z1
 
-noLabel108:
+noLabel113:
 	// Pass 2. For each class: d = x[j]·xs - m (the product skipped when xs is
 	// 1); a = targetRow.at(j); td = a·d, +0
 	// where a == 0 (seq.TargetTerm); e = expf(d) (seq.Exp), stored to g (when
@@ -9701,16 +9823,16 @@ noLabel108:
 	JEQ     wideTargetsExp7
 	XORL    AX, AX
 
-classes110:
+classes115:
 	CMPQ        AX, 280(SP)
-	JAE         rest111
+	JAE         rest116
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled114
+	JEQ         unscaled119
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled114:
+unscaled119:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     (R12)(AX*1), Z23
 	VCMPPS      $0x04, Z19, Z23, K1
@@ -9739,18 +9861,18 @@ unscaled114:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore115
+	JZ          noStore120
 	VMOVUPS     Z22, (DI)(AX*1)
 
-noStore115:
+noStore120:
 	VADDPS      Z22, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z22
 	PREFETCHT0  64(R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled116
+	JEQ         unscaled121
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled116:
+unscaled121:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     64(R12)(AX*1), Z23
 	VCMPPS      $0x04, Z19, Z23, K1
@@ -9779,24 +9901,24 @@ unscaled116:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore117
+	JZ          noStore122
 	VMOVUPS     Z22, 64(DI)(AX*1)
 
-noStore117:
+noStore122:
 	VADDPS Z22, Z6, Z6
 	ADDQ   $0x00000080, AX
-	JMP    classes110
+	JMP    classes115
 
-rest111:
+rest116:
 	TESTQ       $0x00000010, CX
-	JZ          tail112
+	JZ          tail117
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled118
+	JEQ         unscaled123
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled118:
+unscaled123:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     (R12)(AX*1), Z23
 	VCMPPS      $0x04, Z19, Z23, K1
@@ -9825,23 +9947,23 @@ unscaled118:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore119
+	JZ          noStore124
 	VMOVUPS     Z22, (DI)(AX*1)
 
-noStore119:
+noStore124:
 	VADDPS Z22, Z6, Z6
 	ADDQ   $0x00000040, AX
 
-tail112:
+tail117:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone113
+	JZ          classesDone118
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z22
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled120
+	JEQ         unscaled125
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled120:
+unscaled125:
 	VSUBPS      Z21, Z22, Z21
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (R12)(AX*1), K1, Z22
@@ -9873,30 +9995,30 @@ unscaled120:
 	VCMPPS      $0x05, Z18, Z21, K1
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
-	JZ          noStore121
+	JZ          noStore126
 	KMOVW       264(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
-noStore121:
+noStore126:
 	KMOVW  264(SP), K1
 	VADDPS Z21, Z6, K1, Z6
 
-classesDone113:
-	JMP summed109
+classesDone118:
+	JMP summed114
 
 wideTargetsExp2:
 	XORL AX, AX
 
-classes122:
+classes127:
 	CMPQ        AX, 280(SP)
-	JAE         rest123
+	JAE         rest128
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled126
+	JEQ         unscaled131
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled126:
+unscaled131:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     (R12)(AX*1), Z23
 	VMULPS      Z23, Z0, Z23
@@ -9927,18 +10049,18 @@ unscaled126:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore127
+	JZ          noStore132
 	VMOVUPS     Z22, (DI)(AX*1)
 
-noStore127:
+noStore132:
 	VADDPS      Z22, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z22
 	PREFETCHT0  64(R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled128
+	JEQ         unscaled133
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled128:
+unscaled133:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     64(R12)(AX*1), Z23
 	VMULPS      Z23, Z0, Z23
@@ -9969,24 +10091,24 @@ unscaled128:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore129
+	JZ          noStore134
 	VMOVUPS     Z22, 64(DI)(AX*1)
 
-noStore129:
+noStore134:
 	VADDPS Z22, Z6, Z6
 	ADDQ   $0x00000080, AX
-	JMP    classes122
+	JMP    classes127
 
-rest123:
+rest128:
 	TESTQ       $0x00000010, CX
-	JZ          tail124
+	JZ          tail129
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled130
+	JEQ         unscaled135
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled130:
+unscaled135:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     (R12)(AX*1), Z23
 	VMULPS      Z23, Z0, Z23
@@ -10017,23 +10139,23 @@ unscaled130:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore131
+	JZ          noStore136
 	VMOVUPS     Z22, (DI)(AX*1)
 
-noStore131:
+noStore136:
 	VADDPS Z22, Z6, Z6
 	ADDQ   $0x00000040, AX
 
-tail124:
+tail129:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone125
+	JZ          classesDone130
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z22
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled132
+	JEQ         unscaled137
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled132:
+unscaled137:
 	VSUBPS      Z21, Z22, Z21
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (R12)(AX*1), K1, Z22
@@ -10067,30 +10189,30 @@ unscaled132:
 	VCMPPS      $0x05, Z18, Z21, K1
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
-	JZ          noStore133
+	JZ          noStore138
 	KMOVW       264(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
-noStore133:
+noStore138:
 	KMOVW  264(SP), K1
 	VADDPS Z21, Z6, K1, Z6
 
-classesDone125:
-	JMP summed109
+classesDone130:
+	JMP summed114
 
 wideTargetsExp6:
 	XORL AX, AX
 
-classes134:
+classes139:
 	CMPQ        AX, 280(SP)
-	JAE         rest135
+	JAE         rest140
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled138
+	JEQ         unscaled143
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled138:
+unscaled143:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     (R12)(AX*1), Z23
 	VMULPS      Z23, Z0, Z23
@@ -10123,18 +10245,18 @@ unscaled138:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore139
+	JZ          noStore144
 	VMOVUPS     Z22, (DI)(AX*1)
 
-noStore139:
+noStore144:
 	VADDPS      Z22, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z22
 	PREFETCHT0  64(R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled140
+	JEQ         unscaled145
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled140:
+unscaled145:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     64(R12)(AX*1), Z23
 	VMULPS      Z23, Z0, Z23
@@ -10167,24 +10289,24 @@ unscaled140:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore141
+	JZ          noStore146
 	VMOVUPS     Z22, 64(DI)(AX*1)
 
-noStore141:
+noStore146:
 	VADDPS Z22, Z6, Z6
 	ADDQ   $0x00000080, AX
-	JMP    classes134
+	JMP    classes139
 
-rest135:
+rest140:
 	TESTQ       $0x00000010, CX
-	JZ          tail136
+	JZ          tail141
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled142
+	JEQ         unscaled147
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled142:
+unscaled147:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     (R12)(AX*1), Z23
 	VMULPS      Z23, Z0, Z23
@@ -10217,23 +10339,23 @@ unscaled142:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore143
+	JZ          noStore148
 	VMOVUPS     Z22, (DI)(AX*1)
 
-noStore143:
+noStore148:
 	VADDPS Z22, Z6, Z6
 	ADDQ   $0x00000040, AX
 
-tail136:
+tail141:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone137
+	JZ          classesDone142
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z22
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled144
+	JEQ         unscaled149
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled144:
+unscaled149:
 	VSUBPS      Z21, Z22, Z21
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (R12)(AX*1), K1, Z22
@@ -10270,31 +10392,31 @@ unscaled144:
 	VCMPPS      $0x05, Z18, Z21, K1
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
-	JZ          noStore145
+	JZ          noStore150
 	KMOVW       264(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
-noStore145:
+noStore150:
 	KMOVW  264(SP), K1
 	VADDPS Z21, Z6, K1, Z6
 
-classesDone137:
-	JMP summed109
+classesDone142:
+	JMP summed114
 
 wideTargetsExp1:
 	VMOVDQU32 lanes<>+0(SB), Z22
 	XORL      AX, AX
 
-classes146:
+classes151:
 	CMPQ        AX, 280(SP)
-	JAE         rest147
+	JAE         rest152
 	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled150
+	JEQ         unscaled155
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled150:
+unscaled155:
 	VSUBPS      Z21, Z23, Z23
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
@@ -10325,18 +10447,18 @@ unscaled150:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore151
+	JZ          noStore156
 	VMOVUPS     Z23, (DI)(AX*1)
 
-noStore151:
+noStore156:
 	VADDPS      Z23, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z23
 	PREFETCHT0  64(R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled152
+	JEQ         unscaled157
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled152:
+unscaled157:
 	VSUBPS      Z21, Z23, Z23
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
@@ -10367,24 +10489,24 @@ unscaled152:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore153
+	JZ          noStore158
 	VMOVUPS     Z23, 64(DI)(AX*1)
 
-noStore153:
+noStore158:
 	VADDPS Z23, Z6, Z6
 	ADDQ   $0x00000080, AX
-	JMP    classes146
+	JMP    classes151
 
-rest147:
+rest152:
 	TESTQ       $0x00000010, CX
-	JZ          tail148
+	JZ          tail153
 	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled154
+	JEQ         unscaled159
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled154:
+unscaled159:
 	VSUBPS      Z21, Z23, Z23
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
@@ -10415,23 +10537,23 @@ unscaled154:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore155
+	JZ          noStore160
 	VMOVUPS     Z23, (DI)(AX*1)
 
-noStore155:
+noStore160:
 	VADDPS Z23, Z6, Z6
 	ADDQ   $0x00000040, AX
 
-tail148:
+tail153:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone149
+	JZ          classesDone154
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z23
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled156
+	JEQ         unscaled161
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled156:
+unscaled161:
 	VSUBPS      Z21, Z23, Z21
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z23
@@ -10464,31 +10586,31 @@ unscaled156:
 	VCMPPS      $0x05, Z18, Z21, K1
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
-	JZ          noStore157
+	JZ          noStore162
 	KMOVW       264(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
-noStore157:
+noStore162:
 	KMOVW  264(SP), K1
 	VADDPS Z21, Z6, K1, Z6
 
-classesDone149:
-	JMP summed109
+classesDone154:
+	JMP summed114
 
 wideTargetsExp3:
 	VMOVDQU32 lanes<>+0(SB), Z22
 	XORL      AX, AX
 
-classes158:
+classes163:
 	CMPQ        AX, 280(SP)
-	JAE         rest159
+	JAE         rest164
 	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled162
+	JEQ         unscaled167
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled162:
+unscaled167:
 	VSUBPS      Z21, Z23, Z23
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
@@ -10521,18 +10643,18 @@ unscaled162:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore163
+	JZ          noStore168
 	VMOVUPS     Z23, (DI)(AX*1)
 
-noStore163:
+noStore168:
 	VADDPS      Z23, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z23
 	PREFETCHT0  64(R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled164
+	JEQ         unscaled169
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled164:
+unscaled169:
 	VSUBPS      Z21, Z23, Z23
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
@@ -10565,24 +10687,24 @@ unscaled164:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore165
+	JZ          noStore170
 	VMOVUPS     Z23, 64(DI)(AX*1)
 
-noStore165:
+noStore170:
 	VADDPS Z23, Z6, Z6
 	ADDQ   $0x00000080, AX
-	JMP    classes158
+	JMP    classes163
 
-rest159:
+rest164:
 	TESTQ       $0x00000010, CX
-	JZ          tail160
+	JZ          tail165
 	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled166
+	JEQ         unscaled171
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled166:
+unscaled171:
 	VSUBPS      Z21, Z23, Z23
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
@@ -10615,23 +10737,23 @@ unscaled166:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore167
+	JZ          noStore172
 	VMOVUPS     Z23, (DI)(AX*1)
 
-noStore167:
+noStore172:
 	VADDPS Z23, Z6, Z6
 	ADDQ   $0x00000040, AX
 
-tail160:
+tail165:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone161
+	JZ          classesDone166
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z23
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled168
+	JEQ         unscaled173
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled168:
+unscaled173:
 	VSUBPS      Z21, Z23, Z21
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z23
@@ -10666,31 +10788,31 @@ unscaled168:
 	VCMPPS      $0x05, Z18, Z21, K1
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
-	JZ          noStore169
+	JZ          noStore174
 	KMOVW       264(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
-noStore169:
+noStore174:
 	KMOVW  264(SP), K1
 	VADDPS Z21, Z6, K1, Z6
 
-classesDone161:
-	JMP summed109
+classesDone166:
+	JMP summed114
 
 wideTargetsExp7:
 	VMOVDQU32 lanes<>+0(SB), Z22
 	XORL      AX, AX
 
-classes170:
+classes175:
 	CMPQ        AX, 280(SP)
-	JAE         rest171
+	JAE         rest176
 	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled174
+	JEQ         unscaled179
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled174:
+unscaled179:
 	VSUBPS      Z21, Z23, Z23
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
@@ -10725,18 +10847,18 @@ unscaled174:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore175
+	JZ          noStore180
 	VMOVUPS     Z23, (DI)(AX*1)
 
-noStore175:
+noStore180:
 	VADDPS      Z23, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z23
 	PREFETCHT0  64(R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled176
+	JEQ         unscaled181
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled176:
+unscaled181:
 	VSUBPS      Z21, Z23, Z23
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
@@ -10771,24 +10893,24 @@ unscaled176:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore177
+	JZ          noStore182
 	VMOVUPS     Z23, 64(DI)(AX*1)
 
-noStore177:
+noStore182:
 	VADDPS Z23, Z6, Z6
 	ADDQ   $0x00000080, AX
-	JMP    classes170
+	JMP    classes175
 
-rest171:
+rest176:
 	TESTQ       $0x00000010, CX
-	JZ          tail172
+	JZ          tail177
 	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled178
+	JEQ         unscaled183
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled178:
+unscaled183:
 	VSUBPS      Z21, Z23, Z23
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
@@ -10823,23 +10945,23 @@ unscaled178:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore179
+	JZ          noStore184
 	VMOVUPS     Z23, (DI)(AX*1)
 
-noStore179:
+noStore184:
 	VADDPS Z23, Z6, Z6
 	ADDQ   $0x00000040, AX
 
-tail172:
+tail177:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone173
+	JZ          classesDone178
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z23
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled180
+	JEQ         unscaled185
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled180:
+unscaled185:
 	VSUBPS      Z21, Z23, Z21
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z23
@@ -10877,16 +10999,16 @@ unscaled180:
 	VCMPPS      $0x05, Z18, Z21, K1
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
-	JZ          noStore181
+	JZ          noStore186
 	KMOVW       264(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
-noStore181:
+noStore186:
 	KMOVW  264(SP), K1
 	VADDPS Z21, Z6, K1, Z6
 
-classesDone173:
-summed109:
+classesDone178:
+summed114:
 	// The row: s, T, D = total(c) of their accumulators; ls = log32(s)
 	// (seq.Log); loss = ls·T - D (seq.TargetLoss).
 	VMOVSHDUP     Z6, Z21
@@ -10962,17 +11084,17 @@ summed109:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl·T, f to the frame.
 	TESTB     $0x01, 296(SP)
-	JZ        noLse182
+	JZ        noLse187
 	VADDPS    (SP), Z21, Z21
 	KMOVW     256(SP), K1
 	VBLENDMPS (SP), Z21, K1, Z21
 	TESTQ     R14, R14
-	JZ        noLseStore183
+	JZ        noLseStore188
 	VMOVSS    X21, (R14)(R10*4)
 
-noLseStore183:
+noLseStore188:
 	TESTB       $0x02, 296(SP)
-	JZ          noZ184
+	JZ          noZ189
 	VMULPS      192(SP), Z21, Z22
 	VMULPS      Z21, Z22, Z21
 	VADDPS      Z22, Z22, Z22
@@ -10982,15 +11104,15 @@ noLseStore183:
 	VADDPS      Z21, Z8, Z8
 	VMOVAPS     Z8, Z8
 
-noZ184:
-noLse182:
+noZ189:
+noLse187:
 	// loss = loss·w[i] (with row weights).
 	MOVQ   336(SP), R12
 	TESTQ  R12, R12
-	JZ     unweighted185
+	JZ     unweighted190
 	VMULSS (R12)(R10*4), X8, X8
 
-unweighted185:
+unweighted190:
 	VMOVSS X8, (DX)(R10*4)
 
 	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
@@ -10998,14 +11120,14 @@ unweighted185:
 	// z-loss: exact); g[j] = e[j]·qt - a[j]·sc (seq.TargetGrad). One loop per
 	// form of the targets.
 	TESTQ        DI, DI
-	JZ           rowDone186
+	JZ           rowDone191
 	VBROADCASTSS 320(SP), Z8
 	MOVQ         336(SP), R12
 	TESTQ        R12, R12
-	JZ           unweighted187
+	JZ           unweighted192
 	VMULPS.BCST  (R12)(R10*4), Z8, Z8
 
-unweighted187:
+unweighted192:
 	VDIVPS Z6, Z8, Z6
 	VMULPS Z7, Z6, Z6
 	VMULPS 128(SP), Z6, Z6
@@ -11022,9 +11144,9 @@ unweighted187:
 	JEQ    wideTargetsGrad7
 	XORL   AX, AX
 
-classes188:
+classes193:
 	CMPQ    AX, 280(SP)
-	JAE     rest189
+	JAE     rest194
 	VMOVUPS (DI)(AX*1), Z7
 	VMOVUPS (R12)(AX*1), Z21
 	VMULPS  Z6, Z7, Z7
@@ -11038,11 +11160,11 @@ classes188:
 	VSUBPS  Z21, Z7, Z7
 	VMOVUPS Z7, 64(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes188
+	JMP     classes193
 
-rest189:
+rest194:
 	TESTQ   $0x00000010, CX
-	JZ      tail190
+	JZ      tail195
 	VMOVUPS (DI)(AX*1), Z7
 	VMOVUPS (R12)(AX*1), Z21
 	VMULPS  Z6, Z7, Z7
@@ -11051,9 +11173,9 @@ rest189:
 	VMOVUPS Z7, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail190:
+tail195:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone191
+	JZ        classesDone196
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z7
 	KMOVW     264(SP), K1
@@ -11064,15 +11186,15 @@ tail190:
 	KMOVW     264(SP), K1
 	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone191:
-	JMP rowDone186
+classesDone196:
+	JMP rowDone191
 
 wideTargetsGrad2:
 	XORL AX, AX
 
-classes192:
+classes197:
 	CMPQ    AX, 280(SP)
-	JAE     rest193
+	JAE     rest198
 	VMOVUPS (DI)(AX*1), Z7
 	VMOVUPS (R12)(AX*1), Z21
 	VMULPS  Z21, Z0, Z21
@@ -11090,11 +11212,11 @@ classes192:
 	VSUBPS  Z21, Z7, Z7
 	VMOVUPS Z7, 64(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes192
+	JMP     classes197
 
-rest193:
+rest198:
 	TESTQ   $0x00000010, CX
-	JZ      tail194
+	JZ      tail199
 	VMOVUPS (DI)(AX*1), Z7
 	VMOVUPS (R12)(AX*1), Z21
 	VMULPS  Z21, Z0, Z21
@@ -11105,9 +11227,9 @@ rest193:
 	VMOVUPS Z7, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail194:
+tail199:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone195
+	JZ        classesDone200
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z7
 	KMOVW     264(SP), K1
@@ -11120,15 +11242,15 @@ tail194:
 	KMOVW     264(SP), K1
 	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone195:
-	JMP rowDone186
+classesDone200:
+	JMP rowDone191
 
 wideTargetsGrad6:
 	XORL AX, AX
 
-classes196:
+classes201:
 	CMPQ    AX, 280(SP)
-	JAE     rest197
+	JAE     rest202
 	VMOVUPS (DI)(AX*1), Z7
 	VMOVUPS (R12)(AX*1), Z21
 	VMULPS  Z21, Z0, Z21
@@ -11150,11 +11272,11 @@ classes196:
 	VSUBPS  Z21, Z7, Z7
 	VMOVUPS Z7, 64(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes196
+	JMP     classes201
 
-rest197:
+rest202:
 	TESTQ   $0x00000010, CX
-	JZ      tail198
+	JZ      tail203
 	VMOVUPS (DI)(AX*1), Z7
 	VMOVUPS (R12)(AX*1), Z21
 	VMULPS  Z21, Z0, Z21
@@ -11167,9 +11289,9 @@ rest197:
 	VMOVUPS Z7, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail198:
+tail203:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone199
+	JZ        classesDone204
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z7
 	KMOVW     264(SP), K1
@@ -11185,16 +11307,16 @@ tail198:
 	KMOVW     264(SP), K1
 	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone199:
-	JMP rowDone186
+classesDone204:
+	JMP rowDone191
 
 wideTargetsGrad1:
 	VMOVDQU32 lanes<>+0(SB), Z7
 	XORL      AX, AX
 
-classes200:
+classes205:
 	CMPQ      AX, 280(SP)
-	JAE       rest201
+	JAE       rest206
 	VMOVUPS   (DI)(AX*1), Z21
 	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
@@ -11212,11 +11334,11 @@ classes200:
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, 64(DI)(AX*1)
 	ADDQ      $0x00000080, AX
-	JMP       classes200
+	JMP       classes205
 
-rest201:
+rest206:
 	TESTQ     $0x00000010, CX
-	JZ        tail202
+	JZ        tail207
 	VMOVUPS   (DI)(AX*1), Z21
 	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
@@ -11227,9 +11349,9 @@ rest201:
 	VMOVUPS   Z21, (DI)(AX*1)
 	ADDQ      $0x00000040, AX
 
-tail202:
+tail207:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone203
+	JZ        classesDone208
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z21
 	VPCMPEQD  Z1, Z7, K1
@@ -11241,16 +11363,16 @@ tail202:
 	KMOVW     264(SP), K1
 	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone203:
-	JMP rowDone186
+classesDone208:
+	JMP rowDone191
 
 wideTargetsGrad3:
 	VMOVDQU32 lanes<>+0(SB), Z7
 	XORL      AX, AX
 
-classes204:
+classes209:
 	CMPQ      AX, 280(SP)
-	JAE       rest205
+	JAE       rest210
 	VMOVUPS   (DI)(AX*1), Z21
 	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
@@ -11272,11 +11394,11 @@ classes204:
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, 64(DI)(AX*1)
 	ADDQ      $0x00000080, AX
-	JMP       classes204
+	JMP       classes209
 
-rest205:
+rest210:
 	TESTQ     $0x00000010, CX
-	JZ        tail206
+	JZ        tail211
 	VMOVUPS   (DI)(AX*1), Z21
 	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
@@ -11289,9 +11411,9 @@ rest205:
 	VMOVUPS   Z21, (DI)(AX*1)
 	ADDQ      $0x00000040, AX
 
-tail206:
+tail211:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone207
+	JZ        classesDone212
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z21
 	VPCMPEQD  Z1, Z7, K1
@@ -11305,16 +11427,16 @@ tail206:
 	KMOVW     264(SP), K1
 	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone207:
-	JMP rowDone186
+classesDone212:
+	JMP rowDone191
 
 wideTargetsGrad7:
 	VMOVDQU32 lanes<>+0(SB), Z7
 	XORL      AX, AX
 
-classes208:
+classes213:
 	CMPQ      AX, 280(SP)
-	JAE       rest209
+	JAE       rest214
 	VMOVUPS   (DI)(AX*1), Z21
 	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
@@ -11340,11 +11462,11 @@ classes208:
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, 64(DI)(AX*1)
 	ADDQ      $0x00000080, AX
-	JMP       classes208
+	JMP       classes213
 
-rest209:
+rest214:
 	TESTQ     $0x00000010, CX
-	JZ        tail210
+	JZ        tail215
 	VMOVUPS   (DI)(AX*1), Z21
 	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
@@ -11359,9 +11481,9 @@ rest209:
 	VMOVUPS   Z21, (DI)(AX*1)
 	ADDQ      $0x00000040, AX
 
-tail210:
+tail215:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone211
+	JZ        classesDone216
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z21
 	VPCMPEQD  Z1, Z7, K1
@@ -11378,24 +11500,24 @@ tail210:
 	KMOVW     264(SP), K1
 	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone211:
-rowDone186:
+classesDone216:
+rowDone191:
 	// The targets row advances (when not nil).
 	MOVQ  312(SP), R12
 	TESTQ R12, R12
-	JZ    noTargets212
+	JZ    noTargets217
 	ADDQ  R9, R12
 	MOVQ  R12, 312(SP)
 
-noTargets212:
+noTargets217:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut213
+	JZ    noOut218
 	ADDQ  R9, DI
 
-noOut213:
+noOut218:
 	JMP wideTargetsRow
 
 wideTargetsDone:
@@ -11410,41 +11532,60 @@ TEXT ·wideSoftmaxAVX512(SB), $328-8
 	// (pass 2), r = 1/s, y[j] = y[j]·r (pass 3).
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
-	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 = the
-	// next row of logits (prefetched), AX = the byte offset of the classes of a
-	// step, R12 = scratch (the NaN lanes after pass 1, a label, the prediction,
-	// the next row of the output in pass 2).
+	// c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a row to
+	// the next), R11 = the next row of logits (prefetched), AX = the byte offset
+	// of the classes of a step, R12 = scratch (the NaN lanes after pass 1, a
+	// label, the prediction, the next row of the output in pass 2).
 	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 d[l]; 128 f (the z-loss
 	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
 	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
 	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
 	// word; 304 the form of the targets; 312 the targets row; 320 xscale.
 	//
-	// The fields of the record a; R8 = the rows.
-	MOVQ    a+0(FP), BX
-	MOVQ    224(BX), CX
-	MOVQ    (BX), SI
-	TESTQ   CX, CX
-	JLE     wideSoftmaxDone
-	MOVQ    $0x4000000000000000, R8
-	MOVQ    8(BX), AX
+	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
+	MOVQ  a+0(FP), BX
+	MOVQ  224(BX), CX
+	MOVQ  232(BX), R9
+	MOVQ  (BX), SI
+	TESTQ CX, CX
+	JLE   wideSoftmaxDone
+	CMPQ  R9, CX
+	JLT   wideSoftmaxDone
+	MOVQ  $0x4000000000000000, R8
+	MOVQ  8(BX), AX
+	SUBQ  CX, AX
+	JGE   someRows83
+	XORL  R8, R8
+	JMP   isNil82
+
+someRows83:
 	XORL    DX, DX
-	DIVQ    CX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	VMOVSS  240(BX), X0
-	VMOVSS  X0, 320(SP)
-	MOVQ    24(BX), DI
-	MOVQ    32(BX), AX
-	XORL    DX, DX
-	DIVQ    CX
+	DIVQ    R9
+	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-	// R9 = 4c, the bytes of a row; the bytes of the whole 16-, 32- and 64-class
-	// steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
+isNil82:
+	VMOVSS 240(BX), X0
+	VMOVSS X0, 320(SP)
+	MOVQ   24(BX), DI
+	MOVQ   32(BX), AX
+	SUBQ   CX, AX
+	JGE    someRows85
+	XORL   R8, R8
+	JMP    isNil84
+
+someRows85:
+	XORL    DX, DX
+	DIVQ    R9
+	INCQ    AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil84:
+	// R9 = 4·stride, the bytes from a row to the next; the bytes of the whole
+	// 16-, 32- and 64-class steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
 	// class j0+k: VPCMPGTD against the lane numbers); f = 1.
-	MOVQ         CX, R9
 	SHLQ         $0x02, R9
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
@@ -11490,7 +11631,7 @@ wideSoftmaxRow:
 	VMOVAPS Z0, Z4
 	KMOVW   AX, K1
 	CMPQ    288(SP), $0x00
-	JEQ     oneChain82
+	JEQ     oneChain86
 	VMOVAPS Z0, Z1
 	KMOVW   AX, K2
 	VMOVAPS Z0, Z2
@@ -11498,12 +11639,12 @@ wideSoftmaxRow:
 	VMOVAPS Z0, Z3
 	KMOVW   AX, K4
 
-oneChain82:
+oneChain86:
 	XORL AX, AX
 
-classes83:
+classes87:
 	CMPQ    AX, 288(SP)
-	JAE     rest84
+	JAE     rest88
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
@@ -11517,30 +11658,30 @@ classes83:
 	VMAXPS  Z0, Z3, Z3
 	VCMPPS  $0x07, Z0, Z0, K4, K4
 	ADDQ    $0x00000100, AX
-	JMP     classes83
+	JMP     classes87
 
-rest84:
-single87:
+rest88:
+single91:
 	CMPQ    AX, 272(SP)
-	JAE     tail85
+	JAE     tail89
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
 	ADDQ    $0x00000040, AX
-	JMP     single87
+	JMP     single91
 
-tail85:
+tail89:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone86
+	JZ        classesDone90
 	KMOVW     264(SP), K5
 	VMOVUPS.Z (SI)(AX*1), K5, Z0
 	VMAXPS    Z0, Z4, K5, Z4
 	VCMPPS    $0x07, Z0, Z0, K1, K1
 
-classesDone86:
+classesDone90:
 	// The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).
 	CMPQ   288(SP), $0x00
-	JEQ    oneChain88
+	JEQ    oneChain92
 	VMAXPS Z1, Z4, Z0
 	VMAXPS Z3, Z2, Z4
 	VMAXPS Z4, Z0, Z4
@@ -11548,7 +11689,7 @@ classesDone86:
 	KANDW  K4, K3, K5
 	KANDW  K5, K1, K1
 
-oneChain88:
+oneChain92:
 	VEXTRACTF64X4 $0x01, Z4, Y0
 	VMAXPS        Y0, Y4, Y0
 	VEXTRACTF128  $0x01, Y0, X4
@@ -11584,11 +11725,11 @@ oneChain88:
 	VMOVUPS zero<>+0(SB), Z15
 	XORL    AX, AX
 
-classes89:
+classes93:
 	CMPQ        AX, 288(SP)
-	JAE         rest90
+	JAE         rest94
 	CMPL        320(SP), $0x3f800000
-	JNE         scaled93
+	JNE         scaled97
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -11693,9 +11834,9 @@ classes89:
 	VADDPS      Z16, Z4, Z4
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
-	JMP         scaledDone94
+	JMP         scaledDone98
 
-scaled93:
+scaled97:
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -11805,14 +11946,14 @@ scaled93:
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
 
-scaledDone94:
+scaledDone98:
 	ADDQ $0x00000100, AX
-	JMP  classes89
+	JMP  classes93
 
-rest90:
-single95:
+rest94:
+single99:
 	CMPQ        AX, 272(SP)
-	JAE         tail91
+	JAE         tail95
 	VMOVUPS     (SI)(AX*1), Z15
 	VMULPS.BCST 320(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z15
@@ -11839,11 +11980,11 @@ single95:
 	VMOVUPS     Z15, (DI)(AX*1)
 	VADDPS      Z15, Z4, Z4
 	ADDQ        $0x00000040, AX
-	JMP         single95
+	JMP         single99
 
-tail91:
+tail95:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone92
+	JZ          classesDone96
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z15
 	VMULPS.BCST 320(SP), Z15, Z15
@@ -11873,7 +12014,7 @@ tail91:
 	KMOVW       264(SP), K1
 	VADDPS      Z0, Z4, K1, Z4
 
-classesDone92:
+classesDone96:
 	// Pass 3. s = total(c); r = 1 / s (seq.Reciprocal); y[j] = y[j]·r (seq.Scaled).
 	VMOVSHDUP     Z4, Z0
 	VADDPS        Z0, Z4, Z0
@@ -11888,9 +12029,9 @@ classesDone92:
 	VDIVPS        Z0, Z4, Z0
 	XORL          AX, AX
 
-classes96:
+classes100:
 	CMPQ    AX, 288(SP)
-	JAE     rest97
+	JAE     rest101
 	VMOVUPS (DI)(AX*1), Z4
 	VMULPS  Z0, Z4, Z4
 	VMOVUPS Z4, (DI)(AX*1)
@@ -11904,36 +12045,36 @@ classes96:
 	VMULPS  Z0, Z4, Z4
 	VMOVUPS Z4, 192(DI)(AX*1)
 	ADDQ    $0x00000100, AX
-	JMP     classes96
+	JMP     classes100
 
-rest97:
-single100:
+rest101:
+single104:
 	CMPQ    AX, 272(SP)
-	JAE     tail98
+	JAE     tail102
 	VMOVUPS (DI)(AX*1), Z4
 	VMULPS  Z0, Z4, Z4
 	VMOVUPS Z4, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     single100
+	JMP     single104
 
-tail98:
+tail102:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone99
+	JZ        classesDone103
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z4
 	VMULPS    Z0, Z4, Z0
 	KMOVW     264(SP), K1
 	VMOVUPS   Z0, K1, (DI)(AX*1)
 
-classesDone99:
+classesDone103:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut101
+	JZ    noOut105
 	ADDQ  R9, DI
 
-noOut101:
+noOut105:
 	JMP wideSoftmaxRow
 
 wideSoftmaxDone:
@@ -11948,41 +12089,60 @@ TEXT ·wideLogSoftmaxAVX512(SB), $328-8
 	// log32(s), y[j] = (x[j]·xs - m) - ls (pass 3).
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
-	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 = the
-	// next row of logits (prefetched), AX = the byte offset of the classes of a
-	// step, R12 = scratch (the NaN lanes after pass 1, a label, the prediction,
-	// the next row of the output in pass 2).
+	// c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a row to
+	// the next), R11 = the next row of logits (prefetched), AX = the byte offset
+	// of the classes of a step, R12 = scratch (the NaN lanes after pass 1, a
+	// label, the prediction, the next row of the output in pass 2).
 	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 d[l]; 128 f (the z-loss
 	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
 	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
 	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
 	// word; 304 the form of the targets; 312 the targets row; 320 xscale.
 	//
-	// The fields of the record a; R8 = the rows.
-	MOVQ    a+0(FP), BX
-	MOVQ    224(BX), CX
-	MOVQ    (BX), SI
-	TESTQ   CX, CX
-	JLE     wideLogSoftmaxDone
-	MOVQ    $0x4000000000000000, R8
-	MOVQ    8(BX), AX
+	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
+	MOVQ  a+0(FP), BX
+	MOVQ  224(BX), CX
+	MOVQ  232(BX), R9
+	MOVQ  (BX), SI
+	TESTQ CX, CX
+	JLE   wideLogSoftmaxDone
+	CMPQ  R9, CX
+	JLT   wideLogSoftmaxDone
+	MOVQ  $0x4000000000000000, R8
+	MOVQ  8(BX), AX
+	SUBQ  CX, AX
+	JGE   someRows83
+	XORL  R8, R8
+	JMP   isNil82
+
+someRows83:
 	XORL    DX, DX
-	DIVQ    CX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	VMOVSS  240(BX), X0
-	VMOVSS  X0, 320(SP)
-	MOVQ    24(BX), DI
-	MOVQ    32(BX), AX
-	XORL    DX, DX
-	DIVQ    CX
+	DIVQ    R9
+	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-	// R9 = 4c, the bytes of a row; the bytes of the whole 16-, 32- and 64-class
-	// steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
+isNil82:
+	VMOVSS 240(BX), X0
+	VMOVSS X0, 320(SP)
+	MOVQ   24(BX), DI
+	MOVQ   32(BX), AX
+	SUBQ   CX, AX
+	JGE    someRows85
+	XORL   R8, R8
+	JMP    isNil84
+
+someRows85:
+	XORL    DX, DX
+	DIVQ    R9
+	INCQ    AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil84:
+	// R9 = 4·stride, the bytes from a row to the next; the bytes of the whole
+	// 16-, 32- and 64-class steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
 	// class j0+k: VPCMPGTD against the lane numbers); f = 1.
-	MOVQ         CX, R9
 	SHLQ         $0x02, R9
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
@@ -12028,7 +12188,7 @@ wideLogSoftmaxRow:
 	VMOVAPS Z0, Z4
 	KMOVW   AX, K1
 	CMPQ    288(SP), $0x00
-	JEQ     oneChain82
+	JEQ     oneChain86
 	VMOVAPS Z0, Z1
 	KMOVW   AX, K2
 	VMOVAPS Z0, Z2
@@ -12036,12 +12196,12 @@ wideLogSoftmaxRow:
 	VMOVAPS Z0, Z3
 	KMOVW   AX, K4
 
-oneChain82:
+oneChain86:
 	XORL AX, AX
 
-classes83:
+classes87:
 	CMPQ    AX, 288(SP)
-	JAE     rest84
+	JAE     rest88
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
@@ -12055,30 +12215,30 @@ classes83:
 	VMAXPS  Z0, Z3, Z3
 	VCMPPS  $0x07, Z0, Z0, K4, K4
 	ADDQ    $0x00000100, AX
-	JMP     classes83
+	JMP     classes87
 
-rest84:
-single87:
+rest88:
+single91:
 	CMPQ    AX, 272(SP)
-	JAE     tail85
+	JAE     tail89
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
 	ADDQ    $0x00000040, AX
-	JMP     single87
+	JMP     single91
 
-tail85:
+tail89:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone86
+	JZ        classesDone90
 	KMOVW     264(SP), K5
 	VMOVUPS.Z (SI)(AX*1), K5, Z0
 	VMAXPS    Z0, Z4, K5, Z4
 	VCMPPS    $0x07, Z0, Z0, K1, K1
 
-classesDone86:
+classesDone90:
 	// The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).
 	CMPQ   288(SP), $0x00
-	JEQ    oneChain88
+	JEQ    oneChain92
 	VMAXPS Z1, Z4, Z0
 	VMAXPS Z3, Z2, Z4
 	VMAXPS Z4, Z0, Z4
@@ -12086,7 +12246,7 @@ classesDone86:
 	KANDW  K4, K3, K5
 	KANDW  K5, K1, K1
 
-oneChain88:
+oneChain92:
 	VEXTRACTF64X4 $0x01, Z4, Y0
 	VMAXPS        Y0, Y4, Y0
 	VEXTRACTF128  $0x01, Y0, X4
@@ -12117,11 +12277,11 @@ oneChain88:
 	VMOVUPS zero<>+0(SB), Z15
 	XORL    AX, AX
 
-classes89:
+classes93:
 	CMPQ        AX, 288(SP)
-	JAE         rest90
+	JAE         rest94
 	CMPL        320(SP), $0x3f800000
-	JNE         scaled93
+	JNE         scaled97
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -12218,9 +12378,9 @@ classes89:
 	VADDPS      Z16, Z4, Z4
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
-	JMP         scaledDone94
+	JMP         scaledDone98
 
-scaled93:
+scaled97:
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -12322,14 +12482,14 @@ scaled93:
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
 
-scaledDone94:
+scaledDone98:
 	ADDQ $0x00000100, AX
-	JMP  classes89
+	JMP  classes93
 
-rest90:
-single95:
+rest94:
+single99:
 	CMPQ        AX, 272(SP)
-	JAE         tail91
+	JAE         tail95
 	VMOVUPS     (SI)(AX*1), Z15
 	VMULPS.BCST 320(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z15
@@ -12355,11 +12515,11 @@ single95:
 	VSCALEFPS.Z Z16, Z17, K1, Z15
 	VADDPS      Z15, Z4, Z4
 	ADDQ        $0x00000040, AX
-	JMP         single95
+	JMP         single99
 
-tail91:
+tail95:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone92
+	JZ          classesDone96
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z15
 	VMULPS.BCST 320(SP), Z15, Z15
@@ -12387,7 +12547,7 @@ tail91:
 	KMOVW       264(SP), K1
 	VADDPS      Z5, Z4, K1, Z4
 
-classesDone92:
+classesDone96:
 	// s = total(c); ls = log32(s) (seq.Log).
 	VMOVSHDUP     Z4, Z5
 	VADDPS        Z5, Z4, Z4
@@ -12442,11 +12602,11 @@ classesDone92:
 	// iterations without the product when xs is 1.
 	XORL AX, AX
 
-classes96:
+classes100:
 	CMPQ    AX, 288(SP)
-	JAE     rest97
+	JAE     rest101
 	CMPL    320(SP), $0x3f800000
-	JNE     scaled100
+	JNE     scaled104
 	VMOVUPS (SI)(AX*1), Z5
 	VSUBPS  Z0, Z5, Z5
 	VSUBPS  Z4, Z5, Z5
@@ -12463,9 +12623,9 @@ classes96:
 	VSUBPS  Z0, Z5, Z5
 	VSUBPS  Z4, Z5, Z5
 	VMOVUPS Z5, 192(DI)(AX*1)
-	JMP     scaledDone101
+	JMP     scaledDone105
 
-scaled100:
+scaled104:
 	VMOVUPS     (SI)(AX*1), Z5
 	VMULPS.BCST 320(SP), Z5, Z5
 	VSUBPS      Z0, Z5, Z5
@@ -12487,25 +12647,25 @@ scaled100:
 	VSUBPS      Z4, Z5, Z5
 	VMOVUPS     Z5, 192(DI)(AX*1)
 
-scaledDone101:
+scaledDone105:
 	ADDQ $0x00000100, AX
-	JMP  classes96
+	JMP  classes100
 
-rest97:
-single102:
+rest101:
+single106:
 	CMPQ        AX, 272(SP)
-	JAE         tail98
+	JAE         tail102
 	VMOVUPS     (SI)(AX*1), Z5
 	VMULPS.BCST 320(SP), Z5, Z5
 	VSUBPS      Z0, Z5, Z5
 	VSUBPS      Z4, Z5, Z5
 	VMOVUPS     Z5, (DI)(AX*1)
 	ADDQ        $0x00000040, AX
-	JMP         single102
+	JMP         single106
 
-tail98:
+tail102:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone99
+	JZ          classesDone103
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z5
 	VMULPS.BCST 320(SP), Z5, Z5
@@ -12514,15 +12674,15 @@ tail98:
 	KMOVW       264(SP), K1
 	VMOVUPS     Z0, K1, (DI)(AX*1)
 
-classesDone99:
+classesDone103:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut103
+	JZ    noOut107
 	ADDQ  R9, DI
 
-noOut103:
+noOut107:
 	JMP wideLogSoftmaxRow
 
 wideLogSoftmaxDone:
@@ -12537,28 +12697,40 @@ TEXT ·wideArgmaxAVX512(SB), $328-8
 	// maximum.
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
-	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 = the
-	// next row of logits (prefetched), AX = the byte offset of the classes of a
-	// step, R12 = scratch (the NaN lanes after pass 1, a label, the prediction,
-	// the next row of the output in pass 2); R13 = preds.
+	// c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a row to
+	// the next), R11 = the next row of logits (prefetched), AX = the byte offset
+	// of the classes of a step, R12 = scratch (the NaN lanes after pass 1, a
+	// label, the prediction, the next row of the output in pass 2); R13 = preds.
 	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 d[l]; 128 f (the z-loss
 	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
 	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
 	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
 	// word; 304 the form of the targets; 312 the targets row; 320 xscale.
 	//
-	// The fields of the record a; R8 = the rows.
-	MOVQ    a+0(FP), BX
-	MOVQ    224(BX), CX
-	MOVQ    (BX), SI
-	TESTQ   CX, CX
-	JLE     wideArgmaxDone
-	MOVQ    $0x4000000000000000, R8
-	MOVQ    8(BX), AX
+	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
+	MOVQ  a+0(FP), BX
+	MOVQ  224(BX), CX
+	MOVQ  232(BX), R9
+	MOVQ  (BX), SI
+	TESTQ CX, CX
+	JLE   wideArgmaxDone
+	CMPQ  R9, CX
+	JLT   wideArgmaxDone
+	MOVQ  $0x4000000000000000, R8
+	MOVQ  8(BX), AX
+	SUBQ  CX, AX
+	JGE   someRows83
+	XORL  R8, R8
+	JMP   isNil82
+
+someRows83:
 	XORL    DX, DX
-	DIVQ    CX
+	DIVQ    R9
+	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
+
+isNil82:
 	VMOVSS  240(BX), X0
 	VMOVSS  X0, 320(SP)
 	MOVQ    184(BX), AX
@@ -12567,10 +12739,9 @@ TEXT ·wideArgmaxAVX512(SB), $328-8
 	MOVQ    176(BX), R13
 	XORL    DI, DI
 
-	// R9 = 4c, the bytes of a row; the bytes of the whole 16-, 32- and 64-class
-	// steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
+	// R9 = 4·stride, the bytes from a row to the next; the bytes of the whole
+	// 16-, 32- and 64-class steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
 	// class j0+k: VPCMPGTD against the lane numbers); f = 1.
-	MOVQ         CX, R9
 	SHLQ         $0x02, R9
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
@@ -12616,7 +12787,7 @@ wideArgmaxRow:
 	VMOVAPS Z0, Z4
 	KMOVW   AX, K1
 	CMPQ    288(SP), $0x00
-	JEQ     oneChain82
+	JEQ     oneChain84
 	VMOVAPS Z0, Z1
 	KMOVW   AX, K2
 	VMOVAPS Z0, Z2
@@ -12624,12 +12795,12 @@ wideArgmaxRow:
 	VMOVAPS Z0, Z3
 	KMOVW   AX, K4
 
-oneChain82:
+oneChain84:
 	XORL AX, AX
 
-classes83:
+classes85:
 	CMPQ    AX, 288(SP)
-	JAE     rest84
+	JAE     rest86
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
@@ -12643,30 +12814,30 @@ classes83:
 	VMAXPS  Z0, Z3, Z3
 	VCMPPS  $0x07, Z0, Z0, K4, K4
 	ADDQ    $0x00000100, AX
-	JMP     classes83
+	JMP     classes85
 
-rest84:
-single87:
+rest86:
+single89:
 	CMPQ    AX, 272(SP)
-	JAE     tail85
+	JAE     tail87
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
 	ADDQ    $0x00000040, AX
-	JMP     single87
+	JMP     single89
 
-tail85:
+tail87:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone86
+	JZ        classesDone88
 	KMOVW     264(SP), K5
 	VMOVUPS.Z (SI)(AX*1), K5, Z0
 	VMAXPS    Z0, Z4, K5, Z4
 	VCMPPS    $0x07, Z0, Z0, K1, K1
 
-classesDone86:
+classesDone88:
 	// The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).
 	CMPQ   288(SP), $0x00
-	JEQ    oneChain88
+	JEQ    oneChain90
 	VMAXPS Z1, Z4, Z0
 	VMAXPS Z3, Z2, Z4
 	VMAXPS Z4, Z0, Z4
@@ -12674,7 +12845,7 @@ classesDone86:
 	KANDW  K4, K3, K5
 	KANDW  K5, K1, K1
 
-oneChain88:
+oneChain90:
 	VEXTRACTF64X4 $0x01, Z4, Y0
 	VMAXPS        Y0, Y4, Y0
 	VEXTRACTF128  $0x01, Y0, X4
@@ -12692,86 +12863,323 @@ oneChain88:
 
 	// preds[i] = argmaxRow(x).
 	TESTL R12, R12
-	JZ    scanEq92
+	JZ    scanEq94
 	XORL  AX, AX
 
-scan93:
+scan95:
 	CMPQ    AX, 272(SP)
-	JAE     scanTail94
+	JAE     scanTail96
 	VMOVUPS (SI)(AX*1), Z0
 	VCMPPS  $0x03, Z0, Z0, K1
 	KMOVW   K1, R12
 	TESTL   R12, R12
-	JNZ     found89
+	JNZ     found91
 	ADDQ    $0x40, AX
-	JMP     scan93
+	JMP     scan95
 
-scanTail94:
+scanTail96:
 	TESTQ     $0x0000000f, CX
-	JZ        notFound90
+	JZ        notFound92
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (SI)(AX*1), K1, Z0
 	VCMPPS    $0x03, Z0, Z0, K1, K1
 	KMOVW     K1, R12
 	TESTL     R12, R12
-	JNZ       found89
-	JMP       notFound90
+	JNZ       found91
+	JMP       notFound92
 
-scanEq92:
+scanEq94:
 	XORL AX, AX
 
-scan95:
+scan97:
 	CMPQ        AX, 272(SP)
-	JAE         scanTail96
+	JAE         scanTail98
 	VMOVUPS     (SI)(AX*1), Z4
 	VMULPS.BCST 320(SP), Z4, Z4
 	VCMPPS      $0x00, Z4, Z0, K1
 	KMOVW       K1, R12
 	TESTL       R12, R12
-	JNZ         found89
+	JNZ         found91
 	ADDQ        $0x40, AX
-	JMP         scan95
+	JMP         scan97
 
-scanTail96:
+scanTail98:
 	TESTQ       $0x0000000f, CX
-	JZ          notFound90
+	JZ          notFound92
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z4
 	VMULPS.BCST 320(SP), Z4, Z4
 	VCMPPS      $0x00, Z4, Z0, K1, K1
 	KMOVW       K1, R12
 	TESTL       R12, R12
-	JNZ         found89
+	JNZ         found91
 
-notFound90:
+notFound92:
 	XORL R12, R12
-	JMP  storePred91
+	JMP  storePred93
 
-found89:
+found91:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred91:
+storePred93:
 	MOVL R12, (R13)(R10*4)
 
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut97
+	JZ    noOut99
 	ADDQ  R9, DI
 
-noOut97:
+noOut99:
 	JMP wideArgmaxRow
 
 wideArgmaxDone:
 	VZEROUPPER
 	RET
 
+// func wideCandidatesAVX512(a *blockArgs)
+// Requires: AVX, AVX512F, CMOV, POPCNT
+TEXT ·wideCandidatesAVX512(SB), NOSPLIT, $0-8
+	// wideCandidatesGeneric, TopK's filter: 64 logits a step (four vectors), v =
+	// x·xscale (VMULPS; skipped by the loop of xscale = 1, which compares the
+	// logits in memory with NGE_UQ: thr not >= x), the candidates by VCMPPS
+	// NLE_UQ (v not <= thr: above it or NaN), their masks OR-ed into one branch;
+	// a step with a candidate appends, for each vector with one, out of line:
+	// KMOVW, VPCOMPRESSD.Z of the indices j0 + 0..15 (VPBROADCASTD, VPADDD
+	// lanes), a 64-byte store at preds[count] (count <= j0: it ends inside
+	// preds), count + POPCNT. Then a vector at a time, then the last n mod 16
+	// logits under the opmask of their lanes (VMOVUPS.Z: no fault past the
+	// slice), the indices stored under the opmask of the count's lanes.
+	//
+	// Registers: SI = logits, DI = preds, CX = n, AX = j0 (the index of the
+	// step's first logit), DX = count, R9 = bits(xscale), R10 = the end of the
+	// whole steps, R11 and R12 scratch.
+	//
+	// The fields of the record a; thr and xscale in every lane.
+	MOVQ         a+0(FP), DX
+	MOVQ         (DX), SI
+	MOVQ         176(DX), DI
+	MOVQ         8(DX), CX
+	MOVQ         184(DX), AX
+	CMPQ         AX, CX
+	CMOVQLT      AX, CX
+	VBROADCASTSS 276(DX), Z0
+	VBROADCASTSS 240(DX), Z1
+	MOVL         240(DX), R9
+	XORL         DX, DX
+	XORL         AX, AX
+	MOVQ         CX, R10
+	ANDQ         $-64, R10
+	JZ           candRest
+	CMPL         R9, $0x3f800000
+	JEQ          candPlain
+
+	// The main loop, 64 logits a step: v = x·xscale; v not <= thr.
+candScaled:
+	VMULPS   (SI)(AX*4), Z1, Z2
+	VCMPPS   $0x16, Z0, Z2, K1
+	VMULPS   64(SI)(AX*4), Z1, Z2
+	VCMPPS   $0x16, Z0, Z2, K2
+	VMULPS   128(SI)(AX*4), Z1, Z2
+	VCMPPS   $0x16, Z0, Z2, K3
+	VMULPS   192(SI)(AX*4), Z1, Z2
+	VCMPPS   $0x16, Z0, Z2, K4
+	KORW     K2, K1, K5
+	KORW     K4, K3, K6
+	KORTESTW K6, K5
+	JNE      candScaledHit
+
+candScaledNext:
+	ADDQ $0x40, AX
+	CMPQ AX, R10
+	JB   candScaled
+	JMP  candRest
+
+	// The main loop of xscale = 1, 64 logits a step: thr not >= x.
+candPlain:
+	VCMPPS   $0x19, (SI)(AX*4), Z0, K1
+	VCMPPS   $0x19, 64(SI)(AX*4), Z0, K2
+	VCMPPS   $0x19, 128(SI)(AX*4), Z0, K3
+	VCMPPS   $0x19, 192(SI)(AX*4), Z0, K4
+	KORW     K2, K1, K5
+	KORW     K4, K3, K6
+	KORTESTW K6, K5
+	JNE      candPlainHit
+
+candPlainNext:
+	ADDQ $0x40, AX
+	CMPQ AX, R10
+	JB   candPlain
+
+candRest:
+	// A vector (16 logits) at a time: v = x·xscale; v not <= thr.
+	MOVQ CX, R10
+	ANDQ $-16, R10
+
+candVec:
+	CMPQ     AX, R10
+	JAE      candTail
+	VMULPS   (SI)(AX*4), Z1, Z2
+	VCMPPS   $0x16, Z0, Z2, K1
+	KORTESTW K1, K1
+	JNE      candVecHit
+
+candVecNext:
+	ADDQ $0x10, AX
+	JMP  candVec
+
+candTail:
+	// The last n mod 16 logits under the opmask of their lanes (lane < n - j0);
+	// the indices of the candidates stored under that of the count's lanes.
+	MOVQ          CX, R11
+	SUBQ          AX, R11
+	JZ            candDone
+	VPBROADCASTD  R11, Z2
+	VPCMPGTD      lanes<>+0(SB), Z2, K1
+	VMOVUPS.Z     (SI)(AX*4), K1, Z2
+	VMULPS        Z1, Z2, Z1
+	VCMPPS        $0x16, Z0, Z1, K1, K1
+	KMOVW         K1, R11
+	TESTL         R11, R11
+	JZ            candDone
+	VPBROADCASTD  AX, Z0
+	VPADDD        lanes<>+0(SB), Z0, Z0
+	VPCOMPRESSD.Z Z0, K1, Z0
+	POPCNTL       R11, R11
+	VPBROADCASTD  R11, Z1
+	VPCMPGTD      lanes<>+0(SB), Z1, K1
+	VMOVDQU32     Z0, K1, (DI)(DX*4)
+	ADDQ          R11, DX
+
+candDone:
+	// a.count = count.
+	MOVQ a+0(FP), AX
+	MOVQ DX, 280(AX)
+	VZEROUPPER
+	RET
+
+candScaledHit:
+	// Append the candidates of each vector with one.
+	KMOVW         K1, R11
+	TESTL         R11, R11
+	JZ            candNone82
+	LEAL          (AX), R12
+	VPBROADCASTD  R12, Z2
+	VPADDD        lanes<>+0(SB), Z2, Z2
+	VPCOMPRESSD.Z Z2, K1, Z2
+	VMOVDQU32     Z2, (DI)(DX*4)
+	POPCNTL       R11, R11
+	ADDQ          R11, DX
+
+candNone82:
+	KMOVW         K2, R11
+	TESTL         R11, R11
+	JZ            candNone83
+	LEAL          16(AX), R12
+	VPBROADCASTD  R12, Z2
+	VPADDD        lanes<>+0(SB), Z2, Z2
+	VPCOMPRESSD.Z Z2, K2, Z2
+	VMOVDQU32     Z2, (DI)(DX*4)
+	POPCNTL       R11, R11
+	ADDQ          R11, DX
+
+candNone83:
+	KMOVW         K3, R11
+	TESTL         R11, R11
+	JZ            candNone84
+	LEAL          32(AX), R12
+	VPBROADCASTD  R12, Z2
+	VPADDD        lanes<>+0(SB), Z2, Z2
+	VPCOMPRESSD.Z Z2, K3, Z2
+	VMOVDQU32     Z2, (DI)(DX*4)
+	POPCNTL       R11, R11
+	ADDQ          R11, DX
+
+candNone84:
+	KMOVW         K4, R11
+	TESTL         R11, R11
+	JZ            candNone85
+	LEAL          48(AX), R12
+	VPBROADCASTD  R12, Z2
+	VPADDD        lanes<>+0(SB), Z2, Z2
+	VPCOMPRESSD.Z Z2, K4, Z2
+	VMOVDQU32     Z2, (DI)(DX*4)
+	POPCNTL       R11, R11
+	ADDQ          R11, DX
+
+candNone85:
+	JMP candScaledNext
+
+candPlainHit:
+	// Append the candidates of each vector with one.
+	KMOVW         K1, R11
+	TESTL         R11, R11
+	JZ            candNone86
+	LEAL          (AX), R12
+	VPBROADCASTD  R12, Z2
+	VPADDD        lanes<>+0(SB), Z2, Z2
+	VPCOMPRESSD.Z Z2, K1, Z2
+	VMOVDQU32     Z2, (DI)(DX*4)
+	POPCNTL       R11, R11
+	ADDQ          R11, DX
+
+candNone86:
+	KMOVW         K2, R11
+	TESTL         R11, R11
+	JZ            candNone87
+	LEAL          16(AX), R12
+	VPBROADCASTD  R12, Z2
+	VPADDD        lanes<>+0(SB), Z2, Z2
+	VPCOMPRESSD.Z Z2, K2, Z2
+	VMOVDQU32     Z2, (DI)(DX*4)
+	POPCNTL       R11, R11
+	ADDQ          R11, DX
+
+candNone87:
+	KMOVW         K3, R11
+	TESTL         R11, R11
+	JZ            candNone88
+	LEAL          32(AX), R12
+	VPBROADCASTD  R12, Z2
+	VPADDD        lanes<>+0(SB), Z2, Z2
+	VPCOMPRESSD.Z Z2, K3, Z2
+	VMOVDQU32     Z2, (DI)(DX*4)
+	POPCNTL       R11, R11
+	ADDQ          R11, DX
+
+candNone88:
+	KMOVW         K4, R11
+	TESTL         R11, R11
+	JZ            candNone89
+	LEAL          48(AX), R12
+	VPBROADCASTD  R12, Z2
+	VPADDD        lanes<>+0(SB), Z2, Z2
+	VPCOMPRESSD.Z Z2, K4, Z2
+	VMOVDQU32     Z2, (DI)(DX*4)
+	POPCNTL       R11, R11
+	ADDQ          R11, DX
+
+candNone89:
+	JMP candPlainNext
+
+candVecHit:
+	// Append the candidates of each vector with one.
+	KMOVW         K1, R11
+	LEAL          (AX), R12
+	VPBROADCASTD  R12, Z2
+	VPADDD        lanes<>+0(SB), Z2, Z2
+	VPCOMPRESSD.Z Z2, K1, Z2
+	VMOVDQU32     Z2, (DI)(DX*4)
+	POPCNTL       R11, R11
+	ADDQ          R11, DX
+	JMP           candVecNext
+
 // func xentLabelsAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·xentLabelsAVX2(SB), $4248-8
+TEXT ·xentLabelsAVX2(SB), $4256-8
 	// xentLabelsGeneric for whole blocks of 8 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -12788,14 +13196,15 @@ TEXT ·xentLabelsAVX2(SB), $4248-8
 	//         zl and f when computed), then the losses and the accumulators.
 	// Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 	//         the transpose.
-	// Frame: CHUNK = 8 records of 512 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 512 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j], then e[j], at 32·j; s at 320; d[l] at 352; k·ln2hi at 384; m, then f,
 	// at 416; all, then lse, at 448 (m, all, lse and f only when lse is computed);
 	// the rows' weights at 480 (with row weights).
 	// After the records: z in every lane at 4160, the flag word at 4192, scale
 	// at 4200, xscale in every lane at 4208, the row weights pointer (0: none)
-	// at 4240.
+	// at 4240, the chunk (blocks) at 4248.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -12886,11 +13295,22 @@ noZ88:
 	MOVQ         248(R9), AX
 	MOVQ         AX, 4240(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(R9), R9
+	CMPQ    R9, AX
+	CMOVQHI AX, R9
+	TESTQ   R9, R9
+	CMOVQEQ AX, R9
+	MOVQ    R9, 4248(SP)
+
 labelsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      labelsDone
-	MOVQ    $0x00000008, R9
+	MOVQ    4248(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -15376,7 +15796,7 @@ labelsDone:
 
 // func xentTargetsAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·xentTargetsAVX2(SB), $7064-8
+TEXT ·xentTargetsAVX2(SB), $7072-8
 	// xentTargetsGeneric for whole blocks of 8 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -15393,14 +15813,15 @@ TEXT ·xentTargetsAVX2(SB), $7064-8
 	//         zl and f when computed), then the losses and the accumulators.
 	// Pass 3: sc, q, qt = q·T (then qt·f), the columns g[j] and the
 	//         registers of the transpose.
-	// Frame: CHUNK = 8 records of 864 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 864 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// t[j] at 32·j; d[j], then e[j], at 320+32·j; s at 640; T at 672; D at 704;
 	// k·ln2hi at 736; m, then f, at 768; all, then lse, at 800 (m, all, lse and f
 	// only when lse is computed); the rows' weights at 832 (with row weights).
 	// After the records: z in every lane at 6976, the flag word at 7008, scale
 	// at 7016, xscale in every lane at 7024, the row weights pointer (0: none)
-	// at 7056.
+	// at 7056, the chunk (blocks) at 7064.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -15490,11 +15911,22 @@ noZ117:
 	MOVQ         248(R9), AX
 	MOVQ         AX, 7056(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(R9), R9
+	CMPQ    R9, AX
+	CMOVQHI AX, R9
+	TESTQ   R9, R9
+	CMOVQEQ AX, R9
+	MOVQ    R9, 7064(SP)
+
 targetsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      targetsDone
-	MOVQ    $0x00000008, R9
+	MOVQ    7064(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -18063,7 +18495,7 @@ targetsDone:
 
 // func softmaxAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·softmaxAVX2(SB), $2912-8
+TEXT ·softmaxAVX2(SB), $2920-8
 	// softmaxGeneric for whole blocks of 8 rows: y[j] = e[j]·(1/s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -18073,10 +18505,11 @@ TEXT ·softmaxAVX2(SB), $2912-8
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 352 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 352 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j], then e[j], at 32·j; s at 320.
-	// After the records: xscale in every lane.
+	// After the records: xscale in every lane, then the chunk (blocks).
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), BX
@@ -18097,11 +18530,22 @@ TEXT ·softmaxAVX2(SB), $2912-8
 	VBROADCASTSS 240(BX), Y0
 	VMOVUPS      Y0, 2880(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(BX), DX
+	CMPQ    DX, AX
+	CMOVQHI AX, DX
+	TESTQ   DX, DX
+	CMOVQEQ AX, DX
+	MOVQ    DX, 2912(SP)
+
 softmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      softmaxDone
-	MOVQ    $0x00000008, R9
+	MOVQ    2912(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -18593,7 +19037,7 @@ softmaxDone:
 
 // func logSoftmaxAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·logSoftmaxAVX2(SB), $5728-8
+TEXT ·logSoftmaxAVX2(SB), $5736-8
 	// logSoftmaxGeneric for whole blocks of 8 rows: y[j] = d[j] - log32(s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -18604,11 +19048,12 @@ TEXT ·logSoftmaxAVX2(SB), $5728-8
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: the registers of the scheduled logarithms of the chunk.
 	// Pass 3: log32(s), the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 704 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 704 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j] at 32·j; s at 320, then log32(s) at 352; e[j] at 384+32·j (then k·ln2hi
 	// at 384).
-	// After the records: xscale in every lane.
+	// After the records: xscale in every lane, then the chunk (blocks).
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), BX
@@ -18629,11 +19074,22 @@ TEXT ·logSoftmaxAVX2(SB), $5728-8
 	VBROADCASTSS 240(BX), Y0
 	VMOVUPS      Y0, 5696(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(BX), DX
+	CMPQ    DX, AX
+	CMOVQHI AX, DX
+	TESTQ   DX, DX
+	CMOVQEQ AX, DX
+	MOVQ    DX, 5728(SP)
+
 logSoftmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      logSoftmaxDone
-	MOVQ    $0x00000008, R9
+	MOVQ    5728(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -19713,8 +20169,8 @@ TEXT ·wideLabelsAVX2(SB), $552-8
 	// overview of the wide functions), the logits times xs = xscale.
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
-	// CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row),
-	// R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
+	// CX = c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a
+	// row to the next), R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
 	// classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
 	// the prediction), BX = labels, DX = losses, R13 = preds (or nil), R14 = lse
 	// (or nil). Pass 1: m, the maxima and NaN lanes; pass 2: m, the
@@ -19730,93 +20186,111 @@ TEXT ·wideLabelsAVX2(SB), $552-8
 	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
 	// mod 16 weights, then +0; 504 scale; 512 the base of rowWeights (0: nil); 520 xscale in every lane (32 bytes).
 	//
-	// The fields of the record a; R8 = the rows.
-	MOVQ         a+0(FP), R9
-	MOVQ         224(R9), CX
-	MOVQ         (R9), SI
-	TESTQ        CX, CX
-	JLE          wideLabelsDone
-	MOVQ         $0x4000000000000000, R8
-	MOVQ         8(R9), AX
-	XORL         DX, DX
-	DIVQ         CX
-	CMPQ         AX, R8
-	CMOVQLT      AX, R8
-	VBROADCASTSS 240(R9), Y0
-	VMOVUPS      Y0, 520(SP)
-	MOVQ         24(R9), DI
-	MOVQ         48(R9), BX
-	MOVQ         152(R9), AX
-	CMPQ         AX, R8
-	CMOVQLT      AX, R8
-	MOVQ         56(R9), AX
-	CMPQ         AX, R8
-	CMOVQLT      AX, R8
-	CMPQ         24(R9), $0x00
-	JEQ          isNil143
-	MOVQ         32(R9), AX
-	XORL         DX, DX
-	DIVQ         CX
-	CMPQ         AX, R8
-	CMOVQLT      AX, R8
+	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
+	MOVQ  a+0(FP), R10
+	MOVQ  224(R10), CX
+	MOVQ  232(R10), R9
+	MOVQ  (R10), SI
+	TESTQ CX, CX
+	JLE   wideLabelsDone
+	CMPQ  R9, CX
+	JLT   wideLabelsDone
+	MOVQ  $0x4000000000000000, R8
+	MOVQ  8(R10), AX
+	SUBQ  CX, AX
+	JGE   someRows144
+	XORL  R8, R8
+	JMP   isNil143
 
-isNil143:
-	CMPQ    176(R9), $0x00
-	JEQ     isNil144
-	MOVQ    184(R9), AX
+someRows144:
+	XORL    DX, DX
+	DIVQ    R9
+	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil144:
-	CMPQ    200(R9), $0x00
-	JEQ     isNil145
-	MOVQ    208(R9), AX
+isNil143:
+	VBROADCASTSS 240(R10), Y0
+	VMOVUPS      Y0, 520(SP)
+	MOVQ         24(R10), DI
+	MOVQ         48(R10), BX
+	MOVQ         152(R10), AX
+	CMPQ         AX, R8
+	CMOVQLT      AX, R8
+	MOVQ         56(R10), AX
+	CMPQ         AX, R8
+	CMOVQLT      AX, R8
+	CMPQ         24(R10), $0x00
+	JEQ          isNil145
+	MOVQ         32(R10), AX
+	SUBQ         CX, AX
+	JGE          someRows146
+	XORL         R8, R8
+	JMP          isNil145
+
+someRows146:
+	XORL    DX, DX
+	DIVQ    R9
+	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
 isNil145:
-	CMPQ    248(R9), $0x00
-	JEQ     isNil146
-	MOVQ    256(R9), AX
+	CMPQ    176(R10), $0x00
+	JEQ     isNil147
+	MOVQ    184(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil146:
-	MOVQ 144(R9), DX
+isNil147:
+	CMPQ    200(R10), $0x00
+	JEQ     isNil148
+	MOVQ    208(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil148:
+	CMPQ    248(R10), $0x00
+	JEQ     isNil149
+	MOVQ    256(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil149:
+	MOVQ 144(R10), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 8 lanes of a frame vector).
-	MOVQ  176(R9), R13
-	MOVQ  200(R9), R14
+	MOVQ  176(R10), R13
+	MOVQ  200(R10), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse147
+	JZ    noLse150
 	MOVL  $0x00000001, R12
 
-noLse147:
-	MOVL         272(R9), AX
+noLse150:
+	MOVL         272(R10), AX
 	SHLL         $0x01, AX
-	JZ           noZ148
+	JZ           noZ151
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 272(R9), Y0
+	VBROADCASTSS 272(R10), Y0
 	VMOVUPS      Y0, 224(SP)
 
-noZ148:
+noZ151:
 	MOVQ R12, 376(SP)
 
 	// scale and the base of rowWeights, read by the loops from the frame.
-	VMOVSS 244(R9), X0
+	VMOVSS 244(R10), X0
 	VMOVSS X0, 504(SP)
-	MOVQ   248(R9), AX
+	MOVQ   248(R10), AX
 	MOVQ   AX, 512(SP)
 
-	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
-	// 32-class steps; the bytes of the whole 16-class steps and of the whole
-	// vectors; the masks of the last c mod 16 classes (lane k < c%16 for classes
-	// j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c mod 8 (VPCMPGTD
-	// against the lane numbers); f = 1.
-	MOVQ         CX, R9
+	// R9 = 4·stride, the bytes from a row to the next; R11 = 128·(c/32), the
+	// bytes of the whole 32-class steps; the bytes of the whole 16-class steps
+	// and of the whole vectors; the masks of the last c mod 16 classes (lane k <
+	// c%16 for classes j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c
+	// mod 8 (VPCMPGTD against the lane numbers); f = 1.
 	SHLQ         $0x02, R9
 	MOVQ         CX, R11
 	SHRQ         $0x05, R11
@@ -19855,34 +20329,38 @@ noZ148:
 	// The classes of the masked vectors: n0 = min(c%16, 8), n1 = max(c%16-8, 0),
 	// n8 = c%8. safeRows = R8 - k, where k is the number of rows at the end whose
 	// masked step (16 floats from the row's last c mod 16 classes) may reach past
-	// R8 rows: k = ceil((16 - c%16)/c) when c%16 != 0 (1 for c >= 16), else 0.
+	// the end of the last row, (R8-1)·stride + c floats, which every slice of rows
+	// holds: k = ceil((16 - c%16)/stride) when c%16 != 0, else 0 (row i's step
+	// ends 16 - c%16 floats after its last class, (R8-1-i)·stride floats before
+	// that of the last row).
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small149
+	JLE  n0small152
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small149:
+n0small152:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone150
+	JZ   tailKDone153
 	NEGQ AX
 	ADDQ $0x10, AX
+	SHLQ $0x02, AX
 
-tailK151:
+tailK154:
 	INCQ 408(SP)
-	SUBQ CX, AX
-	JG   tailK151
+	SUBQ R9, AX
+	JG   tailK154
 
-tailKDone150:
+tailKDone153:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -19903,9 +20381,9 @@ wideLabelsRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes152:
+classes155:
 	CMPQ    AX, R11
-	JAE     rest153
+	JAE     rest156
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -19919,11 +20397,11 @@ classes152:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes152
+	JMP     classes155
 
-rest153:
+rest156:
 	TESTQ   $0x00000010, CX
-	JZ      tail154
+	JZ      tail157
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -19932,95 +20410,95 @@ rest153:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail154:
+tail157:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone155
+	JZ         classesDone158
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes156
+	JGE        maskedLoadLanes159
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded157
+	JMP        maskedLoaded160
 
-maskedLoadLanes156:
+maskedLoadLanes159:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone158
+	JLE       lanesDone161
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone158
+	JLE       lanesDone161
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone158
+	JLE       lanesDone161
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone158
+	JLE       lanesDone161
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone158
+	JLE       lanesDone161
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone158
+	JLE       lanesDone161
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone158
+	JLE       lanesDone161
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone158
+	JLE       lanesDone161
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone158:
+lanesDone161:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded157:
+maskedLoaded160:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes159
+	JGE        maskedLoadLanes162
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded160
+	JMP        maskedLoaded163
 
-maskedLoadLanes159:
+maskedLoadLanes162:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone161
+	JLE       lanesDone164
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone161
+	JLE       lanesDone164
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone161
+	JLE       lanesDone164
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone161
+	JLE       lanesDone164
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone161
+	JLE       lanesDone164
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone161
+	JLE       lanesDone164
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone161
+	JLE       lanesDone164
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone161
+	JLE       lanesDone164
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone161:
+lanesDone164:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded160:
+maskedLoaded163:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone155:
+classesDone158:
 	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -20039,156 +20517,156 @@ classesDone155:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
 	// no NaN in the row (R12 == 0); stored to the frame.
 	TESTB  $0x01, 376(SP)
-	JZ     noLse162
+	JZ     noLse165
 	VXORPS Y1, Y1, Y1
 	TESTL  R12, R12
-	JNZ    allSet163
+	JNZ    allSet166
 	VCMPPS $0x00, negInfBits<>+0(SB), Y0, Y1
 
-allSet163:
+allSet166:
 	VMOVUPS Y1, 128(SP)
 
-noLse162:
+noLse165:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds164
+	JZ    noPreds167
 	TESTL R12, R12
-	JZ    scanEq168
+	JZ    scanEq171
 	XORL  AX, AX
 
-scan169:
+scan172:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail170
+	JAE       scanTail173
 	VMOVUPS   (SI)(AX*1), Y1
 	VCMPPS    $0x03, Y1, Y1, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found165
+	JNZ       found168
 	ADDQ      $0x20, AX
-	JMP       scan169
+	JMP       scan172
 
-scanTail170:
+scanTail173:
 	TESTQ      $0x00000007, CX
-	JZ         notFound166
+	JZ         notFound169
 	VMOVUPS    64(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes171
+	JGE        maskedLoadLanes174
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	JMP        maskedLoaded172
+	JMP        maskedLoaded175
 
-maskedLoadLanes171:
+maskedLoadLanes174:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone173
+	JLE       lanesDone176
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone173
+	JLE       lanesDone176
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone173
+	JLE       lanesDone176
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone173
+	JLE       lanesDone176
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone173
+	JLE       lanesDone176
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone173
+	JLE       lanesDone176
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone173
+	JLE       lanesDone176
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone173
+	JLE       lanesDone176
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
-lanesDone173:
+lanesDone176:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded172:
+maskedLoaded175:
 	VCMPPS    $0x03, Y1, Y1, Y1
 	VMOVMSKPS Y1, R12
 	ANDL      352(SP), R12
-	JNZ       found165
-	JMP       notFound166
+	JNZ       found168
+	JMP       notFound169
 
-scanEq168:
+scanEq171:
 	XORL AX, AX
 
-scan174:
+scan177:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail175
+	JAE       scanTail178
 	VMOVUPS   (SI)(AX*1), Y1
 	VMULPS    520(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found165
+	JNZ       found168
 	ADDQ      $0x20, AX
-	JMP       scan174
+	JMP       scan177
 
-scanTail175:
+scanTail178:
 	TESTQ      $0x00000007, CX
-	JZ         notFound166
+	JZ         notFound169
 	VMOVUPS    64(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes176
+	JGE        maskedLoadLanes179
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	JMP        maskedLoaded177
+	JMP        maskedLoaded180
 
-maskedLoadLanes176:
+maskedLoadLanes179:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone178
+	JLE       lanesDone181
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone178
+	JLE       lanesDone181
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone178
+	JLE       lanesDone181
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone178
+	JLE       lanesDone181
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone178
+	JLE       lanesDone181
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone178
+	JLE       lanesDone181
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone178
+	JLE       lanesDone181
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone178
+	JLE       lanesDone181
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
-lanesDone178:
+lanesDone181:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded177:
+maskedLoaded180:
 	VMULPS    520(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	ANDL      352(SP), R12
-	JNZ       found165
+	JNZ       found168
 
-notFound166:
+notFound169:
 	XORL R12, R12
-	JMP  storePred167
+	JMP  storePred170
 
-found165:
+found168:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred167:
+storePred170:
 	MOVL R12, (R13)(R10*4)
 
-noPreds164:
+noPreds167:
 	// d[l] = x[l]·xs - m, before any write, to the frame.
 	MOVLQSX      (BX)(R10*4), R12
 	VBROADCASTSS (SI)(R12*4), Y1
@@ -20199,7 +20677,7 @@ noPreds164:
 	// Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to g (when grad is not
 	// nil); s accumulated by classSum. Two loops: with and without grad.
 	TESTQ   DI, DI
-	JZ      noGrad179
+	JZ      noGrad182
 	VMOVUPS negZero<>+0(SB), Y0
 	VMOVUPS negZero<>+0(SB), Y1
 	VMOVUPS expMagic<>+0(SB), Y2
@@ -20207,11 +20685,11 @@ noPreds164:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes181:
+classes184:
 	CMPQ    AX, R11
-	JAE     rest182
+	JAE     rest185
 	CMPL    520(SP), $0x3f800000
-	JNE     scaled185
+	JNE     scaled188
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -20324,9 +20802,9 @@ classes181:
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
-	JMP     scaledDone186
+	JMP     scaledDone189
 
-scaled185:
+scaled188:
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -20444,13 +20922,13 @@ scaled185:
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
 
-scaledDone186:
+scaledDone189:
 	ADDQ $0x00000080, AX
-	JMP  classes181
+	JMP  classes184
 
-rest182:
+rest185:
 	TESTQ   $0x00000010, CX
-	JZ      tail183
+	JZ      tail186
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  520(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
@@ -20511,47 +20989,47 @@ rest182:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail183:
+tail186:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone184
+	JZ         classesDone187
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes187
+	JGE        maskedLoadLanes190
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded188
+	JMP        maskedLoaded191
 
-maskedLoadLanes187:
+maskedLoadLanes190:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone189
+	JLE       lanesDone192
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone189
+	JLE       lanesDone192
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone189
+	JLE       lanesDone192
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone189
+	JLE       lanesDone192
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone189
+	JLE       lanesDone192
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone189
+	JLE       lanesDone192
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone189
+	JLE       lanesDone192
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone189
+	JLE       lanesDone192
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone189:
+lanesDone192:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded188:
+maskedLoaded191:
 	VMULPS     520(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
@@ -20580,79 +21058,79 @@ maskedLoaded188:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes190
+	JGE        maskedStoreLanes193
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored191
+	JMP        maskedStored194
 
-maskedStoreLanes190:
+maskedStoreLanes193:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored191
+	JLE          maskedStored194
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored191
+	JLE          maskedStored194
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored191
+	JLE          maskedStored194
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored191
+	JLE          maskedStored194
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored191
+	JLE          maskedStored194
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored191
+	JLE          maskedStored194
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored191
+	JLE          maskedStored194
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored191
+	JLE          maskedStored194
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored191:
+maskedStored194:
 	VADDPS     Y2, Y0, Y2
 	VMOVUPS    (SP), Y3
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes192
+	JGE        maskedLoadLanes195
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded193
+	JMP        maskedLoaded196
 
-maskedLoadLanes192:
+maskedLoadLanes195:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone194
+	JLE       lanesDone197
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone194
+	JLE       lanesDone197
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone194
+	JLE       lanesDone197
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone194
+	JLE       lanesDone197
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone194
+	JLE       lanesDone197
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone194
+	JLE       lanesDone197
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone194
+	JLE       lanesDone197
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone194
+	JLE       lanesDone197
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone194:
+lanesDone197:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded193:
+maskedLoaded196:
 	VMULPS     520(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
@@ -20681,48 +21159,48 @@ maskedLoaded193:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes195
+	JGE        maskedStoreLanes198
 	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
-	JMP        maskedStored196
+	JMP        maskedStored199
 
-maskedStoreLanes195:
+maskedStoreLanes198:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored196
+	JLE          maskedStored199
 	VEXTRACTPS   $0x00, X2, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored196
+	JLE          maskedStored199
 	VEXTRACTPS   $0x01, X2, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored196
+	JLE          maskedStored199
 	VEXTRACTPS   $0x02, X2, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored196
+	JLE          maskedStored199
 	VEXTRACTPS   $0x03, X2, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored196
+	JLE          maskedStored199
 	VEXTRACTPS   $0x00, X3, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored196
+	JLE          maskedStored199
 	VEXTRACTPS   $0x01, X3, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored196
+	JLE          maskedStored199
 	VEXTRACTPS   $0x02, X3, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored196
+	JLE          maskedStored199
 	VEXTRACTPS   $0x03, X3, 60(DI)(AX*1)
 
-maskedStored196:
+maskedStored199:
 	VADDPS    Y2, Y1, Y2
 	VMOVUPS   32(SP), Y3
 	VBLENDVPS Y3, Y2, Y1, Y1
 
-classesDone184:
+classesDone187:
 	VMOVAPS Y0, Y0
 	VMOVAPS Y1, Y1
-	JMP     summed180
+	JMP     summed183
 
-noGrad179:
+noGrad182:
 	VMOVUPS negZero<>+0(SB), Y0
 	VMOVUPS negZero<>+0(SB), Y1
 	VMOVUPS expMagic<>+0(SB), Y2
@@ -20730,11 +21208,11 @@ noGrad179:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes197:
+classes200:
 	CMPQ    AX, R11
-	JAE     rest198
+	JAE     rest201
 	CMPL    520(SP), $0x3f800000
-	JNE     scaled201
+	JNE     scaled204
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -20843,9 +21321,9 @@ classes197:
 	VADDPS  Y13, Y1, Y1
 	VADDPS  Y9, Y0, Y0
 	VADDPS  Y5, Y1, Y1
-	JMP     scaledDone202
+	JMP     scaledDone205
 
-scaled201:
+scaled204:
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -20959,13 +21437,13 @@ scaled201:
 	VADDPS  Y9, Y0, Y0
 	VADDPS  Y5, Y1, Y1
 
-scaledDone202:
+scaledDone205:
 	ADDQ $0x00000080, AX
-	JMP  classes197
+	JMP  classes200
 
-rest198:
+rest201:
 	TESTQ   $0x00000010, CX
-	JZ      tail199
+	JZ      tail202
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  520(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
@@ -21024,47 +21502,47 @@ rest198:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail199:
+tail202:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone200
+	JZ         classesDone203
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes203
+	JGE        maskedLoadLanes206
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded204
+	JMP        maskedLoaded207
 
-maskedLoadLanes203:
+maskedLoadLanes206:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone205
+	JLE       lanesDone208
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone205
+	JLE       lanesDone208
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone205
+	JLE       lanesDone208
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone205
+	JLE       lanesDone208
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone205
+	JLE       lanesDone208
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone205
+	JLE       lanesDone208
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone205
+	JLE       lanesDone208
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone205
+	JLE       lanesDone208
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone205:
+lanesDone208:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded204:
+maskedLoaded207:
 	VMULPS     520(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
@@ -21096,42 +21574,42 @@ maskedLoaded204:
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes206
+	JGE        maskedLoadLanes209
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded207
+	JMP        maskedLoaded210
 
-maskedLoadLanes206:
+maskedLoadLanes209:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone208
+	JLE       lanesDone211
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone208
+	JLE       lanesDone211
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone208
+	JLE       lanesDone211
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone208
+	JLE       lanesDone211
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone208
+	JLE       lanesDone211
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone208
+	JLE       lanesDone211
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone208
+	JLE       lanesDone211
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone208
+	JLE       lanesDone211
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone208:
+lanesDone211:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded207:
+maskedLoaded210:
 	VMULPS    520(SP), Y2, Y2
 	VSUBPS    96(SP), Y2, Y2
 	VMULPS    expLog2e<>+0(SB), Y2, Y3
@@ -21162,11 +21640,11 @@ maskedLoaded207:
 	VMOVUPS   32(SP), Y3
 	VBLENDVPS Y3, Y2, Y1, Y1
 
-classesDone200:
+classesDone203:
 	VMOVAPS Y0, Y0
 	VMOVAPS Y1, Y1
 
-summed180:
+summed183:
 	// The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
 	// ls - d[l] (seq.LabelLoss).
 	VHADDPS      Y1, Y0, Y0
@@ -21221,17 +21699,17 @@ summed180:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl, f to the frame.
 	TESTB     $0x01, 376(SP)
-	JZ        noLse209
+	JZ        noLse212
 	VADDPS    96(SP), Y1, Y1
 	VMOVUPS   128(SP), Y3
 	VBLENDVPS Y3, 96(SP), Y1, Y1
 	TESTQ     R14, R14
-	JZ        noLseStore210
+	JZ        noLseStore213
 	VMOVSS    X1, (R14)(R10*4)
 
-noLseStore210:
+noLseStore213:
 	TESTB   $0x02, 376(SP)
-	JZ      noZ211
+	JZ      noZ214
 	VMULPS  224(SP), Y1, Y3
 	VMULPS  Y1, Y3, Y1
 	VADDPS  Y3, Y3, Y3
@@ -21240,37 +21718,37 @@ noLseStore210:
 	VADDPS  Y1, Y2, Y1
 	VMOVAPS Y1, Y2
 
-noZ211:
-noLse209:
+noZ214:
+noLse212:
 	// loss = loss·w[i] (with row weights).
 	MOVQ   512(SP), R12
 	TESTQ  R12, R12
-	JZ     unweighted212
+	JZ     unweighted215
 	VMULSS (R12)(R10*4), X2, X2
 
-unweighted212:
+unweighted215:
 	VMOVSS X2, (DX)(R10*4)
 
 	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
 	// sc / s (seq.Quotient), q = q·f (f = 1 without z-loss: exact); g[j] =
 	// e[j]·q (seq.Scaled); then g[l] = g[l] - sc.
 	TESTQ        DI, DI
-	JZ           noGrad213
+	JZ           noGrad216
 	VBROADCASTSS 504(SP), Y1
 	MOVQ         512(SP), R12
 	TESTQ        R12, R12
-	JZ           unweighted214
+	JZ           unweighted217
 	VBROADCASTSS (R12)(R10*4), Y2
 	VMULPS       Y2, Y1, Y1
 
-unweighted214:
+unweighted217:
 	VDIVPS Y0, Y1, Y0
 	VMULPS 192(SP), Y0, Y0
 	XORL   AX, AX
 
-classes215:
+classes218:
 	CMPQ    AX, R11
-	JAE     rest216
+	JAE     rest219
 	VMOVUPS (DI)(AX*1), Y2
 	VMULPS  Y0, Y2, Y2
 	VMOVUPS Y2, (DI)(AX*1)
@@ -21284,11 +21762,11 @@ classes215:
 	VMULPS  Y0, Y2, Y2
 	VMOVUPS Y2, 96(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes215
+	JMP     classes218
 
-rest216:
+rest219:
 	TESTQ   $0x00000010, CX
-	JZ      tail217
+	JZ      tail220
 	VMOVUPS (DI)(AX*1), Y2
 	VMULPS  Y0, Y2, Y2
 	VMOVUPS Y2, (DI)(AX*1)
@@ -21297,170 +21775,170 @@ rest216:
 	VMOVUPS Y2, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail217:
+tail220:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone218
+	JZ         classesDone221
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes219
+	JGE        maskedLoadLanes222
 	VMASKMOVPS (DI)(AX*1), Y2, Y2
-	JMP        maskedLoaded220
+	JMP        maskedLoaded223
 
-maskedLoadLanes219:
+maskedLoadLanes222:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone221
+	JLE       lanesDone224
 	VINSERTPS $0x00, (DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone221
+	JLE       lanesDone224
 	VINSERTPS $0x10, 4(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone221
+	JLE       lanesDone224
 	VINSERTPS $0x20, 8(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone221
+	JLE       lanesDone224
 	VINSERTPS $0x30, 12(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone221
+	JLE       lanesDone224
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone221
+	JLE       lanesDone224
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone221
+	JLE       lanesDone224
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone221
+	JLE       lanesDone224
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
-lanesDone221:
+lanesDone224:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded220:
+maskedLoaded223:
 	VMULPS     Y0, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes222
+	JGE        maskedStoreLanes225
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored223
+	JMP        maskedStored226
 
-maskedStoreLanes222:
+maskedStoreLanes225:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored223
+	JLE          maskedStored226
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored223
+	JLE          maskedStored226
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored223
+	JLE          maskedStored226
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored223
+	JLE          maskedStored226
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored223
+	JLE          maskedStored226
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored223
+	JLE          maskedStored226
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored223
+	JLE          maskedStored226
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored223
+	JLE          maskedStored226
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored223:
+maskedStored226:
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes224
+	JGE        maskedLoadLanes227
 	VMASKMOVPS 32(DI)(AX*1), Y2, Y2
-	JMP        maskedLoaded225
+	JMP        maskedLoaded228
 
-maskedLoadLanes224:
+maskedLoadLanes227:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone226
+	JLE       lanesDone229
 	VINSERTPS $0x00, 32(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone226
+	JLE       lanesDone229
 	VINSERTPS $0x10, 36(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone226
+	JLE       lanesDone229
 	VINSERTPS $0x20, 40(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone226
+	JLE       lanesDone229
 	VINSERTPS $0x30, 44(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone226
+	JLE       lanesDone229
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone226
+	JLE       lanesDone229
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone226
+	JLE       lanesDone229
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone226
+	JLE       lanesDone229
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
-lanesDone226:
+lanesDone229:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded225:
+maskedLoaded228:
 	VMULPS     Y0, Y2, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes227
+	JGE        maskedStoreLanes230
 	VMASKMOVPS Y0, Y2, 32(DI)(AX*1)
-	JMP        maskedStored228
+	JMP        maskedStored231
 
-maskedStoreLanes227:
+maskedStoreLanes230:
 	VEXTRACTF128 $0x01, Y0, X2
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored228
+	JLE          maskedStored231
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored228
+	JLE          maskedStored231
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored228
+	JLE          maskedStored231
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored228
+	JLE          maskedStored231
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored228
+	JLE          maskedStored231
 	VEXTRACTPS   $0x00, X2, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored228
+	JLE          maskedStored231
 	VEXTRACTPS   $0x01, X2, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored228
+	JLE          maskedStored231
 	VEXTRACTPS   $0x02, X2, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored228
+	JLE          maskedStored231
 	VEXTRACTPS   $0x03, X2, 60(DI)(AX*1)
 
-maskedStored228:
-classesDone218:
+maskedStored231:
+classesDone221:
 	MOVLQSX (BX)(R10*4), R12
 	VMOVSS  (DI)(R12*4), X0
 	VSUBSS  X1, X0, X0
 	VMOVSS  X0, (DI)(R12*4)
 
-noGrad213:
+noGrad216:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut229
+	JZ    noOut232
 	ADDQ  R9, DI
 
-noOut229:
+noOut232:
 	JMP wideLabelsRow
 
 wideLabelsDone:
@@ -21477,8 +21955,8 @@ TEXT ·wideTargetsAVX2(SB), $560-8
 	// plain, staged, or staged with class weights.
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
-	// CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row),
-	// R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
+	// CX = c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a
+	// row to the next), R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
 	// classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
 	// the prediction); DX = losses, R13 = preds (or nil), R14 = lse (or nil), BX =
 	// weights (staged with weights), R12 = the targets row in passes 2 and 3.
@@ -21496,93 +21974,121 @@ TEXT ·wideTargetsAVX2(SB), $560-8
 	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
 	// mod 16 weights, then +0; 504 scale; 512 the base of labels; 520 the base of rowWeights (0: nil); 528 xscale in every lane (32 bytes).
 	//
-	// The fields of the record a; R8 = the rows.
-	MOVQ         a+0(FP), R9
-	MOVQ         224(R9), CX
-	MOVQ         (R9), SI
-	TESTQ        CX, CX
-	JLE          wideTargetsDone
-	MOVQ         $0x4000000000000000, R8
-	MOVQ         8(R9), AX
-	XORL         DX, DX
-	DIVQ         CX
-	CMPQ         AX, R8
-	CMOVQLT      AX, R8
-	VBROADCASTSS 240(R9), Y0
-	VMOVUPS      Y0, 528(SP)
+	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
+	MOVQ  a+0(FP), R10
+	MOVQ  224(R10), CX
+	MOVQ  232(R10), R9
+	MOVQ  (R10), SI
+	TESTQ CX, CX
+	JLE   wideTargetsDone
+	CMPQ  R9, CX
+	JLT   wideTargetsDone
+	MOVQ  $0x4000000000000000, R8
+	MOVQ  8(R10), AX
+	SUBQ  CX, AX
+	JGE   someRows234
+	XORL  R8, R8
+	JMP   isNil233
 
-	// The form of the targets.
-	MOVQ    24(R9), DI
-	MOVQ    152(R9), AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	CMPQ    24(R9), $0x00
-	JEQ     isNil230
-	MOVQ    32(R9), AX
+someRows234:
 	XORL    DX, DX
-	DIVQ    CX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-
-isNil230:
-	CMPQ    176(R9), $0x00
-	JEQ     isNil231
-	MOVQ    184(R9), AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-
-isNil231:
-	CMPQ    200(R9), $0x00
-	JEQ     isNil232
-	MOVQ    208(R9), AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-
-isNil232:
-	CMPQ    248(R9), $0x00
-	JEQ     isNil233
-	MOVQ    256(R9), AX
+	DIVQ    R9
+	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
 isNil233:
-	XORL    R12, R12
-	MOVQ    72(R9), AX
-	MOVQ    AX, 392(SP)
-	TESTQ   AX, AX
-	JZ      fromLabels234
-	MOVQ    80(R9), AX
+	VBROADCASTSS 240(R10), Y0
+	VMOVUPS      Y0, 528(SP)
+
+	// The form of the targets.
+	MOVQ    24(R10), DI
+	MOVQ    152(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	CMPQ    24(R10), $0x00
+	JEQ     isNil235
+	MOVQ    32(R10), AX
+	SUBQ    CX, AX
+	JGE     someRows236
+	XORL    R8, R8
+	JMP     isNil235
+
+someRows236:
 	XORL    DX, DX
-	DIVQ    CX
+	DIVQ    R9
+	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	JMP     formDone235
 
-fromLabels234:
+isNil235:
+	CMPQ    176(R10), $0x00
+	JEQ     isNil237
+	MOVQ    184(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil237:
+	CMPQ    200(R10), $0x00
+	JEQ     isNil238
+	MOVQ    208(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil238:
+	CMPQ    248(R10), $0x00
+	JEQ     isNil239
+	MOVQ    256(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil239:
+	XORL  R12, R12
+	MOVQ  72(R10), AX
+	MOVQ  AX, 392(SP)
+	TESTQ AX, AX
+	JZ    fromLabels240
+	MOVQ  80(R10), AX
+	SUBQ  CX, AX
+	JGE   someRows243
+	XORL  R8, R8
+	JMP   isNil242
+
+someRows243:
+	XORL    DX, DX
+	DIVQ    R9
+	INCQ    AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil242:
+	JMP formDone241
+
+fromLabels240:
 	MOVL    $0x00000001, R12
-	MOVQ    56(R9), AX
+	MOVQ    56(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-formDone235:
-	MOVQ    96(R9), BX
-	MOVBQZX 128(R9), AX
+formDone241:
+	MOVQ    96(R10), BX
+	MOVBQZX 128(R10), AX
 	TESTB   AL, AL
-	JZ      notStaged236
+	JZ      notStaged244
 	ORL     $0x00000002, R12
 	TESTQ   BX, BX
-	JZ      notStaged236
+	JZ      notStaged244
 	ORL     $0x00000004, R12
-	MOVQ    104(R9), AX
+	MOVQ    104(R10), AX
 	CMPQ    AX, CX
-	JGE     notStaged236
+	JGE     notStaged244
 	XORL    R8, R8
 
-notStaged236:
+notStaged244:
 	MOVQ         R12, 384(SP)
-	VBROADCASTSS 120(R9), Y0
+	VBROADCASTSS 120(R10), Y0
 	VMOVUPS      Y0, 288(SP)
-	VBROADCASTSS 124(R9), Y0
+	VBROADCASTSS 124(R10), Y0
 	VMOVUPS      Y0, 320(SP)
 
 	// wtail = the last c mod 16 weights (when there are weights), +0 after them:
@@ -21593,59 +22099,58 @@ notStaged236:
 	VMOVUPS Y0, 440(SP)
 	VMOVUPS Y0, 472(SP)
 	TESTQ   R8, R8
-	JZ      wtailDone237
+	JZ      wtailDone245
 	TESTQ   $0x00000004, 384(SP)
-	JZ      wtailDone237
+	JZ      wtailDone245
 	MOVQ    CX, R12
 	ANDQ    $-16, R12
 
-wtail238:
+wtail246:
 	CMPQ   R12, CX
-	JAE    wtailDone237
+	JAE    wtailDone245
 	VMOVSS (BX)(R12*4), X0
 	VMOVSS X0, 440(SP)(AX*4)
 	INCQ   AX
 	INCQ   R12
-	JMP    wtail238
+	JMP    wtail246
 
-wtailDone237:
-	MOVQ 144(R9), DX
+wtailDone245:
+	MOVQ 144(R10), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 8 lanes of a frame vector).
-	MOVQ  176(R9), R13
-	MOVQ  200(R9), R14
+	MOVQ  176(R10), R13
+	MOVQ  200(R10), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse239
+	JZ    noLse247
 	MOVL  $0x00000001, R12
 
-noLse239:
-	MOVL         272(R9), AX
+noLse247:
+	MOVL         272(R10), AX
 	SHLL         $0x01, AX
-	JZ           noZ240
+	JZ           noZ248
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 272(R9), Y0
+	VBROADCASTSS 272(R10), Y0
 	VMOVUPS      Y0, 224(SP)
 
-noZ240:
+noZ248:
 	MOVQ R12, 376(SP)
 
 	// scale and the bases of labels and rowWeights, read by the loops from the frame.
-	VMOVSS 244(R9), X0
+	VMOVSS 244(R10), X0
 	VMOVSS X0, 504(SP)
-	MOVQ   48(R9), AX
+	MOVQ   48(R10), AX
 	MOVQ   AX, 512(SP)
-	MOVQ   248(R9), AX
+	MOVQ   248(R10), AX
 	MOVQ   AX, 520(SP)
 
-	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
-	// 32-class steps; the bytes of the whole 16-class steps and of the whole
-	// vectors; the masks of the last c mod 16 classes (lane k < c%16 for classes
-	// j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c mod 8 (VPCMPGTD
-	// against the lane numbers); f = 1.
-	MOVQ         CX, R9
+	// R9 = 4·stride, the bytes from a row to the next; R11 = 128·(c/32), the
+	// bytes of the whole 32-class steps; the bytes of the whole 16-class steps
+	// and of the whole vectors; the masks of the last c mod 16 classes (lane k <
+	// c%16 for classes j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c
+	// mod 8 (VPCMPGTD against the lane numbers); f = 1.
 	SHLQ         $0x02, R9
 	MOVQ         CX, R11
 	SHRQ         $0x05, R11
@@ -21684,34 +22189,38 @@ noZ240:
 	// The classes of the masked vectors: n0 = min(c%16, 8), n1 = max(c%16-8, 0),
 	// n8 = c%8. safeRows = R8 - k, where k is the number of rows at the end whose
 	// masked step (16 floats from the row's last c mod 16 classes) may reach past
-	// R8 rows: k = ceil((16 - c%16)/c) when c%16 != 0 (1 for c >= 16), else 0.
+	// the end of the last row, (R8-1)·stride + c floats, which every slice of rows
+	// holds: k = ceil((16 - c%16)/stride) when c%16 != 0, else 0 (row i's step
+	// ends 16 - c%16 floats after its last class, (R8-1-i)·stride floats before
+	// that of the last row).
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small241
+	JLE  n0small249
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small241:
+n0small249:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone242
+	JZ   tailKDone250
 	NEGQ AX
 	ADDQ $0x10, AX
+	SHLQ $0x02, AX
 
-tailK243:
+tailK251:
 	INCQ 408(SP)
-	SUBQ CX, AX
-	JG   tailK243
+	SUBQ R9, AX
+	JG   tailK251
 
-tailKDone242:
+tailKDone250:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -21732,9 +22241,9 @@ wideTargetsRow:
 	VXORPS  Y1, Y1, Y1
 	XORL    AX, AX
 
-classes244:
+classes252:
 	CMPQ    AX, R11
-	JAE     rest245
+	JAE     rest253
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y3, Y3
 	VCMPPS  $0x03, Y5, Y0, Y0
@@ -21748,11 +22257,11 @@ classes244:
 	VMAXPS  Y5, Y4, Y4
 	VCMPPS  $0x03, Y5, Y1, Y1
 	ADDQ    $0x00000080, AX
-	JMP     classes244
+	JMP     classes252
 
-rest245:
+rest253:
 	TESTQ   $0x00000010, CX
-	JZ      tail246
+	JZ      tail254
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y3, Y3
 	VCMPPS  $0x03, Y5, Y0, Y0
@@ -21761,95 +22270,95 @@ rest245:
 	VCMPPS  $0x03, Y5, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail246:
+tail254:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone247
+	JZ         classesDone255
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes248
+	JGE        maskedLoadLanes256
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded249
+	JMP        maskedLoaded257
 
-maskedLoadLanes248:
+maskedLoadLanes256:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone250
+	JLE       lanesDone258
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone250
+	JLE       lanesDone258
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone250
+	JLE       lanesDone258
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone250
+	JLE       lanesDone258
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone250
+	JLE       lanesDone258
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone250
+	JLE       lanesDone258
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone250
+	JLE       lanesDone258
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone250
+	JLE       lanesDone258
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone250:
+lanesDone258:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded249:
+maskedLoaded257:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y2, Y5
 	VMAXPS     Y5, Y3, Y3
 	VCMPPS     $0x03, Y5, Y0, Y0
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes251
+	JGE        maskedLoadLanes259
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded252
+	JMP        maskedLoaded260
 
-maskedLoadLanes251:
+maskedLoadLanes259:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone253
+	JLE       lanesDone261
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone253
+	JLE       lanesDone261
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone253
+	JLE       lanesDone261
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone253
+	JLE       lanesDone261
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone253
+	JLE       lanesDone261
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone253
+	JLE       lanesDone261
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone253
+	JLE       lanesDone261
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone253
+	JLE       lanesDone261
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone253:
+lanesDone261:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded252:
+maskedLoaded260:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y2, Y5
 	VMAXPS    Y5, Y4, Y4
 	VCMPPS    $0x03, Y5, Y1, Y1
 
-classesDone247:
+classesDone255:
 	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y4, Y3, Y2
 	VEXTRACTF128 $0x01, Y2, X3
@@ -21868,165 +22377,165 @@ classesDone247:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
 	// no NaN in the row (R12 == 0); stored to the frame.
 	TESTB  $0x01, 376(SP)
-	JZ     noLse254
+	JZ     noLse262
 	VXORPS Y0, Y0, Y0
 	TESTL  R12, R12
-	JNZ    allSet255
+	JNZ    allSet263
 	VCMPPS $0x00, negInfBits<>+0(SB), Y6, Y0
 
-allSet255:
+allSet263:
 	VMOVUPS Y0, 128(SP)
 
-noLse254:
+noLse262:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds256
+	JZ    noPreds264
 	TESTL R12, R12
-	JZ    scanEq260
+	JZ    scanEq268
 	XORL  AX, AX
 
-scan261:
+scan269:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail262
+	JAE       scanTail270
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found257
+	JNZ       found265
 	ADDQ      $0x20, AX
-	JMP       scan261
+	JMP       scan269
 
-scanTail262:
+scanTail270:
 	TESTQ      $0x00000007, CX
-	JZ         notFound258
+	JZ         notFound266
 	VMOVUPS    64(SP), Y0
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes263
+	JGE        maskedLoadLanes271
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	JMP        maskedLoaded264
+	JMP        maskedLoaded272
 
-maskedLoadLanes263:
+maskedLoadLanes271:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone265
+	JLE       lanesDone273
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone265
+	JLE       lanesDone273
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone265
+	JLE       lanesDone273
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone265
+	JLE       lanesDone273
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone265
+	JLE       lanesDone273
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone265
+	JLE       lanesDone273
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone265
+	JLE       lanesDone273
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone265
+	JLE       lanesDone273
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
-lanesDone265:
+lanesDone273:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
-maskedLoaded264:
+maskedLoaded272:
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found257
-	JMP       notFound258
+	JNZ       found265
+	JMP       notFound266
 
-scanEq260:
+scanEq268:
 	XORL AX, AX
 
-scan266:
+scan274:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail267
+	JAE       scanTail275
 	VMOVUPS   (SI)(AX*1), Y0
 	VMULPS    528(SP), Y0, Y0
 	VCMPPS    $0x00, Y0, Y6, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found257
+	JNZ       found265
 	ADDQ      $0x20, AX
-	JMP       scan266
+	JMP       scan274
 
-scanTail267:
+scanTail275:
 	TESTQ      $0x00000007, CX
-	JZ         notFound258
+	JZ         notFound266
 	VMOVUPS    64(SP), Y0
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes268
+	JGE        maskedLoadLanes276
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	JMP        maskedLoaded269
+	JMP        maskedLoaded277
 
-maskedLoadLanes268:
+maskedLoadLanes276:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone270
+	JLE       lanesDone278
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone270
+	JLE       lanesDone278
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone270
+	JLE       lanesDone278
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone270
+	JLE       lanesDone278
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone270
+	JLE       lanesDone278
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone270
+	JLE       lanesDone278
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone270
+	JLE       lanesDone278
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone270
+	JLE       lanesDone278
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
-lanesDone270:
+lanesDone278:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
-maskedLoaded269:
+maskedLoaded277:
 	VMULPS    528(SP), Y0, Y0
 	VCMPPS    $0x00, Y0, Y6, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found257
+	JNZ       found265
 
-notFound258:
+notFound266:
 	XORL R12, R12
-	JMP  storePred259
+	JMP  storePred267
 
-found257:
+found265:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred259:
+storePred267:
 	MOVL R12, (R13)(R10*4)
 
-noPreds256:
+noPreds264:
 	// The label in every lane (targets from labels).
 	TESTB        $0x01, 384(SP)
-	JZ           noLabel271
+	JZ           noLabel279
 	MOVQ         512(SP), R12
 	VMOVD        (R12)(R10*4), X0
 	VPBROADCASTD X0, Y0
 	VMOVDQU      Y0, 256(SP)
 
-noLabel271:
+noLabel279:
 	// Pass 2. For each class: d = x[j]·xs - m (the product skipped when xs is
 	// 1); a = targetRow.at(j); td = a·d, +0
 	// where a == 0 (seq.TargetTerm); e = expf(d) (seq.Exp), stored to g (when
@@ -22051,15 +22560,15 @@ noLabel271:
 	JEQ     wideTargetsExp7
 	XORL    AX, AX
 
-classes273:
+classes281:
 	CMPQ    AX, 368(SP)
-	JAE     rest274
+	JAE     rest282
 	VMOVUPS (SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled277
+	JEQ     unscaled285
 	VMULPS  528(SP), Y7, Y7
 
-unscaled277:
+unscaled285:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
 	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
@@ -22092,17 +22601,17 @@ unscaled277:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore278
+	JZ      noStore286
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore278:
+noStore286:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled279
+	JEQ     unscaled287
 	VMULPS  528(SP), Y7, Y7
 
-unscaled279:
+unscaled287:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS 32(R12)(AX*1), Y8
 	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
@@ -22135,99 +22644,99 @@ unscaled279:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore280
+	JZ      noStore288
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore280:
+noStore288:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes273
+	JMP    classes281
 
-rest274:
+rest282:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone276
+	JZ         classesDone284
 	VMOVUPS    (SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes281
+	JGE        maskedLoadLanes289
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded282
+	JMP        maskedLoaded290
 
-maskedLoadLanes281:
+maskedLoadLanes289:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone283
+	JLE       lanesDone291
 	VINSERTPS $0x00, (SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone283
+	JLE       lanesDone291
 	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone283
+	JLE       lanesDone291
 	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone283
+	JLE       lanesDone291
 	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone283
+	JLE       lanesDone291
 	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone283
+	JLE       lanesDone291
 	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone283
+	JLE       lanesDone291
 	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone283
+	JLE       lanesDone291
 	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
 
-lanesDone283:
+lanesDone291:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded282:
+maskedLoaded290:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled284
+	JEQ    unscaled292
 	VMULPS 528(SP), Y7, Y7
 
-unscaled284:
+unscaled292:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes285
+	JGE        maskedLoadLanes293
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
-	JMP        maskedLoaded286
+	JMP        maskedLoaded294
 
-maskedLoadLanes285:
+maskedLoadLanes293:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone287
+	JLE       lanesDone295
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone287
+	JLE       lanesDone295
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone287
+	JLE       lanesDone295
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone287
+	JLE       lanesDone295
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone287
+	JLE       lanesDone295
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone287
+	JLE       lanesDone295
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone287
+	JLE       lanesDone295
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone287
+	JLE       lanesDone295
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
-lanesDone287:
+lanesDone295:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded286:
+maskedLoaded294:
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
 	VMULPS     Y7, Y8, Y10
 	VANDPS     Y10, Y9, Y9
@@ -22262,127 +22771,127 @@ maskedLoaded286:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore288
+	JZ         noStore296
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes289
+	JGE        maskedStoreLanes297
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
-	JMP        maskedStored290
+	JMP        maskedStored298
 
-maskedStoreLanes289:
+maskedStoreLanes297:
 	VEXTRACTF128 $0x01, Y7, X8
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored290
+	JLE          maskedStored298
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored290
+	JLE          maskedStored298
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored290
+	JLE          maskedStored298
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored290
+	JLE          maskedStored298
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored290
+	JLE          maskedStored298
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored290
+	JLE          maskedStored298
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored290
+	JLE          maskedStored298
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored290
+	JLE          maskedStored298
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
-maskedStored290:
-noStore288:
+maskedStored298:
+noStore296:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes291
+	JGE        maskedLoadLanes299
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded292
+	JMP        maskedLoaded300
 
-maskedLoadLanes291:
+maskedLoadLanes299:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone293
+	JLE       lanesDone301
 	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone293
+	JLE       lanesDone301
 	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone293
+	JLE       lanesDone301
 	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone293
+	JLE       lanesDone301
 	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone293
+	JLE       lanesDone301
 	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone293
+	JLE       lanesDone301
 	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone293
+	JLE       lanesDone301
 	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone293
+	JLE       lanesDone301
 	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
-lanesDone293:
+lanesDone301:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded292:
+maskedLoaded300:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled294
+	JEQ    unscaled302
 	VMULPS 528(SP), Y7, Y7
 
-unscaled294:
+unscaled302:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes295
+	JGE        maskedLoadLanes303
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
-	JMP        maskedLoaded296
+	JMP        maskedLoaded304
 
-maskedLoadLanes295:
+maskedLoadLanes303:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone297
+	JLE       lanesDone305
 	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone297
+	JLE       lanesDone305
 	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone297
+	JLE       lanesDone305
 	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone297
+	JLE       lanesDone305
 	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone297
+	JLE       lanesDone305
 	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone297
+	JLE       lanesDone305
 	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone297
+	JLE       lanesDone305
 	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone297
+	JLE       lanesDone305
 	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
 
-lanesDone297:
+lanesDone305:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded296:
+maskedLoaded304:
 	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
 	VMULPS     Y6, Y7, Y9
 	VANDPS     Y9, Y8, Y8
@@ -22417,61 +22926,61 @@ maskedLoaded296:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore298
+	JZ         noStore306
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes299
+	JGE        maskedStoreLanes307
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored300
+	JMP        maskedStored308
 
-maskedStoreLanes299:
+maskedStoreLanes307:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored300
+	JLE          maskedStored308
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored300
+	JLE          maskedStored308
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored300
+	JLE          maskedStored308
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored300
+	JLE          maskedStored308
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored300
+	JLE          maskedStored308
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored300
+	JLE          maskedStored308
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored300
+	JLE          maskedStored308
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored300
+	JLE          maskedStored308
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored300:
-noStore298:
+maskedStored308:
+noStore306:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone276:
-	JMP summed272
+classesDone284:
+	JMP summed280
 
 wideTargetsExp2:
 	XORL AX, AX
 
-classes301:
+classes309:
 	CMPQ    AX, 368(SP)
-	JAE     rest302
+	JAE     rest310
 	VMOVUPS (SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled305
+	JEQ     unscaled313
 	VMULPS  528(SP), Y7, Y7
 
-unscaled305:
+unscaled313:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -22506,17 +23015,17 @@ unscaled305:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore306
+	JZ      noStore314
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore306:
+noStore314:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled307
+	JEQ     unscaled315
 	VMULPS  528(SP), Y7, Y7
 
-unscaled307:
+unscaled315:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS 32(R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -22551,99 +23060,99 @@ unscaled307:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore308
+	JZ      noStore316
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore308:
+noStore316:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes301
+	JMP    classes309
 
-rest302:
+rest310:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone304
+	JZ         classesDone312
 	VMOVUPS    (SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes309
+	JGE        maskedLoadLanes317
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded310
+	JMP        maskedLoaded318
 
-maskedLoadLanes309:
+maskedLoadLanes317:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone311
+	JLE       lanesDone319
 	VINSERTPS $0x00, (SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone311
+	JLE       lanesDone319
 	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone311
+	JLE       lanesDone319
 	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone311
+	JLE       lanesDone319
 	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone311
+	JLE       lanesDone319
 	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone311
+	JLE       lanesDone319
 	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone311
+	JLE       lanesDone319
 	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone311
+	JLE       lanesDone319
 	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
 
-lanesDone311:
+lanesDone319:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded310:
+maskedLoaded318:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled312
+	JEQ    unscaled320
 	VMULPS 528(SP), Y7, Y7
 
-unscaled312:
+unscaled320:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes313
+	JGE        maskedLoadLanes321
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
-	JMP        maskedLoaded314
+	JMP        maskedLoaded322
 
-maskedLoadLanes313:
+maskedLoadLanes321:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone315
+	JLE       lanesDone323
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone315
+	JLE       lanesDone323
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone315
+	JLE       lanesDone323
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone315
+	JLE       lanesDone323
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone315
+	JLE       lanesDone323
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone315
+	JLE       lanesDone323
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone315
+	JLE       lanesDone323
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone315
+	JLE       lanesDone323
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
-lanesDone315:
+lanesDone323:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded314:
+maskedLoaded322:
 	VMULPS     288(SP), Y8, Y8
 	VADDPS     320(SP), Y8, Y8
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
@@ -22680,127 +23189,127 @@ maskedLoaded314:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore316
+	JZ         noStore324
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes317
+	JGE        maskedStoreLanes325
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
-	JMP        maskedStored318
+	JMP        maskedStored326
 
-maskedStoreLanes317:
+maskedStoreLanes325:
 	VEXTRACTF128 $0x01, Y7, X8
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored318
+	JLE          maskedStored326
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored318
+	JLE          maskedStored326
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored318
+	JLE          maskedStored326
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored318
+	JLE          maskedStored326
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored318
+	JLE          maskedStored326
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored318
+	JLE          maskedStored326
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored318
+	JLE          maskedStored326
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored318
+	JLE          maskedStored326
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
-maskedStored318:
-noStore316:
+maskedStored326:
+noStore324:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes319
+	JGE        maskedLoadLanes327
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded320
+	JMP        maskedLoaded328
 
-maskedLoadLanes319:
+maskedLoadLanes327:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone321
+	JLE       lanesDone329
 	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone321
+	JLE       lanesDone329
 	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone321
+	JLE       lanesDone329
 	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone321
+	JLE       lanesDone329
 	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone321
+	JLE       lanesDone329
 	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone321
+	JLE       lanesDone329
 	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone321
+	JLE       lanesDone329
 	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone321
+	JLE       lanesDone329
 	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
-lanesDone321:
+lanesDone329:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded320:
+maskedLoaded328:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled322
+	JEQ    unscaled330
 	VMULPS 528(SP), Y7, Y7
 
-unscaled322:
+unscaled330:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes323
+	JGE        maskedLoadLanes331
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
-	JMP        maskedLoaded324
+	JMP        maskedLoaded332
 
-maskedLoadLanes323:
+maskedLoadLanes331:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone325
+	JLE       lanesDone333
 	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone325
+	JLE       lanesDone333
 	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone325
+	JLE       lanesDone333
 	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone325
+	JLE       lanesDone333
 	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone325
+	JLE       lanesDone333
 	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone325
+	JLE       lanesDone333
 	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone325
+	JLE       lanesDone333
 	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone325
+	JLE       lanesDone333
 	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
 
-lanesDone325:
+lanesDone333:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded324:
+maskedLoaded332:
 	VMULPS     288(SP), Y7, Y7
 	VADDPS     320(SP), Y7, Y7
 	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
@@ -22837,61 +23346,61 @@ maskedLoaded324:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore326
+	JZ         noStore334
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes327
+	JGE        maskedStoreLanes335
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored328
+	JMP        maskedStored336
 
-maskedStoreLanes327:
+maskedStoreLanes335:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored328
+	JLE          maskedStored336
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored328
+	JLE          maskedStored336
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored328
+	JLE          maskedStored336
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored328
+	JLE          maskedStored336
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored328
+	JLE          maskedStored336
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored328
+	JLE          maskedStored336
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored328
+	JLE          maskedStored336
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored328
+	JLE          maskedStored336
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored328:
-noStore326:
+maskedStored336:
+noStore334:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone304:
-	JMP summed272
+classesDone312:
+	JMP summed280
 
 wideTargetsExp6:
 	XORL AX, AX
 
-classes329:
+classes337:
 	CMPQ    AX, 368(SP)
-	JAE     rest330
+	JAE     rest338
 	VMOVUPS (SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled333
+	JEQ     unscaled341
 	VMULPS  528(SP), Y7, Y7
 
-unscaled333:
+unscaled341:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -22928,17 +23437,17 @@ unscaled333:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore334
+	JZ      noStore342
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore334:
+noStore342:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled335
+	JEQ     unscaled343
 	VMULPS  528(SP), Y7, Y7
 
-unscaled335:
+unscaled343:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS 32(R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -22975,99 +23484,99 @@ unscaled335:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore336
+	JZ      noStore344
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore336:
+noStore344:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes329
+	JMP    classes337
 
-rest330:
+rest338:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone332
+	JZ         classesDone340
 	VMOVUPS    (SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes337
+	JGE        maskedLoadLanes345
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded338
+	JMP        maskedLoaded346
 
-maskedLoadLanes337:
+maskedLoadLanes345:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone339
+	JLE       lanesDone347
 	VINSERTPS $0x00, (SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone339
+	JLE       lanesDone347
 	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone339
+	JLE       lanesDone347
 	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone339
+	JLE       lanesDone347
 	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone339
+	JLE       lanesDone347
 	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone339
+	JLE       lanesDone347
 	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone339
+	JLE       lanesDone347
 	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone339
+	JLE       lanesDone347
 	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
 
-lanesDone339:
+lanesDone347:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded338:
+maskedLoaded346:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled340
+	JEQ    unscaled348
 	VMULPS 528(SP), Y7, Y7
 
-unscaled340:
+unscaled348:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes341
+	JGE        maskedLoadLanes349
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
-	JMP        maskedLoaded342
+	JMP        maskedLoaded350
 
-maskedLoadLanes341:
+maskedLoadLanes349:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone343
+	JLE       lanesDone351
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone343
+	JLE       lanesDone351
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone343
+	JLE       lanesDone351
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone343
+	JLE       lanesDone351
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone343
+	JLE       lanesDone351
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone343
+	JLE       lanesDone351
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone343
+	JLE       lanesDone351
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone343
+	JLE       lanesDone351
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
-lanesDone343:
+lanesDone351:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded342:
+maskedLoaded350:
 	VMULPS     288(SP), Y8, Y8
 	VADDPS     320(SP), Y8, Y8
 	VMOVUPS    440(SP), Y9
@@ -23106,127 +23615,127 @@ maskedLoaded342:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore344
+	JZ         noStore352
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes345
+	JGE        maskedStoreLanes353
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
-	JMP        maskedStored346
+	JMP        maskedStored354
 
-maskedStoreLanes345:
+maskedStoreLanes353:
 	VEXTRACTF128 $0x01, Y7, X8
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored346
+	JLE          maskedStored354
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored346
+	JLE          maskedStored354
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored346
+	JLE          maskedStored354
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored346
+	JLE          maskedStored354
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored346
+	JLE          maskedStored354
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored346
+	JLE          maskedStored354
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored346
+	JLE          maskedStored354
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored346
+	JLE          maskedStored354
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
-maskedStored346:
-noStore344:
+maskedStored354:
+noStore352:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes347
+	JGE        maskedLoadLanes355
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded348
+	JMP        maskedLoaded356
 
-maskedLoadLanes347:
+maskedLoadLanes355:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone349
+	JLE       lanesDone357
 	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone349
+	JLE       lanesDone357
 	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone349
+	JLE       lanesDone357
 	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone349
+	JLE       lanesDone357
 	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone349
+	JLE       lanesDone357
 	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone349
+	JLE       lanesDone357
 	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone349
+	JLE       lanesDone357
 	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone349
+	JLE       lanesDone357
 	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
-lanesDone349:
+lanesDone357:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded348:
+maskedLoaded356:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled350
+	JEQ    unscaled358
 	VMULPS 528(SP), Y7, Y7
 
-unscaled350:
+unscaled358:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes351
+	JGE        maskedLoadLanes359
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
-	JMP        maskedLoaded352
+	JMP        maskedLoaded360
 
-maskedLoadLanes351:
+maskedLoadLanes359:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone353
+	JLE       lanesDone361
 	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone353
+	JLE       lanesDone361
 	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone353
+	JLE       lanesDone361
 	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone353
+	JLE       lanesDone361
 	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone353
+	JLE       lanesDone361
 	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone353
+	JLE       lanesDone361
 	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone353
+	JLE       lanesDone361
 	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone353
+	JLE       lanesDone361
 	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
 
-lanesDone353:
+lanesDone361:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded352:
+maskedLoaded360:
 	VMULPS     288(SP), Y7, Y7
 	VADDPS     320(SP), Y7, Y7
 	VMOVUPS    472(SP), Y8
@@ -23265,62 +23774,62 @@ maskedLoaded352:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore354
+	JZ         noStore362
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes355
+	JGE        maskedStoreLanes363
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored356
+	JMP        maskedStored364
 
-maskedStoreLanes355:
+maskedStoreLanes363:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored356
+	JLE          maskedStored364
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored356
+	JLE          maskedStored364
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored356
+	JLE          maskedStored364
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored356
+	JLE          maskedStored364
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored356
+	JLE          maskedStored364
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored356
+	JLE          maskedStored364
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored356
+	JLE          maskedStored364
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored356
+	JLE          maskedStored364
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored356:
-noStore354:
+maskedStored364:
+noStore362:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone332:
-	JMP summed272
+classesDone340:
+	JMP summed280
 
 wideTargetsExp1:
 	VMOVDQU lanes<>+0(SB), Y7
 	XORL    AX, AX
 
-classes357:
+classes365:
 	CMPQ    AX, 368(SP)
-	JAE     rest358
+	JAE     rest366
 	VMOVUPS (SI)(AX*1), Y8
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled361
+	JEQ     unscaled369
 	VMULPS  528(SP), Y8, Y8
 
-unscaled361:
+unscaled369:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -23355,17 +23864,17 @@ unscaled361:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore362
+	JZ       noStore370
 	VMOVUPS  Y8, (DI)(AX*1)
 
-noStore362:
+noStore370:
 	VADDPS  Y8, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y8
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled363
+	JEQ     unscaled371
 	VMULPS  528(SP), Y8, Y8
 
-unscaled363:
+unscaled371:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -23400,60 +23909,60 @@ unscaled363:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore364
+	JZ       noStore372
 	VMOVUPS  Y8, 32(DI)(AX*1)
 
-noStore364:
+noStore372:
 	VADDPS Y8, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes357
+	JMP    classes365
 
-rest358:
+rest366:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone360
+	JZ         classesDone368
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes365
+	JGE        maskedLoadLanes373
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded366
+	JMP        maskedLoaded374
 
-maskedLoadLanes365:
+maskedLoadLanes373:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone367
+	JLE       lanesDone375
 	VINSERTPS $0x00, (SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone367
+	JLE       lanesDone375
 	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone367
+	JLE       lanesDone375
 	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone367
+	JLE       lanesDone375
 	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone367
+	JLE       lanesDone375
 	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone367
+	JLE       lanesDone375
 	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone367
+	JLE       lanesDone375
 	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone367
+	JLE       lanesDone375
 	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
 
-lanesDone367:
+lanesDone375:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded366:
+maskedLoaded374:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled368
+	JEQ    unscaled376
 	VMULPS 528(SP), Y8, Y8
 
-unscaled368:
+unscaled376:
 	VSUBPS     Y6, Y8, Y8
 	VPCMPEQD   256(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
@@ -23492,88 +24001,88 @@ unscaled368:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS    Y9, Y8, Y8
 	TESTQ      DI, DI
-	JZ         noStore369
+	JZ         noStore377
 	VMOVUPS    (SP), Y9
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes370
+	JGE        maskedStoreLanes378
 	VMASKMOVPS Y8, Y9, (DI)(AX*1)
-	JMP        maskedStored371
+	JMP        maskedStored379
 
-maskedStoreLanes370:
+maskedStoreLanes378:
 	VEXTRACTF128 $0x01, Y8, X9
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored371
+	JLE          maskedStored379
 	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored371
+	JLE          maskedStored379
 	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored371
+	JLE          maskedStored379
 	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored371
+	JLE          maskedStored379
 	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored371
+	JLE          maskedStored379
 	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored371
+	JLE          maskedStored379
 	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored371
+	JLE          maskedStored379
 	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored371
+	JLE          maskedStored379
 	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
 
-maskedStored371:
-noStore369:
+maskedStored379:
+noStore377:
 	VADDPS     Y8, Y0, Y8
 	VMOVUPS    (SP), Y9
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes372
+	JGE        maskedLoadLanes380
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded373
+	JMP        maskedLoaded381
 
-maskedLoadLanes372:
+maskedLoadLanes380:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone374
+	JLE       lanesDone382
 	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone374
+	JLE       lanesDone382
 	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone374
+	JLE       lanesDone382
 	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone374
+	JLE       lanesDone382
 	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone374
+	JLE       lanesDone382
 	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone374
+	JLE       lanesDone382
 	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone374
+	JLE       lanesDone382
 	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone374
+	JLE       lanesDone382
 	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
 
-lanesDone374:
+lanesDone382:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded373:
+maskedLoaded381:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled375
+	JEQ    unscaled383
 	VMULPS 528(SP), Y8, Y8
 
-unscaled375:
+unscaled383:
 	VSUBPS     Y6, Y8, Y6
 	VPCMPEQD   256(SP), Y7, Y8
 	VANDPS     one<>+0(SB), Y8, Y8
@@ -23612,62 +24121,62 @@ unscaled375:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore376
+	JZ         noStore384
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes377
+	JGE        maskedStoreLanes385
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored378
+	JMP        maskedStored386
 
-maskedStoreLanes377:
+maskedStoreLanes385:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored378
+	JLE          maskedStored386
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored378
+	JLE          maskedStored386
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored378
+	JLE          maskedStored386
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored378
+	JLE          maskedStored386
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored378
+	JLE          maskedStored386
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored378
+	JLE          maskedStored386
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored378
+	JLE          maskedStored386
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored378
+	JLE          maskedStored386
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored378:
-noStore376:
+maskedStored386:
+noStore384:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone360:
-	JMP summed272
+classesDone368:
+	JMP summed280
 
 wideTargetsExp3:
 	VMOVDQU lanes<>+0(SB), Y7
 	XORL    AX, AX
 
-classes379:
+classes387:
 	CMPQ    AX, 368(SP)
-	JAE     rest380
+	JAE     rest388
 	VMOVUPS (SI)(AX*1), Y8
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled383
+	JEQ     unscaled391
 	VMULPS  528(SP), Y8, Y8
 
-unscaled383:
+unscaled391:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -23704,17 +24213,17 @@ unscaled383:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore384
+	JZ       noStore392
 	VMOVUPS  Y8, (DI)(AX*1)
 
-noStore384:
+noStore392:
 	VADDPS  Y8, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y8
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled385
+	JEQ     unscaled393
 	VMULPS  528(SP), Y8, Y8
 
-unscaled385:
+unscaled393:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -23751,60 +24260,60 @@ unscaled385:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore386
+	JZ       noStore394
 	VMOVUPS  Y8, 32(DI)(AX*1)
 
-noStore386:
+noStore394:
 	VADDPS Y8, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes379
+	JMP    classes387
 
-rest380:
+rest388:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone382
+	JZ         classesDone390
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes387
+	JGE        maskedLoadLanes395
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded388
+	JMP        maskedLoaded396
 
-maskedLoadLanes387:
+maskedLoadLanes395:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone389
+	JLE       lanesDone397
 	VINSERTPS $0x00, (SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone389
+	JLE       lanesDone397
 	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone389
+	JLE       lanesDone397
 	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone389
+	JLE       lanesDone397
 	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone389
+	JLE       lanesDone397
 	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone389
+	JLE       lanesDone397
 	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone389
+	JLE       lanesDone397
 	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone389
+	JLE       lanesDone397
 	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
 
-lanesDone389:
+lanesDone397:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded388:
+maskedLoaded396:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled390
+	JEQ    unscaled398
 	VMULPS 528(SP), Y8, Y8
 
-unscaled390:
+unscaled398:
 	VSUBPS     Y6, Y8, Y8
 	VPCMPEQD   256(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
@@ -23845,88 +24354,88 @@ unscaled390:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS    Y9, Y8, Y8
 	TESTQ      DI, DI
-	JZ         noStore391
+	JZ         noStore399
 	VMOVUPS    (SP), Y9
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes392
+	JGE        maskedStoreLanes400
 	VMASKMOVPS Y8, Y9, (DI)(AX*1)
-	JMP        maskedStored393
+	JMP        maskedStored401
 
-maskedStoreLanes392:
+maskedStoreLanes400:
 	VEXTRACTF128 $0x01, Y8, X9
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored393
+	JLE          maskedStored401
 	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored393
+	JLE          maskedStored401
 	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored393
+	JLE          maskedStored401
 	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored393
+	JLE          maskedStored401
 	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored393
+	JLE          maskedStored401
 	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored393
+	JLE          maskedStored401
 	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored393
+	JLE          maskedStored401
 	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored393
+	JLE          maskedStored401
 	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
 
-maskedStored393:
-noStore391:
+maskedStored401:
+noStore399:
 	VADDPS     Y8, Y0, Y8
 	VMOVUPS    (SP), Y9
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes394
+	JGE        maskedLoadLanes402
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded395
+	JMP        maskedLoaded403
 
-maskedLoadLanes394:
+maskedLoadLanes402:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone396
+	JLE       lanesDone404
 	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone396
+	JLE       lanesDone404
 	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone396
+	JLE       lanesDone404
 	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone396
+	JLE       lanesDone404
 	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone396
+	JLE       lanesDone404
 	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone396
+	JLE       lanesDone404
 	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone396
+	JLE       lanesDone404
 	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone396
+	JLE       lanesDone404
 	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
 
-lanesDone396:
+lanesDone404:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded395:
+maskedLoaded403:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled397
+	JEQ    unscaled405
 	VMULPS 528(SP), Y8, Y8
 
-unscaled397:
+unscaled405:
 	VSUBPS     Y6, Y8, Y6
 	VPCMPEQD   256(SP), Y7, Y8
 	VANDPS     one<>+0(SB), Y8, Y8
@@ -23967,62 +24476,62 @@ unscaled397:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore398
+	JZ         noStore406
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes399
+	JGE        maskedStoreLanes407
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored400
+	JMP        maskedStored408
 
-maskedStoreLanes399:
+maskedStoreLanes407:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored400
+	JLE          maskedStored408
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored400
+	JLE          maskedStored408
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored400
+	JLE          maskedStored408
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored400
+	JLE          maskedStored408
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored400
+	JLE          maskedStored408
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored400
+	JLE          maskedStored408
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored400
+	JLE          maskedStored408
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored400
+	JLE          maskedStored408
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored400:
-noStore398:
+maskedStored408:
+noStore406:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone382:
-	JMP summed272
+classesDone390:
+	JMP summed280
 
 wideTargetsExp7:
 	VMOVDQU lanes<>+0(SB), Y7
 	XORL    AX, AX
 
-classes401:
+classes409:
 	CMPQ    AX, 368(SP)
-	JAE     rest402
+	JAE     rest410
 	VMOVUPS (SI)(AX*1), Y8
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled405
+	JEQ     unscaled413
 	VMULPS  528(SP), Y8, Y8
 
-unscaled405:
+unscaled413:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -24061,17 +24570,17 @@ unscaled405:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore406
+	JZ       noStore414
 	VMOVUPS  Y8, (DI)(AX*1)
 
-noStore406:
+noStore414:
 	VADDPS  Y8, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y8
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled407
+	JEQ     unscaled415
 	VMULPS  528(SP), Y8, Y8
 
-unscaled407:
+unscaled415:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -24110,60 +24619,60 @@ unscaled407:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore408
+	JZ       noStore416
 	VMOVUPS  Y8, 32(DI)(AX*1)
 
-noStore408:
+noStore416:
 	VADDPS Y8, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes401
+	JMP    classes409
 
-rest402:
+rest410:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone404
+	JZ         classesDone412
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes409
+	JGE        maskedLoadLanes417
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded410
+	JMP        maskedLoaded418
 
-maskedLoadLanes409:
+maskedLoadLanes417:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone411
+	JLE       lanesDone419
 	VINSERTPS $0x00, (SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone411
+	JLE       lanesDone419
 	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone411
+	JLE       lanesDone419
 	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone411
+	JLE       lanesDone419
 	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone411
+	JLE       lanesDone419
 	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone411
+	JLE       lanesDone419
 	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone411
+	JLE       lanesDone419
 	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone411
+	JLE       lanesDone419
 	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
 
-lanesDone411:
+lanesDone419:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded410:
+maskedLoaded418:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled412
+	JEQ    unscaled420
 	VMULPS 528(SP), Y8, Y8
 
-unscaled412:
+unscaled420:
 	VSUBPS     Y6, Y8, Y8
 	VPCMPEQD   256(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
@@ -24206,88 +24715,88 @@ unscaled412:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS    Y9, Y8, Y8
 	TESTQ      DI, DI
-	JZ         noStore413
+	JZ         noStore421
 	VMOVUPS    (SP), Y9
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes414
+	JGE        maskedStoreLanes422
 	VMASKMOVPS Y8, Y9, (DI)(AX*1)
-	JMP        maskedStored415
+	JMP        maskedStored423
 
-maskedStoreLanes414:
+maskedStoreLanes422:
 	VEXTRACTF128 $0x01, Y8, X9
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored415
+	JLE          maskedStored423
 	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored415
+	JLE          maskedStored423
 	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored415
+	JLE          maskedStored423
 	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored415
+	JLE          maskedStored423
 	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored415
+	JLE          maskedStored423
 	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored415
+	JLE          maskedStored423
 	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored415
+	JLE          maskedStored423
 	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored415
+	JLE          maskedStored423
 	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
 
-maskedStored415:
-noStore413:
+maskedStored423:
+noStore421:
 	VADDPS     Y8, Y0, Y8
 	VMOVUPS    (SP), Y9
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes416
+	JGE        maskedLoadLanes424
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded417
+	JMP        maskedLoaded425
 
-maskedLoadLanes416:
+maskedLoadLanes424:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone418
+	JLE       lanesDone426
 	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone418
+	JLE       lanesDone426
 	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone418
+	JLE       lanesDone426
 	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone418
+	JLE       lanesDone426
 	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone418
+	JLE       lanesDone426
 	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone418
+	JLE       lanesDone426
 	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone418
+	JLE       lanesDone426
 	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone418
+	JLE       lanesDone426
 	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
 
-lanesDone418:
+lanesDone426:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded417:
+maskedLoaded425:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled419
+	JEQ    unscaled427
 	VMULPS 528(SP), Y8, Y8
 
-unscaled419:
+unscaled427:
 	VSUBPS     Y6, Y8, Y6
 	VPCMPEQD   256(SP), Y7, Y8
 	VANDPS     one<>+0(SB), Y8, Y8
@@ -24330,48 +24839,48 @@ unscaled419:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore420
+	JZ         noStore428
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes421
+	JGE        maskedStoreLanes429
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored422
+	JMP        maskedStored430
 
-maskedStoreLanes421:
+maskedStoreLanes429:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored422
+	JLE          maskedStored430
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored422
+	JLE          maskedStored430
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored422
+	JLE          maskedStored430
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored422
+	JLE          maskedStored430
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored422
+	JLE          maskedStored430
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored422
+	JLE          maskedStored430
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored422
+	JLE          maskedStored430
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored422
+	JLE          maskedStored430
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored422:
-noStore420:
+maskedStored430:
+noStore428:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone404:
-summed272:
+classesDone412:
+summed280:
 	// The row: s, T, D = total(c) of their accumulators; ls = log32(s)
 	// (seq.Log); loss = ls·T - D (seq.TargetLoss).
 	VHADDPS      Y3, Y0, Y0
@@ -24441,17 +24950,17 @@ summed272:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl·T, f to the frame.
 	TESTB     $0x01, 376(SP)
-	JZ        noLse423
+	JZ        noLse431
 	VADDPS    96(SP), Y3, Y3
 	VMOVUPS   128(SP), Y4
 	VBLENDVPS Y4, 96(SP), Y3, Y3
 	TESTQ     R14, R14
-	JZ        noLseStore424
+	JZ        noLseStore432
 	VMOVSS    X3, (R14)(R10*4)
 
-noLseStore424:
+noLseStore432:
 	TESTB   $0x02, 376(SP)
-	JZ      noZ425
+	JZ      noZ433
 	VMULPS  224(SP), Y3, Y4
 	VMULPS  Y3, Y4, Y3
 	VADDPS  Y4, Y4, Y4
@@ -24461,15 +24970,15 @@ noLseStore424:
 	VADDPS  Y3, Y2, Y2
 	VMOVAPS Y2, Y2
 
-noZ425:
-noLse423:
+noZ433:
+noLse431:
 	// loss = loss·w[i] (with row weights).
 	MOVQ   520(SP), R12
 	TESTQ  R12, R12
-	JZ     unweighted426
+	JZ     unweighted434
 	VMULSS (R12)(R10*4), X2, X2
 
-unweighted426:
+unweighted434:
 	VMOVSS X2, (DX)(R10*4)
 
 	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
@@ -24477,15 +24986,15 @@ unweighted426:
 	// z-loss: exact); g[j] = e[j]·qt - a[j]·sc (seq.TargetGrad). One loop per
 	// form of the targets.
 	TESTQ        DI, DI
-	JZ           rowDone427
+	JZ           rowDone435
 	VBROADCASTSS 504(SP), Y2
 	MOVQ         520(SP), R12
 	TESTQ        R12, R12
-	JZ           unweighted428
+	JZ           unweighted436
 	VBROADCASTSS (R12)(R10*4), Y3
 	VMULPS       Y3, Y2, Y2
 
-unweighted428:
+unweighted436:
 	VDIVPS Y0, Y2, Y0
 	VMULPS Y1, Y0, Y0
 	VMULPS 192(SP), Y0, Y0
@@ -24502,9 +25011,9 @@ unweighted428:
 	JEQ    wideTargetsGrad7
 	XORL   AX, AX
 
-classes429:
+classes437:
 	CMPQ    AX, 368(SP)
-	JAE     rest430
+	JAE     rest438
 	VMOVUPS (DI)(AX*1), Y1
 	VMOVUPS (R12)(AX*1), Y3
 	VMULPS  Y0, Y1, Y1
@@ -24518,246 +25027,246 @@ classes429:
 	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     classes429
+	JMP     classes437
 
-rest430:
+rest438:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone432
+	JZ         classesDone440
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes433
-	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded434
-
-maskedLoadLanes433:
-	VXORPS    Y1, Y1, Y1
-	VXORPS    X3, X3, X3
-	CMPQ      416(SP), $0x00
-	JLE       lanesDone435
-	VINSERTPS $0x00, (DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x01
-	JLE       lanesDone435
-	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x02
-	JLE       lanesDone435
-	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x03
-	JLE       lanesDone435
-	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x04
-	JLE       lanesDone435
-	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x05
-	JLE       lanesDone435
-	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x06
-	JLE       lanesDone435
-	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x07
-	JLE       lanesDone435
-	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
-
-lanesDone435:
-	VINSERTF128 $0x01, X3, Y1, Y1
-
-maskedLoaded434:
-	VMOVUPS    (SP), Y3
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes436
-	VMASKMOVPS (R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded437
-
-maskedLoadLanes436:
-	VXORPS    Y3, Y3, Y3
-	VXORPS    X4, X4, X4
-	CMPQ      416(SP), $0x00
-	JLE       lanesDone438
-	VINSERTPS $0x00, (R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x01
-	JLE       lanesDone438
-	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x02
-	JLE       lanesDone438
-	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x03
-	JLE       lanesDone438
-	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x04
-	JLE       lanesDone438
-	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
-	CMPQ      416(SP), $0x05
-	JLE       lanesDone438
-	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
-	CMPQ      416(SP), $0x06
-	JLE       lanesDone438
-	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
-	CMPQ      416(SP), $0x07
-	JLE       lanesDone438
-	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
-
-lanesDone438:
-	VINSERTF128 $0x01, X4, Y3, Y3
-
-maskedLoaded437:
-	VMULPS     Y0, Y1, Y1
-	VMULPS     Y2, Y3, Y3
-	VSUBPS     Y3, Y1, Y1
-	VMOVUPS    (SP), Y3
-	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes439
-	VMASKMOVPS Y1, Y3, (DI)(AX*1)
-	JMP        maskedStored440
-
-maskedStoreLanes439:
-	VEXTRACTF128 $0x01, Y1, X3
-	CMPQ         416(SP), $0x00
-	JLE          maskedStored440
-	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
-	CMPQ         416(SP), $0x01
-	JLE          maskedStored440
-	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
-	CMPQ         416(SP), $0x02
-	JLE          maskedStored440
-	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
-	CMPQ         416(SP), $0x03
-	JLE          maskedStored440
-	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
-	CMPQ         416(SP), $0x04
-	JLE          maskedStored440
-	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
-	CMPQ         416(SP), $0x05
-	JLE          maskedStored440
-	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
-	CMPQ         416(SP), $0x06
-	JLE          maskedStored440
-	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
-	CMPQ         416(SP), $0x07
-	JLE          maskedStored440
-	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
-
-maskedStored440:
-	VMOVUPS    32(SP), Y1
-	CMPQ       R10, 400(SP)
 	JGE        maskedLoadLanes441
-	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
+	VMASKMOVPS (DI)(AX*1), Y1, Y1
 	JMP        maskedLoaded442
 
 maskedLoadLanes441:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
-	CMPQ      424(SP), $0x00
+	CMPQ      416(SP), $0x00
 	JLE       lanesDone443
-	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
-	CMPQ      424(SP), $0x01
+	VINSERTPS $0x00, (DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x01
 	JLE       lanesDone443
-	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
-	CMPQ      424(SP), $0x02
+	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x02
 	JLE       lanesDone443
-	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
-	CMPQ      424(SP), $0x03
+	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x03
 	JLE       lanesDone443
-	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
-	CMPQ      424(SP), $0x04
+	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x04
 	JLE       lanesDone443
-	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x05
+	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x05
 	JLE       lanesDone443
-	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x06
+	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x06
 	JLE       lanesDone443
-	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x07
+	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x07
 	JLE       lanesDone443
-	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
+	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
 lanesDone443:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
 maskedLoaded442:
-	VMOVUPS    32(SP), Y3
+	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
 	JGE        maskedLoadLanes444
-	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
+	VMASKMOVPS (R12)(AX*1), Y3, Y3
 	JMP        maskedLoaded445
 
 maskedLoadLanes444:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
-	CMPQ      424(SP), $0x00
+	CMPQ      416(SP), $0x00
 	JLE       lanesDone446
-	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x01
+	VINSERTPS $0x00, (R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x01
 	JLE       lanesDone446
-	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x02
+	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x02
 	JLE       lanesDone446
-	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x03
+	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x03
 	JLE       lanesDone446
-	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x04
+	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x04
 	JLE       lanesDone446
-	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
-	CMPQ      424(SP), $0x05
+	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
+	CMPQ      416(SP), $0x05
 	JLE       lanesDone446
-	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
-	CMPQ      424(SP), $0x06
+	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
+	CMPQ      416(SP), $0x06
 	JLE       lanesDone446
-	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
-	CMPQ      424(SP), $0x07
+	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
+	CMPQ      416(SP), $0x07
 	JLE       lanesDone446
-	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
+	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
 
 lanesDone446:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
 maskedLoaded445:
+	VMULPS     Y0, Y1, Y1
+	VMULPS     Y2, Y3, Y3
+	VSUBPS     Y3, Y1, Y1
+	VMOVUPS    (SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes447
+	VMASKMOVPS Y1, Y3, (DI)(AX*1)
+	JMP        maskedStored448
+
+maskedStoreLanes447:
+	VEXTRACTF128 $0x01, Y1, X3
+	CMPQ         416(SP), $0x00
+	JLE          maskedStored448
+	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
+	CMPQ         416(SP), $0x01
+	JLE          maskedStored448
+	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
+	CMPQ         416(SP), $0x02
+	JLE          maskedStored448
+	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
+	CMPQ         416(SP), $0x03
+	JLE          maskedStored448
+	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
+	CMPQ         416(SP), $0x04
+	JLE          maskedStored448
+	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
+	CMPQ         416(SP), $0x05
+	JLE          maskedStored448
+	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
+	CMPQ         416(SP), $0x06
+	JLE          maskedStored448
+	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
+	CMPQ         416(SP), $0x07
+	JLE          maskedStored448
+	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
+
+maskedStored448:
+	VMOVUPS    32(SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes449
+	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
+	JMP        maskedLoaded450
+
+maskedLoadLanes449:
+	VXORPS    Y1, Y1, Y1
+	VXORPS    X3, X3, X3
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone451
+	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone451
+	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone451
+	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone451
+	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone451
+	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone451
+	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone451
+	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone451
+	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
+
+lanesDone451:
+	VINSERTF128 $0x01, X3, Y1, Y1
+
+maskedLoaded450:
+	VMOVUPS    32(SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes452
+	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
+	JMP        maskedLoaded453
+
+maskedLoadLanes452:
+	VXORPS    Y3, Y3, Y3
+	VXORPS    X4, X4, X4
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone454
+	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone454
+	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone454
+	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone454
+	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone454
+	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone454
+	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone454
+	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone454
+	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
+
+lanesDone454:
+	VINSERTF128 $0x01, X4, Y3, Y3
+
+maskedLoaded453:
 	VMULPS     Y0, Y1, Y0
 	VMULPS     Y2, Y3, Y1
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes447
+	JGE        maskedStoreLanes455
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored448
+	JMP        maskedStored456
 
-maskedStoreLanes447:
+maskedStoreLanes455:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored448
+	JLE          maskedStored456
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored448
+	JLE          maskedStored456
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored448
+	JLE          maskedStored456
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored448
+	JLE          maskedStored456
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored448
+	JLE          maskedStored456
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored448
+	JLE          maskedStored456
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored448
+	JLE          maskedStored456
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored448
+	JLE          maskedStored456
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored448:
-classesDone432:
-	JMP rowDone427
+maskedStored456:
+classesDone440:
+	JMP rowDone435
 
 wideTargetsGrad2:
 	XORL AX, AX
 
-classes449:
+classes457:
 	CMPQ    AX, 368(SP)
-	JAE     rest450
+	JAE     rest458
 	VMOVUPS (DI)(AX*1), Y1
 	VMOVUPS (R12)(AX*1), Y3
 	VMULPS  288(SP), Y3, Y3
@@ -24775,197 +25284,82 @@ classes449:
 	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     classes449
+	JMP     classes457
 
-rest450:
+rest458:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone452
+	JZ         classesDone460
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes453
-	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded454
-
-maskedLoadLanes453:
-	VXORPS    Y1, Y1, Y1
-	VXORPS    X3, X3, X3
-	CMPQ      416(SP), $0x00
-	JLE       lanesDone455
-	VINSERTPS $0x00, (DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x01
-	JLE       lanesDone455
-	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x02
-	JLE       lanesDone455
-	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x03
-	JLE       lanesDone455
-	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x04
-	JLE       lanesDone455
-	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x05
-	JLE       lanesDone455
-	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x06
-	JLE       lanesDone455
-	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x07
-	JLE       lanesDone455
-	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
-
-lanesDone455:
-	VINSERTF128 $0x01, X3, Y1, Y1
-
-maskedLoaded454:
-	VMOVUPS    (SP), Y3
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes456
-	VMASKMOVPS (R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded457
-
-maskedLoadLanes456:
-	VXORPS    Y3, Y3, Y3
-	VXORPS    X4, X4, X4
-	CMPQ      416(SP), $0x00
-	JLE       lanesDone458
-	VINSERTPS $0x00, (R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x01
-	JLE       lanesDone458
-	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x02
-	JLE       lanesDone458
-	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x03
-	JLE       lanesDone458
-	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x04
-	JLE       lanesDone458
-	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
-	CMPQ      416(SP), $0x05
-	JLE       lanesDone458
-	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
-	CMPQ      416(SP), $0x06
-	JLE       lanesDone458
-	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
-	CMPQ      416(SP), $0x07
-	JLE       lanesDone458
-	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
-
-lanesDone458:
-	VINSERTF128 $0x01, X4, Y3, Y3
-
-maskedLoaded457:
-	VMULPS     288(SP), Y3, Y3
-	VADDPS     320(SP), Y3, Y3
-	VMULPS     Y0, Y1, Y1
-	VMULPS     Y2, Y3, Y3
-	VSUBPS     Y3, Y1, Y1
-	VMOVUPS    (SP), Y3
-	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes459
-	VMASKMOVPS Y1, Y3, (DI)(AX*1)
-	JMP        maskedStored460
-
-maskedStoreLanes459:
-	VEXTRACTF128 $0x01, Y1, X3
-	CMPQ         416(SP), $0x00
-	JLE          maskedStored460
-	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
-	CMPQ         416(SP), $0x01
-	JLE          maskedStored460
-	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
-	CMPQ         416(SP), $0x02
-	JLE          maskedStored460
-	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
-	CMPQ         416(SP), $0x03
-	JLE          maskedStored460
-	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
-	CMPQ         416(SP), $0x04
-	JLE          maskedStored460
-	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
-	CMPQ         416(SP), $0x05
-	JLE          maskedStored460
-	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
-	CMPQ         416(SP), $0x06
-	JLE          maskedStored460
-	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
-	CMPQ         416(SP), $0x07
-	JLE          maskedStored460
-	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
-
-maskedStored460:
-	VMOVUPS    32(SP), Y1
-	CMPQ       R10, 400(SP)
 	JGE        maskedLoadLanes461
-	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
+	VMASKMOVPS (DI)(AX*1), Y1, Y1
 	JMP        maskedLoaded462
 
 maskedLoadLanes461:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
-	CMPQ      424(SP), $0x00
+	CMPQ      416(SP), $0x00
 	JLE       lanesDone463
-	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
-	CMPQ      424(SP), $0x01
+	VINSERTPS $0x00, (DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x01
 	JLE       lanesDone463
-	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
-	CMPQ      424(SP), $0x02
+	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x02
 	JLE       lanesDone463
-	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
-	CMPQ      424(SP), $0x03
+	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x03
 	JLE       lanesDone463
-	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
-	CMPQ      424(SP), $0x04
+	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x04
 	JLE       lanesDone463
-	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x05
+	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x05
 	JLE       lanesDone463
-	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x06
+	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x06
 	JLE       lanesDone463
-	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x07
+	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x07
 	JLE       lanesDone463
-	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
+	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
 lanesDone463:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
 maskedLoaded462:
-	VMOVUPS    32(SP), Y3
+	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
 	JGE        maskedLoadLanes464
-	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
+	VMASKMOVPS (R12)(AX*1), Y3, Y3
 	JMP        maskedLoaded465
 
 maskedLoadLanes464:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
-	CMPQ      424(SP), $0x00
+	CMPQ      416(SP), $0x00
 	JLE       lanesDone466
-	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x01
+	VINSERTPS $0x00, (R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x01
 	JLE       lanesDone466
-	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x02
+	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x02
 	JLE       lanesDone466
-	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x03
+	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x03
 	JLE       lanesDone466
-	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x04
+	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
+	CMPQ      416(SP), $0x04
 	JLE       lanesDone466
-	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
-	CMPQ      424(SP), $0x05
+	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
+	CMPQ      416(SP), $0x05
 	JLE       lanesDone466
-	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
-	CMPQ      424(SP), $0x06
+	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
+	CMPQ      416(SP), $0x06
 	JLE       lanesDone466
-	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
-	CMPQ      424(SP), $0x07
+	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
+	CMPQ      416(SP), $0x07
 	JLE       lanesDone466
-	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
+	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
 
 lanesDone466:
 	VINSERTF128 $0x01, X4, Y3, Y3
@@ -24973,52 +25367,167 @@ lanesDone466:
 maskedLoaded465:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
+	VMULPS     Y0, Y1, Y1
+	VMULPS     Y2, Y3, Y3
+	VSUBPS     Y3, Y1, Y1
+	VMOVUPS    (SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes467
+	VMASKMOVPS Y1, Y3, (DI)(AX*1)
+	JMP        maskedStored468
+
+maskedStoreLanes467:
+	VEXTRACTF128 $0x01, Y1, X3
+	CMPQ         416(SP), $0x00
+	JLE          maskedStored468
+	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
+	CMPQ         416(SP), $0x01
+	JLE          maskedStored468
+	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
+	CMPQ         416(SP), $0x02
+	JLE          maskedStored468
+	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
+	CMPQ         416(SP), $0x03
+	JLE          maskedStored468
+	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
+	CMPQ         416(SP), $0x04
+	JLE          maskedStored468
+	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
+	CMPQ         416(SP), $0x05
+	JLE          maskedStored468
+	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
+	CMPQ         416(SP), $0x06
+	JLE          maskedStored468
+	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
+	CMPQ         416(SP), $0x07
+	JLE          maskedStored468
+	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
+
+maskedStored468:
+	VMOVUPS    32(SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes469
+	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
+	JMP        maskedLoaded470
+
+maskedLoadLanes469:
+	VXORPS    Y1, Y1, Y1
+	VXORPS    X3, X3, X3
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone471
+	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone471
+	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone471
+	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone471
+	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone471
+	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone471
+	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone471
+	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone471
+	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
+
+lanesDone471:
+	VINSERTF128 $0x01, X3, Y1, Y1
+
+maskedLoaded470:
+	VMOVUPS    32(SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes472
+	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
+	JMP        maskedLoaded473
+
+maskedLoadLanes472:
+	VXORPS    Y3, Y3, Y3
+	VXORPS    X4, X4, X4
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone474
+	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone474
+	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone474
+	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone474
+	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone474
+	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone474
+	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone474
+	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone474
+	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
+
+lanesDone474:
+	VINSERTF128 $0x01, X4, Y3, Y3
+
+maskedLoaded473:
+	VMULPS     288(SP), Y3, Y3
+	VADDPS     320(SP), Y3, Y3
 	VMULPS     Y0, Y1, Y0
 	VMULPS     Y2, Y3, Y1
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes467
+	JGE        maskedStoreLanes475
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored468
+	JMP        maskedStored476
 
-maskedStoreLanes467:
+maskedStoreLanes475:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored468
+	JLE          maskedStored476
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored468
+	JLE          maskedStored476
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored468
+	JLE          maskedStored476
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored468
+	JLE          maskedStored476
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored468
+	JLE          maskedStored476
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored468
+	JLE          maskedStored476
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored468
+	JLE          maskedStored476
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored468
+	JLE          maskedStored476
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored468:
-classesDone452:
-	JMP rowDone427
+maskedStored476:
+classesDone460:
+	JMP rowDone435
 
 wideTargetsGrad6:
 	XORL AX, AX
 
-classes469:
+classes477:
 	CMPQ    AX, 368(SP)
-	JAE     rest470
+	JAE     rest478
 	VMOVUPS (DI)(AX*1), Y1
 	VMOVUPS (R12)(AX*1), Y3
 	VMULPS  288(SP), Y3, Y3
@@ -25040,87 +25549,87 @@ classes469:
 	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     classes469
+	JMP     classes477
 
-rest470:
+rest478:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone472
+	JZ         classesDone480
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes473
+	JGE        maskedLoadLanes481
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded474
+	JMP        maskedLoaded482
 
-maskedLoadLanes473:
+maskedLoadLanes481:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone475
+	JLE       lanesDone483
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone475
+	JLE       lanesDone483
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone475
+	JLE       lanesDone483
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone475
+	JLE       lanesDone483
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone475
+	JLE       lanesDone483
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone475
+	JLE       lanesDone483
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone475
+	JLE       lanesDone483
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone475
+	JLE       lanesDone483
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
-lanesDone475:
+lanesDone483:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded474:
+maskedLoaded482:
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes476
+	JGE        maskedLoadLanes484
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded477
+	JMP        maskedLoaded485
 
-maskedLoadLanes476:
+maskedLoadLanes484:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone478
+	JLE       lanesDone486
 	VINSERTPS $0x00, (R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone478
+	JLE       lanesDone486
 	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone478
+	JLE       lanesDone486
 	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone478
+	JLE       lanesDone486
 	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone478
+	JLE       lanesDone486
 	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone478
+	JLE       lanesDone486
 	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone478
+	JLE       lanesDone486
 	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone478
+	JLE       lanesDone486
 	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
 
-lanesDone478:
+lanesDone486:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded477:
+maskedLoaded485:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
 	VMOVUPS    440(SP), Y4
@@ -25130,114 +25639,114 @@ maskedLoaded477:
 	VSUBPS     Y3, Y1, Y1
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes479
+	JGE        maskedStoreLanes487
 	VMASKMOVPS Y1, Y3, (DI)(AX*1)
-	JMP        maskedStored480
+	JMP        maskedStored488
 
-maskedStoreLanes479:
+maskedStoreLanes487:
 	VEXTRACTF128 $0x01, Y1, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored480
+	JLE          maskedStored488
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored480
+	JLE          maskedStored488
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored480
+	JLE          maskedStored488
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored480
+	JLE          maskedStored488
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored480
+	JLE          maskedStored488
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored480
+	JLE          maskedStored488
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored480
+	JLE          maskedStored488
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored480
+	JLE          maskedStored488
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored480:
+maskedStored488:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes481
+	JGE        maskedLoadLanes489
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded482
+	JMP        maskedLoaded490
 
-maskedLoadLanes481:
+maskedLoadLanes489:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone483
+	JLE       lanesDone491
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone483
+	JLE       lanesDone491
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone483
+	JLE       lanesDone491
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone483
+	JLE       lanesDone491
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone483
+	JLE       lanesDone491
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone483
+	JLE       lanesDone491
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone483
+	JLE       lanesDone491
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone483
+	JLE       lanesDone491
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
-lanesDone483:
+lanesDone491:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded482:
+maskedLoaded490:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes484
+	JGE        maskedLoadLanes492
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded485
+	JMP        maskedLoaded493
 
-maskedLoadLanes484:
+maskedLoadLanes492:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone486
+	JLE       lanesDone494
 	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone486
+	JLE       lanesDone494
 	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone486
+	JLE       lanesDone494
 	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone486
+	JLE       lanesDone494
 	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone486
+	JLE       lanesDone494
 	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone486
+	JLE       lanesDone494
 	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone486
+	JLE       lanesDone494
 	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone486
+	JLE       lanesDone494
 	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
 
-lanesDone486:
+lanesDone494:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded485:
+maskedLoaded493:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
 	VMOVUPS    472(SP), Y4
@@ -25247,48 +25756,48 @@ maskedLoaded485:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes487
+	JGE        maskedStoreLanes495
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored488
+	JMP        maskedStored496
 
-maskedStoreLanes487:
+maskedStoreLanes495:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored488
+	JLE          maskedStored496
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored488
+	JLE          maskedStored496
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored488
+	JLE          maskedStored496
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored488
+	JLE          maskedStored496
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored488
+	JLE          maskedStored496
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored488
+	JLE          maskedStored496
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored488
+	JLE          maskedStored496
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored488
+	JLE          maskedStored496
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored488:
-classesDone472:
-	JMP rowDone427
+maskedStored496:
+classesDone480:
+	JMP rowDone435
 
 wideTargetsGrad1:
 	VMOVDQU lanes<>+0(SB), Y1
 	XORL    AX, AX
 
-classes489:
+classes497:
 	CMPQ     AX, 368(SP)
-	JAE      rest490
+	JAE      rest498
 	VMOVUPS  (DI)(AX*1), Y3
 	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
@@ -25306,49 +25815,49 @@ classes489:
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, 32(DI)(AX*1)
 	ADDQ     $0x00000040, AX
-	JMP      classes489
+	JMP      classes497
 
-rest490:
+rest498:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone492
+	JZ         classesDone500
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes493
+	JGE        maskedLoadLanes501
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded494
+	JMP        maskedLoaded502
 
-maskedLoadLanes493:
+maskedLoadLanes501:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone495
+	JLE       lanesDone503
 	VINSERTPS $0x00, (DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone495
+	JLE       lanesDone503
 	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone495
+	JLE       lanesDone503
 	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone495
+	JLE       lanesDone503
 	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone495
+	JLE       lanesDone503
 	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone495
+	JLE       lanesDone503
 	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone495
+	JLE       lanesDone503
 	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone495
+	JLE       lanesDone503
 	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
 
-lanesDone495:
+lanesDone503:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded494:
+maskedLoaded502:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VPADDD     eight<>+0(SB), Y1, Y1
@@ -25357,76 +25866,76 @@ maskedLoaded494:
 	VSUBPS     Y4, Y3, Y3
 	VMOVUPS    (SP), Y4
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes496
+	JGE        maskedStoreLanes504
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
-	JMP        maskedStored497
+	JMP        maskedStored505
 
-maskedStoreLanes496:
+maskedStoreLanes504:
 	VEXTRACTF128 $0x01, Y3, X4
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored497
+	JLE          maskedStored505
 	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored497
+	JLE          maskedStored505
 	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored497
+	JLE          maskedStored505
 	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored497
+	JLE          maskedStored505
 	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored497
+	JLE          maskedStored505
 	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored497
+	JLE          maskedStored505
 	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored497
+	JLE          maskedStored505
 	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored497
+	JLE          maskedStored505
 	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
 
-maskedStored497:
+maskedStored505:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes498
+	JGE        maskedLoadLanes506
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded499
+	JMP        maskedLoaded507
 
-maskedLoadLanes498:
+maskedLoadLanes506:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone500
+	JLE       lanesDone508
 	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone500
+	JLE       lanesDone508
 	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone500
+	JLE       lanesDone508
 	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone500
+	JLE       lanesDone508
 	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone500
+	JLE       lanesDone508
 	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone500
+	JLE       lanesDone508
 	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone500
+	JLE       lanesDone508
 	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone500
+	JLE       lanesDone508
 	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
 
-lanesDone500:
+lanesDone508:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded499:
+maskedLoaded507:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VPADDD     eight<>+0(SB), Y1, Y1
@@ -25435,48 +25944,48 @@ maskedLoaded499:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes501
+	JGE        maskedStoreLanes509
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored502
+	JMP        maskedStored510
 
-maskedStoreLanes501:
+maskedStoreLanes509:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored502
+	JLE          maskedStored510
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored502
+	JLE          maskedStored510
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored502
+	JLE          maskedStored510
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored502
+	JLE          maskedStored510
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored502
+	JLE          maskedStored510
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored502
+	JLE          maskedStored510
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored502
+	JLE          maskedStored510
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored502
+	JLE          maskedStored510
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored502:
-classesDone492:
-	JMP rowDone427
+maskedStored510:
+classesDone500:
+	JMP rowDone435
 
 wideTargetsGrad3:
 	VMOVDQU lanes<>+0(SB), Y1
 	XORL    AX, AX
 
-classes503:
+classes511:
 	CMPQ     AX, 368(SP)
-	JAE      rest504
+	JAE      rest512
 	VMOVUPS  (DI)(AX*1), Y3
 	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
@@ -25498,49 +26007,49 @@ classes503:
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, 32(DI)(AX*1)
 	ADDQ     $0x00000040, AX
-	JMP      classes503
+	JMP      classes511
 
-rest504:
+rest512:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone506
+	JZ         classesDone514
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes507
+	JGE        maskedLoadLanes515
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded508
+	JMP        maskedLoaded516
 
-maskedLoadLanes507:
+maskedLoadLanes515:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone509
+	JLE       lanesDone517
 	VINSERTPS $0x00, (DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone509
+	JLE       lanesDone517
 	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone509
+	JLE       lanesDone517
 	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone509
+	JLE       lanesDone517
 	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone509
+	JLE       lanesDone517
 	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone509
+	JLE       lanesDone517
 	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone509
+	JLE       lanesDone517
 	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone509
+	JLE       lanesDone517
 	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
 
-lanesDone509:
+lanesDone517:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded508:
+maskedLoaded516:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -25551,76 +26060,76 @@ maskedLoaded508:
 	VSUBPS     Y4, Y3, Y3
 	VMOVUPS    (SP), Y4
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes510
+	JGE        maskedStoreLanes518
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
-	JMP        maskedStored511
+	JMP        maskedStored519
 
-maskedStoreLanes510:
+maskedStoreLanes518:
 	VEXTRACTF128 $0x01, Y3, X4
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored511
+	JLE          maskedStored519
 	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored511
+	JLE          maskedStored519
 	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored511
+	JLE          maskedStored519
 	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored511
+	JLE          maskedStored519
 	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored511
+	JLE          maskedStored519
 	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored511
+	JLE          maskedStored519
 	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored511
+	JLE          maskedStored519
 	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored511
+	JLE          maskedStored519
 	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
 
-maskedStored511:
+maskedStored519:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes512
+	JGE        maskedLoadLanes520
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded513
+	JMP        maskedLoaded521
 
-maskedLoadLanes512:
+maskedLoadLanes520:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone514
+	JLE       lanesDone522
 	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone514
+	JLE       lanesDone522
 	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone514
+	JLE       lanesDone522
 	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone514
+	JLE       lanesDone522
 	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone514
+	JLE       lanesDone522
 	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone514
+	JLE       lanesDone522
 	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone514
+	JLE       lanesDone522
 	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone514
+	JLE       lanesDone522
 	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
 
-lanesDone514:
+lanesDone522:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded513:
+maskedLoaded521:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -25631,48 +26140,48 @@ maskedLoaded513:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes515
+	JGE        maskedStoreLanes523
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored516
+	JMP        maskedStored524
 
-maskedStoreLanes515:
+maskedStoreLanes523:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored516
+	JLE          maskedStored524
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored516
+	JLE          maskedStored524
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored516
+	JLE          maskedStored524
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored516
+	JLE          maskedStored524
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored516
+	JLE          maskedStored524
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored516
+	JLE          maskedStored524
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored516
+	JLE          maskedStored524
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored516
+	JLE          maskedStored524
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored516:
-classesDone506:
-	JMP rowDone427
+maskedStored524:
+classesDone514:
+	JMP rowDone435
 
 wideTargetsGrad7:
 	VMOVDQU lanes<>+0(SB), Y1
 	XORL    AX, AX
 
-classes517:
+classes525:
 	CMPQ     AX, 368(SP)
-	JAE      rest518
+	JAE      rest526
 	VMOVUPS  (DI)(AX*1), Y3
 	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
@@ -25698,49 +26207,49 @@ classes517:
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, 32(DI)(AX*1)
 	ADDQ     $0x00000040, AX
-	JMP      classes517
+	JMP      classes525
 
-rest518:
+rest526:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone520
+	JZ         classesDone528
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes521
+	JGE        maskedLoadLanes529
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded522
+	JMP        maskedLoaded530
 
-maskedLoadLanes521:
+maskedLoadLanes529:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone523
+	JLE       lanesDone531
 	VINSERTPS $0x00, (DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone523
+	JLE       lanesDone531
 	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone523
+	JLE       lanesDone531
 	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone523
+	JLE       lanesDone531
 	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone523
+	JLE       lanesDone531
 	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone523
+	JLE       lanesDone531
 	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone523
+	JLE       lanesDone531
 	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone523
+	JLE       lanesDone531
 	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
 
-lanesDone523:
+lanesDone531:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded522:
+maskedLoaded530:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -25753,76 +26262,76 @@ maskedLoaded522:
 	VSUBPS     Y4, Y3, Y3
 	VMOVUPS    (SP), Y4
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes524
+	JGE        maskedStoreLanes532
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
-	JMP        maskedStored525
+	JMP        maskedStored533
 
-maskedStoreLanes524:
+maskedStoreLanes532:
 	VEXTRACTF128 $0x01, Y3, X4
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored525
+	JLE          maskedStored533
 	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored525
+	JLE          maskedStored533
 	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored525
+	JLE          maskedStored533
 	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored525
+	JLE          maskedStored533
 	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored525
+	JLE          maskedStored533
 	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored525
+	JLE          maskedStored533
 	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored525
+	JLE          maskedStored533
 	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored525
+	JLE          maskedStored533
 	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
 
-maskedStored525:
+maskedStored533:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes526
+	JGE        maskedLoadLanes534
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded527
+	JMP        maskedLoaded535
 
-maskedLoadLanes526:
+maskedLoadLanes534:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone528
+	JLE       lanesDone536
 	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone528
+	JLE       lanesDone536
 	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone528
+	JLE       lanesDone536
 	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone528
+	JLE       lanesDone536
 	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone528
+	JLE       lanesDone536
 	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone528
+	JLE       lanesDone536
 	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone528
+	JLE       lanesDone536
 	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone528
+	JLE       lanesDone536
 	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
 
-lanesDone528:
+lanesDone536:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded527:
+maskedLoaded535:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -25835,56 +26344,56 @@ maskedLoaded527:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes529
+	JGE        maskedStoreLanes537
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored530
+	JMP        maskedStored538
 
-maskedStoreLanes529:
+maskedStoreLanes537:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored530
+	JLE          maskedStored538
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored530
+	JLE          maskedStored538
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored530
+	JLE          maskedStored538
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored530
+	JLE          maskedStored538
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored530
+	JLE          maskedStored538
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored530
+	JLE          maskedStored538
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored530
+	JLE          maskedStored538
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored530
+	JLE          maskedStored538
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored530:
-classesDone520:
-rowDone427:
+maskedStored538:
+classesDone528:
+rowDone435:
 	// The targets row advances (when not nil).
 	MOVQ  392(SP), R12
 	TESTQ R12, R12
-	JZ    noTargets531
+	JZ    noTargets539
 	ADDQ  R9, R12
 	MOVQ  R12, 392(SP)
 
-noTargets531:
+noTargets539:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut532
+	JZ    noOut540
 	ADDQ  R9, DI
 
-noOut532:
+noOut540:
 	JMP wideTargetsRow
 
 wideTargetsDone:
@@ -25899,8 +26408,8 @@ TEXT ·wideSoftmaxAVX2(SB), $536-8
 	// (pass 2), r = 1/s, y[j] = y[j]·r (pass 3).
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
-	// CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row),
-	// R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
+	// CX = c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a
+	// row to the next), R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
 	// classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
 	// the prediction).
 	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
@@ -25914,33 +26423,52 @@ TEXT ·wideSoftmaxAVX2(SB), $536-8
 	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
 	// mod 16 weights, then +0; 504 xscale in every lane (32 bytes).
 	//
-	// The fields of the record a; R8 = the rows.
-	MOVQ         a+0(FP), BX
-	MOVQ         224(BX), CX
-	MOVQ         (BX), SI
-	TESTQ        CX, CX
-	JLE          wideSoftmaxDone
-	MOVQ         $0x4000000000000000, R8
-	MOVQ         8(BX), AX
-	XORL         DX, DX
-	DIVQ         CX
-	CMPQ         AX, R8
-	CMOVQLT      AX, R8
+	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
+	MOVQ  a+0(FP), BX
+	MOVQ  224(BX), CX
+	MOVQ  232(BX), R9
+	MOVQ  (BX), SI
+	TESTQ CX, CX
+	JLE   wideSoftmaxDone
+	CMPQ  R9, CX
+	JLT   wideSoftmaxDone
+	MOVQ  $0x4000000000000000, R8
+	MOVQ  8(BX), AX
+	SUBQ  CX, AX
+	JGE   someRows542
+	XORL  R8, R8
+	JMP   isNil541
+
+someRows542:
+	XORL    DX, DX
+	DIVQ    R9
+	INCQ    AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil541:
 	VBROADCASTSS 240(BX), Y0
 	VMOVUPS      Y0, 504(SP)
 	MOVQ         24(BX), DI
 	MOVQ         32(BX), AX
-	XORL         DX, DX
-	DIVQ         CX
-	CMPQ         AX, R8
-	CMOVQLT      AX, R8
+	SUBQ         CX, AX
+	JGE          someRows544
+	XORL         R8, R8
+	JMP          isNil543
 
-	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
-	// 32-class steps; the bytes of the whole 16-class steps and of the whole
-	// vectors; the masks of the last c mod 16 classes (lane k < c%16 for classes
-	// j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c mod 8 (VPCMPGTD
-	// against the lane numbers); f = 1.
-	MOVQ         CX, R9
+someRows544:
+	XORL    DX, DX
+	DIVQ    R9
+	INCQ    AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil543:
+	// R9 = 4·stride, the bytes from a row to the next; R11 = 128·(c/32), the
+	// bytes of the whole 32-class steps; the bytes of the whole 16-class steps
+	// and of the whole vectors; the masks of the last c mod 16 classes (lane k <
+	// c%16 for classes j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c
+	// mod 8 (VPCMPGTD against the lane numbers); f = 1.
 	SHLQ         $0x02, R9
 	MOVQ         CX, R11
 	SHRQ         $0x05, R11
@@ -25979,34 +26507,38 @@ TEXT ·wideSoftmaxAVX2(SB), $536-8
 	// The classes of the masked vectors: n0 = min(c%16, 8), n1 = max(c%16-8, 0),
 	// n8 = c%8. safeRows = R8 - k, where k is the number of rows at the end whose
 	// masked step (16 floats from the row's last c mod 16 classes) may reach past
-	// R8 rows: k = ceil((16 - c%16)/c) when c%16 != 0 (1 for c >= 16), else 0.
+	// the end of the last row, (R8-1)·stride + c floats, which every slice of rows
+	// holds: k = ceil((16 - c%16)/stride) when c%16 != 0, else 0 (row i's step
+	// ends 16 - c%16 floats after its last class, (R8-1-i)·stride floats before
+	// that of the last row).
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small533
+	JLE  n0small545
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small533:
+n0small545:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone534
+	JZ   tailKDone546
 	NEGQ AX
 	ADDQ $0x10, AX
+	SHLQ $0x02, AX
 
-tailK535:
+tailK547:
 	INCQ 408(SP)
-	SUBQ CX, AX
-	JG   tailK535
+	SUBQ R9, AX
+	JG   tailK547
 
-tailKDone534:
+tailKDone546:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -26027,9 +26559,9 @@ wideSoftmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes536:
+classes548:
 	CMPQ    AX, R11
-	JAE     rest537
+	JAE     rest549
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -26043,11 +26575,11 @@ classes536:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes536
+	JMP     classes548
 
-rest537:
+rest549:
 	TESTQ   $0x00000010, CX
-	JZ      tail538
+	JZ      tail550
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -26056,95 +26588,95 @@ rest537:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail538:
+tail550:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone539
+	JZ         classesDone551
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes540
+	JGE        maskedLoadLanes552
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded541
+	JMP        maskedLoaded553
 
-maskedLoadLanes540:
+maskedLoadLanes552:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone542
+	JLE       lanesDone554
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone542
+	JLE       lanesDone554
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone542
+	JLE       lanesDone554
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone542
+	JLE       lanesDone554
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone542
+	JLE       lanesDone554
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone542
+	JLE       lanesDone554
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone542
+	JLE       lanesDone554
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone542
+	JLE       lanesDone554
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone542:
+lanesDone554:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded541:
+maskedLoaded553:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes543
+	JGE        maskedLoadLanes555
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded544
+	JMP        maskedLoaded556
 
-maskedLoadLanes543:
+maskedLoadLanes555:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone545
+	JLE       lanesDone557
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone545
+	JLE       lanesDone557
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone545
+	JLE       lanesDone557
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone545
+	JLE       lanesDone557
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone545
+	JLE       lanesDone557
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone545
+	JLE       lanesDone557
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone545
+	JLE       lanesDone557
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone545
+	JLE       lanesDone557
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone545:
+lanesDone557:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded544:
+maskedLoaded556:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone539:
+classesDone551:
 	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -26168,11 +26700,11 @@ classesDone539:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes546:
+classes558:
 	CMPQ    AX, R11
-	JAE     rest547
+	JAE     rest559
 	CMPL    504(SP), $0x3f800000
-	JNE     scaled550
+	JNE     scaled562
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -26285,9 +26817,9 @@ classes546:
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
-	JMP     scaledDone551
+	JMP     scaledDone563
 
-scaled550:
+scaled562:
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -26405,13 +26937,13 @@ scaled550:
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
 
-scaledDone551:
+scaledDone563:
 	ADDQ $0x00000080, AX
-	JMP  classes546
+	JMP  classes558
 
-rest547:
+rest559:
 	TESTQ   $0x00000010, CX
-	JZ      tail548
+	JZ      tail560
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  504(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
@@ -26472,47 +27004,47 @@ rest547:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail548:
+tail560:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone549
+	JZ         classesDone561
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes552
+	JGE        maskedLoadLanes564
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded553
+	JMP        maskedLoaded565
 
-maskedLoadLanes552:
+maskedLoadLanes564:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone554
+	JLE       lanesDone566
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone554
+	JLE       lanesDone566
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone554
+	JLE       lanesDone566
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone554
+	JLE       lanesDone566
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone554
+	JLE       lanesDone566
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone554
+	JLE       lanesDone566
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone554
+	JLE       lanesDone566
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone554
+	JLE       lanesDone566
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone554:
+lanesDone566:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded553:
+maskedLoaded565:
 	VMULPS     504(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
@@ -26541,79 +27073,79 @@ maskedLoaded553:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes555
+	JGE        maskedStoreLanes567
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored556
+	JMP        maskedStored568
 
-maskedStoreLanes555:
+maskedStoreLanes567:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored556
+	JLE          maskedStored568
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored556
+	JLE          maskedStored568
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored556
+	JLE          maskedStored568
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored556
+	JLE          maskedStored568
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored556
+	JLE          maskedStored568
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored556
+	JLE          maskedStored568
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored556
+	JLE          maskedStored568
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored556
+	JLE          maskedStored568
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored556:
+maskedStored568:
 	VADDPS     Y2, Y0, Y2
 	VMOVUPS    (SP), Y3
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes557
+	JGE        maskedLoadLanes569
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded558
+	JMP        maskedLoaded570
 
-maskedLoadLanes557:
+maskedLoadLanes569:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone559
+	JLE       lanesDone571
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone559
+	JLE       lanesDone571
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone559
+	JLE       lanesDone571
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone559
+	JLE       lanesDone571
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone559
+	JLE       lanesDone571
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone559
+	JLE       lanesDone571
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone559
+	JLE       lanesDone571
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone559
+	JLE       lanesDone571
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone559:
+lanesDone571:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded558:
+maskedLoaded570:
 	VMULPS     504(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
@@ -26642,43 +27174,43 @@ maskedLoaded558:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes560
+	JGE        maskedStoreLanes572
 	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
-	JMP        maskedStored561
+	JMP        maskedStored573
 
-maskedStoreLanes560:
+maskedStoreLanes572:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored561
+	JLE          maskedStored573
 	VEXTRACTPS   $0x00, X2, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored561
+	JLE          maskedStored573
 	VEXTRACTPS   $0x01, X2, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored561
+	JLE          maskedStored573
 	VEXTRACTPS   $0x02, X2, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored561
+	JLE          maskedStored573
 	VEXTRACTPS   $0x03, X2, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored561
+	JLE          maskedStored573
 	VEXTRACTPS   $0x00, X3, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored561
+	JLE          maskedStored573
 	VEXTRACTPS   $0x01, X3, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored561
+	JLE          maskedStored573
 	VEXTRACTPS   $0x02, X3, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored561
+	JLE          maskedStored573
 	VEXTRACTPS   $0x03, X3, 60(DI)(AX*1)
 
-maskedStored561:
+maskedStored573:
 	VADDPS    Y2, Y1, Y2
 	VMOVUPS   32(SP), Y3
 	VBLENDVPS Y3, Y2, Y1, Y1
 
-classesDone549:
+classesDone561:
 	// Pass 3. s = total(c); r = 1 / s (seq.Reciprocal); y[j] = y[j]·r (seq.Scaled).
 	VHADDPS      Y1, Y0, Y0
 	VHADDPS      Y0, Y0, Y0
@@ -26691,9 +27223,9 @@ classesDone549:
 	VDIVPS       Y0, Y1, Y0
 	XORL         AX, AX
 
-classes562:
+classes574:
 	CMPQ    AX, R11
-	JAE     rest563
+	JAE     rest575
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -26707,11 +27239,11 @@ classes562:
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, 96(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes562
+	JMP     classes574
 
-rest563:
+rest575:
 	TESTQ   $0x00000010, CX
-	JZ      tail564
+	JZ      tail576
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -26720,164 +27252,164 @@ rest563:
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail564:
+tail576:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone565
+	JZ         classesDone577
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes566
+	JGE        maskedLoadLanes578
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded567
+	JMP        maskedLoaded579
 
-maskedLoadLanes566:
+maskedLoadLanes578:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone568
+	JLE       lanesDone580
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone568
+	JLE       lanesDone580
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone568
+	JLE       lanesDone580
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone568
+	JLE       lanesDone580
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone568
+	JLE       lanesDone580
 	VINSERTPS $0x00, 16(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone568
+	JLE       lanesDone580
 	VINSERTPS $0x10, 20(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone568
+	JLE       lanesDone580
 	VINSERTPS $0x20, 24(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone568
+	JLE       lanesDone580
 	VINSERTPS $0x30, 28(DI)(AX*1), X2, X2
 
-lanesDone568:
+lanesDone580:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded567:
+maskedLoaded579:
 	VMULPS     Y0, Y1, Y1
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes569
+	JGE        maskedStoreLanes581
 	VMASKMOVPS Y1, Y2, (DI)(AX*1)
-	JMP        maskedStored570
+	JMP        maskedStored582
 
-maskedStoreLanes569:
+maskedStoreLanes581:
 	VEXTRACTF128 $0x01, Y1, X2
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored570
+	JLE          maskedStored582
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored570
+	JLE          maskedStored582
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored570
+	JLE          maskedStored582
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored570
+	JLE          maskedStored582
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored570
+	JLE          maskedStored582
 	VEXTRACTPS   $0x00, X2, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored570
+	JLE          maskedStored582
 	VEXTRACTPS   $0x01, X2, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored570
+	JLE          maskedStored582
 	VEXTRACTPS   $0x02, X2, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored570
+	JLE          maskedStored582
 	VEXTRACTPS   $0x03, X2, 28(DI)(AX*1)
 
-maskedStored570:
+maskedStored582:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes571
+	JGE        maskedLoadLanes583
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded572
+	JMP        maskedLoaded584
 
-maskedLoadLanes571:
+maskedLoadLanes583:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone573
+	JLE       lanesDone585
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone573
+	JLE       lanesDone585
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone573
+	JLE       lanesDone585
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone573
+	JLE       lanesDone585
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone573
+	JLE       lanesDone585
 	VINSERTPS $0x00, 48(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone573
+	JLE       lanesDone585
 	VINSERTPS $0x10, 52(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone573
+	JLE       lanesDone585
 	VINSERTPS $0x20, 56(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone573
+	JLE       lanesDone585
 	VINSERTPS $0x30, 60(DI)(AX*1), X2, X2
 
-lanesDone573:
+lanesDone585:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded572:
+maskedLoaded584:
 	VMULPS     Y0, Y1, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes574
+	JGE        maskedStoreLanes586
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored575
+	JMP        maskedStored587
 
-maskedStoreLanes574:
+maskedStoreLanes586:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored575
+	JLE          maskedStored587
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored575
+	JLE          maskedStored587
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored575
+	JLE          maskedStored587
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored575
+	JLE          maskedStored587
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored575
+	JLE          maskedStored587
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored575
+	JLE          maskedStored587
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored575
+	JLE          maskedStored587
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored575
+	JLE          maskedStored587
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored575:
-classesDone565:
+maskedStored587:
+classesDone577:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut576
+	JZ    noOut588
 	ADDQ  R9, DI
 
-noOut576:
+noOut588:
 	JMP wideSoftmaxRow
 
 wideSoftmaxDone:
@@ -26892,8 +27424,8 @@ TEXT ·wideLogSoftmaxAVX2(SB), $536-8
 	// log32(s), y[j] = (x[j]·xs - m) - ls (pass 3).
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
-	// CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row),
-	// R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
+	// CX = c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a
+	// row to the next), R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
 	// classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
 	// the prediction).
 	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
@@ -26907,33 +27439,52 @@ TEXT ·wideLogSoftmaxAVX2(SB), $536-8
 	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
 	// mod 16 weights, then +0; 504 xscale in every lane (32 bytes).
 	//
-	// The fields of the record a; R8 = the rows.
-	MOVQ         a+0(FP), BX
-	MOVQ         224(BX), CX
-	MOVQ         (BX), SI
-	TESTQ        CX, CX
-	JLE          wideLogSoftmaxDone
-	MOVQ         $0x4000000000000000, R8
-	MOVQ         8(BX), AX
-	XORL         DX, DX
-	DIVQ         CX
-	CMPQ         AX, R8
-	CMOVQLT      AX, R8
+	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
+	MOVQ  a+0(FP), BX
+	MOVQ  224(BX), CX
+	MOVQ  232(BX), R9
+	MOVQ  (BX), SI
+	TESTQ CX, CX
+	JLE   wideLogSoftmaxDone
+	CMPQ  R9, CX
+	JLT   wideLogSoftmaxDone
+	MOVQ  $0x4000000000000000, R8
+	MOVQ  8(BX), AX
+	SUBQ  CX, AX
+	JGE   someRows590
+	XORL  R8, R8
+	JMP   isNil589
+
+someRows590:
+	XORL    DX, DX
+	DIVQ    R9
+	INCQ    AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil589:
 	VBROADCASTSS 240(BX), Y0
 	VMOVUPS      Y0, 504(SP)
 	MOVQ         24(BX), DI
 	MOVQ         32(BX), AX
-	XORL         DX, DX
-	DIVQ         CX
-	CMPQ         AX, R8
-	CMOVQLT      AX, R8
+	SUBQ         CX, AX
+	JGE          someRows592
+	XORL         R8, R8
+	JMP          isNil591
 
-	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
-	// 32-class steps; the bytes of the whole 16-class steps and of the whole
-	// vectors; the masks of the last c mod 16 classes (lane k < c%16 for classes
-	// j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c mod 8 (VPCMPGTD
-	// against the lane numbers); f = 1.
-	MOVQ         CX, R9
+someRows592:
+	XORL    DX, DX
+	DIVQ    R9
+	INCQ    AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil591:
+	// R9 = 4·stride, the bytes from a row to the next; R11 = 128·(c/32), the
+	// bytes of the whole 32-class steps; the bytes of the whole 16-class steps
+	// and of the whole vectors; the masks of the last c mod 16 classes (lane k <
+	// c%16 for classes j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c
+	// mod 8 (VPCMPGTD against the lane numbers); f = 1.
 	SHLQ         $0x02, R9
 	MOVQ         CX, R11
 	SHRQ         $0x05, R11
@@ -26972,34 +27523,38 @@ TEXT ·wideLogSoftmaxAVX2(SB), $536-8
 	// The classes of the masked vectors: n0 = min(c%16, 8), n1 = max(c%16-8, 0),
 	// n8 = c%8. safeRows = R8 - k, where k is the number of rows at the end whose
 	// masked step (16 floats from the row's last c mod 16 classes) may reach past
-	// R8 rows: k = ceil((16 - c%16)/c) when c%16 != 0 (1 for c >= 16), else 0.
+	// the end of the last row, (R8-1)·stride + c floats, which every slice of rows
+	// holds: k = ceil((16 - c%16)/stride) when c%16 != 0, else 0 (row i's step
+	// ends 16 - c%16 floats after its last class, (R8-1-i)·stride floats before
+	// that of the last row).
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small577
+	JLE  n0small593
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small577:
+n0small593:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone578
+	JZ   tailKDone594
 	NEGQ AX
 	ADDQ $0x10, AX
+	SHLQ $0x02, AX
 
-tailK579:
+tailK595:
 	INCQ 408(SP)
-	SUBQ CX, AX
-	JG   tailK579
+	SUBQ R9, AX
+	JG   tailK595
 
-tailKDone578:
+tailKDone594:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -27020,9 +27575,9 @@ wideLogSoftmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes580:
+classes596:
 	CMPQ    AX, R11
-	JAE     rest581
+	JAE     rest597
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -27036,11 +27591,11 @@ classes580:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes580
+	JMP     classes596
 
-rest581:
+rest597:
 	TESTQ   $0x00000010, CX
-	JZ      tail582
+	JZ      tail598
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -27049,95 +27604,95 @@ rest581:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail582:
+tail598:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone583
+	JZ         classesDone599
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes584
+	JGE        maskedLoadLanes600
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded585
+	JMP        maskedLoaded601
 
-maskedLoadLanes584:
+maskedLoadLanes600:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone586
+	JLE       lanesDone602
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone586
+	JLE       lanesDone602
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone586
+	JLE       lanesDone602
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone586
+	JLE       lanesDone602
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone586
+	JLE       lanesDone602
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone586
+	JLE       lanesDone602
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone586
+	JLE       lanesDone602
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone586
+	JLE       lanesDone602
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone586:
+lanesDone602:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded585:
+maskedLoaded601:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes587
+	JGE        maskedLoadLanes603
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded588
+	JMP        maskedLoaded604
 
-maskedLoadLanes587:
+maskedLoadLanes603:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone589
+	JLE       lanesDone605
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone589
+	JLE       lanesDone605
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone589
+	JLE       lanesDone605
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone589
+	JLE       lanesDone605
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone589
+	JLE       lanesDone605
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone589
+	JLE       lanesDone605
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone589
+	JLE       lanesDone605
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone589
+	JLE       lanesDone605
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone589:
+lanesDone605:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded588:
+maskedLoaded604:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone583:
+classesDone599:
 	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -27161,11 +27716,11 @@ classesDone583:
 	VMOVUPS expLn2Hi<>+0(SB), Y5
 	XORL    AX, AX
 
-classes590:
+classes606:
 	CMPQ    AX, R11
-	JAE     rest591
+	JAE     rest607
 	CMPL    504(SP), $0x3f800000
-	JNE     scaled594
+	JNE     scaled610
 	VMOVUPS (SI)(AX*1), Y6
 	VMOVUPS 32(SI)(AX*1), Y7
 	VMOVUPS 64(SI)(AX*1), Y8
@@ -27274,9 +27829,9 @@ classes590:
 	VADDPS  Y14, Y2, Y2
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y2, Y2
-	JMP     scaledDone595
+	JMP     scaledDone611
 
-scaled594:
+scaled610:
 	VMOVUPS (SI)(AX*1), Y6
 	VMOVUPS 32(SI)(AX*1), Y7
 	VMOVUPS 64(SI)(AX*1), Y8
@@ -27390,13 +27945,13 @@ scaled594:
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y2, Y2
 
-scaledDone595:
+scaledDone611:
 	ADDQ $0x00000080, AX
-	JMP  classes590
+	JMP  classes606
 
-rest591:
+rest607:
 	TESTQ   $0x00000010, CX
-	JZ      tail592
+	JZ      tail608
 	VMOVUPS (SI)(AX*1), Y3
 	VMULPS  504(SP), Y3, Y3
 	VSUBPS  96(SP), Y3, Y3
@@ -27455,47 +28010,47 @@ rest591:
 	VADDPS  Y3, Y2, Y2
 	ADDQ    $0x00000040, AX
 
-tail592:
+tail608:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone593
+	JZ         classesDone609
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes596
+	JGE        maskedLoadLanes612
 	VMASKMOVPS (SI)(AX*1), Y3, Y3
-	JMP        maskedLoaded597
+	JMP        maskedLoaded613
 
-maskedLoadLanes596:
+maskedLoadLanes612:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone598
+	JLE       lanesDone614
 	VINSERTPS $0x00, (SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone598
+	JLE       lanesDone614
 	VINSERTPS $0x10, 4(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone598
+	JLE       lanesDone614
 	VINSERTPS $0x20, 8(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone598
+	JLE       lanesDone614
 	VINSERTPS $0x30, 12(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone598
+	JLE       lanesDone614
 	VINSERTPS $0x00, 16(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone598
+	JLE       lanesDone614
 	VINSERTPS $0x10, 20(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone598
+	JLE       lanesDone614
 	VINSERTPS $0x20, 24(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone598
+	JLE       lanesDone614
 	VINSERTPS $0x30, 28(SI)(AX*1), X4, X4
 
-lanesDone598:
+lanesDone614:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded597:
+maskedLoaded613:
 	VMULPS     504(SP), Y3, Y3
 	VSUBPS     96(SP), Y3, Y3
 	VMULPS     expLog2e<>+0(SB), Y3, Y4
@@ -27527,42 +28082,42 @@ maskedLoaded597:
 	VBLENDVPS  Y4, Y3, Y1, Y1
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes599
+	JGE        maskedLoadLanes615
 	VMASKMOVPS 32(SI)(AX*1), Y3, Y3
-	JMP        maskedLoaded600
+	JMP        maskedLoaded616
 
-maskedLoadLanes599:
+maskedLoadLanes615:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone601
+	JLE       lanesDone617
 	VINSERTPS $0x00, 32(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone601
+	JLE       lanesDone617
 	VINSERTPS $0x10, 36(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone601
+	JLE       lanesDone617
 	VINSERTPS $0x20, 40(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone601
+	JLE       lanesDone617
 	VINSERTPS $0x30, 44(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone601
+	JLE       lanesDone617
 	VINSERTPS $0x00, 48(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone601
+	JLE       lanesDone617
 	VINSERTPS $0x10, 52(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone601
+	JLE       lanesDone617
 	VINSERTPS $0x20, 56(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone601
+	JLE       lanesDone617
 	VINSERTPS $0x30, 60(SI)(AX*1), X4, X4
 
-lanesDone601:
+lanesDone617:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded600:
+maskedLoaded616:
 	VMULPS    504(SP), Y3, Y3
 	VSUBPS    96(SP), Y3, Y3
 	VMULPS    expLog2e<>+0(SB), Y3, Y4
@@ -27593,7 +28148,7 @@ maskedLoaded600:
 	VMOVUPS   32(SP), Y4
 	VBLENDVPS Y4, Y3, Y2, Y2
 
-classesDone593:
+classesDone609:
 	// s = total(c); ls = log32(s) (seq.Log).
 	VHADDPS      Y2, Y1, Y1
 	VHADDPS      Y1, Y1, Y1
@@ -27646,11 +28201,11 @@ classesDone593:
 	// iterations without the product when xs is 1.
 	XORL AX, AX
 
-classes602:
+classes618:
 	CMPQ    AX, R11
-	JAE     rest603
+	JAE     rest619
 	CMPL    504(SP), $0x3f800000
-	JNE     scaled606
+	JNE     scaled622
 	VMOVUPS (SI)(AX*1), Y2
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
@@ -27667,9 +28222,9 @@ classes602:
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, 96(DI)(AX*1)
-	JMP     scaledDone607
+	JMP     scaledDone623
 
-scaled606:
+scaled622:
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  504(SP), Y2, Y2
 	VSUBPS  Y0, Y2, Y2
@@ -27691,13 +28246,13 @@ scaled606:
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, 96(DI)(AX*1)
 
-scaledDone607:
+scaledDone623:
 	ADDQ $0x00000080, AX
-	JMP  classes602
+	JMP  classes618
 
-rest603:
+rest619:
 	TESTQ   $0x00000010, CX
-	JZ      tail604
+	JZ      tail620
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  504(SP), Y2, Y2
 	VSUBPS  Y0, Y2, Y2
@@ -27710,168 +28265,168 @@ rest603:
 	VMOVUPS Y2, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail604:
+tail620:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone605
+	JZ         classesDone621
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes608
+	JGE        maskedLoadLanes624
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded609
+	JMP        maskedLoaded625
 
-maskedLoadLanes608:
+maskedLoadLanes624:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone610
+	JLE       lanesDone626
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone610
+	JLE       lanesDone626
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone610
+	JLE       lanesDone626
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone610
+	JLE       lanesDone626
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone610
+	JLE       lanesDone626
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone610
+	JLE       lanesDone626
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone610
+	JLE       lanesDone626
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone610
+	JLE       lanesDone626
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone610:
+lanesDone626:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded609:
+maskedLoaded625:
 	VMULPS     504(SP), Y2, Y2
 	VSUBPS     Y0, Y2, Y2
 	VSUBPS     Y1, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes611
+	JGE        maskedStoreLanes627
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored612
+	JMP        maskedStored628
 
-maskedStoreLanes611:
+maskedStoreLanes627:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored612
+	JLE          maskedStored628
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored612
+	JLE          maskedStored628
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored612
+	JLE          maskedStored628
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored612
+	JLE          maskedStored628
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored612
+	JLE          maskedStored628
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored612
+	JLE          maskedStored628
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored612
+	JLE          maskedStored628
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored612
+	JLE          maskedStored628
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored612:
+maskedStored628:
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes613
+	JGE        maskedLoadLanes629
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded614
+	JMP        maskedLoaded630
 
-maskedLoadLanes613:
+maskedLoadLanes629:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone615
+	JLE       lanesDone631
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone615
+	JLE       lanesDone631
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone615
+	JLE       lanesDone631
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone615
+	JLE       lanesDone631
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone615
+	JLE       lanesDone631
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone615
+	JLE       lanesDone631
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone615
+	JLE       lanesDone631
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone615
+	JLE       lanesDone631
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone615:
+lanesDone631:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded614:
+maskedLoaded630:
 	VMULPS     504(SP), Y2, Y2
 	VSUBPS     Y0, Y2, Y0
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes616
+	JGE        maskedStoreLanes632
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored617
+	JMP        maskedStored633
 
-maskedStoreLanes616:
+maskedStoreLanes632:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored617
+	JLE          maskedStored633
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored617
+	JLE          maskedStored633
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored617
+	JLE          maskedStored633
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored617
+	JLE          maskedStored633
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored617
+	JLE          maskedStored633
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored617
+	JLE          maskedStored633
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored617
+	JLE          maskedStored633
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored617
+	JLE          maskedStored633
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored617:
-classesDone605:
+maskedStored633:
+classesDone621:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut618
+	JZ    noOut634
 	ADDQ  R9, DI
 
-noOut618:
+noOut634:
 	JMP wideLogSoftmaxRow
 
 wideLogSoftmaxDone:
@@ -27886,8 +28441,8 @@ TEXT ·wideArgmaxAVX2(SB), $536-8
 	// maximum.
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
-	// CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row),
-	// R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
+	// CX = c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a
+	// row to the next), R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
 	// classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
 	// the prediction); R13 = preds.
 	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
@@ -27901,18 +28456,30 @@ TEXT ·wideArgmaxAVX2(SB), $536-8
 	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
 	// mod 16 weights, then +0; 504 xscale in every lane (32 bytes).
 	//
-	// The fields of the record a; R8 = the rows.
-	MOVQ         a+0(FP), BX
-	MOVQ         224(BX), CX
-	MOVQ         (BX), SI
-	TESTQ        CX, CX
-	JLE          wideArgmaxDone
-	MOVQ         $0x4000000000000000, R8
-	MOVQ         8(BX), AX
-	XORL         DX, DX
-	DIVQ         CX
-	CMPQ         AX, R8
-	CMOVQLT      AX, R8
+	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
+	MOVQ  a+0(FP), BX
+	MOVQ  224(BX), CX
+	MOVQ  232(BX), R9
+	MOVQ  (BX), SI
+	TESTQ CX, CX
+	JLE   wideArgmaxDone
+	CMPQ  R9, CX
+	JLT   wideArgmaxDone
+	MOVQ  $0x4000000000000000, R8
+	MOVQ  8(BX), AX
+	SUBQ  CX, AX
+	JGE   someRows636
+	XORL  R8, R8
+	JMP   isNil635
+
+someRows636:
+	XORL    DX, DX
+	DIVQ    R9
+	INCQ    AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil635:
 	VBROADCASTSS 240(BX), Y0
 	VMOVUPS      Y0, 504(SP)
 	MOVQ         184(BX), AX
@@ -27921,12 +28488,11 @@ TEXT ·wideArgmaxAVX2(SB), $536-8
 	MOVQ         176(BX), R13
 	XORL         DI, DI
 
-	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
-	// 32-class steps; the bytes of the whole 16-class steps and of the whole
-	// vectors; the masks of the last c mod 16 classes (lane k < c%16 for classes
-	// j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c mod 8 (VPCMPGTD
-	// against the lane numbers); f = 1.
-	MOVQ         CX, R9
+	// R9 = 4·stride, the bytes from a row to the next; R11 = 128·(c/32), the
+	// bytes of the whole 32-class steps; the bytes of the whole 16-class steps
+	// and of the whole vectors; the masks of the last c mod 16 classes (lane k <
+	// c%16 for classes j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c
+	// mod 8 (VPCMPGTD against the lane numbers); f = 1.
 	SHLQ         $0x02, R9
 	MOVQ         CX, R11
 	SHRQ         $0x05, R11
@@ -27965,34 +28531,38 @@ TEXT ·wideArgmaxAVX2(SB), $536-8
 	// The classes of the masked vectors: n0 = min(c%16, 8), n1 = max(c%16-8, 0),
 	// n8 = c%8. safeRows = R8 - k, where k is the number of rows at the end whose
 	// masked step (16 floats from the row's last c mod 16 classes) may reach past
-	// R8 rows: k = ceil((16 - c%16)/c) when c%16 != 0 (1 for c >= 16), else 0.
+	// the end of the last row, (R8-1)·stride + c floats, which every slice of rows
+	// holds: k = ceil((16 - c%16)/stride) when c%16 != 0, else 0 (row i's step
+	// ends 16 - c%16 floats after its last class, (R8-1-i)·stride floats before
+	// that of the last row).
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small619
+	JLE  n0small637
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small619:
+n0small637:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone620
+	JZ   tailKDone638
 	NEGQ AX
 	ADDQ $0x10, AX
+	SHLQ $0x02, AX
 
-tailK621:
+tailK639:
 	INCQ 408(SP)
-	SUBQ CX, AX
-	JG   tailK621
+	SUBQ R9, AX
+	JG   tailK639
 
-tailKDone620:
+tailKDone638:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -28013,9 +28583,9 @@ wideArgmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes622:
+classes640:
 	CMPQ    AX, R11
-	JAE     rest623
+	JAE     rest641
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -28029,11 +28599,11 @@ classes622:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes622
+	JMP     classes640
 
-rest623:
+rest641:
 	TESTQ   $0x00000010, CX
-	JZ      tail624
+	JZ      tail642
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -28042,95 +28612,95 @@ rest623:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail624:
+tail642:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone625
+	JZ         classesDone643
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes626
+	JGE        maskedLoadLanes644
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded627
+	JMP        maskedLoaded645
 
-maskedLoadLanes626:
+maskedLoadLanes644:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone628
+	JLE       lanesDone646
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone628
+	JLE       lanesDone646
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone628
+	JLE       lanesDone646
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone628
+	JLE       lanesDone646
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone628
+	JLE       lanesDone646
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone628
+	JLE       lanesDone646
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone628
+	JLE       lanesDone646
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone628
+	JLE       lanesDone646
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone628:
+lanesDone646:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded627:
+maskedLoaded645:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes629
+	JGE        maskedLoadLanes647
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded630
+	JMP        maskedLoaded648
 
-maskedLoadLanes629:
+maskedLoadLanes647:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone631
+	JLE       lanesDone649
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone631
+	JLE       lanesDone649
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone631
+	JLE       lanesDone649
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone631
+	JLE       lanesDone649
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone631
+	JLE       lanesDone649
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone631
+	JLE       lanesDone649
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone631
+	JLE       lanesDone649
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone631
+	JLE       lanesDone649
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone631:
+lanesDone649:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded630:
+maskedLoaded648:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone625:
+classesDone643:
 	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -28148,158 +28718,411 @@ classesDone625:
 
 	// preds[i] = argmaxRow(x).
 	TESTL R12, R12
-	JZ    scanEq635
+	JZ    scanEq653
 	XORL  AX, AX
 
-scan636:
+scan654:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail637
+	JAE       scanTail655
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found632
+	JNZ       found650
 	ADDQ      $0x20, AX
-	JMP       scan636
+	JMP       scan654
 
-scanTail637:
+scanTail655:
 	TESTQ      $0x00000007, CX
-	JZ         notFound633
+	JZ         notFound651
 	VMOVUPS    64(SP), Y0
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes638
+	JGE        maskedLoadLanes656
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	JMP        maskedLoaded639
+	JMP        maskedLoaded657
 
-maskedLoadLanes638:
+maskedLoadLanes656:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone640
+	JLE       lanesDone658
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone640
+	JLE       lanesDone658
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone640
+	JLE       lanesDone658
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone640
+	JLE       lanesDone658
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone640
+	JLE       lanesDone658
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone640
+	JLE       lanesDone658
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone640
+	JLE       lanesDone658
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone640
+	JLE       lanesDone658
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
-lanesDone640:
+lanesDone658:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
-maskedLoaded639:
+maskedLoaded657:
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found632
-	JMP       notFound633
+	JNZ       found650
+	JMP       notFound651
 
-scanEq635:
+scanEq653:
 	XORL AX, AX
 
-scan641:
+scan659:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail642
+	JAE       scanTail660
 	VMOVUPS   (SI)(AX*1), Y1
 	VMULPS    504(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found632
+	JNZ       found650
 	ADDQ      $0x20, AX
-	JMP       scan641
+	JMP       scan659
 
-scanTail642:
+scanTail660:
 	TESTQ      $0x00000007, CX
-	JZ         notFound633
+	JZ         notFound651
 	VMOVUPS    64(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes643
+	JGE        maskedLoadLanes661
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	JMP        maskedLoaded644
+	JMP        maskedLoaded662
 
-maskedLoadLanes643:
+maskedLoadLanes661:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone645
+	JLE       lanesDone663
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone645
+	JLE       lanesDone663
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone645
+	JLE       lanesDone663
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone645
+	JLE       lanesDone663
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone645
+	JLE       lanesDone663
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone645
+	JLE       lanesDone663
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone645
+	JLE       lanesDone663
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone645
+	JLE       lanesDone663
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
-lanesDone645:
+lanesDone663:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded644:
+maskedLoaded662:
 	VMULPS    504(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found632
+	JNZ       found650
 
-notFound633:
+notFound651:
 	XORL R12, R12
-	JMP  storePred634
+	JMP  storePred652
 
-found632:
+found650:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred634:
+storePred652:
 	MOVL R12, (R13)(R10*4)
 
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut646
+	JZ    noOut664
 	ADDQ  R9, DI
 
-noOut646:
+noOut664:
 	JMP wideArgmaxRow
 
 wideArgmaxDone:
 	VZEROUPPER
 	RET
 
+// func wideCandidatesAVX2(a *blockArgs)
+// Requires: AVX, CMOV
+TEXT ·wideCandidatesAVX2(SB), NOSPLIT, $0-8
+	// wideCandidatesGeneric, TopK's filter: 32 logits a step (four vectors), v =
+	// x·xscale (VMULPS; skipped by the loop of xscale = 1, which compares the
+	// logits in memory with NGE_UQ: thr not >= x), the candidates by VCMPPS
+	// NLE_UQ (v not <= thr: above it or NaN), their masks OR-ed into one branch;
+	// a step with a candidate appends, for each vector with one, out of line:
+	// VMOVMSKPS, then for each set bit BSFL, a store of the index at
+	// preds[count] and count + 1. Then a vector at a time, then the last n mod 8
+	// logits one at a time (VMULSS, VCMPSS NLE_UQ, VMOVMSKPS).
+	//
+	// Registers: SI = logits, DI = preds, CX = n, AX = j0 (the index of the
+	// step's first logit), DX = count, R9 = bits(xscale), R10 = the end of the
+	// whole steps, R11 and R12 scratch.
+	//
+	// The fields of the record a; thr and xscale in every lane.
+	MOVQ         a+0(FP), DX
+	MOVQ         (DX), SI
+	MOVQ         176(DX), DI
+	MOVQ         8(DX), CX
+	MOVQ         184(DX), AX
+	CMPQ         AX, CX
+	CMOVQLT      AX, CX
+	VBROADCASTSS 276(DX), Y0
+	VBROADCASTSS 240(DX), Y1
+	MOVL         240(DX), R9
+	XORL         DX, DX
+	XORL         AX, AX
+	MOVQ         CX, R10
+	ANDQ         $-32, R10
+	JZ           candRest
+	CMPL         R9, $0x3f800000
+	JEQ          candPlain
+
+	// The main loop, 32 logits a step: v = x·xscale; v not <= thr.
+candScaled:
+	VMULPS  (SI)(AX*4), Y1, Y2
+	VCMPPS  $0x16, Y0, Y2, Y2
+	VMULPS  32(SI)(AX*4), Y1, Y3
+	VCMPPS  $0x16, Y0, Y3, Y3
+	VMULPS  64(SI)(AX*4), Y1, Y4
+	VCMPPS  $0x16, Y0, Y4, Y4
+	VMULPS  96(SI)(AX*4), Y1, Y5
+	VCMPPS  $0x16, Y0, Y5, Y5
+	VORPS   Y3, Y2, Y6
+	VORPS   Y5, Y4, Y7
+	VORPS   Y7, Y6, Y6
+	VTESTPS Y6, Y6
+	JNE     candScaledHit
+
+candScaledNext:
+	ADDQ $0x20, AX
+	CMPQ AX, R10
+	JB   candScaled
+	JMP  candRest
+
+	// The main loop of xscale = 1, 32 logits a step: thr not >= x.
+candPlain:
+	VCMPPS  $0x19, (SI)(AX*4), Y0, Y2
+	VCMPPS  $0x19, 32(SI)(AX*4), Y0, Y3
+	VCMPPS  $0x19, 64(SI)(AX*4), Y0, Y4
+	VCMPPS  $0x19, 96(SI)(AX*4), Y0, Y5
+	VORPS   Y3, Y2, Y6
+	VORPS   Y5, Y4, Y7
+	VORPS   Y7, Y6, Y6
+	VTESTPS Y6, Y6
+	JNE     candPlainHit
+
+candPlainNext:
+	ADDQ $0x20, AX
+	CMPQ AX, R10
+	JB   candPlain
+
+candRest:
+	// A vector (8 logits) at a time: v = x·xscale; v not <= thr.
+	MOVQ CX, R10
+	ANDQ $-8, R10
+
+candVec:
+	CMPQ    AX, R10
+	JAE     candTail
+	VMULPS  (SI)(AX*4), Y1, Y2
+	VCMPPS  $0x16, Y0, Y2, Y2
+	VTESTPS Y2, Y2
+	JNE     candVecHit
+
+candVecNext:
+	ADDQ $0x08, AX
+	JMP  candVec
+
+candTail:
+	// The last n mod 8 logits one at a time: v = x·xscale (VMULSS); v not <= thr
+	// (VCMPSS NLE_UQ, bit 0 of VMOVMSKPS): preds[count] = j, count + 1.
+	CMPQ AX, CX
+	JAE  candDone
+
+candTailLoop:
+	VMOVSS    (SI)(AX*4), X2
+	VMULSS    X1, X2, X2
+	VCMPSS    $0x16, X0, X2, X2
+	VMOVMSKPS X2, R11
+	TESTL     $0x00000001, R11
+	JZ        candTailNext
+	MOVL      AX, (DI)(DX*4)
+	INCQ      DX
+
+candTailNext:
+	INCQ AX
+	CMPQ AX, CX
+	JB   candTailLoop
+
+candDone:
+	// a.count = count.
+	MOVQ a+0(FP), AX
+	MOVQ DX, 280(AX)
+	VZEROUPPER
+	RET
+
+candScaledHit:
+	// Append the candidates of each vector with one.
+	VMOVMSKPS Y2, R11
+	TESTL     R11, R11
+	JZ        candNone665
+
+candBit666:
+	BSFL R11, R12
+	LEAL (AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit666
+
+candNone665:
+	VMOVMSKPS Y3, R11
+	TESTL     R11, R11
+	JZ        candNone667
+
+candBit668:
+	BSFL R11, R12
+	LEAL 8(AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit668
+
+candNone667:
+	VMOVMSKPS Y4, R11
+	TESTL     R11, R11
+	JZ        candNone669
+
+candBit670:
+	BSFL R11, R12
+	LEAL 16(AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit670
+
+candNone669:
+	VMOVMSKPS Y5, R11
+	TESTL     R11, R11
+	JZ        candNone671
+
+candBit672:
+	BSFL R11, R12
+	LEAL 24(AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit672
+
+candNone671:
+	JMP candScaledNext
+
+candPlainHit:
+	// Append the candidates of each vector with one.
+	VMOVMSKPS Y2, R11
+	TESTL     R11, R11
+	JZ        candNone673
+
+candBit674:
+	BSFL R11, R12
+	LEAL (AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit674
+
+candNone673:
+	VMOVMSKPS Y3, R11
+	TESTL     R11, R11
+	JZ        candNone675
+
+candBit676:
+	BSFL R11, R12
+	LEAL 8(AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit676
+
+candNone675:
+	VMOVMSKPS Y4, R11
+	TESTL     R11, R11
+	JZ        candNone677
+
+candBit678:
+	BSFL R11, R12
+	LEAL 16(AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit678
+
+candNone677:
+	VMOVMSKPS Y5, R11
+	TESTL     R11, R11
+	JZ        candNone679
+
+candBit680:
+	BSFL R11, R12
+	LEAL 24(AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit680
+
+candNone679:
+	JMP candPlainNext
+
+candVecHit:
+	// Append the candidates of each vector with one.
+	VMOVMSKPS Y2, R11
+
+candBit682:
+	BSFL R11, R12
+	LEAL (AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit682
+	JMP  candVecNext
+
 // func xentLabels16AVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·xentLabels16AVX512(SB), $11440-8
+TEXT ·xentLabels16AVX512(SB), $11448-8
 	// xentLabelsGeneric with rows of 16 columns, for whole blocks of 16 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -28316,14 +29139,16 @@ TEXT ·xentLabels16AVX512(SB), $11440-8
 	//         zl and f when computed), then the losses and the accumulators.
 	// Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 	//         the transpose.
-	// Frame: CHUNK = 8 records of 1408 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 1408 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j], then e[j], at 64·j; s at 1024; d[l] at 1088; k·ln2hi at 1152; m, then f,
 	// at 1216; all, then lse, at 1280 (m, all, lse and f only when lse is computed);
 	// the rows' weights at 1344 (with row weights).
 	// After the records: z in every lane at 11328, the flag word at 11392, the
 	// prefetch limit of SI at 11400, the prefetch limit of DI at 11408, scale at
-	// 11416, xscale at 11424, the row weights pointer (0: none) at 11432.
+	// 11416, xscale at 11424, the row weights pointer (0: none) at 11432, the
+	// chunk (blocks) at 11440.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -28336,12 +29161,12 @@ TEXT ·xentLabels16AVX512(SB), $11440-8
 	// rows processed, rounded down to a multiple of 16.
 	MOVQ    8(R9), AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil647
+	JEQ     isNil665
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil647:
+isNil665:
 	SHRQ    $0x08, AX
 	MOVQ    AX, CX
 	MOVQ    56(R9), AX
@@ -28349,62 +29174,66 @@ isNil647:
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil648
+	JEQ     isNil666
 	MOVQ    152(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil648:
+isNil666:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil649
+	JEQ     isNil667
 	MOVQ    184(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil649:
+isNil667:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil650
+	JEQ     isNil668
 	MOVQ    208(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil650:
+isNil668:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil651
+	JEQ     isNil669
 	MOVQ    256(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil651:
+isNil669:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 11264, when
-	// 4·cap(a.logits) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch670
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
-	JB   noPrefetch652
+	CMPQ AX, 296(R9)
+	JB   noPrefetch670
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch652:
+noPrefetch670:
 	MOVQ R12, 11400(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
-	// 4·cap(a.out) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch671
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
-	JB   noPrefetch653
+	CMPQ AX, 296(R9)
+	JB   noPrefetch671
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch653:
+noPrefetch671:
 	MOVQ R12, 11408(SP)
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -28414,18 +29243,18 @@ noPrefetch653:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse654
+	JZ    noLse672
 	MOVL  $0x00000001, R12
 
-noLse654:
+noLse672:
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ655
+	JZ           noZ673
 	MOVL         $0x00000003, R12
 	VBROADCASTSS 272(R9), Z0
 	VMOVUPS      Z0, 11328(SP)
 
-noZ655:
+noZ673:
 	MOVQ R12, 11392(SP)
 
 	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
@@ -28436,11 +29265,22 @@ noZ655:
 	MOVQ   248(R9), AX
 	MOVQ   AX, 11432(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(R9), R9
+	CMPQ    R9, AX
+	CMOVQHI AX, R9
+	TESTQ   R9, R9
+	CMOVQEQ AX, R9
+	MOVQ    R9, 11440(SP)
+
 labelsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      labelsDone
-	MOVQ    $0x00000008, R9
+	MOVQ    11440(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -28455,7 +29295,7 @@ labelsExpLoop:
 	// d[j] = x[j] - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 11400(SP)
-	JAE        noPrefetch656
+	JAE        noPrefetch674
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -28473,7 +29313,7 @@ labelsExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch656:
+noPrefetch674:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -28610,7 +29450,7 @@ noPrefetch656:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        11424(SP), $0x3f800000
-	JEQ         unscaled657
+	JEQ         unscaled675
 	VMULPS.BCST 11424(SP), Z15, Z15
 	VMULPS.BCST 11424(SP), Z13, Z13
 	VMULPS.BCST 11424(SP), Z16, Z16
@@ -28629,7 +29469,7 @@ noPrefetch656:
 	VMULPS.BCST 11424(SP), Z0, Z0
 	VMULPS.BCST 11424(SP), Z14, Z14
 
-unscaled657:
+unscaled675:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z17
 	VMAXPS      Z10, Z16, Z18
@@ -28656,7 +29496,7 @@ unscaled657:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ          R13, R13
-	JZ             noPreds658
+	JZ             noPreds676
 	VCMPPS         $0x00, Z17, Z0, K1
 	VBROADCASTSS   zero<>+0(SB), Z14
 	VBLENDMPS.BCST index<>+960(SB), Z14, K1, Z14
@@ -28725,12 +29565,12 @@ unscaled657:
 	VMOVUPS        Z14, (R13)
 	ADDQ           $0x00000040, R13
 
-noPreds658:
+noPreds676:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB       $0x01, 11392(SP)
-	JZ          noLse659
+	JZ          noLse677
 	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z17, K1
 	VADDPS      Z13, Z15, Z14
 	VADDPS      Z10, Z16, Z18
@@ -28752,7 +29592,7 @@ noPreds658:
 	KMOVW       K1, 1280(R11)
 	VMOVUPS     Z17, 1216(R11)
 
-noLse659:
+noLse677:
 	// d[j] = x[j] - m, stored to the record.
 	VSUBPS  Z17, Z15, Z14
 	VMOVUPS Z14, (R11)
@@ -28790,13 +29630,13 @@ noLse659:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    11432(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted660
+	JZ      unweighted678
 	VMOVUPS (AX), Z0
 	VMOVUPS Z0, 1344(R11)
 	ADDQ    $0x00000040, AX
 	MOVQ    AX, 11432(SP)
 
-unweighted660:
+unweighted678:
 	ADDQ $0x00000400, SI
 	ADDQ $0x00000040, BX
 	ADDQ $0x00000580, R11
@@ -29570,7 +30410,7 @@ labelsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11432(SP), $0x00
-	JEQ    unweighted661
+	JEQ    unweighted679
 	VMULPS 1344(R11), Z17, Z17
 	VMULPS 2752(R11), Z7, Z7
 	VMULPS 4160(R11), Z2, Z2
@@ -29580,10 +30420,10 @@ labelsLogLoop:
 	VMULPS 9792(R11), Z6, Z6
 	VMULPS 11200(R11), Z4, Z4
 
-unweighted661:
+unweighted679:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses662
+	JZ      noLosses680
 	VMOVUPS Z17, (DX)
 	VMOVUPS Z7, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -29594,7 +30434,7 @@ unweighted661:
 	VMOVUPS Z4, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses662:
+noLosses680:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y17, Z8
 	VEXTRACTF64X4 $0x01, Z17, Y9
@@ -29695,17 +30535,17 @@ labelsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11432(SP), $0x00
-	JEQ    unweighted663
+	JEQ    unweighted681
 	VMULPS 1344(R11), Z0, Z0
 
-unweighted663:
+unweighted681:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses664
+	JZ      noLosses682
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses664:
+noLosses682:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -30103,7 +30943,7 @@ labelsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11432(SP), $0x00
-	JEQ    unweighted665
+	JEQ    unweighted683
 	VMULPS 1344(R11), Z14, Z14
 	VMULPS 2752(R11), Z1, Z1
 	VMULPS 4160(R11), Z2, Z2
@@ -30113,10 +30953,10 @@ labelsLseLogLoop:
 	VMULPS 9792(R11), Z4, Z4
 	VMULPS 11200(R11), Z5, Z5
 
-unweighted665:
+unweighted683:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses666
+	JZ      noLosses684
 	VMOVUPS Z14, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -30127,7 +30967,7 @@ unweighted665:
 	VMOVUPS Z5, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses666:
+noLosses684:
 	VMOVUPD       (R8), Z7
 	VCVTPS2PD     Y14, Z8
 	VEXTRACTF64X4 $0x01, Z14, Y9
@@ -30173,7 +31013,7 @@ noLosses666:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse667
+	JZ      noLse685
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 2688(R11), Z0
@@ -30192,7 +31032,7 @@ noLosses666:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse667:
+noLse685:
 	ADDQ $0x00002c00, R11
 	SUBQ $0x08, R10
 	JMP  labelsLseLogLoop
@@ -30255,17 +31095,17 @@ labelsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11432(SP), $0x00
-	JEQ    unweighted668
+	JEQ    unweighted686
 	VMULPS 1344(R11), Z0, Z0
 
-unweighted668:
+unweighted686:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses669
+	JZ      noLosses687
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses669:
+noLosses687:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -30276,12 +31116,12 @@ noLosses669:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse670
+	JZ      noLse688
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse670:
+noLse688:
 	ADDQ $0x00000580, R11
 	DECQ R10
 	JMP  labelsLseLogLast
@@ -30717,7 +31557,7 @@ labelsZLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11432(SP), $0x00
-	JEQ    unweighted671
+	JEQ    unweighted689
 	VMULPS 1344(R11), Z11, Z11
 	VMULPS 2752(R11), Z1, Z1
 	VMULPS 4160(R11), Z2, Z2
@@ -30727,10 +31567,10 @@ labelsZLogLoop:
 	VMULPS 9792(R11), Z6, Z6
 	VMULPS 11200(R11), Z7, Z7
 
-unweighted671:
+unweighted689:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses672
+	JZ      noLosses690
 	VMOVUPS Z11, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -30741,7 +31581,7 @@ unweighted671:
 	VMOVUPS Z7, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses672:
+noLosses690:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y11, Z8
 	VEXTRACTF64X4 $0x01, Z11, Y9
@@ -30787,7 +31627,7 @@ noLosses672:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse673
+	JZ      noLse691
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 2688(R11), Z0
@@ -30806,7 +31646,7 @@ noLosses672:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse673:
+noLse691:
 	ADDQ $0x00002c00, R11
 	SUBQ $0x08, R10
 	JMP  labelsZLogLoop
@@ -30875,17 +31715,17 @@ labelsZLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11432(SP), $0x00
-	JEQ    unweighted674
+	JEQ    unweighted692
 	VMULPS 1344(R11), Z0, Z0
 
-unweighted674:
+unweighted692:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses675
+	JZ      noLosses693
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses675:
+noLosses693:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -30896,12 +31736,12 @@ noLosses675:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse676
+	JZ      noLse694
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse676:
+noLse694:
 	ADDQ $0x00000580, R11
 	DECQ R10
 	JMP  labelsZLogLast
@@ -30923,10 +31763,10 @@ labelsGrad:
 labelsGradLoop:
 	VBROADCASTSS 11416(SP), Z0
 	CMPQ         11432(SP), $0x00
-	JEQ          unweighted677
+	JEQ          unweighted695
 	VMULPS       1344(R11), Z0, Z0
 
-unweighted677:
+unweighted695:
 	VDIVPS 1024(R11), Z0, Z1
 
 	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
@@ -30985,7 +31825,7 @@ unweighted677:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 11408(SP)
-	JAE        noPrefetch678
+	JAE        noPrefetch696
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -31003,7 +31843,7 @@ unweighted677:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch678:
+noPrefetch696:
 	VUNPCKLPS     Z4, Z3, Z0
 	VUNPCKHPS     Z4, Z3, Z2
 	VUNPCKLPS     Z6, Z5, Z3
@@ -31111,10 +31951,10 @@ labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
 	VBROADCASTSS 11416(SP), Z0
 	CMPQ         11432(SP), $0x00
-	JEQ          unweighted679
+	JEQ          unweighted697
 	VMULPS       1344(R11), Z0, Z0
 
-unweighted679:
+unweighted697:
 	VDIVPS 1024(R11), Z0, Z1
 	VMULPS 1216(R11), Z1, Z1
 
@@ -31174,7 +32014,7 @@ unweighted679:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 11408(SP)
-	JAE        noPrefetch680
+	JAE        noPrefetch698
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -31192,7 +32032,7 @@ unweighted679:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch680:
+noPrefetch698:
 	VUNPCKLPS     Z4, Z3, Z0
 	VUNPCKHPS     Z4, Z3, Z2
 	VUNPCKLPS     Z6, Z5, Z3
@@ -31302,7 +32142,7 @@ labelsDone:
 
 // func xentTargets16AVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·xentTargets16AVX512(SB), $20152-8
+TEXT ·xentTargets16AVX512(SB), $20160-8
 	// xentTargetsGeneric with rows of 16 columns, for whole blocks of 16 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -31319,15 +32159,16 @@ TEXT ·xentTargets16AVX512(SB), $20152-8
 	//         zl and f when computed), then the losses and the accumulators.
 	// Pass 3: sc, q, qt = q·T (then qt·f), the columns g[j] and the
 	//         registers of the transpose.
-	// Frame: CHUNK = 8 records of 2496 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 2496 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// t[j] at 64·j; d[j], then e[j], at 1024+64·j; s at 2048; T at 2112; D at 2176;
 	// k·ln2hi at 2240; m, then f, at 2304; all, then lse, at 2368 (m, all, lse and f
 	// only when lse is computed); the rows' weights at 2432 (with row weights).
 	// After the records: z in every lane at 20032, the flag word at 20096, the
 	// prefetch limit of SI at 20104, the prefetch limit of BX at 20112, the
 	// prefetch limit of DI at 20120, scale at 20128, xscale at 20136, the row
-	// weights pointer (0: none) at 20144.
+	// weights pointer (0: none) at 20144, the chunk (blocks) at 20152.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -31343,83 +32184,89 @@ TEXT ·xentTargets16AVX512(SB), $20152-8
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil681
+	JEQ     isNil699
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil681:
+isNil699:
 	SHRQ    $0x08, AX
 	MOVQ    AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil682
+	JEQ     isNil700
 	MOVQ    152(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil682:
+isNil700:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil683
+	JEQ     isNil701
 	MOVQ    184(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil683:
+isNil701:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil684
+	JEQ     isNil702
 	MOVQ    208(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil684:
+isNil702:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil685
+	JEQ     isNil703
 	MOVQ    256(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil685:
+isNil703:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 11264, when
-	// 4·cap(a.logits) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch704
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
-	JB   noPrefetch686
+	CMPQ AX, 296(R9)
+	JB   noPrefetch704
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch686:
+noPrefetch704:
 	MOVQ R12, 20104(SP)
 
 	// The prefetch limit of BX: BX + 4·cap(a.targets) - 11264, when
-	// 4·cap(a.targets) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.targets) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch705
 	MOVQ 88(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
-	JB   noPrefetch687
+	CMPQ AX, 296(R9)
+	JB   noPrefetch705
 	LEAQ -11264(BX)(AX*1), R12
 
-noPrefetch687:
+noPrefetch705:
 	MOVQ R12, 20112(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
-	// 4·cap(a.out) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch706
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
-	JB   noPrefetch688
+	CMPQ AX, 296(R9)
+	JB   noPrefetch706
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch688:
+noPrefetch706:
 	MOVQ R12, 20120(SP)
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -31429,18 +32276,18 @@ noPrefetch688:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse689
+	JZ    noLse707
 	MOVL  $0x00000001, R12
 
-noLse689:
+noLse707:
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ690
+	JZ           noZ708
 	MOVL         $0x00000003, R12
 	VBROADCASTSS 272(R9), Z0
 	VMOVUPS      Z0, 20032(SP)
 
-noZ690:
+noZ708:
 	MOVQ R12, 20096(SP)
 
 	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
@@ -31451,11 +32298,22 @@ noZ690:
 	MOVQ   248(R9), AX
 	MOVQ   AX, 20144(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(R9), R9
+	CMPQ    R9, AX
+	CMOVQHI AX, R9
+	TESTQ   R9, R9
+	CMOVQEQ AX, R9
+	MOVQ    R9, 20152(SP)
+
 targetsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      targetsDone
-	MOVQ    $0x00000008, R9
+	MOVQ    20152(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -31468,7 +32326,7 @@ targetsExpLoop:
 	// Pass 1a. The columns t[j], stored to the record, and T = sum16(t).
 	// Prefetch the block 10240 bytes ahead, when BX is below its limit.
 	CMPQ       BX, 20112(SP)
-	JAE        noPrefetch691
+	JAE        noPrefetch709
 	PREFETCHT0 10240(BX)
 	PREFETCHT0 10304(BX)
 	PREFETCHT0 10368(BX)
@@ -31486,7 +32344,7 @@ targetsExpLoop:
 	PREFETCHT0 11136(BX)
 	PREFETCHT0 11200(BX)
 
-noPrefetch691:
+noPrefetch709:
 	VMOVUPS      48(BX), X0
 	VINSERTF32X4 $0x01, 304(BX), Z0, Z0
 	VINSERTF32X4 $0x02, 560(BX), Z0, Z0
@@ -31621,7 +32479,7 @@ noPrefetch691:
 	// The columns x[j] of the block.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 20104(SP)
-	JAE        noPrefetch692
+	JAE        noPrefetch710
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -31639,7 +32497,7 @@ noPrefetch691:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch692:
+noPrefetch710:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -31739,7 +32597,7 @@ noPrefetch692:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        20136(SP), $0x3f800000
-	JEQ         unscaled693
+	JEQ         unscaled711
 	VMULPS.BCST 20136(SP), Z15, Z15
 	VMULPS.BCST 20136(SP), Z13, Z13
 	VMULPS.BCST 20136(SP), Z16, Z16
@@ -31757,7 +32615,7 @@ noPrefetch692:
 	VMULPS.BCST 20136(SP), Z4, Z4
 	VMULPS.BCST 20136(SP), Z0, Z0
 
-unscaled693:
+unscaled711:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -31780,7 +32638,7 @@ unscaled693:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ          R13, R13
-	JZ             noPreds694
+	JZ             noPreds712
 	VCMPPS         $0x00, Z14, Z0, K1
 	VBROADCASTSS   zero<>+0(SB), Z17
 	VBLENDMPS.BCST index<>+960(SB), Z17, K1, Z17
@@ -31849,12 +32707,12 @@ unscaled693:
 	VMOVUPS        Z17, (R13)
 	ADDQ           $0x00000040, R13
 
-noPreds694:
+noPreds712:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB       $0x01, 20096(SP)
-	JZ          noLse695
+	JZ          noLse713
 	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z14, K1
 	VADDPS      Z13, Z15, Z17
 	VADDPS      Z10, Z16, Z18
@@ -31876,7 +32734,7 @@ noPreds694:
 	KMOVW       K1, 2368(R11)
 	VMOVUPS     Z14, 2304(R11)
 
-noLse695:
+noLse713:
 	LEAQ 1024(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
@@ -32000,13 +32858,13 @@ noLse695:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    20144(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted696
+	JZ      unweighted714
 	VMOVUPS (AX), Z0
 	VMOVUPS Z0, 2432(R11)
 	ADDQ    $0x00000040, AX
 	MOVQ    AX, 20144(SP)
 
-unweighted696:
+unweighted714:
 	ADDQ $0x00000400, SI
 	ADDQ $0x00000400, BX
 	ADDQ $0x000009c0, R11
@@ -32790,7 +33648,7 @@ targetsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20144(SP), $0x00
-	JEQ    unweighted697
+	JEQ    unweighted715
 	VMULPS 2432(R11), Z8, Z8
 	VMULPS 4928(R11), Z7, Z7
 	VMULPS 7424(R11), Z2, Z2
@@ -32800,10 +33658,10 @@ targetsLogLoop:
 	VMULPS 17408(R11), Z6, Z6
 	VMULPS 19904(R11), Z4, Z4
 
-unweighted697:
+unweighted715:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses698
+	JZ      noLosses716
 	VMOVUPS Z8, (DX)
 	VMOVUPS Z7, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -32814,7 +33672,7 @@ unweighted697:
 	VMOVUPS Z4, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses698:
+noLosses716:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y8, Z9
 	VEXTRACTF64X4 $0x01, Z8, Y8
@@ -32916,17 +33774,17 @@ targetsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20144(SP), $0x00
-	JEQ    unweighted699
+	JEQ    unweighted717
 	VMULPS 2432(R11), Z0, Z0
 
-unweighted699:
+unweighted717:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses700
+	JZ      noLosses718
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses700:
+noLosses718:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -33332,7 +34190,7 @@ targetsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20144(SP), $0x00
-	JEQ    unweighted701
+	JEQ    unweighted719
 	VMULPS 2432(R11), Z14, Z14
 	VMULPS 4928(R11), Z1, Z1
 	VMULPS 7424(R11), Z24, Z24
@@ -33342,10 +34200,10 @@ targetsLseLogLoop:
 	VMULPS 17408(R11), Z7, Z7
 	VMULPS 19904(R11), Z8, Z8
 
-unweighted701:
+unweighted719:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses702
+	JZ      noLosses720
 	VMOVUPS Z14, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z24, 128(DX)
@@ -33356,7 +34214,7 @@ unweighted701:
 	VMOVUPS Z8, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses702:
+noLosses720:
 	VMOVUPD       (R8), Z0
 	VCVTPS2PD     Y14, Z2
 	VEXTRACTF64X4 $0x01, Z14, Y4
@@ -33402,7 +34260,7 @@ noLosses702:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse703
+	JZ      noLse721
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 4864(R11), Z0
@@ -33421,7 +34279,7 @@ noLosses702:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse703:
+noLse721:
 	ADDQ $0x00004e00, R11
 	SUBQ $0x08, R10
 	JMP  targetsLseLogLoop
@@ -33485,17 +34343,17 @@ targetsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20144(SP), $0x00
-	JEQ    unweighted704
+	JEQ    unweighted722
 	VMULPS 2432(R11), Z1, Z1
 
-unweighted704:
+unweighted722:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses705
+	JZ      noLosses723
 	VMOVUPS Z1, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses705:
+noLosses723:
 	VMOVUPD       (R8), Z0
 	VCVTPS2PD     Y1, Z2
 	VEXTRACTF64X4 $0x01, Z1, Y1
@@ -33506,12 +34364,12 @@ noLosses705:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse706
+	JZ      noLse724
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse706:
+noLse724:
 	ADDQ $0x000009c0, R11
 	DECQ R10
 	JMP  targetsLseLogLast
@@ -33963,7 +34821,7 @@ targetsZLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20144(SP), $0x00
-	JEQ    unweighted707
+	JEQ    unweighted725
 	VMULPS 2432(R11), Z6, Z6
 	VMULPS 4928(R11), Z1, Z1
 	VMULPS 7424(R11), Z2, Z2
@@ -33973,10 +34831,10 @@ targetsZLogLoop:
 	VMULPS 17408(R11), Z4, Z4
 	VMULPS 19904(R11), Z5, Z5
 
-unweighted707:
+unweighted725:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses708
+	JZ      noLosses726
 	VMOVUPS Z6, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -33987,7 +34845,7 @@ unweighted707:
 	VMOVUPS Z5, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses708:
+noLosses726:
 	VMOVUPD       (R8), Z7
 	VCVTPS2PD     Y6, Z9
 	VEXTRACTF64X4 $0x01, Z6, Y6
@@ -34033,7 +34891,7 @@ noLosses708:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse709
+	JZ      noLse727
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 4864(R11), Z0
@@ -34052,7 +34910,7 @@ noLosses708:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse709:
+noLse727:
 	ADDQ $0x00004e00, R11
 	SUBQ $0x08, R10
 	JMP  targetsZLogLoop
@@ -34123,17 +34981,17 @@ targetsZLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20144(SP), $0x00
-	JEQ    unweighted710
+	JEQ    unweighted728
 	VMULPS 2432(R11), Z0, Z0
 
-unweighted710:
+unweighted728:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses711
+	JZ      noLosses729
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses711:
+noLosses729:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -34144,12 +35002,12 @@ noLosses711:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse712
+	JZ      noLse730
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse712:
+noLse730:
 	ADDQ $0x000009c0, R11
 	DECQ R10
 	JMP  targetsZLogLast
@@ -34170,10 +35028,10 @@ targetsGrad:
 targetsGradLoop:
 	VBROADCASTSS 20128(SP), Z0
 	CMPQ         20144(SP), $0x00
-	JEQ          unweighted713
+	JEQ          unweighted731
 	VMULPS       2432(R11), Z0, Z0
 
-unweighted713:
+unweighted731:
 	VDIVPS 2048(R11), Z0, Z1
 	VMULPS 2112(R11), Z1, Z1
 	VMULPS 1024(R11), Z1, Z2
@@ -34228,7 +35086,7 @@ unweighted713:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 20120(SP)
-	JAE        noPrefetch714
+	JAE        noPrefetch732
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -34246,7 +35104,7 @@ unweighted713:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch714:
+noPrefetch732:
 	VUNPCKLPS     Z3, Z2, Z1
 	VUNPCKHPS     Z3, Z2, Z2
 	VUNPCKLPS     Z5, Z4, Z3
@@ -34353,10 +35211,10 @@ targetsGradZ:
 	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·sc.
 	VBROADCASTSS 20128(SP), Z0
 	CMPQ         20144(SP), $0x00
-	JEQ          unweighted715
+	JEQ          unweighted733
 	VMULPS       2432(R11), Z0, Z0
 
-unweighted715:
+unweighted733:
 	VDIVPS 2048(R11), Z0, Z1
 	VMULPS 2112(R11), Z1, Z1
 	VMULPS 2304(R11), Z1, Z1
@@ -34412,7 +35270,7 @@ unweighted715:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 20120(SP)
-	JAE        noPrefetch716
+	JAE        noPrefetch734
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -34430,7 +35288,7 @@ unweighted715:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch716:
+noPrefetch734:
 	VUNPCKLPS     Z3, Z2, Z1
 	VUNPCKHPS     Z3, Z2, Z2
 	VUNPCKLPS     Z5, Z4, Z3
@@ -34539,7 +35397,7 @@ targetsDone:
 
 // func softmax16AVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·softmax16AVX512(SB), $8792-8
+TEXT ·softmax16AVX512(SB), $8800-8
 	// softmaxGeneric with rows of 16 columns, for whole blocks of 16 rows: y[j] = e[j]·(1/s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -34549,10 +35407,11 @@ TEXT ·softmax16AVX512(SB), $8792-8
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 1088 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 1088 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j], then e[j], at 64·j; s at 1024.
-	// After the records: the prefetch limits, then xscale.
+	// After the records: the prefetch limits, then xscale, then the chunk (blocks).
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), DX
@@ -34570,36 +35429,51 @@ TEXT ·softmax16AVX512(SB), $8792-8
 	MOVQ    AX, CX
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 11264, when
-	// 4·cap(a.logits) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(DX), $0x00
+	JEQ  noPrefetch735
 	MOVQ 16(DX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
-	JB   noPrefetch717
+	CMPQ AX, 296(DX)
+	JB   noPrefetch735
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch717:
+noPrefetch735:
 	MOVQ R12, 8768(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
-	// 4·cap(a.out) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(DX), $0x00
+	JEQ  noPrefetch736
 	MOVQ 40(DX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
-	JB   noPrefetch718
+	CMPQ AX, 296(DX)
+	JB   noPrefetch736
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch718:
+noPrefetch736:
 	MOVQ   R12, 8776(SP)
 	VMOVSS 240(DX), X0
 	VMOVSS X0, 8784(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(DX), DX
+	CMPQ    DX, AX
+	CMOVQHI AX, DX
+	TESTQ   DX, DX
+	CMOVQEQ AX, DX
+	MOVQ    DX, 8792(SP)
+
 softmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      softmaxDone
-	MOVQ    $0x00000008, R9
+	MOVQ    8792(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -34612,7 +35486,7 @@ softmaxExpLoop:
 	// Pass 1a. d[j] = x[j]·xscale - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 8768(SP)
-	JAE        noPrefetch719
+	JAE        noPrefetch737
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -34630,7 +35504,7 @@ softmaxExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch719:
+noPrefetch737:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -34730,7 +35604,7 @@ noPrefetch719:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        8784(SP), $0x3f800000
-	JEQ         unscaled720
+	JEQ         unscaled738
 	VMULPS.BCST 8784(SP), Z15, Z15
 	VMULPS.BCST 8784(SP), Z13, Z13
 	VMULPS.BCST 8784(SP), Z16, Z16
@@ -34748,7 +35622,7 @@ noPrefetch719:
 	VMULPS.BCST 8784(SP), Z4, Z4
 	VMULPS.BCST 8784(SP), Z0, Z0
 
-unscaled720:
+unscaled738:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -35243,7 +36117,7 @@ softmaxOutLoop:
 	// The rows y of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 8776(SP)
-	JAE        noPrefetch721
+	JAE        noPrefetch739
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -35261,7 +36135,7 @@ softmaxOutLoop:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch721:
+noPrefetch739:
 	VUNPCKLPS     Z2, Z1, Z16
 	VUNPCKHPS     Z2, Z1, Z1
 	VUNPCKLPS     Z4, Z3, Z2
@@ -35370,7 +36244,7 @@ softmaxDone:
 
 // func logSoftmax16AVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·logSoftmax16AVX512(SB), $17496-8
+TEXT ·logSoftmax16AVX512(SB), $17504-8
 	// logSoftmaxGeneric with rows of 16 columns, for whole blocks of 16 rows: y[j] = d[j] - log32(s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -35381,11 +36255,12 @@ TEXT ·logSoftmax16AVX512(SB), $17496-8
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: the registers of the scheduled logarithms of the chunk.
 	// Pass 3: log32(s), the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 2176 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 2176 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j] at 64·j; s at 1024, then log32(s) at 1088; e[j] at 1152+64·j (then k·ln2hi
 	// at 1152).
-	// After the records: the prefetch limits, then xscale.
+	// After the records: the prefetch limits, then xscale, then the chunk (blocks).
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), DX
@@ -35403,36 +36278,51 @@ TEXT ·logSoftmax16AVX512(SB), $17496-8
 	MOVQ    AX, CX
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 11264, when
-	// 4·cap(a.logits) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(DX), $0x00
+	JEQ  noPrefetch740
 	MOVQ 16(DX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
-	JB   noPrefetch722
+	CMPQ AX, 296(DX)
+	JB   noPrefetch740
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch722:
+noPrefetch740:
 	MOVQ R12, 17472(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
-	// 4·cap(a.out) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(DX), $0x00
+	JEQ  noPrefetch741
 	MOVQ 40(DX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
-	JB   noPrefetch723
+	CMPQ AX, 296(DX)
+	JB   noPrefetch741
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch723:
+noPrefetch741:
 	MOVQ   R12, 17480(SP)
 	VMOVSS 240(DX), X0
 	VMOVSS X0, 17488(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(DX), DX
+	CMPQ    DX, AX
+	CMOVQHI AX, DX
+	TESTQ   DX, DX
+	CMOVQEQ AX, DX
+	MOVQ    DX, 17496(SP)
+
 logSoftmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      logSoftmaxDone
-	MOVQ    $0x00000008, R9
+	MOVQ    17496(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -35445,7 +36335,7 @@ logSoftmaxExpLoop:
 	// Pass 1a. d[j] = x[j]·xscale - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 17472(SP)
-	JAE        noPrefetch724
+	JAE        noPrefetch742
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -35463,7 +36353,7 @@ logSoftmaxExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch724:
+noPrefetch742:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -35563,7 +36453,7 @@ noPrefetch724:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        17488(SP), $0x3f800000
-	JEQ         unscaled725
+	JEQ         unscaled743
 	VMULPS.BCST 17488(SP), Z15, Z15
 	VMULPS.BCST 17488(SP), Z13, Z13
 	VMULPS.BCST 17488(SP), Z16, Z16
@@ -35581,7 +36471,7 @@ noPrefetch724:
 	VMULPS.BCST 17488(SP), Z4, Z4
 	VMULPS.BCST 17488(SP), Z0, Z0
 
-unscaled725:
+unscaled743:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -36504,7 +37394,7 @@ logSoftmaxOutLoop:
 	// The rows y of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 17480(SP)
-	JAE        noPrefetch726
+	JAE        noPrefetch744
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -36522,7 +37412,7 @@ logSoftmaxOutLoop:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch726:
+noPrefetch744:
 	VUNPCKLPS     Z2, Z1, Z16
 	VUNPCKHPS     Z2, Z1, Z1
 	VUNPCKLPS     Z4, Z3, Z2
@@ -36760,7 +37650,7 @@ argmaxLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        (SP), $0x3f800000
-	JEQ         unscaled727
+	JEQ         unscaled745
 	VMULPS.BCST (SP), Z15, Z15
 	VMULPS.BCST (SP), Z13, Z13
 	VMULPS.BCST (SP), Z16, Z16
@@ -36778,7 +37668,7 @@ argmaxLoop:
 	VMULPS.BCST (SP), Z4, Z4
 	VMULPS.BCST (SP), Z0, Z0
 
-unscaled727:
+unscaled745:
 	// m = the maximum of the sixteen columns: the tree of VMAXPS of seq.Max16
 	// without its + 0, which equality does not see.
 	VMAXPS Z13, Z15, Z14
@@ -36877,7 +37767,7 @@ argmaxDone:
 
 // func xentLabels16AVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·xentLabels16AVX2(SB), $5784-8
+TEXT ·xentLabels16AVX2(SB), $5792-8
 	// xentLabelsGeneric with rows of 16 columns, for whole blocks of 8 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -36894,14 +37784,15 @@ TEXT ·xentLabels16AVX2(SB), $5784-8
 	//         zl and f when computed), then the losses and the accumulators.
 	// Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 	//         the transpose.
-	// Frame: CHUNK = 8 records of 704 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 704 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j], then e[j], at 32·j; s at 512; d[l] at 544; k·ln2hi at 576; m, then f,
 	// at 608; all, then lse, at 640 (m, all, lse and f only when lse is computed);
 	// the rows' weights at 672 (with row weights).
 	// After the records: z in every lane at 5696, the flag word at 5728, scale
 	// at 5736, xscale in every lane at 5744, the row weights pointer (0: none)
-	// at 5776.
+	// at 5776, the chunk (blocks) at 5784.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -36914,12 +37805,12 @@ TEXT ·xentLabels16AVX2(SB), $5784-8
 	// rows processed, rounded down to a multiple of 8.
 	MOVQ    8(R9), AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil728
+	JEQ     isNil746
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil728:
+isNil746:
 	SHRQ    $0x07, AX
 	MOVQ    AX, CX
 	MOVQ    56(R9), AX
@@ -36927,37 +37818,37 @@ isNil728:
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil729
+	JEQ     isNil747
 	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil729:
+isNil747:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil730
+	JEQ     isNil748
 	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil730:
+isNil748:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil731
+	JEQ     isNil749
 	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil731:
+isNil749:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil732
+	JEQ     isNil750
 	MOVQ    256(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil732:
+isNil750:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -36968,18 +37859,18 @@ isNil732:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse733
+	JZ    noLse751
 	MOVL  $0x00000001, R12
 
-noLse733:
+noLse751:
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ734
+	JZ           noZ752
 	MOVL         $0x00000003, R12
 	VBROADCASTSS 272(R9), Y0
 	VMOVUPS      Y0, 5696(SP)
 
-noZ734:
+noZ752:
 	MOVQ R12, 5728(SP)
 
 	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
@@ -36990,11 +37881,22 @@ noZ734:
 	MOVQ         248(R9), AX
 	MOVQ         AX, 5776(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(R9), R9
+	CMPQ    R9, AX
+	CMOVQHI AX, R9
+	TESTQ   R9, R9
+	CMOVQEQ AX, R9
+	MOVQ    R9, 5784(SP)
+
 labelsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      labelsDone
-	MOVQ    $0x00000008, R9
+	MOVQ    5784(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -37109,7 +38011,7 @@ labelsExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    5744(SP), $0x3f800000
-	JEQ     unscaled735
+	JEQ     unscaled753
 	VMOVUPS 5744(SP), Y1
 	VMULPS  (R11), Y1, Y2
 	VMOVUPS Y2, (R11)
@@ -37145,7 +38047,7 @@ labelsExpLoop:
 	VMOVUPS Y2, 480(R11)
 	VMULPS  Y1, Y0, Y0
 
-unscaled735:
+unscaled753:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y1
 	VMAXPS  32(R11), Y1, Y1
@@ -37180,7 +38082,7 @@ unscaled735:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds736
+	JZ        noPreds754
 	VCMPPS    $0x00, 480(R11), Y1, Y0
 	VMOVUPS   zero<>+0(SB), Y2
 	VBLENDVPS Y0, index<>+960(SB), Y2, Y0
@@ -37265,12 +38167,12 @@ unscaled735:
 	VMOVUPS   Y0, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds736:
+noPreds754:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB   $0x01, 5728(SP)
-	JZ      noLse737
+	JZ      noLse755
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y1, Y0
 	VMOVUPS (R11), Y2
 	VADDPS  32(R11), Y2, Y2
@@ -37300,7 +38202,7 @@ noPreds736:
 	VMOVUPS Y0, 640(R11)
 	VMOVUPS Y1, 608(R11)
 
-noLse737:
+noLse755:
 	// d[j] = x[j] - m, stored to the record.
 	VMOVUPS (R11), Y0
 	VSUBPS  Y1, Y0, Y0
@@ -37354,13 +38256,13 @@ noLse737:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    5776(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted738
+	JZ      unweighted756
 	VMOVUPS (AX), Y0
 	VMOVUPS Y0, 672(R11)
 	ADDQ    $0x00000020, AX
 	MOVQ    AX, 5776(SP)
 
-unweighted738:
+unweighted756:
 	ADDQ $0x00000200, SI
 	ADDQ $0x00000020, BX
 	ADDQ $0x000002c0, R11
@@ -38198,7 +39100,7 @@ labelsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5776(SP), $0x00
-	JEQ    unweighted739
+	JEQ    unweighted757
 	VMULPS 672(R11), Y5, Y5
 	VMULPS 1376(R11), Y1, Y1
 	VMULPS 2080(R11), Y4, Y4
@@ -38208,10 +39110,10 @@ labelsLogLoop:
 	VMULPS 4896(R11), Y3, Y3
 	VMULPS 5600(R11), Y0, Y0
 
-unweighted739:
+unweighted757:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses740
+	JZ      noLosses758
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -38222,7 +39124,7 @@ unweighted739:
 	VMOVUPS Y0, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses740:
+noLosses758:
 	VMOVUPD      (R8), Y6
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -38325,17 +39227,17 @@ labelsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5776(SP), $0x00
-	JEQ    unweighted741
+	JEQ    unweighted759
 	VMULPS 672(R11), Y0, Y0
 
-unweighted741:
+unweighted759:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses742
+	JZ      noLosses760
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses742:
+noLosses760:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -38735,7 +39637,7 @@ labelsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5776(SP), $0x00
-	JEQ    unweighted743
+	JEQ    unweighted761
 	VMULPS 672(R11), Y13, Y13
 	VMULPS 1376(R11), Y1, Y1
 	VMULPS 2080(R11), Y4, Y4
@@ -38745,10 +39647,10 @@ labelsLseLogLoop:
 	VMULPS 4896(R11), Y2, Y2
 	VMULPS 5600(R11), Y5, Y5
 
-unweighted743:
+unweighted761:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses744
+	JZ      noLosses762
 	VMOVUPS Y13, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -38759,7 +39661,7 @@ unweighted743:
 	VMOVUPS Y5, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses744:
+noLosses762:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X13, Y9
@@ -38807,7 +39709,7 @@ noLosses744:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse745
+	JZ      noLse763
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 1344(R11), Y0
@@ -38826,7 +39728,7 @@ noLosses744:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse745:
+noLse763:
 	ADDQ $0x00001600, R11
 	SUBQ $0x08, R10
 	JMP  labelsLseLogLoop
@@ -38889,17 +39791,17 @@ labelsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5776(SP), $0x00
-	JEQ    unweighted746
+	JEQ    unweighted764
 	VMULPS 672(R11), Y0, Y0
 
-unweighted746:
+unweighted764:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses747
+	JZ      noLosses765
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses747:
+noLosses765:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -38912,12 +39814,12 @@ noLosses747:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse748
+	JZ      noLse766
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse748:
+noLse766:
 	ADDQ $0x000002c0, R11
 	DECQ R10
 	JMP  labelsLseLogLast
@@ -39353,7 +40255,7 @@ labelsZLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5776(SP), $0x00
-	JEQ    unweighted749
+	JEQ    unweighted767
 	VMULPS 672(R11), Y5, Y5
 	VMULPS 1376(R11), Y1, Y1
 	VMULPS 2080(R11), Y4, Y4
@@ -39363,10 +40265,10 @@ labelsZLogLoop:
 	VMULPS 4896(R11), Y2, Y2
 	VMULPS 5600(R11), Y6, Y6
 
-unweighted749:
+unweighted767:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses750
+	JZ      noLosses768
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -39377,7 +40279,7 @@ unweighted749:
 	VMOVUPS Y6, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses750:
+noLosses768:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y9
@@ -39425,7 +40327,7 @@ noLosses750:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse751
+	JZ      noLse769
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 1344(R11), Y0
@@ -39444,7 +40346,7 @@ noLosses750:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse751:
+noLse769:
 	ADDQ $0x00001600, R11
 	SUBQ $0x08, R10
 	JMP  labelsZLogLoop
@@ -39513,17 +40415,17 @@ labelsZLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5776(SP), $0x00
-	JEQ    unweighted752
+	JEQ    unweighted770
 	VMULPS 672(R11), Y0, Y0
 
-unweighted752:
+unweighted770:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses753
+	JZ      noLosses771
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses753:
+noLosses771:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -39536,12 +40438,12 @@ noLosses753:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse754
+	JZ      noLse772
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse754:
+noLse772:
 	ADDQ $0x000002c0, R11
 	DECQ R10
 	JMP  labelsZLogLast
@@ -39563,10 +40465,10 @@ labelsGrad:
 labelsGradLoop:
 	VBROADCASTSS 5736(SP), Y0
 	CMPQ         5776(SP), $0x00
-	JEQ          unweighted755
+	JEQ          unweighted773
 	VMULPS       672(R11), Y0, Y0
 
-unweighted755:
+unweighted773:
 	VDIVPS 512(R11), Y0, Y1
 
 	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
@@ -39731,10 +40633,10 @@ labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
 	VBROADCASTSS 5736(SP), Y0
 	CMPQ         5776(SP), $0x00
-	JEQ          unweighted756
+	JEQ          unweighted774
 	VMULPS       672(R11), Y0, Y0
 
-unweighted756:
+unweighted774:
 	VDIVPS 512(R11), Y0, Y1
 	VMULPS 608(R11), Y1, Y1
 
@@ -39902,7 +40804,7 @@ labelsDone:
 
 // func xentTargets16AVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·xentTargets16AVX2(SB), $10136-8
+TEXT ·xentTargets16AVX2(SB), $10144-8
 	// xentTargetsGeneric with rows of 16 columns, for whole blocks of 8 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -39919,14 +40821,15 @@ TEXT ·xentTargets16AVX2(SB), $10136-8
 	//         zl and f when computed), then the losses and the accumulators.
 	// Pass 3: sc, q, qt = q·T (then qt·f), the columns g[j] and the
 	//         registers of the transpose.
-	// Frame: CHUNK = 8 records of 1248 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 1248 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// t[j] at 32·j; d[j], then e[j], at 512+32·j; s at 1024; T at 1056; D at 1088;
 	// k·ln2hi at 1120; m, then f, at 1152; all, then lse, at 1184 (m, all, lse and f
 	// only when lse is computed); the rows' weights at 1216 (with row weights).
 	// After the records: z in every lane at 10048, the flag word at 10080, scale
 	// at 10088, xscale in every lane at 10096, the row weights pointer (0: none)
-	// at 10128.
+	// at 10128, the chunk (blocks) at 10136.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -39942,46 +40845,46 @@ TEXT ·xentTargets16AVX2(SB), $10136-8
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil757
+	JEQ     isNil775
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil757:
+isNil775:
 	SHRQ    $0x07, AX
 	MOVQ    AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil758
+	JEQ     isNil776
 	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil758:
+isNil776:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil759
+	JEQ     isNil777
 	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil759:
+isNil777:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil760
+	JEQ     isNil778
 	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil760:
+isNil778:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil761
+	JEQ     isNil779
 	MOVQ    256(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil761:
+isNil779:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -39992,18 +40895,18 @@ isNil761:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse762
+	JZ    noLse780
 	MOVL  $0x00000001, R12
 
-noLse762:
+noLse780:
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ763
+	JZ           noZ781
 	MOVL         $0x00000003, R12
 	VBROADCASTSS 272(R9), Y0
 	VMOVUPS      Y0, 10048(SP)
 
-noZ763:
+noZ781:
 	MOVQ R12, 10080(SP)
 
 	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
@@ -40014,11 +40917,22 @@ noZ763:
 	MOVQ         248(R9), AX
 	MOVQ         AX, 10128(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(R9), R9
+	CMPQ    R9, AX
+	CMOVQHI AX, R9
+	TESTQ   R9, R9
+	CMOVQEQ AX, R9
+	MOVQ    R9, 10136(SP)
+
 targetsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      targetsDone
-	MOVQ    $0x00000008, R9
+	MOVQ    10136(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -40220,7 +41134,7 @@ targetsExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    10096(SP), $0x3f800000
-	JEQ     unscaled764
+	JEQ     unscaled782
 	VMOVUPS 10096(SP), Y0
 	VMULPS  512(R11), Y0, Y1
 	VMOVUPS Y1, 512(R11)
@@ -40255,7 +41169,7 @@ targetsExpLoop:
 	VMULPS  992(R11), Y0, Y0
 	VMOVUPS Y0, 992(R11)
 
-unscaled764:
+unscaled782:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS 512(R11), Y0
 	VMAXPS  544(R11), Y0, Y0
@@ -40286,7 +41200,7 @@ unscaled764:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds765
+	JZ        noPreds783
 	VCMPPS    $0x00, 992(R11), Y0, Y1
 	VMOVUPS   zero<>+0(SB), Y2
 	VBLENDVPS Y1, index<>+960(SB), Y2, Y1
@@ -40371,12 +41285,12 @@ unscaled764:
 	VMOVUPS   Y1, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds765:
+noPreds783:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB   $0x01, 10080(SP)
-	JZ      noLse766
+	JZ      noLse784
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y0, Y1
 	VMOVUPS 512(R11), Y2
 	VADDPS  544(R11), Y2, Y2
@@ -40406,7 +41320,7 @@ noPreds765:
 	VMOVUPS Y1, 1184(R11)
 	VMOVUPS Y0, 1152(R11)
 
-noLse766:
+noLse784:
 	LEAQ 512(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
@@ -40545,13 +41459,13 @@ noLse766:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    10128(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted767
+	JZ      unweighted785
 	VMOVUPS (AX), Y0
 	VMOVUPS Y0, 1216(R11)
 	ADDQ    $0x00000020, AX
 	MOVQ    AX, 10128(SP)
 
-unweighted767:
+unweighted785:
 	ADDQ $0x00000200, SI
 	ADDQ $0x00000200, BX
 	ADDQ $0x000004e0, R11
@@ -41399,7 +42313,7 @@ targetsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10128(SP), $0x00
-	JEQ    unweighted768
+	JEQ    unweighted786
 	VMULPS 1216(R11), Y5, Y5
 	VMULPS 2464(R11), Y1, Y1
 	VMULPS 3712(R11), Y4, Y4
@@ -41409,10 +42323,10 @@ targetsLogLoop:
 	VMULPS 8704(R11), Y0, Y0
 	VMULPS 9952(R11), Y2, Y2
 
-unweighted768:
+unweighted786:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses769
+	JZ      noLosses787
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -41423,7 +42337,7 @@ unweighted768:
 	VMOVUPS Y2, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses769:
+noLosses787:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -41527,17 +42441,17 @@ targetsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10128(SP), $0x00
-	JEQ    unweighted770
+	JEQ    unweighted788
 	VMULPS 1216(R11), Y0, Y0
 
-unweighted770:
+unweighted788:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses771
+	JZ      noLosses789
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses771:
+noLosses789:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -41945,7 +42859,7 @@ targetsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10128(SP), $0x00
-	JEQ    unweighted772
+	JEQ    unweighted790
 	VMULPS 1216(R11), Y5, Y5
 	VMULPS 2464(R11), Y12, Y12
 	VMULPS 3712(R11), Y1, Y1
@@ -41955,10 +42869,10 @@ targetsLseLogLoop:
 	VMULPS 8704(R11), Y6, Y6
 	VMULPS 9952(R11), Y3, Y3
 
-unweighted772:
+unweighted790:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses773
+	JZ      noLosses791
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y12, 32(DX)
 	VMOVUPS Y1, 64(DX)
@@ -41969,7 +42883,7 @@ unweighted772:
 	VMOVUPS Y3, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses773:
+noLosses791:
 	VMOVUPD      (R8), Y0
 	VMOVUPD      32(R8), Y7
 	VCVTPS2PD    X5, Y8
@@ -42017,7 +42931,7 @@ noLosses773:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse774
+	JZ      noLse792
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 2432(R11), Y0
@@ -42036,7 +42950,7 @@ noLosses773:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse774:
+noLse792:
 	ADDQ $0x00002700, R11
 	SUBQ $0x08, R10
 	JMP  targetsLseLogLoop
@@ -42100,17 +43014,17 @@ targetsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10128(SP), $0x00
-	JEQ    unweighted775
+	JEQ    unweighted793
 	VMULPS 1216(R11), Y1, Y1
 
-unweighted775:
+unweighted793:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses776
+	JZ      noLosses794
 	VMOVUPS Y1, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses776:
+noLosses794:
 	VMOVUPD      (R8), Y0
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X1, Y3
@@ -42123,12 +43037,12 @@ noLosses776:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse777
+	JZ      noLse795
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse777:
+noLse795:
 	ADDQ $0x000004e0, R11
 	DECQ R10
 	JMP  targetsLseLogLast
@@ -42580,7 +43494,7 @@ targetsZLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10128(SP), $0x00
-	JEQ    unweighted778
+	JEQ    unweighted796
 	VMULPS 1216(R11), Y5, Y5
 	VMULPS 2464(R11), Y1, Y1
 	VMULPS 3712(R11), Y3, Y3
@@ -42590,10 +43504,10 @@ targetsZLogLoop:
 	VMULPS 8704(R11), Y6, Y6
 	VMULPS 9952(R11), Y7, Y7
 
-unweighted778:
+unweighted796:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses779
+	JZ      noLosses797
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y3, 64(DX)
@@ -42604,7 +43518,7 @@ unweighted778:
 	VMOVUPS Y7, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses779:
+noLosses797:
 	VMOVUPD      (R8), Y8
 	VMOVUPD      32(R8), Y9
 	VCVTPS2PD    X5, Y10
@@ -42652,7 +43566,7 @@ noLosses779:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse780
+	JZ      noLse798
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 2432(R11), Y0
@@ -42671,7 +43585,7 @@ noLosses779:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse780:
+noLse798:
 	ADDQ $0x00002700, R11
 	SUBQ $0x08, R10
 	JMP  targetsZLogLoop
@@ -42742,17 +43656,17 @@ targetsZLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10128(SP), $0x00
-	JEQ    unweighted781
+	JEQ    unweighted799
 	VMULPS 1216(R11), Y0, Y0
 
-unweighted781:
+unweighted799:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses782
+	JZ      noLosses800
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses782:
+noLosses800:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -42765,12 +43679,12 @@ noLosses782:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse783
+	JZ      noLse801
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse783:
+noLse801:
 	ADDQ $0x000004e0, R11
 	DECQ R10
 	JMP  targetsZLogLast
@@ -42791,10 +43705,10 @@ targetsGrad:
 targetsGradLoop:
 	VBROADCASTSS 10088(SP), Y0
 	CMPQ         10128(SP), $0x00
-	JEQ          unweighted784
+	JEQ          unweighted802
 	VMULPS       1216(R11), Y0, Y0
 
-unweighted784:
+unweighted802:
 	VDIVPS 1024(R11), Y0, Y1
 	VMULPS 1056(R11), Y1, Y1
 
@@ -42921,10 +43835,10 @@ targetsGradZ:
 	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·sc.
 	VBROADCASTSS 10088(SP), Y0
 	CMPQ         10128(SP), $0x00
-	JEQ          unweighted785
+	JEQ          unweighted803
 	VMULPS       1216(R11), Y0, Y0
 
-unweighted785:
+unweighted803:
 	VDIVPS 1024(R11), Y0, Y1
 	VMULPS 1056(R11), Y1, Y1
 	VMULPS 1152(R11), Y1, Y1
@@ -43054,7 +43968,7 @@ targetsDone:
 
 // func softmax16AVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·softmax16AVX2(SB), $4448-8
+TEXT ·softmax16AVX2(SB), $4456-8
 	// softmaxGeneric with rows of 16 columns, for whole blocks of 8 rows: y[j] = e[j]·(1/s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -43064,10 +43978,11 @@ TEXT ·softmax16AVX2(SB), $4448-8
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 544 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 544 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j], then e[j], at 32·j; s at 512.
-	// After the records: xscale in every lane.
+	// After the records: xscale in every lane, then the chunk (blocks).
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), DX
@@ -43086,11 +44001,22 @@ TEXT ·softmax16AVX2(SB), $4448-8
 	VBROADCASTSS 240(DX), Y0
 	VMOVUPS      Y0, 4416(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(DX), DX
+	CMPQ    DX, AX
+	CMOVQHI AX, DX
+	TESTQ   DX, DX
+	CMOVQEQ AX, DX
+	MOVQ    DX, 4448(SP)
+
 softmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      softmaxDone
-	MOVQ    $0x00000008, R9
+	MOVQ    4448(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -43184,7 +44110,7 @@ softmaxExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    4416(SP), $0x3f800000
-	JEQ     unscaled786
+	JEQ     unscaled804
 	VMOVUPS 4416(SP), Y0
 	VMULPS  (R11), Y0, Y1
 	VMOVUPS Y1, (R11)
@@ -43219,7 +44145,7 @@ softmaxExpLoop:
 	VMULPS  480(R11), Y0, Y0
 	VMOVUPS Y0, 480(R11)
 
-unscaled786:
+unscaled804:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y0
 	VMAXPS  32(R11), Y0, Y0
@@ -43876,7 +44802,7 @@ softmaxDone:
 
 // func logSoftmax16AVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·logSoftmax16AVX2(SB), $8800-8
+TEXT ·logSoftmax16AVX2(SB), $8808-8
 	// logSoftmaxGeneric with rows of 16 columns, for whole blocks of 8 rows: y[j] = d[j] - log32(s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -43887,11 +44813,12 @@ TEXT ·logSoftmax16AVX2(SB), $8800-8
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: the registers of the scheduled logarithms of the chunk.
 	// Pass 3: log32(s), the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 1088 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 1088 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j] at 32·j; s at 512, then log32(s) at 544; e[j] at 576+32·j (then k·ln2hi
 	// at 576).
-	// After the records: xscale in every lane.
+	// After the records: xscale in every lane, then the chunk (blocks).
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), DX
@@ -43910,11 +44837,22 @@ TEXT ·logSoftmax16AVX2(SB), $8800-8
 	VBROADCASTSS 240(DX), Y0
 	VMOVUPS      Y0, 8768(SP)
 
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(DX), DX
+	CMPQ    DX, AX
+	CMOVQHI AX, DX
+	TESTQ   DX, DX
+	CMOVQEQ AX, DX
+	MOVQ    DX, 8800(SP)
+
 logSoftmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      logSoftmaxDone
-	MOVQ    $0x00000008, R9
+	MOVQ    8800(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -44008,7 +44946,7 @@ logSoftmaxExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    8768(SP), $0x3f800000
-	JEQ     unscaled787
+	JEQ     unscaled805
 	VMOVUPS 8768(SP), Y0
 	VMULPS  (R11), Y0, Y1
 	VMOVUPS Y1, (R11)
@@ -44043,7 +44981,7 @@ logSoftmaxExpLoop:
 	VMULPS  480(R11), Y0, Y0
 	VMOVUPS Y0, 480(R11)
 
-unscaled787:
+unscaled805:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y0
 	VMAXPS  32(R11), Y0, Y0
@@ -45245,7 +46183,7 @@ argmaxLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    (SP), $0x3f800000
-	JEQ     unscaled788
+	JEQ     unscaled806
 	VMOVUPS (SP), Y0
 	VMULPS  (R11), Y0, Y1
 	VMOVUPS Y1, (R11)
@@ -45280,7 +46218,7 @@ argmaxLoop:
 	VMULPS  480(R11), Y0, Y0
 	VMOVUPS Y0, 480(R11)
 
-unscaled788:
+unscaled806:
 	// m = the maximum of the sixteen columns: the tree of VMAXPS of seq.Max16
 	// without its + 0, which equality does not see.
 	VMOVUPS (R11), Y0

@@ -64,55 +64,86 @@ func logSoftmaxAVX512(a *blockArgs)
 func argmaxAVX512(a *blockArgs)
 
 // wideLabelsAVX512 is wideLabelsGeneric for n = len(a.losses) rows (fewer if
-// a.labels, a.logits (n·a.c), or a.out, a.preds, a.lse or a.rowWeights when
-// not nil, is shorter), a.c >= 1 classes, the classes of a row in vectors.
-// The logits are multiplied by a.xscale. The labels must be in [0, a.c).
-// a.out, the gradient times a.scale (times a.rowWeights[i] for row i when
-// not nil), may be nil or a.logits itself; a.losses receives the row losses
-// (times a.rowWeights[i]). Nothing outside the slices is read or written;
-// the other fields of a are not read.
+// a.labels, a.logits, or a.out, a.preds, a.lse or a.rowWeights when not nil,
+// holds fewer), a.c >= 1 classes, the classes of a row in vectors. Row i of
+// a.logits and a.out is the a.c floats at i·a.stride (a.stride >= a.c): a
+// slice holds the rows that end in it, (len - a.c) / a.stride + 1 (none when
+// len < a.c), the last one possibly cut after its last class. The logits are
+// multiplied by a.xscale. The labels must be in [0, a.c). a.out, the
+// gradient times a.scale (times a.rowWeights[i] for row i when not nil), may
+// be nil or a.logits itself; a.losses receives the row losses (times
+// a.rowWeights[i]). Nothing outside the slices, nor the columns a.c to
+// a.stride-1 of a row, is read or written; the other fields of a are not
+// read.
 //
 //go:noescape
 func wideLabelsAVX512(a *blockArgs)
 
 // wideTargetsAVX512 is wideTargetsGeneric for n = len(a.losses) rows (fewer
-// if a.logits (n·a.c), a.targets (n·a.c) or, when a.targets is nil,
-// a.labels, or a.out, a.preds, a.lse or a.rowWeights when not nil, is
-// shorter; none when a.staged with a.weights shorter than a.c), a.c >= 1
-// classes, the classes of a row in vectors. The logits are multiplied by
-// a.xscale. The effective targets are those of a.targets, or the one-hot
-// rows of a.labels (in [0, a.c)) when a.targets is nil; with a.staged,
+// if a.logits, a.targets or, when a.targets is nil, a.labels, or a.out,
+// a.preds, a.lse or a.rowWeights when not nil, holds fewer; none when
+// a.staged with a.weights shorter than a.c), a.c >= 1 classes, the classes
+// of a row in vectors. Row i of a.logits, a.targets and a.out is the a.c
+// floats at i·a.stride (a.stride >= a.c): a slice holds the rows that end
+// in it, (len - a.c) / a.stride + 1 (none when len < a.c), the last one
+// possibly cut after its last class. The logits are multiplied by a.xscale.
+// The effective targets are those of a.targets, or the one-hot rows of
+// a.labels (in [0, a.c)) when a.targets is nil; with a.staged,
 // a.weights[j]·((a.keep·t[j]) + a.uni) (a.weights nil: 1). a.out, the
 // gradient times a.scale (times a.rowWeights[i] for row i when not nil), may
 // be nil or a.logits itself (but must not overlap a.targets); a.losses
 // receives the row losses (times a.rowWeights[i]). Nothing outside the
-// slices is read or written; the other fields of a are not read.
+// slices, nor the columns a.c to a.stride-1 of a row, is read or written;
+// the other fields of a are not read.
 //
 //go:noescape
 func wideTargetsAVX512(a *blockArgs)
 
-// wideSoftmaxAVX512 is wideSoftmaxGeneric for n = len(a.logits)/a.c rows
-// (fewer if a.out is shorter), a.c >= 1 classes, the classes of a row in
+// wideSoftmaxAVX512 is wideSoftmaxGeneric for n = the rows of a.logits
+// (fewer if a.out holds fewer), a.c >= 1 classes, the classes of a row in
 // vectors: a.out, possibly a.logits itself, receives softmax of the logits
-// times a.xscale row by row. The other fields of a are not read.
+// times a.xscale row by row. Row i of a.logits and a.out is the a.c floats
+// at i·a.stride (a.stride >= a.c): a slice holds the rows that end in it,
+// (len - a.c) / a.stride + 1 (none when len < a.c), the last one possibly
+// cut after its last class. Nothing outside the slices, nor the columns a.c
+// to a.stride-1 of a row, is read or written; the other fields of a are not
+// read.
 //
 //go:noescape
 func wideSoftmaxAVX512(a *blockArgs)
 
-// wideLogSoftmaxAVX512 is wideLogSoftmaxGeneric for n = len(a.logits)/a.c
-// rows (fewer if a.out is shorter), a.c >= 1 classes, the classes of a row
-// in vectors: a.out, possibly a.logits itself, receives log-softmax of the
-// logits times a.xscale row by row. The other fields of a are not read.
+// wideLogSoftmaxAVX512 is wideLogSoftmaxGeneric for n = the rows of a.logits
+// (fewer if a.out holds fewer), a.c >= 1 classes, the classes of a row in
+// vectors: a.out, possibly a.logits itself, receives log-softmax of the
+// logits times a.xscale row by row. Row i of a.logits and a.out is the a.c
+// floats at i·a.stride (a.stride >= a.c): a slice holds the rows that end
+// in it, (len - a.c) / a.stride + 1 (none when len < a.c), the last one
+// possibly cut after its last class. Nothing outside the slices, nor the
+// columns a.c to a.stride-1 of a row, is read or written; the other fields
+// of a are not read.
 //
 //go:noescape
 func wideLogSoftmaxAVX512(a *blockArgs)
 
-// wideArgmaxAVX512 is wideArgmaxGeneric for n = min(len(a.logits)/a.c,
+// wideArgmaxAVX512 is wideArgmaxGeneric for n = min(the rows of a.logits,
 // len(a.preds)) rows, a.c >= 1 classes: a.preds[i] receives argmaxRow of row
-// i times a.xscale. The other fields of a are not read.
+// i times a.xscale. Row i of a.logits is the a.c floats at i·a.stride
+// (a.stride >= a.c): a slice holds the rows that end in it, (len - a.c) /
+// a.stride + 1 (none when len < a.c), the last one possibly cut after its
+// last class. Nothing outside the slices, nor the columns a.c to a.stride-1
+// of a row, is read or written; the other fields of a are not read.
 //
 //go:noescape
 func wideArgmaxAVX512(a *blockArgs)
+
+// wideCandidatesAVX512 is wideCandidatesGeneric: a.preds receives, in
+// increasing order, the indices j < n = min(len(a.logits), len(a.preds)) of
+// the logits whose product by a.xscale is not <= a.thr (above it, or NaN),
+// and a.count their number; a.preds[a.count:n] may be written. Nothing
+// outside the slices is read or written; the other fields of a are not read.
+//
+//go:noescape
+func wideCandidatesAVX512(a *blockArgs)
 
 // xentLabelsAVX2 is xentLabelsGeneric for n = len(a.logits)/10 rows rounded
 // down to a multiple of 8 (fewer if a.labels, or a.out, a.losses, a.preds,
@@ -170,55 +201,86 @@ func logSoftmaxAVX2(a *blockArgs)
 func argmaxAVX2(a *blockArgs)
 
 // wideLabelsAVX2 is wideLabelsGeneric for n = len(a.losses) rows (fewer if
-// a.labels, a.logits (n·a.c), or a.out, a.preds, a.lse or a.rowWeights when
-// not nil, is shorter), a.c >= 1 classes, the classes of a row in vectors.
-// The logits are multiplied by a.xscale. The labels must be in [0, a.c).
-// a.out, the gradient times a.scale (times a.rowWeights[i] for row i when
-// not nil), may be nil or a.logits itself; a.losses receives the row
-// losses (times a.rowWeights[i]). Nothing outside the slices is read or
-// written; the other fields of a are not read.
+// a.labels, a.logits, or a.out, a.preds, a.lse or a.rowWeights when not nil,
+// holds fewer), a.c >= 1 classes, the classes of a row in vectors. Row i of
+// a.logits and a.out is the a.c floats at i·a.stride (a.stride >= a.c): a
+// slice holds the rows that end in it, (len - a.c) / a.stride + 1 (none when
+// len < a.c), the last one possibly cut after its last class. The logits are
+// multiplied by a.xscale. The labels must be in [0, a.c). a.out, the
+// gradient times a.scale (times a.rowWeights[i] for row i when not nil), may
+// be nil or a.logits itself; a.losses receives the row losses (times
+// a.rowWeights[i]). Nothing outside the slices, nor the columns a.c to
+// a.stride-1 of a row, is read or written; the other fields of a are not
+// read.
 //
 //go:noescape
 func wideLabelsAVX2(a *blockArgs)
 
-// wideTargetsAVX2 is wideTargetsGeneric for n = len(a.losses) rows (fewer
-// if a.logits (n·a.c), a.targets (n·a.c) or, when a.targets is nil,
-// a.labels, or a.out, a.preds, a.lse or a.rowWeights when not nil, is
-// shorter; none when a.staged with a.weights shorter than a.c), a.c >= 1
-// classes, the classes of a row in vectors. The logits are multiplied by
-// a.xscale. The effective targets are those of a.targets, or the one-hot
-// rows of a.labels (in [0, a.c)) when a.targets is nil; with a.staged,
+// wideTargetsAVX2 is wideTargetsGeneric for n = len(a.losses) rows (fewer if
+// a.logits, a.targets or, when a.targets is nil, a.labels, or a.out,
+// a.preds, a.lse or a.rowWeights when not nil, holds fewer; none when
+// a.staged with a.weights shorter than a.c), a.c >= 1 classes, the classes
+// of a row in vectors. Row i of a.logits, a.targets and a.out is the a.c
+// floats at i·a.stride (a.stride >= a.c): a slice holds the rows that end
+// in it, (len - a.c) / a.stride + 1 (none when len < a.c), the last one
+// possibly cut after its last class. The logits are multiplied by a.xscale.
+// The effective targets are those of a.targets, or the one-hot rows of
+// a.labels (in [0, a.c)) when a.targets is nil; with a.staged,
 // a.weights[j]·((a.keep·t[j]) + a.uni) (a.weights nil: 1). a.out, the
-// gradient times a.scale (times a.rowWeights[i] for row i when not nil),
-// may be nil or a.logits itself (but must not overlap a.targets); a.losses
+// gradient times a.scale (times a.rowWeights[i] for row i when not nil), may
+// be nil or a.logits itself (but must not overlap a.targets); a.losses
 // receives the row losses (times a.rowWeights[i]). Nothing outside the
-// slices is read or written; the other fields of a are not read.
+// slices, nor the columns a.c to a.stride-1 of a row, is read or written;
+// the other fields of a are not read.
 //
 //go:noescape
 func wideTargetsAVX2(a *blockArgs)
 
-// wideSoftmaxAVX2 is wideSoftmaxGeneric for n = len(a.logits)/a.c rows
-// (fewer if a.out is shorter), a.c >= 1 classes, the classes of a row in
-// vectors: a.out, possibly a.logits itself, receives softmax of the logits
-// times a.xscale row by row. The other fields of a are not read.
+// wideSoftmaxAVX2 is wideSoftmaxGeneric for n = the rows of a.logits (fewer
+// if a.out holds fewer), a.c >= 1 classes, the classes of a row in vectors:
+// a.out, possibly a.logits itself, receives softmax of the logits times
+// a.xscale row by row. Row i of a.logits and a.out is the a.c floats at
+// i·a.stride (a.stride >= a.c): a slice holds the rows that end in it, (len
+// - a.c) / a.stride + 1 (none when len < a.c), the last one possibly cut
+// after its last class. Nothing outside the slices, nor the columns a.c to
+// a.stride-1 of a row, is read or written; the other fields of a are not
+// read.
 //
 //go:noescape
 func wideSoftmaxAVX2(a *blockArgs)
 
-// wideLogSoftmaxAVX2 is wideLogSoftmaxGeneric for n = len(a.logits)/a.c
-// rows (fewer if a.out is shorter), a.c >= 1 classes, the classes of a row
-// in vectors: a.out, possibly a.logits itself, receives log-softmax of the
-// logits times a.xscale row by row. The other fields of a are not read.
+// wideLogSoftmaxAVX2 is wideLogSoftmaxGeneric for n = the rows of a.logits
+// (fewer if a.out holds fewer), a.c >= 1 classes, the classes of a row in
+// vectors: a.out, possibly a.logits itself, receives log-softmax of the
+// logits times a.xscale row by row. Row i of a.logits and a.out is the a.c
+// floats at i·a.stride (a.stride >= a.c): a slice holds the rows that end
+// in it, (len - a.c) / a.stride + 1 (none when len < a.c), the last one
+// possibly cut after its last class. Nothing outside the slices, nor the
+// columns a.c to a.stride-1 of a row, is read or written; the other fields
+// of a are not read.
 //
 //go:noescape
 func wideLogSoftmaxAVX2(a *blockArgs)
 
-// wideArgmaxAVX2 is wideArgmaxGeneric for n = min(len(a.logits)/a.c,
-// len(a.preds)) rows, a.c >= 1 classes: a.preds[i] receives argmaxRow of
-// row i times a.xscale. The other fields of a are not read.
+// wideArgmaxAVX2 is wideArgmaxGeneric for n = min(the rows of a.logits,
+// len(a.preds)) rows, a.c >= 1 classes: a.preds[i] receives argmaxRow of row
+// i times a.xscale. Row i of a.logits is the a.c floats at i·a.stride
+// (a.stride >= a.c): a slice holds the rows that end in it, (len - a.c) /
+// a.stride + 1 (none when len < a.c), the last one possibly cut after its
+// last class. Nothing outside the slices, nor the columns a.c to a.stride-1
+// of a row, is read or written; the other fields of a are not read.
 //
 //go:noescape
 func wideArgmaxAVX2(a *blockArgs)
+
+// wideCandidatesAVX2 is wideCandidatesGeneric: a.preds receives, in
+// increasing order, the indices j < n = min(len(a.logits), len(a.preds)) of
+// the logits whose product by a.xscale is not <= a.thr (above it, or NaN),
+// and a.count their number; a.preds[a.count:n] may be written. Nothing
+// outside the slices is read or written; the other fields of a are not read.
+//
+//go:noescape
+func wideCandidatesAVX2(a *blockArgs)
 
 // xentLabels16AVX512 is xentLabelsGeneric with rows of 16 columns (c = 16 in
 // the row functions of any class count) for n = len(a.logits)/16 rows

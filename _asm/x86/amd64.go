@@ -39,7 +39,7 @@ import (
 type x86Tier struct {
 	suffix     string // of the function names: xentLabelsAVX2
 	lanes      int    // float32 lanes of a vector = rows of a block
-	chunk      int    // blocks per chunk: the blocks a pass runs over
+	chunk      int    // the most blocks per chunk (the records of the frame): see chunkSetup
 	interleave int    // blocks whose logs are one scheduled region (the rest one by one)
 
 	// The list scheduler (sched.go): the vector registers a
@@ -69,17 +69,14 @@ type x86Tier struct {
 	// prefetch, if not 0: the loss, softmax and log-softmax functions
 	// prefetch (PREFETCHT0) the block this many bytes ahead of the one
 	// they load (logits, targets) or store (grad, dst), where the slice's
-	// capacity from the call's first row is at least prefetchMin bytes:
-	// the rows are far beyond the caches, and the passes over a chunk
-	// leave the memory idle while they compute.
+	// capacity from the call's first row is at least the record's
+	// prefetchMin bytes (0: never; the tuning of the CPU, tuning_amd64.go:
+	// 4 MiB by default, so that a batch that fits the last-level cache is
+	// not slowed by the prefetches, while one far beyond it gains): the
+	// rows are far beyond the caches, and the passes over a chunk leave the
+	// memory idle while they compute.
 	prefetch int
 }
-
-// prefetchMin is the capacity (bytes) of a slice from the call's first
-// row from which the tiers prefetch: 4 MiB, so that a batch that fits the
-// last-level cache (a few MiB) is not slowed by the prefetches, while one
-// far beyond it gains.
-const prefetchMin = 4 << 20
 
 // avx2 is today's schedule: 8 rows per YMM block, chunks of 8 blocks; the
 // exponentials in a pass of their own with six constants in registers; the
@@ -251,7 +248,7 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 		}
 		fs := []func(){g.xentLabels, g.xentTargets, g.softmax, g.logSoftmax, g.argmax}
 		if t.wide {
-			fs = append(fs, g.wideLabels, g.wideTargets, g.wideSoftmax, g.wideLogSoftmax, g.wideArgmax)
+			fs = append(fs, g.wideLabels, g.wideTargets, g.wideSoftmax, g.wideLogSoftmax, g.wideArgmax, g.wideCandidates)
 		}
 		for _, f := range fs {
 			f()
@@ -329,7 +326,7 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 	return map[string][]byte{
 		"kernel_amd64.s":        asm,
 		"kernel_stubs_amd64.go": stubs,
-		"kernel_tiers_amd64.go": files.Dispatch("amd64", suffixes, wide, sixteen),
+		"kernel_tiers_amd64.go": files.Dispatch("amd64", suffixes, wide, sixteen, "wideCandidates"),
 	}, nil
 }
 
@@ -423,18 +420,22 @@ AVX2 compares into vectors of all-ones lanes and selects with VBLENDVPS;
 AVX-512 compares into opmask registers and selects with VBLENDMPS, and
 computes exp's last steps, p·2^n where d is not below the cutoff, as one
 zeroing-masked VSCALEFPS (seq.ExpScaler). AVX-512 reads the constants as
-embedded broadcasts of 4 bytes. Where a slice reaches 4 MiB beyond the
-call's first row, the avx512 functions prefetch the block 10 KiB ahead of
-the one they load or store (a hint that cannot fault, within the slice's
-capacity).
+embedded broadcasts of 4 bytes. Where a slice reaches a.prefetchMin bytes
+beyond the call's first row (0: never; the tuning of the CPU), the avx512
+functions prefetch the block 10 KiB ahead of the one they load or store (a
+hint that cannot fault, within the slice's capacity).
 
-The blocks are taken CHUNK (8) at a time, in passes over the chunk that
+The blocks are taken a chunk at a time, in passes over the chunk that
 keep their intermediate vectors (d, e, s, ...) in per-block records of the
 stack frame: pass 1a transposes the rows and computes m and d, pass 1b the
 exponentials and row sums, pass 2 the logarithms of the whole chunk at once,
 pass 3 the outputs. A block in one pass would be a single chain of dependent
 operations longer than the out-of-order window. Within each pass the blocks,
-and the columns, are independent.
+and the columns, are independent. A chunk is a.chunk blocks (the tuning of
+the CPU; 0, or more than the frame's 8 records: 8): it changes the order in
+which the passes take the blocks, never a result, since the blocks are
+independent and the losses are accumulated in row order whatever the
+chunk.
 
 The exponentials of a block (with its sum) and the logarithms of a chunk
 are each emitted in the order of a list schedule (_asm/x86/sched.go): the
@@ -500,6 +501,12 @@ physical register. In Go's assembler the operands of a three-operand AVX
 instruction are in reverse Intel order: VSUBPS A, B, C means C = B - A, and
 VCMPPS $p, A, B, C means C = (B op A).
 
+After the ten-column functions, each tier has its wide functions (any
+class count c, the classes of a row in vectors, one row at a time:
+_asm/x86/wide.go) and wideCandidates, TopK's filter (the indices of the
+logits above a threshold, a vector of logits per compare and one branch
+per four vectors: _asm/x86/candidates.go); their headers describe them.
+
 Each constant is a float32 (or int32) of kernel_generic.go repeated in the
 16 lanes of a ZMM (the YMM functions read the first 8), so that it can be a
 memory operand of a vertical instruction.
@@ -528,9 +535,10 @@ type x86Gen struct {
 	// prefetchSetup).
 	pf map[reg.Register]operand.Mem
 	// xs and rw are, in the function being built, the frame slots of the
-	// logit scale and of the row weights pointer (scale.go).
-	xs, rw operand.Mem
-	err    error
+	// logit scale and of the row weights pointer (scale.go); ch that of
+	// the chunk (chunkSetup).
+	xs, rw, ch operand.Mem
+	err        error
 }
 
 func (g *x86Gen) vec() reg.VecVirtual {
@@ -754,7 +762,8 @@ rows processed, rounded down to a multiple of %d.`, g.cols*g.t.lanes, g.t.lanes,
 	}
 }
 
-// allocRecords allocates the records of a chunk, rec bytes per block, and
+// allocRecords allocates the records of the largest chunk (the tier's
+// chunk), rec bytes per block, and
 // 64 bytes more, so that recordBase can start them at a multiple of 64:
 // Go aligns the stack pointer to 8 bytes only, and a vector record access
 // that straddles two cache lines costs two.
@@ -770,19 +779,43 @@ func (g *x86Gen) recordBase(frame operand.Mem) {
 	g.ANDQ(operand.I8(-64), reg.R11)
 }
 
-// nextChunk sets R9 = min(CX, chunk), the blocks of the next chunk, and
-// CX -= R9; it jumps to done when no block is left. It points R11 at the
-// first record and sets R10 = R9.
+// nextChunk sets R9 = min(CX, chunk), the blocks of the next chunk (chunk
+// from the frame, see chunkSetup), and CX -= R9; it jumps to done when no
+// block is left. It points R11 at the first record and sets R10 = R9.
 func (g *x86Gen) nextChunk(done string, frame operand.Mem) {
-	g.comment(fmt.Sprintf("Next chunk: R9 = min(CX, %d) blocks, R10 = R9, R11 = the first record (64-byte aligned).", g.t.chunk))
+	g.comment("Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).")
 	g.TESTQ(reg.RCX, reg.RCX)
 	g.JZ(operand.LabelRef(done))
-	g.MOVQ(operand.U32(g.t.chunk), reg.R9)
+	g.MOVQ(g.ch, reg.R9)
 	g.CMPQ(reg.RCX, reg.R9)
 	g.CMOVQLT(reg.RCX, reg.R9)
 	g.SUBQ(reg.R9, reg.RCX)
 	g.MOVQ(reg.R9, reg.R10)
 	g.recordBase(frame)
+}
+
+// chunkSetup, in the prologue, allocates the frame slot of the chunk,
+// g.ch, and copies to it the blocks of a chunk: a.chunk, or the tier's
+// largest, g.t.chunk (the records of the frame), when a.chunk is 0, less
+// than 0 or more. When at >= 0 the slot must be at that offset (the one the
+// header describes).
+func (g *x86Gen) chunkSetup(at int) {
+	g.ch = g.AllocLocal(8)
+	if at >= 0 && g.ch.Disp != at {
+		g.fail("the chunk at %d in the frame, not at %d", g.ch.Disp, at)
+	}
+	g.comment(fmt.Sprintf(`
+The chunk: a.chunk blocks, or %d (the records of the frame) when a.chunk
+is 0 or not in [1, %[1]d] (CMOVQHI: unsigned, so that a negative one is
+above %[1]d).`, g.t.chunk))
+	n, most := g.GP64(), g.GP64()
+	g.MOVQ(operand.U32(g.t.chunk), most)
+	g.MOVQ(g.addr(g.field("chunk")), n)
+	g.CMPQ(n, most)
+	g.CMOVQHI(most, n)
+	g.TESTQ(n, n)
+	g.CMOVQEQ(most, n)
+	g.MOVQ(n, g.ch)
 }
 
 // rewind starts the next pass over the chunk: R10 = R9 blocks, R11 = the
@@ -842,8 +875,9 @@ func (g *x86Gen) extract128(q int, v reg.VecVirtual, dst operand.Op) {
 // the prefetch limit of the pointer register p, which holds the base of
 // the slice param of the record: p + 4·cap - prefetch - blockBytes (the
 // last address of a block from which the block prefetch bytes ahead is
-// inside the slice's capacity) when 4·cap >= prefetchMin, else 0 (never).
-// Uses AX and R12.
+// inside the slice's capacity) when a.prefetchMin is not 0 and 4·cap >=
+// a.prefetchMin (unsigned: a negative one is never reached), else 0
+// (never). Uses AX and R12.
 func (g *x86Gen) prefetchSetup(p reg.Register, param string) {
 	if g.t.prefetch == 0 {
 		return
@@ -853,11 +887,14 @@ func (g *x86Gen) prefetchSetup(p reg.Register, param string) {
 	skip := g.label("noPrefetch")
 	g.comment(fmt.Sprintf(`
 The prefetch limit of %[1]s: %[1]s + 4·cap(a.%[2]s) - %[3]d, when
-4·cap(a.%[2]s) >= %[4]d, else 0.`, p.Asm(), param, g.t.prefetch+g.blockBytes(), prefetchMin))
+a.prefetchMin != 0 and 4·cap(a.%[2]s) >= a.prefetchMin, else 0.`, p.Asm(), param, g.t.prefetch+g.blockBytes()))
+	pm := g.addr(g.field("prefetchMin"))
 	g.XORL(reg.R12L, reg.R12L)
+	g.CMPQ(pm, operand.U8(0))
+	g.JEQ(operand.LabelRef(skip))
 	g.MOVQ(g.addr(g.field(param).Cap()), reg.RAX)
 	g.SHLQ(operand.U8(2), reg.RAX)
-	g.CMPQ(reg.RAX, operand.U32(prefetchMin))
+	g.CMPQ(reg.RAX, pm)
 	g.JB(operand.LabelRef(skip))
 	g.LEAQ(operand.Mem{Base: p, Index: reg.RAX, Scale: 1, Disp: -(g.t.prefetch + g.blockBytes())}, reg.R12)
 	g.Label(skip)
@@ -1400,7 +1437,7 @@ func (g *x86Gen) begin(name string, doc []string, header string) {
 	g.Comment("") // a blank comment line before the first block's comment
 	g.o = newX86Ops(g)
 	g.pf = map[reg.Register]operand.Mem{}
-	g.xs, g.rw = operand.Mem{}, operand.Mem{}
+	g.xs, g.rw, g.ch = operand.Mem{}, operand.Mem{}, operand.Mem{}
 }
 
 func (g *x86Gen) end(done string) {

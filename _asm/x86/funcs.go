@@ -39,8 +39,9 @@ func (g *x86Gen) registerMap(rec int, layout, regs string) string {
 Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 blocks left in this pass, R11 = this block's record in the frame.
 %s
-Frame: CHUNK = %d records of %d bytes, one per block of the chunk, from
-the first multiple of 64 bytes of the frame (R11 = the first record):
+Frame: %d records (the largest chunk) of %d bytes, one per block of the
+chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+record):
 %s`, strings.TrimSpace(regs), g.t.chunk, rec, strings.TrimSpace(layout))
 }
 
@@ -104,8 +105,8 @@ Pass 2 with lse and the z-loss: zl, f = zTerms(z, lse) (seq.ZTerms); loss =
 // lossSlots describes the frame slots of a loss function after its records
 // (end: their end, records included): z in every lane, the flag word, the
 // prefetch limits of the registers ps (when the tier prefetches), scale,
-// the logit scale and the row weights pointer; it returns the offset of
-// scale.
+// the logit scale, the row weights pointer and the chunk; it returns the
+// offset of scale.
 func (g *x86Gen) lossSlots(end int, ps ...reg.Register) (string, int) {
 	vb := g.vecBytes()
 	doc := fmt.Sprintf("After the records: z in every lane at %d, the flag word at %d", end, end+vb)
@@ -120,14 +121,14 @@ func (g *x86Gen) lossSlots(end int, ps ...reg.Register) (string, int) {
 	if g.t.lanes != 16 {
 		xs = "xscale in every lane"
 	}
-	doc += fmt.Sprintf(", scale at %d, %s at %d, the row weights pointer (0: none) at %d.", at, xs, at+8, at+8+g.xscaleBytes())
+	doc += fmt.Sprintf(", scale at %d, %s at %d, the row weights pointer (0: none) at %d, the chunk (blocks) at %d.", at, xs, at+8, at+8+g.xscaleBytes(), at+16+g.xscaleBytes())
 	return strings.Join(wrap(doc, 74), "\n"), at
 }
 
-// scaleSlot allocates the frame slots of scale, of the logit scale and
-// of the row weights pointer, at the offsets that lossSlots described
-// (scale at at), and copies a.scale, a.xscale and the base of
-// a.rowWeights to them.
+// scaleSlot allocates the frame slots of scale, of the logit scale, of
+// the row weights pointer and of the chunk, at the offsets that lossSlots
+// described (scale at at), and copies a.scale, a.xscale, the base of
+// a.rowWeights and the chunk (chunkSetup) to them.
 func (g *x86Gen) scaleSlot(at int) operand.Mem {
 	scale := g.AllocLocal(8)
 	if scale.Disp != at {
@@ -140,6 +141,7 @@ func (g *x86Gen) scaleSlot(at int) operand.Mem {
 	if g.xs.Disp != at+8 || g.rw.Disp != at+8+g.xscaleBytes() {
 		g.fail("xscale at %d and the row weights at %d in the frame, not at %d and %d", g.xs.Disp, g.rw.Disp, at+8, at+8+g.xscaleBytes())
 	}
+	g.chunkSetup(at + 16 + g.xscaleBytes())
 	return scale
 }
 
@@ -528,6 +530,7 @@ Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.`)))
 	g.prefetchSetup(reg.RSI, "logits")
 	g.prefetchSetup(reg.RDI, "out")
 	g.xscaleSetup()
+	g.chunkSetup(-1)
 	g.argsDone()
 
 	g.Label("softmaxChunk")
@@ -592,6 +595,7 @@ Pass 3: log32(s), the columns y[j] and the registers of the transpose.`, eAt*vb)
 	g.prefetchSetup(reg.RSI, "logits")
 	g.prefetchSetup(reg.RDI, "out")
 	g.xscaleSetup()
+	g.chunkSetup(-1)
 	g.argsDone()
 
 	g.Label("logSoftmaxChunk")

@@ -65,9 +65,9 @@ func (g *x86Gen) xscaleCopy() {
 	g.VMOVUPS(v, g.xs)
 }
 
-// xscaleDoc describes, for the header of a function, the frame slots
-// after the records: the prefetch limits, when the tier prefetches, and
-// the logit scale.
+// xscaleDoc describes, for the header of a softmax function, the frame
+// slots after the records: the prefetch limits, when the tier prefetches,
+// the logit scale and the chunk.
 func (g *x86Gen) xscaleDoc() string {
 	doc := "xscale"
 	if g.t.prefetch != 0 {
@@ -76,7 +76,7 @@ func (g *x86Gen) xscaleDoc() string {
 	if g.t.lanes != 16 {
 		doc += " in every lane"
 	}
-	return doc
+	return doc + ", then the chunk (blocks)"
 }
 
 // xscaleBytes is the size of the frame slot of the logit scale.

@@ -37,6 +37,15 @@ import (
 // xs is 1 (see scale.go). The loss functions with row weights multiply
 // scale and the row's loss by its weight w[i], read from rowWeights.
 //
+// Row i of logits, out and targets is the c floats at i·stride (the
+// record's stride >= c; stride = c for contiguous rows): the row pointers
+// advance by 4·stride bytes (R9), and a slice of l floats holds the rows
+// that end in it, the last one possibly cut after its last class
+// (stridedRows): (l - c)/stride + 1, none when l < c (minRows). The columns
+// c to stride-1 of a row are neither read nor written: every access stays
+// within the row's c classes, the masked ones included (a masked-out lane
+// is neither loaded nor stored).
+//
 // The summation rule classSum maps onto two YMM registers: lane k of the
 // first is acc[k], lane k of the second acc[8+k]; a step of 16 classes j0
 // .. j0+15 (j0 a multiple of 16) adds term j0+k to acc[k] with one VADDPS
@@ -287,21 +296,22 @@ mod 16 weights, then +0.`,
 		f.variant.Disp, f.tp.Disp, f.safeRows.Disp, f.tailK.Disp, f.n0.Disp, f.n1.Disp, f.n8.Disp, f.wtail.Disp)
 }
 
-// wideSetup computes, from CX = c > 0, R9 = 4c (the bytes of a row), R11 =
-// the bytes of the whole 32-class steps, and the frame words and masks of
-// the tail (maskLo, maskHi, mask8, bits8, end8, end16); f = 1. Uses AX.
+// wideSetup computes, from CX = c > 0 and R9 = stride >= c, R9 =
+// 4·stride (the bytes from a row to the next), R11 = the bytes of the
+// whole 32-class steps, and the frame words and masks of the tail
+// (maskLo, maskHi, mask8, bits8, end8, end16, n0, n1, n8, safeRows); f = 1.
+// Uses AX.
 func (g *x86Gen) wideSetup(f *wideFrame) {
 	if g.wideZ() {
 		g.wideSetupZ(f)
 		return
 	}
 	g.comment(`
-R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
-32-class steps; the bytes of the whole 16-class steps and of the whole
-vectors; the masks of the last c mod 16 classes (lane k < c%16 for classes
-j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c mod 8 (VPCMPGTD
-against the lane numbers); f = 1.`)
-	g.MOVQ(reg.RCX, reg.R9)
+R9 = 4·stride, the bytes from a row to the next; R11 = 128·(c/32), the
+bytes of the whole 32-class steps; the bytes of the whole 16-class steps
+and of the whole vectors; the masks of the last c mod 16 classes (lane k <
+c%16 for classes j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c
+mod 8 (VPCMPGTD against the lane numbers); f = 1.`)
 	g.SHLQ(operand.U8(2), reg.R9)
 	g.MOVQ(reg.RCX, reg.R11)
 	g.SHRQ(operand.U8(5), reg.R11)
@@ -340,7 +350,10 @@ against the lane numbers); f = 1.`)
 The classes of the masked vectors: n0 = min(c%16, 8), n1 = max(c%16-8, 0),
 n8 = c%8. safeRows = R8 - k, where k is the number of rows at the end whose
 masked step (16 floats from the row's last c mod 16 classes) may reach past
-R8 rows: k = ceil((16 - c%16)/c) when c%16 != 0 (1 for c >= 16), else 0.`)
+the end of the last row, (R8-1)·stride + c floats, which every slice of rows
+holds: k = ceil((16 - c%16)/stride) when c%16 != 0, else 0 (row i's step
+ends 16 - c%16 floats after its last class, (R8-1-i)·stride floats before
+that of the last row).`)
 	g.MOVQ(reg.RCX, reg.RAX)
 	g.ANDQ(operand.U8(15), reg.RAX)
 	g.MOVQ(reg.RAX, f.n0)
@@ -362,9 +375,10 @@ R8 rows: k = ceil((16 - c%16)/c) when c%16 != 0 (1 for c >= 16), else 0.`)
 	g.JZ(operand.LabelRef(kDone))
 	g.NEGQ(reg.RAX)
 	g.ADDQ(operand.U8(16), reg.RAX)
+	g.SHLQ(operand.U8(2), reg.RAX)
 	g.Label(kLoop)
 	g.INCQ(f.tailK)
-	g.SUBQ(reg.RCX, reg.RAX)
+	g.SUBQ(reg.R9, reg.RAX)
 	g.JG(operand.LabelRef(kLoop))
 	g.Label(kDone)
 	g.MOVQ(reg.R8, reg.RAX)
@@ -438,20 +452,30 @@ func (f *wideFrame) tailN(k int) operand.Mem {
 	return f.n1
 }
 
-// minRows lowers R8 (the rows) to the length of a slice divided by c (CX):
-// perRow false, or to its length; a nil slice (base not nil) does not
-// count. Uses AX and DX.
+// minRows lowers R8 (the rows) to the rows of a slice: perRowLen false,
+// rows of c (CX) floats stride (R9) apart, (len - c)/stride + 1, or none
+// when len < c (stridedRows); perRowLen, one value per row, its length. A
+// nil slice (base not nil) does not count. Uses AX and DX.
 func (g *x86Gen) minRows(l length, perRowLen bool) {
 	skip := ""
-	if l.base != nil {
+	if l.base != nil || !perRowLen {
 		skip = g.label("isNil")
+	}
+	if l.base != nil {
 		g.CMPQ(l.base, operand.U8(0))
 		g.JEQ(operand.LabelRef(skip))
 	}
 	g.MOVQ(l.len, reg.RAX)
 	if !perRowLen {
+		some := g.label("someRows")
+		g.SUBQ(reg.RCX, reg.RAX)
+		g.JGE(operand.LabelRef(some))
+		g.XORL(reg.R8L, reg.R8L) // len < c: no row
+		g.JMP(operand.LabelRef(skip))
+		g.Label(some)
 		g.XORL(reg.EDX, reg.EDX)
-		g.DIVQ(reg.RCX)
+		g.DIVQ(reg.R9)
+		g.INCQ(reg.RAX)
 	}
 	g.CMPQ(reg.RAX, reg.R8)
 	g.CMOVQLT(reg.RAX, reg.R8)
@@ -972,15 +996,19 @@ func (g *x86Gen) wideRows(f *wideFrame, name string, body func()) {
 	}
 }
 
-// wideStart starts the prologue (args): it loads CX = a.c and SI =
-// a.logits, returns to done when c <= 0, sets R8 = len(a.logits)/c and
-// copies a.xscale to the frame.
+// wideStart starts the prologue (args): it loads CX = a.c, R9 =
+// a.stride (floats; wideSetup makes it bytes) and SI = a.logits, returns
+// to done when c <= 0 or stride < c (which the driver never passes), sets
+// R8 = the rows of a.logits (minRows) and copies a.xscale to the frame.
 func (g *x86Gen) wideStart(done string) {
-	g.args("The fields of the record a; R8 = the rows.")
+	g.args("The fields of the record a; R8 = the rows (those of every slice read or written, logits first).")
 	g.Load(g.field("c"), reg.RCX)
+	g.Load(g.field("stride"), reg.R9)
 	g.Load(g.field("logits").Base(), reg.RSI)
 	g.TESTQ(reg.RCX, reg.RCX)
 	g.JLE(operand.LabelRef(done))
+	g.CMPQ(reg.R9, reg.RCX)
+	g.JLT(operand.LabelRef(done))
 	g.MOVQ(operand.U64(1<<62), reg.R8)
 	g.minRows(g.slice("logits", false), false)
 	g.xscaleCopy()
@@ -1001,25 +1029,35 @@ func (g *x86Gen) wideRegs() string {
 		return wideRegsZ
 	}
 	return `SI = the row of logits, DI = the row of out (0 when nil),
-CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row),
-R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
+CX = c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a
+row to the next), R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
 classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
 the prediction)`
 }
 
+// strideDoc describes, for the doc of a wide function, the rows of
+// a.logits and of the slices of rows named by others.
+func strideDoc(others string) string {
+	return `Row i of a.logits` + others + ` is the a.c floats at i·a.stride
+(a.stride >= a.c): a slice holds the rows that end in it, (len - a.c) /
+a.stride + 1 (none when len < a.c), the last one possibly cut after its
+last class.`
+}
+
+// outsideDoc ends the doc of a wide function.
+const outsideDoc = `Nothing outside the slices, nor the columns a.c to a.stride-1 of a
+row, is read or written; the other fields of a are not read.`
+
 // wideLabels emits wideLabelsAVX2.
 func (g *x86Gen) wideLabels() {
 	f := g.wideBegin("wideLabels", slotScale|slotRowWeights,
-		[]string{
-			"wideLabelsAVX2 is wideLabelsGeneric for n = len(a.losses) rows (fewer if",
-			"a.labels, a.logits (n·a.c), or a.out, a.preds, a.lse or a.rowWeights when",
-			"not nil, is shorter), a.c >= 1 classes, the classes of a row in vectors.",
-			"The logits are multiplied by a.xscale. The labels must be in [0, a.c).",
-			"a.out, the gradient times a.scale (times a.rowWeights[i] for row i when",
-			"not nil), may be nil or a.logits itself; a.losses receives the row",
-			"losses (times a.rowWeights[i]). Nothing outside the slices is read or",
-			"written; the other fields of a are not read.",
-		}, func(f *wideFrame) string {
+		wrap(`wideLabelsAVX2 is wideLabelsGeneric for n = len(a.losses) rows (fewer
+if a.labels, a.logits, or a.out, a.preds, a.lse or a.rowWeights when not
+nil, holds fewer), a.c >= 1 classes, the classes of a row in vectors. `+
+			strideDoc(" and a.out")+` The logits are multiplied by a.xscale. The
+labels must be in [0, a.c). a.out, the gradient times a.scale (times
+a.rowWeights[i] for row i when not nil), may be nil or a.logits itself;
+a.losses receives the row losses (times a.rowWeights[i]). `+outsideDoc, 74), func(f *wideFrame) string {
 			return fmt.Sprintf(`
 wideLabelsGeneric, one row at a time, the classes in vectors (see the
 overview of the wide functions), the logits times xs = xscale.
@@ -1210,20 +1248,17 @@ func (g *x86Gen) wideTarget(f *wideFrame, form int, disp, k int, tail bool, idx 
 // wideTargets emits wideTargetsAVX2.
 func (g *x86Gen) wideTargets() {
 	f := g.wideBegin("wideTargets", slotScale|slotLabels|slotRowWeights,
-		[]string{
-			"wideTargetsAVX2 is wideTargetsGeneric for n = len(a.losses) rows (fewer",
-			"if a.logits (n·a.c), a.targets (n·a.c) or, when a.targets is nil,",
-			"a.labels, or a.out, a.preds, a.lse or a.rowWeights when not nil, is",
-			"shorter; none when a.staged with a.weights shorter than a.c), a.c >= 1",
-			"classes, the classes of a row in vectors. The logits are multiplied by",
-			"a.xscale. The effective targets are those of a.targets, or the one-hot",
-			"rows of a.labels (in [0, a.c)) when a.targets is nil; with a.staged,",
-			"a.weights[j]·((a.keep·t[j]) + a.uni) (a.weights nil: 1). a.out, the",
-			"gradient times a.scale (times a.rowWeights[i] for row i when not nil),",
-			"may be nil or a.logits itself (but must not overlap a.targets); a.losses",
-			"receives the row losses (times a.rowWeights[i]). Nothing outside the",
-			"slices is read or written; the other fields of a are not read.",
-		}, func(f *wideFrame) string {
+		wrap(`wideTargetsAVX2 is wideTargetsGeneric for n = len(a.losses) rows
+(fewer if a.logits, a.targets or, when a.targets is nil, a.labels, or
+a.out, a.preds, a.lse or a.rowWeights when not nil, holds fewer; none
+when a.staged with a.weights shorter than a.c), a.c >= 1 classes, the
+classes of a row in vectors. `+strideDoc(", a.targets and a.out")+` The
+logits are multiplied by a.xscale. The effective targets are those of
+a.targets, or the one-hot rows of a.labels (in [0, a.c)) when a.targets
+is nil; with a.staged, a.weights[j]·((a.keep·t[j]) + a.uni) (a.weights
+nil: 1). a.out, the gradient times a.scale (times a.rowWeights[i] for row
+i when not nil), may be nil or a.logits itself (but must not overlap
+a.targets); a.losses receives the row losses (times a.rowWeights[i]). `+outsideDoc, 74), func(f *wideFrame) string {
 			return fmt.Sprintf(`
 wideTargetsGeneric, one row at a time, the classes in vectors (see the
 overview of the wide functions), the logits times xs = xscale. The
@@ -1507,12 +1542,10 @@ weights would reach past their end.`)
 // wideSoftmax emits wideSoftmaxAVX2.
 func (g *x86Gen) wideSoftmax() {
 	f := g.wideBegin("wideSoftmax", 0,
-		[]string{
-			"wideSoftmaxAVX2 is wideSoftmaxGeneric for n = len(a.logits)/a.c rows",
-			"(fewer if a.out is shorter), a.c >= 1 classes, the classes of a row in",
-			"vectors: a.out, possibly a.logits itself, receives softmax of the logits",
-			"times a.xscale row by row. The other fields of a are not read.",
-		}, func(f *wideFrame) string {
+		wrap(`wideSoftmaxAVX2 is wideSoftmaxGeneric for n = the rows of a.logits
+(fewer if a.out holds fewer), a.c >= 1 classes, the classes of a row in
+vectors: a.out, possibly a.logits itself, receives softmax of the logits
+times a.xscale row by row. `+strideDoc(" and a.out")+` `+outsideDoc, 74), func(f *wideFrame) string {
 			return fmt.Sprintf(`
 wideSoftmaxGeneric (softmaxRowC), one row at a time, the classes in
 vectors, the logits times xs = xscale: m (pass 1), e[j] stored to y and s
@@ -1539,12 +1572,10 @@ Registers: %s.
 // wideLogSoftmax emits wideLogSoftmaxAVX2.
 func (g *x86Gen) wideLogSoftmax() {
 	f := g.wideBegin("wideLogSoftmax", 0,
-		[]string{
-			"wideLogSoftmaxAVX2 is wideLogSoftmaxGeneric for n = len(a.logits)/a.c",
-			"rows (fewer if a.out is shorter), a.c >= 1 classes, the classes of a row",
-			"in vectors: a.out, possibly a.logits itself, receives log-softmax of the",
-			"logits times a.xscale row by row. The other fields of a are not read.",
-		}, func(f *wideFrame) string {
+		wrap(`wideLogSoftmaxAVX2 is wideLogSoftmaxGeneric for n = the rows of
+a.logits (fewer if a.out holds fewer), a.c >= 1 classes, the classes of a
+row in vectors: a.out, possibly a.logits itself, receives log-softmax of
+the logits times a.xscale row by row. `+strideDoc(" and a.out")+` `+outsideDoc, 74), func(f *wideFrame) string {
 			return fmt.Sprintf(`
 wideLogSoftmaxGeneric (logSoftmaxRowC), one row at a time, the classes in
 vectors, the logits times xs = xscale: m (pass 1), s (pass 2), ls =
@@ -1592,11 +1623,9 @@ iterations without the product when xs is 1.`)
 // wideArgmax emits wideArgmaxAVX2.
 func (g *x86Gen) wideArgmax() {
 	f := g.wideBegin("wideArgmax", 0,
-		[]string{
-			"wideArgmaxAVX2 is wideArgmaxGeneric for n = min(len(a.logits)/a.c,",
-			"len(a.preds)) rows, a.c >= 1 classes: a.preds[i] receives argmaxRow of",
-			"row i times a.xscale. The other fields of a are not read.",
-		}, func(f *wideFrame) string {
+		wrap(`wideArgmaxAVX2 is wideArgmaxGeneric for n = min(the rows of a.logits,
+len(a.preds)) rows, a.c >= 1 classes: a.preds[i] receives argmaxRow of
+row i times a.xscale. `+strideDoc("")+` `+outsideDoc, 74), func(f *wideFrame) string {
 			return fmt.Sprintf(`
 wideArgmaxGeneric (argmaxRow), one row at a time, the logits times xscale:
 m and the NaN lanes (pass 1), then the scan for the first NaN or the first

@@ -74,7 +74,8 @@ var wideConstsZ = []seq.Const{seq.Log2e, seq.Ln2Hi, seq.Ln2Lo, seq.Q4, seq.Q3, s
 
 // wideRegsZ describes the general-purpose registers of a ZMM wide function.
 const wideRegsZ = `SI = the row of logits, DI = the row of out (0 when nil), CX = c, R8 =
-the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 =
+the rows, R10 = the row i, R9 = 4·stride (the bytes from a row to the
+next), R11 =
 the next row of logits (prefetched), AX = the byte offset of the classes
 of a step, R12 = scratch (the NaN lanes after pass 1, a label, the
 prediction, the next row of the output in pass 2)`
@@ -127,14 +128,14 @@ func rewrapZ(text string) string {
 	return strings.Join(out, "\n")
 }
 
-// wideSetupZ computes, from CX = c > 0, R9 = 4c (the bytes of a row) and
-// the frame words end16, end32, end64 and tail; f = 1. Uses AX.
+// wideSetupZ computes, from CX = c > 0 and R9 = stride >= c, R9 =
+// 4·stride (the bytes from a row to the next) and the frame words end16,
+// end32, end64 and tail; f = 1. Uses AX.
 func (g *x86Gen) wideSetupZ(f *wideFrame) {
 	g.comment(`
-R9 = 4c, the bytes of a row; the bytes of the whole 16-, 32- and 64-class
-steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
+R9 = 4·stride, the bytes from a row to the next; the bytes of the whole
+16-, 32- and 64-class steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
 class j0+k: VPCMPGTD against the lane numbers); f = 1.`)
-	g.MOVQ(reg.RCX, reg.R9)
 	g.SHLQ(operand.U8(2), reg.R9)
 	for _, e := range []struct {
 		slot  operand.Mem
