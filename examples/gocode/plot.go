@@ -53,7 +53,7 @@ func plotPerplexity(file string, stats []epochStats, uni, bi float64) error {
 		p.Legend.Add(b.name, l)
 	}
 	p.X.Min, p.X.Max = 0.5, float64(n)+0.5
-	p.Y.Min, p.Y.Max = lo/1.15, hi*1.15
+	p.Y.Min, p.Y.Max = lo/1.15, hi*2.5 // room above the lines for the legend
 	p.Y.Tick.Marker = plot.TickerFunc(func(lo, hi float64) []plot.Tick {
 		var ticks []plot.Tick
 		for e := math.Floor(math.Log10(lo)); e <= math.Ceil(math.Log10(hi)); e++ {
