@@ -185,7 +185,7 @@ func quoteToken(s string) string {
 	return fmt.Sprintf("%q", s)
 }
 
-// words returns the texts of classes.
+// text returns the texts of classes.
 func (v *vocab) text(ids []int32) []string {
 	s := make([]string, len(ids))
 	for i, id := range ids {
