@@ -40,7 +40,7 @@ QEMU_ARM64 := $(shell command -v qemu-aarch64-static || command -v qemu-aarch64)
 SUBMODULES := $(dir $(wildcard bench/go.mod examples/*/go.mod))
 
 .PHONY: test vet unit avx512 race purego amd64v3 qemu qemu-amd64 qemu-arm64 submodules \
-	bench bench-peers benchstat fuzz golden pytorch-golden mnist neon-words generate generated
+	bench bench-peers benchstat fuzz golden pytorch-golden mnist gocode neon-words generate generated
 
 test: vet generated neon-words avx512 unit race purego amd64v3 qemu submodules
 	@echo "make test: all passed"
@@ -182,3 +182,10 @@ bench-peers:
 # MNIST with the kernel as the loss, and plots test accuracy per epoch.
 mnist:
 	cd examples/mnist && $(GO) run . -model softmax,mlp -plot curves.png
+
+# The next-token model of Go source: tokenizes GOROOT/src, trains with the
+# kernel's cross-entropy over the vocabulary (micro-batches, Divisor,
+# RowWeights), compares with n-gram baselines, decodes with TopK, and
+# plots the perplexity per epoch.
+gocode:
+	cd examples/gocode && $(GO) run . -plot perplexity.png

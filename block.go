@@ -13,7 +13,8 @@ package kernel
 //
 // A block function computes n rows: n = len(logits)/cols for the
 // functions of cols columns (ten or 16), len(losses) for the wide loss
-// functions and len(logits)/c for the other wide functions, fewer when
+// functions and the rows of logits for the other wide functions (n such
+// that (n-1)·stride + c <= len(logits) <= n·stride, 0 for no logits), fewer when
 // another slice that the function reads or writes is shorter (an assembly
 // function never reads or writes outside the slices). The slices that a
 // function does not take are ignored; the optional outputs are nil when not
@@ -41,23 +42,68 @@ type blockArgs struct {
 	preds  []int32     // the predictions (nil: none); the output of argmax
 	lse    []float32   // the log-sum-exps (nil: none)
 	c      int         // the classes of a row (wide functions)
+	stride int         // the floats from one row's start to the next in logits, out and targets (wide functions; c when unset)
+	xscale float32     // every logit is multiplied by it before the row's maximum (Options.Scale; 1: none)
 	scale  float32     // the gradient's factor (1/N for a mean)
-	z      float32     // the z-loss coefficient (0: none)
+
+	// rowWeights, when not nil, holds the weight of each row: a row's
+	// gradient factor is float32(scale·w), and its loss float32(loss·w).
+	rowWeights []float32
+	z          float32 // the z-loss coefficient (0: none)
+
+	// wideCandidates: thr is the threshold, and count receives the number
+	// of indices written to preds (see wideCandidatesGeneric).
+	thr   float32
+	count int
+
+	// The tuning of the row-per-lane functions of a tier on this CPU
+	// (see tuning): the blocks of a chunk, the unit of their passes (0:
+	// the tier's largest), and the capacity in bytes of a slice from which
+	// they prefetch ahead (0: never). The results are the same bits
+	// whatever they are.
+	chunk       int
+	prefetchMin int
 }
 
-// rows returns the record of rows [r0, r1) of a call of rows of cols
-// columns: every slice of a row of columns cut to those rows, every slice
-// of one value per row to those values.
+// rows returns the record of rows [r0, r1) of a call whose rows start cols
+// floats apart (the columns of a row per lane, a.stride for the wide
+// functions): every slice of rows cut to those rows (rowSpan), every slice of
+// one value per row to those values.
 func (a *blockArgs) rows(r0, r1, cols int) blockArgs {
 	b := *a
-	b.logits = part(a.logits, r0, r1, cols)
-	b.out = part(a.out, r0, r1, cols)
-	b.targets = part(a.targets, r0, r1, cols)
+	b.logits = rowSpan(a.logits, r0, r1, cols)
+	b.out = rowSpan(a.out, r0, r1, cols)
+	b.targets = rowSpan(a.targets, r0, r1, cols)
 	b.labels = part(a.labels, r0, r1, 1)
 	b.losses = part(a.losses, r0, r1, 1)
 	b.preds = part(a.preds, r0, r1, 1)
 	b.lse = part(a.lse, r0, r1, 1)
+	b.rowWeights = part(a.rowWeights, r0, r1, 1)
 	return b
+}
+
+// rowSpan returns the rows [r0, r1) of the rows s that start stride floats
+// apart: s[r0·stride : r1·stride], or up to the end of s for the last row,
+// which may stop at its last class; nil when s is nil.
+func rowSpan(s []float32, r0, r1, stride int) []float32 {
+	if s == nil {
+		return nil
+	}
+	return s[r0*stride : min(r1*stride, len(s))]
+}
+
+// row returns row i, the c floats at i·stride, of the rows s.
+func row(s []float32, i, c, stride int) []float32 { return s[i*stride : i*stride+c] }
+
+// stridedRows returns the number of rows of c floats, stride floats apart,
+// in a slice of l floats: n such that (n-1)·stride + c <= l <= n·stride,
+// and whether there is one (0 rows for l = 0).
+func stridedRows(l, c, stride int) (int, bool) {
+	if l == 0 {
+		return 0, true
+	}
+	n := (l + stride - 1) / stride
+	return n, l-(n-1)*stride >= c
 }
 
 // part returns s[i*w : j*w], or nil when s is nil.
@@ -77,6 +123,7 @@ const (
 	opSoftmax              // softmax rows
 	opLogSoftmax           // log-softmax rows
 	opArgmax               // predictions only
+	opCandidates           // TopK's candidates: the indices of the logits above a threshold (wide only)
 	numOps
 )
 
@@ -130,5 +177,6 @@ const (
 	fnWideSoftmax        = blockFunc(layoutWide)*blockFunc(numOps) + blockFunc(opSoftmax)
 	fnWideLogSoftmax     = blockFunc(layoutWide)*blockFunc(numOps) + blockFunc(opLogSoftmax)
 	fnWideArgmax         = blockFunc(layoutWide)*blockFunc(numOps) + blockFunc(opArgmax)
+	fnWideCandidates     = blockFunc(layoutWide)*blockFunc(numOps) + blockFunc(opCandidates)
 	numBlockFuncs    int = int(numLayouts) * int(numOps)
 )

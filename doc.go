@@ -11,7 +11,9 @@
 // is returned as a float64; the gradient d(mean loss)/d(logits) = (softmax -
 // target)/N is written to a caller's slice, which may be the logits slice
 // itself. [Options] gives PyTorch's reductions, class weights, label
-// smoothing and ignored label, and a worker count for large batches;
+// smoothing and ignored label, per-row weights, an exact divisor for
+// gradient accumulation, a logit scale (temperature), a row stride, and a
+// worker count for large batches;
 // [CrossEntropyLabels] takes labels of any integer type ([]uint8, []int,
 // ...). No call allocates: one goroutine uses the stack only, and the
 // parallel path reuses its state and starts its goroutines without
@@ -33,6 +35,24 @@
 // z-loss (ZLoss), computed in the same pass and, like everything else,
 // bit-identical on every implementation; [Argmax] gives the predictions
 // without a loss.
+//
+// # Training loops and decoding
+//
+// A step accumulated over micro-batches divides by the step's count of
+// real tokens (Divisor), masks padded positions with row weights
+// (RowWeights, which also weigh rows), and may read its logits out of a
+// wider matrix (Stride):
+//
+//	opts := kernel.Options{Classes: vocab, Divisor: stepTokens, RowWeights: mask}
+//	for each micro-batch: loss += opts.CrossEntropy(logits, logits, targets)
+//
+// The gradients of the micro-batches are those of one call over the whole
+// step, bit for bit. Scale multiplies every logit before the softmax (a
+// temperature of 1/Scale), and [Options.TopK] gives the k best classes of
+// each row and their log-probabilities from the same log-sum-exp pass, for
+// greedy, top-k or beam decoding:
+//
+//	err := kernel.Options{Classes: vocab, Scale: 1 / temperature}.TopK(idx, logp, logits, k)
 //
 // # Any class count
 //

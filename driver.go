@@ -22,6 +22,7 @@ const (
 	kindSoftmax                // Softmax
 	kindLogSoftmax             // LogSoftmax
 	kindArgmax                 // Argmax: preds only
+	kindTopK                   // TopK (see topk.go)
 	numKinds
 )
 
@@ -35,6 +36,7 @@ var blockTable = [numKinds][numLayouts]blockFunc{
 	kindSoftmax:    {fnSoftmax, fnSoftmax16, fnWideSoftmax},
 	kindLogSoftmax: {fnLogSoftmax, fnLogSoftmax16, fnWideLogSoftmax},
 	kindArgmax:     {fnArgmax, fnArgmax16, fnWideArgmax},
+	kindTopK:       {fnWideCandidates, fnWideCandidates, fnWideCandidates}, // and fnWideLabels: see topRows
 }
 
 // A batch is one validated call, cut into chunks of chunkRows rows that are
@@ -56,6 +58,9 @@ type batch struct {
 	// uni). A block call is call.rows(p0, p1, c), with what the driver
 	// stages in place of the caller's slices.
 	call blockArgs
+
+	// kindTopK: the outputs.
+	top topOut
 
 	// kindStaged: class weights (1 without weights, times 2^norm; for
 	// c <= padCols only) and the ignored label when ignore is set.
@@ -119,9 +124,11 @@ func (b *batch) chunk(c0, c1 int) float64 {
 	}
 	var acc [8]float64
 	switch l := b.layout(); {
+	case b.kind == kindTopK:
+		b.topRows(c0, c1)
 	case l == layoutWide:
 		b.wideRows(c0, c1, c0, &acc)
-	case b.kind == kindStaged || b.c != Classes:
+	case b.kind == kindStaged || b.c != Classes || b.call.stride != b.c:
 		b.stagedChunk(l, c0, c1, &acc)
 	case b.kind == kindLabels && b.call.labels == nil:
 		// Labels of another type than int32: labelBuf rows at a time.
@@ -176,6 +183,7 @@ var chunkHook func(c0 int)
 // and returns the sum of its row losses: the chunk sums added in chunk
 // order, whatever the number of workers.
 func (b *batch) run(workers int) (float64, error) {
+	b.k.tune(&b.call, 4*len(b.call.logits))
 	chunks := (b.n + b.chunkRows - 1) / b.chunkRows
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)

@@ -24,7 +24,8 @@ const padCols = 16
 // i's loss is added to acc[(i-c0)%8]. For each stagedBlock rows it builds on
 // the stack what the block functions take:
 //
-//   - for c != pw (pw = l.cols()), each row padded to pw columns: the
+//   - for c != pw (pw = l.cols()) or rows st = Options.Stride != c floats
+//     apart, each row copied to pw columns, padded: the
 //     logits with -Inf, the targets with -0 (see padRows for why this gives
 //     the bits of the c-class specification); the outputs are written to
 //     a padded block and their first c columns copied out;
@@ -43,8 +44,8 @@ func (b *batch) stagedChunk(l layout, c0, c1 int, acc *[8]float64) {
 	var buf [stagedBlock]int32
 	var ipred [stagedBlock]int32
 	var ilse [stagedBlock]float32
-	c, pw := b.c, l.cols()
-	padded := c != pw
+	c, pw, st := b.c, l.cols(), b.call.stride
+	padded := c != pw || st != c
 	negInf, negZero := math.Float32frombits(negInfBits), float32(math.Copysign(0, -1))
 	// The effective target rows of a label: zero everywhere but one at
 	// the label, the padded columns -0.
@@ -66,10 +67,10 @@ func (b *batch) stagedChunk(l layout, c0, c1 int, acc *[8]float64) {
 	for b0 := c0; b0 < c1; b0 += stagedBlock {
 		b1 := min(b0+stagedBlock, c1)
 		n := b1 - b0
-		x := b.call.logits[b0*c : b1*c]
-		g := part(b.call.out, b0, b1, c)
+		x := rowSpan(b.call.logits, b0, b1, st)
+		g := rowSpan(b.call.out, b0, b1, st)
 		if padded {
-			padRows(xs[:n*pw], x, c, pw)
+			padRows(xs[:n*pw], x, n, c, st, pw)
 			x = xs[:n*pw]
 			if g != nil {
 				g = gs[:n*pw]
@@ -84,7 +85,7 @@ func (b *batch) stagedChunk(l layout, c0, c1 int, acc *[8]float64) {
 		switch b.kind {
 		case kindTargets:
 			t = ts[:n*pw]
-			padRows(t, b.call.targets[b0*c:b1*c], c, pw)
+			padRows(t, rowSpan(b.call.targets, b0, b1, st), n, c, st, pw)
 		case kindStaged:
 			t = ts[:n*pw]
 			for i := range n {
@@ -104,7 +105,7 @@ func (b *batch) stagedChunk(l layout, c0, c1 int, acc *[8]float64) {
 					trow[labels[i]] = one[labels[i]]
 					continue
 				}
-				tr := b.call.targets[(b0+i)*c : (b0+i+1)*c]
+				tr := row(b.call.targets, b0+i, c, st)
 				for j, wj := range b.w[:c] {
 					trow[j] = float32(wj * (float32(keep*tr[j]) + uni))
 				}
@@ -119,15 +120,15 @@ func (b *batch) stagedChunk(l layout, c0, c1 int, acc *[8]float64) {
 				if labels[i] != b.ignoreLabel {
 					continue
 				}
-				ipred[i], ilse[i] = rowOutputs(&b.call, b.call.logits[(b0+i)*c:(b0+i+1)*c])
+				ipred[i], ilse[i] = rowOutputs(&b.call, row(b.call.logits, b0+i, c, st))
 				clear(x[i*pw : (i+1)*pw])
 			}
 		}
-		a := b.call.rows(b0, b1, c)
-		a.logits, a.out, a.labels, a.targets, a.acc = x, g, labels, t, acc
+		a := b.call.rows(b0, b1, st)
+		a.logits, a.out, a.labels, a.targets, a.acc, a.stride = x, g, labels, t, acc, pw
 		b.laneRows(l, &a)
 		if padded && g != nil {
-			unpadRows(b.call.out[b0*c:b1*c], g, c, pw)
+			unpadRows(rowSpan(b.call.out, b0, b1, st), g, n, c, st, pw)
 		}
 		if ignored {
 			for i := range n {
@@ -163,9 +164,9 @@ func fillPads(dst []float32, c, pw int, fill float32) {
 	}
 }
 
-// padRows copies the rows of c floats of src to the first c columns of the
-// rows of pw > c floats of dst (pw = 10, or 16 for c > 10), whose other
-// columns (see fillPads) the caller sets.
+// padRows copies the n rows of c floats of src, st floats apart, to the
+// first c columns of the rows of pw >= c floats of dst (pw = 10, or 16 for c
+// > 10), whose other columns (see fillPads) the caller sets.
 //
 // A row of c logits padded with -Inf, with targets padded with -0, gives in
 // its first c columns the bits of the c-class specification (xentLabelsRowC,
@@ -189,17 +190,17 @@ func fillPads(dst []float32, c, pw int, fill float32) {
 //     NaN and a NaN sum);
 //   - the first maximum and the first NaN of argmax are real columns: a
 //     padded -Inf equals m only when every real logit is -Inf.
-func padRows(dst, src []float32, c, pw int) {
-	copyRows(dst, pw, src, c, len(src)/c, c)
+func padRows(dst, src []float32, n, c, st, pw int) {
+	copyRows(dst, pw, src, st, n, c)
 }
 
-// unpadRows copies the first c columns of the rows of pw > c floats of src
-// to the rows of c floats of dst.
-func unpadRows(dst, src []float32, c, pw int) {
-	copyRows(dst, c, src, pw, len(dst)/c, c)
+// unpadRows copies the first c columns of the n rows of pw >= c floats of
+// src to the rows of dst, st floats apart.
+func unpadRows(dst, src []float32, n, c, st, pw int) {
+	copyRows(dst, st, src, pw, n, c)
 }
 
-// copyRows copies the first c floats (2 <= c <= 16, c != 10) of n rows of
+// copyRows copies the first c floats (2 <= c <= 16) of n rows of
 // src, whose rows start ss floats apart, to the rows of dst, ds floats
 // apart. A row is copied as copies of 4 or 2 floats, which may overlap, and
 // one float: a few moves, where a copy of c floats, or one of more than 4,
@@ -234,6 +235,13 @@ func copyRows(dst []float32, ds int, src []float32, ss, n, c int) {
 			*(*[4]float32)(d) = [4]float32(s)
 			*(*[4]float32)(d[4:]) = [4]float32(s[4:])
 			d[8] = s[8]
+		}
+	case 10:
+		for i := range n {
+			d, s := dst[i*ds:i*ds+10], src[i*ss:i*ss+10]
+			*(*[4]float32)(d) = [4]float32(s)
+			*(*[4]float32)(d[4:]) = [4]float32(s[4:])
+			*(*[2]float32)(d[8:]) = [2]float32(s[8:])
 		}
 	case 11:
 		for i := range n {

@@ -17,11 +17,10 @@ import "math"
 func (b *batch) wideRows(from, to, c0 int, acc *[8]float64) {
 	var lossBuf [labelBuf]float32
 	var labBuf [labelBuf]int32
-	c := b.c
 	f := blockTable[b.kind][layoutWide]
 	for p0 := from; p0 < to; p0 += labelBuf {
 		p1 := min(p0+labelBuf, to)
-		a := b.call.rows(p0, p1, c)
+		a := b.call.rows(p0, p1, b.call.stride)
 		if f.op() > opTargets {
 			b.k.call(f, &a)
 			continue
@@ -50,7 +49,7 @@ func (b *batch) wideRows(from, to, c0 int, acc *[8]float64) {
 				for r1 < n && a.labels[r1] != b.ignoreLabel {
 					r1++
 				}
-				h := a.rows(r0, r1, c)
+				h := a.rows(r0, r1, a.stride)
 				k.call(f, &h)
 				r0 = r1
 			}
@@ -71,7 +70,7 @@ func (b *batch) wideRows(from, to, c0 int, acc *[8]float64) {
 // +0, and the prediction and log-sum-exp of its logits.
 func (b *batch) ignoredRow(i int, loss *float32) {
 	c := b.c
-	pred, lse := rowOutputs(&b.call, b.call.logits[i*c:(i+1)*c])
+	pred, lse := rowOutputs(&b.call, row(b.call.logits, i, c, b.call.stride))
 	if b.call.preds != nil {
 		b.call.preds[i] = pred
 	}
@@ -79,7 +78,7 @@ func (b *batch) ignoredRow(i int, loss *float32) {
 		b.call.lse[i] = lse
 	}
 	if b.call.out != nil {
-		clear(b.call.out[i*c : (i+1)*c])
+		clear(row(b.call.out, i, c, b.call.stride))
 	}
 	*loss = 0
 }

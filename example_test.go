@@ -7,6 +7,8 @@ package kernel_test
 import (
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 
 	"github.com/xentropy/kernel"
 )
@@ -300,4 +302,40 @@ func ExampleOptions_LogSoftmax() {
 	fmt.Printf("%.4f\n", logp)
 	// Output:
 	// [-9.4586 -8.4586 -7.4586 -6.4586 -5.4586 -4.4586 -3.4586 -2.4586 -1.4586 -0.4586]
+}
+
+func ExampleOptions_TopK() {
+	// One decoding step over a vocabulary of 6 tokens: the greedy choice
+	// and the 3 best candidates with their log-probabilities, at
+	// temperature 0.5 (Scale 2).
+	logits := []float32{1.0, 3.5, -2.0, 3.5, 0.25, 2.0}
+	idx, logp := make([]int32, 3), make([]float32, 3)
+	if err := (kernel.Options{Classes: 6, Scale: 2}).TopK(idx, logp, logits, 3); err != nil {
+		panic(err)
+	}
+	fmt.Println("greedy:", idx[0]) // ties go to the lower index
+	for i, j := range idx {
+		fmt.Printf("token %d  log p %.4f\n", j, logp[i])
+	}
+	// Output:
+	// greedy: 1
+	// token 1  log p -0.7218
+	// token 3  log p -0.7218
+	// token 5  log p -3.7218
+}
+
+func ExampleOptions_divisor() {
+	// Gradient accumulation: two micro-batches of one step of 5 rows,
+	// each divided by the step's count, give the gradient of one call over
+	// the 5 rows bit for bit, and losses that add up to its loss.
+	logits := []float32{2, 0, 1, 1, 0, 3, 1, 2, 2, 1, 0, 0, 3, 1, 1}
+	labels := []int32{0, 2, 1, 0, 2}
+	opts := kernel.Options{Classes: 3, Divisor: 5}
+	gAll, gMicro := make([]float32, 15), make([]float32, 15)
+	all, _ := opts.CrossEntropy(gAll, logits, labels)
+	l1, _ := opts.CrossEntropy(gMicro[:6], logits[:6], labels[:2])
+	l2, _ := opts.CrossEntropy(gMicro[6:], logits[6:], labels[2:])
+	fmt.Println(slices.Equal(gAll, gMicro), math.Abs(l1+l2-all) < 1e-12)
+	// Output:
+	// true true
 }

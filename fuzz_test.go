@@ -234,8 +234,9 @@ func FuzzFused(f *testing.F) {
 // fuzzClassCounts are the class counts FuzzClasses draws from.
 var fuzzClassCounts = []int{2, 3, 5, 7, 10, 11, 13, 15, 16, 17, 31, 33, 64}
 
-// FuzzClasses draws a class count, an option set and a z-loss coefficient
-// from the first bytes of an input, then rows of logits (a label byte and
+// FuzzClasses draws a class count, an option set, a z-loss coefficient, a
+// logit scale, a divisor, row weights and a stride from the first bytes of
+// an input, then rows of logits (a label byte and
 // 2-byte values, as fuzzBatch), and checks every output against the
 // reference and every implementation against the generic code.
 func FuzzClasses(f *testing.F) {
@@ -246,7 +247,7 @@ func FuzzClasses(f *testing.F) {
 		if len(data) < 2 {
 			return
 		}
-		flags, c := data[0], fuzzClassCounts[int(data[1])%len(fuzzClassCounts)]
+		flags, c, data0 := data[0], fuzzClassCounts[int(data[1])%len(fuzzClassCounts)], data[1]
 		data = data[2:]
 		row := 1 + 2*c
 		n := min(len(data)/row, fuzzMaxRows)
@@ -275,6 +276,34 @@ func FuzzClasses(f *testing.F) {
 		targets := flags&16 != 0 && !o.Ignore
 		if flags&128 != 0 && o.Reduction == Mean {
 			o.Divisor = 3.5
+		}
+		if data0 >= 128 {
+			// Row weights from the row's label byte: 0, 1, or in (0, 4).
+			o.RowWeights = make([]float32, n)
+			for i := range n {
+				o.RowWeights[i] = []float32{0, 1, 0.375, 3.5}[data[i*row]>>6]
+			}
+		}
+		if data0&64 != 0 {
+			// A stride: every entry point equals the compact call, on
+			// every implementation.
+			o.Classes = c
+			def := Implementation()
+			defer Use(def)
+			for _, impl := range Implementations() {
+				Use(impl)
+				checkStride(t, "fuzz input "+impl, o, x, labels, tg, c+int(data0&7), math.Float32frombits(0x7fc0dead), data0&32 != 0)
+			}
+			return
+		}
+		if s := []float32{0, 0.37, 1, 6}[flags>>5&3]; s != 0 {
+			// A logit scale: exactly the unscaled call on the scaled
+			// logits (checkScaled), and every implementation the
+			// generic code.
+			o.Classes, o.Scale = c, s
+			checkScaled(t, "fuzz input", o, x, labels, tg, targets)
+			compareEntries(t, "fuzz input", []entry{classEntry(o, targets)}, x, labels, tg)
+			return
 		}
 		for _, row := range rowsOf(x, c) {
 			if specialRow(row) {

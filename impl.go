@@ -42,6 +42,9 @@ type kernels struct {
 	// of 11 to 16 classes padded to 16 (see batch.stagedChunk). The half
 	// of such a tier has them too.
 	sixteen bool
+
+	// tuning is the tier's tuning on this CPU (tuning_$GOARCH.go).
+	tuning tuning
 }
 
 // call runs the block function f of the tier on the rows of a. An

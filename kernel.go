@@ -103,8 +103,7 @@ func (o Options) Argmax(dst []int32, logits []float32) error {
 	if err := o.checkShared(); err != nil {
 		return err
 	}
-	c := o.classes()
-	n, err := rows(logits, c)
+	n, err := o.rows(logits)
 	if err != nil {
 		return err
 	}
@@ -124,12 +123,11 @@ func (o Options) rowwise(kind kind, dst, logits []float32) error {
 	if err := o.checkShared(); err != nil {
 		return err
 	}
-	c := o.classes()
-	n, err := rows(logits, c)
+	n, err := o.rows(logits)
 	if err != nil {
 		return err
 	}
-	if err := checkOut("dst", dst, n, logits); err != nil {
+	if err := o.checkOut("dst", dst, n, logits); err != nil {
 		return err
 	}
 	b := o.newBatch(kind, n)
@@ -166,7 +164,7 @@ func crossEntropy[L Label](opt Options, grad, logits []float32, labels []L) (flo
 		return 0, err
 	}
 	c := opt.classes()
-	n, err := rows(logits, c)
+	n, err := opt.rows(logits)
 	if err != nil {
 		return 0, err
 	}
@@ -177,10 +175,11 @@ func crossEntropy[L Label](opt Options, grad, logits []float32, labels []L) (flo
 		return 0, err
 	}
 	// Labels, and the divisor of the mean: the number of counted rows, or
-	// the sum of their weights (float64, in row order).
+	// the sum of their weights (class weight times row weight; float64, in
+	// row order).
 	var count float64
 	switch {
-	case opt.Weights != nil || opt.Ignore:
+	case opt.Weights != nil || opt.Ignore || opt.RowWeights != nil:
 		for i, l := range labels {
 			if opt.Ignore && sameLabel(l, opt.IgnoreLabel) {
 				continue
@@ -188,11 +187,14 @@ func crossEntropy[L Label](opt Options, grad, logits []float32, labels []L) (flo
 			if !(l >= 0 && uint64(l) < uint64(c)) {
 				return 0, labelError(i, l)
 			}
+			w := 1.0
 			if opt.Weights != nil {
-				count += float64(opt.Weights[l])
-			} else {
-				count++
+				w = float64(opt.Weights[l])
 			}
+			if opt.RowWeights != nil {
+				w *= float64(opt.RowWeights[i]) // exact: a product of two float32
+			}
+			count += w
 		}
 	default: // the common case: every row counts
 		for i, l := range labels {
@@ -269,12 +271,12 @@ func (o Options) CrossEntropyTargets(grad, logits, targets []float32) (float64, 
 	if err := o.checkShared(); err != nil {
 		return 0, err
 	}
-	n, err := rows(logits, o.classes())
+	n, err := o.rows(logits)
 	if err != nil {
 		return 0, err
 	}
-	if len(targets) != len(logits) {
-		return 0, fmt.Errorf("%w: %d targets for %d logits", ErrLength, len(targets), len(logits))
+	if m, err := o.rows(targets); err != nil || m != n {
+		return 0, fmt.Errorf("%w: %d targets for %d rows", ErrLength, len(targets), n)
 	}
 	if o.Ignore {
 		return 0, fmt.Errorf("%w: Ignore applies to integer labels only", ErrOption)
@@ -282,8 +284,15 @@ func (o Options) CrossEntropyTargets(grad, logits, targets []float32) (float64, 
 	if err := o.check(n, grad, logits, targets, span{}); err != nil {
 		return 0, err
 	}
-	b := o.batch(kindTargets, n, grad, logits, float64(n))
+	count := float64(n)
+	if o.RowWeights != nil {
+		count = 0
+		for _, w := range o.RowWeights {
+			count += float64(w)
+		}
+	}
+	b := o.batch(kindTargets, n, grad, logits, count)
 	b.call.targets = targets
 	total, err := b.run(o.Workers)
-	return o.result(total, float64(n), b.norm), err
+	return o.result(total, count, b.norm), err
 }

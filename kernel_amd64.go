@@ -28,10 +28,10 @@ import "github.com/klauspost/cpuid/v2"
 // also have functions for rows of 16 columns (sixteen), which take the
 // rows of 11 to 16 classes padded to 16.
 var archTiers = []tier{
-	{kernels{name: "avx512", tier: tierAVX512, block: 16, half: &avx2Kernels, sixteen: true}, func() bool {
+	{kernels{name: "avx512", tier: tierAVX512, block: 16, half: &avx2Kernels, sixteen: true, tuning: tuningFor("avx512")}, func() bool {
 		return cpuid.CPU.Supports(cpuid.AVX512F, cpuid.AVX2)
 	}},
 	{avx2Kernels, func() bool { return cpuid.CPU.Supports(cpuid.AVX2) }},
 }
 
-var avx2Kernels = kernels{name: "avx2", tier: tierAVX2, sixteen: true}
+var avx2Kernels = kernels{name: "avx2", tier: tierAVX2, sixteen: true, tuning: tuningFor("avx2")}

@@ -38,18 +38,22 @@
 // AVX-512 compares into opmask registers and selects with VBLENDMPS, and
 // computes exp's last steps, p·2^n where d is not below the cutoff, as one
 // zeroing-masked VSCALEFPS (seq.ExpScaler). AVX-512 reads the constants as
-// embedded broadcasts of 4 bytes. Where a slice reaches 4 MiB beyond the
-// call's first row, the avx512 functions prefetch the block 10 KiB ahead of
-// the one they load or store (a hint that cannot fault, within the slice's
-// capacity).
+// embedded broadcasts of 4 bytes. Where a slice reaches a.prefetchMin bytes
+// beyond the call's first row (0: never; the tuning of the CPU), the avx512
+// functions prefetch the block 10 KiB ahead of the one they load or store (a
+// hint that cannot fault, within the slice's capacity).
 //
-// The blocks are taken CHUNK (8) at a time, in passes over the chunk that
+// The blocks are taken a chunk at a time, in passes over the chunk that
 // keep their intermediate vectors (d, e, s, ...) in per-block records of the
 // stack frame: pass 1a transposes the rows and computes m and d, pass 1b the
 // exponentials and row sums, pass 2 the logarithms of the whole chunk at once,
 // pass 3 the outputs. A block in one pass would be a single chain of dependent
 // operations longer than the out-of-order window. Within each pass the blocks,
-// and the columns, are independent.
+// and the columns, are independent. A chunk is a.chunk blocks (the tuning of
+// the CPU; 0, or more than the frame's 8 records: 8): it changes the order in
+// which the passes take the blocks, never a result, since the blocks are
+// independent and the losses are accumulated in row order whatever the
+// chunk.
 //
 // The exponentials of a block (with its sum) and the logarithms of a chunk
 // are each emitted in the order of a list schedule (_asm/x86/sched.go): the
@@ -72,25 +76,37 @@
 // predictions alone, a block at a time: transpose, maximum, seq.Argmax, one
 // 32-byte store.
 //
+// Every function multiplies the logits it reads by the logit scale, x[j] =
+// x[j]·xscale (one VMULPS per column, with the scale from the frame), in
+// pass 1a right after the transpose (and x[l] after its gather), behind a
+// test of the scale per block: a product by 1 changes no number, so a call
+// without a scale skips it. The loss functions take row weights
+// (rowWeights not nil, its base in the frame): pass 1a copies the weights of
+// a block (a vector, a weight per lane) to its record, pass 2 multiplies the
+// losses by them before they are stored and accumulated, pass 3 multiplies
+// scale by them (the factor of each row, in the lanes of sc: q = sc/s,
+// g[l] - sc, t[j]·sc), each behind a test of the base.
+//
 // The frames of the loss, softmax and log-softmax functions exceed the limit
 // of NOSPLIT functions, so those functions have the usual stack-growth
-// prologue (argmaxAVX2 has no frame and is NOSPLIT); they call nothing and
-// keep no pointers in their frames. They are ABI0 functions, called through
-// a wrapper that restores R14 (the goroutine of Go's internal ABI): the loss
-// functions use it as the lse pointer.
+// prologue (argmaxAVX2, whose frame holds the logit scale only, is
+// NOSPLIT); they call nothing and keep no pointers in their frames. They are
+// ABI0 functions, called through a wrapper that restores R14 (the goroutine
+// of Go's internal ABI): the loss functions use it as the lse pointer.
 //
 // Each function takes one argument, a, the address of the record of the call
 // (blockArgs, block.go), and reads the fields it needs by name (avo resolves
 // their offsets from the type): its prologue loads a into a free
 // general-purpose register, reads the bases and lengths of the slices and the
 // values into the registers of the loops, and copies to the frame the values
-// that the loops read from memory (scale; the base of labels in wideTargets).
-// No loop reads the record.
+// that the loops read from memory (scale, xscale, the base of rowWeights;
+// the base of labels in wideTargets). No loop reads the record.
 //
 // Each function processes n = len(a.logits)/10 rows rounded down to a
 // multiple of its block (8 or 16; the driver gives a last block of 8 rows of
 // an avx512 call to avx2), and fewer if another slice is shorter (a.labels,
-// a.targets, or a.out, a.losses, a.preds or a.lse when not nil), so that
+// a.targets, or a.out, a.losses, a.preds, a.lse or a.rowWeights when not
+// nil), so that
 // nothing is read or written outside the slices; the rows after the last
 // whole block are untouched. A block is read completely before any of it is
 // written, so an output may be the very slice that holds the input. The AVX2
@@ -102,6 +118,12 @@
 // physical register. In Go's assembler the operands of a three-operand AVX
 // instruction are in reverse Intel order: VSUBPS A, B, C means C = B - A, and
 // VCMPPS $p, A, B, C means C = (B op A).
+//
+// After the ten-column functions, each tier has its wide functions (any
+// class count c, the classes of a row in vectors, one row at a time:
+// _asm/x86/wide.go) and wideCandidates, TopK's filter (the indices of the
+// logits above a threshold, a vector of logits per compare and one branch
+// per four vectors: _asm/x86/candidates.go); their headers describe them.
 //
 // Each constant is a float32 (or int32) of kernel_generic.go repeated in the
 // 16 lanes of a ZMM (the YMM functions read the first 8), so that it can be a
@@ -917,7 +939,7 @@ GLOBL sixteen<>(SB), RODATA|NOPTR, $64
 
 // func xentLabelsAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·xentLabelsAVX512(SB), $7840-8
+TEXT ·xentLabelsAVX512(SB), $8376-8
 	// xentLabelsGeneric for whole blocks of 16 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -925,21 +947,25 @@ TEXT ·xentLabelsAVX512(SB), $7840-8
 	// SI = logits, DI = out (the gradient; nil: loss only), BX = labels, DX =
 	// losses (or nil), R8 = acc, R12 = the labels of this chunk, AX = a label,
 	// R13 = preds (or nil), R14 = lse (or nil): the fields of a.
-	// Pass 1a: the columns x[j], m, x[l] and d[l], d[j]; with preds, p and the
-	//         masks of argmax10; when lse is computed, the sums and masks of all.
+	// Pass 1a: the columns x[j] (and xscale), m, x[l] and d[l], d[j]; with
+	//         preds, p and the masks of argmax10; when lse is computed, the sums
+	//         and masks of all; the weights.
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: the registers of the scheduled logarithms of the chunk (with lse,
 	//         zl and f when computed), then the losses and the accumulators.
 	// Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 	//         the transpose.
-	// Frame: CHUNK = 8 records of 960 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 1024 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j], then e[j], at 64·j; s at 640; d[l] at 704; k·ln2hi at 768; m, then f,
-	// at 832; all, then lse, at 896 (m, all, lse and f only when lse is computed).
-	// After the records: z in every lane at 7744, the flag word at 7808, the
-	// prefetch limit of SI at 7816, the prefetch limit of DI at 7824, scale at
-	// 7832.
+	// at 832; all, then lse, at 896 (m, all, lse and f only when lse is computed);
+	// the rows' weights at 960 (with row weights).
+	// After the records: z in every lane at 8256, the flag word at 8320, the
+	// prefetch limit of SI at 8328, the prefetch limit of DI at 8336, scale at
+	// 8344, xscale at 8352, the row weights pointer (0: none) at 8360, the chunk
+	// (blocks) at 8368.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -990,32 +1016,44 @@ isNil3:
 	CMOVQLT AX, CX
 
 isNil4:
+	CMPQ    248(R9), $0x00
+	JEQ     isNil5
+	MOVQ    256(R9), AX
+	SHRQ    $0x04, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil5:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 10880, when
-	// 4·cap(a.logits) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch6
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
-	JB   noPrefetch5
+	CMPQ AX, 296(R9)
+	JB   noPrefetch6
 	LEAQ -10880(SI)(AX*1), R12
 
-noPrefetch5:
-	MOVQ R12, 7816(SP)
+noPrefetch6:
+	MOVQ R12, 8328(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 10880, when
-	// 4·cap(a.out) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch7
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
-	JB   noPrefetch6
+	CMPQ AX, 296(R9)
+	JB   noPrefetch7
 	LEAQ -10880(DI)(AX*1), R12
 
-noPrefetch6:
-	MOVQ R12, 7824(SP)
+noPrefetch7:
+	MOVQ R12, 8336(SP)
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
@@ -1024,29 +1062,44 @@ noPrefetch6:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse7
+	JZ    noLse8
 	MOVL  $0x00000001, R12
 
-noLse7:
-	MOVL         236(R9), AX
+noLse8:
+	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ8
+	JZ           noZ9
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 236(R9), Z0
-	VMOVUPS      Z0, 7744(SP)
+	VBROADCASTSS 272(R9), Z0
+	VMOVUPS      Z0, 8256(SP)
 
-noZ8:
-	MOVQ R12, 7808(SP)
+noZ9:
+	MOVQ R12, 8320(SP)
 
-	// scale, read by the loops from the frame.
-	VMOVSS 232(R9), X0
-	VMOVSS X0, 7832(SP)
+	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
+	VMOVSS 244(R9), X0
+	VMOVSS X0, 8344(SP)
+	VMOVSS 240(R9), X0
+	VMOVSS X0, 8352(SP)
+	MOVQ   248(R9), AX
+	MOVQ   AX, 8360(SP)
+
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(R9), R9
+	CMPQ    R9, AX
+	CMOVQHI AX, R9
+	TESTQ   R9, R9
+	CMOVQEQ AX, R9
+	MOVQ    R9, 8368(SP)
 
 labelsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      labelsDone
-	MOVQ    $0x00000008, R9
+	MOVQ    8368(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -1060,8 +1113,8 @@ labelsExpLoop:
 	// Pass 1a. The columns x[j] of the block; m = max10(x); d[l] = x[l] - m;
 	// d[j] = x[j] - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
-	CMPQ       SI, 7816(SP)
-	JAE        noPrefetch9
+	CMPQ       SI, 8328(SP)
+	JAE        noPrefetch10
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -1073,7 +1126,7 @@ labelsExpLoop:
 	PREFETCHT0 10752(SI)
 	PREFETCHT0 10816(SI)
 
-noPrefetch9:
+noPrefetch10:
 	VMOVUPS      24(SI), X0
 	VINSERTF32X4 $0x01, 184(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 344(SI), Z0, Z0
@@ -1180,6 +1233,22 @@ noPrefetch9:
 	VPINSRD      $0x03, 600(SI)(AX*4), X11, X11
 	VINSERTF32X4 $0x03, X11, Z8, Z8
 
+	// x[j] = x[j]·xscale, skipped when xscale is 1.
+	CMPL        8352(SP), $0x3f800000
+	JEQ         unscaled11
+	VMULPS.BCST 8352(SP), Z9, Z9
+	VMULPS.BCST 8352(SP), Z7, Z7
+	VMULPS.BCST 8352(SP), Z10, Z10
+	VMULPS.BCST 8352(SP), Z4, Z4
+	VMULPS.BCST 8352(SP), Z5, Z5
+	VMULPS.BCST 8352(SP), Z3, Z3
+	VMULPS.BCST 8352(SP), Z6, Z6
+	VMULPS.BCST 8352(SP), Z1, Z1
+	VMULPS.BCST 8352(SP), Z2, Z2
+	VMULPS.BCST 8352(SP), Z0, Z0
+	VMULPS.BCST 8352(SP), Z8, Z8
+
+unscaled11:
 	// m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).
 	VMAXPS      Z7, Z9, Z11
 	VMAXPS      Z4, Z10, Z12
@@ -1200,7 +1269,7 @@ noPrefetch9:
 	// j = 9 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 9 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ          R13, R13
-	JZ             noPreds10
+	JZ             noPreds12
 	VCMPPS         $0x00, Z11, Z0, K1
 	VBROADCASTSS   zero<>+0(SB), Z8
 	VBLENDMPS.BCST index<>+576(SB), Z8, K1, Z8
@@ -1245,12 +1314,12 @@ noPrefetch9:
 	VMOVUPS        Z8, (R13)
 	ADDQ           $0x00000040, R13
 
-noPreds10:
+noPreds12:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum10(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
-	TESTB       $0x01, 7808(SP)
-	JZ          noLse11
+	TESTB       $0x01, 8320(SP)
+	JZ          noLse13
 	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z11, K1
 	VADDPS      Z7, Z9, Z8
 	VADDPS      Z4, Z10, Z12
@@ -1266,7 +1335,7 @@ noPreds10:
 	KMOVW       K1, 896(R11)
 	VMOVUPS     Z11, 832(R11)
 
-noLse11:
+noLse13:
 	// d[j] = x[j] - m, stored to the record.
 	VSUBPS  Z11, Z9, Z8
 	VMOVUPS Z8, (R11)
@@ -1288,11 +1357,22 @@ noLse11:
 	VMOVUPS Z1, 512(R11)
 	VSUBPS  Z11, Z0, Z0
 	VMOVUPS Z0, 576(R11)
-	ADDQ    $0x00000280, SI
-	ADDQ    $0x00000040, BX
-	ADDQ    $0x000003c0, R11
-	DECQ    R10
-	JNZ     labelsExpLoop
+
+	// The weights of the block's rows to the record (with row weights).
+	MOVQ    8360(SP), AX
+	TESTQ   AX, AX
+	JZ      unweighted14
+	VMOVUPS (AX), Z0
+	VMOVUPS Z0, 960(R11)
+	ADDQ    $0x00000040, AX
+	MOVQ    AX, 8360(SP)
+
+unweighted14:
+	ADDQ $0x00000280, SI
+	ADDQ $0x00000040, BX
+	ADDQ $0x00000400, R11
+	DECQ R10
+	JNZ  labelsExpLoop
 
 	// Pass 1b. e[j] = exp(d[j]) and s = sum10(e) of each block of the chunk.
 	MOVQ R9, R10
@@ -1555,7 +1635,7 @@ labelsExpOnlyLoop:
 	VADDPS      Z5, Z10, Z5
 	VADDPS      Z11, Z5, Z5
 	VMOVUPS     Z5, 640(R11)
-	ADDQ        $0x000003c0, R11
+	ADDQ        $0x00000400, R11
 	DECQ        R10
 	JNZ         labelsExpOnlyLoop
 
@@ -1566,7 +1646,7 @@ labelsExpOnlyLoop:
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
-	TESTB $0x01, 7808(SP)
+	TESTB $0x01, 8320(SP)
 	JNZ   labelsLse
 
 labelsLogLoop:
@@ -1579,13 +1659,13 @@ labelsLogLoop:
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU32    640(R11), Z0
-	VMOVDQU32    1600(R11), Z1
-	VMOVDQU32    2560(R11), Z2
-	VMOVDQU32    3520(R11), Z3
-	VMOVDQU32    4480(R11), Z4
-	VMOVDQU32    5440(R11), Z5
-	VMOVDQU32    6400(R11), Z6
-	VMOVDQU32    7360(R11), Z7
+	VMOVDQU32    1664(R11), Z1
+	VMOVDQU32    2688(R11), Z2
+	VMOVDQU32    3712(R11), Z3
+	VMOVDQU32    4736(R11), Z4
+	VMOVDQU32    5760(R11), Z5
+	VMOVDQU32    6784(R11), Z6
+	VMOVDQU32    7808(R11), Z7
 	VBROADCASTSS logExpInv<>+0(SB), Z8
 	VBROADCASTSS logExpInv<>+0(SB), Z9
 	VBROADCASTSS logExpInv<>+0(SB), Z10
@@ -1619,24 +1699,24 @@ labelsLogLoop:
 	VPSUBD       Z6, Z14, Z12
 	VPSUBD       Z7, Z15, Z13
 	VPSLLD       $0x17, Z2, Z2
-	VMULPS       1600(R11), Z1, Z1
+	VMULPS       1664(R11), Z1, Z1
 	VPSLLD       $0x17, Z3, Z3
 	VPSLLD       $0x17, Z4, Z4
-	VMULPS       2560(R11), Z2, Z2
+	VMULPS       2688(R11), Z2, Z2
 	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
 	VPSLLD       $0x17, Z11, Z11
 	VPSLLD       $0x17, Z12, Z12
-	VMULPS       3520(R11), Z3, Z3
+	VMULPS       3712(R11), Z3, Z3
 	VADDPS       Z0, Z0, Z14
 	VPSLLD       $0x17, Z13, Z13
-	VMULPS       4480(R11), Z4, Z4
+	VMULPS       4736(R11), Z4, Z4
 	VADDPS       Z1, Z1, Z15
 	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
-	VMULPS       5440(R11), Z11, Z11
-	VMULPS       6400(R11), Z12, Z12
+	VMULPS       5760(R11), Z11, Z11
+	VMULPS       6784(R11), Z12, Z12
 	VADDPS       Z2, Z2, Z18
 	VCVTDQ2PS    Z16, Z16
-	VMULPS       7360(R11), Z13, Z13
+	VMULPS       7808(R11), Z13, Z13
 	VADDPS       Z3, Z3, Z19
 	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
 	VBLENDMPS    Z14, Z0, K1, Z14
@@ -1858,26 +1938,26 @@ labelsLogLoop:
 	VMULPS       Z13, Z16, Z16
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
 	VADDPS       Z19, Z26, Z19
-	VMOVUPS      Z17, 1728(R11)
+	VMOVUPS      Z17, 1792(R11)
 	VSUBPS       704(R11), Z31, Z17
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
-	VMOVUPS      Z8, 2688(R11)
+	VMOVUPS      Z8, 2816(R11)
 	VMULPS.BCST  half<>+0(SB), Z20, Z8
 	VMULPS.BCST  half<>+0(SB), Z4, Z4
-	VMOVUPS      Z22, 3648(R11)
+	VMOVUPS      Z22, 3840(R11)
 	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
 	VMULPS.BCST  half<>+0(SB), Z15, Z15
-	VMOVUPS      Z10, 4608(R11)
+	VMOVUPS      Z10, 4864(R11)
 	VMULPS.BCST  half<>+0(SB), Z18, Z10
 	VMULPS.BCST  half<>+0(SB), Z29, Z18
-	VMOVUPS      Z5, 5568(R11)
+	VMOVUPS      Z5, 5888(R11)
 	VMULPS.BCST  half<>+0(SB), Z9, Z5
-	VMOVUPS      Z6, 6528(R11)
+	VMOVUPS      Z6, 6912(R11)
 	VSUBPS       Z8, Z25, Z6
 	VSUBPS       Z4, Z21, Z4
 	VMULPS       Z13, Z16, Z8
-	VMOVUPS      Z7, 7488(R11)
+	VMOVUPS      Z7, 7936(R11)
 	VSUBPS       Z15, Z23, Z7
 	VSUBPS       Z10, Z24, Z10
 	VSUBPS       Z18, Z19, Z15
@@ -1887,20 +1967,20 @@ labelsLogLoop:
 	VADDPS       Z7, Z0, Z0
 	VADDPS       Z10, Z1, Z1
 	VADDPS       Z15, Z12, Z6
-	VADDPS       1728(R11), Z11, Z7
-	VADDPS       2688(R11), Z2, Z2
+	VADDPS       1792(R11), Z11, Z7
+	VADDPS       2816(R11), Z2, Z2
 	VMULPS       Z13, Z4, Z4
-	VADDPS       3648(R11), Z3, Z3
-	VADDPS       4608(R11), Z0, Z0
-	VADDPS       5568(R11), Z1, Z1
-	VADDPS       6528(R11), Z6, Z6
-	VSUBPS       1664(R11), Z7, Z7
-	VSUBPS       2624(R11), Z2, Z2
+	VADDPS       3840(R11), Z3, Z3
+	VADDPS       4864(R11), Z0, Z0
+	VADDPS       5888(R11), Z1, Z1
+	VADDPS       6912(R11), Z6, Z6
+	VSUBPS       1728(R11), Z7, Z7
+	VSUBPS       2752(R11), Z2, Z2
 	VADDPS.BCST  logP5<>+0(SB), Z4, Z4
-	VSUBPS       3584(R11), Z3, Z3
-	VSUBPS       4544(R11), Z0, Z0
-	VSUBPS       5504(R11), Z1, Z1
-	VSUBPS       6464(R11), Z6, Z6
+	VSUBPS       3776(R11), Z3, Z3
+	VSUBPS       4800(R11), Z0, Z0
+	VSUBPS       5824(R11), Z1, Z1
+	VSUBPS       6848(R11), Z6, Z6
 	VMULPS       Z13, Z4, Z4
 	VADDPS.BCST  logP6<>+0(SB), Z4, Z4
 	VMULPS       Z13, Z4, Z4
@@ -1912,12 +1992,25 @@ labelsLogLoop:
 	VADDPS       Z14, Z4, Z4
 	VSUBPS       Z5, Z4, Z4
 	VADDPS       Z4, Z13, Z4
-	VADDPS       7488(R11), Z4, Z4
-	VSUBPS       7424(R11), Z4, Z4
+	VADDPS       7936(R11), Z4, Z4
+	VSUBPS       7872(R11), Z4, Z4
 
+	// loss = loss·w (with row weights).
+	CMPQ   8360(SP), $0x00
+	JEQ    unweighted15
+	VMULPS 960(R11), Z17, Z17
+	VMULPS 1984(R11), Z7, Z7
+	VMULPS 3008(R11), Z2, Z2
+	VMULPS 4032(R11), Z3, Z3
+	VMULPS 5056(R11), Z0, Z0
+	VMULPS 6080(R11), Z1, Z1
+	VMULPS 7104(R11), Z6, Z6
+	VMULPS 8128(R11), Z4, Z4
+
+unweighted15:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses12
+	JZ      noLosses16
 	VMOVUPS Z17, (DX)
 	VMOVUPS Z7, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -1928,7 +2021,7 @@ labelsLogLoop:
 	VMOVUPS Z4, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses12:
+noLosses16:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y17, Z8
 	VEXTRACTF64X4 $0x01, Z17, Y9
@@ -1971,7 +2064,7 @@ noLosses12:
 	VADDPD        Z0, Z1, Z0
 	VADDPD        Z0, Z2, Z0
 	VMOVUPD       Z0, (R8)
-	ADDQ          $0x00001e00, R11
+	ADDQ          $0x00002000, R11
 	SUBQ          $0x08, R10
 	JMP           labelsLogLoop
 
@@ -2027,13 +2120,19 @@ labelsLogLast:
 	VADDPS       768(R11), Z0, Z0
 	VSUBPS       704(R11), Z0, Z0
 
+	// loss = loss·w (with row weights).
+	CMPQ   8360(SP), $0x00
+	JEQ    unweighted17
+	VMULPS 960(R11), Z0, Z0
+
+unweighted17:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses13
+	JZ      noLosses18
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses13:
+noLosses18:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -2041,14 +2140,14 @@ noLosses13:
 	VADDPD        Z1, Z2, Z1
 	VADDPD        Z1, Z0, Z0
 	VMOVUPD       Z0, (R8)
-	ADDQ          $0x000003c0, R11
+	ADDQ          $0x00000400, R11
 	DECQ          R10
 	JMP           labelsLogLast
 
 labelsLse:
 	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
 	// the record and then to lse (when not nil).
-	TESTB $0x02, 7808(SP)
+	TESTB $0x02, 8320(SP)
 	JNZ   labelsZ
 
 labelsLseLogLoop:
@@ -2061,13 +2160,13 @@ labelsLseLogLoop:
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU32    640(R11), Z0
-	VMOVDQU32    1600(R11), Z1
-	VMOVDQU32    2560(R11), Z2
-	VMOVDQU32    3520(R11), Z3
-	VMOVDQU32    4480(R11), Z4
-	VMOVDQU32    5440(R11), Z5
-	VMOVDQU32    6400(R11), Z6
-	VMOVDQU32    7360(R11), Z7
+	VMOVDQU32    1664(R11), Z1
+	VMOVDQU32    2688(R11), Z2
+	VMOVDQU32    3712(R11), Z3
+	VMOVDQU32    4736(R11), Z4
+	VMOVDQU32    5760(R11), Z5
+	VMOVDQU32    6784(R11), Z6
+	VMOVDQU32    7808(R11), Z7
 	VBROADCASTSS logExpInv<>+0(SB), Z8
 	VBROADCASTSS logExpInv<>+0(SB), Z9
 	VBROADCASTSS logExpInv<>+0(SB), Z10
@@ -2099,30 +2198,30 @@ labelsLseLogLoop:
 	VPSUBD       Z5, Z13, Z11
 	VPSLLD       $0x17, Z1, Z1
 	VMULPS       640(R11), Z0, Z0
-	KMOVW        1856(R11), K4
+	KMOVW        1920(R11), K4
 	VPSUBD       Z6, Z14, Z12
 	VPSUBD       Z7, Z15, Z13
 	VPSLLD       $0x17, Z2, Z2
-	VMULPS       1600(R11), Z1, Z1
-	KMOVW        2816(R11), K5
+	VMULPS       1664(R11), Z1, Z1
+	KMOVW        2944(R11), K5
 	VPSLLD       $0x17, Z3, Z3
 	VPSLLD       $0x17, Z4, Z4
-	VMULPS       2560(R11), Z2, Z2
+	VMULPS       2688(R11), Z2, Z2
 	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
 	VPSLLD       $0x17, Z11, Z11
 	VPSLLD       $0x17, Z12, Z12
-	VMULPS       3520(R11), Z3, Z3
+	VMULPS       3712(R11), Z3, Z3
 	VADDPS       Z0, Z0, Z14
-	KMOVW        3776(R11), K6
+	KMOVW        3968(R11), K6
 	VPSLLD       $0x17, Z13, Z13
-	VMULPS       4480(R11), Z4, Z4
+	VMULPS       4736(R11), Z4, Z4
 	VADDPS       Z1, Z1, Z15
 	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
-	VMULPS       5440(R11), Z11, Z11
-	VMULPS       6400(R11), Z12, Z12
+	VMULPS       5760(R11), Z11, Z11
+	VMULPS       6784(R11), Z12, Z12
 	VADDPS       Z2, Z2, Z18
 	VCVTDQ2PS    Z16, Z16
-	VMULPS       7360(R11), Z13, Z13
+	VMULPS       7808(R11), Z13, Z13
 	VADDPS       Z3, Z3, Z19
 	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
 	VBLENDMPS    Z14, Z0, K1, Z14
@@ -2213,7 +2312,7 @@ labelsLseLogLoop:
 	VMULPS.BCST  half<>+0(SB), Z19, Z19
 	VMULPS       Z2, Z16, Z16
 	VADDPS       Z18, Z23, Z18
-	VMOVUPS      Z22, 1728(R11)
+	VMOVUPS      Z22, 1792(R11)
 	VMULPS.BCST  logP0<>+0(SB), Z3, Z23
 	VSUBPS.BCST  one<>+0(SB), Z8, Z22
 	VADDPS       Z17, Z24, Z24
@@ -2274,7 +2373,7 @@ labelsLseLogLoop:
 	VMULPS       Z8, Z20, Z20
 	VMULPS       Z12, Z23, Z23
 	VADDPS       768(R11), Z14, Z14
-	VADDPS       1728(R11), Z1, Z1
+	VADDPS       1792(R11), Z1, Z1
 	VADDPS.BCST  logP2<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z22, Z22
@@ -2286,7 +2385,7 @@ labelsLseLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z9, Z9
-	VMOVUPS      Z22, 2688(R11)
+	VMOVUPS      Z22, 2816(R11)
 	VADDPS.BCST  logP3<>+0(SB), Z27, Z27
 	VMULPS.BCST  expLn2Lo<>+0(SB), Z5, Z22
 	VMULPS       Z8, Z20, Z20
@@ -2294,7 +2393,7 @@ labelsLseLogLoop:
 	VADDPS.BCST  logP3<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z10, Z10
-	VMOVUPS      Z9, 3648(R11)
+	VMOVUPS      Z9, 3840(R11)
 	VMULPS       Z0, Z27, Z27
 	VMULPS.BCST  expLn2Lo<>+0(SB), Z6, Z9
 	VADDPS.BCST  logP3<>+0(SB), Z20, Z20
@@ -2302,7 +2401,7 @@ labelsLseLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
-	VMOVUPS      Z10, 4608(R11)
+	VMOVUPS      Z10, 4864(R11)
 	VADDPS.BCST  logP4<>+0(SB), Z27, Z27
 	VMULPS.BCST  expLn2Lo<>+0(SB), Z7, Z10
 	VMULPS       Z8, Z20, Z20
@@ -2310,7 +2409,7 @@ labelsLseLogLoop:
 	VADDPS.BCST  logP4<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
-	VMOVUPS      Z5, 5568(R11)
+	VMOVUPS      Z5, 5888(R11)
 	VMULPS       Z0, Z27, Z5
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
 	VADDPS       832(R11), Z14, Z27
@@ -2319,13 +2418,13 @@ labelsLseLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
 	VMULPS.BCST  half<>+0(SB), Z4, Z4
-	VMOVUPS      Z6, 6528(R11)
+	VMOVUPS      Z6, 6912(R11)
 	VADDPS.BCST  logP5<>+0(SB), Z5, Z5
 	VMULPS.BCST  half<>+0(SB), Z17, Z6
-	VMOVUPS      Z7, 7488(R11)
+	VMOVUPS      Z7, 7936(R11)
 	VMULPS       Z8, Z20, Z7
 	VMULPS       Z12, Z23, Z20
-	VADDPS       1792(R11), Z1, Z23
+	VADDPS       1856(R11), Z1, Z23
 	VSUBPS       704(R11), Z14, Z14
 	VADDPS.BCST  logP5<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
@@ -2333,7 +2432,7 @@ labelsLseLogLoop:
 	VBLENDMPS    832(R11), Z27, K3, Z16
 	VMULPS       Z0, Z5, Z5
 	VMULPS.BCST  half<>+0(SB), Z13, Z27
-	VSUBPS       1664(R11), Z1, Z1
+	VSUBPS       1728(R11), Z1, Z1
 	VMOVUPS      Z16, 896(R11)
 	VADDPS.BCST  logP5<>+0(SB), Z7, Z7
 	VADDPS.BCST  logP5<>+0(SB), Z20, Z16
@@ -2345,29 +2444,29 @@ labelsLseLogLoop:
 	VMULPS.BCST  half<>+0(SB), Z15, Z5
 	VMULPS       Z8, Z7, Z7
 	VMULPS       Z12, Z16, Z16
-	VBLENDMPS    1792(R11), Z23, K4, Z23
+	VBLENDMPS    1856(R11), Z23, K4, Z23
 	VADDPS.BCST  logP6<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z20, Z20
 	VMULPS.BCST  half<>+0(SB), Z19, Z28
-	VMOVUPS      Z23, 1856(R11)
+	VMOVUPS      Z23, 1920(R11)
 	VMULPS       Z0, Z4, Z4
-	VADDPS       2688(R11), Z2, Z2
+	VADDPS       2816(R11), Z2, Z2
 	VADDPS.BCST  logP6<>+0(SB), Z7, Z7
 	VADDPS.BCST  logP6<>+0(SB), Z16, Z16
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP8<>+0(SB), Z20, Z20
 	VADDPS.BCST  logP7<>+0(SB), Z4, Z4
-	VADDPS       2752(R11), Z2, Z23
+	VADDPS       2880(R11), Z2, Z23
 	VMULPS       Z8, Z7, Z7
 	VMULPS       Z12, Z16, Z16
-	VSUBPS       2624(R11), Z2, Z2
+	VSUBPS       2752(R11), Z2, Z2
 	VADDPS.BCST  logP7<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z20, Z20
 	VMULPS       Z0, Z4, Z4
-	VBLENDMPS    2752(R11), Z23, K5, Z23
+	VBLENDMPS    2880(R11), Z23, K5, Z23
 	VADDPS.BCST  logP7<>+0(SB), Z7, Z7
 	VADDPS.BCST  logP7<>+0(SB), Z16, Z16
-	VMOVUPS      Z23, 2816(R11)
+	VMOVUPS      Z23, 2944(R11)
 	VMULPS       Z25, Z11, Z11
 	VMULPS       Z17, Z20, Z17
 	VADDPS.BCST  logP8<>+0(SB), Z4, Z4
@@ -2385,53 +2484,66 @@ labelsLseLogLoop:
 	VMULPS       Z12, Z16, Z13
 	VMULPS       Z21, Z11, Z11
 	VADDPS       Z6, Z3, Z3
-	KMOVW        4736(R11), K1
+	KMOVW        4992(R11), K1
 	VADDPS       Z18, Z4, Z4
-	KMOVW        5696(R11), K2
+	KMOVW        6016(R11), K2
 	VMULPS       Z15, Z7, Z6
 	VMULPS       Z19, Z13, Z7
-	KMOVW        6656(R11), K3
-	KMOVW        7616(R11), K4
+	KMOVW        7040(R11), K3
+	KMOVW        8064(R11), K4
 	VADDPS       Z22, Z11, Z11
-	VADDPS       3648(R11), Z3, Z3
+	VADDPS       3840(R11), Z3, Z3
 	VSUBPS       Z27, Z4, Z4
 	VADDPS       Z9, Z6, Z6
 	VADDPS       Z10, Z7, Z7
 	VSUBPS       Z24, Z11, Z9
-	VADDPS       3712(R11), Z3, Z10
+	VADDPS       3904(R11), Z3, Z10
 	VADDPS       Z4, Z0, Z0
-	VSUBPS       3584(R11), Z3, Z3
+	VSUBPS       3776(R11), Z3, Z3
 	VSUBPS       Z5, Z6, Z4
 	VSUBPS       Z28, Z7, Z5
 	VADDPS       Z9, Z25, Z6
-	VBLENDMPS    3712(R11), Z10, K6, Z7
-	VADDPS       4608(R11), Z0, Z0
-	VMOVUPS      Z7, 3776(R11)
+	VBLENDMPS    3904(R11), Z10, K6, Z7
+	VADDPS       4864(R11), Z0, Z0
+	VMOVUPS      Z7, 3968(R11)
 	VADDPS       Z4, Z8, Z4
 	VADDPS       Z5, Z12, Z5
-	VADDPS       5568(R11), Z6, Z6
-	VADDPS       4672(R11), Z0, Z7
-	VSUBPS       4544(R11), Z0, Z0
-	VADDPS       6528(R11), Z4, Z4
-	VADDPS       7488(R11), Z5, Z5
-	VADDPS       5632(R11), Z6, Z8
-	VSUBPS       5504(R11), Z6, Z6
-	VBLENDMPS    4672(R11), Z7, K1, Z7
-	VADDPS       6592(R11), Z4, Z9
-	VADDPS       7552(R11), Z5, Z10
-	VMOVUPS      Z7, 4736(R11)
-	VSUBPS       6464(R11), Z4, Z4
-	VSUBPS       7424(R11), Z5, Z5
-	VBLENDMPS    5632(R11), Z8, K2, Z7
-	VBLENDMPS    6592(R11), Z9, K3, Z8
-	VBLENDMPS    7552(R11), Z10, K4, Z9
-	VMOVUPS      Z7, 5696(R11)
-	VMOVUPS      Z8, 6656(R11)
-	VMOVUPS      Z9, 7616(R11)
+	VADDPS       5888(R11), Z6, Z6
+	VADDPS       4928(R11), Z0, Z7
+	VSUBPS       4800(R11), Z0, Z0
+	VADDPS       6912(R11), Z4, Z4
+	VADDPS       7936(R11), Z5, Z5
+	VADDPS       5952(R11), Z6, Z8
+	VSUBPS       5824(R11), Z6, Z6
+	VBLENDMPS    4928(R11), Z7, K1, Z7
+	VADDPS       6976(R11), Z4, Z9
+	VADDPS       8000(R11), Z5, Z10
+	VMOVUPS      Z7, 4992(R11)
+	VSUBPS       6848(R11), Z4, Z4
+	VSUBPS       7872(R11), Z5, Z5
+	VBLENDMPS    5952(R11), Z8, K2, Z7
+	VBLENDMPS    6976(R11), Z9, K3, Z8
+	VBLENDMPS    8000(R11), Z10, K4, Z9
+	VMOVUPS      Z7, 6016(R11)
+	VMOVUPS      Z8, 7040(R11)
+	VMOVUPS      Z9, 8064(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   8360(SP), $0x00
+	JEQ    unweighted19
+	VMULPS 960(R11), Z14, Z14
+	VMULPS 1984(R11), Z1, Z1
+	VMULPS 3008(R11), Z2, Z2
+	VMULPS 4032(R11), Z3, Z3
+	VMULPS 5056(R11), Z0, Z0
+	VMULPS 6080(R11), Z6, Z6
+	VMULPS 7104(R11), Z4, Z4
+	VMULPS 8128(R11), Z5, Z5
+
+unweighted19:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses14
+	JZ      noLosses20
 	VMOVUPS Z14, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -2442,7 +2554,7 @@ labelsLseLogLoop:
 	VMOVUPS Z5, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses14:
+noLosses20:
 	VMOVUPD       (R8), Z7
 	VCVTPS2PD     Y14, Z8
 	VEXTRACTF64X4 $0x01, Z14, Y9
@@ -2488,27 +2600,27 @@ noLosses14:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse15
+	JZ      noLse21
 	VMOVUPS 896(R11), Z0
 	VMOVUPS Z0, (R14)
-	VMOVUPS 1856(R11), Z0
+	VMOVUPS 1920(R11), Z0
 	VMOVUPS Z0, 64(R14)
-	VMOVUPS 2816(R11), Z0
+	VMOVUPS 2944(R11), Z0
 	VMOVUPS Z0, 128(R14)
-	VMOVUPS 3776(R11), Z0
+	VMOVUPS 3968(R11), Z0
 	VMOVUPS Z0, 192(R14)
-	VMOVUPS 4736(R11), Z0
+	VMOVUPS 4992(R11), Z0
 	VMOVUPS Z0, 256(R14)
-	VMOVUPS 5696(R11), Z0
+	VMOVUPS 6016(R11), Z0
 	VMOVUPS Z0, 320(R14)
-	VMOVUPS 6656(R11), Z0
+	VMOVUPS 7040(R11), Z0
 	VMOVUPS Z0, 384(R14)
-	VMOVUPS 7616(R11), Z0
+	VMOVUPS 8064(R11), Z0
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse15:
-	ADDQ $0x00001e00, R11
+noLse21:
+	ADDQ $0x00002000, R11
 	SUBQ $0x08, R10
 	JMP  labelsLseLogLoop
 
@@ -2568,13 +2680,19 @@ labelsLseLogLast:
 	VBLENDMPS    832(R11), Z1, K2, Z1
 	VMOVUPS      Z1, 896(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   8360(SP), $0x00
+	JEQ    unweighted22
+	VMULPS 960(R11), Z0, Z0
+
+unweighted22:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses16
+	JZ      noLosses23
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses16:
+noLosses23:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -2585,13 +2703,13 @@ noLosses16:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse17
+	JZ      noLse24
 	VMOVUPS 896(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse17:
-	ADDQ $0x000003c0, R11
+noLse24:
+	ADDQ $0x00000400, R11
 	DECQ R10
 	JMP  labelsLseLogLast
 
@@ -2608,13 +2726,13 @@ labelsZLogLoop:
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU32    640(R11), Z0
-	VMOVDQU32    1600(R11), Z1
-	VMOVDQU32    2560(R11), Z2
-	VMOVDQU32    3520(R11), Z3
-	VMOVDQU32    4480(R11), Z4
-	VMOVDQU32    5440(R11), Z5
-	VMOVDQU32    6400(R11), Z6
-	VMOVDQU32    7360(R11), Z7
+	VMOVDQU32    1664(R11), Z1
+	VMOVDQU32    2688(R11), Z2
+	VMOVDQU32    3712(R11), Z3
+	VMOVDQU32    4736(R11), Z4
+	VMOVDQU32    5760(R11), Z5
+	VMOVDQU32    6784(R11), Z6
+	VMOVDQU32    7808(R11), Z7
 	VBROADCASTSS logExpInv<>+0(SB), Z8
 	VBROADCASTSS logExpInv<>+0(SB), Z9
 	VBROADCASTSS logExpInv<>+0(SB), Z10
@@ -2646,30 +2764,30 @@ labelsZLogLoop:
 	VPSUBD       Z5, Z13, Z11
 	VPSLLD       $0x17, Z1, Z1
 	VMULPS       640(R11), Z0, Z0
-	KMOVW        1856(R11), K4
+	KMOVW        1920(R11), K4
 	VPSUBD       Z6, Z14, Z12
 	VPSUBD       Z7, Z15, Z13
 	VPSLLD       $0x17, Z2, Z2
-	VMULPS       1600(R11), Z1, Z1
-	KMOVW        2816(R11), K5
+	VMULPS       1664(R11), Z1, Z1
+	KMOVW        2944(R11), K5
 	VPSLLD       $0x17, Z3, Z3
 	VPSLLD       $0x17, Z4, Z4
-	VMULPS       2560(R11), Z2, Z2
+	VMULPS       2688(R11), Z2, Z2
 	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
 	VPSLLD       $0x17, Z11, Z11
 	VPSLLD       $0x17, Z12, Z12
-	VMULPS       3520(R11), Z3, Z3
+	VMULPS       3712(R11), Z3, Z3
 	VADDPS       Z0, Z0, Z14
-	KMOVW        3776(R11), K6
+	KMOVW        3968(R11), K6
 	VPSLLD       $0x17, Z13, Z13
-	VMULPS       4480(R11), Z4, Z4
+	VMULPS       4736(R11), Z4, Z4
 	VADDPS       Z1, Z1, Z15
 	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
-	VMULPS       5440(R11), Z11, Z11
-	VMULPS       6400(R11), Z12, Z12
+	VMULPS       5760(R11), Z11, Z11
+	VMULPS       6784(R11), Z12, Z12
 	VADDPS       Z2, Z2, Z18
 	VCVTDQ2PS    Z16, Z16
-	VMULPS       7360(R11), Z13, Z13
+	VMULPS       7808(R11), Z13, Z13
 	VADDPS       Z3, Z3, Z19
 	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
 	VBLENDMPS    Z14, Z0, K1, Z14
@@ -2760,7 +2878,7 @@ labelsZLogLoop:
 	VMULPS.BCST  half<>+0(SB), Z19, Z19
 	VMULPS       Z2, Z16, Z16
 	VADDPS       Z18, Z23, Z18
-	VMOVUPS      Z22, 1728(R11)
+	VMOVUPS      Z22, 1792(R11)
 	VMULPS.BCST  logP0<>+0(SB), Z3, Z23
 	VSUBPS.BCST  one<>+0(SB), Z8, Z22
 	VADDPS       Z17, Z24, Z24
@@ -2821,7 +2939,7 @@ labelsZLogLoop:
 	VMULPS       Z8, Z20, Z20
 	VMULPS       Z12, Z23, Z23
 	VADDPS       768(R11), Z14, Z14
-	VADDPS       1728(R11), Z1, Z1
+	VADDPS       1792(R11), Z1, Z1
 	VADDPS.BCST  logP2<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z22, Z22
@@ -2833,7 +2951,7 @@ labelsZLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z9, Z9
-	VMOVUPS      Z22, 2688(R11)
+	VMOVUPS      Z22, 2816(R11)
 	VADDPS.BCST  logP3<>+0(SB), Z27, Z27
 	VMULPS.BCST  expLn2Lo<>+0(SB), Z5, Z22
 	VMULPS       Z8, Z20, Z20
@@ -2841,7 +2959,7 @@ labelsZLogLoop:
 	VADDPS.BCST  logP3<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z10, Z10
-	VMOVUPS      Z9, 3648(R11)
+	VMOVUPS      Z9, 3840(R11)
 	VMULPS       Z0, Z27, Z27
 	VMULPS.BCST  expLn2Lo<>+0(SB), Z6, Z9
 	VADDPS.BCST  logP3<>+0(SB), Z20, Z20
@@ -2849,7 +2967,7 @@ labelsZLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
-	VMOVUPS      Z10, 4608(R11)
+	VMOVUPS      Z10, 4864(R11)
 	VADDPS.BCST  logP4<>+0(SB), Z27, Z27
 	VMULPS.BCST  expLn2Lo<>+0(SB), Z7, Z10
 	VMULPS       Z8, Z20, Z20
@@ -2857,7 +2975,7 @@ labelsZLogLoop:
 	VADDPS.BCST  logP4<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
-	VMOVUPS      Z5, 5568(R11)
+	VMOVUPS      Z5, 5888(R11)
 	VMULPS       Z0, Z27, Z5
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
 	VADDPS       832(R11), Z14, Z27
@@ -2866,13 +2984,13 @@ labelsZLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
 	VMULPS.BCST  half<>+0(SB), Z4, Z4
-	VMOVUPS      Z6, 6528(R11)
+	VMOVUPS      Z6, 6912(R11)
 	VADDPS.BCST  logP5<>+0(SB), Z5, Z5
 	VMULPS.BCST  half<>+0(SB), Z17, Z6
-	VMOVUPS      Z7, 7488(R11)
+	VMOVUPS      Z7, 7936(R11)
 	VMULPS       Z8, Z20, Z7
 	VMULPS       Z12, Z23, Z20
-	VADDPS       1792(R11), Z1, Z23
+	VADDPS       1856(R11), Z1, Z23
 	VBLENDMPS    832(R11), Z27, K3, Z27
 	VADDPS.BCST  logP5<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
@@ -2887,18 +3005,18 @@ labelsZLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
 	VADDPS       Z4, Z2, Z2
-	VBLENDMPS    1792(R11), Z23, K4, Z4
+	VBLENDMPS    1856(R11), Z23, K4, Z4
 	VADDPS.BCST  logP6<>+0(SB), Z5, Z5
 	VMULPS.BCST  half<>+0(SB), Z15, Z23
-	VMOVUPS      Z4, 1856(R11)
+	VMOVUPS      Z4, 1920(R11)
 	VMULPS       Z8, Z7, Z7
 	VMULPS       Z12, Z20, Z20
-	VSUBPS       1664(R11), Z1, Z1
+	VSUBPS       1728(R11), Z1, Z1
 	VADDPS.BCST  logP6<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  half<>+0(SB), Z19, Z29
 	VMULPS       Z0, Z5, Z5
-	VADDPS       2688(R11), Z2, Z2
+	VADDPS       2816(R11), Z2, Z2
 	VADDPS.BCST  logP6<>+0(SB), Z7, Z7
 	VADDPS.BCST  logP6<>+0(SB), Z20, Z20
 	VMULPS       Z25, Z11, Z11
@@ -2913,24 +3031,24 @@ labelsZLogLoop:
 	VADDPS.BCST  logP7<>+0(SB), Z20, Z20
 	VMULPS       Z25, Z11, Z11
 	VMULPS       Z17, Z24, Z17
-	VADDPS       2752(R11), Z2, Z24
-	VSUBPS       2624(R11), Z2, Z2
+	VADDPS       2880(R11), Z2, Z24
+	VSUBPS       2752(R11), Z2, Z2
 	VADDPS.BCST  logP8<>+0(SB), Z5, Z5
 	VMULPS       Z8, Z7, Z7
 	VMULPS       Z12, Z20, Z20
 	VADDPS.BCST  logP8<>+0(SB), Z11, Z11
 	VADDPS       Z26, Z17, Z17
-	VBLENDMPS    2752(R11), Z24, K5, Z24
+	VBLENDMPS    2880(R11), Z24, K5, Z24
 	VMULPS       Z0, Z5, Z5
-	VMULPS       7744(SP), Z27, Z26
-	VMOVUPS      Z24, 2816(R11)
+	VMULPS       8256(SP), Z27, Z26
+	VMOVUPS      Z24, 2944(R11)
 	VADDPS.BCST  logP8<>+0(SB), Z7, Z7
 	VADDPS.BCST  logP8<>+0(SB), Z20, Z20
 	VMULPS       Z25, Z11, Z11
 	VSUBPS       Z6, Z17, Z6
-	VMULPS       7744(SP), Z4, Z17
+	VMULPS       8256(SP), Z4, Z17
 	VMULPS       Z13, Z5, Z5
-	VMULPS       7744(SP), Z24, Z30
+	VMULPS       8256(SP), Z24, Z30
 	VADDPS       Z26, Z26, Z13
 	VMULPS       Z8, Z7, Z7
 	VMULPS       Z12, Z20, Z20
@@ -2946,65 +3064,65 @@ labelsZLogLoop:
 	VMULPS       Z19, Z20, Z15
 	VADDPS.BCST  one<>+0(SB), Z13, Z13
 	VADDPS       Z22, Z11, Z11
-	VADDPS       3648(R11), Z3, Z3
+	VADDPS       3840(R11), Z3, Z3
 	VSUBPS       Z28, Z5, Z5
 	VADDPS.BCST  one<>+0(SB), Z6, Z6
 	VADDPS       Z9, Z7, Z7
 	VADDPS       Z10, Z15, Z9
-	KMOVW        4736(R11), K1
-	KMOVW        5696(R11), K2
+	KMOVW        4992(R11), K1
+	KMOVW        6016(R11), K2
 	VMOVUPS      Z13, 832(R11)
 	VSUBPS       Z16, Z11, Z10
-	KMOVW        6656(R11), K3
-	KMOVW        7616(R11), K4
+	KMOVW        7040(R11), K3
+	KMOVW        8064(R11), K4
 	VADDPS       Z21, Z14, Z11
 	VADDPS       Z5, Z0, Z0
-	VADDPS       3712(R11), Z3, Z5
-	VMOVUPS      Z6, 1792(R11)
+	VADDPS       3904(R11), Z3, Z5
+	VMOVUPS      Z6, 1856(R11)
 	VSUBPS       Z23, Z7, Z6
 	VSUBPS       Z29, Z9, Z7
 	VADDPS       Z10, Z25, Z9
-	VSUBPS       3584(R11), Z3, Z3
-	VADDPS       4608(R11), Z0, Z0
-	VBLENDMPS    3712(R11), Z5, K6, Z5
+	VSUBPS       3776(R11), Z3, Z3
+	VADDPS       4864(R11), Z0, Z0
+	VBLENDMPS    3904(R11), Z5, K6, Z5
 	VADDPS       Z6, Z8, Z6
 	VADDPS       Z7, Z12, Z7
-	VMULPS       7744(SP), Z5, Z8
-	VMOVUPS      Z5, 3776(R11)
-	VADDPS       5568(R11), Z9, Z9
+	VMULPS       8256(SP), Z5, Z8
+	VMOVUPS      Z5, 3968(R11)
+	VADDPS       5888(R11), Z9, Z9
 	VADDPS.BCST  one<>+0(SB), Z18, Z10
-	VADDPS       4672(R11), Z0, Z12
-	VSUBPS       4544(R11), Z0, Z0
-	VADDPS       6528(R11), Z6, Z6
-	VADDPS       7488(R11), Z7, Z7
+	VADDPS       4928(R11), Z0, Z12
+	VSUBPS       4800(R11), Z0, Z0
+	VADDPS       6912(R11), Z6, Z6
+	VADDPS       7936(R11), Z7, Z7
 	VMULPS       Z5, Z8, Z5
-	VADDPS       5632(R11), Z9, Z13
+	VADDPS       5952(R11), Z9, Z13
 	VADDPS       Z8, Z8, Z8
-	VMOVUPS      Z10, 2752(R11)
-	VBLENDMPS    4672(R11), Z12, K1, Z10
-	VSUBPS       5504(R11), Z9, Z9
-	VADDPS       6592(R11), Z6, Z12
-	VADDPS       7552(R11), Z7, Z14
-	VMOVUPS      Z10, 4736(R11)
-	VBLENDMPS    5632(R11), Z13, K2, Z15
-	VMULPS       7744(SP), Z10, Z13
+	VMOVUPS      Z10, 2880(R11)
+	VBLENDMPS    4928(R11), Z12, K1, Z10
+	VSUBPS       5824(R11), Z9, Z9
+	VADDPS       6976(R11), Z6, Z12
+	VADDPS       8000(R11), Z7, Z14
+	VMOVUPS      Z10, 4992(R11)
+	VBLENDMPS    5952(R11), Z13, K2, Z15
+	VMULPS       8256(SP), Z10, Z13
 	VADDPS       Z4, Z1, Z1
-	VMULPS       7744(SP), Z15, Z4
-	VSUBPS       6464(R11), Z6, Z6
+	VMULPS       8256(SP), Z15, Z4
+	VSUBPS       6848(R11), Z6, Z6
 	VADDPS       Z17, Z2, Z2
-	VMOVUPS      Z15, 5696(R11)
-	VBLENDMPS    6592(R11), Z12, K3, Z12
-	VBLENDMPS    7552(R11), Z14, K4, Z17
-	VMULPS       7744(SP), Z12, Z16
-	VMULPS       7744(SP), Z17, Z18
+	VMOVUPS      Z15, 6016(R11)
+	VBLENDMPS    6976(R11), Z12, K3, Z12
+	VBLENDMPS    8000(R11), Z14, K4, Z17
+	VMULPS       8256(SP), Z12, Z16
+	VMULPS       8256(SP), Z17, Z18
 	VADDPS       Z13, Z13, Z14
 	VADDPS       Z5, Z3, Z3
-	VMOVUPS      Z12, 6656(R11)
+	VMOVUPS      Z12, 7040(R11)
 	VADDPS       Z4, Z4, Z5
 	VMULPS       Z10, Z13, Z10
 	VMULPS       Z15, Z4, Z4
-	VSUBPS       7424(R11), Z7, Z7
-	VMOVUPS      Z17, 7616(R11)
+	VSUBPS       7872(R11), Z7, Z7
+	VMOVUPS      Z17, 8064(R11)
 	VADDPS.BCST  one<>+0(SB), Z8, Z8
 	VADDPS       Z16, Z16, Z13
 	VADDPS       Z18, Z18, Z15
@@ -3014,19 +3132,32 @@ labelsZLogLoop:
 	VADDPS.BCST  one<>+0(SB), Z5, Z5
 	VADDPS       Z10, Z0, Z0
 	VADDPS       Z4, Z9, Z4
-	VMOVUPS      Z8, 3712(R11)
+	VMOVUPS      Z8, 3904(R11)
 	VADDPS.BCST  one<>+0(SB), Z13, Z8
 	VADDPS.BCST  one<>+0(SB), Z15, Z9
 	VADDPS       Z12, Z6, Z6
 	VADDPS       Z16, Z7, Z7
-	VMOVUPS      Z14, 4672(R11)
-	VMOVUPS      Z5, 5632(R11)
-	VMOVUPS      Z8, 6592(R11)
-	VMOVUPS      Z9, 7552(R11)
+	VMOVUPS      Z14, 4928(R11)
+	VMOVUPS      Z5, 5952(R11)
+	VMOVUPS      Z8, 6976(R11)
+	VMOVUPS      Z9, 8000(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   8360(SP), $0x00
+	JEQ    unweighted25
+	VMULPS 960(R11), Z11, Z11
+	VMULPS 1984(R11), Z1, Z1
+	VMULPS 3008(R11), Z2, Z2
+	VMULPS 4032(R11), Z3, Z3
+	VMULPS 5056(R11), Z0, Z0
+	VMULPS 6080(R11), Z4, Z4
+	VMULPS 7104(R11), Z6, Z6
+	VMULPS 8128(R11), Z7, Z7
+
+unweighted25:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses18
+	JZ      noLosses26
 	VMOVUPS Z11, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -3037,7 +3168,7 @@ labelsZLogLoop:
 	VMOVUPS Z7, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses18:
+noLosses26:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y11, Z8
 	VEXTRACTF64X4 $0x01, Z11, Y9
@@ -3083,27 +3214,27 @@ noLosses18:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse19
+	JZ      noLse27
 	VMOVUPS 896(R11), Z0
 	VMOVUPS Z0, (R14)
-	VMOVUPS 1856(R11), Z0
+	VMOVUPS 1920(R11), Z0
 	VMOVUPS Z0, 64(R14)
-	VMOVUPS 2816(R11), Z0
+	VMOVUPS 2944(R11), Z0
 	VMOVUPS Z0, 128(R14)
-	VMOVUPS 3776(R11), Z0
+	VMOVUPS 3968(R11), Z0
 	VMOVUPS Z0, 192(R14)
-	VMOVUPS 4736(R11), Z0
+	VMOVUPS 4992(R11), Z0
 	VMOVUPS Z0, 256(R14)
-	VMOVUPS 5696(R11), Z0
+	VMOVUPS 6016(R11), Z0
 	VMOVUPS Z0, 320(R14)
-	VMOVUPS 6656(R11), Z0
+	VMOVUPS 7040(R11), Z0
 	VMOVUPS Z0, 384(R14)
-	VMOVUPS 7616(R11), Z0
+	VMOVUPS 8064(R11), Z0
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse19:
-	ADDQ $0x00001e00, R11
+noLse27:
+	ADDQ $0x00002000, R11
 	SUBQ $0x08, R10
 	JMP  labelsZLogLoop
 
@@ -3161,7 +3292,7 @@ labelsZLogLast:
 	VADDPS       832(R11), Z0, Z1
 	VSUBPS       704(R11), Z0, Z0
 	VBLENDMPS    832(R11), Z1, K2, Z1
-	VMULPS       7744(SP), Z1, Z2
+	VMULPS       8256(SP), Z1, Z2
 	VMOVUPS      Z1, 896(R11)
 	VADDPS       Z2, Z2, Z3
 	VMULPS       Z1, Z2, Z1
@@ -3169,13 +3300,19 @@ labelsZLogLast:
 	VADDPS       Z1, Z0, Z0
 	VMOVUPS      Z2, 832(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   8360(SP), $0x00
+	JEQ    unweighted28
+	VMULPS 960(R11), Z0, Z0
+
+unweighted28:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses20
+	JZ      noLosses29
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses20:
+noLosses29:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -3186,19 +3323,20 @@ noLosses20:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse21
+	JZ      noLse30
 	VMOVUPS 896(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse21:
-	ADDQ $0x000003c0, R11
+noLse30:
+	ADDQ $0x00000400, R11
 	DECQ R10
 	JMP  labelsZLogLast
 
 labelsGrad:
-	// Pass 3 (with a gradient). q = scale / s (IEEE division, seq.Quotient);
-	// g[j] = e[j]·q (seq.Scaled), stored as rows; then g[l] = g[l] - scale.
+	// Pass 3 (with a gradient). sc = scale, times the rows' weights with row
+	// weights; q = sc / s (IEEE division, seq.Quotient); g[j] = e[j]·q
+	// (seq.Scaled), stored as rows; then g[l] = g[l] - sc.
 	TESTQ DI, DI
 	JZ    labelsChunk
 	MOVQ  R9, R10
@@ -3206,15 +3344,20 @@ labelsGrad:
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
 	MOVQ  R12, BX
-	TESTB $0x02, 7808(SP)
+	TESTB $0x02, 8320(SP)
 	JNZ   labelsGradZ
 
 labelsGradLoop:
-	VBROADCASTSS 7832(SP), Z0
-	VDIVPS       640(R11), Z0, Z1
+	VBROADCASTSS 8344(SP), Z0
+	CMPQ         8360(SP), $0x00
+	JEQ          unweighted31
+	VMULPS       960(R11), Z0, Z0
 
-	// g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]
-	// 	== j (VPCMPEQD with the index vector j, into an opmask), g[j] - scale
+unweighted31:
+	VDIVPS 640(R11), Z0, Z1
+
+	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
+	// 	== j (VPCMPEQD with the index vector j, into an opmask), g[j] - sc
 	// 	replaces g[j] (VSUBPS with merge masking).
 	VMOVDQU32     (BX), Z2
 	VMULPS        (R11), Z1, Z3
@@ -3250,8 +3393,8 @@ labelsGradLoop:
 
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
-	CMPQ       DI, 7824(SP)
-	JAE        noPrefetch22
+	CMPQ       DI, 8336(SP)
+	JAE        noPrefetch32
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -3263,7 +3406,7 @@ labelsGradLoop:
 	PREFETCHT0 10752(DI)
 	PREFETCHT0 10816(DI)
 
-noPrefetch22:
+noPrefetch32:
 	VUNPCKLPS     Z4, Z3, Z0
 	VUNPCKHPS     Z4, Z3, Z2
 	VUNPCKLPS     Z6, Z5, Z3
@@ -3338,19 +3481,24 @@ noPrefetch22:
 	VMOVHPS       X1, 632(DI)
 	ADDQ          $0x00000280, DI
 	ADDQ          $0x00000040, BX
-	ADDQ          $0x000003c0, R11
+	ADDQ          $0x00000400, R11
 	DECQ          R10
 	JNZ           labelsGradLoop
 	JMP           labelsChunk
 
 labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
-	VBROADCASTSS 7832(SP), Z0
-	VDIVPS       640(R11), Z0, Z1
-	VMULPS       832(R11), Z1, Z1
+	VBROADCASTSS 8344(SP), Z0
+	CMPQ         8360(SP), $0x00
+	JEQ          unweighted33
+	VMULPS       960(R11), Z0, Z0
 
-	// g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]
-	// 	== j (VPCMPEQD with the index vector j, into an opmask), g[j] - scale
+unweighted33:
+	VDIVPS 640(R11), Z0, Z1
+	VMULPS 832(R11), Z1, Z1
+
+	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
+	// 	== j (VPCMPEQD with the index vector j, into an opmask), g[j] - sc
 	// 	replaces g[j] (VSUBPS with merge masking).
 	VMOVDQU32     (BX), Z2
 	VMULPS        (R11), Z1, Z3
@@ -3386,8 +3534,8 @@ labelsGradZ:
 
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
-	CMPQ       DI, 7824(SP)
-	JAE        noPrefetch23
+	CMPQ       DI, 8336(SP)
+	JAE        noPrefetch34
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -3399,7 +3547,7 @@ labelsGradZ:
 	PREFETCHT0 10752(DI)
 	PREFETCHT0 10816(DI)
 
-noPrefetch23:
+noPrefetch34:
 	VUNPCKLPS     Z4, Z3, Z0
 	VUNPCKHPS     Z4, Z3, Z2
 	VUNPCKLPS     Z6, Z5, Z3
@@ -3474,7 +3622,7 @@ noPrefetch23:
 	VMOVHPS       X1, 632(DI)
 	ADDQ          $0x00000280, DI
 	ADDQ          $0x00000040, BX
-	ADDQ          $0x000003c0, R11
+	ADDQ          $0x00000400, R11
 	DECQ          R10
 	JNZ           labelsGradZ
 	JMP           labelsChunk
@@ -3485,7 +3633,7 @@ labelsDone:
 
 // func xentTargetsAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·xentTargetsAVX512(SB), $13480-8
+TEXT ·xentTargetsAVX512(SB), $14016-8
 	// xentTargetsGeneric for whole blocks of 16 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -3493,23 +3641,25 @@ TEXT ·xentTargetsAVX512(SB), $13480-8
 	// SI = logits, DI = out (the gradient; nil: loss only), BX = targets, DX =
 	// losses (or nil), R8 = acc, R13 = preds (or nil), R14 = lse (or nil): the
 	// fields of a; R12 = this block's d[j] and e[j] (R11+640).
-	// Pass 1a: the columns t[j] and T; the columns x[j], m (with preds, p and
-	//         the masks of argmax10; when lse is computed, the sums and masks of
-	//         all), d[j], td[j] and D.
+	// Pass 1a: the columns t[j] and T; the columns x[j] (and xscale), m (with
+	//         preds, p and the masks of argmax10; when lse is computed, the sums
+	//         and masks of all), d[j], td[j] and D; the weights.
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: the registers of the scheduled logarithms of the chunk (with lse,
 	//         zl and f when computed), then the losses and the accumulators.
-	// Pass 3: scale, q, qt = q·T (then qt·f), the columns g[j] and the
+	// Pass 3: sc, q, qt = q·T (then qt·f), the columns g[j] and the
 	//         registers of the transpose.
-	// Frame: CHUNK = 8 records of 1664 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 1728 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// t[j] at 64·j; d[j], then e[j], at 640+64·j; s at 1280; T at 1344; D at 1408;
 	// k·ln2hi at 1472; m, then f, at 1536; all, then lse, at 1600 (m, all, lse and f
-	// only when lse is computed).
-	// After the records: z in every lane at 13376, the flag word at 13440, the
-	// prefetch limit of SI at 13448, the prefetch limit of BX at 13456, the
-	// prefetch limit of DI at 13464, scale at 13472.
+	// only when lse is computed); the rows' weights at 1664 (with row weights).
+	// After the records: z in every lane at 13888, the flag word at 13952, the
+	// prefetch limit of SI at 13960, the prefetch limit of BX at 13968, the
+	// prefetch limit of DI at 13976, scale at 13984, xscale at 13992, the row
+	// weights pointer (0: none) at 14000, the chunk (blocks) at 14008.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -3525,78 +3675,92 @@ TEXT ·xentTargetsAVX512(SB), $13480-8
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil24
+	JEQ     isNil35
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil24:
+isNil35:
 	SHRQ    $0x05, AX
 	MOVQ    $0x3333333333333334, R13
 	MULQ    R13
 	MOVQ    DX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil25
+	JEQ     isNil36
 	MOVQ    152(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil25:
+isNil36:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil26
+	JEQ     isNil37
 	MOVQ    184(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil26:
+isNil37:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil27
+	JEQ     isNil38
 	MOVQ    208(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil27:
+isNil38:
+	CMPQ    248(R9), $0x00
+	JEQ     isNil39
+	MOVQ    256(R9), AX
+	SHRQ    $0x04, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil39:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 10880, when
-	// 4·cap(a.logits) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch40
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
-	JB   noPrefetch28
+	CMPQ AX, 296(R9)
+	JB   noPrefetch40
 	LEAQ -10880(SI)(AX*1), R12
 
-noPrefetch28:
-	MOVQ R12, 13448(SP)
+noPrefetch40:
+	MOVQ R12, 13960(SP)
 
 	// The prefetch limit of BX: BX + 4·cap(a.targets) - 10880, when
-	// 4·cap(a.targets) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.targets) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch41
 	MOVQ 88(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
-	JB   noPrefetch29
+	CMPQ AX, 296(R9)
+	JB   noPrefetch41
 	LEAQ -10880(BX)(AX*1), R12
 
-noPrefetch29:
-	MOVQ R12, 13456(SP)
+noPrefetch41:
+	MOVQ R12, 13968(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 10880, when
-	// 4·cap(a.out) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch42
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
-	JB   noPrefetch30
+	CMPQ AX, 296(R9)
+	JB   noPrefetch42
 	LEAQ -10880(DI)(AX*1), R12
 
-noPrefetch30:
-	MOVQ R12, 13464(SP)
+noPrefetch42:
+	MOVQ R12, 13976(SP)
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
@@ -3605,29 +3769,44 @@ noPrefetch30:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse31
+	JZ    noLse43
 	MOVL  $0x00000001, R12
 
-noLse31:
-	MOVL         236(R9), AX
+noLse43:
+	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ32
+	JZ           noZ44
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 236(R9), Z0
-	VMOVUPS      Z0, 13376(SP)
+	VBROADCASTSS 272(R9), Z0
+	VMOVUPS      Z0, 13888(SP)
 
-noZ32:
-	MOVQ R12, 13440(SP)
+noZ44:
+	MOVQ R12, 13952(SP)
 
-	// scale, read by the loops from the frame.
-	VMOVSS 232(R9), X0
-	VMOVSS X0, 13472(SP)
+	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
+	VMOVSS 244(R9), X0
+	VMOVSS X0, 13984(SP)
+	VMOVSS 240(R9), X0
+	VMOVSS X0, 13992(SP)
+	MOVQ   248(R9), AX
+	MOVQ   AX, 14000(SP)
+
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(R9), R9
+	CMPQ    R9, AX
+	CMOVQHI AX, R9
+	TESTQ   R9, R9
+	CMOVQEQ AX, R9
+	MOVQ    R9, 14008(SP)
 
 targetsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      targetsDone
-	MOVQ    $0x00000008, R9
+	MOVQ    14008(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -3639,8 +3818,8 @@ targetsChunk:
 targetsExpLoop:
 	// Pass 1a. The columns t[j], stored to the record, and T = sum10(t).
 	// Prefetch the block 10240 bytes ahead, when BX is below its limit.
-	CMPQ       BX, 13456(SP)
-	JAE        noPrefetch33
+	CMPQ       BX, 13968(SP)
+	JAE        noPrefetch45
 	PREFETCHT0 10240(BX)
 	PREFETCHT0 10304(BX)
 	PREFETCHT0 10368(BX)
@@ -3652,7 +3831,7 @@ targetsExpLoop:
 	PREFETCHT0 10752(BX)
 	PREFETCHT0 10816(BX)
 
-noPrefetch33:
+noPrefetch45:
 	VMOVUPS      24(BX), X0
 	VINSERTF32X4 $0x01, 184(BX), Z0, Z0
 	VINSERTF32X4 $0x02, 344(BX), Z0, Z0
@@ -3746,8 +3925,8 @@ noPrefetch33:
 
 	// The columns x[j] of the block.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
-	CMPQ       SI, 13448(SP)
-	JAE        noPrefetch34
+	CMPQ       SI, 13960(SP)
+	JAE        noPrefetch46
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -3759,7 +3938,7 @@ noPrefetch33:
 	PREFETCHT0 10752(SI)
 	PREFETCHT0 10816(SI)
 
-noPrefetch34:
+noPrefetch46:
 	VMOVUPS      24(SI), X0
 	VINSERTF32X4 $0x01, 184(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 344(SI), Z0, Z0
@@ -3829,6 +4008,21 @@ noPrefetch34:
 	VUNPCKLPD    Z8, Z4, Z10
 	VUNPCKHPD    Z8, Z4, Z4
 
+	// x[j] = x[j]·xscale, skipped when xscale is 1.
+	CMPL        13992(SP), $0x3f800000
+	JEQ         unscaled47
+	VMULPS.BCST 13992(SP), Z9, Z9
+	VMULPS.BCST 13992(SP), Z7, Z7
+	VMULPS.BCST 13992(SP), Z10, Z10
+	VMULPS.BCST 13992(SP), Z4, Z4
+	VMULPS.BCST 13992(SP), Z5, Z5
+	VMULPS.BCST 13992(SP), Z3, Z3
+	VMULPS.BCST 13992(SP), Z6, Z6
+	VMULPS.BCST 13992(SP), Z1, Z1
+	VMULPS.BCST 13992(SP), Z2, Z2
+	VMULPS.BCST 13992(SP), Z0, Z0
+
+unscaled47:
 	// m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).
 	VMAXPS      Z7, Z9, Z8
 	VMAXPS      Z4, Z10, Z11
@@ -3845,7 +4039,7 @@ noPrefetch34:
 	// j = 9 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 9 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ          R13, R13
-	JZ             noPreds35
+	JZ             noPreds48
 	VCMPPS         $0x00, Z8, Z0, K1
 	VBROADCASTSS   zero<>+0(SB), Z11
 	VBLENDMPS.BCST index<>+576(SB), Z11, K1, Z11
@@ -3890,12 +4084,12 @@ noPrefetch34:
 	VMOVUPS        Z11, (R13)
 	ADDQ           $0x00000040, R13
 
-noPreds35:
+noPreds48:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum10(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
-	TESTB       $0x01, 13440(SP)
-	JZ          noLse36
+	TESTB       $0x01, 13952(SP)
+	JZ          noLse49
 	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z8, K1
 	VADDPS      Z7, Z9, Z11
 	VADDPS      Z4, Z10, Z12
@@ -3911,7 +4105,7 @@ noPreds35:
 	KMOVW       K1, 1600(R11)
 	VMOVUPS     Z8, 1536(R11)
 
-noLse36:
+noLse49:
 	LEAQ 640(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
@@ -3989,11 +4183,22 @@ noLse36:
 	VADDPS  Z0, Z2, Z0
 	VADDPS  Z0, Z1, Z0
 	VMOVUPS Z0, 1408(R11)
-	ADDQ    $0x00000280, SI
-	ADDQ    $0x00000280, BX
-	ADDQ    $0x00000680, R11
-	DECQ    R10
-	JNZ     targetsExpLoop
+
+	// The weights of the block's rows to the record (with row weights).
+	MOVQ    14000(SP), AX
+	TESTQ   AX, AX
+	JZ      unweighted50
+	VMOVUPS (AX), Z0
+	VMOVUPS Z0, 1664(R11)
+	ADDQ    $0x00000040, AX
+	MOVQ    AX, 14000(SP)
+
+unweighted50:
+	ADDQ $0x00000280, SI
+	ADDQ $0x00000280, BX
+	ADDQ $0x000006c0, R11
+	DECQ R10
+	JNZ  targetsExpLoop
 
 	// Pass 1b. e[j] = exp(d[j]) and s = sum10(e) of each block of the chunk.
 	MOVQ R9, R10
@@ -4258,7 +4463,7 @@ targetsExpOnlyLoop:
 	VADDPS      Z5, Z10, Z5
 	VADDPS      Z11, Z5, Z5
 	VMOVUPS     Z5, 1280(R11)
-	ADDQ        $0x00000680, R11
+	ADDQ        $0x000006c0, R11
 	DECQ        R10
 	JNZ         targetsExpOnlyLoop
 
@@ -4269,7 +4474,7 @@ targetsExpOnlyLoop:
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
-	TESTB $0x01, 13440(SP)
+	TESTB $0x01, 13952(SP)
 	JNZ   targetsLse
 
 targetsLogLoop:
@@ -4282,13 +4487,13 @@ targetsLogLoop:
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU32    1280(R11), Z0
-	VMOVDQU32    2944(R11), Z1
-	VMOVDQU32    4608(R11), Z2
-	VMOVDQU32    6272(R11), Z3
-	VMOVDQU32    7936(R11), Z4
-	VMOVDQU32    9600(R11), Z5
-	VMOVDQU32    11264(R11), Z6
-	VMOVDQU32    12928(R11), Z7
+	VMOVDQU32    3008(R11), Z1
+	VMOVDQU32    4736(R11), Z2
+	VMOVDQU32    6464(R11), Z3
+	VMOVDQU32    8192(R11), Z4
+	VMOVDQU32    9920(R11), Z5
+	VMOVDQU32    11648(R11), Z6
+	VMOVDQU32    13376(R11), Z7
 	VBROADCASTSS logExpInv<>+0(SB), Z8
 	VBROADCASTSS logExpInv<>+0(SB), Z9
 	VBROADCASTSS logExpInv<>+0(SB), Z10
@@ -4322,24 +4527,24 @@ targetsLogLoop:
 	VPSUBD       Z6, Z14, Z12
 	VPSUBD       Z7, Z15, Z13
 	VPSLLD       $0x17, Z2, Z2
-	VMULPS       2944(R11), Z1, Z1
+	VMULPS       3008(R11), Z1, Z1
 	VPSLLD       $0x17, Z3, Z3
 	VPSLLD       $0x17, Z4, Z4
-	VMULPS       4608(R11), Z2, Z2
+	VMULPS       4736(R11), Z2, Z2
 	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
 	VPSLLD       $0x17, Z11, Z11
 	VPSLLD       $0x17, Z12, Z12
-	VMULPS       6272(R11), Z3, Z3
+	VMULPS       6464(R11), Z3, Z3
 	VADDPS       Z0, Z0, Z14
 	VPSLLD       $0x17, Z13, Z13
-	VMULPS       7936(R11), Z4, Z4
+	VMULPS       8192(R11), Z4, Z4
 	VADDPS       Z1, Z1, Z15
 	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
-	VMULPS       9600(R11), Z11, Z11
-	VMULPS       11264(R11), Z12, Z12
+	VMULPS       9920(R11), Z11, Z11
+	VMULPS       11648(R11), Z12, Z12
 	VADDPS       Z2, Z2, Z18
 	VCVTDQ2PS    Z16, Z16
-	VMULPS       12928(R11), Z13, Z13
+	VMULPS       13376(R11), Z13, Z13
 	VADDPS       Z3, Z3, Z19
 	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
 	VBLENDMPS    Z14, Z0, K1, Z14
@@ -4561,26 +4766,26 @@ targetsLogLoop:
 	VMULPS       Z13, Z16, Z16
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
 	VADDPS       Z19, Z26, Z19
-	VMOVUPS      Z17, 3136(R11)
+	VMOVUPS      Z17, 3200(R11)
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
-	VMOVUPS      Z8, 4800(R11)
+	VMOVUPS      Z8, 4928(R11)
 	VMULPS.BCST  half<>+0(SB), Z20, Z8
 	VMULPS.BCST  half<>+0(SB), Z4, Z4
-	VMOVUPS      Z22, 6464(R11)
+	VMOVUPS      Z22, 6656(R11)
 	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
 	VMULPS.BCST  half<>+0(SB), Z15, Z15
-	VMOVUPS      Z10, 8128(R11)
+	VMOVUPS      Z10, 8384(R11)
 	VMULPS.BCST  half<>+0(SB), Z18, Z10
 	VMULPS.BCST  half<>+0(SB), Z29, Z17
-	VMOVUPS      Z5, 9792(R11)
+	VMOVUPS      Z5, 10112(R11)
 	VMULPS.BCST  half<>+0(SB), Z9, Z5
-	VMOVUPS      Z6, 11456(R11)
+	VMOVUPS      Z6, 11840(R11)
 	VSUBPS       Z8, Z25, Z6
 	VSUBPS       Z4, Z21, Z4
 	VMULPS       1344(R11), Z31, Z8
 	VMULPS       Z13, Z16, Z16
-	VMOVUPS      Z7, 13120(R11)
+	VMOVUPS      Z7, 13568(R11)
 	VSUBPS       Z15, Z23, Z7
 	VSUBPS       Z10, Z24, Z10
 	VSUBPS       Z17, Z19, Z15
@@ -4590,28 +4795,28 @@ targetsLogLoop:
 	VADDPS       Z7, Z0, Z0
 	VADDPS       Z10, Z1, Z1
 	VADDPS       Z15, Z12, Z6
-	VADDPS       3136(R11), Z11, Z7
-	VADDPS       4800(R11), Z2, Z2
+	VADDPS       3200(R11), Z11, Z7
+	VADDPS       4928(R11), Z2, Z2
 	VMULPS       Z13, Z4, Z4
-	VADDPS       6464(R11), Z3, Z3
-	VADDPS       8128(R11), Z0, Z0
-	VADDPS       9792(R11), Z1, Z1
-	VADDPS       11456(R11), Z6, Z6
-	VMULPS       3008(R11), Z7, Z7
-	VMULPS       4672(R11), Z2, Z2
+	VADDPS       6656(R11), Z3, Z3
+	VADDPS       8384(R11), Z0, Z0
+	VADDPS       10112(R11), Z1, Z1
+	VADDPS       11840(R11), Z6, Z6
+	VMULPS       3072(R11), Z7, Z7
+	VMULPS       4800(R11), Z2, Z2
 	VADDPS.BCST  logP5<>+0(SB), Z4, Z4
-	VMULPS       6336(R11), Z3, Z3
-	VMULPS       8000(R11), Z0, Z0
-	VMULPS       9664(R11), Z1, Z1
-	VMULPS       11328(R11), Z6, Z6
+	VMULPS       6528(R11), Z3, Z3
+	VMULPS       8256(R11), Z0, Z0
+	VMULPS       9984(R11), Z1, Z1
+	VMULPS       11712(R11), Z6, Z6
 	VSUBPS       1408(R11), Z8, Z8
 	VMULPS       Z13, Z4, Z4
-	VSUBPS       3072(R11), Z7, Z7
-	VSUBPS       4736(R11), Z2, Z2
-	VSUBPS       6400(R11), Z3, Z3
-	VSUBPS       8064(R11), Z0, Z0
-	VSUBPS       9728(R11), Z1, Z1
-	VSUBPS       11392(R11), Z6, Z6
+	VSUBPS       3136(R11), Z7, Z7
+	VSUBPS       4864(R11), Z2, Z2
+	VSUBPS       6592(R11), Z3, Z3
+	VSUBPS       8320(R11), Z0, Z0
+	VSUBPS       10048(R11), Z1, Z1
+	VSUBPS       11776(R11), Z6, Z6
 	VADDPS.BCST  logP6<>+0(SB), Z4, Z4
 	VMULPS       Z13, Z4, Z4
 	VADDPS.BCST  logP7<>+0(SB), Z4, Z4
@@ -4622,13 +4827,26 @@ targetsLogLoop:
 	VADDPS       Z14, Z4, Z4
 	VSUBPS       Z5, Z4, Z4
 	VADDPS       Z4, Z13, Z4
-	VADDPS       13120(R11), Z4, Z4
-	VMULPS       12992(R11), Z4, Z4
-	VSUBPS       13056(R11), Z4, Z4
+	VADDPS       13568(R11), Z4, Z4
+	VMULPS       13440(R11), Z4, Z4
+	VSUBPS       13504(R11), Z4, Z4
 
+	// loss = loss·w (with row weights).
+	CMPQ   14000(SP), $0x00
+	JEQ    unweighted51
+	VMULPS 1664(R11), Z8, Z8
+	VMULPS 3392(R11), Z7, Z7
+	VMULPS 5120(R11), Z2, Z2
+	VMULPS 6848(R11), Z3, Z3
+	VMULPS 8576(R11), Z0, Z0
+	VMULPS 10304(R11), Z1, Z1
+	VMULPS 12032(R11), Z6, Z6
+	VMULPS 13760(R11), Z4, Z4
+
+unweighted51:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses37
+	JZ      noLosses52
 	VMOVUPS Z8, (DX)
 	VMOVUPS Z7, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -4639,7 +4857,7 @@ targetsLogLoop:
 	VMOVUPS Z4, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses37:
+noLosses52:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y8, Z9
 	VEXTRACTF64X4 $0x01, Z8, Y8
@@ -4682,7 +4900,7 @@ noLosses37:
 	VADDPD        Z0, Z1, Z0
 	VADDPD        Z0, Z2, Z0
 	VMOVUPD       Z0, (R8)
-	ADDQ          $0x00003400, R11
+	ADDQ          $0x00003600, R11
 	SUBQ          $0x08, R10
 	JMP           targetsLogLoop
 
@@ -4739,13 +4957,19 @@ targetsLogLast:
 	VMULPS       1344(R11), Z0, Z0
 	VSUBPS       1408(R11), Z0, Z0
 
+	// loss = loss·w (with row weights).
+	CMPQ   14000(SP), $0x00
+	JEQ    unweighted53
+	VMULPS 1664(R11), Z0, Z0
+
+unweighted53:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses38
+	JZ      noLosses54
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses38:
+noLosses54:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -4753,14 +4977,14 @@ noLosses38:
 	VADDPD        Z1, Z2, Z1
 	VADDPD        Z1, Z0, Z0
 	VMOVUPD       Z0, (R8)
-	ADDQ          $0x00000680, R11
+	ADDQ          $0x000006c0, R11
 	DECQ          R10
 	JMP           targetsLogLast
 
 targetsLse:
 	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
 	// the record and then to lse (when not nil).
-	TESTB $0x02, 13440(SP)
+	TESTB $0x02, 13952(SP)
 	JNZ   targetsZ
 
 targetsLseLogLoop:
@@ -4773,13 +4997,13 @@ targetsLseLogLoop:
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU32    1280(R11), Z0
-	VMOVDQU32    2944(R11), Z1
-	VMOVDQU32    4608(R11), Z2
-	VMOVDQU32    6272(R11), Z3
-	VMOVDQU32    7936(R11), Z4
-	VMOVDQU32    9600(R11), Z5
-	VMOVDQU32    11264(R11), Z6
-	VMOVDQU32    12928(R11), Z7
+	VMOVDQU32    3008(R11), Z1
+	VMOVDQU32    4736(R11), Z2
+	VMOVDQU32    6464(R11), Z3
+	VMOVDQU32    8192(R11), Z4
+	VMOVDQU32    9920(R11), Z5
+	VMOVDQU32    11648(R11), Z6
+	VMOVDQU32    13376(R11), Z7
 	VBROADCASTSS logExpInv<>+0(SB), Z8
 	VBROADCASTSS logExpInv<>+0(SB), Z9
 	VBROADCASTSS logExpInv<>+0(SB), Z10
@@ -4811,30 +5035,30 @@ targetsLseLogLoop:
 	VPSUBD       Z5, Z13, Z11
 	VPSLLD       $0x17, Z1, Z1
 	VMULPS       1280(R11), Z0, Z0
-	KMOVW        3264(R11), K4
+	KMOVW        3328(R11), K4
 	VPSUBD       Z6, Z14, Z12
 	VPSUBD       Z7, Z15, Z13
 	VPSLLD       $0x17, Z2, Z2
-	VMULPS       2944(R11), Z1, Z1
-	KMOVW        4928(R11), K5
+	VMULPS       3008(R11), Z1, Z1
+	KMOVW        5056(R11), K5
 	VPSLLD       $0x17, Z3, Z3
 	VPSLLD       $0x17, Z4, Z4
-	VMULPS       4608(R11), Z2, Z2
+	VMULPS       4736(R11), Z2, Z2
 	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
 	VPSLLD       $0x17, Z11, Z11
 	VPSLLD       $0x17, Z12, Z12
-	VMULPS       6272(R11), Z3, Z3
+	VMULPS       6464(R11), Z3, Z3
 	VADDPS       Z0, Z0, Z14
-	KMOVW        6592(R11), K6
+	KMOVW        6784(R11), K6
 	VPSLLD       $0x17, Z13, Z13
-	VMULPS       7936(R11), Z4, Z4
+	VMULPS       8192(R11), Z4, Z4
 	VADDPS       Z1, Z1, Z15
 	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
-	VMULPS       9600(R11), Z11, Z11
-	VMULPS       11264(R11), Z12, Z12
+	VMULPS       9920(R11), Z11, Z11
+	VMULPS       11648(R11), Z12, Z12
 	VADDPS       Z2, Z2, Z18
 	VCVTDQ2PS    Z16, Z16
-	VMULPS       12928(R11), Z13, Z13
+	VMULPS       13376(R11), Z13, Z13
 	VADDPS       Z3, Z3, Z19
 	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
 	VBLENDMPS    Z14, Z0, K1, Z14
@@ -4925,7 +5149,7 @@ targetsLseLogLoop:
 	VMULPS.BCST  half<>+0(SB), Z19, Z19
 	VMULPS       Z2, Z16, Z16
 	VADDPS       Z18, Z23, Z18
-	VMOVUPS      Z22, 3136(R11)
+	VMOVUPS      Z22, 3200(R11)
 	VMULPS.BCST  logP0<>+0(SB), Z3, Z23
 	VSUBPS.BCST  one<>+0(SB), Z8, Z22
 	VADDPS       Z17, Z24, Z24
@@ -4986,7 +5210,7 @@ targetsLseLogLoop:
 	VMULPS       Z8, Z20, Z20
 	VMULPS       Z12, Z23, Z23
 	VADDPS       1472(R11), Z14, Z14
-	VADDPS       3136(R11), Z1, Z1
+	VADDPS       3200(R11), Z1, Z1
 	VADDPS.BCST  logP2<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z22, Z22
@@ -4998,7 +5222,7 @@ targetsLseLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z9, Z9
-	VMOVUPS      Z22, 4800(R11)
+	VMOVUPS      Z22, 4928(R11)
 	VADDPS.BCST  logP3<>+0(SB), Z27, Z27
 	VMULPS.BCST  expLn2Lo<>+0(SB), Z5, Z22
 	VMULPS       Z8, Z20, Z20
@@ -5006,7 +5230,7 @@ targetsLseLogLoop:
 	VADDPS.BCST  logP3<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z10, Z10
-	VMOVUPS      Z9, 6464(R11)
+	VMOVUPS      Z9, 6656(R11)
 	VMULPS       Z0, Z27, Z27
 	VMULPS.BCST  expLn2Lo<>+0(SB), Z6, Z9
 	VADDPS.BCST  logP3<>+0(SB), Z20, Z20
@@ -5014,7 +5238,7 @@ targetsLseLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
-	VMOVUPS      Z10, 8128(R11)
+	VMOVUPS      Z10, 8384(R11)
 	VADDPS.BCST  logP4<>+0(SB), Z27, Z27
 	VMULPS.BCST  expLn2Lo<>+0(SB), Z7, Z10
 	VMULPS       Z8, Z20, Z20
@@ -5022,7 +5246,7 @@ targetsLseLogLoop:
 	VADDPS.BCST  logP4<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
-	VMOVUPS      Z5, 9792(R11)
+	VMOVUPS      Z5, 10112(R11)
 	VMULPS       Z0, Z27, Z5
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
 	VADDPS       1536(R11), Z14, Z27
@@ -5031,13 +5255,13 @@ targetsLseLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
 	VMULPS.BCST  half<>+0(SB), Z4, Z4
-	VMOVUPS      Z6, 11456(R11)
+	VMOVUPS      Z6, 11840(R11)
 	VADDPS.BCST  logP5<>+0(SB), Z5, Z5
 	VMULPS.BCST  half<>+0(SB), Z17, Z6
-	VMOVUPS      Z7, 13120(R11)
+	VMOVUPS      Z7, 13568(R11)
 	VMULPS       Z8, Z20, Z7
 	VMULPS       Z12, Z23, Z20
-	VADDPS       3200(R11), Z1, Z23
+	VADDPS       3264(R11), Z1, Z23
 	VBLENDMPS    1536(R11), Z27, K3, Z27
 	VADDPS.BCST  logP5<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
@@ -5056,36 +5280,36 @@ targetsLseLogLoop:
 	VMULPS.BCST  half<>+0(SB), Z19, Z5
 	VMULPS       Z8, Z7, Z7
 	VMULPS       Z12, Z20, Z20
-	VBLENDMPS    3200(R11), Z23, K4, Z23
+	VBLENDMPS    3264(R11), Z23, K4, Z23
 	VADDPS.BCST  logP6<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
-	VADDPS       4800(R11), Z2, Z2
-	VMOVUPS      Z23, 3264(R11)
+	VADDPS       4928(R11), Z2, Z2
+	VMOVUPS      Z23, 3328(R11)
 	VMULPS       Z0, Z4, Z4
 	VMULPS       1344(R11), Z14, Z14
 	VADDPS.BCST  logP6<>+0(SB), Z7, Z7
 	VADDPS.BCST  logP6<>+0(SB), Z20, Z20
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP8<>+0(SB), Z24, Z23
-	VMULPS       3008(R11), Z1, Z1
+	VMULPS       3072(R11), Z1, Z1
 	VADDPS.BCST  logP7<>+0(SB), Z4, Z4
-	VMULPS       4672(R11), Z2, Z24
+	VMULPS       4800(R11), Z2, Z24
 	VMULPS       Z8, Z7, Z7
 	VMULPS       Z12, Z20, Z20
-	VADDPS       4864(R11), Z2, Z2
+	VADDPS       4992(R11), Z2, Z2
 	VSUBPS       1408(R11), Z14, Z14
 	VADDPS.BCST  logP7<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z23, Z23
-	VSUBPS       3072(R11), Z1, Z1
+	VSUBPS       3136(R11), Z1, Z1
 	VMULPS       Z0, Z4, Z4
-	VSUBPS       4736(R11), Z24, Z24
+	VSUBPS       4864(R11), Z24, Z24
 	VADDPS.BCST  logP7<>+0(SB), Z7, Z7
 	VADDPS.BCST  logP7<>+0(SB), Z20, Z20
 	VMULPS       Z25, Z11, Z11
 	VMULPS       Z17, Z23, Z17
-	VBLENDMPS    4864(R11), Z2, K5, Z2
+	VBLENDMPS    4992(R11), Z2, K5, Z2
 	VADDPS.BCST  logP8<>+0(SB), Z4, Z4
-	VMOVUPS      Z2, 4928(R11)
+	VMOVUPS      Z2, 5056(R11)
 	VMULPS       Z8, Z7, Z2
 	VMULPS       Z12, Z20, Z7
 	VADDPS.BCST  logP8<>+0(SB), Z11, Z11
@@ -5100,58 +5324,71 @@ targetsLseLogLoop:
 	VMULPS       Z12, Z7, Z7
 	VMULPS       Z21, Z11, Z11
 	VADDPS       Z6, Z3, Z3
-	KMOVW        8256(R11), K1
+	KMOVW        8512(R11), K1
 	VADDPS       Z18, Z4, Z4
-	KMOVW        9920(R11), K2
+	KMOVW        10240(R11), K2
 	VMULPS       Z15, Z2, Z2
 	VMULPS       Z19, Z7, Z6
-	KMOVW        11584(R11), K3
-	KMOVW        13248(R11), K4
+	KMOVW        11968(R11), K3
+	KMOVW        13696(R11), K4
 	VADDPS       Z22, Z11, Z7
-	VADDPS       6464(R11), Z3, Z3
+	VADDPS       6656(R11), Z3, Z3
 	VSUBPS       Z28, Z4, Z4
 	VADDPS       Z9, Z2, Z2
 	VADDPS       Z10, Z6, Z6
 	VSUBPS       Z16, Z7, Z7
-	VMULPS       6336(R11), Z3, Z9
-	VADDPS       6528(R11), Z3, Z3
+	VMULPS       6528(R11), Z3, Z9
+	VADDPS       6720(R11), Z3, Z3
 	VADDPS       Z4, Z0, Z0
 	VSUBPS       Z27, Z2, Z2
 	VSUBPS       Z5, Z6, Z4
 	VADDPS       Z7, Z25, Z5
-	VSUBPS       6400(R11), Z9, Z6
-	VBLENDMPS    6528(R11), Z3, K6, Z3
-	VADDPS       8128(R11), Z0, Z0
-	VMOVUPS      Z3, 6592(R11)
+	VSUBPS       6592(R11), Z9, Z6
+	VBLENDMPS    6720(R11), Z3, K6, Z3
+	VADDPS       8384(R11), Z0, Z0
+	VMOVUPS      Z3, 6784(R11)
 	VADDPS       Z2, Z8, Z2
 	VADDPS       Z4, Z12, Z3
-	VADDPS       9792(R11), Z5, Z4
-	VMULPS       8000(R11), Z0, Z5
-	VADDPS       8192(R11), Z0, Z0
-	VADDPS       11456(R11), Z2, Z2
-	VADDPS       13120(R11), Z3, Z3
-	VMULPS       9664(R11), Z4, Z7
-	VADDPS       9856(R11), Z4, Z4
-	VSUBPS       8064(R11), Z5, Z5
-	VBLENDMPS    8192(R11), Z0, K1, Z0
-	VMULPS       11328(R11), Z2, Z8
-	VMULPS       12992(R11), Z3, Z9
-	VMOVUPS      Z0, 8256(R11)
-	VADDPS       11520(R11), Z2, Z0
-	VADDPS       13184(R11), Z3, Z2
-	VSUBPS       9728(R11), Z7, Z3
-	VBLENDMPS    9856(R11), Z4, K2, Z4
-	VSUBPS       11392(R11), Z8, Z7
-	VSUBPS       13056(R11), Z9, Z8
-	VMOVUPS      Z4, 9920(R11)
-	VBLENDMPS    11520(R11), Z0, K3, Z0
-	VBLENDMPS    13184(R11), Z2, K4, Z2
-	VMOVUPS      Z0, 11584(R11)
-	VMOVUPS      Z2, 13248(R11)
+	VADDPS       10112(R11), Z5, Z4
+	VMULPS       8256(R11), Z0, Z5
+	VADDPS       8448(R11), Z0, Z0
+	VADDPS       11840(R11), Z2, Z2
+	VADDPS       13568(R11), Z3, Z3
+	VMULPS       9984(R11), Z4, Z7
+	VADDPS       10176(R11), Z4, Z4
+	VSUBPS       8320(R11), Z5, Z5
+	VBLENDMPS    8448(R11), Z0, K1, Z0
+	VMULPS       11712(R11), Z2, Z8
+	VMULPS       13440(R11), Z3, Z9
+	VMOVUPS      Z0, 8512(R11)
+	VADDPS       11904(R11), Z2, Z0
+	VADDPS       13632(R11), Z3, Z2
+	VSUBPS       10048(R11), Z7, Z3
+	VBLENDMPS    10176(R11), Z4, K2, Z4
+	VSUBPS       11776(R11), Z8, Z7
+	VSUBPS       13504(R11), Z9, Z8
+	VMOVUPS      Z4, 10240(R11)
+	VBLENDMPS    11904(R11), Z0, K3, Z0
+	VBLENDMPS    13632(R11), Z2, K4, Z2
+	VMOVUPS      Z0, 11968(R11)
+	VMOVUPS      Z2, 13696(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   14000(SP), $0x00
+	JEQ    unweighted55
+	VMULPS 1664(R11), Z14, Z14
+	VMULPS 3392(R11), Z1, Z1
+	VMULPS 5120(R11), Z24, Z24
+	VMULPS 6848(R11), Z6, Z6
+	VMULPS 8576(R11), Z5, Z5
+	VMULPS 10304(R11), Z3, Z3
+	VMULPS 12032(R11), Z7, Z7
+	VMULPS 13760(R11), Z8, Z8
+
+unweighted55:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses39
+	JZ      noLosses56
 	VMOVUPS Z14, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z24, 128(DX)
@@ -5162,7 +5399,7 @@ targetsLseLogLoop:
 	VMOVUPS Z8, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses39:
+noLosses56:
 	VMOVUPD       (R8), Z0
 	VCVTPS2PD     Y14, Z2
 	VEXTRACTF64X4 $0x01, Z14, Y4
@@ -5208,27 +5445,27 @@ noLosses39:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse40
+	JZ      noLse57
 	VMOVUPS 1600(R11), Z0
 	VMOVUPS Z0, (R14)
-	VMOVUPS 3264(R11), Z0
+	VMOVUPS 3328(R11), Z0
 	VMOVUPS Z0, 64(R14)
-	VMOVUPS 4928(R11), Z0
+	VMOVUPS 5056(R11), Z0
 	VMOVUPS Z0, 128(R14)
-	VMOVUPS 6592(R11), Z0
+	VMOVUPS 6784(R11), Z0
 	VMOVUPS Z0, 192(R14)
-	VMOVUPS 8256(R11), Z0
+	VMOVUPS 8512(R11), Z0
 	VMOVUPS Z0, 256(R14)
-	VMOVUPS 9920(R11), Z0
+	VMOVUPS 10240(R11), Z0
 	VMOVUPS Z0, 320(R14)
-	VMOVUPS 11584(R11), Z0
+	VMOVUPS 11968(R11), Z0
 	VMOVUPS Z0, 384(R14)
-	VMOVUPS 13248(R11), Z0
+	VMOVUPS 13696(R11), Z0
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse40:
-	ADDQ $0x00003400, R11
+noLse57:
+	ADDQ $0x00003600, R11
 	SUBQ $0x08, R10
 	JMP  targetsLseLogLoop
 
@@ -5289,13 +5526,19 @@ targetsLseLogLast:
 	VBLENDMPS    1536(R11), Z0, K2, Z0
 	VMOVUPS      Z0, 1600(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   14000(SP), $0x00
+	JEQ    unweighted58
+	VMULPS 1664(R11), Z1, Z1
+
+unweighted58:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses41
+	JZ      noLosses59
 	VMOVUPS Z1, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses41:
+noLosses59:
 	VMOVUPD       (R8), Z0
 	VCVTPS2PD     Y1, Z2
 	VEXTRACTF64X4 $0x01, Z1, Y1
@@ -5306,13 +5549,13 @@ noLosses41:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse42
+	JZ      noLse60
 	VMOVUPS 1600(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse42:
-	ADDQ $0x00000680, R11
+noLse60:
+	ADDQ $0x000006c0, R11
 	DECQ R10
 	JMP  targetsLseLogLast
 
@@ -5329,13 +5572,13 @@ targetsZLogLoop:
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU32    1280(R11), Z0
-	VMOVDQU32    2944(R11), Z1
-	VMOVDQU32    4608(R11), Z2
-	VMOVDQU32    6272(R11), Z3
-	VMOVDQU32    7936(R11), Z4
-	VMOVDQU32    9600(R11), Z5
-	VMOVDQU32    11264(R11), Z6
-	VMOVDQU32    12928(R11), Z7
+	VMOVDQU32    3008(R11), Z1
+	VMOVDQU32    4736(R11), Z2
+	VMOVDQU32    6464(R11), Z3
+	VMOVDQU32    8192(R11), Z4
+	VMOVDQU32    9920(R11), Z5
+	VMOVDQU32    11648(R11), Z6
+	VMOVDQU32    13376(R11), Z7
 	VBROADCASTSS logExpInv<>+0(SB), Z8
 	VBROADCASTSS logExpInv<>+0(SB), Z9
 	VBROADCASTSS logExpInv<>+0(SB), Z10
@@ -5367,30 +5610,30 @@ targetsZLogLoop:
 	VPSUBD       Z5, Z13, Z11
 	VPSLLD       $0x17, Z1, Z1
 	VMULPS       1280(R11), Z0, Z0
-	KMOVW        3264(R11), K4
+	KMOVW        3328(R11), K4
 	VPSUBD       Z6, Z14, Z12
 	VPSUBD       Z7, Z15, Z13
 	VPSLLD       $0x17, Z2, Z2
-	VMULPS       2944(R11), Z1, Z1
-	KMOVW        4928(R11), K5
+	VMULPS       3008(R11), Z1, Z1
+	KMOVW        5056(R11), K5
 	VPSLLD       $0x17, Z3, Z3
 	VPSLLD       $0x17, Z4, Z4
-	VMULPS       4608(R11), Z2, Z2
+	VMULPS       4736(R11), Z2, Z2
 	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
 	VPSLLD       $0x17, Z11, Z11
 	VPSLLD       $0x17, Z12, Z12
-	VMULPS       6272(R11), Z3, Z3
+	VMULPS       6464(R11), Z3, Z3
 	VADDPS       Z0, Z0, Z14
-	KMOVW        6592(R11), K6
+	KMOVW        6784(R11), K6
 	VPSLLD       $0x17, Z13, Z13
-	VMULPS       7936(R11), Z4, Z4
+	VMULPS       8192(R11), Z4, Z4
 	VADDPS       Z1, Z1, Z15
 	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
-	VMULPS       9600(R11), Z11, Z11
-	VMULPS       11264(R11), Z12, Z12
+	VMULPS       9920(R11), Z11, Z11
+	VMULPS       11648(R11), Z12, Z12
 	VADDPS       Z2, Z2, Z18
 	VCVTDQ2PS    Z16, Z16
-	VMULPS       12928(R11), Z13, Z13
+	VMULPS       13376(R11), Z13, Z13
 	VADDPS       Z3, Z3, Z19
 	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
 	VBLENDMPS    Z14, Z0, K1, Z14
@@ -5481,7 +5724,7 @@ targetsZLogLoop:
 	VMULPS.BCST  half<>+0(SB), Z19, Z19
 	VMULPS       Z2, Z16, Z16
 	VADDPS       Z18, Z23, Z18
-	VMOVUPS      Z22, 3136(R11)
+	VMOVUPS      Z22, 3200(R11)
 	VMULPS.BCST  logP0<>+0(SB), Z3, Z23
 	VSUBPS.BCST  one<>+0(SB), Z8, Z22
 	VADDPS       Z17, Z24, Z24
@@ -5542,7 +5785,7 @@ targetsZLogLoop:
 	VMULPS       Z8, Z20, Z20
 	VMULPS       Z12, Z23, Z23
 	VADDPS       1472(R11), Z14, Z14
-	VADDPS       3136(R11), Z1, Z1
+	VADDPS       3200(R11), Z1, Z1
 	VADDPS.BCST  logP2<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z22, Z22
@@ -5554,7 +5797,7 @@ targetsZLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z9, Z9
-	VMOVUPS      Z22, 4800(R11)
+	VMOVUPS      Z22, 4928(R11)
 	VADDPS.BCST  logP3<>+0(SB), Z27, Z27
 	VMULPS.BCST  expLn2Lo<>+0(SB), Z5, Z22
 	VMULPS       Z8, Z20, Z20
@@ -5562,7 +5805,7 @@ targetsZLogLoop:
 	VADDPS.BCST  logP3<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z10, Z10
-	VMOVUPS      Z9, 6464(R11)
+	VMOVUPS      Z9, 6656(R11)
 	VMULPS       Z0, Z27, Z27
 	VMULPS.BCST  expLn2Lo<>+0(SB), Z6, Z9
 	VADDPS.BCST  logP3<>+0(SB), Z20, Z20
@@ -5570,7 +5813,7 @@ targetsZLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
-	VMOVUPS      Z10, 8128(R11)
+	VMOVUPS      Z10, 8384(R11)
 	VADDPS.BCST  logP4<>+0(SB), Z27, Z27
 	VMULPS.BCST  expLn2Lo<>+0(SB), Z7, Z10
 	VMULPS       Z8, Z20, Z20
@@ -5578,7 +5821,7 @@ targetsZLogLoop:
 	VADDPS.BCST  logP4<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
-	VMOVUPS      Z5, 9792(R11)
+	VMOVUPS      Z5, 10112(R11)
 	VMULPS       Z0, Z27, Z5
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
 	VADDPS       1536(R11), Z14, Z27
@@ -5587,13 +5830,13 @@ targetsZLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
 	VMULPS.BCST  half<>+0(SB), Z4, Z4
-	VMOVUPS      Z6, 11456(R11)
+	VMOVUPS      Z6, 11840(R11)
 	VADDPS.BCST  logP5<>+0(SB), Z5, Z5
 	VMULPS.BCST  half<>+0(SB), Z17, Z6
-	VMOVUPS      Z7, 13120(R11)
+	VMOVUPS      Z7, 13568(R11)
 	VMULPS       Z8, Z20, Z7
 	VMULPS       Z12, Z23, Z20
-	VADDPS       3200(R11), Z1, Z23
+	VADDPS       3264(R11), Z1, Z23
 	VBLENDMPS    1536(R11), Z27, K3, Z27
 	VADDPS.BCST  logP5<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
@@ -5607,54 +5850,54 @@ targetsZLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
 	VADDPS       Z4, Z2, Z2
-	VBLENDMPS    3200(R11), Z23, K4, Z4
+	VBLENDMPS    3264(R11), Z23, K4, Z4
 	VADDPS.BCST  logP6<>+0(SB), Z5, Z5
 	VMULPS.BCST  half<>+0(SB), Z15, Z23
-	VMOVUPS      Z4, 3264(R11)
+	VMOVUPS      Z4, 3328(R11)
 	VMULPS       Z8, Z7, Z7
 	VMULPS       Z12, Z20, Z20
 	VADDPS.BCST  logP6<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  half<>+0(SB), Z19, Z29
 	VMULPS       Z0, Z5, Z5
-	VADDPS       4800(R11), Z2, Z2
+	VADDPS       4928(R11), Z2, Z2
 	VMULPS       1344(R11), Z14, Z14
 	VADDPS.BCST  logP6<>+0(SB), Z7, Z7
 	VADDPS.BCST  logP6<>+0(SB), Z20, Z20
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP8<>+0(SB), Z24, Z24
-	VMULPS       3008(R11), Z1, Z1
+	VMULPS       3072(R11), Z1, Z1
 	VADDPS.BCST  logP7<>+0(SB), Z5, Z5
 	VSUBPS       1408(R11), Z14, Z14
 	VMULPS       Z8, Z7, Z7
 	VMULPS       Z12, Z20, Z20
 	VADDPS.BCST  logP7<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
-	VSUBPS       3072(R11), Z1, Z1
+	VSUBPS       3136(R11), Z1, Z1
 	VMULPS       Z0, Z5, Z5
 	VADDPS.BCST  logP7<>+0(SB), Z7, Z7
 	VADDPS.BCST  logP7<>+0(SB), Z20, Z20
 	VMULPS       Z25, Z11, Z11
 	VMULPS       Z17, Z24, Z17
-	VADDPS       4864(R11), Z2, Z24
+	VADDPS       4992(R11), Z2, Z24
 	VADDPS.BCST  logP8<>+0(SB), Z5, Z5
-	VMULPS       4672(R11), Z2, Z2
+	VMULPS       4800(R11), Z2, Z2
 	VMULPS       Z8, Z7, Z7
 	VMULPS       Z12, Z20, Z20
 	VADDPS.BCST  logP8<>+0(SB), Z11, Z11
 	VADDPS       Z26, Z17, Z17
-	VBLENDMPS    4864(R11), Z24, K5, Z24
+	VBLENDMPS    4992(R11), Z24, K5, Z24
 	VMULPS       Z0, Z5, Z5
-	VMULPS       13376(SP), Z27, Z26
-	VSUBPS       4736(R11), Z2, Z2
-	VMOVUPS      Z24, 4928(R11)
+	VMULPS       13888(SP), Z27, Z26
+	VSUBPS       4864(R11), Z2, Z2
+	VMOVUPS      Z24, 5056(R11)
 	VADDPS.BCST  logP8<>+0(SB), Z7, Z7
 	VADDPS.BCST  logP8<>+0(SB), Z20, Z20
 	VMULPS       Z25, Z11, Z11
 	VSUBPS       Z6, Z17, Z6
-	VMULPS       13376(SP), Z4, Z17
+	VMULPS       13888(SP), Z4, Z17
 	VMULPS       Z13, Z5, Z5
-	VMULPS       13376(SP), Z24, Z30
+	VMULPS       13888(SP), Z24, Z30
 	VADDPS       Z26, Z26, Z13
 	VMULPS       Z8, Z7, Z7
 	VMULPS       Z12, Z20, Z20
@@ -5670,79 +5913,79 @@ targetsZLogLoop:
 	VMULPS       Z19, Z20, Z15
 	VADDPS.BCST  one<>+0(SB), Z13, Z13
 	VADDPS       Z22, Z11, Z11
-	VADDPS       6464(R11), Z3, Z3
+	VADDPS       6656(R11), Z3, Z3
 	VMULPS       1344(R11), Z6, Z6
 	VSUBPS       Z28, Z5, Z5
-	VMULPS       3008(R11), Z4, Z4
-	VMULPS       4672(R11), Z17, Z17
+	VMULPS       3072(R11), Z4, Z4
+	VMULPS       4800(R11), Z17, Z17
 	VADDPS       Z9, Z7, Z7
 	VADDPS       Z10, Z15, Z9
-	KMOVW        8256(R11), K1
-	KMOVW        9920(R11), K2
+	KMOVW        8512(R11), K1
+	KMOVW        10240(R11), K2
 	VMOVUPS      Z13, 1536(R11)
 	VSUBPS       Z16, Z11, Z10
-	KMOVW        11584(R11), K3
-	KMOVW        13248(R11), K4
+	KMOVW        11968(R11), K3
+	KMOVW        13696(R11), K4
 	VADDPS       Z6, Z14, Z6
 	VADDPS       Z5, Z0, Z0
-	VADDPS       6528(R11), Z3, Z5
-	VMULPS       6336(R11), Z3, Z3
+	VADDPS       6720(R11), Z3, Z5
+	VMULPS       6528(R11), Z3, Z3
 	VSUBPS       Z23, Z7, Z7
 	VSUBPS       Z29, Z9, Z9
 	VADDPS       Z10, Z25, Z10
 	VADDPS.BCST  one<>+0(SB), Z21, Z11
-	VADDPS       8128(R11), Z0, Z0
-	VBLENDMPS    6528(R11), Z5, K6, Z5
+	VADDPS       8384(R11), Z0, Z0
+	VBLENDMPS    6720(R11), Z5, K6, Z5
 	VADDPS       Z7, Z8, Z7
 	VADDPS       Z9, Z12, Z8
-	VMULPS       13376(SP), Z5, Z9
-	VMOVUPS      Z5, 6592(R11)
-	VADDPS       9792(R11), Z10, Z10
-	VSUBPS       6400(R11), Z3, Z3
-	VMOVUPS      Z11, 3200(R11)
-	VADDPS       8192(R11), Z0, Z11
-	VMULPS       8000(R11), Z0, Z0
+	VMULPS       13888(SP), Z5, Z9
+	VMOVUPS      Z5, 6784(R11)
+	VADDPS       10112(R11), Z10, Z10
+	VSUBPS       6592(R11), Z3, Z3
+	VMOVUPS      Z11, 3264(R11)
+	VADDPS       8448(R11), Z0, Z11
+	VMULPS       8256(R11), Z0, Z0
 	VADDPS       Z4, Z1, Z1
-	VADDPS       11456(R11), Z7, Z4
-	VADDPS       13120(R11), Z8, Z7
+	VADDPS       11840(R11), Z7, Z4
+	VADDPS       13568(R11), Z8, Z7
 	VMULPS       Z5, Z9, Z5
-	VADDPS       9856(R11), Z10, Z8
-	VMULPS       9664(R11), Z10, Z10
+	VADDPS       10176(R11), Z10, Z8
+	VMULPS       9984(R11), Z10, Z10
 	VADDPS       Z9, Z9, Z9
-	VBLENDMPS    8192(R11), Z11, K1, Z11
-	VSUBPS       8064(R11), Z0, Z0
-	VADDPS       11520(R11), Z4, Z12
-	VADDPS       13184(R11), Z7, Z13
-	VMOVUPS      Z11, 8256(R11)
-	VBLENDMPS    9856(R11), Z8, K2, Z14
-	VMULPS       13376(SP), Z11, Z8
+	VBLENDMPS    8448(R11), Z11, K1, Z11
+	VSUBPS       8320(R11), Z0, Z0
+	VADDPS       11904(R11), Z4, Z12
+	VADDPS       13632(R11), Z7, Z13
+	VMOVUPS      Z11, 8512(R11)
+	VBLENDMPS    10176(R11), Z8, K2, Z14
+	VMULPS       13888(SP), Z11, Z8
 	VADDPS       Z17, Z2, Z2
-	VMULPS       13376(SP), Z14, Z15
-	VMULPS       11328(R11), Z4, Z4
-	VMOVUPS      Z14, 9920(R11)
-	VBLENDMPS    11520(R11), Z12, K3, Z12
-	VBLENDMPS    13184(R11), Z13, K4, Z17
-	VMULPS       13376(SP), Z12, Z16
-	VMULPS       13376(SP), Z17, Z19
+	VMULPS       13888(SP), Z14, Z15
+	VMULPS       11712(R11), Z4, Z4
+	VMOVUPS      Z14, 10240(R11)
+	VBLENDMPS    11904(R11), Z12, K3, Z12
+	VBLENDMPS    13632(R11), Z13, K4, Z17
+	VMULPS       13888(SP), Z12, Z16
+	VMULPS       13888(SP), Z17, Z19
 	VADDPS       Z8, Z8, Z13
-	VMOVUPS      Z12, 11584(R11)
+	VMOVUPS      Z12, 11968(R11)
 	VMULPS       Z11, Z8, Z8
 	VMULPS       Z14, Z15, Z11
 	VADDPS       Z15, Z15, Z14
-	VSUBPS       9728(R11), Z10, Z10
-	VMOVUPS      Z17, 13248(R11)
-	VMULPS       12992(R11), Z7, Z7
-	VMULPS       6336(R11), Z5, Z5
+	VSUBPS       10048(R11), Z10, Z10
+	VMOVUPS      Z17, 13696(R11)
+	VMULPS       13440(R11), Z7, Z7
+	VMULPS       6528(R11), Z5, Z5
 	VMULPS       Z12, Z16, Z12
 	VMULPS       Z17, Z19, Z15
 	VADDPS       Z16, Z16, Z16
 	VADDPS       Z19, Z19, Z17
-	VMULPS       8000(R11), Z8, Z8
-	VMULPS       9664(R11), Z11, Z11
-	VSUBPS       11392(R11), Z4, Z4
-	VSUBPS       13056(R11), Z7, Z7
-	VMULPS       11328(R11), Z12, Z12
-	VMULPS       12992(R11), Z15, Z15
+	VMULPS       8256(R11), Z8, Z8
+	VMULPS       9984(R11), Z11, Z11
+	VSUBPS       11776(R11), Z4, Z4
+	VSUBPS       13504(R11), Z7, Z7
+	VMULPS       11712(R11), Z12, Z12
+	VMULPS       13440(R11), Z15, Z15
 	VADDPS       Z5, Z3, Z3
 	VADDPS.BCST  one<>+0(SB), Z18, Z5
 	VADDPS.BCST  one<>+0(SB), Z9, Z9
@@ -5752,18 +5995,31 @@ targetsZLogLoop:
 	VADDPS.BCST  one<>+0(SB), Z17, Z17
 	VADDPS       Z8, Z0, Z0
 	VADDPS       Z11, Z10, Z8
-	VMOVUPS      Z5, 4864(R11)
+	VMOVUPS      Z5, 4992(R11)
 	VADDPS       Z12, Z4, Z4
 	VADDPS       Z15, Z7, Z5
-	VMOVUPS      Z9, 6528(R11)
-	VMOVUPS      Z13, 8192(R11)
-	VMOVUPS      Z14, 9856(R11)
-	VMOVUPS      Z16, 11520(R11)
-	VMOVUPS      Z17, 13184(R11)
+	VMOVUPS      Z9, 6720(R11)
+	VMOVUPS      Z13, 8448(R11)
+	VMOVUPS      Z14, 10176(R11)
+	VMOVUPS      Z16, 11904(R11)
+	VMOVUPS      Z17, 13632(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   14000(SP), $0x00
+	JEQ    unweighted61
+	VMULPS 1664(R11), Z6, Z6
+	VMULPS 3392(R11), Z1, Z1
+	VMULPS 5120(R11), Z2, Z2
+	VMULPS 6848(R11), Z3, Z3
+	VMULPS 8576(R11), Z0, Z0
+	VMULPS 10304(R11), Z8, Z8
+	VMULPS 12032(R11), Z4, Z4
+	VMULPS 13760(R11), Z5, Z5
+
+unweighted61:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses43
+	JZ      noLosses62
 	VMOVUPS Z6, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -5774,7 +6030,7 @@ targetsZLogLoop:
 	VMOVUPS Z5, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses43:
+noLosses62:
 	VMOVUPD       (R8), Z7
 	VCVTPS2PD     Y6, Z9
 	VEXTRACTF64X4 $0x01, Z6, Y6
@@ -5820,27 +6076,27 @@ noLosses43:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse44
+	JZ      noLse63
 	VMOVUPS 1600(R11), Z0
 	VMOVUPS Z0, (R14)
-	VMOVUPS 3264(R11), Z0
+	VMOVUPS 3328(R11), Z0
 	VMOVUPS Z0, 64(R14)
-	VMOVUPS 4928(R11), Z0
+	VMOVUPS 5056(R11), Z0
 	VMOVUPS Z0, 128(R14)
-	VMOVUPS 6592(R11), Z0
+	VMOVUPS 6784(R11), Z0
 	VMOVUPS Z0, 192(R14)
-	VMOVUPS 8256(R11), Z0
+	VMOVUPS 8512(R11), Z0
 	VMOVUPS Z0, 256(R14)
-	VMOVUPS 9920(R11), Z0
+	VMOVUPS 10240(R11), Z0
 	VMOVUPS Z0, 320(R14)
-	VMOVUPS 11584(R11), Z0
+	VMOVUPS 11968(R11), Z0
 	VMOVUPS Z0, 384(R14)
-	VMOVUPS 13248(R11), Z0
+	VMOVUPS 13696(R11), Z0
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse44:
-	ADDQ $0x00003400, R11
+noLse63:
+	ADDQ $0x00003600, R11
 	SUBQ $0x08, R10
 	JMP  targetsZLogLoop
 
@@ -5899,7 +6155,7 @@ targetsZLogLast:
 	VMULPS       1344(R11), Z0, Z0
 	VBLENDMPS    1536(R11), Z1, K2, Z1
 	VSUBPS       1408(R11), Z0, Z0
-	VMULPS       13376(SP), Z1, Z2
+	VMULPS       13888(SP), Z1, Z2
 	VMOVUPS      Z1, 1600(R11)
 	VMULPS       Z1, Z2, Z1
 	VADDPS       Z2, Z2, Z2
@@ -5908,13 +6164,19 @@ targetsZLogLast:
 	VADDPS       Z1, Z0, Z0
 	VMOVUPS      Z2, 1536(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   14000(SP), $0x00
+	JEQ    unweighted64
+	VMULPS 1664(R11), Z0, Z0
+
+unweighted64:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses45
+	JZ      noLosses65
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses45:
+noLosses65:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -5925,67 +6187,73 @@ noLosses45:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse46
+	JZ      noLse66
 	VMOVUPS 1600(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse46:
-	ADDQ $0x00000680, R11
+noLse66:
+	ADDQ $0x000006c0, R11
 	DECQ R10
 	JMP  targetsZLogLast
 
 targetsGrad:
-	// Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
-	// (seq.Scaled); g[j] = e[j]·qt - t[j]·scale (seq.TargetGrad), stored as rows.
+	// Pass 3 (with a gradient). sc = scale, times the rows' weights with row
+	// weights; q = sc / s (seq.Quotient); qt = q·T (seq.Scaled); g[j] =
+	// e[j]·qt - t[j]·sc (seq.TargetGrad), stored as rows.
 	TESTQ DI, DI
 	JZ    targetsChunk
 	MOVQ  R9, R10
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
-	TESTB $0x02, 13440(SP)
+	TESTB $0x02, 13952(SP)
 	JNZ   targetsGradZ
 
 targetsGradLoop:
-	VBROADCASTSS 13472(SP), Z0
-	VDIVPS       1280(R11), Z0, Z1
-	VMULPS       1344(R11), Z1, Z1
-	VMULPS       640(R11), Z1, Z2
-	VMULPS       (R11), Z0, Z3
-	VSUBPS       Z3, Z2, Z2
-	VMULPS       704(R11), Z1, Z3
-	VMULPS       64(R11), Z0, Z4
-	VSUBPS       Z4, Z3, Z3
-	VMULPS       768(R11), Z1, Z4
-	VMULPS       128(R11), Z0, Z5
-	VSUBPS       Z5, Z4, Z4
-	VMULPS       832(R11), Z1, Z5
-	VMULPS       192(R11), Z0, Z6
-	VSUBPS       Z6, Z5, Z5
-	VMULPS       896(R11), Z1, Z6
-	VMULPS       256(R11), Z0, Z7
-	VSUBPS       Z7, Z6, Z6
-	VMULPS       960(R11), Z1, Z7
-	VMULPS       320(R11), Z0, Z8
-	VSUBPS       Z8, Z7, Z7
-	VMULPS       1024(R11), Z1, Z8
-	VMULPS       384(R11), Z0, Z9
-	VSUBPS       Z9, Z8, Z8
-	VMULPS       1088(R11), Z1, Z9
-	VMULPS       448(R11), Z0, Z10
-	VSUBPS       Z10, Z9, Z9
-	VMULPS       1152(R11), Z1, Z10
-	VMULPS       512(R11), Z0, Z11
-	VSUBPS       Z11, Z10, Z10
-	VMULPS       1216(R11), Z1, Z1
-	VMULPS       576(R11), Z0, Z0
-	VSUBPS       Z0, Z1, Z0
+	VBROADCASTSS 13984(SP), Z0
+	CMPQ         14000(SP), $0x00
+	JEQ          unweighted67
+	VMULPS       1664(R11), Z0, Z0
+
+unweighted67:
+	VDIVPS 1280(R11), Z0, Z1
+	VMULPS 1344(R11), Z1, Z1
+	VMULPS 640(R11), Z1, Z2
+	VMULPS (R11), Z0, Z3
+	VSUBPS Z3, Z2, Z2
+	VMULPS 704(R11), Z1, Z3
+	VMULPS 64(R11), Z0, Z4
+	VSUBPS Z4, Z3, Z3
+	VMULPS 768(R11), Z1, Z4
+	VMULPS 128(R11), Z0, Z5
+	VSUBPS Z5, Z4, Z4
+	VMULPS 832(R11), Z1, Z5
+	VMULPS 192(R11), Z0, Z6
+	VSUBPS Z6, Z5, Z5
+	VMULPS 896(R11), Z1, Z6
+	VMULPS 256(R11), Z0, Z7
+	VSUBPS Z7, Z6, Z6
+	VMULPS 960(R11), Z1, Z7
+	VMULPS 320(R11), Z0, Z8
+	VSUBPS Z8, Z7, Z7
+	VMULPS 1024(R11), Z1, Z8
+	VMULPS 384(R11), Z0, Z9
+	VSUBPS Z9, Z8, Z8
+	VMULPS 1088(R11), Z1, Z9
+	VMULPS 448(R11), Z0, Z10
+	VSUBPS Z10, Z9, Z9
+	VMULPS 1152(R11), Z1, Z10
+	VMULPS 512(R11), Z0, Z11
+	VSUBPS Z11, Z10, Z10
+	VMULPS 1216(R11), Z1, Z1
+	VMULPS 576(R11), Z0, Z0
+	VSUBPS Z0, Z1, Z0
 
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
-	CMPQ       DI, 13464(SP)
-	JAE        noPrefetch47
+	CMPQ       DI, 13976(SP)
+	JAE        noPrefetch68
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -5997,7 +6265,7 @@ targetsGradLoop:
 	PREFETCHT0 10752(DI)
 	PREFETCHT0 10816(DI)
 
-noPrefetch47:
+noPrefetch68:
 	VUNPCKLPS     Z3, Z2, Z1
 	VUNPCKHPS     Z3, Z2, Z2
 	VUNPCKLPS     Z5, Z4, Z3
@@ -6071,52 +6339,57 @@ noPrefetch47:
 	VMOVLPS       X0, 592(DI)
 	VMOVHPS       X0, 632(DI)
 	ADDQ          $0x00000280, DI
-	ADDQ          $0x00000680, R11
+	ADDQ          $0x000006c0, R11
 	DECQ          R10
 	JNZ           targetsGradLoop
 	JMP           targetsChunk
 
 targetsGradZ:
-	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·scale.
-	VBROADCASTSS 13472(SP), Z0
-	VDIVPS       1280(R11), Z0, Z1
-	VMULPS       1344(R11), Z1, Z1
-	VMULPS       1536(R11), Z1, Z1
-	VMULPS       640(R11), Z1, Z2
-	VMULPS       (R11), Z0, Z3
-	VSUBPS       Z3, Z2, Z2
-	VMULPS       704(R11), Z1, Z3
-	VMULPS       64(R11), Z0, Z4
-	VSUBPS       Z4, Z3, Z3
-	VMULPS       768(R11), Z1, Z4
-	VMULPS       128(R11), Z0, Z5
-	VSUBPS       Z5, Z4, Z4
-	VMULPS       832(R11), Z1, Z5
-	VMULPS       192(R11), Z0, Z6
-	VSUBPS       Z6, Z5, Z5
-	VMULPS       896(R11), Z1, Z6
-	VMULPS       256(R11), Z0, Z7
-	VSUBPS       Z7, Z6, Z6
-	VMULPS       960(R11), Z1, Z7
-	VMULPS       320(R11), Z0, Z8
-	VSUBPS       Z8, Z7, Z7
-	VMULPS       1024(R11), Z1, Z8
-	VMULPS       384(R11), Z0, Z9
-	VSUBPS       Z9, Z8, Z8
-	VMULPS       1088(R11), Z1, Z9
-	VMULPS       448(R11), Z0, Z10
-	VSUBPS       Z10, Z9, Z9
-	VMULPS       1152(R11), Z1, Z10
-	VMULPS       512(R11), Z0, Z11
-	VSUBPS       Z11, Z10, Z10
-	VMULPS       1216(R11), Z1, Z1
-	VMULPS       576(R11), Z0, Z0
-	VSUBPS       Z0, Z1, Z0
+	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·sc.
+	VBROADCASTSS 13984(SP), Z0
+	CMPQ         14000(SP), $0x00
+	JEQ          unweighted69
+	VMULPS       1664(R11), Z0, Z0
+
+unweighted69:
+	VDIVPS 1280(R11), Z0, Z1
+	VMULPS 1344(R11), Z1, Z1
+	VMULPS 1536(R11), Z1, Z1
+	VMULPS 640(R11), Z1, Z2
+	VMULPS (R11), Z0, Z3
+	VSUBPS Z3, Z2, Z2
+	VMULPS 704(R11), Z1, Z3
+	VMULPS 64(R11), Z0, Z4
+	VSUBPS Z4, Z3, Z3
+	VMULPS 768(R11), Z1, Z4
+	VMULPS 128(R11), Z0, Z5
+	VSUBPS Z5, Z4, Z4
+	VMULPS 832(R11), Z1, Z5
+	VMULPS 192(R11), Z0, Z6
+	VSUBPS Z6, Z5, Z5
+	VMULPS 896(R11), Z1, Z6
+	VMULPS 256(R11), Z0, Z7
+	VSUBPS Z7, Z6, Z6
+	VMULPS 960(R11), Z1, Z7
+	VMULPS 320(R11), Z0, Z8
+	VSUBPS Z8, Z7, Z7
+	VMULPS 1024(R11), Z1, Z8
+	VMULPS 384(R11), Z0, Z9
+	VSUBPS Z9, Z8, Z8
+	VMULPS 1088(R11), Z1, Z9
+	VMULPS 448(R11), Z0, Z10
+	VSUBPS Z10, Z9, Z9
+	VMULPS 1152(R11), Z1, Z10
+	VMULPS 512(R11), Z0, Z11
+	VSUBPS Z11, Z10, Z10
+	VMULPS 1216(R11), Z1, Z1
+	VMULPS 576(R11), Z0, Z0
+	VSUBPS Z0, Z1, Z0
 
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
-	CMPQ       DI, 13464(SP)
-	JAE        noPrefetch48
+	CMPQ       DI, 13976(SP)
+	JAE        noPrefetch70
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -6128,7 +6401,7 @@ targetsGradZ:
 	PREFETCHT0 10752(DI)
 	PREFETCHT0 10816(DI)
 
-noPrefetch48:
+noPrefetch70:
 	VUNPCKLPS     Z3, Z2, Z1
 	VUNPCKHPS     Z3, Z2, Z2
 	VUNPCKLPS     Z5, Z4, Z3
@@ -6202,7 +6475,7 @@ noPrefetch48:
 	VMOVLPS       X0, 592(DI)
 	VMOVHPS       X0, 632(DI)
 	ADDQ          $0x00000280, DI
-	ADDQ          $0x00000680, R11
+	ADDQ          $0x000006c0, R11
 	DECQ          R10
 	JNZ           targetsGradZ
 	JMP           targetsChunk
@@ -6213,19 +6486,21 @@ targetsDone:
 
 // func softmaxAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·softmaxAVX512(SB), $5712-8
+TEXT ·softmaxAVX512(SB), $5728-8
 	// softmaxGeneric for whole blocks of 16 rows: y[j] = e[j]·(1/s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
 	// SI = logits, DI = out: the fields of a.
-	// Pass 1a: the columns x[j], m, d[j].
+	// Pass 1a: the columns x[j] (and xscale), m, d[j].
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 704 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 704 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j], then e[j], at 64·j; s at 640.
+	// After the records: the prefetch limits, then xscale, then the chunk (blocks).
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), BX
@@ -6245,34 +6520,51 @@ TEXT ·softmaxAVX512(SB), $5712-8
 	MOVQ    DX, CX
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 10880, when
-	// 4·cap(a.logits) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(BX), $0x00
+	JEQ  noPrefetch71
 	MOVQ 16(BX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
-	JB   noPrefetch49
+	CMPQ AX, 296(BX)
+	JB   noPrefetch71
 	LEAQ -10880(SI)(AX*1), R12
 
-noPrefetch49:
+noPrefetch71:
 	MOVQ R12, 5696(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 10880, when
-	// 4·cap(a.out) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(BX), $0x00
+	JEQ  noPrefetch72
 	MOVQ 40(BX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
-	JB   noPrefetch50
+	CMPQ AX, 296(BX)
+	JB   noPrefetch72
 	LEAQ -10880(DI)(AX*1), R12
 
-noPrefetch50:
-	MOVQ R12, 5704(SP)
+noPrefetch72:
+	MOVQ   R12, 5704(SP)
+	VMOVSS 240(BX), X0
+	VMOVSS X0, 5712(SP)
+
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(BX), DX
+	CMPQ    DX, AX
+	CMOVQHI AX, DX
+	TESTQ   DX, DX
+	CMOVQEQ AX, DX
+	MOVQ    DX, 5720(SP)
 
 softmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      softmaxDone
-	MOVQ    $0x00000008, R9
+	MOVQ    5720(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -6282,10 +6574,10 @@ softmaxChunk:
 	ANDQ    $-64, R11
 
 softmaxExpLoop:
-	// Pass 1a. d[j] = x[j] - m.
+	// Pass 1a. d[j] = x[j]·xscale - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 5696(SP)
-	JAE        noPrefetch51
+	JAE        noPrefetch73
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -6297,7 +6589,7 @@ softmaxExpLoop:
 	PREFETCHT0 10752(SI)
 	PREFETCHT0 10816(SI)
 
-noPrefetch51:
+noPrefetch73:
 	VMOVUPS      24(SI), X0
 	VINSERTF32X4 $0x01, 184(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 344(SI), Z0, Z0
@@ -6367,6 +6659,21 @@ noPrefetch51:
 	VUNPCKLPD    Z8, Z4, Z10
 	VUNPCKHPD    Z8, Z4, Z4
 
+	// x[j] = x[j]·xscale, skipped when xscale is 1.
+	CMPL        5712(SP), $0x3f800000
+	JEQ         unscaled74
+	VMULPS.BCST 5712(SP), Z9, Z9
+	VMULPS.BCST 5712(SP), Z7, Z7
+	VMULPS.BCST 5712(SP), Z10, Z10
+	VMULPS.BCST 5712(SP), Z4, Z4
+	VMULPS.BCST 5712(SP), Z5, Z5
+	VMULPS.BCST 5712(SP), Z3, Z3
+	VMULPS.BCST 5712(SP), Z6, Z6
+	VMULPS.BCST 5712(SP), Z1, Z1
+	VMULPS.BCST 5712(SP), Z2, Z2
+	VMULPS.BCST 5712(SP), Z0, Z0
+
+unscaled74:
 	// m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).
 	VMAXPS      Z7, Z9, Z8
 	VMAXPS      Z4, Z10, Z11
@@ -6693,7 +7000,7 @@ softmaxOutLoop:
 	// The rows y of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 5704(SP)
-	JAE        noPrefetch52
+	JAE        noPrefetch75
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -6705,7 +7012,7 @@ softmaxOutLoop:
 	PREFETCHT0 10752(DI)
 	PREFETCHT0 10816(DI)
 
-noPrefetch52:
+noPrefetch75:
 	VUNPCKLPS     Z2, Z1, Z10
 	VUNPCKHPS     Z2, Z1, Z1
 	VUNPCKLPS     Z4, Z3, Z2
@@ -6790,21 +7097,23 @@ softmaxDone:
 
 // func logSoftmaxAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·logSoftmaxAVX512(SB), $11344-8
+TEXT ·logSoftmaxAVX512(SB), $11360-8
 	// logSoftmaxGeneric for whole blocks of 16 rows: y[j] = d[j] - log32(s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
 	// SI = logits, DI = out: the fields of a; R13 = this block's e[j] (R11+768).
-	// Pass 1a: the columns x[j], m, d[j].
+	// Pass 1a: the columns x[j] (and xscale), m, d[j].
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: the registers of the scheduled logarithms of the chunk.
 	// Pass 3: log32(s), the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 1408 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 1408 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j] at 64·j; s at 640, then log32(s) at 704; e[j] at 768+64·j (then k·ln2hi
 	// at 768).
+	// After the records: the prefetch limits, then xscale, then the chunk (blocks).
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), BX
@@ -6824,34 +7133,51 @@ TEXT ·logSoftmaxAVX512(SB), $11344-8
 	MOVQ    DX, CX
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 10880, when
-	// 4·cap(a.logits) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(BX), $0x00
+	JEQ  noPrefetch76
 	MOVQ 16(BX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
-	JB   noPrefetch53
+	CMPQ AX, 296(BX)
+	JB   noPrefetch76
 	LEAQ -10880(SI)(AX*1), R12
 
-noPrefetch53:
+noPrefetch76:
 	MOVQ R12, 11328(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 10880, when
-	// 4·cap(a.out) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(BX), $0x00
+	JEQ  noPrefetch77
 	MOVQ 40(BX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
-	JB   noPrefetch54
+	CMPQ AX, 296(BX)
+	JB   noPrefetch77
 	LEAQ -10880(DI)(AX*1), R12
 
-noPrefetch54:
-	MOVQ R12, 11336(SP)
+noPrefetch77:
+	MOVQ   R12, 11336(SP)
+	VMOVSS 240(BX), X0
+	VMOVSS X0, 11344(SP)
+
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(BX), DX
+	CMPQ    DX, AX
+	CMOVQHI AX, DX
+	TESTQ   DX, DX
+	CMOVQEQ AX, DX
+	MOVQ    DX, 11352(SP)
 
 logSoftmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      logSoftmaxDone
-	MOVQ    $0x00000008, R9
+	MOVQ    11352(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -6861,10 +7187,10 @@ logSoftmaxChunk:
 	ANDQ    $-64, R11
 
 logSoftmaxExpLoop:
-	// Pass 1a. d[j] = x[j] - m.
+	// Pass 1a. d[j] = x[j]·xscale - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 11328(SP)
-	JAE        noPrefetch55
+	JAE        noPrefetch78
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -6876,7 +7202,7 @@ logSoftmaxExpLoop:
 	PREFETCHT0 10752(SI)
 	PREFETCHT0 10816(SI)
 
-noPrefetch55:
+noPrefetch78:
 	VMOVUPS      24(SI), X0
 	VINSERTF32X4 $0x01, 184(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 344(SI), Z0, Z0
@@ -6946,6 +7272,21 @@ noPrefetch55:
 	VUNPCKLPD    Z8, Z4, Z10
 	VUNPCKHPD    Z8, Z4, Z4
 
+	// x[j] = x[j]·xscale, skipped when xscale is 1.
+	CMPL        11344(SP), $0x3f800000
+	JEQ         unscaled79
+	VMULPS.BCST 11344(SP), Z9, Z9
+	VMULPS.BCST 11344(SP), Z7, Z7
+	VMULPS.BCST 11344(SP), Z10, Z10
+	VMULPS.BCST 11344(SP), Z4, Z4
+	VMULPS.BCST 11344(SP), Z5, Z5
+	VMULPS.BCST 11344(SP), Z3, Z3
+	VMULPS.BCST 11344(SP), Z6, Z6
+	VMULPS.BCST 11344(SP), Z1, Z1
+	VMULPS.BCST 11344(SP), Z2, Z2
+	VMULPS.BCST 11344(SP), Z0, Z0
+
+unscaled79:
 	// m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).
 	VMAXPS      Z7, Z9, Z8
 	VMAXPS      Z4, Z10, Z11
@@ -7694,7 +8035,7 @@ logSoftmaxOutLoop:
 	// The rows y of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 11336(SP)
-	JAE        noPrefetch56
+	JAE        noPrefetch80
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -7706,7 +8047,7 @@ logSoftmaxOutLoop:
 	PREFETCHT0 10752(DI)
 	PREFETCHT0 10816(DI)
 
-noPrefetch56:
+noPrefetch80:
 	VUNPCKLPS     Z2, Z1, Z10
 	VUNPCKHPS     Z2, Z1, Z1
 	VUNPCKLPS     Z4, Z3, Z2
@@ -7791,13 +8132,13 @@ logSoftmaxDone:
 
 // func argmaxAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV
-TEXT ·argmaxAVX512(SB), NOSPLIT, $0-8
+TEXT ·argmaxAVX512(SB), NOSPLIT, $8-8
 	// argmaxGeneric for whole blocks of 16 rows, one block at a time: the
-	// columns x[j] (transposeIn), their maximum, and seq.Argmax.
+	// columns x[j] (transposeIn) times xscale, their maximum, and seq.Argmax.
 	//
 	// Registers: SI = logits, DI = preds (the fields of a), CX = blocks left
 	// (AX, DX and R13 count them).
-	// No frame.
+	// Frame: xscale.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), BX
@@ -7816,6 +8157,8 @@ TEXT ·argmaxAVX512(SB), NOSPLIT, $0-8
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
+	VMOVSS  240(BX), X0
+	VMOVSS  X0, (SP)
 	TESTQ   CX, CX
 	JZ      argmaxDone
 
@@ -7890,6 +8233,21 @@ argmaxLoop:
 	VUNPCKLPD    Z8, Z4, Z10
 	VUNPCKHPD    Z8, Z4, Z4
 
+	// x[j] = x[j]·xscale, skipped when xscale is 1.
+	CMPL        (SP), $0x3f800000
+	JEQ         unscaled81
+	VMULPS.BCST (SP), Z9, Z9
+	VMULPS.BCST (SP), Z7, Z7
+	VMULPS.BCST (SP), Z10, Z10
+	VMULPS.BCST (SP), Z4, Z4
+	VMULPS.BCST (SP), Z5, Z5
+	VMULPS.BCST (SP), Z3, Z3
+	VMULPS.BCST (SP), Z6, Z6
+	VMULPS.BCST (SP), Z1, Z1
+	VMULPS.BCST (SP), Z2, Z2
+	VMULPS.BCST (SP), Z0, Z0
+
+unscaled81:
 	// m = the maximum of the ten columns: the tree of VMAXPS of seq.Max10
 	// without its + 0, which equality does not see.
 	VMAXPS Z7, Z9, Z8
@@ -7958,16 +8316,16 @@ argmaxDone:
 
 // func wideLabelsAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·wideLabelsAVX512(SB), $328-8
+TEXT ·wideLabelsAVX512(SB), $344-8
 	// wideLabelsGeneric, one row at a time, the classes in vectors (see the
-	// overview of the wide functions).
+	// overview of the wide functions), the logits times xs = xscale.
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
-	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 = the
-	// next row of logits (prefetched), AX = the byte offset of the classes of a
-	// step, R12 = scratch (the NaN lanes after pass 1, a label, the prediction,
-	// the next row of the output in pass 2), BX = labels, DX = losses, R13 =
-	// preds (or nil), R14 = lse (or nil).
+	// c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a row to
+	// the next), R11 = the next row of logits (prefetched), AX = the byte offset
+	// of the classes of a step, R12 = scratch (the NaN lanes after pass 1, a
+	// label, the prediction, the next row of the output in pass 2), BX = labels,
+	// DX = losses, R13 = preds (or nil), R14 = lse (or nil).
 	// Vectors: pass 1, m, four maxima, four opmask chains of the ordered lanes;
 	// pass 2, m, the accumulator of s, six constants (wideSchedZ), the registers
 	// of four exponentials; pass 3, q.
@@ -7975,82 +8333,112 @@ TEXT ·wideLabelsAVX512(SB), $328-8
 	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
 	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
 	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
-	// word; 304 the form of the targets; 312 the targets row; 320 scale.
+	// word; 304 the form of the targets; 312 the targets row; 320 scale; 328 the
+	// base of rowWeights (0: nil); 336 xscale.
 	//
-	// The fields of the record a; R8 = the rows.
-	MOVQ    a+0(FP), R9
-	MOVQ    224(R9), CX
-	MOVQ    (R9), SI
-	TESTQ   CX, CX
-	JLE     wideLabelsDone
-	MOVQ    $0x4000000000000000, R8
-	MOVQ    8(R9), AX
+	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
+	MOVQ  a+0(FP), R10
+	MOVQ  224(R10), CX
+	MOVQ  232(R10), R9
+	MOVQ  (R10), SI
+	TESTQ CX, CX
+	JLE   wideLabelsDone
+	CMPQ  R9, CX
+	JLT   wideLabelsDone
+	MOVQ  $0x4000000000000000, R8
+	MOVQ  8(R10), AX
+	SUBQ  CX, AX
+	JGE   someRows83
+	XORL  R8, R8
+	JMP   isNil82
+
+someRows83:
 	XORL    DX, DX
-	DIVQ    CX
+	DIVQ    R9
+	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	MOVQ    24(R9), DI
-	MOVQ    48(R9), BX
-	MOVQ    152(R9), AX
+
+isNil82:
+	VMOVSS  240(R10), X0
+	VMOVSS  X0, 336(SP)
+	MOVQ    24(R10), DI
+	MOVQ    48(R10), BX
+	MOVQ    152(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	MOVQ    56(R9), AX
+	MOVQ    56(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	CMPQ    24(R9), $0x00
-	JEQ     isNil57
-	MOVQ    32(R9), AX
+	CMPQ    24(R10), $0x00
+	JEQ     isNil84
+	MOVQ    32(R10), AX
+	SUBQ    CX, AX
+	JGE     someRows85
+	XORL    R8, R8
+	JMP     isNil84
+
+someRows85:
 	XORL    DX, DX
-	DIVQ    CX
+	DIVQ    R9
+	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil57:
-	CMPQ    176(R9), $0x00
-	JEQ     isNil58
-	MOVQ    184(R9), AX
+isNil84:
+	CMPQ    176(R10), $0x00
+	JEQ     isNil86
+	MOVQ    184(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil58:
-	CMPQ    200(R9), $0x00
-	JEQ     isNil59
-	MOVQ    208(R9), AX
+isNil86:
+	CMPQ    200(R10), $0x00
+	JEQ     isNil87
+	MOVQ    208(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil59:
-	MOVQ 144(R9), DX
+isNil87:
+	CMPQ    248(R10), $0x00
+	JEQ     isNil88
+	MOVQ    256(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil88:
+	MOVQ 144(R10), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 16 lanes of a frame vector).
-	MOVQ  176(R9), R13
-	MOVQ  200(R9), R14
+	MOVQ  176(R10), R13
+	MOVQ  200(R10), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse60
+	JZ    noLse89
 	MOVL  $0x00000001, R12
 
-noLse60:
-	MOVL         236(R9), AX
+noLse89:
+	MOVL         272(R10), AX
 	SHLL         $0x01, AX
-	JZ           noZ61
+	JZ           noZ90
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 236(R9), Z0
+	VBROADCASTSS 272(R10), Z0
 	VMOVUPS      Z0, 192(SP)
 
-noZ61:
+noZ90:
 	MOVQ R12, 296(SP)
 
-	// scale, read by the loops from the frame.
-	VMOVSS 232(R9), X0
+	// scale and the base of rowWeights, read by the loops from the frame.
+	VMOVSS 244(R10), X0
 	VMOVSS X0, 320(SP)
+	MOVQ   248(R10), AX
+	MOVQ   AX, 328(SP)
 
-	// R9 = 4c, the bytes of a row; the bytes of the whole 16-, 32- and 64-class
-	// steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
+	// R9 = 4·stride, the bytes from a row to the next; the bytes of the whole
+	// 16-, 32- and 64-class steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
 	// class j0+k: VPCMPGTD against the lane numbers); f = 1.
-	MOVQ         CX, R9
 	SHLQ         $0x02, R9
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
@@ -8096,7 +8484,7 @@ wideLabelsRow:
 	VMOVAPS Z0, Z4
 	KMOVW   AX, K1
 	CMPQ    288(SP), $0x00
-	JEQ     oneChain62
+	JEQ     oneChain91
 	VMOVAPS Z0, Z1
 	KMOVW   AX, K2
 	VMOVAPS Z0, Z2
@@ -8104,12 +8492,12 @@ wideLabelsRow:
 	VMOVAPS Z0, Z3
 	KMOVW   AX, K4
 
-oneChain62:
+oneChain91:
 	XORL AX, AX
 
-classes63:
+classes92:
 	CMPQ    AX, 288(SP)
-	JAE     rest64
+	JAE     rest93
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
@@ -8123,30 +8511,30 @@ classes63:
 	VMAXPS  Z0, Z3, Z3
 	VCMPPS  $0x07, Z0, Z0, K4, K4
 	ADDQ    $0x00000100, AX
-	JMP     classes63
+	JMP     classes92
 
-rest64:
-single67:
+rest93:
+single96:
 	CMPQ    AX, 272(SP)
-	JAE     tail65
+	JAE     tail94
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
 	ADDQ    $0x00000040, AX
-	JMP     single67
+	JMP     single96
 
-tail65:
+tail94:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone66
+	JZ        classesDone95
 	KMOVW     264(SP), K5
 	VMOVUPS.Z (SI)(AX*1), K5, Z0
 	VMAXPS    Z0, Z4, K5, Z4
 	VCMPPS    $0x07, Z0, Z0, K1, K1
 
-classesDone66:
-	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes (not ordered).
+classesDone95:
+	// The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).
 	CMPQ   288(SP), $0x00
-	JEQ    oneChain68
+	JEQ    oneChain97
 	VMAXPS Z1, Z4, Z0
 	VMAXPS Z3, Z2, Z4
 	VMAXPS Z4, Z0, Z4
@@ -8154,7 +8542,7 @@ classesDone66:
 	KANDW  K4, K3, K5
 	KANDW  K5, K1, K1
 
-oneChain68:
+oneChain97:
 	VEXTRACTF64X4 $0x01, Z4, Y0
 	VMAXPS        Y0, Y4, Y0
 	VEXTRACTF128  $0x01, Y0, X4
@@ -8164,6 +8552,7 @@ oneChain68:
 	VPERMILPS     $0xb1, X0, X4
 	VMAXPS        X4, X0, X0
 	VBROADCASTSS  X0, Z0
+	VMULPS.BCST   336(SP), Z0, Z0
 	VADDPS        zero<>+0(SB), Z0, Z0
 	KMOVW         K1, R12
 	XORL          $0x0000ffff, R12
@@ -8172,90 +8561,93 @@ oneChain68:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ, an
 	// opmask) and no NaN in the row (R12 == 0), else 0; stored to the frame.
 	TESTB  $0x01, 296(SP)
-	JZ     noLse69
+	JZ     noLse98
 	MOVQ   $0x00000000, 256(SP)
 	TESTL  R12, R12
-	JNZ    noLse69
+	JNZ    noLse98
 	VCMPPS $0x00, negInfBits<>+0(SB), Z0, K1
 	KMOVW  K1, 256(SP)
 
-noLse69:
+noLse98:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds70
+	JZ    noPreds99
 	TESTL R12, R12
-	JZ    scanEq74
+	JZ    scanEq103
 	XORL  AX, AX
 
-scan75:
+scan104:
 	CMPQ    AX, 272(SP)
-	JAE     scanTail76
+	JAE     scanTail105
 	VMOVUPS (SI)(AX*1), Z4
 	VCMPPS  $0x03, Z4, Z4, K1
 	KMOVW   K1, R12
 	TESTL   R12, R12
-	JNZ     found71
+	JNZ     found100
 	ADDQ    $0x40, AX
-	JMP     scan75
+	JMP     scan104
 
-scanTail76:
+scanTail105:
 	TESTQ     $0x0000000f, CX
-	JZ        notFound72
+	JZ        notFound101
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (SI)(AX*1), K1, Z4
 	VCMPPS    $0x03, Z4, Z4, K1, K1
 	KMOVW     K1, R12
 	TESTL     R12, R12
-	JNZ       found71
-	JMP       notFound72
+	JNZ       found100
+	JMP       notFound101
 
-scanEq74:
+scanEq103:
 	XORL AX, AX
 
-scan77:
-	CMPQ    AX, 272(SP)
-	JAE     scanTail78
-	VMOVUPS (SI)(AX*1), Z4
-	VCMPPS  $0x00, Z4, Z0, K1
-	KMOVW   K1, R12
-	TESTL   R12, R12
-	JNZ     found71
-	ADDQ    $0x40, AX
-	JMP     scan77
+scan106:
+	CMPQ        AX, 272(SP)
+	JAE         scanTail107
+	VMOVUPS     (SI)(AX*1), Z4
+	VMULPS.BCST 336(SP), Z4, Z4
+	VCMPPS      $0x00, Z4, Z0, K1
+	KMOVW       K1, R12
+	TESTL       R12, R12
+	JNZ         found100
+	ADDQ        $0x40, AX
+	JMP         scan106
 
-scanTail78:
-	TESTQ     $0x0000000f, CX
-	JZ        notFound72
-	KMOVW     264(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z4
-	VCMPPS    $0x00, Z4, Z0, K1, K1
-	KMOVW     K1, R12
-	TESTL     R12, R12
-	JNZ       found71
+scanTail107:
+	TESTQ       $0x0000000f, CX
+	JZ          notFound101
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (SI)(AX*1), K1, Z4
+	VMULPS.BCST 336(SP), Z4, Z4
+	VCMPPS      $0x00, Z4, Z0, K1, K1
+	KMOVW       K1, R12
+	TESTL       R12, R12
+	JNZ         found100
 
-notFound72:
+notFound101:
 	XORL R12, R12
-	JMP  storePred73
+	JMP  storePred102
 
-found71:
+found100:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred73:
+storePred102:
 	MOVL R12, (R13)(R10*4)
 
-noPreds70:
-	// d[l] = x[l] - m, before any write, to the frame.
+noPreds99:
+	// d[l] = x[l]·xs - m, before any write, to the frame.
 	MOVLQSX      (BX)(R10*4), R12
 	VBROADCASTSS (SI)(R12*4), Z4
+	VMULPS.BCST  336(SP), Z4, Z4
 	VSUBPS       Z0, Z4, Z4
 	VMOVUPS      Z4, 64(SP)
 
-	// Pass 2. e[j] = expf(x[j] - m) (seq.Exp), stored to g (when grad is not
+	// Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to g (when grad is not
 	// nil); s accumulated by classSum. Two loops: with and without grad.
 	TESTQ   DI, DI
-	JZ      noGrad79
+	JZ      noGrad108
 	VMOVUPS negZero<>+0(SB), Z4
 
 	// R12 = the next row of the output (this one for the last row), prefetched in pass 2.
@@ -8275,9 +8667,11 @@ noPreds70:
 	VMOVUPS zero<>+0(SB), Z15
 	XORL    AX, AX
 
-classes81:
+classes110:
 	CMPQ        AX, 288(SP)
-	JAE         rest82
+	JAE         rest111
+	CMPL        336(SP), $0x3f800000
+	JNE         scaled114
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -8382,14 +8776,128 @@ classes81:
 	VADDPS      Z16, Z4, Z4
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
-	ADDQ        $0x00000100, AX
-	JMP         classes81
+	JMP         scaledDone115
 
-rest82:
-single85:
-	CMPQ        AX, 272(SP)
-	JAE         tail83
+scaled114:
 	VMOVUPS     (SI)(AX*1), Z15
+	VMOVUPS     64(SI)(AX*1), Z16
+	VMOVUPS     128(SI)(AX*1), Z17
+	VMOVUPS     192(SI)(AX*1), Z18
+	VMULPS.BCST 336(SP), Z15, Z15
+	VMULPS.BCST 336(SP), Z16, Z16
+	VMULPS.BCST 336(SP), Z17, Z17
+	VMULPS.BCST 336(SP), Z18, Z18
+	VSUBPS      Z0, Z15, Z15
+	VSUBPS      Z0, Z16, Z16
+	VSUBPS      Z0, Z17, Z17
+	VSUBPS      Z0, Z18, Z18
+	VMULPS      Z5, Z15, Z19
+	VMULPS      Z5, Z16, Z20
+	VCMPPS      $0x05, Z14, Z15, K1
+	VCMPPS      $0x05, Z14, Z16, K5
+	VMULPS      Z5, Z17, Z21
+	VMULPS      Z5, Z18, Z22
+	VCMPPS      $0x05, Z14, Z17, K6
+	VCMPPS      $0x05, Z14, Z18, K7
+	VRNDSCALEPS $0x00, Z19, Z19
+	VRNDSCALEPS $0x00, Z20, Z20
+	VRNDSCALEPS $0x00, Z21, Z21
+	VRNDSCALEPS $0x00, Z22, Z22
+	VMULPS      Z6, Z19, Z23
+	VMULPS      Z6, Z20, Z24
+	VMULPS      Z6, Z21, Z25
+	VMULPS      Z6, Z22, Z26
+	VMULPS      Z7, Z19, Z27
+	VSUBPS      Z23, Z15, Z15
+	VSUBPS      Z24, Z16, Z16
+	VMULPS      Z7, Z20, Z23
+	VMULPS      Z7, Z21, Z24
+	VSUBPS      Z25, Z17, Z17
+	VSUBPS      Z26, Z18, Z18
+	VMULPS      Z7, Z22, Z25
+	VSUBPS      Z27, Z15, Z15
+	VSUBPS      Z23, Z16, Z16
+	VSUBPS      Z24, Z17, Z17
+	VSUBPS      Z25, Z18, Z18
+	VMULPS      Z8, Z15, Z23
+	VMULPS      Z8, Z16, Z24
+	VMULPS      Z8, Z17, Z25
+	VMULPS      Z8, Z18, Z26
+	VMULPS      Z15, Z15, Z27
+	VADDPS      Z9, Z23, Z23
+	VADDPS      Z9, Z24, Z24
+	VADDPS      Z9, Z25, Z25
+	VADDPS      Z9, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z10, Z23, Z23
+	VADDPS      Z10, Z24, Z24
+	VADDPS      Z10, Z25, Z25
+	VADDPS      Z10, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z11, Z23, Z23
+	VADDPS      Z11, Z24, Z24
+	VADDPS      Z11, Z25, Z25
+	VADDPS      Z11, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z12, Z23, Z23
+	VADDPS      Z12, Z24, Z24
+	VADDPS      Z12, Z25, Z25
+	VADDPS      Z12, Z26, Z26
+	VMULPS      Z23, Z27, Z27
+	VMULPS      Z16, Z16, Z23
+	VADDPS      Z15, Z27, Z27
+	VMULPS      Z17, Z17, Z15
+	VMULPS      Z24, Z23, Z24
+	VMULPS      Z18, Z18, Z23
+	VADDPS      Z13, Z27, Z27
+	VMULPS      Z25, Z15, Z15
+	VADDPS      Z16, Z24, Z16
+	VMULPS      Z26, Z23, Z23
+	VSCALEFPS.Z Z19, Z27, K1, Z19
+	VADDPS      Z17, Z15, Z15
+	VADDPS      Z13, Z16, Z16
+	VADDPS      Z18, Z23, Z17
+	VMOVUPS     Z19, (DI)(AX*1)
+	VADDPS      Z13, Z15, Z15
+	VSCALEFPS.Z Z20, Z16, K5, Z16
+	VADDPS      Z13, Z17, Z17
+	VSCALEFPS.Z Z21, Z15, K6, Z15
+	VMOVUPS     Z16, 64(DI)(AX*1)
+	VSCALEFPS.Z Z22, Z17, K7, Z17
+	VMOVUPS     Z15, 128(DI)(AX*1)
+	VMOVUPS     Z17, 192(DI)(AX*1)
+	PREFETCHT0  (R11)(AX*1)
+	PREFETCHT0  (R12)(AX*1)
+	PREFETCHT0  64(R11)(AX*1)
+	PREFETCHT0  64(R12)(AX*1)
+	PREFETCHT0  128(R11)(AX*1)
+	PREFETCHT0  128(R12)(AX*1)
+	PREFETCHT0  192(R11)(AX*1)
+	PREFETCHT0  192(R12)(AX*1)
+	VADDPS      Z19, Z4, Z4
+	VADDPS      Z16, Z4, Z4
+	VADDPS      Z15, Z4, Z4
+	VADDPS      Z17, Z4, Z4
+
+scaledDone115:
+	ADDQ $0x00000100, AX
+	JMP  classes110
+
+rest111:
+single116:
+	CMPQ        AX, 272(SP)
+	JAE         tail112
+	VMOVUPS     (SI)(AX*1), Z15
+	VMULPS.BCST 336(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z15
 	VMULPS      Z5, Z15, Z16
 	VRNDSCALEPS $0x00, Z16, Z16
@@ -8414,13 +8922,14 @@ single85:
 	VMOVUPS     Z15, (DI)(AX*1)
 	VADDPS      Z15, Z4, Z4
 	ADDQ        $0x00000040, AX
-	JMP         single85
+	JMP         single116
 
-tail83:
+tail112:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone84
+	JZ          classesDone113
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z15
+	VMULPS.BCST 336(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z0
 	VMULPS      Z5, Z0, Z5
 	VRNDSCALEPS $0x00, Z5, Z5
@@ -8447,11 +8956,11 @@ tail83:
 	KMOVW       264(SP), K1
 	VADDPS      Z0, Z4, K1, Z4
 
-classesDone84:
+classesDone113:
 	VMOVAPS Z4, Z0
-	JMP     summed80
+	JMP     summed109
 
-noGrad79:
+noGrad108:
 	VMOVUPS negZero<>+0(SB), Z4
 	VMOVUPS expLog2e<>+0(SB), Z5
 	VMOVUPS expLn2Hi<>+0(SB), Z6
@@ -8466,9 +8975,11 @@ noGrad79:
 	VMOVUPS zero<>+0(SB), Z15
 	XORL    AX, AX
 
-classes86:
+classes117:
 	CMPQ        AX, 288(SP)
-	JAE         rest87
+	JAE         rest118
+	CMPL        336(SP), $0x3f800000
+	JNE         scaled121
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -8565,14 +9076,120 @@ classes86:
 	VADDPS      Z16, Z4, Z4
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
-	ADDQ        $0x00000100, AX
-	JMP         classes86
+	JMP         scaledDone122
 
-rest87:
-single90:
-	CMPQ        AX, 272(SP)
-	JAE         tail88
+scaled121:
 	VMOVUPS     (SI)(AX*1), Z15
+	VMOVUPS     64(SI)(AX*1), Z16
+	VMOVUPS     128(SI)(AX*1), Z17
+	VMOVUPS     192(SI)(AX*1), Z18
+	VMULPS.BCST 336(SP), Z15, Z15
+	VMULPS.BCST 336(SP), Z16, Z16
+	VMULPS.BCST 336(SP), Z17, Z17
+	VMULPS.BCST 336(SP), Z18, Z18
+	VSUBPS      Z0, Z15, Z15
+	VSUBPS      Z0, Z16, Z16
+	VSUBPS      Z0, Z17, Z17
+	VSUBPS      Z0, Z18, Z18
+	VMULPS      Z5, Z15, Z19
+	VMULPS      Z5, Z16, Z20
+	VCMPPS      $0x05, Z14, Z15, K1
+	VCMPPS      $0x05, Z14, Z16, K5
+	VMULPS      Z5, Z17, Z21
+	VMULPS      Z5, Z18, Z22
+	VCMPPS      $0x05, Z14, Z17, K6
+	VCMPPS      $0x05, Z14, Z18, K7
+	VRNDSCALEPS $0x00, Z19, Z19
+	VRNDSCALEPS $0x00, Z20, Z20
+	VRNDSCALEPS $0x00, Z21, Z21
+	VRNDSCALEPS $0x00, Z22, Z22
+	VMULPS      Z6, Z19, Z23
+	VMULPS      Z6, Z20, Z24
+	VMULPS      Z6, Z21, Z25
+	VMULPS      Z6, Z22, Z26
+	VMULPS      Z7, Z19, Z27
+	VSUBPS      Z23, Z15, Z15
+	VSUBPS      Z24, Z16, Z16
+	VMULPS      Z7, Z20, Z23
+	VMULPS      Z7, Z21, Z24
+	VSUBPS      Z25, Z17, Z17
+	VSUBPS      Z26, Z18, Z18
+	VMULPS      Z7, Z22, Z25
+	VSUBPS      Z27, Z15, Z15
+	VSUBPS      Z23, Z16, Z16
+	VSUBPS      Z24, Z17, Z17
+	VSUBPS      Z25, Z18, Z18
+	VMULPS      Z8, Z15, Z23
+	VMULPS      Z8, Z16, Z24
+	VMULPS      Z8, Z17, Z25
+	VMULPS      Z8, Z18, Z26
+	VMULPS      Z15, Z15, Z27
+	VADDPS      Z9, Z23, Z23
+	VADDPS      Z9, Z24, Z24
+	VADDPS      Z9, Z25, Z25
+	VADDPS      Z9, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z10, Z23, Z23
+	VADDPS      Z10, Z24, Z24
+	VADDPS      Z10, Z25, Z25
+	VADDPS      Z10, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z11, Z23, Z23
+	VADDPS      Z11, Z24, Z24
+	VADDPS      Z11, Z25, Z25
+	VADDPS      Z11, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z12, Z23, Z23
+	VADDPS      Z12, Z24, Z24
+	VADDPS      Z12, Z25, Z25
+	VADDPS      Z12, Z26, Z26
+	VMULPS      Z23, Z27, Z27
+	VMULPS      Z16, Z16, Z23
+	VADDPS      Z15, Z27, Z27
+	VMULPS      Z17, Z17, Z15
+	VMULPS      Z24, Z23, Z24
+	VMULPS      Z18, Z18, Z23
+	VADDPS      Z13, Z27, Z27
+	VMULPS      Z25, Z15, Z15
+	VADDPS      Z16, Z24, Z16
+	VMULPS      Z26, Z23, Z23
+	VSCALEFPS.Z Z19, Z27, K1, Z19
+	VADDPS      Z17, Z15, Z15
+	VADDPS      Z13, Z16, Z16
+	VADDPS      Z18, Z23, Z17
+	VADDPS      Z13, Z15, Z15
+	VSCALEFPS.Z Z20, Z16, K5, Z16
+	VADDPS      Z13, Z17, Z17
+	VSCALEFPS.Z Z21, Z15, K6, Z15
+	VSCALEFPS.Z Z22, Z17, K7, Z17
+	PREFETCHT0  (R11)(AX*1)
+	PREFETCHT0  64(R11)(AX*1)
+	PREFETCHT0  128(R11)(AX*1)
+	PREFETCHT0  192(R11)(AX*1)
+	VADDPS      Z19, Z4, Z4
+	VADDPS      Z16, Z4, Z4
+	VADDPS      Z15, Z4, Z4
+	VADDPS      Z17, Z4, Z4
+
+scaledDone122:
+	ADDQ $0x00000100, AX
+	JMP  classes117
+
+rest118:
+single123:
+	CMPQ        AX, 272(SP)
+	JAE         tail119
+	VMOVUPS     (SI)(AX*1), Z15
+	VMULPS.BCST 336(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z15
 	VMULPS      Z5, Z15, Z16
 	VRNDSCALEPS $0x00, Z16, Z16
@@ -8596,13 +9213,14 @@ single90:
 	VSCALEFPS.Z Z16, Z17, K1, Z15
 	VADDPS      Z15, Z4, Z4
 	ADDQ        $0x00000040, AX
-	JMP         single90
+	JMP         single123
 
-tail88:
+tail119:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone89
+	JZ          classesDone120
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z15
+	VMULPS.BCST 336(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z0
 	VMULPS      Z5, Z0, Z5
 	VRNDSCALEPS $0x00, Z5, Z5
@@ -8627,10 +9245,10 @@ tail88:
 	KMOVW       264(SP), K1
 	VADDPS      Z0, Z4, K1, Z4
 
-classesDone89:
+classesDone120:
 	VMOVAPS Z4, Z0
 
-summed80:
+summed109:
 	// The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
 	// ls - d[l] (seq.LabelLoss).
 	VMOVSHDUP     Z0, Z4
@@ -8687,17 +9305,17 @@ summed80:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl, f to the frame.
 	TESTB     $0x01, 296(SP)
-	JZ        noLse91
+	JZ        noLse124
 	VADDPS    (SP), Z4, Z4
 	KMOVW     256(SP), K1
 	VBLENDMPS (SP), Z4, K1, Z4
 	TESTQ     R14, R14
-	JZ        noLseStore92
+	JZ        noLseStore125
 	VMOVSS    X4, (R14)(R10*4)
 
-noLseStore92:
+noLseStore125:
 	TESTB       $0x02, 296(SP)
-	JZ          noZ93
+	JZ          noZ126
 	VMULPS      192(SP), Z4, Z6
 	VMULPS      Z4, Z6, Z4
 	VADDPS      Z6, Z6, Z6
@@ -8706,72 +9324,85 @@ noLseStore92:
 	VADDPS      Z4, Z5, Z4
 	VMOVAPS     Z4, Z5
 
-noZ93:
-noLse91:
+noZ126:
+noLse124:
+	// loss = loss·w[i] (with row weights).
+	MOVQ   328(SP), R12
+	TESTQ  R12, R12
+	JZ     unweighted127
+	VMULSS (R12)(R10*4), X5, X5
+
+unweighted127:
 	VMOVSS X5, (DX)(R10*4)
 
-	// Pass 3 (with a gradient). q = scale / s (seq.Quotient), q = q·f (f = 1
-	// without z-loss: exact); g[j] = e[j]·q (seq.Scaled); then g[l] = g[l] -
-	// scale.
+	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
+	// sc / s (seq.Quotient), q = q·f (f = 1 without z-loss: exact); g[j] =
+	// e[j]·q (seq.Scaled); then g[l] = g[l] - sc.
 	TESTQ        DI, DI
-	JZ           noGrad94
+	JZ           noGrad128
 	VBROADCASTSS 320(SP), Z4
-	VDIVPS       Z0, Z4, Z0
-	VMULPS       128(SP), Z0, Z0
-	XORL         AX, AX
+	MOVQ         328(SP), R12
+	TESTQ        R12, R12
+	JZ           unweighted129
+	VMULPS.BCST  (R12)(R10*4), Z4, Z4
 
-classes95:
+unweighted129:
+	VDIVPS Z0, Z4, Z0
+	VMULPS 128(SP), Z0, Z0
+	XORL   AX, AX
+
+classes130:
 	CMPQ    AX, 288(SP)
-	JAE     rest96
-	VMOVUPS (DI)(AX*1), Z4
-	VMULPS  Z0, Z4, Z4
-	VMOVUPS Z4, (DI)(AX*1)
-	VMOVUPS 64(DI)(AX*1), Z4
-	VMULPS  Z0, Z4, Z4
-	VMOVUPS Z4, 64(DI)(AX*1)
-	VMOVUPS 128(DI)(AX*1), Z4
-	VMULPS  Z0, Z4, Z4
-	VMOVUPS Z4, 128(DI)(AX*1)
-	VMOVUPS 192(DI)(AX*1), Z4
-	VMULPS  Z0, Z4, Z4
-	VMOVUPS Z4, 192(DI)(AX*1)
+	JAE     rest131
+	VMOVUPS (DI)(AX*1), Z5
+	VMULPS  Z0, Z5, Z5
+	VMOVUPS Z5, (DI)(AX*1)
+	VMOVUPS 64(DI)(AX*1), Z5
+	VMULPS  Z0, Z5, Z5
+	VMOVUPS Z5, 64(DI)(AX*1)
+	VMOVUPS 128(DI)(AX*1), Z5
+	VMULPS  Z0, Z5, Z5
+	VMOVUPS Z5, 128(DI)(AX*1)
+	VMOVUPS 192(DI)(AX*1), Z5
+	VMULPS  Z0, Z5, Z5
+	VMOVUPS Z5, 192(DI)(AX*1)
 	ADDQ    $0x00000100, AX
-	JMP     classes95
+	JMP     classes130
 
-rest96:
-single99:
+rest131:
+single134:
 	CMPQ    AX, 272(SP)
-	JAE     tail97
-	VMOVUPS (DI)(AX*1), Z4
-	VMULPS  Z0, Z4, Z4
-	VMOVUPS Z4, (DI)(AX*1)
+	JAE     tail132
+	VMOVUPS (DI)(AX*1), Z5
+	VMULPS  Z0, Z5, Z5
+	VMOVUPS Z5, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     single99
+	JMP     single134
 
-tail97:
+tail132:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone98
+	JZ        classesDone133
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (DI)(AX*1), K1, Z4
-	VMULPS    Z0, Z4, Z0
+	VMOVUPS.Z (DI)(AX*1), K1, Z5
+	VMULPS    Z0, Z5, Z0
 	KMOVW     264(SP), K1
 	VMOVUPS   Z0, K1, (DI)(AX*1)
 
-classesDone98:
+classesDone133:
 	MOVLQSX (BX)(R10*4), R12
 	VMOVSS  (DI)(R12*4), X0
-	VSUBSS  320(SP), X0, X0
+	VSUBSS  X4, X0, X0
 	VMOVSS  X0, (DI)(R12*4)
 
-noGrad94:
+noGrad128:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut100
+	JZ    noOut135
 	ADDQ  R9, DI
 
-noOut100:
+noOut135:
 	JMP wideLabelsRow
 
 wideLabelsDone:
@@ -8780,20 +9411,20 @@ wideLabelsDone:
 
 // func wideTargetsAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·wideTargetsAVX512(SB), $336-8
+TEXT ·wideTargetsAVX512(SB), $352-8
 	// wideTargetsGeneric, one row at a time, the classes in vectors (see the
-	// overview of the wide functions). The effective targets a[j] (targetRow.at)
-	// take one of six forms, each with its own loops of passes 2 and 3: dense
-	// targets or the one-hot rows of labels, plain, staged, or staged with class
-	// weights.
+	// overview of the wide functions), the logits times xs = xscale. The
+	// effective targets a[j] (targetRow.at) take one of six forms, each with its
+	// own loops of passes 2 and 3: dense targets or the one-hot rows of labels,
+	// plain, staged, or staged with class weights.
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
-	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 = the
-	// next row of logits (prefetched), AX = the byte offset of the classes of a
-	// step, R12 = scratch (the NaN lanes after pass 1, a label, the prediction,
-	// the next row of the output in pass 2); DX = losses, R13 = preds (or nil),
-	// R14 = lse (or nil), BX = weights (staged with weights), R12 = the targets
-	// row in passes 2 and 3.
+	// c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a row to
+	// the next), R11 = the next row of logits (prefetched), AX = the byte offset
+	// of the classes of a step, R12 = scratch (the NaN lanes after pass 1, a
+	// label, the prediction, the next row of the output in pass 2); DX = losses,
+	// R13 = preds (or nil), R14 = lse (or nil), BX = weights (staged with
+	// weights), R12 = the targets row in passes 2 and 3.
 	// Vectors: keep, uni, the label, six constants (wideSchedZ), throughout;
 	// pass 2, m, the accumulators of s, T and D, the class indices (from
 	// labels), the registers of one exponential; pass 3, qt, scale, the class
@@ -8803,118 +9434,156 @@ TEXT ·wideTargetsAVX512(SB), $336-8
 	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
 	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
 	// word; 304 the form of the targets; 312 the targets row; 320 scale; 328 the
-	// base of labels.
+	// base of labels; 336 the base of rowWeights (0: nil); 344 xscale.
 	//
-	// The fields of the record a; R8 = the rows.
-	MOVQ    a+0(FP), R9
-	MOVQ    224(R9), CX
-	MOVQ    (R9), SI
-	TESTQ   CX, CX
-	JLE     wideTargetsDone
-	MOVQ    $0x4000000000000000, R8
-	MOVQ    8(R9), AX
+	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
+	MOVQ  a+0(FP), R10
+	MOVQ  224(R10), CX
+	MOVQ  232(R10), R9
+	MOVQ  (R10), SI
+	TESTQ CX, CX
+	JLE   wideTargetsDone
+	CMPQ  R9, CX
+	JLT   wideTargetsDone
+	MOVQ  $0x4000000000000000, R8
+	MOVQ  8(R10), AX
+	SUBQ  CX, AX
+	JGE   someRows83
+	XORL  R8, R8
+	JMP   isNil82
+
+someRows83:
 	XORL    DX, DX
-	DIVQ    CX
+	DIVQ    R9
+	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
+
+isNil82:
+	VMOVSS 240(R10), X0
+	VMOVSS X0, 344(SP)
 
 	// The form of the targets.
-	MOVQ    24(R9), DI
-	MOVQ    152(R9), AX
+	MOVQ    24(R10), DI
+	MOVQ    152(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	CMPQ    24(R9), $0x00
-	JEQ     isNil57
-	MOVQ    32(R9), AX
+	CMPQ    24(R10), $0x00
+	JEQ     isNil84
+	MOVQ    32(R10), AX
+	SUBQ    CX, AX
+	JGE     someRows85
+	XORL    R8, R8
+	JMP     isNil84
+
+someRows85:
 	XORL    DX, DX
-	DIVQ    CX
+	DIVQ    R9
+	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil57:
-	CMPQ    176(R9), $0x00
-	JEQ     isNil58
-	MOVQ    184(R9), AX
+isNil84:
+	CMPQ    176(R10), $0x00
+	JEQ     isNil86
+	MOVQ    184(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil58:
-	CMPQ    200(R9), $0x00
-	JEQ     isNil59
-	MOVQ    208(R9), AX
+isNil86:
+	CMPQ    200(R10), $0x00
+	JEQ     isNil87
+	MOVQ    208(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil59:
-	XORL    R12, R12
-	MOVQ    72(R9), AX
-	MOVQ    AX, 312(SP)
-	TESTQ   AX, AX
-	JZ      fromLabels60
-	MOVQ    80(R9), AX
+isNil87:
+	CMPQ    248(R10), $0x00
+	JEQ     isNil88
+	MOVQ    256(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil88:
+	XORL  R12, R12
+	MOVQ  72(R10), AX
+	MOVQ  AX, 312(SP)
+	TESTQ AX, AX
+	JZ    fromLabels89
+	MOVQ  80(R10), AX
+	SUBQ  CX, AX
+	JGE   someRows92
+	XORL  R8, R8
+	JMP   isNil91
+
+someRows92:
 	XORL    DX, DX
-	DIVQ    CX
+	DIVQ    R9
+	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	JMP     formDone61
 
-fromLabels60:
+isNil91:
+	JMP formDone90
+
+fromLabels89:
 	MOVL    $0x00000001, R12
-	MOVQ    56(R9), AX
+	MOVQ    56(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-formDone61:
-	MOVQ    96(R9), BX
-	MOVBQZX 128(R9), AX
+formDone90:
+	MOVQ    96(R10), BX
+	MOVBQZX 128(R10), AX
 	TESTB   AL, AL
-	JZ      notStaged62
+	JZ      notStaged93
 	ORL     $0x00000002, R12
 	TESTQ   BX, BX
-	JZ      notStaged62
+	JZ      notStaged93
 	ORL     $0x00000004, R12
-	MOVQ    104(R9), AX
+	MOVQ    104(R10), AX
 	CMPQ    AX, CX
-	JGE     notStaged62
+	JGE     notStaged93
 	XORL    R8, R8
 
-notStaged62:
+notStaged93:
 	MOVQ         R12, 304(SP)
-	VBROADCASTSS 120(R9), Z0
-	VBROADCASTSS 124(R9), Z1
-	MOVQ         144(R9), DX
+	VBROADCASTSS 120(R10), Z0
+	VBROADCASTSS 124(R10), Z5
+	MOVQ         144(R10), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 16 lanes of a frame vector).
-	MOVQ  176(R9), R13
-	MOVQ  200(R9), R14
+	MOVQ  176(R10), R13
+	MOVQ  200(R10), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse63
+	JZ    noLse94
 	MOVL  $0x00000001, R12
 
-noLse63:
-	MOVL         236(R9), AX
+noLse94:
+	MOVL         272(R10), AX
 	SHLL         $0x01, AX
-	JZ           noZ64
+	JZ           noZ95
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 236(R9), Z2
-	VMOVUPS      Z2, 192(SP)
+	VBROADCASTSS 272(R10), Z6
+	VMOVUPS      Z6, 192(SP)
 
-noZ64:
+noZ95:
 	MOVQ R12, 296(SP)
 
-	// scale and the base of labels, read by the loops from the frame.
-	VMOVSS 232(R9), X2
-	VMOVSS X2, 320(SP)
-	MOVQ   48(R9), AX
+	// scale and the bases of labels and rowWeights, read by the loops from the frame.
+	VMOVSS 244(R10), X6
+	VMOVSS X6, 320(SP)
+	MOVQ   48(R10), AX
 	MOVQ   AX, 328(SP)
+	MOVQ   248(R10), AX
+	MOVQ   AX, 336(SP)
 
-	// R9 = 4c, the bytes of a row; the bytes of the whole 16-, 32- and 64-class
-	// steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
+	// R9 = 4·stride, the bytes from a row to the next; the bytes of the whole
+	// 16-, 32- and 64-class steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
 	// class j0+k: VPCMPGTD against the lane numbers); f = 1.
-	MOVQ         CX, R9
 	SHLQ         $0x02, R9
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
@@ -8930,12 +9599,12 @@ noZ64:
 	MOVQ         AX, 288(SP)
 	MOVQ         CX, AX
 	ANDQ         $0x0f, AX
-	VMOVD        AX, X2
-	VPBROADCASTD X2, Z2
-	VPCMPGTD     lanes<>+0(SB), Z2, K1
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Z6
+	VPCMPGTD     lanes<>+0(SB), Z6, K1
 	KMOVW        K1, 264(SP)
-	VMOVUPS      one<>+0(SB), Z2
-	VMOVUPS      Z2, 128(SP)
+	VMOVUPS      one<>+0(SB), Z6
+	VMOVUPS      Z6, 128(SP)
 	VMOVUPS      expLog2e<>+0(SB), Z9
 	VMOVUPS      expLn2Hi<>+0(SB), Z10
 	VMOVUPS      expLn2Lo<>+0(SB), Z11
@@ -8967,80 +9636,81 @@ wideTargetsRow:
 	// masked by the chain (a masked-out lane is loaded as +0: ordered). The
 	// chains 1-3 serve the 64-class iterations only: a row of fewer than 64
 	// classes neither sets them up nor reduces them.
-	VMOVUPS negInfBits<>+0(SB), Z2
+	VMOVUPS negInfBits<>+0(SB), Z6
 	MOVL    $0x0000ffff, AX
-	VMOVAPS Z2, Z7
+	VMOVAPS Z6, Z7
 	KMOVW   AX, K1
 	CMPQ    288(SP), $0x00
-	JEQ     oneChain65
-	VMOVAPS Z2, Z4
+	JEQ     oneChain96
+	VMOVAPS Z6, Z2
 	KMOVW   AX, K2
-	VMOVAPS Z2, Z5
+	VMOVAPS Z6, Z3
 	KMOVW   AX, K3
-	VMOVAPS Z2, Z6
+	VMOVAPS Z6, Z4
 	KMOVW   AX, K4
 
-oneChain65:
+oneChain96:
 	XORL AX, AX
 
-classes66:
+classes97:
 	CMPQ    AX, 288(SP)
-	JAE     rest67
-	VMOVUPS (SI)(AX*1), Z2
-	VMAXPS  Z2, Z7, Z7
-	VCMPPS  $0x07, Z2, Z2, K1, K1
-	VMOVUPS 64(SI)(AX*1), Z2
-	VMAXPS  Z2, Z4, Z4
-	VCMPPS  $0x07, Z2, Z2, K2, K2
-	VMOVUPS 128(SI)(AX*1), Z2
-	VMAXPS  Z2, Z5, Z5
-	VCMPPS  $0x07, Z2, Z2, K3, K3
-	VMOVUPS 192(SI)(AX*1), Z2
-	VMAXPS  Z2, Z6, Z6
-	VCMPPS  $0x07, Z2, Z2, K4, K4
+	JAE     rest98
+	VMOVUPS (SI)(AX*1), Z6
+	VMAXPS  Z6, Z7, Z7
+	VCMPPS  $0x07, Z6, Z6, K1, K1
+	VMOVUPS 64(SI)(AX*1), Z6
+	VMAXPS  Z6, Z2, Z2
+	VCMPPS  $0x07, Z6, Z6, K2, K2
+	VMOVUPS 128(SI)(AX*1), Z6
+	VMAXPS  Z6, Z3, Z3
+	VCMPPS  $0x07, Z6, Z6, K3, K3
+	VMOVUPS 192(SI)(AX*1), Z6
+	VMAXPS  Z6, Z4, Z4
+	VCMPPS  $0x07, Z6, Z6, K4, K4
 	ADDQ    $0x00000100, AX
-	JMP     classes66
+	JMP     classes97
 
-rest67:
-single70:
+rest98:
+single101:
 	CMPQ    AX, 272(SP)
-	JAE     tail68
-	VMOVUPS (SI)(AX*1), Z2
-	VMAXPS  Z2, Z7, Z7
-	VCMPPS  $0x07, Z2, Z2, K1, K1
+	JAE     tail99
+	VMOVUPS (SI)(AX*1), Z6
+	VMAXPS  Z6, Z7, Z7
+	VCMPPS  $0x07, Z6, Z6, K1, K1
 	ADDQ    $0x00000040, AX
-	JMP     single70
+	JMP     single101
 
-tail68:
+tail99:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone69
+	JZ        classesDone100
 	KMOVW     264(SP), K5
-	VMOVUPS.Z (SI)(AX*1), K5, Z2
-	VMAXPS    Z2, Z7, K5, Z7
-	VCMPPS    $0x07, Z2, Z2, K1, K1
+	VMOVUPS.Z (SI)(AX*1), K5, Z6
+	VMAXPS    Z6, Z7, K5, Z7
+	VCMPPS    $0x07, Z6, Z6, K1, K1
 
-classesDone69:
-	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes (not ordered).
+classesDone100:
+	// The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).
 	CMPQ   288(SP), $0x00
-	JEQ    oneChain71
-	VMAXPS Z4, Z7, Z2
-	VMAXPS Z6, Z5, Z7
-	VMAXPS Z7, Z2, Z7
+	JEQ    oneChain102
+	VMAXPS Z2, Z7, Z6
+	VMAXPS Z4, Z3, Z7
+	VMAXPS Z7, Z6, Z7
 	KANDW  K2, K1, K1
 	KANDW  K4, K3, K5
 	KANDW  K5, K1, K1
 
-oneChain71:
-	VEXTRACTF64X4 $0x01, Z7, Y2
-	VMAXPS        Y2, Y7, Y2
-	VEXTRACTF128  $0x01, Y2, X7
-	VMAXPS        X7, X2, X2
-	VPERMILPS     $0x4e, X2, X7
-	VMAXPS        X7, X2, X2
-	VPERMILPS     $0xb1, X2, X7
-	VMAXPS        X7, X2, X2
-	VBROADCASTSS  X2, Z2
-	VADDPS        zero<>+0(SB), Z2, Z21
+oneChain102:
+	VEXTRACTF64X4 $0x01, Z7, Y6
+	VMAXPS        Y6, Y7, Y6
+	VEXTRACTF128  $0x01, Y6, X7
+	VMAXPS        X7, X6, X6
+	VPERMILPS     $0x4e, X6, X7
+	VMAXPS        X7, X6, X6
+	VPERMILPS     $0xb1, X6, X7
+	VMAXPS        X7, X6, X6
+	VBROADCASTSS  X6, Z6
+	VMULPS.BCST   344(SP), Z6, Z6
+	VADDPS        zero<>+0(SB), Z6, Z21
 	KMOVW         K1, R12
 	XORL          $0x0000ffff, R12
 	VMOVUPS       Z21, (SP)
@@ -9048,94 +9718,97 @@ oneChain71:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ, an
 	// opmask) and no NaN in the row (R12 == 0), else 0; stored to the frame.
 	TESTB  $0x01, 296(SP)
-	JZ     noLse72
+	JZ     noLse103
 	MOVQ   $0x00000000, 256(SP)
 	TESTL  R12, R12
-	JNZ    noLse72
+	JNZ    noLse103
 	VCMPPS $0x00, negInfBits<>+0(SB), Z21, K1
 	KMOVW  K1, 256(SP)
 
-noLse72:
+noLse103:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds73
+	JZ    noPreds104
 	TESTL R12, R12
-	JZ    scanEq77
+	JZ    scanEq108
 	XORL  AX, AX
 
-scan78:
+scan109:
 	CMPQ    AX, 272(SP)
-	JAE     scanTail79
-	VMOVUPS (SI)(AX*1), Z2
-	VCMPPS  $0x03, Z2, Z2, K1
+	JAE     scanTail110
+	VMOVUPS (SI)(AX*1), Z6
+	VCMPPS  $0x03, Z6, Z6, K1
 	KMOVW   K1, R12
 	TESTL   R12, R12
-	JNZ     found74
+	JNZ     found105
 	ADDQ    $0x40, AX
-	JMP     scan78
+	JMP     scan109
 
-scanTail79:
+scanTail110:
 	TESTQ     $0x0000000f, CX
-	JZ        notFound75
+	JZ        notFound106
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z2
-	VCMPPS    $0x03, Z2, Z2, K1, K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z6
+	VCMPPS    $0x03, Z6, Z6, K1, K1
 	KMOVW     K1, R12
 	TESTL     R12, R12
-	JNZ       found74
-	JMP       notFound75
+	JNZ       found105
+	JMP       notFound106
 
-scanEq77:
+scanEq108:
 	XORL AX, AX
 
-scan80:
-	CMPQ    AX, 272(SP)
-	JAE     scanTail81
-	VMOVUPS (SI)(AX*1), Z2
-	VCMPPS  $0x00, Z2, Z21, K1
-	KMOVW   K1, R12
-	TESTL   R12, R12
-	JNZ     found74
-	ADDQ    $0x40, AX
-	JMP     scan80
+scan111:
+	CMPQ        AX, 272(SP)
+	JAE         scanTail112
+	VMOVUPS     (SI)(AX*1), Z6
+	VMULPS.BCST 344(SP), Z6, Z6
+	VCMPPS      $0x00, Z6, Z21, K1
+	KMOVW       K1, R12
+	TESTL       R12, R12
+	JNZ         found105
+	ADDQ        $0x40, AX
+	JMP         scan111
 
-scanTail81:
-	TESTQ     $0x0000000f, CX
-	JZ        notFound75
-	KMOVW     264(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z2
-	VCMPPS    $0x00, Z2, Z21, K1, K1
-	KMOVW     K1, R12
-	TESTL     R12, R12
-	JNZ       found74
+scanTail112:
+	TESTQ       $0x0000000f, CX
+	JZ          notFound106
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (SI)(AX*1), K1, Z6
+	VMULPS.BCST 344(SP), Z6, Z6
+	VCMPPS      $0x00, Z6, Z21, K1, K1
+	KMOVW       K1, R12
+	TESTL       R12, R12
+	JNZ         found105
 
-notFound75:
+notFound106:
 	XORL R12, R12
-	JMP  storePred76
+	JMP  storePred107
 
-found74:
+found105:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred76:
+storePred107:
 	MOVL R12, (R13)(R10*4)
 
-noPreds73:
+noPreds104:
 	// The label in every lane (targets from labels).
 	TESTB        $0x01, 304(SP)
-	JZ           noLabel82
+	JZ           noLabel113
 	MOVQ         328(SP), R12
-	VMOVD        (R12)(R10*4), X2
-	VPBROADCASTD X2, Z3
+	VMOVD        (R12)(R10*4), X1
+	VPBROADCASTD X1, Z1
 
-noLabel82:
-	// Pass 2. For each class: d = x[j] - m; a = targetRow.at(j); td = a·d, +0
+noLabel113:
+	// Pass 2. For each class: d = x[j]·xs - m (the product skipped when xs is
+	// 1); a = targetRow.at(j); td = a·d, +0
 	// where a == 0 (seq.TargetTerm); e = expf(d) (seq.Exp), stored to g (when
 	// grad is not nil); s, T and D accumulated by classSum (e, a, td). R12 =
 	// the targets row. One loop per form of the targets.
 	MOVQ    312(SP), R12
-	VMOVUPS negZero<>+0(SB), Z2
+	VMOVUPS negZero<>+0(SB), Z6
 	VMOVUPS negZero<>+0(SB), Z7
 	VMOVUPS negZero<>+0(SB), Z8
 	CMPQ    304(SP), $0x02
@@ -9150,11 +9823,16 @@ noLabel82:
 	JEQ     wideTargetsExp7
 	XORL    AX, AX
 
-classes84:
+classes115:
 	CMPQ        AX, 280(SP)
-	JAE         rest85
+	JAE         rest116
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled119
+	VMULPS.BCST 344(SP), Z22, Z22
+
+unscaled119:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     (R12)(AX*1), Z23
 	VCMPPS      $0x04, Z19, Z23, K1
@@ -9183,13 +9861,18 @@ classes84:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore88
+	JZ          noStore120
 	VMOVUPS     Z22, (DI)(AX*1)
 
-noStore88:
-	VADDPS      Z22, Z2, Z2
+noStore120:
+	VADDPS      Z22, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z22
 	PREFETCHT0  64(R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled121
+	VMULPS.BCST 344(SP), Z22, Z22
+
+unscaled121:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     64(R12)(AX*1), Z23
 	VCMPPS      $0x04, Z19, Z23, K1
@@ -9218,19 +9901,24 @@ noStore88:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore89
+	JZ          noStore122
 	VMOVUPS     Z22, 64(DI)(AX*1)
 
-noStore89:
-	VADDPS Z22, Z2, Z2
+noStore122:
+	VADDPS Z22, Z6, Z6
 	ADDQ   $0x00000080, AX
-	JMP    classes84
+	JMP    classes115
 
-rest85:
+rest116:
 	TESTQ       $0x00000010, CX
-	JZ          tail86
+	JZ          tail117
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled123
+	VMULPS.BCST 344(SP), Z22, Z22
+
+unscaled123:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     (R12)(AX*1), Z23
 	VCMPPS      $0x04, Z19, Z23, K1
@@ -9259,18 +9947,23 @@ rest85:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore90
+	JZ          noStore124
 	VMOVUPS     Z22, (DI)(AX*1)
 
-noStore90:
-	VADDPS Z22, Z2, Z2
+noStore124:
+	VADDPS Z22, Z6, Z6
 	ADDQ   $0x00000040, AX
 
-tail86:
+tail117:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone87
+	JZ          classesDone118
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z22
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled125
+	VMULPS.BCST 344(SP), Z22, Z22
+
+unscaled125:
 	VSUBPS      Z21, Z22, Z21
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (R12)(AX*1), K1, Z22
@@ -9302,29 +9995,34 @@ tail86:
 	VCMPPS      $0x05, Z18, Z21, K1
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
-	JZ          noStore91
+	JZ          noStore126
 	KMOVW       264(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
-noStore91:
+noStore126:
 	KMOVW  264(SP), K1
-	VADDPS Z21, Z2, K1, Z2
+	VADDPS Z21, Z6, K1, Z6
 
-classesDone87:
-	JMP summed83
+classesDone118:
+	JMP summed114
 
 wideTargetsExp2:
 	XORL AX, AX
 
-classes92:
+classes127:
 	CMPQ        AX, 280(SP)
-	JAE         rest93
+	JAE         rest128
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled131
+	VMULPS.BCST 344(SP), Z22, Z22
+
+unscaled131:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     (R12)(AX*1), Z23
 	VMULPS      Z23, Z0, Z23
-	VADDPS      Z1, Z23, Z23
+	VADDPS      Z5, Z23, Z23
 	VCMPPS      $0x04, Z19, Z23, K1
 	VMULPS      Z22, Z23, Z24
 	VMOVUPS.Z   Z24, K1, Z24
@@ -9351,17 +10049,22 @@ classes92:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore96
+	JZ          noStore132
 	VMOVUPS     Z22, (DI)(AX*1)
 
-noStore96:
-	VADDPS      Z22, Z2, Z2
+noStore132:
+	VADDPS      Z22, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z22
 	PREFETCHT0  64(R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled133
+	VMULPS.BCST 344(SP), Z22, Z22
+
+unscaled133:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     64(R12)(AX*1), Z23
 	VMULPS      Z23, Z0, Z23
-	VADDPS      Z1, Z23, Z23
+	VADDPS      Z5, Z23, Z23
 	VCMPPS      $0x04, Z19, Z23, K1
 	VMULPS      Z22, Z23, Z24
 	VMOVUPS.Z   Z24, K1, Z24
@@ -9388,23 +10091,28 @@ noStore96:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore97
+	JZ          noStore134
 	VMOVUPS     Z22, 64(DI)(AX*1)
 
-noStore97:
-	VADDPS Z22, Z2, Z2
+noStore134:
+	VADDPS Z22, Z6, Z6
 	ADDQ   $0x00000080, AX
-	JMP    classes92
+	JMP    classes127
 
-rest93:
+rest128:
 	TESTQ       $0x00000010, CX
-	JZ          tail94
+	JZ          tail129
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled135
+	VMULPS.BCST 344(SP), Z22, Z22
+
+unscaled135:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     (R12)(AX*1), Z23
 	VMULPS      Z23, Z0, Z23
-	VADDPS      Z1, Z23, Z23
+	VADDPS      Z5, Z23, Z23
 	VCMPPS      $0x04, Z19, Z23, K1
 	VMULPS      Z22, Z23, Z24
 	VMOVUPS.Z   Z24, K1, Z24
@@ -9431,23 +10139,28 @@ rest93:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore98
+	JZ          noStore136
 	VMOVUPS     Z22, (DI)(AX*1)
 
-noStore98:
-	VADDPS Z22, Z2, Z2
+noStore136:
+	VADDPS Z22, Z6, Z6
 	ADDQ   $0x00000040, AX
 
-tail94:
+tail129:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone95
+	JZ          classesDone130
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z22
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled137
+	VMULPS.BCST 344(SP), Z22, Z22
+
+unscaled137:
 	VSUBPS      Z21, Z22, Z21
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (R12)(AX*1), K1, Z22
 	VMULPS      Z22, Z0, Z22
-	VADDPS      Z1, Z22, Z22
+	VADDPS      Z5, Z22, Z22
 	VCMPPS      $0x04, Z19, Z22, K1
 	VMULPS      Z21, Z22, Z23
 	VMOVUPS.Z   Z23, K1, Z23
@@ -9476,29 +10189,34 @@ tail94:
 	VCMPPS      $0x05, Z18, Z21, K1
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
-	JZ          noStore99
+	JZ          noStore138
 	KMOVW       264(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
-noStore99:
+noStore138:
 	KMOVW  264(SP), K1
-	VADDPS Z21, Z2, K1, Z2
+	VADDPS Z21, Z6, K1, Z6
 
-classesDone95:
-	JMP summed83
+classesDone130:
+	JMP summed114
 
 wideTargetsExp6:
 	XORL AX, AX
 
-classes100:
+classes139:
 	CMPQ        AX, 280(SP)
-	JAE         rest101
+	JAE         rest140
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled143
+	VMULPS.BCST 344(SP), Z22, Z22
+
+unscaled143:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     (R12)(AX*1), Z23
 	VMULPS      Z23, Z0, Z23
-	VADDPS      Z1, Z23, Z23
+	VADDPS      Z5, Z23, Z23
 	VMOVUPS     (BX)(AX*1), Z24
 	VMULPS      Z23, Z24, Z23
 	VCMPPS      $0x04, Z19, Z23, K1
@@ -9527,17 +10245,22 @@ classes100:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore104
+	JZ          noStore144
 	VMOVUPS     Z22, (DI)(AX*1)
 
-noStore104:
-	VADDPS      Z22, Z2, Z2
+noStore144:
+	VADDPS      Z22, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z22
 	PREFETCHT0  64(R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled145
+	VMULPS.BCST 344(SP), Z22, Z22
+
+unscaled145:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     64(R12)(AX*1), Z23
 	VMULPS      Z23, Z0, Z23
-	VADDPS      Z1, Z23, Z23
+	VADDPS      Z5, Z23, Z23
 	VMOVUPS     64(BX)(AX*1), Z24
 	VMULPS      Z23, Z24, Z23
 	VCMPPS      $0x04, Z19, Z23, K1
@@ -9566,23 +10289,28 @@ noStore104:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore105
+	JZ          noStore146
 	VMOVUPS     Z22, 64(DI)(AX*1)
 
-noStore105:
-	VADDPS Z22, Z2, Z2
+noStore146:
+	VADDPS Z22, Z6, Z6
 	ADDQ   $0x00000080, AX
-	JMP    classes100
+	JMP    classes139
 
-rest101:
+rest140:
 	TESTQ       $0x00000010, CX
-	JZ          tail102
+	JZ          tail141
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled147
+	VMULPS.BCST 344(SP), Z22, Z22
+
+unscaled147:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     (R12)(AX*1), Z23
 	VMULPS      Z23, Z0, Z23
-	VADDPS      Z1, Z23, Z23
+	VADDPS      Z5, Z23, Z23
 	VMOVUPS     (BX)(AX*1), Z24
 	VMULPS      Z23, Z24, Z23
 	VCMPPS      $0x04, Z19, Z23, K1
@@ -9611,23 +10339,28 @@ rest101:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore106
+	JZ          noStore148
 	VMOVUPS     Z22, (DI)(AX*1)
 
-noStore106:
-	VADDPS Z22, Z2, Z2
+noStore148:
+	VADDPS Z22, Z6, Z6
 	ADDQ   $0x00000040, AX
 
-tail102:
+tail141:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone103
+	JZ          classesDone142
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z22
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled149
+	VMULPS.BCST 344(SP), Z22, Z22
+
+unscaled149:
 	VSUBPS      Z21, Z22, Z21
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (R12)(AX*1), K1, Z22
 	VMULPS      Z22, Z0, Z22
-	VADDPS      Z1, Z22, Z22
+	VADDPS      Z5, Z22, Z22
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (BX)(AX*1), K1, Z23
 	VMULPS      Z22, Z23, Z22
@@ -9659,28 +10392,33 @@ tail102:
 	VCMPPS      $0x05, Z18, Z21, K1
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
-	JZ          noStore107
+	JZ          noStore150
 	KMOVW       264(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
-noStore107:
+noStore150:
 	KMOVW  264(SP), K1
-	VADDPS Z21, Z2, K1, Z2
+	VADDPS Z21, Z6, K1, Z6
 
-classesDone103:
-	JMP summed83
+classesDone142:
+	JMP summed114
 
 wideTargetsExp1:
 	VMOVDQU32 lanes<>+0(SB), Z22
 	XORL      AX, AX
 
-classes108:
+classes151:
 	CMPQ        AX, 280(SP)
-	JAE         rest109
+	JAE         rest152
 	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled155
+	VMULPS.BCST 344(SP), Z23, Z23
+
+unscaled155:
 	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z3, Z22, K1
+	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
 	VCMPPS      $0x04, Z19, Z24, K1
 	VMULPS      Z23, Z24, Z25
@@ -9709,15 +10447,20 @@ classes108:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore112
+	JZ          noStore156
 	VMOVUPS     Z23, (DI)(AX*1)
 
-noStore112:
-	VADDPS      Z23, Z2, Z2
+noStore156:
+	VADDPS      Z23, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z23
 	PREFETCHT0  64(R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled157
+	VMULPS.BCST 344(SP), Z23, Z23
+
+unscaled157:
 	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z3, Z22, K1
+	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
 	VCMPPS      $0x04, Z19, Z24, K1
 	VMULPS      Z23, Z24, Z25
@@ -9746,21 +10489,26 @@ noStore112:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore113
+	JZ          noStore158
 	VMOVUPS     Z23, 64(DI)(AX*1)
 
-noStore113:
-	VADDPS Z23, Z2, Z2
+noStore158:
+	VADDPS Z23, Z6, Z6
 	ADDQ   $0x00000080, AX
-	JMP    classes108
+	JMP    classes151
 
-rest109:
+rest152:
 	TESTQ       $0x00000010, CX
-	JZ          tail110
+	JZ          tail153
 	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled159
+	VMULPS.BCST 344(SP), Z23, Z23
+
+unscaled159:
 	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z3, Z22, K1
+	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
 	VCMPPS      $0x04, Z19, Z24, K1
 	VMULPS      Z23, Z24, Z25
@@ -9789,20 +10537,25 @@ rest109:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore114
+	JZ          noStore160
 	VMOVUPS     Z23, (DI)(AX*1)
 
-noStore114:
-	VADDPS Z23, Z2, Z2
+noStore160:
+	VADDPS Z23, Z6, Z6
 	ADDQ   $0x00000040, AX
 
-tail110:
+tail153:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone111
+	JZ          classesDone154
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z23
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled161
+	VMULPS.BCST 344(SP), Z23, Z23
+
+unscaled161:
 	VSUBPS      Z21, Z23, Z21
-	VPCMPEQD    Z3, Z22, K1
+	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z23
 	VCMPPS      $0x04, Z19, Z23, K1
 	VMULPS      Z21, Z23, Z24
@@ -9833,31 +10586,36 @@ tail110:
 	VCMPPS      $0x05, Z18, Z21, K1
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
-	JZ          noStore115
+	JZ          noStore162
 	KMOVW       264(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
-noStore115:
+noStore162:
 	KMOVW  264(SP), K1
-	VADDPS Z21, Z2, K1, Z2
+	VADDPS Z21, Z6, K1, Z6
 
-classesDone111:
-	JMP summed83
+classesDone154:
+	JMP summed114
 
 wideTargetsExp3:
 	VMOVDQU32 lanes<>+0(SB), Z22
 	XORL      AX, AX
 
-classes116:
+classes163:
 	CMPQ        AX, 280(SP)
-	JAE         rest117
+	JAE         rest164
 	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled167
+	VMULPS.BCST 344(SP), Z23, Z23
+
+unscaled167:
 	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z3, Z22, K1
+	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
 	VMULPS      Z24, Z0, Z24
-	VADDPS      Z1, Z24, Z24
+	VADDPS      Z5, Z24, Z24
 	VCMPPS      $0x04, Z19, Z24, K1
 	VMULPS      Z23, Z24, Z25
 	VMOVUPS.Z   Z25, K1, Z25
@@ -9885,18 +10643,23 @@ classes116:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore120
+	JZ          noStore168
 	VMOVUPS     Z23, (DI)(AX*1)
 
-noStore120:
-	VADDPS      Z23, Z2, Z2
+noStore168:
+	VADDPS      Z23, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z23
 	PREFETCHT0  64(R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled169
+	VMULPS.BCST 344(SP), Z23, Z23
+
+unscaled169:
 	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z3, Z22, K1
+	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
 	VMULPS      Z24, Z0, Z24
-	VADDPS      Z1, Z24, Z24
+	VADDPS      Z5, Z24, Z24
 	VCMPPS      $0x04, Z19, Z24, K1
 	VMULPS      Z23, Z24, Z25
 	VMOVUPS.Z   Z25, K1, Z25
@@ -9924,24 +10687,29 @@ noStore120:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore121
+	JZ          noStore170
 	VMOVUPS     Z23, 64(DI)(AX*1)
 
-noStore121:
-	VADDPS Z23, Z2, Z2
+noStore170:
+	VADDPS Z23, Z6, Z6
 	ADDQ   $0x00000080, AX
-	JMP    classes116
+	JMP    classes163
 
-rest117:
+rest164:
 	TESTQ       $0x00000010, CX
-	JZ          tail118
+	JZ          tail165
 	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled171
+	VMULPS.BCST 344(SP), Z23, Z23
+
+unscaled171:
 	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z3, Z22, K1
+	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
 	VMULPS      Z24, Z0, Z24
-	VADDPS      Z1, Z24, Z24
+	VADDPS      Z5, Z24, Z24
 	VCMPPS      $0x04, Z19, Z24, K1
 	VMULPS      Z23, Z24, Z25
 	VMOVUPS.Z   Z25, K1, Z25
@@ -9969,23 +10737,28 @@ rest117:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore122
+	JZ          noStore172
 	VMOVUPS     Z23, (DI)(AX*1)
 
-noStore122:
-	VADDPS Z23, Z2, Z2
+noStore172:
+	VADDPS Z23, Z6, Z6
 	ADDQ   $0x00000040, AX
 
-tail118:
+tail165:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone119
+	JZ          classesDone166
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z23
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled173
+	VMULPS.BCST 344(SP), Z23, Z23
+
+unscaled173:
 	VSUBPS      Z21, Z23, Z21
-	VPCMPEQD    Z3, Z22, K1
+	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z23
 	VMULPS      Z23, Z0, Z23
-	VADDPS      Z1, Z23, Z23
+	VADDPS      Z5, Z23, Z23
 	VCMPPS      $0x04, Z19, Z23, K1
 	VMULPS      Z21, Z23, Z24
 	VMOVUPS.Z   Z24, K1, Z24
@@ -10015,31 +10788,36 @@ tail118:
 	VCMPPS      $0x05, Z18, Z21, K1
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
-	JZ          noStore123
+	JZ          noStore174
 	KMOVW       264(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
-noStore123:
+noStore174:
 	KMOVW  264(SP), K1
-	VADDPS Z21, Z2, K1, Z2
+	VADDPS Z21, Z6, K1, Z6
 
-classesDone119:
-	JMP summed83
+classesDone166:
+	JMP summed114
 
 wideTargetsExp7:
 	VMOVDQU32 lanes<>+0(SB), Z22
 	XORL      AX, AX
 
-classes124:
+classes175:
 	CMPQ        AX, 280(SP)
-	JAE         rest125
+	JAE         rest176
 	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled179
+	VMULPS.BCST 344(SP), Z23, Z23
+
+unscaled179:
 	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z3, Z22, K1
+	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
 	VMULPS      Z24, Z0, Z24
-	VADDPS      Z1, Z24, Z24
+	VADDPS      Z5, Z24, Z24
 	VMOVUPS     (BX)(AX*1), Z25
 	VMULPS      Z24, Z25, Z24
 	VCMPPS      $0x04, Z19, Z24, K1
@@ -10069,18 +10847,23 @@ classes124:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore128
+	JZ          noStore180
 	VMOVUPS     Z23, (DI)(AX*1)
 
-noStore128:
-	VADDPS      Z23, Z2, Z2
+noStore180:
+	VADDPS      Z23, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z23
 	PREFETCHT0  64(R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled181
+	VMULPS.BCST 344(SP), Z23, Z23
+
+unscaled181:
 	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z3, Z22, K1
+	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
 	VMULPS      Z24, Z0, Z24
-	VADDPS      Z1, Z24, Z24
+	VADDPS      Z5, Z24, Z24
 	VMOVUPS     64(BX)(AX*1), Z25
 	VMULPS      Z24, Z25, Z24
 	VCMPPS      $0x04, Z19, Z24, K1
@@ -10110,24 +10893,29 @@ noStore128:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore129
+	JZ          noStore182
 	VMOVUPS     Z23, 64(DI)(AX*1)
 
-noStore129:
-	VADDPS Z23, Z2, Z2
+noStore182:
+	VADDPS Z23, Z6, Z6
 	ADDQ   $0x00000080, AX
-	JMP    classes124
+	JMP    classes175
 
-rest125:
+rest176:
 	TESTQ       $0x00000010, CX
-	JZ          tail126
+	JZ          tail177
 	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled183
+	VMULPS.BCST 344(SP), Z23, Z23
+
+unscaled183:
 	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z3, Z22, K1
+	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
 	VMULPS      Z24, Z0, Z24
-	VADDPS      Z1, Z24, Z24
+	VADDPS      Z5, Z24, Z24
 	VMOVUPS     (BX)(AX*1), Z25
 	VMULPS      Z24, Z25, Z24
 	VCMPPS      $0x04, Z19, Z24, K1
@@ -10157,23 +10945,28 @@ rest125:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore130
+	JZ          noStore184
 	VMOVUPS     Z23, (DI)(AX*1)
 
-noStore130:
-	VADDPS Z23, Z2, Z2
+noStore184:
+	VADDPS Z23, Z6, Z6
 	ADDQ   $0x00000040, AX
 
-tail126:
+tail177:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone127
+	JZ          classesDone178
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z23
+	CMPL        344(SP), $0x3f800000
+	JEQ         unscaled185
+	VMULPS.BCST 344(SP), Z23, Z23
+
+unscaled185:
 	VSUBPS      Z21, Z23, Z21
-	VPCMPEQD    Z3, Z22, K1
+	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z23
 	VMULPS      Z23, Z0, Z23
-	VADDPS      Z1, Z23, Z23
+	VADDPS      Z5, Z23, Z23
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (BX)(AX*1), K1, Z24
 	VMULPS      Z23, Z24, Z23
@@ -10206,27 +10999,27 @@ tail126:
 	VCMPPS      $0x05, Z18, Z21, K1
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
-	JZ          noStore131
+	JZ          noStore186
 	KMOVW       264(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
-noStore131:
+noStore186:
 	KMOVW  264(SP), K1
-	VADDPS Z21, Z2, K1, Z2
+	VADDPS Z21, Z6, K1, Z6
 
-classesDone127:
-summed83:
+classesDone178:
+summed114:
 	// The row: s, T, D = total(c) of their accumulators; ls = log32(s)
 	// (seq.Log); loss = ls·T - D (seq.TargetLoss).
-	VMOVSHDUP     Z2, Z21
-	VADDPS        Z21, Z2, Z2
-	VPERMILPS     $0x4e, Z2, Z21
-	VADDPS        Z21, Z2, Z2
-	VSHUFF32X4    $0xb1, Z2, Z2, Z21
-	VADDPS        Z21, Z2, Z2
-	VEXTRACTF64X4 $0x01, Z2, Y21
-	VADDSS        X21, X2, X2
-	VBROADCASTSS  X2, Z2
+	VMOVSHDUP     Z6, Z21
+	VADDPS        Z21, Z6, Z6
+	VPERMILPS     $0x4e, Z6, Z21
+	VADDPS        Z21, Z6, Z6
+	VSHUFF32X4    $0xb1, Z6, Z6, Z21
+	VADDPS        Z21, Z6, Z6
+	VEXTRACTF64X4 $0x01, Z6, Y21
+	VADDSS        X21, X6, X6
+	VBROADCASTSS  X6, Z6
 	VMOVSHDUP     Z7, Z21
 	VADDPS        Z21, Z7, Z7
 	VPERMILPS     $0x4e, Z7, Z21
@@ -10245,11 +11038,11 @@ summed83:
 	VEXTRACTF64X4 $0x01, Z8, Y21
 	VADDSS        X21, X8, X8
 	VBROADCASTSS  X8, Z8
-	VPSRLD        $0x17, Z2, Z21
+	VPSRLD        $0x17, Z6, Z21
 	VBROADCASTSS  logExpInv<>+0(SB), Z22
 	VPSUBD        Z21, Z22, Z22
 	VPSLLD        $0x17, Z22, Z22
-	VMULPS        Z2, Z22, Z22
+	VMULPS        Z6, Z22, Z22
 	VPSUBD.BCST   logExpBias<>+0(SB), Z21, Z21
 	VCVTDQ2PS     Z21, Z21
 	VCMPPS.BCST   $0x01, logSqrtHalf<>+0(SB), Z22, K1
@@ -10291,17 +11084,17 @@ summed83:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl·T, f to the frame.
 	TESTB     $0x01, 296(SP)
-	JZ        noLse132
+	JZ        noLse187
 	VADDPS    (SP), Z21, Z21
 	KMOVW     256(SP), K1
 	VBLENDMPS (SP), Z21, K1, Z21
 	TESTQ     R14, R14
-	JZ        noLseStore133
+	JZ        noLseStore188
 	VMOVSS    X21, (R14)(R10*4)
 
-noLseStore133:
+noLseStore188:
 	TESTB       $0x02, 296(SP)
-	JZ          noZ134
+	JZ          noZ189
 	VMULPS      192(SP), Z21, Z22
 	VMULPS      Z21, Z22, Z21
 	VADDPS      Z22, Z22, Z22
@@ -10311,406 +11104,420 @@ noLseStore133:
 	VADDPS      Z21, Z8, Z8
 	VMOVAPS     Z8, Z8
 
-noZ134:
-noLse132:
+noZ189:
+noLse187:
+	// loss = loss·w[i] (with row weights).
+	MOVQ   336(SP), R12
+	TESTQ  R12, R12
+	JZ     unweighted190
+	VMULSS (R12)(R10*4), X8, X8
+
+unweighted190:
 	VMOVSS X8, (DX)(R10*4)
 
-	// Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
-	// (seq.Scaled), qt = qt·f (f = 1 without z-loss: exact); g[j] = e[j]·qt -
-	// a[j]·scale (seq.TargetGrad). One loop per form of the targets.
+	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
+	// sc / s (seq.Quotient); qt = q·T (seq.Scaled), qt = qt·f (f = 1 without
+	// z-loss: exact); g[j] = e[j]·qt - a[j]·sc (seq.TargetGrad). One loop per
+	// form of the targets.
 	TESTQ        DI, DI
-	JZ           rowDone135
+	JZ           rowDone191
 	VBROADCASTSS 320(SP), Z8
-	VDIVPS       Z2, Z8, Z2
-	VMULPS       Z7, Z2, Z2
-	VMULPS       128(SP), Z2, Z2
-	MOVQ         312(SP), R12
-	CMPQ         304(SP), $0x02
-	JEQ          wideTargetsGrad2
-	CMPQ         304(SP), $0x06
-	JEQ          wideTargetsGrad6
-	CMPQ         304(SP), $0x01
-	JEQ          wideTargetsGrad1
-	CMPQ         304(SP), $0x03
-	JEQ          wideTargetsGrad3
-	CMPQ         304(SP), $0x07
-	JEQ          wideTargetsGrad7
-	XORL         AX, AX
+	MOVQ         336(SP), R12
+	TESTQ        R12, R12
+	JZ           unweighted192
+	VMULPS.BCST  (R12)(R10*4), Z8, Z8
 
-classes136:
+unweighted192:
+	VDIVPS Z6, Z8, Z6
+	VMULPS Z7, Z6, Z6
+	VMULPS 128(SP), Z6, Z6
+	MOVQ   312(SP), R12
+	CMPQ   304(SP), $0x02
+	JEQ    wideTargetsGrad2
+	CMPQ   304(SP), $0x06
+	JEQ    wideTargetsGrad6
+	CMPQ   304(SP), $0x01
+	JEQ    wideTargetsGrad1
+	CMPQ   304(SP), $0x03
+	JEQ    wideTargetsGrad3
+	CMPQ   304(SP), $0x07
+	JEQ    wideTargetsGrad7
+	XORL   AX, AX
+
+classes193:
 	CMPQ    AX, 280(SP)
-	JAE     rest137
+	JAE     rest194
 	VMOVUPS (DI)(AX*1), Z7
 	VMOVUPS (R12)(AX*1), Z21
-	VMULPS  Z2, Z7, Z7
+	VMULPS  Z6, Z7, Z7
 	VMULPS  Z8, Z21, Z21
 	VSUBPS  Z21, Z7, Z7
 	VMOVUPS Z7, (DI)(AX*1)
 	VMOVUPS 64(DI)(AX*1), Z7
 	VMOVUPS 64(R12)(AX*1), Z21
-	VMULPS  Z2, Z7, Z7
+	VMULPS  Z6, Z7, Z7
 	VMULPS  Z8, Z21, Z21
 	VSUBPS  Z21, Z7, Z7
 	VMOVUPS Z7, 64(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes136
+	JMP     classes193
 
-rest137:
+rest194:
 	TESTQ   $0x00000010, CX
-	JZ      tail138
+	JZ      tail195
 	VMOVUPS (DI)(AX*1), Z7
 	VMOVUPS (R12)(AX*1), Z21
-	VMULPS  Z2, Z7, Z7
+	VMULPS  Z6, Z7, Z7
 	VMULPS  Z8, Z21, Z21
 	VSUBPS  Z21, Z7, Z7
 	VMOVUPS Z7, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail138:
+tail195:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone139
+	JZ        classesDone196
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z7
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (R12)(AX*1), K1, Z21
-	VMULPS    Z2, Z7, Z2
+	VMULPS    Z6, Z7, Z6
 	VMULPS    Z8, Z21, Z7
-	VSUBPS    Z7, Z2, Z2
+	VSUBPS    Z7, Z6, Z6
 	KMOVW     264(SP), K1
-	VMOVUPS   Z2, K1, (DI)(AX*1)
+	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone139:
-	JMP rowDone135
+classesDone196:
+	JMP rowDone191
 
 wideTargetsGrad2:
 	XORL AX, AX
 
-classes140:
+classes197:
 	CMPQ    AX, 280(SP)
-	JAE     rest141
+	JAE     rest198
 	VMOVUPS (DI)(AX*1), Z7
 	VMOVUPS (R12)(AX*1), Z21
 	VMULPS  Z21, Z0, Z21
-	VADDPS  Z1, Z21, Z21
-	VMULPS  Z2, Z7, Z7
+	VADDPS  Z5, Z21, Z21
+	VMULPS  Z6, Z7, Z7
 	VMULPS  Z8, Z21, Z21
 	VSUBPS  Z21, Z7, Z7
 	VMOVUPS Z7, (DI)(AX*1)
 	VMOVUPS 64(DI)(AX*1), Z7
 	VMOVUPS 64(R12)(AX*1), Z21
 	VMULPS  Z21, Z0, Z21
-	VADDPS  Z1, Z21, Z21
-	VMULPS  Z2, Z7, Z7
+	VADDPS  Z5, Z21, Z21
+	VMULPS  Z6, Z7, Z7
 	VMULPS  Z8, Z21, Z21
 	VSUBPS  Z21, Z7, Z7
 	VMOVUPS Z7, 64(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes140
+	JMP     classes197
 
-rest141:
+rest198:
 	TESTQ   $0x00000010, CX
-	JZ      tail142
+	JZ      tail199
 	VMOVUPS (DI)(AX*1), Z7
 	VMOVUPS (R12)(AX*1), Z21
 	VMULPS  Z21, Z0, Z21
-	VADDPS  Z1, Z21, Z21
-	VMULPS  Z2, Z7, Z7
+	VADDPS  Z5, Z21, Z21
+	VMULPS  Z6, Z7, Z7
 	VMULPS  Z8, Z21, Z21
 	VSUBPS  Z21, Z7, Z7
 	VMOVUPS Z7, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail142:
+tail199:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone143
+	JZ        classesDone200
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z7
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (R12)(AX*1), K1, Z21
 	VMULPS    Z21, Z0, Z21
-	VADDPS    Z1, Z21, Z21
-	VMULPS    Z2, Z7, Z2
+	VADDPS    Z5, Z21, Z21
+	VMULPS    Z6, Z7, Z6
 	VMULPS    Z8, Z21, Z7
-	VSUBPS    Z7, Z2, Z2
+	VSUBPS    Z7, Z6, Z6
 	KMOVW     264(SP), K1
-	VMOVUPS   Z2, K1, (DI)(AX*1)
+	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone143:
-	JMP rowDone135
+classesDone200:
+	JMP rowDone191
 
 wideTargetsGrad6:
 	XORL AX, AX
 
-classes144:
+classes201:
 	CMPQ    AX, 280(SP)
-	JAE     rest145
+	JAE     rest202
 	VMOVUPS (DI)(AX*1), Z7
 	VMOVUPS (R12)(AX*1), Z21
 	VMULPS  Z21, Z0, Z21
-	VADDPS  Z1, Z21, Z21
+	VADDPS  Z5, Z21, Z21
 	VMOVUPS (BX)(AX*1), Z22
 	VMULPS  Z21, Z22, Z21
-	VMULPS  Z2, Z7, Z7
+	VMULPS  Z6, Z7, Z7
 	VMULPS  Z8, Z21, Z21
 	VSUBPS  Z21, Z7, Z7
 	VMOVUPS Z7, (DI)(AX*1)
 	VMOVUPS 64(DI)(AX*1), Z7
 	VMOVUPS 64(R12)(AX*1), Z21
 	VMULPS  Z21, Z0, Z21
-	VADDPS  Z1, Z21, Z21
+	VADDPS  Z5, Z21, Z21
 	VMOVUPS 64(BX)(AX*1), Z22
 	VMULPS  Z21, Z22, Z21
-	VMULPS  Z2, Z7, Z7
+	VMULPS  Z6, Z7, Z7
 	VMULPS  Z8, Z21, Z21
 	VSUBPS  Z21, Z7, Z7
 	VMOVUPS Z7, 64(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes144
+	JMP     classes201
 
-rest145:
+rest202:
 	TESTQ   $0x00000010, CX
-	JZ      tail146
+	JZ      tail203
 	VMOVUPS (DI)(AX*1), Z7
 	VMOVUPS (R12)(AX*1), Z21
 	VMULPS  Z21, Z0, Z21
-	VADDPS  Z1, Z21, Z21
+	VADDPS  Z5, Z21, Z21
 	VMOVUPS (BX)(AX*1), Z22
 	VMULPS  Z21, Z22, Z21
-	VMULPS  Z2, Z7, Z7
+	VMULPS  Z6, Z7, Z7
 	VMULPS  Z8, Z21, Z21
 	VSUBPS  Z21, Z7, Z7
 	VMOVUPS Z7, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail146:
+tail203:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone147
+	JZ        classesDone204
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z7
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (R12)(AX*1), K1, Z21
 	VMULPS    Z21, Z0, Z21
-	VADDPS    Z1, Z21, Z21
+	VADDPS    Z5, Z21, Z21
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (BX)(AX*1), K1, Z22
 	VMULPS    Z21, Z22, Z21
-	VMULPS    Z2, Z7, Z2
+	VMULPS    Z6, Z7, Z6
 	VMULPS    Z8, Z21, Z7
-	VSUBPS    Z7, Z2, Z2
+	VSUBPS    Z7, Z6, Z6
 	KMOVW     264(SP), K1
-	VMOVUPS   Z2, K1, (DI)(AX*1)
+	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone147:
-	JMP rowDone135
+classesDone204:
+	JMP rowDone191
 
 wideTargetsGrad1:
 	VMOVDQU32 lanes<>+0(SB), Z7
 	XORL      AX, AX
 
-classes148:
+classes205:
 	CMPQ      AX, 280(SP)
-	JAE       rest149
+	JAE       rest206
 	VMOVUPS   (DI)(AX*1), Z21
-	VPCMPEQD  Z3, Z7, K1
+	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z21
+	VMULPS    Z6, Z21, Z21
 	VMULPS    Z8, Z22, Z22
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, (DI)(AX*1)
 	VMOVUPS   64(DI)(AX*1), Z21
-	VPCMPEQD  Z3, Z7, K1
+	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z21
+	VMULPS    Z6, Z21, Z21
 	VMULPS    Z8, Z22, Z22
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, 64(DI)(AX*1)
 	ADDQ      $0x00000080, AX
-	JMP       classes148
+	JMP       classes205
 
-rest149:
+rest206:
 	TESTQ     $0x00000010, CX
-	JZ        tail150
+	JZ        tail207
 	VMOVUPS   (DI)(AX*1), Z21
-	VPCMPEQD  Z3, Z7, K1
+	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z21
+	VMULPS    Z6, Z21, Z21
 	VMULPS    Z8, Z22, Z22
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, (DI)(AX*1)
 	ADDQ      $0x00000040, AX
 
-tail150:
+tail207:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone151
+	JZ        classesDone208
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z21
-	VPCMPEQD  Z3, Z7, K1
+	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z2
+	VMULPS    Z6, Z21, Z6
 	VMULPS    Z8, Z22, Z7
-	VSUBPS    Z7, Z2, Z2
+	VSUBPS    Z7, Z6, Z6
 	KMOVW     264(SP), K1
-	VMOVUPS   Z2, K1, (DI)(AX*1)
+	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone151:
-	JMP rowDone135
+classesDone208:
+	JMP rowDone191
 
 wideTargetsGrad3:
 	VMOVDQU32 lanes<>+0(SB), Z7
 	XORL      AX, AX
 
-classes152:
+classes209:
 	CMPQ      AX, 280(SP)
-	JAE       rest153
+	JAE       rest210
 	VMOVUPS   (DI)(AX*1), Z21
-	VPCMPEQD  Z3, Z7, K1
+	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VMULPS    Z22, Z0, Z22
-	VADDPS    Z1, Z22, Z22
+	VADDPS    Z5, Z22, Z22
 	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z21
+	VMULPS    Z6, Z21, Z21
 	VMULPS    Z8, Z22, Z22
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, (DI)(AX*1)
 	VMOVUPS   64(DI)(AX*1), Z21
-	VPCMPEQD  Z3, Z7, K1
+	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VMULPS    Z22, Z0, Z22
-	VADDPS    Z1, Z22, Z22
+	VADDPS    Z5, Z22, Z22
 	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z21
+	VMULPS    Z6, Z21, Z21
 	VMULPS    Z8, Z22, Z22
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, 64(DI)(AX*1)
 	ADDQ      $0x00000080, AX
-	JMP       classes152
+	JMP       classes209
 
-rest153:
+rest210:
 	TESTQ     $0x00000010, CX
-	JZ        tail154
+	JZ        tail211
 	VMOVUPS   (DI)(AX*1), Z21
-	VPCMPEQD  Z3, Z7, K1
+	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VMULPS    Z22, Z0, Z22
-	VADDPS    Z1, Z22, Z22
+	VADDPS    Z5, Z22, Z22
 	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z21
+	VMULPS    Z6, Z21, Z21
 	VMULPS    Z8, Z22, Z22
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, (DI)(AX*1)
 	ADDQ      $0x00000040, AX
 
-tail154:
+tail211:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone155
+	JZ        classesDone212
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z21
-	VPCMPEQD  Z3, Z7, K1
+	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VMULPS    Z22, Z0, Z22
-	VADDPS    Z1, Z22, Z22
+	VADDPS    Z5, Z22, Z22
 	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z2
+	VMULPS    Z6, Z21, Z6
 	VMULPS    Z8, Z22, Z7
-	VSUBPS    Z7, Z2, Z2
+	VSUBPS    Z7, Z6, Z6
 	KMOVW     264(SP), K1
-	VMOVUPS   Z2, K1, (DI)(AX*1)
+	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone155:
-	JMP rowDone135
+classesDone212:
+	JMP rowDone191
 
 wideTargetsGrad7:
 	VMOVDQU32 lanes<>+0(SB), Z7
 	XORL      AX, AX
 
-classes156:
+classes213:
 	CMPQ      AX, 280(SP)
-	JAE       rest157
+	JAE       rest214
 	VMOVUPS   (DI)(AX*1), Z21
-	VPCMPEQD  Z3, Z7, K1
+	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VMULPS    Z22, Z0, Z22
-	VADDPS    Z1, Z22, Z22
+	VADDPS    Z5, Z22, Z22
 	VMOVUPS   (BX)(AX*1), Z23
 	VMULPS    Z22, Z23, Z22
 	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z21
+	VMULPS    Z6, Z21, Z21
 	VMULPS    Z8, Z22, Z22
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, (DI)(AX*1)
 	VMOVUPS   64(DI)(AX*1), Z21
-	VPCMPEQD  Z3, Z7, K1
+	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VMULPS    Z22, Z0, Z22
-	VADDPS    Z1, Z22, Z22
+	VADDPS    Z5, Z22, Z22
 	VMOVUPS   64(BX)(AX*1), Z23
 	VMULPS    Z22, Z23, Z22
 	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z21
+	VMULPS    Z6, Z21, Z21
 	VMULPS    Z8, Z22, Z22
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, 64(DI)(AX*1)
 	ADDQ      $0x00000080, AX
-	JMP       classes156
+	JMP       classes213
 
-rest157:
+rest214:
 	TESTQ     $0x00000010, CX
-	JZ        tail158
+	JZ        tail215
 	VMOVUPS   (DI)(AX*1), Z21
-	VPCMPEQD  Z3, Z7, K1
+	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VMULPS    Z22, Z0, Z22
-	VADDPS    Z1, Z22, Z22
+	VADDPS    Z5, Z22, Z22
 	VMOVUPS   (BX)(AX*1), Z23
 	VMULPS    Z22, Z23, Z22
 	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z21
+	VMULPS    Z6, Z21, Z21
 	VMULPS    Z8, Z22, Z22
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, (DI)(AX*1)
 	ADDQ      $0x00000040, AX
 
-tail158:
+tail215:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone159
+	JZ        classesDone216
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z21
-	VPCMPEQD  Z3, Z7, K1
+	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VMULPS    Z22, Z0, Z22
-	VADDPS    Z1, Z22, Z22
+	VADDPS    Z5, Z22, Z22
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (BX)(AX*1), K1, Z23
 	VMULPS    Z22, Z23, Z22
 	VPADDD    Z20, Z7, Z7
-	VMULPS    Z2, Z21, Z2
+	VMULPS    Z6, Z21, Z6
 	VMULPS    Z8, Z22, Z7
-	VSUBPS    Z7, Z2, Z2
+	VSUBPS    Z7, Z6, Z6
 	KMOVW     264(SP), K1
-	VMOVUPS   Z2, K1, (DI)(AX*1)
+	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone159:
-rowDone135:
+classesDone216:
+rowDone191:
 	// The targets row advances (when not nil).
 	MOVQ  312(SP), R12
 	TESTQ R12, R12
-	JZ    noTargets160
+	JZ    noTargets217
 	ADDQ  R9, R12
 	MOVQ  R12, 312(SP)
 
-noTargets160:
+noTargets217:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut161
+	JZ    noOut218
 	ADDQ  R9, DI
 
-noOut161:
+noOut218:
 	JMP wideTargetsRow
 
 wideTargetsDone:
@@ -10719,45 +11526,66 @@ wideTargetsDone:
 
 // func wideSoftmaxAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·wideSoftmaxAVX512(SB), $320-8
+TEXT ·wideSoftmaxAVX512(SB), $328-8
 	// wideSoftmaxGeneric (softmaxRowC), one row at a time, the classes in
-	// vectors: m (pass 1), e[j] stored to y and s (pass 2), r = 1/s, y[j] =
-	// y[j]·r (pass 3).
+	// vectors, the logits times xs = xscale: m (pass 1), e[j] stored to y and s
+	// (pass 2), r = 1/s, y[j] = y[j]·r (pass 3).
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
-	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 = the
-	// next row of logits (prefetched), AX = the byte offset of the classes of a
-	// step, R12 = scratch (the NaN lanes after pass 1, a label, the prediction,
-	// the next row of the output in pass 2).
+	// c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a row to
+	// the next), R11 = the next row of logits (prefetched), AX = the byte offset
+	// of the classes of a step, R12 = scratch (the NaN lanes after pass 1, a
+	// label, the prediction, the next row of the output in pass 2).
 	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 d[l]; 128 f (the z-loss
 	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
 	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
 	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
-	// word; 304 the form of the targets; 312 the targets row.
+	// word; 304 the form of the targets; 312 the targets row; 320 xscale.
 	//
-	// The fields of the record a; R8 = the rows.
-	MOVQ    a+0(FP), BX
-	MOVQ    224(BX), CX
-	MOVQ    (BX), SI
-	TESTQ   CX, CX
-	JLE     wideSoftmaxDone
-	MOVQ    $0x4000000000000000, R8
-	MOVQ    8(BX), AX
+	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
+	MOVQ  a+0(FP), BX
+	MOVQ  224(BX), CX
+	MOVQ  232(BX), R9
+	MOVQ  (BX), SI
+	TESTQ CX, CX
+	JLE   wideSoftmaxDone
+	CMPQ  R9, CX
+	JLT   wideSoftmaxDone
+	MOVQ  $0x4000000000000000, R8
+	MOVQ  8(BX), AX
+	SUBQ  CX, AX
+	JGE   someRows83
+	XORL  R8, R8
+	JMP   isNil82
+
+someRows83:
 	XORL    DX, DX
-	DIVQ    CX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	MOVQ    24(BX), DI
-	MOVQ    32(BX), AX
-	XORL    DX, DX
-	DIVQ    CX
+	DIVQ    R9
+	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-	// R9 = 4c, the bytes of a row; the bytes of the whole 16-, 32- and 64-class
-	// steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
+isNil82:
+	VMOVSS 240(BX), X0
+	VMOVSS X0, 320(SP)
+	MOVQ   24(BX), DI
+	MOVQ   32(BX), AX
+	SUBQ   CX, AX
+	JGE    someRows85
+	XORL   R8, R8
+	JMP    isNil84
+
+someRows85:
+	XORL    DX, DX
+	DIVQ    R9
+	INCQ    AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil84:
+	// R9 = 4·stride, the bytes from a row to the next; the bytes of the whole
+	// 16-, 32- and 64-class steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
 	// class j0+k: VPCMPGTD against the lane numbers); f = 1.
-	MOVQ         CX, R9
 	SHLQ         $0x02, R9
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
@@ -10803,7 +11631,7 @@ wideSoftmaxRow:
 	VMOVAPS Z0, Z4
 	KMOVW   AX, K1
 	CMPQ    288(SP), $0x00
-	JEQ     oneChain57
+	JEQ     oneChain86
 	VMOVAPS Z0, Z1
 	KMOVW   AX, K2
 	VMOVAPS Z0, Z2
@@ -10811,12 +11639,12 @@ wideSoftmaxRow:
 	VMOVAPS Z0, Z3
 	KMOVW   AX, K4
 
-oneChain57:
+oneChain86:
 	XORL AX, AX
 
-classes58:
+classes87:
 	CMPQ    AX, 288(SP)
-	JAE     rest59
+	JAE     rest88
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
@@ -10830,30 +11658,30 @@ classes58:
 	VMAXPS  Z0, Z3, Z3
 	VCMPPS  $0x07, Z0, Z0, K4, K4
 	ADDQ    $0x00000100, AX
-	JMP     classes58
+	JMP     classes87
 
-rest59:
-single62:
+rest88:
+single91:
 	CMPQ    AX, 272(SP)
-	JAE     tail60
+	JAE     tail89
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
 	ADDQ    $0x00000040, AX
-	JMP     single62
+	JMP     single91
 
-tail60:
+tail89:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone61
+	JZ        classesDone90
 	KMOVW     264(SP), K5
 	VMOVUPS.Z (SI)(AX*1), K5, Z0
 	VMAXPS    Z0, Z4, K5, Z4
 	VCMPPS    $0x07, Z0, Z0, K1, K1
 
-classesDone61:
-	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes (not ordered).
+classesDone90:
+	// The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).
 	CMPQ   288(SP), $0x00
-	JEQ    oneChain63
+	JEQ    oneChain92
 	VMAXPS Z1, Z4, Z0
 	VMAXPS Z3, Z2, Z4
 	VMAXPS Z4, Z0, Z4
@@ -10861,7 +11689,7 @@ classesDone61:
 	KANDW  K4, K3, K5
 	KANDW  K5, K1, K1
 
-oneChain63:
+oneChain92:
 	VEXTRACTF64X4 $0x01, Z4, Y0
 	VMAXPS        Y0, Y4, Y0
 	VEXTRACTF128  $0x01, Y0, X4
@@ -10871,12 +11699,13 @@ oneChain63:
 	VPERMILPS     $0xb1, X0, X4
 	VMAXPS        X4, X0, X0
 	VBROADCASTSS  X0, Z0
+	VMULPS.BCST   320(SP), Z0, Z0
 	VADDPS        zero<>+0(SB), Z0, Z0
 	KMOVW         K1, R12
 	XORL          $0x0000ffff, R12
 	VMOVUPS       Z0, (SP)
 
-	// Pass 2. e[j] = expf(x[j] - m) (seq.Exp), stored to y; s accumulated by classSum.
+	// Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to y; s accumulated by classSum.
 	VMOVUPS negZero<>+0(SB), Z4
 
 	// R12 = the next row of the output (this one for the last row), prefetched in pass 2.
@@ -10896,9 +11725,11 @@ oneChain63:
 	VMOVUPS zero<>+0(SB), Z15
 	XORL    AX, AX
 
-classes64:
+classes93:
 	CMPQ        AX, 288(SP)
-	JAE         rest65
+	JAE         rest94
+	CMPL        320(SP), $0x3f800000
+	JNE         scaled97
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -11003,14 +11834,128 @@ classes64:
 	VADDPS      Z16, Z4, Z4
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
-	ADDQ        $0x00000100, AX
-	JMP         classes64
+	JMP         scaledDone98
 
-rest65:
-single68:
-	CMPQ        AX, 272(SP)
-	JAE         tail66
+scaled97:
 	VMOVUPS     (SI)(AX*1), Z15
+	VMOVUPS     64(SI)(AX*1), Z16
+	VMOVUPS     128(SI)(AX*1), Z17
+	VMOVUPS     192(SI)(AX*1), Z18
+	VMULPS.BCST 320(SP), Z15, Z15
+	VMULPS.BCST 320(SP), Z16, Z16
+	VMULPS.BCST 320(SP), Z17, Z17
+	VMULPS.BCST 320(SP), Z18, Z18
+	VSUBPS      Z0, Z15, Z15
+	VSUBPS      Z0, Z16, Z16
+	VSUBPS      Z0, Z17, Z17
+	VSUBPS      Z0, Z18, Z18
+	VMULPS      Z5, Z15, Z19
+	VMULPS      Z5, Z16, Z20
+	VCMPPS      $0x05, Z14, Z15, K1
+	VCMPPS      $0x05, Z14, Z16, K5
+	VMULPS      Z5, Z17, Z21
+	VMULPS      Z5, Z18, Z22
+	VCMPPS      $0x05, Z14, Z17, K6
+	VCMPPS      $0x05, Z14, Z18, K7
+	VRNDSCALEPS $0x00, Z19, Z19
+	VRNDSCALEPS $0x00, Z20, Z20
+	VRNDSCALEPS $0x00, Z21, Z21
+	VRNDSCALEPS $0x00, Z22, Z22
+	VMULPS      Z6, Z19, Z23
+	VMULPS      Z6, Z20, Z24
+	VMULPS      Z6, Z21, Z25
+	VMULPS      Z6, Z22, Z26
+	VMULPS      Z7, Z19, Z27
+	VSUBPS      Z23, Z15, Z15
+	VSUBPS      Z24, Z16, Z16
+	VMULPS      Z7, Z20, Z23
+	VMULPS      Z7, Z21, Z24
+	VSUBPS      Z25, Z17, Z17
+	VSUBPS      Z26, Z18, Z18
+	VMULPS      Z7, Z22, Z25
+	VSUBPS      Z27, Z15, Z15
+	VSUBPS      Z23, Z16, Z16
+	VSUBPS      Z24, Z17, Z17
+	VSUBPS      Z25, Z18, Z18
+	VMULPS      Z8, Z15, Z23
+	VMULPS      Z8, Z16, Z24
+	VMULPS      Z8, Z17, Z25
+	VMULPS      Z8, Z18, Z26
+	VMULPS      Z15, Z15, Z27
+	VADDPS      Z9, Z23, Z23
+	VADDPS      Z9, Z24, Z24
+	VADDPS      Z9, Z25, Z25
+	VADDPS      Z9, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z10, Z23, Z23
+	VADDPS      Z10, Z24, Z24
+	VADDPS      Z10, Z25, Z25
+	VADDPS      Z10, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z11, Z23, Z23
+	VADDPS      Z11, Z24, Z24
+	VADDPS      Z11, Z25, Z25
+	VADDPS      Z11, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z12, Z23, Z23
+	VADDPS      Z12, Z24, Z24
+	VADDPS      Z12, Z25, Z25
+	VADDPS      Z12, Z26, Z26
+	VMULPS      Z23, Z27, Z27
+	VMULPS      Z16, Z16, Z23
+	VADDPS      Z15, Z27, Z27
+	VMULPS      Z17, Z17, Z15
+	VMULPS      Z24, Z23, Z24
+	VMULPS      Z18, Z18, Z23
+	VADDPS      Z13, Z27, Z27
+	VMULPS      Z25, Z15, Z15
+	VADDPS      Z16, Z24, Z16
+	VMULPS      Z26, Z23, Z23
+	VSCALEFPS.Z Z19, Z27, K1, Z19
+	VADDPS      Z17, Z15, Z15
+	VADDPS      Z13, Z16, Z16
+	VADDPS      Z18, Z23, Z17
+	VMOVUPS     Z19, (DI)(AX*1)
+	VADDPS      Z13, Z15, Z15
+	VSCALEFPS.Z Z20, Z16, K5, Z16
+	VADDPS      Z13, Z17, Z17
+	VSCALEFPS.Z Z21, Z15, K6, Z15
+	VMOVUPS     Z16, 64(DI)(AX*1)
+	VSCALEFPS.Z Z22, Z17, K7, Z17
+	VMOVUPS     Z15, 128(DI)(AX*1)
+	VMOVUPS     Z17, 192(DI)(AX*1)
+	PREFETCHT0  (R11)(AX*1)
+	PREFETCHT0  (R12)(AX*1)
+	PREFETCHT0  64(R11)(AX*1)
+	PREFETCHT0  64(R12)(AX*1)
+	PREFETCHT0  128(R11)(AX*1)
+	PREFETCHT0  128(R12)(AX*1)
+	PREFETCHT0  192(R11)(AX*1)
+	PREFETCHT0  192(R12)(AX*1)
+	VADDPS      Z19, Z4, Z4
+	VADDPS      Z16, Z4, Z4
+	VADDPS      Z15, Z4, Z4
+	VADDPS      Z17, Z4, Z4
+
+scaledDone98:
+	ADDQ $0x00000100, AX
+	JMP  classes93
+
+rest94:
+single99:
+	CMPQ        AX, 272(SP)
+	JAE         tail95
+	VMOVUPS     (SI)(AX*1), Z15
+	VMULPS.BCST 320(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z15
 	VMULPS      Z5, Z15, Z16
 	VRNDSCALEPS $0x00, Z16, Z16
@@ -11035,13 +11980,14 @@ single68:
 	VMOVUPS     Z15, (DI)(AX*1)
 	VADDPS      Z15, Z4, Z4
 	ADDQ        $0x00000040, AX
-	JMP         single68
+	JMP         single99
 
-tail66:
+tail95:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone67
+	JZ          classesDone96
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z15
+	VMULPS.BCST 320(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z0
 	VMULPS      Z5, Z0, Z5
 	VRNDSCALEPS $0x00, Z5, Z5
@@ -11068,7 +12014,7 @@ tail66:
 	KMOVW       264(SP), K1
 	VADDPS      Z0, Z4, K1, Z4
 
-classesDone67:
+classesDone96:
 	// Pass 3. s = total(c); r = 1 / s (seq.Reciprocal); y[j] = y[j]·r (seq.Scaled).
 	VMOVSHDUP     Z4, Z0
 	VADDPS        Z0, Z4, Z0
@@ -11083,9 +12029,9 @@ classesDone67:
 	VDIVPS        Z0, Z4, Z0
 	XORL          AX, AX
 
-classes69:
+classes100:
 	CMPQ    AX, 288(SP)
-	JAE     rest70
+	JAE     rest101
 	VMOVUPS (DI)(AX*1), Z4
 	VMULPS  Z0, Z4, Z4
 	VMOVUPS Z4, (DI)(AX*1)
@@ -11099,36 +12045,36 @@ classes69:
 	VMULPS  Z0, Z4, Z4
 	VMOVUPS Z4, 192(DI)(AX*1)
 	ADDQ    $0x00000100, AX
-	JMP     classes69
+	JMP     classes100
 
-rest70:
-single73:
+rest101:
+single104:
 	CMPQ    AX, 272(SP)
-	JAE     tail71
+	JAE     tail102
 	VMOVUPS (DI)(AX*1), Z4
 	VMULPS  Z0, Z4, Z4
 	VMOVUPS Z4, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     single73
+	JMP     single104
 
-tail71:
+tail102:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone72
+	JZ        classesDone103
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z4
 	VMULPS    Z0, Z4, Z0
 	KMOVW     264(SP), K1
 	VMOVUPS   Z0, K1, (DI)(AX*1)
 
-classesDone72:
+classesDone103:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut74
+	JZ    noOut105
 	ADDQ  R9, DI
 
-noOut74:
+noOut105:
 	JMP wideSoftmaxRow
 
 wideSoftmaxDone:
@@ -11137,45 +12083,66 @@ wideSoftmaxDone:
 
 // func wideLogSoftmaxAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·wideLogSoftmaxAVX512(SB), $320-8
+TEXT ·wideLogSoftmaxAVX512(SB), $328-8
 	// wideLogSoftmaxGeneric (logSoftmaxRowC), one row at a time, the classes in
-	// vectors: m (pass 1), s (pass 2), ls = log32(s), y[j] = (x[j] - m) - ls
-	// (pass 3).
+	// vectors, the logits times xs = xscale: m (pass 1), s (pass 2), ls =
+	// log32(s), y[j] = (x[j]·xs - m) - ls (pass 3).
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
-	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 = the
-	// next row of logits (prefetched), AX = the byte offset of the classes of a
-	// step, R12 = scratch (the NaN lanes after pass 1, a label, the prediction,
-	// the next row of the output in pass 2).
+	// c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a row to
+	// the next), R11 = the next row of logits (prefetched), AX = the byte offset
+	// of the classes of a step, R12 = scratch (the NaN lanes after pass 1, a
+	// label, the prediction, the next row of the output in pass 2).
 	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 d[l]; 128 f (the z-loss
 	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
 	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
 	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
-	// word; 304 the form of the targets; 312 the targets row.
+	// word; 304 the form of the targets; 312 the targets row; 320 xscale.
 	//
-	// The fields of the record a; R8 = the rows.
-	MOVQ    a+0(FP), BX
-	MOVQ    224(BX), CX
-	MOVQ    (BX), SI
-	TESTQ   CX, CX
-	JLE     wideLogSoftmaxDone
-	MOVQ    $0x4000000000000000, R8
-	MOVQ    8(BX), AX
+	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
+	MOVQ  a+0(FP), BX
+	MOVQ  224(BX), CX
+	MOVQ  232(BX), R9
+	MOVQ  (BX), SI
+	TESTQ CX, CX
+	JLE   wideLogSoftmaxDone
+	CMPQ  R9, CX
+	JLT   wideLogSoftmaxDone
+	MOVQ  $0x4000000000000000, R8
+	MOVQ  8(BX), AX
+	SUBQ  CX, AX
+	JGE   someRows83
+	XORL  R8, R8
+	JMP   isNil82
+
+someRows83:
 	XORL    DX, DX
-	DIVQ    CX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	MOVQ    24(BX), DI
-	MOVQ    32(BX), AX
-	XORL    DX, DX
-	DIVQ    CX
+	DIVQ    R9
+	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-	// R9 = 4c, the bytes of a row; the bytes of the whole 16-, 32- and 64-class
-	// steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
+isNil82:
+	VMOVSS 240(BX), X0
+	VMOVSS X0, 320(SP)
+	MOVQ   24(BX), DI
+	MOVQ   32(BX), AX
+	SUBQ   CX, AX
+	JGE    someRows85
+	XORL   R8, R8
+	JMP    isNil84
+
+someRows85:
+	XORL    DX, DX
+	DIVQ    R9
+	INCQ    AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil84:
+	// R9 = 4·stride, the bytes from a row to the next; the bytes of the whole
+	// 16-, 32- and 64-class steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
 	// class j0+k: VPCMPGTD against the lane numbers); f = 1.
-	MOVQ         CX, R9
 	SHLQ         $0x02, R9
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
@@ -11221,7 +12188,7 @@ wideLogSoftmaxRow:
 	VMOVAPS Z0, Z4
 	KMOVW   AX, K1
 	CMPQ    288(SP), $0x00
-	JEQ     oneChain57
+	JEQ     oneChain86
 	VMOVAPS Z0, Z1
 	KMOVW   AX, K2
 	VMOVAPS Z0, Z2
@@ -11229,12 +12196,12 @@ wideLogSoftmaxRow:
 	VMOVAPS Z0, Z3
 	KMOVW   AX, K4
 
-oneChain57:
+oneChain86:
 	XORL AX, AX
 
-classes58:
+classes87:
 	CMPQ    AX, 288(SP)
-	JAE     rest59
+	JAE     rest88
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
@@ -11248,30 +12215,30 @@ classes58:
 	VMAXPS  Z0, Z3, Z3
 	VCMPPS  $0x07, Z0, Z0, K4, K4
 	ADDQ    $0x00000100, AX
-	JMP     classes58
+	JMP     classes87
 
-rest59:
-single62:
+rest88:
+single91:
 	CMPQ    AX, 272(SP)
-	JAE     tail60
+	JAE     tail89
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
 	ADDQ    $0x00000040, AX
-	JMP     single62
+	JMP     single91
 
-tail60:
+tail89:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone61
+	JZ        classesDone90
 	KMOVW     264(SP), K5
 	VMOVUPS.Z (SI)(AX*1), K5, Z0
 	VMAXPS    Z0, Z4, K5, Z4
 	VCMPPS    $0x07, Z0, Z0, K1, K1
 
-classesDone61:
-	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes (not ordered).
+classesDone90:
+	// The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).
 	CMPQ   288(SP), $0x00
-	JEQ    oneChain63
+	JEQ    oneChain92
 	VMAXPS Z1, Z4, Z0
 	VMAXPS Z3, Z2, Z4
 	VMAXPS Z4, Z0, Z4
@@ -11279,7 +12246,7 @@ classesDone61:
 	KANDW  K4, K3, K5
 	KANDW  K5, K1, K1
 
-oneChain63:
+oneChain92:
 	VEXTRACTF64X4 $0x01, Z4, Y0
 	VMAXPS        Y0, Y4, Y0
 	VEXTRACTF128  $0x01, Y0, X4
@@ -11289,12 +12256,13 @@ oneChain63:
 	VPERMILPS     $0xb1, X0, X4
 	VMAXPS        X4, X0, X0
 	VBROADCASTSS  X0, Z0
+	VMULPS.BCST   320(SP), Z0, Z0
 	VADDPS        zero<>+0(SB), Z0, Z0
 	KMOVW         K1, R12
 	XORL          $0x0000ffff, R12
 	VMOVUPS       Z0, (SP)
 
-	// Pass 2. s = the sum of expf(x[j] - m) (seq.Exp) by classSum.
+	// Pass 2. s = the sum of expf(x[j]·xs - m) (seq.Exp) by classSum.
 	VMOVUPS negZero<>+0(SB), Z4
 	VMOVUPS expLog2e<>+0(SB), Z5
 	VMOVUPS expLn2Hi<>+0(SB), Z6
@@ -11309,9 +12277,11 @@ oneChain63:
 	VMOVUPS zero<>+0(SB), Z15
 	XORL    AX, AX
 
-classes64:
+classes93:
 	CMPQ        AX, 288(SP)
-	JAE         rest65
+	JAE         rest94
+	CMPL        320(SP), $0x3f800000
+	JNE         scaled97
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -11408,14 +12378,120 @@ classes64:
 	VADDPS      Z16, Z4, Z4
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
-	ADDQ        $0x00000100, AX
-	JMP         classes64
+	JMP         scaledDone98
 
-rest65:
-single68:
-	CMPQ        AX, 272(SP)
-	JAE         tail66
+scaled97:
 	VMOVUPS     (SI)(AX*1), Z15
+	VMOVUPS     64(SI)(AX*1), Z16
+	VMOVUPS     128(SI)(AX*1), Z17
+	VMOVUPS     192(SI)(AX*1), Z18
+	VMULPS.BCST 320(SP), Z15, Z15
+	VMULPS.BCST 320(SP), Z16, Z16
+	VMULPS.BCST 320(SP), Z17, Z17
+	VMULPS.BCST 320(SP), Z18, Z18
+	VSUBPS      Z0, Z15, Z15
+	VSUBPS      Z0, Z16, Z16
+	VSUBPS      Z0, Z17, Z17
+	VSUBPS      Z0, Z18, Z18
+	VMULPS      Z5, Z15, Z19
+	VMULPS      Z5, Z16, Z20
+	VCMPPS      $0x05, Z14, Z15, K1
+	VCMPPS      $0x05, Z14, Z16, K5
+	VMULPS      Z5, Z17, Z21
+	VMULPS      Z5, Z18, Z22
+	VCMPPS      $0x05, Z14, Z17, K6
+	VCMPPS      $0x05, Z14, Z18, K7
+	VRNDSCALEPS $0x00, Z19, Z19
+	VRNDSCALEPS $0x00, Z20, Z20
+	VRNDSCALEPS $0x00, Z21, Z21
+	VRNDSCALEPS $0x00, Z22, Z22
+	VMULPS      Z6, Z19, Z23
+	VMULPS      Z6, Z20, Z24
+	VMULPS      Z6, Z21, Z25
+	VMULPS      Z6, Z22, Z26
+	VMULPS      Z7, Z19, Z27
+	VSUBPS      Z23, Z15, Z15
+	VSUBPS      Z24, Z16, Z16
+	VMULPS      Z7, Z20, Z23
+	VMULPS      Z7, Z21, Z24
+	VSUBPS      Z25, Z17, Z17
+	VSUBPS      Z26, Z18, Z18
+	VMULPS      Z7, Z22, Z25
+	VSUBPS      Z27, Z15, Z15
+	VSUBPS      Z23, Z16, Z16
+	VSUBPS      Z24, Z17, Z17
+	VSUBPS      Z25, Z18, Z18
+	VMULPS      Z8, Z15, Z23
+	VMULPS      Z8, Z16, Z24
+	VMULPS      Z8, Z17, Z25
+	VMULPS      Z8, Z18, Z26
+	VMULPS      Z15, Z15, Z27
+	VADDPS      Z9, Z23, Z23
+	VADDPS      Z9, Z24, Z24
+	VADDPS      Z9, Z25, Z25
+	VADDPS      Z9, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z10, Z23, Z23
+	VADDPS      Z10, Z24, Z24
+	VADDPS      Z10, Z25, Z25
+	VADDPS      Z10, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z11, Z23, Z23
+	VADDPS      Z11, Z24, Z24
+	VADDPS      Z11, Z25, Z25
+	VADDPS      Z11, Z26, Z26
+	VMULPS      Z15, Z23, Z23
+	VMULPS      Z16, Z24, Z24
+	VMULPS      Z17, Z25, Z25
+	VMULPS      Z18, Z26, Z26
+	VADDPS      Z12, Z23, Z23
+	VADDPS      Z12, Z24, Z24
+	VADDPS      Z12, Z25, Z25
+	VADDPS      Z12, Z26, Z26
+	VMULPS      Z23, Z27, Z27
+	VMULPS      Z16, Z16, Z23
+	VADDPS      Z15, Z27, Z27
+	VMULPS      Z17, Z17, Z15
+	VMULPS      Z24, Z23, Z24
+	VMULPS      Z18, Z18, Z23
+	VADDPS      Z13, Z27, Z27
+	VMULPS      Z25, Z15, Z15
+	VADDPS      Z16, Z24, Z16
+	VMULPS      Z26, Z23, Z23
+	VSCALEFPS.Z Z19, Z27, K1, Z19
+	VADDPS      Z17, Z15, Z15
+	VADDPS      Z13, Z16, Z16
+	VADDPS      Z18, Z23, Z17
+	VADDPS      Z13, Z15, Z15
+	VSCALEFPS.Z Z20, Z16, K5, Z16
+	VADDPS      Z13, Z17, Z17
+	VSCALEFPS.Z Z21, Z15, K6, Z15
+	VSCALEFPS.Z Z22, Z17, K7, Z17
+	PREFETCHT0  (R11)(AX*1)
+	PREFETCHT0  64(R11)(AX*1)
+	PREFETCHT0  128(R11)(AX*1)
+	PREFETCHT0  192(R11)(AX*1)
+	VADDPS      Z19, Z4, Z4
+	VADDPS      Z16, Z4, Z4
+	VADDPS      Z15, Z4, Z4
+	VADDPS      Z17, Z4, Z4
+
+scaledDone98:
+	ADDQ $0x00000100, AX
+	JMP  classes93
+
+rest94:
+single99:
+	CMPQ        AX, 272(SP)
+	JAE         tail95
+	VMOVUPS     (SI)(AX*1), Z15
+	VMULPS.BCST 320(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z15
 	VMULPS      Z5, Z15, Z16
 	VRNDSCALEPS $0x00, Z16, Z16
@@ -11439,13 +12515,14 @@ single68:
 	VSCALEFPS.Z Z16, Z17, K1, Z15
 	VADDPS      Z15, Z4, Z4
 	ADDQ        $0x00000040, AX
-	JMP         single68
+	JMP         single99
 
-tail66:
+tail95:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone67
+	JZ          classesDone96
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z15
+	VMULPS.BCST 320(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z15
 	VMULPS      Z5, Z15, Z5
 	VRNDSCALEPS $0x00, Z5, Z5
@@ -11470,7 +12547,7 @@ tail66:
 	KMOVW       264(SP), K1
 	VADDPS      Z5, Z4, K1, Z4
 
-classesDone67:
+classesDone96:
 	// s = total(c); ls = log32(s) (seq.Log).
 	VMOVSHDUP     Z4, Z5
 	VADDPS        Z5, Z4, Z4
@@ -11521,12 +12598,15 @@ classesDone67:
 	VADDPS        Z5, Z4, Z4
 	VADDPS        Z6, Z4, Z4
 
-	// Pass 3. y[j] = (x[j] - m) - ls (seq.LogSoftmax).
+	// Pass 3. y[j] = (x[j]·xs - m) - ls (seq.LogSoftmax); the unrolled
+	// iterations without the product when xs is 1.
 	XORL AX, AX
 
-classes69:
+classes100:
 	CMPQ    AX, 288(SP)
-	JAE     rest70
+	JAE     rest101
+	CMPL    320(SP), $0x3f800000
+	JNE     scaled104
 	VMOVUPS (SI)(AX*1), Z5
 	VSUBPS  Z0, Z5, Z5
 	VSUBPS  Z4, Z5, Z5
@@ -11543,39 +12623,66 @@ classes69:
 	VSUBPS  Z0, Z5, Z5
 	VSUBPS  Z4, Z5, Z5
 	VMOVUPS Z5, 192(DI)(AX*1)
-	ADDQ    $0x00000100, AX
-	JMP     classes69
+	JMP     scaledDone105
 
-rest70:
-single73:
-	CMPQ    AX, 272(SP)
-	JAE     tail71
-	VMOVUPS (SI)(AX*1), Z5
-	VSUBPS  Z0, Z5, Z5
-	VSUBPS  Z4, Z5, Z5
-	VMOVUPS Z5, (DI)(AX*1)
-	ADDQ    $0x00000040, AX
-	JMP     single73
+scaled104:
+	VMOVUPS     (SI)(AX*1), Z5
+	VMULPS.BCST 320(SP), Z5, Z5
+	VSUBPS      Z0, Z5, Z5
+	VSUBPS      Z4, Z5, Z5
+	VMOVUPS     Z5, (DI)(AX*1)
+	VMOVUPS     64(SI)(AX*1), Z5
+	VMULPS.BCST 320(SP), Z5, Z5
+	VSUBPS      Z0, Z5, Z5
+	VSUBPS      Z4, Z5, Z5
+	VMOVUPS     Z5, 64(DI)(AX*1)
+	VMOVUPS     128(SI)(AX*1), Z5
+	VMULPS.BCST 320(SP), Z5, Z5
+	VSUBPS      Z0, Z5, Z5
+	VSUBPS      Z4, Z5, Z5
+	VMOVUPS     Z5, 128(DI)(AX*1)
+	VMOVUPS     192(SI)(AX*1), Z5
+	VMULPS.BCST 320(SP), Z5, Z5
+	VSUBPS      Z0, Z5, Z5
+	VSUBPS      Z4, Z5, Z5
+	VMOVUPS     Z5, 192(DI)(AX*1)
 
-tail71:
-	TESTQ     $0x0000000f, CX
-	JZ        classesDone72
-	KMOVW     264(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z5
-	VSUBPS    Z0, Z5, Z0
-	VSUBPS    Z4, Z0, Z0
-	KMOVW     264(SP), K1
-	VMOVUPS   Z0, K1, (DI)(AX*1)
+scaledDone105:
+	ADDQ $0x00000100, AX
+	JMP  classes100
 
-classesDone72:
+rest101:
+single106:
+	CMPQ        AX, 272(SP)
+	JAE         tail102
+	VMOVUPS     (SI)(AX*1), Z5
+	VMULPS.BCST 320(SP), Z5, Z5
+	VSUBPS      Z0, Z5, Z5
+	VSUBPS      Z4, Z5, Z5
+	VMOVUPS     Z5, (DI)(AX*1)
+	ADDQ        $0x00000040, AX
+	JMP         single106
+
+tail102:
+	TESTQ       $0x0000000f, CX
+	JZ          classesDone103
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (SI)(AX*1), K1, Z5
+	VMULPS.BCST 320(SP), Z5, Z5
+	VSUBPS      Z0, Z5, Z0
+	VSUBPS      Z4, Z0, Z0
+	KMOVW       264(SP), K1
+	VMOVUPS     Z0, K1, (DI)(AX*1)
+
+classesDone103:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut74
+	JZ    noOut107
 	ADDQ  R9, DI
 
-noOut74:
+noOut107:
 	JMP wideLogSoftmaxRow
 
 wideLogSoftmaxDone:
@@ -11584,43 +12691,57 @@ wideLogSoftmaxDone:
 
 // func wideArgmaxAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV
-TEXT ·wideArgmaxAVX512(SB), $320-8
-	// wideArgmaxGeneric (argmaxRow), one row at a time: m and the NaN lanes
-	// (pass 1), then the scan for the first NaN or the first maximum.
+TEXT ·wideArgmaxAVX512(SB), $328-8
+	// wideArgmaxGeneric (argmaxRow), one row at a time, the logits times xscale:
+	// m and the NaN lanes (pass 1), then the scan for the first NaN or the first
+	// maximum.
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
-	// c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 = the
-	// next row of logits (prefetched), AX = the byte offset of the classes of a
-	// step, R12 = scratch (the NaN lanes after pass 1, a label, the prediction,
-	// the next row of the output in pass 2); R13 = preds.
+	// c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a row to
+	// the next), R11 = the next row of logits (prefetched), AX = the byte offset
+	// of the classes of a step, R12 = scratch (the NaN lanes after pass 1, a
+	// label, the prediction, the next row of the output in pass 2); R13 = preds.
 	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 d[l]; 128 f (the z-loss
 	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
 	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
 	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
-	// word; 304 the form of the targets; 312 the targets row.
+	// word; 304 the form of the targets; 312 the targets row; 320 xscale.
 	//
-	// The fields of the record a; R8 = the rows.
-	MOVQ    a+0(FP), BX
-	MOVQ    224(BX), CX
-	MOVQ    (BX), SI
-	TESTQ   CX, CX
-	JLE     wideArgmaxDone
-	MOVQ    $0x4000000000000000, R8
-	MOVQ    8(BX), AX
+	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
+	MOVQ  a+0(FP), BX
+	MOVQ  224(BX), CX
+	MOVQ  232(BX), R9
+	MOVQ  (BX), SI
+	TESTQ CX, CX
+	JLE   wideArgmaxDone
+	CMPQ  R9, CX
+	JLT   wideArgmaxDone
+	MOVQ  $0x4000000000000000, R8
+	MOVQ  8(BX), AX
+	SUBQ  CX, AX
+	JGE   someRows83
+	XORL  R8, R8
+	JMP   isNil82
+
+someRows83:
 	XORL    DX, DX
-	DIVQ    CX
+	DIVQ    R9
+	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
+
+isNil82:
+	VMOVSS  240(BX), X0
+	VMOVSS  X0, 320(SP)
 	MOVQ    184(BX), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 	MOVQ    176(BX), R13
 	XORL    DI, DI
 
-	// R9 = 4c, the bytes of a row; the bytes of the whole 16-, 32- and 64-class
-	// steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
+	// R9 = 4·stride, the bytes from a row to the next; the bytes of the whole
+	// 16-, 32- and 64-class steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
 	// class j0+k: VPCMPGTD against the lane numbers); f = 1.
-	MOVQ         CX, R9
 	SHLQ         $0x02, R9
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
@@ -11666,7 +12787,7 @@ wideArgmaxRow:
 	VMOVAPS Z0, Z4
 	KMOVW   AX, K1
 	CMPQ    288(SP), $0x00
-	JEQ     oneChain57
+	JEQ     oneChain84
 	VMOVAPS Z0, Z1
 	KMOVW   AX, K2
 	VMOVAPS Z0, Z2
@@ -11674,12 +12795,12 @@ wideArgmaxRow:
 	VMOVAPS Z0, Z3
 	KMOVW   AX, K4
 
-oneChain57:
+oneChain84:
 	XORL AX, AX
 
-classes58:
+classes85:
 	CMPQ    AX, 288(SP)
-	JAE     rest59
+	JAE     rest86
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
@@ -11693,30 +12814,30 @@ classes58:
 	VMAXPS  Z0, Z3, Z3
 	VCMPPS  $0x07, Z0, Z0, K4, K4
 	ADDQ    $0x00000100, AX
-	JMP     classes58
+	JMP     classes85
 
-rest59:
-single62:
+rest86:
+single89:
 	CMPQ    AX, 272(SP)
-	JAE     tail60
+	JAE     tail87
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
 	ADDQ    $0x00000040, AX
-	JMP     single62
+	JMP     single89
 
-tail60:
+tail87:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone61
+	JZ        classesDone88
 	KMOVW     264(SP), K5
 	VMOVUPS.Z (SI)(AX*1), K5, Z0
 	VMAXPS    Z0, Z4, K5, Z4
 	VCMPPS    $0x07, Z0, Z0, K1, K1
 
-classesDone61:
-	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes (not ordered).
+classesDone88:
+	// The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).
 	CMPQ   288(SP), $0x00
-	JEQ    oneChain63
+	JEQ    oneChain90
 	VMAXPS Z1, Z4, Z0
 	VMAXPS Z3, Z2, Z4
 	VMAXPS Z4, Z0, Z4
@@ -11724,7 +12845,7 @@ classesDone61:
 	KANDW  K4, K3, K5
 	KANDW  K5, K1, K1
 
-oneChain63:
+oneChain90:
 	VEXTRACTF64X4 $0x01, Z4, Y0
 	VMAXPS        Y0, Y4, Y0
 	VEXTRACTF128  $0x01, Y0, X4
@@ -11734,6 +12855,7 @@ oneChain63:
 	VPERMILPS     $0xb1, X0, X4
 	VMAXPS        X4, X0, X0
 	VBROADCASTSS  X0, Z0
+	VMULPS.BCST   320(SP), Z0, Z0
 	VADDPS        zero<>+0(SB), Z0, Z0
 	KMOVW         K1, R12
 	XORL          $0x0000ffff, R12
@@ -11741,84 +12863,323 @@ oneChain63:
 
 	// preds[i] = argmaxRow(x).
 	TESTL R12, R12
-	JZ    scanEq67
+	JZ    scanEq94
 	XORL  AX, AX
 
-scan68:
+scan95:
 	CMPQ    AX, 272(SP)
-	JAE     scanTail69
+	JAE     scanTail96
 	VMOVUPS (SI)(AX*1), Z0
 	VCMPPS  $0x03, Z0, Z0, K1
 	KMOVW   K1, R12
 	TESTL   R12, R12
-	JNZ     found64
+	JNZ     found91
 	ADDQ    $0x40, AX
-	JMP     scan68
+	JMP     scan95
 
-scanTail69:
+scanTail96:
 	TESTQ     $0x0000000f, CX
-	JZ        notFound65
+	JZ        notFound92
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (SI)(AX*1), K1, Z0
 	VCMPPS    $0x03, Z0, Z0, K1, K1
 	KMOVW     K1, R12
 	TESTL     R12, R12
-	JNZ       found64
-	JMP       notFound65
+	JNZ       found91
+	JMP       notFound92
 
-scanEq67:
+scanEq94:
 	XORL AX, AX
 
-scan70:
-	CMPQ    AX, 272(SP)
-	JAE     scanTail71
-	VMOVUPS (SI)(AX*1), Z4
-	VCMPPS  $0x00, Z4, Z0, K1
-	KMOVW   K1, R12
-	TESTL   R12, R12
-	JNZ     found64
-	ADDQ    $0x40, AX
-	JMP     scan70
+scan97:
+	CMPQ        AX, 272(SP)
+	JAE         scanTail98
+	VMOVUPS     (SI)(AX*1), Z4
+	VMULPS.BCST 320(SP), Z4, Z4
+	VCMPPS      $0x00, Z4, Z0, K1
+	KMOVW       K1, R12
+	TESTL       R12, R12
+	JNZ         found91
+	ADDQ        $0x40, AX
+	JMP         scan97
 
-scanTail71:
-	TESTQ     $0x0000000f, CX
-	JZ        notFound65
-	KMOVW     264(SP), K1
-	VMOVUPS.Z (SI)(AX*1), K1, Z4
-	VCMPPS    $0x00, Z4, Z0, K1, K1
-	KMOVW     K1, R12
-	TESTL     R12, R12
-	JNZ       found64
+scanTail98:
+	TESTQ       $0x0000000f, CX
+	JZ          notFound92
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (SI)(AX*1), K1, Z4
+	VMULPS.BCST 320(SP), Z4, Z4
+	VCMPPS      $0x00, Z4, Z0, K1, K1
+	KMOVW       K1, R12
+	TESTL       R12, R12
+	JNZ         found91
 
-notFound65:
+notFound92:
 	XORL R12, R12
-	JMP  storePred66
+	JMP  storePred93
 
-found64:
+found91:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred66:
+storePred93:
 	MOVL R12, (R13)(R10*4)
 
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut72
+	JZ    noOut99
 	ADDQ  R9, DI
 
-noOut72:
+noOut99:
 	JMP wideArgmaxRow
 
 wideArgmaxDone:
 	VZEROUPPER
 	RET
 
+// func wideCandidatesAVX512(a *blockArgs)
+// Requires: AVX, AVX512F, CMOV, POPCNT
+TEXT ·wideCandidatesAVX512(SB), NOSPLIT, $0-8
+	// wideCandidatesGeneric, TopK's filter: 64 logits a step (four vectors), v =
+	// x·xscale (VMULPS; skipped by the loop of xscale = 1, which compares the
+	// logits in memory with NGE_UQ: thr not >= x), the candidates by VCMPPS
+	// NLE_UQ (v not <= thr: above it or NaN), their masks OR-ed into one branch;
+	// a step with a candidate appends, for each vector with one, out of line:
+	// KMOVW, VPCOMPRESSD.Z of the indices j0 + 0..15 (VPBROADCASTD, VPADDD
+	// lanes), a 64-byte store at preds[count] (count <= j0: it ends inside
+	// preds), count + POPCNT. Then a vector at a time, then the last n mod 16
+	// logits under the opmask of their lanes (VMOVUPS.Z: no fault past the
+	// slice), the indices stored under the opmask of the count's lanes.
+	//
+	// Registers: SI = logits, DI = preds, CX = n, AX = j0 (the index of the
+	// step's first logit), DX = count, R9 = bits(xscale), R10 = the end of the
+	// whole steps, R11 and R12 scratch.
+	//
+	// The fields of the record a; thr and xscale in every lane.
+	MOVQ         a+0(FP), DX
+	MOVQ         (DX), SI
+	MOVQ         176(DX), DI
+	MOVQ         8(DX), CX
+	MOVQ         184(DX), AX
+	CMPQ         AX, CX
+	CMOVQLT      AX, CX
+	VBROADCASTSS 276(DX), Z0
+	VBROADCASTSS 240(DX), Z1
+	MOVL         240(DX), R9
+	XORL         DX, DX
+	XORL         AX, AX
+	MOVQ         CX, R10
+	ANDQ         $-64, R10
+	JZ           candRest
+	CMPL         R9, $0x3f800000
+	JEQ          candPlain
+
+	// The main loop, 64 logits a step: v = x·xscale; v not <= thr.
+candScaled:
+	VMULPS   (SI)(AX*4), Z1, Z2
+	VCMPPS   $0x16, Z0, Z2, K1
+	VMULPS   64(SI)(AX*4), Z1, Z2
+	VCMPPS   $0x16, Z0, Z2, K2
+	VMULPS   128(SI)(AX*4), Z1, Z2
+	VCMPPS   $0x16, Z0, Z2, K3
+	VMULPS   192(SI)(AX*4), Z1, Z2
+	VCMPPS   $0x16, Z0, Z2, K4
+	KORW     K2, K1, K5
+	KORW     K4, K3, K6
+	KORTESTW K6, K5
+	JNE      candScaledHit
+
+candScaledNext:
+	ADDQ $0x40, AX
+	CMPQ AX, R10
+	JB   candScaled
+	JMP  candRest
+
+	// The main loop of xscale = 1, 64 logits a step: thr not >= x.
+candPlain:
+	VCMPPS   $0x19, (SI)(AX*4), Z0, K1
+	VCMPPS   $0x19, 64(SI)(AX*4), Z0, K2
+	VCMPPS   $0x19, 128(SI)(AX*4), Z0, K3
+	VCMPPS   $0x19, 192(SI)(AX*4), Z0, K4
+	KORW     K2, K1, K5
+	KORW     K4, K3, K6
+	KORTESTW K6, K5
+	JNE      candPlainHit
+
+candPlainNext:
+	ADDQ $0x40, AX
+	CMPQ AX, R10
+	JB   candPlain
+
+candRest:
+	// A vector (16 logits) at a time: v = x·xscale; v not <= thr.
+	MOVQ CX, R10
+	ANDQ $-16, R10
+
+candVec:
+	CMPQ     AX, R10
+	JAE      candTail
+	VMULPS   (SI)(AX*4), Z1, Z2
+	VCMPPS   $0x16, Z0, Z2, K1
+	KORTESTW K1, K1
+	JNE      candVecHit
+
+candVecNext:
+	ADDQ $0x10, AX
+	JMP  candVec
+
+candTail:
+	// The last n mod 16 logits under the opmask of their lanes (lane < n - j0);
+	// the indices of the candidates stored under that of the count's lanes.
+	MOVQ          CX, R11
+	SUBQ          AX, R11
+	JZ            candDone
+	VPBROADCASTD  R11, Z2
+	VPCMPGTD      lanes<>+0(SB), Z2, K1
+	VMOVUPS.Z     (SI)(AX*4), K1, Z2
+	VMULPS        Z1, Z2, Z1
+	VCMPPS        $0x16, Z0, Z1, K1, K1
+	KMOVW         K1, R11
+	TESTL         R11, R11
+	JZ            candDone
+	VPBROADCASTD  AX, Z0
+	VPADDD        lanes<>+0(SB), Z0, Z0
+	VPCOMPRESSD.Z Z0, K1, Z0
+	POPCNTL       R11, R11
+	VPBROADCASTD  R11, Z1
+	VPCMPGTD      lanes<>+0(SB), Z1, K1
+	VMOVDQU32     Z0, K1, (DI)(DX*4)
+	ADDQ          R11, DX
+
+candDone:
+	// a.count = count.
+	MOVQ a+0(FP), AX
+	MOVQ DX, 280(AX)
+	VZEROUPPER
+	RET
+
+candScaledHit:
+	// Append the candidates of each vector with one.
+	KMOVW         K1, R11
+	TESTL         R11, R11
+	JZ            candNone82
+	LEAL          (AX), R12
+	VPBROADCASTD  R12, Z2
+	VPADDD        lanes<>+0(SB), Z2, Z2
+	VPCOMPRESSD.Z Z2, K1, Z2
+	VMOVDQU32     Z2, (DI)(DX*4)
+	POPCNTL       R11, R11
+	ADDQ          R11, DX
+
+candNone82:
+	KMOVW         K2, R11
+	TESTL         R11, R11
+	JZ            candNone83
+	LEAL          16(AX), R12
+	VPBROADCASTD  R12, Z2
+	VPADDD        lanes<>+0(SB), Z2, Z2
+	VPCOMPRESSD.Z Z2, K2, Z2
+	VMOVDQU32     Z2, (DI)(DX*4)
+	POPCNTL       R11, R11
+	ADDQ          R11, DX
+
+candNone83:
+	KMOVW         K3, R11
+	TESTL         R11, R11
+	JZ            candNone84
+	LEAL          32(AX), R12
+	VPBROADCASTD  R12, Z2
+	VPADDD        lanes<>+0(SB), Z2, Z2
+	VPCOMPRESSD.Z Z2, K3, Z2
+	VMOVDQU32     Z2, (DI)(DX*4)
+	POPCNTL       R11, R11
+	ADDQ          R11, DX
+
+candNone84:
+	KMOVW         K4, R11
+	TESTL         R11, R11
+	JZ            candNone85
+	LEAL          48(AX), R12
+	VPBROADCASTD  R12, Z2
+	VPADDD        lanes<>+0(SB), Z2, Z2
+	VPCOMPRESSD.Z Z2, K4, Z2
+	VMOVDQU32     Z2, (DI)(DX*4)
+	POPCNTL       R11, R11
+	ADDQ          R11, DX
+
+candNone85:
+	JMP candScaledNext
+
+candPlainHit:
+	// Append the candidates of each vector with one.
+	KMOVW         K1, R11
+	TESTL         R11, R11
+	JZ            candNone86
+	LEAL          (AX), R12
+	VPBROADCASTD  R12, Z2
+	VPADDD        lanes<>+0(SB), Z2, Z2
+	VPCOMPRESSD.Z Z2, K1, Z2
+	VMOVDQU32     Z2, (DI)(DX*4)
+	POPCNTL       R11, R11
+	ADDQ          R11, DX
+
+candNone86:
+	KMOVW         K2, R11
+	TESTL         R11, R11
+	JZ            candNone87
+	LEAL          16(AX), R12
+	VPBROADCASTD  R12, Z2
+	VPADDD        lanes<>+0(SB), Z2, Z2
+	VPCOMPRESSD.Z Z2, K2, Z2
+	VMOVDQU32     Z2, (DI)(DX*4)
+	POPCNTL       R11, R11
+	ADDQ          R11, DX
+
+candNone87:
+	KMOVW         K3, R11
+	TESTL         R11, R11
+	JZ            candNone88
+	LEAL          32(AX), R12
+	VPBROADCASTD  R12, Z2
+	VPADDD        lanes<>+0(SB), Z2, Z2
+	VPCOMPRESSD.Z Z2, K3, Z2
+	VMOVDQU32     Z2, (DI)(DX*4)
+	POPCNTL       R11, R11
+	ADDQ          R11, DX
+
+candNone88:
+	KMOVW         K4, R11
+	TESTL         R11, R11
+	JZ            candNone89
+	LEAL          48(AX), R12
+	VPBROADCASTD  R12, Z2
+	VPADDD        lanes<>+0(SB), Z2, Z2
+	VPCOMPRESSD.Z Z2, K4, Z2
+	VMOVDQU32     Z2, (DI)(DX*4)
+	POPCNTL       R11, R11
+	ADDQ          R11, DX
+
+candNone89:
+	JMP candPlainNext
+
+candVecHit:
+	// Append the candidates of each vector with one.
+	KMOVW         K1, R11
+	LEAL          (AX), R12
+	VPBROADCASTD  R12, Z2
+	VPADDD        lanes<>+0(SB), Z2, Z2
+	VPCOMPRESSD.Z Z2, K1, Z2
+	VMOVDQU32     Z2, (DI)(DX*4)
+	POPCNTL       R11, R11
+	ADDQ          R11, DX
+	JMP           candVecNext
+
 // func xentLabelsAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·xentLabelsAVX2(SB), $3952-8
+TEXT ·xentLabelsAVX2(SB), $4256-8
 	// xentLabelsGeneric for whole blocks of 8 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -11826,20 +13187,24 @@ TEXT ·xentLabelsAVX2(SB), $3952-8
 	// SI = logits, DI = out (the gradient; nil: loss only), BX = labels, DX =
 	// losses (or nil), R8 = acc, R12 = the labels of this chunk, AX = a label,
 	// R13 = preds (or nil), R14 = lse (or nil): the fields of a.
-	// Pass 1a: the columns x[j], m, x[l] and d[l], d[j]; with preds, p and the
-	//         masks of argmax10; when lse is computed, the sums and masks of all.
+	// Pass 1a: the columns x[j] (and xscale), m, x[l] and d[l], d[j]; with
+	//         preds, p and the masks of argmax10; when lse is computed, the sums
+	//         and masks of all; the weights.
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: the registers of the scheduled logarithms of the chunk (with lse,
 	//         zl and f when computed), then the losses and the accumulators.
 	// Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 	//         the transpose.
-	// Frame: CHUNK = 8 records of 480 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 512 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j], then e[j], at 32·j; s at 320; d[l] at 352; k·ln2hi at 384; m, then f,
-	// at 416; all, then lse, at 448 (m, all, lse and f only when lse is computed).
-	// After the records: z in every lane at 3904, the flag word at 3936, scale
-	// at 3944.
+	// at 416; all, then lse, at 448 (m, all, lse and f only when lse is computed);
+	// the rows' weights at 480 (with row weights).
+	// After the records: z in every lane at 4160, the flag word at 4192, scale
+	// at 4200, xscale in every lane at 4208, the row weights pointer (0: none)
+	// at 4240, the chunk (blocks) at 4248.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -11852,12 +13217,12 @@ TEXT ·xentLabelsAVX2(SB), $3952-8
 	// rows processed, rounded down to a multiple of 8.
 	MOVQ    8(R9), AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil57
+	JEQ     isNil82
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil57:
+isNil82:
 	SHRQ    $0x04, AX
 	MOVQ    $0x3333333333333334, R13
 	MULQ    R13
@@ -11867,29 +13232,37 @@ isNil57:
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil58
+	JEQ     isNil83
 	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil58:
+isNil83:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil59
+	JEQ     isNil84
 	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil59:
+isNil84:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil60
+	JEQ     isNil85
 	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil60:
+isNil85:
+	CMPQ    248(R9), $0x00
+	JEQ     isNil86
+	MOVQ    256(R9), AX
+	SHRQ    $0x03, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil86:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -11900,29 +13273,44 @@ isNil60:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse61
+	JZ    noLse87
 	MOVL  $0x00000001, R12
 
-noLse61:
-	MOVL         236(R9), AX
+noLse87:
+	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ62
+	JZ           noZ88
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 236(R9), Y0
-	VMOVUPS      Y0, 3904(SP)
+	VBROADCASTSS 272(R9), Y0
+	VMOVUPS      Y0, 4160(SP)
 
-noZ62:
-	MOVQ R12, 3936(SP)
+noZ88:
+	MOVQ R12, 4192(SP)
 
-	// scale, read by the loops from the frame.
-	VMOVSS 232(R9), X0
-	VMOVSS X0, 3944(SP)
+	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
+	VMOVSS       244(R9), X0
+	VMOVSS       X0, 4200(SP)
+	VBROADCASTSS 240(R9), Y0
+	VMOVUPS      Y0, 4208(SP)
+	MOVQ         248(R9), AX
+	MOVQ         AX, 4240(SP)
+
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(R9), R9
+	CMPQ    R9, AX
+	CMOVQHI AX, R9
+	TESTQ   R9, R9
+	CMOVQEQ AX, R9
+	MOVQ    R9, 4248(SP)
 
 labelsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      labelsDone
-	MOVQ    $0x00000008, R9
+	MOVQ    4248(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -11999,6 +13387,23 @@ labelsExpLoop:
 	VPINSRD     $0x03, 280(SI)(AX*4), X11, X11
 	VINSERTF128 $0x01, X11, Y8, Y8
 
+	// x[j] = x[j]·xscale, skipped when xscale is 1.
+	CMPL    4208(SP), $0x3f800000
+	JEQ     unscaled89
+	VMOVUPS 4208(SP), Y11
+	VMULPS  Y11, Y9, Y9
+	VMULPS  Y11, Y7, Y7
+	VMULPS  Y11, Y10, Y10
+	VMULPS  Y11, Y4, Y4
+	VMULPS  Y11, Y5, Y5
+	VMULPS  Y11, Y3, Y3
+	VMULPS  Y11, Y6, Y6
+	VMULPS  Y11, Y1, Y1
+	VMULPS  Y11, Y2, Y2
+	VMULPS  Y11, Y0, Y0
+	VMULPS  Y11, Y8, Y8
+
+unscaled89:
 	// m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).
 	VMAXPS Y7, Y9, Y11
 	VMAXPS Y4, Y10, Y12
@@ -12019,7 +13424,7 @@ labelsExpLoop:
 	// j = 9 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 9 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds63
+	JZ        noPreds90
 	VCMPPS    $0x00, Y11, Y0, Y8
 	VMOVUPS   zero<>+0(SB), Y12
 	VBLENDVPS Y8, index<>+576(SB), Y12, Y8
@@ -12064,12 +13469,12 @@ labelsExpLoop:
 	VMOVUPS   Y8, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds63:
+noPreds90:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum10(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
-	TESTB   $0x01, 3936(SP)
-	JZ      noLse64
+	TESTB   $0x01, 4192(SP)
+	JZ      noLse91
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y11, Y8
 	VADDPS  Y7, Y9, Y12
 	VADDPS  Y4, Y10, Y13
@@ -12085,7 +13490,7 @@ noPreds63:
 	VMOVUPS Y8, 448(R11)
 	VMOVUPS Y11, 416(R11)
 
-noLse64:
+noLse91:
 	// d[j] = x[j] - m, stored to the record.
 	VSUBPS  Y11, Y9, Y8
 	VMOVUPS Y8, (R11)
@@ -12107,11 +13512,22 @@ noLse64:
 	VMOVUPS Y1, 256(R11)
 	VSUBPS  Y11, Y0, Y0
 	VMOVUPS Y0, 288(R11)
-	ADDQ    $0x00000140, SI
-	ADDQ    $0x00000020, BX
-	ADDQ    $0x000001e0, R11
-	DECQ    R10
-	JNZ     labelsExpLoop
+
+	// The weights of the block's rows to the record (with row weights).
+	MOVQ    4240(SP), AX
+	TESTQ   AX, AX
+	JZ      unweighted92
+	VMOVUPS (AX), Y0
+	VMOVUPS Y0, 480(R11)
+	ADDQ    $0x00000020, AX
+	MOVQ    AX, 4240(SP)
+
+unweighted92:
+	ADDQ $0x00000140, SI
+	ADDQ $0x00000020, BX
+	ADDQ $0x00000200, R11
+	DECQ R10
+	JNZ  labelsExpLoop
 
 	// Pass 1b. e[j] = exp(d[j]) and s = sum10(e) of each block of the chunk.
 	MOVQ R9, R10
@@ -12414,7 +13830,7 @@ labelsExpOnlyLoop:
 	VMOVUPS Y7, 288(R11)
 	VADDPS  Y6, Y11, Y6
 	VMOVUPS Y6, 320(R11)
-	ADDQ    $0x000001e0, R11
+	ADDQ    $0x00000200, R11
 	DECQ    R10
 	JNZ     labelsExpOnlyLoop
 
@@ -12425,7 +13841,7 @@ labelsExpOnlyLoop:
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
-	TESTB $0x01, 3936(SP)
+	TESTB $0x01, 4192(SP)
 	JNZ   labelsLse
 
 labelsLogLoop:
@@ -12438,10 +13854,10 @@ labelsLogLoop:
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU   320(R11), Y0
-	VMOVDQU   800(R11), Y1
-	VMOVDQU   1280(R11), Y2
-	VMOVDQU   1760(R11), Y3
-	VMOVDQU   2240(R11), Y4
+	VMOVDQU   832(R11), Y1
+	VMOVDQU   1344(R11), Y2
+	VMOVDQU   1856(R11), Y3
+	VMOVDQU   2368(R11), Y4
 	VMOVDQU   logExpInv<>+0(SB), Y5
 	VMOVDQU   logExpInv<>+0(SB), Y6
 	VMOVDQU   logExpInv<>+0(SB), Y7
@@ -12464,8 +13880,8 @@ labelsLogLoop:
 	VPSLLD    $0x17, Y2, Y2
 	VMULPS    320(R11), Y0, Y0
 	VPSUBD    logExpBias<>+0(SB), Y4, Y7
-	VMULPS    800(R11), Y1, Y1
-	VMULPS    1280(R11), Y2, Y2
+	VMULPS    832(R11), Y1, Y1
+	VMULPS    1344(R11), Y2, Y2
 	VCVTDQ2PS Y9, Y9
 	VCVTDQ2PS Y10, Y10
 	VCVTDQ2PS Y11, Y11
@@ -12478,10 +13894,10 @@ labelsLogLoop:
 	VADDPS    Y1, Y1, Y13
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
 	VPSLLD    $0x17, Y4, Y4
-	VMULPS    1760(R11), Y3, Y3
+	VMULPS    1856(R11), Y3, Y3
 	VADDPS    Y2, Y2, Y15
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
-	VMULPS    2240(R11), Y4, Y4
+	VMULPS    2368(R11), Y4, Y4
 	VBLENDVPS Y8, Y12, Y0, Y0
 	VCVTDQ2PS Y7, Y7
 	VBLENDVPS Y5, Y13, Y1, Y1
@@ -12520,7 +13936,7 @@ labelsLogLoop:
 	VADDPS    logP2<>+0(SB), Y10, Y10
 	VADDPS    logP1<>+0(SB), Y14, Y14
 	VADDPS    logP3<>+0(SB), Y12, Y12
-	VMOVUPS   Y4, 864(R11)
+	VMOVUPS   Y4, 896(R11)
 	VMULPS    Y1, Y10, Y10
 	VSUBPS    one<>+0(SB), Y6, Y4
 	VMULPS    Y15, Y14, Y14
@@ -12536,7 +13952,7 @@ labelsLogLoop:
 	VADDPS    logP1<>+0(SB), Y6, Y6
 	VMULPS    Y15, Y14, Y14
 	VMULPS    Y13, Y12, Y12
-	VMOVUPS   Y9, 1344(R11)
+	VMOVUPS   Y9, 1408(R11)
 	VADDPS    logP4<>+0(SB), Y10, Y10
 	VSUBPS    one<>+0(SB), Y7, Y9
 	VMULPS    Y3, Y6, Y6
@@ -12555,7 +13971,7 @@ labelsLogLoop:
 	VMULPS    Y3, Y6, Y6
 	VADDPS    logP4<>+0(SB), Y14, Y14
 	VADDPS    logP6<>+0(SB), Y12, Y12
-	VMOVUPS   Y0, 1824(R11)
+	VMOVUPS   Y0, 1920(R11)
 	VMULPS    Y1, Y10, Y10
 	VMULPS    Y13, Y13, Y0
 	VMULPS    Y2, Y9, Y9
@@ -12626,34 +14042,34 @@ labelsLogLoop:
 	VMULPS    Y3, Y10, Y10
 	VMULPS    half<>+0(SB), Y0, Y13
 	VSUBPS    Y11, Y4, Y4
-	VMOVUPS   Y7, 2304(R11)
-	VADDPS    864(R11), Y1, Y1
+	VMOVUPS   Y7, 2432(R11)
+	VADDPS    896(R11), Y1, Y1
 	VMULPS    Y2, Y9, Y7
 	VMULPS    Y12, Y10, Y9
 	VADDPS    Y4, Y15, Y4
-	VSUBPS    832(R11), Y1, Y1
+	VSUBPS    864(R11), Y1, Y1
 	VADDPS    logP8<>+0(SB), Y7, Y7
 	VADDPS    Y8, Y9, Y8
-	VADDPS    1344(R11), Y4, Y4
+	VADDPS    1408(R11), Y4, Y4
 	VMULPS    Y2, Y7, Y7
 	VSUBPS    Y14, Y8, Y8
-	VSUBPS    1312(R11), Y4, Y4
+	VSUBPS    1376(R11), Y4, Y4
 	VMULPS    Y0, Y7, Y0
 	VADDPS    Y8, Y3, Y3
 	VADDPS    Y6, Y0, Y0
-	VADDPS    1824(R11), Y3, Y6
-	VMOVDQU   2720(R11), Y3
+	VADDPS    1920(R11), Y3, Y6
+	VMOVDQU   2880(R11), Y3
 	VSUBPS    Y13, Y0, Y0
-	VSUBPS    1792(R11), Y6, Y7
-	VMOVDQU   3200(R11), Y6
+	VSUBPS    1888(R11), Y6, Y7
+	VMOVDQU   3392(R11), Y6
 	VPSRLD    $0x17, Y3, Y3
 	VADDPS    Y0, Y2, Y9
-	VMOVDQU   3680(R11), Y0
+	VMOVDQU   3904(R11), Y0
 	VMOVDQU   logExpInv<>+0(SB), Y2
 	VPSUBD    logExpBias<>+0(SB), Y3, Y8
 	VPSRLD    $0x17, Y6, Y6
 	VCVTDQ2PS Y8, Y8
-	VADDPS    2304(R11), Y9, Y11
+	VADDPS    2432(R11), Y9, Y11
 	VMOVDQU   logExpInv<>+0(SB), Y9
 	VPSUBD    logExpBias<>+0(SB), Y6, Y10
 	VCVTDQ2PS Y10, Y10
@@ -12663,13 +14079,13 @@ labelsLogLoop:
 	VMOVDQU   logExpInv<>+0(SB), Y3
 	VPSLLD    $0x17, Y2, Y2
 	VPSUBD    logExpBias<>+0(SB), Y0, Y13
-	VMULPS    2720(R11), Y2, Y2
+	VMULPS    2880(R11), Y2, Y2
 	VCVTDQ2PS Y13, Y13
 	VSUBPS    one<>+0(SB), Y10, Y14
 	VPSUBD    Y6, Y9, Y6
-	VSUBPS    2272(R11), Y11, Y9
+	VSUBPS    2400(R11), Y11, Y9
 	VPSLLD    $0x17, Y6, Y6
-	VMULPS    3200(R11), Y6, Y6
+	VMULPS    3392(R11), Y6, Y6
 	VADDPS    Y2, Y2, Y15
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y11
 	VPSUBD    Y0, Y3, Y0
@@ -12677,7 +14093,7 @@ labelsLogLoop:
 	VBLENDVPS Y11, Y12, Y8, Y8
 	VPSLLD    $0x17, Y0, Y0
 	VMULPS    expLn2Lo<>+0(SB), Y8, Y12
-	VMULPS    3680(R11), Y0, Y0
+	VMULPS    3904(R11), Y0, Y0
 	VBLENDVPS Y11, Y15, Y2, Y2
 	VMULPS    expLn2Hi<>+0(SB), Y8, Y15
 	VADDPS    Y6, Y6, Y11
@@ -12685,7 +14101,7 @@ labelsLogLoop:
 	VSUBPS    one<>+0(SB), Y2, Y2
 	VBLENDVPS Y8, Y14, Y10, Y14
 	VADDPS    Y0, Y0, Y10
-	VMOVUPS   Y15, 2784(R11)
+	VMOVUPS   Y15, 2944(R11)
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y15
 	VBLENDVPS Y8, Y11, Y6, Y6
 	VMULPS    expLn2Lo<>+0(SB), Y14, Y8
@@ -12700,11 +14116,11 @@ labelsLogLoop:
 	VMULPS    logP0<>+0(SB), Y6, Y15
 	VADDPS    logP1<>+0(SB), Y11, Y11
 	VMULPS    expLn2Hi<>+0(SB), Y3, Y3
-	VMOVUPS   Y14, 3264(R11)
+	VMOVUPS   Y14, 3456(R11)
 	VMULPS    logP0<>+0(SB), Y0, Y14
 	VADDPS    logP1<>+0(SB), Y15, Y15
 	VMULPS    Y2, Y11, Y11
-	VMOVUPS   Y3, 3744(R11)
+	VMOVUPS   Y3, 3968(R11)
 	VMULPS    Y6, Y6, Y3
 	VADDPS    logP1<>+0(SB), Y14, Y14
 	VMULPS    Y6, Y15, Y15
@@ -12765,18 +14181,31 @@ labelsLogLoop:
 	VADDPS    Y12, Y2, Y2
 	VADDPS    Y10, Y13, Y8
 	VADDPS    Y3, Y6, Y3
-	VADDPS    2784(R11), Y2, Y2
+	VADDPS    2944(R11), Y2, Y2
 	VSUBPS    Y11, Y8, Y6
-	VADDPS    3264(R11), Y3, Y3
-	VSUBPS    2752(R11), Y2, Y2
+	VADDPS    3456(R11), Y3, Y3
+	VSUBPS    2912(R11), Y2, Y2
 	VADDPS    Y6, Y0, Y0
-	VSUBPS    3232(R11), Y3, Y3
-	VADDPS    3744(R11), Y0, Y0
-	VSUBPS    3712(R11), Y0, Y0
+	VSUBPS    3424(R11), Y3, Y3
+	VADDPS    3968(R11), Y0, Y0
+	VSUBPS    3936(R11), Y0, Y0
 
+	// loss = loss·w (with row weights).
+	CMPQ   4240(SP), $0x00
+	JEQ    unweighted93
+	VMULPS 480(R11), Y5, Y5
+	VMULPS 992(R11), Y1, Y1
+	VMULPS 1504(R11), Y4, Y4
+	VMULPS 2016(R11), Y7, Y7
+	VMULPS 2528(R11), Y9, Y9
+	VMULPS 3040(R11), Y2, Y2
+	VMULPS 3552(R11), Y3, Y3
+	VMULPS 4064(R11), Y0, Y0
+
+unweighted93:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses65
+	JZ      noLosses94
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -12787,7 +14216,7 @@ labelsLogLoop:
 	VMOVUPS Y0, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses65:
+noLosses94:
 	VMOVUPD      (R8), Y6
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -12832,7 +14261,7 @@ noLosses65:
 	VADDPD       Y1, Y0, Y0
 	VMOVUPD      Y2, (R8)
 	VMOVUPD      Y0, 32(R8)
-	ADDQ         $0x00000f00, R11
+	ADDQ         $0x00001000, R11
 	SUBQ         $0x08, R10
 	JMP          labelsLogLoop
 
@@ -12888,13 +14317,19 @@ labelsLogLast:
 	VADDPS    384(R11), Y0, Y0
 	VSUBPS    352(R11), Y0, Y0
 
+	// loss = loss·w (with row weights).
+	CMPQ   4240(SP), $0x00
+	JEQ    unweighted95
+	VMULPS 480(R11), Y0, Y0
+
+unweighted95:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses66
+	JZ      noLosses96
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses66:
+noLosses96:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -12904,14 +14339,14 @@ noLosses66:
 	VADDPD       Y2, Y0, Y0
 	VMOVUPD      Y1, (R8)
 	VMOVUPD      Y0, 32(R8)
-	ADDQ         $0x000001e0, R11
+	ADDQ         $0x00000200, R11
 	DECQ         R10
 	JMP          labelsLogLast
 
 labelsLse:
 	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
 	// the record and then to lse (when not nil).
-	TESTB $0x02, 3936(SP)
+	TESTB $0x02, 4192(SP)
 	JNZ   labelsZ
 
 labelsLseLogLoop:
@@ -12924,10 +14359,10 @@ labelsLseLogLoop:
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU   320(R11), Y0
-	VMOVDQU   800(R11), Y1
-	VMOVDQU   1280(R11), Y2
-	VMOVDQU   1760(R11), Y3
-	VMOVDQU   2240(R11), Y4
+	VMOVDQU   832(R11), Y1
+	VMOVDQU   1344(R11), Y2
+	VMOVDQU   1856(R11), Y3
+	VMOVDQU   2368(R11), Y4
 	VMOVDQU   logExpInv<>+0(SB), Y5
 	VMOVDQU   logExpInv<>+0(SB), Y6
 	VMOVDQU   logExpInv<>+0(SB), Y7
@@ -12950,8 +14385,8 @@ labelsLseLogLoop:
 	VPSLLD    $0x17, Y2, Y2
 	VMULPS    320(R11), Y0, Y0
 	VPSUBD    logExpBias<>+0(SB), Y4, Y7
-	VMULPS    800(R11), Y1, Y1
-	VMULPS    1280(R11), Y2, Y2
+	VMULPS    832(R11), Y1, Y1
+	VMULPS    1344(R11), Y2, Y2
 	VCVTDQ2PS Y9, Y9
 	VCVTDQ2PS Y10, Y10
 	VCVTDQ2PS Y11, Y11
@@ -12964,10 +14399,10 @@ labelsLseLogLoop:
 	VADDPS    Y1, Y1, Y13
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
 	VPSLLD    $0x17, Y4, Y4
-	VMULPS    1760(R11), Y3, Y3
+	VMULPS    1856(R11), Y3, Y3
 	VADDPS    Y2, Y2, Y15
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
-	VMULPS    2240(R11), Y4, Y4
+	VMULPS    2368(R11), Y4, Y4
 	VBLENDVPS Y8, Y12, Y0, Y0
 	VCVTDQ2PS Y7, Y7
 	VBLENDVPS Y5, Y13, Y1, Y1
@@ -13006,7 +14441,7 @@ labelsLseLogLoop:
 	VADDPS    logP2<>+0(SB), Y10, Y10
 	VADDPS    logP1<>+0(SB), Y14, Y14
 	VADDPS    logP3<>+0(SB), Y12, Y12
-	VMOVUPS   Y4, 864(R11)
+	VMOVUPS   Y4, 896(R11)
 	VMULPS    Y1, Y10, Y10
 	VSUBPS    one<>+0(SB), Y6, Y4
 	VMULPS    Y15, Y14, Y14
@@ -13022,7 +14457,7 @@ labelsLseLogLoop:
 	VADDPS    logP1<>+0(SB), Y6, Y6
 	VMULPS    Y15, Y14, Y14
 	VMULPS    Y13, Y12, Y12
-	VMOVUPS   Y9, 1344(R11)
+	VMOVUPS   Y9, 1408(R11)
 	VADDPS    logP4<>+0(SB), Y10, Y10
 	VSUBPS    one<>+0(SB), Y7, Y9
 	VMULPS    Y3, Y6, Y6
@@ -13041,7 +14476,7 @@ labelsLseLogLoop:
 	VMULPS    Y3, Y6, Y6
 	VADDPS    logP4<>+0(SB), Y14, Y14
 	VADDPS    logP6<>+0(SB), Y12, Y12
-	VMOVUPS   Y0, 1824(R11)
+	VMOVUPS   Y0, 1920(R11)
 	VMULPS    Y1, Y10, Y10
 	VMULPS    Y13, Y13, Y0
 	VMULPS    Y2, Y9, Y9
@@ -13112,75 +14547,75 @@ labelsLseLogLoop:
 	VMULPS    Y3, Y10, Y10
 	VSUBPS    Y11, Y4, Y4
 	VMOVUPS   448(R11), Y11
-	VMOVUPS   Y7, 2304(R11)
+	VMOVUPS   Y7, 2432(R11)
 	VSUBPS    352(R11), Y13, Y13
 	VMULPS    half<>+0(SB), Y0, Y7
-	VADDPS    864(R11), Y1, Y1
+	VADDPS    896(R11), Y1, Y1
 	VMULPS    Y2, Y9, Y9
 	VMULPS    Y12, Y10, Y10
 	VADDPS    Y4, Y15, Y4
-	VADDPS    896(R11), Y1, Y12
-	VSUBPS    832(R11), Y1, Y1
+	VADDPS    928(R11), Y1, Y12
+	VSUBPS    864(R11), Y1, Y1
 	VADDPS    logP8<>+0(SB), Y9, Y9
 	VADDPS    Y8, Y10, Y8
-	VMOVUPS   928(R11), Y10
-	VADDPS    1344(R11), Y4, Y4
+	VMOVUPS   960(R11), Y10
+	VADDPS    1408(R11), Y4, Y4
 	VBLENDVPS Y11, 416(R11), Y5, Y5
 	VMOVUPS   Y5, 448(R11)
 	VMULPS    Y2, Y9, Y5
 	VSUBPS    Y14, Y8, Y8
-	VADDPS    1376(R11), Y4, Y9
-	VSUBPS    1312(R11), Y4, Y4
-	VMOVUPS   1408(R11), Y11
-	VBLENDVPS Y10, 896(R11), Y12, Y10
+	VADDPS    1440(R11), Y4, Y9
+	VSUBPS    1376(R11), Y4, Y4
+	VMOVUPS   1472(R11), Y11
+	VBLENDVPS Y10, 928(R11), Y12, Y10
 	VMULPS    Y0, Y5, Y0
 	VADDPS    Y8, Y3, Y3
-	VMOVUPS   Y10, 928(R11)
+	VMOVUPS   Y10, 960(R11)
 	VADDPS    Y6, Y0, Y0
-	VADDPS    1824(R11), Y3, Y3
-	VBLENDVPS Y11, 1376(R11), Y9, Y5
-	VMOVUPS   Y5, 1408(R11)
-	VMOVDQU   2720(R11), Y5
+	VADDPS    1920(R11), Y3, Y3
+	VBLENDVPS Y11, 1440(R11), Y9, Y5
+	VMOVUPS   Y5, 1472(R11)
+	VMOVDQU   2880(R11), Y5
 	VSUBPS    Y7, Y0, Y0
-	VMOVUPS   1888(R11), Y7
-	VADDPS    1856(R11), Y3, Y6
-	VSUBPS    1792(R11), Y3, Y3
+	VMOVUPS   1984(R11), Y7
+	VADDPS    1952(R11), Y3, Y6
+	VSUBPS    1888(R11), Y3, Y3
 	VADDPS    Y0, Y2, Y0
 	VPSRLD    $0x17, Y5, Y2
-	VBLENDVPS Y7, 1856(R11), Y6, Y7
-	VMOVDQU   3200(R11), Y5
+	VBLENDVPS Y7, 1952(R11), Y6, Y7
+	VMOVDQU   3392(R11), Y5
 	VMOVDQU   logExpInv<>+0(SB), Y6
-	VMOVUPS   Y7, 1888(R11)
+	VMOVUPS   Y7, 1984(R11)
 	VPSUBD    logExpBias<>+0(SB), Y2, Y7
-	VADDPS    2304(R11), Y0, Y0
+	VADDPS    2432(R11), Y0, Y0
 	VCVTDQ2PS Y7, Y7
-	VADDPS    2336(R11), Y0, Y8
-	VSUBPS    2272(R11), Y0, Y0
+	VADDPS    2464(R11), Y0, Y8
+	VSUBPS    2400(R11), Y0, Y0
 	VPSRLD    $0x17, Y5, Y5
 	VPSUBD    Y2, Y6, Y2
 	VSUBPS    one<>+0(SB), Y7, Y9
-	VMOVUPS   2368(R11), Y10
+	VMOVUPS   2496(R11), Y10
 	VMOVDQU   logExpInv<>+0(SB), Y6
 	VPSLLD    $0x17, Y2, Y2
 	VPSUBD    logExpBias<>+0(SB), Y5, Y11
-	VMULPS    2720(R11), Y2, Y2
+	VMULPS    2880(R11), Y2, Y2
 	VCVTDQ2PS Y11, Y11
 	VADDPS    Y2, Y2, Y14
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y12
-	VBLENDVPS Y10, 2336(R11), Y8, Y8
+	VBLENDVPS Y10, 2464(R11), Y8, Y8
 	VPSUBD    Y5, Y6, Y5
 	VSUBPS    one<>+0(SB), Y11, Y6
 	VBLENDVPS Y12, Y9, Y7, Y7
-	VMOVUPS   Y8, 2368(R11)
+	VMOVUPS   Y8, 2496(R11)
 	VPSLLD    $0x17, Y5, Y5
 	VMULPS    expLn2Lo<>+0(SB), Y7, Y8
-	VMULPS    3200(R11), Y5, Y5
+	VMULPS    3392(R11), Y5, Y5
 	VBLENDVPS Y12, Y14, Y2, Y2
 	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
 	VSUBPS    one<>+0(SB), Y2, Y10
 	VADDPS    Y5, Y5, Y9
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y5, Y2
-	VMOVUPS   Y7, 2784(R11)
+	VMOVUPS   Y7, 2944(R11)
 	VMULPS    logP0<>+0(SB), Y10, Y12
 	VMULPS    Y10, Y10, Y7
 	VBLENDVPS Y2, Y6, Y11, Y6
@@ -13190,7 +14625,7 @@ labelsLseLogLoop:
 	VSUBPS    one<>+0(SB), Y2, Y2
 	VADDPS    logP1<>+0(SB), Y12, Y5
 	VMULPS    half<>+0(SB), Y7, Y9
-	VMOVUPS   Y6, 3264(R11)
+	VMOVUPS   Y6, 3456(R11)
 	VMULPS    logP0<>+0(SB), Y2, Y6
 	VMULPS    Y10, Y5, Y12
 	VMULPS    Y2, Y2, Y5
@@ -13232,20 +14667,20 @@ labelsLseLogLoop:
 	VADDPS    Y11, Y5, Y5
 	VADDPS    Y6, Y10, Y6
 	VSUBPS    Y14, Y5, Y5
-	VADDPS    2784(R11), Y6, Y6
+	VADDPS    2944(R11), Y6, Y6
 	VADDPS    Y5, Y2, Y2
-	VMOVUPS   2848(R11), Y7
-	VADDPS    2816(R11), Y6, Y5
-	VSUBPS    2752(R11), Y6, Y6
-	VADDPS    3264(R11), Y2, Y2
-	VBLENDVPS Y7, 2816(R11), Y5, Y5
-	VADDPS    3296(R11), Y2, Y7
-	VSUBPS    3232(R11), Y2, Y2
-	VMOVUPS   Y5, 2848(R11)
-	VMOVUPS   3328(R11), Y5
-	VBLENDVPS Y5, 3296(R11), Y7, Y5
-	VMOVUPS   Y5, 3328(R11)
-	VMOVDQU   3680(R11), Y5
+	VMOVUPS   3008(R11), Y7
+	VADDPS    2976(R11), Y6, Y5
+	VSUBPS    2912(R11), Y6, Y6
+	VADDPS    3456(R11), Y2, Y2
+	VBLENDVPS Y7, 2976(R11), Y5, Y5
+	VADDPS    3488(R11), Y2, Y7
+	VSUBPS    3424(R11), Y2, Y2
+	VMOVUPS   Y5, 3008(R11)
+	VMOVUPS   3520(R11), Y5
+	VBLENDVPS Y5, 3488(R11), Y7, Y5
+	VMOVUPS   Y5, 3520(R11)
+	VMOVDQU   3904(R11), Y5
 	VPSRLD    $0x17, Y5, Y5
 	VMOVDQU   logExpInv<>+0(SB), Y7
 	VPSUBD    logExpBias<>+0(SB), Y5, Y8
@@ -13253,7 +14688,7 @@ labelsLseLogLoop:
 	VSUBPS    one<>+0(SB), Y8, Y9
 	VPSUBD    Y5, Y7, Y5
 	VPSLLD    $0x17, Y5, Y5
-	VMULPS    3680(R11), Y5, Y5
+	VMULPS    3904(R11), Y5, Y5
 	VADDPS    Y5, Y5, Y10
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y5, Y7
 	VBLENDVPS Y7, Y9, Y8, Y8
@@ -13261,7 +14696,7 @@ labelsLseLogLoop:
 	VMULPS    expLn2Hi<>+0(SB), Y8, Y8
 	VBLENDVPS Y7, Y10, Y5, Y5
 	VSUBPS    one<>+0(SB), Y5, Y5
-	VMOVUPS   Y8, 3744(R11)
+	VMOVUPS   Y8, 3968(R11)
 	VMULPS    logP0<>+0(SB), Y5, Y8
 	VMULPS    Y5, Y5, Y7
 	VADDPS    logP1<>+0(SB), Y8, Y8
@@ -13285,16 +14720,29 @@ labelsLseLogLoop:
 	VADDPS    Y9, Y7, Y7
 	VSUBPS    Y10, Y7, Y7
 	VADDPS    Y7, Y5, Y5
-	VADDPS    3744(R11), Y5, Y5
-	VADDPS    3776(R11), Y5, Y7
-	VSUBPS    3712(R11), Y5, Y5
-	VMOVUPS   3808(R11), Y8
-	VBLENDVPS Y8, 3776(R11), Y7, Y7
-	VMOVUPS   Y7, 3808(R11)
+	VADDPS    3968(R11), Y5, Y5
+	VADDPS    4000(R11), Y5, Y7
+	VSUBPS    3936(R11), Y5, Y5
+	VMOVUPS   4032(R11), Y8
+	VBLENDVPS Y8, 4000(R11), Y7, Y7
+	VMOVUPS   Y7, 4032(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   4240(SP), $0x00
+	JEQ    unweighted97
+	VMULPS 480(R11), Y13, Y13
+	VMULPS 992(R11), Y1, Y1
+	VMULPS 1504(R11), Y4, Y4
+	VMULPS 2016(R11), Y3, Y3
+	VMULPS 2528(R11), Y0, Y0
+	VMULPS 3040(R11), Y6, Y6
+	VMULPS 3552(R11), Y2, Y2
+	VMULPS 4064(R11), Y5, Y5
+
+unweighted97:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses67
+	JZ      noLosses98
 	VMOVUPS Y13, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -13305,7 +14753,7 @@ labelsLseLogLoop:
 	VMOVUPS Y5, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses67:
+noLosses98:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X13, Y9
@@ -13353,27 +14801,27 @@ noLosses67:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse68
+	JZ      noLse99
 	VMOVUPS 448(R11), Y0
 	VMOVUPS Y0, (R14)
-	VMOVUPS 928(R11), Y0
+	VMOVUPS 960(R11), Y0
 	VMOVUPS Y0, 32(R14)
-	VMOVUPS 1408(R11), Y0
+	VMOVUPS 1472(R11), Y0
 	VMOVUPS Y0, 64(R14)
-	VMOVUPS 1888(R11), Y0
+	VMOVUPS 1984(R11), Y0
 	VMOVUPS Y0, 96(R14)
-	VMOVUPS 2368(R11), Y0
+	VMOVUPS 2496(R11), Y0
 	VMOVUPS Y0, 128(R14)
-	VMOVUPS 2848(R11), Y0
+	VMOVUPS 3008(R11), Y0
 	VMOVUPS Y0, 160(R14)
-	VMOVUPS 3328(R11), Y0
+	VMOVUPS 3520(R11), Y0
 	VMOVUPS Y0, 192(R14)
-	VMOVUPS 3808(R11), Y0
+	VMOVUPS 4032(R11), Y0
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse68:
-	ADDQ $0x00000f00, R11
+noLse99:
+	ADDQ $0x00001000, R11
 	SUBQ $0x08, R10
 	JMP  labelsLseLogLoop
 
@@ -13433,13 +14881,19 @@ labelsLseLogLast:
 	VBLENDVPS Y2, 416(R11), Y1, Y1
 	VMOVUPS   Y1, 448(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   4240(SP), $0x00
+	JEQ    unweighted100
+	VMULPS 480(R11), Y0, Y0
+
+unweighted100:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses69
+	JZ      noLosses101
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses69:
+noLosses101:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -13452,13 +14906,13 @@ noLosses69:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse70
+	JZ      noLse102
 	VMOVUPS 448(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse70:
-	ADDQ $0x000001e0, R11
+noLse102:
+	ADDQ $0x00000200, R11
 	DECQ R10
 	JMP  labelsLseLogLast
 
@@ -13475,10 +14929,10 @@ labelsZLogLoop:
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU   320(R11), Y0
-	VMOVDQU   800(R11), Y1
-	VMOVDQU   1280(R11), Y2
-	VMOVDQU   1760(R11), Y3
-	VMOVDQU   2240(R11), Y4
+	VMOVDQU   832(R11), Y1
+	VMOVDQU   1344(R11), Y2
+	VMOVDQU   1856(R11), Y3
+	VMOVDQU   2368(R11), Y4
 	VMOVDQU   logExpInv<>+0(SB), Y5
 	VMOVDQU   logExpInv<>+0(SB), Y6
 	VMOVDQU   logExpInv<>+0(SB), Y7
@@ -13501,8 +14955,8 @@ labelsZLogLoop:
 	VPSLLD    $0x17, Y2, Y2
 	VMULPS    320(R11), Y0, Y0
 	VPSUBD    logExpBias<>+0(SB), Y4, Y7
-	VMULPS    800(R11), Y1, Y1
-	VMULPS    1280(R11), Y2, Y2
+	VMULPS    832(R11), Y1, Y1
+	VMULPS    1344(R11), Y2, Y2
 	VCVTDQ2PS Y9, Y9
 	VCVTDQ2PS Y10, Y10
 	VCVTDQ2PS Y11, Y11
@@ -13515,10 +14969,10 @@ labelsZLogLoop:
 	VADDPS    Y1, Y1, Y13
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
 	VPSLLD    $0x17, Y4, Y4
-	VMULPS    1760(R11), Y3, Y3
+	VMULPS    1856(R11), Y3, Y3
 	VADDPS    Y2, Y2, Y15
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
-	VMULPS    2240(R11), Y4, Y4
+	VMULPS    2368(R11), Y4, Y4
 	VBLENDVPS Y8, Y12, Y0, Y0
 	VCVTDQ2PS Y7, Y7
 	VBLENDVPS Y5, Y13, Y1, Y1
@@ -13557,7 +15011,7 @@ labelsZLogLoop:
 	VADDPS    logP2<>+0(SB), Y10, Y10
 	VADDPS    logP1<>+0(SB), Y14, Y14
 	VADDPS    logP3<>+0(SB), Y12, Y12
-	VMOVUPS   Y4, 864(R11)
+	VMOVUPS   Y4, 896(R11)
 	VMULPS    Y1, Y10, Y10
 	VSUBPS    one<>+0(SB), Y6, Y4
 	VMULPS    Y15, Y14, Y14
@@ -13573,7 +15027,7 @@ labelsZLogLoop:
 	VADDPS    logP1<>+0(SB), Y6, Y6
 	VMULPS    Y15, Y14, Y14
 	VMULPS    Y13, Y12, Y12
-	VMOVUPS   Y9, 1344(R11)
+	VMOVUPS   Y9, 1408(R11)
 	VADDPS    logP4<>+0(SB), Y10, Y10
 	VSUBPS    one<>+0(SB), Y7, Y9
 	VMULPS    Y3, Y6, Y6
@@ -13592,7 +15046,7 @@ labelsZLogLoop:
 	VMULPS    Y3, Y6, Y6
 	VADDPS    logP4<>+0(SB), Y14, Y14
 	VADDPS    logP6<>+0(SB), Y12, Y12
-	VMOVUPS   Y0, 1824(R11)
+	VMOVUPS   Y0, 1920(R11)
 	VMULPS    Y1, Y10, Y10
 	VMULPS    Y13, Y13, Y0
 	VMULPS    Y2, Y9, Y9
@@ -13663,48 +15117,48 @@ labelsZLogLoop:
 	VMULPS    Y3, Y10, Y10
 	VSUBPS    Y11, Y4, Y4
 	VMOVUPS   448(R11), Y11
-	VMOVUPS   Y7, 2304(R11)
+	VMOVUPS   Y7, 2432(R11)
 	VSUBPS    352(R11), Y13, Y13
 	VMULPS    half<>+0(SB), Y0, Y7
-	VADDPS    864(R11), Y1, Y1
+	VADDPS    896(R11), Y1, Y1
 	VMULPS    Y2, Y9, Y9
 	VMULPS    Y12, Y10, Y10
 	VADDPS    Y4, Y15, Y4
-	VADDPS    896(R11), Y1, Y12
+	VADDPS    928(R11), Y1, Y12
 	VBLENDVPS Y11, 416(R11), Y5, Y5
 	VADDPS    logP8<>+0(SB), Y9, Y9
 	VADDPS    Y8, Y10, Y8
-	VMOVUPS   928(R11), Y10
+	VMOVUPS   960(R11), Y10
 	VMOVUPS   Y5, 448(R11)
-	VADDPS    1344(R11), Y4, Y4
-	VMULPS    3904(SP), Y5, Y11
-	VSUBPS    832(R11), Y1, Y1
+	VADDPS    1408(R11), Y4, Y4
+	VMULPS    4160(SP), Y5, Y11
+	VSUBPS    864(R11), Y1, Y1
 	VMULPS    Y2, Y9, Y9
 	VSUBPS    Y14, Y8, Y8
-	VADDPS    1376(R11), Y4, Y15
+	VADDPS    1440(R11), Y4, Y15
 	VADDPS    Y11, Y11, Y14
 	VMULPS    Y5, Y11, Y5
-	VMOVUPS   1408(R11), Y11
-	VBLENDVPS Y10, 896(R11), Y12, Y10
+	VMOVUPS   1472(R11), Y11
+	VBLENDVPS Y10, 928(R11), Y12, Y10
 	VMULPS    Y0, Y9, Y0
 	VADDPS    Y8, Y3, Y3
-	VMULPS    3904(SP), Y10, Y8
-	VSUBPS    1312(R11), Y4, Y4
-	VMOVUPS   Y10, 928(R11)
+	VMULPS    4160(SP), Y10, Y8
+	VSUBPS    1376(R11), Y4, Y4
+	VMOVUPS   Y10, 960(R11)
 	VADDPS    one<>+0(SB), Y14, Y9
 	VADDPS    Y5, Y13, Y5
 	VADDPS    Y6, Y0, Y0
-	VADDPS    1824(R11), Y3, Y3
+	VADDPS    1920(R11), Y3, Y3
 	VMULPS    Y10, Y8, Y6
-	VBLENDVPS Y11, 1376(R11), Y15, Y10
+	VBLENDVPS Y11, 1440(R11), Y15, Y10
 	VADDPS    Y8, Y8, Y8
 	VMOVUPS   Y9, 416(R11)
-	VMULPS    3904(SP), Y10, Y9
-	VMOVUPS   Y10, 1408(R11)
+	VMULPS    4160(SP), Y10, Y9
+	VMOVUPS   Y10, 1472(R11)
 	VSUBPS    Y7, Y0, Y0
-	VADDPS    1856(R11), Y3, Y7
-	VMOVUPS   1888(R11), Y11
-	VSUBPS    1792(R11), Y3, Y3
+	VADDPS    1952(R11), Y3, Y7
+	VMOVUPS   1984(R11), Y11
+	VSUBPS    1888(R11), Y3, Y3
 	VADDPS    Y6, Y1, Y1
 	VADDPS    Y9, Y9, Y6
 	VMULPS    Y10, Y9, Y9
@@ -13712,16 +15166,16 @@ labelsZLogLoop:
 	VADDPS    Y0, Y2, Y0
 	VADDPS    one<>+0(SB), Y6, Y2
 	VADDPS    Y9, Y4, Y4
-	VMOVUPS   Y8, 896(R11)
-	VADDPS    2304(R11), Y0, Y0
-	VBLENDVPS Y11, 1856(R11), Y7, Y7
-	VMOVDQU   2720(R11), Y6
-	VMULPS    3904(SP), Y7, Y8
-	VMOVUPS   Y7, 1888(R11)
-	VMOVUPS   Y2, 1376(R11)
-	VADDPS    2336(R11), Y0, Y2
-	VSUBPS    2272(R11), Y0, Y9
-	VMOVUPS   2368(R11), Y10
+	VMOVUPS   Y8, 928(R11)
+	VADDPS    2432(R11), Y0, Y0
+	VBLENDVPS Y11, 1952(R11), Y7, Y7
+	VMOVDQU   2880(R11), Y6
+	VMULPS    4160(SP), Y7, Y8
+	VMOVUPS   Y7, 1984(R11)
+	VMOVUPS   Y2, 1440(R11)
+	VADDPS    2464(R11), Y0, Y2
+	VSUBPS    2400(R11), Y0, Y9
+	VMOVUPS   2496(R11), Y10
 	VADDPS    Y8, Y8, Y0
 	VMULPS    Y7, Y8, Y7
 	VPSRLD    $0x17, Y6, Y6
@@ -13730,16 +15184,16 @@ labelsZLogLoop:
 	VADDPS    Y7, Y3, Y3
 	VCVTDQ2PS Y11, Y7
 	VADDPS    one<>+0(SB), Y0, Y0
-	VBLENDVPS Y10, 2336(R11), Y2, Y10
-	VMULPS    3904(SP), Y10, Y11
-	VMOVUPS   Y10, 2368(R11)
+	VBLENDVPS Y10, 2464(R11), Y2, Y10
+	VMULPS    4160(SP), Y10, Y11
+	VMOVUPS   Y10, 2496(R11)
 	VSUBPS    one<>+0(SB), Y7, Y2
-	VMOVUPS   Y0, 1856(R11)
+	VMOVUPS   Y0, 1952(R11)
 	VPSUBD    Y6, Y8, Y0
 	VPSLLD    $0x17, Y0, Y0
 	VADDPS    Y11, Y11, Y6
 	VMULPS    Y10, Y11, Y8
-	VMULPS    2720(R11), Y0, Y0
+	VMULPS    2880(R11), Y0, Y0
 	VADDPS    one<>+0(SB), Y6, Y6
 	VADDPS    Y8, Y9, Y10
 	VADDPS    Y0, Y0, Y9
@@ -13747,11 +15201,11 @@ labelsZLogLoop:
 	VBLENDVPS Y8, Y2, Y7, Y2
 	VMULPS    expLn2Lo<>+0(SB), Y2, Y7
 	VMULPS    expLn2Hi<>+0(SB), Y2, Y2
-	VMOVUPS   Y6, 2336(R11)
+	VMOVUPS   Y6, 2464(R11)
 	VBLENDVPS Y8, Y9, Y0, Y0
 	VSUBPS    one<>+0(SB), Y0, Y0
-	VMOVUPS   Y2, 2784(R11)
-	VMOVUPS   2848(R11), Y8
+	VMOVUPS   Y2, 2944(R11)
+	VMOVUPS   3008(R11), Y8
 	VMULPS    logP0<>+0(SB), Y0, Y6
 	VMULPS    Y0, Y0, Y2
 	VADDPS    logP1<>+0(SB), Y6, Y6
@@ -13775,19 +15229,19 @@ labelsZLogLoop:
 	VADDPS    Y7, Y2, Y2
 	VSUBPS    Y9, Y2, Y2
 	VADDPS    Y2, Y0, Y0
-	VMOVUPS   3328(R11), Y2
-	VADDPS    2784(R11), Y0, Y0
-	VADDPS    2816(R11), Y0, Y6
-	VSUBPS    2752(R11), Y0, Y0
-	VBLENDVPS Y8, 2816(R11), Y6, Y6
-	VMULPS    3904(SP), Y6, Y7
-	VMOVUPS   Y6, 2848(R11)
+	VMOVUPS   3520(R11), Y2
+	VADDPS    2944(R11), Y0, Y0
+	VADDPS    2976(R11), Y0, Y6
+	VSUBPS    2912(R11), Y0, Y0
+	VBLENDVPS Y8, 2976(R11), Y6, Y6
+	VMULPS    4160(SP), Y6, Y7
+	VMOVUPS   Y6, 3008(R11)
 	VADDPS    Y7, Y7, Y8
 	VMULPS    Y6, Y7, Y6
 	VADDPS    one<>+0(SB), Y8, Y7
 	VADDPS    Y6, Y0, Y0
-	VMOVUPS   Y7, 2816(R11)
-	VMOVDQU   3200(R11), Y6
+	VMOVUPS   Y7, 2976(R11)
+	VMOVDQU   3392(R11), Y6
 	VPSRLD    $0x17, Y6, Y6
 	VMOVDQU   logExpInv<>+0(SB), Y7
 	VPSUBD    logExpBias<>+0(SB), Y6, Y8
@@ -13795,7 +15249,7 @@ labelsZLogLoop:
 	VSUBPS    one<>+0(SB), Y8, Y9
 	VPSUBD    Y6, Y7, Y6
 	VPSLLD    $0x17, Y6, Y6
-	VMULPS    3200(R11), Y6, Y6
+	VMULPS    3392(R11), Y6, Y6
 	VADDPS    Y6, Y6, Y11
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y6, Y7
 	VBLENDVPS Y7, Y9, Y8, Y8
@@ -13803,7 +15257,7 @@ labelsZLogLoop:
 	VMULPS    expLn2Hi<>+0(SB), Y8, Y8
 	VBLENDVPS Y7, Y11, Y6, Y6
 	VSUBPS    one<>+0(SB), Y6, Y6
-	VMOVUPS   Y8, 3264(R11)
+	VMOVUPS   Y8, 3456(R11)
 	VMULPS    logP0<>+0(SB), Y6, Y8
 	VMULPS    Y6, Y6, Y7
 	VADDPS    logP1<>+0(SB), Y8, Y8
@@ -13827,18 +15281,18 @@ labelsZLogLoop:
 	VADDPS    Y9, Y7, Y7
 	VSUBPS    Y11, Y7, Y7
 	VADDPS    Y7, Y6, Y6
-	VADDPS    3264(R11), Y6, Y6
-	VADDPS    3296(R11), Y6, Y7
-	VSUBPS    3232(R11), Y6, Y6
-	VBLENDVPS Y2, 3296(R11), Y7, Y2
-	VMULPS    3904(SP), Y2, Y7
-	VMOVUPS   Y2, 3328(R11)
+	VADDPS    3456(R11), Y6, Y6
+	VADDPS    3488(R11), Y6, Y7
+	VSUBPS    3424(R11), Y6, Y6
+	VBLENDVPS Y2, 3488(R11), Y7, Y2
+	VMULPS    4160(SP), Y2, Y7
+	VMOVUPS   Y2, 3520(R11)
 	VADDPS    Y7, Y7, Y8
 	VMULPS    Y2, Y7, Y2
 	VADDPS    one<>+0(SB), Y8, Y7
 	VADDPS    Y2, Y6, Y2
-	VMOVUPS   Y7, 3296(R11)
-	VMOVDQU   3680(R11), Y6
+	VMOVUPS   Y7, 3488(R11)
+	VMOVDQU   3904(R11), Y6
 	VPSRLD    $0x17, Y6, Y6
 	VMOVDQU   logExpInv<>+0(SB), Y7
 	VPSUBD    logExpBias<>+0(SB), Y6, Y8
@@ -13846,7 +15300,7 @@ labelsZLogLoop:
 	VSUBPS    one<>+0(SB), Y8, Y9
 	VPSUBD    Y6, Y7, Y6
 	VPSLLD    $0x17, Y6, Y6
-	VMULPS    3680(R11), Y6, Y6
+	VMULPS    3904(R11), Y6, Y6
 	VADDPS    Y6, Y6, Y11
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y6, Y7
 	VBLENDVPS Y7, Y9, Y8, Y8
@@ -13854,7 +15308,7 @@ labelsZLogLoop:
 	VMULPS    expLn2Hi<>+0(SB), Y8, Y8
 	VBLENDVPS Y7, Y11, Y6, Y6
 	VSUBPS    one<>+0(SB), Y6, Y6
-	VMOVUPS   Y8, 3744(R11)
+	VMOVUPS   Y8, 3968(R11)
 	VMULPS    logP0<>+0(SB), Y6, Y8
 	VMULPS    Y6, Y6, Y7
 	VADDPS    logP1<>+0(SB), Y8, Y8
@@ -13878,22 +15332,35 @@ labelsZLogLoop:
 	VADDPS    Y9, Y7, Y7
 	VSUBPS    Y11, Y7, Y7
 	VADDPS    Y7, Y6, Y6
-	VADDPS    3744(R11), Y6, Y6
-	VADDPS    3776(R11), Y6, Y7
-	VSUBPS    3712(R11), Y6, Y6
-	VMOVUPS   3808(R11), Y8
-	VBLENDVPS Y8, 3776(R11), Y7, Y7
-	VMULPS    3904(SP), Y7, Y8
-	VMOVUPS   Y7, 3808(R11)
+	VADDPS    3968(R11), Y6, Y6
+	VADDPS    4000(R11), Y6, Y7
+	VSUBPS    3936(R11), Y6, Y6
+	VMOVUPS   4032(R11), Y8
+	VBLENDVPS Y8, 4000(R11), Y7, Y7
+	VMULPS    4160(SP), Y7, Y8
+	VMOVUPS   Y7, 4032(R11)
 	VADDPS    Y8, Y8, Y9
 	VMULPS    Y7, Y8, Y7
 	VADDPS    one<>+0(SB), Y9, Y8
 	VADDPS    Y7, Y6, Y6
-	VMOVUPS   Y8, 3776(R11)
+	VMOVUPS   Y8, 4000(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   4240(SP), $0x00
+	JEQ    unweighted103
+	VMULPS 480(R11), Y5, Y5
+	VMULPS 992(R11), Y1, Y1
+	VMULPS 1504(R11), Y4, Y4
+	VMULPS 2016(R11), Y3, Y3
+	VMULPS 2528(R11), Y10, Y10
+	VMULPS 3040(R11), Y0, Y0
+	VMULPS 3552(R11), Y2, Y2
+	VMULPS 4064(R11), Y6, Y6
+
+unweighted103:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses71
+	JZ      noLosses104
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -13904,7 +15371,7 @@ labelsZLogLoop:
 	VMOVUPS Y6, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses71:
+noLosses104:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y9
@@ -13952,27 +15419,27 @@ noLosses71:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse72
+	JZ      noLse105
 	VMOVUPS 448(R11), Y0
 	VMOVUPS Y0, (R14)
-	VMOVUPS 928(R11), Y0
+	VMOVUPS 960(R11), Y0
 	VMOVUPS Y0, 32(R14)
-	VMOVUPS 1408(R11), Y0
+	VMOVUPS 1472(R11), Y0
 	VMOVUPS Y0, 64(R14)
-	VMOVUPS 1888(R11), Y0
+	VMOVUPS 1984(R11), Y0
 	VMOVUPS Y0, 96(R14)
-	VMOVUPS 2368(R11), Y0
+	VMOVUPS 2496(R11), Y0
 	VMOVUPS Y0, 128(R14)
-	VMOVUPS 2848(R11), Y0
+	VMOVUPS 3008(R11), Y0
 	VMOVUPS Y0, 160(R14)
-	VMOVUPS 3328(R11), Y0
+	VMOVUPS 3520(R11), Y0
 	VMOVUPS Y0, 192(R14)
-	VMOVUPS 3808(R11), Y0
+	VMOVUPS 4032(R11), Y0
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse72:
-	ADDQ $0x00000f00, R11
+noLse105:
+	ADDQ $0x00001000, R11
 	SUBQ $0x08, R10
 	JMP  labelsZLogLoop
 
@@ -14030,7 +15497,7 @@ labelsZLogLast:
 	VADDPS    416(R11), Y0, Y1
 	VSUBPS    352(R11), Y0, Y0
 	VBLENDVPS Y2, 416(R11), Y1, Y1
-	VMULPS    3904(SP), Y1, Y2
+	VMULPS    4160(SP), Y1, Y2
 	VMOVUPS   Y1, 448(R11)
 	VADDPS    Y2, Y2, Y3
 	VMULPS    Y1, Y2, Y1
@@ -14038,13 +15505,19 @@ labelsZLogLast:
 	VADDPS    Y1, Y0, Y0
 	VMOVUPS   Y2, 416(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   4240(SP), $0x00
+	JEQ    unweighted106
+	VMULPS 480(R11), Y0, Y0
+
+unweighted106:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses73
+	JZ      noLosses107
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses73:
+noLosses107:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -14057,19 +15530,20 @@ noLosses73:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse74
+	JZ      noLse108
 	VMOVUPS 448(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse74:
-	ADDQ $0x000001e0, R11
+noLse108:
+	ADDQ $0x00000200, R11
 	DECQ R10
 	JMP  labelsZLogLast
 
 labelsGrad:
-	// Pass 3 (with a gradient). q = scale / s (IEEE division, seq.Quotient);
-	// g[j] = e[j]·q (seq.Scaled), stored as rows; then g[l] = g[l] - scale.
+	// Pass 3 (with a gradient). sc = scale, times the rows' weights with row
+	// weights; q = sc / s (IEEE division, seq.Quotient); g[j] = e[j]·q
+	// (seq.Scaled), stored as rows; then g[l] = g[l] - sc.
 	TESTQ DI, DI
 	JZ    labelsChunk
 	MOVQ  R9, R10
@@ -14077,15 +15551,20 @@ labelsGrad:
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
 	MOVQ  R12, BX
-	TESTB $0x02, 3936(SP)
+	TESTB $0x02, 4192(SP)
 	JNZ   labelsGradZ
 
 labelsGradLoop:
-	VBROADCASTSS 3944(SP), Y0
-	VDIVPS       320(R11), Y0, Y1
+	VBROADCASTSS 4200(SP), Y0
+	CMPQ         4240(SP), $0x00
+	JEQ          unweighted109
+	VMULPS       480(R11), Y0, Y0
 
-	// g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]
-	// 	== j (VPCMPEQD with j, counted up from 0), g[j] - scale replaces g[j]
+unweighted109:
+	VDIVPS 320(R11), Y0, Y1
+
+	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
+	// 	== j (VPCMPEQD with j, counted up from 0), g[j] - sc replaces g[j]
 	// 	(VBLENDVPS).
 	VMOVDQU   (BX), Y2
 	VMOVDQU   zero<>+0(SB), Y3
@@ -14187,19 +15666,24 @@ labelsGradLoop:
 	VMOVHPS      X0, 312(DI)
 	ADDQ         $0x00000140, DI
 	ADDQ         $0x00000020, BX
-	ADDQ         $0x000001e0, R11
+	ADDQ         $0x00000200, R11
 	DECQ         R10
 	JNZ          labelsGradLoop
 	JMP          labelsChunk
 
 labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
-	VBROADCASTSS 3944(SP), Y0
-	VDIVPS       320(R11), Y0, Y1
-	VMULPS       416(R11), Y1, Y1
+	VBROADCASTSS 4200(SP), Y0
+	CMPQ         4240(SP), $0x00
+	JEQ          unweighted110
+	VMULPS       480(R11), Y0, Y0
 
-	// g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]
-	// 	== j (VPCMPEQD with j, counted up from 0), g[j] - scale replaces g[j]
+unweighted110:
+	VDIVPS 320(R11), Y0, Y1
+	VMULPS 416(R11), Y1, Y1
+
+	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
+	// 	== j (VPCMPEQD with j, counted up from 0), g[j] - sc replaces g[j]
 	// 	(VBLENDVPS).
 	VMOVDQU   (BX), Y2
 	VMOVDQU   zero<>+0(SB), Y3
@@ -14301,7 +15785,7 @@ labelsGradZ:
 	VMOVHPS      X0, 312(DI)
 	ADDQ         $0x00000140, DI
 	ADDQ         $0x00000020, BX
-	ADDQ         $0x000001e0, R11
+	ADDQ         $0x00000200, R11
 	DECQ         R10
 	JNZ          labelsGradZ
 	JMP          labelsChunk
@@ -14312,7 +15796,7 @@ labelsDone:
 
 // func xentTargetsAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·xentTargetsAVX2(SB), $6768-8
+TEXT ·xentTargetsAVX2(SB), $7072-8
 	// xentTargetsGeneric for whole blocks of 8 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -14320,22 +15804,24 @@ TEXT ·xentTargetsAVX2(SB), $6768-8
 	// SI = logits, DI = out (the gradient; nil: loss only), BX = targets, DX =
 	// losses (or nil), R8 = acc, R13 = preds (or nil), R14 = lse (or nil): the
 	// fields of a; R12 = this block's d[j] and e[j] (R11+320).
-	// Pass 1a: the columns t[j] and T; the columns x[j], m (with preds, p and
-	//         the masks of argmax10; when lse is computed, the sums and masks of
-	//         all), d[j], td[j] and D.
+	// Pass 1a: the columns t[j] and T; the columns x[j] (and xscale), m (with
+	//         preds, p and the masks of argmax10; when lse is computed, the sums
+	//         and masks of all), d[j], td[j] and D; the weights.
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: the registers of the scheduled logarithms of the chunk (with lse,
 	//         zl and f when computed), then the losses and the accumulators.
-	// Pass 3: scale, q, qt = q·T (then qt·f), the columns g[j] and the
+	// Pass 3: sc, q, qt = q·T (then qt·f), the columns g[j] and the
 	//         registers of the transpose.
-	// Frame: CHUNK = 8 records of 832 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 864 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// t[j] at 32·j; d[j], then e[j], at 320+32·j; s at 640; T at 672; D at 704;
 	// k·ln2hi at 736; m, then f, at 768; all, then lse, at 800 (m, all, lse and f
-	// only when lse is computed).
-	// After the records: z in every lane at 6720, the flag word at 6752, scale
-	// at 6760.
+	// only when lse is computed); the rows' weights at 832 (with row weights).
+	// After the records: z in every lane at 6976, the flag word at 7008, scale
+	// at 7016, xscale in every lane at 7024, the row weights pointer (0: none)
+	// at 7056, the chunk (blocks) at 7064.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -14351,40 +15837,48 @@ TEXT ·xentTargetsAVX2(SB), $6768-8
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil75
+	JEQ     isNil111
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil75:
+isNil111:
 	SHRQ    $0x04, AX
 	MOVQ    $0x3333333333333334, R13
 	MULQ    R13
 	MOVQ    DX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil76
+	JEQ     isNil112
 	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil76:
+isNil112:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil77
+	JEQ     isNil113
 	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil77:
+isNil113:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil78
+	JEQ     isNil114
 	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil78:
+isNil114:
+	CMPQ    248(R9), $0x00
+	JEQ     isNil115
+	MOVQ    256(R9), AX
+	SHRQ    $0x03, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil115:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -14395,29 +15889,44 @@ isNil78:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse79
+	JZ    noLse116
 	MOVL  $0x00000001, R12
 
-noLse79:
-	MOVL         236(R9), AX
+noLse116:
+	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ80
+	JZ           noZ117
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 236(R9), Y0
-	VMOVUPS      Y0, 6720(SP)
+	VBROADCASTSS 272(R9), Y0
+	VMOVUPS      Y0, 6976(SP)
 
-noZ80:
-	MOVQ R12, 6752(SP)
+noZ117:
+	MOVQ R12, 7008(SP)
 
-	// scale, read by the loops from the frame.
-	VMOVSS 232(R9), X0
-	VMOVSS X0, 6760(SP)
+	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
+	VMOVSS       244(R9), X0
+	VMOVSS       X0, 7016(SP)
+	VBROADCASTSS 240(R9), Y0
+	VMOVUPS      Y0, 7024(SP)
+	MOVQ         248(R9), AX
+	MOVQ         AX, 7056(SP)
+
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(R9), R9
+	CMPQ    R9, AX
+	CMOVQHI AX, R9
+	TESTQ   R9, R9
+	CMOVQEQ AX, R9
+	MOVQ    R9, 7064(SP)
 
 targetsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      targetsDone
-	MOVQ    $0x00000008, R9
+	MOVQ    7064(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -14541,6 +16050,22 @@ targetsExpLoop:
 	VUNPCKLPD   Y8, Y4, Y10
 	VUNPCKHPD   Y8, Y4, Y4
 
+	// x[j] = x[j]·xscale, skipped when xscale is 1.
+	CMPL    7024(SP), $0x3f800000
+	JEQ     unscaled118
+	VMOVUPS 7024(SP), Y8
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y8, Y7, Y7
+	VMULPS  Y8, Y10, Y10
+	VMULPS  Y8, Y4, Y4
+	VMULPS  Y8, Y5, Y5
+	VMULPS  Y8, Y3, Y3
+	VMULPS  Y8, Y6, Y6
+	VMULPS  Y8, Y1, Y1
+	VMULPS  Y8, Y2, Y2
+	VMULPS  Y8, Y0, Y0
+
+unscaled118:
 	// m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).
 	VMAXPS Y7, Y9, Y8
 	VMAXPS Y4, Y10, Y11
@@ -14557,7 +16082,7 @@ targetsExpLoop:
 	// j = 9 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 9 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds81
+	JZ        noPreds119
 	VCMPPS    $0x00, Y8, Y0, Y11
 	VMOVUPS   zero<>+0(SB), Y12
 	VBLENDVPS Y11, index<>+576(SB), Y12, Y11
@@ -14602,12 +16127,12 @@ targetsExpLoop:
 	VMOVUPS   Y11, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds81:
+noPreds119:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum10(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
-	TESTB   $0x01, 6752(SP)
-	JZ      noLse82
+	TESTB   $0x01, 7008(SP)
+	JZ      noLse120
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y8, Y11
 	VADDPS  Y7, Y9, Y12
 	VADDPS  Y4, Y10, Y13
@@ -14623,7 +16148,7 @@ noPreds81:
 	VMOVUPS Y11, 800(R11)
 	VMOVUPS Y8, 768(R11)
 
-noLse82:
+noLse120:
 	LEAQ 320(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
@@ -14701,11 +16226,22 @@ noLse82:
 	VADDPS  Y0, Y2, Y0
 	VADDPS  Y0, Y1, Y0
 	VMOVUPS Y0, 704(R11)
-	ADDQ    $0x00000140, SI
-	ADDQ    $0x00000140, BX
-	ADDQ    $0x00000340, R11
-	DECQ    R10
-	JNZ     targetsExpLoop
+
+	// The weights of the block's rows to the record (with row weights).
+	MOVQ    7056(SP), AX
+	TESTQ   AX, AX
+	JZ      unweighted121
+	VMOVUPS (AX), Y0
+	VMOVUPS Y0, 832(R11)
+	ADDQ    $0x00000020, AX
+	MOVQ    AX, 7056(SP)
+
+unweighted121:
+	ADDQ $0x00000140, SI
+	ADDQ $0x00000140, BX
+	ADDQ $0x00000360, R11
+	DECQ R10
+	JNZ  targetsExpLoop
 
 	// Pass 1b. e[j] = exp(d[j]) and s = sum10(e) of each block of the chunk.
 	MOVQ R9, R10
@@ -15010,7 +16546,7 @@ targetsExpOnlyLoop:
 	VMOVUPS Y7, 288(R12)
 	VADDPS  Y6, Y11, Y6
 	VMOVUPS Y6, 640(R11)
-	ADDQ    $0x00000340, R11
+	ADDQ    $0x00000360, R11
 	DECQ    R10
 	JNZ     targetsExpOnlyLoop
 
@@ -15021,7 +16557,7 @@ targetsExpOnlyLoop:
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
-	TESTB $0x01, 6752(SP)
+	TESTB $0x01, 7008(SP)
 	JNZ   targetsLse
 
 targetsLogLoop:
@@ -15034,10 +16570,10 @@ targetsLogLoop:
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU   640(R11), Y0
-	VMOVDQU   1472(R11), Y1
-	VMOVDQU   2304(R11), Y2
-	VMOVDQU   3136(R11), Y3
-	VMOVDQU   3968(R11), Y4
+	VMOVDQU   1504(R11), Y1
+	VMOVDQU   2368(R11), Y2
+	VMOVDQU   3232(R11), Y3
+	VMOVDQU   4096(R11), Y4
 	VMOVDQU   logExpInv<>+0(SB), Y5
 	VMOVDQU   logExpInv<>+0(SB), Y6
 	VMOVDQU   logExpInv<>+0(SB), Y7
@@ -15060,8 +16596,8 @@ targetsLogLoop:
 	VPSLLD    $0x17, Y2, Y2
 	VMULPS    640(R11), Y0, Y0
 	VPSUBD    logExpBias<>+0(SB), Y4, Y7
-	VMULPS    1472(R11), Y1, Y1
-	VMULPS    2304(R11), Y2, Y2
+	VMULPS    1504(R11), Y1, Y1
+	VMULPS    2368(R11), Y2, Y2
 	VCVTDQ2PS Y9, Y9
 	VCVTDQ2PS Y10, Y10
 	VCVTDQ2PS Y11, Y11
@@ -15074,10 +16610,10 @@ targetsLogLoop:
 	VADDPS    Y1, Y1, Y13
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
 	VPSLLD    $0x17, Y4, Y4
-	VMULPS    3136(R11), Y3, Y3
+	VMULPS    3232(R11), Y3, Y3
 	VADDPS    Y2, Y2, Y15
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
-	VMULPS    3968(R11), Y4, Y4
+	VMULPS    4096(R11), Y4, Y4
 	VBLENDVPS Y8, Y12, Y0, Y0
 	VCVTDQ2PS Y7, Y7
 	VBLENDVPS Y5, Y13, Y1, Y1
@@ -15116,7 +16652,7 @@ targetsLogLoop:
 	VADDPS    logP2<>+0(SB), Y10, Y10
 	VADDPS    logP1<>+0(SB), Y14, Y14
 	VADDPS    logP3<>+0(SB), Y12, Y12
-	VMOVUPS   Y4, 1568(R11)
+	VMOVUPS   Y4, 1600(R11)
 	VMULPS    Y1, Y10, Y10
 	VSUBPS    one<>+0(SB), Y6, Y4
 	VMULPS    Y15, Y14, Y14
@@ -15132,7 +16668,7 @@ targetsLogLoop:
 	VADDPS    logP1<>+0(SB), Y6, Y6
 	VMULPS    Y15, Y14, Y14
 	VMULPS    Y13, Y12, Y12
-	VMOVUPS   Y9, 2400(R11)
+	VMOVUPS   Y9, 2464(R11)
 	VADDPS    logP4<>+0(SB), Y10, Y10
 	VSUBPS    one<>+0(SB), Y7, Y9
 	VMULPS    Y3, Y6, Y6
@@ -15151,7 +16687,7 @@ targetsLogLoop:
 	VMULPS    Y3, Y6, Y6
 	VADDPS    logP4<>+0(SB), Y14, Y14
 	VADDPS    logP6<>+0(SB), Y12, Y12
-	VMOVUPS   Y0, 3232(R11)
+	VMOVUPS   Y0, 3328(R11)
 	VMULPS    Y1, Y10, Y10
 	VMULPS    Y13, Y13, Y0
 	VMULPS    Y2, Y9, Y9
@@ -15222,55 +16758,55 @@ targetsLogLoop:
 	VMULPS    Y3, Y10, Y10
 	VMULPS    half<>+0(SB), Y0, Y13
 	VSUBPS    Y11, Y4, Y4
-	VMOVUPS   Y7, 4064(R11)
-	VADDPS    1568(R11), Y1, Y1
+	VMOVUPS   Y7, 4192(R11)
+	VADDPS    1600(R11), Y1, Y1
 	VSUBPS    704(R11), Y5, Y5
 	VMULPS    Y2, Y9, Y7
 	VMULPS    Y12, Y10, Y9
 	VADDPS    Y4, Y15, Y4
-	VMULPS    1504(R11), Y1, Y1
+	VMULPS    1536(R11), Y1, Y1
 	VADDPS    logP8<>+0(SB), Y7, Y7
 	VADDPS    Y8, Y9, Y8
-	VADDPS    2400(R11), Y4, Y4
-	VSUBPS    1536(R11), Y1, Y1
+	VADDPS    2464(R11), Y4, Y4
+	VSUBPS    1568(R11), Y1, Y1
 	VMULPS    Y2, Y7, Y7
 	VSUBPS    Y14, Y8, Y8
-	VMULPS    2336(R11), Y4, Y4
+	VMULPS    2400(R11), Y4, Y4
 	VMULPS    Y0, Y7, Y0
 	VADDPS    Y8, Y3, Y3
-	VSUBPS    2368(R11), Y4, Y4
+	VSUBPS    2432(R11), Y4, Y4
 	VADDPS    Y6, Y0, Y0
-	VADDPS    3232(R11), Y3, Y6
-	VMOVDQU   4800(R11), Y3
+	VADDPS    3328(R11), Y3, Y6
+	VMOVDQU   4960(R11), Y3
 	VSUBPS    Y13, Y0, Y0
-	VMULPS    3168(R11), Y6, Y7
-	VMOVDQU   5632(R11), Y6
+	VMULPS    3264(R11), Y6, Y7
+	VMOVDQU   5824(R11), Y6
 	VPSRLD    $0x17, Y3, Y3
 	VADDPS    Y0, Y2, Y0
-	VSUBPS    3200(R11), Y7, Y9
-	VMOVDQU   6464(R11), Y2
+	VSUBPS    3296(R11), Y7, Y9
+	VMOVDQU   6688(R11), Y2
 	VMOVDQU   logExpInv<>+0(SB), Y7
 	VPSUBD    logExpBias<>+0(SB), Y3, Y8
 	VPSRLD    $0x17, Y6, Y6
 	VCVTDQ2PS Y8, Y8
-	VADDPS    4064(R11), Y0, Y11
+	VADDPS    4192(R11), Y0, Y11
 	VMOVDQU   logExpInv<>+0(SB), Y0
 	VPSUBD    logExpBias<>+0(SB), Y6, Y10
 	VCVTDQ2PS Y10, Y10
 	VPSRLD    $0x17, Y2, Y2
 	VPSUBD    Y3, Y7, Y3
 	VSUBPS    one<>+0(SB), Y8, Y7
-	VMULPS    4000(R11), Y11, Y12
+	VMULPS    4128(R11), Y11, Y12
 	VMOVDQU   logExpInv<>+0(SB), Y11
 	VPSLLD    $0x17, Y3, Y3
 	VPSUBD    logExpBias<>+0(SB), Y2, Y13
-	VMULPS    4800(R11), Y3, Y3
+	VMULPS    4960(R11), Y3, Y3
 	VCVTDQ2PS Y13, Y13
 	VSUBPS    one<>+0(SB), Y10, Y14
 	VPSUBD    Y6, Y0, Y0
-	VSUBPS    4032(R11), Y12, Y6
+	VSUBPS    4160(R11), Y12, Y6
 	VPSLLD    $0x17, Y0, Y0
-	VMULPS    5632(R11), Y0, Y0
+	VMULPS    5824(R11), Y0, Y0
 	VADDPS    Y3, Y3, Y15
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y3, Y12
 	VPSUBD    Y2, Y11, Y2
@@ -15278,7 +16814,7 @@ targetsLogLoop:
 	VBLENDVPS Y12, Y7, Y8, Y7
 	VPSLLD    $0x17, Y2, Y2
 	VMULPS    expLn2Lo<>+0(SB), Y7, Y8
-	VMULPS    6464(R11), Y2, Y2
+	VMULPS    6688(R11), Y2, Y2
 	VBLENDVPS Y12, Y15, Y3, Y3
 	VMULPS    expLn2Hi<>+0(SB), Y7, Y15
 	VADDPS    Y0, Y0, Y12
@@ -15286,7 +16822,7 @@ targetsLogLoop:
 	VSUBPS    one<>+0(SB), Y3, Y3
 	VBLENDVPS Y7, Y14, Y10, Y14
 	VADDPS    Y2, Y2, Y10
-	VMOVUPS   Y15, 4896(R11)
+	VMOVUPS   Y15, 5056(R11)
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y15
 	VBLENDVPS Y7, Y12, Y0, Y0
 	VMULPS    expLn2Lo<>+0(SB), Y14, Y7
@@ -15301,11 +16837,11 @@ targetsLogLoop:
 	VMULPS    logP0<>+0(SB), Y0, Y15
 	VADDPS    logP1<>+0(SB), Y12, Y12
 	VMULPS    expLn2Hi<>+0(SB), Y11, Y11
-	VMOVUPS   Y14, 5728(R11)
+	VMOVUPS   Y14, 5920(R11)
 	VMULPS    logP0<>+0(SB), Y2, Y14
 	VADDPS    logP1<>+0(SB), Y15, Y15
 	VMULPS    Y3, Y12, Y12
-	VMOVUPS   Y11, 6560(R11)
+	VMOVUPS   Y11, 6784(R11)
 	VMULPS    Y0, Y0, Y11
 	VADDPS    logP1<>+0(SB), Y14, Y14
 	VMULPS    Y0, Y15, Y15
@@ -15366,21 +16902,34 @@ targetsLogLoop:
 	VADDPS    Y12, Y3, Y3
 	VADDPS    Y10, Y13, Y10
 	VADDPS    Y7, Y0, Y0
-	VADDPS    4896(R11), Y3, Y3
+	VADDPS    5056(R11), Y3, Y3
 	VSUBPS    Y8, Y10, Y7
-	VADDPS    5728(R11), Y0, Y0
-	VMULPS    4832(R11), Y3, Y3
+	VADDPS    5920(R11), Y0, Y0
+	VMULPS    4992(R11), Y3, Y3
 	VADDPS    Y7, Y2, Y2
-	VMULPS    5664(R11), Y0, Y0
-	VSUBPS    4864(R11), Y3, Y3
-	VADDPS    6560(R11), Y2, Y2
-	VSUBPS    5696(R11), Y0, Y0
-	VMULPS    6496(R11), Y2, Y2
-	VSUBPS    6528(R11), Y2, Y2
+	VMULPS    5856(R11), Y0, Y0
+	VSUBPS    5024(R11), Y3, Y3
+	VADDPS    6784(R11), Y2, Y2
+	VSUBPS    5888(R11), Y0, Y0
+	VMULPS    6720(R11), Y2, Y2
+	VSUBPS    6752(R11), Y2, Y2
 
+	// loss = loss·w (with row weights).
+	CMPQ   7056(SP), $0x00
+	JEQ    unweighted122
+	VMULPS 832(R11), Y5, Y5
+	VMULPS 1696(R11), Y1, Y1
+	VMULPS 2560(R11), Y4, Y4
+	VMULPS 3424(R11), Y9, Y9
+	VMULPS 4288(R11), Y6, Y6
+	VMULPS 5152(R11), Y3, Y3
+	VMULPS 6016(R11), Y0, Y0
+	VMULPS 6880(R11), Y2, Y2
+
+unweighted122:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses83
+	JZ      noLosses123
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -15391,7 +16940,7 @@ targetsLogLoop:
 	VMOVUPS Y2, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses83:
+noLosses123:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -15436,7 +16985,7 @@ noLosses83:
 	VADDPD       Y0, Y2, Y0
 	VMOVUPD      Y1, (R8)
 	VMOVUPD      Y0, 32(R8)
-	ADDQ         $0x00001a00, R11
+	ADDQ         $0x00001b00, R11
 	SUBQ         $0x08, R10
 	JMP          targetsLogLoop
 
@@ -15493,13 +17042,19 @@ targetsLogLast:
 	VMULPS    672(R11), Y0, Y0
 	VSUBPS    704(R11), Y0, Y0
 
+	// loss = loss·w (with row weights).
+	CMPQ   7056(SP), $0x00
+	JEQ    unweighted124
+	VMULPS 832(R11), Y0, Y0
+
+unweighted124:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses84
+	JZ      noLosses125
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses84:
+noLosses125:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -15509,14 +17064,14 @@ noLosses84:
 	VADDPD       Y2, Y0, Y0
 	VMOVUPD      Y1, (R8)
 	VMOVUPD      Y0, 32(R8)
-	ADDQ         $0x00000340, R11
+	ADDQ         $0x00000360, R11
 	DECQ         R10
 	JMP          targetsLogLast
 
 targetsLse:
 	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
 	// the record and then to lse (when not nil).
-	TESTB $0x02, 6752(SP)
+	TESTB $0x02, 7008(SP)
 	JNZ   targetsZ
 
 targetsLseLogLoop:
@@ -15529,10 +17084,10 @@ targetsLseLogLoop:
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU   640(R11), Y0
-	VMOVDQU   1472(R11), Y1
-	VMOVDQU   2304(R11), Y2
-	VMOVDQU   3136(R11), Y3
-	VMOVDQU   3968(R11), Y4
+	VMOVDQU   1504(R11), Y1
+	VMOVDQU   2368(R11), Y2
+	VMOVDQU   3232(R11), Y3
+	VMOVDQU   4096(R11), Y4
 	VMOVDQU   logExpInv<>+0(SB), Y5
 	VMOVDQU   logExpInv<>+0(SB), Y6
 	VMOVDQU   logExpInv<>+0(SB), Y7
@@ -15555,8 +17110,8 @@ targetsLseLogLoop:
 	VPSLLD    $0x17, Y2, Y2
 	VMULPS    640(R11), Y0, Y0
 	VPSUBD    logExpBias<>+0(SB), Y4, Y7
-	VMULPS    1472(R11), Y1, Y1
-	VMULPS    2304(R11), Y2, Y2
+	VMULPS    1504(R11), Y1, Y1
+	VMULPS    2368(R11), Y2, Y2
 	VCVTDQ2PS Y9, Y9
 	VCVTDQ2PS Y10, Y10
 	VCVTDQ2PS Y11, Y11
@@ -15569,10 +17124,10 @@ targetsLseLogLoop:
 	VADDPS    Y1, Y1, Y13
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
 	VPSLLD    $0x17, Y4, Y4
-	VMULPS    3136(R11), Y3, Y3
+	VMULPS    3232(R11), Y3, Y3
 	VADDPS    Y2, Y2, Y15
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
-	VMULPS    3968(R11), Y4, Y4
+	VMULPS    4096(R11), Y4, Y4
 	VBLENDVPS Y8, Y12, Y0, Y0
 	VCVTDQ2PS Y7, Y7
 	VBLENDVPS Y5, Y13, Y1, Y1
@@ -15611,7 +17166,7 @@ targetsLseLogLoop:
 	VADDPS    logP2<>+0(SB), Y10, Y10
 	VADDPS    logP1<>+0(SB), Y14, Y14
 	VADDPS    logP3<>+0(SB), Y12, Y12
-	VMOVUPS   Y4, 1568(R11)
+	VMOVUPS   Y4, 1600(R11)
 	VMULPS    Y1, Y10, Y10
 	VSUBPS    one<>+0(SB), Y6, Y4
 	VMULPS    Y15, Y14, Y14
@@ -15627,7 +17182,7 @@ targetsLseLogLoop:
 	VADDPS    logP1<>+0(SB), Y6, Y6
 	VMULPS    Y15, Y14, Y14
 	VMULPS    Y13, Y12, Y12
-	VMOVUPS   Y9, 2400(R11)
+	VMOVUPS   Y9, 2464(R11)
 	VADDPS    logP4<>+0(SB), Y10, Y10
 	VSUBPS    one<>+0(SB), Y7, Y9
 	VMULPS    Y3, Y6, Y6
@@ -15646,7 +17201,7 @@ targetsLseLogLoop:
 	VMULPS    Y3, Y6, Y6
 	VADDPS    logP4<>+0(SB), Y14, Y14
 	VADDPS    logP6<>+0(SB), Y12, Y12
-	VMOVUPS   Y0, 3232(R11)
+	VMOVUPS   Y0, 3328(R11)
 	VMULPS    Y1, Y10, Y10
 	VMULPS    Y13, Y13, Y0
 	VMULPS    Y2, Y9, Y9
@@ -15718,79 +17273,79 @@ targetsLseLogLoop:
 	VMULPS    Y3, Y10, Y10
 	VSUBPS    Y11, Y4, Y4
 	VMOVUPS   800(R11), Y11
-	VMOVUPS   Y7, 4064(R11)
+	VMOVUPS   Y7, 4192(R11)
 	VMULPS    half<>+0(SB), Y0, Y7
-	VADDPS    1568(R11), Y1, Y1
+	VADDPS    1600(R11), Y1, Y1
 	VMULPS    Y2, Y9, Y9
 	VMULPS    Y12, Y10, Y10
 	VADDPS    Y4, Y15, Y4
 	VSUBPS    704(R11), Y5, Y5
-	VMULPS    1504(R11), Y1, Y12
-	VADDPS    1600(R11), Y1, Y1
+	VMULPS    1536(R11), Y1, Y12
+	VADDPS    1632(R11), Y1, Y1
 	VADDPS    logP8<>+0(SB), Y9, Y9
 	VADDPS    Y8, Y10, Y8
-	VMOVUPS   1632(R11), Y10
-	VADDPS    2400(R11), Y4, Y4
+	VMOVUPS   1664(R11), Y10
+	VADDPS    2464(R11), Y4, Y4
 	VBLENDVPS Y11, 768(R11), Y13, Y11
-	VSUBPS    1536(R11), Y12, Y12
+	VSUBPS    1568(R11), Y12, Y12
 	VMOVUPS   Y11, 800(R11)
 	VMULPS    Y2, Y9, Y9
 	VSUBPS    Y14, Y8, Y8
-	VMULPS    2336(R11), Y4, Y11
-	VADDPS    2432(R11), Y4, Y4
-	VMOVUPS   2464(R11), Y13
-	VBLENDVPS Y10, 1600(R11), Y1, Y1
+	VMULPS    2400(R11), Y4, Y11
+	VADDPS    2496(R11), Y4, Y4
+	VMOVUPS   2528(R11), Y13
+	VBLENDVPS Y10, 1632(R11), Y1, Y1
 	VMULPS    Y0, Y9, Y0
 	VADDPS    Y8, Y3, Y3
-	VMOVUPS   Y1, 1632(R11)
-	VSUBPS    2368(R11), Y11, Y1
+	VMOVUPS   Y1, 1664(R11)
+	VSUBPS    2432(R11), Y11, Y1
 	VADDPS    Y6, Y0, Y0
-	VADDPS    3232(R11), Y3, Y3
-	VBLENDVPS Y13, 2432(R11), Y4, Y4
-	VMOVUPS   Y4, 2464(R11)
-	VMOVDQU   4800(R11), Y4
+	VADDPS    3328(R11), Y3, Y3
+	VBLENDVPS Y13, 2496(R11), Y4, Y4
+	VMOVUPS   Y4, 2528(R11)
+	VMOVDQU   4960(R11), Y4
 	VSUBPS    Y7, Y0, Y0
-	VMOVUPS   3296(R11), Y7
-	VMULPS    3168(R11), Y3, Y6
-	VADDPS    3264(R11), Y3, Y3
+	VMOVUPS   3392(R11), Y7
+	VMULPS    3264(R11), Y3, Y6
+	VADDPS    3360(R11), Y3, Y3
 	VADDPS    Y0, Y2, Y0
-	VSUBPS    3200(R11), Y6, Y2
+	VSUBPS    3296(R11), Y6, Y2
 	VPSRLD    $0x17, Y4, Y4
-	VBLENDVPS Y7, 3264(R11), Y3, Y7
-	VMOVDQU   5632(R11), Y3
+	VBLENDVPS Y7, 3360(R11), Y3, Y7
+	VMOVDQU   5824(R11), Y3
 	VMOVDQU   logExpInv<>+0(SB), Y6
-	VMOVUPS   Y7, 3296(R11)
+	VMOVUPS   Y7, 3392(R11)
 	VPSUBD    logExpBias<>+0(SB), Y4, Y7
-	VADDPS    4064(R11), Y0, Y0
+	VADDPS    4192(R11), Y0, Y0
 	VCVTDQ2PS Y7, Y7
-	VMULPS    4000(R11), Y0, Y8
-	VADDPS    4096(R11), Y0, Y0
+	VMULPS    4128(R11), Y0, Y8
+	VADDPS    4224(R11), Y0, Y0
 	VPSRLD    $0x17, Y3, Y3
 	VPSUBD    Y4, Y6, Y4
 	VSUBPS    one<>+0(SB), Y7, Y9
-	VMOVUPS   4128(R11), Y10
+	VMOVUPS   4256(R11), Y10
 	VMOVDQU   logExpInv<>+0(SB), Y6
 	VPSLLD    $0x17, Y4, Y4
 	VPSUBD    logExpBias<>+0(SB), Y3, Y11
-	VMULPS    4800(R11), Y4, Y4
+	VMULPS    4960(R11), Y4, Y4
 	VCVTDQ2PS Y11, Y11
-	VSUBPS    4032(R11), Y8, Y14
+	VSUBPS    4160(R11), Y8, Y14
 	VADDPS    Y4, Y4, Y13
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
-	VBLENDVPS Y10, 4096(R11), Y0, Y0
+	VBLENDVPS Y10, 4224(R11), Y0, Y0
 	VPSUBD    Y3, Y6, Y3
 	VSUBPS    one<>+0(SB), Y11, Y6
 	VBLENDVPS Y8, Y9, Y7, Y7
-	VMOVUPS   Y0, 4128(R11)
+	VMOVUPS   Y0, 4256(R11)
 	VPSLLD    $0x17, Y3, Y0
 	VMULPS    expLn2Lo<>+0(SB), Y7, Y3
-	VMULPS    5632(R11), Y0, Y0
+	VMULPS    5824(R11), Y0, Y0
 	VBLENDVPS Y8, Y13, Y4, Y4
 	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
 	VSUBPS    one<>+0(SB), Y4, Y9
 	VADDPS    Y0, Y0, Y8
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y4
-	VMOVUPS   Y7, 4896(R11)
+	VMOVUPS   Y7, 5056(R11)
 	VMULPS    logP0<>+0(SB), Y9, Y10
 	VMULPS    Y9, Y9, Y7
 	VBLENDVPS Y4, Y6, Y11, Y6
@@ -15800,7 +17355,7 @@ targetsLseLogLoop:
 	VSUBPS    one<>+0(SB), Y0, Y0
 	VADDPS    logP1<>+0(SB), Y10, Y4
 	VMULPS    half<>+0(SB), Y7, Y8
-	VMOVUPS   Y6, 5728(R11)
+	VMOVUPS   Y6, 5920(R11)
 	VMULPS    logP0<>+0(SB), Y0, Y6
 	VMULPS    Y9, Y4, Y10
 	VMULPS    Y0, Y0, Y4
@@ -15842,22 +17397,22 @@ targetsLseLogLoop:
 	VADDPS    Y11, Y4, Y4
 	VADDPS    Y3, Y9, Y3
 	VSUBPS    Y13, Y4, Y4
-	VADDPS    4896(R11), Y3, Y3
+	VADDPS    5056(R11), Y3, Y3
 	VADDPS    Y4, Y0, Y0
-	VMOVUPS   4960(R11), Y6
-	VMULPS    4832(R11), Y3, Y4
-	VADDPS    4928(R11), Y3, Y3
-	VADDPS    5728(R11), Y0, Y0
-	VSUBPS    4864(R11), Y4, Y4
-	VBLENDVPS Y6, 4928(R11), Y3, Y3
-	VMULPS    5664(R11), Y0, Y6
-	VADDPS    5760(R11), Y0, Y0
-	VMOVUPS   Y3, 4960(R11)
-	VMOVUPS   5792(R11), Y3
-	VSUBPS    5696(R11), Y6, Y6
-	VBLENDVPS Y3, 5760(R11), Y0, Y0
-	VMOVUPS   Y0, 5792(R11)
-	VMOVDQU   6464(R11), Y0
+	VMOVUPS   5120(R11), Y6
+	VMULPS    4992(R11), Y3, Y4
+	VADDPS    5088(R11), Y3, Y3
+	VADDPS    5920(R11), Y0, Y0
+	VSUBPS    5024(R11), Y4, Y4
+	VBLENDVPS Y6, 5088(R11), Y3, Y3
+	VMULPS    5856(R11), Y0, Y6
+	VADDPS    5952(R11), Y0, Y0
+	VMOVUPS   Y3, 5120(R11)
+	VMOVUPS   5984(R11), Y3
+	VSUBPS    5888(R11), Y6, Y6
+	VBLENDVPS Y3, 5952(R11), Y0, Y0
+	VMOVUPS   Y0, 5984(R11)
+	VMOVDQU   6688(R11), Y0
 	VPSRLD    $0x17, Y0, Y0
 	VMOVDQU   logExpInv<>+0(SB), Y3
 	VPSUBD    logExpBias<>+0(SB), Y0, Y7
@@ -15865,7 +17420,7 @@ targetsLseLogLoop:
 	VSUBPS    one<>+0(SB), Y7, Y8
 	VPSUBD    Y0, Y3, Y0
 	VPSLLD    $0x17, Y0, Y0
-	VMULPS    6464(R11), Y0, Y0
+	VMULPS    6688(R11), Y0, Y0
 	VADDPS    Y0, Y0, Y9
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y3
 	VBLENDVPS Y3, Y8, Y7, Y7
@@ -15873,7 +17428,7 @@ targetsLseLogLoop:
 	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
 	VBLENDVPS Y3, Y9, Y0, Y0
 	VSUBPS    one<>+0(SB), Y0, Y0
-	VMOVUPS   Y7, 6560(R11)
+	VMOVUPS   Y7, 6784(R11)
 	VMULPS    logP0<>+0(SB), Y0, Y7
 	VMULPS    Y0, Y0, Y3
 	VADDPS    logP1<>+0(SB), Y7, Y7
@@ -15897,17 +17452,30 @@ targetsLseLogLoop:
 	VADDPS    Y8, Y3, Y3
 	VSUBPS    Y9, Y3, Y3
 	VADDPS    Y3, Y0, Y0
-	VADDPS    6560(R11), Y0, Y0
-	VMULPS    6496(R11), Y0, Y3
-	VADDPS    6592(R11), Y0, Y0
-	VMOVUPS   6624(R11), Y7
-	VSUBPS    6528(R11), Y3, Y3
-	VBLENDVPS Y7, 6592(R11), Y0, Y0
-	VMOVUPS   Y0, 6624(R11)
+	VADDPS    6784(R11), Y0, Y0
+	VMULPS    6720(R11), Y0, Y3
+	VADDPS    6816(R11), Y0, Y0
+	VMOVUPS   6848(R11), Y7
+	VSUBPS    6752(R11), Y3, Y3
+	VBLENDVPS Y7, 6816(R11), Y0, Y0
+	VMOVUPS   Y0, 6848(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   7056(SP), $0x00
+	JEQ    unweighted126
+	VMULPS 832(R11), Y5, Y5
+	VMULPS 1696(R11), Y12, Y12
+	VMULPS 2560(R11), Y1, Y1
+	VMULPS 3424(R11), Y2, Y2
+	VMULPS 4288(R11), Y14, Y14
+	VMULPS 5152(R11), Y4, Y4
+	VMULPS 6016(R11), Y6, Y6
+	VMULPS 6880(R11), Y3, Y3
+
+unweighted126:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses85
+	JZ      noLosses127
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y12, 32(DX)
 	VMOVUPS Y1, 64(DX)
@@ -15918,7 +17486,7 @@ targetsLseLogLoop:
 	VMOVUPS Y3, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses85:
+noLosses127:
 	VMOVUPD      (R8), Y0
 	VMOVUPD      32(R8), Y7
 	VCVTPS2PD    X5, Y8
@@ -15966,27 +17534,27 @@ noLosses85:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse86
+	JZ      noLse128
 	VMOVUPS 800(R11), Y0
 	VMOVUPS Y0, (R14)
-	VMOVUPS 1632(R11), Y0
+	VMOVUPS 1664(R11), Y0
 	VMOVUPS Y0, 32(R14)
-	VMOVUPS 2464(R11), Y0
+	VMOVUPS 2528(R11), Y0
 	VMOVUPS Y0, 64(R14)
-	VMOVUPS 3296(R11), Y0
+	VMOVUPS 3392(R11), Y0
 	VMOVUPS Y0, 96(R14)
-	VMOVUPS 4128(R11), Y0
+	VMOVUPS 4256(R11), Y0
 	VMOVUPS Y0, 128(R14)
-	VMOVUPS 4960(R11), Y0
+	VMOVUPS 5120(R11), Y0
 	VMOVUPS Y0, 160(R14)
-	VMOVUPS 5792(R11), Y0
+	VMOVUPS 5984(R11), Y0
 	VMOVUPS Y0, 192(R14)
-	VMOVUPS 6624(R11), Y0
+	VMOVUPS 6848(R11), Y0
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse86:
-	ADDQ $0x00001a00, R11
+noLse128:
+	ADDQ $0x00001b00, R11
 	SUBQ $0x08, R10
 	JMP  targetsLseLogLoop
 
@@ -16047,13 +17615,19 @@ targetsLseLogLast:
 	VBLENDVPS Y2, 768(R11), Y0, Y0
 	VMOVUPS   Y0, 800(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   7056(SP), $0x00
+	JEQ    unweighted129
+	VMULPS 832(R11), Y1, Y1
+
+unweighted129:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses87
+	JZ      noLosses130
 	VMOVUPS Y1, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses87:
+noLosses130:
 	VMOVUPD      (R8), Y0
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X1, Y3
@@ -16066,13 +17640,13 @@ noLosses87:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse88
+	JZ      noLse131
 	VMOVUPS 800(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse88:
-	ADDQ $0x00000340, R11
+noLse131:
+	ADDQ $0x00000360, R11
 	DECQ R10
 	JMP  targetsLseLogLast
 
@@ -16089,10 +17663,10 @@ targetsZLogLoop:
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU   640(R11), Y0
-	VMOVDQU   1472(R11), Y1
-	VMOVDQU   2304(R11), Y2
-	VMOVDQU   3136(R11), Y3
-	VMOVDQU   3968(R11), Y4
+	VMOVDQU   1504(R11), Y1
+	VMOVDQU   2368(R11), Y2
+	VMOVDQU   3232(R11), Y3
+	VMOVDQU   4096(R11), Y4
 	VMOVDQU   logExpInv<>+0(SB), Y5
 	VMOVDQU   logExpInv<>+0(SB), Y6
 	VMOVDQU   logExpInv<>+0(SB), Y7
@@ -16115,8 +17689,8 @@ targetsZLogLoop:
 	VPSLLD    $0x17, Y2, Y2
 	VMULPS    640(R11), Y0, Y0
 	VPSUBD    logExpBias<>+0(SB), Y4, Y7
-	VMULPS    1472(R11), Y1, Y1
-	VMULPS    2304(R11), Y2, Y2
+	VMULPS    1504(R11), Y1, Y1
+	VMULPS    2368(R11), Y2, Y2
 	VCVTDQ2PS Y9, Y9
 	VCVTDQ2PS Y10, Y10
 	VCVTDQ2PS Y11, Y11
@@ -16129,10 +17703,10 @@ targetsZLogLoop:
 	VADDPS    Y1, Y1, Y13
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
 	VPSLLD    $0x17, Y4, Y4
-	VMULPS    3136(R11), Y3, Y3
+	VMULPS    3232(R11), Y3, Y3
 	VADDPS    Y2, Y2, Y15
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
-	VMULPS    3968(R11), Y4, Y4
+	VMULPS    4096(R11), Y4, Y4
 	VBLENDVPS Y8, Y12, Y0, Y0
 	VCVTDQ2PS Y7, Y7
 	VBLENDVPS Y5, Y13, Y1, Y1
@@ -16171,7 +17745,7 @@ targetsZLogLoop:
 	VADDPS    logP2<>+0(SB), Y10, Y10
 	VADDPS    logP1<>+0(SB), Y14, Y14
 	VADDPS    logP3<>+0(SB), Y12, Y12
-	VMOVUPS   Y4, 1568(R11)
+	VMOVUPS   Y4, 1600(R11)
 	VMULPS    Y1, Y10, Y10
 	VSUBPS    one<>+0(SB), Y6, Y4
 	VMULPS    Y15, Y14, Y14
@@ -16187,7 +17761,7 @@ targetsZLogLoop:
 	VADDPS    logP1<>+0(SB), Y6, Y6
 	VMULPS    Y15, Y14, Y14
 	VMULPS    Y13, Y12, Y12
-	VMOVUPS   Y9, 2400(R11)
+	VMOVUPS   Y9, 2464(R11)
 	VADDPS    logP4<>+0(SB), Y10, Y10
 	VSUBPS    one<>+0(SB), Y7, Y9
 	VMULPS    Y3, Y6, Y6
@@ -16206,7 +17780,7 @@ targetsZLogLoop:
 	VMULPS    Y3, Y6, Y6
 	VADDPS    logP4<>+0(SB), Y14, Y14
 	VADDPS    logP6<>+0(SB), Y12, Y12
-	VMOVUPS   Y0, 3232(R11)
+	VMOVUPS   Y0, 3328(R11)
 	VMULPS    Y1, Y10, Y10
 	VMULPS    Y13, Y13, Y0
 	VMULPS    Y2, Y9, Y9
@@ -16278,104 +17852,104 @@ targetsZLogLoop:
 	VMULPS    Y3, Y10, Y10
 	VSUBPS    Y11, Y4, Y4
 	VMOVUPS   800(R11), Y11
-	VMOVUPS   Y7, 4064(R11)
+	VMOVUPS   Y7, 4192(R11)
 	VMULPS    half<>+0(SB), Y0, Y7
-	VADDPS    1568(R11), Y1, Y1
+	VADDPS    1600(R11), Y1, Y1
 	VMULPS    Y2, Y9, Y9
 	VMULPS    Y12, Y10, Y10
 	VADDPS    Y4, Y15, Y4
 	VSUBPS    704(R11), Y13, Y12
-	VADDPS    1600(R11), Y1, Y13
+	VADDPS    1632(R11), Y1, Y13
 	VBLENDVPS Y11, 768(R11), Y5, Y5
 	VADDPS    logP8<>+0(SB), Y9, Y9
 	VADDPS    Y8, Y10, Y8
-	VMOVUPS   1632(R11), Y10
+	VMOVUPS   1664(R11), Y10
 	VMOVUPS   Y5, 800(R11)
-	VADDPS    2400(R11), Y4, Y4
-	VMULPS    6720(SP), Y5, Y11
-	VMULPS    1504(R11), Y1, Y1
+	VADDPS    2464(R11), Y4, Y4
+	VMULPS    6976(SP), Y5, Y11
+	VMULPS    1536(R11), Y1, Y1
 	VMULPS    Y2, Y9, Y9
 	VSUBPS    Y14, Y8, Y8
-	VADDPS    2432(R11), Y4, Y14
+	VADDPS    2496(R11), Y4, Y14
 	VMULPS    Y5, Y11, Y5
-	VMULPS    2336(R11), Y4, Y4
+	VMULPS    2400(R11), Y4, Y4
 	VADDPS    Y11, Y11, Y11
-	VMOVUPS   2464(R11), Y15
-	VBLENDVPS Y10, 1600(R11), Y13, Y10
+	VMOVUPS   2528(R11), Y15
+	VBLENDVPS Y10, 1632(R11), Y13, Y10
 	VMULPS    Y0, Y9, Y0
 	VADDPS    Y8, Y3, Y3
-	VMULPS    6720(SP), Y10, Y8
-	VSUBPS    1536(R11), Y1, Y1
-	VMOVUPS   Y10, 1632(R11)
+	VMULPS    6976(SP), Y10, Y8
+	VSUBPS    1568(R11), Y1, Y1
+	VMOVUPS   Y10, 1664(R11)
 	VMULPS    672(R11), Y5, Y5
-	VSUBPS    2368(R11), Y4, Y4
+	VSUBPS    2432(R11), Y4, Y4
 	VADDPS    one<>+0(SB), Y11, Y9
 	VADDPS    Y6, Y0, Y0
-	VADDPS    3232(R11), Y3, Y3
+	VADDPS    3328(R11), Y3, Y3
 	VMULPS    Y10, Y8, Y6
-	VBLENDVPS Y15, 2432(R11), Y14, Y10
+	VBLENDVPS Y15, 2496(R11), Y14, Y10
 	VADDPS    Y8, Y8, Y8
-	VMULPS    6720(SP), Y10, Y11
+	VMULPS    6976(SP), Y10, Y11
 	VADDPS    Y5, Y12, Y5
 	VMOVUPS   Y9, 768(R11)
 	VSUBPS    Y7, Y0, Y0
-	VADDPS    3264(R11), Y3, Y7
-	VMULPS    3168(R11), Y3, Y3
-	VMOVUPS   Y10, 2464(R11)
-	VMOVUPS   3296(R11), Y9
-	VMULPS    1504(R11), Y6, Y6
+	VADDPS    3360(R11), Y3, Y7
+	VMULPS    3264(R11), Y3, Y3
+	VMOVUPS   Y10, 2528(R11)
+	VMOVUPS   3392(R11), Y9
+	VMULPS    1536(R11), Y6, Y6
 	VMULPS    Y10, Y11, Y10
 	VADDPS    Y11, Y11, Y11
 	VADDPS    one<>+0(SB), Y8, Y8
 	VADDPS    Y0, Y2, Y0
-	VSUBPS    3200(R11), Y3, Y2
+	VSUBPS    3296(R11), Y3, Y2
 	VADDPS    Y6, Y1, Y1
-	VMULPS    2336(R11), Y10, Y3
+	VMULPS    2400(R11), Y10, Y3
 	VADDPS    one<>+0(SB), Y11, Y6
-	VMOVUPS   Y8, 1600(R11)
-	VADDPS    4064(R11), Y0, Y0
-	VBLENDVPS Y9, 3264(R11), Y7, Y7
-	VMULPS    6720(SP), Y7, Y8
-	VMOVUPS   Y7, 3296(R11)
+	VMOVUPS   Y8, 1632(R11)
+	VADDPS    4192(R11), Y0, Y0
+	VBLENDVPS Y9, 3360(R11), Y7, Y7
+	VMULPS    6976(SP), Y7, Y8
+	VMOVUPS   Y7, 3392(R11)
 	VADDPS    Y3, Y4, Y3
-	VMOVUPS   Y6, 2432(R11)
-	VMOVDQU   4800(R11), Y4
-	VADDPS    4096(R11), Y0, Y6
-	VMOVUPS   4128(R11), Y9
+	VMOVUPS   Y6, 2496(R11)
+	VMOVDQU   4960(R11), Y4
+	VADDPS    4224(R11), Y0, Y6
+	VMOVUPS   4256(R11), Y9
 	VMULPS    Y7, Y8, Y7
-	VMULPS    4000(R11), Y0, Y0
+	VMULPS    4128(R11), Y0, Y0
 	VADDPS    Y8, Y8, Y8
-	VMULPS    3168(R11), Y7, Y7
-	VSUBPS    4032(R11), Y0, Y0
+	VMULPS    3264(R11), Y7, Y7
+	VSUBPS    4160(R11), Y0, Y0
 	VPSRLD    $0x17, Y4, Y4
 	VADDPS    one<>+0(SB), Y8, Y11
 	VMOVDQU   logExpInv<>+0(SB), Y8
 	VPSUBD    logExpBias<>+0(SB), Y4, Y10
 	VCVTDQ2PS Y10, Y10
-	VBLENDVPS Y9, 4096(R11), Y6, Y6
-	VMULPS    6720(SP), Y6, Y9
+	VBLENDVPS Y9, 4224(R11), Y6, Y6
+	VMULPS    6976(SP), Y6, Y9
 	VADDPS    Y7, Y2, Y2
-	VMOVUPS   Y11, 3264(R11)
-	VMOVUPS   Y6, 4128(R11)
+	VMOVUPS   Y11, 3360(R11)
+	VMOVUPS   Y6, 4256(R11)
 	VSUBPS    one<>+0(SB), Y10, Y7
 	VPSUBD    Y4, Y8, Y4
 	VMULPS    Y6, Y9, Y6
 	VADDPS    Y9, Y9, Y8
 	VPSLLD    $0x17, Y4, Y4
-	VMULPS    4800(R11), Y4, Y4
-	VMULPS    4000(R11), Y6, Y6
+	VMULPS    4960(R11), Y4, Y4
+	VMULPS    4128(R11), Y6, Y6
 	VADDPS    one<>+0(SB), Y8, Y11
 	VADDPS    Y4, Y4, Y9
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
 	VBLENDVPS Y8, Y7, Y10, Y7
 	VADDPS    Y6, Y0, Y0
-	VMOVUPS   Y11, 4096(R11)
+	VMOVUPS   Y11, 4224(R11)
 	VMULPS    expLn2Lo<>+0(SB), Y7, Y6
 	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
 	VBLENDVPS Y8, Y9, Y4, Y4
 	VSUBPS    one<>+0(SB), Y4, Y4
-	VMOVUPS   Y7, 4896(R11)
-	VMOVUPS   4960(R11), Y9
+	VMOVUPS   Y7, 5056(R11)
+	VMOVUPS   5120(R11), Y9
 	VMULPS    logP0<>+0(SB), Y4, Y8
 	VMULPS    Y4, Y4, Y7
 	VADDPS    logP1<>+0(SB), Y8, Y8
@@ -16399,21 +17973,21 @@ targetsZLogLoop:
 	VADDPS    Y6, Y7, Y6
 	VSUBPS    Y10, Y6, Y6
 	VADDPS    Y6, Y4, Y4
-	VMOVUPS   5792(R11), Y6
-	VADDPS    4896(R11), Y4, Y4
-	VADDPS    4928(R11), Y4, Y7
-	VMULPS    4832(R11), Y4, Y4
-	VBLENDVPS Y9, 4928(R11), Y7, Y7
-	VSUBPS    4864(R11), Y4, Y4
-	VMULPS    6720(SP), Y7, Y8
-	VMOVUPS   Y7, 4960(R11)
+	VMOVUPS   5984(R11), Y6
+	VADDPS    5056(R11), Y4, Y4
+	VADDPS    5088(R11), Y4, Y7
+	VMULPS    4992(R11), Y4, Y4
+	VBLENDVPS Y9, 5088(R11), Y7, Y7
+	VSUBPS    5024(R11), Y4, Y4
+	VMULPS    6976(SP), Y7, Y8
+	VMOVUPS   Y7, 5120(R11)
 	VMULPS    Y7, Y8, Y7
 	VADDPS    Y8, Y8, Y8
-	VMULPS    4832(R11), Y7, Y7
+	VMULPS    4992(R11), Y7, Y7
 	VADDPS    one<>+0(SB), Y8, Y8
 	VADDPS    Y7, Y4, Y4
-	VMOVUPS   Y8, 4928(R11)
-	VMOVDQU   5632(R11), Y7
+	VMOVUPS   Y8, 5088(R11)
+	VMOVDQU   5824(R11), Y7
 	VPSRLD    $0x17, Y7, Y7
 	VMOVDQU   logExpInv<>+0(SB), Y8
 	VPSUBD    logExpBias<>+0(SB), Y7, Y9
@@ -16421,7 +17995,7 @@ targetsZLogLoop:
 	VSUBPS    one<>+0(SB), Y9, Y10
 	VPSUBD    Y7, Y8, Y7
 	VPSLLD    $0x17, Y7, Y7
-	VMULPS    5632(R11), Y7, Y7
+	VMULPS    5824(R11), Y7, Y7
 	VADDPS    Y7, Y7, Y11
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y7, Y8
 	VBLENDVPS Y8, Y10, Y9, Y9
@@ -16429,7 +18003,7 @@ targetsZLogLoop:
 	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
 	VBLENDVPS Y8, Y11, Y7, Y7
 	VSUBPS    one<>+0(SB), Y7, Y7
-	VMOVUPS   Y9, 5728(R11)
+	VMOVUPS   Y9, 5920(R11)
 	VMULPS    logP0<>+0(SB), Y7, Y9
 	VMULPS    Y7, Y7, Y8
 	VADDPS    logP1<>+0(SB), Y9, Y9
@@ -16453,20 +18027,20 @@ targetsZLogLoop:
 	VADDPS    Y10, Y8, Y8
 	VSUBPS    Y11, Y8, Y8
 	VADDPS    Y8, Y7, Y7
-	VADDPS    5728(R11), Y7, Y7
-	VADDPS    5760(R11), Y7, Y8
-	VMULPS    5664(R11), Y7, Y7
-	VBLENDVPS Y6, 5760(R11), Y8, Y6
-	VSUBPS    5696(R11), Y7, Y7
-	VMULPS    6720(SP), Y6, Y8
-	VMOVUPS   Y6, 5792(R11)
+	VADDPS    5920(R11), Y7, Y7
+	VADDPS    5952(R11), Y7, Y8
+	VMULPS    5856(R11), Y7, Y7
+	VBLENDVPS Y6, 5952(R11), Y8, Y6
+	VSUBPS    5888(R11), Y7, Y7
+	VMULPS    6976(SP), Y6, Y8
+	VMOVUPS   Y6, 5984(R11)
 	VMULPS    Y6, Y8, Y6
 	VADDPS    Y8, Y8, Y8
-	VMULPS    5664(R11), Y6, Y6
+	VMULPS    5856(R11), Y6, Y6
 	VADDPS    one<>+0(SB), Y8, Y8
 	VADDPS    Y6, Y7, Y6
-	VMOVUPS   Y8, 5760(R11)
-	VMOVDQU   6464(R11), Y7
+	VMOVUPS   Y8, 5952(R11)
+	VMOVDQU   6688(R11), Y7
 	VPSRLD    $0x17, Y7, Y7
 	VMOVDQU   logExpInv<>+0(SB), Y8
 	VPSUBD    logExpBias<>+0(SB), Y7, Y9
@@ -16474,7 +18048,7 @@ targetsZLogLoop:
 	VSUBPS    one<>+0(SB), Y9, Y10
 	VPSUBD    Y7, Y8, Y7
 	VPSLLD    $0x17, Y7, Y7
-	VMULPS    6464(R11), Y7, Y7
+	VMULPS    6688(R11), Y7, Y7
 	VADDPS    Y7, Y7, Y11
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y7, Y8
 	VBLENDVPS Y8, Y10, Y9, Y9
@@ -16482,7 +18056,7 @@ targetsZLogLoop:
 	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
 	VBLENDVPS Y8, Y11, Y7, Y7
 	VSUBPS    one<>+0(SB), Y7, Y7
-	VMOVUPS   Y9, 6560(R11)
+	VMOVUPS   Y9, 6784(R11)
 	VMULPS    logP0<>+0(SB), Y7, Y9
 	VMULPS    Y7, Y7, Y8
 	VADDPS    logP1<>+0(SB), Y9, Y9
@@ -16506,24 +18080,37 @@ targetsZLogLoop:
 	VADDPS    Y10, Y8, Y8
 	VSUBPS    Y11, Y8, Y8
 	VADDPS    Y8, Y7, Y7
-	VADDPS    6560(R11), Y7, Y7
-	VADDPS    6592(R11), Y7, Y8
-	VMULPS    6496(R11), Y7, Y7
-	VMOVUPS   6624(R11), Y9
-	VSUBPS    6528(R11), Y7, Y7
-	VBLENDVPS Y9, 6592(R11), Y8, Y8
-	VMULPS    6720(SP), Y8, Y9
-	VMOVUPS   Y8, 6624(R11)
+	VADDPS    6784(R11), Y7, Y7
+	VADDPS    6816(R11), Y7, Y8
+	VMULPS    6720(R11), Y7, Y7
+	VMOVUPS   6848(R11), Y9
+	VSUBPS    6752(R11), Y7, Y7
+	VBLENDVPS Y9, 6816(R11), Y8, Y8
+	VMULPS    6976(SP), Y8, Y9
+	VMOVUPS   Y8, 6848(R11)
 	VMULPS    Y8, Y9, Y8
 	VADDPS    Y9, Y9, Y9
-	VMULPS    6496(R11), Y8, Y8
+	VMULPS    6720(R11), Y8, Y8
 	VADDPS    one<>+0(SB), Y9, Y9
 	VADDPS    Y8, Y7, Y7
-	VMOVUPS   Y9, 6592(R11)
+	VMOVUPS   Y9, 6816(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   7056(SP), $0x00
+	JEQ    unweighted132
+	VMULPS 832(R11), Y5, Y5
+	VMULPS 1696(R11), Y1, Y1
+	VMULPS 2560(R11), Y3, Y3
+	VMULPS 3424(R11), Y2, Y2
+	VMULPS 4288(R11), Y0, Y0
+	VMULPS 5152(R11), Y4, Y4
+	VMULPS 6016(R11), Y6, Y6
+	VMULPS 6880(R11), Y7, Y7
+
+unweighted132:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses89
+	JZ      noLosses133
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y3, 64(DX)
@@ -16534,7 +18121,7 @@ targetsZLogLoop:
 	VMOVUPS Y7, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses89:
+noLosses133:
 	VMOVUPD      (R8), Y8
 	VMOVUPD      32(R8), Y9
 	VCVTPS2PD    X5, Y10
@@ -16582,27 +18169,27 @@ noLosses89:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse90
+	JZ      noLse134
 	VMOVUPS 800(R11), Y0
 	VMOVUPS Y0, (R14)
-	VMOVUPS 1632(R11), Y0
+	VMOVUPS 1664(R11), Y0
 	VMOVUPS Y0, 32(R14)
-	VMOVUPS 2464(R11), Y0
+	VMOVUPS 2528(R11), Y0
 	VMOVUPS Y0, 64(R14)
-	VMOVUPS 3296(R11), Y0
+	VMOVUPS 3392(R11), Y0
 	VMOVUPS Y0, 96(R14)
-	VMOVUPS 4128(R11), Y0
+	VMOVUPS 4256(R11), Y0
 	VMOVUPS Y0, 128(R14)
-	VMOVUPS 4960(R11), Y0
+	VMOVUPS 5120(R11), Y0
 	VMOVUPS Y0, 160(R14)
-	VMOVUPS 5792(R11), Y0
+	VMOVUPS 5984(R11), Y0
 	VMOVUPS Y0, 192(R14)
-	VMOVUPS 6624(R11), Y0
+	VMOVUPS 6848(R11), Y0
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse90:
-	ADDQ $0x00001a00, R11
+noLse134:
+	ADDQ $0x00001b00, R11
 	SUBQ $0x08, R10
 	JMP  targetsZLogLoop
 
@@ -16661,7 +18248,7 @@ targetsZLogLast:
 	VMULPS    672(R11), Y0, Y0
 	VBLENDVPS Y2, 768(R11), Y1, Y1
 	VSUBPS    704(R11), Y0, Y0
-	VMULPS    6720(SP), Y1, Y2
+	VMULPS    6976(SP), Y1, Y2
 	VMOVUPS   Y1, 800(R11)
 	VMULPS    Y1, Y2, Y1
 	VADDPS    Y2, Y2, Y2
@@ -16670,13 +18257,19 @@ targetsZLogLast:
 	VADDPS    Y1, Y0, Y0
 	VMOVUPS   Y2, 768(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   7056(SP), $0x00
+	JEQ    unweighted135
+	VMULPS 832(R11), Y0, Y0
+
+unweighted135:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses91
+	JZ      noLosses136
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses91:
+noLosses136:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -16689,62 +18282,68 @@ noLosses91:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse92
+	JZ      noLse137
 	VMOVUPS 800(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse92:
-	ADDQ $0x00000340, R11
+noLse137:
+	ADDQ $0x00000360, R11
 	DECQ R10
 	JMP  targetsZLogLast
 
 targetsGrad:
-	// Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
-	// (seq.Scaled); g[j] = e[j]·qt - t[j]·scale (seq.TargetGrad), stored as rows.
+	// Pass 3 (with a gradient). sc = scale, times the rows' weights with row
+	// weights; q = sc / s (seq.Quotient); qt = q·T (seq.Scaled); g[j] =
+	// e[j]·qt - t[j]·sc (seq.TargetGrad), stored as rows.
 	TESTQ DI, DI
 	JZ    targetsChunk
 	MOVQ  R9, R10
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
-	TESTB $0x02, 6752(SP)
+	TESTB $0x02, 7008(SP)
 	JNZ   targetsGradZ
 
 targetsGradLoop:
-	VBROADCASTSS 6760(SP), Y0
-	VDIVPS       640(R11), Y0, Y1
-	VMULPS       672(R11), Y1, Y1
-	VMULPS       320(R11), Y1, Y2
-	VMULPS       (R11), Y0, Y3
-	VSUBPS       Y3, Y2, Y2
-	VMULPS       352(R11), Y1, Y3
-	VMULPS       32(R11), Y0, Y4
-	VSUBPS       Y4, Y3, Y3
-	VMULPS       384(R11), Y1, Y4
-	VMULPS       64(R11), Y0, Y5
-	VSUBPS       Y5, Y4, Y4
-	VMULPS       416(R11), Y1, Y5
-	VMULPS       96(R11), Y0, Y6
-	VSUBPS       Y6, Y5, Y5
-	VMULPS       448(R11), Y1, Y6
-	VMULPS       128(R11), Y0, Y7
-	VSUBPS       Y7, Y6, Y6
-	VMULPS       480(R11), Y1, Y7
-	VMULPS       160(R11), Y0, Y8
-	VSUBPS       Y8, Y7, Y7
-	VMULPS       512(R11), Y1, Y8
-	VMULPS       192(R11), Y0, Y9
-	VSUBPS       Y9, Y8, Y8
-	VMULPS       544(R11), Y1, Y9
-	VMULPS       224(R11), Y0, Y10
-	VSUBPS       Y10, Y9, Y9
-	VMULPS       576(R11), Y1, Y10
-	VMULPS       256(R11), Y0, Y11
-	VSUBPS       Y11, Y10, Y10
-	VMULPS       608(R11), Y1, Y1
-	VMULPS       288(R11), Y0, Y0
-	VSUBPS       Y0, Y1, Y0
+	VBROADCASTSS 7016(SP), Y0
+	CMPQ         7056(SP), $0x00
+	JEQ          unweighted138
+	VMULPS       832(R11), Y0, Y0
+
+unweighted138:
+	VDIVPS 640(R11), Y0, Y1
+	VMULPS 672(R11), Y1, Y1
+	VMULPS 320(R11), Y1, Y2
+	VMULPS (R11), Y0, Y3
+	VSUBPS Y3, Y2, Y2
+	VMULPS 352(R11), Y1, Y3
+	VMULPS 32(R11), Y0, Y4
+	VSUBPS Y4, Y3, Y3
+	VMULPS 384(R11), Y1, Y4
+	VMULPS 64(R11), Y0, Y5
+	VSUBPS Y5, Y4, Y4
+	VMULPS 416(R11), Y1, Y5
+	VMULPS 96(R11), Y0, Y6
+	VSUBPS Y6, Y5, Y5
+	VMULPS 448(R11), Y1, Y6
+	VMULPS 128(R11), Y0, Y7
+	VSUBPS Y7, Y6, Y6
+	VMULPS 480(R11), Y1, Y7
+	VMULPS 160(R11), Y0, Y8
+	VSUBPS Y8, Y7, Y7
+	VMULPS 512(R11), Y1, Y8
+	VMULPS 192(R11), Y0, Y9
+	VSUBPS Y9, Y8, Y8
+	VMULPS 544(R11), Y1, Y9
+	VMULPS 224(R11), Y0, Y10
+	VSUBPS Y10, Y9, Y9
+	VMULPS 576(R11), Y1, Y10
+	VMULPS 256(R11), Y0, Y11
+	VSUBPS Y11, Y10, Y10
+	VMULPS 608(R11), Y1, Y1
+	VMULPS 288(R11), Y0, Y0
+	VSUBPS Y0, Y1, Y0
 
 	// The rows g of the block.
 	VUNPCKLPS    Y3, Y2, Y1
@@ -16792,47 +18391,52 @@ targetsGradLoop:
 	VMOVLPS      X0, 272(DI)
 	VMOVHPS      X0, 312(DI)
 	ADDQ         $0x00000140, DI
-	ADDQ         $0x00000340, R11
+	ADDQ         $0x00000360, R11
 	DECQ         R10
 	JNZ          targetsGradLoop
 	JMP          targetsChunk
 
 targetsGradZ:
-	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·scale.
-	VBROADCASTSS 6760(SP), Y0
-	VDIVPS       640(R11), Y0, Y1
-	VMULPS       672(R11), Y1, Y1
-	VMULPS       768(R11), Y1, Y1
-	VMULPS       320(R11), Y1, Y2
-	VMULPS       (R11), Y0, Y3
-	VSUBPS       Y3, Y2, Y2
-	VMULPS       352(R11), Y1, Y3
-	VMULPS       32(R11), Y0, Y4
-	VSUBPS       Y4, Y3, Y3
-	VMULPS       384(R11), Y1, Y4
-	VMULPS       64(R11), Y0, Y5
-	VSUBPS       Y5, Y4, Y4
-	VMULPS       416(R11), Y1, Y5
-	VMULPS       96(R11), Y0, Y6
-	VSUBPS       Y6, Y5, Y5
-	VMULPS       448(R11), Y1, Y6
-	VMULPS       128(R11), Y0, Y7
-	VSUBPS       Y7, Y6, Y6
-	VMULPS       480(R11), Y1, Y7
-	VMULPS       160(R11), Y0, Y8
-	VSUBPS       Y8, Y7, Y7
-	VMULPS       512(R11), Y1, Y8
-	VMULPS       192(R11), Y0, Y9
-	VSUBPS       Y9, Y8, Y8
-	VMULPS       544(R11), Y1, Y9
-	VMULPS       224(R11), Y0, Y10
-	VSUBPS       Y10, Y9, Y9
-	VMULPS       576(R11), Y1, Y10
-	VMULPS       256(R11), Y0, Y11
-	VSUBPS       Y11, Y10, Y10
-	VMULPS       608(R11), Y1, Y1
-	VMULPS       288(R11), Y0, Y0
-	VSUBPS       Y0, Y1, Y0
+	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·sc.
+	VBROADCASTSS 7016(SP), Y0
+	CMPQ         7056(SP), $0x00
+	JEQ          unweighted139
+	VMULPS       832(R11), Y0, Y0
+
+unweighted139:
+	VDIVPS 640(R11), Y0, Y1
+	VMULPS 672(R11), Y1, Y1
+	VMULPS 768(R11), Y1, Y1
+	VMULPS 320(R11), Y1, Y2
+	VMULPS (R11), Y0, Y3
+	VSUBPS Y3, Y2, Y2
+	VMULPS 352(R11), Y1, Y3
+	VMULPS 32(R11), Y0, Y4
+	VSUBPS Y4, Y3, Y3
+	VMULPS 384(R11), Y1, Y4
+	VMULPS 64(R11), Y0, Y5
+	VSUBPS Y5, Y4, Y4
+	VMULPS 416(R11), Y1, Y5
+	VMULPS 96(R11), Y0, Y6
+	VSUBPS Y6, Y5, Y5
+	VMULPS 448(R11), Y1, Y6
+	VMULPS 128(R11), Y0, Y7
+	VSUBPS Y7, Y6, Y6
+	VMULPS 480(R11), Y1, Y7
+	VMULPS 160(R11), Y0, Y8
+	VSUBPS Y8, Y7, Y7
+	VMULPS 512(R11), Y1, Y8
+	VMULPS 192(R11), Y0, Y9
+	VSUBPS Y9, Y8, Y8
+	VMULPS 544(R11), Y1, Y9
+	VMULPS 224(R11), Y0, Y10
+	VSUBPS Y10, Y9, Y9
+	VMULPS 576(R11), Y1, Y10
+	VMULPS 256(R11), Y0, Y11
+	VSUBPS Y11, Y10, Y10
+	VMULPS 608(R11), Y1, Y1
+	VMULPS 288(R11), Y0, Y0
+	VSUBPS Y0, Y1, Y0
 
 	// The rows g of the block.
 	VUNPCKLPS    Y3, Y2, Y1
@@ -16880,7 +18484,7 @@ targetsGradZ:
 	VMOVLPS      X0, 272(DI)
 	VMOVHPS      X0, 312(DI)
 	ADDQ         $0x00000140, DI
-	ADDQ         $0x00000340, R11
+	ADDQ         $0x00000360, R11
 	DECQ         R10
 	JNZ          targetsGradZ
 	JMP          targetsChunk
@@ -16891,42 +18495,57 @@ targetsDone:
 
 // func softmaxAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·softmaxAVX2(SB), $2880-8
+TEXT ·softmaxAVX2(SB), $2920-8
 	// softmaxGeneric for whole blocks of 8 rows: y[j] = e[j]·(1/s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
 	// SI = logits, DI = out: the fields of a.
-	// Pass 1a: the columns x[j], m, d[j].
+	// Pass 1a: the columns x[j] (and xscale), m, d[j].
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 352 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 352 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j], then e[j], at 32·j; s at 320.
+	// After the records: xscale in every lane, then the chunk (blocks).
 	//
 	// The fields of the record a.
-	MOVQ a+0(FP), CX
-	MOVQ 24(CX), DI
-	MOVQ (CX), SI
+	MOVQ a+0(FP), BX
+	MOVQ 24(BX), DI
+	MOVQ (BX), SI
 
 	// Blocks: CX = the minimum of len/80 over the float slices and of len/8
 	// over the row slices (a nil grad, losses, preds or lse does not count): the
 	// rows processed, rounded down to a multiple of 8.
-	MOVQ    8(CX), AX
-	MOVQ    32(CX), R13
-	CMPQ    R13, AX
-	CMOVQLT R13, AX
-	SHRQ    $0x04, AX
-	MOVQ    $0x3333333333333334, R13
-	MULQ    R13
-	MOVQ    DX, CX
+	MOVQ         8(BX), AX
+	MOVQ         32(BX), R13
+	CMPQ         R13, AX
+	CMOVQLT      R13, AX
+	SHRQ         $0x04, AX
+	MOVQ         $0x3333333333333334, R13
+	MULQ         R13
+	MOVQ         DX, CX
+	VBROADCASTSS 240(BX), Y0
+	VMOVUPS      Y0, 2880(SP)
+
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(BX), DX
+	CMPQ    DX, AX
+	CMOVQHI AX, DX
+	TESTQ   DX, DX
+	CMOVQEQ AX, DX
+	MOVQ    DX, 2912(SP)
 
 softmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      softmaxDone
-	MOVQ    $0x00000008, R9
+	MOVQ    2912(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -16936,7 +18555,7 @@ softmaxChunk:
 	ANDQ    $-64, R11
 
 softmaxExpLoop:
-	// Pass 1a. d[j] = x[j] - m.
+	// Pass 1a. d[j] = x[j]·xscale - m.
 	VMOVUPS     24(SI), X0
 	VINSERTF128 $0x01, 184(SI), Y0, Y0
 	VMOVUPS     64(SI), X1
@@ -16982,6 +18601,22 @@ softmaxExpLoop:
 	VUNPCKLPD   Y8, Y4, Y10
 	VUNPCKHPD   Y8, Y4, Y4
 
+	// x[j] = x[j]·xscale, skipped when xscale is 1.
+	CMPL    2880(SP), $0x3f800000
+	JEQ     unscaled140
+	VMOVUPS 2880(SP), Y8
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y8, Y7, Y7
+	VMULPS  Y8, Y10, Y10
+	VMULPS  Y8, Y4, Y4
+	VMULPS  Y8, Y5, Y5
+	VMULPS  Y8, Y3, Y3
+	VMULPS  Y8, Y6, Y6
+	VMULPS  Y8, Y1, Y1
+	VMULPS  Y8, Y2, Y2
+	VMULPS  Y8, Y0, Y0
+
+unscaled140:
 	// m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).
 	VMAXPS Y7, Y9, Y8
 	VMAXPS Y4, Y10, Y11
@@ -17402,44 +19037,59 @@ softmaxDone:
 
 // func logSoftmaxAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·logSoftmaxAVX2(SB), $5696-8
+TEXT ·logSoftmaxAVX2(SB), $5736-8
 	// logSoftmaxGeneric for whole blocks of 8 rows: y[j] = d[j] - log32(s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
 	// SI = logits, DI = out: the fields of a; R13 = this block's e[j] (R11+384).
-	// Pass 1a: the columns x[j], m, d[j].
+	// Pass 1a: the columns x[j] (and xscale), m, d[j].
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: the registers of the scheduled logarithms of the chunk.
 	// Pass 3: log32(s), the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 704 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 704 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j] at 32·j; s at 320, then log32(s) at 352; e[j] at 384+32·j (then k·ln2hi
 	// at 384).
+	// After the records: xscale in every lane, then the chunk (blocks).
 	//
 	// The fields of the record a.
-	MOVQ a+0(FP), CX
-	MOVQ 24(CX), DI
-	MOVQ (CX), SI
+	MOVQ a+0(FP), BX
+	MOVQ 24(BX), DI
+	MOVQ (BX), SI
 
 	// Blocks: CX = the minimum of len/80 over the float slices and of len/8
 	// over the row slices (a nil grad, losses, preds or lse does not count): the
 	// rows processed, rounded down to a multiple of 8.
-	MOVQ    8(CX), AX
-	MOVQ    32(CX), R13
-	CMPQ    R13, AX
-	CMOVQLT R13, AX
-	SHRQ    $0x04, AX
-	MOVQ    $0x3333333333333334, R13
-	MULQ    R13
-	MOVQ    DX, CX
+	MOVQ         8(BX), AX
+	MOVQ         32(BX), R13
+	CMPQ         R13, AX
+	CMOVQLT      R13, AX
+	SHRQ         $0x04, AX
+	MOVQ         $0x3333333333333334, R13
+	MULQ         R13
+	MOVQ         DX, CX
+	VBROADCASTSS 240(BX), Y0
+	VMOVUPS      Y0, 5696(SP)
+
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(BX), DX
+	CMPQ    DX, AX
+	CMOVQHI AX, DX
+	TESTQ   DX, DX
+	CMOVQEQ AX, DX
+	MOVQ    DX, 5728(SP)
 
 logSoftmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      logSoftmaxDone
-	MOVQ    $0x00000008, R9
+	MOVQ    5728(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -17449,7 +19099,7 @@ logSoftmaxChunk:
 	ANDQ    $-64, R11
 
 logSoftmaxExpLoop:
-	// Pass 1a. d[j] = x[j] - m.
+	// Pass 1a. d[j] = x[j]·xscale - m.
 	VMOVUPS     24(SI), X0
 	VINSERTF128 $0x01, 184(SI), Y0, Y0
 	VMOVUPS     64(SI), X1
@@ -17495,6 +19145,22 @@ logSoftmaxExpLoop:
 	VUNPCKLPD   Y8, Y4, Y10
 	VUNPCKHPD   Y8, Y4, Y4
 
+	// x[j] = x[j]·xscale, skipped when xscale is 1.
+	CMPL    5696(SP), $0x3f800000
+	JEQ     unscaled141
+	VMOVUPS 5696(SP), Y8
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y8, Y7, Y7
+	VMULPS  Y8, Y10, Y10
+	VMULPS  Y8, Y4, Y4
+	VMULPS  Y8, Y5, Y5
+	VMULPS  Y8, Y3, Y3
+	VMULPS  Y8, Y6, Y6
+	VMULPS  Y8, Y1, Y1
+	VMULPS  Y8, Y2, Y2
+	VMULPS  Y8, Y0, Y0
+
+unscaled141:
 	// m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).
 	VMAXPS Y7, Y9, Y8
 	VMAXPS Y4, Y10, Y11
@@ -18337,13 +20003,13 @@ logSoftmaxDone:
 
 // func argmaxAVX2(a *blockArgs)
 // Requires: AVX, CMOV
-TEXT ·argmaxAVX2(SB), NOSPLIT, $0-8
+TEXT ·argmaxAVX2(SB), NOSPLIT, $32-8
 	// argmaxGeneric for whole blocks of 8 rows, one block at a time: the
-	// columns x[j] (transposeIn), their maximum, and seq.Argmax.
+	// columns x[j] (transposeIn) times xscale, their maximum, and seq.Argmax.
 	//
 	// Registers: SI = logits, DI = preds (the fields of a), CX = blocks left
 	// (AX, DX and R13 count them).
-	// No frame.
+	// Frame: xscale in every lane.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), BX
@@ -18353,17 +20019,19 @@ TEXT ·argmaxAVX2(SB), NOSPLIT, $0-8
 	// Blocks: CX = the minimum of len/80 over the float slices and of len/8
 	// over the row slices (a nil grad, losses, preds or lse does not count): the
 	// rows processed, rounded down to a multiple of 8.
-	MOVQ    8(BX), AX
-	SHRQ    $0x04, AX
-	MOVQ    $0x3333333333333334, R13
-	MULQ    R13
-	MOVQ    DX, CX
-	MOVQ    184(BX), AX
-	SHRQ    $0x03, AX
-	CMPQ    AX, CX
-	CMOVQLT AX, CX
-	TESTQ   CX, CX
-	JZ      argmaxDone
+	MOVQ         8(BX), AX
+	SHRQ         $0x04, AX
+	MOVQ         $0x3333333333333334, R13
+	MULQ         R13
+	MOVQ         DX, CX
+	MOVQ         184(BX), AX
+	SHRQ         $0x03, AX
+	CMPQ         AX, CX
+	CMOVQLT      AX, CX
+	VBROADCASTSS 240(BX), Y0
+	VMOVUPS      Y0, (SP)
+	TESTQ        CX, CX
+	JZ           argmaxDone
 
 argmaxLoop:
 	// The columns x[j] of the block.
@@ -18412,6 +20080,22 @@ argmaxLoop:
 	VUNPCKLPD   Y8, Y4, Y10
 	VUNPCKHPD   Y8, Y4, Y4
 
+	// x[j] = x[j]·xscale, skipped when xscale is 1.
+	CMPL    (SP), $0x3f800000
+	JEQ     unscaled142
+	VMOVUPS (SP), Y8
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y8, Y7, Y7
+	VMULPS  Y8, Y10, Y10
+	VMULPS  Y8, Y4, Y4
+	VMULPS  Y8, Y5, Y5
+	VMULPS  Y8, Y3, Y3
+	VMULPS  Y8, Y6, Y6
+	VMULPS  Y8, Y1, Y1
+	VMULPS  Y8, Y2, Y2
+	VMULPS  Y8, Y0, Y0
+
+unscaled142:
 	// m = the maximum of the ten columns: the tree of VMAXPS of seq.Max10
 	// without its + 0, which equality does not see.
 	VMAXPS Y7, Y9, Y8
@@ -18480,13 +20164,13 @@ argmaxDone:
 
 // func wideLabelsAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideLabelsAVX2(SB), $512-8
+TEXT ·wideLabelsAVX2(SB), $552-8
 	// wideLabelsGeneric, one row at a time, the classes in vectors (see the
-	// overview of the wide functions).
+	// overview of the wide functions), the logits times xs = xscale.
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
-	// CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row),
-	// R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
+	// CX = c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a
+	// row to the next), R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
 	// classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
 	// the prediction), BX = labels, DX = losses, R13 = preds (or nil), R14 = lse
 	// (or nil). Pass 1: m, the maxima and NaN lanes; pass 2: m, the
@@ -18500,84 +20184,113 @@ TEXT ·wideLabelsAVX2(SB), $512-8
 	// targets; 392 the targets row; 400 safeRows (the rows whose masked accesses
 	// stay inside the slices); 408 scratch; 416, 424, 432 the classes of the masked
 	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
-	// mod 16 weights, then +0; 504 scale.
+	// mod 16 weights, then +0; 504 scale; 512 the base of rowWeights (0: nil); 520 xscale in every lane (32 bytes).
 	//
-	// The fields of the record a; R8 = the rows.
-	MOVQ    a+0(FP), R9
-	MOVQ    224(R9), CX
-	MOVQ    (R9), SI
-	TESTQ   CX, CX
-	JLE     wideLabelsDone
-	MOVQ    $0x4000000000000000, R8
-	MOVQ    8(R9), AX
+	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
+	MOVQ  a+0(FP), R10
+	MOVQ  224(R10), CX
+	MOVQ  232(R10), R9
+	MOVQ  (R10), SI
+	TESTQ CX, CX
+	JLE   wideLabelsDone
+	CMPQ  R9, CX
+	JLT   wideLabelsDone
+	MOVQ  $0x4000000000000000, R8
+	MOVQ  8(R10), AX
+	SUBQ  CX, AX
+	JGE   someRows144
+	XORL  R8, R8
+	JMP   isNil143
+
+someRows144:
 	XORL    DX, DX
-	DIVQ    CX
+	DIVQ    R9
+	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	MOVQ    24(R9), DI
-	MOVQ    48(R9), BX
-	MOVQ    152(R9), AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	MOVQ    56(R9), AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	CMPQ    24(R9), $0x00
-	JEQ     isNil93
-	MOVQ    32(R9), AX
+
+isNil143:
+	VBROADCASTSS 240(R10), Y0
+	VMOVUPS      Y0, 520(SP)
+	MOVQ         24(R10), DI
+	MOVQ         48(R10), BX
+	MOVQ         152(R10), AX
+	CMPQ         AX, R8
+	CMOVQLT      AX, R8
+	MOVQ         56(R10), AX
+	CMPQ         AX, R8
+	CMOVQLT      AX, R8
+	CMPQ         24(R10), $0x00
+	JEQ          isNil145
+	MOVQ         32(R10), AX
+	SUBQ         CX, AX
+	JGE          someRows146
+	XORL         R8, R8
+	JMP          isNil145
+
+someRows146:
 	XORL    DX, DX
-	DIVQ    CX
+	DIVQ    R9
+	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil93:
-	CMPQ    176(R9), $0x00
-	JEQ     isNil94
-	MOVQ    184(R9), AX
+isNil145:
+	CMPQ    176(R10), $0x00
+	JEQ     isNil147
+	MOVQ    184(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil94:
-	CMPQ    200(R9), $0x00
-	JEQ     isNil95
-	MOVQ    208(R9), AX
+isNil147:
+	CMPQ    200(R10), $0x00
+	JEQ     isNil148
+	MOVQ    208(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil95:
-	MOVQ 144(R9), DX
+isNil148:
+	CMPQ    248(R10), $0x00
+	JEQ     isNil149
+	MOVQ    256(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil149:
+	MOVQ 144(R10), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 8 lanes of a frame vector).
-	MOVQ  176(R9), R13
-	MOVQ  200(R9), R14
+	MOVQ  176(R10), R13
+	MOVQ  200(R10), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse96
+	JZ    noLse150
 	MOVL  $0x00000001, R12
 
-noLse96:
-	MOVL         236(R9), AX
+noLse150:
+	MOVL         272(R10), AX
 	SHLL         $0x01, AX
-	JZ           noZ97
+	JZ           noZ151
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 236(R9), Y0
+	VBROADCASTSS 272(R10), Y0
 	VMOVUPS      Y0, 224(SP)
 
-noZ97:
+noZ151:
 	MOVQ R12, 376(SP)
 
-	// scale, read by the loops from the frame.
-	VMOVSS 232(R9), X0
+	// scale and the base of rowWeights, read by the loops from the frame.
+	VMOVSS 244(R10), X0
 	VMOVSS X0, 504(SP)
+	MOVQ   248(R10), AX
+	MOVQ   AX, 512(SP)
 
-	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
-	// 32-class steps; the bytes of the whole 16-class steps and of the whole
-	// vectors; the masks of the last c mod 16 classes (lane k < c%16 for classes
-	// j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c mod 8 (VPCMPGTD
-	// against the lane numbers); f = 1.
-	MOVQ         CX, R9
+	// R9 = 4·stride, the bytes from a row to the next; R11 = 128·(c/32), the
+	// bytes of the whole 32-class steps; the bytes of the whole 16-class steps
+	// and of the whole vectors; the masks of the last c mod 16 classes (lane k <
+	// c%16 for classes j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c
+	// mod 8 (VPCMPGTD against the lane numbers); f = 1.
 	SHLQ         $0x02, R9
 	MOVQ         CX, R11
 	SHRQ         $0x05, R11
@@ -18616,34 +20329,38 @@ noZ97:
 	// The classes of the masked vectors: n0 = min(c%16, 8), n1 = max(c%16-8, 0),
 	// n8 = c%8. safeRows = R8 - k, where k is the number of rows at the end whose
 	// masked step (16 floats from the row's last c mod 16 classes) may reach past
-	// R8 rows: k = ceil((16 - c%16)/c) when c%16 != 0 (1 for c >= 16), else 0.
+	// the end of the last row, (R8-1)·stride + c floats, which every slice of rows
+	// holds: k = ceil((16 - c%16)/stride) when c%16 != 0, else 0 (row i's step
+	// ends 16 - c%16 floats after its last class, (R8-1-i)·stride floats before
+	// that of the last row).
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small98
+	JLE  n0small152
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small98:
+n0small152:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone99
+	JZ   tailKDone153
 	NEGQ AX
 	ADDQ $0x10, AX
+	SHLQ $0x02, AX
 
-tailK100:
+tailK154:
 	INCQ 408(SP)
-	SUBQ CX, AX
-	JG   tailK100
+	SUBQ R9, AX
+	JG   tailK154
 
-tailKDone99:
+tailKDone153:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -18664,9 +20381,9 @@ wideLabelsRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes101:
+classes155:
 	CMPQ    AX, R11
-	JAE     rest102
+	JAE     rest156
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -18680,11 +20397,11 @@ classes101:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes101
+	JMP     classes155
 
-rest102:
+rest156:
 	TESTQ   $0x00000010, CX
-	JZ      tail103
+	JZ      tail157
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -18693,96 +20410,96 @@ rest102:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail103:
+tail157:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone104
+	JZ         classesDone158
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes105
+	JGE        maskedLoadLanes159
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded106
+	JMP        maskedLoaded160
 
-maskedLoadLanes105:
+maskedLoadLanes159:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone107
+	JLE       lanesDone161
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone107
+	JLE       lanesDone161
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone107
+	JLE       lanesDone161
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone107
+	JLE       lanesDone161
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone107
+	JLE       lanesDone161
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone107
+	JLE       lanesDone161
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone107
+	JLE       lanesDone161
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone107
+	JLE       lanesDone161
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone107:
+lanesDone161:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded106:
+maskedLoaded160:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes108
+	JGE        maskedLoadLanes162
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded109
+	JMP        maskedLoaded163
 
-maskedLoadLanes108:
+maskedLoadLanes162:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone110
+	JLE       lanesDone164
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone110
+	JLE       lanesDone164
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone110
+	JLE       lanesDone164
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone110
+	JLE       lanesDone164
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone110
+	JLE       lanesDone164
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone110
+	JLE       lanesDone164
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone110
+	JLE       lanesDone164
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone110
+	JLE       lanesDone164
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone110:
+lanesDone164:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded109:
+maskedLoaded163:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone104:
-	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
+classesDone158:
+	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
 	VMAXPS       X1, X0, X0
@@ -18791,6 +20508,7 @@ classesDone104:
 	VPERMILPS    $0xb1, X0, X1
 	VMAXPS       X1, X0, X0
 	VBROADCASTSS X0, Y0
+	VMULPS       520(SP), Y0, Y0
 	VADDPS       zero<>+0(SB), Y0, Y0
 	VORPS        Y4, Y3, Y1
 	VMOVMSKPS    Y1, R12
@@ -18799,164 +20517,167 @@ classesDone104:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
 	// no NaN in the row (R12 == 0); stored to the frame.
 	TESTB  $0x01, 376(SP)
-	JZ     noLse111
+	JZ     noLse165
 	VXORPS Y1, Y1, Y1
 	TESTL  R12, R12
-	JNZ    allSet112
+	JNZ    allSet166
 	VCMPPS $0x00, negInfBits<>+0(SB), Y0, Y1
 
-allSet112:
+allSet166:
 	VMOVUPS Y1, 128(SP)
 
-noLse111:
+noLse165:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds113
+	JZ    noPreds167
 	TESTL R12, R12
-	JZ    scanEq117
+	JZ    scanEq171
 	XORL  AX, AX
 
-scan118:
+scan172:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail119
+	JAE       scanTail173
 	VMOVUPS   (SI)(AX*1), Y1
 	VCMPPS    $0x03, Y1, Y1, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found114
+	JNZ       found168
 	ADDQ      $0x20, AX
-	JMP       scan118
+	JMP       scan172
 
-scanTail119:
+scanTail173:
 	TESTQ      $0x00000007, CX
-	JZ         notFound115
+	JZ         notFound169
 	VMOVUPS    64(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes120
+	JGE        maskedLoadLanes174
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	JMP        maskedLoaded121
+	JMP        maskedLoaded175
 
-maskedLoadLanes120:
+maskedLoadLanes174:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone122
+	JLE       lanesDone176
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone122
+	JLE       lanesDone176
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone122
+	JLE       lanesDone176
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone122
+	JLE       lanesDone176
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone122
+	JLE       lanesDone176
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone122
+	JLE       lanesDone176
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone122
+	JLE       lanesDone176
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone122
+	JLE       lanesDone176
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
-lanesDone122:
+lanesDone176:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded121:
+maskedLoaded175:
 	VCMPPS    $0x03, Y1, Y1, Y1
 	VMOVMSKPS Y1, R12
 	ANDL      352(SP), R12
-	JNZ       found114
-	JMP       notFound115
+	JNZ       found168
+	JMP       notFound169
 
-scanEq117:
+scanEq171:
 	XORL AX, AX
 
-scan123:
+scan177:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail124
+	JAE       scanTail178
 	VMOVUPS   (SI)(AX*1), Y1
+	VMULPS    520(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found114
+	JNZ       found168
 	ADDQ      $0x20, AX
-	JMP       scan123
+	JMP       scan177
 
-scanTail124:
+scanTail178:
 	TESTQ      $0x00000007, CX
-	JZ         notFound115
+	JZ         notFound169
 	VMOVUPS    64(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes125
+	JGE        maskedLoadLanes179
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	JMP        maskedLoaded126
+	JMP        maskedLoaded180
 
-maskedLoadLanes125:
+maskedLoadLanes179:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone127
+	JLE       lanesDone181
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone127
+	JLE       lanesDone181
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone127
+	JLE       lanesDone181
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone127
+	JLE       lanesDone181
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone127
+	JLE       lanesDone181
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone127
+	JLE       lanesDone181
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone127
+	JLE       lanesDone181
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone127
+	JLE       lanesDone181
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
-lanesDone127:
+lanesDone181:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded126:
+maskedLoaded180:
+	VMULPS    520(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	ANDL      352(SP), R12
-	JNZ       found114
+	JNZ       found168
 
-notFound115:
+notFound169:
 	XORL R12, R12
-	JMP  storePred116
+	JMP  storePred170
 
-found114:
+found168:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred116:
+storePred170:
 	MOVL R12, (R13)(R10*4)
 
-noPreds113:
-	// d[l] = x[l] - m, before any write, to the frame.
+noPreds167:
+	// d[l] = x[l]·xs - m, before any write, to the frame.
 	MOVLQSX      (BX)(R10*4), R12
 	VBROADCASTSS (SI)(R12*4), Y1
+	VMULPS       520(SP), Y1, Y1
 	VSUBPS       Y0, Y1, Y0
 	VMOVUPS      Y0, 160(SP)
 
-	// Pass 2. e[j] = expf(x[j] - m) (seq.Exp), stored to g (when grad is not
+	// Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to g (when grad is not
 	// nil); s accumulated by classSum. Two loops: with and without grad.
 	TESTQ   DI, DI
-	JZ      noGrad128
+	JZ      noGrad182
 	VMOVUPS negZero<>+0(SB), Y0
 	VMOVUPS negZero<>+0(SB), Y1
 	VMOVUPS expMagic<>+0(SB), Y2
@@ -18964,9 +20685,11 @@ noPreds113:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes130:
+classes184:
 	CMPQ    AX, R11
-	JAE     rest131
+	JAE     rest185
+	CMPL    520(SP), $0x3f800000
+	JNE     scaled188
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -19079,13 +20802,135 @@ classes130:
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
-	ADDQ    $0x00000080, AX
-	JMP     classes130
+	JMP     scaledDone189
 
-rest131:
+scaled188:
+	VMOVUPS (SI)(AX*1), Y5
+	VMOVUPS 32(SI)(AX*1), Y6
+	VMOVUPS 64(SI)(AX*1), Y7
+	VMOVUPS 96(SI)(AX*1), Y8
+	VMULPS  520(SP), Y5, Y5
+	VMULPS  520(SP), Y6, Y6
+	VMULPS  520(SP), Y7, Y7
+	VMULPS  520(SP), Y8, Y8
+	VSUBPS  96(SP), Y5, Y5
+	VSUBPS  96(SP), Y6, Y6
+	VSUBPS  96(SP), Y7, Y7
+	VSUBPS  96(SP), Y8, Y8
+	VMULPS  Y3, Y5, Y9
+	VMULPS  Y3, Y6, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y11
+	VADDPS  Y2, Y9, Y9
+	VADDPS  Y2, Y10, Y10
+	VSUBPS  Y2, Y9, Y12
+	VPSLLD  $0x17, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VMULPS  Y4, Y12, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y12, Y12
+	VSUBPS  Y13, Y5, Y5
+	VSUBPS  Y12, Y5, Y12
+	VMULPS  expQ4<>+0(SB), Y12, Y5
+	VMULPS  Y12, Y12, Y13
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y13, Y13
+	VPSLLD  $0x17, Y10, Y5
+	VSUBPS  Y2, Y10, Y10
+	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VADDPS  Y12, Y13, Y12
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y13
+	VADDPS  one<>+0(SB), Y12, Y12
+	VMULPS  Y9, Y12, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y12
+	VANDNPS Y9, Y11, Y14
+	VMULPS  Y3, Y7, Y9
+	VMOVUPS Y14, (DI)(AX*1)
+	VMULPS  Y4, Y10, Y11
+	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
+	VADDPS  Y2, Y9, Y9
+	VSUBPS  Y11, Y6, Y6
+	VSUBPS  Y10, Y6, Y10
+	VMULPS  expQ4<>+0(SB), Y10, Y6
+	VMULPS  Y10, Y10, Y11
+	VADDPS  expQ3<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y6, Y11, Y11
+	VPSLLD  $0x17, Y9, Y6
+	VSUBPS  Y2, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VADDPS  Y10, Y11, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y11
+	VADDPS  one<>+0(SB), Y10, Y10
+	VMULPS  Y5, Y10, Y10
+	VMULPS  Y3, Y8, Y5
+	VANDNPS Y10, Y13, Y10
+	VADDPS  Y2, Y5, Y5
+	VMULPS  Y4, Y9, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y9, Y15
+	VMOVUPS Y10, 32(DI)(AX*1)
+	VSUBPS  Y2, Y5, Y9
+	VSUBPS  Y13, Y7, Y7
+	VPSLLD  $0x17, Y5, Y5
+	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y9, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y9, Y9
+	VSUBPS  Y15, Y7, Y7
+	VSUBPS  Y13, Y8, Y8
+	VMULPS  expQ4<>+0(SB), Y7, Y13
+	VMULPS  Y7, Y7, Y15
+	VSUBPS  Y9, Y8, Y8
+	VADDPS  expQ3<>+0(SB), Y13, Y13
+	VMULPS  expQ4<>+0(SB), Y8, Y9
+	VMULPS  Y7, Y13, Y13
+	VADDPS  expQ3<>+0(SB), Y9, Y9
+	VADDPS  expQ2<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y7, Y13, Y13
+	VADDPS  expQ2<>+0(SB), Y9, Y9
+	VADDPS  expQ1<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y7, Y13, Y13
+	VADDPS  expQ1<>+0(SB), Y9, Y9
+	VADDPS  expQ0<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y13, Y15, Y15
+	VMULPS  Y8, Y8, Y13
+	VADDPS  expQ0<>+0(SB), Y9, Y9
+	VADDPS  Y7, Y15, Y7
+	VMULPS  Y9, Y13, Y9
+	VADDPS  one<>+0(SB), Y7, Y7
+	VADDPS  Y8, Y9, Y8
+	VMULPS  Y6, Y7, Y6
+	VADDPS  one<>+0(SB), Y8, Y7
+	VANDNPS Y6, Y12, Y6
+	VMOVUPS Y6, 64(DI)(AX*1)
+	VMULPS  Y5, Y7, Y5
+	VANDNPS Y5, Y11, Y5
+	VMOVUPS Y5, 96(DI)(AX*1)
+	VADDPS  Y14, Y0, Y0
+	VADDPS  Y10, Y1, Y1
+	VADDPS  Y6, Y0, Y0
+	VADDPS  Y5, Y1, Y1
+
+scaledDone189:
+	ADDQ $0x00000080, AX
+	JMP  classes184
+
+rest185:
 	TESTQ   $0x00000010, CX
-	JZ      tail132
+	JZ      tail186
 	VMOVUPS (SI)(AX*1), Y2
+	VMULPS  520(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
 	VMULPS  expLog2e<>+0(SB), Y2, Y3
 	VADDPS  expMagic<>+0(SB), Y3, Y3
@@ -19114,6 +20959,7 @@ rest131:
 	VMOVUPS Y2, (DI)(AX*1)
 	VADDPS  Y2, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y2
+	VMULPS  520(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
 	VMULPS  expLog2e<>+0(SB), Y2, Y3
 	VADDPS  expMagic<>+0(SB), Y3, Y3
@@ -19143,47 +20989,48 @@ rest131:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail132:
+tail186:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone133
+	JZ         classesDone187
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes134
+	JGE        maskedLoadLanes190
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded135
+	JMP        maskedLoaded191
 
-maskedLoadLanes134:
+maskedLoadLanes190:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone136
+	JLE       lanesDone192
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone136
+	JLE       lanesDone192
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone136
+	JLE       lanesDone192
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone136
+	JLE       lanesDone192
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone136
+	JLE       lanesDone192
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone136
+	JLE       lanesDone192
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone136
+	JLE       lanesDone192
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone136
+	JLE       lanesDone192
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone136:
+lanesDone192:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded135:
+maskedLoaded191:
+	VMULPS     520(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -19211,79 +21058,80 @@ maskedLoaded135:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes137
+	JGE        maskedStoreLanes193
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored138
+	JMP        maskedStored194
 
-maskedStoreLanes137:
+maskedStoreLanes193:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored138
+	JLE          maskedStored194
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored138
+	JLE          maskedStored194
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored138
+	JLE          maskedStored194
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored138
+	JLE          maskedStored194
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored138
+	JLE          maskedStored194
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored138
+	JLE          maskedStored194
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored138
+	JLE          maskedStored194
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored138
+	JLE          maskedStored194
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored138:
+maskedStored194:
 	VADDPS     Y2, Y0, Y2
 	VMOVUPS    (SP), Y3
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes139
+	JGE        maskedLoadLanes195
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded140
+	JMP        maskedLoaded196
 
-maskedLoadLanes139:
+maskedLoadLanes195:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone141
+	JLE       lanesDone197
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone141
+	JLE       lanesDone197
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone141
+	JLE       lanesDone197
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone141
+	JLE       lanesDone197
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone141
+	JLE       lanesDone197
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone141
+	JLE       lanesDone197
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone141
+	JLE       lanesDone197
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone141
+	JLE       lanesDone197
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone141:
+lanesDone197:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded140:
+maskedLoaded196:
+	VMULPS     520(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -19311,48 +21159,48 @@ maskedLoaded140:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes142
+	JGE        maskedStoreLanes198
 	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
-	JMP        maskedStored143
+	JMP        maskedStored199
 
-maskedStoreLanes142:
+maskedStoreLanes198:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored143
+	JLE          maskedStored199
 	VEXTRACTPS   $0x00, X2, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored143
+	JLE          maskedStored199
 	VEXTRACTPS   $0x01, X2, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored143
+	JLE          maskedStored199
 	VEXTRACTPS   $0x02, X2, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored143
+	JLE          maskedStored199
 	VEXTRACTPS   $0x03, X2, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored143
+	JLE          maskedStored199
 	VEXTRACTPS   $0x00, X3, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored143
+	JLE          maskedStored199
 	VEXTRACTPS   $0x01, X3, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored143
+	JLE          maskedStored199
 	VEXTRACTPS   $0x02, X3, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored143
+	JLE          maskedStored199
 	VEXTRACTPS   $0x03, X3, 60(DI)(AX*1)
 
-maskedStored143:
+maskedStored199:
 	VADDPS    Y2, Y1, Y2
 	VMOVUPS   32(SP), Y3
 	VBLENDVPS Y3, Y2, Y1, Y1
 
-classesDone133:
+classesDone187:
 	VMOVAPS Y0, Y0
 	VMOVAPS Y1, Y1
-	JMP     summed129
+	JMP     summed183
 
-noGrad128:
+noGrad182:
 	VMOVUPS negZero<>+0(SB), Y0
 	VMOVUPS negZero<>+0(SB), Y1
 	VMOVUPS expMagic<>+0(SB), Y2
@@ -19360,9 +21208,11 @@ noGrad128:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes144:
+classes200:
 	CMPQ    AX, R11
-	JAE     rest145
+	JAE     rest201
+	CMPL    520(SP), $0x3f800000
+	JNE     scaled204
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -19471,13 +21321,131 @@ classes144:
 	VADDPS  Y13, Y1, Y1
 	VADDPS  Y9, Y0, Y0
 	VADDPS  Y5, Y1, Y1
-	ADDQ    $0x00000080, AX
-	JMP     classes144
+	JMP     scaledDone205
 
-rest145:
+scaled204:
+	VMOVUPS (SI)(AX*1), Y5
+	VMOVUPS 32(SI)(AX*1), Y6
+	VMOVUPS 64(SI)(AX*1), Y7
+	VMOVUPS 96(SI)(AX*1), Y8
+	VMULPS  520(SP), Y5, Y5
+	VMULPS  520(SP), Y6, Y6
+	VMULPS  520(SP), Y7, Y7
+	VMULPS  520(SP), Y8, Y8
+	VSUBPS  96(SP), Y5, Y5
+	VSUBPS  96(SP), Y6, Y6
+	VSUBPS  96(SP), Y7, Y7
+	VSUBPS  96(SP), Y8, Y8
+	VMULPS  Y3, Y5, Y9
+	VMULPS  Y3, Y6, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y11
+	VADDPS  Y2, Y9, Y9
+	VADDPS  Y2, Y10, Y10
+	VSUBPS  Y2, Y9, Y12
+	VPSLLD  $0x17, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VMULPS  Y4, Y12, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y12, Y12
+	VSUBPS  Y13, Y5, Y5
+	VSUBPS  Y12, Y5, Y12
+	VMULPS  expQ4<>+0(SB), Y12, Y5
+	VMULPS  Y12, Y12, Y13
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y13, Y13
+	VPSLLD  $0x17, Y10, Y5
+	VSUBPS  Y2, Y10, Y10
+	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VADDPS  Y12, Y13, Y12
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y13
+	VADDPS  one<>+0(SB), Y12, Y12
+	VMULPS  Y9, Y12, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y12
+	VANDNPS Y9, Y11, Y11
+	VMULPS  Y4, Y10, Y9
+	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
+	VSUBPS  Y9, Y6, Y6
+	VSUBPS  Y10, Y6, Y6
+	VMULPS  expQ4<>+0(SB), Y6, Y9
+	VMULPS  Y6, Y6, Y10
+	VADDPS  expQ3<>+0(SB), Y9, Y9
+	VMULPS  Y6, Y9, Y9
+	VADDPS  expQ2<>+0(SB), Y9, Y9
+	VMULPS  Y6, Y9, Y9
+	VADDPS  expQ1<>+0(SB), Y9, Y9
+	VMULPS  Y6, Y9, Y9
+	VADDPS  expQ0<>+0(SB), Y9, Y9
+	VMULPS  Y9, Y10, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y10
+	VADDPS  Y6, Y9, Y9
+	VMULPS  Y3, Y7, Y6
+	VADDPS  one<>+0(SB), Y9, Y9
+	VADDPS  Y2, Y6, Y6
+	VMULPS  Y5, Y9, Y9
+	VSUBPS  Y2, Y6, Y5
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VANDNPS Y9, Y13, Y13
+	VMULPS  Y4, Y5, Y9
+	VMULPS  expLn2Lo<>+0(SB), Y5, Y5
+	VSUBPS  Y9, Y7, Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  expQ4<>+0(SB), Y7, Y5
+	VMULPS  Y7, Y7, Y9
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y7, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y7, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y7, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y9, Y9
+	VMULPS  Y3, Y8, Y5
+	VADDPS  Y7, Y9, Y7
+	VADDPS  Y2, Y5, Y5
+	VADDPS  one<>+0(SB), Y7, Y9
+	VSUBPS  Y2, Y5, Y7
+	VPSLLD  $0x17, Y5, Y5
+	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VMULPS  Y6, Y9, Y9
+	VMULPS  Y4, Y7, Y6
+	VMULPS  expLn2Lo<>+0(SB), Y7, Y7
+	VANDNPS Y9, Y12, Y9
+	VSUBPS  Y6, Y8, Y6
+	VSUBPS  Y7, Y6, Y6
+	VMULPS  expQ4<>+0(SB), Y6, Y7
+	VMULPS  Y6, Y6, Y8
+	VADDPS  expQ3<>+0(SB), Y7, Y7
+	VMULPS  Y6, Y7, Y7
+	VADDPS  expQ2<>+0(SB), Y7, Y7
+	VMULPS  Y6, Y7, Y7
+	VADDPS  expQ1<>+0(SB), Y7, Y7
+	VMULPS  Y6, Y7, Y7
+	VADDPS  expQ0<>+0(SB), Y7, Y7
+	VMULPS  Y7, Y8, Y7
+	VADDPS  Y6, Y7, Y6
+	VADDPS  one<>+0(SB), Y6, Y6
+	VMULPS  Y5, Y6, Y5
+	VANDNPS Y5, Y10, Y5
+	VADDPS  Y11, Y0, Y0
+	VADDPS  Y13, Y1, Y1
+	VADDPS  Y9, Y0, Y0
+	VADDPS  Y5, Y1, Y1
+
+scaledDone205:
+	ADDQ $0x00000080, AX
+	JMP  classes200
+
+rest201:
 	TESTQ   $0x00000010, CX
-	JZ      tail146
+	JZ      tail202
 	VMOVUPS (SI)(AX*1), Y2
+	VMULPS  520(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
 	VMULPS  expLog2e<>+0(SB), Y2, Y3
 	VADDPS  expMagic<>+0(SB), Y3, Y3
@@ -19505,6 +21473,7 @@ rest145:
 	VANDNPS Y3, Y2, Y2
 	VADDPS  Y2, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y2
+	VMULPS  520(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
 	VMULPS  expLog2e<>+0(SB), Y2, Y3
 	VADDPS  expMagic<>+0(SB), Y3, Y3
@@ -19533,47 +21502,48 @@ rest145:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail146:
+tail202:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone147
+	JZ         classesDone203
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes148
+	JGE        maskedLoadLanes206
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded149
+	JMP        maskedLoaded207
 
-maskedLoadLanes148:
+maskedLoadLanes206:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone150
+	JLE       lanesDone208
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone150
+	JLE       lanesDone208
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone150
+	JLE       lanesDone208
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone150
+	JLE       lanesDone208
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone150
+	JLE       lanesDone208
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone150
+	JLE       lanesDone208
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone150
+	JLE       lanesDone208
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone150
+	JLE       lanesDone208
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone150:
+lanesDone208:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded149:
+maskedLoaded207:
+	VMULPS     520(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -19604,42 +21574,43 @@ maskedLoaded149:
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes151
+	JGE        maskedLoadLanes209
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded152
+	JMP        maskedLoaded210
 
-maskedLoadLanes151:
+maskedLoadLanes209:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone153
+	JLE       lanesDone211
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone153
+	JLE       lanesDone211
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone153
+	JLE       lanesDone211
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone153
+	JLE       lanesDone211
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone153
+	JLE       lanesDone211
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone153
+	JLE       lanesDone211
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone153
+	JLE       lanesDone211
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone153
+	JLE       lanesDone211
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone153:
+lanesDone211:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded152:
+maskedLoaded210:
+	VMULPS    520(SP), Y2, Y2
 	VSUBPS    96(SP), Y2, Y2
 	VMULPS    expLog2e<>+0(SB), Y2, Y3
 	VADDPS    expMagic<>+0(SB), Y3, Y3
@@ -19669,11 +21640,11 @@ maskedLoaded152:
 	VMOVUPS   32(SP), Y3
 	VBLENDVPS Y3, Y2, Y1, Y1
 
-classesDone147:
+classesDone203:
 	VMOVAPS Y0, Y0
 	VMOVAPS Y1, Y1
 
-summed129:
+summed183:
 	// The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
 	// ls - d[l] (seq.LabelLoss).
 	VHADDPS      Y1, Y0, Y0
@@ -19728,17 +21699,17 @@ summed129:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl, f to the frame.
 	TESTB     $0x01, 376(SP)
-	JZ        noLse154
+	JZ        noLse212
 	VADDPS    96(SP), Y1, Y1
 	VMOVUPS   128(SP), Y3
 	VBLENDVPS Y3, 96(SP), Y1, Y1
 	TESTQ     R14, R14
-	JZ        noLseStore155
+	JZ        noLseStore213
 	VMOVSS    X1, (R14)(R10*4)
 
-noLseStore155:
+noLseStore213:
 	TESTB   $0x02, 376(SP)
-	JZ      noZ156
+	JZ      noZ214
 	VMULPS  224(SP), Y1, Y3
 	VMULPS  Y1, Y3, Y1
 	VADDPS  Y3, Y3, Y3
@@ -19747,213 +21718,227 @@ noLseStore155:
 	VADDPS  Y1, Y2, Y1
 	VMOVAPS Y1, Y2
 
-noZ156:
-noLse154:
+noZ214:
+noLse212:
+	// loss = loss·w[i] (with row weights).
+	MOVQ   512(SP), R12
+	TESTQ  R12, R12
+	JZ     unweighted215
+	VMULSS (R12)(R10*4), X2, X2
+
+unweighted215:
 	VMOVSS X2, (DX)(R10*4)
 
-	// Pass 3 (with a gradient). q = scale / s (seq.Quotient), q = q·f (f = 1
-	// without z-loss: exact); g[j] = e[j]·q (seq.Scaled); then g[l] = g[l] -
-	// scale.
+	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
+	// sc / s (seq.Quotient), q = q·f (f = 1 without z-loss: exact); g[j] =
+	// e[j]·q (seq.Scaled); then g[l] = g[l] - sc.
 	TESTQ        DI, DI
-	JZ           noGrad157
+	JZ           noGrad216
 	VBROADCASTSS 504(SP), Y1
-	VDIVPS       Y0, Y1, Y0
-	VMULPS       192(SP), Y0, Y0
-	XORL         AX, AX
+	MOVQ         512(SP), R12
+	TESTQ        R12, R12
+	JZ           unweighted217
+	VBROADCASTSS (R12)(R10*4), Y2
+	VMULPS       Y2, Y1, Y1
 
-classes158:
+unweighted217:
+	VDIVPS Y0, Y1, Y0
+	VMULPS 192(SP), Y0, Y0
+	XORL   AX, AX
+
+classes218:
 	CMPQ    AX, R11
-	JAE     rest159
-	VMOVUPS (DI)(AX*1), Y1
-	VMULPS  Y0, Y1, Y1
-	VMOVUPS Y1, (DI)(AX*1)
-	VMOVUPS 32(DI)(AX*1), Y1
-	VMULPS  Y0, Y1, Y1
-	VMOVUPS Y1, 32(DI)(AX*1)
-	VMOVUPS 64(DI)(AX*1), Y1
-	VMULPS  Y0, Y1, Y1
-	VMOVUPS Y1, 64(DI)(AX*1)
-	VMOVUPS 96(DI)(AX*1), Y1
-	VMULPS  Y0, Y1, Y1
-	VMOVUPS Y1, 96(DI)(AX*1)
+	JAE     rest219
+	VMOVUPS (DI)(AX*1), Y2
+	VMULPS  Y0, Y2, Y2
+	VMOVUPS Y2, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y2
+	VMULPS  Y0, Y2, Y2
+	VMOVUPS Y2, 32(DI)(AX*1)
+	VMOVUPS 64(DI)(AX*1), Y2
+	VMULPS  Y0, Y2, Y2
+	VMOVUPS Y2, 64(DI)(AX*1)
+	VMOVUPS 96(DI)(AX*1), Y2
+	VMULPS  Y0, Y2, Y2
+	VMOVUPS Y2, 96(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes158
+	JMP     classes218
 
-rest159:
+rest219:
 	TESTQ   $0x00000010, CX
-	JZ      tail160
-	VMOVUPS (DI)(AX*1), Y1
-	VMULPS  Y0, Y1, Y1
-	VMOVUPS Y1, (DI)(AX*1)
-	VMOVUPS 32(DI)(AX*1), Y1
-	VMULPS  Y0, Y1, Y1
-	VMOVUPS Y1, 32(DI)(AX*1)
+	JZ      tail220
+	VMOVUPS (DI)(AX*1), Y2
+	VMULPS  Y0, Y2, Y2
+	VMOVUPS Y2, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y2
+	VMULPS  Y0, Y2, Y2
+	VMOVUPS Y2, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail160:
+tail220:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone161
-	VMOVUPS    (SP), Y1
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes162
-	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded163
-
-maskedLoadLanes162:
-	VXORPS    Y1, Y1, Y1
-	VXORPS    X2, X2, X2
-	CMPQ      416(SP), $0x00
-	JLE       lanesDone164
-	VINSERTPS $0x00, (DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x01
-	JLE       lanesDone164
-	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x02
-	JLE       lanesDone164
-	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x03
-	JLE       lanesDone164
-	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x04
-	JLE       lanesDone164
-	VINSERTPS $0x00, 16(DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x05
-	JLE       lanesDone164
-	VINSERTPS $0x10, 20(DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x06
-	JLE       lanesDone164
-	VINSERTPS $0x20, 24(DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x07
-	JLE       lanesDone164
-	VINSERTPS $0x30, 28(DI)(AX*1), X2, X2
-
-lanesDone164:
-	VINSERTF128 $0x01, X2, Y1, Y1
-
-maskedLoaded163:
-	VMULPS     Y0, Y1, Y1
+	JZ         classesDone221
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes165
-	VMASKMOVPS Y1, Y2, (DI)(AX*1)
-	JMP        maskedStored166
+	JGE        maskedLoadLanes222
+	VMASKMOVPS (DI)(AX*1), Y2, Y2
+	JMP        maskedLoaded223
 
-maskedStoreLanes165:
-	VEXTRACTF128 $0x01, Y1, X2
+maskedLoadLanes222:
+	VXORPS    Y2, Y2, Y2
+	VXORPS    X3, X3, X3
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone224
+	VINSERTPS $0x00, (DI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone224
+	VINSERTPS $0x10, 4(DI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone224
+	VINSERTPS $0x20, 8(DI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone224
+	VINSERTPS $0x30, 12(DI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone224
+	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone224
+	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone224
+	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone224
+	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
+
+lanesDone224:
+	VINSERTF128 $0x01, X3, Y2, Y2
+
+maskedLoaded223:
+	VMULPS     Y0, Y2, Y2
+	VMOVUPS    (SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes225
+	VMASKMOVPS Y2, Y3, (DI)(AX*1)
+	JMP        maskedStored226
+
+maskedStoreLanes225:
+	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored166
-	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
+	JLE          maskedStored226
+	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored166
-	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
+	JLE          maskedStored226
+	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored166
-	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
+	JLE          maskedStored226
+	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored166
-	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
+	JLE          maskedStored226
+	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored166
-	VEXTRACTPS   $0x00, X2, 16(DI)(AX*1)
+	JLE          maskedStored226
+	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored166
-	VEXTRACTPS   $0x01, X2, 20(DI)(AX*1)
+	JLE          maskedStored226
+	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored166
-	VEXTRACTPS   $0x02, X2, 24(DI)(AX*1)
+	JLE          maskedStored226
+	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored166
-	VEXTRACTPS   $0x03, X2, 28(DI)(AX*1)
+	JLE          maskedStored226
+	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored166:
-	VMOVUPS    32(SP), Y1
+maskedStored226:
+	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes167
-	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded168
+	JGE        maskedLoadLanes227
+	VMASKMOVPS 32(DI)(AX*1), Y2, Y2
+	JMP        maskedLoaded228
 
-maskedLoadLanes167:
-	VXORPS    Y1, Y1, Y1
-	VXORPS    X2, X2, X2
+maskedLoadLanes227:
+	VXORPS    Y2, Y2, Y2
+	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone169
-	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
+	JLE       lanesDone229
+	VINSERTPS $0x00, 32(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone169
-	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
+	JLE       lanesDone229
+	VINSERTPS $0x10, 36(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone169
-	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
+	JLE       lanesDone229
+	VINSERTPS $0x20, 40(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone169
-	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
+	JLE       lanesDone229
+	VINSERTPS $0x30, 44(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone169
-	VINSERTPS $0x00, 48(DI)(AX*1), X2, X2
+	JLE       lanesDone229
+	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone169
-	VINSERTPS $0x10, 52(DI)(AX*1), X2, X2
+	JLE       lanesDone229
+	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone169
-	VINSERTPS $0x20, 56(DI)(AX*1), X2, X2
+	JLE       lanesDone229
+	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone169
-	VINSERTPS $0x30, 60(DI)(AX*1), X2, X2
+	JLE       lanesDone229
+	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
-lanesDone169:
-	VINSERTF128 $0x01, X2, Y1, Y1
+lanesDone229:
+	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded168:
-	VMULPS     Y0, Y1, Y0
-	VMOVUPS    32(SP), Y1
+maskedLoaded228:
+	VMULPS     Y0, Y2, Y0
+	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes170
-	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored171
+	JGE        maskedStoreLanes230
+	VMASKMOVPS Y0, Y2, 32(DI)(AX*1)
+	JMP        maskedStored231
 
-maskedStoreLanes170:
-	VEXTRACTF128 $0x01, Y0, X1
+maskedStoreLanes230:
+	VEXTRACTF128 $0x01, Y0, X2
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored171
+	JLE          maskedStored231
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored171
+	JLE          maskedStored231
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored171
+	JLE          maskedStored231
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored171
+	JLE          maskedStored231
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored171
-	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
+	JLE          maskedStored231
+	VEXTRACTPS   $0x00, X2, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored171
-	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
+	JLE          maskedStored231
+	VEXTRACTPS   $0x01, X2, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored171
-	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
+	JLE          maskedStored231
+	VEXTRACTPS   $0x02, X2, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored171
-	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
+	JLE          maskedStored231
+	VEXTRACTPS   $0x03, X2, 60(DI)(AX*1)
 
-maskedStored171:
-classesDone161:
+maskedStored231:
+classesDone221:
 	MOVLQSX (BX)(R10*4), R12
 	VMOVSS  (DI)(R12*4), X0
-	VSUBSS  504(SP), X0, X0
+	VSUBSS  X1, X0, X0
 	VMOVSS  X0, (DI)(R12*4)
 
-noGrad157:
+noGrad216:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut172
+	JZ    noOut232
 	ADDQ  R9, DI
 
-noOut172:
+noOut232:
 	JMP wideLabelsRow
 
 wideLabelsDone:
@@ -19962,16 +21947,16 @@ wideLabelsDone:
 
 // func wideTargetsAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideTargetsAVX2(SB), $520-8
+TEXT ·wideTargetsAVX2(SB), $560-8
 	// wideTargetsGeneric, one row at a time, the classes in vectors (see the
-	// overview of the wide functions). The effective targets a[j] (targetRow.at)
-	// take one of six forms, each with its own loops of passes 2 and 3: dense
-	// targets or the one-hot rows of labels, plain, staged, or staged with
-	// class weights.
+	// overview of the wide functions), the logits times xs = xscale. The
+	// effective targets a[j] (targetRow.at) take one of six forms, each with its
+	// own loops of passes 2 and 3: dense targets or the one-hot rows of labels,
+	// plain, staged, or staged with class weights.
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
-	// CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row),
-	// R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
+	// CX = c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a
+	// row to the next), R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
 	// classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
 	// the prediction); DX = losses, R13 = preds (or nil), R14 = lse (or nil), BX =
 	// weights (staged with weights), R12 = the targets row in passes 2 and 3.
@@ -19987,86 +21972,123 @@ TEXT ·wideTargetsAVX2(SB), $520-8
 	// targets; 392 the targets row; 400 safeRows (the rows whose masked accesses
 	// stay inside the slices); 408 scratch; 416, 424, 432 the classes of the masked
 	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
-	// mod 16 weights, then +0; 504 scale; 512 the base of labels.
+	// mod 16 weights, then +0; 504 scale; 512 the base of labels; 520 the base of rowWeights (0: nil); 528 xscale in every lane (32 bytes).
 	//
-	// The fields of the record a; R8 = the rows.
-	MOVQ    a+0(FP), R9
-	MOVQ    224(R9), CX
-	MOVQ    (R9), SI
-	TESTQ   CX, CX
-	JLE     wideTargetsDone
-	MOVQ    $0x4000000000000000, R8
-	MOVQ    8(R9), AX
+	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
+	MOVQ  a+0(FP), R10
+	MOVQ  224(R10), CX
+	MOVQ  232(R10), R9
+	MOVQ  (R10), SI
+	TESTQ CX, CX
+	JLE   wideTargetsDone
+	CMPQ  R9, CX
+	JLT   wideTargetsDone
+	MOVQ  $0x4000000000000000, R8
+	MOVQ  8(R10), AX
+	SUBQ  CX, AX
+	JGE   someRows234
+	XORL  R8, R8
+	JMP   isNil233
+
+someRows234:
 	XORL    DX, DX
-	DIVQ    CX
+	DIVQ    R9
+	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
+
+isNil233:
+	VBROADCASTSS 240(R10), Y0
+	VMOVUPS      Y0, 528(SP)
 
 	// The form of the targets.
-	MOVQ    24(R9), DI
-	MOVQ    152(R9), AX
+	MOVQ    24(R10), DI
+	MOVQ    152(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	CMPQ    24(R9), $0x00
-	JEQ     isNil173
-	MOVQ    32(R9), AX
+	CMPQ    24(R10), $0x00
+	JEQ     isNil235
+	MOVQ    32(R10), AX
+	SUBQ    CX, AX
+	JGE     someRows236
+	XORL    R8, R8
+	JMP     isNil235
+
+someRows236:
 	XORL    DX, DX
-	DIVQ    CX
+	DIVQ    R9
+	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil173:
-	CMPQ    176(R9), $0x00
-	JEQ     isNil174
-	MOVQ    184(R9), AX
+isNil235:
+	CMPQ    176(R10), $0x00
+	JEQ     isNil237
+	MOVQ    184(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil174:
-	CMPQ    200(R9), $0x00
-	JEQ     isNil175
-	MOVQ    208(R9), AX
+isNil237:
+	CMPQ    200(R10), $0x00
+	JEQ     isNil238
+	MOVQ    208(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil175:
-	XORL    R12, R12
-	MOVQ    72(R9), AX
-	MOVQ    AX, 392(SP)
-	TESTQ   AX, AX
-	JZ      fromLabels176
-	MOVQ    80(R9), AX
+isNil238:
+	CMPQ    248(R10), $0x00
+	JEQ     isNil239
+	MOVQ    256(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil239:
+	XORL  R12, R12
+	MOVQ  72(R10), AX
+	MOVQ  AX, 392(SP)
+	TESTQ AX, AX
+	JZ    fromLabels240
+	MOVQ  80(R10), AX
+	SUBQ  CX, AX
+	JGE   someRows243
+	XORL  R8, R8
+	JMP   isNil242
+
+someRows243:
 	XORL    DX, DX
-	DIVQ    CX
+	DIVQ    R9
+	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
-	JMP     formDone177
 
-fromLabels176:
+isNil242:
+	JMP formDone241
+
+fromLabels240:
 	MOVL    $0x00000001, R12
-	MOVQ    56(R9), AX
+	MOVQ    56(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-formDone177:
-	MOVQ    96(R9), BX
-	MOVBQZX 128(R9), AX
+formDone241:
+	MOVQ    96(R10), BX
+	MOVBQZX 128(R10), AX
 	TESTB   AL, AL
-	JZ      notStaged178
+	JZ      notStaged244
 	ORL     $0x00000002, R12
 	TESTQ   BX, BX
-	JZ      notStaged178
+	JZ      notStaged244
 	ORL     $0x00000004, R12
-	MOVQ    104(R9), AX
+	MOVQ    104(R10), AX
 	CMPQ    AX, CX
-	JGE     notStaged178
+	JGE     notStaged244
 	XORL    R8, R8
 
-notStaged178:
+notStaged244:
 	MOVQ         R12, 384(SP)
-	VBROADCASTSS 120(R9), Y0
+	VBROADCASTSS 120(R10), Y0
 	VMOVUPS      Y0, 288(SP)
-	VBROADCASTSS 124(R9), Y0
+	VBROADCASTSS 124(R10), Y0
 	VMOVUPS      Y0, 320(SP)
 
 	// wtail = the last c mod 16 weights (when there are weights), +0 after them:
@@ -20077,57 +22099,58 @@ notStaged178:
 	VMOVUPS Y0, 440(SP)
 	VMOVUPS Y0, 472(SP)
 	TESTQ   R8, R8
-	JZ      wtailDone179
+	JZ      wtailDone245
 	TESTQ   $0x00000004, 384(SP)
-	JZ      wtailDone179
+	JZ      wtailDone245
 	MOVQ    CX, R12
 	ANDQ    $-16, R12
 
-wtail180:
+wtail246:
 	CMPQ   R12, CX
-	JAE    wtailDone179
+	JAE    wtailDone245
 	VMOVSS (BX)(R12*4), X0
 	VMOVSS X0, 440(SP)(AX*4)
 	INCQ   AX
 	INCQ   R12
-	JMP    wtail180
+	JMP    wtail246
 
-wtailDone179:
-	MOVQ 144(R9), DX
+wtailDone245:
+	MOVQ 144(R10), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
 	// z-loss, with z in the 8 lanes of a frame vector).
-	MOVQ  176(R9), R13
-	MOVQ  200(R9), R14
+	MOVQ  176(R10), R13
+	MOVQ  200(R10), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse181
+	JZ    noLse247
 	MOVL  $0x00000001, R12
 
-noLse181:
-	MOVL         236(R9), AX
+noLse247:
+	MOVL         272(R10), AX
 	SHLL         $0x01, AX
-	JZ           noZ182
+	JZ           noZ248
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 236(R9), Y0
+	VBROADCASTSS 272(R10), Y0
 	VMOVUPS      Y0, 224(SP)
 
-noZ182:
+noZ248:
 	MOVQ R12, 376(SP)
 
-	// scale and the base of labels, read by the loops from the frame.
-	VMOVSS 232(R9), X0
+	// scale and the bases of labels and rowWeights, read by the loops from the frame.
+	VMOVSS 244(R10), X0
 	VMOVSS X0, 504(SP)
-	MOVQ   48(R9), AX
+	MOVQ   48(R10), AX
 	MOVQ   AX, 512(SP)
+	MOVQ   248(R10), AX
+	MOVQ   AX, 520(SP)
 
-	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
-	// 32-class steps; the bytes of the whole 16-class steps and of the whole
-	// vectors; the masks of the last c mod 16 classes (lane k < c%16 for classes
-	// j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c mod 8 (VPCMPGTD
-	// against the lane numbers); f = 1.
-	MOVQ         CX, R9
+	// R9 = 4·stride, the bytes from a row to the next; R11 = 128·(c/32), the
+	// bytes of the whole 32-class steps; the bytes of the whole 16-class steps
+	// and of the whole vectors; the masks of the last c mod 16 classes (lane k <
+	// c%16 for classes j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c
+	// mod 8 (VPCMPGTD against the lane numbers); f = 1.
 	SHLQ         $0x02, R9
 	MOVQ         CX, R11
 	SHRQ         $0x05, R11
@@ -20166,34 +22189,38 @@ noZ182:
 	// The classes of the masked vectors: n0 = min(c%16, 8), n1 = max(c%16-8, 0),
 	// n8 = c%8. safeRows = R8 - k, where k is the number of rows at the end whose
 	// masked step (16 floats from the row's last c mod 16 classes) may reach past
-	// R8 rows: k = ceil((16 - c%16)/c) when c%16 != 0 (1 for c >= 16), else 0.
+	// the end of the last row, (R8-1)·stride + c floats, which every slice of rows
+	// holds: k = ceil((16 - c%16)/stride) when c%16 != 0, else 0 (row i's step
+	// ends 16 - c%16 floats after its last class, (R8-1-i)·stride floats before
+	// that of the last row).
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small183
+	JLE  n0small249
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small183:
+n0small249:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone184
+	JZ   tailKDone250
 	NEGQ AX
 	ADDQ $0x10, AX
+	SHLQ $0x02, AX
 
-tailK185:
+tailK251:
 	INCQ 408(SP)
-	SUBQ CX, AX
-	JG   tailK185
+	SUBQ R9, AX
+	JG   tailK251
 
-tailKDone184:
+tailKDone250:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -20214,9 +22241,9 @@ wideTargetsRow:
 	VXORPS  Y1, Y1, Y1
 	XORL    AX, AX
 
-classes186:
+classes252:
 	CMPQ    AX, R11
-	JAE     rest187
+	JAE     rest253
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y3, Y3
 	VCMPPS  $0x03, Y5, Y0, Y0
@@ -20230,11 +22257,11 @@ classes186:
 	VMAXPS  Y5, Y4, Y4
 	VCMPPS  $0x03, Y5, Y1, Y1
 	ADDQ    $0x00000080, AX
-	JMP     classes186
+	JMP     classes252
 
-rest187:
+rest253:
 	TESTQ   $0x00000010, CX
-	JZ      tail188
+	JZ      tail254
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y3, Y3
 	VCMPPS  $0x03, Y5, Y0, Y0
@@ -20243,96 +22270,96 @@ rest187:
 	VCMPPS  $0x03, Y5, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail188:
+tail254:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone189
+	JZ         classesDone255
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes190
+	JGE        maskedLoadLanes256
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded191
+	JMP        maskedLoaded257
 
-maskedLoadLanes190:
+maskedLoadLanes256:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone192
+	JLE       lanesDone258
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone192
+	JLE       lanesDone258
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone192
+	JLE       lanesDone258
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone192
+	JLE       lanesDone258
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone192
+	JLE       lanesDone258
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone192
+	JLE       lanesDone258
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone192
+	JLE       lanesDone258
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone192
+	JLE       lanesDone258
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone192:
+lanesDone258:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded191:
+maskedLoaded257:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y2, Y5
 	VMAXPS     Y5, Y3, Y3
 	VCMPPS     $0x03, Y5, Y0, Y0
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes193
+	JGE        maskedLoadLanes259
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded194
+	JMP        maskedLoaded260
 
-maskedLoadLanes193:
+maskedLoadLanes259:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone195
+	JLE       lanesDone261
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone195
+	JLE       lanesDone261
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone195
+	JLE       lanesDone261
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone195
+	JLE       lanesDone261
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone195
+	JLE       lanesDone261
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone195
+	JLE       lanesDone261
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone195
+	JLE       lanesDone261
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone195
+	JLE       lanesDone261
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone195:
+lanesDone261:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded194:
+maskedLoaded260:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y2, Y5
 	VMAXPS    Y5, Y4, Y4
 	VCMPPS    $0x03, Y5, Y1, Y1
 
-classesDone189:
-	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
+classesDone255:
+	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y4, Y3, Y2
 	VEXTRACTF128 $0x01, Y2, X3
 	VMAXPS       X3, X2, X2
@@ -20341,6 +22368,7 @@ classesDone189:
 	VPERMILPS    $0xb1, X2, X3
 	VMAXPS       X3, X2, X2
 	VBROADCASTSS X2, Y2
+	VMULPS       528(SP), Y2, Y2
 	VADDPS       zero<>+0(SB), Y2, Y6
 	VORPS        Y1, Y0, Y0
 	VMOVMSKPS    Y0, R12
@@ -20349,164 +22377,167 @@ classesDone189:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
 	// no NaN in the row (R12 == 0); stored to the frame.
 	TESTB  $0x01, 376(SP)
-	JZ     noLse196
+	JZ     noLse262
 	VXORPS Y0, Y0, Y0
 	TESTL  R12, R12
-	JNZ    allSet197
+	JNZ    allSet263
 	VCMPPS $0x00, negInfBits<>+0(SB), Y6, Y0
 
-allSet197:
+allSet263:
 	VMOVUPS Y0, 128(SP)
 
-noLse196:
+noLse262:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds198
+	JZ    noPreds264
 	TESTL R12, R12
-	JZ    scanEq202
+	JZ    scanEq268
 	XORL  AX, AX
 
-scan203:
+scan269:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail204
+	JAE       scanTail270
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found199
+	JNZ       found265
 	ADDQ      $0x20, AX
-	JMP       scan203
+	JMP       scan269
 
-scanTail204:
+scanTail270:
 	TESTQ      $0x00000007, CX
-	JZ         notFound200
+	JZ         notFound266
 	VMOVUPS    64(SP), Y0
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes205
+	JGE        maskedLoadLanes271
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	JMP        maskedLoaded206
+	JMP        maskedLoaded272
 
-maskedLoadLanes205:
+maskedLoadLanes271:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone207
+	JLE       lanesDone273
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone207
+	JLE       lanesDone273
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone207
+	JLE       lanesDone273
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone207
+	JLE       lanesDone273
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone207
+	JLE       lanesDone273
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone207
+	JLE       lanesDone273
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone207
+	JLE       lanesDone273
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone207
+	JLE       lanesDone273
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
-lanesDone207:
+lanesDone273:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
-maskedLoaded206:
+maskedLoaded272:
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found199
-	JMP       notFound200
+	JNZ       found265
+	JMP       notFound266
 
-scanEq202:
+scanEq268:
 	XORL AX, AX
 
-scan208:
+scan274:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail209
+	JAE       scanTail275
 	VMOVUPS   (SI)(AX*1), Y0
+	VMULPS    528(SP), Y0, Y0
 	VCMPPS    $0x00, Y0, Y6, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found199
+	JNZ       found265
 	ADDQ      $0x20, AX
-	JMP       scan208
+	JMP       scan274
 
-scanTail209:
+scanTail275:
 	TESTQ      $0x00000007, CX
-	JZ         notFound200
+	JZ         notFound266
 	VMOVUPS    64(SP), Y0
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes210
+	JGE        maskedLoadLanes276
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	JMP        maskedLoaded211
+	JMP        maskedLoaded277
 
-maskedLoadLanes210:
+maskedLoadLanes276:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone212
+	JLE       lanesDone278
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone212
+	JLE       lanesDone278
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone212
+	JLE       lanesDone278
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone212
+	JLE       lanesDone278
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone212
+	JLE       lanesDone278
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone212
+	JLE       lanesDone278
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone212
+	JLE       lanesDone278
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone212
+	JLE       lanesDone278
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
-lanesDone212:
+lanesDone278:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
-maskedLoaded211:
+maskedLoaded277:
+	VMULPS    528(SP), Y0, Y0
 	VCMPPS    $0x00, Y0, Y6, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found199
+	JNZ       found265
 
-notFound200:
+notFound266:
 	XORL R12, R12
-	JMP  storePred201
+	JMP  storePred267
 
-found199:
+found265:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred201:
+storePred267:
 	MOVL R12, (R13)(R10*4)
 
-noPreds198:
+noPreds264:
 	// The label in every lane (targets from labels).
 	TESTB        $0x01, 384(SP)
-	JZ           noLabel213
+	JZ           noLabel279
 	MOVQ         512(SP), R12
 	VMOVD        (R12)(R10*4), X0
 	VPBROADCASTD X0, Y0
 	VMOVDQU      Y0, 256(SP)
 
-noLabel213:
-	// Pass 2. For each class: d = x[j] - m; a = targetRow.at(j); td = a·d, +0
+noLabel279:
+	// Pass 2. For each class: d = x[j]·xs - m (the product skipped when xs is
+	// 1); a = targetRow.at(j); td = a·d, +0
 	// where a == 0 (seq.TargetTerm); e = expf(d) (seq.Exp), stored to g (when
 	// grad is not nil); s, T and D accumulated by classSum (e, a, td). R12 =
 	// the targets row. One loop per form of the targets.
@@ -20529,10 +22560,15 @@ noLabel213:
 	JEQ     wideTargetsExp7
 	XORL    AX, AX
 
-classes215:
+classes281:
 	CMPQ    AX, 368(SP)
-	JAE     rest216
+	JAE     rest282
 	VMOVUPS (SI)(AX*1), Y7
+	CMPL    528(SP), $0x3f800000
+	JEQ     unscaled285
+	VMULPS  528(SP), Y7, Y7
+
+unscaled285:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
 	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
@@ -20565,12 +22601,17 @@ classes215:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore219
+	JZ      noStore286
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore219:
+noStore286:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
+	CMPL    528(SP), $0x3f800000
+	JEQ     unscaled287
+	VMULPS  528(SP), Y7, Y7
+
+unscaled287:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS 32(R12)(AX*1), Y8
 	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
@@ -20603,94 +22644,99 @@ noStore219:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore220
+	JZ      noStore288
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore220:
+noStore288:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes215
+	JMP    classes281
 
-rest216:
+rest282:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone218
+	JZ         classesDone284
 	VMOVUPS    (SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes221
+	JGE        maskedLoadLanes289
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded222
+	JMP        maskedLoaded290
 
-maskedLoadLanes221:
+maskedLoadLanes289:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone223
+	JLE       lanesDone291
 	VINSERTPS $0x00, (SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone223
+	JLE       lanesDone291
 	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone223
+	JLE       lanesDone291
 	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone223
+	JLE       lanesDone291
 	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone223
+	JLE       lanesDone291
 	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone223
+	JLE       lanesDone291
 	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone223
+	JLE       lanesDone291
 	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone223
+	JLE       lanesDone291
 	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
 
-lanesDone223:
+lanesDone291:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded222:
+maskedLoaded290:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled292
+	VMULPS 528(SP), Y7, Y7
+
+unscaled292:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes224
+	JGE        maskedLoadLanes293
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
-	JMP        maskedLoaded225
+	JMP        maskedLoaded294
 
-maskedLoadLanes224:
+maskedLoadLanes293:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone226
+	JLE       lanesDone295
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone226
+	JLE       lanesDone295
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone226
+	JLE       lanesDone295
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone226
+	JLE       lanesDone295
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone226
+	JLE       lanesDone295
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone226
+	JLE       lanesDone295
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone226
+	JLE       lanesDone295
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone226
+	JLE       lanesDone295
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
-lanesDone226:
+lanesDone295:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded225:
+maskedLoaded294:
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
 	VMULPS     Y7, Y8, Y10
 	VANDPS     Y10, Y9, Y9
@@ -20725,122 +22771,127 @@ maskedLoaded225:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore227
+	JZ         noStore296
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes228
+	JGE        maskedStoreLanes297
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
-	JMP        maskedStored229
+	JMP        maskedStored298
 
-maskedStoreLanes228:
+maskedStoreLanes297:
 	VEXTRACTF128 $0x01, Y7, X8
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored229
+	JLE          maskedStored298
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored229
+	JLE          maskedStored298
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored229
+	JLE          maskedStored298
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored229
+	JLE          maskedStored298
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored229
+	JLE          maskedStored298
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored229
+	JLE          maskedStored298
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored229
+	JLE          maskedStored298
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored229
+	JLE          maskedStored298
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
-maskedStored229:
-noStore227:
+maskedStored298:
+noStore296:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes230
+	JGE        maskedLoadLanes299
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded231
+	JMP        maskedLoaded300
 
-maskedLoadLanes230:
+maskedLoadLanes299:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone232
+	JLE       lanesDone301
 	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone232
+	JLE       lanesDone301
 	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone232
+	JLE       lanesDone301
 	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone232
+	JLE       lanesDone301
 	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone232
+	JLE       lanesDone301
 	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone232
+	JLE       lanesDone301
 	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone232
+	JLE       lanesDone301
 	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone232
+	JLE       lanesDone301
 	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
-lanesDone232:
+lanesDone301:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded231:
+maskedLoaded300:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled302
+	VMULPS 528(SP), Y7, Y7
+
+unscaled302:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes233
+	JGE        maskedLoadLanes303
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
-	JMP        maskedLoaded234
+	JMP        maskedLoaded304
 
-maskedLoadLanes233:
+maskedLoadLanes303:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone235
+	JLE       lanesDone305
 	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone235
+	JLE       lanesDone305
 	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone235
+	JLE       lanesDone305
 	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone235
+	JLE       lanesDone305
 	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone235
+	JLE       lanesDone305
 	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone235
+	JLE       lanesDone305
 	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone235
+	JLE       lanesDone305
 	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone235
+	JLE       lanesDone305
 	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
 
-lanesDone235:
+lanesDone305:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded234:
+maskedLoaded304:
 	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
 	VMULPS     Y6, Y7, Y9
 	VANDPS     Y9, Y8, Y8
@@ -20875,56 +22926,61 @@ maskedLoaded234:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore236
+	JZ         noStore306
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes237
+	JGE        maskedStoreLanes307
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored238
+	JMP        maskedStored308
 
-maskedStoreLanes237:
+maskedStoreLanes307:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored238
+	JLE          maskedStored308
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored238
+	JLE          maskedStored308
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored238
+	JLE          maskedStored308
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored238
+	JLE          maskedStored308
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored238
+	JLE          maskedStored308
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored238
+	JLE          maskedStored308
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored238
+	JLE          maskedStored308
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored238
+	JLE          maskedStored308
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored238:
-noStore236:
+maskedStored308:
+noStore306:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone218:
-	JMP summed214
+classesDone284:
+	JMP summed280
 
 wideTargetsExp2:
 	XORL AX, AX
 
-classes239:
+classes309:
 	CMPQ    AX, 368(SP)
-	JAE     rest240
+	JAE     rest310
 	VMOVUPS (SI)(AX*1), Y7
+	CMPL    528(SP), $0x3f800000
+	JEQ     unscaled313
+	VMULPS  528(SP), Y7, Y7
+
+unscaled313:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -20959,12 +23015,17 @@ classes239:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore243
+	JZ      noStore314
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore243:
+noStore314:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
+	CMPL    528(SP), $0x3f800000
+	JEQ     unscaled315
+	VMULPS  528(SP), Y7, Y7
+
+unscaled315:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS 32(R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -20999,94 +23060,99 @@ noStore243:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore244
+	JZ      noStore316
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore244:
+noStore316:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes239
+	JMP    classes309
 
-rest240:
+rest310:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone242
+	JZ         classesDone312
 	VMOVUPS    (SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes245
+	JGE        maskedLoadLanes317
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded246
+	JMP        maskedLoaded318
 
-maskedLoadLanes245:
+maskedLoadLanes317:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone247
+	JLE       lanesDone319
 	VINSERTPS $0x00, (SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone247
+	JLE       lanesDone319
 	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone247
+	JLE       lanesDone319
 	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone247
+	JLE       lanesDone319
 	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone247
+	JLE       lanesDone319
 	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone247
+	JLE       lanesDone319
 	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone247
+	JLE       lanesDone319
 	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone247
+	JLE       lanesDone319
 	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
 
-lanesDone247:
+lanesDone319:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded246:
+maskedLoaded318:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled320
+	VMULPS 528(SP), Y7, Y7
+
+unscaled320:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes248
+	JGE        maskedLoadLanes321
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
-	JMP        maskedLoaded249
+	JMP        maskedLoaded322
 
-maskedLoadLanes248:
+maskedLoadLanes321:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone250
+	JLE       lanesDone323
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone250
+	JLE       lanesDone323
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone250
+	JLE       lanesDone323
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone250
+	JLE       lanesDone323
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone250
+	JLE       lanesDone323
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone250
+	JLE       lanesDone323
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone250
+	JLE       lanesDone323
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone250
+	JLE       lanesDone323
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
-lanesDone250:
+lanesDone323:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded249:
+maskedLoaded322:
 	VMULPS     288(SP), Y8, Y8
 	VADDPS     320(SP), Y8, Y8
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
@@ -21123,122 +23189,127 @@ maskedLoaded249:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore251
+	JZ         noStore324
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes252
+	JGE        maskedStoreLanes325
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
-	JMP        maskedStored253
+	JMP        maskedStored326
 
-maskedStoreLanes252:
+maskedStoreLanes325:
 	VEXTRACTF128 $0x01, Y7, X8
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored253
+	JLE          maskedStored326
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored253
+	JLE          maskedStored326
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored253
+	JLE          maskedStored326
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored253
+	JLE          maskedStored326
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored253
+	JLE          maskedStored326
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored253
+	JLE          maskedStored326
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored253
+	JLE          maskedStored326
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored253
+	JLE          maskedStored326
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
-maskedStored253:
-noStore251:
+maskedStored326:
+noStore324:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes254
+	JGE        maskedLoadLanes327
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded255
+	JMP        maskedLoaded328
 
-maskedLoadLanes254:
+maskedLoadLanes327:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone256
+	JLE       lanesDone329
 	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone256
+	JLE       lanesDone329
 	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone256
+	JLE       lanesDone329
 	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone256
+	JLE       lanesDone329
 	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone256
+	JLE       lanesDone329
 	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone256
+	JLE       lanesDone329
 	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone256
+	JLE       lanesDone329
 	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone256
+	JLE       lanesDone329
 	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
-lanesDone256:
+lanesDone329:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded255:
+maskedLoaded328:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled330
+	VMULPS 528(SP), Y7, Y7
+
+unscaled330:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes257
+	JGE        maskedLoadLanes331
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
-	JMP        maskedLoaded258
+	JMP        maskedLoaded332
 
-maskedLoadLanes257:
+maskedLoadLanes331:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone259
+	JLE       lanesDone333
 	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone259
+	JLE       lanesDone333
 	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone259
+	JLE       lanesDone333
 	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone259
+	JLE       lanesDone333
 	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone259
+	JLE       lanesDone333
 	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone259
+	JLE       lanesDone333
 	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone259
+	JLE       lanesDone333
 	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone259
+	JLE       lanesDone333
 	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
 
-lanesDone259:
+lanesDone333:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded258:
+maskedLoaded332:
 	VMULPS     288(SP), Y7, Y7
 	VADDPS     320(SP), Y7, Y7
 	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
@@ -21275,56 +23346,61 @@ maskedLoaded258:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore260
+	JZ         noStore334
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes261
+	JGE        maskedStoreLanes335
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored262
+	JMP        maskedStored336
 
-maskedStoreLanes261:
+maskedStoreLanes335:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored262
+	JLE          maskedStored336
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored262
+	JLE          maskedStored336
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored262
+	JLE          maskedStored336
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored262
+	JLE          maskedStored336
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored262
+	JLE          maskedStored336
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored262
+	JLE          maskedStored336
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored262
+	JLE          maskedStored336
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored262
+	JLE          maskedStored336
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored262:
-noStore260:
+maskedStored336:
+noStore334:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone242:
-	JMP summed214
+classesDone312:
+	JMP summed280
 
 wideTargetsExp6:
 	XORL AX, AX
 
-classes263:
+classes337:
 	CMPQ    AX, 368(SP)
-	JAE     rest264
+	JAE     rest338
 	VMOVUPS (SI)(AX*1), Y7
+	CMPL    528(SP), $0x3f800000
+	JEQ     unscaled341
+	VMULPS  528(SP), Y7, Y7
+
+unscaled341:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -21361,12 +23437,17 @@ classes263:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore267
+	JZ      noStore342
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore267:
+noStore342:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
+	CMPL    528(SP), $0x3f800000
+	JEQ     unscaled343
+	VMULPS  528(SP), Y7, Y7
+
+unscaled343:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS 32(R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -21403,94 +23484,99 @@ noStore267:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore268
+	JZ      noStore344
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore268:
+noStore344:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes263
+	JMP    classes337
 
-rest264:
+rest338:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone266
+	JZ         classesDone340
 	VMOVUPS    (SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes269
+	JGE        maskedLoadLanes345
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded270
+	JMP        maskedLoaded346
 
-maskedLoadLanes269:
+maskedLoadLanes345:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone271
+	JLE       lanesDone347
 	VINSERTPS $0x00, (SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone271
+	JLE       lanesDone347
 	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone271
+	JLE       lanesDone347
 	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone271
+	JLE       lanesDone347
 	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone271
+	JLE       lanesDone347
 	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone271
+	JLE       lanesDone347
 	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone271
+	JLE       lanesDone347
 	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone271
+	JLE       lanesDone347
 	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
 
-lanesDone271:
+lanesDone347:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded270:
+maskedLoaded346:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled348
+	VMULPS 528(SP), Y7, Y7
+
+unscaled348:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes272
+	JGE        maskedLoadLanes349
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
-	JMP        maskedLoaded273
+	JMP        maskedLoaded350
 
-maskedLoadLanes272:
+maskedLoadLanes349:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone274
+	JLE       lanesDone351
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone274
+	JLE       lanesDone351
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone274
+	JLE       lanesDone351
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone274
+	JLE       lanesDone351
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone274
+	JLE       lanesDone351
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone274
+	JLE       lanesDone351
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone274
+	JLE       lanesDone351
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone274
+	JLE       lanesDone351
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
-lanesDone274:
+lanesDone351:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded273:
+maskedLoaded350:
 	VMULPS     288(SP), Y8, Y8
 	VADDPS     320(SP), Y8, Y8
 	VMOVUPS    440(SP), Y9
@@ -21529,122 +23615,127 @@ maskedLoaded273:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore275
+	JZ         noStore352
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes276
+	JGE        maskedStoreLanes353
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
-	JMP        maskedStored277
+	JMP        maskedStored354
 
-maskedStoreLanes276:
+maskedStoreLanes353:
 	VEXTRACTF128 $0x01, Y7, X8
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored277
+	JLE          maskedStored354
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored277
+	JLE          maskedStored354
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored277
+	JLE          maskedStored354
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored277
+	JLE          maskedStored354
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored277
+	JLE          maskedStored354
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored277
+	JLE          maskedStored354
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored277
+	JLE          maskedStored354
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored277
+	JLE          maskedStored354
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
-maskedStored277:
-noStore275:
+maskedStored354:
+noStore352:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes278
+	JGE        maskedLoadLanes355
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded279
+	JMP        maskedLoaded356
 
-maskedLoadLanes278:
+maskedLoadLanes355:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone280
+	JLE       lanesDone357
 	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone280
+	JLE       lanesDone357
 	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone280
+	JLE       lanesDone357
 	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone280
+	JLE       lanesDone357
 	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone280
+	JLE       lanesDone357
 	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone280
+	JLE       lanesDone357
 	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone280
+	JLE       lanesDone357
 	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone280
+	JLE       lanesDone357
 	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
-lanesDone280:
+lanesDone357:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded279:
+maskedLoaded356:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled358
+	VMULPS 528(SP), Y7, Y7
+
+unscaled358:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes281
+	JGE        maskedLoadLanes359
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
-	JMP        maskedLoaded282
+	JMP        maskedLoaded360
 
-maskedLoadLanes281:
+maskedLoadLanes359:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone283
+	JLE       lanesDone361
 	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone283
+	JLE       lanesDone361
 	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone283
+	JLE       lanesDone361
 	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone283
+	JLE       lanesDone361
 	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone283
+	JLE       lanesDone361
 	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone283
+	JLE       lanesDone361
 	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone283
+	JLE       lanesDone361
 	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone283
+	JLE       lanesDone361
 	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
 
-lanesDone283:
+lanesDone361:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded282:
+maskedLoaded360:
 	VMULPS     288(SP), Y7, Y7
 	VADDPS     320(SP), Y7, Y7
 	VMOVUPS    472(SP), Y8
@@ -21683,57 +23774,62 @@ maskedLoaded282:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore284
+	JZ         noStore362
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes285
+	JGE        maskedStoreLanes363
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored286
+	JMP        maskedStored364
 
-maskedStoreLanes285:
+maskedStoreLanes363:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored286
+	JLE          maskedStored364
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored286
+	JLE          maskedStored364
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored286
+	JLE          maskedStored364
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored286
+	JLE          maskedStored364
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored286
+	JLE          maskedStored364
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored286
+	JLE          maskedStored364
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored286
+	JLE          maskedStored364
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored286
+	JLE          maskedStored364
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored286:
-noStore284:
+maskedStored364:
+noStore362:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone266:
-	JMP summed214
+classesDone340:
+	JMP summed280
 
 wideTargetsExp1:
 	VMOVDQU lanes<>+0(SB), Y7
 	XORL    AX, AX
 
-classes287:
-	CMPQ     AX, 368(SP)
-	JAE      rest288
-	VMOVUPS  (SI)(AX*1), Y8
+classes365:
+	CMPQ    AX, 368(SP)
+	JAE     rest366
+	VMOVUPS (SI)(AX*1), Y8
+	CMPL    528(SP), $0x3f800000
+	JEQ     unscaled369
+	VMULPS  528(SP), Y8, Y8
+
+unscaled369:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -21768,12 +23864,17 @@ classes287:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore291
+	JZ       noStore370
 	VMOVUPS  Y8, (DI)(AX*1)
 
-noStore291:
-	VADDPS   Y8, Y0, Y0
-	VMOVUPS  32(SI)(AX*1), Y8
+noStore370:
+	VADDPS  Y8, Y0, Y0
+	VMOVUPS 32(SI)(AX*1), Y8
+	CMPL    528(SP), $0x3f800000
+	JEQ     unscaled371
+	VMULPS  528(SP), Y8, Y8
+
+unscaled371:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -21808,55 +23909,60 @@ noStore291:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore292
+	JZ       noStore372
 	VMOVUPS  Y8, 32(DI)(AX*1)
 
-noStore292:
+noStore372:
 	VADDPS Y8, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes287
+	JMP    classes365
 
-rest288:
+rest366:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone290
+	JZ         classesDone368
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes293
+	JGE        maskedLoadLanes373
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded294
+	JMP        maskedLoaded374
 
-maskedLoadLanes293:
+maskedLoadLanes373:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone295
+	JLE       lanesDone375
 	VINSERTPS $0x00, (SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone295
+	JLE       lanesDone375
 	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone295
+	JLE       lanesDone375
 	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone295
+	JLE       lanesDone375
 	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone295
+	JLE       lanesDone375
 	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone295
+	JLE       lanesDone375
 	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone295
+	JLE       lanesDone375
 	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone295
+	JLE       lanesDone375
 	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
 
-lanesDone295:
+lanesDone375:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded294:
+maskedLoaded374:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled376
+	VMULPS 528(SP), Y8, Y8
+
+unscaled376:
 	VSUBPS     Y6, Y8, Y8
 	VPCMPEQD   256(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
@@ -21895,83 +24001,88 @@ maskedLoaded294:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS    Y9, Y8, Y8
 	TESTQ      DI, DI
-	JZ         noStore296
+	JZ         noStore377
 	VMOVUPS    (SP), Y9
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes297
+	JGE        maskedStoreLanes378
 	VMASKMOVPS Y8, Y9, (DI)(AX*1)
-	JMP        maskedStored298
+	JMP        maskedStored379
 
-maskedStoreLanes297:
+maskedStoreLanes378:
 	VEXTRACTF128 $0x01, Y8, X9
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored298
+	JLE          maskedStored379
 	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored298
+	JLE          maskedStored379
 	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored298
+	JLE          maskedStored379
 	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored298
+	JLE          maskedStored379
 	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored298
+	JLE          maskedStored379
 	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored298
+	JLE          maskedStored379
 	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored298
+	JLE          maskedStored379
 	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored298
+	JLE          maskedStored379
 	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
 
-maskedStored298:
-noStore296:
+maskedStored379:
+noStore377:
 	VADDPS     Y8, Y0, Y8
 	VMOVUPS    (SP), Y9
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes299
+	JGE        maskedLoadLanes380
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded300
+	JMP        maskedLoaded381
 
-maskedLoadLanes299:
+maskedLoadLanes380:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone301
+	JLE       lanesDone382
 	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone301
+	JLE       lanesDone382
 	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone301
+	JLE       lanesDone382
 	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone301
+	JLE       lanesDone382
 	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone301
+	JLE       lanesDone382
 	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone301
+	JLE       lanesDone382
 	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone301
+	JLE       lanesDone382
 	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone301
+	JLE       lanesDone382
 	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
 
-lanesDone301:
+lanesDone382:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded300:
+maskedLoaded381:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled383
+	VMULPS 528(SP), Y8, Y8
+
+unscaled383:
 	VSUBPS     Y6, Y8, Y6
 	VPCMPEQD   256(SP), Y7, Y8
 	VANDPS     one<>+0(SB), Y8, Y8
@@ -22010,57 +24121,62 @@ maskedLoaded300:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore302
+	JZ         noStore384
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes303
+	JGE        maskedStoreLanes385
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored304
+	JMP        maskedStored386
 
-maskedStoreLanes303:
+maskedStoreLanes385:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored304
+	JLE          maskedStored386
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored304
+	JLE          maskedStored386
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored304
+	JLE          maskedStored386
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored304
+	JLE          maskedStored386
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored304
+	JLE          maskedStored386
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored304
+	JLE          maskedStored386
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored304
+	JLE          maskedStored386
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored304
+	JLE          maskedStored386
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored304:
-noStore302:
+maskedStored386:
+noStore384:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone290:
-	JMP summed214
+classesDone368:
+	JMP summed280
 
 wideTargetsExp3:
 	VMOVDQU lanes<>+0(SB), Y7
 	XORL    AX, AX
 
-classes305:
-	CMPQ     AX, 368(SP)
-	JAE      rest306
-	VMOVUPS  (SI)(AX*1), Y8
+classes387:
+	CMPQ    AX, 368(SP)
+	JAE     rest388
+	VMOVUPS (SI)(AX*1), Y8
+	CMPL    528(SP), $0x3f800000
+	JEQ     unscaled391
+	VMULPS  528(SP), Y8, Y8
+
+unscaled391:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -22097,12 +24213,17 @@ classes305:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore309
+	JZ       noStore392
 	VMOVUPS  Y8, (DI)(AX*1)
 
-noStore309:
-	VADDPS   Y8, Y0, Y0
-	VMOVUPS  32(SI)(AX*1), Y8
+noStore392:
+	VADDPS  Y8, Y0, Y0
+	VMOVUPS 32(SI)(AX*1), Y8
+	CMPL    528(SP), $0x3f800000
+	JEQ     unscaled393
+	VMULPS  528(SP), Y8, Y8
+
+unscaled393:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -22139,55 +24260,60 @@ noStore309:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore310
+	JZ       noStore394
 	VMOVUPS  Y8, 32(DI)(AX*1)
 
-noStore310:
+noStore394:
 	VADDPS Y8, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes305
+	JMP    classes387
 
-rest306:
+rest388:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone308
+	JZ         classesDone390
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes311
+	JGE        maskedLoadLanes395
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded312
+	JMP        maskedLoaded396
 
-maskedLoadLanes311:
+maskedLoadLanes395:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone313
+	JLE       lanesDone397
 	VINSERTPS $0x00, (SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone313
+	JLE       lanesDone397
 	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone313
+	JLE       lanesDone397
 	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone313
+	JLE       lanesDone397
 	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone313
+	JLE       lanesDone397
 	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone313
+	JLE       lanesDone397
 	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone313
+	JLE       lanesDone397
 	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone313
+	JLE       lanesDone397
 	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
 
-lanesDone313:
+lanesDone397:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded312:
+maskedLoaded396:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled398
+	VMULPS 528(SP), Y8, Y8
+
+unscaled398:
 	VSUBPS     Y6, Y8, Y8
 	VPCMPEQD   256(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
@@ -22228,83 +24354,88 @@ maskedLoaded312:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS    Y9, Y8, Y8
 	TESTQ      DI, DI
-	JZ         noStore314
+	JZ         noStore399
 	VMOVUPS    (SP), Y9
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes315
+	JGE        maskedStoreLanes400
 	VMASKMOVPS Y8, Y9, (DI)(AX*1)
-	JMP        maskedStored316
+	JMP        maskedStored401
 
-maskedStoreLanes315:
+maskedStoreLanes400:
 	VEXTRACTF128 $0x01, Y8, X9
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored316
+	JLE          maskedStored401
 	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored316
+	JLE          maskedStored401
 	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored316
+	JLE          maskedStored401
 	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored316
+	JLE          maskedStored401
 	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored316
+	JLE          maskedStored401
 	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored316
+	JLE          maskedStored401
 	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored316
+	JLE          maskedStored401
 	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored316
+	JLE          maskedStored401
 	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
 
-maskedStored316:
-noStore314:
+maskedStored401:
+noStore399:
 	VADDPS     Y8, Y0, Y8
 	VMOVUPS    (SP), Y9
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes317
+	JGE        maskedLoadLanes402
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded318
+	JMP        maskedLoaded403
 
-maskedLoadLanes317:
+maskedLoadLanes402:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone319
+	JLE       lanesDone404
 	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone319
+	JLE       lanesDone404
 	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone319
+	JLE       lanesDone404
 	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone319
+	JLE       lanesDone404
 	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone319
+	JLE       lanesDone404
 	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone319
+	JLE       lanesDone404
 	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone319
+	JLE       lanesDone404
 	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone319
+	JLE       lanesDone404
 	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
 
-lanesDone319:
+lanesDone404:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded318:
+maskedLoaded403:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled405
+	VMULPS 528(SP), Y8, Y8
+
+unscaled405:
 	VSUBPS     Y6, Y8, Y6
 	VPCMPEQD   256(SP), Y7, Y8
 	VANDPS     one<>+0(SB), Y8, Y8
@@ -22345,57 +24476,62 @@ maskedLoaded318:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore320
+	JZ         noStore406
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes321
+	JGE        maskedStoreLanes407
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored322
+	JMP        maskedStored408
 
-maskedStoreLanes321:
+maskedStoreLanes407:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored322
+	JLE          maskedStored408
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored322
+	JLE          maskedStored408
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored322
+	JLE          maskedStored408
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored322
+	JLE          maskedStored408
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored322
+	JLE          maskedStored408
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored322
+	JLE          maskedStored408
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored322
+	JLE          maskedStored408
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored322
+	JLE          maskedStored408
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored322:
-noStore320:
+maskedStored408:
+noStore406:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone308:
-	JMP summed214
+classesDone390:
+	JMP summed280
 
 wideTargetsExp7:
 	VMOVDQU lanes<>+0(SB), Y7
 	XORL    AX, AX
 
-classes323:
-	CMPQ     AX, 368(SP)
-	JAE      rest324
-	VMOVUPS  (SI)(AX*1), Y8
+classes409:
+	CMPQ    AX, 368(SP)
+	JAE     rest410
+	VMOVUPS (SI)(AX*1), Y8
+	CMPL    528(SP), $0x3f800000
+	JEQ     unscaled413
+	VMULPS  528(SP), Y8, Y8
+
+unscaled413:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -22434,12 +24570,17 @@ classes323:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore327
+	JZ       noStore414
 	VMOVUPS  Y8, (DI)(AX*1)
 
-noStore327:
-	VADDPS   Y8, Y0, Y0
-	VMOVUPS  32(SI)(AX*1), Y8
+noStore414:
+	VADDPS  Y8, Y0, Y0
+	VMOVUPS 32(SI)(AX*1), Y8
+	CMPL    528(SP), $0x3f800000
+	JEQ     unscaled415
+	VMULPS  528(SP), Y8, Y8
+
+unscaled415:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -22478,55 +24619,60 @@ noStore327:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore328
+	JZ       noStore416
 	VMOVUPS  Y8, 32(DI)(AX*1)
 
-noStore328:
+noStore416:
 	VADDPS Y8, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes323
+	JMP    classes409
 
-rest324:
+rest410:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone326
+	JZ         classesDone412
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes329
+	JGE        maskedLoadLanes417
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded330
+	JMP        maskedLoaded418
 
-maskedLoadLanes329:
+maskedLoadLanes417:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone331
+	JLE       lanesDone419
 	VINSERTPS $0x00, (SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone331
+	JLE       lanesDone419
 	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone331
+	JLE       lanesDone419
 	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone331
+	JLE       lanesDone419
 	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone331
+	JLE       lanesDone419
 	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone331
+	JLE       lanesDone419
 	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone331
+	JLE       lanesDone419
 	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone331
+	JLE       lanesDone419
 	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
 
-lanesDone331:
+lanesDone419:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded330:
+maskedLoaded418:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled420
+	VMULPS 528(SP), Y8, Y8
+
+unscaled420:
 	VSUBPS     Y6, Y8, Y8
 	VPCMPEQD   256(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
@@ -22569,83 +24715,88 @@ maskedLoaded330:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS    Y9, Y8, Y8
 	TESTQ      DI, DI
-	JZ         noStore332
+	JZ         noStore421
 	VMOVUPS    (SP), Y9
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes333
+	JGE        maskedStoreLanes422
 	VMASKMOVPS Y8, Y9, (DI)(AX*1)
-	JMP        maskedStored334
+	JMP        maskedStored423
 
-maskedStoreLanes333:
+maskedStoreLanes422:
 	VEXTRACTF128 $0x01, Y8, X9
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored334
+	JLE          maskedStored423
 	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored334
+	JLE          maskedStored423
 	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored334
+	JLE          maskedStored423
 	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored334
+	JLE          maskedStored423
 	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored334
+	JLE          maskedStored423
 	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored334
+	JLE          maskedStored423
 	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored334
+	JLE          maskedStored423
 	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored334
+	JLE          maskedStored423
 	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
 
-maskedStored334:
-noStore332:
+maskedStored423:
+noStore421:
 	VADDPS     Y8, Y0, Y8
 	VMOVUPS    (SP), Y9
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes335
+	JGE        maskedLoadLanes424
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded336
+	JMP        maskedLoaded425
 
-maskedLoadLanes335:
+maskedLoadLanes424:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone337
+	JLE       lanesDone426
 	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone337
+	JLE       lanesDone426
 	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone337
+	JLE       lanesDone426
 	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone337
+	JLE       lanesDone426
 	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone337
+	JLE       lanesDone426
 	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone337
+	JLE       lanesDone426
 	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone337
+	JLE       lanesDone426
 	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone337
+	JLE       lanesDone426
 	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
 
-lanesDone337:
+lanesDone426:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded336:
+maskedLoaded425:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled427
+	VMULPS 528(SP), Y8, Y8
+
+unscaled427:
 	VSUBPS     Y6, Y8, Y6
 	VPCMPEQD   256(SP), Y7, Y8
 	VANDPS     one<>+0(SB), Y8, Y8
@@ -22688,48 +24839,48 @@ maskedLoaded336:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore338
+	JZ         noStore428
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes339
+	JGE        maskedStoreLanes429
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored340
+	JMP        maskedStored430
 
-maskedStoreLanes339:
+maskedStoreLanes429:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored340
+	JLE          maskedStored430
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored340
+	JLE          maskedStored430
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored340
+	JLE          maskedStored430
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored340
+	JLE          maskedStored430
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored340
+	JLE          maskedStored430
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored340
+	JLE          maskedStored430
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored340
+	JLE          maskedStored430
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored340
+	JLE          maskedStored430
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored340:
-noStore338:
+maskedStored430:
+noStore428:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone326:
-summed214:
+classesDone412:
+summed280:
 	// The row: s, T, D = total(c) of their accumulators; ls = log32(s)
 	// (seq.Log); loss = ls·T - D (seq.TargetLoss).
 	VHADDPS      Y3, Y0, Y0
@@ -22799,17 +24950,17 @@ summed214:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl·T, f to the frame.
 	TESTB     $0x01, 376(SP)
-	JZ        noLse341
+	JZ        noLse431
 	VADDPS    96(SP), Y3, Y3
 	VMOVUPS   128(SP), Y4
 	VBLENDVPS Y4, 96(SP), Y3, Y3
 	TESTQ     R14, R14
-	JZ        noLseStore342
+	JZ        noLseStore432
 	VMOVSS    X3, (R14)(R10*4)
 
-noLseStore342:
+noLseStore432:
 	TESTB   $0x02, 376(SP)
-	JZ      noZ343
+	JZ      noZ433
 	VMULPS  224(SP), Y3, Y4
 	VMULPS  Y3, Y4, Y3
 	VADDPS  Y4, Y4, Y4
@@ -22819,35 +24970,50 @@ noLseStore342:
 	VADDPS  Y3, Y2, Y2
 	VMOVAPS Y2, Y2
 
-noZ343:
-noLse341:
+noZ433:
+noLse431:
+	// loss = loss·w[i] (with row weights).
+	MOVQ   520(SP), R12
+	TESTQ  R12, R12
+	JZ     unweighted434
+	VMULSS (R12)(R10*4), X2, X2
+
+unweighted434:
 	VMOVSS X2, (DX)(R10*4)
 
-	// Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
-	// (seq.Scaled), qt = qt·f (f = 1 without z-loss: exact); g[j] = e[j]·qt -
-	// a[j]·scale (seq.TargetGrad). One loop per form of the targets.
+	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
+	// sc / s (seq.Quotient); qt = q·T (seq.Scaled), qt = qt·f (f = 1 without
+	// z-loss: exact); g[j] = e[j]·qt - a[j]·sc (seq.TargetGrad). One loop per
+	// form of the targets.
 	TESTQ        DI, DI
-	JZ           rowDone344
+	JZ           rowDone435
 	VBROADCASTSS 504(SP), Y2
-	VDIVPS       Y0, Y2, Y0
-	VMULPS       Y1, Y0, Y0
-	VMULPS       192(SP), Y0, Y0
-	MOVQ         392(SP), R12
-	CMPQ         384(SP), $0x02
-	JEQ          wideTargetsGrad2
-	CMPQ         384(SP), $0x06
-	JEQ          wideTargetsGrad6
-	CMPQ         384(SP), $0x01
-	JEQ          wideTargetsGrad1
-	CMPQ         384(SP), $0x03
-	JEQ          wideTargetsGrad3
-	CMPQ         384(SP), $0x07
-	JEQ          wideTargetsGrad7
-	XORL         AX, AX
+	MOVQ         520(SP), R12
+	TESTQ        R12, R12
+	JZ           unweighted436
+	VBROADCASTSS (R12)(R10*4), Y3
+	VMULPS       Y3, Y2, Y2
 
-classes345:
+unweighted436:
+	VDIVPS Y0, Y2, Y0
+	VMULPS Y1, Y0, Y0
+	VMULPS 192(SP), Y0, Y0
+	MOVQ   392(SP), R12
+	CMPQ   384(SP), $0x02
+	JEQ    wideTargetsGrad2
+	CMPQ   384(SP), $0x06
+	JEQ    wideTargetsGrad6
+	CMPQ   384(SP), $0x01
+	JEQ    wideTargetsGrad1
+	CMPQ   384(SP), $0x03
+	JEQ    wideTargetsGrad3
+	CMPQ   384(SP), $0x07
+	JEQ    wideTargetsGrad7
+	XORL   AX, AX
+
+classes437:
 	CMPQ    AX, 368(SP)
-	JAE     rest346
+	JAE     rest438
 	VMOVUPS (DI)(AX*1), Y1
 	VMOVUPS (R12)(AX*1), Y3
 	VMULPS  Y0, Y1, Y1
@@ -22861,246 +25027,246 @@ classes345:
 	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     classes345
+	JMP     classes437
 
-rest346:
+rest438:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone348
+	JZ         classesDone440
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes349
+	JGE        maskedLoadLanes441
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded350
+	JMP        maskedLoaded442
 
-maskedLoadLanes349:
+maskedLoadLanes441:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone351
+	JLE       lanesDone443
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone351
+	JLE       lanesDone443
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone351
+	JLE       lanesDone443
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone351
+	JLE       lanesDone443
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone351
+	JLE       lanesDone443
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone351
+	JLE       lanesDone443
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone351
+	JLE       lanesDone443
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone351
+	JLE       lanesDone443
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
-lanesDone351:
+lanesDone443:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded350:
+maskedLoaded442:
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes352
+	JGE        maskedLoadLanes444
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded353
+	JMP        maskedLoaded445
 
-maskedLoadLanes352:
+maskedLoadLanes444:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone354
+	JLE       lanesDone446
 	VINSERTPS $0x00, (R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone354
+	JLE       lanesDone446
 	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone354
+	JLE       lanesDone446
 	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone354
+	JLE       lanesDone446
 	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone354
+	JLE       lanesDone446
 	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone354
+	JLE       lanesDone446
 	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone354
+	JLE       lanesDone446
 	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone354
+	JLE       lanesDone446
 	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
 
-lanesDone354:
+lanesDone446:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded353:
+maskedLoaded445:
 	VMULPS     Y0, Y1, Y1
 	VMULPS     Y2, Y3, Y3
 	VSUBPS     Y3, Y1, Y1
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes355
+	JGE        maskedStoreLanes447
 	VMASKMOVPS Y1, Y3, (DI)(AX*1)
-	JMP        maskedStored356
+	JMP        maskedStored448
 
-maskedStoreLanes355:
+maskedStoreLanes447:
 	VEXTRACTF128 $0x01, Y1, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored356
+	JLE          maskedStored448
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored356
+	JLE          maskedStored448
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored356
+	JLE          maskedStored448
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored356
+	JLE          maskedStored448
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored356
+	JLE          maskedStored448
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored356
+	JLE          maskedStored448
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored356
+	JLE          maskedStored448
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored356
+	JLE          maskedStored448
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored356:
+maskedStored448:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes357
+	JGE        maskedLoadLanes449
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded358
+	JMP        maskedLoaded450
 
-maskedLoadLanes357:
+maskedLoadLanes449:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone359
+	JLE       lanesDone451
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone359
+	JLE       lanesDone451
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone359
+	JLE       lanesDone451
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone359
+	JLE       lanesDone451
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone359
+	JLE       lanesDone451
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone359
+	JLE       lanesDone451
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone359
+	JLE       lanesDone451
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone359
+	JLE       lanesDone451
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
-lanesDone359:
+lanesDone451:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded358:
+maskedLoaded450:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes360
+	JGE        maskedLoadLanes452
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded361
+	JMP        maskedLoaded453
 
-maskedLoadLanes360:
+maskedLoadLanes452:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone362
+	JLE       lanesDone454
 	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone362
+	JLE       lanesDone454
 	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone362
+	JLE       lanesDone454
 	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone362
+	JLE       lanesDone454
 	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone362
+	JLE       lanesDone454
 	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone362
+	JLE       lanesDone454
 	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone362
+	JLE       lanesDone454
 	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone362
+	JLE       lanesDone454
 	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
 
-lanesDone362:
+lanesDone454:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded361:
+maskedLoaded453:
 	VMULPS     Y0, Y1, Y0
 	VMULPS     Y2, Y3, Y1
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes363
+	JGE        maskedStoreLanes455
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored364
+	JMP        maskedStored456
 
-maskedStoreLanes363:
+maskedStoreLanes455:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored364
+	JLE          maskedStored456
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored364
+	JLE          maskedStored456
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored364
+	JLE          maskedStored456
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored364
+	JLE          maskedStored456
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored364
+	JLE          maskedStored456
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored364
+	JLE          maskedStored456
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored364
+	JLE          maskedStored456
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored364
+	JLE          maskedStored456
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored364:
-classesDone348:
-	JMP rowDone344
+maskedStored456:
+classesDone440:
+	JMP rowDone435
 
 wideTargetsGrad2:
 	XORL AX, AX
 
-classes365:
+classes457:
 	CMPQ    AX, 368(SP)
-	JAE     rest366
+	JAE     rest458
 	VMOVUPS (DI)(AX*1), Y1
 	VMOVUPS (R12)(AX*1), Y3
 	VMULPS  288(SP), Y3, Y3
@@ -23118,87 +25284,87 @@ classes365:
 	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     classes365
+	JMP     classes457
 
-rest366:
+rest458:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone368
+	JZ         classesDone460
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes369
+	JGE        maskedLoadLanes461
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded370
+	JMP        maskedLoaded462
 
-maskedLoadLanes369:
+maskedLoadLanes461:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone371
+	JLE       lanesDone463
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone371
+	JLE       lanesDone463
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone371
+	JLE       lanesDone463
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone371
+	JLE       lanesDone463
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone371
+	JLE       lanesDone463
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone371
+	JLE       lanesDone463
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone371
+	JLE       lanesDone463
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone371
+	JLE       lanesDone463
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
-lanesDone371:
+lanesDone463:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded370:
+maskedLoaded462:
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes372
+	JGE        maskedLoadLanes464
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded373
+	JMP        maskedLoaded465
 
-maskedLoadLanes372:
+maskedLoadLanes464:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone374
+	JLE       lanesDone466
 	VINSERTPS $0x00, (R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone374
+	JLE       lanesDone466
 	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone374
+	JLE       lanesDone466
 	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone374
+	JLE       lanesDone466
 	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone374
+	JLE       lanesDone466
 	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone374
+	JLE       lanesDone466
 	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone374
+	JLE       lanesDone466
 	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone374
+	JLE       lanesDone466
 	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
 
-lanesDone374:
+lanesDone466:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded373:
+maskedLoaded465:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
 	VMULPS     Y0, Y1, Y1
@@ -23206,114 +25372,114 @@ maskedLoaded373:
 	VSUBPS     Y3, Y1, Y1
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes375
+	JGE        maskedStoreLanes467
 	VMASKMOVPS Y1, Y3, (DI)(AX*1)
-	JMP        maskedStored376
+	JMP        maskedStored468
 
-maskedStoreLanes375:
+maskedStoreLanes467:
 	VEXTRACTF128 $0x01, Y1, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored376
+	JLE          maskedStored468
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored376
+	JLE          maskedStored468
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored376
+	JLE          maskedStored468
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored376
+	JLE          maskedStored468
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored376
+	JLE          maskedStored468
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored376
+	JLE          maskedStored468
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored376
+	JLE          maskedStored468
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored376
+	JLE          maskedStored468
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored376:
+maskedStored468:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes377
+	JGE        maskedLoadLanes469
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded378
+	JMP        maskedLoaded470
 
-maskedLoadLanes377:
+maskedLoadLanes469:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone379
+	JLE       lanesDone471
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone379
+	JLE       lanesDone471
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone379
+	JLE       lanesDone471
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone379
+	JLE       lanesDone471
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone379
+	JLE       lanesDone471
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone379
+	JLE       lanesDone471
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone379
+	JLE       lanesDone471
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone379
+	JLE       lanesDone471
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
-lanesDone379:
+lanesDone471:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded378:
+maskedLoaded470:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes380
+	JGE        maskedLoadLanes472
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded381
+	JMP        maskedLoaded473
 
-maskedLoadLanes380:
+maskedLoadLanes472:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone382
+	JLE       lanesDone474
 	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone382
+	JLE       lanesDone474
 	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone382
+	JLE       lanesDone474
 	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone382
+	JLE       lanesDone474
 	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone382
+	JLE       lanesDone474
 	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone382
+	JLE       lanesDone474
 	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone382
+	JLE       lanesDone474
 	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone382
+	JLE       lanesDone474
 	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
 
-lanesDone382:
+lanesDone474:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded381:
+maskedLoaded473:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
 	VMULPS     Y0, Y1, Y0
@@ -23321,47 +25487,47 @@ maskedLoaded381:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes383
+	JGE        maskedStoreLanes475
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored384
+	JMP        maskedStored476
 
-maskedStoreLanes383:
+maskedStoreLanes475:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored384
+	JLE          maskedStored476
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored384
+	JLE          maskedStored476
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored384
+	JLE          maskedStored476
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored384
+	JLE          maskedStored476
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored384
+	JLE          maskedStored476
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored384
+	JLE          maskedStored476
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored384
+	JLE          maskedStored476
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored384
+	JLE          maskedStored476
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored384:
-classesDone368:
-	JMP rowDone344
+maskedStored476:
+classesDone460:
+	JMP rowDone435
 
 wideTargetsGrad6:
 	XORL AX, AX
 
-classes385:
+classes477:
 	CMPQ    AX, 368(SP)
-	JAE     rest386
+	JAE     rest478
 	VMOVUPS (DI)(AX*1), Y1
 	VMOVUPS (R12)(AX*1), Y3
 	VMULPS  288(SP), Y3, Y3
@@ -23383,87 +25549,87 @@ classes385:
 	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     classes385
+	JMP     classes477
 
-rest386:
+rest478:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone388
+	JZ         classesDone480
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes389
+	JGE        maskedLoadLanes481
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded390
+	JMP        maskedLoaded482
 
-maskedLoadLanes389:
+maskedLoadLanes481:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone391
+	JLE       lanesDone483
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone391
+	JLE       lanesDone483
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone391
+	JLE       lanesDone483
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone391
+	JLE       lanesDone483
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone391
+	JLE       lanesDone483
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone391
+	JLE       lanesDone483
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone391
+	JLE       lanesDone483
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone391
+	JLE       lanesDone483
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
-lanesDone391:
+lanesDone483:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded390:
+maskedLoaded482:
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes392
+	JGE        maskedLoadLanes484
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded393
+	JMP        maskedLoaded485
 
-maskedLoadLanes392:
+maskedLoadLanes484:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone394
+	JLE       lanesDone486
 	VINSERTPS $0x00, (R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone394
+	JLE       lanesDone486
 	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone394
+	JLE       lanesDone486
 	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone394
+	JLE       lanesDone486
 	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone394
+	JLE       lanesDone486
 	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone394
+	JLE       lanesDone486
 	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone394
+	JLE       lanesDone486
 	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone394
+	JLE       lanesDone486
 	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
 
-lanesDone394:
+lanesDone486:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded393:
+maskedLoaded485:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
 	VMOVUPS    440(SP), Y4
@@ -23473,114 +25639,114 @@ maskedLoaded393:
 	VSUBPS     Y3, Y1, Y1
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes395
+	JGE        maskedStoreLanes487
 	VMASKMOVPS Y1, Y3, (DI)(AX*1)
-	JMP        maskedStored396
+	JMP        maskedStored488
 
-maskedStoreLanes395:
+maskedStoreLanes487:
 	VEXTRACTF128 $0x01, Y1, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored396
+	JLE          maskedStored488
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored396
+	JLE          maskedStored488
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored396
+	JLE          maskedStored488
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored396
+	JLE          maskedStored488
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored396
+	JLE          maskedStored488
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored396
+	JLE          maskedStored488
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored396
+	JLE          maskedStored488
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored396
+	JLE          maskedStored488
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored396:
+maskedStored488:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes397
+	JGE        maskedLoadLanes489
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded398
+	JMP        maskedLoaded490
 
-maskedLoadLanes397:
+maskedLoadLanes489:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone399
+	JLE       lanesDone491
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone399
+	JLE       lanesDone491
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone399
+	JLE       lanesDone491
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone399
+	JLE       lanesDone491
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone399
+	JLE       lanesDone491
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone399
+	JLE       lanesDone491
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone399
+	JLE       lanesDone491
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone399
+	JLE       lanesDone491
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
-lanesDone399:
+lanesDone491:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded398:
+maskedLoaded490:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes400
+	JGE        maskedLoadLanes492
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded401
+	JMP        maskedLoaded493
 
-maskedLoadLanes400:
+maskedLoadLanes492:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone402
+	JLE       lanesDone494
 	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone402
+	JLE       lanesDone494
 	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone402
+	JLE       lanesDone494
 	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone402
+	JLE       lanesDone494
 	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone402
+	JLE       lanesDone494
 	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone402
+	JLE       lanesDone494
 	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone402
+	JLE       lanesDone494
 	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone402
+	JLE       lanesDone494
 	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
 
-lanesDone402:
+lanesDone494:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded401:
+maskedLoaded493:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
 	VMOVUPS    472(SP), Y4
@@ -23590,48 +25756,48 @@ maskedLoaded401:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes403
+	JGE        maskedStoreLanes495
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored404
+	JMP        maskedStored496
 
-maskedStoreLanes403:
+maskedStoreLanes495:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored404
+	JLE          maskedStored496
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored404
+	JLE          maskedStored496
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored404
+	JLE          maskedStored496
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored404
+	JLE          maskedStored496
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored404
+	JLE          maskedStored496
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored404
+	JLE          maskedStored496
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored404
+	JLE          maskedStored496
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored404
+	JLE          maskedStored496
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored404:
-classesDone388:
-	JMP rowDone344
+maskedStored496:
+classesDone480:
+	JMP rowDone435
 
 wideTargetsGrad1:
 	VMOVDQU lanes<>+0(SB), Y1
 	XORL    AX, AX
 
-classes405:
+classes497:
 	CMPQ     AX, 368(SP)
-	JAE      rest406
+	JAE      rest498
 	VMOVUPS  (DI)(AX*1), Y3
 	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
@@ -23649,49 +25815,49 @@ classes405:
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, 32(DI)(AX*1)
 	ADDQ     $0x00000040, AX
-	JMP      classes405
+	JMP      classes497
 
-rest406:
+rest498:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone408
+	JZ         classesDone500
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes409
+	JGE        maskedLoadLanes501
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded410
+	JMP        maskedLoaded502
 
-maskedLoadLanes409:
+maskedLoadLanes501:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone411
+	JLE       lanesDone503
 	VINSERTPS $0x00, (DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone411
+	JLE       lanesDone503
 	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone411
+	JLE       lanesDone503
 	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone411
+	JLE       lanesDone503
 	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone411
+	JLE       lanesDone503
 	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone411
+	JLE       lanesDone503
 	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone411
+	JLE       lanesDone503
 	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone411
+	JLE       lanesDone503
 	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
 
-lanesDone411:
+lanesDone503:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded410:
+maskedLoaded502:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VPADDD     eight<>+0(SB), Y1, Y1
@@ -23700,76 +25866,76 @@ maskedLoaded410:
 	VSUBPS     Y4, Y3, Y3
 	VMOVUPS    (SP), Y4
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes412
+	JGE        maskedStoreLanes504
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
-	JMP        maskedStored413
+	JMP        maskedStored505
 
-maskedStoreLanes412:
+maskedStoreLanes504:
 	VEXTRACTF128 $0x01, Y3, X4
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored413
+	JLE          maskedStored505
 	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored413
+	JLE          maskedStored505
 	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored413
+	JLE          maskedStored505
 	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored413
+	JLE          maskedStored505
 	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored413
+	JLE          maskedStored505
 	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored413
+	JLE          maskedStored505
 	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored413
+	JLE          maskedStored505
 	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored413
+	JLE          maskedStored505
 	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
 
-maskedStored413:
+maskedStored505:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes414
+	JGE        maskedLoadLanes506
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded415
+	JMP        maskedLoaded507
 
-maskedLoadLanes414:
+maskedLoadLanes506:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone416
+	JLE       lanesDone508
 	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone416
+	JLE       lanesDone508
 	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone416
+	JLE       lanesDone508
 	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone416
+	JLE       lanesDone508
 	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone416
+	JLE       lanesDone508
 	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone416
+	JLE       lanesDone508
 	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone416
+	JLE       lanesDone508
 	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone416
+	JLE       lanesDone508
 	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
 
-lanesDone416:
+lanesDone508:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded415:
+maskedLoaded507:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VPADDD     eight<>+0(SB), Y1, Y1
@@ -23778,48 +25944,48 @@ maskedLoaded415:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes417
+	JGE        maskedStoreLanes509
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored418
+	JMP        maskedStored510
 
-maskedStoreLanes417:
+maskedStoreLanes509:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored418
+	JLE          maskedStored510
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored418
+	JLE          maskedStored510
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored418
+	JLE          maskedStored510
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored418
+	JLE          maskedStored510
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored418
+	JLE          maskedStored510
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored418
+	JLE          maskedStored510
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored418
+	JLE          maskedStored510
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored418
+	JLE          maskedStored510
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored418:
-classesDone408:
-	JMP rowDone344
+maskedStored510:
+classesDone500:
+	JMP rowDone435
 
 wideTargetsGrad3:
 	VMOVDQU lanes<>+0(SB), Y1
 	XORL    AX, AX
 
-classes419:
+classes511:
 	CMPQ     AX, 368(SP)
-	JAE      rest420
+	JAE      rest512
 	VMOVUPS  (DI)(AX*1), Y3
 	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
@@ -23841,49 +26007,49 @@ classes419:
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, 32(DI)(AX*1)
 	ADDQ     $0x00000040, AX
-	JMP      classes419
+	JMP      classes511
 
-rest420:
+rest512:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone422
+	JZ         classesDone514
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes423
+	JGE        maskedLoadLanes515
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded424
+	JMP        maskedLoaded516
 
-maskedLoadLanes423:
+maskedLoadLanes515:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone425
+	JLE       lanesDone517
 	VINSERTPS $0x00, (DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone425
+	JLE       lanesDone517
 	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone425
+	JLE       lanesDone517
 	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone425
+	JLE       lanesDone517
 	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone425
+	JLE       lanesDone517
 	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone425
+	JLE       lanesDone517
 	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone425
+	JLE       lanesDone517
 	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone425
+	JLE       lanesDone517
 	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
 
-lanesDone425:
+lanesDone517:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded424:
+maskedLoaded516:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -23894,76 +26060,76 @@ maskedLoaded424:
 	VSUBPS     Y4, Y3, Y3
 	VMOVUPS    (SP), Y4
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes426
+	JGE        maskedStoreLanes518
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
-	JMP        maskedStored427
+	JMP        maskedStored519
 
-maskedStoreLanes426:
+maskedStoreLanes518:
 	VEXTRACTF128 $0x01, Y3, X4
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored427
+	JLE          maskedStored519
 	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored427
+	JLE          maskedStored519
 	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored427
+	JLE          maskedStored519
 	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored427
+	JLE          maskedStored519
 	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored427
+	JLE          maskedStored519
 	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored427
+	JLE          maskedStored519
 	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored427
+	JLE          maskedStored519
 	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored427
+	JLE          maskedStored519
 	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
 
-maskedStored427:
+maskedStored519:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes428
+	JGE        maskedLoadLanes520
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded429
+	JMP        maskedLoaded521
 
-maskedLoadLanes428:
+maskedLoadLanes520:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone430
+	JLE       lanesDone522
 	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone430
+	JLE       lanesDone522
 	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone430
+	JLE       lanesDone522
 	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone430
+	JLE       lanesDone522
 	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone430
+	JLE       lanesDone522
 	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone430
+	JLE       lanesDone522
 	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone430
+	JLE       lanesDone522
 	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone430
+	JLE       lanesDone522
 	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
 
-lanesDone430:
+lanesDone522:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded429:
+maskedLoaded521:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -23974,48 +26140,48 @@ maskedLoaded429:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes431
+	JGE        maskedStoreLanes523
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored432
+	JMP        maskedStored524
 
-maskedStoreLanes431:
+maskedStoreLanes523:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored432
+	JLE          maskedStored524
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored432
+	JLE          maskedStored524
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored432
+	JLE          maskedStored524
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored432
+	JLE          maskedStored524
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored432
+	JLE          maskedStored524
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored432
+	JLE          maskedStored524
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored432
+	JLE          maskedStored524
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored432
+	JLE          maskedStored524
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored432:
-classesDone422:
-	JMP rowDone344
+maskedStored524:
+classesDone514:
+	JMP rowDone435
 
 wideTargetsGrad7:
 	VMOVDQU lanes<>+0(SB), Y1
 	XORL    AX, AX
 
-classes433:
+classes525:
 	CMPQ     AX, 368(SP)
-	JAE      rest434
+	JAE      rest526
 	VMOVUPS  (DI)(AX*1), Y3
 	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
@@ -24041,49 +26207,49 @@ classes433:
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, 32(DI)(AX*1)
 	ADDQ     $0x00000040, AX
-	JMP      classes433
+	JMP      classes525
 
-rest434:
+rest526:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone436
+	JZ         classesDone528
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes437
+	JGE        maskedLoadLanes529
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded438
+	JMP        maskedLoaded530
 
-maskedLoadLanes437:
+maskedLoadLanes529:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone439
+	JLE       lanesDone531
 	VINSERTPS $0x00, (DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone439
+	JLE       lanesDone531
 	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone439
+	JLE       lanesDone531
 	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone439
+	JLE       lanesDone531
 	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone439
+	JLE       lanesDone531
 	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone439
+	JLE       lanesDone531
 	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone439
+	JLE       lanesDone531
 	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone439
+	JLE       lanesDone531
 	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
 
-lanesDone439:
+lanesDone531:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded438:
+maskedLoaded530:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -24096,76 +26262,76 @@ maskedLoaded438:
 	VSUBPS     Y4, Y3, Y3
 	VMOVUPS    (SP), Y4
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes440
+	JGE        maskedStoreLanes532
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
-	JMP        maskedStored441
+	JMP        maskedStored533
 
-maskedStoreLanes440:
+maskedStoreLanes532:
 	VEXTRACTF128 $0x01, Y3, X4
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored441
+	JLE          maskedStored533
 	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored441
+	JLE          maskedStored533
 	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored441
+	JLE          maskedStored533
 	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored441
+	JLE          maskedStored533
 	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored441
+	JLE          maskedStored533
 	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored441
+	JLE          maskedStored533
 	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored441
+	JLE          maskedStored533
 	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored441
+	JLE          maskedStored533
 	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
 
-maskedStored441:
+maskedStored533:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes442
+	JGE        maskedLoadLanes534
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded443
+	JMP        maskedLoaded535
 
-maskedLoadLanes442:
+maskedLoadLanes534:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone444
+	JLE       lanesDone536
 	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone444
+	JLE       lanesDone536
 	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone444
+	JLE       lanesDone536
 	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone444
+	JLE       lanesDone536
 	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone444
+	JLE       lanesDone536
 	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone444
+	JLE       lanesDone536
 	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone444
+	JLE       lanesDone536
 	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone444
+	JLE       lanesDone536
 	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
 
-lanesDone444:
+lanesDone536:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded443:
+maskedLoaded535:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -24178,56 +26344,56 @@ maskedLoaded443:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes445
+	JGE        maskedStoreLanes537
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored446
+	JMP        maskedStored538
 
-maskedStoreLanes445:
+maskedStoreLanes537:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored446
+	JLE          maskedStored538
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored446
+	JLE          maskedStored538
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored446
+	JLE          maskedStored538
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored446
+	JLE          maskedStored538
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored446
+	JLE          maskedStored538
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored446
+	JLE          maskedStored538
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored446
+	JLE          maskedStored538
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored446
+	JLE          maskedStored538
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored446:
-classesDone436:
-rowDone344:
+maskedStored538:
+classesDone528:
+rowDone435:
 	// The targets row advances (when not nil).
 	MOVQ  392(SP), R12
 	TESTQ R12, R12
-	JZ    noTargets447
+	JZ    noTargets539
 	ADDQ  R9, R12
 	MOVQ  R12, 392(SP)
 
-noTargets447:
+noTargets539:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut448
+	JZ    noOut540
 	ADDQ  R9, DI
 
-noOut448:
+noOut540:
 	JMP wideTargetsRow
 
 wideTargetsDone:
@@ -24236,14 +26402,14 @@ wideTargetsDone:
 
 // func wideSoftmaxAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideSoftmaxAVX2(SB), $504-8
+TEXT ·wideSoftmaxAVX2(SB), $536-8
 	// wideSoftmaxGeneric (softmaxRowC), one row at a time, the classes in
-	// vectors: m (pass 1), e[j] stored to y and s (pass 2), r = 1/s, y[j] =
-	// y[j]·r (pass 3).
+	// vectors, the logits times xs = xscale: m (pass 1), e[j] stored to y and s
+	// (pass 2), r = 1/s, y[j] = y[j]·r (pass 3).
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
-	// CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row),
-	// R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
+	// CX = c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a
+	// row to the next), R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
 	// classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
 	// the prediction).
 	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
@@ -24255,33 +26421,54 @@ TEXT ·wideSoftmaxAVX2(SB), $504-8
 	// targets; 392 the targets row; 400 safeRows (the rows whose masked accesses
 	// stay inside the slices); 408 scratch; 416, 424, 432 the classes of the masked
 	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
-	// mod 16 weights, then +0.
+	// mod 16 weights, then +0; 504 xscale in every lane (32 bytes).
 	//
-	// The fields of the record a; R8 = the rows.
-	MOVQ    a+0(FP), BX
-	MOVQ    224(BX), CX
-	MOVQ    (BX), SI
-	TESTQ   CX, CX
-	JLE     wideSoftmaxDone
-	MOVQ    $0x4000000000000000, R8
-	MOVQ    8(BX), AX
+	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
+	MOVQ  a+0(FP), BX
+	MOVQ  224(BX), CX
+	MOVQ  232(BX), R9
+	MOVQ  (BX), SI
+	TESTQ CX, CX
+	JLE   wideSoftmaxDone
+	CMPQ  R9, CX
+	JLT   wideSoftmaxDone
+	MOVQ  $0x4000000000000000, R8
+	MOVQ  8(BX), AX
+	SUBQ  CX, AX
+	JGE   someRows542
+	XORL  R8, R8
+	JMP   isNil541
+
+someRows542:
 	XORL    DX, DX
-	DIVQ    CX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	MOVQ    24(BX), DI
-	MOVQ    32(BX), AX
-	XORL    DX, DX
-	DIVQ    CX
+	DIVQ    R9
+	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
-	// 32-class steps; the bytes of the whole 16-class steps and of the whole
-	// vectors; the masks of the last c mod 16 classes (lane k < c%16 for classes
-	// j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c mod 8 (VPCMPGTD
-	// against the lane numbers); f = 1.
-	MOVQ         CX, R9
+isNil541:
+	VBROADCASTSS 240(BX), Y0
+	VMOVUPS      Y0, 504(SP)
+	MOVQ         24(BX), DI
+	MOVQ         32(BX), AX
+	SUBQ         CX, AX
+	JGE          someRows544
+	XORL         R8, R8
+	JMP          isNil543
+
+someRows544:
+	XORL    DX, DX
+	DIVQ    R9
+	INCQ    AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil543:
+	// R9 = 4·stride, the bytes from a row to the next; R11 = 128·(c/32), the
+	// bytes of the whole 32-class steps; the bytes of the whole 16-class steps
+	// and of the whole vectors; the masks of the last c mod 16 classes (lane k <
+	// c%16 for classes j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c
+	// mod 8 (VPCMPGTD against the lane numbers); f = 1.
 	SHLQ         $0x02, R9
 	MOVQ         CX, R11
 	SHRQ         $0x05, R11
@@ -24320,34 +26507,38 @@ TEXT ·wideSoftmaxAVX2(SB), $504-8
 	// The classes of the masked vectors: n0 = min(c%16, 8), n1 = max(c%16-8, 0),
 	// n8 = c%8. safeRows = R8 - k, where k is the number of rows at the end whose
 	// masked step (16 floats from the row's last c mod 16 classes) may reach past
-	// R8 rows: k = ceil((16 - c%16)/c) when c%16 != 0 (1 for c >= 16), else 0.
+	// the end of the last row, (R8-1)·stride + c floats, which every slice of rows
+	// holds: k = ceil((16 - c%16)/stride) when c%16 != 0, else 0 (row i's step
+	// ends 16 - c%16 floats after its last class, (R8-1-i)·stride floats before
+	// that of the last row).
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small449
+	JLE  n0small545
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small449:
+n0small545:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone450
+	JZ   tailKDone546
 	NEGQ AX
 	ADDQ $0x10, AX
+	SHLQ $0x02, AX
 
-tailK451:
+tailK547:
 	INCQ 408(SP)
-	SUBQ CX, AX
-	JG   tailK451
+	SUBQ R9, AX
+	JG   tailK547
 
-tailKDone450:
+tailKDone546:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -24368,9 +26559,9 @@ wideSoftmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes452:
+classes548:
 	CMPQ    AX, R11
-	JAE     rest453
+	JAE     rest549
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -24384,11 +26575,11 @@ classes452:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes452
+	JMP     classes548
 
-rest453:
+rest549:
 	TESTQ   $0x00000010, CX
-	JZ      tail454
+	JZ      tail550
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -24397,96 +26588,96 @@ rest453:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail454:
+tail550:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone455
+	JZ         classesDone551
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes456
+	JGE        maskedLoadLanes552
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded457
+	JMP        maskedLoaded553
 
-maskedLoadLanes456:
+maskedLoadLanes552:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone458
+	JLE       lanesDone554
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone458
+	JLE       lanesDone554
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone458
+	JLE       lanesDone554
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone458
+	JLE       lanesDone554
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone458
+	JLE       lanesDone554
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone458
+	JLE       lanesDone554
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone458
+	JLE       lanesDone554
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone458
+	JLE       lanesDone554
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone458:
+lanesDone554:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded457:
+maskedLoaded553:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes459
+	JGE        maskedLoadLanes555
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded460
+	JMP        maskedLoaded556
 
-maskedLoadLanes459:
+maskedLoadLanes555:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone461
+	JLE       lanesDone557
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone461
+	JLE       lanesDone557
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone461
+	JLE       lanesDone557
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone461
+	JLE       lanesDone557
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone461
+	JLE       lanesDone557
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone461
+	JLE       lanesDone557
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone461
+	JLE       lanesDone557
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone461
+	JLE       lanesDone557
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone461:
+lanesDone557:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded460:
+maskedLoaded556:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone455:
-	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
+classesDone551:
+	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
 	VMAXPS       X1, X0, X0
@@ -24495,12 +26686,13 @@ classesDone455:
 	VPERMILPS    $0xb1, X0, X1
 	VMAXPS       X1, X0, X0
 	VBROADCASTSS X0, Y0
+	VMULPS       504(SP), Y0, Y0
 	VADDPS       zero<>+0(SB), Y0, Y0
 	VORPS        Y4, Y3, Y1
 	VMOVMSKPS    Y1, R12
 	VMOVUPS      Y0, 96(SP)
 
-	// Pass 2. e[j] = expf(x[j] - m) (seq.Exp), stored to y; s accumulated by classSum.
+	// Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to y; s accumulated by classSum.
 	VMOVUPS negZero<>+0(SB), Y0
 	VMOVUPS negZero<>+0(SB), Y1
 	VMOVUPS expMagic<>+0(SB), Y2
@@ -24508,9 +26700,11 @@ classesDone455:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes462:
+classes558:
 	CMPQ    AX, R11
-	JAE     rest463
+	JAE     rest559
+	CMPL    504(SP), $0x3f800000
+	JNE     scaled562
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -24623,13 +26817,135 @@ classes462:
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
-	ADDQ    $0x00000080, AX
-	JMP     classes462
+	JMP     scaledDone563
 
-rest463:
+scaled562:
+	VMOVUPS (SI)(AX*1), Y5
+	VMOVUPS 32(SI)(AX*1), Y6
+	VMOVUPS 64(SI)(AX*1), Y7
+	VMOVUPS 96(SI)(AX*1), Y8
+	VMULPS  504(SP), Y5, Y5
+	VMULPS  504(SP), Y6, Y6
+	VMULPS  504(SP), Y7, Y7
+	VMULPS  504(SP), Y8, Y8
+	VSUBPS  96(SP), Y5, Y5
+	VSUBPS  96(SP), Y6, Y6
+	VSUBPS  96(SP), Y7, Y7
+	VSUBPS  96(SP), Y8, Y8
+	VMULPS  Y3, Y5, Y9
+	VMULPS  Y3, Y6, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y11
+	VADDPS  Y2, Y9, Y9
+	VADDPS  Y2, Y10, Y10
+	VSUBPS  Y2, Y9, Y12
+	VPSLLD  $0x17, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VMULPS  Y4, Y12, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y12, Y12
+	VSUBPS  Y13, Y5, Y5
+	VSUBPS  Y12, Y5, Y12
+	VMULPS  expQ4<>+0(SB), Y12, Y5
+	VMULPS  Y12, Y12, Y13
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y13, Y13
+	VPSLLD  $0x17, Y10, Y5
+	VSUBPS  Y2, Y10, Y10
+	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VADDPS  Y12, Y13, Y12
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y13
+	VADDPS  one<>+0(SB), Y12, Y12
+	VMULPS  Y9, Y12, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y12
+	VANDNPS Y9, Y11, Y14
+	VMULPS  Y3, Y7, Y9
+	VMOVUPS Y14, (DI)(AX*1)
+	VMULPS  Y4, Y10, Y11
+	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
+	VADDPS  Y2, Y9, Y9
+	VSUBPS  Y11, Y6, Y6
+	VSUBPS  Y10, Y6, Y10
+	VMULPS  expQ4<>+0(SB), Y10, Y6
+	VMULPS  Y10, Y10, Y11
+	VADDPS  expQ3<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y6, Y11, Y11
+	VPSLLD  $0x17, Y9, Y6
+	VSUBPS  Y2, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VADDPS  Y10, Y11, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y11
+	VADDPS  one<>+0(SB), Y10, Y10
+	VMULPS  Y5, Y10, Y10
+	VMULPS  Y3, Y8, Y5
+	VANDNPS Y10, Y13, Y10
+	VADDPS  Y2, Y5, Y5
+	VMULPS  Y4, Y9, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y9, Y15
+	VMOVUPS Y10, 32(DI)(AX*1)
+	VSUBPS  Y2, Y5, Y9
+	VSUBPS  Y13, Y7, Y7
+	VPSLLD  $0x17, Y5, Y5
+	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y9, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y9, Y9
+	VSUBPS  Y15, Y7, Y7
+	VSUBPS  Y13, Y8, Y8
+	VMULPS  expQ4<>+0(SB), Y7, Y13
+	VMULPS  Y7, Y7, Y15
+	VSUBPS  Y9, Y8, Y8
+	VADDPS  expQ3<>+0(SB), Y13, Y13
+	VMULPS  expQ4<>+0(SB), Y8, Y9
+	VMULPS  Y7, Y13, Y13
+	VADDPS  expQ3<>+0(SB), Y9, Y9
+	VADDPS  expQ2<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y7, Y13, Y13
+	VADDPS  expQ2<>+0(SB), Y9, Y9
+	VADDPS  expQ1<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y7, Y13, Y13
+	VADDPS  expQ1<>+0(SB), Y9, Y9
+	VADDPS  expQ0<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y13, Y15, Y15
+	VMULPS  Y8, Y8, Y13
+	VADDPS  expQ0<>+0(SB), Y9, Y9
+	VADDPS  Y7, Y15, Y7
+	VMULPS  Y9, Y13, Y9
+	VADDPS  one<>+0(SB), Y7, Y7
+	VADDPS  Y8, Y9, Y8
+	VMULPS  Y6, Y7, Y6
+	VADDPS  one<>+0(SB), Y8, Y7
+	VANDNPS Y6, Y12, Y6
+	VMOVUPS Y6, 64(DI)(AX*1)
+	VMULPS  Y5, Y7, Y5
+	VANDNPS Y5, Y11, Y5
+	VMOVUPS Y5, 96(DI)(AX*1)
+	VADDPS  Y14, Y0, Y0
+	VADDPS  Y10, Y1, Y1
+	VADDPS  Y6, Y0, Y0
+	VADDPS  Y5, Y1, Y1
+
+scaledDone563:
+	ADDQ $0x00000080, AX
+	JMP  classes558
+
+rest559:
 	TESTQ   $0x00000010, CX
-	JZ      tail464
+	JZ      tail560
 	VMOVUPS (SI)(AX*1), Y2
+	VMULPS  504(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
 	VMULPS  expLog2e<>+0(SB), Y2, Y3
 	VADDPS  expMagic<>+0(SB), Y3, Y3
@@ -24658,6 +26974,7 @@ rest463:
 	VMOVUPS Y2, (DI)(AX*1)
 	VADDPS  Y2, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y2
+	VMULPS  504(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
 	VMULPS  expLog2e<>+0(SB), Y2, Y3
 	VADDPS  expMagic<>+0(SB), Y3, Y3
@@ -24687,47 +27004,48 @@ rest463:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail464:
+tail560:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone465
+	JZ         classesDone561
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes466
+	JGE        maskedLoadLanes564
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded467
+	JMP        maskedLoaded565
 
-maskedLoadLanes466:
+maskedLoadLanes564:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone468
+	JLE       lanesDone566
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone468
+	JLE       lanesDone566
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone468
+	JLE       lanesDone566
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone468
+	JLE       lanesDone566
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone468
+	JLE       lanesDone566
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone468
+	JLE       lanesDone566
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone468
+	JLE       lanesDone566
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone468
+	JLE       lanesDone566
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone468:
+lanesDone566:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded467:
+maskedLoaded565:
+	VMULPS     504(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -24755,79 +27073,80 @@ maskedLoaded467:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes469
+	JGE        maskedStoreLanes567
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored470
+	JMP        maskedStored568
 
-maskedStoreLanes469:
+maskedStoreLanes567:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored470
+	JLE          maskedStored568
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored470
+	JLE          maskedStored568
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored470
+	JLE          maskedStored568
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored470
+	JLE          maskedStored568
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored470
+	JLE          maskedStored568
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored470
+	JLE          maskedStored568
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored470
+	JLE          maskedStored568
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored470
+	JLE          maskedStored568
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored470:
+maskedStored568:
 	VADDPS     Y2, Y0, Y2
 	VMOVUPS    (SP), Y3
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes471
+	JGE        maskedLoadLanes569
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded472
+	JMP        maskedLoaded570
 
-maskedLoadLanes471:
+maskedLoadLanes569:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone473
+	JLE       lanesDone571
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone473
+	JLE       lanesDone571
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone473
+	JLE       lanesDone571
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone473
+	JLE       lanesDone571
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone473
+	JLE       lanesDone571
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone473
+	JLE       lanesDone571
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone473
+	JLE       lanesDone571
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone473
+	JLE       lanesDone571
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone473:
+lanesDone571:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded472:
+maskedLoaded570:
+	VMULPS     504(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -24855,43 +27174,43 @@ maskedLoaded472:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes474
+	JGE        maskedStoreLanes572
 	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
-	JMP        maskedStored475
+	JMP        maskedStored573
 
-maskedStoreLanes474:
+maskedStoreLanes572:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored475
+	JLE          maskedStored573
 	VEXTRACTPS   $0x00, X2, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored475
+	JLE          maskedStored573
 	VEXTRACTPS   $0x01, X2, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored475
+	JLE          maskedStored573
 	VEXTRACTPS   $0x02, X2, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored475
+	JLE          maskedStored573
 	VEXTRACTPS   $0x03, X2, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored475
+	JLE          maskedStored573
 	VEXTRACTPS   $0x00, X3, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored475
+	JLE          maskedStored573
 	VEXTRACTPS   $0x01, X3, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored475
+	JLE          maskedStored573
 	VEXTRACTPS   $0x02, X3, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored475
+	JLE          maskedStored573
 	VEXTRACTPS   $0x03, X3, 60(DI)(AX*1)
 
-maskedStored475:
+maskedStored573:
 	VADDPS    Y2, Y1, Y2
 	VMOVUPS   32(SP), Y3
 	VBLENDVPS Y3, Y2, Y1, Y1
 
-classesDone465:
+classesDone561:
 	// Pass 3. s = total(c); r = 1 / s (seq.Reciprocal); y[j] = y[j]·r (seq.Scaled).
 	VHADDPS      Y1, Y0, Y0
 	VHADDPS      Y0, Y0, Y0
@@ -24904,9 +27223,9 @@ classesDone465:
 	VDIVPS       Y0, Y1, Y0
 	XORL         AX, AX
 
-classes476:
+classes574:
 	CMPQ    AX, R11
-	JAE     rest477
+	JAE     rest575
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -24920,11 +27239,11 @@ classes476:
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, 96(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes476
+	JMP     classes574
 
-rest477:
+rest575:
 	TESTQ   $0x00000010, CX
-	JZ      tail478
+	JZ      tail576
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -24933,164 +27252,164 @@ rest477:
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail478:
+tail576:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone479
+	JZ         classesDone577
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes480
+	JGE        maskedLoadLanes578
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded481
+	JMP        maskedLoaded579
 
-maskedLoadLanes480:
+maskedLoadLanes578:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone482
+	JLE       lanesDone580
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone482
+	JLE       lanesDone580
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone482
+	JLE       lanesDone580
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone482
+	JLE       lanesDone580
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone482
+	JLE       lanesDone580
 	VINSERTPS $0x00, 16(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone482
+	JLE       lanesDone580
 	VINSERTPS $0x10, 20(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone482
+	JLE       lanesDone580
 	VINSERTPS $0x20, 24(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone482
+	JLE       lanesDone580
 	VINSERTPS $0x30, 28(DI)(AX*1), X2, X2
 
-lanesDone482:
+lanesDone580:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded481:
+maskedLoaded579:
 	VMULPS     Y0, Y1, Y1
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes483
+	JGE        maskedStoreLanes581
 	VMASKMOVPS Y1, Y2, (DI)(AX*1)
-	JMP        maskedStored484
+	JMP        maskedStored582
 
-maskedStoreLanes483:
+maskedStoreLanes581:
 	VEXTRACTF128 $0x01, Y1, X2
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored484
+	JLE          maskedStored582
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored484
+	JLE          maskedStored582
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored484
+	JLE          maskedStored582
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored484
+	JLE          maskedStored582
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored484
+	JLE          maskedStored582
 	VEXTRACTPS   $0x00, X2, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored484
+	JLE          maskedStored582
 	VEXTRACTPS   $0x01, X2, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored484
+	JLE          maskedStored582
 	VEXTRACTPS   $0x02, X2, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored484
+	JLE          maskedStored582
 	VEXTRACTPS   $0x03, X2, 28(DI)(AX*1)
 
-maskedStored484:
+maskedStored582:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes485
+	JGE        maskedLoadLanes583
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded486
+	JMP        maskedLoaded584
 
-maskedLoadLanes485:
+maskedLoadLanes583:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone487
+	JLE       lanesDone585
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone487
+	JLE       lanesDone585
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone487
+	JLE       lanesDone585
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone487
+	JLE       lanesDone585
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone487
+	JLE       lanesDone585
 	VINSERTPS $0x00, 48(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone487
+	JLE       lanesDone585
 	VINSERTPS $0x10, 52(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone487
+	JLE       lanesDone585
 	VINSERTPS $0x20, 56(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone487
+	JLE       lanesDone585
 	VINSERTPS $0x30, 60(DI)(AX*1), X2, X2
 
-lanesDone487:
+lanesDone585:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded486:
+maskedLoaded584:
 	VMULPS     Y0, Y1, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes488
+	JGE        maskedStoreLanes586
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored489
+	JMP        maskedStored587
 
-maskedStoreLanes488:
+maskedStoreLanes586:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored489
+	JLE          maskedStored587
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored489
+	JLE          maskedStored587
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored489
+	JLE          maskedStored587
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored489
+	JLE          maskedStored587
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored489
+	JLE          maskedStored587
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored489
+	JLE          maskedStored587
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored489
+	JLE          maskedStored587
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored489
+	JLE          maskedStored587
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored489:
-classesDone479:
+maskedStored587:
+classesDone577:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut490
+	JZ    noOut588
 	ADDQ  R9, DI
 
-noOut490:
+noOut588:
 	JMP wideSoftmaxRow
 
 wideSoftmaxDone:
@@ -25099,14 +27418,14 @@ wideSoftmaxDone:
 
 // func wideLogSoftmaxAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideLogSoftmaxAVX2(SB), $504-8
+TEXT ·wideLogSoftmaxAVX2(SB), $536-8
 	// wideLogSoftmaxGeneric (logSoftmaxRowC), one row at a time, the classes in
-	// vectors: m (pass 1), s (pass 2), ls = log32(s), y[j] = (x[j] - m) - ls
-	// (pass 3).
+	// vectors, the logits times xs = xscale: m (pass 1), s (pass 2), ls =
+	// log32(s), y[j] = (x[j]·xs - m) - ls (pass 3).
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
-	// CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row),
-	// R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
+	// CX = c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a
+	// row to the next), R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
 	// classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
 	// the prediction).
 	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
@@ -25118,33 +27437,54 @@ TEXT ·wideLogSoftmaxAVX2(SB), $504-8
 	// targets; 392 the targets row; 400 safeRows (the rows whose masked accesses
 	// stay inside the slices); 408 scratch; 416, 424, 432 the classes of the masked
 	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
-	// mod 16 weights, then +0.
+	// mod 16 weights, then +0; 504 xscale in every lane (32 bytes).
 	//
-	// The fields of the record a; R8 = the rows.
-	MOVQ    a+0(FP), BX
-	MOVQ    224(BX), CX
-	MOVQ    (BX), SI
-	TESTQ   CX, CX
-	JLE     wideLogSoftmaxDone
-	MOVQ    $0x4000000000000000, R8
-	MOVQ    8(BX), AX
+	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
+	MOVQ  a+0(FP), BX
+	MOVQ  224(BX), CX
+	MOVQ  232(BX), R9
+	MOVQ  (BX), SI
+	TESTQ CX, CX
+	JLE   wideLogSoftmaxDone
+	CMPQ  R9, CX
+	JLT   wideLogSoftmaxDone
+	MOVQ  $0x4000000000000000, R8
+	MOVQ  8(BX), AX
+	SUBQ  CX, AX
+	JGE   someRows590
+	XORL  R8, R8
+	JMP   isNil589
+
+someRows590:
 	XORL    DX, DX
-	DIVQ    CX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	MOVQ    24(BX), DI
-	MOVQ    32(BX), AX
-	XORL    DX, DX
-	DIVQ    CX
+	DIVQ    R9
+	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
-	// 32-class steps; the bytes of the whole 16-class steps and of the whole
-	// vectors; the masks of the last c mod 16 classes (lane k < c%16 for classes
-	// j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c mod 8 (VPCMPGTD
-	// against the lane numbers); f = 1.
-	MOVQ         CX, R9
+isNil589:
+	VBROADCASTSS 240(BX), Y0
+	VMOVUPS      Y0, 504(SP)
+	MOVQ         24(BX), DI
+	MOVQ         32(BX), AX
+	SUBQ         CX, AX
+	JGE          someRows592
+	XORL         R8, R8
+	JMP          isNil591
+
+someRows592:
+	XORL    DX, DX
+	DIVQ    R9
+	INCQ    AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil591:
+	// R9 = 4·stride, the bytes from a row to the next; R11 = 128·(c/32), the
+	// bytes of the whole 32-class steps; the bytes of the whole 16-class steps
+	// and of the whole vectors; the masks of the last c mod 16 classes (lane k <
+	// c%16 for classes j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c
+	// mod 8 (VPCMPGTD against the lane numbers); f = 1.
 	SHLQ         $0x02, R9
 	MOVQ         CX, R11
 	SHRQ         $0x05, R11
@@ -25183,34 +27523,38 @@ TEXT ·wideLogSoftmaxAVX2(SB), $504-8
 	// The classes of the masked vectors: n0 = min(c%16, 8), n1 = max(c%16-8, 0),
 	// n8 = c%8. safeRows = R8 - k, where k is the number of rows at the end whose
 	// masked step (16 floats from the row's last c mod 16 classes) may reach past
-	// R8 rows: k = ceil((16 - c%16)/c) when c%16 != 0 (1 for c >= 16), else 0.
+	// the end of the last row, (R8-1)·stride + c floats, which every slice of rows
+	// holds: k = ceil((16 - c%16)/stride) when c%16 != 0, else 0 (row i's step
+	// ends 16 - c%16 floats after its last class, (R8-1-i)·stride floats before
+	// that of the last row).
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small491
+	JLE  n0small593
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small491:
+n0small593:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone492
+	JZ   tailKDone594
 	NEGQ AX
 	ADDQ $0x10, AX
+	SHLQ $0x02, AX
 
-tailK493:
+tailK595:
 	INCQ 408(SP)
-	SUBQ CX, AX
-	JG   tailK493
+	SUBQ R9, AX
+	JG   tailK595
 
-tailKDone492:
+tailKDone594:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -25231,9 +27575,9 @@ wideLogSoftmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes494:
+classes596:
 	CMPQ    AX, R11
-	JAE     rest495
+	JAE     rest597
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -25247,11 +27591,11 @@ classes494:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes494
+	JMP     classes596
 
-rest495:
+rest597:
 	TESTQ   $0x00000010, CX
-	JZ      tail496
+	JZ      tail598
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -25260,96 +27604,96 @@ rest495:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail496:
+tail598:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone497
+	JZ         classesDone599
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes498
+	JGE        maskedLoadLanes600
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded499
+	JMP        maskedLoaded601
 
-maskedLoadLanes498:
+maskedLoadLanes600:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone500
+	JLE       lanesDone602
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone500
+	JLE       lanesDone602
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone500
+	JLE       lanesDone602
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone500
+	JLE       lanesDone602
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone500
+	JLE       lanesDone602
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone500
+	JLE       lanesDone602
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone500
+	JLE       lanesDone602
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone500
+	JLE       lanesDone602
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone500:
+lanesDone602:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded499:
+maskedLoaded601:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes501
+	JGE        maskedLoadLanes603
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded502
+	JMP        maskedLoaded604
 
-maskedLoadLanes501:
+maskedLoadLanes603:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone503
+	JLE       lanesDone605
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone503
+	JLE       lanesDone605
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone503
+	JLE       lanesDone605
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone503
+	JLE       lanesDone605
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone503
+	JLE       lanesDone605
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone503
+	JLE       lanesDone605
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone503
+	JLE       lanesDone605
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone503
+	JLE       lanesDone605
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone503:
+lanesDone605:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded502:
+maskedLoaded604:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone497:
-	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
+classesDone599:
+	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
 	VMAXPS       X1, X0, X0
@@ -25358,12 +27702,13 @@ classesDone497:
 	VPERMILPS    $0xb1, X0, X1
 	VMAXPS       X1, X0, X0
 	VBROADCASTSS X0, Y0
+	VMULPS       504(SP), Y0, Y0
 	VADDPS       zero<>+0(SB), Y0, Y0
 	VORPS        Y4, Y3, Y1
 	VMOVMSKPS    Y1, R12
 	VMOVUPS      Y0, 96(SP)
 
-	// Pass 2. s = the sum of expf(x[j] - m) (seq.Exp) by classSum.
+	// Pass 2. s = the sum of expf(x[j]·xs - m) (seq.Exp) by classSum.
 	VMOVUPS negZero<>+0(SB), Y1
 	VMOVUPS negZero<>+0(SB), Y2
 	VMOVUPS expMagic<>+0(SB), Y3
@@ -25371,9 +27716,11 @@ classesDone497:
 	VMOVUPS expLn2Hi<>+0(SB), Y5
 	XORL    AX, AX
 
-classes504:
+classes606:
 	CMPQ    AX, R11
-	JAE     rest505
+	JAE     rest607
+	CMPL    504(SP), $0x3f800000
+	JNE     scaled610
 	VMOVUPS (SI)(AX*1), Y6
 	VMOVUPS 32(SI)(AX*1), Y7
 	VMOVUPS 64(SI)(AX*1), Y8
@@ -25482,13 +27829,131 @@ classes504:
 	VADDPS  Y14, Y2, Y2
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y2, Y2
-	ADDQ    $0x00000080, AX
-	JMP     classes504
+	JMP     scaledDone611
 
-rest505:
+scaled610:
+	VMOVUPS (SI)(AX*1), Y6
+	VMOVUPS 32(SI)(AX*1), Y7
+	VMOVUPS 64(SI)(AX*1), Y8
+	VMOVUPS 96(SI)(AX*1), Y9
+	VMULPS  504(SP), Y6, Y6
+	VMULPS  504(SP), Y7, Y7
+	VMULPS  504(SP), Y8, Y8
+	VMULPS  504(SP), Y9, Y9
+	VSUBPS  96(SP), Y6, Y6
+	VSUBPS  96(SP), Y7, Y7
+	VSUBPS  96(SP), Y8, Y8
+	VSUBPS  96(SP), Y9, Y9
+	VMULPS  Y4, Y6, Y10
+	VMULPS  Y4, Y7, Y11
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y12
+	VADDPS  Y3, Y10, Y10
+	VADDPS  Y3, Y11, Y11
+	VSUBPS  Y3, Y10, Y13
+	VPSLLD  $0x17, Y10, Y10
+	VPADDD  oneBits<>+0(SB), Y10, Y10
+	VMULPS  Y5, Y13, Y14
+	VMULPS  expLn2Lo<>+0(SB), Y13, Y13
+	VSUBPS  Y14, Y6, Y6
+	VSUBPS  Y13, Y6, Y13
+	VMULPS  expQ4<>+0(SB), Y13, Y6
+	VMULPS  Y13, Y13, Y14
+	VADDPS  expQ3<>+0(SB), Y6, Y6
+	VMULPS  Y13, Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VMULPS  Y13, Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VMULPS  Y13, Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y6, Y14, Y14
+	VPSLLD  $0x17, Y11, Y6
+	VSUBPS  Y3, Y11, Y11
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VADDPS  Y13, Y14, Y13
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y14
+	VADDPS  one<>+0(SB), Y13, Y13
+	VMULPS  Y10, Y13, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y13
+	VANDNPS Y10, Y12, Y12
+	VMULPS  Y5, Y11, Y10
+	VMULPS  expLn2Lo<>+0(SB), Y11, Y11
+	VSUBPS  Y10, Y7, Y7
+	VSUBPS  Y11, Y7, Y7
+	VMULPS  expQ4<>+0(SB), Y7, Y10
+	VMULPS  Y7, Y7, Y11
+	VADDPS  expQ3<>+0(SB), Y10, Y10
+	VMULPS  Y7, Y10, Y10
+	VADDPS  expQ2<>+0(SB), Y10, Y10
+	VMULPS  Y7, Y10, Y10
+	VADDPS  expQ1<>+0(SB), Y10, Y10
+	VMULPS  Y7, Y10, Y10
+	VADDPS  expQ0<>+0(SB), Y10, Y10
+	VMULPS  Y10, Y11, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y9, Y11
+	VADDPS  Y7, Y10, Y10
+	VMULPS  Y4, Y8, Y7
+	VADDPS  one<>+0(SB), Y10, Y10
+	VADDPS  Y3, Y7, Y7
+	VMULPS  Y6, Y10, Y10
+	VSUBPS  Y3, Y7, Y6
+	VPSLLD  $0x17, Y7, Y7
+	VPADDD  oneBits<>+0(SB), Y7, Y7
+	VANDNPS Y10, Y14, Y14
+	VMULPS  Y5, Y6, Y10
+	VMULPS  expLn2Lo<>+0(SB), Y6, Y6
+	VSUBPS  Y10, Y8, Y8
+	VSUBPS  Y6, Y8, Y8
+	VMULPS  expQ4<>+0(SB), Y8, Y6
+	VMULPS  Y8, Y8, Y10
+	VADDPS  expQ3<>+0(SB), Y6, Y6
+	VMULPS  Y8, Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VMULPS  Y8, Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VMULPS  Y8, Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y6, Y10, Y10
+	VMULPS  Y4, Y9, Y6
+	VADDPS  Y8, Y10, Y8
+	VADDPS  Y3, Y6, Y6
+	VADDPS  one<>+0(SB), Y8, Y10
+	VSUBPS  Y3, Y6, Y8
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VMULPS  Y7, Y10, Y10
+	VMULPS  Y5, Y8, Y7
+	VMULPS  expLn2Lo<>+0(SB), Y8, Y8
+	VANDNPS Y10, Y13, Y10
+	VSUBPS  Y7, Y9, Y7
+	VSUBPS  Y8, Y7, Y7
+	VMULPS  expQ4<>+0(SB), Y7, Y8
+	VMULPS  Y7, Y7, Y9
+	VADDPS  expQ3<>+0(SB), Y8, Y8
+	VMULPS  Y7, Y8, Y8
+	VADDPS  expQ2<>+0(SB), Y8, Y8
+	VMULPS  Y7, Y8, Y8
+	VADDPS  expQ1<>+0(SB), Y8, Y8
+	VMULPS  Y7, Y8, Y8
+	VADDPS  expQ0<>+0(SB), Y8, Y8
+	VMULPS  Y8, Y9, Y8
+	VADDPS  Y7, Y8, Y7
+	VADDPS  one<>+0(SB), Y7, Y7
+	VMULPS  Y6, Y7, Y6
+	VANDNPS Y6, Y11, Y6
+	VADDPS  Y12, Y1, Y1
+	VADDPS  Y14, Y2, Y2
+	VADDPS  Y10, Y1, Y1
+	VADDPS  Y6, Y2, Y2
+
+scaledDone611:
+	ADDQ $0x00000080, AX
+	JMP  classes606
+
+rest607:
 	TESTQ   $0x00000010, CX
-	JZ      tail506
+	JZ      tail608
 	VMOVUPS (SI)(AX*1), Y3
+	VMULPS  504(SP), Y3, Y3
 	VSUBPS  96(SP), Y3, Y3
 	VMULPS  expLog2e<>+0(SB), Y3, Y4
 	VADDPS  expMagic<>+0(SB), Y4, Y4
@@ -25516,6 +27981,7 @@ rest505:
 	VANDNPS Y4, Y3, Y3
 	VADDPS  Y3, Y1, Y1
 	VMOVUPS 32(SI)(AX*1), Y3
+	VMULPS  504(SP), Y3, Y3
 	VSUBPS  96(SP), Y3, Y3
 	VMULPS  expLog2e<>+0(SB), Y3, Y4
 	VADDPS  expMagic<>+0(SB), Y4, Y4
@@ -25544,47 +28010,48 @@ rest505:
 	VADDPS  Y3, Y2, Y2
 	ADDQ    $0x00000040, AX
 
-tail506:
+tail608:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone507
+	JZ         classesDone609
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes508
+	JGE        maskedLoadLanes612
 	VMASKMOVPS (SI)(AX*1), Y3, Y3
-	JMP        maskedLoaded509
+	JMP        maskedLoaded613
 
-maskedLoadLanes508:
+maskedLoadLanes612:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone510
+	JLE       lanesDone614
 	VINSERTPS $0x00, (SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone510
+	JLE       lanesDone614
 	VINSERTPS $0x10, 4(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone510
+	JLE       lanesDone614
 	VINSERTPS $0x20, 8(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone510
+	JLE       lanesDone614
 	VINSERTPS $0x30, 12(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone510
+	JLE       lanesDone614
 	VINSERTPS $0x00, 16(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone510
+	JLE       lanesDone614
 	VINSERTPS $0x10, 20(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone510
+	JLE       lanesDone614
 	VINSERTPS $0x20, 24(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone510
+	JLE       lanesDone614
 	VINSERTPS $0x30, 28(SI)(AX*1), X4, X4
 
-lanesDone510:
+lanesDone614:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded509:
+maskedLoaded613:
+	VMULPS     504(SP), Y3, Y3
 	VSUBPS     96(SP), Y3, Y3
 	VMULPS     expLog2e<>+0(SB), Y3, Y4
 	VADDPS     expMagic<>+0(SB), Y4, Y4
@@ -25615,42 +28082,43 @@ maskedLoaded509:
 	VBLENDVPS  Y4, Y3, Y1, Y1
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes511
+	JGE        maskedLoadLanes615
 	VMASKMOVPS 32(SI)(AX*1), Y3, Y3
-	JMP        maskedLoaded512
+	JMP        maskedLoaded616
 
-maskedLoadLanes511:
+maskedLoadLanes615:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone513
+	JLE       lanesDone617
 	VINSERTPS $0x00, 32(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone513
+	JLE       lanesDone617
 	VINSERTPS $0x10, 36(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone513
+	JLE       lanesDone617
 	VINSERTPS $0x20, 40(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone513
+	JLE       lanesDone617
 	VINSERTPS $0x30, 44(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone513
+	JLE       lanesDone617
 	VINSERTPS $0x00, 48(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone513
+	JLE       lanesDone617
 	VINSERTPS $0x10, 52(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone513
+	JLE       lanesDone617
 	VINSERTPS $0x20, 56(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone513
+	JLE       lanesDone617
 	VINSERTPS $0x30, 60(SI)(AX*1), X4, X4
 
-lanesDone513:
+lanesDone617:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded512:
+maskedLoaded616:
+	VMULPS    504(SP), Y3, Y3
 	VSUBPS    96(SP), Y3, Y3
 	VMULPS    expLog2e<>+0(SB), Y3, Y4
 	VADDPS    expMagic<>+0(SB), Y4, Y4
@@ -25680,7 +28148,7 @@ maskedLoaded512:
 	VMOVUPS   32(SP), Y4
 	VBLENDVPS Y4, Y3, Y2, Y2
 
-classesDone507:
+classesDone609:
 	// s = total(c); ls = log32(s) (seq.Log).
 	VHADDPS      Y2, Y1, Y1
 	VHADDPS      Y1, Y1, Y1
@@ -25729,12 +28197,15 @@ classesDone507:
 	VADDPS       Y2, Y1, Y1
 	VADDPS       Y3, Y1, Y1
 
-	// Pass 3. y[j] = (x[j] - m) - ls (seq.LogSoftmax).
+	// Pass 3. y[j] = (x[j]·xs - m) - ls (seq.LogSoftmax); the unrolled
+	// iterations without the product when xs is 1.
 	XORL AX, AX
 
-classes514:
+classes618:
 	CMPQ    AX, R11
-	JAE     rest515
+	JAE     rest619
+	CMPL    504(SP), $0x3f800000
+	JNE     scaled622
 	VMOVUPS (SI)(AX*1), Y2
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
@@ -25751,182 +28222,211 @@ classes514:
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, 96(DI)(AX*1)
-	ADDQ    $0x00000080, AX
-	JMP     classes514
+	JMP     scaledDone623
 
-rest515:
-	TESTQ   $0x00000010, CX
-	JZ      tail516
+scaled622:
 	VMOVUPS (SI)(AX*1), Y2
+	VMULPS  504(SP), Y2, Y2
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, (DI)(AX*1)
 	VMOVUPS 32(SI)(AX*1), Y2
+	VMULPS  504(SP), Y2, Y2
+	VSUBPS  Y0, Y2, Y2
+	VSUBPS  Y1, Y2, Y2
+	VMOVUPS Y2, 32(DI)(AX*1)
+	VMOVUPS 64(SI)(AX*1), Y2
+	VMULPS  504(SP), Y2, Y2
+	VSUBPS  Y0, Y2, Y2
+	VSUBPS  Y1, Y2, Y2
+	VMOVUPS Y2, 64(DI)(AX*1)
+	VMOVUPS 96(SI)(AX*1), Y2
+	VMULPS  504(SP), Y2, Y2
+	VSUBPS  Y0, Y2, Y2
+	VSUBPS  Y1, Y2, Y2
+	VMOVUPS Y2, 96(DI)(AX*1)
+
+scaledDone623:
+	ADDQ $0x00000080, AX
+	JMP  classes618
+
+rest619:
+	TESTQ   $0x00000010, CX
+	JZ      tail620
+	VMOVUPS (SI)(AX*1), Y2
+	VMULPS  504(SP), Y2, Y2
+	VSUBPS  Y0, Y2, Y2
+	VSUBPS  Y1, Y2, Y2
+	VMOVUPS Y2, (DI)(AX*1)
+	VMOVUPS 32(SI)(AX*1), Y2
+	VMULPS  504(SP), Y2, Y2
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail516:
+tail620:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone517
+	JZ         classesDone621
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes518
+	JGE        maskedLoadLanes624
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded519
+	JMP        maskedLoaded625
 
-maskedLoadLanes518:
+maskedLoadLanes624:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone520
+	JLE       lanesDone626
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone520
+	JLE       lanesDone626
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone520
+	JLE       lanesDone626
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone520
+	JLE       lanesDone626
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone520
+	JLE       lanesDone626
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone520
+	JLE       lanesDone626
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone520
+	JLE       lanesDone626
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone520
+	JLE       lanesDone626
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone520:
+lanesDone626:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded519:
+maskedLoaded625:
+	VMULPS     504(SP), Y2, Y2
 	VSUBPS     Y0, Y2, Y2
 	VSUBPS     Y1, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes521
+	JGE        maskedStoreLanes627
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored522
+	JMP        maskedStored628
 
-maskedStoreLanes521:
+maskedStoreLanes627:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored522
+	JLE          maskedStored628
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored522
+	JLE          maskedStored628
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored522
+	JLE          maskedStored628
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored522
+	JLE          maskedStored628
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored522
+	JLE          maskedStored628
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored522
+	JLE          maskedStored628
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored522
+	JLE          maskedStored628
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored522
+	JLE          maskedStored628
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored522:
+maskedStored628:
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes523
+	JGE        maskedLoadLanes629
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded524
+	JMP        maskedLoaded630
 
-maskedLoadLanes523:
+maskedLoadLanes629:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone525
+	JLE       lanesDone631
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone525
+	JLE       lanesDone631
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone525
+	JLE       lanesDone631
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone525
+	JLE       lanesDone631
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone525
+	JLE       lanesDone631
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone525
+	JLE       lanesDone631
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone525
+	JLE       lanesDone631
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone525
+	JLE       lanesDone631
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone525:
+lanesDone631:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded524:
+maskedLoaded630:
+	VMULPS     504(SP), Y2, Y2
 	VSUBPS     Y0, Y2, Y0
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes526
+	JGE        maskedStoreLanes632
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored527
+	JMP        maskedStored633
 
-maskedStoreLanes526:
+maskedStoreLanes632:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored527
+	JLE          maskedStored633
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored527
+	JLE          maskedStored633
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored527
+	JLE          maskedStored633
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored527
+	JLE          maskedStored633
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored527
+	JLE          maskedStored633
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored527
+	JLE          maskedStored633
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored527
+	JLE          maskedStored633
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored527
+	JLE          maskedStored633
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored527:
-classesDone517:
+maskedStored633:
+classesDone621:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut528
+	JZ    noOut634
 	ADDQ  R9, DI
 
-noOut528:
+noOut634:
 	JMP wideLogSoftmaxRow
 
 wideLogSoftmaxDone:
@@ -25935,13 +28435,14 @@ wideLogSoftmaxDone:
 
 // func wideArgmaxAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideArgmaxAVX2(SB), $504-8
-	// wideArgmaxGeneric (argmaxRow), one row at a time: m and the NaN lanes (pass
-	// 1), then the scan for the first NaN or the first maximum.
+TEXT ·wideArgmaxAVX2(SB), $536-8
+	// wideArgmaxGeneric (argmaxRow), one row at a time, the logits times xscale:
+	// m and the NaN lanes (pass 1), then the scan for the first NaN or the first
+	// maximum.
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
-	// CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row),
-	// R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
+	// CX = c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a
+	// row to the next), R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
 	// classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
 	// the prediction); R13 = preds.
 	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
@@ -25953,32 +28454,45 @@ TEXT ·wideArgmaxAVX2(SB), $504-8
 	// targets; 392 the targets row; 400 safeRows (the rows whose masked accesses
 	// stay inside the slices); 408 scratch; 416, 424, 432 the classes of the masked
 	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
-	// mod 16 weights, then +0.
+	// mod 16 weights, then +0; 504 xscale in every lane (32 bytes).
 	//
-	// The fields of the record a; R8 = the rows.
-	MOVQ    a+0(FP), BX
-	MOVQ    224(BX), CX
-	MOVQ    (BX), SI
-	TESTQ   CX, CX
-	JLE     wideArgmaxDone
-	MOVQ    $0x4000000000000000, R8
-	MOVQ    8(BX), AX
-	XORL    DX, DX
-	DIVQ    CX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	MOVQ    184(BX), AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	MOVQ    176(BX), R13
-	XORL    DI, DI
+	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
+	MOVQ  a+0(FP), BX
+	MOVQ  224(BX), CX
+	MOVQ  232(BX), R9
+	MOVQ  (BX), SI
+	TESTQ CX, CX
+	JLE   wideArgmaxDone
+	CMPQ  R9, CX
+	JLT   wideArgmaxDone
+	MOVQ  $0x4000000000000000, R8
+	MOVQ  8(BX), AX
+	SUBQ  CX, AX
+	JGE   someRows636
+	XORL  R8, R8
+	JMP   isNil635
 
-	// R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
-	// 32-class steps; the bytes of the whole 16-class steps and of the whole
-	// vectors; the masks of the last c mod 16 classes (lane k < c%16 for classes
-	// j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c mod 8 (VPCMPGTD
-	// against the lane numbers); f = 1.
-	MOVQ         CX, R9
+someRows636:
+	XORL    DX, DX
+	DIVQ    R9
+	INCQ    AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil635:
+	VBROADCASTSS 240(BX), Y0
+	VMOVUPS      Y0, 504(SP)
+	MOVQ         184(BX), AX
+	CMPQ         AX, R8
+	CMOVQLT      AX, R8
+	MOVQ         176(BX), R13
+	XORL         DI, DI
+
+	// R9 = 4·stride, the bytes from a row to the next; R11 = 128·(c/32), the
+	// bytes of the whole 32-class steps; the bytes of the whole 16-class steps
+	// and of the whole vectors; the masks of the last c mod 16 classes (lane k <
+	// c%16 for classes j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c
+	// mod 8 (VPCMPGTD against the lane numbers); f = 1.
 	SHLQ         $0x02, R9
 	MOVQ         CX, R11
 	SHRQ         $0x05, R11
@@ -26017,34 +28531,38 @@ TEXT ·wideArgmaxAVX2(SB), $504-8
 	// The classes of the masked vectors: n0 = min(c%16, 8), n1 = max(c%16-8, 0),
 	// n8 = c%8. safeRows = R8 - k, where k is the number of rows at the end whose
 	// masked step (16 floats from the row's last c mod 16 classes) may reach past
-	// R8 rows: k = ceil((16 - c%16)/c) when c%16 != 0 (1 for c >= 16), else 0.
+	// the end of the last row, (R8-1)·stride + c floats, which every slice of rows
+	// holds: k = ceil((16 - c%16)/stride) when c%16 != 0, else 0 (row i's step
+	// ends 16 - c%16 floats after its last class, (R8-1-i)·stride floats before
+	// that of the last row).
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small529
+	JLE  n0small637
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small529:
+n0small637:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone530
+	JZ   tailKDone638
 	NEGQ AX
 	ADDQ $0x10, AX
+	SHLQ $0x02, AX
 
-tailK531:
+tailK639:
 	INCQ 408(SP)
-	SUBQ CX, AX
-	JG   tailK531
+	SUBQ R9, AX
+	JG   tailK639
 
-tailKDone530:
+tailKDone638:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -26065,9 +28583,9 @@ wideArgmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes532:
+classes640:
 	CMPQ    AX, R11
-	JAE     rest533
+	JAE     rest641
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -26081,11 +28599,11 @@ classes532:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes532
+	JMP     classes640
 
-rest533:
+rest641:
 	TESTQ   $0x00000010, CX
-	JZ      tail534
+	JZ      tail642
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -26094,96 +28612,96 @@ rest533:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail534:
+tail642:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone535
+	JZ         classesDone643
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes536
+	JGE        maskedLoadLanes644
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded537
+	JMP        maskedLoaded645
 
-maskedLoadLanes536:
+maskedLoadLanes644:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone538
+	JLE       lanesDone646
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone538
+	JLE       lanesDone646
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone538
+	JLE       lanesDone646
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone538
+	JLE       lanesDone646
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone538
+	JLE       lanesDone646
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone538
+	JLE       lanesDone646
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone538
+	JLE       lanesDone646
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone538
+	JLE       lanesDone646
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone538:
+lanesDone646:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded537:
+maskedLoaded645:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes539
+	JGE        maskedLoadLanes647
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded540
+	JMP        maskedLoaded648
 
-maskedLoadLanes539:
+maskedLoadLanes647:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone541
+	JLE       lanesDone649
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone541
+	JLE       lanesDone649
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone541
+	JLE       lanesDone649
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone541
+	JLE       lanesDone649
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone541
+	JLE       lanesDone649
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone541
+	JLE       lanesDone649
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone541
+	JLE       lanesDone649
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone541
+	JLE       lanesDone649
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone541:
+lanesDone649:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded540:
+maskedLoaded648:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone535:
-	// The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.
+classesDone643:
+	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
 	VMAXPS       X1, X0, X0
@@ -26192,6 +28710,7 @@ classesDone535:
 	VPERMILPS    $0xb1, X0, X1
 	VMAXPS       X1, X0, X0
 	VBROADCASTSS X0, Y0
+	VMULPS       504(SP), Y0, Y0
 	VADDPS       zero<>+0(SB), Y0, Y0
 	VORPS        Y4, Y3, Y1
 	VMOVMSKPS    Y1, R12
@@ -26199,156 +28718,411 @@ classesDone535:
 
 	// preds[i] = argmaxRow(x).
 	TESTL R12, R12
-	JZ    scanEq545
+	JZ    scanEq653
 	XORL  AX, AX
 
-scan546:
+scan654:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail547
+	JAE       scanTail655
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found542
+	JNZ       found650
 	ADDQ      $0x20, AX
-	JMP       scan546
+	JMP       scan654
 
-scanTail547:
+scanTail655:
 	TESTQ      $0x00000007, CX
-	JZ         notFound543
+	JZ         notFound651
 	VMOVUPS    64(SP), Y0
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes548
+	JGE        maskedLoadLanes656
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	JMP        maskedLoaded549
+	JMP        maskedLoaded657
 
-maskedLoadLanes548:
+maskedLoadLanes656:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone550
+	JLE       lanesDone658
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone550
+	JLE       lanesDone658
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone550
+	JLE       lanesDone658
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone550
+	JLE       lanesDone658
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone550
+	JLE       lanesDone658
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone550
+	JLE       lanesDone658
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone550
+	JLE       lanesDone658
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone550
+	JLE       lanesDone658
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
-lanesDone550:
+lanesDone658:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
-maskedLoaded549:
+maskedLoaded657:
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found542
-	JMP       notFound543
+	JNZ       found650
+	JMP       notFound651
 
-scanEq545:
+scanEq653:
 	XORL AX, AX
 
-scan551:
+scan659:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail552
+	JAE       scanTail660
 	VMOVUPS   (SI)(AX*1), Y1
+	VMULPS    504(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found542
+	JNZ       found650
 	ADDQ      $0x20, AX
-	JMP       scan551
+	JMP       scan659
 
-scanTail552:
+scanTail660:
 	TESTQ      $0x00000007, CX
-	JZ         notFound543
+	JZ         notFound651
 	VMOVUPS    64(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes553
+	JGE        maskedLoadLanes661
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	JMP        maskedLoaded554
+	JMP        maskedLoaded662
 
-maskedLoadLanes553:
+maskedLoadLanes661:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone555
+	JLE       lanesDone663
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone555
+	JLE       lanesDone663
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone555
+	JLE       lanesDone663
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone555
+	JLE       lanesDone663
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone555
+	JLE       lanesDone663
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone555
+	JLE       lanesDone663
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone555
+	JLE       lanesDone663
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone555
+	JLE       lanesDone663
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
-lanesDone555:
+lanesDone663:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded554:
+maskedLoaded662:
+	VMULPS    504(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found542
+	JNZ       found650
 
-notFound543:
+notFound651:
 	XORL R12, R12
-	JMP  storePred544
+	JMP  storePred652
 
-found542:
+found650:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred544:
+storePred652:
 	MOVL R12, (R13)(R10*4)
 
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut556
+	JZ    noOut664
 	ADDQ  R9, DI
 
-noOut556:
+noOut664:
 	JMP wideArgmaxRow
 
 wideArgmaxDone:
 	VZEROUPPER
 	RET
 
+// func wideCandidatesAVX2(a *blockArgs)
+// Requires: AVX, CMOV
+TEXT ·wideCandidatesAVX2(SB), NOSPLIT, $0-8
+	// wideCandidatesGeneric, TopK's filter: 32 logits a step (four vectors), v =
+	// x·xscale (VMULPS; skipped by the loop of xscale = 1, which compares the
+	// logits in memory with NGE_UQ: thr not >= x), the candidates by VCMPPS
+	// NLE_UQ (v not <= thr: above it or NaN), their masks OR-ed into one branch;
+	// a step with a candidate appends, for each vector with one, out of line:
+	// VMOVMSKPS, then for each set bit BSFL, a store of the index at
+	// preds[count] and count + 1. Then a vector at a time, then the last n mod 8
+	// logits one at a time (VMULSS, VCMPSS NLE_UQ, VMOVMSKPS).
+	//
+	// Registers: SI = logits, DI = preds, CX = n, AX = j0 (the index of the
+	// step's first logit), DX = count, R9 = bits(xscale), R10 = the end of the
+	// whole steps, R11 and R12 scratch.
+	//
+	// The fields of the record a; thr and xscale in every lane.
+	MOVQ         a+0(FP), DX
+	MOVQ         (DX), SI
+	MOVQ         176(DX), DI
+	MOVQ         8(DX), CX
+	MOVQ         184(DX), AX
+	CMPQ         AX, CX
+	CMOVQLT      AX, CX
+	VBROADCASTSS 276(DX), Y0
+	VBROADCASTSS 240(DX), Y1
+	MOVL         240(DX), R9
+	XORL         DX, DX
+	XORL         AX, AX
+	MOVQ         CX, R10
+	ANDQ         $-32, R10
+	JZ           candRest
+	CMPL         R9, $0x3f800000
+	JEQ          candPlain
+
+	// The main loop, 32 logits a step: v = x·xscale; v not <= thr.
+candScaled:
+	VMULPS  (SI)(AX*4), Y1, Y2
+	VCMPPS  $0x16, Y0, Y2, Y2
+	VMULPS  32(SI)(AX*4), Y1, Y3
+	VCMPPS  $0x16, Y0, Y3, Y3
+	VMULPS  64(SI)(AX*4), Y1, Y4
+	VCMPPS  $0x16, Y0, Y4, Y4
+	VMULPS  96(SI)(AX*4), Y1, Y5
+	VCMPPS  $0x16, Y0, Y5, Y5
+	VORPS   Y3, Y2, Y6
+	VORPS   Y5, Y4, Y7
+	VORPS   Y7, Y6, Y6
+	VTESTPS Y6, Y6
+	JNE     candScaledHit
+
+candScaledNext:
+	ADDQ $0x20, AX
+	CMPQ AX, R10
+	JB   candScaled
+	JMP  candRest
+
+	// The main loop of xscale = 1, 32 logits a step: thr not >= x.
+candPlain:
+	VCMPPS  $0x19, (SI)(AX*4), Y0, Y2
+	VCMPPS  $0x19, 32(SI)(AX*4), Y0, Y3
+	VCMPPS  $0x19, 64(SI)(AX*4), Y0, Y4
+	VCMPPS  $0x19, 96(SI)(AX*4), Y0, Y5
+	VORPS   Y3, Y2, Y6
+	VORPS   Y5, Y4, Y7
+	VORPS   Y7, Y6, Y6
+	VTESTPS Y6, Y6
+	JNE     candPlainHit
+
+candPlainNext:
+	ADDQ $0x20, AX
+	CMPQ AX, R10
+	JB   candPlain
+
+candRest:
+	// A vector (8 logits) at a time: v = x·xscale; v not <= thr.
+	MOVQ CX, R10
+	ANDQ $-8, R10
+
+candVec:
+	CMPQ    AX, R10
+	JAE     candTail
+	VMULPS  (SI)(AX*4), Y1, Y2
+	VCMPPS  $0x16, Y0, Y2, Y2
+	VTESTPS Y2, Y2
+	JNE     candVecHit
+
+candVecNext:
+	ADDQ $0x08, AX
+	JMP  candVec
+
+candTail:
+	// The last n mod 8 logits one at a time: v = x·xscale (VMULSS); v not <= thr
+	// (VCMPSS NLE_UQ, bit 0 of VMOVMSKPS): preds[count] = j, count + 1.
+	CMPQ AX, CX
+	JAE  candDone
+
+candTailLoop:
+	VMOVSS    (SI)(AX*4), X2
+	VMULSS    X1, X2, X2
+	VCMPSS    $0x16, X0, X2, X2
+	VMOVMSKPS X2, R11
+	TESTL     $0x00000001, R11
+	JZ        candTailNext
+	MOVL      AX, (DI)(DX*4)
+	INCQ      DX
+
+candTailNext:
+	INCQ AX
+	CMPQ AX, CX
+	JB   candTailLoop
+
+candDone:
+	// a.count = count.
+	MOVQ a+0(FP), AX
+	MOVQ DX, 280(AX)
+	VZEROUPPER
+	RET
+
+candScaledHit:
+	// Append the candidates of each vector with one.
+	VMOVMSKPS Y2, R11
+	TESTL     R11, R11
+	JZ        candNone665
+
+candBit666:
+	BSFL R11, R12
+	LEAL (AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit666
+
+candNone665:
+	VMOVMSKPS Y3, R11
+	TESTL     R11, R11
+	JZ        candNone667
+
+candBit668:
+	BSFL R11, R12
+	LEAL 8(AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit668
+
+candNone667:
+	VMOVMSKPS Y4, R11
+	TESTL     R11, R11
+	JZ        candNone669
+
+candBit670:
+	BSFL R11, R12
+	LEAL 16(AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit670
+
+candNone669:
+	VMOVMSKPS Y5, R11
+	TESTL     R11, R11
+	JZ        candNone671
+
+candBit672:
+	BSFL R11, R12
+	LEAL 24(AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit672
+
+candNone671:
+	JMP candScaledNext
+
+candPlainHit:
+	// Append the candidates of each vector with one.
+	VMOVMSKPS Y2, R11
+	TESTL     R11, R11
+	JZ        candNone673
+
+candBit674:
+	BSFL R11, R12
+	LEAL (AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit674
+
+candNone673:
+	VMOVMSKPS Y3, R11
+	TESTL     R11, R11
+	JZ        candNone675
+
+candBit676:
+	BSFL R11, R12
+	LEAL 8(AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit676
+
+candNone675:
+	VMOVMSKPS Y4, R11
+	TESTL     R11, R11
+	JZ        candNone677
+
+candBit678:
+	BSFL R11, R12
+	LEAL 16(AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit678
+
+candNone677:
+	VMOVMSKPS Y5, R11
+	TESTL     R11, R11
+	JZ        candNone679
+
+candBit680:
+	BSFL R11, R12
+	LEAL 24(AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit680
+
+candNone679:
+	JMP candPlainNext
+
+candVecHit:
+	// Append the candidates of each vector with one.
+	VMOVMSKPS Y2, R11
+
+candBit682:
+	BSFL R11, R12
+	LEAL (AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit682
+	JMP  candVecNext
+
 // func xentLabels16AVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·xentLabels16AVX512(SB), $10912-8
+TEXT ·xentLabels16AVX512(SB), $11448-8
 	// xentLabelsGeneric with rows of 16 columns, for whole blocks of 16 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -26356,21 +29130,25 @@ TEXT ·xentLabels16AVX512(SB), $10912-8
 	// SI = logits, DI = out (the gradient; nil: loss only), BX = labels, DX =
 	// losses (or nil), R8 = acc, R12 = the labels of this chunk, AX = a label,
 	// R13 = preds (or nil), R14 = lse (or nil): the fields of a.
-	// Pass 1a: the columns x[j], m, x[l] and d[l], d[j]; with preds, p and the
-	//         masks of argmax16; when lse is computed, the sums and masks of all.
+	// Pass 1a: the columns x[j] (and xscale), m, x[l] and d[l], d[j]; with
+	//         preds, p and the masks of argmax16; when lse is computed, the sums
+	//         and masks of all; the weights.
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: the registers of the scheduled logarithms of the chunk (with lse,
 	//         zl and f when computed), then the losses and the accumulators.
 	// Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 	//         the transpose.
-	// Frame: CHUNK = 8 records of 1344 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 1408 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j], then e[j], at 64·j; s at 1024; d[l] at 1088; k·ln2hi at 1152; m, then f,
-	// at 1216; all, then lse, at 1280 (m, all, lse and f only when lse is computed).
-	// After the records: z in every lane at 10816, the flag word at 10880, the
-	// prefetch limit of SI at 10888, the prefetch limit of DI at 10896, scale at
-	// 10904.
+	// at 1216; all, then lse, at 1280 (m, all, lse and f only when lse is computed);
+	// the rows' weights at 1344 (with row weights).
+	// After the records: z in every lane at 11328, the flag word at 11392, the
+	// prefetch limit of SI at 11400, the prefetch limit of DI at 11408, scale at
+	// 11416, xscale at 11424, the row weights pointer (0: none) at 11432, the
+	// chunk (blocks) at 11440.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -26383,12 +29161,12 @@ TEXT ·xentLabels16AVX512(SB), $10912-8
 	// rows processed, rounded down to a multiple of 16.
 	MOVQ    8(R9), AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil557
+	JEQ     isNil665
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil557:
+isNil665:
 	SHRQ    $0x08, AX
 	MOVQ    AX, CX
 	MOVQ    56(R9), AX
@@ -26396,55 +29174,67 @@ isNil557:
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil558
+	JEQ     isNil666
 	MOVQ    152(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil558:
+isNil666:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil559
+	JEQ     isNil667
 	MOVQ    184(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil559:
+isNil667:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil560
+	JEQ     isNil668
 	MOVQ    208(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil560:
+isNil668:
+	CMPQ    248(R9), $0x00
+	JEQ     isNil669
+	MOVQ    256(R9), AX
+	SHRQ    $0x04, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil669:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 11264, when
-	// 4·cap(a.logits) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch670
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
-	JB   noPrefetch561
+	CMPQ AX, 296(R9)
+	JB   noPrefetch670
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch561:
-	MOVQ R12, 10888(SP)
+noPrefetch670:
+	MOVQ R12, 11400(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
-	// 4·cap(a.out) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch671
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
-	JB   noPrefetch562
+	CMPQ AX, 296(R9)
+	JB   noPrefetch671
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch562:
-	MOVQ R12, 10896(SP)
+noPrefetch671:
+	MOVQ R12, 11408(SP)
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
@@ -26453,29 +29243,44 @@ noPrefetch562:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse563
+	JZ    noLse672
 	MOVL  $0x00000001, R12
 
-noLse563:
-	MOVL         236(R9), AX
+noLse672:
+	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ564
+	JZ           noZ673
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 236(R9), Z0
-	VMOVUPS      Z0, 10816(SP)
+	VBROADCASTSS 272(R9), Z0
+	VMOVUPS      Z0, 11328(SP)
 
-noZ564:
-	MOVQ R12, 10880(SP)
+noZ673:
+	MOVQ R12, 11392(SP)
 
-	// scale, read by the loops from the frame.
-	VMOVSS 232(R9), X0
-	VMOVSS X0, 10904(SP)
+	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
+	VMOVSS 244(R9), X0
+	VMOVSS X0, 11416(SP)
+	VMOVSS 240(R9), X0
+	VMOVSS X0, 11424(SP)
+	MOVQ   248(R9), AX
+	MOVQ   AX, 11432(SP)
+
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(R9), R9
+	CMPQ    R9, AX
+	CMOVQHI AX, R9
+	TESTQ   R9, R9
+	CMOVQEQ AX, R9
+	MOVQ    R9, 11440(SP)
 
 labelsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      labelsDone
-	MOVQ    $0x00000008, R9
+	MOVQ    11440(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -26489,8 +29294,8 @@ labelsExpLoop:
 	// Pass 1a. The columns x[j] of the block; m = max16(x); d[l] = x[l] - m;
 	// d[j] = x[j] - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
-	CMPQ       SI, 10888(SP)
-	JAE        noPrefetch565
+	CMPQ       SI, 11400(SP)
+	JAE        noPrefetch674
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -26508,7 +29313,7 @@ labelsExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch565:
+noPrefetch674:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -26643,6 +29448,28 @@ noPrefetch565:
 	VPINSRD      $0x03, 960(SI)(AX*4), X17, X17
 	VINSERTF32X4 $0x03, X17, Z14, Z14
 
+	// x[j] = x[j]·xscale, skipped when xscale is 1.
+	CMPL        11424(SP), $0x3f800000
+	JEQ         unscaled675
+	VMULPS.BCST 11424(SP), Z15, Z15
+	VMULPS.BCST 11424(SP), Z13, Z13
+	VMULPS.BCST 11424(SP), Z16, Z16
+	VMULPS.BCST 11424(SP), Z10, Z10
+	VMULPS.BCST 11424(SP), Z11, Z11
+	VMULPS.BCST 11424(SP), Z9, Z9
+	VMULPS.BCST 11424(SP), Z12, Z12
+	VMULPS.BCST 11424(SP), Z6, Z6
+	VMULPS.BCST 11424(SP), Z7, Z7
+	VMULPS.BCST 11424(SP), Z5, Z5
+	VMULPS.BCST 11424(SP), Z8, Z8
+	VMULPS.BCST 11424(SP), Z2, Z2
+	VMULPS.BCST 11424(SP), Z3, Z3
+	VMULPS.BCST 11424(SP), Z1, Z1
+	VMULPS.BCST 11424(SP), Z4, Z4
+	VMULPS.BCST 11424(SP), Z0, Z0
+	VMULPS.BCST 11424(SP), Z14, Z14
+
+unscaled675:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z17
 	VMAXPS      Z10, Z16, Z18
@@ -26669,7 +29496,7 @@ noPrefetch565:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ          R13, R13
-	JZ             noPreds566
+	JZ             noPreds676
 	VCMPPS         $0x00, Z17, Z0, K1
 	VBROADCASTSS   zero<>+0(SB), Z14
 	VBLENDMPS.BCST index<>+960(SB), Z14, K1, Z14
@@ -26738,12 +29565,12 @@ noPrefetch565:
 	VMOVUPS        Z14, (R13)
 	ADDQ           $0x00000040, R13
 
-noPreds566:
+noPreds676:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
-	TESTB       $0x01, 10880(SP)
-	JZ          noLse567
+	TESTB       $0x01, 11392(SP)
+	JZ          noLse677
 	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z17, K1
 	VADDPS      Z13, Z15, Z14
 	VADDPS      Z10, Z16, Z18
@@ -26765,7 +29592,7 @@ noPreds566:
 	KMOVW       K1, 1280(R11)
 	VMOVUPS     Z17, 1216(R11)
 
-noLse567:
+noLse677:
 	// d[j] = x[j] - m, stored to the record.
 	VSUBPS  Z17, Z15, Z14
 	VMOVUPS Z14, (R11)
@@ -26799,11 +29626,22 @@ noLse567:
 	VMOVUPS Z1, 896(R11)
 	VSUBPS  Z17, Z0, Z0
 	VMOVUPS Z0, 960(R11)
-	ADDQ    $0x00000400, SI
-	ADDQ    $0x00000040, BX
-	ADDQ    $0x00000540, R11
-	DECQ    R10
-	JNZ     labelsExpLoop
+
+	// The weights of the block's rows to the record (with row weights).
+	MOVQ    11432(SP), AX
+	TESTQ   AX, AX
+	JZ      unweighted678
+	VMOVUPS (AX), Z0
+	VMOVUPS Z0, 1344(R11)
+	ADDQ    $0x00000040, AX
+	MOVQ    AX, 11432(SP)
+
+unweighted678:
+	ADDQ $0x00000400, SI
+	ADDQ $0x00000040, BX
+	ADDQ $0x00000580, R11
+	DECQ R10
+	JNZ  labelsExpLoop
 
 	// Pass 1b. e[j] = exp(d[j]) and s = sum16(e) of each block of the chunk.
 	MOVQ R9, R10
@@ -27210,7 +30048,7 @@ labelsExpOnlyLoop:
 	VADDPS      Z6, Z5, Z5
 	VADDPS      Z5, Z14, Z5
 	VMOVUPS     Z5, 1024(R11)
-	ADDQ        $0x00000540, R11
+	ADDQ        $0x00000580, R11
 	DECQ        R10
 	JNZ         labelsExpOnlyLoop
 
@@ -27221,7 +30059,7 @@ labelsExpOnlyLoop:
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
-	TESTB $0x01, 10880(SP)
+	TESTB $0x01, 11392(SP)
 	JNZ   labelsLse
 
 labelsLogLoop:
@@ -27234,13 +30072,13 @@ labelsLogLoop:
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU32    1024(R11), Z0
-	VMOVDQU32    2368(R11), Z1
-	VMOVDQU32    3712(R11), Z2
-	VMOVDQU32    5056(R11), Z3
-	VMOVDQU32    6400(R11), Z4
-	VMOVDQU32    7744(R11), Z5
-	VMOVDQU32    9088(R11), Z6
-	VMOVDQU32    10432(R11), Z7
+	VMOVDQU32    2432(R11), Z1
+	VMOVDQU32    3840(R11), Z2
+	VMOVDQU32    5248(R11), Z3
+	VMOVDQU32    6656(R11), Z4
+	VMOVDQU32    8064(R11), Z5
+	VMOVDQU32    9472(R11), Z6
+	VMOVDQU32    10880(R11), Z7
 	VBROADCASTSS logExpInv<>+0(SB), Z8
 	VBROADCASTSS logExpInv<>+0(SB), Z9
 	VBROADCASTSS logExpInv<>+0(SB), Z10
@@ -27274,24 +30112,24 @@ labelsLogLoop:
 	VPSUBD       Z6, Z14, Z12
 	VPSUBD       Z7, Z15, Z13
 	VPSLLD       $0x17, Z2, Z2
-	VMULPS       2368(R11), Z1, Z1
+	VMULPS       2432(R11), Z1, Z1
 	VPSLLD       $0x17, Z3, Z3
 	VPSLLD       $0x17, Z4, Z4
-	VMULPS       3712(R11), Z2, Z2
+	VMULPS       3840(R11), Z2, Z2
 	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
 	VPSLLD       $0x17, Z11, Z11
 	VPSLLD       $0x17, Z12, Z12
-	VMULPS       5056(R11), Z3, Z3
+	VMULPS       5248(R11), Z3, Z3
 	VADDPS       Z0, Z0, Z14
 	VPSLLD       $0x17, Z13, Z13
-	VMULPS       6400(R11), Z4, Z4
+	VMULPS       6656(R11), Z4, Z4
 	VADDPS       Z1, Z1, Z15
 	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
-	VMULPS       7744(R11), Z11, Z11
-	VMULPS       9088(R11), Z12, Z12
+	VMULPS       8064(R11), Z11, Z11
+	VMULPS       9472(R11), Z12, Z12
 	VADDPS       Z2, Z2, Z18
 	VCVTDQ2PS    Z16, Z16
-	VMULPS       10432(R11), Z13, Z13
+	VMULPS       10880(R11), Z13, Z13
 	VADDPS       Z3, Z3, Z19
 	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
 	VBLENDMPS    Z14, Z0, K1, Z14
@@ -27513,26 +30351,26 @@ labelsLogLoop:
 	VMULPS       Z13, Z16, Z16
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
 	VADDPS       Z19, Z26, Z19
-	VMOVUPS      Z17, 2496(R11)
+	VMOVUPS      Z17, 2560(R11)
 	VSUBPS       1088(R11), Z31, Z17
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
-	VMOVUPS      Z8, 3840(R11)
+	VMOVUPS      Z8, 3968(R11)
 	VMULPS.BCST  half<>+0(SB), Z20, Z8
 	VMULPS.BCST  half<>+0(SB), Z4, Z4
-	VMOVUPS      Z22, 5184(R11)
+	VMOVUPS      Z22, 5376(R11)
 	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
 	VMULPS.BCST  half<>+0(SB), Z15, Z15
-	VMOVUPS      Z10, 6528(R11)
+	VMOVUPS      Z10, 6784(R11)
 	VMULPS.BCST  half<>+0(SB), Z18, Z10
 	VMULPS.BCST  half<>+0(SB), Z29, Z18
-	VMOVUPS      Z5, 7872(R11)
+	VMOVUPS      Z5, 8192(R11)
 	VMULPS.BCST  half<>+0(SB), Z9, Z5
-	VMOVUPS      Z6, 9216(R11)
+	VMOVUPS      Z6, 9600(R11)
 	VSUBPS       Z8, Z25, Z6
 	VSUBPS       Z4, Z21, Z4
 	VMULPS       Z13, Z16, Z8
-	VMOVUPS      Z7, 10560(R11)
+	VMOVUPS      Z7, 11008(R11)
 	VSUBPS       Z15, Z23, Z7
 	VSUBPS       Z10, Z24, Z10
 	VSUBPS       Z18, Z19, Z15
@@ -27542,20 +30380,20 @@ labelsLogLoop:
 	VADDPS       Z7, Z0, Z0
 	VADDPS       Z10, Z1, Z1
 	VADDPS       Z15, Z12, Z6
-	VADDPS       2496(R11), Z11, Z7
-	VADDPS       3840(R11), Z2, Z2
+	VADDPS       2560(R11), Z11, Z7
+	VADDPS       3968(R11), Z2, Z2
 	VMULPS       Z13, Z4, Z4
-	VADDPS       5184(R11), Z3, Z3
-	VADDPS       6528(R11), Z0, Z0
-	VADDPS       7872(R11), Z1, Z1
-	VADDPS       9216(R11), Z6, Z6
-	VSUBPS       2432(R11), Z7, Z7
-	VSUBPS       3776(R11), Z2, Z2
+	VADDPS       5376(R11), Z3, Z3
+	VADDPS       6784(R11), Z0, Z0
+	VADDPS       8192(R11), Z1, Z1
+	VADDPS       9600(R11), Z6, Z6
+	VSUBPS       2496(R11), Z7, Z7
+	VSUBPS       3904(R11), Z2, Z2
 	VADDPS.BCST  logP5<>+0(SB), Z4, Z4
-	VSUBPS       5120(R11), Z3, Z3
-	VSUBPS       6464(R11), Z0, Z0
-	VSUBPS       7808(R11), Z1, Z1
-	VSUBPS       9152(R11), Z6, Z6
+	VSUBPS       5312(R11), Z3, Z3
+	VSUBPS       6720(R11), Z0, Z0
+	VSUBPS       8128(R11), Z1, Z1
+	VSUBPS       9536(R11), Z6, Z6
 	VMULPS       Z13, Z4, Z4
 	VADDPS.BCST  logP6<>+0(SB), Z4, Z4
 	VMULPS       Z13, Z4, Z4
@@ -27567,12 +30405,25 @@ labelsLogLoop:
 	VADDPS       Z14, Z4, Z4
 	VSUBPS       Z5, Z4, Z4
 	VADDPS       Z4, Z13, Z4
-	VADDPS       10560(R11), Z4, Z4
-	VSUBPS       10496(R11), Z4, Z4
+	VADDPS       11008(R11), Z4, Z4
+	VSUBPS       10944(R11), Z4, Z4
 
+	// loss = loss·w (with row weights).
+	CMPQ   11432(SP), $0x00
+	JEQ    unweighted679
+	VMULPS 1344(R11), Z17, Z17
+	VMULPS 2752(R11), Z7, Z7
+	VMULPS 4160(R11), Z2, Z2
+	VMULPS 5568(R11), Z3, Z3
+	VMULPS 6976(R11), Z0, Z0
+	VMULPS 8384(R11), Z1, Z1
+	VMULPS 9792(R11), Z6, Z6
+	VMULPS 11200(R11), Z4, Z4
+
+unweighted679:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses568
+	JZ      noLosses680
 	VMOVUPS Z17, (DX)
 	VMOVUPS Z7, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -27583,7 +30434,7 @@ labelsLogLoop:
 	VMOVUPS Z4, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses568:
+noLosses680:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y17, Z8
 	VEXTRACTF64X4 $0x01, Z17, Y9
@@ -27626,7 +30477,7 @@ noLosses568:
 	VADDPD        Z0, Z1, Z0
 	VADDPD        Z0, Z2, Z0
 	VMOVUPD       Z0, (R8)
-	ADDQ          $0x00002a00, R11
+	ADDQ          $0x00002c00, R11
 	SUBQ          $0x08, R10
 	JMP           labelsLogLoop
 
@@ -27682,13 +30533,19 @@ labelsLogLast:
 	VADDPS       1152(R11), Z0, Z0
 	VSUBPS       1088(R11), Z0, Z0
 
+	// loss = loss·w (with row weights).
+	CMPQ   11432(SP), $0x00
+	JEQ    unweighted681
+	VMULPS 1344(R11), Z0, Z0
+
+unweighted681:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses569
+	JZ      noLosses682
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses569:
+noLosses682:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -27696,14 +30553,14 @@ noLosses569:
 	VADDPD        Z1, Z2, Z1
 	VADDPD        Z1, Z0, Z0
 	VMOVUPD       Z0, (R8)
-	ADDQ          $0x00000540, R11
+	ADDQ          $0x00000580, R11
 	DECQ          R10
 	JMP           labelsLogLast
 
 labelsLse:
 	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
 	// the record and then to lse (when not nil).
-	TESTB $0x02, 10880(SP)
+	TESTB $0x02, 11392(SP)
 	JNZ   labelsZ
 
 labelsLseLogLoop:
@@ -27716,13 +30573,13 @@ labelsLseLogLoop:
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU32    1024(R11), Z0
-	VMOVDQU32    2368(R11), Z1
-	VMOVDQU32    3712(R11), Z2
-	VMOVDQU32    5056(R11), Z3
-	VMOVDQU32    6400(R11), Z4
-	VMOVDQU32    7744(R11), Z5
-	VMOVDQU32    9088(R11), Z6
-	VMOVDQU32    10432(R11), Z7
+	VMOVDQU32    2432(R11), Z1
+	VMOVDQU32    3840(R11), Z2
+	VMOVDQU32    5248(R11), Z3
+	VMOVDQU32    6656(R11), Z4
+	VMOVDQU32    8064(R11), Z5
+	VMOVDQU32    9472(R11), Z6
+	VMOVDQU32    10880(R11), Z7
 	VBROADCASTSS logExpInv<>+0(SB), Z8
 	VBROADCASTSS logExpInv<>+0(SB), Z9
 	VBROADCASTSS logExpInv<>+0(SB), Z10
@@ -27754,30 +30611,30 @@ labelsLseLogLoop:
 	VPSUBD       Z5, Z13, Z11
 	VPSLLD       $0x17, Z1, Z1
 	VMULPS       1024(R11), Z0, Z0
-	KMOVW        2624(R11), K4
+	KMOVW        2688(R11), K4
 	VPSUBD       Z6, Z14, Z12
 	VPSUBD       Z7, Z15, Z13
 	VPSLLD       $0x17, Z2, Z2
-	VMULPS       2368(R11), Z1, Z1
-	KMOVW        3968(R11), K5
+	VMULPS       2432(R11), Z1, Z1
+	KMOVW        4096(R11), K5
 	VPSLLD       $0x17, Z3, Z3
 	VPSLLD       $0x17, Z4, Z4
-	VMULPS       3712(R11), Z2, Z2
+	VMULPS       3840(R11), Z2, Z2
 	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
 	VPSLLD       $0x17, Z11, Z11
 	VPSLLD       $0x17, Z12, Z12
-	VMULPS       5056(R11), Z3, Z3
+	VMULPS       5248(R11), Z3, Z3
 	VADDPS       Z0, Z0, Z14
-	KMOVW        5312(R11), K6
+	KMOVW        5504(R11), K6
 	VPSLLD       $0x17, Z13, Z13
-	VMULPS       6400(R11), Z4, Z4
+	VMULPS       6656(R11), Z4, Z4
 	VADDPS       Z1, Z1, Z15
 	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
-	VMULPS       7744(R11), Z11, Z11
-	VMULPS       9088(R11), Z12, Z12
+	VMULPS       8064(R11), Z11, Z11
+	VMULPS       9472(R11), Z12, Z12
 	VADDPS       Z2, Z2, Z18
 	VCVTDQ2PS    Z16, Z16
-	VMULPS       10432(R11), Z13, Z13
+	VMULPS       10880(R11), Z13, Z13
 	VADDPS       Z3, Z3, Z19
 	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
 	VBLENDMPS    Z14, Z0, K1, Z14
@@ -27868,7 +30725,7 @@ labelsLseLogLoop:
 	VMULPS.BCST  half<>+0(SB), Z19, Z19
 	VMULPS       Z2, Z16, Z16
 	VADDPS       Z18, Z23, Z18
-	VMOVUPS      Z22, 2496(R11)
+	VMOVUPS      Z22, 2560(R11)
 	VMULPS.BCST  logP0<>+0(SB), Z3, Z23
 	VSUBPS.BCST  one<>+0(SB), Z8, Z22
 	VADDPS       Z17, Z24, Z24
@@ -27929,7 +30786,7 @@ labelsLseLogLoop:
 	VMULPS       Z8, Z20, Z20
 	VMULPS       Z12, Z23, Z23
 	VADDPS       1152(R11), Z14, Z14
-	VADDPS       2496(R11), Z1, Z1
+	VADDPS       2560(R11), Z1, Z1
 	VADDPS.BCST  logP2<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z22, Z22
@@ -27941,7 +30798,7 @@ labelsLseLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z9, Z9
-	VMOVUPS      Z22, 3840(R11)
+	VMOVUPS      Z22, 3968(R11)
 	VADDPS.BCST  logP3<>+0(SB), Z27, Z27
 	VMULPS.BCST  expLn2Lo<>+0(SB), Z5, Z22
 	VMULPS       Z8, Z20, Z20
@@ -27949,7 +30806,7 @@ labelsLseLogLoop:
 	VADDPS.BCST  logP3<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z10, Z10
-	VMOVUPS      Z9, 5184(R11)
+	VMOVUPS      Z9, 5376(R11)
 	VMULPS       Z0, Z27, Z27
 	VMULPS.BCST  expLn2Lo<>+0(SB), Z6, Z9
 	VADDPS.BCST  logP3<>+0(SB), Z20, Z20
@@ -27957,7 +30814,7 @@ labelsLseLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
-	VMOVUPS      Z10, 6528(R11)
+	VMOVUPS      Z10, 6784(R11)
 	VADDPS.BCST  logP4<>+0(SB), Z27, Z27
 	VMULPS.BCST  expLn2Lo<>+0(SB), Z7, Z10
 	VMULPS       Z8, Z20, Z20
@@ -27965,7 +30822,7 @@ labelsLseLogLoop:
 	VADDPS.BCST  logP4<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
-	VMOVUPS      Z5, 7872(R11)
+	VMOVUPS      Z5, 8192(R11)
 	VMULPS       Z0, Z27, Z5
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
 	VADDPS       1216(R11), Z14, Z27
@@ -27974,13 +30831,13 @@ labelsLseLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
 	VMULPS.BCST  half<>+0(SB), Z4, Z4
-	VMOVUPS      Z6, 9216(R11)
+	VMOVUPS      Z6, 9600(R11)
 	VADDPS.BCST  logP5<>+0(SB), Z5, Z5
 	VMULPS.BCST  half<>+0(SB), Z17, Z6
-	VMOVUPS      Z7, 10560(R11)
+	VMOVUPS      Z7, 11008(R11)
 	VMULPS       Z8, Z20, Z7
 	VMULPS       Z12, Z23, Z20
-	VADDPS       2560(R11), Z1, Z23
+	VADDPS       2624(R11), Z1, Z23
 	VSUBPS       1088(R11), Z14, Z14
 	VADDPS.BCST  logP5<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
@@ -27988,7 +30845,7 @@ labelsLseLogLoop:
 	VBLENDMPS    1216(R11), Z27, K3, Z16
 	VMULPS       Z0, Z5, Z5
 	VMULPS.BCST  half<>+0(SB), Z13, Z27
-	VSUBPS       2432(R11), Z1, Z1
+	VSUBPS       2496(R11), Z1, Z1
 	VMOVUPS      Z16, 1280(R11)
 	VADDPS.BCST  logP5<>+0(SB), Z7, Z7
 	VADDPS.BCST  logP5<>+0(SB), Z20, Z16
@@ -28000,29 +30857,29 @@ labelsLseLogLoop:
 	VMULPS.BCST  half<>+0(SB), Z15, Z5
 	VMULPS       Z8, Z7, Z7
 	VMULPS       Z12, Z16, Z16
-	VBLENDMPS    2560(R11), Z23, K4, Z23
+	VBLENDMPS    2624(R11), Z23, K4, Z23
 	VADDPS.BCST  logP6<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z20, Z20
 	VMULPS.BCST  half<>+0(SB), Z19, Z28
-	VMOVUPS      Z23, 2624(R11)
+	VMOVUPS      Z23, 2688(R11)
 	VMULPS       Z0, Z4, Z4
-	VADDPS       3840(R11), Z2, Z2
+	VADDPS       3968(R11), Z2, Z2
 	VADDPS.BCST  logP6<>+0(SB), Z7, Z7
 	VADDPS.BCST  logP6<>+0(SB), Z16, Z16
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP8<>+0(SB), Z20, Z20
 	VADDPS.BCST  logP7<>+0(SB), Z4, Z4
-	VADDPS       3904(R11), Z2, Z23
+	VADDPS       4032(R11), Z2, Z23
 	VMULPS       Z8, Z7, Z7
 	VMULPS       Z12, Z16, Z16
-	VSUBPS       3776(R11), Z2, Z2
+	VSUBPS       3904(R11), Z2, Z2
 	VADDPS.BCST  logP7<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z20, Z20
 	VMULPS       Z0, Z4, Z4
-	VBLENDMPS    3904(R11), Z23, K5, Z23
+	VBLENDMPS    4032(R11), Z23, K5, Z23
 	VADDPS.BCST  logP7<>+0(SB), Z7, Z7
 	VADDPS.BCST  logP7<>+0(SB), Z16, Z16
-	VMOVUPS      Z23, 3968(R11)
+	VMOVUPS      Z23, 4096(R11)
 	VMULPS       Z25, Z11, Z11
 	VMULPS       Z17, Z20, Z17
 	VADDPS.BCST  logP8<>+0(SB), Z4, Z4
@@ -28040,53 +30897,66 @@ labelsLseLogLoop:
 	VMULPS       Z12, Z16, Z13
 	VMULPS       Z21, Z11, Z11
 	VADDPS       Z6, Z3, Z3
-	KMOVW        6656(R11), K1
+	KMOVW        6912(R11), K1
 	VADDPS       Z18, Z4, Z4
-	KMOVW        8000(R11), K2
+	KMOVW        8320(R11), K2
 	VMULPS       Z15, Z7, Z6
 	VMULPS       Z19, Z13, Z7
-	KMOVW        9344(R11), K3
-	KMOVW        10688(R11), K4
+	KMOVW        9728(R11), K3
+	KMOVW        11136(R11), K4
 	VADDPS       Z22, Z11, Z11
-	VADDPS       5184(R11), Z3, Z3
+	VADDPS       5376(R11), Z3, Z3
 	VSUBPS       Z27, Z4, Z4
 	VADDPS       Z9, Z6, Z6
 	VADDPS       Z10, Z7, Z7
 	VSUBPS       Z24, Z11, Z9
-	VADDPS       5248(R11), Z3, Z10
+	VADDPS       5440(R11), Z3, Z10
 	VADDPS       Z4, Z0, Z0
-	VSUBPS       5120(R11), Z3, Z3
+	VSUBPS       5312(R11), Z3, Z3
 	VSUBPS       Z5, Z6, Z4
 	VSUBPS       Z28, Z7, Z5
 	VADDPS       Z9, Z25, Z6
-	VBLENDMPS    5248(R11), Z10, K6, Z7
-	VADDPS       6528(R11), Z0, Z0
-	VMOVUPS      Z7, 5312(R11)
+	VBLENDMPS    5440(R11), Z10, K6, Z7
+	VADDPS       6784(R11), Z0, Z0
+	VMOVUPS      Z7, 5504(R11)
 	VADDPS       Z4, Z8, Z4
 	VADDPS       Z5, Z12, Z5
-	VADDPS       7872(R11), Z6, Z6
-	VADDPS       6592(R11), Z0, Z7
-	VSUBPS       6464(R11), Z0, Z0
-	VADDPS       9216(R11), Z4, Z4
-	VADDPS       10560(R11), Z5, Z5
-	VADDPS       7936(R11), Z6, Z8
-	VSUBPS       7808(R11), Z6, Z6
-	VBLENDMPS    6592(R11), Z7, K1, Z7
-	VADDPS       9280(R11), Z4, Z9
-	VADDPS       10624(R11), Z5, Z10
-	VMOVUPS      Z7, 6656(R11)
-	VSUBPS       9152(R11), Z4, Z4
-	VSUBPS       10496(R11), Z5, Z5
-	VBLENDMPS    7936(R11), Z8, K2, Z7
-	VBLENDMPS    9280(R11), Z9, K3, Z8
-	VBLENDMPS    10624(R11), Z10, K4, Z9
-	VMOVUPS      Z7, 8000(R11)
-	VMOVUPS      Z8, 9344(R11)
-	VMOVUPS      Z9, 10688(R11)
+	VADDPS       8192(R11), Z6, Z6
+	VADDPS       6848(R11), Z0, Z7
+	VSUBPS       6720(R11), Z0, Z0
+	VADDPS       9600(R11), Z4, Z4
+	VADDPS       11008(R11), Z5, Z5
+	VADDPS       8256(R11), Z6, Z8
+	VSUBPS       8128(R11), Z6, Z6
+	VBLENDMPS    6848(R11), Z7, K1, Z7
+	VADDPS       9664(R11), Z4, Z9
+	VADDPS       11072(R11), Z5, Z10
+	VMOVUPS      Z7, 6912(R11)
+	VSUBPS       9536(R11), Z4, Z4
+	VSUBPS       10944(R11), Z5, Z5
+	VBLENDMPS    8256(R11), Z8, K2, Z7
+	VBLENDMPS    9664(R11), Z9, K3, Z8
+	VBLENDMPS    11072(R11), Z10, K4, Z9
+	VMOVUPS      Z7, 8320(R11)
+	VMOVUPS      Z8, 9728(R11)
+	VMOVUPS      Z9, 11136(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   11432(SP), $0x00
+	JEQ    unweighted683
+	VMULPS 1344(R11), Z14, Z14
+	VMULPS 2752(R11), Z1, Z1
+	VMULPS 4160(R11), Z2, Z2
+	VMULPS 5568(R11), Z3, Z3
+	VMULPS 6976(R11), Z0, Z0
+	VMULPS 8384(R11), Z6, Z6
+	VMULPS 9792(R11), Z4, Z4
+	VMULPS 11200(R11), Z5, Z5
+
+unweighted683:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses570
+	JZ      noLosses684
 	VMOVUPS Z14, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -28097,7 +30967,7 @@ labelsLseLogLoop:
 	VMOVUPS Z5, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses570:
+noLosses684:
 	VMOVUPD       (R8), Z7
 	VCVTPS2PD     Y14, Z8
 	VEXTRACTF64X4 $0x01, Z14, Y9
@@ -28143,27 +31013,27 @@ noLosses570:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse571
+	JZ      noLse685
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
-	VMOVUPS 2624(R11), Z0
+	VMOVUPS 2688(R11), Z0
 	VMOVUPS Z0, 64(R14)
-	VMOVUPS 3968(R11), Z0
+	VMOVUPS 4096(R11), Z0
 	VMOVUPS Z0, 128(R14)
-	VMOVUPS 5312(R11), Z0
+	VMOVUPS 5504(R11), Z0
 	VMOVUPS Z0, 192(R14)
-	VMOVUPS 6656(R11), Z0
+	VMOVUPS 6912(R11), Z0
 	VMOVUPS Z0, 256(R14)
-	VMOVUPS 8000(R11), Z0
+	VMOVUPS 8320(R11), Z0
 	VMOVUPS Z0, 320(R14)
-	VMOVUPS 9344(R11), Z0
+	VMOVUPS 9728(R11), Z0
 	VMOVUPS Z0, 384(R14)
-	VMOVUPS 10688(R11), Z0
+	VMOVUPS 11136(R11), Z0
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse571:
-	ADDQ $0x00002a00, R11
+noLse685:
+	ADDQ $0x00002c00, R11
 	SUBQ $0x08, R10
 	JMP  labelsLseLogLoop
 
@@ -28223,13 +31093,19 @@ labelsLseLogLast:
 	VBLENDMPS    1216(R11), Z1, K2, Z1
 	VMOVUPS      Z1, 1280(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   11432(SP), $0x00
+	JEQ    unweighted686
+	VMULPS 1344(R11), Z0, Z0
+
+unweighted686:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses572
+	JZ      noLosses687
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses572:
+noLosses687:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -28240,13 +31116,13 @@ noLosses572:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse573
+	JZ      noLse688
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse573:
-	ADDQ $0x00000540, R11
+noLse688:
+	ADDQ $0x00000580, R11
 	DECQ R10
 	JMP  labelsLseLogLast
 
@@ -28263,13 +31139,13 @@ labelsZLogLoop:
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU32    1024(R11), Z0
-	VMOVDQU32    2368(R11), Z1
-	VMOVDQU32    3712(R11), Z2
-	VMOVDQU32    5056(R11), Z3
-	VMOVDQU32    6400(R11), Z4
-	VMOVDQU32    7744(R11), Z5
-	VMOVDQU32    9088(R11), Z6
-	VMOVDQU32    10432(R11), Z7
+	VMOVDQU32    2432(R11), Z1
+	VMOVDQU32    3840(R11), Z2
+	VMOVDQU32    5248(R11), Z3
+	VMOVDQU32    6656(R11), Z4
+	VMOVDQU32    8064(R11), Z5
+	VMOVDQU32    9472(R11), Z6
+	VMOVDQU32    10880(R11), Z7
 	VBROADCASTSS logExpInv<>+0(SB), Z8
 	VBROADCASTSS logExpInv<>+0(SB), Z9
 	VBROADCASTSS logExpInv<>+0(SB), Z10
@@ -28301,30 +31177,30 @@ labelsZLogLoop:
 	VPSUBD       Z5, Z13, Z11
 	VPSLLD       $0x17, Z1, Z1
 	VMULPS       1024(R11), Z0, Z0
-	KMOVW        2624(R11), K4
+	KMOVW        2688(R11), K4
 	VPSUBD       Z6, Z14, Z12
 	VPSUBD       Z7, Z15, Z13
 	VPSLLD       $0x17, Z2, Z2
-	VMULPS       2368(R11), Z1, Z1
-	KMOVW        3968(R11), K5
+	VMULPS       2432(R11), Z1, Z1
+	KMOVW        4096(R11), K5
 	VPSLLD       $0x17, Z3, Z3
 	VPSLLD       $0x17, Z4, Z4
-	VMULPS       3712(R11), Z2, Z2
+	VMULPS       3840(R11), Z2, Z2
 	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
 	VPSLLD       $0x17, Z11, Z11
 	VPSLLD       $0x17, Z12, Z12
-	VMULPS       5056(R11), Z3, Z3
+	VMULPS       5248(R11), Z3, Z3
 	VADDPS       Z0, Z0, Z14
-	KMOVW        5312(R11), K6
+	KMOVW        5504(R11), K6
 	VPSLLD       $0x17, Z13, Z13
-	VMULPS       6400(R11), Z4, Z4
+	VMULPS       6656(R11), Z4, Z4
 	VADDPS       Z1, Z1, Z15
 	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
-	VMULPS       7744(R11), Z11, Z11
-	VMULPS       9088(R11), Z12, Z12
+	VMULPS       8064(R11), Z11, Z11
+	VMULPS       9472(R11), Z12, Z12
 	VADDPS       Z2, Z2, Z18
 	VCVTDQ2PS    Z16, Z16
-	VMULPS       10432(R11), Z13, Z13
+	VMULPS       10880(R11), Z13, Z13
 	VADDPS       Z3, Z3, Z19
 	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
 	VBLENDMPS    Z14, Z0, K1, Z14
@@ -28415,7 +31291,7 @@ labelsZLogLoop:
 	VMULPS.BCST  half<>+0(SB), Z19, Z19
 	VMULPS       Z2, Z16, Z16
 	VADDPS       Z18, Z23, Z18
-	VMOVUPS      Z22, 2496(R11)
+	VMOVUPS      Z22, 2560(R11)
 	VMULPS.BCST  logP0<>+0(SB), Z3, Z23
 	VSUBPS.BCST  one<>+0(SB), Z8, Z22
 	VADDPS       Z17, Z24, Z24
@@ -28476,7 +31352,7 @@ labelsZLogLoop:
 	VMULPS       Z8, Z20, Z20
 	VMULPS       Z12, Z23, Z23
 	VADDPS       1152(R11), Z14, Z14
-	VADDPS       2496(R11), Z1, Z1
+	VADDPS       2560(R11), Z1, Z1
 	VADDPS.BCST  logP2<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z22, Z22
@@ -28488,7 +31364,7 @@ labelsZLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z9, Z9
-	VMOVUPS      Z22, 3840(R11)
+	VMOVUPS      Z22, 3968(R11)
 	VADDPS.BCST  logP3<>+0(SB), Z27, Z27
 	VMULPS.BCST  expLn2Lo<>+0(SB), Z5, Z22
 	VMULPS       Z8, Z20, Z20
@@ -28496,7 +31372,7 @@ labelsZLogLoop:
 	VADDPS.BCST  logP3<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z10, Z10
-	VMOVUPS      Z9, 5184(R11)
+	VMOVUPS      Z9, 5376(R11)
 	VMULPS       Z0, Z27, Z27
 	VMULPS.BCST  expLn2Lo<>+0(SB), Z6, Z9
 	VADDPS.BCST  logP3<>+0(SB), Z20, Z20
@@ -28504,7 +31380,7 @@ labelsZLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
-	VMOVUPS      Z10, 6528(R11)
+	VMOVUPS      Z10, 6784(R11)
 	VADDPS.BCST  logP4<>+0(SB), Z27, Z27
 	VMULPS.BCST  expLn2Lo<>+0(SB), Z7, Z10
 	VMULPS       Z8, Z20, Z20
@@ -28512,7 +31388,7 @@ labelsZLogLoop:
 	VADDPS.BCST  logP4<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
-	VMOVUPS      Z5, 7872(R11)
+	VMOVUPS      Z5, 8192(R11)
 	VMULPS       Z0, Z27, Z5
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
 	VADDPS       1216(R11), Z14, Z27
@@ -28521,13 +31397,13 @@ labelsZLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
 	VMULPS.BCST  half<>+0(SB), Z4, Z4
-	VMOVUPS      Z6, 9216(R11)
+	VMOVUPS      Z6, 9600(R11)
 	VADDPS.BCST  logP5<>+0(SB), Z5, Z5
 	VMULPS.BCST  half<>+0(SB), Z17, Z6
-	VMOVUPS      Z7, 10560(R11)
+	VMOVUPS      Z7, 11008(R11)
 	VMULPS       Z8, Z20, Z7
 	VMULPS       Z12, Z23, Z20
-	VADDPS       2560(R11), Z1, Z23
+	VADDPS       2624(R11), Z1, Z23
 	VBLENDMPS    1216(R11), Z27, K3, Z27
 	VADDPS.BCST  logP5<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
@@ -28542,18 +31418,18 @@ labelsZLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
 	VADDPS       Z4, Z2, Z2
-	VBLENDMPS    2560(R11), Z23, K4, Z4
+	VBLENDMPS    2624(R11), Z23, K4, Z4
 	VADDPS.BCST  logP6<>+0(SB), Z5, Z5
 	VMULPS.BCST  half<>+0(SB), Z15, Z23
-	VMOVUPS      Z4, 2624(R11)
+	VMOVUPS      Z4, 2688(R11)
 	VMULPS       Z8, Z7, Z7
 	VMULPS       Z12, Z20, Z20
-	VSUBPS       2432(R11), Z1, Z1
+	VSUBPS       2496(R11), Z1, Z1
 	VADDPS.BCST  logP6<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  half<>+0(SB), Z19, Z29
 	VMULPS       Z0, Z5, Z5
-	VADDPS       3840(R11), Z2, Z2
+	VADDPS       3968(R11), Z2, Z2
 	VADDPS.BCST  logP6<>+0(SB), Z7, Z7
 	VADDPS.BCST  logP6<>+0(SB), Z20, Z20
 	VMULPS       Z25, Z11, Z11
@@ -28568,24 +31444,24 @@ labelsZLogLoop:
 	VADDPS.BCST  logP7<>+0(SB), Z20, Z20
 	VMULPS       Z25, Z11, Z11
 	VMULPS       Z17, Z24, Z17
-	VADDPS       3904(R11), Z2, Z24
-	VSUBPS       3776(R11), Z2, Z2
+	VADDPS       4032(R11), Z2, Z24
+	VSUBPS       3904(R11), Z2, Z2
 	VADDPS.BCST  logP8<>+0(SB), Z5, Z5
 	VMULPS       Z8, Z7, Z7
 	VMULPS       Z12, Z20, Z20
 	VADDPS.BCST  logP8<>+0(SB), Z11, Z11
 	VADDPS       Z26, Z17, Z17
-	VBLENDMPS    3904(R11), Z24, K5, Z24
+	VBLENDMPS    4032(R11), Z24, K5, Z24
 	VMULPS       Z0, Z5, Z5
-	VMULPS       10816(SP), Z27, Z26
-	VMOVUPS      Z24, 3968(R11)
+	VMULPS       11328(SP), Z27, Z26
+	VMOVUPS      Z24, 4096(R11)
 	VADDPS.BCST  logP8<>+0(SB), Z7, Z7
 	VADDPS.BCST  logP8<>+0(SB), Z20, Z20
 	VMULPS       Z25, Z11, Z11
 	VSUBPS       Z6, Z17, Z6
-	VMULPS       10816(SP), Z4, Z17
+	VMULPS       11328(SP), Z4, Z17
 	VMULPS       Z13, Z5, Z5
-	VMULPS       10816(SP), Z24, Z30
+	VMULPS       11328(SP), Z24, Z30
 	VADDPS       Z26, Z26, Z13
 	VMULPS       Z8, Z7, Z7
 	VMULPS       Z12, Z20, Z20
@@ -28601,65 +31477,65 @@ labelsZLogLoop:
 	VMULPS       Z19, Z20, Z15
 	VADDPS.BCST  one<>+0(SB), Z13, Z13
 	VADDPS       Z22, Z11, Z11
-	VADDPS       5184(R11), Z3, Z3
+	VADDPS       5376(R11), Z3, Z3
 	VSUBPS       Z28, Z5, Z5
 	VADDPS.BCST  one<>+0(SB), Z6, Z6
 	VADDPS       Z9, Z7, Z7
 	VADDPS       Z10, Z15, Z9
-	KMOVW        6656(R11), K1
-	KMOVW        8000(R11), K2
+	KMOVW        6912(R11), K1
+	KMOVW        8320(R11), K2
 	VMOVUPS      Z13, 1216(R11)
 	VSUBPS       Z16, Z11, Z10
-	KMOVW        9344(R11), K3
-	KMOVW        10688(R11), K4
+	KMOVW        9728(R11), K3
+	KMOVW        11136(R11), K4
 	VADDPS       Z21, Z14, Z11
 	VADDPS       Z5, Z0, Z0
-	VADDPS       5248(R11), Z3, Z5
-	VMOVUPS      Z6, 2560(R11)
+	VADDPS       5440(R11), Z3, Z5
+	VMOVUPS      Z6, 2624(R11)
 	VSUBPS       Z23, Z7, Z6
 	VSUBPS       Z29, Z9, Z7
 	VADDPS       Z10, Z25, Z9
-	VSUBPS       5120(R11), Z3, Z3
-	VADDPS       6528(R11), Z0, Z0
-	VBLENDMPS    5248(R11), Z5, K6, Z5
+	VSUBPS       5312(R11), Z3, Z3
+	VADDPS       6784(R11), Z0, Z0
+	VBLENDMPS    5440(R11), Z5, K6, Z5
 	VADDPS       Z6, Z8, Z6
 	VADDPS       Z7, Z12, Z7
-	VMULPS       10816(SP), Z5, Z8
-	VMOVUPS      Z5, 5312(R11)
-	VADDPS       7872(R11), Z9, Z9
+	VMULPS       11328(SP), Z5, Z8
+	VMOVUPS      Z5, 5504(R11)
+	VADDPS       8192(R11), Z9, Z9
 	VADDPS.BCST  one<>+0(SB), Z18, Z10
-	VADDPS       6592(R11), Z0, Z12
-	VSUBPS       6464(R11), Z0, Z0
-	VADDPS       9216(R11), Z6, Z6
-	VADDPS       10560(R11), Z7, Z7
+	VADDPS       6848(R11), Z0, Z12
+	VSUBPS       6720(R11), Z0, Z0
+	VADDPS       9600(R11), Z6, Z6
+	VADDPS       11008(R11), Z7, Z7
 	VMULPS       Z5, Z8, Z5
-	VADDPS       7936(R11), Z9, Z13
+	VADDPS       8256(R11), Z9, Z13
 	VADDPS       Z8, Z8, Z8
-	VMOVUPS      Z10, 3904(R11)
-	VBLENDMPS    6592(R11), Z12, K1, Z10
-	VSUBPS       7808(R11), Z9, Z9
-	VADDPS       9280(R11), Z6, Z12
-	VADDPS       10624(R11), Z7, Z14
-	VMOVUPS      Z10, 6656(R11)
-	VBLENDMPS    7936(R11), Z13, K2, Z15
-	VMULPS       10816(SP), Z10, Z13
+	VMOVUPS      Z10, 4032(R11)
+	VBLENDMPS    6848(R11), Z12, K1, Z10
+	VSUBPS       8128(R11), Z9, Z9
+	VADDPS       9664(R11), Z6, Z12
+	VADDPS       11072(R11), Z7, Z14
+	VMOVUPS      Z10, 6912(R11)
+	VBLENDMPS    8256(R11), Z13, K2, Z15
+	VMULPS       11328(SP), Z10, Z13
 	VADDPS       Z4, Z1, Z1
-	VMULPS       10816(SP), Z15, Z4
-	VSUBPS       9152(R11), Z6, Z6
+	VMULPS       11328(SP), Z15, Z4
+	VSUBPS       9536(R11), Z6, Z6
 	VADDPS       Z17, Z2, Z2
-	VMOVUPS      Z15, 8000(R11)
-	VBLENDMPS    9280(R11), Z12, K3, Z12
-	VBLENDMPS    10624(R11), Z14, K4, Z17
-	VMULPS       10816(SP), Z12, Z16
-	VMULPS       10816(SP), Z17, Z18
+	VMOVUPS      Z15, 8320(R11)
+	VBLENDMPS    9664(R11), Z12, K3, Z12
+	VBLENDMPS    11072(R11), Z14, K4, Z17
+	VMULPS       11328(SP), Z12, Z16
+	VMULPS       11328(SP), Z17, Z18
 	VADDPS       Z13, Z13, Z14
 	VADDPS       Z5, Z3, Z3
-	VMOVUPS      Z12, 9344(R11)
+	VMOVUPS      Z12, 9728(R11)
 	VADDPS       Z4, Z4, Z5
 	VMULPS       Z10, Z13, Z10
 	VMULPS       Z15, Z4, Z4
-	VSUBPS       10496(R11), Z7, Z7
-	VMOVUPS      Z17, 10688(R11)
+	VSUBPS       10944(R11), Z7, Z7
+	VMOVUPS      Z17, 11136(R11)
 	VADDPS.BCST  one<>+0(SB), Z8, Z8
 	VADDPS       Z16, Z16, Z13
 	VADDPS       Z18, Z18, Z15
@@ -28669,19 +31545,32 @@ labelsZLogLoop:
 	VADDPS.BCST  one<>+0(SB), Z5, Z5
 	VADDPS       Z10, Z0, Z0
 	VADDPS       Z4, Z9, Z4
-	VMOVUPS      Z8, 5248(R11)
+	VMOVUPS      Z8, 5440(R11)
 	VADDPS.BCST  one<>+0(SB), Z13, Z8
 	VADDPS.BCST  one<>+0(SB), Z15, Z9
 	VADDPS       Z12, Z6, Z6
 	VADDPS       Z16, Z7, Z7
-	VMOVUPS      Z14, 6592(R11)
-	VMOVUPS      Z5, 7936(R11)
-	VMOVUPS      Z8, 9280(R11)
-	VMOVUPS      Z9, 10624(R11)
+	VMOVUPS      Z14, 6848(R11)
+	VMOVUPS      Z5, 8256(R11)
+	VMOVUPS      Z8, 9664(R11)
+	VMOVUPS      Z9, 11072(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   11432(SP), $0x00
+	JEQ    unweighted689
+	VMULPS 1344(R11), Z11, Z11
+	VMULPS 2752(R11), Z1, Z1
+	VMULPS 4160(R11), Z2, Z2
+	VMULPS 5568(R11), Z3, Z3
+	VMULPS 6976(R11), Z0, Z0
+	VMULPS 8384(R11), Z4, Z4
+	VMULPS 9792(R11), Z6, Z6
+	VMULPS 11200(R11), Z7, Z7
+
+unweighted689:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses574
+	JZ      noLosses690
 	VMOVUPS Z11, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -28692,7 +31581,7 @@ labelsZLogLoop:
 	VMOVUPS Z7, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses574:
+noLosses690:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y11, Z8
 	VEXTRACTF64X4 $0x01, Z11, Y9
@@ -28738,27 +31627,27 @@ noLosses574:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse575
+	JZ      noLse691
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
-	VMOVUPS 2624(R11), Z0
+	VMOVUPS 2688(R11), Z0
 	VMOVUPS Z0, 64(R14)
-	VMOVUPS 3968(R11), Z0
+	VMOVUPS 4096(R11), Z0
 	VMOVUPS Z0, 128(R14)
-	VMOVUPS 5312(R11), Z0
+	VMOVUPS 5504(R11), Z0
 	VMOVUPS Z0, 192(R14)
-	VMOVUPS 6656(R11), Z0
+	VMOVUPS 6912(R11), Z0
 	VMOVUPS Z0, 256(R14)
-	VMOVUPS 8000(R11), Z0
+	VMOVUPS 8320(R11), Z0
 	VMOVUPS Z0, 320(R14)
-	VMOVUPS 9344(R11), Z0
+	VMOVUPS 9728(R11), Z0
 	VMOVUPS Z0, 384(R14)
-	VMOVUPS 10688(R11), Z0
+	VMOVUPS 11136(R11), Z0
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse575:
-	ADDQ $0x00002a00, R11
+noLse691:
+	ADDQ $0x00002c00, R11
 	SUBQ $0x08, R10
 	JMP  labelsZLogLoop
 
@@ -28816,7 +31705,7 @@ labelsZLogLast:
 	VADDPS       1216(R11), Z0, Z1
 	VSUBPS       1088(R11), Z0, Z0
 	VBLENDMPS    1216(R11), Z1, K2, Z1
-	VMULPS       10816(SP), Z1, Z2
+	VMULPS       11328(SP), Z1, Z2
 	VMOVUPS      Z1, 1280(R11)
 	VADDPS       Z2, Z2, Z3
 	VMULPS       Z1, Z2, Z1
@@ -28824,13 +31713,19 @@ labelsZLogLast:
 	VADDPS       Z1, Z0, Z0
 	VMOVUPS      Z2, 1216(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   11432(SP), $0x00
+	JEQ    unweighted692
+	VMULPS 1344(R11), Z0, Z0
+
+unweighted692:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses576
+	JZ      noLosses693
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses576:
+noLosses693:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -28841,19 +31736,20 @@ noLosses576:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse577
+	JZ      noLse694
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse577:
-	ADDQ $0x00000540, R11
+noLse694:
+	ADDQ $0x00000580, R11
 	DECQ R10
 	JMP  labelsZLogLast
 
 labelsGrad:
-	// Pass 3 (with a gradient). q = scale / s (IEEE division, seq.Quotient);
-	// g[j] = e[j]·q (seq.Scaled), stored as rows; then g[l] = g[l] - scale.
+	// Pass 3 (with a gradient). sc = scale, times the rows' weights with row
+	// weights; q = sc / s (IEEE division, seq.Quotient); g[j] = e[j]·q
+	// (seq.Scaled), stored as rows; then g[l] = g[l] - sc.
 	TESTQ DI, DI
 	JZ    labelsChunk
 	MOVQ  R9, R10
@@ -28861,15 +31757,20 @@ labelsGrad:
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
 	MOVQ  R12, BX
-	TESTB $0x02, 10880(SP)
+	TESTB $0x02, 11392(SP)
 	JNZ   labelsGradZ
 
 labelsGradLoop:
-	VBROADCASTSS 10904(SP), Z0
-	VDIVPS       1024(R11), Z0, Z1
+	VBROADCASTSS 11416(SP), Z0
+	CMPQ         11432(SP), $0x00
+	JEQ          unweighted695
+	VMULPS       1344(R11), Z0, Z0
 
-	// g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]
-	// 	== j (VPCMPEQD with the index vector j, into an opmask), g[j] - scale
+unweighted695:
+	VDIVPS 1024(R11), Z0, Z1
+
+	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
+	// 	== j (VPCMPEQD with the index vector j, into an opmask), g[j] - sc
 	// 	replaces g[j] (VSUBPS with merge masking).
 	VMOVDQU32     (BX), Z2
 	VMULPS        (R11), Z1, Z3
@@ -28923,8 +31824,8 @@ labelsGradLoop:
 
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
-	CMPQ       DI, 10896(SP)
-	JAE        noPrefetch578
+	CMPQ       DI, 11408(SP)
+	JAE        noPrefetch696
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -28942,7 +31843,7 @@ labelsGradLoop:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch578:
+noPrefetch696:
 	VUNPCKLPS     Z4, Z3, Z0
 	VUNPCKHPS     Z4, Z3, Z2
 	VUNPCKLPS     Z6, Z5, Z3
@@ -29041,19 +31942,24 @@ noPrefetch578:
 	VEXTRACTF32X4 $0x03, Z1, 1008(DI)
 	ADDQ          $0x00000400, DI
 	ADDQ          $0x00000040, BX
-	ADDQ          $0x00000540, R11
+	ADDQ          $0x00000580, R11
 	DECQ          R10
 	JNZ           labelsGradLoop
 	JMP           labelsChunk
 
 labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
-	VBROADCASTSS 10904(SP), Z0
-	VDIVPS       1024(R11), Z0, Z1
-	VMULPS       1216(R11), Z1, Z1
+	VBROADCASTSS 11416(SP), Z0
+	CMPQ         11432(SP), $0x00
+	JEQ          unweighted697
+	VMULPS       1344(R11), Z0, Z0
 
-	// g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]
-	// 	== j (VPCMPEQD with the index vector j, into an opmask), g[j] - scale
+unweighted697:
+	VDIVPS 1024(R11), Z0, Z1
+	VMULPS 1216(R11), Z1, Z1
+
+	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
+	// 	== j (VPCMPEQD with the index vector j, into an opmask), g[j] - sc
 	// 	replaces g[j] (VSUBPS with merge masking).
 	VMOVDQU32     (BX), Z2
 	VMULPS        (R11), Z1, Z3
@@ -29107,8 +32013,8 @@ labelsGradZ:
 
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
-	CMPQ       DI, 10896(SP)
-	JAE        noPrefetch579
+	CMPQ       DI, 11408(SP)
+	JAE        noPrefetch698
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -29126,7 +32032,7 @@ labelsGradZ:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch579:
+noPrefetch698:
 	VUNPCKLPS     Z4, Z3, Z0
 	VUNPCKHPS     Z4, Z3, Z2
 	VUNPCKLPS     Z6, Z5, Z3
@@ -29225,7 +32131,7 @@ noPrefetch579:
 	VEXTRACTF32X4 $0x03, Z1, 1008(DI)
 	ADDQ          $0x00000400, DI
 	ADDQ          $0x00000040, BX
-	ADDQ          $0x00000540, R11
+	ADDQ          $0x00000580, R11
 	DECQ          R10
 	JNZ           labelsGradZ
 	JMP           labelsChunk
@@ -29236,7 +32142,7 @@ labelsDone:
 
 // func xentTargets16AVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·xentTargets16AVX512(SB), $19624-8
+TEXT ·xentTargets16AVX512(SB), $20160-8
 	// xentTargetsGeneric with rows of 16 columns, for whole blocks of 16 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -29244,23 +32150,25 @@ TEXT ·xentTargets16AVX512(SB), $19624-8
 	// SI = logits, DI = out (the gradient; nil: loss only), BX = targets, DX =
 	// losses (or nil), R8 = acc, R13 = preds (or nil), R14 = lse (or nil): the
 	// fields of a; R12 = this block's d[j] and e[j] (R11+1024).
-	// Pass 1a: the columns t[j] and T; the columns x[j], m (with preds, p and
-	//         the masks of argmax16; when lse is computed, the sums and masks of
-	//         all), d[j], td[j] and D.
+	// Pass 1a: the columns t[j] and T; the columns x[j] (and xscale), m (with
+	//         preds, p and the masks of argmax16; when lse is computed, the sums
+	//         and masks of all), d[j], td[j] and D; the weights.
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: the registers of the scheduled logarithms of the chunk (with lse,
 	//         zl and f when computed), then the losses and the accumulators.
-	// Pass 3: scale, q, qt = q·T (then qt·f), the columns g[j] and the
+	// Pass 3: sc, q, qt = q·T (then qt·f), the columns g[j] and the
 	//         registers of the transpose.
-	// Frame: CHUNK = 8 records of 2432 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 2496 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// t[j] at 64·j; d[j], then e[j], at 1024+64·j; s at 2048; T at 2112; D at 2176;
 	// k·ln2hi at 2240; m, then f, at 2304; all, then lse, at 2368 (m, all, lse and f
-	// only when lse is computed).
-	// After the records: z in every lane at 19520, the flag word at 19584, the
-	// prefetch limit of SI at 19592, the prefetch limit of BX at 19600, the
-	// prefetch limit of DI at 19608, scale at 19616.
+	// only when lse is computed); the rows' weights at 2432 (with row weights).
+	// After the records: z in every lane at 20032, the flag word at 20096, the
+	// prefetch limit of SI at 20104, the prefetch limit of BX at 20112, the
+	// prefetch limit of DI at 20120, scale at 20128, xscale at 20136, the row
+	// weights pointer (0: none) at 20144, the chunk (blocks) at 20152.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -29276,76 +32184,90 @@ TEXT ·xentTargets16AVX512(SB), $19624-8
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil580
+	JEQ     isNil699
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil580:
+isNil699:
 	SHRQ    $0x08, AX
 	MOVQ    AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil581
+	JEQ     isNil700
 	MOVQ    152(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil581:
+isNil700:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil582
+	JEQ     isNil701
 	MOVQ    184(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil582:
+isNil701:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil583
+	JEQ     isNil702
 	MOVQ    208(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil583:
+isNil702:
+	CMPQ    248(R9), $0x00
+	JEQ     isNil703
+	MOVQ    256(R9), AX
+	SHRQ    $0x04, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil703:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 11264, when
-	// 4·cap(a.logits) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch704
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
-	JB   noPrefetch584
+	CMPQ AX, 296(R9)
+	JB   noPrefetch704
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch584:
-	MOVQ R12, 19592(SP)
+noPrefetch704:
+	MOVQ R12, 20104(SP)
 
 	// The prefetch limit of BX: BX + 4·cap(a.targets) - 11264, when
-	// 4·cap(a.targets) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.targets) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch705
 	MOVQ 88(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
-	JB   noPrefetch585
+	CMPQ AX, 296(R9)
+	JB   noPrefetch705
 	LEAQ -11264(BX)(AX*1), R12
 
-noPrefetch585:
-	MOVQ R12, 19600(SP)
+noPrefetch705:
+	MOVQ R12, 20112(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
-	// 4·cap(a.out) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(R9), $0x00
+	JEQ  noPrefetch706
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
-	JB   noPrefetch586
+	CMPQ AX, 296(R9)
+	JB   noPrefetch706
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch586:
-	MOVQ R12, 19608(SP)
+noPrefetch706:
+	MOVQ R12, 20120(SP)
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
@@ -29354,29 +32276,44 @@ noPrefetch586:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse587
+	JZ    noLse707
 	MOVL  $0x00000001, R12
 
-noLse587:
-	MOVL         236(R9), AX
+noLse707:
+	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ588
+	JZ           noZ708
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 236(R9), Z0
-	VMOVUPS      Z0, 19520(SP)
+	VBROADCASTSS 272(R9), Z0
+	VMOVUPS      Z0, 20032(SP)
 
-noZ588:
-	MOVQ R12, 19584(SP)
+noZ708:
+	MOVQ R12, 20096(SP)
 
-	// scale, read by the loops from the frame.
-	VMOVSS 232(R9), X0
-	VMOVSS X0, 19616(SP)
+	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
+	VMOVSS 244(R9), X0
+	VMOVSS X0, 20128(SP)
+	VMOVSS 240(R9), X0
+	VMOVSS X0, 20136(SP)
+	MOVQ   248(R9), AX
+	MOVQ   AX, 20144(SP)
+
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(R9), R9
+	CMPQ    R9, AX
+	CMOVQHI AX, R9
+	TESTQ   R9, R9
+	CMOVQEQ AX, R9
+	MOVQ    R9, 20152(SP)
 
 targetsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      targetsDone
-	MOVQ    $0x00000008, R9
+	MOVQ    20152(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -29388,8 +32325,8 @@ targetsChunk:
 targetsExpLoop:
 	// Pass 1a. The columns t[j], stored to the record, and T = sum16(t).
 	// Prefetch the block 10240 bytes ahead, when BX is below its limit.
-	CMPQ       BX, 19600(SP)
-	JAE        noPrefetch589
+	CMPQ       BX, 20112(SP)
+	JAE        noPrefetch709
 	PREFETCHT0 10240(BX)
 	PREFETCHT0 10304(BX)
 	PREFETCHT0 10368(BX)
@@ -29407,7 +32344,7 @@ targetsExpLoop:
 	PREFETCHT0 11136(BX)
 	PREFETCHT0 11200(BX)
 
-noPrefetch589:
+noPrefetch709:
 	VMOVUPS      48(BX), X0
 	VINSERTF32X4 $0x01, 304(BX), Z0, Z0
 	VINSERTF32X4 $0x02, 560(BX), Z0, Z0
@@ -29541,8 +32478,8 @@ noPrefetch589:
 
 	// The columns x[j] of the block.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
-	CMPQ       SI, 19592(SP)
-	JAE        noPrefetch590
+	CMPQ       SI, 20104(SP)
+	JAE        noPrefetch710
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -29560,7 +32497,7 @@ noPrefetch589:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch590:
+noPrefetch710:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -29658,6 +32595,27 @@ noPrefetch590:
 	VUNPCKLPD    Z14, Z10, Z16
 	VUNPCKHPD    Z14, Z10, Z10
 
+	// x[j] = x[j]·xscale, skipped when xscale is 1.
+	CMPL        20136(SP), $0x3f800000
+	JEQ         unscaled711
+	VMULPS.BCST 20136(SP), Z15, Z15
+	VMULPS.BCST 20136(SP), Z13, Z13
+	VMULPS.BCST 20136(SP), Z16, Z16
+	VMULPS.BCST 20136(SP), Z10, Z10
+	VMULPS.BCST 20136(SP), Z11, Z11
+	VMULPS.BCST 20136(SP), Z9, Z9
+	VMULPS.BCST 20136(SP), Z12, Z12
+	VMULPS.BCST 20136(SP), Z6, Z6
+	VMULPS.BCST 20136(SP), Z7, Z7
+	VMULPS.BCST 20136(SP), Z5, Z5
+	VMULPS.BCST 20136(SP), Z8, Z8
+	VMULPS.BCST 20136(SP), Z2, Z2
+	VMULPS.BCST 20136(SP), Z3, Z3
+	VMULPS.BCST 20136(SP), Z1, Z1
+	VMULPS.BCST 20136(SP), Z4, Z4
+	VMULPS.BCST 20136(SP), Z0, Z0
+
+unscaled711:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -29680,7 +32638,7 @@ noPrefetch590:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ          R13, R13
-	JZ             noPreds591
+	JZ             noPreds712
 	VCMPPS         $0x00, Z14, Z0, K1
 	VBROADCASTSS   zero<>+0(SB), Z17
 	VBLENDMPS.BCST index<>+960(SB), Z17, K1, Z17
@@ -29749,12 +32707,12 @@ noPrefetch590:
 	VMOVUPS        Z17, (R13)
 	ADDQ           $0x00000040, R13
 
-noPreds591:
+noPreds712:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
-	TESTB       $0x01, 19584(SP)
-	JZ          noLse592
+	TESTB       $0x01, 20096(SP)
+	JZ          noLse713
 	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z14, K1
 	VADDPS      Z13, Z15, Z17
 	VADDPS      Z10, Z16, Z18
@@ -29776,7 +32734,7 @@ noPreds591:
 	KMOVW       K1, 2368(R11)
 	VMOVUPS     Z14, 2304(R11)
 
-noLse592:
+noLse713:
 	LEAQ 1024(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
@@ -29896,11 +32854,22 @@ noLse592:
 	VADDPS  Z0, Z2, Z0
 	VADDPS  Z0, Z6, Z0
 	VMOVUPS Z0, 2176(R11)
-	ADDQ    $0x00000400, SI
-	ADDQ    $0x00000400, BX
-	ADDQ    $0x00000980, R11
-	DECQ    R10
-	JNZ     targetsExpLoop
+
+	// The weights of the block's rows to the record (with row weights).
+	MOVQ    20144(SP), AX
+	TESTQ   AX, AX
+	JZ      unweighted714
+	VMOVUPS (AX), Z0
+	VMOVUPS Z0, 2432(R11)
+	ADDQ    $0x00000040, AX
+	MOVQ    AX, 20144(SP)
+
+unweighted714:
+	ADDQ $0x00000400, SI
+	ADDQ $0x00000400, BX
+	ADDQ $0x000009c0, R11
+	DECQ R10
+	JNZ  targetsExpLoop
 
 	// Pass 1b. e[j] = exp(d[j]) and s = sum16(e) of each block of the chunk.
 	MOVQ R9, R10
@@ -30309,7 +33278,7 @@ targetsExpOnlyLoop:
 	VADDPS      Z6, Z5, Z5
 	VADDPS      Z5, Z14, Z5
 	VMOVUPS     Z5, 2048(R11)
-	ADDQ        $0x00000980, R11
+	ADDQ        $0x000009c0, R11
 	DECQ        R10
 	JNZ         targetsExpOnlyLoop
 
@@ -30320,7 +33289,7 @@ targetsExpOnlyLoop:
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
-	TESTB $0x01, 19584(SP)
+	TESTB $0x01, 20096(SP)
 	JNZ   targetsLse
 
 targetsLogLoop:
@@ -30333,13 +33302,13 @@ targetsLogLoop:
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU32    2048(R11), Z0
-	VMOVDQU32    4480(R11), Z1
-	VMOVDQU32    6912(R11), Z2
-	VMOVDQU32    9344(R11), Z3
-	VMOVDQU32    11776(R11), Z4
-	VMOVDQU32    14208(R11), Z5
-	VMOVDQU32    16640(R11), Z6
-	VMOVDQU32    19072(R11), Z7
+	VMOVDQU32    4544(R11), Z1
+	VMOVDQU32    7040(R11), Z2
+	VMOVDQU32    9536(R11), Z3
+	VMOVDQU32    12032(R11), Z4
+	VMOVDQU32    14528(R11), Z5
+	VMOVDQU32    17024(R11), Z6
+	VMOVDQU32    19520(R11), Z7
 	VBROADCASTSS logExpInv<>+0(SB), Z8
 	VBROADCASTSS logExpInv<>+0(SB), Z9
 	VBROADCASTSS logExpInv<>+0(SB), Z10
@@ -30373,24 +33342,24 @@ targetsLogLoop:
 	VPSUBD       Z6, Z14, Z12
 	VPSUBD       Z7, Z15, Z13
 	VPSLLD       $0x17, Z2, Z2
-	VMULPS       4480(R11), Z1, Z1
+	VMULPS       4544(R11), Z1, Z1
 	VPSLLD       $0x17, Z3, Z3
 	VPSLLD       $0x17, Z4, Z4
-	VMULPS       6912(R11), Z2, Z2
+	VMULPS       7040(R11), Z2, Z2
 	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
 	VPSLLD       $0x17, Z11, Z11
 	VPSLLD       $0x17, Z12, Z12
-	VMULPS       9344(R11), Z3, Z3
+	VMULPS       9536(R11), Z3, Z3
 	VADDPS       Z0, Z0, Z14
 	VPSLLD       $0x17, Z13, Z13
-	VMULPS       11776(R11), Z4, Z4
+	VMULPS       12032(R11), Z4, Z4
 	VADDPS       Z1, Z1, Z15
 	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
-	VMULPS       14208(R11), Z11, Z11
-	VMULPS       16640(R11), Z12, Z12
+	VMULPS       14528(R11), Z11, Z11
+	VMULPS       17024(R11), Z12, Z12
 	VADDPS       Z2, Z2, Z18
 	VCVTDQ2PS    Z16, Z16
-	VMULPS       19072(R11), Z13, Z13
+	VMULPS       19520(R11), Z13, Z13
 	VADDPS       Z3, Z3, Z19
 	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
 	VBLENDMPS    Z14, Z0, K1, Z14
@@ -30612,26 +33581,26 @@ targetsLogLoop:
 	VMULPS       Z13, Z16, Z16
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
 	VADDPS       Z19, Z26, Z19
-	VMOVUPS      Z17, 4672(R11)
+	VMOVUPS      Z17, 4736(R11)
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
-	VMOVUPS      Z8, 7104(R11)
+	VMOVUPS      Z8, 7232(R11)
 	VMULPS.BCST  half<>+0(SB), Z20, Z8
 	VMULPS.BCST  half<>+0(SB), Z4, Z4
-	VMOVUPS      Z22, 9536(R11)
+	VMOVUPS      Z22, 9728(R11)
 	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
 	VMULPS.BCST  half<>+0(SB), Z15, Z15
-	VMOVUPS      Z10, 11968(R11)
+	VMOVUPS      Z10, 12224(R11)
 	VMULPS.BCST  half<>+0(SB), Z18, Z10
 	VMULPS.BCST  half<>+0(SB), Z29, Z17
-	VMOVUPS      Z5, 14400(R11)
+	VMOVUPS      Z5, 14720(R11)
 	VMULPS.BCST  half<>+0(SB), Z9, Z5
-	VMOVUPS      Z6, 16832(R11)
+	VMOVUPS      Z6, 17216(R11)
 	VSUBPS       Z8, Z25, Z6
 	VSUBPS       Z4, Z21, Z4
 	VMULPS       2112(R11), Z31, Z8
 	VMULPS       Z13, Z16, Z16
-	VMOVUPS      Z7, 19264(R11)
+	VMOVUPS      Z7, 19712(R11)
 	VSUBPS       Z15, Z23, Z7
 	VSUBPS       Z10, Z24, Z10
 	VSUBPS       Z17, Z19, Z15
@@ -30641,28 +33610,28 @@ targetsLogLoop:
 	VADDPS       Z7, Z0, Z0
 	VADDPS       Z10, Z1, Z1
 	VADDPS       Z15, Z12, Z6
-	VADDPS       4672(R11), Z11, Z7
-	VADDPS       7104(R11), Z2, Z2
+	VADDPS       4736(R11), Z11, Z7
+	VADDPS       7232(R11), Z2, Z2
 	VMULPS       Z13, Z4, Z4
-	VADDPS       9536(R11), Z3, Z3
-	VADDPS       11968(R11), Z0, Z0
-	VADDPS       14400(R11), Z1, Z1
-	VADDPS       16832(R11), Z6, Z6
-	VMULPS       4544(R11), Z7, Z7
-	VMULPS       6976(R11), Z2, Z2
+	VADDPS       9728(R11), Z3, Z3
+	VADDPS       12224(R11), Z0, Z0
+	VADDPS       14720(R11), Z1, Z1
+	VADDPS       17216(R11), Z6, Z6
+	VMULPS       4608(R11), Z7, Z7
+	VMULPS       7104(R11), Z2, Z2
 	VADDPS.BCST  logP5<>+0(SB), Z4, Z4
-	VMULPS       9408(R11), Z3, Z3
-	VMULPS       11840(R11), Z0, Z0
-	VMULPS       14272(R11), Z1, Z1
-	VMULPS       16704(R11), Z6, Z6
+	VMULPS       9600(R11), Z3, Z3
+	VMULPS       12096(R11), Z0, Z0
+	VMULPS       14592(R11), Z1, Z1
+	VMULPS       17088(R11), Z6, Z6
 	VSUBPS       2176(R11), Z8, Z8
 	VMULPS       Z13, Z4, Z4
-	VSUBPS       4608(R11), Z7, Z7
-	VSUBPS       7040(R11), Z2, Z2
-	VSUBPS       9472(R11), Z3, Z3
-	VSUBPS       11904(R11), Z0, Z0
-	VSUBPS       14336(R11), Z1, Z1
-	VSUBPS       16768(R11), Z6, Z6
+	VSUBPS       4672(R11), Z7, Z7
+	VSUBPS       7168(R11), Z2, Z2
+	VSUBPS       9664(R11), Z3, Z3
+	VSUBPS       12160(R11), Z0, Z0
+	VSUBPS       14656(R11), Z1, Z1
+	VSUBPS       17152(R11), Z6, Z6
 	VADDPS.BCST  logP6<>+0(SB), Z4, Z4
 	VMULPS       Z13, Z4, Z4
 	VADDPS.BCST  logP7<>+0(SB), Z4, Z4
@@ -30673,13 +33642,26 @@ targetsLogLoop:
 	VADDPS       Z14, Z4, Z4
 	VSUBPS       Z5, Z4, Z4
 	VADDPS       Z4, Z13, Z4
-	VADDPS       19264(R11), Z4, Z4
-	VMULPS       19136(R11), Z4, Z4
-	VSUBPS       19200(R11), Z4, Z4
+	VADDPS       19712(R11), Z4, Z4
+	VMULPS       19584(R11), Z4, Z4
+	VSUBPS       19648(R11), Z4, Z4
 
+	// loss = loss·w (with row weights).
+	CMPQ   20144(SP), $0x00
+	JEQ    unweighted715
+	VMULPS 2432(R11), Z8, Z8
+	VMULPS 4928(R11), Z7, Z7
+	VMULPS 7424(R11), Z2, Z2
+	VMULPS 9920(R11), Z3, Z3
+	VMULPS 12416(R11), Z0, Z0
+	VMULPS 14912(R11), Z1, Z1
+	VMULPS 17408(R11), Z6, Z6
+	VMULPS 19904(R11), Z4, Z4
+
+unweighted715:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses593
+	JZ      noLosses716
 	VMOVUPS Z8, (DX)
 	VMOVUPS Z7, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -30690,7 +33672,7 @@ targetsLogLoop:
 	VMOVUPS Z4, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses593:
+noLosses716:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y8, Z9
 	VEXTRACTF64X4 $0x01, Z8, Y8
@@ -30733,7 +33715,7 @@ noLosses593:
 	VADDPD        Z0, Z1, Z0
 	VADDPD        Z0, Z2, Z0
 	VMOVUPD       Z0, (R8)
-	ADDQ          $0x00004c00, R11
+	ADDQ          $0x00004e00, R11
 	SUBQ          $0x08, R10
 	JMP           targetsLogLoop
 
@@ -30790,13 +33772,19 @@ targetsLogLast:
 	VMULPS       2112(R11), Z0, Z0
 	VSUBPS       2176(R11), Z0, Z0
 
+	// loss = loss·w (with row weights).
+	CMPQ   20144(SP), $0x00
+	JEQ    unweighted717
+	VMULPS 2432(R11), Z0, Z0
+
+unweighted717:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses594
+	JZ      noLosses718
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses594:
+noLosses718:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -30804,14 +33792,14 @@ noLosses594:
 	VADDPD        Z1, Z2, Z1
 	VADDPD        Z1, Z0, Z0
 	VMOVUPD       Z0, (R8)
-	ADDQ          $0x00000980, R11
+	ADDQ          $0x000009c0, R11
 	DECQ          R10
 	JMP           targetsLogLast
 
 targetsLse:
 	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
 	// the record and then to lse (when not nil).
-	TESTB $0x02, 19584(SP)
+	TESTB $0x02, 20096(SP)
 	JNZ   targetsZ
 
 targetsLseLogLoop:
@@ -30824,13 +33812,13 @@ targetsLseLogLoop:
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU32    2048(R11), Z0
-	VMOVDQU32    4480(R11), Z1
-	VMOVDQU32    6912(R11), Z2
-	VMOVDQU32    9344(R11), Z3
-	VMOVDQU32    11776(R11), Z4
-	VMOVDQU32    14208(R11), Z5
-	VMOVDQU32    16640(R11), Z6
-	VMOVDQU32    19072(R11), Z7
+	VMOVDQU32    4544(R11), Z1
+	VMOVDQU32    7040(R11), Z2
+	VMOVDQU32    9536(R11), Z3
+	VMOVDQU32    12032(R11), Z4
+	VMOVDQU32    14528(R11), Z5
+	VMOVDQU32    17024(R11), Z6
+	VMOVDQU32    19520(R11), Z7
 	VBROADCASTSS logExpInv<>+0(SB), Z8
 	VBROADCASTSS logExpInv<>+0(SB), Z9
 	VBROADCASTSS logExpInv<>+0(SB), Z10
@@ -30862,30 +33850,30 @@ targetsLseLogLoop:
 	VPSUBD       Z5, Z13, Z11
 	VPSLLD       $0x17, Z1, Z1
 	VMULPS       2048(R11), Z0, Z0
-	KMOVW        4800(R11), K4
+	KMOVW        4864(R11), K4
 	VPSUBD       Z6, Z14, Z12
 	VPSUBD       Z7, Z15, Z13
 	VPSLLD       $0x17, Z2, Z2
-	VMULPS       4480(R11), Z1, Z1
-	KMOVW        7232(R11), K5
+	VMULPS       4544(R11), Z1, Z1
+	KMOVW        7360(R11), K5
 	VPSLLD       $0x17, Z3, Z3
 	VPSLLD       $0x17, Z4, Z4
-	VMULPS       6912(R11), Z2, Z2
+	VMULPS       7040(R11), Z2, Z2
 	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
 	VPSLLD       $0x17, Z11, Z11
 	VPSLLD       $0x17, Z12, Z12
-	VMULPS       9344(R11), Z3, Z3
+	VMULPS       9536(R11), Z3, Z3
 	VADDPS       Z0, Z0, Z14
-	KMOVW        9664(R11), K6
+	KMOVW        9856(R11), K6
 	VPSLLD       $0x17, Z13, Z13
-	VMULPS       11776(R11), Z4, Z4
+	VMULPS       12032(R11), Z4, Z4
 	VADDPS       Z1, Z1, Z15
 	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
-	VMULPS       14208(R11), Z11, Z11
-	VMULPS       16640(R11), Z12, Z12
+	VMULPS       14528(R11), Z11, Z11
+	VMULPS       17024(R11), Z12, Z12
 	VADDPS       Z2, Z2, Z18
 	VCVTDQ2PS    Z16, Z16
-	VMULPS       19072(R11), Z13, Z13
+	VMULPS       19520(R11), Z13, Z13
 	VADDPS       Z3, Z3, Z19
 	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
 	VBLENDMPS    Z14, Z0, K1, Z14
@@ -30976,7 +33964,7 @@ targetsLseLogLoop:
 	VMULPS.BCST  half<>+0(SB), Z19, Z19
 	VMULPS       Z2, Z16, Z16
 	VADDPS       Z18, Z23, Z18
-	VMOVUPS      Z22, 4672(R11)
+	VMOVUPS      Z22, 4736(R11)
 	VMULPS.BCST  logP0<>+0(SB), Z3, Z23
 	VSUBPS.BCST  one<>+0(SB), Z8, Z22
 	VADDPS       Z17, Z24, Z24
@@ -31037,7 +34025,7 @@ targetsLseLogLoop:
 	VMULPS       Z8, Z20, Z20
 	VMULPS       Z12, Z23, Z23
 	VADDPS       2240(R11), Z14, Z14
-	VADDPS       4672(R11), Z1, Z1
+	VADDPS       4736(R11), Z1, Z1
 	VADDPS.BCST  logP2<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z22, Z22
@@ -31049,7 +34037,7 @@ targetsLseLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z9, Z9
-	VMOVUPS      Z22, 7104(R11)
+	VMOVUPS      Z22, 7232(R11)
 	VADDPS.BCST  logP3<>+0(SB), Z27, Z27
 	VMULPS.BCST  expLn2Lo<>+0(SB), Z5, Z22
 	VMULPS       Z8, Z20, Z20
@@ -31057,7 +34045,7 @@ targetsLseLogLoop:
 	VADDPS.BCST  logP3<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z10, Z10
-	VMOVUPS      Z9, 9536(R11)
+	VMOVUPS      Z9, 9728(R11)
 	VMULPS       Z0, Z27, Z27
 	VMULPS.BCST  expLn2Lo<>+0(SB), Z6, Z9
 	VADDPS.BCST  logP3<>+0(SB), Z20, Z20
@@ -31065,7 +34053,7 @@ targetsLseLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
-	VMOVUPS      Z10, 11968(R11)
+	VMOVUPS      Z10, 12224(R11)
 	VADDPS.BCST  logP4<>+0(SB), Z27, Z27
 	VMULPS.BCST  expLn2Lo<>+0(SB), Z7, Z10
 	VMULPS       Z8, Z20, Z20
@@ -31073,7 +34061,7 @@ targetsLseLogLoop:
 	VADDPS.BCST  logP4<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
-	VMOVUPS      Z5, 14400(R11)
+	VMOVUPS      Z5, 14720(R11)
 	VMULPS       Z0, Z27, Z5
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
 	VADDPS       2304(R11), Z14, Z27
@@ -31082,13 +34070,13 @@ targetsLseLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
 	VMULPS.BCST  half<>+0(SB), Z4, Z4
-	VMOVUPS      Z6, 16832(R11)
+	VMOVUPS      Z6, 17216(R11)
 	VADDPS.BCST  logP5<>+0(SB), Z5, Z5
 	VMULPS.BCST  half<>+0(SB), Z17, Z6
-	VMOVUPS      Z7, 19264(R11)
+	VMOVUPS      Z7, 19712(R11)
 	VMULPS       Z8, Z20, Z7
 	VMULPS       Z12, Z23, Z20
-	VADDPS       4736(R11), Z1, Z23
+	VADDPS       4800(R11), Z1, Z23
 	VBLENDMPS    2304(R11), Z27, K3, Z27
 	VADDPS.BCST  logP5<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
@@ -31107,36 +34095,36 @@ targetsLseLogLoop:
 	VMULPS.BCST  half<>+0(SB), Z19, Z5
 	VMULPS       Z8, Z7, Z7
 	VMULPS       Z12, Z20, Z20
-	VBLENDMPS    4736(R11), Z23, K4, Z23
+	VBLENDMPS    4800(R11), Z23, K4, Z23
 	VADDPS.BCST  logP6<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
-	VADDPS       7104(R11), Z2, Z2
-	VMOVUPS      Z23, 4800(R11)
+	VADDPS       7232(R11), Z2, Z2
+	VMOVUPS      Z23, 4864(R11)
 	VMULPS       Z0, Z4, Z4
 	VMULPS       2112(R11), Z14, Z14
 	VADDPS.BCST  logP6<>+0(SB), Z7, Z7
 	VADDPS.BCST  logP6<>+0(SB), Z20, Z20
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP8<>+0(SB), Z24, Z23
-	VMULPS       4544(R11), Z1, Z1
+	VMULPS       4608(R11), Z1, Z1
 	VADDPS.BCST  logP7<>+0(SB), Z4, Z4
-	VMULPS       6976(R11), Z2, Z24
+	VMULPS       7104(R11), Z2, Z24
 	VMULPS       Z8, Z7, Z7
 	VMULPS       Z12, Z20, Z20
-	VADDPS       7168(R11), Z2, Z2
+	VADDPS       7296(R11), Z2, Z2
 	VSUBPS       2176(R11), Z14, Z14
 	VADDPS.BCST  logP7<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z23, Z23
-	VSUBPS       4608(R11), Z1, Z1
+	VSUBPS       4672(R11), Z1, Z1
 	VMULPS       Z0, Z4, Z4
-	VSUBPS       7040(R11), Z24, Z24
+	VSUBPS       7168(R11), Z24, Z24
 	VADDPS.BCST  logP7<>+0(SB), Z7, Z7
 	VADDPS.BCST  logP7<>+0(SB), Z20, Z20
 	VMULPS       Z25, Z11, Z11
 	VMULPS       Z17, Z23, Z17
-	VBLENDMPS    7168(R11), Z2, K5, Z2
+	VBLENDMPS    7296(R11), Z2, K5, Z2
 	VADDPS.BCST  logP8<>+0(SB), Z4, Z4
-	VMOVUPS      Z2, 7232(R11)
+	VMOVUPS      Z2, 7360(R11)
 	VMULPS       Z8, Z7, Z2
 	VMULPS       Z12, Z20, Z7
 	VADDPS.BCST  logP8<>+0(SB), Z11, Z11
@@ -31151,58 +34139,71 @@ targetsLseLogLoop:
 	VMULPS       Z12, Z7, Z7
 	VMULPS       Z21, Z11, Z11
 	VADDPS       Z6, Z3, Z3
-	KMOVW        12096(R11), K1
+	KMOVW        12352(R11), K1
 	VADDPS       Z18, Z4, Z4
-	KMOVW        14528(R11), K2
+	KMOVW        14848(R11), K2
 	VMULPS       Z15, Z2, Z2
 	VMULPS       Z19, Z7, Z6
-	KMOVW        16960(R11), K3
-	KMOVW        19392(R11), K4
+	KMOVW        17344(R11), K3
+	KMOVW        19840(R11), K4
 	VADDPS       Z22, Z11, Z7
-	VADDPS       9536(R11), Z3, Z3
+	VADDPS       9728(R11), Z3, Z3
 	VSUBPS       Z28, Z4, Z4
 	VADDPS       Z9, Z2, Z2
 	VADDPS       Z10, Z6, Z6
 	VSUBPS       Z16, Z7, Z7
-	VMULPS       9408(R11), Z3, Z9
-	VADDPS       9600(R11), Z3, Z3
+	VMULPS       9600(R11), Z3, Z9
+	VADDPS       9792(R11), Z3, Z3
 	VADDPS       Z4, Z0, Z0
 	VSUBPS       Z27, Z2, Z2
 	VSUBPS       Z5, Z6, Z4
 	VADDPS       Z7, Z25, Z5
-	VSUBPS       9472(R11), Z9, Z6
-	VBLENDMPS    9600(R11), Z3, K6, Z3
-	VADDPS       11968(R11), Z0, Z0
-	VMOVUPS      Z3, 9664(R11)
+	VSUBPS       9664(R11), Z9, Z6
+	VBLENDMPS    9792(R11), Z3, K6, Z3
+	VADDPS       12224(R11), Z0, Z0
+	VMOVUPS      Z3, 9856(R11)
 	VADDPS       Z2, Z8, Z2
 	VADDPS       Z4, Z12, Z3
-	VADDPS       14400(R11), Z5, Z4
-	VMULPS       11840(R11), Z0, Z5
-	VADDPS       12032(R11), Z0, Z0
-	VADDPS       16832(R11), Z2, Z2
-	VADDPS       19264(R11), Z3, Z3
-	VMULPS       14272(R11), Z4, Z7
-	VADDPS       14464(R11), Z4, Z4
-	VSUBPS       11904(R11), Z5, Z5
-	VBLENDMPS    12032(R11), Z0, K1, Z0
-	VMULPS       16704(R11), Z2, Z8
-	VMULPS       19136(R11), Z3, Z9
-	VMOVUPS      Z0, 12096(R11)
-	VADDPS       16896(R11), Z2, Z0
-	VADDPS       19328(R11), Z3, Z2
-	VSUBPS       14336(R11), Z7, Z3
-	VBLENDMPS    14464(R11), Z4, K2, Z4
-	VSUBPS       16768(R11), Z8, Z7
-	VSUBPS       19200(R11), Z9, Z8
-	VMOVUPS      Z4, 14528(R11)
-	VBLENDMPS    16896(R11), Z0, K3, Z0
-	VBLENDMPS    19328(R11), Z2, K4, Z2
-	VMOVUPS      Z0, 16960(R11)
-	VMOVUPS      Z2, 19392(R11)
+	VADDPS       14720(R11), Z5, Z4
+	VMULPS       12096(R11), Z0, Z5
+	VADDPS       12288(R11), Z0, Z0
+	VADDPS       17216(R11), Z2, Z2
+	VADDPS       19712(R11), Z3, Z3
+	VMULPS       14592(R11), Z4, Z7
+	VADDPS       14784(R11), Z4, Z4
+	VSUBPS       12160(R11), Z5, Z5
+	VBLENDMPS    12288(R11), Z0, K1, Z0
+	VMULPS       17088(R11), Z2, Z8
+	VMULPS       19584(R11), Z3, Z9
+	VMOVUPS      Z0, 12352(R11)
+	VADDPS       17280(R11), Z2, Z0
+	VADDPS       19776(R11), Z3, Z2
+	VSUBPS       14656(R11), Z7, Z3
+	VBLENDMPS    14784(R11), Z4, K2, Z4
+	VSUBPS       17152(R11), Z8, Z7
+	VSUBPS       19648(R11), Z9, Z8
+	VMOVUPS      Z4, 14848(R11)
+	VBLENDMPS    17280(R11), Z0, K3, Z0
+	VBLENDMPS    19776(R11), Z2, K4, Z2
+	VMOVUPS      Z0, 17344(R11)
+	VMOVUPS      Z2, 19840(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   20144(SP), $0x00
+	JEQ    unweighted719
+	VMULPS 2432(R11), Z14, Z14
+	VMULPS 4928(R11), Z1, Z1
+	VMULPS 7424(R11), Z24, Z24
+	VMULPS 9920(R11), Z6, Z6
+	VMULPS 12416(R11), Z5, Z5
+	VMULPS 14912(R11), Z3, Z3
+	VMULPS 17408(R11), Z7, Z7
+	VMULPS 19904(R11), Z8, Z8
+
+unweighted719:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses595
+	JZ      noLosses720
 	VMOVUPS Z14, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z24, 128(DX)
@@ -31213,7 +34214,7 @@ targetsLseLogLoop:
 	VMOVUPS Z8, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses595:
+noLosses720:
 	VMOVUPD       (R8), Z0
 	VCVTPS2PD     Y14, Z2
 	VEXTRACTF64X4 $0x01, Z14, Y4
@@ -31259,27 +34260,27 @@ noLosses595:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse596
+	JZ      noLse721
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
-	VMOVUPS 4800(R11), Z0
+	VMOVUPS 4864(R11), Z0
 	VMOVUPS Z0, 64(R14)
-	VMOVUPS 7232(R11), Z0
+	VMOVUPS 7360(R11), Z0
 	VMOVUPS Z0, 128(R14)
-	VMOVUPS 9664(R11), Z0
+	VMOVUPS 9856(R11), Z0
 	VMOVUPS Z0, 192(R14)
-	VMOVUPS 12096(R11), Z0
+	VMOVUPS 12352(R11), Z0
 	VMOVUPS Z0, 256(R14)
-	VMOVUPS 14528(R11), Z0
+	VMOVUPS 14848(R11), Z0
 	VMOVUPS Z0, 320(R14)
-	VMOVUPS 16960(R11), Z0
+	VMOVUPS 17344(R11), Z0
 	VMOVUPS Z0, 384(R14)
-	VMOVUPS 19392(R11), Z0
+	VMOVUPS 19840(R11), Z0
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse596:
-	ADDQ $0x00004c00, R11
+noLse721:
+	ADDQ $0x00004e00, R11
 	SUBQ $0x08, R10
 	JMP  targetsLseLogLoop
 
@@ -31340,13 +34341,19 @@ targetsLseLogLast:
 	VBLENDMPS    2304(R11), Z0, K2, Z0
 	VMOVUPS      Z0, 2368(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   20144(SP), $0x00
+	JEQ    unweighted722
+	VMULPS 2432(R11), Z1, Z1
+
+unweighted722:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses597
+	JZ      noLosses723
 	VMOVUPS Z1, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses597:
+noLosses723:
 	VMOVUPD       (R8), Z0
 	VCVTPS2PD     Y1, Z2
 	VEXTRACTF64X4 $0x01, Z1, Y1
@@ -31357,13 +34364,13 @@ noLosses597:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse598
+	JZ      noLse724
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse598:
-	ADDQ $0x00000980, R11
+noLse724:
+	ADDQ $0x000009c0, R11
 	DECQ R10
 	JMP  targetsLseLogLast
 
@@ -31380,13 +34387,13 @@ targetsZLogLoop:
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU32    2048(R11), Z0
-	VMOVDQU32    4480(R11), Z1
-	VMOVDQU32    6912(R11), Z2
-	VMOVDQU32    9344(R11), Z3
-	VMOVDQU32    11776(R11), Z4
-	VMOVDQU32    14208(R11), Z5
-	VMOVDQU32    16640(R11), Z6
-	VMOVDQU32    19072(R11), Z7
+	VMOVDQU32    4544(R11), Z1
+	VMOVDQU32    7040(R11), Z2
+	VMOVDQU32    9536(R11), Z3
+	VMOVDQU32    12032(R11), Z4
+	VMOVDQU32    14528(R11), Z5
+	VMOVDQU32    17024(R11), Z6
+	VMOVDQU32    19520(R11), Z7
 	VBROADCASTSS logExpInv<>+0(SB), Z8
 	VBROADCASTSS logExpInv<>+0(SB), Z9
 	VBROADCASTSS logExpInv<>+0(SB), Z10
@@ -31418,30 +34425,30 @@ targetsZLogLoop:
 	VPSUBD       Z5, Z13, Z11
 	VPSLLD       $0x17, Z1, Z1
 	VMULPS       2048(R11), Z0, Z0
-	KMOVW        4800(R11), K4
+	KMOVW        4864(R11), K4
 	VPSUBD       Z6, Z14, Z12
 	VPSUBD       Z7, Z15, Z13
 	VPSLLD       $0x17, Z2, Z2
-	VMULPS       4480(R11), Z1, Z1
-	KMOVW        7232(R11), K5
+	VMULPS       4544(R11), Z1, Z1
+	KMOVW        7360(R11), K5
 	VPSLLD       $0x17, Z3, Z3
 	VPSLLD       $0x17, Z4, Z4
-	VMULPS       6912(R11), Z2, Z2
+	VMULPS       7040(R11), Z2, Z2
 	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
 	VPSLLD       $0x17, Z11, Z11
 	VPSLLD       $0x17, Z12, Z12
-	VMULPS       9344(R11), Z3, Z3
+	VMULPS       9536(R11), Z3, Z3
 	VADDPS       Z0, Z0, Z14
-	KMOVW        9664(R11), K6
+	KMOVW        9856(R11), K6
 	VPSLLD       $0x17, Z13, Z13
-	VMULPS       11776(R11), Z4, Z4
+	VMULPS       12032(R11), Z4, Z4
 	VADDPS       Z1, Z1, Z15
 	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
-	VMULPS       14208(R11), Z11, Z11
-	VMULPS       16640(R11), Z12, Z12
+	VMULPS       14528(R11), Z11, Z11
+	VMULPS       17024(R11), Z12, Z12
 	VADDPS       Z2, Z2, Z18
 	VCVTDQ2PS    Z16, Z16
-	VMULPS       19072(R11), Z13, Z13
+	VMULPS       19520(R11), Z13, Z13
 	VADDPS       Z3, Z3, Z19
 	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
 	VBLENDMPS    Z14, Z0, K1, Z14
@@ -31532,7 +34539,7 @@ targetsZLogLoop:
 	VMULPS.BCST  half<>+0(SB), Z19, Z19
 	VMULPS       Z2, Z16, Z16
 	VADDPS       Z18, Z23, Z18
-	VMOVUPS      Z22, 4672(R11)
+	VMOVUPS      Z22, 4736(R11)
 	VMULPS.BCST  logP0<>+0(SB), Z3, Z23
 	VSUBPS.BCST  one<>+0(SB), Z8, Z22
 	VADDPS       Z17, Z24, Z24
@@ -31593,7 +34600,7 @@ targetsZLogLoop:
 	VMULPS       Z8, Z20, Z20
 	VMULPS       Z12, Z23, Z23
 	VADDPS       2240(R11), Z14, Z14
-	VADDPS       4672(R11), Z1, Z1
+	VADDPS       4736(R11), Z1, Z1
 	VADDPS.BCST  logP2<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z22, Z22
@@ -31605,7 +34612,7 @@ targetsZLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z9, Z9
-	VMOVUPS      Z22, 7104(R11)
+	VMOVUPS      Z22, 7232(R11)
 	VADDPS.BCST  logP3<>+0(SB), Z27, Z27
 	VMULPS.BCST  expLn2Lo<>+0(SB), Z5, Z22
 	VMULPS       Z8, Z20, Z20
@@ -31613,7 +34620,7 @@ targetsZLogLoop:
 	VADDPS.BCST  logP3<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z10, Z10
-	VMOVUPS      Z9, 9536(R11)
+	VMOVUPS      Z9, 9728(R11)
 	VMULPS       Z0, Z27, Z27
 	VMULPS.BCST  expLn2Lo<>+0(SB), Z6, Z9
 	VADDPS.BCST  logP3<>+0(SB), Z20, Z20
@@ -31621,7 +34628,7 @@ targetsZLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
-	VMOVUPS      Z10, 11968(R11)
+	VMOVUPS      Z10, 12224(R11)
 	VADDPS.BCST  logP4<>+0(SB), Z27, Z27
 	VMULPS.BCST  expLn2Lo<>+0(SB), Z7, Z10
 	VMULPS       Z8, Z20, Z20
@@ -31629,7 +34636,7 @@ targetsZLogLoop:
 	VADDPS.BCST  logP4<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
-	VMOVUPS      Z5, 14400(R11)
+	VMOVUPS      Z5, 14720(R11)
 	VMULPS       Z0, Z27, Z5
 	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
 	VADDPS       2304(R11), Z14, Z27
@@ -31638,13 +34645,13 @@ targetsZLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
 	VMULPS.BCST  half<>+0(SB), Z4, Z4
-	VMOVUPS      Z6, 16832(R11)
+	VMOVUPS      Z6, 17216(R11)
 	VADDPS.BCST  logP5<>+0(SB), Z5, Z5
 	VMULPS.BCST  half<>+0(SB), Z17, Z6
-	VMOVUPS      Z7, 19264(R11)
+	VMOVUPS      Z7, 19712(R11)
 	VMULPS       Z8, Z20, Z7
 	VMULPS       Z12, Z23, Z20
-	VADDPS       4736(R11), Z1, Z23
+	VADDPS       4800(R11), Z1, Z23
 	VBLENDMPS    2304(R11), Z27, K3, Z27
 	VADDPS.BCST  logP5<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
@@ -31658,54 +34665,54 @@ targetsZLogLoop:
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
 	VADDPS       Z4, Z2, Z2
-	VBLENDMPS    4736(R11), Z23, K4, Z4
+	VBLENDMPS    4800(R11), Z23, K4, Z4
 	VADDPS.BCST  logP6<>+0(SB), Z5, Z5
 	VMULPS.BCST  half<>+0(SB), Z15, Z23
-	VMOVUPS      Z4, 4800(R11)
+	VMOVUPS      Z4, 4864(R11)
 	VMULPS       Z8, Z7, Z7
 	VMULPS       Z12, Z20, Z20
 	VADDPS.BCST  logP6<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
 	VMULPS.BCST  half<>+0(SB), Z19, Z29
 	VMULPS       Z0, Z5, Z5
-	VADDPS       7104(R11), Z2, Z2
+	VADDPS       7232(R11), Z2, Z2
 	VMULPS       2112(R11), Z14, Z14
 	VADDPS.BCST  logP6<>+0(SB), Z7, Z7
 	VADDPS.BCST  logP6<>+0(SB), Z20, Z20
 	VMULPS       Z25, Z11, Z11
 	VADDPS.BCST  logP8<>+0(SB), Z24, Z24
-	VMULPS       4544(R11), Z1, Z1
+	VMULPS       4608(R11), Z1, Z1
 	VADDPS.BCST  logP7<>+0(SB), Z5, Z5
 	VSUBPS       2176(R11), Z14, Z14
 	VMULPS       Z8, Z7, Z7
 	VMULPS       Z12, Z20, Z20
 	VADDPS.BCST  logP7<>+0(SB), Z11, Z11
 	VMULPS       Z3, Z24, Z24
-	VSUBPS       4608(R11), Z1, Z1
+	VSUBPS       4672(R11), Z1, Z1
 	VMULPS       Z0, Z5, Z5
 	VADDPS.BCST  logP7<>+0(SB), Z7, Z7
 	VADDPS.BCST  logP7<>+0(SB), Z20, Z20
 	VMULPS       Z25, Z11, Z11
 	VMULPS       Z17, Z24, Z17
-	VADDPS       7168(R11), Z2, Z24
+	VADDPS       7296(R11), Z2, Z24
 	VADDPS.BCST  logP8<>+0(SB), Z5, Z5
-	VMULPS       6976(R11), Z2, Z2
+	VMULPS       7104(R11), Z2, Z2
 	VMULPS       Z8, Z7, Z7
 	VMULPS       Z12, Z20, Z20
 	VADDPS.BCST  logP8<>+0(SB), Z11, Z11
 	VADDPS       Z26, Z17, Z17
-	VBLENDMPS    7168(R11), Z24, K5, Z24
+	VBLENDMPS    7296(R11), Z24, K5, Z24
 	VMULPS       Z0, Z5, Z5
-	VMULPS       19520(SP), Z27, Z26
-	VSUBPS       7040(R11), Z2, Z2
-	VMOVUPS      Z24, 7232(R11)
+	VMULPS       20032(SP), Z27, Z26
+	VSUBPS       7168(R11), Z2, Z2
+	VMOVUPS      Z24, 7360(R11)
 	VADDPS.BCST  logP8<>+0(SB), Z7, Z7
 	VADDPS.BCST  logP8<>+0(SB), Z20, Z20
 	VMULPS       Z25, Z11, Z11
 	VSUBPS       Z6, Z17, Z6
-	VMULPS       19520(SP), Z4, Z17
+	VMULPS       20032(SP), Z4, Z17
 	VMULPS       Z13, Z5, Z5
-	VMULPS       19520(SP), Z24, Z30
+	VMULPS       20032(SP), Z24, Z30
 	VADDPS       Z26, Z26, Z13
 	VMULPS       Z8, Z7, Z7
 	VMULPS       Z12, Z20, Z20
@@ -31721,79 +34728,79 @@ targetsZLogLoop:
 	VMULPS       Z19, Z20, Z15
 	VADDPS.BCST  one<>+0(SB), Z13, Z13
 	VADDPS       Z22, Z11, Z11
-	VADDPS       9536(R11), Z3, Z3
+	VADDPS       9728(R11), Z3, Z3
 	VMULPS       2112(R11), Z6, Z6
 	VSUBPS       Z28, Z5, Z5
-	VMULPS       4544(R11), Z4, Z4
-	VMULPS       6976(R11), Z17, Z17
+	VMULPS       4608(R11), Z4, Z4
+	VMULPS       7104(R11), Z17, Z17
 	VADDPS       Z9, Z7, Z7
 	VADDPS       Z10, Z15, Z9
-	KMOVW        12096(R11), K1
-	KMOVW        14528(R11), K2
+	KMOVW        12352(R11), K1
+	KMOVW        14848(R11), K2
 	VMOVUPS      Z13, 2304(R11)
 	VSUBPS       Z16, Z11, Z10
-	KMOVW        16960(R11), K3
-	KMOVW        19392(R11), K4
+	KMOVW        17344(R11), K3
+	KMOVW        19840(R11), K4
 	VADDPS       Z6, Z14, Z6
 	VADDPS       Z5, Z0, Z0
-	VADDPS       9600(R11), Z3, Z5
-	VMULPS       9408(R11), Z3, Z3
+	VADDPS       9792(R11), Z3, Z5
+	VMULPS       9600(R11), Z3, Z3
 	VSUBPS       Z23, Z7, Z7
 	VSUBPS       Z29, Z9, Z9
 	VADDPS       Z10, Z25, Z10
 	VADDPS.BCST  one<>+0(SB), Z21, Z11
-	VADDPS       11968(R11), Z0, Z0
-	VBLENDMPS    9600(R11), Z5, K6, Z5
+	VADDPS       12224(R11), Z0, Z0
+	VBLENDMPS    9792(R11), Z5, K6, Z5
 	VADDPS       Z7, Z8, Z7
 	VADDPS       Z9, Z12, Z8
-	VMULPS       19520(SP), Z5, Z9
-	VMOVUPS      Z5, 9664(R11)
-	VADDPS       14400(R11), Z10, Z10
-	VSUBPS       9472(R11), Z3, Z3
-	VMOVUPS      Z11, 4736(R11)
-	VADDPS       12032(R11), Z0, Z11
-	VMULPS       11840(R11), Z0, Z0
+	VMULPS       20032(SP), Z5, Z9
+	VMOVUPS      Z5, 9856(R11)
+	VADDPS       14720(R11), Z10, Z10
+	VSUBPS       9664(R11), Z3, Z3
+	VMOVUPS      Z11, 4800(R11)
+	VADDPS       12288(R11), Z0, Z11
+	VMULPS       12096(R11), Z0, Z0
 	VADDPS       Z4, Z1, Z1
-	VADDPS       16832(R11), Z7, Z4
-	VADDPS       19264(R11), Z8, Z7
+	VADDPS       17216(R11), Z7, Z4
+	VADDPS       19712(R11), Z8, Z7
 	VMULPS       Z5, Z9, Z5
-	VADDPS       14464(R11), Z10, Z8
-	VMULPS       14272(R11), Z10, Z10
+	VADDPS       14784(R11), Z10, Z8
+	VMULPS       14592(R11), Z10, Z10
 	VADDPS       Z9, Z9, Z9
-	VBLENDMPS    12032(R11), Z11, K1, Z11
-	VSUBPS       11904(R11), Z0, Z0
-	VADDPS       16896(R11), Z4, Z12
-	VADDPS       19328(R11), Z7, Z13
-	VMOVUPS      Z11, 12096(R11)
-	VBLENDMPS    14464(R11), Z8, K2, Z14
-	VMULPS       19520(SP), Z11, Z8
+	VBLENDMPS    12288(R11), Z11, K1, Z11
+	VSUBPS       12160(R11), Z0, Z0
+	VADDPS       17280(R11), Z4, Z12
+	VADDPS       19776(R11), Z7, Z13
+	VMOVUPS      Z11, 12352(R11)
+	VBLENDMPS    14784(R11), Z8, K2, Z14
+	VMULPS       20032(SP), Z11, Z8
 	VADDPS       Z17, Z2, Z2
-	VMULPS       19520(SP), Z14, Z15
-	VMULPS       16704(R11), Z4, Z4
-	VMOVUPS      Z14, 14528(R11)
-	VBLENDMPS    16896(R11), Z12, K3, Z12
-	VBLENDMPS    19328(R11), Z13, K4, Z17
-	VMULPS       19520(SP), Z12, Z16
-	VMULPS       19520(SP), Z17, Z19
+	VMULPS       20032(SP), Z14, Z15
+	VMULPS       17088(R11), Z4, Z4
+	VMOVUPS      Z14, 14848(R11)
+	VBLENDMPS    17280(R11), Z12, K3, Z12
+	VBLENDMPS    19776(R11), Z13, K4, Z17
+	VMULPS       20032(SP), Z12, Z16
+	VMULPS       20032(SP), Z17, Z19
 	VADDPS       Z8, Z8, Z13
-	VMOVUPS      Z12, 16960(R11)
+	VMOVUPS      Z12, 17344(R11)
 	VMULPS       Z11, Z8, Z8
 	VMULPS       Z14, Z15, Z11
 	VADDPS       Z15, Z15, Z14
-	VSUBPS       14336(R11), Z10, Z10
-	VMOVUPS      Z17, 19392(R11)
-	VMULPS       19136(R11), Z7, Z7
-	VMULPS       9408(R11), Z5, Z5
+	VSUBPS       14656(R11), Z10, Z10
+	VMOVUPS      Z17, 19840(R11)
+	VMULPS       19584(R11), Z7, Z7
+	VMULPS       9600(R11), Z5, Z5
 	VMULPS       Z12, Z16, Z12
 	VMULPS       Z17, Z19, Z15
 	VADDPS       Z16, Z16, Z16
 	VADDPS       Z19, Z19, Z17
-	VMULPS       11840(R11), Z8, Z8
-	VMULPS       14272(R11), Z11, Z11
-	VSUBPS       16768(R11), Z4, Z4
-	VSUBPS       19200(R11), Z7, Z7
-	VMULPS       16704(R11), Z12, Z12
-	VMULPS       19136(R11), Z15, Z15
+	VMULPS       12096(R11), Z8, Z8
+	VMULPS       14592(R11), Z11, Z11
+	VSUBPS       17152(R11), Z4, Z4
+	VSUBPS       19648(R11), Z7, Z7
+	VMULPS       17088(R11), Z12, Z12
+	VMULPS       19584(R11), Z15, Z15
 	VADDPS       Z5, Z3, Z3
 	VADDPS.BCST  one<>+0(SB), Z18, Z5
 	VADDPS.BCST  one<>+0(SB), Z9, Z9
@@ -31803,18 +34810,31 @@ targetsZLogLoop:
 	VADDPS.BCST  one<>+0(SB), Z17, Z17
 	VADDPS       Z8, Z0, Z0
 	VADDPS       Z11, Z10, Z8
-	VMOVUPS      Z5, 7168(R11)
+	VMOVUPS      Z5, 7296(R11)
 	VADDPS       Z12, Z4, Z4
 	VADDPS       Z15, Z7, Z5
-	VMOVUPS      Z9, 9600(R11)
-	VMOVUPS      Z13, 12032(R11)
-	VMOVUPS      Z14, 14464(R11)
-	VMOVUPS      Z16, 16896(R11)
-	VMOVUPS      Z17, 19328(R11)
+	VMOVUPS      Z9, 9792(R11)
+	VMOVUPS      Z13, 12288(R11)
+	VMOVUPS      Z14, 14784(R11)
+	VMOVUPS      Z16, 17280(R11)
+	VMOVUPS      Z17, 19776(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   20144(SP), $0x00
+	JEQ    unweighted725
+	VMULPS 2432(R11), Z6, Z6
+	VMULPS 4928(R11), Z1, Z1
+	VMULPS 7424(R11), Z2, Z2
+	VMULPS 9920(R11), Z3, Z3
+	VMULPS 12416(R11), Z0, Z0
+	VMULPS 14912(R11), Z8, Z8
+	VMULPS 17408(R11), Z4, Z4
+	VMULPS 19904(R11), Z5, Z5
+
+unweighted725:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses599
+	JZ      noLosses726
 	VMOVUPS Z6, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -31825,7 +34845,7 @@ targetsZLogLoop:
 	VMOVUPS Z5, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses599:
+noLosses726:
 	VMOVUPD       (R8), Z7
 	VCVTPS2PD     Y6, Z9
 	VEXTRACTF64X4 $0x01, Z6, Y6
@@ -31871,27 +34891,27 @@ noLosses599:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse600
+	JZ      noLse727
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
-	VMOVUPS 4800(R11), Z0
+	VMOVUPS 4864(R11), Z0
 	VMOVUPS Z0, 64(R14)
-	VMOVUPS 7232(R11), Z0
+	VMOVUPS 7360(R11), Z0
 	VMOVUPS Z0, 128(R14)
-	VMOVUPS 9664(R11), Z0
+	VMOVUPS 9856(R11), Z0
 	VMOVUPS Z0, 192(R14)
-	VMOVUPS 12096(R11), Z0
+	VMOVUPS 12352(R11), Z0
 	VMOVUPS Z0, 256(R14)
-	VMOVUPS 14528(R11), Z0
+	VMOVUPS 14848(R11), Z0
 	VMOVUPS Z0, 320(R14)
-	VMOVUPS 16960(R11), Z0
+	VMOVUPS 17344(R11), Z0
 	VMOVUPS Z0, 384(R14)
-	VMOVUPS 19392(R11), Z0
+	VMOVUPS 19840(R11), Z0
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse600:
-	ADDQ $0x00004c00, R11
+noLse727:
+	ADDQ $0x00004e00, R11
 	SUBQ $0x08, R10
 	JMP  targetsZLogLoop
 
@@ -31950,7 +34970,7 @@ targetsZLogLast:
 	VMULPS       2112(R11), Z0, Z0
 	VBLENDMPS    2304(R11), Z1, K2, Z1
 	VSUBPS       2176(R11), Z0, Z0
-	VMULPS       19520(SP), Z1, Z2
+	VMULPS       20032(SP), Z1, Z2
 	VMOVUPS      Z1, 2368(R11)
 	VMULPS       Z1, Z2, Z1
 	VADDPS       Z2, Z2, Z2
@@ -31959,13 +34979,19 @@ targetsZLogLast:
 	VADDPS       Z1, Z0, Z0
 	VMOVUPS      Z2, 2304(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   20144(SP), $0x00
+	JEQ    unweighted728
+	VMULPS 2432(R11), Z0, Z0
+
+unweighted728:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses601
+	JZ      noLosses729
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses601:
+noLosses729:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -31976,85 +35002,91 @@ noLosses601:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse602
+	JZ      noLse730
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse602:
-	ADDQ $0x00000980, R11
+noLse730:
+	ADDQ $0x000009c0, R11
 	DECQ R10
 	JMP  targetsZLogLast
 
 targetsGrad:
-	// Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
-	// (seq.Scaled); g[j] = e[j]·qt - t[j]·scale (seq.TargetGrad), stored as rows.
+	// Pass 3 (with a gradient). sc = scale, times the rows' weights with row
+	// weights; q = sc / s (seq.Quotient); qt = q·T (seq.Scaled); g[j] =
+	// e[j]·qt - t[j]·sc (seq.TargetGrad), stored as rows.
 	TESTQ DI, DI
 	JZ    targetsChunk
 	MOVQ  R9, R10
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
-	TESTB $0x02, 19584(SP)
+	TESTB $0x02, 20096(SP)
 	JNZ   targetsGradZ
 
 targetsGradLoop:
-	VBROADCASTSS 19616(SP), Z0
-	VDIVPS       2048(R11), Z0, Z1
-	VMULPS       2112(R11), Z1, Z1
-	VMULPS       1024(R11), Z1, Z2
-	VMULPS       (R11), Z0, Z3
-	VSUBPS       Z3, Z2, Z2
-	VMULPS       1088(R11), Z1, Z3
-	VMULPS       64(R11), Z0, Z4
-	VSUBPS       Z4, Z3, Z3
-	VMULPS       1152(R11), Z1, Z4
-	VMULPS       128(R11), Z0, Z5
-	VSUBPS       Z5, Z4, Z4
-	VMULPS       1216(R11), Z1, Z5
-	VMULPS       192(R11), Z0, Z6
-	VSUBPS       Z6, Z5, Z5
-	VMULPS       1280(R11), Z1, Z6
-	VMULPS       256(R11), Z0, Z7
-	VSUBPS       Z7, Z6, Z6
-	VMULPS       1344(R11), Z1, Z7
-	VMULPS       320(R11), Z0, Z8
-	VSUBPS       Z8, Z7, Z7
-	VMULPS       1408(R11), Z1, Z8
-	VMULPS       384(R11), Z0, Z9
-	VSUBPS       Z9, Z8, Z8
-	VMULPS       1472(R11), Z1, Z9
-	VMULPS       448(R11), Z0, Z10
-	VSUBPS       Z10, Z9, Z9
-	VMULPS       1536(R11), Z1, Z10
-	VMULPS       512(R11), Z0, Z11
-	VSUBPS       Z11, Z10, Z10
-	VMULPS       1600(R11), Z1, Z11
-	VMULPS       576(R11), Z0, Z12
-	VSUBPS       Z12, Z11, Z11
-	VMULPS       1664(R11), Z1, Z12
-	VMULPS       640(R11), Z0, Z13
-	VSUBPS       Z13, Z12, Z12
-	VMULPS       1728(R11), Z1, Z13
-	VMULPS       704(R11), Z0, Z14
-	VSUBPS       Z14, Z13, Z13
-	VMULPS       1792(R11), Z1, Z14
-	VMULPS       768(R11), Z0, Z15
-	VSUBPS       Z15, Z14, Z14
-	VMULPS       1856(R11), Z1, Z15
-	VMULPS       832(R11), Z0, Z16
-	VSUBPS       Z16, Z15, Z15
-	VMULPS       1920(R11), Z1, Z16
-	VMULPS       896(R11), Z0, Z17
-	VSUBPS       Z17, Z16, Z16
-	VMULPS       1984(R11), Z1, Z1
-	VMULPS       960(R11), Z0, Z0
-	VSUBPS       Z0, Z1, Z0
+	VBROADCASTSS 20128(SP), Z0
+	CMPQ         20144(SP), $0x00
+	JEQ          unweighted731
+	VMULPS       2432(R11), Z0, Z0
+
+unweighted731:
+	VDIVPS 2048(R11), Z0, Z1
+	VMULPS 2112(R11), Z1, Z1
+	VMULPS 1024(R11), Z1, Z2
+	VMULPS (R11), Z0, Z3
+	VSUBPS Z3, Z2, Z2
+	VMULPS 1088(R11), Z1, Z3
+	VMULPS 64(R11), Z0, Z4
+	VSUBPS Z4, Z3, Z3
+	VMULPS 1152(R11), Z1, Z4
+	VMULPS 128(R11), Z0, Z5
+	VSUBPS Z5, Z4, Z4
+	VMULPS 1216(R11), Z1, Z5
+	VMULPS 192(R11), Z0, Z6
+	VSUBPS Z6, Z5, Z5
+	VMULPS 1280(R11), Z1, Z6
+	VMULPS 256(R11), Z0, Z7
+	VSUBPS Z7, Z6, Z6
+	VMULPS 1344(R11), Z1, Z7
+	VMULPS 320(R11), Z0, Z8
+	VSUBPS Z8, Z7, Z7
+	VMULPS 1408(R11), Z1, Z8
+	VMULPS 384(R11), Z0, Z9
+	VSUBPS Z9, Z8, Z8
+	VMULPS 1472(R11), Z1, Z9
+	VMULPS 448(R11), Z0, Z10
+	VSUBPS Z10, Z9, Z9
+	VMULPS 1536(R11), Z1, Z10
+	VMULPS 512(R11), Z0, Z11
+	VSUBPS Z11, Z10, Z10
+	VMULPS 1600(R11), Z1, Z11
+	VMULPS 576(R11), Z0, Z12
+	VSUBPS Z12, Z11, Z11
+	VMULPS 1664(R11), Z1, Z12
+	VMULPS 640(R11), Z0, Z13
+	VSUBPS Z13, Z12, Z12
+	VMULPS 1728(R11), Z1, Z13
+	VMULPS 704(R11), Z0, Z14
+	VSUBPS Z14, Z13, Z13
+	VMULPS 1792(R11), Z1, Z14
+	VMULPS 768(R11), Z0, Z15
+	VSUBPS Z15, Z14, Z14
+	VMULPS 1856(R11), Z1, Z15
+	VMULPS 832(R11), Z0, Z16
+	VSUBPS Z16, Z15, Z15
+	VMULPS 1920(R11), Z1, Z16
+	VMULPS 896(R11), Z0, Z17
+	VSUBPS Z17, Z16, Z16
+	VMULPS 1984(R11), Z1, Z1
+	VMULPS 960(R11), Z0, Z0
+	VSUBPS Z0, Z1, Z0
 
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
-	CMPQ       DI, 19608(SP)
-	JAE        noPrefetch603
+	CMPQ       DI, 20120(SP)
+	JAE        noPrefetch732
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -32072,7 +35104,7 @@ targetsGradLoop:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch603:
+noPrefetch732:
 	VUNPCKLPS     Z3, Z2, Z1
 	VUNPCKHPS     Z3, Z2, Z2
 	VUNPCKLPS     Z5, Z4, Z3
@@ -32170,70 +35202,75 @@ noPrefetch603:
 	VEXTRACTF32X4 $0x02, Z0, 752(DI)
 	VEXTRACTF32X4 $0x03, Z0, 1008(DI)
 	ADDQ          $0x00000400, DI
-	ADDQ          $0x00000980, R11
+	ADDQ          $0x000009c0, R11
 	DECQ          R10
 	JNZ           targetsGradLoop
 	JMP           targetsChunk
 
 targetsGradZ:
-	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·scale.
-	VBROADCASTSS 19616(SP), Z0
-	VDIVPS       2048(R11), Z0, Z1
-	VMULPS       2112(R11), Z1, Z1
-	VMULPS       2304(R11), Z1, Z1
-	VMULPS       1024(R11), Z1, Z2
-	VMULPS       (R11), Z0, Z3
-	VSUBPS       Z3, Z2, Z2
-	VMULPS       1088(R11), Z1, Z3
-	VMULPS       64(R11), Z0, Z4
-	VSUBPS       Z4, Z3, Z3
-	VMULPS       1152(R11), Z1, Z4
-	VMULPS       128(R11), Z0, Z5
-	VSUBPS       Z5, Z4, Z4
-	VMULPS       1216(R11), Z1, Z5
-	VMULPS       192(R11), Z0, Z6
-	VSUBPS       Z6, Z5, Z5
-	VMULPS       1280(R11), Z1, Z6
-	VMULPS       256(R11), Z0, Z7
-	VSUBPS       Z7, Z6, Z6
-	VMULPS       1344(R11), Z1, Z7
-	VMULPS       320(R11), Z0, Z8
-	VSUBPS       Z8, Z7, Z7
-	VMULPS       1408(R11), Z1, Z8
-	VMULPS       384(R11), Z0, Z9
-	VSUBPS       Z9, Z8, Z8
-	VMULPS       1472(R11), Z1, Z9
-	VMULPS       448(R11), Z0, Z10
-	VSUBPS       Z10, Z9, Z9
-	VMULPS       1536(R11), Z1, Z10
-	VMULPS       512(R11), Z0, Z11
-	VSUBPS       Z11, Z10, Z10
-	VMULPS       1600(R11), Z1, Z11
-	VMULPS       576(R11), Z0, Z12
-	VSUBPS       Z12, Z11, Z11
-	VMULPS       1664(R11), Z1, Z12
-	VMULPS       640(R11), Z0, Z13
-	VSUBPS       Z13, Z12, Z12
-	VMULPS       1728(R11), Z1, Z13
-	VMULPS       704(R11), Z0, Z14
-	VSUBPS       Z14, Z13, Z13
-	VMULPS       1792(R11), Z1, Z14
-	VMULPS       768(R11), Z0, Z15
-	VSUBPS       Z15, Z14, Z14
-	VMULPS       1856(R11), Z1, Z15
-	VMULPS       832(R11), Z0, Z16
-	VSUBPS       Z16, Z15, Z15
-	VMULPS       1920(R11), Z1, Z16
-	VMULPS       896(R11), Z0, Z17
-	VSUBPS       Z17, Z16, Z16
-	VMULPS       1984(R11), Z1, Z1
-	VMULPS       960(R11), Z0, Z0
-	VSUBPS       Z0, Z1, Z0
+	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·sc.
+	VBROADCASTSS 20128(SP), Z0
+	CMPQ         20144(SP), $0x00
+	JEQ          unweighted733
+	VMULPS       2432(R11), Z0, Z0
+
+unweighted733:
+	VDIVPS 2048(R11), Z0, Z1
+	VMULPS 2112(R11), Z1, Z1
+	VMULPS 2304(R11), Z1, Z1
+	VMULPS 1024(R11), Z1, Z2
+	VMULPS (R11), Z0, Z3
+	VSUBPS Z3, Z2, Z2
+	VMULPS 1088(R11), Z1, Z3
+	VMULPS 64(R11), Z0, Z4
+	VSUBPS Z4, Z3, Z3
+	VMULPS 1152(R11), Z1, Z4
+	VMULPS 128(R11), Z0, Z5
+	VSUBPS Z5, Z4, Z4
+	VMULPS 1216(R11), Z1, Z5
+	VMULPS 192(R11), Z0, Z6
+	VSUBPS Z6, Z5, Z5
+	VMULPS 1280(R11), Z1, Z6
+	VMULPS 256(R11), Z0, Z7
+	VSUBPS Z7, Z6, Z6
+	VMULPS 1344(R11), Z1, Z7
+	VMULPS 320(R11), Z0, Z8
+	VSUBPS Z8, Z7, Z7
+	VMULPS 1408(R11), Z1, Z8
+	VMULPS 384(R11), Z0, Z9
+	VSUBPS Z9, Z8, Z8
+	VMULPS 1472(R11), Z1, Z9
+	VMULPS 448(R11), Z0, Z10
+	VSUBPS Z10, Z9, Z9
+	VMULPS 1536(R11), Z1, Z10
+	VMULPS 512(R11), Z0, Z11
+	VSUBPS Z11, Z10, Z10
+	VMULPS 1600(R11), Z1, Z11
+	VMULPS 576(R11), Z0, Z12
+	VSUBPS Z12, Z11, Z11
+	VMULPS 1664(R11), Z1, Z12
+	VMULPS 640(R11), Z0, Z13
+	VSUBPS Z13, Z12, Z12
+	VMULPS 1728(R11), Z1, Z13
+	VMULPS 704(R11), Z0, Z14
+	VSUBPS Z14, Z13, Z13
+	VMULPS 1792(R11), Z1, Z14
+	VMULPS 768(R11), Z0, Z15
+	VSUBPS Z15, Z14, Z14
+	VMULPS 1856(R11), Z1, Z15
+	VMULPS 832(R11), Z0, Z16
+	VSUBPS Z16, Z15, Z15
+	VMULPS 1920(R11), Z1, Z16
+	VMULPS 896(R11), Z0, Z17
+	VSUBPS Z17, Z16, Z16
+	VMULPS 1984(R11), Z1, Z1
+	VMULPS 960(R11), Z0, Z0
+	VSUBPS Z0, Z1, Z0
 
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
-	CMPQ       DI, 19608(SP)
-	JAE        noPrefetch604
+	CMPQ       DI, 20120(SP)
+	JAE        noPrefetch734
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -32251,7 +35288,7 @@ targetsGradZ:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch604:
+noPrefetch734:
 	VUNPCKLPS     Z3, Z2, Z1
 	VUNPCKHPS     Z3, Z2, Z2
 	VUNPCKLPS     Z5, Z4, Z3
@@ -32349,7 +35386,7 @@ noPrefetch604:
 	VEXTRACTF32X4 $0x02, Z0, 752(DI)
 	VEXTRACTF32X4 $0x03, Z0, 1008(DI)
 	ADDQ          $0x00000400, DI
-	ADDQ          $0x00000980, R11
+	ADDQ          $0x000009c0, R11
 	DECQ          R10
 	JNZ           targetsGradZ
 	JMP           targetsChunk
@@ -32360,19 +35397,21 @@ targetsDone:
 
 // func softmax16AVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·softmax16AVX512(SB), $8784-8
+TEXT ·softmax16AVX512(SB), $8800-8
 	// softmaxGeneric with rows of 16 columns, for whole blocks of 16 rows: y[j] = e[j]·(1/s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
 	// SI = logits, DI = out: the fields of a.
-	// Pass 1a: the columns x[j], m, d[j].
+	// Pass 1a: the columns x[j] (and xscale), m, d[j].
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 1088 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 1088 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j], then e[j], at 64·j; s at 1024.
+	// After the records: the prefetch limits, then xscale, then the chunk (blocks).
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), DX
@@ -32390,34 +35429,51 @@ TEXT ·softmax16AVX512(SB), $8784-8
 	MOVQ    AX, CX
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 11264, when
-	// 4·cap(a.logits) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(DX), $0x00
+	JEQ  noPrefetch735
 	MOVQ 16(DX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
-	JB   noPrefetch605
+	CMPQ AX, 296(DX)
+	JB   noPrefetch735
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch605:
+noPrefetch735:
 	MOVQ R12, 8768(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
-	// 4·cap(a.out) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(DX), $0x00
+	JEQ  noPrefetch736
 	MOVQ 40(DX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
-	JB   noPrefetch606
+	CMPQ AX, 296(DX)
+	JB   noPrefetch736
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch606:
-	MOVQ R12, 8776(SP)
+noPrefetch736:
+	MOVQ   R12, 8776(SP)
+	VMOVSS 240(DX), X0
+	VMOVSS X0, 8784(SP)
+
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(DX), DX
+	CMPQ    DX, AX
+	CMOVQHI AX, DX
+	TESTQ   DX, DX
+	CMOVQEQ AX, DX
+	MOVQ    DX, 8792(SP)
 
 softmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      softmaxDone
-	MOVQ    $0x00000008, R9
+	MOVQ    8792(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -32427,10 +35483,10 @@ softmaxChunk:
 	ANDQ    $-64, R11
 
 softmaxExpLoop:
-	// Pass 1a. d[j] = x[j] - m.
+	// Pass 1a. d[j] = x[j]·xscale - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 8768(SP)
-	JAE        noPrefetch607
+	JAE        noPrefetch737
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -32448,7 +35504,7 @@ softmaxExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch607:
+noPrefetch737:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -32546,6 +35602,27 @@ noPrefetch607:
 	VUNPCKLPD    Z14, Z10, Z16
 	VUNPCKHPD    Z14, Z10, Z10
 
+	// x[j] = x[j]·xscale, skipped when xscale is 1.
+	CMPL        8784(SP), $0x3f800000
+	JEQ         unscaled738
+	VMULPS.BCST 8784(SP), Z15, Z15
+	VMULPS.BCST 8784(SP), Z13, Z13
+	VMULPS.BCST 8784(SP), Z16, Z16
+	VMULPS.BCST 8784(SP), Z10, Z10
+	VMULPS.BCST 8784(SP), Z11, Z11
+	VMULPS.BCST 8784(SP), Z9, Z9
+	VMULPS.BCST 8784(SP), Z12, Z12
+	VMULPS.BCST 8784(SP), Z6, Z6
+	VMULPS.BCST 8784(SP), Z7, Z7
+	VMULPS.BCST 8784(SP), Z5, Z5
+	VMULPS.BCST 8784(SP), Z8, Z8
+	VMULPS.BCST 8784(SP), Z2, Z2
+	VMULPS.BCST 8784(SP), Z3, Z3
+	VMULPS.BCST 8784(SP), Z1, Z1
+	VMULPS.BCST 8784(SP), Z4, Z4
+	VMULPS.BCST 8784(SP), Z0, Z0
+
+unscaled738:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -33040,7 +36117,7 @@ softmaxOutLoop:
 	// The rows y of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 8776(SP)
-	JAE        noPrefetch608
+	JAE        noPrefetch739
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -33058,7 +36135,7 @@ softmaxOutLoop:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch608:
+noPrefetch739:
 	VUNPCKLPS     Z2, Z1, Z16
 	VUNPCKHPS     Z2, Z1, Z1
 	VUNPCKLPS     Z4, Z3, Z2
@@ -33167,21 +36244,23 @@ softmaxDone:
 
 // func logSoftmax16AVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·logSoftmax16AVX512(SB), $17488-8
+TEXT ·logSoftmax16AVX512(SB), $17504-8
 	// logSoftmaxGeneric with rows of 16 columns, for whole blocks of 16 rows: y[j] = d[j] - log32(s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
 	// SI = logits, DI = out: the fields of a; R13 = this block's e[j] (R11+1152).
-	// Pass 1a: the columns x[j], m, d[j].
+	// Pass 1a: the columns x[j] (and xscale), m, d[j].
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: the registers of the scheduled logarithms of the chunk.
 	// Pass 3: log32(s), the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 2176 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 2176 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j] at 64·j; s at 1024, then log32(s) at 1088; e[j] at 1152+64·j (then k·ln2hi
 	// at 1152).
+	// After the records: the prefetch limits, then xscale, then the chunk (blocks).
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), DX
@@ -33199,34 +36278,51 @@ TEXT ·logSoftmax16AVX512(SB), $17488-8
 	MOVQ    AX, CX
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 11264, when
-	// 4·cap(a.logits) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(DX), $0x00
+	JEQ  noPrefetch740
 	MOVQ 16(DX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
-	JB   noPrefetch609
+	CMPQ AX, 296(DX)
+	JB   noPrefetch740
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch609:
+noPrefetch740:
 	MOVQ R12, 17472(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
-	// 4·cap(a.out) >= 4194304, else 0.
+	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
+	CMPQ 296(DX), $0x00
+	JEQ  noPrefetch741
 	MOVQ 40(DX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, $0x00400000
-	JB   noPrefetch610
+	CMPQ AX, 296(DX)
+	JB   noPrefetch741
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch610:
-	MOVQ R12, 17480(SP)
+noPrefetch741:
+	MOVQ   R12, 17480(SP)
+	VMOVSS 240(DX), X0
+	VMOVSS X0, 17488(SP)
+
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(DX), DX
+	CMPQ    DX, AX
+	CMOVQHI AX, DX
+	TESTQ   DX, DX
+	CMOVQEQ AX, DX
+	MOVQ    DX, 17496(SP)
 
 logSoftmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      logSoftmaxDone
-	MOVQ    $0x00000008, R9
+	MOVQ    17496(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -33236,10 +36332,10 @@ logSoftmaxChunk:
 	ANDQ    $-64, R11
 
 logSoftmaxExpLoop:
-	// Pass 1a. d[j] = x[j] - m.
+	// Pass 1a. d[j] = x[j]·xscale - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 17472(SP)
-	JAE        noPrefetch611
+	JAE        noPrefetch742
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -33257,7 +36353,7 @@ logSoftmaxExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch611:
+noPrefetch742:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -33355,6 +36451,27 @@ noPrefetch611:
 	VUNPCKLPD    Z14, Z10, Z16
 	VUNPCKHPD    Z14, Z10, Z10
 
+	// x[j] = x[j]·xscale, skipped when xscale is 1.
+	CMPL        17488(SP), $0x3f800000
+	JEQ         unscaled743
+	VMULPS.BCST 17488(SP), Z15, Z15
+	VMULPS.BCST 17488(SP), Z13, Z13
+	VMULPS.BCST 17488(SP), Z16, Z16
+	VMULPS.BCST 17488(SP), Z10, Z10
+	VMULPS.BCST 17488(SP), Z11, Z11
+	VMULPS.BCST 17488(SP), Z9, Z9
+	VMULPS.BCST 17488(SP), Z12, Z12
+	VMULPS.BCST 17488(SP), Z6, Z6
+	VMULPS.BCST 17488(SP), Z7, Z7
+	VMULPS.BCST 17488(SP), Z5, Z5
+	VMULPS.BCST 17488(SP), Z8, Z8
+	VMULPS.BCST 17488(SP), Z2, Z2
+	VMULPS.BCST 17488(SP), Z3, Z3
+	VMULPS.BCST 17488(SP), Z1, Z1
+	VMULPS.BCST 17488(SP), Z4, Z4
+	VMULPS.BCST 17488(SP), Z0, Z0
+
+unscaled743:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -34277,7 +37394,7 @@ logSoftmaxOutLoop:
 	// The rows y of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 17480(SP)
-	JAE        noPrefetch612
+	JAE        noPrefetch744
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -34295,7 +37412,7 @@ logSoftmaxOutLoop:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch612:
+noPrefetch744:
 	VUNPCKLPS     Z2, Z1, Z16
 	VUNPCKHPS     Z2, Z1, Z1
 	VUNPCKLPS     Z4, Z3, Z2
@@ -34404,13 +37521,13 @@ logSoftmaxDone:
 
 // func argmax16AVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV
-TEXT ·argmax16AVX512(SB), NOSPLIT, $0-8
+TEXT ·argmax16AVX512(SB), NOSPLIT, $8-8
 	// argmaxGeneric with rows of 16 columns, for whole blocks of 16 rows, one block at a time: the
-	// columns x[j] (transposeIn), their maximum, and seq.Argmax.
+	// columns x[j] (transposeIn) times xscale, their maximum, and seq.Argmax.
 	//
 	// Registers: SI = logits, DI = preds (the fields of a), CX = blocks left
 	// (AX, DX and R13 count them).
-	// No frame.
+	// Frame: xscale.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), DX
@@ -34427,6 +37544,8 @@ TEXT ·argmax16AVX512(SB), NOSPLIT, $0-8
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
+	VMOVSS  240(DX), X0
+	VMOVSS  X0, (SP)
 	TESTQ   CX, CX
 	JZ      argmaxDone
 
@@ -34529,6 +37648,27 @@ argmaxLoop:
 	VUNPCKLPD    Z14, Z10, Z16
 	VUNPCKHPD    Z14, Z10, Z10
 
+	// x[j] = x[j]·xscale, skipped when xscale is 1.
+	CMPL        (SP), $0x3f800000
+	JEQ         unscaled745
+	VMULPS.BCST (SP), Z15, Z15
+	VMULPS.BCST (SP), Z13, Z13
+	VMULPS.BCST (SP), Z16, Z16
+	VMULPS.BCST (SP), Z10, Z10
+	VMULPS.BCST (SP), Z11, Z11
+	VMULPS.BCST (SP), Z9, Z9
+	VMULPS.BCST (SP), Z12, Z12
+	VMULPS.BCST (SP), Z6, Z6
+	VMULPS.BCST (SP), Z7, Z7
+	VMULPS.BCST (SP), Z5, Z5
+	VMULPS.BCST (SP), Z8, Z8
+	VMULPS.BCST (SP), Z2, Z2
+	VMULPS.BCST (SP), Z3, Z3
+	VMULPS.BCST (SP), Z1, Z1
+	VMULPS.BCST (SP), Z4, Z4
+	VMULPS.BCST (SP), Z0, Z0
+
+unscaled745:
 	// m = the maximum of the sixteen columns: the tree of VMAXPS of seq.Max16
 	// without its + 0, which equality does not see.
 	VMAXPS Z13, Z15, Z14
@@ -34627,7 +37767,7 @@ argmaxDone:
 
 // func xentLabels16AVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·xentLabels16AVX2(SB), $5488-8
+TEXT ·xentLabels16AVX2(SB), $5792-8
 	// xentLabelsGeneric with rows of 16 columns, for whole blocks of 8 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -34635,20 +37775,24 @@ TEXT ·xentLabels16AVX2(SB), $5488-8
 	// SI = logits, DI = out (the gradient; nil: loss only), BX = labels, DX =
 	// losses (or nil), R8 = acc, R12 = the labels of this chunk, AX = a label,
 	// R13 = preds (or nil), R14 = lse (or nil): the fields of a.
-	// Pass 1a: the columns x[j], m, x[l] and d[l], d[j]; with preds, p and the
-	//         masks of argmax16; when lse is computed, the sums and masks of all.
+	// Pass 1a: the columns x[j] (and xscale), m, x[l] and d[l], d[j]; with
+	//         preds, p and the masks of argmax16; when lse is computed, the sums
+	//         and masks of all; the weights.
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: the registers of the scheduled logarithms of the chunk (with lse,
 	//         zl and f when computed), then the losses and the accumulators.
 	// Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 	//         the transpose.
-	// Frame: CHUNK = 8 records of 672 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 704 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j], then e[j], at 32·j; s at 512; d[l] at 544; k·ln2hi at 576; m, then f,
-	// at 608; all, then lse, at 640 (m, all, lse and f only when lse is computed).
-	// After the records: z in every lane at 5440, the flag word at 5472, scale
-	// at 5480.
+	// at 608; all, then lse, at 640 (m, all, lse and f only when lse is computed);
+	// the rows' weights at 672 (with row weights).
+	// After the records: z in every lane at 5696, the flag word at 5728, scale
+	// at 5736, xscale in every lane at 5744, the row weights pointer (0: none)
+	// at 5776, the chunk (blocks) at 5784.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -34661,12 +37805,12 @@ TEXT ·xentLabels16AVX2(SB), $5488-8
 	// rows processed, rounded down to a multiple of 8.
 	MOVQ    8(R9), AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil613
+	JEQ     isNil746
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil613:
+isNil746:
 	SHRQ    $0x07, AX
 	MOVQ    AX, CX
 	MOVQ    56(R9), AX
@@ -34674,29 +37818,37 @@ isNil613:
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil614
+	JEQ     isNil747
 	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil614:
+isNil747:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil615
+	JEQ     isNil748
 	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil615:
+isNil748:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil616
+	JEQ     isNil749
 	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil616:
+isNil749:
+	CMPQ    248(R9), $0x00
+	JEQ     isNil750
+	MOVQ    256(R9), AX
+	SHRQ    $0x03, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil750:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -34707,29 +37859,44 @@ isNil616:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse617
+	JZ    noLse751
 	MOVL  $0x00000001, R12
 
-noLse617:
-	MOVL         236(R9), AX
+noLse751:
+	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ618
+	JZ           noZ752
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 236(R9), Y0
-	VMOVUPS      Y0, 5440(SP)
+	VBROADCASTSS 272(R9), Y0
+	VMOVUPS      Y0, 5696(SP)
 
-noZ618:
-	MOVQ R12, 5472(SP)
+noZ752:
+	MOVQ R12, 5728(SP)
 
-	// scale, read by the loops from the frame.
-	VMOVSS 232(R9), X0
-	VMOVSS X0, 5480(SP)
+	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
+	VMOVSS       244(R9), X0
+	VMOVSS       X0, 5736(SP)
+	VBROADCASTSS 240(R9), Y0
+	VMOVUPS      Y0, 5744(SP)
+	MOVQ         248(R9), AX
+	MOVQ         AX, 5776(SP)
+
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(R9), R9
+	CMPQ    R9, AX
+	CMOVQHI AX, R9
+	TESTQ   R9, R9
+	CMOVQEQ AX, R9
+	MOVQ    R9, 5784(SP)
 
 labelsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      labelsDone
-	MOVQ    $0x00000008, R9
+	MOVQ    5784(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -34842,6 +38009,45 @@ labelsExpLoop:
 	VPINSRD     $0x03, 448(SI)(AX*4), X1, X1
 	VINSERTF128 $0x01, X1, Y0, Y0
 
+	// x[j] = x[j]·xscale, skipped when xscale is 1.
+	CMPL    5744(SP), $0x3f800000
+	JEQ     unscaled753
+	VMOVUPS 5744(SP), Y1
+	VMULPS  (R11), Y1, Y2
+	VMOVUPS Y2, (R11)
+	VMULPS  32(R11), Y1, Y2
+	VMOVUPS Y2, 32(R11)
+	VMULPS  64(R11), Y1, Y2
+	VMOVUPS Y2, 64(R11)
+	VMULPS  96(R11), Y1, Y2
+	VMOVUPS Y2, 96(R11)
+	VMULPS  128(R11), Y1, Y2
+	VMOVUPS Y2, 128(R11)
+	VMULPS  160(R11), Y1, Y2
+	VMOVUPS Y2, 160(R11)
+	VMULPS  192(R11), Y1, Y2
+	VMOVUPS Y2, 192(R11)
+	VMULPS  224(R11), Y1, Y2
+	VMOVUPS Y2, 224(R11)
+	VMULPS  256(R11), Y1, Y2
+	VMOVUPS Y2, 256(R11)
+	VMULPS  288(R11), Y1, Y2
+	VMOVUPS Y2, 288(R11)
+	VMULPS  320(R11), Y1, Y2
+	VMOVUPS Y2, 320(R11)
+	VMULPS  352(R11), Y1, Y2
+	VMOVUPS Y2, 352(R11)
+	VMULPS  384(R11), Y1, Y2
+	VMOVUPS Y2, 384(R11)
+	VMULPS  416(R11), Y1, Y2
+	VMOVUPS Y2, 416(R11)
+	VMULPS  448(R11), Y1, Y2
+	VMOVUPS Y2, 448(R11)
+	VMULPS  480(R11), Y1, Y2
+	VMOVUPS Y2, 480(R11)
+	VMULPS  Y1, Y0, Y0
+
+unscaled753:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y1
 	VMAXPS  32(R11), Y1, Y1
@@ -34876,7 +38082,7 @@ labelsExpLoop:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds619
+	JZ        noPreds754
 	VCMPPS    $0x00, 480(R11), Y1, Y0
 	VMOVUPS   zero<>+0(SB), Y2
 	VBLENDVPS Y0, index<>+960(SB), Y2, Y0
@@ -34961,12 +38167,12 @@ labelsExpLoop:
 	VMOVUPS   Y0, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds619:
+noPreds754:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
-	TESTB   $0x01, 5472(SP)
-	JZ      noLse620
+	TESTB   $0x01, 5728(SP)
+	JZ      noLse755
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y1, Y0
 	VMOVUPS (R11), Y2
 	VADDPS  32(R11), Y2, Y2
@@ -34996,7 +38202,7 @@ noPreds619:
 	VMOVUPS Y0, 640(R11)
 	VMOVUPS Y1, 608(R11)
 
-noLse620:
+noLse755:
 	// d[j] = x[j] - m, stored to the record.
 	VMOVUPS (R11), Y0
 	VSUBPS  Y1, Y0, Y0
@@ -35046,11 +38252,22 @@ noLse620:
 	VMOVUPS 480(R11), Y0
 	VSUBPS  Y1, Y0, Y0
 	VMOVUPS Y0, 480(R11)
-	ADDQ    $0x00000200, SI
-	ADDQ    $0x00000020, BX
-	ADDQ    $0x000002a0, R11
-	DECQ    R10
-	JNZ     labelsExpLoop
+
+	// The weights of the block's rows to the record (with row weights).
+	MOVQ    5776(SP), AX
+	TESTQ   AX, AX
+	JZ      unweighted756
+	VMOVUPS (AX), Y0
+	VMOVUPS Y0, 672(R11)
+	ADDQ    $0x00000020, AX
+	MOVQ    AX, 5776(SP)
+
+unweighted756:
+	ADDQ $0x00000200, SI
+	ADDQ $0x00000020, BX
+	ADDQ $0x000002c0, R11
+	DECQ R10
+	JNZ  labelsExpLoop
 
 	// Pass 1b. e[j] = exp(d[j]) and s = sum16(e) of each block of the chunk.
 	MOVQ R9, R10
@@ -35521,7 +38738,7 @@ labelsExpOnlyLoop:
 	VADDPS  Y6, Y13, Y6
 	VADDPS  Y6, Y11, Y6
 	VMOVUPS Y6, 512(R11)
-	ADDQ    $0x000002a0, R11
+	ADDQ    $0x000002c0, R11
 	DECQ    R10
 	JNZ     labelsExpOnlyLoop
 
@@ -35532,7 +38749,7 @@ labelsExpOnlyLoop:
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
-	TESTB $0x01, 5472(SP)
+	TESTB $0x01, 5728(SP)
 	JNZ   labelsLse
 
 labelsLogLoop:
@@ -35545,10 +38762,10 @@ labelsLogLoop:
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU   512(R11), Y0
-	VMOVDQU   1184(R11), Y1
-	VMOVDQU   1856(R11), Y2
-	VMOVDQU   2528(R11), Y3
-	VMOVDQU   3200(R11), Y4
+	VMOVDQU   1216(R11), Y1
+	VMOVDQU   1920(R11), Y2
+	VMOVDQU   2624(R11), Y3
+	VMOVDQU   3328(R11), Y4
 	VMOVDQU   logExpInv<>+0(SB), Y5
 	VMOVDQU   logExpInv<>+0(SB), Y6
 	VMOVDQU   logExpInv<>+0(SB), Y7
@@ -35571,8 +38788,8 @@ labelsLogLoop:
 	VPSLLD    $0x17, Y2, Y2
 	VMULPS    512(R11), Y0, Y0
 	VPSUBD    logExpBias<>+0(SB), Y4, Y7
-	VMULPS    1184(R11), Y1, Y1
-	VMULPS    1856(R11), Y2, Y2
+	VMULPS    1216(R11), Y1, Y1
+	VMULPS    1920(R11), Y2, Y2
 	VCVTDQ2PS Y9, Y9
 	VCVTDQ2PS Y10, Y10
 	VCVTDQ2PS Y11, Y11
@@ -35585,10 +38802,10 @@ labelsLogLoop:
 	VADDPS    Y1, Y1, Y13
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
 	VPSLLD    $0x17, Y4, Y4
-	VMULPS    2528(R11), Y3, Y3
+	VMULPS    2624(R11), Y3, Y3
 	VADDPS    Y2, Y2, Y15
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
-	VMULPS    3200(R11), Y4, Y4
+	VMULPS    3328(R11), Y4, Y4
 	VBLENDVPS Y8, Y12, Y0, Y0
 	VCVTDQ2PS Y7, Y7
 	VBLENDVPS Y5, Y13, Y1, Y1
@@ -35627,7 +38844,7 @@ labelsLogLoop:
 	VADDPS    logP2<>+0(SB), Y10, Y10
 	VADDPS    logP1<>+0(SB), Y14, Y14
 	VADDPS    logP3<>+0(SB), Y12, Y12
-	VMOVUPS   Y4, 1248(R11)
+	VMOVUPS   Y4, 1280(R11)
 	VMULPS    Y1, Y10, Y10
 	VSUBPS    one<>+0(SB), Y6, Y4
 	VMULPS    Y15, Y14, Y14
@@ -35643,7 +38860,7 @@ labelsLogLoop:
 	VADDPS    logP1<>+0(SB), Y6, Y6
 	VMULPS    Y15, Y14, Y14
 	VMULPS    Y13, Y12, Y12
-	VMOVUPS   Y9, 1920(R11)
+	VMOVUPS   Y9, 1984(R11)
 	VADDPS    logP4<>+0(SB), Y10, Y10
 	VSUBPS    one<>+0(SB), Y7, Y9
 	VMULPS    Y3, Y6, Y6
@@ -35662,7 +38879,7 @@ labelsLogLoop:
 	VMULPS    Y3, Y6, Y6
 	VADDPS    logP4<>+0(SB), Y14, Y14
 	VADDPS    logP6<>+0(SB), Y12, Y12
-	VMOVUPS   Y0, 2592(R11)
+	VMOVUPS   Y0, 2688(R11)
 	VMULPS    Y1, Y10, Y10
 	VMULPS    Y13, Y13, Y0
 	VMULPS    Y2, Y9, Y9
@@ -35733,34 +38950,34 @@ labelsLogLoop:
 	VMULPS    Y3, Y10, Y10
 	VMULPS    half<>+0(SB), Y0, Y13
 	VSUBPS    Y11, Y4, Y4
-	VMOVUPS   Y7, 3264(R11)
-	VADDPS    1248(R11), Y1, Y1
+	VMOVUPS   Y7, 3392(R11)
+	VADDPS    1280(R11), Y1, Y1
 	VMULPS    Y2, Y9, Y7
 	VMULPS    Y12, Y10, Y9
 	VADDPS    Y4, Y15, Y4
-	VSUBPS    1216(R11), Y1, Y1
+	VSUBPS    1248(R11), Y1, Y1
 	VADDPS    logP8<>+0(SB), Y7, Y7
 	VADDPS    Y8, Y9, Y8
-	VADDPS    1920(R11), Y4, Y4
+	VADDPS    1984(R11), Y4, Y4
 	VMULPS    Y2, Y7, Y7
 	VSUBPS    Y14, Y8, Y8
-	VSUBPS    1888(R11), Y4, Y4
+	VSUBPS    1952(R11), Y4, Y4
 	VMULPS    Y0, Y7, Y0
 	VADDPS    Y8, Y3, Y3
 	VADDPS    Y6, Y0, Y0
-	VADDPS    2592(R11), Y3, Y6
-	VMOVDQU   3872(R11), Y3
+	VADDPS    2688(R11), Y3, Y6
+	VMOVDQU   4032(R11), Y3
 	VSUBPS    Y13, Y0, Y0
-	VSUBPS    2560(R11), Y6, Y7
-	VMOVDQU   4544(R11), Y6
+	VSUBPS    2656(R11), Y6, Y7
+	VMOVDQU   4736(R11), Y6
 	VPSRLD    $0x17, Y3, Y3
 	VADDPS    Y0, Y2, Y9
-	VMOVDQU   5216(R11), Y0
+	VMOVDQU   5440(R11), Y0
 	VMOVDQU   logExpInv<>+0(SB), Y2
 	VPSUBD    logExpBias<>+0(SB), Y3, Y8
 	VPSRLD    $0x17, Y6, Y6
 	VCVTDQ2PS Y8, Y8
-	VADDPS    3264(R11), Y9, Y11
+	VADDPS    3392(R11), Y9, Y11
 	VMOVDQU   logExpInv<>+0(SB), Y9
 	VPSUBD    logExpBias<>+0(SB), Y6, Y10
 	VCVTDQ2PS Y10, Y10
@@ -35770,13 +38987,13 @@ labelsLogLoop:
 	VMOVDQU   logExpInv<>+0(SB), Y3
 	VPSLLD    $0x17, Y2, Y2
 	VPSUBD    logExpBias<>+0(SB), Y0, Y13
-	VMULPS    3872(R11), Y2, Y2
+	VMULPS    4032(R11), Y2, Y2
 	VCVTDQ2PS Y13, Y13
 	VSUBPS    one<>+0(SB), Y10, Y14
 	VPSUBD    Y6, Y9, Y6
-	VSUBPS    3232(R11), Y11, Y9
+	VSUBPS    3360(R11), Y11, Y9
 	VPSLLD    $0x17, Y6, Y6
-	VMULPS    4544(R11), Y6, Y6
+	VMULPS    4736(R11), Y6, Y6
 	VADDPS    Y2, Y2, Y15
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y11
 	VPSUBD    Y0, Y3, Y0
@@ -35784,7 +39001,7 @@ labelsLogLoop:
 	VBLENDVPS Y11, Y12, Y8, Y8
 	VPSLLD    $0x17, Y0, Y0
 	VMULPS    expLn2Lo<>+0(SB), Y8, Y12
-	VMULPS    5216(R11), Y0, Y0
+	VMULPS    5440(R11), Y0, Y0
 	VBLENDVPS Y11, Y15, Y2, Y2
 	VMULPS    expLn2Hi<>+0(SB), Y8, Y15
 	VADDPS    Y6, Y6, Y11
@@ -35792,7 +39009,7 @@ labelsLogLoop:
 	VSUBPS    one<>+0(SB), Y2, Y2
 	VBLENDVPS Y8, Y14, Y10, Y14
 	VADDPS    Y0, Y0, Y10
-	VMOVUPS   Y15, 3936(R11)
+	VMOVUPS   Y15, 4096(R11)
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y15
 	VBLENDVPS Y8, Y11, Y6, Y6
 	VMULPS    expLn2Lo<>+0(SB), Y14, Y8
@@ -35807,11 +39024,11 @@ labelsLogLoop:
 	VMULPS    logP0<>+0(SB), Y6, Y15
 	VADDPS    logP1<>+0(SB), Y11, Y11
 	VMULPS    expLn2Hi<>+0(SB), Y3, Y3
-	VMOVUPS   Y14, 4608(R11)
+	VMOVUPS   Y14, 4800(R11)
 	VMULPS    logP0<>+0(SB), Y0, Y14
 	VADDPS    logP1<>+0(SB), Y15, Y15
 	VMULPS    Y2, Y11, Y11
-	VMOVUPS   Y3, 5280(R11)
+	VMOVUPS   Y3, 5504(R11)
 	VMULPS    Y6, Y6, Y3
 	VADDPS    logP1<>+0(SB), Y14, Y14
 	VMULPS    Y6, Y15, Y15
@@ -35872,18 +39089,31 @@ labelsLogLoop:
 	VADDPS    Y12, Y2, Y2
 	VADDPS    Y10, Y13, Y8
 	VADDPS    Y3, Y6, Y3
-	VADDPS    3936(R11), Y2, Y2
+	VADDPS    4096(R11), Y2, Y2
 	VSUBPS    Y11, Y8, Y6
-	VADDPS    4608(R11), Y3, Y3
-	VSUBPS    3904(R11), Y2, Y2
+	VADDPS    4800(R11), Y3, Y3
+	VSUBPS    4064(R11), Y2, Y2
 	VADDPS    Y6, Y0, Y0
-	VSUBPS    4576(R11), Y3, Y3
-	VADDPS    5280(R11), Y0, Y0
-	VSUBPS    5248(R11), Y0, Y0
+	VSUBPS    4768(R11), Y3, Y3
+	VADDPS    5504(R11), Y0, Y0
+	VSUBPS    5472(R11), Y0, Y0
 
+	// loss = loss·w (with row weights).
+	CMPQ   5776(SP), $0x00
+	JEQ    unweighted757
+	VMULPS 672(R11), Y5, Y5
+	VMULPS 1376(R11), Y1, Y1
+	VMULPS 2080(R11), Y4, Y4
+	VMULPS 2784(R11), Y7, Y7
+	VMULPS 3488(R11), Y9, Y9
+	VMULPS 4192(R11), Y2, Y2
+	VMULPS 4896(R11), Y3, Y3
+	VMULPS 5600(R11), Y0, Y0
+
+unweighted757:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses621
+	JZ      noLosses758
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -35894,7 +39124,7 @@ labelsLogLoop:
 	VMOVUPS Y0, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses621:
+noLosses758:
 	VMOVUPD      (R8), Y6
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -35939,7 +39169,7 @@ noLosses621:
 	VADDPD       Y1, Y0, Y0
 	VMOVUPD      Y2, (R8)
 	VMOVUPD      Y0, 32(R8)
-	ADDQ         $0x00001500, R11
+	ADDQ         $0x00001600, R11
 	SUBQ         $0x08, R10
 	JMP          labelsLogLoop
 
@@ -35995,13 +39225,19 @@ labelsLogLast:
 	VADDPS    576(R11), Y0, Y0
 	VSUBPS    544(R11), Y0, Y0
 
+	// loss = loss·w (with row weights).
+	CMPQ   5776(SP), $0x00
+	JEQ    unweighted759
+	VMULPS 672(R11), Y0, Y0
+
+unweighted759:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses622
+	JZ      noLosses760
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses622:
+noLosses760:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -36011,14 +39247,14 @@ noLosses622:
 	VADDPD       Y2, Y0, Y0
 	VMOVUPD      Y1, (R8)
 	VMOVUPD      Y0, 32(R8)
-	ADDQ         $0x000002a0, R11
+	ADDQ         $0x000002c0, R11
 	DECQ         R10
 	JMP          labelsLogLast
 
 labelsLse:
 	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
 	// the record and then to lse (when not nil).
-	TESTB $0x02, 5472(SP)
+	TESTB $0x02, 5728(SP)
 	JNZ   labelsZ
 
 labelsLseLogLoop:
@@ -36031,10 +39267,10 @@ labelsLseLogLoop:
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU   512(R11), Y0
-	VMOVDQU   1184(R11), Y1
-	VMOVDQU   1856(R11), Y2
-	VMOVDQU   2528(R11), Y3
-	VMOVDQU   3200(R11), Y4
+	VMOVDQU   1216(R11), Y1
+	VMOVDQU   1920(R11), Y2
+	VMOVDQU   2624(R11), Y3
+	VMOVDQU   3328(R11), Y4
 	VMOVDQU   logExpInv<>+0(SB), Y5
 	VMOVDQU   logExpInv<>+0(SB), Y6
 	VMOVDQU   logExpInv<>+0(SB), Y7
@@ -36057,8 +39293,8 @@ labelsLseLogLoop:
 	VPSLLD    $0x17, Y2, Y2
 	VMULPS    512(R11), Y0, Y0
 	VPSUBD    logExpBias<>+0(SB), Y4, Y7
-	VMULPS    1184(R11), Y1, Y1
-	VMULPS    1856(R11), Y2, Y2
+	VMULPS    1216(R11), Y1, Y1
+	VMULPS    1920(R11), Y2, Y2
 	VCVTDQ2PS Y9, Y9
 	VCVTDQ2PS Y10, Y10
 	VCVTDQ2PS Y11, Y11
@@ -36071,10 +39307,10 @@ labelsLseLogLoop:
 	VADDPS    Y1, Y1, Y13
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
 	VPSLLD    $0x17, Y4, Y4
-	VMULPS    2528(R11), Y3, Y3
+	VMULPS    2624(R11), Y3, Y3
 	VADDPS    Y2, Y2, Y15
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
-	VMULPS    3200(R11), Y4, Y4
+	VMULPS    3328(R11), Y4, Y4
 	VBLENDVPS Y8, Y12, Y0, Y0
 	VCVTDQ2PS Y7, Y7
 	VBLENDVPS Y5, Y13, Y1, Y1
@@ -36113,7 +39349,7 @@ labelsLseLogLoop:
 	VADDPS    logP2<>+0(SB), Y10, Y10
 	VADDPS    logP1<>+0(SB), Y14, Y14
 	VADDPS    logP3<>+0(SB), Y12, Y12
-	VMOVUPS   Y4, 1248(R11)
+	VMOVUPS   Y4, 1280(R11)
 	VMULPS    Y1, Y10, Y10
 	VSUBPS    one<>+0(SB), Y6, Y4
 	VMULPS    Y15, Y14, Y14
@@ -36129,7 +39365,7 @@ labelsLseLogLoop:
 	VADDPS    logP1<>+0(SB), Y6, Y6
 	VMULPS    Y15, Y14, Y14
 	VMULPS    Y13, Y12, Y12
-	VMOVUPS   Y9, 1920(R11)
+	VMOVUPS   Y9, 1984(R11)
 	VADDPS    logP4<>+0(SB), Y10, Y10
 	VSUBPS    one<>+0(SB), Y7, Y9
 	VMULPS    Y3, Y6, Y6
@@ -36148,7 +39384,7 @@ labelsLseLogLoop:
 	VMULPS    Y3, Y6, Y6
 	VADDPS    logP4<>+0(SB), Y14, Y14
 	VADDPS    logP6<>+0(SB), Y12, Y12
-	VMOVUPS   Y0, 2592(R11)
+	VMOVUPS   Y0, 2688(R11)
 	VMULPS    Y1, Y10, Y10
 	VMULPS    Y13, Y13, Y0
 	VMULPS    Y2, Y9, Y9
@@ -36219,75 +39455,75 @@ labelsLseLogLoop:
 	VMULPS    Y3, Y10, Y10
 	VSUBPS    Y11, Y4, Y4
 	VMOVUPS   640(R11), Y11
-	VMOVUPS   Y7, 3264(R11)
+	VMOVUPS   Y7, 3392(R11)
 	VSUBPS    544(R11), Y13, Y13
 	VMULPS    half<>+0(SB), Y0, Y7
-	VADDPS    1248(R11), Y1, Y1
+	VADDPS    1280(R11), Y1, Y1
 	VMULPS    Y2, Y9, Y9
 	VMULPS    Y12, Y10, Y10
 	VADDPS    Y4, Y15, Y4
-	VADDPS    1280(R11), Y1, Y12
-	VSUBPS    1216(R11), Y1, Y1
+	VADDPS    1312(R11), Y1, Y12
+	VSUBPS    1248(R11), Y1, Y1
 	VADDPS    logP8<>+0(SB), Y9, Y9
 	VADDPS    Y8, Y10, Y8
-	VMOVUPS   1312(R11), Y10
-	VADDPS    1920(R11), Y4, Y4
+	VMOVUPS   1344(R11), Y10
+	VADDPS    1984(R11), Y4, Y4
 	VBLENDVPS Y11, 608(R11), Y5, Y5
 	VMOVUPS   Y5, 640(R11)
 	VMULPS    Y2, Y9, Y5
 	VSUBPS    Y14, Y8, Y8
-	VADDPS    1952(R11), Y4, Y9
-	VSUBPS    1888(R11), Y4, Y4
-	VMOVUPS   1984(R11), Y11
-	VBLENDVPS Y10, 1280(R11), Y12, Y10
+	VADDPS    2016(R11), Y4, Y9
+	VSUBPS    1952(R11), Y4, Y4
+	VMOVUPS   2048(R11), Y11
+	VBLENDVPS Y10, 1312(R11), Y12, Y10
 	VMULPS    Y0, Y5, Y0
 	VADDPS    Y8, Y3, Y3
-	VMOVUPS   Y10, 1312(R11)
+	VMOVUPS   Y10, 1344(R11)
 	VADDPS    Y6, Y0, Y0
-	VADDPS    2592(R11), Y3, Y3
-	VBLENDVPS Y11, 1952(R11), Y9, Y5
-	VMOVUPS   Y5, 1984(R11)
-	VMOVDQU   3872(R11), Y5
+	VADDPS    2688(R11), Y3, Y3
+	VBLENDVPS Y11, 2016(R11), Y9, Y5
+	VMOVUPS   Y5, 2048(R11)
+	VMOVDQU   4032(R11), Y5
 	VSUBPS    Y7, Y0, Y0
-	VMOVUPS   2656(R11), Y7
-	VADDPS    2624(R11), Y3, Y6
-	VSUBPS    2560(R11), Y3, Y3
+	VMOVUPS   2752(R11), Y7
+	VADDPS    2720(R11), Y3, Y6
+	VSUBPS    2656(R11), Y3, Y3
 	VADDPS    Y0, Y2, Y0
 	VPSRLD    $0x17, Y5, Y2
-	VBLENDVPS Y7, 2624(R11), Y6, Y7
-	VMOVDQU   4544(R11), Y5
+	VBLENDVPS Y7, 2720(R11), Y6, Y7
+	VMOVDQU   4736(R11), Y5
 	VMOVDQU   logExpInv<>+0(SB), Y6
-	VMOVUPS   Y7, 2656(R11)
+	VMOVUPS   Y7, 2752(R11)
 	VPSUBD    logExpBias<>+0(SB), Y2, Y7
-	VADDPS    3264(R11), Y0, Y0
+	VADDPS    3392(R11), Y0, Y0
 	VCVTDQ2PS Y7, Y7
-	VADDPS    3296(R11), Y0, Y8
-	VSUBPS    3232(R11), Y0, Y0
+	VADDPS    3424(R11), Y0, Y8
+	VSUBPS    3360(R11), Y0, Y0
 	VPSRLD    $0x17, Y5, Y5
 	VPSUBD    Y2, Y6, Y2
 	VSUBPS    one<>+0(SB), Y7, Y9
-	VMOVUPS   3328(R11), Y10
+	VMOVUPS   3456(R11), Y10
 	VMOVDQU   logExpInv<>+0(SB), Y6
 	VPSLLD    $0x17, Y2, Y2
 	VPSUBD    logExpBias<>+0(SB), Y5, Y11
-	VMULPS    3872(R11), Y2, Y2
+	VMULPS    4032(R11), Y2, Y2
 	VCVTDQ2PS Y11, Y11
 	VADDPS    Y2, Y2, Y14
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y12
-	VBLENDVPS Y10, 3296(R11), Y8, Y8
+	VBLENDVPS Y10, 3424(R11), Y8, Y8
 	VPSUBD    Y5, Y6, Y5
 	VSUBPS    one<>+0(SB), Y11, Y6
 	VBLENDVPS Y12, Y9, Y7, Y7
-	VMOVUPS   Y8, 3328(R11)
+	VMOVUPS   Y8, 3456(R11)
 	VPSLLD    $0x17, Y5, Y5
 	VMULPS    expLn2Lo<>+0(SB), Y7, Y8
-	VMULPS    4544(R11), Y5, Y5
+	VMULPS    4736(R11), Y5, Y5
 	VBLENDVPS Y12, Y14, Y2, Y2
 	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
 	VSUBPS    one<>+0(SB), Y2, Y10
 	VADDPS    Y5, Y5, Y9
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y5, Y2
-	VMOVUPS   Y7, 3936(R11)
+	VMOVUPS   Y7, 4096(R11)
 	VMULPS    logP0<>+0(SB), Y10, Y12
 	VMULPS    Y10, Y10, Y7
 	VBLENDVPS Y2, Y6, Y11, Y6
@@ -36297,7 +39533,7 @@ labelsLseLogLoop:
 	VSUBPS    one<>+0(SB), Y2, Y2
 	VADDPS    logP1<>+0(SB), Y12, Y5
 	VMULPS    half<>+0(SB), Y7, Y9
-	VMOVUPS   Y6, 4608(R11)
+	VMOVUPS   Y6, 4800(R11)
 	VMULPS    logP0<>+0(SB), Y2, Y6
 	VMULPS    Y10, Y5, Y12
 	VMULPS    Y2, Y2, Y5
@@ -36339,20 +39575,20 @@ labelsLseLogLoop:
 	VADDPS    Y11, Y5, Y5
 	VADDPS    Y6, Y10, Y6
 	VSUBPS    Y14, Y5, Y5
-	VADDPS    3936(R11), Y6, Y6
+	VADDPS    4096(R11), Y6, Y6
 	VADDPS    Y5, Y2, Y2
-	VMOVUPS   4000(R11), Y7
-	VADDPS    3968(R11), Y6, Y5
-	VSUBPS    3904(R11), Y6, Y6
-	VADDPS    4608(R11), Y2, Y2
-	VBLENDVPS Y7, 3968(R11), Y5, Y5
-	VADDPS    4640(R11), Y2, Y7
-	VSUBPS    4576(R11), Y2, Y2
-	VMOVUPS   Y5, 4000(R11)
-	VMOVUPS   4672(R11), Y5
-	VBLENDVPS Y5, 4640(R11), Y7, Y5
-	VMOVUPS   Y5, 4672(R11)
-	VMOVDQU   5216(R11), Y5
+	VMOVUPS   4160(R11), Y7
+	VADDPS    4128(R11), Y6, Y5
+	VSUBPS    4064(R11), Y6, Y6
+	VADDPS    4800(R11), Y2, Y2
+	VBLENDVPS Y7, 4128(R11), Y5, Y5
+	VADDPS    4832(R11), Y2, Y7
+	VSUBPS    4768(R11), Y2, Y2
+	VMOVUPS   Y5, 4160(R11)
+	VMOVUPS   4864(R11), Y5
+	VBLENDVPS Y5, 4832(R11), Y7, Y5
+	VMOVUPS   Y5, 4864(R11)
+	VMOVDQU   5440(R11), Y5
 	VPSRLD    $0x17, Y5, Y5
 	VMOVDQU   logExpInv<>+0(SB), Y7
 	VPSUBD    logExpBias<>+0(SB), Y5, Y8
@@ -36360,7 +39596,7 @@ labelsLseLogLoop:
 	VSUBPS    one<>+0(SB), Y8, Y9
 	VPSUBD    Y5, Y7, Y5
 	VPSLLD    $0x17, Y5, Y5
-	VMULPS    5216(R11), Y5, Y5
+	VMULPS    5440(R11), Y5, Y5
 	VADDPS    Y5, Y5, Y10
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y5, Y7
 	VBLENDVPS Y7, Y9, Y8, Y8
@@ -36368,7 +39604,7 @@ labelsLseLogLoop:
 	VMULPS    expLn2Hi<>+0(SB), Y8, Y8
 	VBLENDVPS Y7, Y10, Y5, Y5
 	VSUBPS    one<>+0(SB), Y5, Y5
-	VMOVUPS   Y8, 5280(R11)
+	VMOVUPS   Y8, 5504(R11)
 	VMULPS    logP0<>+0(SB), Y5, Y8
 	VMULPS    Y5, Y5, Y7
 	VADDPS    logP1<>+0(SB), Y8, Y8
@@ -36392,16 +39628,29 @@ labelsLseLogLoop:
 	VADDPS    Y9, Y7, Y7
 	VSUBPS    Y10, Y7, Y7
 	VADDPS    Y7, Y5, Y5
-	VADDPS    5280(R11), Y5, Y5
-	VADDPS    5312(R11), Y5, Y7
-	VSUBPS    5248(R11), Y5, Y5
-	VMOVUPS   5344(R11), Y8
-	VBLENDVPS Y8, 5312(R11), Y7, Y7
-	VMOVUPS   Y7, 5344(R11)
+	VADDPS    5504(R11), Y5, Y5
+	VADDPS    5536(R11), Y5, Y7
+	VSUBPS    5472(R11), Y5, Y5
+	VMOVUPS   5568(R11), Y8
+	VBLENDVPS Y8, 5536(R11), Y7, Y7
+	VMOVUPS   Y7, 5568(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   5776(SP), $0x00
+	JEQ    unweighted761
+	VMULPS 672(R11), Y13, Y13
+	VMULPS 1376(R11), Y1, Y1
+	VMULPS 2080(R11), Y4, Y4
+	VMULPS 2784(R11), Y3, Y3
+	VMULPS 3488(R11), Y0, Y0
+	VMULPS 4192(R11), Y6, Y6
+	VMULPS 4896(R11), Y2, Y2
+	VMULPS 5600(R11), Y5, Y5
+
+unweighted761:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses623
+	JZ      noLosses762
 	VMOVUPS Y13, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -36412,7 +39661,7 @@ labelsLseLogLoop:
 	VMOVUPS Y5, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses623:
+noLosses762:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X13, Y9
@@ -36460,27 +39709,27 @@ noLosses623:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse624
+	JZ      noLse763
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
-	VMOVUPS 1312(R11), Y0
+	VMOVUPS 1344(R11), Y0
 	VMOVUPS Y0, 32(R14)
-	VMOVUPS 1984(R11), Y0
+	VMOVUPS 2048(R11), Y0
 	VMOVUPS Y0, 64(R14)
-	VMOVUPS 2656(R11), Y0
+	VMOVUPS 2752(R11), Y0
 	VMOVUPS Y0, 96(R14)
-	VMOVUPS 3328(R11), Y0
+	VMOVUPS 3456(R11), Y0
 	VMOVUPS Y0, 128(R14)
-	VMOVUPS 4000(R11), Y0
+	VMOVUPS 4160(R11), Y0
 	VMOVUPS Y0, 160(R14)
-	VMOVUPS 4672(R11), Y0
+	VMOVUPS 4864(R11), Y0
 	VMOVUPS Y0, 192(R14)
-	VMOVUPS 5344(R11), Y0
+	VMOVUPS 5568(R11), Y0
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse624:
-	ADDQ $0x00001500, R11
+noLse763:
+	ADDQ $0x00001600, R11
 	SUBQ $0x08, R10
 	JMP  labelsLseLogLoop
 
@@ -36540,13 +39789,19 @@ labelsLseLogLast:
 	VBLENDVPS Y2, 608(R11), Y1, Y1
 	VMOVUPS   Y1, 640(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   5776(SP), $0x00
+	JEQ    unweighted764
+	VMULPS 672(R11), Y0, Y0
+
+unweighted764:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses625
+	JZ      noLosses765
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses625:
+noLosses765:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -36559,13 +39814,13 @@ noLosses625:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse626
+	JZ      noLse766
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse626:
-	ADDQ $0x000002a0, R11
+noLse766:
+	ADDQ $0x000002c0, R11
 	DECQ R10
 	JMP  labelsLseLogLast
 
@@ -36582,10 +39837,10 @@ labelsZLogLoop:
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU   512(R11), Y0
-	VMOVDQU   1184(R11), Y1
-	VMOVDQU   1856(R11), Y2
-	VMOVDQU   2528(R11), Y3
-	VMOVDQU   3200(R11), Y4
+	VMOVDQU   1216(R11), Y1
+	VMOVDQU   1920(R11), Y2
+	VMOVDQU   2624(R11), Y3
+	VMOVDQU   3328(R11), Y4
 	VMOVDQU   logExpInv<>+0(SB), Y5
 	VMOVDQU   logExpInv<>+0(SB), Y6
 	VMOVDQU   logExpInv<>+0(SB), Y7
@@ -36608,8 +39863,8 @@ labelsZLogLoop:
 	VPSLLD    $0x17, Y2, Y2
 	VMULPS    512(R11), Y0, Y0
 	VPSUBD    logExpBias<>+0(SB), Y4, Y7
-	VMULPS    1184(R11), Y1, Y1
-	VMULPS    1856(R11), Y2, Y2
+	VMULPS    1216(R11), Y1, Y1
+	VMULPS    1920(R11), Y2, Y2
 	VCVTDQ2PS Y9, Y9
 	VCVTDQ2PS Y10, Y10
 	VCVTDQ2PS Y11, Y11
@@ -36622,10 +39877,10 @@ labelsZLogLoop:
 	VADDPS    Y1, Y1, Y13
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
 	VPSLLD    $0x17, Y4, Y4
-	VMULPS    2528(R11), Y3, Y3
+	VMULPS    2624(R11), Y3, Y3
 	VADDPS    Y2, Y2, Y15
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
-	VMULPS    3200(R11), Y4, Y4
+	VMULPS    3328(R11), Y4, Y4
 	VBLENDVPS Y8, Y12, Y0, Y0
 	VCVTDQ2PS Y7, Y7
 	VBLENDVPS Y5, Y13, Y1, Y1
@@ -36664,7 +39919,7 @@ labelsZLogLoop:
 	VADDPS    logP2<>+0(SB), Y10, Y10
 	VADDPS    logP1<>+0(SB), Y14, Y14
 	VADDPS    logP3<>+0(SB), Y12, Y12
-	VMOVUPS   Y4, 1248(R11)
+	VMOVUPS   Y4, 1280(R11)
 	VMULPS    Y1, Y10, Y10
 	VSUBPS    one<>+0(SB), Y6, Y4
 	VMULPS    Y15, Y14, Y14
@@ -36680,7 +39935,7 @@ labelsZLogLoop:
 	VADDPS    logP1<>+0(SB), Y6, Y6
 	VMULPS    Y15, Y14, Y14
 	VMULPS    Y13, Y12, Y12
-	VMOVUPS   Y9, 1920(R11)
+	VMOVUPS   Y9, 1984(R11)
 	VADDPS    logP4<>+0(SB), Y10, Y10
 	VSUBPS    one<>+0(SB), Y7, Y9
 	VMULPS    Y3, Y6, Y6
@@ -36699,7 +39954,7 @@ labelsZLogLoop:
 	VMULPS    Y3, Y6, Y6
 	VADDPS    logP4<>+0(SB), Y14, Y14
 	VADDPS    logP6<>+0(SB), Y12, Y12
-	VMOVUPS   Y0, 2592(R11)
+	VMOVUPS   Y0, 2688(R11)
 	VMULPS    Y1, Y10, Y10
 	VMULPS    Y13, Y13, Y0
 	VMULPS    Y2, Y9, Y9
@@ -36770,48 +40025,48 @@ labelsZLogLoop:
 	VMULPS    Y3, Y10, Y10
 	VSUBPS    Y11, Y4, Y4
 	VMOVUPS   640(R11), Y11
-	VMOVUPS   Y7, 3264(R11)
+	VMOVUPS   Y7, 3392(R11)
 	VSUBPS    544(R11), Y13, Y13
 	VMULPS    half<>+0(SB), Y0, Y7
-	VADDPS    1248(R11), Y1, Y1
+	VADDPS    1280(R11), Y1, Y1
 	VMULPS    Y2, Y9, Y9
 	VMULPS    Y12, Y10, Y10
 	VADDPS    Y4, Y15, Y4
-	VADDPS    1280(R11), Y1, Y12
+	VADDPS    1312(R11), Y1, Y12
 	VBLENDVPS Y11, 608(R11), Y5, Y5
 	VADDPS    logP8<>+0(SB), Y9, Y9
 	VADDPS    Y8, Y10, Y8
-	VMOVUPS   1312(R11), Y10
+	VMOVUPS   1344(R11), Y10
 	VMOVUPS   Y5, 640(R11)
-	VADDPS    1920(R11), Y4, Y4
-	VMULPS    5440(SP), Y5, Y11
-	VSUBPS    1216(R11), Y1, Y1
+	VADDPS    1984(R11), Y4, Y4
+	VMULPS    5696(SP), Y5, Y11
+	VSUBPS    1248(R11), Y1, Y1
 	VMULPS    Y2, Y9, Y9
 	VSUBPS    Y14, Y8, Y8
-	VADDPS    1952(R11), Y4, Y15
+	VADDPS    2016(R11), Y4, Y15
 	VADDPS    Y11, Y11, Y14
 	VMULPS    Y5, Y11, Y5
-	VMOVUPS   1984(R11), Y11
-	VBLENDVPS Y10, 1280(R11), Y12, Y10
+	VMOVUPS   2048(R11), Y11
+	VBLENDVPS Y10, 1312(R11), Y12, Y10
 	VMULPS    Y0, Y9, Y0
 	VADDPS    Y8, Y3, Y3
-	VMULPS    5440(SP), Y10, Y8
-	VSUBPS    1888(R11), Y4, Y4
-	VMOVUPS   Y10, 1312(R11)
+	VMULPS    5696(SP), Y10, Y8
+	VSUBPS    1952(R11), Y4, Y4
+	VMOVUPS   Y10, 1344(R11)
 	VADDPS    one<>+0(SB), Y14, Y9
 	VADDPS    Y5, Y13, Y5
 	VADDPS    Y6, Y0, Y0
-	VADDPS    2592(R11), Y3, Y3
+	VADDPS    2688(R11), Y3, Y3
 	VMULPS    Y10, Y8, Y6
-	VBLENDVPS Y11, 1952(R11), Y15, Y10
+	VBLENDVPS Y11, 2016(R11), Y15, Y10
 	VADDPS    Y8, Y8, Y8
 	VMOVUPS   Y9, 608(R11)
-	VMULPS    5440(SP), Y10, Y9
-	VMOVUPS   Y10, 1984(R11)
+	VMULPS    5696(SP), Y10, Y9
+	VMOVUPS   Y10, 2048(R11)
 	VSUBPS    Y7, Y0, Y0
-	VADDPS    2624(R11), Y3, Y7
-	VMOVUPS   2656(R11), Y11
-	VSUBPS    2560(R11), Y3, Y3
+	VADDPS    2720(R11), Y3, Y7
+	VMOVUPS   2752(R11), Y11
+	VSUBPS    2656(R11), Y3, Y3
 	VADDPS    Y6, Y1, Y1
 	VADDPS    Y9, Y9, Y6
 	VMULPS    Y10, Y9, Y9
@@ -36819,16 +40074,16 @@ labelsZLogLoop:
 	VADDPS    Y0, Y2, Y0
 	VADDPS    one<>+0(SB), Y6, Y2
 	VADDPS    Y9, Y4, Y4
-	VMOVUPS   Y8, 1280(R11)
-	VADDPS    3264(R11), Y0, Y0
-	VBLENDVPS Y11, 2624(R11), Y7, Y7
-	VMOVDQU   3872(R11), Y6
-	VMULPS    5440(SP), Y7, Y8
-	VMOVUPS   Y7, 2656(R11)
-	VMOVUPS   Y2, 1952(R11)
-	VADDPS    3296(R11), Y0, Y2
-	VSUBPS    3232(R11), Y0, Y9
-	VMOVUPS   3328(R11), Y10
+	VMOVUPS   Y8, 1312(R11)
+	VADDPS    3392(R11), Y0, Y0
+	VBLENDVPS Y11, 2720(R11), Y7, Y7
+	VMOVDQU   4032(R11), Y6
+	VMULPS    5696(SP), Y7, Y8
+	VMOVUPS   Y7, 2752(R11)
+	VMOVUPS   Y2, 2016(R11)
+	VADDPS    3424(R11), Y0, Y2
+	VSUBPS    3360(R11), Y0, Y9
+	VMOVUPS   3456(R11), Y10
 	VADDPS    Y8, Y8, Y0
 	VMULPS    Y7, Y8, Y7
 	VPSRLD    $0x17, Y6, Y6
@@ -36837,16 +40092,16 @@ labelsZLogLoop:
 	VADDPS    Y7, Y3, Y3
 	VCVTDQ2PS Y11, Y7
 	VADDPS    one<>+0(SB), Y0, Y0
-	VBLENDVPS Y10, 3296(R11), Y2, Y10
-	VMULPS    5440(SP), Y10, Y11
-	VMOVUPS   Y10, 3328(R11)
+	VBLENDVPS Y10, 3424(R11), Y2, Y10
+	VMULPS    5696(SP), Y10, Y11
+	VMOVUPS   Y10, 3456(R11)
 	VSUBPS    one<>+0(SB), Y7, Y2
-	VMOVUPS   Y0, 2624(R11)
+	VMOVUPS   Y0, 2720(R11)
 	VPSUBD    Y6, Y8, Y0
 	VPSLLD    $0x17, Y0, Y0
 	VADDPS    Y11, Y11, Y6
 	VMULPS    Y10, Y11, Y8
-	VMULPS    3872(R11), Y0, Y0
+	VMULPS    4032(R11), Y0, Y0
 	VADDPS    one<>+0(SB), Y6, Y6
 	VADDPS    Y8, Y9, Y10
 	VADDPS    Y0, Y0, Y9
@@ -36854,11 +40109,11 @@ labelsZLogLoop:
 	VBLENDVPS Y8, Y2, Y7, Y2
 	VMULPS    expLn2Lo<>+0(SB), Y2, Y7
 	VMULPS    expLn2Hi<>+0(SB), Y2, Y2
-	VMOVUPS   Y6, 3296(R11)
+	VMOVUPS   Y6, 3424(R11)
 	VBLENDVPS Y8, Y9, Y0, Y0
 	VSUBPS    one<>+0(SB), Y0, Y0
-	VMOVUPS   Y2, 3936(R11)
-	VMOVUPS   4000(R11), Y8
+	VMOVUPS   Y2, 4096(R11)
+	VMOVUPS   4160(R11), Y8
 	VMULPS    logP0<>+0(SB), Y0, Y6
 	VMULPS    Y0, Y0, Y2
 	VADDPS    logP1<>+0(SB), Y6, Y6
@@ -36882,19 +40137,19 @@ labelsZLogLoop:
 	VADDPS    Y7, Y2, Y2
 	VSUBPS    Y9, Y2, Y2
 	VADDPS    Y2, Y0, Y0
-	VMOVUPS   4672(R11), Y2
-	VADDPS    3936(R11), Y0, Y0
-	VADDPS    3968(R11), Y0, Y6
-	VSUBPS    3904(R11), Y0, Y0
-	VBLENDVPS Y8, 3968(R11), Y6, Y6
-	VMULPS    5440(SP), Y6, Y7
-	VMOVUPS   Y6, 4000(R11)
+	VMOVUPS   4864(R11), Y2
+	VADDPS    4096(R11), Y0, Y0
+	VADDPS    4128(R11), Y0, Y6
+	VSUBPS    4064(R11), Y0, Y0
+	VBLENDVPS Y8, 4128(R11), Y6, Y6
+	VMULPS    5696(SP), Y6, Y7
+	VMOVUPS   Y6, 4160(R11)
 	VADDPS    Y7, Y7, Y8
 	VMULPS    Y6, Y7, Y6
 	VADDPS    one<>+0(SB), Y8, Y7
 	VADDPS    Y6, Y0, Y0
-	VMOVUPS   Y7, 3968(R11)
-	VMOVDQU   4544(R11), Y6
+	VMOVUPS   Y7, 4128(R11)
+	VMOVDQU   4736(R11), Y6
 	VPSRLD    $0x17, Y6, Y6
 	VMOVDQU   logExpInv<>+0(SB), Y7
 	VPSUBD    logExpBias<>+0(SB), Y6, Y8
@@ -36902,7 +40157,7 @@ labelsZLogLoop:
 	VSUBPS    one<>+0(SB), Y8, Y9
 	VPSUBD    Y6, Y7, Y6
 	VPSLLD    $0x17, Y6, Y6
-	VMULPS    4544(R11), Y6, Y6
+	VMULPS    4736(R11), Y6, Y6
 	VADDPS    Y6, Y6, Y11
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y6, Y7
 	VBLENDVPS Y7, Y9, Y8, Y8
@@ -36910,7 +40165,7 @@ labelsZLogLoop:
 	VMULPS    expLn2Hi<>+0(SB), Y8, Y8
 	VBLENDVPS Y7, Y11, Y6, Y6
 	VSUBPS    one<>+0(SB), Y6, Y6
-	VMOVUPS   Y8, 4608(R11)
+	VMOVUPS   Y8, 4800(R11)
 	VMULPS    logP0<>+0(SB), Y6, Y8
 	VMULPS    Y6, Y6, Y7
 	VADDPS    logP1<>+0(SB), Y8, Y8
@@ -36934,18 +40189,18 @@ labelsZLogLoop:
 	VADDPS    Y9, Y7, Y7
 	VSUBPS    Y11, Y7, Y7
 	VADDPS    Y7, Y6, Y6
-	VADDPS    4608(R11), Y6, Y6
-	VADDPS    4640(R11), Y6, Y7
-	VSUBPS    4576(R11), Y6, Y6
-	VBLENDVPS Y2, 4640(R11), Y7, Y2
-	VMULPS    5440(SP), Y2, Y7
-	VMOVUPS   Y2, 4672(R11)
+	VADDPS    4800(R11), Y6, Y6
+	VADDPS    4832(R11), Y6, Y7
+	VSUBPS    4768(R11), Y6, Y6
+	VBLENDVPS Y2, 4832(R11), Y7, Y2
+	VMULPS    5696(SP), Y2, Y7
+	VMOVUPS   Y2, 4864(R11)
 	VADDPS    Y7, Y7, Y8
 	VMULPS    Y2, Y7, Y2
 	VADDPS    one<>+0(SB), Y8, Y7
 	VADDPS    Y2, Y6, Y2
-	VMOVUPS   Y7, 4640(R11)
-	VMOVDQU   5216(R11), Y6
+	VMOVUPS   Y7, 4832(R11)
+	VMOVDQU   5440(R11), Y6
 	VPSRLD    $0x17, Y6, Y6
 	VMOVDQU   logExpInv<>+0(SB), Y7
 	VPSUBD    logExpBias<>+0(SB), Y6, Y8
@@ -36953,7 +40208,7 @@ labelsZLogLoop:
 	VSUBPS    one<>+0(SB), Y8, Y9
 	VPSUBD    Y6, Y7, Y6
 	VPSLLD    $0x17, Y6, Y6
-	VMULPS    5216(R11), Y6, Y6
+	VMULPS    5440(R11), Y6, Y6
 	VADDPS    Y6, Y6, Y11
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y6, Y7
 	VBLENDVPS Y7, Y9, Y8, Y8
@@ -36961,7 +40216,7 @@ labelsZLogLoop:
 	VMULPS    expLn2Hi<>+0(SB), Y8, Y8
 	VBLENDVPS Y7, Y11, Y6, Y6
 	VSUBPS    one<>+0(SB), Y6, Y6
-	VMOVUPS   Y8, 5280(R11)
+	VMOVUPS   Y8, 5504(R11)
 	VMULPS    logP0<>+0(SB), Y6, Y8
 	VMULPS    Y6, Y6, Y7
 	VADDPS    logP1<>+0(SB), Y8, Y8
@@ -36985,22 +40240,35 @@ labelsZLogLoop:
 	VADDPS    Y9, Y7, Y7
 	VSUBPS    Y11, Y7, Y7
 	VADDPS    Y7, Y6, Y6
-	VADDPS    5280(R11), Y6, Y6
-	VADDPS    5312(R11), Y6, Y7
-	VSUBPS    5248(R11), Y6, Y6
-	VMOVUPS   5344(R11), Y8
-	VBLENDVPS Y8, 5312(R11), Y7, Y7
-	VMULPS    5440(SP), Y7, Y8
-	VMOVUPS   Y7, 5344(R11)
+	VADDPS    5504(R11), Y6, Y6
+	VADDPS    5536(R11), Y6, Y7
+	VSUBPS    5472(R11), Y6, Y6
+	VMOVUPS   5568(R11), Y8
+	VBLENDVPS Y8, 5536(R11), Y7, Y7
+	VMULPS    5696(SP), Y7, Y8
+	VMOVUPS   Y7, 5568(R11)
 	VADDPS    Y8, Y8, Y9
 	VMULPS    Y7, Y8, Y7
 	VADDPS    one<>+0(SB), Y9, Y8
 	VADDPS    Y7, Y6, Y6
-	VMOVUPS   Y8, 5312(R11)
+	VMOVUPS   Y8, 5536(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   5776(SP), $0x00
+	JEQ    unweighted767
+	VMULPS 672(R11), Y5, Y5
+	VMULPS 1376(R11), Y1, Y1
+	VMULPS 2080(R11), Y4, Y4
+	VMULPS 2784(R11), Y3, Y3
+	VMULPS 3488(R11), Y10, Y10
+	VMULPS 4192(R11), Y0, Y0
+	VMULPS 4896(R11), Y2, Y2
+	VMULPS 5600(R11), Y6, Y6
+
+unweighted767:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses627
+	JZ      noLosses768
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -37011,7 +40279,7 @@ labelsZLogLoop:
 	VMOVUPS Y6, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses627:
+noLosses768:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y9
@@ -37059,27 +40327,27 @@ noLosses627:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse628
+	JZ      noLse769
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
-	VMOVUPS 1312(R11), Y0
+	VMOVUPS 1344(R11), Y0
 	VMOVUPS Y0, 32(R14)
-	VMOVUPS 1984(R11), Y0
+	VMOVUPS 2048(R11), Y0
 	VMOVUPS Y0, 64(R14)
-	VMOVUPS 2656(R11), Y0
+	VMOVUPS 2752(R11), Y0
 	VMOVUPS Y0, 96(R14)
-	VMOVUPS 3328(R11), Y0
+	VMOVUPS 3456(R11), Y0
 	VMOVUPS Y0, 128(R14)
-	VMOVUPS 4000(R11), Y0
+	VMOVUPS 4160(R11), Y0
 	VMOVUPS Y0, 160(R14)
-	VMOVUPS 4672(R11), Y0
+	VMOVUPS 4864(R11), Y0
 	VMOVUPS Y0, 192(R14)
-	VMOVUPS 5344(R11), Y0
+	VMOVUPS 5568(R11), Y0
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse628:
-	ADDQ $0x00001500, R11
+noLse769:
+	ADDQ $0x00001600, R11
 	SUBQ $0x08, R10
 	JMP  labelsZLogLoop
 
@@ -37137,7 +40405,7 @@ labelsZLogLast:
 	VADDPS    608(R11), Y0, Y1
 	VSUBPS    544(R11), Y0, Y0
 	VBLENDVPS Y2, 608(R11), Y1, Y1
-	VMULPS    5440(SP), Y1, Y2
+	VMULPS    5696(SP), Y1, Y2
 	VMOVUPS   Y1, 640(R11)
 	VADDPS    Y2, Y2, Y3
 	VMULPS    Y1, Y2, Y1
@@ -37145,13 +40413,19 @@ labelsZLogLast:
 	VADDPS    Y1, Y0, Y0
 	VMOVUPS   Y2, 608(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   5776(SP), $0x00
+	JEQ    unweighted770
+	VMULPS 672(R11), Y0, Y0
+
+unweighted770:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses629
+	JZ      noLosses771
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses629:
+noLosses771:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -37164,19 +40438,20 @@ noLosses629:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse630
+	JZ      noLse772
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse630:
-	ADDQ $0x000002a0, R11
+noLse772:
+	ADDQ $0x000002c0, R11
 	DECQ R10
 	JMP  labelsZLogLast
 
 labelsGrad:
-	// Pass 3 (with a gradient). q = scale / s (IEEE division, seq.Quotient);
-	// g[j] = e[j]·q (seq.Scaled), stored as rows; then g[l] = g[l] - scale.
+	// Pass 3 (with a gradient). sc = scale, times the rows' weights with row
+	// weights; q = sc / s (IEEE division, seq.Quotient); g[j] = e[j]·q
+	// (seq.Scaled), stored as rows; then g[l] = g[l] - sc.
 	TESTQ DI, DI
 	JZ    labelsChunk
 	MOVQ  R9, R10
@@ -37184,15 +40459,20 @@ labelsGrad:
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
 	MOVQ  R12, BX
-	TESTB $0x02, 5472(SP)
+	TESTB $0x02, 5728(SP)
 	JNZ   labelsGradZ
 
 labelsGradLoop:
-	VBROADCASTSS 5480(SP), Y0
-	VDIVPS       512(R11), Y0, Y1
+	VBROADCASTSS 5736(SP), Y0
+	CMPQ         5776(SP), $0x00
+	JEQ          unweighted773
+	VMULPS       672(R11), Y0, Y0
 
-	// g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]
-	// 	== j (VPCMPEQD with j, counted up from 0), g[j] - scale replaces g[j]
+unweighted773:
+	VDIVPS 512(R11), Y0, Y1
+
+	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
+	// 	== j (VPCMPEQD with j, counted up from 0), g[j] - sc replaces g[j]
 	// 	(VBLENDVPS).
 	VMOVDQU  (BX), Y2
 	VMOVDQU  zero<>+0(SB), Y3
@@ -37344,19 +40624,24 @@ labelsGradLoop:
 	VEXTRACTF128 $0x01, Y0, 496(DI)
 	ADDQ         $0x00000200, DI
 	ADDQ         $0x00000020, BX
-	ADDQ         $0x000002a0, R11
+	ADDQ         $0x000002c0, R11
 	DECQ         R10
 	JNZ          labelsGradLoop
 	JMP          labelsChunk
 
 labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
-	VBROADCASTSS 5480(SP), Y0
-	VDIVPS       512(R11), Y0, Y1
-	VMULPS       608(R11), Y1, Y1
+	VBROADCASTSS 5736(SP), Y0
+	CMPQ         5776(SP), $0x00
+	JEQ          unweighted774
+	VMULPS       672(R11), Y0, Y0
 
-	// g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]
-	// 	== j (VPCMPEQD with j, counted up from 0), g[j] - scale replaces g[j]
+unweighted774:
+	VDIVPS 512(R11), Y0, Y1
+	VMULPS 608(R11), Y1, Y1
+
+	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
+	// 	== j (VPCMPEQD with j, counted up from 0), g[j] - sc replaces g[j]
 	// 	(VBLENDVPS).
 	VMOVDQU  (BX), Y2
 	VMOVDQU  zero<>+0(SB), Y3
@@ -37508,7 +40793,7 @@ labelsGradZ:
 	VEXTRACTF128 $0x01, Y0, 496(DI)
 	ADDQ         $0x00000200, DI
 	ADDQ         $0x00000020, BX
-	ADDQ         $0x000002a0, R11
+	ADDQ         $0x000002c0, R11
 	DECQ         R10
 	JNZ          labelsGradZ
 	JMP          labelsChunk
@@ -37519,7 +40804,7 @@ labelsDone:
 
 // func xentTargets16AVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·xentTargets16AVX2(SB), $9840-8
+TEXT ·xentTargets16AVX2(SB), $10144-8
 	// xentTargetsGeneric with rows of 16 columns, for whole blocks of 8 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -37527,22 +40812,24 @@ TEXT ·xentTargets16AVX2(SB), $9840-8
 	// SI = logits, DI = out (the gradient; nil: loss only), BX = targets, DX =
 	// losses (or nil), R8 = acc, R13 = preds (or nil), R14 = lse (or nil): the
 	// fields of a; R12 = this block's d[j] and e[j] (R11+512).
-	// Pass 1a: the columns t[j] and T; the columns x[j], m (with preds, p and
-	//         the masks of argmax16; when lse is computed, the sums and masks of
-	//         all), d[j], td[j] and D.
+	// Pass 1a: the columns t[j] and T; the columns x[j] (and xscale), m (with
+	//         preds, p and the masks of argmax16; when lse is computed, the sums
+	//         and masks of all), d[j], td[j] and D; the weights.
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: the registers of the scheduled logarithms of the chunk (with lse,
 	//         zl and f when computed), then the losses and the accumulators.
-	// Pass 3: scale, q, qt = q·T (then qt·f), the columns g[j] and the
+	// Pass 3: sc, q, qt = q·T (then qt·f), the columns g[j] and the
 	//         registers of the transpose.
-	// Frame: CHUNK = 8 records of 1216 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 1248 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// t[j] at 32·j; d[j], then e[j], at 512+32·j; s at 1024; T at 1056; D at 1088;
 	// k·ln2hi at 1120; m, then f, at 1152; all, then lse, at 1184 (m, all, lse and f
-	// only when lse is computed).
-	// After the records: z in every lane at 9792, the flag word at 9824, scale
-	// at 9832.
+	// only when lse is computed); the rows' weights at 1216 (with row weights).
+	// After the records: z in every lane at 10048, the flag word at 10080, scale
+	// at 10088, xscale in every lane at 10096, the row weights pointer (0: none)
+	// at 10128, the chunk (blocks) at 10136.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -37558,38 +40845,46 @@ TEXT ·xentTargets16AVX2(SB), $9840-8
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil631
+	JEQ     isNil775
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil631:
+isNil775:
 	SHRQ    $0x07, AX
 	MOVQ    AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil632
+	JEQ     isNil776
 	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil632:
+isNil776:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil633
+	JEQ     isNil777
 	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil633:
+isNil777:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil634
+	JEQ     isNil778
 	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil634:
+isNil778:
+	CMPQ    248(R9), $0x00
+	JEQ     isNil779
+	MOVQ    256(R9), AX
+	SHRQ    $0x03, AX
+	CMPQ    AX, CX
+	CMOVQLT AX, CX
+
+isNil779:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -37600,29 +40895,44 @@ isNil634:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse635
+	JZ    noLse780
 	MOVL  $0x00000001, R12
 
-noLse635:
-	MOVL         236(R9), AX
+noLse780:
+	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ636
+	JZ           noZ781
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 236(R9), Y0
-	VMOVUPS      Y0, 9792(SP)
+	VBROADCASTSS 272(R9), Y0
+	VMOVUPS      Y0, 10048(SP)
 
-noZ636:
-	MOVQ R12, 9824(SP)
+noZ781:
+	MOVQ R12, 10080(SP)
 
-	// scale, read by the loops from the frame.
-	VMOVSS 232(R9), X0
-	VMOVSS X0, 9832(SP)
+	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
+	VMOVSS       244(R9), X0
+	VMOVSS       X0, 10088(SP)
+	VBROADCASTSS 240(R9), Y0
+	VMOVUPS      Y0, 10096(SP)
+	MOVQ         248(R9), AX
+	MOVQ         AX, 10128(SP)
+
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(R9), R9
+	CMPQ    R9, AX
+	CMOVQHI AX, R9
+	TESTQ   R9, R9
+	CMOVQEQ AX, R9
+	MOVQ    R9, 10136(SP)
 
 targetsChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      targetsDone
-	MOVQ    $0x00000008, R9
+	MOVQ    10136(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -37822,6 +41132,44 @@ targetsExpLoop:
 	VMOVUPS     Y4, 576(R11)
 	VMOVUPS     Y0, 608(R11)
 
+	// x[j] = x[j]·xscale, skipped when xscale is 1.
+	CMPL    10096(SP), $0x3f800000
+	JEQ     unscaled782
+	VMOVUPS 10096(SP), Y0
+	VMULPS  512(R11), Y0, Y1
+	VMOVUPS Y1, 512(R11)
+	VMULPS  544(R11), Y0, Y1
+	VMOVUPS Y1, 544(R11)
+	VMULPS  576(R11), Y0, Y1
+	VMOVUPS Y1, 576(R11)
+	VMULPS  608(R11), Y0, Y1
+	VMOVUPS Y1, 608(R11)
+	VMULPS  640(R11), Y0, Y1
+	VMOVUPS Y1, 640(R11)
+	VMULPS  672(R11), Y0, Y1
+	VMOVUPS Y1, 672(R11)
+	VMULPS  704(R11), Y0, Y1
+	VMOVUPS Y1, 704(R11)
+	VMULPS  736(R11), Y0, Y1
+	VMOVUPS Y1, 736(R11)
+	VMULPS  768(R11), Y0, Y1
+	VMOVUPS Y1, 768(R11)
+	VMULPS  800(R11), Y0, Y1
+	VMOVUPS Y1, 800(R11)
+	VMULPS  832(R11), Y0, Y1
+	VMOVUPS Y1, 832(R11)
+	VMULPS  864(R11), Y0, Y1
+	VMOVUPS Y1, 864(R11)
+	VMULPS  896(R11), Y0, Y1
+	VMOVUPS Y1, 896(R11)
+	VMULPS  928(R11), Y0, Y1
+	VMOVUPS Y1, 928(R11)
+	VMULPS  960(R11), Y0, Y1
+	VMOVUPS Y1, 960(R11)
+	VMULPS  992(R11), Y0, Y0
+	VMOVUPS Y0, 992(R11)
+
+unscaled782:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS 512(R11), Y0
 	VMAXPS  544(R11), Y0, Y0
@@ -37852,7 +41200,7 @@ targetsExpLoop:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds637
+	JZ        noPreds783
 	VCMPPS    $0x00, 992(R11), Y0, Y1
 	VMOVUPS   zero<>+0(SB), Y2
 	VBLENDVPS Y1, index<>+960(SB), Y2, Y1
@@ -37937,12 +41285,12 @@ targetsExpLoop:
 	VMOVUPS   Y1, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds637:
+noPreds783:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
-	TESTB   $0x01, 9824(SP)
-	JZ      noLse638
+	TESTB   $0x01, 10080(SP)
+	JZ      noLse784
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y0, Y1
 	VMOVUPS 512(R11), Y2
 	VADDPS  544(R11), Y2, Y2
@@ -37972,7 +41320,7 @@ noPreds637:
 	VMOVUPS Y1, 1184(R11)
 	VMOVUPS Y0, 1152(R11)
 
-noLse638:
+noLse784:
 	LEAQ 512(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
@@ -38107,11 +41455,22 @@ noLse638:
 	VADDPS  Y2, Y1, Y1
 	VADDPS  Y1, Y0, Y0
 	VMOVUPS Y0, 1088(R11)
-	ADDQ    $0x00000200, SI
-	ADDQ    $0x00000200, BX
-	ADDQ    $0x000004c0, R11
-	DECQ    R10
-	JNZ     targetsExpLoop
+
+	// The weights of the block's rows to the record (with row weights).
+	MOVQ    10128(SP), AX
+	TESTQ   AX, AX
+	JZ      unweighted785
+	VMOVUPS (AX), Y0
+	VMOVUPS Y0, 1216(R11)
+	ADDQ    $0x00000020, AX
+	MOVQ    AX, 10128(SP)
+
+unweighted785:
+	ADDQ $0x00000200, SI
+	ADDQ $0x00000200, BX
+	ADDQ $0x000004e0, R11
+	DECQ R10
+	JNZ  targetsExpLoop
 
 	// Pass 1b. e[j] = exp(d[j]) and s = sum16(e) of each block of the chunk.
 	MOVQ R9, R10
@@ -38584,7 +41943,7 @@ targetsExpOnlyLoop:
 	VADDPS  Y6, Y13, Y6
 	VADDPS  Y6, Y11, Y6
 	VMOVUPS Y6, 1024(R11)
-	ADDQ    $0x000004c0, R11
+	ADDQ    $0x000004e0, R11
 	DECQ    R10
 	JNZ     targetsExpOnlyLoop
 
@@ -38595,7 +41954,7 @@ targetsExpOnlyLoop:
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
-	TESTB $0x01, 9824(SP)
+	TESTB $0x01, 10080(SP)
 	JNZ   targetsLse
 
 targetsLogLoop:
@@ -38608,10 +41967,10 @@ targetsLogLoop:
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU   1024(R11), Y0
-	VMOVDQU   2240(R11), Y1
-	VMOVDQU   3456(R11), Y2
-	VMOVDQU   4672(R11), Y3
-	VMOVDQU   5888(R11), Y4
+	VMOVDQU   2272(R11), Y1
+	VMOVDQU   3520(R11), Y2
+	VMOVDQU   4768(R11), Y3
+	VMOVDQU   6016(R11), Y4
 	VMOVDQU   logExpInv<>+0(SB), Y5
 	VMOVDQU   logExpInv<>+0(SB), Y6
 	VMOVDQU   logExpInv<>+0(SB), Y7
@@ -38634,8 +41993,8 @@ targetsLogLoop:
 	VPSLLD    $0x17, Y2, Y2
 	VMULPS    1024(R11), Y0, Y0
 	VPSUBD    logExpBias<>+0(SB), Y4, Y7
-	VMULPS    2240(R11), Y1, Y1
-	VMULPS    3456(R11), Y2, Y2
+	VMULPS    2272(R11), Y1, Y1
+	VMULPS    3520(R11), Y2, Y2
 	VCVTDQ2PS Y9, Y9
 	VCVTDQ2PS Y10, Y10
 	VCVTDQ2PS Y11, Y11
@@ -38648,10 +42007,10 @@ targetsLogLoop:
 	VADDPS    Y1, Y1, Y13
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
 	VPSLLD    $0x17, Y4, Y4
-	VMULPS    4672(R11), Y3, Y3
+	VMULPS    4768(R11), Y3, Y3
 	VADDPS    Y2, Y2, Y15
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
-	VMULPS    5888(R11), Y4, Y4
+	VMULPS    6016(R11), Y4, Y4
 	VBLENDVPS Y8, Y12, Y0, Y0
 	VCVTDQ2PS Y7, Y7
 	VBLENDVPS Y5, Y13, Y1, Y1
@@ -38690,7 +42049,7 @@ targetsLogLoop:
 	VADDPS    logP2<>+0(SB), Y10, Y10
 	VADDPS    logP1<>+0(SB), Y14, Y14
 	VADDPS    logP3<>+0(SB), Y12, Y12
-	VMOVUPS   Y4, 2336(R11)
+	VMOVUPS   Y4, 2368(R11)
 	VMULPS    Y1, Y10, Y10
 	VSUBPS    one<>+0(SB), Y6, Y4
 	VMULPS    Y15, Y14, Y14
@@ -38706,7 +42065,7 @@ targetsLogLoop:
 	VADDPS    logP1<>+0(SB), Y6, Y6
 	VMULPS    Y15, Y14, Y14
 	VMULPS    Y13, Y12, Y12
-	VMOVUPS   Y9, 3552(R11)
+	VMOVUPS   Y9, 3616(R11)
 	VADDPS    logP4<>+0(SB), Y10, Y10
 	VSUBPS    one<>+0(SB), Y7, Y9
 	VMULPS    Y3, Y6, Y6
@@ -38725,7 +42084,7 @@ targetsLogLoop:
 	VMULPS    Y3, Y6, Y6
 	VADDPS    logP4<>+0(SB), Y14, Y14
 	VADDPS    logP6<>+0(SB), Y12, Y12
-	VMOVUPS   Y0, 4768(R11)
+	VMOVUPS   Y0, 4864(R11)
 	VMULPS    Y1, Y10, Y10
 	VMULPS    Y13, Y13, Y0
 	VMULPS    Y2, Y9, Y9
@@ -38796,55 +42155,55 @@ targetsLogLoop:
 	VMULPS    Y3, Y10, Y10
 	VMULPS    half<>+0(SB), Y0, Y13
 	VSUBPS    Y11, Y4, Y4
-	VMOVUPS   Y7, 5984(R11)
-	VADDPS    2336(R11), Y1, Y1
+	VMOVUPS   Y7, 6112(R11)
+	VADDPS    2368(R11), Y1, Y1
 	VSUBPS    1088(R11), Y5, Y5
 	VMULPS    Y2, Y9, Y7
 	VMULPS    Y12, Y10, Y9
 	VADDPS    Y4, Y15, Y4
-	VMULPS    2272(R11), Y1, Y1
+	VMULPS    2304(R11), Y1, Y1
 	VADDPS    logP8<>+0(SB), Y7, Y7
 	VADDPS    Y8, Y9, Y8
-	VADDPS    3552(R11), Y4, Y4
-	VSUBPS    2304(R11), Y1, Y1
+	VADDPS    3616(R11), Y4, Y4
+	VSUBPS    2336(R11), Y1, Y1
 	VMULPS    Y2, Y7, Y7
 	VSUBPS    Y14, Y8, Y8
-	VMULPS    3488(R11), Y4, Y4
+	VMULPS    3552(R11), Y4, Y4
 	VMULPS    Y0, Y7, Y0
 	VADDPS    Y8, Y3, Y3
-	VSUBPS    3520(R11), Y4, Y4
+	VSUBPS    3584(R11), Y4, Y4
 	VADDPS    Y6, Y0, Y0
-	VADDPS    4768(R11), Y3, Y6
-	VMOVDQU   7104(R11), Y3
+	VADDPS    4864(R11), Y3, Y6
+	VMOVDQU   7264(R11), Y3
 	VSUBPS    Y13, Y0, Y0
-	VMULPS    4704(R11), Y6, Y7
-	VMOVDQU   8320(R11), Y6
+	VMULPS    4800(R11), Y6, Y7
+	VMOVDQU   8512(R11), Y6
 	VPSRLD    $0x17, Y3, Y3
 	VADDPS    Y0, Y2, Y0
-	VSUBPS    4736(R11), Y7, Y9
-	VMOVDQU   9536(R11), Y2
+	VSUBPS    4832(R11), Y7, Y9
+	VMOVDQU   9760(R11), Y2
 	VMOVDQU   logExpInv<>+0(SB), Y7
 	VPSUBD    logExpBias<>+0(SB), Y3, Y8
 	VPSRLD    $0x17, Y6, Y6
 	VCVTDQ2PS Y8, Y8
-	VADDPS    5984(R11), Y0, Y11
+	VADDPS    6112(R11), Y0, Y11
 	VMOVDQU   logExpInv<>+0(SB), Y0
 	VPSUBD    logExpBias<>+0(SB), Y6, Y10
 	VCVTDQ2PS Y10, Y10
 	VPSRLD    $0x17, Y2, Y2
 	VPSUBD    Y3, Y7, Y3
 	VSUBPS    one<>+0(SB), Y8, Y7
-	VMULPS    5920(R11), Y11, Y12
+	VMULPS    6048(R11), Y11, Y12
 	VMOVDQU   logExpInv<>+0(SB), Y11
 	VPSLLD    $0x17, Y3, Y3
 	VPSUBD    logExpBias<>+0(SB), Y2, Y13
-	VMULPS    7104(R11), Y3, Y3
+	VMULPS    7264(R11), Y3, Y3
 	VCVTDQ2PS Y13, Y13
 	VSUBPS    one<>+0(SB), Y10, Y14
 	VPSUBD    Y6, Y0, Y0
-	VSUBPS    5952(R11), Y12, Y6
+	VSUBPS    6080(R11), Y12, Y6
 	VPSLLD    $0x17, Y0, Y0
-	VMULPS    8320(R11), Y0, Y0
+	VMULPS    8512(R11), Y0, Y0
 	VADDPS    Y3, Y3, Y15
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y3, Y12
 	VPSUBD    Y2, Y11, Y2
@@ -38852,7 +42211,7 @@ targetsLogLoop:
 	VBLENDVPS Y12, Y7, Y8, Y7
 	VPSLLD    $0x17, Y2, Y2
 	VMULPS    expLn2Lo<>+0(SB), Y7, Y8
-	VMULPS    9536(R11), Y2, Y2
+	VMULPS    9760(R11), Y2, Y2
 	VBLENDVPS Y12, Y15, Y3, Y3
 	VMULPS    expLn2Hi<>+0(SB), Y7, Y15
 	VADDPS    Y0, Y0, Y12
@@ -38860,7 +42219,7 @@ targetsLogLoop:
 	VSUBPS    one<>+0(SB), Y3, Y3
 	VBLENDVPS Y7, Y14, Y10, Y14
 	VADDPS    Y2, Y2, Y10
-	VMOVUPS   Y15, 7200(R11)
+	VMOVUPS   Y15, 7360(R11)
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y15
 	VBLENDVPS Y7, Y12, Y0, Y0
 	VMULPS    expLn2Lo<>+0(SB), Y14, Y7
@@ -38875,11 +42234,11 @@ targetsLogLoop:
 	VMULPS    logP0<>+0(SB), Y0, Y15
 	VADDPS    logP1<>+0(SB), Y12, Y12
 	VMULPS    expLn2Hi<>+0(SB), Y11, Y11
-	VMOVUPS   Y14, 8416(R11)
+	VMOVUPS   Y14, 8608(R11)
 	VMULPS    logP0<>+0(SB), Y2, Y14
 	VADDPS    logP1<>+0(SB), Y15, Y15
 	VMULPS    Y3, Y12, Y12
-	VMOVUPS   Y11, 9632(R11)
+	VMOVUPS   Y11, 9856(R11)
 	VMULPS    Y0, Y0, Y11
 	VADDPS    logP1<>+0(SB), Y14, Y14
 	VMULPS    Y0, Y15, Y15
@@ -38940,21 +42299,34 @@ targetsLogLoop:
 	VADDPS    Y12, Y3, Y3
 	VADDPS    Y10, Y13, Y10
 	VADDPS    Y7, Y0, Y0
-	VADDPS    7200(R11), Y3, Y3
+	VADDPS    7360(R11), Y3, Y3
 	VSUBPS    Y8, Y10, Y7
-	VADDPS    8416(R11), Y0, Y0
-	VMULPS    7136(R11), Y3, Y3
+	VADDPS    8608(R11), Y0, Y0
+	VMULPS    7296(R11), Y3, Y3
 	VADDPS    Y7, Y2, Y2
-	VMULPS    8352(R11), Y0, Y0
-	VSUBPS    7168(R11), Y3, Y3
-	VADDPS    9632(R11), Y2, Y2
-	VSUBPS    8384(R11), Y0, Y0
-	VMULPS    9568(R11), Y2, Y2
-	VSUBPS    9600(R11), Y2, Y2
+	VMULPS    8544(R11), Y0, Y0
+	VSUBPS    7328(R11), Y3, Y3
+	VADDPS    9856(R11), Y2, Y2
+	VSUBPS    8576(R11), Y0, Y0
+	VMULPS    9792(R11), Y2, Y2
+	VSUBPS    9824(R11), Y2, Y2
 
+	// loss = loss·w (with row weights).
+	CMPQ   10128(SP), $0x00
+	JEQ    unweighted786
+	VMULPS 1216(R11), Y5, Y5
+	VMULPS 2464(R11), Y1, Y1
+	VMULPS 3712(R11), Y4, Y4
+	VMULPS 4960(R11), Y9, Y9
+	VMULPS 6208(R11), Y6, Y6
+	VMULPS 7456(R11), Y3, Y3
+	VMULPS 8704(R11), Y0, Y0
+	VMULPS 9952(R11), Y2, Y2
+
+unweighted786:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses639
+	JZ      noLosses787
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -38965,7 +42337,7 @@ targetsLogLoop:
 	VMOVUPS Y2, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses639:
+noLosses787:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -39010,7 +42382,7 @@ noLosses639:
 	VADDPD       Y0, Y2, Y0
 	VMOVUPD      Y1, (R8)
 	VMOVUPD      Y0, 32(R8)
-	ADDQ         $0x00002600, R11
+	ADDQ         $0x00002700, R11
 	SUBQ         $0x08, R10
 	JMP          targetsLogLoop
 
@@ -39067,13 +42439,19 @@ targetsLogLast:
 	VMULPS    1056(R11), Y0, Y0
 	VSUBPS    1088(R11), Y0, Y0
 
+	// loss = loss·w (with row weights).
+	CMPQ   10128(SP), $0x00
+	JEQ    unweighted788
+	VMULPS 1216(R11), Y0, Y0
+
+unweighted788:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses640
+	JZ      noLosses789
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses640:
+noLosses789:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -39083,14 +42461,14 @@ noLosses640:
 	VADDPD       Y2, Y0, Y0
 	VMOVUPD      Y1, (R8)
 	VMOVUPD      Y0, 32(R8)
-	ADDQ         $0x000004c0, R11
+	ADDQ         $0x000004e0, R11
 	DECQ         R10
 	JMP          targetsLogLast
 
 targetsLse:
 	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
 	// the record and then to lse (when not nil).
-	TESTB $0x02, 9824(SP)
+	TESTB $0x02, 10080(SP)
 	JNZ   targetsZ
 
 targetsLseLogLoop:
@@ -39103,10 +42481,10 @@ targetsLseLogLoop:
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU   1024(R11), Y0
-	VMOVDQU   2240(R11), Y1
-	VMOVDQU   3456(R11), Y2
-	VMOVDQU   4672(R11), Y3
-	VMOVDQU   5888(R11), Y4
+	VMOVDQU   2272(R11), Y1
+	VMOVDQU   3520(R11), Y2
+	VMOVDQU   4768(R11), Y3
+	VMOVDQU   6016(R11), Y4
 	VMOVDQU   logExpInv<>+0(SB), Y5
 	VMOVDQU   logExpInv<>+0(SB), Y6
 	VMOVDQU   logExpInv<>+0(SB), Y7
@@ -39129,8 +42507,8 @@ targetsLseLogLoop:
 	VPSLLD    $0x17, Y2, Y2
 	VMULPS    1024(R11), Y0, Y0
 	VPSUBD    logExpBias<>+0(SB), Y4, Y7
-	VMULPS    2240(R11), Y1, Y1
-	VMULPS    3456(R11), Y2, Y2
+	VMULPS    2272(R11), Y1, Y1
+	VMULPS    3520(R11), Y2, Y2
 	VCVTDQ2PS Y9, Y9
 	VCVTDQ2PS Y10, Y10
 	VCVTDQ2PS Y11, Y11
@@ -39143,10 +42521,10 @@ targetsLseLogLoop:
 	VADDPS    Y1, Y1, Y13
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
 	VPSLLD    $0x17, Y4, Y4
-	VMULPS    4672(R11), Y3, Y3
+	VMULPS    4768(R11), Y3, Y3
 	VADDPS    Y2, Y2, Y15
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
-	VMULPS    5888(R11), Y4, Y4
+	VMULPS    6016(R11), Y4, Y4
 	VBLENDVPS Y8, Y12, Y0, Y0
 	VCVTDQ2PS Y7, Y7
 	VBLENDVPS Y5, Y13, Y1, Y1
@@ -39185,7 +42563,7 @@ targetsLseLogLoop:
 	VADDPS    logP2<>+0(SB), Y10, Y10
 	VADDPS    logP1<>+0(SB), Y14, Y14
 	VADDPS    logP3<>+0(SB), Y12, Y12
-	VMOVUPS   Y4, 2336(R11)
+	VMOVUPS   Y4, 2368(R11)
 	VMULPS    Y1, Y10, Y10
 	VSUBPS    one<>+0(SB), Y6, Y4
 	VMULPS    Y15, Y14, Y14
@@ -39201,7 +42579,7 @@ targetsLseLogLoop:
 	VADDPS    logP1<>+0(SB), Y6, Y6
 	VMULPS    Y15, Y14, Y14
 	VMULPS    Y13, Y12, Y12
-	VMOVUPS   Y9, 3552(R11)
+	VMOVUPS   Y9, 3616(R11)
 	VADDPS    logP4<>+0(SB), Y10, Y10
 	VSUBPS    one<>+0(SB), Y7, Y9
 	VMULPS    Y3, Y6, Y6
@@ -39220,7 +42598,7 @@ targetsLseLogLoop:
 	VMULPS    Y3, Y6, Y6
 	VADDPS    logP4<>+0(SB), Y14, Y14
 	VADDPS    logP6<>+0(SB), Y12, Y12
-	VMOVUPS   Y0, 4768(R11)
+	VMOVUPS   Y0, 4864(R11)
 	VMULPS    Y1, Y10, Y10
 	VMULPS    Y13, Y13, Y0
 	VMULPS    Y2, Y9, Y9
@@ -39292,79 +42670,79 @@ targetsLseLogLoop:
 	VMULPS    Y3, Y10, Y10
 	VSUBPS    Y11, Y4, Y4
 	VMOVUPS   1184(R11), Y11
-	VMOVUPS   Y7, 5984(R11)
+	VMOVUPS   Y7, 6112(R11)
 	VMULPS    half<>+0(SB), Y0, Y7
-	VADDPS    2336(R11), Y1, Y1
+	VADDPS    2368(R11), Y1, Y1
 	VMULPS    Y2, Y9, Y9
 	VMULPS    Y12, Y10, Y10
 	VADDPS    Y4, Y15, Y4
 	VSUBPS    1088(R11), Y5, Y5
-	VMULPS    2272(R11), Y1, Y12
-	VADDPS    2368(R11), Y1, Y1
+	VMULPS    2304(R11), Y1, Y12
+	VADDPS    2400(R11), Y1, Y1
 	VADDPS    logP8<>+0(SB), Y9, Y9
 	VADDPS    Y8, Y10, Y8
-	VMOVUPS   2400(R11), Y10
-	VADDPS    3552(R11), Y4, Y4
+	VMOVUPS   2432(R11), Y10
+	VADDPS    3616(R11), Y4, Y4
 	VBLENDVPS Y11, 1152(R11), Y13, Y11
-	VSUBPS    2304(R11), Y12, Y12
+	VSUBPS    2336(R11), Y12, Y12
 	VMOVUPS   Y11, 1184(R11)
 	VMULPS    Y2, Y9, Y9
 	VSUBPS    Y14, Y8, Y8
-	VMULPS    3488(R11), Y4, Y11
-	VADDPS    3584(R11), Y4, Y4
-	VMOVUPS   3616(R11), Y13
-	VBLENDVPS Y10, 2368(R11), Y1, Y1
+	VMULPS    3552(R11), Y4, Y11
+	VADDPS    3648(R11), Y4, Y4
+	VMOVUPS   3680(R11), Y13
+	VBLENDVPS Y10, 2400(R11), Y1, Y1
 	VMULPS    Y0, Y9, Y0
 	VADDPS    Y8, Y3, Y3
-	VMOVUPS   Y1, 2400(R11)
-	VSUBPS    3520(R11), Y11, Y1
+	VMOVUPS   Y1, 2432(R11)
+	VSUBPS    3584(R11), Y11, Y1
 	VADDPS    Y6, Y0, Y0
-	VADDPS    4768(R11), Y3, Y3
-	VBLENDVPS Y13, 3584(R11), Y4, Y4
-	VMOVUPS   Y4, 3616(R11)
-	VMOVDQU   7104(R11), Y4
+	VADDPS    4864(R11), Y3, Y3
+	VBLENDVPS Y13, 3648(R11), Y4, Y4
+	VMOVUPS   Y4, 3680(R11)
+	VMOVDQU   7264(R11), Y4
 	VSUBPS    Y7, Y0, Y0
-	VMOVUPS   4832(R11), Y7
-	VMULPS    4704(R11), Y3, Y6
-	VADDPS    4800(R11), Y3, Y3
+	VMOVUPS   4928(R11), Y7
+	VMULPS    4800(R11), Y3, Y6
+	VADDPS    4896(R11), Y3, Y3
 	VADDPS    Y0, Y2, Y0
-	VSUBPS    4736(R11), Y6, Y2
+	VSUBPS    4832(R11), Y6, Y2
 	VPSRLD    $0x17, Y4, Y4
-	VBLENDVPS Y7, 4800(R11), Y3, Y7
-	VMOVDQU   8320(R11), Y3
+	VBLENDVPS Y7, 4896(R11), Y3, Y7
+	VMOVDQU   8512(R11), Y3
 	VMOVDQU   logExpInv<>+0(SB), Y6
-	VMOVUPS   Y7, 4832(R11)
+	VMOVUPS   Y7, 4928(R11)
 	VPSUBD    logExpBias<>+0(SB), Y4, Y7
-	VADDPS    5984(R11), Y0, Y0
+	VADDPS    6112(R11), Y0, Y0
 	VCVTDQ2PS Y7, Y7
-	VMULPS    5920(R11), Y0, Y8
-	VADDPS    6016(R11), Y0, Y0
+	VMULPS    6048(R11), Y0, Y8
+	VADDPS    6144(R11), Y0, Y0
 	VPSRLD    $0x17, Y3, Y3
 	VPSUBD    Y4, Y6, Y4
 	VSUBPS    one<>+0(SB), Y7, Y9
-	VMOVUPS   6048(R11), Y10
+	VMOVUPS   6176(R11), Y10
 	VMOVDQU   logExpInv<>+0(SB), Y6
 	VPSLLD    $0x17, Y4, Y4
 	VPSUBD    logExpBias<>+0(SB), Y3, Y11
-	VMULPS    7104(R11), Y4, Y4
+	VMULPS    7264(R11), Y4, Y4
 	VCVTDQ2PS Y11, Y11
-	VSUBPS    5952(R11), Y8, Y14
+	VSUBPS    6080(R11), Y8, Y14
 	VADDPS    Y4, Y4, Y13
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
-	VBLENDVPS Y10, 6016(R11), Y0, Y0
+	VBLENDVPS Y10, 6144(R11), Y0, Y0
 	VPSUBD    Y3, Y6, Y3
 	VSUBPS    one<>+0(SB), Y11, Y6
 	VBLENDVPS Y8, Y9, Y7, Y7
-	VMOVUPS   Y0, 6048(R11)
+	VMOVUPS   Y0, 6176(R11)
 	VPSLLD    $0x17, Y3, Y0
 	VMULPS    expLn2Lo<>+0(SB), Y7, Y3
-	VMULPS    8320(R11), Y0, Y0
+	VMULPS    8512(R11), Y0, Y0
 	VBLENDVPS Y8, Y13, Y4, Y4
 	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
 	VSUBPS    one<>+0(SB), Y4, Y9
 	VADDPS    Y0, Y0, Y8
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y4
-	VMOVUPS   Y7, 7200(R11)
+	VMOVUPS   Y7, 7360(R11)
 	VMULPS    logP0<>+0(SB), Y9, Y10
 	VMULPS    Y9, Y9, Y7
 	VBLENDVPS Y4, Y6, Y11, Y6
@@ -39374,7 +42752,7 @@ targetsLseLogLoop:
 	VSUBPS    one<>+0(SB), Y0, Y0
 	VADDPS    logP1<>+0(SB), Y10, Y4
 	VMULPS    half<>+0(SB), Y7, Y8
-	VMOVUPS   Y6, 8416(R11)
+	VMOVUPS   Y6, 8608(R11)
 	VMULPS    logP0<>+0(SB), Y0, Y6
 	VMULPS    Y9, Y4, Y10
 	VMULPS    Y0, Y0, Y4
@@ -39416,22 +42794,22 @@ targetsLseLogLoop:
 	VADDPS    Y11, Y4, Y4
 	VADDPS    Y3, Y9, Y3
 	VSUBPS    Y13, Y4, Y4
-	VADDPS    7200(R11), Y3, Y3
+	VADDPS    7360(R11), Y3, Y3
 	VADDPS    Y4, Y0, Y0
-	VMOVUPS   7264(R11), Y6
-	VMULPS    7136(R11), Y3, Y4
-	VADDPS    7232(R11), Y3, Y3
-	VADDPS    8416(R11), Y0, Y0
-	VSUBPS    7168(R11), Y4, Y4
-	VBLENDVPS Y6, 7232(R11), Y3, Y3
-	VMULPS    8352(R11), Y0, Y6
-	VADDPS    8448(R11), Y0, Y0
-	VMOVUPS   Y3, 7264(R11)
-	VMOVUPS   8480(R11), Y3
-	VSUBPS    8384(R11), Y6, Y6
-	VBLENDVPS Y3, 8448(R11), Y0, Y0
-	VMOVUPS   Y0, 8480(R11)
-	VMOVDQU   9536(R11), Y0
+	VMOVUPS   7424(R11), Y6
+	VMULPS    7296(R11), Y3, Y4
+	VADDPS    7392(R11), Y3, Y3
+	VADDPS    8608(R11), Y0, Y0
+	VSUBPS    7328(R11), Y4, Y4
+	VBLENDVPS Y6, 7392(R11), Y3, Y3
+	VMULPS    8544(R11), Y0, Y6
+	VADDPS    8640(R11), Y0, Y0
+	VMOVUPS   Y3, 7424(R11)
+	VMOVUPS   8672(R11), Y3
+	VSUBPS    8576(R11), Y6, Y6
+	VBLENDVPS Y3, 8640(R11), Y0, Y0
+	VMOVUPS   Y0, 8672(R11)
+	VMOVDQU   9760(R11), Y0
 	VPSRLD    $0x17, Y0, Y0
 	VMOVDQU   logExpInv<>+0(SB), Y3
 	VPSUBD    logExpBias<>+0(SB), Y0, Y7
@@ -39439,7 +42817,7 @@ targetsLseLogLoop:
 	VSUBPS    one<>+0(SB), Y7, Y8
 	VPSUBD    Y0, Y3, Y0
 	VPSLLD    $0x17, Y0, Y0
-	VMULPS    9536(R11), Y0, Y0
+	VMULPS    9760(R11), Y0, Y0
 	VADDPS    Y0, Y0, Y9
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y3
 	VBLENDVPS Y3, Y8, Y7, Y7
@@ -39447,7 +42825,7 @@ targetsLseLogLoop:
 	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
 	VBLENDVPS Y3, Y9, Y0, Y0
 	VSUBPS    one<>+0(SB), Y0, Y0
-	VMOVUPS   Y7, 9632(R11)
+	VMOVUPS   Y7, 9856(R11)
 	VMULPS    logP0<>+0(SB), Y0, Y7
 	VMULPS    Y0, Y0, Y3
 	VADDPS    logP1<>+0(SB), Y7, Y7
@@ -39471,17 +42849,30 @@ targetsLseLogLoop:
 	VADDPS    Y8, Y3, Y3
 	VSUBPS    Y9, Y3, Y3
 	VADDPS    Y3, Y0, Y0
-	VADDPS    9632(R11), Y0, Y0
-	VMULPS    9568(R11), Y0, Y3
-	VADDPS    9664(R11), Y0, Y0
-	VMOVUPS   9696(R11), Y7
-	VSUBPS    9600(R11), Y3, Y3
-	VBLENDVPS Y7, 9664(R11), Y0, Y0
-	VMOVUPS   Y0, 9696(R11)
+	VADDPS    9856(R11), Y0, Y0
+	VMULPS    9792(R11), Y0, Y3
+	VADDPS    9888(R11), Y0, Y0
+	VMOVUPS   9920(R11), Y7
+	VSUBPS    9824(R11), Y3, Y3
+	VBLENDVPS Y7, 9888(R11), Y0, Y0
+	VMOVUPS   Y0, 9920(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   10128(SP), $0x00
+	JEQ    unweighted790
+	VMULPS 1216(R11), Y5, Y5
+	VMULPS 2464(R11), Y12, Y12
+	VMULPS 3712(R11), Y1, Y1
+	VMULPS 4960(R11), Y2, Y2
+	VMULPS 6208(R11), Y14, Y14
+	VMULPS 7456(R11), Y4, Y4
+	VMULPS 8704(R11), Y6, Y6
+	VMULPS 9952(R11), Y3, Y3
+
+unweighted790:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses641
+	JZ      noLosses791
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y12, 32(DX)
 	VMOVUPS Y1, 64(DX)
@@ -39492,7 +42883,7 @@ targetsLseLogLoop:
 	VMOVUPS Y3, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses641:
+noLosses791:
 	VMOVUPD      (R8), Y0
 	VMOVUPD      32(R8), Y7
 	VCVTPS2PD    X5, Y8
@@ -39540,27 +42931,27 @@ noLosses641:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse642
+	JZ      noLse792
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
-	VMOVUPS 2400(R11), Y0
+	VMOVUPS 2432(R11), Y0
 	VMOVUPS Y0, 32(R14)
-	VMOVUPS 3616(R11), Y0
+	VMOVUPS 3680(R11), Y0
 	VMOVUPS Y0, 64(R14)
-	VMOVUPS 4832(R11), Y0
+	VMOVUPS 4928(R11), Y0
 	VMOVUPS Y0, 96(R14)
-	VMOVUPS 6048(R11), Y0
+	VMOVUPS 6176(R11), Y0
 	VMOVUPS Y0, 128(R14)
-	VMOVUPS 7264(R11), Y0
+	VMOVUPS 7424(R11), Y0
 	VMOVUPS Y0, 160(R14)
-	VMOVUPS 8480(R11), Y0
+	VMOVUPS 8672(R11), Y0
 	VMOVUPS Y0, 192(R14)
-	VMOVUPS 9696(R11), Y0
+	VMOVUPS 9920(R11), Y0
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse642:
-	ADDQ $0x00002600, R11
+noLse792:
+	ADDQ $0x00002700, R11
 	SUBQ $0x08, R10
 	JMP  targetsLseLogLoop
 
@@ -39621,13 +43012,19 @@ targetsLseLogLast:
 	VBLENDVPS Y2, 1152(R11), Y0, Y0
 	VMOVUPS   Y0, 1184(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   10128(SP), $0x00
+	JEQ    unweighted793
+	VMULPS 1216(R11), Y1, Y1
+
+unweighted793:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses643
+	JZ      noLosses794
 	VMOVUPS Y1, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses643:
+noLosses794:
 	VMOVUPD      (R8), Y0
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X1, Y3
@@ -39640,13 +43037,13 @@ noLosses643:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse644
+	JZ      noLse795
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse644:
-	ADDQ $0x000004c0, R11
+noLse795:
+	ADDQ $0x000004e0, R11
 	DECQ R10
 	JMP  targetsLseLogLast
 
@@ -39663,10 +43060,10 @@ targetsZLogLoop:
 	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
 	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
 	VMOVDQU   1024(R11), Y0
-	VMOVDQU   2240(R11), Y1
-	VMOVDQU   3456(R11), Y2
-	VMOVDQU   4672(R11), Y3
-	VMOVDQU   5888(R11), Y4
+	VMOVDQU   2272(R11), Y1
+	VMOVDQU   3520(R11), Y2
+	VMOVDQU   4768(R11), Y3
+	VMOVDQU   6016(R11), Y4
 	VMOVDQU   logExpInv<>+0(SB), Y5
 	VMOVDQU   logExpInv<>+0(SB), Y6
 	VMOVDQU   logExpInv<>+0(SB), Y7
@@ -39689,8 +43086,8 @@ targetsZLogLoop:
 	VPSLLD    $0x17, Y2, Y2
 	VMULPS    1024(R11), Y0, Y0
 	VPSUBD    logExpBias<>+0(SB), Y4, Y7
-	VMULPS    2240(R11), Y1, Y1
-	VMULPS    3456(R11), Y2, Y2
+	VMULPS    2272(R11), Y1, Y1
+	VMULPS    3520(R11), Y2, Y2
 	VCVTDQ2PS Y9, Y9
 	VCVTDQ2PS Y10, Y10
 	VCVTDQ2PS Y11, Y11
@@ -39703,10 +43100,10 @@ targetsZLogLoop:
 	VADDPS    Y1, Y1, Y13
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
 	VPSLLD    $0x17, Y4, Y4
-	VMULPS    4672(R11), Y3, Y3
+	VMULPS    4768(R11), Y3, Y3
 	VADDPS    Y2, Y2, Y15
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
-	VMULPS    5888(R11), Y4, Y4
+	VMULPS    6016(R11), Y4, Y4
 	VBLENDVPS Y8, Y12, Y0, Y0
 	VCVTDQ2PS Y7, Y7
 	VBLENDVPS Y5, Y13, Y1, Y1
@@ -39745,7 +43142,7 @@ targetsZLogLoop:
 	VADDPS    logP2<>+0(SB), Y10, Y10
 	VADDPS    logP1<>+0(SB), Y14, Y14
 	VADDPS    logP3<>+0(SB), Y12, Y12
-	VMOVUPS   Y4, 2336(R11)
+	VMOVUPS   Y4, 2368(R11)
 	VMULPS    Y1, Y10, Y10
 	VSUBPS    one<>+0(SB), Y6, Y4
 	VMULPS    Y15, Y14, Y14
@@ -39761,7 +43158,7 @@ targetsZLogLoop:
 	VADDPS    logP1<>+0(SB), Y6, Y6
 	VMULPS    Y15, Y14, Y14
 	VMULPS    Y13, Y12, Y12
-	VMOVUPS   Y9, 3552(R11)
+	VMOVUPS   Y9, 3616(R11)
 	VADDPS    logP4<>+0(SB), Y10, Y10
 	VSUBPS    one<>+0(SB), Y7, Y9
 	VMULPS    Y3, Y6, Y6
@@ -39780,7 +43177,7 @@ targetsZLogLoop:
 	VMULPS    Y3, Y6, Y6
 	VADDPS    logP4<>+0(SB), Y14, Y14
 	VADDPS    logP6<>+0(SB), Y12, Y12
-	VMOVUPS   Y0, 4768(R11)
+	VMOVUPS   Y0, 4864(R11)
 	VMULPS    Y1, Y10, Y10
 	VMULPS    Y13, Y13, Y0
 	VMULPS    Y2, Y9, Y9
@@ -39852,104 +43249,104 @@ targetsZLogLoop:
 	VMULPS    Y3, Y10, Y10
 	VSUBPS    Y11, Y4, Y4
 	VMOVUPS   1184(R11), Y11
-	VMOVUPS   Y7, 5984(R11)
+	VMOVUPS   Y7, 6112(R11)
 	VMULPS    half<>+0(SB), Y0, Y7
-	VADDPS    2336(R11), Y1, Y1
+	VADDPS    2368(R11), Y1, Y1
 	VMULPS    Y2, Y9, Y9
 	VMULPS    Y12, Y10, Y10
 	VADDPS    Y4, Y15, Y4
 	VSUBPS    1088(R11), Y13, Y12
-	VADDPS    2368(R11), Y1, Y13
+	VADDPS    2400(R11), Y1, Y13
 	VBLENDVPS Y11, 1152(R11), Y5, Y5
 	VADDPS    logP8<>+0(SB), Y9, Y9
 	VADDPS    Y8, Y10, Y8
-	VMOVUPS   2400(R11), Y10
+	VMOVUPS   2432(R11), Y10
 	VMOVUPS   Y5, 1184(R11)
-	VADDPS    3552(R11), Y4, Y4
-	VMULPS    9792(SP), Y5, Y11
-	VMULPS    2272(R11), Y1, Y1
+	VADDPS    3616(R11), Y4, Y4
+	VMULPS    10048(SP), Y5, Y11
+	VMULPS    2304(R11), Y1, Y1
 	VMULPS    Y2, Y9, Y9
 	VSUBPS    Y14, Y8, Y8
-	VADDPS    3584(R11), Y4, Y14
+	VADDPS    3648(R11), Y4, Y14
 	VMULPS    Y5, Y11, Y5
-	VMULPS    3488(R11), Y4, Y4
+	VMULPS    3552(R11), Y4, Y4
 	VADDPS    Y11, Y11, Y11
-	VMOVUPS   3616(R11), Y15
-	VBLENDVPS Y10, 2368(R11), Y13, Y10
+	VMOVUPS   3680(R11), Y15
+	VBLENDVPS Y10, 2400(R11), Y13, Y10
 	VMULPS    Y0, Y9, Y0
 	VADDPS    Y8, Y3, Y3
-	VMULPS    9792(SP), Y10, Y8
-	VSUBPS    2304(R11), Y1, Y1
-	VMOVUPS   Y10, 2400(R11)
+	VMULPS    10048(SP), Y10, Y8
+	VSUBPS    2336(R11), Y1, Y1
+	VMOVUPS   Y10, 2432(R11)
 	VMULPS    1056(R11), Y5, Y5
-	VSUBPS    3520(R11), Y4, Y4
+	VSUBPS    3584(R11), Y4, Y4
 	VADDPS    one<>+0(SB), Y11, Y9
 	VADDPS    Y6, Y0, Y0
-	VADDPS    4768(R11), Y3, Y3
+	VADDPS    4864(R11), Y3, Y3
 	VMULPS    Y10, Y8, Y6
-	VBLENDVPS Y15, 3584(R11), Y14, Y10
+	VBLENDVPS Y15, 3648(R11), Y14, Y10
 	VADDPS    Y8, Y8, Y8
-	VMULPS    9792(SP), Y10, Y11
+	VMULPS    10048(SP), Y10, Y11
 	VADDPS    Y5, Y12, Y5
 	VMOVUPS   Y9, 1152(R11)
 	VSUBPS    Y7, Y0, Y0
-	VADDPS    4800(R11), Y3, Y7
-	VMULPS    4704(R11), Y3, Y3
-	VMOVUPS   Y10, 3616(R11)
-	VMOVUPS   4832(R11), Y9
-	VMULPS    2272(R11), Y6, Y6
+	VADDPS    4896(R11), Y3, Y7
+	VMULPS    4800(R11), Y3, Y3
+	VMOVUPS   Y10, 3680(R11)
+	VMOVUPS   4928(R11), Y9
+	VMULPS    2304(R11), Y6, Y6
 	VMULPS    Y10, Y11, Y10
 	VADDPS    Y11, Y11, Y11
 	VADDPS    one<>+0(SB), Y8, Y8
 	VADDPS    Y0, Y2, Y0
-	VSUBPS    4736(R11), Y3, Y2
+	VSUBPS    4832(R11), Y3, Y2
 	VADDPS    Y6, Y1, Y1
-	VMULPS    3488(R11), Y10, Y3
+	VMULPS    3552(R11), Y10, Y3
 	VADDPS    one<>+0(SB), Y11, Y6
-	VMOVUPS   Y8, 2368(R11)
-	VADDPS    5984(R11), Y0, Y0
-	VBLENDVPS Y9, 4800(R11), Y7, Y7
-	VMULPS    9792(SP), Y7, Y8
-	VMOVUPS   Y7, 4832(R11)
+	VMOVUPS   Y8, 2400(R11)
+	VADDPS    6112(R11), Y0, Y0
+	VBLENDVPS Y9, 4896(R11), Y7, Y7
+	VMULPS    10048(SP), Y7, Y8
+	VMOVUPS   Y7, 4928(R11)
 	VADDPS    Y3, Y4, Y3
-	VMOVUPS   Y6, 3584(R11)
-	VMOVDQU   7104(R11), Y4
-	VADDPS    6016(R11), Y0, Y6
-	VMOVUPS   6048(R11), Y9
+	VMOVUPS   Y6, 3648(R11)
+	VMOVDQU   7264(R11), Y4
+	VADDPS    6144(R11), Y0, Y6
+	VMOVUPS   6176(R11), Y9
 	VMULPS    Y7, Y8, Y7
-	VMULPS    5920(R11), Y0, Y0
+	VMULPS    6048(R11), Y0, Y0
 	VADDPS    Y8, Y8, Y8
-	VMULPS    4704(R11), Y7, Y7
-	VSUBPS    5952(R11), Y0, Y0
+	VMULPS    4800(R11), Y7, Y7
+	VSUBPS    6080(R11), Y0, Y0
 	VPSRLD    $0x17, Y4, Y4
 	VADDPS    one<>+0(SB), Y8, Y11
 	VMOVDQU   logExpInv<>+0(SB), Y8
 	VPSUBD    logExpBias<>+0(SB), Y4, Y10
 	VCVTDQ2PS Y10, Y10
-	VBLENDVPS Y9, 6016(R11), Y6, Y6
-	VMULPS    9792(SP), Y6, Y9
+	VBLENDVPS Y9, 6144(R11), Y6, Y6
+	VMULPS    10048(SP), Y6, Y9
 	VADDPS    Y7, Y2, Y2
-	VMOVUPS   Y11, 4800(R11)
-	VMOVUPS   Y6, 6048(R11)
+	VMOVUPS   Y11, 4896(R11)
+	VMOVUPS   Y6, 6176(R11)
 	VSUBPS    one<>+0(SB), Y10, Y7
 	VPSUBD    Y4, Y8, Y4
 	VMULPS    Y6, Y9, Y6
 	VADDPS    Y9, Y9, Y8
 	VPSLLD    $0x17, Y4, Y4
-	VMULPS    7104(R11), Y4, Y4
-	VMULPS    5920(R11), Y6, Y6
+	VMULPS    7264(R11), Y4, Y4
+	VMULPS    6048(R11), Y6, Y6
 	VADDPS    one<>+0(SB), Y8, Y11
 	VADDPS    Y4, Y4, Y9
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
 	VBLENDVPS Y8, Y7, Y10, Y7
 	VADDPS    Y6, Y0, Y0
-	VMOVUPS   Y11, 6016(R11)
+	VMOVUPS   Y11, 6144(R11)
 	VMULPS    expLn2Lo<>+0(SB), Y7, Y6
 	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
 	VBLENDVPS Y8, Y9, Y4, Y4
 	VSUBPS    one<>+0(SB), Y4, Y4
-	VMOVUPS   Y7, 7200(R11)
-	VMOVUPS   7264(R11), Y9
+	VMOVUPS   Y7, 7360(R11)
+	VMOVUPS   7424(R11), Y9
 	VMULPS    logP0<>+0(SB), Y4, Y8
 	VMULPS    Y4, Y4, Y7
 	VADDPS    logP1<>+0(SB), Y8, Y8
@@ -39973,21 +43370,21 @@ targetsZLogLoop:
 	VADDPS    Y6, Y7, Y6
 	VSUBPS    Y10, Y6, Y6
 	VADDPS    Y6, Y4, Y4
-	VMOVUPS   8480(R11), Y6
-	VADDPS    7200(R11), Y4, Y4
-	VADDPS    7232(R11), Y4, Y7
-	VMULPS    7136(R11), Y4, Y4
-	VBLENDVPS Y9, 7232(R11), Y7, Y7
-	VSUBPS    7168(R11), Y4, Y4
-	VMULPS    9792(SP), Y7, Y8
-	VMOVUPS   Y7, 7264(R11)
+	VMOVUPS   8672(R11), Y6
+	VADDPS    7360(R11), Y4, Y4
+	VADDPS    7392(R11), Y4, Y7
+	VMULPS    7296(R11), Y4, Y4
+	VBLENDVPS Y9, 7392(R11), Y7, Y7
+	VSUBPS    7328(R11), Y4, Y4
+	VMULPS    10048(SP), Y7, Y8
+	VMOVUPS   Y7, 7424(R11)
 	VMULPS    Y7, Y8, Y7
 	VADDPS    Y8, Y8, Y8
-	VMULPS    7136(R11), Y7, Y7
+	VMULPS    7296(R11), Y7, Y7
 	VADDPS    one<>+0(SB), Y8, Y8
 	VADDPS    Y7, Y4, Y4
-	VMOVUPS   Y8, 7232(R11)
-	VMOVDQU   8320(R11), Y7
+	VMOVUPS   Y8, 7392(R11)
+	VMOVDQU   8512(R11), Y7
 	VPSRLD    $0x17, Y7, Y7
 	VMOVDQU   logExpInv<>+0(SB), Y8
 	VPSUBD    logExpBias<>+0(SB), Y7, Y9
@@ -39995,7 +43392,7 @@ targetsZLogLoop:
 	VSUBPS    one<>+0(SB), Y9, Y10
 	VPSUBD    Y7, Y8, Y7
 	VPSLLD    $0x17, Y7, Y7
-	VMULPS    8320(R11), Y7, Y7
+	VMULPS    8512(R11), Y7, Y7
 	VADDPS    Y7, Y7, Y11
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y7, Y8
 	VBLENDVPS Y8, Y10, Y9, Y9
@@ -40003,7 +43400,7 @@ targetsZLogLoop:
 	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
 	VBLENDVPS Y8, Y11, Y7, Y7
 	VSUBPS    one<>+0(SB), Y7, Y7
-	VMOVUPS   Y9, 8416(R11)
+	VMOVUPS   Y9, 8608(R11)
 	VMULPS    logP0<>+0(SB), Y7, Y9
 	VMULPS    Y7, Y7, Y8
 	VADDPS    logP1<>+0(SB), Y9, Y9
@@ -40027,20 +43424,20 @@ targetsZLogLoop:
 	VADDPS    Y10, Y8, Y8
 	VSUBPS    Y11, Y8, Y8
 	VADDPS    Y8, Y7, Y7
-	VADDPS    8416(R11), Y7, Y7
-	VADDPS    8448(R11), Y7, Y8
-	VMULPS    8352(R11), Y7, Y7
-	VBLENDVPS Y6, 8448(R11), Y8, Y6
-	VSUBPS    8384(R11), Y7, Y7
-	VMULPS    9792(SP), Y6, Y8
-	VMOVUPS   Y6, 8480(R11)
+	VADDPS    8608(R11), Y7, Y7
+	VADDPS    8640(R11), Y7, Y8
+	VMULPS    8544(R11), Y7, Y7
+	VBLENDVPS Y6, 8640(R11), Y8, Y6
+	VSUBPS    8576(R11), Y7, Y7
+	VMULPS    10048(SP), Y6, Y8
+	VMOVUPS   Y6, 8672(R11)
 	VMULPS    Y6, Y8, Y6
 	VADDPS    Y8, Y8, Y8
-	VMULPS    8352(R11), Y6, Y6
+	VMULPS    8544(R11), Y6, Y6
 	VADDPS    one<>+0(SB), Y8, Y8
 	VADDPS    Y6, Y7, Y6
-	VMOVUPS   Y8, 8448(R11)
-	VMOVDQU   9536(R11), Y7
+	VMOVUPS   Y8, 8640(R11)
+	VMOVDQU   9760(R11), Y7
 	VPSRLD    $0x17, Y7, Y7
 	VMOVDQU   logExpInv<>+0(SB), Y8
 	VPSUBD    logExpBias<>+0(SB), Y7, Y9
@@ -40048,7 +43445,7 @@ targetsZLogLoop:
 	VSUBPS    one<>+0(SB), Y9, Y10
 	VPSUBD    Y7, Y8, Y7
 	VPSLLD    $0x17, Y7, Y7
-	VMULPS    9536(R11), Y7, Y7
+	VMULPS    9760(R11), Y7, Y7
 	VADDPS    Y7, Y7, Y11
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y7, Y8
 	VBLENDVPS Y8, Y10, Y9, Y9
@@ -40056,7 +43453,7 @@ targetsZLogLoop:
 	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
 	VBLENDVPS Y8, Y11, Y7, Y7
 	VSUBPS    one<>+0(SB), Y7, Y7
-	VMOVUPS   Y9, 9632(R11)
+	VMOVUPS   Y9, 9856(R11)
 	VMULPS    logP0<>+0(SB), Y7, Y9
 	VMULPS    Y7, Y7, Y8
 	VADDPS    logP1<>+0(SB), Y9, Y9
@@ -40080,24 +43477,37 @@ targetsZLogLoop:
 	VADDPS    Y10, Y8, Y8
 	VSUBPS    Y11, Y8, Y8
 	VADDPS    Y8, Y7, Y7
-	VADDPS    9632(R11), Y7, Y7
-	VADDPS    9664(R11), Y7, Y8
-	VMULPS    9568(R11), Y7, Y7
-	VMOVUPS   9696(R11), Y9
-	VSUBPS    9600(R11), Y7, Y7
-	VBLENDVPS Y9, 9664(R11), Y8, Y8
-	VMULPS    9792(SP), Y8, Y9
-	VMOVUPS   Y8, 9696(R11)
+	VADDPS    9856(R11), Y7, Y7
+	VADDPS    9888(R11), Y7, Y8
+	VMULPS    9792(R11), Y7, Y7
+	VMOVUPS   9920(R11), Y9
+	VSUBPS    9824(R11), Y7, Y7
+	VBLENDVPS Y9, 9888(R11), Y8, Y8
+	VMULPS    10048(SP), Y8, Y9
+	VMOVUPS   Y8, 9920(R11)
 	VMULPS    Y8, Y9, Y8
 	VADDPS    Y9, Y9, Y9
-	VMULPS    9568(R11), Y8, Y8
+	VMULPS    9792(R11), Y8, Y8
 	VADDPS    one<>+0(SB), Y9, Y9
 	VADDPS    Y8, Y7, Y7
-	VMOVUPS   Y9, 9664(R11)
+	VMOVUPS   Y9, 9888(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   10128(SP), $0x00
+	JEQ    unweighted796
+	VMULPS 1216(R11), Y5, Y5
+	VMULPS 2464(R11), Y1, Y1
+	VMULPS 3712(R11), Y3, Y3
+	VMULPS 4960(R11), Y2, Y2
+	VMULPS 6208(R11), Y0, Y0
+	VMULPS 7456(R11), Y4, Y4
+	VMULPS 8704(R11), Y6, Y6
+	VMULPS 9952(R11), Y7, Y7
+
+unweighted796:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses645
+	JZ      noLosses797
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y3, 64(DX)
@@ -40108,7 +43518,7 @@ targetsZLogLoop:
 	VMOVUPS Y7, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses645:
+noLosses797:
 	VMOVUPD      (R8), Y8
 	VMOVUPD      32(R8), Y9
 	VCVTPS2PD    X5, Y10
@@ -40156,27 +43566,27 @@ noLosses645:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse646
+	JZ      noLse798
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
-	VMOVUPS 2400(R11), Y0
+	VMOVUPS 2432(R11), Y0
 	VMOVUPS Y0, 32(R14)
-	VMOVUPS 3616(R11), Y0
+	VMOVUPS 3680(R11), Y0
 	VMOVUPS Y0, 64(R14)
-	VMOVUPS 4832(R11), Y0
+	VMOVUPS 4928(R11), Y0
 	VMOVUPS Y0, 96(R14)
-	VMOVUPS 6048(R11), Y0
+	VMOVUPS 6176(R11), Y0
 	VMOVUPS Y0, 128(R14)
-	VMOVUPS 7264(R11), Y0
+	VMOVUPS 7424(R11), Y0
 	VMOVUPS Y0, 160(R14)
-	VMOVUPS 8480(R11), Y0
+	VMOVUPS 8672(R11), Y0
 	VMOVUPS Y0, 192(R14)
-	VMOVUPS 9696(R11), Y0
+	VMOVUPS 9920(R11), Y0
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse646:
-	ADDQ $0x00002600, R11
+noLse798:
+	ADDQ $0x00002700, R11
 	SUBQ $0x08, R10
 	JMP  targetsZLogLoop
 
@@ -40235,7 +43645,7 @@ targetsZLogLast:
 	VMULPS    1056(R11), Y0, Y0
 	VBLENDVPS Y2, 1152(R11), Y1, Y1
 	VSUBPS    1088(R11), Y0, Y0
-	VMULPS    9792(SP), Y1, Y2
+	VMULPS    10048(SP), Y1, Y2
 	VMOVUPS   Y1, 1184(R11)
 	VMULPS    Y1, Y2, Y1
 	VADDPS    Y2, Y2, Y2
@@ -40244,13 +43654,19 @@ targetsZLogLast:
 	VADDPS    Y1, Y0, Y0
 	VMOVUPS   Y2, 1152(R11)
 
+	// loss = loss·w (with row weights).
+	CMPQ   10128(SP), $0x00
+	JEQ    unweighted799
+	VMULPS 1216(R11), Y0, Y0
+
+unweighted799:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses647
+	JZ      noLosses800
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses647:
+noLosses800:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -40263,32 +43679,38 @@ noLosses647:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse648
+	JZ      noLse801
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse648:
-	ADDQ $0x000004c0, R11
+noLse801:
+	ADDQ $0x000004e0, R11
 	DECQ R10
 	JMP  targetsZLogLast
 
 targetsGrad:
-	// Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
-	// (seq.Scaled); g[j] = e[j]·qt - t[j]·scale (seq.TargetGrad), stored as rows.
+	// Pass 3 (with a gradient). sc = scale, times the rows' weights with row
+	// weights; q = sc / s (seq.Quotient); qt = q·T (seq.Scaled); g[j] =
+	// e[j]·qt - t[j]·sc (seq.TargetGrad), stored as rows.
 	TESTQ DI, DI
 	JZ    targetsChunk
 	MOVQ  R9, R10
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
-	TESTB $0x02, 9824(SP)
+	TESTB $0x02, 10080(SP)
 	JNZ   targetsGradZ
 
 targetsGradLoop:
-	VBROADCASTSS 9832(SP), Y0
-	VDIVPS       1024(R11), Y0, Y1
-	VMULPS       1056(R11), Y1, Y1
+	VBROADCASTSS 10088(SP), Y0
+	CMPQ         10128(SP), $0x00
+	JEQ          unweighted802
+	VMULPS       1216(R11), Y0, Y0
+
+unweighted802:
+	VDIVPS 1024(R11), Y0, Y1
+	VMULPS 1056(R11), Y1, Y1
 
 	// The rows g of the block.
 	VMULPS       512(R11), Y1, Y2
@@ -40404,17 +43826,22 @@ targetsGradLoop:
 	VMOVUPS      X0, 240(DI)
 	VEXTRACTF128 $0x01, Y0, 496(DI)
 	ADDQ         $0x00000200, DI
-	ADDQ         $0x000004c0, R11
+	ADDQ         $0x000004e0, R11
 	DECQ         R10
 	JNZ          targetsGradLoop
 	JMP          targetsChunk
 
 targetsGradZ:
-	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·scale.
-	VBROADCASTSS 9832(SP), Y0
-	VDIVPS       1024(R11), Y0, Y1
-	VMULPS       1056(R11), Y1, Y1
-	VMULPS       1152(R11), Y1, Y1
+	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·sc.
+	VBROADCASTSS 10088(SP), Y0
+	CMPQ         10128(SP), $0x00
+	JEQ          unweighted803
+	VMULPS       1216(R11), Y0, Y0
+
+unweighted803:
+	VDIVPS 1024(R11), Y0, Y1
+	VMULPS 1056(R11), Y1, Y1
+	VMULPS 1152(R11), Y1, Y1
 
 	// The rows g of the block.
 	VMULPS       512(R11), Y1, Y2
@@ -40530,7 +43957,7 @@ targetsGradZ:
 	VMOVUPS      X0, 240(DI)
 	VEXTRACTF128 $0x01, Y0, 496(DI)
 	ADDQ         $0x00000200, DI
-	ADDQ         $0x000004c0, R11
+	ADDQ         $0x000004e0, R11
 	DECQ         R10
 	JNZ          targetsGradZ
 	JMP          targetsChunk
@@ -40541,40 +43968,55 @@ targetsDone:
 
 // func softmax16AVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·softmax16AVX2(SB), $4416-8
+TEXT ·softmax16AVX2(SB), $4456-8
 	// softmaxGeneric with rows of 16 columns, for whole blocks of 8 rows: y[j] = e[j]·(1/s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
 	// SI = logits, DI = out: the fields of a.
-	// Pass 1a: the columns x[j], m, d[j].
+	// Pass 1a: the columns x[j] (and xscale), m, d[j].
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 544 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 544 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j], then e[j], at 32·j; s at 512.
+	// After the records: xscale in every lane, then the chunk (blocks).
 	//
 	// The fields of the record a.
-	MOVQ a+0(FP), CX
-	MOVQ 24(CX), DI
-	MOVQ (CX), SI
+	MOVQ a+0(FP), DX
+	MOVQ 24(DX), DI
+	MOVQ (DX), SI
 
 	// Blocks: CX = the minimum of len/128 over the float slices and of len/8
 	// over the row slices (a nil grad, losses, preds or lse does not count): the
 	// rows processed, rounded down to a multiple of 8.
-	MOVQ    8(CX), AX
-	MOVQ    32(CX), R13
-	CMPQ    R13, AX
-	CMOVQLT R13, AX
-	SHRQ    $0x07, AX
-	MOVQ    AX, CX
+	MOVQ         8(DX), AX
+	MOVQ         32(DX), R13
+	CMPQ         R13, AX
+	CMOVQLT      R13, AX
+	SHRQ         $0x07, AX
+	MOVQ         AX, CX
+	VBROADCASTSS 240(DX), Y0
+	VMOVUPS      Y0, 4416(SP)
+
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(DX), DX
+	CMPQ    DX, AX
+	CMOVQHI AX, DX
+	TESTQ   DX, DX
+	CMOVQEQ AX, DX
+	MOVQ    DX, 4448(SP)
 
 softmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      softmaxDone
-	MOVQ    $0x00000008, R9
+	MOVQ    4448(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -40584,7 +44026,7 @@ softmaxChunk:
 	ANDQ    $-64, R11
 
 softmaxExpLoop:
-	// Pass 1a. d[j] = x[j] - m.
+	// Pass 1a. d[j] = x[j]·xscale - m.
 	VMOVUPS     48(SI), X0
 	VINSERTF128 $0x01, 304(SI), Y0, Y0
 	VMOVUPS     112(SI), X1
@@ -40666,6 +44108,44 @@ softmaxExpLoop:
 	VMOVUPS     Y4, 64(R11)
 	VMOVUPS     Y0, 96(R11)
 
+	// x[j] = x[j]·xscale, skipped when xscale is 1.
+	CMPL    4416(SP), $0x3f800000
+	JEQ     unscaled804
+	VMOVUPS 4416(SP), Y0
+	VMULPS  (R11), Y0, Y1
+	VMOVUPS Y1, (R11)
+	VMULPS  32(R11), Y0, Y1
+	VMOVUPS Y1, 32(R11)
+	VMULPS  64(R11), Y0, Y1
+	VMOVUPS Y1, 64(R11)
+	VMULPS  96(R11), Y0, Y1
+	VMOVUPS Y1, 96(R11)
+	VMULPS  128(R11), Y0, Y1
+	VMOVUPS Y1, 128(R11)
+	VMULPS  160(R11), Y0, Y1
+	VMOVUPS Y1, 160(R11)
+	VMULPS  192(R11), Y0, Y1
+	VMOVUPS Y1, 192(R11)
+	VMULPS  224(R11), Y0, Y1
+	VMOVUPS Y1, 224(R11)
+	VMULPS  256(R11), Y0, Y1
+	VMOVUPS Y1, 256(R11)
+	VMULPS  288(R11), Y0, Y1
+	VMOVUPS Y1, 288(R11)
+	VMULPS  320(R11), Y0, Y1
+	VMOVUPS Y1, 320(R11)
+	VMULPS  352(R11), Y0, Y1
+	VMOVUPS Y1, 352(R11)
+	VMULPS  384(R11), Y0, Y1
+	VMOVUPS Y1, 384(R11)
+	VMULPS  416(R11), Y0, Y1
+	VMOVUPS Y1, 416(R11)
+	VMULPS  448(R11), Y0, Y1
+	VMOVUPS Y1, 448(R11)
+	VMULPS  480(R11), Y0, Y0
+	VMOVUPS Y0, 480(R11)
+
+unscaled804:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y0
 	VMAXPS  32(R11), Y0, Y0
@@ -41322,42 +44802,57 @@ softmaxDone:
 
 // func logSoftmax16AVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·logSoftmax16AVX2(SB), $8768-8
+TEXT ·logSoftmax16AVX2(SB), $8808-8
 	// logSoftmaxGeneric with rows of 16 columns, for whole blocks of 8 rows: y[j] = d[j] - log32(s).
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 	// blocks left in this pass, R11 = this block's record in the frame.
 	// SI = logits, DI = out: the fields of a; R13 = this block's e[j] (R11+576).
-	// Pass 1a: the columns x[j], m, d[j].
+	// Pass 1a: the columns x[j] (and xscale), m, d[j].
 	// Pass 1b: the constants kept in registers, then the registers of the
 	//         scheduled exponentials and of the sum tree.
 	// Pass 2: the registers of the scheduled logarithms of the chunk.
 	// Pass 3: log32(s), the columns y[j] and the registers of the transpose.
-	// Frame: CHUNK = 8 records of 1088 bytes, one per block of the chunk, from
-	// the first multiple of 64 bytes of the frame (R11 = the first record):
+	// Frame: 8 records (the largest chunk) of 1088 bytes, one per block of the
+	// chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+	// record):
 	// d[j] at 32·j; s at 512, then log32(s) at 544; e[j] at 576+32·j (then k·ln2hi
 	// at 576).
+	// After the records: xscale in every lane, then the chunk (blocks).
 	//
 	// The fields of the record a.
-	MOVQ a+0(FP), CX
-	MOVQ 24(CX), DI
-	MOVQ (CX), SI
+	MOVQ a+0(FP), DX
+	MOVQ 24(DX), DI
+	MOVQ (DX), SI
 
 	// Blocks: CX = the minimum of len/128 over the float slices and of len/8
 	// over the row slices (a nil grad, losses, preds or lse does not count): the
 	// rows processed, rounded down to a multiple of 8.
-	MOVQ    8(CX), AX
-	MOVQ    32(CX), R13
-	CMPQ    R13, AX
-	CMOVQLT R13, AX
-	SHRQ    $0x07, AX
-	MOVQ    AX, CX
+	MOVQ         8(DX), AX
+	MOVQ         32(DX), R13
+	CMPQ         R13, AX
+	CMOVQLT      R13, AX
+	SHRQ         $0x07, AX
+	MOVQ         AX, CX
+	VBROADCASTSS 240(DX), Y0
+	VMOVUPS      Y0, 8768(SP)
+
+	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
+	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
+	// above 8).
+	MOVQ    $0x00000008, AX
+	MOVQ    288(DX), DX
+	CMPQ    DX, AX
+	CMOVQHI AX, DX
+	TESTQ   DX, DX
+	CMOVQEQ AX, DX
+	MOVQ    DX, 8800(SP)
 
 logSoftmaxChunk:
-	// Next chunk: R9 = min(CX, 8) blocks, R10 = R9, R11 = the first record (64-byte aligned).
+	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      logSoftmaxDone
-	MOVQ    $0x00000008, R9
+	MOVQ    8800(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -41367,7 +44862,7 @@ logSoftmaxChunk:
 	ANDQ    $-64, R11
 
 logSoftmaxExpLoop:
-	// Pass 1a. d[j] = x[j] - m.
+	// Pass 1a. d[j] = x[j]·xscale - m.
 	VMOVUPS     48(SI), X0
 	VINSERTF128 $0x01, 304(SI), Y0, Y0
 	VMOVUPS     112(SI), X1
@@ -41449,6 +44944,44 @@ logSoftmaxExpLoop:
 	VMOVUPS     Y4, 64(R11)
 	VMOVUPS     Y0, 96(R11)
 
+	// x[j] = x[j]·xscale, skipped when xscale is 1.
+	CMPL    8768(SP), $0x3f800000
+	JEQ     unscaled805
+	VMOVUPS 8768(SP), Y0
+	VMULPS  (R11), Y0, Y1
+	VMOVUPS Y1, (R11)
+	VMULPS  32(R11), Y0, Y1
+	VMOVUPS Y1, 32(R11)
+	VMULPS  64(R11), Y0, Y1
+	VMOVUPS Y1, 64(R11)
+	VMULPS  96(R11), Y0, Y1
+	VMOVUPS Y1, 96(R11)
+	VMULPS  128(R11), Y0, Y1
+	VMOVUPS Y1, 128(R11)
+	VMULPS  160(R11), Y0, Y1
+	VMOVUPS Y1, 160(R11)
+	VMULPS  192(R11), Y0, Y1
+	VMOVUPS Y1, 192(R11)
+	VMULPS  224(R11), Y0, Y1
+	VMOVUPS Y1, 224(R11)
+	VMULPS  256(R11), Y0, Y1
+	VMOVUPS Y1, 256(R11)
+	VMULPS  288(R11), Y0, Y1
+	VMOVUPS Y1, 288(R11)
+	VMULPS  320(R11), Y0, Y1
+	VMOVUPS Y1, 320(R11)
+	VMULPS  352(R11), Y0, Y1
+	VMOVUPS Y1, 352(R11)
+	VMULPS  384(R11), Y0, Y1
+	VMOVUPS Y1, 384(R11)
+	VMULPS  416(R11), Y0, Y1
+	VMOVUPS Y1, 416(R11)
+	VMULPS  448(R11), Y0, Y1
+	VMOVUPS Y1, 448(R11)
+	VMULPS  480(R11), Y0, Y0
+	VMOVUPS Y0, 480(R11)
+
+unscaled805:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y0
 	VMAXPS  32(R11), Y0, Y0
@@ -42533,14 +46066,14 @@ logSoftmaxDone:
 
 // func argmax16AVX2(a *blockArgs)
 // Requires: AVX, CMOV
-TEXT ·argmax16AVX2(SB), $576-8
+TEXT ·argmax16AVX2(SB), $608-8
 	// argmaxGeneric with rows of 16 columns, for whole blocks of 8 rows, one block at a time: the
-	// columns x[j] (transposeIn), their maximum, and seq.Argmax.
+	// columns x[j] (transposeIn) times xscale, their maximum, and seq.Argmax.
 	//
 	// Registers: SI = logits, DI = preds (the fields of a), CX = blocks left
 	// (AX, DX and R13 count them).
-	// Frame: the columns x[j] at 32·j from R11 (the frame's
-	// first multiple of 64 bytes).
+	// Frame: xscale in every lane; the columns x[j] at 32·j from R11 (the
+	// frame's first multiple of 64 bytes after it).
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), DX
@@ -42550,18 +46083,20 @@ TEXT ·argmax16AVX2(SB), $576-8
 	// Blocks: CX = the minimum of len/128 over the float slices and of len/8
 	// over the row slices (a nil grad, losses, preds or lse does not count): the
 	// rows processed, rounded down to a multiple of 8.
-	MOVQ    8(DX), AX
-	SHRQ    $0x07, AX
-	MOVQ    AX, CX
-	MOVQ    184(DX), AX
-	SHRQ    $0x03, AX
-	CMPQ    AX, CX
-	CMOVQLT AX, CX
-	TESTQ   CX, CX
-	JZ      argmaxDone
-	LEAQ    (SP), R11
-	ADDQ    $0x3f, R11
-	ANDQ    $-64, R11
+	MOVQ         8(DX), AX
+	SHRQ         $0x07, AX
+	MOVQ         AX, CX
+	MOVQ         184(DX), AX
+	SHRQ         $0x03, AX
+	CMPQ         AX, CX
+	CMOVQLT      AX, CX
+	VBROADCASTSS 240(DX), Y0
+	VMOVUPS      Y0, (SP)
+	TESTQ        CX, CX
+	JZ           argmaxDone
+	LEAQ         32(SP), R11
+	ADDQ         $0x3f, R11
+	ANDQ         $-64, R11
 
 argmaxLoop:
 	// The columns x[j] of the block.
@@ -42646,6 +46181,44 @@ argmaxLoop:
 	VMOVUPS     Y4, 64(R11)
 	VMOVUPS     Y0, 96(R11)
 
+	// x[j] = x[j]·xscale, skipped when xscale is 1.
+	CMPL    (SP), $0x3f800000
+	JEQ     unscaled806
+	VMOVUPS (SP), Y0
+	VMULPS  (R11), Y0, Y1
+	VMOVUPS Y1, (R11)
+	VMULPS  32(R11), Y0, Y1
+	VMOVUPS Y1, 32(R11)
+	VMULPS  64(R11), Y0, Y1
+	VMOVUPS Y1, 64(R11)
+	VMULPS  96(R11), Y0, Y1
+	VMOVUPS Y1, 96(R11)
+	VMULPS  128(R11), Y0, Y1
+	VMOVUPS Y1, 128(R11)
+	VMULPS  160(R11), Y0, Y1
+	VMOVUPS Y1, 160(R11)
+	VMULPS  192(R11), Y0, Y1
+	VMOVUPS Y1, 192(R11)
+	VMULPS  224(R11), Y0, Y1
+	VMOVUPS Y1, 224(R11)
+	VMULPS  256(R11), Y0, Y1
+	VMOVUPS Y1, 256(R11)
+	VMULPS  288(R11), Y0, Y1
+	VMOVUPS Y1, 288(R11)
+	VMULPS  320(R11), Y0, Y1
+	VMOVUPS Y1, 320(R11)
+	VMULPS  352(R11), Y0, Y1
+	VMOVUPS Y1, 352(R11)
+	VMULPS  384(R11), Y0, Y1
+	VMOVUPS Y1, 384(R11)
+	VMULPS  416(R11), Y0, Y1
+	VMOVUPS Y1, 416(R11)
+	VMULPS  448(R11), Y0, Y1
+	VMOVUPS Y1, 448(R11)
+	VMULPS  480(R11), Y0, Y0
+	VMOVUPS Y0, 480(R11)
+
+unscaled806:
 	// m = the maximum of the sixteen columns: the tree of VMAXPS of seq.Max16
 	// without its + 0, which equality does not see.
 	VMOVUPS (R11), Y0

@@ -13,11 +13,47 @@ package kernel
 // outputs: a.preds, when not nil, receives argmax10 of each row, computed
 // before the row's gradient is written (a.out may be a.logits); a.lse, when
 // not nil, each row's log-sum-exp; a.z is the z-loss coefficient (0: none).
+// Every row function reads the row's logits multiplied by the logit scale
+// (row10); with row weights, a row is computed with the gradient factor
+// rowScale and its loss multiplied by its weight (weighted).
+
+// rowScale returns the gradient's factor of row i: a.scale, times the
+// row's weight float32(scale·rowWeights[i]) when a has row weights.
+func (a *blockArgs) rowScale(i int) float32 {
+	if a.rowWeights == nil {
+		return a.scale
+	}
+	return float32(a.scale * a.rowWeights[i])
+}
+
+// weighted returns the loss of row i (z-loss included) times the row's
+// weight, float32(loss·rowWeights[i]), when a has row weights.
+func (a *blockArgs) weighted(i int, loss float32) float32 {
+	if a.rowWeights == nil {
+		return loss
+	}
+	return float32(loss * a.rowWeights[i])
+}
+
+// row10 returns row i of the logits of a, each logit multiplied by the
+// logit scale a.xscale, float32(x[j]·xs), in buf; or, when xs is 1, the row
+// itself (a product by 1 changes no number).
+func (a *blockArgs) row10(buf *[Classes]float32, i int) *[Classes]float32 {
+	x := (*[Classes]float32)(a.logits[i*Classes:])
+	if xs := a.xscale; xs != 1 {
+		for j, v := range x {
+			buf[j] = float32(v * xs)
+		}
+		return buf
+	}
+	return x
+}
 
 func xentLabelsGeneric(a *blockArgs) {
 	grad, logits, losses, preds, lse := a.out, a.logits, a.losses, a.preds, a.lse
+	var buf [Classes]float32
 	for i, l := range a.labels[:len(logits)/Classes] {
-		x := (*[Classes]float32)(logits[i*Classes:])
+		x := a.row10(&buf, i)
 		var g *[Classes]float32
 		if grad != nil {
 			g = (*[Classes]float32)(grad[i*Classes:])
@@ -25,7 +61,8 @@ func xentLabelsGeneric(a *blockArgs) {
 		if preds != nil {
 			preds[i] = argmax10(x)
 		}
-		loss, ls := xentLabelsRow(g, x, l, a.scale, a.z)
+		loss, ls := xentLabelsRow(g, x, l, a.rowScale(i), a.z)
+		loss = a.weighted(i, loss)
 		if losses != nil {
 			losses[i] = loss
 		}
@@ -38,9 +75,9 @@ func xentLabelsGeneric(a *blockArgs) {
 
 func xentTargetsGeneric(a *blockArgs) {
 	grad, logits, targets, losses, preds, lse := a.out, a.logits, a.targets, a.losses, a.preds, a.lse
-	n := len(logits) / Classes
-	for i := 0; i < n; i++ {
-		x := (*[Classes]float32)(logits[i*Classes:])
+	var buf [Classes]float32
+	for i := range len(logits) / Classes {
+		x := a.row10(&buf, i)
 		t := (*[Classes]float32)(targets[i*Classes:])
 		var g *[Classes]float32
 		if grad != nil {
@@ -49,7 +86,8 @@ func xentTargetsGeneric(a *blockArgs) {
 		if preds != nil {
 			preds[i] = argmax10(x)
 		}
-		loss, ls := xentTargetsRow(g, x, t, a.scale, a.z)
+		loss, ls := xentTargetsRow(g, x, t, a.rowScale(i), a.z)
+		loss = a.weighted(i, loss)
 		if losses != nil {
 			losses[i] = loss
 		}
@@ -61,27 +99,31 @@ func xentTargetsGeneric(a *blockArgs) {
 }
 
 func softmaxGeneric(a *blockArgs) {
+	var buf [Classes]float32
 	for i := range len(a.logits) / Classes {
-		softmaxRow((*[Classes]float32)(a.out[i*Classes:]), (*[Classes]float32)(a.logits[i*Classes:]))
+		softmaxRow((*[Classes]float32)(a.out[i*Classes:]), a.row10(&buf, i))
 	}
 }
 
 func logSoftmaxGeneric(a *blockArgs) {
+	var buf [Classes]float32
 	for i := range len(a.logits) / Classes {
-		logSoftmaxRow((*[Classes]float32)(a.out[i*Classes:]), (*[Classes]float32)(a.logits[i*Classes:]))
+		logSoftmaxRow((*[Classes]float32)(a.out[i*Classes:]), a.row10(&buf, i))
 	}
 }
 
 func argmaxGeneric(a *blockArgs) {
+	var buf [Classes]float32
 	for i := range len(a.logits) / Classes {
-		a.preds[i] = argmax10((*[Classes]float32)(a.logits[i*Classes:]))
+		a.preds[i] = argmax10(a.row10(&buf, i))
 	}
 }
 
 // The block functions of any class count c = a.c: the generic members of
 // the implementation table for Options.Classes != 10 (see kernels). Each
-// computes the rows of its record a: n = len(a.losses) for the loss
-// functions, len(a.logits)/c for the others. A loss function stores row i's
+// computes the rows of its record a, whose rows start a.stride floats
+// apart: n = len(a.losses) for the loss functions, a.wideRows() for the
+// others. A loss function stores row i's
 // loss to a.losses[i] (required: the driver adds them up) and, when not
 // nil, its prediction to a.preds[i] (before the row's gradient is written)
 // and its log-sum-exp to a.lse[i]. a.out may be nil or alias a.logits.
@@ -91,14 +133,14 @@ func argmaxGeneric(a *blockArgs) {
 // weight 1).
 
 func wideLabelsGeneric(a *blockArgs) {
-	c := a.c
+	c, st := a.c, a.stride
 	for i := range a.losses {
-		x := a.logits[i*c : (i+1)*c]
-		g := part(a.out, i, i+1, c)
+		x, g := row(a.logits, i, c, st), a.outRow(i)
 		if a.preds != nil {
-			a.preds[i] = argmaxRow(x)
+			a.preds[i] = argmaxRow(x, a.xscale)
 		}
-		loss, ls := xentLabelsRowC(g, x, a.labels[i], a.scale, a.z)
+		loss, ls := xentLabelsRowC(g, x, a.xscale, a.labels[i], a.rowScale(i), a.z)
+		loss = a.weighted(i, loss)
 		a.losses[i] = loss
 		if a.lse != nil {
 			a.lse[i] = ls
@@ -110,17 +152,17 @@ func wideTargetsGeneric(a *blockArgs) {
 	c := a.c
 	r := targetRow{staged: a.staged, w: a.weights, norm: a.norm, keep: a.keep, uni: a.uni}
 	for i := range a.losses {
-		x := a.logits[i*c : (i+1)*c]
-		g := part(a.out, i, i+1, c)
+		x, g := row(a.logits, i, c, a.stride), a.outRow(i)
 		if a.targets != nil {
-			r.t = a.targets[i*c : (i+1)*c]
+			r.t = row(a.targets, i, c, a.stride)
 		} else {
 			r.label = a.labels[i]
 		}
 		if a.preds != nil {
-			a.preds[i] = argmaxRow(x)
+			a.preds[i] = argmaxRow(x, a.xscale)
 		}
-		loss, ls := xentTargetsRowC(g, x, &r, a.scale, a.z)
+		loss, ls := xentTargetsRowC(g, x, a.xscale, &r, a.rowScale(i), a.z)
+		loss = a.weighted(i, loss)
 		a.losses[i] = loss
 		if a.lse != nil {
 			a.lse[i] = ls
@@ -129,24 +171,57 @@ func wideTargetsGeneric(a *blockArgs) {
 }
 
 func wideSoftmaxGeneric(a *blockArgs) {
-	c := a.c
-	for i := range len(a.logits) / c {
-		softmaxRowC(a.out[i*c:(i+1)*c], a.logits[i*c:(i+1)*c])
+	c, st := a.c, a.stride
+	for i := range a.wideRows() {
+		softmaxRowC(row(a.out, i, c, st), row(a.logits, i, c, st), a.xscale)
 	}
 }
 
 func wideLogSoftmaxGeneric(a *blockArgs) {
-	c := a.c
-	for i := range len(a.logits) / c {
-		logSoftmaxRowC(a.out[i*c:(i+1)*c], a.logits[i*c:(i+1)*c])
+	c, st := a.c, a.stride
+	for i := range a.wideRows() {
+		logSoftmaxRowC(row(a.out, i, c, st), row(a.logits, i, c, st), a.xscale)
 	}
 }
 
 func wideArgmaxGeneric(a *blockArgs) {
-	c := a.c
-	for i := range len(a.logits) / c {
-		a.preds[i] = argmaxRow(a.logits[i*c : (i+1)*c])
+	c, st := a.c, a.stride
+	for i := range a.wideRows() {
+		a.preds[i] = argmaxRow(row(a.logits, i, c, st), a.xscale)
 	}
+}
+
+// wideRows returns the rows of a wide call's logits: n such that (n-1)·stride
+// + c <= len(logits) <= n·stride.
+func (a *blockArgs) wideRows() int {
+	n, _ := stridedRows(len(a.logits), a.c, a.stride)
+	return n
+}
+
+// outRow returns row i of a.out, or nil when a has no out.
+func (a *blockArgs) outRow(i int) []float32 {
+	if a.out == nil {
+		return nil
+	}
+	return row(a.out, i, a.c, a.stride)
+}
+
+// wideCandidatesGeneric writes to a.preds, in increasing order, the
+// indices j in [0, n), n = min(len(a.logits), len(a.preds)), of the logits
+// whose scaled value v = float32(x[j]·xscale) is above the threshold a.thr:
+// !(v <= thr), every number above it and every NaN. a.count receives their
+// number. TopK runs it over parts of a row, the threshold its k-th best
+// value so far.
+func wideCandidatesGeneric(a *blockArgs) {
+	n := 0
+	xs, thr := a.xscale, a.thr
+	for j, x := range a.logits[:min(len(a.logits), len(a.preds))] {
+		if v := float32(x * xs); !(v <= thr) {
+			a.preds[n] = int32(j)
+			n++
+		}
+	}
+	a.count = n
 }
 
 // The generic functions of rows of 16 columns are the wide ones with c =
@@ -155,7 +230,7 @@ func wideArgmaxGeneric(a *blockArgs) {
 // are the effective target rows: the fields of a staged call do not apply.
 func sixteenGeneric(f blockFunc, a *blockArgs) {
 	b := *a
-	b.c, b.staged, b.weights = padCols, false, nil
+	b.c, b.stride, b.staged, b.weights = padCols, padCols, false, nil
 	var buf [blockRows]float32
 	for r0 := 0; r0 < len(a.logits)/padCols; r0 += blockRows {
 		r1 := min(r0+blockRows, len(a.logits)/padCols)
@@ -206,6 +281,8 @@ func callGeneric(f blockFunc, a *blockArgs) {
 		wideLogSoftmaxGeneric(a)
 	case fnWideArgmax:
 		wideArgmaxGeneric(a)
+	case fnWideCandidates:
+		wideCandidatesGeneric(a)
 	default:
 		sixteenGeneric(f, a)
 	}

@@ -53,25 +53,31 @@ func (a *classSum) total(c int) float32 {
 	}
 }
 
+// The row functions of any class count read the logits x[j] of a row
+// multiplied by the logit scale xs (Options.Scale, 1 when unset): every
+// x[j] below is float32(x[j]·xs), one rounded product, computed where it is
+// read. A product by 1 changes no number (a NaN stays a NaN), so an
+// implementation may skip it when xs is 1.
+
 // maxRow is max10 for a row of any length: the maximum, plus 0.
-func maxRow(x []float32) float32 {
-	m := ordered(x[0])
+func maxRow(x []float32, xs float32) float32 {
+	m := ordered(float32(x[0] * xs))
 	for _, v := range x[1:] {
-		m = max(m, ordered(v))
+		m = max(m, ordered(float32(v*xs)))
 	}
 	return math.Float32frombits(uint32(m^(m>>31&0x7fffffff))) + 0
 }
 
 // argmaxRow is argmax10 for a row of any length.
-func argmaxRow(x []float32) int32 {
+func argmaxRow(x []float32, xs float32) int32 {
 	for j, v := range x {
-		if v != v {
+		if v := float32(v * xs); v != v {
 			return int32(j)
 		}
 	}
-	m := maxRow(x)
+	m := maxRow(x, xs)
 	for j, v := range x {
-		if v == m {
+		if float32(v*xs) == m {
 			return int32(j)
 		}
 	}
@@ -81,14 +87,14 @@ func argmaxRow(x []float32) int32 {
 // allNegInfRow reports logSumExp's special case for a row of any length
 // whose maximum is m: m == -Inf and the sum of the row by the summation rule
 // is -Inf (a row of only -Inf).
-func allNegInfRow(x []float32, m float32) bool {
+func allNegInfRow(x []float32, xs, m float32) bool {
 	negInf := math.Float32frombits(negInfBits)
 	if m != negInf {
 		return false
 	}
 	var a classSum
 	for j, v := range x {
-		a.add(j, v)
+		a.add(j, float32(v*xs))
 	}
 	return a.total(len(x)) == negInf
 }
@@ -104,10 +110,10 @@ func lseRow(m, ls float32, all bool) float32 {
 // expSumRow returns s, the sum of e[j] = expf(x[j] - m) by the summation
 // rule, and stores e[j] to e when e is not nil (e may be x: each e[j] is
 // written after x[j] is read).
-func expSumRow(e, x []float32, m float32) float32 {
+func expSumRow(e, x []float32, xs, m float32) float32 {
 	var a classSum
 	for j, v := range x {
-		ej := expf(v - m)
+		ej := expf(float32(v*xs) - m)
 		if e != nil {
 			e[j] = ej
 		}
@@ -118,11 +124,11 @@ func expSumRow(e, x []float32, m float32) float32 {
 
 // xentLabelsRowC is xentLabelsRow for a row of any length C = len(x),
 // label l in [0, C). g may be nil or alias x.
-func xentLabelsRowC(g, x []float32, l int32, scale, z float32) (loss, lse float32) {
-	m := maxRow(x)
-	dl := x[l] - m
-	all := allNegInfRow(x, m)
-	s := expSumRow(g, x, m) // g holds e[j]
+func xentLabelsRowC(g, x []float32, xs float32, l int32, scale, z float32) (loss, lse float32) {
+	m := maxRow(x, xs)
+	dl := float32(x[l]*xs) - m
+	all := allNegInfRow(x, xs, m)
+	s := expSumRow(g, x, xs, m) // g holds e[j]
 	ls := log32(s)
 	lse = lseRow(m, ls, all)
 	loss, q := labelTail(s, ls, dl, lse, scale, z)
@@ -171,12 +177,12 @@ func (r *targetRow) at(j int) float32 {
 // xentTargetsRowC is xentTargetsRow for a row of any length C = len(x)
 // against the effective targets a. g may be nil or alias x (but not the
 // targets).
-func xentTargetsRowC(g, x []float32, a *targetRow, scale, z float32) (loss, lse float32) {
-	m := maxRow(x)
-	all := allNegInfRow(x, m)
+func xentTargetsRowC(g, x []float32, xs float32, a *targetRow, scale, z float32) (loss, lse float32) {
+	m := maxRow(x, xs)
+	all := allNegInfRow(x, xs, m)
 	var sa, ta, da classSum
 	for j, v := range x {
-		dj := v - m
+		dj := float32(v*xs) - m
 		ej := expf(dj)
 		aj := a.at(j)
 		td := float32(0)
@@ -204,8 +210,8 @@ func xentTargetsRowC(g, x []float32, a *targetRow, scale, z float32) (loss, lse 
 }
 
 // softmaxRowC is softmaxRow for a row of any length; y may alias x.
-func softmaxRowC(y, x []float32) {
-	s := expSumRow(y, x, maxRow(x))
+func softmaxRowC(y, x []float32, xs float32) {
+	s := expSumRow(y, x, xs, maxRow(x, xs))
 	r := 1 / s
 	for j := range y {
 		y[j] = float32(y[j] * r)
@@ -213,11 +219,11 @@ func softmaxRowC(y, x []float32) {
 }
 
 // logSoftmaxRowC is logSoftmaxRow for a row of any length; y may alias x.
-func logSoftmaxRowC(y, x []float32) {
-	m := maxRow(x)
-	ls := log32(expSumRow(nil, x, m))
+func logSoftmaxRowC(y, x []float32, xs float32) {
+	m := maxRow(x, xs)
+	ls := log32(expSumRow(nil, x, xs, m))
 	for j, v := range x {
-		y[j] = (v - m) - ls
+		y[j] = (float32(v*xs) - m) - ls
 	}
 }
 
@@ -225,6 +231,7 @@ func logSoftmaxRowC(y, x []float32) {
 // length under the per-call values of a: those of an ignored row, whose
 // loss and gradient are +0.
 func rowOutputs(a *blockArgs, x []float32) (pred int32, lse float32) {
-	m := maxRow(x)
-	return argmaxRow(x), lseRow(m, log32(expSumRow(nil, x, m)), allNegInfRow(x, m))
+	xs := a.xscale
+	m := maxRow(x, xs)
+	return argmaxRow(x, xs), lseRow(m, log32(expSumRow(nil, x, xs, m)), allNegInfRow(x, xs, m))
 }

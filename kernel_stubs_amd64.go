@@ -10,212 +10,290 @@ package kernel
 
 // xentLabelsAVX512 is xentLabelsGeneric for n = len(a.logits)/10 rows
 // rounded down to a multiple of 16 (fewer if a.labels, or a.out, a.losses,
-// a.preds or a.lse when not nil, is shorter); the rows after them are
-// untouched. a.out (nil for loss only, possibly a.logits itself) receives
-// the gradient times a.scale, a.losses (nil, or n values) the row losses,
-// a.preds (nil, or n values) the predictions argmax10, a.lse (nil, or n
-// values) the log-sum-exps; a.z is the z-loss coefficient (0: none). Row i's
-// loss is added to a.acc[i%8] in float64. The labels must be in [0, 10).
-// Nothing outside the slices is read or written; the other fields of a are
-// not read.
+// a.preds, a.lse or a.rowWeights when not nil, is shorter); the rows after
+// them are untouched. The logits are multiplied by a.xscale. a.out (nil for
+// loss only, possibly a.logits itself) receives the gradient times a.scale
+// (times a.rowWeights[i] for row i when not nil), a.losses (nil, or n
+// values) the row losses (times a.rowWeights[i]), a.preds (nil, or n values)
+// the predictions argmax10, a.lse (nil, or n values) the log-sum-exps; a.z
+// is the z-loss coefficient (0: none). Row i's loss is added to a.acc[i%8]
+// in float64. The labels must be in [0, 10). Nothing outside the slices is
+// read or written; the other fields of a are not read.
 //
 //go:noescape
 func xentLabelsAVX512(a *blockArgs)
 
 // xentTargetsAVX512 is xentTargetsGeneric for n = len(a.logits)/10 rows
 // rounded down to a multiple of 16 (fewer if a.targets, or a.out, a.losses,
-// a.preds or a.lse when not nil, is shorter); the rows after them are
-// untouched. a.out, the gradient times a.scale, may be nil or a.logits
-// itself (but must not overlap a.targets); a.losses, a.preds (the
-// predictions argmax10) and a.lse (the log-sum-exps) may be nil; a.z is the
-// z-loss coefficient (0: none). Row i's loss is added to a.acc[i%8] in
-// float64. Nothing outside the slices is read or written; the other fields
-// of a are not read.
+// a.preds, a.lse or a.rowWeights when not nil, is shorter); the rows after
+// them are untouched. The logits are multiplied by a.xscale. a.out, the
+// gradient times a.scale (times a.rowWeights[i] for row i when not nil), may
+// be nil or a.logits itself (but must not overlap a.targets); a.losses (the
+// row losses, times a.rowWeights[i]), a.preds (the predictions argmax10) and
+// a.lse (the log-sum-exps) may be nil; a.z is the z-loss coefficient (0:
+// none). Row i's loss is added to a.acc[i%8] in float64. Nothing outside the
+// slices is read or written; the other fields of a are not read.
 //
 //go:noescape
 func xentTargetsAVX512(a *blockArgs)
 
 // softmaxAVX512 is softmaxGeneric for n = len(a.logits)/10 rows rounded down
 // to a multiple of 16 (fewer if a.out is shorter): a.out, possibly a.logits
-// itself, receives softmax row by row; the rows after them are untouched.
-// The other fields of a are not read.
+// itself, receives softmax of the logits times a.xscale row by row; the rows
+// after them are untouched. The other fields of a are not read.
 //
 //go:noescape
 func softmaxAVX512(a *blockArgs)
 
 // logSoftmaxAVX512 is logSoftmaxGeneric for n = len(a.logits)/10 rows
 // rounded down to a multiple of 16 (fewer if a.out is shorter): a.out,
-// possibly a.logits itself, receives log-softmax row by row; the rows after
-// them are untouched. The other fields of a are not read.
+// possibly a.logits itself, receives log-softmax of the logits times
+// a.xscale row by row; the rows after them are untouched. The other fields
+// of a are not read.
 //
 //go:noescape
 func logSoftmaxAVX512(a *blockArgs)
 
 // argmaxAVX512 is argmaxGeneric for n = min(len(a.logits)/10, len(a.preds))
 // rows rounded down to a multiple of 16: a.preds[i] receives argmax10 of row
-// i, the index of its first NaN, else of its first maximum; the rows after
-// them are untouched. Nothing outside the slices is read or written; the
-// other fields of a are not read.
+// i times a.xscale, the index of its first NaN, else of its first maximum;
+// the rows after them are untouched. Nothing outside the slices is read or
+// written; the other fields of a are not read.
 //
 //go:noescape
 func argmaxAVX512(a *blockArgs)
 
 // wideLabelsAVX512 is wideLabelsGeneric for n = len(a.losses) rows (fewer if
-// a.labels, a.logits (n·a.c), or a.out, a.preds or a.lse when not nil, is
-// shorter), a.c >= 1 classes, the classes of a row in vectors. The labels
-// must be in [0, a.c). a.out, the gradient times a.scale, may be nil or
-// a.logits itself. Nothing outside the slices is read or written; the other
-// fields of a are not read.
+// a.labels, a.logits, or a.out, a.preds, a.lse or a.rowWeights when not nil,
+// holds fewer), a.c >= 1 classes, the classes of a row in vectors. Row i of
+// a.logits and a.out is the a.c floats at i·a.stride (a.stride >= a.c): a
+// slice holds the rows that end in it, (len - a.c) / a.stride + 1 (none when
+// len < a.c), the last one possibly cut after its last class. The logits are
+// multiplied by a.xscale. The labels must be in [0, a.c). a.out, the
+// gradient times a.scale (times a.rowWeights[i] for row i when not nil), may
+// be nil or a.logits itself; a.losses receives the row losses (times
+// a.rowWeights[i]). Nothing outside the slices, nor the columns a.c to
+// a.stride-1 of a row, is read or written; the other fields of a are not
+// read.
 //
 //go:noescape
 func wideLabelsAVX512(a *blockArgs)
 
 // wideTargetsAVX512 is wideTargetsGeneric for n = len(a.losses) rows (fewer
-// if a.logits (n·a.c), a.targets (n·a.c) or, when a.targets is nil,
-// a.labels, or a.out, a.preds or a.lse when not nil, is shorter; none when
+// if a.logits, a.targets or, when a.targets is nil, a.labels, or a.out,
+// a.preds, a.lse or a.rowWeights when not nil, holds fewer; none when
 // a.staged with a.weights shorter than a.c), a.c >= 1 classes, the classes
-// of a row in vectors. The effective targets are those of a.targets, or the
-// one-hot rows of a.labels (in [0, a.c)) when a.targets is nil; with
-// a.staged, a.weights[j]·((a.keep·t[j]) + a.uni) (a.weights nil: 1).
-// a.out, the gradient times a.scale, may be nil or a.logits itself (but must
-// not overlap a.targets). Nothing outside the slices is read or written; the
-// other fields of a are not read.
+// of a row in vectors. Row i of a.logits, a.targets and a.out is the a.c
+// floats at i·a.stride (a.stride >= a.c): a slice holds the rows that end
+// in it, (len - a.c) / a.stride + 1 (none when len < a.c), the last one
+// possibly cut after its last class. The logits are multiplied by a.xscale.
+// The effective targets are those of a.targets, or the one-hot rows of
+// a.labels (in [0, a.c)) when a.targets is nil; with a.staged,
+// a.weights[j]·((a.keep·t[j]) + a.uni) (a.weights nil: 1). a.out, the
+// gradient times a.scale (times a.rowWeights[i] for row i when not nil), may
+// be nil or a.logits itself (but must not overlap a.targets); a.losses
+// receives the row losses (times a.rowWeights[i]). Nothing outside the
+// slices, nor the columns a.c to a.stride-1 of a row, is read or written;
+// the other fields of a are not read.
 //
 //go:noescape
 func wideTargetsAVX512(a *blockArgs)
 
-// wideSoftmaxAVX512 is wideSoftmaxGeneric for n = len(a.logits)/a.c rows
-// (fewer if a.out is shorter), a.c >= 1 classes, the classes of a row in
-// vectors: a.out, possibly a.logits itself, receives softmax row by row. The
-// other fields of a are not read.
+// wideSoftmaxAVX512 is wideSoftmaxGeneric for n = the rows of a.logits
+// (fewer if a.out holds fewer), a.c >= 1 classes, the classes of a row in
+// vectors: a.out, possibly a.logits itself, receives softmax of the logits
+// times a.xscale row by row. Row i of a.logits and a.out is the a.c floats
+// at i·a.stride (a.stride >= a.c): a slice holds the rows that end in it,
+// (len - a.c) / a.stride + 1 (none when len < a.c), the last one possibly
+// cut after its last class. Nothing outside the slices, nor the columns a.c
+// to a.stride-1 of a row, is read or written; the other fields of a are not
+// read.
 //
 //go:noescape
 func wideSoftmaxAVX512(a *blockArgs)
 
-// wideLogSoftmaxAVX512 is wideLogSoftmaxGeneric for n = len(a.logits)/a.c
-// rows (fewer if a.out is shorter), a.c >= 1 classes, the classes of a row
-// in vectors: a.out, possibly a.logits itself, receives log-softmax row by
-// row. The other fields of a are not read.
+// wideLogSoftmaxAVX512 is wideLogSoftmaxGeneric for n = the rows of a.logits
+// (fewer if a.out holds fewer), a.c >= 1 classes, the classes of a row in
+// vectors: a.out, possibly a.logits itself, receives log-softmax of the
+// logits times a.xscale row by row. Row i of a.logits and a.out is the a.c
+// floats at i·a.stride (a.stride >= a.c): a slice holds the rows that end
+// in it, (len - a.c) / a.stride + 1 (none when len < a.c), the last one
+// possibly cut after its last class. Nothing outside the slices, nor the
+// columns a.c to a.stride-1 of a row, is read or written; the other fields
+// of a are not read.
 //
 //go:noescape
 func wideLogSoftmaxAVX512(a *blockArgs)
 
-// wideArgmaxAVX512 is wideArgmaxGeneric for n = min(len(a.logits)/a.c,
+// wideArgmaxAVX512 is wideArgmaxGeneric for n = min(the rows of a.logits,
 // len(a.preds)) rows, a.c >= 1 classes: a.preds[i] receives argmaxRow of row
-// i. The other fields of a are not read.
+// i times a.xscale. Row i of a.logits is the a.c floats at i·a.stride
+// (a.stride >= a.c): a slice holds the rows that end in it, (len - a.c) /
+// a.stride + 1 (none when len < a.c), the last one possibly cut after its
+// last class. Nothing outside the slices, nor the columns a.c to a.stride-1
+// of a row, is read or written; the other fields of a are not read.
 //
 //go:noescape
 func wideArgmaxAVX512(a *blockArgs)
 
-// xentLabelsAVX2 is xentLabelsGeneric for n = len(a.logits)/10 rows rounded
-// down to a multiple of 8 (fewer if a.labels, or a.out, a.losses, a.preds or
-// a.lse when not nil, is shorter); the rows after them are untouched. a.out
-// (nil for loss only, possibly a.logits itself) receives the gradient times
-// a.scale, a.losses (nil, or n values) the row losses, a.preds (nil, or n
-// values) the predictions argmax10, a.lse (nil, or n values) the
-// log-sum-exps; a.z is the z-loss coefficient (0: none). Row i's loss is
-// added to a.acc[i%8] in float64. The labels must be in [0, 10). Nothing
+// wideCandidatesAVX512 is wideCandidatesGeneric: a.preds receives, in
+// increasing order, the indices j < n = min(len(a.logits), len(a.preds)) of
+// the logits whose product by a.xscale is not <= a.thr (above it, or NaN),
+// and a.count their number; a.preds[a.count:n] may be written. Nothing
 // outside the slices is read or written; the other fields of a are not read.
+//
+//go:noescape
+func wideCandidatesAVX512(a *blockArgs)
+
+// xentLabelsAVX2 is xentLabelsGeneric for n = len(a.logits)/10 rows rounded
+// down to a multiple of 8 (fewer if a.labels, or a.out, a.losses, a.preds,
+// a.lse or a.rowWeights when not nil, is shorter); the rows after them are
+// untouched. The logits are multiplied by a.xscale. a.out (nil for loss
+// only, possibly a.logits itself) receives the gradient times a.scale (times
+// a.rowWeights[i] for row i when not nil), a.losses (nil, or n values) the
+// row losses (times a.rowWeights[i]), a.preds (nil, or n values) the
+// predictions argmax10, a.lse (nil, or n values) the log-sum-exps; a.z is
+// the z-loss coefficient (0: none). Row i's loss is added to a.acc[i%8] in
+// float64. The labels must be in [0, 10). Nothing outside the slices is read
+// or written; the other fields of a are not read.
 //
 //go:noescape
 func xentLabelsAVX2(a *blockArgs)
 
 // xentTargetsAVX2 is xentTargetsGeneric for n = len(a.logits)/10 rows
 // rounded down to a multiple of 8 (fewer if a.targets, or a.out, a.losses,
-// a.preds or a.lse when not nil, is shorter); the rows after them are
-// untouched. a.out, the gradient times a.scale, may be nil or a.logits
-// itself (but must not overlap a.targets); a.losses, a.preds (the
-// predictions argmax10) and a.lse (the log-sum-exps) may be nil; a.z is the
-// z-loss coefficient (0: none). Row i's loss is added to a.acc[i%8] in
-// float64. Nothing outside the slices is read or written; the other fields
-// of a are not read.
+// a.preds, a.lse or a.rowWeights when not nil, is shorter); the rows after
+// them are untouched. The logits are multiplied by a.xscale. a.out, the
+// gradient times a.scale (times a.rowWeights[i] for row i when not nil), may
+// be nil or a.logits itself (but must not overlap a.targets); a.losses (the
+// row losses, times a.rowWeights[i]), a.preds (the predictions argmax10) and
+// a.lse (the log-sum-exps) may be nil; a.z is the z-loss coefficient (0:
+// none). Row i's loss is added to a.acc[i%8] in float64. Nothing outside the
+// slices is read or written; the other fields of a are not read.
 //
 //go:noescape
 func xentTargetsAVX2(a *blockArgs)
 
 // softmaxAVX2 is softmaxGeneric for n = len(a.logits)/10 rows rounded down
 // to a multiple of 8 (fewer if a.out is shorter): a.out, possibly a.logits
-// itself, receives softmax row by row; the rows after them are untouched.
-// The other fields of a are not read.
+// itself, receives softmax of the logits times a.xscale row by row; the rows
+// after them are untouched. The other fields of a are not read.
 //
 //go:noescape
 func softmaxAVX2(a *blockArgs)
 
 // logSoftmaxAVX2 is logSoftmaxGeneric for n = len(a.logits)/10 rows rounded
 // down to a multiple of 8 (fewer if a.out is shorter): a.out, possibly
-// a.logits itself, receives log-softmax row by row; the rows after them are
-// untouched. The other fields of a are not read.
+// a.logits itself, receives log-softmax of the logits times a.xscale row by
+// row; the rows after them are untouched. The other fields of a are not
+// read.
 //
 //go:noescape
 func logSoftmaxAVX2(a *blockArgs)
 
 // argmaxAVX2 is argmaxGeneric for n = min(len(a.logits)/10, len(a.preds))
 // rows rounded down to a multiple of 8: a.preds[i] receives argmax10 of row
-// i, the index of its first NaN, else of its first maximum; the rows after
-// them are untouched. Nothing outside the slices is read or written; the
-// other fields of a are not read.
+// i times a.xscale, the index of its first NaN, else of its first maximum;
+// the rows after them are untouched. Nothing outside the slices is read or
+// written; the other fields of a are not read.
 //
 //go:noescape
 func argmaxAVX2(a *blockArgs)
 
 // wideLabelsAVX2 is wideLabelsGeneric for n = len(a.losses) rows (fewer if
-// a.labels, a.logits (n·a.c), or a.out, a.preds or a.lse when not nil, is
-// shorter), a.c >= 1 classes, the classes of a row in vectors. The labels
-// must be in [0, a.c). a.out, the gradient times a.scale, may be nil or
-// a.logits itself. Nothing outside the slices is read or written; the
-// other fields of a are not read.
+// a.labels, a.logits, or a.out, a.preds, a.lse or a.rowWeights when not nil,
+// holds fewer), a.c >= 1 classes, the classes of a row in vectors. Row i of
+// a.logits and a.out is the a.c floats at i·a.stride (a.stride >= a.c): a
+// slice holds the rows that end in it, (len - a.c) / a.stride + 1 (none when
+// len < a.c), the last one possibly cut after its last class. The logits are
+// multiplied by a.xscale. The labels must be in [0, a.c). a.out, the
+// gradient times a.scale (times a.rowWeights[i] for row i when not nil), may
+// be nil or a.logits itself; a.losses receives the row losses (times
+// a.rowWeights[i]). Nothing outside the slices, nor the columns a.c to
+// a.stride-1 of a row, is read or written; the other fields of a are not
+// read.
 //
 //go:noescape
 func wideLabelsAVX2(a *blockArgs)
 
-// wideTargetsAVX2 is wideTargetsGeneric for n = len(a.losses) rows (fewer
-// if a.logits (n·a.c), a.targets (n·a.c) or, when a.targets is nil,
-// a.labels, or a.out, a.preds or a.lse when not nil, is shorter; none when
+// wideTargetsAVX2 is wideTargetsGeneric for n = len(a.losses) rows (fewer if
+// a.logits, a.targets or, when a.targets is nil, a.labels, or a.out,
+// a.preds, a.lse or a.rowWeights when not nil, holds fewer; none when
 // a.staged with a.weights shorter than a.c), a.c >= 1 classes, the classes
-// of a row in vectors. The effective targets are those of a.targets, or
-// the one-hot rows of a.labels (in [0, a.c)) when a.targets is nil; with
-// a.staged, a.weights[j]·((a.keep·t[j]) + a.uni) (a.weights nil: 1).
-// a.out, the gradient times a.scale, may be nil or a.logits itself (but
-// must not overlap a.targets). Nothing outside the slices is read or
-// written; the other fields of a are not read.
+// of a row in vectors. Row i of a.logits, a.targets and a.out is the a.c
+// floats at i·a.stride (a.stride >= a.c): a slice holds the rows that end
+// in it, (len - a.c) / a.stride + 1 (none when len < a.c), the last one
+// possibly cut after its last class. The logits are multiplied by a.xscale.
+// The effective targets are those of a.targets, or the one-hot rows of
+// a.labels (in [0, a.c)) when a.targets is nil; with a.staged,
+// a.weights[j]·((a.keep·t[j]) + a.uni) (a.weights nil: 1). a.out, the
+// gradient times a.scale (times a.rowWeights[i] for row i when not nil), may
+// be nil or a.logits itself (but must not overlap a.targets); a.losses
+// receives the row losses (times a.rowWeights[i]). Nothing outside the
+// slices, nor the columns a.c to a.stride-1 of a row, is read or written;
+// the other fields of a are not read.
 //
 //go:noescape
 func wideTargetsAVX2(a *blockArgs)
 
-// wideSoftmaxAVX2 is wideSoftmaxGeneric for n = len(a.logits)/a.c rows
-// (fewer if a.out is shorter), a.c >= 1 classes, the classes of a row in
-// vectors: a.out, possibly a.logits itself, receives softmax row by row.
-// The other fields of a are not read.
+// wideSoftmaxAVX2 is wideSoftmaxGeneric for n = the rows of a.logits (fewer
+// if a.out holds fewer), a.c >= 1 classes, the classes of a row in vectors:
+// a.out, possibly a.logits itself, receives softmax of the logits times
+// a.xscale row by row. Row i of a.logits and a.out is the a.c floats at
+// i·a.stride (a.stride >= a.c): a slice holds the rows that end in it, (len
+// - a.c) / a.stride + 1 (none when len < a.c), the last one possibly cut
+// after its last class. Nothing outside the slices, nor the columns a.c to
+// a.stride-1 of a row, is read or written; the other fields of a are not
+// read.
 //
 //go:noescape
 func wideSoftmaxAVX2(a *blockArgs)
 
-// wideLogSoftmaxAVX2 is wideLogSoftmaxGeneric for n = len(a.logits)/a.c
-// rows (fewer if a.out is shorter), a.c >= 1 classes, the classes of a row
-// in vectors: a.out, possibly a.logits itself, receives log-softmax row by
-// row. The other fields of a are not read.
+// wideLogSoftmaxAVX2 is wideLogSoftmaxGeneric for n = the rows of a.logits
+// (fewer if a.out holds fewer), a.c >= 1 classes, the classes of a row in
+// vectors: a.out, possibly a.logits itself, receives log-softmax of the
+// logits times a.xscale row by row. Row i of a.logits and a.out is the a.c
+// floats at i·a.stride (a.stride >= a.c): a slice holds the rows that end
+// in it, (len - a.c) / a.stride + 1 (none when len < a.c), the last one
+// possibly cut after its last class. Nothing outside the slices, nor the
+// columns a.c to a.stride-1 of a row, is read or written; the other fields
+// of a are not read.
 //
 //go:noescape
 func wideLogSoftmaxAVX2(a *blockArgs)
 
-// wideArgmaxAVX2 is wideArgmaxGeneric for n = min(len(a.logits)/a.c,
-// len(a.preds)) rows, a.c >= 1 classes: a.preds[i] receives argmaxRow of
-// row i. The other fields of a are not read.
+// wideArgmaxAVX2 is wideArgmaxGeneric for n = min(the rows of a.logits,
+// len(a.preds)) rows, a.c >= 1 classes: a.preds[i] receives argmaxRow of row
+// i times a.xscale. Row i of a.logits is the a.c floats at i·a.stride
+// (a.stride >= a.c): a slice holds the rows that end in it, (len - a.c) /
+// a.stride + 1 (none when len < a.c), the last one possibly cut after its
+// last class. Nothing outside the slices, nor the columns a.c to a.stride-1
+// of a row, is read or written; the other fields of a are not read.
 //
 //go:noescape
 func wideArgmaxAVX2(a *blockArgs)
 
+// wideCandidatesAVX2 is wideCandidatesGeneric: a.preds receives, in
+// increasing order, the indices j < n = min(len(a.logits), len(a.preds)) of
+// the logits whose product by a.xscale is not <= a.thr (above it, or NaN),
+// and a.count their number; a.preds[a.count:n] may be written. Nothing
+// outside the slices is read or written; the other fields of a are not read.
+//
+//go:noescape
+func wideCandidatesAVX2(a *blockArgs)
+
 // xentLabels16AVX512 is xentLabelsGeneric with rows of 16 columns (c = 16 in
 // the row functions of any class count) for n = len(a.logits)/16 rows
 // rounded down to a multiple of 16 (fewer if a.labels, or a.out, a.losses,
-// a.preds or a.lse when not nil, is shorter); the rows after them are
-// untouched. a.out (nil for loss only, possibly a.logits itself) receives
-// the gradient times a.scale, a.losses (nil, or n values) the row losses,
-// a.preds (nil, or n values) the predictions argmax16, a.lse (nil, or n
-// values) the log-sum-exps; a.z is the z-loss coefficient (0: none). Row i's
-// loss is added to a.acc[i%8] in float64. The labels must be in [0, 16).
-// Nothing outside the slices is read or written; the other fields of a are
-// not read.
+// a.preds, a.lse or a.rowWeights when not nil, is shorter); the rows after
+// them are untouched. The logits are multiplied by a.xscale. a.out (nil for
+// loss only, possibly a.logits itself) receives the gradient times a.scale
+// (times a.rowWeights[i] for row i when not nil), a.losses (nil, or n
+// values) the row losses (times a.rowWeights[i]), a.preds (nil, or n values)
+// the predictions argmax16, a.lse (nil, or n values) the log-sum-exps; a.z
+// is the z-loss coefficient (0: none). Row i's loss is added to a.acc[i%8]
+// in float64. The labels must be in [0, 16). Nothing outside the slices is
+// read or written; the other fields of a are not read.
 //
 //go:noescape
 func xentLabels16AVX512(a *blockArgs)
@@ -223,13 +301,14 @@ func xentLabels16AVX512(a *blockArgs)
 // xentTargets16AVX512 is xentTargetsGeneric with rows of 16 columns (c = 16
 // in the row functions of any class count) for n = len(a.logits)/16 rows
 // rounded down to a multiple of 16 (fewer if a.targets, or a.out, a.losses,
-// a.preds or a.lse when not nil, is shorter); the rows after them are
-// untouched. a.out, the gradient times a.scale, may be nil or a.logits
-// itself (but must not overlap a.targets); a.losses, a.preds (the
-// predictions argmax16) and a.lse (the log-sum-exps) may be nil; a.z is the
-// z-loss coefficient (0: none). Row i's loss is added to a.acc[i%8] in
-// float64. Nothing outside the slices is read or written; the other fields
-// of a are not read.
+// a.preds, a.lse or a.rowWeights when not nil, is shorter); the rows after
+// them are untouched. The logits are multiplied by a.xscale. a.out, the
+// gradient times a.scale (times a.rowWeights[i] for row i when not nil), may
+// be nil or a.logits itself (but must not overlap a.targets); a.losses (the
+// row losses, times a.rowWeights[i]), a.preds (the predictions argmax16) and
+// a.lse (the log-sum-exps) may be nil; a.z is the z-loss coefficient (0:
+// none). Row i's loss is added to a.acc[i%8] in float64. Nothing outside the
+// slices is read or written; the other fields of a are not read.
 //
 //go:noescape
 func xentTargets16AVX512(a *blockArgs)
@@ -237,8 +316,8 @@ func xentTargets16AVX512(a *blockArgs)
 // softmax16AVX512 is softmaxGeneric with rows of 16 columns (c = 16 in the
 // row functions of any class count) for n = len(a.logits)/16 rows rounded
 // down to a multiple of 16 (fewer if a.out is shorter): a.out, possibly
-// a.logits itself, receives softmax row by row; the rows after them are
-// untouched. The other fields of a are not read.
+// a.logits itself, receives softmax of the logits times a.xscale row by row;
+// the rows after them are untouched. The other fields of a are not read.
 //
 //go:noescape
 func softmax16AVX512(a *blockArgs)
@@ -246,17 +325,19 @@ func softmax16AVX512(a *blockArgs)
 // logSoftmax16AVX512 is logSoftmaxGeneric with rows of 16 columns (c = 16 in
 // the row functions of any class count) for n = len(a.logits)/16 rows
 // rounded down to a multiple of 16 (fewer if a.out is shorter): a.out,
-// possibly a.logits itself, receives log-softmax row by row; the rows after
-// them are untouched. The other fields of a are not read.
+// possibly a.logits itself, receives log-softmax of the logits times
+// a.xscale row by row; the rows after them are untouched. The other fields
+// of a are not read.
 //
 //go:noescape
 func logSoftmax16AVX512(a *blockArgs)
 
 // argmax16AVX512 is argmaxGeneric with rows of 16 columns for n =
 // min(len(a.logits)/16, len(a.preds)) rows rounded down to a multiple of 16:
-// a.preds[i] receives argmax16 of row i, the index of its first NaN, else of
-// its first maximum; the rows after them are untouched. Nothing outside the
-// slices is read or written; the other fields of a are not read.
+// a.preds[i] receives argmax16 of row i times a.xscale, the index of its
+// first NaN, else of its first maximum; the rows after them are untouched.
+// Nothing outside the slices is read or written; the other fields of a are
+// not read.
 //
 //go:noescape
 func argmax16AVX512(a *blockArgs)
@@ -264,14 +345,15 @@ func argmax16AVX512(a *blockArgs)
 // xentLabels16AVX2 is xentLabelsGeneric with rows of 16 columns (c = 16 in
 // the row functions of any class count) for n = len(a.logits)/16 rows
 // rounded down to a multiple of 8 (fewer if a.labels, or a.out, a.losses,
-// a.preds or a.lse when not nil, is shorter); the rows after them are
-// untouched. a.out (nil for loss only, possibly a.logits itself) receives
-// the gradient times a.scale, a.losses (nil, or n values) the row losses,
-// a.preds (nil, or n values) the predictions argmax16, a.lse (nil, or n
-// values) the log-sum-exps; a.z is the z-loss coefficient (0: none). Row i's
-// loss is added to a.acc[i%8] in float64. The labels must be in [0, 16).
-// Nothing outside the slices is read or written; the other fields of a are
-// not read.
+// a.preds, a.lse or a.rowWeights when not nil, is shorter); the rows after
+// them are untouched. The logits are multiplied by a.xscale. a.out (nil for
+// loss only, possibly a.logits itself) receives the gradient times a.scale
+// (times a.rowWeights[i] for row i when not nil), a.losses (nil, or n
+// values) the row losses (times a.rowWeights[i]), a.preds (nil, or n values)
+// the predictions argmax16, a.lse (nil, or n values) the log-sum-exps; a.z
+// is the z-loss coefficient (0: none). Row i's loss is added to a.acc[i%8]
+// in float64. The labels must be in [0, 16). Nothing outside the slices is
+// read or written; the other fields of a are not read.
 //
 //go:noescape
 func xentLabels16AVX2(a *blockArgs)
@@ -279,13 +361,14 @@ func xentLabels16AVX2(a *blockArgs)
 // xentTargets16AVX2 is xentTargetsGeneric with rows of 16 columns (c = 16 in
 // the row functions of any class count) for n = len(a.logits)/16 rows
 // rounded down to a multiple of 8 (fewer if a.targets, or a.out, a.losses,
-// a.preds or a.lse when not nil, is shorter); the rows after them are
-// untouched. a.out, the gradient times a.scale, may be nil or a.logits
-// itself (but must not overlap a.targets); a.losses, a.preds (the
-// predictions argmax16) and a.lse (the log-sum-exps) may be nil; a.z is the
-// z-loss coefficient (0: none). Row i's loss is added to a.acc[i%8] in
-// float64. Nothing outside the slices is read or written; the other fields
-// of a are not read.
+// a.preds, a.lse or a.rowWeights when not nil, is shorter); the rows after
+// them are untouched. The logits are multiplied by a.xscale. a.out, the
+// gradient times a.scale (times a.rowWeights[i] for row i when not nil), may
+// be nil or a.logits itself (but must not overlap a.targets); a.losses (the
+// row losses, times a.rowWeights[i]), a.preds (the predictions argmax16) and
+// a.lse (the log-sum-exps) may be nil; a.z is the z-loss coefficient (0:
+// none). Row i's loss is added to a.acc[i%8] in float64. Nothing outside the
+// slices is read or written; the other fields of a are not read.
 //
 //go:noescape
 func xentTargets16AVX2(a *blockArgs)
@@ -293,8 +376,8 @@ func xentTargets16AVX2(a *blockArgs)
 // softmax16AVX2 is softmaxGeneric with rows of 16 columns (c = 16 in the row
 // functions of any class count) for n = len(a.logits)/16 rows rounded down
 // to a multiple of 8 (fewer if a.out is shorter): a.out, possibly a.logits
-// itself, receives softmax row by row; the rows after them are untouched.
-// The other fields of a are not read.
+// itself, receives softmax of the logits times a.xscale row by row; the rows
+// after them are untouched. The other fields of a are not read.
 //
 //go:noescape
 func softmax16AVX2(a *blockArgs)
@@ -302,17 +385,19 @@ func softmax16AVX2(a *blockArgs)
 // logSoftmax16AVX2 is logSoftmaxGeneric with rows of 16 columns (c = 16 in
 // the row functions of any class count) for n = len(a.logits)/16 rows
 // rounded down to a multiple of 8 (fewer if a.out is shorter): a.out,
-// possibly a.logits itself, receives log-softmax row by row; the rows after
-// them are untouched. The other fields of a are not read.
+// possibly a.logits itself, receives log-softmax of the logits times
+// a.xscale row by row; the rows after them are untouched. The other fields
+// of a are not read.
 //
 //go:noescape
 func logSoftmax16AVX2(a *blockArgs)
 
 // argmax16AVX2 is argmaxGeneric with rows of 16 columns for n =
 // min(len(a.logits)/16, len(a.preds)) rows rounded down to a multiple of 8:
-// a.preds[i] receives argmax16 of row i, the index of its first NaN, else of
-// its first maximum; the rows after them are untouched. Nothing outside the
-// slices is read or written; the other fields of a are not read.
+// a.preds[i] receives argmax16 of row i times a.xscale, the index of its
+// first NaN, else of its first maximum; the rows after them are untouched.
+// Nothing outside the slices is read or written; the other fields of a are
+// not read.
 //
 //go:noescape
 func argmax16AVX2(a *blockArgs)

@@ -24,8 +24,10 @@ package kernel
 // which receives the gradient, losses (nil, or n), which receives the row
 // losses, and acc: row i's loss is added to acc[i%8] in float64. preds
 // (nil, or n) receives the predictions, lse (nil, or n) the log-sum-exps;
-// z is the z-loss coefficient (±0: none) and scale the gradient's factor.
-// A call without preds, lse and z runs the instructions of the plain loss.
+// z is the z-loss coefficient (±0: none), scale the gradient's factor and
+// xscale the logit scale (1: none); rowWeights (nil, or at least n: n is
+// at most its length) the row weights. A call without preds, lse, z, a
+// logit scale and row weights runs the instructions of the plain loss.
 //
 //go:noescape
 func xentLabelsNEON(a *blockArgs)
@@ -37,20 +39,21 @@ func xentLabelsNEON(a *blockArgs)
 //go:noescape
 func xentTargetsNEON(a *blockArgs)
 
-// softmaxNEON is softmaxGeneric. It reads logits and out (len(logits),
-// possibly logits itself), which receives softmax row by row.
+// softmaxNEON is softmaxGeneric. It reads logits, xscale and out
+// (len(logits), possibly logits itself), which receives softmax row by
+// row.
 //
 //go:noescape
 func softmaxNEON(a *blockArgs)
 
-// logSoftmaxNEON is logSoftmaxGeneric. It reads logits and out
+// logSoftmaxNEON is logSoftmaxGeneric. It reads logits, xscale and out
 // (len(logits), possibly logits itself), which receives log-softmax row by
 // row.
 //
 //go:noescape
 func logSoftmaxNEON(a *blockArgs)
 
-// argmaxNEON is argmaxGeneric. It reads logits and preds: preds[i]
+// argmaxNEON is argmaxGeneric. It reads logits, xscale and preds: preds[i]
 // receives argmax10 of row i, for n = min(len(logits)/10, len(preds)) rows
 // rounded down to a multiple of 8 (the rest of preds is left untouched).
 //
@@ -59,42 +62,61 @@ func argmaxNEON(a *blockArgs)
 
 // The wide functions (any class count c >= 2, kernel_arm64.s) process one
 // row at a time, 16 classes per step (the 16 accumulators of classSum in
-// four registers), and are bit-identical to their generic twins. They read
-// and write nothing outside the slices.
+// four registers), and are bit-identical to their generic twins. Row i of
+// logits, out and targets is the c floats at i·stride; a slice holds the
+// rows that end in it (stridedRows), and a function computes the rows that
+// every slice it takes holds. They read and write nothing outside the
+// slices, nor the columns c to stride-1 of a row.
 
-// wideLabelsNEON is wideLabelsGeneric. It reads c, logits, labels, losses
-// (n = len(losses) rows), which receives the row losses, out (nil, or n·c,
-// possibly logits), which receives the gradient, preds (nil, or n), lse
-// (nil, or n), scale and z (±0: no z-loss).
+// wideLabelsNEON is wideLabelsGeneric. It reads c, stride, logits, labels,
+// losses (n = len(losses) rows, fewer when another slice holds fewer),
+// which receives the row losses, out (nil, or n rows, possibly logits),
+// which receives the gradient, preds (nil, or n), lse (nil, or n), scale,
+// xscale, rowWeights (nil, or n) and z (±0: no z-loss). Row i of logits and
+// out is the c floats at i·stride; the columns c to stride-1 are neither
+// read nor written.
 //
 //go:noescape
 func wideLabelsNEON(a *blockArgs)
 
 // wideTargetsNEON is wideTargetsGeneric. It reads the fields of
-// wideLabelsNEON and targets (n·c; out must not overlap them), or labels
-// when targets is nil, staged, and when staged keep, uni and weights (nil,
-// or c).
+// wideLabelsNEON and targets (n rows, stride floats apart like those of
+// logits; out must not overlap them), or labels when targets is nil,
+// staged, and when staged keep, uni and weights (nil, or c: no row when
+// shorter).
 //
 //go:noescape
 func wideTargetsNEON(a *blockArgs)
 
-// wideSoftmaxNEON is wideSoftmaxGeneric. It reads c, logits (n =
-// len(logits)/c rows) and out (len(logits), possibly logits itself), which
-// receives softmax row by row.
+// wideSoftmaxNEON is wideSoftmaxGeneric. It reads c, stride, logits (n =
+// its rows: row i is the c floats at i·stride, the last one possibly cut
+// after its last class), xscale and out (n rows laid out alike, possibly
+// logits itself: fewer rows when it holds fewer), which receives softmax
+// row by row.
 //
 //go:noescape
 func wideSoftmaxNEON(a *blockArgs)
 
-// wideLogSoftmaxNEON is wideLogSoftmaxGeneric. It reads c, logits (n =
-// len(logits)/c rows) and out (len(logits), possibly logits itself), which
-// receives log-softmax row by row.
+// wideLogSoftmaxNEON is wideLogSoftmaxGeneric. It reads c, stride, logits
+// (n = its rows: row i is the c floats at i·stride, the last one possibly
+// cut after its last class), xscale and out (n rows laid out alike,
+// possibly logits itself: fewer rows when it holds fewer), which receives
+// log-softmax row by row.
 //
 //go:noescape
 func wideLogSoftmaxNEON(a *blockArgs)
 
-// wideArgmaxNEON is wideArgmaxGeneric. It reads c, logits and preds:
-// preds[i] receives argmaxRow of row i, for n = min(len(logits)/c,
-// len(preds)) rows.
+// wideArgmaxNEON is wideArgmaxGeneric. It reads c, stride, logits, xscale
+// and preds: preds[i] receives argmaxRow of row i (the c floats at
+// i·stride), for n = min(the rows of logits, len(preds)) rows.
 //
 //go:noescape
 func wideArgmaxNEON(a *blockArgs)
+
+// wideCandidatesNEON is wideCandidatesGeneric. It reads logits, preds, thr
+// and xscale: preds receives, in increasing order, the indices j < n =
+// min(len(logits), len(preds)) of the logits with !(x[j]·xscale <= thr),
+// and count receives their number (preds[count:n] may be written).
+//
+//go:noescape
+func wideCandidatesNEON(a *blockArgs)

@@ -50,6 +50,8 @@ func callTier(t int, f blockFunc, a *blockArgs) {
 			wideLogSoftmaxAVX512(a)
 		case fnWideArgmax:
 			wideArgmaxAVX512(a)
+		case fnWideCandidates:
+			wideCandidatesAVX512(a)
 		default:
 			panic(unreachable)
 		}
@@ -85,6 +87,8 @@ func callTier(t int, f blockFunc, a *blockArgs) {
 			wideLogSoftmaxAVX2(a)
 		case fnWideArgmax:
 			wideArgmaxAVX2(a)
+		case fnWideCandidates:
+			wideCandidatesAVX2(a)
 		default:
 			panic(unreachable)
 		}

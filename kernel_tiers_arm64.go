@@ -39,6 +39,8 @@ func callTier(t int, f blockFunc, a *blockArgs) {
 			wideLogSoftmaxNEON(a)
 		case fnWideArgmax:
 			wideArgmaxNEON(a)
+		case fnWideCandidates:
+			wideCandidatesNEON(a)
 		default:
 			panic(unreachable)
 		}

@@ -155,6 +155,16 @@ type Options struct {
 	// 2·ZLoss·(1+|lse|).
 	ZLoss float32
 
+	// Scale, when not 0, multiplies every logit before the softmax: row i
+	// is computed from float32(logits[i][j]·Scale), one rounded product
+	// per logit, so that 1/Scale is a temperature. Every output sees the
+	// scaled logits (the losses, Softmax, LogSoftmax, Argmax, Predictions
+	// and LogSumExp); the gradient is with respect to the caller's
+	// unscaled logits, Scale·(softmax - target) per row, its factor
+	// float32(Scale/N) for a mean (Scale for Sum and None) in place of
+	// float32(1/N). It must be finite and positive.
+	Scale float32
+
 	// Divisor, when not 0, is the divisor of the Mean reduction in place
 	// of the count of the batch (its rows, its rows not ignored, or the
 	// sum of their class weights): the loss is the sum of the row losses
@@ -165,6 +175,44 @@ type Options struct {
 	// the factor only), and losses that add up to its loss. It must be
 	// finite and positive, and it applies to the Mean reduction only.
 	Divisor float64
+
+	// RowWeights, when not nil, holds N finite, non-negative weights, one
+	// per row: row i's loss (z-loss included) is multiplied by
+	// RowWeights[i], float32(loss·w), and its gradient too, through its
+	// factor float32(scale·w) (scale: the factor of the reduction). With
+	// Mean the divisor is the sum (in float64, in row order) over the
+	// counted rows of RowWeights[i] times the weight the row counts with
+	// (1, or the class weight of its label). An ignored row stays ignored.
+	// A weight of 0 masks a row whose loss is finite (a padded position);
+	// Ignore masks any row: where the unweighted loss is +Inf (beyond
+	// float32), the weighted one is +Inf, or NaN for a weight of 0.
+	RowWeights []float32
+
+	// Stride, when not 0, is the number of floats from one row's start to
+	// the next in logits, the gradient, the dense targets and the dst of
+	// Softmax and LogSoftmax (and TopK's logits): rows taken out of a
+	// larger matrix, or a vocabulary padded for alignment. A slice of N
+	// rows holds between (N-1)·Stride + C and N·Stride floats (the last
+	// row may stop at its last class); columns C to Stride-1 are never read
+	// in an input nor written in an output. It must be at least C.
+	Stride int
+}
+
+// stride returns the floats from one row's start to the next: Stride, or
+// C when it is 0.
+func (o Options) stride() int {
+	if o.Stride == 0 {
+		return o.classes()
+	}
+	return o.Stride
+}
+
+// scale returns the logit scale: Scale, or 1 when it is 0.
+func (o Options) scale() float32 {
+	if o.Scale == 0 {
+		return 1
+	}
+	return o.Scale
 }
 
 // Extreme sums of class weights: outside [normMin, normMax] the weights
@@ -179,7 +227,7 @@ const (
 func (o Options) newBatch(kind kind, n int) batch {
 	c := o.classes()
 	b := batch{k: active.Load(), kind: kind, n: n, c: c, chunkRows: ChunkRowsFor(c)}
-	b.call.c = c
+	b.call.c, b.call.xscale, b.call.stride = c, o.scale(), o.stride()
 	return b
 }
 
@@ -199,8 +247,9 @@ func (o Options) newBatch(kind kind, n int) batch {
 // of two commutes with rounding; the sums in between are never scaled.
 func (o Options) batch(kind kind, n int, grad, logits []float32, count float64) batch {
 	b := o.newBatch(kind, n)
-	b.call.out, b.call.logits, b.call.losses, b.call.scale = grad, logits, o.Losses, 1
+	b.call.out, b.call.logits, b.call.losses, b.call.scale = grad, logits, o.Losses, o.scale()
 	b.call.preds, b.call.lse = o.Predictions, o.LogSumExp
+	b.call.rowWeights = o.RowWeights
 	if o.ZLoss != 0 {
 		b.call.z = o.ZLoss // -0 disables it as +0 does
 	}
@@ -212,7 +261,7 @@ func (o Options) batch(kind kind, n int, grad, logits []float32, count float64) 
 				b.norm = 1 - e
 				b.call.norm = b.norm
 			}
-			b.call.scale = float32(1 / math.Ldexp(count, b.norm))
+			b.call.scale = float32(float64(o.scale()) / math.Ldexp(count, b.norm))
 		}
 	}
 	if o.Weights == nil && o.LabelSmoothing == 0 && !o.Ignore && b.norm == 0 {
@@ -268,85 +317,4 @@ func (o Options) classes() int {
 		return Classes
 	}
 	return o.Classes
-}
-
-// checkShared validates the options every entry point uses: Classes and
-// Workers.
-func (o Options) checkShared() error {
-	if o.Classes != 0 && (o.Classes < 2 || o.Classes > MaxClasses) {
-		return fmt.Errorf("%w: %d classes (2 to %d, or 0 for 10)", ErrOption, o.Classes, MaxClasses)
-	}
-	if o.Workers < 0 {
-		return fmt.Errorf("%w: %d workers", ErrOption, o.Workers)
-	}
-	return nil
-}
-
-// check validates the options and the output slices of a batch of n rows;
-// labels is the memory of the labels (nil for dense targets).
-func (o Options) check(n int, grad, logits, targets []float32, labels span) error {
-	switch o.Reduction {
-	case Mean, Sum:
-	case None:
-		if o.Losses == nil && n > 0 {
-			return fmt.Errorf("%w: reduction none needs Losses", ErrOption)
-		}
-	default:
-		return fmt.Errorf("%w: %v", ErrOption, o.Reduction)
-	}
-	if o.Weights != nil {
-		if c := o.classes(); len(o.Weights) != c {
-			return fmt.Errorf("%w: %d weights for %d classes", ErrOption, len(o.Weights), c)
-		}
-		for j, w := range o.Weights {
-			if !(w >= 0) || math.IsInf(float64(w), 1) {
-				return fmt.Errorf("%w: weight %d is %v", ErrOption, j, w)
-			}
-		}
-	}
-	if eps := o.LabelSmoothing; !(eps >= 0 && eps < 1) {
-		return fmt.Errorf("%w: label smoothing %v is outside [0, 1)", ErrOption, eps)
-	}
-	if d := o.Divisor; d != 0 && (!(d > 0) || math.IsInf(d, 1) || o.Reduction != Mean) {
-		return fmt.Errorf("%w: divisor %v (finite and positive, with the mean reduction only)", ErrOption, d)
-	}
-	if z := o.ZLoss; !(z >= 0) || math.IsInf(float64(z), 1) {
-		return fmt.Errorf("%w: z-loss coefficient %v is not finite and non-negative", ErrOption, z)
-	}
-	if grad != nil {
-		if err := checkOut("grad", grad, n, logits); err != nil {
-			return err
-		}
-		if overlaps(grad, targets) {
-			return fmt.Errorf("%w: grad and targets", ErrOverlap)
-		}
-	}
-	if l := o.Losses; l != nil {
-		if len(l) != n {
-			return fmt.Errorf("%w: %d losses for %d rows", ErrLength, len(l), n)
-		}
-		if spanOf(l).overlapsAny(spanOf(logits), spanOf(targets), spanOf(grad), spanOf(o.Weights), labels) {
-			return fmt.Errorf("%w: Losses and another slice", ErrOverlap)
-		}
-	}
-	if overlaps(grad, o.Weights) {
-		return fmt.Errorf("%w: grad and Weights", ErrOverlap)
-	}
-	if p := o.Predictions; p != nil {
-		if len(p) != n {
-			return fmt.Errorf("%w: %d predictions for %d rows", ErrLength, len(p), n)
-		}
-		if spanOf(p).overlapsAny(spanOf(logits), spanOf(targets), spanOf(grad), spanOf(o.Weights), spanOf(o.Losses), spanOf(o.LogSumExp), labels) {
-			return fmt.Errorf("%w: Predictions and another slice", ErrOverlap)
-		}
-	}
-	if l := o.LogSumExp; l != nil {
-		if len(l) != n {
-			return fmt.Errorf("%w: %d log-sum-exps for %d rows", ErrLength, len(l), n)
-		}
-		if spanOf(l).overlapsAny(spanOf(logits), spanOf(targets), spanOf(grad), spanOf(o.Weights), spanOf(o.Losses), labels) {
-			return fmt.Errorf("%w: LogSumExp and another slice", ErrOverlap)
-		}
-	}
-	return nil
 }

@@ -46,14 +46,14 @@ func TestUnreachable(t *testing.T) {
 			continue
 		}
 		for f := blockFunc(0); int(f) < numBlockFuncs; f++ {
-			a := blockArgs{c: 2, acc: new([8]float64)} // no rows
-			absent := f.layout() == layoutSixteen && !k.sixteen
+			a := blockArgs{c: 2, stride: 2, xscale: 1, acc: new([8]float64)} // no rows
+			absent := f.layout() == layoutSixteen && !k.sixteen || f.op() == opCandidates && f.layout() != layoutWide
 			if got := panicsUnreachable(t, func() { callTier(k.tier, f, &a) }); got != absent {
 				t.Errorf("%s: block function %d panics: %v, want %v", k.name, f, got, absent)
 			}
 		}
 	}
-	a := blockArgs{c: 2, acc: new([8]float64)}
+	a := blockArgs{c: 2, stride: 2, xscale: 1, acc: new([8]float64)}
 	if !panicsUnreachable(t, func() { callTier(len(archTiers)+1, fnXentLabels, &a) }) {
 		t.Errorf("callTier of a tier that does not exist returned")
 	}

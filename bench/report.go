@@ -209,6 +209,8 @@ type report struct {
 	Results []result `json:"results"`
 	// Classes is the class-count table (Options.Classes), in ns per logit.
 	Classes []classResult `json:"classes,omitempty"`
+	// TopK is the TopK table.
+	TopK []topkResult `json:"topk,omitempty"`
 }
 
 // writeJSON writes the report to path.
@@ -366,6 +368,9 @@ func writeText(w io.Writer, rep *report) error {
 	if err := writeClassesText(w, rep); err != nil {
 		return err
 	}
+	if err := writeTopKText(w, rep.TopK); err != nil {
+		return err
+	}
 	fmt.Fprintln(w)
 	for _, l := range notes(rep) {
 		fmt.Fprintln(w, l)
@@ -420,6 +425,7 @@ func writeMarkdown(w io.Writer, rep *report) error {
 		}
 	}
 	writeClassesMarkdown(w, rep)
+	writeTopKMarkdown(w, rep.TopK)
 	fmt.Fprintln(w)
 	for _, l := range notes(rep) {
 		fmt.Fprintln(w, "- "+l)

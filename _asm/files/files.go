@@ -53,7 +53,15 @@ var blockFuncs = []struct {
 	{"wideSoftmax", "fnWideSoftmax", true, false},
 	{"wideLogSoftmax", "fnWideLogSoftmax", true, false},
 	{"wideArgmax", "fnWideArgmax", true, false},
+	{"wideCandidates", "fnWideCandidates", true, false},
 }
+
+// optional are the block functions of blockFuncs that a backend's
+// dispatch reaches only when the backend names them in the has argument of
+// Dispatch: those that not every backend generates yet. callTier panics
+// for one that a backend does not name, as for any function a tier does
+// not have.
+var optional = map[string]bool{"wideCandidates": true}
 
 // Dispatch returns kernel_tiers_<arch>.go: the tier numbers of an
 // architecture's assembly tiers (suffixes, in the order of archTiers in
@@ -62,10 +70,11 @@ var blockFuncs = []struct {
 // is the suffix of the wide functions (any class count) of tier i: its own,
 // or those of another tier of the same machine. sixteen lists the tiers
 // with functions for rows of 16 columns (xentLabels16<suffix> and so on).
-// A function a tier does not have is never called (the driver's routing,
-// kernels.sixteen): callTier panics if it ever is. Every assembly function
-// takes the record a, a *blockArgs.
-func Dispatch(arch string, suffixes, wide, sixteen []string) []byte {
+// has names the optional block functions (see optional) that the backend
+// generates for its tiers. A function a tier does not have is never called
+// (the driver's routing, kernels.sixteen): callTier panics if it ever is.
+// Every assembly function takes the record a, a *blockArgs.
+func Dispatch(arch string, suffixes, wide, sixteen []string, has ...string) []byte {
 	var b bytes.Buffer
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	p("%s\n\n%s\n//go:build gc && !purego\n\npackage kernel\n", GeneratedLine, License)
@@ -92,7 +101,7 @@ func Dispatch(arch string, suffixes, wide, sixteen []string) []byte {
 			if f.wide {
 				impl = wide[i]
 			}
-			if f.sixteen && !slices.Contains(sixteen, s) {
+			if f.sixteen && !slices.Contains(sixteen, s) || optional[f.name] && !slices.Contains(has, f.name) {
 				continue
 			}
 			p("\t\tcase %s:", f.constant)

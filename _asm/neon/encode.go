@@ -46,6 +46,7 @@ var (
 	fdiv4s  = threeSame{"fdiv", 1, 0b00, 0b11111, "4s"}
 	fmax4s  = threeSame{"fmax", 0, 0b00, 0b11110, "4s"}
 	fcmgt4s = threeSame{"fcmgt", 1, 0b10, 0b11100, "4s"}
+	fcmge4s = threeSame{"fcmge", 1, 0b00, 0b11100, "4s"} // false where an operand is NaN
 	fcmeq4s = threeSame{"fcmeq", 0, 0b00, 0b11100, "4s"} // register form: false where an operand is NaN
 	fadd2d  = threeSame{"fadd", 0, 0b01, 0b11010, "2d"}
 	bic16b  = threeSame{"bic", 0, 0b01, 0b00011, "16b"} // logical: size 01 is BIC

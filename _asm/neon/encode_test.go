@@ -85,7 +85,7 @@ func TestEncoders(t *testing.T) {
 			t.Fatalf("%08x decodes to %q, encoder says %q", w.bits, got, w.gnu)
 		}
 	}
-	for _, f := range []threeSame{fadd4s, fsub4s, fmul4s, fdiv4s, fmax4s, fcmgt4s, fcmeq4s, fadd2d, bic16b, orn16b, faddp4s, fmaxp4s} {
+	for _, f := range []threeSame{fadd4s, fsub4s, fmul4s, fdiv4s, fmax4s, fcmgt4s, fcmge4s, fcmeq4s, fadd2d, bic16b, orn16b, faddp4s, fmaxp4s} {
 		for r := range 32 * 32 * 32 {
 			check(f.enc(r&31, r>>5&31, r>>10))
 		}

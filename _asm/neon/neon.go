@@ -61,6 +61,25 @@ const (
 	accReg   = 19 // V19..V22: acc[0:2], acc[2:4], acc[4:6], acc[6:8] in float64
 )
 
+// General registers of the logit scale and the row weights (ten columns).
+const (
+	rwReg  = "R19" // xent: rowWeights (0: none), advanced a block at a time by the fused loop
+	xsBits = "R21" // the bits of xscale
+	xsFlag = "R22" // bits(xscale) XOR bits(1): 0 when xscale is 1, which asks for no product
+)
+
+// oneBits is the float32 1, the logit scale that changes no number.
+const oneBits = 0x3f800000
+
+// A loopMode is the kind of a loop of a ten-column function.
+type loopMode int
+
+const (
+	modePlain  loopMode = iota // the logits as they are, no row weights, no fused output
+	modeFused                  // xent: preds, lse, z, the logit scale and row weights, each under a branch
+	modeScaled                 // softmax, logSoftmax, argmax: the logits times xscale
+)
+
 // argmaxNEON reads no constant of the exponential: V22..V31 hold
 // seq.Ops.Index(0..9) instead, Index(j) in V22+j (V22, all zero bits, is
 // also the +0 of seq.K(Zero)).
@@ -132,7 +151,7 @@ func Generate(v *seq.Values) (out map[string][]byte, err error) {
 	return map[string][]byte{
 		"kernel_arm64.s":        g.out.Bytes(),
 		"kernel_stubs_arm64.go": stubs(),
-		"kernel_tiers_arm64.go": files.Dispatch("arm64", []string{"NEON"}, []string{"NEON"}, nil),
+		"kernel_tiers_arm64.go": files.Dispatch("arm64", []string{"NEON"}, []string{"NEON"}, nil, "wideCandidates"),
 	}, nil
 }
 
@@ -162,16 +181,27 @@ func (g *gen) header() {
 // Arguments. Every function takes one pointer, a *blockArgs (the record of
 // block.go), which it keeps in %s; it reads the fields through the offsets
 // that the compiler writes to go_asm.h (blockArgs_out and so on), once
-// before its loop, except the wide loss functions, which read z (and
-// wideTargetsNEON scale) again for each row.
+// before its loop, except the wide functions, which read xscale again at
+// the start of a pass, and the wide loss functions, which read z,
+// rowWeights, losses and scale again for each row.
 //
 // Fused outputs. The xent functions have two loops: the plain one, run
-// when preds and lse are nil and z is ±0, and a fused one, which also
-// computes the predictions (seq.Argmax), the log-sum-exp (seq.AllNegInf,
-// seq.LogSumExp) and the z-loss terms (seq.ZTerms), each under a branch on
-// its argument, so that a call without them runs exactly the plain loop.
-// The predictions of a block take the chain of the first NaN only when a
-// lane of the maximum is NaN (FMAX propagates NaN).
+// when preds, lse and rowWeights are nil, z is ±0 and xscale is 1, and a
+// fused one, which also computes the predictions (seq.Argmax), the
+// log-sum-exp (seq.AllNegInf, seq.LogSumExp) and the z-loss terms
+// (seq.ZTerms), multiplies the logits by xscale, and takes the row weights
+// (the gradient's factor scale·w, the loss times w), each under a branch
+// on its argument, so that a call without them runs exactly the plain
+// loop. The predictions of a block take the chain of the first NaN only
+// when a lane of the maximum is NaN (FMAX propagates NaN).
+//
+// The logit scale. Every logit read is multiplied by xscale first, one
+// FMUL by xscale in every lane (VDUP), before anything else reads it; a
+// scale of 1 (bits(xscale) XOR bits(1) is 0) skips the products, which
+// change no number. softmaxNEON, logSoftmaxNEON and argmaxNEON run a second
+// copy of their loop, the scaled one, when xscale is not 1; the xent
+// functions, their fused loop. The wide functions choose between two main
+// loops at the start of each pass that reads the logits (see wide.go).
 //
 // Instructions. Go's arm64 assembler has no vector floating-point
 // instructions (FADD, FMUL, FDIV, FMAX, FCMGT, FCVTL, SCVTF, ..., see
@@ -186,9 +216,11 @@ func (g *gen) header() {
 		g.p("//\t%s", c)
 	}
 	g.p(`//
-// The fused lines count every fused output and the z-loss requested; the
-// argmax lines, and the fused ones, leave out the chain of the first NaN,
-// which runs for a block with a NaN only.
+// The fused lines count every fused output, the z-loss, the logit scale
+// and the row weights requested; the argmax lines, and the fused ones,
+// leave out the chain of the first NaN, which runs for a block with a NaN
+// only. The scaled lines are the second loops of softmax, logSoftmax and
+// argmax.
 //
 // No register is spilled: the exp constants stay in V23..V31, those of the
 // logarithm are loaded in pairs where they are used. (targets_fused parks
@@ -258,9 +290,11 @@ type neonFunc struct {
 	xent         bool   // scale and accumulators; a second loop for the fused outputs
 	argmax       bool   // no exp constants: the indices in V22..V31
 	second       string // xent: the field of the labels or the targets
-	// body appends the loop body to t; prefix names its labels; fused
-	// (xent only) selects the loop that computes preds, lse and the z-loss.
-	body func(g *gen, t *tracer, prefix string, fused bool)
+	// body appends the loop body to t; prefix names its labels; mode
+	// selects the loop: the plain one, the fused one (xent: preds, lse,
+	// the z-loss, the logit scale and the row weights) or the scaled one
+	// (the others: the logit scale).
+	body func(g *gen, t *tracer, prefix string, mode loopMode)
 }
 
 var neonFuncs = []neonFunc{
@@ -270,10 +304,13 @@ var neonFuncs = []neonFunc{
 // when out != nil, the gradient g[j] = e[j]·(scale/s) (seq.Quotient,
 // seq.Scaled), then g[l] = g[l] - scale in memory.
 //
-// A call with preds, lse or z (z != ±0) runs a second loop, labels_fused,
-// which adds: preds[i] = argmax10(x) (seq.Argmax) when preds != nil; lse =
-// logSumExp (seq.AllNegInf, seq.LogSumExp), stored when lse != nil; when z
-// != 0, zl, f = zTerms(z, lse) (seq.ZTerms), loss = loss + zl and q = q·f.
+// A call with preds, lse, z (z != ±0), a logit scale (xscale != 1) or
+// row weights runs a second loop, labels_fused, which adds: x = x·xscale
+// (the columns, and x[r][l]) when xscale != 1; preds[i] = argmax10(x)
+// (seq.Argmax) when preds != nil; lse = logSumExp (seq.AllNegInf,
+// seq.LogSumExp), stored when lse != nil; when z != 0, zl, f = zTerms(z,
+// lse) (seq.ZTerms), loss = loss + zl and q = q·f; with row weights w,
+// scale·w (lane r for row r) in place of scale, and loss = loss·w.
 // Since q·f needs the log before the gradient, the log comes first, with
 // e[0..9] kept in registers (the loop keeps acc in memory, which frees
 // V19..V22 for it). A call without them runs labels_loop, the
@@ -288,9 +325,12 @@ var neonFuncs = []neonFunc{
 // the columns, its t[j]·scale and difference on the rows after the
 // transpose back, with the target rows read a second time.
 //
-// A call with preds, lse or z (z != ±0) runs a second loop, targets_fused,
-// which adds preds and lse as xentLabelsNEON does and, when z != 0, loss =
-// loss + zl·T and qt = qt·f (seq.ZTerms). The log comes before the
+// A call with preds, lse, z (z != ±0), a logit scale or row weights runs
+// a second loop, targets_fused, which adds the logit scale, preds, lse and
+// the row weights as xentLabelsNEON does (the factor of a chunk of the
+// rows after the transpose back: scale·w of its rows, by VDUP and ZIP of
+// the lanes) and, when z != 0, loss = loss + zl·T and qt = qt·f
+// (seq.ZTerms). The log comes before the
 // gradient, and e[0..9], with T and D live, do not fit in registers across
 // it: the loop parks them in the block of out (columns) and reads them
 // back.`,
@@ -299,13 +339,15 @@ var neonFuncs = []neonFunc{
 	{
 		name: "softmaxNEON", prefix: "softmax", dst: "out",
 		doc: `softmaxGeneric: out[j] = e[j]·(1/s) (seq.Reciprocal, seq.Scaled). out
-// may be logits: a block is read whole before it is written.`,
+// may be logits: a block is read whole before it is written. With xscale
+// != 1, the scaled loop, softmax_xs_loop: the same on x·xscale.`,
 		body: (*gen).softmax,
 	},
 	{
 		name: "logSoftmaxNEON", prefix: "logsoftmax", dst: "out",
 		doc: `logSoftmaxGeneric: out[j] = d[j] - log(s) (seq.LogSoftmax). out may be
-// logits.`,
+// logits. With xscale != 1, the scaled loop, logsoftmax_xs_loop: the same
+// on x·xscale.`,
 		body: (*gen).logSoftmax,
 	},
 	{
@@ -314,7 +356,8 @@ var neonFuncs = []neonFunc{
 // min(len(logits)/10, len(preds)) rows rounded down to a multiple of 8. Per
 // block of 4 rows: the transpose, m = the FMAX tree of seq.Max10 without
 // its + 0, the chain of the first maximum, stored; the chain of the first
-// NaN only for a block with a NaN, stored over it.`,
+// NaN only for a block with a NaN, stored over it. With xscale != 1, the
+// scaled loop, argmax_xs_loop: the same on x·xscale.`,
 		body: (*gen).argmaxLoop,
 	},
 }
@@ -328,9 +371,9 @@ func (g *gen) function(f neonFunc) (string, error) {
 	case f.argmax:
 		pool = regRange(0, firstIndexReg-1)
 	}
-	loop := func(prefix string, fused bool) ([]string, error) {
+	loop := func(prefix string, mode loopMode) ([]string, error) {
 		pool := pool
-		if fused { // the accumulators stay in memory
+		if mode == modeFused { // the accumulators stay in memory
 			pool = append(regRange(0, scaleReg-1), regRange(accReg, accReg+3)...)
 		}
 		t := newTracer(constLocs(), "logConsts<>", "R10")
@@ -341,20 +384,27 @@ func (g *gen) function(f neonFunc) (string, error) {
 			}
 		}
 		t.label(prefix + "_loop")
-		f.body(g, t, prefix, fused)
+		f.body(g, t, prefix, mode)
 		return t.alloc(pool)
 	}
-	lines, err := loop(f.prefix, false)
+	lines, err := loop(f.prefix, modePlain)
 	if err != nil {
 		return "", err
 	}
 	g.countLoop(f, lines)
-	var fusedLines []string
+	// The second loop: the fused one of the xent functions, the scaled one
+	// of the others.
+	var second []string
 	if f.xent {
-		if fusedLines, err = loop(f.prefix+"_fused", true); err != nil {
+		if second, err = loop(f.prefix+"_fused", modeFused); err != nil {
 			return "", fmt.Errorf("fused loop: %v", err)
 		}
-		g.countFused(f, fusedLines)
+		g.countFused(f, second)
+	} else {
+		if second, err = loop(f.prefix+"_xs", modeScaled); err != nil {
+			return "", fmt.Errorf("scaled loop: %v", err)
+		}
+		g.countScaled(f, second)
 	}
 
 	var b strings.Builder
@@ -371,11 +421,15 @@ func (g *gen) function(f neonFunc) (string, error) {
 		}
 		w("//\tR11 preds (0: none)  R12 lse (0: none)  R13 the bits of z  R14 bits(z)<<1 (0: no z-loss)")
 		w("//\tR15 scratch (the fused loop: the address of acc[0..3] or acc[4..7])")
+		w("//\t%s rowWeights (0: none; the fused loop advances it a block at a time)", rwReg)
+		w("//\t%s the bits of xscale  %s bits(xscale) XOR bits(1) (0: xscale is 1, no product)", xsBits, xsFlag)
 		w("//\tV%d scale (every lane)  V%d..V%d acc[0:2], acc[2:4], acc[4:6], acc[6:8] (float64)", scaleReg, accReg, accReg+3)
 	case f.argmax:
 		w("//\tR0 %s  R1 logits  R4 rows left", f.dst)
+		w("//\t%s the bits of xscale  %s bits(xscale) XOR bits(1) (0: xscale is 1, the plain loop)", xsBits, xsFlag)
 	default:
 		w("//\tR0 %s  R1 logits  R4 rows left  R10 logConsts", f.dst)
+		w("//\t%s the bits of xscale  %s bits(xscale) XOR bits(1) (0: xscale is 1, the plain loop)", xsBits, xsFlag)
 	}
 	if f.argmax {
 		w("//\tV%d..V%d Index(0..9) of seq.Argmax: int32 j in every lane of V%d+j", firstIndexReg, firstIndexReg+classes-1, firstIndexReg)
@@ -426,6 +480,15 @@ func (g *gen) function(f neonFunc) (string, error) {
 		w("\tCMP\tR7, R4")
 		w("\tCSEL\tLO, R4, R7, R4")
 	}
+	if f.xent {
+		w("\t// At most len(rowWeights) rows when rowWeights is not nil.")
+		w("\tMOVD\t%s, %s", field("rowWeights"), rwReg)
+		w("\tCBZ\t%s, %s_rw", rwReg, f.prefix)
+		w("\tMOVD\t%s, R7", fieldLen("rowWeights"))
+		w("\tCMP\tR7, R4")
+		w("\tCSEL\tLO, R4, R7, R4")
+		w("%s_rw:", f.prefix)
+	}
 	w("\tAND\t$~%d, R4", stepRows-1)
 	w("\tCBZ\tR4, %s_done", f.prefix)
 	if f.xent {
@@ -454,12 +517,19 @@ func (g *gen) function(f neonFunc) (string, error) {
 		w("\tMOVD\t$logConsts<>(SB), R10")
 	}
 	acc := fmt.Sprintf("[V%d.D2, V%d.D2, V%d.D2, V%d.D2]", accReg, accReg+1, accReg+2, accReg+3)
+	w("\tMOVWU\t%s, %s", field("xscale"), xsBits)
+	w("\tEORW\t$0x%08x, %s, %s // 0 for xscale = 1, which asks for no product", oneBits, xsBits, xsFlag)
 	if f.xent {
-		w("\t// preds, lse or a z-loss: the fused loop, after RET.")
+		w("\t// preds, lse, a z-loss, a logit scale or row weights: the fused loop, after RET.")
 		w("\tORR\tR11, R12, R15")
 		w("\tORR\tR14, R15, R15")
+		w("\tORR\t%s, R15, R15", rwReg)
+		w("\tORR\t%s, R15, R15", xsFlag)
 		w("\tCBNZ\tR15, %s_fused_loop", f.prefix)
 		w("\tVLD1\t(R5), %s", acc)
+	} else {
+		w("\t// A logit scale: the scaled loop, after RET.")
+		w("\tCBNZ\t%s, %s_xs_loop", xsFlag, f.prefix)
 	}
 	w("")
 	for _, l := range lines {
@@ -473,13 +543,15 @@ func (g *gen) function(f neonFunc) (string, error) {
 	w("%s_done:", f.prefix)
 	w("\tRET\n")
 	if f.xent {
-		w("\t// The fused loop: the loop above with preds, lse and the z-loss, each tested per")
-		w("\t// block; acc stays in memory, which frees V%d..V%d.", accReg, accReg+3)
-		for _, l := range fusedLines {
-			w("%s", l)
-		}
-		w("\tRET\n")
+		w("\t// The fused loop: the loop above with preds, lse, the z-loss, the logit scale and")
+		w("\t// the row weights, each tested per block; acc stays in memory, which frees V%d..V%d.", accReg, accReg+3)
+	} else {
+		w("\t// The scaled loop: the loop above on the logits times xscale.")
 	}
+	for _, l := range second {
+		w("%s", l)
+	}
+	w("\tRET\n")
 	return b.String(), nil
 }
 
@@ -570,6 +642,69 @@ func (g *gen) shift(t *tracer, x [classes]*val, before func(m *val)) (d [classes
 	return d
 }
 
+// xs returns xscale in every lane (VDUP from R21).
+func (g *gen) xs(t *tracer) *val {
+	return t.emit(1, func(d, _ []int) string { return fmt.Sprintf("\tVDUP\t%s, V%d.S4", xsBits, d[0]) })[0]
+}
+
+// scaleX returns the columns x multiplied by the logit scale, x[j]·xs,
+// one rounded product each (FMUL; xs from xs): never in the plain loop,
+// always in the scaled one, and in the fused one under a branch on R22,
+// each product in the register of its x[j].
+func (g *gen) scaleX(t *tracer, prefix string, x [classes]*val, mode loopMode) [classes]*val {
+	if mode == modePlain {
+		return x
+	}
+	if mode == modeFused {
+		t.branch("CBZ\t%s, %s_noxs", xsFlag, prefix)
+	}
+	t.comment("x[j] = x[j]·xscale: every logit times the logit scale (FMUL, one rounding).")
+	xs := g.xs(t)
+	for j := range x {
+		v := t.Mul(x[j], xs)
+		if mode == modeFused {
+			v = t.overwrite(v, x[j])
+		}
+		x[j] = v
+	}
+	if mode == modeFused {
+		t.label(prefix + "_noxs")
+	}
+	return x
+}
+
+// rowScale returns the gradient's factor of the rows of the block: scale
+// (V18) in the plain loop; in the fused loop a copy of it, times the
+// block's row weights (seq's sc = scale·w, FMUL) when R19 is not 0.
+func (g *gen) rowScale(t *tracer, prefix string, mode loopMode) *val {
+	scale := t.pin(scaleReg)
+	if mode != modeFused {
+		return scale
+	}
+	t.comment("sc = scale, or scale·w with the row weights w of the block (rowWeights != nil).")
+	sc := t.emit(1, func(d, u []int) string { return fmt.Sprintf("\tVORR\tV%d.B16, V%[1]d.B16, V%d.B16", u[0], d[0]) }, scale)[0]
+	t.branch("CBZ\t%s, %s_nosc", rwReg, prefix)
+	w := t.emit(1, func(d, _ []int) string { return fmt.Sprintf("\tFMOVQ\t(%s), F%d", rwReg, d[0]) })[0]
+	sc = t.overwrite(t.Mul(sc, w), sc)
+	t.label(prefix + "_nosc")
+	return sc
+}
+
+// weightLoss returns loss·w, the losses of the block times their row
+// weights, in the register of loss, when R19 is not 0 (the fused loop
+// only), and advances R19 to the next block.
+func (g *gen) weightLoss(t *tracer, prefix string, loss *val, mode loopMode) *val {
+	if mode != modeFused {
+		return loss
+	}
+	t.branch("CBZ\t%s, %s_now", rwReg, prefix)
+	t.comment("loss = loss·w, the row weights w of the block (rowWeights != nil).")
+	w := t.emit(1, func(d, _ []int) string { return fmt.Sprintf("\tVLD1.P\t16(%s), [V%d.S4]", rwReg, d[0]) })[0]
+	loss = t.overwrite(t.Mul(loss, w), loss)
+	t.label(prefix + "_now")
+	return loss
+}
+
 // expSum returns e[j] = exp(d[j]) (seq.Exp) and s = sum10(e) (seq.Sum10);
 // each e[j] is computed where the sum first reads it, so that only the
 // partial sums and the e[j] still needed are live.
@@ -599,7 +734,7 @@ func (g *gen) log(t *tracer, s *val) *val {
 }
 
 // finish stores the losses and adds them to the accumulators in float64.
-func (g *gen) finish(t *tracer, prefix string, loss *val, fused bool) {
+func (g *gen) finish(t *tracer, prefix string, loss *val, mode loopMode) {
 	t.branch("CBZ\tR3, %s_nolosses", prefix)
 	t.emit(0, func(_, u []int) string { return fmt.Sprintf("\tVST1.P\t[V%d.S4], 16(R3)", u[0]) }, t.vec(loss))
 	t.label(prefix + "_nolosses")
@@ -607,7 +742,7 @@ func (g *gen) finish(t *tracer, prefix string, loss *val, fused bool) {
 	t.comment("acc[0..3], rows 4-7 (bit 2 of the rows left is set) to acc[4..7].")
 	lo := t.two(fcvtl2d, loss)
 	hi := t.two(fcvtl22d, loss)
-	if fused {
+	if mode == modeFused {
 		t.comment("The fused loop keeps acc in memory: acc[0..3] or, for rows 4-7, acc[4..7] at 32(R5).")
 		t.raw("\tAND\t$4, R4, R15")
 		t.raw("\tADD\tR15<<3, R5, R15")
@@ -633,8 +768,9 @@ func (g *gen) finish(t *tracer, prefix string, loss *val, fused bool) {
 	t.label(prefix + "_next")
 }
 
-func (g *gen) labels(t *tracer, prefix string, fused bool) {
-	x := g.loadBlock(t, "R1")
+func (g *gen) labels(t *tracer, prefix string, mode loopMode) {
+	fused := mode == modeFused
+	x := g.scaleX(t, prefix, g.loadBlock(t, "R1"), mode)
 	var dl, all, m *val
 	d := g.shift(t, x, func(mx *val) {
 		m = mx
@@ -653,6 +789,12 @@ func (g *gen) labels(t *tracer, prefix string, fused bool) {
 			b := t.emit(1, func(d, _ []int) string { return fmt.Sprintf("\tFMOVS\t(R1)(R%d<<2), F%d", 6+r, d[0]) })[0]
 			xl = t.emitTied(0, func(d, u []int) string { return fmt.Sprintf("\tVMOV\tV%d.S[0], V%d.S[%d]", u[1], d[0], r) }, xl, b)
 		}
+		if fused {
+			t.branch("CBZ\t%s, %s_noxsl", xsFlag, prefix)
+			t.comment("xl = xl·xscale.")
+			xl = t.overwrite(t.Mul(xl, g.xs(t)), xl)
+			t.label(prefix + "_noxsl")
+		}
 		dl = t.Sub(xl, m)
 	})
 	e, s := g.expSum(t, d)
@@ -666,8 +808,9 @@ func (g *gen) labels(t *tracer, prefix string, fused bool) {
 	} else {
 		t.branch("CBZ\tR0, %s_nograd", prefix)
 	}
+	sc := g.rowScale(t, prefix, mode)
 	t.comment("q = scale / s (seq.Quotient); g[j] = e[j]·q (seq.Scaled).")
-	q := seq.Quotient[*val](t, t.pin(scaleReg), s)
+	q := seq.Quotient[*val](t, sc, s)
 	if fused {
 		q = g.zFactor(t, prefix, q, f, "q")
 	}
@@ -676,13 +819,22 @@ func (g *gen) labels(t *tracer, prefix string, fused bool) {
 		gr[j] = seq.Scaled[*val](t, e[j], q)
 	}
 	g.storeBlock(t, "R0", gr)
-	t.comment("g[l] = g[l] - scale, row by row in memory (FMOVS, FSUBS, FMOVS).")
+	if fused {
+		t.comment("g[l] = g[l] - scale, row by row in memory (FMOVS, FSUBS, FMOVS), scale lane r of sc")
+		t.comment("for row r (VDUP).")
+	} else {
+		t.comment("g[l] = g[l] - scale, row by row in memory (FMOVS, FSUBS, FMOVS).")
+	}
 	var a, b [blockRows]*val
 	for r := range a {
 		a[r] = t.emit(1, func(d, _ []int) string { return fmt.Sprintf("\tFMOVS\t(R0)(R%d<<2), F%d", 6+r, d[0]) })[0]
 	}
 	for r := range a {
-		b[r] = t.emit(1, func(d, u []int) string { return fmt.Sprintf("\tFSUBS\tF%d, F%d, F%d", u[1], u[0], d[0]) }, a[r], t.pin(scaleReg))[0]
+		scr := sc
+		if fused && r > 0 {
+			scr = t.emit(1, func(d, u []int) string { return fmt.Sprintf("\tVDUP\tV%d.S[%d], V%d.S4", u[0], r, d[0]) }, sc)[0]
+		}
+		b[r] = t.emit(1, func(d, u []int) string { return fmt.Sprintf("\tFSUBS\tF%d, F%d, F%d", u[1], u[0], d[0]) }, a[r], scr)[0]
 	}
 	for r := range b {
 		t.emit(0, func(_, u []int) string { return fmt.Sprintf("\tFMOVS\tF%d, (R0)(R%d<<2)", u[0], 6+r) }, b[r])
@@ -694,7 +846,7 @@ func (g *gen) labels(t *tracer, prefix string, fused bool) {
 		t.comment("loss = log(s) - d[l] (seq.LabelLoss).")
 		loss = seq.LabelLoss[*val](t, ls, dl)
 	}
-	g.finish(t, prefix, loss, fused)
+	g.finish(t, prefix, g.weightLoss(t, prefix, loss, mode), mode)
 	t.raw("\tADD\t$%d, R1", blockBytes)
 	t.raw("\tADD\t$%d, R2", 4*blockRows)
 	t.raw("\tSUBS\t$%d, R4", blockRows)
@@ -835,8 +987,8 @@ func (g *gen) argmax(t *tracer, prefix string, x [classes]*val, m *val, base str
 }
 
 // argmaxLoop is the loop body of argmaxNEON.
-func (g *gen) argmaxLoop(t *tracer, prefix string, _ bool) {
-	x := g.loadBlock(t, "R1")
+func (g *gen) argmaxLoop(t *tracer, prefix string, mode loopMode) {
+	x := g.scaleX(t, prefix, g.loadBlock(t, "R1"), mode)
 	t.comment("m = max10(x) without its + 0 (seq.MaxTree10, the FMAX tree): seq.Argmax compares with ==, for")
 	t.comment("which -0 == +0.")
 	m := seq.MaxTree10[*val](t, &x)
@@ -910,8 +1062,9 @@ const (
 	leafScale
 )
 
-func (g *gen) targets(t *tracer, prefix string, fused bool) {
-	x := g.loadBlock(t, "R1")
+func (g *gen) targets(t *tracer, prefix string, mode loopMode) {
+	fused := mode == modeFused
+	x := g.scaleX(t, prefix, g.loadBlock(t, "R1"), mode)
 	var all, m *val
 	d := g.shift(t, x, func(mx *val) {
 		m = mx
@@ -962,8 +1115,8 @@ func (g *gen) targets(t *tracer, prefix string, fused bool) {
 	} else {
 		t.branch("CBZ\tR0, %s_nograd", prefix)
 	}
+	scale := g.rowScale(t, prefix, mode)
 	t.comment("q = scale / s (seq.Quotient); qt = q·T (seq.Scaled).")
-	scale := t.pin(scaleReg)
 	qt := seq.Scaled[*val](t, seq.Quotient[*val](t, scale, s), T)
 	if fused {
 		qt = g.zFactor(t, prefix, qt, f, "qt")
@@ -985,13 +1138,14 @@ func (g *gen) targets(t *tracer, prefix string, fused bool) {
 	}
 	rows := g.toRows(t, col)
 	t.comment("then the rest on the rows, t read again 32 bytes at a time; store rows 0-3.")
+	chunkScale := g.chunkScale(t, scale, mode)
 	for i := 0; i < 5; i++ {
 		tr := t.emit(2, func(d, _ []int) string {
 			return fmt.Sprintf("\tFLDPQ\t%d(R2), (F%d, F%d)", 32*i, d[0], d[1])
 		})
 		var gr [2]*val
 		for k := range gr {
-			gr[k] = replay[*val](t, groot, map[*sym]*val{split: rows[2*i+k], lT: tr[k], lS: scale})
+			gr[k] = replay[*val](t, groot, map[*sym]*val{split: rows[2*i+k], lT: tr[k], lS: chunkScale(2*i + k)})
 		}
 		g.storePair(t, "R0", i, gr[0], gr[1])
 	}
@@ -1002,15 +1156,49 @@ func (g *gen) targets(t *tracer, prefix string, fused bool) {
 		t.comment("loss = log(s)·T - D (seq.TargetLoss).")
 		loss = seq.TargetLoss[*val](t, ls, T, D)
 	}
-	g.finish(t, prefix, loss, fused)
+	g.finish(t, prefix, g.weightLoss(t, prefix, loss, mode), mode)
 	t.raw("\tADD\t$%d, R1", blockBytes)
 	t.raw("\tADD\t$%d, R2", blockBytes)
 	t.raw("\tSUBS\t$%d, R4", blockRows)
 	t.raw("\tBNE\t%s_loop", prefix)
 }
 
-func (g *gen) softmax(t *tracer, prefix string, _ bool) {
-	x := g.loadBlock(t, "R1")
+// chunkScale returns, for the 16-byte chunk k (memory order) of a block
+// of rows, the gradient's factors of the rows of its lanes: sc itself
+// outside the fused loop (every lane is scale); in the fused loop, where
+// the lanes of sc may differ (row weights), lane r of sc for a chunk of
+// row r alone (VDUP), and (sc0, sc0, sc1, sc1) or (sc2, sc2, sc3, sc3) for
+// chunk 2 or 7, which rows 0 and 1, or 2 and 3, share (ZIP1, ZIP2 .4S).
+// Each is made where it is first used.
+func (g *gen) chunkScale(t *tracer, sc *val, mode loopMode) func(k int) *val {
+	made := map[int]*val{}
+	return func(k int) *val {
+		if mode != modeFused {
+			return sc
+		}
+		key := k * 4 / classes // the row of the chunk's first lane
+		if k == 2 || k == 7 {
+			key = -k
+		}
+		if v, ok := made[key]; ok {
+			return v
+		}
+		var v *val
+		switch k {
+		case 2:
+			v = g.perm(t, "VZIP1", "S4", sc, sc)
+		case 7:
+			v = g.perm(t, "VZIP2", "S4", sc, sc)
+		default:
+			v = t.emit(1, func(d, u []int) string { return fmt.Sprintf("\tVDUP\tV%d.S[%d], V%d.S4", u[0], key, d[0]) }, sc)[0]
+		}
+		made[key] = v
+		return v
+	}
+}
+
+func (g *gen) softmax(t *tracer, prefix string, mode loopMode) {
+	x := g.scaleX(t, prefix, g.loadBlock(t, "R1"), mode)
 	d := g.shift(t, x, nil)
 	e, s := g.expSum(t, d)
 	t.comment("y[j] = e[j]·(1/s) (seq.Reciprocal, seq.Scaled).")
@@ -1023,8 +1211,8 @@ func (g *gen) softmax(t *tracer, prefix string, _ bool) {
 	g.next(t, prefix)
 }
 
-func (g *gen) logSoftmax(t *tracer, prefix string, _ bool) {
-	x := g.loadBlock(t, "R1")
+func (g *gen) logSoftmax(t *tracer, prefix string, mode loopMode) {
+	x := g.scaleX(t, prefix, g.loadBlock(t, "R1"), mode)
 	d := g.shift(t, x, nil)
 	_, s := g.expSum(t, d)
 	ls := g.log(t, s)
@@ -1110,6 +1298,15 @@ func (g *gen) countFused(f neonFunc, lines []string) {
 		"  fused:", avg, avg/blockRows, noGrad, noGrad/blockRows))
 }
 
+// countScaled records the instructions per block of the scaled loop of
+// softmax, logSoftmax and argmax (argmax: without the chain of the first
+// NaN).
+func (g *gen) countScaled(f neonFunc, lines []string) {
+	all, in := regionCounts(lines)
+	n := float64(all - in[f.prefix+"_xs_nonan"])
+	g.counts = append(g.counts, fmt.Sprintf("%-11s %g (%g)", "  scaled:", n, n/blockRows))
+}
+
 // regionCounts returns the number of instructions of lines and, for each
 // label that a forward branch targets, the number of instructions between
 // the branch and the label (the code the branch skips).
@@ -1163,8 +1360,10 @@ func stubs() []byte {
 // which receives the gradient, losses (nil, or n), which receives the row
 // losses, and acc: row i's loss is added to acc[i%8] in float64. preds
 // (nil, or n) receives the predictions, lse (nil, or n) the log-sum-exps;
-// z is the z-loss coefficient (±0: none) and scale the gradient's factor.
-// A call without preds, lse and z runs the instructions of the plain loss.
+// z is the z-loss coefficient (±0: none), scale the gradient's factor and
+// xscale the logit scale (1: none); rowWeights (nil, or at least n: n is
+// at most its length) the row weights. A call without preds, lse, z, a
+// logit scale and row weights runs the instructions of the plain loss.
 //
 //go:noescape
 func xentLabelsNEON(` + recordParams + `)
@@ -1176,20 +1375,21 @@ func xentLabelsNEON(` + recordParams + `)
 //go:noescape
 func xentTargetsNEON(` + recordParams + `)
 
-// softmaxNEON is softmaxGeneric. It reads logits and out (len(logits),
-// possibly logits itself), which receives softmax row by row.
+// softmaxNEON is softmaxGeneric. It reads logits, xscale and out
+// (len(logits), possibly logits itself), which receives softmax row by
+// row.
 //
 //go:noescape
 func softmaxNEON(` + recordParams + `)
 
-// logSoftmaxNEON is logSoftmaxGeneric. It reads logits and out
+// logSoftmaxNEON is logSoftmaxGeneric. It reads logits, xscale and out
 // (len(logits), possibly logits itself), which receives log-softmax row by
 // row.
 //
 //go:noescape
 func logSoftmaxNEON(` + recordParams + `)
 
-// argmaxNEON is argmaxGeneric. It reads logits and preds: preds[i]
+// argmaxNEON is argmaxGeneric. It reads logits, xscale and preds: preds[i]
 // receives argmax10 of row i, for n = min(len(logits)/10, len(preds)) rows
 // rounded down to a multiple of 8 (the rest of preds is left untouched).
 //

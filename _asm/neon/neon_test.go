@@ -33,7 +33,7 @@ func generated(t *testing.T) map[string][]byte {
 // recordReg again, and reads nothing else from the arguments.
 func TestRecord(t *testing.T) {
 	text := string(generated(t)["kernel_arm64.s"])
-	field := regexp.MustCompile(`^\(?blockArgs_[a-z]+(\+` + strconv.FormatInt(sliceLen, 10) + `\))?\(` + recordReg + `\)$`)
+	field := regexp.MustCompile(`^\(?blockArgs_[A-Za-z]+(\+` + strconv.FormatInt(sliceLen, 10) + `\))?\(` + recordReg + `\)$`)
 	fn, first := "", false
 	for i, line := range strings.Split(text, "\n") {
 		code, _, _ := strings.Cut(line, "//")

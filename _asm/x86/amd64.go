@@ -39,7 +39,7 @@ import (
 type x86Tier struct {
 	suffix     string // of the function names: xentLabelsAVX2
 	lanes      int    // float32 lanes of a vector = rows of a block
-	chunk      int    // blocks per chunk: the blocks a pass runs over
+	chunk      int    // the most blocks per chunk (the records of the frame): see chunkSetup
 	interleave int    // blocks whose logs are one scheduled region (the rest one by one)
 
 	// The list scheduler (sched.go): the vector registers a
@@ -69,17 +69,14 @@ type x86Tier struct {
 	// prefetch, if not 0: the loss, softmax and log-softmax functions
 	// prefetch (PREFETCHT0) the block this many bytes ahead of the one
 	// they load (logits, targets) or store (grad, dst), where the slice's
-	// capacity from the call's first row is at least prefetchMin bytes:
-	// the rows are far beyond the caches, and the passes over a chunk
-	// leave the memory idle while they compute.
+	// capacity from the call's first row is at least the record's
+	// prefetchMin bytes (0: never; the tuning of the CPU, tuning_amd64.go:
+	// 4 MiB by default, so that a batch that fits the last-level cache is
+	// not slowed by the prefetches, while one far beyond it gains): the
+	// rows are far beyond the caches, and the passes over a chunk leave the
+	// memory idle while they compute.
 	prefetch int
 }
-
-// prefetchMin is the capacity (bytes) of a slice from the call's first
-// row from which the tiers prefetch: 4 MiB, so that a batch that fits the
-// last-level cache (a few MiB) is not slowed by the prefetches, while one
-// far beyond it gains.
-const prefetchMin = 4 << 20
 
 // avx2 is today's schedule: 8 rows per YMM block, chunks of 8 blocks; the
 // exponentials in a pass of their own with six constants in registers; the
@@ -251,7 +248,7 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 		}
 		fs := []func(){g.xentLabels, g.xentTargets, g.softmax, g.logSoftmax, g.argmax}
 		if t.wide {
-			fs = append(fs, g.wideLabels, g.wideTargets, g.wideSoftmax, g.wideLogSoftmax, g.wideArgmax)
+			fs = append(fs, g.wideLabels, g.wideTargets, g.wideSoftmax, g.wideLogSoftmax, g.wideArgmax, g.wideCandidates)
 		}
 		for _, f := range fs {
 			f()
@@ -329,7 +326,7 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 	return map[string][]byte{
 		"kernel_amd64.s":        asm,
 		"kernel_stubs_amd64.go": stubs,
-		"kernel_tiers_amd64.go": files.Dispatch("amd64", suffixes, wide, sixteen),
+		"kernel_tiers_amd64.go": files.Dispatch("amd64", suffixes, wide, sixteen, "wideCandidates"),
 	}, nil
 }
 
@@ -423,18 +420,22 @@ AVX2 compares into vectors of all-ones lanes and selects with VBLENDVPS;
 AVX-512 compares into opmask registers and selects with VBLENDMPS, and
 computes exp's last steps, p·2^n where d is not below the cutoff, as one
 zeroing-masked VSCALEFPS (seq.ExpScaler). AVX-512 reads the constants as
-embedded broadcasts of 4 bytes. Where a slice reaches 4 MiB beyond the
-call's first row, the avx512 functions prefetch the block 10 KiB ahead of
-the one they load or store (a hint that cannot fault, within the slice's
-capacity).
+embedded broadcasts of 4 bytes. Where a slice reaches a.prefetchMin bytes
+beyond the call's first row (0: never; the tuning of the CPU), the avx512
+functions prefetch the block 10 KiB ahead of the one they load or store (a
+hint that cannot fault, within the slice's capacity).
 
-The blocks are taken CHUNK (8) at a time, in passes over the chunk that
+The blocks are taken a chunk at a time, in passes over the chunk that
 keep their intermediate vectors (d, e, s, ...) in per-block records of the
 stack frame: pass 1a transposes the rows and computes m and d, pass 1b the
 exponentials and row sums, pass 2 the logarithms of the whole chunk at once,
 pass 3 the outputs. A block in one pass would be a single chain of dependent
 operations longer than the out-of-order window. Within each pass the blocks,
-and the columns, are independent.
+and the columns, are independent. A chunk is a.chunk blocks (the tuning of
+the CPU; 0, or more than the frame's 8 records: 8): it changes the order in
+which the passes take the blocks, never a result, since the blocks are
+independent and the losses are accumulated in row order whatever the
+chunk.
 
 The exponentials of a block (with its sum) and the logarithms of a chunk
 are each emitted in the order of a list schedule (_asm/x86/sched.go): the
@@ -457,25 +458,37 @@ choice of loop per chunk in passes 2 and 3. argmaxAVX2 computes the
 predictions alone, a block at a time: transpose, maximum, seq.Argmax, one
 32-byte store.
 
+Every function multiplies the logits it reads by the logit scale, x[j] =
+x[j]·xscale (one VMULPS per column, with the scale from the frame), in
+pass 1a right after the transpose (and x[l] after its gather), behind a
+test of the scale per block: a product by 1 changes no number, so a call
+without a scale skips it. The loss functions take row weights
+(rowWeights not nil, its base in the frame): pass 1a copies the weights of
+a block (a vector, a weight per lane) to its record, pass 2 multiplies the
+losses by them before they are stored and accumulated, pass 3 multiplies
+scale by them (the factor of each row, in the lanes of sc: q = sc/s,
+g[l] - sc, t[j]·sc), each behind a test of the base.
+
 The frames of the loss, softmax and log-softmax functions exceed the limit
 of NOSPLIT functions, so those functions have the usual stack-growth
-prologue (argmaxAVX2 has no frame and is NOSPLIT); they call nothing and
-keep no pointers in their frames. They are ABI0 functions, called through
-a wrapper that restores R14 (the goroutine of Go's internal ABI): the loss
-functions use it as the lse pointer.
+prologue (argmaxAVX2, whose frame holds the logit scale only, is
+NOSPLIT); they call nothing and keep no pointers in their frames. They are
+ABI0 functions, called through a wrapper that restores R14 (the goroutine
+of Go's internal ABI): the loss functions use it as the lse pointer.
 
 Each function takes one argument, a, the address of the record of the call
 (blockArgs, block.go), and reads the fields it needs by name (avo resolves
 their offsets from the type): its prologue loads a into a free
 general-purpose register, reads the bases and lengths of the slices and the
 values into the registers of the loops, and copies to the frame the values
-that the loops read from memory (scale; the base of labels in wideTargets).
-No loop reads the record.
+that the loops read from memory (scale, xscale, the base of rowWeights;
+the base of labels in wideTargets). No loop reads the record.
 
 Each function processes n = len(a.logits)/10 rows rounded down to a
 multiple of its block (8 or 16; the driver gives a last block of 8 rows of
 an avx512 call to avx2), and fewer if another slice is shorter (a.labels,
-a.targets, or a.out, a.losses, a.preds or a.lse when not nil), so that
+a.targets, or a.out, a.losses, a.preds, a.lse or a.rowWeights when not
+nil), so that
 nothing is read or written outside the slices; the rows after the last
 whole block are untouched. A block is read completely before any of it is
 written, so an output may be the very slice that holds the input. The AVX2
@@ -487,6 +500,12 @@ function is built: the register named in a comment is the value, not a
 physical register. In Go's assembler the operands of a three-operand AVX
 instruction are in reverse Intel order: VSUBPS A, B, C means C = B - A, and
 VCMPPS $p, A, B, C means C = (B op A).
+
+After the ten-column functions, each tier has its wide functions (any
+class count c, the classes of a row in vectors, one row at a time:
+_asm/x86/wide.go) and wideCandidates, TopK's filter (the indices of the
+logits above a threshold, a vector of logits per compare and one branch
+per four vectors: _asm/x86/candidates.go); their headers describe them.
 
 Each constant is a float32 (or int32) of kernel_generic.go repeated in the
 16 lanes of a ZMM (the YMM functions read the first 8), so that it can be a
@@ -514,8 +533,12 @@ type x86Gen struct {
 	// pf holds, in the function being built, the frame slot of the
 	// prefetch limit of each pointer register that prefetches (see
 	// prefetchSetup).
-	pf  map[reg.Register]operand.Mem
-	err error
+	pf map[reg.Register]operand.Mem
+	// xs and rw are, in the function being built, the frame slots of the
+	// logit scale and of the row weights pointer (scale.go); ch that of
+	// the chunk (chunkSetup).
+	xs, rw, ch operand.Mem
+	err        error
 }
 
 func (g *x86Gen) vec() reg.VecVirtual {
@@ -739,7 +762,8 @@ rows processed, rounded down to a multiple of %d.`, g.cols*g.t.lanes, g.t.lanes,
 	}
 }
 
-// allocRecords allocates the records of a chunk, rec bytes per block, and
+// allocRecords allocates the records of the largest chunk (the tier's
+// chunk), rec bytes per block, and
 // 64 bytes more, so that recordBase can start them at a multiple of 64:
 // Go aligns the stack pointer to 8 bytes only, and a vector record access
 // that straddles two cache lines costs two.
@@ -755,19 +779,43 @@ func (g *x86Gen) recordBase(frame operand.Mem) {
 	g.ANDQ(operand.I8(-64), reg.R11)
 }
 
-// nextChunk sets R9 = min(CX, chunk), the blocks of the next chunk, and
-// CX -= R9; it jumps to done when no block is left. It points R11 at the
-// first record and sets R10 = R9.
+// nextChunk sets R9 = min(CX, chunk), the blocks of the next chunk (chunk
+// from the frame, see chunkSetup), and CX -= R9; it jumps to done when no
+// block is left. It points R11 at the first record and sets R10 = R9.
 func (g *x86Gen) nextChunk(done string, frame operand.Mem) {
-	g.comment(fmt.Sprintf("Next chunk: R9 = min(CX, %d) blocks, R10 = R9, R11 = the first record (64-byte aligned).", g.t.chunk))
+	g.comment("Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).")
 	g.TESTQ(reg.RCX, reg.RCX)
 	g.JZ(operand.LabelRef(done))
-	g.MOVQ(operand.U32(g.t.chunk), reg.R9)
+	g.MOVQ(g.ch, reg.R9)
 	g.CMPQ(reg.RCX, reg.R9)
 	g.CMOVQLT(reg.RCX, reg.R9)
 	g.SUBQ(reg.R9, reg.RCX)
 	g.MOVQ(reg.R9, reg.R10)
 	g.recordBase(frame)
+}
+
+// chunkSetup, in the prologue, allocates the frame slot of the chunk,
+// g.ch, and copies to it the blocks of a chunk: a.chunk, or the tier's
+// largest, g.t.chunk (the records of the frame), when a.chunk is 0, less
+// than 0 or more. When at >= 0 the slot must be at that offset (the one the
+// header describes).
+func (g *x86Gen) chunkSetup(at int) {
+	g.ch = g.AllocLocal(8)
+	if at >= 0 && g.ch.Disp != at {
+		g.fail("the chunk at %d in the frame, not at %d", g.ch.Disp, at)
+	}
+	g.comment(fmt.Sprintf(`
+The chunk: a.chunk blocks, or %d (the records of the frame) when a.chunk
+is 0 or not in [1, %[1]d] (CMOVQHI: unsigned, so that a negative one is
+above %[1]d).`, g.t.chunk))
+	n, most := g.GP64(), g.GP64()
+	g.MOVQ(operand.U32(g.t.chunk), most)
+	g.MOVQ(g.addr(g.field("chunk")), n)
+	g.CMPQ(n, most)
+	g.CMOVQHI(most, n)
+	g.TESTQ(n, n)
+	g.CMOVQEQ(most, n)
+	g.MOVQ(n, g.ch)
 }
 
 // rewind starts the next pass over the chunk: R10 = R9 blocks, R11 = the
@@ -827,8 +875,9 @@ func (g *x86Gen) extract128(q int, v reg.VecVirtual, dst operand.Op) {
 // the prefetch limit of the pointer register p, which holds the base of
 // the slice param of the record: p + 4·cap - prefetch - blockBytes (the
 // last address of a block from which the block prefetch bytes ahead is
-// inside the slice's capacity) when 4·cap >= prefetchMin, else 0 (never).
-// Uses AX and R12.
+// inside the slice's capacity) when a.prefetchMin is not 0 and 4·cap >=
+// a.prefetchMin (unsigned: a negative one is never reached), else 0
+// (never). Uses AX and R12.
 func (g *x86Gen) prefetchSetup(p reg.Register, param string) {
 	if g.t.prefetch == 0 {
 		return
@@ -838,11 +887,14 @@ func (g *x86Gen) prefetchSetup(p reg.Register, param string) {
 	skip := g.label("noPrefetch")
 	g.comment(fmt.Sprintf(`
 The prefetch limit of %[1]s: %[1]s + 4·cap(a.%[2]s) - %[3]d, when
-4·cap(a.%[2]s) >= %[4]d, else 0.`, p.Asm(), param, g.t.prefetch+g.blockBytes(), prefetchMin))
+a.prefetchMin != 0 and 4·cap(a.%[2]s) >= a.prefetchMin, else 0.`, p.Asm(), param, g.t.prefetch+g.blockBytes()))
+	pm := g.addr(g.field("prefetchMin"))
 	g.XORL(reg.R12L, reg.R12L)
+	g.CMPQ(pm, operand.U8(0))
+	g.JEQ(operand.LabelRef(skip))
 	g.MOVQ(g.addr(g.field(param).Cap()), reg.RAX)
 	g.SHLQ(operand.U8(2), reg.RAX)
-	g.CMPQ(reg.RAX, operand.U32(prefetchMin))
+	g.CMPQ(reg.RAX, pm)
 	g.JB(operand.LabelRef(skip))
 	g.LEAQ(operand.Mem{Base: p, Index: reg.RAX, Scale: 1, Disp: -(g.t.prefetch + g.blockBytes())}, reg.R12)
 	g.Label(skip)
@@ -1046,17 +1098,19 @@ func (g *x86Gen) pickLabel() reg.VecVirtual {
 	return xl
 }
 
-// subLabels does g[l] = g[l] - scale for each row of the block just stored
-// at DI, with the labels at BX. The element is reloaded (store forwarding)
-// and rewritten: 4 instructions per row, one of them arithmetic, where a
-// vertical compare-and-subtract per column would cost 30 per block.
-func (g *x86Gen) subLabels(scale operand.Mem) {
+// subLabels does g[l] = g[l] - sc for each row r of the block just stored
+// at DI, with the labels at BX and sc of row r the float at 4·r bytes from
+// scv (the lanes of a vector in the record). The element is reloaded
+// (store forwarding) and rewritten: 4 instructions per row, one of them
+// arithmetic, where a vertical compare-and-subtract per column would cost
+// 30 per block.
+func (g *x86Gen) subLabels(scv operand.Mem) {
 	row := 4 * g.cols
-	s := g.XMM()
-	g.VMOVSS(scale, s)
 	for r := 0; r < g.t.lanes; r++ {
 		g.MOVL(mem(reg.RBX, 4*r), reg.EAX)
 		m := memIdx(reg.RDI, row*r, reg.RAX)
+		s := scv
+		s.Disp += 4 * r
 		e, d := g.XMM(), g.XMM()
 		g.VMOVSS(m, e)
 		g.VSUBSS(s, e, d)
@@ -1214,9 +1268,10 @@ y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.`
 //
 // Each group is one scheduled region (see sched.go): the logarithms
 // and tail, which returns the losses of the blocks (or nil), then given to
-// accumulate; after (if not nil) follows, outside the region, with the
-// record offsets of the group.
-func (g *x86Gen) logLoop(name string, rec, sOff, hOff int, tail func(ls []operand.Op, recs []int) []operand.Op, after func(recs []int), next string) {
+// weigh (if not nil: it multiplies them by the rows' weights, in place)
+// and to accumulate; after (if not nil) follows, outside the region, with
+// the record offsets of the group.
+func (g *x86Gen) logLoop(name string, rec, sOff, hOff int, tail func(ls []operand.Op, recs []int) []operand.Op, weigh func(loss []operand.Op, recs []int), after func(recs []int), next string) {
 	loop, last := name+"LogLoop", name+"LogLast"
 	n := g.t.interleave
 	for _, group := range []int{n, 1} {
@@ -1241,6 +1296,9 @@ func (g *x86Gen) logLoop(name string, rec, sOff, hOff int, tail func(ls []operan
 		g.o.emit()
 		g.o.reset()
 		if loss != nil {
+			if weigh != nil {
+				weigh(loss, recs)
+			}
 			g.accumulate(loss)
 		}
 		if after != nil {
@@ -1379,6 +1437,7 @@ func (g *x86Gen) begin(name string, doc []string, header string) {
 	g.Comment("") // a blank comment line before the first block's comment
 	g.o = newX86Ops(g)
 	g.pf = map[reg.Register]operand.Mem{}
+	g.xs, g.rw, g.ch = operand.Mem{}, operand.Mem{}, operand.Mem{}
 }
 
 func (g *x86Gen) end(done string) {

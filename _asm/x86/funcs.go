@@ -39,8 +39,9 @@ func (g *x86Gen) registerMap(rec int, layout, regs string) string {
 Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
 blocks left in this pass, R11 = this block's record in the frame.
 %s
-Frame: CHUNK = %d records of %d bytes, one per block of the chunk, from
-the first multiple of 64 bytes of the frame (R11 = the first record):
+Frame: %d records (the largest chunk) of %d bytes, one per block of the
+chunk, from the first multiple of 64 bytes of the frame (R11 = the first
+record):
 %s`, strings.TrimSpace(regs), g.t.chunk, rec, strings.TrimSpace(layout))
 }
 
@@ -81,29 +82,31 @@ func (g *x86Gen) expPass(name string, frame operand.Mem, ptrs map[reg.Register]i
 // one (tail(false, false)); with lse = logSumExp(x, m, log32(s)), copied to
 // lse (tail(true, false)); with lse and the z-loss, whose loss term is
 // zdesc (tail(true, true)). The flag word at flags chooses between the
-// last two; the caller jumps to nameLse when lse is computed.
-func (g *x86Gen) fusedLogLoops(name, zdesc string, rec, sOff, hOff, lseOff int, flags operand.Mem, tail func(lse, z bool) func(ls []operand.Op, recs []int) []operand.Op) {
+// last two; the caller jumps to nameLse when lse is computed. weigh
+// multiplies the losses by the rows' weights (see logLoop).
+func (g *x86Gen) fusedLogLoops(name, zdesc string, rec, sOff, hOff, lseOff int, flags operand.Mem, tail func(lse, z bool) func(ls []operand.Op, recs []int) []operand.Op, weigh func(loss []operand.Op, recs []int)) {
 	copyLse := func(recs []int) { g.copyLse(recs, lseOff) }
 	next := name + "Grad"
-	g.logLoop(name, rec, sOff, hOff, tail(false, false), nil, next)
+	g.logLoop(name, rec, sOff, hOff, tail(false, false), weigh, nil, next)
 	g.Label(name + "Lse")
 	g.comment(`
 Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
 the record and then to lse (when not nil).`)
 	g.TESTB(operand.U8(flagZ), flags)
 	g.JNZ(operand.LabelRef(name + "Z"))
-	g.logLoop(name+"Lse", rec, sOff, hOff, tail(true, false), copyLse, next)
+	g.logLoop(name+"Lse", rec, sOff, hOff, tail(true, false), weigh, copyLse, next)
 	g.Label(name + "Z")
 	g.comment(fmt.Sprintf(`
 Pass 2 with lse and the z-loss: zl, f = zTerms(z, lse) (seq.ZTerms); loss =
 %s; f stored to the record.`, zdesc))
-	g.logLoop(name+"Z", rec, sOff, hOff, tail(true, true), copyLse, next)
+	g.logLoop(name+"Z", rec, sOff, hOff, tail(true, true), weigh, copyLse, next)
 }
 
 // lossSlots describes the frame slots of a loss function after its records
 // (end: their end, records included): z in every lane, the flag word, the
-// prefetch limits of the registers ps (when the tier prefetches) and
-// scale, whose offset it returns.
+// prefetch limits of the registers ps (when the tier prefetches), scale,
+// the logit scale, the row weights pointer and the chunk; it returns the
+// offset of scale.
 func (g *x86Gen) lossSlots(end int, ps ...reg.Register) (string, int) {
 	vb := g.vecBytes()
 	doc := fmt.Sprintf("After the records: z in every lane at %d, the flag word at %d", end, end+vb)
@@ -114,54 +117,69 @@ func (g *x86Gen) lossSlots(end int, ps ...reg.Register) (string, int) {
 			at += 8
 		}
 	}
-	doc += fmt.Sprintf(", scale at %d.", at)
+	xs := "xscale"
+	if g.t.lanes != 16 {
+		xs = "xscale in every lane"
+	}
+	doc += fmt.Sprintf(", scale at %d, %s at %d, the row weights pointer (0: none) at %d, the chunk (blocks) at %d.", at, xs, at+8, at+8+g.xscaleBytes(), at+16+g.xscaleBytes())
 	return strings.Join(wrap(doc, 74), "\n"), at
 }
 
-// scaleSlot allocates the frame slot of scale, at the offset at that
-// lossSlots returned, and copies a.scale to it.
+// scaleSlot allocates the frame slots of scale, of the logit scale, of
+// the row weights pointer and of the chunk, at the offsets that lossSlots
+// described (scale at at), and copies a.scale, a.xscale, the base of
+// a.rowWeights and the chunk (chunkSetup) to them.
 func (g *x86Gen) scaleSlot(at int) operand.Mem {
 	scale := g.AllocLocal(8)
 	if scale.Disp != at {
 		g.fail("scale at %d in the frame, not at %d", scale.Disp, at)
 	}
-	g.comment("scale, read by the loops from the frame.")
+	g.comment("scale, the logit scale and the row weights pointer, read by the loops from the frame.")
 	g.copyField(g.field("scale"), scale)
+	g.xscaleSetup()
+	g.rowWeightsSetup()
+	if g.xs.Disp != at+8 || g.rw.Disp != at+8+g.xscaleBytes() {
+		g.fail("xscale at %d and the row weights at %d in the frame, not at %d and %d", g.xs.Disp, g.rw.Disp, at+8, at+8+g.xscaleBytes())
+	}
+	g.chunkSetup(at + 16 + g.xscaleBytes())
 	return scale
 }
 
 func (g *x86Gen) xentLabels() {
 	vb, bb := g.vecBytes(), g.blockBytes()
 	c := g.cols
-	sAt, dlAt, hAt, mAt, allAt, recVecs := c, c+1, c+2, c+3, c+4, c+5
+	sAt, dlAt, hAt, mAt, allAt, wAt, recVecs := c, c+1, c+2, c+3, c+4, c+5, c+6
 	fAt, lseAt := mAt, allAt
 	rec := recVecs * vb
 	slots, scaleAt := g.lossSlots(g.t.chunk*rec+64, reg.RSI, reg.RDI)
 	g.begin("xentLabels",
 		[]string{
 			"xentLabelsAVX2 is xentLabelsGeneric for n = len(a.logits)/10 rows rounded",
-			"down to a multiple of 8 (fewer if a.labels, or a.out, a.losses, a.preds",
-			"or a.lse when not nil, is shorter); the rows after them are untouched.",
-			"a.out (nil for loss only, possibly a.logits itself) receives the",
-			"gradient times a.scale, a.losses (nil, or n values) the row losses,",
-			"a.preds (nil, or n values) the predictions argmax10, a.lse (nil, or n",
-			"values) the log-sum-exps; a.z is the z-loss coefficient (0: none). Row",
-			"i's loss is added to a.acc[i%8] in float64. The labels must be in [0,",
-			"10). Nothing outside the slices is read or written; the other fields of",
-			"a are not read.",
+			"down to a multiple of 8 (fewer if a.labels, or a.out, a.losses, a.preds,",
+			"a.lse or a.rowWeights when not nil, is shorter); the rows after them are",
+			"untouched. The logits are multiplied by a.xscale. a.out (nil for loss",
+			"only, possibly a.logits itself) receives the gradient times a.scale (times",
+			"a.rowWeights[i] for row i when not nil), a.losses (nil, or n values) the",
+			"row losses (times a.rowWeights[i]), a.preds (nil, or n values) the",
+			"predictions argmax10, a.lse (nil, or n values) the log-sum-exps; a.z is",
+			"the z-loss coefficient (0: none). Row i's loss is added to a.acc[i%8] in",
+			"float64. The labels must be in [0, 10). Nothing outside the slices is",
+			"read or written; the other fields of a are not read.",
 		},
 		fmt.Sprintf(`
 xentLabelsGeneric for whole blocks of %d rows.
 %s`, g.t.lanes, g.registerMap(rec, fmt.Sprintf(`
 d[j], then e[j], at %d·j; s at %d; d[l] at %d; k·ln2hi at %d; m, then f,
-at %d; all, then lse, at %d (m, all, lse and f only when lse is computed).
+at %d; all, then lse, at %d (m, all, lse and f only when lse is computed);
+the rows' weights at %d (with row weights).
 %s`,
-			vb, sAt*vb, dlAt*vb, hAt*vb, mAt*vb, allAt*vb, slots), `
+			vb, sAt*vb, dlAt*vb, hAt*vb, mAt*vb, allAt*vb, wAt*vb, slots), `
 SI = logits, DI = out (the gradient; nil: loss only), BX = labels, DX =
 losses (or nil), R8 = acc, R12 = the labels of this chunk, AX = a label,
 R13 = preds (or nil), R14 = lse (or nil): the fields of a.
-Pass 1a: the columns x[j], m, x[l] and d[l], d[j]; with preds, p and the
-        masks of argmax10; when lse is computed, the sums and masks of all.
+Pass 1a: the columns x[j] (and xscale), m, x[l] and d[l], d[j]; with
+        preds, p and the masks of argmax10; when lse is computed, the sums
+        and masks of all; the weights.
 Pass 1b: the constants kept in registers, then the registers of the
         scheduled exponentials and of the sum tree.
 Pass 2: the registers of the scheduled logarithms of the chunk (with lse,
@@ -178,7 +196,7 @@ Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 	g.Load(g.field("labels").Base(), reg.RBX)
 	g.blockCount(
 		[]length{g.slice("logits", false), g.slice("out", true)},
-		[]length{g.slice("labels", false), g.slice("losses", true), g.slice("preds", true), g.slice("lse", true)})
+		[]length{g.slice("labels", false), g.slice("losses", true), g.slice("preds", true), g.slice("lse", true), g.slice("rowWeights", true)})
 	g.Load(g.field("losses").Base(), reg.RDX)
 	g.Load(g.field("acc"), reg.R8)
 	g.prefetchSetup(reg.RSI, "logits")
@@ -188,11 +206,12 @@ Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 	g.argsDone()
 
 	// gradBlock emits, for the block of the record at R11, the rows of g
-	// at DI (labels at BX): q = scale / s, with the z-loss q = q·f, g[j] =
-	// e[j]·q, g[l] - scale.
+	// at DI (labels at BX): sc = scale (times the rows' weights), q = sc /
+	// s, with the z-loss q = q·f, g[j] = e[j]·q, g[l] - sc.
 	gradBlock := func(d []operand.Op, z bool) {
 		sc := g.vec()
 		g.VBROADCASTSS(scale, sc)
+		g.weighScale(sc, wAt*vb)
 		q := seq.Quotient[operand.Op](g.o, sc, mem(reg.R11, sAt*vb))
 		if z {
 			q = g.o.Mul(q, mem(reg.R11, fAt*vb))
@@ -202,13 +221,14 @@ Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 				return seq.Scaled[operand.Op](g.o, d[j], q)
 			})
 			g.comment("The rows g of the block.")
+			g.VMOVUPS(sc, mem(reg.R11, hAt*vb)) // k·ln2hi is no longer needed
 			g.transposeOut(reg.RDI, y)
-			g.comment("g[l] = g[l] - scale, row by row.")
-			g.subLabels(scale)
+			g.comment("g[l] = g[l] - sc, row by row.")
+			g.subLabels(mem(reg.R11, hAt*vb).(operand.Mem))
 		} else if g.t.lanes == 16 {
 			g.comment(`
-	g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]
-	== j (VPCMPEQD with the index vector j, into an opmask), g[j] - scale
+	g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
+	== j (VPCMPEQD with the index vector j, into an opmask), g[j] - sc
 	replaces g[j] (VSUBPS with merge masking).`)
 			lab := g.vec()
 			g.VMOVDQU32(mem(reg.RBX, 0), lab)
@@ -223,8 +243,8 @@ Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 			g.transposeOut(reg.RDI, y)
 		} else {
 			g.comment(`
-	g[l] = g[l] - scale in the columns: in lane k of column j, where labels[k]
-	== j (VPCMPEQD with j, counted up from 0), g[j] - scale replaces g[j]
+	g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
+	== j (VPCMPEQD with j, counted up from 0), g[j] - sc replaces g[j]
 	(VBLENDVPS).`)
 			lab, jv, m1 := g.vec(), g.vec(), g.vec()
 			g.VMOVDQU(mem(reg.RBX, 0), lab)
@@ -260,11 +280,13 @@ d[j] = x[j] - m.`)
 	x := g.transposeIn(reg.RSI, d)
 	g.comment("x[l] of each row, picked with the labels.")
 	xl := g.pickLabel()
+	g.scaleCols(append(x[:len(x):len(x)], xl))
 	m := g.max(x)
 	g.comment("d[l] = x[l] - m.")
 	g.store(g.o.Sub(xl, m), mem(reg.R11, dlAt*vb))
 	g.fusedColumns(x, m, flags, mem(reg.R11, mAt*vb).(operand.Mem), mem(reg.R11, allAt*vb).(operand.Mem))
 	g.minusMax(x, m, d)
+	g.copyWeights(wAt * vb)
 	g.expPass("labels", frame, map[reg.Register]int{reg.RSI: bb, reg.RBX: 4 * g.t.lanes, reg.R11: rec}, func() {
 		g.expSum(d, d, mem(reg.R11, sAt*vb))
 	})
@@ -288,12 +310,13 @@ with lse (and no z-loss), with the z-loss (and lse).`)
 			return loss
 		}
 	}
-	g.fusedLogLoops("labels", "loss + zl", rec, sAt*vb, hAt*vb, lseAt*vb, flags, tail)
+	g.fusedLogLoops("labels", "loss + zl", rec, sAt*vb, hAt*vb, lseAt*vb, flags, tail, g.weighLosses(wAt*vb))
 
 	g.Label("labelsGrad")
 	g.comment(`
-Pass 3 (with a gradient). q = scale / s (IEEE division, seq.Quotient);
-g[j] = e[j]·q (seq.Scaled), stored as rows; then g[l] = g[l] - scale.`)
+Pass 3 (with a gradient). sc = scale, times the rows' weights with row
+weights; q = sc / s (IEEE division, seq.Quotient); g[j] = e[j]·q
+(seq.Scaled), stored as rows; then g[l] = g[l] - sc.`)
 	g.TESTQ(reg.RDI, reg.RDI)
 	g.JZ(operand.LabelRef("labelsChunk"))
 	g.rewind(frame)
@@ -315,7 +338,7 @@ g[j] = e[j]·q (seq.Scaled), stored as rows; then g[l] = g[l] - scale.`)
 func (g *x86Gen) xentTargets() {
 	vb, bb := g.vecBytes(), g.blockBytes()
 	c := g.cols
-	dAt, sAt, tsumAt, dsumAt, hAt, mAt, allAt, recVecs := c, 2*c, 2*c+1, 2*c+2, 2*c+3, 2*c+4, 2*c+5, 2*c+6
+	dAt, sAt, tsumAt, dsumAt, hAt, mAt, allAt, wAt, recVecs := c, 2*c, 2*c+1, 2*c+2, 2*c+3, 2*c+4, 2*c+5, 2*c+6, 2*c+7
 	fAt, lseAt := mAt, allAt
 	rec := recVecs * vb
 	slots, scaleAt := g.lossSlots(g.t.chunk*rec+64, reg.RSI, reg.RBX, reg.RDI)
@@ -323,32 +346,34 @@ func (g *x86Gen) xentTargets() {
 		[]string{
 			"xentTargetsAVX2 is xentTargetsGeneric for n = len(a.logits)/10 rows",
 			"rounded down to a multiple of 8 (fewer if a.targets, or a.out, a.losses,",
-			"a.preds or a.lse when not nil, is shorter); the rows after them are",
-			"untouched. a.out, the gradient times a.scale, may be nil or a.logits",
-			"itself (but must not overlap a.targets); a.losses, a.preds (the",
-			"predictions argmax10) and a.lse (the log-sum-exps) may be nil; a.z is",
-			"the z-loss coefficient (0: none). Row i's loss is added to a.acc[i%8] in",
-			"float64. Nothing outside the slices is read or written; the other fields",
-			"of a are not read.",
+			"a.preds, a.lse or a.rowWeights when not nil, is shorter); the rows after",
+			"them are untouched. The logits are multiplied by a.xscale. a.out, the",
+			"gradient times a.scale (times a.rowWeights[i] for row i when not nil),",
+			"may be nil or a.logits itself (but must not overlap a.targets); a.losses",
+			"(the row losses, times a.rowWeights[i]), a.preds (the predictions",
+			"argmax10) and a.lse (the log-sum-exps) may be nil; a.z is the z-loss",
+			"coefficient (0: none). Row i's loss is added to a.acc[i%8] in float64.",
+			"Nothing outside the slices is read or written; the other fields of a are",
+			"not read.",
 		},
 		fmt.Sprintf(`
 xentTargetsGeneric for whole blocks of %d rows.
 %s`, g.t.lanes, g.registerMap(rec, fmt.Sprintf(`
 t[j] at %d·j; d[j], then e[j], at %d+%d·j; s at %d; T at %d; D at %d;
 k·ln2hi at %d; m, then f, at %d; all, then lse, at %d (m, all, lse and f
-only when lse is computed).
-%s`, vb, dAt*vb, vb, sAt*vb, tsumAt*vb, dsumAt*vb, hAt*vb, mAt*vb, allAt*vb, slots), fmt.Sprintf(`
+only when lse is computed); the rows' weights at %d (with row weights).
+%s`, vb, dAt*vb, vb, sAt*vb, tsumAt*vb, dsumAt*vb, hAt*vb, mAt*vb, allAt*vb, wAt*vb, slots), fmt.Sprintf(`
 SI = logits, DI = out (the gradient; nil: loss only), BX = targets, DX =
 losses (or nil), R8 = acc, R13 = preds (or nil), R14 = lse (or nil): the
 fields of a; R12 = this block's d[j] and e[j] (R11+%d).
-Pass 1a: the columns t[j] and T; the columns x[j], m (with preds, p and
-        the masks of argmax10; when lse is computed, the sums and masks of
-        all), d[j], td[j] and D.
+Pass 1a: the columns t[j] and T; the columns x[j] (and xscale), m (with
+        preds, p and the masks of argmax10; when lse is computed, the sums
+        and masks of all), d[j], td[j] and D; the weights.
 Pass 1b: the constants kept in registers, then the registers of the
         scheduled exponentials and of the sum tree.
 Pass 2: the registers of the scheduled logarithms of the chunk (with lse,
         zl and f when computed), then the losses and the accumulators.
-Pass 3: scale, q, qt = q·T (then qt·f), the columns g[j] and the
+Pass 3: sc, q, qt = q·T (then qt·f), the columns g[j] and the
         registers of the transpose.`, dAt*vb))))
 	frame := g.allocRecords(rec)
 	zv := g.AllocLocal(vb)
@@ -360,7 +385,7 @@ Pass 3: scale, q, qt = q·T (then qt·f), the columns g[j] and the
 	g.Load(g.field("targets").Base(), reg.RBX)
 	g.blockCount(
 		[]length{g.slice("logits", false), g.slice("targets", false), g.slice("out", true)},
-		[]length{g.slice("losses", true), g.slice("preds", true), g.slice("lse", true)})
+		[]length{g.slice("losses", true), g.slice("preds", true), g.slice("lse", true), g.slice("rowWeights", true)})
 	g.Load(g.field("losses").Base(), reg.RDX)
 	g.Load(g.field("acc"), reg.R8)
 	g.prefetchSetup(reg.RSI, "logits")
@@ -386,6 +411,7 @@ Pass 1a. The columns t[j], stored to the record, and T = sum10(t).`)
 	g.sum("T", ts, mem(reg.R11, tsumAt*vb))
 	g.comment("The columns x[j] of the block.")
 	x := g.transposeIn(reg.RSI, g.vecs(reg.R11, dAt*vb, g.cols))
+	g.scaleCols(x)
 	m := g.max(x)
 	g.fusedColumns(x, m, flags, mem(reg.R11, mAt*vb).(operand.Mem), mem(reg.R11, allAt*vb).(operand.Mem))
 	g.LEAQ(mem(reg.R11, dAt*vb), reg.R12)
@@ -407,6 +433,7 @@ Pass 1a. The columns t[j], stored to the record, and T = sum10(t).`)
 		g.o.reset()
 		g.sum("D", tds, mem(reg.R11, dsumAt*vb))
 	}
+	g.copyWeights(wAt * vb)
 	g.expPass("targets", frame, map[reg.Register]int{reg.RSI: bb, reg.RBX: bb, reg.R11: rec}, func() {
 		g.LEAQ(mem(reg.R11, dAt*vb), reg.R12)
 		g.expSum(d, d, mem(reg.R11, sAt*vb))
@@ -432,12 +459,13 @@ with lse (and no z-loss), with the z-loss (and lse).`)
 			return loss
 		}
 	}
-	g.fusedLogLoops("targets", "loss + zl·T", rec, sAt*vb, hAt*vb, lseAt*vb, flags, tail)
+	g.fusedLogLoops("targets", "loss + zl·T", rec, sAt*vb, hAt*vb, lseAt*vb, flags, tail, g.weighLosses(wAt*vb))
 
 	g.Label("targetsGrad")
 	g.comment(`
-Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
-(seq.Scaled); g[j] = e[j]·qt - t[j]·scale (seq.TargetGrad), stored as rows.`)
+Pass 3 (with a gradient). sc = scale, times the rows' weights with row
+weights; q = sc / s (seq.Quotient); qt = q·T (seq.Scaled); g[j] =
+e[j]·qt - t[j]·sc (seq.TargetGrad), stored as rows.`)
 	g.TESTQ(reg.RDI, reg.RDI)
 	g.JZ(operand.LabelRef("targetsChunk"))
 	g.rewind(frame)
@@ -450,10 +478,11 @@ Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
 		}
 		g.Label(loop)
 		if z {
-			g.comment("Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·scale.")
+			g.comment("Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·sc.")
 		}
 		sc := g.vec()
 		g.VBROADCASTSS(scale, sc)
+		g.weighScale(sc, wAt*vb)
 		q := seq.Quotient[operand.Op](g.o, sc, mem(reg.R11, sAt*vb))
 		qt := seq.Scaled[operand.Op](g.o, q, mem(reg.R11, tsumAt*vb))
 		if z {
@@ -479,15 +508,16 @@ func (g *x86Gen) softmax() {
 		[]string{
 			"softmaxAVX2 is softmaxGeneric for n = len(a.logits)/10 rows rounded down",
 			"to a multiple of 8 (fewer if a.out is shorter): a.out, possibly a.logits",
-			"itself, receives softmax row by row; the rows after them are untouched.",
-			"The other fields of a are not read.",
+			"itself, receives softmax of the logits times a.xscale row by row; the",
+			"rows after them are untouched. The other fields of a are not read.",
 		},
 		fmt.Sprintf(`
 softmaxGeneric for whole blocks of %d rows: y[j] = e[j]·(1/s).
 %s`, g.t.lanes, g.registerMap(rec, fmt.Sprintf(`
-d[j], then e[j], at %d·j; s at %d.`, vb, sAt*vb), `
+d[j], then e[j], at %d·j; s at %d.
+After the records: %s.`, vb, sAt*vb, g.xscaleDoc()), `
 SI = logits, DI = out: the fields of a.
-Pass 1a: the columns x[j], m, d[j].
+Pass 1a: the columns x[j] (and xscale), m, d[j].
 Pass 1b: the constants kept in registers, then the registers of the
         scheduled exponentials and of the sum tree.
 Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.`)))
@@ -499,15 +529,18 @@ Pass 2: q = 1/s, the columns y[j] and the registers of the transpose.`)))
 	g.blockCount([]length{g.slice("logits", false), g.slice("out", false)}, nil)
 	g.prefetchSetup(reg.RSI, "logits")
 	g.prefetchSetup(reg.RDI, "out")
+	g.xscaleSetup()
+	g.chunkSetup(-1)
 	g.argsDone()
 
 	g.Label("softmaxChunk")
 	g.nextChunk("softmaxDone", frame)
 
 	g.Label("softmaxExpLoop")
-	g.comment("Pass 1a. d[j] = x[j] - m.")
+	g.comment("Pass 1a. d[j] = x[j]·xscale - m.")
 	d := g.vecs(reg.R11, 0, g.cols)
 	x := g.transposeIn(reg.RSI, d)
+	g.scaleCols(x)
 	m := g.max(x)
 	g.minusMax(x, m, d)
 	g.expPass("softmax", frame, map[reg.Register]int{reg.RSI: bb, reg.R11: rec}, func() {
@@ -537,16 +570,18 @@ func (g *x86Gen) logSoftmax() {
 		[]string{
 			"logSoftmaxAVX2 is logSoftmaxGeneric for n = len(a.logits)/10 rows",
 			"rounded down to a multiple of 8 (fewer if a.out is shorter): a.out,",
-			"possibly a.logits itself, receives log-softmax row by row; the rows after",
-			"them are untouched. The other fields of a are not read.",
+			"possibly a.logits itself, receives log-softmax of the logits times",
+			"a.xscale row by row; the rows after them are untouched. The other fields",
+			"of a are not read.",
 		},
 		fmt.Sprintf(`
 logSoftmaxGeneric for whole blocks of %d rows: y[j] = d[j] - log32(s).
 %s`, g.t.lanes, g.registerMap(rec, fmt.Sprintf(`
 d[j] at %d·j; s at %d, then log32(s) at %d; e[j] at %d+%d·j (then k·ln2hi
-at %d).`, vb, sAt*vb, lsAt*vb, eAt*vb, vb, eAt*vb), fmt.Sprintf(`
+at %d).
+After the records: %s.`, vb, sAt*vb, lsAt*vb, eAt*vb, vb, eAt*vb, g.xscaleDoc()), fmt.Sprintf(`
 SI = logits, DI = out: the fields of a; R13 = this block's e[j] (R11+%d).
-Pass 1a: the columns x[j], m, d[j].
+Pass 1a: the columns x[j] (and xscale), m, d[j].
 Pass 1b: the constants kept in registers, then the registers of the
         scheduled exponentials and of the sum tree.
 Pass 2: the registers of the scheduled logarithms of the chunk.
@@ -559,15 +594,18 @@ Pass 3: log32(s), the columns y[j] and the registers of the transpose.`, eAt*vb)
 	g.blockCount([]length{g.slice("logits", false), g.slice("out", false)}, nil)
 	g.prefetchSetup(reg.RSI, "logits")
 	g.prefetchSetup(reg.RDI, "out")
+	g.xscaleSetup()
+	g.chunkSetup(-1)
 	g.argsDone()
 
 	g.Label("logSoftmaxChunk")
 	g.nextChunk("logSoftmaxDone", frame)
 
 	g.Label("logSoftmaxExpLoop")
-	g.comment("Pass 1a. d[j] = x[j] - m.")
+	g.comment("Pass 1a. d[j] = x[j]·xscale - m.")
 	d := g.vecs(reg.R11, 0, g.cols)
 	x := g.transposeIn(reg.RSI, d)
+	g.scaleCols(x)
 	m := g.max(x)
 	g.minusMax(x, m, d)
 	e := g.vecs(reg.R13, 0, g.cols)
@@ -583,7 +621,7 @@ Pass 3: log32(s), the columns y[j] and the registers of the transpose.`, eAt*vb)
 			g.o.store(ls[b], mem(reg.R11, recs[b]+lsAt*vb))
 		}
 		return nil
-	}, nil, "logSoftmaxOut")
+	}, nil, nil, "logSoftmaxOut")
 
 	g.Label("logSoftmaxOut")
 	g.comment("Pass 3. y[j] = d[j] - log32(s) (seq.LogSoftmax), stored as rows.")
@@ -602,21 +640,25 @@ Pass 3: log32(s), the columns y[j] and the registers of the transpose.`, eAt*vb)
 
 func (g *x86Gen) argmax() {
 	bb := g.blockBytes()
-	frameDoc := "No frame."
+	xsDoc := "xscale"
+	if g.t.lanes != 16 {
+		xsDoc = "xscale in every lane"
+	}
+	frameDoc := fmt.Sprintf("Frame: %s.", xsDoc)
 	if g.lean() {
-		frameDoc = fmt.Sprintf("Frame: the columns x[j] at %d·j from R11 (the frame's\nfirst multiple of 64 bytes).", g.vecBytes())
+		frameDoc = fmt.Sprintf("Frame: %s; the columns x[j] at %d·j from R11 (the\nframe's first multiple of 64 bytes after it).", xsDoc, g.vecBytes())
 	}
 	g.begin("argmax",
 		[]string{
 			"argmaxAVX2 is argmaxGeneric for n = min(len(a.logits)/10, len(a.preds))",
 			"rows rounded down to a multiple of 8: a.preds[i] receives argmax10 of row",
-			"i, the index of its first NaN, else of its first maximum; the rows after",
-			"them are untouched. Nothing outside the slices is read or written; the",
-			"other fields of a are not read.",
+			"i times a.xscale, the index of its first NaN, else of its first maximum;",
+			"the rows after them are untouched. Nothing outside the slices is read or",
+			"written; the other fields of a are not read.",
 		},
 		fmt.Sprintf(`
 argmaxGeneric for whole blocks of %d rows, one block at a time: the
-columns x[j] (transposeIn), their maximum, and seq.Argmax.
+columns x[j] (transposeIn) times xscale, their maximum, and seq.Argmax.
 
 Registers: SI = logits, DI = preds (the fields of a), CX = blocks left
 (AX, DX and R13 count them).
@@ -632,6 +674,7 @@ Registers: SI = logits, DI = preds (the fields of a), CX = blocks left
 	g.Load(g.field("preds").Base(), reg.RDI)
 	g.Load(g.field("logits").Base(), reg.RSI)
 	g.blockCount([]length{g.slice("logits", false)}, []length{g.slice("preds", false)})
+	g.xscaleSetup()
 	g.argsDone()
 	g.TESTQ(reg.RCX, reg.RCX)
 	g.JZ(operand.LabelRef("argmaxDone"))
@@ -642,6 +685,7 @@ Registers: SI = logits, DI = preds (the fields of a), CX = blocks left
 	g.Label("argmaxLoop")
 	g.comment("The columns x[j] of the block.")
 	x := g.transposeIn(reg.RSI, xs)
+	g.scaleCols(x)
 	g.comment(`
 m = the maximum of the ten columns: the tree of VMAXPS of seq.Max10
 without its + 0, which equality does not see.`)

@@ -23,13 +23,28 @@ import (
 // (avx2, described here) or one ZMM vector (avx512: the same functions,
 // whose parts that differ, masks and tails, are in wide512.go):
 //
-//   - pass 1: m = maxRow(x) (VMAXPS in any order, then + 0) and a NaN flag
-//     (VCMPPS UNORD), for argmaxRow and allNegInfRow;
-//   - pass 2: d[j] = x[j] - m, e[j] = expf(d[j]) (seq.Exp), stored to the
-//     gradient or output row when there is one, and the class sums;
-//   - the row's scalar work (seq.Log, the one division, seq.ZTerms, ...)
-//     on vectors whose lanes all hold the same value;
+//   - pass 1: m = maxRow(x, xs) (VMAXPS in any order, times the logit
+//     scale xs, then + 0: see wideMax) and a NaN flag (VCMPPS UNORD), for
+//     argmaxRow and allNegInfRow;
+//   - pass 2: d[j] = x[j]·xs - m, e[j] = expf(d[j]) (seq.Exp), stored to
+//     the gradient or output row when there is one, and the class sums;
+//   - the row's scalar work (seq.Log, the one division, seq.ZTerms, the
+//     row's weight, ...) on vectors whose lanes all hold the same value;
 //   - pass 3: the outputs (g[j] = e[j]·q, ...).
+//
+// Every logit read after pass 1 is multiplied by xs where it is read (the
+// product is the same at every read), skipped where that saves time when
+// xs is 1 (see scale.go). The loss functions with row weights multiply
+// scale and the row's loss by its weight w[i], read from rowWeights.
+//
+// Row i of logits, out and targets is the c floats at i·stride (the
+// record's stride >= c; stride = c for contiguous rows): the row pointers
+// advance by 4·stride bytes (R9), and a slice of l floats holds the rows
+// that end in it, the last one possibly cut after its last class
+// (stridedRows): (l - c)/stride + 1, none when l < c (minRows). The columns
+// c to stride-1 of a row are neither read nor written: every access stays
+// within the row's c classes, the masked ones included (a masked-out lane
+// is neither loaded nor stored).
 //
 // The summation rule classSum maps onto two YMM registers: lane k of the
 // first is acc[k], lane k of the second acc[8+k]; a step of 16 classes j0
@@ -174,17 +189,18 @@ func perRow(base reg.Register) operand.Mem {
 // The frame slots for fields of the record that the loops of a wide
 // function read (wideBegin).
 const (
-	slotScale  = 1 << iota // scale
-	slotLabels             // the base of labels
+	slotScale      = 1 << iota // scale
+	slotLabels                 // the base of labels
+	slotRowWeights             // the base of rowWeights (0: nil)
 )
 
 // wideBegin starts a wide function: as begin, with the frame allocated
 // before the header comment, which header writes from it; slots are the
 // frame slots of fields of the record it needs (slotScale, ...), after
-// the others. The labels of a ZMM function are numbered from the counter
-// at its start, which wideRows restores at its end (Go's assembler scopes
-// labels to a function): the AVX2 functions generated after them keep
-// their labels.
+// the others, and then the logit scale (g.xs, every wide function). The
+// labels of a ZMM function are numbered from the counter at its start,
+// which wideRows restores at its end (Go's assembler scopes labels to a
+// function): the AVX2 functions generated after them keep their labels.
 func (g *x86Gen) wideBegin(name string, slots int, doc []string, header func(f *wideFrame) string) *wideFrame {
 	g.Function(name + g.t.suffix)
 	if g.t.suffix != avx2.suffix {
@@ -207,6 +223,11 @@ func (g *x86Gen) wideBegin(name string, slots int, doc []string, header func(f *
 	if slots&slotLabels != 0 {
 		f.labelBase = g.AllocLocal(8)
 	}
+	g.rw = operand.Mem{}
+	if slots&slotRowWeights != 0 {
+		g.rw = g.AllocLocal(8)
+	}
+	g.xscaleAlloc()
 	if g.wideZ() {
 		g.comment(rewrapZ(header(f)))
 	} else {
@@ -247,6 +268,14 @@ func (g *x86Gen) wideFrameDoc(f *wideFrame) string {
 	if f.labelBase.Disp != 0 {
 		doc += fmt.Sprintf("; %d the base of labels", f.labelBase.Disp)
 	}
+	if g.rw.Disp != 0 {
+		doc += fmt.Sprintf("; %d the base of rowWeights (0: nil)", g.rw.Disp)
+	}
+	if g.wideZ() {
+		doc += fmt.Sprintf("; %d xscale", g.xs.Disp)
+	} else {
+		doc += fmt.Sprintf("; %d xscale in every lane (32 bytes)", g.xs.Disp)
+	}
 	return doc + "."
 }
 
@@ -267,21 +296,22 @@ mod 16 weights, then +0.`,
 		f.variant.Disp, f.tp.Disp, f.safeRows.Disp, f.tailK.Disp, f.n0.Disp, f.n1.Disp, f.n8.Disp, f.wtail.Disp)
 }
 
-// wideSetup computes, from CX = c > 0, R9 = 4c (the bytes of a row), R11 =
-// the bytes of the whole 32-class steps, and the frame words and masks of
-// the tail (maskLo, maskHi, mask8, bits8, end8, end16); f = 1. Uses AX.
+// wideSetup computes, from CX = c > 0 and R9 = stride >= c, R9 =
+// 4·stride (the bytes from a row to the next), R11 = the bytes of the
+// whole 32-class steps, and the frame words and masks of the tail
+// (maskLo, maskHi, mask8, bits8, end8, end16, n0, n1, n8, safeRows); f = 1.
+// Uses AX.
 func (g *x86Gen) wideSetup(f *wideFrame) {
 	if g.wideZ() {
 		g.wideSetupZ(f)
 		return
 	}
 	g.comment(`
-R9 = 4c, the bytes of a row; R11 = 128·(c/32), the bytes of the whole
-32-class steps; the bytes of the whole 16-class steps and of the whole
-vectors; the masks of the last c mod 16 classes (lane k < c%16 for classes
-j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c mod 8 (VPCMPGTD
-against the lane numbers); f = 1.`)
-	g.MOVQ(reg.RCX, reg.R9)
+R9 = 4·stride, the bytes from a row to the next; R11 = 128·(c/32), the
+bytes of the whole 32-class steps; the bytes of the whole 16-class steps
+and of the whole vectors; the masks of the last c mod 16 classes (lane k <
+c%16 for classes j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c
+mod 8 (VPCMPGTD against the lane numbers); f = 1.`)
 	g.SHLQ(operand.U8(2), reg.R9)
 	g.MOVQ(reg.RCX, reg.R11)
 	g.SHRQ(operand.U8(5), reg.R11)
@@ -320,7 +350,10 @@ against the lane numbers); f = 1.`)
 The classes of the masked vectors: n0 = min(c%16, 8), n1 = max(c%16-8, 0),
 n8 = c%8. safeRows = R8 - k, where k is the number of rows at the end whose
 masked step (16 floats from the row's last c mod 16 classes) may reach past
-R8 rows: k = ceil((16 - c%16)/c) when c%16 != 0 (1 for c >= 16), else 0.`)
+the end of the last row, (R8-1)·stride + c floats, which every slice of rows
+holds: k = ceil((16 - c%16)/stride) when c%16 != 0, else 0 (row i's step
+ends 16 - c%16 floats after its last class, (R8-1-i)·stride floats before
+that of the last row).`)
 	g.MOVQ(reg.RCX, reg.RAX)
 	g.ANDQ(operand.U8(15), reg.RAX)
 	g.MOVQ(reg.RAX, f.n0)
@@ -342,9 +375,10 @@ R8 rows: k = ceil((16 - c%16)/c) when c%16 != 0 (1 for c >= 16), else 0.`)
 	g.JZ(operand.LabelRef(kDone))
 	g.NEGQ(reg.RAX)
 	g.ADDQ(operand.U8(16), reg.RAX)
+	g.SHLQ(operand.U8(2), reg.RAX)
 	g.Label(kLoop)
 	g.INCQ(f.tailK)
-	g.SUBQ(reg.RCX, reg.RAX)
+	g.SUBQ(reg.R9, reg.RAX)
 	g.JG(operand.LabelRef(kLoop))
 	g.Label(kDone)
 	g.MOVQ(reg.R8, reg.RAX)
@@ -418,20 +452,30 @@ func (f *wideFrame) tailN(k int) operand.Mem {
 	return f.n1
 }
 
-// minRows lowers R8 (the rows) to the length of a slice divided by c (CX):
-// perRow false, or to its length; a nil slice (base not nil) does not
-// count. Uses AX and DX.
+// minRows lowers R8 (the rows) to the rows of a slice: perRowLen false,
+// rows of c (CX) floats stride (R9) apart, (len - c)/stride + 1, or none
+// when len < c (stridedRows); perRowLen, one value per row, its length. A
+// nil slice (base not nil) does not count. Uses AX and DX.
 func (g *x86Gen) minRows(l length, perRowLen bool) {
 	skip := ""
-	if l.base != nil {
+	if l.base != nil || !perRowLen {
 		skip = g.label("isNil")
+	}
+	if l.base != nil {
 		g.CMPQ(l.base, operand.U8(0))
 		g.JEQ(operand.LabelRef(skip))
 	}
 	g.MOVQ(l.len, reg.RAX)
 	if !perRowLen {
+		some := g.label("someRows")
+		g.SUBQ(reg.RCX, reg.RAX)
+		g.JGE(operand.LabelRef(some))
+		g.XORL(reg.R8L, reg.R8L) // len < c: no row
+		g.JMP(operand.LabelRef(skip))
+		g.Label(some)
 		g.XORL(reg.EDX, reg.EDX)
-		g.DIVQ(reg.RCX)
+		g.DIVQ(reg.R9)
+		g.INCQ(reg.RAX)
 	}
 	g.CMPQ(reg.RAX, reg.R8)
 	g.CMOVQLT(reg.RAX, reg.R8)
@@ -575,9 +619,17 @@ func (g *x86Gen) maxLanes(v reg.VecVirtual) reg.VecVirtual {
 	return e
 }
 
-// wideMax emits pass 1 over the row at SI and returns m = maxRow(x) in
-// every lane; R12 receives the VMOVMSKPS of the NaN lanes (0: the row has
-// no NaN).
+// wideMax emits pass 1 over the row at SI and returns m = maxRow(x, xs)
+// in every lane; R12 receives the VMOVMSKPS of the NaN lanes (0: the row
+// has no NaN).
+//
+// Pass 1 reads the logits unscaled: m is the maximum of the row times the
+// logit scale, float32(max(x)·xs), + 0. It is the maximum of the products
+// float32(x[j]·xs) that maxRow takes: rounding is monotonic, so a product
+// by xs > 0 keeps the order of the logits (x[j] <= max(x) gives
+// float32(x[j]·xs) <= float32(max(x)·xs), with equality for the maximum
+// itself; -0 and +0 become +0 by the + 0), and a NaN stays a NaN (xs is
+// finite and positive), so the NaN lanes are those of the products.
 func (g *x86Gen) wideMax(f *wideFrame) reg.VecVirtual {
 	if g.wideZ() {
 		return g.wideMaxZ(f)
@@ -605,12 +657,13 @@ UNORD into two registers.`)
 			g.VCMPPS(operand.U8(cmpUNORD), x, u[k%2], u[k%2])
 		}
 	})
-	g.comment("The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes.")
+	g.comment("The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.")
 	v := g.YMM()
 	g.VMAXPS(mx[1], mx[0], v)
-	bm, m := g.YMM(), g.YMM()
+	bm, sm, m := g.YMM(), g.YMM(), g.YMM()
 	g.VBROADCASTSS(g.maxLanes(v), bm)
-	g.VADDPS(g.k[seq.Zero], bm, m)
+	g.mulXS(bm, sm)
+	g.VADDPS(g.k[seq.Zero], sm, m)
 	un := g.YMM()
 	g.VORPS(u[1], u[0], un)
 	g.VMOVMSKPS(un, reg.R12L)
@@ -644,9 +697,10 @@ no NaN in the row (R12 == 0); stored to the frame.`)
 	g.Label(skip)
 }
 
-// widePreds stores argmaxRow(x) of the row at SI to dst, from m and R12
-// (the NaN lanes of pass 1): with a NaN, the index of the first NaN
-// (VCMPPS UNORD), else the first index j with x[j] == m (VCMPPS EQ_OQ),
+// widePreds stores argmaxRow(x, xs) of the row at SI to dst, from m and
+// R12 (the NaN lanes of pass 1): with a NaN, the index of the first NaN
+// (VCMPPS UNORD; x[j] is NaN where x[j]·xs is), else the first index j
+// with x[j]·xs == m (VMULPS, VCMPPS EQ_OQ),
 // scanning a vector at a time (YMM: 8 classes, VMOVMSKPS, the last c mod
 // 8 masked; ZMM: 16 classes, the compare into an opmask and KMOVW, the
 // last c mod 16 masked), BSFL. Uses AX and R12.
@@ -663,8 +717,8 @@ func (g *x86Gen) widePreds(f *wideFrame, m reg.VecVirtual, dst operand.Mem) {
 			g.CMPQ(reg.RAX, f.end8)
 		}
 		g.JAE(operand.LabelRef(tail))
-		// hit sets R12 to the lanes of x that are NaN (nan) or equal
-		// m, within the opmask k when not nil.
+		// hit sets R12 to the lanes of x that are NaN (nan) or whose
+		// product by xscale equals m, within the opmask k when not nil.
 		hit := func(x reg.VecVirtual, k reg.Register) {
 			var c reg.Register
 			if z {
@@ -675,6 +729,8 @@ func (g *x86Gen) widePreds(f *wideFrame, m reg.VecVirtual, dst operand.Mem) {
 			pred, y := operand.U8(cmpEQ), operand.Op(m)
 			if nan {
 				pred, y = operand.U8(cmpUNORD), x
+			} else {
+				g.mulXS(x, x)
 			}
 			if k != nil {
 				g.VCMPPS(pred, x, y, k, c)
@@ -753,17 +809,19 @@ func (g *x86Gen) wideTotal(acc []reg.VecVirtual) reg.VecVirtual {
 	return b
 }
 
-// wideExpSum emits pass 2 of a row without targets: d[j] = x[j] - m, e[j] =
-// expf(d[j]) (seq.Exp), stored at DI when store, and the accumulators of
-// s, returned (one per vector of a 16-class step). m is mAt (a frame slot
-// on YMM, a register on ZMM); the constants of the tier's schedule (pin)
-// are loaded into registers for the pass. The unrolled iterations are one
-// scheduled region (sched.go) of their exponentials; the others take
-// a vector at a time. On ZMM the unrolled iterations also prefetch the
-// same classes of the next row of logits (R11, see wideRows) and, when
-// store, of the output (R12), so that pass 1 of the next row and the
-// stores of its pass 2 find their lines in the caches: pass 2 is bound
-// by the floating-point pipes, passes 1 and 3 by memory.
+// wideExpSum emits pass 2 of a row without targets: d[j] = x[j]·xs - m,
+// e[j] = expf(d[j]) (seq.Exp), stored at DI when store, and the
+// accumulators of s, returned (one per vector of a 16-class step). m is
+// mAt (a frame slot on YMM, a register on ZMM); the constants of the
+// tier's schedule (pin) are loaded into registers for the pass. The
+// unrolled iterations are one scheduled region (sched.go) of their
+// exponentials, one for xs = 1 (d[j] = x[j] - m) and one for any other
+// xs, chosen per iteration (eitherScale); the others take a vector at a
+// time, multiplied by xs whatever it is. On ZMM the unrolled iterations
+// also prefetch the same classes of the next row of logits (R11, see
+// wideRows) and, when store, of the output (R12), so that pass 1 of the
+// next row and the stores of its pass 2 find their lines in the caches:
+// pass 2 is bound by the floating-point pipes, passes 1 and 3 by memory.
 func (g *x86Gen) wideExpSum(f *wideFrame, mAt operand.Op, store bool) []reg.VecVirtual {
 	sched := g.wideSchedule()
 	acc := make([]reg.VecVirtual, g.stepVecs())
@@ -790,40 +848,50 @@ func (g *x86Gen) wideExpSum(f *wideFrame, mAt operand.Op, store bool) []reg.VecV
 	if g.wideZ() {
 		maps.Copy(g.o.pinned, pins)
 	}
+	// unrolled emits an unrolled iteration, one scheduled region, with
+	// d = x·xscale - m when scaled, else d = x - m.
+	unrolled := func(cols []int, scaled bool) {
+		if !g.wideZ() {
+			maps.Copy(g.o.pinned, pins)
+			defer clear(g.o.pinned)
+		}
+		g.o.record(sched.limit, sched.reserve, sched.open, sched.anchor)
+		ds := make([]operand.Op, len(cols))
+		for k, disp := range cols {
+			var x operand.Op = rowMem(reg.RSI, disp)
+			if scaled {
+				x = g.o.ScaleX(x)
+			}
+			ds[k] = g.o.Sub(x, mAt)
+		}
+		es := seq.Exp(g.o, ds, g.v.MantBits)
+		if store {
+			for k, e := range es {
+				g.o.store(e, rowMem(reg.RDI, cols[k]))
+			}
+		}
+		g.o.emit()
+		g.o.reset()
+		if g.wideZ() {
+			for _, disp := range cols {
+				g.PREFETCHT0(rowMem(reg.R11, disp))
+				if store {
+					g.PREFETCHT0(rowMem(reg.R12, disp))
+				}
+			}
+		}
+		for k, e := range es {
+			g.VADDPS(e, acc[k%len(acc)], acc[k%len(acc)])
+		}
+	}
 	g.classLoop(f, sched.steps, func(cols []int, tail bool) {
 		if !tail && len(cols) > len(acc) {
-			if !g.wideZ() {
-				maps.Copy(g.o.pinned, pins)
-				defer clear(g.o.pinned)
-			}
-			g.o.record(sched.limit, sched.reserve, sched.open, sched.anchor)
-			ds := make([]operand.Op, len(cols))
-			for k, disp := range cols {
-				ds[k] = g.o.Sub(rowMem(reg.RSI, disp), mAt)
-			}
-			es := seq.Exp(g.o, ds, g.v.MantBits)
-			if store {
-				for k, e := range es {
-					g.o.store(e, rowMem(reg.RDI, cols[k]))
-				}
-			}
-			g.o.emit()
-			g.o.reset()
-			if g.wideZ() {
-				for _, disp := range cols {
-					g.PREFETCHT0(rowMem(reg.R11, disp))
-					if store {
-						g.PREFETCHT0(rowMem(reg.R12, disp))
-					}
-				}
-			}
-			for k, e := range es {
-				g.VADDPS(e, acc[k%len(acc)], acc[k%len(acc)])
-			}
+			g.eitherScale(func(scaled bool) { unrolled(cols, scaled) })
 			return
 		}
 		for k, disp := range cols {
 			x := g.loadRow(f, reg.RSI, disp, k, tail)
+			g.mulXS(x, x)
 			e := seq.Exp(g.o, []operand.Op{g.o.Sub(x, mAt)}, g.v.MantBits)[0]
 			if store {
 				g.storeRow(f, e, reg.RDI, disp, k, tail)
@@ -928,16 +996,22 @@ func (g *x86Gen) wideRows(f *wideFrame, name string, body func()) {
 	}
 }
 
-// wideStart starts the prologue (args): it loads CX = a.c and SI =
-// a.logits, returns to done when c <= 0 and sets R8 = len(a.logits)/c.
+// wideStart starts the prologue (args): it loads CX = a.c, R9 =
+// a.stride (floats; wideSetup makes it bytes) and SI = a.logits, returns
+// to done when c <= 0 or stride < c (which the driver never passes), sets
+// R8 = the rows of a.logits (minRows) and copies a.xscale to the frame.
 func (g *x86Gen) wideStart(done string) {
-	g.args("The fields of the record a; R8 = the rows.")
+	g.args("The fields of the record a; R8 = the rows (those of every slice read or written, logits first).")
 	g.Load(g.field("c"), reg.RCX)
+	g.Load(g.field("stride"), reg.R9)
 	g.Load(g.field("logits").Base(), reg.RSI)
 	g.TESTQ(reg.RCX, reg.RCX)
 	g.JLE(operand.LabelRef(done))
+	g.CMPQ(reg.R9, reg.RCX)
+	g.JLT(operand.LabelRef(done))
 	g.MOVQ(operand.U64(1<<62), reg.R8)
 	g.minRows(g.slice("logits", false), false)
+	g.xscaleCopy()
 }
 
 // wideVecRegs returns the description of the vector registers of a
@@ -955,26 +1029,38 @@ func (g *x86Gen) wideRegs() string {
 		return wideRegsZ
 	}
 	return `SI = the row of logits, DI = the row of out (0 when nil),
-CX = c, R8 = the rows, R10 = the row i, R9 = 4c (the bytes of a row),
-R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
+CX = c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a
+row to the next), R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
 classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
 the prediction)`
 }
 
+// strideDoc describes, for the doc of a wide function, the rows of
+// a.logits and of the slices of rows named by others.
+func strideDoc(others string) string {
+	return `Row i of a.logits` + others + ` is the a.c floats at i·a.stride
+(a.stride >= a.c): a slice holds the rows that end in it, (len - a.c) /
+a.stride + 1 (none when len < a.c), the last one possibly cut after its
+last class.`
+}
+
+// outsideDoc ends the doc of a wide function.
+const outsideDoc = `Nothing outside the slices, nor the columns a.c to a.stride-1 of a
+row, is read or written; the other fields of a are not read.`
+
 // wideLabels emits wideLabelsAVX2.
 func (g *x86Gen) wideLabels() {
-	f := g.wideBegin("wideLabels", slotScale,
-		[]string{
-			"wideLabelsAVX2 is wideLabelsGeneric for n = len(a.losses) rows (fewer if",
-			"a.labels, a.logits (n·a.c), or a.out, a.preds or a.lse when not nil, is",
-			"shorter), a.c >= 1 classes, the classes of a row in vectors. The labels",
-			"must be in [0, a.c). a.out, the gradient times a.scale, may be nil or",
-			"a.logits itself. Nothing outside the slices is read or written; the",
-			"other fields of a are not read.",
-		}, func(f *wideFrame) string {
+	f := g.wideBegin("wideLabels", slotScale|slotRowWeights,
+		wrap(`wideLabelsAVX2 is wideLabelsGeneric for n = len(a.losses) rows (fewer
+if a.labels, a.logits, or a.out, a.preds, a.lse or a.rowWeights when not
+nil, holds fewer), a.c >= 1 classes, the classes of a row in vectors. `+
+			strideDoc(" and a.out")+` The logits are multiplied by a.xscale. The
+labels must be in [0, a.c). a.out, the gradient times a.scale (times
+a.rowWeights[i] for row i when not nil), may be nil or a.logits itself;
+a.losses receives the row losses (times a.rowWeights[i]). `+outsideDoc, 74), func(f *wideFrame) string {
 			return fmt.Sprintf(`
 wideLabelsGeneric, one row at a time, the classes in vectors (see the
-overview of the wide functions).
+overview of the wide functions), the logits times xs = xscale.
 
 Registers: %s, BX = labels, DX = losses, R13 = preds (or nil), R14 = lse
 (or nil). %s
@@ -996,10 +1082,12 @@ registers of four exponentials; pass 3, q.`), g.wideFrameDoc(f))
 	g.minRows(g.slice("out", true), false)
 	g.minRows(g.slice("preds", true), true)
 	g.minRows(g.slice("lse", true), true)
+	g.minRows(g.slice("rowWeights", true), true)
 	g.Load(g.field("losses").Base(), reg.RDX)
 	g.fusedSetup(f.flags, f.zv)
-	g.comment("scale, read by the loops from the frame.")
+	g.comment("scale and the base of rowWeights, read by the loops from the frame.")
 	g.copyField(g.field("scale"), f.scale)
+	g.rowWeightsCopy()
 	g.argsDone()
 	g.wideSetup(f)
 	scale := f.scale
@@ -1013,14 +1101,15 @@ registers of four exponentials; pass 3, q.`), g.wideFrameDoc(f))
 		g.JZ(operand.LabelRef(noPreds))
 		g.widePreds(f, m, perRow(reg.R13))
 		g.Label(noPreds)
-		g.comment("d[l] = x[l] - m, before any write, to the frame.")
+		g.comment("d[l] = x[l]·xs - m, before any write, to the frame.")
 		g.MOVLQSX(perRow(reg.RBX), reg.R12)
 		xl := g.vec()
 		g.VBROADCASTSS(operand.Mem{Base: reg.RSI, Index: reg.R12, Scale: 4}, xl)
+		g.mulXS(xl, xl)
 		g.VMOVUPS(g.o.Sub(xl, m), f.dl)
 
 		g.comment(`
-Pass 2. e[j] = expf(x[j] - m) (seq.Exp), stored to g (when grad is not
+Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to g (when grad is not
 nil); s accumulated by classSum. Two loops: with and without grad.`)
 		acc := g.newVecs(g.stepVecs())
 		noGrad, summed := g.label("noGrad"), g.label("summed")
@@ -1044,17 +1133,19 @@ ls - d[l] (seq.LabelLoss).`)
 		g.o.reset()
 		loss := seq.LabelLoss[operand.Op](g.o, ls, f.dl).(reg.VecVirtual)
 		g.wideFused(f, f.m, ls, loss, nil)
+		g.weighRowLoss(loss)
 		g.VMOVSS(loss.AsX(), perRow(reg.RDX))
 
 		g.comment(`
-Pass 3 (with a gradient). q = scale / s (seq.Quotient), q = q·f (f = 1
-without z-loss: exact); g[j] = e[j]·q (seq.Scaled); then g[l] = g[l] -
-scale.`)
+Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
+sc / s (seq.Quotient), q = q·f (f = 1 without z-loss: exact); g[j] =
+e[j]·q (seq.Scaled); then g[l] = g[l] - sc.`)
 		skip := g.label("noGrad")
 		g.TESTQ(reg.RDI, reg.RDI)
 		g.JZ(operand.LabelRef(skip))
 		sc := g.vec()
 		g.VBROADCASTSS(scale, sc)
+		g.weighRowScale(sc)
 		q := seq.Quotient[operand.Op](g.o, sc, s)
 		q = g.o.Mul(q, f.f)
 		g.wideMulRow(f, q)
@@ -1062,7 +1153,7 @@ scale.`)
 		gl := operand.Mem{Base: reg.RDI, Index: reg.R12, Scale: 4}
 		e, d := g.XMM(), g.XMM()
 		g.VMOVSS(gl, e)
-		g.VSUBSS(scale, e, d)
+		g.VSUBSS(sc.AsX(), e, d)
 		g.VMOVSS(d, gl)
 		g.Label(skip)
 	})
@@ -1156,25 +1247,24 @@ func (g *x86Gen) wideTarget(f *wideFrame, form int, disp, k int, tail bool, idx 
 
 // wideTargets emits wideTargetsAVX2.
 func (g *x86Gen) wideTargets() {
-	f := g.wideBegin("wideTargets", slotScale|slotLabels,
-		[]string{
-			"wideTargetsAVX2 is wideTargetsGeneric for n = len(a.losses) rows (fewer",
-			"if a.logits (n·a.c), a.targets (n·a.c) or, when a.targets is nil,",
-			"a.labels, or a.out, a.preds or a.lse when not nil, is shorter; none when",
-			"a.staged with a.weights shorter than a.c), a.c >= 1 classes, the classes",
-			"of a row in vectors. The effective targets are those of a.targets, or",
-			"the one-hot rows of a.labels (in [0, a.c)) when a.targets is nil; with",
-			"a.staged, a.weights[j]·((a.keep·t[j]) + a.uni) (a.weights nil: 1).",
-			"a.out, the gradient times a.scale, may be nil or a.logits itself (but",
-			"must not overlap a.targets). Nothing outside the slices is read or",
-			"written; the other fields of a are not read.",
-		}, func(f *wideFrame) string {
+	f := g.wideBegin("wideTargets", slotScale|slotLabels|slotRowWeights,
+		wrap(`wideTargetsAVX2 is wideTargetsGeneric for n = len(a.losses) rows
+(fewer if a.logits, a.targets or, when a.targets is nil, a.labels, or
+a.out, a.preds, a.lse or a.rowWeights when not nil, holds fewer; none
+when a.staged with a.weights shorter than a.c), a.c >= 1 classes, the
+classes of a row in vectors. `+strideDoc(", a.targets and a.out")+` The
+logits are multiplied by a.xscale. The effective targets are those of
+a.targets, or the one-hot rows of a.labels (in [0, a.c)) when a.targets
+is nil; with a.staged, a.weights[j]·((a.keep·t[j]) + a.uni) (a.weights
+nil: 1). a.out, the gradient times a.scale (times a.rowWeights[i] for row
+i when not nil), may be nil or a.logits itself (but must not overlap
+a.targets); a.losses receives the row losses (times a.rowWeights[i]). `+outsideDoc, 74), func(f *wideFrame) string {
 			return fmt.Sprintf(`
 wideTargetsGeneric, one row at a time, the classes in vectors (see the
-overview of the wide functions). The effective targets a[j] (targetRow.at)
-take one of six forms, each with its own loops of passes 2 and 3: dense
-targets or the one-hot rows of labels, plain, staged, or staged with
-class weights.
+overview of the wide functions), the logits times xs = xscale. The
+effective targets a[j] (targetRow.at) take one of six forms, each with its
+own loops of passes 2 and 3: dense targets or the one-hot rows of labels,
+plain, staged, or staged with class weights.
 
 Registers: %s; DX = losses, R13 = preds (or nil), R14 = lse (or nil), BX =
 weights (staged with weights), R12 = the targets row in passes 2 and 3.
@@ -1197,6 +1287,7 @@ indices.`), g.wideFrameDoc(f))
 	g.minRows(g.slice("out", true), false)
 	g.minRows(g.slice("preds", true), true)
 	g.minRows(g.slice("lse", true), true)
+	g.minRows(g.slice("rowWeights", true), true)
 	g.XORL(reg.R12L, reg.R12L)
 	g.Load(g.field("targets").Base(), reg.RAX)
 	g.MOVQ(reg.RAX, f.tp)
@@ -1244,9 +1335,10 @@ indices.`), g.wideFrameDoc(f))
 	}
 	g.Load(g.field("losses").Base(), reg.RDX)
 	g.fusedSetup(f.flags, f.zv)
-	g.comment("scale and the base of labels, read by the loops from the frame.")
+	g.comment("scale and the bases of labels and rowWeights, read by the loops from the frame.")
 	g.copyField(g.field("scale"), f.scale)
 	g.copyField(g.field("labels").Base(), f.labelBase)
+	g.rowWeightsCopy()
 	g.argsDone()
 	g.wideSetup(f)
 	scale := f.scale
@@ -1324,7 +1416,8 @@ indices.`), g.wideFrameDoc(f))
 		g.Label(noLab)
 
 		g.comment(`
-Pass 2. For each class: d = x[j] - m; a = targetRow.at(j); td = a·d, +0
+Pass 2. For each class: d = x[j]·xs - m (the product skipped when xs is
+1); a = targetRow.at(j); td = a·d, +0
 where a == 0 (seq.TargetTerm); e = expf(d) (seq.Exp), stored to g (when
 grad is not nil); s, T and D accumulated by classSum (e, a, td). R12 =
 the targets row. One loop per form of the targets.`)
@@ -1342,6 +1435,7 @@ the targets row. One loop per form of the targets.`)
 					if g.wideZ() && !tail {
 						g.PREFETCHT0(rowMem(reg.R11, disp))
 					}
+					g.scaleInPlace(x)
 					d := g.o.Sub(x, m)
 					a := g.wideTarget(f, fm, disp, k%sv, tail, idx)
 					td := seq.TargetTerm(g.o, a, d)
@@ -1372,17 +1466,20 @@ The row: s, T, D = total(c) of their accumulators; ls = log32(s)
 		g.o.reset()
 		loss := seq.TargetLoss[operand.Op](g.o, ls, tsum, dsum).(reg.VecVirtual)
 		g.wideFused(f, f.m, ls, loss, tsum)
+		g.weighRowLoss(loss)
 		g.VMOVSS(loss.AsX(), perRow(reg.RDX))
 
 		g.comment(`
-Pass 3 (with a gradient). q = scale / s (seq.Quotient); qt = q·T
-(seq.Scaled), qt = qt·f (f = 1 without z-loss: exact); g[j] = e[j]·qt -
-a[j]·scale (seq.TargetGrad). One loop per form of the targets.`)
+Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
+sc / s (seq.Quotient); qt = q·T (seq.Scaled), qt = qt·f (f = 1 without
+z-loss: exact); g[j] = e[j]·qt - a[j]·sc (seq.TargetGrad). One loop per
+form of the targets.`)
 		rowDone := g.label("rowDone")
 		g.TESTQ(reg.RDI, reg.RDI)
 		g.JZ(operand.LabelRef(rowDone))
 		sc := g.vec()
 		g.VBROADCASTSS(scale, sc)
+		g.weighRowScale(sc)
 		q := seq.Quotient[operand.Op](g.o, sc, s)
 		qt := g.o.Mul(seq.Scaled[operand.Op](g.o, q, tsum), f.f)
 		g.MOVQ(f.tp, reg.R12)
@@ -1445,16 +1542,14 @@ weights would reach past their end.`)
 // wideSoftmax emits wideSoftmaxAVX2.
 func (g *x86Gen) wideSoftmax() {
 	f := g.wideBegin("wideSoftmax", 0,
-		[]string{
-			"wideSoftmaxAVX2 is wideSoftmaxGeneric for n = len(a.logits)/a.c rows",
-			"(fewer if a.out is shorter), a.c >= 1 classes, the classes of a row in",
-			"vectors: a.out, possibly a.logits itself, receives softmax row by row.",
-			"The other fields of a are not read.",
-		}, func(f *wideFrame) string {
+		wrap(`wideSoftmaxAVX2 is wideSoftmaxGeneric for n = the rows of a.logits
+(fewer if a.out holds fewer), a.c >= 1 classes, the classes of a row in
+vectors: a.out, possibly a.logits itself, receives softmax of the logits
+times a.xscale row by row. `+strideDoc(" and a.out")+` `+outsideDoc, 74), func(f *wideFrame) string {
 			return fmt.Sprintf(`
 wideSoftmaxGeneric (softmaxRowC), one row at a time, the classes in
-vectors: m (pass 1), e[j] stored to y and s (pass 2), r = 1/s, y[j] =
-y[j]·r (pass 3).
+vectors, the logits times xs = xscale: m (pass 1), e[j] stored to y and s
+(pass 2), r = 1/s, y[j] = y[j]·r (pass 3).
 
 Registers: %s.
 %s`, g.wideRegs(), g.wideFrameDoc(f))
@@ -1466,7 +1561,7 @@ Registers: %s.
 	g.wideSetup(f)
 	g.wideRows(f, "wideSoftmax", func() {
 		m := g.wideMax(f)
-		g.comment("Pass 2. e[j] = expf(x[j] - m) (seq.Exp), stored to y; s accumulated by classSum.")
+		g.comment("Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to y; s accumulated by classSum.")
 		acc := g.wideExpSum(f, g.wideM(f, m), true)
 		g.comment("Pass 3. s = total(c); r = 1 / s (seq.Reciprocal); y[j] = y[j]·r (seq.Scaled).")
 		r := seq.Reciprocal[operand.Op](g.o, g.wideTotal(acc))
@@ -1477,16 +1572,14 @@ Registers: %s.
 // wideLogSoftmax emits wideLogSoftmaxAVX2.
 func (g *x86Gen) wideLogSoftmax() {
 	f := g.wideBegin("wideLogSoftmax", 0,
-		[]string{
-			"wideLogSoftmaxAVX2 is wideLogSoftmaxGeneric for n = len(a.logits)/a.c",
-			"rows (fewer if a.out is shorter), a.c >= 1 classes, the classes of a row",
-			"in vectors: a.out, possibly a.logits itself, receives log-softmax row by",
-			"row. The other fields of a are not read.",
-		}, func(f *wideFrame) string {
+		wrap(`wideLogSoftmaxAVX2 is wideLogSoftmaxGeneric for n = the rows of
+a.logits (fewer if a.out holds fewer), a.c >= 1 classes, the classes of a
+row in vectors: a.out, possibly a.logits itself, receives log-softmax of
+the logits times a.xscale row by row. `+strideDoc(" and a.out")+` `+outsideDoc, 74), func(f *wideFrame) string {
 			return fmt.Sprintf(`
 wideLogSoftmaxGeneric (logSoftmaxRowC), one row at a time, the classes in
-vectors: m (pass 1), s (pass 2), ls = log32(s), y[j] = (x[j] - m) - ls
-(pass 3).
+vectors, the logits times xs = xscale: m (pass 1), s (pass 2), ls =
+log32(s), y[j] = (x[j]·xs - m) - ls (pass 3).
 
 Registers: %s.
 %s`, g.wideRegs(), g.wideFrameDoc(f))
@@ -1498,18 +1591,30 @@ Registers: %s.
 	g.wideSetup(f)
 	g.wideRows(f, "wideLogSoftmax", func() {
 		m := g.wideMax(f)
-		g.comment("Pass 2. s = the sum of expf(x[j] - m) (seq.Exp) by classSum.")
+		g.comment("Pass 2. s = the sum of expf(x[j]·xs - m) (seq.Exp) by classSum.")
 		acc := g.wideExpSum(f, g.wideM(f, m), false)
 		g.comment("s = total(c); ls = log32(s) (seq.Log).")
 		ls := seq.Log(g.o, []operand.Op{g.wideTotal(acc)}, g.v.MantBits)[0]
 		g.o.reset()
-		g.comment("Pass 3. y[j] = (x[j] - m) - ls (seq.LogSoftmax).")
+		g.comment(`
+Pass 3. y[j] = (x[j]·xs - m) - ls (seq.LogSoftmax); the unrolled
+iterations without the product when xs is 1.`)
 		sv := g.stepVecs()
 		g.classLoop(f, g.wideSteps(), func(cols []int, tail bool) {
-			for k, disp := range cols {
-				x := g.loadRow(f, reg.RSI, disp, k%sv, tail)
-				y := seq.LogSoftmax[operand.Op](g.o, g.o.Sub(x, m), ls)
-				g.storeRow(f, y, reg.RDI, disp, k%sv, tail)
+			body := func(scaled bool) {
+				for k, disp := range cols {
+					x := g.loadRow(f, reg.RSI, disp, k%sv, tail)
+					if scaled {
+						g.mulXS(x, x)
+					}
+					y := seq.LogSoftmax[operand.Op](g.o, g.o.Sub(x, m), ls)
+					g.storeRow(f, y, reg.RDI, disp, k%sv, tail)
+				}
+			}
+			if !tail && len(cols) > sv {
+				g.eitherScale(body)
+			} else {
+				body(true)
 			}
 		})
 	})
@@ -1518,14 +1623,13 @@ Registers: %s.
 // wideArgmax emits wideArgmaxAVX2.
 func (g *x86Gen) wideArgmax() {
 	f := g.wideBegin("wideArgmax", 0,
-		[]string{
-			"wideArgmaxAVX2 is wideArgmaxGeneric for n = min(len(a.logits)/a.c,",
-			"len(a.preds)) rows, a.c >= 1 classes: a.preds[i] receives argmaxRow of",
-			"row i. The other fields of a are not read.",
-		}, func(f *wideFrame) string {
+		wrap(`wideArgmaxAVX2 is wideArgmaxGeneric for n = min(the rows of a.logits,
+len(a.preds)) rows, a.c >= 1 classes: a.preds[i] receives argmaxRow of
+row i times a.xscale. `+strideDoc("")+` `+outsideDoc, 74), func(f *wideFrame) string {
 			return fmt.Sprintf(`
-wideArgmaxGeneric (argmaxRow), one row at a time: m and the NaN lanes (pass
-1), then the scan for the first NaN or the first maximum.
+wideArgmaxGeneric (argmaxRow), one row at a time, the logits times xscale:
+m and the NaN lanes (pass 1), then the scan for the first NaN or the first
+maximum.
 
 Registers: %s; R13 = preds.
 %s`, g.wideRegs(), g.wideFrameDoc(f))

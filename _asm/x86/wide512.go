@@ -74,7 +74,8 @@ var wideConstsZ = []seq.Const{seq.Log2e, seq.Ln2Hi, seq.Ln2Lo, seq.Q4, seq.Q3, s
 
 // wideRegsZ describes the general-purpose registers of a ZMM wide function.
 const wideRegsZ = `SI = the row of logits, DI = the row of out (0 when nil), CX = c, R8 =
-the rows, R10 = the row i, R9 = 4c (the bytes of a row), R11 =
+the rows, R10 = the row i, R9 = 4·stride (the bytes from a row to the
+next), R11 =
 the next row of logits (prefetched), AX = the byte offset of the classes
 of a step, R12 = scratch (the NaN lanes after pass 1, a label, the
 prediction, the next row of the output in pass 2)`
@@ -127,14 +128,14 @@ func rewrapZ(text string) string {
 	return strings.Join(out, "\n")
 }
 
-// wideSetupZ computes, from CX = c > 0, R9 = 4c (the bytes of a row) and
-// the frame words end16, end32, end64 and tail; f = 1. Uses AX.
+// wideSetupZ computes, from CX = c > 0 and R9 = stride >= c, R9 =
+// 4·stride (the bytes from a row to the next) and the frame words end16,
+// end32, end64 and tail; f = 1. Uses AX.
 func (g *x86Gen) wideSetupZ(f *wideFrame) {
 	g.comment(`
-R9 = 4c, the bytes of a row; the bytes of the whole 16-, 32- and 64-class
-steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
+R9 = 4·stride, the bytes from a row to the next; the bytes of the whole
+16-, 32- and 64-class steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
 class j0+k: VPCMPGTD against the lane numbers); f = 1.`)
-	g.MOVQ(reg.RCX, reg.R9)
 	g.SHLQ(operand.U8(2), reg.R9)
 	for _, e := range []struct {
 		slot  operand.Mem
@@ -164,8 +165,9 @@ func (g *x86Gen) tailMaskZ(f *wideFrame) reg.Register {
 	return k
 }
 
-// wideMaxZ emits pass 1 over the row at SI and returns m = maxRow(x) in
-// every lane; R12 receives the NaN lanes (0: the row has no NaN).
+// wideMaxZ emits pass 1 over the row at SI and returns m = maxRow(x, xs)
+// in every lane, float32(max(x)·xs) + 0 as on YMM (see wideMax); R12
+// receives the NaN lanes (0: the row has no NaN).
 func (g *x86Gen) wideMaxZ(f *wideFrame) reg.VecVirtual {
 	g.comment(`
 Pass 1. m = maxRow(x): VMAXPS into four registers in any order (exact for
@@ -213,7 +215,7 @@ classes neither sets them up nor reduces them.`)
 			g.VCMPPS(operand.U8(cmpORD), x, x, ord[k], ord[k])
 		}
 	})
-	g.comment("The maximum of the lanes, + 0, in every lane; R12 = the NaN lanes (not ordered).")
+	g.comment("The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).")
 	chains(func() {
 		a, b := g.ZMM(), g.ZMM()
 		g.VMAXPS(mx[1], mx[0], a)
@@ -228,9 +230,10 @@ classes neither sets them up nor reduces them.`)
 	y, y2 := g.YMM(), g.YMM()
 	g.VEXTRACTF64X4(operand.U8(1), v, y)
 	g.VMAXPS(y, v.AsY(), y2)
-	bm, m := g.ZMM(), g.ZMM()
+	bm, sm, m := g.ZMM(), g.ZMM(), g.ZMM()
 	g.VBROADCASTSS(g.maxLanes(y2), bm)
-	g.VADDPS(g.k[seq.Zero], bm, m)
+	g.mulXS(bm, sm)
+	g.VADDPS(g.k[seq.Zero], sm, m)
 	g.KMOVW(ord[0], reg.R12L)
 	g.XORL(operand.U32(0xffff), reg.R12L)
 	g.VMOVUPS(m, f.m)

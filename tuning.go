@@ -1,0 +1,30 @@
+// Copyright 2026 The xentropy Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
+package kernel
+
+// A tuning is how a tier's functions run on this CPU: the choices whose
+// best value depends on the microarchitecture, measured there. Results
+// are bit-identical whatever they are; only the time changes. The tunings
+// of an architecture are a table in tuning_$GOARCH.go, each entry next to
+// the measurement that justifies it.
+type tuning struct {
+	// chunk and chunkFar are the blocks of a chunk of the row-per-lane
+	// functions (0: the tier's largest) for a batch whose logits fit the
+	// L2 cache, and for a larger one.
+	chunk, chunkFar int
+	// prefetchMin is the size in bytes of a batch's logits from which the
+	// functions prefetch ahead (0: never).
+	prefetchMin int
+}
+
+// tune sets the tuning fields of the record of a batch whose logits take
+// bytes bytes, on tier k.
+func (k *kernels) tune(a *blockArgs, bytes int) {
+	t := &k.tuning
+	a.chunk, a.prefetchMin = t.chunk, t.prefetchMin
+	if bytes > l2Bytes && t.chunkFar != 0 {
+		a.chunk = t.chunkFar
+	}
+}

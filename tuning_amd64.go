@@ -1,0 +1,57 @@
+// Copyright 2026 The xentropy Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
+//go:build gc && !purego
+
+package kernel
+
+import "github.com/klauspost/cpuid/v2"
+
+// l2Bytes is the size of this CPU's L2 cache (per core), 1 MiB when cpuid
+// does not report it: the size of a batch's logits above which a tuning's
+// chunkFar applies.
+var l2Bytes = func() int {
+	if l2 := cpuid.CPU.Cache.L2; l2 > 0 {
+		return l2
+	}
+	return 1 << 20
+}()
+
+// A tuned entry: the tuning of a tier on the CPUs of a vendor, family and
+// range of models, and the measurement it rests on (ns per row of
+// BenchmarkCrossEntropy, ten classes with gradient, one goroutine, runs
+// alternating; the README's "Tuning by CPU" has the tables).
+type tuned struct {
+	vendor   cpuid.Vendor
+	family   int
+	models   [2]int // first and last model
+	tier     string
+	tuning   tuning
+	measured string
+}
+
+// tunings is the table of tunings by CPU; a tier on a CPU it does not
+// list runs with defaultTunings.
+var tunings = []tuned{
+	{cpuid.AMD, 25, [2]int{0x10, 0x1f}, "avx512", tuning{chunk: 0, chunkFar: 4, prefetchMin: 0},
+		"Zen 4 Genoa (AVX-512 on 256-bit units): prefetching ahead costs 25-35% beyond the caches at every distance tried, and chunks of 4 blocks beat 8 beyond L2 (their records take half of L1D)"},
+}
+
+// defaultTunings are the tunings of the tiers on a CPU that tunings does
+// not list: avx512 prefetches 10 KiB ahead from 4 MiB of logits (Zen 5
+// Turin: 31% less time at 1M rows, 23% at 4M), avx2 never.
+var defaultTunings = map[string]tuning{
+	"avx512": {prefetchMin: 4 << 20},
+}
+
+// tuningFor returns the tuning of the tier name on this CPU.
+func tuningFor(name string) tuning {
+	for _, t := range tunings {
+		if t.tier == name && t.vendor == cpuid.CPU.VendorID && t.family == cpuid.CPU.Family &&
+			t.models[0] <= cpuid.CPU.Model && cpuid.CPU.Model <= t.models[1] {
+			return t.tuning
+		}
+	}
+	return defaultTunings[name]
+}
