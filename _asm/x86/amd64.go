@@ -493,7 +493,8 @@ nothing is read or written outside the slices; the rows after the last
 whole block are untouched. A block is read completely before any of it is
 written, so an output may be the very slice that holds the input. The AVX2
 functions use AVX and AVX2 instructions only, the AVX512 functions AVX and
-AVX-512 Foundation.
+AVX-512 Foundation, and POPCNT in wideCandidatesAVX512 (every AVX-512 CPU
+has it); beyond those, CMOV and BSF of the base instruction set.
 
 The vector registers are avo virtual registers, allocated after the whole
 function is built: the register named in a comment is the value, not a
