@@ -18,9 +18,10 @@ import "github.com/klauspost/cpuid/v2"
 // operating system also saves the YMM registers on a context switch, and
 // AVX512F only when it saves the opmask and ZMM registers (OSXSAVE and
 // XCR0, checked by the cpuid package), so the assembly never runs where
-// register state could be lost. The tiers use AVX and AVX2 (avx2), AVX
-// and AVX-512 Foundation (avx512) instructions only (no FMA, which the
-// numerical contract forbids).
+// register state could be lost. The tiers use AVX and AVX2 (avx2), AVX,
+// AVX-512 Foundation and POPCNT (avx512, whose TopK filter counts its
+// candidates with it) instructions only (no FMA, which the numerical
+// contract forbids).
 //
 // The avx512 functions take blocks of 16 rows; a last block of 8 rows
 // goes to avx2 (half), which every AVX-512 CPU has. Its wide functions
@@ -29,7 +30,7 @@ import "github.com/klauspost/cpuid/v2"
 // rows of 11 to 16 classes padded to 16.
 var archTiers = []tier{
 	{kernels{name: "avx512", tier: tierAVX512, block: 16, half: &avx2Kernels, sixteen: true, tuning: tuningFor("avx512")}, func() bool {
-		return cpuid.CPU.Supports(cpuid.AVX512F, cpuid.AVX2)
+		return cpuid.CPU.Supports(cpuid.AVX512F, cpuid.AVX2, cpuid.POPCNT)
 	}},
 	{avx2Kernels, func() bool { return cpuid.CPU.Supports(cpuid.AVX2) }},
 }

@@ -5,6 +5,7 @@
 package kernel
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -12,26 +13,46 @@ import (
 )
 
 // TestTuning: every tuning of every tier gives the same bits: chunks of 1
-// to 8 blocks, for batches in the caches and beyond L2 (chunkFar), and
-// prefetching from 1 byte (always) or never; loss, gradient, losses,
-// predictions and log-sum-exps, labels and targets, Softmax.
+// to 8 blocks (and values out of range, which mean 8), for batches in the
+// caches and beyond L2 (chunkFar), and prefetching from 1 byte (always),
+// 4 MiB or never; ten classes and 13 (the functions of 16 columns), with a
+// z-loss, row weights and a logit scale; the loss, the gradient, losses,
+// predictions and log-sum-exps, labels and targets, Softmax, LogSoftmax.
 func TestTuning(t *testing.T) {
 	r := rand.New(rand.NewPCG(41, 42))
-	n := 7*ChunkRows + 77 // 2.3 MB of logits: beyond L2, for chunkFar
-	x, labels := randBatch(r, n, 3)
-	tg := softTargets(r, n)
+	type batch struct {
+		c, n      int
+		x, tg, rw []float32
+		labels    []int32
+	}
+	var bs []batch
+	// 421 rows of 10 and of 13 classes (the functions of 16 columns):
+	// several chunks and a partial block; and 2.3 MB of logits, beyond L2,
+	// for chunkFar.
+	for _, sh := range [][2]int{{10, 421}, {13, 421}, {10, 7*ChunkRows + 77}} {
+		c, n := sh[0], sh[1]
+		b := batch{c: c, n: n, x: make([]float32, n*c), tg: make([]float32, n*c), labels: make([]int32, n), rw: rowWeights(r, n)}
+		for i := range b.x {
+			b.x[i] = float32(r.NormFloat64() * 3)
+		}
+		for i := range b.labels {
+			b.labels[i] = int32(r.IntN(c))
+			b.tg[i*c+int(b.labels[i])] = 1
+		}
+		bs = append(bs, b)
+	}
 	run := func() (res []any) {
-		g, l, e, p, sm := make([]float32, len(x)), make([]float32, n), make([]float32, n), make([]int32, n), make([]float32, len(x))
-		o := Options{Losses: l, LogSumExp: e, Predictions: p, Workers: 1}
-		loss, err := o.CrossEntropy(g, x, labels)
-		lt, err2 := o.CrossEntropyTargets(slices.Clone(g), x, tg)
-		if err != nil || err2 != nil {
-			t.Fatal(err, err2)
+		for _, b := range bs {
+			g, l, e, p, sm, ls := make([]float32, len(b.x)), make([]float32, b.n), make([]float32, b.n), make([]int32, b.n), make([]float32, len(b.x)), make([]float32, len(b.x))
+			o := Options{Classes: b.c, Losses: l, LogSumExp: e, Predictions: p, Workers: 1, ZLoss: 1e-3, RowWeights: b.rw, Scale: 0.8}
+			loss, err := o.CrossEntropy(g, b.x, b.labels)
+			lt, err2 := o.CrossEntropyTargets(slices.Clone(g), b.x, b.tg)
+			if err := errors.Join(err, err2, o.Softmax(sm, b.x), o.LogSoftmax(ls, b.x)); err != nil {
+				t.Fatal(err)
+			}
+			res = append(res, loss, lt, g, l, e, p, sm, ls)
 		}
-		if err := Softmax(sm, x); err != nil {
-			t.Fatal(err)
-		}
-		return []any{loss, lt, g, l, e, p, sm}
+		return res
 	}
 	def := Implementation()
 	defer Use(def)
@@ -42,13 +63,11 @@ func TestTuning(t *testing.T) {
 		Use(k.name)
 		saved := k.tuning
 		want := run()
-		for _, tu := range []tuning{{chunk: 1}, {chunk: 3, chunkFar: 5}, {chunk: 8, prefetchMin: 1}, {chunkFar: 2, prefetchMin: 1}, {prefetchMin: 1 << 40}} {
+		for _, tu := range []tuning{{chunk: 1}, {chunk: 2, chunkFar: 9}, {chunk: 3, chunkFar: 5}, {chunk: 8, prefetchMin: 1},
+			{chunk: -1, chunkFar: 2, prefetchMin: 64}, {chunkFar: 1, prefetchMin: -1}, {prefetchMin: 1 << 40}, {prefetchMin: 4 << 20}} {
 			k.tuning = tu
 			got := run()
-			if fmt.Sprint(got[:2]) != fmt.Sprint(want[:2]) {
-				t.Errorf("%s %+v: losses %v, default tuning %v", k.name, tu, got[:2], want[:2])
-			}
-			for i := 2; i < len(got); i++ {
+			for i := range got {
 				if fmt.Sprintf("%x", got[i]) != fmt.Sprintf("%x", want[i]) {
 					t.Errorf("%s %+v: output %d differs from the default tuning's", k.name, tu, i)
 				}
