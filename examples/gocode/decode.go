@@ -11,7 +11,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"strings"
-	"sync"
 
 	"github.com/xentropy/kernel"
 )
@@ -67,84 +66,27 @@ type decoder struct {
 	opts kernel.Options // Classes, and Scale = 1/T
 	idx  []int32
 	logp []float32
-	row  []float32 // a row of log-probabilities, for topKFallback
 }
 
 // newDecoder returns a decoder of the k best classes at temperature temp.
 func newDecoder(m *model, v *vocab, k int, temp float64) *decoder {
 	return &decoder{m: m, v: v, k: k,
 		opts: kernel.Options{Classes: m.V, Scale: float32(1 / temp), Workers: 1},
-		idx:  make([]int32, k), logp: make([]float32, k), row: make([]float32, m.V)}
+		idx:  make([]int32, k), logp: make([]float32, k)}
 }
 
-// topK writes the k best classes of the logits z (one row) to d.idx and
-// their log-probabilities at the decoder's temperature to d.logp:
-// kernel.Options.TopK, or topKFallback where the implementation in use
-// does not have it (see topKWorks).
-func (d *decoder) topK(z []float32) {
-	if !topKWorks() {
-		d.topKFallback(z)
-		return
-	}
-	if err := d.opts.TopK(d.idx, d.logp, z, d.k); err != nil {
-		panic(err)
-	}
-}
-
-// topKFallback computes what Options.TopK documents, from
-// Options.LogSoftmax: the k classes of largest scaled logit
-// float32(z[j]·Scale), the lower index first among equals (z has no NaN),
-// and for each its element of LogSoftmax, to which TopK's
-// log-probabilities are bit-identical.
-func (d *decoder) topKFallback(z []float32) {
-	if err := d.opts.LogSoftmax(d.row, z); err != nil {
-		panic(err)
-	}
-	s := d.opts.Scale
-	better := func(a, b int32) bool {
-		va, vb := z[a]*s, z[b]*s
-		return va > vb || va == vb && a < b
-	}
-	n := 0 // d.idx[:n] holds the best so far, in descending order
-	for j := range int32(len(z)) {
-		if n == d.k && !better(j, d.idx[n-1]) {
-			continue
-		}
-		i := min(n, d.k-1)
-		for ; i > 0 && better(j, d.idx[i-1]); i-- {
-			d.idx[i] = d.idx[i-1]
-		}
-		d.idx[i] = j
-		n = min(n+1, d.k)
-	}
-	for i, c := range d.idx {
-		d.logp[i] = d.row[c]
+// candidates computes the model's logits after the context ctx (its last
+// N tokens) and writes the k best classes to d.idx and their
+// log-probabilities at the decoder's temperature to d.logp, in descending
+// order, with kernel.Options.TopK.
+func (d *decoder) candidates(ctx []int32) {
+	m := d.m
+	copy(m.ctx[:m.N], ctx[len(ctx)-m.N:])
+	m.forward(1)
+	if err := d.opts.TopK(d.idx, d.logp, m.z[:m.V], d.k); err != nil {
+		panic(err) // the shapes are the decoder's own: a bug
 	}
 }
-
-// topKWorks reports whether kernel.Options.TopK runs on the implementation
-// in use. At the kernel's commit 0eb522b only the generic code has TopK's
-// candidates block function: on the assembly tiers TopK panics ("a block
-// function this tier does not have was called") whenever a row has more
-// than k logits. The answer is cached per implementation.
-func topKWorks() bool {
-	impl := kernel.Implementation()
-	if ok, seen := topKProbe.Load(impl); seen {
-		return ok.(bool)
-	}
-	ok := func() (ok bool) {
-		defer func() {
-			if recover() != nil {
-				ok = false
-			}
-		}()
-		return kernel.Options{Classes: 40}.TopK(make([]int32, 1), nil, make([]float32, 40), 1) == nil
-	}()
-	topKProbe.Store(impl, ok)
-	return ok
-}
-
-var topKProbe sync.Map // implementation name → bool
 
 // generate appends n tokens to the prompt's, each chosen by pick from the
 // k best classes of the model's logits given the previous N tokens. For
@@ -159,9 +101,7 @@ func (d *decoder) generate(prompt []int32, n int, pick sampler, show int, w io.W
 	ctx = append(ctx, prompt...)
 	out := make([]int32, 0, n)
 	for step := range n {
-		copy(m.ctx[:m.N], ctx[len(ctx)-m.N:])
-		m.forward(1)
-		d.topK(m.z[:m.V])
+		d.candidates(ctx)
 		t := pick(d.idx, d.logp)
 		if step < show {
 			fmt.Fprintf(w, "  %2d  %-12s ←", step+1, quoteToken(d.v.words[t]))

@@ -153,13 +153,6 @@ func mainErr(args []string, stdout, stderr io.Writer) error {
 	}
 	d.describe(stdout, time.Since(t0))
 	fmt.Fprintf(stdout, "kernel: %s implementation; GOMAXPROCS %d\n", kernel.Implementation(), runtime.GOMAXPROCS(0))
-	if def, defects := kernel.Implementation(), chooseImplementation(c.Vocab); len(defects) > 0 {
-		fmt.Fprintf(stdout, "kernel: at %d classes the %s implementation does not give the generic code's bits for\n", c.Vocab, def)
-		for _, d := range defects {
-			fmt.Fprintf(stdout, "  %v\n", d)
-		}
-		fmt.Fprintf(stdout, "kernel: so this run uses the %s implementation\n", kernel.Implementation())
-	}
 
 	m := newModel(c.Shape, d.uni.logp, rand.New(rand.NewPCG(c.Seed, 1)))
 	steps := (d.train.tokens() + c.Batch - 1) / c.Batch
@@ -217,10 +210,6 @@ func mainErr(args []string, stdout, stderr io.Writer) error {
 	}
 	if *prompt != "" && *generate > 0 {
 		fmt.Fprintln(stdout)
-		if !topKWorks() {
-			fmt.Fprintf(stdout, "note: kernel.Options.TopK panics on the %s implementation at this commit (its candidates block function is generic only);\n"+
-				"the decoding takes the k best from Options.LogSoftmax instead, which TopK's log-probabilities equal bit for bit\n\n", kernel.Implementation())
-		}
 		decode(stdout, m, d.vocab, *prompt, *generate, *temp, *topk, *show, c.Seed)
 	}
 	if *plotFile != "" && len(stats) > 0 {

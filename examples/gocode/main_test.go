@@ -61,18 +61,6 @@ func useImplementation(t *testing.T, impl string) {
 	}
 }
 
-// soundImplementation switches the kernel, for the rest of the test, to
-// the implementation the program takes at v classes (see
-// chooseImplementation), and restores the one in use afterwards.
-func soundImplementation(t *testing.T, v int) {
-	t.Helper()
-	def := kernel.Implementation()
-	t.Cleanup(func() { kernel.Use(def) })
-	if bad := chooseImplementation(v); bad != nil {
-		t.Logf("the kernel's %s implementation at this commit: %v; the test uses %s", def, bad, kernel.Implementation())
-	}
-}
-
 // stepCapture is what one training step leaves behind: the logits'
 // gradient of every real row, in row order, the parameters' gradients, and
 // the per-row terms of the sums those gradients are.
@@ -170,9 +158,6 @@ func TestGradientAccumulation(t *testing.T) {
 	for _, impl := range kernel.Implementations() {
 		t.Run(impl, func(t *testing.T) {
 			useImplementation(t, impl)
-			if bad := kernelDefects(s.V); slices.ContainsFunc(bad, func(d defect) bool { return d.call == kernelCalls[0].name }) {
-				t.Skipf("%s: %v (the kernel at this commit; chooseImplementation takes the generic code then)", impl, bad)
-			}
 			one := newModel(s, d.uni.logp, rand.New(rand.NewPCG(1, 1)))
 			want := captureStep(one, d.train, pos)
 			for _, k := range []int{1, 2, 7} {
@@ -221,7 +206,6 @@ func TestGradientAccumulation(t *testing.T) {
 func TestMaskedPadding(t *testing.T) {
 	s := shape{V: 300, N: 4, E: 8, H: 16, M: 32}
 	d := testData(t, s)
-	soundImplementation(t, s.V)
 	m := newModel(s, d.uni.logp, rand.New(rand.NewPCG(1, 1)))
 	pos := d.train.targets[:20]
 	m.load(d.train, pos)
@@ -257,44 +241,28 @@ func TestDecodeImplementations(t *testing.T) {
 	s := shape{V: 300, N: 4, E: 16, H: 32, M: 64}
 	d := testData(t, s)
 	train := config{Batch: 256, Epochs: 1, LR: 3e-3, Seed: 1, Shape: s}
-	def := kernel.Implementation()
-	soundImplementation(t, s.V)
 	m := newModel(s, d.uni.logp, rand.New(rand.NewPCG(1, 1)))
 	trainSteps(m, d, train, 40)
-	kernel.Use(def)
 
-	run := func(impl string) (string, []int32, []int32) {
+	run := func(t *testing.T, impl string) (string, []int32, []int32) {
 		useImplementation(t, impl)
 		var out bytes.Buffer
 		g, sampled := decode(&out, m, d.vocab, defaultPrompt, 40, 0.8, 10, 6, 1)
 		return out.String(), g, sampled
 	}
-	wantOut, wantG, wantS := run("generic")
+	wantOut, wantG, wantS := run(t, "generic")
 	t.Logf("generic:\n%s", wantOut)
 	for _, impl := range kernel.Implementations() {
 		if impl == "generic" {
 			continue
 		}
 		t.Run(impl, func(t *testing.T) {
-			useImplementation(t, impl)
-			var decodeDefects []defect
-			for _, d := range kernelDefects(s.V) {
-				if strings.HasPrefix(d.call, "decoding: LogSoftmax") || d.call == topKCall && d.panicked == nil {
-					decodeDefects = append(decodeDefects, d)
-				}
-			}
-			if len(decodeDefects) > 0 {
-				t.Skipf("%s: %v (the kernel at this commit; the program takes the generic code then)", impl, decodeDefects)
-			}
-			out, g, sampled := run(impl)
+			out, g, sampled := run(t, impl)
 			if !slices.Equal(g, wantG) || !slices.Equal(sampled, wantS) {
 				t.Errorf("%s generates %v and %v, generic %v and %v", impl, g, sampled, wantG, wantS)
 			}
 			if out != wantOut {
 				t.Errorf("%s prints\n%s\ngeneric\n%s", impl, out, wantOut)
-			}
-			if !topKWorks() {
-				t.Logf("%s has no TopK at this commit: the decoding took the k best from LogSoftmax", impl)
 			}
 		})
 	}
@@ -339,39 +307,12 @@ func trainSteps(m *model, d *data, c config, n int) {
 	}
 }
 
-// TestTopKFallback: the k best from LogSoftmax are TopK's, on the generic
-// code.
-func TestTopKFallback(t *testing.T) {
-	useImplementation(t, "generic")
-	r := rand.New(rand.NewPCG(7, 8))
-	const v = 500
-	m := &model{shape: shape{V: v}}
-	for _, temp := range []float64{1, 0.7} {
-		for _, k := range []int{1, 3, 10, v} {
-			d := newDecoder(m, nil, k, temp)
-			z := make([]float32, v)
-			for i := range z {
-				z[i] = float32(math.Round(r.NormFloat64()*20) / 4) // with ties
-			}
-			wantIdx, wantLogp := make([]int32, k), make([]float32, k)
-			if err := d.opts.TopK(wantIdx, wantLogp, z, k); err != nil {
-				t.Fatal(err)
-			}
-			d.topKFallback(z)
-			if !slices.Equal(d.idx, wantIdx) || !sameBits(d.logp, wantLogp) {
-				t.Errorf("T=%g k=%d: fallback %v %v, TopK %v %v", temp, k, d.idx[:min(k, 5)], d.logp[:min(k, 5)], wantIdx[:min(k, 5)], wantLogp[:min(k, 5)])
-			}
-		}
-	}
-}
-
 // TestNoAllocation: a training step, an evaluation and a decoding step
 // allocate nothing (with shapes small enough for gonum's serial gemm; its
 // parallel gemm starts goroutines).
 func TestNoAllocation(t *testing.T) {
 	s := shape{V: 150, N: 4, E: 8, H: 16, M: 32, Workers: 1} // gonum: fewer than 4 blocks of 64×64, serial
 	d := testData(t, s)
-	soundImplementation(t, s.V)
 	m := newModel(s, d.uni.logp, rand.New(rand.NewPCG(1, 1)))
 	pos := d.train.targets[:50]
 	if n := testing.AllocsPerRun(5, func() { m.step(d.train, pos, 1e-3) }); n != 0 {
@@ -383,9 +324,8 @@ func TestNoAllocation(t *testing.T) {
 		t.Errorf("an evaluation allocates %v times", n)
 	}
 	dec := newDecoder(m, d.vocab, 10, 0.8)
-	topKWorks() // the probe, cached
-	copy(m.ctx, d.val.seq[:s.N])
-	if n := testing.AllocsPerRun(5, func() { m.forward(1); dec.topK(m.z[:s.V]) }); n != 0 {
+	ctx := d.val.seq[:s.N]
+	if n := testing.AllocsPerRun(5, func() { dec.candidates(ctx) }); n != 0 {
 		t.Errorf("a decoding step allocates %v times", n)
 	}
 }
@@ -508,7 +448,6 @@ func TestRender(t *testing.T) {
 func TestBeatsBigram(t *testing.T) {
 	s := shape{V: 500, N: 4, E: 32, H: 64, M: 128}
 	d := testData(t, s)
-	soundImplementation(t, s.V)
 	c := config{Shape: s, Vocab: s.V, Batch: 512, Epochs: 3, LR: 3e-3, Seed: 1}
 	m := newModel(s, d.uni.logp, rand.New(rand.NewPCG(c.Seed, 1)))
 	stats := train(c, m, d, make([]float32, d.val.tokens()), nil, nil)
@@ -527,8 +466,6 @@ func TestBeatsBigram(t *testing.T) {
 // decoding and the plot.
 func TestCommand(t *testing.T) {
 	loadTestCorpus(t)
-	def := kernel.Implementation()
-	t.Cleanup(func() { kernel.Use(def) }) // the program may switch to the generic code
 	png := filepath.Join(t.TempDir(), "perplexity.png")
 	var out, errOut bytes.Buffer
 	args := []string{"-dirs", strings.Join(testDirs, ","), "-vocab", "300", "-embed", "8", "-hidden", "16",
