@@ -236,9 +236,9 @@ var fuzzClassCounts = []int{2, 3, 5, 7, 10, 11, 13, 15, 16, 17, 31, 33, 64}
 
 // FuzzClasses draws a class count, an option set, a z-loss coefficient, a
 // logit scale, a divisor, row weights and a stride from the first bytes of
-// an input, then rows of logits (a label byte and
-// 2-byte values, as fuzzBatch), and checks every output against the
-// reference and every implementation against the generic code.
+// an input, then rows of logits (a label byte and 2-byte values, as
+// fuzzBatch), and checks every output against the reference and every
+// implementation against the generic code, TopK included (checkTopK).
 func FuzzClasses(f *testing.F) {
 	f.Add([]byte{0, 0})
 	f.Add([]byte{3, 4, 1, 0xff, 0, 0xff, 2, 3, 4, 5, 6, 7, 8})
@@ -284,6 +284,7 @@ func FuzzClasses(f *testing.F) {
 				o.RowWeights[i] = []float32{0, 1, 0.375, 3.5}[data[i*row]>>6]
 			}
 		}
+		checkTopK(t, Options{Classes: c, Scale: []float32{0, 0.37, 1, 6}[flags>>5&3]}, x)
 		if data0&64 != 0 {
 			// A stride: every entry point equals the compact call, on
 			// every implementation.
@@ -337,4 +338,45 @@ func specialRow(x []float32) bool { return special(x) }
 // fused output, with labels or one-hot targets.
 func classEntry(o Options, targets bool) entry {
 	return fusedEntry(fmt.Sprintf("C=%d %v", o.Classes, o), o, "inplace", targets)
+}
+
+// checkTopK checks TopK on the rows x under o (Classes set), k = 1, 3 and
+// C, on every implementation: the indices against refTopK, each
+// log-probability bit for bit against the generic LogSoftmax's element,
+// and the log-sum-exps against the generic loss functions'.
+func checkTopK(t *testing.T, o Options, x []float32) {
+	t.Helper()
+	c := o.classes()
+	n := len(x) / c
+	def := Implementation()
+	defer Use(def)
+	Use("generic")
+	ls, lse := make([]float32, len(x)), make([]float32, n)
+	lo := o
+	lo.LogSumExp = lse
+	if err := errors.Join(o.LogSoftmax(ls, x), func() error { _, err := lo.CrossEntropy(nil, x, make([]int32, n)); return err }()); err != nil {
+		t.Fatal(err)
+	}
+	for _, impl := range Implementations() {
+		Use(impl)
+		for _, k := range []int{1, min(3, c), c} {
+			idx, logp, e := make([]int32, n*k), make([]float32, n*k), make([]float32, n)
+			p := o
+			p.LogSumExp = e
+			if err := p.TopK(idx, logp, x, k); err != nil {
+				t.Fatalf("%s TopK k=%d: %v", impl, k, err)
+			}
+			for i := range n {
+				want := refTopK(x[i*c:(i+1)*c], o.scale(), k)
+				for j, l := range idx[i*k : (i+1)*k] {
+					if l != want[j] || !sameBits1(logp[i*k+j], ls[i*c+int(l)]) {
+						t.Fatalf("%s TopK k=%d row %d: %d (log p %v), want %d (LogSoftmax %v)", impl, k, i, l, logp[i*k+j], want[j], ls[i*c+int(want[j])])
+					}
+				}
+			}
+			if j, ok := sameBits(e, lse); !ok {
+				t.Fatalf("%s TopK k=%d: lse[%d] = %v, loss functions' %v", impl, k, j, e[j], lse[j])
+			}
+		}
+	}
 }
