@@ -175,11 +175,12 @@ func crossEntropy[L Label](opt Options, grad, logits []float32, labels []L) (flo
 		return 0, err
 	}
 	// Labels, and the divisor of the mean: the number of counted rows, or
-	// the sum of their weights (class weight times row weight; float64, in
-	// row order).
+	// the sum of their weights (float64, in row order; with row weights,
+	// rowWeightSum's order).
 	var count float64
 	switch {
-	case opt.Weights != nil || opt.Ignore || opt.RowWeights != nil:
+	case opt.RowWeights != nil:
+		var acc [8]float64
 		for i, l := range labels {
 			if opt.Ignore && sameLabel(l, opt.IgnoreLabel) {
 				continue
@@ -187,14 +188,26 @@ func crossEntropy[L Label](opt Options, grad, logits []float32, labels []L) (flo
 			if !(l >= 0 && uint64(l) < uint64(c)) {
 				return 0, labelError(i, l)
 			}
-			w := 1.0
+			w := float64(opt.RowWeights[i])
 			if opt.Weights != nil {
-				w = float64(opt.Weights[l])
+				w *= float64(opt.Weights[l]) // exact: a product of two float32
 			}
-			if opt.RowWeights != nil {
-				w *= float64(opt.RowWeights[i]) // exact: a product of two float32
+			acc[i%8] += w
+		}
+		count = sum8(&acc)
+	case opt.Weights != nil || opt.Ignore:
+		for i, l := range labels {
+			if opt.Ignore && sameLabel(l, opt.IgnoreLabel) {
+				continue
 			}
-			count += w
+			if !(l >= 0 && uint64(l) < uint64(c)) {
+				return 0, labelError(i, l)
+			}
+			if opt.Weights != nil {
+				count += float64(opt.Weights[l])
+			} else {
+				count++
+			}
 		}
 	default: // the common case: every row counts
 		for i, l := range labels {
@@ -286,10 +299,11 @@ func (o Options) CrossEntropyTargets(grad, logits, targets []float32) (float64, 
 	}
 	count := float64(n)
 	if o.RowWeights != nil {
-		count = 0
-		for _, w := range o.RowWeights {
-			count += float64(w)
+		var acc [8]float64
+		for i, w := range o.RowWeights {
+			acc[i%8] += float64(w)
 		}
+		count = sum8(&acc)
 	}
 	b := o.batch(kindTargets, n, grad, logits, count)
 	b.call.targets = targets

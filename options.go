@@ -180,12 +180,13 @@ type Options struct {
 	// per row: row i's loss (z-loss included) is multiplied by
 	// RowWeights[i], float32(loss·w), and its gradient too, through its
 	// factor float32(scale·w) (scale: the factor of the reduction). With
-	// Mean the divisor is the sum (in float64, in row order) over the
-	// counted rows of RowWeights[i] times the weight the row counts with
-	// (1, or the class weight of its label). An ignored row stays ignored.
-	// A weight of 0 masks a row whose loss is finite (a padded position);
-	// Ignore masks any row: where the unweighted loss is +Inf (beyond
-	// float32), the weighted one is +Inf, or NaN for a weight of 0.
+	// Mean the divisor is the sum over the counted rows of RowWeights[i]
+	// times the weight the row counts with (1, or the class weight of its
+	// label), added in float64 as the row losses are: row i into the
+	// (i mod 8)th of eight sums, combined pairwise. An ignored row stays
+	// ignored. A weight of 0 masks a row whose loss is finite (a padded
+	// position); Ignore masks any row: where the unweighted loss is +Inf
+	// (beyond float32), the weighted one is +Inf, or NaN for a weight of 0.
 	RowWeights []float32
 
 	// Stride, when not 0, is the number of floats from one row's start to
