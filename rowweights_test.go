@@ -148,3 +148,23 @@ func TestRowWeightsErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestRowWeightSum: the unrolled sum of the row weights is the general
+// loop's, row i into acc[i%8] combined by sum8, bit for bit, at every
+// length around the unrolling.
+func TestRowWeightSum(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	for n := range 40 {
+		w := make([]float32, n)
+		for i := range w {
+			w[i] = float32(r.ExpFloat64() * math.Pow(10, float64(r.IntN(20)-10)))
+		}
+		var acc [8]float64
+		for i, v := range w {
+			acc[i%8] += float64(v)
+		}
+		if got, bad := rowWeightSum(w); got != sum8(&acc) || bad {
+			t.Errorf("n=%d: %v (bad %v), the general loop %v", n, got, bad, sum8(&acc))
+		}
+	}
+}

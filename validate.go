@@ -134,9 +134,11 @@ func (o Options) check(n int, grad, logits, targets []float32, labels span) erro
 		if len(rw) != n {
 			return fmt.Errorf("%w: %d row weights for %d rows", ErrLength, len(rw), n)
 		}
-		for i, w := range rw {
-			if !(w >= 0) || math.IsInf(float64(w), 1) {
-				return fmt.Errorf("%w: the weight of row %d is %v", ErrOption, i, w)
+		if _, bad := rowWeightSum(rw); bad {
+			for i, w := range rw {
+				if !(w >= 0) || math.IsInf(float64(w), 1) {
+					return fmt.Errorf("%w: the weight of row %d is %v", ErrOption, i, w)
+				}
 			}
 		}
 		if spanOf(rw).overlapsAny(spanOf(logits), spanOf(targets), spanOf(grad), spanOf(o.Weights), spanOf(o.Losses),
