@@ -21,7 +21,7 @@ var l2Bytes = func() int {
 // A tuned entry: the tuning of a tier on the CPUs of a vendor, family and
 // range of models, and the measurement it rests on (ns per row of
 // BenchmarkTuning, ten classes with gradient, one goroutine; the README's
-// "Tuning by CPU" has the table).
+// section "On a Zen 4" has the table).
 type tuned struct {
 	vendor   cpuid.Vendor
 	family   int
