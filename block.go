@@ -153,8 +153,6 @@ func (l layout) cols() int {
 // on it.
 type blockFunc uint8
 
-func fn(l layout, o op) blockFunc { return blockFunc(l)*blockFunc(numOps) + blockFunc(o) }
-
 func (f blockFunc) layout() layout { return layout(f / blockFunc(numOps)) }
 func (f blockFunc) op() op         { return op(f % blockFunc(numOps)) }
 

@@ -107,14 +107,6 @@ func (b *batch) labelBlock(buf []int32, r0, r1 int) []int32 {
 	return l
 }
 
-// label returns the int32 label of row i.
-func (b *batch) label(i int) int32 {
-	if b.call.labels != nil {
-		return b.call.labels[i]
-	}
-	return b.wide.at(i)
-}
-
 // chunk computes rows [c0, c1), c0 a multiple of b.chunkRows, and returns the
 // sum of their losses: row i is added to acc[(i-c0)%8] and the eight
 // accumulators are combined by sum8.

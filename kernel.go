@@ -171,7 +171,8 @@ func crossEntropy[L Label](opt Options, grad, logits []float32, labels []L) (flo
 	if len(labels) != n {
 		return 0, fmt.Errorf("%w: %d labels for %d rows", ErrLength, len(labels), n)
 	}
-	if err := opt.check(n, grad, logits, nil, spanOf(labels)); err != nil {
+	rwSum, err := opt.check(n, grad, logits, nil, spanOf(labels))
+	if err != nil {
 		return 0, err
 	}
 	// Labels, and the divisor of the mean: the number of counted rows, or
@@ -185,7 +186,7 @@ func crossEntropy[L Label](opt Options, grad, logits []float32, labels []L) (flo
 				return 0, labelError(i, l)
 			}
 		}
-		count, _ = rowWeightSum(opt.RowWeights)
+		count = rwSum
 	case opt.RowWeights != nil:
 		var acc [8]float64
 		for i, l := range labels {
@@ -301,12 +302,13 @@ func (o Options) CrossEntropyTargets(grad, logits, targets []float32) (float64, 
 	if o.Ignore {
 		return 0, fmt.Errorf("%w: Ignore applies to integer labels only", ErrOption)
 	}
-	if err := o.check(n, grad, logits, targets, span{}); err != nil {
+	rwSum, err := o.check(n, grad, logits, targets, span{})
+	if err != nil {
 		return 0, err
 	}
 	count := float64(n)
 	if o.RowWeights != nil {
-		count, _ = rowWeightSum(o.RowWeights)
+		count = rwSum
 	}
 	b := o.batch(kindTargets, n, grad, logits, count)
 	b.call.targets = targets

@@ -214,14 +214,6 @@ func logSumExp(x *[Classes]float32, m, ls float32) float32 {
 	return m + ls
 }
 
-// rowLogSumExp returns the log-sum-exp of a row on its own, as
-// xentLabelsRow computes it.
-func rowLogSumExp(x *[Classes]float32) float32 {
-	var d, e [Classes]float32
-	m, s := expRow(&d, &e, x)
-	return logSumExp(x, m, log32(s))
-}
-
 // zTerms returns the z-loss terms of a row with coefficient z > 0 and
 // log-sum-exp lse: c = z·lse, the row loss term zl = c·lse (z·lse², with
 // the product by z first so that a small z does not let lse² overflow),

@@ -109,86 +109,89 @@ func (o Options) checkShared() error {
 }
 
 // check validates the options and the output slices of a batch of n rows;
-// labels is the memory of the labels (nil for dense targets).
-func (o Options) check(n int, grad, logits, targets []float32, labels span) error {
+// labels is the memory of the labels (nil for dense targets). With row
+// weights it returns their sum (rowWeightSum), computed in the pass that
+// validates them.
+func (o Options) check(n int, grad, logits, targets []float32, labels span) (rowWeights float64, err error) {
 	switch o.Reduction {
 	case Mean, Sum:
 	case None:
 		if o.Losses == nil && n > 0 {
-			return fmt.Errorf("%w: reduction none needs Losses", ErrOption)
+			return 0, fmt.Errorf("%w: reduction none needs Losses", ErrOption)
 		}
 	default:
-		return fmt.Errorf("%w: %v", ErrOption, o.Reduction)
+		return 0, fmt.Errorf("%w: %v", ErrOption, o.Reduction)
 	}
 	if o.Weights != nil {
 		if c := o.classes(); len(o.Weights) != c {
-			return fmt.Errorf("%w: %d weights for %d classes", ErrOption, len(o.Weights), c)
+			return 0, fmt.Errorf("%w: %d weights for %d classes", ErrOption, len(o.Weights), c)
 		}
 		for j, w := range o.Weights {
 			if !(w >= 0) || math.IsInf(float64(w), 1) {
-				return fmt.Errorf("%w: weight %d is %v", ErrOption, j, w)
+				return 0, fmt.Errorf("%w: weight %d is %v", ErrOption, j, w)
 			}
 		}
 	}
 	if rw := o.RowWeights; rw != nil {
 		if len(rw) != n {
-			return fmt.Errorf("%w: %d row weights for %d rows", ErrLength, len(rw), n)
+			return 0, fmt.Errorf("%w: %d row weights for %d rows", ErrLength, len(rw), n)
 		}
-		if _, bad := rowWeightSum(rw); bad {
+		var bad bool
+		if rowWeights, bad = rowWeightSum(rw); bad {
 			for i, w := range rw {
 				if !(w >= 0) || math.IsInf(float64(w), 1) {
-					return fmt.Errorf("%w: the weight of row %d is %v", ErrOption, i, w)
+					return 0, fmt.Errorf("%w: the weight of row %d is %v", ErrOption, i, w)
 				}
 			}
 		}
 		if spanOf(rw).overlapsAny(spanOf(logits), spanOf(targets), spanOf(grad), spanOf(o.Weights), spanOf(o.Losses),
 			spanOf(o.Predictions), spanOf(o.LogSumExp), labels) {
-			return fmt.Errorf("%w: RowWeights and another slice", ErrOverlap)
+			return 0, fmt.Errorf("%w: RowWeights and another slice", ErrOverlap)
 		}
 	}
 	if eps := o.LabelSmoothing; !(eps >= 0 && eps < 1) {
-		return fmt.Errorf("%w: label smoothing %v is outside [0, 1)", ErrOption, eps)
+		return 0, fmt.Errorf("%w: label smoothing %v is outside [0, 1)", ErrOption, eps)
 	}
 	if d := o.Divisor; d != 0 && (!(d > 0) || math.IsInf(d, 1) || o.Reduction != Mean) {
-		return fmt.Errorf("%w: divisor %v (finite and positive, with the mean reduction only)", ErrOption, d)
+		return 0, fmt.Errorf("%w: divisor %v (finite and positive, with the mean reduction only)", ErrOption, d)
 	}
 	if z := o.ZLoss; !(z >= 0) || math.IsInf(float64(z), 1) {
-		return fmt.Errorf("%w: z-loss coefficient %v is not finite and non-negative", ErrOption, z)
+		return 0, fmt.Errorf("%w: z-loss coefficient %v is not finite and non-negative", ErrOption, z)
 	}
 	if grad != nil {
 		if err := o.checkOut("grad", grad, n, logits); err != nil {
-			return err
+			return 0, err
 		}
 		if overlaps(grad, targets) {
-			return fmt.Errorf("%w: grad and targets", ErrOverlap)
+			return 0, fmt.Errorf("%w: grad and targets", ErrOverlap)
 		}
 	}
 	if l := o.Losses; l != nil {
 		if len(l) != n {
-			return fmt.Errorf("%w: %d losses for %d rows", ErrLength, len(l), n)
+			return 0, fmt.Errorf("%w: %d losses for %d rows", ErrLength, len(l), n)
 		}
 		if spanOf(l).overlapsAny(spanOf(logits), spanOf(targets), spanOf(grad), spanOf(o.Weights), labels) {
-			return fmt.Errorf("%w: Losses and another slice", ErrOverlap)
+			return 0, fmt.Errorf("%w: Losses and another slice", ErrOverlap)
 		}
 	}
 	if overlaps(grad, o.Weights) {
-		return fmt.Errorf("%w: grad and Weights", ErrOverlap)
+		return 0, fmt.Errorf("%w: grad and Weights", ErrOverlap)
 	}
 	if p := o.Predictions; p != nil {
 		if len(p) != n {
-			return fmt.Errorf("%w: %d predictions for %d rows", ErrLength, len(p), n)
+			return 0, fmt.Errorf("%w: %d predictions for %d rows", ErrLength, len(p), n)
 		}
 		if spanOf(p).overlapsAny(spanOf(logits), spanOf(targets), spanOf(grad), spanOf(o.Weights), spanOf(o.Losses), spanOf(o.LogSumExp), labels) {
-			return fmt.Errorf("%w: Predictions and another slice", ErrOverlap)
+			return 0, fmt.Errorf("%w: Predictions and another slice", ErrOverlap)
 		}
 	}
 	if l := o.LogSumExp; l != nil {
 		if len(l) != n {
-			return fmt.Errorf("%w: %d log-sum-exps for %d rows", ErrLength, len(l), n)
+			return 0, fmt.Errorf("%w: %d log-sum-exps for %d rows", ErrLength, len(l), n)
 		}
 		if spanOf(l).overlapsAny(spanOf(logits), spanOf(targets), spanOf(grad), spanOf(o.Weights), spanOf(o.Losses), labels) {
-			return fmt.Errorf("%w: LogSumExp and another slice", ErrOverlap)
+			return 0, fmt.Errorf("%w: LogSumExp and another slice", ErrOverlap)
 		}
 	}
-	return nil
+	return rowWeights, nil
 }
