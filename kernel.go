@@ -176,8 +176,8 @@ func crossEntropy[L Label](opt Options, grad, logits []float32, labels []L) (flo
 		return 0, err
 	}
 	// Labels, and the divisor of the mean: the number of counted rows, or
-	// the sum of their weights (float64, in row order; with row weights,
-	// rowWeightSum's order).
+	// the sum of their weights (float64, in row order; with row weights
+	// only, weightSumGeneric's order).
 	var count float64
 	switch {
 	case opt.RowWeights != nil && opt.Weights == nil && !opt.Ignore:
@@ -316,33 +316,21 @@ func (o Options) CrossEntropyTargets(grad, logits, targets []float32) (float64, 
 	return o.result(total, count, b.norm), err
 }
 
-// rowWeightSum returns the sum of the row weights w in float64, row i
-// added into the (i mod 8)th of eight sums combined by sum8 (the order of
-// the general loop of crossEntropy, eight rows at a time in registers),
-// and whether a weight may be invalid: one whose bits are not those of a
-// finite number >= +0 (a -0 is valid; the caller looks again).
-func rowWeightSum(w []float32) (sum float64, bad bool) {
-	var a [8]float64
-	var a0, a1, a2, a3, a4, a5, a6, a7 float64
-	var m uint32 // the largest bits: a finite number >= +0 is below those of +Inf
+// weightSum returns the sum of the row weights w in float64, computed by
+// the tier k in the order of weightSumGeneric (the tiers run its loop over
+// the whole steps of 16 weights, weightSumTier), and whether a weight may
+// be invalid: one whose sign bit is set, or a sum that is not finite (a NaN
+// or +Inf weight: a sum of float32 values never overflows float64). A -0
+// is valid: the caller looks again.
+func (k *kernels) weightSum(w []float32) (sum float64, bad bool) {
+	var acc [16]float64
+	var neg uint32
 	i := 0
-	for ; i+8 <= len(w); i += 8 {
-		v := (*[8]float32)(w[i:])
-		a0 += float64(v[0])
-		a1 += float64(v[1])
-		a2 += float64(v[2])
-		a3 += float64(v[3])
-		a4 += float64(v[4])
-		a5 += float64(v[5])
-		a6 += float64(v[6])
-		a7 += float64(v[7])
-		m = max(m, math.Float32bits(v[0]), math.Float32bits(v[1]), math.Float32bits(v[2]), math.Float32bits(v[3]),
-			math.Float32bits(v[4]), math.Float32bits(v[5]), math.Float32bits(v[6]), math.Float32bits(v[7]))
+	if k.tier != 0 {
+		i = len(w) &^ 15
+		neg = weightSumTier(k.tier, w[:i], &acc)
 	}
-	a = [8]float64{a0, a1, a2, a3, a4, a5, a6, a7}
-	for ; i < len(w); i++ {
-		a[i%8] += float64(w[i])
-		m = max(m, math.Float32bits(w[i]))
-	}
-	return sum8(&a), m >= negInfBits&^(1<<31)
+	neg |= weightSumGeneric(w[i:], &acc)
+	s := sum16(&acc)
+	return s, neg != 0 || s-s != 0
 }

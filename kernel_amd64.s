@@ -46339,3 +46339,47 @@ unscaled806:
 argmaxDone:
 	VZEROUPPER
 	RET
+
+// func rowWeightSumAVX2(w []float32, acc *[16]float64) uint32
+// Requires: AVX, AVX2
+TEXT ·rowWeightSumAVX2(SB), NOSPLIT, $0-36
+	// Registers: SI = w, CX = the end of the whole steps (bytes), AX = the offset
+	// of the step (bytes), DI = acc.
+	MOVQ    w_base+0(FP), SI
+	MOVQ    w_len+8(FP), CX
+	MOVQ    acc+24(FP), DI
+	VMOVUPD (DI), Y0
+	VMOVUPD 32(DI), Y1
+	VMOVUPD 64(DI), Y2
+	VMOVUPD 96(DI), Y3
+	VXORPS  Y4, Y4, Y4
+	ANDQ    $-16, CX
+	SHLQ    $0x02, CX
+	XORL    AX, AX
+	TESTQ   CX, CX
+	JZ      weightsDone
+
+weightsLoop:
+	VCVTPS2PD (SI)(AX*1), Y5
+	VADDPD    Y5, Y0, Y0
+	VCVTPS2PD 16(SI)(AX*1), Y5
+	VADDPD    Y5, Y1, Y1
+	VCVTPS2PD 32(SI)(AX*1), Y5
+	VADDPD    Y5, Y2, Y2
+	VCVTPS2PD 48(SI)(AX*1), Y5
+	VADDPD    Y5, Y3, Y3
+	VPOR      (SI)(AX*1), Y4, Y4
+	VPOR      32(SI)(AX*1), Y4, Y4
+	ADDQ      $0x40, AX
+	CMPQ      AX, CX
+	JNE       weightsLoop
+
+weightsDone:
+	VMOVUPD   Y0, (DI)
+	VMOVUPD   Y1, 32(DI)
+	VMOVUPD   Y2, 64(DI)
+	VMOVUPD   Y3, 96(DI)
+	VMOVMSKPS Y4, AX
+	VZEROUPPER
+	MOVL      AX, ret+32(FP)
+	RET

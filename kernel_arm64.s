@@ -21763,6 +21763,56 @@ wcand_done:
 	MOVD	R8, blockArgs_count(R16)
 	RET
 
+// func rowWeightSumNEON(w []float32, acc *[16]float64) uint32
+//
+// The loop of weightSumGeneric over the whole steps of 16 weights: R0 = w,
+// R1 the steps left, R2 and R3 = &acc[0] and &acc[8]; V0..V3 a step's weights,
+// V4..V11 them in float64, V16..V23 acc[0..15], V24 the OR of the weights.
+TEXT ·rowWeightSumNEON(SB), NOSPLIT, $0-36
+	MOVD	w_base+0(FP), R0
+	MOVD	w_len+8(FP), R1
+	MOVD	acc+24(FP), R2
+	ADD	$64, R2, R3
+	VLD1	(R2), [V16.D2, V17.D2, V18.D2, V19.D2]
+	VLD1	(R3), [V20.D2, V21.D2, V22.D2, V23.D2]
+	VEOR	V24.B16, V24.B16, V24.B16
+	LSR	$4, R1, R1
+	CBZ	R1, weights_done
+weights_loop:
+	VLD1.P	64(R0), [V0.S4, V1.S4, V2.S4, V3.S4]
+	VORR	V0.B16, V24.B16, V24.B16
+	WORD	$0x0e617804	// fcvtl v4.2d, v0.2s
+	WORD	$0x4e617805	// fcvtl2 v5.2d, v0.4s
+	VORR	V1.B16, V24.B16, V24.B16
+	WORD	$0x0e617826	// fcvtl v6.2d, v1.2s
+	WORD	$0x4e617827	// fcvtl2 v7.2d, v1.4s
+	VORR	V2.B16, V24.B16, V24.B16
+	WORD	$0x0e617848	// fcvtl v8.2d, v2.2s
+	WORD	$0x4e617849	// fcvtl2 v9.2d, v2.4s
+	VORR	V3.B16, V24.B16, V24.B16
+	WORD	$0x0e61786a	// fcvtl v10.2d, v3.2s
+	WORD	$0x4e61786b	// fcvtl2 v11.2d, v3.4s
+	WORD	$0x4e64d610	// fadd v16.2d, v16.2d, v4.2d
+	WORD	$0x4e65d631	// fadd v17.2d, v17.2d, v5.2d
+	WORD	$0x4e66d652	// fadd v18.2d, v18.2d, v6.2d
+	WORD	$0x4e67d673	// fadd v19.2d, v19.2d, v7.2d
+	WORD	$0x4e68d694	// fadd v20.2d, v20.2d, v8.2d
+	WORD	$0x4e69d6b5	// fadd v21.2d, v21.2d, v9.2d
+	WORD	$0x4e6ad6d6	// fadd v22.2d, v22.2d, v10.2d
+	WORD	$0x4e6bd6f7	// fadd v23.2d, v23.2d, v11.2d
+	SUBS	$1, R1
+	BNE	weights_loop
+weights_done:
+	VST1	[V16.D2, V17.D2, V18.D2, V19.D2], (R2)
+	VST1	[V20.D2, V21.D2, V22.D2, V23.D2], (R3)
+	// The sign bits of the four lanes of V24, folded into bit 31.
+	VMOV	V24.D[0], R4
+	VMOV	V24.D[1], R5
+	ORR	R5, R4, R4
+	ORR	R4>>32, R4, R4
+	ANDW	$0x80000000, R4, R4
+	MOVW	R4, ret+32(FP)
+	RET
 // Constants of the exponential, loaded once into V23..V31 (kernel_generic.go has their values).
 // Four lanes each, except the last vector whose lanes are used one at a time.
 // expCutoff = -0x1.5d589ep+06

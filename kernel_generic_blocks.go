@@ -4,6 +4,8 @@
 
 package kernel
 
+import "math"
+
 // The block functions below are the generic members of the implementation
 // table (see kernels in impl.go) for rows of ten columns. Each computes the
 // rows of its record a (see blockArgs), n = len(a.logits)/10; the assembly
@@ -286,4 +288,36 @@ func callGeneric(f blockFunc, a *blockArgs) {
 	default:
 		sixteenGeneric(f, a)
 	}
+}
+
+// weightSumGeneric adds each row weight w[i], converted to float64 (exact),
+// to acc[i%16], each accumulator in row order, so that the weights of the
+// rows of a whole step of 16 go to the 16 accumulators; sum16 combines them
+// (docs/numerics.md §3.4a). It returns a nonzero value when one of the
+// weights has its sign bit set.
+func weightSumGeneric(w []float32, acc *[16]float64) uint32 {
+	var bits uint32
+	i := 0
+	for ; i+16 <= len(w); i += 16 {
+		v := (*[16]float32)(w[i:])
+		for j, x := range v {
+			acc[j] += float64(x)
+			bits |= math.Float32bits(x)
+		}
+	}
+	for j, x := range w[i:] {
+		acc[j] += float64(x)
+		bits |= math.Float32bits(x)
+	}
+	return bits & (1 << 31)
+}
+
+// sum16 combines the 16 accumulators of weightSumGeneric: acc[j] +
+// acc[j+8], then sum8.
+func sum16(acc *[16]float64) float64 {
+	var h [8]float64
+	for j := range h {
+		h[j] = acc[j] + acc[j+8]
+	}
+	return sum8(&h)
 }

@@ -12,3 +12,6 @@ var archTiers []tier
 
 // callTier is never called: no kernels value has a tier other than 0 here.
 func callTier(t int, f blockFunc, a *blockArgs) { panic(unreachable) }
+
+// weightSumTier is never called, like callTier.
+func weightSumTier(t int, w []float32, acc *[16]float64) uint32 { panic(unreachable) }

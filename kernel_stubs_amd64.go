@@ -401,3 +401,11 @@ func logSoftmax16AVX2(a *blockArgs)
 //
 //go:noescape
 func argmax16AVX2(a *blockArgs)
+
+// rowWeightSumAVX2 is weightSumGeneric's loop over the whole steps of 16
+// weights of w: w[i] is added, in float64, to acc[i%16]. It returns a
+// nonzero value when one of those weights has its sign bit set. Nothing
+// outside w and acc is read or written.
+//
+//go:noescape
+func rowWeightSumAVX2(w []float32, acc *[16]float64) uint32

@@ -120,3 +120,11 @@ func wideArgmaxNEON(a *blockArgs)
 //
 //go:noescape
 func wideCandidatesNEON(a *blockArgs)
+
+// rowWeightSumNEON is weightSumGeneric's loop over the whole steps of 16
+// weights of w: w[i] is added, in float64, to acc[i%16]. It returns a
+// nonzero value when one of those weights has its sign bit set. Nothing
+// outside w and acc is read or written.
+//
+//go:noescape
+func rowWeightSumNEON(w []float32, acc *[16]float64) uint32

@@ -48,3 +48,14 @@ func callTier(t int, f blockFunc, a *blockArgs) {
 		panic(unreachable)
 	}
 }
+
+// weightSumTier runs the loop of weightSumGeneric of tier t over the whole
+// steps of 16 weights of w: w[i] is added to acc[i%16] in float64. It
+// returns a nonzero value when one of those weights has its sign bit set.
+func weightSumTier(t int, w []float32, acc *[16]float64) uint32 {
+	switch t {
+	case tierNEON:
+		return rowWeightSumNEON(w, acc)
+	}
+	panic(unreachable)
+}

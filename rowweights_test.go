@@ -149,22 +149,40 @@ func TestRowWeightsErrors(t *testing.T) {
 	}
 }
 
-// TestRowWeightSum: the unrolled sum of the row weights is the general
-// loop's, row i into acc[i%8] combined by sum8, bit for bit, at every
-// length around the unrolling.
-func TestRowWeightSum(t *testing.T) {
+// TestWeightSum: every implementation's sum of the row weights is the
+// reference loop's, row i into acc[i%16] combined by sum16, bit for bit,
+// at every length around the steps of 16, and it flags exactly the weights
+// with a sign bit or a sum that is not finite (-0, -1, -Inf, NaN, +Inf in
+// the assembly's steps and in the tail).
+func TestWeightSum(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 9))
-	for n := range 40 {
-		w := make([]float32, n)
-		for i := range w {
-			w[i] = float32(r.ExpFloat64() * math.Pow(10, float64(r.IntN(20)-10)))
-		}
-		var acc [8]float64
-		for i, v := range w {
-			acc[i%8] += float64(v)
-		}
-		if got, bad := rowWeightSum(w); got != sum8(&acc) || bad {
-			t.Errorf("n=%d: %v (bad %v), the general loop %v", n, got, bad, sum8(&acc))
+	specials := []float32{float32(math.Copysign(0, -1)), -1, float32(math.Inf(-1)), float32(math.NaN()), float32(math.Inf(1)), math.MaxFloat32}
+	for _, k := range available {
+		for n := range 80 {
+			w := make([]float32, n)
+			for i := range w {
+				w[i] = float32(r.ExpFloat64() * math.Pow(10, float64(r.IntN(20)-10)))
+			}
+			for trial := range 1 + min(n, 3)*len(specials) {
+				v := slices.Clone(w)
+				if trial > 0 {
+					// One special weight: first, in the last step, or last.
+					at := []int{0, n / 16 * 16, n - 1}[(trial-1)/len(specials)]
+					v[min(at, n-1)] = specials[(trial-1)%len(specials)]
+				}
+				var acc [16]float64
+				neg := false
+				for i, x := range v {
+					acc[i%16] += float64(x)
+					neg = neg || math.Signbit(float64(x))
+				}
+				want := sum16(&acc)
+				wantBad := neg || math.IsNaN(want) || math.IsInf(want, 0)
+				got, bad := k.weightSum(v)
+				if math.Float64bits(got) != math.Float64bits(want) || bad != wantBad {
+					t.Errorf("%s: n=%d, weights %v: %v (bad %v), want %v (bad %v)", k.name, n, v, got, bad, want, wantBad)
+				}
+			}
 		}
 	}
 }

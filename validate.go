@@ -110,7 +110,7 @@ func (o Options) checkShared() error {
 
 // check validates the options and the output slices of a batch of n rows;
 // labels is the memory of the labels (nil for dense targets). With row
-// weights it returns their sum (rowWeightSum), computed in the pass that
+// weights it returns their sum (kernels.weightSum), computed in the pass that
 // validates them.
 func (o Options) check(n int, grad, logits, targets []float32, labels span) (rowWeights float64, err error) {
 	switch o.Reduction {
@@ -137,7 +137,7 @@ func (o Options) check(n int, grad, logits, targets []float32, labels span) (row
 			return 0, fmt.Errorf("%w: %d row weights for %d rows", ErrLength, len(rw), n)
 		}
 		var bad bool
-		if rowWeights, bad = rowWeightSum(rw); bad {
+		if rowWeights, bad = active.Load().weightSum(rw); bad {
 			for i, w := range rw {
 				if !(w >= 0) || math.IsInf(float64(w), 1) {
 					return 0, fmt.Errorf("%w: the weight of row %d is %v", ErrOption, i, w)

@@ -70,11 +70,13 @@ var optional = map[string]bool{"wideCandidates": true}
 // is the suffix of the wide functions (any class count) of tier i: its own,
 // or those of another tier of the same machine. sixteen lists the tiers
 // with functions for rows of 16 columns (xentLabels16<suffix> and so on).
-// has names the optional block functions (see optional) that the backend
-// generates for its tiers. A function a tier does not have is never called
+// sums[i] is the suffix of the row-weight sum of tier i
+// (rowWeightSum<suffix>, reached through weightSumTier). has names the
+// optional block functions (see optional) that the backend generates for
+// its tiers. A function a tier does not have is never called
 // (the driver's routing, kernels.sixteen): callTier panics if it ever is.
 // Every assembly function takes the record a, a *blockArgs.
-func Dispatch(arch string, suffixes, wide, sixteen []string, has ...string) []byte {
+func Dispatch(arch string, suffixes, wide, sixteen, sums []string, has ...string) []byte {
 	var b bytes.Buffer
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	p("%s\n\n%s\n//go:build gc && !purego\n\npackage kernel\n", GeneratedLine, License)
@@ -114,6 +116,19 @@ func Dispatch(arch string, suffixes, wide, sixteen []string, has ...string) []by
 	p("\tdefault:")
 	p("\t\tpanic(unreachable)")
 	p("\t}")
+	p("}")
+	p("")
+	p("// weightSumTier runs the loop of weightSumGeneric of tier t over the whole")
+	p("// steps of 16 weights of w: w[i] is added to acc[i%%16] in float64. It")
+	p("// returns a nonzero value when one of those weights has its sign bit set.")
+	p("func weightSumTier(t int, w []float32, acc *[16]float64) uint32 {")
+	p("\tswitch t {")
+	for i, s := range suffixes {
+		p("\tcase tier%s:", s)
+		p("\t\treturn rowWeightSum%s(w, acc)", sums[i])
+	}
+	p("\t}")
+	p("\tpanic(unreachable)")
 	p("}")
 	return b.Bytes()
 }

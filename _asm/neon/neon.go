@@ -144,6 +144,7 @@ func Generate(v *seq.Values) (out map[string][]byte, err error) {
 		body.WriteString(lines)
 	}
 	body.WriteString(g.wideText())
+	body.WriteString(weightsText())
 	g.p("%s\n\n%s\n//go:build gc && !purego\n", files.GeneratedLine, files.License)
 	g.header()
 	g.out.Write(body.Bytes())
@@ -151,7 +152,7 @@ func Generate(v *seq.Values) (out map[string][]byte, err error) {
 	return map[string][]byte{
 		"kernel_arm64.s":        g.out.Bytes(),
 		"kernel_stubs_arm64.go": stubs(),
-		"kernel_tiers_arm64.go": files.Dispatch("arm64", []string{"NEON"}, []string{"NEON"}, nil, "wideCandidates"),
+		"kernel_tiers_arm64.go": files.Dispatch("arm64", []string{"NEON"}, []string{"NEON"}, nil, []string{"NEON"}, "wideCandidates"),
 	}, nil
 }
 
@@ -1397,5 +1398,6 @@ func logSoftmaxNEON(` + recordParams + `)
 func argmaxNEON(` + recordParams + `)
 `)
 	b.WriteString(wideStubs())
+	b.WriteString(weightsStub())
 	return b.Bytes()
 }

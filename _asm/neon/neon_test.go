@@ -30,7 +30,9 @@ func generated(t *testing.T) map[string][]byte {
 
 // TestRecord checks the arguments of the generated functions: each reads
 // its one argument, the record pointer, into recordReg first, never writes
-// recordReg again, and reads nothing else from the arguments.
+// recordReg again, and reads nothing else from the arguments. The one
+// function that is not a block function, rowWeightSumNEON, takes w and acc
+// (its frame is checked by go vet's asmdecl).
 func TestRecord(t *testing.T) {
 	text := string(generated(t)["kernel_arm64.s"])
 	field := regexp.MustCompile(`^\(?blockArgs_[A-Za-z]+(\+` + strconv.FormatInt(sliceLen, 10) + `\))?\(` + recordReg + `\)$`)
@@ -39,6 +41,9 @@ func TestRecord(t *testing.T) {
 		code, _, _ := strings.Cut(line, "//")
 		if strings.HasPrefix(code, "TEXT") {
 			fn, first = strings.TrimSuffix(strings.Fields(code)[1], ","), true
+			if fn == "·rowWeightSumNEON(SB)" {
+				fn = ""
+			}
 			continue
 		}
 		if fn == "" || strings.TrimSpace(code) == "" {

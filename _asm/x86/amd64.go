@@ -272,6 +272,19 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 		}
 	}
 	g.cols = classes
+	// The sum of the row weights, one function for both tiers (the
+	// first of 8 lanes).
+	sums := make([]string, len(tiers))
+	for _, t := range tiers {
+		if t.lanes == 8 {
+			g.t = t
+			g.rowWeightSum()
+			for i := range sums {
+				sums[i] = t.suffix
+			}
+			break
+		}
+	}
 	f, err := ctx.Result()
 	if err != nil {
 		return nil, err
@@ -326,7 +339,7 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 	return map[string][]byte{
 		"kernel_amd64.s":        asm,
 		"kernel_stubs_amd64.go": stubs,
-		"kernel_tiers_amd64.go": files.Dispatch("amd64", suffixes, wide, sixteen, "wideCandidates"),
+		"kernel_tiers_amd64.go": files.Dispatch("amd64", suffixes, wide, sixteen, sums, "wideCandidates"),
 	}, nil
 }
 
