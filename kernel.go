@@ -113,13 +113,14 @@ func (o Options) Argmax(dst []int32, logits []float32) error {
 	if spanOf(dst).overlaps(spanOf(logits)) {
 		return fmt.Errorf("%w: dst and logits", ErrOverlap)
 	}
-	b := o.newBatch(kindArgmax, n)
+	var b batch
+	o.newBatch(&b, kindArgmax, n)
 	b.call.logits, b.call.preds = logits, dst
 	_, err = b.run(o.Workers)
 	return err
 }
 
-func (o Options) rowwise(kind kind, dst, logits []float32) error {
+func (o *Options) rowwise(kind kind, dst, logits []float32) error {
 	if err := o.checkShared(); err != nil {
 		return err
 	}
@@ -130,7 +131,8 @@ func (o Options) rowwise(kind kind, dst, logits []float32) error {
 	if err := o.checkOut("dst", dst, n, logits); err != nil {
 		return err
 	}
-	b := o.newBatch(kind, n)
+	var b batch
+	o.newBatch(&b, kind, n)
 	b.call.out, b.call.logits = dst, logits
 	_, err = b.run(o.Workers)
 	return err
@@ -225,7 +227,8 @@ func crossEntropy[L Label](opt Options, grad, logits []float32, labels []L) (flo
 		}
 		count = float64(n)
 	}
-	b := opt.batch(kindLabels, n, grad, logits, count)
+	var b batch
+	opt.batch(&b, kindLabels, n, grad, logits, count)
 	setLabels(&b, labels)
 	b.hasLabels = true
 	total, err := b.run(opt.Workers)
@@ -310,7 +313,8 @@ func (o Options) CrossEntropyTargets(grad, logits, targets []float32) (float64, 
 	if o.RowWeights != nil {
 		count = rwSum
 	}
-	b := o.batch(kindTargets, n, grad, logits, count)
+	var b batch
+	o.batch(&b, kindTargets, n, grad, logits, count)
 	b.call.targets = targets
 	total, err := b.run(o.Workers)
 	return o.result(total, count, b.norm), err

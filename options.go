@@ -201,7 +201,7 @@ type Options struct {
 
 // stride returns the floats from one row's start to the next: Stride, or
 // C when it is 0.
-func (o Options) stride() int {
+func (o *Options) stride() int {
 	if o.Stride == 0 {
 		return o.classes()
 	}
@@ -209,7 +209,7 @@ func (o Options) stride() int {
 }
 
 // scale returns the logit scale: Scale, or 1 when it is 0.
-func (o Options) scale() float32 {
+func (o *Options) scale() float32 {
 	if o.Scale == 0 {
 		return 1
 	}
@@ -223,16 +223,18 @@ const (
 	normMax = 0x1p64
 )
 
-// newBatch returns a batch of n rows for the implementation in use, with
-// the per-call values of every entry point (the class count) set.
-func (o Options) newBatch(kind kind, n int) batch {
+// newBatch makes the zero batch b a batch of n rows for the implementation
+// in use, with the per-call values of every entry point (the class count)
+// set. The batch is built in place, in the caller's frame: it is too large
+// to be returned by value on every call.
+func (o *Options) newBatch(b *batch, kind kind, n int) {
 	c := o.classes()
-	b := batch{k: active.Load(), kind: kind, n: n, c: c, chunkRows: ChunkRowsFor(c)}
+	b.k, b.kind, b.n, b.c, b.chunkRows = active.Load(), kind, n, c, ChunkRowsFor(c)
 	b.call.c, b.call.xscale, b.call.stride = c, o.scale(), o.stride()
-	return b
 }
 
-// batch returns the batch of a validated call whose mean divides by count;
+// batch makes the zero batch b the batch of a validated call whose mean
+// divides by count;
 // kind is kindLabels or kindTargets, and becomes kindStaged when an option
 // needs target rows.
 //
@@ -246,8 +248,8 @@ func (o Options) newBatch(kind kind, n int) batch {
 // row by row, the total in result). In float32's normal range this gives
 // the same bits as the unscaled arithmetic, since multiplying by a power
 // of two commutes with rounding; the sums in between are never scaled.
-func (o Options) batch(kind kind, n int, grad, logits []float32, count float64) batch {
-	b := o.newBatch(kind, n)
+func (o *Options) batch(b *batch, kind kind, n int, grad, logits []float32, count float64) {
+	o.newBatch(b, kind, n)
 	b.call.out, b.call.logits, b.call.losses, b.call.scale = grad, logits, o.Losses, o.scale()
 	b.call.preds, b.call.lse = o.Predictions, o.LogSumExp
 	b.call.rowWeights = o.RowWeights
@@ -266,7 +268,7 @@ func (o Options) batch(kind kind, n int, grad, logits []float32, count float64) 
 		}
 	}
 	if o.Weights == nil && o.LabelSmoothing == 0 && !o.Ignore && b.norm == 0 {
-		return b
+		return
 	}
 	b.kind = kindStaged
 	b.call.weights, b.call.staged = o.Weights, true
@@ -282,7 +284,6 @@ func (o Options) batch(kind kind, n int, grad, logits []float32, count float64) 
 	b.call.keep = 1 - o.LabelSmoothing
 	b.call.uni = o.LabelSmoothing / float32(b.c)
 	b.ignore, b.ignoreLabel = o.Ignore, o.IgnoreLabel
-	return b
 }
 
 // result returns the loss of a batch from the sum of its row losses, which
@@ -290,7 +291,7 @@ func (o Options) batch(kind kind, n int, grad, logits []float32, count float64) 
 // is 0, unless the sum is NaN or +Inf (a NaN row, or a +Inf loss from a
 // row that smoothing targets but its zero weight leaves out of the count),
 // which it returns as it is.
-func (o Options) result(total, count float64, norm int) float64 {
+func (o *Options) result(total, count float64, norm int) float64 {
 	switch count = o.divisor(count); {
 	case o.Reduction != Mean:
 		return total
@@ -305,7 +306,7 @@ func (o Options) result(total, count float64, norm int) float64 {
 
 // divisor returns the divisor of the mean: Divisor, or count when it is
 // not set.
-func (o Options) divisor(count float64) float64 {
+func (o *Options) divisor(count float64) float64 {
 	if o.Divisor != 0 {
 		return o.Divisor
 	}
@@ -313,7 +314,7 @@ func (o Options) divisor(count float64) float64 {
 }
 
 // classes returns the class count C of a row.
-func (o Options) classes() int {
+func (o *Options) classes() int {
 	if o.Classes == 0 {
 		return Classes
 	}

@@ -49,7 +49,8 @@ func (o Options) TopK(idx []int32, logp []float32, logits []float32, k int) erro
 		spanOf(logp).overlapsAny(spanOf(logits), spanOf(o.LogSumExp)) || overlaps(o.LogSumExp, logits) {
 		return fmt.Errorf("%w: idx, logp, LogSumExp and logits", ErrOverlap)
 	}
-	b := o.newBatch(kindTopK, n)
+	var b batch
+	o.newBatch(&b, kindTopK, n)
 	b.call.logits, b.call.lse = logits, o.LogSumExp
 	b.top = topOut{idx: idx, logp: logp, k: k}
 	_, err = b.run(o.Workers)

@@ -66,7 +66,7 @@ func (a span) overlapsAny(bs ...span) bool {
 
 // rows returns the number of rows of a slice of rows of C classes, Stride
 // apart, or ErrShape.
-func (o Options) rows(s []float32) (int, error) {
+func (o *Options) rows(s []float32) (int, error) {
 	c, st := o.classes(), o.stride()
 	n, ok := stridedRows(len(s), c, st)
 	if !ok {
@@ -80,7 +80,7 @@ func (o Options) rows(s []float32) (int, error) {
 
 // checkOut checks an output slice of n rows of o that may be exactly in,
 // or disjoint from it.
-func (o Options) checkOut(name string, out []float32, n int, in []float32) error {
+func (o *Options) checkOut(name string, out []float32, n int, in []float32) error {
 	if m, err := o.rows(out); err != nil || m != n {
 		return fmt.Errorf("%w: len(%s) = %d for %d rows", ErrLength, name, len(out), n)
 	}
@@ -92,7 +92,7 @@ func (o Options) checkOut(name string, out []float32, n int, in []float32) error
 
 // checkShared validates the options every entry point uses: Classes and
 // Workers.
-func (o Options) checkShared() error {
+func (o *Options) checkShared() error {
 	if o.Classes != 0 && (o.Classes < 2 || o.Classes > MaxClasses) {
 		return fmt.Errorf("%w: %d classes (2 to %d, or 0 for 10)", ErrOption, o.Classes, MaxClasses)
 	}
@@ -112,7 +112,7 @@ func (o Options) checkShared() error {
 // labels is the memory of the labels (nil for dense targets). With row
 // weights it returns their sum (kernels.weightSum), computed in the pass that
 // validates them.
-func (o Options) check(n int, grad, logits, targets []float32, labels span) (rowWeights float64, err error) {
+func (o *Options) check(n int, grad, logits, targets []float32, labels span) (rowWeights float64, err error) {
 	switch o.Reduction {
 	case Mean, Sum:
 	case None:
