@@ -133,15 +133,23 @@ submodules:
 	done
 
 # The go test benchmarks, for benchstat: sub-benchmarks impl=<name>/n=<N>.
+# With BASE (a commit), the test binaries of BASE and of the working tree
+# run in turn, one -count at a time, so that a change in the machine's load
+# falls on both.
 benchstat:
 ifeq ($(BASE),)
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -count $(COUNT) -cpu $(BENCHCPU) . | tee .bench-new.txt
 	$(GO) tool benchstat -col /impl .bench-new.txt
 else
 	rm -rf .bench-base && git worktree add --detach .bench-base $(BASE)
-	(cd .bench-base && $(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -count $(COUNT) -cpu $(BENCHCPU) .) > .bench-old.txt
+	(cd .bench-base && $(GO) test -c -o ../.bench-old.test .)
 	git worktree remove --force .bench-base
-	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -count $(COUNT) -cpu $(BENCHCPU) . > .bench-new.txt
+	$(GO) test -c -o .bench-new.test .
+	rm -f .bench-old.txt .bench-new.txt
+	for i in $$(seq $(COUNT)); do \
+		./.bench-old.test -test.run '^$$' -test.bench '$(BENCH)' -test.benchtime $(BENCHTIME) -test.count 1 -test.cpu $(BENCHCPU) >> .bench-old.txt && \
+		./.bench-new.test -test.run '^$$' -test.bench '$(BENCH)' -test.benchtime $(BENCHTIME) -test.count 1 -test.cpu $(BENCHCPU) >> .bench-new.txt || exit 1; \
+	done
 	$(GO) tool benchstat base=.bench-old.txt new=.bench-new.txt
 endif
 
