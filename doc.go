@@ -89,8 +89,9 @@
 //
 // with a polynomial exp and log of at most 1 ulp error, no fused
 // multiply-add, and one IEEE division per row. Row losses are summed in
-// float64 in a fixed order (eight accumulators over chunks of [ChunkRows]
-// rows), so the total does not depend on the implementation. The loss of a
+// float64 in a fixed order (eight accumulators over chunks of
+// [ChunkRowsFor](C) rows), so the total does not depend on the
+// implementation or the worker count. The loss of a
 // row is within 1e-6·(1+|loss|) of the exact value and each gradient element
 // within 1e-6·scale. With class weights or label smoothing, where the row's
 // target a[j] (see [Options]) sums to A, the bounds are 1e-6·(max(1, A) +
@@ -102,8 +103,12 @@
 //     its gradient entry is exactly 0 (or -scale at the label).
 //   - A logit of -Inf at the label gives that row a loss of +Inf and a
 //     finite gradient.
-//   - With dense targets, a -Inf logit whose target is exactly 0 contributes
-//     exactly 0 (0·(-Inf) is taken as 0).
+//   - With dense targets, class weights or label smoothing (the effective
+//     target of [Options]), a -Inf logit whose target is exactly 0
+//     contributes exactly 0 (0·(-Inf) is taken as 0); one whose target is
+//     not 0 (every class under label smoothing, unless its class weight is
+//     0) gives the row a loss of +Inf and the gradient entry -target·scale.
+//     An ignored row is left out whatever its logits.
 //   - A NaN or +Inf logit, or a row of -Inf only, makes that row's loss and
 //     every gradient entry of that row NaN; other rows are unaffected, and
 //     the mean or sum that includes the row is NaN. Such a row's

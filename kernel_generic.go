@@ -239,11 +239,16 @@ func zTerms(z, lse float32) (zl, f float32) {
 func xentLabelsRow(g, x *[Classes]float32, l int32, scale, z float32) (loss, lse float32) {
 	var d, e [Classes]float32
 	m, s := expRow(&d, &e, x)
-	ls := log32(s)
+	return labelRowEnd(g, x, &d, &e, m, s, log32(s), l, scale, z)
+}
+
+// labelRowEnd is the end of xentLabelsRow, from m and s = expRow(d, e, x)
+// and ls = log32(s).
+func labelRowEnd(g, x, d, e *[Classes]float32, m, s, ls float32, l int32, scale, z float32) (loss, lse float32) {
 	lse = logSumExp(x, m, ls)
 	loss, q := labelTail(s, ls, d[l], lse, scale, z)
 	if g != nil {
-		mul10(g, &e, q)
+		mul10(g, e, q)
 		g[l] = g[l] - scale
 	}
 	return loss, lse

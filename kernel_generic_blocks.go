@@ -51,28 +51,53 @@ func (a *blockArgs) row10(buf *[Classes]float32, i int) *[Classes]float32 {
 	return x
 }
 
+// xentLabelsGeneric computes its rows genericRows at a time: xentLabelsRow's
+// steps up to s for each row, then their logarithms next to each other (the
+// longest chain of a row: the chains overlap in the processor), then the
+// rest of each row. The operations of each row are those of xentLabelsRow,
+// in its order.
 func xentLabelsGeneric(a *blockArgs) {
-	grad, logits, losses, preds, lse := a.out, a.logits, a.losses, a.preds, a.lse
-	var buf [Classes]float32
-	for i, l := range a.labels[:len(logits)/Classes] {
-		x := a.row10(&buf, i)
-		var g *[Classes]float32
-		if grad != nil {
-			g = (*[Classes]float32)(grad[i*Classes:])
+	labels := a.labels[:len(a.logits)/Classes]
+	var buf, d, e [genericRows][Classes]float32
+	var x [genericRows]*[Classes]float32
+	var m, s, ls [genericRows]float32
+	for i := 0; i < len(labels); i += genericRows {
+		k := min(genericRows, len(labels)-i)
+		for r := range k {
+			x[r] = a.row10(&buf[r], i+r)
+			if a.preds != nil {
+				a.preds[i+r] = argmax10(x[r])
+			}
+			m[r], s[r] = expRow(&d[r], &e[r], x[r])
 		}
-		if preds != nil {
-			preds[i] = argmax10(x)
+		for r := range k {
+			ls[r] = log32(s[r])
 		}
-		loss, ls := xentLabelsRow(g, x, l, a.rowScale(i), a.z)
-		loss = a.weighted(i, loss)
-		if losses != nil {
-			losses[i] = loss
+		for r := range k {
+			a.labelRow(i+r, x[r], &d[r], &e[r], m[r], s[r], ls[r], labels[i+r])
 		}
-		if lse != nil {
-			lse[i] = ls
-		}
-		a.acc[i%8] += float64(loss)
 	}
+}
+
+// genericRows is the number of rows xentLabelsGeneric computes at a time.
+const genericRows = 4
+
+// labelRow ends row i of xentLabelsGeneric (labelRowEnd), from the row's
+// logits x (scaled), d, e, m, s and ls = log32(s), and stores its outputs.
+func (a *blockArgs) labelRow(i int, x, d, e *[Classes]float32, m, s, ls float32, l int32) {
+	var g *[Classes]float32
+	if a.out != nil {
+		g = (*[Classes]float32)(a.out[i*Classes:])
+	}
+	loss, lse := labelRowEnd(g, x, d, e, m, s, ls, l, a.rowScale(i), a.z)
+	loss = a.weighted(i, loss)
+	if a.losses != nil {
+		a.losses[i] = loss
+	}
+	if a.lse != nil {
+		a.lse[i] = lse
+	}
+	a.acc[i%8] += float64(loss)
 }
 
 func xentTargetsGeneric(a *blockArgs) {
@@ -115,9 +140,16 @@ func logSoftmaxGeneric(a *blockArgs) {
 }
 
 func argmaxGeneric(a *blockArgs) {
+	preds := a.preds[:len(a.logits)/Classes]
+	if a.xscale == 1 { // the rows themselves (see row10)
+		for i := range preds {
+			preds[i] = argmax10((*[Classes]float32)(a.logits[i*Classes:]))
+		}
+		return
+	}
 	var buf [Classes]float32
-	for i := range len(a.logits) / Classes {
-		a.preds[i] = argmax10(a.row10(&buf, i))
+	for i := range preds {
+		preds[i] = argmax10(a.row10(&buf, i))
 	}
 }
 

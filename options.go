@@ -182,11 +182,13 @@ type Options struct {
 	// factor float32(scale·w) (scale: the factor of the reduction). With
 	// Mean the divisor is the sum over the counted rows of RowWeights[i]
 	// times the weight the row counts with (1, or the class weight of its
-	// label), added in float64 as the row losses are: row i into the
-	// (i mod 8)th of eight sums, combined pairwise. An ignored row stays
-	// ignored. A weight of 0 masks a row whose loss is finite (a padded
-	// position); Ignore masks any row: where the unweighted loss is +Inf
-	// (beyond float32), the weighted one is +Inf, or NaN for a weight of 0.
+	// label), added in float64 in a fixed order (docs/numerics.md §3.4a):
+	// row i into the (i mod 16)th of 16 sums when the rows count with 1,
+	// else into the (i mod 8)th of eight, combined pairwise. An ignored
+	// row stays ignored. A weight of 0 masks a row whose loss is finite (a
+	// padded position); Ignore masks any row: where the unweighted loss is
+	// +Inf (beyond float32), the weighted one is +Inf, or NaN for a weight
+	// of 0.
 	RowWeights []float32
 
 	// Stride, when not 0, is the number of floats from one row's start to
