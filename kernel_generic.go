@@ -152,7 +152,23 @@ func expRow(d, e *[Classes]float32, x *[Classes]float32) (m, s float32) {
 	for j := range x {
 		dj := x[j] - m
 		d[j] = dj
-		e[j] = expf(dj)
+		// expf(dj), written out: the compiler does not inline expf.
+		z := float32(dj*expLog2e) + expMagic
+		n := z - expMagic
+		r := dj - float32(n*expLn2Hi)
+		r = r - float32(n*expLn2Lo)
+		q := float32(expQ4*r) + expQ3
+		q = float32(q*r) + expQ2
+		q = float32(q*r) + expQ1
+		q = float32(q*r) + expQ0
+		r2 := float32(r * r)
+		p := float32(r2*q) + r
+		p = p + one
+		ej := float32(p * math.Float32frombits(math.Float32bits(z)<<mantBits+oneBits))
+		if dj < expCutoff {
+			ej = 0
+		}
+		e[j] = ej
 	}
 	return m, sum10(e)
 }

@@ -174,3 +174,31 @@ func TestSeedGradient(t *testing.T) {
 		}
 	}
 }
+
+// TestExpRowIsExpf: expRow, which writes expf out for speed, gives expf's
+// bits for every d = x[j] - m it meets: every 101st float32 from -0 to
+// beyond the cutoff (every one with KERNEL_EXHAUSTIVE set), in the nine
+// columns after a 0 (the maximum), and a row with a NaN.
+func TestExpRowIsExpf(t *testing.T) {
+	step := exhaustive()
+	var x, d, e [Classes]float32
+	check := func() {
+		expRow(&d, &e, &x)
+		for j := range e {
+			if want := expf(d[j]); math.Float32bits(e[j]) != math.Float32bits(want) {
+				t.Fatalf("expRow: e[%d] = %v for d = %v, expf gives %v", j, e[j], d[j], want)
+			}
+		}
+	}
+	j := 1
+	end := math.Float32bits(-200)
+	for b := math.Float32bits(float32(math.Copysign(0, -1))); b <= end; b += step {
+		x[j] = math.Float32frombits(b)
+		if j++; j == Classes {
+			check()
+			j = 1
+		}
+	}
+	x = [Classes]float32{0, -1, nan, -inf, expCutoff, math.Nextafter32(expCutoff, -inf), -math.MaxFloat32, 3, 1e-45, -1e-45}
+	check()
+}
