@@ -176,3 +176,41 @@ func TestPaddedChunks(t *testing.T) {
 		compareEntries(t, fmt.Sprintf("C=%d n=%d", c, n), es, x, labels, tg)
 	}
 }
+
+// TestCopyRows: copyRows copies the first c floats of each row, and
+// nothing else, for every c from 2 to 16, rows packed or apart on either
+// side, slices that end at the last row's last float.
+func TestCopyRows(t *testing.T) {
+	const sentinel = float32(-12345)
+	for c := 2; c <= padCols; c++ {
+		for _, n := range []int{0, 1, 2, 5, 129} {
+			for _, st := range [][2]int{{c, c}, {padCols, c}, {c, padCols}, {c + 3, c + 1}} {
+				ds, ss := st[0], st[1]
+				src := make([]float32, max(0, (n-1)*ss+c))
+				for i := range src {
+					src[i] = float32(i + 1)
+				}
+				dst := make([]float32, max(0, (n-1)*ds+c))
+				for i := range dst {
+					dst[i] = sentinel
+				}
+				copyRows(dst, ds, src, ss, n, c)
+				for i := range n {
+					for j := range ds {
+						k := i*ds + j
+						if k >= len(dst) {
+							break
+						}
+						want := sentinel
+						if j < c {
+							want = src[i*ss+j]
+						}
+						if dst[k] != want {
+							t.Fatalf("c=%d n=%d ds=%d ss=%d: dst[%d] (row %d, column %d) = %v, want %v", c, n, ds, ss, k, i, j, dst[k], want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
