@@ -317,14 +317,20 @@ func targetTail(s, ls, tsum, dsum, lse, scale, z float32) (loss, qt float32) {
 // For a one-hot t this is, bit for bit, xentLabelsRow (a product by T = 1
 // is exact). g may be nil or alias x (but not t).
 func xentTargetsRow(g, x, t *[Classes]float32, scale, z float32) (loss, lse float32) {
-	var d, e, td [Classes]float32
+	var d, e [Classes]float32
 	m, s := expRow(&d, &e, x)
+	return targetRowEnd(g, x, t, &d, &e, m, s, log32(s), scale, z)
+}
+
+// targetRowEnd is the end of xentTargetsRow, from m and s = expRow(d, e, x)
+// and ls = log32(s).
+func targetRowEnd(g, x, t, d, e *[Classes]float32, m, s, ls, scale, z float32) (loss, lse float32) {
+	var td [Classes]float32
 	for j := range td {
 		if t[j] != 0 {
 			td[j] = float32(t[j] * d[j])
 		}
 	}
-	ls := log32(s)
 	lse = logSumExp(x, m, ls)
 	loss, qt := targetTail(s, ls, sum10(t), sum10(&td), lse, scale, z)
 	if g != nil {

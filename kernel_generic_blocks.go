@@ -51,45 +51,86 @@ func (a *blockArgs) row10(buf *[Classes]float32, i int) *[Classes]float32 {
 	return x
 }
 
-// xentLabelsGeneric computes its rows genericRows at a time: xentLabelsRow's
-// steps up to s for each row, then their logarithms next to each other (the
-// longest chain of a row: the chains overlap in the processor), then the
-// rest of each row. The operations of each row are those of xentLabelsRow,
-// in its order.
+// rowGroup holds up to genericRows rows of a loss function of ten columns
+// between the steps of their computation: the row functions
+// (xentLabelsRow, xentTargetsRow) take their rows genericRows at a time,
+// each row's steps up to s, then the logarithms of the rows next to each
+// other (the longest chain of a row: the chains overlap in the processor),
+// then the rest of each row. The operations of each row are those of its
+// row function, in its order.
+type rowGroup struct {
+	buf, d, e [genericRows][Classes]float32
+	m, s, ls  [genericRows]float32
+}
+
+// genericRows is the number of rows of a rowGroup.
+const genericRows = 4
+
+// start computes, for rows i to i+k-1 of a (k <= genericRows), the
+// prediction (when a.preds is not nil: before any gradient is written), m,
+// d, e and s, then ls = log32(s).
+func (g *rowGroup) start(a *blockArgs, i, k int) {
+	for r := range k {
+		x := a.row10(&g.buf[r], i+r)
+		if a.preds != nil {
+			a.preds[i+r] = argmax10(x)
+		}
+		g.m[r], g.s[r] = expRow(&g.d[r], &g.e[r], x)
+	}
+	for r := range k {
+		g.ls[r] = log32(g.s[r])
+	}
+}
+
+// x returns the logits of row i+r of a as start read them: row10's buffer
+// (the row scaled), or the row itself. (A rowGroup holds no pointer to
+// itself, which would move it to the heap.)
+func (g *rowGroup) x(a *blockArgs, i, r int) *[Classes]float32 {
+	if a.xscale != 1 {
+		return &g.buf[r]
+	}
+	return (*[Classes]float32)(a.logits[(i+r)*Classes:])
+}
+
 func xentLabelsGeneric(a *blockArgs) {
 	labels := a.labels[:len(a.logits)/Classes]
-	var buf, d, e [genericRows][Classes]float32
-	var x [genericRows]*[Classes]float32
-	var m, s, ls [genericRows]float32
+	var g rowGroup
 	for i := 0; i < len(labels); i += genericRows {
 		k := min(genericRows, len(labels)-i)
+		g.start(a, i, k)
 		for r := range k {
-			x[r] = a.row10(&buf[r], i+r)
-			if a.preds != nil {
-				a.preds[i+r] = argmax10(x[r])
-			}
-			m[r], s[r] = expRow(&d[r], &e[r], x[r])
-		}
-		for r := range k {
-			ls[r] = log32(s[r])
-		}
-		for r := range k {
-			a.labelRow(i+r, x[r], &d[r], &e[r], m[r], s[r], ls[r], labels[i+r])
+			loss, lse := labelRowEnd(a.outRow10(i+r), g.x(a, i, r), &g.d[r], &g.e[r], g.m[r], g.s[r], g.ls[r], labels[i+r], a.rowScale(i+r), a.z)
+			a.rowOut(i+r, loss, lse)
 		}
 	}
 }
 
-// genericRows is the number of rows xentLabelsGeneric computes at a time.
-const genericRows = 4
-
-// labelRow ends row i of xentLabelsGeneric (labelRowEnd), from the row's
-// logits x (scaled), d, e, m, s and ls = log32(s), and stores its outputs.
-func (a *blockArgs) labelRow(i int, x, d, e *[Classes]float32, m, s, ls float32, l int32) {
-	var g *[Classes]float32
-	if a.out != nil {
-		g = (*[Classes]float32)(a.out[i*Classes:])
+func xentTargetsGeneric(a *blockArgs) {
+	n := len(a.logits) / Classes
+	var g rowGroup
+	for i := 0; i < n; i += genericRows {
+		k := min(genericRows, n-i)
+		g.start(a, i, k)
+		for r := range k {
+			t := (*[Classes]float32)(a.targets[(i+r)*Classes:])
+			loss, lse := targetRowEnd(a.outRow10(i+r), g.x(a, i, r), t, &g.d[r], &g.e[r], g.m[r], g.s[r], g.ls[r], a.rowScale(i+r), a.z)
+			a.rowOut(i+r, loss, lse)
+		}
 	}
-	loss, lse := labelRowEnd(g, x, d, e, m, s, ls, l, a.rowScale(i), a.z)
+}
+
+// outRow10 returns row i of a.out, or nil without a gradient.
+func (a *blockArgs) outRow10(i int) *[Classes]float32 {
+	if a.out == nil {
+		return nil
+	}
+	return (*[Classes]float32)(a.out[i*Classes:])
+}
+
+// rowOut stores the outputs of row i of a ten-column loss function: its
+// loss times its weight (weighted), stored when a.losses is not nil and
+// added to a.acc[i%8], and its log-sum-exp when a.lse is not nil.
+func (a *blockArgs) rowOut(i int, loss, lse float32) {
 	loss = a.weighted(i, loss)
 	if a.losses != nil {
 		a.losses[i] = loss
@@ -98,31 +139,6 @@ func (a *blockArgs) labelRow(i int, x, d, e *[Classes]float32, m, s, ls float32,
 		a.lse[i] = lse
 	}
 	a.acc[i%8] += float64(loss)
-}
-
-func xentTargetsGeneric(a *blockArgs) {
-	grad, logits, targets, losses, preds, lse := a.out, a.logits, a.targets, a.losses, a.preds, a.lse
-	var buf [Classes]float32
-	for i := range len(logits) / Classes {
-		x := a.row10(&buf, i)
-		t := (*[Classes]float32)(targets[i*Classes:])
-		var g *[Classes]float32
-		if grad != nil {
-			g = (*[Classes]float32)(grad[i*Classes:])
-		}
-		if preds != nil {
-			preds[i] = argmax10(x)
-		}
-		loss, ls := xentTargetsRow(g, x, t, a.rowScale(i), a.z)
-		loss = a.weighted(i, loss)
-		if losses != nil {
-			losses[i] = loss
-		}
-		if lse != nil {
-			lse[i] = ls
-		}
-		a.acc[i%8] += float64(loss)
-	}
 }
 
 func softmaxGeneric(a *blockArgs) {
