@@ -15,11 +15,13 @@ import (
 )
 
 // The class-count table: kernel.Options{Classes: C}.CrossEntropy with a
-// gradient on about classElems logits (N = classElems/C rows), for two
-// classes, MNIST, CIFAR-100, ImageNet and a language model's vocabulary,
-// against the copy roof (the logits read and the gradient written) and
-// PyTorch, in ns per logit.
-var classCounts = []int{2, 10, 100, 1000, 32000}
+// gradient on about classElems logits (N = classElems/C rows), against the
+// copy roof (the logits read and the gradient written) and PyTorch, in ns
+// per logit: from two classes, the counts padded to ten columns (3, 5), ten
+// (MNIST), the counts of classes per lane around their fixed cost per row
+// (17 to 256), ImageNet, and language models' vocabularies (32000,
+// 128000). bench/peers/common.py has the same list.
+var classCounts = []int{2, 3, 5, 10, 17, 24, 32, 64, 100, 128, 256, 1000, 32000, 128000}
 
 const (
 	classElems      = 1 << 22 // logits per class-count case
@@ -132,8 +134,8 @@ func copyClasses(grad, logits []float32, labels []int32) {
 	sinkClassLabels = s
 }
 
-// classTable returns the rows of the class-count table: one per name
-// (implementations, copy, peers), one column per class count.
+// classTable returns the rows of the class-count table: one per class
+// count, one column per name (implementations, copy, peers).
 func classTable(results []classResult) [][]string {
 	var names []string
 	for _, r := range results {
@@ -149,22 +151,24 @@ func classTable(results []classResult) [][]string {
 		}
 		return nil
 	}
-	head := []string{"ns per logit"}
-	for _, c := range classCounts {
-		head = append(head, fmt.Sprintf("C=%d", c))
+	head := []string{"C", "N"}
+	for _, name := range names {
+		h := name
+		if r := find(name, classCounts[0]); r != nil && r.Note != "" {
+			h += " (" + r.Note + ")"
+		}
+		head = append(head, h)
 	}
 	rows := [][]string{head}
-	for _, name := range names {
-		row := []string{name}
-		if r := find(name, classCounts[0]); r != nil && r.Note != "" {
-			row[0] += " (" + r.Note + ")"
-		}
-		for _, c := range classCounts {
+	for _, c := range classCounts {
+		row := []string{fmt.Sprint(c), "–"}
+		for _, name := range names {
 			r := find(name, c)
 			if r == nil {
 				row = append(row, "–")
 				continue
 			}
+			row[1] = fmt.Sprint(r.N)
 			s := fmt.Sprintf("%.3f", r.NsPerElem)
 			if cp := find("copy", c); cp != nil && name != "copy" {
 				s += fmt.Sprintf(" (%.1f× copy", r.NsPerElem/cp.NsPerElem)
@@ -206,7 +210,6 @@ func writeClassesText(w io.Writer, rep *report) error {
 	fmt.Fprintf(w, "\n%s\n", classTitle(rep))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	for _, row := range classTable(rep.Classes) {
-		row[0] = fmt.Sprintf("%-30s", row[0])
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}
 	return tw.Flush()

@@ -83,7 +83,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	reps := fs.Int("reps", 0, "timed repetitions per row (default 5, 3 with -quick)")
 	minRep := fs.Duration("time", 0, "least duration of one repetition (default 40ms, 5ms with -quick)")
 	noTopK := fs.Bool("notopk", false, "leave out the TopK table (a decoding step at C = 151936, 64 rows at C = 32000)")
-	noClasses := fs.Bool("noclasses", false, "leave out the class-count table (Options.Classes = 2, 10, 100, 1000, 32000)")
+	noClasses := fs.Bool("noclasses", false, "leave out the class-count table (Options.Classes = 2 to 128000)")
 	var charts chartFlags
 	fs.Var(&charts, "chart", "also write the chart to `file` (.svg or .png; repeatable), e.g. the README's copy chart.svg")
 	fs.Usage = func() {

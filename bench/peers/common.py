@@ -108,7 +108,7 @@ def batch(np, n):
     return logits.reshape(n, 10), labels
 
 
-CLASS_COUNTS = [2, 10, 100, 1000, 32000]
+CLASS_COUNTS = [2, 3, 5, 10, 17, 24, 32, 64, 100, 128, 256, 1000, 32000, 128000]  # bench/classes.go's classCounts
 CLASS_ELEMS = 1 << 22
 CLASS_ELEMS_QUICK = 1 << 20
 

@@ -14,7 +14,7 @@ d(mean loss)/d(logits) to logits.grad. It is measured with one thread (row
 is more than one).
 
 Same shapes and data as the Go report (see common.py), and the class-count
-cases of bench/classes.go (C = 2, 10, 100, 1000, 32000 on 4Mi logits). Writes
+cases of bench/classes.go (C = 2 to 128000 on 4Mi logits). Writes
 bench/out/peer-torch.json, which `go run . -peers` in bench/ merges. Without
 PyTorch it says how to install it and exits 0.
 
