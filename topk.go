@@ -79,12 +79,15 @@ const topCache = 256 << 10
 
 // topRows computes rows [r0, r1) of a TopK batch: each row's k best with
 // topRow, then, when logp or LogSumExp is wanted, the log-sum-exp pass of
-// the loss functions, with the row's best as the label, on topCache bytes
-// of rows at a time (at most labelBuf rows, at least one), which the first
-// pass has left in the cache. Its row loss is then ls = log(s) exactly (the loss is ls - d[l],
-// and d[l] = x[l] - m is ±0 for the maximum), so that
+// the loss functions (wideLabelsMax), with the row's best as the label, on
+// topCache bytes of rows at a time (at most labelBuf rows, at least one),
+// which topRow has left in the cache. The row's maximum m = x[best] + 0,
+// which is maxRow for a row without NaN (and a NaN for a row with one), is
+// given to it, so that it does not read the row for it. Its row loss is
+// then ls = log(s) exactly (the loss is ls - d[l], and d[l] = x[l] - m is
+// ±0 for the maximum), so that
 //
-//	logp[j] = (x[j] - m) - ls,  m = x[best] + 0
+//	logp[j] = (x[j] - m) - ls
 //
 // is LogSoftmax's element bit for bit (for a row with a NaN, or of -Inf
 // only, NaN like it).
@@ -92,24 +95,26 @@ func (b *batch) topRows(r0, r1 int) {
 	c, k := b.c, b.top.k
 	want := b.top.logp != nil || b.call.lse != nil
 	var best [labelBuf]int32
-	var ls [labelBuf]float32
+	var ls, mx [labelBuf]float32
+	xs := b.call.xscale
 	step := min(labelBuf, max(1, topCache/(4*c)))
 	for p0 := r0; p0 < r1; p0 += step {
 		p1 := min(p0+step, r1)
 		for i := p0; i < p1; i++ {
-			b.topRow(row(b.call.logits, i, c, b.call.stride), b.top.idx[i*k:(i+1)*k])
+			x := row(b.call.logits, i, c, b.call.stride)
+			b.topRow(x, b.top.idx[i*k:(i+1)*k])
 			best[i-p0] = b.top.idx[i*k]
+			mx[i-p0] = float32(x[best[i-p0]]*xs) + 0
 		}
 		if !want {
 			continue
 		}
 		a := b.call.rows(p0, p1, b.call.stride)
-		a.labels, a.losses, a.z = best[:p1-p0], ls[:p1-p0], 0
-		b.k.call(fnWideLabels, &a)
+		a.labels, a.losses, a.z, a.rowMax = best[:p1-p0], ls[:p1-p0], 0, mx[:p1-p0]
+		b.k.call(fnWideLabelsMax, &a)
 		if b.top.logp == nil {
 			continue
 		}
-		xs := b.call.xscale
 		for i := p0; i < p1; i++ {
 			x, idx, logp := row(b.call.logits, i, c, b.call.stride), b.top.idx[i*k:(i+1)*k], b.top.logp[i*k:(i+1)*k]
 			m := float32(x[idx[0]]*xs) + 0

@@ -248,7 +248,7 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 		}
 		fs := []func(){g.xentLabels, g.xentTargets, g.softmax, g.logSoftmax, g.argmax}
 		if t.wide {
-			fs = append(fs, g.wideLabels, g.wideTargets, g.wideSoftmax, g.wideLogSoftmax, g.wideArgmax, g.wideCandidates)
+			fs = append(fs, g.wideLabels, g.wideTargets, g.wideSoftmax, g.wideLogSoftmax, g.wideArgmax, g.wideCandidates, g.wideLabelsMax)
 		}
 		for _, f := range fs {
 			f()
