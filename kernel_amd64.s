@@ -13180,7 +13180,7 @@ candVecHit:
 
 // func wideLabelsMaxAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·wideLabelsMaxAVX512(SB), $344-8
+TEXT ·wideLabelsMaxAVX512(SB), $352-8
 	// wideLabelsMaxGeneric, one row at a time, the classes in vectors (see the
 	// overview of the wide functions), the logits times xs = xscale.
 	//
@@ -13223,8 +13223,12 @@ someRows83:
 	CMOVQLT AX, R8
 
 isNil82:
-	VMOVSS  240(R10), X0
-	VMOVSS  X0, 336(SP)
+	VMOVSS 240(R10), X0
+	VMOVSS X0, 336(SP)
+
+	// 344(SP) = the rows of logits: pass 2 of row i prefetches row i+1 when it is
+	// one of them (R8 when out is not nil: the rows of out).
+	MOVQ    R8, 344(SP)
 	MOVQ    24(R10), DI
 	MOVQ    48(R10), BX
 	MOVQ    152(R10), AX
@@ -13266,6 +13270,11 @@ isNil86:
 	CMOVQLT AX, R8
 
 isNil87:
+	TESTQ DI, DI
+	JZ    pfNoOut88
+	MOVQ  R8, 344(SP)
+
+pfNoOut88:
 	MOVQ 144(R10), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -13275,18 +13284,18 @@ isNil87:
 	MOVQ  200(R10), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse88
+	JZ    noLse89
 	MOVL  $0x00000001, R12
 
-noLse88:
+noLse89:
 	MOVL         272(R10), AX
 	SHLL         $0x01, AX
-	JZ           noZ89
+	JZ           noZ90
 	MOVL         $0x00000003, R12
 	VBROADCASTSS 272(R10), Z0
 	VMOVUPS      Z0, 192(SP)
 
-noZ89:
+noZ90:
 	MOVQ R12, 296(SP)
 
 	// R13 = rowMax (in place of preds).
@@ -13331,7 +13340,7 @@ wideLabelsMaxRow:
 	// R11 = the next row of logits (this one for the last row), prefetched in pass 2.
 	LEAQ    (SI)(R9*1), R11
 	LEAQ    1(R10), R12
-	CMPQ    R12, R8
+	CMPQ    R12, 344(SP)
 	CMOVQCC SI, R11
 
 	// m = rowMax[i] in every lane, to the frame; R12 = 0 (no NaN lanes: all is m == -Inf).
@@ -13342,14 +13351,14 @@ wideLabelsMaxRow:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ, an
 	// opmask) and no NaN in the row (R12 == 0), else 0; stored to the frame.
 	TESTB  $0x01, 296(SP)
-	JZ     noLse90
+	JZ     noLse91
 	MOVQ   $0x00000000, 256(SP)
 	TESTL  R12, R12
-	JNZ    noLse90
+	JNZ    noLse91
 	VCMPPS $0x00, negInfBits<>+0(SB), Z0, K1
 	KMOVW  K1, 256(SP)
 
-noLse90:
+noLse91:
 	// d[l] = x[l]·xs - m, before any write, to the frame.
 	MOVLQSX      (BX)(R10*4), R12
 	VBROADCASTSS (SI)(R12*4), Z1
@@ -13360,7 +13369,7 @@ noLse90:
 	// Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to g (when grad is not
 	// nil); s accumulated by classSum. Two loops: with and without grad.
 	TESTQ   DI, DI
-	JZ      noGrad91
+	JZ      noGrad92
 	VMOVUPS negZero<>+0(SB), Z1
 
 	// R12 = the next row of the output (this one for the last row), prefetched in pass 2.
@@ -13380,11 +13389,11 @@ noLse90:
 	VMOVUPS zero<>+0(SB), Z12
 	XORL    AX, AX
 
-classes93:
+classes94:
 	CMPQ        AX, 288(SP)
-	JAE         rest94
+	JAE         rest95
 	CMPL        336(SP), $0x3f800000
-	JNE         scaled97
+	JNE         scaled98
 	VMOVUPS     (SI)(AX*1), Z12
 	VMOVUPS     64(SI)(AX*1), Z13
 	VMOVUPS     128(SI)(AX*1), Z14
@@ -13489,9 +13498,9 @@ classes93:
 	VADDPS      Z13, Z1, Z1
 	VADDPS      Z12, Z1, Z1
 	VADDPS      Z14, Z1, Z1
-	JMP         scaledDone98
+	JMP         scaledDone99
 
-scaled97:
+scaled98:
 	VMOVUPS     (SI)(AX*1), Z12
 	VMOVUPS     64(SI)(AX*1), Z13
 	VMOVUPS     128(SI)(AX*1), Z14
@@ -13601,14 +13610,14 @@ scaled97:
 	VADDPS      Z12, Z1, Z1
 	VADDPS      Z14, Z1, Z1
 
-scaledDone98:
+scaledDone99:
 	ADDQ $0x00000100, AX
-	JMP  classes93
+	JMP  classes94
 
-rest94:
-single99:
+rest95:
+single100:
 	CMPQ        AX, 272(SP)
-	JAE         tail95
+	JAE         tail96
 	VMOVUPS     (SI)(AX*1), Z12
 	VMULPS.BCST 336(SP), Z12, Z12
 	VSUBPS      Z0, Z12, Z12
@@ -13635,11 +13644,11 @@ single99:
 	VMOVUPS     Z12, (DI)(AX*1)
 	VADDPS      Z12, Z1, Z1
 	ADDQ        $0x00000040, AX
-	JMP         single99
+	JMP         single100
 
-tail95:
+tail96:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone96
+	JZ          classesDone97
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z12
 	VMULPS.BCST 336(SP), Z12, Z12
@@ -13669,11 +13678,11 @@ tail95:
 	KMOVW       264(SP), K1
 	VADDPS      Z0, Z1, K1, Z1
 
-classesDone96:
+classesDone97:
 	VMOVAPS Z1, Z0
-	JMP     summed92
+	JMP     summed93
 
-noGrad91:
+noGrad92:
 	VMOVUPS negZero<>+0(SB), Z1
 	VMOVUPS expLog2e<>+0(SB), Z2
 	VMOVUPS expLn2Hi<>+0(SB), Z3
@@ -13688,11 +13697,11 @@ noGrad91:
 	VMOVUPS zero<>+0(SB), Z12
 	XORL    AX, AX
 
-classes100:
+classes101:
 	CMPQ        AX, 288(SP)
-	JAE         rest101
+	JAE         rest102
 	CMPL        336(SP), $0x3f800000
-	JNE         scaled104
+	JNE         scaled105
 	VMOVUPS     (SI)(AX*1), Z12
 	VMOVUPS     64(SI)(AX*1), Z13
 	VMOVUPS     128(SI)(AX*1), Z14
@@ -13789,9 +13798,9 @@ classes100:
 	VADDPS      Z13, Z1, Z1
 	VADDPS      Z12, Z1, Z1
 	VADDPS      Z14, Z1, Z1
-	JMP         scaledDone105
+	JMP         scaledDone106
 
-scaled104:
+scaled105:
 	VMOVUPS     (SI)(AX*1), Z12
 	VMOVUPS     64(SI)(AX*1), Z13
 	VMOVUPS     128(SI)(AX*1), Z14
@@ -13893,14 +13902,14 @@ scaled104:
 	VADDPS      Z12, Z1, Z1
 	VADDPS      Z14, Z1, Z1
 
-scaledDone105:
+scaledDone106:
 	ADDQ $0x00000100, AX
-	JMP  classes100
+	JMP  classes101
 
-rest101:
-single106:
+rest102:
+single107:
 	CMPQ        AX, 272(SP)
-	JAE         tail102
+	JAE         tail103
 	VMOVUPS     (SI)(AX*1), Z12
 	VMULPS.BCST 336(SP), Z12, Z12
 	VSUBPS      Z0, Z12, Z12
@@ -13926,11 +13935,11 @@ single106:
 	VSCALEFPS.Z Z13, Z14, K1, Z12
 	VADDPS      Z12, Z1, Z1
 	ADDQ        $0x00000040, AX
-	JMP         single106
+	JMP         single107
 
-tail102:
+tail103:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone103
+	JZ          classesDone104
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z12
 	VMULPS.BCST 336(SP), Z12, Z12
@@ -13958,10 +13967,10 @@ tail102:
 	KMOVW       264(SP), K1
 	VADDPS      Z0, Z1, K1, Z1
 
-classesDone103:
+classesDone104:
 	VMOVAPS Z1, Z0
 
-summed92:
+summed93:
 	// The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
 	// ls - d[l] (seq.LabelLoss).
 	VMOVSHDUP     Z0, Z1
@@ -14018,17 +14027,17 @@ summed92:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl, f to the frame.
 	TESTB     $0x01, 296(SP)
-	JZ        noLse107
+	JZ        noLse108
 	VADDPS    (SP), Z1, Z1
 	KMOVW     256(SP), K1
 	VBLENDMPS (SP), Z1, K1, Z1
 	TESTQ     R14, R14
-	JZ        noLseStore108
+	JZ        noLseStore109
 	VMOVSS    X1, (R14)(R10*4)
 
-noLseStore108:
+noLseStore109:
 	TESTB       $0x02, 296(SP)
-	JZ          noZ109
+	JZ          noZ110
 	VMULPS      192(SP), Z1, Z3
 	VMULPS      Z1, Z3, Z1
 	VADDPS      Z3, Z3, Z3
@@ -14037,36 +14046,36 @@ noLseStore108:
 	VADDPS      Z1, Z2, Z1
 	VMOVAPS     Z1, Z2
 
-noZ109:
-noLse107:
+noZ110:
+noLse108:
 	// loss = loss·w[i] (with row weights).
 	MOVQ   328(SP), R12
 	TESTQ  R12, R12
-	JZ     unweighted110
+	JZ     unweighted111
 	VMULSS (R12)(R10*4), X2, X2
 
-unweighted110:
+unweighted111:
 	VMOVSS X2, (DX)(R10*4)
 
 	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
 	// sc / s (seq.Quotient), q = q·f (f = 1 without z-loss: exact); g[j] =
 	// e[j]·q (seq.Scaled); then g[l] = g[l] - sc.
 	TESTQ        DI, DI
-	JZ           noGrad111
+	JZ           noGrad112
 	VBROADCASTSS 320(SP), Z1
 	MOVQ         328(SP), R12
 	TESTQ        R12, R12
-	JZ           unweighted112
+	JZ           unweighted113
 	VMULPS.BCST  (R12)(R10*4), Z1, Z1
 
-unweighted112:
+unweighted113:
 	VDIVPS Z0, Z1, Z0
 	VMULPS 128(SP), Z0, Z0
 	XORL   AX, AX
 
-classes113:
+classes114:
 	CMPQ    AX, 288(SP)
-	JAE     rest114
+	JAE     rest115
 	VMOVUPS (DI)(AX*1), Z2
 	VMULPS  Z0, Z2, Z2
 	VMOVUPS Z2, (DI)(AX*1)
@@ -14080,42 +14089,42 @@ classes113:
 	VMULPS  Z0, Z2, Z2
 	VMOVUPS Z2, 192(DI)(AX*1)
 	ADDQ    $0x00000100, AX
-	JMP     classes113
+	JMP     classes114
 
-rest114:
-single117:
+rest115:
+single118:
 	CMPQ    AX, 272(SP)
-	JAE     tail115
+	JAE     tail116
 	VMOVUPS (DI)(AX*1), Z2
 	VMULPS  Z0, Z2, Z2
 	VMOVUPS Z2, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     single117
+	JMP     single118
 
-tail115:
+tail116:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone116
+	JZ        classesDone117
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z2
 	VMULPS    Z0, Z2, Z0
 	KMOVW     264(SP), K1
 	VMOVUPS   Z0, K1, (DI)(AX*1)
 
-classesDone116:
+classesDone117:
 	MOVLQSX (BX)(R10*4), R12
 	VMOVSS  (DI)(R12*4), X0
 	VSUBSS  X1, X0, X0
 	VMOVSS  X0, (DI)(R12*4)
 
-noGrad111:
+noGrad112:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut118
+	JZ    noOut119
 	ADDQ  R9, DI
 
-noOut118:
+noOut119:
 	JMP wideLabelsMaxRow
 
 wideLabelsMaxDone:

@@ -67,21 +67,23 @@ type topOut struct {
 	k    int
 }
 
-// topBlock is the number of logits of a row whose candidates are found by
-// one call of the block function: the index buffer on the stack has room
-// for every one of them.
-const topBlock = 1024
+// topBlock is the largest number of logits of a row whose candidates are
+// found by one call of the block function: the index buffer on the stack
+// has room for every one of them.
+const topBlock = 4096
 
 // topCache is the number of bytes of logits whose rows topRows passes
 // first to topRow, then to the log-sum-exp pass: a part of a core's L2
-// cache.
-const topCache = 256 << 10
+// cache, and a row at a time for rows of 64 KiB or more, the next row of
+// which the log-sum-exp pass of avx512 prefetches.
+const topCache = 64 << 10
 
 // topRows computes rows [r0, r1) of a TopK batch: each row's k best with
 // topRow, then, when logp or LogSumExp is wanted, the log-sum-exp pass of
 // the loss functions (wideLabelsMax), with the row's best as the label, on
 // topCache bytes of rows at a time (at most labelBuf rows, at least one),
-// which topRow has left in the cache. The row's maximum m = x[best] + 0,
+// which topRow has left in the cache; it may prefetch the next row, which
+// its slice of logits then holds. The row's maximum m = x[best] + 0,
 // which is maxRow for a row without NaN (and a NaN for a row with one), is
 // given to it, so that it does not read the row for it. Its row loss is
 // then ls = log(s) exactly (the loss is ls - d[l], and d[l] = x[l] - m is
@@ -97,12 +99,13 @@ func (b *batch) topRows(r0, r1 int) {
 	var best [labelBuf]int32
 	var ls, mx [labelBuf]float32
 	xs := b.call.xscale
+	var sc topScratch // once per call: Go zeroes it
 	step := min(labelBuf, max(1, topCache/(4*c)))
 	for p0 := r0; p0 < r1; p0 += step {
 		p1 := min(p0+step, r1)
 		for i := p0; i < p1; i++ {
 			x := row(b.call.logits, i, c, b.call.stride)
-			b.topRow(x, b.top.idx[i*k:(i+1)*k])
+			b.topRow(x, b.top.idx[i*k:(i+1)*k], &sc)
 			best[i-p0] = b.top.idx[i*k]
 			mx[i-p0] = float32(x[best[i-p0]]*xs) + 0
 		}
@@ -111,6 +114,11 @@ func (b *batch) topRows(r0, r1 int) {
 		}
 		a := b.call.rows(p0, p1, b.call.stride)
 		a.labels, a.losses, a.z, a.rowMax = best[:p1-p0], ls[:p1-p0], 0, mx[:p1-p0]
+		if p1 < r1 {
+			// The logits up to row p1, which topRow reads next: the
+			// function computes the rows of losses, and may prefetch it.
+			a.logits = rowSpan(b.call.logits, p0, p1+1, b.call.stride)
+		}
 		b.k.call(fnWideLabelsMax, &a)
 		if b.top.logp == nil {
 			continue
@@ -152,9 +160,16 @@ func keyValue(q uint64) float32 {
 	return math.Float32frombits(^o)
 }
 
-// topBuf is the capacity of topRow's buffer of keys: topSelect(k) keys at
-// most before a block, and a block's candidates.
-const topBuf = 2 * topBlock
+// topScratch is the memory of topRow: the keys and the candidates of a
+// block.
+type topScratch struct {
+	keys [topBuf]uint64
+	cand [topBlock]int32
+}
+
+// topBuf is the capacity of topRow's buffer of keys, more than
+// topSelect(k) for every k <= topHeap.
+const topBuf = 2048
 
 // topSelect is the number of keys in topRow's buffer from which it keeps
 // the k best: twice k (so that a selection discards at least half of them),
@@ -171,34 +186,38 @@ const topFirst = 64
 // wideCandidates finds above the threshold thr, the value of the k-th best
 // key so far (a class whose value is not above it ranks below k classes
 // already seen: its index is larger). When the buffer holds topSelect(k)
-// keys, the k best are moved to its front (selectTop), the others dropped,
-// and thr rises to the k-th. The blocks double in length from topFirst, so
+// keys after a block, the k best are moved to its front (selectTop), the
+// others dropped, and thr rises to the k-th (and when it is full, within a
+// block). The blocks double in length from topFirst, so
 // that while thr is still low (nearly every logit of the first block is a
 // candidate) the blocks are short.
-func (b *batch) topRow(x []float32, idx []int32) {
+func (b *batch) topRow(x []float32, idx []int32, sc *topScratch) {
 	k, xs := len(idx), b.call.xscale
 	if k > topHeap {
 		// A large k: the heap is idx itself, with the values read again
 		// from x.
-		b.topRowLarge(x, idx)
+		b.topRowLarge(x, idx, sc)
 		return
 	}
-	var keys [topBuf]uint64
-	buf := keys[:k]
+	buf := sc.keys[:k]
 	low := uint64(math.MaxUint64)
 	for j := range k {
 		buf[j] = topKey(float32(x[j]*xs), int32(j))
 		low = min(low, buf[j])
 	}
 	thr := keyValue(low)
-	var cand [topBlock]int32
+	cand := sc.cand[:]
 	a := b.call
-	a.preds = cand[:]
+	a.preds = cand
 	for p0, l := k, topFirst; p0 < len(x) && thr == thr; p0, l = p0+l, min(2*l, topBlock) {
 		p1 := min(p0+l, len(x))
 		a.logits, a.thr = x[p0:p1], thr
 		b.k.call(fnWideCandidates, &a)
 		for _, j := range cand[:a.count] {
+			if len(buf) == cap(buf) {
+				selectTop(buf, k)
+				buf = buf[:k]
+			}
 			j += int32(p0)
 			buf = append(buf, topKey(float32(x[j]*xs), j))
 		}
@@ -265,7 +284,7 @@ const topHeap = 256
 // topRowLarge is topRow for k > topHeap: the heap is idx itself, indices
 // ordered by the rank of their scaled logits (read again from x), sorted
 // in place at the end.
-func (b *batch) topRowLarge(x []float32, idx []int32) {
+func (b *batch) topRowLarge(x []float32, idx []int32, sc *topScratch) {
 	k, xs := len(idx), b.call.xscale
 	at := func(j int32) uint64 { return topKey(float32(x[j]*xs), j) }
 	// A min-heap of indices by rank.
@@ -292,9 +311,9 @@ func (b *batch) topRowLarge(x []float32, idx []int32) {
 	for i := k/2 - 1; i >= 0; i-- {
 		down(idx, i)
 	}
-	var buf [topBlock]int32
+	buf := sc.cand[:]
 	a := b.call
-	a.preds = buf[:]
+	a.preds = buf
 	for p0 := k; p0 < len(x); p0 += topBlock {
 		worst := keyValue(at(idx[0]))
 		if worst != worst {

@@ -94,6 +94,12 @@ type wideFrame struct {
 	// wideTargets: the base of labels. Zero Disp: none.
 	scale, labelBase operand.Mem
 
+	// wideLabelsMaxAVX512: the rows of logits whose next row pass 2 may
+	// prefetch (those of the slice of logits when out is nil, else the
+	// rows R8), when pfLogits.
+	pfRows   operand.Mem
+	pfLogits bool
+
 	// ZMM (wide512.go): the opmask of the last c mod 16 classes,
 	// the bytes of the whole 32- and 64-class steps; the label counter
 	// at the start of the function (see wideBegin).
@@ -977,7 +983,11 @@ func (g *x86Gen) wideRows(f *wideFrame, name string, body func()) {
 		g.comment("R11 = the next row of logits (this one for the last row), prefetched in pass 2.")
 		g.LEAQ(operand.Mem{Base: reg.RSI, Index: reg.R9, Scale: 1}, reg.R11)
 		g.LEAQ(operand.Mem{Base: reg.R10, Disp: 1}, reg.R12)
-		g.CMPQ(reg.R12, reg.R8)
+		if f.pfLogits {
+			g.CMPQ(reg.R12, f.pfRows)
+		} else {
+			g.CMPQ(reg.R12, reg.R8)
+		}
 		g.CMOVQCC(reg.RSI, reg.R11)
 	}
 	body()
@@ -1092,6 +1102,15 @@ Vectors: `+pass1Z+`, m, the accumulator of s, six constants (wideSchedZ), the
 registers of four exponentials; pass 3, q.`), g.wideFrameDoc(f))
 		})
 	g.wideStart(name + "Done")
+	if given && g.wideZ() {
+		// TopK passes the rows of logits up to the next row it reads, so
+		// that pass 2 of the last row prefetches it too.
+		f.pfRows, f.pfLogits = g.AllocLocal(8), true
+		g.comment(fmt.Sprintf(`
+%d(SP) = the rows of logits: pass 2 of row i prefetches row i+1 when it is
+one of them (R8 when out is not nil: the rows of out).`, f.pfRows.Disp))
+		g.MOVQ(reg.R8, f.pfRows)
+	}
 	g.Load(g.field("out").Base(), reg.RDI)
 	g.Load(g.field("labels").Base(), reg.RBX)
 	g.Load(g.field("losses").Len(), reg.RAX)
@@ -1106,6 +1125,13 @@ registers of four exponentials; pass 3, q.`), g.wideFrameDoc(f))
 	}
 	g.minRows(g.slice("lse", true), true)
 	g.minRows(g.slice("rowWeights", true), true)
+	if f.pfLogits {
+		noOut := g.label("pfNoOut")
+		g.TESTQ(reg.RDI, reg.RDI)
+		g.JZ(operand.LabelRef(noOut))
+		g.MOVQ(reg.R8, f.pfRows)
+		g.Label(noOut)
+	}
 	g.Load(g.field("losses").Base(), reg.RDX)
 	g.fusedSetup(f.flags, f.zv)
 	if given {
