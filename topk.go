@@ -237,35 +237,37 @@ func (b *batch) topRow(x []float32, idx []int32, sc *topScratch) {
 
 // selectTop moves the k largest of the distinct keys q to q[:k], the k-th
 // largest to q[k-1] (0 < k <= len(q)): a quickselect, the pivot the median
-// of three.
+// of three, the partition without a branch on the keys (they come in no
+// order: a branch on each would be mispredicted half the time).
 func selectTop(q []uint64, k int) {
 	lo, hi := 0, len(q) // the k-th largest is in q[lo:hi]
 	for hi-lo > 16 {
+		// The median of q[lo], q[m], q[hi-1] to q[hi-1].
 		m := lo + (hi-lo)/2
-		a, b, c := q[lo], q[m], q[hi-1]
-		p := max(min(a, b), min(max(a, b), c))
-		// Partition q[lo:hi] into the keys above p, then p, then the keys
-		// below: i and j scan from both ends.
-		i, j := lo, hi-1
-		for i <= j {
-			for q[i] > p {
-				i++
-			}
-			for q[j] < p {
-				j--
-			}
-			if i <= j {
-				q[i], q[j] = q[j], q[i]
-				i++
-				j--
-			}
+		if q[m] > q[lo] {
+			q[m], q[lo] = q[lo], q[m]
 		}
-		// q[lo:j+1] >= p >= q[i:hi], and q[j+1:i] == p (at most one key).
+		if q[hi-1] > q[lo] {
+			q[hi-1], q[lo] = q[lo], q[hi-1]
+		}
+		if q[m] > q[hi-1] {
+			q[m], q[hi-1] = q[hi-1], q[m]
+		}
+		p := q[hi-1]
+		// The keys above p to q[lo:i], then p to q[i].
+		i := lo
+		for j := lo; j < hi-1; j++ {
+			v := q[j]
+			q[j] = q[i]
+			q[i] = v
+			i += b2i(v > p)
+		}
+		q[hi-1], q[i] = q[i], p
 		switch {
-		case k-1 <= j:
-			hi = j + 1
-		case k-1 >= i:
-			lo = i
+		case k-1 < i:
+			hi = i
+		case k-1 > i:
+			lo = i + 1
 		default:
 			return
 		}
@@ -276,6 +278,14 @@ func selectTop(q []uint64, k int) {
 			q[j], q[j-1] = q[j-1], q[j]
 		}
 	}
+}
+
+// b2i is 1 for true, 0 for false.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // topHeap is the largest k whose heap is on the stack.
