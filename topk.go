@@ -26,8 +26,9 @@ func TopK(idx []int32, logp []float32, logits []float32, k int) error {
 // functions write it. The other fields of Options do not apply. A row's
 // logits are read once to find the candidates (a pass that keeps the
 // indices of the logits above the k-th largest seen so far) and, when logp
-// or LogSumExp is wanted, once more by the log-sum-exp pass of the loss
-// functions. It does not allocate; on error nothing is written.
+// or LogSumExp is wanted, once more by the exponential pass of the loss
+// functions, given the row's maximum (the value of the best): twice, as by
+// the loss functions. It does not allocate; on error nothing is written.
 func (o Options) TopK(idx []int32, logp []float32, logits []float32, k int) error {
 	if err := o.checkShared(); err != nil {
 		return err
