@@ -69,7 +69,7 @@ type topOut struct {
 }
 
 // topBlock is the largest number of logits of a row whose candidates are
-// found by one call of the block function: the index buffer on the stack
+// found by one call of the block function: the index buffer of topScratch
 // has room for every one of them.
 const topBlock = 4096
 
@@ -187,11 +187,10 @@ const topFirst = 64
 // wideCandidates finds above the threshold thr, the value of the k-th best
 // key so far (a class whose value is not above it ranks below k classes
 // already seen: its index is larger). When the buffer holds topSelect(k)
-// keys after a block, the k best are moved to its front (selectTop), the
-// others dropped, and thr rises to the k-th (and when it is full, within a
-// block). The blocks double in length from topFirst, so
-// that while thr is still low (nearly every logit of the first block is a
-// candidate) the blocks are short.
+// keys after a block, or is full within one, the k best are moved to its
+// front (selectTop), the others dropped, and thr rises to the k-th. The
+// blocks double in length from topFirst, so that while thr is still low
+// (nearly every logit of the first block is a candidate) they are short.
 func (b *batch) topRow(x []float32, idx []int32, sc *topScratch) {
 	k, xs := len(idx), b.call.xscale
 	if k > topHeap {
@@ -218,6 +217,7 @@ func (b *batch) topRow(x []float32, idx []int32, sc *topScratch) {
 			if len(buf) == cap(buf) {
 				selectTop(buf, k)
 				buf = buf[:k]
+				thr = keyValue(buf[k-1])
 			}
 			j += int32(p0)
 			buf = append(buf, topKey(float32(x[j]*xs), j))
@@ -242,7 +242,7 @@ func (b *batch) topRow(x []float32, idx []int32, sc *topScratch) {
 // order: a branch on each would be mispredicted half the time).
 func selectTop(q []uint64, k int) {
 	lo, hi := 0, len(q) // the k-th largest is in q[lo:hi]
-	for hi-lo > 16 {
+	for hi-lo > 4 {
 		// The median of q[lo], q[m], q[hi-1] to q[hi-1].
 		m := lo + (hi-lo)/2
 		if q[m] > q[lo] {
@@ -273,7 +273,7 @@ func selectTop(q []uint64, k int) {
 			return
 		}
 	}
-	// Insertion sort of the last few, descending.
+	// Insertion sort of the last few (at most 4), descending.
 	for i := lo + 1; i < hi; i++ {
 		for j := i; j > lo && q[j] > q[j-1]; j-- {
 			q[j], q[j-1] = q[j-1], q[j]

@@ -310,3 +310,24 @@ func TestTopKBlocks(t *testing.T) {
 		}
 	}
 }
+
+// TestSelectTop checks selectTop for every length below 100 and every k:
+// the k-th largest key at q[k-1], the larger ones before it, the smaller
+// after (a partition or a pivot off by one fails).
+func TestSelectTop(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for n := 1; n < 100; n++ {
+		for k := 1; k <= n; k++ {
+			q := make([]uint64, n)
+			for i := range q {
+				q[i] = r.Uint64()%50<<32 | uint64(i) // distinct, in no order
+			}
+			selectTop(q, k)
+			for i, v := range q {
+				if i < k-1 && v <= q[k-1] || i >= k && v >= q[k-1] {
+					t.Fatalf("n %d, k %d: q[%d] = %#x, q[k-1] = %#x", n, k, i, v, q[k-1])
+				}
+			}
+		}
+	}
+}
