@@ -56,6 +56,10 @@ type blockArgs struct {
 	thr   float32
 	count int
 
+	// rowMax holds the maxima of the rows for wideLabelsMax, which reads
+	// them in place of computing them (see wideLabelsMaxGeneric).
+	rowMax []float32
+
 	// The tuning of the row-per-lane functions of a tier on this CPU
 	// (see tuning): the blocks of a chunk, the unit of their passes (0:
 	// the tier's largest), and the capacity in bytes of a slice from which
@@ -79,6 +83,7 @@ func (a *blockArgs) rows(r0, r1, cols int) blockArgs {
 	b.preds = part(a.preds, r0, r1, 1)
 	b.lse = part(a.lse, r0, r1, 1)
 	b.rowWeights = part(a.rowWeights, r0, r1, 1)
+	b.rowMax = part(a.rowMax, r0, r1, 1)
 	return b
 }
 
@@ -124,6 +129,7 @@ const (
 	opLogSoftmax           // log-softmax rows
 	opArgmax               // predictions only
 	opCandidates           // TopK's candidates: the indices of the logits above a threshold (wide only)
+	opLabelsMax            // opLabels with the row maxima given (wide only): TopK's log-sum-exp pass
 	numOps
 )
 
@@ -176,5 +182,6 @@ const (
 	fnWideLogSoftmax     = blockFunc(layoutWide)*blockFunc(numOps) + blockFunc(opLogSoftmax)
 	fnWideArgmax         = blockFunc(layoutWide)*blockFunc(numOps) + blockFunc(opArgmax)
 	fnWideCandidates     = blockFunc(layoutWide)*blockFunc(numOps) + blockFunc(opCandidates)
+	fnWideLabelsMax      = blockFunc(layoutWide)*blockFunc(numOps) + blockFunc(opLabelsMax)
 	numBlockFuncs    int = int(numLayouts) * int(numOps)
 )

@@ -205,14 +205,14 @@ func TestTierWide(t *testing.T) {
 // wideCall is one way of calling a wide block function.
 type wideCall struct {
 	name string
-	fn   string // "labels", "targets", "staged", "stagedLabels", "softmax", "logSoftmax", "argmax"
+	fn   string // "labels", "labelsMax", "targets", "staged", "stagedLabels", "softmax", "logSoftmax", "argmax"
 	out  string // "none", "separate", "inplace"
 	more bool   // preds and lse
 }
 
 func wideCalls() []wideCall {
 	var cs []wideCall
-	for _, fn := range []string{"labels", "targets", "staged", "stagedLabels"} {
+	for _, fn := range []string{"labels", "labelsMax", "targets", "staged", "stagedLabels"} {
 		for _, out := range []string{"none", "separate", "inplace"} {
 			for _, more := range []bool{false, true} {
 				cs = append(cs, wideCall{fmt.Sprintf("%s/out=%s/more=%v", fn, out, more), fn, out, more})
@@ -256,6 +256,15 @@ func (wc wideCall) check(k *kernels, c int, x []float32, labels []int32, tg, w [
 		case "labels":
 			a.labels = slices.Clone(labels)
 			k.call(fnWideLabels, &a)
+		case "labelsMax":
+			// The row maxima given (maxRow, a NaN for a row with one),
+			// the logits scaled with more; no predictions.
+			a.labels, a.preds, a.rowMax = slices.Clone(labels), nil, givenMax(x, c, a.xscale)
+			if wc.more {
+				a.xscale = 0.75
+				a.rowMax = givenMax(x, c, a.xscale)
+			}
+			k.call(fnWideLabelsMax, &a)
 		case "targets":
 			a.targets = s.tg.s
 			k.call(fnWideTargets, &a)
@@ -299,6 +308,21 @@ func (wc wideCall) check(k *kernels, c int, x []float32, labels []int32, tg, w [
 		}
 	}
 	return ""
+}
+
+// givenMax returns the maxima that wideLabelsMax takes for the rows of c
+// logits x scaled by xs: maxRow of a row without NaN; for a row with one,
+// a NaN, of either sign (any NaN is allowed).
+func givenMax(x []float32, c int, xs float32) []float32 {
+	m := make([]float32, len(x)/c)
+	for i := range m {
+		row := x[i*c : (i+1)*c]
+		m[i] = maxRow(row, xs)
+		if slices.ContainsFunc(row, func(v float32) bool { return v != v }) {
+			m[i] = math.Float32frombits(0x7fc00000 | uint32(i%2)<<31)
+		}
+	}
+	return m
 }
 
 // rowWeights returns n row weights: zeros, ones and values in (0, 4).

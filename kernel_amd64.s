@@ -122,9 +122,11 @@
 //
 // After the ten-column functions, each tier has its wide functions (any
 // class count c, the classes of a row in vectors, one row at a time:
-// _asm/x86/wide.go) and wideCandidates, TopK's filter (the indices of the
-// logits above a threshold, a vector of logits per compare and one branch
-// per four vectors: _asm/x86/candidates.go); their headers describe them.
+// _asm/x86/wide.go; wideLabelsMax, TopK's log-sum-exp pass, is wideLabels
+// with the row maxima given in place of pass 1) and wideCandidates, TopK's
+// filter (the indices of the logits above a threshold, a vector of logits
+// per compare and one branch per four vectors: _asm/x86/candidates.go);
+// their headers describe them.
 //
 // Each constant is a float32 (or int32) of kernel_generic.go repeated in the
 // 16 lanes of a ZMM (the YMM functions read the first 8), so that it can be a
@@ -1031,11 +1033,11 @@ isNil5:
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 10880, when
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
-	CMPQ 296(R9), $0x00
+	CMPQ 320(R9), $0x00
 	JEQ  noPrefetch6
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, 296(R9)
+	CMPQ AX, 320(R9)
 	JB   noPrefetch6
 	LEAQ -10880(SI)(AX*1), R12
 
@@ -1045,11 +1047,11 @@ noPrefetch6:
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 10880, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
-	CMPQ 296(R9), $0x00
+	CMPQ 320(R9), $0x00
 	JEQ  noPrefetch7
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, 296(R9)
+	CMPQ AX, 320(R9)
 	JB   noPrefetch7
 	LEAQ -10880(DI)(AX*1), R12
 
@@ -1089,7 +1091,7 @@ noZ9:
 	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
 	// above 8).
 	MOVQ    $0x00000008, AX
-	MOVQ    288(R9), R9
+	MOVQ    312(R9), R9
 	CMPQ    R9, AX
 	CMOVQHI AX, R9
 	TESTQ   R9, R9
@@ -3724,11 +3726,11 @@ isNil39:
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 10880, when
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
-	CMPQ 296(R9), $0x00
+	CMPQ 320(R9), $0x00
 	JEQ  noPrefetch40
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, 296(R9)
+	CMPQ AX, 320(R9)
 	JB   noPrefetch40
 	LEAQ -10880(SI)(AX*1), R12
 
@@ -3738,11 +3740,11 @@ noPrefetch40:
 	// The prefetch limit of BX: BX + 4·cap(a.targets) - 10880, when
 	// a.prefetchMin != 0 and 4·cap(a.targets) >= a.prefetchMin, else 0.
 	XORL R12, R12
-	CMPQ 296(R9), $0x00
+	CMPQ 320(R9), $0x00
 	JEQ  noPrefetch41
 	MOVQ 88(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, 296(R9)
+	CMPQ AX, 320(R9)
 	JB   noPrefetch41
 	LEAQ -10880(BX)(AX*1), R12
 
@@ -3752,11 +3754,11 @@ noPrefetch41:
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 10880, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
-	CMPQ 296(R9), $0x00
+	CMPQ 320(R9), $0x00
 	JEQ  noPrefetch42
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, 296(R9)
+	CMPQ AX, 320(R9)
 	JB   noPrefetch42
 	LEAQ -10880(DI)(AX*1), R12
 
@@ -3796,7 +3798,7 @@ noZ44:
 	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
 	// above 8).
 	MOVQ    $0x00000008, AX
-	MOVQ    288(R9), R9
+	MOVQ    312(R9), R9
 	CMPQ    R9, AX
 	CMOVQHI AX, R9
 	TESTQ   R9, R9
@@ -6523,11 +6525,11 @@ TEXT ·softmaxAVX512(SB), $5728-8
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 10880, when
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
-	CMPQ 296(BX), $0x00
+	CMPQ 320(BX), $0x00
 	JEQ  noPrefetch71
 	MOVQ 16(BX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, 296(BX)
+	CMPQ AX, 320(BX)
 	JB   noPrefetch71
 	LEAQ -10880(SI)(AX*1), R12
 
@@ -6537,11 +6539,11 @@ noPrefetch71:
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 10880, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
-	CMPQ 296(BX), $0x00
+	CMPQ 320(BX), $0x00
 	JEQ  noPrefetch72
 	MOVQ 40(BX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, 296(BX)
+	CMPQ AX, 320(BX)
 	JB   noPrefetch72
 	LEAQ -10880(DI)(AX*1), R12
 
@@ -6554,7 +6556,7 @@ noPrefetch72:
 	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
 	// above 8).
 	MOVQ    $0x00000008, AX
-	MOVQ    288(BX), DX
+	MOVQ    312(BX), DX
 	CMPQ    DX, AX
 	CMOVQHI AX, DX
 	TESTQ   DX, DX
@@ -7136,11 +7138,11 @@ TEXT ·logSoftmaxAVX512(SB), $11360-8
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 10880, when
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
-	CMPQ 296(BX), $0x00
+	CMPQ 320(BX), $0x00
 	JEQ  noPrefetch76
 	MOVQ 16(BX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, 296(BX)
+	CMPQ AX, 320(BX)
 	JB   noPrefetch76
 	LEAQ -10880(SI)(AX*1), R12
 
@@ -7150,11 +7152,11 @@ noPrefetch76:
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 10880, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
-	CMPQ 296(BX), $0x00
+	CMPQ 320(BX), $0x00
 	JEQ  noPrefetch77
 	MOVQ 40(BX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, 296(BX)
+	CMPQ AX, 320(BX)
 	JB   noPrefetch77
 	LEAQ -10880(DI)(AX*1), R12
 
@@ -7167,7 +7169,7 @@ noPrefetch77:
 	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
 	// above 8).
 	MOVQ    $0x00000008, AX
-	MOVQ    288(BX), DX
+	MOVQ    312(BX), DX
 	CMPQ    DX, AX
 	CMOVQHI AX, DX
 	TESTQ   DX, DX
@@ -13178,6 +13180,959 @@ candVecHit:
 	ADDQ          R11, DX
 	JMP           candVecNext
 
+// func wideLabelsMaxAVX512(a *blockArgs)
+// Requires: AVX, AVX512F, CMOV, MMX+
+TEXT ·wideLabelsMaxAVX512(SB), $352-8
+	// wideLabelsMaxGeneric, one row at a time, the classes in vectors (see the
+	// overview of the wide functions), the logits times xs = xscale.
+	//
+	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
+	// c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a row to
+	// the next), R11 = the next row of logits (prefetched), AX = the byte offset
+	// of the classes of a step, R12 = scratch (the NaN lanes after pass 1, a
+	// label, the prediction, the next row of the output in pass 2), BX = labels,
+	// DX = losses, R13 = rowMax, R14 = lse (or nil).
+	// Vectors: pass 2, m, the accumulator of s, six constants (wideSchedZ), the
+	// registers of four exponentials; pass 3, q.
+	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 d[l]; 128 f (the z-loss
+	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
+	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
+	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
+	// word; 304 the form of the targets; 312 the targets row; 320 scale; 328 the
+	// base of rowWeights (0: nil); 336 xscale.
+	//
+	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
+	MOVQ  a+0(FP), R10
+	MOVQ  224(R10), CX
+	MOVQ  232(R10), R9
+	MOVQ  (R10), SI
+	TESTQ CX, CX
+	JLE   wideLabelsMaxDone
+	CMPQ  R9, CX
+	JLT   wideLabelsMaxDone
+	MOVQ  $0x4000000000000000, R8
+	MOVQ  8(R10), AX
+	SUBQ  CX, AX
+	JGE   someRows83
+	XORL  R8, R8
+	JMP   isNil82
+
+someRows83:
+	XORL    DX, DX
+	DIVQ    R9
+	INCQ    AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil82:
+	VMOVSS 240(R10), X0
+	VMOVSS X0, 336(SP)
+
+	// 344(SP) = the rows of logits: pass 2 of row i prefetches row i+1 when it is
+	// one of them (R8 when out is not nil: the rows of out).
+	MOVQ    R8, 344(SP)
+	MOVQ    24(R10), DI
+	MOVQ    48(R10), BX
+	MOVQ    152(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	MOVQ    56(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	CMPQ    24(R10), $0x00
+	JEQ     isNil84
+	MOVQ    32(R10), AX
+	SUBQ    CX, AX
+	JGE     someRows85
+	XORL    R8, R8
+	JMP     isNil84
+
+someRows85:
+	XORL    DX, DX
+	DIVQ    R9
+	INCQ    AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil84:
+	MOVQ    296(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	CMPQ    200(R10), $0x00
+	JEQ     isNil86
+	MOVQ    208(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil86:
+	CMPQ    248(R10), $0x00
+	JEQ     isNil87
+	MOVQ    256(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil87:
+	TESTQ DI, DI
+	JZ    pfNoOut88
+	MOVQ  R8, 344(SP)
+
+pfNoOut88:
+	MOVQ 144(R10), DX
+
+	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
+	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
+	// z-loss, with z in the 16 lanes of a frame vector).
+	MOVQ  176(R10), R13
+	MOVQ  200(R10), R14
+	XORL  R12, R12
+	TESTQ R14, R14
+	JZ    noLse89
+	MOVL  $0x00000001, R12
+
+noLse89:
+	MOVL         272(R10), AX
+	SHLL         $0x01, AX
+	JZ           noZ90
+	MOVL         $0x00000003, R12
+	VBROADCASTSS 272(R10), Z0
+	VMOVUPS      Z0, 192(SP)
+
+noZ90:
+	MOVQ R12, 296(SP)
+
+	// R13 = rowMax (in place of preds).
+	MOVQ 288(R10), R13
+
+	// scale and the base of rowWeights, read by the loops from the frame.
+	VMOVSS 244(R10), X0
+	VMOVSS X0, 320(SP)
+	MOVQ   248(R10), AX
+	MOVQ   AX, 328(SP)
+
+	// R9 = 4·stride, the bytes from a row to the next; the bytes of the whole
+	// 16-, 32- and 64-class steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
+	// class j0+k: VPCMPGTD against the lane numbers); f = 1.
+	SHLQ         $0x02, R9
+	MOVQ         CX, AX
+	SHRQ         $0x04, AX
+	SHLQ         $0x06, AX
+	MOVQ         AX, 272(SP)
+	MOVQ         CX, AX
+	SHRQ         $0x05, AX
+	SHLQ         $0x07, AX
+	MOVQ         AX, 280(SP)
+	MOVQ         CX, AX
+	SHRQ         $0x06, AX
+	SHLQ         $0x08, AX
+	MOVQ         AX, 288(SP)
+	MOVQ         CX, AX
+	ANDQ         $0x0f, AX
+	VMOVD        AX, X0
+	VPBROADCASTD X0, Z0
+	VPCMPGTD     lanes<>+0(SB), Z0, K1
+	KMOVW        K1, 264(SP)
+	VMOVUPS      one<>+0(SB), Z0
+	VMOVUPS      Z0, 128(SP)
+	XORL         R10, R10
+
+wideLabelsMaxRow:
+	CMPQ R10, R8
+	JAE  wideLabelsMaxDone
+
+	// R11 = the next row of logits (this one for the last row), prefetched in pass 2.
+	LEAQ    (SI)(R9*1), R11
+	LEAQ    1(R10), R12
+	CMPQ    R12, 344(SP)
+	CMOVQCC SI, R11
+
+	// m = rowMax[i] in every lane, to the frame; R12 = 0 (no NaN lanes: all is m == -Inf).
+	VBROADCASTSS (R13)(R10*4), Z0
+	VMOVUPS      Z0, (SP)
+	XORL         R12, R12
+
+	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ, an
+	// opmask) and no NaN in the row (R12 == 0), else 0; stored to the frame.
+	TESTB  $0x01, 296(SP)
+	JZ     noLse91
+	MOVQ   $0x00000000, 256(SP)
+	TESTL  R12, R12
+	JNZ    noLse91
+	VCMPPS $0x00, negInfBits<>+0(SB), Z0, K1
+	KMOVW  K1, 256(SP)
+
+noLse91:
+	// d[l] = x[l]·xs - m, before any write, to the frame.
+	MOVLQSX      (BX)(R10*4), R12
+	VBROADCASTSS (SI)(R12*4), Z1
+	VMULPS.BCST  336(SP), Z1, Z1
+	VSUBPS       Z0, Z1, Z1
+	VMOVUPS      Z1, 64(SP)
+
+	// Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to g (when grad is not
+	// nil); s accumulated by classSum. Two loops: with and without grad.
+	TESTQ   DI, DI
+	JZ      noGrad92
+	VMOVUPS negZero<>+0(SB), Z1
+
+	// R12 = the next row of the output (this one for the last row), prefetched in pass 2.
+	LEAQ    (DI)(R9*1), R12
+	CMPQ    R11, SI
+	CMOVQEQ DI, R12
+	VMOVUPS expLog2e<>+0(SB), Z2
+	VMOVUPS expLn2Hi<>+0(SB), Z3
+	VMOVUPS expLn2Lo<>+0(SB), Z4
+	VMOVUPS expQ4<>+0(SB), Z5
+	VMOVUPS expQ3<>+0(SB), Z6
+	VMOVUPS expQ2<>+0(SB), Z7
+	VMOVUPS expQ1<>+0(SB), Z8
+	VMOVUPS expQ0<>+0(SB), Z9
+	VMOVUPS one<>+0(SB), Z10
+	VMOVUPS expCutoff<>+0(SB), Z11
+	VMOVUPS zero<>+0(SB), Z12
+	XORL    AX, AX
+
+classes94:
+	CMPQ        AX, 288(SP)
+	JAE         rest95
+	CMPL        336(SP), $0x3f800000
+	JNE         scaled98
+	VMOVUPS     (SI)(AX*1), Z12
+	VMOVUPS     64(SI)(AX*1), Z13
+	VMOVUPS     128(SI)(AX*1), Z14
+	VMOVUPS     192(SI)(AX*1), Z15
+	VSUBPS      Z0, Z12, Z12
+	VSUBPS      Z0, Z13, Z13
+	VSUBPS      Z0, Z14, Z14
+	VSUBPS      Z0, Z15, Z15
+	VMULPS      Z2, Z12, Z16
+	VMULPS      Z2, Z13, Z17
+	VCMPPS      $0x05, Z11, Z12, K1
+	VCMPPS      $0x05, Z11, Z13, K2
+	VMULPS      Z2, Z14, Z18
+	VMULPS      Z2, Z15, Z19
+	VCMPPS      $0x05, Z11, Z14, K3
+	VCMPPS      $0x05, Z11, Z15, K4
+	VRNDSCALEPS $0x00, Z16, Z16
+	VRNDSCALEPS $0x00, Z17, Z17
+	VRNDSCALEPS $0x00, Z18, Z18
+	VRNDSCALEPS $0x00, Z19, Z19
+	VMULPS      Z3, Z16, Z20
+	VMULPS      Z3, Z17, Z21
+	VMULPS      Z3, Z18, Z22
+	VMULPS      Z3, Z19, Z23
+	VMULPS      Z4, Z16, Z24
+	VSUBPS      Z20, Z12, Z12
+	VSUBPS      Z21, Z13, Z13
+	VMULPS      Z4, Z17, Z20
+	VMULPS      Z4, Z18, Z21
+	VSUBPS      Z22, Z14, Z14
+	VSUBPS      Z23, Z15, Z15
+	VMULPS      Z4, Z19, Z22
+	VSUBPS      Z24, Z12, Z12
+	VSUBPS      Z20, Z13, Z13
+	VSUBPS      Z21, Z14, Z14
+	VSUBPS      Z22, Z15, Z15
+	VMULPS      Z5, Z12, Z20
+	VMULPS      Z5, Z13, Z21
+	VMULPS      Z5, Z14, Z22
+	VMULPS      Z5, Z15, Z23
+	VMULPS      Z12, Z12, Z24
+	VADDPS      Z6, Z20, Z20
+	VADDPS      Z6, Z21, Z21
+	VADDPS      Z6, Z22, Z22
+	VADDPS      Z6, Z23, Z23
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VMULPS      Z14, Z22, Z22
+	VMULPS      Z15, Z23, Z23
+	VADDPS      Z7, Z20, Z20
+	VADDPS      Z7, Z21, Z21
+	VADDPS      Z7, Z22, Z22
+	VADDPS      Z7, Z23, Z23
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VMULPS      Z14, Z22, Z22
+	VMULPS      Z15, Z23, Z23
+	VADDPS      Z8, Z20, Z20
+	VADDPS      Z8, Z21, Z21
+	VADDPS      Z8, Z22, Z22
+	VADDPS      Z8, Z23, Z23
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VMULPS      Z14, Z22, Z22
+	VMULPS      Z15, Z23, Z23
+	VADDPS      Z9, Z20, Z20
+	VADDPS      Z9, Z21, Z21
+	VADDPS      Z9, Z22, Z22
+	VADDPS      Z9, Z23, Z23
+	VMULPS      Z20, Z24, Z24
+	VMULPS      Z13, Z13, Z20
+	VADDPS      Z12, Z24, Z24
+	VMULPS      Z14, Z14, Z12
+	VMULPS      Z21, Z20, Z21
+	VMULPS      Z15, Z15, Z20
+	VADDPS      Z10, Z24, Z24
+	VMULPS      Z22, Z12, Z12
+	VADDPS      Z13, Z21, Z13
+	VMULPS      Z23, Z20, Z20
+	VSCALEFPS.Z Z16, Z24, K1, Z16
+	VADDPS      Z14, Z12, Z12
+	VADDPS      Z10, Z13, Z13
+	VADDPS      Z15, Z20, Z14
+	VMOVUPS     Z16, (DI)(AX*1)
+	VADDPS      Z10, Z12, Z12
+	VSCALEFPS.Z Z17, Z13, K2, Z13
+	VADDPS      Z10, Z14, Z14
+	VSCALEFPS.Z Z18, Z12, K3, Z12
+	VMOVUPS     Z13, 64(DI)(AX*1)
+	VSCALEFPS.Z Z19, Z14, K4, Z14
+	VMOVUPS     Z12, 128(DI)(AX*1)
+	VMOVUPS     Z14, 192(DI)(AX*1)
+	PREFETCHT0  (R11)(AX*1)
+	PREFETCHT0  (R12)(AX*1)
+	PREFETCHT0  64(R11)(AX*1)
+	PREFETCHT0  64(R12)(AX*1)
+	PREFETCHT0  128(R11)(AX*1)
+	PREFETCHT0  128(R12)(AX*1)
+	PREFETCHT0  192(R11)(AX*1)
+	PREFETCHT0  192(R12)(AX*1)
+	VADDPS      Z16, Z1, Z1
+	VADDPS      Z13, Z1, Z1
+	VADDPS      Z12, Z1, Z1
+	VADDPS      Z14, Z1, Z1
+	JMP         scaledDone99
+
+scaled98:
+	VMOVUPS     (SI)(AX*1), Z12
+	VMOVUPS     64(SI)(AX*1), Z13
+	VMOVUPS     128(SI)(AX*1), Z14
+	VMOVUPS     192(SI)(AX*1), Z15
+	VMULPS.BCST 336(SP), Z12, Z12
+	VMULPS.BCST 336(SP), Z13, Z13
+	VMULPS.BCST 336(SP), Z14, Z14
+	VMULPS.BCST 336(SP), Z15, Z15
+	VSUBPS      Z0, Z12, Z12
+	VSUBPS      Z0, Z13, Z13
+	VSUBPS      Z0, Z14, Z14
+	VSUBPS      Z0, Z15, Z15
+	VMULPS      Z2, Z12, Z16
+	VMULPS      Z2, Z13, Z17
+	VCMPPS      $0x05, Z11, Z12, K1
+	VCMPPS      $0x05, Z11, Z13, K2
+	VMULPS      Z2, Z14, Z18
+	VMULPS      Z2, Z15, Z19
+	VCMPPS      $0x05, Z11, Z14, K3
+	VCMPPS      $0x05, Z11, Z15, K4
+	VRNDSCALEPS $0x00, Z16, Z16
+	VRNDSCALEPS $0x00, Z17, Z17
+	VRNDSCALEPS $0x00, Z18, Z18
+	VRNDSCALEPS $0x00, Z19, Z19
+	VMULPS      Z3, Z16, Z20
+	VMULPS      Z3, Z17, Z21
+	VMULPS      Z3, Z18, Z22
+	VMULPS      Z3, Z19, Z23
+	VMULPS      Z4, Z16, Z24
+	VSUBPS      Z20, Z12, Z12
+	VSUBPS      Z21, Z13, Z13
+	VMULPS      Z4, Z17, Z20
+	VMULPS      Z4, Z18, Z21
+	VSUBPS      Z22, Z14, Z14
+	VSUBPS      Z23, Z15, Z15
+	VMULPS      Z4, Z19, Z22
+	VSUBPS      Z24, Z12, Z12
+	VSUBPS      Z20, Z13, Z13
+	VSUBPS      Z21, Z14, Z14
+	VSUBPS      Z22, Z15, Z15
+	VMULPS      Z5, Z12, Z20
+	VMULPS      Z5, Z13, Z21
+	VMULPS      Z5, Z14, Z22
+	VMULPS      Z5, Z15, Z23
+	VMULPS      Z12, Z12, Z24
+	VADDPS      Z6, Z20, Z20
+	VADDPS      Z6, Z21, Z21
+	VADDPS      Z6, Z22, Z22
+	VADDPS      Z6, Z23, Z23
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VMULPS      Z14, Z22, Z22
+	VMULPS      Z15, Z23, Z23
+	VADDPS      Z7, Z20, Z20
+	VADDPS      Z7, Z21, Z21
+	VADDPS      Z7, Z22, Z22
+	VADDPS      Z7, Z23, Z23
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VMULPS      Z14, Z22, Z22
+	VMULPS      Z15, Z23, Z23
+	VADDPS      Z8, Z20, Z20
+	VADDPS      Z8, Z21, Z21
+	VADDPS      Z8, Z22, Z22
+	VADDPS      Z8, Z23, Z23
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VMULPS      Z14, Z22, Z22
+	VMULPS      Z15, Z23, Z23
+	VADDPS      Z9, Z20, Z20
+	VADDPS      Z9, Z21, Z21
+	VADDPS      Z9, Z22, Z22
+	VADDPS      Z9, Z23, Z23
+	VMULPS      Z20, Z24, Z24
+	VMULPS      Z13, Z13, Z20
+	VADDPS      Z12, Z24, Z24
+	VMULPS      Z14, Z14, Z12
+	VMULPS      Z21, Z20, Z21
+	VMULPS      Z15, Z15, Z20
+	VADDPS      Z10, Z24, Z24
+	VMULPS      Z22, Z12, Z12
+	VADDPS      Z13, Z21, Z13
+	VMULPS      Z23, Z20, Z20
+	VSCALEFPS.Z Z16, Z24, K1, Z16
+	VADDPS      Z14, Z12, Z12
+	VADDPS      Z10, Z13, Z13
+	VADDPS      Z15, Z20, Z14
+	VMOVUPS     Z16, (DI)(AX*1)
+	VADDPS      Z10, Z12, Z12
+	VSCALEFPS.Z Z17, Z13, K2, Z13
+	VADDPS      Z10, Z14, Z14
+	VSCALEFPS.Z Z18, Z12, K3, Z12
+	VMOVUPS     Z13, 64(DI)(AX*1)
+	VSCALEFPS.Z Z19, Z14, K4, Z14
+	VMOVUPS     Z12, 128(DI)(AX*1)
+	VMOVUPS     Z14, 192(DI)(AX*1)
+	PREFETCHT0  (R11)(AX*1)
+	PREFETCHT0  (R12)(AX*1)
+	PREFETCHT0  64(R11)(AX*1)
+	PREFETCHT0  64(R12)(AX*1)
+	PREFETCHT0  128(R11)(AX*1)
+	PREFETCHT0  128(R12)(AX*1)
+	PREFETCHT0  192(R11)(AX*1)
+	PREFETCHT0  192(R12)(AX*1)
+	VADDPS      Z16, Z1, Z1
+	VADDPS      Z13, Z1, Z1
+	VADDPS      Z12, Z1, Z1
+	VADDPS      Z14, Z1, Z1
+
+scaledDone99:
+	ADDQ $0x00000100, AX
+	JMP  classes94
+
+rest95:
+single100:
+	CMPQ        AX, 272(SP)
+	JAE         tail96
+	VMOVUPS     (SI)(AX*1), Z12
+	VMULPS.BCST 336(SP), Z12, Z12
+	VSUBPS      Z0, Z12, Z12
+	VMULPS      Z2, Z12, Z13
+	VRNDSCALEPS $0x00, Z13, Z13
+	VMULPS      Z3, Z13, Z14
+	VSUBPS      Z14, Z12, Z14
+	VMULPS      Z4, Z13, Z15
+	VSUBPS      Z15, Z14, Z14
+	VMULPS      Z5, Z14, Z15
+	VMULPS      Z14, Z14, Z16
+	VADDPS      Z6, Z15, Z15
+	VMULPS      Z14, Z15, Z15
+	VADDPS      Z7, Z15, Z15
+	VMULPS      Z14, Z15, Z15
+	VADDPS      Z8, Z15, Z15
+	VMULPS      Z14, Z15, Z15
+	VADDPS      Z9, Z15, Z15
+	VMULPS      Z15, Z16, Z15
+	VADDPS      Z14, Z15, Z14
+	VADDPS      Z10, Z14, Z14
+	VCMPPS      $0x05, Z11, Z12, K1
+	VSCALEFPS.Z Z13, Z14, K1, Z12
+	VMOVUPS     Z12, (DI)(AX*1)
+	VADDPS      Z12, Z1, Z1
+	ADDQ        $0x00000040, AX
+	JMP         single100
+
+tail96:
+	TESTQ       $0x0000000f, CX
+	JZ          classesDone97
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (SI)(AX*1), K1, Z12
+	VMULPS.BCST 336(SP), Z12, Z12
+	VSUBPS      Z0, Z12, Z0
+	VMULPS      Z2, Z0, Z2
+	VRNDSCALEPS $0x00, Z2, Z2
+	VMULPS      Z3, Z2, Z3
+	VSUBPS      Z3, Z0, Z3
+	VMULPS      Z4, Z2, Z4
+	VSUBPS      Z4, Z3, Z3
+	VMULPS      Z5, Z3, Z4
+	VMULPS      Z3, Z3, Z5
+	VADDPS      Z6, Z4, Z4
+	VMULPS      Z3, Z4, Z4
+	VADDPS      Z7, Z4, Z4
+	VMULPS      Z3, Z4, Z4
+	VADDPS      Z8, Z4, Z4
+	VMULPS      Z3, Z4, Z4
+	VADDPS      Z9, Z4, Z4
+	VMULPS      Z4, Z5, Z4
+	VADDPS      Z3, Z4, Z3
+	VADDPS      Z10, Z3, Z3
+	VCMPPS      $0x05, Z11, Z0, K1
+	VSCALEFPS.Z Z2, Z3, K1, Z0
+	KMOVW       264(SP), K1
+	VMOVUPS     Z0, K1, (DI)(AX*1)
+	KMOVW       264(SP), K1
+	VADDPS      Z0, Z1, K1, Z1
+
+classesDone97:
+	VMOVAPS Z1, Z0
+	JMP     summed93
+
+noGrad92:
+	VMOVUPS negZero<>+0(SB), Z1
+	VMOVUPS expLog2e<>+0(SB), Z2
+	VMOVUPS expLn2Hi<>+0(SB), Z3
+	VMOVUPS expLn2Lo<>+0(SB), Z4
+	VMOVUPS expQ4<>+0(SB), Z5
+	VMOVUPS expQ3<>+0(SB), Z6
+	VMOVUPS expQ2<>+0(SB), Z7
+	VMOVUPS expQ1<>+0(SB), Z8
+	VMOVUPS expQ0<>+0(SB), Z9
+	VMOVUPS one<>+0(SB), Z10
+	VMOVUPS expCutoff<>+0(SB), Z11
+	VMOVUPS zero<>+0(SB), Z12
+	XORL    AX, AX
+
+classes101:
+	CMPQ        AX, 288(SP)
+	JAE         rest102
+	CMPL        336(SP), $0x3f800000
+	JNE         scaled105
+	VMOVUPS     (SI)(AX*1), Z12
+	VMOVUPS     64(SI)(AX*1), Z13
+	VMOVUPS     128(SI)(AX*1), Z14
+	VMOVUPS     192(SI)(AX*1), Z15
+	VSUBPS      Z0, Z12, Z12
+	VSUBPS      Z0, Z13, Z13
+	VSUBPS      Z0, Z14, Z14
+	VSUBPS      Z0, Z15, Z15
+	VMULPS      Z2, Z12, Z16
+	VMULPS      Z2, Z13, Z17
+	VCMPPS      $0x05, Z11, Z12, K1
+	VCMPPS      $0x05, Z11, Z13, K2
+	VMULPS      Z2, Z14, Z18
+	VMULPS      Z2, Z15, Z19
+	VCMPPS      $0x05, Z11, Z14, K3
+	VCMPPS      $0x05, Z11, Z15, K4
+	VRNDSCALEPS $0x00, Z16, Z16
+	VRNDSCALEPS $0x00, Z17, Z17
+	VRNDSCALEPS $0x00, Z18, Z18
+	VRNDSCALEPS $0x00, Z19, Z19
+	VMULPS      Z3, Z16, Z20
+	VMULPS      Z3, Z17, Z21
+	VMULPS      Z3, Z18, Z22
+	VMULPS      Z3, Z19, Z23
+	VMULPS      Z4, Z16, Z24
+	VSUBPS      Z20, Z12, Z12
+	VSUBPS      Z21, Z13, Z13
+	VMULPS      Z4, Z17, Z20
+	VMULPS      Z4, Z18, Z21
+	VSUBPS      Z22, Z14, Z14
+	VSUBPS      Z23, Z15, Z15
+	VMULPS      Z4, Z19, Z22
+	VSUBPS      Z24, Z12, Z12
+	VSUBPS      Z20, Z13, Z13
+	VSUBPS      Z21, Z14, Z14
+	VSUBPS      Z22, Z15, Z15
+	VMULPS      Z5, Z12, Z20
+	VMULPS      Z5, Z13, Z21
+	VMULPS      Z5, Z14, Z22
+	VMULPS      Z5, Z15, Z23
+	VMULPS      Z12, Z12, Z24
+	VADDPS      Z6, Z20, Z20
+	VADDPS      Z6, Z21, Z21
+	VADDPS      Z6, Z22, Z22
+	VADDPS      Z6, Z23, Z23
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VMULPS      Z14, Z22, Z22
+	VMULPS      Z15, Z23, Z23
+	VADDPS      Z7, Z20, Z20
+	VADDPS      Z7, Z21, Z21
+	VADDPS      Z7, Z22, Z22
+	VADDPS      Z7, Z23, Z23
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VMULPS      Z14, Z22, Z22
+	VMULPS      Z15, Z23, Z23
+	VADDPS      Z8, Z20, Z20
+	VADDPS      Z8, Z21, Z21
+	VADDPS      Z8, Z22, Z22
+	VADDPS      Z8, Z23, Z23
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VMULPS      Z14, Z22, Z22
+	VMULPS      Z15, Z23, Z23
+	VADDPS      Z9, Z20, Z20
+	VADDPS      Z9, Z21, Z21
+	VADDPS      Z9, Z22, Z22
+	VADDPS      Z9, Z23, Z23
+	VMULPS      Z20, Z24, Z24
+	VMULPS      Z13, Z13, Z20
+	VADDPS      Z12, Z24, Z24
+	VMULPS      Z14, Z14, Z12
+	VMULPS      Z21, Z20, Z21
+	VMULPS      Z15, Z15, Z20
+	VADDPS      Z10, Z24, Z24
+	VMULPS      Z22, Z12, Z12
+	VADDPS      Z13, Z21, Z13
+	VMULPS      Z23, Z20, Z20
+	VSCALEFPS.Z Z16, Z24, K1, Z16
+	VADDPS      Z14, Z12, Z12
+	VADDPS      Z10, Z13, Z13
+	VADDPS      Z15, Z20, Z14
+	VADDPS      Z10, Z12, Z12
+	VSCALEFPS.Z Z17, Z13, K2, Z13
+	VADDPS      Z10, Z14, Z14
+	VSCALEFPS.Z Z18, Z12, K3, Z12
+	VSCALEFPS.Z Z19, Z14, K4, Z14
+	PREFETCHT0  (R11)(AX*1)
+	PREFETCHT0  64(R11)(AX*1)
+	PREFETCHT0  128(R11)(AX*1)
+	PREFETCHT0  192(R11)(AX*1)
+	VADDPS      Z16, Z1, Z1
+	VADDPS      Z13, Z1, Z1
+	VADDPS      Z12, Z1, Z1
+	VADDPS      Z14, Z1, Z1
+	JMP         scaledDone106
+
+scaled105:
+	VMOVUPS     (SI)(AX*1), Z12
+	VMOVUPS     64(SI)(AX*1), Z13
+	VMOVUPS     128(SI)(AX*1), Z14
+	VMOVUPS     192(SI)(AX*1), Z15
+	VMULPS.BCST 336(SP), Z12, Z12
+	VMULPS.BCST 336(SP), Z13, Z13
+	VMULPS.BCST 336(SP), Z14, Z14
+	VMULPS.BCST 336(SP), Z15, Z15
+	VSUBPS      Z0, Z12, Z12
+	VSUBPS      Z0, Z13, Z13
+	VSUBPS      Z0, Z14, Z14
+	VSUBPS      Z0, Z15, Z15
+	VMULPS      Z2, Z12, Z16
+	VMULPS      Z2, Z13, Z17
+	VCMPPS      $0x05, Z11, Z12, K1
+	VCMPPS      $0x05, Z11, Z13, K2
+	VMULPS      Z2, Z14, Z18
+	VMULPS      Z2, Z15, Z19
+	VCMPPS      $0x05, Z11, Z14, K3
+	VCMPPS      $0x05, Z11, Z15, K4
+	VRNDSCALEPS $0x00, Z16, Z16
+	VRNDSCALEPS $0x00, Z17, Z17
+	VRNDSCALEPS $0x00, Z18, Z18
+	VRNDSCALEPS $0x00, Z19, Z19
+	VMULPS      Z3, Z16, Z20
+	VMULPS      Z3, Z17, Z21
+	VMULPS      Z3, Z18, Z22
+	VMULPS      Z3, Z19, Z23
+	VMULPS      Z4, Z16, Z24
+	VSUBPS      Z20, Z12, Z12
+	VSUBPS      Z21, Z13, Z13
+	VMULPS      Z4, Z17, Z20
+	VMULPS      Z4, Z18, Z21
+	VSUBPS      Z22, Z14, Z14
+	VSUBPS      Z23, Z15, Z15
+	VMULPS      Z4, Z19, Z22
+	VSUBPS      Z24, Z12, Z12
+	VSUBPS      Z20, Z13, Z13
+	VSUBPS      Z21, Z14, Z14
+	VSUBPS      Z22, Z15, Z15
+	VMULPS      Z5, Z12, Z20
+	VMULPS      Z5, Z13, Z21
+	VMULPS      Z5, Z14, Z22
+	VMULPS      Z5, Z15, Z23
+	VMULPS      Z12, Z12, Z24
+	VADDPS      Z6, Z20, Z20
+	VADDPS      Z6, Z21, Z21
+	VADDPS      Z6, Z22, Z22
+	VADDPS      Z6, Z23, Z23
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VMULPS      Z14, Z22, Z22
+	VMULPS      Z15, Z23, Z23
+	VADDPS      Z7, Z20, Z20
+	VADDPS      Z7, Z21, Z21
+	VADDPS      Z7, Z22, Z22
+	VADDPS      Z7, Z23, Z23
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VMULPS      Z14, Z22, Z22
+	VMULPS      Z15, Z23, Z23
+	VADDPS      Z8, Z20, Z20
+	VADDPS      Z8, Z21, Z21
+	VADDPS      Z8, Z22, Z22
+	VADDPS      Z8, Z23, Z23
+	VMULPS      Z12, Z20, Z20
+	VMULPS      Z13, Z21, Z21
+	VMULPS      Z14, Z22, Z22
+	VMULPS      Z15, Z23, Z23
+	VADDPS      Z9, Z20, Z20
+	VADDPS      Z9, Z21, Z21
+	VADDPS      Z9, Z22, Z22
+	VADDPS      Z9, Z23, Z23
+	VMULPS      Z20, Z24, Z24
+	VMULPS      Z13, Z13, Z20
+	VADDPS      Z12, Z24, Z24
+	VMULPS      Z14, Z14, Z12
+	VMULPS      Z21, Z20, Z21
+	VMULPS      Z15, Z15, Z20
+	VADDPS      Z10, Z24, Z24
+	VMULPS      Z22, Z12, Z12
+	VADDPS      Z13, Z21, Z13
+	VMULPS      Z23, Z20, Z20
+	VSCALEFPS.Z Z16, Z24, K1, Z16
+	VADDPS      Z14, Z12, Z12
+	VADDPS      Z10, Z13, Z13
+	VADDPS      Z15, Z20, Z14
+	VADDPS      Z10, Z12, Z12
+	VSCALEFPS.Z Z17, Z13, K2, Z13
+	VADDPS      Z10, Z14, Z14
+	VSCALEFPS.Z Z18, Z12, K3, Z12
+	VSCALEFPS.Z Z19, Z14, K4, Z14
+	PREFETCHT0  (R11)(AX*1)
+	PREFETCHT0  64(R11)(AX*1)
+	PREFETCHT0  128(R11)(AX*1)
+	PREFETCHT0  192(R11)(AX*1)
+	VADDPS      Z16, Z1, Z1
+	VADDPS      Z13, Z1, Z1
+	VADDPS      Z12, Z1, Z1
+	VADDPS      Z14, Z1, Z1
+
+scaledDone106:
+	ADDQ $0x00000100, AX
+	JMP  classes101
+
+rest102:
+single107:
+	CMPQ        AX, 272(SP)
+	JAE         tail103
+	VMOVUPS     (SI)(AX*1), Z12
+	VMULPS.BCST 336(SP), Z12, Z12
+	VSUBPS      Z0, Z12, Z12
+	VMULPS      Z2, Z12, Z13
+	VRNDSCALEPS $0x00, Z13, Z13
+	VMULPS      Z3, Z13, Z14
+	VSUBPS      Z14, Z12, Z14
+	VMULPS      Z4, Z13, Z15
+	VSUBPS      Z15, Z14, Z14
+	VMULPS      Z5, Z14, Z15
+	VMULPS      Z14, Z14, Z16
+	VADDPS      Z6, Z15, Z15
+	VMULPS      Z14, Z15, Z15
+	VADDPS      Z7, Z15, Z15
+	VMULPS      Z14, Z15, Z15
+	VADDPS      Z8, Z15, Z15
+	VMULPS      Z14, Z15, Z15
+	VADDPS      Z9, Z15, Z15
+	VMULPS      Z15, Z16, Z15
+	VADDPS      Z14, Z15, Z14
+	VADDPS      Z10, Z14, Z14
+	VCMPPS      $0x05, Z11, Z12, K1
+	VSCALEFPS.Z Z13, Z14, K1, Z12
+	VADDPS      Z12, Z1, Z1
+	ADDQ        $0x00000040, AX
+	JMP         single107
+
+tail103:
+	TESTQ       $0x0000000f, CX
+	JZ          classesDone104
+	KMOVW       264(SP), K1
+	VMOVUPS.Z   (SI)(AX*1), K1, Z12
+	VMULPS.BCST 336(SP), Z12, Z12
+	VSUBPS      Z0, Z12, Z0
+	VMULPS      Z2, Z0, Z2
+	VRNDSCALEPS $0x00, Z2, Z2
+	VMULPS      Z3, Z2, Z3
+	VSUBPS      Z3, Z0, Z3
+	VMULPS      Z4, Z2, Z4
+	VSUBPS      Z4, Z3, Z3
+	VMULPS      Z5, Z3, Z4
+	VMULPS      Z3, Z3, Z5
+	VADDPS      Z6, Z4, Z4
+	VMULPS      Z3, Z4, Z4
+	VADDPS      Z7, Z4, Z4
+	VMULPS      Z3, Z4, Z4
+	VADDPS      Z8, Z4, Z4
+	VMULPS      Z3, Z4, Z4
+	VADDPS      Z9, Z4, Z4
+	VMULPS      Z4, Z5, Z4
+	VADDPS      Z3, Z4, Z3
+	VADDPS      Z10, Z3, Z3
+	VCMPPS      $0x05, Z11, Z0, K1
+	VSCALEFPS.Z Z2, Z3, K1, Z0
+	KMOVW       264(SP), K1
+	VADDPS      Z0, Z1, K1, Z1
+
+classesDone104:
+	VMOVAPS Z1, Z0
+
+summed93:
+	// The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
+	// ls - d[l] (seq.LabelLoss).
+	VMOVSHDUP     Z0, Z1
+	VADDPS        Z1, Z0, Z0
+	VPERMILPS     $0x4e, Z0, Z1
+	VADDPS        Z1, Z0, Z0
+	VSHUFF32X4    $0xb1, Z0, Z0, Z1
+	VADDPS        Z1, Z0, Z0
+	VEXTRACTF64X4 $0x01, Z0, Y1
+	VADDSS        X1, X0, X0
+	VBROADCASTSS  X0, Z0
+	VPSRLD        $0x17, Z0, Z1
+	VBROADCASTSS  logExpInv<>+0(SB), Z2
+	VPSUBD        Z1, Z2, Z2
+	VPSLLD        $0x17, Z2, Z2
+	VMULPS        Z0, Z2, Z2
+	VPSUBD.BCST   logExpBias<>+0(SB), Z1, Z1
+	VCVTDQ2PS     Z1, Z1
+	VCMPPS.BCST   $0x01, logSqrtHalf<>+0(SB), Z2, K1
+	VADDPS        Z2, Z2, Z3
+	VBLENDMPS     Z3, Z2, K1, Z2
+	VSUBPS.BCST   one<>+0(SB), Z1, Z3
+	VBLENDMPS     Z3, Z1, K1, Z1
+	VMULPS.BCST   expLn2Hi<>+0(SB), Z1, Z3
+	VMULPS.BCST   expLn2Lo<>+0(SB), Z1, Z1
+	VSUBPS.BCST   one<>+0(SB), Z2, Z2
+	VMULPS        Z2, Z2, Z4
+	VMULPS.BCST   logP0<>+0(SB), Z2, Z5
+	VADDPS.BCST   logP1<>+0(SB), Z5, Z5
+	VMULPS        Z2, Z5, Z5
+	VADDPS.BCST   logP2<>+0(SB), Z5, Z5
+	VMULPS        Z2, Z5, Z5
+	VADDPS.BCST   logP3<>+0(SB), Z5, Z5
+	VMULPS        Z2, Z5, Z5
+	VADDPS.BCST   logP4<>+0(SB), Z5, Z5
+	VMULPS        Z2, Z5, Z5
+	VADDPS.BCST   logP5<>+0(SB), Z5, Z5
+	VMULPS        Z2, Z5, Z5
+	VADDPS.BCST   logP6<>+0(SB), Z5, Z5
+	VMULPS        Z2, Z5, Z5
+	VADDPS.BCST   logP7<>+0(SB), Z5, Z5
+	VMULPS        Z2, Z5, Z5
+	VADDPS.BCST   logP8<>+0(SB), Z5, Z5
+	VMULPS        Z2, Z5, Z5
+	VMULPS        Z4, Z5, Z5
+	VADDPS        Z1, Z5, Z1
+	VMULPS.BCST   half<>+0(SB), Z4, Z4
+	VSUBPS        Z4, Z1, Z1
+	VADDPS        Z1, Z2, Z1
+	VADDPS        Z3, Z1, Z1
+	VSUBPS        64(SP), Z1, Z2
+
+	// lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is computed, stored to
+	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
+	// (seq.ZTerms): loss = loss + zl, f to the frame.
+	TESTB     $0x01, 296(SP)
+	JZ        noLse108
+	VADDPS    (SP), Z1, Z1
+	KMOVW     256(SP), K1
+	VBLENDMPS (SP), Z1, K1, Z1
+	TESTQ     R14, R14
+	JZ        noLseStore109
+	VMOVSS    X1, (R14)(R10*4)
+
+noLseStore109:
+	TESTB       $0x02, 296(SP)
+	JZ          noZ110
+	VMULPS      192(SP), Z1, Z3
+	VMULPS      Z1, Z3, Z1
+	VADDPS      Z3, Z3, Z3
+	VADDPS.BCST one<>+0(SB), Z3, Z3
+	VMOVUPS     Z3, 128(SP)
+	VADDPS      Z1, Z2, Z1
+	VMOVAPS     Z1, Z2
+
+noZ110:
+noLse108:
+	// loss = loss·w[i] (with row weights).
+	MOVQ   328(SP), R12
+	TESTQ  R12, R12
+	JZ     unweighted111
+	VMULSS (R12)(R10*4), X2, X2
+
+unweighted111:
+	VMOVSS X2, (DX)(R10*4)
+
+	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
+	// sc / s (seq.Quotient), q = q·f (f = 1 without z-loss: exact); g[j] =
+	// e[j]·q (seq.Scaled); then g[l] = g[l] - sc.
+	TESTQ        DI, DI
+	JZ           noGrad112
+	VBROADCASTSS 320(SP), Z1
+	MOVQ         328(SP), R12
+	TESTQ        R12, R12
+	JZ           unweighted113
+	VMULPS.BCST  (R12)(R10*4), Z1, Z1
+
+unweighted113:
+	VDIVPS Z0, Z1, Z0
+	VMULPS 128(SP), Z0, Z0
+	XORL   AX, AX
+
+classes114:
+	CMPQ    AX, 288(SP)
+	JAE     rest115
+	VMOVUPS (DI)(AX*1), Z2
+	VMULPS  Z0, Z2, Z2
+	VMOVUPS Z2, (DI)(AX*1)
+	VMOVUPS 64(DI)(AX*1), Z2
+	VMULPS  Z0, Z2, Z2
+	VMOVUPS Z2, 64(DI)(AX*1)
+	VMOVUPS 128(DI)(AX*1), Z2
+	VMULPS  Z0, Z2, Z2
+	VMOVUPS Z2, 128(DI)(AX*1)
+	VMOVUPS 192(DI)(AX*1), Z2
+	VMULPS  Z0, Z2, Z2
+	VMOVUPS Z2, 192(DI)(AX*1)
+	ADDQ    $0x00000100, AX
+	JMP     classes114
+
+rest115:
+single118:
+	CMPQ    AX, 272(SP)
+	JAE     tail116
+	VMOVUPS (DI)(AX*1), Z2
+	VMULPS  Z0, Z2, Z2
+	VMOVUPS Z2, (DI)(AX*1)
+	ADDQ    $0x00000040, AX
+	JMP     single118
+
+tail116:
+	TESTQ     $0x0000000f, CX
+	JZ        classesDone117
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (DI)(AX*1), K1, Z2
+	VMULPS    Z0, Z2, Z0
+	KMOVW     264(SP), K1
+	VMOVUPS   Z0, K1, (DI)(AX*1)
+
+classesDone117:
+	MOVLQSX (BX)(R10*4), R12
+	VMOVSS  (DI)(R12*4), X0
+	VSUBSS  X1, X0, X0
+	VMOVSS  X0, (DI)(R12*4)
+
+noGrad112:
+	// Next row.
+	INCQ  R10
+	ADDQ  R9, SI
+	TESTQ DI, DI
+	JZ    noOut119
+	ADDQ  R9, DI
+
+noOut119:
+	JMP wideLabelsMaxRow
+
+wideLabelsMaxDone:
+	VZEROUPPER
+	RET
+
 // func xentLabelsAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
 TEXT ·xentLabelsAVX2(SB), $4256-8
@@ -13300,7 +14255,7 @@ noZ88:
 	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
 	// above 8).
 	MOVQ    $0x00000008, AX
-	MOVQ    288(R9), R9
+	MOVQ    312(R9), R9
 	CMPQ    R9, AX
 	CMOVQHI AX, R9
 	TESTQ   R9, R9
@@ -15916,7 +16871,7 @@ noZ117:
 	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
 	// above 8).
 	MOVQ    $0x00000008, AX
-	MOVQ    288(R9), R9
+	MOVQ    312(R9), R9
 	CMPQ    R9, AX
 	CMOVQHI AX, R9
 	TESTQ   R9, R9
@@ -18535,7 +19490,7 @@ TEXT ·softmaxAVX2(SB), $2920-8
 	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
 	// above 8).
 	MOVQ    $0x00000008, AX
-	MOVQ    288(BX), DX
+	MOVQ    312(BX), DX
 	CMPQ    DX, AX
 	CMOVQHI AX, DX
 	TESTQ   DX, DX
@@ -19079,7 +20034,7 @@ TEXT ·logSoftmaxAVX2(SB), $5736-8
 	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
 	// above 8).
 	MOVQ    $0x00000008, AX
-	MOVQ    288(BX), DX
+	MOVQ    312(BX), DX
 	CMPQ    DX, AX
 	CMOVQHI AX, DX
 	TESTQ   DX, DX
@@ -29121,6 +30076,1509 @@ candBit682:
 	JNZ  candBit682
 	JMP  candVecNext
 
+// func wideLabelsMaxAVX2(a *blockArgs)
+// Requires: AVX, AVX2, CMOV
+TEXT ·wideLabelsMaxAVX2(SB), $552-8
+	// wideLabelsMaxGeneric, one row at a time, the classes in vectors (see the
+	// overview of the wide functions), the logits times xs = xscale.
+	//
+	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
+	// CX = c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a
+	// row to the next), R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
+	// classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
+	// the prediction), BX = labels, DX = losses, R13 = rowMax, R14 = lse
+	// (or nil). Pass 2: m, the
+	// accumulators of s, the registers of two exponentials; pass 3: q.
+	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
+	// (lanes 0-7, 8-15); 64 the mask of the last c mod 8 classes; 96 m; 128 all (the
+	// row's allNegInfRow); 160 d[l]; 192 f (the z-loss factor, else 1); 224 z; 256
+	// the label (targets from labels); 288 keep; 320 uni; 8-byte words: 352 the bits
+	// of the last c mod 8 classes; 360, 368 the bytes of the whole vectors and of
+	// the whole 16-class steps of a row; 376 the flag word; 384 the form of the
+	// targets; 392 the targets row; 400 safeRows (the rows whose masked accesses
+	// stay inside the slices); 408 scratch; 416, 424, 432 the classes of the masked
+	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
+	// mod 16 weights, then +0; 504 scale; 512 the base of rowWeights (0: nil); 520 xscale in every lane (32 bytes).
+	//
+	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
+	MOVQ  a+0(FP), R10
+	MOVQ  224(R10), CX
+	MOVQ  232(R10), R9
+	MOVQ  (R10), SI
+	TESTQ CX, CX
+	JLE   wideLabelsMaxDone
+	CMPQ  R9, CX
+	JLT   wideLabelsMaxDone
+	MOVQ  $0x4000000000000000, R8
+	MOVQ  8(R10), AX
+	SUBQ  CX, AX
+	JGE   someRows666
+	XORL  R8, R8
+	JMP   isNil665
+
+someRows666:
+	XORL    DX, DX
+	DIVQ    R9
+	INCQ    AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil665:
+	VBROADCASTSS 240(R10), Y0
+	VMOVUPS      Y0, 520(SP)
+	MOVQ         24(R10), DI
+	MOVQ         48(R10), BX
+	MOVQ         152(R10), AX
+	CMPQ         AX, R8
+	CMOVQLT      AX, R8
+	MOVQ         56(R10), AX
+	CMPQ         AX, R8
+	CMOVQLT      AX, R8
+	CMPQ         24(R10), $0x00
+	JEQ          isNil667
+	MOVQ         32(R10), AX
+	SUBQ         CX, AX
+	JGE          someRows668
+	XORL         R8, R8
+	JMP          isNil667
+
+someRows668:
+	XORL    DX, DX
+	DIVQ    R9
+	INCQ    AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil667:
+	MOVQ    296(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	CMPQ    200(R10), $0x00
+	JEQ     isNil669
+	MOVQ    208(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil669:
+	CMPQ    248(R10), $0x00
+	JEQ     isNil670
+	MOVQ    256(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil670:
+	MOVQ 144(R10), DX
+
+	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
+	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
+	// z-loss, with z in the 8 lanes of a frame vector).
+	MOVQ  176(R10), R13
+	MOVQ  200(R10), R14
+	XORL  R12, R12
+	TESTQ R14, R14
+	JZ    noLse671
+	MOVL  $0x00000001, R12
+
+noLse671:
+	MOVL         272(R10), AX
+	SHLL         $0x01, AX
+	JZ           noZ672
+	MOVL         $0x00000003, R12
+	VBROADCASTSS 272(R10), Y0
+	VMOVUPS      Y0, 224(SP)
+
+noZ672:
+	MOVQ R12, 376(SP)
+
+	// R13 = rowMax (in place of preds).
+	MOVQ 288(R10), R13
+
+	// scale and the base of rowWeights, read by the loops from the frame.
+	VMOVSS 244(R10), X0
+	VMOVSS X0, 504(SP)
+	MOVQ   248(R10), AX
+	MOVQ   AX, 512(SP)
+
+	// R9 = 4·stride, the bytes from a row to the next; R11 = 128·(c/32), the
+	// bytes of the whole 32-class steps; the bytes of the whole 16-class steps
+	// and of the whole vectors; the masks of the last c mod 16 classes (lane k <
+	// c%16 for classes j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c
+	// mod 8 (VPCMPGTD against the lane numbers); f = 1.
+	SHLQ         $0x02, R9
+	MOVQ         CX, R11
+	SHRQ         $0x05, R11
+	SHLQ         $0x07, R11
+	MOVQ         CX, AX
+	SHRQ         $0x04, AX
+	SHLQ         $0x06, AX
+	MOVQ         AX, 368(SP)
+	MOVQ         CX, AX
+	SHRQ         $0x03, AX
+	SHLQ         $0x05, AX
+	MOVQ         AX, 360(SP)
+	MOVQ         CX, AX
+	ANDQ         $0x0f, AX
+	VMOVD        AX, X0
+	VPBROADCASTD X0, Y0
+	VPCMPGTD     lanes<>+0(SB), Y0, Y0
+	VMOVDQU      Y0, (SP)
+	MOVQ         CX, AX
+	ANDQ         $0x0f, AX
+	VMOVD        AX, X0
+	VPBROADCASTD X0, Y0
+	VPCMPGTD     lanes<>+32(SB), Y0, Y0
+	VMOVDQU      Y0, 32(SP)
+	MOVQ         CX, AX
+	ANDQ         $0x07, AX
+	VMOVD        AX, X0
+	VPBROADCASTD X0, Y0
+	VPCMPGTD     lanes<>+0(SB), Y0, Y0
+	VMOVDQU      Y0, 64(SP)
+	VMOVMSKPS    Y0, AX
+	MOVQ         AX, 352(SP)
+	VMOVUPS      one<>+0(SB), Y0
+	VMOVUPS      Y0, 192(SP)
+
+	// The classes of the masked vectors: n0 = min(c%16, 8), n1 = max(c%16-8, 0),
+	// n8 = c%8. safeRows = R8 - k, where k is the number of rows at the end whose
+	// masked step (16 floats from the row's last c mod 16 classes) may reach past
+	// the end of the last row, (R8-1)·stride + c floats, which every slice of rows
+	// holds: k = ceil((16 - c%16)/stride) when c%16 != 0, else 0 (row i's step
+	// ends 16 - c%16 floats after its last class, (R8-1-i)·stride floats before
+	// that of the last row).
+	MOVQ CX, AX
+	ANDQ $0x0f, AX
+	MOVQ AX, 416(SP)
+	MOVQ $0x00000000, 424(SP)
+	CMPQ AX, $0x08
+	JLE  n0small673
+	MOVQ $0x00000008, 416(SP)
+	SUBQ $0x08, AX
+	MOVQ AX, 424(SP)
+
+n0small673:
+	MOVQ CX, AX
+	ANDQ $0x07, AX
+	MOVQ AX, 432(SP)
+	MOVQ $0x00000000, 408(SP)
+	MOVQ CX, AX
+	ANDQ $0x0f, AX
+	JZ   tailKDone674
+	NEGQ AX
+	ADDQ $0x10, AX
+	SHLQ $0x02, AX
+
+tailK675:
+	INCQ 408(SP)
+	SUBQ R9, AX
+	JG   tailK675
+
+tailKDone674:
+	MOVQ R8, AX
+	SUBQ 408(SP), AX
+	MOVQ AX, 400(SP)
+	XORL R10, R10
+
+wideLabelsMaxRow:
+	CMPQ R10, R8
+	JAE  wideLabelsMaxDone
+
+	// m = rowMax[i] in every lane, to the frame; R12 = 0 (no NaN lanes: all is m == -Inf).
+	VBROADCASTSS (R13)(R10*4), Y0
+	VMOVUPS      Y0, 96(SP)
+	XORL         R12, R12
+
+	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
+	// no NaN in the row (R12 == 0); stored to the frame.
+	TESTB  $0x01, 376(SP)
+	JZ     noLse676
+	VXORPS Y1, Y1, Y1
+	TESTL  R12, R12
+	JNZ    allSet677
+	VCMPPS $0x00, negInfBits<>+0(SB), Y0, Y1
+
+allSet677:
+	VMOVUPS Y1, 128(SP)
+
+noLse676:
+	// d[l] = x[l]·xs - m, before any write, to the frame.
+	MOVLQSX      (BX)(R10*4), R12
+	VBROADCASTSS (SI)(R12*4), Y1
+	VMULPS       520(SP), Y1, Y1
+	VSUBPS       Y0, Y1, Y0
+	VMOVUPS      Y0, 160(SP)
+
+	// Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to g (when grad is not
+	// nil); s accumulated by classSum. Two loops: with and without grad.
+	TESTQ   DI, DI
+	JZ      noGrad678
+	VMOVUPS negZero<>+0(SB), Y0
+	VMOVUPS negZero<>+0(SB), Y1
+	VMOVUPS expMagic<>+0(SB), Y2
+	VMOVUPS expLog2e<>+0(SB), Y3
+	VMOVUPS expLn2Hi<>+0(SB), Y4
+	XORL    AX, AX
+
+classes680:
+	CMPQ    AX, R11
+	JAE     rest681
+	CMPL    520(SP), $0x3f800000
+	JNE     scaled684
+	VMOVUPS (SI)(AX*1), Y5
+	VMOVUPS 32(SI)(AX*1), Y6
+	VMOVUPS 64(SI)(AX*1), Y7
+	VMOVUPS 96(SI)(AX*1), Y8
+	VSUBPS  96(SP), Y5, Y5
+	VSUBPS  96(SP), Y6, Y6
+	VSUBPS  96(SP), Y7, Y7
+	VSUBPS  96(SP), Y8, Y8
+	VMULPS  Y3, Y5, Y9
+	VMULPS  Y3, Y6, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y11
+	VADDPS  Y2, Y9, Y9
+	VADDPS  Y2, Y10, Y10
+	VSUBPS  Y2, Y9, Y12
+	VPSLLD  $0x17, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VMULPS  Y4, Y12, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y12, Y12
+	VSUBPS  Y13, Y5, Y5
+	VSUBPS  Y12, Y5, Y12
+	VMULPS  expQ4<>+0(SB), Y12, Y5
+	VMULPS  Y12, Y12, Y13
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y13, Y13
+	VPSLLD  $0x17, Y10, Y5
+	VSUBPS  Y2, Y10, Y10
+	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VADDPS  Y12, Y13, Y12
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y13
+	VADDPS  one<>+0(SB), Y12, Y12
+	VMULPS  Y9, Y12, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y12
+	VANDNPS Y9, Y11, Y14
+	VMULPS  Y3, Y7, Y9
+	VMOVUPS Y14, (DI)(AX*1)
+	VMULPS  Y4, Y10, Y11
+	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
+	VADDPS  Y2, Y9, Y9
+	VSUBPS  Y11, Y6, Y6
+	VSUBPS  Y10, Y6, Y10
+	VMULPS  expQ4<>+0(SB), Y10, Y6
+	VMULPS  Y10, Y10, Y11
+	VADDPS  expQ3<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y6, Y11, Y11
+	VPSLLD  $0x17, Y9, Y6
+	VSUBPS  Y2, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VADDPS  Y10, Y11, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y11
+	VADDPS  one<>+0(SB), Y10, Y10
+	VMULPS  Y5, Y10, Y10
+	VMULPS  Y3, Y8, Y5
+	VANDNPS Y10, Y13, Y10
+	VADDPS  Y2, Y5, Y5
+	VMULPS  Y4, Y9, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y9, Y15
+	VMOVUPS Y10, 32(DI)(AX*1)
+	VSUBPS  Y2, Y5, Y9
+	VSUBPS  Y13, Y7, Y7
+	VPSLLD  $0x17, Y5, Y5
+	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y9, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y9, Y9
+	VSUBPS  Y15, Y7, Y7
+	VSUBPS  Y13, Y8, Y8
+	VMULPS  expQ4<>+0(SB), Y7, Y13
+	VMULPS  Y7, Y7, Y15
+	VSUBPS  Y9, Y8, Y8
+	VADDPS  expQ3<>+0(SB), Y13, Y13
+	VMULPS  expQ4<>+0(SB), Y8, Y9
+	VMULPS  Y7, Y13, Y13
+	VADDPS  expQ3<>+0(SB), Y9, Y9
+	VADDPS  expQ2<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y7, Y13, Y13
+	VADDPS  expQ2<>+0(SB), Y9, Y9
+	VADDPS  expQ1<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y7, Y13, Y13
+	VADDPS  expQ1<>+0(SB), Y9, Y9
+	VADDPS  expQ0<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y13, Y15, Y15
+	VMULPS  Y8, Y8, Y13
+	VADDPS  expQ0<>+0(SB), Y9, Y9
+	VADDPS  Y7, Y15, Y7
+	VMULPS  Y9, Y13, Y9
+	VADDPS  one<>+0(SB), Y7, Y7
+	VADDPS  Y8, Y9, Y8
+	VMULPS  Y6, Y7, Y6
+	VADDPS  one<>+0(SB), Y8, Y7
+	VANDNPS Y6, Y12, Y6
+	VMOVUPS Y6, 64(DI)(AX*1)
+	VMULPS  Y5, Y7, Y5
+	VANDNPS Y5, Y11, Y5
+	VMOVUPS Y5, 96(DI)(AX*1)
+	VADDPS  Y14, Y0, Y0
+	VADDPS  Y10, Y1, Y1
+	VADDPS  Y6, Y0, Y0
+	VADDPS  Y5, Y1, Y1
+	JMP     scaledDone685
+
+scaled684:
+	VMOVUPS (SI)(AX*1), Y5
+	VMOVUPS 32(SI)(AX*1), Y6
+	VMOVUPS 64(SI)(AX*1), Y7
+	VMOVUPS 96(SI)(AX*1), Y8
+	VMULPS  520(SP), Y5, Y5
+	VMULPS  520(SP), Y6, Y6
+	VMULPS  520(SP), Y7, Y7
+	VMULPS  520(SP), Y8, Y8
+	VSUBPS  96(SP), Y5, Y5
+	VSUBPS  96(SP), Y6, Y6
+	VSUBPS  96(SP), Y7, Y7
+	VSUBPS  96(SP), Y8, Y8
+	VMULPS  Y3, Y5, Y9
+	VMULPS  Y3, Y6, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y11
+	VADDPS  Y2, Y9, Y9
+	VADDPS  Y2, Y10, Y10
+	VSUBPS  Y2, Y9, Y12
+	VPSLLD  $0x17, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VMULPS  Y4, Y12, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y12, Y12
+	VSUBPS  Y13, Y5, Y5
+	VSUBPS  Y12, Y5, Y12
+	VMULPS  expQ4<>+0(SB), Y12, Y5
+	VMULPS  Y12, Y12, Y13
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y13, Y13
+	VPSLLD  $0x17, Y10, Y5
+	VSUBPS  Y2, Y10, Y10
+	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VADDPS  Y12, Y13, Y12
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y13
+	VADDPS  one<>+0(SB), Y12, Y12
+	VMULPS  Y9, Y12, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y12
+	VANDNPS Y9, Y11, Y14
+	VMULPS  Y3, Y7, Y9
+	VMOVUPS Y14, (DI)(AX*1)
+	VMULPS  Y4, Y10, Y11
+	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
+	VADDPS  Y2, Y9, Y9
+	VSUBPS  Y11, Y6, Y6
+	VSUBPS  Y10, Y6, Y10
+	VMULPS  expQ4<>+0(SB), Y10, Y6
+	VMULPS  Y10, Y10, Y11
+	VADDPS  expQ3<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ2<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ1<>+0(SB), Y6, Y6
+	VMULPS  Y10, Y6, Y6
+	VADDPS  expQ0<>+0(SB), Y6, Y6
+	VMULPS  Y6, Y11, Y11
+	VPSLLD  $0x17, Y9, Y6
+	VSUBPS  Y2, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VADDPS  Y10, Y11, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y11
+	VADDPS  one<>+0(SB), Y10, Y10
+	VMULPS  Y5, Y10, Y10
+	VMULPS  Y3, Y8, Y5
+	VANDNPS Y10, Y13, Y10
+	VADDPS  Y2, Y5, Y5
+	VMULPS  Y4, Y9, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y9, Y15
+	VMOVUPS Y10, 32(DI)(AX*1)
+	VSUBPS  Y2, Y5, Y9
+	VSUBPS  Y13, Y7, Y7
+	VPSLLD  $0x17, Y5, Y5
+	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y9, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y9, Y9
+	VSUBPS  Y15, Y7, Y7
+	VSUBPS  Y13, Y8, Y8
+	VMULPS  expQ4<>+0(SB), Y7, Y13
+	VMULPS  Y7, Y7, Y15
+	VSUBPS  Y9, Y8, Y8
+	VADDPS  expQ3<>+0(SB), Y13, Y13
+	VMULPS  expQ4<>+0(SB), Y8, Y9
+	VMULPS  Y7, Y13, Y13
+	VADDPS  expQ3<>+0(SB), Y9, Y9
+	VADDPS  expQ2<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y7, Y13, Y13
+	VADDPS  expQ2<>+0(SB), Y9, Y9
+	VADDPS  expQ1<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y7, Y13, Y13
+	VADDPS  expQ1<>+0(SB), Y9, Y9
+	VADDPS  expQ0<>+0(SB), Y13, Y13
+	VMULPS  Y8, Y9, Y9
+	VMULPS  Y13, Y15, Y15
+	VMULPS  Y8, Y8, Y13
+	VADDPS  expQ0<>+0(SB), Y9, Y9
+	VADDPS  Y7, Y15, Y7
+	VMULPS  Y9, Y13, Y9
+	VADDPS  one<>+0(SB), Y7, Y7
+	VADDPS  Y8, Y9, Y8
+	VMULPS  Y6, Y7, Y6
+	VADDPS  one<>+0(SB), Y8, Y7
+	VANDNPS Y6, Y12, Y6
+	VMOVUPS Y6, 64(DI)(AX*1)
+	VMULPS  Y5, Y7, Y5
+	VANDNPS Y5, Y11, Y5
+	VMOVUPS Y5, 96(DI)(AX*1)
+	VADDPS  Y14, Y0, Y0
+	VADDPS  Y10, Y1, Y1
+	VADDPS  Y6, Y0, Y0
+	VADDPS  Y5, Y1, Y1
+
+scaledDone685:
+	ADDQ $0x00000080, AX
+	JMP  classes680
+
+rest681:
+	TESTQ   $0x00000010, CX
+	JZ      tail682
+	VMOVUPS (SI)(AX*1), Y2
+	VMULPS  520(SP), Y2, Y2
+	VSUBPS  96(SP), Y2, Y2
+	VMULPS  expLog2e<>+0(SB), Y2, Y3
+	VADDPS  expMagic<>+0(SB), Y3, Y3
+	VSUBPS  expMagic<>+0(SB), Y3, Y4
+	VPSLLD  $0x17, Y3, Y3
+	VPADDD  oneBits<>+0(SB), Y3, Y3
+	VMULPS  expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS  Y5, Y2, Y5
+	VMULPS  expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS  Y4, Y5, Y4
+	VMULPS  expQ4<>+0(SB), Y4, Y5
+	VMULPS  Y4, Y4, Y6
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y6, Y5
+	VADDPS  Y4, Y5, Y4
+	VADDPS  one<>+0(SB), Y4, Y4
+	VMULPS  Y3, Y4, Y3
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS Y3, Y2, Y2
+	VMOVUPS Y2, (DI)(AX*1)
+	VADDPS  Y2, Y0, Y0
+	VMOVUPS 32(SI)(AX*1), Y2
+	VMULPS  520(SP), Y2, Y2
+	VSUBPS  96(SP), Y2, Y2
+	VMULPS  expLog2e<>+0(SB), Y2, Y3
+	VADDPS  expMagic<>+0(SB), Y3, Y3
+	VSUBPS  expMagic<>+0(SB), Y3, Y4
+	VPSLLD  $0x17, Y3, Y3
+	VPADDD  oneBits<>+0(SB), Y3, Y3
+	VMULPS  expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS  Y5, Y2, Y5
+	VMULPS  expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS  Y4, Y5, Y4
+	VMULPS  expQ4<>+0(SB), Y4, Y5
+	VMULPS  Y4, Y4, Y6
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y6, Y5
+	VADDPS  Y4, Y5, Y4
+	VADDPS  one<>+0(SB), Y4, Y4
+	VMULPS  Y3, Y4, Y3
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS Y3, Y2, Y2
+	VMOVUPS Y2, 32(DI)(AX*1)
+	VADDPS  Y2, Y1, Y1
+	ADDQ    $0x00000040, AX
+
+tail682:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone683
+	VMOVUPS    (SP), Y2
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes686
+	VMASKMOVPS (SI)(AX*1), Y2, Y2
+	JMP        maskedLoaded687
+
+maskedLoadLanes686:
+	VXORPS    Y2, Y2, Y2
+	VXORPS    X3, X3, X3
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone688
+	VINSERTPS $0x00, (SI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone688
+	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone688
+	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone688
+	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone688
+	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone688
+	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone688
+	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone688
+	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
+
+lanesDone688:
+	VINSERTF128 $0x01, X3, Y2, Y2
+
+maskedLoaded687:
+	VMULPS     520(SP), Y2, Y2
+	VSUBPS     96(SP), Y2, Y2
+	VMULPS     expLog2e<>+0(SB), Y2, Y3
+	VADDPS     expMagic<>+0(SB), Y3, Y3
+	VSUBPS     expMagic<>+0(SB), Y3, Y4
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     oneBits<>+0(SB), Y3, Y3
+	VMULPS     expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS     Y5, Y2, Y5
+	VMULPS     expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS     Y4, Y5, Y4
+	VMULPS     expQ4<>+0(SB), Y4, Y5
+	VMULPS     Y4, Y4, Y6
+	VADDPS     expQ3<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ2<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ1<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ0<>+0(SB), Y5, Y5
+	VMULPS     Y5, Y6, Y5
+	VADDPS     Y4, Y5, Y4
+	VADDPS     one<>+0(SB), Y4, Y4
+	VMULPS     Y3, Y4, Y3
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS    Y3, Y2, Y2
+	VMOVUPS    (SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes689
+	VMASKMOVPS Y2, Y3, (DI)(AX*1)
+	JMP        maskedStored690
+
+maskedStoreLanes689:
+	VEXTRACTF128 $0x01, Y2, X3
+	CMPQ         416(SP), $0x00
+	JLE          maskedStored690
+	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
+	CMPQ         416(SP), $0x01
+	JLE          maskedStored690
+	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
+	CMPQ         416(SP), $0x02
+	JLE          maskedStored690
+	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
+	CMPQ         416(SP), $0x03
+	JLE          maskedStored690
+	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
+	CMPQ         416(SP), $0x04
+	JLE          maskedStored690
+	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
+	CMPQ         416(SP), $0x05
+	JLE          maskedStored690
+	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
+	CMPQ         416(SP), $0x06
+	JLE          maskedStored690
+	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
+	CMPQ         416(SP), $0x07
+	JLE          maskedStored690
+	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
+
+maskedStored690:
+	VADDPS     Y2, Y0, Y2
+	VMOVUPS    (SP), Y3
+	VBLENDVPS  Y3, Y2, Y0, Y0
+	VMOVUPS    32(SP), Y2
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes691
+	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
+	JMP        maskedLoaded692
+
+maskedLoadLanes691:
+	VXORPS    Y2, Y2, Y2
+	VXORPS    X3, X3, X3
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone693
+	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone693
+	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone693
+	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone693
+	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone693
+	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone693
+	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone693
+	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone693
+	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
+
+lanesDone693:
+	VINSERTF128 $0x01, X3, Y2, Y2
+
+maskedLoaded692:
+	VMULPS     520(SP), Y2, Y2
+	VSUBPS     96(SP), Y2, Y2
+	VMULPS     expLog2e<>+0(SB), Y2, Y3
+	VADDPS     expMagic<>+0(SB), Y3, Y3
+	VSUBPS     expMagic<>+0(SB), Y3, Y4
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     oneBits<>+0(SB), Y3, Y3
+	VMULPS     expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS     Y5, Y2, Y5
+	VMULPS     expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS     Y4, Y5, Y4
+	VMULPS     expQ4<>+0(SB), Y4, Y5
+	VMULPS     Y4, Y4, Y6
+	VADDPS     expQ3<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ2<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ1<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ0<>+0(SB), Y5, Y5
+	VMULPS     Y5, Y6, Y5
+	VADDPS     Y4, Y5, Y4
+	VADDPS     one<>+0(SB), Y4, Y4
+	VMULPS     Y3, Y4, Y3
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS    Y3, Y2, Y2
+	VMOVUPS    32(SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes694
+	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
+	JMP        maskedStored695
+
+maskedStoreLanes694:
+	VEXTRACTF128 $0x01, Y2, X3
+	CMPQ         424(SP), $0x00
+	JLE          maskedStored695
+	VEXTRACTPS   $0x00, X2, 32(DI)(AX*1)
+	CMPQ         424(SP), $0x01
+	JLE          maskedStored695
+	VEXTRACTPS   $0x01, X2, 36(DI)(AX*1)
+	CMPQ         424(SP), $0x02
+	JLE          maskedStored695
+	VEXTRACTPS   $0x02, X2, 40(DI)(AX*1)
+	CMPQ         424(SP), $0x03
+	JLE          maskedStored695
+	VEXTRACTPS   $0x03, X2, 44(DI)(AX*1)
+	CMPQ         424(SP), $0x04
+	JLE          maskedStored695
+	VEXTRACTPS   $0x00, X3, 48(DI)(AX*1)
+	CMPQ         424(SP), $0x05
+	JLE          maskedStored695
+	VEXTRACTPS   $0x01, X3, 52(DI)(AX*1)
+	CMPQ         424(SP), $0x06
+	JLE          maskedStored695
+	VEXTRACTPS   $0x02, X3, 56(DI)(AX*1)
+	CMPQ         424(SP), $0x07
+	JLE          maskedStored695
+	VEXTRACTPS   $0x03, X3, 60(DI)(AX*1)
+
+maskedStored695:
+	VADDPS    Y2, Y1, Y2
+	VMOVUPS   32(SP), Y3
+	VBLENDVPS Y3, Y2, Y1, Y1
+
+classesDone683:
+	VMOVAPS Y0, Y0
+	VMOVAPS Y1, Y1
+	JMP     summed679
+
+noGrad678:
+	VMOVUPS negZero<>+0(SB), Y0
+	VMOVUPS negZero<>+0(SB), Y1
+	VMOVUPS expMagic<>+0(SB), Y2
+	VMOVUPS expLog2e<>+0(SB), Y3
+	VMOVUPS expLn2Hi<>+0(SB), Y4
+	XORL    AX, AX
+
+classes696:
+	CMPQ    AX, R11
+	JAE     rest697
+	CMPL    520(SP), $0x3f800000
+	JNE     scaled700
+	VMOVUPS (SI)(AX*1), Y5
+	VMOVUPS 32(SI)(AX*1), Y6
+	VMOVUPS 64(SI)(AX*1), Y7
+	VMOVUPS 96(SI)(AX*1), Y8
+	VSUBPS  96(SP), Y5, Y5
+	VSUBPS  96(SP), Y6, Y6
+	VSUBPS  96(SP), Y7, Y7
+	VSUBPS  96(SP), Y8, Y8
+	VMULPS  Y3, Y5, Y9
+	VMULPS  Y3, Y6, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y11
+	VADDPS  Y2, Y9, Y9
+	VADDPS  Y2, Y10, Y10
+	VSUBPS  Y2, Y9, Y12
+	VPSLLD  $0x17, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VMULPS  Y4, Y12, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y12, Y12
+	VSUBPS  Y13, Y5, Y5
+	VSUBPS  Y12, Y5, Y12
+	VMULPS  expQ4<>+0(SB), Y12, Y5
+	VMULPS  Y12, Y12, Y13
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y13, Y13
+	VPSLLD  $0x17, Y10, Y5
+	VSUBPS  Y2, Y10, Y10
+	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VADDPS  Y12, Y13, Y12
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y13
+	VADDPS  one<>+0(SB), Y12, Y12
+	VMULPS  Y9, Y12, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y12
+	VANDNPS Y9, Y11, Y11
+	VMULPS  Y4, Y10, Y9
+	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
+	VSUBPS  Y9, Y6, Y6
+	VSUBPS  Y10, Y6, Y6
+	VMULPS  expQ4<>+0(SB), Y6, Y9
+	VMULPS  Y6, Y6, Y10
+	VADDPS  expQ3<>+0(SB), Y9, Y9
+	VMULPS  Y6, Y9, Y9
+	VADDPS  expQ2<>+0(SB), Y9, Y9
+	VMULPS  Y6, Y9, Y9
+	VADDPS  expQ1<>+0(SB), Y9, Y9
+	VMULPS  Y6, Y9, Y9
+	VADDPS  expQ0<>+0(SB), Y9, Y9
+	VMULPS  Y9, Y10, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y10
+	VADDPS  Y6, Y9, Y9
+	VMULPS  Y3, Y7, Y6
+	VADDPS  one<>+0(SB), Y9, Y9
+	VADDPS  Y2, Y6, Y6
+	VMULPS  Y5, Y9, Y9
+	VSUBPS  Y2, Y6, Y5
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VANDNPS Y9, Y13, Y13
+	VMULPS  Y4, Y5, Y9
+	VMULPS  expLn2Lo<>+0(SB), Y5, Y5
+	VSUBPS  Y9, Y7, Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  expQ4<>+0(SB), Y7, Y5
+	VMULPS  Y7, Y7, Y9
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y7, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y7, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y7, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y9, Y9
+	VMULPS  Y3, Y8, Y5
+	VADDPS  Y7, Y9, Y7
+	VADDPS  Y2, Y5, Y5
+	VADDPS  one<>+0(SB), Y7, Y9
+	VSUBPS  Y2, Y5, Y7
+	VPSLLD  $0x17, Y5, Y5
+	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VMULPS  Y6, Y9, Y9
+	VMULPS  Y4, Y7, Y6
+	VMULPS  expLn2Lo<>+0(SB), Y7, Y7
+	VANDNPS Y9, Y12, Y9
+	VSUBPS  Y6, Y8, Y6
+	VSUBPS  Y7, Y6, Y6
+	VMULPS  expQ4<>+0(SB), Y6, Y7
+	VMULPS  Y6, Y6, Y8
+	VADDPS  expQ3<>+0(SB), Y7, Y7
+	VMULPS  Y6, Y7, Y7
+	VADDPS  expQ2<>+0(SB), Y7, Y7
+	VMULPS  Y6, Y7, Y7
+	VADDPS  expQ1<>+0(SB), Y7, Y7
+	VMULPS  Y6, Y7, Y7
+	VADDPS  expQ0<>+0(SB), Y7, Y7
+	VMULPS  Y7, Y8, Y7
+	VADDPS  Y6, Y7, Y6
+	VADDPS  one<>+0(SB), Y6, Y6
+	VMULPS  Y5, Y6, Y5
+	VANDNPS Y5, Y10, Y5
+	VADDPS  Y11, Y0, Y0
+	VADDPS  Y13, Y1, Y1
+	VADDPS  Y9, Y0, Y0
+	VADDPS  Y5, Y1, Y1
+	JMP     scaledDone701
+
+scaled700:
+	VMOVUPS (SI)(AX*1), Y5
+	VMOVUPS 32(SI)(AX*1), Y6
+	VMOVUPS 64(SI)(AX*1), Y7
+	VMOVUPS 96(SI)(AX*1), Y8
+	VMULPS  520(SP), Y5, Y5
+	VMULPS  520(SP), Y6, Y6
+	VMULPS  520(SP), Y7, Y7
+	VMULPS  520(SP), Y8, Y8
+	VSUBPS  96(SP), Y5, Y5
+	VSUBPS  96(SP), Y6, Y6
+	VSUBPS  96(SP), Y7, Y7
+	VSUBPS  96(SP), Y8, Y8
+	VMULPS  Y3, Y5, Y9
+	VMULPS  Y3, Y6, Y10
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y11
+	VADDPS  Y2, Y9, Y9
+	VADDPS  Y2, Y10, Y10
+	VSUBPS  Y2, Y9, Y12
+	VPSLLD  $0x17, Y9, Y9
+	VPADDD  oneBits<>+0(SB), Y9, Y9
+	VMULPS  Y4, Y12, Y13
+	VMULPS  expLn2Lo<>+0(SB), Y12, Y12
+	VSUBPS  Y13, Y5, Y5
+	VSUBPS  Y12, Y5, Y12
+	VMULPS  expQ4<>+0(SB), Y12, Y5
+	VMULPS  Y12, Y12, Y13
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y12, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y13, Y13
+	VPSLLD  $0x17, Y10, Y5
+	VSUBPS  Y2, Y10, Y10
+	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VADDPS  Y12, Y13, Y12
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y13
+	VADDPS  one<>+0(SB), Y12, Y12
+	VMULPS  Y9, Y12, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y12
+	VANDNPS Y9, Y11, Y11
+	VMULPS  Y4, Y10, Y9
+	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
+	VSUBPS  Y9, Y6, Y6
+	VSUBPS  Y10, Y6, Y6
+	VMULPS  expQ4<>+0(SB), Y6, Y9
+	VMULPS  Y6, Y6, Y10
+	VADDPS  expQ3<>+0(SB), Y9, Y9
+	VMULPS  Y6, Y9, Y9
+	VADDPS  expQ2<>+0(SB), Y9, Y9
+	VMULPS  Y6, Y9, Y9
+	VADDPS  expQ1<>+0(SB), Y9, Y9
+	VMULPS  Y6, Y9, Y9
+	VADDPS  expQ0<>+0(SB), Y9, Y9
+	VMULPS  Y9, Y10, Y9
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y10
+	VADDPS  Y6, Y9, Y9
+	VMULPS  Y3, Y7, Y6
+	VADDPS  one<>+0(SB), Y9, Y9
+	VADDPS  Y2, Y6, Y6
+	VMULPS  Y5, Y9, Y9
+	VSUBPS  Y2, Y6, Y5
+	VPSLLD  $0x17, Y6, Y6
+	VPADDD  oneBits<>+0(SB), Y6, Y6
+	VANDNPS Y9, Y13, Y13
+	VMULPS  Y4, Y5, Y9
+	VMULPS  expLn2Lo<>+0(SB), Y5, Y5
+	VSUBPS  Y9, Y7, Y7
+	VSUBPS  Y5, Y7, Y7
+	VMULPS  expQ4<>+0(SB), Y7, Y5
+	VMULPS  Y7, Y7, Y9
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y7, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y7, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y7, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y9, Y9
+	VMULPS  Y3, Y8, Y5
+	VADDPS  Y7, Y9, Y7
+	VADDPS  Y2, Y5, Y5
+	VADDPS  one<>+0(SB), Y7, Y9
+	VSUBPS  Y2, Y5, Y7
+	VPSLLD  $0x17, Y5, Y5
+	VPADDD  oneBits<>+0(SB), Y5, Y5
+	VMULPS  Y6, Y9, Y9
+	VMULPS  Y4, Y7, Y6
+	VMULPS  expLn2Lo<>+0(SB), Y7, Y7
+	VANDNPS Y9, Y12, Y9
+	VSUBPS  Y6, Y8, Y6
+	VSUBPS  Y7, Y6, Y6
+	VMULPS  expQ4<>+0(SB), Y6, Y7
+	VMULPS  Y6, Y6, Y8
+	VADDPS  expQ3<>+0(SB), Y7, Y7
+	VMULPS  Y6, Y7, Y7
+	VADDPS  expQ2<>+0(SB), Y7, Y7
+	VMULPS  Y6, Y7, Y7
+	VADDPS  expQ1<>+0(SB), Y7, Y7
+	VMULPS  Y6, Y7, Y7
+	VADDPS  expQ0<>+0(SB), Y7, Y7
+	VMULPS  Y7, Y8, Y7
+	VADDPS  Y6, Y7, Y6
+	VADDPS  one<>+0(SB), Y6, Y6
+	VMULPS  Y5, Y6, Y5
+	VANDNPS Y5, Y10, Y5
+	VADDPS  Y11, Y0, Y0
+	VADDPS  Y13, Y1, Y1
+	VADDPS  Y9, Y0, Y0
+	VADDPS  Y5, Y1, Y1
+
+scaledDone701:
+	ADDQ $0x00000080, AX
+	JMP  classes696
+
+rest697:
+	TESTQ   $0x00000010, CX
+	JZ      tail698
+	VMOVUPS (SI)(AX*1), Y2
+	VMULPS  520(SP), Y2, Y2
+	VSUBPS  96(SP), Y2, Y2
+	VMULPS  expLog2e<>+0(SB), Y2, Y3
+	VADDPS  expMagic<>+0(SB), Y3, Y3
+	VSUBPS  expMagic<>+0(SB), Y3, Y4
+	VPSLLD  $0x17, Y3, Y3
+	VPADDD  oneBits<>+0(SB), Y3, Y3
+	VMULPS  expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS  Y5, Y2, Y5
+	VMULPS  expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS  Y4, Y5, Y4
+	VMULPS  expQ4<>+0(SB), Y4, Y5
+	VMULPS  Y4, Y4, Y6
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y6, Y5
+	VADDPS  Y4, Y5, Y4
+	VADDPS  one<>+0(SB), Y4, Y4
+	VMULPS  Y3, Y4, Y3
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS Y3, Y2, Y2
+	VADDPS  Y2, Y0, Y0
+	VMOVUPS 32(SI)(AX*1), Y2
+	VMULPS  520(SP), Y2, Y2
+	VSUBPS  96(SP), Y2, Y2
+	VMULPS  expLog2e<>+0(SB), Y2, Y3
+	VADDPS  expMagic<>+0(SB), Y3, Y3
+	VSUBPS  expMagic<>+0(SB), Y3, Y4
+	VPSLLD  $0x17, Y3, Y3
+	VPADDD  oneBits<>+0(SB), Y3, Y3
+	VMULPS  expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS  Y5, Y2, Y5
+	VMULPS  expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS  Y4, Y5, Y4
+	VMULPS  expQ4<>+0(SB), Y4, Y5
+	VMULPS  Y4, Y4, Y6
+	VADDPS  expQ3<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ2<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ1<>+0(SB), Y5, Y5
+	VMULPS  Y4, Y5, Y5
+	VADDPS  expQ0<>+0(SB), Y5, Y5
+	VMULPS  Y5, Y6, Y5
+	VADDPS  Y4, Y5, Y4
+	VADDPS  one<>+0(SB), Y4, Y4
+	VMULPS  Y3, Y4, Y3
+	VCMPPS  $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS Y3, Y2, Y2
+	VADDPS  Y2, Y1, Y1
+	ADDQ    $0x00000040, AX
+
+tail698:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone699
+	VMOVUPS    (SP), Y2
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes702
+	VMASKMOVPS (SI)(AX*1), Y2, Y2
+	JMP        maskedLoaded703
+
+maskedLoadLanes702:
+	VXORPS    Y2, Y2, Y2
+	VXORPS    X3, X3, X3
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone704
+	VINSERTPS $0x00, (SI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone704
+	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone704
+	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone704
+	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone704
+	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone704
+	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone704
+	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone704
+	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
+
+lanesDone704:
+	VINSERTF128 $0x01, X3, Y2, Y2
+
+maskedLoaded703:
+	VMULPS     520(SP), Y2, Y2
+	VSUBPS     96(SP), Y2, Y2
+	VMULPS     expLog2e<>+0(SB), Y2, Y3
+	VADDPS     expMagic<>+0(SB), Y3, Y3
+	VSUBPS     expMagic<>+0(SB), Y3, Y4
+	VPSLLD     $0x17, Y3, Y3
+	VPADDD     oneBits<>+0(SB), Y3, Y3
+	VMULPS     expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS     Y5, Y2, Y5
+	VMULPS     expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS     Y4, Y5, Y4
+	VMULPS     expQ4<>+0(SB), Y4, Y5
+	VMULPS     Y4, Y4, Y6
+	VADDPS     expQ3<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ2<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ1<>+0(SB), Y5, Y5
+	VMULPS     Y4, Y5, Y5
+	VADDPS     expQ0<>+0(SB), Y5, Y5
+	VMULPS     Y5, Y6, Y5
+	VADDPS     Y4, Y5, Y4
+	VADDPS     one<>+0(SB), Y4, Y4
+	VMULPS     Y3, Y4, Y3
+	VCMPPS     $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS    Y3, Y2, Y2
+	VADDPS     Y2, Y0, Y2
+	VMOVUPS    (SP), Y3
+	VBLENDVPS  Y3, Y2, Y0, Y0
+	VMOVUPS    32(SP), Y2
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes705
+	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
+	JMP        maskedLoaded706
+
+maskedLoadLanes705:
+	VXORPS    Y2, Y2, Y2
+	VXORPS    X3, X3, X3
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone707
+	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone707
+	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone707
+	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone707
+	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone707
+	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone707
+	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone707
+	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone707
+	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
+
+lanesDone707:
+	VINSERTF128 $0x01, X3, Y2, Y2
+
+maskedLoaded706:
+	VMULPS    520(SP), Y2, Y2
+	VSUBPS    96(SP), Y2, Y2
+	VMULPS    expLog2e<>+0(SB), Y2, Y3
+	VADDPS    expMagic<>+0(SB), Y3, Y3
+	VSUBPS    expMagic<>+0(SB), Y3, Y4
+	VPSLLD    $0x17, Y3, Y3
+	VPADDD    oneBits<>+0(SB), Y3, Y3
+	VMULPS    expLn2Hi<>+0(SB), Y4, Y5
+	VSUBPS    Y5, Y2, Y5
+	VMULPS    expLn2Lo<>+0(SB), Y4, Y4
+	VSUBPS    Y4, Y5, Y4
+	VMULPS    expQ4<>+0(SB), Y4, Y5
+	VMULPS    Y4, Y4, Y6
+	VADDPS    expQ3<>+0(SB), Y5, Y5
+	VMULPS    Y4, Y5, Y5
+	VADDPS    expQ2<>+0(SB), Y5, Y5
+	VMULPS    Y4, Y5, Y5
+	VADDPS    expQ1<>+0(SB), Y5, Y5
+	VMULPS    Y4, Y5, Y5
+	VADDPS    expQ0<>+0(SB), Y5, Y5
+	VMULPS    Y5, Y6, Y5
+	VADDPS    Y4, Y5, Y4
+	VADDPS    one<>+0(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y3
+	VCMPPS    $0x01, expCutoff<>+0(SB), Y2, Y2
+	VANDNPS   Y3, Y2, Y2
+	VADDPS    Y2, Y1, Y2
+	VMOVUPS   32(SP), Y3
+	VBLENDVPS Y3, Y2, Y1, Y1
+
+classesDone699:
+	VMOVAPS Y0, Y0
+	VMOVAPS Y1, Y1
+
+summed679:
+	// The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
+	// ls - d[l] (seq.LabelLoss).
+	VHADDPS      Y1, Y0, Y0
+	VHADDPS      Y0, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VBROADCASTSS X0, Y0
+	VPSRLD       $0x17, Y0, Y1
+	VMOVDQU      logExpInv<>+0(SB), Y2
+	VPSUBD       Y1, Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       Y0, Y2, Y2
+	VPSUBD       logExpBias<>+0(SB), Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VCMPPS       $0x01, logSqrtHalf<>+0(SB), Y2, Y3
+	VADDPS       Y2, Y2, Y4
+	VBLENDVPS    Y3, Y4, Y2, Y2
+	VSUBPS       one<>+0(SB), Y1, Y4
+	VBLENDVPS    Y3, Y4, Y1, Y1
+	VMULPS       expLn2Hi<>+0(SB), Y1, Y3
+	VMULPS       expLn2Lo<>+0(SB), Y1, Y1
+	VSUBPS       one<>+0(SB), Y2, Y2
+	VMULPS       Y2, Y2, Y4
+	VMULPS       logP0<>+0(SB), Y2, Y5
+	VADDPS       logP1<>+0(SB), Y5, Y5
+	VMULPS       Y2, Y5, Y5
+	VADDPS       logP2<>+0(SB), Y5, Y5
+	VMULPS       Y2, Y5, Y5
+	VADDPS       logP3<>+0(SB), Y5, Y5
+	VMULPS       Y2, Y5, Y5
+	VADDPS       logP4<>+0(SB), Y5, Y5
+	VMULPS       Y2, Y5, Y5
+	VADDPS       logP5<>+0(SB), Y5, Y5
+	VMULPS       Y2, Y5, Y5
+	VADDPS       logP6<>+0(SB), Y5, Y5
+	VMULPS       Y2, Y5, Y5
+	VADDPS       logP7<>+0(SB), Y5, Y5
+	VMULPS       Y2, Y5, Y5
+	VADDPS       logP8<>+0(SB), Y5, Y5
+	VMULPS       Y2, Y5, Y5
+	VMULPS       Y4, Y5, Y5
+	VADDPS       Y1, Y5, Y1
+	VMULPS       half<>+0(SB), Y4, Y4
+	VSUBPS       Y4, Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VADDPS       Y3, Y1, Y1
+	VSUBPS       160(SP), Y1, Y2
+
+	// lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is computed, stored to
+	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
+	// (seq.ZTerms): loss = loss + zl, f to the frame.
+	TESTB     $0x01, 376(SP)
+	JZ        noLse708
+	VADDPS    96(SP), Y1, Y1
+	VMOVUPS   128(SP), Y3
+	VBLENDVPS Y3, 96(SP), Y1, Y1
+	TESTQ     R14, R14
+	JZ        noLseStore709
+	VMOVSS    X1, (R14)(R10*4)
+
+noLseStore709:
+	TESTB   $0x02, 376(SP)
+	JZ      noZ710
+	VMULPS  224(SP), Y1, Y3
+	VMULPS  Y1, Y3, Y1
+	VADDPS  Y3, Y3, Y3
+	VADDPS  one<>+0(SB), Y3, Y3
+	VMOVUPS Y3, 192(SP)
+	VADDPS  Y1, Y2, Y1
+	VMOVAPS Y1, Y2
+
+noZ710:
+noLse708:
+	// loss = loss·w[i] (with row weights).
+	MOVQ   512(SP), R12
+	TESTQ  R12, R12
+	JZ     unweighted711
+	VMULSS (R12)(R10*4), X2, X2
+
+unweighted711:
+	VMOVSS X2, (DX)(R10*4)
+
+	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
+	// sc / s (seq.Quotient), q = q·f (f = 1 without z-loss: exact); g[j] =
+	// e[j]·q (seq.Scaled); then g[l] = g[l] - sc.
+	TESTQ        DI, DI
+	JZ           noGrad712
+	VBROADCASTSS 504(SP), Y1
+	MOVQ         512(SP), R12
+	TESTQ        R12, R12
+	JZ           unweighted713
+	VBROADCASTSS (R12)(R10*4), Y2
+	VMULPS       Y2, Y1, Y1
+
+unweighted713:
+	VDIVPS Y0, Y1, Y0
+	VMULPS 192(SP), Y0, Y0
+	XORL   AX, AX
+
+classes714:
+	CMPQ    AX, R11
+	JAE     rest715
+	VMOVUPS (DI)(AX*1), Y2
+	VMULPS  Y0, Y2, Y2
+	VMOVUPS Y2, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y2
+	VMULPS  Y0, Y2, Y2
+	VMOVUPS Y2, 32(DI)(AX*1)
+	VMOVUPS 64(DI)(AX*1), Y2
+	VMULPS  Y0, Y2, Y2
+	VMOVUPS Y2, 64(DI)(AX*1)
+	VMOVUPS 96(DI)(AX*1), Y2
+	VMULPS  Y0, Y2, Y2
+	VMOVUPS Y2, 96(DI)(AX*1)
+	ADDQ    $0x00000080, AX
+	JMP     classes714
+
+rest715:
+	TESTQ   $0x00000010, CX
+	JZ      tail716
+	VMOVUPS (DI)(AX*1), Y2
+	VMULPS  Y0, Y2, Y2
+	VMOVUPS Y2, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y2
+	VMULPS  Y0, Y2, Y2
+	VMOVUPS Y2, 32(DI)(AX*1)
+	ADDQ    $0x00000040, AX
+
+tail716:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone717
+	VMOVUPS    (SP), Y2
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes718
+	VMASKMOVPS (DI)(AX*1), Y2, Y2
+	JMP        maskedLoaded719
+
+maskedLoadLanes718:
+	VXORPS    Y2, Y2, Y2
+	VXORPS    X3, X3, X3
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone720
+	VINSERTPS $0x00, (DI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone720
+	VINSERTPS $0x10, 4(DI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone720
+	VINSERTPS $0x20, 8(DI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone720
+	VINSERTPS $0x30, 12(DI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone720
+	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone720
+	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone720
+	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone720
+	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
+
+lanesDone720:
+	VINSERTF128 $0x01, X3, Y2, Y2
+
+maskedLoaded719:
+	VMULPS     Y0, Y2, Y2
+	VMOVUPS    (SP), Y3
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes721
+	VMASKMOVPS Y2, Y3, (DI)(AX*1)
+	JMP        maskedStored722
+
+maskedStoreLanes721:
+	VEXTRACTF128 $0x01, Y2, X3
+	CMPQ         416(SP), $0x00
+	JLE          maskedStored722
+	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
+	CMPQ         416(SP), $0x01
+	JLE          maskedStored722
+	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
+	CMPQ         416(SP), $0x02
+	JLE          maskedStored722
+	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
+	CMPQ         416(SP), $0x03
+	JLE          maskedStored722
+	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
+	CMPQ         416(SP), $0x04
+	JLE          maskedStored722
+	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
+	CMPQ         416(SP), $0x05
+	JLE          maskedStored722
+	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
+	CMPQ         416(SP), $0x06
+	JLE          maskedStored722
+	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
+	CMPQ         416(SP), $0x07
+	JLE          maskedStored722
+	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
+
+maskedStored722:
+	VMOVUPS    32(SP), Y2
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes723
+	VMASKMOVPS 32(DI)(AX*1), Y2, Y2
+	JMP        maskedLoaded724
+
+maskedLoadLanes723:
+	VXORPS    Y2, Y2, Y2
+	VXORPS    X3, X3, X3
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone725
+	VINSERTPS $0x00, 32(DI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone725
+	VINSERTPS $0x10, 36(DI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone725
+	VINSERTPS $0x20, 40(DI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone725
+	VINSERTPS $0x30, 44(DI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone725
+	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone725
+	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone725
+	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone725
+	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
+
+lanesDone725:
+	VINSERTF128 $0x01, X3, Y2, Y2
+
+maskedLoaded724:
+	VMULPS     Y0, Y2, Y0
+	VMOVUPS    32(SP), Y2
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes726
+	VMASKMOVPS Y0, Y2, 32(DI)(AX*1)
+	JMP        maskedStored727
+
+maskedStoreLanes726:
+	VEXTRACTF128 $0x01, Y0, X2
+	CMPQ         424(SP), $0x00
+	JLE          maskedStored727
+	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
+	CMPQ         424(SP), $0x01
+	JLE          maskedStored727
+	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
+	CMPQ         424(SP), $0x02
+	JLE          maskedStored727
+	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
+	CMPQ         424(SP), $0x03
+	JLE          maskedStored727
+	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
+	CMPQ         424(SP), $0x04
+	JLE          maskedStored727
+	VEXTRACTPS   $0x00, X2, 48(DI)(AX*1)
+	CMPQ         424(SP), $0x05
+	JLE          maskedStored727
+	VEXTRACTPS   $0x01, X2, 52(DI)(AX*1)
+	CMPQ         424(SP), $0x06
+	JLE          maskedStored727
+	VEXTRACTPS   $0x02, X2, 56(DI)(AX*1)
+	CMPQ         424(SP), $0x07
+	JLE          maskedStored727
+	VEXTRACTPS   $0x03, X2, 60(DI)(AX*1)
+
+maskedStored727:
+classesDone717:
+	MOVLQSX (BX)(R10*4), R12
+	VMOVSS  (DI)(R12*4), X0
+	VSUBSS  X1, X0, X0
+	VMOVSS  X0, (DI)(R12*4)
+
+noGrad712:
+	// Next row.
+	INCQ  R10
+	ADDQ  R9, SI
+	TESTQ DI, DI
+	JZ    noOut728
+	ADDQ  R9, DI
+
+noOut728:
+	JMP wideLabelsMaxRow
+
+wideLabelsMaxDone:
+	VZEROUPPER
+	RET
+
 // func xentLabels16AVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
 TEXT ·xentLabels16AVX512(SB), $11448-8
@@ -29162,12 +31620,12 @@ TEXT ·xentLabels16AVX512(SB), $11448-8
 	// rows processed, rounded down to a multiple of 16.
 	MOVQ    8(R9), AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil665
+	JEQ     isNil729
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil665:
+isNil729:
 	SHRQ    $0x08, AX
 	MOVQ    AX, CX
 	MOVQ    56(R9), AX
@@ -29175,66 +31633,66 @@ isNil665:
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil666
+	JEQ     isNil730
 	MOVQ    152(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil666:
+isNil730:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil667
+	JEQ     isNil731
 	MOVQ    184(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil667:
+isNil731:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil668
+	JEQ     isNil732
 	MOVQ    208(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil668:
+isNil732:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil669
+	JEQ     isNil733
 	MOVQ    256(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil669:
+isNil733:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
-	CMPQ 296(R9), $0x00
-	JEQ  noPrefetch670
+	CMPQ 320(R9), $0x00
+	JEQ  noPrefetch734
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, 296(R9)
-	JB   noPrefetch670
+	CMPQ AX, 320(R9)
+	JB   noPrefetch734
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch670:
+noPrefetch734:
 	MOVQ R12, 11400(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
-	CMPQ 296(R9), $0x00
-	JEQ  noPrefetch671
+	CMPQ 320(R9), $0x00
+	JEQ  noPrefetch735
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, 296(R9)
-	JB   noPrefetch671
+	CMPQ AX, 320(R9)
+	JB   noPrefetch735
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch671:
+noPrefetch735:
 	MOVQ R12, 11408(SP)
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -29244,18 +31702,18 @@ noPrefetch671:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse672
+	JZ    noLse736
 	MOVL  $0x00000001, R12
 
-noLse672:
+noLse736:
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ673
+	JZ           noZ737
 	MOVL         $0x00000003, R12
 	VBROADCASTSS 272(R9), Z0
 	VMOVUPS      Z0, 11328(SP)
 
-noZ673:
+noZ737:
 	MOVQ R12, 11392(SP)
 
 	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
@@ -29270,7 +31728,7 @@ noZ673:
 	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
 	// above 8).
 	MOVQ    $0x00000008, AX
-	MOVQ    288(R9), R9
+	MOVQ    312(R9), R9
 	CMPQ    R9, AX
 	CMOVQHI AX, R9
 	TESTQ   R9, R9
@@ -29296,7 +31754,7 @@ labelsExpLoop:
 	// d[j] = x[j] - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 11400(SP)
-	JAE        noPrefetch674
+	JAE        noPrefetch738
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -29314,7 +31772,7 @@ labelsExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch674:
+noPrefetch738:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -29451,7 +31909,7 @@ noPrefetch674:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        11424(SP), $0x3f800000
-	JEQ         unscaled675
+	JEQ         unscaled739
 	VMULPS.BCST 11424(SP), Z15, Z15
 	VMULPS.BCST 11424(SP), Z13, Z13
 	VMULPS.BCST 11424(SP), Z16, Z16
@@ -29470,7 +31928,7 @@ noPrefetch674:
 	VMULPS.BCST 11424(SP), Z0, Z0
 	VMULPS.BCST 11424(SP), Z14, Z14
 
-unscaled675:
+unscaled739:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z17
 	VMAXPS      Z10, Z16, Z18
@@ -29497,7 +31955,7 @@ unscaled675:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ          R13, R13
-	JZ             noPreds676
+	JZ             noPreds740
 	VCMPPS         $0x00, Z17, Z0, K1
 	VBROADCASTSS   zero<>+0(SB), Z14
 	VBLENDMPS.BCST index<>+960(SB), Z14, K1, Z14
@@ -29566,12 +32024,12 @@ unscaled675:
 	VMOVUPS        Z14, (R13)
 	ADDQ           $0x00000040, R13
 
-noPreds676:
+noPreds740:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB       $0x01, 11392(SP)
-	JZ          noLse677
+	JZ          noLse741
 	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z17, K1
 	VADDPS      Z13, Z15, Z14
 	VADDPS      Z10, Z16, Z18
@@ -29593,7 +32051,7 @@ noPreds676:
 	KMOVW       K1, 1280(R11)
 	VMOVUPS     Z17, 1216(R11)
 
-noLse677:
+noLse741:
 	// d[j] = x[j] - m, stored to the record.
 	VSUBPS  Z17, Z15, Z14
 	VMOVUPS Z14, (R11)
@@ -29631,13 +32089,13 @@ noLse677:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    11432(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted678
+	JZ      unweighted742
 	VMOVUPS (AX), Z0
 	VMOVUPS Z0, 1344(R11)
 	ADDQ    $0x00000040, AX
 	MOVQ    AX, 11432(SP)
 
-unweighted678:
+unweighted742:
 	ADDQ $0x00000400, SI
 	ADDQ $0x00000040, BX
 	ADDQ $0x00000580, R11
@@ -30411,7 +32869,7 @@ labelsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11432(SP), $0x00
-	JEQ    unweighted679
+	JEQ    unweighted743
 	VMULPS 1344(R11), Z17, Z17
 	VMULPS 2752(R11), Z7, Z7
 	VMULPS 4160(R11), Z2, Z2
@@ -30421,10 +32879,10 @@ labelsLogLoop:
 	VMULPS 9792(R11), Z6, Z6
 	VMULPS 11200(R11), Z4, Z4
 
-unweighted679:
+unweighted743:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses680
+	JZ      noLosses744
 	VMOVUPS Z17, (DX)
 	VMOVUPS Z7, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -30435,7 +32893,7 @@ unweighted679:
 	VMOVUPS Z4, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses680:
+noLosses744:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y17, Z8
 	VEXTRACTF64X4 $0x01, Z17, Y9
@@ -30536,17 +32994,17 @@ labelsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11432(SP), $0x00
-	JEQ    unweighted681
+	JEQ    unweighted745
 	VMULPS 1344(R11), Z0, Z0
 
-unweighted681:
+unweighted745:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses682
+	JZ      noLosses746
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses682:
+noLosses746:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -30944,7 +33402,7 @@ labelsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11432(SP), $0x00
-	JEQ    unweighted683
+	JEQ    unweighted747
 	VMULPS 1344(R11), Z14, Z14
 	VMULPS 2752(R11), Z1, Z1
 	VMULPS 4160(R11), Z2, Z2
@@ -30954,10 +33412,10 @@ labelsLseLogLoop:
 	VMULPS 9792(R11), Z4, Z4
 	VMULPS 11200(R11), Z5, Z5
 
-unweighted683:
+unweighted747:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses684
+	JZ      noLosses748
 	VMOVUPS Z14, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -30968,7 +33426,7 @@ unweighted683:
 	VMOVUPS Z5, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses684:
+noLosses748:
 	VMOVUPD       (R8), Z7
 	VCVTPS2PD     Y14, Z8
 	VEXTRACTF64X4 $0x01, Z14, Y9
@@ -31014,7 +33472,7 @@ noLosses684:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse685
+	JZ      noLse749
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 2688(R11), Z0
@@ -31033,7 +33491,7 @@ noLosses684:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse685:
+noLse749:
 	ADDQ $0x00002c00, R11
 	SUBQ $0x08, R10
 	JMP  labelsLseLogLoop
@@ -31096,17 +33554,17 @@ labelsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11432(SP), $0x00
-	JEQ    unweighted686
+	JEQ    unweighted750
 	VMULPS 1344(R11), Z0, Z0
 
-unweighted686:
+unweighted750:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses687
+	JZ      noLosses751
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses687:
+noLosses751:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -31117,12 +33575,12 @@ noLosses687:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse688
+	JZ      noLse752
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse688:
+noLse752:
 	ADDQ $0x00000580, R11
 	DECQ R10
 	JMP  labelsLseLogLast
@@ -31558,7 +34016,7 @@ labelsZLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11432(SP), $0x00
-	JEQ    unweighted689
+	JEQ    unweighted753
 	VMULPS 1344(R11), Z11, Z11
 	VMULPS 2752(R11), Z1, Z1
 	VMULPS 4160(R11), Z2, Z2
@@ -31568,10 +34026,10 @@ labelsZLogLoop:
 	VMULPS 9792(R11), Z6, Z6
 	VMULPS 11200(R11), Z7, Z7
 
-unweighted689:
+unweighted753:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses690
+	JZ      noLosses754
 	VMOVUPS Z11, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -31582,7 +34040,7 @@ unweighted689:
 	VMOVUPS Z7, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses690:
+noLosses754:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y11, Z8
 	VEXTRACTF64X4 $0x01, Z11, Y9
@@ -31628,7 +34086,7 @@ noLosses690:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse691
+	JZ      noLse755
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 2688(R11), Z0
@@ -31647,7 +34105,7 @@ noLosses690:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse691:
+noLse755:
 	ADDQ $0x00002c00, R11
 	SUBQ $0x08, R10
 	JMP  labelsZLogLoop
@@ -31716,17 +34174,17 @@ labelsZLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11432(SP), $0x00
-	JEQ    unweighted692
+	JEQ    unweighted756
 	VMULPS 1344(R11), Z0, Z0
 
-unweighted692:
+unweighted756:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses693
+	JZ      noLosses757
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses693:
+noLosses757:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -31737,12 +34195,12 @@ noLosses693:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse694
+	JZ      noLse758
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse694:
+noLse758:
 	ADDQ $0x00000580, R11
 	DECQ R10
 	JMP  labelsZLogLast
@@ -31764,10 +34222,10 @@ labelsGrad:
 labelsGradLoop:
 	VBROADCASTSS 11416(SP), Z0
 	CMPQ         11432(SP), $0x00
-	JEQ          unweighted695
+	JEQ          unweighted759
 	VMULPS       1344(R11), Z0, Z0
 
-unweighted695:
+unweighted759:
 	VDIVPS 1024(R11), Z0, Z1
 
 	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
@@ -31826,7 +34284,7 @@ unweighted695:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 11408(SP)
-	JAE        noPrefetch696
+	JAE        noPrefetch760
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -31844,7 +34302,7 @@ unweighted695:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch696:
+noPrefetch760:
 	VUNPCKLPS     Z4, Z3, Z0
 	VUNPCKHPS     Z4, Z3, Z2
 	VUNPCKLPS     Z6, Z5, Z3
@@ -31952,10 +34410,10 @@ labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
 	VBROADCASTSS 11416(SP), Z0
 	CMPQ         11432(SP), $0x00
-	JEQ          unweighted697
+	JEQ          unweighted761
 	VMULPS       1344(R11), Z0, Z0
 
-unweighted697:
+unweighted761:
 	VDIVPS 1024(R11), Z0, Z1
 	VMULPS 1216(R11), Z1, Z1
 
@@ -32015,7 +34473,7 @@ unweighted697:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 11408(SP)
-	JAE        noPrefetch698
+	JAE        noPrefetch762
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -32033,7 +34491,7 @@ unweighted697:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch698:
+noPrefetch762:
 	VUNPCKLPS     Z4, Z3, Z0
 	VUNPCKHPS     Z4, Z3, Z2
 	VUNPCKLPS     Z6, Z5, Z3
@@ -32185,89 +34643,89 @@ TEXT ·xentTargets16AVX512(SB), $20160-8
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil699
+	JEQ     isNil763
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil699:
+isNil763:
 	SHRQ    $0x08, AX
 	MOVQ    AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil700
+	JEQ     isNil764
 	MOVQ    152(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil700:
+isNil764:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil701
+	JEQ     isNil765
 	MOVQ    184(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil701:
+isNil765:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil702
+	JEQ     isNil766
 	MOVQ    208(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil702:
+isNil766:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil703
+	JEQ     isNil767
 	MOVQ    256(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil703:
+isNil767:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
-	CMPQ 296(R9), $0x00
-	JEQ  noPrefetch704
+	CMPQ 320(R9), $0x00
+	JEQ  noPrefetch768
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, 296(R9)
-	JB   noPrefetch704
+	CMPQ AX, 320(R9)
+	JB   noPrefetch768
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch704:
+noPrefetch768:
 	MOVQ R12, 20104(SP)
 
 	// The prefetch limit of BX: BX + 4·cap(a.targets) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.targets) >= a.prefetchMin, else 0.
 	XORL R12, R12
-	CMPQ 296(R9), $0x00
-	JEQ  noPrefetch705
+	CMPQ 320(R9), $0x00
+	JEQ  noPrefetch769
 	MOVQ 88(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, 296(R9)
-	JB   noPrefetch705
+	CMPQ AX, 320(R9)
+	JB   noPrefetch769
 	LEAQ -11264(BX)(AX*1), R12
 
-noPrefetch705:
+noPrefetch769:
 	MOVQ R12, 20112(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
-	CMPQ 296(R9), $0x00
-	JEQ  noPrefetch706
+	CMPQ 320(R9), $0x00
+	JEQ  noPrefetch770
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
-	CMPQ AX, 296(R9)
-	JB   noPrefetch706
+	CMPQ AX, 320(R9)
+	JB   noPrefetch770
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch706:
+noPrefetch770:
 	MOVQ R12, 20120(SP)
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -32277,18 +34735,18 @@ noPrefetch706:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse707
+	JZ    noLse771
 	MOVL  $0x00000001, R12
 
-noLse707:
+noLse771:
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ708
+	JZ           noZ772
 	MOVL         $0x00000003, R12
 	VBROADCASTSS 272(R9), Z0
 	VMOVUPS      Z0, 20032(SP)
 
-noZ708:
+noZ772:
 	MOVQ R12, 20096(SP)
 
 	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
@@ -32303,7 +34761,7 @@ noZ708:
 	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
 	// above 8).
 	MOVQ    $0x00000008, AX
-	MOVQ    288(R9), R9
+	MOVQ    312(R9), R9
 	CMPQ    R9, AX
 	CMOVQHI AX, R9
 	TESTQ   R9, R9
@@ -32327,7 +34785,7 @@ targetsExpLoop:
 	// Pass 1a. The columns t[j], stored to the record, and T = sum16(t).
 	// Prefetch the block 10240 bytes ahead, when BX is below its limit.
 	CMPQ       BX, 20112(SP)
-	JAE        noPrefetch709
+	JAE        noPrefetch773
 	PREFETCHT0 10240(BX)
 	PREFETCHT0 10304(BX)
 	PREFETCHT0 10368(BX)
@@ -32345,7 +34803,7 @@ targetsExpLoop:
 	PREFETCHT0 11136(BX)
 	PREFETCHT0 11200(BX)
 
-noPrefetch709:
+noPrefetch773:
 	VMOVUPS      48(BX), X0
 	VINSERTF32X4 $0x01, 304(BX), Z0, Z0
 	VINSERTF32X4 $0x02, 560(BX), Z0, Z0
@@ -32480,7 +34938,7 @@ noPrefetch709:
 	// The columns x[j] of the block.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 20104(SP)
-	JAE        noPrefetch710
+	JAE        noPrefetch774
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -32498,7 +34956,7 @@ noPrefetch709:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch710:
+noPrefetch774:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -32598,7 +35056,7 @@ noPrefetch710:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        20136(SP), $0x3f800000
-	JEQ         unscaled711
+	JEQ         unscaled775
 	VMULPS.BCST 20136(SP), Z15, Z15
 	VMULPS.BCST 20136(SP), Z13, Z13
 	VMULPS.BCST 20136(SP), Z16, Z16
@@ -32616,7 +35074,7 @@ noPrefetch710:
 	VMULPS.BCST 20136(SP), Z4, Z4
 	VMULPS.BCST 20136(SP), Z0, Z0
 
-unscaled711:
+unscaled775:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -32639,7 +35097,7 @@ unscaled711:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ          R13, R13
-	JZ             noPreds712
+	JZ             noPreds776
 	VCMPPS         $0x00, Z14, Z0, K1
 	VBROADCASTSS   zero<>+0(SB), Z17
 	VBLENDMPS.BCST index<>+960(SB), Z17, K1, Z17
@@ -32708,12 +35166,12 @@ unscaled711:
 	VMOVUPS        Z17, (R13)
 	ADDQ           $0x00000040, R13
 
-noPreds712:
+noPreds776:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB       $0x01, 20096(SP)
-	JZ          noLse713
+	JZ          noLse777
 	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z14, K1
 	VADDPS      Z13, Z15, Z17
 	VADDPS      Z10, Z16, Z18
@@ -32735,7 +35193,7 @@ noPreds712:
 	KMOVW       K1, 2368(R11)
 	VMOVUPS     Z14, 2304(R11)
 
-noLse713:
+noLse777:
 	LEAQ 1024(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
@@ -32859,13 +35317,13 @@ noLse713:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    20144(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted714
+	JZ      unweighted778
 	VMOVUPS (AX), Z0
 	VMOVUPS Z0, 2432(R11)
 	ADDQ    $0x00000040, AX
 	MOVQ    AX, 20144(SP)
 
-unweighted714:
+unweighted778:
 	ADDQ $0x00000400, SI
 	ADDQ $0x00000400, BX
 	ADDQ $0x000009c0, R11
@@ -33649,7 +36107,7 @@ targetsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20144(SP), $0x00
-	JEQ    unweighted715
+	JEQ    unweighted779
 	VMULPS 2432(R11), Z8, Z8
 	VMULPS 4928(R11), Z7, Z7
 	VMULPS 7424(R11), Z2, Z2
@@ -33659,10 +36117,10 @@ targetsLogLoop:
 	VMULPS 17408(R11), Z6, Z6
 	VMULPS 19904(R11), Z4, Z4
 
-unweighted715:
+unweighted779:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses716
+	JZ      noLosses780
 	VMOVUPS Z8, (DX)
 	VMOVUPS Z7, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -33673,7 +36131,7 @@ unweighted715:
 	VMOVUPS Z4, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses716:
+noLosses780:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y8, Z9
 	VEXTRACTF64X4 $0x01, Z8, Y8
@@ -33775,17 +36233,17 @@ targetsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20144(SP), $0x00
-	JEQ    unweighted717
+	JEQ    unweighted781
 	VMULPS 2432(R11), Z0, Z0
 
-unweighted717:
+unweighted781:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses718
+	JZ      noLosses782
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses718:
+noLosses782:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -34191,7 +36649,7 @@ targetsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20144(SP), $0x00
-	JEQ    unweighted719
+	JEQ    unweighted783
 	VMULPS 2432(R11), Z14, Z14
 	VMULPS 4928(R11), Z1, Z1
 	VMULPS 7424(R11), Z24, Z24
@@ -34201,10 +36659,10 @@ targetsLseLogLoop:
 	VMULPS 17408(R11), Z7, Z7
 	VMULPS 19904(R11), Z8, Z8
 
-unweighted719:
+unweighted783:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses720
+	JZ      noLosses784
 	VMOVUPS Z14, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z24, 128(DX)
@@ -34215,7 +36673,7 @@ unweighted719:
 	VMOVUPS Z8, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses720:
+noLosses784:
 	VMOVUPD       (R8), Z0
 	VCVTPS2PD     Y14, Z2
 	VEXTRACTF64X4 $0x01, Z14, Y4
@@ -34261,7 +36719,7 @@ noLosses720:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse721
+	JZ      noLse785
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 4864(R11), Z0
@@ -34280,7 +36738,7 @@ noLosses720:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse721:
+noLse785:
 	ADDQ $0x00004e00, R11
 	SUBQ $0x08, R10
 	JMP  targetsLseLogLoop
@@ -34344,17 +36802,17 @@ targetsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20144(SP), $0x00
-	JEQ    unweighted722
+	JEQ    unweighted786
 	VMULPS 2432(R11), Z1, Z1
 
-unweighted722:
+unweighted786:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses723
+	JZ      noLosses787
 	VMOVUPS Z1, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses723:
+noLosses787:
 	VMOVUPD       (R8), Z0
 	VCVTPS2PD     Y1, Z2
 	VEXTRACTF64X4 $0x01, Z1, Y1
@@ -34365,12 +36823,12 @@ noLosses723:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse724
+	JZ      noLse788
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse724:
+noLse788:
 	ADDQ $0x000009c0, R11
 	DECQ R10
 	JMP  targetsLseLogLast
@@ -34822,7 +37280,7 @@ targetsZLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20144(SP), $0x00
-	JEQ    unweighted725
+	JEQ    unweighted789
 	VMULPS 2432(R11), Z6, Z6
 	VMULPS 4928(R11), Z1, Z1
 	VMULPS 7424(R11), Z2, Z2
@@ -34832,10 +37290,10 @@ targetsZLogLoop:
 	VMULPS 17408(R11), Z4, Z4
 	VMULPS 19904(R11), Z5, Z5
 
-unweighted725:
+unweighted789:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses726
+	JZ      noLosses790
 	VMOVUPS Z6, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -34846,7 +37304,7 @@ unweighted725:
 	VMOVUPS Z5, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses726:
+noLosses790:
 	VMOVUPD       (R8), Z7
 	VCVTPS2PD     Y6, Z9
 	VEXTRACTF64X4 $0x01, Z6, Y6
@@ -34892,7 +37350,7 @@ noLosses726:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse727
+	JZ      noLse791
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 4864(R11), Z0
@@ -34911,7 +37369,7 @@ noLosses726:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse727:
+noLse791:
 	ADDQ $0x00004e00, R11
 	SUBQ $0x08, R10
 	JMP  targetsZLogLoop
@@ -34982,17 +37440,17 @@ targetsZLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20144(SP), $0x00
-	JEQ    unweighted728
+	JEQ    unweighted792
 	VMULPS 2432(R11), Z0, Z0
 
-unweighted728:
+unweighted792:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses729
+	JZ      noLosses793
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses729:
+noLosses793:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -35003,12 +37461,12 @@ noLosses729:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse730
+	JZ      noLse794
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse730:
+noLse794:
 	ADDQ $0x000009c0, R11
 	DECQ R10
 	JMP  targetsZLogLast
@@ -35029,10 +37487,10 @@ targetsGrad:
 targetsGradLoop:
 	VBROADCASTSS 20128(SP), Z0
 	CMPQ         20144(SP), $0x00
-	JEQ          unweighted731
+	JEQ          unweighted795
 	VMULPS       2432(R11), Z0, Z0
 
-unweighted731:
+unweighted795:
 	VDIVPS 2048(R11), Z0, Z1
 	VMULPS 2112(R11), Z1, Z1
 	VMULPS 1024(R11), Z1, Z2
@@ -35087,7 +37545,7 @@ unweighted731:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 20120(SP)
-	JAE        noPrefetch732
+	JAE        noPrefetch796
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -35105,7 +37563,7 @@ unweighted731:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch732:
+noPrefetch796:
 	VUNPCKLPS     Z3, Z2, Z1
 	VUNPCKHPS     Z3, Z2, Z2
 	VUNPCKLPS     Z5, Z4, Z3
@@ -35212,10 +37670,10 @@ targetsGradZ:
 	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·sc.
 	VBROADCASTSS 20128(SP), Z0
 	CMPQ         20144(SP), $0x00
-	JEQ          unweighted733
+	JEQ          unweighted797
 	VMULPS       2432(R11), Z0, Z0
 
-unweighted733:
+unweighted797:
 	VDIVPS 2048(R11), Z0, Z1
 	VMULPS 2112(R11), Z1, Z1
 	VMULPS 2304(R11), Z1, Z1
@@ -35271,7 +37729,7 @@ unweighted733:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 20120(SP)
-	JAE        noPrefetch734
+	JAE        noPrefetch798
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -35289,7 +37747,7 @@ unweighted733:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch734:
+noPrefetch798:
 	VUNPCKLPS     Z3, Z2, Z1
 	VUNPCKHPS     Z3, Z2, Z2
 	VUNPCKLPS     Z5, Z4, Z3
@@ -35432,29 +37890,29 @@ TEXT ·softmax16AVX512(SB), $8800-8
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
-	CMPQ 296(DX), $0x00
-	JEQ  noPrefetch735
+	CMPQ 320(DX), $0x00
+	JEQ  noPrefetch799
 	MOVQ 16(DX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, 296(DX)
-	JB   noPrefetch735
+	CMPQ AX, 320(DX)
+	JB   noPrefetch799
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch735:
+noPrefetch799:
 	MOVQ R12, 8768(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
-	CMPQ 296(DX), $0x00
-	JEQ  noPrefetch736
+	CMPQ 320(DX), $0x00
+	JEQ  noPrefetch800
 	MOVQ 40(DX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, 296(DX)
-	JB   noPrefetch736
+	CMPQ AX, 320(DX)
+	JB   noPrefetch800
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch736:
+noPrefetch800:
 	MOVQ   R12, 8776(SP)
 	VMOVSS 240(DX), X0
 	VMOVSS X0, 8784(SP)
@@ -35463,7 +37921,7 @@ noPrefetch736:
 	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
 	// above 8).
 	MOVQ    $0x00000008, AX
-	MOVQ    288(DX), DX
+	MOVQ    312(DX), DX
 	CMPQ    DX, AX
 	CMOVQHI AX, DX
 	TESTQ   DX, DX
@@ -35487,7 +37945,7 @@ softmaxExpLoop:
 	// Pass 1a. d[j] = x[j]·xscale - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 8768(SP)
-	JAE        noPrefetch737
+	JAE        noPrefetch801
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -35505,7 +37963,7 @@ softmaxExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch737:
+noPrefetch801:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -35605,7 +38063,7 @@ noPrefetch737:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        8784(SP), $0x3f800000
-	JEQ         unscaled738
+	JEQ         unscaled802
 	VMULPS.BCST 8784(SP), Z15, Z15
 	VMULPS.BCST 8784(SP), Z13, Z13
 	VMULPS.BCST 8784(SP), Z16, Z16
@@ -35623,7 +38081,7 @@ noPrefetch737:
 	VMULPS.BCST 8784(SP), Z4, Z4
 	VMULPS.BCST 8784(SP), Z0, Z0
 
-unscaled738:
+unscaled802:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -36118,7 +38576,7 @@ softmaxOutLoop:
 	// The rows y of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 8776(SP)
-	JAE        noPrefetch739
+	JAE        noPrefetch803
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -36136,7 +38594,7 @@ softmaxOutLoop:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch739:
+noPrefetch803:
 	VUNPCKLPS     Z2, Z1, Z16
 	VUNPCKHPS     Z2, Z1, Z1
 	VUNPCKLPS     Z4, Z3, Z2
@@ -36281,29 +38739,29 @@ TEXT ·logSoftmax16AVX512(SB), $17504-8
 	// The prefetch limit of SI: SI + 4·cap(a.logits) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
-	CMPQ 296(DX), $0x00
-	JEQ  noPrefetch740
+	CMPQ 320(DX), $0x00
+	JEQ  noPrefetch804
 	MOVQ 16(DX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, 296(DX)
-	JB   noPrefetch740
+	CMPQ AX, 320(DX)
+	JB   noPrefetch804
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch740:
+noPrefetch804:
 	MOVQ R12, 17472(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
-	CMPQ 296(DX), $0x00
-	JEQ  noPrefetch741
+	CMPQ 320(DX), $0x00
+	JEQ  noPrefetch805
 	MOVQ 40(DX), AX
 	SHLQ $0x02, AX
-	CMPQ AX, 296(DX)
-	JB   noPrefetch741
+	CMPQ AX, 320(DX)
+	JB   noPrefetch805
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch741:
+noPrefetch805:
 	MOVQ   R12, 17480(SP)
 	VMOVSS 240(DX), X0
 	VMOVSS X0, 17488(SP)
@@ -36312,7 +38770,7 @@ noPrefetch741:
 	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
 	// above 8).
 	MOVQ    $0x00000008, AX
-	MOVQ    288(DX), DX
+	MOVQ    312(DX), DX
 	CMPQ    DX, AX
 	CMOVQHI AX, DX
 	TESTQ   DX, DX
@@ -36336,7 +38794,7 @@ logSoftmaxExpLoop:
 	// Pass 1a. d[j] = x[j]·xscale - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 17472(SP)
-	JAE        noPrefetch742
+	JAE        noPrefetch806
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -36354,7 +38812,7 @@ logSoftmaxExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch742:
+noPrefetch806:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -36454,7 +38912,7 @@ noPrefetch742:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        17488(SP), $0x3f800000
-	JEQ         unscaled743
+	JEQ         unscaled807
 	VMULPS.BCST 17488(SP), Z15, Z15
 	VMULPS.BCST 17488(SP), Z13, Z13
 	VMULPS.BCST 17488(SP), Z16, Z16
@@ -36472,7 +38930,7 @@ noPrefetch742:
 	VMULPS.BCST 17488(SP), Z4, Z4
 	VMULPS.BCST 17488(SP), Z0, Z0
 
-unscaled743:
+unscaled807:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -37395,7 +39853,7 @@ logSoftmaxOutLoop:
 	// The rows y of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 17480(SP)
-	JAE        noPrefetch744
+	JAE        noPrefetch808
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -37413,7 +39871,7 @@ logSoftmaxOutLoop:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch744:
+noPrefetch808:
 	VUNPCKLPS     Z2, Z1, Z16
 	VUNPCKHPS     Z2, Z1, Z1
 	VUNPCKLPS     Z4, Z3, Z2
@@ -37651,7 +40109,7 @@ argmaxLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        (SP), $0x3f800000
-	JEQ         unscaled745
+	JEQ         unscaled809
 	VMULPS.BCST (SP), Z15, Z15
 	VMULPS.BCST (SP), Z13, Z13
 	VMULPS.BCST (SP), Z16, Z16
@@ -37669,7 +40127,7 @@ argmaxLoop:
 	VMULPS.BCST (SP), Z4, Z4
 	VMULPS.BCST (SP), Z0, Z0
 
-unscaled745:
+unscaled809:
 	// m = the maximum of the sixteen columns: the tree of VMAXPS of seq.Max16
 	// without its + 0, which equality does not see.
 	VMAXPS Z13, Z15, Z14
@@ -37806,12 +40264,12 @@ TEXT ·xentLabels16AVX2(SB), $5792-8
 	// rows processed, rounded down to a multiple of 8.
 	MOVQ    8(R9), AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil746
+	JEQ     isNil810
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil746:
+isNil810:
 	SHRQ    $0x07, AX
 	MOVQ    AX, CX
 	MOVQ    56(R9), AX
@@ -37819,37 +40277,37 @@ isNil746:
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil747
+	JEQ     isNil811
 	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil747:
+isNil811:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil748
+	JEQ     isNil812
 	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil748:
+isNil812:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil749
+	JEQ     isNil813
 	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil749:
+isNil813:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil750
+	JEQ     isNil814
 	MOVQ    256(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil750:
+isNil814:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -37860,18 +40318,18 @@ isNil750:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse751
+	JZ    noLse815
 	MOVL  $0x00000001, R12
 
-noLse751:
+noLse815:
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ752
+	JZ           noZ816
 	MOVL         $0x00000003, R12
 	VBROADCASTSS 272(R9), Y0
 	VMOVUPS      Y0, 5696(SP)
 
-noZ752:
+noZ816:
 	MOVQ R12, 5728(SP)
 
 	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
@@ -37886,7 +40344,7 @@ noZ752:
 	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
 	// above 8).
 	MOVQ    $0x00000008, AX
-	MOVQ    288(R9), R9
+	MOVQ    312(R9), R9
 	CMPQ    R9, AX
 	CMOVQHI AX, R9
 	TESTQ   R9, R9
@@ -38012,7 +40470,7 @@ labelsExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    5744(SP), $0x3f800000
-	JEQ     unscaled753
+	JEQ     unscaled817
 	VMOVUPS 5744(SP), Y1
 	VMULPS  (R11), Y1, Y2
 	VMOVUPS Y2, (R11)
@@ -38048,7 +40506,7 @@ labelsExpLoop:
 	VMOVUPS Y2, 480(R11)
 	VMULPS  Y1, Y0, Y0
 
-unscaled753:
+unscaled817:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y1
 	VMAXPS  32(R11), Y1, Y1
@@ -38083,7 +40541,7 @@ unscaled753:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds754
+	JZ        noPreds818
 	VCMPPS    $0x00, 480(R11), Y1, Y0
 	VMOVUPS   zero<>+0(SB), Y2
 	VBLENDVPS Y0, index<>+960(SB), Y2, Y0
@@ -38168,12 +40626,12 @@ unscaled753:
 	VMOVUPS   Y0, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds754:
+noPreds818:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB   $0x01, 5728(SP)
-	JZ      noLse755
+	JZ      noLse819
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y1, Y0
 	VMOVUPS (R11), Y2
 	VADDPS  32(R11), Y2, Y2
@@ -38203,7 +40661,7 @@ noPreds754:
 	VMOVUPS Y0, 640(R11)
 	VMOVUPS Y1, 608(R11)
 
-noLse755:
+noLse819:
 	// d[j] = x[j] - m, stored to the record.
 	VMOVUPS (R11), Y0
 	VSUBPS  Y1, Y0, Y0
@@ -38257,13 +40715,13 @@ noLse755:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    5776(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted756
+	JZ      unweighted820
 	VMOVUPS (AX), Y0
 	VMOVUPS Y0, 672(R11)
 	ADDQ    $0x00000020, AX
 	MOVQ    AX, 5776(SP)
 
-unweighted756:
+unweighted820:
 	ADDQ $0x00000200, SI
 	ADDQ $0x00000020, BX
 	ADDQ $0x000002c0, R11
@@ -39101,7 +41559,7 @@ labelsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5776(SP), $0x00
-	JEQ    unweighted757
+	JEQ    unweighted821
 	VMULPS 672(R11), Y5, Y5
 	VMULPS 1376(R11), Y1, Y1
 	VMULPS 2080(R11), Y4, Y4
@@ -39111,10 +41569,10 @@ labelsLogLoop:
 	VMULPS 4896(R11), Y3, Y3
 	VMULPS 5600(R11), Y0, Y0
 
-unweighted757:
+unweighted821:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses758
+	JZ      noLosses822
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -39125,7 +41583,7 @@ unweighted757:
 	VMOVUPS Y0, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses758:
+noLosses822:
 	VMOVUPD      (R8), Y6
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -39228,17 +41686,17 @@ labelsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5776(SP), $0x00
-	JEQ    unweighted759
+	JEQ    unweighted823
 	VMULPS 672(R11), Y0, Y0
 
-unweighted759:
+unweighted823:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses760
+	JZ      noLosses824
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses760:
+noLosses824:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -39638,7 +42096,7 @@ labelsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5776(SP), $0x00
-	JEQ    unweighted761
+	JEQ    unweighted825
 	VMULPS 672(R11), Y13, Y13
 	VMULPS 1376(R11), Y1, Y1
 	VMULPS 2080(R11), Y4, Y4
@@ -39648,10 +42106,10 @@ labelsLseLogLoop:
 	VMULPS 4896(R11), Y2, Y2
 	VMULPS 5600(R11), Y5, Y5
 
-unweighted761:
+unweighted825:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses762
+	JZ      noLosses826
 	VMOVUPS Y13, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -39662,7 +42120,7 @@ unweighted761:
 	VMOVUPS Y5, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses762:
+noLosses826:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X13, Y9
@@ -39710,7 +42168,7 @@ noLosses762:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse763
+	JZ      noLse827
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 1344(R11), Y0
@@ -39729,7 +42187,7 @@ noLosses762:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse763:
+noLse827:
 	ADDQ $0x00001600, R11
 	SUBQ $0x08, R10
 	JMP  labelsLseLogLoop
@@ -39792,17 +42250,17 @@ labelsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5776(SP), $0x00
-	JEQ    unweighted764
+	JEQ    unweighted828
 	VMULPS 672(R11), Y0, Y0
 
-unweighted764:
+unweighted828:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses765
+	JZ      noLosses829
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses765:
+noLosses829:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -39815,12 +42273,12 @@ noLosses765:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse766
+	JZ      noLse830
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse766:
+noLse830:
 	ADDQ $0x000002c0, R11
 	DECQ R10
 	JMP  labelsLseLogLast
@@ -40256,7 +42714,7 @@ labelsZLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5776(SP), $0x00
-	JEQ    unweighted767
+	JEQ    unweighted831
 	VMULPS 672(R11), Y5, Y5
 	VMULPS 1376(R11), Y1, Y1
 	VMULPS 2080(R11), Y4, Y4
@@ -40266,10 +42724,10 @@ labelsZLogLoop:
 	VMULPS 4896(R11), Y2, Y2
 	VMULPS 5600(R11), Y6, Y6
 
-unweighted767:
+unweighted831:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses768
+	JZ      noLosses832
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -40280,7 +42738,7 @@ unweighted767:
 	VMOVUPS Y6, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses768:
+noLosses832:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y9
@@ -40328,7 +42786,7 @@ noLosses768:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse769
+	JZ      noLse833
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 1344(R11), Y0
@@ -40347,7 +42805,7 @@ noLosses768:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse769:
+noLse833:
 	ADDQ $0x00001600, R11
 	SUBQ $0x08, R10
 	JMP  labelsZLogLoop
@@ -40416,17 +42874,17 @@ labelsZLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5776(SP), $0x00
-	JEQ    unweighted770
+	JEQ    unweighted834
 	VMULPS 672(R11), Y0, Y0
 
-unweighted770:
+unweighted834:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses771
+	JZ      noLosses835
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses771:
+noLosses835:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -40439,12 +42897,12 @@ noLosses771:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse772
+	JZ      noLse836
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse772:
+noLse836:
 	ADDQ $0x000002c0, R11
 	DECQ R10
 	JMP  labelsZLogLast
@@ -40466,10 +42924,10 @@ labelsGrad:
 labelsGradLoop:
 	VBROADCASTSS 5736(SP), Y0
 	CMPQ         5776(SP), $0x00
-	JEQ          unweighted773
+	JEQ          unweighted837
 	VMULPS       672(R11), Y0, Y0
 
-unweighted773:
+unweighted837:
 	VDIVPS 512(R11), Y0, Y1
 
 	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
@@ -40634,10 +43092,10 @@ labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
 	VBROADCASTSS 5736(SP), Y0
 	CMPQ         5776(SP), $0x00
-	JEQ          unweighted774
+	JEQ          unweighted838
 	VMULPS       672(R11), Y0, Y0
 
-unweighted774:
+unweighted838:
 	VDIVPS 512(R11), Y0, Y1
 	VMULPS 608(R11), Y1, Y1
 
@@ -40846,46 +43304,46 @@ TEXT ·xentTargets16AVX2(SB), $10144-8
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil775
+	JEQ     isNil839
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil775:
+isNil839:
 	SHRQ    $0x07, AX
 	MOVQ    AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil776
+	JEQ     isNil840
 	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil776:
+isNil840:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil777
+	JEQ     isNil841
 	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil777:
+isNil841:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil778
+	JEQ     isNil842
 	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil778:
+isNil842:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil779
+	JEQ     isNil843
 	MOVQ    256(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil779:
+isNil843:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -40896,18 +43354,18 @@ isNil779:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse780
+	JZ    noLse844
 	MOVL  $0x00000001, R12
 
-noLse780:
+noLse844:
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ781
+	JZ           noZ845
 	MOVL         $0x00000003, R12
 	VBROADCASTSS 272(R9), Y0
 	VMOVUPS      Y0, 10048(SP)
 
-noZ781:
+noZ845:
 	MOVQ R12, 10080(SP)
 
 	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
@@ -40922,7 +43380,7 @@ noZ781:
 	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
 	// above 8).
 	MOVQ    $0x00000008, AX
-	MOVQ    288(R9), R9
+	MOVQ    312(R9), R9
 	CMPQ    R9, AX
 	CMOVQHI AX, R9
 	TESTQ   R9, R9
@@ -41135,7 +43593,7 @@ targetsExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    10096(SP), $0x3f800000
-	JEQ     unscaled782
+	JEQ     unscaled846
 	VMOVUPS 10096(SP), Y0
 	VMULPS  512(R11), Y0, Y1
 	VMOVUPS Y1, 512(R11)
@@ -41170,7 +43628,7 @@ targetsExpLoop:
 	VMULPS  992(R11), Y0, Y0
 	VMOVUPS Y0, 992(R11)
 
-unscaled782:
+unscaled846:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS 512(R11), Y0
 	VMAXPS  544(R11), Y0, Y0
@@ -41201,7 +43659,7 @@ unscaled782:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds783
+	JZ        noPreds847
 	VCMPPS    $0x00, 992(R11), Y0, Y1
 	VMOVUPS   zero<>+0(SB), Y2
 	VBLENDVPS Y1, index<>+960(SB), Y2, Y1
@@ -41286,12 +43744,12 @@ unscaled782:
 	VMOVUPS   Y1, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds783:
+noPreds847:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB   $0x01, 10080(SP)
-	JZ      noLse784
+	JZ      noLse848
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y0, Y1
 	VMOVUPS 512(R11), Y2
 	VADDPS  544(R11), Y2, Y2
@@ -41321,7 +43779,7 @@ noPreds783:
 	VMOVUPS Y1, 1184(R11)
 	VMOVUPS Y0, 1152(R11)
 
-noLse784:
+noLse848:
 	LEAQ 512(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
@@ -41460,13 +43918,13 @@ noLse784:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    10128(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted785
+	JZ      unweighted849
 	VMOVUPS (AX), Y0
 	VMOVUPS Y0, 1216(R11)
 	ADDQ    $0x00000020, AX
 	MOVQ    AX, 10128(SP)
 
-unweighted785:
+unweighted849:
 	ADDQ $0x00000200, SI
 	ADDQ $0x00000200, BX
 	ADDQ $0x000004e0, R11
@@ -42314,7 +44772,7 @@ targetsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10128(SP), $0x00
-	JEQ    unweighted786
+	JEQ    unweighted850
 	VMULPS 1216(R11), Y5, Y5
 	VMULPS 2464(R11), Y1, Y1
 	VMULPS 3712(R11), Y4, Y4
@@ -42324,10 +44782,10 @@ targetsLogLoop:
 	VMULPS 8704(R11), Y0, Y0
 	VMULPS 9952(R11), Y2, Y2
 
-unweighted786:
+unweighted850:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses787
+	JZ      noLosses851
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -42338,7 +44796,7 @@ unweighted786:
 	VMOVUPS Y2, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses787:
+noLosses851:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -42442,17 +44900,17 @@ targetsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10128(SP), $0x00
-	JEQ    unweighted788
+	JEQ    unweighted852
 	VMULPS 1216(R11), Y0, Y0
 
-unweighted788:
+unweighted852:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses789
+	JZ      noLosses853
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses789:
+noLosses853:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -42860,7 +45318,7 @@ targetsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10128(SP), $0x00
-	JEQ    unweighted790
+	JEQ    unweighted854
 	VMULPS 1216(R11), Y5, Y5
 	VMULPS 2464(R11), Y12, Y12
 	VMULPS 3712(R11), Y1, Y1
@@ -42870,10 +45328,10 @@ targetsLseLogLoop:
 	VMULPS 8704(R11), Y6, Y6
 	VMULPS 9952(R11), Y3, Y3
 
-unweighted790:
+unweighted854:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses791
+	JZ      noLosses855
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y12, 32(DX)
 	VMOVUPS Y1, 64(DX)
@@ -42884,7 +45342,7 @@ unweighted790:
 	VMOVUPS Y3, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses791:
+noLosses855:
 	VMOVUPD      (R8), Y0
 	VMOVUPD      32(R8), Y7
 	VCVTPS2PD    X5, Y8
@@ -42932,7 +45390,7 @@ noLosses791:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse792
+	JZ      noLse856
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 2432(R11), Y0
@@ -42951,7 +45409,7 @@ noLosses791:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse792:
+noLse856:
 	ADDQ $0x00002700, R11
 	SUBQ $0x08, R10
 	JMP  targetsLseLogLoop
@@ -43015,17 +45473,17 @@ targetsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10128(SP), $0x00
-	JEQ    unweighted793
+	JEQ    unweighted857
 	VMULPS 1216(R11), Y1, Y1
 
-unweighted793:
+unweighted857:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses794
+	JZ      noLosses858
 	VMOVUPS Y1, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses794:
+noLosses858:
 	VMOVUPD      (R8), Y0
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X1, Y3
@@ -43038,12 +45496,12 @@ noLosses794:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse795
+	JZ      noLse859
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse795:
+noLse859:
 	ADDQ $0x000004e0, R11
 	DECQ R10
 	JMP  targetsLseLogLast
@@ -43495,7 +45953,7 @@ targetsZLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10128(SP), $0x00
-	JEQ    unweighted796
+	JEQ    unweighted860
 	VMULPS 1216(R11), Y5, Y5
 	VMULPS 2464(R11), Y1, Y1
 	VMULPS 3712(R11), Y3, Y3
@@ -43505,10 +45963,10 @@ targetsZLogLoop:
 	VMULPS 8704(R11), Y6, Y6
 	VMULPS 9952(R11), Y7, Y7
 
-unweighted796:
+unweighted860:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses797
+	JZ      noLosses861
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y3, 64(DX)
@@ -43519,7 +45977,7 @@ unweighted796:
 	VMOVUPS Y7, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses797:
+noLosses861:
 	VMOVUPD      (R8), Y8
 	VMOVUPD      32(R8), Y9
 	VCVTPS2PD    X5, Y10
@@ -43567,7 +46025,7 @@ noLosses797:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse798
+	JZ      noLse862
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 2432(R11), Y0
@@ -43586,7 +46044,7 @@ noLosses797:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse798:
+noLse862:
 	ADDQ $0x00002700, R11
 	SUBQ $0x08, R10
 	JMP  targetsZLogLoop
@@ -43657,17 +46115,17 @@ targetsZLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10128(SP), $0x00
-	JEQ    unweighted799
+	JEQ    unweighted863
 	VMULPS 1216(R11), Y0, Y0
 
-unweighted799:
+unweighted863:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses800
+	JZ      noLosses864
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses800:
+noLosses864:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -43680,12 +46138,12 @@ noLosses800:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse801
+	JZ      noLse865
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse801:
+noLse865:
 	ADDQ $0x000004e0, R11
 	DECQ R10
 	JMP  targetsZLogLast
@@ -43706,10 +46164,10 @@ targetsGrad:
 targetsGradLoop:
 	VBROADCASTSS 10088(SP), Y0
 	CMPQ         10128(SP), $0x00
-	JEQ          unweighted802
+	JEQ          unweighted866
 	VMULPS       1216(R11), Y0, Y0
 
-unweighted802:
+unweighted866:
 	VDIVPS 1024(R11), Y0, Y1
 	VMULPS 1056(R11), Y1, Y1
 
@@ -43836,10 +46294,10 @@ targetsGradZ:
 	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·sc.
 	VBROADCASTSS 10088(SP), Y0
 	CMPQ         10128(SP), $0x00
-	JEQ          unweighted803
+	JEQ          unweighted867
 	VMULPS       1216(R11), Y0, Y0
 
-unweighted803:
+unweighted867:
 	VDIVPS 1024(R11), Y0, Y1
 	VMULPS 1056(R11), Y1, Y1
 	VMULPS 1152(R11), Y1, Y1
@@ -44006,7 +46464,7 @@ TEXT ·softmax16AVX2(SB), $4456-8
 	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
 	// above 8).
 	MOVQ    $0x00000008, AX
-	MOVQ    288(DX), DX
+	MOVQ    312(DX), DX
 	CMPQ    DX, AX
 	CMOVQHI AX, DX
 	TESTQ   DX, DX
@@ -44111,7 +46569,7 @@ softmaxExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    4416(SP), $0x3f800000
-	JEQ     unscaled804
+	JEQ     unscaled868
 	VMOVUPS 4416(SP), Y0
 	VMULPS  (R11), Y0, Y1
 	VMOVUPS Y1, (R11)
@@ -44146,7 +46604,7 @@ softmaxExpLoop:
 	VMULPS  480(R11), Y0, Y0
 	VMOVUPS Y0, 480(R11)
 
-unscaled804:
+unscaled868:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y0
 	VMAXPS  32(R11), Y0, Y0
@@ -44842,7 +47300,7 @@ TEXT ·logSoftmax16AVX2(SB), $8808-8
 	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
 	// above 8).
 	MOVQ    $0x00000008, AX
-	MOVQ    288(DX), DX
+	MOVQ    312(DX), DX
 	CMPQ    DX, AX
 	CMOVQHI AX, DX
 	TESTQ   DX, DX
@@ -44947,7 +47405,7 @@ logSoftmaxExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    8768(SP), $0x3f800000
-	JEQ     unscaled805
+	JEQ     unscaled869
 	VMOVUPS 8768(SP), Y0
 	VMULPS  (R11), Y0, Y1
 	VMOVUPS Y1, (R11)
@@ -44982,7 +47440,7 @@ logSoftmaxExpLoop:
 	VMULPS  480(R11), Y0, Y0
 	VMOVUPS Y0, 480(R11)
 
-unscaled805:
+unscaled869:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y0
 	VMAXPS  32(R11), Y0, Y0
@@ -46184,7 +48642,7 @@ argmaxLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    (SP), $0x3f800000
-	JEQ     unscaled806
+	JEQ     unscaled870
 	VMOVUPS (SP), Y0
 	VMULPS  (R11), Y0, Y1
 	VMOVUPS Y1, (R11)
@@ -46219,7 +48677,7 @@ argmaxLoop:
 	VMULPS  480(R11), Y0, Y0
 	VMOVUPS Y0, 480(R11)
 
-unscaled806:
+unscaled870:
 	// m = the maximum of the sixteen columns: the tree of VMAXPS of seq.Max16
 	// without its + 0, which equality does not see.
 	VMOVUPS (R11), Y0

@@ -198,6 +198,27 @@ func wideLabelsGeneric(a *blockArgs) {
 	}
 }
 
+// wideLabelsMaxGeneric is wideLabelsGeneric with the maximum of row i
+// given, m = a.rowMax[i], in place of maxRow(x, xs), and no predictions
+// (a.preds is not read): n = len(a.losses) rows (fewer if a.rowMax holds
+// fewer). m must be maxRow(x, xs) for a row without NaN; for a row with a
+// NaN it may be any NaN (every output of such a row is NaN whatever m is).
+// The assembly then takes allNegInfRow as m == -Inf. TopK passes the value
+// of the row's best class, + 0, which is maxRow for a row without NaN and a
+// NaN for a row with one.
+func wideLabelsMaxGeneric(a *blockArgs) {
+	c, st := a.c, a.stride
+	for i := range a.losses[:min(len(a.losses), len(a.rowMax))] {
+		x, g := row(a.logits, i, c, st), a.outRow(i)
+		loss, ls := xentLabelsRowM(g, x, a.xscale, a.rowMax[i], a.labels[i], a.rowScale(i), a.z)
+		loss = a.weighted(i, loss)
+		a.losses[i] = loss
+		if a.lse != nil {
+			a.lse[i] = ls
+		}
+	}
+}
+
 func wideTargetsGeneric(a *blockArgs) {
 	c := a.c
 	r := targetRow{staged: a.staged, w: a.weights, norm: a.norm, keep: a.keep, uni: a.uni}
@@ -333,6 +354,8 @@ func callGeneric(f blockFunc, a *blockArgs) {
 		wideArgmaxGeneric(a)
 	case fnWideCandidates:
 		wideCandidatesGeneric(a)
+	case fnWideLabelsMax:
+		wideLabelsMaxGeneric(a)
 	default:
 		sixteenGeneric(f, a)
 	}

@@ -125,7 +125,12 @@ func expSumRow(e, x []float32, xs, m float32) float32 {
 // xentLabelsRowC is xentLabelsRow for a row of any length C = len(x),
 // label l in [0, C). g may be nil or alias x.
 func xentLabelsRowC(g, x []float32, xs float32, l int32, scale, z float32) (loss, lse float32) {
-	m := maxRow(x, xs)
+	return xentLabelsRowM(g, x, xs, maxRow(x, xs), l, scale, z)
+}
+
+// xentLabelsRowM is xentLabelsRowC with the row's maximum m = maxRow(x, xs)
+// given (see wideLabelsMaxGeneric).
+func xentLabelsRowM(g, x []float32, xs, m float32, l int32, scale, z float32) (loss, lse float32) {
 	dl := float32(x[l]*xs) - m
 	all := allNegInfRow(x, xs, m)
 	s := expSumRow(g, x, xs, m) // g holds e[j]

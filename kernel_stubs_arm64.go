@@ -79,6 +79,13 @@ func argmaxNEON(a *blockArgs)
 //go:noescape
 func wideLabelsNEON(a *blockArgs)
 
+// wideLabelsMaxNEON is wideLabelsMaxGeneric. It reads the fields of
+// wideLabelsNEON but preds, and rowMax (n: no row when shorter), whose
+// element i is the maximum m of row i.
+//
+//go:noescape
+func wideLabelsMaxNEON(a *blockArgs)
+
 // wideTargetsNEON is wideTargetsGeneric. It reads the fields of
 // wideLabelsNEON and targets (n rows, stride floats apart like those of
 // logits; out must not overlap them), or labels when targets is nil,

@@ -41,6 +41,8 @@ func callTier(t int, f blockFunc, a *blockArgs) {
 			wideArgmaxNEON(a)
 		case fnWideCandidates:
 			wideCandidatesNEON(a)
+		case fnWideLabelsMax:
+			wideLabelsMaxNEON(a)
 		default:
 			panic(unreachable)
 		}

@@ -4,7 +4,11 @@
 
 package kernel
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+	"slices"
+)
 
 // TopK writes, for each row of logits (row-major [N][10]), the indices of
 // its k largest logits to idx (row-major [N][k]) in descending order, ties
@@ -22,8 +26,9 @@ func TopK(idx []int32, logp []float32, logits []float32, k int) error {
 // functions write it. The other fields of Options do not apply. A row's
 // logits are read once to find the candidates (a pass that keeps the
 // indices of the logits above the k-th largest seen so far) and, when logp
-// or LogSumExp is wanted, once more by the log-sum-exp pass of the loss
-// functions. It does not allocate; on error nothing is written.
+// or LogSumExp is wanted, once more by the exponential pass of the loss
+// functions, given the row's maximum (the value of the best): twice, as by
+// the loss functions. It does not allocate; on error nothing is written.
 func (o Options) TopK(idx []int32, logp []float32, logits []float32, k int) error {
 	if err := o.checkShared(); err != nil {
 		return err
@@ -64,18 +69,29 @@ type topOut struct {
 	k    int
 }
 
-// topBlock is the number of logits of a row whose candidates are found by
-// one call of the block function: the index buffer on the stack has room
-// for every one of them.
-const topBlock = 1024
+// topBlock is the largest number of logits of a row whose candidates are
+// found by one call of the block function: the index buffer of topScratch
+// has room for every one of them.
+const topBlock = 4096
+
+// topCache is the number of bytes of logits whose rows topRows passes
+// first to topRow, then to the log-sum-exp pass: a part of a core's L2
+// cache, and a row at a time for rows of 64 KiB or more, the next row of
+// which the log-sum-exp pass of avx512 prefetches.
+const topCache = 64 << 10
 
 // topRows computes rows [r0, r1) of a TopK batch: each row's k best with
 // topRow, then, when logp or LogSumExp is wanted, the log-sum-exp pass of
-// the loss functions on labelBuf rows at a time, with the row's best as the
-// label. Its row loss is then ls = log(s) exactly (the loss is ls - d[l],
-// and d[l] = x[l] - m is ±0 for the maximum), so that
+// the loss functions (wideLabelsMax), with the row's best as the label, on
+// topCache bytes of rows at a time (at most labelBuf rows, at least one),
+// which topRow has left in the cache; it may prefetch the next row, which
+// its slice of logits then holds. The row's maximum m = x[best] + 0,
+// which is maxRow for a row without NaN (and a NaN for a row with one), is
+// given to it, so that it does not read the row for it. Its row loss is
+// then ls = log(s) exactly (the loss is ls - d[l], and d[l] = x[l] - m is
+// ±0 for the maximum), so that
 //
-//	logp[j] = (x[j] - m) - ls,  m = x[best] + 0
+//	logp[j] = (x[j] - m) - ls
 //
 // is LogSoftmax's element bit for bit (for a row with a NaN, or of -Inf
 // only, NaN like it).
@@ -83,23 +99,32 @@ func (b *batch) topRows(r0, r1 int) {
 	c, k := b.c, b.top.k
 	want := b.top.logp != nil || b.call.lse != nil
 	var best [labelBuf]int32
-	var ls [labelBuf]float32
-	for p0 := r0; p0 < r1; p0 += labelBuf {
-		p1 := min(p0+labelBuf, r1)
+	var ls, mx [labelBuf]float32
+	xs := b.call.xscale
+	var sc topScratch // once per call: Go zeroes it
+	step := min(labelBuf, max(1, topCache/(4*c)))
+	for p0 := r0; p0 < r1; p0 += step {
+		p1 := min(p0+step, r1)
 		for i := p0; i < p1; i++ {
-			b.topRow(row(b.call.logits, i, c, b.call.stride), b.top.idx[i*k:(i+1)*k])
+			x := row(b.call.logits, i, c, b.call.stride)
+			b.topRow(x, b.top.idx[i*k:(i+1)*k], &sc)
 			best[i-p0] = b.top.idx[i*k]
+			mx[i-p0] = float32(x[best[i-p0]]*xs) + 0
 		}
 		if !want {
 			continue
 		}
 		a := b.call.rows(p0, p1, b.call.stride)
-		a.labels, a.losses, a.z = best[:p1-p0], ls[:p1-p0], 0
-		b.k.call(fnWideLabels, &a)
+		a.labels, a.losses, a.z, a.rowMax = best[:p1-p0], ls[:p1-p0], 0, mx[:p1-p0]
+		if p1 < r1 {
+			// The logits up to row p1, which topRow reads next: the
+			// function computes the rows of losses, and may prefetch it.
+			a.logits = rowSpan(b.call.logits, p0, p1+1, b.call.stride)
+		}
+		b.k.call(fnWideLabelsMax, &a)
 		if b.top.logp == nil {
 			continue
 		}
-		xs := b.call.xscale
 		for i := p0; i < p1; i++ {
 			x, idx, logp := row(b.call.logits, i, c, b.call.stride), b.top.idx[i*k:(i+1)*k], b.top.logp[i*k:(i+1)*k]
 			m := float32(x[idx[0]]*xs) + 0
@@ -110,64 +135,159 @@ func (b *batch) topRows(r0, r1 int) {
 	}
 }
 
-// A top is a class and its scaled logit, ranked by above.
-type top struct {
-	v float32
-	j int32
-}
-
-// above reports whether a ranks above b: a NaN above every number (the
-// lower index first among NaNs), else the larger value, the lower index
-// first among equal values (-0 and +0 are equal).
-func (a top) above(b top) bool {
-	an, bn := a.v != a.v, b.v != b.v
-	switch {
-	case an || bn:
-		return an && (!bn || a.j < b.j)
-	case a.v != b.v:
-		return a.v > b.v
+// topKey is the rank of class j whose scaled logit is v as one integer:
+// a key ranks above another when it is larger. Its high word orders the
+// values (v + 0, so that -0 and +0 are equal, by their ordered bits; every
+// NaN above +Inf and equal to the others), its low word is ^j, so that
+// among equal values the lower index ranks above. Keys of distinct classes
+// differ.
+func topKey(v float32, j int32) uint64 {
+	o := uint32(math.MaxUint32)
+	if v == v {
+		b := math.Float32bits(v + 0)
+		o = b ^ (uint32(int32(b)>>31) | 1<<31)
 	}
-	return a.j < b.j
+	return uint64(o)<<32 | uint64(^uint32(j))
 }
 
-// topRow writes to idx, in descending rank, the len(idx) best classes of
-// the row x: a min-heap (by rank) of the best so far, and the logits that
-// may enter it found by the block function wideCandidates, topBlock logits
-// at a time, above the heap's worst value. Every candidate is checked
-// again here: within a block the threshold rises as candidates enter.
-func (b *batch) topRow(x []float32, idx []int32) {
+// keyValue returns the value of the key q: v + 0 of topKey, or a NaN.
+func keyValue(q uint64) float32 {
+	o := uint32(q >> 32)
+	switch {
+	case o == math.MaxUint32:
+		return float32(math.NaN())
+	case o&(1<<31) != 0:
+		return math.Float32frombits(o &^ (1 << 31))
+	}
+	return math.Float32frombits(^o)
+}
+
+// topScratch is the memory of topRow: the keys and the candidates of a
+// block.
+type topScratch struct {
+	keys [topBuf]uint64
+	cand [topBlock]int32
+}
+
+// topBuf is the capacity of topRow's buffer of keys, more than
+// topSelect(k) for every k <= topHeap.
+const topBuf = 2048
+
+// topSelect is the number of keys in topRow's buffer from which it keeps
+// the k best: twice k (so that a selection discards at least half of them),
+// and at least 32.
+func topSelect(k int) int { return max(2*k, 32) }
+
+// topFirst is the length of topRow's first block after the first k
+// logits: the blocks double from it, up to topBlock.
+const topFirst = 64
+
+// topRow writes to idx, in descending rank, the k = len(idx) best classes of
+// the row x. It keeps the keys (topKey) of the classes that may be among
+// them in a buffer: the first k, then the candidates the block function
+// wideCandidates finds above the threshold thr, the value of the k-th best
+// key so far (a class whose value is not above it ranks below k classes
+// already seen: its index is larger). When the buffer holds topSelect(k)
+// keys after a block, or is full within one, the k best are moved to its
+// front (selectTop), the others dropped, and thr rises to the k-th. The
+// blocks double in length from topFirst, so that while thr is still low
+// (nearly every logit of the first block is a candidate) they are short.
+func (b *batch) topRow(x []float32, idx []int32, sc *topScratch) {
 	k, xs := len(idx), b.call.xscale
-	var heap [topHeap]top
-	h := heap[:0]
 	if k > topHeap {
 		// A large k: the heap is idx itself, with the values read again
 		// from x.
-		b.topRowLarge(x, idx)
+		b.topRowLarge(x, idx, sc)
 		return
 	}
+	buf := sc.keys[:k]
+	low := uint64(math.MaxUint64)
 	for j := range k {
-		h = append(h, top{float32(x[j] * xs), int32(j)})
-		siftUp(h, len(h)-1)
+		buf[j] = topKey(float32(x[j]*xs), int32(j))
+		low = min(low, buf[j])
 	}
-	var buf [topBlock]int32
+	thr := keyValue(low)
+	cand := sc.cand[:]
 	a := b.call
-	a.preds = buf[:]
-	for p0 := k; p0 < len(x) && h[0].v == h[0].v; p0 += topBlock {
-		a.logits, a.thr = x[p0:min(p0+topBlock, len(x))], h[0].v
+	a.preds = cand
+	for p0, l := k, topFirst; p0 < len(x) && thr == thr; p0, l = p0+l, min(2*l, topBlock) {
+		p1 := min(p0+l, len(x))
+		a.logits, a.thr = x[p0:p1], thr
 		b.k.call(fnWideCandidates, &a)
-		for _, j := range buf[:a.count] {
-			if t := (top{float32(x[p0+int(j)] * xs), int32(p0) + j}); t.above(h[0]) {
-				h[0] = t
-				siftDown(h, 0)
+		for _, j := range cand[:a.count] {
+			if len(buf) == cap(buf) {
+				selectTop(buf, k)
+				buf = buf[:k]
+				thr = keyValue(buf[k-1])
 			}
+			j += int32(p0)
+			buf = append(buf, topKey(float32(x[j]*xs), j))
+		}
+		if len(buf) >= topSelect(k) {
+			selectTop(buf, k)
+			buf = buf[:k]
+			thr = keyValue(buf[k-1])
 		}
 	}
-	// Sorted by descending rank: the worst out first, to the end.
-	for n := k; n > 0; n-- {
-		idx[n-1] = h[0].j
-		h[0] = h[n-1]
-		siftDown(h[:n-1], 0)
+	selectTop(buf, k)
+	buf = buf[:k]
+	slices.Sort(buf)
+	for i, q := range buf {
+		idx[k-1-i] = int32(^uint32(q))
 	}
+}
+
+// selectTop moves the k largest of the distinct keys q to q[:k], the k-th
+// largest to q[k-1] (0 < k <= len(q)): a quickselect, the pivot the median
+// of three, the partition without a branch on the keys (they come in no
+// order: a branch on each would be mispredicted half the time).
+func selectTop(q []uint64, k int) {
+	lo, hi := 0, len(q) // the k-th largest is in q[lo:hi]
+	for hi-lo > 4 {
+		// The median of q[lo], q[m], q[hi-1] to q[hi-1].
+		m := lo + (hi-lo)/2
+		if q[m] > q[lo] {
+			q[m], q[lo] = q[lo], q[m]
+		}
+		if q[hi-1] > q[lo] {
+			q[hi-1], q[lo] = q[lo], q[hi-1]
+		}
+		if q[m] > q[hi-1] {
+			q[m], q[hi-1] = q[hi-1], q[m]
+		}
+		p := q[hi-1]
+		// The keys above p to q[lo:i], then p to q[i].
+		i := lo
+		for j := lo; j < hi-1; j++ {
+			v := q[j]
+			q[j] = q[i]
+			q[i] = v
+			i += b2i(v > p)
+		}
+		q[hi-1], q[i] = q[i], p
+		switch {
+		case k-1 < i:
+			hi = i
+		case k-1 > i:
+			lo = i + 1
+		default:
+			return
+		}
+	}
+	// Insertion sort of the last few (at most 4), descending.
+	for i := lo + 1; i < hi; i++ {
+		for j := i; j > lo && q[j] > q[j-1]; j-- {
+			q[j], q[j-1] = q[j-1], q[j]
+		}
+	}
+}
+
+// b2i is 1 for true, 0 for false.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // topHeap is the largest k whose heap is on the stack.
@@ -176,11 +296,11 @@ const topHeap = 256
 // topRowLarge is topRow for k > topHeap: the heap is idx itself, indices
 // ordered by the rank of their scaled logits (read again from x), sorted
 // in place at the end.
-func (b *batch) topRowLarge(x []float32, idx []int32) {
+func (b *batch) topRowLarge(x []float32, idx []int32, sc *topScratch) {
 	k, xs := len(idx), b.call.xscale
-	at := func(j int32) top { return top{float32(x[j] * xs), j} }
+	at := func(j int32) uint64 { return topKey(float32(x[j]*xs), j) }
 	// A min-heap of indices by rank.
-	less := func(p, q int) bool { return at(idx[q]).above(at(idx[p])) }
+	less := func(p, q int) bool { return at(idx[p]) < at(idx[q]) }
 	down := func(h []int32, i int) {
 		for {
 			l := 2*i + 1
@@ -203,18 +323,18 @@ func (b *batch) topRowLarge(x []float32, idx []int32) {
 	for i := k/2 - 1; i >= 0; i-- {
 		down(idx, i)
 	}
-	var buf [topBlock]int32
+	buf := sc.cand[:]
 	a := b.call
-	a.preds = buf[:]
+	a.preds = buf
 	for p0 := k; p0 < len(x); p0 += topBlock {
-		worst := at(idx[0])
-		if worst.v != worst.v {
+		worst := keyValue(at(idx[0]))
+		if worst != worst {
 			break // k NaNs: nothing later ranks above them
 		}
-		a.logits, a.thr = x[p0:min(p0+topBlock, len(x))], worst.v
+		a.logits, a.thr = x[p0:min(p0+topBlock, len(x))], worst
 		b.k.call(fnWideCandidates, &a)
 		for _, j := range buf[:a.count] {
-			if at(int32(p0) + j).above(at(idx[0])) {
+			if at(int32(p0)+j) > at(idx[0]) {
 				idx[0] = int32(p0) + j
 				down(idx, 0)
 			}
@@ -224,34 +344,5 @@ func (b *batch) topRowLarge(x []float32, idx []int32) {
 	for n := k - 1; n > 0; n-- {
 		idx[0], idx[n] = idx[n], idx[0]
 		down(idx[:n], 0)
-	}
-}
-
-// siftUp and siftDown keep h a min-heap by rank: h[0] is the worst.
-func siftUp(h []top, i int) {
-	for i > 0 {
-		p := (i - 1) / 2
-		if !h[p].above(h[i]) {
-			return
-		}
-		h[p], h[i] = h[i], h[p]
-		i = p
-	}
-}
-
-func siftDown(h []top, i int) {
-	for {
-		l := 2*i + 1
-		if l >= len(h) {
-			return
-		}
-		if r := l + 1; r < len(h) && h[l].above(h[r]) {
-			l = r
-		}
-		if !h[i].above(h[l]) {
-			return
-		}
-		h[i], h[l] = h[l], h[i]
-		i = l
 	}
 }

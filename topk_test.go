@@ -206,3 +206,128 @@ func TestTopKAllocs(t *testing.T) {
 		}
 	}
 }
+
+// topBounds returns the first and last index of each block of topRow for a
+// row of c classes and k (the first k, then blocks doubling from topFirst
+// up to topBlock).
+func topBounds(c, k int) []int {
+	b := []int{0, k - 1}
+	for p, l := k, topFirst; p < c; p, l = p+l, min(2*l, topBlock) {
+		b = append(b, p, min(p+l, c)-1)
+	}
+	return b
+}
+
+// TestTopKBlocks checks topRow's candidates and thresholds against refTopK
+// on rows made to break them, for every implementation, k from 1 to past
+// topHeap, one worker and three, with and without a logit scale; rows of
+// 12345 classes, so that the blocks reach topBlock and the log-sum-exp
+// pass runs a row at a time (with the next row in its slice of logits):
+//
+//   - ascending, the best 300 first in the first block of topBlock: every
+//     logit is a candidate, the buffer of keys fills within that block (a
+//     mutation that drops its keys without selecting the k best fails);
+//   - the largest values, tied, at the first and last index of every block
+//     (a block bound off by one, which skips or repeats a logit, fails;
+//     ties go to the lower index);
+//   - random values, the k-th best changing in every block (a threshold
+//     taken from the (k-1)-th best, or a selection off by one, fails);
+//   - descending (nothing after the first k is a candidate), all equal,
+//     and NaNs at the block bounds (k NaNs stop the row early).
+func TestTopKBlocks(t *testing.T) {
+	const c = 12345
+	r := rand.New(rand.NewPCG(31, 32))
+	const kinds = 6
+	for _, k := range []int{1, 2, 5, 64, topHeap, topHeap + 44} {
+		x := make([]float32, kinds*c)
+		for i := range kinds {
+			row := x[i*c : (i+1)*c]
+			for j := range row {
+				row[j] = float32(r.NormFloat64())
+			}
+			switch i {
+			case 0:
+				for j := range row {
+					row[j] = float32(j)
+				}
+				// Then the best 300 first in the first block of
+				// topBlock logits.
+				b := topBounds(c, k)
+				for q := 2; q < len(b); q += 2 {
+					if b[q+1]-b[q]+1 == topBlock {
+						for j := range 300 {
+							row[b[q]+j] = float32(2*c - j)
+						}
+						break
+					}
+				}
+			case 1:
+				for _, j := range topBounds(c, k) {
+					row[j] = 100
+				}
+				row[c-1] = 101
+			case 3:
+				for j := range row {
+					row[j] = float32(c - j)
+				}
+			case 4:
+				for j := range row {
+					row[j] = -2.5
+				}
+			case 5:
+				for _, j := range topBounds(c, k) {
+					row[j] = float32(math.NaN())
+				}
+			}
+		}
+		for _, o := range []Options{{Classes: c}, {Classes: c, Scale: 0.3, Workers: 3}} {
+			what := fmt.Sprintf("k=%d scale %g workers %d", k, o.Scale, o.Workers)
+			ls := make([]float32, len(x))
+			if err := o.LogSoftmax(ls, x); err != nil {
+				t.Fatal(err)
+			}
+			want := make([][]int32, kinds)
+			for i := range kinds {
+				want[i] = refTopK(x[i*c:(i+1)*c], o.scale(), k)
+			}
+			forEachImpl(t, func(t *testing.T, impl string) {
+				idx, logp := make([]int32, kinds*k), make([]float32, kinds*k)
+				if err := o.TopK(idx, logp, x, k); err != nil {
+					t.Fatalf("%s: %v", what, err)
+				}
+				for i := range kinds {
+					got := idx[i*k : (i+1)*k]
+					if !slices.Equal(got, want[i]) {
+						t.Fatalf("%s row %d: idx %v, want %v", what, i, head(got), head(want[i]))
+					}
+					for j, l := range got {
+						if g, w := logp[i*k+j], ls[i*c+int(l)]; !sameBits1(g, w) {
+							t.Fatalf("%s row %d: logp[%d] (class %d) = %v, LogSoftmax %v", what, i, j, l, g, w)
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestSelectTop checks selectTop for every length below 100 and every k:
+// the k-th largest key at q[k-1], the larger ones before it, the smaller
+// after (a partition or a pivot off by one fails).
+func TestSelectTop(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for n := 1; n < 100; n++ {
+		for k := 1; k <= n; k++ {
+			q := make([]uint64, n)
+			for i := range q {
+				q[i] = r.Uint64()%50<<32 | uint64(i) // distinct, in no order
+			}
+			selectTop(q, k)
+			for i, v := range q {
+				if i < k-1 && v <= q[k-1] || i >= k && v >= q[k-1] {
+					t.Fatalf("n %d, k %d: q[%d] = %#x, q[k-1] = %#x", n, k, i, v, q[k-1])
+				}
+			}
+		}
+	}
+}

@@ -408,6 +408,14 @@ var wideFuncs = []wideFunc{
 		emit: (*wideGen).labels,
 	},
 	{
+		name: "wideLabelsMaxNEON", prefix: "wlabelsmax",
+		doc: `wideLabelsMaxGeneric: wideLabelsNEON with m read from rowMax[i] in
+// place of pass 1 (all: m == -Inf), and no predictions.`,
+		reads: "It reads the fields of wideLabelsNEON but preds, and rowMax (n: no row when shorter), " +
+			"whose element i is the maximum m of row i.",
+		emit: (*wideGen).labelsMax,
+	},
+	{
 		name: "wideTargetsNEON", prefix: "wtargets",
 		doc: `wideTargetsGeneric (xentTargetsRowC for each row, with the effective
 // targets a[j] of targetRow.at). Six copies of the row loop, one per kind of
@@ -764,10 +772,18 @@ func (w *wideGen) lossTail(t *tracer, loss, ls, wt *val, sc int) *val {
 // lossRows emits the row count R4 of a loss function: len(losses),
 // bounded by the rows of logits and of out, preds, lse and rowWeights when
 // not nil (the labels or the targets are the caller's).
-func (w *wideGen) lossRows() {
+func (w *wideGen) lossRows() { w.lossRowsOf(false) }
+
+// lossRowsOf is lossRows, bounded by rowMax (which must not be nil) in
+// place of preds when given (wideLabelsMaxNEON).
+func (w *wideGen) lossRowsOf(given bool) {
 	w.rowStart(fieldLen("losses"))
 	w.bound("out", true, true)
-	w.bound("preds", false, true)
+	if given {
+		w.bound("rowMax", false, false)
+	} else {
+		w.bound("preds", false, true)
+	}
 	w.bound("lse", false, true)
 	w.bound("rowWeights", false, true)
 }
@@ -780,33 +796,52 @@ func (w *wideGen) zArgs() {
 	w.raw("\tLSLW\t$1, R13, R13 // bits(z) without the sign: 0 for z = ±0, which asks for no z-loss")
 }
 
-func (w *wideGen) labels() {
+func (w *wideGen) labels() { w.labelsOf(false) }
+
+// labelsMax emits wideLabelsMaxNEON: labels with m read from rowMax[i]
+// (R8, in place of preds) instead of pass 1, and no predictions.
+func (w *wideGen) labelsMax() { w.labelsOf(true) }
+
+func (w *wideGen) labelsOf(given bool) {
 	w.raw("\tMOVD\t%s, R0", field("out"))
 	w.raw("\tMOVD\t%s, R1", field("logits"))
 	w.raw("\tMOVD\t%s, R2", field("labels"))
 	w.raw("\tMOVD\t%s, R3", field("losses"))
-	w.lossRows()
+	w.lossRowsOf(given)
 	w.bound("labels", false, false)
 	w.zArgs()
+	if given {
+		w.raw("\tMOVD\t%s, R8 // rowMax, in place of preds", field("rowMax"))
+	}
 	w.rowsDone()
 	w.raw("\tFMOVS\t%s, F%d", field("scale"), wideScale)
 	w.raw("\tVDUP\tV%d.S[0], V%[1]d.S4", wideScale)
 	w.loadExp()
 	w.raw("%s_row:", w.prefix)
 	w.raw("\tMOVW.P\t4(R2), R12 // l")
-	w.setAccs(wideAccA, negInfBits, "The max accumulators V18..V21 = -Inf.")
+	if !given {
+		w.setAccs(wideAccA, negInfBits, "The max accumulators V18..V21 = -Inf.")
+	}
 	pool := regs(0, 15)
 	xpool := regs(0, wlXs-1) // the passes that read the logits: xscale in V15
 	w.phase(xpool, func(t *tracer) {
-		w.maxPass(t, wlXs, nil)
-		w.maxReduce(t)
-		nopreds := w.label("nopreds")
-		t.branch("CBZ\tR8, %s", nopreds)
-		t.raw("\tMOVD\t$wideIota<>(SB), R22")
-		t.raw("\tVLD1\t(R22), [V%d.S4]", wideQ)
-		w.scan(t, wideQ, wlXs)
-		t.raw("\tMOVW.P\tR15, 4(R8)")
-		t.label(nopreds)
+		if given {
+			t.comment("m = rowMax[i] in every lane of V%d; xscale in every lane of V%d.", wideM, wlXs)
+			t.raw("\tFMOVS.P\t4(R8), F%d", wideM)
+			t.raw("\tVDUP\tV%d.S[0], V%[1]d.S4", wideM)
+			t.raw("\tFMOVS\t%s, F%d", field("xscale"), wlXs)
+			t.raw("\tVDUP\tV%d.S[0], V%[1]d.S4", wlXs)
+		} else {
+			w.maxPass(t, wlXs, nil)
+			w.maxReduce(t)
+			nopreds := w.label("nopreds")
+			t.branch("CBZ\tR8, %s", nopreds)
+			t.raw("\tMOVD\t$wideIota<>(SB), R22")
+			t.raw("\tVLD1\t(R22), [V%d.S4]", wideQ)
+			w.scan(t, wideQ, wlXs)
+			t.raw("\tMOVW.P\tR15, 4(R8)")
+			t.label(nopreds)
+		}
 		t.comment("d[l] = x[l]·xscale - m (lane 0 of V%d), read before the gradient may overwrite x.", wideQ)
 		xl := t.emit(1, func(d, _ []int) string { return fmt.Sprintf("\tFMOVS\t(R1)(R12<<2), F%d", d[0]) })[0]
 		noxs := w.label("noxs")
