@@ -11,9 +11,10 @@ package kernel
 // the measurement that justifies it.
 type tuning struct {
 	// chunk and chunkFar are the blocks of a chunk of the row-per-lane
-	// functions (0: the tier's largest) for a batch whose logits fit the
-	// L2 cache, and for a larger one.
-	chunk, chunkFar int
+	// functions (0: the tier's largest) for a batch whose logits take at
+	// most farMin bytes, and for a larger one; farMin 0 is the size of
+	// the L2 cache.
+	chunk, chunkFar, farMin int
 	// prefetchMin is the size in bytes of a batch's logits from which the
 	// functions prefetch ahead (0: never).
 	prefetchMin int
@@ -24,7 +25,11 @@ type tuning struct {
 func (k *kernels) tune(a *blockArgs, bytes int) {
 	t := &k.tuning
 	a.chunk, a.prefetchMin = t.chunk, t.prefetchMin
-	if bytes > l2Bytes && t.chunkFar != 0 {
+	far := t.farMin
+	if far == 0 {
+		far = l2Bytes
+	}
+	if bytes > far && t.chunkFar != 0 {
 		a.chunk = t.chunkFar
 	}
 }

@@ -7,6 +7,7 @@ package kernel
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -14,7 +15,7 @@ import (
 
 // TestTuning: every tuning of every tier gives the same bits: chunks of 1
 // to 8 blocks (and values out of range, which mean 8), for batches in the
-// caches and beyond L2 (chunkFar), and prefetching from 1 byte (always),
+// caches and beyond L2 or farMin (chunkFar), and prefetching from 1 byte (always),
 // 4 MiB or never; ten classes and 13 (the functions of 16 columns), with a
 // z-loss, row weights and a logit scale; the loss, the gradient, losses,
 // predictions and log-sum-exps, labels and targets, Softmax, LogSoftmax.
@@ -64,7 +65,8 @@ func TestTuning(t *testing.T) {
 		saved := k.tuning
 		want := run()
 		for _, tu := range []tuning{{chunk: 1}, {chunk: 2, chunkFar: 9}, {chunk: 3, chunkFar: 5}, {chunk: 8, prefetchMin: 1},
-			{chunk: -1, chunkFar: 2, prefetchMin: 64}, {chunkFar: 1, prefetchMin: -1}, {prefetchMin: 1 << 40}, {prefetchMin: 4 << 20}} {
+			{chunk: -1, chunkFar: 2, prefetchMin: 64}, {chunkFar: 1, prefetchMin: -1}, {prefetchMin: math.MaxInt}, {prefetchMin: 4 << 20},
+			{chunk: 2, chunkFar: 3, farMin: 1}, {chunkFar: 5, farMin: math.MaxInt}} {
 			k.tuning = tu
 			got := run()
 			for i := range got {
