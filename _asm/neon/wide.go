@@ -834,13 +834,7 @@ func (w *wideGen) labelsOf(given bool) {
 		} else {
 			w.maxPass(t, wlXs, nil)
 			w.maxReduce(t)
-			nopreds := w.label("nopreds")
-			t.branch("CBZ\tR8, %s", nopreds)
-			t.raw("\tMOVD\t$wideIota<>(SB), R22")
-			t.raw("\tVLD1\t(R22), [V%d.S4]", wideQ)
-			w.scan(t, wideQ, wlXs)
-			t.raw("\tMOVW.P\tR15, 4(R8)")
-			t.label(nopreds)
+			w.storePred(t, wideQ, wlXs)
 		}
 		t.comment("d[l] = x[l]·xscale - m (lane 0 of V%d), read before the gradient may overwrite x.", wideQ)
 		xl := t.emit(1, func(d, _ []int) string { return fmt.Sprintf("\tFMOVS\t(R1)(R12<<2), F%d", d[0]) })[0]
@@ -941,6 +935,19 @@ func (w *wideGen) at(p *grp, k targetKind) *val {
 	return t.Mul(wv, b)
 }
 
+// storePred emits, when preds (R8) is not nil, the row's prediction
+// (scan, with the lane indices loaded into V<iota> and the logit scale in
+// V<xs>) stored at preds[i], R8 advanced.
+func (w *wideGen) storePred(t *tracer, iota, xs int) {
+	nopreds := w.label("nopreds")
+	t.branch("CBZ\tR8, %s", nopreds)
+	t.raw("\tMOVD\t$wideIota<>(SB), R22")
+	t.raw("\tVLD1\t(R22), [V%d.S4]", iota)
+	w.scan(t, iota, xs)
+	t.raw("\tMOVW.P\tR15, 4(R8)")
+	t.label(nopreds)
+}
+
 // atStart sets the streams of a at the start of a pass: R25 the target
 // row, R26 the weights, V10 = l - (0, 1, 2, 3).
 func (w *wideGen) atStart(t *tracer, k targetKind) {
@@ -1028,13 +1035,7 @@ func (w *wideGen) targetRows(k targetKind, loop string) {
 		move(t, wtT, w.tree(t, wideAccB))
 	})
 	w.phase(regs(0, wtIota-1), func(t *tracer) {
-		nopreds := w.label("nopreds")
-		t.branch("CBZ\tR8, %s", nopreds)
-		t.raw("\tMOVD\t$wideIota<>(SB), R22")
-		t.raw("\tVLD1\t(R22), [V%d.S4]", wtIota)
-		w.scan(t, wtIota, wtXsS)
-		t.raw("\tMOVW.P\tR15, 4(R8)")
-		t.label(nopreds)
+		w.storePred(t, wtIota, wtXsS)
 	})
 	w.setAccs(wideAccA, negZeroBits, "The accumulators of s, V18..V21 = -0.")
 	w.setAccs(wideAccB, negZeroBits, "The accumulators of D, V14..V17 = -0.")

@@ -703,6 +703,21 @@ no NaN in the row (R12 == 0); stored to the frame.`)
 	g.Label(skip)
 }
 
+// wideMaxPreds emits pass 1 of a loss function's row (wideMax, wideAll)
+// and, when preds (R13) is not nil, preds[i] = argmaxRow(x) before any
+// write; it returns m.
+func (g *x86Gen) wideMaxPreds(f *wideFrame) reg.VecVirtual {
+	m := g.wideMax(f)
+	g.wideAll(f, m)
+	g.comment("preds[i] = argmaxRow(x) (when preds is not nil), before any write.")
+	noPreds := g.label("noPreds")
+	g.TESTQ(reg.R13, reg.R13)
+	g.JZ(operand.LabelRef(noPreds))
+	g.widePreds(f, m, perRow(reg.R13))
+	g.Label(noPreds)
+	return m
+}
+
 // widePreds stores argmaxRow(x, xs) of the row at SI to dst, from m and
 // R12 (the NaN lanes of pass 1): with a NaN, the index of the first NaN
 // (VCMPPS UNORD; x[j] is NaN where x[j]·xs is), else the first index j
@@ -1155,14 +1170,7 @@ one of them (R8 when out is not nil: the rows of out).`, f.pfRows.Disp))
 			g.XORL(reg.R12L, reg.R12L)
 			g.wideAll(f, m)
 		} else {
-			m = g.wideMax(f)
-			g.wideAll(f, m)
-			g.comment("preds[i] = argmaxRow(x) (when preds is not nil), before any write.")
-			noPreds := g.label("noPreds")
-			g.TESTQ(reg.R13, reg.R13)
-			g.JZ(operand.LabelRef(noPreds))
-			g.widePreds(f, m, perRow(reg.R13))
-			g.Label(noPreds)
+			m = g.wideMaxPreds(f)
 		}
 		g.comment("d[l] = x[l]·xs - m, before any write, to the frame.")
 		g.MOVLQSX(perRow(reg.RBX), reg.R12)
@@ -1453,14 +1461,7 @@ indices.`), g.wideFrameDoc(f))
 		g.VMOVDQU32(wideK(kSixteen, 0), f.sixteen)
 	}
 	g.wideRows(f, "wideTargets", func() {
-		m := g.wideMax(f)
-		g.wideAll(f, m)
-		g.comment("preds[i] = argmaxRow(x) (when preds is not nil), before any write.")
-		noPreds := g.label("noPreds")
-		g.TESTQ(reg.R13, reg.R13)
-		g.JZ(operand.LabelRef(noPreds))
-		g.widePreds(f, m, perRow(reg.R13))
-		g.Label(noPreds)
+		m := g.wideMaxPreds(f)
 		g.comment("The label in every lane (targets from labels).")
 		noLab := g.label("noLabel")
 		g.TESTB(operand.U8(formLabels), f.variant)
