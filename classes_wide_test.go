@@ -205,14 +205,14 @@ func TestTierWide(t *testing.T) {
 // wideCall is one way of calling a wide block function.
 type wideCall struct {
 	name string
-	fn   string // "labels", "labelsMax", "targets", "staged", "stagedLabels", "softmax", "logSoftmax", "argmax"
+	fn   string // "labels", "labelsMax", "targets", "oneHot", "staged", "stagedLabels", "stagedLabelsPlain", "softmax", "logSoftmax", "argmax"
 	out  string // "none", "separate", "inplace"
 	more bool   // preds and lse
 }
 
 func wideCalls() []wideCall {
 	var cs []wideCall
-	for _, fn := range []string{"labels", "labelsMax", "targets", "staged", "stagedLabels"} {
+	for _, fn := range []string{"labels", "labelsMax", "targets", "oneHot", "staged", "stagedLabels", "stagedLabelsPlain"} {
 		for _, out := range []string{"none", "separate", "inplace"} {
 			for _, more := range []bool{false, true} {
 				cs = append(cs, wideCall{fmt.Sprintf("%s/out=%s/more=%v", fn, out, more), fn, out, more})
@@ -271,8 +271,16 @@ func (wc wideCall) check(k *kernels, c int, x []float32, labels []int32, tg, w [
 		case "staged":
 			a.targets, a.weights, a.keep, a.uni, a.staged = s.tg.s, s.w.s, 0.9, 0.1/float32(c), true
 			k.call(fnWideTargets, &a)
+		case "oneHot":
+			// The one-hot rows of the labels, not staged; keep and uni
+			// are not read.
+			a.labels, a.keep, a.uni = slices.Clone(labels), 0.5, 0.25
+			k.call(fnWideTargets, &a)
 		case "stagedLabels":
 			a.labels, a.weights, a.keep, a.uni, a.staged = slices.Clone(labels), s.w.s, 0.8, 0.2/float32(c), true
+			k.call(fnWideTargets, &a)
+		case "stagedLabelsPlain":
+			a.labels, a.keep, a.uni, a.staged = slices.Clone(labels), 0.8, 0.2/float32(c), true
 			k.call(fnWideTargets, &a)
 		case "softmax":
 			k.call(fnWideSoftmax, &a)

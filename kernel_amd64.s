@@ -942,7 +942,7 @@ GLOBL sixteen<>(SB), RODATA|NOPTR, $64
 
 // func xentLabelsAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·xentLabelsAVX512(SB), $8376-8
+TEXT ·xentLabelsAVX512(SB), $8504-8
 	// xentLabelsGeneric for whole blocks of 16 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -965,10 +965,10 @@ TEXT ·xentLabelsAVX512(SB), $8376-8
 	// d[j], then e[j], at 64·j; s at 640; d[l] at 704; k·ln2hi at 768; m, then f,
 	// at 832; all, then lse, at 896 (m, all, lse and f only when lse is computed);
 	// the rows' weights at 960 (with row weights).
-	// After the records: z in every lane at 8256, the flag word at 8320, the
-	// prefetch limit of SI at 8328, the prefetch limit of DI at 8336, scale at
-	// 8344, xscale at 8352, the row weights pointer (0: none) at 8360, the chunk
-	// (blocks) at 8368.
+	// After the records: z, keep and neg (see zKeepSetup) in every lane at 8256,
+	// 8320 and 8384, the flag word at 8448, the prefetch limit of SI at 8456,
+	// the prefetch limit of DI at 8464, scale at 8472, xscale at 8480, the row
+	// weights pointer (0: none) at 8488, the chunk (blocks) at 8496.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -1042,7 +1042,7 @@ isNil5:
 	LEAQ -10880(SI)(AX*1), R12
 
 noPrefetch6:
-	MOVQ R12, 8328(SP)
+	MOVQ R12, 8456(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 10880, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
@@ -1056,11 +1056,11 @@ noPrefetch6:
 	LEAQ -10880(DI)(AX*1), R12
 
 noPrefetch7:
-	MOVQ R12, 8336(SP)
+	MOVQ R12, 8464(SP)
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
-	// z-loss, with z in the 16 lanes of a frame vector).
+	// z-loss); z in the 16 lanes of a frame vector.
 	MOVQ  176(R9), R13
 	MOVQ  200(R9), R14
 	XORL  R12, R12
@@ -1069,23 +1069,38 @@ noPrefetch7:
 	MOVL  $0x00000001, R12
 
 noLse8:
+	VBROADCASTSS 272(R9), Z0
+	VMOVUPS      Z0, 8256(SP)
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
 	JZ           noZ9
 	MOVL         $0x00000003, R12
-	VBROADCASTSS 272(R9), Z0
-	VMOVUPS      Z0, 8256(SP)
 
 noZ9:
-	MOVQ R12, 8320(SP)
+	MOVQ R12, 8448(SP)
+
+	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
+	// -0 (in every lane).
+	MOVL         8448(SP), AX
+	SHRL         $0x01, AX
+	ANDL         $0x01, AX
+	NEGL         AX
+	MOVL         AX, 8320(SP)
+	NOTL         AX
+	ANDL         $0x80000000, AX
+	MOVL         AX, 8384(SP)
+	VBROADCASTSS 8320(SP), Z0
+	VMOVUPS      Z0, 8320(SP)
+	VBROADCASTSS 8384(SP), Z0
+	VMOVUPS      Z0, 8384(SP)
 
 	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
 	VMOVSS 244(R9), X0
-	VMOVSS X0, 8344(SP)
+	VMOVSS X0, 8472(SP)
 	VMOVSS 240(R9), X0
-	VMOVSS X0, 8352(SP)
+	VMOVSS X0, 8480(SP)
 	MOVQ   248(R9), AX
-	MOVQ   AX, 8360(SP)
+	MOVQ   AX, 8488(SP)
 
 	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
 	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
@@ -1096,13 +1111,13 @@ noZ9:
 	CMOVQHI AX, R9
 	TESTQ   R9, R9
 	CMOVQEQ AX, R9
-	MOVQ    R9, 8368(SP)
+	MOVQ    R9, 8496(SP)
 
 labelsChunk:
 	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      labelsDone
-	MOVQ    8368(SP), R9
+	MOVQ    8496(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -1116,7 +1131,7 @@ labelsExpLoop:
 	// Pass 1a. The columns x[j] of the block; m = max10(x); d[l] = x[l] - m;
 	// d[j] = x[j] - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
-	CMPQ       SI, 8328(SP)
+	CMPQ       SI, 8456(SP)
 	JAE        noPrefetch10
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
@@ -1237,19 +1252,19 @@ noPrefetch10:
 	VINSERTF32X4 $0x03, X11, Z8, Z8
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
-	CMPL        8352(SP), $0x3f800000
+	CMPL        8480(SP), $0x3f800000
 	JEQ         unscaled11
-	VMULPS.BCST 8352(SP), Z9, Z9
-	VMULPS.BCST 8352(SP), Z7, Z7
-	VMULPS.BCST 8352(SP), Z10, Z10
-	VMULPS.BCST 8352(SP), Z4, Z4
-	VMULPS.BCST 8352(SP), Z5, Z5
-	VMULPS.BCST 8352(SP), Z3, Z3
-	VMULPS.BCST 8352(SP), Z6, Z6
-	VMULPS.BCST 8352(SP), Z1, Z1
-	VMULPS.BCST 8352(SP), Z2, Z2
-	VMULPS.BCST 8352(SP), Z0, Z0
-	VMULPS.BCST 8352(SP), Z8, Z8
+	VMULPS.BCST 8480(SP), Z9, Z9
+	VMULPS.BCST 8480(SP), Z7, Z7
+	VMULPS.BCST 8480(SP), Z10, Z10
+	VMULPS.BCST 8480(SP), Z4, Z4
+	VMULPS.BCST 8480(SP), Z5, Z5
+	VMULPS.BCST 8480(SP), Z3, Z3
+	VMULPS.BCST 8480(SP), Z6, Z6
+	VMULPS.BCST 8480(SP), Z1, Z1
+	VMULPS.BCST 8480(SP), Z2, Z2
+	VMULPS.BCST 8480(SP), Z0, Z0
+	VMULPS.BCST 8480(SP), Z8, Z8
 
 unscaled11:
 	// m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).
@@ -1321,7 +1336,7 @@ noPreds12:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum10(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
-	TESTB       $0x01, 8320(SP)
+	TESTB       $0x01, 8448(SP)
 	JZ          noLse13
 	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z11, K1
 	VADDPS      Z7, Z9, Z8
@@ -1362,13 +1377,13 @@ noLse13:
 	VMOVUPS Z0, 576(R11)
 
 	// The weights of the block's rows to the record (with row weights).
-	MOVQ    8360(SP), AX
+	MOVQ    8488(SP), AX
 	TESTQ   AX, AX
 	JZ      unweighted14
 	VMOVUPS (AX), Z0
 	VMOVUPS Z0, 960(R11)
 	ADDQ    $0x00000040, AX
-	MOVQ    AX, 8360(SP)
+	MOVQ    AX, 8488(SP)
 
 unweighted14:
 	ADDQ $0x00000280, SI
@@ -1649,7 +1664,7 @@ labelsExpOnlyLoop:
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
-	TESTB $0x01, 8320(SP)
+	TESTB $0x01, 8448(SP)
 	JNZ   labelsLse
 
 labelsLogLoop:
@@ -1999,7 +2014,7 @@ labelsLogLoop:
 	VSUBPS       7872(R11), Z4, Z4
 
 	// loss = loss·w (with row weights).
-	CMPQ   8360(SP), $0x00
+	CMPQ   8488(SP), $0x00
 	JEQ    unweighted15
 	VMULPS 960(R11), Z17, Z17
 	VMULPS 1984(R11), Z7, Z7
@@ -2124,7 +2139,7 @@ labelsLogLast:
 	VSUBPS       704(R11), Z0, Z0
 
 	// loss = loss·w (with row weights).
-	CMPQ   8360(SP), $0x00
+	CMPQ   8488(SP), $0x00
 	JEQ    unweighted17
 	VMULPS 960(R11), Z0, Z0
 
@@ -2149,579 +2164,12 @@ noLosses18:
 
 labelsLse:
 	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
-	// the record and then to lse (when not nil).
-	TESTB $0x02, 8320(SP)
-	JNZ   labelsZ
-
+	// the record and then to lse (when not nil); zl, f = zTerms(z, lse)
+	// (seq.ZTerms), f stored to the record (read by pass 3 only with the
+	// z-loss); loss = loss + zl where z != 0, the loss itself where z == 0.
 labelsLseLogLoop:
 	CMPQ R10, $0x08
 	JLT  labelsLseLogLast
-
-	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
-	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
-	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
-	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
-	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU32    640(R11), Z0
-	VMOVDQU32    1664(R11), Z1
-	VMOVDQU32    2688(R11), Z2
-	VMOVDQU32    3712(R11), Z3
-	VMOVDQU32    4736(R11), Z4
-	VMOVDQU32    5760(R11), Z5
-	VMOVDQU32    6784(R11), Z6
-	VMOVDQU32    7808(R11), Z7
-	VBROADCASTSS logExpInv<>+0(SB), Z8
-	VBROADCASTSS logExpInv<>+0(SB), Z9
-	VBROADCASTSS logExpInv<>+0(SB), Z10
-	VBROADCASTSS logExpInv<>+0(SB), Z11
-	VPSRLD       $0x17, Z0, Z0
-	VPSRLD       $0x17, Z1, Z1
-	VBROADCASTSS logExpInv<>+0(SB), Z12
-	VBROADCASTSS logExpInv<>+0(SB), Z13
-	VPSRLD       $0x17, Z2, Z2
-	VPSRLD       $0x17, Z3, Z3
-	VBROADCASTSS logExpInv<>+0(SB), Z14
-	VBROADCASTSS logExpInv<>+0(SB), Z15
-	VPSRLD       $0x17, Z4, Z4
-	VPSRLD       $0x17, Z5, Z5
-	VPSRLD       $0x17, Z6, Z6
-	VPSRLD       $0x17, Z7, Z7
-	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z16
-	VPSUBD.BCST  logExpBias<>+0(SB), Z1, Z17
-	VPSUBD       Z0, Z8, Z0
-	VPSUBD       Z1, Z9, Z1
-	VPSUBD.BCST  logExpBias<>+0(SB), Z2, Z8
-	VPSUBD.BCST  logExpBias<>+0(SB), Z3, Z9
-	VPSUBD       Z2, Z10, Z2
-	VPSUBD       Z3, Z11, Z3
-	VPSLLD       $0x17, Z0, Z0
-	VPSUBD.BCST  logExpBias<>+0(SB), Z4, Z10
-	KMOVW        896(R11), K3
-	VPSUBD       Z4, Z12, Z4
-	VPSUBD       Z5, Z13, Z11
-	VPSLLD       $0x17, Z1, Z1
-	VMULPS       640(R11), Z0, Z0
-	KMOVW        1920(R11), K4
-	VPSUBD       Z6, Z14, Z12
-	VPSUBD       Z7, Z15, Z13
-	VPSLLD       $0x17, Z2, Z2
-	VMULPS       1664(R11), Z1, Z1
-	KMOVW        2944(R11), K5
-	VPSLLD       $0x17, Z3, Z3
-	VPSLLD       $0x17, Z4, Z4
-	VMULPS       2688(R11), Z2, Z2
-	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
-	VPSLLD       $0x17, Z11, Z11
-	VPSLLD       $0x17, Z12, Z12
-	VMULPS       3712(R11), Z3, Z3
-	VADDPS       Z0, Z0, Z14
-	KMOVW        3968(R11), K6
-	VPSLLD       $0x17, Z13, Z13
-	VMULPS       4736(R11), Z4, Z4
-	VADDPS       Z1, Z1, Z15
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
-	VMULPS       5760(R11), Z11, Z11
-	VMULPS       6784(R11), Z12, Z12
-	VADDPS       Z2, Z2, Z18
-	VCVTDQ2PS    Z16, Z16
-	VMULPS       7808(R11), Z13, Z13
-	VADDPS       Z3, Z3, Z19
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
-	VBLENDMPS    Z14, Z0, K1, Z14
-	VADDPS       Z4, Z4, Z0
-	VBLENDMPS    Z15, Z1, K2, Z1
-	VPSUBD.BCST  logExpBias<>+0(SB), Z6, Z6
-	VPSUBD.BCST  logExpBias<>+0(SB), Z7, Z7
-	VADDPS       Z11, Z11, Z15
-	VADDPS       Z12, Z12, Z20
-	VADDPS       Z13, Z13, Z21
-	VSUBPS.BCST  one<>+0(SB), Z14, Z14
-	VSUBPS.BCST  one<>+0(SB), Z1, Z1
-	VCVTDQ2PS    Z17, Z17
-	VCVTDQ2PS    Z8, Z8
-	VCVTDQ2PS    Z9, Z9
-	VMULPS.BCST  logP0<>+0(SB), Z14, Z22
-	VCVTDQ2PS    Z10, Z10
-	VCVTDQ2PS    Z5, Z5
-	VMULPS       Z14, Z14, Z23
-	VMULPS.BCST  logP0<>+0(SB), Z1, Z24
-	VCVTDQ2PS    Z6, Z6
-	VCVTDQ2PS    Z7, Z7
-	VSUBPS.BCST  one<>+0(SB), Z16, Z25
-	VADDPS.BCST  logP1<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP1<>+0(SB), Z24, Z24
-	VBLENDMPS    Z25, Z16, K1, Z16
-	VMULPS.BCST  half<>+0(SB), Z23, Z25
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z2, K1
-	VMULPS       Z14, Z22, Z22
-	VBLENDMPS    Z18, Z2, K1, Z2
-	VMULPS       Z1, Z24, Z24
-	VSUBPS.BCST  one<>+0(SB), Z17, Z18
-	VSUBPS.BCST  one<>+0(SB), Z2, Z2
-	VADDPS.BCST  logP2<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP2<>+0(SB), Z24, Z24
-	VBLENDMPS    Z18, Z17, K2, Z17
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z16, Z18
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z3, K2
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z16, Z16
-	VBLENDMPS    Z19, Z3, K2, Z3
-	VMULPS.BCST  logP0<>+0(SB), Z2, Z19
-	VMULPS       Z14, Z22, Z22
-	VSUBPS.BCST  one<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z24, Z24
-	VMOVUPS      Z16, 768(R11)
-	VADDPS.BCST  logP1<>+0(SB), Z19, Z16
-	VADDPS.BCST  logP3<>+0(SB), Z22, Z22
-	VMULPS       Z1, Z1, Z19
-	VADDPS.BCST  logP3<>+0(SB), Z24, Z24
-	VMULPS       Z2, Z16, Z16
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z1, Z24, Z24
-	VADDPS.BCST  logP2<>+0(SB), Z16, Z16
-	VADDPS.BCST  logP4<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
-	VMULPS       Z2, Z16, Z16
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z1, Z24, Z24
-	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
-	VADDPS.BCST  logP5<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
-	VMULPS       Z2, Z16, Z16
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z1, Z24, Z24
-	VADDPS.BCST  logP4<>+0(SB), Z16, Z16
-	VADDPS.BCST  logP6<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
-	VMULPS       Z2, Z16, Z16
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z1, Z24, Z24
-	VADDPS.BCST  logP5<>+0(SB), Z16, Z16
-	VADDPS.BCST  logP7<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
-	VMULPS       Z2, Z16, Z16
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z1, Z24, Z24
-	VADDPS.BCST  logP6<>+0(SB), Z16, Z16
-	VADDPS.BCST  logP8<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP8<>+0(SB), Z24, Z24
-	VMULPS       Z2, Z16, Z16
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z1, Z24, Z24
-	VADDPS.BCST  logP7<>+0(SB), Z16, Z16
-	VMULPS       Z23, Z22, Z23
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z17, Z22
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z17, Z17
-	VMULPS       Z19, Z24, Z24
-	VMULPS.BCST  half<>+0(SB), Z19, Z19
-	VMULPS       Z2, Z16, Z16
-	VADDPS       Z18, Z23, Z18
-	VMOVUPS      Z22, 1792(R11)
-	VMULPS.BCST  logP0<>+0(SB), Z3, Z23
-	VSUBPS.BCST  one<>+0(SB), Z8, Z22
-	VADDPS       Z17, Z24, Z24
-	VSUBPS.BCST  one<>+0(SB), Z9, Z17
-	VADDPS.BCST  logP8<>+0(SB), Z16, Z16
-	VSUBPS       Z25, Z18, Z18
-	VADDPS.BCST  logP1<>+0(SB), Z23, Z25
-	VSUBPS.BCST  one<>+0(SB), Z10, Z23
-	VBLENDMPS    Z22, Z8, K1, Z22
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z4, K1
-	VSUBPS.BCST  one<>+0(SB), Z5, Z8
-	VBLENDMPS    Z17, Z9, K2, Z9
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z11, K2
-	VBLENDMPS    Z0, Z4, K1, Z0
-	VMULPS       Z2, Z2, Z4
-	VMULPS       Z3, Z3, Z17
-	VBLENDMPS    Z15, Z11, K2, Z11
-	VSUBPS.BCST  one<>+0(SB), Z0, Z0
-	VMULPS       Z3, Z25, Z15
-	VMULPS       Z2, Z16, Z16
-	VSUBPS.BCST  one<>+0(SB), Z11, Z25
-	VSUBPS.BCST  one<>+0(SB), Z6, Z11
-	VBLENDMPS    Z23, Z10, K1, Z10
-	VBLENDMPS    Z8, Z5, K2, Z5
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z12, K1
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z13, K2
-	VBLENDMPS    Z20, Z12, K1, Z8
-	VBLENDMPS    Z21, Z13, K2, Z12
-	VMULPS.BCST  logP0<>+0(SB), Z0, Z20
-	VMULPS       Z0, Z0, Z13
-	VSUBPS.BCST  one<>+0(SB), Z8, Z8
-	VSUBPS.BCST  one<>+0(SB), Z12, Z12
-	VMULPS       Z25, Z25, Z21
-	VBLENDMPS    Z11, Z6, K1, Z6
-	VMULPS.BCST  logP0<>+0(SB), Z25, Z11
-	VADDPS.BCST  logP2<>+0(SB), Z15, Z15
-	VMULPS       Z4, Z16, Z16
-	VSUBPS       Z19, Z24, Z19
-	VADDPS.BCST  logP1<>+0(SB), Z20, Z26
-	VSUBPS.BCST  one<>+0(SB), Z7, Z20
-	VMULPS.BCST  logP0<>+0(SB), Z8, Z23
-	VMULPS.BCST  logP0<>+0(SB), Z12, Z24
-	VADDPS       Z18, Z14, Z14
-	VADDPS.BCST  logP1<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z15, Z18
-	VMULPS       Z8, Z8, Z15
-	VADDPS       Z19, Z1, Z1
-	VMULPS       Z0, Z26, Z26
-	VMULPS       Z12, Z12, Z19
-	VBLENDMPS    Z20, Z7, K2, Z7
-	VADDPS.BCST  logP1<>+0(SB), Z23, Z20
-	VADDPS.BCST  logP1<>+0(SB), Z24, Z23
-	VMULPS       Z25, Z11, Z11
-	VADDPS.BCST  logP3<>+0(SB), Z18, Z24
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z22, Z18
-	VADDPS.BCST  logP2<>+0(SB), Z26, Z27
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z9, Z26
-	VMULPS       Z8, Z20, Z20
-	VMULPS       Z12, Z23, Z23
-	VADDPS       768(R11), Z14, Z14
-	VADDPS       1792(R11), Z1, Z1
-	VADDPS.BCST  logP2<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z24, Z24
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z22, Z22
-	VADDPS       Z18, Z16, Z16
-	VMULPS       Z0, Z27, Z27
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z10, Z18
-	VADDPS.BCST  logP2<>+0(SB), Z20, Z20
-	VADDPS.BCST  logP2<>+0(SB), Z23, Z23
-	VMULPS       Z25, Z11, Z11
-	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z9, Z9
-	VMOVUPS      Z22, 2816(R11)
-	VADDPS.BCST  logP3<>+0(SB), Z27, Z27
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z5, Z22
-	VMULPS       Z8, Z20, Z20
-	VMULPS       Z12, Z23, Z23
-	VADDPS.BCST  logP3<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z24, Z24
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z10, Z10
-	VMOVUPS      Z9, 3840(R11)
-	VMULPS       Z0, Z27, Z27
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z6, Z9
-	VADDPS.BCST  logP3<>+0(SB), Z20, Z20
-	VADDPS.BCST  logP3<>+0(SB), Z23, Z23
-	VMULPS       Z25, Z11, Z11
-	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
-	VMOVUPS      Z10, 4864(R11)
-	VADDPS.BCST  logP4<>+0(SB), Z27, Z27
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z7, Z10
-	VMULPS       Z8, Z20, Z20
-	VMULPS       Z12, Z23, Z23
-	VADDPS.BCST  logP4<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z24, Z24
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
-	VMOVUPS      Z5, 5888(R11)
-	VMULPS       Z0, Z27, Z5
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
-	VADDPS       832(R11), Z14, Z27
-	VADDPS.BCST  logP4<>+0(SB), Z20, Z20
-	VADDPS.BCST  logP4<>+0(SB), Z23, Z23
-	VMULPS       Z25, Z11, Z11
-	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
-	VMULPS.BCST  half<>+0(SB), Z4, Z4
-	VMOVUPS      Z6, 6912(R11)
-	VADDPS.BCST  logP5<>+0(SB), Z5, Z5
-	VMULPS.BCST  half<>+0(SB), Z17, Z6
-	VMOVUPS      Z7, 7936(R11)
-	VMULPS       Z8, Z20, Z7
-	VMULPS       Z12, Z23, Z20
-	VADDPS       1856(R11), Z1, Z23
-	VSUBPS       704(R11), Z14, Z14
-	VADDPS.BCST  logP5<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z24, Z24
-	VSUBPS       Z4, Z16, Z4
-	VBLENDMPS    832(R11), Z27, K3, Z16
-	VMULPS       Z0, Z5, Z5
-	VMULPS.BCST  half<>+0(SB), Z13, Z27
-	VSUBPS       1728(R11), Z1, Z1
-	VMOVUPS      Z16, 896(R11)
-	VADDPS.BCST  logP5<>+0(SB), Z7, Z7
-	VADDPS.BCST  logP5<>+0(SB), Z20, Z16
-	VMULPS       Z25, Z11, Z11
-	VADDPS.BCST  logP7<>+0(SB), Z24, Z20
-	VMULPS.BCST  half<>+0(SB), Z21, Z24
-	VADDPS       Z4, Z2, Z2
-	VADDPS.BCST  logP6<>+0(SB), Z5, Z4
-	VMULPS.BCST  half<>+0(SB), Z15, Z5
-	VMULPS       Z8, Z7, Z7
-	VMULPS       Z12, Z16, Z16
-	VBLENDMPS    1856(R11), Z23, K4, Z23
-	VADDPS.BCST  logP6<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z20, Z20
-	VMULPS.BCST  half<>+0(SB), Z19, Z28
-	VMOVUPS      Z23, 1920(R11)
-	VMULPS       Z0, Z4, Z4
-	VADDPS       2816(R11), Z2, Z2
-	VADDPS.BCST  logP6<>+0(SB), Z7, Z7
-	VADDPS.BCST  logP6<>+0(SB), Z16, Z16
-	VMULPS       Z25, Z11, Z11
-	VADDPS.BCST  logP8<>+0(SB), Z20, Z20
-	VADDPS.BCST  logP7<>+0(SB), Z4, Z4
-	VADDPS       2880(R11), Z2, Z23
-	VMULPS       Z8, Z7, Z7
-	VMULPS       Z12, Z16, Z16
-	VSUBPS       2752(R11), Z2, Z2
-	VADDPS.BCST  logP7<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z20, Z20
-	VMULPS       Z0, Z4, Z4
-	VBLENDMPS    2880(R11), Z23, K5, Z23
-	VADDPS.BCST  logP7<>+0(SB), Z7, Z7
-	VADDPS.BCST  logP7<>+0(SB), Z16, Z16
-	VMOVUPS      Z23, 2944(R11)
-	VMULPS       Z25, Z11, Z11
-	VMULPS       Z17, Z20, Z17
-	VADDPS.BCST  logP8<>+0(SB), Z4, Z4
-	VMULPS       Z8, Z7, Z7
-	VMULPS       Z12, Z16, Z16
-	VADDPS.BCST  logP8<>+0(SB), Z11, Z11
-	VADDPS       Z26, Z17, Z17
-	VMULPS       Z0, Z4, Z4
-	VADDPS.BCST  logP8<>+0(SB), Z7, Z7
-	VADDPS.BCST  logP8<>+0(SB), Z16, Z16
-	VMULPS       Z25, Z11, Z11
-	VSUBPS       Z6, Z17, Z6
-	VMULPS       Z13, Z4, Z4
-	VMULPS       Z8, Z7, Z7
-	VMULPS       Z12, Z16, Z13
-	VMULPS       Z21, Z11, Z11
-	VADDPS       Z6, Z3, Z3
-	KMOVW        4992(R11), K1
-	VADDPS       Z18, Z4, Z4
-	KMOVW        6016(R11), K2
-	VMULPS       Z15, Z7, Z6
-	VMULPS       Z19, Z13, Z7
-	KMOVW        7040(R11), K3
-	KMOVW        8064(R11), K4
-	VADDPS       Z22, Z11, Z11
-	VADDPS       3840(R11), Z3, Z3
-	VSUBPS       Z27, Z4, Z4
-	VADDPS       Z9, Z6, Z6
-	VADDPS       Z10, Z7, Z7
-	VSUBPS       Z24, Z11, Z9
-	VADDPS       3904(R11), Z3, Z10
-	VADDPS       Z4, Z0, Z0
-	VSUBPS       3776(R11), Z3, Z3
-	VSUBPS       Z5, Z6, Z4
-	VSUBPS       Z28, Z7, Z5
-	VADDPS       Z9, Z25, Z6
-	VBLENDMPS    3904(R11), Z10, K6, Z7
-	VADDPS       4864(R11), Z0, Z0
-	VMOVUPS      Z7, 3968(R11)
-	VADDPS       Z4, Z8, Z4
-	VADDPS       Z5, Z12, Z5
-	VADDPS       5888(R11), Z6, Z6
-	VADDPS       4928(R11), Z0, Z7
-	VSUBPS       4800(R11), Z0, Z0
-	VADDPS       6912(R11), Z4, Z4
-	VADDPS       7936(R11), Z5, Z5
-	VADDPS       5952(R11), Z6, Z8
-	VSUBPS       5824(R11), Z6, Z6
-	VBLENDMPS    4928(R11), Z7, K1, Z7
-	VADDPS       6976(R11), Z4, Z9
-	VADDPS       8000(R11), Z5, Z10
-	VMOVUPS      Z7, 4992(R11)
-	VSUBPS       6848(R11), Z4, Z4
-	VSUBPS       7872(R11), Z5, Z5
-	VBLENDMPS    5952(R11), Z8, K2, Z7
-	VBLENDMPS    6976(R11), Z9, K3, Z8
-	VBLENDMPS    8000(R11), Z10, K4, Z9
-	VMOVUPS      Z7, 6016(R11)
-	VMOVUPS      Z8, 7040(R11)
-	VMOVUPS      Z9, 8064(R11)
-
-	// loss = loss·w (with row weights).
-	CMPQ   8360(SP), $0x00
-	JEQ    unweighted19
-	VMULPS 960(R11), Z14, Z14
-	VMULPS 1984(R11), Z1, Z1
-	VMULPS 3008(R11), Z2, Z2
-	VMULPS 4032(R11), Z3, Z3
-	VMULPS 5056(R11), Z0, Z0
-	VMULPS 6080(R11), Z6, Z6
-	VMULPS 7104(R11), Z4, Z4
-	VMULPS 8128(R11), Z5, Z5
-
-unweighted19:
-	// losses[i] = loss; acc[i%8] += float64(loss).
-	TESTQ   DX, DX
-	JZ      noLosses20
-	VMOVUPS Z14, (DX)
-	VMOVUPS Z1, 64(DX)
-	VMOVUPS Z2, 128(DX)
-	VMOVUPS Z3, 192(DX)
-	VMOVUPS Z0, 256(DX)
-	VMOVUPS Z6, 320(DX)
-	VMOVUPS Z4, 384(DX)
-	VMOVUPS Z5, 448(DX)
-	ADDQ    $0x00000200, DX
-
-noLosses20:
-	VMOVUPD       (R8), Z7
-	VCVTPS2PD     Y14, Z8
-	VEXTRACTF64X4 $0x01, Z14, Y9
-	VCVTPS2PD     Y9, Z9
-	VADDPD        Z7, Z8, Z7
-	VADDPD        Z7, Z9, Z7
-	VCVTPS2PD     Y1, Z8
-	VEXTRACTF64X4 $0x01, Z1, Y1
-	VCVTPS2PD     Y1, Z1
-	VADDPD        Z7, Z8, Z7
-	VADDPD        Z7, Z1, Z1
-	VCVTPS2PD     Y2, Z7
-	VEXTRACTF64X4 $0x01, Z2, Y2
-	VCVTPS2PD     Y2, Z2
-	VADDPD        Z1, Z7, Z1
-	VADDPD        Z1, Z2, Z1
-	VCVTPS2PD     Y3, Z2
-	VEXTRACTF64X4 $0x01, Z3, Y3
-	VCVTPS2PD     Y3, Z3
-	VADDPD        Z1, Z2, Z1
-	VADDPD        Z1, Z3, Z1
-	VCVTPS2PD     Y0, Z2
-	VEXTRACTF64X4 $0x01, Z0, Y0
-	VCVTPS2PD     Y0, Z0
-	VADDPD        Z1, Z2, Z1
-	VADDPD        Z1, Z0, Z0
-	VCVTPS2PD     Y6, Z1
-	VEXTRACTF64X4 $0x01, Z6, Y2
-	VCVTPS2PD     Y2, Z2
-	VADDPD        Z0, Z1, Z0
-	VADDPD        Z0, Z2, Z0
-	VCVTPS2PD     Y4, Z1
-	VEXTRACTF64X4 $0x01, Z4, Y2
-	VCVTPS2PD     Y2, Z2
-	VADDPD        Z0, Z1, Z0
-	VADDPD        Z0, Z2, Z0
-	VCVTPS2PD     Y5, Z1
-	VEXTRACTF64X4 $0x01, Z5, Y2
-	VCVTPS2PD     Y2, Z2
-	VADDPD        Z0, Z1, Z0
-	VADDPD        Z0, Z2, Z0
-	VMOVUPD       Z0, (R8)
-
-	// lse[i] = lse, from the records (when lse is not nil).
-	TESTQ   R14, R14
-	JZ      noLse21
-	VMOVUPS 896(R11), Z0
-	VMOVUPS Z0, (R14)
-	VMOVUPS 1920(R11), Z0
-	VMOVUPS Z0, 64(R14)
-	VMOVUPS 2944(R11), Z0
-	VMOVUPS Z0, 128(R14)
-	VMOVUPS 3968(R11), Z0
-	VMOVUPS Z0, 192(R14)
-	VMOVUPS 4992(R11), Z0
-	VMOVUPS Z0, 256(R14)
-	VMOVUPS 6016(R11), Z0
-	VMOVUPS Z0, 320(R14)
-	VMOVUPS 7040(R11), Z0
-	VMOVUPS Z0, 384(R14)
-	VMOVUPS 8064(R11), Z0
-	VMOVUPS Z0, 448(R14)
-	ADDQ    $0x00000200, R14
-
-noLse21:
-	ADDQ $0x00002000, R11
-	SUBQ $0x08, R10
-	JMP  labelsLseLogLoop
-
-labelsLseLogLast:
-	TESTQ R10, R10
-	JZ    labelsGrad
-
-	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
-	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
-	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
-	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
-	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU32    640(R11), Z0
-	VBROADCASTSS logExpInv<>+0(SB), Z1
-	KMOVW        896(R11), K2
-	VPSRLD       $0x17, Z0, Z0
-	VPSUBD       Z0, Z1, Z1
-	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z0
-	VPSLLD       $0x17, Z1, Z1
-	VCVTDQ2PS    Z0, Z0
-	VMULPS       640(R11), Z1, Z1
-	VSUBPS.BCST  one<>+0(SB), Z0, Z3
-	VADDPS       Z1, Z1, Z2
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K1
-	VBLENDMPS    Z3, Z0, K1, Z0
-	VBLENDMPS    Z2, Z1, K1, Z1
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z0, Z2
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z0, Z0
-	VSUBPS.BCST  one<>+0(SB), Z1, Z1
-	VMOVUPS      Z0, 768(R11)
-	VMULPS.BCST  logP0<>+0(SB), Z1, Z3
-	VMULPS       Z1, Z1, Z0
-	VADDPS.BCST  logP1<>+0(SB), Z3, Z3
-	VMULPS.BCST  half<>+0(SB), Z0, Z4
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP2<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP3<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP4<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP5<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP6<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP7<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP8<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VMULPS       Z0, Z3, Z0
-	VADDPS       Z2, Z0, Z0
-	VSUBPS       Z4, Z0, Z0
-	VADDPS       Z0, Z1, Z0
-	VADDPS       768(R11), Z0, Z0
-	VADDPS       832(R11), Z0, Z1
-	VSUBPS       704(R11), Z0, Z0
-	VBLENDMPS    832(R11), Z1, K2, Z1
-	VMOVUPS      Z1, 896(R11)
-
-	// loss = loss·w (with row weights).
-	CMPQ   8360(SP), $0x00
-	JEQ    unweighted22
-	VMULPS 960(R11), Z0, Z0
-
-unweighted22:
-	// losses[i] = loss; acc[i%8] += float64(loss).
-	TESTQ   DX, DX
-	JZ      noLosses23
-	VMOVUPS Z0, (DX)
-	ADDQ    $0x00000040, DX
-
-noLosses23:
-	VMOVUPD       (R8), Z1
-	VCVTPS2PD     Y0, Z2
-	VEXTRACTF64X4 $0x01, Z0, Y0
-	VCVTPS2PD     Y0, Z0
-	VADDPD        Z1, Z2, Z1
-	VADDPD        Z1, Z0, Z0
-	VMOVUPD       Z0, (R8)
-
-	// lse[i] = lse, from the records (when lse is not nil).
-	TESTQ   R14, R14
-	JZ      noLse24
-	VMOVUPS 896(R11), Z0
-	VMOVUPS Z0, (R14)
-	ADDQ    $0x00000040, R14
-
-noLse24:
-	ADDQ $0x00000400, R11
-	DECQ R10
-	JMP  labelsLseLogLast
-
-labelsZ:
-	// Pass 2 with lse and the z-loss: zl, f = zTerms(z, lse) (seq.ZTerms); loss =
-	// loss + zl; f stored to the record.
-labelsZLogLoop:
-	CMPQ R10, $0x08
-	JLT  labelsZLogLast
 
 	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
 	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
@@ -3057,19 +2505,21 @@ labelsZLogLoop:
 	VMULPS       Z12, Z20, Z20
 	VMULPS       Z21, Z11, Z11
 	VADDPS       Z6, Z3, Z3
-	VADDPS       Z17, Z17, Z6
-	VMULPS       Z27, Z26, Z21
+	VMULPS       Z27, Z26, Z6
+	VADDPS       Z17, Z17, Z21
 	VADDPS       Z18, Z5, Z5
-	VADDPS       Z30, Z30, Z18
 	VMULPS       Z4, Z17, Z4
 	VMULPS       Z24, Z30, Z17
+	VADDPS       Z30, Z30, Z18
 	VMULPS       Z15, Z7, Z7
 	VMULPS       Z19, Z20, Z15
 	VADDPS.BCST  one<>+0(SB), Z13, Z13
 	VADDPS       Z22, Z11, Z11
 	VADDPS       3840(R11), Z3, Z3
+	VPANDD       8320(SP), Z6, Z6
 	VSUBPS       Z28, Z5, Z5
-	VADDPS.BCST  one<>+0(SB), Z6, Z6
+	VPANDD       8320(SP), Z4, Z4
+	VPANDD       8320(SP), Z17, Z17
 	VADDPS       Z9, Z7, Z7
 	VADDPS       Z10, Z15, Z9
 	KMOVW        4992(R11), K1
@@ -3078,115 +2528,129 @@ labelsZLogLoop:
 	VSUBPS       Z16, Z11, Z10
 	KMOVW        7040(R11), K3
 	KMOVW        8064(R11), K4
-	VADDPS       Z21, Z14, Z11
 	VADDPS       Z5, Z0, Z0
 	VADDPS       3904(R11), Z3, Z5
-	VMOVUPS      Z6, 1856(R11)
-	VSUBPS       Z23, Z7, Z6
-	VSUBPS       Z29, Z9, Z7
-	VADDPS       Z10, Z25, Z9
+	VPORD        8384(SP), Z6, Z6
+	VSUBPS       Z23, Z7, Z7
+	VSUBPS       Z29, Z9, Z9
+	VPORD        8384(SP), Z4, Z4
+	VPORD        8384(SP), Z17, Z11
+	VADDPS       Z10, Z25, Z10
 	VSUBPS       3776(R11), Z3, Z3
 	VADDPS       4864(R11), Z0, Z0
 	VBLENDMPS    3904(R11), Z5, K6, Z5
-	VADDPS       Z6, Z8, Z6
-	VADDPS       Z7, Z12, Z7
-	VMULPS       8256(SP), Z5, Z8
+	VADDPS       Z7, Z8, Z7
+	VADDPS       Z9, Z12, Z8
+	VMULPS       8256(SP), Z5, Z9
 	VMOVUPS      Z5, 3968(R11)
-	VADDPS       5888(R11), Z9, Z9
-	VADDPS.BCST  one<>+0(SB), Z18, Z10
-	VADDPS       4928(R11), Z0, Z12
+	VADDPS       5888(R11), Z10, Z10
+	VADDPS.BCST  one<>+0(SB), Z21, Z12
+	VADDPS       4928(R11), Z0, Z13
 	VSUBPS       4800(R11), Z0, Z0
-	VADDPS       6912(R11), Z6, Z6
-	VADDPS       7936(R11), Z7, Z7
-	VMULPS       Z5, Z8, Z5
-	VADDPS       5952(R11), Z9, Z13
-	VADDPS       Z8, Z8, Z8
-	VMOVUPS      Z10, 2880(R11)
-	VBLENDMPS    4928(R11), Z12, K1, Z10
-	VSUBPS       5824(R11), Z9, Z9
-	VADDPS       6976(R11), Z6, Z12
-	VADDPS       8000(R11), Z7, Z14
-	VMOVUPS      Z10, 4992(R11)
-	VBLENDMPS    5952(R11), Z13, K2, Z15
-	VMULPS       8256(SP), Z10, Z13
+	VADDPS       6912(R11), Z7, Z7
+	VADDPS       7936(R11), Z8, Z8
+	VMULPS       Z5, Z9, Z5
+	VADDPS       5952(R11), Z10, Z15
+	VADDPS       Z9, Z9, Z9
+	VMOVUPS      Z12, 1856(R11)
+	VBLENDMPS    4928(R11), Z13, K1, Z12
+	VSUBPS       5824(R11), Z10, Z10
+	VADDPS       6976(R11), Z7, Z13
+	VADDPS       8000(R11), Z8, Z16
+	VMOVUPS      Z12, 4992(R11)
+	VBLENDMPS    5952(R11), Z15, K2, Z17
+	VMULPS       8256(SP), Z12, Z15
+	VADDPS       Z6, Z14, Z6
+	VMULPS       8256(SP), Z17, Z14
+	VSUBPS       6848(R11), Z7, Z7
 	VADDPS       Z4, Z1, Z1
-	VMULPS       8256(SP), Z15, Z4
-	VSUBPS       6848(R11), Z6, Z6
-	VADDPS       Z17, Z2, Z2
-	VMOVUPS      Z15, 6016(R11)
-	VBLENDMPS    6976(R11), Z12, K3, Z12
-	VBLENDMPS    8000(R11), Z14, K4, Z17
-	VMULPS       8256(SP), Z12, Z16
-	VMULPS       8256(SP), Z17, Z18
-	VADDPS       Z13, Z13, Z14
-	VADDPS       Z5, Z3, Z3
-	VMOVUPS      Z12, 7040(R11)
-	VADDPS       Z4, Z4, Z5
-	VMULPS       Z10, Z13, Z10
-	VMULPS       Z15, Z4, Z4
-	VSUBPS       7872(R11), Z7, Z7
-	VMOVUPS      Z17, 8064(R11)
-	VADDPS.BCST  one<>+0(SB), Z8, Z8
-	VADDPS       Z16, Z16, Z13
-	VADDPS       Z18, Z18, Z15
-	VMULPS       Z12, Z16, Z12
-	VMULPS       Z17, Z18, Z16
+	VMOVUPS      Z17, 6016(R11)
+	VBLENDMPS    6976(R11), Z13, K3, Z4
+	VBLENDMPS    8000(R11), Z16, K4, Z19
+	VMULPS       8256(SP), Z4, Z16
+	VMULPS       8256(SP), Z19, Z20
+	VADDPS       Z15, Z15, Z13
+	VADDPS       Z11, Z2, Z2
+	VMOVUPS      Z4, 7040(R11)
+	VMULPS       Z12, Z15, Z11
+	VMULPS       Z17, Z14, Z12
+	VADDPS       Z14, Z14, Z14
+	VSUBPS       7872(R11), Z8, Z8
+	VMOVUPS      Z19, 8064(R11)
+	VPANDD       8320(SP), Z5, Z5
+	VADDPS.BCST  one<>+0(SB), Z18, Z15
+	VMULPS       Z4, Z16, Z4
+	VMULPS       Z19, Z20, Z17
+	VADDPS       Z16, Z16, Z16
+	VADDPS       Z20, Z20, Z18
+	VPANDD       8320(SP), Z11, Z11
+	VPANDD       8320(SP), Z12, Z12
+	VADDPS.BCST  one<>+0(SB), Z9, Z9
+	VPORD        8384(SP), Z5, Z5
+	VMOVUPS      Z15, 2880(R11)
+	VPANDD       8320(SP), Z4, Z4
+	VPANDD       8320(SP), Z17, Z15
+	VADDPS.BCST  one<>+0(SB), Z13, Z13
+	VPORD        8384(SP), Z11, Z11
 	VADDPS.BCST  one<>+0(SB), Z14, Z14
-	VADDPS.BCST  one<>+0(SB), Z5, Z5
-	VADDPS       Z10, Z0, Z0
-	VADDPS       Z4, Z9, Z4
-	VMOVUPS      Z8, 3904(R11)
-	VADDPS.BCST  one<>+0(SB), Z13, Z8
-	VADDPS.BCST  one<>+0(SB), Z15, Z9
-	VADDPS       Z12, Z6, Z6
-	VADDPS       Z16, Z7, Z7
-	VMOVUPS      Z14, 4928(R11)
-	VMOVUPS      Z5, 5952(R11)
-	VMOVUPS      Z8, 6976(R11)
-	VMOVUPS      Z9, 8000(R11)
+	VPORD        8384(SP), Z12, Z12
+	VMOVUPS      Z9, 3904(R11)
+	VADDPS.BCST  one<>+0(SB), Z16, Z9
+	VPORD        8384(SP), Z4, Z4
+	VADDPS.BCST  one<>+0(SB), Z18, Z16
+	VPORD        8384(SP), Z15, Z15
+	VMOVUPS      Z13, 4928(R11)
+	VADDPS       Z5, Z3, Z3
+	VADDPS       Z11, Z0, Z0
+	VMOVUPS      Z14, 5952(R11)
+	VADDPS       Z12, Z10, Z5
+	VADDPS       Z4, Z7, Z4
+	VMOVUPS      Z9, 6976(R11)
+	VADDPS       Z15, Z8, Z7
+	VMOVUPS      Z16, 8000(R11)
 
 	// loss = loss·w (with row weights).
-	CMPQ   8360(SP), $0x00
-	JEQ    unweighted25
-	VMULPS 960(R11), Z11, Z11
+	CMPQ   8488(SP), $0x00
+	JEQ    unweighted19
+	VMULPS 960(R11), Z6, Z6
 	VMULPS 1984(R11), Z1, Z1
 	VMULPS 3008(R11), Z2, Z2
 	VMULPS 4032(R11), Z3, Z3
 	VMULPS 5056(R11), Z0, Z0
-	VMULPS 6080(R11), Z4, Z4
-	VMULPS 7104(R11), Z6, Z6
+	VMULPS 6080(R11), Z5, Z5
+	VMULPS 7104(R11), Z4, Z4
 	VMULPS 8128(R11), Z7, Z7
 
-unweighted25:
+unweighted19:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses26
-	VMOVUPS Z11, (DX)
+	JZ      noLosses20
+	VMOVUPS Z6, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
 	VMOVUPS Z3, 192(DX)
 	VMOVUPS Z0, 256(DX)
-	VMOVUPS Z4, 320(DX)
-	VMOVUPS Z6, 384(DX)
+	VMOVUPS Z5, 320(DX)
+	VMOVUPS Z4, 384(DX)
 	VMOVUPS Z7, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses26:
-	VMOVUPD       (R8), Z5
-	VCVTPS2PD     Y11, Z8
-	VEXTRACTF64X4 $0x01, Z11, Y9
-	VCVTPS2PD     Y9, Z9
-	VADDPD        Z5, Z8, Z5
-	VADDPD        Z5, Z9, Z5
+noLosses20:
+	VMOVUPD       (R8), Z8
+	VCVTPS2PD     Y6, Z9
+	VEXTRACTF64X4 $0x01, Z6, Y6
+	VCVTPS2PD     Y6, Z6
+	VADDPD        Z8, Z9, Z8
+	VADDPD        Z8, Z6, Z6
 	VCVTPS2PD     Y1, Z8
 	VEXTRACTF64X4 $0x01, Z1, Y1
 	VCVTPS2PD     Y1, Z1
-	VADDPD        Z5, Z8, Z5
-	VADDPD        Z5, Z1, Z1
-	VCVTPS2PD     Y2, Z5
+	VADDPD        Z6, Z8, Z6
+	VADDPD        Z6, Z1, Z1
+	VCVTPS2PD     Y2, Z6
 	VEXTRACTF64X4 $0x01, Z2, Y2
 	VCVTPS2PD     Y2, Z2
-	VADDPD        Z1, Z5, Z1
+	VADDPD        Z1, Z6, Z1
 	VADDPD        Z1, Z2, Z1
 	VCVTPS2PD     Y3, Z2
 	VEXTRACTF64X4 $0x01, Z3, Y3
@@ -3198,13 +2662,13 @@ noLosses26:
 	VCVTPS2PD     Y0, Z0
 	VADDPD        Z1, Z2, Z1
 	VADDPD        Z1, Z0, Z0
-	VCVTPS2PD     Y4, Z1
-	VEXTRACTF64X4 $0x01, Z4, Y2
+	VCVTPS2PD     Y5, Z1
+	VEXTRACTF64X4 $0x01, Z5, Y2
 	VCVTPS2PD     Y2, Z2
 	VADDPD        Z0, Z1, Z0
 	VADDPD        Z0, Z2, Z0
-	VCVTPS2PD     Y6, Z1
-	VEXTRACTF64X4 $0x01, Z6, Y2
+	VCVTPS2PD     Y4, Z1
+	VEXTRACTF64X4 $0x01, Z4, Y2
 	VCVTPS2PD     Y2, Z2
 	VADDPD        Z0, Z1, Z0
 	VADDPD        Z0, Z2, Z0
@@ -3217,7 +2681,7 @@ noLosses26:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse27
+	JZ      noLse21
 	VMOVUPS 896(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 1920(R11), Z0
@@ -3236,12 +2700,12 @@ noLosses26:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse27:
+noLse21:
 	ADDQ $0x00002000, R11
 	SUBQ $0x08, R10
-	JMP  labelsZLogLoop
+	JMP  labelsLseLogLoop
 
-labelsZLogLast:
+labelsLseLogLast:
 	TESTQ R10, R10
 	JZ    labelsGrad
 
@@ -3297,25 +2761,27 @@ labelsZLogLast:
 	VBLENDMPS    832(R11), Z1, K2, Z1
 	VMULPS       8256(SP), Z1, Z2
 	VMOVUPS      Z1, 896(R11)
-	VADDPS       Z2, Z2, Z3
 	VMULPS       Z1, Z2, Z1
-	VADDPS.BCST  one<>+0(SB), Z3, Z2
+	VADDPS       Z2, Z2, Z2
+	VPANDD       8320(SP), Z1, Z1
+	VADDPS.BCST  one<>+0(SB), Z2, Z2
+	VPORD        8384(SP), Z1, Z1
 	VADDPS       Z1, Z0, Z0
 	VMOVUPS      Z2, 832(R11)
 
 	// loss = loss·w (with row weights).
-	CMPQ   8360(SP), $0x00
-	JEQ    unweighted28
+	CMPQ   8488(SP), $0x00
+	JEQ    unweighted22
 	VMULPS 960(R11), Z0, Z0
 
-unweighted28:
+unweighted22:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses29
+	JZ      noLosses23
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses29:
+noLosses23:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -3326,15 +2792,15 @@ noLosses29:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse30
+	JZ      noLse24
 	VMOVUPS 896(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse30:
+noLse24:
 	ADDQ $0x00000400, R11
 	DECQ R10
-	JMP  labelsZLogLast
+	JMP  labelsLseLogLast
 
 labelsGrad:
 	// Pass 3 (with a gradient). sc = scale, times the rows' weights with row
@@ -3347,16 +2813,16 @@ labelsGrad:
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
 	MOVQ  R12, BX
-	TESTB $0x02, 8320(SP)
+	TESTB $0x02, 8448(SP)
 	JNZ   labelsGradZ
 
 labelsGradLoop:
-	VBROADCASTSS 8344(SP), Z0
-	CMPQ         8360(SP), $0x00
-	JEQ          unweighted31
+	VBROADCASTSS 8472(SP), Z0
+	CMPQ         8488(SP), $0x00
+	JEQ          unweighted25
 	VMULPS       960(R11), Z0, Z0
 
-unweighted31:
+unweighted25:
 	VDIVPS 640(R11), Z0, Z1
 
 	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
@@ -3396,8 +2862,8 @@ unweighted31:
 
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
-	CMPQ       DI, 8336(SP)
-	JAE        noPrefetch32
+	CMPQ       DI, 8464(SP)
+	JAE        noPrefetch26
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -3409,7 +2875,7 @@ unweighted31:
 	PREFETCHT0 10752(DI)
 	PREFETCHT0 10816(DI)
 
-noPrefetch32:
+noPrefetch26:
 	VUNPCKLPS     Z4, Z3, Z0
 	VUNPCKHPS     Z4, Z3, Z2
 	VUNPCKLPS     Z6, Z5, Z3
@@ -3491,12 +2957,12 @@ noPrefetch32:
 
 labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
-	VBROADCASTSS 8344(SP), Z0
-	CMPQ         8360(SP), $0x00
-	JEQ          unweighted33
+	VBROADCASTSS 8472(SP), Z0
+	CMPQ         8488(SP), $0x00
+	JEQ          unweighted27
 	VMULPS       960(R11), Z0, Z0
 
-unweighted33:
+unweighted27:
 	VDIVPS 640(R11), Z0, Z1
 	VMULPS 832(R11), Z1, Z1
 
@@ -3537,8 +3003,8 @@ unweighted33:
 
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
-	CMPQ       DI, 8336(SP)
-	JAE        noPrefetch34
+	CMPQ       DI, 8464(SP)
+	JAE        noPrefetch28
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -3550,7 +3016,7 @@ unweighted33:
 	PREFETCHT0 10752(DI)
 	PREFETCHT0 10816(DI)
 
-noPrefetch34:
+noPrefetch28:
 	VUNPCKLPS     Z4, Z3, Z0
 	VUNPCKHPS     Z4, Z3, Z2
 	VUNPCKLPS     Z6, Z5, Z3
@@ -3636,7 +3102,7 @@ labelsDone:
 
 // func xentTargetsAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·xentTargetsAVX512(SB), $14016-8
+TEXT ·xentTargetsAVX512(SB), $14144-8
 	// xentTargetsGeneric for whole blocks of 16 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -3659,10 +3125,11 @@ TEXT ·xentTargetsAVX512(SB), $14016-8
 	// t[j] at 64·j; d[j], then e[j], at 640+64·j; s at 1280; T at 1344; D at 1408;
 	// k·ln2hi at 1472; m, then f, at 1536; all, then lse, at 1600 (m, all, lse and f
 	// only when lse is computed); the rows' weights at 1664 (with row weights).
-	// After the records: z in every lane at 13888, the flag word at 13952, the
-	// prefetch limit of SI at 13960, the prefetch limit of BX at 13968, the
-	// prefetch limit of DI at 13976, scale at 13984, xscale at 13992, the row
-	// weights pointer (0: none) at 14000, the chunk (blocks) at 14008.
+	// After the records: z, keep and neg (see zKeepSetup) in every lane at
+	// 13888, 13952 and 14016, the flag word at 14080, the prefetch limit of SI
+	// at 14088, the prefetch limit of BX at 14096, the prefetch limit of DI at
+	// 14104, scale at 14112, xscale at 14120, the row weights pointer (0: none)
+	// at 14128, the chunk (blocks) at 14136.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -3678,48 +3145,48 @@ TEXT ·xentTargetsAVX512(SB), $14016-8
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil35
+	JEQ     isNil29
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil35:
+isNil29:
 	SHRQ    $0x05, AX
 	MOVQ    $0x3333333333333334, R13
 	MULQ    R13
 	MOVQ    DX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil36
+	JEQ     isNil30
 	MOVQ    152(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil36:
+isNil30:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil37
+	JEQ     isNil31
 	MOVQ    184(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil37:
+isNil31:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil38
+	JEQ     isNil32
 	MOVQ    208(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil38:
+isNil32:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil39
+	JEQ     isNil33
 	MOVQ    256(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil39:
+isNil33:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -3727,72 +3194,87 @@ isNil39:
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch40
+	JEQ  noPrefetch34
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch40
+	JB   noPrefetch34
 	LEAQ -10880(SI)(AX*1), R12
 
-noPrefetch40:
-	MOVQ R12, 13960(SP)
+noPrefetch34:
+	MOVQ R12, 14088(SP)
 
 	// The prefetch limit of BX: BX + 4·cap(a.targets) - 10880, when
 	// a.prefetchMin != 0 and 4·cap(a.targets) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch41
+	JEQ  noPrefetch35
 	MOVQ 88(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch41
+	JB   noPrefetch35
 	LEAQ -10880(BX)(AX*1), R12
 
-noPrefetch41:
-	MOVQ R12, 13968(SP)
+noPrefetch35:
+	MOVQ R12, 14096(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 10880, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch42
+	JEQ  noPrefetch36
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch42
+	JB   noPrefetch36
 	LEAQ -10880(DI)(AX*1), R12
 
-noPrefetch42:
-	MOVQ R12, 13976(SP)
+noPrefetch36:
+	MOVQ R12, 14104(SP)
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
-	// z-loss, with z in the 16 lanes of a frame vector).
+	// z-loss); z in the 16 lanes of a frame vector.
 	MOVQ  176(R9), R13
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse43
+	JZ    noLse37
 	MOVL  $0x00000001, R12
 
-noLse43:
-	MOVL         272(R9), AX
-	SHLL         $0x01, AX
-	JZ           noZ44
-	MOVL         $0x00000003, R12
+noLse37:
 	VBROADCASTSS 272(R9), Z0
 	VMOVUPS      Z0, 13888(SP)
+	MOVL         272(R9), AX
+	SHLL         $0x01, AX
+	JZ           noZ38
+	MOVL         $0x00000003, R12
 
-noZ44:
-	MOVQ R12, 13952(SP)
+noZ38:
+	MOVQ R12, 14080(SP)
+
+	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
+	// -0 (in every lane).
+	MOVL         14080(SP), AX
+	SHRL         $0x01, AX
+	ANDL         $0x01, AX
+	NEGL         AX
+	MOVL         AX, 13952(SP)
+	NOTL         AX
+	ANDL         $0x80000000, AX
+	MOVL         AX, 14016(SP)
+	VBROADCASTSS 13952(SP), Z0
+	VMOVUPS      Z0, 13952(SP)
+	VBROADCASTSS 14016(SP), Z0
+	VMOVUPS      Z0, 14016(SP)
 
 	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
 	VMOVSS 244(R9), X0
-	VMOVSS X0, 13984(SP)
+	VMOVSS X0, 14112(SP)
 	VMOVSS 240(R9), X0
-	VMOVSS X0, 13992(SP)
+	VMOVSS X0, 14120(SP)
 	MOVQ   248(R9), AX
-	MOVQ   AX, 14000(SP)
+	MOVQ   AX, 14128(SP)
 
 	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
 	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
@@ -3803,13 +3285,13 @@ noZ44:
 	CMOVQHI AX, R9
 	TESTQ   R9, R9
 	CMOVQEQ AX, R9
-	MOVQ    R9, 14008(SP)
+	MOVQ    R9, 14136(SP)
 
 targetsChunk:
 	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      targetsDone
-	MOVQ    14008(SP), R9
+	MOVQ    14136(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -3821,8 +3303,8 @@ targetsChunk:
 targetsExpLoop:
 	// Pass 1a. The columns t[j], stored to the record, and T = sum10(t).
 	// Prefetch the block 10240 bytes ahead, when BX is below its limit.
-	CMPQ       BX, 13968(SP)
-	JAE        noPrefetch45
+	CMPQ       BX, 14096(SP)
+	JAE        noPrefetch39
 	PREFETCHT0 10240(BX)
 	PREFETCHT0 10304(BX)
 	PREFETCHT0 10368(BX)
@@ -3834,7 +3316,7 @@ targetsExpLoop:
 	PREFETCHT0 10752(BX)
 	PREFETCHT0 10816(BX)
 
-noPrefetch45:
+noPrefetch39:
 	VMOVUPS      24(BX), X0
 	VINSERTF32X4 $0x01, 184(BX), Z0, Z0
 	VINSERTF32X4 $0x02, 344(BX), Z0, Z0
@@ -3928,8 +3410,8 @@ noPrefetch45:
 
 	// The columns x[j] of the block.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
-	CMPQ       SI, 13960(SP)
-	JAE        noPrefetch46
+	CMPQ       SI, 14088(SP)
+	JAE        noPrefetch40
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -3941,7 +3423,7 @@ noPrefetch45:
 	PREFETCHT0 10752(SI)
 	PREFETCHT0 10816(SI)
 
-noPrefetch46:
+noPrefetch40:
 	VMOVUPS      24(SI), X0
 	VINSERTF32X4 $0x01, 184(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 344(SI), Z0, Z0
@@ -4012,20 +3494,20 @@ noPrefetch46:
 	VUNPCKHPD    Z8, Z4, Z4
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
-	CMPL        13992(SP), $0x3f800000
-	JEQ         unscaled47
-	VMULPS.BCST 13992(SP), Z9, Z9
-	VMULPS.BCST 13992(SP), Z7, Z7
-	VMULPS.BCST 13992(SP), Z10, Z10
-	VMULPS.BCST 13992(SP), Z4, Z4
-	VMULPS.BCST 13992(SP), Z5, Z5
-	VMULPS.BCST 13992(SP), Z3, Z3
-	VMULPS.BCST 13992(SP), Z6, Z6
-	VMULPS.BCST 13992(SP), Z1, Z1
-	VMULPS.BCST 13992(SP), Z2, Z2
-	VMULPS.BCST 13992(SP), Z0, Z0
+	CMPL        14120(SP), $0x3f800000
+	JEQ         unscaled41
+	VMULPS.BCST 14120(SP), Z9, Z9
+	VMULPS.BCST 14120(SP), Z7, Z7
+	VMULPS.BCST 14120(SP), Z10, Z10
+	VMULPS.BCST 14120(SP), Z4, Z4
+	VMULPS.BCST 14120(SP), Z5, Z5
+	VMULPS.BCST 14120(SP), Z3, Z3
+	VMULPS.BCST 14120(SP), Z6, Z6
+	VMULPS.BCST 14120(SP), Z1, Z1
+	VMULPS.BCST 14120(SP), Z2, Z2
+	VMULPS.BCST 14120(SP), Z0, Z0
 
-unscaled47:
+unscaled41:
 	// m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).
 	VMAXPS      Z7, Z9, Z8
 	VMAXPS      Z4, Z10, Z11
@@ -4042,7 +3524,7 @@ unscaled47:
 	// j = 9 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 9 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ          R13, R13
-	JZ             noPreds48
+	JZ             noPreds42
 	VCMPPS         $0x00, Z8, Z0, K1
 	VBROADCASTSS   zero<>+0(SB), Z11
 	VBLENDMPS.BCST index<>+576(SB), Z11, K1, Z11
@@ -4087,12 +3569,12 @@ unscaled47:
 	VMOVUPS        Z11, (R13)
 	ADDQ           $0x00000040, R13
 
-noPreds48:
+noPreds42:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum10(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
-	TESTB       $0x01, 13952(SP)
-	JZ          noLse49
+	TESTB       $0x01, 14080(SP)
+	JZ          noLse43
 	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z8, K1
 	VADDPS      Z7, Z9, Z11
 	VADDPS      Z4, Z10, Z12
@@ -4108,7 +3590,7 @@ noPreds48:
 	KMOVW       K1, 1600(R11)
 	VMOVUPS     Z8, 1536(R11)
 
-noLse49:
+noLse43:
 	LEAQ 640(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
@@ -4188,15 +3670,15 @@ noLse49:
 	VMOVUPS Z0, 1408(R11)
 
 	// The weights of the block's rows to the record (with row weights).
-	MOVQ    14000(SP), AX
+	MOVQ    14128(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted50
+	JZ      unweighted44
 	VMOVUPS (AX), Z0
 	VMOVUPS Z0, 1664(R11)
 	ADDQ    $0x00000040, AX
-	MOVQ    AX, 14000(SP)
+	MOVQ    AX, 14128(SP)
 
-unweighted50:
+unweighted44:
 	ADDQ $0x00000280, SI
 	ADDQ $0x00000280, BX
 	ADDQ $0x000006c0, R11
@@ -4477,7 +3959,7 @@ targetsExpOnlyLoop:
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
-	TESTB $0x01, 13952(SP)
+	TESTB $0x01, 14080(SP)
 	JNZ   targetsLse
 
 targetsLogLoop:
@@ -4835,8 +4317,8 @@ targetsLogLoop:
 	VSUBPS       13504(R11), Z4, Z4
 
 	// loss = loss·w (with row weights).
-	CMPQ   14000(SP), $0x00
-	JEQ    unweighted51
+	CMPQ   14128(SP), $0x00
+	JEQ    unweighted45
 	VMULPS 1664(R11), Z8, Z8
 	VMULPS 3392(R11), Z7, Z7
 	VMULPS 5120(R11), Z2, Z2
@@ -4846,10 +4328,10 @@ targetsLogLoop:
 	VMULPS 12032(R11), Z6, Z6
 	VMULPS 13760(R11), Z4, Z4
 
-unweighted51:
+unweighted45:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses52
+	JZ      noLosses46
 	VMOVUPS Z8, (DX)
 	VMOVUPS Z7, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -4860,7 +4342,7 @@ unweighted51:
 	VMOVUPS Z4, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses52:
+noLosses46:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y8, Z9
 	VEXTRACTF64X4 $0x01, Z8, Y8
@@ -4961,18 +4443,18 @@ targetsLogLast:
 	VSUBPS       1408(R11), Z0, Z0
 
 	// loss = loss·w (with row weights).
-	CMPQ   14000(SP), $0x00
-	JEQ    unweighted53
+	CMPQ   14128(SP), $0x00
+	JEQ    unweighted47
 	VMULPS 1664(R11), Z0, Z0
 
-unweighted53:
+unweighted47:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses54
+	JZ      noLosses48
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses54:
+noLosses48:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -4986,588 +4468,12 @@ noLosses54:
 
 targetsLse:
 	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
-	// the record and then to lse (when not nil).
-	TESTB $0x02, 13952(SP)
-	JNZ   targetsZ
-
+	// the record and then to lse (when not nil); zl, f = zTerms(z, lse)
+	// (seq.ZTerms), f stored to the record (read by pass 3 only with the
+	// z-loss); loss = loss + zl·T where z != 0, the loss itself where z == 0.
 targetsLseLogLoop:
 	CMPQ R10, $0x08
 	JLT  targetsLseLogLast
-
-	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
-	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
-	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
-	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
-	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU32    1280(R11), Z0
-	VMOVDQU32    3008(R11), Z1
-	VMOVDQU32    4736(R11), Z2
-	VMOVDQU32    6464(R11), Z3
-	VMOVDQU32    8192(R11), Z4
-	VMOVDQU32    9920(R11), Z5
-	VMOVDQU32    11648(R11), Z6
-	VMOVDQU32    13376(R11), Z7
-	VBROADCASTSS logExpInv<>+0(SB), Z8
-	VBROADCASTSS logExpInv<>+0(SB), Z9
-	VBROADCASTSS logExpInv<>+0(SB), Z10
-	VBROADCASTSS logExpInv<>+0(SB), Z11
-	VPSRLD       $0x17, Z0, Z0
-	VPSRLD       $0x17, Z1, Z1
-	VBROADCASTSS logExpInv<>+0(SB), Z12
-	VBROADCASTSS logExpInv<>+0(SB), Z13
-	VPSRLD       $0x17, Z2, Z2
-	VPSRLD       $0x17, Z3, Z3
-	VBROADCASTSS logExpInv<>+0(SB), Z14
-	VBROADCASTSS logExpInv<>+0(SB), Z15
-	VPSRLD       $0x17, Z4, Z4
-	VPSRLD       $0x17, Z5, Z5
-	VPSRLD       $0x17, Z6, Z6
-	VPSRLD       $0x17, Z7, Z7
-	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z16
-	VPSUBD.BCST  logExpBias<>+0(SB), Z1, Z17
-	VPSUBD       Z0, Z8, Z0
-	VPSUBD       Z1, Z9, Z1
-	VPSUBD.BCST  logExpBias<>+0(SB), Z2, Z8
-	VPSUBD.BCST  logExpBias<>+0(SB), Z3, Z9
-	VPSUBD       Z2, Z10, Z2
-	VPSUBD       Z3, Z11, Z3
-	VPSLLD       $0x17, Z0, Z0
-	VPSUBD.BCST  logExpBias<>+0(SB), Z4, Z10
-	KMOVW        1600(R11), K3
-	VPSUBD       Z4, Z12, Z4
-	VPSUBD       Z5, Z13, Z11
-	VPSLLD       $0x17, Z1, Z1
-	VMULPS       1280(R11), Z0, Z0
-	KMOVW        3328(R11), K4
-	VPSUBD       Z6, Z14, Z12
-	VPSUBD       Z7, Z15, Z13
-	VPSLLD       $0x17, Z2, Z2
-	VMULPS       3008(R11), Z1, Z1
-	KMOVW        5056(R11), K5
-	VPSLLD       $0x17, Z3, Z3
-	VPSLLD       $0x17, Z4, Z4
-	VMULPS       4736(R11), Z2, Z2
-	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
-	VPSLLD       $0x17, Z11, Z11
-	VPSLLD       $0x17, Z12, Z12
-	VMULPS       6464(R11), Z3, Z3
-	VADDPS       Z0, Z0, Z14
-	KMOVW        6784(R11), K6
-	VPSLLD       $0x17, Z13, Z13
-	VMULPS       8192(R11), Z4, Z4
-	VADDPS       Z1, Z1, Z15
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
-	VMULPS       9920(R11), Z11, Z11
-	VMULPS       11648(R11), Z12, Z12
-	VADDPS       Z2, Z2, Z18
-	VCVTDQ2PS    Z16, Z16
-	VMULPS       13376(R11), Z13, Z13
-	VADDPS       Z3, Z3, Z19
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
-	VBLENDMPS    Z14, Z0, K1, Z14
-	VADDPS       Z4, Z4, Z0
-	VBLENDMPS    Z15, Z1, K2, Z1
-	VPSUBD.BCST  logExpBias<>+0(SB), Z6, Z6
-	VPSUBD.BCST  logExpBias<>+0(SB), Z7, Z7
-	VADDPS       Z11, Z11, Z15
-	VADDPS       Z12, Z12, Z20
-	VADDPS       Z13, Z13, Z21
-	VSUBPS.BCST  one<>+0(SB), Z14, Z14
-	VSUBPS.BCST  one<>+0(SB), Z1, Z1
-	VCVTDQ2PS    Z17, Z17
-	VCVTDQ2PS    Z8, Z8
-	VCVTDQ2PS    Z9, Z9
-	VMULPS.BCST  logP0<>+0(SB), Z14, Z22
-	VCVTDQ2PS    Z10, Z10
-	VCVTDQ2PS    Z5, Z5
-	VMULPS       Z14, Z14, Z23
-	VMULPS.BCST  logP0<>+0(SB), Z1, Z24
-	VCVTDQ2PS    Z6, Z6
-	VCVTDQ2PS    Z7, Z7
-	VSUBPS.BCST  one<>+0(SB), Z16, Z25
-	VADDPS.BCST  logP1<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP1<>+0(SB), Z24, Z24
-	VBLENDMPS    Z25, Z16, K1, Z16
-	VMULPS.BCST  half<>+0(SB), Z23, Z25
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z2, K1
-	VMULPS       Z14, Z22, Z22
-	VBLENDMPS    Z18, Z2, K1, Z2
-	VMULPS       Z1, Z24, Z24
-	VSUBPS.BCST  one<>+0(SB), Z17, Z18
-	VSUBPS.BCST  one<>+0(SB), Z2, Z2
-	VADDPS.BCST  logP2<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP2<>+0(SB), Z24, Z24
-	VBLENDMPS    Z18, Z17, K2, Z17
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z16, Z18
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z3, K2
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z16, Z16
-	VBLENDMPS    Z19, Z3, K2, Z3
-	VMULPS.BCST  logP0<>+0(SB), Z2, Z19
-	VMULPS       Z14, Z22, Z22
-	VSUBPS.BCST  one<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z24, Z24
-	VMOVUPS      Z16, 1472(R11)
-	VADDPS.BCST  logP1<>+0(SB), Z19, Z16
-	VADDPS.BCST  logP3<>+0(SB), Z22, Z22
-	VMULPS       Z1, Z1, Z19
-	VADDPS.BCST  logP3<>+0(SB), Z24, Z24
-	VMULPS       Z2, Z16, Z16
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z1, Z24, Z24
-	VADDPS.BCST  logP2<>+0(SB), Z16, Z16
-	VADDPS.BCST  logP4<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
-	VMULPS       Z2, Z16, Z16
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z1, Z24, Z24
-	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
-	VADDPS.BCST  logP5<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
-	VMULPS       Z2, Z16, Z16
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z1, Z24, Z24
-	VADDPS.BCST  logP4<>+0(SB), Z16, Z16
-	VADDPS.BCST  logP6<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
-	VMULPS       Z2, Z16, Z16
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z1, Z24, Z24
-	VADDPS.BCST  logP5<>+0(SB), Z16, Z16
-	VADDPS.BCST  logP7<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
-	VMULPS       Z2, Z16, Z16
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z1, Z24, Z24
-	VADDPS.BCST  logP6<>+0(SB), Z16, Z16
-	VADDPS.BCST  logP8<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP8<>+0(SB), Z24, Z24
-	VMULPS       Z2, Z16, Z16
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z1, Z24, Z24
-	VADDPS.BCST  logP7<>+0(SB), Z16, Z16
-	VMULPS       Z23, Z22, Z23
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z17, Z22
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z17, Z17
-	VMULPS       Z19, Z24, Z24
-	VMULPS.BCST  half<>+0(SB), Z19, Z19
-	VMULPS       Z2, Z16, Z16
-	VADDPS       Z18, Z23, Z18
-	VMOVUPS      Z22, 3200(R11)
-	VMULPS.BCST  logP0<>+0(SB), Z3, Z23
-	VSUBPS.BCST  one<>+0(SB), Z8, Z22
-	VADDPS       Z17, Z24, Z24
-	VSUBPS.BCST  one<>+0(SB), Z9, Z17
-	VADDPS.BCST  logP8<>+0(SB), Z16, Z16
-	VSUBPS       Z25, Z18, Z18
-	VADDPS.BCST  logP1<>+0(SB), Z23, Z25
-	VSUBPS.BCST  one<>+0(SB), Z10, Z23
-	VBLENDMPS    Z22, Z8, K1, Z22
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z4, K1
-	VSUBPS.BCST  one<>+0(SB), Z5, Z8
-	VBLENDMPS    Z17, Z9, K2, Z9
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z11, K2
-	VBLENDMPS    Z0, Z4, K1, Z0
-	VMULPS       Z2, Z2, Z4
-	VMULPS       Z3, Z3, Z17
-	VBLENDMPS    Z15, Z11, K2, Z11
-	VSUBPS.BCST  one<>+0(SB), Z0, Z0
-	VMULPS       Z3, Z25, Z15
-	VMULPS       Z2, Z16, Z16
-	VSUBPS.BCST  one<>+0(SB), Z11, Z25
-	VSUBPS.BCST  one<>+0(SB), Z6, Z11
-	VBLENDMPS    Z23, Z10, K1, Z10
-	VBLENDMPS    Z8, Z5, K2, Z5
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z12, K1
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z13, K2
-	VBLENDMPS    Z20, Z12, K1, Z8
-	VBLENDMPS    Z21, Z13, K2, Z12
-	VMULPS.BCST  logP0<>+0(SB), Z0, Z20
-	VMULPS       Z0, Z0, Z13
-	VSUBPS.BCST  one<>+0(SB), Z8, Z8
-	VSUBPS.BCST  one<>+0(SB), Z12, Z12
-	VMULPS       Z25, Z25, Z21
-	VBLENDMPS    Z11, Z6, K1, Z6
-	VMULPS.BCST  logP0<>+0(SB), Z25, Z11
-	VADDPS.BCST  logP2<>+0(SB), Z15, Z15
-	VMULPS       Z4, Z16, Z16
-	VSUBPS       Z19, Z24, Z19
-	VADDPS.BCST  logP1<>+0(SB), Z20, Z26
-	VSUBPS.BCST  one<>+0(SB), Z7, Z20
-	VMULPS.BCST  logP0<>+0(SB), Z8, Z23
-	VMULPS.BCST  logP0<>+0(SB), Z12, Z24
-	VADDPS       Z18, Z14, Z14
-	VADDPS.BCST  logP1<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z15, Z18
-	VMULPS       Z8, Z8, Z15
-	VADDPS       Z19, Z1, Z1
-	VMULPS       Z0, Z26, Z26
-	VMULPS       Z12, Z12, Z19
-	VBLENDMPS    Z20, Z7, K2, Z7
-	VADDPS.BCST  logP1<>+0(SB), Z23, Z20
-	VADDPS.BCST  logP1<>+0(SB), Z24, Z23
-	VMULPS       Z25, Z11, Z11
-	VADDPS.BCST  logP3<>+0(SB), Z18, Z24
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z22, Z18
-	VADDPS.BCST  logP2<>+0(SB), Z26, Z27
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z9, Z26
-	VMULPS       Z8, Z20, Z20
-	VMULPS       Z12, Z23, Z23
-	VADDPS       1472(R11), Z14, Z14
-	VADDPS       3200(R11), Z1, Z1
-	VADDPS.BCST  logP2<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z24, Z24
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z22, Z22
-	VADDPS       Z18, Z16, Z16
-	VMULPS       Z0, Z27, Z27
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z10, Z18
-	VADDPS.BCST  logP2<>+0(SB), Z20, Z20
-	VADDPS.BCST  logP2<>+0(SB), Z23, Z23
-	VMULPS       Z25, Z11, Z11
-	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z9, Z9
-	VMOVUPS      Z22, 4928(R11)
-	VADDPS.BCST  logP3<>+0(SB), Z27, Z27
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z5, Z22
-	VMULPS       Z8, Z20, Z20
-	VMULPS       Z12, Z23, Z23
-	VADDPS.BCST  logP3<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z24, Z24
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z10, Z10
-	VMOVUPS      Z9, 6656(R11)
-	VMULPS       Z0, Z27, Z27
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z6, Z9
-	VADDPS.BCST  logP3<>+0(SB), Z20, Z20
-	VADDPS.BCST  logP3<>+0(SB), Z23, Z23
-	VMULPS       Z25, Z11, Z11
-	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
-	VMOVUPS      Z10, 8384(R11)
-	VADDPS.BCST  logP4<>+0(SB), Z27, Z27
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z7, Z10
-	VMULPS       Z8, Z20, Z20
-	VMULPS       Z12, Z23, Z23
-	VADDPS.BCST  logP4<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z24, Z24
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
-	VMOVUPS      Z5, 10112(R11)
-	VMULPS       Z0, Z27, Z5
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
-	VADDPS       1536(R11), Z14, Z27
-	VADDPS.BCST  logP4<>+0(SB), Z20, Z20
-	VADDPS.BCST  logP4<>+0(SB), Z23, Z23
-	VMULPS       Z25, Z11, Z11
-	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
-	VMULPS.BCST  half<>+0(SB), Z4, Z4
-	VMOVUPS      Z6, 11840(R11)
-	VADDPS.BCST  logP5<>+0(SB), Z5, Z5
-	VMULPS.BCST  half<>+0(SB), Z17, Z6
-	VMOVUPS      Z7, 13568(R11)
-	VMULPS       Z8, Z20, Z7
-	VMULPS       Z12, Z23, Z20
-	VADDPS       3264(R11), Z1, Z23
-	VBLENDMPS    1536(R11), Z27, K3, Z27
-	VADDPS.BCST  logP5<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z24, Z24
-	VMULPS.BCST  half<>+0(SB), Z13, Z28
-	VSUBPS       Z4, Z16, Z4
-	VMOVUPS      Z27, 1600(R11)
-	VMULPS       Z0, Z5, Z5
-	VMULPS.BCST  half<>+0(SB), Z21, Z16
-	VADDPS.BCST  logP5<>+0(SB), Z7, Z7
-	VADDPS.BCST  logP5<>+0(SB), Z20, Z20
-	VMULPS       Z25, Z11, Z11
-	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
-	VMULPS.BCST  half<>+0(SB), Z15, Z27
-	VADDPS       Z4, Z2, Z2
-	VADDPS.BCST  logP6<>+0(SB), Z5, Z4
-	VMULPS.BCST  half<>+0(SB), Z19, Z5
-	VMULPS       Z8, Z7, Z7
-	VMULPS       Z12, Z20, Z20
-	VBLENDMPS    3264(R11), Z23, K4, Z23
-	VADDPS.BCST  logP6<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z24, Z24
-	VADDPS       4928(R11), Z2, Z2
-	VMOVUPS      Z23, 3328(R11)
-	VMULPS       Z0, Z4, Z4
-	VMULPS       1344(R11), Z14, Z14
-	VADDPS.BCST  logP6<>+0(SB), Z7, Z7
-	VADDPS.BCST  logP6<>+0(SB), Z20, Z20
-	VMULPS       Z25, Z11, Z11
-	VADDPS.BCST  logP8<>+0(SB), Z24, Z23
-	VMULPS       3072(R11), Z1, Z1
-	VADDPS.BCST  logP7<>+0(SB), Z4, Z4
-	VMULPS       4800(R11), Z2, Z24
-	VMULPS       Z8, Z7, Z7
-	VMULPS       Z12, Z20, Z20
-	VADDPS       4992(R11), Z2, Z2
-	VSUBPS       1408(R11), Z14, Z14
-	VADDPS.BCST  logP7<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z23, Z23
-	VSUBPS       3136(R11), Z1, Z1
-	VMULPS       Z0, Z4, Z4
-	VSUBPS       4864(R11), Z24, Z24
-	VADDPS.BCST  logP7<>+0(SB), Z7, Z7
-	VADDPS.BCST  logP7<>+0(SB), Z20, Z20
-	VMULPS       Z25, Z11, Z11
-	VMULPS       Z17, Z23, Z17
-	VBLENDMPS    4992(R11), Z2, K5, Z2
-	VADDPS.BCST  logP8<>+0(SB), Z4, Z4
-	VMOVUPS      Z2, 5056(R11)
-	VMULPS       Z8, Z7, Z2
-	VMULPS       Z12, Z20, Z7
-	VADDPS.BCST  logP8<>+0(SB), Z11, Z11
-	VADDPS       Z26, Z17, Z17
-	VMULPS       Z0, Z4, Z4
-	VADDPS.BCST  logP8<>+0(SB), Z2, Z2
-	VADDPS.BCST  logP8<>+0(SB), Z7, Z7
-	VMULPS       Z25, Z11, Z11
-	VSUBPS       Z6, Z17, Z6
-	VMULPS       Z13, Z4, Z4
-	VMULPS       Z8, Z2, Z2
-	VMULPS       Z12, Z7, Z7
-	VMULPS       Z21, Z11, Z11
-	VADDPS       Z6, Z3, Z3
-	KMOVW        8512(R11), K1
-	VADDPS       Z18, Z4, Z4
-	KMOVW        10240(R11), K2
-	VMULPS       Z15, Z2, Z2
-	VMULPS       Z19, Z7, Z6
-	KMOVW        11968(R11), K3
-	KMOVW        13696(R11), K4
-	VADDPS       Z22, Z11, Z7
-	VADDPS       6656(R11), Z3, Z3
-	VSUBPS       Z28, Z4, Z4
-	VADDPS       Z9, Z2, Z2
-	VADDPS       Z10, Z6, Z6
-	VSUBPS       Z16, Z7, Z7
-	VMULPS       6528(R11), Z3, Z9
-	VADDPS       6720(R11), Z3, Z3
-	VADDPS       Z4, Z0, Z0
-	VSUBPS       Z27, Z2, Z2
-	VSUBPS       Z5, Z6, Z4
-	VADDPS       Z7, Z25, Z5
-	VSUBPS       6592(R11), Z9, Z6
-	VBLENDMPS    6720(R11), Z3, K6, Z3
-	VADDPS       8384(R11), Z0, Z0
-	VMOVUPS      Z3, 6784(R11)
-	VADDPS       Z2, Z8, Z2
-	VADDPS       Z4, Z12, Z3
-	VADDPS       10112(R11), Z5, Z4
-	VMULPS       8256(R11), Z0, Z5
-	VADDPS       8448(R11), Z0, Z0
-	VADDPS       11840(R11), Z2, Z2
-	VADDPS       13568(R11), Z3, Z3
-	VMULPS       9984(R11), Z4, Z7
-	VADDPS       10176(R11), Z4, Z4
-	VSUBPS       8320(R11), Z5, Z5
-	VBLENDMPS    8448(R11), Z0, K1, Z0
-	VMULPS       11712(R11), Z2, Z8
-	VMULPS       13440(R11), Z3, Z9
-	VMOVUPS      Z0, 8512(R11)
-	VADDPS       11904(R11), Z2, Z0
-	VADDPS       13632(R11), Z3, Z2
-	VSUBPS       10048(R11), Z7, Z3
-	VBLENDMPS    10176(R11), Z4, K2, Z4
-	VSUBPS       11776(R11), Z8, Z7
-	VSUBPS       13504(R11), Z9, Z8
-	VMOVUPS      Z4, 10240(R11)
-	VBLENDMPS    11904(R11), Z0, K3, Z0
-	VBLENDMPS    13632(R11), Z2, K4, Z2
-	VMOVUPS      Z0, 11968(R11)
-	VMOVUPS      Z2, 13696(R11)
-
-	// loss = loss·w (with row weights).
-	CMPQ   14000(SP), $0x00
-	JEQ    unweighted55
-	VMULPS 1664(R11), Z14, Z14
-	VMULPS 3392(R11), Z1, Z1
-	VMULPS 5120(R11), Z24, Z24
-	VMULPS 6848(R11), Z6, Z6
-	VMULPS 8576(R11), Z5, Z5
-	VMULPS 10304(R11), Z3, Z3
-	VMULPS 12032(R11), Z7, Z7
-	VMULPS 13760(R11), Z8, Z8
-
-unweighted55:
-	// losses[i] = loss; acc[i%8] += float64(loss).
-	TESTQ   DX, DX
-	JZ      noLosses56
-	VMOVUPS Z14, (DX)
-	VMOVUPS Z1, 64(DX)
-	VMOVUPS Z24, 128(DX)
-	VMOVUPS Z6, 192(DX)
-	VMOVUPS Z5, 256(DX)
-	VMOVUPS Z3, 320(DX)
-	VMOVUPS Z7, 384(DX)
-	VMOVUPS Z8, 448(DX)
-	ADDQ    $0x00000200, DX
-
-noLosses56:
-	VMOVUPD       (R8), Z0
-	VCVTPS2PD     Y14, Z2
-	VEXTRACTF64X4 $0x01, Z14, Y4
-	VCVTPS2PD     Y4, Z4
-	VADDPD        Z0, Z2, Z0
-	VADDPD        Z0, Z4, Z0
-	VCVTPS2PD     Y1, Z2
-	VEXTRACTF64X4 $0x01, Z1, Y1
-	VCVTPS2PD     Y1, Z1
-	VADDPD        Z0, Z2, Z0
-	VADDPD        Z0, Z1, Z0
-	VCVTPS2PD     Y24, Z1
-	VEXTRACTF64X4 $0x01, Z24, Y2
-	VCVTPS2PD     Y2, Z2
-	VADDPD        Z0, Z1, Z0
-	VADDPD        Z0, Z2, Z0
-	VCVTPS2PD     Y6, Z1
-	VEXTRACTF64X4 $0x01, Z6, Y2
-	VCVTPS2PD     Y2, Z2
-	VADDPD        Z0, Z1, Z0
-	VADDPD        Z0, Z2, Z0
-	VCVTPS2PD     Y5, Z1
-	VEXTRACTF64X4 $0x01, Z5, Y2
-	VCVTPS2PD     Y2, Z2
-	VADDPD        Z0, Z1, Z0
-	VADDPD        Z0, Z2, Z0
-	VCVTPS2PD     Y3, Z1
-	VEXTRACTF64X4 $0x01, Z3, Y2
-	VCVTPS2PD     Y2, Z2
-	VADDPD        Z0, Z1, Z0
-	VADDPD        Z0, Z2, Z0
-	VCVTPS2PD     Y7, Z1
-	VEXTRACTF64X4 $0x01, Z7, Y2
-	VCVTPS2PD     Y2, Z2
-	VADDPD        Z0, Z1, Z0
-	VADDPD        Z0, Z2, Z0
-	VCVTPS2PD     Y8, Z1
-	VEXTRACTF64X4 $0x01, Z8, Y2
-	VCVTPS2PD     Y2, Z2
-	VADDPD        Z0, Z1, Z0
-	VADDPD        Z0, Z2, Z0
-	VMOVUPD       Z0, (R8)
-
-	// lse[i] = lse, from the records (when lse is not nil).
-	TESTQ   R14, R14
-	JZ      noLse57
-	VMOVUPS 1600(R11), Z0
-	VMOVUPS Z0, (R14)
-	VMOVUPS 3328(R11), Z0
-	VMOVUPS Z0, 64(R14)
-	VMOVUPS 5056(R11), Z0
-	VMOVUPS Z0, 128(R14)
-	VMOVUPS 6784(R11), Z0
-	VMOVUPS Z0, 192(R14)
-	VMOVUPS 8512(R11), Z0
-	VMOVUPS Z0, 256(R14)
-	VMOVUPS 10240(R11), Z0
-	VMOVUPS Z0, 320(R14)
-	VMOVUPS 11968(R11), Z0
-	VMOVUPS Z0, 384(R14)
-	VMOVUPS 13696(R11), Z0
-	VMOVUPS Z0, 448(R14)
-	ADDQ    $0x00000200, R14
-
-noLse57:
-	ADDQ $0x00003600, R11
-	SUBQ $0x08, R10
-	JMP  targetsLseLogLoop
-
-targetsLseLogLast:
-	TESTQ R10, R10
-	JZ    targetsGrad
-
-	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
-	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
-	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
-	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
-	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU32    1280(R11), Z0
-	VBROADCASTSS logExpInv<>+0(SB), Z1
-	KMOVW        1600(R11), K2
-	VPSRLD       $0x17, Z0, Z0
-	VPSUBD       Z0, Z1, Z1
-	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z0
-	VPSLLD       $0x17, Z1, Z1
-	VCVTDQ2PS    Z0, Z0
-	VMULPS       1280(R11), Z1, Z1
-	VSUBPS.BCST  one<>+0(SB), Z0, Z3
-	VADDPS       Z1, Z1, Z2
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K1
-	VBLENDMPS    Z3, Z0, K1, Z0
-	VBLENDMPS    Z2, Z1, K1, Z1
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z0, Z2
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z0, Z0
-	VSUBPS.BCST  one<>+0(SB), Z1, Z1
-	VMOVUPS      Z0, 1472(R11)
-	VMULPS.BCST  logP0<>+0(SB), Z1, Z3
-	VMULPS       Z1, Z1, Z0
-	VADDPS.BCST  logP1<>+0(SB), Z3, Z3
-	VMULPS.BCST  half<>+0(SB), Z0, Z4
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP2<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP3<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP4<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP5<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP6<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP7<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP8<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VMULPS       Z0, Z3, Z0
-	VADDPS       Z2, Z0, Z0
-	VSUBPS       Z4, Z0, Z0
-	VADDPS       Z0, Z1, Z0
-	VADDPS       1472(R11), Z0, Z0
-	VMULPS       1344(R11), Z0, Z1
-	VADDPS       1536(R11), Z0, Z0
-	VSUBPS       1408(R11), Z1, Z1
-	VBLENDMPS    1536(R11), Z0, K2, Z0
-	VMOVUPS      Z0, 1600(R11)
-
-	// loss = loss·w (with row weights).
-	CMPQ   14000(SP), $0x00
-	JEQ    unweighted58
-	VMULPS 1664(R11), Z1, Z1
-
-unweighted58:
-	// losses[i] = loss; acc[i%8] += float64(loss).
-	TESTQ   DX, DX
-	JZ      noLosses59
-	VMOVUPS Z1, (DX)
-	ADDQ    $0x00000040, DX
-
-noLosses59:
-	VMOVUPD       (R8), Z0
-	VCVTPS2PD     Y1, Z2
-	VEXTRACTF64X4 $0x01, Z1, Y1
-	VCVTPS2PD     Y1, Z1
-	VADDPD        Z0, Z2, Z0
-	VADDPD        Z0, Z1, Z0
-	VMOVUPD       Z0, (R8)
-
-	// lse[i] = lse, from the records (when lse is not nil).
-	TESTQ   R14, R14
-	JZ      noLse60
-	VMOVUPS 1600(R11), Z0
-	VMOVUPS Z0, (R14)
-	ADDQ    $0x00000040, R14
-
-noLse60:
-	ADDQ $0x000006c0, R11
-	DECQ R10
-	JMP  targetsLseLogLast
-
-targetsZ:
-	// Pass 2 with lse and the z-loss: zl, f = zTerms(z, lse) (seq.ZTerms); loss =
-	// loss + zl·T; f stored to the record.
-targetsZLogLoop:
-	CMPQ R10, $0x08
-	JLT  targetsZLogLast
 
 	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
 	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
@@ -5929,121 +4835,137 @@ targetsZLogLoop:
 	VSUBPS       Z16, Z11, Z10
 	KMOVW        11968(R11), K3
 	KMOVW        13696(R11), K4
-	VADDPS       Z6, Z14, Z6
 	VADDPS       Z5, Z0, Z0
 	VADDPS       6720(R11), Z3, Z5
 	VMULPS       6528(R11), Z3, Z3
 	VSUBPS       Z23, Z7, Z7
 	VSUBPS       Z29, Z9, Z9
+	VPANDD       13952(SP), Z6, Z6
+	VPANDD       13952(SP), Z4, Z4
 	VADDPS       Z10, Z25, Z10
-	VADDPS.BCST  one<>+0(SB), Z21, Z11
+	VPANDD       13952(SP), Z17, Z11
+	VPORD        14016(SP), Z6, Z6
 	VADDPS       8384(R11), Z0, Z0
 	VBLENDMPS    6720(R11), Z5, K6, Z5
 	VADDPS       Z7, Z8, Z7
 	VADDPS       Z9, Z12, Z8
 	VMULPS       13888(SP), Z5, Z9
+	VPORD        14016(SP), Z4, Z4
 	VMOVUPS      Z5, 6784(R11)
 	VADDPS       10112(R11), Z10, Z10
 	VSUBPS       6592(R11), Z3, Z3
-	VMOVUPS      Z11, 3264(R11)
-	VADDPS       8448(R11), Z0, Z11
+	VADDPS       8448(R11), Z0, Z12
 	VMULPS       8256(R11), Z0, Z0
-	VADDPS       Z4, Z1, Z1
-	VADDPS       11840(R11), Z7, Z4
-	VADDPS       13568(R11), Z8, Z7
+	VADDPS       Z6, Z14, Z6
+	VADDPS       11840(R11), Z7, Z7
+	VADDPS       13568(R11), Z8, Z8
 	VMULPS       Z5, Z9, Z5
-	VADDPS       10176(R11), Z10, Z8
+	VADDPS       10176(R11), Z10, Z13
 	VMULPS       9984(R11), Z10, Z10
 	VADDPS       Z9, Z9, Z9
-	VBLENDMPS    8448(R11), Z11, K1, Z11
+	VBLENDMPS    8448(R11), Z12, K1, Z12
 	VSUBPS       8320(R11), Z0, Z0
-	VADDPS       11904(R11), Z4, Z12
-	VADDPS       13632(R11), Z7, Z13
-	VMOVUPS      Z11, 8512(R11)
-	VBLENDMPS    10176(R11), Z8, K2, Z14
-	VMULPS       13888(SP), Z11, Z8
-	VADDPS       Z17, Z2, Z2
-	VMULPS       13888(SP), Z14, Z15
-	VMULPS       11712(R11), Z4, Z4
-	VMOVUPS      Z14, 10240(R11)
-	VBLENDMPS    11904(R11), Z12, K3, Z12
-	VBLENDMPS    13632(R11), Z13, K4, Z17
-	VMULPS       13888(SP), Z12, Z16
-	VMULPS       13888(SP), Z17, Z19
-	VADDPS       Z8, Z8, Z13
-	VMOVUPS      Z12, 11968(R11)
-	VMULPS       Z11, Z8, Z8
-	VMULPS       Z14, Z15, Z11
-	VADDPS       Z15, Z15, Z14
+	VADDPS       11904(R11), Z7, Z14
+	VADDPS       13632(R11), Z8, Z15
+	VMOVUPS      Z12, 8512(R11)
+	VBLENDMPS    10176(R11), Z13, K2, Z16
+	VMULPS       13888(SP), Z12, Z13
+	VADDPS       Z4, Z1, Z1
+	VMULPS       13888(SP), Z16, Z4
+	VMULPS       11712(R11), Z7, Z7
+	VMOVUPS      Z16, 10240(R11)
+	VBLENDMPS    11904(R11), Z14, K3, Z14
+	VBLENDMPS    13632(R11), Z15, K4, Z19
+	VMULPS       13888(SP), Z14, Z17
+	VMULPS       13888(SP), Z19, Z20
+	VADDPS       Z13, Z13, Z15
+	VMOVUPS      Z14, 11968(R11)
+	VMULPS       Z12, Z13, Z12
+	VMULPS       Z16, Z4, Z13
+	VADDPS       Z4, Z4, Z4
 	VSUBPS       10048(R11), Z10, Z10
-	VMOVUPS      Z17, 13696(R11)
-	VMULPS       13440(R11), Z7, Z7
+	VMOVUPS      Z19, 13696(R11)
+	VMULPS       13440(R11), Z8, Z8
 	VMULPS       6528(R11), Z5, Z5
-	VMULPS       Z12, Z16, Z12
-	VMULPS       Z17, Z19, Z15
-	VADDPS       Z16, Z16, Z16
-	VADDPS       Z19, Z19, Z17
-	VMULPS       8256(R11), Z8, Z8
-	VMULPS       9984(R11), Z11, Z11
-	VSUBPS       11776(R11), Z4, Z4
-	VSUBPS       13504(R11), Z7, Z7
-	VMULPS       11712(R11), Z12, Z12
-	VMULPS       13440(R11), Z15, Z15
-	VADDPS       Z5, Z3, Z3
-	VADDPS.BCST  one<>+0(SB), Z18, Z5
+	VMULPS       Z14, Z17, Z14
+	VMULPS       Z19, Z20, Z16
+	VADDPS       Z17, Z17, Z17
+	VADDPS       Z20, Z20, Z19
+	VMULPS       8256(R11), Z12, Z12
+	VMULPS       9984(R11), Z13, Z13
+	VSUBPS       11776(R11), Z7, Z7
+	VSUBPS       13504(R11), Z8, Z8
+	VMULPS       11712(R11), Z14, Z14
+	VMULPS       13440(R11), Z16, Z16
+	VPANDD       13952(SP), Z5, Z5
+	VPANDD       13952(SP), Z12, Z12
+	VPANDD       13952(SP), Z13, Z13
+	VADDPS.BCST  one<>+0(SB), Z21, Z20
+	VPANDD       13952(SP), Z14, Z14
+	VPANDD       13952(SP), Z16, Z16
+	VADDPS.BCST  one<>+0(SB), Z18, Z18
+	VPORD        14016(SP), Z11, Z11
 	VADDPS.BCST  one<>+0(SB), Z9, Z9
-	VADDPS.BCST  one<>+0(SB), Z13, Z13
-	VADDPS.BCST  one<>+0(SB), Z14, Z14
-	VADDPS.BCST  one<>+0(SB), Z16, Z16
+	VPORD        14016(SP), Z5, Z5
+	VMOVUPS      Z20, 3264(R11)
+	VADDPS.BCST  one<>+0(SB), Z15, Z15
+	VPORD        14016(SP), Z12, Z12
+	VADDPS.BCST  one<>+0(SB), Z4, Z4
+	VPORD        14016(SP), Z13, Z13
+	VMOVUPS      Z18, 4992(R11)
 	VADDPS.BCST  one<>+0(SB), Z17, Z17
-	VADDPS       Z8, Z0, Z0
-	VADDPS       Z11, Z10, Z8
-	VMOVUPS      Z5, 4992(R11)
-	VADDPS       Z12, Z4, Z4
-	VADDPS       Z15, Z7, Z5
+	VPORD        14016(SP), Z14, Z14
 	VMOVUPS      Z9, 6720(R11)
-	VMOVUPS      Z13, 8448(R11)
-	VMOVUPS      Z14, 10176(R11)
-	VMOVUPS      Z16, 11904(R11)
-	VMOVUPS      Z17, 13632(R11)
+	VADDPS.BCST  one<>+0(SB), Z19, Z9
+	VPORD        14016(SP), Z16, Z16
+	VMOVUPS      Z15, 8448(R11)
+	VADDPS       Z11, Z2, Z2
+	VADDPS       Z5, Z3, Z3
+	VMOVUPS      Z4, 10176(R11)
+	VADDPS       Z12, Z0, Z0
+	VADDPS       Z13, Z10, Z4
+	VMOVUPS      Z17, 11904(R11)
+	VADDPS       Z14, Z7, Z5
+	VADDPS       Z16, Z8, Z7
+	VMOVUPS      Z9, 13632(R11)
 
 	// loss = loss·w (with row weights).
-	CMPQ   14000(SP), $0x00
-	JEQ    unweighted61
+	CMPQ   14128(SP), $0x00
+	JEQ    unweighted49
 	VMULPS 1664(R11), Z6, Z6
 	VMULPS 3392(R11), Z1, Z1
 	VMULPS 5120(R11), Z2, Z2
 	VMULPS 6848(R11), Z3, Z3
 	VMULPS 8576(R11), Z0, Z0
-	VMULPS 10304(R11), Z8, Z8
-	VMULPS 12032(R11), Z4, Z4
-	VMULPS 13760(R11), Z5, Z5
+	VMULPS 10304(R11), Z4, Z4
+	VMULPS 12032(R11), Z5, Z5
+	VMULPS 13760(R11), Z7, Z7
 
-unweighted61:
+unweighted49:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses62
+	JZ      noLosses50
 	VMOVUPS Z6, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
 	VMOVUPS Z3, 192(DX)
 	VMOVUPS Z0, 256(DX)
-	VMOVUPS Z8, 320(DX)
-	VMOVUPS Z4, 384(DX)
-	VMOVUPS Z5, 448(DX)
+	VMOVUPS Z4, 320(DX)
+	VMOVUPS Z5, 384(DX)
+	VMOVUPS Z7, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses62:
-	VMOVUPD       (R8), Z7
+noLosses50:
+	VMOVUPD       (R8), Z8
 	VCVTPS2PD     Y6, Z9
 	VEXTRACTF64X4 $0x01, Z6, Y6
 	VCVTPS2PD     Y6, Z6
-	VADDPD        Z7, Z9, Z7
-	VADDPD        Z7, Z6, Z6
-	VCVTPS2PD     Y1, Z7
+	VADDPD        Z8, Z9, Z8
+	VADDPD        Z8, Z6, Z6
+	VCVTPS2PD     Y1, Z8
 	VEXTRACTF64X4 $0x01, Z1, Y1
 	VCVTPS2PD     Y1, Z1
-	VADDPD        Z6, Z7, Z6
+	VADDPD        Z6, Z8, Z6
 	VADDPD        Z6, Z1, Z1
 	VCVTPS2PD     Y2, Z6
 	VEXTRACTF64X4 $0x01, Z2, Y2
@@ -6060,11 +4982,6 @@ noLosses62:
 	VCVTPS2PD     Y0, Z0
 	VADDPD        Z1, Z2, Z1
 	VADDPD        Z1, Z0, Z0
-	VCVTPS2PD     Y8, Z1
-	VEXTRACTF64X4 $0x01, Z8, Y2
-	VCVTPS2PD     Y2, Z2
-	VADDPD        Z0, Z1, Z0
-	VADDPD        Z0, Z2, Z0
 	VCVTPS2PD     Y4, Z1
 	VEXTRACTF64X4 $0x01, Z4, Y2
 	VCVTPS2PD     Y2, Z2
@@ -6075,11 +4992,16 @@ noLosses62:
 	VCVTPS2PD     Y2, Z2
 	VADDPD        Z0, Z1, Z0
 	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y7, Z1
+	VEXTRACTF64X4 $0x01, Z7, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
 	VMOVUPD       Z0, (R8)
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse63
+	JZ      noLse51
 	VMOVUPS 1600(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 3328(R11), Z0
@@ -6098,12 +5020,12 @@ noLosses62:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse63:
+noLse51:
 	ADDQ $0x00003600, R11
 	SUBQ $0x08, R10
-	JMP  targetsZLogLoop
+	JMP  targetsLseLogLoop
 
-targetsZLogLast:
+targetsLseLogLast:
 	TESTQ R10, R10
 	JZ    targetsGrad
 
@@ -6164,22 +5086,24 @@ targetsZLogLast:
 	VADDPS       Z2, Z2, Z2
 	VMULPS       1344(R11), Z1, Z1
 	VADDPS.BCST  one<>+0(SB), Z2, Z2
-	VADDPS       Z1, Z0, Z0
+	VPANDD       13952(SP), Z1, Z1
 	VMOVUPS      Z2, 1536(R11)
+	VPORD        14016(SP), Z1, Z1
+	VADDPS       Z1, Z0, Z0
 
 	// loss = loss·w (with row weights).
-	CMPQ   14000(SP), $0x00
-	JEQ    unweighted64
+	CMPQ   14128(SP), $0x00
+	JEQ    unweighted52
 	VMULPS 1664(R11), Z0, Z0
 
-unweighted64:
+unweighted52:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses65
+	JZ      noLosses53
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses65:
+noLosses53:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -6190,15 +5114,15 @@ noLosses65:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse66
+	JZ      noLse54
 	VMOVUPS 1600(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse66:
+noLse54:
 	ADDQ $0x000006c0, R11
 	DECQ R10
-	JMP  targetsZLogLast
+	JMP  targetsLseLogLast
 
 targetsGrad:
 	// Pass 3 (with a gradient). sc = scale, times the rows' weights with row
@@ -6210,16 +5134,16 @@ targetsGrad:
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
-	TESTB $0x02, 13952(SP)
+	TESTB $0x02, 14080(SP)
 	JNZ   targetsGradZ
 
 targetsGradLoop:
-	VBROADCASTSS 13984(SP), Z0
-	CMPQ         14000(SP), $0x00
-	JEQ          unweighted67
+	VBROADCASTSS 14112(SP), Z0
+	CMPQ         14128(SP), $0x00
+	JEQ          unweighted55
 	VMULPS       1664(R11), Z0, Z0
 
-unweighted67:
+unweighted55:
 	VDIVPS 1280(R11), Z0, Z1
 	VMULPS 1344(R11), Z1, Z1
 	VMULPS 640(R11), Z1, Z2
@@ -6255,8 +5179,8 @@ unweighted67:
 
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
-	CMPQ       DI, 13976(SP)
-	JAE        noPrefetch68
+	CMPQ       DI, 14104(SP)
+	JAE        noPrefetch56
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -6268,7 +5192,7 @@ unweighted67:
 	PREFETCHT0 10752(DI)
 	PREFETCHT0 10816(DI)
 
-noPrefetch68:
+noPrefetch56:
 	VUNPCKLPS     Z3, Z2, Z1
 	VUNPCKHPS     Z3, Z2, Z2
 	VUNPCKLPS     Z5, Z4, Z3
@@ -6349,12 +5273,12 @@ noPrefetch68:
 
 targetsGradZ:
 	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·sc.
-	VBROADCASTSS 13984(SP), Z0
-	CMPQ         14000(SP), $0x00
-	JEQ          unweighted69
+	VBROADCASTSS 14112(SP), Z0
+	CMPQ         14128(SP), $0x00
+	JEQ          unweighted57
 	VMULPS       1664(R11), Z0, Z0
 
-unweighted69:
+unweighted57:
 	VDIVPS 1280(R11), Z0, Z1
 	VMULPS 1344(R11), Z1, Z1
 	VMULPS 1536(R11), Z1, Z1
@@ -6391,8 +5315,8 @@ unweighted69:
 
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
-	CMPQ       DI, 13976(SP)
-	JAE        noPrefetch70
+	CMPQ       DI, 14104(SP)
+	JAE        noPrefetch58
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -6404,7 +5328,7 @@ unweighted69:
 	PREFETCHT0 10752(DI)
 	PREFETCHT0 10816(DI)
 
-noPrefetch70:
+noPrefetch58:
 	VUNPCKLPS     Z3, Z2, Z1
 	VUNPCKHPS     Z3, Z2, Z2
 	VUNPCKLPS     Z5, Z4, Z3
@@ -6526,28 +5450,28 @@ TEXT ·softmaxAVX512(SB), $5728-8
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(BX), $0x00
-	JEQ  noPrefetch71
+	JEQ  noPrefetch59
 	MOVQ 16(BX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(BX)
-	JB   noPrefetch71
+	JB   noPrefetch59
 	LEAQ -10880(SI)(AX*1), R12
 
-noPrefetch71:
+noPrefetch59:
 	MOVQ R12, 5696(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 10880, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(BX), $0x00
-	JEQ  noPrefetch72
+	JEQ  noPrefetch60
 	MOVQ 40(BX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(BX)
-	JB   noPrefetch72
+	JB   noPrefetch60
 	LEAQ -10880(DI)(AX*1), R12
 
-noPrefetch72:
+noPrefetch60:
 	MOVQ   R12, 5704(SP)
 	VMOVSS 240(BX), X0
 	VMOVSS X0, 5712(SP)
@@ -6580,7 +5504,7 @@ softmaxExpLoop:
 	// Pass 1a. d[j] = x[j]·xscale - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 5696(SP)
-	JAE        noPrefetch73
+	JAE        noPrefetch61
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -6592,7 +5516,7 @@ softmaxExpLoop:
 	PREFETCHT0 10752(SI)
 	PREFETCHT0 10816(SI)
 
-noPrefetch73:
+noPrefetch61:
 	VMOVUPS      24(SI), X0
 	VINSERTF32X4 $0x01, 184(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 344(SI), Z0, Z0
@@ -6664,7 +5588,7 @@ noPrefetch73:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        5712(SP), $0x3f800000
-	JEQ         unscaled74
+	JEQ         unscaled62
 	VMULPS.BCST 5712(SP), Z9, Z9
 	VMULPS.BCST 5712(SP), Z7, Z7
 	VMULPS.BCST 5712(SP), Z10, Z10
@@ -6676,7 +5600,7 @@ noPrefetch73:
 	VMULPS.BCST 5712(SP), Z2, Z2
 	VMULPS.BCST 5712(SP), Z0, Z0
 
-unscaled74:
+unscaled62:
 	// m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).
 	VMAXPS      Z7, Z9, Z8
 	VMAXPS      Z4, Z10, Z11
@@ -7003,7 +5927,7 @@ softmaxOutLoop:
 	// The rows y of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 5704(SP)
-	JAE        noPrefetch75
+	JAE        noPrefetch63
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -7015,7 +5939,7 @@ softmaxOutLoop:
 	PREFETCHT0 10752(DI)
 	PREFETCHT0 10816(DI)
 
-noPrefetch75:
+noPrefetch63:
 	VUNPCKLPS     Z2, Z1, Z10
 	VUNPCKHPS     Z2, Z1, Z1
 	VUNPCKLPS     Z4, Z3, Z2
@@ -7139,28 +6063,28 @@ TEXT ·logSoftmaxAVX512(SB), $11360-8
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(BX), $0x00
-	JEQ  noPrefetch76
+	JEQ  noPrefetch64
 	MOVQ 16(BX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(BX)
-	JB   noPrefetch76
+	JB   noPrefetch64
 	LEAQ -10880(SI)(AX*1), R12
 
-noPrefetch76:
+noPrefetch64:
 	MOVQ R12, 11328(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 10880, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(BX), $0x00
-	JEQ  noPrefetch77
+	JEQ  noPrefetch65
 	MOVQ 40(BX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(BX)
-	JB   noPrefetch77
+	JB   noPrefetch65
 	LEAQ -10880(DI)(AX*1), R12
 
-noPrefetch77:
+noPrefetch65:
 	MOVQ   R12, 11336(SP)
 	VMOVSS 240(BX), X0
 	VMOVSS X0, 11344(SP)
@@ -7193,7 +6117,7 @@ logSoftmaxExpLoop:
 	// Pass 1a. d[j] = x[j]·xscale - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 11328(SP)
-	JAE        noPrefetch78
+	JAE        noPrefetch66
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -7205,7 +6129,7 @@ logSoftmaxExpLoop:
 	PREFETCHT0 10752(SI)
 	PREFETCHT0 10816(SI)
 
-noPrefetch78:
+noPrefetch66:
 	VMOVUPS      24(SI), X0
 	VINSERTF32X4 $0x01, 184(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 344(SI), Z0, Z0
@@ -7277,7 +6201,7 @@ noPrefetch78:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        11344(SP), $0x3f800000
-	JEQ         unscaled79
+	JEQ         unscaled67
 	VMULPS.BCST 11344(SP), Z9, Z9
 	VMULPS.BCST 11344(SP), Z7, Z7
 	VMULPS.BCST 11344(SP), Z10, Z10
@@ -7289,7 +6213,7 @@ noPrefetch78:
 	VMULPS.BCST 11344(SP), Z2, Z2
 	VMULPS.BCST 11344(SP), Z0, Z0
 
-unscaled79:
+unscaled67:
 	// m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).
 	VMAXPS      Z7, Z9, Z8
 	VMAXPS      Z4, Z10, Z11
@@ -8038,7 +6962,7 @@ logSoftmaxOutLoop:
 	// The rows y of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 11336(SP)
-	JAE        noPrefetch80
+	JAE        noPrefetch68
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -8050,7 +6974,7 @@ logSoftmaxOutLoop:
 	PREFETCHT0 10752(DI)
 	PREFETCHT0 10816(DI)
 
-noPrefetch80:
+noPrefetch68:
 	VUNPCKLPS     Z2, Z1, Z10
 	VUNPCKHPS     Z2, Z1, Z1
 	VUNPCKLPS     Z4, Z3, Z2
@@ -8238,7 +7162,7 @@ argmaxLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        (SP), $0x3f800000
-	JEQ         unscaled81
+	JEQ         unscaled69
 	VMULPS.BCST (SP), Z9, Z9
 	VMULPS.BCST (SP), Z7, Z7
 	VMULPS.BCST (SP), Z10, Z10
@@ -8250,7 +7174,7 @@ argmaxLoop:
 	VMULPS.BCST (SP), Z2, Z2
 	VMULPS.BCST (SP), Z0, Z0
 
-unscaled81:
+unscaled69:
 	// m = the maximum of the ten columns: the tree of VMAXPS of seq.Max10
 	// without its + 0, which equality does not see.
 	VMAXPS Z7, Z9, Z8
@@ -8351,18 +7275,18 @@ TEXT ·wideLabelsAVX512(SB), $344-8
 	MOVQ  $0x4000000000000000, R8
 	MOVQ  8(R10), AX
 	SUBQ  CX, AX
-	JGE   someRows83
+	JGE   someRows71
 	XORL  R8, R8
-	JMP   isNil82
+	JMP   isNil70
 
-someRows83:
+someRows71:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil82:
+isNil70:
 	VMOVSS  240(R10), X0
 	VMOVSS  X0, 336(SP)
 	MOVQ    24(R10), DI
@@ -8374,63 +7298,63 @@ isNil82:
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 	CMPQ    24(R10), $0x00
-	JEQ     isNil84
+	JEQ     isNil72
 	MOVQ    32(R10), AX
 	SUBQ    CX, AX
-	JGE     someRows85
+	JGE     someRows73
 	XORL    R8, R8
-	JMP     isNil84
+	JMP     isNil72
 
-someRows85:
+someRows73:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil84:
+isNil72:
 	CMPQ    176(R10), $0x00
-	JEQ     isNil86
+	JEQ     isNil74
 	MOVQ    184(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil86:
+isNil74:
 	CMPQ    200(R10), $0x00
-	JEQ     isNil87
+	JEQ     isNil75
 	MOVQ    208(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil87:
+isNil75:
 	CMPQ    248(R10), $0x00
-	JEQ     isNil88
+	JEQ     isNil76
 	MOVQ    256(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil88:
+isNil76:
 	MOVQ 144(R10), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
-	// z-loss, with z in the 16 lanes of a frame vector).
+	// z-loss); z in the 16 lanes of a frame vector.
 	MOVQ  176(R10), R13
 	MOVQ  200(R10), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse89
+	JZ    noLse77
 	MOVL  $0x00000001, R12
 
-noLse89:
-	MOVL         272(R10), AX
-	SHLL         $0x01, AX
-	JZ           noZ90
-	MOVL         $0x00000003, R12
+noLse77:
 	VBROADCASTSS 272(R10), Z0
 	VMOVUPS      Z0, 192(SP)
+	MOVL         272(R10), AX
+	SHLL         $0x01, AX
+	JZ           noZ78
+	MOVL         $0x00000003, R12
 
-noZ90:
+noZ78:
 	MOVQ R12, 296(SP)
 
 	// scale and the base of rowWeights, read by the loops from the frame.
@@ -8487,7 +7411,7 @@ wideLabelsRow:
 	VMOVAPS Z0, Z4
 	KMOVW   AX, K1
 	CMPQ    288(SP), $0x00
-	JEQ     oneChain91
+	JEQ     oneChain79
 	VMOVAPS Z0, Z1
 	KMOVW   AX, K2
 	VMOVAPS Z0, Z2
@@ -8495,12 +7419,12 @@ wideLabelsRow:
 	VMOVAPS Z0, Z3
 	KMOVW   AX, K4
 
-oneChain91:
+oneChain79:
 	XORL AX, AX
 
-classes92:
+classes80:
 	CMPQ    AX, 288(SP)
-	JAE     rest93
+	JAE     rest81
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
@@ -8514,30 +7438,30 @@ classes92:
 	VMAXPS  Z0, Z3, Z3
 	VCMPPS  $0x07, Z0, Z0, K4, K4
 	ADDQ    $0x00000100, AX
-	JMP     classes92
+	JMP     classes80
 
-rest93:
-single96:
+rest81:
+single84:
 	CMPQ    AX, 272(SP)
-	JAE     tail94
+	JAE     tail82
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
 	ADDQ    $0x00000040, AX
-	JMP     single96
+	JMP     single84
 
-tail94:
+tail82:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone95
+	JZ        classesDone83
 	KMOVW     264(SP), K5
 	VMOVUPS.Z (SI)(AX*1), K5, Z0
 	VMAXPS    Z0, Z4, K5, Z4
 	VCMPPS    $0x07, Z0, Z0, K1, K1
 
-classesDone95:
+classesDone83:
 	// The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).
 	CMPQ   288(SP), $0x00
-	JEQ    oneChain97
+	JEQ    oneChain85
 	VMAXPS Z1, Z4, Z0
 	VMAXPS Z3, Z2, Z4
 	VMAXPS Z4, Z0, Z4
@@ -8545,7 +7469,7 @@ classesDone95:
 	KANDW  K4, K3, K5
 	KANDW  K5, K1, K1
 
-oneChain97:
+oneChain85:
 	VEXTRACTF64X4 $0x01, Z4, Y0
 	VMAXPS        Y0, Y4, Y0
 	VEXTRACTF128  $0x01, Y0, X4
@@ -8564,82 +7488,82 @@ oneChain97:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ, an
 	// opmask) and no NaN in the row (R12 == 0), else 0; stored to the frame.
 	TESTB  $0x01, 296(SP)
-	JZ     noLse98
+	JZ     noLse86
 	MOVQ   $0x00000000, 256(SP)
 	TESTL  R12, R12
-	JNZ    noLse98
+	JNZ    noLse86
 	VCMPPS $0x00, negInfBits<>+0(SB), Z0, K1
 	KMOVW  K1, 256(SP)
 
-noLse98:
+noLse86:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds99
+	JZ    noPreds87
 	TESTL R12, R12
-	JZ    scanEq103
+	JZ    scanEq91
 	XORL  AX, AX
 
-scan104:
+scan92:
 	CMPQ    AX, 272(SP)
-	JAE     scanTail105
+	JAE     scanTail93
 	VMOVUPS (SI)(AX*1), Z4
 	VCMPPS  $0x03, Z4, Z4, K1
 	KMOVW   K1, R12
 	TESTL   R12, R12
-	JNZ     found100
+	JNZ     found88
 	ADDQ    $0x40, AX
-	JMP     scan104
+	JMP     scan92
 
-scanTail105:
+scanTail93:
 	TESTQ     $0x0000000f, CX
-	JZ        notFound101
+	JZ        notFound89
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (SI)(AX*1), K1, Z4
 	VCMPPS    $0x03, Z4, Z4, K1, K1
 	KMOVW     K1, R12
 	TESTL     R12, R12
-	JNZ       found100
-	JMP       notFound101
+	JNZ       found88
+	JMP       notFound89
 
-scanEq103:
+scanEq91:
 	XORL AX, AX
 
-scan106:
+scan94:
 	CMPQ        AX, 272(SP)
-	JAE         scanTail107
+	JAE         scanTail95
 	VMOVUPS     (SI)(AX*1), Z4
 	VMULPS.BCST 336(SP), Z4, Z4
 	VCMPPS      $0x00, Z4, Z0, K1
 	KMOVW       K1, R12
 	TESTL       R12, R12
-	JNZ         found100
+	JNZ         found88
 	ADDQ        $0x40, AX
-	JMP         scan106
+	JMP         scan94
 
-scanTail107:
+scanTail95:
 	TESTQ       $0x0000000f, CX
-	JZ          notFound101
+	JZ          notFound89
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z4
 	VMULPS.BCST 336(SP), Z4, Z4
 	VCMPPS      $0x00, Z4, Z0, K1, K1
 	KMOVW       K1, R12
 	TESTL       R12, R12
-	JNZ         found100
+	JNZ         found88
 
-notFound101:
+notFound89:
 	XORL R12, R12
-	JMP  storePred102
+	JMP  storePred90
 
-found100:
+found88:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred102:
+storePred90:
 	MOVL R12, (R13)(R10*4)
 
-noPreds99:
+noPreds87:
 	// d[l] = x[l]·xs - m, before any write, to the frame.
 	MOVLQSX      (BX)(R10*4), R12
 	VBROADCASTSS (SI)(R12*4), Z4
@@ -8650,7 +7574,7 @@ noPreds99:
 	// Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to g (when grad is not
 	// nil); s accumulated by classSum. Two loops: with and without grad.
 	TESTQ   DI, DI
-	JZ      noGrad108
+	JZ      noGrad96
 	VMOVUPS negZero<>+0(SB), Z4
 
 	// R12 = the next row of the output (this one for the last row), prefetched in pass 2.
@@ -8670,11 +7594,11 @@ noPreds99:
 	VMOVUPS zero<>+0(SB), Z15
 	XORL    AX, AX
 
-classes110:
+classes98:
 	CMPQ        AX, 288(SP)
-	JAE         rest111
+	JAE         rest99
 	CMPL        336(SP), $0x3f800000
-	JNE         scaled114
+	JNE         scaled102
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -8779,9 +7703,9 @@ classes110:
 	VADDPS      Z16, Z4, Z4
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
-	JMP         scaledDone115
+	JMP         scaledDone103
 
-scaled114:
+scaled102:
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -8891,14 +7815,14 @@ scaled114:
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
 
-scaledDone115:
+scaledDone103:
 	ADDQ $0x00000100, AX
-	JMP  classes110
+	JMP  classes98
 
-rest111:
-single116:
+rest99:
+single104:
 	CMPQ        AX, 272(SP)
-	JAE         tail112
+	JAE         tail100
 	VMOVUPS     (SI)(AX*1), Z15
 	VMULPS.BCST 336(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z15
@@ -8925,11 +7849,11 @@ single116:
 	VMOVUPS     Z15, (DI)(AX*1)
 	VADDPS      Z15, Z4, Z4
 	ADDQ        $0x00000040, AX
-	JMP         single116
+	JMP         single104
 
-tail112:
+tail100:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone113
+	JZ          classesDone101
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z15
 	VMULPS.BCST 336(SP), Z15, Z15
@@ -8959,11 +7883,11 @@ tail112:
 	KMOVW       264(SP), K1
 	VADDPS      Z0, Z4, K1, Z4
 
-classesDone113:
+classesDone101:
 	VMOVAPS Z4, Z0
-	JMP     summed109
+	JMP     summed97
 
-noGrad108:
+noGrad96:
 	VMOVUPS negZero<>+0(SB), Z4
 	VMOVUPS expLog2e<>+0(SB), Z5
 	VMOVUPS expLn2Hi<>+0(SB), Z6
@@ -8978,11 +7902,11 @@ noGrad108:
 	VMOVUPS zero<>+0(SB), Z15
 	XORL    AX, AX
 
-classes117:
+classes105:
 	CMPQ        AX, 288(SP)
-	JAE         rest118
+	JAE         rest106
 	CMPL        336(SP), $0x3f800000
-	JNE         scaled121
+	JNE         scaled109
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -9079,9 +8003,9 @@ classes117:
 	VADDPS      Z16, Z4, Z4
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
-	JMP         scaledDone122
+	JMP         scaledDone110
 
-scaled121:
+scaled109:
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -9183,14 +8107,14 @@ scaled121:
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
 
-scaledDone122:
+scaledDone110:
 	ADDQ $0x00000100, AX
-	JMP  classes117
+	JMP  classes105
 
-rest118:
-single123:
+rest106:
+single111:
 	CMPQ        AX, 272(SP)
-	JAE         tail119
+	JAE         tail107
 	VMOVUPS     (SI)(AX*1), Z15
 	VMULPS.BCST 336(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z15
@@ -9216,11 +8140,11 @@ single123:
 	VSCALEFPS.Z Z16, Z17, K1, Z15
 	VADDPS      Z15, Z4, Z4
 	ADDQ        $0x00000040, AX
-	JMP         single123
+	JMP         single111
 
-tail119:
+tail107:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone120
+	JZ          classesDone108
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z15
 	VMULPS.BCST 336(SP), Z15, Z15
@@ -9248,10 +8172,10 @@ tail119:
 	KMOVW       264(SP), K1
 	VADDPS      Z0, Z4, K1, Z4
 
-classesDone120:
+classesDone108:
 	VMOVAPS Z4, Z0
 
-summed109:
+summed97:
 	// The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
 	// ls - d[l] (seq.LabelLoss).
 	VMOVSHDUP     Z0, Z4
@@ -9308,17 +8232,17 @@ summed109:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl, f to the frame.
 	TESTB     $0x01, 296(SP)
-	JZ        noLse124
+	JZ        noLse112
 	VADDPS    (SP), Z4, Z4
 	KMOVW     256(SP), K1
 	VBLENDMPS (SP), Z4, K1, Z4
 	TESTQ     R14, R14
-	JZ        noLseStore125
+	JZ        noLseStore113
 	VMOVSS    X4, (R14)(R10*4)
 
-noLseStore125:
+noLseStore113:
 	TESTB       $0x02, 296(SP)
-	JZ          noZ126
+	JZ          noZ114
 	VMULPS      192(SP), Z4, Z6
 	VMULPS      Z4, Z6, Z4
 	VADDPS      Z6, Z6, Z6
@@ -9327,36 +8251,36 @@ noLseStore125:
 	VADDPS      Z4, Z5, Z4
 	VMOVAPS     Z4, Z5
 
-noZ126:
-noLse124:
+noZ114:
+noLse112:
 	// loss = loss·w[i] (with row weights).
 	MOVQ   328(SP), R12
 	TESTQ  R12, R12
-	JZ     unweighted127
+	JZ     unweighted115
 	VMULSS (R12)(R10*4), X5, X5
 
-unweighted127:
+unweighted115:
 	VMOVSS X5, (DX)(R10*4)
 
 	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
 	// sc / s (seq.Quotient), q = q·f (f = 1 without z-loss: exact); g[j] =
 	// e[j]·q (seq.Scaled); then g[l] = g[l] - sc.
 	TESTQ        DI, DI
-	JZ           noGrad128
+	JZ           noGrad116
 	VBROADCASTSS 320(SP), Z4
 	MOVQ         328(SP), R12
 	TESTQ        R12, R12
-	JZ           unweighted129
+	JZ           unweighted117
 	VMULPS.BCST  (R12)(R10*4), Z4, Z4
 
-unweighted129:
+unweighted117:
 	VDIVPS Z0, Z4, Z0
 	VMULPS 128(SP), Z0, Z0
 	XORL   AX, AX
 
-classes130:
+classes118:
 	CMPQ    AX, 288(SP)
-	JAE     rest131
+	JAE     rest119
 	VMOVUPS (DI)(AX*1), Z5
 	VMULPS  Z0, Z5, Z5
 	VMOVUPS Z5, (DI)(AX*1)
@@ -9370,42 +8294,42 @@ classes130:
 	VMULPS  Z0, Z5, Z5
 	VMOVUPS Z5, 192(DI)(AX*1)
 	ADDQ    $0x00000100, AX
-	JMP     classes130
+	JMP     classes118
 
-rest131:
-single134:
+rest119:
+single122:
 	CMPQ    AX, 272(SP)
-	JAE     tail132
+	JAE     tail120
 	VMOVUPS (DI)(AX*1), Z5
 	VMULPS  Z0, Z5, Z5
 	VMOVUPS Z5, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     single134
+	JMP     single122
 
-tail132:
+tail120:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone133
+	JZ        classesDone121
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z5
 	VMULPS    Z0, Z5, Z0
 	KMOVW     264(SP), K1
 	VMOVUPS   Z0, K1, (DI)(AX*1)
 
-classesDone133:
+classesDone121:
 	MOVLQSX (BX)(R10*4), R12
 	VMOVSS  (DI)(R12*4), X0
 	VSUBSS  X4, X0, X0
 	VMOVSS  X0, (DI)(R12*4)
 
-noGrad128:
+noGrad116:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut135
+	JZ    noOut123
 	ADDQ  R9, DI
 
-noOut135:
+noOut123:
 	JMP wideLabelsRow
 
 wideLabelsDone:
@@ -9413,13 +8337,14 @@ wideLabelsDone:
 	RET
 
 // func wideTargetsAVX512(a *blockArgs)
-// Requires: AVX, AVX512F, CMOV, MMX+
+// Requires: AVX, AVX512DQ, AVX512F, CMOV, MMX+
 TEXT ·wideTargetsAVX512(SB), $352-8
 	// wideTargetsGeneric, one row at a time, the classes in vectors (see the
 	// overview of the wide functions), the logits times xs = xscale. The
-	// effective targets a[j] (targetRow.at) take one of six forms, each with its
-	// own loops of passes 2 and 3: dense targets or the one-hot rows of labels,
-	// plain, staged, or staged with class weights.
+	// effective targets a[j] (targetRow.at) take one of five forms, each with
+	// its own loops of passes 2 and 3: dense targets, plain, staged, or staged
+	// with class weights; the one-hot rows of labels, staged (plain: staged with
+	// keep = 1 and uni = 0), or staged with class weights.
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
 	// c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a row to
@@ -9451,18 +8376,18 @@ TEXT ·wideTargetsAVX512(SB), $352-8
 	MOVQ  $0x4000000000000000, R8
 	MOVQ  8(R10), AX
 	SUBQ  CX, AX
-	JGE   someRows83
+	JGE   someRows71
 	XORL  R8, R8
-	JMP   isNil82
+	JMP   isNil70
 
-someRows83:
+someRows71:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil82:
+isNil70:
 	VMOVSS 240(R10), X0
 	VMOVSS X0, 344(SP)
 
@@ -9472,108 +8397,118 @@ isNil82:
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 	CMPQ    24(R10), $0x00
-	JEQ     isNil84
+	JEQ     isNil72
 	MOVQ    32(R10), AX
 	SUBQ    CX, AX
-	JGE     someRows85
+	JGE     someRows73
 	XORL    R8, R8
-	JMP     isNil84
+	JMP     isNil72
 
-someRows85:
+someRows73:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil84:
+isNil72:
 	CMPQ    176(R10), $0x00
-	JEQ     isNil86
+	JEQ     isNil74
 	MOVQ    184(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil86:
+isNil74:
 	CMPQ    200(R10), $0x00
-	JEQ     isNil87
+	JEQ     isNil75
 	MOVQ    208(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil87:
+isNil75:
 	CMPQ    248(R10), $0x00
-	JEQ     isNil88
+	JEQ     isNil76
 	MOVQ    256(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil88:
+isNil76:
 	XORL  R12, R12
 	MOVQ  72(R10), AX
 	MOVQ  AX, 312(SP)
 	TESTQ AX, AX
-	JZ    fromLabels89
+	JZ    fromLabels77
 	MOVQ  80(R10), AX
 	SUBQ  CX, AX
-	JGE   someRows92
+	JGE   someRows80
 	XORL  R8, R8
-	JMP   isNil91
+	JMP   isNil79
 
-someRows92:
+someRows80:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil91:
-	JMP formDone90
+isNil79:
+	JMP formDone78
 
-fromLabels89:
+fromLabels77:
 	MOVL    $0x00000001, R12
 	MOVQ    56(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-formDone90:
+formDone78:
 	MOVQ    96(R10), BX
 	MOVBQZX 128(R10), AX
 	TESTB   AL, AL
-	JZ      notStaged93
+	JZ      notStaged81
 	ORL     $0x00000002, R12
 	TESTQ   BX, BX
-	JZ      notStaged93
+	JZ      notStaged81
 	ORL     $0x00000004, R12
 	MOVQ    104(R10), AX
 	CMPQ    AX, CX
-	JGE     notStaged93
+	JGE     notStaged81
 	XORL    R8, R8
 
-notStaged93:
-	MOVQ         R12, 304(SP)
+notStaged81:
 	VBROADCASTSS 120(R10), Z0
 	VBROADCASTSS 124(R10), Z5
-	MOVQ         144(R10), DX
+
+	// One-hot rows of labels, not staged: the staged form with keep = 1 and uni
+	// = +0, whose a[j] = (1·t[j]) + 0 is t[j], 1 or +0.
+	CMPQ         R12, $0x01
+	JNE          staged82
+	ORL          $0x00000002, R12
+	VBROADCASTSS one<>+0(SB), Z0
+	VXORPS       Z5, Z5, Z5
+
+staged82:
+	MOVQ R12, 304(SP)
+	MOVQ 144(R10), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
-	// z-loss, with z in the 16 lanes of a frame vector).
+	// z-loss); z in the 16 lanes of a frame vector.
 	MOVQ  176(R10), R13
 	MOVQ  200(R10), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse94
+	JZ    noLse83
 	MOVL  $0x00000001, R12
 
-noLse94:
-	MOVL         272(R10), AX
-	SHLL         $0x01, AX
-	JZ           noZ95
-	MOVL         $0x00000003, R12
+noLse83:
 	VBROADCASTSS 272(R10), Z6
 	VMOVUPS      Z6, 192(SP)
+	MOVL         272(R10), AX
+	SHLL         $0x01, AX
+	JZ           noZ84
+	MOVL         $0x00000003, R12
 
-noZ95:
+noZ84:
 	MOVQ R12, 296(SP)
 
 	// scale and the bases of labels and rowWeights, read by the loops from the frame.
@@ -9644,7 +8579,7 @@ wideTargetsRow:
 	VMOVAPS Z6, Z7
 	KMOVW   AX, K1
 	CMPQ    288(SP), $0x00
-	JEQ     oneChain96
+	JEQ     oneChain85
 	VMOVAPS Z6, Z2
 	KMOVW   AX, K2
 	VMOVAPS Z6, Z3
@@ -9652,12 +8587,12 @@ wideTargetsRow:
 	VMOVAPS Z6, Z4
 	KMOVW   AX, K4
 
-oneChain96:
+oneChain85:
 	XORL AX, AX
 
-classes97:
+classes86:
 	CMPQ    AX, 288(SP)
-	JAE     rest98
+	JAE     rest87
 	VMOVUPS (SI)(AX*1), Z6
 	VMAXPS  Z6, Z7, Z7
 	VCMPPS  $0x07, Z6, Z6, K1, K1
@@ -9671,30 +8606,30 @@ classes97:
 	VMAXPS  Z6, Z4, Z4
 	VCMPPS  $0x07, Z6, Z6, K4, K4
 	ADDQ    $0x00000100, AX
-	JMP     classes97
+	JMP     classes86
 
-rest98:
-single101:
+rest87:
+single90:
 	CMPQ    AX, 272(SP)
-	JAE     tail99
+	JAE     tail88
 	VMOVUPS (SI)(AX*1), Z6
 	VMAXPS  Z6, Z7, Z7
 	VCMPPS  $0x07, Z6, Z6, K1, K1
 	ADDQ    $0x00000040, AX
-	JMP     single101
+	JMP     single90
 
-tail99:
+tail88:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone100
+	JZ        classesDone89
 	KMOVW     264(SP), K5
 	VMOVUPS.Z (SI)(AX*1), K5, Z6
 	VMAXPS    Z6, Z7, K5, Z7
 	VCMPPS    $0x07, Z6, Z6, K1, K1
 
-classesDone100:
+classesDone89:
 	// The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).
 	CMPQ   288(SP), $0x00
-	JEQ    oneChain102
+	JEQ    oneChain91
 	VMAXPS Z2, Z7, Z6
 	VMAXPS Z4, Z3, Z7
 	VMAXPS Z7, Z6, Z7
@@ -9702,7 +8637,7 @@ classesDone100:
 	KANDW  K4, K3, K5
 	KANDW  K5, K1, K1
 
-oneChain102:
+oneChain91:
 	VEXTRACTF64X4 $0x01, Z7, Y6
 	VMAXPS        Y6, Y7, Y6
 	VEXTRACTF128  $0x01, Y6, X7
@@ -9721,90 +8656,90 @@ oneChain102:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ, an
 	// opmask) and no NaN in the row (R12 == 0), else 0; stored to the frame.
 	TESTB  $0x01, 296(SP)
-	JZ     noLse103
+	JZ     noLse92
 	MOVQ   $0x00000000, 256(SP)
 	TESTL  R12, R12
-	JNZ    noLse103
+	JNZ    noLse92
 	VCMPPS $0x00, negInfBits<>+0(SB), Z21, K1
 	KMOVW  K1, 256(SP)
 
-noLse103:
+noLse92:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds104
+	JZ    noPreds93
 	TESTL R12, R12
-	JZ    scanEq108
+	JZ    scanEq97
 	XORL  AX, AX
 
-scan109:
+scan98:
 	CMPQ    AX, 272(SP)
-	JAE     scanTail110
+	JAE     scanTail99
 	VMOVUPS (SI)(AX*1), Z6
 	VCMPPS  $0x03, Z6, Z6, K1
 	KMOVW   K1, R12
 	TESTL   R12, R12
-	JNZ     found105
+	JNZ     found94
 	ADDQ    $0x40, AX
-	JMP     scan109
+	JMP     scan98
 
-scanTail110:
+scanTail99:
 	TESTQ     $0x0000000f, CX
-	JZ        notFound106
+	JZ        notFound95
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (SI)(AX*1), K1, Z6
 	VCMPPS    $0x03, Z6, Z6, K1, K1
 	KMOVW     K1, R12
 	TESTL     R12, R12
-	JNZ       found105
-	JMP       notFound106
+	JNZ       found94
+	JMP       notFound95
 
-scanEq108:
+scanEq97:
 	XORL AX, AX
 
-scan111:
+scan100:
 	CMPQ        AX, 272(SP)
-	JAE         scanTail112
+	JAE         scanTail101
 	VMOVUPS     (SI)(AX*1), Z6
 	VMULPS.BCST 344(SP), Z6, Z6
 	VCMPPS      $0x00, Z6, Z21, K1
 	KMOVW       K1, R12
 	TESTL       R12, R12
-	JNZ         found105
+	JNZ         found94
 	ADDQ        $0x40, AX
-	JMP         scan111
+	JMP         scan100
 
-scanTail112:
+scanTail101:
 	TESTQ       $0x0000000f, CX
-	JZ          notFound106
+	JZ          notFound95
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z6
 	VMULPS.BCST 344(SP), Z6, Z6
 	VCMPPS      $0x00, Z6, Z21, K1, K1
 	KMOVW       K1, R12
 	TESTL       R12, R12
-	JNZ         found105
+	JNZ         found94
 
-notFound106:
+notFound95:
 	XORL R12, R12
-	JMP  storePred107
+	JMP  storePred96
 
-found105:
+found94:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred107:
+storePred96:
 	MOVL R12, (R13)(R10*4)
 
-noPreds104:
+noPreds93:
 	// The label in every lane (targets from labels).
 	TESTB        $0x01, 304(SP)
-	JZ           noLabel113
+	JZ           noLabel102
 	MOVQ         328(SP), R12
 	VMOVD        (R12)(R10*4), X1
 	VPBROADCASTD X1, Z1
 
-noLabel113:
+noLabel102:
 	// Pass 2. For each class: d = x[j]·xs - m (the product skipped when xs is
 	// 1); a = targetRow.at(j); td = a·d, +0
 	// where a == 0 (seq.TargetTerm); e = expf(d) (seq.Exp), stored to g (when
@@ -9818,24 +8753,22 @@ noLabel113:
 	JEQ     wideTargetsExp2
 	CMPQ    304(SP), $0x06
 	JEQ     wideTargetsExp6
-	CMPQ    304(SP), $0x01
-	JEQ     wideTargetsExp1
 	CMPQ    304(SP), $0x03
 	JEQ     wideTargetsExp3
 	CMPQ    304(SP), $0x07
 	JEQ     wideTargetsExp7
 	XORL    AX, AX
 
-classes115:
+classes104:
 	CMPQ        AX, 280(SP)
-	JAE         rest116
+	JAE         rest105
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled119
+	JEQ         unscaled108
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled119:
+unscaled108:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     (R12)(AX*1), Z23
 	VCMPPS      $0x04, Z19, Z23, K1
@@ -9864,18 +8797,18 @@ unscaled119:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore120
+	JZ          noStore109
 	VMOVUPS     Z22, (DI)(AX*1)
 
-noStore120:
+noStore109:
 	VADDPS      Z22, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z22
 	PREFETCHT0  64(R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled121
+	JEQ         unscaled110
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled121:
+unscaled110:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     64(R12)(AX*1), Z23
 	VCMPPS      $0x04, Z19, Z23, K1
@@ -9904,24 +8837,24 @@ unscaled121:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore122
+	JZ          noStore111
 	VMOVUPS     Z22, 64(DI)(AX*1)
 
-noStore122:
+noStore111:
 	VADDPS Z22, Z6, Z6
 	ADDQ   $0x00000080, AX
-	JMP    classes115
+	JMP    classes104
 
-rest116:
+rest105:
 	TESTQ       $0x00000010, CX
-	JZ          tail117
+	JZ          tail106
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled123
+	JEQ         unscaled112
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled123:
+unscaled112:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     (R12)(AX*1), Z23
 	VCMPPS      $0x04, Z19, Z23, K1
@@ -9950,23 +8883,23 @@ unscaled123:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore124
+	JZ          noStore113
 	VMOVUPS     Z22, (DI)(AX*1)
 
-noStore124:
+noStore113:
 	VADDPS Z22, Z6, Z6
 	ADDQ   $0x00000040, AX
 
-tail117:
+tail106:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone118
+	JZ          classesDone107
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z22
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled125
+	JEQ         unscaled114
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled125:
+unscaled114:
 	VSUBPS      Z21, Z22, Z21
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (R12)(AX*1), K1, Z22
@@ -9998,30 +8931,30 @@ unscaled125:
 	VCMPPS      $0x05, Z18, Z21, K1
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
-	JZ          noStore126
+	JZ          noStore115
 	KMOVW       264(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
-noStore126:
+noStore115:
 	KMOVW  264(SP), K1
 	VADDPS Z21, Z6, K1, Z6
 
-classesDone118:
-	JMP summed114
+classesDone107:
+	JMP summed103
 
 wideTargetsExp2:
 	XORL AX, AX
 
-classes127:
+classes116:
 	CMPQ        AX, 280(SP)
-	JAE         rest128
+	JAE         rest117
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled131
+	JEQ         unscaled120
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled131:
+unscaled120:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     (R12)(AX*1), Z23
 	VMULPS      Z23, Z0, Z23
@@ -10052,18 +8985,18 @@ unscaled131:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore132
+	JZ          noStore121
 	VMOVUPS     Z22, (DI)(AX*1)
 
-noStore132:
+noStore121:
 	VADDPS      Z22, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z22
 	PREFETCHT0  64(R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled133
+	JEQ         unscaled122
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled133:
+unscaled122:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     64(R12)(AX*1), Z23
 	VMULPS      Z23, Z0, Z23
@@ -10094,24 +9027,24 @@ unscaled133:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore134
+	JZ          noStore123
 	VMOVUPS     Z22, 64(DI)(AX*1)
 
-noStore134:
+noStore123:
 	VADDPS Z22, Z6, Z6
 	ADDQ   $0x00000080, AX
-	JMP    classes127
+	JMP    classes116
 
-rest128:
+rest117:
 	TESTQ       $0x00000010, CX
-	JZ          tail129
+	JZ          tail118
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled135
+	JEQ         unscaled124
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled135:
+unscaled124:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     (R12)(AX*1), Z23
 	VMULPS      Z23, Z0, Z23
@@ -10142,23 +9075,23 @@ unscaled135:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore136
+	JZ          noStore125
 	VMOVUPS     Z22, (DI)(AX*1)
 
-noStore136:
+noStore125:
 	VADDPS Z22, Z6, Z6
 	ADDQ   $0x00000040, AX
 
-tail129:
+tail118:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone130
+	JZ          classesDone119
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z22
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled137
+	JEQ         unscaled126
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled137:
+unscaled126:
 	VSUBPS      Z21, Z22, Z21
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (R12)(AX*1), K1, Z22
@@ -10192,30 +9125,30 @@ unscaled137:
 	VCMPPS      $0x05, Z18, Z21, K1
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
-	JZ          noStore138
+	JZ          noStore127
 	KMOVW       264(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
-noStore138:
+noStore127:
 	KMOVW  264(SP), K1
 	VADDPS Z21, Z6, K1, Z6
 
-classesDone130:
-	JMP summed114
+classesDone119:
+	JMP summed103
 
 wideTargetsExp6:
 	XORL AX, AX
 
-classes139:
+classes128:
 	CMPQ        AX, 280(SP)
-	JAE         rest140
+	JAE         rest129
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled143
+	JEQ         unscaled132
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled143:
+unscaled132:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     (R12)(AX*1), Z23
 	VMULPS      Z23, Z0, Z23
@@ -10248,18 +9181,18 @@ unscaled143:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore144
+	JZ          noStore133
 	VMOVUPS     Z22, (DI)(AX*1)
 
-noStore144:
+noStore133:
 	VADDPS      Z22, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z22
 	PREFETCHT0  64(R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled145
+	JEQ         unscaled134
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled145:
+unscaled134:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     64(R12)(AX*1), Z23
 	VMULPS      Z23, Z0, Z23
@@ -10292,24 +9225,24 @@ unscaled145:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore146
+	JZ          noStore135
 	VMOVUPS     Z22, 64(DI)(AX*1)
 
-noStore146:
+noStore135:
 	VADDPS Z22, Z6, Z6
 	ADDQ   $0x00000080, AX
-	JMP    classes139
+	JMP    classes128
 
-rest140:
+rest129:
 	TESTQ       $0x00000010, CX
-	JZ          tail141
+	JZ          tail130
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled147
+	JEQ         unscaled136
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled147:
+unscaled136:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     (R12)(AX*1), Z23
 	VMULPS      Z23, Z0, Z23
@@ -10342,23 +9275,23 @@ unscaled147:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore148
+	JZ          noStore137
 	VMOVUPS     Z22, (DI)(AX*1)
 
-noStore148:
+noStore137:
 	VADDPS Z22, Z6, Z6
 	ADDQ   $0x00000040, AX
 
-tail141:
+tail130:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone142
+	JZ          classesDone131
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z22
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled149
+	JEQ         unscaled138
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled149:
+unscaled138:
 	VSUBPS      Z21, Z22, Z21
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (R12)(AX*1), K1, Z22
@@ -10395,225 +9328,31 @@ unscaled149:
 	VCMPPS      $0x05, Z18, Z21, K1
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
-	JZ          noStore150
+	JZ          noStore139
 	KMOVW       264(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
-noStore150:
+noStore139:
 	KMOVW  264(SP), K1
 	VADDPS Z21, Z6, K1, Z6
 
-classesDone142:
-	JMP summed114
-
-wideTargetsExp1:
-	VMOVDQU32 lanes<>+0(SB), Z22
-	XORL      AX, AX
-
-classes151:
-	CMPQ        AX, 280(SP)
-	JAE         rest152
-	VMOVUPS     (SI)(AX*1), Z23
-	PREFETCHT0  (R11)(AX*1)
-	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled155
-	VMULPS.BCST 344(SP), Z23, Z23
-
-unscaled155:
-	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z1, Z22, K1
-	VMOVUPS.Z   Z17, K1, Z24
-	VCMPPS      $0x04, Z19, Z24, K1
-	VMULPS      Z23, Z24, Z25
-	VMOVUPS.Z   Z25, K1, Z25
-	VADDPS      Z24, Z7, Z7
-	VADDPS      Z25, Z8, Z8
-	VPADDD      Z20, Z22, Z22
-	VMULPS      Z9, Z23, Z24
-	VRNDSCALEPS $0x00, Z24, Z24
-	VMULPS      Z10, Z24, Z25
-	VSUBPS      Z25, Z23, Z25
-	VMULPS      Z11, Z24, Z26
-	VSUBPS      Z26, Z25, Z25
-	VMULPS      Z12, Z25, Z26
-	VMULPS      Z25, Z25, Z27
-	VADDPS      Z13, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z14, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z15, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z16, Z26, Z26
-	VMULPS      Z26, Z27, Z26
-	VADDPS      Z25, Z26, Z25
-	VADDPS      Z17, Z25, Z25
-	VCMPPS      $0x05, Z18, Z23, K1
-	VSCALEFPS.Z Z24, Z25, K1, Z23
-	TESTQ       DI, DI
-	JZ          noStore156
-	VMOVUPS     Z23, (DI)(AX*1)
-
-noStore156:
-	VADDPS      Z23, Z6, Z6
-	VMOVUPS     64(SI)(AX*1), Z23
-	PREFETCHT0  64(R11)(AX*1)
-	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled157
-	VMULPS.BCST 344(SP), Z23, Z23
-
-unscaled157:
-	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z1, Z22, K1
-	VMOVUPS.Z   Z17, K1, Z24
-	VCMPPS      $0x04, Z19, Z24, K1
-	VMULPS      Z23, Z24, Z25
-	VMOVUPS.Z   Z25, K1, Z25
-	VADDPS      Z24, Z7, Z7
-	VADDPS      Z25, Z8, Z8
-	VPADDD      Z20, Z22, Z22
-	VMULPS      Z9, Z23, Z24
-	VRNDSCALEPS $0x00, Z24, Z24
-	VMULPS      Z10, Z24, Z25
-	VSUBPS      Z25, Z23, Z25
-	VMULPS      Z11, Z24, Z26
-	VSUBPS      Z26, Z25, Z25
-	VMULPS      Z12, Z25, Z26
-	VMULPS      Z25, Z25, Z27
-	VADDPS      Z13, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z14, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z15, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z16, Z26, Z26
-	VMULPS      Z26, Z27, Z26
-	VADDPS      Z25, Z26, Z25
-	VADDPS      Z17, Z25, Z25
-	VCMPPS      $0x05, Z18, Z23, K1
-	VSCALEFPS.Z Z24, Z25, K1, Z23
-	TESTQ       DI, DI
-	JZ          noStore158
-	VMOVUPS     Z23, 64(DI)(AX*1)
-
-noStore158:
-	VADDPS Z23, Z6, Z6
-	ADDQ   $0x00000080, AX
-	JMP    classes151
-
-rest152:
-	TESTQ       $0x00000010, CX
-	JZ          tail153
-	VMOVUPS     (SI)(AX*1), Z23
-	PREFETCHT0  (R11)(AX*1)
-	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled159
-	VMULPS.BCST 344(SP), Z23, Z23
-
-unscaled159:
-	VSUBPS      Z21, Z23, Z23
-	VPCMPEQD    Z1, Z22, K1
-	VMOVUPS.Z   Z17, K1, Z24
-	VCMPPS      $0x04, Z19, Z24, K1
-	VMULPS      Z23, Z24, Z25
-	VMOVUPS.Z   Z25, K1, Z25
-	VADDPS      Z24, Z7, Z7
-	VADDPS      Z25, Z8, Z8
-	VPADDD      Z20, Z22, Z22
-	VMULPS      Z9, Z23, Z24
-	VRNDSCALEPS $0x00, Z24, Z24
-	VMULPS      Z10, Z24, Z25
-	VSUBPS      Z25, Z23, Z25
-	VMULPS      Z11, Z24, Z26
-	VSUBPS      Z26, Z25, Z25
-	VMULPS      Z12, Z25, Z26
-	VMULPS      Z25, Z25, Z27
-	VADDPS      Z13, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z14, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z15, Z26, Z26
-	VMULPS      Z25, Z26, Z26
-	VADDPS      Z16, Z26, Z26
-	VMULPS      Z26, Z27, Z26
-	VADDPS      Z25, Z26, Z25
-	VADDPS      Z17, Z25, Z25
-	VCMPPS      $0x05, Z18, Z23, K1
-	VSCALEFPS.Z Z24, Z25, K1, Z23
-	TESTQ       DI, DI
-	JZ          noStore160
-	VMOVUPS     Z23, (DI)(AX*1)
-
-noStore160:
-	VADDPS Z23, Z6, Z6
-	ADDQ   $0x00000040, AX
-
-tail153:
-	TESTQ       $0x0000000f, CX
-	JZ          classesDone154
-	KMOVW       264(SP), K1
-	VMOVUPS.Z   (SI)(AX*1), K1, Z23
-	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled161
-	VMULPS.BCST 344(SP), Z23, Z23
-
-unscaled161:
-	VSUBPS      Z21, Z23, Z21
-	VPCMPEQD    Z1, Z22, K1
-	VMOVUPS.Z   Z17, K1, Z23
-	VCMPPS      $0x04, Z19, Z23, K1
-	VMULPS      Z21, Z23, Z24
-	VMOVUPS.Z   Z24, K1, Z24
-	KMOVW       264(SP), K1
-	VADDPS      Z23, Z7, K1, Z7
-	KMOVW       264(SP), K1
-	VADDPS      Z24, Z8, K1, Z8
-	VPADDD      Z20, Z22, Z22
-	VMULPS      Z9, Z21, Z22
-	VRNDSCALEPS $0x00, Z22, Z22
-	VMULPS      Z10, Z22, Z23
-	VSUBPS      Z23, Z21, Z23
-	VMULPS      Z11, Z22, Z24
-	VSUBPS      Z24, Z23, Z23
-	VMULPS      Z12, Z23, Z24
-	VMULPS      Z23, Z23, Z25
-	VADDPS      Z13, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z14, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z15, Z24, Z24
-	VMULPS      Z23, Z24, Z24
-	VADDPS      Z16, Z24, Z24
-	VMULPS      Z24, Z25, Z24
-	VADDPS      Z23, Z24, Z23
-	VADDPS      Z17, Z23, Z23
-	VCMPPS      $0x05, Z18, Z21, K1
-	VSCALEFPS.Z Z22, Z23, K1, Z21
-	TESTQ       DI, DI
-	JZ          noStore162
-	KMOVW       264(SP), K1
-	VMOVUPS     Z21, K1, (DI)(AX*1)
-
-noStore162:
-	KMOVW  264(SP), K1
-	VADDPS Z21, Z6, K1, Z6
-
-classesDone154:
-	JMP summed114
+classesDone131:
+	JMP summed103
 
 wideTargetsExp3:
 	VMOVDQU32 lanes<>+0(SB), Z22
 	XORL      AX, AX
 
-classes163:
+classes140:
 	CMPQ        AX, 280(SP)
-	JAE         rest164
+	JAE         rest141
 	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled167
+	JEQ         unscaled144
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled167:
+unscaled144:
 	VSUBPS      Z21, Z23, Z23
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
@@ -10646,18 +9385,18 @@ unscaled167:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore168
+	JZ          noStore145
 	VMOVUPS     Z23, (DI)(AX*1)
 
-noStore168:
+noStore145:
 	VADDPS      Z23, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z23
 	PREFETCHT0  64(R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled169
+	JEQ         unscaled146
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled169:
+unscaled146:
 	VSUBPS      Z21, Z23, Z23
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
@@ -10690,24 +9429,24 @@ unscaled169:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore170
+	JZ          noStore147
 	VMOVUPS     Z23, 64(DI)(AX*1)
 
-noStore170:
+noStore147:
 	VADDPS Z23, Z6, Z6
 	ADDQ   $0x00000080, AX
-	JMP    classes163
+	JMP    classes140
 
-rest164:
+rest141:
 	TESTQ       $0x00000010, CX
-	JZ          tail165
+	JZ          tail142
 	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled171
+	JEQ         unscaled148
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled171:
+unscaled148:
 	VSUBPS      Z21, Z23, Z23
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
@@ -10740,23 +9479,23 @@ unscaled171:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore172
+	JZ          noStore149
 	VMOVUPS     Z23, (DI)(AX*1)
 
-noStore172:
+noStore149:
 	VADDPS Z23, Z6, Z6
 	ADDQ   $0x00000040, AX
 
-tail165:
+tail142:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone166
+	JZ          classesDone143
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z23
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled173
+	JEQ         unscaled150
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled173:
+unscaled150:
 	VSUBPS      Z21, Z23, Z21
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z23
@@ -10791,31 +9530,31 @@ unscaled173:
 	VCMPPS      $0x05, Z18, Z21, K1
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
-	JZ          noStore174
+	JZ          noStore151
 	KMOVW       264(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
-noStore174:
+noStore151:
 	KMOVW  264(SP), K1
 	VADDPS Z21, Z6, K1, Z6
 
-classesDone166:
-	JMP summed114
+classesDone143:
+	JMP summed103
 
 wideTargetsExp7:
 	VMOVDQU32 lanes<>+0(SB), Z22
 	XORL      AX, AX
 
-classes175:
+classes152:
 	CMPQ        AX, 280(SP)
-	JAE         rest176
+	JAE         rest153
 	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled179
+	JEQ         unscaled156
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled179:
+unscaled156:
 	VSUBPS      Z21, Z23, Z23
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
@@ -10850,18 +9589,18 @@ unscaled179:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore180
+	JZ          noStore157
 	VMOVUPS     Z23, (DI)(AX*1)
 
-noStore180:
+noStore157:
 	VADDPS      Z23, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z23
 	PREFETCHT0  64(R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled181
+	JEQ         unscaled158
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled181:
+unscaled158:
 	VSUBPS      Z21, Z23, Z23
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
@@ -10896,24 +9635,24 @@ unscaled181:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore182
+	JZ          noStore159
 	VMOVUPS     Z23, 64(DI)(AX*1)
 
-noStore182:
+noStore159:
 	VADDPS Z23, Z6, Z6
 	ADDQ   $0x00000080, AX
-	JMP    classes175
+	JMP    classes152
 
-rest176:
+rest153:
 	TESTQ       $0x00000010, CX
-	JZ          tail177
+	JZ          tail154
 	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled183
+	JEQ         unscaled160
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled183:
+unscaled160:
 	VSUBPS      Z21, Z23, Z23
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
@@ -10948,23 +9687,23 @@ unscaled183:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore184
+	JZ          noStore161
 	VMOVUPS     Z23, (DI)(AX*1)
 
-noStore184:
+noStore161:
 	VADDPS Z23, Z6, Z6
 	ADDQ   $0x00000040, AX
 
-tail177:
+tail154:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone178
+	JZ          classesDone155
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z23
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled185
+	JEQ         unscaled162
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled185:
+unscaled162:
 	VSUBPS      Z21, Z23, Z21
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z23
@@ -11002,16 +9741,16 @@ unscaled185:
 	VCMPPS      $0x05, Z18, Z21, K1
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
-	JZ          noStore186
+	JZ          noStore163
 	KMOVW       264(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
-noStore186:
+noStore163:
 	KMOVW  264(SP), K1
 	VADDPS Z21, Z6, K1, Z6
 
-classesDone178:
-summed114:
+classesDone155:
+summed103:
 	// The row: s, T, D = total(c) of their accumulators; ls = log32(s)
 	// (seq.Log); loss = ls·T - D (seq.TargetLoss).
 	VMOVSHDUP     Z6, Z21
@@ -11087,17 +9826,17 @@ summed114:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl·T, f to the frame.
 	TESTB     $0x01, 296(SP)
-	JZ        noLse187
+	JZ        noLse164
 	VADDPS    (SP), Z21, Z21
 	KMOVW     256(SP), K1
 	VBLENDMPS (SP), Z21, K1, Z21
 	TESTQ     R14, R14
-	JZ        noLseStore188
+	JZ        noLseStore165
 	VMOVSS    X21, (R14)(R10*4)
 
-noLseStore188:
+noLseStore165:
 	TESTB       $0x02, 296(SP)
-	JZ          noZ189
+	JZ          noZ166
 	VMULPS      192(SP), Z21, Z22
 	VMULPS      Z21, Z22, Z21
 	VADDPS      Z22, Z22, Z22
@@ -11107,15 +9846,15 @@ noLseStore188:
 	VADDPS      Z21, Z8, Z8
 	VMOVAPS     Z8, Z8
 
-noZ189:
-noLse187:
+noZ166:
+noLse164:
 	// loss = loss·w[i] (with row weights).
 	MOVQ   336(SP), R12
 	TESTQ  R12, R12
-	JZ     unweighted190
+	JZ     unweighted167
 	VMULSS (R12)(R10*4), X8, X8
 
-unweighted190:
+unweighted167:
 	VMOVSS X8, (DX)(R10*4)
 
 	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
@@ -11123,14 +9862,14 @@ unweighted190:
 	// z-loss: exact); g[j] = e[j]·qt - a[j]·sc (seq.TargetGrad). One loop per
 	// form of the targets.
 	TESTQ        DI, DI
-	JZ           rowDone191
+	JZ           rowDone168
 	VBROADCASTSS 320(SP), Z8
 	MOVQ         336(SP), R12
 	TESTQ        R12, R12
-	JZ           unweighted192
+	JZ           unweighted169
 	VMULPS.BCST  (R12)(R10*4), Z8, Z8
 
-unweighted192:
+unweighted169:
 	VDIVPS Z6, Z8, Z6
 	VMULPS Z7, Z6, Z6
 	VMULPS 128(SP), Z6, Z6
@@ -11139,17 +9878,15 @@ unweighted192:
 	JEQ    wideTargetsGrad2
 	CMPQ   304(SP), $0x06
 	JEQ    wideTargetsGrad6
-	CMPQ   304(SP), $0x01
-	JEQ    wideTargetsGrad1
 	CMPQ   304(SP), $0x03
 	JEQ    wideTargetsGrad3
 	CMPQ   304(SP), $0x07
 	JEQ    wideTargetsGrad7
 	XORL   AX, AX
 
-classes193:
+classes170:
 	CMPQ    AX, 280(SP)
-	JAE     rest194
+	JAE     rest171
 	VMOVUPS (DI)(AX*1), Z7
 	VMOVUPS (R12)(AX*1), Z21
 	VMULPS  Z6, Z7, Z7
@@ -11163,11 +9900,11 @@ classes193:
 	VSUBPS  Z21, Z7, Z7
 	VMOVUPS Z7, 64(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes193
+	JMP     classes170
 
-rest194:
+rest171:
 	TESTQ   $0x00000010, CX
-	JZ      tail195
+	JZ      tail172
 	VMOVUPS (DI)(AX*1), Z7
 	VMOVUPS (R12)(AX*1), Z21
 	VMULPS  Z6, Z7, Z7
@@ -11176,9 +9913,9 @@ rest194:
 	VMOVUPS Z7, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail195:
+tail172:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone196
+	JZ        classesDone173
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z7
 	KMOVW     264(SP), K1
@@ -11189,15 +9926,15 @@ tail195:
 	KMOVW     264(SP), K1
 	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone196:
-	JMP rowDone191
+classesDone173:
+	JMP rowDone168
 
 wideTargetsGrad2:
 	XORL AX, AX
 
-classes197:
+classes174:
 	CMPQ    AX, 280(SP)
-	JAE     rest198
+	JAE     rest175
 	VMOVUPS (DI)(AX*1), Z7
 	VMOVUPS (R12)(AX*1), Z21
 	VMULPS  Z21, Z0, Z21
@@ -11215,11 +9952,11 @@ classes197:
 	VSUBPS  Z21, Z7, Z7
 	VMOVUPS Z7, 64(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes197
+	JMP     classes174
 
-rest198:
+rest175:
 	TESTQ   $0x00000010, CX
-	JZ      tail199
+	JZ      tail176
 	VMOVUPS (DI)(AX*1), Z7
 	VMOVUPS (R12)(AX*1), Z21
 	VMULPS  Z21, Z0, Z21
@@ -11230,9 +9967,9 @@ rest198:
 	VMOVUPS Z7, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail199:
+tail176:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone200
+	JZ        classesDone177
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z7
 	KMOVW     264(SP), K1
@@ -11245,15 +9982,15 @@ tail199:
 	KMOVW     264(SP), K1
 	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone200:
-	JMP rowDone191
+classesDone177:
+	JMP rowDone168
 
 wideTargetsGrad6:
 	XORL AX, AX
 
-classes201:
+classes178:
 	CMPQ    AX, 280(SP)
-	JAE     rest202
+	JAE     rest179
 	VMOVUPS (DI)(AX*1), Z7
 	VMOVUPS (R12)(AX*1), Z21
 	VMULPS  Z21, Z0, Z21
@@ -11275,11 +10012,11 @@ classes201:
 	VSUBPS  Z21, Z7, Z7
 	VMOVUPS Z7, 64(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes201
+	JMP     classes178
 
-rest202:
+rest179:
 	TESTQ   $0x00000010, CX
-	JZ      tail203
+	JZ      tail180
 	VMOVUPS (DI)(AX*1), Z7
 	VMOVUPS (R12)(AX*1), Z21
 	VMULPS  Z21, Z0, Z21
@@ -11292,9 +10029,9 @@ rest202:
 	VMOVUPS Z7, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail203:
+tail180:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone204
+	JZ        classesDone181
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z7
 	KMOVW     264(SP), K1
@@ -11310,72 +10047,16 @@ tail203:
 	KMOVW     264(SP), K1
 	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone204:
-	JMP rowDone191
-
-wideTargetsGrad1:
-	VMOVDQU32 lanes<>+0(SB), Z7
-	XORL      AX, AX
-
-classes205:
-	CMPQ      AX, 280(SP)
-	JAE       rest206
-	VMOVUPS   (DI)(AX*1), Z21
-	VPCMPEQD  Z1, Z7, K1
-	VMOVUPS.Z Z17, K1, Z22
-	VPADDD    Z20, Z7, Z7
-	VMULPS    Z6, Z21, Z21
-	VMULPS    Z8, Z22, Z22
-	VSUBPS    Z22, Z21, Z21
-	VMOVUPS   Z21, (DI)(AX*1)
-	VMOVUPS   64(DI)(AX*1), Z21
-	VPCMPEQD  Z1, Z7, K1
-	VMOVUPS.Z Z17, K1, Z22
-	VPADDD    Z20, Z7, Z7
-	VMULPS    Z6, Z21, Z21
-	VMULPS    Z8, Z22, Z22
-	VSUBPS    Z22, Z21, Z21
-	VMOVUPS   Z21, 64(DI)(AX*1)
-	ADDQ      $0x00000080, AX
-	JMP       classes205
-
-rest206:
-	TESTQ     $0x00000010, CX
-	JZ        tail207
-	VMOVUPS   (DI)(AX*1), Z21
-	VPCMPEQD  Z1, Z7, K1
-	VMOVUPS.Z Z17, K1, Z22
-	VPADDD    Z20, Z7, Z7
-	VMULPS    Z6, Z21, Z21
-	VMULPS    Z8, Z22, Z22
-	VSUBPS    Z22, Z21, Z21
-	VMOVUPS   Z21, (DI)(AX*1)
-	ADDQ      $0x00000040, AX
-
-tail207:
-	TESTQ     $0x0000000f, CX
-	JZ        classesDone208
-	KMOVW     264(SP), K1
-	VMOVUPS.Z (DI)(AX*1), K1, Z21
-	VPCMPEQD  Z1, Z7, K1
-	VMOVUPS.Z Z17, K1, Z22
-	VPADDD    Z20, Z7, Z7
-	VMULPS    Z6, Z21, Z6
-	VMULPS    Z8, Z22, Z7
-	VSUBPS    Z7, Z6, Z6
-	KMOVW     264(SP), K1
-	VMOVUPS   Z6, K1, (DI)(AX*1)
-
-classesDone208:
-	JMP rowDone191
+classesDone181:
+	JMP rowDone168
 
 wideTargetsGrad3:
 	VMOVDQU32 lanes<>+0(SB), Z7
 	XORL      AX, AX
 
-classes209:
+classes182:
 	CMPQ      AX, 280(SP)
-	JAE       rest210
+	JAE       rest183
 	VMOVUPS   (DI)(AX*1), Z21
 	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
@@ -11397,11 +10078,11 @@ classes209:
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, 64(DI)(AX*1)
 	ADDQ      $0x00000080, AX
-	JMP       classes209
+	JMP       classes182
 
-rest210:
+rest183:
 	TESTQ     $0x00000010, CX
-	JZ        tail211
+	JZ        tail184
 	VMOVUPS   (DI)(AX*1), Z21
 	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
@@ -11414,9 +10095,9 @@ rest210:
 	VMOVUPS   Z21, (DI)(AX*1)
 	ADDQ      $0x00000040, AX
 
-tail211:
+tail184:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone212
+	JZ        classesDone185
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z21
 	VPCMPEQD  Z1, Z7, K1
@@ -11430,16 +10111,16 @@ tail211:
 	KMOVW     264(SP), K1
 	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone212:
-	JMP rowDone191
+classesDone185:
+	JMP rowDone168
 
 wideTargetsGrad7:
 	VMOVDQU32 lanes<>+0(SB), Z7
 	XORL      AX, AX
 
-classes213:
+classes186:
 	CMPQ      AX, 280(SP)
-	JAE       rest214
+	JAE       rest187
 	VMOVUPS   (DI)(AX*1), Z21
 	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
@@ -11465,11 +10146,11 @@ classes213:
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, 64(DI)(AX*1)
 	ADDQ      $0x00000080, AX
-	JMP       classes213
+	JMP       classes186
 
-rest214:
+rest187:
 	TESTQ     $0x00000010, CX
-	JZ        tail215
+	JZ        tail188
 	VMOVUPS   (DI)(AX*1), Z21
 	VPCMPEQD  Z1, Z7, K1
 	VMOVUPS.Z Z17, K1, Z22
@@ -11484,9 +10165,9 @@ rest214:
 	VMOVUPS   Z21, (DI)(AX*1)
 	ADDQ      $0x00000040, AX
 
-tail215:
+tail188:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone216
+	JZ        classesDone189
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z21
 	VPCMPEQD  Z1, Z7, K1
@@ -11503,24 +10184,24 @@ tail215:
 	KMOVW     264(SP), K1
 	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone216:
-rowDone191:
+classesDone189:
+rowDone168:
 	// The targets row advances (when not nil).
 	MOVQ  312(SP), R12
 	TESTQ R12, R12
-	JZ    noTargets217
+	JZ    noTargets190
 	ADDQ  R9, R12
 	MOVQ  R12, 312(SP)
 
-noTargets217:
+noTargets190:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut218
+	JZ    noOut191
 	ADDQ  R9, DI
 
-noOut218:
+noOut191:
 	JMP wideTargetsRow
 
 wideTargetsDone:
@@ -11557,35 +10238,35 @@ TEXT ·wideSoftmaxAVX512(SB), $328-8
 	MOVQ  $0x4000000000000000, R8
 	MOVQ  8(BX), AX
 	SUBQ  CX, AX
-	JGE   someRows83
+	JGE   someRows71
 	XORL  R8, R8
-	JMP   isNil82
+	JMP   isNil70
 
-someRows83:
+someRows71:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil82:
+isNil70:
 	VMOVSS 240(BX), X0
 	VMOVSS X0, 320(SP)
 	MOVQ   24(BX), DI
 	MOVQ   32(BX), AX
 	SUBQ   CX, AX
-	JGE    someRows85
+	JGE    someRows73
 	XORL   R8, R8
-	JMP    isNil84
+	JMP    isNil72
 
-someRows85:
+someRows73:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil84:
+isNil72:
 	// R9 = 4·stride, the bytes from a row to the next; the bytes of the whole
 	// 16-, 32- and 64-class steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
 	// class j0+k: VPCMPGTD against the lane numbers); f = 1.
@@ -11634,7 +10315,7 @@ wideSoftmaxRow:
 	VMOVAPS Z0, Z4
 	KMOVW   AX, K1
 	CMPQ    288(SP), $0x00
-	JEQ     oneChain86
+	JEQ     oneChain74
 	VMOVAPS Z0, Z1
 	KMOVW   AX, K2
 	VMOVAPS Z0, Z2
@@ -11642,12 +10323,12 @@ wideSoftmaxRow:
 	VMOVAPS Z0, Z3
 	KMOVW   AX, K4
 
-oneChain86:
+oneChain74:
 	XORL AX, AX
 
-classes87:
+classes75:
 	CMPQ    AX, 288(SP)
-	JAE     rest88
+	JAE     rest76
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
@@ -11661,30 +10342,30 @@ classes87:
 	VMAXPS  Z0, Z3, Z3
 	VCMPPS  $0x07, Z0, Z0, K4, K4
 	ADDQ    $0x00000100, AX
-	JMP     classes87
+	JMP     classes75
 
-rest88:
-single91:
+rest76:
+single79:
 	CMPQ    AX, 272(SP)
-	JAE     tail89
+	JAE     tail77
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
 	ADDQ    $0x00000040, AX
-	JMP     single91
+	JMP     single79
 
-tail89:
+tail77:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone90
+	JZ        classesDone78
 	KMOVW     264(SP), K5
 	VMOVUPS.Z (SI)(AX*1), K5, Z0
 	VMAXPS    Z0, Z4, K5, Z4
 	VCMPPS    $0x07, Z0, Z0, K1, K1
 
-classesDone90:
+classesDone78:
 	// The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).
 	CMPQ   288(SP), $0x00
-	JEQ    oneChain92
+	JEQ    oneChain80
 	VMAXPS Z1, Z4, Z0
 	VMAXPS Z3, Z2, Z4
 	VMAXPS Z4, Z0, Z4
@@ -11692,7 +10373,7 @@ classesDone90:
 	KANDW  K4, K3, K5
 	KANDW  K5, K1, K1
 
-oneChain92:
+oneChain80:
 	VEXTRACTF64X4 $0x01, Z4, Y0
 	VMAXPS        Y0, Y4, Y0
 	VEXTRACTF128  $0x01, Y0, X4
@@ -11728,11 +10409,11 @@ oneChain92:
 	VMOVUPS zero<>+0(SB), Z15
 	XORL    AX, AX
 
-classes93:
+classes81:
 	CMPQ        AX, 288(SP)
-	JAE         rest94
+	JAE         rest82
 	CMPL        320(SP), $0x3f800000
-	JNE         scaled97
+	JNE         scaled85
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -11837,9 +10518,9 @@ classes93:
 	VADDPS      Z16, Z4, Z4
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
-	JMP         scaledDone98
+	JMP         scaledDone86
 
-scaled97:
+scaled85:
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -11949,14 +10630,14 @@ scaled97:
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
 
-scaledDone98:
+scaledDone86:
 	ADDQ $0x00000100, AX
-	JMP  classes93
+	JMP  classes81
 
-rest94:
-single99:
+rest82:
+single87:
 	CMPQ        AX, 272(SP)
-	JAE         tail95
+	JAE         tail83
 	VMOVUPS     (SI)(AX*1), Z15
 	VMULPS.BCST 320(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z15
@@ -11983,11 +10664,11 @@ single99:
 	VMOVUPS     Z15, (DI)(AX*1)
 	VADDPS      Z15, Z4, Z4
 	ADDQ        $0x00000040, AX
-	JMP         single99
+	JMP         single87
 
-tail95:
+tail83:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone96
+	JZ          classesDone84
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z15
 	VMULPS.BCST 320(SP), Z15, Z15
@@ -12017,7 +10698,7 @@ tail95:
 	KMOVW       264(SP), K1
 	VADDPS      Z0, Z4, K1, Z4
 
-classesDone96:
+classesDone84:
 	// Pass 3. s = total(c); r = 1 / s (seq.Reciprocal); y[j] = y[j]·r (seq.Scaled).
 	VMOVSHDUP     Z4, Z0
 	VADDPS        Z0, Z4, Z0
@@ -12032,9 +10713,9 @@ classesDone96:
 	VDIVPS        Z0, Z4, Z0
 	XORL          AX, AX
 
-classes100:
+classes88:
 	CMPQ    AX, 288(SP)
-	JAE     rest101
+	JAE     rest89
 	VMOVUPS (DI)(AX*1), Z4
 	VMULPS  Z0, Z4, Z4
 	VMOVUPS Z4, (DI)(AX*1)
@@ -12048,36 +10729,36 @@ classes100:
 	VMULPS  Z0, Z4, Z4
 	VMOVUPS Z4, 192(DI)(AX*1)
 	ADDQ    $0x00000100, AX
-	JMP     classes100
+	JMP     classes88
 
-rest101:
-single104:
+rest89:
+single92:
 	CMPQ    AX, 272(SP)
-	JAE     tail102
+	JAE     tail90
 	VMOVUPS (DI)(AX*1), Z4
 	VMULPS  Z0, Z4, Z4
 	VMOVUPS Z4, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     single104
+	JMP     single92
 
-tail102:
+tail90:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone103
+	JZ        classesDone91
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z4
 	VMULPS    Z0, Z4, Z0
 	KMOVW     264(SP), K1
 	VMOVUPS   Z0, K1, (DI)(AX*1)
 
-classesDone103:
+classesDone91:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut105
+	JZ    noOut93
 	ADDQ  R9, DI
 
-noOut105:
+noOut93:
 	JMP wideSoftmaxRow
 
 wideSoftmaxDone:
@@ -12114,35 +10795,35 @@ TEXT ·wideLogSoftmaxAVX512(SB), $328-8
 	MOVQ  $0x4000000000000000, R8
 	MOVQ  8(BX), AX
 	SUBQ  CX, AX
-	JGE   someRows83
+	JGE   someRows71
 	XORL  R8, R8
-	JMP   isNil82
+	JMP   isNil70
 
-someRows83:
+someRows71:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil82:
+isNil70:
 	VMOVSS 240(BX), X0
 	VMOVSS X0, 320(SP)
 	MOVQ   24(BX), DI
 	MOVQ   32(BX), AX
 	SUBQ   CX, AX
-	JGE    someRows85
+	JGE    someRows73
 	XORL   R8, R8
-	JMP    isNil84
+	JMP    isNil72
 
-someRows85:
+someRows73:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil84:
+isNil72:
 	// R9 = 4·stride, the bytes from a row to the next; the bytes of the whole
 	// 16-, 32- and 64-class steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
 	// class j0+k: VPCMPGTD against the lane numbers); f = 1.
@@ -12191,7 +10872,7 @@ wideLogSoftmaxRow:
 	VMOVAPS Z0, Z4
 	KMOVW   AX, K1
 	CMPQ    288(SP), $0x00
-	JEQ     oneChain86
+	JEQ     oneChain74
 	VMOVAPS Z0, Z1
 	KMOVW   AX, K2
 	VMOVAPS Z0, Z2
@@ -12199,12 +10880,12 @@ wideLogSoftmaxRow:
 	VMOVAPS Z0, Z3
 	KMOVW   AX, K4
 
-oneChain86:
+oneChain74:
 	XORL AX, AX
 
-classes87:
+classes75:
 	CMPQ    AX, 288(SP)
-	JAE     rest88
+	JAE     rest76
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
@@ -12218,30 +10899,30 @@ classes87:
 	VMAXPS  Z0, Z3, Z3
 	VCMPPS  $0x07, Z0, Z0, K4, K4
 	ADDQ    $0x00000100, AX
-	JMP     classes87
+	JMP     classes75
 
-rest88:
-single91:
+rest76:
+single79:
 	CMPQ    AX, 272(SP)
-	JAE     tail89
+	JAE     tail77
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
 	ADDQ    $0x00000040, AX
-	JMP     single91
+	JMP     single79
 
-tail89:
+tail77:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone90
+	JZ        classesDone78
 	KMOVW     264(SP), K5
 	VMOVUPS.Z (SI)(AX*1), K5, Z0
 	VMAXPS    Z0, Z4, K5, Z4
 	VCMPPS    $0x07, Z0, Z0, K1, K1
 
-classesDone90:
+classesDone78:
 	// The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).
 	CMPQ   288(SP), $0x00
-	JEQ    oneChain92
+	JEQ    oneChain80
 	VMAXPS Z1, Z4, Z0
 	VMAXPS Z3, Z2, Z4
 	VMAXPS Z4, Z0, Z4
@@ -12249,7 +10930,7 @@ classesDone90:
 	KANDW  K4, K3, K5
 	KANDW  K5, K1, K1
 
-oneChain92:
+oneChain80:
 	VEXTRACTF64X4 $0x01, Z4, Y0
 	VMAXPS        Y0, Y4, Y0
 	VEXTRACTF128  $0x01, Y0, X4
@@ -12280,11 +10961,11 @@ oneChain92:
 	VMOVUPS zero<>+0(SB), Z15
 	XORL    AX, AX
 
-classes93:
+classes81:
 	CMPQ        AX, 288(SP)
-	JAE         rest94
+	JAE         rest82
 	CMPL        320(SP), $0x3f800000
-	JNE         scaled97
+	JNE         scaled85
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -12381,9 +11062,9 @@ classes93:
 	VADDPS      Z16, Z4, Z4
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
-	JMP         scaledDone98
+	JMP         scaledDone86
 
-scaled97:
+scaled85:
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -12485,14 +11166,14 @@ scaled97:
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
 
-scaledDone98:
+scaledDone86:
 	ADDQ $0x00000100, AX
-	JMP  classes93
+	JMP  classes81
 
-rest94:
-single99:
+rest82:
+single87:
 	CMPQ        AX, 272(SP)
-	JAE         tail95
+	JAE         tail83
 	VMOVUPS     (SI)(AX*1), Z15
 	VMULPS.BCST 320(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z15
@@ -12518,11 +11199,11 @@ single99:
 	VSCALEFPS.Z Z16, Z17, K1, Z15
 	VADDPS      Z15, Z4, Z4
 	ADDQ        $0x00000040, AX
-	JMP         single99
+	JMP         single87
 
-tail95:
+tail83:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone96
+	JZ          classesDone84
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z15
 	VMULPS.BCST 320(SP), Z15, Z15
@@ -12550,7 +11231,7 @@ tail95:
 	KMOVW       264(SP), K1
 	VADDPS      Z5, Z4, K1, Z4
 
-classesDone96:
+classesDone84:
 	// s = total(c); ls = log32(s) (seq.Log).
 	VMOVSHDUP     Z4, Z5
 	VADDPS        Z5, Z4, Z4
@@ -12605,11 +11286,11 @@ classesDone96:
 	// iterations without the product when xs is 1.
 	XORL AX, AX
 
-classes100:
+classes88:
 	CMPQ    AX, 288(SP)
-	JAE     rest101
+	JAE     rest89
 	CMPL    320(SP), $0x3f800000
-	JNE     scaled104
+	JNE     scaled92
 	VMOVUPS (SI)(AX*1), Z5
 	VSUBPS  Z0, Z5, Z5
 	VSUBPS  Z4, Z5, Z5
@@ -12626,9 +11307,9 @@ classes100:
 	VSUBPS  Z0, Z5, Z5
 	VSUBPS  Z4, Z5, Z5
 	VMOVUPS Z5, 192(DI)(AX*1)
-	JMP     scaledDone105
+	JMP     scaledDone93
 
-scaled104:
+scaled92:
 	VMOVUPS     (SI)(AX*1), Z5
 	VMULPS.BCST 320(SP), Z5, Z5
 	VSUBPS      Z0, Z5, Z5
@@ -12650,25 +11331,25 @@ scaled104:
 	VSUBPS      Z4, Z5, Z5
 	VMOVUPS     Z5, 192(DI)(AX*1)
 
-scaledDone105:
+scaledDone93:
 	ADDQ $0x00000100, AX
-	JMP  classes100
+	JMP  classes88
 
-rest101:
-single106:
+rest89:
+single94:
 	CMPQ        AX, 272(SP)
-	JAE         tail102
+	JAE         tail90
 	VMOVUPS     (SI)(AX*1), Z5
 	VMULPS.BCST 320(SP), Z5, Z5
 	VSUBPS      Z0, Z5, Z5
 	VSUBPS      Z4, Z5, Z5
 	VMOVUPS     Z5, (DI)(AX*1)
 	ADDQ        $0x00000040, AX
-	JMP         single106
+	JMP         single94
 
-tail102:
+tail90:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone103
+	JZ          classesDone91
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z5
 	VMULPS.BCST 320(SP), Z5, Z5
@@ -12677,15 +11358,15 @@ tail102:
 	KMOVW       264(SP), K1
 	VMOVUPS     Z0, K1, (DI)(AX*1)
 
-classesDone103:
+classesDone91:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut107
+	JZ    noOut95
 	ADDQ  R9, DI
 
-noOut107:
+noOut95:
 	JMP wideLogSoftmaxRow
 
 wideLogSoftmaxDone:
@@ -12722,18 +11403,18 @@ TEXT ·wideArgmaxAVX512(SB), $328-8
 	MOVQ  $0x4000000000000000, R8
 	MOVQ  8(BX), AX
 	SUBQ  CX, AX
-	JGE   someRows83
+	JGE   someRows71
 	XORL  R8, R8
-	JMP   isNil82
+	JMP   isNil70
 
-someRows83:
+someRows71:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil82:
+isNil70:
 	VMOVSS  240(BX), X0
 	VMOVSS  X0, 320(SP)
 	MOVQ    184(BX), AX
@@ -12790,7 +11471,7 @@ wideArgmaxRow:
 	VMOVAPS Z0, Z4
 	KMOVW   AX, K1
 	CMPQ    288(SP), $0x00
-	JEQ     oneChain84
+	JEQ     oneChain72
 	VMOVAPS Z0, Z1
 	KMOVW   AX, K2
 	VMOVAPS Z0, Z2
@@ -12798,12 +11479,12 @@ wideArgmaxRow:
 	VMOVAPS Z0, Z3
 	KMOVW   AX, K4
 
-oneChain84:
+oneChain72:
 	XORL AX, AX
 
-classes85:
+classes73:
 	CMPQ    AX, 288(SP)
-	JAE     rest86
+	JAE     rest74
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
@@ -12817,30 +11498,30 @@ classes85:
 	VMAXPS  Z0, Z3, Z3
 	VCMPPS  $0x07, Z0, Z0, K4, K4
 	ADDQ    $0x00000100, AX
-	JMP     classes85
+	JMP     classes73
 
-rest86:
-single89:
+rest74:
+single77:
 	CMPQ    AX, 272(SP)
-	JAE     tail87
+	JAE     tail75
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
 	ADDQ    $0x00000040, AX
-	JMP     single89
+	JMP     single77
 
-tail87:
+tail75:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone88
+	JZ        classesDone76
 	KMOVW     264(SP), K5
 	VMOVUPS.Z (SI)(AX*1), K5, Z0
 	VMAXPS    Z0, Z4, K5, Z4
 	VCMPPS    $0x07, Z0, Z0, K1, K1
 
-classesDone88:
+classesDone76:
 	// The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).
 	CMPQ   288(SP), $0x00
-	JEQ    oneChain90
+	JEQ    oneChain78
 	VMAXPS Z1, Z4, Z0
 	VMAXPS Z3, Z2, Z4
 	VMAXPS Z4, Z0, Z4
@@ -12848,7 +11529,7 @@ classesDone88:
 	KANDW  K4, K3, K5
 	KANDW  K5, K1, K1
 
-oneChain90:
+oneChain78:
 	VEXTRACTF64X4 $0x01, Z4, Y0
 	VMAXPS        Y0, Y4, Y0
 	VEXTRACTF128  $0x01, Y0, X4
@@ -12866,77 +11547,77 @@ oneChain90:
 
 	// preds[i] = argmaxRow(x).
 	TESTL R12, R12
-	JZ    scanEq94
+	JZ    scanEq82
 	XORL  AX, AX
 
-scan95:
+scan83:
 	CMPQ    AX, 272(SP)
-	JAE     scanTail96
+	JAE     scanTail84
 	VMOVUPS (SI)(AX*1), Z0
 	VCMPPS  $0x03, Z0, Z0, K1
 	KMOVW   K1, R12
 	TESTL   R12, R12
-	JNZ     found91
+	JNZ     found79
 	ADDQ    $0x40, AX
-	JMP     scan95
+	JMP     scan83
 
-scanTail96:
+scanTail84:
 	TESTQ     $0x0000000f, CX
-	JZ        notFound92
+	JZ        notFound80
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (SI)(AX*1), K1, Z0
 	VCMPPS    $0x03, Z0, Z0, K1, K1
 	KMOVW     K1, R12
 	TESTL     R12, R12
-	JNZ       found91
-	JMP       notFound92
+	JNZ       found79
+	JMP       notFound80
 
-scanEq94:
+scanEq82:
 	XORL AX, AX
 
-scan97:
+scan85:
 	CMPQ        AX, 272(SP)
-	JAE         scanTail98
+	JAE         scanTail86
 	VMOVUPS     (SI)(AX*1), Z4
 	VMULPS.BCST 320(SP), Z4, Z4
 	VCMPPS      $0x00, Z4, Z0, K1
 	KMOVW       K1, R12
 	TESTL       R12, R12
-	JNZ         found91
+	JNZ         found79
 	ADDQ        $0x40, AX
-	JMP         scan97
+	JMP         scan85
 
-scanTail98:
+scanTail86:
 	TESTQ       $0x0000000f, CX
-	JZ          notFound92
+	JZ          notFound80
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z4
 	VMULPS.BCST 320(SP), Z4, Z4
 	VCMPPS      $0x00, Z4, Z0, K1, K1
 	KMOVW       K1, R12
 	TESTL       R12, R12
-	JNZ         found91
+	JNZ         found79
 
-notFound92:
+notFound80:
 	XORL R12, R12
-	JMP  storePred93
+	JMP  storePred81
 
-found91:
+found79:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred93:
+storePred81:
 	MOVL R12, (R13)(R10*4)
 
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut99
+	JZ    noOut87
 	ADDQ  R9, DI
 
-noOut99:
+noOut87:
 	JMP wideArgmaxRow
 
 wideArgmaxDone:
@@ -13068,7 +11749,7 @@ candScaledHit:
 	// Append the candidates of each vector with one.
 	KMOVW         K1, R11
 	TESTL         R11, R11
-	JZ            candNone82
+	JZ            candNone70
 	LEAL          (AX), R12
 	VPBROADCASTD  R12, Z2
 	VPADDD        lanes<>+0(SB), Z2, Z2
@@ -13077,10 +11758,10 @@ candScaledHit:
 	POPCNTL       R11, R11
 	ADDQ          R11, DX
 
-candNone82:
+candNone70:
 	KMOVW         K2, R11
 	TESTL         R11, R11
-	JZ            candNone83
+	JZ            candNone71
 	LEAL          16(AX), R12
 	VPBROADCASTD  R12, Z2
 	VPADDD        lanes<>+0(SB), Z2, Z2
@@ -13089,10 +11770,10 @@ candNone82:
 	POPCNTL       R11, R11
 	ADDQ          R11, DX
 
-candNone83:
+candNone71:
 	KMOVW         K3, R11
 	TESTL         R11, R11
-	JZ            candNone84
+	JZ            candNone72
 	LEAL          32(AX), R12
 	VPBROADCASTD  R12, Z2
 	VPADDD        lanes<>+0(SB), Z2, Z2
@@ -13101,10 +11782,10 @@ candNone83:
 	POPCNTL       R11, R11
 	ADDQ          R11, DX
 
-candNone84:
+candNone72:
 	KMOVW         K4, R11
 	TESTL         R11, R11
-	JZ            candNone85
+	JZ            candNone73
 	LEAL          48(AX), R12
 	VPBROADCASTD  R12, Z2
 	VPADDD        lanes<>+0(SB), Z2, Z2
@@ -13113,14 +11794,14 @@ candNone84:
 	POPCNTL       R11, R11
 	ADDQ          R11, DX
 
-candNone85:
+candNone73:
 	JMP candScaledNext
 
 candPlainHit:
 	// Append the candidates of each vector with one.
 	KMOVW         K1, R11
 	TESTL         R11, R11
-	JZ            candNone86
+	JZ            candNone74
 	LEAL          (AX), R12
 	VPBROADCASTD  R12, Z2
 	VPADDD        lanes<>+0(SB), Z2, Z2
@@ -13129,10 +11810,10 @@ candPlainHit:
 	POPCNTL       R11, R11
 	ADDQ          R11, DX
 
-candNone86:
+candNone74:
 	KMOVW         K2, R11
 	TESTL         R11, R11
-	JZ            candNone87
+	JZ            candNone75
 	LEAL          16(AX), R12
 	VPBROADCASTD  R12, Z2
 	VPADDD        lanes<>+0(SB), Z2, Z2
@@ -13141,10 +11822,10 @@ candNone86:
 	POPCNTL       R11, R11
 	ADDQ          R11, DX
 
-candNone87:
+candNone75:
 	KMOVW         K3, R11
 	TESTL         R11, R11
-	JZ            candNone88
+	JZ            candNone76
 	LEAL          32(AX), R12
 	VPBROADCASTD  R12, Z2
 	VPADDD        lanes<>+0(SB), Z2, Z2
@@ -13153,10 +11834,10 @@ candNone87:
 	POPCNTL       R11, R11
 	ADDQ          R11, DX
 
-candNone88:
+candNone76:
 	KMOVW         K4, R11
 	TESTL         R11, R11
-	JZ            candNone89
+	JZ            candNone77
 	LEAL          48(AX), R12
 	VPBROADCASTD  R12, Z2
 	VPADDD        lanes<>+0(SB), Z2, Z2
@@ -13165,7 +11846,7 @@ candNone88:
 	POPCNTL       R11, R11
 	ADDQ          R11, DX
 
-candNone89:
+candNone77:
 	JMP candPlainNext
 
 candVecHit:
@@ -13213,18 +11894,18 @@ TEXT ·wideLabelsMaxAVX512(SB), $352-8
 	MOVQ  $0x4000000000000000, R8
 	MOVQ  8(R10), AX
 	SUBQ  CX, AX
-	JGE   someRows83
+	JGE   someRows71
 	XORL  R8, R8
-	JMP   isNil82
+	JMP   isNil70
 
-someRows83:
+someRows71:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil82:
+isNil70:
 	VMOVSS 240(R10), X0
 	VMOVSS X0, 336(SP)
 
@@ -13240,64 +11921,64 @@ isNil82:
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 	CMPQ    24(R10), $0x00
-	JEQ     isNil84
+	JEQ     isNil72
 	MOVQ    32(R10), AX
 	SUBQ    CX, AX
-	JGE     someRows85
+	JGE     someRows73
 	XORL    R8, R8
-	JMP     isNil84
+	JMP     isNil72
 
-someRows85:
+someRows73:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil84:
+isNil72:
 	MOVQ    296(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 	CMPQ    200(R10), $0x00
-	JEQ     isNil86
+	JEQ     isNil74
 	MOVQ    208(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil86:
+isNil74:
 	CMPQ    248(R10), $0x00
-	JEQ     isNil87
+	JEQ     isNil75
 	MOVQ    256(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil87:
+isNil75:
 	TESTQ DI, DI
-	JZ    pfNoOut88
+	JZ    pfNoOut76
 	MOVQ  R8, 344(SP)
 
-pfNoOut88:
+pfNoOut76:
 	MOVQ 144(R10), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
-	// z-loss, with z in the 16 lanes of a frame vector).
+	// z-loss); z in the 16 lanes of a frame vector.
 	MOVQ  176(R10), R13
 	MOVQ  200(R10), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse89
+	JZ    noLse77
 	MOVL  $0x00000001, R12
 
-noLse89:
-	MOVL         272(R10), AX
-	SHLL         $0x01, AX
-	JZ           noZ90
-	MOVL         $0x00000003, R12
+noLse77:
 	VBROADCASTSS 272(R10), Z0
 	VMOVUPS      Z0, 192(SP)
+	MOVL         272(R10), AX
+	SHLL         $0x01, AX
+	JZ           noZ78
+	MOVL         $0x00000003, R12
 
-noZ90:
+noZ78:
 	MOVQ R12, 296(SP)
 
 	// R13 = rowMax (in place of preds).
@@ -13353,14 +12034,14 @@ wideLabelsMaxRow:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ, an
 	// opmask) and no NaN in the row (R12 == 0), else 0; stored to the frame.
 	TESTB  $0x01, 296(SP)
-	JZ     noLse91
+	JZ     noLse79
 	MOVQ   $0x00000000, 256(SP)
 	TESTL  R12, R12
-	JNZ    noLse91
+	JNZ    noLse79
 	VCMPPS $0x00, negInfBits<>+0(SB), Z0, K1
 	KMOVW  K1, 256(SP)
 
-noLse91:
+noLse79:
 	// d[l] = x[l]·xs - m, before any write, to the frame.
 	MOVLQSX      (BX)(R10*4), R12
 	VBROADCASTSS (SI)(R12*4), Z1
@@ -13371,7 +12052,7 @@ noLse91:
 	// Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to g (when grad is not
 	// nil); s accumulated by classSum. Two loops: with and without grad.
 	TESTQ   DI, DI
-	JZ      noGrad92
+	JZ      noGrad80
 	VMOVUPS negZero<>+0(SB), Z1
 
 	// R12 = the next row of the output (this one for the last row), prefetched in pass 2.
@@ -13391,11 +12072,11 @@ noLse91:
 	VMOVUPS zero<>+0(SB), Z12
 	XORL    AX, AX
 
-classes94:
+classes82:
 	CMPQ        AX, 288(SP)
-	JAE         rest95
+	JAE         rest83
 	CMPL        336(SP), $0x3f800000
-	JNE         scaled98
+	JNE         scaled86
 	VMOVUPS     (SI)(AX*1), Z12
 	VMOVUPS     64(SI)(AX*1), Z13
 	VMOVUPS     128(SI)(AX*1), Z14
@@ -13500,9 +12181,9 @@ classes94:
 	VADDPS      Z13, Z1, Z1
 	VADDPS      Z12, Z1, Z1
 	VADDPS      Z14, Z1, Z1
-	JMP         scaledDone99
+	JMP         scaledDone87
 
-scaled98:
+scaled86:
 	VMOVUPS     (SI)(AX*1), Z12
 	VMOVUPS     64(SI)(AX*1), Z13
 	VMOVUPS     128(SI)(AX*1), Z14
@@ -13612,14 +12293,14 @@ scaled98:
 	VADDPS      Z12, Z1, Z1
 	VADDPS      Z14, Z1, Z1
 
-scaledDone99:
+scaledDone87:
 	ADDQ $0x00000100, AX
-	JMP  classes94
+	JMP  classes82
 
-rest95:
-single100:
+rest83:
+single88:
 	CMPQ        AX, 272(SP)
-	JAE         tail96
+	JAE         tail84
 	VMOVUPS     (SI)(AX*1), Z12
 	VMULPS.BCST 336(SP), Z12, Z12
 	VSUBPS      Z0, Z12, Z12
@@ -13646,11 +12327,11 @@ single100:
 	VMOVUPS     Z12, (DI)(AX*1)
 	VADDPS      Z12, Z1, Z1
 	ADDQ        $0x00000040, AX
-	JMP         single100
+	JMP         single88
 
-tail96:
+tail84:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone97
+	JZ          classesDone85
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z12
 	VMULPS.BCST 336(SP), Z12, Z12
@@ -13680,11 +12361,11 @@ tail96:
 	KMOVW       264(SP), K1
 	VADDPS      Z0, Z1, K1, Z1
 
-classesDone97:
+classesDone85:
 	VMOVAPS Z1, Z0
-	JMP     summed93
+	JMP     summed81
 
-noGrad92:
+noGrad80:
 	VMOVUPS negZero<>+0(SB), Z1
 	VMOVUPS expLog2e<>+0(SB), Z2
 	VMOVUPS expLn2Hi<>+0(SB), Z3
@@ -13699,11 +12380,11 @@ noGrad92:
 	VMOVUPS zero<>+0(SB), Z12
 	XORL    AX, AX
 
-classes101:
+classes89:
 	CMPQ        AX, 288(SP)
-	JAE         rest102
+	JAE         rest90
 	CMPL        336(SP), $0x3f800000
-	JNE         scaled105
+	JNE         scaled93
 	VMOVUPS     (SI)(AX*1), Z12
 	VMOVUPS     64(SI)(AX*1), Z13
 	VMOVUPS     128(SI)(AX*1), Z14
@@ -13800,9 +12481,9 @@ classes101:
 	VADDPS      Z13, Z1, Z1
 	VADDPS      Z12, Z1, Z1
 	VADDPS      Z14, Z1, Z1
-	JMP         scaledDone106
+	JMP         scaledDone94
 
-scaled105:
+scaled93:
 	VMOVUPS     (SI)(AX*1), Z12
 	VMOVUPS     64(SI)(AX*1), Z13
 	VMOVUPS     128(SI)(AX*1), Z14
@@ -13904,14 +12585,14 @@ scaled105:
 	VADDPS      Z12, Z1, Z1
 	VADDPS      Z14, Z1, Z1
 
-scaledDone106:
+scaledDone94:
 	ADDQ $0x00000100, AX
-	JMP  classes101
+	JMP  classes89
 
-rest102:
-single107:
+rest90:
+single95:
 	CMPQ        AX, 272(SP)
-	JAE         tail103
+	JAE         tail91
 	VMOVUPS     (SI)(AX*1), Z12
 	VMULPS.BCST 336(SP), Z12, Z12
 	VSUBPS      Z0, Z12, Z12
@@ -13937,11 +12618,11 @@ single107:
 	VSCALEFPS.Z Z13, Z14, K1, Z12
 	VADDPS      Z12, Z1, Z1
 	ADDQ        $0x00000040, AX
-	JMP         single107
+	JMP         single95
 
-tail103:
+tail91:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone104
+	JZ          classesDone92
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z12
 	VMULPS.BCST 336(SP), Z12, Z12
@@ -13969,10 +12650,10 @@ tail103:
 	KMOVW       264(SP), K1
 	VADDPS      Z0, Z1, K1, Z1
 
-classesDone104:
+classesDone92:
 	VMOVAPS Z1, Z0
 
-summed93:
+summed81:
 	// The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
 	// ls - d[l] (seq.LabelLoss).
 	VMOVSHDUP     Z0, Z1
@@ -14029,17 +12710,17 @@ summed93:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl, f to the frame.
 	TESTB     $0x01, 296(SP)
-	JZ        noLse108
+	JZ        noLse96
 	VADDPS    (SP), Z1, Z1
 	KMOVW     256(SP), K1
 	VBLENDMPS (SP), Z1, K1, Z1
 	TESTQ     R14, R14
-	JZ        noLseStore109
+	JZ        noLseStore97
 	VMOVSS    X1, (R14)(R10*4)
 
-noLseStore109:
+noLseStore97:
 	TESTB       $0x02, 296(SP)
-	JZ          noZ110
+	JZ          noZ98
 	VMULPS      192(SP), Z1, Z3
 	VMULPS      Z1, Z3, Z1
 	VADDPS      Z3, Z3, Z3
@@ -14048,36 +12729,36 @@ noLseStore109:
 	VADDPS      Z1, Z2, Z1
 	VMOVAPS     Z1, Z2
 
-noZ110:
-noLse108:
+noZ98:
+noLse96:
 	// loss = loss·w[i] (with row weights).
 	MOVQ   328(SP), R12
 	TESTQ  R12, R12
-	JZ     unweighted111
+	JZ     unweighted99
 	VMULSS (R12)(R10*4), X2, X2
 
-unweighted111:
+unweighted99:
 	VMOVSS X2, (DX)(R10*4)
 
 	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
 	// sc / s (seq.Quotient), q = q·f (f = 1 without z-loss: exact); g[j] =
 	// e[j]·q (seq.Scaled); then g[l] = g[l] - sc.
 	TESTQ        DI, DI
-	JZ           noGrad112
+	JZ           noGrad100
 	VBROADCASTSS 320(SP), Z1
 	MOVQ         328(SP), R12
 	TESTQ        R12, R12
-	JZ           unweighted113
+	JZ           unweighted101
 	VMULPS.BCST  (R12)(R10*4), Z1, Z1
 
-unweighted113:
+unweighted101:
 	VDIVPS Z0, Z1, Z0
 	VMULPS 128(SP), Z0, Z0
 	XORL   AX, AX
 
-classes114:
+classes102:
 	CMPQ    AX, 288(SP)
-	JAE     rest115
+	JAE     rest103
 	VMOVUPS (DI)(AX*1), Z2
 	VMULPS  Z0, Z2, Z2
 	VMOVUPS Z2, (DI)(AX*1)
@@ -14091,42 +12772,42 @@ classes114:
 	VMULPS  Z0, Z2, Z2
 	VMOVUPS Z2, 192(DI)(AX*1)
 	ADDQ    $0x00000100, AX
-	JMP     classes114
+	JMP     classes102
 
-rest115:
-single118:
+rest103:
+single106:
 	CMPQ    AX, 272(SP)
-	JAE     tail116
+	JAE     tail104
 	VMOVUPS (DI)(AX*1), Z2
 	VMULPS  Z0, Z2, Z2
 	VMOVUPS Z2, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     single118
+	JMP     single106
 
-tail116:
+tail104:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone117
+	JZ        classesDone105
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z2
 	VMULPS    Z0, Z2, Z0
 	KMOVW     264(SP), K1
 	VMOVUPS   Z0, K1, (DI)(AX*1)
 
-classesDone117:
+classesDone105:
 	MOVLQSX (BX)(R10*4), R12
 	VMOVSS  (DI)(R12*4), X0
 	VSUBSS  X1, X0, X0
 	VMOVSS  X0, (DI)(R12*4)
 
-noGrad112:
+noGrad100:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut119
+	JZ    noOut107
 	ADDQ  R9, DI
 
-noOut119:
+noOut107:
 	JMP wideLabelsMaxRow
 
 wideLabelsMaxDone:
@@ -14135,7 +12816,7 @@ wideLabelsMaxDone:
 
 // func xentLabelsAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·xentLabelsAVX2(SB), $4256-8
+TEXT ·xentLabelsAVX2(SB), $4320-8
 	// xentLabelsGeneric for whole blocks of 8 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -14158,9 +12839,10 @@ TEXT ·xentLabelsAVX2(SB), $4256-8
 	// d[j], then e[j], at 32·j; s at 320; d[l] at 352; k·ln2hi at 384; m, then f,
 	// at 416; all, then lse, at 448 (m, all, lse and f only when lse is computed);
 	// the rows' weights at 480 (with row weights).
-	// After the records: z in every lane at 4160, the flag word at 4192, scale
-	// at 4200, xscale in every lane at 4208, the row weights pointer (0: none)
-	// at 4240, the chunk (blocks) at 4248.
+	// After the records: z, keep and neg (see zKeepSetup) in every lane at 4160,
+	// 4192 and 4224, the flag word at 4256, scale at 4264, xscale in every lane
+	// at 4272, the row weights pointer (0: none) at 4304, the chunk (blocks) at
+	// 4312.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -14173,12 +12855,12 @@ TEXT ·xentLabelsAVX2(SB), $4256-8
 	// rows processed, rounded down to a multiple of 8.
 	MOVQ    8(R9), AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil82
+	JEQ     isNil70
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil82:
+isNil70:
 	SHRQ    $0x04, AX
 	MOVQ    $0x3333333333333334, R13
 	MULQ    R13
@@ -14188,68 +12870,83 @@ isNil82:
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil83
+	JEQ     isNil71
 	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil83:
+isNil71:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil84
+	JEQ     isNil72
 	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil84:
+isNil72:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil85
+	JEQ     isNil73
 	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil85:
+isNil73:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil86
+	JEQ     isNil74
 	MOVQ    256(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil86:
+isNil74:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
-	// z-loss, with z in the 8 lanes of a frame vector).
+	// z-loss); z in the 8 lanes of a frame vector.
 	MOVQ  176(R9), R13
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse87
+	JZ    noLse75
 	MOVL  $0x00000001, R12
 
-noLse87:
-	MOVL         272(R9), AX
-	SHLL         $0x01, AX
-	JZ           noZ88
-	MOVL         $0x00000003, R12
+noLse75:
 	VBROADCASTSS 272(R9), Y0
 	VMOVUPS      Y0, 4160(SP)
+	MOVL         272(R9), AX
+	SHLL         $0x01, AX
+	JZ           noZ76
+	MOVL         $0x00000003, R12
 
-noZ88:
-	MOVQ R12, 4192(SP)
+noZ76:
+	MOVQ R12, 4256(SP)
+
+	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
+	// -0 (in every lane).
+	MOVL         4256(SP), AX
+	SHRL         $0x01, AX
+	ANDL         $0x01, AX
+	NEGL         AX
+	MOVL         AX, 4192(SP)
+	NOTL         AX
+	ANDL         $0x80000000, AX
+	MOVL         AX, 4224(SP)
+	VBROADCASTSS 4192(SP), Y0
+	VMOVUPS      Y0, 4192(SP)
+	VBROADCASTSS 4224(SP), Y0
+	VMOVUPS      Y0, 4224(SP)
 
 	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
 	VMOVSS       244(R9), X0
-	VMOVSS       X0, 4200(SP)
+	VMOVSS       X0, 4264(SP)
 	VBROADCASTSS 240(R9), Y0
-	VMOVUPS      Y0, 4208(SP)
+	VMOVUPS      Y0, 4272(SP)
 	MOVQ         248(R9), AX
-	MOVQ         AX, 4240(SP)
+	MOVQ         AX, 4304(SP)
 
 	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
 	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
@@ -14260,13 +12957,13 @@ noZ88:
 	CMOVQHI AX, R9
 	TESTQ   R9, R9
 	CMOVQEQ AX, R9
-	MOVQ    R9, 4248(SP)
+	MOVQ    R9, 4312(SP)
 
 labelsChunk:
 	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      labelsDone
-	MOVQ    4248(SP), R9
+	MOVQ    4312(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -14344,9 +13041,9 @@ labelsExpLoop:
 	VINSERTF128 $0x01, X11, Y8, Y8
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
-	CMPL    4208(SP), $0x3f800000
-	JEQ     unscaled89
-	VMOVUPS 4208(SP), Y11
+	CMPL    4272(SP), $0x3f800000
+	JEQ     unscaled77
+	VMOVUPS 4272(SP), Y11
 	VMULPS  Y11, Y9, Y9
 	VMULPS  Y11, Y7, Y7
 	VMULPS  Y11, Y10, Y10
@@ -14359,7 +13056,7 @@ labelsExpLoop:
 	VMULPS  Y11, Y0, Y0
 	VMULPS  Y11, Y8, Y8
 
-unscaled89:
+unscaled77:
 	// m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).
 	VMAXPS Y7, Y9, Y11
 	VMAXPS Y4, Y10, Y12
@@ -14380,7 +13077,7 @@ unscaled89:
 	// j = 9 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 9 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds90
+	JZ        noPreds78
 	VCMPPS    $0x00, Y11, Y0, Y8
 	VMOVUPS   zero<>+0(SB), Y12
 	VBLENDVPS Y8, index<>+576(SB), Y12, Y8
@@ -14425,12 +13122,12 @@ unscaled89:
 	VMOVUPS   Y8, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds90:
+noPreds78:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum10(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
-	TESTB   $0x01, 4192(SP)
-	JZ      noLse91
+	TESTB   $0x01, 4256(SP)
+	JZ      noLse79
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y11, Y8
 	VADDPS  Y7, Y9, Y12
 	VADDPS  Y4, Y10, Y13
@@ -14446,7 +13143,7 @@ noPreds90:
 	VMOVUPS Y8, 448(R11)
 	VMOVUPS Y11, 416(R11)
 
-noLse91:
+noLse79:
 	// d[j] = x[j] - m, stored to the record.
 	VSUBPS  Y11, Y9, Y8
 	VMOVUPS Y8, (R11)
@@ -14470,15 +13167,15 @@ noLse91:
 	VMOVUPS Y0, 288(R11)
 
 	// The weights of the block's rows to the record (with row weights).
-	MOVQ    4240(SP), AX
+	MOVQ    4304(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted92
+	JZ      unweighted80
 	VMOVUPS (AX), Y0
 	VMOVUPS Y0, 480(R11)
 	ADDQ    $0x00000020, AX
-	MOVQ    AX, 4240(SP)
+	MOVQ    AX, 4304(SP)
 
-unweighted92:
+unweighted80:
 	ADDQ $0x00000140, SI
 	ADDQ $0x00000020, BX
 	ADDQ $0x00000200, R11
@@ -14797,7 +13494,7 @@ labelsExpOnlyLoop:
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
-	TESTB $0x01, 4192(SP)
+	TESTB $0x01, 4256(SP)
 	JNZ   labelsLse
 
 labelsLogLoop:
@@ -15147,8 +13844,8 @@ labelsLogLoop:
 	VSUBPS    3936(R11), Y0, Y0
 
 	// loss = loss·w (with row weights).
-	CMPQ   4240(SP), $0x00
-	JEQ    unweighted93
+	CMPQ   4304(SP), $0x00
+	JEQ    unweighted81
 	VMULPS 480(R11), Y5, Y5
 	VMULPS 992(R11), Y1, Y1
 	VMULPS 1504(R11), Y4, Y4
@@ -15158,10 +13855,10 @@ labelsLogLoop:
 	VMULPS 3552(R11), Y3, Y3
 	VMULPS 4064(R11), Y0, Y0
 
-unweighted93:
+unweighted81:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses94
+	JZ      noLosses82
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -15172,7 +13869,7 @@ unweighted93:
 	VMOVUPS Y0, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses94:
+noLosses82:
 	VMOVUPD      (R8), Y6
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -15274,18 +13971,18 @@ labelsLogLast:
 	VSUBPS    352(R11), Y0, Y0
 
 	// loss = loss·w (with row weights).
-	CMPQ   4240(SP), $0x00
-	JEQ    unweighted95
+	CMPQ   4304(SP), $0x00
+	JEQ    unweighted83
 	VMULPS 480(R11), Y0, Y0
 
-unweighted95:
+unweighted83:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses96
+	JZ      noLosses84
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses96:
+noLosses84:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -15301,583 +13998,12 @@ noLosses96:
 
 labelsLse:
 	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
-	// the record and then to lse (when not nil).
-	TESTB $0x02, 4192(SP)
-	JNZ   labelsZ
-
+	// the record and then to lse (when not nil); zl, f = zTerms(z, lse)
+	// (seq.ZTerms), f stored to the record (read by pass 3 only with the
+	// z-loss); loss = loss + zl where z != 0, the loss itself where z == 0.
 labelsLseLogLoop:
 	CMPQ R10, $0x08
 	JLT  labelsLseLogLast
-
-	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
-	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
-	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
-	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
-	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU   320(R11), Y0
-	VMOVDQU   832(R11), Y1
-	VMOVDQU   1344(R11), Y2
-	VMOVDQU   1856(R11), Y3
-	VMOVDQU   2368(R11), Y4
-	VMOVDQU   logExpInv<>+0(SB), Y5
-	VMOVDQU   logExpInv<>+0(SB), Y6
-	VMOVDQU   logExpInv<>+0(SB), Y7
-	VPSRLD    $0x17, Y0, Y0
-	VPSRLD    $0x17, Y1, Y1
-	VPSRLD    $0x17, Y2, Y2
-	VPSRLD    $0x17, Y3, Y3
-	VPSUBD    logExpBias<>+0(SB), Y0, Y9
-	VPSUBD    logExpBias<>+0(SB), Y1, Y10
-	VMOVDQU   logExpInv<>+0(SB), Y8
-	VPSRLD    $0x17, Y4, Y4
-	VPSUBD    Y0, Y5, Y0
-	VPSUBD    logExpBias<>+0(SB), Y2, Y11
-	VMOVDQU   logExpInv<>+0(SB), Y5
-	VPSUBD    Y1, Y6, Y1
-	VPSUBD    Y2, Y7, Y2
-	VPSLLD    $0x17, Y0, Y0
-	VPSUBD    logExpBias<>+0(SB), Y3, Y6
-	VPSLLD    $0x17, Y1, Y1
-	VPSLLD    $0x17, Y2, Y2
-	VMULPS    320(R11), Y0, Y0
-	VPSUBD    logExpBias<>+0(SB), Y4, Y7
-	VMULPS    832(R11), Y1, Y1
-	VMULPS    1344(R11), Y2, Y2
-	VCVTDQ2PS Y9, Y9
-	VCVTDQ2PS Y10, Y10
-	VCVTDQ2PS Y11, Y11
-	VCVTDQ2PS Y6, Y6
-	VPSUBD    Y3, Y8, Y3
-	VADDPS    Y0, Y0, Y12
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y8
-	VPSUBD    Y4, Y5, Y4
-	VPSLLD    $0x17, Y3, Y3
-	VADDPS    Y1, Y1, Y13
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
-	VPSLLD    $0x17, Y4, Y4
-	VMULPS    1856(R11), Y3, Y3
-	VADDPS    Y2, Y2, Y15
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
-	VMULPS    2368(R11), Y4, Y4
-	VBLENDVPS Y8, Y12, Y0, Y0
-	VCVTDQ2PS Y7, Y7
-	VBLENDVPS Y5, Y13, Y1, Y1
-	VSUBPS    one<>+0(SB), Y0, Y13
-	VADDPS    Y3, Y3, Y12
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y3, Y0
-	VBLENDVPS Y14, Y15, Y2, Y15
-	VADDPS    Y4, Y4, Y2
-	VSUBPS    one<>+0(SB), Y1, Y1
-	VSUBPS    one<>+0(SB), Y15, Y15
-	VBLENDVPS Y0, Y12, Y3, Y3
-	VSUBPS    one<>+0(SB), Y9, Y12
-	VSUBPS    one<>+0(SB), Y3, Y3
-	VBLENDVPS Y8, Y12, Y9, Y9
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
-	VMULPS    logP0<>+0(SB), Y13, Y12
-	VBLENDVPS Y8, Y2, Y4, Y2
-	VSUBPS    one<>+0(SB), Y10, Y4
-	VSUBPS    one<>+0(SB), Y2, Y2
-	VADDPS    logP1<>+0(SB), Y12, Y12
-	VBLENDVPS Y5, Y4, Y10, Y4
-	VMULPS    expLn2Lo<>+0(SB), Y9, Y5
-	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
-	VMULPS    logP0<>+0(SB), Y1, Y10
-	VMULPS    Y13, Y12, Y12
-	VMOVUPS   Y9, 384(R11)
-	VADDPS    logP1<>+0(SB), Y10, Y10
-	VSUBPS    one<>+0(SB), Y11, Y9
-	VADDPS    logP2<>+0(SB), Y12, Y12
-	VMULPS    Y1, Y10, Y10
-	VBLENDVPS Y14, Y9, Y11, Y9
-	VMULPS    expLn2Lo<>+0(SB), Y4, Y11
-	VMULPS    logP0<>+0(SB), Y15, Y14
-	VMULPS    Y13, Y12, Y12
-	VMULPS    expLn2Hi<>+0(SB), Y4, Y4
-	VADDPS    logP2<>+0(SB), Y10, Y10
-	VADDPS    logP1<>+0(SB), Y14, Y14
-	VADDPS    logP3<>+0(SB), Y12, Y12
-	VMOVUPS   Y4, 896(R11)
-	VMULPS    Y1, Y10, Y10
-	VSUBPS    one<>+0(SB), Y6, Y4
-	VMULPS    Y15, Y14, Y14
-	VMULPS    Y13, Y12, Y12
-	VADDPS    logP3<>+0(SB), Y10, Y10
-	VBLENDVPS Y0, Y4, Y6, Y0
-	VMULPS    expLn2Lo<>+0(SB), Y9, Y4
-	VMULPS    logP0<>+0(SB), Y3, Y6
-	VADDPS    logP2<>+0(SB), Y14, Y14
-	VADDPS    logP4<>+0(SB), Y12, Y12
-	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
-	VMULPS    Y1, Y10, Y10
-	VADDPS    logP1<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VMULPS    Y13, Y12, Y12
-	VMOVUPS   Y9, 1408(R11)
-	VADDPS    logP4<>+0(SB), Y10, Y10
-	VSUBPS    one<>+0(SB), Y7, Y9
-	VMULPS    Y3, Y6, Y6
-	VADDPS    logP3<>+0(SB), Y14, Y14
-	VADDPS    logP5<>+0(SB), Y12, Y12
-	VMULPS    Y1, Y10, Y10
-	VBLENDVPS Y8, Y9, Y7, Y7
-	VMULPS    expLn2Lo<>+0(SB), Y0, Y8
-	VMULPS    logP0<>+0(SB), Y2, Y9
-	VADDPS    logP2<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VMULPS    Y13, Y12, Y12
-	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
-	VADDPS    logP5<>+0(SB), Y10, Y10
-	VADDPS    logP1<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y6, Y6
-	VADDPS    logP4<>+0(SB), Y14, Y14
-	VADDPS    logP6<>+0(SB), Y12, Y12
-	VMOVUPS   Y0, 1920(R11)
-	VMULPS    Y1, Y10, Y10
-	VMULPS    Y13, Y13, Y0
-	VMULPS    Y2, Y9, Y9
-	VADDPS    logP3<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VMULPS    Y13, Y12, Y12
-	VADDPS    logP6<>+0(SB), Y10, Y10
-	VADDPS    logP2<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y6, Y6
-	VADDPS    logP5<>+0(SB), Y14, Y14
-	VADDPS    logP7<>+0(SB), Y12, Y12
-	VMULPS    Y1, Y10, Y10
-	VMULPS    Y2, Y9, Y9
-	VADDPS    logP4<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VMULPS    Y13, Y12, Y12
-	VADDPS    logP7<>+0(SB), Y10, Y10
-	VADDPS    logP3<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y6, Y6
-	VADDPS    logP6<>+0(SB), Y14, Y14
-	VADDPS    logP8<>+0(SB), Y12, Y12
-	VMULPS    Y1, Y10, Y10
-	VMULPS    Y2, Y9, Y9
-	VADDPS    logP5<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VMULPS    Y13, Y12, Y12
-	VADDPS    logP8<>+0(SB), Y10, Y10
-	VADDPS    logP4<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y6, Y6
-	VADDPS    logP7<>+0(SB), Y14, Y14
-	VMULPS    Y0, Y12, Y12
-	VMULPS    half<>+0(SB), Y0, Y0
-	VMULPS    Y1, Y10, Y10
-	VMULPS    Y2, Y9, Y9
-	VADDPS    logP6<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VADDPS    Y5, Y12, Y12
-	VMULPS    Y1, Y1, Y5
-	VADDPS    logP5<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y6, Y6
-	VADDPS    logP8<>+0(SB), Y14, Y14
-	VSUBPS    Y0, Y12, Y12
-	VMULPS    Y15, Y15, Y0
-	VMULPS    Y5, Y10, Y10
-	VMULPS    Y2, Y9, Y9
-	VADDPS    logP7<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VMULPS    half<>+0(SB), Y5, Y5
-	VADDPS    Y12, Y13, Y13
-	VMULPS    Y3, Y3, Y12
-	VADDPS    Y11, Y10, Y10
-	VMULPS    half<>+0(SB), Y0, Y11
-	VADDPS    logP6<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y6, Y6
-	VMULPS    Y0, Y14, Y14
-	VMULPS    Y2, Y2, Y0
-	VADDPS    384(R11), Y13, Y13
-	VSUBPS    Y5, Y10, Y5
-	VMULPS    Y2, Y9, Y9
-	VADDPS    logP8<>+0(SB), Y6, Y10
-	VMULPS    expLn2Lo<>+0(SB), Y7, Y6
-	VADDPS    Y4, Y14, Y4
-	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
-	VMULPS    half<>+0(SB), Y12, Y14
-	VADDPS    Y5, Y1, Y1
-	VADDPS    416(R11), Y13, Y5
-	VADDPS    logP7<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y10, Y10
-	VSUBPS    Y11, Y4, Y4
-	VMOVUPS   448(R11), Y11
-	VMOVUPS   Y7, 2432(R11)
-	VSUBPS    352(R11), Y13, Y13
-	VMULPS    half<>+0(SB), Y0, Y7
-	VADDPS    896(R11), Y1, Y1
-	VMULPS    Y2, Y9, Y9
-	VMULPS    Y12, Y10, Y10
-	VADDPS    Y4, Y15, Y4
-	VADDPS    928(R11), Y1, Y12
-	VSUBPS    864(R11), Y1, Y1
-	VADDPS    logP8<>+0(SB), Y9, Y9
-	VADDPS    Y8, Y10, Y8
-	VMOVUPS   960(R11), Y10
-	VADDPS    1408(R11), Y4, Y4
-	VBLENDVPS Y11, 416(R11), Y5, Y5
-	VMOVUPS   Y5, 448(R11)
-	VMULPS    Y2, Y9, Y5
-	VSUBPS    Y14, Y8, Y8
-	VADDPS    1440(R11), Y4, Y9
-	VSUBPS    1376(R11), Y4, Y4
-	VMOVUPS   1472(R11), Y11
-	VBLENDVPS Y10, 928(R11), Y12, Y10
-	VMULPS    Y0, Y5, Y0
-	VADDPS    Y8, Y3, Y3
-	VMOVUPS   Y10, 960(R11)
-	VADDPS    Y6, Y0, Y0
-	VADDPS    1920(R11), Y3, Y3
-	VBLENDVPS Y11, 1440(R11), Y9, Y5
-	VMOVUPS   Y5, 1472(R11)
-	VMOVDQU   2880(R11), Y5
-	VSUBPS    Y7, Y0, Y0
-	VMOVUPS   1984(R11), Y7
-	VADDPS    1952(R11), Y3, Y6
-	VSUBPS    1888(R11), Y3, Y3
-	VADDPS    Y0, Y2, Y0
-	VPSRLD    $0x17, Y5, Y2
-	VBLENDVPS Y7, 1952(R11), Y6, Y7
-	VMOVDQU   3392(R11), Y5
-	VMOVDQU   logExpInv<>+0(SB), Y6
-	VMOVUPS   Y7, 1984(R11)
-	VPSUBD    logExpBias<>+0(SB), Y2, Y7
-	VADDPS    2432(R11), Y0, Y0
-	VCVTDQ2PS Y7, Y7
-	VADDPS    2464(R11), Y0, Y8
-	VSUBPS    2400(R11), Y0, Y0
-	VPSRLD    $0x17, Y5, Y5
-	VPSUBD    Y2, Y6, Y2
-	VSUBPS    one<>+0(SB), Y7, Y9
-	VMOVUPS   2496(R11), Y10
-	VMOVDQU   logExpInv<>+0(SB), Y6
-	VPSLLD    $0x17, Y2, Y2
-	VPSUBD    logExpBias<>+0(SB), Y5, Y11
-	VMULPS    2880(R11), Y2, Y2
-	VCVTDQ2PS Y11, Y11
-	VADDPS    Y2, Y2, Y14
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y12
-	VBLENDVPS Y10, 2464(R11), Y8, Y8
-	VPSUBD    Y5, Y6, Y5
-	VSUBPS    one<>+0(SB), Y11, Y6
-	VBLENDVPS Y12, Y9, Y7, Y7
-	VMOVUPS   Y8, 2496(R11)
-	VPSLLD    $0x17, Y5, Y5
-	VMULPS    expLn2Lo<>+0(SB), Y7, Y8
-	VMULPS    3392(R11), Y5, Y5
-	VBLENDVPS Y12, Y14, Y2, Y2
-	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
-	VSUBPS    one<>+0(SB), Y2, Y10
-	VADDPS    Y5, Y5, Y9
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y5, Y2
-	VMOVUPS   Y7, 2944(R11)
-	VMULPS    logP0<>+0(SB), Y10, Y12
-	VMULPS    Y10, Y10, Y7
-	VBLENDVPS Y2, Y6, Y11, Y6
-	VMULPS    expLn2Lo<>+0(SB), Y6, Y11
-	VMULPS    expLn2Hi<>+0(SB), Y6, Y6
-	VBLENDVPS Y2, Y9, Y5, Y2
-	VSUBPS    one<>+0(SB), Y2, Y2
-	VADDPS    logP1<>+0(SB), Y12, Y5
-	VMULPS    half<>+0(SB), Y7, Y9
-	VMOVUPS   Y6, 3456(R11)
-	VMULPS    logP0<>+0(SB), Y2, Y6
-	VMULPS    Y10, Y5, Y12
-	VMULPS    Y2, Y2, Y5
-	VADDPS    logP1<>+0(SB), Y6, Y6
-	VADDPS    logP2<>+0(SB), Y12, Y12
-	VMULPS    half<>+0(SB), Y5, Y14
-	VMULPS    Y2, Y6, Y6
-	VMULPS    Y10, Y12, Y12
-	VADDPS    logP2<>+0(SB), Y6, Y6
-	VADDPS    logP3<>+0(SB), Y12, Y12
-	VMULPS    Y2, Y6, Y6
-	VMULPS    Y10, Y12, Y12
-	VADDPS    logP3<>+0(SB), Y6, Y6
-	VADDPS    logP4<>+0(SB), Y12, Y12
-	VMULPS    Y2, Y6, Y6
-	VMULPS    Y10, Y12, Y12
-	VADDPS    logP4<>+0(SB), Y6, Y6
-	VADDPS    logP5<>+0(SB), Y12, Y12
-	VMULPS    Y2, Y6, Y6
-	VMULPS    Y10, Y12, Y12
-	VADDPS    logP5<>+0(SB), Y6, Y6
-	VADDPS    logP6<>+0(SB), Y12, Y12
-	VMULPS    Y2, Y6, Y6
-	VMULPS    Y10, Y12, Y12
-	VADDPS    logP6<>+0(SB), Y6, Y6
-	VADDPS    logP7<>+0(SB), Y12, Y12
-	VMULPS    Y2, Y6, Y6
-	VMULPS    Y10, Y12, Y12
-	VADDPS    logP7<>+0(SB), Y6, Y6
-	VADDPS    logP8<>+0(SB), Y12, Y12
-	VMULPS    Y2, Y6, Y6
-	VMULPS    Y10, Y12, Y12
-	VADDPS    logP8<>+0(SB), Y6, Y6
-	VMULPS    Y7, Y12, Y7
-	VMULPS    Y2, Y6, Y6
-	VADDPS    Y8, Y7, Y7
-	VMULPS    Y5, Y6, Y5
-	VSUBPS    Y9, Y7, Y6
-	VADDPS    Y11, Y5, Y5
-	VADDPS    Y6, Y10, Y6
-	VSUBPS    Y14, Y5, Y5
-	VADDPS    2944(R11), Y6, Y6
-	VADDPS    Y5, Y2, Y2
-	VMOVUPS   3008(R11), Y7
-	VADDPS    2976(R11), Y6, Y5
-	VSUBPS    2912(R11), Y6, Y6
-	VADDPS    3456(R11), Y2, Y2
-	VBLENDVPS Y7, 2976(R11), Y5, Y5
-	VADDPS    3488(R11), Y2, Y7
-	VSUBPS    3424(R11), Y2, Y2
-	VMOVUPS   Y5, 3008(R11)
-	VMOVUPS   3520(R11), Y5
-	VBLENDVPS Y5, 3488(R11), Y7, Y5
-	VMOVUPS   Y5, 3520(R11)
-	VMOVDQU   3904(R11), Y5
-	VPSRLD    $0x17, Y5, Y5
-	VMOVDQU   logExpInv<>+0(SB), Y7
-	VPSUBD    logExpBias<>+0(SB), Y5, Y8
-	VCVTDQ2PS Y8, Y8
-	VSUBPS    one<>+0(SB), Y8, Y9
-	VPSUBD    Y5, Y7, Y5
-	VPSLLD    $0x17, Y5, Y5
-	VMULPS    3904(R11), Y5, Y5
-	VADDPS    Y5, Y5, Y10
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y5, Y7
-	VBLENDVPS Y7, Y9, Y8, Y8
-	VMULPS    expLn2Lo<>+0(SB), Y8, Y9
-	VMULPS    expLn2Hi<>+0(SB), Y8, Y8
-	VBLENDVPS Y7, Y10, Y5, Y5
-	VSUBPS    one<>+0(SB), Y5, Y5
-	VMOVUPS   Y8, 3968(R11)
-	VMULPS    logP0<>+0(SB), Y5, Y8
-	VMULPS    Y5, Y5, Y7
-	VADDPS    logP1<>+0(SB), Y8, Y8
-	VMULPS    half<>+0(SB), Y7, Y10
-	VMULPS    Y5, Y8, Y8
-	VADDPS    logP2<>+0(SB), Y8, Y8
-	VMULPS    Y5, Y8, Y8
-	VADDPS    logP3<>+0(SB), Y8, Y8
-	VMULPS    Y5, Y8, Y8
-	VADDPS    logP4<>+0(SB), Y8, Y8
-	VMULPS    Y5, Y8, Y8
-	VADDPS    logP5<>+0(SB), Y8, Y8
-	VMULPS    Y5, Y8, Y8
-	VADDPS    logP6<>+0(SB), Y8, Y8
-	VMULPS    Y5, Y8, Y8
-	VADDPS    logP7<>+0(SB), Y8, Y8
-	VMULPS    Y5, Y8, Y8
-	VADDPS    logP8<>+0(SB), Y8, Y8
-	VMULPS    Y5, Y8, Y8
-	VMULPS    Y7, Y8, Y7
-	VADDPS    Y9, Y7, Y7
-	VSUBPS    Y10, Y7, Y7
-	VADDPS    Y7, Y5, Y5
-	VADDPS    3968(R11), Y5, Y5
-	VADDPS    4000(R11), Y5, Y7
-	VSUBPS    3936(R11), Y5, Y5
-	VMOVUPS   4032(R11), Y8
-	VBLENDVPS Y8, 4000(R11), Y7, Y7
-	VMOVUPS   Y7, 4032(R11)
-
-	// loss = loss·w (with row weights).
-	CMPQ   4240(SP), $0x00
-	JEQ    unweighted97
-	VMULPS 480(R11), Y13, Y13
-	VMULPS 992(R11), Y1, Y1
-	VMULPS 1504(R11), Y4, Y4
-	VMULPS 2016(R11), Y3, Y3
-	VMULPS 2528(R11), Y0, Y0
-	VMULPS 3040(R11), Y6, Y6
-	VMULPS 3552(R11), Y2, Y2
-	VMULPS 4064(R11), Y5, Y5
-
-unweighted97:
-	// losses[i] = loss; acc[i%8] += float64(loss).
-	TESTQ   DX, DX
-	JZ      noLosses98
-	VMOVUPS Y13, (DX)
-	VMOVUPS Y1, 32(DX)
-	VMOVUPS Y4, 64(DX)
-	VMOVUPS Y3, 96(DX)
-	VMOVUPS Y0, 128(DX)
-	VMOVUPS Y6, 160(DX)
-	VMOVUPS Y2, 192(DX)
-	VMOVUPS Y5, 224(DX)
-	ADDQ    $0x00000100, DX
-
-noLosses98:
-	VMOVUPD      (R8), Y7
-	VMOVUPD      32(R8), Y8
-	VCVTPS2PD    X13, Y9
-	VEXTRACTF128 $0x01, Y13, X10
-	VCVTPS2PD    X10, Y10
-	VADDPD       Y7, Y9, Y7
-	VADDPD       Y8, Y10, Y8
-	VCVTPS2PD    X1, Y9
-	VEXTRACTF128 $0x01, Y1, X1
-	VCVTPS2PD    X1, Y1
-	VADDPD       Y7, Y9, Y7
-	VADDPD       Y8, Y1, Y1
-	VCVTPS2PD    X4, Y8
-	VEXTRACTF128 $0x01, Y4, X4
-	VCVTPS2PD    X4, Y4
-	VADDPD       Y7, Y8, Y7
-	VADDPD       Y1, Y4, Y1
-	VCVTPS2PD    X3, Y4
-	VEXTRACTF128 $0x01, Y3, X3
-	VCVTPS2PD    X3, Y3
-	VADDPD       Y7, Y4, Y4
-	VADDPD       Y1, Y3, Y1
-	VCVTPS2PD    X0, Y3
-	VEXTRACTF128 $0x01, Y0, X0
-	VCVTPS2PD    X0, Y0
-	VADDPD       Y4, Y3, Y3
-	VADDPD       Y1, Y0, Y0
-	VCVTPS2PD    X6, Y1
-	VEXTRACTF128 $0x01, Y6, X4
-	VCVTPS2PD    X4, Y4
-	VADDPD       Y3, Y1, Y1
-	VADDPD       Y0, Y4, Y0
-	VCVTPS2PD    X2, Y3
-	VEXTRACTF128 $0x01, Y2, X2
-	VCVTPS2PD    X2, Y2
-	VADDPD       Y1, Y3, Y1
-	VADDPD       Y0, Y2, Y0
-	VCVTPS2PD    X5, Y2
-	VEXTRACTF128 $0x01, Y5, X3
-	VCVTPS2PD    X3, Y3
-	VADDPD       Y1, Y2, Y1
-	VADDPD       Y0, Y3, Y0
-	VMOVUPD      Y1, (R8)
-	VMOVUPD      Y0, 32(R8)
-
-	// lse[i] = lse, from the records (when lse is not nil).
-	TESTQ   R14, R14
-	JZ      noLse99
-	VMOVUPS 448(R11), Y0
-	VMOVUPS Y0, (R14)
-	VMOVUPS 960(R11), Y0
-	VMOVUPS Y0, 32(R14)
-	VMOVUPS 1472(R11), Y0
-	VMOVUPS Y0, 64(R14)
-	VMOVUPS 1984(R11), Y0
-	VMOVUPS Y0, 96(R14)
-	VMOVUPS 2496(R11), Y0
-	VMOVUPS Y0, 128(R14)
-	VMOVUPS 3008(R11), Y0
-	VMOVUPS Y0, 160(R14)
-	VMOVUPS 3520(R11), Y0
-	VMOVUPS Y0, 192(R14)
-	VMOVUPS 4032(R11), Y0
-	VMOVUPS Y0, 224(R14)
-	ADDQ    $0x00000100, R14
-
-noLse99:
-	ADDQ $0x00001000, R11
-	SUBQ $0x08, R10
-	JMP  labelsLseLogLoop
-
-labelsLseLogLast:
-	TESTQ R10, R10
-	JZ    labelsGrad
-
-	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
-	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
-	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
-	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
-	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU   320(R11), Y0
-	VMOVDQU   logExpInv<>+0(SB), Y1
-	VMOVUPS   448(R11), Y2
-	VPSRLD    $0x17, Y0, Y0
-	VPSUBD    Y0, Y1, Y1
-	VPSUBD    logExpBias<>+0(SB), Y0, Y0
-	VPSLLD    $0x17, Y1, Y1
-	VCVTDQ2PS Y0, Y0
-	VMULPS    320(R11), Y1, Y1
-	VSUBPS    one<>+0(SB), Y0, Y5
-	VADDPS    Y1, Y1, Y4
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y3
-	VBLENDVPS Y3, Y5, Y0, Y0
-	VBLENDVPS Y3, Y4, Y1, Y1
-	VMULPS    expLn2Lo<>+0(SB), Y0, Y3
-	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
-	VSUBPS    one<>+0(SB), Y1, Y1
-	VMOVUPS   Y0, 384(R11)
-	VMULPS    logP0<>+0(SB), Y1, Y4
-	VMULPS    Y1, Y1, Y0
-	VADDPS    logP1<>+0(SB), Y4, Y4
-	VMULPS    half<>+0(SB), Y0, Y5
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP2<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP3<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP4<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP5<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP6<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP7<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP8<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y0, Y4, Y0
-	VADDPS    Y3, Y0, Y0
-	VSUBPS    Y5, Y0, Y0
-	VADDPS    Y0, Y1, Y0
-	VADDPS    384(R11), Y0, Y0
-	VADDPS    416(R11), Y0, Y1
-	VSUBPS    352(R11), Y0, Y0
-	VBLENDVPS Y2, 416(R11), Y1, Y1
-	VMOVUPS   Y1, 448(R11)
-
-	// loss = loss·w (with row weights).
-	CMPQ   4240(SP), $0x00
-	JEQ    unweighted100
-	VMULPS 480(R11), Y0, Y0
-
-unweighted100:
-	// losses[i] = loss; acc[i%8] += float64(loss).
-	TESTQ   DX, DX
-	JZ      noLosses101
-	VMOVUPS Y0, (DX)
-	ADDQ    $0x00000020, DX
-
-noLosses101:
-	VMOVUPD      (R8), Y1
-	VMOVUPD      32(R8), Y2
-	VCVTPS2PD    X0, Y3
-	VEXTRACTF128 $0x01, Y0, X0
-	VCVTPS2PD    X0, Y0
-	VADDPD       Y1, Y3, Y1
-	VADDPD       Y2, Y0, Y0
-	VMOVUPD      Y1, (R8)
-	VMOVUPD      Y0, 32(R8)
-
-	// lse[i] = lse, from the records (when lse is not nil).
-	TESTQ   R14, R14
-	JZ      noLse102
-	VMOVUPS 448(R11), Y0
-	VMOVUPS Y0, (R14)
-	ADDQ    $0x00000020, R14
-
-noLse102:
-	ADDQ $0x00000200, R11
-	DECQ R10
-	JMP  labelsLseLogLast
-
-labelsZ:
-	// Pass 2 with lse and the z-loss: zl, f = zTerms(z, lse) (seq.ZTerms); loss =
-	// loss + zl; f stored to the record.
-labelsZLogLoop:
-	CMPQ R10, $0x08
-	JLT  labelsZLogLast
 
 	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
 	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
@@ -16091,282 +14217,298 @@ labelsZLogLoop:
 	VSUBPS    864(R11), Y1, Y1
 	VMULPS    Y2, Y9, Y9
 	VSUBPS    Y14, Y8, Y8
-	VADDPS    1440(R11), Y4, Y15
-	VADDPS    Y11, Y11, Y14
+	VADDPS    1440(R11), Y4, Y14
 	VMULPS    Y5, Y11, Y5
-	VMOVUPS   1472(R11), Y11
+	VADDPS    Y11, Y11, Y11
+	VMOVUPS   1472(R11), Y15
 	VBLENDVPS Y10, 928(R11), Y12, Y10
 	VMULPS    Y0, Y9, Y0
 	VADDPS    Y8, Y3, Y3
 	VMULPS    4160(SP), Y10, Y8
 	VSUBPS    1376(R11), Y4, Y4
 	VMOVUPS   Y10, 960(R11)
-	VADDPS    one<>+0(SB), Y14, Y9
-	VADDPS    Y5, Y13, Y5
+	VANDPS    4192(SP), Y5, Y5
+	VADDPS    one<>+0(SB), Y11, Y9
+	VORPS     4224(SP), Y5, Y5
 	VADDPS    Y6, Y0, Y0
 	VADDPS    1920(R11), Y3, Y3
 	VMULPS    Y10, Y8, Y6
-	VBLENDVPS Y11, 1440(R11), Y15, Y10
+	VBLENDVPS Y15, 1440(R11), Y14, Y10
 	VADDPS    Y8, Y8, Y8
 	VMOVUPS   Y9, 416(R11)
 	VMULPS    4160(SP), Y10, Y9
+	VADDPS    Y5, Y13, Y5
 	VMOVUPS   Y10, 1472(R11)
 	VSUBPS    Y7, Y0, Y0
 	VADDPS    1952(R11), Y3, Y7
+	VANDPS    4192(SP), Y6, Y6
 	VMOVUPS   1984(R11), Y11
 	VSUBPS    1888(R11), Y3, Y3
-	VADDPS    Y6, Y1, Y1
-	VADDPS    Y9, Y9, Y6
-	VMULPS    Y10, Y9, Y9
+	VMULPS    Y10, Y9, Y10
+	VADDPS    Y9, Y9, Y9
 	VADDPS    one<>+0(SB), Y8, Y8
+	VORPS     4224(SP), Y6, Y6
 	VADDPS    Y0, Y2, Y0
-	VADDPS    one<>+0(SB), Y6, Y2
-	VADDPS    Y9, Y4, Y4
+	VADDPS    Y6, Y1, Y1
+	VANDPS    4192(SP), Y10, Y2
+	VADDPS    one<>+0(SB), Y9, Y6
 	VMOVUPS   Y8, 928(R11)
 	VADDPS    2432(R11), Y0, Y0
 	VBLENDVPS Y11, 1952(R11), Y7, Y7
-	VMOVDQU   2880(R11), Y6
 	VMULPS    4160(SP), Y7, Y8
+	VORPS     4224(SP), Y2, Y2
 	VMOVUPS   Y7, 1984(R11)
-	VMOVUPS   Y2, 1440(R11)
-	VADDPS    2464(R11), Y0, Y2
-	VSUBPS    2400(R11), Y0, Y9
-	VMOVUPS   2496(R11), Y10
-	VADDPS    Y8, Y8, Y0
+	VADDPS    Y2, Y4, Y2
+	VMOVUPS   Y6, 1440(R11)
+	VMOVDQU   2880(R11), Y4
+	VADDPS    2464(R11), Y0, Y6
+	VMOVUPS   2496(R11), Y9
 	VMULPS    Y7, Y8, Y7
-	VPSRLD    $0x17, Y6, Y6
-	VMOVDQU   logExpInv<>+0(SB), Y8
-	VPSUBD    logExpBias<>+0(SB), Y6, Y11
-	VADDPS    Y7, Y3, Y3
-	VCVTDQ2PS Y11, Y7
-	VADDPS    one<>+0(SB), Y0, Y0
-	VBLENDVPS Y10, 2464(R11), Y2, Y10
-	VMULPS    4160(SP), Y10, Y11
-	VMOVUPS   Y10, 2496(R11)
-	VSUBPS    one<>+0(SB), Y7, Y2
-	VMOVUPS   Y0, 1952(R11)
-	VPSUBD    Y6, Y8, Y0
-	VPSLLD    $0x17, Y0, Y0
-	VADDPS    Y11, Y11, Y6
-	VMULPS    Y10, Y11, Y8
-	VMULPS    2880(R11), Y0, Y0
-	VADDPS    one<>+0(SB), Y6, Y6
-	VADDPS    Y8, Y9, Y10
-	VADDPS    Y0, Y0, Y9
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y8
-	VBLENDVPS Y8, Y2, Y7, Y2
-	VMULPS    expLn2Lo<>+0(SB), Y2, Y7
-	VMULPS    expLn2Hi<>+0(SB), Y2, Y2
-	VMOVUPS   Y6, 2464(R11)
-	VBLENDVPS Y8, Y9, Y0, Y0
-	VSUBPS    one<>+0(SB), Y0, Y0
-	VMOVUPS   Y2, 2944(R11)
-	VMOVUPS   3008(R11), Y8
-	VMULPS    logP0<>+0(SB), Y0, Y6
-	VMULPS    Y0, Y0, Y2
-	VADDPS    logP1<>+0(SB), Y6, Y6
-	VMULPS    half<>+0(SB), Y2, Y9
-	VMULPS    Y0, Y6, Y6
-	VADDPS    logP2<>+0(SB), Y6, Y6
-	VMULPS    Y0, Y6, Y6
-	VADDPS    logP3<>+0(SB), Y6, Y6
-	VMULPS    Y0, Y6, Y6
-	VADDPS    logP4<>+0(SB), Y6, Y6
-	VMULPS    Y0, Y6, Y6
-	VADDPS    logP5<>+0(SB), Y6, Y6
-	VMULPS    Y0, Y6, Y6
-	VADDPS    logP6<>+0(SB), Y6, Y6
-	VMULPS    Y0, Y6, Y6
-	VADDPS    logP7<>+0(SB), Y6, Y6
-	VMULPS    Y0, Y6, Y6
-	VADDPS    logP8<>+0(SB), Y6, Y6
-	VMULPS    Y0, Y6, Y6
-	VMULPS    Y2, Y6, Y2
-	VADDPS    Y7, Y2, Y2
-	VSUBPS    Y9, Y2, Y2
-	VADDPS    Y2, Y0, Y0
-	VMOVUPS   3520(R11), Y2
-	VADDPS    2944(R11), Y0, Y0
-	VADDPS    2976(R11), Y0, Y6
-	VSUBPS    2912(R11), Y0, Y0
-	VBLENDVPS Y8, 2976(R11), Y6, Y6
-	VMULPS    4160(SP), Y6, Y7
-	VMOVUPS   Y6, 3008(R11)
-	VADDPS    Y7, Y7, Y8
-	VMULPS    Y6, Y7, Y6
-	VADDPS    one<>+0(SB), Y8, Y7
-	VADDPS    Y6, Y0, Y0
-	VMOVUPS   Y7, 2976(R11)
-	VMOVDQU   3392(R11), Y6
-	VPSRLD    $0x17, Y6, Y6
+	VADDPS    Y8, Y8, Y8
+	VSUBPS    2400(R11), Y0, Y0
+	VANDPS    4192(SP), Y7, Y7
+	VADDPS    one<>+0(SB), Y8, Y8
+	VPSRLD    $0x17, Y4, Y4
+	VORPS     4224(SP), Y7, Y11
 	VMOVDQU   logExpInv<>+0(SB), Y7
-	VPSUBD    logExpBias<>+0(SB), Y6, Y8
-	VCVTDQ2PS Y8, Y8
-	VSUBPS    one<>+0(SB), Y8, Y9
-	VPSUBD    Y6, Y7, Y6
-	VPSLLD    $0x17, Y6, Y6
-	VMULPS    3392(R11), Y6, Y6
-	VADDPS    Y6, Y6, Y11
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y6, Y7
-	VBLENDVPS Y7, Y9, Y8, Y8
-	VMULPS    expLn2Lo<>+0(SB), Y8, Y9
+	VPSUBD    logExpBias<>+0(SB), Y4, Y10
+	VADDPS    Y11, Y3, Y3
+	VCVTDQ2PS Y10, Y10
+	VBLENDVPS Y9, 2464(R11), Y6, Y6
+	VMOVUPS   Y8, 1952(R11)
+	VMULPS    4160(SP), Y6, Y9
+	VMOVUPS   Y6, 2496(R11)
+	VSUBPS    one<>+0(SB), Y10, Y8
+	VPSUBD    Y4, Y7, Y4
+	VMULPS    Y6, Y9, Y6
+	VADDPS    Y9, Y9, Y7
+	VPSLLD    $0x17, Y4, Y4
+	VMULPS    2880(R11), Y4, Y4
+	VANDPS    4192(SP), Y6, Y6
+	VADDPS    one<>+0(SB), Y7, Y7
+	VORPS     4224(SP), Y6, Y11
+	VADDPS    Y4, Y4, Y9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y6
+	VBLENDVPS Y6, Y8, Y10, Y8
+	VADDPS    Y11, Y0, Y0
+	VMOVUPS   Y7, 2464(R11)
+	VMULPS    expLn2Lo<>+0(SB), Y8, Y7
 	VMULPS    expLn2Hi<>+0(SB), Y8, Y8
-	VBLENDVPS Y7, Y11, Y6, Y6
-	VSUBPS    one<>+0(SB), Y6, Y6
-	VMOVUPS   Y8, 3456(R11)
-	VMULPS    logP0<>+0(SB), Y6, Y8
-	VMULPS    Y6, Y6, Y7
+	VBLENDVPS Y6, Y9, Y4, Y4
+	VSUBPS    one<>+0(SB), Y4, Y4
+	VMOVUPS   Y8, 2944(R11)
+	VMOVUPS   3008(R11), Y9
+	VMULPS    logP0<>+0(SB), Y4, Y8
+	VMULPS    Y4, Y4, Y6
 	VADDPS    logP1<>+0(SB), Y8, Y8
-	VMULPS    half<>+0(SB), Y7, Y11
-	VMULPS    Y6, Y8, Y8
+	VMULPS    half<>+0(SB), Y6, Y10
+	VMULPS    Y4, Y8, Y8
 	VADDPS    logP2<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
+	VMULPS    Y4, Y8, Y8
 	VADDPS    logP3<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
+	VMULPS    Y4, Y8, Y8
 	VADDPS    logP4<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
+	VMULPS    Y4, Y8, Y8
 	VADDPS    logP5<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
+	VMULPS    Y4, Y8, Y8
 	VADDPS    logP6<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
+	VMULPS    Y4, Y8, Y8
 	VADDPS    logP7<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
+	VMULPS    Y4, Y8, Y8
 	VADDPS    logP8<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
-	VMULPS    Y7, Y8, Y7
-	VADDPS    Y9, Y7, Y7
-	VSUBPS    Y11, Y7, Y7
+	VMULPS    Y4, Y8, Y8
+	VMULPS    Y6, Y8, Y6
 	VADDPS    Y7, Y6, Y6
-	VADDPS    3456(R11), Y6, Y6
-	VADDPS    3488(R11), Y6, Y7
-	VSUBPS    3424(R11), Y6, Y6
-	VBLENDVPS Y2, 3488(R11), Y7, Y2
-	VMULPS    4160(SP), Y2, Y7
-	VMOVUPS   Y2, 3520(R11)
-	VADDPS    Y7, Y7, Y8
-	VMULPS    Y2, Y7, Y2
-	VADDPS    one<>+0(SB), Y8, Y7
-	VADDPS    Y2, Y6, Y2
-	VMOVUPS   Y7, 3488(R11)
-	VMOVDQU   3904(R11), Y6
-	VPSRLD    $0x17, Y6, Y6
-	VMOVDQU   logExpInv<>+0(SB), Y7
-	VPSUBD    logExpBias<>+0(SB), Y6, Y8
-	VCVTDQ2PS Y8, Y8
-	VSUBPS    one<>+0(SB), Y8, Y9
-	VPSUBD    Y6, Y7, Y6
-	VPSLLD    $0x17, Y6, Y6
-	VMULPS    3904(R11), Y6, Y6
-	VADDPS    Y6, Y6, Y11
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y6, Y7
-	VBLENDVPS Y7, Y9, Y8, Y8
-	VMULPS    expLn2Lo<>+0(SB), Y8, Y9
-	VMULPS    expLn2Hi<>+0(SB), Y8, Y8
-	VBLENDVPS Y7, Y11, Y6, Y6
-	VSUBPS    one<>+0(SB), Y6, Y6
-	VMOVUPS   Y8, 3968(R11)
-	VMULPS    logP0<>+0(SB), Y6, Y8
-	VMULPS    Y6, Y6, Y7
-	VADDPS    logP1<>+0(SB), Y8, Y8
-	VMULPS    half<>+0(SB), Y7, Y11
-	VMULPS    Y6, Y8, Y8
-	VADDPS    logP2<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
-	VADDPS    logP3<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
-	VADDPS    logP4<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
-	VADDPS    logP5<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
-	VADDPS    logP6<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
-	VADDPS    logP7<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
-	VADDPS    logP8<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
-	VMULPS    Y7, Y8, Y7
-	VADDPS    Y9, Y7, Y7
-	VSUBPS    Y11, Y7, Y7
-	VADDPS    Y7, Y6, Y6
-	VADDPS    3968(R11), Y6, Y6
-	VADDPS    4000(R11), Y6, Y7
-	VSUBPS    3936(R11), Y6, Y6
-	VMOVUPS   4032(R11), Y8
-	VBLENDVPS Y8, 4000(R11), Y7, Y7
+	VSUBPS    Y10, Y6, Y6
+	VADDPS    Y6, Y4, Y4
+	VMOVUPS   3520(R11), Y6
+	VADDPS    2944(R11), Y4, Y4
+	VADDPS    2976(R11), Y4, Y7
+	VSUBPS    2912(R11), Y4, Y4
+	VBLENDVPS Y9, 2976(R11), Y7, Y7
 	VMULPS    4160(SP), Y7, Y8
-	VMOVUPS   Y7, 4032(R11)
-	VADDPS    Y8, Y8, Y9
+	VMOVUPS   Y7, 3008(R11)
 	VMULPS    Y7, Y8, Y7
-	VADDPS    one<>+0(SB), Y9, Y8
-	VADDPS    Y7, Y6, Y6
-	VMOVUPS   Y8, 4000(R11)
+	VADDPS    Y8, Y8, Y8
+	VANDPS    4192(SP), Y7, Y7
+	VADDPS    one<>+0(SB), Y8, Y8
+	VORPS     4224(SP), Y7, Y7
+	VADDPS    Y7, Y4, Y4
+	VMOVUPS   Y8, 2976(R11)
+	VMOVDQU   3392(R11), Y7
+	VPSRLD    $0x17, Y7, Y7
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VPSUBD    logExpBias<>+0(SB), Y7, Y9
+	VCVTDQ2PS Y9, Y9
+	VSUBPS    one<>+0(SB), Y9, Y10
+	VPSUBD    Y7, Y8, Y7
+	VPSLLD    $0x17, Y7, Y7
+	VMULPS    3392(R11), Y7, Y7
+	VADDPS    Y7, Y7, Y11
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y7, Y8
+	VBLENDVPS Y8, Y10, Y9, Y9
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y10
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VBLENDVPS Y8, Y11, Y7, Y7
+	VSUBPS    one<>+0(SB), Y7, Y7
+	VMOVUPS   Y9, 3456(R11)
+	VMULPS    logP0<>+0(SB), Y7, Y9
+	VMULPS    Y7, Y7, Y8
+	VADDPS    logP1<>+0(SB), Y9, Y9
+	VMULPS    half<>+0(SB), Y8, Y11
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP2<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP3<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP4<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP5<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP6<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP7<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP8<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VMULPS    Y8, Y9, Y8
+	VADDPS    Y10, Y8, Y8
+	VSUBPS    Y11, Y8, Y8
+	VADDPS    Y8, Y7, Y7
+	VADDPS    3456(R11), Y7, Y7
+	VADDPS    3488(R11), Y7, Y8
+	VSUBPS    3424(R11), Y7, Y7
+	VBLENDVPS Y6, 3488(R11), Y8, Y6
+	VMULPS    4160(SP), Y6, Y8
+	VMOVUPS   Y6, 3520(R11)
+	VMULPS    Y6, Y8, Y6
+	VADDPS    Y8, Y8, Y8
+	VANDPS    4192(SP), Y6, Y6
+	VADDPS    one<>+0(SB), Y8, Y8
+	VORPS     4224(SP), Y6, Y6
+	VADDPS    Y6, Y7, Y6
+	VMOVUPS   Y8, 3488(R11)
+	VMOVDQU   3904(R11), Y7
+	VPSRLD    $0x17, Y7, Y7
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VPSUBD    logExpBias<>+0(SB), Y7, Y9
+	VCVTDQ2PS Y9, Y9
+	VSUBPS    one<>+0(SB), Y9, Y10
+	VPSUBD    Y7, Y8, Y7
+	VPSLLD    $0x17, Y7, Y7
+	VMULPS    3904(R11), Y7, Y7
+	VADDPS    Y7, Y7, Y11
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y7, Y8
+	VBLENDVPS Y8, Y10, Y9, Y9
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y10
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VBLENDVPS Y8, Y11, Y7, Y7
+	VSUBPS    one<>+0(SB), Y7, Y7
+	VMOVUPS   Y9, 3968(R11)
+	VMULPS    logP0<>+0(SB), Y7, Y9
+	VMULPS    Y7, Y7, Y8
+	VADDPS    logP1<>+0(SB), Y9, Y9
+	VMULPS    half<>+0(SB), Y8, Y11
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP2<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP3<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP4<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP5<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP6<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP7<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP8<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VMULPS    Y8, Y9, Y8
+	VADDPS    Y10, Y8, Y8
+	VSUBPS    Y11, Y8, Y8
+	VADDPS    Y8, Y7, Y7
+	VADDPS    3968(R11), Y7, Y7
+	VADDPS    4000(R11), Y7, Y8
+	VSUBPS    3936(R11), Y7, Y7
+	VMOVUPS   4032(R11), Y9
+	VBLENDVPS Y9, 4000(R11), Y8, Y8
+	VMULPS    4160(SP), Y8, Y9
+	VMOVUPS   Y8, 4032(R11)
+	VMULPS    Y8, Y9, Y8
+	VADDPS    Y9, Y9, Y9
+	VANDPS    4192(SP), Y8, Y8
+	VADDPS    one<>+0(SB), Y9, Y9
+	VORPS     4224(SP), Y8, Y8
+	VADDPS    Y8, Y7, Y7
+	VMOVUPS   Y9, 4000(R11)
 
 	// loss = loss·w (with row weights).
-	CMPQ   4240(SP), $0x00
-	JEQ    unweighted103
+	CMPQ   4304(SP), $0x00
+	JEQ    unweighted85
 	VMULPS 480(R11), Y5, Y5
 	VMULPS 992(R11), Y1, Y1
-	VMULPS 1504(R11), Y4, Y4
+	VMULPS 1504(R11), Y2, Y2
 	VMULPS 2016(R11), Y3, Y3
-	VMULPS 2528(R11), Y10, Y10
-	VMULPS 3040(R11), Y0, Y0
-	VMULPS 3552(R11), Y2, Y2
-	VMULPS 4064(R11), Y6, Y6
+	VMULPS 2528(R11), Y0, Y0
+	VMULPS 3040(R11), Y4, Y4
+	VMULPS 3552(R11), Y6, Y6
+	VMULPS 4064(R11), Y7, Y7
 
-unweighted103:
+unweighted85:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses104
+	JZ      noLosses86
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
-	VMOVUPS Y4, 64(DX)
+	VMOVUPS Y2, 64(DX)
 	VMOVUPS Y3, 96(DX)
-	VMOVUPS Y10, 128(DX)
-	VMOVUPS Y0, 160(DX)
-	VMOVUPS Y2, 192(DX)
-	VMOVUPS Y6, 224(DX)
+	VMOVUPS Y0, 128(DX)
+	VMOVUPS Y4, 160(DX)
+	VMOVUPS Y6, 192(DX)
+	VMOVUPS Y7, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses104:
-	VMOVUPD      (R8), Y7
-	VMOVUPD      32(R8), Y8
-	VCVTPS2PD    X5, Y9
+noLosses86:
+	VMOVUPD      (R8), Y8
+	VMOVUPD      32(R8), Y9
+	VCVTPS2PD    X5, Y10
 	VEXTRACTF128 $0x01, Y5, X5
 	VCVTPS2PD    X5, Y5
-	VADDPD       Y7, Y9, Y7
-	VADDPD       Y8, Y5, Y5
-	VCVTPS2PD    X1, Y8
+	VADDPD       Y8, Y10, Y8
+	VADDPD       Y9, Y5, Y5
+	VCVTPS2PD    X1, Y9
 	VEXTRACTF128 $0x01, Y1, X1
 	VCVTPS2PD    X1, Y1
-	VADDPD       Y7, Y8, Y7
+	VADDPD       Y8, Y9, Y8
 	VADDPD       Y5, Y1, Y1
-	VCVTPS2PD    X4, Y5
-	VEXTRACTF128 $0x01, Y4, X4
-	VCVTPS2PD    X4, Y4
-	VADDPD       Y7, Y5, Y5
-	VADDPD       Y1, Y4, Y1
-	VCVTPS2PD    X3, Y4
-	VEXTRACTF128 $0x01, Y3, X3
-	VCVTPS2PD    X3, Y3
-	VADDPD       Y5, Y4, Y4
-	VADDPD       Y1, Y3, Y1
-	VCVTPS2PD    X10, Y3
-	VEXTRACTF128 $0x01, Y10, X5
-	VCVTPS2PD    X5, Y5
-	VADDPD       Y4, Y3, Y3
-	VADDPD       Y1, Y5, Y1
-	VCVTPS2PD    X0, Y4
-	VEXTRACTF128 $0x01, Y0, X0
-	VCVTPS2PD    X0, Y0
-	VADDPD       Y3, Y4, Y3
-	VADDPD       Y1, Y0, Y0
-	VCVTPS2PD    X2, Y1
+	VCVTPS2PD    X2, Y5
 	VEXTRACTF128 $0x01, Y2, X2
 	VCVTPS2PD    X2, Y2
-	VADDPD       Y3, Y1, Y1
-	VADDPD       Y0, Y2, Y0
+	VADDPD       Y8, Y5, Y5
+	VADDPD       Y1, Y2, Y1
+	VCVTPS2PD    X3, Y2
+	VEXTRACTF128 $0x01, Y3, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y5, Y2, Y2
+	VADDPD       Y1, Y3, Y1
+	VCVTPS2PD    X0, Y3
+	VEXTRACTF128 $0x01, Y0, X0
+	VCVTPS2PD    X0, Y0
+	VADDPD       Y2, Y3, Y2
+	VADDPD       Y1, Y0, Y0
+	VCVTPS2PD    X4, Y1
+	VEXTRACTF128 $0x01, Y4, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y2, Y1, Y1
+	VADDPD       Y0, Y3, Y0
 	VCVTPS2PD    X6, Y2
 	VEXTRACTF128 $0x01, Y6, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y1, Y2, Y1
+	VADDPD       Y0, Y3, Y0
+	VCVTPS2PD    X7, Y2
+	VEXTRACTF128 $0x01, Y7, X3
 	VCVTPS2PD    X3, Y3
 	VADDPD       Y1, Y2, Y1
 	VADDPD       Y0, Y3, Y0
@@ -16375,7 +14517,7 @@ noLosses104:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse105
+	JZ      noLse87
 	VMOVUPS 448(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 960(R11), Y0
@@ -16394,12 +14536,12 @@ noLosses104:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse105:
+noLse87:
 	ADDQ $0x00001000, R11
 	SUBQ $0x08, R10
-	JMP  labelsZLogLoop
+	JMP  labelsLseLogLoop
 
-labelsZLogLast:
+labelsLseLogLast:
 	TESTQ R10, R10
 	JZ    labelsGrad
 
@@ -16455,25 +14597,27 @@ labelsZLogLast:
 	VBLENDVPS Y2, 416(R11), Y1, Y1
 	VMULPS    4160(SP), Y1, Y2
 	VMOVUPS   Y1, 448(R11)
-	VADDPS    Y2, Y2, Y3
 	VMULPS    Y1, Y2, Y1
-	VADDPS    one<>+0(SB), Y3, Y2
+	VADDPS    Y2, Y2, Y2
+	VANDPS    4192(SP), Y1, Y1
+	VADDPS    one<>+0(SB), Y2, Y2
+	VORPS     4224(SP), Y1, Y1
 	VADDPS    Y1, Y0, Y0
 	VMOVUPS   Y2, 416(R11)
 
 	// loss = loss·w (with row weights).
-	CMPQ   4240(SP), $0x00
-	JEQ    unweighted106
+	CMPQ   4304(SP), $0x00
+	JEQ    unweighted88
 	VMULPS 480(R11), Y0, Y0
 
-unweighted106:
+unweighted88:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses107
+	JZ      noLosses89
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses107:
+noLosses89:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -16486,15 +14630,15 @@ noLosses107:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse108
+	JZ      noLse90
 	VMOVUPS 448(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse108:
+noLse90:
 	ADDQ $0x00000200, R11
 	DECQ R10
-	JMP  labelsZLogLast
+	JMP  labelsLseLogLast
 
 labelsGrad:
 	// Pass 3 (with a gradient). sc = scale, times the rows' weights with row
@@ -16507,16 +14651,16 @@ labelsGrad:
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
 	MOVQ  R12, BX
-	TESTB $0x02, 4192(SP)
+	TESTB $0x02, 4256(SP)
 	JNZ   labelsGradZ
 
 labelsGradLoop:
-	VBROADCASTSS 4200(SP), Y0
-	CMPQ         4240(SP), $0x00
-	JEQ          unweighted109
+	VBROADCASTSS 4264(SP), Y0
+	CMPQ         4304(SP), $0x00
+	JEQ          unweighted91
 	VMULPS       480(R11), Y0, Y0
 
-unweighted109:
+unweighted91:
 	VDIVPS 320(R11), Y0, Y1
 
 	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
@@ -16629,12 +14773,12 @@ unweighted109:
 
 labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
-	VBROADCASTSS 4200(SP), Y0
-	CMPQ         4240(SP), $0x00
-	JEQ          unweighted110
+	VBROADCASTSS 4264(SP), Y0
+	CMPQ         4304(SP), $0x00
+	JEQ          unweighted92
 	VMULPS       480(R11), Y0, Y0
 
-unweighted110:
+unweighted92:
 	VDIVPS 320(R11), Y0, Y1
 	VMULPS 416(R11), Y1, Y1
 
@@ -16752,7 +14896,7 @@ labelsDone:
 
 // func xentTargetsAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·xentTargetsAVX2(SB), $7072-8
+TEXT ·xentTargetsAVX2(SB), $7136-8
 	// xentTargetsGeneric for whole blocks of 8 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -16775,9 +14919,10 @@ TEXT ·xentTargetsAVX2(SB), $7072-8
 	// t[j] at 32·j; d[j], then e[j], at 320+32·j; s at 640; T at 672; D at 704;
 	// k·ln2hi at 736; m, then f, at 768; all, then lse, at 800 (m, all, lse and f
 	// only when lse is computed); the rows' weights at 832 (with row weights).
-	// After the records: z in every lane at 6976, the flag word at 7008, scale
-	// at 7016, xscale in every lane at 7024, the row weights pointer (0: none)
-	// at 7056, the chunk (blocks) at 7064.
+	// After the records: z, keep and neg (see zKeepSetup) in every lane at 6976,
+	// 7008 and 7040, the flag word at 7072, scale at 7080, xscale in every lane
+	// at 7088, the row weights pointer (0: none) at 7120, the chunk (blocks) at
+	// 7128.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -16793,79 +14938,94 @@ TEXT ·xentTargetsAVX2(SB), $7072-8
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil111
+	JEQ     isNil93
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil111:
+isNil93:
 	SHRQ    $0x04, AX
 	MOVQ    $0x3333333333333334, R13
 	MULQ    R13
 	MOVQ    DX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil112
+	JEQ     isNil94
 	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil112:
+isNil94:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil113
+	JEQ     isNil95
 	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil113:
+isNil95:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil114
+	JEQ     isNil96
 	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil114:
+isNil96:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil115
+	JEQ     isNil97
 	MOVQ    256(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil115:
+isNil97:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
-	// z-loss, with z in the 8 lanes of a frame vector).
+	// z-loss); z in the 8 lanes of a frame vector.
 	MOVQ  176(R9), R13
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse116
+	JZ    noLse98
 	MOVL  $0x00000001, R12
 
-noLse116:
-	MOVL         272(R9), AX
-	SHLL         $0x01, AX
-	JZ           noZ117
-	MOVL         $0x00000003, R12
+noLse98:
 	VBROADCASTSS 272(R9), Y0
 	VMOVUPS      Y0, 6976(SP)
+	MOVL         272(R9), AX
+	SHLL         $0x01, AX
+	JZ           noZ99
+	MOVL         $0x00000003, R12
 
-noZ117:
-	MOVQ R12, 7008(SP)
+noZ99:
+	MOVQ R12, 7072(SP)
+
+	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
+	// -0 (in every lane).
+	MOVL         7072(SP), AX
+	SHRL         $0x01, AX
+	ANDL         $0x01, AX
+	NEGL         AX
+	MOVL         AX, 7008(SP)
+	NOTL         AX
+	ANDL         $0x80000000, AX
+	MOVL         AX, 7040(SP)
+	VBROADCASTSS 7008(SP), Y0
+	VMOVUPS      Y0, 7008(SP)
+	VBROADCASTSS 7040(SP), Y0
+	VMOVUPS      Y0, 7040(SP)
 
 	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
 	VMOVSS       244(R9), X0
-	VMOVSS       X0, 7016(SP)
+	VMOVSS       X0, 7080(SP)
 	VBROADCASTSS 240(R9), Y0
-	VMOVUPS      Y0, 7024(SP)
+	VMOVUPS      Y0, 7088(SP)
 	MOVQ         248(R9), AX
-	MOVQ         AX, 7056(SP)
+	MOVQ         AX, 7120(SP)
 
 	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
 	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
@@ -16876,13 +15036,13 @@ noZ117:
 	CMOVQHI AX, R9
 	TESTQ   R9, R9
 	CMOVQEQ AX, R9
-	MOVQ    R9, 7064(SP)
+	MOVQ    R9, 7128(SP)
 
 targetsChunk:
 	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      targetsDone
-	MOVQ    7064(SP), R9
+	MOVQ    7128(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -17007,9 +15167,9 @@ targetsExpLoop:
 	VUNPCKHPD   Y8, Y4, Y4
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
-	CMPL    7024(SP), $0x3f800000
-	JEQ     unscaled118
-	VMOVUPS 7024(SP), Y8
+	CMPL    7088(SP), $0x3f800000
+	JEQ     unscaled100
+	VMOVUPS 7088(SP), Y8
 	VMULPS  Y8, Y9, Y9
 	VMULPS  Y8, Y7, Y7
 	VMULPS  Y8, Y10, Y10
@@ -17021,7 +15181,7 @@ targetsExpLoop:
 	VMULPS  Y8, Y2, Y2
 	VMULPS  Y8, Y0, Y0
 
-unscaled118:
+unscaled100:
 	// m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).
 	VMAXPS Y7, Y9, Y8
 	VMAXPS Y4, Y10, Y11
@@ -17038,7 +15198,7 @@ unscaled118:
 	// j = 9 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 9 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds119
+	JZ        noPreds101
 	VCMPPS    $0x00, Y8, Y0, Y11
 	VMOVUPS   zero<>+0(SB), Y12
 	VBLENDVPS Y11, index<>+576(SB), Y12, Y11
@@ -17083,12 +15243,12 @@ unscaled118:
 	VMOVUPS   Y11, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds119:
+noPreds101:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum10(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
-	TESTB   $0x01, 7008(SP)
-	JZ      noLse120
+	TESTB   $0x01, 7072(SP)
+	JZ      noLse102
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y8, Y11
 	VADDPS  Y7, Y9, Y12
 	VADDPS  Y4, Y10, Y13
@@ -17104,7 +15264,7 @@ noPreds119:
 	VMOVUPS Y11, 800(R11)
 	VMOVUPS Y8, 768(R11)
 
-noLse120:
+noLse102:
 	LEAQ 320(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
@@ -17184,15 +15344,15 @@ noLse120:
 	VMOVUPS Y0, 704(R11)
 
 	// The weights of the block's rows to the record (with row weights).
-	MOVQ    7056(SP), AX
+	MOVQ    7120(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted121
+	JZ      unweighted103
 	VMOVUPS (AX), Y0
 	VMOVUPS Y0, 832(R11)
 	ADDQ    $0x00000020, AX
-	MOVQ    AX, 7056(SP)
+	MOVQ    AX, 7120(SP)
 
-unweighted121:
+unweighted103:
 	ADDQ $0x00000140, SI
 	ADDQ $0x00000140, BX
 	ADDQ $0x00000360, R11
@@ -17513,7 +15673,7 @@ targetsExpOnlyLoop:
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
-	TESTB $0x01, 7008(SP)
+	TESTB $0x01, 7072(SP)
 	JNZ   targetsLse
 
 targetsLogLoop:
@@ -17871,8 +16031,8 @@ targetsLogLoop:
 	VSUBPS    6752(R11), Y2, Y2
 
 	// loss = loss·w (with row weights).
-	CMPQ   7056(SP), $0x00
-	JEQ    unweighted122
+	CMPQ   7120(SP), $0x00
+	JEQ    unweighted104
 	VMULPS 832(R11), Y5, Y5
 	VMULPS 1696(R11), Y1, Y1
 	VMULPS 2560(R11), Y4, Y4
@@ -17882,10 +16042,10 @@ targetsLogLoop:
 	VMULPS 6016(R11), Y0, Y0
 	VMULPS 6880(R11), Y2, Y2
 
-unweighted122:
+unweighted104:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses123
+	JZ      noLosses105
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -17896,7 +16056,7 @@ unweighted122:
 	VMOVUPS Y2, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses123:
+noLosses105:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -17999,18 +16159,18 @@ targetsLogLast:
 	VSUBPS    704(R11), Y0, Y0
 
 	// loss = loss·w (with row weights).
-	CMPQ   7056(SP), $0x00
-	JEQ    unweighted124
+	CMPQ   7120(SP), $0x00
+	JEQ    unweighted106
 	VMULPS 832(R11), Y0, Y0
 
-unweighted124:
+unweighted106:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses125
+	JZ      noLosses107
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses125:
+noLosses107:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -18026,592 +16186,12 @@ noLosses125:
 
 targetsLse:
 	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
-	// the record and then to lse (when not nil).
-	TESTB $0x02, 7008(SP)
-	JNZ   targetsZ
-
+	// the record and then to lse (when not nil); zl, f = zTerms(z, lse)
+	// (seq.ZTerms), f stored to the record (read by pass 3 only with the
+	// z-loss); loss = loss + zl·T where z != 0, the loss itself where z == 0.
 targetsLseLogLoop:
 	CMPQ R10, $0x08
 	JLT  targetsLseLogLast
-
-	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
-	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
-	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
-	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
-	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU   640(R11), Y0
-	VMOVDQU   1504(R11), Y1
-	VMOVDQU   2368(R11), Y2
-	VMOVDQU   3232(R11), Y3
-	VMOVDQU   4096(R11), Y4
-	VMOVDQU   logExpInv<>+0(SB), Y5
-	VMOVDQU   logExpInv<>+0(SB), Y6
-	VMOVDQU   logExpInv<>+0(SB), Y7
-	VPSRLD    $0x17, Y0, Y0
-	VPSRLD    $0x17, Y1, Y1
-	VPSRLD    $0x17, Y2, Y2
-	VPSRLD    $0x17, Y3, Y3
-	VPSUBD    logExpBias<>+0(SB), Y0, Y9
-	VPSUBD    logExpBias<>+0(SB), Y1, Y10
-	VMOVDQU   logExpInv<>+0(SB), Y8
-	VPSRLD    $0x17, Y4, Y4
-	VPSUBD    Y0, Y5, Y0
-	VPSUBD    logExpBias<>+0(SB), Y2, Y11
-	VMOVDQU   logExpInv<>+0(SB), Y5
-	VPSUBD    Y1, Y6, Y1
-	VPSUBD    Y2, Y7, Y2
-	VPSLLD    $0x17, Y0, Y0
-	VPSUBD    logExpBias<>+0(SB), Y3, Y6
-	VPSLLD    $0x17, Y1, Y1
-	VPSLLD    $0x17, Y2, Y2
-	VMULPS    640(R11), Y0, Y0
-	VPSUBD    logExpBias<>+0(SB), Y4, Y7
-	VMULPS    1504(R11), Y1, Y1
-	VMULPS    2368(R11), Y2, Y2
-	VCVTDQ2PS Y9, Y9
-	VCVTDQ2PS Y10, Y10
-	VCVTDQ2PS Y11, Y11
-	VCVTDQ2PS Y6, Y6
-	VPSUBD    Y3, Y8, Y3
-	VADDPS    Y0, Y0, Y12
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y8
-	VPSUBD    Y4, Y5, Y4
-	VPSLLD    $0x17, Y3, Y3
-	VADDPS    Y1, Y1, Y13
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
-	VPSLLD    $0x17, Y4, Y4
-	VMULPS    3232(R11), Y3, Y3
-	VADDPS    Y2, Y2, Y15
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
-	VMULPS    4096(R11), Y4, Y4
-	VBLENDVPS Y8, Y12, Y0, Y0
-	VCVTDQ2PS Y7, Y7
-	VBLENDVPS Y5, Y13, Y1, Y1
-	VSUBPS    one<>+0(SB), Y0, Y13
-	VADDPS    Y3, Y3, Y12
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y3, Y0
-	VBLENDVPS Y14, Y15, Y2, Y15
-	VADDPS    Y4, Y4, Y2
-	VSUBPS    one<>+0(SB), Y1, Y1
-	VSUBPS    one<>+0(SB), Y15, Y15
-	VBLENDVPS Y0, Y12, Y3, Y3
-	VSUBPS    one<>+0(SB), Y9, Y12
-	VSUBPS    one<>+0(SB), Y3, Y3
-	VBLENDVPS Y8, Y12, Y9, Y9
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
-	VMULPS    logP0<>+0(SB), Y13, Y12
-	VBLENDVPS Y8, Y2, Y4, Y2
-	VSUBPS    one<>+0(SB), Y10, Y4
-	VSUBPS    one<>+0(SB), Y2, Y2
-	VADDPS    logP1<>+0(SB), Y12, Y12
-	VBLENDVPS Y5, Y4, Y10, Y4
-	VMULPS    expLn2Lo<>+0(SB), Y9, Y5
-	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
-	VMULPS    logP0<>+0(SB), Y1, Y10
-	VMULPS    Y13, Y12, Y12
-	VMOVUPS   Y9, 736(R11)
-	VADDPS    logP1<>+0(SB), Y10, Y10
-	VSUBPS    one<>+0(SB), Y11, Y9
-	VADDPS    logP2<>+0(SB), Y12, Y12
-	VMULPS    Y1, Y10, Y10
-	VBLENDVPS Y14, Y9, Y11, Y9
-	VMULPS    expLn2Lo<>+0(SB), Y4, Y11
-	VMULPS    logP0<>+0(SB), Y15, Y14
-	VMULPS    Y13, Y12, Y12
-	VMULPS    expLn2Hi<>+0(SB), Y4, Y4
-	VADDPS    logP2<>+0(SB), Y10, Y10
-	VADDPS    logP1<>+0(SB), Y14, Y14
-	VADDPS    logP3<>+0(SB), Y12, Y12
-	VMOVUPS   Y4, 1600(R11)
-	VMULPS    Y1, Y10, Y10
-	VSUBPS    one<>+0(SB), Y6, Y4
-	VMULPS    Y15, Y14, Y14
-	VMULPS    Y13, Y12, Y12
-	VADDPS    logP3<>+0(SB), Y10, Y10
-	VBLENDVPS Y0, Y4, Y6, Y0
-	VMULPS    expLn2Lo<>+0(SB), Y9, Y4
-	VMULPS    logP0<>+0(SB), Y3, Y6
-	VADDPS    logP2<>+0(SB), Y14, Y14
-	VADDPS    logP4<>+0(SB), Y12, Y12
-	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
-	VMULPS    Y1, Y10, Y10
-	VADDPS    logP1<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VMULPS    Y13, Y12, Y12
-	VMOVUPS   Y9, 2464(R11)
-	VADDPS    logP4<>+0(SB), Y10, Y10
-	VSUBPS    one<>+0(SB), Y7, Y9
-	VMULPS    Y3, Y6, Y6
-	VADDPS    logP3<>+0(SB), Y14, Y14
-	VADDPS    logP5<>+0(SB), Y12, Y12
-	VMULPS    Y1, Y10, Y10
-	VBLENDVPS Y8, Y9, Y7, Y7
-	VMULPS    expLn2Lo<>+0(SB), Y0, Y8
-	VMULPS    logP0<>+0(SB), Y2, Y9
-	VADDPS    logP2<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VMULPS    Y13, Y12, Y12
-	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
-	VADDPS    logP5<>+0(SB), Y10, Y10
-	VADDPS    logP1<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y6, Y6
-	VADDPS    logP4<>+0(SB), Y14, Y14
-	VADDPS    logP6<>+0(SB), Y12, Y12
-	VMOVUPS   Y0, 3328(R11)
-	VMULPS    Y1, Y10, Y10
-	VMULPS    Y13, Y13, Y0
-	VMULPS    Y2, Y9, Y9
-	VADDPS    logP3<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VMULPS    Y13, Y12, Y12
-	VADDPS    logP6<>+0(SB), Y10, Y10
-	VADDPS    logP2<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y6, Y6
-	VADDPS    logP5<>+0(SB), Y14, Y14
-	VADDPS    logP7<>+0(SB), Y12, Y12
-	VMULPS    Y1, Y10, Y10
-	VMULPS    Y2, Y9, Y9
-	VADDPS    logP4<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VMULPS    Y13, Y12, Y12
-	VADDPS    logP7<>+0(SB), Y10, Y10
-	VADDPS    logP3<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y6, Y6
-	VADDPS    logP6<>+0(SB), Y14, Y14
-	VADDPS    logP8<>+0(SB), Y12, Y12
-	VMULPS    Y1, Y10, Y10
-	VMULPS    Y2, Y9, Y9
-	VADDPS    logP5<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VMULPS    Y13, Y12, Y12
-	VADDPS    logP8<>+0(SB), Y10, Y10
-	VADDPS    logP4<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y6, Y6
-	VADDPS    logP7<>+0(SB), Y14, Y14
-	VMULPS    Y0, Y12, Y12
-	VMULPS    half<>+0(SB), Y0, Y0
-	VMULPS    Y1, Y10, Y10
-	VMULPS    Y2, Y9, Y9
-	VADDPS    logP6<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VADDPS    Y5, Y12, Y12
-	VMULPS    Y1, Y1, Y5
-	VADDPS    logP5<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y6, Y6
-	VADDPS    logP8<>+0(SB), Y14, Y14
-	VSUBPS    Y0, Y12, Y12
-	VMULPS    Y15, Y15, Y0
-	VMULPS    Y5, Y10, Y10
-	VMULPS    Y2, Y9, Y9
-	VADDPS    logP7<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VMULPS    half<>+0(SB), Y5, Y5
-	VADDPS    Y12, Y13, Y13
-	VMULPS    Y3, Y3, Y12
-	VADDPS    Y11, Y10, Y10
-	VMULPS    half<>+0(SB), Y0, Y11
-	VADDPS    logP6<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y6, Y6
-	VMULPS    Y0, Y14, Y14
-	VMULPS    Y2, Y2, Y0
-	VADDPS    736(R11), Y13, Y13
-	VSUBPS    Y5, Y10, Y5
-	VMULPS    Y2, Y9, Y9
-	VADDPS    logP8<>+0(SB), Y6, Y10
-	VMULPS    expLn2Lo<>+0(SB), Y7, Y6
-	VADDPS    Y4, Y14, Y4
-	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
-	VMULPS    half<>+0(SB), Y12, Y14
-	VADDPS    Y5, Y1, Y1
-	VMULPS    672(R11), Y13, Y5
-	VADDPS    768(R11), Y13, Y13
-	VADDPS    logP7<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y10, Y10
-	VSUBPS    Y11, Y4, Y4
-	VMOVUPS   800(R11), Y11
-	VMOVUPS   Y7, 4192(R11)
-	VMULPS    half<>+0(SB), Y0, Y7
-	VADDPS    1600(R11), Y1, Y1
-	VMULPS    Y2, Y9, Y9
-	VMULPS    Y12, Y10, Y10
-	VADDPS    Y4, Y15, Y4
-	VSUBPS    704(R11), Y5, Y5
-	VMULPS    1536(R11), Y1, Y12
-	VADDPS    1632(R11), Y1, Y1
-	VADDPS    logP8<>+0(SB), Y9, Y9
-	VADDPS    Y8, Y10, Y8
-	VMOVUPS   1664(R11), Y10
-	VADDPS    2464(R11), Y4, Y4
-	VBLENDVPS Y11, 768(R11), Y13, Y11
-	VSUBPS    1568(R11), Y12, Y12
-	VMOVUPS   Y11, 800(R11)
-	VMULPS    Y2, Y9, Y9
-	VSUBPS    Y14, Y8, Y8
-	VMULPS    2400(R11), Y4, Y11
-	VADDPS    2496(R11), Y4, Y4
-	VMOVUPS   2528(R11), Y13
-	VBLENDVPS Y10, 1632(R11), Y1, Y1
-	VMULPS    Y0, Y9, Y0
-	VADDPS    Y8, Y3, Y3
-	VMOVUPS   Y1, 1664(R11)
-	VSUBPS    2432(R11), Y11, Y1
-	VADDPS    Y6, Y0, Y0
-	VADDPS    3328(R11), Y3, Y3
-	VBLENDVPS Y13, 2496(R11), Y4, Y4
-	VMOVUPS   Y4, 2528(R11)
-	VMOVDQU   4960(R11), Y4
-	VSUBPS    Y7, Y0, Y0
-	VMOVUPS   3392(R11), Y7
-	VMULPS    3264(R11), Y3, Y6
-	VADDPS    3360(R11), Y3, Y3
-	VADDPS    Y0, Y2, Y0
-	VSUBPS    3296(R11), Y6, Y2
-	VPSRLD    $0x17, Y4, Y4
-	VBLENDVPS Y7, 3360(R11), Y3, Y7
-	VMOVDQU   5824(R11), Y3
-	VMOVDQU   logExpInv<>+0(SB), Y6
-	VMOVUPS   Y7, 3392(R11)
-	VPSUBD    logExpBias<>+0(SB), Y4, Y7
-	VADDPS    4192(R11), Y0, Y0
-	VCVTDQ2PS Y7, Y7
-	VMULPS    4128(R11), Y0, Y8
-	VADDPS    4224(R11), Y0, Y0
-	VPSRLD    $0x17, Y3, Y3
-	VPSUBD    Y4, Y6, Y4
-	VSUBPS    one<>+0(SB), Y7, Y9
-	VMOVUPS   4256(R11), Y10
-	VMOVDQU   logExpInv<>+0(SB), Y6
-	VPSLLD    $0x17, Y4, Y4
-	VPSUBD    logExpBias<>+0(SB), Y3, Y11
-	VMULPS    4960(R11), Y4, Y4
-	VCVTDQ2PS Y11, Y11
-	VSUBPS    4160(R11), Y8, Y14
-	VADDPS    Y4, Y4, Y13
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
-	VBLENDVPS Y10, 4224(R11), Y0, Y0
-	VPSUBD    Y3, Y6, Y3
-	VSUBPS    one<>+0(SB), Y11, Y6
-	VBLENDVPS Y8, Y9, Y7, Y7
-	VMOVUPS   Y0, 4256(R11)
-	VPSLLD    $0x17, Y3, Y0
-	VMULPS    expLn2Lo<>+0(SB), Y7, Y3
-	VMULPS    5824(R11), Y0, Y0
-	VBLENDVPS Y8, Y13, Y4, Y4
-	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
-	VSUBPS    one<>+0(SB), Y4, Y9
-	VADDPS    Y0, Y0, Y8
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y4
-	VMOVUPS   Y7, 5056(R11)
-	VMULPS    logP0<>+0(SB), Y9, Y10
-	VMULPS    Y9, Y9, Y7
-	VBLENDVPS Y4, Y6, Y11, Y6
-	VMULPS    expLn2Lo<>+0(SB), Y6, Y11
-	VMULPS    expLn2Hi<>+0(SB), Y6, Y6
-	VBLENDVPS Y4, Y8, Y0, Y0
-	VSUBPS    one<>+0(SB), Y0, Y0
-	VADDPS    logP1<>+0(SB), Y10, Y4
-	VMULPS    half<>+0(SB), Y7, Y8
-	VMOVUPS   Y6, 5920(R11)
-	VMULPS    logP0<>+0(SB), Y0, Y6
-	VMULPS    Y9, Y4, Y10
-	VMULPS    Y0, Y0, Y4
-	VADDPS    logP1<>+0(SB), Y6, Y6
-	VADDPS    logP2<>+0(SB), Y10, Y10
-	VMULPS    half<>+0(SB), Y4, Y13
-	VMULPS    Y0, Y6, Y6
-	VMULPS    Y9, Y10, Y10
-	VADDPS    logP2<>+0(SB), Y6, Y6
-	VADDPS    logP3<>+0(SB), Y10, Y10
-	VMULPS    Y0, Y6, Y6
-	VMULPS    Y9, Y10, Y10
-	VADDPS    logP3<>+0(SB), Y6, Y6
-	VADDPS    logP4<>+0(SB), Y10, Y10
-	VMULPS    Y0, Y6, Y6
-	VMULPS    Y9, Y10, Y10
-	VADDPS    logP4<>+0(SB), Y6, Y6
-	VADDPS    logP5<>+0(SB), Y10, Y10
-	VMULPS    Y0, Y6, Y6
-	VMULPS    Y9, Y10, Y10
-	VADDPS    logP5<>+0(SB), Y6, Y6
-	VADDPS    logP6<>+0(SB), Y10, Y10
-	VMULPS    Y0, Y6, Y6
-	VMULPS    Y9, Y10, Y10
-	VADDPS    logP6<>+0(SB), Y6, Y6
-	VADDPS    logP7<>+0(SB), Y10, Y10
-	VMULPS    Y0, Y6, Y6
-	VMULPS    Y9, Y10, Y10
-	VADDPS    logP7<>+0(SB), Y6, Y6
-	VADDPS    logP8<>+0(SB), Y10, Y10
-	VMULPS    Y0, Y6, Y6
-	VMULPS    Y9, Y10, Y10
-	VADDPS    logP8<>+0(SB), Y6, Y6
-	VMULPS    Y7, Y10, Y7
-	VMULPS    Y0, Y6, Y6
-	VADDPS    Y3, Y7, Y3
-	VMULPS    Y4, Y6, Y4
-	VSUBPS    Y8, Y3, Y3
-	VADDPS    Y11, Y4, Y4
-	VADDPS    Y3, Y9, Y3
-	VSUBPS    Y13, Y4, Y4
-	VADDPS    5056(R11), Y3, Y3
-	VADDPS    Y4, Y0, Y0
-	VMOVUPS   5120(R11), Y6
-	VMULPS    4992(R11), Y3, Y4
-	VADDPS    5088(R11), Y3, Y3
-	VADDPS    5920(R11), Y0, Y0
-	VSUBPS    5024(R11), Y4, Y4
-	VBLENDVPS Y6, 5088(R11), Y3, Y3
-	VMULPS    5856(R11), Y0, Y6
-	VADDPS    5952(R11), Y0, Y0
-	VMOVUPS   Y3, 5120(R11)
-	VMOVUPS   5984(R11), Y3
-	VSUBPS    5888(R11), Y6, Y6
-	VBLENDVPS Y3, 5952(R11), Y0, Y0
-	VMOVUPS   Y0, 5984(R11)
-	VMOVDQU   6688(R11), Y0
-	VPSRLD    $0x17, Y0, Y0
-	VMOVDQU   logExpInv<>+0(SB), Y3
-	VPSUBD    logExpBias<>+0(SB), Y0, Y7
-	VCVTDQ2PS Y7, Y7
-	VSUBPS    one<>+0(SB), Y7, Y8
-	VPSUBD    Y0, Y3, Y0
-	VPSLLD    $0x17, Y0, Y0
-	VMULPS    6688(R11), Y0, Y0
-	VADDPS    Y0, Y0, Y9
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y3
-	VBLENDVPS Y3, Y8, Y7, Y7
-	VMULPS    expLn2Lo<>+0(SB), Y7, Y8
-	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
-	VBLENDVPS Y3, Y9, Y0, Y0
-	VSUBPS    one<>+0(SB), Y0, Y0
-	VMOVUPS   Y7, 6784(R11)
-	VMULPS    logP0<>+0(SB), Y0, Y7
-	VMULPS    Y0, Y0, Y3
-	VADDPS    logP1<>+0(SB), Y7, Y7
-	VMULPS    half<>+0(SB), Y3, Y9
-	VMULPS    Y0, Y7, Y7
-	VADDPS    logP2<>+0(SB), Y7, Y7
-	VMULPS    Y0, Y7, Y7
-	VADDPS    logP3<>+0(SB), Y7, Y7
-	VMULPS    Y0, Y7, Y7
-	VADDPS    logP4<>+0(SB), Y7, Y7
-	VMULPS    Y0, Y7, Y7
-	VADDPS    logP5<>+0(SB), Y7, Y7
-	VMULPS    Y0, Y7, Y7
-	VADDPS    logP6<>+0(SB), Y7, Y7
-	VMULPS    Y0, Y7, Y7
-	VADDPS    logP7<>+0(SB), Y7, Y7
-	VMULPS    Y0, Y7, Y7
-	VADDPS    logP8<>+0(SB), Y7, Y7
-	VMULPS    Y0, Y7, Y7
-	VMULPS    Y3, Y7, Y3
-	VADDPS    Y8, Y3, Y3
-	VSUBPS    Y9, Y3, Y3
-	VADDPS    Y3, Y0, Y0
-	VADDPS    6784(R11), Y0, Y0
-	VMULPS    6720(R11), Y0, Y3
-	VADDPS    6816(R11), Y0, Y0
-	VMOVUPS   6848(R11), Y7
-	VSUBPS    6752(R11), Y3, Y3
-	VBLENDVPS Y7, 6816(R11), Y0, Y0
-	VMOVUPS   Y0, 6848(R11)
-
-	// loss = loss·w (with row weights).
-	CMPQ   7056(SP), $0x00
-	JEQ    unweighted126
-	VMULPS 832(R11), Y5, Y5
-	VMULPS 1696(R11), Y12, Y12
-	VMULPS 2560(R11), Y1, Y1
-	VMULPS 3424(R11), Y2, Y2
-	VMULPS 4288(R11), Y14, Y14
-	VMULPS 5152(R11), Y4, Y4
-	VMULPS 6016(R11), Y6, Y6
-	VMULPS 6880(R11), Y3, Y3
-
-unweighted126:
-	// losses[i] = loss; acc[i%8] += float64(loss).
-	TESTQ   DX, DX
-	JZ      noLosses127
-	VMOVUPS Y5, (DX)
-	VMOVUPS Y12, 32(DX)
-	VMOVUPS Y1, 64(DX)
-	VMOVUPS Y2, 96(DX)
-	VMOVUPS Y14, 128(DX)
-	VMOVUPS Y4, 160(DX)
-	VMOVUPS Y6, 192(DX)
-	VMOVUPS Y3, 224(DX)
-	ADDQ    $0x00000100, DX
-
-noLosses127:
-	VMOVUPD      (R8), Y0
-	VMOVUPD      32(R8), Y7
-	VCVTPS2PD    X5, Y8
-	VEXTRACTF128 $0x01, Y5, X5
-	VCVTPS2PD    X5, Y5
-	VADDPD       Y0, Y8, Y0
-	VADDPD       Y7, Y5, Y5
-	VCVTPS2PD    X12, Y7
-	VEXTRACTF128 $0x01, Y12, X8
-	VCVTPS2PD    X8, Y8
-	VADDPD       Y0, Y7, Y0
-	VADDPD       Y5, Y8, Y5
-	VCVTPS2PD    X1, Y7
-	VEXTRACTF128 $0x01, Y1, X1
-	VCVTPS2PD    X1, Y1
-	VADDPD       Y0, Y7, Y0
-	VADDPD       Y5, Y1, Y1
-	VCVTPS2PD    X2, Y5
-	VEXTRACTF128 $0x01, Y2, X2
-	VCVTPS2PD    X2, Y2
-	VADDPD       Y0, Y5, Y0
-	VADDPD       Y1, Y2, Y1
-	VCVTPS2PD    X14, Y2
-	VEXTRACTF128 $0x01, Y14, X5
-	VCVTPS2PD    X5, Y5
-	VADDPD       Y0, Y2, Y0
-	VADDPD       Y1, Y5, Y1
-	VCVTPS2PD    X4, Y2
-	VEXTRACTF128 $0x01, Y4, X4
-	VCVTPS2PD    X4, Y4
-	VADDPD       Y0, Y2, Y0
-	VADDPD       Y1, Y4, Y1
-	VCVTPS2PD    X6, Y2
-	VEXTRACTF128 $0x01, Y6, X4
-	VCVTPS2PD    X4, Y4
-	VADDPD       Y0, Y2, Y0
-	VADDPD       Y1, Y4, Y1
-	VCVTPS2PD    X3, Y2
-	VEXTRACTF128 $0x01, Y3, X3
-	VCVTPS2PD    X3, Y3
-	VADDPD       Y0, Y2, Y0
-	VADDPD       Y1, Y3, Y1
-	VMOVUPD      Y0, (R8)
-	VMOVUPD      Y1, 32(R8)
-
-	// lse[i] = lse, from the records (when lse is not nil).
-	TESTQ   R14, R14
-	JZ      noLse128
-	VMOVUPS 800(R11), Y0
-	VMOVUPS Y0, (R14)
-	VMOVUPS 1664(R11), Y0
-	VMOVUPS Y0, 32(R14)
-	VMOVUPS 2528(R11), Y0
-	VMOVUPS Y0, 64(R14)
-	VMOVUPS 3392(R11), Y0
-	VMOVUPS Y0, 96(R14)
-	VMOVUPS 4256(R11), Y0
-	VMOVUPS Y0, 128(R14)
-	VMOVUPS 5120(R11), Y0
-	VMOVUPS Y0, 160(R14)
-	VMOVUPS 5984(R11), Y0
-	VMOVUPS Y0, 192(R14)
-	VMOVUPS 6848(R11), Y0
-	VMOVUPS Y0, 224(R14)
-	ADDQ    $0x00000100, R14
-
-noLse128:
-	ADDQ $0x00001b00, R11
-	SUBQ $0x08, R10
-	JMP  targetsLseLogLoop
-
-targetsLseLogLast:
-	TESTQ R10, R10
-	JZ    targetsGrad
-
-	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
-	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
-	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
-	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
-	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU   640(R11), Y0
-	VMOVDQU   logExpInv<>+0(SB), Y1
-	VMOVUPS   800(R11), Y2
-	VPSRLD    $0x17, Y0, Y0
-	VPSUBD    Y0, Y1, Y1
-	VPSUBD    logExpBias<>+0(SB), Y0, Y0
-	VPSLLD    $0x17, Y1, Y1
-	VCVTDQ2PS Y0, Y0
-	VMULPS    640(R11), Y1, Y1
-	VSUBPS    one<>+0(SB), Y0, Y5
-	VADDPS    Y1, Y1, Y4
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y3
-	VBLENDVPS Y3, Y5, Y0, Y0
-	VBLENDVPS Y3, Y4, Y1, Y1
-	VMULPS    expLn2Lo<>+0(SB), Y0, Y3
-	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
-	VSUBPS    one<>+0(SB), Y1, Y1
-	VMOVUPS   Y0, 736(R11)
-	VMULPS    logP0<>+0(SB), Y1, Y4
-	VMULPS    Y1, Y1, Y0
-	VADDPS    logP1<>+0(SB), Y4, Y4
-	VMULPS    half<>+0(SB), Y0, Y5
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP2<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP3<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP4<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP5<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP6<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP7<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP8<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y0, Y4, Y0
-	VADDPS    Y3, Y0, Y0
-	VSUBPS    Y5, Y0, Y0
-	VADDPS    Y0, Y1, Y0
-	VADDPS    736(R11), Y0, Y0
-	VMULPS    672(R11), Y0, Y1
-	VADDPS    768(R11), Y0, Y0
-	VSUBPS    704(R11), Y1, Y1
-	VBLENDVPS Y2, 768(R11), Y0, Y0
-	VMOVUPS   Y0, 800(R11)
-
-	// loss = loss·w (with row weights).
-	CMPQ   7056(SP), $0x00
-	JEQ    unweighted129
-	VMULPS 832(R11), Y1, Y1
-
-unweighted129:
-	// losses[i] = loss; acc[i%8] += float64(loss).
-	TESTQ   DX, DX
-	JZ      noLosses130
-	VMOVUPS Y1, (DX)
-	ADDQ    $0x00000020, DX
-
-noLosses130:
-	VMOVUPD      (R8), Y0
-	VMOVUPD      32(R8), Y2
-	VCVTPS2PD    X1, Y3
-	VEXTRACTF128 $0x01, Y1, X1
-	VCVTPS2PD    X1, Y1
-	VADDPD       Y0, Y3, Y0
-	VADDPD       Y2, Y1, Y1
-	VMOVUPD      Y0, (R8)
-	VMOVUPD      Y1, 32(R8)
-
-	// lse[i] = lse, from the records (when lse is not nil).
-	TESTQ   R14, R14
-	JZ      noLse131
-	VMOVUPS 800(R11), Y0
-	VMOVUPS Y0, (R14)
-	ADDQ    $0x00000020, R14
-
-noLse131:
-	ADDQ $0x00000360, R11
-	DECQ R10
-	JMP  targetsLseLogLast
-
-targetsZ:
-	// Pass 2 with lse and the z-loss: zl, f = zTerms(z, lse) (seq.ZTerms); loss =
-	// loss + zl·T; f stored to the record.
-targetsZLogLoop:
-	CMPQ R10, $0x08
-	JLT  targetsZLogLast
 
 	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
 	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
@@ -18845,8 +16425,9 @@ targetsZLogLoop:
 	VMULPS    Y10, Y8, Y6
 	VBLENDVPS Y15, 2496(R11), Y14, Y10
 	VADDPS    Y8, Y8, Y8
+	VANDPS    7008(SP), Y5, Y5
 	VMULPS    6976(SP), Y10, Y11
-	VADDPS    Y5, Y12, Y5
+	VORPS     7040(SP), Y5, Y5
 	VMOVUPS   Y9, 768(R11)
 	VSUBPS    Y7, Y0, Y0
 	VADDPS    3360(R11), Y3, Y7
@@ -18854,193 +16435,206 @@ targetsZLogLoop:
 	VMOVUPS   Y10, 2528(R11)
 	VMOVUPS   3392(R11), Y9
 	VMULPS    1536(R11), Y6, Y6
+	VADDPS    Y5, Y12, Y5
 	VMULPS    Y10, Y11, Y10
 	VADDPS    Y11, Y11, Y11
 	VADDPS    one<>+0(SB), Y8, Y8
 	VADDPS    Y0, Y2, Y0
 	VSUBPS    3296(R11), Y3, Y2
-	VADDPS    Y6, Y1, Y1
-	VMULPS    2400(R11), Y10, Y3
-	VADDPS    one<>+0(SB), Y11, Y6
+	VANDPS    7008(SP), Y6, Y3
+	VMULPS    2400(R11), Y10, Y6
+	VORPS     7040(SP), Y3, Y3
 	VMOVUPS   Y8, 1632(R11)
 	VADDPS    4192(R11), Y0, Y0
 	VBLENDVPS Y9, 3360(R11), Y7, Y7
 	VMULPS    6976(SP), Y7, Y8
+	VADDPS    one<>+0(SB), Y11, Y9
+	VADDPS    Y3, Y1, Y1
 	VMOVUPS   Y7, 3392(R11)
-	VADDPS    Y3, Y4, Y3
-	VMOVUPS   Y6, 2496(R11)
-	VMOVDQU   4960(R11), Y4
+	VANDPS    7008(SP), Y6, Y3
 	VADDPS    4224(R11), Y0, Y6
-	VMOVUPS   4256(R11), Y9
-	VMULPS    Y7, Y8, Y7
 	VMULPS    4128(R11), Y0, Y0
-	VADDPS    Y8, Y8, Y8
-	VMULPS    3264(R11), Y7, Y7
-	VSUBPS    4160(R11), Y0, Y0
-	VPSRLD    $0x17, Y4, Y4
-	VADDPS    one<>+0(SB), Y8, Y11
-	VMOVDQU   logExpInv<>+0(SB), Y8
-	VPSUBD    logExpBias<>+0(SB), Y4, Y10
-	VCVTDQ2PS Y10, Y10
-	VBLENDVPS Y9, 4224(R11), Y6, Y6
-	VMULPS    6976(SP), Y6, Y9
-	VADDPS    Y7, Y2, Y2
-	VMOVUPS   Y11, 3360(R11)
-	VMOVUPS   Y6, 4256(R11)
-	VSUBPS    one<>+0(SB), Y10, Y7
-	VPSUBD    Y4, Y8, Y4
-	VMULPS    Y6, Y9, Y6
-	VADDPS    Y9, Y9, Y8
-	VPSLLD    $0x17, Y4, Y4
-	VMULPS    4960(R11), Y4, Y4
-	VMULPS    4128(R11), Y6, Y6
-	VADDPS    one<>+0(SB), Y8, Y11
-	VADDPS    Y4, Y4, Y9
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
-	VBLENDVPS Y8, Y7, Y10, Y7
-	VADDPS    Y6, Y0, Y0
-	VMOVUPS   Y11, 4224(R11)
-	VMULPS    expLn2Lo<>+0(SB), Y7, Y6
-	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
-	VBLENDVPS Y8, Y9, Y4, Y4
-	VSUBPS    one<>+0(SB), Y4, Y4
-	VMOVUPS   Y7, 5056(R11)
-	VMOVUPS   5120(R11), Y9
-	VMULPS    logP0<>+0(SB), Y4, Y8
-	VMULPS    Y4, Y4, Y7
-	VADDPS    logP1<>+0(SB), Y8, Y8
-	VMULPS    half<>+0(SB), Y7, Y10
-	VMULPS    Y4, Y8, Y8
-	VADDPS    logP2<>+0(SB), Y8, Y8
-	VMULPS    Y4, Y8, Y8
-	VADDPS    logP3<>+0(SB), Y8, Y8
-	VMULPS    Y4, Y8, Y8
-	VADDPS    logP4<>+0(SB), Y8, Y8
-	VMULPS    Y4, Y8, Y8
-	VADDPS    logP5<>+0(SB), Y8, Y8
-	VMULPS    Y4, Y8, Y8
-	VADDPS    logP6<>+0(SB), Y8, Y8
-	VMULPS    Y4, Y8, Y8
-	VADDPS    logP7<>+0(SB), Y8, Y8
-	VMULPS    Y4, Y8, Y8
-	VADDPS    logP8<>+0(SB), Y8, Y8
-	VMULPS    Y4, Y8, Y8
+	VMOVUPS   4256(R11), Y10
 	VMULPS    Y7, Y8, Y7
-	VADDPS    Y6, Y7, Y6
-	VSUBPS    Y10, Y6, Y6
-	VADDPS    Y6, Y4, Y4
-	VMOVUPS   5984(R11), Y6
-	VADDPS    5056(R11), Y4, Y4
-	VADDPS    5088(R11), Y4, Y7
-	VMULPS    4992(R11), Y4, Y4
+	VADDPS    Y8, Y8, Y8
+	VORPS     7040(SP), Y3, Y3
+	VMOVUPS   Y9, 2496(R11)
+	VADDPS    Y3, Y4, Y3
+	VSUBPS    4160(R11), Y0, Y0
+	VMULPS    3264(R11), Y7, Y4
+	VADDPS    one<>+0(SB), Y8, Y7
+	VBLENDVPS Y10, 4224(R11), Y6, Y6
+	VMULPS    6976(SP), Y6, Y8
+	VANDPS    7008(SP), Y4, Y4
+	VMOVUPS   Y7, 3360(R11)
+	VORPS     7040(SP), Y4, Y4
+	VMOVUPS   Y6, 4256(R11)
+	VADDPS    Y4, Y2, Y4
+	VMOVDQU   4960(R11), Y2
+	VMULPS    Y6, Y8, Y6
+	VADDPS    Y8, Y8, Y7
+	VMULPS    4128(R11), Y6, Y6
+	VADDPS    one<>+0(SB), Y7, Y7
+	VPSRLD    $0x17, Y2, Y2
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VPSUBD    logExpBias<>+0(SB), Y2, Y9
+	VMOVUPS   Y7, 4224(R11)
+	VCVTDQ2PS Y9, Y7
+	VANDPS    7008(SP), Y6, Y6
+	VORPS     7040(SP), Y6, Y6
+	VADDPS    Y6, Y0, Y6
+	VSUBPS    one<>+0(SB), Y7, Y0
+	VPSUBD    Y2, Y8, Y2
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    4960(R11), Y2, Y2
+	VADDPS    Y2, Y2, Y9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y8
+	VBLENDVPS Y8, Y0, Y7, Y0
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y7
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
+	VBLENDVPS Y8, Y9, Y2, Y2
+	VSUBPS    one<>+0(SB), Y2, Y2
+	VMOVUPS   Y0, 5056(R11)
+	VMOVUPS   5120(R11), Y9
+	VMULPS    logP0<>+0(SB), Y2, Y8
+	VMULPS    Y2, Y2, Y0
+	VADDPS    logP1<>+0(SB), Y8, Y8
+	VMULPS    half<>+0(SB), Y0, Y10
+	VMULPS    Y2, Y8, Y8
+	VADDPS    logP2<>+0(SB), Y8, Y8
+	VMULPS    Y2, Y8, Y8
+	VADDPS    logP3<>+0(SB), Y8, Y8
+	VMULPS    Y2, Y8, Y8
+	VADDPS    logP4<>+0(SB), Y8, Y8
+	VMULPS    Y2, Y8, Y8
+	VADDPS    logP5<>+0(SB), Y8, Y8
+	VMULPS    Y2, Y8, Y8
+	VADDPS    logP6<>+0(SB), Y8, Y8
+	VMULPS    Y2, Y8, Y8
+	VADDPS    logP7<>+0(SB), Y8, Y8
+	VMULPS    Y2, Y8, Y8
+	VADDPS    logP8<>+0(SB), Y8, Y8
+	VMULPS    Y2, Y8, Y8
+	VMULPS    Y0, Y8, Y0
+	VADDPS    Y7, Y0, Y0
+	VSUBPS    Y10, Y0, Y0
+	VADDPS    Y0, Y2, Y0
+	VMOVUPS   5984(R11), Y2
+	VADDPS    5056(R11), Y0, Y0
+	VADDPS    5088(R11), Y0, Y7
+	VMULPS    4992(R11), Y0, Y0
 	VBLENDVPS Y9, 5088(R11), Y7, Y7
-	VSUBPS    5024(R11), Y4, Y4
+	VSUBPS    5024(R11), Y0, Y0
 	VMULPS    6976(SP), Y7, Y8
 	VMOVUPS   Y7, 5120(R11)
 	VMULPS    Y7, Y8, Y7
 	VADDPS    Y8, Y8, Y8
 	VMULPS    4992(R11), Y7, Y7
 	VADDPS    one<>+0(SB), Y8, Y8
-	VADDPS    Y7, Y4, Y4
+	VANDPS    7008(SP), Y7, Y7
 	VMOVUPS   Y8, 5088(R11)
-	VMOVDQU   5824(R11), Y7
-	VPSRLD    $0x17, Y7, Y7
+	VORPS     7040(SP), Y7, Y7
+	VADDPS    Y7, Y0, Y7
+	VMOVDQU   5824(R11), Y0
+	VPSRLD    $0x17, Y0, Y0
 	VMOVDQU   logExpInv<>+0(SB), Y8
-	VPSUBD    logExpBias<>+0(SB), Y7, Y9
+	VPSUBD    logExpBias<>+0(SB), Y0, Y9
 	VCVTDQ2PS Y9, Y9
 	VSUBPS    one<>+0(SB), Y9, Y10
-	VPSUBD    Y7, Y8, Y7
-	VPSLLD    $0x17, Y7, Y7
-	VMULPS    5824(R11), Y7, Y7
-	VADDPS    Y7, Y7, Y11
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y7, Y8
+	VPSUBD    Y0, Y8, Y0
+	VPSLLD    $0x17, Y0, Y0
+	VMULPS    5824(R11), Y0, Y0
+	VADDPS    Y0, Y0, Y11
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y8
 	VBLENDVPS Y8, Y10, Y9, Y9
 	VMULPS    expLn2Lo<>+0(SB), Y9, Y10
 	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
-	VBLENDVPS Y8, Y11, Y7, Y7
-	VSUBPS    one<>+0(SB), Y7, Y7
+	VBLENDVPS Y8, Y11, Y0, Y0
+	VSUBPS    one<>+0(SB), Y0, Y0
 	VMOVUPS   Y9, 5920(R11)
-	VMULPS    logP0<>+0(SB), Y7, Y9
-	VMULPS    Y7, Y7, Y8
+	VMULPS    logP0<>+0(SB), Y0, Y9
+	VMULPS    Y0, Y0, Y8
 	VADDPS    logP1<>+0(SB), Y9, Y9
 	VMULPS    half<>+0(SB), Y8, Y11
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP2<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP3<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP4<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP5<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP6<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP7<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP8<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VMULPS    Y8, Y9, Y8
 	VADDPS    Y10, Y8, Y8
 	VSUBPS    Y11, Y8, Y8
-	VADDPS    Y8, Y7, Y7
-	VADDPS    5920(R11), Y7, Y7
-	VADDPS    5952(R11), Y7, Y8
-	VMULPS    5856(R11), Y7, Y7
-	VBLENDVPS Y6, 5952(R11), Y8, Y6
-	VSUBPS    5888(R11), Y7, Y7
-	VMULPS    6976(SP), Y6, Y8
-	VMOVUPS   Y6, 5984(R11)
-	VMULPS    Y6, Y8, Y6
+	VADDPS    Y8, Y0, Y0
+	VADDPS    5920(R11), Y0, Y0
+	VADDPS    5952(R11), Y0, Y8
+	VMULPS    5856(R11), Y0, Y0
+	VBLENDVPS Y2, 5952(R11), Y8, Y2
+	VSUBPS    5888(R11), Y0, Y0
+	VMULPS    6976(SP), Y2, Y8
+	VMOVUPS   Y2, 5984(R11)
+	VMULPS    Y2, Y8, Y2
 	VADDPS    Y8, Y8, Y8
-	VMULPS    5856(R11), Y6, Y6
+	VMULPS    5856(R11), Y2, Y2
 	VADDPS    one<>+0(SB), Y8, Y8
-	VADDPS    Y6, Y7, Y6
+	VANDPS    7008(SP), Y2, Y2
 	VMOVUPS   Y8, 5952(R11)
-	VMOVDQU   6688(R11), Y7
-	VPSRLD    $0x17, Y7, Y7
+	VORPS     7040(SP), Y2, Y2
+	VADDPS    Y2, Y0, Y2
+	VMOVDQU   6688(R11), Y0
+	VPSRLD    $0x17, Y0, Y0
 	VMOVDQU   logExpInv<>+0(SB), Y8
-	VPSUBD    logExpBias<>+0(SB), Y7, Y9
+	VPSUBD    logExpBias<>+0(SB), Y0, Y9
 	VCVTDQ2PS Y9, Y9
 	VSUBPS    one<>+0(SB), Y9, Y10
-	VPSUBD    Y7, Y8, Y7
-	VPSLLD    $0x17, Y7, Y7
-	VMULPS    6688(R11), Y7, Y7
-	VADDPS    Y7, Y7, Y11
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y7, Y8
+	VPSUBD    Y0, Y8, Y0
+	VPSLLD    $0x17, Y0, Y0
+	VMULPS    6688(R11), Y0, Y0
+	VADDPS    Y0, Y0, Y11
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y8
 	VBLENDVPS Y8, Y10, Y9, Y9
 	VMULPS    expLn2Lo<>+0(SB), Y9, Y10
 	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
-	VBLENDVPS Y8, Y11, Y7, Y7
-	VSUBPS    one<>+0(SB), Y7, Y7
+	VBLENDVPS Y8, Y11, Y0, Y0
+	VSUBPS    one<>+0(SB), Y0, Y0
 	VMOVUPS   Y9, 6784(R11)
-	VMULPS    logP0<>+0(SB), Y7, Y9
-	VMULPS    Y7, Y7, Y8
+	VMULPS    logP0<>+0(SB), Y0, Y9
+	VMULPS    Y0, Y0, Y8
 	VADDPS    logP1<>+0(SB), Y9, Y9
 	VMULPS    half<>+0(SB), Y8, Y11
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP2<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP3<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP4<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP5<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP6<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP7<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP8<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VMULPS    Y8, Y9, Y8
 	VADDPS    Y10, Y8, Y8
 	VSUBPS    Y11, Y8, Y8
-	VADDPS    Y8, Y7, Y7
-	VADDPS    6784(R11), Y7, Y7
-	VADDPS    6816(R11), Y7, Y8
-	VMULPS    6720(R11), Y7, Y7
+	VADDPS    Y8, Y0, Y0
+	VADDPS    6784(R11), Y0, Y0
+	VADDPS    6816(R11), Y0, Y8
+	VMULPS    6720(R11), Y0, Y0
 	VMOVUPS   6848(R11), Y9
-	VSUBPS    6752(R11), Y7, Y7
+	VSUBPS    6752(R11), Y0, Y0
 	VBLENDVPS Y9, 6816(R11), Y8, Y8
 	VMULPS    6976(SP), Y8, Y9
 	VMOVUPS   Y8, 6848(R11)
@@ -19048,36 +16642,38 @@ targetsZLogLoop:
 	VADDPS    Y9, Y9, Y9
 	VMULPS    6720(R11), Y8, Y8
 	VADDPS    one<>+0(SB), Y9, Y9
-	VADDPS    Y8, Y7, Y7
+	VANDPS    7008(SP), Y8, Y8
 	VMOVUPS   Y9, 6816(R11)
+	VORPS     7040(SP), Y8, Y8
+	VADDPS    Y8, Y0, Y0
 
 	// loss = loss·w (with row weights).
-	CMPQ   7056(SP), $0x00
-	JEQ    unweighted132
+	CMPQ   7120(SP), $0x00
+	JEQ    unweighted108
 	VMULPS 832(R11), Y5, Y5
 	VMULPS 1696(R11), Y1, Y1
 	VMULPS 2560(R11), Y3, Y3
-	VMULPS 3424(R11), Y2, Y2
-	VMULPS 4288(R11), Y0, Y0
-	VMULPS 5152(R11), Y4, Y4
-	VMULPS 6016(R11), Y6, Y6
-	VMULPS 6880(R11), Y7, Y7
+	VMULPS 3424(R11), Y4, Y4
+	VMULPS 4288(R11), Y6, Y6
+	VMULPS 5152(R11), Y7, Y7
+	VMULPS 6016(R11), Y2, Y2
+	VMULPS 6880(R11), Y0, Y0
 
-unweighted132:
+unweighted108:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses133
+	JZ      noLosses109
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y3, 64(DX)
-	VMOVUPS Y2, 96(DX)
-	VMOVUPS Y0, 128(DX)
-	VMOVUPS Y4, 160(DX)
-	VMOVUPS Y6, 192(DX)
-	VMOVUPS Y7, 224(DX)
+	VMOVUPS Y4, 96(DX)
+	VMOVUPS Y6, 128(DX)
+	VMOVUPS Y7, 160(DX)
+	VMOVUPS Y2, 192(DX)
+	VMOVUPS Y0, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses133:
+noLosses109:
 	VMOVUPD      (R8), Y8
 	VMOVUPD      32(R8), Y9
 	VCVTPS2PD    X5, Y10
@@ -19095,37 +16691,37 @@ noLosses133:
 	VCVTPS2PD    X3, Y3
 	VADDPD       Y8, Y5, Y5
 	VADDPD       Y1, Y3, Y1
-	VCVTPS2PD    X2, Y3
+	VCVTPS2PD    X4, Y3
+	VEXTRACTF128 $0x01, Y4, X4
+	VCVTPS2PD    X4, Y4
+	VADDPD       Y5, Y3, Y3
+	VADDPD       Y1, Y4, Y1
+	VCVTPS2PD    X6, Y4
+	VEXTRACTF128 $0x01, Y6, X5
+	VCVTPS2PD    X5, Y5
+	VADDPD       Y3, Y4, Y3
+	VADDPD       Y1, Y5, Y1
+	VCVTPS2PD    X7, Y4
+	VEXTRACTF128 $0x01, Y7, X5
+	VCVTPS2PD    X5, Y5
+	VADDPD       Y3, Y4, Y3
+	VADDPD       Y1, Y5, Y1
+	VCVTPS2PD    X2, Y4
 	VEXTRACTF128 $0x01, Y2, X2
 	VCVTPS2PD    X2, Y2
-	VADDPD       Y5, Y3, Y3
+	VADDPD       Y3, Y4, Y3
 	VADDPD       Y1, Y2, Y1
 	VCVTPS2PD    X0, Y2
 	VEXTRACTF128 $0x01, Y0, X0
 	VCVTPS2PD    X0, Y0
 	VADDPD       Y3, Y2, Y2
 	VADDPD       Y1, Y0, Y0
-	VCVTPS2PD    X4, Y1
-	VEXTRACTF128 $0x01, Y4, X3
-	VCVTPS2PD    X3, Y3
-	VADDPD       Y2, Y1, Y1
-	VADDPD       Y0, Y3, Y0
-	VCVTPS2PD    X6, Y2
-	VEXTRACTF128 $0x01, Y6, X3
-	VCVTPS2PD    X3, Y3
-	VADDPD       Y1, Y2, Y1
-	VADDPD       Y0, Y3, Y0
-	VCVTPS2PD    X7, Y2
-	VEXTRACTF128 $0x01, Y7, X3
-	VCVTPS2PD    X3, Y3
-	VADDPD       Y1, Y2, Y1
-	VADDPD       Y0, Y3, Y0
-	VMOVUPD      Y1, (R8)
+	VMOVUPD      Y2, (R8)
 	VMOVUPD      Y0, 32(R8)
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse134
+	JZ      noLse110
 	VMOVUPS 800(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 1664(R11), Y0
@@ -19144,12 +16740,12 @@ noLosses133:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse134:
+noLse110:
 	ADDQ $0x00001b00, R11
 	SUBQ $0x08, R10
-	JMP  targetsZLogLoop
+	JMP  targetsLseLogLoop
 
-targetsZLogLast:
+targetsLseLogLast:
 	TESTQ R10, R10
 	JZ    targetsGrad
 
@@ -19210,22 +16806,24 @@ targetsZLogLast:
 	VADDPS    Y2, Y2, Y2
 	VMULPS    672(R11), Y1, Y1
 	VADDPS    one<>+0(SB), Y2, Y2
-	VADDPS    Y1, Y0, Y0
+	VANDPS    7008(SP), Y1, Y1
 	VMOVUPS   Y2, 768(R11)
+	VORPS     7040(SP), Y1, Y1
+	VADDPS    Y1, Y0, Y0
 
 	// loss = loss·w (with row weights).
-	CMPQ   7056(SP), $0x00
-	JEQ    unweighted135
+	CMPQ   7120(SP), $0x00
+	JEQ    unweighted111
 	VMULPS 832(R11), Y0, Y0
 
-unweighted135:
+unweighted111:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses136
+	JZ      noLosses112
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses136:
+noLosses112:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -19238,15 +16836,15 @@ noLosses136:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse137
+	JZ      noLse113
 	VMOVUPS 800(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse137:
+noLse113:
 	ADDQ $0x00000360, R11
 	DECQ R10
-	JMP  targetsZLogLast
+	JMP  targetsLseLogLast
 
 targetsGrad:
 	// Pass 3 (with a gradient). sc = scale, times the rows' weights with row
@@ -19258,16 +16856,16 @@ targetsGrad:
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
-	TESTB $0x02, 7008(SP)
+	TESTB $0x02, 7072(SP)
 	JNZ   targetsGradZ
 
 targetsGradLoop:
-	VBROADCASTSS 7016(SP), Y0
-	CMPQ         7056(SP), $0x00
-	JEQ          unweighted138
+	VBROADCASTSS 7080(SP), Y0
+	CMPQ         7120(SP), $0x00
+	JEQ          unweighted114
 	VMULPS       832(R11), Y0, Y0
 
-unweighted138:
+unweighted114:
 	VDIVPS 640(R11), Y0, Y1
 	VMULPS 672(R11), Y1, Y1
 	VMULPS 320(R11), Y1, Y2
@@ -19354,12 +16952,12 @@ unweighted138:
 
 targetsGradZ:
 	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·sc.
-	VBROADCASTSS 7016(SP), Y0
-	CMPQ         7056(SP), $0x00
-	JEQ          unweighted139
+	VBROADCASTSS 7080(SP), Y0
+	CMPQ         7120(SP), $0x00
+	JEQ          unweighted115
 	VMULPS       832(R11), Y0, Y0
 
-unweighted139:
+unweighted115:
 	VDIVPS 640(R11), Y0, Y1
 	VMULPS 672(R11), Y1, Y1
 	VMULPS 768(R11), Y1, Y1
@@ -19559,7 +17157,7 @@ softmaxExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    2880(SP), $0x3f800000
-	JEQ     unscaled140
+	JEQ     unscaled116
 	VMOVUPS 2880(SP), Y8
 	VMULPS  Y8, Y9, Y9
 	VMULPS  Y8, Y7, Y7
@@ -19572,7 +17170,7 @@ softmaxExpLoop:
 	VMULPS  Y8, Y2, Y2
 	VMULPS  Y8, Y0, Y0
 
-unscaled140:
+unscaled116:
 	// m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).
 	VMAXPS Y7, Y9, Y8
 	VMAXPS Y4, Y10, Y11
@@ -20103,7 +17701,7 @@ logSoftmaxExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    5696(SP), $0x3f800000
-	JEQ     unscaled141
+	JEQ     unscaled117
 	VMOVUPS 5696(SP), Y8
 	VMULPS  Y8, Y9, Y9
 	VMULPS  Y8, Y7, Y7
@@ -20116,7 +17714,7 @@ logSoftmaxExpLoop:
 	VMULPS  Y8, Y2, Y2
 	VMULPS  Y8, Y0, Y0
 
-unscaled141:
+unscaled117:
 	// m = max10(x): a tree of VMAXPS, then + 0 (seq.Max10).
 	VMAXPS Y7, Y9, Y8
 	VMAXPS Y4, Y10, Y11
@@ -21038,7 +18636,7 @@ argmaxLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    (SP), $0x3f800000
-	JEQ     unscaled142
+	JEQ     unscaled118
 	VMOVUPS (SP), Y8
 	VMULPS  Y8, Y9, Y9
 	VMULPS  Y8, Y7, Y7
@@ -21051,7 +18649,7 @@ argmaxLoop:
 	VMULPS  Y8, Y2, Y2
 	VMULPS  Y8, Y0, Y0
 
-unscaled142:
+unscaled118:
 	// m = the maximum of the ten columns: the tree of VMAXPS of seq.Max10
 	// without its + 0, which equality does not see.
 	VMAXPS Y7, Y9, Y8
@@ -21154,18 +18752,18 @@ TEXT ·wideLabelsAVX2(SB), $552-8
 	MOVQ  $0x4000000000000000, R8
 	MOVQ  8(R10), AX
 	SUBQ  CX, AX
-	JGE   someRows144
+	JGE   someRows120
 	XORL  R8, R8
-	JMP   isNil143
+	JMP   isNil119
 
-someRows144:
+someRows120:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil143:
+isNil119:
 	VBROADCASTSS 240(R10), Y0
 	VMOVUPS      Y0, 520(SP)
 	MOVQ         24(R10), DI
@@ -21177,63 +18775,63 @@ isNil143:
 	CMPQ         AX, R8
 	CMOVQLT      AX, R8
 	CMPQ         24(R10), $0x00
-	JEQ          isNil145
+	JEQ          isNil121
 	MOVQ         32(R10), AX
 	SUBQ         CX, AX
-	JGE          someRows146
+	JGE          someRows122
 	XORL         R8, R8
-	JMP          isNil145
+	JMP          isNil121
 
-someRows146:
+someRows122:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil145:
+isNil121:
 	CMPQ    176(R10), $0x00
-	JEQ     isNil147
+	JEQ     isNil123
 	MOVQ    184(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil147:
+isNil123:
 	CMPQ    200(R10), $0x00
-	JEQ     isNil148
+	JEQ     isNil124
 	MOVQ    208(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil148:
+isNil124:
 	CMPQ    248(R10), $0x00
-	JEQ     isNil149
+	JEQ     isNil125
 	MOVQ    256(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil149:
+isNil125:
 	MOVQ 144(R10), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
-	// z-loss, with z in the 8 lanes of a frame vector).
+	// z-loss); z in the 8 lanes of a frame vector.
 	MOVQ  176(R10), R13
 	MOVQ  200(R10), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse150
+	JZ    noLse126
 	MOVL  $0x00000001, R12
 
-noLse150:
-	MOVL         272(R10), AX
-	SHLL         $0x01, AX
-	JZ           noZ151
-	MOVL         $0x00000003, R12
+noLse126:
 	VBROADCASTSS 272(R10), Y0
 	VMOVUPS      Y0, 224(SP)
+	MOVL         272(R10), AX
+	SHLL         $0x01, AX
+	JZ           noZ127
+	MOVL         $0x00000003, R12
 
-noZ151:
+noZ127:
 	MOVQ R12, 376(SP)
 
 	// scale and the base of rowWeights, read by the loops from the frame.
@@ -21294,29 +18892,29 @@ noZ151:
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small152
+	JLE  n0small128
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small152:
+n0small128:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone153
+	JZ   tailKDone129
 	NEGQ AX
 	ADDQ $0x10, AX
 	SHLQ $0x02, AX
 
-tailK154:
+tailK130:
 	INCQ 408(SP)
 	SUBQ R9, AX
-	JG   tailK154
+	JG   tailK130
 
-tailKDone153:
+tailKDone129:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -21337,9 +18935,9 @@ wideLabelsRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes155:
+classes131:
 	CMPQ    AX, R11
-	JAE     rest156
+	JAE     rest132
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -21353,11 +18951,11 @@ classes155:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes155
+	JMP     classes131
 
-rest156:
+rest132:
 	TESTQ   $0x00000010, CX
-	JZ      tail157
+	JZ      tail133
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -21366,95 +18964,95 @@ rest156:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail157:
+tail133:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone158
+	JZ         classesDone134
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes159
+	JGE        maskedLoadLanes135
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded160
+	JMP        maskedLoaded136
 
-maskedLoadLanes159:
+maskedLoadLanes135:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone161
+	JLE       lanesDone137
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone161
+	JLE       lanesDone137
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone161
+	JLE       lanesDone137
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone161
+	JLE       lanesDone137
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone161
+	JLE       lanesDone137
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone161
+	JLE       lanesDone137
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone161
+	JLE       lanesDone137
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone161
+	JLE       lanesDone137
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone161:
+lanesDone137:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded160:
+maskedLoaded136:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes162
+	JGE        maskedLoadLanes138
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded163
+	JMP        maskedLoaded139
 
-maskedLoadLanes162:
+maskedLoadLanes138:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone164
+	JLE       lanesDone140
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone164
+	JLE       lanesDone140
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone164
+	JLE       lanesDone140
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone164
+	JLE       lanesDone140
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone164
+	JLE       lanesDone140
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone164
+	JLE       lanesDone140
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone164
+	JLE       lanesDone140
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone164
+	JLE       lanesDone140
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone164:
+lanesDone140:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded163:
+maskedLoaded139:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone158:
+classesDone134:
 	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -21473,156 +19071,156 @@ classesDone158:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
 	// no NaN in the row (R12 == 0); stored to the frame.
 	TESTB  $0x01, 376(SP)
-	JZ     noLse165
+	JZ     noLse141
 	VXORPS Y1, Y1, Y1
 	TESTL  R12, R12
-	JNZ    allSet166
+	JNZ    allSet142
 	VCMPPS $0x00, negInfBits<>+0(SB), Y0, Y1
 
-allSet166:
+allSet142:
 	VMOVUPS Y1, 128(SP)
 
-noLse165:
+noLse141:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds167
+	JZ    noPreds143
 	TESTL R12, R12
-	JZ    scanEq171
+	JZ    scanEq147
 	XORL  AX, AX
 
-scan172:
+scan148:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail173
+	JAE       scanTail149
 	VMOVUPS   (SI)(AX*1), Y1
 	VCMPPS    $0x03, Y1, Y1, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found168
+	JNZ       found144
 	ADDQ      $0x20, AX
-	JMP       scan172
+	JMP       scan148
 
-scanTail173:
+scanTail149:
 	TESTQ      $0x00000007, CX
-	JZ         notFound169
+	JZ         notFound145
 	VMOVUPS    64(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes174
+	JGE        maskedLoadLanes150
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	JMP        maskedLoaded175
+	JMP        maskedLoaded151
 
-maskedLoadLanes174:
+maskedLoadLanes150:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone176
+	JLE       lanesDone152
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone176
+	JLE       lanesDone152
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone176
+	JLE       lanesDone152
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone176
+	JLE       lanesDone152
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone176
+	JLE       lanesDone152
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone176
+	JLE       lanesDone152
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone176
+	JLE       lanesDone152
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone176
+	JLE       lanesDone152
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
-lanesDone176:
+lanesDone152:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded175:
+maskedLoaded151:
 	VCMPPS    $0x03, Y1, Y1, Y1
 	VMOVMSKPS Y1, R12
 	ANDL      352(SP), R12
-	JNZ       found168
-	JMP       notFound169
+	JNZ       found144
+	JMP       notFound145
 
-scanEq171:
+scanEq147:
 	XORL AX, AX
 
-scan177:
+scan153:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail178
+	JAE       scanTail154
 	VMOVUPS   (SI)(AX*1), Y1
 	VMULPS    520(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found168
+	JNZ       found144
 	ADDQ      $0x20, AX
-	JMP       scan177
+	JMP       scan153
 
-scanTail178:
+scanTail154:
 	TESTQ      $0x00000007, CX
-	JZ         notFound169
+	JZ         notFound145
 	VMOVUPS    64(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes179
+	JGE        maskedLoadLanes155
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	JMP        maskedLoaded180
+	JMP        maskedLoaded156
 
-maskedLoadLanes179:
+maskedLoadLanes155:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone181
+	JLE       lanesDone157
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone181
+	JLE       lanesDone157
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone181
+	JLE       lanesDone157
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone181
+	JLE       lanesDone157
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone181
+	JLE       lanesDone157
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone181
+	JLE       lanesDone157
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone181
+	JLE       lanesDone157
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone181
+	JLE       lanesDone157
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
-lanesDone181:
+lanesDone157:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded180:
+maskedLoaded156:
 	VMULPS    520(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	ANDL      352(SP), R12
-	JNZ       found168
+	JNZ       found144
 
-notFound169:
+notFound145:
 	XORL R12, R12
-	JMP  storePred170
+	JMP  storePred146
 
-found168:
+found144:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred170:
+storePred146:
 	MOVL R12, (R13)(R10*4)
 
-noPreds167:
+noPreds143:
 	// d[l] = x[l]·xs - m, before any write, to the frame.
 	MOVLQSX      (BX)(R10*4), R12
 	VBROADCASTSS (SI)(R12*4), Y1
@@ -21633,7 +19231,7 @@ noPreds167:
 	// Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to g (when grad is not
 	// nil); s accumulated by classSum. Two loops: with and without grad.
 	TESTQ   DI, DI
-	JZ      noGrad182
+	JZ      noGrad158
 	VMOVUPS negZero<>+0(SB), Y0
 	VMOVUPS negZero<>+0(SB), Y1
 	VMOVUPS expMagic<>+0(SB), Y2
@@ -21641,11 +19239,11 @@ noPreds167:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes184:
+classes160:
 	CMPQ    AX, R11
-	JAE     rest185
+	JAE     rest161
 	CMPL    520(SP), $0x3f800000
-	JNE     scaled188
+	JNE     scaled164
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -21758,9 +19356,9 @@ classes184:
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
-	JMP     scaledDone189
+	JMP     scaledDone165
 
-scaled188:
+scaled164:
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -21878,13 +19476,13 @@ scaled188:
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
 
-scaledDone189:
+scaledDone165:
 	ADDQ $0x00000080, AX
-	JMP  classes184
+	JMP  classes160
 
-rest185:
+rest161:
 	TESTQ   $0x00000010, CX
-	JZ      tail186
+	JZ      tail162
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  520(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
@@ -21945,47 +19543,47 @@ rest185:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail186:
+tail162:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone187
+	JZ         classesDone163
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes190
+	JGE        maskedLoadLanes166
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded191
+	JMP        maskedLoaded167
 
-maskedLoadLanes190:
+maskedLoadLanes166:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone192
+	JLE       lanesDone168
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone192
+	JLE       lanesDone168
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone192
+	JLE       lanesDone168
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone192
+	JLE       lanesDone168
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone192
+	JLE       lanesDone168
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone192
+	JLE       lanesDone168
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone192
+	JLE       lanesDone168
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone192
+	JLE       lanesDone168
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone192:
+lanesDone168:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded191:
+maskedLoaded167:
 	VMULPS     520(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
@@ -22014,79 +19612,79 @@ maskedLoaded191:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes193
+	JGE        maskedStoreLanes169
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored194
+	JMP        maskedStored170
 
-maskedStoreLanes193:
+maskedStoreLanes169:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored194
+	JLE          maskedStored170
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored194
+	JLE          maskedStored170
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored194
+	JLE          maskedStored170
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored194
+	JLE          maskedStored170
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored194
+	JLE          maskedStored170
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored194
+	JLE          maskedStored170
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored194
+	JLE          maskedStored170
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored194
+	JLE          maskedStored170
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored194:
+maskedStored170:
 	VADDPS     Y2, Y0, Y2
 	VMOVUPS    (SP), Y3
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes195
+	JGE        maskedLoadLanes171
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded196
+	JMP        maskedLoaded172
 
-maskedLoadLanes195:
+maskedLoadLanes171:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone197
+	JLE       lanesDone173
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone197
+	JLE       lanesDone173
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone197
+	JLE       lanesDone173
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone197
+	JLE       lanesDone173
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone197
+	JLE       lanesDone173
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone197
+	JLE       lanesDone173
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone197
+	JLE       lanesDone173
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone197
+	JLE       lanesDone173
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone197:
+lanesDone173:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded196:
+maskedLoaded172:
 	VMULPS     520(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
@@ -22115,48 +19713,48 @@ maskedLoaded196:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes198
+	JGE        maskedStoreLanes174
 	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
-	JMP        maskedStored199
+	JMP        maskedStored175
 
-maskedStoreLanes198:
+maskedStoreLanes174:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored199
+	JLE          maskedStored175
 	VEXTRACTPS   $0x00, X2, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored199
+	JLE          maskedStored175
 	VEXTRACTPS   $0x01, X2, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored199
+	JLE          maskedStored175
 	VEXTRACTPS   $0x02, X2, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored199
+	JLE          maskedStored175
 	VEXTRACTPS   $0x03, X2, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored199
+	JLE          maskedStored175
 	VEXTRACTPS   $0x00, X3, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored199
+	JLE          maskedStored175
 	VEXTRACTPS   $0x01, X3, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored199
+	JLE          maskedStored175
 	VEXTRACTPS   $0x02, X3, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored199
+	JLE          maskedStored175
 	VEXTRACTPS   $0x03, X3, 60(DI)(AX*1)
 
-maskedStored199:
+maskedStored175:
 	VADDPS    Y2, Y1, Y2
 	VMOVUPS   32(SP), Y3
 	VBLENDVPS Y3, Y2, Y1, Y1
 
-classesDone187:
+classesDone163:
 	VMOVAPS Y0, Y0
 	VMOVAPS Y1, Y1
-	JMP     summed183
+	JMP     summed159
 
-noGrad182:
+noGrad158:
 	VMOVUPS negZero<>+0(SB), Y0
 	VMOVUPS negZero<>+0(SB), Y1
 	VMOVUPS expMagic<>+0(SB), Y2
@@ -22164,11 +19762,11 @@ noGrad182:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes200:
+classes176:
 	CMPQ    AX, R11
-	JAE     rest201
+	JAE     rest177
 	CMPL    520(SP), $0x3f800000
-	JNE     scaled204
+	JNE     scaled180
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -22277,9 +19875,9 @@ classes200:
 	VADDPS  Y13, Y1, Y1
 	VADDPS  Y9, Y0, Y0
 	VADDPS  Y5, Y1, Y1
-	JMP     scaledDone205
+	JMP     scaledDone181
 
-scaled204:
+scaled180:
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -22393,13 +19991,13 @@ scaled204:
 	VADDPS  Y9, Y0, Y0
 	VADDPS  Y5, Y1, Y1
 
-scaledDone205:
+scaledDone181:
 	ADDQ $0x00000080, AX
-	JMP  classes200
+	JMP  classes176
 
-rest201:
+rest177:
 	TESTQ   $0x00000010, CX
-	JZ      tail202
+	JZ      tail178
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  520(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
@@ -22458,47 +20056,47 @@ rest201:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail202:
+tail178:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone203
+	JZ         classesDone179
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes206
+	JGE        maskedLoadLanes182
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded207
+	JMP        maskedLoaded183
 
-maskedLoadLanes206:
+maskedLoadLanes182:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone208
+	JLE       lanesDone184
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone208
+	JLE       lanesDone184
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone208
+	JLE       lanesDone184
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone208
+	JLE       lanesDone184
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone208
+	JLE       lanesDone184
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone208
+	JLE       lanesDone184
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone208
+	JLE       lanesDone184
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone208
+	JLE       lanesDone184
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone208:
+lanesDone184:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded207:
+maskedLoaded183:
 	VMULPS     520(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
@@ -22530,42 +20128,42 @@ maskedLoaded207:
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes209
+	JGE        maskedLoadLanes185
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded210
+	JMP        maskedLoaded186
 
-maskedLoadLanes209:
+maskedLoadLanes185:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone211
+	JLE       lanesDone187
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone211
+	JLE       lanesDone187
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone211
+	JLE       lanesDone187
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone211
+	JLE       lanesDone187
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone211
+	JLE       lanesDone187
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone211
+	JLE       lanesDone187
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone211
+	JLE       lanesDone187
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone211
+	JLE       lanesDone187
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone211:
+lanesDone187:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded210:
+maskedLoaded186:
 	VMULPS    520(SP), Y2, Y2
 	VSUBPS    96(SP), Y2, Y2
 	VMULPS    expLog2e<>+0(SB), Y2, Y3
@@ -22596,11 +20194,11 @@ maskedLoaded210:
 	VMOVUPS   32(SP), Y3
 	VBLENDVPS Y3, Y2, Y1, Y1
 
-classesDone203:
+classesDone179:
 	VMOVAPS Y0, Y0
 	VMOVAPS Y1, Y1
 
-summed183:
+summed159:
 	// The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
 	// ls - d[l] (seq.LabelLoss).
 	VHADDPS      Y1, Y0, Y0
@@ -22655,17 +20253,17 @@ summed183:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl, f to the frame.
 	TESTB     $0x01, 376(SP)
-	JZ        noLse212
+	JZ        noLse188
 	VADDPS    96(SP), Y1, Y1
 	VMOVUPS   128(SP), Y3
 	VBLENDVPS Y3, 96(SP), Y1, Y1
 	TESTQ     R14, R14
-	JZ        noLseStore213
+	JZ        noLseStore189
 	VMOVSS    X1, (R14)(R10*4)
 
-noLseStore213:
+noLseStore189:
 	TESTB   $0x02, 376(SP)
-	JZ      noZ214
+	JZ      noZ190
 	VMULPS  224(SP), Y1, Y3
 	VMULPS  Y1, Y3, Y1
 	VADDPS  Y3, Y3, Y3
@@ -22674,37 +20272,37 @@ noLseStore213:
 	VADDPS  Y1, Y2, Y1
 	VMOVAPS Y1, Y2
 
-noZ214:
-noLse212:
+noZ190:
+noLse188:
 	// loss = loss·w[i] (with row weights).
 	MOVQ   512(SP), R12
 	TESTQ  R12, R12
-	JZ     unweighted215
+	JZ     unweighted191
 	VMULSS (R12)(R10*4), X2, X2
 
-unweighted215:
+unweighted191:
 	VMOVSS X2, (DX)(R10*4)
 
 	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
 	// sc / s (seq.Quotient), q = q·f (f = 1 without z-loss: exact); g[j] =
 	// e[j]·q (seq.Scaled); then g[l] = g[l] - sc.
 	TESTQ        DI, DI
-	JZ           noGrad216
+	JZ           noGrad192
 	VBROADCASTSS 504(SP), Y1
 	MOVQ         512(SP), R12
 	TESTQ        R12, R12
-	JZ           unweighted217
+	JZ           unweighted193
 	VBROADCASTSS (R12)(R10*4), Y2
 	VMULPS       Y2, Y1, Y1
 
-unweighted217:
+unweighted193:
 	VDIVPS Y0, Y1, Y0
 	VMULPS 192(SP), Y0, Y0
 	XORL   AX, AX
 
-classes218:
+classes194:
 	CMPQ    AX, R11
-	JAE     rest219
+	JAE     rest195
 	VMOVUPS (DI)(AX*1), Y2
 	VMULPS  Y0, Y2, Y2
 	VMOVUPS Y2, (DI)(AX*1)
@@ -22718,11 +20316,11 @@ classes218:
 	VMULPS  Y0, Y2, Y2
 	VMOVUPS Y2, 96(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes218
+	JMP     classes194
 
-rest219:
+rest195:
 	TESTQ   $0x00000010, CX
-	JZ      tail220
+	JZ      tail196
 	VMOVUPS (DI)(AX*1), Y2
 	VMULPS  Y0, Y2, Y2
 	VMOVUPS Y2, (DI)(AX*1)
@@ -22731,170 +20329,170 @@ rest219:
 	VMOVUPS Y2, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail220:
+tail196:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone221
+	JZ         classesDone197
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes222
+	JGE        maskedLoadLanes198
 	VMASKMOVPS (DI)(AX*1), Y2, Y2
-	JMP        maskedLoaded223
+	JMP        maskedLoaded199
 
-maskedLoadLanes222:
+maskedLoadLanes198:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone224
+	JLE       lanesDone200
 	VINSERTPS $0x00, (DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone224
+	JLE       lanesDone200
 	VINSERTPS $0x10, 4(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone224
+	JLE       lanesDone200
 	VINSERTPS $0x20, 8(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone224
+	JLE       lanesDone200
 	VINSERTPS $0x30, 12(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone224
+	JLE       lanesDone200
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone224
+	JLE       lanesDone200
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone224
+	JLE       lanesDone200
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone224
+	JLE       lanesDone200
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
-lanesDone224:
+lanesDone200:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded223:
+maskedLoaded199:
 	VMULPS     Y0, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes225
+	JGE        maskedStoreLanes201
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored226
+	JMP        maskedStored202
 
-maskedStoreLanes225:
+maskedStoreLanes201:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored226
+	JLE          maskedStored202
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored226
+	JLE          maskedStored202
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored226
+	JLE          maskedStored202
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored226
+	JLE          maskedStored202
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored226
+	JLE          maskedStored202
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored226
+	JLE          maskedStored202
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored226
+	JLE          maskedStored202
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored226
+	JLE          maskedStored202
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored226:
+maskedStored202:
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes227
+	JGE        maskedLoadLanes203
 	VMASKMOVPS 32(DI)(AX*1), Y2, Y2
-	JMP        maskedLoaded228
+	JMP        maskedLoaded204
 
-maskedLoadLanes227:
+maskedLoadLanes203:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone229
+	JLE       lanesDone205
 	VINSERTPS $0x00, 32(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone229
+	JLE       lanesDone205
 	VINSERTPS $0x10, 36(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone229
+	JLE       lanesDone205
 	VINSERTPS $0x20, 40(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone229
+	JLE       lanesDone205
 	VINSERTPS $0x30, 44(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone229
+	JLE       lanesDone205
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone229
+	JLE       lanesDone205
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone229
+	JLE       lanesDone205
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone229
+	JLE       lanesDone205
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
-lanesDone229:
+lanesDone205:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded228:
+maskedLoaded204:
 	VMULPS     Y0, Y2, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes230
+	JGE        maskedStoreLanes206
 	VMASKMOVPS Y0, Y2, 32(DI)(AX*1)
-	JMP        maskedStored231
+	JMP        maskedStored207
 
-maskedStoreLanes230:
+maskedStoreLanes206:
 	VEXTRACTF128 $0x01, Y0, X2
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored231
+	JLE          maskedStored207
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored231
+	JLE          maskedStored207
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored231
+	JLE          maskedStored207
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored231
+	JLE          maskedStored207
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored231
+	JLE          maskedStored207
 	VEXTRACTPS   $0x00, X2, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored231
+	JLE          maskedStored207
 	VEXTRACTPS   $0x01, X2, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored231
+	JLE          maskedStored207
 	VEXTRACTPS   $0x02, X2, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored231
+	JLE          maskedStored207
 	VEXTRACTPS   $0x03, X2, 60(DI)(AX*1)
 
-maskedStored231:
-classesDone221:
+maskedStored207:
+classesDone197:
 	MOVLQSX (BX)(R10*4), R12
 	VMOVSS  (DI)(R12*4), X0
 	VSUBSS  X1, X0, X0
 	VMOVSS  X0, (DI)(R12*4)
 
-noGrad216:
+noGrad192:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut232
+	JZ    noOut208
 	ADDQ  R9, DI
 
-noOut232:
+noOut208:
 	JMP wideLabelsRow
 
 wideLabelsDone:
@@ -22906,9 +20504,10 @@ wideLabelsDone:
 TEXT ·wideTargetsAVX2(SB), $560-8
 	// wideTargetsGeneric, one row at a time, the classes in vectors (see the
 	// overview of the wide functions), the logits times xs = xscale. The
-	// effective targets a[j] (targetRow.at) take one of six forms, each with its
-	// own loops of passes 2 and 3: dense targets or the one-hot rows of labels,
-	// plain, staged, or staged with class weights.
+	// effective targets a[j] (targetRow.at) take one of five forms, each with its
+	// own loops of passes 2 and 3: dense targets, plain, staged, or staged with
+	// class weights; the one-hot rows of labels, staged (plain: staged with
+	// keep = 1 and uni = 0), or staged with class weights.
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
 	// CX = c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a
@@ -22942,18 +20541,18 @@ TEXT ·wideTargetsAVX2(SB), $560-8
 	MOVQ  $0x4000000000000000, R8
 	MOVQ  8(R10), AX
 	SUBQ  CX, AX
-	JGE   someRows234
+	JGE   someRows210
 	XORL  R8, R8
-	JMP   isNil233
+	JMP   isNil209
 
-someRows234:
+someRows210:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil233:
+isNil209:
 	VBROADCASTSS 240(R10), Y0
 	VMOVUPS      Y0, 528(SP)
 
@@ -22963,89 +20562,99 @@ isNil233:
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 	CMPQ    24(R10), $0x00
-	JEQ     isNil235
+	JEQ     isNil211
 	MOVQ    32(R10), AX
 	SUBQ    CX, AX
-	JGE     someRows236
+	JGE     someRows212
 	XORL    R8, R8
-	JMP     isNil235
+	JMP     isNil211
 
-someRows236:
+someRows212:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil235:
+isNil211:
 	CMPQ    176(R10), $0x00
-	JEQ     isNil237
+	JEQ     isNil213
 	MOVQ    184(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil237:
+isNil213:
 	CMPQ    200(R10), $0x00
-	JEQ     isNil238
+	JEQ     isNil214
 	MOVQ    208(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil238:
+isNil214:
 	CMPQ    248(R10), $0x00
-	JEQ     isNil239
+	JEQ     isNil215
 	MOVQ    256(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil239:
+isNil215:
 	XORL  R12, R12
 	MOVQ  72(R10), AX
 	MOVQ  AX, 392(SP)
 	TESTQ AX, AX
-	JZ    fromLabels240
+	JZ    fromLabels216
 	MOVQ  80(R10), AX
 	SUBQ  CX, AX
-	JGE   someRows243
+	JGE   someRows219
 	XORL  R8, R8
-	JMP   isNil242
+	JMP   isNil218
 
-someRows243:
+someRows219:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil242:
-	JMP formDone241
+isNil218:
+	JMP formDone217
 
-fromLabels240:
+fromLabels216:
 	MOVL    $0x00000001, R12
 	MOVQ    56(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-formDone241:
+formDone217:
 	MOVQ    96(R10), BX
 	MOVBQZX 128(R10), AX
 	TESTB   AL, AL
-	JZ      notStaged244
+	JZ      notStaged220
 	ORL     $0x00000002, R12
 	TESTQ   BX, BX
-	JZ      notStaged244
+	JZ      notStaged220
 	ORL     $0x00000004, R12
 	MOVQ    104(R10), AX
 	CMPQ    AX, CX
-	JGE     notStaged244
+	JGE     notStaged220
 	XORL    R8, R8
 
-notStaged244:
-	MOVQ         R12, 384(SP)
+notStaged220:
 	VBROADCASTSS 120(R10), Y0
-	VMOVUPS      Y0, 288(SP)
-	VBROADCASTSS 124(R10), Y0
-	VMOVUPS      Y0, 320(SP)
+	VBROADCASTSS 124(R10), Y1
+
+	// One-hot rows of labels, not staged: the staged form with keep = 1 and uni
+	// = +0, whose a[j] = (1·t[j]) + 0 is t[j], 1 or +0.
+	CMPQ         R12, $0x01
+	JNE          staged221
+	ORL          $0x00000002, R12
+	VBROADCASTSS one<>+0(SB), Y0
+	VXORPS       Y1, Y1, Y1
+
+staged221:
+	MOVQ    R12, 384(SP)
+	VMOVUPS Y0, 288(SP)
+	VMOVUPS Y1, 320(SP)
 
 	// wtail = the last c mod 16 weights (when there are weights), +0 after them:
 	// the masked step reads them from the frame, since a masked load at the
@@ -23055,43 +20664,43 @@ notStaged244:
 	VMOVUPS Y0, 440(SP)
 	VMOVUPS Y0, 472(SP)
 	TESTQ   R8, R8
-	JZ      wtailDone245
+	JZ      wtailDone222
 	TESTQ   $0x00000004, 384(SP)
-	JZ      wtailDone245
+	JZ      wtailDone222
 	MOVQ    CX, R12
 	ANDQ    $-16, R12
 
-wtail246:
+wtail223:
 	CMPQ   R12, CX
-	JAE    wtailDone245
+	JAE    wtailDone222
 	VMOVSS (BX)(R12*4), X0
 	VMOVSS X0, 440(SP)(AX*4)
 	INCQ   AX
 	INCQ   R12
-	JMP    wtail246
+	JMP    wtail223
 
-wtailDone245:
+wtailDone222:
 	MOVQ 144(R10), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
-	// z-loss, with z in the 8 lanes of a frame vector).
+	// z-loss); z in the 8 lanes of a frame vector.
 	MOVQ  176(R10), R13
 	MOVQ  200(R10), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse247
+	JZ    noLse224
 	MOVL  $0x00000001, R12
 
-noLse247:
-	MOVL         272(R10), AX
-	SHLL         $0x01, AX
-	JZ           noZ248
-	MOVL         $0x00000003, R12
+noLse224:
 	VBROADCASTSS 272(R10), Y0
 	VMOVUPS      Y0, 224(SP)
+	MOVL         272(R10), AX
+	SHLL         $0x01, AX
+	JZ           noZ225
+	MOVL         $0x00000003, R12
 
-noZ248:
+noZ225:
 	MOVQ R12, 376(SP)
 
 	// scale and the bases of labels and rowWeights, read by the loops from the frame.
@@ -23154,29 +20763,29 @@ noZ248:
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small249
+	JLE  n0small226
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small249:
+n0small226:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone250
+	JZ   tailKDone227
 	NEGQ AX
 	ADDQ $0x10, AX
 	SHLQ $0x02, AX
 
-tailK251:
+tailK228:
 	INCQ 408(SP)
 	SUBQ R9, AX
-	JG   tailK251
+	JG   tailK228
 
-tailKDone250:
+tailKDone227:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -23197,9 +20806,9 @@ wideTargetsRow:
 	VXORPS  Y1, Y1, Y1
 	XORL    AX, AX
 
-classes252:
+classes229:
 	CMPQ    AX, R11
-	JAE     rest253
+	JAE     rest230
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y3, Y3
 	VCMPPS  $0x03, Y5, Y0, Y0
@@ -23213,11 +20822,11 @@ classes252:
 	VMAXPS  Y5, Y4, Y4
 	VCMPPS  $0x03, Y5, Y1, Y1
 	ADDQ    $0x00000080, AX
-	JMP     classes252
+	JMP     classes229
 
-rest253:
+rest230:
 	TESTQ   $0x00000010, CX
-	JZ      tail254
+	JZ      tail231
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y3, Y3
 	VCMPPS  $0x03, Y5, Y0, Y0
@@ -23226,95 +20835,95 @@ rest253:
 	VCMPPS  $0x03, Y5, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail254:
+tail231:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone255
+	JZ         classesDone232
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes256
+	JGE        maskedLoadLanes233
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded257
+	JMP        maskedLoaded234
 
-maskedLoadLanes256:
+maskedLoadLanes233:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone258
+	JLE       lanesDone235
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone258
+	JLE       lanesDone235
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone258
+	JLE       lanesDone235
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone258
+	JLE       lanesDone235
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone258
+	JLE       lanesDone235
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone258
+	JLE       lanesDone235
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone258
+	JLE       lanesDone235
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone258
+	JLE       lanesDone235
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone258:
+lanesDone235:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded257:
+maskedLoaded234:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y2, Y5
 	VMAXPS     Y5, Y3, Y3
 	VCMPPS     $0x03, Y5, Y0, Y0
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes259
+	JGE        maskedLoadLanes236
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded260
+	JMP        maskedLoaded237
 
-maskedLoadLanes259:
+maskedLoadLanes236:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone261
+	JLE       lanesDone238
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone261
+	JLE       lanesDone238
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone261
+	JLE       lanesDone238
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone261
+	JLE       lanesDone238
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone261
+	JLE       lanesDone238
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone261
+	JLE       lanesDone238
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone261
+	JLE       lanesDone238
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone261
+	JLE       lanesDone238
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone261:
+lanesDone238:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded260:
+maskedLoaded237:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y2, Y5
 	VMAXPS    Y5, Y4, Y4
 	VCMPPS    $0x03, Y5, Y1, Y1
 
-classesDone255:
+classesDone232:
 	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y4, Y3, Y2
 	VEXTRACTF128 $0x01, Y2, X3
@@ -23333,165 +20942,165 @@ classesDone255:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
 	// no NaN in the row (R12 == 0); stored to the frame.
 	TESTB  $0x01, 376(SP)
-	JZ     noLse262
+	JZ     noLse239
 	VXORPS Y0, Y0, Y0
 	TESTL  R12, R12
-	JNZ    allSet263
+	JNZ    allSet240
 	VCMPPS $0x00, negInfBits<>+0(SB), Y6, Y0
 
-allSet263:
+allSet240:
 	VMOVUPS Y0, 128(SP)
 
-noLse262:
+noLse239:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds264
+	JZ    noPreds241
 	TESTL R12, R12
-	JZ    scanEq268
+	JZ    scanEq245
 	XORL  AX, AX
 
-scan269:
+scan246:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail270
+	JAE       scanTail247
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found265
+	JNZ       found242
 	ADDQ      $0x20, AX
-	JMP       scan269
+	JMP       scan246
 
-scanTail270:
+scanTail247:
 	TESTQ      $0x00000007, CX
-	JZ         notFound266
+	JZ         notFound243
 	VMOVUPS    64(SP), Y0
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes271
+	JGE        maskedLoadLanes248
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	JMP        maskedLoaded272
+	JMP        maskedLoaded249
 
-maskedLoadLanes271:
+maskedLoadLanes248:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone273
+	JLE       lanesDone250
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone273
+	JLE       lanesDone250
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone273
+	JLE       lanesDone250
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone273
+	JLE       lanesDone250
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone273
+	JLE       lanesDone250
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone273
+	JLE       lanesDone250
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone273
+	JLE       lanesDone250
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone273
+	JLE       lanesDone250
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
-lanesDone273:
+lanesDone250:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
-maskedLoaded272:
+maskedLoaded249:
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found265
-	JMP       notFound266
+	JNZ       found242
+	JMP       notFound243
 
-scanEq268:
+scanEq245:
 	XORL AX, AX
 
-scan274:
+scan251:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail275
+	JAE       scanTail252
 	VMOVUPS   (SI)(AX*1), Y0
 	VMULPS    528(SP), Y0, Y0
 	VCMPPS    $0x00, Y0, Y6, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found265
+	JNZ       found242
 	ADDQ      $0x20, AX
-	JMP       scan274
+	JMP       scan251
 
-scanTail275:
+scanTail252:
 	TESTQ      $0x00000007, CX
-	JZ         notFound266
+	JZ         notFound243
 	VMOVUPS    64(SP), Y0
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes276
+	JGE        maskedLoadLanes253
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	JMP        maskedLoaded277
+	JMP        maskedLoaded254
 
-maskedLoadLanes276:
+maskedLoadLanes253:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone278
+	JLE       lanesDone255
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone278
+	JLE       lanesDone255
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone278
+	JLE       lanesDone255
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone278
+	JLE       lanesDone255
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone278
+	JLE       lanesDone255
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone278
+	JLE       lanesDone255
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone278
+	JLE       lanesDone255
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone278
+	JLE       lanesDone255
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
-lanesDone278:
+lanesDone255:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
-maskedLoaded277:
+maskedLoaded254:
 	VMULPS    528(SP), Y0, Y0
 	VCMPPS    $0x00, Y0, Y6, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found265
+	JNZ       found242
 
-notFound266:
+notFound243:
 	XORL R12, R12
-	JMP  storePred267
+	JMP  storePred244
 
-found265:
+found242:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred267:
+storePred244:
 	MOVL R12, (R13)(R10*4)
 
-noPreds264:
+noPreds241:
 	// The label in every lane (targets from labels).
 	TESTB        $0x01, 384(SP)
-	JZ           noLabel279
+	JZ           noLabel256
 	MOVQ         512(SP), R12
 	VMOVD        (R12)(R10*4), X0
 	VPBROADCASTD X0, Y0
 	VMOVDQU      Y0, 256(SP)
 
-noLabel279:
+noLabel256:
 	// Pass 2. For each class: d = x[j]·xs - m (the product skipped when xs is
 	// 1); a = targetRow.at(j); td = a·d, +0
 	// where a == 0 (seq.TargetTerm); e = expf(d) (seq.Exp), stored to g (when
@@ -23508,23 +21117,21 @@ noLabel279:
 	JEQ     wideTargetsExp2
 	CMPQ    384(SP), $0x06
 	JEQ     wideTargetsExp6
-	CMPQ    384(SP), $0x01
-	JEQ     wideTargetsExp1
 	CMPQ    384(SP), $0x03
 	JEQ     wideTargetsExp3
 	CMPQ    384(SP), $0x07
 	JEQ     wideTargetsExp7
 	XORL    AX, AX
 
-classes281:
+classes258:
 	CMPQ    AX, 368(SP)
-	JAE     rest282
+	JAE     rest259
 	VMOVUPS (SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled285
+	JEQ     unscaled262
 	VMULPS  528(SP), Y7, Y7
 
-unscaled285:
+unscaled262:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
 	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
@@ -23557,17 +21164,17 @@ unscaled285:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore286
+	JZ      noStore263
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore286:
+noStore263:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled287
+	JEQ     unscaled264
 	VMULPS  528(SP), Y7, Y7
 
-unscaled287:
+unscaled264:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS 32(R12)(AX*1), Y8
 	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
@@ -23600,99 +21207,99 @@ unscaled287:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore288
+	JZ      noStore265
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore288:
+noStore265:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes281
+	JMP    classes258
 
-rest282:
+rest259:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone284
+	JZ         classesDone261
 	VMOVUPS    (SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes289
+	JGE        maskedLoadLanes266
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded290
+	JMP        maskedLoaded267
 
-maskedLoadLanes289:
+maskedLoadLanes266:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone291
+	JLE       lanesDone268
 	VINSERTPS $0x00, (SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone291
+	JLE       lanesDone268
 	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone291
+	JLE       lanesDone268
 	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone291
+	JLE       lanesDone268
 	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone291
+	JLE       lanesDone268
 	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone291
+	JLE       lanesDone268
 	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone291
+	JLE       lanesDone268
 	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone291
+	JLE       lanesDone268
 	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
 
-lanesDone291:
+lanesDone268:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded290:
+maskedLoaded267:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled292
+	JEQ    unscaled269
 	VMULPS 528(SP), Y7, Y7
 
-unscaled292:
+unscaled269:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes293
+	JGE        maskedLoadLanes270
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
-	JMP        maskedLoaded294
+	JMP        maskedLoaded271
 
-maskedLoadLanes293:
+maskedLoadLanes270:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone295
+	JLE       lanesDone272
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone295
+	JLE       lanesDone272
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone295
+	JLE       lanesDone272
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone295
+	JLE       lanesDone272
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone295
+	JLE       lanesDone272
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone295
+	JLE       lanesDone272
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone295
+	JLE       lanesDone272
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone295
+	JLE       lanesDone272
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
-lanesDone295:
+lanesDone272:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded294:
+maskedLoaded271:
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
 	VMULPS     Y7, Y8, Y10
 	VANDPS     Y10, Y9, Y9
@@ -23727,127 +21334,127 @@ maskedLoaded294:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore296
+	JZ         noStore273
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes297
+	JGE        maskedStoreLanes274
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
-	JMP        maskedStored298
+	JMP        maskedStored275
 
-maskedStoreLanes297:
+maskedStoreLanes274:
 	VEXTRACTF128 $0x01, Y7, X8
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored298
+	JLE          maskedStored275
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored298
+	JLE          maskedStored275
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored298
+	JLE          maskedStored275
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored298
+	JLE          maskedStored275
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored298
+	JLE          maskedStored275
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored298
+	JLE          maskedStored275
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored298
+	JLE          maskedStored275
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored298
+	JLE          maskedStored275
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
-maskedStored298:
-noStore296:
+maskedStored275:
+noStore273:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes299
+	JGE        maskedLoadLanes276
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded300
+	JMP        maskedLoaded277
 
-maskedLoadLanes299:
+maskedLoadLanes276:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone301
+	JLE       lanesDone278
 	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone301
+	JLE       lanesDone278
 	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone301
+	JLE       lanesDone278
 	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone301
+	JLE       lanesDone278
 	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone301
+	JLE       lanesDone278
 	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone301
+	JLE       lanesDone278
 	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone301
+	JLE       lanesDone278
 	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone301
+	JLE       lanesDone278
 	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
-lanesDone301:
+lanesDone278:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded300:
+maskedLoaded277:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled302
+	JEQ    unscaled279
 	VMULPS 528(SP), Y7, Y7
 
-unscaled302:
+unscaled279:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes303
+	JGE        maskedLoadLanes280
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
-	JMP        maskedLoaded304
+	JMP        maskedLoaded281
 
-maskedLoadLanes303:
+maskedLoadLanes280:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone305
+	JLE       lanesDone282
 	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone305
+	JLE       lanesDone282
 	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone305
+	JLE       lanesDone282
 	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone305
+	JLE       lanesDone282
 	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone305
+	JLE       lanesDone282
 	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone305
+	JLE       lanesDone282
 	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone305
+	JLE       lanesDone282
 	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone305
+	JLE       lanesDone282
 	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
 
-lanesDone305:
+lanesDone282:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded304:
+maskedLoaded281:
 	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
 	VMULPS     Y6, Y7, Y9
 	VANDPS     Y9, Y8, Y8
@@ -23882,61 +21489,61 @@ maskedLoaded304:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore306
+	JZ         noStore283
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes307
+	JGE        maskedStoreLanes284
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored308
+	JMP        maskedStored285
 
-maskedStoreLanes307:
+maskedStoreLanes284:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored308
+	JLE          maskedStored285
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored308
+	JLE          maskedStored285
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored308
+	JLE          maskedStored285
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored308
+	JLE          maskedStored285
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored308
+	JLE          maskedStored285
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored308
+	JLE          maskedStored285
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored308
+	JLE          maskedStored285
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored308
+	JLE          maskedStored285
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored308:
-noStore306:
+maskedStored285:
+noStore283:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone284:
-	JMP summed280
+classesDone261:
+	JMP summed257
 
 wideTargetsExp2:
 	XORL AX, AX
 
-classes309:
+classes286:
 	CMPQ    AX, 368(SP)
-	JAE     rest310
+	JAE     rest287
 	VMOVUPS (SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled313
+	JEQ     unscaled290
 	VMULPS  528(SP), Y7, Y7
 
-unscaled313:
+unscaled290:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -23971,17 +21578,17 @@ unscaled313:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore314
+	JZ      noStore291
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore314:
+noStore291:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled315
+	JEQ     unscaled292
 	VMULPS  528(SP), Y7, Y7
 
-unscaled315:
+unscaled292:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS 32(R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -24016,99 +21623,99 @@ unscaled315:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore316
+	JZ      noStore293
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore316:
+noStore293:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes309
+	JMP    classes286
 
-rest310:
+rest287:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone312
+	JZ         classesDone289
 	VMOVUPS    (SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes317
+	JGE        maskedLoadLanes294
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded318
+	JMP        maskedLoaded295
 
-maskedLoadLanes317:
+maskedLoadLanes294:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone319
+	JLE       lanesDone296
 	VINSERTPS $0x00, (SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone319
+	JLE       lanesDone296
 	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone319
+	JLE       lanesDone296
 	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone319
+	JLE       lanesDone296
 	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone319
+	JLE       lanesDone296
 	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone319
+	JLE       lanesDone296
 	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone319
+	JLE       lanesDone296
 	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone319
+	JLE       lanesDone296
 	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
 
-lanesDone319:
+lanesDone296:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded318:
+maskedLoaded295:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled320
+	JEQ    unscaled297
 	VMULPS 528(SP), Y7, Y7
 
-unscaled320:
+unscaled297:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes321
+	JGE        maskedLoadLanes298
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
-	JMP        maskedLoaded322
+	JMP        maskedLoaded299
 
-maskedLoadLanes321:
+maskedLoadLanes298:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone323
+	JLE       lanesDone300
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone323
+	JLE       lanesDone300
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone323
+	JLE       lanesDone300
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone323
+	JLE       lanesDone300
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone323
+	JLE       lanesDone300
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone323
+	JLE       lanesDone300
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone323
+	JLE       lanesDone300
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone323
+	JLE       lanesDone300
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
-lanesDone323:
+lanesDone300:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded322:
+maskedLoaded299:
 	VMULPS     288(SP), Y8, Y8
 	VADDPS     320(SP), Y8, Y8
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
@@ -24145,127 +21752,127 @@ maskedLoaded322:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore324
+	JZ         noStore301
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes325
+	JGE        maskedStoreLanes302
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
-	JMP        maskedStored326
+	JMP        maskedStored303
 
-maskedStoreLanes325:
+maskedStoreLanes302:
 	VEXTRACTF128 $0x01, Y7, X8
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored326
+	JLE          maskedStored303
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored326
+	JLE          maskedStored303
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored326
+	JLE          maskedStored303
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored326
+	JLE          maskedStored303
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored326
+	JLE          maskedStored303
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored326
+	JLE          maskedStored303
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored326
+	JLE          maskedStored303
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored326
+	JLE          maskedStored303
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
-maskedStored326:
-noStore324:
+maskedStored303:
+noStore301:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes327
+	JGE        maskedLoadLanes304
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded328
+	JMP        maskedLoaded305
 
-maskedLoadLanes327:
+maskedLoadLanes304:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone329
+	JLE       lanesDone306
 	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone329
+	JLE       lanesDone306
 	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone329
+	JLE       lanesDone306
 	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone329
+	JLE       lanesDone306
 	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone329
+	JLE       lanesDone306
 	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone329
+	JLE       lanesDone306
 	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone329
+	JLE       lanesDone306
 	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone329
+	JLE       lanesDone306
 	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
-lanesDone329:
+lanesDone306:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded328:
+maskedLoaded305:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled330
+	JEQ    unscaled307
 	VMULPS 528(SP), Y7, Y7
 
-unscaled330:
+unscaled307:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes331
+	JGE        maskedLoadLanes308
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
-	JMP        maskedLoaded332
+	JMP        maskedLoaded309
 
-maskedLoadLanes331:
+maskedLoadLanes308:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone333
+	JLE       lanesDone310
 	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone333
+	JLE       lanesDone310
 	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone333
+	JLE       lanesDone310
 	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone333
+	JLE       lanesDone310
 	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone333
+	JLE       lanesDone310
 	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone333
+	JLE       lanesDone310
 	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone333
+	JLE       lanesDone310
 	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone333
+	JLE       lanesDone310
 	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
 
-lanesDone333:
+lanesDone310:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded332:
+maskedLoaded309:
 	VMULPS     288(SP), Y7, Y7
 	VADDPS     320(SP), Y7, Y7
 	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
@@ -24302,61 +21909,61 @@ maskedLoaded332:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore334
+	JZ         noStore311
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes335
+	JGE        maskedStoreLanes312
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored336
+	JMP        maskedStored313
 
-maskedStoreLanes335:
+maskedStoreLanes312:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored336
+	JLE          maskedStored313
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored336
+	JLE          maskedStored313
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored336
+	JLE          maskedStored313
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored336
+	JLE          maskedStored313
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored336
+	JLE          maskedStored313
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored336
+	JLE          maskedStored313
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored336
+	JLE          maskedStored313
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored336
+	JLE          maskedStored313
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored336:
-noStore334:
+maskedStored313:
+noStore311:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone312:
-	JMP summed280
+classesDone289:
+	JMP summed257
 
 wideTargetsExp6:
 	XORL AX, AX
 
-classes337:
+classes314:
 	CMPQ    AX, 368(SP)
-	JAE     rest338
+	JAE     rest315
 	VMOVUPS (SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled341
+	JEQ     unscaled318
 	VMULPS  528(SP), Y7, Y7
 
-unscaled341:
+unscaled318:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -24393,17 +22000,17 @@ unscaled341:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore342
+	JZ      noStore319
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore342:
+noStore319:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled343
+	JEQ     unscaled320
 	VMULPS  528(SP), Y7, Y7
 
-unscaled343:
+unscaled320:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS 32(R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -24440,99 +22047,99 @@ unscaled343:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore344
+	JZ      noStore321
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore344:
+noStore321:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes337
+	JMP    classes314
 
-rest338:
+rest315:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone340
+	JZ         classesDone317
 	VMOVUPS    (SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes345
+	JGE        maskedLoadLanes322
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded346
+	JMP        maskedLoaded323
 
-maskedLoadLanes345:
+maskedLoadLanes322:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone347
+	JLE       lanesDone324
 	VINSERTPS $0x00, (SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone347
+	JLE       lanesDone324
 	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone347
+	JLE       lanesDone324
 	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone347
+	JLE       lanesDone324
 	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone347
+	JLE       lanesDone324
 	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone347
+	JLE       lanesDone324
 	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone347
+	JLE       lanesDone324
 	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone347
+	JLE       lanesDone324
 	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
 
-lanesDone347:
+lanesDone324:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded346:
+maskedLoaded323:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled348
+	JEQ    unscaled325
 	VMULPS 528(SP), Y7, Y7
 
-unscaled348:
+unscaled325:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes349
+	JGE        maskedLoadLanes326
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
-	JMP        maskedLoaded350
+	JMP        maskedLoaded327
 
-maskedLoadLanes349:
+maskedLoadLanes326:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone351
+	JLE       lanesDone328
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone351
+	JLE       lanesDone328
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone351
+	JLE       lanesDone328
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone351
+	JLE       lanesDone328
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone351
+	JLE       lanesDone328
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone351
+	JLE       lanesDone328
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone351
+	JLE       lanesDone328
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone351
+	JLE       lanesDone328
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
-lanesDone351:
+lanesDone328:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded350:
+maskedLoaded327:
 	VMULPS     288(SP), Y8, Y8
 	VADDPS     320(SP), Y8, Y8
 	VMOVUPS    440(SP), Y9
@@ -24571,127 +22178,127 @@ maskedLoaded350:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore352
+	JZ         noStore329
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes353
+	JGE        maskedStoreLanes330
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
-	JMP        maskedStored354
+	JMP        maskedStored331
 
-maskedStoreLanes353:
+maskedStoreLanes330:
 	VEXTRACTF128 $0x01, Y7, X8
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored354
+	JLE          maskedStored331
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored354
+	JLE          maskedStored331
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored354
+	JLE          maskedStored331
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored354
+	JLE          maskedStored331
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored354
+	JLE          maskedStored331
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored354
+	JLE          maskedStored331
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored354
+	JLE          maskedStored331
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored354
+	JLE          maskedStored331
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
-maskedStored354:
-noStore352:
+maskedStored331:
+noStore329:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes355
+	JGE        maskedLoadLanes332
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded356
+	JMP        maskedLoaded333
 
-maskedLoadLanes355:
+maskedLoadLanes332:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone357
+	JLE       lanesDone334
 	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone357
+	JLE       lanesDone334
 	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone357
+	JLE       lanesDone334
 	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone357
+	JLE       lanesDone334
 	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone357
+	JLE       lanesDone334
 	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone357
+	JLE       lanesDone334
 	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone357
+	JLE       lanesDone334
 	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone357
+	JLE       lanesDone334
 	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
-lanesDone357:
+lanesDone334:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded356:
+maskedLoaded333:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled358
+	JEQ    unscaled335
 	VMULPS 528(SP), Y7, Y7
 
-unscaled358:
+unscaled335:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes359
+	JGE        maskedLoadLanes336
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
-	JMP        maskedLoaded360
+	JMP        maskedLoaded337
 
-maskedLoadLanes359:
+maskedLoadLanes336:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone361
+	JLE       lanesDone338
 	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone361
+	JLE       lanesDone338
 	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone361
+	JLE       lanesDone338
 	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone361
+	JLE       lanesDone338
 	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone361
+	JLE       lanesDone338
 	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone361
+	JLE       lanesDone338
 	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone361
+	JLE       lanesDone338
 	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone361
+	JLE       lanesDone338
 	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
 
-lanesDone361:
+lanesDone338:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded360:
+maskedLoaded337:
 	VMULPS     288(SP), Y7, Y7
 	VADDPS     320(SP), Y7, Y7
 	VMOVUPS    472(SP), Y8
@@ -24730,409 +22337,62 @@ maskedLoaded360:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore362
+	JZ         noStore339
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes363
+	JGE        maskedStoreLanes340
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored364
+	JMP        maskedStored341
 
-maskedStoreLanes363:
+maskedStoreLanes340:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored364
+	JLE          maskedStored341
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored364
+	JLE          maskedStored341
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored364
+	JLE          maskedStored341
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored364
+	JLE          maskedStored341
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored364
+	JLE          maskedStored341
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored364
+	JLE          maskedStored341
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored364
+	JLE          maskedStored341
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored364
+	JLE          maskedStored341
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored364:
-noStore362:
+maskedStored341:
+noStore339:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone340:
-	JMP summed280
-
-wideTargetsExp1:
-	VMOVDQU lanes<>+0(SB), Y7
-	XORL    AX, AX
-
-classes365:
-	CMPQ    AX, 368(SP)
-	JAE     rest366
-	VMOVUPS (SI)(AX*1), Y8
-	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled369
-	VMULPS  528(SP), Y8, Y8
-
-unscaled369:
-	VSUBPS   Y6, Y8, Y8
-	VPCMPEQD 256(SP), Y7, Y9
-	VANDPS   one<>+0(SB), Y9, Y9
-	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
-	VMULPS   Y8, Y9, Y11
-	VANDPS   Y11, Y10, Y10
-	VADDPS   Y9, Y1, Y1
-	VADDPS   Y10, Y2, Y2
-	VPADDD   eight<>+0(SB), Y7, Y7
-	VMULPS   expLog2e<>+0(SB), Y8, Y9
-	VADDPS   expMagic<>+0(SB), Y9, Y9
-	VSUBPS   expMagic<>+0(SB), Y9, Y10
-	VPSLLD   $0x17, Y9, Y9
-	VPADDD   oneBits<>+0(SB), Y9, Y9
-	VMULPS   expLn2Hi<>+0(SB), Y10, Y11
-	VSUBPS   Y11, Y8, Y11
-	VMULPS   expLn2Lo<>+0(SB), Y10, Y10
-	VSUBPS   Y10, Y11, Y10
-	VMULPS   expQ4<>+0(SB), Y10, Y11
-	VMULPS   Y10, Y10, Y12
-	VADDPS   expQ3<>+0(SB), Y11, Y11
-	VMULPS   Y10, Y11, Y11
-	VADDPS   expQ2<>+0(SB), Y11, Y11
-	VMULPS   Y10, Y11, Y11
-	VADDPS   expQ1<>+0(SB), Y11, Y11
-	VMULPS   Y10, Y11, Y11
-	VADDPS   expQ0<>+0(SB), Y11, Y11
-	VMULPS   Y11, Y12, Y11
-	VADDPS   Y10, Y11, Y10
-	VADDPS   one<>+0(SB), Y10, Y10
-	VMULPS   Y9, Y10, Y9
-	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
-	VANDNPS  Y9, Y8, Y8
-	TESTQ    DI, DI
-	JZ       noStore370
-	VMOVUPS  Y8, (DI)(AX*1)
-
-noStore370:
-	VADDPS  Y8, Y0, Y0
-	VMOVUPS 32(SI)(AX*1), Y8
-	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled371
-	VMULPS  528(SP), Y8, Y8
-
-unscaled371:
-	VSUBPS   Y6, Y8, Y8
-	VPCMPEQD 256(SP), Y7, Y9
-	VANDPS   one<>+0(SB), Y9, Y9
-	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
-	VMULPS   Y8, Y9, Y11
-	VANDPS   Y11, Y10, Y10
-	VADDPS   Y9, Y4, Y4
-	VADDPS   Y10, Y5, Y5
-	VPADDD   eight<>+0(SB), Y7, Y7
-	VMULPS   expLog2e<>+0(SB), Y8, Y9
-	VADDPS   expMagic<>+0(SB), Y9, Y9
-	VSUBPS   expMagic<>+0(SB), Y9, Y10
-	VPSLLD   $0x17, Y9, Y9
-	VPADDD   oneBits<>+0(SB), Y9, Y9
-	VMULPS   expLn2Hi<>+0(SB), Y10, Y11
-	VSUBPS   Y11, Y8, Y11
-	VMULPS   expLn2Lo<>+0(SB), Y10, Y10
-	VSUBPS   Y10, Y11, Y10
-	VMULPS   expQ4<>+0(SB), Y10, Y11
-	VMULPS   Y10, Y10, Y12
-	VADDPS   expQ3<>+0(SB), Y11, Y11
-	VMULPS   Y10, Y11, Y11
-	VADDPS   expQ2<>+0(SB), Y11, Y11
-	VMULPS   Y10, Y11, Y11
-	VADDPS   expQ1<>+0(SB), Y11, Y11
-	VMULPS   Y10, Y11, Y11
-	VADDPS   expQ0<>+0(SB), Y11, Y11
-	VMULPS   Y11, Y12, Y11
-	VADDPS   Y10, Y11, Y10
-	VADDPS   one<>+0(SB), Y10, Y10
-	VMULPS   Y9, Y10, Y9
-	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
-	VANDNPS  Y9, Y8, Y8
-	TESTQ    DI, DI
-	JZ       noStore372
-	VMOVUPS  Y8, 32(DI)(AX*1)
-
-noStore372:
-	VADDPS Y8, Y3, Y3
-	ADDQ   $0x00000040, AX
-	JMP    classes365
-
-rest366:
-	TESTQ      $0x0000000f, CX
-	JZ         classesDone368
-	VMOVUPS    (SP), Y8
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes373
-	VMASKMOVPS (SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded374
-
-maskedLoadLanes373:
-	VXORPS    Y8, Y8, Y8
-	VXORPS    X9, X9, X9
-	CMPQ      416(SP), $0x00
-	JLE       lanesDone375
-	VINSERTPS $0x00, (SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x01
-	JLE       lanesDone375
-	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x02
-	JLE       lanesDone375
-	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x03
-	JLE       lanesDone375
-	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x04
-	JLE       lanesDone375
-	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
-	CMPQ      416(SP), $0x05
-	JLE       lanesDone375
-	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
-	CMPQ      416(SP), $0x06
-	JLE       lanesDone375
-	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
-	CMPQ      416(SP), $0x07
-	JLE       lanesDone375
-	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
-
-lanesDone375:
-	VINSERTF128 $0x01, X9, Y8, Y8
-
-maskedLoaded374:
-	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled376
-	VMULPS 528(SP), Y8, Y8
-
-unscaled376:
-	VSUBPS     Y6, Y8, Y8
-	VPCMPEQD   256(SP), Y7, Y9
-	VANDPS     one<>+0(SB), Y9, Y9
-	VCMPPS     $0x04, zero<>+0(SB), Y9, Y10
-	VMULPS     Y8, Y9, Y11
-	VANDPS     Y11, Y10, Y10
-	VADDPS     Y9, Y1, Y9
-	VMOVUPS    (SP), Y11
-	VBLENDVPS  Y11, Y9, Y1, Y1
-	VADDPS     Y10, Y2, Y9
-	VMOVUPS    (SP), Y10
-	VBLENDVPS  Y10, Y9, Y2, Y2
-	VPADDD     eight<>+0(SB), Y7, Y7
-	VMULPS     expLog2e<>+0(SB), Y8, Y9
-	VADDPS     expMagic<>+0(SB), Y9, Y9
-	VSUBPS     expMagic<>+0(SB), Y9, Y10
-	VPSLLD     $0x17, Y9, Y9
-	VPADDD     oneBits<>+0(SB), Y9, Y9
-	VMULPS     expLn2Hi<>+0(SB), Y10, Y11
-	VSUBPS     Y11, Y8, Y11
-	VMULPS     expLn2Lo<>+0(SB), Y10, Y10
-	VSUBPS     Y10, Y11, Y10
-	VMULPS     expQ4<>+0(SB), Y10, Y11
-	VMULPS     Y10, Y10, Y12
-	VADDPS     expQ3<>+0(SB), Y11, Y11
-	VMULPS     Y10, Y11, Y11
-	VADDPS     expQ2<>+0(SB), Y11, Y11
-	VMULPS     Y10, Y11, Y11
-	VADDPS     expQ1<>+0(SB), Y11, Y11
-	VMULPS     Y10, Y11, Y11
-	VADDPS     expQ0<>+0(SB), Y11, Y11
-	VMULPS     Y11, Y12, Y11
-	VADDPS     Y10, Y11, Y10
-	VADDPS     one<>+0(SB), Y10, Y10
-	VMULPS     Y9, Y10, Y9
-	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
-	VANDNPS    Y9, Y8, Y8
-	TESTQ      DI, DI
-	JZ         noStore377
-	VMOVUPS    (SP), Y9
-	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes378
-	VMASKMOVPS Y8, Y9, (DI)(AX*1)
-	JMP        maskedStored379
-
-maskedStoreLanes378:
-	VEXTRACTF128 $0x01, Y8, X9
-	CMPQ         416(SP), $0x00
-	JLE          maskedStored379
-	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
-	CMPQ         416(SP), $0x01
-	JLE          maskedStored379
-	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
-	CMPQ         416(SP), $0x02
-	JLE          maskedStored379
-	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
-	CMPQ         416(SP), $0x03
-	JLE          maskedStored379
-	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
-	CMPQ         416(SP), $0x04
-	JLE          maskedStored379
-	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
-	CMPQ         416(SP), $0x05
-	JLE          maskedStored379
-	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
-	CMPQ         416(SP), $0x06
-	JLE          maskedStored379
-	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
-	CMPQ         416(SP), $0x07
-	JLE          maskedStored379
-	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
-
-maskedStored379:
-noStore377:
-	VADDPS     Y8, Y0, Y8
-	VMOVUPS    (SP), Y9
-	VBLENDVPS  Y9, Y8, Y0, Y0
-	VMOVUPS    32(SP), Y8
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes380
-	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded381
-
-maskedLoadLanes380:
-	VXORPS    Y8, Y8, Y8
-	VXORPS    X9, X9, X9
-	CMPQ      424(SP), $0x00
-	JLE       lanesDone382
-	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x01
-	JLE       lanesDone382
-	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x02
-	JLE       lanesDone382
-	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x03
-	JLE       lanesDone382
-	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x04
-	JLE       lanesDone382
-	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
-	CMPQ      424(SP), $0x05
-	JLE       lanesDone382
-	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
-	CMPQ      424(SP), $0x06
-	JLE       lanesDone382
-	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
-	CMPQ      424(SP), $0x07
-	JLE       lanesDone382
-	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
-
-lanesDone382:
-	VINSERTF128 $0x01, X9, Y8, Y8
-
-maskedLoaded381:
-	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled383
-	VMULPS 528(SP), Y8, Y8
-
-unscaled383:
-	VSUBPS     Y6, Y8, Y6
-	VPCMPEQD   256(SP), Y7, Y8
-	VANDPS     one<>+0(SB), Y8, Y8
-	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
-	VMULPS     Y6, Y8, Y10
-	VANDPS     Y10, Y9, Y9
-	VADDPS     Y8, Y4, Y8
-	VMOVUPS    32(SP), Y10
-	VBLENDVPS  Y10, Y8, Y4, Y4
-	VADDPS     Y9, Y5, Y8
-	VMOVUPS    32(SP), Y9
-	VBLENDVPS  Y9, Y8, Y5, Y5
-	VPADDD     eight<>+0(SB), Y7, Y7
-	VMULPS     expLog2e<>+0(SB), Y6, Y7
-	VADDPS     expMagic<>+0(SB), Y7, Y7
-	VSUBPS     expMagic<>+0(SB), Y7, Y8
-	VPSLLD     $0x17, Y7, Y7
-	VPADDD     oneBits<>+0(SB), Y7, Y7
-	VMULPS     expLn2Hi<>+0(SB), Y8, Y9
-	VSUBPS     Y9, Y6, Y9
-	VMULPS     expLn2Lo<>+0(SB), Y8, Y8
-	VSUBPS     Y8, Y9, Y8
-	VMULPS     expQ4<>+0(SB), Y8, Y9
-	VMULPS     Y8, Y8, Y10
-	VADDPS     expQ3<>+0(SB), Y9, Y9
-	VMULPS     Y8, Y9, Y9
-	VADDPS     expQ2<>+0(SB), Y9, Y9
-	VMULPS     Y8, Y9, Y9
-	VADDPS     expQ1<>+0(SB), Y9, Y9
-	VMULPS     Y8, Y9, Y9
-	VADDPS     expQ0<>+0(SB), Y9, Y9
-	VMULPS     Y9, Y10, Y9
-	VADDPS     Y8, Y9, Y8
-	VADDPS     one<>+0(SB), Y8, Y8
-	VMULPS     Y7, Y8, Y7
-	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
-	VANDNPS    Y7, Y6, Y6
-	TESTQ      DI, DI
-	JZ         noStore384
-	VMOVUPS    32(SP), Y7
-	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes385
-	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored386
-
-maskedStoreLanes385:
-	VEXTRACTF128 $0x01, Y6, X7
-	CMPQ         424(SP), $0x00
-	JLE          maskedStored386
-	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
-	CMPQ         424(SP), $0x01
-	JLE          maskedStored386
-	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
-	CMPQ         424(SP), $0x02
-	JLE          maskedStored386
-	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
-	CMPQ         424(SP), $0x03
-	JLE          maskedStored386
-	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
-	CMPQ         424(SP), $0x04
-	JLE          maskedStored386
-	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
-	CMPQ         424(SP), $0x05
-	JLE          maskedStored386
-	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
-	CMPQ         424(SP), $0x06
-	JLE          maskedStored386
-	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
-	CMPQ         424(SP), $0x07
-	JLE          maskedStored386
-	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
-
-maskedStored386:
-noStore384:
-	VADDPS    Y6, Y3, Y6
-	VMOVUPS   32(SP), Y7
-	VBLENDVPS Y7, Y6, Y3, Y3
-
-classesDone368:
-	JMP summed280
+classesDone317:
+	JMP summed257
 
 wideTargetsExp3:
 	VMOVDQU lanes<>+0(SB), Y7
 	XORL    AX, AX
 
-classes387:
+classes342:
 	CMPQ    AX, 368(SP)
-	JAE     rest388
+	JAE     rest343
 	VMOVUPS (SI)(AX*1), Y8
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled391
+	JEQ     unscaled346
 	VMULPS  528(SP), Y8, Y8
 
-unscaled391:
+unscaled346:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -25169,17 +22429,17 @@ unscaled391:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore392
+	JZ       noStore347
 	VMOVUPS  Y8, (DI)(AX*1)
 
-noStore392:
+noStore347:
 	VADDPS  Y8, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y8
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled393
+	JEQ     unscaled348
 	VMULPS  528(SP), Y8, Y8
 
-unscaled393:
+unscaled348:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -25216,60 +22476,60 @@ unscaled393:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore394
+	JZ       noStore349
 	VMOVUPS  Y8, 32(DI)(AX*1)
 
-noStore394:
+noStore349:
 	VADDPS Y8, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes387
+	JMP    classes342
 
-rest388:
+rest343:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone390
+	JZ         classesDone345
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes395
+	JGE        maskedLoadLanes350
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded396
+	JMP        maskedLoaded351
 
-maskedLoadLanes395:
+maskedLoadLanes350:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone397
+	JLE       lanesDone352
 	VINSERTPS $0x00, (SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone397
+	JLE       lanesDone352
 	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone397
+	JLE       lanesDone352
 	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone397
+	JLE       lanesDone352
 	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone397
+	JLE       lanesDone352
 	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone397
+	JLE       lanesDone352
 	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone397
+	JLE       lanesDone352
 	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone397
+	JLE       lanesDone352
 	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
 
-lanesDone397:
+lanesDone352:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded396:
+maskedLoaded351:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled398
+	JEQ    unscaled353
 	VMULPS 528(SP), Y8, Y8
 
-unscaled398:
+unscaled353:
 	VSUBPS     Y6, Y8, Y8
 	VPCMPEQD   256(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
@@ -25310,88 +22570,88 @@ unscaled398:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS    Y9, Y8, Y8
 	TESTQ      DI, DI
-	JZ         noStore399
+	JZ         noStore354
 	VMOVUPS    (SP), Y9
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes400
+	JGE        maskedStoreLanes355
 	VMASKMOVPS Y8, Y9, (DI)(AX*1)
-	JMP        maskedStored401
+	JMP        maskedStored356
 
-maskedStoreLanes400:
+maskedStoreLanes355:
 	VEXTRACTF128 $0x01, Y8, X9
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored401
+	JLE          maskedStored356
 	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored401
+	JLE          maskedStored356
 	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored401
+	JLE          maskedStored356
 	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored401
+	JLE          maskedStored356
 	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored401
+	JLE          maskedStored356
 	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored401
+	JLE          maskedStored356
 	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored401
+	JLE          maskedStored356
 	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored401
+	JLE          maskedStored356
 	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
 
-maskedStored401:
-noStore399:
+maskedStored356:
+noStore354:
 	VADDPS     Y8, Y0, Y8
 	VMOVUPS    (SP), Y9
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes402
+	JGE        maskedLoadLanes357
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded403
+	JMP        maskedLoaded358
 
-maskedLoadLanes402:
+maskedLoadLanes357:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone404
+	JLE       lanesDone359
 	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone404
+	JLE       lanesDone359
 	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone404
+	JLE       lanesDone359
 	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone404
+	JLE       lanesDone359
 	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone404
+	JLE       lanesDone359
 	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone404
+	JLE       lanesDone359
 	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone404
+	JLE       lanesDone359
 	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone404
+	JLE       lanesDone359
 	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
 
-lanesDone404:
+lanesDone359:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded403:
+maskedLoaded358:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled405
+	JEQ    unscaled360
 	VMULPS 528(SP), Y8, Y8
 
-unscaled405:
+unscaled360:
 	VSUBPS     Y6, Y8, Y6
 	VPCMPEQD   256(SP), Y7, Y8
 	VANDPS     one<>+0(SB), Y8, Y8
@@ -25432,62 +22692,62 @@ unscaled405:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore406
+	JZ         noStore361
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes407
+	JGE        maskedStoreLanes362
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored408
+	JMP        maskedStored363
 
-maskedStoreLanes407:
+maskedStoreLanes362:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored408
+	JLE          maskedStored363
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored408
+	JLE          maskedStored363
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored408
+	JLE          maskedStored363
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored408
+	JLE          maskedStored363
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored408
+	JLE          maskedStored363
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored408
+	JLE          maskedStored363
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored408
+	JLE          maskedStored363
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored408
+	JLE          maskedStored363
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored408:
-noStore406:
+maskedStored363:
+noStore361:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone390:
-	JMP summed280
+classesDone345:
+	JMP summed257
 
 wideTargetsExp7:
 	VMOVDQU lanes<>+0(SB), Y7
 	XORL    AX, AX
 
-classes409:
+classes364:
 	CMPQ    AX, 368(SP)
-	JAE     rest410
+	JAE     rest365
 	VMOVUPS (SI)(AX*1), Y8
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled413
+	JEQ     unscaled368
 	VMULPS  528(SP), Y8, Y8
 
-unscaled413:
+unscaled368:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -25526,17 +22786,17 @@ unscaled413:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore414
+	JZ       noStore369
 	VMOVUPS  Y8, (DI)(AX*1)
 
-noStore414:
+noStore369:
 	VADDPS  Y8, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y8
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled415
+	JEQ     unscaled370
 	VMULPS  528(SP), Y8, Y8
 
-unscaled415:
+unscaled370:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -25575,60 +22835,60 @@ unscaled415:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore416
+	JZ       noStore371
 	VMOVUPS  Y8, 32(DI)(AX*1)
 
-noStore416:
+noStore371:
 	VADDPS Y8, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes409
+	JMP    classes364
 
-rest410:
+rest365:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone412
+	JZ         classesDone367
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes417
+	JGE        maskedLoadLanes372
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded418
+	JMP        maskedLoaded373
 
-maskedLoadLanes417:
+maskedLoadLanes372:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone419
+	JLE       lanesDone374
 	VINSERTPS $0x00, (SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone419
+	JLE       lanesDone374
 	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone419
+	JLE       lanesDone374
 	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone419
+	JLE       lanesDone374
 	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone419
+	JLE       lanesDone374
 	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone419
+	JLE       lanesDone374
 	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone419
+	JLE       lanesDone374
 	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone419
+	JLE       lanesDone374
 	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
 
-lanesDone419:
+lanesDone374:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded418:
+maskedLoaded373:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled420
+	JEQ    unscaled375
 	VMULPS 528(SP), Y8, Y8
 
-unscaled420:
+unscaled375:
 	VSUBPS     Y6, Y8, Y8
 	VPCMPEQD   256(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
@@ -25671,88 +22931,88 @@ unscaled420:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS    Y9, Y8, Y8
 	TESTQ      DI, DI
-	JZ         noStore421
+	JZ         noStore376
 	VMOVUPS    (SP), Y9
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes422
+	JGE        maskedStoreLanes377
 	VMASKMOVPS Y8, Y9, (DI)(AX*1)
-	JMP        maskedStored423
+	JMP        maskedStored378
 
-maskedStoreLanes422:
+maskedStoreLanes377:
 	VEXTRACTF128 $0x01, Y8, X9
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored423
+	JLE          maskedStored378
 	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored423
+	JLE          maskedStored378
 	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored423
+	JLE          maskedStored378
 	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored423
+	JLE          maskedStored378
 	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored423
+	JLE          maskedStored378
 	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored423
+	JLE          maskedStored378
 	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored423
+	JLE          maskedStored378
 	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored423
+	JLE          maskedStored378
 	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
 
-maskedStored423:
-noStore421:
+maskedStored378:
+noStore376:
 	VADDPS     Y8, Y0, Y8
 	VMOVUPS    (SP), Y9
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes424
+	JGE        maskedLoadLanes379
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded425
+	JMP        maskedLoaded380
 
-maskedLoadLanes424:
+maskedLoadLanes379:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone426
+	JLE       lanesDone381
 	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone426
+	JLE       lanesDone381
 	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone426
+	JLE       lanesDone381
 	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone426
+	JLE       lanesDone381
 	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone426
+	JLE       lanesDone381
 	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone426
+	JLE       lanesDone381
 	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone426
+	JLE       lanesDone381
 	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone426
+	JLE       lanesDone381
 	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
 
-lanesDone426:
+lanesDone381:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded425:
+maskedLoaded380:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled427
+	JEQ    unscaled382
 	VMULPS 528(SP), Y8, Y8
 
-unscaled427:
+unscaled382:
 	VSUBPS     Y6, Y8, Y6
 	VPCMPEQD   256(SP), Y7, Y8
 	VANDPS     one<>+0(SB), Y8, Y8
@@ -25795,48 +23055,48 @@ unscaled427:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore428
+	JZ         noStore383
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes429
+	JGE        maskedStoreLanes384
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored430
+	JMP        maskedStored385
 
-maskedStoreLanes429:
+maskedStoreLanes384:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored430
+	JLE          maskedStored385
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored430
+	JLE          maskedStored385
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored430
+	JLE          maskedStored385
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored430
+	JLE          maskedStored385
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored430
+	JLE          maskedStored385
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored430
+	JLE          maskedStored385
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored430
+	JLE          maskedStored385
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored430
+	JLE          maskedStored385
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored430:
-noStore428:
+maskedStored385:
+noStore383:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone412:
-summed280:
+classesDone367:
+summed257:
 	// The row: s, T, D = total(c) of their accumulators; ls = log32(s)
 	// (seq.Log); loss = ls·T - D (seq.TargetLoss).
 	VHADDPS      Y3, Y0, Y0
@@ -25906,17 +23166,17 @@ summed280:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl·T, f to the frame.
 	TESTB     $0x01, 376(SP)
-	JZ        noLse431
+	JZ        noLse386
 	VADDPS    96(SP), Y3, Y3
 	VMOVUPS   128(SP), Y4
 	VBLENDVPS Y4, 96(SP), Y3, Y3
 	TESTQ     R14, R14
-	JZ        noLseStore432
+	JZ        noLseStore387
 	VMOVSS    X3, (R14)(R10*4)
 
-noLseStore432:
+noLseStore387:
 	TESTB   $0x02, 376(SP)
-	JZ      noZ433
+	JZ      noZ388
 	VMULPS  224(SP), Y3, Y4
 	VMULPS  Y3, Y4, Y3
 	VADDPS  Y4, Y4, Y4
@@ -25926,15 +23186,15 @@ noLseStore432:
 	VADDPS  Y3, Y2, Y2
 	VMOVAPS Y2, Y2
 
-noZ433:
-noLse431:
+noZ388:
+noLse386:
 	// loss = loss·w[i] (with row weights).
 	MOVQ   520(SP), R12
 	TESTQ  R12, R12
-	JZ     unweighted434
+	JZ     unweighted389
 	VMULSS (R12)(R10*4), X2, X2
 
-unweighted434:
+unweighted389:
 	VMOVSS X2, (DX)(R10*4)
 
 	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
@@ -25942,15 +23202,15 @@ unweighted434:
 	// z-loss: exact); g[j] = e[j]·qt - a[j]·sc (seq.TargetGrad). One loop per
 	// form of the targets.
 	TESTQ        DI, DI
-	JZ           rowDone435
+	JZ           rowDone390
 	VBROADCASTSS 504(SP), Y2
 	MOVQ         520(SP), R12
 	TESTQ        R12, R12
-	JZ           unweighted436
+	JZ           unweighted391
 	VBROADCASTSS (R12)(R10*4), Y3
 	VMULPS       Y3, Y2, Y2
 
-unweighted436:
+unweighted391:
 	VDIVPS Y0, Y2, Y0
 	VMULPS Y1, Y0, Y0
 	VMULPS 192(SP), Y0, Y0
@@ -25959,17 +23219,15 @@ unweighted436:
 	JEQ    wideTargetsGrad2
 	CMPQ   384(SP), $0x06
 	JEQ    wideTargetsGrad6
-	CMPQ   384(SP), $0x01
-	JEQ    wideTargetsGrad1
 	CMPQ   384(SP), $0x03
 	JEQ    wideTargetsGrad3
 	CMPQ   384(SP), $0x07
 	JEQ    wideTargetsGrad7
 	XORL   AX, AX
 
-classes437:
+classes392:
 	CMPQ    AX, 368(SP)
-	JAE     rest438
+	JAE     rest393
 	VMOVUPS (DI)(AX*1), Y1
 	VMOVUPS (R12)(AX*1), Y3
 	VMULPS  Y0, Y1, Y1
@@ -25983,246 +23241,246 @@ classes437:
 	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     classes437
+	JMP     classes392
 
-rest438:
+rest393:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone440
+	JZ         classesDone395
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes441
+	JGE        maskedLoadLanes396
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded442
+	JMP        maskedLoaded397
 
-maskedLoadLanes441:
+maskedLoadLanes396:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone443
+	JLE       lanesDone398
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone443
+	JLE       lanesDone398
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone443
+	JLE       lanesDone398
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone443
+	JLE       lanesDone398
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone443
+	JLE       lanesDone398
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone443
+	JLE       lanesDone398
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone443
+	JLE       lanesDone398
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone443
+	JLE       lanesDone398
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
-lanesDone443:
+lanesDone398:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded442:
+maskedLoaded397:
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes444
+	JGE        maskedLoadLanes399
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded445
+	JMP        maskedLoaded400
 
-maskedLoadLanes444:
+maskedLoadLanes399:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone446
+	JLE       lanesDone401
 	VINSERTPS $0x00, (R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone446
+	JLE       lanesDone401
 	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone446
+	JLE       lanesDone401
 	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone446
+	JLE       lanesDone401
 	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone446
+	JLE       lanesDone401
 	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone446
+	JLE       lanesDone401
 	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone446
+	JLE       lanesDone401
 	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone446
+	JLE       lanesDone401
 	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
 
-lanesDone446:
+lanesDone401:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded445:
+maskedLoaded400:
 	VMULPS     Y0, Y1, Y1
 	VMULPS     Y2, Y3, Y3
 	VSUBPS     Y3, Y1, Y1
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes447
+	JGE        maskedStoreLanes402
 	VMASKMOVPS Y1, Y3, (DI)(AX*1)
-	JMP        maskedStored448
+	JMP        maskedStored403
 
-maskedStoreLanes447:
+maskedStoreLanes402:
 	VEXTRACTF128 $0x01, Y1, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored448
+	JLE          maskedStored403
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored448
+	JLE          maskedStored403
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored448
+	JLE          maskedStored403
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored448
+	JLE          maskedStored403
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored448
+	JLE          maskedStored403
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored448
+	JLE          maskedStored403
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored448
+	JLE          maskedStored403
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored448
+	JLE          maskedStored403
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored448:
+maskedStored403:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes449
+	JGE        maskedLoadLanes404
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded450
+	JMP        maskedLoaded405
 
-maskedLoadLanes449:
+maskedLoadLanes404:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone451
+	JLE       lanesDone406
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone451
+	JLE       lanesDone406
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone451
+	JLE       lanesDone406
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone451
+	JLE       lanesDone406
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone451
+	JLE       lanesDone406
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone451
+	JLE       lanesDone406
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone451
+	JLE       lanesDone406
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone451
+	JLE       lanesDone406
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
-lanesDone451:
+lanesDone406:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded450:
+maskedLoaded405:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes452
+	JGE        maskedLoadLanes407
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded453
+	JMP        maskedLoaded408
 
-maskedLoadLanes452:
+maskedLoadLanes407:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone454
+	JLE       lanesDone409
 	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone454
+	JLE       lanesDone409
 	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone454
+	JLE       lanesDone409
 	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone454
+	JLE       lanesDone409
 	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone454
+	JLE       lanesDone409
 	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone454
+	JLE       lanesDone409
 	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone454
+	JLE       lanesDone409
 	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone454
+	JLE       lanesDone409
 	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
 
-lanesDone454:
+lanesDone409:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded453:
+maskedLoaded408:
 	VMULPS     Y0, Y1, Y0
 	VMULPS     Y2, Y3, Y1
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes455
+	JGE        maskedStoreLanes410
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored456
+	JMP        maskedStored411
 
-maskedStoreLanes455:
+maskedStoreLanes410:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored456
+	JLE          maskedStored411
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored456
+	JLE          maskedStored411
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored456
+	JLE          maskedStored411
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored456
+	JLE          maskedStored411
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored456
+	JLE          maskedStored411
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored456
+	JLE          maskedStored411
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored456
+	JLE          maskedStored411
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored456
+	JLE          maskedStored411
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored456:
-classesDone440:
-	JMP rowDone435
+maskedStored411:
+classesDone395:
+	JMP rowDone390
 
 wideTargetsGrad2:
 	XORL AX, AX
 
-classes457:
+classes412:
 	CMPQ    AX, 368(SP)
-	JAE     rest458
+	JAE     rest413
 	VMOVUPS (DI)(AX*1), Y1
 	VMOVUPS (R12)(AX*1), Y3
 	VMULPS  288(SP), Y3, Y3
@@ -26240,87 +23498,87 @@ classes457:
 	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     classes457
+	JMP     classes412
 
-rest458:
+rest413:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone460
+	JZ         classesDone415
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes461
+	JGE        maskedLoadLanes416
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded462
+	JMP        maskedLoaded417
 
-maskedLoadLanes461:
+maskedLoadLanes416:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone463
+	JLE       lanesDone418
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone463
+	JLE       lanesDone418
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone463
+	JLE       lanesDone418
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone463
+	JLE       lanesDone418
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone463
+	JLE       lanesDone418
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone463
+	JLE       lanesDone418
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone463
+	JLE       lanesDone418
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone463
+	JLE       lanesDone418
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
-lanesDone463:
+lanesDone418:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded462:
+maskedLoaded417:
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes464
+	JGE        maskedLoadLanes419
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded465
+	JMP        maskedLoaded420
 
-maskedLoadLanes464:
+maskedLoadLanes419:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone466
+	JLE       lanesDone421
 	VINSERTPS $0x00, (R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone466
+	JLE       lanesDone421
 	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone466
+	JLE       lanesDone421
 	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone466
+	JLE       lanesDone421
 	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone466
+	JLE       lanesDone421
 	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone466
+	JLE       lanesDone421
 	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone466
+	JLE       lanesDone421
 	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone466
+	JLE       lanesDone421
 	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
 
-lanesDone466:
+lanesDone421:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded465:
+maskedLoaded420:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
 	VMULPS     Y0, Y1, Y1
@@ -26328,114 +23586,114 @@ maskedLoaded465:
 	VSUBPS     Y3, Y1, Y1
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes467
+	JGE        maskedStoreLanes422
 	VMASKMOVPS Y1, Y3, (DI)(AX*1)
-	JMP        maskedStored468
+	JMP        maskedStored423
 
-maskedStoreLanes467:
+maskedStoreLanes422:
 	VEXTRACTF128 $0x01, Y1, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored468
+	JLE          maskedStored423
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored468
+	JLE          maskedStored423
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored468
+	JLE          maskedStored423
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored468
+	JLE          maskedStored423
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored468
+	JLE          maskedStored423
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored468
+	JLE          maskedStored423
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored468
+	JLE          maskedStored423
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored468
+	JLE          maskedStored423
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored468:
+maskedStored423:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes469
+	JGE        maskedLoadLanes424
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded470
+	JMP        maskedLoaded425
 
-maskedLoadLanes469:
+maskedLoadLanes424:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone471
+	JLE       lanesDone426
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone471
+	JLE       lanesDone426
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone471
+	JLE       lanesDone426
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone471
+	JLE       lanesDone426
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone471
+	JLE       lanesDone426
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone471
+	JLE       lanesDone426
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone471
+	JLE       lanesDone426
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone471
+	JLE       lanesDone426
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
-lanesDone471:
+lanesDone426:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded470:
+maskedLoaded425:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes472
+	JGE        maskedLoadLanes427
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded473
+	JMP        maskedLoaded428
 
-maskedLoadLanes472:
+maskedLoadLanes427:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone474
+	JLE       lanesDone429
 	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone474
+	JLE       lanesDone429
 	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone474
+	JLE       lanesDone429
 	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone474
+	JLE       lanesDone429
 	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone474
+	JLE       lanesDone429
 	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone474
+	JLE       lanesDone429
 	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone474
+	JLE       lanesDone429
 	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone474
+	JLE       lanesDone429
 	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
 
-lanesDone474:
+lanesDone429:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded473:
+maskedLoaded428:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
 	VMULPS     Y0, Y1, Y0
@@ -26443,47 +23701,47 @@ maskedLoaded473:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes475
+	JGE        maskedStoreLanes430
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored476
+	JMP        maskedStored431
 
-maskedStoreLanes475:
+maskedStoreLanes430:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored476
+	JLE          maskedStored431
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored476
+	JLE          maskedStored431
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored476
+	JLE          maskedStored431
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored476
+	JLE          maskedStored431
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored476
+	JLE          maskedStored431
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored476
+	JLE          maskedStored431
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored476
+	JLE          maskedStored431
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored476
+	JLE          maskedStored431
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored476:
-classesDone460:
-	JMP rowDone435
+maskedStored431:
+classesDone415:
+	JMP rowDone390
 
 wideTargetsGrad6:
 	XORL AX, AX
 
-classes477:
+classes432:
 	CMPQ    AX, 368(SP)
-	JAE     rest478
+	JAE     rest433
 	VMOVUPS (DI)(AX*1), Y1
 	VMOVUPS (R12)(AX*1), Y3
 	VMULPS  288(SP), Y3, Y3
@@ -26505,87 +23763,87 @@ classes477:
 	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     classes477
+	JMP     classes432
 
-rest478:
+rest433:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone480
+	JZ         classesDone435
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes481
+	JGE        maskedLoadLanes436
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded482
+	JMP        maskedLoaded437
 
-maskedLoadLanes481:
+maskedLoadLanes436:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone483
+	JLE       lanesDone438
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone483
+	JLE       lanesDone438
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone483
+	JLE       lanesDone438
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone483
+	JLE       lanesDone438
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone483
+	JLE       lanesDone438
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone483
+	JLE       lanesDone438
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone483
+	JLE       lanesDone438
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone483
+	JLE       lanesDone438
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
-lanesDone483:
+lanesDone438:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded482:
+maskedLoaded437:
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes484
+	JGE        maskedLoadLanes439
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded485
+	JMP        maskedLoaded440
 
-maskedLoadLanes484:
+maskedLoadLanes439:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone486
+	JLE       lanesDone441
 	VINSERTPS $0x00, (R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone486
+	JLE       lanesDone441
 	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone486
+	JLE       lanesDone441
 	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone486
+	JLE       lanesDone441
 	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone486
+	JLE       lanesDone441
 	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone486
+	JLE       lanesDone441
 	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone486
+	JLE       lanesDone441
 	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone486
+	JLE       lanesDone441
 	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
 
-lanesDone486:
+lanesDone441:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded485:
+maskedLoaded440:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
 	VMOVUPS    440(SP), Y4
@@ -26595,114 +23853,114 @@ maskedLoaded485:
 	VSUBPS     Y3, Y1, Y1
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes487
+	JGE        maskedStoreLanes442
 	VMASKMOVPS Y1, Y3, (DI)(AX*1)
-	JMP        maskedStored488
+	JMP        maskedStored443
 
-maskedStoreLanes487:
+maskedStoreLanes442:
 	VEXTRACTF128 $0x01, Y1, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored488
+	JLE          maskedStored443
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored488
+	JLE          maskedStored443
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored488
+	JLE          maskedStored443
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored488
+	JLE          maskedStored443
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored488
+	JLE          maskedStored443
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored488
+	JLE          maskedStored443
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored488
+	JLE          maskedStored443
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored488
+	JLE          maskedStored443
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored488:
+maskedStored443:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes489
+	JGE        maskedLoadLanes444
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded490
+	JMP        maskedLoaded445
 
-maskedLoadLanes489:
+maskedLoadLanes444:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone491
+	JLE       lanesDone446
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone491
+	JLE       lanesDone446
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone491
+	JLE       lanesDone446
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone491
+	JLE       lanesDone446
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone491
+	JLE       lanesDone446
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone491
+	JLE       lanesDone446
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone491
+	JLE       lanesDone446
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone491
+	JLE       lanesDone446
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
-lanesDone491:
+lanesDone446:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded490:
+maskedLoaded445:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes492
+	JGE        maskedLoadLanes447
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded493
+	JMP        maskedLoaded448
 
-maskedLoadLanes492:
+maskedLoadLanes447:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone494
+	JLE       lanesDone449
 	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone494
+	JLE       lanesDone449
 	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone494
+	JLE       lanesDone449
 	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone494
+	JLE       lanesDone449
 	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone494
+	JLE       lanesDone449
 	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone494
+	JLE       lanesDone449
 	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone494
+	JLE       lanesDone449
 	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone494
+	JLE       lanesDone449
 	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
 
-lanesDone494:
+lanesDone449:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded493:
+maskedLoaded448:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
 	VMOVUPS    472(SP), Y4
@@ -26712,236 +23970,48 @@ maskedLoaded493:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes495
+	JGE        maskedStoreLanes450
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored496
+	JMP        maskedStored451
 
-maskedStoreLanes495:
+maskedStoreLanes450:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored496
+	JLE          maskedStored451
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored496
+	JLE          maskedStored451
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored496
+	JLE          maskedStored451
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored496
+	JLE          maskedStored451
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored496
+	JLE          maskedStored451
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored496
+	JLE          maskedStored451
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored496
+	JLE          maskedStored451
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored496
+	JLE          maskedStored451
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored496:
-classesDone480:
-	JMP rowDone435
-
-wideTargetsGrad1:
-	VMOVDQU lanes<>+0(SB), Y1
-	XORL    AX, AX
-
-classes497:
-	CMPQ     AX, 368(SP)
-	JAE      rest498
-	VMOVUPS  (DI)(AX*1), Y3
-	VPCMPEQD 256(SP), Y1, Y4
-	VANDPS   one<>+0(SB), Y4, Y4
-	VPADDD   eight<>+0(SB), Y1, Y1
-	VMULPS   Y0, Y3, Y3
-	VMULPS   Y2, Y4, Y4
-	VSUBPS   Y4, Y3, Y3
-	VMOVUPS  Y3, (DI)(AX*1)
-	VMOVUPS  32(DI)(AX*1), Y3
-	VPCMPEQD 256(SP), Y1, Y4
-	VANDPS   one<>+0(SB), Y4, Y4
-	VPADDD   eight<>+0(SB), Y1, Y1
-	VMULPS   Y0, Y3, Y3
-	VMULPS   Y2, Y4, Y4
-	VSUBPS   Y4, Y3, Y3
-	VMOVUPS  Y3, 32(DI)(AX*1)
-	ADDQ     $0x00000040, AX
-	JMP      classes497
-
-rest498:
-	TESTQ      $0x0000000f, CX
-	JZ         classesDone500
-	VMOVUPS    (SP), Y3
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes501
-	VMASKMOVPS (DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded502
-
-maskedLoadLanes501:
-	VXORPS    Y3, Y3, Y3
-	VXORPS    X4, X4, X4
-	CMPQ      416(SP), $0x00
-	JLE       lanesDone503
-	VINSERTPS $0x00, (DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x01
-	JLE       lanesDone503
-	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x02
-	JLE       lanesDone503
-	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x03
-	JLE       lanesDone503
-	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x04
-	JLE       lanesDone503
-	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
-	CMPQ      416(SP), $0x05
-	JLE       lanesDone503
-	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
-	CMPQ      416(SP), $0x06
-	JLE       lanesDone503
-	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
-	CMPQ      416(SP), $0x07
-	JLE       lanesDone503
-	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
-
-lanesDone503:
-	VINSERTF128 $0x01, X4, Y3, Y3
-
-maskedLoaded502:
-	VPCMPEQD   256(SP), Y1, Y4
-	VANDPS     one<>+0(SB), Y4, Y4
-	VPADDD     eight<>+0(SB), Y1, Y1
-	VMULPS     Y0, Y3, Y3
-	VMULPS     Y2, Y4, Y4
-	VSUBPS     Y4, Y3, Y3
-	VMOVUPS    (SP), Y4
-	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes504
-	VMASKMOVPS Y3, Y4, (DI)(AX*1)
-	JMP        maskedStored505
-
-maskedStoreLanes504:
-	VEXTRACTF128 $0x01, Y3, X4
-	CMPQ         416(SP), $0x00
-	JLE          maskedStored505
-	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
-	CMPQ         416(SP), $0x01
-	JLE          maskedStored505
-	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
-	CMPQ         416(SP), $0x02
-	JLE          maskedStored505
-	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
-	CMPQ         416(SP), $0x03
-	JLE          maskedStored505
-	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
-	CMPQ         416(SP), $0x04
-	JLE          maskedStored505
-	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
-	CMPQ         416(SP), $0x05
-	JLE          maskedStored505
-	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
-	CMPQ         416(SP), $0x06
-	JLE          maskedStored505
-	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
-	CMPQ         416(SP), $0x07
-	JLE          maskedStored505
-	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
-
-maskedStored505:
-	VMOVUPS    32(SP), Y3
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes506
-	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded507
-
-maskedLoadLanes506:
-	VXORPS    Y3, Y3, Y3
-	VXORPS    X4, X4, X4
-	CMPQ      424(SP), $0x00
-	JLE       lanesDone508
-	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x01
-	JLE       lanesDone508
-	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x02
-	JLE       lanesDone508
-	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x03
-	JLE       lanesDone508
-	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x04
-	JLE       lanesDone508
-	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
-	CMPQ      424(SP), $0x05
-	JLE       lanesDone508
-	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
-	CMPQ      424(SP), $0x06
-	JLE       lanesDone508
-	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
-	CMPQ      424(SP), $0x07
-	JLE       lanesDone508
-	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
-
-lanesDone508:
-	VINSERTF128 $0x01, X4, Y3, Y3
-
-maskedLoaded507:
-	VPCMPEQD   256(SP), Y1, Y4
-	VANDPS     one<>+0(SB), Y4, Y4
-	VPADDD     eight<>+0(SB), Y1, Y1
-	VMULPS     Y0, Y3, Y0
-	VMULPS     Y2, Y4, Y1
-	VSUBPS     Y1, Y0, Y0
-	VMOVUPS    32(SP), Y1
-	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes509
-	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored510
-
-maskedStoreLanes509:
-	VEXTRACTF128 $0x01, Y0, X1
-	CMPQ         424(SP), $0x00
-	JLE          maskedStored510
-	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
-	CMPQ         424(SP), $0x01
-	JLE          maskedStored510
-	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
-	CMPQ         424(SP), $0x02
-	JLE          maskedStored510
-	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
-	CMPQ         424(SP), $0x03
-	JLE          maskedStored510
-	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
-	CMPQ         424(SP), $0x04
-	JLE          maskedStored510
-	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
-	CMPQ         424(SP), $0x05
-	JLE          maskedStored510
-	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
-	CMPQ         424(SP), $0x06
-	JLE          maskedStored510
-	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
-	CMPQ         424(SP), $0x07
-	JLE          maskedStored510
-	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
-
-maskedStored510:
-classesDone500:
-	JMP rowDone435
+maskedStored451:
+classesDone435:
+	JMP rowDone390
 
 wideTargetsGrad3:
 	VMOVDQU lanes<>+0(SB), Y1
 	XORL    AX, AX
 
-classes511:
+classes452:
 	CMPQ     AX, 368(SP)
-	JAE      rest512
+	JAE      rest453
 	VMOVUPS  (DI)(AX*1), Y3
 	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
@@ -26963,49 +24033,49 @@ classes511:
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, 32(DI)(AX*1)
 	ADDQ     $0x00000040, AX
-	JMP      classes511
+	JMP      classes452
 
-rest512:
+rest453:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone514
+	JZ         classesDone455
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes515
+	JGE        maskedLoadLanes456
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded516
+	JMP        maskedLoaded457
 
-maskedLoadLanes515:
+maskedLoadLanes456:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone517
+	JLE       lanesDone458
 	VINSERTPS $0x00, (DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone517
+	JLE       lanesDone458
 	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone517
+	JLE       lanesDone458
 	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone517
+	JLE       lanesDone458
 	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone517
+	JLE       lanesDone458
 	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone517
+	JLE       lanesDone458
 	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone517
+	JLE       lanesDone458
 	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone517
+	JLE       lanesDone458
 	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
 
-lanesDone517:
+lanesDone458:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded516:
+maskedLoaded457:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -27016,76 +24086,76 @@ maskedLoaded516:
 	VSUBPS     Y4, Y3, Y3
 	VMOVUPS    (SP), Y4
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes518
+	JGE        maskedStoreLanes459
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
-	JMP        maskedStored519
+	JMP        maskedStored460
 
-maskedStoreLanes518:
+maskedStoreLanes459:
 	VEXTRACTF128 $0x01, Y3, X4
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored519
+	JLE          maskedStored460
 	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored519
+	JLE          maskedStored460
 	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored519
+	JLE          maskedStored460
 	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored519
+	JLE          maskedStored460
 	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored519
+	JLE          maskedStored460
 	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored519
+	JLE          maskedStored460
 	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored519
+	JLE          maskedStored460
 	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored519
+	JLE          maskedStored460
 	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
 
-maskedStored519:
+maskedStored460:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes520
+	JGE        maskedLoadLanes461
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded521
+	JMP        maskedLoaded462
 
-maskedLoadLanes520:
+maskedLoadLanes461:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone522
+	JLE       lanesDone463
 	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone522
+	JLE       lanesDone463
 	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone522
+	JLE       lanesDone463
 	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone522
+	JLE       lanesDone463
 	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone522
+	JLE       lanesDone463
 	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone522
+	JLE       lanesDone463
 	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone522
+	JLE       lanesDone463
 	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone522
+	JLE       lanesDone463
 	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
 
-lanesDone522:
+lanesDone463:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded521:
+maskedLoaded462:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -27096,48 +24166,48 @@ maskedLoaded521:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes523
+	JGE        maskedStoreLanes464
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored524
+	JMP        maskedStored465
 
-maskedStoreLanes523:
+maskedStoreLanes464:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored524
+	JLE          maskedStored465
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored524
+	JLE          maskedStored465
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored524
+	JLE          maskedStored465
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored524
+	JLE          maskedStored465
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored524
+	JLE          maskedStored465
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored524
+	JLE          maskedStored465
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored524
+	JLE          maskedStored465
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored524
+	JLE          maskedStored465
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored524:
-classesDone514:
-	JMP rowDone435
+maskedStored465:
+classesDone455:
+	JMP rowDone390
 
 wideTargetsGrad7:
 	VMOVDQU lanes<>+0(SB), Y1
 	XORL    AX, AX
 
-classes525:
+classes466:
 	CMPQ     AX, 368(SP)
-	JAE      rest526
+	JAE      rest467
 	VMOVUPS  (DI)(AX*1), Y3
 	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
@@ -27163,49 +24233,49 @@ classes525:
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, 32(DI)(AX*1)
 	ADDQ     $0x00000040, AX
-	JMP      classes525
+	JMP      classes466
 
-rest526:
+rest467:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone528
+	JZ         classesDone469
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes529
+	JGE        maskedLoadLanes470
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded530
+	JMP        maskedLoaded471
 
-maskedLoadLanes529:
+maskedLoadLanes470:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone531
+	JLE       lanesDone472
 	VINSERTPS $0x00, (DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone531
+	JLE       lanesDone472
 	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone531
+	JLE       lanesDone472
 	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone531
+	JLE       lanesDone472
 	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone531
+	JLE       lanesDone472
 	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone531
+	JLE       lanesDone472
 	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone531
+	JLE       lanesDone472
 	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone531
+	JLE       lanesDone472
 	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
 
-lanesDone531:
+lanesDone472:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded530:
+maskedLoaded471:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -27218,76 +24288,76 @@ maskedLoaded530:
 	VSUBPS     Y4, Y3, Y3
 	VMOVUPS    (SP), Y4
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes532
+	JGE        maskedStoreLanes473
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
-	JMP        maskedStored533
+	JMP        maskedStored474
 
-maskedStoreLanes532:
+maskedStoreLanes473:
 	VEXTRACTF128 $0x01, Y3, X4
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored533
+	JLE          maskedStored474
 	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored533
+	JLE          maskedStored474
 	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored533
+	JLE          maskedStored474
 	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored533
+	JLE          maskedStored474
 	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored533
+	JLE          maskedStored474
 	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored533
+	JLE          maskedStored474
 	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored533
+	JLE          maskedStored474
 	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored533
+	JLE          maskedStored474
 	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
 
-maskedStored533:
+maskedStored474:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes534
+	JGE        maskedLoadLanes475
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded535
+	JMP        maskedLoaded476
 
-maskedLoadLanes534:
+maskedLoadLanes475:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone536
+	JLE       lanesDone477
 	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone536
+	JLE       lanesDone477
 	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone536
+	JLE       lanesDone477
 	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone536
+	JLE       lanesDone477
 	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone536
+	JLE       lanesDone477
 	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone536
+	JLE       lanesDone477
 	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone536
+	JLE       lanesDone477
 	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone536
+	JLE       lanesDone477
 	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
 
-lanesDone536:
+lanesDone477:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded535:
+maskedLoaded476:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -27300,56 +24370,56 @@ maskedLoaded535:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes537
+	JGE        maskedStoreLanes478
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored538
+	JMP        maskedStored479
 
-maskedStoreLanes537:
+maskedStoreLanes478:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored538
+	JLE          maskedStored479
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored538
+	JLE          maskedStored479
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored538
+	JLE          maskedStored479
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored538
+	JLE          maskedStored479
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored538
+	JLE          maskedStored479
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored538
+	JLE          maskedStored479
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored538
+	JLE          maskedStored479
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored538
+	JLE          maskedStored479
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored538:
-classesDone528:
-rowDone435:
+maskedStored479:
+classesDone469:
+rowDone390:
 	// The targets row advances (when not nil).
 	MOVQ  392(SP), R12
 	TESTQ R12, R12
-	JZ    noTargets539
+	JZ    noTargets480
 	ADDQ  R9, R12
 	MOVQ  R12, 392(SP)
 
-noTargets539:
+noTargets480:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut540
+	JZ    noOut481
 	ADDQ  R9, DI
 
-noOut540:
+noOut481:
 	JMP wideTargetsRow
 
 wideTargetsDone:
@@ -27391,35 +24461,35 @@ TEXT ·wideSoftmaxAVX2(SB), $536-8
 	MOVQ  $0x4000000000000000, R8
 	MOVQ  8(BX), AX
 	SUBQ  CX, AX
-	JGE   someRows542
+	JGE   someRows483
 	XORL  R8, R8
-	JMP   isNil541
+	JMP   isNil482
 
-someRows542:
+someRows483:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil541:
+isNil482:
 	VBROADCASTSS 240(BX), Y0
 	VMOVUPS      Y0, 504(SP)
 	MOVQ         24(BX), DI
 	MOVQ         32(BX), AX
 	SUBQ         CX, AX
-	JGE          someRows544
+	JGE          someRows485
 	XORL         R8, R8
-	JMP          isNil543
+	JMP          isNil484
 
-someRows544:
+someRows485:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil543:
+isNil484:
 	// R9 = 4·stride, the bytes from a row to the next; R11 = 128·(c/32), the
 	// bytes of the whole 32-class steps; the bytes of the whole 16-class steps
 	// and of the whole vectors; the masks of the last c mod 16 classes (lane k <
@@ -27472,29 +24542,29 @@ isNil543:
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small545
+	JLE  n0small486
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small545:
+n0small486:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone546
+	JZ   tailKDone487
 	NEGQ AX
 	ADDQ $0x10, AX
 	SHLQ $0x02, AX
 
-tailK547:
+tailK488:
 	INCQ 408(SP)
 	SUBQ R9, AX
-	JG   tailK547
+	JG   tailK488
 
-tailKDone546:
+tailKDone487:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -27515,9 +24585,9 @@ wideSoftmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes548:
+classes489:
 	CMPQ    AX, R11
-	JAE     rest549
+	JAE     rest490
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -27531,11 +24601,11 @@ classes548:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes548
+	JMP     classes489
 
-rest549:
+rest490:
 	TESTQ   $0x00000010, CX
-	JZ      tail550
+	JZ      tail491
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -27544,95 +24614,95 @@ rest549:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail550:
+tail491:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone551
+	JZ         classesDone492
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes552
+	JGE        maskedLoadLanes493
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded553
+	JMP        maskedLoaded494
 
-maskedLoadLanes552:
+maskedLoadLanes493:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone554
+	JLE       lanesDone495
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone554
+	JLE       lanesDone495
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone554
+	JLE       lanesDone495
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone554
+	JLE       lanesDone495
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone554
+	JLE       lanesDone495
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone554
+	JLE       lanesDone495
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone554
+	JLE       lanesDone495
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone554
+	JLE       lanesDone495
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone554:
+lanesDone495:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded553:
+maskedLoaded494:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes555
+	JGE        maskedLoadLanes496
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded556
+	JMP        maskedLoaded497
 
-maskedLoadLanes555:
+maskedLoadLanes496:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone557
+	JLE       lanesDone498
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone557
+	JLE       lanesDone498
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone557
+	JLE       lanesDone498
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone557
+	JLE       lanesDone498
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone557
+	JLE       lanesDone498
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone557
+	JLE       lanesDone498
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone557
+	JLE       lanesDone498
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone557
+	JLE       lanesDone498
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone557:
+lanesDone498:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded556:
+maskedLoaded497:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone551:
+classesDone492:
 	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -27656,11 +24726,11 @@ classesDone551:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes558:
+classes499:
 	CMPQ    AX, R11
-	JAE     rest559
+	JAE     rest500
 	CMPL    504(SP), $0x3f800000
-	JNE     scaled562
+	JNE     scaled503
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -27773,9 +24843,9 @@ classes558:
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
-	JMP     scaledDone563
+	JMP     scaledDone504
 
-scaled562:
+scaled503:
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -27893,13 +24963,13 @@ scaled562:
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
 
-scaledDone563:
+scaledDone504:
 	ADDQ $0x00000080, AX
-	JMP  classes558
+	JMP  classes499
 
-rest559:
+rest500:
 	TESTQ   $0x00000010, CX
-	JZ      tail560
+	JZ      tail501
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  504(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
@@ -27960,47 +25030,47 @@ rest559:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail560:
+tail501:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone561
+	JZ         classesDone502
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes564
+	JGE        maskedLoadLanes505
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded565
+	JMP        maskedLoaded506
 
-maskedLoadLanes564:
+maskedLoadLanes505:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone566
+	JLE       lanesDone507
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone566
+	JLE       lanesDone507
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone566
+	JLE       lanesDone507
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone566
+	JLE       lanesDone507
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone566
+	JLE       lanesDone507
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone566
+	JLE       lanesDone507
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone566
+	JLE       lanesDone507
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone566
+	JLE       lanesDone507
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone566:
+lanesDone507:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded565:
+maskedLoaded506:
 	VMULPS     504(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
@@ -28029,79 +25099,79 @@ maskedLoaded565:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes567
+	JGE        maskedStoreLanes508
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored568
+	JMP        maskedStored509
 
-maskedStoreLanes567:
+maskedStoreLanes508:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored568
+	JLE          maskedStored509
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored568
+	JLE          maskedStored509
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored568
+	JLE          maskedStored509
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored568
+	JLE          maskedStored509
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored568
+	JLE          maskedStored509
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored568
+	JLE          maskedStored509
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored568
+	JLE          maskedStored509
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored568
+	JLE          maskedStored509
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored568:
+maskedStored509:
 	VADDPS     Y2, Y0, Y2
 	VMOVUPS    (SP), Y3
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes569
+	JGE        maskedLoadLanes510
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded570
+	JMP        maskedLoaded511
 
-maskedLoadLanes569:
+maskedLoadLanes510:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone571
+	JLE       lanesDone512
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone571
+	JLE       lanesDone512
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone571
+	JLE       lanesDone512
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone571
+	JLE       lanesDone512
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone571
+	JLE       lanesDone512
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone571
+	JLE       lanesDone512
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone571
+	JLE       lanesDone512
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone571
+	JLE       lanesDone512
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone571:
+lanesDone512:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded570:
+maskedLoaded511:
 	VMULPS     504(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
@@ -28130,43 +25200,43 @@ maskedLoaded570:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes572
+	JGE        maskedStoreLanes513
 	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
-	JMP        maskedStored573
+	JMP        maskedStored514
 
-maskedStoreLanes572:
+maskedStoreLanes513:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored573
+	JLE          maskedStored514
 	VEXTRACTPS   $0x00, X2, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored573
+	JLE          maskedStored514
 	VEXTRACTPS   $0x01, X2, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored573
+	JLE          maskedStored514
 	VEXTRACTPS   $0x02, X2, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored573
+	JLE          maskedStored514
 	VEXTRACTPS   $0x03, X2, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored573
+	JLE          maskedStored514
 	VEXTRACTPS   $0x00, X3, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored573
+	JLE          maskedStored514
 	VEXTRACTPS   $0x01, X3, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored573
+	JLE          maskedStored514
 	VEXTRACTPS   $0x02, X3, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored573
+	JLE          maskedStored514
 	VEXTRACTPS   $0x03, X3, 60(DI)(AX*1)
 
-maskedStored573:
+maskedStored514:
 	VADDPS    Y2, Y1, Y2
 	VMOVUPS   32(SP), Y3
 	VBLENDVPS Y3, Y2, Y1, Y1
 
-classesDone561:
+classesDone502:
 	// Pass 3. s = total(c); r = 1 / s (seq.Reciprocal); y[j] = y[j]·r (seq.Scaled).
 	VHADDPS      Y1, Y0, Y0
 	VHADDPS      Y0, Y0, Y0
@@ -28179,9 +25249,9 @@ classesDone561:
 	VDIVPS       Y0, Y1, Y0
 	XORL         AX, AX
 
-classes574:
+classes515:
 	CMPQ    AX, R11
-	JAE     rest575
+	JAE     rest516
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -28195,11 +25265,11 @@ classes574:
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, 96(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes574
+	JMP     classes515
 
-rest575:
+rest516:
 	TESTQ   $0x00000010, CX
-	JZ      tail576
+	JZ      tail517
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -28208,164 +25278,164 @@ rest575:
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail576:
+tail517:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone577
+	JZ         classesDone518
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes578
+	JGE        maskedLoadLanes519
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded579
+	JMP        maskedLoaded520
 
-maskedLoadLanes578:
+maskedLoadLanes519:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone580
+	JLE       lanesDone521
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone580
+	JLE       lanesDone521
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone580
+	JLE       lanesDone521
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone580
+	JLE       lanesDone521
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone580
+	JLE       lanesDone521
 	VINSERTPS $0x00, 16(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone580
+	JLE       lanesDone521
 	VINSERTPS $0x10, 20(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone580
+	JLE       lanesDone521
 	VINSERTPS $0x20, 24(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone580
+	JLE       lanesDone521
 	VINSERTPS $0x30, 28(DI)(AX*1), X2, X2
 
-lanesDone580:
+lanesDone521:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded579:
+maskedLoaded520:
 	VMULPS     Y0, Y1, Y1
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes581
+	JGE        maskedStoreLanes522
 	VMASKMOVPS Y1, Y2, (DI)(AX*1)
-	JMP        maskedStored582
+	JMP        maskedStored523
 
-maskedStoreLanes581:
+maskedStoreLanes522:
 	VEXTRACTF128 $0x01, Y1, X2
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored582
+	JLE          maskedStored523
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored582
+	JLE          maskedStored523
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored582
+	JLE          maskedStored523
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored582
+	JLE          maskedStored523
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored582
+	JLE          maskedStored523
 	VEXTRACTPS   $0x00, X2, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored582
+	JLE          maskedStored523
 	VEXTRACTPS   $0x01, X2, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored582
+	JLE          maskedStored523
 	VEXTRACTPS   $0x02, X2, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored582
+	JLE          maskedStored523
 	VEXTRACTPS   $0x03, X2, 28(DI)(AX*1)
 
-maskedStored582:
+maskedStored523:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes583
+	JGE        maskedLoadLanes524
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded584
+	JMP        maskedLoaded525
 
-maskedLoadLanes583:
+maskedLoadLanes524:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone585
+	JLE       lanesDone526
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone585
+	JLE       lanesDone526
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone585
+	JLE       lanesDone526
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone585
+	JLE       lanesDone526
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone585
+	JLE       lanesDone526
 	VINSERTPS $0x00, 48(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone585
+	JLE       lanesDone526
 	VINSERTPS $0x10, 52(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone585
+	JLE       lanesDone526
 	VINSERTPS $0x20, 56(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone585
+	JLE       lanesDone526
 	VINSERTPS $0x30, 60(DI)(AX*1), X2, X2
 
-lanesDone585:
+lanesDone526:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded584:
+maskedLoaded525:
 	VMULPS     Y0, Y1, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes586
+	JGE        maskedStoreLanes527
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored587
+	JMP        maskedStored528
 
-maskedStoreLanes586:
+maskedStoreLanes527:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored587
+	JLE          maskedStored528
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored587
+	JLE          maskedStored528
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored587
+	JLE          maskedStored528
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored587
+	JLE          maskedStored528
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored587
+	JLE          maskedStored528
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored587
+	JLE          maskedStored528
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored587
+	JLE          maskedStored528
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored587
+	JLE          maskedStored528
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored587:
-classesDone577:
+maskedStored528:
+classesDone518:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut588
+	JZ    noOut529
 	ADDQ  R9, DI
 
-noOut588:
+noOut529:
 	JMP wideSoftmaxRow
 
 wideSoftmaxDone:
@@ -28407,35 +25477,35 @@ TEXT ·wideLogSoftmaxAVX2(SB), $536-8
 	MOVQ  $0x4000000000000000, R8
 	MOVQ  8(BX), AX
 	SUBQ  CX, AX
-	JGE   someRows590
+	JGE   someRows531
 	XORL  R8, R8
-	JMP   isNil589
+	JMP   isNil530
 
-someRows590:
+someRows531:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil589:
+isNil530:
 	VBROADCASTSS 240(BX), Y0
 	VMOVUPS      Y0, 504(SP)
 	MOVQ         24(BX), DI
 	MOVQ         32(BX), AX
 	SUBQ         CX, AX
-	JGE          someRows592
+	JGE          someRows533
 	XORL         R8, R8
-	JMP          isNil591
+	JMP          isNil532
 
-someRows592:
+someRows533:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil591:
+isNil532:
 	// R9 = 4·stride, the bytes from a row to the next; R11 = 128·(c/32), the
 	// bytes of the whole 32-class steps; the bytes of the whole 16-class steps
 	// and of the whole vectors; the masks of the last c mod 16 classes (lane k <
@@ -28488,29 +25558,29 @@ isNil591:
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small593
+	JLE  n0small534
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small593:
+n0small534:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone594
+	JZ   tailKDone535
 	NEGQ AX
 	ADDQ $0x10, AX
 	SHLQ $0x02, AX
 
-tailK595:
+tailK536:
 	INCQ 408(SP)
 	SUBQ R9, AX
-	JG   tailK595
+	JG   tailK536
 
-tailKDone594:
+tailKDone535:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -28531,9 +25601,9 @@ wideLogSoftmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes596:
+classes537:
 	CMPQ    AX, R11
-	JAE     rest597
+	JAE     rest538
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -28547,11 +25617,11 @@ classes596:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes596
+	JMP     classes537
 
-rest597:
+rest538:
 	TESTQ   $0x00000010, CX
-	JZ      tail598
+	JZ      tail539
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -28560,95 +25630,95 @@ rest597:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail598:
+tail539:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone599
+	JZ         classesDone540
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes600
+	JGE        maskedLoadLanes541
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded601
+	JMP        maskedLoaded542
 
-maskedLoadLanes600:
+maskedLoadLanes541:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone602
+	JLE       lanesDone543
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone602
+	JLE       lanesDone543
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone602
+	JLE       lanesDone543
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone602
+	JLE       lanesDone543
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone602
+	JLE       lanesDone543
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone602
+	JLE       lanesDone543
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone602
+	JLE       lanesDone543
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone602
+	JLE       lanesDone543
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone602:
+lanesDone543:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded601:
+maskedLoaded542:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes603
+	JGE        maskedLoadLanes544
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded604
+	JMP        maskedLoaded545
 
-maskedLoadLanes603:
+maskedLoadLanes544:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone605
+	JLE       lanesDone546
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone605
+	JLE       lanesDone546
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone605
+	JLE       lanesDone546
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone605
+	JLE       lanesDone546
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone605
+	JLE       lanesDone546
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone605
+	JLE       lanesDone546
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone605
+	JLE       lanesDone546
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone605
+	JLE       lanesDone546
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone605:
+lanesDone546:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded604:
+maskedLoaded545:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone599:
+classesDone540:
 	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -28672,11 +25742,11 @@ classesDone599:
 	VMOVUPS expLn2Hi<>+0(SB), Y5
 	XORL    AX, AX
 
-classes606:
+classes547:
 	CMPQ    AX, R11
-	JAE     rest607
+	JAE     rest548
 	CMPL    504(SP), $0x3f800000
-	JNE     scaled610
+	JNE     scaled551
 	VMOVUPS (SI)(AX*1), Y6
 	VMOVUPS 32(SI)(AX*1), Y7
 	VMOVUPS 64(SI)(AX*1), Y8
@@ -28785,9 +25855,9 @@ classes606:
 	VADDPS  Y14, Y2, Y2
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y2, Y2
-	JMP     scaledDone611
+	JMP     scaledDone552
 
-scaled610:
+scaled551:
 	VMOVUPS (SI)(AX*1), Y6
 	VMOVUPS 32(SI)(AX*1), Y7
 	VMOVUPS 64(SI)(AX*1), Y8
@@ -28901,13 +25971,13 @@ scaled610:
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y2, Y2
 
-scaledDone611:
+scaledDone552:
 	ADDQ $0x00000080, AX
-	JMP  classes606
+	JMP  classes547
 
-rest607:
+rest548:
 	TESTQ   $0x00000010, CX
-	JZ      tail608
+	JZ      tail549
 	VMOVUPS (SI)(AX*1), Y3
 	VMULPS  504(SP), Y3, Y3
 	VSUBPS  96(SP), Y3, Y3
@@ -28966,47 +26036,47 @@ rest607:
 	VADDPS  Y3, Y2, Y2
 	ADDQ    $0x00000040, AX
 
-tail608:
+tail549:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone609
+	JZ         classesDone550
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes612
+	JGE        maskedLoadLanes553
 	VMASKMOVPS (SI)(AX*1), Y3, Y3
-	JMP        maskedLoaded613
+	JMP        maskedLoaded554
 
-maskedLoadLanes612:
+maskedLoadLanes553:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone614
+	JLE       lanesDone555
 	VINSERTPS $0x00, (SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone614
+	JLE       lanesDone555
 	VINSERTPS $0x10, 4(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone614
+	JLE       lanesDone555
 	VINSERTPS $0x20, 8(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone614
+	JLE       lanesDone555
 	VINSERTPS $0x30, 12(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone614
+	JLE       lanesDone555
 	VINSERTPS $0x00, 16(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone614
+	JLE       lanesDone555
 	VINSERTPS $0x10, 20(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone614
+	JLE       lanesDone555
 	VINSERTPS $0x20, 24(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone614
+	JLE       lanesDone555
 	VINSERTPS $0x30, 28(SI)(AX*1), X4, X4
 
-lanesDone614:
+lanesDone555:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded613:
+maskedLoaded554:
 	VMULPS     504(SP), Y3, Y3
 	VSUBPS     96(SP), Y3, Y3
 	VMULPS     expLog2e<>+0(SB), Y3, Y4
@@ -29038,42 +26108,42 @@ maskedLoaded613:
 	VBLENDVPS  Y4, Y3, Y1, Y1
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes615
+	JGE        maskedLoadLanes556
 	VMASKMOVPS 32(SI)(AX*1), Y3, Y3
-	JMP        maskedLoaded616
+	JMP        maskedLoaded557
 
-maskedLoadLanes615:
+maskedLoadLanes556:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone617
+	JLE       lanesDone558
 	VINSERTPS $0x00, 32(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone617
+	JLE       lanesDone558
 	VINSERTPS $0x10, 36(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone617
+	JLE       lanesDone558
 	VINSERTPS $0x20, 40(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone617
+	JLE       lanesDone558
 	VINSERTPS $0x30, 44(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone617
+	JLE       lanesDone558
 	VINSERTPS $0x00, 48(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone617
+	JLE       lanesDone558
 	VINSERTPS $0x10, 52(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone617
+	JLE       lanesDone558
 	VINSERTPS $0x20, 56(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone617
+	JLE       lanesDone558
 	VINSERTPS $0x30, 60(SI)(AX*1), X4, X4
 
-lanesDone617:
+lanesDone558:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded616:
+maskedLoaded557:
 	VMULPS    504(SP), Y3, Y3
 	VSUBPS    96(SP), Y3, Y3
 	VMULPS    expLog2e<>+0(SB), Y3, Y4
@@ -29104,7 +26174,7 @@ maskedLoaded616:
 	VMOVUPS   32(SP), Y4
 	VBLENDVPS Y4, Y3, Y2, Y2
 
-classesDone609:
+classesDone550:
 	// s = total(c); ls = log32(s) (seq.Log).
 	VHADDPS      Y2, Y1, Y1
 	VHADDPS      Y1, Y1, Y1
@@ -29157,11 +26227,11 @@ classesDone609:
 	// iterations without the product when xs is 1.
 	XORL AX, AX
 
-classes618:
+classes559:
 	CMPQ    AX, R11
-	JAE     rest619
+	JAE     rest560
 	CMPL    504(SP), $0x3f800000
-	JNE     scaled622
+	JNE     scaled563
 	VMOVUPS (SI)(AX*1), Y2
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
@@ -29178,9 +26248,9 @@ classes618:
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, 96(DI)(AX*1)
-	JMP     scaledDone623
+	JMP     scaledDone564
 
-scaled622:
+scaled563:
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  504(SP), Y2, Y2
 	VSUBPS  Y0, Y2, Y2
@@ -29202,13 +26272,13 @@ scaled622:
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, 96(DI)(AX*1)
 
-scaledDone623:
+scaledDone564:
 	ADDQ $0x00000080, AX
-	JMP  classes618
+	JMP  classes559
 
-rest619:
+rest560:
 	TESTQ   $0x00000010, CX
-	JZ      tail620
+	JZ      tail561
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  504(SP), Y2, Y2
 	VSUBPS  Y0, Y2, Y2
@@ -29221,168 +26291,168 @@ rest619:
 	VMOVUPS Y2, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail620:
+tail561:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone621
+	JZ         classesDone562
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes624
+	JGE        maskedLoadLanes565
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded625
+	JMP        maskedLoaded566
 
-maskedLoadLanes624:
+maskedLoadLanes565:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone626
+	JLE       lanesDone567
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone626
+	JLE       lanesDone567
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone626
+	JLE       lanesDone567
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone626
+	JLE       lanesDone567
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone626
+	JLE       lanesDone567
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone626
+	JLE       lanesDone567
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone626
+	JLE       lanesDone567
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone626
+	JLE       lanesDone567
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone626:
+lanesDone567:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded625:
+maskedLoaded566:
 	VMULPS     504(SP), Y2, Y2
 	VSUBPS     Y0, Y2, Y2
 	VSUBPS     Y1, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes627
+	JGE        maskedStoreLanes568
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored628
+	JMP        maskedStored569
 
-maskedStoreLanes627:
+maskedStoreLanes568:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored628
+	JLE          maskedStored569
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored628
+	JLE          maskedStored569
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored628
+	JLE          maskedStored569
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored628
+	JLE          maskedStored569
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored628
+	JLE          maskedStored569
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored628
+	JLE          maskedStored569
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored628
+	JLE          maskedStored569
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored628
+	JLE          maskedStored569
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored628:
+maskedStored569:
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes629
+	JGE        maskedLoadLanes570
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded630
+	JMP        maskedLoaded571
 
-maskedLoadLanes629:
+maskedLoadLanes570:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone631
+	JLE       lanesDone572
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone631
+	JLE       lanesDone572
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone631
+	JLE       lanesDone572
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone631
+	JLE       lanesDone572
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone631
+	JLE       lanesDone572
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone631
+	JLE       lanesDone572
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone631
+	JLE       lanesDone572
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone631
+	JLE       lanesDone572
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone631:
+lanesDone572:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded630:
+maskedLoaded571:
 	VMULPS     504(SP), Y2, Y2
 	VSUBPS     Y0, Y2, Y0
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes632
+	JGE        maskedStoreLanes573
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored633
+	JMP        maskedStored574
 
-maskedStoreLanes632:
+maskedStoreLanes573:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored633
+	JLE          maskedStored574
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored633
+	JLE          maskedStored574
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored633
+	JLE          maskedStored574
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored633
+	JLE          maskedStored574
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored633
+	JLE          maskedStored574
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored633
+	JLE          maskedStored574
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored633
+	JLE          maskedStored574
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored633
+	JLE          maskedStored574
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored633:
-classesDone621:
+maskedStored574:
+classesDone562:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut634
+	JZ    noOut575
 	ADDQ  R9, DI
 
-noOut634:
+noOut575:
 	JMP wideLogSoftmaxRow
 
 wideLogSoftmaxDone:
@@ -29424,18 +26494,18 @@ TEXT ·wideArgmaxAVX2(SB), $536-8
 	MOVQ  $0x4000000000000000, R8
 	MOVQ  8(BX), AX
 	SUBQ  CX, AX
-	JGE   someRows636
+	JGE   someRows577
 	XORL  R8, R8
-	JMP   isNil635
+	JMP   isNil576
 
-someRows636:
+someRows577:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil635:
+isNil576:
 	VBROADCASTSS 240(BX), Y0
 	VMOVUPS      Y0, 504(SP)
 	MOVQ         184(BX), AX
@@ -29496,29 +26566,29 @@ isNil635:
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small637
+	JLE  n0small578
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small637:
+n0small578:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone638
+	JZ   tailKDone579
 	NEGQ AX
 	ADDQ $0x10, AX
 	SHLQ $0x02, AX
 
-tailK639:
+tailK580:
 	INCQ 408(SP)
 	SUBQ R9, AX
-	JG   tailK639
+	JG   tailK580
 
-tailKDone638:
+tailKDone579:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -29539,9 +26609,9 @@ wideArgmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes640:
+classes581:
 	CMPQ    AX, R11
-	JAE     rest641
+	JAE     rest582
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -29555,11 +26625,11 @@ classes640:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes640
+	JMP     classes581
 
-rest641:
+rest582:
 	TESTQ   $0x00000010, CX
-	JZ      tail642
+	JZ      tail583
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -29568,95 +26638,95 @@ rest641:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail642:
+tail583:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone643
+	JZ         classesDone584
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes644
+	JGE        maskedLoadLanes585
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded645
+	JMP        maskedLoaded586
 
-maskedLoadLanes644:
+maskedLoadLanes585:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone646
+	JLE       lanesDone587
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone646
+	JLE       lanesDone587
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone646
+	JLE       lanesDone587
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone646
+	JLE       lanesDone587
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone646
+	JLE       lanesDone587
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone646
+	JLE       lanesDone587
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone646
+	JLE       lanesDone587
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone646
+	JLE       lanesDone587
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone646:
+lanesDone587:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded645:
+maskedLoaded586:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes647
+	JGE        maskedLoadLanes588
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded648
+	JMP        maskedLoaded589
 
-maskedLoadLanes647:
+maskedLoadLanes588:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone649
+	JLE       lanesDone590
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone649
+	JLE       lanesDone590
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone649
+	JLE       lanesDone590
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone649
+	JLE       lanesDone590
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone649
+	JLE       lanesDone590
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone649
+	JLE       lanesDone590
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone649
+	JLE       lanesDone590
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone649
+	JLE       lanesDone590
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone649:
+lanesDone590:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded648:
+maskedLoaded589:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone643:
+classesDone584:
 	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -29674,149 +26744,149 @@ classesDone643:
 
 	// preds[i] = argmaxRow(x).
 	TESTL R12, R12
-	JZ    scanEq653
+	JZ    scanEq594
 	XORL  AX, AX
 
-scan654:
+scan595:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail655
+	JAE       scanTail596
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found650
+	JNZ       found591
 	ADDQ      $0x20, AX
-	JMP       scan654
+	JMP       scan595
 
-scanTail655:
+scanTail596:
 	TESTQ      $0x00000007, CX
-	JZ         notFound651
+	JZ         notFound592
 	VMOVUPS    64(SP), Y0
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes656
+	JGE        maskedLoadLanes597
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	JMP        maskedLoaded657
+	JMP        maskedLoaded598
 
-maskedLoadLanes656:
+maskedLoadLanes597:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone658
+	JLE       lanesDone599
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone658
+	JLE       lanesDone599
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone658
+	JLE       lanesDone599
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone658
+	JLE       lanesDone599
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone658
+	JLE       lanesDone599
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone658
+	JLE       lanesDone599
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone658
+	JLE       lanesDone599
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone658
+	JLE       lanesDone599
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
-lanesDone658:
+lanesDone599:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
-maskedLoaded657:
+maskedLoaded598:
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found650
-	JMP       notFound651
+	JNZ       found591
+	JMP       notFound592
 
-scanEq653:
+scanEq594:
 	XORL AX, AX
 
-scan659:
+scan600:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail660
+	JAE       scanTail601
 	VMOVUPS   (SI)(AX*1), Y1
 	VMULPS    504(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found650
+	JNZ       found591
 	ADDQ      $0x20, AX
-	JMP       scan659
+	JMP       scan600
 
-scanTail660:
+scanTail601:
 	TESTQ      $0x00000007, CX
-	JZ         notFound651
+	JZ         notFound592
 	VMOVUPS    64(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes661
+	JGE        maskedLoadLanes602
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	JMP        maskedLoaded662
+	JMP        maskedLoaded603
 
-maskedLoadLanes661:
+maskedLoadLanes602:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone663
+	JLE       lanesDone604
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone663
+	JLE       lanesDone604
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone663
+	JLE       lanesDone604
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone663
+	JLE       lanesDone604
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone663
+	JLE       lanesDone604
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone663
+	JLE       lanesDone604
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone663
+	JLE       lanesDone604
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone663
+	JLE       lanesDone604
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
-lanesDone663:
+lanesDone604:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded662:
+maskedLoaded603:
 	VMULPS    504(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found650
+	JNZ       found591
 
-notFound651:
+notFound592:
 	XORL R12, R12
-	JMP  storePred652
+	JMP  storePred593
 
-found650:
+found591:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred652:
+storePred593:
 	MOVL R12, (R13)(R10*4)
 
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut664
+	JZ    noOut605
 	ADDQ  R9, DI
 
-noOut664:
+noOut605:
 	JMP wideArgmaxRow
 
 wideArgmaxDone:
@@ -29946,134 +27016,134 @@ candScaledHit:
 	// Append the candidates of each vector with one.
 	VMOVMSKPS Y2, R11
 	TESTL     R11, R11
-	JZ        candNone665
+	JZ        candNone606
 
-candBit666:
+candBit607:
 	BSFL R11, R12
 	LEAL (AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit666
+	JNZ  candBit607
 
-candNone665:
+candNone606:
 	VMOVMSKPS Y3, R11
 	TESTL     R11, R11
-	JZ        candNone667
+	JZ        candNone608
 
-candBit668:
+candBit609:
 	BSFL R11, R12
 	LEAL 8(AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit668
+	JNZ  candBit609
 
-candNone667:
+candNone608:
 	VMOVMSKPS Y4, R11
 	TESTL     R11, R11
-	JZ        candNone669
+	JZ        candNone610
 
-candBit670:
+candBit611:
 	BSFL R11, R12
 	LEAL 16(AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit670
+	JNZ  candBit611
 
-candNone669:
+candNone610:
 	VMOVMSKPS Y5, R11
 	TESTL     R11, R11
-	JZ        candNone671
+	JZ        candNone612
 
-candBit672:
+candBit613:
 	BSFL R11, R12
 	LEAL 24(AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit672
+	JNZ  candBit613
 
-candNone671:
+candNone612:
 	JMP candScaledNext
 
 candPlainHit:
 	// Append the candidates of each vector with one.
 	VMOVMSKPS Y2, R11
 	TESTL     R11, R11
-	JZ        candNone673
+	JZ        candNone614
 
-candBit674:
+candBit615:
 	BSFL R11, R12
 	LEAL (AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit674
+	JNZ  candBit615
 
-candNone673:
+candNone614:
 	VMOVMSKPS Y3, R11
 	TESTL     R11, R11
-	JZ        candNone675
+	JZ        candNone616
 
-candBit676:
+candBit617:
 	BSFL R11, R12
 	LEAL 8(AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit676
+	JNZ  candBit617
 
-candNone675:
+candNone616:
 	VMOVMSKPS Y4, R11
 	TESTL     R11, R11
-	JZ        candNone677
+	JZ        candNone618
 
-candBit678:
+candBit619:
 	BSFL R11, R12
 	LEAL 16(AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit678
+	JNZ  candBit619
 
-candNone677:
+candNone618:
 	VMOVMSKPS Y5, R11
 	TESTL     R11, R11
-	JZ        candNone679
+	JZ        candNone620
 
-candBit680:
+candBit621:
 	BSFL R11, R12
 	LEAL 24(AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit680
+	JNZ  candBit621
 
-candNone679:
+candNone620:
 	JMP candPlainNext
 
 candVecHit:
 	// Append the candidates of each vector with one.
 	VMOVMSKPS Y2, R11
 
-candBit682:
+candBit623:
 	BSFL R11, R12
 	LEAL (AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit682
+	JNZ  candBit623
 	JMP  candVecNext
 
 // func wideLabelsMaxAVX2(a *blockArgs)
@@ -30112,18 +27182,18 @@ TEXT ·wideLabelsMaxAVX2(SB), $552-8
 	MOVQ  $0x4000000000000000, R8
 	MOVQ  8(R10), AX
 	SUBQ  CX, AX
-	JGE   someRows666
+	JGE   someRows607
 	XORL  R8, R8
-	JMP   isNil665
+	JMP   isNil606
 
-someRows666:
+someRows607:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil665:
+isNil606:
 	VBROADCASTSS 240(R10), Y0
 	VMOVUPS      Y0, 520(SP)
 	MOVQ         24(R10), DI
@@ -30135,59 +27205,59 @@ isNil665:
 	CMPQ         AX, R8
 	CMOVQLT      AX, R8
 	CMPQ         24(R10), $0x00
-	JEQ          isNil667
+	JEQ          isNil608
 	MOVQ         32(R10), AX
 	SUBQ         CX, AX
-	JGE          someRows668
+	JGE          someRows609
 	XORL         R8, R8
-	JMP          isNil667
+	JMP          isNil608
 
-someRows668:
+someRows609:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil667:
+isNil608:
 	MOVQ    296(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 	CMPQ    200(R10), $0x00
-	JEQ     isNil669
+	JEQ     isNil610
 	MOVQ    208(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil669:
+isNil610:
 	CMPQ    248(R10), $0x00
-	JEQ     isNil670
+	JEQ     isNil611
 	MOVQ    256(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil670:
+isNil611:
 	MOVQ 144(R10), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
-	// z-loss, with z in the 8 lanes of a frame vector).
+	// z-loss); z in the 8 lanes of a frame vector.
 	MOVQ  176(R10), R13
 	MOVQ  200(R10), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse671
+	JZ    noLse612
 	MOVL  $0x00000001, R12
 
-noLse671:
-	MOVL         272(R10), AX
-	SHLL         $0x01, AX
-	JZ           noZ672
-	MOVL         $0x00000003, R12
+noLse612:
 	VBROADCASTSS 272(R10), Y0
 	VMOVUPS      Y0, 224(SP)
+	MOVL         272(R10), AX
+	SHLL         $0x01, AX
+	JZ           noZ613
+	MOVL         $0x00000003, R12
 
-noZ672:
+noZ613:
 	MOVQ R12, 376(SP)
 
 	// R13 = rowMax (in place of preds).
@@ -30251,29 +27321,29 @@ noZ672:
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small673
+	JLE  n0small614
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small673:
+n0small614:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone674
+	JZ   tailKDone615
 	NEGQ AX
 	ADDQ $0x10, AX
 	SHLQ $0x02, AX
 
-tailK675:
+tailK616:
 	INCQ 408(SP)
 	SUBQ R9, AX
-	JG   tailK675
+	JG   tailK616
 
-tailKDone674:
+tailKDone615:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -30291,16 +27361,16 @@ wideLabelsMaxRow:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
 	// no NaN in the row (R12 == 0); stored to the frame.
 	TESTB  $0x01, 376(SP)
-	JZ     noLse676
+	JZ     noLse617
 	VXORPS Y1, Y1, Y1
 	TESTL  R12, R12
-	JNZ    allSet677
+	JNZ    allSet618
 	VCMPPS $0x00, negInfBits<>+0(SB), Y0, Y1
 
-allSet677:
+allSet618:
 	VMOVUPS Y1, 128(SP)
 
-noLse676:
+noLse617:
 	// d[l] = x[l]·xs - m, before any write, to the frame.
 	MOVLQSX      (BX)(R10*4), R12
 	VBROADCASTSS (SI)(R12*4), Y1
@@ -30311,7 +27381,7 @@ noLse676:
 	// Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to g (when grad is not
 	// nil); s accumulated by classSum. Two loops: with and without grad.
 	TESTQ   DI, DI
-	JZ      noGrad678
+	JZ      noGrad619
 	VMOVUPS negZero<>+0(SB), Y0
 	VMOVUPS negZero<>+0(SB), Y1
 	VMOVUPS expMagic<>+0(SB), Y2
@@ -30319,11 +27389,11 @@ noLse676:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes680:
+classes621:
 	CMPQ    AX, R11
-	JAE     rest681
+	JAE     rest622
 	CMPL    520(SP), $0x3f800000
-	JNE     scaled684
+	JNE     scaled625
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -30436,9 +27506,9 @@ classes680:
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
-	JMP     scaledDone685
+	JMP     scaledDone626
 
-scaled684:
+scaled625:
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -30556,13 +27626,13 @@ scaled684:
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
 
-scaledDone685:
+scaledDone626:
 	ADDQ $0x00000080, AX
-	JMP  classes680
+	JMP  classes621
 
-rest681:
+rest622:
 	TESTQ   $0x00000010, CX
-	JZ      tail682
+	JZ      tail623
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  520(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
@@ -30623,47 +27693,47 @@ rest681:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail682:
+tail623:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone683
+	JZ         classesDone624
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes686
+	JGE        maskedLoadLanes627
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded687
+	JMP        maskedLoaded628
 
-maskedLoadLanes686:
+maskedLoadLanes627:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone688
+	JLE       lanesDone629
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone688
+	JLE       lanesDone629
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone688
+	JLE       lanesDone629
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone688
+	JLE       lanesDone629
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone688
+	JLE       lanesDone629
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone688
+	JLE       lanesDone629
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone688
+	JLE       lanesDone629
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone688
+	JLE       lanesDone629
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone688:
+lanesDone629:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded687:
+maskedLoaded628:
 	VMULPS     520(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
@@ -30692,79 +27762,79 @@ maskedLoaded687:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes689
+	JGE        maskedStoreLanes630
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored690
+	JMP        maskedStored631
 
-maskedStoreLanes689:
+maskedStoreLanes630:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored690
+	JLE          maskedStored631
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored690
+	JLE          maskedStored631
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored690
+	JLE          maskedStored631
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored690
+	JLE          maskedStored631
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored690
+	JLE          maskedStored631
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored690
+	JLE          maskedStored631
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored690
+	JLE          maskedStored631
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored690
+	JLE          maskedStored631
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored690:
+maskedStored631:
 	VADDPS     Y2, Y0, Y2
 	VMOVUPS    (SP), Y3
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes691
+	JGE        maskedLoadLanes632
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded692
+	JMP        maskedLoaded633
 
-maskedLoadLanes691:
+maskedLoadLanes632:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone693
+	JLE       lanesDone634
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone693
+	JLE       lanesDone634
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone693
+	JLE       lanesDone634
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone693
+	JLE       lanesDone634
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone693
+	JLE       lanesDone634
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone693
+	JLE       lanesDone634
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone693
+	JLE       lanesDone634
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone693
+	JLE       lanesDone634
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone693:
+lanesDone634:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded692:
+maskedLoaded633:
 	VMULPS     520(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
@@ -30793,48 +27863,48 @@ maskedLoaded692:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes694
+	JGE        maskedStoreLanes635
 	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
-	JMP        maskedStored695
+	JMP        maskedStored636
 
-maskedStoreLanes694:
+maskedStoreLanes635:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored695
+	JLE          maskedStored636
 	VEXTRACTPS   $0x00, X2, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored695
+	JLE          maskedStored636
 	VEXTRACTPS   $0x01, X2, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored695
+	JLE          maskedStored636
 	VEXTRACTPS   $0x02, X2, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored695
+	JLE          maskedStored636
 	VEXTRACTPS   $0x03, X2, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored695
+	JLE          maskedStored636
 	VEXTRACTPS   $0x00, X3, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored695
+	JLE          maskedStored636
 	VEXTRACTPS   $0x01, X3, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored695
+	JLE          maskedStored636
 	VEXTRACTPS   $0x02, X3, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored695
+	JLE          maskedStored636
 	VEXTRACTPS   $0x03, X3, 60(DI)(AX*1)
 
-maskedStored695:
+maskedStored636:
 	VADDPS    Y2, Y1, Y2
 	VMOVUPS   32(SP), Y3
 	VBLENDVPS Y3, Y2, Y1, Y1
 
-classesDone683:
+classesDone624:
 	VMOVAPS Y0, Y0
 	VMOVAPS Y1, Y1
-	JMP     summed679
+	JMP     summed620
 
-noGrad678:
+noGrad619:
 	VMOVUPS negZero<>+0(SB), Y0
 	VMOVUPS negZero<>+0(SB), Y1
 	VMOVUPS expMagic<>+0(SB), Y2
@@ -30842,11 +27912,11 @@ noGrad678:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes696:
+classes637:
 	CMPQ    AX, R11
-	JAE     rest697
+	JAE     rest638
 	CMPL    520(SP), $0x3f800000
-	JNE     scaled700
+	JNE     scaled641
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -30955,9 +28025,9 @@ classes696:
 	VADDPS  Y13, Y1, Y1
 	VADDPS  Y9, Y0, Y0
 	VADDPS  Y5, Y1, Y1
-	JMP     scaledDone701
+	JMP     scaledDone642
 
-scaled700:
+scaled641:
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -31071,13 +28141,13 @@ scaled700:
 	VADDPS  Y9, Y0, Y0
 	VADDPS  Y5, Y1, Y1
 
-scaledDone701:
+scaledDone642:
 	ADDQ $0x00000080, AX
-	JMP  classes696
+	JMP  classes637
 
-rest697:
+rest638:
 	TESTQ   $0x00000010, CX
-	JZ      tail698
+	JZ      tail639
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  520(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
@@ -31136,47 +28206,47 @@ rest697:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail698:
+tail639:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone699
+	JZ         classesDone640
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes702
+	JGE        maskedLoadLanes643
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded703
+	JMP        maskedLoaded644
 
-maskedLoadLanes702:
+maskedLoadLanes643:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone704
+	JLE       lanesDone645
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone704
+	JLE       lanesDone645
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone704
+	JLE       lanesDone645
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone704
+	JLE       lanesDone645
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone704
+	JLE       lanesDone645
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone704
+	JLE       lanesDone645
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone704
+	JLE       lanesDone645
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone704
+	JLE       lanesDone645
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone704:
+lanesDone645:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded703:
+maskedLoaded644:
 	VMULPS     520(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
@@ -31208,42 +28278,42 @@ maskedLoaded703:
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes705
+	JGE        maskedLoadLanes646
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded706
+	JMP        maskedLoaded647
 
-maskedLoadLanes705:
+maskedLoadLanes646:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone707
+	JLE       lanesDone648
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone707
+	JLE       lanesDone648
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone707
+	JLE       lanesDone648
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone707
+	JLE       lanesDone648
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone707
+	JLE       lanesDone648
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone707
+	JLE       lanesDone648
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone707
+	JLE       lanesDone648
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone707
+	JLE       lanesDone648
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone707:
+lanesDone648:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded706:
+maskedLoaded647:
 	VMULPS    520(SP), Y2, Y2
 	VSUBPS    96(SP), Y2, Y2
 	VMULPS    expLog2e<>+0(SB), Y2, Y3
@@ -31274,11 +28344,11 @@ maskedLoaded706:
 	VMOVUPS   32(SP), Y3
 	VBLENDVPS Y3, Y2, Y1, Y1
 
-classesDone699:
+classesDone640:
 	VMOVAPS Y0, Y0
 	VMOVAPS Y1, Y1
 
-summed679:
+summed620:
 	// The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
 	// ls - d[l] (seq.LabelLoss).
 	VHADDPS      Y1, Y0, Y0
@@ -31333,17 +28403,17 @@ summed679:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl, f to the frame.
 	TESTB     $0x01, 376(SP)
-	JZ        noLse708
+	JZ        noLse649
 	VADDPS    96(SP), Y1, Y1
 	VMOVUPS   128(SP), Y3
 	VBLENDVPS Y3, 96(SP), Y1, Y1
 	TESTQ     R14, R14
-	JZ        noLseStore709
+	JZ        noLseStore650
 	VMOVSS    X1, (R14)(R10*4)
 
-noLseStore709:
+noLseStore650:
 	TESTB   $0x02, 376(SP)
-	JZ      noZ710
+	JZ      noZ651
 	VMULPS  224(SP), Y1, Y3
 	VMULPS  Y1, Y3, Y1
 	VADDPS  Y3, Y3, Y3
@@ -31352,37 +28422,37 @@ noLseStore709:
 	VADDPS  Y1, Y2, Y1
 	VMOVAPS Y1, Y2
 
-noZ710:
-noLse708:
+noZ651:
+noLse649:
 	// loss = loss·w[i] (with row weights).
 	MOVQ   512(SP), R12
 	TESTQ  R12, R12
-	JZ     unweighted711
+	JZ     unweighted652
 	VMULSS (R12)(R10*4), X2, X2
 
-unweighted711:
+unweighted652:
 	VMOVSS X2, (DX)(R10*4)
 
 	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
 	// sc / s (seq.Quotient), q = q·f (f = 1 without z-loss: exact); g[j] =
 	// e[j]·q (seq.Scaled); then g[l] = g[l] - sc.
 	TESTQ        DI, DI
-	JZ           noGrad712
+	JZ           noGrad653
 	VBROADCASTSS 504(SP), Y1
 	MOVQ         512(SP), R12
 	TESTQ        R12, R12
-	JZ           unweighted713
+	JZ           unweighted654
 	VBROADCASTSS (R12)(R10*4), Y2
 	VMULPS       Y2, Y1, Y1
 
-unweighted713:
+unweighted654:
 	VDIVPS Y0, Y1, Y0
 	VMULPS 192(SP), Y0, Y0
 	XORL   AX, AX
 
-classes714:
+classes655:
 	CMPQ    AX, R11
-	JAE     rest715
+	JAE     rest656
 	VMOVUPS (DI)(AX*1), Y2
 	VMULPS  Y0, Y2, Y2
 	VMOVUPS Y2, (DI)(AX*1)
@@ -31396,11 +28466,11 @@ classes714:
 	VMULPS  Y0, Y2, Y2
 	VMOVUPS Y2, 96(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes714
+	JMP     classes655
 
-rest715:
+rest656:
 	TESTQ   $0x00000010, CX
-	JZ      tail716
+	JZ      tail657
 	VMOVUPS (DI)(AX*1), Y2
 	VMULPS  Y0, Y2, Y2
 	VMOVUPS Y2, (DI)(AX*1)
@@ -31409,170 +28479,170 @@ rest715:
 	VMOVUPS Y2, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail716:
+tail657:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone717
+	JZ         classesDone658
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes718
+	JGE        maskedLoadLanes659
 	VMASKMOVPS (DI)(AX*1), Y2, Y2
-	JMP        maskedLoaded719
+	JMP        maskedLoaded660
 
-maskedLoadLanes718:
+maskedLoadLanes659:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone720
+	JLE       lanesDone661
 	VINSERTPS $0x00, (DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone720
+	JLE       lanesDone661
 	VINSERTPS $0x10, 4(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone720
+	JLE       lanesDone661
 	VINSERTPS $0x20, 8(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone720
+	JLE       lanesDone661
 	VINSERTPS $0x30, 12(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone720
+	JLE       lanesDone661
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone720
+	JLE       lanesDone661
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone720
+	JLE       lanesDone661
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone720
+	JLE       lanesDone661
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
-lanesDone720:
+lanesDone661:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded719:
+maskedLoaded660:
 	VMULPS     Y0, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes721
+	JGE        maskedStoreLanes662
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored722
+	JMP        maskedStored663
 
-maskedStoreLanes721:
+maskedStoreLanes662:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored722
+	JLE          maskedStored663
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored722
+	JLE          maskedStored663
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored722
+	JLE          maskedStored663
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored722
+	JLE          maskedStored663
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored722
+	JLE          maskedStored663
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored722
+	JLE          maskedStored663
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored722
+	JLE          maskedStored663
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored722
+	JLE          maskedStored663
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored722:
+maskedStored663:
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes723
+	JGE        maskedLoadLanes664
 	VMASKMOVPS 32(DI)(AX*1), Y2, Y2
-	JMP        maskedLoaded724
+	JMP        maskedLoaded665
 
-maskedLoadLanes723:
+maskedLoadLanes664:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone725
+	JLE       lanesDone666
 	VINSERTPS $0x00, 32(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone725
+	JLE       lanesDone666
 	VINSERTPS $0x10, 36(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone725
+	JLE       lanesDone666
 	VINSERTPS $0x20, 40(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone725
+	JLE       lanesDone666
 	VINSERTPS $0x30, 44(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone725
+	JLE       lanesDone666
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone725
+	JLE       lanesDone666
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone725
+	JLE       lanesDone666
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone725
+	JLE       lanesDone666
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
-lanesDone725:
+lanesDone666:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded724:
+maskedLoaded665:
 	VMULPS     Y0, Y2, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes726
+	JGE        maskedStoreLanes667
 	VMASKMOVPS Y0, Y2, 32(DI)(AX*1)
-	JMP        maskedStored727
+	JMP        maskedStored668
 
-maskedStoreLanes726:
+maskedStoreLanes667:
 	VEXTRACTF128 $0x01, Y0, X2
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored727
+	JLE          maskedStored668
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored727
+	JLE          maskedStored668
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored727
+	JLE          maskedStored668
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored727
+	JLE          maskedStored668
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored727
+	JLE          maskedStored668
 	VEXTRACTPS   $0x00, X2, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored727
+	JLE          maskedStored668
 	VEXTRACTPS   $0x01, X2, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored727
+	JLE          maskedStored668
 	VEXTRACTPS   $0x02, X2, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored727
+	JLE          maskedStored668
 	VEXTRACTPS   $0x03, X2, 60(DI)(AX*1)
 
-maskedStored727:
-classesDone717:
+maskedStored668:
+classesDone658:
 	MOVLQSX (BX)(R10*4), R12
 	VMOVSS  (DI)(R12*4), X0
 	VSUBSS  X1, X0, X0
 	VMOVSS  X0, (DI)(R12*4)
 
-noGrad712:
+noGrad653:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut728
+	JZ    noOut669
 	ADDQ  R9, DI
 
-noOut728:
+noOut669:
 	JMP wideLabelsMaxRow
 
 wideLabelsMaxDone:
@@ -31581,7 +28651,7 @@ wideLabelsMaxDone:
 
 // func xentLabels16AVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·xentLabels16AVX512(SB), $11448-8
+TEXT ·xentLabels16AVX512(SB), $11576-8
 	// xentLabelsGeneric with rows of 16 columns, for whole blocks of 16 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -31604,10 +28674,11 @@ TEXT ·xentLabels16AVX512(SB), $11448-8
 	// d[j], then e[j], at 64·j; s at 1024; d[l] at 1088; k·ln2hi at 1152; m, then f,
 	// at 1216; all, then lse, at 1280 (m, all, lse and f only when lse is computed);
 	// the rows' weights at 1344 (with row weights).
-	// After the records: z in every lane at 11328, the flag word at 11392, the
-	// prefetch limit of SI at 11400, the prefetch limit of DI at 11408, scale at
-	// 11416, xscale at 11424, the row weights pointer (0: none) at 11432, the
-	// chunk (blocks) at 11440.
+	// After the records: z, keep and neg (see zKeepSetup) in every lane at
+	// 11328, 11392 and 11456, the flag word at 11520, the prefetch limit of SI
+	// at 11528, the prefetch limit of DI at 11536, scale at 11544, xscale at
+	// 11552, the row weights pointer (0: none) at 11560, the chunk (blocks) at
+	// 11568.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -31620,12 +28691,12 @@ TEXT ·xentLabels16AVX512(SB), $11448-8
 	// rows processed, rounded down to a multiple of 16.
 	MOVQ    8(R9), AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil729
+	JEQ     isNil670
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil729:
+isNil670:
 	SHRQ    $0x08, AX
 	MOVQ    AX, CX
 	MOVQ    56(R9), AX
@@ -31633,37 +28704,37 @@ isNil729:
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil730
+	JEQ     isNil671
 	MOVQ    152(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil730:
+isNil671:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil731
+	JEQ     isNil672
 	MOVQ    184(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil731:
+isNil672:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil732
+	JEQ     isNil673
 	MOVQ    208(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil732:
+isNil673:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil733
+	JEQ     isNil674
 	MOVQ    256(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil733:
+isNil674:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -31671,58 +28742,73 @@ isNil733:
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch734
+	JEQ  noPrefetch675
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch734
+	JB   noPrefetch675
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch734:
-	MOVQ R12, 11400(SP)
+noPrefetch675:
+	MOVQ R12, 11528(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch735
+	JEQ  noPrefetch676
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch735
+	JB   noPrefetch676
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch735:
-	MOVQ R12, 11408(SP)
+noPrefetch676:
+	MOVQ R12, 11536(SP)
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
-	// z-loss, with z in the 16 lanes of a frame vector).
+	// z-loss); z in the 16 lanes of a frame vector.
 	MOVQ  176(R9), R13
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse736
+	JZ    noLse677
 	MOVL  $0x00000001, R12
 
-noLse736:
-	MOVL         272(R9), AX
-	SHLL         $0x01, AX
-	JZ           noZ737
-	MOVL         $0x00000003, R12
+noLse677:
 	VBROADCASTSS 272(R9), Z0
 	VMOVUPS      Z0, 11328(SP)
+	MOVL         272(R9), AX
+	SHLL         $0x01, AX
+	JZ           noZ678
+	MOVL         $0x00000003, R12
 
-noZ737:
-	MOVQ R12, 11392(SP)
+noZ678:
+	MOVQ R12, 11520(SP)
+
+	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
+	// -0 (in every lane).
+	MOVL         11520(SP), AX
+	SHRL         $0x01, AX
+	ANDL         $0x01, AX
+	NEGL         AX
+	MOVL         AX, 11392(SP)
+	NOTL         AX
+	ANDL         $0x80000000, AX
+	MOVL         AX, 11456(SP)
+	VBROADCASTSS 11392(SP), Z0
+	VMOVUPS      Z0, 11392(SP)
+	VBROADCASTSS 11456(SP), Z0
+	VMOVUPS      Z0, 11456(SP)
 
 	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
 	VMOVSS 244(R9), X0
-	VMOVSS X0, 11416(SP)
+	VMOVSS X0, 11544(SP)
 	VMOVSS 240(R9), X0
-	VMOVSS X0, 11424(SP)
+	VMOVSS X0, 11552(SP)
 	MOVQ   248(R9), AX
-	MOVQ   AX, 11432(SP)
+	MOVQ   AX, 11560(SP)
 
 	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
 	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
@@ -31733,13 +28819,13 @@ noZ737:
 	CMOVQHI AX, R9
 	TESTQ   R9, R9
 	CMOVQEQ AX, R9
-	MOVQ    R9, 11440(SP)
+	MOVQ    R9, 11568(SP)
 
 labelsChunk:
 	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      labelsDone
-	MOVQ    11440(SP), R9
+	MOVQ    11568(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -31753,8 +28839,8 @@ labelsExpLoop:
 	// Pass 1a. The columns x[j] of the block; m = max16(x); d[l] = x[l] - m;
 	// d[j] = x[j] - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
-	CMPQ       SI, 11400(SP)
-	JAE        noPrefetch738
+	CMPQ       SI, 11528(SP)
+	JAE        noPrefetch679
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -31772,7 +28858,7 @@ labelsExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch738:
+noPrefetch679:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -31908,27 +28994,27 @@ noPrefetch738:
 	VINSERTF32X4 $0x03, X17, Z14, Z14
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
-	CMPL        11424(SP), $0x3f800000
-	JEQ         unscaled739
-	VMULPS.BCST 11424(SP), Z15, Z15
-	VMULPS.BCST 11424(SP), Z13, Z13
-	VMULPS.BCST 11424(SP), Z16, Z16
-	VMULPS.BCST 11424(SP), Z10, Z10
-	VMULPS.BCST 11424(SP), Z11, Z11
-	VMULPS.BCST 11424(SP), Z9, Z9
-	VMULPS.BCST 11424(SP), Z12, Z12
-	VMULPS.BCST 11424(SP), Z6, Z6
-	VMULPS.BCST 11424(SP), Z7, Z7
-	VMULPS.BCST 11424(SP), Z5, Z5
-	VMULPS.BCST 11424(SP), Z8, Z8
-	VMULPS.BCST 11424(SP), Z2, Z2
-	VMULPS.BCST 11424(SP), Z3, Z3
-	VMULPS.BCST 11424(SP), Z1, Z1
-	VMULPS.BCST 11424(SP), Z4, Z4
-	VMULPS.BCST 11424(SP), Z0, Z0
-	VMULPS.BCST 11424(SP), Z14, Z14
+	CMPL        11552(SP), $0x3f800000
+	JEQ         unscaled680
+	VMULPS.BCST 11552(SP), Z15, Z15
+	VMULPS.BCST 11552(SP), Z13, Z13
+	VMULPS.BCST 11552(SP), Z16, Z16
+	VMULPS.BCST 11552(SP), Z10, Z10
+	VMULPS.BCST 11552(SP), Z11, Z11
+	VMULPS.BCST 11552(SP), Z9, Z9
+	VMULPS.BCST 11552(SP), Z12, Z12
+	VMULPS.BCST 11552(SP), Z6, Z6
+	VMULPS.BCST 11552(SP), Z7, Z7
+	VMULPS.BCST 11552(SP), Z5, Z5
+	VMULPS.BCST 11552(SP), Z8, Z8
+	VMULPS.BCST 11552(SP), Z2, Z2
+	VMULPS.BCST 11552(SP), Z3, Z3
+	VMULPS.BCST 11552(SP), Z1, Z1
+	VMULPS.BCST 11552(SP), Z4, Z4
+	VMULPS.BCST 11552(SP), Z0, Z0
+	VMULPS.BCST 11552(SP), Z14, Z14
 
-unscaled739:
+unscaled680:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z17
 	VMAXPS      Z10, Z16, Z18
@@ -31955,7 +29041,7 @@ unscaled739:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ          R13, R13
-	JZ             noPreds740
+	JZ             noPreds681
 	VCMPPS         $0x00, Z17, Z0, K1
 	VBROADCASTSS   zero<>+0(SB), Z14
 	VBLENDMPS.BCST index<>+960(SB), Z14, K1, Z14
@@ -32024,12 +29110,12 @@ unscaled739:
 	VMOVUPS        Z14, (R13)
 	ADDQ           $0x00000040, R13
 
-noPreds740:
+noPreds681:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
-	TESTB       $0x01, 11392(SP)
-	JZ          noLse741
+	TESTB       $0x01, 11520(SP)
+	JZ          noLse682
 	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z17, K1
 	VADDPS      Z13, Z15, Z14
 	VADDPS      Z10, Z16, Z18
@@ -32051,7 +29137,7 @@ noPreds740:
 	KMOVW       K1, 1280(R11)
 	VMOVUPS     Z17, 1216(R11)
 
-noLse741:
+noLse682:
 	// d[j] = x[j] - m, stored to the record.
 	VSUBPS  Z17, Z15, Z14
 	VMOVUPS Z14, (R11)
@@ -32087,15 +29173,15 @@ noLse741:
 	VMOVUPS Z0, 960(R11)
 
 	// The weights of the block's rows to the record (with row weights).
-	MOVQ    11432(SP), AX
+	MOVQ    11560(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted742
+	JZ      unweighted683
 	VMOVUPS (AX), Z0
 	VMOVUPS Z0, 1344(R11)
 	ADDQ    $0x00000040, AX
-	MOVQ    AX, 11432(SP)
+	MOVQ    AX, 11560(SP)
 
-unweighted742:
+unweighted683:
 	ADDQ $0x00000400, SI
 	ADDQ $0x00000040, BX
 	ADDQ $0x00000580, R11
@@ -32518,7 +29604,7 @@ labelsExpOnlyLoop:
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
-	TESTB $0x01, 11392(SP)
+	TESTB $0x01, 11520(SP)
 	JNZ   labelsLse
 
 labelsLogLoop:
@@ -32868,8 +29954,8 @@ labelsLogLoop:
 	VSUBPS       10944(R11), Z4, Z4
 
 	// loss = loss·w (with row weights).
-	CMPQ   11432(SP), $0x00
-	JEQ    unweighted743
+	CMPQ   11560(SP), $0x00
+	JEQ    unweighted684
 	VMULPS 1344(R11), Z17, Z17
 	VMULPS 2752(R11), Z7, Z7
 	VMULPS 4160(R11), Z2, Z2
@@ -32879,10 +29965,10 @@ labelsLogLoop:
 	VMULPS 9792(R11), Z6, Z6
 	VMULPS 11200(R11), Z4, Z4
 
-unweighted743:
+unweighted684:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses744
+	JZ      noLosses685
 	VMOVUPS Z17, (DX)
 	VMOVUPS Z7, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -32893,7 +29979,7 @@ unweighted743:
 	VMOVUPS Z4, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses744:
+noLosses685:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y17, Z8
 	VEXTRACTF64X4 $0x01, Z17, Y9
@@ -32993,18 +30079,18 @@ labelsLogLast:
 	VSUBPS       1088(R11), Z0, Z0
 
 	// loss = loss·w (with row weights).
-	CMPQ   11432(SP), $0x00
-	JEQ    unweighted745
+	CMPQ   11560(SP), $0x00
+	JEQ    unweighted686
 	VMULPS 1344(R11), Z0, Z0
 
-unweighted745:
+unweighted686:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses746
+	JZ      noLosses687
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses746:
+noLosses687:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -33018,579 +30104,12 @@ noLosses746:
 
 labelsLse:
 	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
-	// the record and then to lse (when not nil).
-	TESTB $0x02, 11392(SP)
-	JNZ   labelsZ
-
+	// the record and then to lse (when not nil); zl, f = zTerms(z, lse)
+	// (seq.ZTerms), f stored to the record (read by pass 3 only with the
+	// z-loss); loss = loss + zl where z != 0, the loss itself where z == 0.
 labelsLseLogLoop:
 	CMPQ R10, $0x08
 	JLT  labelsLseLogLast
-
-	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
-	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
-	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
-	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
-	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU32    1024(R11), Z0
-	VMOVDQU32    2432(R11), Z1
-	VMOVDQU32    3840(R11), Z2
-	VMOVDQU32    5248(R11), Z3
-	VMOVDQU32    6656(R11), Z4
-	VMOVDQU32    8064(R11), Z5
-	VMOVDQU32    9472(R11), Z6
-	VMOVDQU32    10880(R11), Z7
-	VBROADCASTSS logExpInv<>+0(SB), Z8
-	VBROADCASTSS logExpInv<>+0(SB), Z9
-	VBROADCASTSS logExpInv<>+0(SB), Z10
-	VBROADCASTSS logExpInv<>+0(SB), Z11
-	VPSRLD       $0x17, Z0, Z0
-	VPSRLD       $0x17, Z1, Z1
-	VBROADCASTSS logExpInv<>+0(SB), Z12
-	VBROADCASTSS logExpInv<>+0(SB), Z13
-	VPSRLD       $0x17, Z2, Z2
-	VPSRLD       $0x17, Z3, Z3
-	VBROADCASTSS logExpInv<>+0(SB), Z14
-	VBROADCASTSS logExpInv<>+0(SB), Z15
-	VPSRLD       $0x17, Z4, Z4
-	VPSRLD       $0x17, Z5, Z5
-	VPSRLD       $0x17, Z6, Z6
-	VPSRLD       $0x17, Z7, Z7
-	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z16
-	VPSUBD.BCST  logExpBias<>+0(SB), Z1, Z17
-	VPSUBD       Z0, Z8, Z0
-	VPSUBD       Z1, Z9, Z1
-	VPSUBD.BCST  logExpBias<>+0(SB), Z2, Z8
-	VPSUBD.BCST  logExpBias<>+0(SB), Z3, Z9
-	VPSUBD       Z2, Z10, Z2
-	VPSUBD       Z3, Z11, Z3
-	VPSLLD       $0x17, Z0, Z0
-	VPSUBD.BCST  logExpBias<>+0(SB), Z4, Z10
-	KMOVW        1280(R11), K3
-	VPSUBD       Z4, Z12, Z4
-	VPSUBD       Z5, Z13, Z11
-	VPSLLD       $0x17, Z1, Z1
-	VMULPS       1024(R11), Z0, Z0
-	KMOVW        2688(R11), K4
-	VPSUBD       Z6, Z14, Z12
-	VPSUBD       Z7, Z15, Z13
-	VPSLLD       $0x17, Z2, Z2
-	VMULPS       2432(R11), Z1, Z1
-	KMOVW        4096(R11), K5
-	VPSLLD       $0x17, Z3, Z3
-	VPSLLD       $0x17, Z4, Z4
-	VMULPS       3840(R11), Z2, Z2
-	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
-	VPSLLD       $0x17, Z11, Z11
-	VPSLLD       $0x17, Z12, Z12
-	VMULPS       5248(R11), Z3, Z3
-	VADDPS       Z0, Z0, Z14
-	KMOVW        5504(R11), K6
-	VPSLLD       $0x17, Z13, Z13
-	VMULPS       6656(R11), Z4, Z4
-	VADDPS       Z1, Z1, Z15
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
-	VMULPS       8064(R11), Z11, Z11
-	VMULPS       9472(R11), Z12, Z12
-	VADDPS       Z2, Z2, Z18
-	VCVTDQ2PS    Z16, Z16
-	VMULPS       10880(R11), Z13, Z13
-	VADDPS       Z3, Z3, Z19
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
-	VBLENDMPS    Z14, Z0, K1, Z14
-	VADDPS       Z4, Z4, Z0
-	VBLENDMPS    Z15, Z1, K2, Z1
-	VPSUBD.BCST  logExpBias<>+0(SB), Z6, Z6
-	VPSUBD.BCST  logExpBias<>+0(SB), Z7, Z7
-	VADDPS       Z11, Z11, Z15
-	VADDPS       Z12, Z12, Z20
-	VADDPS       Z13, Z13, Z21
-	VSUBPS.BCST  one<>+0(SB), Z14, Z14
-	VSUBPS.BCST  one<>+0(SB), Z1, Z1
-	VCVTDQ2PS    Z17, Z17
-	VCVTDQ2PS    Z8, Z8
-	VCVTDQ2PS    Z9, Z9
-	VMULPS.BCST  logP0<>+0(SB), Z14, Z22
-	VCVTDQ2PS    Z10, Z10
-	VCVTDQ2PS    Z5, Z5
-	VMULPS       Z14, Z14, Z23
-	VMULPS.BCST  logP0<>+0(SB), Z1, Z24
-	VCVTDQ2PS    Z6, Z6
-	VCVTDQ2PS    Z7, Z7
-	VSUBPS.BCST  one<>+0(SB), Z16, Z25
-	VADDPS.BCST  logP1<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP1<>+0(SB), Z24, Z24
-	VBLENDMPS    Z25, Z16, K1, Z16
-	VMULPS.BCST  half<>+0(SB), Z23, Z25
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z2, K1
-	VMULPS       Z14, Z22, Z22
-	VBLENDMPS    Z18, Z2, K1, Z2
-	VMULPS       Z1, Z24, Z24
-	VSUBPS.BCST  one<>+0(SB), Z17, Z18
-	VSUBPS.BCST  one<>+0(SB), Z2, Z2
-	VADDPS.BCST  logP2<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP2<>+0(SB), Z24, Z24
-	VBLENDMPS    Z18, Z17, K2, Z17
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z16, Z18
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z3, K2
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z16, Z16
-	VBLENDMPS    Z19, Z3, K2, Z3
-	VMULPS.BCST  logP0<>+0(SB), Z2, Z19
-	VMULPS       Z14, Z22, Z22
-	VSUBPS.BCST  one<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z24, Z24
-	VMOVUPS      Z16, 1152(R11)
-	VADDPS.BCST  logP1<>+0(SB), Z19, Z16
-	VADDPS.BCST  logP3<>+0(SB), Z22, Z22
-	VMULPS       Z1, Z1, Z19
-	VADDPS.BCST  logP3<>+0(SB), Z24, Z24
-	VMULPS       Z2, Z16, Z16
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z1, Z24, Z24
-	VADDPS.BCST  logP2<>+0(SB), Z16, Z16
-	VADDPS.BCST  logP4<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
-	VMULPS       Z2, Z16, Z16
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z1, Z24, Z24
-	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
-	VADDPS.BCST  logP5<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
-	VMULPS       Z2, Z16, Z16
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z1, Z24, Z24
-	VADDPS.BCST  logP4<>+0(SB), Z16, Z16
-	VADDPS.BCST  logP6<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
-	VMULPS       Z2, Z16, Z16
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z1, Z24, Z24
-	VADDPS.BCST  logP5<>+0(SB), Z16, Z16
-	VADDPS.BCST  logP7<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
-	VMULPS       Z2, Z16, Z16
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z1, Z24, Z24
-	VADDPS.BCST  logP6<>+0(SB), Z16, Z16
-	VADDPS.BCST  logP8<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP8<>+0(SB), Z24, Z24
-	VMULPS       Z2, Z16, Z16
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z1, Z24, Z24
-	VADDPS.BCST  logP7<>+0(SB), Z16, Z16
-	VMULPS       Z23, Z22, Z23
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z17, Z22
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z17, Z17
-	VMULPS       Z19, Z24, Z24
-	VMULPS.BCST  half<>+0(SB), Z19, Z19
-	VMULPS       Z2, Z16, Z16
-	VADDPS       Z18, Z23, Z18
-	VMOVUPS      Z22, 2560(R11)
-	VMULPS.BCST  logP0<>+0(SB), Z3, Z23
-	VSUBPS.BCST  one<>+0(SB), Z8, Z22
-	VADDPS       Z17, Z24, Z24
-	VSUBPS.BCST  one<>+0(SB), Z9, Z17
-	VADDPS.BCST  logP8<>+0(SB), Z16, Z16
-	VSUBPS       Z25, Z18, Z18
-	VADDPS.BCST  logP1<>+0(SB), Z23, Z25
-	VSUBPS.BCST  one<>+0(SB), Z10, Z23
-	VBLENDMPS    Z22, Z8, K1, Z22
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z4, K1
-	VSUBPS.BCST  one<>+0(SB), Z5, Z8
-	VBLENDMPS    Z17, Z9, K2, Z9
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z11, K2
-	VBLENDMPS    Z0, Z4, K1, Z0
-	VMULPS       Z2, Z2, Z4
-	VMULPS       Z3, Z3, Z17
-	VBLENDMPS    Z15, Z11, K2, Z11
-	VSUBPS.BCST  one<>+0(SB), Z0, Z0
-	VMULPS       Z3, Z25, Z15
-	VMULPS       Z2, Z16, Z16
-	VSUBPS.BCST  one<>+0(SB), Z11, Z25
-	VSUBPS.BCST  one<>+0(SB), Z6, Z11
-	VBLENDMPS    Z23, Z10, K1, Z10
-	VBLENDMPS    Z8, Z5, K2, Z5
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z12, K1
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z13, K2
-	VBLENDMPS    Z20, Z12, K1, Z8
-	VBLENDMPS    Z21, Z13, K2, Z12
-	VMULPS.BCST  logP0<>+0(SB), Z0, Z20
-	VMULPS       Z0, Z0, Z13
-	VSUBPS.BCST  one<>+0(SB), Z8, Z8
-	VSUBPS.BCST  one<>+0(SB), Z12, Z12
-	VMULPS       Z25, Z25, Z21
-	VBLENDMPS    Z11, Z6, K1, Z6
-	VMULPS.BCST  logP0<>+0(SB), Z25, Z11
-	VADDPS.BCST  logP2<>+0(SB), Z15, Z15
-	VMULPS       Z4, Z16, Z16
-	VSUBPS       Z19, Z24, Z19
-	VADDPS.BCST  logP1<>+0(SB), Z20, Z26
-	VSUBPS.BCST  one<>+0(SB), Z7, Z20
-	VMULPS.BCST  logP0<>+0(SB), Z8, Z23
-	VMULPS.BCST  logP0<>+0(SB), Z12, Z24
-	VADDPS       Z18, Z14, Z14
-	VADDPS.BCST  logP1<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z15, Z18
-	VMULPS       Z8, Z8, Z15
-	VADDPS       Z19, Z1, Z1
-	VMULPS       Z0, Z26, Z26
-	VMULPS       Z12, Z12, Z19
-	VBLENDMPS    Z20, Z7, K2, Z7
-	VADDPS.BCST  logP1<>+0(SB), Z23, Z20
-	VADDPS.BCST  logP1<>+0(SB), Z24, Z23
-	VMULPS       Z25, Z11, Z11
-	VADDPS.BCST  logP3<>+0(SB), Z18, Z24
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z22, Z18
-	VADDPS.BCST  logP2<>+0(SB), Z26, Z27
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z9, Z26
-	VMULPS       Z8, Z20, Z20
-	VMULPS       Z12, Z23, Z23
-	VADDPS       1152(R11), Z14, Z14
-	VADDPS       2560(R11), Z1, Z1
-	VADDPS.BCST  logP2<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z24, Z24
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z22, Z22
-	VADDPS       Z18, Z16, Z16
-	VMULPS       Z0, Z27, Z27
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z10, Z18
-	VADDPS.BCST  logP2<>+0(SB), Z20, Z20
-	VADDPS.BCST  logP2<>+0(SB), Z23, Z23
-	VMULPS       Z25, Z11, Z11
-	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z9, Z9
-	VMOVUPS      Z22, 3968(R11)
-	VADDPS.BCST  logP3<>+0(SB), Z27, Z27
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z5, Z22
-	VMULPS       Z8, Z20, Z20
-	VMULPS       Z12, Z23, Z23
-	VADDPS.BCST  logP3<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z24, Z24
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z10, Z10
-	VMOVUPS      Z9, 5376(R11)
-	VMULPS       Z0, Z27, Z27
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z6, Z9
-	VADDPS.BCST  logP3<>+0(SB), Z20, Z20
-	VADDPS.BCST  logP3<>+0(SB), Z23, Z23
-	VMULPS       Z25, Z11, Z11
-	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
-	VMOVUPS      Z10, 6784(R11)
-	VADDPS.BCST  logP4<>+0(SB), Z27, Z27
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z7, Z10
-	VMULPS       Z8, Z20, Z20
-	VMULPS       Z12, Z23, Z23
-	VADDPS.BCST  logP4<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z24, Z24
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
-	VMOVUPS      Z5, 8192(R11)
-	VMULPS       Z0, Z27, Z5
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
-	VADDPS       1216(R11), Z14, Z27
-	VADDPS.BCST  logP4<>+0(SB), Z20, Z20
-	VADDPS.BCST  logP4<>+0(SB), Z23, Z23
-	VMULPS       Z25, Z11, Z11
-	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
-	VMULPS.BCST  half<>+0(SB), Z4, Z4
-	VMOVUPS      Z6, 9600(R11)
-	VADDPS.BCST  logP5<>+0(SB), Z5, Z5
-	VMULPS.BCST  half<>+0(SB), Z17, Z6
-	VMOVUPS      Z7, 11008(R11)
-	VMULPS       Z8, Z20, Z7
-	VMULPS       Z12, Z23, Z20
-	VADDPS       2624(R11), Z1, Z23
-	VSUBPS       1088(R11), Z14, Z14
-	VADDPS.BCST  logP5<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z24, Z24
-	VSUBPS       Z4, Z16, Z4
-	VBLENDMPS    1216(R11), Z27, K3, Z16
-	VMULPS       Z0, Z5, Z5
-	VMULPS.BCST  half<>+0(SB), Z13, Z27
-	VSUBPS       2496(R11), Z1, Z1
-	VMOVUPS      Z16, 1280(R11)
-	VADDPS.BCST  logP5<>+0(SB), Z7, Z7
-	VADDPS.BCST  logP5<>+0(SB), Z20, Z16
-	VMULPS       Z25, Z11, Z11
-	VADDPS.BCST  logP7<>+0(SB), Z24, Z20
-	VMULPS.BCST  half<>+0(SB), Z21, Z24
-	VADDPS       Z4, Z2, Z2
-	VADDPS.BCST  logP6<>+0(SB), Z5, Z4
-	VMULPS.BCST  half<>+0(SB), Z15, Z5
-	VMULPS       Z8, Z7, Z7
-	VMULPS       Z12, Z16, Z16
-	VBLENDMPS    2624(R11), Z23, K4, Z23
-	VADDPS.BCST  logP6<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z20, Z20
-	VMULPS.BCST  half<>+0(SB), Z19, Z28
-	VMOVUPS      Z23, 2688(R11)
-	VMULPS       Z0, Z4, Z4
-	VADDPS       3968(R11), Z2, Z2
-	VADDPS.BCST  logP6<>+0(SB), Z7, Z7
-	VADDPS.BCST  logP6<>+0(SB), Z16, Z16
-	VMULPS       Z25, Z11, Z11
-	VADDPS.BCST  logP8<>+0(SB), Z20, Z20
-	VADDPS.BCST  logP7<>+0(SB), Z4, Z4
-	VADDPS       4032(R11), Z2, Z23
-	VMULPS       Z8, Z7, Z7
-	VMULPS       Z12, Z16, Z16
-	VSUBPS       3904(R11), Z2, Z2
-	VADDPS.BCST  logP7<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z20, Z20
-	VMULPS       Z0, Z4, Z4
-	VBLENDMPS    4032(R11), Z23, K5, Z23
-	VADDPS.BCST  logP7<>+0(SB), Z7, Z7
-	VADDPS.BCST  logP7<>+0(SB), Z16, Z16
-	VMOVUPS      Z23, 4096(R11)
-	VMULPS       Z25, Z11, Z11
-	VMULPS       Z17, Z20, Z17
-	VADDPS.BCST  logP8<>+0(SB), Z4, Z4
-	VMULPS       Z8, Z7, Z7
-	VMULPS       Z12, Z16, Z16
-	VADDPS.BCST  logP8<>+0(SB), Z11, Z11
-	VADDPS       Z26, Z17, Z17
-	VMULPS       Z0, Z4, Z4
-	VADDPS.BCST  logP8<>+0(SB), Z7, Z7
-	VADDPS.BCST  logP8<>+0(SB), Z16, Z16
-	VMULPS       Z25, Z11, Z11
-	VSUBPS       Z6, Z17, Z6
-	VMULPS       Z13, Z4, Z4
-	VMULPS       Z8, Z7, Z7
-	VMULPS       Z12, Z16, Z13
-	VMULPS       Z21, Z11, Z11
-	VADDPS       Z6, Z3, Z3
-	KMOVW        6912(R11), K1
-	VADDPS       Z18, Z4, Z4
-	KMOVW        8320(R11), K2
-	VMULPS       Z15, Z7, Z6
-	VMULPS       Z19, Z13, Z7
-	KMOVW        9728(R11), K3
-	KMOVW        11136(R11), K4
-	VADDPS       Z22, Z11, Z11
-	VADDPS       5376(R11), Z3, Z3
-	VSUBPS       Z27, Z4, Z4
-	VADDPS       Z9, Z6, Z6
-	VADDPS       Z10, Z7, Z7
-	VSUBPS       Z24, Z11, Z9
-	VADDPS       5440(R11), Z3, Z10
-	VADDPS       Z4, Z0, Z0
-	VSUBPS       5312(R11), Z3, Z3
-	VSUBPS       Z5, Z6, Z4
-	VSUBPS       Z28, Z7, Z5
-	VADDPS       Z9, Z25, Z6
-	VBLENDMPS    5440(R11), Z10, K6, Z7
-	VADDPS       6784(R11), Z0, Z0
-	VMOVUPS      Z7, 5504(R11)
-	VADDPS       Z4, Z8, Z4
-	VADDPS       Z5, Z12, Z5
-	VADDPS       8192(R11), Z6, Z6
-	VADDPS       6848(R11), Z0, Z7
-	VSUBPS       6720(R11), Z0, Z0
-	VADDPS       9600(R11), Z4, Z4
-	VADDPS       11008(R11), Z5, Z5
-	VADDPS       8256(R11), Z6, Z8
-	VSUBPS       8128(R11), Z6, Z6
-	VBLENDMPS    6848(R11), Z7, K1, Z7
-	VADDPS       9664(R11), Z4, Z9
-	VADDPS       11072(R11), Z5, Z10
-	VMOVUPS      Z7, 6912(R11)
-	VSUBPS       9536(R11), Z4, Z4
-	VSUBPS       10944(R11), Z5, Z5
-	VBLENDMPS    8256(R11), Z8, K2, Z7
-	VBLENDMPS    9664(R11), Z9, K3, Z8
-	VBLENDMPS    11072(R11), Z10, K4, Z9
-	VMOVUPS      Z7, 8320(R11)
-	VMOVUPS      Z8, 9728(R11)
-	VMOVUPS      Z9, 11136(R11)
-
-	// loss = loss·w (with row weights).
-	CMPQ   11432(SP), $0x00
-	JEQ    unweighted747
-	VMULPS 1344(R11), Z14, Z14
-	VMULPS 2752(R11), Z1, Z1
-	VMULPS 4160(R11), Z2, Z2
-	VMULPS 5568(R11), Z3, Z3
-	VMULPS 6976(R11), Z0, Z0
-	VMULPS 8384(R11), Z6, Z6
-	VMULPS 9792(R11), Z4, Z4
-	VMULPS 11200(R11), Z5, Z5
-
-unweighted747:
-	// losses[i] = loss; acc[i%8] += float64(loss).
-	TESTQ   DX, DX
-	JZ      noLosses748
-	VMOVUPS Z14, (DX)
-	VMOVUPS Z1, 64(DX)
-	VMOVUPS Z2, 128(DX)
-	VMOVUPS Z3, 192(DX)
-	VMOVUPS Z0, 256(DX)
-	VMOVUPS Z6, 320(DX)
-	VMOVUPS Z4, 384(DX)
-	VMOVUPS Z5, 448(DX)
-	ADDQ    $0x00000200, DX
-
-noLosses748:
-	VMOVUPD       (R8), Z7
-	VCVTPS2PD     Y14, Z8
-	VEXTRACTF64X4 $0x01, Z14, Y9
-	VCVTPS2PD     Y9, Z9
-	VADDPD        Z7, Z8, Z7
-	VADDPD        Z7, Z9, Z7
-	VCVTPS2PD     Y1, Z8
-	VEXTRACTF64X4 $0x01, Z1, Y1
-	VCVTPS2PD     Y1, Z1
-	VADDPD        Z7, Z8, Z7
-	VADDPD        Z7, Z1, Z1
-	VCVTPS2PD     Y2, Z7
-	VEXTRACTF64X4 $0x01, Z2, Y2
-	VCVTPS2PD     Y2, Z2
-	VADDPD        Z1, Z7, Z1
-	VADDPD        Z1, Z2, Z1
-	VCVTPS2PD     Y3, Z2
-	VEXTRACTF64X4 $0x01, Z3, Y3
-	VCVTPS2PD     Y3, Z3
-	VADDPD        Z1, Z2, Z1
-	VADDPD        Z1, Z3, Z1
-	VCVTPS2PD     Y0, Z2
-	VEXTRACTF64X4 $0x01, Z0, Y0
-	VCVTPS2PD     Y0, Z0
-	VADDPD        Z1, Z2, Z1
-	VADDPD        Z1, Z0, Z0
-	VCVTPS2PD     Y6, Z1
-	VEXTRACTF64X4 $0x01, Z6, Y2
-	VCVTPS2PD     Y2, Z2
-	VADDPD        Z0, Z1, Z0
-	VADDPD        Z0, Z2, Z0
-	VCVTPS2PD     Y4, Z1
-	VEXTRACTF64X4 $0x01, Z4, Y2
-	VCVTPS2PD     Y2, Z2
-	VADDPD        Z0, Z1, Z0
-	VADDPD        Z0, Z2, Z0
-	VCVTPS2PD     Y5, Z1
-	VEXTRACTF64X4 $0x01, Z5, Y2
-	VCVTPS2PD     Y2, Z2
-	VADDPD        Z0, Z1, Z0
-	VADDPD        Z0, Z2, Z0
-	VMOVUPD       Z0, (R8)
-
-	// lse[i] = lse, from the records (when lse is not nil).
-	TESTQ   R14, R14
-	JZ      noLse749
-	VMOVUPS 1280(R11), Z0
-	VMOVUPS Z0, (R14)
-	VMOVUPS 2688(R11), Z0
-	VMOVUPS Z0, 64(R14)
-	VMOVUPS 4096(R11), Z0
-	VMOVUPS Z0, 128(R14)
-	VMOVUPS 5504(R11), Z0
-	VMOVUPS Z0, 192(R14)
-	VMOVUPS 6912(R11), Z0
-	VMOVUPS Z0, 256(R14)
-	VMOVUPS 8320(R11), Z0
-	VMOVUPS Z0, 320(R14)
-	VMOVUPS 9728(R11), Z0
-	VMOVUPS Z0, 384(R14)
-	VMOVUPS 11136(R11), Z0
-	VMOVUPS Z0, 448(R14)
-	ADDQ    $0x00000200, R14
-
-noLse749:
-	ADDQ $0x00002c00, R11
-	SUBQ $0x08, R10
-	JMP  labelsLseLogLoop
-
-labelsLseLogLast:
-	TESTQ R10, R10
-	JZ    labelsGrad
-
-	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
-	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
-	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
-	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
-	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU32    1024(R11), Z0
-	VBROADCASTSS logExpInv<>+0(SB), Z1
-	KMOVW        1280(R11), K2
-	VPSRLD       $0x17, Z0, Z0
-	VPSUBD       Z0, Z1, Z1
-	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z0
-	VPSLLD       $0x17, Z1, Z1
-	VCVTDQ2PS    Z0, Z0
-	VMULPS       1024(R11), Z1, Z1
-	VSUBPS.BCST  one<>+0(SB), Z0, Z3
-	VADDPS       Z1, Z1, Z2
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K1
-	VBLENDMPS    Z3, Z0, K1, Z0
-	VBLENDMPS    Z2, Z1, K1, Z1
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z0, Z2
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z0, Z0
-	VSUBPS.BCST  one<>+0(SB), Z1, Z1
-	VMOVUPS      Z0, 1152(R11)
-	VMULPS.BCST  logP0<>+0(SB), Z1, Z3
-	VMULPS       Z1, Z1, Z0
-	VADDPS.BCST  logP1<>+0(SB), Z3, Z3
-	VMULPS.BCST  half<>+0(SB), Z0, Z4
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP2<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP3<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP4<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP5<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP6<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP7<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP8<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VMULPS       Z0, Z3, Z0
-	VADDPS       Z2, Z0, Z0
-	VSUBPS       Z4, Z0, Z0
-	VADDPS       Z0, Z1, Z0
-	VADDPS       1152(R11), Z0, Z0
-	VADDPS       1216(R11), Z0, Z1
-	VSUBPS       1088(R11), Z0, Z0
-	VBLENDMPS    1216(R11), Z1, K2, Z1
-	VMOVUPS      Z1, 1280(R11)
-
-	// loss = loss·w (with row weights).
-	CMPQ   11432(SP), $0x00
-	JEQ    unweighted750
-	VMULPS 1344(R11), Z0, Z0
-
-unweighted750:
-	// losses[i] = loss; acc[i%8] += float64(loss).
-	TESTQ   DX, DX
-	JZ      noLosses751
-	VMOVUPS Z0, (DX)
-	ADDQ    $0x00000040, DX
-
-noLosses751:
-	VMOVUPD       (R8), Z1
-	VCVTPS2PD     Y0, Z2
-	VEXTRACTF64X4 $0x01, Z0, Y0
-	VCVTPS2PD     Y0, Z0
-	VADDPD        Z1, Z2, Z1
-	VADDPD        Z1, Z0, Z0
-	VMOVUPD       Z0, (R8)
-
-	// lse[i] = lse, from the records (when lse is not nil).
-	TESTQ   R14, R14
-	JZ      noLse752
-	VMOVUPS 1280(R11), Z0
-	VMOVUPS Z0, (R14)
-	ADDQ    $0x00000040, R14
-
-noLse752:
-	ADDQ $0x00000580, R11
-	DECQ R10
-	JMP  labelsLseLogLast
-
-labelsZ:
-	// Pass 2 with lse and the z-loss: zl, f = zTerms(z, lse) (seq.ZTerms); loss =
-	// loss + zl; f stored to the record.
-labelsZLogLoop:
-	CMPQ R10, $0x08
-	JLT  labelsZLogLast
 
 	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
 	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
@@ -33926,19 +30445,21 @@ labelsZLogLoop:
 	VMULPS       Z12, Z20, Z20
 	VMULPS       Z21, Z11, Z11
 	VADDPS       Z6, Z3, Z3
-	VADDPS       Z17, Z17, Z6
-	VMULPS       Z27, Z26, Z21
+	VMULPS       Z27, Z26, Z6
+	VADDPS       Z17, Z17, Z21
 	VADDPS       Z18, Z5, Z5
-	VADDPS       Z30, Z30, Z18
 	VMULPS       Z4, Z17, Z4
 	VMULPS       Z24, Z30, Z17
+	VADDPS       Z30, Z30, Z18
 	VMULPS       Z15, Z7, Z7
 	VMULPS       Z19, Z20, Z15
 	VADDPS.BCST  one<>+0(SB), Z13, Z13
 	VADDPS       Z22, Z11, Z11
 	VADDPS       5376(R11), Z3, Z3
+	VPANDD       11392(SP), Z6, Z6
 	VSUBPS       Z28, Z5, Z5
-	VADDPS.BCST  one<>+0(SB), Z6, Z6
+	VPANDD       11392(SP), Z4, Z4
+	VPANDD       11392(SP), Z17, Z17
 	VADDPS       Z9, Z7, Z7
 	VADDPS       Z10, Z15, Z9
 	KMOVW        6912(R11), K1
@@ -33947,115 +30468,129 @@ labelsZLogLoop:
 	VSUBPS       Z16, Z11, Z10
 	KMOVW        9728(R11), K3
 	KMOVW        11136(R11), K4
-	VADDPS       Z21, Z14, Z11
 	VADDPS       Z5, Z0, Z0
 	VADDPS       5440(R11), Z3, Z5
-	VMOVUPS      Z6, 2624(R11)
-	VSUBPS       Z23, Z7, Z6
-	VSUBPS       Z29, Z9, Z7
-	VADDPS       Z10, Z25, Z9
+	VPORD        11456(SP), Z6, Z6
+	VSUBPS       Z23, Z7, Z7
+	VSUBPS       Z29, Z9, Z9
+	VPORD        11456(SP), Z4, Z4
+	VPORD        11456(SP), Z17, Z11
+	VADDPS       Z10, Z25, Z10
 	VSUBPS       5312(R11), Z3, Z3
 	VADDPS       6784(R11), Z0, Z0
 	VBLENDMPS    5440(R11), Z5, K6, Z5
-	VADDPS       Z6, Z8, Z6
-	VADDPS       Z7, Z12, Z7
-	VMULPS       11328(SP), Z5, Z8
+	VADDPS       Z7, Z8, Z7
+	VADDPS       Z9, Z12, Z8
+	VMULPS       11328(SP), Z5, Z9
 	VMOVUPS      Z5, 5504(R11)
-	VADDPS       8192(R11), Z9, Z9
-	VADDPS.BCST  one<>+0(SB), Z18, Z10
-	VADDPS       6848(R11), Z0, Z12
+	VADDPS       8192(R11), Z10, Z10
+	VADDPS.BCST  one<>+0(SB), Z21, Z12
+	VADDPS       6848(R11), Z0, Z13
 	VSUBPS       6720(R11), Z0, Z0
-	VADDPS       9600(R11), Z6, Z6
-	VADDPS       11008(R11), Z7, Z7
-	VMULPS       Z5, Z8, Z5
-	VADDPS       8256(R11), Z9, Z13
-	VADDPS       Z8, Z8, Z8
-	VMOVUPS      Z10, 4032(R11)
-	VBLENDMPS    6848(R11), Z12, K1, Z10
-	VSUBPS       8128(R11), Z9, Z9
-	VADDPS       9664(R11), Z6, Z12
-	VADDPS       11072(R11), Z7, Z14
-	VMOVUPS      Z10, 6912(R11)
-	VBLENDMPS    8256(R11), Z13, K2, Z15
-	VMULPS       11328(SP), Z10, Z13
+	VADDPS       9600(R11), Z7, Z7
+	VADDPS       11008(R11), Z8, Z8
+	VMULPS       Z5, Z9, Z5
+	VADDPS       8256(R11), Z10, Z15
+	VADDPS       Z9, Z9, Z9
+	VMOVUPS      Z12, 2624(R11)
+	VBLENDMPS    6848(R11), Z13, K1, Z12
+	VSUBPS       8128(R11), Z10, Z10
+	VADDPS       9664(R11), Z7, Z13
+	VADDPS       11072(R11), Z8, Z16
+	VMOVUPS      Z12, 6912(R11)
+	VBLENDMPS    8256(R11), Z15, K2, Z17
+	VMULPS       11328(SP), Z12, Z15
+	VADDPS       Z6, Z14, Z6
+	VMULPS       11328(SP), Z17, Z14
+	VSUBPS       9536(R11), Z7, Z7
 	VADDPS       Z4, Z1, Z1
-	VMULPS       11328(SP), Z15, Z4
-	VSUBPS       9536(R11), Z6, Z6
-	VADDPS       Z17, Z2, Z2
-	VMOVUPS      Z15, 8320(R11)
-	VBLENDMPS    9664(R11), Z12, K3, Z12
-	VBLENDMPS    11072(R11), Z14, K4, Z17
-	VMULPS       11328(SP), Z12, Z16
-	VMULPS       11328(SP), Z17, Z18
-	VADDPS       Z13, Z13, Z14
-	VADDPS       Z5, Z3, Z3
-	VMOVUPS      Z12, 9728(R11)
-	VADDPS       Z4, Z4, Z5
-	VMULPS       Z10, Z13, Z10
-	VMULPS       Z15, Z4, Z4
-	VSUBPS       10944(R11), Z7, Z7
-	VMOVUPS      Z17, 11136(R11)
-	VADDPS.BCST  one<>+0(SB), Z8, Z8
-	VADDPS       Z16, Z16, Z13
-	VADDPS       Z18, Z18, Z15
-	VMULPS       Z12, Z16, Z12
-	VMULPS       Z17, Z18, Z16
+	VMOVUPS      Z17, 8320(R11)
+	VBLENDMPS    9664(R11), Z13, K3, Z4
+	VBLENDMPS    11072(R11), Z16, K4, Z19
+	VMULPS       11328(SP), Z4, Z16
+	VMULPS       11328(SP), Z19, Z20
+	VADDPS       Z15, Z15, Z13
+	VADDPS       Z11, Z2, Z2
+	VMOVUPS      Z4, 9728(R11)
+	VMULPS       Z12, Z15, Z11
+	VMULPS       Z17, Z14, Z12
+	VADDPS       Z14, Z14, Z14
+	VSUBPS       10944(R11), Z8, Z8
+	VMOVUPS      Z19, 11136(R11)
+	VPANDD       11392(SP), Z5, Z5
+	VADDPS.BCST  one<>+0(SB), Z18, Z15
+	VMULPS       Z4, Z16, Z4
+	VMULPS       Z19, Z20, Z17
+	VADDPS       Z16, Z16, Z16
+	VADDPS       Z20, Z20, Z18
+	VPANDD       11392(SP), Z11, Z11
+	VPANDD       11392(SP), Z12, Z12
+	VADDPS.BCST  one<>+0(SB), Z9, Z9
+	VPORD        11456(SP), Z5, Z5
+	VMOVUPS      Z15, 4032(R11)
+	VPANDD       11392(SP), Z4, Z4
+	VPANDD       11392(SP), Z17, Z15
+	VADDPS.BCST  one<>+0(SB), Z13, Z13
+	VPORD        11456(SP), Z11, Z11
 	VADDPS.BCST  one<>+0(SB), Z14, Z14
-	VADDPS.BCST  one<>+0(SB), Z5, Z5
-	VADDPS       Z10, Z0, Z0
-	VADDPS       Z4, Z9, Z4
-	VMOVUPS      Z8, 5440(R11)
-	VADDPS.BCST  one<>+0(SB), Z13, Z8
-	VADDPS.BCST  one<>+0(SB), Z15, Z9
-	VADDPS       Z12, Z6, Z6
-	VADDPS       Z16, Z7, Z7
-	VMOVUPS      Z14, 6848(R11)
-	VMOVUPS      Z5, 8256(R11)
-	VMOVUPS      Z8, 9664(R11)
-	VMOVUPS      Z9, 11072(R11)
+	VPORD        11456(SP), Z12, Z12
+	VMOVUPS      Z9, 5440(R11)
+	VADDPS.BCST  one<>+0(SB), Z16, Z9
+	VPORD        11456(SP), Z4, Z4
+	VADDPS.BCST  one<>+0(SB), Z18, Z16
+	VPORD        11456(SP), Z15, Z15
+	VMOVUPS      Z13, 6848(R11)
+	VADDPS       Z5, Z3, Z3
+	VADDPS       Z11, Z0, Z0
+	VMOVUPS      Z14, 8256(R11)
+	VADDPS       Z12, Z10, Z5
+	VADDPS       Z4, Z7, Z4
+	VMOVUPS      Z9, 9664(R11)
+	VADDPS       Z15, Z8, Z7
+	VMOVUPS      Z16, 11072(R11)
 
 	// loss = loss·w (with row weights).
-	CMPQ   11432(SP), $0x00
-	JEQ    unweighted753
-	VMULPS 1344(R11), Z11, Z11
+	CMPQ   11560(SP), $0x00
+	JEQ    unweighted688
+	VMULPS 1344(R11), Z6, Z6
 	VMULPS 2752(R11), Z1, Z1
 	VMULPS 4160(R11), Z2, Z2
 	VMULPS 5568(R11), Z3, Z3
 	VMULPS 6976(R11), Z0, Z0
-	VMULPS 8384(R11), Z4, Z4
-	VMULPS 9792(R11), Z6, Z6
+	VMULPS 8384(R11), Z5, Z5
+	VMULPS 9792(R11), Z4, Z4
 	VMULPS 11200(R11), Z7, Z7
 
-unweighted753:
+unweighted688:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses754
-	VMOVUPS Z11, (DX)
+	JZ      noLosses689
+	VMOVUPS Z6, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
 	VMOVUPS Z3, 192(DX)
 	VMOVUPS Z0, 256(DX)
-	VMOVUPS Z4, 320(DX)
-	VMOVUPS Z6, 384(DX)
+	VMOVUPS Z5, 320(DX)
+	VMOVUPS Z4, 384(DX)
 	VMOVUPS Z7, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses754:
-	VMOVUPD       (R8), Z5
-	VCVTPS2PD     Y11, Z8
-	VEXTRACTF64X4 $0x01, Z11, Y9
-	VCVTPS2PD     Y9, Z9
-	VADDPD        Z5, Z8, Z5
-	VADDPD        Z5, Z9, Z5
+noLosses689:
+	VMOVUPD       (R8), Z8
+	VCVTPS2PD     Y6, Z9
+	VEXTRACTF64X4 $0x01, Z6, Y6
+	VCVTPS2PD     Y6, Z6
+	VADDPD        Z8, Z9, Z8
+	VADDPD        Z8, Z6, Z6
 	VCVTPS2PD     Y1, Z8
 	VEXTRACTF64X4 $0x01, Z1, Y1
 	VCVTPS2PD     Y1, Z1
-	VADDPD        Z5, Z8, Z5
-	VADDPD        Z5, Z1, Z1
-	VCVTPS2PD     Y2, Z5
+	VADDPD        Z6, Z8, Z6
+	VADDPD        Z6, Z1, Z1
+	VCVTPS2PD     Y2, Z6
 	VEXTRACTF64X4 $0x01, Z2, Y2
 	VCVTPS2PD     Y2, Z2
-	VADDPD        Z1, Z5, Z1
+	VADDPD        Z1, Z6, Z1
 	VADDPD        Z1, Z2, Z1
 	VCVTPS2PD     Y3, Z2
 	VEXTRACTF64X4 $0x01, Z3, Y3
@@ -34067,13 +30602,13 @@ noLosses754:
 	VCVTPS2PD     Y0, Z0
 	VADDPD        Z1, Z2, Z1
 	VADDPD        Z1, Z0, Z0
-	VCVTPS2PD     Y4, Z1
-	VEXTRACTF64X4 $0x01, Z4, Y2
+	VCVTPS2PD     Y5, Z1
+	VEXTRACTF64X4 $0x01, Z5, Y2
 	VCVTPS2PD     Y2, Z2
 	VADDPD        Z0, Z1, Z0
 	VADDPD        Z0, Z2, Z0
-	VCVTPS2PD     Y6, Z1
-	VEXTRACTF64X4 $0x01, Z6, Y2
+	VCVTPS2PD     Y4, Z1
+	VEXTRACTF64X4 $0x01, Z4, Y2
 	VCVTPS2PD     Y2, Z2
 	VADDPD        Z0, Z1, Z0
 	VADDPD        Z0, Z2, Z0
@@ -34086,7 +30621,7 @@ noLosses754:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse755
+	JZ      noLse690
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 2688(R11), Z0
@@ -34105,12 +30640,12 @@ noLosses754:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse755:
+noLse690:
 	ADDQ $0x00002c00, R11
 	SUBQ $0x08, R10
-	JMP  labelsZLogLoop
+	JMP  labelsLseLogLoop
 
-labelsZLogLast:
+labelsLseLogLast:
 	TESTQ R10, R10
 	JZ    labelsGrad
 
@@ -34166,25 +30701,27 @@ labelsZLogLast:
 	VBLENDMPS    1216(R11), Z1, K2, Z1
 	VMULPS       11328(SP), Z1, Z2
 	VMOVUPS      Z1, 1280(R11)
-	VADDPS       Z2, Z2, Z3
 	VMULPS       Z1, Z2, Z1
-	VADDPS.BCST  one<>+0(SB), Z3, Z2
+	VADDPS       Z2, Z2, Z2
+	VPANDD       11392(SP), Z1, Z1
+	VADDPS.BCST  one<>+0(SB), Z2, Z2
+	VPORD        11456(SP), Z1, Z1
 	VADDPS       Z1, Z0, Z0
 	VMOVUPS      Z2, 1216(R11)
 
 	// loss = loss·w (with row weights).
-	CMPQ   11432(SP), $0x00
-	JEQ    unweighted756
+	CMPQ   11560(SP), $0x00
+	JEQ    unweighted691
 	VMULPS 1344(R11), Z0, Z0
 
-unweighted756:
+unweighted691:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses757
+	JZ      noLosses692
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses757:
+noLosses692:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -34195,15 +30732,15 @@ noLosses757:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse758
+	JZ      noLse693
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse758:
+noLse693:
 	ADDQ $0x00000580, R11
 	DECQ R10
-	JMP  labelsZLogLast
+	JMP  labelsLseLogLast
 
 labelsGrad:
 	// Pass 3 (with a gradient). sc = scale, times the rows' weights with row
@@ -34216,16 +30753,16 @@ labelsGrad:
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
 	MOVQ  R12, BX
-	TESTB $0x02, 11392(SP)
+	TESTB $0x02, 11520(SP)
 	JNZ   labelsGradZ
 
 labelsGradLoop:
-	VBROADCASTSS 11416(SP), Z0
-	CMPQ         11432(SP), $0x00
-	JEQ          unweighted759
+	VBROADCASTSS 11544(SP), Z0
+	CMPQ         11560(SP), $0x00
+	JEQ          unweighted694
 	VMULPS       1344(R11), Z0, Z0
 
-unweighted759:
+unweighted694:
 	VDIVPS 1024(R11), Z0, Z1
 
 	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
@@ -34283,8 +30820,8 @@ unweighted759:
 
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
-	CMPQ       DI, 11408(SP)
-	JAE        noPrefetch760
+	CMPQ       DI, 11536(SP)
+	JAE        noPrefetch695
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -34302,7 +30839,7 @@ unweighted759:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch760:
+noPrefetch695:
 	VUNPCKLPS     Z4, Z3, Z0
 	VUNPCKHPS     Z4, Z3, Z2
 	VUNPCKLPS     Z6, Z5, Z3
@@ -34408,12 +30945,12 @@ noPrefetch760:
 
 labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
-	VBROADCASTSS 11416(SP), Z0
-	CMPQ         11432(SP), $0x00
-	JEQ          unweighted761
+	VBROADCASTSS 11544(SP), Z0
+	CMPQ         11560(SP), $0x00
+	JEQ          unweighted696
 	VMULPS       1344(R11), Z0, Z0
 
-unweighted761:
+unweighted696:
 	VDIVPS 1024(R11), Z0, Z1
 	VMULPS 1216(R11), Z1, Z1
 
@@ -34472,8 +31009,8 @@ unweighted761:
 
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
-	CMPQ       DI, 11408(SP)
-	JAE        noPrefetch762
+	CMPQ       DI, 11536(SP)
+	JAE        noPrefetch697
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -34491,7 +31028,7 @@ unweighted761:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch762:
+noPrefetch697:
 	VUNPCKLPS     Z4, Z3, Z0
 	VUNPCKHPS     Z4, Z3, Z2
 	VUNPCKLPS     Z6, Z5, Z3
@@ -34601,7 +31138,7 @@ labelsDone:
 
 // func xentTargets16AVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·xentTargets16AVX512(SB), $20160-8
+TEXT ·xentTargets16AVX512(SB), $20288-8
 	// xentTargetsGeneric with rows of 16 columns, for whole blocks of 16 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -34624,10 +31161,11 @@ TEXT ·xentTargets16AVX512(SB), $20160-8
 	// t[j] at 64·j; d[j], then e[j], at 1024+64·j; s at 2048; T at 2112; D at 2176;
 	// k·ln2hi at 2240; m, then f, at 2304; all, then lse, at 2368 (m, all, lse and f
 	// only when lse is computed); the rows' weights at 2432 (with row weights).
-	// After the records: z in every lane at 20032, the flag word at 20096, the
-	// prefetch limit of SI at 20104, the prefetch limit of BX at 20112, the
-	// prefetch limit of DI at 20120, scale at 20128, xscale at 20136, the row
-	// weights pointer (0: none) at 20144, the chunk (blocks) at 20152.
+	// After the records: z, keep and neg (see zKeepSetup) in every lane at
+	// 20032, 20096 and 20160, the flag word at 20224, the prefetch limit of SI
+	// at 20232, the prefetch limit of BX at 20240, the prefetch limit of DI at
+	// 20248, scale at 20256, xscale at 20264, the row weights pointer (0: none)
+	// at 20272, the chunk (blocks) at 20280.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -34643,46 +31181,46 @@ TEXT ·xentTargets16AVX512(SB), $20160-8
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil763
+	JEQ     isNil698
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil763:
+isNil698:
 	SHRQ    $0x08, AX
 	MOVQ    AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil764
+	JEQ     isNil699
 	MOVQ    152(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil764:
+isNil699:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil765
+	JEQ     isNil700
 	MOVQ    184(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil765:
+isNil700:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil766
+	JEQ     isNil701
 	MOVQ    208(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil766:
+isNil701:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil767
+	JEQ     isNil702
 	MOVQ    256(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil767:
+isNil702:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -34690,72 +31228,87 @@ isNil767:
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch768
+	JEQ  noPrefetch703
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch768
+	JB   noPrefetch703
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch768:
-	MOVQ R12, 20104(SP)
+noPrefetch703:
+	MOVQ R12, 20232(SP)
 
 	// The prefetch limit of BX: BX + 4·cap(a.targets) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.targets) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch769
+	JEQ  noPrefetch704
 	MOVQ 88(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch769
+	JB   noPrefetch704
 	LEAQ -11264(BX)(AX*1), R12
 
-noPrefetch769:
-	MOVQ R12, 20112(SP)
+noPrefetch704:
+	MOVQ R12, 20240(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch770
+	JEQ  noPrefetch705
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch770
+	JB   noPrefetch705
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch770:
-	MOVQ R12, 20120(SP)
+noPrefetch705:
+	MOVQ R12, 20248(SP)
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
-	// z-loss, with z in the 16 lanes of a frame vector).
+	// z-loss); z in the 16 lanes of a frame vector.
 	MOVQ  176(R9), R13
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse771
+	JZ    noLse706
 	MOVL  $0x00000001, R12
 
-noLse771:
-	MOVL         272(R9), AX
-	SHLL         $0x01, AX
-	JZ           noZ772
-	MOVL         $0x00000003, R12
+noLse706:
 	VBROADCASTSS 272(R9), Z0
 	VMOVUPS      Z0, 20032(SP)
+	MOVL         272(R9), AX
+	SHLL         $0x01, AX
+	JZ           noZ707
+	MOVL         $0x00000003, R12
 
-noZ772:
-	MOVQ R12, 20096(SP)
+noZ707:
+	MOVQ R12, 20224(SP)
+
+	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
+	// -0 (in every lane).
+	MOVL         20224(SP), AX
+	SHRL         $0x01, AX
+	ANDL         $0x01, AX
+	NEGL         AX
+	MOVL         AX, 20096(SP)
+	NOTL         AX
+	ANDL         $0x80000000, AX
+	MOVL         AX, 20160(SP)
+	VBROADCASTSS 20096(SP), Z0
+	VMOVUPS      Z0, 20096(SP)
+	VBROADCASTSS 20160(SP), Z0
+	VMOVUPS      Z0, 20160(SP)
 
 	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
 	VMOVSS 244(R9), X0
-	VMOVSS X0, 20128(SP)
+	VMOVSS X0, 20256(SP)
 	VMOVSS 240(R9), X0
-	VMOVSS X0, 20136(SP)
+	VMOVSS X0, 20264(SP)
 	MOVQ   248(R9), AX
-	MOVQ   AX, 20144(SP)
+	MOVQ   AX, 20272(SP)
 
 	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
 	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
@@ -34766,13 +31319,13 @@ noZ772:
 	CMOVQHI AX, R9
 	TESTQ   R9, R9
 	CMOVQEQ AX, R9
-	MOVQ    R9, 20152(SP)
+	MOVQ    R9, 20280(SP)
 
 targetsChunk:
 	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      targetsDone
-	MOVQ    20152(SP), R9
+	MOVQ    20280(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -34784,8 +31337,8 @@ targetsChunk:
 targetsExpLoop:
 	// Pass 1a. The columns t[j], stored to the record, and T = sum16(t).
 	// Prefetch the block 10240 bytes ahead, when BX is below its limit.
-	CMPQ       BX, 20112(SP)
-	JAE        noPrefetch773
+	CMPQ       BX, 20240(SP)
+	JAE        noPrefetch708
 	PREFETCHT0 10240(BX)
 	PREFETCHT0 10304(BX)
 	PREFETCHT0 10368(BX)
@@ -34803,7 +31356,7 @@ targetsExpLoop:
 	PREFETCHT0 11136(BX)
 	PREFETCHT0 11200(BX)
 
-noPrefetch773:
+noPrefetch708:
 	VMOVUPS      48(BX), X0
 	VINSERTF32X4 $0x01, 304(BX), Z0, Z0
 	VINSERTF32X4 $0x02, 560(BX), Z0, Z0
@@ -34937,8 +31490,8 @@ noPrefetch773:
 
 	// The columns x[j] of the block.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
-	CMPQ       SI, 20104(SP)
-	JAE        noPrefetch774
+	CMPQ       SI, 20232(SP)
+	JAE        noPrefetch709
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -34956,7 +31509,7 @@ noPrefetch773:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch774:
+noPrefetch709:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -35055,26 +31608,26 @@ noPrefetch774:
 	VUNPCKHPD    Z14, Z10, Z10
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
-	CMPL        20136(SP), $0x3f800000
-	JEQ         unscaled775
-	VMULPS.BCST 20136(SP), Z15, Z15
-	VMULPS.BCST 20136(SP), Z13, Z13
-	VMULPS.BCST 20136(SP), Z16, Z16
-	VMULPS.BCST 20136(SP), Z10, Z10
-	VMULPS.BCST 20136(SP), Z11, Z11
-	VMULPS.BCST 20136(SP), Z9, Z9
-	VMULPS.BCST 20136(SP), Z12, Z12
-	VMULPS.BCST 20136(SP), Z6, Z6
-	VMULPS.BCST 20136(SP), Z7, Z7
-	VMULPS.BCST 20136(SP), Z5, Z5
-	VMULPS.BCST 20136(SP), Z8, Z8
-	VMULPS.BCST 20136(SP), Z2, Z2
-	VMULPS.BCST 20136(SP), Z3, Z3
-	VMULPS.BCST 20136(SP), Z1, Z1
-	VMULPS.BCST 20136(SP), Z4, Z4
-	VMULPS.BCST 20136(SP), Z0, Z0
+	CMPL        20264(SP), $0x3f800000
+	JEQ         unscaled710
+	VMULPS.BCST 20264(SP), Z15, Z15
+	VMULPS.BCST 20264(SP), Z13, Z13
+	VMULPS.BCST 20264(SP), Z16, Z16
+	VMULPS.BCST 20264(SP), Z10, Z10
+	VMULPS.BCST 20264(SP), Z11, Z11
+	VMULPS.BCST 20264(SP), Z9, Z9
+	VMULPS.BCST 20264(SP), Z12, Z12
+	VMULPS.BCST 20264(SP), Z6, Z6
+	VMULPS.BCST 20264(SP), Z7, Z7
+	VMULPS.BCST 20264(SP), Z5, Z5
+	VMULPS.BCST 20264(SP), Z8, Z8
+	VMULPS.BCST 20264(SP), Z2, Z2
+	VMULPS.BCST 20264(SP), Z3, Z3
+	VMULPS.BCST 20264(SP), Z1, Z1
+	VMULPS.BCST 20264(SP), Z4, Z4
+	VMULPS.BCST 20264(SP), Z0, Z0
 
-unscaled775:
+unscaled710:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -35097,7 +31650,7 @@ unscaled775:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ          R13, R13
-	JZ             noPreds776
+	JZ             noPreds711
 	VCMPPS         $0x00, Z14, Z0, K1
 	VBROADCASTSS   zero<>+0(SB), Z17
 	VBLENDMPS.BCST index<>+960(SB), Z17, K1, Z17
@@ -35166,12 +31719,12 @@ unscaled775:
 	VMOVUPS        Z17, (R13)
 	ADDQ           $0x00000040, R13
 
-noPreds776:
+noPreds711:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
-	TESTB       $0x01, 20096(SP)
-	JZ          noLse777
+	TESTB       $0x01, 20224(SP)
+	JZ          noLse712
 	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z14, K1
 	VADDPS      Z13, Z15, Z17
 	VADDPS      Z10, Z16, Z18
@@ -35193,7 +31746,7 @@ noPreds776:
 	KMOVW       K1, 2368(R11)
 	VMOVUPS     Z14, 2304(R11)
 
-noLse777:
+noLse712:
 	LEAQ 1024(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
@@ -35315,15 +31868,15 @@ noLse777:
 	VMOVUPS Z0, 2176(R11)
 
 	// The weights of the block's rows to the record (with row weights).
-	MOVQ    20144(SP), AX
+	MOVQ    20272(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted778
+	JZ      unweighted713
 	VMOVUPS (AX), Z0
 	VMOVUPS Z0, 2432(R11)
 	ADDQ    $0x00000040, AX
-	MOVQ    AX, 20144(SP)
+	MOVQ    AX, 20272(SP)
 
-unweighted778:
+unweighted713:
 	ADDQ $0x00000400, SI
 	ADDQ $0x00000400, BX
 	ADDQ $0x000009c0, R11
@@ -35748,7 +32301,7 @@ targetsExpOnlyLoop:
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
-	TESTB $0x01, 20096(SP)
+	TESTB $0x01, 20224(SP)
 	JNZ   targetsLse
 
 targetsLogLoop:
@@ -36106,8 +32659,8 @@ targetsLogLoop:
 	VSUBPS       19648(R11), Z4, Z4
 
 	// loss = loss·w (with row weights).
-	CMPQ   20144(SP), $0x00
-	JEQ    unweighted779
+	CMPQ   20272(SP), $0x00
+	JEQ    unweighted714
 	VMULPS 2432(R11), Z8, Z8
 	VMULPS 4928(R11), Z7, Z7
 	VMULPS 7424(R11), Z2, Z2
@@ -36117,10 +32670,10 @@ targetsLogLoop:
 	VMULPS 17408(R11), Z6, Z6
 	VMULPS 19904(R11), Z4, Z4
 
-unweighted779:
+unweighted714:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses780
+	JZ      noLosses715
 	VMOVUPS Z8, (DX)
 	VMOVUPS Z7, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -36131,7 +32684,7 @@ unweighted779:
 	VMOVUPS Z4, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses780:
+noLosses715:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y8, Z9
 	VEXTRACTF64X4 $0x01, Z8, Y8
@@ -36232,18 +32785,18 @@ targetsLogLast:
 	VSUBPS       2176(R11), Z0, Z0
 
 	// loss = loss·w (with row weights).
-	CMPQ   20144(SP), $0x00
-	JEQ    unweighted781
+	CMPQ   20272(SP), $0x00
+	JEQ    unweighted716
 	VMULPS 2432(R11), Z0, Z0
 
-unweighted781:
+unweighted716:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses782
+	JZ      noLosses717
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses782:
+noLosses717:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -36257,588 +32810,12 @@ noLosses782:
 
 targetsLse:
 	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
-	// the record and then to lse (when not nil).
-	TESTB $0x02, 20096(SP)
-	JNZ   targetsZ
-
+	// the record and then to lse (when not nil); zl, f = zTerms(z, lse)
+	// (seq.ZTerms), f stored to the record (read by pass 3 only with the
+	// z-loss); loss = loss + zl·T where z != 0, the loss itself where z == 0.
 targetsLseLogLoop:
 	CMPQ R10, $0x08
 	JLT  targetsLseLogLast
-
-	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
-	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
-	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
-	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
-	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU32    2048(R11), Z0
-	VMOVDQU32    4544(R11), Z1
-	VMOVDQU32    7040(R11), Z2
-	VMOVDQU32    9536(R11), Z3
-	VMOVDQU32    12032(R11), Z4
-	VMOVDQU32    14528(R11), Z5
-	VMOVDQU32    17024(R11), Z6
-	VMOVDQU32    19520(R11), Z7
-	VBROADCASTSS logExpInv<>+0(SB), Z8
-	VBROADCASTSS logExpInv<>+0(SB), Z9
-	VBROADCASTSS logExpInv<>+0(SB), Z10
-	VBROADCASTSS logExpInv<>+0(SB), Z11
-	VPSRLD       $0x17, Z0, Z0
-	VPSRLD       $0x17, Z1, Z1
-	VBROADCASTSS logExpInv<>+0(SB), Z12
-	VBROADCASTSS logExpInv<>+0(SB), Z13
-	VPSRLD       $0x17, Z2, Z2
-	VPSRLD       $0x17, Z3, Z3
-	VBROADCASTSS logExpInv<>+0(SB), Z14
-	VBROADCASTSS logExpInv<>+0(SB), Z15
-	VPSRLD       $0x17, Z4, Z4
-	VPSRLD       $0x17, Z5, Z5
-	VPSRLD       $0x17, Z6, Z6
-	VPSRLD       $0x17, Z7, Z7
-	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z16
-	VPSUBD.BCST  logExpBias<>+0(SB), Z1, Z17
-	VPSUBD       Z0, Z8, Z0
-	VPSUBD       Z1, Z9, Z1
-	VPSUBD.BCST  logExpBias<>+0(SB), Z2, Z8
-	VPSUBD.BCST  logExpBias<>+0(SB), Z3, Z9
-	VPSUBD       Z2, Z10, Z2
-	VPSUBD       Z3, Z11, Z3
-	VPSLLD       $0x17, Z0, Z0
-	VPSUBD.BCST  logExpBias<>+0(SB), Z4, Z10
-	KMOVW        2368(R11), K3
-	VPSUBD       Z4, Z12, Z4
-	VPSUBD       Z5, Z13, Z11
-	VPSLLD       $0x17, Z1, Z1
-	VMULPS       2048(R11), Z0, Z0
-	KMOVW        4864(R11), K4
-	VPSUBD       Z6, Z14, Z12
-	VPSUBD       Z7, Z15, Z13
-	VPSLLD       $0x17, Z2, Z2
-	VMULPS       4544(R11), Z1, Z1
-	KMOVW        7360(R11), K5
-	VPSLLD       $0x17, Z3, Z3
-	VPSLLD       $0x17, Z4, Z4
-	VMULPS       7040(R11), Z2, Z2
-	VPSUBD.BCST  logExpBias<>+0(SB), Z5, Z5
-	VPSLLD       $0x17, Z11, Z11
-	VPSLLD       $0x17, Z12, Z12
-	VMULPS       9536(R11), Z3, Z3
-	VADDPS       Z0, Z0, Z14
-	KMOVW        9856(R11), K6
-	VPSLLD       $0x17, Z13, Z13
-	VMULPS       12032(R11), Z4, Z4
-	VADDPS       Z1, Z1, Z15
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z0, K1
-	VMULPS       14528(R11), Z11, Z11
-	VMULPS       17024(R11), Z12, Z12
-	VADDPS       Z2, Z2, Z18
-	VCVTDQ2PS    Z16, Z16
-	VMULPS       19520(R11), Z13, Z13
-	VADDPS       Z3, Z3, Z19
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K2
-	VBLENDMPS    Z14, Z0, K1, Z14
-	VADDPS       Z4, Z4, Z0
-	VBLENDMPS    Z15, Z1, K2, Z1
-	VPSUBD.BCST  logExpBias<>+0(SB), Z6, Z6
-	VPSUBD.BCST  logExpBias<>+0(SB), Z7, Z7
-	VADDPS       Z11, Z11, Z15
-	VADDPS       Z12, Z12, Z20
-	VADDPS       Z13, Z13, Z21
-	VSUBPS.BCST  one<>+0(SB), Z14, Z14
-	VSUBPS.BCST  one<>+0(SB), Z1, Z1
-	VCVTDQ2PS    Z17, Z17
-	VCVTDQ2PS    Z8, Z8
-	VCVTDQ2PS    Z9, Z9
-	VMULPS.BCST  logP0<>+0(SB), Z14, Z22
-	VCVTDQ2PS    Z10, Z10
-	VCVTDQ2PS    Z5, Z5
-	VMULPS       Z14, Z14, Z23
-	VMULPS.BCST  logP0<>+0(SB), Z1, Z24
-	VCVTDQ2PS    Z6, Z6
-	VCVTDQ2PS    Z7, Z7
-	VSUBPS.BCST  one<>+0(SB), Z16, Z25
-	VADDPS.BCST  logP1<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP1<>+0(SB), Z24, Z24
-	VBLENDMPS    Z25, Z16, K1, Z16
-	VMULPS.BCST  half<>+0(SB), Z23, Z25
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z2, K1
-	VMULPS       Z14, Z22, Z22
-	VBLENDMPS    Z18, Z2, K1, Z2
-	VMULPS       Z1, Z24, Z24
-	VSUBPS.BCST  one<>+0(SB), Z17, Z18
-	VSUBPS.BCST  one<>+0(SB), Z2, Z2
-	VADDPS.BCST  logP2<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP2<>+0(SB), Z24, Z24
-	VBLENDMPS    Z18, Z17, K2, Z17
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z16, Z18
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z3, K2
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z16, Z16
-	VBLENDMPS    Z19, Z3, K2, Z3
-	VMULPS.BCST  logP0<>+0(SB), Z2, Z19
-	VMULPS       Z14, Z22, Z22
-	VSUBPS.BCST  one<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z24, Z24
-	VMOVUPS      Z16, 2240(R11)
-	VADDPS.BCST  logP1<>+0(SB), Z19, Z16
-	VADDPS.BCST  logP3<>+0(SB), Z22, Z22
-	VMULPS       Z1, Z1, Z19
-	VADDPS.BCST  logP3<>+0(SB), Z24, Z24
-	VMULPS       Z2, Z16, Z16
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z1, Z24, Z24
-	VADDPS.BCST  logP2<>+0(SB), Z16, Z16
-	VADDPS.BCST  logP4<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
-	VMULPS       Z2, Z16, Z16
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z1, Z24, Z24
-	VADDPS.BCST  logP3<>+0(SB), Z16, Z16
-	VADDPS.BCST  logP5<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
-	VMULPS       Z2, Z16, Z16
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z1, Z24, Z24
-	VADDPS.BCST  logP4<>+0(SB), Z16, Z16
-	VADDPS.BCST  logP6<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
-	VMULPS       Z2, Z16, Z16
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z1, Z24, Z24
-	VADDPS.BCST  logP5<>+0(SB), Z16, Z16
-	VADDPS.BCST  logP7<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
-	VMULPS       Z2, Z16, Z16
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z1, Z24, Z24
-	VADDPS.BCST  logP6<>+0(SB), Z16, Z16
-	VADDPS.BCST  logP8<>+0(SB), Z22, Z22
-	VADDPS.BCST  logP8<>+0(SB), Z24, Z24
-	VMULPS       Z2, Z16, Z16
-	VMULPS       Z14, Z22, Z22
-	VMULPS       Z1, Z24, Z24
-	VADDPS.BCST  logP7<>+0(SB), Z16, Z16
-	VMULPS       Z23, Z22, Z23
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z17, Z22
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z17, Z17
-	VMULPS       Z19, Z24, Z24
-	VMULPS.BCST  half<>+0(SB), Z19, Z19
-	VMULPS       Z2, Z16, Z16
-	VADDPS       Z18, Z23, Z18
-	VMOVUPS      Z22, 4736(R11)
-	VMULPS.BCST  logP0<>+0(SB), Z3, Z23
-	VSUBPS.BCST  one<>+0(SB), Z8, Z22
-	VADDPS       Z17, Z24, Z24
-	VSUBPS.BCST  one<>+0(SB), Z9, Z17
-	VADDPS.BCST  logP8<>+0(SB), Z16, Z16
-	VSUBPS       Z25, Z18, Z18
-	VADDPS.BCST  logP1<>+0(SB), Z23, Z25
-	VSUBPS.BCST  one<>+0(SB), Z10, Z23
-	VBLENDMPS    Z22, Z8, K1, Z22
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z4, K1
-	VSUBPS.BCST  one<>+0(SB), Z5, Z8
-	VBLENDMPS    Z17, Z9, K2, Z9
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z11, K2
-	VBLENDMPS    Z0, Z4, K1, Z0
-	VMULPS       Z2, Z2, Z4
-	VMULPS       Z3, Z3, Z17
-	VBLENDMPS    Z15, Z11, K2, Z11
-	VSUBPS.BCST  one<>+0(SB), Z0, Z0
-	VMULPS       Z3, Z25, Z15
-	VMULPS       Z2, Z16, Z16
-	VSUBPS.BCST  one<>+0(SB), Z11, Z25
-	VSUBPS.BCST  one<>+0(SB), Z6, Z11
-	VBLENDMPS    Z23, Z10, K1, Z10
-	VBLENDMPS    Z8, Z5, K2, Z5
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z12, K1
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z13, K2
-	VBLENDMPS    Z20, Z12, K1, Z8
-	VBLENDMPS    Z21, Z13, K2, Z12
-	VMULPS.BCST  logP0<>+0(SB), Z0, Z20
-	VMULPS       Z0, Z0, Z13
-	VSUBPS.BCST  one<>+0(SB), Z8, Z8
-	VSUBPS.BCST  one<>+0(SB), Z12, Z12
-	VMULPS       Z25, Z25, Z21
-	VBLENDMPS    Z11, Z6, K1, Z6
-	VMULPS.BCST  logP0<>+0(SB), Z25, Z11
-	VADDPS.BCST  logP2<>+0(SB), Z15, Z15
-	VMULPS       Z4, Z16, Z16
-	VSUBPS       Z19, Z24, Z19
-	VADDPS.BCST  logP1<>+0(SB), Z20, Z26
-	VSUBPS.BCST  one<>+0(SB), Z7, Z20
-	VMULPS.BCST  logP0<>+0(SB), Z8, Z23
-	VMULPS.BCST  logP0<>+0(SB), Z12, Z24
-	VADDPS       Z18, Z14, Z14
-	VADDPS.BCST  logP1<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z15, Z18
-	VMULPS       Z8, Z8, Z15
-	VADDPS       Z19, Z1, Z1
-	VMULPS       Z0, Z26, Z26
-	VMULPS       Z12, Z12, Z19
-	VBLENDMPS    Z20, Z7, K2, Z7
-	VADDPS.BCST  logP1<>+0(SB), Z23, Z20
-	VADDPS.BCST  logP1<>+0(SB), Z24, Z23
-	VMULPS       Z25, Z11, Z11
-	VADDPS.BCST  logP3<>+0(SB), Z18, Z24
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z22, Z18
-	VADDPS.BCST  logP2<>+0(SB), Z26, Z27
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z9, Z26
-	VMULPS       Z8, Z20, Z20
-	VMULPS       Z12, Z23, Z23
-	VADDPS       2240(R11), Z14, Z14
-	VADDPS       4736(R11), Z1, Z1
-	VADDPS.BCST  logP2<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z24, Z24
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z22, Z22
-	VADDPS       Z18, Z16, Z16
-	VMULPS       Z0, Z27, Z27
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z10, Z18
-	VADDPS.BCST  logP2<>+0(SB), Z20, Z20
-	VADDPS.BCST  logP2<>+0(SB), Z23, Z23
-	VMULPS       Z25, Z11, Z11
-	VADDPS.BCST  logP4<>+0(SB), Z24, Z24
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z9, Z9
-	VMOVUPS      Z22, 7232(R11)
-	VADDPS.BCST  logP3<>+0(SB), Z27, Z27
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z5, Z22
-	VMULPS       Z8, Z20, Z20
-	VMULPS       Z12, Z23, Z23
-	VADDPS.BCST  logP3<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z24, Z24
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z10, Z10
-	VMOVUPS      Z9, 9728(R11)
-	VMULPS       Z0, Z27, Z27
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z6, Z9
-	VADDPS.BCST  logP3<>+0(SB), Z20, Z20
-	VADDPS.BCST  logP3<>+0(SB), Z23, Z23
-	VMULPS       Z25, Z11, Z11
-	VADDPS.BCST  logP5<>+0(SB), Z24, Z24
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z5, Z5
-	VMOVUPS      Z10, 12224(R11)
-	VADDPS.BCST  logP4<>+0(SB), Z27, Z27
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z7, Z10
-	VMULPS       Z8, Z20, Z20
-	VMULPS       Z12, Z23, Z23
-	VADDPS.BCST  logP4<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z24, Z24
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z6
-	VMOVUPS      Z5, 14720(R11)
-	VMULPS       Z0, Z27, Z5
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z7, Z7
-	VADDPS       2304(R11), Z14, Z27
-	VADDPS.BCST  logP4<>+0(SB), Z20, Z20
-	VADDPS.BCST  logP4<>+0(SB), Z23, Z23
-	VMULPS       Z25, Z11, Z11
-	VADDPS.BCST  logP6<>+0(SB), Z24, Z24
-	VMULPS.BCST  half<>+0(SB), Z4, Z4
-	VMOVUPS      Z6, 17216(R11)
-	VADDPS.BCST  logP5<>+0(SB), Z5, Z5
-	VMULPS.BCST  half<>+0(SB), Z17, Z6
-	VMOVUPS      Z7, 19712(R11)
-	VMULPS       Z8, Z20, Z7
-	VMULPS       Z12, Z23, Z20
-	VADDPS       4800(R11), Z1, Z23
-	VBLENDMPS    2304(R11), Z27, K3, Z27
-	VADDPS.BCST  logP5<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z24, Z24
-	VMULPS.BCST  half<>+0(SB), Z13, Z28
-	VSUBPS       Z4, Z16, Z4
-	VMOVUPS      Z27, 2368(R11)
-	VMULPS       Z0, Z5, Z5
-	VMULPS.BCST  half<>+0(SB), Z21, Z16
-	VADDPS.BCST  logP5<>+0(SB), Z7, Z7
-	VADDPS.BCST  logP5<>+0(SB), Z20, Z20
-	VMULPS       Z25, Z11, Z11
-	VADDPS.BCST  logP7<>+0(SB), Z24, Z24
-	VMULPS.BCST  half<>+0(SB), Z15, Z27
-	VADDPS       Z4, Z2, Z2
-	VADDPS.BCST  logP6<>+0(SB), Z5, Z4
-	VMULPS.BCST  half<>+0(SB), Z19, Z5
-	VMULPS       Z8, Z7, Z7
-	VMULPS       Z12, Z20, Z20
-	VBLENDMPS    4800(R11), Z23, K4, Z23
-	VADDPS.BCST  logP6<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z24, Z24
-	VADDPS       7232(R11), Z2, Z2
-	VMOVUPS      Z23, 4864(R11)
-	VMULPS       Z0, Z4, Z4
-	VMULPS       2112(R11), Z14, Z14
-	VADDPS.BCST  logP6<>+0(SB), Z7, Z7
-	VADDPS.BCST  logP6<>+0(SB), Z20, Z20
-	VMULPS       Z25, Z11, Z11
-	VADDPS.BCST  logP8<>+0(SB), Z24, Z23
-	VMULPS       4608(R11), Z1, Z1
-	VADDPS.BCST  logP7<>+0(SB), Z4, Z4
-	VMULPS       7104(R11), Z2, Z24
-	VMULPS       Z8, Z7, Z7
-	VMULPS       Z12, Z20, Z20
-	VADDPS       7296(R11), Z2, Z2
-	VSUBPS       2176(R11), Z14, Z14
-	VADDPS.BCST  logP7<>+0(SB), Z11, Z11
-	VMULPS       Z3, Z23, Z23
-	VSUBPS       4672(R11), Z1, Z1
-	VMULPS       Z0, Z4, Z4
-	VSUBPS       7168(R11), Z24, Z24
-	VADDPS.BCST  logP7<>+0(SB), Z7, Z7
-	VADDPS.BCST  logP7<>+0(SB), Z20, Z20
-	VMULPS       Z25, Z11, Z11
-	VMULPS       Z17, Z23, Z17
-	VBLENDMPS    7296(R11), Z2, K5, Z2
-	VADDPS.BCST  logP8<>+0(SB), Z4, Z4
-	VMOVUPS      Z2, 7360(R11)
-	VMULPS       Z8, Z7, Z2
-	VMULPS       Z12, Z20, Z7
-	VADDPS.BCST  logP8<>+0(SB), Z11, Z11
-	VADDPS       Z26, Z17, Z17
-	VMULPS       Z0, Z4, Z4
-	VADDPS.BCST  logP8<>+0(SB), Z2, Z2
-	VADDPS.BCST  logP8<>+0(SB), Z7, Z7
-	VMULPS       Z25, Z11, Z11
-	VSUBPS       Z6, Z17, Z6
-	VMULPS       Z13, Z4, Z4
-	VMULPS       Z8, Z2, Z2
-	VMULPS       Z12, Z7, Z7
-	VMULPS       Z21, Z11, Z11
-	VADDPS       Z6, Z3, Z3
-	KMOVW        12352(R11), K1
-	VADDPS       Z18, Z4, Z4
-	KMOVW        14848(R11), K2
-	VMULPS       Z15, Z2, Z2
-	VMULPS       Z19, Z7, Z6
-	KMOVW        17344(R11), K3
-	KMOVW        19840(R11), K4
-	VADDPS       Z22, Z11, Z7
-	VADDPS       9728(R11), Z3, Z3
-	VSUBPS       Z28, Z4, Z4
-	VADDPS       Z9, Z2, Z2
-	VADDPS       Z10, Z6, Z6
-	VSUBPS       Z16, Z7, Z7
-	VMULPS       9600(R11), Z3, Z9
-	VADDPS       9792(R11), Z3, Z3
-	VADDPS       Z4, Z0, Z0
-	VSUBPS       Z27, Z2, Z2
-	VSUBPS       Z5, Z6, Z4
-	VADDPS       Z7, Z25, Z5
-	VSUBPS       9664(R11), Z9, Z6
-	VBLENDMPS    9792(R11), Z3, K6, Z3
-	VADDPS       12224(R11), Z0, Z0
-	VMOVUPS      Z3, 9856(R11)
-	VADDPS       Z2, Z8, Z2
-	VADDPS       Z4, Z12, Z3
-	VADDPS       14720(R11), Z5, Z4
-	VMULPS       12096(R11), Z0, Z5
-	VADDPS       12288(R11), Z0, Z0
-	VADDPS       17216(R11), Z2, Z2
-	VADDPS       19712(R11), Z3, Z3
-	VMULPS       14592(R11), Z4, Z7
-	VADDPS       14784(R11), Z4, Z4
-	VSUBPS       12160(R11), Z5, Z5
-	VBLENDMPS    12288(R11), Z0, K1, Z0
-	VMULPS       17088(R11), Z2, Z8
-	VMULPS       19584(R11), Z3, Z9
-	VMOVUPS      Z0, 12352(R11)
-	VADDPS       17280(R11), Z2, Z0
-	VADDPS       19776(R11), Z3, Z2
-	VSUBPS       14656(R11), Z7, Z3
-	VBLENDMPS    14784(R11), Z4, K2, Z4
-	VSUBPS       17152(R11), Z8, Z7
-	VSUBPS       19648(R11), Z9, Z8
-	VMOVUPS      Z4, 14848(R11)
-	VBLENDMPS    17280(R11), Z0, K3, Z0
-	VBLENDMPS    19776(R11), Z2, K4, Z2
-	VMOVUPS      Z0, 17344(R11)
-	VMOVUPS      Z2, 19840(R11)
-
-	// loss = loss·w (with row weights).
-	CMPQ   20144(SP), $0x00
-	JEQ    unweighted783
-	VMULPS 2432(R11), Z14, Z14
-	VMULPS 4928(R11), Z1, Z1
-	VMULPS 7424(R11), Z24, Z24
-	VMULPS 9920(R11), Z6, Z6
-	VMULPS 12416(R11), Z5, Z5
-	VMULPS 14912(R11), Z3, Z3
-	VMULPS 17408(R11), Z7, Z7
-	VMULPS 19904(R11), Z8, Z8
-
-unweighted783:
-	// losses[i] = loss; acc[i%8] += float64(loss).
-	TESTQ   DX, DX
-	JZ      noLosses784
-	VMOVUPS Z14, (DX)
-	VMOVUPS Z1, 64(DX)
-	VMOVUPS Z24, 128(DX)
-	VMOVUPS Z6, 192(DX)
-	VMOVUPS Z5, 256(DX)
-	VMOVUPS Z3, 320(DX)
-	VMOVUPS Z7, 384(DX)
-	VMOVUPS Z8, 448(DX)
-	ADDQ    $0x00000200, DX
-
-noLosses784:
-	VMOVUPD       (R8), Z0
-	VCVTPS2PD     Y14, Z2
-	VEXTRACTF64X4 $0x01, Z14, Y4
-	VCVTPS2PD     Y4, Z4
-	VADDPD        Z0, Z2, Z0
-	VADDPD        Z0, Z4, Z0
-	VCVTPS2PD     Y1, Z2
-	VEXTRACTF64X4 $0x01, Z1, Y1
-	VCVTPS2PD     Y1, Z1
-	VADDPD        Z0, Z2, Z0
-	VADDPD        Z0, Z1, Z0
-	VCVTPS2PD     Y24, Z1
-	VEXTRACTF64X4 $0x01, Z24, Y2
-	VCVTPS2PD     Y2, Z2
-	VADDPD        Z0, Z1, Z0
-	VADDPD        Z0, Z2, Z0
-	VCVTPS2PD     Y6, Z1
-	VEXTRACTF64X4 $0x01, Z6, Y2
-	VCVTPS2PD     Y2, Z2
-	VADDPD        Z0, Z1, Z0
-	VADDPD        Z0, Z2, Z0
-	VCVTPS2PD     Y5, Z1
-	VEXTRACTF64X4 $0x01, Z5, Y2
-	VCVTPS2PD     Y2, Z2
-	VADDPD        Z0, Z1, Z0
-	VADDPD        Z0, Z2, Z0
-	VCVTPS2PD     Y3, Z1
-	VEXTRACTF64X4 $0x01, Z3, Y2
-	VCVTPS2PD     Y2, Z2
-	VADDPD        Z0, Z1, Z0
-	VADDPD        Z0, Z2, Z0
-	VCVTPS2PD     Y7, Z1
-	VEXTRACTF64X4 $0x01, Z7, Y2
-	VCVTPS2PD     Y2, Z2
-	VADDPD        Z0, Z1, Z0
-	VADDPD        Z0, Z2, Z0
-	VCVTPS2PD     Y8, Z1
-	VEXTRACTF64X4 $0x01, Z8, Y2
-	VCVTPS2PD     Y2, Z2
-	VADDPD        Z0, Z1, Z0
-	VADDPD        Z0, Z2, Z0
-	VMOVUPD       Z0, (R8)
-
-	// lse[i] = lse, from the records (when lse is not nil).
-	TESTQ   R14, R14
-	JZ      noLse785
-	VMOVUPS 2368(R11), Z0
-	VMOVUPS Z0, (R14)
-	VMOVUPS 4864(R11), Z0
-	VMOVUPS Z0, 64(R14)
-	VMOVUPS 7360(R11), Z0
-	VMOVUPS Z0, 128(R14)
-	VMOVUPS 9856(R11), Z0
-	VMOVUPS Z0, 192(R14)
-	VMOVUPS 12352(R11), Z0
-	VMOVUPS Z0, 256(R14)
-	VMOVUPS 14848(R11), Z0
-	VMOVUPS Z0, 320(R14)
-	VMOVUPS 17344(R11), Z0
-	VMOVUPS Z0, 384(R14)
-	VMOVUPS 19840(R11), Z0
-	VMOVUPS Z0, 448(R14)
-	ADDQ    $0x00000200, R14
-
-noLse785:
-	ADDQ $0x00004e00, R11
-	SUBQ $0x08, R10
-	JMP  targetsLseLogLoop
-
-targetsLseLogLast:
-	TESTQ R10, R10
-	JZ    targetsGrad
-
-	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
-	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
-	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
-	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
-	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU32    2048(R11), Z0
-	VBROADCASTSS logExpInv<>+0(SB), Z1
-	KMOVW        2368(R11), K2
-	VPSRLD       $0x17, Z0, Z0
-	VPSUBD       Z0, Z1, Z1
-	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z0
-	VPSLLD       $0x17, Z1, Z1
-	VCVTDQ2PS    Z0, Z0
-	VMULPS       2048(R11), Z1, Z1
-	VSUBPS.BCST  one<>+0(SB), Z0, Z3
-	VADDPS       Z1, Z1, Z2
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z1, K1
-	VBLENDMPS    Z3, Z0, K1, Z0
-	VBLENDMPS    Z2, Z1, K1, Z1
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z0, Z2
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z0, Z0
-	VSUBPS.BCST  one<>+0(SB), Z1, Z1
-	VMOVUPS      Z0, 2240(R11)
-	VMULPS.BCST  logP0<>+0(SB), Z1, Z3
-	VMULPS       Z1, Z1, Z0
-	VADDPS.BCST  logP1<>+0(SB), Z3, Z3
-	VMULPS.BCST  half<>+0(SB), Z0, Z4
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP2<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP3<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP4<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP5<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP6<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP7<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VADDPS.BCST  logP8<>+0(SB), Z3, Z3
-	VMULPS       Z1, Z3, Z3
-	VMULPS       Z0, Z3, Z0
-	VADDPS       Z2, Z0, Z0
-	VSUBPS       Z4, Z0, Z0
-	VADDPS       Z0, Z1, Z0
-	VADDPS       2240(R11), Z0, Z0
-	VMULPS       2112(R11), Z0, Z1
-	VADDPS       2304(R11), Z0, Z0
-	VSUBPS       2176(R11), Z1, Z1
-	VBLENDMPS    2304(R11), Z0, K2, Z0
-	VMOVUPS      Z0, 2368(R11)
-
-	// loss = loss·w (with row weights).
-	CMPQ   20144(SP), $0x00
-	JEQ    unweighted786
-	VMULPS 2432(R11), Z1, Z1
-
-unweighted786:
-	// losses[i] = loss; acc[i%8] += float64(loss).
-	TESTQ   DX, DX
-	JZ      noLosses787
-	VMOVUPS Z1, (DX)
-	ADDQ    $0x00000040, DX
-
-noLosses787:
-	VMOVUPD       (R8), Z0
-	VCVTPS2PD     Y1, Z2
-	VEXTRACTF64X4 $0x01, Z1, Y1
-	VCVTPS2PD     Y1, Z1
-	VADDPD        Z0, Z2, Z0
-	VADDPD        Z0, Z1, Z0
-	VMOVUPD       Z0, (R8)
-
-	// lse[i] = lse, from the records (when lse is not nil).
-	TESTQ   R14, R14
-	JZ      noLse788
-	VMOVUPS 2368(R11), Z0
-	VMOVUPS Z0, (R14)
-	ADDQ    $0x00000040, R14
-
-noLse788:
-	ADDQ $0x000009c0, R11
-	DECQ R10
-	JMP  targetsLseLogLast
-
-targetsZ:
-	// Pass 2 with lse and the z-loss: zl, f = zTerms(z, lse) (seq.ZTerms); loss =
-	// loss + zl·T; f stored to the record.
-targetsZLogLoop:
-	CMPQ R10, $0x08
-	JLT  targetsZLogLast
 
 	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
 	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
@@ -37200,121 +33177,137 @@ targetsZLogLoop:
 	VSUBPS       Z16, Z11, Z10
 	KMOVW        17344(R11), K3
 	KMOVW        19840(R11), K4
-	VADDPS       Z6, Z14, Z6
 	VADDPS       Z5, Z0, Z0
 	VADDPS       9792(R11), Z3, Z5
 	VMULPS       9600(R11), Z3, Z3
 	VSUBPS       Z23, Z7, Z7
 	VSUBPS       Z29, Z9, Z9
+	VPANDD       20096(SP), Z6, Z6
+	VPANDD       20096(SP), Z4, Z4
 	VADDPS       Z10, Z25, Z10
-	VADDPS.BCST  one<>+0(SB), Z21, Z11
+	VPANDD       20096(SP), Z17, Z11
+	VPORD        20160(SP), Z6, Z6
 	VADDPS       12224(R11), Z0, Z0
 	VBLENDMPS    9792(R11), Z5, K6, Z5
 	VADDPS       Z7, Z8, Z7
 	VADDPS       Z9, Z12, Z8
 	VMULPS       20032(SP), Z5, Z9
+	VPORD        20160(SP), Z4, Z4
 	VMOVUPS      Z5, 9856(R11)
 	VADDPS       14720(R11), Z10, Z10
 	VSUBPS       9664(R11), Z3, Z3
-	VMOVUPS      Z11, 4800(R11)
-	VADDPS       12288(R11), Z0, Z11
+	VADDPS       12288(R11), Z0, Z12
 	VMULPS       12096(R11), Z0, Z0
-	VADDPS       Z4, Z1, Z1
-	VADDPS       17216(R11), Z7, Z4
-	VADDPS       19712(R11), Z8, Z7
+	VADDPS       Z6, Z14, Z6
+	VADDPS       17216(R11), Z7, Z7
+	VADDPS       19712(R11), Z8, Z8
 	VMULPS       Z5, Z9, Z5
-	VADDPS       14784(R11), Z10, Z8
+	VADDPS       14784(R11), Z10, Z13
 	VMULPS       14592(R11), Z10, Z10
 	VADDPS       Z9, Z9, Z9
-	VBLENDMPS    12288(R11), Z11, K1, Z11
+	VBLENDMPS    12288(R11), Z12, K1, Z12
 	VSUBPS       12160(R11), Z0, Z0
-	VADDPS       17280(R11), Z4, Z12
-	VADDPS       19776(R11), Z7, Z13
-	VMOVUPS      Z11, 12352(R11)
-	VBLENDMPS    14784(R11), Z8, K2, Z14
-	VMULPS       20032(SP), Z11, Z8
-	VADDPS       Z17, Z2, Z2
-	VMULPS       20032(SP), Z14, Z15
-	VMULPS       17088(R11), Z4, Z4
-	VMOVUPS      Z14, 14848(R11)
-	VBLENDMPS    17280(R11), Z12, K3, Z12
-	VBLENDMPS    19776(R11), Z13, K4, Z17
-	VMULPS       20032(SP), Z12, Z16
-	VMULPS       20032(SP), Z17, Z19
-	VADDPS       Z8, Z8, Z13
-	VMOVUPS      Z12, 17344(R11)
-	VMULPS       Z11, Z8, Z8
-	VMULPS       Z14, Z15, Z11
-	VADDPS       Z15, Z15, Z14
+	VADDPS       17280(R11), Z7, Z14
+	VADDPS       19776(R11), Z8, Z15
+	VMOVUPS      Z12, 12352(R11)
+	VBLENDMPS    14784(R11), Z13, K2, Z16
+	VMULPS       20032(SP), Z12, Z13
+	VADDPS       Z4, Z1, Z1
+	VMULPS       20032(SP), Z16, Z4
+	VMULPS       17088(R11), Z7, Z7
+	VMOVUPS      Z16, 14848(R11)
+	VBLENDMPS    17280(R11), Z14, K3, Z14
+	VBLENDMPS    19776(R11), Z15, K4, Z19
+	VMULPS       20032(SP), Z14, Z17
+	VMULPS       20032(SP), Z19, Z20
+	VADDPS       Z13, Z13, Z15
+	VMOVUPS      Z14, 17344(R11)
+	VMULPS       Z12, Z13, Z12
+	VMULPS       Z16, Z4, Z13
+	VADDPS       Z4, Z4, Z4
 	VSUBPS       14656(R11), Z10, Z10
-	VMOVUPS      Z17, 19840(R11)
-	VMULPS       19584(R11), Z7, Z7
+	VMOVUPS      Z19, 19840(R11)
+	VMULPS       19584(R11), Z8, Z8
 	VMULPS       9600(R11), Z5, Z5
-	VMULPS       Z12, Z16, Z12
-	VMULPS       Z17, Z19, Z15
-	VADDPS       Z16, Z16, Z16
-	VADDPS       Z19, Z19, Z17
-	VMULPS       12096(R11), Z8, Z8
-	VMULPS       14592(R11), Z11, Z11
-	VSUBPS       17152(R11), Z4, Z4
-	VSUBPS       19648(R11), Z7, Z7
-	VMULPS       17088(R11), Z12, Z12
-	VMULPS       19584(R11), Z15, Z15
-	VADDPS       Z5, Z3, Z3
-	VADDPS.BCST  one<>+0(SB), Z18, Z5
+	VMULPS       Z14, Z17, Z14
+	VMULPS       Z19, Z20, Z16
+	VADDPS       Z17, Z17, Z17
+	VADDPS       Z20, Z20, Z19
+	VMULPS       12096(R11), Z12, Z12
+	VMULPS       14592(R11), Z13, Z13
+	VSUBPS       17152(R11), Z7, Z7
+	VSUBPS       19648(R11), Z8, Z8
+	VMULPS       17088(R11), Z14, Z14
+	VMULPS       19584(R11), Z16, Z16
+	VPANDD       20096(SP), Z5, Z5
+	VPANDD       20096(SP), Z12, Z12
+	VPANDD       20096(SP), Z13, Z13
+	VADDPS.BCST  one<>+0(SB), Z21, Z20
+	VPANDD       20096(SP), Z14, Z14
+	VPANDD       20096(SP), Z16, Z16
+	VADDPS.BCST  one<>+0(SB), Z18, Z18
+	VPORD        20160(SP), Z11, Z11
 	VADDPS.BCST  one<>+0(SB), Z9, Z9
-	VADDPS.BCST  one<>+0(SB), Z13, Z13
-	VADDPS.BCST  one<>+0(SB), Z14, Z14
-	VADDPS.BCST  one<>+0(SB), Z16, Z16
+	VPORD        20160(SP), Z5, Z5
+	VMOVUPS      Z20, 4800(R11)
+	VADDPS.BCST  one<>+0(SB), Z15, Z15
+	VPORD        20160(SP), Z12, Z12
+	VADDPS.BCST  one<>+0(SB), Z4, Z4
+	VPORD        20160(SP), Z13, Z13
+	VMOVUPS      Z18, 7296(R11)
 	VADDPS.BCST  one<>+0(SB), Z17, Z17
-	VADDPS       Z8, Z0, Z0
-	VADDPS       Z11, Z10, Z8
-	VMOVUPS      Z5, 7296(R11)
-	VADDPS       Z12, Z4, Z4
-	VADDPS       Z15, Z7, Z5
+	VPORD        20160(SP), Z14, Z14
 	VMOVUPS      Z9, 9792(R11)
-	VMOVUPS      Z13, 12288(R11)
-	VMOVUPS      Z14, 14784(R11)
-	VMOVUPS      Z16, 17280(R11)
-	VMOVUPS      Z17, 19776(R11)
+	VADDPS.BCST  one<>+0(SB), Z19, Z9
+	VPORD        20160(SP), Z16, Z16
+	VMOVUPS      Z15, 12288(R11)
+	VADDPS       Z11, Z2, Z2
+	VADDPS       Z5, Z3, Z3
+	VMOVUPS      Z4, 14784(R11)
+	VADDPS       Z12, Z0, Z0
+	VADDPS       Z13, Z10, Z4
+	VMOVUPS      Z17, 17280(R11)
+	VADDPS       Z14, Z7, Z5
+	VADDPS       Z16, Z8, Z7
+	VMOVUPS      Z9, 19776(R11)
 
 	// loss = loss·w (with row weights).
-	CMPQ   20144(SP), $0x00
-	JEQ    unweighted789
+	CMPQ   20272(SP), $0x00
+	JEQ    unweighted718
 	VMULPS 2432(R11), Z6, Z6
 	VMULPS 4928(R11), Z1, Z1
 	VMULPS 7424(R11), Z2, Z2
 	VMULPS 9920(R11), Z3, Z3
 	VMULPS 12416(R11), Z0, Z0
-	VMULPS 14912(R11), Z8, Z8
-	VMULPS 17408(R11), Z4, Z4
-	VMULPS 19904(R11), Z5, Z5
+	VMULPS 14912(R11), Z4, Z4
+	VMULPS 17408(R11), Z5, Z5
+	VMULPS 19904(R11), Z7, Z7
 
-unweighted789:
+unweighted718:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses790
+	JZ      noLosses719
 	VMOVUPS Z6, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
 	VMOVUPS Z3, 192(DX)
 	VMOVUPS Z0, 256(DX)
-	VMOVUPS Z8, 320(DX)
-	VMOVUPS Z4, 384(DX)
-	VMOVUPS Z5, 448(DX)
+	VMOVUPS Z4, 320(DX)
+	VMOVUPS Z5, 384(DX)
+	VMOVUPS Z7, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses790:
-	VMOVUPD       (R8), Z7
+noLosses719:
+	VMOVUPD       (R8), Z8
 	VCVTPS2PD     Y6, Z9
 	VEXTRACTF64X4 $0x01, Z6, Y6
 	VCVTPS2PD     Y6, Z6
-	VADDPD        Z7, Z9, Z7
-	VADDPD        Z7, Z6, Z6
-	VCVTPS2PD     Y1, Z7
+	VADDPD        Z8, Z9, Z8
+	VADDPD        Z8, Z6, Z6
+	VCVTPS2PD     Y1, Z8
 	VEXTRACTF64X4 $0x01, Z1, Y1
 	VCVTPS2PD     Y1, Z1
-	VADDPD        Z6, Z7, Z6
+	VADDPD        Z6, Z8, Z6
 	VADDPD        Z6, Z1, Z1
 	VCVTPS2PD     Y2, Z6
 	VEXTRACTF64X4 $0x01, Z2, Y2
@@ -37331,11 +33324,6 @@ noLosses790:
 	VCVTPS2PD     Y0, Z0
 	VADDPD        Z1, Z2, Z1
 	VADDPD        Z1, Z0, Z0
-	VCVTPS2PD     Y8, Z1
-	VEXTRACTF64X4 $0x01, Z8, Y2
-	VCVTPS2PD     Y2, Z2
-	VADDPD        Z0, Z1, Z0
-	VADDPD        Z0, Z2, Z0
 	VCVTPS2PD     Y4, Z1
 	VEXTRACTF64X4 $0x01, Z4, Y2
 	VCVTPS2PD     Y2, Z2
@@ -37346,11 +33334,16 @@ noLosses790:
 	VCVTPS2PD     Y2, Z2
 	VADDPD        Z0, Z1, Z0
 	VADDPD        Z0, Z2, Z0
+	VCVTPS2PD     Y7, Z1
+	VEXTRACTF64X4 $0x01, Z7, Y2
+	VCVTPS2PD     Y2, Z2
+	VADDPD        Z0, Z1, Z0
+	VADDPD        Z0, Z2, Z0
 	VMOVUPD       Z0, (R8)
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse791
+	JZ      noLse720
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 4864(R11), Z0
@@ -37369,12 +33362,12 @@ noLosses790:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse791:
+noLse720:
 	ADDQ $0x00004e00, R11
 	SUBQ $0x08, R10
-	JMP  targetsZLogLoop
+	JMP  targetsLseLogLoop
 
-targetsZLogLast:
+targetsLseLogLast:
 	TESTQ R10, R10
 	JZ    targetsGrad
 
@@ -37435,22 +33428,24 @@ targetsZLogLast:
 	VADDPS       Z2, Z2, Z2
 	VMULPS       2112(R11), Z1, Z1
 	VADDPS.BCST  one<>+0(SB), Z2, Z2
-	VADDPS       Z1, Z0, Z0
+	VPANDD       20096(SP), Z1, Z1
 	VMOVUPS      Z2, 2304(R11)
+	VPORD        20160(SP), Z1, Z1
+	VADDPS       Z1, Z0, Z0
 
 	// loss = loss·w (with row weights).
-	CMPQ   20144(SP), $0x00
-	JEQ    unweighted792
+	CMPQ   20272(SP), $0x00
+	JEQ    unweighted721
 	VMULPS 2432(R11), Z0, Z0
 
-unweighted792:
+unweighted721:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses793
+	JZ      noLosses722
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses793:
+noLosses722:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -37461,15 +33456,15 @@ noLosses793:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse794
+	JZ      noLse723
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse794:
+noLse723:
 	ADDQ $0x000009c0, R11
 	DECQ R10
-	JMP  targetsZLogLast
+	JMP  targetsLseLogLast
 
 targetsGrad:
 	// Pass 3 (with a gradient). sc = scale, times the rows' weights with row
@@ -37481,16 +33476,16 @@ targetsGrad:
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
-	TESTB $0x02, 20096(SP)
+	TESTB $0x02, 20224(SP)
 	JNZ   targetsGradZ
 
 targetsGradLoop:
-	VBROADCASTSS 20128(SP), Z0
-	CMPQ         20144(SP), $0x00
-	JEQ          unweighted795
+	VBROADCASTSS 20256(SP), Z0
+	CMPQ         20272(SP), $0x00
+	JEQ          unweighted724
 	VMULPS       2432(R11), Z0, Z0
 
-unweighted795:
+unweighted724:
 	VDIVPS 2048(R11), Z0, Z1
 	VMULPS 2112(R11), Z1, Z1
 	VMULPS 1024(R11), Z1, Z2
@@ -37544,8 +33539,8 @@ unweighted795:
 
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
-	CMPQ       DI, 20120(SP)
-	JAE        noPrefetch796
+	CMPQ       DI, 20248(SP)
+	JAE        noPrefetch725
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -37563,7 +33558,7 @@ unweighted795:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch796:
+noPrefetch725:
 	VUNPCKLPS     Z3, Z2, Z1
 	VUNPCKHPS     Z3, Z2, Z2
 	VUNPCKLPS     Z5, Z4, Z3
@@ -37668,12 +33663,12 @@ noPrefetch796:
 
 targetsGradZ:
 	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·sc.
-	VBROADCASTSS 20128(SP), Z0
-	CMPQ         20144(SP), $0x00
-	JEQ          unweighted797
+	VBROADCASTSS 20256(SP), Z0
+	CMPQ         20272(SP), $0x00
+	JEQ          unweighted726
 	VMULPS       2432(R11), Z0, Z0
 
-unweighted797:
+unweighted726:
 	VDIVPS 2048(R11), Z0, Z1
 	VMULPS 2112(R11), Z1, Z1
 	VMULPS 2304(R11), Z1, Z1
@@ -37728,8 +33723,8 @@ unweighted797:
 
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
-	CMPQ       DI, 20120(SP)
-	JAE        noPrefetch798
+	CMPQ       DI, 20248(SP)
+	JAE        noPrefetch727
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -37747,7 +33742,7 @@ unweighted797:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch798:
+noPrefetch727:
 	VUNPCKLPS     Z3, Z2, Z1
 	VUNPCKHPS     Z3, Z2, Z2
 	VUNPCKLPS     Z5, Z4, Z3
@@ -37891,28 +33886,28 @@ TEXT ·softmax16AVX512(SB), $8800-8
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(DX), $0x00
-	JEQ  noPrefetch799
+	JEQ  noPrefetch728
 	MOVQ 16(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(DX)
-	JB   noPrefetch799
+	JB   noPrefetch728
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch799:
+noPrefetch728:
 	MOVQ R12, 8768(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(DX), $0x00
-	JEQ  noPrefetch800
+	JEQ  noPrefetch729
 	MOVQ 40(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(DX)
-	JB   noPrefetch800
+	JB   noPrefetch729
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch800:
+noPrefetch729:
 	MOVQ   R12, 8776(SP)
 	VMOVSS 240(DX), X0
 	VMOVSS X0, 8784(SP)
@@ -37945,7 +33940,7 @@ softmaxExpLoop:
 	// Pass 1a. d[j] = x[j]·xscale - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 8768(SP)
-	JAE        noPrefetch801
+	JAE        noPrefetch730
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -37963,7 +33958,7 @@ softmaxExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch801:
+noPrefetch730:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -38063,7 +34058,7 @@ noPrefetch801:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        8784(SP), $0x3f800000
-	JEQ         unscaled802
+	JEQ         unscaled731
 	VMULPS.BCST 8784(SP), Z15, Z15
 	VMULPS.BCST 8784(SP), Z13, Z13
 	VMULPS.BCST 8784(SP), Z16, Z16
@@ -38081,7 +34076,7 @@ noPrefetch801:
 	VMULPS.BCST 8784(SP), Z4, Z4
 	VMULPS.BCST 8784(SP), Z0, Z0
 
-unscaled802:
+unscaled731:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -38576,7 +34571,7 @@ softmaxOutLoop:
 	// The rows y of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 8776(SP)
-	JAE        noPrefetch803
+	JAE        noPrefetch732
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -38594,7 +34589,7 @@ softmaxOutLoop:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch803:
+noPrefetch732:
 	VUNPCKLPS     Z2, Z1, Z16
 	VUNPCKHPS     Z2, Z1, Z1
 	VUNPCKLPS     Z4, Z3, Z2
@@ -38740,28 +34735,28 @@ TEXT ·logSoftmax16AVX512(SB), $17504-8
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(DX), $0x00
-	JEQ  noPrefetch804
+	JEQ  noPrefetch733
 	MOVQ 16(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(DX)
-	JB   noPrefetch804
+	JB   noPrefetch733
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch804:
+noPrefetch733:
 	MOVQ R12, 17472(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(DX), $0x00
-	JEQ  noPrefetch805
+	JEQ  noPrefetch734
 	MOVQ 40(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(DX)
-	JB   noPrefetch805
+	JB   noPrefetch734
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch805:
+noPrefetch734:
 	MOVQ   R12, 17480(SP)
 	VMOVSS 240(DX), X0
 	VMOVSS X0, 17488(SP)
@@ -38794,7 +34789,7 @@ logSoftmaxExpLoop:
 	// Pass 1a. d[j] = x[j]·xscale - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 17472(SP)
-	JAE        noPrefetch806
+	JAE        noPrefetch735
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -38812,7 +34807,7 @@ logSoftmaxExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch806:
+noPrefetch735:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -38912,7 +34907,7 @@ noPrefetch806:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        17488(SP), $0x3f800000
-	JEQ         unscaled807
+	JEQ         unscaled736
 	VMULPS.BCST 17488(SP), Z15, Z15
 	VMULPS.BCST 17488(SP), Z13, Z13
 	VMULPS.BCST 17488(SP), Z16, Z16
@@ -38930,7 +34925,7 @@ noPrefetch806:
 	VMULPS.BCST 17488(SP), Z4, Z4
 	VMULPS.BCST 17488(SP), Z0, Z0
 
-unscaled807:
+unscaled736:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -39853,7 +35848,7 @@ logSoftmaxOutLoop:
 	// The rows y of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 17480(SP)
-	JAE        noPrefetch808
+	JAE        noPrefetch737
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -39871,7 +35866,7 @@ logSoftmaxOutLoop:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch808:
+noPrefetch737:
 	VUNPCKLPS     Z2, Z1, Z16
 	VUNPCKHPS     Z2, Z1, Z1
 	VUNPCKLPS     Z4, Z3, Z2
@@ -40109,7 +36104,7 @@ argmaxLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        (SP), $0x3f800000
-	JEQ         unscaled809
+	JEQ         unscaled738
 	VMULPS.BCST (SP), Z15, Z15
 	VMULPS.BCST (SP), Z13, Z13
 	VMULPS.BCST (SP), Z16, Z16
@@ -40127,7 +36122,7 @@ argmaxLoop:
 	VMULPS.BCST (SP), Z4, Z4
 	VMULPS.BCST (SP), Z0, Z0
 
-unscaled809:
+unscaled738:
 	// m = the maximum of the sixteen columns: the tree of VMAXPS of seq.Max16
 	// without its + 0, which equality does not see.
 	VMAXPS Z13, Z15, Z14
@@ -40226,7 +36221,7 @@ argmaxDone:
 
 // func xentLabels16AVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·xentLabels16AVX2(SB), $5792-8
+TEXT ·xentLabels16AVX2(SB), $5856-8
 	// xentLabelsGeneric with rows of 16 columns, for whole blocks of 8 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -40249,9 +36244,10 @@ TEXT ·xentLabels16AVX2(SB), $5792-8
 	// d[j], then e[j], at 32·j; s at 512; d[l] at 544; k·ln2hi at 576; m, then f,
 	// at 608; all, then lse, at 640 (m, all, lse and f only when lse is computed);
 	// the rows' weights at 672 (with row weights).
-	// After the records: z in every lane at 5696, the flag word at 5728, scale
-	// at 5736, xscale in every lane at 5744, the row weights pointer (0: none)
-	// at 5776, the chunk (blocks) at 5784.
+	// After the records: z, keep and neg (see zKeepSetup) in every lane at 5696,
+	// 5728 and 5760, the flag word at 5792, scale at 5800, xscale in every lane
+	// at 5808, the row weights pointer (0: none) at 5840, the chunk (blocks) at
+	// 5848.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -40264,12 +36260,12 @@ TEXT ·xentLabels16AVX2(SB), $5792-8
 	// rows processed, rounded down to a multiple of 8.
 	MOVQ    8(R9), AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil810
+	JEQ     isNil739
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil810:
+isNil739:
 	SHRQ    $0x07, AX
 	MOVQ    AX, CX
 	MOVQ    56(R9), AX
@@ -40277,68 +36273,83 @@ isNil810:
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil811
+	JEQ     isNil740
 	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil811:
+isNil740:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil812
+	JEQ     isNil741
 	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil812:
+isNil741:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil813
+	JEQ     isNil742
 	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil813:
+isNil742:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil814
+	JEQ     isNil743
 	MOVQ    256(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil814:
+isNil743:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
-	// z-loss, with z in the 8 lanes of a frame vector).
+	// z-loss); z in the 8 lanes of a frame vector.
 	MOVQ  176(R9), R13
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse815
+	JZ    noLse744
 	MOVL  $0x00000001, R12
 
-noLse815:
-	MOVL         272(R9), AX
-	SHLL         $0x01, AX
-	JZ           noZ816
-	MOVL         $0x00000003, R12
+noLse744:
 	VBROADCASTSS 272(R9), Y0
 	VMOVUPS      Y0, 5696(SP)
+	MOVL         272(R9), AX
+	SHLL         $0x01, AX
+	JZ           noZ745
+	MOVL         $0x00000003, R12
 
-noZ816:
-	MOVQ R12, 5728(SP)
+noZ745:
+	MOVQ R12, 5792(SP)
+
+	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
+	// -0 (in every lane).
+	MOVL         5792(SP), AX
+	SHRL         $0x01, AX
+	ANDL         $0x01, AX
+	NEGL         AX
+	MOVL         AX, 5728(SP)
+	NOTL         AX
+	ANDL         $0x80000000, AX
+	MOVL         AX, 5760(SP)
+	VBROADCASTSS 5728(SP), Y0
+	VMOVUPS      Y0, 5728(SP)
+	VBROADCASTSS 5760(SP), Y0
+	VMOVUPS      Y0, 5760(SP)
 
 	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
 	VMOVSS       244(R9), X0
-	VMOVSS       X0, 5736(SP)
+	VMOVSS       X0, 5800(SP)
 	VBROADCASTSS 240(R9), Y0
-	VMOVUPS      Y0, 5744(SP)
+	VMOVUPS      Y0, 5808(SP)
 	MOVQ         248(R9), AX
-	MOVQ         AX, 5776(SP)
+	MOVQ         AX, 5840(SP)
 
 	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
 	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
@@ -40349,13 +36360,13 @@ noZ816:
 	CMOVQHI AX, R9
 	TESTQ   R9, R9
 	CMOVQEQ AX, R9
-	MOVQ    R9, 5784(SP)
+	MOVQ    R9, 5848(SP)
 
 labelsChunk:
 	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      labelsDone
-	MOVQ    5784(SP), R9
+	MOVQ    5848(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -40469,9 +36480,9 @@ labelsExpLoop:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
-	CMPL    5744(SP), $0x3f800000
-	JEQ     unscaled817
-	VMOVUPS 5744(SP), Y1
+	CMPL    5808(SP), $0x3f800000
+	JEQ     unscaled746
+	VMOVUPS 5808(SP), Y1
 	VMULPS  (R11), Y1, Y2
 	VMOVUPS Y2, (R11)
 	VMULPS  32(R11), Y1, Y2
@@ -40506,7 +36517,7 @@ labelsExpLoop:
 	VMOVUPS Y2, 480(R11)
 	VMULPS  Y1, Y0, Y0
 
-unscaled817:
+unscaled746:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y1
 	VMAXPS  32(R11), Y1, Y1
@@ -40541,7 +36552,7 @@ unscaled817:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds818
+	JZ        noPreds747
 	VCMPPS    $0x00, 480(R11), Y1, Y0
 	VMOVUPS   zero<>+0(SB), Y2
 	VBLENDVPS Y0, index<>+960(SB), Y2, Y0
@@ -40626,12 +36637,12 @@ unscaled817:
 	VMOVUPS   Y0, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds818:
+noPreds747:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
-	TESTB   $0x01, 5728(SP)
-	JZ      noLse819
+	TESTB   $0x01, 5792(SP)
+	JZ      noLse748
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y1, Y0
 	VMOVUPS (R11), Y2
 	VADDPS  32(R11), Y2, Y2
@@ -40661,7 +36672,7 @@ noPreds818:
 	VMOVUPS Y0, 640(R11)
 	VMOVUPS Y1, 608(R11)
 
-noLse819:
+noLse748:
 	// d[j] = x[j] - m, stored to the record.
 	VMOVUPS (R11), Y0
 	VSUBPS  Y1, Y0, Y0
@@ -40713,15 +36724,15 @@ noLse819:
 	VMOVUPS Y0, 480(R11)
 
 	// The weights of the block's rows to the record (with row weights).
-	MOVQ    5776(SP), AX
+	MOVQ    5840(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted820
+	JZ      unweighted749
 	VMOVUPS (AX), Y0
 	VMOVUPS Y0, 672(R11)
 	ADDQ    $0x00000020, AX
-	MOVQ    AX, 5776(SP)
+	MOVQ    AX, 5840(SP)
 
-unweighted820:
+unweighted749:
 	ADDQ $0x00000200, SI
 	ADDQ $0x00000020, BX
 	ADDQ $0x000002c0, R11
@@ -41208,7 +37219,7 @@ labelsExpOnlyLoop:
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
-	TESTB $0x01, 5728(SP)
+	TESTB $0x01, 5792(SP)
 	JNZ   labelsLse
 
 labelsLogLoop:
@@ -41558,8 +37569,8 @@ labelsLogLoop:
 	VSUBPS    5472(R11), Y0, Y0
 
 	// loss = loss·w (with row weights).
-	CMPQ   5776(SP), $0x00
-	JEQ    unweighted821
+	CMPQ   5840(SP), $0x00
+	JEQ    unweighted750
 	VMULPS 672(R11), Y5, Y5
 	VMULPS 1376(R11), Y1, Y1
 	VMULPS 2080(R11), Y4, Y4
@@ -41569,10 +37580,10 @@ labelsLogLoop:
 	VMULPS 4896(R11), Y3, Y3
 	VMULPS 5600(R11), Y0, Y0
 
-unweighted821:
+unweighted750:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses822
+	JZ      noLosses751
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -41583,7 +37594,7 @@ unweighted821:
 	VMOVUPS Y0, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses822:
+noLosses751:
 	VMOVUPD      (R8), Y6
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -41685,18 +37696,18 @@ labelsLogLast:
 	VSUBPS    544(R11), Y0, Y0
 
 	// loss = loss·w (with row weights).
-	CMPQ   5776(SP), $0x00
-	JEQ    unweighted823
+	CMPQ   5840(SP), $0x00
+	JEQ    unweighted752
 	VMULPS 672(R11), Y0, Y0
 
-unweighted823:
+unweighted752:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses824
+	JZ      noLosses753
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses824:
+noLosses753:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -41712,583 +37723,12 @@ noLosses824:
 
 labelsLse:
 	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
-	// the record and then to lse (when not nil).
-	TESTB $0x02, 5728(SP)
-	JNZ   labelsZ
-
+	// the record and then to lse (when not nil); zl, f = zTerms(z, lse)
+	// (seq.ZTerms), f stored to the record (read by pass 3 only with the
+	// z-loss); loss = loss + zl where z != 0, the loss itself where z == 0.
 labelsLseLogLoop:
 	CMPQ R10, $0x08
 	JLT  labelsLseLogLast
-
-	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
-	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
-	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
-	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
-	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU   512(R11), Y0
-	VMOVDQU   1216(R11), Y1
-	VMOVDQU   1920(R11), Y2
-	VMOVDQU   2624(R11), Y3
-	VMOVDQU   3328(R11), Y4
-	VMOVDQU   logExpInv<>+0(SB), Y5
-	VMOVDQU   logExpInv<>+0(SB), Y6
-	VMOVDQU   logExpInv<>+0(SB), Y7
-	VPSRLD    $0x17, Y0, Y0
-	VPSRLD    $0x17, Y1, Y1
-	VPSRLD    $0x17, Y2, Y2
-	VPSRLD    $0x17, Y3, Y3
-	VPSUBD    logExpBias<>+0(SB), Y0, Y9
-	VPSUBD    logExpBias<>+0(SB), Y1, Y10
-	VMOVDQU   logExpInv<>+0(SB), Y8
-	VPSRLD    $0x17, Y4, Y4
-	VPSUBD    Y0, Y5, Y0
-	VPSUBD    logExpBias<>+0(SB), Y2, Y11
-	VMOVDQU   logExpInv<>+0(SB), Y5
-	VPSUBD    Y1, Y6, Y1
-	VPSUBD    Y2, Y7, Y2
-	VPSLLD    $0x17, Y0, Y0
-	VPSUBD    logExpBias<>+0(SB), Y3, Y6
-	VPSLLD    $0x17, Y1, Y1
-	VPSLLD    $0x17, Y2, Y2
-	VMULPS    512(R11), Y0, Y0
-	VPSUBD    logExpBias<>+0(SB), Y4, Y7
-	VMULPS    1216(R11), Y1, Y1
-	VMULPS    1920(R11), Y2, Y2
-	VCVTDQ2PS Y9, Y9
-	VCVTDQ2PS Y10, Y10
-	VCVTDQ2PS Y11, Y11
-	VCVTDQ2PS Y6, Y6
-	VPSUBD    Y3, Y8, Y3
-	VADDPS    Y0, Y0, Y12
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y8
-	VPSUBD    Y4, Y5, Y4
-	VPSLLD    $0x17, Y3, Y3
-	VADDPS    Y1, Y1, Y13
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
-	VPSLLD    $0x17, Y4, Y4
-	VMULPS    2624(R11), Y3, Y3
-	VADDPS    Y2, Y2, Y15
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
-	VMULPS    3328(R11), Y4, Y4
-	VBLENDVPS Y8, Y12, Y0, Y0
-	VCVTDQ2PS Y7, Y7
-	VBLENDVPS Y5, Y13, Y1, Y1
-	VSUBPS    one<>+0(SB), Y0, Y13
-	VADDPS    Y3, Y3, Y12
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y3, Y0
-	VBLENDVPS Y14, Y15, Y2, Y15
-	VADDPS    Y4, Y4, Y2
-	VSUBPS    one<>+0(SB), Y1, Y1
-	VSUBPS    one<>+0(SB), Y15, Y15
-	VBLENDVPS Y0, Y12, Y3, Y3
-	VSUBPS    one<>+0(SB), Y9, Y12
-	VSUBPS    one<>+0(SB), Y3, Y3
-	VBLENDVPS Y8, Y12, Y9, Y9
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
-	VMULPS    logP0<>+0(SB), Y13, Y12
-	VBLENDVPS Y8, Y2, Y4, Y2
-	VSUBPS    one<>+0(SB), Y10, Y4
-	VSUBPS    one<>+0(SB), Y2, Y2
-	VADDPS    logP1<>+0(SB), Y12, Y12
-	VBLENDVPS Y5, Y4, Y10, Y4
-	VMULPS    expLn2Lo<>+0(SB), Y9, Y5
-	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
-	VMULPS    logP0<>+0(SB), Y1, Y10
-	VMULPS    Y13, Y12, Y12
-	VMOVUPS   Y9, 576(R11)
-	VADDPS    logP1<>+0(SB), Y10, Y10
-	VSUBPS    one<>+0(SB), Y11, Y9
-	VADDPS    logP2<>+0(SB), Y12, Y12
-	VMULPS    Y1, Y10, Y10
-	VBLENDVPS Y14, Y9, Y11, Y9
-	VMULPS    expLn2Lo<>+0(SB), Y4, Y11
-	VMULPS    logP0<>+0(SB), Y15, Y14
-	VMULPS    Y13, Y12, Y12
-	VMULPS    expLn2Hi<>+0(SB), Y4, Y4
-	VADDPS    logP2<>+0(SB), Y10, Y10
-	VADDPS    logP1<>+0(SB), Y14, Y14
-	VADDPS    logP3<>+0(SB), Y12, Y12
-	VMOVUPS   Y4, 1280(R11)
-	VMULPS    Y1, Y10, Y10
-	VSUBPS    one<>+0(SB), Y6, Y4
-	VMULPS    Y15, Y14, Y14
-	VMULPS    Y13, Y12, Y12
-	VADDPS    logP3<>+0(SB), Y10, Y10
-	VBLENDVPS Y0, Y4, Y6, Y0
-	VMULPS    expLn2Lo<>+0(SB), Y9, Y4
-	VMULPS    logP0<>+0(SB), Y3, Y6
-	VADDPS    logP2<>+0(SB), Y14, Y14
-	VADDPS    logP4<>+0(SB), Y12, Y12
-	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
-	VMULPS    Y1, Y10, Y10
-	VADDPS    logP1<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VMULPS    Y13, Y12, Y12
-	VMOVUPS   Y9, 1984(R11)
-	VADDPS    logP4<>+0(SB), Y10, Y10
-	VSUBPS    one<>+0(SB), Y7, Y9
-	VMULPS    Y3, Y6, Y6
-	VADDPS    logP3<>+0(SB), Y14, Y14
-	VADDPS    logP5<>+0(SB), Y12, Y12
-	VMULPS    Y1, Y10, Y10
-	VBLENDVPS Y8, Y9, Y7, Y7
-	VMULPS    expLn2Lo<>+0(SB), Y0, Y8
-	VMULPS    logP0<>+0(SB), Y2, Y9
-	VADDPS    logP2<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VMULPS    Y13, Y12, Y12
-	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
-	VADDPS    logP5<>+0(SB), Y10, Y10
-	VADDPS    logP1<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y6, Y6
-	VADDPS    logP4<>+0(SB), Y14, Y14
-	VADDPS    logP6<>+0(SB), Y12, Y12
-	VMOVUPS   Y0, 2688(R11)
-	VMULPS    Y1, Y10, Y10
-	VMULPS    Y13, Y13, Y0
-	VMULPS    Y2, Y9, Y9
-	VADDPS    logP3<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VMULPS    Y13, Y12, Y12
-	VADDPS    logP6<>+0(SB), Y10, Y10
-	VADDPS    logP2<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y6, Y6
-	VADDPS    logP5<>+0(SB), Y14, Y14
-	VADDPS    logP7<>+0(SB), Y12, Y12
-	VMULPS    Y1, Y10, Y10
-	VMULPS    Y2, Y9, Y9
-	VADDPS    logP4<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VMULPS    Y13, Y12, Y12
-	VADDPS    logP7<>+0(SB), Y10, Y10
-	VADDPS    logP3<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y6, Y6
-	VADDPS    logP6<>+0(SB), Y14, Y14
-	VADDPS    logP8<>+0(SB), Y12, Y12
-	VMULPS    Y1, Y10, Y10
-	VMULPS    Y2, Y9, Y9
-	VADDPS    logP5<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VMULPS    Y13, Y12, Y12
-	VADDPS    logP8<>+0(SB), Y10, Y10
-	VADDPS    logP4<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y6, Y6
-	VADDPS    logP7<>+0(SB), Y14, Y14
-	VMULPS    Y0, Y12, Y12
-	VMULPS    half<>+0(SB), Y0, Y0
-	VMULPS    Y1, Y10, Y10
-	VMULPS    Y2, Y9, Y9
-	VADDPS    logP6<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VADDPS    Y5, Y12, Y12
-	VMULPS    Y1, Y1, Y5
-	VADDPS    logP5<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y6, Y6
-	VADDPS    logP8<>+0(SB), Y14, Y14
-	VSUBPS    Y0, Y12, Y12
-	VMULPS    Y15, Y15, Y0
-	VMULPS    Y5, Y10, Y10
-	VMULPS    Y2, Y9, Y9
-	VADDPS    logP7<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VMULPS    half<>+0(SB), Y5, Y5
-	VADDPS    Y12, Y13, Y13
-	VMULPS    Y3, Y3, Y12
-	VADDPS    Y11, Y10, Y10
-	VMULPS    half<>+0(SB), Y0, Y11
-	VADDPS    logP6<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y6, Y6
-	VMULPS    Y0, Y14, Y14
-	VMULPS    Y2, Y2, Y0
-	VADDPS    576(R11), Y13, Y13
-	VSUBPS    Y5, Y10, Y5
-	VMULPS    Y2, Y9, Y9
-	VADDPS    logP8<>+0(SB), Y6, Y10
-	VMULPS    expLn2Lo<>+0(SB), Y7, Y6
-	VADDPS    Y4, Y14, Y4
-	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
-	VMULPS    half<>+0(SB), Y12, Y14
-	VADDPS    Y5, Y1, Y1
-	VADDPS    608(R11), Y13, Y5
-	VADDPS    logP7<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y10, Y10
-	VSUBPS    Y11, Y4, Y4
-	VMOVUPS   640(R11), Y11
-	VMOVUPS   Y7, 3392(R11)
-	VSUBPS    544(R11), Y13, Y13
-	VMULPS    half<>+0(SB), Y0, Y7
-	VADDPS    1280(R11), Y1, Y1
-	VMULPS    Y2, Y9, Y9
-	VMULPS    Y12, Y10, Y10
-	VADDPS    Y4, Y15, Y4
-	VADDPS    1312(R11), Y1, Y12
-	VSUBPS    1248(R11), Y1, Y1
-	VADDPS    logP8<>+0(SB), Y9, Y9
-	VADDPS    Y8, Y10, Y8
-	VMOVUPS   1344(R11), Y10
-	VADDPS    1984(R11), Y4, Y4
-	VBLENDVPS Y11, 608(R11), Y5, Y5
-	VMOVUPS   Y5, 640(R11)
-	VMULPS    Y2, Y9, Y5
-	VSUBPS    Y14, Y8, Y8
-	VADDPS    2016(R11), Y4, Y9
-	VSUBPS    1952(R11), Y4, Y4
-	VMOVUPS   2048(R11), Y11
-	VBLENDVPS Y10, 1312(R11), Y12, Y10
-	VMULPS    Y0, Y5, Y0
-	VADDPS    Y8, Y3, Y3
-	VMOVUPS   Y10, 1344(R11)
-	VADDPS    Y6, Y0, Y0
-	VADDPS    2688(R11), Y3, Y3
-	VBLENDVPS Y11, 2016(R11), Y9, Y5
-	VMOVUPS   Y5, 2048(R11)
-	VMOVDQU   4032(R11), Y5
-	VSUBPS    Y7, Y0, Y0
-	VMOVUPS   2752(R11), Y7
-	VADDPS    2720(R11), Y3, Y6
-	VSUBPS    2656(R11), Y3, Y3
-	VADDPS    Y0, Y2, Y0
-	VPSRLD    $0x17, Y5, Y2
-	VBLENDVPS Y7, 2720(R11), Y6, Y7
-	VMOVDQU   4736(R11), Y5
-	VMOVDQU   logExpInv<>+0(SB), Y6
-	VMOVUPS   Y7, 2752(R11)
-	VPSUBD    logExpBias<>+0(SB), Y2, Y7
-	VADDPS    3392(R11), Y0, Y0
-	VCVTDQ2PS Y7, Y7
-	VADDPS    3424(R11), Y0, Y8
-	VSUBPS    3360(R11), Y0, Y0
-	VPSRLD    $0x17, Y5, Y5
-	VPSUBD    Y2, Y6, Y2
-	VSUBPS    one<>+0(SB), Y7, Y9
-	VMOVUPS   3456(R11), Y10
-	VMOVDQU   logExpInv<>+0(SB), Y6
-	VPSLLD    $0x17, Y2, Y2
-	VPSUBD    logExpBias<>+0(SB), Y5, Y11
-	VMULPS    4032(R11), Y2, Y2
-	VCVTDQ2PS Y11, Y11
-	VADDPS    Y2, Y2, Y14
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y12
-	VBLENDVPS Y10, 3424(R11), Y8, Y8
-	VPSUBD    Y5, Y6, Y5
-	VSUBPS    one<>+0(SB), Y11, Y6
-	VBLENDVPS Y12, Y9, Y7, Y7
-	VMOVUPS   Y8, 3456(R11)
-	VPSLLD    $0x17, Y5, Y5
-	VMULPS    expLn2Lo<>+0(SB), Y7, Y8
-	VMULPS    4736(R11), Y5, Y5
-	VBLENDVPS Y12, Y14, Y2, Y2
-	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
-	VSUBPS    one<>+0(SB), Y2, Y10
-	VADDPS    Y5, Y5, Y9
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y5, Y2
-	VMOVUPS   Y7, 4096(R11)
-	VMULPS    logP0<>+0(SB), Y10, Y12
-	VMULPS    Y10, Y10, Y7
-	VBLENDVPS Y2, Y6, Y11, Y6
-	VMULPS    expLn2Lo<>+0(SB), Y6, Y11
-	VMULPS    expLn2Hi<>+0(SB), Y6, Y6
-	VBLENDVPS Y2, Y9, Y5, Y2
-	VSUBPS    one<>+0(SB), Y2, Y2
-	VADDPS    logP1<>+0(SB), Y12, Y5
-	VMULPS    half<>+0(SB), Y7, Y9
-	VMOVUPS   Y6, 4800(R11)
-	VMULPS    logP0<>+0(SB), Y2, Y6
-	VMULPS    Y10, Y5, Y12
-	VMULPS    Y2, Y2, Y5
-	VADDPS    logP1<>+0(SB), Y6, Y6
-	VADDPS    logP2<>+0(SB), Y12, Y12
-	VMULPS    half<>+0(SB), Y5, Y14
-	VMULPS    Y2, Y6, Y6
-	VMULPS    Y10, Y12, Y12
-	VADDPS    logP2<>+0(SB), Y6, Y6
-	VADDPS    logP3<>+0(SB), Y12, Y12
-	VMULPS    Y2, Y6, Y6
-	VMULPS    Y10, Y12, Y12
-	VADDPS    logP3<>+0(SB), Y6, Y6
-	VADDPS    logP4<>+0(SB), Y12, Y12
-	VMULPS    Y2, Y6, Y6
-	VMULPS    Y10, Y12, Y12
-	VADDPS    logP4<>+0(SB), Y6, Y6
-	VADDPS    logP5<>+0(SB), Y12, Y12
-	VMULPS    Y2, Y6, Y6
-	VMULPS    Y10, Y12, Y12
-	VADDPS    logP5<>+0(SB), Y6, Y6
-	VADDPS    logP6<>+0(SB), Y12, Y12
-	VMULPS    Y2, Y6, Y6
-	VMULPS    Y10, Y12, Y12
-	VADDPS    logP6<>+0(SB), Y6, Y6
-	VADDPS    logP7<>+0(SB), Y12, Y12
-	VMULPS    Y2, Y6, Y6
-	VMULPS    Y10, Y12, Y12
-	VADDPS    logP7<>+0(SB), Y6, Y6
-	VADDPS    logP8<>+0(SB), Y12, Y12
-	VMULPS    Y2, Y6, Y6
-	VMULPS    Y10, Y12, Y12
-	VADDPS    logP8<>+0(SB), Y6, Y6
-	VMULPS    Y7, Y12, Y7
-	VMULPS    Y2, Y6, Y6
-	VADDPS    Y8, Y7, Y7
-	VMULPS    Y5, Y6, Y5
-	VSUBPS    Y9, Y7, Y6
-	VADDPS    Y11, Y5, Y5
-	VADDPS    Y6, Y10, Y6
-	VSUBPS    Y14, Y5, Y5
-	VADDPS    4096(R11), Y6, Y6
-	VADDPS    Y5, Y2, Y2
-	VMOVUPS   4160(R11), Y7
-	VADDPS    4128(R11), Y6, Y5
-	VSUBPS    4064(R11), Y6, Y6
-	VADDPS    4800(R11), Y2, Y2
-	VBLENDVPS Y7, 4128(R11), Y5, Y5
-	VADDPS    4832(R11), Y2, Y7
-	VSUBPS    4768(R11), Y2, Y2
-	VMOVUPS   Y5, 4160(R11)
-	VMOVUPS   4864(R11), Y5
-	VBLENDVPS Y5, 4832(R11), Y7, Y5
-	VMOVUPS   Y5, 4864(R11)
-	VMOVDQU   5440(R11), Y5
-	VPSRLD    $0x17, Y5, Y5
-	VMOVDQU   logExpInv<>+0(SB), Y7
-	VPSUBD    logExpBias<>+0(SB), Y5, Y8
-	VCVTDQ2PS Y8, Y8
-	VSUBPS    one<>+0(SB), Y8, Y9
-	VPSUBD    Y5, Y7, Y5
-	VPSLLD    $0x17, Y5, Y5
-	VMULPS    5440(R11), Y5, Y5
-	VADDPS    Y5, Y5, Y10
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y5, Y7
-	VBLENDVPS Y7, Y9, Y8, Y8
-	VMULPS    expLn2Lo<>+0(SB), Y8, Y9
-	VMULPS    expLn2Hi<>+0(SB), Y8, Y8
-	VBLENDVPS Y7, Y10, Y5, Y5
-	VSUBPS    one<>+0(SB), Y5, Y5
-	VMOVUPS   Y8, 5504(R11)
-	VMULPS    logP0<>+0(SB), Y5, Y8
-	VMULPS    Y5, Y5, Y7
-	VADDPS    logP1<>+0(SB), Y8, Y8
-	VMULPS    half<>+0(SB), Y7, Y10
-	VMULPS    Y5, Y8, Y8
-	VADDPS    logP2<>+0(SB), Y8, Y8
-	VMULPS    Y5, Y8, Y8
-	VADDPS    logP3<>+0(SB), Y8, Y8
-	VMULPS    Y5, Y8, Y8
-	VADDPS    logP4<>+0(SB), Y8, Y8
-	VMULPS    Y5, Y8, Y8
-	VADDPS    logP5<>+0(SB), Y8, Y8
-	VMULPS    Y5, Y8, Y8
-	VADDPS    logP6<>+0(SB), Y8, Y8
-	VMULPS    Y5, Y8, Y8
-	VADDPS    logP7<>+0(SB), Y8, Y8
-	VMULPS    Y5, Y8, Y8
-	VADDPS    logP8<>+0(SB), Y8, Y8
-	VMULPS    Y5, Y8, Y8
-	VMULPS    Y7, Y8, Y7
-	VADDPS    Y9, Y7, Y7
-	VSUBPS    Y10, Y7, Y7
-	VADDPS    Y7, Y5, Y5
-	VADDPS    5504(R11), Y5, Y5
-	VADDPS    5536(R11), Y5, Y7
-	VSUBPS    5472(R11), Y5, Y5
-	VMOVUPS   5568(R11), Y8
-	VBLENDVPS Y8, 5536(R11), Y7, Y7
-	VMOVUPS   Y7, 5568(R11)
-
-	// loss = loss·w (with row weights).
-	CMPQ   5776(SP), $0x00
-	JEQ    unweighted825
-	VMULPS 672(R11), Y13, Y13
-	VMULPS 1376(R11), Y1, Y1
-	VMULPS 2080(R11), Y4, Y4
-	VMULPS 2784(R11), Y3, Y3
-	VMULPS 3488(R11), Y0, Y0
-	VMULPS 4192(R11), Y6, Y6
-	VMULPS 4896(R11), Y2, Y2
-	VMULPS 5600(R11), Y5, Y5
-
-unweighted825:
-	// losses[i] = loss; acc[i%8] += float64(loss).
-	TESTQ   DX, DX
-	JZ      noLosses826
-	VMOVUPS Y13, (DX)
-	VMOVUPS Y1, 32(DX)
-	VMOVUPS Y4, 64(DX)
-	VMOVUPS Y3, 96(DX)
-	VMOVUPS Y0, 128(DX)
-	VMOVUPS Y6, 160(DX)
-	VMOVUPS Y2, 192(DX)
-	VMOVUPS Y5, 224(DX)
-	ADDQ    $0x00000100, DX
-
-noLosses826:
-	VMOVUPD      (R8), Y7
-	VMOVUPD      32(R8), Y8
-	VCVTPS2PD    X13, Y9
-	VEXTRACTF128 $0x01, Y13, X10
-	VCVTPS2PD    X10, Y10
-	VADDPD       Y7, Y9, Y7
-	VADDPD       Y8, Y10, Y8
-	VCVTPS2PD    X1, Y9
-	VEXTRACTF128 $0x01, Y1, X1
-	VCVTPS2PD    X1, Y1
-	VADDPD       Y7, Y9, Y7
-	VADDPD       Y8, Y1, Y1
-	VCVTPS2PD    X4, Y8
-	VEXTRACTF128 $0x01, Y4, X4
-	VCVTPS2PD    X4, Y4
-	VADDPD       Y7, Y8, Y7
-	VADDPD       Y1, Y4, Y1
-	VCVTPS2PD    X3, Y4
-	VEXTRACTF128 $0x01, Y3, X3
-	VCVTPS2PD    X3, Y3
-	VADDPD       Y7, Y4, Y4
-	VADDPD       Y1, Y3, Y1
-	VCVTPS2PD    X0, Y3
-	VEXTRACTF128 $0x01, Y0, X0
-	VCVTPS2PD    X0, Y0
-	VADDPD       Y4, Y3, Y3
-	VADDPD       Y1, Y0, Y0
-	VCVTPS2PD    X6, Y1
-	VEXTRACTF128 $0x01, Y6, X4
-	VCVTPS2PD    X4, Y4
-	VADDPD       Y3, Y1, Y1
-	VADDPD       Y0, Y4, Y0
-	VCVTPS2PD    X2, Y3
-	VEXTRACTF128 $0x01, Y2, X2
-	VCVTPS2PD    X2, Y2
-	VADDPD       Y1, Y3, Y1
-	VADDPD       Y0, Y2, Y0
-	VCVTPS2PD    X5, Y2
-	VEXTRACTF128 $0x01, Y5, X3
-	VCVTPS2PD    X3, Y3
-	VADDPD       Y1, Y2, Y1
-	VADDPD       Y0, Y3, Y0
-	VMOVUPD      Y1, (R8)
-	VMOVUPD      Y0, 32(R8)
-
-	// lse[i] = lse, from the records (when lse is not nil).
-	TESTQ   R14, R14
-	JZ      noLse827
-	VMOVUPS 640(R11), Y0
-	VMOVUPS Y0, (R14)
-	VMOVUPS 1344(R11), Y0
-	VMOVUPS Y0, 32(R14)
-	VMOVUPS 2048(R11), Y0
-	VMOVUPS Y0, 64(R14)
-	VMOVUPS 2752(R11), Y0
-	VMOVUPS Y0, 96(R14)
-	VMOVUPS 3456(R11), Y0
-	VMOVUPS Y0, 128(R14)
-	VMOVUPS 4160(R11), Y0
-	VMOVUPS Y0, 160(R14)
-	VMOVUPS 4864(R11), Y0
-	VMOVUPS Y0, 192(R14)
-	VMOVUPS 5568(R11), Y0
-	VMOVUPS Y0, 224(R14)
-	ADDQ    $0x00000100, R14
-
-noLse827:
-	ADDQ $0x00001600, R11
-	SUBQ $0x08, R10
-	JMP  labelsLseLogLoop
-
-labelsLseLogLast:
-	TESTQ R10, R10
-	JZ    labelsGrad
-
-	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
-	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
-	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
-	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
-	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU   512(R11), Y0
-	VMOVDQU   logExpInv<>+0(SB), Y1
-	VMOVUPS   640(R11), Y2
-	VPSRLD    $0x17, Y0, Y0
-	VPSUBD    Y0, Y1, Y1
-	VPSUBD    logExpBias<>+0(SB), Y0, Y0
-	VPSLLD    $0x17, Y1, Y1
-	VCVTDQ2PS Y0, Y0
-	VMULPS    512(R11), Y1, Y1
-	VSUBPS    one<>+0(SB), Y0, Y5
-	VADDPS    Y1, Y1, Y4
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y3
-	VBLENDVPS Y3, Y5, Y0, Y0
-	VBLENDVPS Y3, Y4, Y1, Y1
-	VMULPS    expLn2Lo<>+0(SB), Y0, Y3
-	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
-	VSUBPS    one<>+0(SB), Y1, Y1
-	VMOVUPS   Y0, 576(R11)
-	VMULPS    logP0<>+0(SB), Y1, Y4
-	VMULPS    Y1, Y1, Y0
-	VADDPS    logP1<>+0(SB), Y4, Y4
-	VMULPS    half<>+0(SB), Y0, Y5
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP2<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP3<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP4<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP5<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP6<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP7<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP8<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y0, Y4, Y0
-	VADDPS    Y3, Y0, Y0
-	VSUBPS    Y5, Y0, Y0
-	VADDPS    Y0, Y1, Y0
-	VADDPS    576(R11), Y0, Y0
-	VADDPS    608(R11), Y0, Y1
-	VSUBPS    544(R11), Y0, Y0
-	VBLENDVPS Y2, 608(R11), Y1, Y1
-	VMOVUPS   Y1, 640(R11)
-
-	// loss = loss·w (with row weights).
-	CMPQ   5776(SP), $0x00
-	JEQ    unweighted828
-	VMULPS 672(R11), Y0, Y0
-
-unweighted828:
-	// losses[i] = loss; acc[i%8] += float64(loss).
-	TESTQ   DX, DX
-	JZ      noLosses829
-	VMOVUPS Y0, (DX)
-	ADDQ    $0x00000020, DX
-
-noLosses829:
-	VMOVUPD      (R8), Y1
-	VMOVUPD      32(R8), Y2
-	VCVTPS2PD    X0, Y3
-	VEXTRACTF128 $0x01, Y0, X0
-	VCVTPS2PD    X0, Y0
-	VADDPD       Y1, Y3, Y1
-	VADDPD       Y2, Y0, Y0
-	VMOVUPD      Y1, (R8)
-	VMOVUPD      Y0, 32(R8)
-
-	// lse[i] = lse, from the records (when lse is not nil).
-	TESTQ   R14, R14
-	JZ      noLse830
-	VMOVUPS 640(R11), Y0
-	VMOVUPS Y0, (R14)
-	ADDQ    $0x00000020, R14
-
-noLse830:
-	ADDQ $0x000002c0, R11
-	DECQ R10
-	JMP  labelsLseLogLast
-
-labelsZ:
-	// Pass 2 with lse and the z-loss: zl, f = zTerms(z, lse) (seq.ZTerms); loss =
-	// loss + zl; f stored to the record.
-labelsZLogLoop:
-	CMPQ R10, $0x08
-	JLT  labelsZLogLast
 
 	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
 	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
@@ -42502,282 +37942,298 @@ labelsZLogLoop:
 	VSUBPS    1248(R11), Y1, Y1
 	VMULPS    Y2, Y9, Y9
 	VSUBPS    Y14, Y8, Y8
-	VADDPS    2016(R11), Y4, Y15
-	VADDPS    Y11, Y11, Y14
+	VADDPS    2016(R11), Y4, Y14
 	VMULPS    Y5, Y11, Y5
-	VMOVUPS   2048(R11), Y11
+	VADDPS    Y11, Y11, Y11
+	VMOVUPS   2048(R11), Y15
 	VBLENDVPS Y10, 1312(R11), Y12, Y10
 	VMULPS    Y0, Y9, Y0
 	VADDPS    Y8, Y3, Y3
 	VMULPS    5696(SP), Y10, Y8
 	VSUBPS    1952(R11), Y4, Y4
 	VMOVUPS   Y10, 1344(R11)
-	VADDPS    one<>+0(SB), Y14, Y9
-	VADDPS    Y5, Y13, Y5
+	VANDPS    5728(SP), Y5, Y5
+	VADDPS    one<>+0(SB), Y11, Y9
+	VORPS     5760(SP), Y5, Y5
 	VADDPS    Y6, Y0, Y0
 	VADDPS    2688(R11), Y3, Y3
 	VMULPS    Y10, Y8, Y6
-	VBLENDVPS Y11, 2016(R11), Y15, Y10
+	VBLENDVPS Y15, 2016(R11), Y14, Y10
 	VADDPS    Y8, Y8, Y8
 	VMOVUPS   Y9, 608(R11)
 	VMULPS    5696(SP), Y10, Y9
+	VADDPS    Y5, Y13, Y5
 	VMOVUPS   Y10, 2048(R11)
 	VSUBPS    Y7, Y0, Y0
 	VADDPS    2720(R11), Y3, Y7
+	VANDPS    5728(SP), Y6, Y6
 	VMOVUPS   2752(R11), Y11
 	VSUBPS    2656(R11), Y3, Y3
-	VADDPS    Y6, Y1, Y1
-	VADDPS    Y9, Y9, Y6
-	VMULPS    Y10, Y9, Y9
+	VMULPS    Y10, Y9, Y10
+	VADDPS    Y9, Y9, Y9
 	VADDPS    one<>+0(SB), Y8, Y8
+	VORPS     5760(SP), Y6, Y6
 	VADDPS    Y0, Y2, Y0
-	VADDPS    one<>+0(SB), Y6, Y2
-	VADDPS    Y9, Y4, Y4
+	VADDPS    Y6, Y1, Y1
+	VANDPS    5728(SP), Y10, Y2
+	VADDPS    one<>+0(SB), Y9, Y6
 	VMOVUPS   Y8, 1312(R11)
 	VADDPS    3392(R11), Y0, Y0
 	VBLENDVPS Y11, 2720(R11), Y7, Y7
-	VMOVDQU   4032(R11), Y6
 	VMULPS    5696(SP), Y7, Y8
+	VORPS     5760(SP), Y2, Y2
 	VMOVUPS   Y7, 2752(R11)
-	VMOVUPS   Y2, 2016(R11)
-	VADDPS    3424(R11), Y0, Y2
-	VSUBPS    3360(R11), Y0, Y9
-	VMOVUPS   3456(R11), Y10
-	VADDPS    Y8, Y8, Y0
+	VADDPS    Y2, Y4, Y2
+	VMOVUPS   Y6, 2016(R11)
+	VMOVDQU   4032(R11), Y4
+	VADDPS    3424(R11), Y0, Y6
+	VMOVUPS   3456(R11), Y9
 	VMULPS    Y7, Y8, Y7
-	VPSRLD    $0x17, Y6, Y6
-	VMOVDQU   logExpInv<>+0(SB), Y8
-	VPSUBD    logExpBias<>+0(SB), Y6, Y11
-	VADDPS    Y7, Y3, Y3
-	VCVTDQ2PS Y11, Y7
-	VADDPS    one<>+0(SB), Y0, Y0
-	VBLENDVPS Y10, 3424(R11), Y2, Y10
-	VMULPS    5696(SP), Y10, Y11
-	VMOVUPS   Y10, 3456(R11)
-	VSUBPS    one<>+0(SB), Y7, Y2
-	VMOVUPS   Y0, 2720(R11)
-	VPSUBD    Y6, Y8, Y0
-	VPSLLD    $0x17, Y0, Y0
-	VADDPS    Y11, Y11, Y6
-	VMULPS    Y10, Y11, Y8
-	VMULPS    4032(R11), Y0, Y0
-	VADDPS    one<>+0(SB), Y6, Y6
-	VADDPS    Y8, Y9, Y10
-	VADDPS    Y0, Y0, Y9
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y8
-	VBLENDVPS Y8, Y2, Y7, Y2
-	VMULPS    expLn2Lo<>+0(SB), Y2, Y7
-	VMULPS    expLn2Hi<>+0(SB), Y2, Y2
-	VMOVUPS   Y6, 3424(R11)
-	VBLENDVPS Y8, Y9, Y0, Y0
-	VSUBPS    one<>+0(SB), Y0, Y0
-	VMOVUPS   Y2, 4096(R11)
-	VMOVUPS   4160(R11), Y8
-	VMULPS    logP0<>+0(SB), Y0, Y6
-	VMULPS    Y0, Y0, Y2
-	VADDPS    logP1<>+0(SB), Y6, Y6
-	VMULPS    half<>+0(SB), Y2, Y9
-	VMULPS    Y0, Y6, Y6
-	VADDPS    logP2<>+0(SB), Y6, Y6
-	VMULPS    Y0, Y6, Y6
-	VADDPS    logP3<>+0(SB), Y6, Y6
-	VMULPS    Y0, Y6, Y6
-	VADDPS    logP4<>+0(SB), Y6, Y6
-	VMULPS    Y0, Y6, Y6
-	VADDPS    logP5<>+0(SB), Y6, Y6
-	VMULPS    Y0, Y6, Y6
-	VADDPS    logP6<>+0(SB), Y6, Y6
-	VMULPS    Y0, Y6, Y6
-	VADDPS    logP7<>+0(SB), Y6, Y6
-	VMULPS    Y0, Y6, Y6
-	VADDPS    logP8<>+0(SB), Y6, Y6
-	VMULPS    Y0, Y6, Y6
-	VMULPS    Y2, Y6, Y2
-	VADDPS    Y7, Y2, Y2
-	VSUBPS    Y9, Y2, Y2
-	VADDPS    Y2, Y0, Y0
-	VMOVUPS   4864(R11), Y2
-	VADDPS    4096(R11), Y0, Y0
-	VADDPS    4128(R11), Y0, Y6
-	VSUBPS    4064(R11), Y0, Y0
-	VBLENDVPS Y8, 4128(R11), Y6, Y6
-	VMULPS    5696(SP), Y6, Y7
-	VMOVUPS   Y6, 4160(R11)
-	VADDPS    Y7, Y7, Y8
-	VMULPS    Y6, Y7, Y6
-	VADDPS    one<>+0(SB), Y8, Y7
-	VADDPS    Y6, Y0, Y0
-	VMOVUPS   Y7, 4128(R11)
-	VMOVDQU   4736(R11), Y6
-	VPSRLD    $0x17, Y6, Y6
+	VADDPS    Y8, Y8, Y8
+	VSUBPS    3360(R11), Y0, Y0
+	VANDPS    5728(SP), Y7, Y7
+	VADDPS    one<>+0(SB), Y8, Y8
+	VPSRLD    $0x17, Y4, Y4
+	VORPS     5760(SP), Y7, Y11
 	VMOVDQU   logExpInv<>+0(SB), Y7
-	VPSUBD    logExpBias<>+0(SB), Y6, Y8
-	VCVTDQ2PS Y8, Y8
-	VSUBPS    one<>+0(SB), Y8, Y9
-	VPSUBD    Y6, Y7, Y6
-	VPSLLD    $0x17, Y6, Y6
-	VMULPS    4736(R11), Y6, Y6
-	VADDPS    Y6, Y6, Y11
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y6, Y7
-	VBLENDVPS Y7, Y9, Y8, Y8
-	VMULPS    expLn2Lo<>+0(SB), Y8, Y9
+	VPSUBD    logExpBias<>+0(SB), Y4, Y10
+	VADDPS    Y11, Y3, Y3
+	VCVTDQ2PS Y10, Y10
+	VBLENDVPS Y9, 3424(R11), Y6, Y6
+	VMOVUPS   Y8, 2720(R11)
+	VMULPS    5696(SP), Y6, Y9
+	VMOVUPS   Y6, 3456(R11)
+	VSUBPS    one<>+0(SB), Y10, Y8
+	VPSUBD    Y4, Y7, Y4
+	VMULPS    Y6, Y9, Y6
+	VADDPS    Y9, Y9, Y7
+	VPSLLD    $0x17, Y4, Y4
+	VMULPS    4032(R11), Y4, Y4
+	VANDPS    5728(SP), Y6, Y6
+	VADDPS    one<>+0(SB), Y7, Y7
+	VORPS     5760(SP), Y6, Y11
+	VADDPS    Y4, Y4, Y9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y6
+	VBLENDVPS Y6, Y8, Y10, Y8
+	VADDPS    Y11, Y0, Y0
+	VMOVUPS   Y7, 3424(R11)
+	VMULPS    expLn2Lo<>+0(SB), Y8, Y7
 	VMULPS    expLn2Hi<>+0(SB), Y8, Y8
-	VBLENDVPS Y7, Y11, Y6, Y6
-	VSUBPS    one<>+0(SB), Y6, Y6
-	VMOVUPS   Y8, 4800(R11)
-	VMULPS    logP0<>+0(SB), Y6, Y8
-	VMULPS    Y6, Y6, Y7
+	VBLENDVPS Y6, Y9, Y4, Y4
+	VSUBPS    one<>+0(SB), Y4, Y4
+	VMOVUPS   Y8, 4096(R11)
+	VMOVUPS   4160(R11), Y9
+	VMULPS    logP0<>+0(SB), Y4, Y8
+	VMULPS    Y4, Y4, Y6
 	VADDPS    logP1<>+0(SB), Y8, Y8
-	VMULPS    half<>+0(SB), Y7, Y11
-	VMULPS    Y6, Y8, Y8
+	VMULPS    half<>+0(SB), Y6, Y10
+	VMULPS    Y4, Y8, Y8
 	VADDPS    logP2<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
+	VMULPS    Y4, Y8, Y8
 	VADDPS    logP3<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
+	VMULPS    Y4, Y8, Y8
 	VADDPS    logP4<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
+	VMULPS    Y4, Y8, Y8
 	VADDPS    logP5<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
+	VMULPS    Y4, Y8, Y8
 	VADDPS    logP6<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
+	VMULPS    Y4, Y8, Y8
 	VADDPS    logP7<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
+	VMULPS    Y4, Y8, Y8
 	VADDPS    logP8<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
-	VMULPS    Y7, Y8, Y7
-	VADDPS    Y9, Y7, Y7
-	VSUBPS    Y11, Y7, Y7
+	VMULPS    Y4, Y8, Y8
+	VMULPS    Y6, Y8, Y6
 	VADDPS    Y7, Y6, Y6
-	VADDPS    4800(R11), Y6, Y6
-	VADDPS    4832(R11), Y6, Y7
-	VSUBPS    4768(R11), Y6, Y6
-	VBLENDVPS Y2, 4832(R11), Y7, Y2
-	VMULPS    5696(SP), Y2, Y7
-	VMOVUPS   Y2, 4864(R11)
-	VADDPS    Y7, Y7, Y8
-	VMULPS    Y2, Y7, Y2
-	VADDPS    one<>+0(SB), Y8, Y7
-	VADDPS    Y2, Y6, Y2
-	VMOVUPS   Y7, 4832(R11)
-	VMOVDQU   5440(R11), Y6
-	VPSRLD    $0x17, Y6, Y6
-	VMOVDQU   logExpInv<>+0(SB), Y7
-	VPSUBD    logExpBias<>+0(SB), Y6, Y8
-	VCVTDQ2PS Y8, Y8
-	VSUBPS    one<>+0(SB), Y8, Y9
-	VPSUBD    Y6, Y7, Y6
-	VPSLLD    $0x17, Y6, Y6
-	VMULPS    5440(R11), Y6, Y6
-	VADDPS    Y6, Y6, Y11
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y6, Y7
-	VBLENDVPS Y7, Y9, Y8, Y8
-	VMULPS    expLn2Lo<>+0(SB), Y8, Y9
-	VMULPS    expLn2Hi<>+0(SB), Y8, Y8
-	VBLENDVPS Y7, Y11, Y6, Y6
-	VSUBPS    one<>+0(SB), Y6, Y6
-	VMOVUPS   Y8, 5504(R11)
-	VMULPS    logP0<>+0(SB), Y6, Y8
-	VMULPS    Y6, Y6, Y7
-	VADDPS    logP1<>+0(SB), Y8, Y8
-	VMULPS    half<>+0(SB), Y7, Y11
-	VMULPS    Y6, Y8, Y8
-	VADDPS    logP2<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
-	VADDPS    logP3<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
-	VADDPS    logP4<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
-	VADDPS    logP5<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
-	VADDPS    logP6<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
-	VADDPS    logP7<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
-	VADDPS    logP8<>+0(SB), Y8, Y8
-	VMULPS    Y6, Y8, Y8
-	VMULPS    Y7, Y8, Y7
-	VADDPS    Y9, Y7, Y7
-	VSUBPS    Y11, Y7, Y7
-	VADDPS    Y7, Y6, Y6
-	VADDPS    5504(R11), Y6, Y6
-	VADDPS    5536(R11), Y6, Y7
-	VSUBPS    5472(R11), Y6, Y6
-	VMOVUPS   5568(R11), Y8
-	VBLENDVPS Y8, 5536(R11), Y7, Y7
+	VSUBPS    Y10, Y6, Y6
+	VADDPS    Y6, Y4, Y4
+	VMOVUPS   4864(R11), Y6
+	VADDPS    4096(R11), Y4, Y4
+	VADDPS    4128(R11), Y4, Y7
+	VSUBPS    4064(R11), Y4, Y4
+	VBLENDVPS Y9, 4128(R11), Y7, Y7
 	VMULPS    5696(SP), Y7, Y8
-	VMOVUPS   Y7, 5568(R11)
-	VADDPS    Y8, Y8, Y9
+	VMOVUPS   Y7, 4160(R11)
 	VMULPS    Y7, Y8, Y7
-	VADDPS    one<>+0(SB), Y9, Y8
-	VADDPS    Y7, Y6, Y6
-	VMOVUPS   Y8, 5536(R11)
+	VADDPS    Y8, Y8, Y8
+	VANDPS    5728(SP), Y7, Y7
+	VADDPS    one<>+0(SB), Y8, Y8
+	VORPS     5760(SP), Y7, Y7
+	VADDPS    Y7, Y4, Y4
+	VMOVUPS   Y8, 4128(R11)
+	VMOVDQU   4736(R11), Y7
+	VPSRLD    $0x17, Y7, Y7
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VPSUBD    logExpBias<>+0(SB), Y7, Y9
+	VCVTDQ2PS Y9, Y9
+	VSUBPS    one<>+0(SB), Y9, Y10
+	VPSUBD    Y7, Y8, Y7
+	VPSLLD    $0x17, Y7, Y7
+	VMULPS    4736(R11), Y7, Y7
+	VADDPS    Y7, Y7, Y11
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y7, Y8
+	VBLENDVPS Y8, Y10, Y9, Y9
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y10
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VBLENDVPS Y8, Y11, Y7, Y7
+	VSUBPS    one<>+0(SB), Y7, Y7
+	VMOVUPS   Y9, 4800(R11)
+	VMULPS    logP0<>+0(SB), Y7, Y9
+	VMULPS    Y7, Y7, Y8
+	VADDPS    logP1<>+0(SB), Y9, Y9
+	VMULPS    half<>+0(SB), Y8, Y11
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP2<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP3<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP4<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP5<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP6<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP7<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP8<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VMULPS    Y8, Y9, Y8
+	VADDPS    Y10, Y8, Y8
+	VSUBPS    Y11, Y8, Y8
+	VADDPS    Y8, Y7, Y7
+	VADDPS    4800(R11), Y7, Y7
+	VADDPS    4832(R11), Y7, Y8
+	VSUBPS    4768(R11), Y7, Y7
+	VBLENDVPS Y6, 4832(R11), Y8, Y6
+	VMULPS    5696(SP), Y6, Y8
+	VMOVUPS   Y6, 4864(R11)
+	VMULPS    Y6, Y8, Y6
+	VADDPS    Y8, Y8, Y8
+	VANDPS    5728(SP), Y6, Y6
+	VADDPS    one<>+0(SB), Y8, Y8
+	VORPS     5760(SP), Y6, Y6
+	VADDPS    Y6, Y7, Y6
+	VMOVUPS   Y8, 4832(R11)
+	VMOVDQU   5440(R11), Y7
+	VPSRLD    $0x17, Y7, Y7
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VPSUBD    logExpBias<>+0(SB), Y7, Y9
+	VCVTDQ2PS Y9, Y9
+	VSUBPS    one<>+0(SB), Y9, Y10
+	VPSUBD    Y7, Y8, Y7
+	VPSLLD    $0x17, Y7, Y7
+	VMULPS    5440(R11), Y7, Y7
+	VADDPS    Y7, Y7, Y11
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y7, Y8
+	VBLENDVPS Y8, Y10, Y9, Y9
+	VMULPS    expLn2Lo<>+0(SB), Y9, Y10
+	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
+	VBLENDVPS Y8, Y11, Y7, Y7
+	VSUBPS    one<>+0(SB), Y7, Y7
+	VMOVUPS   Y9, 5504(R11)
+	VMULPS    logP0<>+0(SB), Y7, Y9
+	VMULPS    Y7, Y7, Y8
+	VADDPS    logP1<>+0(SB), Y9, Y9
+	VMULPS    half<>+0(SB), Y8, Y11
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP2<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP3<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP4<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP5<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP6<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP7<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VADDPS    logP8<>+0(SB), Y9, Y9
+	VMULPS    Y7, Y9, Y9
+	VMULPS    Y8, Y9, Y8
+	VADDPS    Y10, Y8, Y8
+	VSUBPS    Y11, Y8, Y8
+	VADDPS    Y8, Y7, Y7
+	VADDPS    5504(R11), Y7, Y7
+	VADDPS    5536(R11), Y7, Y8
+	VSUBPS    5472(R11), Y7, Y7
+	VMOVUPS   5568(R11), Y9
+	VBLENDVPS Y9, 5536(R11), Y8, Y8
+	VMULPS    5696(SP), Y8, Y9
+	VMOVUPS   Y8, 5568(R11)
+	VMULPS    Y8, Y9, Y8
+	VADDPS    Y9, Y9, Y9
+	VANDPS    5728(SP), Y8, Y8
+	VADDPS    one<>+0(SB), Y9, Y9
+	VORPS     5760(SP), Y8, Y8
+	VADDPS    Y8, Y7, Y7
+	VMOVUPS   Y9, 5536(R11)
 
 	// loss = loss·w (with row weights).
-	CMPQ   5776(SP), $0x00
-	JEQ    unweighted831
+	CMPQ   5840(SP), $0x00
+	JEQ    unweighted754
 	VMULPS 672(R11), Y5, Y5
 	VMULPS 1376(R11), Y1, Y1
-	VMULPS 2080(R11), Y4, Y4
+	VMULPS 2080(R11), Y2, Y2
 	VMULPS 2784(R11), Y3, Y3
-	VMULPS 3488(R11), Y10, Y10
-	VMULPS 4192(R11), Y0, Y0
-	VMULPS 4896(R11), Y2, Y2
-	VMULPS 5600(R11), Y6, Y6
+	VMULPS 3488(R11), Y0, Y0
+	VMULPS 4192(R11), Y4, Y4
+	VMULPS 4896(R11), Y6, Y6
+	VMULPS 5600(R11), Y7, Y7
 
-unweighted831:
+unweighted754:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses832
+	JZ      noLosses755
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
-	VMOVUPS Y4, 64(DX)
+	VMOVUPS Y2, 64(DX)
 	VMOVUPS Y3, 96(DX)
-	VMOVUPS Y10, 128(DX)
-	VMOVUPS Y0, 160(DX)
-	VMOVUPS Y2, 192(DX)
-	VMOVUPS Y6, 224(DX)
+	VMOVUPS Y0, 128(DX)
+	VMOVUPS Y4, 160(DX)
+	VMOVUPS Y6, 192(DX)
+	VMOVUPS Y7, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses832:
-	VMOVUPD      (R8), Y7
-	VMOVUPD      32(R8), Y8
-	VCVTPS2PD    X5, Y9
+noLosses755:
+	VMOVUPD      (R8), Y8
+	VMOVUPD      32(R8), Y9
+	VCVTPS2PD    X5, Y10
 	VEXTRACTF128 $0x01, Y5, X5
 	VCVTPS2PD    X5, Y5
-	VADDPD       Y7, Y9, Y7
-	VADDPD       Y8, Y5, Y5
-	VCVTPS2PD    X1, Y8
+	VADDPD       Y8, Y10, Y8
+	VADDPD       Y9, Y5, Y5
+	VCVTPS2PD    X1, Y9
 	VEXTRACTF128 $0x01, Y1, X1
 	VCVTPS2PD    X1, Y1
-	VADDPD       Y7, Y8, Y7
+	VADDPD       Y8, Y9, Y8
 	VADDPD       Y5, Y1, Y1
-	VCVTPS2PD    X4, Y5
-	VEXTRACTF128 $0x01, Y4, X4
-	VCVTPS2PD    X4, Y4
-	VADDPD       Y7, Y5, Y5
-	VADDPD       Y1, Y4, Y1
-	VCVTPS2PD    X3, Y4
-	VEXTRACTF128 $0x01, Y3, X3
-	VCVTPS2PD    X3, Y3
-	VADDPD       Y5, Y4, Y4
-	VADDPD       Y1, Y3, Y1
-	VCVTPS2PD    X10, Y3
-	VEXTRACTF128 $0x01, Y10, X5
-	VCVTPS2PD    X5, Y5
-	VADDPD       Y4, Y3, Y3
-	VADDPD       Y1, Y5, Y1
-	VCVTPS2PD    X0, Y4
-	VEXTRACTF128 $0x01, Y0, X0
-	VCVTPS2PD    X0, Y0
-	VADDPD       Y3, Y4, Y3
-	VADDPD       Y1, Y0, Y0
-	VCVTPS2PD    X2, Y1
+	VCVTPS2PD    X2, Y5
 	VEXTRACTF128 $0x01, Y2, X2
 	VCVTPS2PD    X2, Y2
-	VADDPD       Y3, Y1, Y1
-	VADDPD       Y0, Y2, Y0
+	VADDPD       Y8, Y5, Y5
+	VADDPD       Y1, Y2, Y1
+	VCVTPS2PD    X3, Y2
+	VEXTRACTF128 $0x01, Y3, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y5, Y2, Y2
+	VADDPD       Y1, Y3, Y1
+	VCVTPS2PD    X0, Y3
+	VEXTRACTF128 $0x01, Y0, X0
+	VCVTPS2PD    X0, Y0
+	VADDPD       Y2, Y3, Y2
+	VADDPD       Y1, Y0, Y0
+	VCVTPS2PD    X4, Y1
+	VEXTRACTF128 $0x01, Y4, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y2, Y1, Y1
+	VADDPD       Y0, Y3, Y0
 	VCVTPS2PD    X6, Y2
 	VEXTRACTF128 $0x01, Y6, X3
+	VCVTPS2PD    X3, Y3
+	VADDPD       Y1, Y2, Y1
+	VADDPD       Y0, Y3, Y0
+	VCVTPS2PD    X7, Y2
+	VEXTRACTF128 $0x01, Y7, X3
 	VCVTPS2PD    X3, Y3
 	VADDPD       Y1, Y2, Y1
 	VADDPD       Y0, Y3, Y0
@@ -42786,7 +38242,7 @@ noLosses832:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse833
+	JZ      noLse756
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 1344(R11), Y0
@@ -42805,12 +38261,12 @@ noLosses832:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse833:
+noLse756:
 	ADDQ $0x00001600, R11
 	SUBQ $0x08, R10
-	JMP  labelsZLogLoop
+	JMP  labelsLseLogLoop
 
-labelsZLogLast:
+labelsLseLogLast:
 	TESTQ R10, R10
 	JZ    labelsGrad
 
@@ -42866,25 +38322,27 @@ labelsZLogLast:
 	VBLENDVPS Y2, 608(R11), Y1, Y1
 	VMULPS    5696(SP), Y1, Y2
 	VMOVUPS   Y1, 640(R11)
-	VADDPS    Y2, Y2, Y3
 	VMULPS    Y1, Y2, Y1
-	VADDPS    one<>+0(SB), Y3, Y2
+	VADDPS    Y2, Y2, Y2
+	VANDPS    5728(SP), Y1, Y1
+	VADDPS    one<>+0(SB), Y2, Y2
+	VORPS     5760(SP), Y1, Y1
 	VADDPS    Y1, Y0, Y0
 	VMOVUPS   Y2, 608(R11)
 
 	// loss = loss·w (with row weights).
-	CMPQ   5776(SP), $0x00
-	JEQ    unweighted834
+	CMPQ   5840(SP), $0x00
+	JEQ    unweighted757
 	VMULPS 672(R11), Y0, Y0
 
-unweighted834:
+unweighted757:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses835
+	JZ      noLosses758
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses835:
+noLosses758:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -42897,15 +38355,15 @@ noLosses835:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse836
+	JZ      noLse759
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse836:
+noLse759:
 	ADDQ $0x000002c0, R11
 	DECQ R10
-	JMP  labelsZLogLast
+	JMP  labelsLseLogLast
 
 labelsGrad:
 	// Pass 3 (with a gradient). sc = scale, times the rows' weights with row
@@ -42918,16 +38376,16 @@ labelsGrad:
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
 	MOVQ  R12, BX
-	TESTB $0x02, 5728(SP)
+	TESTB $0x02, 5792(SP)
 	JNZ   labelsGradZ
 
 labelsGradLoop:
-	VBROADCASTSS 5736(SP), Y0
-	CMPQ         5776(SP), $0x00
-	JEQ          unweighted837
+	VBROADCASTSS 5800(SP), Y0
+	CMPQ         5840(SP), $0x00
+	JEQ          unweighted760
 	VMULPS       672(R11), Y0, Y0
 
-unweighted837:
+unweighted760:
 	VDIVPS 512(R11), Y0, Y1
 
 	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
@@ -43090,12 +38548,12 @@ unweighted837:
 
 labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
-	VBROADCASTSS 5736(SP), Y0
-	CMPQ         5776(SP), $0x00
-	JEQ          unweighted838
+	VBROADCASTSS 5800(SP), Y0
+	CMPQ         5840(SP), $0x00
+	JEQ          unweighted761
 	VMULPS       672(R11), Y0, Y0
 
-unweighted838:
+unweighted761:
 	VDIVPS 512(R11), Y0, Y1
 	VMULPS 608(R11), Y1, Y1
 
@@ -43263,7 +38721,7 @@ labelsDone:
 
 // func xentTargets16AVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·xentTargets16AVX2(SB), $10144-8
+TEXT ·xentTargets16AVX2(SB), $10208-8
 	// xentTargetsGeneric with rows of 16 columns, for whole blocks of 8 rows.
 	//
 	// Registers: CX = blocks after this chunk, R9 = blocks in this chunk, R10 =
@@ -43286,9 +38744,10 @@ TEXT ·xentTargets16AVX2(SB), $10144-8
 	// t[j] at 32·j; d[j], then e[j], at 512+32·j; s at 1024; T at 1056; D at 1088;
 	// k·ln2hi at 1120; m, then f, at 1152; all, then lse, at 1184 (m, all, lse and f
 	// only when lse is computed); the rows' weights at 1216 (with row weights).
-	// After the records: z in every lane at 10048, the flag word at 10080, scale
-	// at 10088, xscale in every lane at 10096, the row weights pointer (0: none)
-	// at 10128, the chunk (blocks) at 10136.
+	// After the records: z, keep and neg (see zKeepSetup) in every lane at
+	// 10048, 10080 and 10112, the flag word at 10144, scale at 10152, xscale in
+	// every lane at 10160, the row weights pointer (0: none) at 10192, the chunk
+	// (blocks) at 10200.
 	//
 	// The fields of the record a.
 	MOVQ a+0(FP), R9
@@ -43304,77 +38763,92 @@ TEXT ·xentTargets16AVX2(SB), $10144-8
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil839
+	JEQ     isNil762
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil839:
+isNil762:
 	SHRQ    $0x07, AX
 	MOVQ    AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil840
+	JEQ     isNil763
 	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil840:
+isNil763:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil841
+	JEQ     isNil764
 	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil841:
+isNil764:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil842
+	JEQ     isNil765
 	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil842:
+isNil765:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil843
+	JEQ     isNil766
 	MOVQ    256(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil843:
+isNil766:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
-	// z-loss, with z in the 8 lanes of a frame vector).
+	// z-loss); z in the 8 lanes of a frame vector.
 	MOVQ  176(R9), R13
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse844
+	JZ    noLse767
 	MOVL  $0x00000001, R12
 
-noLse844:
-	MOVL         272(R9), AX
-	SHLL         $0x01, AX
-	JZ           noZ845
-	MOVL         $0x00000003, R12
+noLse767:
 	VBROADCASTSS 272(R9), Y0
 	VMOVUPS      Y0, 10048(SP)
+	MOVL         272(R9), AX
+	SHLL         $0x01, AX
+	JZ           noZ768
+	MOVL         $0x00000003, R12
 
-noZ845:
-	MOVQ R12, 10080(SP)
+noZ768:
+	MOVQ R12, 10144(SP)
+
+	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
+	// -0 (in every lane).
+	MOVL         10144(SP), AX
+	SHRL         $0x01, AX
+	ANDL         $0x01, AX
+	NEGL         AX
+	MOVL         AX, 10080(SP)
+	NOTL         AX
+	ANDL         $0x80000000, AX
+	MOVL         AX, 10112(SP)
+	VBROADCASTSS 10080(SP), Y0
+	VMOVUPS      Y0, 10080(SP)
+	VBROADCASTSS 10112(SP), Y0
+	VMOVUPS      Y0, 10112(SP)
 
 	// scale, the logit scale and the row weights pointer, read by the loops from the frame.
 	VMOVSS       244(R9), X0
-	VMOVSS       X0, 10088(SP)
+	VMOVSS       X0, 10152(SP)
 	VBROADCASTSS 240(R9), Y0
-	VMOVUPS      Y0, 10096(SP)
+	VMOVUPS      Y0, 10160(SP)
 	MOVQ         248(R9), AX
-	MOVQ         AX, 10128(SP)
+	MOVQ         AX, 10192(SP)
 
 	// The chunk: a.chunk blocks, or 8 (the records of the frame) when a.chunk
 	// is 0 or not in [1, 8] (CMOVQHI: unsigned, so that a negative one is
@@ -43385,13 +38859,13 @@ noZ845:
 	CMOVQHI AX, R9
 	TESTQ   R9, R9
 	CMOVQEQ AX, R9
-	MOVQ    R9, 10136(SP)
+	MOVQ    R9, 10200(SP)
 
 targetsChunk:
 	// Next chunk: R9 = min(CX, chunk) blocks, R10 = R9, R11 = the first record (64-byte aligned).
 	TESTQ   CX, CX
 	JZ      targetsDone
-	MOVQ    10136(SP), R9
+	MOVQ    10200(SP), R9
 	CMPQ    CX, R9
 	CMOVQLT CX, R9
 	SUBQ    R9, CX
@@ -43592,9 +39066,9 @@ targetsExpLoop:
 	VMOVUPS     Y0, 608(R11)
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
-	CMPL    10096(SP), $0x3f800000
-	JEQ     unscaled846
-	VMOVUPS 10096(SP), Y0
+	CMPL    10160(SP), $0x3f800000
+	JEQ     unscaled769
+	VMOVUPS 10160(SP), Y0
 	VMULPS  512(R11), Y0, Y1
 	VMOVUPS Y1, 512(R11)
 	VMULPS  544(R11), Y0, Y1
@@ -43628,7 +39102,7 @@ targetsExpLoop:
 	VMULPS  992(R11), Y0, Y0
 	VMOVUPS Y0, 992(R11)
 
-unscaled846:
+unscaled769:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS 512(R11), Y0
 	VMAXPS  544(R11), Y0, Y0
@@ -43659,7 +39133,7 @@ unscaled846:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds847
+	JZ        noPreds770
 	VCMPPS    $0x00, 992(R11), Y0, Y1
 	VMOVUPS   zero<>+0(SB), Y2
 	VBLENDVPS Y1, index<>+960(SB), Y2, Y1
@@ -43744,12 +39218,12 @@ unscaled846:
 	VMOVUPS   Y1, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds847:
+noPreds770:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
-	TESTB   $0x01, 10080(SP)
-	JZ      noLse848
+	TESTB   $0x01, 10144(SP)
+	JZ      noLse771
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y0, Y1
 	VMOVUPS 512(R11), Y2
 	VADDPS  544(R11), Y2, Y2
@@ -43779,7 +39253,7 @@ noPreds847:
 	VMOVUPS Y1, 1184(R11)
 	VMOVUPS Y0, 1152(R11)
 
-noLse848:
+noLse771:
 	LEAQ 512(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
@@ -43916,15 +39390,15 @@ noLse848:
 	VMOVUPS Y0, 1088(R11)
 
 	// The weights of the block's rows to the record (with row weights).
-	MOVQ    10128(SP), AX
+	MOVQ    10192(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted849
+	JZ      unweighted772
 	VMOVUPS (AX), Y0
 	VMOVUPS Y0, 1216(R11)
 	ADDQ    $0x00000020, AX
-	MOVQ    AX, 10128(SP)
+	MOVQ    AX, 10192(SP)
 
-unweighted849:
+unweighted772:
 	ADDQ $0x00000200, SI
 	ADDQ $0x00000200, BX
 	ADDQ $0x000004e0, R11
@@ -44413,7 +39887,7 @@ targetsExpOnlyLoop:
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
-	TESTB $0x01, 10080(SP)
+	TESTB $0x01, 10144(SP)
 	JNZ   targetsLse
 
 targetsLogLoop:
@@ -44771,8 +40245,8 @@ targetsLogLoop:
 	VSUBPS    9824(R11), Y2, Y2
 
 	// loss = loss·w (with row weights).
-	CMPQ   10128(SP), $0x00
-	JEQ    unweighted850
+	CMPQ   10192(SP), $0x00
+	JEQ    unweighted773
 	VMULPS 1216(R11), Y5, Y5
 	VMULPS 2464(R11), Y1, Y1
 	VMULPS 3712(R11), Y4, Y4
@@ -44782,10 +40256,10 @@ targetsLogLoop:
 	VMULPS 8704(R11), Y0, Y0
 	VMULPS 9952(R11), Y2, Y2
 
-unweighted850:
+unweighted773:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses851
+	JZ      noLosses774
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -44796,7 +40270,7 @@ unweighted850:
 	VMOVUPS Y2, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses851:
+noLosses774:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -44899,18 +40373,18 @@ targetsLogLast:
 	VSUBPS    1088(R11), Y0, Y0
 
 	// loss = loss·w (with row weights).
-	CMPQ   10128(SP), $0x00
-	JEQ    unweighted852
+	CMPQ   10192(SP), $0x00
+	JEQ    unweighted775
 	VMULPS 1216(R11), Y0, Y0
 
-unweighted852:
+unweighted775:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses853
+	JZ      noLosses776
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses853:
+noLosses776:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -44926,592 +40400,12 @@ noLosses853:
 
 targetsLse:
 	// Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
-	// the record and then to lse (when not nil).
-	TESTB $0x02, 10080(SP)
-	JNZ   targetsZ
-
+	// the record and then to lse (when not nil); zl, f = zTerms(z, lse)
+	// (seq.ZTerms), f stored to the record (read by pass 3 only with the
+	// z-loss); loss = loss + zl·T where z != 0, the loss itself where z == 0.
 targetsLseLogLoop:
 	CMPQ R10, $0x08
 	JLT  targetsLseLogLast
-
-	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
-	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
-	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
-	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
-	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU   1024(R11), Y0
-	VMOVDQU   2272(R11), Y1
-	VMOVDQU   3520(R11), Y2
-	VMOVDQU   4768(R11), Y3
-	VMOVDQU   6016(R11), Y4
-	VMOVDQU   logExpInv<>+0(SB), Y5
-	VMOVDQU   logExpInv<>+0(SB), Y6
-	VMOVDQU   logExpInv<>+0(SB), Y7
-	VPSRLD    $0x17, Y0, Y0
-	VPSRLD    $0x17, Y1, Y1
-	VPSRLD    $0x17, Y2, Y2
-	VPSRLD    $0x17, Y3, Y3
-	VPSUBD    logExpBias<>+0(SB), Y0, Y9
-	VPSUBD    logExpBias<>+0(SB), Y1, Y10
-	VMOVDQU   logExpInv<>+0(SB), Y8
-	VPSRLD    $0x17, Y4, Y4
-	VPSUBD    Y0, Y5, Y0
-	VPSUBD    logExpBias<>+0(SB), Y2, Y11
-	VMOVDQU   logExpInv<>+0(SB), Y5
-	VPSUBD    Y1, Y6, Y1
-	VPSUBD    Y2, Y7, Y2
-	VPSLLD    $0x17, Y0, Y0
-	VPSUBD    logExpBias<>+0(SB), Y3, Y6
-	VPSLLD    $0x17, Y1, Y1
-	VPSLLD    $0x17, Y2, Y2
-	VMULPS    1024(R11), Y0, Y0
-	VPSUBD    logExpBias<>+0(SB), Y4, Y7
-	VMULPS    2272(R11), Y1, Y1
-	VMULPS    3520(R11), Y2, Y2
-	VCVTDQ2PS Y9, Y9
-	VCVTDQ2PS Y10, Y10
-	VCVTDQ2PS Y11, Y11
-	VCVTDQ2PS Y6, Y6
-	VPSUBD    Y3, Y8, Y3
-	VADDPS    Y0, Y0, Y12
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y8
-	VPSUBD    Y4, Y5, Y4
-	VPSLLD    $0x17, Y3, Y3
-	VADDPS    Y1, Y1, Y13
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y5
-	VPSLLD    $0x17, Y4, Y4
-	VMULPS    4768(R11), Y3, Y3
-	VADDPS    Y2, Y2, Y15
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y14
-	VMULPS    6016(R11), Y4, Y4
-	VBLENDVPS Y8, Y12, Y0, Y0
-	VCVTDQ2PS Y7, Y7
-	VBLENDVPS Y5, Y13, Y1, Y1
-	VSUBPS    one<>+0(SB), Y0, Y13
-	VADDPS    Y3, Y3, Y12
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y3, Y0
-	VBLENDVPS Y14, Y15, Y2, Y15
-	VADDPS    Y4, Y4, Y2
-	VSUBPS    one<>+0(SB), Y1, Y1
-	VSUBPS    one<>+0(SB), Y15, Y15
-	VBLENDVPS Y0, Y12, Y3, Y3
-	VSUBPS    one<>+0(SB), Y9, Y12
-	VSUBPS    one<>+0(SB), Y3, Y3
-	VBLENDVPS Y8, Y12, Y9, Y9
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
-	VMULPS    logP0<>+0(SB), Y13, Y12
-	VBLENDVPS Y8, Y2, Y4, Y2
-	VSUBPS    one<>+0(SB), Y10, Y4
-	VSUBPS    one<>+0(SB), Y2, Y2
-	VADDPS    logP1<>+0(SB), Y12, Y12
-	VBLENDVPS Y5, Y4, Y10, Y4
-	VMULPS    expLn2Lo<>+0(SB), Y9, Y5
-	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
-	VMULPS    logP0<>+0(SB), Y1, Y10
-	VMULPS    Y13, Y12, Y12
-	VMOVUPS   Y9, 1120(R11)
-	VADDPS    logP1<>+0(SB), Y10, Y10
-	VSUBPS    one<>+0(SB), Y11, Y9
-	VADDPS    logP2<>+0(SB), Y12, Y12
-	VMULPS    Y1, Y10, Y10
-	VBLENDVPS Y14, Y9, Y11, Y9
-	VMULPS    expLn2Lo<>+0(SB), Y4, Y11
-	VMULPS    logP0<>+0(SB), Y15, Y14
-	VMULPS    Y13, Y12, Y12
-	VMULPS    expLn2Hi<>+0(SB), Y4, Y4
-	VADDPS    logP2<>+0(SB), Y10, Y10
-	VADDPS    logP1<>+0(SB), Y14, Y14
-	VADDPS    logP3<>+0(SB), Y12, Y12
-	VMOVUPS   Y4, 2368(R11)
-	VMULPS    Y1, Y10, Y10
-	VSUBPS    one<>+0(SB), Y6, Y4
-	VMULPS    Y15, Y14, Y14
-	VMULPS    Y13, Y12, Y12
-	VADDPS    logP3<>+0(SB), Y10, Y10
-	VBLENDVPS Y0, Y4, Y6, Y0
-	VMULPS    expLn2Lo<>+0(SB), Y9, Y4
-	VMULPS    logP0<>+0(SB), Y3, Y6
-	VADDPS    logP2<>+0(SB), Y14, Y14
-	VADDPS    logP4<>+0(SB), Y12, Y12
-	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
-	VMULPS    Y1, Y10, Y10
-	VADDPS    logP1<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VMULPS    Y13, Y12, Y12
-	VMOVUPS   Y9, 3616(R11)
-	VADDPS    logP4<>+0(SB), Y10, Y10
-	VSUBPS    one<>+0(SB), Y7, Y9
-	VMULPS    Y3, Y6, Y6
-	VADDPS    logP3<>+0(SB), Y14, Y14
-	VADDPS    logP5<>+0(SB), Y12, Y12
-	VMULPS    Y1, Y10, Y10
-	VBLENDVPS Y8, Y9, Y7, Y7
-	VMULPS    expLn2Lo<>+0(SB), Y0, Y8
-	VMULPS    logP0<>+0(SB), Y2, Y9
-	VADDPS    logP2<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VMULPS    Y13, Y12, Y12
-	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
-	VADDPS    logP5<>+0(SB), Y10, Y10
-	VADDPS    logP1<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y6, Y6
-	VADDPS    logP4<>+0(SB), Y14, Y14
-	VADDPS    logP6<>+0(SB), Y12, Y12
-	VMOVUPS   Y0, 4864(R11)
-	VMULPS    Y1, Y10, Y10
-	VMULPS    Y13, Y13, Y0
-	VMULPS    Y2, Y9, Y9
-	VADDPS    logP3<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VMULPS    Y13, Y12, Y12
-	VADDPS    logP6<>+0(SB), Y10, Y10
-	VADDPS    logP2<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y6, Y6
-	VADDPS    logP5<>+0(SB), Y14, Y14
-	VADDPS    logP7<>+0(SB), Y12, Y12
-	VMULPS    Y1, Y10, Y10
-	VMULPS    Y2, Y9, Y9
-	VADDPS    logP4<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VMULPS    Y13, Y12, Y12
-	VADDPS    logP7<>+0(SB), Y10, Y10
-	VADDPS    logP3<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y6, Y6
-	VADDPS    logP6<>+0(SB), Y14, Y14
-	VADDPS    logP8<>+0(SB), Y12, Y12
-	VMULPS    Y1, Y10, Y10
-	VMULPS    Y2, Y9, Y9
-	VADDPS    logP5<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VMULPS    Y13, Y12, Y12
-	VADDPS    logP8<>+0(SB), Y10, Y10
-	VADDPS    logP4<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y6, Y6
-	VADDPS    logP7<>+0(SB), Y14, Y14
-	VMULPS    Y0, Y12, Y12
-	VMULPS    half<>+0(SB), Y0, Y0
-	VMULPS    Y1, Y10, Y10
-	VMULPS    Y2, Y9, Y9
-	VADDPS    logP6<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VADDPS    Y5, Y12, Y12
-	VMULPS    Y1, Y1, Y5
-	VADDPS    logP5<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y6, Y6
-	VADDPS    logP8<>+0(SB), Y14, Y14
-	VSUBPS    Y0, Y12, Y12
-	VMULPS    Y15, Y15, Y0
-	VMULPS    Y5, Y10, Y10
-	VMULPS    Y2, Y9, Y9
-	VADDPS    logP7<>+0(SB), Y6, Y6
-	VMULPS    Y15, Y14, Y14
-	VMULPS    half<>+0(SB), Y5, Y5
-	VADDPS    Y12, Y13, Y13
-	VMULPS    Y3, Y3, Y12
-	VADDPS    Y11, Y10, Y10
-	VMULPS    half<>+0(SB), Y0, Y11
-	VADDPS    logP6<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y6, Y6
-	VMULPS    Y0, Y14, Y14
-	VMULPS    Y2, Y2, Y0
-	VADDPS    1120(R11), Y13, Y13
-	VSUBPS    Y5, Y10, Y5
-	VMULPS    Y2, Y9, Y9
-	VADDPS    logP8<>+0(SB), Y6, Y10
-	VMULPS    expLn2Lo<>+0(SB), Y7, Y6
-	VADDPS    Y4, Y14, Y4
-	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
-	VMULPS    half<>+0(SB), Y12, Y14
-	VADDPS    Y5, Y1, Y1
-	VMULPS    1056(R11), Y13, Y5
-	VADDPS    1152(R11), Y13, Y13
-	VADDPS    logP7<>+0(SB), Y9, Y9
-	VMULPS    Y3, Y10, Y10
-	VSUBPS    Y11, Y4, Y4
-	VMOVUPS   1184(R11), Y11
-	VMOVUPS   Y7, 6112(R11)
-	VMULPS    half<>+0(SB), Y0, Y7
-	VADDPS    2368(R11), Y1, Y1
-	VMULPS    Y2, Y9, Y9
-	VMULPS    Y12, Y10, Y10
-	VADDPS    Y4, Y15, Y4
-	VSUBPS    1088(R11), Y5, Y5
-	VMULPS    2304(R11), Y1, Y12
-	VADDPS    2400(R11), Y1, Y1
-	VADDPS    logP8<>+0(SB), Y9, Y9
-	VADDPS    Y8, Y10, Y8
-	VMOVUPS   2432(R11), Y10
-	VADDPS    3616(R11), Y4, Y4
-	VBLENDVPS Y11, 1152(R11), Y13, Y11
-	VSUBPS    2336(R11), Y12, Y12
-	VMOVUPS   Y11, 1184(R11)
-	VMULPS    Y2, Y9, Y9
-	VSUBPS    Y14, Y8, Y8
-	VMULPS    3552(R11), Y4, Y11
-	VADDPS    3648(R11), Y4, Y4
-	VMOVUPS   3680(R11), Y13
-	VBLENDVPS Y10, 2400(R11), Y1, Y1
-	VMULPS    Y0, Y9, Y0
-	VADDPS    Y8, Y3, Y3
-	VMOVUPS   Y1, 2432(R11)
-	VSUBPS    3584(R11), Y11, Y1
-	VADDPS    Y6, Y0, Y0
-	VADDPS    4864(R11), Y3, Y3
-	VBLENDVPS Y13, 3648(R11), Y4, Y4
-	VMOVUPS   Y4, 3680(R11)
-	VMOVDQU   7264(R11), Y4
-	VSUBPS    Y7, Y0, Y0
-	VMOVUPS   4928(R11), Y7
-	VMULPS    4800(R11), Y3, Y6
-	VADDPS    4896(R11), Y3, Y3
-	VADDPS    Y0, Y2, Y0
-	VSUBPS    4832(R11), Y6, Y2
-	VPSRLD    $0x17, Y4, Y4
-	VBLENDVPS Y7, 4896(R11), Y3, Y7
-	VMOVDQU   8512(R11), Y3
-	VMOVDQU   logExpInv<>+0(SB), Y6
-	VMOVUPS   Y7, 4928(R11)
-	VPSUBD    logExpBias<>+0(SB), Y4, Y7
-	VADDPS    6112(R11), Y0, Y0
-	VCVTDQ2PS Y7, Y7
-	VMULPS    6048(R11), Y0, Y8
-	VADDPS    6144(R11), Y0, Y0
-	VPSRLD    $0x17, Y3, Y3
-	VPSUBD    Y4, Y6, Y4
-	VSUBPS    one<>+0(SB), Y7, Y9
-	VMOVUPS   6176(R11), Y10
-	VMOVDQU   logExpInv<>+0(SB), Y6
-	VPSLLD    $0x17, Y4, Y4
-	VPSUBD    logExpBias<>+0(SB), Y3, Y11
-	VMULPS    7264(R11), Y4, Y4
-	VCVTDQ2PS Y11, Y11
-	VSUBPS    6080(R11), Y8, Y14
-	VADDPS    Y4, Y4, Y13
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
-	VBLENDVPS Y10, 6144(R11), Y0, Y0
-	VPSUBD    Y3, Y6, Y3
-	VSUBPS    one<>+0(SB), Y11, Y6
-	VBLENDVPS Y8, Y9, Y7, Y7
-	VMOVUPS   Y0, 6176(R11)
-	VPSLLD    $0x17, Y3, Y0
-	VMULPS    expLn2Lo<>+0(SB), Y7, Y3
-	VMULPS    8512(R11), Y0, Y0
-	VBLENDVPS Y8, Y13, Y4, Y4
-	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
-	VSUBPS    one<>+0(SB), Y4, Y9
-	VADDPS    Y0, Y0, Y8
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y4
-	VMOVUPS   Y7, 7360(R11)
-	VMULPS    logP0<>+0(SB), Y9, Y10
-	VMULPS    Y9, Y9, Y7
-	VBLENDVPS Y4, Y6, Y11, Y6
-	VMULPS    expLn2Lo<>+0(SB), Y6, Y11
-	VMULPS    expLn2Hi<>+0(SB), Y6, Y6
-	VBLENDVPS Y4, Y8, Y0, Y0
-	VSUBPS    one<>+0(SB), Y0, Y0
-	VADDPS    logP1<>+0(SB), Y10, Y4
-	VMULPS    half<>+0(SB), Y7, Y8
-	VMOVUPS   Y6, 8608(R11)
-	VMULPS    logP0<>+0(SB), Y0, Y6
-	VMULPS    Y9, Y4, Y10
-	VMULPS    Y0, Y0, Y4
-	VADDPS    logP1<>+0(SB), Y6, Y6
-	VADDPS    logP2<>+0(SB), Y10, Y10
-	VMULPS    half<>+0(SB), Y4, Y13
-	VMULPS    Y0, Y6, Y6
-	VMULPS    Y9, Y10, Y10
-	VADDPS    logP2<>+0(SB), Y6, Y6
-	VADDPS    logP3<>+0(SB), Y10, Y10
-	VMULPS    Y0, Y6, Y6
-	VMULPS    Y9, Y10, Y10
-	VADDPS    logP3<>+0(SB), Y6, Y6
-	VADDPS    logP4<>+0(SB), Y10, Y10
-	VMULPS    Y0, Y6, Y6
-	VMULPS    Y9, Y10, Y10
-	VADDPS    logP4<>+0(SB), Y6, Y6
-	VADDPS    logP5<>+0(SB), Y10, Y10
-	VMULPS    Y0, Y6, Y6
-	VMULPS    Y9, Y10, Y10
-	VADDPS    logP5<>+0(SB), Y6, Y6
-	VADDPS    logP6<>+0(SB), Y10, Y10
-	VMULPS    Y0, Y6, Y6
-	VMULPS    Y9, Y10, Y10
-	VADDPS    logP6<>+0(SB), Y6, Y6
-	VADDPS    logP7<>+0(SB), Y10, Y10
-	VMULPS    Y0, Y6, Y6
-	VMULPS    Y9, Y10, Y10
-	VADDPS    logP7<>+0(SB), Y6, Y6
-	VADDPS    logP8<>+0(SB), Y10, Y10
-	VMULPS    Y0, Y6, Y6
-	VMULPS    Y9, Y10, Y10
-	VADDPS    logP8<>+0(SB), Y6, Y6
-	VMULPS    Y7, Y10, Y7
-	VMULPS    Y0, Y6, Y6
-	VADDPS    Y3, Y7, Y3
-	VMULPS    Y4, Y6, Y4
-	VSUBPS    Y8, Y3, Y3
-	VADDPS    Y11, Y4, Y4
-	VADDPS    Y3, Y9, Y3
-	VSUBPS    Y13, Y4, Y4
-	VADDPS    7360(R11), Y3, Y3
-	VADDPS    Y4, Y0, Y0
-	VMOVUPS   7424(R11), Y6
-	VMULPS    7296(R11), Y3, Y4
-	VADDPS    7392(R11), Y3, Y3
-	VADDPS    8608(R11), Y0, Y0
-	VSUBPS    7328(R11), Y4, Y4
-	VBLENDVPS Y6, 7392(R11), Y3, Y3
-	VMULPS    8544(R11), Y0, Y6
-	VADDPS    8640(R11), Y0, Y0
-	VMOVUPS   Y3, 7424(R11)
-	VMOVUPS   8672(R11), Y3
-	VSUBPS    8576(R11), Y6, Y6
-	VBLENDVPS Y3, 8640(R11), Y0, Y0
-	VMOVUPS   Y0, 8672(R11)
-	VMOVDQU   9760(R11), Y0
-	VPSRLD    $0x17, Y0, Y0
-	VMOVDQU   logExpInv<>+0(SB), Y3
-	VPSUBD    logExpBias<>+0(SB), Y0, Y7
-	VCVTDQ2PS Y7, Y7
-	VSUBPS    one<>+0(SB), Y7, Y8
-	VPSUBD    Y0, Y3, Y0
-	VPSLLD    $0x17, Y0, Y0
-	VMULPS    9760(R11), Y0, Y0
-	VADDPS    Y0, Y0, Y9
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y3
-	VBLENDVPS Y3, Y8, Y7, Y7
-	VMULPS    expLn2Lo<>+0(SB), Y7, Y8
-	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
-	VBLENDVPS Y3, Y9, Y0, Y0
-	VSUBPS    one<>+0(SB), Y0, Y0
-	VMOVUPS   Y7, 9856(R11)
-	VMULPS    logP0<>+0(SB), Y0, Y7
-	VMULPS    Y0, Y0, Y3
-	VADDPS    logP1<>+0(SB), Y7, Y7
-	VMULPS    half<>+0(SB), Y3, Y9
-	VMULPS    Y0, Y7, Y7
-	VADDPS    logP2<>+0(SB), Y7, Y7
-	VMULPS    Y0, Y7, Y7
-	VADDPS    logP3<>+0(SB), Y7, Y7
-	VMULPS    Y0, Y7, Y7
-	VADDPS    logP4<>+0(SB), Y7, Y7
-	VMULPS    Y0, Y7, Y7
-	VADDPS    logP5<>+0(SB), Y7, Y7
-	VMULPS    Y0, Y7, Y7
-	VADDPS    logP6<>+0(SB), Y7, Y7
-	VMULPS    Y0, Y7, Y7
-	VADDPS    logP7<>+0(SB), Y7, Y7
-	VMULPS    Y0, Y7, Y7
-	VADDPS    logP8<>+0(SB), Y7, Y7
-	VMULPS    Y0, Y7, Y7
-	VMULPS    Y3, Y7, Y3
-	VADDPS    Y8, Y3, Y3
-	VSUBPS    Y9, Y3, Y3
-	VADDPS    Y3, Y0, Y0
-	VADDPS    9856(R11), Y0, Y0
-	VMULPS    9792(R11), Y0, Y3
-	VADDPS    9888(R11), Y0, Y0
-	VMOVUPS   9920(R11), Y7
-	VSUBPS    9824(R11), Y3, Y3
-	VBLENDVPS Y7, 9888(R11), Y0, Y0
-	VMOVUPS   Y0, 9920(R11)
-
-	// loss = loss·w (with row weights).
-	CMPQ   10128(SP), $0x00
-	JEQ    unweighted854
-	VMULPS 1216(R11), Y5, Y5
-	VMULPS 2464(R11), Y12, Y12
-	VMULPS 3712(R11), Y1, Y1
-	VMULPS 4960(R11), Y2, Y2
-	VMULPS 6208(R11), Y14, Y14
-	VMULPS 7456(R11), Y4, Y4
-	VMULPS 8704(R11), Y6, Y6
-	VMULPS 9952(R11), Y3, Y3
-
-unweighted854:
-	// losses[i] = loss; acc[i%8] += float64(loss).
-	TESTQ   DX, DX
-	JZ      noLosses855
-	VMOVUPS Y5, (DX)
-	VMOVUPS Y12, 32(DX)
-	VMOVUPS Y1, 64(DX)
-	VMOVUPS Y2, 96(DX)
-	VMOVUPS Y14, 128(DX)
-	VMOVUPS Y4, 160(DX)
-	VMOVUPS Y6, 192(DX)
-	VMOVUPS Y3, 224(DX)
-	ADDQ    $0x00000100, DX
-
-noLosses855:
-	VMOVUPD      (R8), Y0
-	VMOVUPD      32(R8), Y7
-	VCVTPS2PD    X5, Y8
-	VEXTRACTF128 $0x01, Y5, X5
-	VCVTPS2PD    X5, Y5
-	VADDPD       Y0, Y8, Y0
-	VADDPD       Y7, Y5, Y5
-	VCVTPS2PD    X12, Y7
-	VEXTRACTF128 $0x01, Y12, X8
-	VCVTPS2PD    X8, Y8
-	VADDPD       Y0, Y7, Y0
-	VADDPD       Y5, Y8, Y5
-	VCVTPS2PD    X1, Y7
-	VEXTRACTF128 $0x01, Y1, X1
-	VCVTPS2PD    X1, Y1
-	VADDPD       Y0, Y7, Y0
-	VADDPD       Y5, Y1, Y1
-	VCVTPS2PD    X2, Y5
-	VEXTRACTF128 $0x01, Y2, X2
-	VCVTPS2PD    X2, Y2
-	VADDPD       Y0, Y5, Y0
-	VADDPD       Y1, Y2, Y1
-	VCVTPS2PD    X14, Y2
-	VEXTRACTF128 $0x01, Y14, X5
-	VCVTPS2PD    X5, Y5
-	VADDPD       Y0, Y2, Y0
-	VADDPD       Y1, Y5, Y1
-	VCVTPS2PD    X4, Y2
-	VEXTRACTF128 $0x01, Y4, X4
-	VCVTPS2PD    X4, Y4
-	VADDPD       Y0, Y2, Y0
-	VADDPD       Y1, Y4, Y1
-	VCVTPS2PD    X6, Y2
-	VEXTRACTF128 $0x01, Y6, X4
-	VCVTPS2PD    X4, Y4
-	VADDPD       Y0, Y2, Y0
-	VADDPD       Y1, Y4, Y1
-	VCVTPS2PD    X3, Y2
-	VEXTRACTF128 $0x01, Y3, X3
-	VCVTPS2PD    X3, Y3
-	VADDPD       Y0, Y2, Y0
-	VADDPD       Y1, Y3, Y1
-	VMOVUPD      Y0, (R8)
-	VMOVUPD      Y1, 32(R8)
-
-	// lse[i] = lse, from the records (when lse is not nil).
-	TESTQ   R14, R14
-	JZ      noLse856
-	VMOVUPS 1184(R11), Y0
-	VMOVUPS Y0, (R14)
-	VMOVUPS 2432(R11), Y0
-	VMOVUPS Y0, 32(R14)
-	VMOVUPS 3680(R11), Y0
-	VMOVUPS Y0, 64(R14)
-	VMOVUPS 4928(R11), Y0
-	VMOVUPS Y0, 96(R14)
-	VMOVUPS 6176(R11), Y0
-	VMOVUPS Y0, 128(R14)
-	VMOVUPS 7424(R11), Y0
-	VMOVUPS Y0, 160(R14)
-	VMOVUPS 8672(R11), Y0
-	VMOVUPS Y0, 192(R14)
-	VMOVUPS 9920(R11), Y0
-	VMOVUPS Y0, 224(R14)
-	ADDQ    $0x00000100, R14
-
-noLse856:
-	ADDQ $0x00002700, R11
-	SUBQ $0x08, R10
-	JMP  targetsLseLogLoop
-
-targetsLseLogLast:
-	TESTQ R10, R10
-	JZ    targetsGrad
-
-	// log32(s) of 1 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
-	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
-	// where f < √½: f = f+f, k = k-1 (VBLENDVPS); k·ln2hi parked in the record;
-	// u = f - 1; z = u·u; q = P0·u + P1, then q = q·u + Pi, i = 2..8;
-	// y = (q·u)·z; y = y + k·ln2lo; y = y - 0.5·z; y = u + y; log = y + k·ln2hi.
-	VMOVDQU   1024(R11), Y0
-	VMOVDQU   logExpInv<>+0(SB), Y1
-	VMOVUPS   1184(R11), Y2
-	VPSRLD    $0x17, Y0, Y0
-	VPSUBD    Y0, Y1, Y1
-	VPSUBD    logExpBias<>+0(SB), Y0, Y0
-	VPSLLD    $0x17, Y1, Y1
-	VCVTDQ2PS Y0, Y0
-	VMULPS    1024(R11), Y1, Y1
-	VSUBPS    one<>+0(SB), Y0, Y5
-	VADDPS    Y1, Y1, Y4
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y3
-	VBLENDVPS Y3, Y5, Y0, Y0
-	VBLENDVPS Y3, Y4, Y1, Y1
-	VMULPS    expLn2Lo<>+0(SB), Y0, Y3
-	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
-	VSUBPS    one<>+0(SB), Y1, Y1
-	VMOVUPS   Y0, 1120(R11)
-	VMULPS    logP0<>+0(SB), Y1, Y4
-	VMULPS    Y1, Y1, Y0
-	VADDPS    logP1<>+0(SB), Y4, Y4
-	VMULPS    half<>+0(SB), Y0, Y5
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP2<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP3<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP4<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP5<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP6<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP7<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP8<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y0, Y4, Y0
-	VADDPS    Y3, Y0, Y0
-	VSUBPS    Y5, Y0, Y0
-	VADDPS    Y0, Y1, Y0
-	VADDPS    1120(R11), Y0, Y0
-	VMULPS    1056(R11), Y0, Y1
-	VADDPS    1152(R11), Y0, Y0
-	VSUBPS    1088(R11), Y1, Y1
-	VBLENDVPS Y2, 1152(R11), Y0, Y0
-	VMOVUPS   Y0, 1184(R11)
-
-	// loss = loss·w (with row weights).
-	CMPQ   10128(SP), $0x00
-	JEQ    unweighted857
-	VMULPS 1216(R11), Y1, Y1
-
-unweighted857:
-	// losses[i] = loss; acc[i%8] += float64(loss).
-	TESTQ   DX, DX
-	JZ      noLosses858
-	VMOVUPS Y1, (DX)
-	ADDQ    $0x00000020, DX
-
-noLosses858:
-	VMOVUPD      (R8), Y0
-	VMOVUPD      32(R8), Y2
-	VCVTPS2PD    X1, Y3
-	VEXTRACTF128 $0x01, Y1, X1
-	VCVTPS2PD    X1, Y1
-	VADDPD       Y0, Y3, Y0
-	VADDPD       Y2, Y1, Y1
-	VMOVUPD      Y0, (R8)
-	VMOVUPD      Y1, 32(R8)
-
-	// lse[i] = lse, from the records (when lse is not nil).
-	TESTQ   R14, R14
-	JZ      noLse859
-	VMOVUPS 1184(R11), Y0
-	VMOVUPS Y0, (R14)
-	ADDQ    $0x00000020, R14
-
-noLse859:
-	ADDQ $0x000004e0, R11
-	DECQ R10
-	JMP  targetsLseLogLast
-
-targetsZ:
-	// Pass 2 with lse and the z-loss: zl, f = zTerms(z, lse) (seq.ZTerms); loss =
-	// loss + zl·T; f stored to the record.
-targetsZLogLoop:
-	CMPQ R10, $0x08
-	JLT  targetsZLogLast
 
 	// log32(s) of 8 block(s), scheduled together (seq.Log): kb = bits(s)>>23;
 	// f = s·frombits((253-kb)<<23); k = float32(kb - 126);
@@ -45745,8 +40639,9 @@ targetsZLogLoop:
 	VMULPS    Y10, Y8, Y6
 	VBLENDVPS Y15, 3648(R11), Y14, Y10
 	VADDPS    Y8, Y8, Y8
+	VANDPS    10080(SP), Y5, Y5
 	VMULPS    10048(SP), Y10, Y11
-	VADDPS    Y5, Y12, Y5
+	VORPS     10112(SP), Y5, Y5
 	VMOVUPS   Y9, 1152(R11)
 	VSUBPS    Y7, Y0, Y0
 	VADDPS    4896(R11), Y3, Y7
@@ -45754,193 +40649,206 @@ targetsZLogLoop:
 	VMOVUPS   Y10, 3680(R11)
 	VMOVUPS   4928(R11), Y9
 	VMULPS    2304(R11), Y6, Y6
+	VADDPS    Y5, Y12, Y5
 	VMULPS    Y10, Y11, Y10
 	VADDPS    Y11, Y11, Y11
 	VADDPS    one<>+0(SB), Y8, Y8
 	VADDPS    Y0, Y2, Y0
 	VSUBPS    4832(R11), Y3, Y2
-	VADDPS    Y6, Y1, Y1
-	VMULPS    3552(R11), Y10, Y3
-	VADDPS    one<>+0(SB), Y11, Y6
+	VANDPS    10080(SP), Y6, Y3
+	VMULPS    3552(R11), Y10, Y6
+	VORPS     10112(SP), Y3, Y3
 	VMOVUPS   Y8, 2400(R11)
 	VADDPS    6112(R11), Y0, Y0
 	VBLENDVPS Y9, 4896(R11), Y7, Y7
 	VMULPS    10048(SP), Y7, Y8
+	VADDPS    one<>+0(SB), Y11, Y9
+	VADDPS    Y3, Y1, Y1
 	VMOVUPS   Y7, 4928(R11)
-	VADDPS    Y3, Y4, Y3
-	VMOVUPS   Y6, 3648(R11)
-	VMOVDQU   7264(R11), Y4
+	VANDPS    10080(SP), Y6, Y3
 	VADDPS    6144(R11), Y0, Y6
-	VMOVUPS   6176(R11), Y9
-	VMULPS    Y7, Y8, Y7
 	VMULPS    6048(R11), Y0, Y0
-	VADDPS    Y8, Y8, Y8
-	VMULPS    4800(R11), Y7, Y7
-	VSUBPS    6080(R11), Y0, Y0
-	VPSRLD    $0x17, Y4, Y4
-	VADDPS    one<>+0(SB), Y8, Y11
-	VMOVDQU   logExpInv<>+0(SB), Y8
-	VPSUBD    logExpBias<>+0(SB), Y4, Y10
-	VCVTDQ2PS Y10, Y10
-	VBLENDVPS Y9, 6144(R11), Y6, Y6
-	VMULPS    10048(SP), Y6, Y9
-	VADDPS    Y7, Y2, Y2
-	VMOVUPS   Y11, 4896(R11)
-	VMOVUPS   Y6, 6176(R11)
-	VSUBPS    one<>+0(SB), Y10, Y7
-	VPSUBD    Y4, Y8, Y4
-	VMULPS    Y6, Y9, Y6
-	VADDPS    Y9, Y9, Y8
-	VPSLLD    $0x17, Y4, Y4
-	VMULPS    7264(R11), Y4, Y4
-	VMULPS    6048(R11), Y6, Y6
-	VADDPS    one<>+0(SB), Y8, Y11
-	VADDPS    Y4, Y4, Y9
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y4, Y8
-	VBLENDVPS Y8, Y7, Y10, Y7
-	VADDPS    Y6, Y0, Y0
-	VMOVUPS   Y11, 6144(R11)
-	VMULPS    expLn2Lo<>+0(SB), Y7, Y6
-	VMULPS    expLn2Hi<>+0(SB), Y7, Y7
-	VBLENDVPS Y8, Y9, Y4, Y4
-	VSUBPS    one<>+0(SB), Y4, Y4
-	VMOVUPS   Y7, 7360(R11)
-	VMOVUPS   7424(R11), Y9
-	VMULPS    logP0<>+0(SB), Y4, Y8
-	VMULPS    Y4, Y4, Y7
-	VADDPS    logP1<>+0(SB), Y8, Y8
-	VMULPS    half<>+0(SB), Y7, Y10
-	VMULPS    Y4, Y8, Y8
-	VADDPS    logP2<>+0(SB), Y8, Y8
-	VMULPS    Y4, Y8, Y8
-	VADDPS    logP3<>+0(SB), Y8, Y8
-	VMULPS    Y4, Y8, Y8
-	VADDPS    logP4<>+0(SB), Y8, Y8
-	VMULPS    Y4, Y8, Y8
-	VADDPS    logP5<>+0(SB), Y8, Y8
-	VMULPS    Y4, Y8, Y8
-	VADDPS    logP6<>+0(SB), Y8, Y8
-	VMULPS    Y4, Y8, Y8
-	VADDPS    logP7<>+0(SB), Y8, Y8
-	VMULPS    Y4, Y8, Y8
-	VADDPS    logP8<>+0(SB), Y8, Y8
-	VMULPS    Y4, Y8, Y8
+	VMOVUPS   6176(R11), Y10
 	VMULPS    Y7, Y8, Y7
-	VADDPS    Y6, Y7, Y6
-	VSUBPS    Y10, Y6, Y6
-	VADDPS    Y6, Y4, Y4
-	VMOVUPS   8672(R11), Y6
-	VADDPS    7360(R11), Y4, Y4
-	VADDPS    7392(R11), Y4, Y7
-	VMULPS    7296(R11), Y4, Y4
+	VADDPS    Y8, Y8, Y8
+	VORPS     10112(SP), Y3, Y3
+	VMOVUPS   Y9, 3648(R11)
+	VADDPS    Y3, Y4, Y3
+	VSUBPS    6080(R11), Y0, Y0
+	VMULPS    4800(R11), Y7, Y4
+	VADDPS    one<>+0(SB), Y8, Y7
+	VBLENDVPS Y10, 6144(R11), Y6, Y6
+	VMULPS    10048(SP), Y6, Y8
+	VANDPS    10080(SP), Y4, Y4
+	VMOVUPS   Y7, 4896(R11)
+	VORPS     10112(SP), Y4, Y4
+	VMOVUPS   Y6, 6176(R11)
+	VADDPS    Y4, Y2, Y4
+	VMOVDQU   7264(R11), Y2
+	VMULPS    Y6, Y8, Y6
+	VADDPS    Y8, Y8, Y7
+	VMULPS    6048(R11), Y6, Y6
+	VADDPS    one<>+0(SB), Y7, Y7
+	VPSRLD    $0x17, Y2, Y2
+	VMOVDQU   logExpInv<>+0(SB), Y8
+	VPSUBD    logExpBias<>+0(SB), Y2, Y9
+	VMOVUPS   Y7, 6144(R11)
+	VCVTDQ2PS Y9, Y7
+	VANDPS    10080(SP), Y6, Y6
+	VORPS     10112(SP), Y6, Y6
+	VADDPS    Y6, Y0, Y6
+	VSUBPS    one<>+0(SB), Y7, Y0
+	VPSUBD    Y2, Y8, Y2
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    7264(R11), Y2, Y2
+	VADDPS    Y2, Y2, Y9
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y2, Y8
+	VBLENDVPS Y8, Y0, Y7, Y0
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y7
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y0
+	VBLENDVPS Y8, Y9, Y2, Y2
+	VSUBPS    one<>+0(SB), Y2, Y2
+	VMOVUPS   Y0, 7360(R11)
+	VMOVUPS   7424(R11), Y9
+	VMULPS    logP0<>+0(SB), Y2, Y8
+	VMULPS    Y2, Y2, Y0
+	VADDPS    logP1<>+0(SB), Y8, Y8
+	VMULPS    half<>+0(SB), Y0, Y10
+	VMULPS    Y2, Y8, Y8
+	VADDPS    logP2<>+0(SB), Y8, Y8
+	VMULPS    Y2, Y8, Y8
+	VADDPS    logP3<>+0(SB), Y8, Y8
+	VMULPS    Y2, Y8, Y8
+	VADDPS    logP4<>+0(SB), Y8, Y8
+	VMULPS    Y2, Y8, Y8
+	VADDPS    logP5<>+0(SB), Y8, Y8
+	VMULPS    Y2, Y8, Y8
+	VADDPS    logP6<>+0(SB), Y8, Y8
+	VMULPS    Y2, Y8, Y8
+	VADDPS    logP7<>+0(SB), Y8, Y8
+	VMULPS    Y2, Y8, Y8
+	VADDPS    logP8<>+0(SB), Y8, Y8
+	VMULPS    Y2, Y8, Y8
+	VMULPS    Y0, Y8, Y0
+	VADDPS    Y7, Y0, Y0
+	VSUBPS    Y10, Y0, Y0
+	VADDPS    Y0, Y2, Y0
+	VMOVUPS   8672(R11), Y2
+	VADDPS    7360(R11), Y0, Y0
+	VADDPS    7392(R11), Y0, Y7
+	VMULPS    7296(R11), Y0, Y0
 	VBLENDVPS Y9, 7392(R11), Y7, Y7
-	VSUBPS    7328(R11), Y4, Y4
+	VSUBPS    7328(R11), Y0, Y0
 	VMULPS    10048(SP), Y7, Y8
 	VMOVUPS   Y7, 7424(R11)
 	VMULPS    Y7, Y8, Y7
 	VADDPS    Y8, Y8, Y8
 	VMULPS    7296(R11), Y7, Y7
 	VADDPS    one<>+0(SB), Y8, Y8
-	VADDPS    Y7, Y4, Y4
+	VANDPS    10080(SP), Y7, Y7
 	VMOVUPS   Y8, 7392(R11)
-	VMOVDQU   8512(R11), Y7
-	VPSRLD    $0x17, Y7, Y7
+	VORPS     10112(SP), Y7, Y7
+	VADDPS    Y7, Y0, Y7
+	VMOVDQU   8512(R11), Y0
+	VPSRLD    $0x17, Y0, Y0
 	VMOVDQU   logExpInv<>+0(SB), Y8
-	VPSUBD    logExpBias<>+0(SB), Y7, Y9
+	VPSUBD    logExpBias<>+0(SB), Y0, Y9
 	VCVTDQ2PS Y9, Y9
 	VSUBPS    one<>+0(SB), Y9, Y10
-	VPSUBD    Y7, Y8, Y7
-	VPSLLD    $0x17, Y7, Y7
-	VMULPS    8512(R11), Y7, Y7
-	VADDPS    Y7, Y7, Y11
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y7, Y8
+	VPSUBD    Y0, Y8, Y0
+	VPSLLD    $0x17, Y0, Y0
+	VMULPS    8512(R11), Y0, Y0
+	VADDPS    Y0, Y0, Y11
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y8
 	VBLENDVPS Y8, Y10, Y9, Y9
 	VMULPS    expLn2Lo<>+0(SB), Y9, Y10
 	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
-	VBLENDVPS Y8, Y11, Y7, Y7
-	VSUBPS    one<>+0(SB), Y7, Y7
+	VBLENDVPS Y8, Y11, Y0, Y0
+	VSUBPS    one<>+0(SB), Y0, Y0
 	VMOVUPS   Y9, 8608(R11)
-	VMULPS    logP0<>+0(SB), Y7, Y9
-	VMULPS    Y7, Y7, Y8
+	VMULPS    logP0<>+0(SB), Y0, Y9
+	VMULPS    Y0, Y0, Y8
 	VADDPS    logP1<>+0(SB), Y9, Y9
 	VMULPS    half<>+0(SB), Y8, Y11
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP2<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP3<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP4<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP5<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP6<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP7<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP8<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VMULPS    Y8, Y9, Y8
 	VADDPS    Y10, Y8, Y8
 	VSUBPS    Y11, Y8, Y8
-	VADDPS    Y8, Y7, Y7
-	VADDPS    8608(R11), Y7, Y7
-	VADDPS    8640(R11), Y7, Y8
-	VMULPS    8544(R11), Y7, Y7
-	VBLENDVPS Y6, 8640(R11), Y8, Y6
-	VSUBPS    8576(R11), Y7, Y7
-	VMULPS    10048(SP), Y6, Y8
-	VMOVUPS   Y6, 8672(R11)
-	VMULPS    Y6, Y8, Y6
+	VADDPS    Y8, Y0, Y0
+	VADDPS    8608(R11), Y0, Y0
+	VADDPS    8640(R11), Y0, Y8
+	VMULPS    8544(R11), Y0, Y0
+	VBLENDVPS Y2, 8640(R11), Y8, Y2
+	VSUBPS    8576(R11), Y0, Y0
+	VMULPS    10048(SP), Y2, Y8
+	VMOVUPS   Y2, 8672(R11)
+	VMULPS    Y2, Y8, Y2
 	VADDPS    Y8, Y8, Y8
-	VMULPS    8544(R11), Y6, Y6
+	VMULPS    8544(R11), Y2, Y2
 	VADDPS    one<>+0(SB), Y8, Y8
-	VADDPS    Y6, Y7, Y6
+	VANDPS    10080(SP), Y2, Y2
 	VMOVUPS   Y8, 8640(R11)
-	VMOVDQU   9760(R11), Y7
-	VPSRLD    $0x17, Y7, Y7
+	VORPS     10112(SP), Y2, Y2
+	VADDPS    Y2, Y0, Y2
+	VMOVDQU   9760(R11), Y0
+	VPSRLD    $0x17, Y0, Y0
 	VMOVDQU   logExpInv<>+0(SB), Y8
-	VPSUBD    logExpBias<>+0(SB), Y7, Y9
+	VPSUBD    logExpBias<>+0(SB), Y0, Y9
 	VCVTDQ2PS Y9, Y9
 	VSUBPS    one<>+0(SB), Y9, Y10
-	VPSUBD    Y7, Y8, Y7
-	VPSLLD    $0x17, Y7, Y7
-	VMULPS    9760(R11), Y7, Y7
-	VADDPS    Y7, Y7, Y11
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y7, Y8
+	VPSUBD    Y0, Y8, Y0
+	VPSLLD    $0x17, Y0, Y0
+	VMULPS    9760(R11), Y0, Y0
+	VADDPS    Y0, Y0, Y11
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y0, Y8
 	VBLENDVPS Y8, Y10, Y9, Y9
 	VMULPS    expLn2Lo<>+0(SB), Y9, Y10
 	VMULPS    expLn2Hi<>+0(SB), Y9, Y9
-	VBLENDVPS Y8, Y11, Y7, Y7
-	VSUBPS    one<>+0(SB), Y7, Y7
+	VBLENDVPS Y8, Y11, Y0, Y0
+	VSUBPS    one<>+0(SB), Y0, Y0
 	VMOVUPS   Y9, 9856(R11)
-	VMULPS    logP0<>+0(SB), Y7, Y9
-	VMULPS    Y7, Y7, Y8
+	VMULPS    logP0<>+0(SB), Y0, Y9
+	VMULPS    Y0, Y0, Y8
 	VADDPS    logP1<>+0(SB), Y9, Y9
 	VMULPS    half<>+0(SB), Y8, Y11
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP2<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP3<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP4<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP5<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP6<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP7<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VADDPS    logP8<>+0(SB), Y9, Y9
-	VMULPS    Y7, Y9, Y9
+	VMULPS    Y0, Y9, Y9
 	VMULPS    Y8, Y9, Y8
 	VADDPS    Y10, Y8, Y8
 	VSUBPS    Y11, Y8, Y8
-	VADDPS    Y8, Y7, Y7
-	VADDPS    9856(R11), Y7, Y7
-	VADDPS    9888(R11), Y7, Y8
-	VMULPS    9792(R11), Y7, Y7
+	VADDPS    Y8, Y0, Y0
+	VADDPS    9856(R11), Y0, Y0
+	VADDPS    9888(R11), Y0, Y8
+	VMULPS    9792(R11), Y0, Y0
 	VMOVUPS   9920(R11), Y9
-	VSUBPS    9824(R11), Y7, Y7
+	VSUBPS    9824(R11), Y0, Y0
 	VBLENDVPS Y9, 9888(R11), Y8, Y8
 	VMULPS    10048(SP), Y8, Y9
 	VMOVUPS   Y8, 9920(R11)
@@ -45948,36 +40856,38 @@ targetsZLogLoop:
 	VADDPS    Y9, Y9, Y9
 	VMULPS    9792(R11), Y8, Y8
 	VADDPS    one<>+0(SB), Y9, Y9
-	VADDPS    Y8, Y7, Y7
+	VANDPS    10080(SP), Y8, Y8
 	VMOVUPS   Y9, 9888(R11)
+	VORPS     10112(SP), Y8, Y8
+	VADDPS    Y8, Y0, Y0
 
 	// loss = loss·w (with row weights).
-	CMPQ   10128(SP), $0x00
-	JEQ    unweighted860
+	CMPQ   10192(SP), $0x00
+	JEQ    unweighted777
 	VMULPS 1216(R11), Y5, Y5
 	VMULPS 2464(R11), Y1, Y1
 	VMULPS 3712(R11), Y3, Y3
-	VMULPS 4960(R11), Y2, Y2
-	VMULPS 6208(R11), Y0, Y0
-	VMULPS 7456(R11), Y4, Y4
-	VMULPS 8704(R11), Y6, Y6
-	VMULPS 9952(R11), Y7, Y7
+	VMULPS 4960(R11), Y4, Y4
+	VMULPS 6208(R11), Y6, Y6
+	VMULPS 7456(R11), Y7, Y7
+	VMULPS 8704(R11), Y2, Y2
+	VMULPS 9952(R11), Y0, Y0
 
-unweighted860:
+unweighted777:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses861
+	JZ      noLosses778
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y3, 64(DX)
-	VMOVUPS Y2, 96(DX)
-	VMOVUPS Y0, 128(DX)
-	VMOVUPS Y4, 160(DX)
-	VMOVUPS Y6, 192(DX)
-	VMOVUPS Y7, 224(DX)
+	VMOVUPS Y4, 96(DX)
+	VMOVUPS Y6, 128(DX)
+	VMOVUPS Y7, 160(DX)
+	VMOVUPS Y2, 192(DX)
+	VMOVUPS Y0, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses861:
+noLosses778:
 	VMOVUPD      (R8), Y8
 	VMOVUPD      32(R8), Y9
 	VCVTPS2PD    X5, Y10
@@ -45995,37 +40905,37 @@ noLosses861:
 	VCVTPS2PD    X3, Y3
 	VADDPD       Y8, Y5, Y5
 	VADDPD       Y1, Y3, Y1
-	VCVTPS2PD    X2, Y3
+	VCVTPS2PD    X4, Y3
+	VEXTRACTF128 $0x01, Y4, X4
+	VCVTPS2PD    X4, Y4
+	VADDPD       Y5, Y3, Y3
+	VADDPD       Y1, Y4, Y1
+	VCVTPS2PD    X6, Y4
+	VEXTRACTF128 $0x01, Y6, X5
+	VCVTPS2PD    X5, Y5
+	VADDPD       Y3, Y4, Y3
+	VADDPD       Y1, Y5, Y1
+	VCVTPS2PD    X7, Y4
+	VEXTRACTF128 $0x01, Y7, X5
+	VCVTPS2PD    X5, Y5
+	VADDPD       Y3, Y4, Y3
+	VADDPD       Y1, Y5, Y1
+	VCVTPS2PD    X2, Y4
 	VEXTRACTF128 $0x01, Y2, X2
 	VCVTPS2PD    X2, Y2
-	VADDPD       Y5, Y3, Y3
+	VADDPD       Y3, Y4, Y3
 	VADDPD       Y1, Y2, Y1
 	VCVTPS2PD    X0, Y2
 	VEXTRACTF128 $0x01, Y0, X0
 	VCVTPS2PD    X0, Y0
 	VADDPD       Y3, Y2, Y2
 	VADDPD       Y1, Y0, Y0
-	VCVTPS2PD    X4, Y1
-	VEXTRACTF128 $0x01, Y4, X3
-	VCVTPS2PD    X3, Y3
-	VADDPD       Y2, Y1, Y1
-	VADDPD       Y0, Y3, Y0
-	VCVTPS2PD    X6, Y2
-	VEXTRACTF128 $0x01, Y6, X3
-	VCVTPS2PD    X3, Y3
-	VADDPD       Y1, Y2, Y1
-	VADDPD       Y0, Y3, Y0
-	VCVTPS2PD    X7, Y2
-	VEXTRACTF128 $0x01, Y7, X3
-	VCVTPS2PD    X3, Y3
-	VADDPD       Y1, Y2, Y1
-	VADDPD       Y0, Y3, Y0
-	VMOVUPD      Y1, (R8)
+	VMOVUPD      Y2, (R8)
 	VMOVUPD      Y0, 32(R8)
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse862
+	JZ      noLse779
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 2432(R11), Y0
@@ -46044,12 +40954,12 @@ noLosses861:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse862:
+noLse779:
 	ADDQ $0x00002700, R11
 	SUBQ $0x08, R10
-	JMP  targetsZLogLoop
+	JMP  targetsLseLogLoop
 
-targetsZLogLast:
+targetsLseLogLast:
 	TESTQ R10, R10
 	JZ    targetsGrad
 
@@ -46110,22 +41020,24 @@ targetsZLogLast:
 	VADDPS    Y2, Y2, Y2
 	VMULPS    1056(R11), Y1, Y1
 	VADDPS    one<>+0(SB), Y2, Y2
-	VADDPS    Y1, Y0, Y0
+	VANDPS    10080(SP), Y1, Y1
 	VMOVUPS   Y2, 1152(R11)
+	VORPS     10112(SP), Y1, Y1
+	VADDPS    Y1, Y0, Y0
 
 	// loss = loss·w (with row weights).
-	CMPQ   10128(SP), $0x00
-	JEQ    unweighted863
+	CMPQ   10192(SP), $0x00
+	JEQ    unweighted780
 	VMULPS 1216(R11), Y0, Y0
 
-unweighted863:
+unweighted780:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses864
+	JZ      noLosses781
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses864:
+noLosses781:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -46138,15 +41050,15 @@ noLosses864:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse865
+	JZ      noLse782
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse865:
+noLse782:
 	ADDQ $0x000004e0, R11
 	DECQ R10
-	JMP  targetsZLogLast
+	JMP  targetsLseLogLast
 
 targetsGrad:
 	// Pass 3 (with a gradient). sc = scale, times the rows' weights with row
@@ -46158,16 +41070,16 @@ targetsGrad:
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
 	ANDQ  $-64, R11
-	TESTB $0x02, 10080(SP)
+	TESTB $0x02, 10144(SP)
 	JNZ   targetsGradZ
 
 targetsGradLoop:
-	VBROADCASTSS 10088(SP), Y0
-	CMPQ         10128(SP), $0x00
-	JEQ          unweighted866
+	VBROADCASTSS 10152(SP), Y0
+	CMPQ         10192(SP), $0x00
+	JEQ          unweighted783
 	VMULPS       1216(R11), Y0, Y0
 
-unweighted866:
+unweighted783:
 	VDIVPS 1024(R11), Y0, Y1
 	VMULPS 1056(R11), Y1, Y1
 
@@ -46292,12 +41204,12 @@ unweighted866:
 
 targetsGradZ:
 	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·sc.
-	VBROADCASTSS 10088(SP), Y0
-	CMPQ         10128(SP), $0x00
-	JEQ          unweighted867
+	VBROADCASTSS 10152(SP), Y0
+	CMPQ         10192(SP), $0x00
+	JEQ          unweighted784
 	VMULPS       1216(R11), Y0, Y0
 
-unweighted867:
+unweighted784:
 	VDIVPS 1024(R11), Y0, Y1
 	VMULPS 1056(R11), Y1, Y1
 	VMULPS 1152(R11), Y1, Y1
@@ -46569,7 +41481,7 @@ softmaxExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    4416(SP), $0x3f800000
-	JEQ     unscaled868
+	JEQ     unscaled785
 	VMOVUPS 4416(SP), Y0
 	VMULPS  (R11), Y0, Y1
 	VMOVUPS Y1, (R11)
@@ -46604,7 +41516,7 @@ softmaxExpLoop:
 	VMULPS  480(R11), Y0, Y0
 	VMOVUPS Y0, 480(R11)
 
-unscaled868:
+unscaled785:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y0
 	VMAXPS  32(R11), Y0, Y0
@@ -47405,7 +42317,7 @@ logSoftmaxExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    8768(SP), $0x3f800000
-	JEQ     unscaled869
+	JEQ     unscaled786
 	VMOVUPS 8768(SP), Y0
 	VMULPS  (R11), Y0, Y1
 	VMOVUPS Y1, (R11)
@@ -47440,7 +42352,7 @@ logSoftmaxExpLoop:
 	VMULPS  480(R11), Y0, Y0
 	VMOVUPS Y0, 480(R11)
 
-unscaled869:
+unscaled786:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y0
 	VMAXPS  32(R11), Y0, Y0
@@ -48642,7 +43554,7 @@ argmaxLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    (SP), $0x3f800000
-	JEQ     unscaled870
+	JEQ     unscaled787
 	VMOVUPS (SP), Y0
 	VMULPS  (R11), Y0, Y1
 	VMOVUPS Y1, (R11)
@@ -48677,7 +43589,7 @@ argmaxLoop:
 	VMULPS  480(R11), Y0, Y0
 	VMOVUPS Y0, 480(R11)
 
-unscaled870:
+unscaled787:
 	// m = the maximum of the sixteen columns: the tree of VMAXPS of seq.Max16
 	// without its + 0, which equality does not see.
 	VMOVUPS (R11), Y0

@@ -1342,13 +1342,13 @@ const (
 )
 
 // fusedSetup loads R13 = preds and R14 = lse, and writes the flag word to
-// flags and, when z != 0 (either zero is 0, as for Go's !=), z to the
-// lanes of zv. Uses AX and R12.
+// flags (z != 0 as for Go's !=: either zero is 0) and z to the lanes of
+// zv. Uses AX and R12.
 func (g *x86Gen) fusedSetup(flags, zv operand.Mem) {
 	g.comment(fmt.Sprintf(`
 The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
 word: %d when lse is computed (lse != nil or z != 0), + %d when z != 0 (the
-z-loss, with z in the %d lanes of a frame vector).`, flagLse, flagZ, g.t.lanes))
+z-loss); z in the %d lanes of a frame vector.`, flagLse, flagZ, g.t.lanes))
 	g.Load(g.field("preds").Base(), reg.R13)
 	g.Load(g.field("lse").Base(), reg.R14)
 	z := g.addr(g.field("z"))
@@ -1358,13 +1358,13 @@ z-loss, with z in the %d lanes of a frame vector).`, flagLse, flagZ, g.t.lanes))
 	g.JZ(operand.LabelRef(noLse))
 	g.MOVL(operand.U32(flagLse), reg.R12L)
 	g.Label(noLse)
+	zr := g.vec()
+	g.VBROADCASTSS(z, zr)
+	g.VMOVUPS(zr, zv)
 	g.MOVL(z, reg.EAX)
 	g.SHLL(operand.U8(1), reg.EAX) // the sign bit out: z == ±0 sets ZF
 	g.JZ(operand.LabelRef(noZ))
 	g.MOVL(operand.U32(flagLse|flagZ), reg.R12L)
-	zr := g.vec()
-	g.VBROADCASTSS(z, zr)
-	g.VMOVUPS(zr, zv)
 	g.Label(noZ)
 	g.MOVQ(reg.R12, flags)
 }
@@ -1396,22 +1396,61 @@ record.`)
 	g.Label(noLse)
 }
 
+// zSlots are the frame slots of the fused outputs of a loss function:
+// vectors of z, keep and neg (see zKeepSetup), then the flag word.
+type zSlots struct{ z, keep, neg, flags operand.Mem }
+
+// zSlots allocates the frame slots of the fused outputs.
+func (g *x86Gen) zSlots() zSlots {
+	vb := g.vecBytes()
+	return zSlots{g.AllocLocal(vb), g.AllocLocal(vb), g.AllocLocal(vb), g.AllocLocal(8)}
+}
+
+// zKeepSetup writes, from the flag word, the lanes of keep (all ones with
+// the z-loss, else +0) and of neg (+0 with the z-loss, else -0): the
+// z-loss term of a block in pass 2 is (zl AND keep) OR neg, which is zl
+// with the z-loss and -0 without, and loss + -0 is the loss, every bit of
+// it. Uses AX.
+func (g *x86Gen) zKeepSetup(zs zSlots) {
+	g.comment(`
+keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
+-0 (in every lane).`)
+	g.MOVL(zs.flags, reg.EAX)
+	g.SHRL(operand.U8(1), reg.EAX) // flagZ
+	g.ANDL(operand.U8(1), reg.EAX)
+	g.NEGL(reg.EAX)
+	g.MOVL(reg.EAX, zs.keep)
+	g.NOTL(reg.EAX)
+	g.ANDL(operand.U32(0x80000000), reg.EAX)
+	g.MOVL(reg.EAX, zs.neg)
+	for _, m := range []operand.Mem{zs.keep, zs.neg} {
+		v := g.vec()
+		g.VBROADCASTSS(m, v)
+		g.VMOVUPS(v, m)
+	}
+}
+
 // fusedTail returns, in pass 2 (a scheduled region), from the log32(s) ls
 // of a block, its loss and the record at r (offsets from R11): lse =
-// logSumExp(x, m, ls) (seq.LogSumExp), stored to the record at lseAt; with
-// z, zl and f = zTerms(z, lse) (seq.ZTerms), f stored at fAt, and the loss
-// with its z-loss term: loss + zl, or loss + zl·T where tsum (T) is not nil.
-func (g *x86Gen) fusedTail(loss, ls operand.Op, r int, mAt, allAt, lseAt, fAt int, z bool, zv, tsum operand.Op) operand.Op {
+// logSumExp(x, m, ls) (seq.LogSumExp), stored to the record at lseAt; zl
+// and f = zTerms(z, lse) (seq.ZTerms), f stored at fAt; and the loss plus
+// its z-loss term (zl, or zl·T where tsum (T) is not nil) with the z-loss,
+// the loss itself without (the term (zl AND keep) OR neg: see
+// zKeepSetup).
+func (g *x86Gen) fusedTail(loss, ls operand.Op, r int, mAt, allAt, lseAt, fAt int, zs zSlots, tsum operand.Op) operand.Op {
 	lse := seq.LogSumExp[operand.Op](g.o, mem(reg.R11, r+allAt), mem(reg.R11, r+mAt), ls)
 	g.o.store(lse, mem(reg.R11, r+lseAt))
-	if !z {
-		return loss
-	}
-	zl, f := seq.ZTerms[operand.Op](g.o, zv, lse)
+	zl, f := seq.ZTerms[operand.Op](g.o, zs.z, lse)
 	g.o.store(f, mem(reg.R11, r+fAt))
 	if tsum != nil {
 		zl = g.o.Mul(zl, tsum)
 	}
+	and, or := g.VANDPS, g.VORPS
+	if g.t.lanes == 16 {
+		and, or = g.VPANDD, g.VPORD // AVX-512 Foundation
+	}
+	zl = g.o.binary(clsLogic, and, nil, zl, zs.keep, false, false)
+	zl = g.o.binary(clsLogic, or, nil, zl, zs.neg, false, false)
 	return g.o.Add(loss, zl)
 }
 

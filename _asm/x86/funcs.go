@@ -77,40 +77,37 @@ func (g *x86Gen) expPass(name string, frame operand.Mem, ptrs map[reg.Register]i
 	clear(g.o.pinned)
 }
 
-// fusedLogLoops emits the three pass-2 loops of a loss function, at the
-// labels name, nameLse and nameZ, each continuing at nameGrad: the plain
-// one (tail(false, false)); with lse = logSumExp(x, m, log32(s)), copied to
-// lse (tail(true, false)); with lse and the z-loss, whose loss term is
-// zdesc (tail(true, true)). The flag word at flags chooses between the
-// last two; the caller jumps to nameLse when lse is computed. weigh
-// multiplies the losses by the rows' weights (see logLoop).
-func (g *x86Gen) fusedLogLoops(name, zdesc string, rec, sOff, hOff, lseOff int, flags operand.Mem, tail func(lse, z bool) func(ls []operand.Op, recs []int) []operand.Op, weigh func(loss []operand.Op, recs []int)) {
+// fusedLogLoops emits the two pass-2 loops of a loss function, at the
+// labels name and nameLse, each continuing at nameGrad: the plain one
+// (tail(false)); and the one of the fused outputs (tail(true)), with lse =
+// logSumExp(x, m, log32(s)) copied to lse and, where z != 0, the z-loss,
+// whose loss term is zdesc. The caller jumps to nameLse when lse is
+// computed. One loop serves lse with and without the z-loss: it computes
+// the z-loss terms in either case and keeps the loss without its term
+// where z == 0 (fusedTail), which costs a compare and a blend a block and
+// saves the code of a third loop. weigh multiplies the losses by the rows'
+// weights (see logLoop).
+func (g *x86Gen) fusedLogLoops(name, zdesc string, rec, sOff, hOff, lseOff int, tail func(fused bool) func(ls []operand.Op, recs []int) []operand.Op, weigh func(loss []operand.Op, recs []int)) {
 	copyLse := func(recs []int) { g.copyLse(recs, lseOff) }
 	next := name + "Grad"
-	g.logLoop(name, rec, sOff, hOff, tail(false, false), weigh, nil, next)
+	g.logLoop(name, rec, sOff, hOff, tail(false), weigh, nil, next)
 	g.Label(name + "Lse")
-	g.comment(`
-Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
-the record and then to lse (when not nil).`)
-	g.TESTB(operand.U8(flagZ), flags)
-	g.JNZ(operand.LabelRef(name + "Z"))
-	g.logLoop(name+"Lse", rec, sOff, hOff, tail(true, false), weigh, copyLse, next)
-	g.Label(name + "Z")
 	g.comment(fmt.Sprintf(`
-Pass 2 with lse and the z-loss: zl, f = zTerms(z, lse) (seq.ZTerms); loss =
-%s; f stored to the record.`, zdesc))
-	g.logLoop(name+"Z", rec, sOff, hOff, tail(true, true), weigh, copyLse, next)
+Pass 2 with lse = logSumExp(x, m, log32(s)) (seq.LogSumExp), stored to
+the record and then to lse (when not nil); zl, f = zTerms(z, lse)
+(seq.ZTerms), f stored to the record (read by pass 3 only with the
+z-loss); loss = %s where z != 0, the loss itself where z == 0.`, zdesc))
+	g.logLoop(name+"Lse", rec, sOff, hOff, tail(true), weigh, copyLse, next)
 }
 
 // lossSlots describes the frame slots of a loss function after its records
-// (end: their end, records included): z in every lane, the flag word, the
-// prefetch limits of the registers ps (when the tier prefetches), scale,
-// the logit scale, the row weights pointer and the chunk; it returns the
-// offset of scale.
+// (end: their end, records included): those of zSlots, the prefetch limits
+// of the registers ps (when the tier prefetches), scale, the logit scale,
+// the row weights pointer and the chunk; it returns the offset of scale.
 func (g *x86Gen) lossSlots(end int, ps ...reg.Register) (string, int) {
 	vb := g.vecBytes()
-	doc := fmt.Sprintf("After the records: z in every lane at %d, the flag word at %d", end, end+vb)
-	at := end + vb + 8
+	doc := fmt.Sprintf("After the records: z, keep and neg (see zKeepSetup) in every lane at %d, %d and %d, the flag word at %d", end, end+vb, end+2*vb, end+3*vb)
+	at := end + 3*vb + 8
 	if g.t.prefetch != 0 {
 		for _, p := range ps {
 			doc += fmt.Sprintf(", the prefetch limit of %s at %d", p.Asm(), at)
@@ -187,8 +184,8 @@ Pass 2: the registers of the scheduled logarithms of the chunk (with lse,
 Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
         the transpose.`)))
 	frame := g.allocRecords(rec)
-	zv := g.AllocLocal(vb)
-	flags := g.AllocLocal(8)
+	zs := g.zSlots()
+	flags := zs.flags
 
 	g.args("The fields of the record a.")
 	g.Load(g.field("out").Base(), reg.RDI)
@@ -201,7 +198,8 @@ Pass 3: q, scale, the labels and j, the columns g[j] and the registers of
 	g.Load(g.field("acc"), reg.R8)
 	g.prefetchSetup(reg.RSI, "logits")
 	g.prefetchSetup(reg.RDI, "out")
-	g.fusedSetup(flags, zv)
+	g.fusedSetup(flags, zs.z)
+	g.zKeepSetup(zs)
 	scale := g.scaleSlot(scaleAt)
 	g.argsDone()
 
@@ -298,19 +296,19 @@ with lse (and no z-loss), with the z-loss (and lse).`)
 	g.rewind(frame)
 	g.TESTB(operand.U8(flagLse), flags)
 	g.JNZ(operand.LabelRef("labelsLse"))
-	tail := func(lse, z bool) func(ls []operand.Op, recs []int) []operand.Op {
+	tail := func(fused bool) func(ls []operand.Op, recs []int) []operand.Op {
 		return func(ls []operand.Op, recs []int) []operand.Op {
 			loss := make([]operand.Op, len(ls))
 			for b := range ls {
 				loss[b] = seq.LabelLoss[operand.Op](g.o, ls[b], mem(reg.R11, recs[b]+dlAt*vb))
-				if lse {
-					loss[b] = g.fusedTail(loss[b], ls[b], recs[b], mAt*vb, allAt*vb, lseAt*vb, fAt*vb, z, zv, nil)
+				if fused {
+					loss[b] = g.fusedTail(loss[b], ls[b], recs[b], mAt*vb, allAt*vb, lseAt*vb, fAt*vb, zs, nil)
 				}
 			}
 			return loss
 		}
 	}
-	g.fusedLogLoops("labels", "loss + zl", rec, sAt*vb, hAt*vb, lseAt*vb, flags, tail, g.weighLosses(wAt*vb))
+	g.fusedLogLoops("labels", "loss + zl", rec, sAt*vb, hAt*vb, lseAt*vb, tail, g.weighLosses(wAt*vb))
 
 	g.Label("labelsGrad")
 	g.comment(`
@@ -376,8 +374,8 @@ Pass 2: the registers of the scheduled logarithms of the chunk (with lse,
 Pass 3: sc, q, qt = q·T (then qt·f), the columns g[j] and the
         registers of the transpose.`, dAt*vb))))
 	frame := g.allocRecords(rec)
-	zv := g.AllocLocal(vb)
-	flags := g.AllocLocal(8)
+	zs := g.zSlots()
+	flags := zs.flags
 
 	g.args("The fields of the record a.")
 	g.Load(g.field("out").Base(), reg.RDI)
@@ -391,7 +389,8 @@ Pass 3: sc, q, qt = q·T (then qt·f), the columns g[j] and the
 	g.prefetchSetup(reg.RSI, "logits")
 	g.prefetchSetup(reg.RBX, "targets")
 	g.prefetchSetup(reg.RDI, "out")
-	g.fusedSetup(flags, zv)
+	g.fusedSetup(flags, zs.z)
+	g.zKeepSetup(zs)
 	scale := g.scaleSlot(scaleAt)
 	g.argsDone()
 
@@ -446,20 +445,20 @@ with lse (and no z-loss), with the z-loss (and lse).`)
 	g.rewind(frame)
 	g.TESTB(operand.U8(flagLse), flags)
 	g.JNZ(operand.LabelRef("targetsLse"))
-	tail := func(lse, z bool) func(ls []operand.Op, recs []int) []operand.Op {
+	tail := func(fused bool) func(ls []operand.Op, recs []int) []operand.Op {
 		return func(ls []operand.Op, recs []int) []operand.Op {
 			loss := make([]operand.Op, len(ls))
 			for b := range ls {
 				tsum := mem(reg.R11, recs[b]+tsumAt*vb)
 				loss[b] = seq.TargetLoss[operand.Op](g.o, ls[b], tsum, mem(reg.R11, recs[b]+dsumAt*vb))
-				if lse {
-					loss[b] = g.fusedTail(loss[b], ls[b], recs[b], mAt*vb, allAt*vb, lseAt*vb, fAt*vb, z, zv, tsum)
+				if fused {
+					loss[b] = g.fusedTail(loss[b], ls[b], recs[b], mAt*vb, allAt*vb, lseAt*vb, fAt*vb, zs, tsum)
 				}
 			}
 			return loss
 		}
 	}
-	g.fusedLogLoops("targets", "loss + zl·T", rec, sAt*vb, hAt*vb, lseAt*vb, flags, tail, g.weighLosses(wAt*vb))
+	g.fusedLogLoops("targets", "loss + zl·T", rec, sAt*vb, hAt*vb, lseAt*vb, tail, g.weighLosses(wAt*vb))
 
 	g.Label("targetsGrad")
 	g.comment(`

@@ -170,7 +170,7 @@ func (o *x86Ops) emit() {
 	}
 	order, err := s.order()
 	if err != nil {
-		o.g.fail("schedule: %v", err)
+		o.g.fail("schedule (%s, %d columns): %v", o.g.t.suffix, o.g.cols, err)
 		return
 	}
 	for _, i := range order {

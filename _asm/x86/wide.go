@@ -1333,9 +1333,10 @@ a.targets); a.losses receives the row losses (times a.rowWeights[i]). `+outsideD
 			return fmt.Sprintf(`
 wideTargetsGeneric, one row at a time, the classes in vectors (see the
 overview of the wide functions), the logits times xs = xscale. The
-effective targets a[j] (targetRow.at) take one of six forms, each with its
-own loops of passes 2 and 3: dense targets or the one-hot rows of labels,
-plain, staged, or staged with class weights.
+effective targets a[j] (targetRow.at) take one of five forms, each with its
+own loops of passes 2 and 3: dense targets, plain, staged, or staged with
+class weights; the one-hot rows of labels, staged (plain: staged with
+keep = 1 and uni = 0), or staged with class weights.
 
 Registers: %s; DX = losses, R13 = preds (or nil), R14 = lse (or nil), BX =
 weights (staged with weights), R12 = the targets row in passes 2 and 3.
@@ -1385,18 +1386,29 @@ indices.`), g.wideFrameDoc(f))
 	g.JGE(operand.LabelRef(notStaged))
 	g.XORL(reg.R8L, reg.R8L) // weights shorter than a row: no row
 	g.Label(notStaged)
+	keep, uni := g.vec(), g.vec()
+	g.VBROADCASTSS(g.addr(g.field("keep")), keep)
+	g.VBROADCASTSS(g.addr(g.field("uni")), uni)
+	g.comment(`
+One-hot rows of labels, not staged: the staged form with keep = 1 and uni
+= +0, whose a[j] = (1·t[j]) + 0 is t[j], 1 or +0.`)
+	staged := g.label("staged")
+	g.CMPQ(reg.R12, operand.U8(formLabels))
+	g.JNE(operand.LabelRef(staged))
+	g.ORL(operand.U32(formStaged), reg.R12L)
+	g.VBROADCASTSS(g.k[seq.One], keep)
+	g.VXORPS(uni, uni, uni)
+	g.Label(staged)
 	g.MOVQ(reg.R12, f.variant)
 	for _, p := range []struct {
-		name string
+		v    reg.VecVirtual
 		slot operand.Mem
 		op   *operand.Op
-	}{{"keep", f.keep, &f.keepV}, {"uni", f.uni, &f.uniV}} {
-		v := g.vec()
-		g.VBROADCASTSS(g.addr(g.field(p.name)), v)
+	}{{keep, f.keep, &f.keepV}, {uni, f.uni, &f.uniV}} {
 		if g.wideZ() {
-			*p.op = v
+			*p.op = p.v
 		} else {
-			g.VMOVUPS(v, p.slot)
+			g.VMOVUPS(p.v, p.slot)
 			*p.op = p.slot
 		}
 	}
@@ -1421,7 +1433,7 @@ indices.`), g.wideFrameDoc(f))
 	for k := range sv {
 		accS[k], accT[k], accD[k] = g.vec(), g.vec(), g.vec()
 	}
-	forms := []int{0, formStaged, formStaged | formWeights, formLabels, formLabels | formStaged, formLabels | formStaged | formWeights}
+	forms := []int{0, formStaged, formStaged | formWeights, formLabels | formStaged, formLabels | formStaged | formWeights}
 	// eachForm emits one loop per form of the targets, each at the label
 	// prefix + form (the first falls through), after a dispatch on the
 	// row's form; body emits the loop of form fm, with idx the class
