@@ -56,8 +56,8 @@ type blockArgs struct {
 	thr   float32
 	count int
 
-	// rowMax holds the maxima of the rows for wideLabelsMax, which reads
-	// them in place of computing them (see wideLabelsMaxGeneric).
+	// rowMax, when not nil, holds the maxima of the rows for wideLabels,
+	// which reads them in place of computing them (see wideLabelsGeneric).
 	rowMax []float32
 
 	// The tuning of the row-per-lane functions of a tier on this CPU
@@ -129,7 +129,6 @@ const (
 	opLogSoftmax           // log-softmax rows
 	opArgmax               // predictions only
 	opCandidates           // TopK's candidates: the indices of the logits above a threshold (wide only)
-	opLabelsMax            // opLabels with the row maxima given (wide only): TopK's log-sum-exp pass
 	numOps
 )
 
@@ -182,6 +181,5 @@ const (
 	fnWideLogSoftmax     = blockFunc(layoutWide)*blockFunc(numOps) + blockFunc(opLogSoftmax)
 	fnWideArgmax         = blockFunc(layoutWide)*blockFunc(numOps) + blockFunc(opArgmax)
 	fnWideCandidates     = blockFunc(layoutWide)*blockFunc(numOps) + blockFunc(opCandidates)
-	fnWideLabelsMax      = blockFunc(layoutWide)*blockFunc(numOps) + blockFunc(opLabelsMax)
 	numBlockFuncs    int = int(numLayouts) * int(numOps)
 )

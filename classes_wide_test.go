@@ -258,13 +258,14 @@ func (wc wideCall) check(k *kernels, c int, x []float32, labels []int32, tg, w [
 			k.call(fnWideLabels, &a)
 		case "labelsMax":
 			// The row maxima given (maxRow, a NaN for a row with one),
-			// the logits scaled with more; no predictions.
-			a.labels, a.preds, a.rowMax = slices.Clone(labels), nil, givenMax(x, c, a.xscale)
+			// the logits scaled with more; no predictions, and preds
+			// (empty here) not read.
+			a.labels, a.preds, a.rowMax = slices.Clone(labels), []int32{}, givenMax(x, c, a.xscale)
 			if wc.more {
 				a.xscale = 0.75
 				a.rowMax = givenMax(x, c, a.xscale)
 			}
-			k.call(fnWideLabelsMax, &a)
+			k.call(fnWideLabels, &a)
 		case "targets":
 			a.targets = s.tg.s
 			k.call(fnWideTargets, &a)
@@ -318,7 +319,7 @@ func (wc wideCall) check(k *kernels, c int, x []float32, labels []int32, tg, w [
 	return ""
 }
 
-// givenMax returns the maxima that wideLabelsMax takes for the rows of c
+// givenMax returns the maxima that wideLabels takes for the rows of c
 // logits x scaled by xs: maxRow of a row without NaN; for a row with one,
 // a NaN, of either sign (any NaN is allowed).
 func givenMax(x []float32, c int, xs float32) []float32 {

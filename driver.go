@@ -36,7 +36,7 @@ var blockTable = [numKinds][numLayouts]blockFunc{
 	kindSoftmax:    {fnSoftmax, fnSoftmax16, fnWideSoftmax},
 	kindLogSoftmax: {fnLogSoftmax, fnLogSoftmax16, fnWideLogSoftmax},
 	kindArgmax:     {fnArgmax, fnArgmax16, fnWideArgmax},
-	kindTopK:       {fnWideCandidates, fnWideCandidates, fnWideCandidates}, // and fnWideLabelsMax: see topRows
+	kindTopK:       {fnWideCandidates, fnWideCandidates, fnWideCandidates}, // and fnWideLabels: see topRows
 }
 
 // A batch is one validated call, cut into chunks of chunkRows rows that are

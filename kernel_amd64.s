@@ -122,8 +122,8 @@
 //
 // After the ten-column functions, each tier has its wide functions (any
 // class count c, the classes of a row in vectors, one row at a time:
-// _asm/x86/wide.go; wideLabelsMax, TopK's log-sum-exp pass, is wideLabels
-// with the row maxima given in place of pass 1) and wideCandidates, TopK's
+// _asm/x86/wide.go; with the row maxima given in place of pass 1,
+// wideLabels is TopK's log-sum-exp pass) and wideCandidates, TopK's
 // filter (the indices of the logits above a threshold, a vector of logits
 // per compare and one branch per four vectors: _asm/x86/candidates.go);
 // their headers describe them.
@@ -7243,7 +7243,7 @@ argmaxDone:
 
 // func wideLabelsAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·wideLabelsAVX512(SB), $344-8
+TEXT ·wideLabelsAVX512(SB), $360-8
 	// wideLabelsGeneric, one row at a time, the classes in vectors (see the
 	// overview of the wide functions), the logits times xs = xscale.
 	//
@@ -7252,10 +7252,11 @@ TEXT ·wideLabelsAVX512(SB), $344-8
 	// the next), R11 = the next row of logits (prefetched), AX = the byte offset
 	// of the classes of a step, R12 = scratch (the NaN lanes after pass 1, a
 	// label, the prediction, the next row of the output in pass 2), BX = labels,
-	// DX = losses, R13 = preds (or nil), R14 = lse (or nil).
-	// Vectors: pass 1, m, four maxima, four opmask chains of the ordered lanes;
-	// pass 2, m, the accumulator of s, six constants (wideSchedZ), the registers
-	// of four exponentials; pass 3, q.
+	// DX = losses, R13 = preds (or nil; not read with rowMax), R14 = lse (or
+	// nil).
+	// Vectors: pass 1 (or m = rowMax[i]), m, four maxima, four opmask chains of
+	// the ordered lanes; pass 2, m, the accumulator of s, six constants
+	// (wideSchedZ), the registers of four exponentials; pass 3, q.
 	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 d[l]; 128 f (the z-loss
 	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
 	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
@@ -7287,8 +7288,12 @@ someRows71:
 	CMOVQLT AX, R8
 
 isNil70:
-	VMOVSS  240(R10), X0
-	VMOVSS  X0, 336(SP)
+	VMOVSS 240(R10), X0
+	VMOVSS X0, 336(SP)
+
+	// 352(SP) = the rows that pass 2 prefetches (the next row when it is one of
+	// them): with rowMax, those of logits (of out when out is not nil), else R8.
+	MOVQ    R8, 352(SP)
 	MOVQ    24(R10), DI
 	MOVQ    48(R10), BX
 	MOVQ    152(R10), AX
@@ -7313,27 +7318,46 @@ someRows73:
 	CMOVQLT AX, R8
 
 isNil72:
+	TESTQ DI, DI
+	JZ    pfNoOut74
+	MOVQ  R8, 352(SP)
+
+pfNoOut74:
+	// 344(SP) = the base of rowMax (nil: pass 1 computes m), read by the rows.
+	MOVQ    288(R10), AX
+	MOVQ    AX, 344(SP)
+	TESTQ   AX, AX
+	JNZ     rowMax75
 	CMPQ    176(R10), $0x00
-	JEQ     isNil74
+	JEQ     isNil77
 	MOVQ    184(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil74:
+isNil77:
+	MOVQ R8, 352(SP)
+	JMP  rowsBound76
+
+rowMax75:
+	MOVQ    296(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+rowsBound76:
 	CMPQ    200(R10), $0x00
-	JEQ     isNil75
+	JEQ     isNil78
 	MOVQ    208(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil75:
+isNil78:
 	CMPQ    248(R10), $0x00
-	JEQ     isNil76
+	JEQ     isNil79
 	MOVQ    256(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil76:
+isNil79:
 	MOVQ 144(R10), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -7343,18 +7367,18 @@ isNil76:
 	MOVQ  200(R10), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse77
+	JZ    noLse80
 	MOVL  $0x00000001, R12
 
-noLse77:
+noLse80:
 	VBROADCASTSS 272(R10), Z0
 	VMOVUPS      Z0, 192(SP)
 	MOVL         272(R10), AX
 	SHLL         $0x01, AX
-	JZ           noZ78
+	JZ           noZ81
 	MOVL         $0x00000003, R12
 
-noZ78:
+noZ81:
 	MOVQ R12, 296(SP)
 
 	// scale and the base of rowWeights, read by the loops from the frame.
@@ -7396,9 +7420,31 @@ wideLabelsRow:
 	// R11 = the next row of logits (this one for the last row), prefetched in pass 2.
 	LEAQ    (SI)(R9*1), R11
 	LEAQ    1(R10), R12
-	CMPQ    R12, R8
+	CMPQ    R12, 352(SP)
 	CMOVQCC SI, R11
+	MOVQ    344(SP), R12
+	TESTQ   R12, R12
+	JZ      maxPass82
 
+	// m = rowMax[i] in every lane, to the frame; R12 = 0 (no NaN lanes: all is m == -Inf).
+	VBROADCASTSS (R12)(R10*4), Z0
+	VMOVUPS      Z0, (SP)
+	XORL         R12, R12
+
+	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ, an
+	// opmask) and no NaN in the row (R12 == 0), else 0; stored to the frame.
+	TESTB  $0x01, 296(SP)
+	JZ     noLse84
+	MOVQ   $0x00000000, 256(SP)
+	TESTL  R12, R12
+	JNZ    noLse84
+	VCMPPS $0x00, negInfBits<>+0(SB), Z0, K1
+	KMOVW  K1, 256(SP)
+
+noLse84:
+	JMP haveMax83
+
+maxPass82:
 	// Pass 1. m = maxRow(x): VMAXPS into four registers in any order (exact for
 	// a row without NaN; a row with a NaN has NaN outputs whatever m is), the
 	// masked step merge-masked (its masked-out lanes keep the maxima); the
@@ -7411,7 +7457,7 @@ wideLabelsRow:
 	VMOVAPS Z0, Z4
 	KMOVW   AX, K1
 	CMPQ    288(SP), $0x00
-	JEQ     oneChain79
+	JEQ     oneChain85
 	VMOVAPS Z0, Z1
 	KMOVW   AX, K2
 	VMOVAPS Z0, Z2
@@ -7419,12 +7465,12 @@ wideLabelsRow:
 	VMOVAPS Z0, Z3
 	KMOVW   AX, K4
 
-oneChain79:
+oneChain85:
 	XORL AX, AX
 
-classes80:
+classes86:
 	CMPQ    AX, 288(SP)
-	JAE     rest81
+	JAE     rest87
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
@@ -7438,30 +7484,30 @@ classes80:
 	VMAXPS  Z0, Z3, Z3
 	VCMPPS  $0x07, Z0, Z0, K4, K4
 	ADDQ    $0x00000100, AX
-	JMP     classes80
+	JMP     classes86
 
-rest81:
-single84:
+rest87:
+single90:
 	CMPQ    AX, 272(SP)
-	JAE     tail82
+	JAE     tail88
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
 	VCMPPS  $0x07, Z0, Z0, K1, K1
 	ADDQ    $0x00000040, AX
-	JMP     single84
+	JMP     single90
 
-tail82:
+tail88:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone83
+	JZ        classesDone89
 	KMOVW     264(SP), K5
 	VMOVUPS.Z (SI)(AX*1), K5, Z0
 	VMAXPS    Z0, Z4, K5, Z4
 	VCMPPS    $0x07, Z0, Z0, K1, K1
 
-classesDone83:
+classesDone89:
 	// The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).
 	CMPQ   288(SP), $0x00
-	JEQ    oneChain85
+	JEQ    oneChain91
 	VMAXPS Z1, Z4, Z0
 	VMAXPS Z3, Z2, Z4
 	VMAXPS Z4, Z0, Z4
@@ -7469,7 +7515,7 @@ classesDone83:
 	KANDW  K4, K3, K5
 	KANDW  K5, K1, K1
 
-oneChain85:
+oneChain91:
 	VEXTRACTF64X4 $0x01, Z4, Y0
 	VMAXPS        Y0, Y4, Y0
 	VEXTRACTF128  $0x01, Y0, X4
@@ -7488,82 +7534,85 @@ oneChain85:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ, an
 	// opmask) and no NaN in the row (R12 == 0), else 0; stored to the frame.
 	TESTB  $0x01, 296(SP)
-	JZ     noLse86
+	JZ     noLse92
 	MOVQ   $0x00000000, 256(SP)
 	TESTL  R12, R12
-	JNZ    noLse86
+	JNZ    noLse92
 	VCMPPS $0x00, negInfBits<>+0(SB), Z0, K1
 	KMOVW  K1, 256(SP)
 
-noLse86:
+noLse92:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds87
+	JZ    noPreds93
 	TESTL R12, R12
-	JZ    scanEq91
+	JZ    scanEq97
 	XORL  AX, AX
 
-scan92:
+scan98:
 	CMPQ    AX, 272(SP)
-	JAE     scanTail93
+	JAE     scanTail99
 	VMOVUPS (SI)(AX*1), Z4
 	VCMPPS  $0x03, Z4, Z4, K1
 	KMOVW   K1, R12
 	TESTL   R12, R12
-	JNZ     found88
+	JNZ     found94
 	ADDQ    $0x40, AX
-	JMP     scan92
+	JMP     scan98
 
-scanTail93:
+scanTail99:
 	TESTQ     $0x0000000f, CX
-	JZ        notFound89
+	JZ        notFound95
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (SI)(AX*1), K1, Z4
 	VCMPPS    $0x03, Z4, Z4, K1, K1
 	KMOVW     K1, R12
 	TESTL     R12, R12
-	JNZ       found88
-	JMP       notFound89
+	JNZ       found94
+	JMP       notFound95
 
-scanEq91:
+scanEq97:
 	XORL AX, AX
 
-scan94:
+scan100:
 	CMPQ        AX, 272(SP)
-	JAE         scanTail95
+	JAE         scanTail101
 	VMOVUPS     (SI)(AX*1), Z4
 	VMULPS.BCST 336(SP), Z4, Z4
 	VCMPPS      $0x00, Z4, Z0, K1
 	KMOVW       K1, R12
 	TESTL       R12, R12
-	JNZ         found88
+	JNZ         found94
 	ADDQ        $0x40, AX
-	JMP         scan94
+	JMP         scan100
 
-scanTail95:
+scanTail101:
 	TESTQ       $0x0000000f, CX
-	JZ          notFound89
+	JZ          notFound95
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z4
 	VMULPS.BCST 336(SP), Z4, Z4
 	VCMPPS      $0x00, Z4, Z0, K1, K1
 	KMOVW       K1, R12
 	TESTL       R12, R12
-	JNZ         found88
+	JNZ         found94
 
-notFound89:
+notFound95:
 	XORL R12, R12
-	JMP  storePred90
+	JMP  storePred96
 
-found88:
+found94:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred90:
+storePred96:
 	MOVL R12, (R13)(R10*4)
 
-noPreds87:
+noPreds93:
+	VMOVAPS Z0, Z0
+
+haveMax83:
 	// d[l] = x[l]·xs - m, before any write, to the frame.
 	MOVLQSX      (BX)(R10*4), R12
 	VBROADCASTSS (SI)(R12*4), Z4
@@ -7574,7 +7623,7 @@ noPreds87:
 	// Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to g (when grad is not
 	// nil); s accumulated by classSum. Two loops: with and without grad.
 	TESTQ   DI, DI
-	JZ      noGrad96
+	JZ      noGrad102
 	VMOVUPS negZero<>+0(SB), Z4
 
 	// R12 = the next row of the output (this one for the last row), prefetched in pass 2.
@@ -7594,11 +7643,11 @@ noPreds87:
 	VMOVUPS zero<>+0(SB), Z15
 	XORL    AX, AX
 
-classes98:
+classes104:
 	CMPQ        AX, 288(SP)
-	JAE         rest99
+	JAE         rest105
 	CMPL        336(SP), $0x3f800000
-	JNE         scaled102
+	JNE         scaled108
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -7703,9 +7752,9 @@ classes98:
 	VADDPS      Z16, Z4, Z4
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
-	JMP         scaledDone103
+	JMP         scaledDone109
 
-scaled102:
+scaled108:
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -7815,14 +7864,14 @@ scaled102:
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
 
-scaledDone103:
+scaledDone109:
 	ADDQ $0x00000100, AX
-	JMP  classes98
+	JMP  classes104
 
-rest99:
-single104:
+rest105:
+single110:
 	CMPQ        AX, 272(SP)
-	JAE         tail100
+	JAE         tail106
 	VMOVUPS     (SI)(AX*1), Z15
 	VMULPS.BCST 336(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z15
@@ -7849,11 +7898,11 @@ single104:
 	VMOVUPS     Z15, (DI)(AX*1)
 	VADDPS      Z15, Z4, Z4
 	ADDQ        $0x00000040, AX
-	JMP         single104
+	JMP         single110
 
-tail100:
+tail106:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone101
+	JZ          classesDone107
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z15
 	VMULPS.BCST 336(SP), Z15, Z15
@@ -7883,11 +7932,11 @@ tail100:
 	KMOVW       264(SP), K1
 	VADDPS      Z0, Z4, K1, Z4
 
-classesDone101:
+classesDone107:
 	VMOVAPS Z4, Z0
-	JMP     summed97
+	JMP     summed103
 
-noGrad96:
+noGrad102:
 	VMOVUPS negZero<>+0(SB), Z4
 	VMOVUPS expLog2e<>+0(SB), Z5
 	VMOVUPS expLn2Hi<>+0(SB), Z6
@@ -7902,11 +7951,11 @@ noGrad96:
 	VMOVUPS zero<>+0(SB), Z15
 	XORL    AX, AX
 
-classes105:
+classes111:
 	CMPQ        AX, 288(SP)
-	JAE         rest106
+	JAE         rest112
 	CMPL        336(SP), $0x3f800000
-	JNE         scaled109
+	JNE         scaled115
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -8003,9 +8052,9 @@ classes105:
 	VADDPS      Z16, Z4, Z4
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
-	JMP         scaledDone110
+	JMP         scaledDone116
 
-scaled109:
+scaled115:
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -8107,14 +8156,14 @@ scaled109:
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
 
-scaledDone110:
+scaledDone116:
 	ADDQ $0x00000100, AX
-	JMP  classes105
+	JMP  classes111
 
-rest106:
-single111:
+rest112:
+single117:
 	CMPQ        AX, 272(SP)
-	JAE         tail107
+	JAE         tail113
 	VMOVUPS     (SI)(AX*1), Z15
 	VMULPS.BCST 336(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z15
@@ -8140,11 +8189,11 @@ single111:
 	VSCALEFPS.Z Z16, Z17, K1, Z15
 	VADDPS      Z15, Z4, Z4
 	ADDQ        $0x00000040, AX
-	JMP         single111
+	JMP         single117
 
-tail107:
+tail113:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone108
+	JZ          classesDone114
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z15
 	VMULPS.BCST 336(SP), Z15, Z15
@@ -8172,10 +8221,10 @@ tail107:
 	KMOVW       264(SP), K1
 	VADDPS      Z0, Z4, K1, Z4
 
-classesDone108:
+classesDone114:
 	VMOVAPS Z4, Z0
 
-summed97:
+summed103:
 	// The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
 	// ls - d[l] (seq.LabelLoss).
 	VMOVSHDUP     Z0, Z4
@@ -8232,17 +8281,17 @@ summed97:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl, f to the frame.
 	TESTB     $0x01, 296(SP)
-	JZ        noLse112
+	JZ        noLse118
 	VADDPS    (SP), Z4, Z4
 	KMOVW     256(SP), K1
 	VBLENDMPS (SP), Z4, K1, Z4
 	TESTQ     R14, R14
-	JZ        noLseStore113
+	JZ        noLseStore119
 	VMOVSS    X4, (R14)(R10*4)
 
-noLseStore113:
+noLseStore119:
 	TESTB       $0x02, 296(SP)
-	JZ          noZ114
+	JZ          noZ120
 	VMULPS      192(SP), Z4, Z6
 	VMULPS      Z4, Z6, Z4
 	VADDPS      Z6, Z6, Z6
@@ -8251,36 +8300,36 @@ noLseStore113:
 	VADDPS      Z4, Z5, Z4
 	VMOVAPS     Z4, Z5
 
-noZ114:
-noLse112:
+noZ120:
+noLse118:
 	// loss = loss·w[i] (with row weights).
 	MOVQ   328(SP), R12
 	TESTQ  R12, R12
-	JZ     unweighted115
+	JZ     unweighted121
 	VMULSS (R12)(R10*4), X5, X5
 
-unweighted115:
+unweighted121:
 	VMOVSS X5, (DX)(R10*4)
 
 	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
 	// sc / s (seq.Quotient), q = q·f (f = 1 without z-loss: exact); g[j] =
 	// e[j]·q (seq.Scaled); then g[l] = g[l] - sc.
 	TESTQ        DI, DI
-	JZ           noGrad116
+	JZ           noGrad122
 	VBROADCASTSS 320(SP), Z4
 	MOVQ         328(SP), R12
 	TESTQ        R12, R12
-	JZ           unweighted117
+	JZ           unweighted123
 	VMULPS.BCST  (R12)(R10*4), Z4, Z4
 
-unweighted117:
+unweighted123:
 	VDIVPS Z0, Z4, Z0
 	VMULPS 128(SP), Z0, Z0
 	XORL   AX, AX
 
-classes118:
+classes124:
 	CMPQ    AX, 288(SP)
-	JAE     rest119
+	JAE     rest125
 	VMOVUPS (DI)(AX*1), Z5
 	VMULPS  Z0, Z5, Z5
 	VMOVUPS Z5, (DI)(AX*1)
@@ -8294,42 +8343,42 @@ classes118:
 	VMULPS  Z0, Z5, Z5
 	VMOVUPS Z5, 192(DI)(AX*1)
 	ADDQ    $0x00000100, AX
-	JMP     classes118
+	JMP     classes124
 
-rest119:
-single122:
+rest125:
+single128:
 	CMPQ    AX, 272(SP)
-	JAE     tail120
+	JAE     tail126
 	VMOVUPS (DI)(AX*1), Z5
 	VMULPS  Z0, Z5, Z5
 	VMOVUPS Z5, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     single122
+	JMP     single128
 
-tail120:
+tail126:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone121
+	JZ        classesDone127
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z5
 	VMULPS    Z0, Z5, Z0
 	KMOVW     264(SP), K1
 	VMOVUPS   Z0, K1, (DI)(AX*1)
 
-classesDone121:
+classesDone127:
 	MOVLQSX (BX)(R10*4), R12
 	VMOVSS  (DI)(R12*4), X0
 	VSUBSS  X4, X0, X0
 	VMOVSS  X0, (DI)(R12*4)
 
-noGrad116:
+noGrad122:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut123
+	JZ    noOut129
 	ADDQ  R9, DI
 
-noOut123:
+noOut129:
 	JMP wideLabelsRow
 
 wideLabelsDone:
@@ -11860,959 +11909,6 @@ candVecHit:
 	POPCNTL       R11, R11
 	ADDQ          R11, DX
 	JMP           candVecNext
-
-// func wideLabelsMaxAVX512(a *blockArgs)
-// Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·wideLabelsMaxAVX512(SB), $352-8
-	// wideLabelsMaxGeneric, one row at a time, the classes in vectors (see the
-	// overview of the wide functions), the logits times xs = xscale.
-	//
-	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
-	// c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a row to
-	// the next), R11 = the next row of logits (prefetched), AX = the byte offset
-	// of the classes of a step, R12 = scratch (the NaN lanes after pass 1, a
-	// label, the prediction, the next row of the output in pass 2), BX = labels,
-	// DX = losses, R13 = rowMax, R14 = lse (or nil).
-	// Vectors: pass 2, m, the accumulator of s, six constants (wideSchedZ), the
-	// registers of four exponentials; pass 3, q.
-	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 d[l]; 128 f (the z-loss
-	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
-	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
-	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
-	// word; 304 the form of the targets; 312 the targets row; 320 scale; 328 the
-	// base of rowWeights (0: nil); 336 xscale.
-	//
-	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
-	MOVQ  a+0(FP), R10
-	MOVQ  224(R10), CX
-	MOVQ  232(R10), R9
-	MOVQ  (R10), SI
-	TESTQ CX, CX
-	JLE   wideLabelsMaxDone
-	CMPQ  R9, CX
-	JLT   wideLabelsMaxDone
-	MOVQ  $0x4000000000000000, R8
-	MOVQ  8(R10), AX
-	SUBQ  CX, AX
-	JGE   someRows71
-	XORL  R8, R8
-	JMP   isNil70
-
-someRows71:
-	XORL    DX, DX
-	DIVQ    R9
-	INCQ    AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-
-isNil70:
-	VMOVSS 240(R10), X0
-	VMOVSS X0, 336(SP)
-
-	// 344(SP) = the rows of logits: pass 2 of row i prefetches row i+1 when it is
-	// one of them (R8 when out is not nil: the rows of out).
-	MOVQ    R8, 344(SP)
-	MOVQ    24(R10), DI
-	MOVQ    48(R10), BX
-	MOVQ    152(R10), AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	MOVQ    56(R10), AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	CMPQ    24(R10), $0x00
-	JEQ     isNil72
-	MOVQ    32(R10), AX
-	SUBQ    CX, AX
-	JGE     someRows73
-	XORL    R8, R8
-	JMP     isNil72
-
-someRows73:
-	XORL    DX, DX
-	DIVQ    R9
-	INCQ    AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-
-isNil72:
-	MOVQ    296(R10), AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	CMPQ    200(R10), $0x00
-	JEQ     isNil74
-	MOVQ    208(R10), AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-
-isNil74:
-	CMPQ    248(R10), $0x00
-	JEQ     isNil75
-	MOVQ    256(R10), AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-
-isNil75:
-	TESTQ DI, DI
-	JZ    pfNoOut76
-	MOVQ  R8, 344(SP)
-
-pfNoOut76:
-	MOVQ 144(R10), DX
-
-	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
-	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
-	// z-loss); z in the 16 lanes of a frame vector.
-	MOVQ  176(R10), R13
-	MOVQ  200(R10), R14
-	XORL  R12, R12
-	TESTQ R14, R14
-	JZ    noLse77
-	MOVL  $0x00000001, R12
-
-noLse77:
-	VBROADCASTSS 272(R10), Z0
-	VMOVUPS      Z0, 192(SP)
-	MOVL         272(R10), AX
-	SHLL         $0x01, AX
-	JZ           noZ78
-	MOVL         $0x00000003, R12
-
-noZ78:
-	MOVQ R12, 296(SP)
-
-	// R13 = rowMax (in place of preds).
-	MOVQ 288(R10), R13
-
-	// scale and the base of rowWeights, read by the loops from the frame.
-	VMOVSS 244(R10), X0
-	VMOVSS X0, 320(SP)
-	MOVQ   248(R10), AX
-	MOVQ   AX, 328(SP)
-
-	// R9 = 4·stride, the bytes from a row to the next; the bytes of the whole
-	// 16-, 32- and 64-class steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
-	// class j0+k: VPCMPGTD against the lane numbers); f = 1.
-	SHLQ         $0x02, R9
-	MOVQ         CX, AX
-	SHRQ         $0x04, AX
-	SHLQ         $0x06, AX
-	MOVQ         AX, 272(SP)
-	MOVQ         CX, AX
-	SHRQ         $0x05, AX
-	SHLQ         $0x07, AX
-	MOVQ         AX, 280(SP)
-	MOVQ         CX, AX
-	SHRQ         $0x06, AX
-	SHLQ         $0x08, AX
-	MOVQ         AX, 288(SP)
-	MOVQ         CX, AX
-	ANDQ         $0x0f, AX
-	VMOVD        AX, X0
-	VPBROADCASTD X0, Z0
-	VPCMPGTD     lanes<>+0(SB), Z0, K1
-	KMOVW        K1, 264(SP)
-	VMOVUPS      one<>+0(SB), Z0
-	VMOVUPS      Z0, 128(SP)
-	XORL         R10, R10
-
-wideLabelsMaxRow:
-	CMPQ R10, R8
-	JAE  wideLabelsMaxDone
-
-	// R11 = the next row of logits (this one for the last row), prefetched in pass 2.
-	LEAQ    (SI)(R9*1), R11
-	LEAQ    1(R10), R12
-	CMPQ    R12, 344(SP)
-	CMOVQCC SI, R11
-
-	// m = rowMax[i] in every lane, to the frame; R12 = 0 (no NaN lanes: all is m == -Inf).
-	VBROADCASTSS (R13)(R10*4), Z0
-	VMOVUPS      Z0, (SP)
-	XORL         R12, R12
-
-	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ, an
-	// opmask) and no NaN in the row (R12 == 0), else 0; stored to the frame.
-	TESTB  $0x01, 296(SP)
-	JZ     noLse79
-	MOVQ   $0x00000000, 256(SP)
-	TESTL  R12, R12
-	JNZ    noLse79
-	VCMPPS $0x00, negInfBits<>+0(SB), Z0, K1
-	KMOVW  K1, 256(SP)
-
-noLse79:
-	// d[l] = x[l]·xs - m, before any write, to the frame.
-	MOVLQSX      (BX)(R10*4), R12
-	VBROADCASTSS (SI)(R12*4), Z1
-	VMULPS.BCST  336(SP), Z1, Z1
-	VSUBPS       Z0, Z1, Z1
-	VMOVUPS      Z1, 64(SP)
-
-	// Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to g (when grad is not
-	// nil); s accumulated by classSum. Two loops: with and without grad.
-	TESTQ   DI, DI
-	JZ      noGrad80
-	VMOVUPS negZero<>+0(SB), Z1
-
-	// R12 = the next row of the output (this one for the last row), prefetched in pass 2.
-	LEAQ    (DI)(R9*1), R12
-	CMPQ    R11, SI
-	CMOVQEQ DI, R12
-	VMOVUPS expLog2e<>+0(SB), Z2
-	VMOVUPS expLn2Hi<>+0(SB), Z3
-	VMOVUPS expLn2Lo<>+0(SB), Z4
-	VMOVUPS expQ4<>+0(SB), Z5
-	VMOVUPS expQ3<>+0(SB), Z6
-	VMOVUPS expQ2<>+0(SB), Z7
-	VMOVUPS expQ1<>+0(SB), Z8
-	VMOVUPS expQ0<>+0(SB), Z9
-	VMOVUPS one<>+0(SB), Z10
-	VMOVUPS expCutoff<>+0(SB), Z11
-	VMOVUPS zero<>+0(SB), Z12
-	XORL    AX, AX
-
-classes82:
-	CMPQ        AX, 288(SP)
-	JAE         rest83
-	CMPL        336(SP), $0x3f800000
-	JNE         scaled86
-	VMOVUPS     (SI)(AX*1), Z12
-	VMOVUPS     64(SI)(AX*1), Z13
-	VMOVUPS     128(SI)(AX*1), Z14
-	VMOVUPS     192(SI)(AX*1), Z15
-	VSUBPS      Z0, Z12, Z12
-	VSUBPS      Z0, Z13, Z13
-	VSUBPS      Z0, Z14, Z14
-	VSUBPS      Z0, Z15, Z15
-	VMULPS      Z2, Z12, Z16
-	VMULPS      Z2, Z13, Z17
-	VCMPPS      $0x05, Z11, Z12, K1
-	VCMPPS      $0x05, Z11, Z13, K2
-	VMULPS      Z2, Z14, Z18
-	VMULPS      Z2, Z15, Z19
-	VCMPPS      $0x05, Z11, Z14, K3
-	VCMPPS      $0x05, Z11, Z15, K4
-	VRNDSCALEPS $0x00, Z16, Z16
-	VRNDSCALEPS $0x00, Z17, Z17
-	VRNDSCALEPS $0x00, Z18, Z18
-	VRNDSCALEPS $0x00, Z19, Z19
-	VMULPS      Z3, Z16, Z20
-	VMULPS      Z3, Z17, Z21
-	VMULPS      Z3, Z18, Z22
-	VMULPS      Z3, Z19, Z23
-	VMULPS      Z4, Z16, Z24
-	VSUBPS      Z20, Z12, Z12
-	VSUBPS      Z21, Z13, Z13
-	VMULPS      Z4, Z17, Z20
-	VMULPS      Z4, Z18, Z21
-	VSUBPS      Z22, Z14, Z14
-	VSUBPS      Z23, Z15, Z15
-	VMULPS      Z4, Z19, Z22
-	VSUBPS      Z24, Z12, Z12
-	VSUBPS      Z20, Z13, Z13
-	VSUBPS      Z21, Z14, Z14
-	VSUBPS      Z22, Z15, Z15
-	VMULPS      Z5, Z12, Z20
-	VMULPS      Z5, Z13, Z21
-	VMULPS      Z5, Z14, Z22
-	VMULPS      Z5, Z15, Z23
-	VMULPS      Z12, Z12, Z24
-	VADDPS      Z6, Z20, Z20
-	VADDPS      Z6, Z21, Z21
-	VADDPS      Z6, Z22, Z22
-	VADDPS      Z6, Z23, Z23
-	VMULPS      Z12, Z20, Z20
-	VMULPS      Z13, Z21, Z21
-	VMULPS      Z14, Z22, Z22
-	VMULPS      Z15, Z23, Z23
-	VADDPS      Z7, Z20, Z20
-	VADDPS      Z7, Z21, Z21
-	VADDPS      Z7, Z22, Z22
-	VADDPS      Z7, Z23, Z23
-	VMULPS      Z12, Z20, Z20
-	VMULPS      Z13, Z21, Z21
-	VMULPS      Z14, Z22, Z22
-	VMULPS      Z15, Z23, Z23
-	VADDPS      Z8, Z20, Z20
-	VADDPS      Z8, Z21, Z21
-	VADDPS      Z8, Z22, Z22
-	VADDPS      Z8, Z23, Z23
-	VMULPS      Z12, Z20, Z20
-	VMULPS      Z13, Z21, Z21
-	VMULPS      Z14, Z22, Z22
-	VMULPS      Z15, Z23, Z23
-	VADDPS      Z9, Z20, Z20
-	VADDPS      Z9, Z21, Z21
-	VADDPS      Z9, Z22, Z22
-	VADDPS      Z9, Z23, Z23
-	VMULPS      Z20, Z24, Z24
-	VMULPS      Z13, Z13, Z20
-	VADDPS      Z12, Z24, Z24
-	VMULPS      Z14, Z14, Z12
-	VMULPS      Z21, Z20, Z21
-	VMULPS      Z15, Z15, Z20
-	VADDPS      Z10, Z24, Z24
-	VMULPS      Z22, Z12, Z12
-	VADDPS      Z13, Z21, Z13
-	VMULPS      Z23, Z20, Z20
-	VSCALEFPS.Z Z16, Z24, K1, Z16
-	VADDPS      Z14, Z12, Z12
-	VADDPS      Z10, Z13, Z13
-	VADDPS      Z15, Z20, Z14
-	VMOVUPS     Z16, (DI)(AX*1)
-	VADDPS      Z10, Z12, Z12
-	VSCALEFPS.Z Z17, Z13, K2, Z13
-	VADDPS      Z10, Z14, Z14
-	VSCALEFPS.Z Z18, Z12, K3, Z12
-	VMOVUPS     Z13, 64(DI)(AX*1)
-	VSCALEFPS.Z Z19, Z14, K4, Z14
-	VMOVUPS     Z12, 128(DI)(AX*1)
-	VMOVUPS     Z14, 192(DI)(AX*1)
-	PREFETCHT0  (R11)(AX*1)
-	PREFETCHT0  (R12)(AX*1)
-	PREFETCHT0  64(R11)(AX*1)
-	PREFETCHT0  64(R12)(AX*1)
-	PREFETCHT0  128(R11)(AX*1)
-	PREFETCHT0  128(R12)(AX*1)
-	PREFETCHT0  192(R11)(AX*1)
-	PREFETCHT0  192(R12)(AX*1)
-	VADDPS      Z16, Z1, Z1
-	VADDPS      Z13, Z1, Z1
-	VADDPS      Z12, Z1, Z1
-	VADDPS      Z14, Z1, Z1
-	JMP         scaledDone87
-
-scaled86:
-	VMOVUPS     (SI)(AX*1), Z12
-	VMOVUPS     64(SI)(AX*1), Z13
-	VMOVUPS     128(SI)(AX*1), Z14
-	VMOVUPS     192(SI)(AX*1), Z15
-	VMULPS.BCST 336(SP), Z12, Z12
-	VMULPS.BCST 336(SP), Z13, Z13
-	VMULPS.BCST 336(SP), Z14, Z14
-	VMULPS.BCST 336(SP), Z15, Z15
-	VSUBPS      Z0, Z12, Z12
-	VSUBPS      Z0, Z13, Z13
-	VSUBPS      Z0, Z14, Z14
-	VSUBPS      Z0, Z15, Z15
-	VMULPS      Z2, Z12, Z16
-	VMULPS      Z2, Z13, Z17
-	VCMPPS      $0x05, Z11, Z12, K1
-	VCMPPS      $0x05, Z11, Z13, K2
-	VMULPS      Z2, Z14, Z18
-	VMULPS      Z2, Z15, Z19
-	VCMPPS      $0x05, Z11, Z14, K3
-	VCMPPS      $0x05, Z11, Z15, K4
-	VRNDSCALEPS $0x00, Z16, Z16
-	VRNDSCALEPS $0x00, Z17, Z17
-	VRNDSCALEPS $0x00, Z18, Z18
-	VRNDSCALEPS $0x00, Z19, Z19
-	VMULPS      Z3, Z16, Z20
-	VMULPS      Z3, Z17, Z21
-	VMULPS      Z3, Z18, Z22
-	VMULPS      Z3, Z19, Z23
-	VMULPS      Z4, Z16, Z24
-	VSUBPS      Z20, Z12, Z12
-	VSUBPS      Z21, Z13, Z13
-	VMULPS      Z4, Z17, Z20
-	VMULPS      Z4, Z18, Z21
-	VSUBPS      Z22, Z14, Z14
-	VSUBPS      Z23, Z15, Z15
-	VMULPS      Z4, Z19, Z22
-	VSUBPS      Z24, Z12, Z12
-	VSUBPS      Z20, Z13, Z13
-	VSUBPS      Z21, Z14, Z14
-	VSUBPS      Z22, Z15, Z15
-	VMULPS      Z5, Z12, Z20
-	VMULPS      Z5, Z13, Z21
-	VMULPS      Z5, Z14, Z22
-	VMULPS      Z5, Z15, Z23
-	VMULPS      Z12, Z12, Z24
-	VADDPS      Z6, Z20, Z20
-	VADDPS      Z6, Z21, Z21
-	VADDPS      Z6, Z22, Z22
-	VADDPS      Z6, Z23, Z23
-	VMULPS      Z12, Z20, Z20
-	VMULPS      Z13, Z21, Z21
-	VMULPS      Z14, Z22, Z22
-	VMULPS      Z15, Z23, Z23
-	VADDPS      Z7, Z20, Z20
-	VADDPS      Z7, Z21, Z21
-	VADDPS      Z7, Z22, Z22
-	VADDPS      Z7, Z23, Z23
-	VMULPS      Z12, Z20, Z20
-	VMULPS      Z13, Z21, Z21
-	VMULPS      Z14, Z22, Z22
-	VMULPS      Z15, Z23, Z23
-	VADDPS      Z8, Z20, Z20
-	VADDPS      Z8, Z21, Z21
-	VADDPS      Z8, Z22, Z22
-	VADDPS      Z8, Z23, Z23
-	VMULPS      Z12, Z20, Z20
-	VMULPS      Z13, Z21, Z21
-	VMULPS      Z14, Z22, Z22
-	VMULPS      Z15, Z23, Z23
-	VADDPS      Z9, Z20, Z20
-	VADDPS      Z9, Z21, Z21
-	VADDPS      Z9, Z22, Z22
-	VADDPS      Z9, Z23, Z23
-	VMULPS      Z20, Z24, Z24
-	VMULPS      Z13, Z13, Z20
-	VADDPS      Z12, Z24, Z24
-	VMULPS      Z14, Z14, Z12
-	VMULPS      Z21, Z20, Z21
-	VMULPS      Z15, Z15, Z20
-	VADDPS      Z10, Z24, Z24
-	VMULPS      Z22, Z12, Z12
-	VADDPS      Z13, Z21, Z13
-	VMULPS      Z23, Z20, Z20
-	VSCALEFPS.Z Z16, Z24, K1, Z16
-	VADDPS      Z14, Z12, Z12
-	VADDPS      Z10, Z13, Z13
-	VADDPS      Z15, Z20, Z14
-	VMOVUPS     Z16, (DI)(AX*1)
-	VADDPS      Z10, Z12, Z12
-	VSCALEFPS.Z Z17, Z13, K2, Z13
-	VADDPS      Z10, Z14, Z14
-	VSCALEFPS.Z Z18, Z12, K3, Z12
-	VMOVUPS     Z13, 64(DI)(AX*1)
-	VSCALEFPS.Z Z19, Z14, K4, Z14
-	VMOVUPS     Z12, 128(DI)(AX*1)
-	VMOVUPS     Z14, 192(DI)(AX*1)
-	PREFETCHT0  (R11)(AX*1)
-	PREFETCHT0  (R12)(AX*1)
-	PREFETCHT0  64(R11)(AX*1)
-	PREFETCHT0  64(R12)(AX*1)
-	PREFETCHT0  128(R11)(AX*1)
-	PREFETCHT0  128(R12)(AX*1)
-	PREFETCHT0  192(R11)(AX*1)
-	PREFETCHT0  192(R12)(AX*1)
-	VADDPS      Z16, Z1, Z1
-	VADDPS      Z13, Z1, Z1
-	VADDPS      Z12, Z1, Z1
-	VADDPS      Z14, Z1, Z1
-
-scaledDone87:
-	ADDQ $0x00000100, AX
-	JMP  classes82
-
-rest83:
-single88:
-	CMPQ        AX, 272(SP)
-	JAE         tail84
-	VMOVUPS     (SI)(AX*1), Z12
-	VMULPS.BCST 336(SP), Z12, Z12
-	VSUBPS      Z0, Z12, Z12
-	VMULPS      Z2, Z12, Z13
-	VRNDSCALEPS $0x00, Z13, Z13
-	VMULPS      Z3, Z13, Z14
-	VSUBPS      Z14, Z12, Z14
-	VMULPS      Z4, Z13, Z15
-	VSUBPS      Z15, Z14, Z14
-	VMULPS      Z5, Z14, Z15
-	VMULPS      Z14, Z14, Z16
-	VADDPS      Z6, Z15, Z15
-	VMULPS      Z14, Z15, Z15
-	VADDPS      Z7, Z15, Z15
-	VMULPS      Z14, Z15, Z15
-	VADDPS      Z8, Z15, Z15
-	VMULPS      Z14, Z15, Z15
-	VADDPS      Z9, Z15, Z15
-	VMULPS      Z15, Z16, Z15
-	VADDPS      Z14, Z15, Z14
-	VADDPS      Z10, Z14, Z14
-	VCMPPS      $0x05, Z11, Z12, K1
-	VSCALEFPS.Z Z13, Z14, K1, Z12
-	VMOVUPS     Z12, (DI)(AX*1)
-	VADDPS      Z12, Z1, Z1
-	ADDQ        $0x00000040, AX
-	JMP         single88
-
-tail84:
-	TESTQ       $0x0000000f, CX
-	JZ          classesDone85
-	KMOVW       264(SP), K1
-	VMOVUPS.Z   (SI)(AX*1), K1, Z12
-	VMULPS.BCST 336(SP), Z12, Z12
-	VSUBPS      Z0, Z12, Z0
-	VMULPS      Z2, Z0, Z2
-	VRNDSCALEPS $0x00, Z2, Z2
-	VMULPS      Z3, Z2, Z3
-	VSUBPS      Z3, Z0, Z3
-	VMULPS      Z4, Z2, Z4
-	VSUBPS      Z4, Z3, Z3
-	VMULPS      Z5, Z3, Z4
-	VMULPS      Z3, Z3, Z5
-	VADDPS      Z6, Z4, Z4
-	VMULPS      Z3, Z4, Z4
-	VADDPS      Z7, Z4, Z4
-	VMULPS      Z3, Z4, Z4
-	VADDPS      Z8, Z4, Z4
-	VMULPS      Z3, Z4, Z4
-	VADDPS      Z9, Z4, Z4
-	VMULPS      Z4, Z5, Z4
-	VADDPS      Z3, Z4, Z3
-	VADDPS      Z10, Z3, Z3
-	VCMPPS      $0x05, Z11, Z0, K1
-	VSCALEFPS.Z Z2, Z3, K1, Z0
-	KMOVW       264(SP), K1
-	VMOVUPS     Z0, K1, (DI)(AX*1)
-	KMOVW       264(SP), K1
-	VADDPS      Z0, Z1, K1, Z1
-
-classesDone85:
-	VMOVAPS Z1, Z0
-	JMP     summed81
-
-noGrad80:
-	VMOVUPS negZero<>+0(SB), Z1
-	VMOVUPS expLog2e<>+0(SB), Z2
-	VMOVUPS expLn2Hi<>+0(SB), Z3
-	VMOVUPS expLn2Lo<>+0(SB), Z4
-	VMOVUPS expQ4<>+0(SB), Z5
-	VMOVUPS expQ3<>+0(SB), Z6
-	VMOVUPS expQ2<>+0(SB), Z7
-	VMOVUPS expQ1<>+0(SB), Z8
-	VMOVUPS expQ0<>+0(SB), Z9
-	VMOVUPS one<>+0(SB), Z10
-	VMOVUPS expCutoff<>+0(SB), Z11
-	VMOVUPS zero<>+0(SB), Z12
-	XORL    AX, AX
-
-classes89:
-	CMPQ        AX, 288(SP)
-	JAE         rest90
-	CMPL        336(SP), $0x3f800000
-	JNE         scaled93
-	VMOVUPS     (SI)(AX*1), Z12
-	VMOVUPS     64(SI)(AX*1), Z13
-	VMOVUPS     128(SI)(AX*1), Z14
-	VMOVUPS     192(SI)(AX*1), Z15
-	VSUBPS      Z0, Z12, Z12
-	VSUBPS      Z0, Z13, Z13
-	VSUBPS      Z0, Z14, Z14
-	VSUBPS      Z0, Z15, Z15
-	VMULPS      Z2, Z12, Z16
-	VMULPS      Z2, Z13, Z17
-	VCMPPS      $0x05, Z11, Z12, K1
-	VCMPPS      $0x05, Z11, Z13, K2
-	VMULPS      Z2, Z14, Z18
-	VMULPS      Z2, Z15, Z19
-	VCMPPS      $0x05, Z11, Z14, K3
-	VCMPPS      $0x05, Z11, Z15, K4
-	VRNDSCALEPS $0x00, Z16, Z16
-	VRNDSCALEPS $0x00, Z17, Z17
-	VRNDSCALEPS $0x00, Z18, Z18
-	VRNDSCALEPS $0x00, Z19, Z19
-	VMULPS      Z3, Z16, Z20
-	VMULPS      Z3, Z17, Z21
-	VMULPS      Z3, Z18, Z22
-	VMULPS      Z3, Z19, Z23
-	VMULPS      Z4, Z16, Z24
-	VSUBPS      Z20, Z12, Z12
-	VSUBPS      Z21, Z13, Z13
-	VMULPS      Z4, Z17, Z20
-	VMULPS      Z4, Z18, Z21
-	VSUBPS      Z22, Z14, Z14
-	VSUBPS      Z23, Z15, Z15
-	VMULPS      Z4, Z19, Z22
-	VSUBPS      Z24, Z12, Z12
-	VSUBPS      Z20, Z13, Z13
-	VSUBPS      Z21, Z14, Z14
-	VSUBPS      Z22, Z15, Z15
-	VMULPS      Z5, Z12, Z20
-	VMULPS      Z5, Z13, Z21
-	VMULPS      Z5, Z14, Z22
-	VMULPS      Z5, Z15, Z23
-	VMULPS      Z12, Z12, Z24
-	VADDPS      Z6, Z20, Z20
-	VADDPS      Z6, Z21, Z21
-	VADDPS      Z6, Z22, Z22
-	VADDPS      Z6, Z23, Z23
-	VMULPS      Z12, Z20, Z20
-	VMULPS      Z13, Z21, Z21
-	VMULPS      Z14, Z22, Z22
-	VMULPS      Z15, Z23, Z23
-	VADDPS      Z7, Z20, Z20
-	VADDPS      Z7, Z21, Z21
-	VADDPS      Z7, Z22, Z22
-	VADDPS      Z7, Z23, Z23
-	VMULPS      Z12, Z20, Z20
-	VMULPS      Z13, Z21, Z21
-	VMULPS      Z14, Z22, Z22
-	VMULPS      Z15, Z23, Z23
-	VADDPS      Z8, Z20, Z20
-	VADDPS      Z8, Z21, Z21
-	VADDPS      Z8, Z22, Z22
-	VADDPS      Z8, Z23, Z23
-	VMULPS      Z12, Z20, Z20
-	VMULPS      Z13, Z21, Z21
-	VMULPS      Z14, Z22, Z22
-	VMULPS      Z15, Z23, Z23
-	VADDPS      Z9, Z20, Z20
-	VADDPS      Z9, Z21, Z21
-	VADDPS      Z9, Z22, Z22
-	VADDPS      Z9, Z23, Z23
-	VMULPS      Z20, Z24, Z24
-	VMULPS      Z13, Z13, Z20
-	VADDPS      Z12, Z24, Z24
-	VMULPS      Z14, Z14, Z12
-	VMULPS      Z21, Z20, Z21
-	VMULPS      Z15, Z15, Z20
-	VADDPS      Z10, Z24, Z24
-	VMULPS      Z22, Z12, Z12
-	VADDPS      Z13, Z21, Z13
-	VMULPS      Z23, Z20, Z20
-	VSCALEFPS.Z Z16, Z24, K1, Z16
-	VADDPS      Z14, Z12, Z12
-	VADDPS      Z10, Z13, Z13
-	VADDPS      Z15, Z20, Z14
-	VADDPS      Z10, Z12, Z12
-	VSCALEFPS.Z Z17, Z13, K2, Z13
-	VADDPS      Z10, Z14, Z14
-	VSCALEFPS.Z Z18, Z12, K3, Z12
-	VSCALEFPS.Z Z19, Z14, K4, Z14
-	PREFETCHT0  (R11)(AX*1)
-	PREFETCHT0  64(R11)(AX*1)
-	PREFETCHT0  128(R11)(AX*1)
-	PREFETCHT0  192(R11)(AX*1)
-	VADDPS      Z16, Z1, Z1
-	VADDPS      Z13, Z1, Z1
-	VADDPS      Z12, Z1, Z1
-	VADDPS      Z14, Z1, Z1
-	JMP         scaledDone94
-
-scaled93:
-	VMOVUPS     (SI)(AX*1), Z12
-	VMOVUPS     64(SI)(AX*1), Z13
-	VMOVUPS     128(SI)(AX*1), Z14
-	VMOVUPS     192(SI)(AX*1), Z15
-	VMULPS.BCST 336(SP), Z12, Z12
-	VMULPS.BCST 336(SP), Z13, Z13
-	VMULPS.BCST 336(SP), Z14, Z14
-	VMULPS.BCST 336(SP), Z15, Z15
-	VSUBPS      Z0, Z12, Z12
-	VSUBPS      Z0, Z13, Z13
-	VSUBPS      Z0, Z14, Z14
-	VSUBPS      Z0, Z15, Z15
-	VMULPS      Z2, Z12, Z16
-	VMULPS      Z2, Z13, Z17
-	VCMPPS      $0x05, Z11, Z12, K1
-	VCMPPS      $0x05, Z11, Z13, K2
-	VMULPS      Z2, Z14, Z18
-	VMULPS      Z2, Z15, Z19
-	VCMPPS      $0x05, Z11, Z14, K3
-	VCMPPS      $0x05, Z11, Z15, K4
-	VRNDSCALEPS $0x00, Z16, Z16
-	VRNDSCALEPS $0x00, Z17, Z17
-	VRNDSCALEPS $0x00, Z18, Z18
-	VRNDSCALEPS $0x00, Z19, Z19
-	VMULPS      Z3, Z16, Z20
-	VMULPS      Z3, Z17, Z21
-	VMULPS      Z3, Z18, Z22
-	VMULPS      Z3, Z19, Z23
-	VMULPS      Z4, Z16, Z24
-	VSUBPS      Z20, Z12, Z12
-	VSUBPS      Z21, Z13, Z13
-	VMULPS      Z4, Z17, Z20
-	VMULPS      Z4, Z18, Z21
-	VSUBPS      Z22, Z14, Z14
-	VSUBPS      Z23, Z15, Z15
-	VMULPS      Z4, Z19, Z22
-	VSUBPS      Z24, Z12, Z12
-	VSUBPS      Z20, Z13, Z13
-	VSUBPS      Z21, Z14, Z14
-	VSUBPS      Z22, Z15, Z15
-	VMULPS      Z5, Z12, Z20
-	VMULPS      Z5, Z13, Z21
-	VMULPS      Z5, Z14, Z22
-	VMULPS      Z5, Z15, Z23
-	VMULPS      Z12, Z12, Z24
-	VADDPS      Z6, Z20, Z20
-	VADDPS      Z6, Z21, Z21
-	VADDPS      Z6, Z22, Z22
-	VADDPS      Z6, Z23, Z23
-	VMULPS      Z12, Z20, Z20
-	VMULPS      Z13, Z21, Z21
-	VMULPS      Z14, Z22, Z22
-	VMULPS      Z15, Z23, Z23
-	VADDPS      Z7, Z20, Z20
-	VADDPS      Z7, Z21, Z21
-	VADDPS      Z7, Z22, Z22
-	VADDPS      Z7, Z23, Z23
-	VMULPS      Z12, Z20, Z20
-	VMULPS      Z13, Z21, Z21
-	VMULPS      Z14, Z22, Z22
-	VMULPS      Z15, Z23, Z23
-	VADDPS      Z8, Z20, Z20
-	VADDPS      Z8, Z21, Z21
-	VADDPS      Z8, Z22, Z22
-	VADDPS      Z8, Z23, Z23
-	VMULPS      Z12, Z20, Z20
-	VMULPS      Z13, Z21, Z21
-	VMULPS      Z14, Z22, Z22
-	VMULPS      Z15, Z23, Z23
-	VADDPS      Z9, Z20, Z20
-	VADDPS      Z9, Z21, Z21
-	VADDPS      Z9, Z22, Z22
-	VADDPS      Z9, Z23, Z23
-	VMULPS      Z20, Z24, Z24
-	VMULPS      Z13, Z13, Z20
-	VADDPS      Z12, Z24, Z24
-	VMULPS      Z14, Z14, Z12
-	VMULPS      Z21, Z20, Z21
-	VMULPS      Z15, Z15, Z20
-	VADDPS      Z10, Z24, Z24
-	VMULPS      Z22, Z12, Z12
-	VADDPS      Z13, Z21, Z13
-	VMULPS      Z23, Z20, Z20
-	VSCALEFPS.Z Z16, Z24, K1, Z16
-	VADDPS      Z14, Z12, Z12
-	VADDPS      Z10, Z13, Z13
-	VADDPS      Z15, Z20, Z14
-	VADDPS      Z10, Z12, Z12
-	VSCALEFPS.Z Z17, Z13, K2, Z13
-	VADDPS      Z10, Z14, Z14
-	VSCALEFPS.Z Z18, Z12, K3, Z12
-	VSCALEFPS.Z Z19, Z14, K4, Z14
-	PREFETCHT0  (R11)(AX*1)
-	PREFETCHT0  64(R11)(AX*1)
-	PREFETCHT0  128(R11)(AX*1)
-	PREFETCHT0  192(R11)(AX*1)
-	VADDPS      Z16, Z1, Z1
-	VADDPS      Z13, Z1, Z1
-	VADDPS      Z12, Z1, Z1
-	VADDPS      Z14, Z1, Z1
-
-scaledDone94:
-	ADDQ $0x00000100, AX
-	JMP  classes89
-
-rest90:
-single95:
-	CMPQ        AX, 272(SP)
-	JAE         tail91
-	VMOVUPS     (SI)(AX*1), Z12
-	VMULPS.BCST 336(SP), Z12, Z12
-	VSUBPS      Z0, Z12, Z12
-	VMULPS      Z2, Z12, Z13
-	VRNDSCALEPS $0x00, Z13, Z13
-	VMULPS      Z3, Z13, Z14
-	VSUBPS      Z14, Z12, Z14
-	VMULPS      Z4, Z13, Z15
-	VSUBPS      Z15, Z14, Z14
-	VMULPS      Z5, Z14, Z15
-	VMULPS      Z14, Z14, Z16
-	VADDPS      Z6, Z15, Z15
-	VMULPS      Z14, Z15, Z15
-	VADDPS      Z7, Z15, Z15
-	VMULPS      Z14, Z15, Z15
-	VADDPS      Z8, Z15, Z15
-	VMULPS      Z14, Z15, Z15
-	VADDPS      Z9, Z15, Z15
-	VMULPS      Z15, Z16, Z15
-	VADDPS      Z14, Z15, Z14
-	VADDPS      Z10, Z14, Z14
-	VCMPPS      $0x05, Z11, Z12, K1
-	VSCALEFPS.Z Z13, Z14, K1, Z12
-	VADDPS      Z12, Z1, Z1
-	ADDQ        $0x00000040, AX
-	JMP         single95
-
-tail91:
-	TESTQ       $0x0000000f, CX
-	JZ          classesDone92
-	KMOVW       264(SP), K1
-	VMOVUPS.Z   (SI)(AX*1), K1, Z12
-	VMULPS.BCST 336(SP), Z12, Z12
-	VSUBPS      Z0, Z12, Z0
-	VMULPS      Z2, Z0, Z2
-	VRNDSCALEPS $0x00, Z2, Z2
-	VMULPS      Z3, Z2, Z3
-	VSUBPS      Z3, Z0, Z3
-	VMULPS      Z4, Z2, Z4
-	VSUBPS      Z4, Z3, Z3
-	VMULPS      Z5, Z3, Z4
-	VMULPS      Z3, Z3, Z5
-	VADDPS      Z6, Z4, Z4
-	VMULPS      Z3, Z4, Z4
-	VADDPS      Z7, Z4, Z4
-	VMULPS      Z3, Z4, Z4
-	VADDPS      Z8, Z4, Z4
-	VMULPS      Z3, Z4, Z4
-	VADDPS      Z9, Z4, Z4
-	VMULPS      Z4, Z5, Z4
-	VADDPS      Z3, Z4, Z3
-	VADDPS      Z10, Z3, Z3
-	VCMPPS      $0x05, Z11, Z0, K1
-	VSCALEFPS.Z Z2, Z3, K1, Z0
-	KMOVW       264(SP), K1
-	VADDPS      Z0, Z1, K1, Z1
-
-classesDone92:
-	VMOVAPS Z1, Z0
-
-summed81:
-	// The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
-	// ls - d[l] (seq.LabelLoss).
-	VMOVSHDUP     Z0, Z1
-	VADDPS        Z1, Z0, Z0
-	VPERMILPS     $0x4e, Z0, Z1
-	VADDPS        Z1, Z0, Z0
-	VSHUFF32X4    $0xb1, Z0, Z0, Z1
-	VADDPS        Z1, Z0, Z0
-	VEXTRACTF64X4 $0x01, Z0, Y1
-	VADDSS        X1, X0, X0
-	VBROADCASTSS  X0, Z0
-	VPSRLD        $0x17, Z0, Z1
-	VBROADCASTSS  logExpInv<>+0(SB), Z2
-	VPSUBD        Z1, Z2, Z2
-	VPSLLD        $0x17, Z2, Z2
-	VMULPS        Z0, Z2, Z2
-	VPSUBD.BCST   logExpBias<>+0(SB), Z1, Z1
-	VCVTDQ2PS     Z1, Z1
-	VCMPPS.BCST   $0x01, logSqrtHalf<>+0(SB), Z2, K1
-	VADDPS        Z2, Z2, Z3
-	VBLENDMPS     Z3, Z2, K1, Z2
-	VSUBPS.BCST   one<>+0(SB), Z1, Z3
-	VBLENDMPS     Z3, Z1, K1, Z1
-	VMULPS.BCST   expLn2Hi<>+0(SB), Z1, Z3
-	VMULPS.BCST   expLn2Lo<>+0(SB), Z1, Z1
-	VSUBPS.BCST   one<>+0(SB), Z2, Z2
-	VMULPS        Z2, Z2, Z4
-	VMULPS.BCST   logP0<>+0(SB), Z2, Z5
-	VADDPS.BCST   logP1<>+0(SB), Z5, Z5
-	VMULPS        Z2, Z5, Z5
-	VADDPS.BCST   logP2<>+0(SB), Z5, Z5
-	VMULPS        Z2, Z5, Z5
-	VADDPS.BCST   logP3<>+0(SB), Z5, Z5
-	VMULPS        Z2, Z5, Z5
-	VADDPS.BCST   logP4<>+0(SB), Z5, Z5
-	VMULPS        Z2, Z5, Z5
-	VADDPS.BCST   logP5<>+0(SB), Z5, Z5
-	VMULPS        Z2, Z5, Z5
-	VADDPS.BCST   logP6<>+0(SB), Z5, Z5
-	VMULPS        Z2, Z5, Z5
-	VADDPS.BCST   logP7<>+0(SB), Z5, Z5
-	VMULPS        Z2, Z5, Z5
-	VADDPS.BCST   logP8<>+0(SB), Z5, Z5
-	VMULPS        Z2, Z5, Z5
-	VMULPS        Z4, Z5, Z5
-	VADDPS        Z1, Z5, Z1
-	VMULPS.BCST   half<>+0(SB), Z4, Z4
-	VSUBPS        Z4, Z1, Z1
-	VADDPS        Z1, Z2, Z1
-	VADDPS        Z3, Z1, Z1
-	VSUBPS        64(SP), Z1, Z2
-
-	// lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is computed, stored to
-	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
-	// (seq.ZTerms): loss = loss + zl, f to the frame.
-	TESTB     $0x01, 296(SP)
-	JZ        noLse96
-	VADDPS    (SP), Z1, Z1
-	KMOVW     256(SP), K1
-	VBLENDMPS (SP), Z1, K1, Z1
-	TESTQ     R14, R14
-	JZ        noLseStore97
-	VMOVSS    X1, (R14)(R10*4)
-
-noLseStore97:
-	TESTB       $0x02, 296(SP)
-	JZ          noZ98
-	VMULPS      192(SP), Z1, Z3
-	VMULPS      Z1, Z3, Z1
-	VADDPS      Z3, Z3, Z3
-	VADDPS.BCST one<>+0(SB), Z3, Z3
-	VMOVUPS     Z3, 128(SP)
-	VADDPS      Z1, Z2, Z1
-	VMOVAPS     Z1, Z2
-
-noZ98:
-noLse96:
-	// loss = loss·w[i] (with row weights).
-	MOVQ   328(SP), R12
-	TESTQ  R12, R12
-	JZ     unweighted99
-	VMULSS (R12)(R10*4), X2, X2
-
-unweighted99:
-	VMOVSS X2, (DX)(R10*4)
-
-	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
-	// sc / s (seq.Quotient), q = q·f (f = 1 without z-loss: exact); g[j] =
-	// e[j]·q (seq.Scaled); then g[l] = g[l] - sc.
-	TESTQ        DI, DI
-	JZ           noGrad100
-	VBROADCASTSS 320(SP), Z1
-	MOVQ         328(SP), R12
-	TESTQ        R12, R12
-	JZ           unweighted101
-	VMULPS.BCST  (R12)(R10*4), Z1, Z1
-
-unweighted101:
-	VDIVPS Z0, Z1, Z0
-	VMULPS 128(SP), Z0, Z0
-	XORL   AX, AX
-
-classes102:
-	CMPQ    AX, 288(SP)
-	JAE     rest103
-	VMOVUPS (DI)(AX*1), Z2
-	VMULPS  Z0, Z2, Z2
-	VMOVUPS Z2, (DI)(AX*1)
-	VMOVUPS 64(DI)(AX*1), Z2
-	VMULPS  Z0, Z2, Z2
-	VMOVUPS Z2, 64(DI)(AX*1)
-	VMOVUPS 128(DI)(AX*1), Z2
-	VMULPS  Z0, Z2, Z2
-	VMOVUPS Z2, 128(DI)(AX*1)
-	VMOVUPS 192(DI)(AX*1), Z2
-	VMULPS  Z0, Z2, Z2
-	VMOVUPS Z2, 192(DI)(AX*1)
-	ADDQ    $0x00000100, AX
-	JMP     classes102
-
-rest103:
-single106:
-	CMPQ    AX, 272(SP)
-	JAE     tail104
-	VMOVUPS (DI)(AX*1), Z2
-	VMULPS  Z0, Z2, Z2
-	VMOVUPS Z2, (DI)(AX*1)
-	ADDQ    $0x00000040, AX
-	JMP     single106
-
-tail104:
-	TESTQ     $0x0000000f, CX
-	JZ        classesDone105
-	KMOVW     264(SP), K1
-	VMOVUPS.Z (DI)(AX*1), K1, Z2
-	VMULPS    Z0, Z2, Z0
-	KMOVW     264(SP), K1
-	VMOVUPS   Z0, K1, (DI)(AX*1)
-
-classesDone105:
-	MOVLQSX (BX)(R10*4), R12
-	VMOVSS  (DI)(R12*4), X0
-	VSUBSS  X1, X0, X0
-	VMOVSS  X0, (DI)(R12*4)
-
-noGrad100:
-	// Next row.
-	INCQ  R10
-	ADDQ  R9, SI
-	TESTQ DI, DI
-	JZ    noOut107
-	ADDQ  R9, DI
-
-noOut107:
-	JMP wideLabelsMaxRow
-
-wideLabelsMaxDone:
-	VZEROUPPER
-	RET
 
 // func xentLabelsAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
@@ -18718,7 +17814,7 @@ argmaxDone:
 
 // func wideLabelsAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideLabelsAVX2(SB), $552-8
+TEXT ·wideLabelsAVX2(SB), $560-8
 	// wideLabelsGeneric, one row at a time, the classes in vectors (see the
 	// overview of the wide functions), the logits times xs = xscale.
 	//
@@ -18726,8 +17822,8 @@ TEXT ·wideLabelsAVX2(SB), $552-8
 	// CX = c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a
 	// row to the next), R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
 	// classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
-	// the prediction), BX = labels, DX = losses, R13 = preds (or nil), R14 = lse
-	// (or nil). Pass 1: m, the maxima and NaN lanes; pass 2: m, the
+	// the prediction), BX = labels, DX = losses, R13 = preds (or nil; not read
+	// with rowMax), R14 = lse (or nil). Pass 1 (or m = rowMax[i]): m, the maxima and NaN lanes; pass 2: m, the
 	// accumulators of s, the registers of two exponentials; pass 3: q.
 	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
 	// (lanes 0-7, 8-15); 64 the mask of the last c mod 8 classes; 96 m; 128 all (the
@@ -18790,27 +17886,40 @@ someRows122:
 	CMOVQLT AX, R8
 
 isNil121:
+	// 552(SP) = the base of rowMax (nil: pass 1 computes m), read by the rows.
+	MOVQ    288(R10), AX
+	MOVQ    AX, 552(SP)
+	TESTQ   AX, AX
+	JNZ     rowMax123
 	CMPQ    176(R10), $0x00
-	JEQ     isNil123
+	JEQ     isNil125
 	MOVQ    184(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil123:
+isNil125:
+	JMP rowsBound124
+
+rowMax123:
+	MOVQ    296(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+rowsBound124:
 	CMPQ    200(R10), $0x00
-	JEQ     isNil124
+	JEQ     isNil126
 	MOVQ    208(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil124:
+isNil126:
 	CMPQ    248(R10), $0x00
-	JEQ     isNil125
+	JEQ     isNil127
 	MOVQ    256(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil125:
+isNil127:
 	MOVQ 144(R10), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -18820,18 +17929,18 @@ isNil125:
 	MOVQ  200(R10), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse126
+	JZ    noLse128
 	MOVL  $0x00000001, R12
 
-noLse126:
+noLse128:
 	VBROADCASTSS 272(R10), Y0
 	VMOVUPS      Y0, 224(SP)
 	MOVL         272(R10), AX
 	SHLL         $0x01, AX
-	JZ           noZ127
+	JZ           noZ129
 	MOVL         $0x00000003, R12
 
-noZ127:
+noZ129:
 	MOVQ R12, 376(SP)
 
 	// scale and the base of rowWeights, read by the loops from the frame.
@@ -18892,38 +18001,62 @@ noZ127:
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small128
+	JLE  n0small130
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small128:
+n0small130:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone129
+	JZ   tailKDone131
 	NEGQ AX
 	ADDQ $0x10, AX
 	SHLQ $0x02, AX
 
-tailK130:
+tailK132:
 	INCQ 408(SP)
 	SUBQ R9, AX
-	JG   tailK130
+	JG   tailK132
 
-tailKDone129:
+tailKDone131:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
 	XORL R10, R10
 
 wideLabelsRow:
-	CMPQ R10, R8
-	JAE  wideLabelsDone
+	CMPQ  R10, R8
+	JAE   wideLabelsDone
+	MOVQ  552(SP), R12
+	TESTQ R12, R12
+	JZ    maxPass133
 
+	// m = rowMax[i] in every lane, to the frame; R12 = 0 (no NaN lanes: all is m == -Inf).
+	VBROADCASTSS (R12)(R10*4), Y0
+	VMOVUPS      Y0, 96(SP)
+	XORL         R12, R12
+
+	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
+	// no NaN in the row (R12 == 0); stored to the frame.
+	TESTB  $0x01, 376(SP)
+	JZ     noLse135
+	VXORPS Y1, Y1, Y1
+	TESTL  R12, R12
+	JNZ    allSet136
+	VCMPPS $0x00, negInfBits<>+0(SB), Y0, Y1
+
+allSet136:
+	VMOVUPS Y1, 128(SP)
+
+noLse135:
+	JMP haveMax134
+
+maxPass133:
 	// Pass 1. m = maxRow(x): VMAXPS into two registers in any order (exact for a
 	// row without NaN; a row with a NaN has NaN outputs whatever m is), the
 	// masked-out lanes of the last step at -Inf; the NaN lanes OR-ed by VCMPPS
@@ -18935,9 +18068,9 @@ wideLabelsRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes131:
+classes137:
 	CMPQ    AX, R11
-	JAE     rest132
+	JAE     rest138
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -18951,11 +18084,11 @@ classes131:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes131
+	JMP     classes137
 
-rest132:
+rest138:
 	TESTQ   $0x00000010, CX
-	JZ      tail133
+	JZ      tail139
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -18964,95 +18097,95 @@ rest132:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail133:
+tail139:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone134
+	JZ         classesDone140
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes135
+	JGE        maskedLoadLanes141
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded136
+	JMP        maskedLoaded142
 
-maskedLoadLanes135:
+maskedLoadLanes141:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone137
+	JLE       lanesDone143
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone137
+	JLE       lanesDone143
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone137
+	JLE       lanesDone143
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone137
+	JLE       lanesDone143
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone137
+	JLE       lanesDone143
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone137
+	JLE       lanesDone143
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone137
+	JLE       lanesDone143
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone137
+	JLE       lanesDone143
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone137:
+lanesDone143:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded136:
+maskedLoaded142:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes138
+	JGE        maskedLoadLanes144
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded139
+	JMP        maskedLoaded145
 
-maskedLoadLanes138:
+maskedLoadLanes144:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone140
+	JLE       lanesDone146
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone140
+	JLE       lanesDone146
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone140
+	JLE       lanesDone146
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone140
+	JLE       lanesDone146
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone140
+	JLE       lanesDone146
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone140
+	JLE       lanesDone146
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone140
+	JLE       lanesDone146
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone140
+	JLE       lanesDone146
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone140:
+lanesDone146:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded139:
+maskedLoaded145:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone134:
+classesDone140:
 	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -19071,156 +18204,159 @@ classesDone134:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
 	// no NaN in the row (R12 == 0); stored to the frame.
 	TESTB  $0x01, 376(SP)
-	JZ     noLse141
+	JZ     noLse147
 	VXORPS Y1, Y1, Y1
 	TESTL  R12, R12
-	JNZ    allSet142
+	JNZ    allSet148
 	VCMPPS $0x00, negInfBits<>+0(SB), Y0, Y1
 
-allSet142:
+allSet148:
 	VMOVUPS Y1, 128(SP)
 
-noLse141:
+noLse147:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds143
+	JZ    noPreds149
 	TESTL R12, R12
-	JZ    scanEq147
+	JZ    scanEq153
 	XORL  AX, AX
 
-scan148:
+scan154:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail149
+	JAE       scanTail155
 	VMOVUPS   (SI)(AX*1), Y1
 	VCMPPS    $0x03, Y1, Y1, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found144
+	JNZ       found150
 	ADDQ      $0x20, AX
-	JMP       scan148
+	JMP       scan154
 
-scanTail149:
+scanTail155:
 	TESTQ      $0x00000007, CX
-	JZ         notFound145
+	JZ         notFound151
 	VMOVUPS    64(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes150
+	JGE        maskedLoadLanes156
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	JMP        maskedLoaded151
+	JMP        maskedLoaded157
 
-maskedLoadLanes150:
+maskedLoadLanes156:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone152
+	JLE       lanesDone158
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone152
+	JLE       lanesDone158
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone152
+	JLE       lanesDone158
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone152
+	JLE       lanesDone158
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone152
+	JLE       lanesDone158
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone152
+	JLE       lanesDone158
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone152
+	JLE       lanesDone158
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone152
+	JLE       lanesDone158
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
-lanesDone152:
+lanesDone158:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded151:
+maskedLoaded157:
 	VCMPPS    $0x03, Y1, Y1, Y1
 	VMOVMSKPS Y1, R12
 	ANDL      352(SP), R12
-	JNZ       found144
-	JMP       notFound145
+	JNZ       found150
+	JMP       notFound151
 
-scanEq147:
+scanEq153:
 	XORL AX, AX
 
-scan153:
+scan159:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail154
+	JAE       scanTail160
 	VMOVUPS   (SI)(AX*1), Y1
 	VMULPS    520(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found144
+	JNZ       found150
 	ADDQ      $0x20, AX
-	JMP       scan153
+	JMP       scan159
 
-scanTail154:
+scanTail160:
 	TESTQ      $0x00000007, CX
-	JZ         notFound145
+	JZ         notFound151
 	VMOVUPS    64(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes155
+	JGE        maskedLoadLanes161
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	JMP        maskedLoaded156
+	JMP        maskedLoaded162
 
-maskedLoadLanes155:
+maskedLoadLanes161:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone157
+	JLE       lanesDone163
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone157
+	JLE       lanesDone163
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone157
+	JLE       lanesDone163
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone157
+	JLE       lanesDone163
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone157
+	JLE       lanesDone163
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone157
+	JLE       lanesDone163
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone157
+	JLE       lanesDone163
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone157
+	JLE       lanesDone163
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
-lanesDone157:
+lanesDone163:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded156:
+maskedLoaded162:
 	VMULPS    520(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	ANDL      352(SP), R12
-	JNZ       found144
+	JNZ       found150
 
-notFound145:
+notFound151:
 	XORL R12, R12
-	JMP  storePred146
+	JMP  storePred152
 
-found144:
+found150:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred146:
+storePred152:
 	MOVL R12, (R13)(R10*4)
 
-noPreds143:
+noPreds149:
+	VMOVAPS Y0, Y0
+
+haveMax134:
 	// d[l] = x[l]·xs - m, before any write, to the frame.
 	MOVLQSX      (BX)(R10*4), R12
 	VBROADCASTSS (SI)(R12*4), Y1
@@ -19231,7 +18367,7 @@ noPreds143:
 	// Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to g (when grad is not
 	// nil); s accumulated by classSum. Two loops: with and without grad.
 	TESTQ   DI, DI
-	JZ      noGrad158
+	JZ      noGrad164
 	VMOVUPS negZero<>+0(SB), Y0
 	VMOVUPS negZero<>+0(SB), Y1
 	VMOVUPS expMagic<>+0(SB), Y2
@@ -19239,11 +18375,11 @@ noPreds143:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes160:
+classes166:
 	CMPQ    AX, R11
-	JAE     rest161
+	JAE     rest167
 	CMPL    520(SP), $0x3f800000
-	JNE     scaled164
+	JNE     scaled170
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -19356,9 +18492,9 @@ classes160:
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
-	JMP     scaledDone165
+	JMP     scaledDone171
 
-scaled164:
+scaled170:
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -19476,13 +18612,13 @@ scaled164:
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
 
-scaledDone165:
+scaledDone171:
 	ADDQ $0x00000080, AX
-	JMP  classes160
+	JMP  classes166
 
-rest161:
+rest167:
 	TESTQ   $0x00000010, CX
-	JZ      tail162
+	JZ      tail168
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  520(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
@@ -19543,47 +18679,47 @@ rest161:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail162:
+tail168:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone163
+	JZ         classesDone169
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes166
+	JGE        maskedLoadLanes172
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded167
+	JMP        maskedLoaded173
 
-maskedLoadLanes166:
+maskedLoadLanes172:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone168
+	JLE       lanesDone174
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone168
+	JLE       lanesDone174
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone168
+	JLE       lanesDone174
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone168
+	JLE       lanesDone174
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone168
+	JLE       lanesDone174
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone168
+	JLE       lanesDone174
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone168
+	JLE       lanesDone174
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone168
+	JLE       lanesDone174
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone168:
+lanesDone174:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded167:
+maskedLoaded173:
 	VMULPS     520(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
@@ -19612,79 +18748,79 @@ maskedLoaded167:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes169
+	JGE        maskedStoreLanes175
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored170
+	JMP        maskedStored176
 
-maskedStoreLanes169:
+maskedStoreLanes175:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored170
+	JLE          maskedStored176
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored170
+	JLE          maskedStored176
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored170
+	JLE          maskedStored176
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored170
+	JLE          maskedStored176
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored170
+	JLE          maskedStored176
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored170
+	JLE          maskedStored176
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored170
+	JLE          maskedStored176
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored170
+	JLE          maskedStored176
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored170:
+maskedStored176:
 	VADDPS     Y2, Y0, Y2
 	VMOVUPS    (SP), Y3
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes171
+	JGE        maskedLoadLanes177
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded172
+	JMP        maskedLoaded178
 
-maskedLoadLanes171:
+maskedLoadLanes177:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone173
+	JLE       lanesDone179
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone173
+	JLE       lanesDone179
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone173
+	JLE       lanesDone179
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone173
+	JLE       lanesDone179
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone173
+	JLE       lanesDone179
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone173
+	JLE       lanesDone179
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone173
+	JLE       lanesDone179
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone173
+	JLE       lanesDone179
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone173:
+lanesDone179:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded172:
+maskedLoaded178:
 	VMULPS     520(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
@@ -19713,48 +18849,48 @@ maskedLoaded172:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes174
+	JGE        maskedStoreLanes180
 	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
-	JMP        maskedStored175
+	JMP        maskedStored181
 
-maskedStoreLanes174:
+maskedStoreLanes180:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored175
+	JLE          maskedStored181
 	VEXTRACTPS   $0x00, X2, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored175
+	JLE          maskedStored181
 	VEXTRACTPS   $0x01, X2, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored175
+	JLE          maskedStored181
 	VEXTRACTPS   $0x02, X2, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored175
+	JLE          maskedStored181
 	VEXTRACTPS   $0x03, X2, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored175
+	JLE          maskedStored181
 	VEXTRACTPS   $0x00, X3, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored175
+	JLE          maskedStored181
 	VEXTRACTPS   $0x01, X3, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored175
+	JLE          maskedStored181
 	VEXTRACTPS   $0x02, X3, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored175
+	JLE          maskedStored181
 	VEXTRACTPS   $0x03, X3, 60(DI)(AX*1)
 
-maskedStored175:
+maskedStored181:
 	VADDPS    Y2, Y1, Y2
 	VMOVUPS   32(SP), Y3
 	VBLENDVPS Y3, Y2, Y1, Y1
 
-classesDone163:
+classesDone169:
 	VMOVAPS Y0, Y0
 	VMOVAPS Y1, Y1
-	JMP     summed159
+	JMP     summed165
 
-noGrad158:
+noGrad164:
 	VMOVUPS negZero<>+0(SB), Y0
 	VMOVUPS negZero<>+0(SB), Y1
 	VMOVUPS expMagic<>+0(SB), Y2
@@ -19762,11 +18898,11 @@ noGrad158:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes176:
+classes182:
 	CMPQ    AX, R11
-	JAE     rest177
+	JAE     rest183
 	CMPL    520(SP), $0x3f800000
-	JNE     scaled180
+	JNE     scaled186
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -19875,9 +19011,9 @@ classes176:
 	VADDPS  Y13, Y1, Y1
 	VADDPS  Y9, Y0, Y0
 	VADDPS  Y5, Y1, Y1
-	JMP     scaledDone181
+	JMP     scaledDone187
 
-scaled180:
+scaled186:
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -19991,13 +19127,13 @@ scaled180:
 	VADDPS  Y9, Y0, Y0
 	VADDPS  Y5, Y1, Y1
 
-scaledDone181:
+scaledDone187:
 	ADDQ $0x00000080, AX
-	JMP  classes176
+	JMP  classes182
 
-rest177:
+rest183:
 	TESTQ   $0x00000010, CX
-	JZ      tail178
+	JZ      tail184
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  520(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
@@ -20056,47 +19192,47 @@ rest177:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail178:
+tail184:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone179
+	JZ         classesDone185
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes182
+	JGE        maskedLoadLanes188
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded183
+	JMP        maskedLoaded189
 
-maskedLoadLanes182:
+maskedLoadLanes188:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone184
+	JLE       lanesDone190
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone184
+	JLE       lanesDone190
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone184
+	JLE       lanesDone190
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone184
+	JLE       lanesDone190
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone184
+	JLE       lanesDone190
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone184
+	JLE       lanesDone190
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone184
+	JLE       lanesDone190
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone184
+	JLE       lanesDone190
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone184:
+lanesDone190:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded183:
+maskedLoaded189:
 	VMULPS     520(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
@@ -20128,42 +19264,42 @@ maskedLoaded183:
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes185
+	JGE        maskedLoadLanes191
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded186
+	JMP        maskedLoaded192
 
-maskedLoadLanes185:
+maskedLoadLanes191:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone187
+	JLE       lanesDone193
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone187
+	JLE       lanesDone193
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone187
+	JLE       lanesDone193
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone187
+	JLE       lanesDone193
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone187
+	JLE       lanesDone193
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone187
+	JLE       lanesDone193
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone187
+	JLE       lanesDone193
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone187
+	JLE       lanesDone193
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone187:
+lanesDone193:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded186:
+maskedLoaded192:
 	VMULPS    520(SP), Y2, Y2
 	VSUBPS    96(SP), Y2, Y2
 	VMULPS    expLog2e<>+0(SB), Y2, Y3
@@ -20194,11 +19330,11 @@ maskedLoaded186:
 	VMOVUPS   32(SP), Y3
 	VBLENDVPS Y3, Y2, Y1, Y1
 
-classesDone179:
+classesDone185:
 	VMOVAPS Y0, Y0
 	VMOVAPS Y1, Y1
 
-summed159:
+summed165:
 	// The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
 	// ls - d[l] (seq.LabelLoss).
 	VHADDPS      Y1, Y0, Y0
@@ -20253,17 +19389,17 @@ summed159:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl, f to the frame.
 	TESTB     $0x01, 376(SP)
-	JZ        noLse188
+	JZ        noLse194
 	VADDPS    96(SP), Y1, Y1
 	VMOVUPS   128(SP), Y3
 	VBLENDVPS Y3, 96(SP), Y1, Y1
 	TESTQ     R14, R14
-	JZ        noLseStore189
+	JZ        noLseStore195
 	VMOVSS    X1, (R14)(R10*4)
 
-noLseStore189:
+noLseStore195:
 	TESTB   $0x02, 376(SP)
-	JZ      noZ190
+	JZ      noZ196
 	VMULPS  224(SP), Y1, Y3
 	VMULPS  Y1, Y3, Y1
 	VADDPS  Y3, Y3, Y3
@@ -20272,37 +19408,37 @@ noLseStore189:
 	VADDPS  Y1, Y2, Y1
 	VMOVAPS Y1, Y2
 
-noZ190:
-noLse188:
+noZ196:
+noLse194:
 	// loss = loss·w[i] (with row weights).
 	MOVQ   512(SP), R12
 	TESTQ  R12, R12
-	JZ     unweighted191
+	JZ     unweighted197
 	VMULSS (R12)(R10*4), X2, X2
 
-unweighted191:
+unweighted197:
 	VMOVSS X2, (DX)(R10*4)
 
 	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
 	// sc / s (seq.Quotient), q = q·f (f = 1 without z-loss: exact); g[j] =
 	// e[j]·q (seq.Scaled); then g[l] = g[l] - sc.
 	TESTQ        DI, DI
-	JZ           noGrad192
+	JZ           noGrad198
 	VBROADCASTSS 504(SP), Y1
 	MOVQ         512(SP), R12
 	TESTQ        R12, R12
-	JZ           unweighted193
+	JZ           unweighted199
 	VBROADCASTSS (R12)(R10*4), Y2
 	VMULPS       Y2, Y1, Y1
 
-unweighted193:
+unweighted199:
 	VDIVPS Y0, Y1, Y0
 	VMULPS 192(SP), Y0, Y0
 	XORL   AX, AX
 
-classes194:
+classes200:
 	CMPQ    AX, R11
-	JAE     rest195
+	JAE     rest201
 	VMOVUPS (DI)(AX*1), Y2
 	VMULPS  Y0, Y2, Y2
 	VMOVUPS Y2, (DI)(AX*1)
@@ -20316,11 +19452,11 @@ classes194:
 	VMULPS  Y0, Y2, Y2
 	VMOVUPS Y2, 96(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes194
+	JMP     classes200
 
-rest195:
+rest201:
 	TESTQ   $0x00000010, CX
-	JZ      tail196
+	JZ      tail202
 	VMOVUPS (DI)(AX*1), Y2
 	VMULPS  Y0, Y2, Y2
 	VMOVUPS Y2, (DI)(AX*1)
@@ -20329,170 +19465,170 @@ rest195:
 	VMOVUPS Y2, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail196:
+tail202:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone197
+	JZ         classesDone203
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes198
+	JGE        maskedLoadLanes204
 	VMASKMOVPS (DI)(AX*1), Y2, Y2
-	JMP        maskedLoaded199
+	JMP        maskedLoaded205
 
-maskedLoadLanes198:
+maskedLoadLanes204:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone200
+	JLE       lanesDone206
 	VINSERTPS $0x00, (DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone200
+	JLE       lanesDone206
 	VINSERTPS $0x10, 4(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone200
+	JLE       lanesDone206
 	VINSERTPS $0x20, 8(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone200
+	JLE       lanesDone206
 	VINSERTPS $0x30, 12(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone200
+	JLE       lanesDone206
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone200
+	JLE       lanesDone206
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone200
+	JLE       lanesDone206
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone200
+	JLE       lanesDone206
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
-lanesDone200:
+lanesDone206:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded199:
+maskedLoaded205:
 	VMULPS     Y0, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes201
+	JGE        maskedStoreLanes207
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored202
+	JMP        maskedStored208
 
-maskedStoreLanes201:
+maskedStoreLanes207:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored202
+	JLE          maskedStored208
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored202
+	JLE          maskedStored208
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored202
+	JLE          maskedStored208
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored202
+	JLE          maskedStored208
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored202
+	JLE          maskedStored208
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored202
+	JLE          maskedStored208
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored202
+	JLE          maskedStored208
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored202
+	JLE          maskedStored208
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored202:
+maskedStored208:
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes203
+	JGE        maskedLoadLanes209
 	VMASKMOVPS 32(DI)(AX*1), Y2, Y2
-	JMP        maskedLoaded204
+	JMP        maskedLoaded210
 
-maskedLoadLanes203:
+maskedLoadLanes209:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone205
+	JLE       lanesDone211
 	VINSERTPS $0x00, 32(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone205
+	JLE       lanesDone211
 	VINSERTPS $0x10, 36(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone205
+	JLE       lanesDone211
 	VINSERTPS $0x20, 40(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone205
+	JLE       lanesDone211
 	VINSERTPS $0x30, 44(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone205
+	JLE       lanesDone211
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone205
+	JLE       lanesDone211
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone205
+	JLE       lanesDone211
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone205
+	JLE       lanesDone211
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
-lanesDone205:
+lanesDone211:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded204:
+maskedLoaded210:
 	VMULPS     Y0, Y2, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes206
+	JGE        maskedStoreLanes212
 	VMASKMOVPS Y0, Y2, 32(DI)(AX*1)
-	JMP        maskedStored207
+	JMP        maskedStored213
 
-maskedStoreLanes206:
+maskedStoreLanes212:
 	VEXTRACTF128 $0x01, Y0, X2
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored207
+	JLE          maskedStored213
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored207
+	JLE          maskedStored213
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored207
+	JLE          maskedStored213
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored207
+	JLE          maskedStored213
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored207
+	JLE          maskedStored213
 	VEXTRACTPS   $0x00, X2, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored207
+	JLE          maskedStored213
 	VEXTRACTPS   $0x01, X2, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored207
+	JLE          maskedStored213
 	VEXTRACTPS   $0x02, X2, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored207
+	JLE          maskedStored213
 	VEXTRACTPS   $0x03, X2, 60(DI)(AX*1)
 
-maskedStored207:
-classesDone197:
+maskedStored213:
+classesDone203:
 	MOVLQSX (BX)(R10*4), R12
 	VMOVSS  (DI)(R12*4), X0
 	VSUBSS  X1, X0, X0
 	VMOVSS  X0, (DI)(R12*4)
 
-noGrad192:
+noGrad198:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut208
+	JZ    noOut214
 	ADDQ  R9, DI
 
-noOut208:
+noOut214:
 	JMP wideLabelsRow
 
 wideLabelsDone:
@@ -20541,18 +19677,18 @@ TEXT ·wideTargetsAVX2(SB), $560-8
 	MOVQ  $0x4000000000000000, R8
 	MOVQ  8(R10), AX
 	SUBQ  CX, AX
-	JGE   someRows210
+	JGE   someRows216
 	XORL  R8, R8
-	JMP   isNil209
+	JMP   isNil215
 
-someRows210:
+someRows216:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil209:
+isNil215:
 	VBROADCASTSS 240(R10), Y0
 	VMOVUPS      Y0, 528(SP)
 
@@ -20562,96 +19698,96 @@ isNil209:
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 	CMPQ    24(R10), $0x00
-	JEQ     isNil211
+	JEQ     isNil217
 	MOVQ    32(R10), AX
 	SUBQ    CX, AX
-	JGE     someRows212
+	JGE     someRows218
 	XORL    R8, R8
-	JMP     isNil211
+	JMP     isNil217
 
-someRows212:
+someRows218:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil211:
+isNil217:
 	CMPQ    176(R10), $0x00
-	JEQ     isNil213
+	JEQ     isNil219
 	MOVQ    184(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil213:
+isNil219:
 	CMPQ    200(R10), $0x00
-	JEQ     isNil214
+	JEQ     isNil220
 	MOVQ    208(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil214:
+isNil220:
 	CMPQ    248(R10), $0x00
-	JEQ     isNil215
+	JEQ     isNil221
 	MOVQ    256(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil215:
+isNil221:
 	XORL  R12, R12
 	MOVQ  72(R10), AX
 	MOVQ  AX, 392(SP)
 	TESTQ AX, AX
-	JZ    fromLabels216
+	JZ    fromLabels222
 	MOVQ  80(R10), AX
 	SUBQ  CX, AX
-	JGE   someRows219
+	JGE   someRows225
 	XORL  R8, R8
-	JMP   isNil218
+	JMP   isNil224
 
-someRows219:
+someRows225:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil218:
-	JMP formDone217
+isNil224:
+	JMP formDone223
 
-fromLabels216:
+fromLabels222:
 	MOVL    $0x00000001, R12
 	MOVQ    56(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-formDone217:
+formDone223:
 	MOVQ    96(R10), BX
 	MOVBQZX 128(R10), AX
 	TESTB   AL, AL
-	JZ      notStaged220
+	JZ      notStaged226
 	ORL     $0x00000002, R12
 	TESTQ   BX, BX
-	JZ      notStaged220
+	JZ      notStaged226
 	ORL     $0x00000004, R12
 	MOVQ    104(R10), AX
 	CMPQ    AX, CX
-	JGE     notStaged220
+	JGE     notStaged226
 	XORL    R8, R8
 
-notStaged220:
+notStaged226:
 	VBROADCASTSS 120(R10), Y0
 	VBROADCASTSS 124(R10), Y1
 
 	// One-hot rows of labels, not staged: the staged form with keep = 1 and uni
 	// = +0, whose a[j] = (1·t[j]) + 0 is t[j], 1 or +0.
 	CMPQ         R12, $0x01
-	JNE          staged221
+	JNE          staged227
 	ORL          $0x00000002, R12
 	VBROADCASTSS one<>+0(SB), Y0
 	VXORPS       Y1, Y1, Y1
 
-staged221:
+staged227:
 	MOVQ    R12, 384(SP)
 	VMOVUPS Y0, 288(SP)
 	VMOVUPS Y1, 320(SP)
@@ -20664,22 +19800,22 @@ staged221:
 	VMOVUPS Y0, 440(SP)
 	VMOVUPS Y0, 472(SP)
 	TESTQ   R8, R8
-	JZ      wtailDone222
+	JZ      wtailDone228
 	TESTQ   $0x00000004, 384(SP)
-	JZ      wtailDone222
+	JZ      wtailDone228
 	MOVQ    CX, R12
 	ANDQ    $-16, R12
 
-wtail223:
+wtail229:
 	CMPQ   R12, CX
-	JAE    wtailDone222
+	JAE    wtailDone228
 	VMOVSS (BX)(R12*4), X0
 	VMOVSS X0, 440(SP)(AX*4)
 	INCQ   AX
 	INCQ   R12
-	JMP    wtail223
+	JMP    wtail229
 
-wtailDone222:
+wtailDone228:
 	MOVQ 144(R10), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -20689,18 +19825,18 @@ wtailDone222:
 	MOVQ  200(R10), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse224
+	JZ    noLse230
 	MOVL  $0x00000001, R12
 
-noLse224:
+noLse230:
 	VBROADCASTSS 272(R10), Y0
 	VMOVUPS      Y0, 224(SP)
 	MOVL         272(R10), AX
 	SHLL         $0x01, AX
-	JZ           noZ225
+	JZ           noZ231
 	MOVL         $0x00000003, R12
 
-noZ225:
+noZ231:
 	MOVQ R12, 376(SP)
 
 	// scale and the bases of labels and rowWeights, read by the loops from the frame.
@@ -20763,29 +19899,29 @@ noZ225:
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small226
+	JLE  n0small232
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small226:
+n0small232:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone227
+	JZ   tailKDone233
 	NEGQ AX
 	ADDQ $0x10, AX
 	SHLQ $0x02, AX
 
-tailK228:
+tailK234:
 	INCQ 408(SP)
 	SUBQ R9, AX
-	JG   tailK228
+	JG   tailK234
 
-tailKDone227:
+tailKDone233:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -20806,9 +19942,9 @@ wideTargetsRow:
 	VXORPS  Y1, Y1, Y1
 	XORL    AX, AX
 
-classes229:
+classes235:
 	CMPQ    AX, R11
-	JAE     rest230
+	JAE     rest236
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y3, Y3
 	VCMPPS  $0x03, Y5, Y0, Y0
@@ -20822,11 +19958,11 @@ classes229:
 	VMAXPS  Y5, Y4, Y4
 	VCMPPS  $0x03, Y5, Y1, Y1
 	ADDQ    $0x00000080, AX
-	JMP     classes229
+	JMP     classes235
 
-rest230:
+rest236:
 	TESTQ   $0x00000010, CX
-	JZ      tail231
+	JZ      tail237
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y3, Y3
 	VCMPPS  $0x03, Y5, Y0, Y0
@@ -20835,95 +19971,95 @@ rest230:
 	VCMPPS  $0x03, Y5, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail231:
+tail237:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone232
+	JZ         classesDone238
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes233
+	JGE        maskedLoadLanes239
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded234
+	JMP        maskedLoaded240
 
-maskedLoadLanes233:
+maskedLoadLanes239:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone235
+	JLE       lanesDone241
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone235
+	JLE       lanesDone241
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone235
+	JLE       lanesDone241
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone235
+	JLE       lanesDone241
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone235
+	JLE       lanesDone241
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone235
+	JLE       lanesDone241
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone235
+	JLE       lanesDone241
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone235
+	JLE       lanesDone241
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone235:
+lanesDone241:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded234:
+maskedLoaded240:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y2, Y5
 	VMAXPS     Y5, Y3, Y3
 	VCMPPS     $0x03, Y5, Y0, Y0
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes236
+	JGE        maskedLoadLanes242
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded237
+	JMP        maskedLoaded243
 
-maskedLoadLanes236:
+maskedLoadLanes242:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone238
+	JLE       lanesDone244
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone238
+	JLE       lanesDone244
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone238
+	JLE       lanesDone244
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone238
+	JLE       lanesDone244
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone238
+	JLE       lanesDone244
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone238
+	JLE       lanesDone244
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone238
+	JLE       lanesDone244
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone238
+	JLE       lanesDone244
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone238:
+lanesDone244:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded237:
+maskedLoaded243:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y2, Y5
 	VMAXPS    Y5, Y4, Y4
 	VCMPPS    $0x03, Y5, Y1, Y1
 
-classesDone232:
+classesDone238:
 	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y4, Y3, Y2
 	VEXTRACTF128 $0x01, Y2, X3
@@ -20942,165 +20078,165 @@ classesDone232:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
 	// no NaN in the row (R12 == 0); stored to the frame.
 	TESTB  $0x01, 376(SP)
-	JZ     noLse239
+	JZ     noLse245
 	VXORPS Y0, Y0, Y0
 	TESTL  R12, R12
-	JNZ    allSet240
+	JNZ    allSet246
 	VCMPPS $0x00, negInfBits<>+0(SB), Y6, Y0
 
-allSet240:
+allSet246:
 	VMOVUPS Y0, 128(SP)
 
-noLse239:
+noLse245:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds241
+	JZ    noPreds247
 	TESTL R12, R12
-	JZ    scanEq245
+	JZ    scanEq251
 	XORL  AX, AX
 
-scan246:
+scan252:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail247
+	JAE       scanTail253
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found242
+	JNZ       found248
 	ADDQ      $0x20, AX
-	JMP       scan246
+	JMP       scan252
 
-scanTail247:
+scanTail253:
 	TESTQ      $0x00000007, CX
-	JZ         notFound243
+	JZ         notFound249
 	VMOVUPS    64(SP), Y0
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes248
+	JGE        maskedLoadLanes254
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	JMP        maskedLoaded249
+	JMP        maskedLoaded255
 
-maskedLoadLanes248:
+maskedLoadLanes254:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone250
+	JLE       lanesDone256
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone250
+	JLE       lanesDone256
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone250
+	JLE       lanesDone256
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone250
+	JLE       lanesDone256
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone250
+	JLE       lanesDone256
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone250
+	JLE       lanesDone256
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone250
+	JLE       lanesDone256
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone250
+	JLE       lanesDone256
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
-lanesDone250:
+lanesDone256:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
-maskedLoaded249:
+maskedLoaded255:
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found242
-	JMP       notFound243
+	JNZ       found248
+	JMP       notFound249
 
-scanEq245:
+scanEq251:
 	XORL AX, AX
 
-scan251:
+scan257:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail252
+	JAE       scanTail258
 	VMOVUPS   (SI)(AX*1), Y0
 	VMULPS    528(SP), Y0, Y0
 	VCMPPS    $0x00, Y0, Y6, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found242
+	JNZ       found248
 	ADDQ      $0x20, AX
-	JMP       scan251
+	JMP       scan257
 
-scanTail252:
+scanTail258:
 	TESTQ      $0x00000007, CX
-	JZ         notFound243
+	JZ         notFound249
 	VMOVUPS    64(SP), Y0
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes253
+	JGE        maskedLoadLanes259
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	JMP        maskedLoaded254
+	JMP        maskedLoaded260
 
-maskedLoadLanes253:
+maskedLoadLanes259:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone255
+	JLE       lanesDone261
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone255
+	JLE       lanesDone261
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone255
+	JLE       lanesDone261
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone255
+	JLE       lanesDone261
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone255
+	JLE       lanesDone261
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone255
+	JLE       lanesDone261
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone255
+	JLE       lanesDone261
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone255
+	JLE       lanesDone261
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
-lanesDone255:
+lanesDone261:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
-maskedLoaded254:
+maskedLoaded260:
 	VMULPS    528(SP), Y0, Y0
 	VCMPPS    $0x00, Y0, Y6, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found242
+	JNZ       found248
 
-notFound243:
+notFound249:
 	XORL R12, R12
-	JMP  storePred244
+	JMP  storePred250
 
-found242:
+found248:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred244:
+storePred250:
 	MOVL R12, (R13)(R10*4)
 
-noPreds241:
+noPreds247:
 	// The label in every lane (targets from labels).
 	TESTB        $0x01, 384(SP)
-	JZ           noLabel256
+	JZ           noLabel262
 	MOVQ         512(SP), R12
 	VMOVD        (R12)(R10*4), X0
 	VPBROADCASTD X0, Y0
 	VMOVDQU      Y0, 256(SP)
 
-noLabel256:
+noLabel262:
 	// Pass 2. For each class: d = x[j]·xs - m (the product skipped when xs is
 	// 1); a = targetRow.at(j); td = a·d, +0
 	// where a == 0 (seq.TargetTerm); e = expf(d) (seq.Exp), stored to g (when
@@ -21123,15 +20259,15 @@ noLabel256:
 	JEQ     wideTargetsExp7
 	XORL    AX, AX
 
-classes258:
+classes264:
 	CMPQ    AX, 368(SP)
-	JAE     rest259
+	JAE     rest265
 	VMOVUPS (SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled262
+	JEQ     unscaled268
 	VMULPS  528(SP), Y7, Y7
 
-unscaled262:
+unscaled268:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
 	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
@@ -21164,17 +20300,17 @@ unscaled262:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore263
+	JZ      noStore269
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore263:
+noStore269:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled264
+	JEQ     unscaled270
 	VMULPS  528(SP), Y7, Y7
 
-unscaled264:
+unscaled270:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS 32(R12)(AX*1), Y8
 	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
@@ -21207,99 +20343,99 @@ unscaled264:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore265
+	JZ      noStore271
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore265:
+noStore271:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes258
+	JMP    classes264
 
-rest259:
+rest265:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone261
+	JZ         classesDone267
 	VMOVUPS    (SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes266
+	JGE        maskedLoadLanes272
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded267
+	JMP        maskedLoaded273
 
-maskedLoadLanes266:
+maskedLoadLanes272:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone268
+	JLE       lanesDone274
 	VINSERTPS $0x00, (SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone268
+	JLE       lanesDone274
 	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone268
+	JLE       lanesDone274
 	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone268
+	JLE       lanesDone274
 	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone268
+	JLE       lanesDone274
 	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone268
+	JLE       lanesDone274
 	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone268
+	JLE       lanesDone274
 	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone268
+	JLE       lanesDone274
 	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
 
-lanesDone268:
+lanesDone274:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded267:
+maskedLoaded273:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled269
+	JEQ    unscaled275
 	VMULPS 528(SP), Y7, Y7
 
-unscaled269:
+unscaled275:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes270
+	JGE        maskedLoadLanes276
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
-	JMP        maskedLoaded271
+	JMP        maskedLoaded277
 
-maskedLoadLanes270:
+maskedLoadLanes276:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone272
+	JLE       lanesDone278
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone272
+	JLE       lanesDone278
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone272
+	JLE       lanesDone278
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone272
+	JLE       lanesDone278
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone272
+	JLE       lanesDone278
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone272
+	JLE       lanesDone278
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone272
+	JLE       lanesDone278
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone272
+	JLE       lanesDone278
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
-lanesDone272:
+lanesDone278:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded271:
+maskedLoaded277:
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
 	VMULPS     Y7, Y8, Y10
 	VANDPS     Y10, Y9, Y9
@@ -21334,127 +20470,127 @@ maskedLoaded271:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore273
+	JZ         noStore279
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes274
+	JGE        maskedStoreLanes280
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
-	JMP        maskedStored275
+	JMP        maskedStored281
 
-maskedStoreLanes274:
+maskedStoreLanes280:
 	VEXTRACTF128 $0x01, Y7, X8
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored275
+	JLE          maskedStored281
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored275
+	JLE          maskedStored281
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored275
+	JLE          maskedStored281
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored275
+	JLE          maskedStored281
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored275
+	JLE          maskedStored281
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored275
+	JLE          maskedStored281
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored275
+	JLE          maskedStored281
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored275
+	JLE          maskedStored281
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
-maskedStored275:
-noStore273:
+maskedStored281:
+noStore279:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes276
+	JGE        maskedLoadLanes282
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded277
+	JMP        maskedLoaded283
 
-maskedLoadLanes276:
+maskedLoadLanes282:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone278
+	JLE       lanesDone284
 	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone278
+	JLE       lanesDone284
 	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone278
+	JLE       lanesDone284
 	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone278
+	JLE       lanesDone284
 	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone278
+	JLE       lanesDone284
 	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone278
+	JLE       lanesDone284
 	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone278
+	JLE       lanesDone284
 	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone278
+	JLE       lanesDone284
 	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
-lanesDone278:
+lanesDone284:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded277:
+maskedLoaded283:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled279
+	JEQ    unscaled285
 	VMULPS 528(SP), Y7, Y7
 
-unscaled279:
+unscaled285:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes280
+	JGE        maskedLoadLanes286
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
-	JMP        maskedLoaded281
+	JMP        maskedLoaded287
 
-maskedLoadLanes280:
+maskedLoadLanes286:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone282
+	JLE       lanesDone288
 	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone282
+	JLE       lanesDone288
 	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone282
+	JLE       lanesDone288
 	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone282
+	JLE       lanesDone288
 	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone282
+	JLE       lanesDone288
 	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone282
+	JLE       lanesDone288
 	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone282
+	JLE       lanesDone288
 	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone282
+	JLE       lanesDone288
 	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
 
-lanesDone282:
+lanesDone288:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded281:
+maskedLoaded287:
 	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
 	VMULPS     Y6, Y7, Y9
 	VANDPS     Y9, Y8, Y8
@@ -21489,61 +20625,61 @@ maskedLoaded281:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore283
+	JZ         noStore289
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes284
+	JGE        maskedStoreLanes290
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored285
+	JMP        maskedStored291
 
-maskedStoreLanes284:
+maskedStoreLanes290:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored285
+	JLE          maskedStored291
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored285
+	JLE          maskedStored291
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored285
+	JLE          maskedStored291
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored285
+	JLE          maskedStored291
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored285
+	JLE          maskedStored291
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored285
+	JLE          maskedStored291
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored285
+	JLE          maskedStored291
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored285
+	JLE          maskedStored291
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored285:
-noStore283:
+maskedStored291:
+noStore289:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone261:
-	JMP summed257
+classesDone267:
+	JMP summed263
 
 wideTargetsExp2:
 	XORL AX, AX
 
-classes286:
+classes292:
 	CMPQ    AX, 368(SP)
-	JAE     rest287
+	JAE     rest293
 	VMOVUPS (SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled290
+	JEQ     unscaled296
 	VMULPS  528(SP), Y7, Y7
 
-unscaled290:
+unscaled296:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -21578,17 +20714,17 @@ unscaled290:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore291
+	JZ      noStore297
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore291:
+noStore297:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled292
+	JEQ     unscaled298
 	VMULPS  528(SP), Y7, Y7
 
-unscaled292:
+unscaled298:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS 32(R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -21623,99 +20759,99 @@ unscaled292:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore293
+	JZ      noStore299
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore293:
+noStore299:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes286
+	JMP    classes292
 
-rest287:
+rest293:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone289
+	JZ         classesDone295
 	VMOVUPS    (SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes294
+	JGE        maskedLoadLanes300
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded295
+	JMP        maskedLoaded301
 
-maskedLoadLanes294:
+maskedLoadLanes300:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone296
+	JLE       lanesDone302
 	VINSERTPS $0x00, (SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone296
+	JLE       lanesDone302
 	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone296
+	JLE       lanesDone302
 	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone296
+	JLE       lanesDone302
 	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone296
+	JLE       lanesDone302
 	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone296
+	JLE       lanesDone302
 	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone296
+	JLE       lanesDone302
 	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone296
+	JLE       lanesDone302
 	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
 
-lanesDone296:
+lanesDone302:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded295:
+maskedLoaded301:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled297
+	JEQ    unscaled303
 	VMULPS 528(SP), Y7, Y7
 
-unscaled297:
+unscaled303:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes298
+	JGE        maskedLoadLanes304
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
-	JMP        maskedLoaded299
+	JMP        maskedLoaded305
 
-maskedLoadLanes298:
+maskedLoadLanes304:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone300
+	JLE       lanesDone306
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone300
+	JLE       lanesDone306
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone300
+	JLE       lanesDone306
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone300
+	JLE       lanesDone306
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone300
+	JLE       lanesDone306
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone300
+	JLE       lanesDone306
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone300
+	JLE       lanesDone306
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone300
+	JLE       lanesDone306
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
-lanesDone300:
+lanesDone306:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded299:
+maskedLoaded305:
 	VMULPS     288(SP), Y8, Y8
 	VADDPS     320(SP), Y8, Y8
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
@@ -21752,127 +20888,127 @@ maskedLoaded299:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore301
+	JZ         noStore307
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes302
+	JGE        maskedStoreLanes308
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
-	JMP        maskedStored303
+	JMP        maskedStored309
 
-maskedStoreLanes302:
+maskedStoreLanes308:
 	VEXTRACTF128 $0x01, Y7, X8
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored303
+	JLE          maskedStored309
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored303
+	JLE          maskedStored309
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored303
+	JLE          maskedStored309
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored303
+	JLE          maskedStored309
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored303
+	JLE          maskedStored309
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored303
+	JLE          maskedStored309
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored303
+	JLE          maskedStored309
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored303
+	JLE          maskedStored309
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
-maskedStored303:
-noStore301:
+maskedStored309:
+noStore307:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes304
+	JGE        maskedLoadLanes310
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded305
+	JMP        maskedLoaded311
 
-maskedLoadLanes304:
+maskedLoadLanes310:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone306
+	JLE       lanesDone312
 	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone306
+	JLE       lanesDone312
 	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone306
+	JLE       lanesDone312
 	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone306
+	JLE       lanesDone312
 	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone306
+	JLE       lanesDone312
 	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone306
+	JLE       lanesDone312
 	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone306
+	JLE       lanesDone312
 	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone306
+	JLE       lanesDone312
 	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
-lanesDone306:
+lanesDone312:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded305:
+maskedLoaded311:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled307
+	JEQ    unscaled313
 	VMULPS 528(SP), Y7, Y7
 
-unscaled307:
+unscaled313:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes308
+	JGE        maskedLoadLanes314
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
-	JMP        maskedLoaded309
+	JMP        maskedLoaded315
 
-maskedLoadLanes308:
+maskedLoadLanes314:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone310
+	JLE       lanesDone316
 	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone310
+	JLE       lanesDone316
 	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone310
+	JLE       lanesDone316
 	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone310
+	JLE       lanesDone316
 	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone310
+	JLE       lanesDone316
 	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone310
+	JLE       lanesDone316
 	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone310
+	JLE       lanesDone316
 	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone310
+	JLE       lanesDone316
 	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
 
-lanesDone310:
+lanesDone316:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded309:
+maskedLoaded315:
 	VMULPS     288(SP), Y7, Y7
 	VADDPS     320(SP), Y7, Y7
 	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
@@ -21909,61 +21045,61 @@ maskedLoaded309:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore311
+	JZ         noStore317
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes312
+	JGE        maskedStoreLanes318
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored313
+	JMP        maskedStored319
 
-maskedStoreLanes312:
+maskedStoreLanes318:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored313
+	JLE          maskedStored319
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored313
+	JLE          maskedStored319
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored313
+	JLE          maskedStored319
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored313
+	JLE          maskedStored319
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored313
+	JLE          maskedStored319
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored313
+	JLE          maskedStored319
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored313
+	JLE          maskedStored319
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored313
+	JLE          maskedStored319
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored313:
-noStore311:
+maskedStored319:
+noStore317:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone289:
-	JMP summed257
+classesDone295:
+	JMP summed263
 
 wideTargetsExp6:
 	XORL AX, AX
 
-classes314:
+classes320:
 	CMPQ    AX, 368(SP)
-	JAE     rest315
+	JAE     rest321
 	VMOVUPS (SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled318
+	JEQ     unscaled324
 	VMULPS  528(SP), Y7, Y7
 
-unscaled318:
+unscaled324:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -22000,17 +21136,17 @@ unscaled318:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore319
+	JZ      noStore325
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore319:
+noStore325:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled320
+	JEQ     unscaled326
 	VMULPS  528(SP), Y7, Y7
 
-unscaled320:
+unscaled326:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS 32(R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -22047,99 +21183,99 @@ unscaled320:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore321
+	JZ      noStore327
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore321:
+noStore327:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes314
+	JMP    classes320
 
-rest315:
+rest321:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone317
+	JZ         classesDone323
 	VMOVUPS    (SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes322
+	JGE        maskedLoadLanes328
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded323
+	JMP        maskedLoaded329
 
-maskedLoadLanes322:
+maskedLoadLanes328:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone324
+	JLE       lanesDone330
 	VINSERTPS $0x00, (SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone324
+	JLE       lanesDone330
 	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone324
+	JLE       lanesDone330
 	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone324
+	JLE       lanesDone330
 	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone324
+	JLE       lanesDone330
 	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone324
+	JLE       lanesDone330
 	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone324
+	JLE       lanesDone330
 	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone324
+	JLE       lanesDone330
 	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
 
-lanesDone324:
+lanesDone330:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded323:
+maskedLoaded329:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled325
+	JEQ    unscaled331
 	VMULPS 528(SP), Y7, Y7
 
-unscaled325:
+unscaled331:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes326
+	JGE        maskedLoadLanes332
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
-	JMP        maskedLoaded327
+	JMP        maskedLoaded333
 
-maskedLoadLanes326:
+maskedLoadLanes332:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone328
+	JLE       lanesDone334
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone328
+	JLE       lanesDone334
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone328
+	JLE       lanesDone334
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone328
+	JLE       lanesDone334
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone328
+	JLE       lanesDone334
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone328
+	JLE       lanesDone334
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone328
+	JLE       lanesDone334
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone328
+	JLE       lanesDone334
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
-lanesDone328:
+lanesDone334:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded327:
+maskedLoaded333:
 	VMULPS     288(SP), Y8, Y8
 	VADDPS     320(SP), Y8, Y8
 	VMOVUPS    440(SP), Y9
@@ -22178,127 +21314,127 @@ maskedLoaded327:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore329
+	JZ         noStore335
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes330
+	JGE        maskedStoreLanes336
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
-	JMP        maskedStored331
+	JMP        maskedStored337
 
-maskedStoreLanes330:
+maskedStoreLanes336:
 	VEXTRACTF128 $0x01, Y7, X8
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored331
+	JLE          maskedStored337
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored331
+	JLE          maskedStored337
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored331
+	JLE          maskedStored337
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored331
+	JLE          maskedStored337
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored331
+	JLE          maskedStored337
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored331
+	JLE          maskedStored337
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored331
+	JLE          maskedStored337
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored331
+	JLE          maskedStored337
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
-maskedStored331:
-noStore329:
+maskedStored337:
+noStore335:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes332
+	JGE        maskedLoadLanes338
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded333
+	JMP        maskedLoaded339
 
-maskedLoadLanes332:
+maskedLoadLanes338:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone334
+	JLE       lanesDone340
 	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone334
+	JLE       lanesDone340
 	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone334
+	JLE       lanesDone340
 	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone334
+	JLE       lanesDone340
 	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone334
+	JLE       lanesDone340
 	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone334
+	JLE       lanesDone340
 	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone334
+	JLE       lanesDone340
 	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone334
+	JLE       lanesDone340
 	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
-lanesDone334:
+lanesDone340:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded333:
+maskedLoaded339:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled335
+	JEQ    unscaled341
 	VMULPS 528(SP), Y7, Y7
 
-unscaled335:
+unscaled341:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes336
+	JGE        maskedLoadLanes342
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
-	JMP        maskedLoaded337
+	JMP        maskedLoaded343
 
-maskedLoadLanes336:
+maskedLoadLanes342:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone338
+	JLE       lanesDone344
 	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone338
+	JLE       lanesDone344
 	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone338
+	JLE       lanesDone344
 	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone338
+	JLE       lanesDone344
 	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone338
+	JLE       lanesDone344
 	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone338
+	JLE       lanesDone344
 	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone338
+	JLE       lanesDone344
 	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone338
+	JLE       lanesDone344
 	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
 
-lanesDone338:
+lanesDone344:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded337:
+maskedLoaded343:
 	VMULPS     288(SP), Y7, Y7
 	VADDPS     320(SP), Y7, Y7
 	VMOVUPS    472(SP), Y8
@@ -22337,62 +21473,62 @@ maskedLoaded337:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore339
+	JZ         noStore345
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes340
+	JGE        maskedStoreLanes346
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored341
+	JMP        maskedStored347
 
-maskedStoreLanes340:
+maskedStoreLanes346:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored341
+	JLE          maskedStored347
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored341
+	JLE          maskedStored347
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored341
+	JLE          maskedStored347
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored341
+	JLE          maskedStored347
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored341
+	JLE          maskedStored347
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored341
+	JLE          maskedStored347
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored341
+	JLE          maskedStored347
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored341
+	JLE          maskedStored347
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored341:
-noStore339:
+maskedStored347:
+noStore345:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone317:
-	JMP summed257
+classesDone323:
+	JMP summed263
 
 wideTargetsExp3:
 	VMOVDQU lanes<>+0(SB), Y7
 	XORL    AX, AX
 
-classes342:
+classes348:
 	CMPQ    AX, 368(SP)
-	JAE     rest343
+	JAE     rest349
 	VMOVUPS (SI)(AX*1), Y8
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled346
+	JEQ     unscaled352
 	VMULPS  528(SP), Y8, Y8
 
-unscaled346:
+unscaled352:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -22429,17 +21565,17 @@ unscaled346:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore347
+	JZ       noStore353
 	VMOVUPS  Y8, (DI)(AX*1)
 
-noStore347:
+noStore353:
 	VADDPS  Y8, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y8
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled348
+	JEQ     unscaled354
 	VMULPS  528(SP), Y8, Y8
 
-unscaled348:
+unscaled354:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -22476,60 +21612,60 @@ unscaled348:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore349
+	JZ       noStore355
 	VMOVUPS  Y8, 32(DI)(AX*1)
 
-noStore349:
+noStore355:
 	VADDPS Y8, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes342
+	JMP    classes348
 
-rest343:
+rest349:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone345
+	JZ         classesDone351
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes350
+	JGE        maskedLoadLanes356
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded351
+	JMP        maskedLoaded357
 
-maskedLoadLanes350:
+maskedLoadLanes356:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone352
+	JLE       lanesDone358
 	VINSERTPS $0x00, (SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone352
+	JLE       lanesDone358
 	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone352
+	JLE       lanesDone358
 	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone352
+	JLE       lanesDone358
 	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone352
+	JLE       lanesDone358
 	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone352
+	JLE       lanesDone358
 	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone352
+	JLE       lanesDone358
 	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone352
+	JLE       lanesDone358
 	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
 
-lanesDone352:
+lanesDone358:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded351:
+maskedLoaded357:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled353
+	JEQ    unscaled359
 	VMULPS 528(SP), Y8, Y8
 
-unscaled353:
+unscaled359:
 	VSUBPS     Y6, Y8, Y8
 	VPCMPEQD   256(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
@@ -22570,88 +21706,88 @@ unscaled353:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS    Y9, Y8, Y8
 	TESTQ      DI, DI
-	JZ         noStore354
+	JZ         noStore360
 	VMOVUPS    (SP), Y9
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes355
+	JGE        maskedStoreLanes361
 	VMASKMOVPS Y8, Y9, (DI)(AX*1)
-	JMP        maskedStored356
+	JMP        maskedStored362
 
-maskedStoreLanes355:
+maskedStoreLanes361:
 	VEXTRACTF128 $0x01, Y8, X9
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored356
+	JLE          maskedStored362
 	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored356
+	JLE          maskedStored362
 	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored356
+	JLE          maskedStored362
 	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored356
+	JLE          maskedStored362
 	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored356
+	JLE          maskedStored362
 	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored356
+	JLE          maskedStored362
 	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored356
+	JLE          maskedStored362
 	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored356
+	JLE          maskedStored362
 	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
 
-maskedStored356:
-noStore354:
+maskedStored362:
+noStore360:
 	VADDPS     Y8, Y0, Y8
 	VMOVUPS    (SP), Y9
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes357
+	JGE        maskedLoadLanes363
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded358
+	JMP        maskedLoaded364
 
-maskedLoadLanes357:
+maskedLoadLanes363:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone359
+	JLE       lanesDone365
 	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone359
+	JLE       lanesDone365
 	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone359
+	JLE       lanesDone365
 	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone359
+	JLE       lanesDone365
 	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone359
+	JLE       lanesDone365
 	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone359
+	JLE       lanesDone365
 	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone359
+	JLE       lanesDone365
 	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone359
+	JLE       lanesDone365
 	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
 
-lanesDone359:
+lanesDone365:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded358:
+maskedLoaded364:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled360
+	JEQ    unscaled366
 	VMULPS 528(SP), Y8, Y8
 
-unscaled360:
+unscaled366:
 	VSUBPS     Y6, Y8, Y6
 	VPCMPEQD   256(SP), Y7, Y8
 	VANDPS     one<>+0(SB), Y8, Y8
@@ -22692,62 +21828,62 @@ unscaled360:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore361
+	JZ         noStore367
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes362
+	JGE        maskedStoreLanes368
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored363
+	JMP        maskedStored369
 
-maskedStoreLanes362:
+maskedStoreLanes368:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored363
+	JLE          maskedStored369
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored363
+	JLE          maskedStored369
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored363
+	JLE          maskedStored369
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored363
+	JLE          maskedStored369
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored363
+	JLE          maskedStored369
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored363
+	JLE          maskedStored369
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored363
+	JLE          maskedStored369
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored363
+	JLE          maskedStored369
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored363:
-noStore361:
+maskedStored369:
+noStore367:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone345:
-	JMP summed257
+classesDone351:
+	JMP summed263
 
 wideTargetsExp7:
 	VMOVDQU lanes<>+0(SB), Y7
 	XORL    AX, AX
 
-classes364:
+classes370:
 	CMPQ    AX, 368(SP)
-	JAE     rest365
+	JAE     rest371
 	VMOVUPS (SI)(AX*1), Y8
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled368
+	JEQ     unscaled374
 	VMULPS  528(SP), Y8, Y8
 
-unscaled368:
+unscaled374:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -22786,17 +21922,17 @@ unscaled368:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore369
+	JZ       noStore375
 	VMOVUPS  Y8, (DI)(AX*1)
 
-noStore369:
+noStore375:
 	VADDPS  Y8, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y8
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled370
+	JEQ     unscaled376
 	VMULPS  528(SP), Y8, Y8
 
-unscaled370:
+unscaled376:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -22835,60 +21971,60 @@ unscaled370:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore371
+	JZ       noStore377
 	VMOVUPS  Y8, 32(DI)(AX*1)
 
-noStore371:
+noStore377:
 	VADDPS Y8, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes364
+	JMP    classes370
 
-rest365:
+rest371:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone367
+	JZ         classesDone373
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes372
+	JGE        maskedLoadLanes378
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded373
+	JMP        maskedLoaded379
 
-maskedLoadLanes372:
+maskedLoadLanes378:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone374
+	JLE       lanesDone380
 	VINSERTPS $0x00, (SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone374
+	JLE       lanesDone380
 	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone374
+	JLE       lanesDone380
 	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone374
+	JLE       lanesDone380
 	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone374
+	JLE       lanesDone380
 	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone374
+	JLE       lanesDone380
 	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone374
+	JLE       lanesDone380
 	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone374
+	JLE       lanesDone380
 	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
 
-lanesDone374:
+lanesDone380:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded373:
+maskedLoaded379:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled375
+	JEQ    unscaled381
 	VMULPS 528(SP), Y8, Y8
 
-unscaled375:
+unscaled381:
 	VSUBPS     Y6, Y8, Y8
 	VPCMPEQD   256(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
@@ -22931,88 +22067,88 @@ unscaled375:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS    Y9, Y8, Y8
 	TESTQ      DI, DI
-	JZ         noStore376
+	JZ         noStore382
 	VMOVUPS    (SP), Y9
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes377
+	JGE        maskedStoreLanes383
 	VMASKMOVPS Y8, Y9, (DI)(AX*1)
-	JMP        maskedStored378
+	JMP        maskedStored384
 
-maskedStoreLanes377:
+maskedStoreLanes383:
 	VEXTRACTF128 $0x01, Y8, X9
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored378
+	JLE          maskedStored384
 	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored378
+	JLE          maskedStored384
 	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored378
+	JLE          maskedStored384
 	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored378
+	JLE          maskedStored384
 	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored378
+	JLE          maskedStored384
 	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored378
+	JLE          maskedStored384
 	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored378
+	JLE          maskedStored384
 	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored378
+	JLE          maskedStored384
 	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
 
-maskedStored378:
-noStore376:
+maskedStored384:
+noStore382:
 	VADDPS     Y8, Y0, Y8
 	VMOVUPS    (SP), Y9
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes379
+	JGE        maskedLoadLanes385
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded380
+	JMP        maskedLoaded386
 
-maskedLoadLanes379:
+maskedLoadLanes385:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone381
+	JLE       lanesDone387
 	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone381
+	JLE       lanesDone387
 	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone381
+	JLE       lanesDone387
 	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone381
+	JLE       lanesDone387
 	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone381
+	JLE       lanesDone387
 	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone381
+	JLE       lanesDone387
 	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone381
+	JLE       lanesDone387
 	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone381
+	JLE       lanesDone387
 	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
 
-lanesDone381:
+lanesDone387:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded380:
+maskedLoaded386:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled382
+	JEQ    unscaled388
 	VMULPS 528(SP), Y8, Y8
 
-unscaled382:
+unscaled388:
 	VSUBPS     Y6, Y8, Y6
 	VPCMPEQD   256(SP), Y7, Y8
 	VANDPS     one<>+0(SB), Y8, Y8
@@ -23055,48 +22191,48 @@ unscaled382:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore383
+	JZ         noStore389
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes384
+	JGE        maskedStoreLanes390
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored385
+	JMP        maskedStored391
 
-maskedStoreLanes384:
+maskedStoreLanes390:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored385
+	JLE          maskedStored391
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored385
+	JLE          maskedStored391
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored385
+	JLE          maskedStored391
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored385
+	JLE          maskedStored391
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored385
+	JLE          maskedStored391
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored385
+	JLE          maskedStored391
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored385
+	JLE          maskedStored391
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored385
+	JLE          maskedStored391
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored385:
-noStore383:
+maskedStored391:
+noStore389:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone367:
-summed257:
+classesDone373:
+summed263:
 	// The row: s, T, D = total(c) of their accumulators; ls = log32(s)
 	// (seq.Log); loss = ls·T - D (seq.TargetLoss).
 	VHADDPS      Y3, Y0, Y0
@@ -23166,17 +22302,17 @@ summed257:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl·T, f to the frame.
 	TESTB     $0x01, 376(SP)
-	JZ        noLse386
+	JZ        noLse392
 	VADDPS    96(SP), Y3, Y3
 	VMOVUPS   128(SP), Y4
 	VBLENDVPS Y4, 96(SP), Y3, Y3
 	TESTQ     R14, R14
-	JZ        noLseStore387
+	JZ        noLseStore393
 	VMOVSS    X3, (R14)(R10*4)
 
-noLseStore387:
+noLseStore393:
 	TESTB   $0x02, 376(SP)
-	JZ      noZ388
+	JZ      noZ394
 	VMULPS  224(SP), Y3, Y4
 	VMULPS  Y3, Y4, Y3
 	VADDPS  Y4, Y4, Y4
@@ -23186,15 +22322,15 @@ noLseStore387:
 	VADDPS  Y3, Y2, Y2
 	VMOVAPS Y2, Y2
 
-noZ388:
-noLse386:
+noZ394:
+noLse392:
 	// loss = loss·w[i] (with row weights).
 	MOVQ   520(SP), R12
 	TESTQ  R12, R12
-	JZ     unweighted389
+	JZ     unweighted395
 	VMULSS (R12)(R10*4), X2, X2
 
-unweighted389:
+unweighted395:
 	VMOVSS X2, (DX)(R10*4)
 
 	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
@@ -23202,15 +22338,15 @@ unweighted389:
 	// z-loss: exact); g[j] = e[j]·qt - a[j]·sc (seq.TargetGrad). One loop per
 	// form of the targets.
 	TESTQ        DI, DI
-	JZ           rowDone390
+	JZ           rowDone396
 	VBROADCASTSS 504(SP), Y2
 	MOVQ         520(SP), R12
 	TESTQ        R12, R12
-	JZ           unweighted391
+	JZ           unweighted397
 	VBROADCASTSS (R12)(R10*4), Y3
 	VMULPS       Y3, Y2, Y2
 
-unweighted391:
+unweighted397:
 	VDIVPS Y0, Y2, Y0
 	VMULPS Y1, Y0, Y0
 	VMULPS 192(SP), Y0, Y0
@@ -23225,9 +22361,9 @@ unweighted391:
 	JEQ    wideTargetsGrad7
 	XORL   AX, AX
 
-classes392:
+classes398:
 	CMPQ    AX, 368(SP)
-	JAE     rest393
+	JAE     rest399
 	VMOVUPS (DI)(AX*1), Y1
 	VMOVUPS (R12)(AX*1), Y3
 	VMULPS  Y0, Y1, Y1
@@ -23241,246 +22377,246 @@ classes392:
 	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     classes392
+	JMP     classes398
 
-rest393:
+rest399:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone395
+	JZ         classesDone401
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes396
+	JGE        maskedLoadLanes402
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded397
+	JMP        maskedLoaded403
 
-maskedLoadLanes396:
+maskedLoadLanes402:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone398
+	JLE       lanesDone404
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone398
+	JLE       lanesDone404
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone398
+	JLE       lanesDone404
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone398
+	JLE       lanesDone404
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone398
+	JLE       lanesDone404
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone398
+	JLE       lanesDone404
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone398
+	JLE       lanesDone404
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone398
+	JLE       lanesDone404
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
-lanesDone398:
+lanesDone404:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded397:
+maskedLoaded403:
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes399
+	JGE        maskedLoadLanes405
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded400
+	JMP        maskedLoaded406
 
-maskedLoadLanes399:
+maskedLoadLanes405:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone401
+	JLE       lanesDone407
 	VINSERTPS $0x00, (R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone401
+	JLE       lanesDone407
 	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone401
+	JLE       lanesDone407
 	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone401
+	JLE       lanesDone407
 	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone401
+	JLE       lanesDone407
 	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone401
+	JLE       lanesDone407
 	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone401
+	JLE       lanesDone407
 	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone401
+	JLE       lanesDone407
 	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
 
-lanesDone401:
+lanesDone407:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded400:
+maskedLoaded406:
 	VMULPS     Y0, Y1, Y1
 	VMULPS     Y2, Y3, Y3
 	VSUBPS     Y3, Y1, Y1
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes402
+	JGE        maskedStoreLanes408
 	VMASKMOVPS Y1, Y3, (DI)(AX*1)
-	JMP        maskedStored403
+	JMP        maskedStored409
 
-maskedStoreLanes402:
+maskedStoreLanes408:
 	VEXTRACTF128 $0x01, Y1, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored403
+	JLE          maskedStored409
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored403
+	JLE          maskedStored409
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored403
+	JLE          maskedStored409
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored403
+	JLE          maskedStored409
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored403
+	JLE          maskedStored409
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored403
+	JLE          maskedStored409
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored403
+	JLE          maskedStored409
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored403
+	JLE          maskedStored409
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored403:
+maskedStored409:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes404
+	JGE        maskedLoadLanes410
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded405
+	JMP        maskedLoaded411
 
-maskedLoadLanes404:
+maskedLoadLanes410:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone406
+	JLE       lanesDone412
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone406
+	JLE       lanesDone412
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone406
+	JLE       lanesDone412
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone406
+	JLE       lanesDone412
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone406
+	JLE       lanesDone412
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone406
+	JLE       lanesDone412
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone406
+	JLE       lanesDone412
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone406
+	JLE       lanesDone412
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
-lanesDone406:
+lanesDone412:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded405:
+maskedLoaded411:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes407
+	JGE        maskedLoadLanes413
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded408
+	JMP        maskedLoaded414
 
-maskedLoadLanes407:
+maskedLoadLanes413:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone409
+	JLE       lanesDone415
 	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone409
+	JLE       lanesDone415
 	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone409
+	JLE       lanesDone415
 	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone409
+	JLE       lanesDone415
 	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone409
+	JLE       lanesDone415
 	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone409
+	JLE       lanesDone415
 	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone409
+	JLE       lanesDone415
 	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone409
+	JLE       lanesDone415
 	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
 
-lanesDone409:
+lanesDone415:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded408:
+maskedLoaded414:
 	VMULPS     Y0, Y1, Y0
 	VMULPS     Y2, Y3, Y1
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes410
+	JGE        maskedStoreLanes416
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored411
+	JMP        maskedStored417
 
-maskedStoreLanes410:
+maskedStoreLanes416:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored411
+	JLE          maskedStored417
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored411
+	JLE          maskedStored417
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored411
+	JLE          maskedStored417
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored411
+	JLE          maskedStored417
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored411
+	JLE          maskedStored417
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored411
+	JLE          maskedStored417
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored411
+	JLE          maskedStored417
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored411
+	JLE          maskedStored417
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored411:
-classesDone395:
-	JMP rowDone390
+maskedStored417:
+classesDone401:
+	JMP rowDone396
 
 wideTargetsGrad2:
 	XORL AX, AX
 
-classes412:
+classes418:
 	CMPQ    AX, 368(SP)
-	JAE     rest413
+	JAE     rest419
 	VMOVUPS (DI)(AX*1), Y1
 	VMOVUPS (R12)(AX*1), Y3
 	VMULPS  288(SP), Y3, Y3
@@ -23498,87 +22634,87 @@ classes412:
 	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     classes412
+	JMP     classes418
 
-rest413:
+rest419:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone415
+	JZ         classesDone421
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes416
+	JGE        maskedLoadLanes422
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded417
+	JMP        maskedLoaded423
 
-maskedLoadLanes416:
+maskedLoadLanes422:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone418
+	JLE       lanesDone424
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone418
+	JLE       lanesDone424
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone418
+	JLE       lanesDone424
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone418
+	JLE       lanesDone424
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone418
+	JLE       lanesDone424
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone418
+	JLE       lanesDone424
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone418
+	JLE       lanesDone424
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone418
+	JLE       lanesDone424
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
-lanesDone418:
+lanesDone424:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded417:
+maskedLoaded423:
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes419
+	JGE        maskedLoadLanes425
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded420
+	JMP        maskedLoaded426
 
-maskedLoadLanes419:
+maskedLoadLanes425:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone421
+	JLE       lanesDone427
 	VINSERTPS $0x00, (R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone421
+	JLE       lanesDone427
 	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone421
+	JLE       lanesDone427
 	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone421
+	JLE       lanesDone427
 	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone421
+	JLE       lanesDone427
 	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone421
+	JLE       lanesDone427
 	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone421
+	JLE       lanesDone427
 	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone421
+	JLE       lanesDone427
 	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
 
-lanesDone421:
+lanesDone427:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded420:
+maskedLoaded426:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
 	VMULPS     Y0, Y1, Y1
@@ -23586,114 +22722,114 @@ maskedLoaded420:
 	VSUBPS     Y3, Y1, Y1
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes422
+	JGE        maskedStoreLanes428
 	VMASKMOVPS Y1, Y3, (DI)(AX*1)
-	JMP        maskedStored423
+	JMP        maskedStored429
 
-maskedStoreLanes422:
+maskedStoreLanes428:
 	VEXTRACTF128 $0x01, Y1, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored423
+	JLE          maskedStored429
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored423
+	JLE          maskedStored429
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored423
+	JLE          maskedStored429
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored423
+	JLE          maskedStored429
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored423
+	JLE          maskedStored429
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored423
+	JLE          maskedStored429
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored423
+	JLE          maskedStored429
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored423
+	JLE          maskedStored429
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored423:
+maskedStored429:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes424
+	JGE        maskedLoadLanes430
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded425
+	JMP        maskedLoaded431
 
-maskedLoadLanes424:
+maskedLoadLanes430:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone426
+	JLE       lanesDone432
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone426
+	JLE       lanesDone432
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone426
+	JLE       lanesDone432
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone426
+	JLE       lanesDone432
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone426
+	JLE       lanesDone432
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone426
+	JLE       lanesDone432
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone426
+	JLE       lanesDone432
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone426
+	JLE       lanesDone432
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
-lanesDone426:
+lanesDone432:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded425:
+maskedLoaded431:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes427
+	JGE        maskedLoadLanes433
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded428
+	JMP        maskedLoaded434
 
-maskedLoadLanes427:
+maskedLoadLanes433:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone429
+	JLE       lanesDone435
 	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone429
+	JLE       lanesDone435
 	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone429
+	JLE       lanesDone435
 	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone429
+	JLE       lanesDone435
 	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone429
+	JLE       lanesDone435
 	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone429
+	JLE       lanesDone435
 	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone429
+	JLE       lanesDone435
 	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone429
+	JLE       lanesDone435
 	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
 
-lanesDone429:
+lanesDone435:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded428:
+maskedLoaded434:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
 	VMULPS     Y0, Y1, Y0
@@ -23701,47 +22837,47 @@ maskedLoaded428:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes430
+	JGE        maskedStoreLanes436
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored431
+	JMP        maskedStored437
 
-maskedStoreLanes430:
+maskedStoreLanes436:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored431
+	JLE          maskedStored437
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored431
+	JLE          maskedStored437
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored431
+	JLE          maskedStored437
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored431
+	JLE          maskedStored437
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored431
+	JLE          maskedStored437
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored431
+	JLE          maskedStored437
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored431
+	JLE          maskedStored437
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored431
+	JLE          maskedStored437
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored431:
-classesDone415:
-	JMP rowDone390
+maskedStored437:
+classesDone421:
+	JMP rowDone396
 
 wideTargetsGrad6:
 	XORL AX, AX
 
-classes432:
+classes438:
 	CMPQ    AX, 368(SP)
-	JAE     rest433
+	JAE     rest439
 	VMOVUPS (DI)(AX*1), Y1
 	VMOVUPS (R12)(AX*1), Y3
 	VMULPS  288(SP), Y3, Y3
@@ -23763,87 +22899,87 @@ classes432:
 	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     classes432
+	JMP     classes438
 
-rest433:
+rest439:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone435
+	JZ         classesDone441
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes436
+	JGE        maskedLoadLanes442
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded437
+	JMP        maskedLoaded443
 
-maskedLoadLanes436:
+maskedLoadLanes442:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone438
+	JLE       lanesDone444
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone438
+	JLE       lanesDone444
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone438
+	JLE       lanesDone444
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone438
+	JLE       lanesDone444
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone438
+	JLE       lanesDone444
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone438
+	JLE       lanesDone444
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone438
+	JLE       lanesDone444
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone438
+	JLE       lanesDone444
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
-lanesDone438:
+lanesDone444:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded437:
+maskedLoaded443:
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes439
+	JGE        maskedLoadLanes445
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded440
+	JMP        maskedLoaded446
 
-maskedLoadLanes439:
+maskedLoadLanes445:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone441
+	JLE       lanesDone447
 	VINSERTPS $0x00, (R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone441
+	JLE       lanesDone447
 	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone441
+	JLE       lanesDone447
 	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone441
+	JLE       lanesDone447
 	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone441
+	JLE       lanesDone447
 	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone441
+	JLE       lanesDone447
 	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone441
+	JLE       lanesDone447
 	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone441
+	JLE       lanesDone447
 	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
 
-lanesDone441:
+lanesDone447:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded440:
+maskedLoaded446:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
 	VMOVUPS    440(SP), Y4
@@ -23853,114 +22989,114 @@ maskedLoaded440:
 	VSUBPS     Y3, Y1, Y1
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes442
+	JGE        maskedStoreLanes448
 	VMASKMOVPS Y1, Y3, (DI)(AX*1)
-	JMP        maskedStored443
+	JMP        maskedStored449
 
-maskedStoreLanes442:
+maskedStoreLanes448:
 	VEXTRACTF128 $0x01, Y1, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored443
+	JLE          maskedStored449
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored443
+	JLE          maskedStored449
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored443
+	JLE          maskedStored449
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored443
+	JLE          maskedStored449
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored443
+	JLE          maskedStored449
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored443
+	JLE          maskedStored449
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored443
+	JLE          maskedStored449
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored443
+	JLE          maskedStored449
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored443:
+maskedStored449:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes444
+	JGE        maskedLoadLanes450
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded445
+	JMP        maskedLoaded451
 
-maskedLoadLanes444:
+maskedLoadLanes450:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone446
+	JLE       lanesDone452
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone446
+	JLE       lanesDone452
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone446
+	JLE       lanesDone452
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone446
+	JLE       lanesDone452
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone446
+	JLE       lanesDone452
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone446
+	JLE       lanesDone452
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone446
+	JLE       lanesDone452
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone446
+	JLE       lanesDone452
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
-lanesDone446:
+lanesDone452:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded445:
+maskedLoaded451:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes447
+	JGE        maskedLoadLanes453
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded448
+	JMP        maskedLoaded454
 
-maskedLoadLanes447:
+maskedLoadLanes453:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone449
+	JLE       lanesDone455
 	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone449
+	JLE       lanesDone455
 	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone449
+	JLE       lanesDone455
 	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone449
+	JLE       lanesDone455
 	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone449
+	JLE       lanesDone455
 	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone449
+	JLE       lanesDone455
 	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone449
+	JLE       lanesDone455
 	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone449
+	JLE       lanesDone455
 	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
 
-lanesDone449:
+lanesDone455:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded448:
+maskedLoaded454:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
 	VMOVUPS    472(SP), Y4
@@ -23970,48 +23106,48 @@ maskedLoaded448:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes450
+	JGE        maskedStoreLanes456
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored451
+	JMP        maskedStored457
 
-maskedStoreLanes450:
+maskedStoreLanes456:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored451
+	JLE          maskedStored457
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored451
+	JLE          maskedStored457
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored451
+	JLE          maskedStored457
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored451
+	JLE          maskedStored457
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored451
+	JLE          maskedStored457
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored451
+	JLE          maskedStored457
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored451
+	JLE          maskedStored457
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored451
+	JLE          maskedStored457
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored451:
-classesDone435:
-	JMP rowDone390
+maskedStored457:
+classesDone441:
+	JMP rowDone396
 
 wideTargetsGrad3:
 	VMOVDQU lanes<>+0(SB), Y1
 	XORL    AX, AX
 
-classes452:
+classes458:
 	CMPQ     AX, 368(SP)
-	JAE      rest453
+	JAE      rest459
 	VMOVUPS  (DI)(AX*1), Y3
 	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
@@ -24033,49 +23169,49 @@ classes452:
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, 32(DI)(AX*1)
 	ADDQ     $0x00000040, AX
-	JMP      classes452
+	JMP      classes458
 
-rest453:
+rest459:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone455
+	JZ         classesDone461
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes456
+	JGE        maskedLoadLanes462
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded457
+	JMP        maskedLoaded463
 
-maskedLoadLanes456:
+maskedLoadLanes462:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone458
+	JLE       lanesDone464
 	VINSERTPS $0x00, (DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone458
+	JLE       lanesDone464
 	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone458
+	JLE       lanesDone464
 	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone458
+	JLE       lanesDone464
 	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone458
+	JLE       lanesDone464
 	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone458
+	JLE       lanesDone464
 	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone458
+	JLE       lanesDone464
 	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone458
+	JLE       lanesDone464
 	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
 
-lanesDone458:
+lanesDone464:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded457:
+maskedLoaded463:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -24086,76 +23222,76 @@ maskedLoaded457:
 	VSUBPS     Y4, Y3, Y3
 	VMOVUPS    (SP), Y4
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes459
+	JGE        maskedStoreLanes465
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
-	JMP        maskedStored460
+	JMP        maskedStored466
 
-maskedStoreLanes459:
+maskedStoreLanes465:
 	VEXTRACTF128 $0x01, Y3, X4
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored460
+	JLE          maskedStored466
 	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored460
+	JLE          maskedStored466
 	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored460
+	JLE          maskedStored466
 	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored460
+	JLE          maskedStored466
 	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored460
+	JLE          maskedStored466
 	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored460
+	JLE          maskedStored466
 	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored460
+	JLE          maskedStored466
 	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored460
+	JLE          maskedStored466
 	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
 
-maskedStored460:
+maskedStored466:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes461
+	JGE        maskedLoadLanes467
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded462
+	JMP        maskedLoaded468
 
-maskedLoadLanes461:
+maskedLoadLanes467:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone463
+	JLE       lanesDone469
 	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone463
+	JLE       lanesDone469
 	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone463
+	JLE       lanesDone469
 	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone463
+	JLE       lanesDone469
 	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone463
+	JLE       lanesDone469
 	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone463
+	JLE       lanesDone469
 	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone463
+	JLE       lanesDone469
 	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone463
+	JLE       lanesDone469
 	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
 
-lanesDone463:
+lanesDone469:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded462:
+maskedLoaded468:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -24166,48 +23302,48 @@ maskedLoaded462:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes464
+	JGE        maskedStoreLanes470
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored465
+	JMP        maskedStored471
 
-maskedStoreLanes464:
+maskedStoreLanes470:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored465
+	JLE          maskedStored471
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored465
+	JLE          maskedStored471
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored465
+	JLE          maskedStored471
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored465
+	JLE          maskedStored471
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored465
+	JLE          maskedStored471
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored465
+	JLE          maskedStored471
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored465
+	JLE          maskedStored471
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored465
+	JLE          maskedStored471
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored465:
-classesDone455:
-	JMP rowDone390
+maskedStored471:
+classesDone461:
+	JMP rowDone396
 
 wideTargetsGrad7:
 	VMOVDQU lanes<>+0(SB), Y1
 	XORL    AX, AX
 
-classes466:
+classes472:
 	CMPQ     AX, 368(SP)
-	JAE      rest467
+	JAE      rest473
 	VMOVUPS  (DI)(AX*1), Y3
 	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
@@ -24233,49 +23369,49 @@ classes466:
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, 32(DI)(AX*1)
 	ADDQ     $0x00000040, AX
-	JMP      classes466
+	JMP      classes472
 
-rest467:
+rest473:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone469
+	JZ         classesDone475
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes470
+	JGE        maskedLoadLanes476
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded471
+	JMP        maskedLoaded477
 
-maskedLoadLanes470:
+maskedLoadLanes476:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone472
+	JLE       lanesDone478
 	VINSERTPS $0x00, (DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone472
+	JLE       lanesDone478
 	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone472
+	JLE       lanesDone478
 	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone472
+	JLE       lanesDone478
 	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone472
+	JLE       lanesDone478
 	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone472
+	JLE       lanesDone478
 	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone472
+	JLE       lanesDone478
 	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone472
+	JLE       lanesDone478
 	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
 
-lanesDone472:
+lanesDone478:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded471:
+maskedLoaded477:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -24288,76 +23424,76 @@ maskedLoaded471:
 	VSUBPS     Y4, Y3, Y3
 	VMOVUPS    (SP), Y4
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes473
+	JGE        maskedStoreLanes479
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
-	JMP        maskedStored474
+	JMP        maskedStored480
 
-maskedStoreLanes473:
+maskedStoreLanes479:
 	VEXTRACTF128 $0x01, Y3, X4
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored474
+	JLE          maskedStored480
 	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored474
+	JLE          maskedStored480
 	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored474
+	JLE          maskedStored480
 	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored474
+	JLE          maskedStored480
 	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored474
+	JLE          maskedStored480
 	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored474
+	JLE          maskedStored480
 	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored474
+	JLE          maskedStored480
 	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored474
+	JLE          maskedStored480
 	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
 
-maskedStored474:
+maskedStored480:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes475
+	JGE        maskedLoadLanes481
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded476
+	JMP        maskedLoaded482
 
-maskedLoadLanes475:
+maskedLoadLanes481:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone477
+	JLE       lanesDone483
 	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone477
+	JLE       lanesDone483
 	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone477
+	JLE       lanesDone483
 	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone477
+	JLE       lanesDone483
 	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone477
+	JLE       lanesDone483
 	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone477
+	JLE       lanesDone483
 	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone477
+	JLE       lanesDone483
 	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone477
+	JLE       lanesDone483
 	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
 
-lanesDone477:
+lanesDone483:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded476:
+maskedLoaded482:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -24370,56 +23506,56 @@ maskedLoaded476:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes478
+	JGE        maskedStoreLanes484
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored479
+	JMP        maskedStored485
 
-maskedStoreLanes478:
+maskedStoreLanes484:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored479
+	JLE          maskedStored485
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored479
+	JLE          maskedStored485
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored479
+	JLE          maskedStored485
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored479
+	JLE          maskedStored485
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored479
+	JLE          maskedStored485
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored479
+	JLE          maskedStored485
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored479
+	JLE          maskedStored485
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored479
+	JLE          maskedStored485
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored479:
-classesDone469:
-rowDone390:
+maskedStored485:
+classesDone475:
+rowDone396:
 	// The targets row advances (when not nil).
 	MOVQ  392(SP), R12
 	TESTQ R12, R12
-	JZ    noTargets480
+	JZ    noTargets486
 	ADDQ  R9, R12
 	MOVQ  R12, 392(SP)
 
-noTargets480:
+noTargets486:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut481
+	JZ    noOut487
 	ADDQ  R9, DI
 
-noOut481:
+noOut487:
 	JMP wideTargetsRow
 
 wideTargetsDone:
@@ -24461,35 +23597,35 @@ TEXT ·wideSoftmaxAVX2(SB), $536-8
 	MOVQ  $0x4000000000000000, R8
 	MOVQ  8(BX), AX
 	SUBQ  CX, AX
-	JGE   someRows483
+	JGE   someRows489
 	XORL  R8, R8
-	JMP   isNil482
+	JMP   isNil488
 
-someRows483:
+someRows489:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil482:
+isNil488:
 	VBROADCASTSS 240(BX), Y0
 	VMOVUPS      Y0, 504(SP)
 	MOVQ         24(BX), DI
 	MOVQ         32(BX), AX
 	SUBQ         CX, AX
-	JGE          someRows485
+	JGE          someRows491
 	XORL         R8, R8
-	JMP          isNil484
+	JMP          isNil490
 
-someRows485:
+someRows491:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil484:
+isNil490:
 	// R9 = 4·stride, the bytes from a row to the next; R11 = 128·(c/32), the
 	// bytes of the whole 32-class steps; the bytes of the whole 16-class steps
 	// and of the whole vectors; the masks of the last c mod 16 classes (lane k <
@@ -24542,29 +23678,29 @@ isNil484:
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small486
+	JLE  n0small492
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small486:
+n0small492:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone487
+	JZ   tailKDone493
 	NEGQ AX
 	ADDQ $0x10, AX
 	SHLQ $0x02, AX
 
-tailK488:
+tailK494:
 	INCQ 408(SP)
 	SUBQ R9, AX
-	JG   tailK488
+	JG   tailK494
 
-tailKDone487:
+tailKDone493:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -24585,9 +23721,9 @@ wideSoftmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes489:
+classes495:
 	CMPQ    AX, R11
-	JAE     rest490
+	JAE     rest496
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -24601,11 +23737,11 @@ classes489:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes489
+	JMP     classes495
 
-rest490:
+rest496:
 	TESTQ   $0x00000010, CX
-	JZ      tail491
+	JZ      tail497
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -24614,95 +23750,95 @@ rest490:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail491:
+tail497:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone492
+	JZ         classesDone498
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes493
+	JGE        maskedLoadLanes499
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded494
+	JMP        maskedLoaded500
 
-maskedLoadLanes493:
+maskedLoadLanes499:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone495
+	JLE       lanesDone501
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone495
+	JLE       lanesDone501
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone495
+	JLE       lanesDone501
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone495
+	JLE       lanesDone501
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone495
+	JLE       lanesDone501
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone495
+	JLE       lanesDone501
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone495
+	JLE       lanesDone501
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone495
+	JLE       lanesDone501
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone495:
+lanesDone501:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded494:
+maskedLoaded500:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes496
+	JGE        maskedLoadLanes502
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded497
+	JMP        maskedLoaded503
 
-maskedLoadLanes496:
+maskedLoadLanes502:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone498
+	JLE       lanesDone504
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone498
+	JLE       lanesDone504
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone498
+	JLE       lanesDone504
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone498
+	JLE       lanesDone504
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone498
+	JLE       lanesDone504
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone498
+	JLE       lanesDone504
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone498
+	JLE       lanesDone504
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone498
+	JLE       lanesDone504
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone498:
+lanesDone504:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded497:
+maskedLoaded503:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone492:
+classesDone498:
 	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -24726,11 +23862,11 @@ classesDone492:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes499:
+classes505:
 	CMPQ    AX, R11
-	JAE     rest500
+	JAE     rest506
 	CMPL    504(SP), $0x3f800000
-	JNE     scaled503
+	JNE     scaled509
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -24843,9 +23979,9 @@ classes499:
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
-	JMP     scaledDone504
+	JMP     scaledDone510
 
-scaled503:
+scaled509:
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -24963,13 +24099,13 @@ scaled503:
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
 
-scaledDone504:
+scaledDone510:
 	ADDQ $0x00000080, AX
-	JMP  classes499
+	JMP  classes505
 
-rest500:
+rest506:
 	TESTQ   $0x00000010, CX
-	JZ      tail501
+	JZ      tail507
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  504(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
@@ -25030,47 +24166,47 @@ rest500:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail501:
+tail507:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone502
+	JZ         classesDone508
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes505
+	JGE        maskedLoadLanes511
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded506
+	JMP        maskedLoaded512
 
-maskedLoadLanes505:
+maskedLoadLanes511:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone507
+	JLE       lanesDone513
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone507
+	JLE       lanesDone513
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone507
+	JLE       lanesDone513
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone507
+	JLE       lanesDone513
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone507
+	JLE       lanesDone513
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone507
+	JLE       lanesDone513
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone507
+	JLE       lanesDone513
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone507
+	JLE       lanesDone513
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone507:
+lanesDone513:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded506:
+maskedLoaded512:
 	VMULPS     504(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
@@ -25099,79 +24235,79 @@ maskedLoaded506:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes508
+	JGE        maskedStoreLanes514
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored509
+	JMP        maskedStored515
 
-maskedStoreLanes508:
+maskedStoreLanes514:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored509
+	JLE          maskedStored515
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored509
+	JLE          maskedStored515
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored509
+	JLE          maskedStored515
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored509
+	JLE          maskedStored515
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored509
+	JLE          maskedStored515
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored509
+	JLE          maskedStored515
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored509
+	JLE          maskedStored515
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored509
+	JLE          maskedStored515
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored509:
+maskedStored515:
 	VADDPS     Y2, Y0, Y2
 	VMOVUPS    (SP), Y3
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes510
+	JGE        maskedLoadLanes516
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded511
+	JMP        maskedLoaded517
 
-maskedLoadLanes510:
+maskedLoadLanes516:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone512
+	JLE       lanesDone518
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone512
+	JLE       lanesDone518
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone512
+	JLE       lanesDone518
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone512
+	JLE       lanesDone518
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone512
+	JLE       lanesDone518
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone512
+	JLE       lanesDone518
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone512
+	JLE       lanesDone518
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone512
+	JLE       lanesDone518
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone512:
+lanesDone518:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded511:
+maskedLoaded517:
 	VMULPS     504(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
@@ -25200,43 +24336,43 @@ maskedLoaded511:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes513
+	JGE        maskedStoreLanes519
 	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
-	JMP        maskedStored514
+	JMP        maskedStored520
 
-maskedStoreLanes513:
+maskedStoreLanes519:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored514
+	JLE          maskedStored520
 	VEXTRACTPS   $0x00, X2, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored514
+	JLE          maskedStored520
 	VEXTRACTPS   $0x01, X2, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored514
+	JLE          maskedStored520
 	VEXTRACTPS   $0x02, X2, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored514
+	JLE          maskedStored520
 	VEXTRACTPS   $0x03, X2, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored514
+	JLE          maskedStored520
 	VEXTRACTPS   $0x00, X3, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored514
+	JLE          maskedStored520
 	VEXTRACTPS   $0x01, X3, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored514
+	JLE          maskedStored520
 	VEXTRACTPS   $0x02, X3, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored514
+	JLE          maskedStored520
 	VEXTRACTPS   $0x03, X3, 60(DI)(AX*1)
 
-maskedStored514:
+maskedStored520:
 	VADDPS    Y2, Y1, Y2
 	VMOVUPS   32(SP), Y3
 	VBLENDVPS Y3, Y2, Y1, Y1
 
-classesDone502:
+classesDone508:
 	// Pass 3. s = total(c); r = 1 / s (seq.Reciprocal); y[j] = y[j]·r (seq.Scaled).
 	VHADDPS      Y1, Y0, Y0
 	VHADDPS      Y0, Y0, Y0
@@ -25249,9 +24385,9 @@ classesDone502:
 	VDIVPS       Y0, Y1, Y0
 	XORL         AX, AX
 
-classes515:
+classes521:
 	CMPQ    AX, R11
-	JAE     rest516
+	JAE     rest522
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -25265,11 +24401,11 @@ classes515:
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, 96(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes515
+	JMP     classes521
 
-rest516:
+rest522:
 	TESTQ   $0x00000010, CX
-	JZ      tail517
+	JZ      tail523
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -25278,164 +24414,164 @@ rest516:
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail517:
+tail523:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone518
+	JZ         classesDone524
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes519
+	JGE        maskedLoadLanes525
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded520
+	JMP        maskedLoaded526
 
-maskedLoadLanes519:
+maskedLoadLanes525:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone521
+	JLE       lanesDone527
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone521
+	JLE       lanesDone527
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone521
+	JLE       lanesDone527
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone521
+	JLE       lanesDone527
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone521
+	JLE       lanesDone527
 	VINSERTPS $0x00, 16(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone521
+	JLE       lanesDone527
 	VINSERTPS $0x10, 20(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone521
+	JLE       lanesDone527
 	VINSERTPS $0x20, 24(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone521
+	JLE       lanesDone527
 	VINSERTPS $0x30, 28(DI)(AX*1), X2, X2
 
-lanesDone521:
+lanesDone527:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded520:
+maskedLoaded526:
 	VMULPS     Y0, Y1, Y1
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes522
+	JGE        maskedStoreLanes528
 	VMASKMOVPS Y1, Y2, (DI)(AX*1)
-	JMP        maskedStored523
+	JMP        maskedStored529
 
-maskedStoreLanes522:
+maskedStoreLanes528:
 	VEXTRACTF128 $0x01, Y1, X2
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored523
+	JLE          maskedStored529
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored523
+	JLE          maskedStored529
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored523
+	JLE          maskedStored529
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored523
+	JLE          maskedStored529
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored523
+	JLE          maskedStored529
 	VEXTRACTPS   $0x00, X2, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored523
+	JLE          maskedStored529
 	VEXTRACTPS   $0x01, X2, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored523
+	JLE          maskedStored529
 	VEXTRACTPS   $0x02, X2, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored523
+	JLE          maskedStored529
 	VEXTRACTPS   $0x03, X2, 28(DI)(AX*1)
 
-maskedStored523:
+maskedStored529:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes524
+	JGE        maskedLoadLanes530
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded525
+	JMP        maskedLoaded531
 
-maskedLoadLanes524:
+maskedLoadLanes530:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone526
+	JLE       lanesDone532
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone526
+	JLE       lanesDone532
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone526
+	JLE       lanesDone532
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone526
+	JLE       lanesDone532
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone526
+	JLE       lanesDone532
 	VINSERTPS $0x00, 48(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone526
+	JLE       lanesDone532
 	VINSERTPS $0x10, 52(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone526
+	JLE       lanesDone532
 	VINSERTPS $0x20, 56(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone526
+	JLE       lanesDone532
 	VINSERTPS $0x30, 60(DI)(AX*1), X2, X2
 
-lanesDone526:
+lanesDone532:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded525:
+maskedLoaded531:
 	VMULPS     Y0, Y1, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes527
+	JGE        maskedStoreLanes533
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored528
+	JMP        maskedStored534
 
-maskedStoreLanes527:
+maskedStoreLanes533:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored528
+	JLE          maskedStored534
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored528
+	JLE          maskedStored534
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored528
+	JLE          maskedStored534
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored528
+	JLE          maskedStored534
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored528
+	JLE          maskedStored534
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored528
+	JLE          maskedStored534
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored528
+	JLE          maskedStored534
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored528
+	JLE          maskedStored534
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored528:
-classesDone518:
+maskedStored534:
+classesDone524:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut529
+	JZ    noOut535
 	ADDQ  R9, DI
 
-noOut529:
+noOut535:
 	JMP wideSoftmaxRow
 
 wideSoftmaxDone:
@@ -25477,35 +24613,35 @@ TEXT ·wideLogSoftmaxAVX2(SB), $536-8
 	MOVQ  $0x4000000000000000, R8
 	MOVQ  8(BX), AX
 	SUBQ  CX, AX
-	JGE   someRows531
+	JGE   someRows537
 	XORL  R8, R8
-	JMP   isNil530
+	JMP   isNil536
 
-someRows531:
+someRows537:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil530:
+isNil536:
 	VBROADCASTSS 240(BX), Y0
 	VMOVUPS      Y0, 504(SP)
 	MOVQ         24(BX), DI
 	MOVQ         32(BX), AX
 	SUBQ         CX, AX
-	JGE          someRows533
+	JGE          someRows539
 	XORL         R8, R8
-	JMP          isNil532
+	JMP          isNil538
 
-someRows533:
+someRows539:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil532:
+isNil538:
 	// R9 = 4·stride, the bytes from a row to the next; R11 = 128·(c/32), the
 	// bytes of the whole 32-class steps; the bytes of the whole 16-class steps
 	// and of the whole vectors; the masks of the last c mod 16 classes (lane k <
@@ -25558,29 +24694,29 @@ isNil532:
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small534
+	JLE  n0small540
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small534:
+n0small540:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone535
+	JZ   tailKDone541
 	NEGQ AX
 	ADDQ $0x10, AX
 	SHLQ $0x02, AX
 
-tailK536:
+tailK542:
 	INCQ 408(SP)
 	SUBQ R9, AX
-	JG   tailK536
+	JG   tailK542
 
-tailKDone535:
+tailKDone541:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -25601,9 +24737,9 @@ wideLogSoftmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes537:
+classes543:
 	CMPQ    AX, R11
-	JAE     rest538
+	JAE     rest544
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -25617,11 +24753,11 @@ classes537:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes537
+	JMP     classes543
 
-rest538:
+rest544:
 	TESTQ   $0x00000010, CX
-	JZ      tail539
+	JZ      tail545
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -25630,95 +24766,95 @@ rest538:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail539:
+tail545:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone540
+	JZ         classesDone546
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes541
+	JGE        maskedLoadLanes547
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded542
+	JMP        maskedLoaded548
 
-maskedLoadLanes541:
+maskedLoadLanes547:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone543
+	JLE       lanesDone549
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone543
+	JLE       lanesDone549
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone543
+	JLE       lanesDone549
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone543
+	JLE       lanesDone549
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone543
+	JLE       lanesDone549
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone543
+	JLE       lanesDone549
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone543
+	JLE       lanesDone549
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone543
+	JLE       lanesDone549
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone543:
+lanesDone549:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded542:
+maskedLoaded548:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes544
+	JGE        maskedLoadLanes550
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded545
+	JMP        maskedLoaded551
 
-maskedLoadLanes544:
+maskedLoadLanes550:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone546
+	JLE       lanesDone552
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone546
+	JLE       lanesDone552
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone546
+	JLE       lanesDone552
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone546
+	JLE       lanesDone552
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone546
+	JLE       lanesDone552
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone546
+	JLE       lanesDone552
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone546
+	JLE       lanesDone552
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone546
+	JLE       lanesDone552
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone546:
+lanesDone552:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded545:
+maskedLoaded551:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone540:
+classesDone546:
 	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -25742,11 +24878,11 @@ classesDone540:
 	VMOVUPS expLn2Hi<>+0(SB), Y5
 	XORL    AX, AX
 
-classes547:
+classes553:
 	CMPQ    AX, R11
-	JAE     rest548
+	JAE     rest554
 	CMPL    504(SP), $0x3f800000
-	JNE     scaled551
+	JNE     scaled557
 	VMOVUPS (SI)(AX*1), Y6
 	VMOVUPS 32(SI)(AX*1), Y7
 	VMOVUPS 64(SI)(AX*1), Y8
@@ -25855,9 +24991,9 @@ classes547:
 	VADDPS  Y14, Y2, Y2
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y2, Y2
-	JMP     scaledDone552
+	JMP     scaledDone558
 
-scaled551:
+scaled557:
 	VMOVUPS (SI)(AX*1), Y6
 	VMOVUPS 32(SI)(AX*1), Y7
 	VMOVUPS 64(SI)(AX*1), Y8
@@ -25971,13 +25107,13 @@ scaled551:
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y2, Y2
 
-scaledDone552:
+scaledDone558:
 	ADDQ $0x00000080, AX
-	JMP  classes547
+	JMP  classes553
 
-rest548:
+rest554:
 	TESTQ   $0x00000010, CX
-	JZ      tail549
+	JZ      tail555
 	VMOVUPS (SI)(AX*1), Y3
 	VMULPS  504(SP), Y3, Y3
 	VSUBPS  96(SP), Y3, Y3
@@ -26036,47 +25172,47 @@ rest548:
 	VADDPS  Y3, Y2, Y2
 	ADDQ    $0x00000040, AX
 
-tail549:
+tail555:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone550
+	JZ         classesDone556
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes553
+	JGE        maskedLoadLanes559
 	VMASKMOVPS (SI)(AX*1), Y3, Y3
-	JMP        maskedLoaded554
+	JMP        maskedLoaded560
 
-maskedLoadLanes553:
+maskedLoadLanes559:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone555
+	JLE       lanesDone561
 	VINSERTPS $0x00, (SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone555
+	JLE       lanesDone561
 	VINSERTPS $0x10, 4(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone555
+	JLE       lanesDone561
 	VINSERTPS $0x20, 8(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone555
+	JLE       lanesDone561
 	VINSERTPS $0x30, 12(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone555
+	JLE       lanesDone561
 	VINSERTPS $0x00, 16(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone555
+	JLE       lanesDone561
 	VINSERTPS $0x10, 20(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone555
+	JLE       lanesDone561
 	VINSERTPS $0x20, 24(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone555
+	JLE       lanesDone561
 	VINSERTPS $0x30, 28(SI)(AX*1), X4, X4
 
-lanesDone555:
+lanesDone561:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded554:
+maskedLoaded560:
 	VMULPS     504(SP), Y3, Y3
 	VSUBPS     96(SP), Y3, Y3
 	VMULPS     expLog2e<>+0(SB), Y3, Y4
@@ -26108,42 +25244,42 @@ maskedLoaded554:
 	VBLENDVPS  Y4, Y3, Y1, Y1
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes556
+	JGE        maskedLoadLanes562
 	VMASKMOVPS 32(SI)(AX*1), Y3, Y3
-	JMP        maskedLoaded557
+	JMP        maskedLoaded563
 
-maskedLoadLanes556:
+maskedLoadLanes562:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone558
+	JLE       lanesDone564
 	VINSERTPS $0x00, 32(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone558
+	JLE       lanesDone564
 	VINSERTPS $0x10, 36(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone558
+	JLE       lanesDone564
 	VINSERTPS $0x20, 40(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone558
+	JLE       lanesDone564
 	VINSERTPS $0x30, 44(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone558
+	JLE       lanesDone564
 	VINSERTPS $0x00, 48(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone558
+	JLE       lanesDone564
 	VINSERTPS $0x10, 52(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone558
+	JLE       lanesDone564
 	VINSERTPS $0x20, 56(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone558
+	JLE       lanesDone564
 	VINSERTPS $0x30, 60(SI)(AX*1), X4, X4
 
-lanesDone558:
+lanesDone564:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded557:
+maskedLoaded563:
 	VMULPS    504(SP), Y3, Y3
 	VSUBPS    96(SP), Y3, Y3
 	VMULPS    expLog2e<>+0(SB), Y3, Y4
@@ -26174,7 +25310,7 @@ maskedLoaded557:
 	VMOVUPS   32(SP), Y4
 	VBLENDVPS Y4, Y3, Y2, Y2
 
-classesDone550:
+classesDone556:
 	// s = total(c); ls = log32(s) (seq.Log).
 	VHADDPS      Y2, Y1, Y1
 	VHADDPS      Y1, Y1, Y1
@@ -26227,11 +25363,11 @@ classesDone550:
 	// iterations without the product when xs is 1.
 	XORL AX, AX
 
-classes559:
+classes565:
 	CMPQ    AX, R11
-	JAE     rest560
+	JAE     rest566
 	CMPL    504(SP), $0x3f800000
-	JNE     scaled563
+	JNE     scaled569
 	VMOVUPS (SI)(AX*1), Y2
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
@@ -26248,9 +25384,9 @@ classes559:
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, 96(DI)(AX*1)
-	JMP     scaledDone564
+	JMP     scaledDone570
 
-scaled563:
+scaled569:
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  504(SP), Y2, Y2
 	VSUBPS  Y0, Y2, Y2
@@ -26272,13 +25408,13 @@ scaled563:
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, 96(DI)(AX*1)
 
-scaledDone564:
+scaledDone570:
 	ADDQ $0x00000080, AX
-	JMP  classes559
+	JMP  classes565
 
-rest560:
+rest566:
 	TESTQ   $0x00000010, CX
-	JZ      tail561
+	JZ      tail567
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  504(SP), Y2, Y2
 	VSUBPS  Y0, Y2, Y2
@@ -26291,168 +25427,168 @@ rest560:
 	VMOVUPS Y2, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail561:
+tail567:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone562
+	JZ         classesDone568
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes565
+	JGE        maskedLoadLanes571
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded566
+	JMP        maskedLoaded572
 
-maskedLoadLanes565:
+maskedLoadLanes571:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone567
+	JLE       lanesDone573
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone567
+	JLE       lanesDone573
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone567
+	JLE       lanesDone573
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone567
+	JLE       lanesDone573
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone567
+	JLE       lanesDone573
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone567
+	JLE       lanesDone573
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone567
+	JLE       lanesDone573
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone567
+	JLE       lanesDone573
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone567:
+lanesDone573:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded566:
+maskedLoaded572:
 	VMULPS     504(SP), Y2, Y2
 	VSUBPS     Y0, Y2, Y2
 	VSUBPS     Y1, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes568
+	JGE        maskedStoreLanes574
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored569
+	JMP        maskedStored575
 
-maskedStoreLanes568:
+maskedStoreLanes574:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored569
+	JLE          maskedStored575
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored569
+	JLE          maskedStored575
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored569
+	JLE          maskedStored575
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored569
+	JLE          maskedStored575
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored569
+	JLE          maskedStored575
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored569
+	JLE          maskedStored575
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored569
+	JLE          maskedStored575
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored569
+	JLE          maskedStored575
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored569:
+maskedStored575:
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes570
+	JGE        maskedLoadLanes576
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded571
+	JMP        maskedLoaded577
 
-maskedLoadLanes570:
+maskedLoadLanes576:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone572
+	JLE       lanesDone578
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone572
+	JLE       lanesDone578
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone572
+	JLE       lanesDone578
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone572
+	JLE       lanesDone578
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone572
+	JLE       lanesDone578
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone572
+	JLE       lanesDone578
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone572
+	JLE       lanesDone578
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone572
+	JLE       lanesDone578
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone572:
+lanesDone578:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded571:
+maskedLoaded577:
 	VMULPS     504(SP), Y2, Y2
 	VSUBPS     Y0, Y2, Y0
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes573
+	JGE        maskedStoreLanes579
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored574
+	JMP        maskedStored580
 
-maskedStoreLanes573:
+maskedStoreLanes579:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored574
+	JLE          maskedStored580
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored574
+	JLE          maskedStored580
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored574
+	JLE          maskedStored580
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored574
+	JLE          maskedStored580
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored574
+	JLE          maskedStored580
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored574
+	JLE          maskedStored580
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored574
+	JLE          maskedStored580
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored574
+	JLE          maskedStored580
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored574:
-classesDone562:
+maskedStored580:
+classesDone568:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut575
+	JZ    noOut581
 	ADDQ  R9, DI
 
-noOut575:
+noOut581:
 	JMP wideLogSoftmaxRow
 
 wideLogSoftmaxDone:
@@ -26494,18 +25630,18 @@ TEXT ·wideArgmaxAVX2(SB), $536-8
 	MOVQ  $0x4000000000000000, R8
 	MOVQ  8(BX), AX
 	SUBQ  CX, AX
-	JGE   someRows577
+	JGE   someRows583
 	XORL  R8, R8
-	JMP   isNil576
+	JMP   isNil582
 
-someRows577:
+someRows583:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil576:
+isNil582:
 	VBROADCASTSS 240(BX), Y0
 	VMOVUPS      Y0, 504(SP)
 	MOVQ         184(BX), AX
@@ -26566,29 +25702,29 @@ isNil576:
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small578
+	JLE  n0small584
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small578:
+n0small584:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone579
+	JZ   tailKDone585
 	NEGQ AX
 	ADDQ $0x10, AX
 	SHLQ $0x02, AX
 
-tailK580:
+tailK586:
 	INCQ 408(SP)
 	SUBQ R9, AX
-	JG   tailK580
+	JG   tailK586
 
-tailKDone579:
+tailKDone585:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -26609,9 +25745,9 @@ wideArgmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes581:
+classes587:
 	CMPQ    AX, R11
-	JAE     rest582
+	JAE     rest588
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -26625,11 +25761,11 @@ classes581:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes581
+	JMP     classes587
 
-rest582:
+rest588:
 	TESTQ   $0x00000010, CX
-	JZ      tail583
+	JZ      tail589
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -26638,95 +25774,95 @@ rest582:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail583:
+tail589:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone584
+	JZ         classesDone590
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes585
+	JGE        maskedLoadLanes591
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded586
+	JMP        maskedLoaded592
 
-maskedLoadLanes585:
+maskedLoadLanes591:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone587
+	JLE       lanesDone593
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone587
+	JLE       lanesDone593
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone587
+	JLE       lanesDone593
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone587
+	JLE       lanesDone593
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone587
+	JLE       lanesDone593
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone587
+	JLE       lanesDone593
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone587
+	JLE       lanesDone593
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone587
+	JLE       lanesDone593
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone587:
+lanesDone593:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded586:
+maskedLoaded592:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes588
+	JGE        maskedLoadLanes594
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded589
+	JMP        maskedLoaded595
 
-maskedLoadLanes588:
+maskedLoadLanes594:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone590
+	JLE       lanesDone596
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone590
+	JLE       lanesDone596
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone590
+	JLE       lanesDone596
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone590
+	JLE       lanesDone596
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone590
+	JLE       lanesDone596
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone590
+	JLE       lanesDone596
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone590
+	JLE       lanesDone596
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone590
+	JLE       lanesDone596
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone590:
+lanesDone596:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded589:
+maskedLoaded595:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone584:
+classesDone590:
 	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -26744,149 +25880,149 @@ classesDone584:
 
 	// preds[i] = argmaxRow(x).
 	TESTL R12, R12
-	JZ    scanEq594
+	JZ    scanEq600
 	XORL  AX, AX
 
-scan595:
+scan601:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail596
+	JAE       scanTail602
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found591
+	JNZ       found597
 	ADDQ      $0x20, AX
-	JMP       scan595
+	JMP       scan601
 
-scanTail596:
+scanTail602:
 	TESTQ      $0x00000007, CX
-	JZ         notFound592
+	JZ         notFound598
 	VMOVUPS    64(SP), Y0
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes597
+	JGE        maskedLoadLanes603
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	JMP        maskedLoaded598
+	JMP        maskedLoaded604
 
-maskedLoadLanes597:
+maskedLoadLanes603:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone599
+	JLE       lanesDone605
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone599
+	JLE       lanesDone605
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone599
+	JLE       lanesDone605
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone599
+	JLE       lanesDone605
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone599
+	JLE       lanesDone605
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone599
+	JLE       lanesDone605
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone599
+	JLE       lanesDone605
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone599
+	JLE       lanesDone605
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
-lanesDone599:
+lanesDone605:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
-maskedLoaded598:
+maskedLoaded604:
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found591
-	JMP       notFound592
+	JNZ       found597
+	JMP       notFound598
 
-scanEq594:
+scanEq600:
 	XORL AX, AX
 
-scan600:
+scan606:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail601
+	JAE       scanTail607
 	VMOVUPS   (SI)(AX*1), Y1
 	VMULPS    504(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found591
+	JNZ       found597
 	ADDQ      $0x20, AX
-	JMP       scan600
+	JMP       scan606
 
-scanTail601:
+scanTail607:
 	TESTQ      $0x00000007, CX
-	JZ         notFound592
+	JZ         notFound598
 	VMOVUPS    64(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes602
+	JGE        maskedLoadLanes608
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	JMP        maskedLoaded603
+	JMP        maskedLoaded609
 
-maskedLoadLanes602:
+maskedLoadLanes608:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone604
+	JLE       lanesDone610
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone604
+	JLE       lanesDone610
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone604
+	JLE       lanesDone610
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone604
+	JLE       lanesDone610
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone604
+	JLE       lanesDone610
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone604
+	JLE       lanesDone610
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone604
+	JLE       lanesDone610
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone604
+	JLE       lanesDone610
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
-lanesDone604:
+lanesDone610:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded603:
+maskedLoaded609:
 	VMULPS    504(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found591
+	JNZ       found597
 
-notFound592:
+notFound598:
 	XORL R12, R12
-	JMP  storePred593
+	JMP  storePred599
 
-found591:
+found597:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred593:
+storePred599:
 	MOVL R12, (R13)(R10*4)
 
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut605
+	JZ    noOut611
 	ADDQ  R9, DI
 
-noOut605:
+noOut611:
 	JMP wideArgmaxRow
 
 wideArgmaxDone:
@@ -27016,53 +26152,11 @@ candScaledHit:
 	// Append the candidates of each vector with one.
 	VMOVMSKPS Y2, R11
 	TESTL     R11, R11
-	JZ        candNone606
-
-candBit607:
-	BSFL R11, R12
-	LEAL (AX)(R12*1), R12
-	MOVL R12, (DI)(DX*4)
-	INCQ DX
-	LEAL -1(R11), R12
-	ANDL R12, R11
-	JNZ  candBit607
-
-candNone606:
-	VMOVMSKPS Y3, R11
-	TESTL     R11, R11
-	JZ        candNone608
-
-candBit609:
-	BSFL R11, R12
-	LEAL 8(AX)(R12*1), R12
-	MOVL R12, (DI)(DX*4)
-	INCQ DX
-	LEAL -1(R11), R12
-	ANDL R12, R11
-	JNZ  candBit609
-
-candNone608:
-	VMOVMSKPS Y4, R11
-	TESTL     R11, R11
-	JZ        candNone610
-
-candBit611:
-	BSFL R11, R12
-	LEAL 16(AX)(R12*1), R12
-	MOVL R12, (DI)(DX*4)
-	INCQ DX
-	LEAL -1(R11), R12
-	ANDL R12, R11
-	JNZ  candBit611
-
-candNone610:
-	VMOVMSKPS Y5, R11
-	TESTL     R11, R11
 	JZ        candNone612
 
 candBit613:
 	BSFL R11, R12
-	LEAL 24(AX)(R12*1), R12
+	LEAL (AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
@@ -27070,17 +26164,13 @@ candBit613:
 	JNZ  candBit613
 
 candNone612:
-	JMP candScaledNext
-
-candPlainHit:
-	// Append the candidates of each vector with one.
-	VMOVMSKPS Y2, R11
+	VMOVMSKPS Y3, R11
 	TESTL     R11, R11
 	JZ        candNone614
 
 candBit615:
 	BSFL R11, R12
-	LEAL (AX)(R12*1), R12
+	LEAL 8(AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
@@ -27088,13 +26178,13 @@ candBit615:
 	JNZ  candBit615
 
 candNone614:
-	VMOVMSKPS Y3, R11
+	VMOVMSKPS Y4, R11
 	TESTL     R11, R11
 	JZ        candNone616
 
 candBit617:
 	BSFL R11, R12
-	LEAL 8(AX)(R12*1), R12
+	LEAL 16(AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
@@ -27102,13 +26192,13 @@ candBit617:
 	JNZ  candBit617
 
 candNone616:
-	VMOVMSKPS Y4, R11
+	VMOVMSKPS Y5, R11
 	TESTL     R11, R11
 	JZ        candNone618
 
 candBit619:
 	BSFL R11, R12
-	LEAL 16(AX)(R12*1), R12
+	LEAL 24(AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
@@ -27116,13 +26206,17 @@ candBit619:
 	JNZ  candBit619
 
 candNone618:
-	VMOVMSKPS Y5, R11
+	JMP candScaledNext
+
+candPlainHit:
+	// Append the candidates of each vector with one.
+	VMOVMSKPS Y2, R11
 	TESTL     R11, R11
 	JZ        candNone620
 
 candBit621:
 	BSFL R11, R12
-	LEAL 24(AX)(R12*1), R12
+	LEAL (AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
@@ -27130,1524 +26224,63 @@ candBit621:
 	JNZ  candBit621
 
 candNone620:
+	VMOVMSKPS Y3, R11
+	TESTL     R11, R11
+	JZ        candNone622
+
+candBit623:
+	BSFL R11, R12
+	LEAL 8(AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit623
+
+candNone622:
+	VMOVMSKPS Y4, R11
+	TESTL     R11, R11
+	JZ        candNone624
+
+candBit625:
+	BSFL R11, R12
+	LEAL 16(AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit625
+
+candNone624:
+	VMOVMSKPS Y5, R11
+	TESTL     R11, R11
+	JZ        candNone626
+
+candBit627:
+	BSFL R11, R12
+	LEAL 24(AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit627
+
+candNone626:
 	JMP candPlainNext
 
 candVecHit:
 	// Append the candidates of each vector with one.
 	VMOVMSKPS Y2, R11
 
-candBit623:
+candBit629:
 	BSFL R11, R12
 	LEAL (AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit623
+	JNZ  candBit629
 	JMP  candVecNext
-
-// func wideLabelsMaxAVX2(a *blockArgs)
-// Requires: AVX, AVX2, CMOV
-TEXT ·wideLabelsMaxAVX2(SB), $552-8
-	// wideLabelsMaxGeneric, one row at a time, the classes in vectors (see the
-	// overview of the wide functions), the logits times xs = xscale.
-	//
-	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
-	// CX = c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a
-	// row to the next), R11 = the bytes of the whole 32-class steps, AX = the byte offset of the
-	// classes of a step, R12 = scratch (the NaN lanes after pass 1, a label,
-	// the prediction), BX = labels, DX = losses, R13 = rowMax, R14 = lse
-	// (or nil). Pass 2: m, the
-	// accumulators of s, the registers of two exponentials; pass 3: q.
-	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
-	// (lanes 0-7, 8-15); 64 the mask of the last c mod 8 classes; 96 m; 128 all (the
-	// row's allNegInfRow); 160 d[l]; 192 f (the z-loss factor, else 1); 224 z; 256
-	// the label (targets from labels); 288 keep; 320 uni; 8-byte words: 352 the bits
-	// of the last c mod 8 classes; 360, 368 the bytes of the whole vectors and of
-	// the whole 16-class steps of a row; 376 the flag word; 384 the form of the
-	// targets; 392 the targets row; 400 safeRows (the rows whose masked accesses
-	// stay inside the slices); 408 scratch; 416, 424, 432 the classes of the masked
-	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
-	// mod 16 weights, then +0; 504 scale; 512 the base of rowWeights (0: nil); 520 xscale in every lane (32 bytes).
-	//
-	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
-	MOVQ  a+0(FP), R10
-	MOVQ  224(R10), CX
-	MOVQ  232(R10), R9
-	MOVQ  (R10), SI
-	TESTQ CX, CX
-	JLE   wideLabelsMaxDone
-	CMPQ  R9, CX
-	JLT   wideLabelsMaxDone
-	MOVQ  $0x4000000000000000, R8
-	MOVQ  8(R10), AX
-	SUBQ  CX, AX
-	JGE   someRows607
-	XORL  R8, R8
-	JMP   isNil606
-
-someRows607:
-	XORL    DX, DX
-	DIVQ    R9
-	INCQ    AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-
-isNil606:
-	VBROADCASTSS 240(R10), Y0
-	VMOVUPS      Y0, 520(SP)
-	MOVQ         24(R10), DI
-	MOVQ         48(R10), BX
-	MOVQ         152(R10), AX
-	CMPQ         AX, R8
-	CMOVQLT      AX, R8
-	MOVQ         56(R10), AX
-	CMPQ         AX, R8
-	CMOVQLT      AX, R8
-	CMPQ         24(R10), $0x00
-	JEQ          isNil608
-	MOVQ         32(R10), AX
-	SUBQ         CX, AX
-	JGE          someRows609
-	XORL         R8, R8
-	JMP          isNil608
-
-someRows609:
-	XORL    DX, DX
-	DIVQ    R9
-	INCQ    AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-
-isNil608:
-	MOVQ    296(R10), AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	CMPQ    200(R10), $0x00
-	JEQ     isNil610
-	MOVQ    208(R10), AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-
-isNil610:
-	CMPQ    248(R10), $0x00
-	JEQ     isNil611
-	MOVQ    256(R10), AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-
-isNil611:
-	MOVQ 144(R10), DX
-
-	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
-	// word: 1 when lse is computed (lse != nil or z != 0), + 2 when z != 0 (the
-	// z-loss); z in the 8 lanes of a frame vector.
-	MOVQ  176(R10), R13
-	MOVQ  200(R10), R14
-	XORL  R12, R12
-	TESTQ R14, R14
-	JZ    noLse612
-	MOVL  $0x00000001, R12
-
-noLse612:
-	VBROADCASTSS 272(R10), Y0
-	VMOVUPS      Y0, 224(SP)
-	MOVL         272(R10), AX
-	SHLL         $0x01, AX
-	JZ           noZ613
-	MOVL         $0x00000003, R12
-
-noZ613:
-	MOVQ R12, 376(SP)
-
-	// R13 = rowMax (in place of preds).
-	MOVQ 288(R10), R13
-
-	// scale and the base of rowWeights, read by the loops from the frame.
-	VMOVSS 244(R10), X0
-	VMOVSS X0, 504(SP)
-	MOVQ   248(R10), AX
-	MOVQ   AX, 512(SP)
-
-	// R9 = 4·stride, the bytes from a row to the next; R11 = 128·(c/32), the
-	// bytes of the whole 32-class steps; the bytes of the whole 16-class steps
-	// and of the whole vectors; the masks of the last c mod 16 classes (lane k <
-	// c%16 for classes j0..j0+7, 8+k < c%16 for j0+8..j0+15) and of the last c
-	// mod 8 (VPCMPGTD against the lane numbers); f = 1.
-	SHLQ         $0x02, R9
-	MOVQ         CX, R11
-	SHRQ         $0x05, R11
-	SHLQ         $0x07, R11
-	MOVQ         CX, AX
-	SHRQ         $0x04, AX
-	SHLQ         $0x06, AX
-	MOVQ         AX, 368(SP)
-	MOVQ         CX, AX
-	SHRQ         $0x03, AX
-	SHLQ         $0x05, AX
-	MOVQ         AX, 360(SP)
-	MOVQ         CX, AX
-	ANDQ         $0x0f, AX
-	VMOVD        AX, X0
-	VPBROADCASTD X0, Y0
-	VPCMPGTD     lanes<>+0(SB), Y0, Y0
-	VMOVDQU      Y0, (SP)
-	MOVQ         CX, AX
-	ANDQ         $0x0f, AX
-	VMOVD        AX, X0
-	VPBROADCASTD X0, Y0
-	VPCMPGTD     lanes<>+32(SB), Y0, Y0
-	VMOVDQU      Y0, 32(SP)
-	MOVQ         CX, AX
-	ANDQ         $0x07, AX
-	VMOVD        AX, X0
-	VPBROADCASTD X0, Y0
-	VPCMPGTD     lanes<>+0(SB), Y0, Y0
-	VMOVDQU      Y0, 64(SP)
-	VMOVMSKPS    Y0, AX
-	MOVQ         AX, 352(SP)
-	VMOVUPS      one<>+0(SB), Y0
-	VMOVUPS      Y0, 192(SP)
-
-	// The classes of the masked vectors: n0 = min(c%16, 8), n1 = max(c%16-8, 0),
-	// n8 = c%8. safeRows = R8 - k, where k is the number of rows at the end whose
-	// masked step (16 floats from the row's last c mod 16 classes) may reach past
-	// the end of the last row, (R8-1)·stride + c floats, which every slice of rows
-	// holds: k = ceil((16 - c%16)/stride) when c%16 != 0, else 0 (row i's step
-	// ends 16 - c%16 floats after its last class, (R8-1-i)·stride floats before
-	// that of the last row).
-	MOVQ CX, AX
-	ANDQ $0x0f, AX
-	MOVQ AX, 416(SP)
-	MOVQ $0x00000000, 424(SP)
-	CMPQ AX, $0x08
-	JLE  n0small614
-	MOVQ $0x00000008, 416(SP)
-	SUBQ $0x08, AX
-	MOVQ AX, 424(SP)
-
-n0small614:
-	MOVQ CX, AX
-	ANDQ $0x07, AX
-	MOVQ AX, 432(SP)
-	MOVQ $0x00000000, 408(SP)
-	MOVQ CX, AX
-	ANDQ $0x0f, AX
-	JZ   tailKDone615
-	NEGQ AX
-	ADDQ $0x10, AX
-	SHLQ $0x02, AX
-
-tailK616:
-	INCQ 408(SP)
-	SUBQ R9, AX
-	JG   tailK616
-
-tailKDone615:
-	MOVQ R8, AX
-	SUBQ 408(SP), AX
-	MOVQ AX, 400(SP)
-	XORL R10, R10
-
-wideLabelsMaxRow:
-	CMPQ R10, R8
-	JAE  wideLabelsMaxDone
-
-	// m = rowMax[i] in every lane, to the frame; R12 = 0 (no NaN lanes: all is m == -Inf).
-	VBROADCASTSS (R13)(R10*4), Y0
-	VMOVUPS      Y0, 96(SP)
-	XORL         R12, R12
-
-	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
-	// no NaN in the row (R12 == 0); stored to the frame.
-	TESTB  $0x01, 376(SP)
-	JZ     noLse617
-	VXORPS Y1, Y1, Y1
-	TESTL  R12, R12
-	JNZ    allSet618
-	VCMPPS $0x00, negInfBits<>+0(SB), Y0, Y1
-
-allSet618:
-	VMOVUPS Y1, 128(SP)
-
-noLse617:
-	// d[l] = x[l]·xs - m, before any write, to the frame.
-	MOVLQSX      (BX)(R10*4), R12
-	VBROADCASTSS (SI)(R12*4), Y1
-	VMULPS       520(SP), Y1, Y1
-	VSUBPS       Y0, Y1, Y0
-	VMOVUPS      Y0, 160(SP)
-
-	// Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to g (when grad is not
-	// nil); s accumulated by classSum. Two loops: with and without grad.
-	TESTQ   DI, DI
-	JZ      noGrad619
-	VMOVUPS negZero<>+0(SB), Y0
-	VMOVUPS negZero<>+0(SB), Y1
-	VMOVUPS expMagic<>+0(SB), Y2
-	VMOVUPS expLog2e<>+0(SB), Y3
-	VMOVUPS expLn2Hi<>+0(SB), Y4
-	XORL    AX, AX
-
-classes621:
-	CMPQ    AX, R11
-	JAE     rest622
-	CMPL    520(SP), $0x3f800000
-	JNE     scaled625
-	VMOVUPS (SI)(AX*1), Y5
-	VMOVUPS 32(SI)(AX*1), Y6
-	VMOVUPS 64(SI)(AX*1), Y7
-	VMOVUPS 96(SI)(AX*1), Y8
-	VSUBPS  96(SP), Y5, Y5
-	VSUBPS  96(SP), Y6, Y6
-	VSUBPS  96(SP), Y7, Y7
-	VSUBPS  96(SP), Y8, Y8
-	VMULPS  Y3, Y5, Y9
-	VMULPS  Y3, Y6, Y10
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y11
-	VADDPS  Y2, Y9, Y9
-	VADDPS  Y2, Y10, Y10
-	VSUBPS  Y2, Y9, Y12
-	VPSLLD  $0x17, Y9, Y9
-	VPADDD  oneBits<>+0(SB), Y9, Y9
-	VMULPS  Y4, Y12, Y13
-	VMULPS  expLn2Lo<>+0(SB), Y12, Y12
-	VSUBPS  Y13, Y5, Y5
-	VSUBPS  Y12, Y5, Y12
-	VMULPS  expQ4<>+0(SB), Y12, Y5
-	VMULPS  Y12, Y12, Y13
-	VADDPS  expQ3<>+0(SB), Y5, Y5
-	VMULPS  Y12, Y5, Y5
-	VADDPS  expQ2<>+0(SB), Y5, Y5
-	VMULPS  Y12, Y5, Y5
-	VADDPS  expQ1<>+0(SB), Y5, Y5
-	VMULPS  Y12, Y5, Y5
-	VADDPS  expQ0<>+0(SB), Y5, Y5
-	VMULPS  Y5, Y13, Y13
-	VPSLLD  $0x17, Y10, Y5
-	VSUBPS  Y2, Y10, Y10
-	VPADDD  oneBits<>+0(SB), Y5, Y5
-	VADDPS  Y12, Y13, Y12
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y13
-	VADDPS  one<>+0(SB), Y12, Y12
-	VMULPS  Y9, Y12, Y9
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y12
-	VANDNPS Y9, Y11, Y14
-	VMULPS  Y3, Y7, Y9
-	VMOVUPS Y14, (DI)(AX*1)
-	VMULPS  Y4, Y10, Y11
-	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
-	VADDPS  Y2, Y9, Y9
-	VSUBPS  Y11, Y6, Y6
-	VSUBPS  Y10, Y6, Y10
-	VMULPS  expQ4<>+0(SB), Y10, Y6
-	VMULPS  Y10, Y10, Y11
-	VADDPS  expQ3<>+0(SB), Y6, Y6
-	VMULPS  Y10, Y6, Y6
-	VADDPS  expQ2<>+0(SB), Y6, Y6
-	VMULPS  Y10, Y6, Y6
-	VADDPS  expQ1<>+0(SB), Y6, Y6
-	VMULPS  Y10, Y6, Y6
-	VADDPS  expQ0<>+0(SB), Y6, Y6
-	VMULPS  Y6, Y11, Y11
-	VPSLLD  $0x17, Y9, Y6
-	VSUBPS  Y2, Y9, Y9
-	VPADDD  oneBits<>+0(SB), Y6, Y6
-	VADDPS  Y10, Y11, Y10
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y11
-	VADDPS  one<>+0(SB), Y10, Y10
-	VMULPS  Y5, Y10, Y10
-	VMULPS  Y3, Y8, Y5
-	VANDNPS Y10, Y13, Y10
-	VADDPS  Y2, Y5, Y5
-	VMULPS  Y4, Y9, Y13
-	VMULPS  expLn2Lo<>+0(SB), Y9, Y15
-	VMOVUPS Y10, 32(DI)(AX*1)
-	VSUBPS  Y2, Y5, Y9
-	VSUBPS  Y13, Y7, Y7
-	VPSLLD  $0x17, Y5, Y5
-	VPADDD  oneBits<>+0(SB), Y5, Y5
-	VMULPS  Y4, Y9, Y13
-	VMULPS  expLn2Lo<>+0(SB), Y9, Y9
-	VSUBPS  Y15, Y7, Y7
-	VSUBPS  Y13, Y8, Y8
-	VMULPS  expQ4<>+0(SB), Y7, Y13
-	VMULPS  Y7, Y7, Y15
-	VSUBPS  Y9, Y8, Y8
-	VADDPS  expQ3<>+0(SB), Y13, Y13
-	VMULPS  expQ4<>+0(SB), Y8, Y9
-	VMULPS  Y7, Y13, Y13
-	VADDPS  expQ3<>+0(SB), Y9, Y9
-	VADDPS  expQ2<>+0(SB), Y13, Y13
-	VMULPS  Y8, Y9, Y9
-	VMULPS  Y7, Y13, Y13
-	VADDPS  expQ2<>+0(SB), Y9, Y9
-	VADDPS  expQ1<>+0(SB), Y13, Y13
-	VMULPS  Y8, Y9, Y9
-	VMULPS  Y7, Y13, Y13
-	VADDPS  expQ1<>+0(SB), Y9, Y9
-	VADDPS  expQ0<>+0(SB), Y13, Y13
-	VMULPS  Y8, Y9, Y9
-	VMULPS  Y13, Y15, Y15
-	VMULPS  Y8, Y8, Y13
-	VADDPS  expQ0<>+0(SB), Y9, Y9
-	VADDPS  Y7, Y15, Y7
-	VMULPS  Y9, Y13, Y9
-	VADDPS  one<>+0(SB), Y7, Y7
-	VADDPS  Y8, Y9, Y8
-	VMULPS  Y6, Y7, Y6
-	VADDPS  one<>+0(SB), Y8, Y7
-	VANDNPS Y6, Y12, Y6
-	VMOVUPS Y6, 64(DI)(AX*1)
-	VMULPS  Y5, Y7, Y5
-	VANDNPS Y5, Y11, Y5
-	VMOVUPS Y5, 96(DI)(AX*1)
-	VADDPS  Y14, Y0, Y0
-	VADDPS  Y10, Y1, Y1
-	VADDPS  Y6, Y0, Y0
-	VADDPS  Y5, Y1, Y1
-	JMP     scaledDone626
-
-scaled625:
-	VMOVUPS (SI)(AX*1), Y5
-	VMOVUPS 32(SI)(AX*1), Y6
-	VMOVUPS 64(SI)(AX*1), Y7
-	VMOVUPS 96(SI)(AX*1), Y8
-	VMULPS  520(SP), Y5, Y5
-	VMULPS  520(SP), Y6, Y6
-	VMULPS  520(SP), Y7, Y7
-	VMULPS  520(SP), Y8, Y8
-	VSUBPS  96(SP), Y5, Y5
-	VSUBPS  96(SP), Y6, Y6
-	VSUBPS  96(SP), Y7, Y7
-	VSUBPS  96(SP), Y8, Y8
-	VMULPS  Y3, Y5, Y9
-	VMULPS  Y3, Y6, Y10
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y11
-	VADDPS  Y2, Y9, Y9
-	VADDPS  Y2, Y10, Y10
-	VSUBPS  Y2, Y9, Y12
-	VPSLLD  $0x17, Y9, Y9
-	VPADDD  oneBits<>+0(SB), Y9, Y9
-	VMULPS  Y4, Y12, Y13
-	VMULPS  expLn2Lo<>+0(SB), Y12, Y12
-	VSUBPS  Y13, Y5, Y5
-	VSUBPS  Y12, Y5, Y12
-	VMULPS  expQ4<>+0(SB), Y12, Y5
-	VMULPS  Y12, Y12, Y13
-	VADDPS  expQ3<>+0(SB), Y5, Y5
-	VMULPS  Y12, Y5, Y5
-	VADDPS  expQ2<>+0(SB), Y5, Y5
-	VMULPS  Y12, Y5, Y5
-	VADDPS  expQ1<>+0(SB), Y5, Y5
-	VMULPS  Y12, Y5, Y5
-	VADDPS  expQ0<>+0(SB), Y5, Y5
-	VMULPS  Y5, Y13, Y13
-	VPSLLD  $0x17, Y10, Y5
-	VSUBPS  Y2, Y10, Y10
-	VPADDD  oneBits<>+0(SB), Y5, Y5
-	VADDPS  Y12, Y13, Y12
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y13
-	VADDPS  one<>+0(SB), Y12, Y12
-	VMULPS  Y9, Y12, Y9
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y12
-	VANDNPS Y9, Y11, Y14
-	VMULPS  Y3, Y7, Y9
-	VMOVUPS Y14, (DI)(AX*1)
-	VMULPS  Y4, Y10, Y11
-	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
-	VADDPS  Y2, Y9, Y9
-	VSUBPS  Y11, Y6, Y6
-	VSUBPS  Y10, Y6, Y10
-	VMULPS  expQ4<>+0(SB), Y10, Y6
-	VMULPS  Y10, Y10, Y11
-	VADDPS  expQ3<>+0(SB), Y6, Y6
-	VMULPS  Y10, Y6, Y6
-	VADDPS  expQ2<>+0(SB), Y6, Y6
-	VMULPS  Y10, Y6, Y6
-	VADDPS  expQ1<>+0(SB), Y6, Y6
-	VMULPS  Y10, Y6, Y6
-	VADDPS  expQ0<>+0(SB), Y6, Y6
-	VMULPS  Y6, Y11, Y11
-	VPSLLD  $0x17, Y9, Y6
-	VSUBPS  Y2, Y9, Y9
-	VPADDD  oneBits<>+0(SB), Y6, Y6
-	VADDPS  Y10, Y11, Y10
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y11
-	VADDPS  one<>+0(SB), Y10, Y10
-	VMULPS  Y5, Y10, Y10
-	VMULPS  Y3, Y8, Y5
-	VANDNPS Y10, Y13, Y10
-	VADDPS  Y2, Y5, Y5
-	VMULPS  Y4, Y9, Y13
-	VMULPS  expLn2Lo<>+0(SB), Y9, Y15
-	VMOVUPS Y10, 32(DI)(AX*1)
-	VSUBPS  Y2, Y5, Y9
-	VSUBPS  Y13, Y7, Y7
-	VPSLLD  $0x17, Y5, Y5
-	VPADDD  oneBits<>+0(SB), Y5, Y5
-	VMULPS  Y4, Y9, Y13
-	VMULPS  expLn2Lo<>+0(SB), Y9, Y9
-	VSUBPS  Y15, Y7, Y7
-	VSUBPS  Y13, Y8, Y8
-	VMULPS  expQ4<>+0(SB), Y7, Y13
-	VMULPS  Y7, Y7, Y15
-	VSUBPS  Y9, Y8, Y8
-	VADDPS  expQ3<>+0(SB), Y13, Y13
-	VMULPS  expQ4<>+0(SB), Y8, Y9
-	VMULPS  Y7, Y13, Y13
-	VADDPS  expQ3<>+0(SB), Y9, Y9
-	VADDPS  expQ2<>+0(SB), Y13, Y13
-	VMULPS  Y8, Y9, Y9
-	VMULPS  Y7, Y13, Y13
-	VADDPS  expQ2<>+0(SB), Y9, Y9
-	VADDPS  expQ1<>+0(SB), Y13, Y13
-	VMULPS  Y8, Y9, Y9
-	VMULPS  Y7, Y13, Y13
-	VADDPS  expQ1<>+0(SB), Y9, Y9
-	VADDPS  expQ0<>+0(SB), Y13, Y13
-	VMULPS  Y8, Y9, Y9
-	VMULPS  Y13, Y15, Y15
-	VMULPS  Y8, Y8, Y13
-	VADDPS  expQ0<>+0(SB), Y9, Y9
-	VADDPS  Y7, Y15, Y7
-	VMULPS  Y9, Y13, Y9
-	VADDPS  one<>+0(SB), Y7, Y7
-	VADDPS  Y8, Y9, Y8
-	VMULPS  Y6, Y7, Y6
-	VADDPS  one<>+0(SB), Y8, Y7
-	VANDNPS Y6, Y12, Y6
-	VMOVUPS Y6, 64(DI)(AX*1)
-	VMULPS  Y5, Y7, Y5
-	VANDNPS Y5, Y11, Y5
-	VMOVUPS Y5, 96(DI)(AX*1)
-	VADDPS  Y14, Y0, Y0
-	VADDPS  Y10, Y1, Y1
-	VADDPS  Y6, Y0, Y0
-	VADDPS  Y5, Y1, Y1
-
-scaledDone626:
-	ADDQ $0x00000080, AX
-	JMP  classes621
-
-rest622:
-	TESTQ   $0x00000010, CX
-	JZ      tail623
-	VMOVUPS (SI)(AX*1), Y2
-	VMULPS  520(SP), Y2, Y2
-	VSUBPS  96(SP), Y2, Y2
-	VMULPS  expLog2e<>+0(SB), Y2, Y3
-	VADDPS  expMagic<>+0(SB), Y3, Y3
-	VSUBPS  expMagic<>+0(SB), Y3, Y4
-	VPSLLD  $0x17, Y3, Y3
-	VPADDD  oneBits<>+0(SB), Y3, Y3
-	VMULPS  expLn2Hi<>+0(SB), Y4, Y5
-	VSUBPS  Y5, Y2, Y5
-	VMULPS  expLn2Lo<>+0(SB), Y4, Y4
-	VSUBPS  Y4, Y5, Y4
-	VMULPS  expQ4<>+0(SB), Y4, Y5
-	VMULPS  Y4, Y4, Y6
-	VADDPS  expQ3<>+0(SB), Y5, Y5
-	VMULPS  Y4, Y5, Y5
-	VADDPS  expQ2<>+0(SB), Y5, Y5
-	VMULPS  Y4, Y5, Y5
-	VADDPS  expQ1<>+0(SB), Y5, Y5
-	VMULPS  Y4, Y5, Y5
-	VADDPS  expQ0<>+0(SB), Y5, Y5
-	VMULPS  Y5, Y6, Y5
-	VADDPS  Y4, Y5, Y4
-	VADDPS  one<>+0(SB), Y4, Y4
-	VMULPS  Y3, Y4, Y3
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y2, Y2
-	VANDNPS Y3, Y2, Y2
-	VMOVUPS Y2, (DI)(AX*1)
-	VADDPS  Y2, Y0, Y0
-	VMOVUPS 32(SI)(AX*1), Y2
-	VMULPS  520(SP), Y2, Y2
-	VSUBPS  96(SP), Y2, Y2
-	VMULPS  expLog2e<>+0(SB), Y2, Y3
-	VADDPS  expMagic<>+0(SB), Y3, Y3
-	VSUBPS  expMagic<>+0(SB), Y3, Y4
-	VPSLLD  $0x17, Y3, Y3
-	VPADDD  oneBits<>+0(SB), Y3, Y3
-	VMULPS  expLn2Hi<>+0(SB), Y4, Y5
-	VSUBPS  Y5, Y2, Y5
-	VMULPS  expLn2Lo<>+0(SB), Y4, Y4
-	VSUBPS  Y4, Y5, Y4
-	VMULPS  expQ4<>+0(SB), Y4, Y5
-	VMULPS  Y4, Y4, Y6
-	VADDPS  expQ3<>+0(SB), Y5, Y5
-	VMULPS  Y4, Y5, Y5
-	VADDPS  expQ2<>+0(SB), Y5, Y5
-	VMULPS  Y4, Y5, Y5
-	VADDPS  expQ1<>+0(SB), Y5, Y5
-	VMULPS  Y4, Y5, Y5
-	VADDPS  expQ0<>+0(SB), Y5, Y5
-	VMULPS  Y5, Y6, Y5
-	VADDPS  Y4, Y5, Y4
-	VADDPS  one<>+0(SB), Y4, Y4
-	VMULPS  Y3, Y4, Y3
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y2, Y2
-	VANDNPS Y3, Y2, Y2
-	VMOVUPS Y2, 32(DI)(AX*1)
-	VADDPS  Y2, Y1, Y1
-	ADDQ    $0x00000040, AX
-
-tail623:
-	TESTQ      $0x0000000f, CX
-	JZ         classesDone624
-	VMOVUPS    (SP), Y2
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes627
-	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded628
-
-maskedLoadLanes627:
-	VXORPS    Y2, Y2, Y2
-	VXORPS    X3, X3, X3
-	CMPQ      416(SP), $0x00
-	JLE       lanesDone629
-	VINSERTPS $0x00, (SI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x01
-	JLE       lanesDone629
-	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x02
-	JLE       lanesDone629
-	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x03
-	JLE       lanesDone629
-	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x04
-	JLE       lanesDone629
-	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x05
-	JLE       lanesDone629
-	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x06
-	JLE       lanesDone629
-	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x07
-	JLE       lanesDone629
-	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
-
-lanesDone629:
-	VINSERTF128 $0x01, X3, Y2, Y2
-
-maskedLoaded628:
-	VMULPS     520(SP), Y2, Y2
-	VSUBPS     96(SP), Y2, Y2
-	VMULPS     expLog2e<>+0(SB), Y2, Y3
-	VADDPS     expMagic<>+0(SB), Y3, Y3
-	VSUBPS     expMagic<>+0(SB), Y3, Y4
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     oneBits<>+0(SB), Y3, Y3
-	VMULPS     expLn2Hi<>+0(SB), Y4, Y5
-	VSUBPS     Y5, Y2, Y5
-	VMULPS     expLn2Lo<>+0(SB), Y4, Y4
-	VSUBPS     Y4, Y5, Y4
-	VMULPS     expQ4<>+0(SB), Y4, Y5
-	VMULPS     Y4, Y4, Y6
-	VADDPS     expQ3<>+0(SB), Y5, Y5
-	VMULPS     Y4, Y5, Y5
-	VADDPS     expQ2<>+0(SB), Y5, Y5
-	VMULPS     Y4, Y5, Y5
-	VADDPS     expQ1<>+0(SB), Y5, Y5
-	VMULPS     Y4, Y5, Y5
-	VADDPS     expQ0<>+0(SB), Y5, Y5
-	VMULPS     Y5, Y6, Y5
-	VADDPS     Y4, Y5, Y4
-	VADDPS     one<>+0(SB), Y4, Y4
-	VMULPS     Y3, Y4, Y3
-	VCMPPS     $0x01, expCutoff<>+0(SB), Y2, Y2
-	VANDNPS    Y3, Y2, Y2
-	VMOVUPS    (SP), Y3
-	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes630
-	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored631
-
-maskedStoreLanes630:
-	VEXTRACTF128 $0x01, Y2, X3
-	CMPQ         416(SP), $0x00
-	JLE          maskedStored631
-	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
-	CMPQ         416(SP), $0x01
-	JLE          maskedStored631
-	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
-	CMPQ         416(SP), $0x02
-	JLE          maskedStored631
-	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
-	CMPQ         416(SP), $0x03
-	JLE          maskedStored631
-	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
-	CMPQ         416(SP), $0x04
-	JLE          maskedStored631
-	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
-	CMPQ         416(SP), $0x05
-	JLE          maskedStored631
-	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
-	CMPQ         416(SP), $0x06
-	JLE          maskedStored631
-	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
-	CMPQ         416(SP), $0x07
-	JLE          maskedStored631
-	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
-
-maskedStored631:
-	VADDPS     Y2, Y0, Y2
-	VMOVUPS    (SP), Y3
-	VBLENDVPS  Y3, Y2, Y0, Y0
-	VMOVUPS    32(SP), Y2
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes632
-	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded633
-
-maskedLoadLanes632:
-	VXORPS    Y2, Y2, Y2
-	VXORPS    X3, X3, X3
-	CMPQ      424(SP), $0x00
-	JLE       lanesDone634
-	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x01
-	JLE       lanesDone634
-	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x02
-	JLE       lanesDone634
-	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x03
-	JLE       lanesDone634
-	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x04
-	JLE       lanesDone634
-	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x05
-	JLE       lanesDone634
-	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x06
-	JLE       lanesDone634
-	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x07
-	JLE       lanesDone634
-	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
-
-lanesDone634:
-	VINSERTF128 $0x01, X3, Y2, Y2
-
-maskedLoaded633:
-	VMULPS     520(SP), Y2, Y2
-	VSUBPS     96(SP), Y2, Y2
-	VMULPS     expLog2e<>+0(SB), Y2, Y3
-	VADDPS     expMagic<>+0(SB), Y3, Y3
-	VSUBPS     expMagic<>+0(SB), Y3, Y4
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     oneBits<>+0(SB), Y3, Y3
-	VMULPS     expLn2Hi<>+0(SB), Y4, Y5
-	VSUBPS     Y5, Y2, Y5
-	VMULPS     expLn2Lo<>+0(SB), Y4, Y4
-	VSUBPS     Y4, Y5, Y4
-	VMULPS     expQ4<>+0(SB), Y4, Y5
-	VMULPS     Y4, Y4, Y6
-	VADDPS     expQ3<>+0(SB), Y5, Y5
-	VMULPS     Y4, Y5, Y5
-	VADDPS     expQ2<>+0(SB), Y5, Y5
-	VMULPS     Y4, Y5, Y5
-	VADDPS     expQ1<>+0(SB), Y5, Y5
-	VMULPS     Y4, Y5, Y5
-	VADDPS     expQ0<>+0(SB), Y5, Y5
-	VMULPS     Y5, Y6, Y5
-	VADDPS     Y4, Y5, Y4
-	VADDPS     one<>+0(SB), Y4, Y4
-	VMULPS     Y3, Y4, Y3
-	VCMPPS     $0x01, expCutoff<>+0(SB), Y2, Y2
-	VANDNPS    Y3, Y2, Y2
-	VMOVUPS    32(SP), Y3
-	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes635
-	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
-	JMP        maskedStored636
-
-maskedStoreLanes635:
-	VEXTRACTF128 $0x01, Y2, X3
-	CMPQ         424(SP), $0x00
-	JLE          maskedStored636
-	VEXTRACTPS   $0x00, X2, 32(DI)(AX*1)
-	CMPQ         424(SP), $0x01
-	JLE          maskedStored636
-	VEXTRACTPS   $0x01, X2, 36(DI)(AX*1)
-	CMPQ         424(SP), $0x02
-	JLE          maskedStored636
-	VEXTRACTPS   $0x02, X2, 40(DI)(AX*1)
-	CMPQ         424(SP), $0x03
-	JLE          maskedStored636
-	VEXTRACTPS   $0x03, X2, 44(DI)(AX*1)
-	CMPQ         424(SP), $0x04
-	JLE          maskedStored636
-	VEXTRACTPS   $0x00, X3, 48(DI)(AX*1)
-	CMPQ         424(SP), $0x05
-	JLE          maskedStored636
-	VEXTRACTPS   $0x01, X3, 52(DI)(AX*1)
-	CMPQ         424(SP), $0x06
-	JLE          maskedStored636
-	VEXTRACTPS   $0x02, X3, 56(DI)(AX*1)
-	CMPQ         424(SP), $0x07
-	JLE          maskedStored636
-	VEXTRACTPS   $0x03, X3, 60(DI)(AX*1)
-
-maskedStored636:
-	VADDPS    Y2, Y1, Y2
-	VMOVUPS   32(SP), Y3
-	VBLENDVPS Y3, Y2, Y1, Y1
-
-classesDone624:
-	VMOVAPS Y0, Y0
-	VMOVAPS Y1, Y1
-	JMP     summed620
-
-noGrad619:
-	VMOVUPS negZero<>+0(SB), Y0
-	VMOVUPS negZero<>+0(SB), Y1
-	VMOVUPS expMagic<>+0(SB), Y2
-	VMOVUPS expLog2e<>+0(SB), Y3
-	VMOVUPS expLn2Hi<>+0(SB), Y4
-	XORL    AX, AX
-
-classes637:
-	CMPQ    AX, R11
-	JAE     rest638
-	CMPL    520(SP), $0x3f800000
-	JNE     scaled641
-	VMOVUPS (SI)(AX*1), Y5
-	VMOVUPS 32(SI)(AX*1), Y6
-	VMOVUPS 64(SI)(AX*1), Y7
-	VMOVUPS 96(SI)(AX*1), Y8
-	VSUBPS  96(SP), Y5, Y5
-	VSUBPS  96(SP), Y6, Y6
-	VSUBPS  96(SP), Y7, Y7
-	VSUBPS  96(SP), Y8, Y8
-	VMULPS  Y3, Y5, Y9
-	VMULPS  Y3, Y6, Y10
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y11
-	VADDPS  Y2, Y9, Y9
-	VADDPS  Y2, Y10, Y10
-	VSUBPS  Y2, Y9, Y12
-	VPSLLD  $0x17, Y9, Y9
-	VPADDD  oneBits<>+0(SB), Y9, Y9
-	VMULPS  Y4, Y12, Y13
-	VMULPS  expLn2Lo<>+0(SB), Y12, Y12
-	VSUBPS  Y13, Y5, Y5
-	VSUBPS  Y12, Y5, Y12
-	VMULPS  expQ4<>+0(SB), Y12, Y5
-	VMULPS  Y12, Y12, Y13
-	VADDPS  expQ3<>+0(SB), Y5, Y5
-	VMULPS  Y12, Y5, Y5
-	VADDPS  expQ2<>+0(SB), Y5, Y5
-	VMULPS  Y12, Y5, Y5
-	VADDPS  expQ1<>+0(SB), Y5, Y5
-	VMULPS  Y12, Y5, Y5
-	VADDPS  expQ0<>+0(SB), Y5, Y5
-	VMULPS  Y5, Y13, Y13
-	VPSLLD  $0x17, Y10, Y5
-	VSUBPS  Y2, Y10, Y10
-	VPADDD  oneBits<>+0(SB), Y5, Y5
-	VADDPS  Y12, Y13, Y12
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y13
-	VADDPS  one<>+0(SB), Y12, Y12
-	VMULPS  Y9, Y12, Y9
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y12
-	VANDNPS Y9, Y11, Y11
-	VMULPS  Y4, Y10, Y9
-	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
-	VSUBPS  Y9, Y6, Y6
-	VSUBPS  Y10, Y6, Y6
-	VMULPS  expQ4<>+0(SB), Y6, Y9
-	VMULPS  Y6, Y6, Y10
-	VADDPS  expQ3<>+0(SB), Y9, Y9
-	VMULPS  Y6, Y9, Y9
-	VADDPS  expQ2<>+0(SB), Y9, Y9
-	VMULPS  Y6, Y9, Y9
-	VADDPS  expQ1<>+0(SB), Y9, Y9
-	VMULPS  Y6, Y9, Y9
-	VADDPS  expQ0<>+0(SB), Y9, Y9
-	VMULPS  Y9, Y10, Y9
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y10
-	VADDPS  Y6, Y9, Y9
-	VMULPS  Y3, Y7, Y6
-	VADDPS  one<>+0(SB), Y9, Y9
-	VADDPS  Y2, Y6, Y6
-	VMULPS  Y5, Y9, Y9
-	VSUBPS  Y2, Y6, Y5
-	VPSLLD  $0x17, Y6, Y6
-	VPADDD  oneBits<>+0(SB), Y6, Y6
-	VANDNPS Y9, Y13, Y13
-	VMULPS  Y4, Y5, Y9
-	VMULPS  expLn2Lo<>+0(SB), Y5, Y5
-	VSUBPS  Y9, Y7, Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  expQ4<>+0(SB), Y7, Y5
-	VMULPS  Y7, Y7, Y9
-	VADDPS  expQ3<>+0(SB), Y5, Y5
-	VMULPS  Y7, Y5, Y5
-	VADDPS  expQ2<>+0(SB), Y5, Y5
-	VMULPS  Y7, Y5, Y5
-	VADDPS  expQ1<>+0(SB), Y5, Y5
-	VMULPS  Y7, Y5, Y5
-	VADDPS  expQ0<>+0(SB), Y5, Y5
-	VMULPS  Y5, Y9, Y9
-	VMULPS  Y3, Y8, Y5
-	VADDPS  Y7, Y9, Y7
-	VADDPS  Y2, Y5, Y5
-	VADDPS  one<>+0(SB), Y7, Y9
-	VSUBPS  Y2, Y5, Y7
-	VPSLLD  $0x17, Y5, Y5
-	VPADDD  oneBits<>+0(SB), Y5, Y5
-	VMULPS  Y6, Y9, Y9
-	VMULPS  Y4, Y7, Y6
-	VMULPS  expLn2Lo<>+0(SB), Y7, Y7
-	VANDNPS Y9, Y12, Y9
-	VSUBPS  Y6, Y8, Y6
-	VSUBPS  Y7, Y6, Y6
-	VMULPS  expQ4<>+0(SB), Y6, Y7
-	VMULPS  Y6, Y6, Y8
-	VADDPS  expQ3<>+0(SB), Y7, Y7
-	VMULPS  Y6, Y7, Y7
-	VADDPS  expQ2<>+0(SB), Y7, Y7
-	VMULPS  Y6, Y7, Y7
-	VADDPS  expQ1<>+0(SB), Y7, Y7
-	VMULPS  Y6, Y7, Y7
-	VADDPS  expQ0<>+0(SB), Y7, Y7
-	VMULPS  Y7, Y8, Y7
-	VADDPS  Y6, Y7, Y6
-	VADDPS  one<>+0(SB), Y6, Y6
-	VMULPS  Y5, Y6, Y5
-	VANDNPS Y5, Y10, Y5
-	VADDPS  Y11, Y0, Y0
-	VADDPS  Y13, Y1, Y1
-	VADDPS  Y9, Y0, Y0
-	VADDPS  Y5, Y1, Y1
-	JMP     scaledDone642
-
-scaled641:
-	VMOVUPS (SI)(AX*1), Y5
-	VMOVUPS 32(SI)(AX*1), Y6
-	VMOVUPS 64(SI)(AX*1), Y7
-	VMOVUPS 96(SI)(AX*1), Y8
-	VMULPS  520(SP), Y5, Y5
-	VMULPS  520(SP), Y6, Y6
-	VMULPS  520(SP), Y7, Y7
-	VMULPS  520(SP), Y8, Y8
-	VSUBPS  96(SP), Y5, Y5
-	VSUBPS  96(SP), Y6, Y6
-	VSUBPS  96(SP), Y7, Y7
-	VSUBPS  96(SP), Y8, Y8
-	VMULPS  Y3, Y5, Y9
-	VMULPS  Y3, Y6, Y10
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y5, Y11
-	VADDPS  Y2, Y9, Y9
-	VADDPS  Y2, Y10, Y10
-	VSUBPS  Y2, Y9, Y12
-	VPSLLD  $0x17, Y9, Y9
-	VPADDD  oneBits<>+0(SB), Y9, Y9
-	VMULPS  Y4, Y12, Y13
-	VMULPS  expLn2Lo<>+0(SB), Y12, Y12
-	VSUBPS  Y13, Y5, Y5
-	VSUBPS  Y12, Y5, Y12
-	VMULPS  expQ4<>+0(SB), Y12, Y5
-	VMULPS  Y12, Y12, Y13
-	VADDPS  expQ3<>+0(SB), Y5, Y5
-	VMULPS  Y12, Y5, Y5
-	VADDPS  expQ2<>+0(SB), Y5, Y5
-	VMULPS  Y12, Y5, Y5
-	VADDPS  expQ1<>+0(SB), Y5, Y5
-	VMULPS  Y12, Y5, Y5
-	VADDPS  expQ0<>+0(SB), Y5, Y5
-	VMULPS  Y5, Y13, Y13
-	VPSLLD  $0x17, Y10, Y5
-	VSUBPS  Y2, Y10, Y10
-	VPADDD  oneBits<>+0(SB), Y5, Y5
-	VADDPS  Y12, Y13, Y12
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y6, Y13
-	VADDPS  one<>+0(SB), Y12, Y12
-	VMULPS  Y9, Y12, Y9
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y12
-	VANDNPS Y9, Y11, Y11
-	VMULPS  Y4, Y10, Y9
-	VMULPS  expLn2Lo<>+0(SB), Y10, Y10
-	VSUBPS  Y9, Y6, Y6
-	VSUBPS  Y10, Y6, Y6
-	VMULPS  expQ4<>+0(SB), Y6, Y9
-	VMULPS  Y6, Y6, Y10
-	VADDPS  expQ3<>+0(SB), Y9, Y9
-	VMULPS  Y6, Y9, Y9
-	VADDPS  expQ2<>+0(SB), Y9, Y9
-	VMULPS  Y6, Y9, Y9
-	VADDPS  expQ1<>+0(SB), Y9, Y9
-	VMULPS  Y6, Y9, Y9
-	VADDPS  expQ0<>+0(SB), Y9, Y9
-	VMULPS  Y9, Y10, Y9
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y8, Y10
-	VADDPS  Y6, Y9, Y9
-	VMULPS  Y3, Y7, Y6
-	VADDPS  one<>+0(SB), Y9, Y9
-	VADDPS  Y2, Y6, Y6
-	VMULPS  Y5, Y9, Y9
-	VSUBPS  Y2, Y6, Y5
-	VPSLLD  $0x17, Y6, Y6
-	VPADDD  oneBits<>+0(SB), Y6, Y6
-	VANDNPS Y9, Y13, Y13
-	VMULPS  Y4, Y5, Y9
-	VMULPS  expLn2Lo<>+0(SB), Y5, Y5
-	VSUBPS  Y9, Y7, Y7
-	VSUBPS  Y5, Y7, Y7
-	VMULPS  expQ4<>+0(SB), Y7, Y5
-	VMULPS  Y7, Y7, Y9
-	VADDPS  expQ3<>+0(SB), Y5, Y5
-	VMULPS  Y7, Y5, Y5
-	VADDPS  expQ2<>+0(SB), Y5, Y5
-	VMULPS  Y7, Y5, Y5
-	VADDPS  expQ1<>+0(SB), Y5, Y5
-	VMULPS  Y7, Y5, Y5
-	VADDPS  expQ0<>+0(SB), Y5, Y5
-	VMULPS  Y5, Y9, Y9
-	VMULPS  Y3, Y8, Y5
-	VADDPS  Y7, Y9, Y7
-	VADDPS  Y2, Y5, Y5
-	VADDPS  one<>+0(SB), Y7, Y9
-	VSUBPS  Y2, Y5, Y7
-	VPSLLD  $0x17, Y5, Y5
-	VPADDD  oneBits<>+0(SB), Y5, Y5
-	VMULPS  Y6, Y9, Y9
-	VMULPS  Y4, Y7, Y6
-	VMULPS  expLn2Lo<>+0(SB), Y7, Y7
-	VANDNPS Y9, Y12, Y9
-	VSUBPS  Y6, Y8, Y6
-	VSUBPS  Y7, Y6, Y6
-	VMULPS  expQ4<>+0(SB), Y6, Y7
-	VMULPS  Y6, Y6, Y8
-	VADDPS  expQ3<>+0(SB), Y7, Y7
-	VMULPS  Y6, Y7, Y7
-	VADDPS  expQ2<>+0(SB), Y7, Y7
-	VMULPS  Y6, Y7, Y7
-	VADDPS  expQ1<>+0(SB), Y7, Y7
-	VMULPS  Y6, Y7, Y7
-	VADDPS  expQ0<>+0(SB), Y7, Y7
-	VMULPS  Y7, Y8, Y7
-	VADDPS  Y6, Y7, Y6
-	VADDPS  one<>+0(SB), Y6, Y6
-	VMULPS  Y5, Y6, Y5
-	VANDNPS Y5, Y10, Y5
-	VADDPS  Y11, Y0, Y0
-	VADDPS  Y13, Y1, Y1
-	VADDPS  Y9, Y0, Y0
-	VADDPS  Y5, Y1, Y1
-
-scaledDone642:
-	ADDQ $0x00000080, AX
-	JMP  classes637
-
-rest638:
-	TESTQ   $0x00000010, CX
-	JZ      tail639
-	VMOVUPS (SI)(AX*1), Y2
-	VMULPS  520(SP), Y2, Y2
-	VSUBPS  96(SP), Y2, Y2
-	VMULPS  expLog2e<>+0(SB), Y2, Y3
-	VADDPS  expMagic<>+0(SB), Y3, Y3
-	VSUBPS  expMagic<>+0(SB), Y3, Y4
-	VPSLLD  $0x17, Y3, Y3
-	VPADDD  oneBits<>+0(SB), Y3, Y3
-	VMULPS  expLn2Hi<>+0(SB), Y4, Y5
-	VSUBPS  Y5, Y2, Y5
-	VMULPS  expLn2Lo<>+0(SB), Y4, Y4
-	VSUBPS  Y4, Y5, Y4
-	VMULPS  expQ4<>+0(SB), Y4, Y5
-	VMULPS  Y4, Y4, Y6
-	VADDPS  expQ3<>+0(SB), Y5, Y5
-	VMULPS  Y4, Y5, Y5
-	VADDPS  expQ2<>+0(SB), Y5, Y5
-	VMULPS  Y4, Y5, Y5
-	VADDPS  expQ1<>+0(SB), Y5, Y5
-	VMULPS  Y4, Y5, Y5
-	VADDPS  expQ0<>+0(SB), Y5, Y5
-	VMULPS  Y5, Y6, Y5
-	VADDPS  Y4, Y5, Y4
-	VADDPS  one<>+0(SB), Y4, Y4
-	VMULPS  Y3, Y4, Y3
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y2, Y2
-	VANDNPS Y3, Y2, Y2
-	VADDPS  Y2, Y0, Y0
-	VMOVUPS 32(SI)(AX*1), Y2
-	VMULPS  520(SP), Y2, Y2
-	VSUBPS  96(SP), Y2, Y2
-	VMULPS  expLog2e<>+0(SB), Y2, Y3
-	VADDPS  expMagic<>+0(SB), Y3, Y3
-	VSUBPS  expMagic<>+0(SB), Y3, Y4
-	VPSLLD  $0x17, Y3, Y3
-	VPADDD  oneBits<>+0(SB), Y3, Y3
-	VMULPS  expLn2Hi<>+0(SB), Y4, Y5
-	VSUBPS  Y5, Y2, Y5
-	VMULPS  expLn2Lo<>+0(SB), Y4, Y4
-	VSUBPS  Y4, Y5, Y4
-	VMULPS  expQ4<>+0(SB), Y4, Y5
-	VMULPS  Y4, Y4, Y6
-	VADDPS  expQ3<>+0(SB), Y5, Y5
-	VMULPS  Y4, Y5, Y5
-	VADDPS  expQ2<>+0(SB), Y5, Y5
-	VMULPS  Y4, Y5, Y5
-	VADDPS  expQ1<>+0(SB), Y5, Y5
-	VMULPS  Y4, Y5, Y5
-	VADDPS  expQ0<>+0(SB), Y5, Y5
-	VMULPS  Y5, Y6, Y5
-	VADDPS  Y4, Y5, Y4
-	VADDPS  one<>+0(SB), Y4, Y4
-	VMULPS  Y3, Y4, Y3
-	VCMPPS  $0x01, expCutoff<>+0(SB), Y2, Y2
-	VANDNPS Y3, Y2, Y2
-	VADDPS  Y2, Y1, Y1
-	ADDQ    $0x00000040, AX
-
-tail639:
-	TESTQ      $0x0000000f, CX
-	JZ         classesDone640
-	VMOVUPS    (SP), Y2
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes643
-	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded644
-
-maskedLoadLanes643:
-	VXORPS    Y2, Y2, Y2
-	VXORPS    X3, X3, X3
-	CMPQ      416(SP), $0x00
-	JLE       lanesDone645
-	VINSERTPS $0x00, (SI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x01
-	JLE       lanesDone645
-	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x02
-	JLE       lanesDone645
-	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x03
-	JLE       lanesDone645
-	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x04
-	JLE       lanesDone645
-	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x05
-	JLE       lanesDone645
-	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x06
-	JLE       lanesDone645
-	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x07
-	JLE       lanesDone645
-	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
-
-lanesDone645:
-	VINSERTF128 $0x01, X3, Y2, Y2
-
-maskedLoaded644:
-	VMULPS     520(SP), Y2, Y2
-	VSUBPS     96(SP), Y2, Y2
-	VMULPS     expLog2e<>+0(SB), Y2, Y3
-	VADDPS     expMagic<>+0(SB), Y3, Y3
-	VSUBPS     expMagic<>+0(SB), Y3, Y4
-	VPSLLD     $0x17, Y3, Y3
-	VPADDD     oneBits<>+0(SB), Y3, Y3
-	VMULPS     expLn2Hi<>+0(SB), Y4, Y5
-	VSUBPS     Y5, Y2, Y5
-	VMULPS     expLn2Lo<>+0(SB), Y4, Y4
-	VSUBPS     Y4, Y5, Y4
-	VMULPS     expQ4<>+0(SB), Y4, Y5
-	VMULPS     Y4, Y4, Y6
-	VADDPS     expQ3<>+0(SB), Y5, Y5
-	VMULPS     Y4, Y5, Y5
-	VADDPS     expQ2<>+0(SB), Y5, Y5
-	VMULPS     Y4, Y5, Y5
-	VADDPS     expQ1<>+0(SB), Y5, Y5
-	VMULPS     Y4, Y5, Y5
-	VADDPS     expQ0<>+0(SB), Y5, Y5
-	VMULPS     Y5, Y6, Y5
-	VADDPS     Y4, Y5, Y4
-	VADDPS     one<>+0(SB), Y4, Y4
-	VMULPS     Y3, Y4, Y3
-	VCMPPS     $0x01, expCutoff<>+0(SB), Y2, Y2
-	VANDNPS    Y3, Y2, Y2
-	VADDPS     Y2, Y0, Y2
-	VMOVUPS    (SP), Y3
-	VBLENDVPS  Y3, Y2, Y0, Y0
-	VMOVUPS    32(SP), Y2
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes646
-	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded647
-
-maskedLoadLanes646:
-	VXORPS    Y2, Y2, Y2
-	VXORPS    X3, X3, X3
-	CMPQ      424(SP), $0x00
-	JLE       lanesDone648
-	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x01
-	JLE       lanesDone648
-	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x02
-	JLE       lanesDone648
-	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x03
-	JLE       lanesDone648
-	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x04
-	JLE       lanesDone648
-	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x05
-	JLE       lanesDone648
-	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x06
-	JLE       lanesDone648
-	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x07
-	JLE       lanesDone648
-	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
-
-lanesDone648:
-	VINSERTF128 $0x01, X3, Y2, Y2
-
-maskedLoaded647:
-	VMULPS    520(SP), Y2, Y2
-	VSUBPS    96(SP), Y2, Y2
-	VMULPS    expLog2e<>+0(SB), Y2, Y3
-	VADDPS    expMagic<>+0(SB), Y3, Y3
-	VSUBPS    expMagic<>+0(SB), Y3, Y4
-	VPSLLD    $0x17, Y3, Y3
-	VPADDD    oneBits<>+0(SB), Y3, Y3
-	VMULPS    expLn2Hi<>+0(SB), Y4, Y5
-	VSUBPS    Y5, Y2, Y5
-	VMULPS    expLn2Lo<>+0(SB), Y4, Y4
-	VSUBPS    Y4, Y5, Y4
-	VMULPS    expQ4<>+0(SB), Y4, Y5
-	VMULPS    Y4, Y4, Y6
-	VADDPS    expQ3<>+0(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    expQ2<>+0(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    expQ1<>+0(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    expQ0<>+0(SB), Y5, Y5
-	VMULPS    Y5, Y6, Y5
-	VADDPS    Y4, Y5, Y4
-	VADDPS    one<>+0(SB), Y4, Y4
-	VMULPS    Y3, Y4, Y3
-	VCMPPS    $0x01, expCutoff<>+0(SB), Y2, Y2
-	VANDNPS   Y3, Y2, Y2
-	VADDPS    Y2, Y1, Y2
-	VMOVUPS   32(SP), Y3
-	VBLENDVPS Y3, Y2, Y1, Y1
-
-classesDone640:
-	VMOVAPS Y0, Y0
-	VMOVAPS Y1, Y1
-
-summed620:
-	// The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
-	// ls - d[l] (seq.LabelLoss).
-	VHADDPS      Y1, Y0, Y0
-	VHADDPS      Y0, Y0, Y0
-	VEXTRACTF128 $0x01, Y0, X1
-	VADDPS       X1, X0, X0
-	VMOVSHDUP    X0, X1
-	VADDSS       X1, X0, X0
-	VBROADCASTSS X0, Y0
-	VPSRLD       $0x17, Y0, Y1
-	VMOVDQU      logExpInv<>+0(SB), Y2
-	VPSUBD       Y1, Y2, Y2
-	VPSLLD       $0x17, Y2, Y2
-	VMULPS       Y0, Y2, Y2
-	VPSUBD       logExpBias<>+0(SB), Y1, Y1
-	VCVTDQ2PS    Y1, Y1
-	VCMPPS       $0x01, logSqrtHalf<>+0(SB), Y2, Y3
-	VADDPS       Y2, Y2, Y4
-	VBLENDVPS    Y3, Y4, Y2, Y2
-	VSUBPS       one<>+0(SB), Y1, Y4
-	VBLENDVPS    Y3, Y4, Y1, Y1
-	VMULPS       expLn2Hi<>+0(SB), Y1, Y3
-	VMULPS       expLn2Lo<>+0(SB), Y1, Y1
-	VSUBPS       one<>+0(SB), Y2, Y2
-	VMULPS       Y2, Y2, Y4
-	VMULPS       logP0<>+0(SB), Y2, Y5
-	VADDPS       logP1<>+0(SB), Y5, Y5
-	VMULPS       Y2, Y5, Y5
-	VADDPS       logP2<>+0(SB), Y5, Y5
-	VMULPS       Y2, Y5, Y5
-	VADDPS       logP3<>+0(SB), Y5, Y5
-	VMULPS       Y2, Y5, Y5
-	VADDPS       logP4<>+0(SB), Y5, Y5
-	VMULPS       Y2, Y5, Y5
-	VADDPS       logP5<>+0(SB), Y5, Y5
-	VMULPS       Y2, Y5, Y5
-	VADDPS       logP6<>+0(SB), Y5, Y5
-	VMULPS       Y2, Y5, Y5
-	VADDPS       logP7<>+0(SB), Y5, Y5
-	VMULPS       Y2, Y5, Y5
-	VADDPS       logP8<>+0(SB), Y5, Y5
-	VMULPS       Y2, Y5, Y5
-	VMULPS       Y4, Y5, Y5
-	VADDPS       Y1, Y5, Y1
-	VMULPS       half<>+0(SB), Y4, Y4
-	VSUBPS       Y4, Y1, Y1
-	VADDPS       Y1, Y2, Y1
-	VADDPS       Y3, Y1, Y1
-	VSUBPS       160(SP), Y1, Y2
-
-	// lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is computed, stored to
-	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
-	// (seq.ZTerms): loss = loss + zl, f to the frame.
-	TESTB     $0x01, 376(SP)
-	JZ        noLse649
-	VADDPS    96(SP), Y1, Y1
-	VMOVUPS   128(SP), Y3
-	VBLENDVPS Y3, 96(SP), Y1, Y1
-	TESTQ     R14, R14
-	JZ        noLseStore650
-	VMOVSS    X1, (R14)(R10*4)
-
-noLseStore650:
-	TESTB   $0x02, 376(SP)
-	JZ      noZ651
-	VMULPS  224(SP), Y1, Y3
-	VMULPS  Y1, Y3, Y1
-	VADDPS  Y3, Y3, Y3
-	VADDPS  one<>+0(SB), Y3, Y3
-	VMOVUPS Y3, 192(SP)
-	VADDPS  Y1, Y2, Y1
-	VMOVAPS Y1, Y2
-
-noZ651:
-noLse649:
-	// loss = loss·w[i] (with row weights).
-	MOVQ   512(SP), R12
-	TESTQ  R12, R12
-	JZ     unweighted652
-	VMULSS (R12)(R10*4), X2, X2
-
-unweighted652:
-	VMOVSS X2, (DX)(R10*4)
-
-	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
-	// sc / s (seq.Quotient), q = q·f (f = 1 without z-loss: exact); g[j] =
-	// e[j]·q (seq.Scaled); then g[l] = g[l] - sc.
-	TESTQ        DI, DI
-	JZ           noGrad653
-	VBROADCASTSS 504(SP), Y1
-	MOVQ         512(SP), R12
-	TESTQ        R12, R12
-	JZ           unweighted654
-	VBROADCASTSS (R12)(R10*4), Y2
-	VMULPS       Y2, Y1, Y1
-
-unweighted654:
-	VDIVPS Y0, Y1, Y0
-	VMULPS 192(SP), Y0, Y0
-	XORL   AX, AX
-
-classes655:
-	CMPQ    AX, R11
-	JAE     rest656
-	VMOVUPS (DI)(AX*1), Y2
-	VMULPS  Y0, Y2, Y2
-	VMOVUPS Y2, (DI)(AX*1)
-	VMOVUPS 32(DI)(AX*1), Y2
-	VMULPS  Y0, Y2, Y2
-	VMOVUPS Y2, 32(DI)(AX*1)
-	VMOVUPS 64(DI)(AX*1), Y2
-	VMULPS  Y0, Y2, Y2
-	VMOVUPS Y2, 64(DI)(AX*1)
-	VMOVUPS 96(DI)(AX*1), Y2
-	VMULPS  Y0, Y2, Y2
-	VMOVUPS Y2, 96(DI)(AX*1)
-	ADDQ    $0x00000080, AX
-	JMP     classes655
-
-rest656:
-	TESTQ   $0x00000010, CX
-	JZ      tail657
-	VMOVUPS (DI)(AX*1), Y2
-	VMULPS  Y0, Y2, Y2
-	VMOVUPS Y2, (DI)(AX*1)
-	VMOVUPS 32(DI)(AX*1), Y2
-	VMULPS  Y0, Y2, Y2
-	VMOVUPS Y2, 32(DI)(AX*1)
-	ADDQ    $0x00000040, AX
-
-tail657:
-	TESTQ      $0x0000000f, CX
-	JZ         classesDone658
-	VMOVUPS    (SP), Y2
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes659
-	VMASKMOVPS (DI)(AX*1), Y2, Y2
-	JMP        maskedLoaded660
-
-maskedLoadLanes659:
-	VXORPS    Y2, Y2, Y2
-	VXORPS    X3, X3, X3
-	CMPQ      416(SP), $0x00
-	JLE       lanesDone661
-	VINSERTPS $0x00, (DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x01
-	JLE       lanesDone661
-	VINSERTPS $0x10, 4(DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x02
-	JLE       lanesDone661
-	VINSERTPS $0x20, 8(DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x03
-	JLE       lanesDone661
-	VINSERTPS $0x30, 12(DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x04
-	JLE       lanesDone661
-	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x05
-	JLE       lanesDone661
-	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x06
-	JLE       lanesDone661
-	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x07
-	JLE       lanesDone661
-	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
-
-lanesDone661:
-	VINSERTF128 $0x01, X3, Y2, Y2
-
-maskedLoaded660:
-	VMULPS     Y0, Y2, Y2
-	VMOVUPS    (SP), Y3
-	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes662
-	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored663
-
-maskedStoreLanes662:
-	VEXTRACTF128 $0x01, Y2, X3
-	CMPQ         416(SP), $0x00
-	JLE          maskedStored663
-	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
-	CMPQ         416(SP), $0x01
-	JLE          maskedStored663
-	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
-	CMPQ         416(SP), $0x02
-	JLE          maskedStored663
-	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
-	CMPQ         416(SP), $0x03
-	JLE          maskedStored663
-	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
-	CMPQ         416(SP), $0x04
-	JLE          maskedStored663
-	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
-	CMPQ         416(SP), $0x05
-	JLE          maskedStored663
-	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
-	CMPQ         416(SP), $0x06
-	JLE          maskedStored663
-	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
-	CMPQ         416(SP), $0x07
-	JLE          maskedStored663
-	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
-
-maskedStored663:
-	VMOVUPS    32(SP), Y2
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes664
-	VMASKMOVPS 32(DI)(AX*1), Y2, Y2
-	JMP        maskedLoaded665
-
-maskedLoadLanes664:
-	VXORPS    Y2, Y2, Y2
-	VXORPS    X3, X3, X3
-	CMPQ      424(SP), $0x00
-	JLE       lanesDone666
-	VINSERTPS $0x00, 32(DI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x01
-	JLE       lanesDone666
-	VINSERTPS $0x10, 36(DI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x02
-	JLE       lanesDone666
-	VINSERTPS $0x20, 40(DI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x03
-	JLE       lanesDone666
-	VINSERTPS $0x30, 44(DI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x04
-	JLE       lanesDone666
-	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x05
-	JLE       lanesDone666
-	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x06
-	JLE       lanesDone666
-	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x07
-	JLE       lanesDone666
-	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
-
-lanesDone666:
-	VINSERTF128 $0x01, X3, Y2, Y2
-
-maskedLoaded665:
-	VMULPS     Y0, Y2, Y0
-	VMOVUPS    32(SP), Y2
-	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes667
-	VMASKMOVPS Y0, Y2, 32(DI)(AX*1)
-	JMP        maskedStored668
-
-maskedStoreLanes667:
-	VEXTRACTF128 $0x01, Y0, X2
-	CMPQ         424(SP), $0x00
-	JLE          maskedStored668
-	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
-	CMPQ         424(SP), $0x01
-	JLE          maskedStored668
-	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
-	CMPQ         424(SP), $0x02
-	JLE          maskedStored668
-	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
-	CMPQ         424(SP), $0x03
-	JLE          maskedStored668
-	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
-	CMPQ         424(SP), $0x04
-	JLE          maskedStored668
-	VEXTRACTPS   $0x00, X2, 48(DI)(AX*1)
-	CMPQ         424(SP), $0x05
-	JLE          maskedStored668
-	VEXTRACTPS   $0x01, X2, 52(DI)(AX*1)
-	CMPQ         424(SP), $0x06
-	JLE          maskedStored668
-	VEXTRACTPS   $0x02, X2, 56(DI)(AX*1)
-	CMPQ         424(SP), $0x07
-	JLE          maskedStored668
-	VEXTRACTPS   $0x03, X2, 60(DI)(AX*1)
-
-maskedStored668:
-classesDone658:
-	MOVLQSX (BX)(R10*4), R12
-	VMOVSS  (DI)(R12*4), X0
-	VSUBSS  X1, X0, X0
-	VMOVSS  X0, (DI)(R12*4)
-
-noGrad653:
-	// Next row.
-	INCQ  R10
-	ADDQ  R9, SI
-	TESTQ DI, DI
-	JZ    noOut669
-	ADDQ  R9, DI
-
-noOut669:
-	JMP wideLabelsMaxRow
-
-wideLabelsMaxDone:
-	VZEROUPPER
-	RET
 
 // func xentLabels16AVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
@@ -28691,12 +26324,12 @@ TEXT ·xentLabels16AVX512(SB), $11576-8
 	// rows processed, rounded down to a multiple of 16.
 	MOVQ    8(R9), AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil670
+	JEQ     isNil612
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil670:
+isNil612:
 	SHRQ    $0x08, AX
 	MOVQ    AX, CX
 	MOVQ    56(R9), AX
@@ -28704,37 +26337,37 @@ isNil670:
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil671
+	JEQ     isNil613
 	MOVQ    152(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil671:
+isNil613:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil672
+	JEQ     isNil614
 	MOVQ    184(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil672:
+isNil614:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil673
+	JEQ     isNil615
 	MOVQ    208(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil673:
+isNil615:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil674
+	JEQ     isNil616
 	MOVQ    256(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil674:
+isNil616:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -28742,28 +26375,28 @@ isNil674:
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch675
+	JEQ  noPrefetch617
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch675
+	JB   noPrefetch617
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch675:
+noPrefetch617:
 	MOVQ R12, 11528(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch676
+	JEQ  noPrefetch618
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch676
+	JB   noPrefetch618
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch676:
+noPrefetch618:
 	MOVQ R12, 11536(SP)
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -28773,18 +26406,18 @@ noPrefetch676:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse677
+	JZ    noLse619
 	MOVL  $0x00000001, R12
 
-noLse677:
+noLse619:
 	VBROADCASTSS 272(R9), Z0
 	VMOVUPS      Z0, 11328(SP)
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ678
+	JZ           noZ620
 	MOVL         $0x00000003, R12
 
-noZ678:
+noZ620:
 	MOVQ R12, 11520(SP)
 
 	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
@@ -28840,7 +26473,7 @@ labelsExpLoop:
 	// d[j] = x[j] - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 11528(SP)
-	JAE        noPrefetch679
+	JAE        noPrefetch621
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -28858,7 +26491,7 @@ labelsExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch679:
+noPrefetch621:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -28995,7 +26628,7 @@ noPrefetch679:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        11552(SP), $0x3f800000
-	JEQ         unscaled680
+	JEQ         unscaled622
 	VMULPS.BCST 11552(SP), Z15, Z15
 	VMULPS.BCST 11552(SP), Z13, Z13
 	VMULPS.BCST 11552(SP), Z16, Z16
@@ -29014,7 +26647,7 @@ noPrefetch679:
 	VMULPS.BCST 11552(SP), Z0, Z0
 	VMULPS.BCST 11552(SP), Z14, Z14
 
-unscaled680:
+unscaled622:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z17
 	VMAXPS      Z10, Z16, Z18
@@ -29041,7 +26674,7 @@ unscaled680:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ          R13, R13
-	JZ             noPreds681
+	JZ             noPreds623
 	VCMPPS         $0x00, Z17, Z0, K1
 	VBROADCASTSS   zero<>+0(SB), Z14
 	VBLENDMPS.BCST index<>+960(SB), Z14, K1, Z14
@@ -29110,12 +26743,12 @@ unscaled680:
 	VMOVUPS        Z14, (R13)
 	ADDQ           $0x00000040, R13
 
-noPreds681:
+noPreds623:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB       $0x01, 11520(SP)
-	JZ          noLse682
+	JZ          noLse624
 	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z17, K1
 	VADDPS      Z13, Z15, Z14
 	VADDPS      Z10, Z16, Z18
@@ -29137,7 +26770,7 @@ noPreds681:
 	KMOVW       K1, 1280(R11)
 	VMOVUPS     Z17, 1216(R11)
 
-noLse682:
+noLse624:
 	// d[j] = x[j] - m, stored to the record.
 	VSUBPS  Z17, Z15, Z14
 	VMOVUPS Z14, (R11)
@@ -29175,13 +26808,13 @@ noLse682:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    11560(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted683
+	JZ      unweighted625
 	VMOVUPS (AX), Z0
 	VMOVUPS Z0, 1344(R11)
 	ADDQ    $0x00000040, AX
 	MOVQ    AX, 11560(SP)
 
-unweighted683:
+unweighted625:
 	ADDQ $0x00000400, SI
 	ADDQ $0x00000040, BX
 	ADDQ $0x00000580, R11
@@ -29955,7 +27588,7 @@ labelsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11560(SP), $0x00
-	JEQ    unweighted684
+	JEQ    unweighted626
 	VMULPS 1344(R11), Z17, Z17
 	VMULPS 2752(R11), Z7, Z7
 	VMULPS 4160(R11), Z2, Z2
@@ -29965,10 +27598,10 @@ labelsLogLoop:
 	VMULPS 9792(R11), Z6, Z6
 	VMULPS 11200(R11), Z4, Z4
 
-unweighted684:
+unweighted626:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses685
+	JZ      noLosses627
 	VMOVUPS Z17, (DX)
 	VMOVUPS Z7, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -29979,7 +27612,7 @@ unweighted684:
 	VMOVUPS Z4, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses685:
+noLosses627:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y17, Z8
 	VEXTRACTF64X4 $0x01, Z17, Y9
@@ -30080,17 +27713,17 @@ labelsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11560(SP), $0x00
-	JEQ    unweighted686
+	JEQ    unweighted628
 	VMULPS 1344(R11), Z0, Z0
 
-unweighted686:
+unweighted628:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses687
+	JZ      noLosses629
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses687:
+noLosses629:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -30551,7 +28184,7 @@ labelsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11560(SP), $0x00
-	JEQ    unweighted688
+	JEQ    unweighted630
 	VMULPS 1344(R11), Z6, Z6
 	VMULPS 2752(R11), Z1, Z1
 	VMULPS 4160(R11), Z2, Z2
@@ -30561,10 +28194,10 @@ labelsLseLogLoop:
 	VMULPS 9792(R11), Z4, Z4
 	VMULPS 11200(R11), Z7, Z7
 
-unweighted688:
+unweighted630:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses689
+	JZ      noLosses631
 	VMOVUPS Z6, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -30575,7 +28208,7 @@ unweighted688:
 	VMOVUPS Z7, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses689:
+noLosses631:
 	VMOVUPD       (R8), Z8
 	VCVTPS2PD     Y6, Z9
 	VEXTRACTF64X4 $0x01, Z6, Y6
@@ -30621,7 +28254,7 @@ noLosses689:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse690
+	JZ      noLse632
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 2688(R11), Z0
@@ -30640,7 +28273,7 @@ noLosses689:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse690:
+noLse632:
 	ADDQ $0x00002c00, R11
 	SUBQ $0x08, R10
 	JMP  labelsLseLogLoop
@@ -30711,17 +28344,17 @@ labelsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11560(SP), $0x00
-	JEQ    unweighted691
+	JEQ    unweighted633
 	VMULPS 1344(R11), Z0, Z0
 
-unweighted691:
+unweighted633:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses692
+	JZ      noLosses634
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses692:
+noLosses634:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -30732,12 +28365,12 @@ noLosses692:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse693
+	JZ      noLse635
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse693:
+noLse635:
 	ADDQ $0x00000580, R11
 	DECQ R10
 	JMP  labelsLseLogLast
@@ -30759,10 +28392,10 @@ labelsGrad:
 labelsGradLoop:
 	VBROADCASTSS 11544(SP), Z0
 	CMPQ         11560(SP), $0x00
-	JEQ          unweighted694
+	JEQ          unweighted636
 	VMULPS       1344(R11), Z0, Z0
 
-unweighted694:
+unweighted636:
 	VDIVPS 1024(R11), Z0, Z1
 
 	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
@@ -30821,7 +28454,7 @@ unweighted694:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 11536(SP)
-	JAE        noPrefetch695
+	JAE        noPrefetch637
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -30839,7 +28472,7 @@ unweighted694:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch695:
+noPrefetch637:
 	VUNPCKLPS     Z4, Z3, Z0
 	VUNPCKHPS     Z4, Z3, Z2
 	VUNPCKLPS     Z6, Z5, Z3
@@ -30947,10 +28580,10 @@ labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
 	VBROADCASTSS 11544(SP), Z0
 	CMPQ         11560(SP), $0x00
-	JEQ          unweighted696
+	JEQ          unweighted638
 	VMULPS       1344(R11), Z0, Z0
 
-unweighted696:
+unweighted638:
 	VDIVPS 1024(R11), Z0, Z1
 	VMULPS 1216(R11), Z1, Z1
 
@@ -31010,7 +28643,7 @@ unweighted696:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 11536(SP)
-	JAE        noPrefetch697
+	JAE        noPrefetch639
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -31028,7 +28661,7 @@ unweighted696:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch697:
+noPrefetch639:
 	VUNPCKLPS     Z4, Z3, Z0
 	VUNPCKHPS     Z4, Z3, Z2
 	VUNPCKLPS     Z6, Z5, Z3
@@ -31181,46 +28814,46 @@ TEXT ·xentTargets16AVX512(SB), $20288-8
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil698
+	JEQ     isNil640
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil698:
+isNil640:
 	SHRQ    $0x08, AX
 	MOVQ    AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil699
+	JEQ     isNil641
 	MOVQ    152(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil699:
+isNil641:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil700
+	JEQ     isNil642
 	MOVQ    184(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil700:
+isNil642:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil701
+	JEQ     isNil643
 	MOVQ    208(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil701:
+isNil643:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil702
+	JEQ     isNil644
 	MOVQ    256(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil702:
+isNil644:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -31228,42 +28861,42 @@ isNil702:
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch703
+	JEQ  noPrefetch645
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch703
+	JB   noPrefetch645
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch703:
+noPrefetch645:
 	MOVQ R12, 20232(SP)
 
 	// The prefetch limit of BX: BX + 4·cap(a.targets) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.targets) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch704
+	JEQ  noPrefetch646
 	MOVQ 88(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch704
+	JB   noPrefetch646
 	LEAQ -11264(BX)(AX*1), R12
 
-noPrefetch704:
+noPrefetch646:
 	MOVQ R12, 20240(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch705
+	JEQ  noPrefetch647
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch705
+	JB   noPrefetch647
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch705:
+noPrefetch647:
 	MOVQ R12, 20248(SP)
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -31273,18 +28906,18 @@ noPrefetch705:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse706
+	JZ    noLse648
 	MOVL  $0x00000001, R12
 
-noLse706:
+noLse648:
 	VBROADCASTSS 272(R9), Z0
 	VMOVUPS      Z0, 20032(SP)
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ707
+	JZ           noZ649
 	MOVL         $0x00000003, R12
 
-noZ707:
+noZ649:
 	MOVQ R12, 20224(SP)
 
 	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
@@ -31338,7 +28971,7 @@ targetsExpLoop:
 	// Pass 1a. The columns t[j], stored to the record, and T = sum16(t).
 	// Prefetch the block 10240 bytes ahead, when BX is below its limit.
 	CMPQ       BX, 20240(SP)
-	JAE        noPrefetch708
+	JAE        noPrefetch650
 	PREFETCHT0 10240(BX)
 	PREFETCHT0 10304(BX)
 	PREFETCHT0 10368(BX)
@@ -31356,7 +28989,7 @@ targetsExpLoop:
 	PREFETCHT0 11136(BX)
 	PREFETCHT0 11200(BX)
 
-noPrefetch708:
+noPrefetch650:
 	VMOVUPS      48(BX), X0
 	VINSERTF32X4 $0x01, 304(BX), Z0, Z0
 	VINSERTF32X4 $0x02, 560(BX), Z0, Z0
@@ -31491,7 +29124,7 @@ noPrefetch708:
 	// The columns x[j] of the block.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 20232(SP)
-	JAE        noPrefetch709
+	JAE        noPrefetch651
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -31509,7 +29142,7 @@ noPrefetch708:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch709:
+noPrefetch651:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -31609,7 +29242,7 @@ noPrefetch709:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        20264(SP), $0x3f800000
-	JEQ         unscaled710
+	JEQ         unscaled652
 	VMULPS.BCST 20264(SP), Z15, Z15
 	VMULPS.BCST 20264(SP), Z13, Z13
 	VMULPS.BCST 20264(SP), Z16, Z16
@@ -31627,7 +29260,7 @@ noPrefetch709:
 	VMULPS.BCST 20264(SP), Z4, Z4
 	VMULPS.BCST 20264(SP), Z0, Z0
 
-unscaled710:
+unscaled652:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -31650,7 +29283,7 @@ unscaled710:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ          R13, R13
-	JZ             noPreds711
+	JZ             noPreds653
 	VCMPPS         $0x00, Z14, Z0, K1
 	VBROADCASTSS   zero<>+0(SB), Z17
 	VBLENDMPS.BCST index<>+960(SB), Z17, K1, Z17
@@ -31719,12 +29352,12 @@ unscaled710:
 	VMOVUPS        Z17, (R13)
 	ADDQ           $0x00000040, R13
 
-noPreds711:
+noPreds653:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB       $0x01, 20224(SP)
-	JZ          noLse712
+	JZ          noLse654
 	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z14, K1
 	VADDPS      Z13, Z15, Z17
 	VADDPS      Z10, Z16, Z18
@@ -31746,7 +29379,7 @@ noPreds711:
 	KMOVW       K1, 2368(R11)
 	VMOVUPS     Z14, 2304(R11)
 
-noLse712:
+noLse654:
 	LEAQ 1024(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
@@ -31870,13 +29503,13 @@ noLse712:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    20272(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted713
+	JZ      unweighted655
 	VMOVUPS (AX), Z0
 	VMOVUPS Z0, 2432(R11)
 	ADDQ    $0x00000040, AX
 	MOVQ    AX, 20272(SP)
 
-unweighted713:
+unweighted655:
 	ADDQ $0x00000400, SI
 	ADDQ $0x00000400, BX
 	ADDQ $0x000009c0, R11
@@ -32660,7 +30293,7 @@ targetsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20272(SP), $0x00
-	JEQ    unweighted714
+	JEQ    unweighted656
 	VMULPS 2432(R11), Z8, Z8
 	VMULPS 4928(R11), Z7, Z7
 	VMULPS 7424(R11), Z2, Z2
@@ -32670,10 +30303,10 @@ targetsLogLoop:
 	VMULPS 17408(R11), Z6, Z6
 	VMULPS 19904(R11), Z4, Z4
 
-unweighted714:
+unweighted656:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses715
+	JZ      noLosses657
 	VMOVUPS Z8, (DX)
 	VMOVUPS Z7, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -32684,7 +30317,7 @@ unweighted714:
 	VMOVUPS Z4, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses715:
+noLosses657:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y8, Z9
 	VEXTRACTF64X4 $0x01, Z8, Y8
@@ -32786,17 +30419,17 @@ targetsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20272(SP), $0x00
-	JEQ    unweighted716
+	JEQ    unweighted658
 	VMULPS 2432(R11), Z0, Z0
 
-unweighted716:
+unweighted658:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses717
+	JZ      noLosses659
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses717:
+noLosses659:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -33273,7 +30906,7 @@ targetsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20272(SP), $0x00
-	JEQ    unweighted718
+	JEQ    unweighted660
 	VMULPS 2432(R11), Z6, Z6
 	VMULPS 4928(R11), Z1, Z1
 	VMULPS 7424(R11), Z2, Z2
@@ -33283,10 +30916,10 @@ targetsLseLogLoop:
 	VMULPS 17408(R11), Z5, Z5
 	VMULPS 19904(R11), Z7, Z7
 
-unweighted718:
+unweighted660:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses719
+	JZ      noLosses661
 	VMOVUPS Z6, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -33297,7 +30930,7 @@ unweighted718:
 	VMOVUPS Z7, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses719:
+noLosses661:
 	VMOVUPD       (R8), Z8
 	VCVTPS2PD     Y6, Z9
 	VEXTRACTF64X4 $0x01, Z6, Y6
@@ -33343,7 +30976,7 @@ noLosses719:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse720
+	JZ      noLse662
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 4864(R11), Z0
@@ -33362,7 +30995,7 @@ noLosses719:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse720:
+noLse662:
 	ADDQ $0x00004e00, R11
 	SUBQ $0x08, R10
 	JMP  targetsLseLogLoop
@@ -33435,17 +31068,17 @@ targetsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20272(SP), $0x00
-	JEQ    unweighted721
+	JEQ    unweighted663
 	VMULPS 2432(R11), Z0, Z0
 
-unweighted721:
+unweighted663:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses722
+	JZ      noLosses664
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses722:
+noLosses664:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -33456,12 +31089,12 @@ noLosses722:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse723
+	JZ      noLse665
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse723:
+noLse665:
 	ADDQ $0x000009c0, R11
 	DECQ R10
 	JMP  targetsLseLogLast
@@ -33482,10 +31115,10 @@ targetsGrad:
 targetsGradLoop:
 	VBROADCASTSS 20256(SP), Z0
 	CMPQ         20272(SP), $0x00
-	JEQ          unweighted724
+	JEQ          unweighted666
 	VMULPS       2432(R11), Z0, Z0
 
-unweighted724:
+unweighted666:
 	VDIVPS 2048(R11), Z0, Z1
 	VMULPS 2112(R11), Z1, Z1
 	VMULPS 1024(R11), Z1, Z2
@@ -33540,7 +31173,7 @@ unweighted724:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 20248(SP)
-	JAE        noPrefetch725
+	JAE        noPrefetch667
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -33558,7 +31191,7 @@ unweighted724:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch725:
+noPrefetch667:
 	VUNPCKLPS     Z3, Z2, Z1
 	VUNPCKHPS     Z3, Z2, Z2
 	VUNPCKLPS     Z5, Z4, Z3
@@ -33665,10 +31298,10 @@ targetsGradZ:
 	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·sc.
 	VBROADCASTSS 20256(SP), Z0
 	CMPQ         20272(SP), $0x00
-	JEQ          unweighted726
+	JEQ          unweighted668
 	VMULPS       2432(R11), Z0, Z0
 
-unweighted726:
+unweighted668:
 	VDIVPS 2048(R11), Z0, Z1
 	VMULPS 2112(R11), Z1, Z1
 	VMULPS 2304(R11), Z1, Z1
@@ -33724,7 +31357,7 @@ unweighted726:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 20248(SP)
-	JAE        noPrefetch727
+	JAE        noPrefetch669
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -33742,7 +31375,7 @@ unweighted726:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch727:
+noPrefetch669:
 	VUNPCKLPS     Z3, Z2, Z1
 	VUNPCKHPS     Z3, Z2, Z2
 	VUNPCKLPS     Z5, Z4, Z3
@@ -33886,28 +31519,28 @@ TEXT ·softmax16AVX512(SB), $8800-8
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(DX), $0x00
-	JEQ  noPrefetch728
+	JEQ  noPrefetch670
 	MOVQ 16(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(DX)
-	JB   noPrefetch728
+	JB   noPrefetch670
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch728:
+noPrefetch670:
 	MOVQ R12, 8768(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(DX), $0x00
-	JEQ  noPrefetch729
+	JEQ  noPrefetch671
 	MOVQ 40(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(DX)
-	JB   noPrefetch729
+	JB   noPrefetch671
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch729:
+noPrefetch671:
 	MOVQ   R12, 8776(SP)
 	VMOVSS 240(DX), X0
 	VMOVSS X0, 8784(SP)
@@ -33940,7 +31573,7 @@ softmaxExpLoop:
 	// Pass 1a. d[j] = x[j]·xscale - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 8768(SP)
-	JAE        noPrefetch730
+	JAE        noPrefetch672
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -33958,7 +31591,7 @@ softmaxExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch730:
+noPrefetch672:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -34058,7 +31691,7 @@ noPrefetch730:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        8784(SP), $0x3f800000
-	JEQ         unscaled731
+	JEQ         unscaled673
 	VMULPS.BCST 8784(SP), Z15, Z15
 	VMULPS.BCST 8784(SP), Z13, Z13
 	VMULPS.BCST 8784(SP), Z16, Z16
@@ -34076,7 +31709,7 @@ noPrefetch730:
 	VMULPS.BCST 8784(SP), Z4, Z4
 	VMULPS.BCST 8784(SP), Z0, Z0
 
-unscaled731:
+unscaled673:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -34571,7 +32204,7 @@ softmaxOutLoop:
 	// The rows y of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 8776(SP)
-	JAE        noPrefetch732
+	JAE        noPrefetch674
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -34589,7 +32222,7 @@ softmaxOutLoop:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch732:
+noPrefetch674:
 	VUNPCKLPS     Z2, Z1, Z16
 	VUNPCKHPS     Z2, Z1, Z1
 	VUNPCKLPS     Z4, Z3, Z2
@@ -34735,28 +32368,28 @@ TEXT ·logSoftmax16AVX512(SB), $17504-8
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(DX), $0x00
-	JEQ  noPrefetch733
+	JEQ  noPrefetch675
 	MOVQ 16(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(DX)
-	JB   noPrefetch733
+	JB   noPrefetch675
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch733:
+noPrefetch675:
 	MOVQ R12, 17472(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(DX), $0x00
-	JEQ  noPrefetch734
+	JEQ  noPrefetch676
 	MOVQ 40(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(DX)
-	JB   noPrefetch734
+	JB   noPrefetch676
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch734:
+noPrefetch676:
 	MOVQ   R12, 17480(SP)
 	VMOVSS 240(DX), X0
 	VMOVSS X0, 17488(SP)
@@ -34789,7 +32422,7 @@ logSoftmaxExpLoop:
 	// Pass 1a. d[j] = x[j]·xscale - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 17472(SP)
-	JAE        noPrefetch735
+	JAE        noPrefetch677
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -34807,7 +32440,7 @@ logSoftmaxExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch735:
+noPrefetch677:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -34907,7 +32540,7 @@ noPrefetch735:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        17488(SP), $0x3f800000
-	JEQ         unscaled736
+	JEQ         unscaled678
 	VMULPS.BCST 17488(SP), Z15, Z15
 	VMULPS.BCST 17488(SP), Z13, Z13
 	VMULPS.BCST 17488(SP), Z16, Z16
@@ -34925,7 +32558,7 @@ noPrefetch735:
 	VMULPS.BCST 17488(SP), Z4, Z4
 	VMULPS.BCST 17488(SP), Z0, Z0
 
-unscaled736:
+unscaled678:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -35848,7 +33481,7 @@ logSoftmaxOutLoop:
 	// The rows y of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 17480(SP)
-	JAE        noPrefetch737
+	JAE        noPrefetch679
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -35866,7 +33499,7 @@ logSoftmaxOutLoop:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch737:
+noPrefetch679:
 	VUNPCKLPS     Z2, Z1, Z16
 	VUNPCKHPS     Z2, Z1, Z1
 	VUNPCKLPS     Z4, Z3, Z2
@@ -36104,7 +33737,7 @@ argmaxLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        (SP), $0x3f800000
-	JEQ         unscaled738
+	JEQ         unscaled680
 	VMULPS.BCST (SP), Z15, Z15
 	VMULPS.BCST (SP), Z13, Z13
 	VMULPS.BCST (SP), Z16, Z16
@@ -36122,7 +33755,7 @@ argmaxLoop:
 	VMULPS.BCST (SP), Z4, Z4
 	VMULPS.BCST (SP), Z0, Z0
 
-unscaled738:
+unscaled680:
 	// m = the maximum of the sixteen columns: the tree of VMAXPS of seq.Max16
 	// without its + 0, which equality does not see.
 	VMAXPS Z13, Z15, Z14
@@ -36260,12 +33893,12 @@ TEXT ·xentLabels16AVX2(SB), $5856-8
 	// rows processed, rounded down to a multiple of 8.
 	MOVQ    8(R9), AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil739
+	JEQ     isNil681
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil739:
+isNil681:
 	SHRQ    $0x07, AX
 	MOVQ    AX, CX
 	MOVQ    56(R9), AX
@@ -36273,37 +33906,37 @@ isNil739:
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil740
+	JEQ     isNil682
 	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil740:
+isNil682:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil741
+	JEQ     isNil683
 	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil741:
+isNil683:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil742
+	JEQ     isNil684
 	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil742:
+isNil684:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil743
+	JEQ     isNil685
 	MOVQ    256(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil743:
+isNil685:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -36314,18 +33947,18 @@ isNil743:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse744
+	JZ    noLse686
 	MOVL  $0x00000001, R12
 
-noLse744:
+noLse686:
 	VBROADCASTSS 272(R9), Y0
 	VMOVUPS      Y0, 5696(SP)
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ745
+	JZ           noZ687
 	MOVL         $0x00000003, R12
 
-noZ745:
+noZ687:
 	MOVQ R12, 5792(SP)
 
 	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
@@ -36481,7 +34114,7 @@ labelsExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    5808(SP), $0x3f800000
-	JEQ     unscaled746
+	JEQ     unscaled688
 	VMOVUPS 5808(SP), Y1
 	VMULPS  (R11), Y1, Y2
 	VMOVUPS Y2, (R11)
@@ -36517,7 +34150,7 @@ labelsExpLoop:
 	VMOVUPS Y2, 480(R11)
 	VMULPS  Y1, Y0, Y0
 
-unscaled746:
+unscaled688:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y1
 	VMAXPS  32(R11), Y1, Y1
@@ -36552,7 +34185,7 @@ unscaled746:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds747
+	JZ        noPreds689
 	VCMPPS    $0x00, 480(R11), Y1, Y0
 	VMOVUPS   zero<>+0(SB), Y2
 	VBLENDVPS Y0, index<>+960(SB), Y2, Y0
@@ -36637,12 +34270,12 @@ unscaled746:
 	VMOVUPS   Y0, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds747:
+noPreds689:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB   $0x01, 5792(SP)
-	JZ      noLse748
+	JZ      noLse690
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y1, Y0
 	VMOVUPS (R11), Y2
 	VADDPS  32(R11), Y2, Y2
@@ -36672,7 +34305,7 @@ noPreds747:
 	VMOVUPS Y0, 640(R11)
 	VMOVUPS Y1, 608(R11)
 
-noLse748:
+noLse690:
 	// d[j] = x[j] - m, stored to the record.
 	VMOVUPS (R11), Y0
 	VSUBPS  Y1, Y0, Y0
@@ -36726,13 +34359,13 @@ noLse748:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    5840(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted749
+	JZ      unweighted691
 	VMOVUPS (AX), Y0
 	VMOVUPS Y0, 672(R11)
 	ADDQ    $0x00000020, AX
 	MOVQ    AX, 5840(SP)
 
-unweighted749:
+unweighted691:
 	ADDQ $0x00000200, SI
 	ADDQ $0x00000020, BX
 	ADDQ $0x000002c0, R11
@@ -37570,7 +35203,7 @@ labelsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5840(SP), $0x00
-	JEQ    unweighted750
+	JEQ    unweighted692
 	VMULPS 672(R11), Y5, Y5
 	VMULPS 1376(R11), Y1, Y1
 	VMULPS 2080(R11), Y4, Y4
@@ -37580,10 +35213,10 @@ labelsLogLoop:
 	VMULPS 4896(R11), Y3, Y3
 	VMULPS 5600(R11), Y0, Y0
 
-unweighted750:
+unweighted692:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses751
+	JZ      noLosses693
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -37594,7 +35227,7 @@ unweighted750:
 	VMOVUPS Y0, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses751:
+noLosses693:
 	VMOVUPD      (R8), Y6
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -37697,17 +35330,17 @@ labelsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5840(SP), $0x00
-	JEQ    unweighted752
+	JEQ    unweighted694
 	VMULPS 672(R11), Y0, Y0
 
-unweighted752:
+unweighted694:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses753
+	JZ      noLosses695
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses753:
+noLosses695:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -38170,7 +35803,7 @@ labelsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5840(SP), $0x00
-	JEQ    unweighted754
+	JEQ    unweighted696
 	VMULPS 672(R11), Y5, Y5
 	VMULPS 1376(R11), Y1, Y1
 	VMULPS 2080(R11), Y2, Y2
@@ -38180,10 +35813,10 @@ labelsLseLogLoop:
 	VMULPS 4896(R11), Y6, Y6
 	VMULPS 5600(R11), Y7, Y7
 
-unweighted754:
+unweighted696:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses755
+	JZ      noLosses697
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y2, 64(DX)
@@ -38194,7 +35827,7 @@ unweighted754:
 	VMOVUPS Y7, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses755:
+noLosses697:
 	VMOVUPD      (R8), Y8
 	VMOVUPD      32(R8), Y9
 	VCVTPS2PD    X5, Y10
@@ -38242,7 +35875,7 @@ noLosses755:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse756
+	JZ      noLse698
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 1344(R11), Y0
@@ -38261,7 +35894,7 @@ noLosses755:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse756:
+noLse698:
 	ADDQ $0x00001600, R11
 	SUBQ $0x08, R10
 	JMP  labelsLseLogLoop
@@ -38332,17 +35965,17 @@ labelsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5840(SP), $0x00
-	JEQ    unweighted757
+	JEQ    unweighted699
 	VMULPS 672(R11), Y0, Y0
 
-unweighted757:
+unweighted699:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses758
+	JZ      noLosses700
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses758:
+noLosses700:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -38355,12 +35988,12 @@ noLosses758:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse759
+	JZ      noLse701
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse759:
+noLse701:
 	ADDQ $0x000002c0, R11
 	DECQ R10
 	JMP  labelsLseLogLast
@@ -38382,10 +36015,10 @@ labelsGrad:
 labelsGradLoop:
 	VBROADCASTSS 5800(SP), Y0
 	CMPQ         5840(SP), $0x00
-	JEQ          unweighted760
+	JEQ          unweighted702
 	VMULPS       672(R11), Y0, Y0
 
-unweighted760:
+unweighted702:
 	VDIVPS 512(R11), Y0, Y1
 
 	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
@@ -38550,10 +36183,10 @@ labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
 	VBROADCASTSS 5800(SP), Y0
 	CMPQ         5840(SP), $0x00
-	JEQ          unweighted761
+	JEQ          unweighted703
 	VMULPS       672(R11), Y0, Y0
 
-unweighted761:
+unweighted703:
 	VDIVPS 512(R11), Y0, Y1
 	VMULPS 608(R11), Y1, Y1
 
@@ -38763,46 +36396,46 @@ TEXT ·xentTargets16AVX2(SB), $10208-8
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil762
+	JEQ     isNil704
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil762:
+isNil704:
 	SHRQ    $0x07, AX
 	MOVQ    AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil763
+	JEQ     isNil705
 	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil763:
+isNil705:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil764
+	JEQ     isNil706
 	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil764:
+isNil706:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil765
+	JEQ     isNil707
 	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil765:
+isNil707:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil766
+	JEQ     isNil708
 	MOVQ    256(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil766:
+isNil708:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -38813,18 +36446,18 @@ isNil766:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse767
+	JZ    noLse709
 	MOVL  $0x00000001, R12
 
-noLse767:
+noLse709:
 	VBROADCASTSS 272(R9), Y0
 	VMOVUPS      Y0, 10048(SP)
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ768
+	JZ           noZ710
 	MOVL         $0x00000003, R12
 
-noZ768:
+noZ710:
 	MOVQ R12, 10144(SP)
 
 	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
@@ -39067,7 +36700,7 @@ targetsExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    10160(SP), $0x3f800000
-	JEQ     unscaled769
+	JEQ     unscaled711
 	VMOVUPS 10160(SP), Y0
 	VMULPS  512(R11), Y0, Y1
 	VMOVUPS Y1, 512(R11)
@@ -39102,7 +36735,7 @@ targetsExpLoop:
 	VMULPS  992(R11), Y0, Y0
 	VMOVUPS Y0, 992(R11)
 
-unscaled769:
+unscaled711:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS 512(R11), Y0
 	VMAXPS  544(R11), Y0, Y0
@@ -39133,7 +36766,7 @@ unscaled769:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds770
+	JZ        noPreds712
 	VCMPPS    $0x00, 992(R11), Y0, Y1
 	VMOVUPS   zero<>+0(SB), Y2
 	VBLENDVPS Y1, index<>+960(SB), Y2, Y1
@@ -39218,12 +36851,12 @@ unscaled769:
 	VMOVUPS   Y1, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds770:
+noPreds712:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB   $0x01, 10144(SP)
-	JZ      noLse771
+	JZ      noLse713
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y0, Y1
 	VMOVUPS 512(R11), Y2
 	VADDPS  544(R11), Y2, Y2
@@ -39253,7 +36886,7 @@ noPreds770:
 	VMOVUPS Y1, 1184(R11)
 	VMOVUPS Y0, 1152(R11)
 
-noLse771:
+noLse713:
 	LEAQ 512(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
@@ -39392,13 +37025,13 @@ noLse771:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    10192(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted772
+	JZ      unweighted714
 	VMOVUPS (AX), Y0
 	VMOVUPS Y0, 1216(R11)
 	ADDQ    $0x00000020, AX
 	MOVQ    AX, 10192(SP)
 
-unweighted772:
+unweighted714:
 	ADDQ $0x00000200, SI
 	ADDQ $0x00000200, BX
 	ADDQ $0x000004e0, R11
@@ -40246,7 +37879,7 @@ targetsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10192(SP), $0x00
-	JEQ    unweighted773
+	JEQ    unweighted715
 	VMULPS 1216(R11), Y5, Y5
 	VMULPS 2464(R11), Y1, Y1
 	VMULPS 3712(R11), Y4, Y4
@@ -40256,10 +37889,10 @@ targetsLogLoop:
 	VMULPS 8704(R11), Y0, Y0
 	VMULPS 9952(R11), Y2, Y2
 
-unweighted773:
+unweighted715:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses774
+	JZ      noLosses716
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -40270,7 +37903,7 @@ unweighted773:
 	VMOVUPS Y2, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses774:
+noLosses716:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -40374,17 +38007,17 @@ targetsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10192(SP), $0x00
-	JEQ    unweighted775
+	JEQ    unweighted717
 	VMULPS 1216(R11), Y0, Y0
 
-unweighted775:
+unweighted717:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses776
+	JZ      noLosses718
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses776:
+noLosses718:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -40863,7 +38496,7 @@ targetsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10192(SP), $0x00
-	JEQ    unweighted777
+	JEQ    unweighted719
 	VMULPS 1216(R11), Y5, Y5
 	VMULPS 2464(R11), Y1, Y1
 	VMULPS 3712(R11), Y3, Y3
@@ -40873,10 +38506,10 @@ targetsLseLogLoop:
 	VMULPS 8704(R11), Y2, Y2
 	VMULPS 9952(R11), Y0, Y0
 
-unweighted777:
+unweighted719:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses778
+	JZ      noLosses720
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y3, 64(DX)
@@ -40887,7 +38520,7 @@ unweighted777:
 	VMOVUPS Y0, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses778:
+noLosses720:
 	VMOVUPD      (R8), Y8
 	VMOVUPD      32(R8), Y9
 	VCVTPS2PD    X5, Y10
@@ -40935,7 +38568,7 @@ noLosses778:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse779
+	JZ      noLse721
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 2432(R11), Y0
@@ -40954,7 +38587,7 @@ noLosses778:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse779:
+noLse721:
 	ADDQ $0x00002700, R11
 	SUBQ $0x08, R10
 	JMP  targetsLseLogLoop
@@ -41027,17 +38660,17 @@ targetsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10192(SP), $0x00
-	JEQ    unweighted780
+	JEQ    unweighted722
 	VMULPS 1216(R11), Y0, Y0
 
-unweighted780:
+unweighted722:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses781
+	JZ      noLosses723
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses781:
+noLosses723:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -41050,12 +38683,12 @@ noLosses781:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse782
+	JZ      noLse724
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse782:
+noLse724:
 	ADDQ $0x000004e0, R11
 	DECQ R10
 	JMP  targetsLseLogLast
@@ -41076,10 +38709,10 @@ targetsGrad:
 targetsGradLoop:
 	VBROADCASTSS 10152(SP), Y0
 	CMPQ         10192(SP), $0x00
-	JEQ          unweighted783
+	JEQ          unweighted725
 	VMULPS       1216(R11), Y0, Y0
 
-unweighted783:
+unweighted725:
 	VDIVPS 1024(R11), Y0, Y1
 	VMULPS 1056(R11), Y1, Y1
 
@@ -41206,10 +38839,10 @@ targetsGradZ:
 	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·sc.
 	VBROADCASTSS 10152(SP), Y0
 	CMPQ         10192(SP), $0x00
-	JEQ          unweighted784
+	JEQ          unweighted726
 	VMULPS       1216(R11), Y0, Y0
 
-unweighted784:
+unweighted726:
 	VDIVPS 1024(R11), Y0, Y1
 	VMULPS 1056(R11), Y1, Y1
 	VMULPS 1152(R11), Y1, Y1
@@ -41481,7 +39114,7 @@ softmaxExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    4416(SP), $0x3f800000
-	JEQ     unscaled785
+	JEQ     unscaled727
 	VMOVUPS 4416(SP), Y0
 	VMULPS  (R11), Y0, Y1
 	VMOVUPS Y1, (R11)
@@ -41516,7 +39149,7 @@ softmaxExpLoop:
 	VMULPS  480(R11), Y0, Y0
 	VMOVUPS Y0, 480(R11)
 
-unscaled785:
+unscaled727:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y0
 	VMAXPS  32(R11), Y0, Y0
@@ -42317,7 +39950,7 @@ logSoftmaxExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    8768(SP), $0x3f800000
-	JEQ     unscaled786
+	JEQ     unscaled728
 	VMOVUPS 8768(SP), Y0
 	VMULPS  (R11), Y0, Y1
 	VMOVUPS Y1, (R11)
@@ -42352,7 +39985,7 @@ logSoftmaxExpLoop:
 	VMULPS  480(R11), Y0, Y0
 	VMOVUPS Y0, 480(R11)
 
-unscaled786:
+unscaled728:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y0
 	VMAXPS  32(R11), Y0, Y0
@@ -43554,7 +41187,7 @@ argmaxLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    (SP), $0x3f800000
-	JEQ     unscaled787
+	JEQ     unscaled729
 	VMOVUPS (SP), Y0
 	VMULPS  (R11), Y0, Y1
 	VMOVUPS Y1, (R11)
@@ -43589,7 +41222,7 @@ argmaxLoop:
 	VMULPS  480(R11), Y0, Y0
 	VMOVUPS Y0, 480(R11)
 
-unscaled787:
+unscaled729:
 	// m = the maximum of the sixteen columns: the tree of VMAXPS of seq.Max16
 	// without its + 0, which equality does not see.
 	VMOVUPS (R11), Y0

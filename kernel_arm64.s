@@ -4433,7 +4433,8 @@ argmax_xs_nonan:
 // (seq.Log), loss (seq.LabelLoss), lse (seq.LogSumExp), the z-loss
 // (seq.ZTerms), the row weight (loss·w, scale·w), q (seq.Quotient); pass
 // 3, g[j] = g[j]·q (seq.Scaled) and g[l] = g[l] - scale. The passes 1 and
-// 2, the scan and d[l] read x·xscale.
+// 2, the scan and d[l] read x·xscale. With rowMax not nil, m = rowMax[i]
+// in place of pass 1 (all: m == -Inf), and no predictions.
 //
 // Main loops, instructions per block of 16 classes: max (scaled) 14 (0.875 per class); max 10 (0.625 per class); scan_max (scaled) 38 (2.38 per class); scan_max 34 (2.12 per class); scan_nan 34 (2.12 per class); exp_store (scaled) 118 (7.38 per class); exp_store 114 (7.12 per class); exp (scaled) 114 (7.12 per class); exp 110 (6.88 per class); grad 14 (0.875 per class).
 TEXT ·wideLabelsNEON(SB), NOSPLIT, $0-8
@@ -4467,12 +4468,20 @@ TEXT ·wideLabelsNEON(SB), NOSPLIT, $0-8
 	CMP	R19, R4
 	CSEL	LO, R4, R19, R4
 wlabels_out_nil:
+	MOVD	blockArgs_rowMax(R16), R14 // rowMax (nil: pass 1 computes m)
+	CBNZ	R14, wlabels_rowmax1
 	MOVD	blockArgs_preds(R16), R19
 	CBZ	R19, wlabels_preds_nil
 	MOVD	(blockArgs_preds+8)(R16), R19
 	CMP	R19, R4
 	CSEL	LO, R4, R19, R4
 wlabels_preds_nil:
+	B	wlabels_bounded2
+wlabels_rowmax1:
+	MOVD	(blockArgs_rowMax+8)(R16), R19
+	CMP	R19, R4
+	CSEL	LO, R4, R19, R4
+wlabels_bounded2:
 	MOVD	blockArgs_lse(R16), R19
 	CBZ	R19, wlabels_lse_nil
 	MOVD	(blockArgs_lse+8)(R16), R19
@@ -4492,6 +4501,8 @@ wlabels_rowWeights_nil:
 	MOVD	blockArgs_lse(R16), R9
 	MOVWU	blockArgs_z(R16), R13
 	LSLW	$1, R13, R13 // bits(z) without the sign: 0 for z = ±0, which asks for no z-loss
+	CMP	$0, R14
+	CSEL	NE, ZR, R8, R8 // no predictions with rowMax
 	CBZ	R4, wlabels_done
 	LSL	$2, R7, R7
 	FMOVS	blockArgs_scale(R16), F16
@@ -4503,6 +4514,14 @@ wlabels_rowWeights_nil:
 	MOVD	$logConsts<>(SB), R10
 wlabels_row:
 	MOVW.P	4(R2), R12 // l
+	CBZ	R14, wlabels_pass13
+	// m = rowMax[i] in every lane of V22; xscale in every lane of V15.
+	FMOVS.P	4(R14), F22
+	VDUP	V22.S[0], V22.S4
+	FMOVS	blockArgs_xscale(R16), F15
+	VDUP	V15.S[0], V15.S4
+	B	wlabels_m4
+wlabels_pass13:
 	// The max accumulators V18..V21 = -Inf.
 	MOVW	$0xff800000, R22
 	VDUP	R22, V18.S4
@@ -4512,12 +4531,12 @@ wlabels_row:
 	MOVD	R1, R23
 	// max: blocks of 16 classes.
 	LSR	$4, R6, R19
-	CBZ	R17, wlabels_max1_plain
+	CBZ	R17, wlabels_max5_plain
 	// max, the logits times xscale (in every lane of V15).
 	FMOVS	blockArgs_xscale(R16), F15
 	VDUP	V15.S[0], V15.S4
-	CBZ	R19, wlabels_max1_tail
-wlabels_max1_xs_loop:
+	CBZ	R19, wlabels_max5_tail
+wlabels_max5_xs_loop:
 	VLD1.P	16(R23), [V0.S4]
 	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
 	WORD	$0x4e20f652	// fmax v18.4s, v18.4s, v0.4s
@@ -4531,11 +4550,11 @@ wlabels_max1_xs_loop:
 	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
 	WORD	$0x4e20f6b5	// fmax v21.4s, v21.4s, v0.4s
 	SUBS	$1, R19
-	BNE	wlabels_max1_xs_loop
-	B	wlabels_max1_tail
-wlabels_max1_plain:
-	CBZ	R19, wlabels_max1_tail
-wlabels_max1_loop:
+	BNE	wlabels_max5_xs_loop
+	B	wlabels_max5_tail
+wlabels_max5_plain:
+	CBZ	R19, wlabels_max5_tail
+wlabels_max5_loop:
 	VLD1.P	16(R23), [V0.S4]
 	WORD	$0x4e20f652	// fmax v18.4s, v18.4s, v0.4s
 	VLD1.P	16(R23), [V0.S4]
@@ -4545,57 +4564,11 @@ wlabels_max1_loop:
 	VLD1.P	16(R23), [V0.S4]
 	WORD	$0x4e20f6b5	// fmax v21.4s, v21.4s, v0.4s
 	SUBS	$1, R19
-	BNE	wlabels_max1_loop
-wlabels_max1_tail:
+	BNE	wlabels_max5_loop
+wlabels_max5_tail:
 	// max: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
 	AND	$15, R6, R20
-	CBZ	R20, wlabels_max1_done
-	MOVD	$4, R21
-	CMP	$4, R20
-	CSEL	LO, R20, R21, R21
-	MOVD	$wideMask<>+16(SB), R22
-	SUB	R21<<2, R22, R22
-	FMOVS.P	4(R23), F0
-	CMP	$2, R21
-	BLT	wlabels_ld2
-	VLD1.P	4(R23), V0.S[1]
-	BEQ	wlabels_ld2
-	VLD1.P	4(R23), V0.S[2]
-	CMP	$4, R21
-	BNE	wlabels_ld2
-	VLD1.P	4(R23), V0.S[3]
-wlabels_ld2:
-	CBZ	R17, wlabels_noxs3
-	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-wlabels_noxs3:
-	WORD	$0x4e20f640	// fmax v0.4s, v18.4s, v0.4s
-	FMOVQ	(R22), F1
-	VBIT	V1.B16, V0.B16, V18.B16
-	SUB	R21, R20
-	CBZ	R20, wlabels_max1_done
-	MOVD	$4, R21
-	CMP	$4, R20
-	CSEL	LO, R20, R21, R21
-	MOVD	$wideMask<>+16(SB), R22
-	SUB	R21<<2, R22, R22
-	FMOVS.P	4(R23), F0
-	CMP	$2, R21
-	BLT	wlabels_ld4
-	VLD1.P	4(R23), V0.S[1]
-	BEQ	wlabels_ld4
-	VLD1.P	4(R23), V0.S[2]
-	CMP	$4, R21
-	BNE	wlabels_ld4
-	VLD1.P	4(R23), V0.S[3]
-wlabels_ld4:
-	CBZ	R17, wlabels_noxs5
-	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-wlabels_noxs5:
-	WORD	$0x4e20f660	// fmax v0.4s, v19.4s, v0.4s
-	FMOVQ	(R22), F1
-	VBIT	V1.B16, V0.B16, V19.B16
-	SUB	R21, R20
-	CBZ	R20, wlabels_max1_done
+	CBZ	R20, wlabels_max5_done
 	MOVD	$4, R21
 	CMP	$4, R20
 	CSEL	LO, R20, R21, R21
@@ -4614,11 +4587,11 @@ wlabels_ld6:
 	CBZ	R17, wlabels_noxs7
 	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
 wlabels_noxs7:
-	WORD	$0x4e20f680	// fmax v0.4s, v20.4s, v0.4s
+	WORD	$0x4e20f640	// fmax v0.4s, v18.4s, v0.4s
 	FMOVQ	(R22), F1
-	VBIT	V1.B16, V0.B16, V20.B16
+	VBIT	V1.B16, V0.B16, V18.B16
 	SUB	R21, R20
-	CBZ	R20, wlabels_max1_done
+	CBZ	R20, wlabels_max5_done
 	MOVD	$4, R21
 	CMP	$4, R20
 	CSEL	LO, R20, R21, R21
@@ -4637,11 +4610,57 @@ wlabels_ld8:
 	CBZ	R17, wlabels_noxs9
 	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
 wlabels_noxs9:
+	WORD	$0x4e20f660	// fmax v0.4s, v19.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V19.B16
+	SUB	R21, R20
+	CBZ	R20, wlabels_max5_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld10
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld10
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld10
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld10:
+	CBZ	R17, wlabels_noxs11
+	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
+wlabels_noxs11:
+	WORD	$0x4e20f680	// fmax v0.4s, v20.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V20.B16
+	SUB	R21, R20
+	CBZ	R20, wlabels_max5_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld12
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld12
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld12
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld12:
+	CBZ	R17, wlabels_noxs13
+	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
+wlabels_noxs13:
 	WORD	$0x4e20f6a0	// fmax v0.4s, v21.4s, v0.4s
 	FMOVQ	(R22), F1
 	VBIT	V1.B16, V0.B16, V21.B16
 	SUB	R21, R20
-wlabels_max1_done:
+wlabels_max5_done:
 	// m = max of the accumulators (FMAX, FMAXP: NaN stays NaN) + 0, in every lane of V22.
 	WORD	$0x4e33f640	// fmax v0.4s, v18.4s, v19.4s
 	WORD	$0x4e35f681	// fmax v1.4s, v20.4s, v21.4s
@@ -4650,22 +4669,22 @@ wlabels_max1_done:
 	WORD	$0x6e20f400	// fmaxp v0.4s, v0.4s, v0.4s
 	VEOR	V1.B16, V1.B16, V1.B16
 	WORD	$0x4e21d416	// fadd v22.4s, v0.4s, v1.4s
-	CBZ	R8, wlabels_nopreds10
+	CBZ	R8, wlabels_nopreds14
 	MOVD	$wideIota<>(SB), R22
 	VLD1	(R22), [V17.S4]
 	// preds: argmaxRow(x), the first NaN when m is NaN (FCMPS), else the first x[j] == m.
 	FCMPS	F22, F22
-	BVS	wlabels_argmax11_nan
+	BVS	wlabels_argmax15_nan
 	MOVD	R1, R23
 	MOVD	ZR, R11
 	// scan_max: blocks of 16 classes.
 	LSR	$4, R6, R19
-	CBZ	R17, wlabels_scan_max13_plain
+	CBZ	R17, wlabels_scan_max17_plain
 	// scan_max, the logits times xscale (in every lane of V15).
 	FMOVS	blockArgs_xscale(R16), F15
 	VDUP	V15.S[0], V15.S4
-	CBZ	R19, wlabels_scan_max13_tail
-wlabels_scan_max13_xs_loop:
+	CBZ	R19, wlabels_scan_max17_tail
+wlabels_scan_max17_xs_loop:
 	VLD1.P	16(R23), [V0.S4]
 	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
 	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
@@ -4673,7 +4692,7 @@ wlabels_scan_max13_xs_loop:
 	WORD	$0x6eb1a800	// uminv s0, v0.4s
 	FMOVS	F0, R15
 	CMP	$4, R15
-	BLO	wlabels_found12
+	BLO	wlabels_found16
 	ADD	$4, R11
 	VLD1.P	16(R23), [V0.S4]
 	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
@@ -4682,7 +4701,7 @@ wlabels_scan_max13_xs_loop:
 	WORD	$0x6eb1a800	// uminv s0, v0.4s
 	FMOVS	F0, R15
 	CMP	$4, R15
-	BLO	wlabels_found12
+	BLO	wlabels_found16
 	ADD	$4, R11
 	VLD1.P	16(R23), [V0.S4]
 	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
@@ -4691,7 +4710,7 @@ wlabels_scan_max13_xs_loop:
 	WORD	$0x6eb1a800	// uminv s0, v0.4s
 	FMOVS	F0, R15
 	CMP	$4, R15
-	BLO	wlabels_found12
+	BLO	wlabels_found16
 	ADD	$4, R11
 	VLD1.P	16(R23), [V0.S4]
 	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
@@ -4700,21 +4719,21 @@ wlabels_scan_max13_xs_loop:
 	WORD	$0x6eb1a800	// uminv s0, v0.4s
 	FMOVS	F0, R15
 	CMP	$4, R15
-	BLO	wlabels_found12
+	BLO	wlabels_found16
 	ADD	$4, R11
 	SUBS	$1, R19
-	BNE	wlabels_scan_max13_xs_loop
-	B	wlabels_scan_max13_tail
-wlabels_scan_max13_plain:
-	CBZ	R19, wlabels_scan_max13_tail
-wlabels_scan_max13_loop:
+	BNE	wlabels_scan_max17_xs_loop
+	B	wlabels_scan_max17_tail
+wlabels_scan_max17_plain:
+	CBZ	R19, wlabels_scan_max17_tail
+wlabels_scan_max17_loop:
 	VLD1.P	16(R23), [V0.S4]
 	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
 	VORR	V0.B16, V17.B16, V0.B16
 	WORD	$0x6eb1a800	// uminv s0, v0.4s
 	FMOVS	F0, R15
 	CMP	$4, R15
-	BLO	wlabels_found12
+	BLO	wlabels_found16
 	ADD	$4, R11
 	VLD1.P	16(R23), [V0.S4]
 	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
@@ -4722,7 +4741,7 @@ wlabels_scan_max13_loop:
 	WORD	$0x6eb1a800	// uminv s0, v0.4s
 	FMOVS	F0, R15
 	CMP	$4, R15
-	BLO	wlabels_found12
+	BLO	wlabels_found16
 	ADD	$4, R11
 	VLD1.P	16(R23), [V0.S4]
 	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
@@ -4730,7 +4749,7 @@ wlabels_scan_max13_loop:
 	WORD	$0x6eb1a800	// uminv s0, v0.4s
 	FMOVS	F0, R15
 	CMP	$4, R15
-	BLO	wlabels_found12
+	BLO	wlabels_found16
 	ADD	$4, R11
 	VLD1.P	16(R23), [V0.S4]
 	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
@@ -4738,72 +4757,14 @@ wlabels_scan_max13_loop:
 	WORD	$0x6eb1a800	// uminv s0, v0.4s
 	FMOVS	F0, R15
 	CMP	$4, R15
-	BLO	wlabels_found12
+	BLO	wlabels_found16
 	ADD	$4, R11
 	SUBS	$1, R19
-	BNE	wlabels_scan_max13_loop
-wlabels_scan_max13_tail:
+	BNE	wlabels_scan_max17_loop
+wlabels_scan_max17_tail:
 	// scan_max: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
 	AND	$15, R6, R20
-	CBZ	R20, wlabels_scan_max13_done
-	MOVD	$4, R21
-	CMP	$4, R20
-	CSEL	LO, R20, R21, R21
-	MOVD	$wideMask<>+16(SB), R22
-	SUB	R21<<2, R22, R22
-	FMOVS.P	4(R23), F0
-	CMP	$2, R21
-	BLT	wlabels_ld14
-	VLD1.P	4(R23), V0.S[1]
-	BEQ	wlabels_ld14
-	VLD1.P	4(R23), V0.S[2]
-	CMP	$4, R21
-	BNE	wlabels_ld14
-	VLD1.P	4(R23), V0.S[3]
-wlabels_ld14:
-	CBZ	R17, wlabels_noxs15
-	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-wlabels_noxs15:
-	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
-	FMOVQ	(R22), F1
-	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
-	VORR	V0.B16, V17.B16, V0.B16
-	WORD	$0x6eb1a800	// uminv s0, v0.4s
-	FMOVS	F0, R15
-	CMP	$4, R15
-	BLO	wlabels_found12
-	ADD	$4, R11
-	SUB	R21, R20
-	CBZ	R20, wlabels_scan_max13_done
-	MOVD	$4, R21
-	CMP	$4, R20
-	CSEL	LO, R20, R21, R21
-	MOVD	$wideMask<>+16(SB), R22
-	SUB	R21<<2, R22, R22
-	FMOVS.P	4(R23), F0
-	CMP	$2, R21
-	BLT	wlabels_ld16
-	VLD1.P	4(R23), V0.S[1]
-	BEQ	wlabels_ld16
-	VLD1.P	4(R23), V0.S[2]
-	CMP	$4, R21
-	BNE	wlabels_ld16
-	VLD1.P	4(R23), V0.S[3]
-wlabels_ld16:
-	CBZ	R17, wlabels_noxs17
-	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-wlabels_noxs17:
-	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
-	FMOVQ	(R22), F1
-	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
-	VORR	V0.B16, V17.B16, V0.B16
-	WORD	$0x6eb1a800	// uminv s0, v0.4s
-	FMOVS	F0, R15
-	CMP	$4, R15
-	BLO	wlabels_found12
-	ADD	$4, R11
-	SUB	R21, R20
-	CBZ	R20, wlabels_scan_max13_done
+	CBZ	R20, wlabels_scan_max17_done
 	MOVD	$4, R21
 	CMP	$4, R20
 	CSEL	LO, R20, R21, R21
@@ -4829,10 +4790,10 @@ wlabels_noxs19:
 	WORD	$0x6eb1a800	// uminv s0, v0.4s
 	FMOVS	F0, R15
 	CMP	$4, R15
-	BLO	wlabels_found12
+	BLO	wlabels_found16
 	ADD	$4, R11
 	SUB	R21, R20
-	CBZ	R20, wlabels_scan_max13_done
+	CBZ	R20, wlabels_scan_max17_done
 	MOVD	$4, R21
 	CMP	$4, R20
 	CSEL	LO, R20, R21, R21
@@ -4858,60 +4819,39 @@ wlabels_noxs21:
 	WORD	$0x6eb1a800	// uminv s0, v0.4s
 	FMOVS	F0, R15
 	CMP	$4, R15
-	BLO	wlabels_found12
+	BLO	wlabels_found16
 	ADD	$4, R11
 	SUB	R21, R20
-wlabels_scan_max13_done:
-	MOVD	ZR, R15
-	B	wlabels_argmax11
-wlabels_found12:
-	ADD	R11, R15
-	B	wlabels_argmax11
-wlabels_argmax11_nan:
-	MOVD	R1, R23
-	MOVD	ZR, R11
-	// scan_nan: blocks of 16 classes.
-	LSR	$4, R6, R19
-	CBZ	R19, wlabels_scan_nan23_tail
-wlabels_scan_nan23_loop:
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	CBZ	R20, wlabels_scan_max17_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld22
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld22
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld22
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld22:
+	CBZ	R17, wlabels_noxs23
+	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
+wlabels_noxs23:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
 	VORR	V0.B16, V17.B16, V0.B16
 	WORD	$0x6eb1a800	// uminv s0, v0.4s
 	FMOVS	F0, R15
 	CMP	$4, R15
-	BLO	wlabels_found22
+	BLO	wlabels_found16
 	ADD	$4, R11
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
-	VORR	V0.B16, V17.B16, V0.B16
-	WORD	$0x6eb1a800	// uminv s0, v0.4s
-	FMOVS	F0, R15
-	CMP	$4, R15
-	BLO	wlabels_found22
-	ADD	$4, R11
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
-	VORR	V0.B16, V17.B16, V0.B16
-	WORD	$0x6eb1a800	// uminv s0, v0.4s
-	FMOVS	F0, R15
-	CMP	$4, R15
-	BLO	wlabels_found22
-	ADD	$4, R11
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
-	VORR	V0.B16, V17.B16, V0.B16
-	WORD	$0x6eb1a800	// uminv s0, v0.4s
-	FMOVS	F0, R15
-	CMP	$4, R15
-	BLO	wlabels_found22
-	ADD	$4, R11
-	SUBS	$1, R19
-	BNE	wlabels_scan_nan23_loop
-wlabels_scan_nan23_tail:
-	// scan_nan: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
-	AND	$15, R6, R20
-	CBZ	R20, wlabels_scan_nan23_done
+	SUB	R21, R20
+	CBZ	R20, wlabels_scan_max17_done
 	MOVD	$4, R21
 	CMP	$4, R20
 	CSEL	LO, R20, R21, R21
@@ -4927,108 +4867,188 @@ wlabels_scan_nan23_tail:
 	BNE	wlabels_ld24
 	VLD1.P	4(R23), V0.S[3]
 wlabels_ld24:
-	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	CBZ	R17, wlabels_noxs25
+	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
+wlabels_noxs25:
+	WORD	$0x6ea0e6c0	// fcmgt v0.4s, v22.4s, v0.4s
 	FMOVQ	(R22), F1
 	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
 	VORR	V0.B16, V17.B16, V0.B16
 	WORD	$0x6eb1a800	// uminv s0, v0.4s
 	FMOVS	F0, R15
 	CMP	$4, R15
-	BLO	wlabels_found22
+	BLO	wlabels_found16
 	ADD	$4, R11
 	SUB	R21, R20
-	CBZ	R20, wlabels_scan_nan23_done
-	MOVD	$4, R21
-	CMP	$4, R20
-	CSEL	LO, R20, R21, R21
-	MOVD	$wideMask<>+16(SB), R22
-	SUB	R21<<2, R22, R22
-	FMOVS.P	4(R23), F0
-	CMP	$2, R21
-	BLT	wlabels_ld25
-	VLD1.P	4(R23), V0.S[1]
-	BEQ	wlabels_ld25
-	VLD1.P	4(R23), V0.S[2]
-	CMP	$4, R21
-	BNE	wlabels_ld25
-	VLD1.P	4(R23), V0.S[3]
-wlabels_ld25:
-	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
-	FMOVQ	(R22), F1
-	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
-	VORR	V0.B16, V17.B16, V0.B16
-	WORD	$0x6eb1a800	// uminv s0, v0.4s
-	FMOVS	F0, R15
-	CMP	$4, R15
-	BLO	wlabels_found22
-	ADD	$4, R11
-	SUB	R21, R20
-	CBZ	R20, wlabels_scan_nan23_done
-	MOVD	$4, R21
-	CMP	$4, R20
-	CSEL	LO, R20, R21, R21
-	MOVD	$wideMask<>+16(SB), R22
-	SUB	R21<<2, R22, R22
-	FMOVS.P	4(R23), F0
-	CMP	$2, R21
-	BLT	wlabels_ld26
-	VLD1.P	4(R23), V0.S[1]
-	BEQ	wlabels_ld26
-	VLD1.P	4(R23), V0.S[2]
-	CMP	$4, R21
-	BNE	wlabels_ld26
-	VLD1.P	4(R23), V0.S[3]
-wlabels_ld26:
-	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
-	FMOVQ	(R22), F1
-	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
-	VORR	V0.B16, V17.B16, V0.B16
-	WORD	$0x6eb1a800	// uminv s0, v0.4s
-	FMOVS	F0, R15
-	CMP	$4, R15
-	BLO	wlabels_found22
-	ADD	$4, R11
-	SUB	R21, R20
-	CBZ	R20, wlabels_scan_nan23_done
-	MOVD	$4, R21
-	CMP	$4, R20
-	CSEL	LO, R20, R21, R21
-	MOVD	$wideMask<>+16(SB), R22
-	SUB	R21<<2, R22, R22
-	FMOVS.P	4(R23), F0
-	CMP	$2, R21
-	BLT	wlabels_ld27
-	VLD1.P	4(R23), V0.S[1]
-	BEQ	wlabels_ld27
-	VLD1.P	4(R23), V0.S[2]
-	CMP	$4, R21
-	BNE	wlabels_ld27
-	VLD1.P	4(R23), V0.S[3]
-wlabels_ld27:
-	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
-	FMOVQ	(R22), F1
-	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
-	VORR	V0.B16, V17.B16, V0.B16
-	WORD	$0x6eb1a800	// uminv s0, v0.4s
-	FMOVS	F0, R15
-	CMP	$4, R15
-	BLO	wlabels_found22
-	ADD	$4, R11
-	SUB	R21, R20
-wlabels_scan_nan23_done:
+wlabels_scan_max17_done:
 	MOVD	ZR, R15
-	B	wlabels_argmax11
-wlabels_found22:
+	B	wlabels_argmax15
+wlabels_found16:
 	ADD	R11, R15
-	B	wlabels_argmax11
-wlabels_argmax11:
+	B	wlabels_argmax15
+wlabels_argmax15_nan:
+	MOVD	R1, R23
+	MOVD	ZR, R11
+	// scan_nan: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R19, wlabels_scan_nan27_tail
+wlabels_scan_nan27_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V17.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wlabels_found26
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V17.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wlabels_found26
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V17.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wlabels_found26
+	ADD	$4, R11
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	VORR	V0.B16, V17.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wlabels_found26
+	ADD	$4, R11
+	SUBS	$1, R19
+	BNE	wlabels_scan_nan27_loop
+wlabels_scan_nan27_tail:
+	// scan_nan: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wlabels_scan_nan27_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld28
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld28
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld28
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld28:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V17.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wlabels_found26
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wlabels_scan_nan27_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld29
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld29
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld29
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld29:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V17.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wlabels_found26
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wlabels_scan_nan27_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld30
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld30
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld30
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld30:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V17.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wlabels_found26
+	ADD	$4, R11
+	SUB	R21, R20
+	CBZ	R20, wlabels_scan_nan27_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld31
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld31
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld31
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld31:
+	WORD	$0x4e20e400	// fcmeq v0.4s, v0.4s, v0.4s
+	FMOVQ	(R22), F1
+	WORD	$0x4ee11c00	// orn v0.16b, v0.16b, v1.16b
+	VORR	V0.B16, V17.B16, V0.B16
+	WORD	$0x6eb1a800	// uminv s0, v0.4s
+	FMOVS	F0, R15
+	CMP	$4, R15
+	BLO	wlabels_found26
+	ADD	$4, R11
+	SUB	R21, R20
+wlabels_scan_nan27_done:
+	MOVD	ZR, R15
+	B	wlabels_argmax15
+wlabels_found26:
+	ADD	R11, R15
+	B	wlabels_argmax15
+wlabels_argmax15:
 	MOVW.P	R15, 4(R8)
-wlabels_nopreds10:
+wlabels_nopreds14:
+wlabels_m4:
 	// d[l] = x[l]·xscale - m (lane 0 of V17), read before the gradient may overwrite x.
 	FMOVS	(R1)(R12<<2), F0
-	CBZ	R17, wlabels_noxs28
+	CBZ	R17, wlabels_noxs32
 	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-wlabels_noxs28:
+wlabels_noxs32:
 	WORD	$0x4eb6d411	// fsub v17.4s, v0.4s, v22.4s
 	// The accumulators of s, V18..V21 = -0.
 	MOVW	$0x80000000, R22
@@ -5036,17 +5056,17 @@ wlabels_noxs28:
 	VDUP	R22, V19.S4
 	VDUP	R22, V20.S4
 	VDUP	R22, V21.S4
-	CBZ	R0, wlabels_nog29
+	CBZ	R0, wlabels_nog33
 	MOVD	R0, R24
 	MOVD	R1, R23
 	// exp_store: blocks of 16 classes.
 	LSR	$4, R6, R19
-	CBZ	R17, wlabels_exp_store31_plain
+	CBZ	R17, wlabels_exp_store35_plain
 	// exp_store, the logits times xscale (in every lane of V15).
 	FMOVS	blockArgs_xscale(R16), F15
 	VDUP	V15.S[0], V15.S4
-	CBZ	R19, wlabels_exp_store31_tail
-wlabels_exp_store31_xs_loop:
+	CBZ	R19, wlabels_exp_store35_tail
+wlabels_exp_store35_xs_loop:
 	VLD1.P	16(R23), [V0.S4]
 	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
 	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
@@ -5164,11 +5184,11 @@ wlabels_exp_store31_xs_loop:
 	VST1.P	[V0.S4], 16(R24)
 	WORD	$0x4e20d6b5	// fadd v21.4s, v21.4s, v0.4s
 	SUBS	$1, R19
-	BNE	wlabels_exp_store31_xs_loop
-	B	wlabels_exp_store31_tail
-wlabels_exp_store31_plain:
-	CBZ	R19, wlabels_exp_store31_tail
-wlabels_exp_store31_loop:
+	BNE	wlabels_exp_store35_xs_loop
+	B	wlabels_exp_store35_tail
+wlabels_exp_store35_plain:
+	CBZ	R19, wlabels_exp_store35_tail
+wlabels_exp_store35_loop:
 	VLD1.P	16(R23), [V0.S4]
 	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
 	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
@@ -5282,11 +5302,11 @@ wlabels_exp_store31_loop:
 	VST1.P	[V0.S4], 16(R24)
 	WORD	$0x4e20d6b5	// fadd v21.4s, v21.4s, v0.4s
 	SUBS	$1, R19
-	BNE	wlabels_exp_store31_loop
-wlabels_exp_store31_tail:
+	BNE	wlabels_exp_store35_loop
+wlabels_exp_store35_tail:
 	// exp_store: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
 	AND	$15, R6, R20
-	CBZ	R20, wlabels_exp_store31_done
+	CBZ	R20, wlabels_exp_store35_done
 	MOVD	$4, R21
 	CMP	$4, R20
 	CSEL	LO, R20, R21, R21
@@ -5294,17 +5314,17 @@ wlabels_exp_store31_tail:
 	SUB	R21<<2, R22, R22
 	FMOVS.P	4(R23), F0
 	CMP	$2, R21
-	BLT	wlabels_ld32
+	BLT	wlabels_ld36
 	VLD1.P	4(R23), V0.S[1]
-	BEQ	wlabels_ld32
+	BEQ	wlabels_ld36
 	VLD1.P	4(R23), V0.S[2]
 	CMP	$4, R21
-	BNE	wlabels_ld32
+	BNE	wlabels_ld36
 	VLD1.P	4(R23), V0.S[3]
-wlabels_ld32:
-	CBZ	R17, wlabels_noxs33
+wlabels_ld36:
+	CBZ	R17, wlabels_noxs37
 	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-wlabels_noxs33:
+wlabels_noxs37:
 	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
 	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
 	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
@@ -5332,19 +5352,19 @@ wlabels_noxs33:
 	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
 	FMOVS.P	F0, 4(R24)
 	CMP	$2, R21
-	BLT	wlabels_st34
+	BLT	wlabels_st38
 	VST1.P	V0.S[1], 4(R24)
-	BEQ	wlabels_st34
+	BEQ	wlabels_st38
 	VST1.P	V0.S[2], 4(R24)
 	CMP	$4, R21
-	BNE	wlabels_st34
+	BNE	wlabels_st38
 	VST1.P	V0.S[3], 4(R24)
-wlabels_st34:
+wlabels_st38:
 	WORD	$0x4e20d640	// fadd v0.4s, v18.4s, v0.4s
 	FMOVQ	(R22), F1
 	VBIT	V1.B16, V0.B16, V18.B16
 	SUB	R21, R20
-	CBZ	R20, wlabels_exp_store31_done
+	CBZ	R20, wlabels_exp_store35_done
 	MOVD	$4, R21
 	CMP	$4, R20
 	CSEL	LO, R20, R21, R21
@@ -5352,17 +5372,17 @@ wlabels_st34:
 	SUB	R21<<2, R22, R22
 	FMOVS.P	4(R23), F0
 	CMP	$2, R21
-	BLT	wlabels_ld35
+	BLT	wlabels_ld39
 	VLD1.P	4(R23), V0.S[1]
-	BEQ	wlabels_ld35
+	BEQ	wlabels_ld39
 	VLD1.P	4(R23), V0.S[2]
 	CMP	$4, R21
-	BNE	wlabels_ld35
+	BNE	wlabels_ld39
 	VLD1.P	4(R23), V0.S[3]
-wlabels_ld35:
-	CBZ	R17, wlabels_noxs36
+wlabels_ld39:
+	CBZ	R17, wlabels_noxs40
 	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-wlabels_noxs36:
+wlabels_noxs40:
 	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
 	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
 	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
@@ -5390,19 +5410,19 @@ wlabels_noxs36:
 	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
 	FMOVS.P	F0, 4(R24)
 	CMP	$2, R21
-	BLT	wlabels_st37
+	BLT	wlabels_st41
 	VST1.P	V0.S[1], 4(R24)
-	BEQ	wlabels_st37
+	BEQ	wlabels_st41
 	VST1.P	V0.S[2], 4(R24)
 	CMP	$4, R21
-	BNE	wlabels_st37
+	BNE	wlabels_st41
 	VST1.P	V0.S[3], 4(R24)
-wlabels_st37:
+wlabels_st41:
 	WORD	$0x4e20d660	// fadd v0.4s, v19.4s, v0.4s
 	FMOVQ	(R22), F1
 	VBIT	V1.B16, V0.B16, V19.B16
 	SUB	R21, R20
-	CBZ	R20, wlabels_exp_store31_done
+	CBZ	R20, wlabels_exp_store35_done
 	MOVD	$4, R21
 	CMP	$4, R20
 	CSEL	LO, R20, R21, R21
@@ -5410,17 +5430,17 @@ wlabels_st37:
 	SUB	R21<<2, R22, R22
 	FMOVS.P	4(R23), F0
 	CMP	$2, R21
-	BLT	wlabels_ld38
+	BLT	wlabels_ld42
 	VLD1.P	4(R23), V0.S[1]
-	BEQ	wlabels_ld38
+	BEQ	wlabels_ld42
 	VLD1.P	4(R23), V0.S[2]
 	CMP	$4, R21
-	BNE	wlabels_ld38
+	BNE	wlabels_ld42
 	VLD1.P	4(R23), V0.S[3]
-wlabels_ld38:
-	CBZ	R17, wlabels_noxs39
+wlabels_ld42:
+	CBZ	R17, wlabels_noxs43
 	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-wlabels_noxs39:
+wlabels_noxs43:
 	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
 	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
 	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
@@ -5448,320 +5468,19 @@ wlabels_noxs39:
 	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
 	FMOVS.P	F0, 4(R24)
 	CMP	$2, R21
-	BLT	wlabels_st40
+	BLT	wlabels_st44
 	VST1.P	V0.S[1], 4(R24)
-	BEQ	wlabels_st40
+	BEQ	wlabels_st44
 	VST1.P	V0.S[2], 4(R24)
 	CMP	$4, R21
-	BNE	wlabels_st40
+	BNE	wlabels_st44
 	VST1.P	V0.S[3], 4(R24)
-wlabels_st40:
+wlabels_st44:
 	WORD	$0x4e20d680	// fadd v0.4s, v20.4s, v0.4s
 	FMOVQ	(R22), F1
 	VBIT	V1.B16, V0.B16, V20.B16
 	SUB	R21, R20
-	CBZ	R20, wlabels_exp_store31_done
-	MOVD	$4, R21
-	CMP	$4, R20
-	CSEL	LO, R20, R21, R21
-	MOVD	$wideMask<>+16(SB), R22
-	SUB	R21<<2, R22, R22
-	FMOVS.P	4(R23), F0
-	CMP	$2, R21
-	BLT	wlabels_ld41
-	VLD1.P	4(R23), V0.S[1]
-	BEQ	wlabels_ld41
-	VLD1.P	4(R23), V0.S[2]
-	CMP	$4, R21
-	BNE	wlabels_ld41
-	VLD1.P	4(R23), V0.S[3]
-wlabels_ld41:
-	CBZ	R17, wlabels_noxs42
-	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-wlabels_noxs42:
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	FMOVS.P	F0, 4(R24)
-	CMP	$2, R21
-	BLT	wlabels_st43
-	VST1.P	V0.S[1], 4(R24)
-	BEQ	wlabels_st43
-	VST1.P	V0.S[2], 4(R24)
-	CMP	$4, R21
-	BNE	wlabels_st43
-	VST1.P	V0.S[3], 4(R24)
-wlabels_st43:
-	WORD	$0x4e20d6a0	// fadd v0.4s, v21.4s, v0.4s
-	FMOVQ	(R22), F1
-	VBIT	V1.B16, V0.B16, V21.B16
-	SUB	R21, R20
-wlabels_exp_store31_done:
-	B	wlabels_s30
-wlabels_nog29:
-	MOVD	R1, R23
-	// exp: blocks of 16 classes.
-	LSR	$4, R6, R19
-	CBZ	R17, wlabels_exp44_plain
-	// exp, the logits times xscale (in every lane of V15).
-	FMOVS	blockArgs_xscale(R16), F15
-	VDUP	V15.S[0], V15.S4
-	CBZ	R19, wlabels_exp44_tail
-wlabels_exp44_xs_loop:
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	WORD	$0x4e20d652	// fadd v18.4s, v18.4s, v0.4s
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	WORD	$0x4e20d673	// fadd v19.4s, v19.4s, v0.4s
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	WORD	$0x4e20d694	// fadd v20.4s, v20.4s, v0.4s
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	WORD	$0x4e20d6b5	// fadd v21.4s, v21.4s, v0.4s
-	SUBS	$1, R19
-	BNE	wlabels_exp44_xs_loop
-	B	wlabels_exp44_tail
-wlabels_exp44_plain:
-	CBZ	R19, wlabels_exp44_tail
-wlabels_exp44_loop:
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	WORD	$0x4e20d652	// fadd v18.4s, v18.4s, v0.4s
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	WORD	$0x4e20d673	// fadd v19.4s, v19.4s, v0.4s
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	WORD	$0x4e20d694	// fadd v20.4s, v20.4s, v0.4s
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	WORD	$0x4e20d6b5	// fadd v21.4s, v21.4s, v0.4s
-	SUBS	$1, R19
-	BNE	wlabels_exp44_loop
-wlabels_exp44_tail:
-	// exp: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
-	AND	$15, R6, R20
-	CBZ	R20, wlabels_exp44_done
+	CBZ	R20, wlabels_exp_store35_done
 	MOVD	$4, R21
 	CMP	$4, R20
 	CSEL	LO, R20, R21, R21
@@ -5805,29 +5524,34 @@ wlabels_noxs46:
 	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
 	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
 	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	WORD	$0x4e20d640	// fadd v0.4s, v18.4s, v0.4s
-	FMOVQ	(R22), F1
-	VBIT	V1.B16, V0.B16, V18.B16
-	SUB	R21, R20
-	CBZ	R20, wlabels_exp44_done
-	MOVD	$4, R21
-	CMP	$4, R20
-	CSEL	LO, R20, R21, R21
-	MOVD	$wideMask<>+16(SB), R22
-	SUB	R21<<2, R22, R22
-	FMOVS.P	4(R23), F0
+	FMOVS.P	F0, 4(R24)
 	CMP	$2, R21
-	BLT	wlabels_ld47
-	VLD1.P	4(R23), V0.S[1]
-	BEQ	wlabels_ld47
-	VLD1.P	4(R23), V0.S[2]
+	BLT	wlabels_st47
+	VST1.P	V0.S[1], 4(R24)
+	BEQ	wlabels_st47
+	VST1.P	V0.S[2], 4(R24)
 	CMP	$4, R21
-	BNE	wlabels_ld47
-	VLD1.P	4(R23), V0.S[3]
-wlabels_ld47:
-	CBZ	R17, wlabels_noxs48
+	BNE	wlabels_st47
+	VST1.P	V0.S[3], 4(R24)
+wlabels_st47:
+	WORD	$0x4e20d6a0	// fadd v0.4s, v21.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V21.B16
+	SUB	R21, R20
+wlabels_exp_store35_done:
+	B	wlabels_s34
+wlabels_nog33:
+	MOVD	R1, R23
+	// exp: blocks of 16 classes.
+	LSR	$4, R6, R19
+	CBZ	R17, wlabels_exp48_plain
+	// exp, the logits times xscale (in every lane of V15).
+	FMOVS	blockArgs_xscale(R16), F15
+	VDUP	V15.S[0], V15.S4
+	CBZ	R19, wlabels_exp48_tail
+wlabels_exp48_xs_loop:
+	VLD1.P	16(R23), [V0.S4]
 	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-wlabels_noxs48:
 	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
 	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
 	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
@@ -5853,11 +5577,211 @@ wlabels_noxs48:
 	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
 	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
 	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	WORD	$0x4e20d660	// fadd v0.4s, v19.4s, v0.4s
-	FMOVQ	(R22), F1
-	VBIT	V1.B16, V0.B16, V19.B16
-	SUB	R21, R20
-	CBZ	R20, wlabels_exp44_done
+	WORD	$0x4e20d652	// fadd v18.4s, v18.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d673	// fadd v19.4s, v19.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d694	// fadd v20.4s, v20.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d6b5	// fadd v21.4s, v21.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wlabels_exp48_xs_loop
+	B	wlabels_exp48_tail
+wlabels_exp48_plain:
+	CBZ	R19, wlabels_exp48_tail
+wlabels_exp48_loop:
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d652	// fadd v18.4s, v18.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d673	// fadd v19.4s, v19.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d694	// fadd v20.4s, v20.4s, v0.4s
+	VLD1.P	16(R23), [V0.S4]
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d6b5	// fadd v21.4s, v21.4s, v0.4s
+	SUBS	$1, R19
+	BNE	wlabels_exp48_loop
+wlabels_exp48_tail:
+	// exp: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
+	AND	$15, R6, R20
+	CBZ	R20, wlabels_exp48_done
 	MOVD	$4, R21
 	CMP	$4, R20
 	CSEL	LO, R20, R21, R21
@@ -5901,11 +5825,11 @@ wlabels_noxs50:
 	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
 	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
 	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	WORD	$0x4e20d680	// fadd v0.4s, v20.4s, v0.4s
+	WORD	$0x4e20d640	// fadd v0.4s, v18.4s, v0.4s
 	FMOVQ	(R22), F1
-	VBIT	V1.B16, V0.B16, V20.B16
+	VBIT	V1.B16, V0.B16, V18.B16
 	SUB	R21, R20
-	CBZ	R20, wlabels_exp44_done
+	CBZ	R20, wlabels_exp48_done
 	MOVD	$4, R21
 	CMP	$4, R20
 	CSEL	LO, R20, R21, R21
@@ -5949,12 +5873,108 @@ wlabels_noxs52:
 	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
 	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
 	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d660	// fadd v0.4s, v19.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V19.B16
+	SUB	R21, R20
+	CBZ	R20, wlabels_exp48_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld53
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld53
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld53
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld53:
+	CBZ	R17, wlabels_noxs54
+	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
+wlabels_noxs54:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
+	WORD	$0x4e20d680	// fadd v0.4s, v20.4s, v0.4s
+	FMOVQ	(R22), F1
+	VBIT	V1.B16, V0.B16, V20.B16
+	SUB	R21, R20
+	CBZ	R20, wlabels_exp48_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R23), F0
+	CMP	$2, R21
+	BLT	wlabels_ld55
+	VLD1.P	4(R23), V0.S[1]
+	BEQ	wlabels_ld55
+	VLD1.P	4(R23), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld55
+	VLD1.P	4(R23), V0.S[3]
+wlabels_ld55:
+	CBZ	R17, wlabels_noxs56
+	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
+wlabels_noxs56:
+	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
+	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
+	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
+	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
+	VSHL	$23, V1.S4, V1.S4
+	VADD	V24.S4, V1.S4, V1.S4
+	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
+	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
+	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
+	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
+	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
+	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
+	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
+	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
+	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
+	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
+	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
+	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
+	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
+	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
+	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
 	WORD	$0x4e20d6a0	// fadd v0.4s, v21.4s, v0.4s
 	FMOVQ	(R22), F1
 	VBIT	V1.B16, V0.B16, V21.B16
 	SUB	R21, R20
-wlabels_exp44_done:
-wlabels_s30:
+wlabels_exp48_done:
+wlabels_s34:
 	WORD	$0x6e33d640	// faddp v0.4s, v18.4s, v19.4s
 	WORD	$0x6e35d681	// faddp v1.4s, v20.4s, v21.4s
 	WORD	$0x6e21d400	// faddp v0.4s, v0.4s, v1.4s
@@ -6011,10 +6031,10 @@ wlabels_s30:
 	WORD	$0x4e23e6c3	// fcmeq v3.4s, v22.4s, v3.4s
 	WORD	$0x4e21d6c1	// fadd v1.4s, v22.4s, v1.4s
 	VBIT	V3.B16, V22.B16, V1.B16
-	CBZ	R9, wlabels_nolse54
+	CBZ	R9, wlabels_nolse58
 	FMOVS.P	F1, 4(R9)
-wlabels_nolse54:
-	CBZ	R13, wlabels_noz55
+wlabels_nolse58:
+	CBZ	R13, wlabels_noz59
 	// z-loss (seq.ZTerms): c = z·lse, zl = c·lse, f = 1 + (c + c).
 	FMOVS	blockArgs_z(R16), F3
 	VDUP	V3.S[0], V3.S4
@@ -6023,9 +6043,9 @@ wlabels_nolse54:
 	WORD	$0x4e23d463	// fadd v3.4s, v3.4s, v3.4s
 	WORD	$0x4e23d723	// fadd v3.4s, v25.4s, v3.4s
 	WORD	$0x4e21d442	// fadd v2.4s, v2.4s, v1.4s
-wlabels_noz55:
+wlabels_noz59:
 	MOVD	blockArgs_rowWeights(R16), R19
-	CBZ	R19, wlabels_norw56
+	CBZ	R19, wlabels_norw60
 	// Row weights: w = rowWeights[i] (at the offset of losses[i]); loss = loss·w, sc = scale·w.
 	MOVD	blockArgs_losses(R16), R20
 	SUB	R20, R3, R20
@@ -6034,21 +6054,21 @@ wlabels_noz55:
 	FMOVS	blockArgs_scale(R16), F16
 	FMULS	F1, F16, F16
 	VDUP	V16.S[0], V16.S4
-wlabels_norw56:
+wlabels_norw60:
 	FMOVS.P	F2, 4(R3)
-	CBZ	R0, wlabels_end53
+	CBZ	R0, wlabels_end57
 	// q = scale / s (seq.Quotient), q·f with a z-loss, in V17.
 	WORD	$0x6e20fe00	// fdiv v0.4s, v16.4s, v0.4s
-	CBZ	R13, wlabels_noz57
+	CBZ	R13, wlabels_noz61
 	WORD	$0x6e23dc00	// fmul v0.4s, v0.4s, v3.4s
-wlabels_noz57:
+wlabels_noz61:
 	VORR	V0.B16, V0.B16, V17.B16
 	MOVD	R0, R24
 	MOVD	R0, R23
 	// grad: blocks of 16 classes.
 	LSR	$4, R6, R19
-	CBZ	R19, wlabels_grad58_tail
-wlabels_grad58_loop:
+	CBZ	R19, wlabels_grad62_tail
+wlabels_grad62_loop:
 	VLD1.P	16(R24), [V0.S4]
 	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
 	VST1.P	[V0.S4], 16(R23)
@@ -6062,67 +6082,11 @@ wlabels_grad58_loop:
 	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
 	VST1.P	[V0.S4], 16(R23)
 	SUBS	$1, R19
-	BNE	wlabels_grad58_loop
-wlabels_grad58_tail:
+	BNE	wlabels_grad62_loop
+wlabels_grad62_tail:
 	// grad: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
 	AND	$15, R6, R20
-	CBZ	R20, wlabels_grad58_done
-	MOVD	$4, R21
-	CMP	$4, R20
-	CSEL	LO, R20, R21, R21
-	MOVD	$wideMask<>+16(SB), R22
-	SUB	R21<<2, R22, R22
-	FMOVS.P	4(R24), F0
-	CMP	$2, R21
-	BLT	wlabels_ld59
-	VLD1.P	4(R24), V0.S[1]
-	BEQ	wlabels_ld59
-	VLD1.P	4(R24), V0.S[2]
-	CMP	$4, R21
-	BNE	wlabels_ld59
-	VLD1.P	4(R24), V0.S[3]
-wlabels_ld59:
-	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
-	FMOVS.P	F0, 4(R23)
-	CMP	$2, R21
-	BLT	wlabels_st60
-	VST1.P	V0.S[1], 4(R23)
-	BEQ	wlabels_st60
-	VST1.P	V0.S[2], 4(R23)
-	CMP	$4, R21
-	BNE	wlabels_st60
-	VST1.P	V0.S[3], 4(R23)
-wlabels_st60:
-	SUB	R21, R20
-	CBZ	R20, wlabels_grad58_done
-	MOVD	$4, R21
-	CMP	$4, R20
-	CSEL	LO, R20, R21, R21
-	MOVD	$wideMask<>+16(SB), R22
-	SUB	R21<<2, R22, R22
-	FMOVS.P	4(R24), F0
-	CMP	$2, R21
-	BLT	wlabels_ld61
-	VLD1.P	4(R24), V0.S[1]
-	BEQ	wlabels_ld61
-	VLD1.P	4(R24), V0.S[2]
-	CMP	$4, R21
-	BNE	wlabels_ld61
-	VLD1.P	4(R24), V0.S[3]
-wlabels_ld61:
-	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
-	FMOVS.P	F0, 4(R23)
-	CMP	$2, R21
-	BLT	wlabels_st62
-	VST1.P	V0.S[1], 4(R23)
-	BEQ	wlabels_st62
-	VST1.P	V0.S[2], 4(R23)
-	CMP	$4, R21
-	BNE	wlabels_st62
-	VST1.P	V0.S[3], 4(R23)
-wlabels_st62:
-	SUB	R21, R20
-	CBZ	R20, wlabels_grad58_done
+	CBZ	R20, wlabels_grad62_done
 	MOVD	$4, R21
 	CMP	$4, R20
 	CSEL	LO, R20, R21, R21
@@ -6150,7 +6114,7 @@ wlabels_ld63:
 	VST1.P	V0.S[3], 4(R23)
 wlabels_st64:
 	SUB	R21, R20
-	CBZ	R20, wlabels_grad58_done
+	CBZ	R20, wlabels_grad62_done
 	MOVD	$4, R21
 	CMP	$4, R20
 	CSEL	LO, R20, R21, R21
@@ -6178,1264 +6142,75 @@ wlabels_ld65:
 	VST1.P	V0.S[3], 4(R23)
 wlabels_st66:
 	SUB	R21, R20
-wlabels_grad58_done:
+	CBZ	R20, wlabels_grad62_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wlabels_ld67
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wlabels_ld67
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld67
+	VLD1.P	4(R24), V0.S[3]
+wlabels_ld67:
+	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wlabels_st68
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wlabels_st68
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wlabels_st68
+	VST1.P	V0.S[3], 4(R23)
+wlabels_st68:
+	SUB	R21, R20
+	CBZ	R20, wlabels_grad62_done
+	MOVD	$4, R21
+	CMP	$4, R20
+	CSEL	LO, R20, R21, R21
+	MOVD	$wideMask<>+16(SB), R22
+	SUB	R21<<2, R22, R22
+	FMOVS.P	4(R24), F0
+	CMP	$2, R21
+	BLT	wlabels_ld69
+	VLD1.P	4(R24), V0.S[1]
+	BEQ	wlabels_ld69
+	VLD1.P	4(R24), V0.S[2]
+	CMP	$4, R21
+	BNE	wlabels_ld69
+	VLD1.P	4(R24), V0.S[3]
+wlabels_ld69:
+	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
+	FMOVS.P	F0, 4(R23)
+	CMP	$2, R21
+	BLT	wlabels_st70
+	VST1.P	V0.S[1], 4(R23)
+	BEQ	wlabels_st70
+	VST1.P	V0.S[2], 4(R23)
+	CMP	$4, R21
+	BNE	wlabels_st70
+	VST1.P	V0.S[3], 4(R23)
+wlabels_st70:
+	SUB	R21, R20
+wlabels_grad62_done:
 	// g[l] = g[l] - scale (scale·w with row weights).
 	FMOVS	(R0)(R12<<2), F0
 	FSUBS	F16, F0, F0
 	FMOVS	F0, (R0)(R12<<2)
-wlabels_end53:
+wlabels_end57:
 	ADD	R7, R1
-	CBZ	R0, wlabels_nonil67
+	CBZ	R0, wlabels_nonil71
 	ADD	R7, R0
-wlabels_nonil67:
+wlabels_nonil71:
 	SUBS	$1, R4
 	BNE	wlabels_row
 wlabels_done:
-	RET
-
-// func wideLabelsMaxNEON(a *blockArgs)
-//
-// wideLabelsMaxGeneric: wideLabelsNEON with m read from rowMax[i] in
-// place of pass 1 (all: m == -Inf), and no predictions.
-//
-// Main loops, instructions per block of 16 classes: exp_store (scaled) 118 (7.38 per class); exp_store 114 (7.12 per class); exp (scaled) 114 (7.12 per class); exp 110 (6.88 per class); grad 14 (0.875 per class).
-TEXT ·wideLabelsMaxNEON(SB), NOSPLIT, $0-8
-	MOVD	a+0(FP), R16
-	MOVWU	blockArgs_xscale(R16), R17
-	EORW	$0x3f800000, R17, R17 // bits(xscale) XOR bits(1): 0 for xscale = 1, which asks for no product
-	MOVD	blockArgs_out(R16), R0
-	MOVD	blockArgs_logits(R16), R1
-	MOVD	blockArgs_labels(R16), R2
-	MOVD	blockArgs_losses(R16), R3
-	// The rows (R4): those of every slice read or written, logits first.
-	MOVD	blockArgs_c(R16), R6
-	MOVD	blockArgs_stride(R16), R7
-	MOVD	(blockArgs_losses+8)(R16), R4
-	CMP	$0, R6
-	CSEL	LE, ZR, R4, R4 // no row for c <= 0
-	MOVD	(blockArgs_logits+8)(R16), R19
-	SUBS	R6, R19, R19
-	CSEL	LT, ZR, R4, R4 // len(logits) < c: no row
-	UDIV	R7, R19, R19
-	ADD	$1, R19 // (len(logits) - c)/stride + 1 rows
-	CMP	R19, R4
-	CSEL	LO, R4, R19, R4
-	MOVD	blockArgs_out(R16), R19
-	CBZ	R19, wlabelsmax_out_nil
-	MOVD	(blockArgs_out+8)(R16), R19
-	SUBS	R6, R19, R19
-	CSEL	LT, ZR, R4, R4 // len(out) < c: no row
-	UDIV	R7, R19, R19
-	ADD	$1, R19 // (len(out) - c)/stride + 1 rows
-	CMP	R19, R4
-	CSEL	LO, R4, R19, R4
-wlabelsmax_out_nil:
-	MOVD	(blockArgs_rowMax+8)(R16), R19
-	CMP	R19, R4
-	CSEL	LO, R4, R19, R4
-	MOVD	blockArgs_lse(R16), R19
-	CBZ	R19, wlabelsmax_lse_nil
-	MOVD	(blockArgs_lse+8)(R16), R19
-	CMP	R19, R4
-	CSEL	LO, R4, R19, R4
-wlabelsmax_lse_nil:
-	MOVD	blockArgs_rowWeights(R16), R19
-	CBZ	R19, wlabelsmax_rowWeights_nil
-	MOVD	(blockArgs_rowWeights+8)(R16), R19
-	CMP	R19, R4
-	CSEL	LO, R4, R19, R4
-wlabelsmax_rowWeights_nil:
-	MOVD	(blockArgs_labels+8)(R16), R19
-	CMP	R19, R4
-	CSEL	LO, R4, R19, R4
-	MOVD	blockArgs_preds(R16), R8
-	MOVD	blockArgs_lse(R16), R9
-	MOVWU	blockArgs_z(R16), R13
-	LSLW	$1, R13, R13 // bits(z) without the sign: 0 for z = ±0, which asks for no z-loss
-	MOVD	blockArgs_rowMax(R16), R8 // rowMax, in place of preds
-	CBZ	R4, wlabelsmax_done
-	LSL	$2, R7, R7
-	FMOVS	blockArgs_scale(R16), F16
-	VDUP	V16.S[0], V16.S4
-	MOVD	$expConsts<>(SB), R22
-	VLD1.P	64(R22), [V23.S4, V24.S4, V25.S4, V26.S4]
-	VLD1.P	64(R22), [V27.S4, V28.S4, V29.S4, V30.S4]
-	VLD1	(R22), [V31.S4]
-	MOVD	$logConsts<>(SB), R10
-wlabelsmax_row:
-	MOVW.P	4(R2), R12 // l
-	// m = rowMax[i] in every lane of V22; xscale in every lane of V15.
-	FMOVS.P	4(R8), F22
-	VDUP	V22.S[0], V22.S4
-	FMOVS	blockArgs_xscale(R16), F15
-	VDUP	V15.S[0], V15.S4
-	// d[l] = x[l]·xscale - m (lane 0 of V17), read before the gradient may overwrite x.
-	FMOVS	(R1)(R12<<2), F0
-	CBZ	R17, wlabelsmax_noxs1
-	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-wlabelsmax_noxs1:
-	WORD	$0x4eb6d411	// fsub v17.4s, v0.4s, v22.4s
-	// The accumulators of s, V18..V21 = -0.
-	MOVW	$0x80000000, R22
-	VDUP	R22, V18.S4
-	VDUP	R22, V19.S4
-	VDUP	R22, V20.S4
-	VDUP	R22, V21.S4
-	CBZ	R0, wlabelsmax_nog2
-	MOVD	R0, R24
-	MOVD	R1, R23
-	// exp_store: blocks of 16 classes.
-	LSR	$4, R6, R19
-	CBZ	R17, wlabelsmax_exp_store4_plain
-	// exp_store, the logits times xscale (in every lane of V15).
-	FMOVS	blockArgs_xscale(R16), F15
-	VDUP	V15.S[0], V15.S4
-	CBZ	R19, wlabelsmax_exp_store4_tail
-wlabelsmax_exp_store4_xs_loop:
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	VST1.P	[V0.S4], 16(R24)
-	WORD	$0x4e20d652	// fadd v18.4s, v18.4s, v0.4s
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	VST1.P	[V0.S4], 16(R24)
-	WORD	$0x4e20d673	// fadd v19.4s, v19.4s, v0.4s
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	VST1.P	[V0.S4], 16(R24)
-	WORD	$0x4e20d694	// fadd v20.4s, v20.4s, v0.4s
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	VST1.P	[V0.S4], 16(R24)
-	WORD	$0x4e20d6b5	// fadd v21.4s, v21.4s, v0.4s
-	SUBS	$1, R19
-	BNE	wlabelsmax_exp_store4_xs_loop
-	B	wlabelsmax_exp_store4_tail
-wlabelsmax_exp_store4_plain:
-	CBZ	R19, wlabelsmax_exp_store4_tail
-wlabelsmax_exp_store4_loop:
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	VST1.P	[V0.S4], 16(R24)
-	WORD	$0x4e20d652	// fadd v18.4s, v18.4s, v0.4s
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	VST1.P	[V0.S4], 16(R24)
-	WORD	$0x4e20d673	// fadd v19.4s, v19.4s, v0.4s
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	VST1.P	[V0.S4], 16(R24)
-	WORD	$0x4e20d694	// fadd v20.4s, v20.4s, v0.4s
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	VST1.P	[V0.S4], 16(R24)
-	WORD	$0x4e20d6b5	// fadd v21.4s, v21.4s, v0.4s
-	SUBS	$1, R19
-	BNE	wlabelsmax_exp_store4_loop
-wlabelsmax_exp_store4_tail:
-	// exp_store: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
-	AND	$15, R6, R20
-	CBZ	R20, wlabelsmax_exp_store4_done
-	MOVD	$4, R21
-	CMP	$4, R20
-	CSEL	LO, R20, R21, R21
-	MOVD	$wideMask<>+16(SB), R22
-	SUB	R21<<2, R22, R22
-	FMOVS.P	4(R23), F0
-	CMP	$2, R21
-	BLT	wlabelsmax_ld5
-	VLD1.P	4(R23), V0.S[1]
-	BEQ	wlabelsmax_ld5
-	VLD1.P	4(R23), V0.S[2]
-	CMP	$4, R21
-	BNE	wlabelsmax_ld5
-	VLD1.P	4(R23), V0.S[3]
-wlabelsmax_ld5:
-	CBZ	R17, wlabelsmax_noxs6
-	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-wlabelsmax_noxs6:
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	FMOVS.P	F0, 4(R24)
-	CMP	$2, R21
-	BLT	wlabelsmax_st7
-	VST1.P	V0.S[1], 4(R24)
-	BEQ	wlabelsmax_st7
-	VST1.P	V0.S[2], 4(R24)
-	CMP	$4, R21
-	BNE	wlabelsmax_st7
-	VST1.P	V0.S[3], 4(R24)
-wlabelsmax_st7:
-	WORD	$0x4e20d640	// fadd v0.4s, v18.4s, v0.4s
-	FMOVQ	(R22), F1
-	VBIT	V1.B16, V0.B16, V18.B16
-	SUB	R21, R20
-	CBZ	R20, wlabelsmax_exp_store4_done
-	MOVD	$4, R21
-	CMP	$4, R20
-	CSEL	LO, R20, R21, R21
-	MOVD	$wideMask<>+16(SB), R22
-	SUB	R21<<2, R22, R22
-	FMOVS.P	4(R23), F0
-	CMP	$2, R21
-	BLT	wlabelsmax_ld8
-	VLD1.P	4(R23), V0.S[1]
-	BEQ	wlabelsmax_ld8
-	VLD1.P	4(R23), V0.S[2]
-	CMP	$4, R21
-	BNE	wlabelsmax_ld8
-	VLD1.P	4(R23), V0.S[3]
-wlabelsmax_ld8:
-	CBZ	R17, wlabelsmax_noxs9
-	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-wlabelsmax_noxs9:
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	FMOVS.P	F0, 4(R24)
-	CMP	$2, R21
-	BLT	wlabelsmax_st10
-	VST1.P	V0.S[1], 4(R24)
-	BEQ	wlabelsmax_st10
-	VST1.P	V0.S[2], 4(R24)
-	CMP	$4, R21
-	BNE	wlabelsmax_st10
-	VST1.P	V0.S[3], 4(R24)
-wlabelsmax_st10:
-	WORD	$0x4e20d660	// fadd v0.4s, v19.4s, v0.4s
-	FMOVQ	(R22), F1
-	VBIT	V1.B16, V0.B16, V19.B16
-	SUB	R21, R20
-	CBZ	R20, wlabelsmax_exp_store4_done
-	MOVD	$4, R21
-	CMP	$4, R20
-	CSEL	LO, R20, R21, R21
-	MOVD	$wideMask<>+16(SB), R22
-	SUB	R21<<2, R22, R22
-	FMOVS.P	4(R23), F0
-	CMP	$2, R21
-	BLT	wlabelsmax_ld11
-	VLD1.P	4(R23), V0.S[1]
-	BEQ	wlabelsmax_ld11
-	VLD1.P	4(R23), V0.S[2]
-	CMP	$4, R21
-	BNE	wlabelsmax_ld11
-	VLD1.P	4(R23), V0.S[3]
-wlabelsmax_ld11:
-	CBZ	R17, wlabelsmax_noxs12
-	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-wlabelsmax_noxs12:
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	FMOVS.P	F0, 4(R24)
-	CMP	$2, R21
-	BLT	wlabelsmax_st13
-	VST1.P	V0.S[1], 4(R24)
-	BEQ	wlabelsmax_st13
-	VST1.P	V0.S[2], 4(R24)
-	CMP	$4, R21
-	BNE	wlabelsmax_st13
-	VST1.P	V0.S[3], 4(R24)
-wlabelsmax_st13:
-	WORD	$0x4e20d680	// fadd v0.4s, v20.4s, v0.4s
-	FMOVQ	(R22), F1
-	VBIT	V1.B16, V0.B16, V20.B16
-	SUB	R21, R20
-	CBZ	R20, wlabelsmax_exp_store4_done
-	MOVD	$4, R21
-	CMP	$4, R20
-	CSEL	LO, R20, R21, R21
-	MOVD	$wideMask<>+16(SB), R22
-	SUB	R21<<2, R22, R22
-	FMOVS.P	4(R23), F0
-	CMP	$2, R21
-	BLT	wlabelsmax_ld14
-	VLD1.P	4(R23), V0.S[1]
-	BEQ	wlabelsmax_ld14
-	VLD1.P	4(R23), V0.S[2]
-	CMP	$4, R21
-	BNE	wlabelsmax_ld14
-	VLD1.P	4(R23), V0.S[3]
-wlabelsmax_ld14:
-	CBZ	R17, wlabelsmax_noxs15
-	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-wlabelsmax_noxs15:
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	FMOVS.P	F0, 4(R24)
-	CMP	$2, R21
-	BLT	wlabelsmax_st16
-	VST1.P	V0.S[1], 4(R24)
-	BEQ	wlabelsmax_st16
-	VST1.P	V0.S[2], 4(R24)
-	CMP	$4, R21
-	BNE	wlabelsmax_st16
-	VST1.P	V0.S[3], 4(R24)
-wlabelsmax_st16:
-	WORD	$0x4e20d6a0	// fadd v0.4s, v21.4s, v0.4s
-	FMOVQ	(R22), F1
-	VBIT	V1.B16, V0.B16, V21.B16
-	SUB	R21, R20
-wlabelsmax_exp_store4_done:
-	B	wlabelsmax_s3
-wlabelsmax_nog2:
-	MOVD	R1, R23
-	// exp: blocks of 16 classes.
-	LSR	$4, R6, R19
-	CBZ	R17, wlabelsmax_exp17_plain
-	// exp, the logits times xscale (in every lane of V15).
-	FMOVS	blockArgs_xscale(R16), F15
-	VDUP	V15.S[0], V15.S4
-	CBZ	R19, wlabelsmax_exp17_tail
-wlabelsmax_exp17_xs_loop:
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	WORD	$0x4e20d652	// fadd v18.4s, v18.4s, v0.4s
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	WORD	$0x4e20d673	// fadd v19.4s, v19.4s, v0.4s
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	WORD	$0x4e20d694	// fadd v20.4s, v20.4s, v0.4s
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	WORD	$0x4e20d6b5	// fadd v21.4s, v21.4s, v0.4s
-	SUBS	$1, R19
-	BNE	wlabelsmax_exp17_xs_loop
-	B	wlabelsmax_exp17_tail
-wlabelsmax_exp17_plain:
-	CBZ	R19, wlabelsmax_exp17_tail
-wlabelsmax_exp17_loop:
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	WORD	$0x4e20d652	// fadd v18.4s, v18.4s, v0.4s
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	WORD	$0x4e20d673	// fadd v19.4s, v19.4s, v0.4s
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	WORD	$0x4e20d694	// fadd v20.4s, v20.4s, v0.4s
-	VLD1.P	16(R23), [V0.S4]
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	WORD	$0x4e20d6b5	// fadd v21.4s, v21.4s, v0.4s
-	SUBS	$1, R19
-	BNE	wlabelsmax_exp17_loop
-wlabelsmax_exp17_tail:
-	// exp: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
-	AND	$15, R6, R20
-	CBZ	R20, wlabelsmax_exp17_done
-	MOVD	$4, R21
-	CMP	$4, R20
-	CSEL	LO, R20, R21, R21
-	MOVD	$wideMask<>+16(SB), R22
-	SUB	R21<<2, R22, R22
-	FMOVS.P	4(R23), F0
-	CMP	$2, R21
-	BLT	wlabelsmax_ld18
-	VLD1.P	4(R23), V0.S[1]
-	BEQ	wlabelsmax_ld18
-	VLD1.P	4(R23), V0.S[2]
-	CMP	$4, R21
-	BNE	wlabelsmax_ld18
-	VLD1.P	4(R23), V0.S[3]
-wlabelsmax_ld18:
-	CBZ	R17, wlabelsmax_noxs19
-	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-wlabelsmax_noxs19:
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	WORD	$0x4e20d640	// fadd v0.4s, v18.4s, v0.4s
-	FMOVQ	(R22), F1
-	VBIT	V1.B16, V0.B16, V18.B16
-	SUB	R21, R20
-	CBZ	R20, wlabelsmax_exp17_done
-	MOVD	$4, R21
-	CMP	$4, R20
-	CSEL	LO, R20, R21, R21
-	MOVD	$wideMask<>+16(SB), R22
-	SUB	R21<<2, R22, R22
-	FMOVS.P	4(R23), F0
-	CMP	$2, R21
-	BLT	wlabelsmax_ld20
-	VLD1.P	4(R23), V0.S[1]
-	BEQ	wlabelsmax_ld20
-	VLD1.P	4(R23), V0.S[2]
-	CMP	$4, R21
-	BNE	wlabelsmax_ld20
-	VLD1.P	4(R23), V0.S[3]
-wlabelsmax_ld20:
-	CBZ	R17, wlabelsmax_noxs21
-	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-wlabelsmax_noxs21:
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	WORD	$0x4e20d660	// fadd v0.4s, v19.4s, v0.4s
-	FMOVQ	(R22), F1
-	VBIT	V1.B16, V0.B16, V19.B16
-	SUB	R21, R20
-	CBZ	R20, wlabelsmax_exp17_done
-	MOVD	$4, R21
-	CMP	$4, R20
-	CSEL	LO, R20, R21, R21
-	MOVD	$wideMask<>+16(SB), R22
-	SUB	R21<<2, R22, R22
-	FMOVS.P	4(R23), F0
-	CMP	$2, R21
-	BLT	wlabelsmax_ld22
-	VLD1.P	4(R23), V0.S[1]
-	BEQ	wlabelsmax_ld22
-	VLD1.P	4(R23), V0.S[2]
-	CMP	$4, R21
-	BNE	wlabelsmax_ld22
-	VLD1.P	4(R23), V0.S[3]
-wlabelsmax_ld22:
-	CBZ	R17, wlabelsmax_noxs23
-	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-wlabelsmax_noxs23:
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	WORD	$0x4e20d680	// fadd v0.4s, v20.4s, v0.4s
-	FMOVQ	(R22), F1
-	VBIT	V1.B16, V0.B16, V20.B16
-	SUB	R21, R20
-	CBZ	R20, wlabelsmax_exp17_done
-	MOVD	$4, R21
-	CMP	$4, R20
-	CSEL	LO, R20, R21, R21
-	MOVD	$wideMask<>+16(SB), R22
-	SUB	R21<<2, R22, R22
-	FMOVS.P	4(R23), F0
-	CMP	$2, R21
-	BLT	wlabelsmax_ld24
-	VLD1.P	4(R23), V0.S[1]
-	BEQ	wlabelsmax_ld24
-	VLD1.P	4(R23), V0.S[2]
-	CMP	$4, R21
-	BNE	wlabelsmax_ld24
-	VLD1.P	4(R23), V0.S[3]
-wlabelsmax_ld24:
-	CBZ	R17, wlabelsmax_noxs25
-	WORD	$0x6e2fdc00	// fmul v0.4s, v0.4s, v15.4s
-wlabelsmax_noxs25:
-	WORD	$0x4eb6d400	// fsub v0.4s, v0.4s, v22.4s
-	WORD	$0x4f9f9001	// fmul v1.4s, v0.4s, v31.s[0]
-	WORD	$0x4e3ed421	// fadd v1.4s, v1.4s, v30.4s
-	WORD	$0x4ebed422	// fsub v2.4s, v1.4s, v30.4s
-	VSHL	$23, V1.S4, V1.S4
-	VADD	V24.S4, V1.S4, V1.S4
-	WORD	$0x4fbf9043	// fmul v3.4s, v2.4s, v31.s[1]
-	WORD	$0x4ea3d403	// fsub v3.4s, v0.4s, v3.4s
-	WORD	$0x4f9f9842	// fmul v2.4s, v2.4s, v31.s[2]
-	WORD	$0x4ea2d462	// fsub v2.4s, v3.4s, v2.4s
-	WORD	$0x4fbf9843	// fmul v3.4s, v2.4s, v31.s[3]
-	WORD	$0x6e22dc44	// fmul v4.4s, v2.4s, v2.4s
-	WORD	$0x4e3dd463	// fadd v3.4s, v3.4s, v29.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3cd463	// fadd v3.4s, v3.4s, v28.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3bd463	// fadd v3.4s, v3.4s, v27.4s
-	WORD	$0x6e22dc63	// fmul v3.4s, v3.4s, v2.4s
-	WORD	$0x4e3ad463	// fadd v3.4s, v3.4s, v26.4s
-	WORD	$0x6e23dc83	// fmul v3.4s, v4.4s, v3.4s
-	WORD	$0x4e22d462	// fadd v2.4s, v3.4s, v2.4s
-	WORD	$0x4e39d442	// fadd v2.4s, v2.4s, v25.4s
-	WORD	$0x6e21dc41	// fmul v1.4s, v2.4s, v1.4s
-	WORD	$0x6ea0e6e0	// fcmgt v0.4s, v23.4s, v0.4s
-	WORD	$0x4e601c20	// bic v0.16b, v1.16b, v0.16b
-	WORD	$0x4e20d6a0	// fadd v0.4s, v21.4s, v0.4s
-	FMOVQ	(R22), F1
-	VBIT	V1.B16, V0.B16, V21.B16
-	SUB	R21, R20
-wlabelsmax_exp17_done:
-wlabelsmax_s3:
-	WORD	$0x6e33d640	// faddp v0.4s, v18.4s, v19.4s
-	WORD	$0x6e35d681	// faddp v1.4s, v20.4s, v21.4s
-	WORD	$0x6e21d400	// faddp v0.4s, v0.4s, v1.4s
-	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
-	WORD	$0x6e20d400	// faddp v0.4s, v0.4s, v0.4s
-	// ls = log(s) (seq.Log); loss = ls - d[l] (seq.LabelLoss).
-	VUSHR	$23, V0.S4, V1.S4
-	FLDPQ	0(R10), (F2, F3)
-	VSUB	V1.S4, V2.S4, V2.S4
-	VSHL	$23, V2.S4, V2.S4
-	WORD	$0x6e20dc42	// fmul v2.4s, v2.4s, v0.4s
-	VSUB	V3.S4, V1.S4, V1.S4
-	WORD	$0x4e21d821	// scvtf v1.4s, v1.4s
-	FLDPQ	32(R10), (F3, F4)
-	WORD	$0x6ea2e463	// fcmgt v3.4s, v3.4s, v2.4s
-	WORD	$0x4e22d445	// fadd v5.4s, v2.4s, v2.4s
-	VBIT	V3.B16, V5.B16, V2.B16
-	WORD	$0x4eb9d425	// fsub v5.4s, v1.4s, v25.4s
-	VBIT	V3.B16, V5.B16, V1.B16
-	WORD	$0x4fbf9023	// fmul v3.4s, v1.4s, v31.s[1]
-	WORD	$0x4f9f9821	// fmul v1.4s, v1.4s, v31.s[2]
-	WORD	$0x4eb9d442	// fsub v2.4s, v2.4s, v25.4s
-	WORD	$0x6e22dc45	// fmul v5.4s, v2.4s, v2.4s
-	WORD	$0x4f849046	// fmul v6.4s, v2.4s, v4.s[0]
-	FLDPQ	64(R10), (F7, F8)
-	WORD	$0x4e27d4c6	// fadd v6.4s, v6.4s, v7.4s
-	WORD	$0x6e22dcc6	// fmul v6.4s, v6.4s, v2.4s
-	WORD	$0x4e28d4c6	// fadd v6.4s, v6.4s, v8.4s
-	WORD	$0x6e22dcc6	// fmul v6.4s, v6.4s, v2.4s
-	FLDPQ	96(R10), (F7, F8)
-	WORD	$0x4e27d4c6	// fadd v6.4s, v6.4s, v7.4s
-	WORD	$0x6e22dcc6	// fmul v6.4s, v6.4s, v2.4s
-	WORD	$0x4e28d4c6	// fadd v6.4s, v6.4s, v8.4s
-	WORD	$0x6e22dcc6	// fmul v6.4s, v6.4s, v2.4s
-	FLDPQ	128(R10), (F7, F8)
-	WORD	$0x4e27d4c6	// fadd v6.4s, v6.4s, v7.4s
-	WORD	$0x6e22dcc6	// fmul v6.4s, v6.4s, v2.4s
-	WORD	$0x4e28d4c6	// fadd v6.4s, v6.4s, v8.4s
-	WORD	$0x6e22dcc6	// fmul v6.4s, v6.4s, v2.4s
-	FLDPQ	160(R10), (F7, F8)
-	WORD	$0x4e27d4c6	// fadd v6.4s, v6.4s, v7.4s
-	WORD	$0x6e22dcc6	// fmul v6.4s, v6.4s, v2.4s
-	WORD	$0x4e28d4c6	// fadd v6.4s, v6.4s, v8.4s
-	WORD	$0x6e22dcc6	// fmul v6.4s, v6.4s, v2.4s
-	WORD	$0x6e25dcc6	// fmul v6.4s, v6.4s, v5.4s
-	WORD	$0x4e21d4c1	// fadd v1.4s, v6.4s, v1.4s
-	WORD	$0x4fa490a4	// fmul v4.4s, v5.4s, v4.s[1]
-	WORD	$0x4ea4d421	// fsub v1.4s, v1.4s, v4.4s
-	WORD	$0x4e21d441	// fadd v1.4s, v2.4s, v1.4s
-	WORD	$0x4e23d421	// fadd v1.4s, v1.4s, v3.4s
-	WORD	$0x4eb1d422	// fsub v2.4s, v1.4s, v17.4s
-	// lse = m + ls, or -Inf for a row of only -Inf (m == -Inf) (seq.LogSumExp).
-	FLDPQ	192(R10), (F3, F4)
-	WORD	$0x4e23e6c3	// fcmeq v3.4s, v22.4s, v3.4s
-	WORD	$0x4e21d6c1	// fadd v1.4s, v22.4s, v1.4s
-	VBIT	V3.B16, V22.B16, V1.B16
-	CBZ	R9, wlabelsmax_nolse27
-	FMOVS.P	F1, 4(R9)
-wlabelsmax_nolse27:
-	CBZ	R13, wlabelsmax_noz28
-	// z-loss (seq.ZTerms): c = z·lse, zl = c·lse, f = 1 + (c + c).
-	FMOVS	blockArgs_z(R16), F3
-	VDUP	V3.S[0], V3.S4
-	WORD	$0x6e21dc63	// fmul v3.4s, v3.4s, v1.4s
-	WORD	$0x6e21dc61	// fmul v1.4s, v3.4s, v1.4s
-	WORD	$0x4e23d463	// fadd v3.4s, v3.4s, v3.4s
-	WORD	$0x4e23d723	// fadd v3.4s, v25.4s, v3.4s
-	WORD	$0x4e21d442	// fadd v2.4s, v2.4s, v1.4s
-wlabelsmax_noz28:
-	MOVD	blockArgs_rowWeights(R16), R19
-	CBZ	R19, wlabelsmax_norw29
-	// Row weights: w = rowWeights[i] (at the offset of losses[i]); loss = loss·w, sc = scale·w.
-	MOVD	blockArgs_losses(R16), R20
-	SUB	R20, R3, R20
-	FMOVS	(R19)(R20), F1
-	WORD	$0x6e21dc42	// fmul v2.4s, v2.4s, v1.4s
-	FMOVS	blockArgs_scale(R16), F16
-	FMULS	F1, F16, F16
-	VDUP	V16.S[0], V16.S4
-wlabelsmax_norw29:
-	FMOVS.P	F2, 4(R3)
-	CBZ	R0, wlabelsmax_end26
-	// q = scale / s (seq.Quotient), q·f with a z-loss, in V17.
-	WORD	$0x6e20fe00	// fdiv v0.4s, v16.4s, v0.4s
-	CBZ	R13, wlabelsmax_noz30
-	WORD	$0x6e23dc00	// fmul v0.4s, v0.4s, v3.4s
-wlabelsmax_noz30:
-	VORR	V0.B16, V0.B16, V17.B16
-	MOVD	R0, R24
-	MOVD	R0, R23
-	// grad: blocks of 16 classes.
-	LSR	$4, R6, R19
-	CBZ	R19, wlabelsmax_grad31_tail
-wlabelsmax_grad31_loop:
-	VLD1.P	16(R24), [V0.S4]
-	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
-	VST1.P	[V0.S4], 16(R23)
-	VLD1.P	16(R24), [V0.S4]
-	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
-	VST1.P	[V0.S4], 16(R23)
-	VLD1.P	16(R24), [V0.S4]
-	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
-	VST1.P	[V0.S4], 16(R23)
-	VLD1.P	16(R24), [V0.S4]
-	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
-	VST1.P	[V0.S4], 16(R23)
-	SUBS	$1, R19
-	BNE	wlabelsmax_grad31_loop
-wlabelsmax_grad31_tail:
-	// grad: the c%16 classes left, in groups of 4 (the last partial), lanes masked.
-	AND	$15, R6, R20
-	CBZ	R20, wlabelsmax_grad31_done
-	MOVD	$4, R21
-	CMP	$4, R20
-	CSEL	LO, R20, R21, R21
-	MOVD	$wideMask<>+16(SB), R22
-	SUB	R21<<2, R22, R22
-	FMOVS.P	4(R24), F0
-	CMP	$2, R21
-	BLT	wlabelsmax_ld32
-	VLD1.P	4(R24), V0.S[1]
-	BEQ	wlabelsmax_ld32
-	VLD1.P	4(R24), V0.S[2]
-	CMP	$4, R21
-	BNE	wlabelsmax_ld32
-	VLD1.P	4(R24), V0.S[3]
-wlabelsmax_ld32:
-	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
-	FMOVS.P	F0, 4(R23)
-	CMP	$2, R21
-	BLT	wlabelsmax_st33
-	VST1.P	V0.S[1], 4(R23)
-	BEQ	wlabelsmax_st33
-	VST1.P	V0.S[2], 4(R23)
-	CMP	$4, R21
-	BNE	wlabelsmax_st33
-	VST1.P	V0.S[3], 4(R23)
-wlabelsmax_st33:
-	SUB	R21, R20
-	CBZ	R20, wlabelsmax_grad31_done
-	MOVD	$4, R21
-	CMP	$4, R20
-	CSEL	LO, R20, R21, R21
-	MOVD	$wideMask<>+16(SB), R22
-	SUB	R21<<2, R22, R22
-	FMOVS.P	4(R24), F0
-	CMP	$2, R21
-	BLT	wlabelsmax_ld34
-	VLD1.P	4(R24), V0.S[1]
-	BEQ	wlabelsmax_ld34
-	VLD1.P	4(R24), V0.S[2]
-	CMP	$4, R21
-	BNE	wlabelsmax_ld34
-	VLD1.P	4(R24), V0.S[3]
-wlabelsmax_ld34:
-	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
-	FMOVS.P	F0, 4(R23)
-	CMP	$2, R21
-	BLT	wlabelsmax_st35
-	VST1.P	V0.S[1], 4(R23)
-	BEQ	wlabelsmax_st35
-	VST1.P	V0.S[2], 4(R23)
-	CMP	$4, R21
-	BNE	wlabelsmax_st35
-	VST1.P	V0.S[3], 4(R23)
-wlabelsmax_st35:
-	SUB	R21, R20
-	CBZ	R20, wlabelsmax_grad31_done
-	MOVD	$4, R21
-	CMP	$4, R20
-	CSEL	LO, R20, R21, R21
-	MOVD	$wideMask<>+16(SB), R22
-	SUB	R21<<2, R22, R22
-	FMOVS.P	4(R24), F0
-	CMP	$2, R21
-	BLT	wlabelsmax_ld36
-	VLD1.P	4(R24), V0.S[1]
-	BEQ	wlabelsmax_ld36
-	VLD1.P	4(R24), V0.S[2]
-	CMP	$4, R21
-	BNE	wlabelsmax_ld36
-	VLD1.P	4(R24), V0.S[3]
-wlabelsmax_ld36:
-	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
-	FMOVS.P	F0, 4(R23)
-	CMP	$2, R21
-	BLT	wlabelsmax_st37
-	VST1.P	V0.S[1], 4(R23)
-	BEQ	wlabelsmax_st37
-	VST1.P	V0.S[2], 4(R23)
-	CMP	$4, R21
-	BNE	wlabelsmax_st37
-	VST1.P	V0.S[3], 4(R23)
-wlabelsmax_st37:
-	SUB	R21, R20
-	CBZ	R20, wlabelsmax_grad31_done
-	MOVD	$4, R21
-	CMP	$4, R20
-	CSEL	LO, R20, R21, R21
-	MOVD	$wideMask<>+16(SB), R22
-	SUB	R21<<2, R22, R22
-	FMOVS.P	4(R24), F0
-	CMP	$2, R21
-	BLT	wlabelsmax_ld38
-	VLD1.P	4(R24), V0.S[1]
-	BEQ	wlabelsmax_ld38
-	VLD1.P	4(R24), V0.S[2]
-	CMP	$4, R21
-	BNE	wlabelsmax_ld38
-	VLD1.P	4(R24), V0.S[3]
-wlabelsmax_ld38:
-	WORD	$0x6e31dc00	// fmul v0.4s, v0.4s, v17.4s
-	FMOVS.P	F0, 4(R23)
-	CMP	$2, R21
-	BLT	wlabelsmax_st39
-	VST1.P	V0.S[1], 4(R23)
-	BEQ	wlabelsmax_st39
-	VST1.P	V0.S[2], 4(R23)
-	CMP	$4, R21
-	BNE	wlabelsmax_st39
-	VST1.P	V0.S[3], 4(R23)
-wlabelsmax_st39:
-	SUB	R21, R20
-wlabelsmax_grad31_done:
-	// g[l] = g[l] - scale (scale·w with row weights).
-	FMOVS	(R0)(R12<<2), F0
-	FSUBS	F16, F0, F0
-	FMOVS	F0, (R0)(R12<<2)
-wlabelsmax_end26:
-	ADD	R7, R1
-	CBZ	R0, wlabelsmax_nonil40
-	ADD	R7, R0
-wlabelsmax_nonil40:
-	SUBS	$1, R4
-	BNE	wlabelsmax_row
-wlabelsmax_done:
 	RET
 
 // func wideTargetsNEON(a *blockArgs)

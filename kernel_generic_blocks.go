@@ -182,35 +182,31 @@ func argmaxGeneric(a *blockArgs) {
 // a.staged, a[j] = w[j]·((keep·t[j]) + uni) with w = a.weights (nil: every
 // weight 1).
 
+// wideLabelsGeneric computes the loss rows against the labels a.labels.
+// With a.rowMax not nil, the maximum of row i is given, m = a.rowMax[i],
+// in place of maxRow(x, xs), and there are no predictions (a.preds is not
+// read): n = len(a.losses) rows (fewer if a.rowMax holds fewer). m must be
+// maxRow(x, xs) for a row without NaN; for a row with a NaN it may be any
+// NaN (every output of such a row is NaN whatever m is). The assembly then
+// takes allNegInfRow as m == -Inf. TopK passes the value of the row's best
+// class, + 0, which is maxRow for a row without NaN and a NaN for a row
+// with one.
 func wideLabelsGeneric(a *blockArgs) {
-	c, st := a.c, a.stride
-	for i := range a.losses {
-		x, g := row(a.logits, i, c, st), a.outRow(i)
-		if a.preds != nil {
-			a.preds[i] = argmaxRow(x, a.xscale)
-		}
-		loss, ls := xentLabelsRowC(g, x, a.xscale, a.labels[i], a.rowScale(i), a.z)
-		loss = a.weighted(i, loss)
-		a.losses[i] = loss
-		if a.lse != nil {
-			a.lse[i] = ls
-		}
+	c, st, n := a.c, a.stride, len(a.losses)
+	if a.rowMax != nil {
+		n = min(n, len(a.rowMax))
 	}
-}
-
-// wideLabelsMaxGeneric is wideLabelsGeneric with the maximum of row i
-// given, m = a.rowMax[i], in place of maxRow(x, xs), and no predictions
-// (a.preds is not read): n = len(a.losses) rows (fewer if a.rowMax holds
-// fewer). m must be maxRow(x, xs) for a row without NaN; for a row with a
-// NaN it may be any NaN (every output of such a row is NaN whatever m is).
-// The assembly then takes allNegInfRow as m == -Inf. TopK passes the value
-// of the row's best class, + 0, which is maxRow for a row without NaN and a
-// NaN for a row with one.
-func wideLabelsMaxGeneric(a *blockArgs) {
-	c, st := a.c, a.stride
-	for i := range a.losses[:min(len(a.losses), len(a.rowMax))] {
+	for i := range n {
 		x, g := row(a.logits, i, c, st), a.outRow(i)
-		loss, ls := xentLabelsRowM(g, x, a.xscale, a.rowMax[i], a.labels[i], a.rowScale(i), a.z)
+		var loss, ls float32
+		if a.rowMax != nil {
+			loss, ls = xentLabelsRowM(g, x, a.xscale, a.rowMax[i], a.labels[i], a.rowScale(i), a.z)
+		} else {
+			if a.preds != nil {
+				a.preds[i] = argmaxRow(x, a.xscale)
+			}
+			loss, ls = xentLabelsRowC(g, x, a.xscale, a.labels[i], a.rowScale(i), a.z)
+		}
 		loss = a.weighted(i, loss)
 		a.losses[i] = loss
 		if a.lse != nil {
@@ -354,8 +350,6 @@ func callGeneric(f blockFunc, a *blockArgs) {
 		wideArgmaxGeneric(a)
 	case fnWideCandidates:
 		wideCandidatesGeneric(a)
-	case fnWideLabelsMax:
-		wideLabelsMaxGeneric(a)
 	default:
 		sixteenGeneric(f, a)
 	}

@@ -129,7 +129,7 @@ func xentLabelsRowC(g, x []float32, xs float32, l int32, scale, z float32) (loss
 }
 
 // xentLabelsRowM is xentLabelsRowC with the row's maximum m = maxRow(x, xs)
-// given (see wideLabelsMaxGeneric).
+// given (see wideLabelsGeneric).
 func xentLabelsRowM(g, x []float32, xs, m float32, l int32, scale, z float32) (loss, lse float32) {
 	dl := float32(x[l]*xs) - m
 	all := allNegInfRow(x, xs, m)

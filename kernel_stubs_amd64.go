@@ -64,16 +64,18 @@ func logSoftmaxAVX512(a *blockArgs)
 func argmaxAVX512(a *blockArgs)
 
 // wideLabelsAVX512 is wideLabelsGeneric for n = len(a.losses) rows (fewer if
-// a.labels, a.logits, or a.out, a.preds, a.lse or a.rowWeights when not nil,
-// holds fewer), a.c >= 1 classes, the classes of a row in vectors. Row i of
-// a.logits and a.out is the a.c floats at i·a.stride (a.stride >= a.c): a
-// slice holds the rows that end in it, (len - a.c) / a.stride + 1 (none when
-// len < a.c), the last one possibly cut after its last class. The logits are
-// multiplied by a.xscale. The labels must be in [0, a.c). a.out, the
-// gradient times a.scale (times a.rowWeights[i] for row i when not nil), may
-// be nil or a.logits itself; a.losses receives the row losses (times
-// a.rowWeights[i]). Nothing outside the slices, nor the columns a.c to
-// a.stride-1 of a row, is read or written; the other fields of a are not
+// a.labels, a.logits, or a.out, a.rowMax, a.preds (without a.rowMax), a.lse
+// or a.rowWeights when not nil, holds fewer), a.c >= 1 classes, the classes
+// of a row in vectors. Row i of a.logits and a.out is the a.c floats at
+// i·a.stride (a.stride >= a.c): a slice holds the rows that end in it, (len
+// - a.c) / a.stride + 1 (none when len < a.c), the last one possibly cut
+// after its last class. The logits are multiplied by a.xscale. The labels
+// must be in [0, a.c). With a.rowMax not nil, the maximum m of row i is
+// a.rowMax[i] in place of pass 1 (all = m == -Inf), and a.preds is not read.
+// a.out, the gradient times a.scale (times a.rowWeights[i] for row i when
+// not nil), may be nil or a.logits itself; a.losses receives the row losses
+// (times a.rowWeights[i]). Nothing outside the slices, nor the columns a.c
+// to a.stride-1 of a row, is read or written; the other fields of a are not
 // read.
 //
 //go:noescape
@@ -145,24 +147,6 @@ func wideArgmaxAVX512(a *blockArgs)
 //go:noescape
 func wideCandidatesAVX512(a *blockArgs)
 
-// wideLabelsMaxAVX512 is wideLabelsMaxGeneric for n = len(a.losses) rows
-// (fewer if a.labels, a.rowMax, a.logits, or a.out, a.lse or a.rowWeights
-// when not nil, holds fewer), a.c >= 1 classes, the classes of a row in
-// vectors: wideLabelsAVX512 with the maximum m of row i read from
-// a.rowMax[i] in place of pass 1 (all = m == -Inf), a.preds not read. Row i
-// of a.logits and a.out is the a.c floats at i·a.stride (a.stride >= a.c):
-// a slice holds the rows that end in it, (len - a.c) / a.stride + 1 (none
-// when len < a.c), the last one possibly cut after its last class. The
-// logits are multiplied by a.xscale. The labels must be in [0, a.c). a.out,
-// the gradient times a.scale (times a.rowWeights[i] for row i when not nil),
-// may be nil or a.logits itself; a.losses receives the row losses (times
-// a.rowWeights[i]). Nothing outside the slices, nor the columns a.c to
-// a.stride-1 of a row, is read or written; the other fields of a are not
-// read.
-//
-//go:noescape
-func wideLabelsMaxAVX512(a *blockArgs)
-
 // xentLabelsAVX2 is xentLabelsGeneric for n = len(a.logits)/10 rows rounded
 // down to a multiple of 8 (fewer if a.labels, or a.out, a.losses, a.preds,
 // a.lse or a.rowWeights when not nil, is shorter); the rows after them are
@@ -219,16 +203,18 @@ func logSoftmaxAVX2(a *blockArgs)
 func argmaxAVX2(a *blockArgs)
 
 // wideLabelsAVX2 is wideLabelsGeneric for n = len(a.losses) rows (fewer if
-// a.labels, a.logits, or a.out, a.preds, a.lse or a.rowWeights when not nil,
-// holds fewer), a.c >= 1 classes, the classes of a row in vectors. Row i of
-// a.logits and a.out is the a.c floats at i·a.stride (a.stride >= a.c): a
-// slice holds the rows that end in it, (len - a.c) / a.stride + 1 (none when
-// len < a.c), the last one possibly cut after its last class. The logits are
-// multiplied by a.xscale. The labels must be in [0, a.c). a.out, the
-// gradient times a.scale (times a.rowWeights[i] for row i when not nil), may
-// be nil or a.logits itself; a.losses receives the row losses (times
-// a.rowWeights[i]). Nothing outside the slices, nor the columns a.c to
-// a.stride-1 of a row, is read or written; the other fields of a are not
+// a.labels, a.logits, or a.out, a.rowMax, a.preds (without a.rowMax), a.lse
+// or a.rowWeights when not nil, holds fewer), a.c >= 1 classes, the classes
+// of a row in vectors. Row i of a.logits and a.out is the a.c floats at
+// i·a.stride (a.stride >= a.c): a slice holds the rows that end in it, (len
+// - a.c) / a.stride + 1 (none when len < a.c), the last one possibly cut
+// after its last class. The logits are multiplied by a.xscale. The labels
+// must be in [0, a.c). With a.rowMax not nil, the maximum m of row i is
+// a.rowMax[i] in place of pass 1 (all = m == -Inf), and a.preds is not read.
+// a.out, the gradient times a.scale (times a.rowWeights[i] for row i when
+// not nil), may be nil or a.logits itself; a.losses receives the row losses
+// (times a.rowWeights[i]). Nothing outside the slices, nor the columns a.c
+// to a.stride-1 of a row, is read or written; the other fields of a are not
 // read.
 //
 //go:noescape
@@ -299,24 +285,6 @@ func wideArgmaxAVX2(a *blockArgs)
 //
 //go:noescape
 func wideCandidatesAVX2(a *blockArgs)
-
-// wideLabelsMaxAVX2 is wideLabelsMaxGeneric for n = len(a.losses) rows
-// (fewer if a.labels, a.rowMax, a.logits, or a.out, a.lse or a.rowWeights
-// when not nil, holds fewer), a.c >= 1 classes, the classes of a row in
-// vectors: wideLabelsAVX2 with the maximum m of row i read from a.rowMax[i]
-// in place of pass 1 (all = m == -Inf), a.preds not read. Row i of a.logits
-// and a.out is the a.c floats at i·a.stride (a.stride >= a.c): a slice
-// holds the rows that end in it, (len - a.c) / a.stride + 1 (none when len <
-// a.c), the last one possibly cut after its last class. The logits are
-// multiplied by a.xscale. The labels must be in [0, a.c). a.out, the
-// gradient times a.scale (times a.rowWeights[i] for row i when not nil), may
-// be nil or a.logits itself; a.losses receives the row losses (times
-// a.rowWeights[i]). Nothing outside the slices, nor the columns a.c to
-// a.stride-1 of a row, is read or written; the other fields of a are not
-// read.
-//
-//go:noescape
-func wideLabelsMaxAVX2(a *blockArgs)
 
 // xentLabels16AVX512 is xentLabelsGeneric with rows of 16 columns (c = 16 in
 // the row functions of any class count) for n = len(a.logits)/16 rows

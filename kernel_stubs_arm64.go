@@ -71,20 +71,14 @@ func argmaxNEON(a *blockArgs)
 // wideLabelsNEON is wideLabelsGeneric. It reads c, stride, logits, labels,
 // losses (n = len(losses) rows, fewer when another slice holds fewer),
 // which receives the row losses, out (nil, or n rows, possibly logits),
-// which receives the gradient, preds (nil, or n), lse (nil, or n), scale,
-// xscale, rowWeights (nil, or n) and z (±0: no z-loss). Row i of logits and
-// out is the c floats at i·stride; the columns c to stride-1 are neither
-// read nor written.
+// which receives the gradient, rowMax (nil, or n: the maxima of the rows),
+// preds (nil, or n; not read with rowMax), lse (nil, or n), scale, xscale,
+// rowWeights (nil, or n) and z (±0: no z-loss). Row i of logits and out is
+// the c floats at i·stride; the columns c to stride-1 are neither read nor
+// written.
 //
 //go:noescape
 func wideLabelsNEON(a *blockArgs)
-
-// wideLabelsMaxNEON is wideLabelsMaxGeneric. It reads the fields of
-// wideLabelsNEON but preds, and rowMax (n: no row when shorter), whose
-// element i is the maximum m of row i.
-//
-//go:noescape
-func wideLabelsMaxNEON(a *blockArgs)
 
 // wideTargetsNEON is wideTargetsGeneric. It reads the fields of
 // wideLabelsNEON and targets (n rows, stride floats apart like those of

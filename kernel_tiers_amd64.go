@@ -52,8 +52,6 @@ func callTier(t int, f blockFunc, a *blockArgs) {
 			wideArgmaxAVX512(a)
 		case fnWideCandidates:
 			wideCandidatesAVX512(a)
-		case fnWideLabelsMax:
-			wideLabelsMaxAVX512(a)
 		default:
 			panic(unreachable)
 		}
@@ -91,8 +89,6 @@ func callTier(t int, f blockFunc, a *blockArgs) {
 			wideArgmaxAVX2(a)
 		case fnWideCandidates:
 			wideCandidatesAVX2(a)
-		case fnWideLabelsMax:
-			wideLabelsMaxAVX2(a)
 		default:
 			panic(unreachable)
 		}

@@ -41,8 +41,6 @@ func callTier(t int, f blockFunc, a *blockArgs) {
 			wideArgmaxNEON(a)
 		case fnWideCandidates:
 			wideCandidatesNEON(a)
-		case fnWideLabelsMax:
-			wideLabelsMaxNEON(a)
 		default:
 			panic(unreachable)
 		}

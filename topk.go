@@ -82,7 +82,7 @@ const topCache = 64 << 10
 
 // topRows computes rows [r0, r1) of a TopK batch: each row's k best with
 // topRow, then, when logp or LogSumExp is wanted, the log-sum-exp pass of
-// the loss functions (wideLabelsMax), with the row's best as the label, on
+// the loss functions (wideLabels with the row maxima given), with the row's best as the label, on
 // topCache bytes of rows at a time (at most labelBuf rows, at least one),
 // which topRow has left in the cache; it may prefetch the next row, which
 // its slice of logits then holds. The row's maximum m = x[best] + 0,
@@ -121,7 +121,7 @@ func (b *batch) topRows(r0, r1 int) {
 			// function computes the rows of losses, and may prefetch it.
 			a.logits = rowSpan(b.call.logits, p0, p1+1, b.call.stride)
 		}
-		b.k.call(fnWideLabelsMax, &a)
+		b.k.call(fnWideLabels, &a)
 		if b.top.logp == nil {
 			continue
 		}

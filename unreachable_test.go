@@ -47,7 +47,7 @@ func TestUnreachable(t *testing.T) {
 		}
 		for f := blockFunc(0); int(f) < numBlockFuncs; f++ {
 			a := blockArgs{c: 2, stride: 2, xscale: 1, acc: new([8]float64)} // no rows
-			absent := f.layout() == layoutSixteen && !k.sixteen || (f.op() == opCandidates || f.op() == opLabelsMax) && f.layout() != layoutWide
+			absent := f.layout() == layoutSixteen && !k.sixteen || f.op() == opCandidates && f.layout() != layoutWide
 			if got := panicsUnreachable(t, func() { callTier(k.tier, f, &a) }); got != absent {
 				t.Errorf("%s: block function %d panics: %v, want %v", k.name, f, got, absent)
 			}

@@ -54,7 +54,6 @@ var blockFuncs = []struct {
 	{"wideLogSoftmax", "fnWideLogSoftmax", true, false},
 	{"wideArgmax", "fnWideArgmax", true, false},
 	{"wideCandidates", "fnWideCandidates", true, false},
-	{"wideLabelsMax", "fnWideLabelsMax", true, false},
 }
 
 // optional are the block functions of blockFuncs that a backend's

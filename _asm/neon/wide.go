@@ -399,21 +399,14 @@ var wideFuncs = []wideFunc{
 // (seq.Log), loss (seq.LabelLoss), lse (seq.LogSumExp), the z-loss
 // (seq.ZTerms), the row weight (loss·w, scale·w), q (seq.Quotient); pass
 // 3, g[j] = g[j]·q (seq.Scaled) and g[l] = g[l] - scale. The passes 1 and
-// 2, the scan and d[l] read x·xscale.`,
+// 2, the scan and d[l] read x·xscale. With rowMax not nil, m = rowMax[i]
+// in place of pass 1 (all: m == -Inf), and no predictions.`,
 		reads: "It reads c, stride, logits, labels, losses (n = len(losses) rows, fewer when another slice " +
 			"holds fewer), which receives the row losses, out (nil, or n rows, possibly logits), which receives " +
-			"the gradient, preds (nil, or n), lse (nil, or n), scale, xscale, rowWeights (nil, or n) " +
-			"and z (±0: no z-loss). Row i of logits and out is the c floats at i·stride; the columns c " +
+			"the gradient, rowMax (nil, or n: the maxima of the rows), preds (nil, or n; not read with rowMax), " +
+			"lse (nil, or n), scale, xscale, rowWeights (nil, or n) and z (±0: no z-loss). Row i of logits and out is the c floats at i·stride; the columns c " +
 			"to stride-1 are neither read nor written.",
 		emit: (*wideGen).labels,
-	},
-	{
-		name: "wideLabelsMaxNEON", prefix: "wlabelsmax",
-		doc: `wideLabelsMaxGeneric: wideLabelsNEON with m read from rowMax[i] in
-// place of pass 1 (all: m == -Inf), and no predictions.`,
-		reads: "It reads the fields of wideLabelsNEON but preds, and rowMax (n: no row when shorter), " +
-			"whose element i is the maximum m of row i.",
-		emit: (*wideGen).labelsMax,
 	},
 	{
 		name: "wideTargetsNEON", prefix: "wtargets",
@@ -774,13 +767,20 @@ func (w *wideGen) lossTail(t *tracer, loss, ls, wt *val, sc int) *val {
 // not nil (the labels or the targets are the caller's).
 func (w *wideGen) lossRows() { w.lossRowsOf(false) }
 
-// lossRowsOf is lossRows, bounded by rowMax (which must not be nil) in
-// place of preds when given (wideLabelsMaxNEON).
+// lossRowsOf is lossRows, bounded by rowMax in place of preds when
+// rowMax, loaded into R14, is not nil (wideLabelsNEON, when given).
 func (w *wideGen) lossRowsOf(given bool) {
 	w.rowStart(fieldLen("losses"))
 	w.bound("out", true, true)
 	if given {
+		max, done := w.label("rowmax"), w.label("bounded")
+		w.raw("\tMOVD\t%s, R14 // rowMax (nil: pass 1 computes m)", field("rowMax"))
+		w.raw("\tCBNZ\tR14, %s", max)
+		w.bound("preds", false, true)
+		w.raw("\tB\t%s", done)
+		w.raw("%s:", max)
 		w.bound("rowMax", false, false)
+		w.raw("%s:", done)
 	} else {
 		w.bound("preds", false, true)
 	}
@@ -796,46 +796,45 @@ func (w *wideGen) zArgs() {
 	w.raw("\tLSLW\t$1, R13, R13 // bits(z) without the sign: 0 for z = ±0, which asks for no z-loss")
 }
 
-func (w *wideGen) labels() { w.labelsOf(false) }
-
-// labelsMax emits wideLabelsMaxNEON: labels with m read from rowMax[i]
-// (R8, in place of preds) instead of pass 1, and no predictions.
-func (w *wideGen) labelsMax() { w.labelsOf(true) }
-
-func (w *wideGen) labelsOf(given bool) {
+// labels emits wideLabelsNEON: with rowMax (R14) not nil, m read from
+// rowMax[i] instead of pass 1, and no predictions (R8 = nil).
+func (w *wideGen) labels() {
 	w.raw("\tMOVD\t%s, R0", field("out"))
 	w.raw("\tMOVD\t%s, R1", field("logits"))
 	w.raw("\tMOVD\t%s, R2", field("labels"))
 	w.raw("\tMOVD\t%s, R3", field("losses"))
-	w.lossRowsOf(given)
+	w.lossRowsOf(true)
 	w.bound("labels", false, false)
 	w.zArgs()
-	if given {
-		w.raw("\tMOVD\t%s, R8 // rowMax, in place of preds", field("rowMax"))
-	}
+	w.raw("\tCMP\t$0, R14")
+	w.raw("\tCSEL\tNE, ZR, R8, R8 // no predictions with rowMax")
 	w.rowsDone()
 	w.raw("\tFMOVS\t%s, F%d", field("scale"), wideScale)
 	w.raw("\tVDUP\tV%d.S[0], V%[1]d.S4", wideScale)
 	w.loadExp()
 	w.raw("%s_row:", w.prefix)
 	w.raw("\tMOVW.P\t4(R2), R12 // l")
-	if !given {
-		w.setAccs(wideAccA, negInfBits, "The max accumulators V18..V21 = -Inf.")
-	}
 	pool := regs(0, 15)
 	xpool := regs(0, wlXs-1) // the passes that read the logits: xscale in V15
+	pass1, have := w.label("pass1"), w.label("m")
+	w.raw("\tCBZ\tR14, %s", pass1)
 	w.phase(xpool, func(t *tracer) {
-		if given {
-			t.comment("m = rowMax[i] in every lane of V%d; xscale in every lane of V%d.", wideM, wlXs)
-			t.raw("\tFMOVS.P\t4(R8), F%d", wideM)
-			t.raw("\tVDUP\tV%d.S[0], V%[1]d.S4", wideM)
-			t.raw("\tFMOVS\t%s, F%d", field("xscale"), wlXs)
-			t.raw("\tVDUP\tV%d.S[0], V%[1]d.S4", wlXs)
-		} else {
-			w.maxPass(t, wlXs, nil)
-			w.maxReduce(t)
-			w.storePred(t, wideQ, wlXs)
-		}
+		t.comment("m = rowMax[i] in every lane of V%d; xscale in every lane of V%d.", wideM, wlXs)
+		t.raw("\tFMOVS.P\t4(R14), F%d", wideM)
+		t.raw("\tVDUP\tV%d.S[0], V%[1]d.S4", wideM)
+		t.raw("\tFMOVS\t%s, F%d", field("xscale"), wlXs)
+		t.raw("\tVDUP\tV%d.S[0], V%[1]d.S4", wlXs)
+	})
+	w.raw("\tB\t%s", have)
+	w.raw("%s:", pass1)
+	w.setAccs(wideAccA, negInfBits, "The max accumulators V18..V21 = -Inf.")
+	w.phase(xpool, func(t *tracer) {
+		w.maxPass(t, wlXs, nil)
+		w.maxReduce(t)
+		w.storePred(t, wideQ, wlXs)
+	})
+	w.raw("%s:", have)
+	w.phase(xpool, func(t *tracer) {
 		t.comment("d[l] = x[l]·xscale - m (lane 0 of V%d), read before the gradient may overwrite x.", wideQ)
 		xl := t.emit(1, func(d, _ []int) string { return fmt.Sprintf("\tFMOVS\t(R1)(R12<<2), F%d", d[0]) })[0]
 		noxs := w.label("noxs")

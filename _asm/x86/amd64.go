@@ -248,7 +248,7 @@ func genX86(v *seq.Values, tiers []x86Tier) (map[string][]byte, error) {
 		}
 		fs := []func(){g.xentLabels, g.xentTargets, g.softmax, g.logSoftmax, g.argmax}
 		if t.wide {
-			fs = append(fs, g.wideLabels, g.wideTargets, g.wideSoftmax, g.wideLogSoftmax, g.wideArgmax, g.wideCandidates, g.wideLabelsMax)
+			fs = append(fs, g.wideLabels, g.wideTargets, g.wideSoftmax, g.wideLogSoftmax, g.wideArgmax, g.wideCandidates)
 		}
 		for _, f := range fs {
 			f()
@@ -517,8 +517,8 @@ VCMPPS $p, A, B, C means C = (B op A).
 
 After the ten-column functions, each tier has its wide functions (any
 class count c, the classes of a row in vectors, one row at a time:
-_asm/x86/wide.go; wideLabelsMax, TopK's log-sum-exp pass, is wideLabels
-with the row maxima given in place of pass 1) and wideCandidates, TopK's
+_asm/x86/wide.go; with the row maxima given in place of pass 1,
+wideLabels is TopK's log-sum-exp pass) and wideCandidates, TopK's
 filter (the indices of the logits above a threshold, a vector of logits
 per compare and one branch per four vectors: _asm/x86/candidates.go);
 their headers describe them.

@@ -94,11 +94,14 @@ type wideFrame struct {
 	// wideTargets: the base of labels. Zero Disp: none.
 	scale, labelBase operand.Mem
 
-	// wideLabelsMaxAVX512: the rows of logits whose next row pass 2 may
-	// prefetch (those of the slice of logits when out is nil, else the
-	// rows R8), when pfLogits.
+	// wideLabelsAVX512: the rows whose next row pass 2 may prefetch
+	// (with a.rowMax, those of the slice of logits, or of out when out is
+	// not nil; else R8), when pfLogits.
 	pfRows   operand.Mem
 	pfLogits bool
+
+	// wideLabels: the base of a.rowMax (0: nil).
+	rowMax operand.Mem
 
 	// ZMM (wide512.go): the opmask of the last c mod 16 classes,
 	// the bytes of the whole 32- and 64-class steps; the label counter
@@ -1074,56 +1077,41 @@ const outsideDoc = `Nothing outside the slices, nor the columns a.c to a.stride-
 row, is read or written; the other fields of a are not read.`
 
 // wideLabels emits wideLabelsAVX2.
-func (g *x86Gen) wideLabels() { g.wideLabelsOf(false) }
-
-// wideLabelsMax emits wideLabelsMaxAVX2: wideLabels with the row maxima
-// read from a.rowMax in place of pass 1, and no predictions.
-func (g *x86Gen) wideLabelsMax() { g.wideLabelsOf(true) }
-
-// wideLabelsOf emits wideLabelsAVX2, or wideLabelsMaxAVX2 when given.
-func (g *x86Gen) wideLabelsOf(given bool) {
-	name, doc, r13 := "wideLabels", `wideLabelsAVX2 is wideLabelsGeneric for n = len(a.losses) rows (fewer
-if a.labels, a.logits, or a.out, a.preds, a.lse or a.rowWeights when not
-nil, holds fewer), a.c >= 1 classes, the classes of a row in vectors. `, "preds (or nil)"
-	if given {
-		name, doc, r13 = "wideLabelsMax", `wideLabelsMaxAVX2 is wideLabelsMaxGeneric for n = len(a.losses) rows
-(fewer if a.labels, a.rowMax, a.logits, or a.out, a.lse or a.rowWeights
-when not nil, holds fewer), a.c >= 1 classes, the classes of a row in
-vectors: wideLabelsAVX2 with the maximum m of row i read from a.rowMax[i]
-in place of pass 1 (all = m == -Inf), a.preds not read. `, "rowMax"
-	}
-	f := g.wideBegin(name, slotScale|slotRowWeights,
-		wrap(doc+
-			strideDoc(" and a.out")+` The logits are multiplied by a.xscale. The
-labels must be in [0, a.c). a.out, the gradient times a.scale (times
+func (g *x86Gen) wideLabels() {
+	f := g.wideBegin("wideLabels", slotScale|slotRowWeights,
+		wrap(`wideLabelsAVX2 is wideLabelsGeneric for n = len(a.losses) rows (fewer
+if a.labels, a.logits, or a.out, a.rowMax, a.preds (without a.rowMax), a.lse
+or a.rowWeights when not nil, holds fewer), a.c >= 1 classes, the classes
+of a row in vectors. `+strideDoc(" and a.out")+` The logits are multiplied
+by a.xscale. The labels must be in [0, a.c). With a.rowMax not nil, the
+maximum m of row i is a.rowMax[i] in place of pass 1 (all = m == -Inf),
+and a.preds is not read. a.out, the gradient times a.scale (times
 a.rowWeights[i] for row i when not nil), may be nil or a.logits itself;
 a.losses receives the row losses (times a.rowWeights[i]). `+outsideDoc, 74), func(f *wideFrame) string {
-			pass1 := "Pass 1: m, the maxima and NaN lanes; pass 2"
-			pass1Z := "pass 1, m, four maxima, four opmask chains of the ordered\nlanes; pass 2"
-			if given {
-				pass1, pass1Z = "Pass 2", "pass 2"
-			}
 			return fmt.Sprintf(`
-%sGeneric, one row at a time, the classes in vectors (see the
+wideLabelsGeneric, one row at a time, the classes in vectors (see the
 overview of the wide functions), the logits times xs = xscale.
 
-Registers: %s, BX = labels, DX = losses, R13 = %s, R14 = lse
-(or nil). %s
-%s`, name, g.wideRegs(), r13, g.wideVecRegs(
-				pass1+`: m, the
+Registers: %s, BX = labels, DX = losses, R13 = preds (or nil; not read
+with rowMax), R14 = lse (or nil). %s
+%s`, g.wideRegs(), g.wideVecRegs(
+				`Pass 1 (or m = rowMax[i]): m, the maxima and NaN lanes; pass 2: m, the
 accumulators of s, the registers of two exponentials; pass 3: q.`,
 				`
-Vectors: `+pass1Z+`, m, the accumulator of s, six constants (wideSchedZ), the
-registers of four exponentials; pass 3, q.`), g.wideFrameDoc(f))
+Vectors: pass 1 (or m = rowMax[i]), m, four maxima, four opmask chains of
+the ordered lanes; pass 2, m, the accumulator of s, six constants
+(wideSchedZ), the registers of four exponentials; pass 3, q.`), g.wideFrameDoc(f))
 		})
-	g.wideStart(name + "Done")
-	if given && g.wideZ() {
-		// TopK passes the rows of logits up to the next row it reads, so
-		// that pass 2 of the last row prefetches it too.
+	g.wideStart("wideLabelsDone")
+	f.rowMax = g.AllocLocal(8)
+	if g.wideZ() {
+		// With rowMax (TopK), the caller passes the rows of logits up to
+		// the next row it reads, so that pass 2 of the last row
+		// prefetches it too.
 		f.pfRows, f.pfLogits = g.AllocLocal(8), true
 		g.comment(fmt.Sprintf(`
-%d(SP) = the rows of logits: pass 2 of row i prefetches row i+1 when it is
-one of them (R8 when out is not nil: the rows of out).`, f.pfRows.Disp))
+%d(SP) = the rows that pass 2 prefetches (the next row when it is one of
+them): with rowMax, those of logits (of out when out is not nil), else R8.`, f.pfRows.Disp))
 		g.MOVQ(reg.R8, f.pfRows)
 	}
 	g.Load(g.field("out").Base(), reg.RDI)
@@ -1133,13 +1121,6 @@ one of them (R8 when out is not nil: the rows of out).`, f.pfRows.Disp))
 	g.CMOVQLT(reg.RAX, reg.R8)
 	g.minRows(g.slice("labels", false), true)
 	g.minRows(g.slice("out", true), false)
-	if given {
-		g.minRows(g.slice("rowMax", false), true)
-	} else {
-		g.minRows(g.slice("preds", true), true)
-	}
-	g.minRows(g.slice("lse", true), true)
-	g.minRows(g.slice("rowWeights", true), true)
 	if f.pfLogits {
 		noOut := g.label("pfNoOut")
 		g.TESTQ(reg.RDI, reg.RDI)
@@ -1147,12 +1128,24 @@ one of them (R8 when out is not nil: the rows of out).`, f.pfRows.Disp))
 		g.MOVQ(reg.R8, f.pfRows)
 		g.Label(noOut)
 	}
+	g.comment(fmt.Sprintf("%d(SP) = the base of rowMax (nil: pass 1 computes m), read by the rows.", f.rowMax.Disp))
+	g.Load(g.field("rowMax").Base(), reg.RAX)
+	g.MOVQ(reg.RAX, f.rowMax)
+	given, rowsDone := g.label("rowMax"), g.label("rowsBound")
+	g.TESTQ(reg.RAX, reg.RAX)
+	g.JNZ(operand.LabelRef(given))
+	g.minRows(g.slice("preds", true), true)
+	if f.pfLogits {
+		g.MOVQ(reg.R8, f.pfRows)
+	}
+	g.JMP(operand.LabelRef(rowsDone))
+	g.Label(given)
+	g.minRows(g.slice("rowMax", false), true)
+	g.Label(rowsDone)
+	g.minRows(g.slice("lse", true), true)
+	g.minRows(g.slice("rowWeights", true), true)
 	g.Load(g.field("losses").Base(), reg.RDX)
 	g.fusedSetup(f.flags, f.zv)
-	if given {
-		g.comment("R13 = rowMax (in place of preds).")
-		g.Load(g.field("rowMax").Base(), reg.R13)
-	}
 	g.comment("scale and the base of rowWeights, read by the loops from the frame.")
 	g.copyField(g.field("scale"), f.scale)
 	g.rowWeightsCopy()
@@ -1160,18 +1153,21 @@ one of them (R8 when out is not nil: the rows of out).`, f.pfRows.Disp))
 	g.wideSetup(f)
 	scale := f.scale
 
-	g.wideRows(f, name, func() {
-		var m reg.VecVirtual
-		if given {
-			g.comment("m = rowMax[i] in every lane, to the frame; R12 = 0 (no NaN lanes: all is m == -Inf).")
-			m = g.vec()
-			g.VBROADCASTSS(perRow(reg.R13), m)
-			g.VMOVUPS(m, f.m)
-			g.XORL(reg.R12L, reg.R12L)
-			g.wideAll(f, m)
-		} else {
-			m = g.wideMaxPreds(f)
-		}
+	g.wideRows(f, "wideLabels", func() {
+		m := g.vec()
+		computed, haveMax := g.label("maxPass"), g.label("haveMax")
+		g.MOVQ(f.rowMax, reg.R12)
+		g.TESTQ(reg.R12, reg.R12)
+		g.JZ(operand.LabelRef(computed))
+		g.comment("m = rowMax[i] in every lane, to the frame; R12 = 0 (no NaN lanes: all is m == -Inf).")
+		g.VBROADCASTSS(perRow(reg.R12), m)
+		g.VMOVUPS(m, f.m)
+		g.XORL(reg.R12L, reg.R12L)
+		g.wideAll(f, m)
+		g.JMP(operand.LabelRef(haveMax))
+		g.Label(computed)
+		g.VMOVAPS(g.wideMaxPreds(f), m)
+		g.Label(haveMax)
 		g.comment("d[l] = x[l]·xs - m, before any write, to the frame.")
 		g.MOVLQSX(perRow(reg.RBX), reg.R12)
 		xl := g.vec()
