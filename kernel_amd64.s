@@ -7243,9 +7243,11 @@ argmaxDone:
 
 // func wideLabelsAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·wideLabelsAVX512(SB), $360-8
-	// wideLabelsGeneric, one row at a time, the classes in vectors (see the
-	// overview of the wide functions), the logits times xs = xscale.
+TEXT ·wideLabelsAVX512(SB), $976-8
+	// wideLabelsGeneric, in groups of rows (see wideGroups): passes 1 and 2 of
+	// each row of a group, the classes in vectors (see the overview of the wide
+	// functions), the logits times xs = xscale; the scalar work of the group's
+	// rows, a row per lane; pass 3 of each row.
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
 	// c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a row to
@@ -7291,9 +7293,24 @@ isNil70:
 	VMOVSS 240(R10), X0
 	VMOVSS X0, 336(SP)
 
-	// 352(SP) = the rows that pass 2 prefetches (the next row when it is one of
+	// The frame words of the groups of rows at 352(SP) (rows per group, first row,
+	// end, SI and DI at the first row) and the vectors with a lane per row of
+	// the group at 392(SP), 64 bytes apart: s, m, d[l], all, w, loss, lse, q, sc.
+	// The rows of a group: min(16, max(1, 16384/(4c))).
+	MOVL    $0x00001000, AX
+	XORL    DX, DX
+	DIVQ    CX
+	MOVL    $0x00000001, DX
+	TESTQ   AX, AX
+	CMOVQEQ DX, AX
+	MOVL    $0x00000010, DX
+	CMPQ    AX, DX
+	CMOVQGT DX, AX
+	MOVQ    AX, 352(SP)
+
+	// 968(SP) = the rows that pass 2 prefetches (the next row when it is one of
 	// them): with rowMax, those of logits (of out when out is not nil), else R8.
-	MOVQ    R8, 352(SP)
+	MOVQ    R8, 968(SP)
 	MOVQ    24(R10), DI
 	MOVQ    48(R10), BX
 	MOVQ    152(R10), AX
@@ -7320,7 +7337,7 @@ someRows73:
 isNil72:
 	TESTQ DI, DI
 	JZ    pfNoOut74
-	MOVQ  R8, 352(SP)
+	MOVQ  R8, 968(SP)
 
 pfNoOut74:
 	// 344(SP) = the base of rowMax (nil: pass 1 computes m), read by the rows.
@@ -7335,7 +7352,7 @@ pfNoOut74:
 	CMOVQLT AX, R8
 
 isNil77:
-	MOVQ R8, 352(SP)
+	MOVQ R8, 968(SP)
 	JMP  rowsBound76
 
 rowMax75:
@@ -7413,14 +7430,25 @@ noZ81:
 	VMOVUPS      Z0, 128(SP)
 	XORL         R10, R10
 
-wideLabelsRow:
+wideLabelsGroup:
 	CMPQ R10, R8
 	JAE  wideLabelsDone
 
+	// The group: its first row, the row after its last, the row pointers at its first row.
+	MOVQ    R10, 360(SP)
+	MOVQ    SI, 376(SP)
+	MOVQ    DI, 384(SP)
+	MOVQ    R10, R12
+	ADDQ    352(SP), R12
+	CMPQ    R12, R8
+	CMOVQGT R8, R12
+	MOVQ    R12, 368(SP)
+
+wideLabelsRowA:
 	// R11 = the next row of logits (this one for the last row), prefetched in pass 2.
 	LEAQ    (SI)(R9*1), R11
 	LEAQ    1(R10), R12
-	CMPQ    R12, 352(SP)
+	CMPQ    R12, 968(SP)
 	CMOVQCC SI, R11
 	MOVQ    344(SP), R12
 	TESTQ   R12, R12
@@ -7613,17 +7641,39 @@ noPreds93:
 	VMOVAPS Z0, Z0
 
 haveMax83:
-	// d[l] = x[l]·xs - m, before any write, to the frame.
+	// R12 = r; lane r of the group's vectors: m, all (a mask) and the row's weight (1 without).
+	MOVQ   R10, R12
+	SUBQ   360(SP), R12
+	VMOVSS X0, 456(SP)(R12*4)
+	MOVL   256(SP), AX
+	ANDL   $0x01, AX
+	NEGL   AX
+	MOVL   AX, 584(SP)(R12*4)
+	MOVQ   328(SP), AX
+	TESTQ  AX, AX
+	JZ     unweighted102
+	MOVL   (AX)(R10*4), AX
+	JMP    weight103
+
+unweighted102:
+	MOVL $0x3f800000, AX
+
+weight103:
+	MOVL AX, 648(SP)(R12*4)
+
+	// d[l] = x[l]·xs - m, before any write, to lane r.
 	MOVLQSX      (BX)(R10*4), R12
 	VBROADCASTSS (SI)(R12*4), Z4
 	VMULPS.BCST  336(SP), Z4, Z4
 	VSUBPS       Z0, Z4, Z4
-	VMOVUPS      Z4, 64(SP)
+	MOVQ         R10, R12
+	SUBQ         360(SP), R12
+	VMOVSS       X4, 520(SP)(R12*4)
 
 	// Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to g (when grad is not
 	// nil); s accumulated by classSum. Two loops: with and without grad.
 	TESTQ   DI, DI
-	JZ      noGrad102
+	JZ      noGrad104
 	VMOVUPS negZero<>+0(SB), Z4
 
 	// R12 = the next row of the output (this one for the last row), prefetched in pass 2.
@@ -7643,11 +7693,11 @@ haveMax83:
 	VMOVUPS zero<>+0(SB), Z15
 	XORL    AX, AX
 
-classes104:
+classes106:
 	CMPQ        AX, 288(SP)
-	JAE         rest105
+	JAE         rest107
 	CMPL        336(SP), $0x3f800000
-	JNE         scaled108
+	JNE         scaled110
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -7752,9 +7802,9 @@ classes104:
 	VADDPS      Z16, Z4, Z4
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
-	JMP         scaledDone109
+	JMP         scaledDone111
 
-scaled108:
+scaled110:
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -7864,14 +7914,14 @@ scaled108:
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
 
-scaledDone109:
+scaledDone111:
 	ADDQ $0x00000100, AX
-	JMP  classes104
+	JMP  classes106
 
-rest105:
-single110:
+rest107:
+single112:
 	CMPQ        AX, 272(SP)
-	JAE         tail106
+	JAE         tail108
 	VMOVUPS     (SI)(AX*1), Z15
 	VMULPS.BCST 336(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z15
@@ -7898,11 +7948,11 @@ single110:
 	VMOVUPS     Z15, (DI)(AX*1)
 	VADDPS      Z15, Z4, Z4
 	ADDQ        $0x00000040, AX
-	JMP         single110
+	JMP         single112
 
-tail106:
+tail108:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone107
+	JZ          classesDone109
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z15
 	VMULPS.BCST 336(SP), Z15, Z15
@@ -7932,11 +7982,11 @@ tail106:
 	KMOVW       264(SP), K1
 	VADDPS      Z0, Z4, K1, Z4
 
-classesDone107:
+classesDone109:
 	VMOVAPS Z4, Z0
-	JMP     summed103
+	JMP     summed105
 
-noGrad102:
+noGrad104:
 	VMOVUPS negZero<>+0(SB), Z4
 	VMOVUPS expLog2e<>+0(SB), Z5
 	VMOVUPS expLn2Hi<>+0(SB), Z6
@@ -7951,11 +8001,11 @@ noGrad102:
 	VMOVUPS zero<>+0(SB), Z15
 	XORL    AX, AX
 
-classes111:
+classes113:
 	CMPQ        AX, 288(SP)
-	JAE         rest112
+	JAE         rest114
 	CMPL        336(SP), $0x3f800000
-	JNE         scaled115
+	JNE         scaled117
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -8052,9 +8102,9 @@ classes111:
 	VADDPS      Z16, Z4, Z4
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
-	JMP         scaledDone116
+	JMP         scaledDone118
 
-scaled115:
+scaled117:
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
@@ -8156,14 +8206,14 @@ scaled115:
 	VADDPS      Z15, Z4, Z4
 	VADDPS      Z17, Z4, Z4
 
-scaledDone116:
+scaledDone118:
 	ADDQ $0x00000100, AX
-	JMP  classes111
+	JMP  classes113
 
-rest112:
-single117:
+rest114:
+single119:
 	CMPQ        AX, 272(SP)
-	JAE         tail113
+	JAE         tail115
 	VMOVUPS     (SI)(AX*1), Z15
 	VMULPS.BCST 336(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z15
@@ -8189,11 +8239,11 @@ single117:
 	VSCALEFPS.Z Z16, Z17, K1, Z15
 	VADDPS      Z15, Z4, Z4
 	ADDQ        $0x00000040, AX
-	JMP         single117
+	JMP         single119
 
-tail113:
+tail115:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone114
+	JZ          classesDone116
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z15
 	VMULPS.BCST 336(SP), Z15, Z15
@@ -8221,12 +8271,11 @@ tail113:
 	KMOVW       264(SP), K1
 	VADDPS      Z0, Z4, K1, Z4
 
-classesDone114:
+classesDone116:
 	VMOVAPS Z4, Z0
 
-summed103:
-	// The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
-	// ls - d[l] (seq.LabelLoss).
+summed105:
+	// s = total(c) of the accumulators, to lane r.
 	VMOVSHDUP     Z0, Z4
 	VADDPS        Z4, Z0, Z0
 	VPERMILPS     $0x4e, Z0, Z4
@@ -8236,150 +8285,190 @@ summed103:
 	VEXTRACTF64X4 $0x01, Z0, Y4
 	VADDSS        X4, X0, X0
 	VBROADCASTSS  X0, Z0
-	VPSRLD        $0x17, Z0, Z4
-	VBROADCASTSS  logExpInv<>+0(SB), Z5
-	VPSUBD        Z4, Z5, Z5
-	VPSLLD        $0x17, Z5, Z5
-	VMULPS        Z0, Z5, Z5
-	VPSUBD.BCST   logExpBias<>+0(SB), Z4, Z4
-	VCVTDQ2PS     Z4, Z4
-	VCMPPS.BCST   $0x01, logSqrtHalf<>+0(SB), Z5, K1
-	VADDPS        Z5, Z5, Z6
-	VBLENDMPS     Z6, Z5, K1, Z5
-	VSUBPS.BCST   one<>+0(SB), Z4, Z6
-	VBLENDMPS     Z6, Z4, K1, Z4
-	VMULPS.BCST   expLn2Hi<>+0(SB), Z4, Z6
-	VMULPS.BCST   expLn2Lo<>+0(SB), Z4, Z4
-	VSUBPS.BCST   one<>+0(SB), Z5, Z5
-	VMULPS        Z5, Z5, Z7
-	VMULPS.BCST   logP0<>+0(SB), Z5, Z8
-	VADDPS.BCST   logP1<>+0(SB), Z8, Z8
-	VMULPS        Z5, Z8, Z8
-	VADDPS.BCST   logP2<>+0(SB), Z8, Z8
-	VMULPS        Z5, Z8, Z8
-	VADDPS.BCST   logP3<>+0(SB), Z8, Z8
-	VMULPS        Z5, Z8, Z8
-	VADDPS.BCST   logP4<>+0(SB), Z8, Z8
-	VMULPS        Z5, Z8, Z8
-	VADDPS.BCST   logP5<>+0(SB), Z8, Z8
-	VMULPS        Z5, Z8, Z8
-	VADDPS.BCST   logP6<>+0(SB), Z8, Z8
-	VMULPS        Z5, Z8, Z8
-	VADDPS.BCST   logP7<>+0(SB), Z8, Z8
-	VMULPS        Z5, Z8, Z8
-	VADDPS.BCST   logP8<>+0(SB), Z8, Z8
-	VMULPS        Z5, Z8, Z8
-	VMULPS        Z7, Z8, Z8
-	VADDPS        Z4, Z8, Z4
-	VMULPS.BCST   half<>+0(SB), Z7, Z7
-	VSUBPS        Z7, Z4, Z4
-	VADDPS        Z4, Z5, Z4
-	VADDPS        Z6, Z4, Z4
-	VSUBPS        64(SP), Z4, Z5
+	MOVQ          R10, R12
+	SUBQ          360(SP), R12
+	VMOVSS        X0, 392(SP)(R12*4)
 
-	// lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is computed, stored to
-	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
-	// (seq.ZTerms): loss = loss + zl, f to the frame.
-	TESTB     $0x01, 296(SP)
-	JZ        noLse118
-	VADDPS    (SP), Z4, Z4
-	KMOVW     256(SP), K1
-	VBLENDMPS (SP), Z4, K1, Z4
-	TESTQ     R14, R14
-	JZ        noLseStore119
-	VMOVSS    X4, (R14)(R10*4)
-
-noLseStore119:
-	TESTB       $0x02, 296(SP)
-	JZ          noZ120
-	VMULPS      192(SP), Z4, Z6
-	VMULPS      Z4, Z6, Z4
-	VADDPS      Z6, Z6, Z6
-	VADDPS.BCST one<>+0(SB), Z6, Z6
-	VMOVUPS     Z6, 128(SP)
-	VADDPS      Z4, Z5, Z4
-	VMOVAPS     Z4, Z5
-
-noZ120:
-noLse118:
-	// loss = loss·w[i] (with row weights).
-	MOVQ   328(SP), R12
-	TESTQ  R12, R12
-	JZ     unweighted121
-	VMULSS (R12)(R10*4), X5, X5
-
-unweighted121:
-	VMOVSS X5, (DX)(R10*4)
-
-	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
-	// sc / s (seq.Quotient), q = q·f (f = 1 without z-loss: exact); g[j] =
-	// e[j]·q (seq.Scaled); then g[l] = g[l] - sc.
-	TESTQ        DI, DI
-	JZ           noGrad122
-	VBROADCASTSS 320(SP), Z4
-	MOVQ         328(SP), R12
-	TESTQ        R12, R12
-	JZ           unweighted123
-	VMULPS.BCST  (R12)(R10*4), Z4, Z4
-
-unweighted123:
-	VDIVPS Z0, Z4, Z0
-	VMULPS 128(SP), Z0, Z0
-	XORL   AX, AX
-
-classes124:
-	CMPQ    AX, 288(SP)
-	JAE     rest125
-	VMOVUPS (DI)(AX*1), Z5
-	VMULPS  Z0, Z5, Z5
-	VMOVUPS Z5, (DI)(AX*1)
-	VMOVUPS 64(DI)(AX*1), Z5
-	VMULPS  Z0, Z5, Z5
-	VMOVUPS Z5, 64(DI)(AX*1)
-	VMOVUPS 128(DI)(AX*1), Z5
-	VMULPS  Z0, Z5, Z5
-	VMOVUPS Z5, 128(DI)(AX*1)
-	VMOVUPS 192(DI)(AX*1), Z5
-	VMULPS  Z0, Z5, Z5
-	VMOVUPS Z5, 192(DI)(AX*1)
-	ADDQ    $0x00000100, AX
-	JMP     classes124
-
-rest125:
-single128:
-	CMPQ    AX, 272(SP)
-	JAE     tail126
-	VMOVUPS (DI)(AX*1), Z5
-	VMULPS  Z0, Z5, Z5
-	VMOVUPS Z5, (DI)(AX*1)
-	ADDQ    $0x00000040, AX
-	JMP     single128
-
-tail126:
-	TESTQ     $0x0000000f, CX
-	JZ        classesDone127
-	KMOVW     264(SP), K1
-	VMOVUPS.Z (DI)(AX*1), K1, Z5
-	VMULPS    Z0, Z5, Z0
-	KMOVW     264(SP), K1
-	VMOVUPS   Z0, K1, (DI)(AX*1)
-
-classesDone127:
-	MOVLQSX (BX)(R10*4), R12
-	VMOVSS  (DI)(R12*4), X0
-	VSUBSS  X4, X0, X0
-	VMOVSS  X0, (DI)(R12*4)
-
-noGrad122:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut129
+	JZ    noOut120
 	ADDQ  R9, DI
 
-noOut129:
-	JMP wideLabelsRow
+noOut120:
+	CMPQ R10, 368(SP)
+	JB   wideLabelsRowA
+
+	// The rows of the group, one per lane (lanes past the group's rows hold
+	// values of no row, never stored): ls = log32(s) (seq.Log); loss = ls - d[l]
+	// (seq.LabelLoss); lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is
+	// computed; with the z-loss, zl, f = zTerms(z, lse) (seq.ZTerms), loss =
+	// loss + zl, f to the frame (1 without); loss = loss·w; with a gradient, sc
+	// = scale·w and q = (sc / s)·f (seq.Quotient).
+	VMOVDQU32    392(SP), Z0
+	VPSRLD       $0x17, Z0, Z0
+	VBROADCASTSS logExpInv<>+0(SB), Z4
+	VPSUBD       Z0, Z4, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VMULPS       392(SP), Z4, Z4
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z0
+	VCVTDQ2PS    Z0, Z0
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z4, K1
+	VADDPS       Z4, Z4, Z5
+	VBLENDMPS    Z5, Z4, K1, Z4
+	VSUBPS.BCST  one<>+0(SB), Z0, Z5
+	VBLENDMPS    Z5, Z0, K1, Z0
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z0, Z5
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z0, Z0
+	VSUBPS.BCST  one<>+0(SB), Z4, Z4
+	VMULPS       Z4, Z4, Z6
+	VMULPS.BCST  logP0<>+0(SB), Z4, Z7
+	VADDPS.BCST  logP1<>+0(SB), Z7, Z7
+	VMULPS       Z4, Z7, Z7
+	VADDPS.BCST  logP2<>+0(SB), Z7, Z7
+	VMULPS       Z4, Z7, Z7
+	VADDPS.BCST  logP3<>+0(SB), Z7, Z7
+	VMULPS       Z4, Z7, Z7
+	VADDPS.BCST  logP4<>+0(SB), Z7, Z7
+	VMULPS       Z4, Z7, Z7
+	VADDPS.BCST  logP5<>+0(SB), Z7, Z7
+	VMULPS       Z4, Z7, Z7
+	VADDPS.BCST  logP6<>+0(SB), Z7, Z7
+	VMULPS       Z4, Z7, Z7
+	VADDPS.BCST  logP7<>+0(SB), Z7, Z7
+	VMULPS       Z4, Z7, Z7
+	VADDPS.BCST  logP8<>+0(SB), Z7, Z7
+	VMULPS       Z4, Z7, Z7
+	VMULPS       Z6, Z7, Z7
+	VADDPS       Z0, Z7, Z0
+	VMULPS.BCST  half<>+0(SB), Z6, Z6
+	VSUBPS       Z6, Z0, Z0
+	VADDPS       Z0, Z4, Z0
+	VADDPS       Z5, Z0, Z0
+	VSUBPS       520(SP), Z0, Z4
+	TESTB        $0x01, 296(SP)
+	JZ           noLse121
+	VMOVDQU32    584(SP), Z5
+	VPTESTMD     Z5, Z5, K1
+	VADDPS       456(SP), Z0, Z0
+	VBLENDMPS    456(SP), Z0, K1, Z0
+	VMOVUPS      Z0, 776(SP)
+	TESTB        $0x02, 296(SP)
+	JZ           noZ122
+	VMULPS       192(SP), Z0, Z5
+	VMULPS       Z0, Z5, Z0
+	VADDPS       Z5, Z5, Z5
+	VADDPS.BCST  one<>+0(SB), Z5, Z5
+	VMOVUPS      Z5, 128(SP)
+	VADDPS       Z0, Z4, Z0
+	VMOVAPS      Z0, Z4
+
+noZ122:
+noLse121:
+	CMPQ    328(SP), $0x00
+	JEQ     unweighted123
+	VMULPS  648(SP), Z4, Z0
+	VMOVAPS Z0, Z4
+
+unweighted123:
+	VMOVUPS      Z4, 712(SP)
+	TESTQ        DI, DI
+	JZ           noGrad124
+	VBROADCASTSS 320(SP), Z0
+	CMPQ         328(SP), $0x00
+	JEQ          unweighted125
+	VMULPS       648(SP), Z0, Z0
+	VMOVAPS      Z0, Z0
+
+unweighted125:
+	VMOVUPS Z0, 904(SP)
+	VDIVPS  392(SP), Z0, Z0
+	VMULPS  128(SP), Z0, Z0
+	VMOVUPS Z0, 840(SP)
+
+noGrad124:
+	// Back to the group's first row.
+	MOVQ 360(SP), R10
+	MOVQ 376(SP), SI
+	MOVQ 384(SP), DI
+
+wideLabelsRowC:
+	// R12 = r: losses[i] and (when not nil) lse[i] from lane r.
+	MOVQ  R10, R12
+	SUBQ  360(SP), R12
+	MOVL  712(SP)(R12*4), AX
+	MOVL  AX, (DX)(R10*4)
+	TESTQ R14, R14
+	JZ    noLse126
+	MOVL  776(SP)(R12*4), AX
+	MOVL  AX, (R14)(R10*4)
+
+noLse126:
+	// Pass 3 (with a gradient). q and sc = scale (times w[i] with row weights)
+	// from lane r; g[j] = e[j]·q (seq.Scaled); then g[l] = g[l] - sc.
+	TESTQ        DI, DI
+	JZ           noGrad127
+	VBROADCASTSS 840(SP)(R12*4), Z0
+	XORL         AX, AX
+
+classes128:
+	CMPQ    AX, 288(SP)
+	JAE     rest129
+	VMOVUPS (DI)(AX*1), Z4
+	VMULPS  Z0, Z4, Z4
+	VMOVUPS Z4, (DI)(AX*1)
+	VMOVUPS 64(DI)(AX*1), Z4
+	VMULPS  Z0, Z4, Z4
+	VMOVUPS Z4, 64(DI)(AX*1)
+	VMOVUPS 128(DI)(AX*1), Z4
+	VMULPS  Z0, Z4, Z4
+	VMOVUPS Z4, 128(DI)(AX*1)
+	VMOVUPS 192(DI)(AX*1), Z4
+	VMULPS  Z0, Z4, Z4
+	VMOVUPS Z4, 192(DI)(AX*1)
+	ADDQ    $0x00000100, AX
+	JMP     classes128
+
+rest129:
+single132:
+	CMPQ    AX, 272(SP)
+	JAE     tail130
+	VMOVUPS (DI)(AX*1), Z4
+	VMULPS  Z0, Z4, Z4
+	VMOVUPS Z4, (DI)(AX*1)
+	ADDQ    $0x00000040, AX
+	JMP     single132
+
+tail130:
+	TESTQ     $0x0000000f, CX
+	JZ        classesDone131
+	KMOVW     264(SP), K1
+	VMOVUPS.Z (DI)(AX*1), K1, Z4
+	VMULPS    Z0, Z4, Z0
+	KMOVW     264(SP), K1
+	VMOVUPS   Z0, K1, (DI)(AX*1)
+
+classesDone131:
+	MOVQ    R10, R12
+	SUBQ    360(SP), R12
+	MOVLQSX (BX)(R10*4), AX
+	VMOVSS  (DI)(AX*4), X0
+	VSUBSS  904(SP)(R12*4), X0, X0
+	VMOVSS  X0, (DI)(AX*4)
+
+noGrad127:
+	// Next row.
+	INCQ  R10
+	ADDQ  R9, SI
+	TESTQ DI, DI
+	JZ    noOut133
+	ADDQ  R9, DI
+
+noOut133:
+	CMPQ R10, 368(SP)
+	JB   wideLabelsRowC
+	JMP  wideLabelsGroup
 
 wideLabelsDone:
 	VZEROUPPER
@@ -17814,9 +17903,11 @@ argmaxDone:
 
 // func wideLabelsAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideLabelsAVX2(SB), $560-8
-	// wideLabelsGeneric, one row at a time, the classes in vectors (see the
-	// overview of the wide functions), the logits times xs = xscale.
+TEXT ·wideLabelsAVX2(SB), $888-8
+	// wideLabelsGeneric, in groups of rows (see wideGroups): passes 1 and 2 of
+	// each row of a group, the classes in vectors (see the overview of the wide
+	// functions), the logits times xs = xscale; the scalar work of the group's
+	// rows, a row per lane; pass 3 of each row.
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
 	// CX = c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a
@@ -17862,21 +17953,36 @@ someRows120:
 isNil119:
 	VBROADCASTSS 240(R10), Y0
 	VMOVUPS      Y0, 520(SP)
-	MOVQ         24(R10), DI
-	MOVQ         48(R10), BX
-	MOVQ         152(R10), AX
-	CMPQ         AX, R8
-	CMOVQLT      AX, R8
-	MOVQ         56(R10), AX
-	CMPQ         AX, R8
-	CMOVQLT      AX, R8
-	CMPQ         24(R10), $0x00
-	JEQ          isNil121
-	MOVQ         32(R10), AX
-	SUBQ         CX, AX
-	JGE          someRows122
-	XORL         R8, R8
-	JMP          isNil121
+
+	// The frame words of the groups of rows at 560(SP) (rows per group, first row,
+	// end, SI and DI at the first row) and the vectors with a lane per row of
+	// the group at 600(SP), 32 bytes apart: s, m, d[l], all, w, loss, lse, q, sc.
+	// The rows of a group: min(8, max(1, 16384/(4c))).
+	MOVL    $0x00001000, AX
+	XORL    DX, DX
+	DIVQ    CX
+	MOVL    $0x00000001, DX
+	TESTQ   AX, AX
+	CMOVQEQ DX, AX
+	MOVL    $0x00000008, DX
+	CMPQ    AX, DX
+	CMOVQGT DX, AX
+	MOVQ    AX, 560(SP)
+	MOVQ    24(R10), DI
+	MOVQ    48(R10), BX
+	MOVQ    152(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	MOVQ    56(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+	CMPQ    24(R10), $0x00
+	JEQ     isNil121
+	MOVQ    32(R10), AX
+	SUBQ    CX, AX
+	JGE     someRows122
+	XORL    R8, R8
+	JMP     isNil121
 
 someRows122:
 	XORL    DX, DX
@@ -18029,9 +18135,21 @@ tailKDone131:
 	MOVQ AX, 400(SP)
 	XORL R10, R10
 
-wideLabelsRow:
-	CMPQ  R10, R8
-	JAE   wideLabelsDone
+wideLabelsGroup:
+	CMPQ R10, R8
+	JAE  wideLabelsDone
+
+	// The group: its first row, the row after its last, the row pointers at its first row.
+	MOVQ    R10, 568(SP)
+	MOVQ    SI, 584(SP)
+	MOVQ    DI, 592(SP)
+	MOVQ    R10, R12
+	ADDQ    560(SP), R12
+	CMPQ    R12, R8
+	CMOVQGT R8, R12
+	MOVQ    R12, 576(SP)
+
+wideLabelsRowA:
 	MOVQ  552(SP), R12
 	TESTQ R12, R12
 	JZ    maxPass133
@@ -18357,17 +18475,37 @@ noPreds149:
 	VMOVAPS Y0, Y0
 
 haveMax134:
-	// d[l] = x[l]·xs - m, before any write, to the frame.
+	// R12 = r; lane r of the group's vectors: m, all (a mask) and the row's weight (1 without).
+	MOVQ   R10, R12
+	SUBQ   568(SP), R12
+	VMOVSS X0, 632(SP)(R12*4)
+	MOVL   128(SP), AX
+	MOVL   AX, 696(SP)(R12*4)
+	MOVQ   512(SP), AX
+	TESTQ  AX, AX
+	JZ     unweighted164
+	MOVL   (AX)(R10*4), AX
+	JMP    weight165
+
+unweighted164:
+	MOVL $0x3f800000, AX
+
+weight165:
+	MOVL AX, 728(SP)(R12*4)
+
+	// d[l] = x[l]·xs - m, before any write, to lane r.
 	MOVLQSX      (BX)(R10*4), R12
 	VBROADCASTSS (SI)(R12*4), Y1
 	VMULPS       520(SP), Y1, Y1
 	VSUBPS       Y0, Y1, Y0
-	VMOVUPS      Y0, 160(SP)
+	MOVQ         R10, R12
+	SUBQ         568(SP), R12
+	VMOVSS       X0, 664(SP)(R12*4)
 
 	// Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to g (when grad is not
 	// nil); s accumulated by classSum. Two loops: with and without grad.
 	TESTQ   DI, DI
-	JZ      noGrad164
+	JZ      noGrad166
 	VMOVUPS negZero<>+0(SB), Y0
 	VMOVUPS negZero<>+0(SB), Y1
 	VMOVUPS expMagic<>+0(SB), Y2
@@ -18375,11 +18513,11 @@ haveMax134:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes166:
+classes168:
 	CMPQ    AX, R11
-	JAE     rest167
+	JAE     rest169
 	CMPL    520(SP), $0x3f800000
-	JNE     scaled170
+	JNE     scaled172
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -18492,9 +18630,9 @@ classes166:
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
-	JMP     scaledDone171
+	JMP     scaledDone173
 
-scaled170:
+scaled172:
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -18612,13 +18750,13 @@ scaled170:
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
 
-scaledDone171:
+scaledDone173:
 	ADDQ $0x00000080, AX
-	JMP  classes166
+	JMP  classes168
 
-rest167:
+rest169:
 	TESTQ   $0x00000010, CX
-	JZ      tail168
+	JZ      tail170
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  520(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
@@ -18679,47 +18817,47 @@ rest167:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail168:
+tail170:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone169
+	JZ         classesDone171
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes172
+	JGE        maskedLoadLanes174
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded173
+	JMP        maskedLoaded175
 
-maskedLoadLanes172:
+maskedLoadLanes174:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone174
+	JLE       lanesDone176
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone174
+	JLE       lanesDone176
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone174
+	JLE       lanesDone176
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone174
+	JLE       lanesDone176
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone174
+	JLE       lanesDone176
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone174
+	JLE       lanesDone176
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone174
+	JLE       lanesDone176
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone174
+	JLE       lanesDone176
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone174:
+lanesDone176:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded173:
+maskedLoaded175:
 	VMULPS     520(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
@@ -18748,79 +18886,79 @@ maskedLoaded173:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes175
+	JGE        maskedStoreLanes177
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored176
+	JMP        maskedStored178
 
-maskedStoreLanes175:
+maskedStoreLanes177:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored176
+	JLE          maskedStored178
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored176
+	JLE          maskedStored178
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored176
+	JLE          maskedStored178
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored176
+	JLE          maskedStored178
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored176
+	JLE          maskedStored178
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored176
+	JLE          maskedStored178
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored176
+	JLE          maskedStored178
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored176
+	JLE          maskedStored178
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored176:
+maskedStored178:
 	VADDPS     Y2, Y0, Y2
 	VMOVUPS    (SP), Y3
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes177
+	JGE        maskedLoadLanes179
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded178
+	JMP        maskedLoaded180
 
-maskedLoadLanes177:
+maskedLoadLanes179:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone179
+	JLE       lanesDone181
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone179
+	JLE       lanesDone181
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone179
+	JLE       lanesDone181
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone179
+	JLE       lanesDone181
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone179
+	JLE       lanesDone181
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone179
+	JLE       lanesDone181
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone179
+	JLE       lanesDone181
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone179
+	JLE       lanesDone181
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone179:
+lanesDone181:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded178:
+maskedLoaded180:
 	VMULPS     520(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
@@ -18849,48 +18987,48 @@ maskedLoaded178:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes180
+	JGE        maskedStoreLanes182
 	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
-	JMP        maskedStored181
+	JMP        maskedStored183
 
-maskedStoreLanes180:
+maskedStoreLanes182:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored181
+	JLE          maskedStored183
 	VEXTRACTPS   $0x00, X2, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored181
+	JLE          maskedStored183
 	VEXTRACTPS   $0x01, X2, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored181
+	JLE          maskedStored183
 	VEXTRACTPS   $0x02, X2, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored181
+	JLE          maskedStored183
 	VEXTRACTPS   $0x03, X2, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored181
+	JLE          maskedStored183
 	VEXTRACTPS   $0x00, X3, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored181
+	JLE          maskedStored183
 	VEXTRACTPS   $0x01, X3, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored181
+	JLE          maskedStored183
 	VEXTRACTPS   $0x02, X3, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored181
+	JLE          maskedStored183
 	VEXTRACTPS   $0x03, X3, 60(DI)(AX*1)
 
-maskedStored181:
+maskedStored183:
 	VADDPS    Y2, Y1, Y2
 	VMOVUPS   32(SP), Y3
 	VBLENDVPS Y3, Y2, Y1, Y1
 
-classesDone169:
+classesDone171:
 	VMOVAPS Y0, Y0
 	VMOVAPS Y1, Y1
-	JMP     summed165
+	JMP     summed167
 
-noGrad164:
+noGrad166:
 	VMOVUPS negZero<>+0(SB), Y0
 	VMOVUPS negZero<>+0(SB), Y1
 	VMOVUPS expMagic<>+0(SB), Y2
@@ -18898,11 +19036,11 @@ noGrad164:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes182:
+classes184:
 	CMPQ    AX, R11
-	JAE     rest183
+	JAE     rest185
 	CMPL    520(SP), $0x3f800000
-	JNE     scaled186
+	JNE     scaled188
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -19011,9 +19149,9 @@ classes182:
 	VADDPS  Y13, Y1, Y1
 	VADDPS  Y9, Y0, Y0
 	VADDPS  Y5, Y1, Y1
-	JMP     scaledDone187
+	JMP     scaledDone189
 
-scaled186:
+scaled188:
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -19127,13 +19265,13 @@ scaled186:
 	VADDPS  Y9, Y0, Y0
 	VADDPS  Y5, Y1, Y1
 
-scaledDone187:
+scaledDone189:
 	ADDQ $0x00000080, AX
-	JMP  classes182
+	JMP  classes184
 
-rest183:
+rest185:
 	TESTQ   $0x00000010, CX
-	JZ      tail184
+	JZ      tail186
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  520(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
@@ -19192,47 +19330,47 @@ rest183:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail184:
+tail186:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone185
+	JZ         classesDone187
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes188
+	JGE        maskedLoadLanes190
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded189
+	JMP        maskedLoaded191
 
-maskedLoadLanes188:
+maskedLoadLanes190:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone190
+	JLE       lanesDone192
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone190
+	JLE       lanesDone192
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone190
+	JLE       lanesDone192
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone190
+	JLE       lanesDone192
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone190
+	JLE       lanesDone192
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone190
+	JLE       lanesDone192
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone190
+	JLE       lanesDone192
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone190
+	JLE       lanesDone192
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone190:
+lanesDone192:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded189:
+maskedLoaded191:
 	VMULPS     520(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
@@ -19264,42 +19402,42 @@ maskedLoaded189:
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes191
+	JGE        maskedLoadLanes193
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded192
+	JMP        maskedLoaded194
 
-maskedLoadLanes191:
+maskedLoadLanes193:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone193
+	JLE       lanesDone195
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone193
+	JLE       lanesDone195
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone193
+	JLE       lanesDone195
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone193
+	JLE       lanesDone195
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone193
+	JLE       lanesDone195
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone193
+	JLE       lanesDone195
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone193
+	JLE       lanesDone195
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone193
+	JLE       lanesDone195
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone193:
+lanesDone195:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded192:
+maskedLoaded194:
 	VMULPS    520(SP), Y2, Y2
 	VSUBPS    96(SP), Y2, Y2
 	VMULPS    expLog2e<>+0(SB), Y2, Y3
@@ -19330,13 +19468,12 @@ maskedLoaded192:
 	VMOVUPS   32(SP), Y3
 	VBLENDVPS Y3, Y2, Y1, Y1
 
-classesDone185:
+classesDone187:
 	VMOVAPS Y0, Y0
 	VMOVAPS Y1, Y1
 
-summed165:
-	// The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
-	// ls - d[l] (seq.LabelLoss).
+summed167:
+	// s = total(c) of the accumulators, to lane r.
 	VHADDPS      Y1, Y0, Y0
 	VHADDPS      Y0, Y0, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -19344,292 +19481,330 @@ summed165:
 	VMOVSHDUP    X0, X1
 	VADDSS       X1, X0, X0
 	VBROADCASTSS X0, Y0
-	VPSRLD       $0x17, Y0, Y1
-	VMOVDQU      logExpInv<>+0(SB), Y2
-	VPSUBD       Y1, Y2, Y2
-	VPSLLD       $0x17, Y2, Y2
-	VMULPS       Y0, Y2, Y2
-	VPSUBD       logExpBias<>+0(SB), Y1, Y1
-	VCVTDQ2PS    Y1, Y1
-	VCMPPS       $0x01, logSqrtHalf<>+0(SB), Y2, Y3
-	VADDPS       Y2, Y2, Y4
-	VBLENDVPS    Y3, Y4, Y2, Y2
-	VSUBPS       one<>+0(SB), Y1, Y4
-	VBLENDVPS    Y3, Y4, Y1, Y1
-	VMULPS       expLn2Hi<>+0(SB), Y1, Y3
-	VMULPS       expLn2Lo<>+0(SB), Y1, Y1
-	VSUBPS       one<>+0(SB), Y2, Y2
-	VMULPS       Y2, Y2, Y4
-	VMULPS       logP0<>+0(SB), Y2, Y5
-	VADDPS       logP1<>+0(SB), Y5, Y5
-	VMULPS       Y2, Y5, Y5
-	VADDPS       logP2<>+0(SB), Y5, Y5
-	VMULPS       Y2, Y5, Y5
-	VADDPS       logP3<>+0(SB), Y5, Y5
-	VMULPS       Y2, Y5, Y5
-	VADDPS       logP4<>+0(SB), Y5, Y5
-	VMULPS       Y2, Y5, Y5
-	VADDPS       logP5<>+0(SB), Y5, Y5
-	VMULPS       Y2, Y5, Y5
-	VADDPS       logP6<>+0(SB), Y5, Y5
-	VMULPS       Y2, Y5, Y5
-	VADDPS       logP7<>+0(SB), Y5, Y5
-	VMULPS       Y2, Y5, Y5
-	VADDPS       logP8<>+0(SB), Y5, Y5
-	VMULPS       Y2, Y5, Y5
-	VMULPS       Y4, Y5, Y5
-	VADDPS       Y1, Y5, Y1
-	VMULPS       half<>+0(SB), Y4, Y4
-	VSUBPS       Y4, Y1, Y1
-	VADDPS       Y1, Y2, Y1
-	VADDPS       Y3, Y1, Y1
-	VSUBPS       160(SP), Y1, Y2
+	MOVQ         R10, R12
+	SUBQ         568(SP), R12
+	VMOVSS       X0, 600(SP)(R12*4)
 
-	// lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is computed, stored to
-	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
-	// (seq.ZTerms): loss = loss + zl, f to the frame.
-	TESTB     $0x01, 376(SP)
-	JZ        noLse194
-	VADDPS    96(SP), Y1, Y1
-	VMOVUPS   128(SP), Y3
-	VBLENDVPS Y3, 96(SP), Y1, Y1
-	TESTQ     R14, R14
-	JZ        noLseStore195
-	VMOVSS    X1, (R14)(R10*4)
-
-noLseStore195:
-	TESTB   $0x02, 376(SP)
-	JZ      noZ196
-	VMULPS  224(SP), Y1, Y3
-	VMULPS  Y1, Y3, Y1
-	VADDPS  Y3, Y3, Y3
-	VADDPS  one<>+0(SB), Y3, Y3
-	VMOVUPS Y3, 192(SP)
-	VADDPS  Y1, Y2, Y1
-	VMOVAPS Y1, Y2
-
-noZ196:
-noLse194:
-	// loss = loss·w[i] (with row weights).
-	MOVQ   512(SP), R12
-	TESTQ  R12, R12
-	JZ     unweighted197
-	VMULSS (R12)(R10*4), X2, X2
-
-unweighted197:
-	VMOVSS X2, (DX)(R10*4)
-
-	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
-	// sc / s (seq.Quotient), q = q·f (f = 1 without z-loss: exact); g[j] =
-	// e[j]·q (seq.Scaled); then g[l] = g[l] - sc.
-	TESTQ        DI, DI
-	JZ           noGrad198
-	VBROADCASTSS 504(SP), Y1
-	MOVQ         512(SP), R12
-	TESTQ        R12, R12
-	JZ           unweighted199
-	VBROADCASTSS (R12)(R10*4), Y2
-	VMULPS       Y2, Y1, Y1
-
-unweighted199:
-	VDIVPS Y0, Y1, Y0
-	VMULPS 192(SP), Y0, Y0
-	XORL   AX, AX
-
-classes200:
-	CMPQ    AX, R11
-	JAE     rest201
-	VMOVUPS (DI)(AX*1), Y2
-	VMULPS  Y0, Y2, Y2
-	VMOVUPS Y2, (DI)(AX*1)
-	VMOVUPS 32(DI)(AX*1), Y2
-	VMULPS  Y0, Y2, Y2
-	VMOVUPS Y2, 32(DI)(AX*1)
-	VMOVUPS 64(DI)(AX*1), Y2
-	VMULPS  Y0, Y2, Y2
-	VMOVUPS Y2, 64(DI)(AX*1)
-	VMOVUPS 96(DI)(AX*1), Y2
-	VMULPS  Y0, Y2, Y2
-	VMOVUPS Y2, 96(DI)(AX*1)
-	ADDQ    $0x00000080, AX
-	JMP     classes200
-
-rest201:
-	TESTQ   $0x00000010, CX
-	JZ      tail202
-	VMOVUPS (DI)(AX*1), Y2
-	VMULPS  Y0, Y2, Y2
-	VMOVUPS Y2, (DI)(AX*1)
-	VMOVUPS 32(DI)(AX*1), Y2
-	VMULPS  Y0, Y2, Y2
-	VMOVUPS Y2, 32(DI)(AX*1)
-	ADDQ    $0x00000040, AX
-
-tail202:
-	TESTQ      $0x0000000f, CX
-	JZ         classesDone203
-	VMOVUPS    (SP), Y2
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes204
-	VMASKMOVPS (DI)(AX*1), Y2, Y2
-	JMP        maskedLoaded205
-
-maskedLoadLanes204:
-	VXORPS    Y2, Y2, Y2
-	VXORPS    X3, X3, X3
-	CMPQ      416(SP), $0x00
-	JLE       lanesDone206
-	VINSERTPS $0x00, (DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x01
-	JLE       lanesDone206
-	VINSERTPS $0x10, 4(DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x02
-	JLE       lanesDone206
-	VINSERTPS $0x20, 8(DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x03
-	JLE       lanesDone206
-	VINSERTPS $0x30, 12(DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x04
-	JLE       lanesDone206
-	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x05
-	JLE       lanesDone206
-	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x06
-	JLE       lanesDone206
-	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x07
-	JLE       lanesDone206
-	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
-
-lanesDone206:
-	VINSERTF128 $0x01, X3, Y2, Y2
-
-maskedLoaded205:
-	VMULPS     Y0, Y2, Y2
-	VMOVUPS    (SP), Y3
-	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes207
-	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored208
-
-maskedStoreLanes207:
-	VEXTRACTF128 $0x01, Y2, X3
-	CMPQ         416(SP), $0x00
-	JLE          maskedStored208
-	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
-	CMPQ         416(SP), $0x01
-	JLE          maskedStored208
-	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
-	CMPQ         416(SP), $0x02
-	JLE          maskedStored208
-	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
-	CMPQ         416(SP), $0x03
-	JLE          maskedStored208
-	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
-	CMPQ         416(SP), $0x04
-	JLE          maskedStored208
-	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
-	CMPQ         416(SP), $0x05
-	JLE          maskedStored208
-	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
-	CMPQ         416(SP), $0x06
-	JLE          maskedStored208
-	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
-	CMPQ         416(SP), $0x07
-	JLE          maskedStored208
-	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
-
-maskedStored208:
-	VMOVUPS    32(SP), Y2
-	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes209
-	VMASKMOVPS 32(DI)(AX*1), Y2, Y2
-	JMP        maskedLoaded210
-
-maskedLoadLanes209:
-	VXORPS    Y2, Y2, Y2
-	VXORPS    X3, X3, X3
-	CMPQ      424(SP), $0x00
-	JLE       lanesDone211
-	VINSERTPS $0x00, 32(DI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x01
-	JLE       lanesDone211
-	VINSERTPS $0x10, 36(DI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x02
-	JLE       lanesDone211
-	VINSERTPS $0x20, 40(DI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x03
-	JLE       lanesDone211
-	VINSERTPS $0x30, 44(DI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x04
-	JLE       lanesDone211
-	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x05
-	JLE       lanesDone211
-	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x06
-	JLE       lanesDone211
-	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x07
-	JLE       lanesDone211
-	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
-
-lanesDone211:
-	VINSERTF128 $0x01, X3, Y2, Y2
-
-maskedLoaded210:
-	VMULPS     Y0, Y2, Y0
-	VMOVUPS    32(SP), Y2
-	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes212
-	VMASKMOVPS Y0, Y2, 32(DI)(AX*1)
-	JMP        maskedStored213
-
-maskedStoreLanes212:
-	VEXTRACTF128 $0x01, Y0, X2
-	CMPQ         424(SP), $0x00
-	JLE          maskedStored213
-	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
-	CMPQ         424(SP), $0x01
-	JLE          maskedStored213
-	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
-	CMPQ         424(SP), $0x02
-	JLE          maskedStored213
-	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
-	CMPQ         424(SP), $0x03
-	JLE          maskedStored213
-	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
-	CMPQ         424(SP), $0x04
-	JLE          maskedStored213
-	VEXTRACTPS   $0x00, X2, 48(DI)(AX*1)
-	CMPQ         424(SP), $0x05
-	JLE          maskedStored213
-	VEXTRACTPS   $0x01, X2, 52(DI)(AX*1)
-	CMPQ         424(SP), $0x06
-	JLE          maskedStored213
-	VEXTRACTPS   $0x02, X2, 56(DI)(AX*1)
-	CMPQ         424(SP), $0x07
-	JLE          maskedStored213
-	VEXTRACTPS   $0x03, X2, 60(DI)(AX*1)
-
-maskedStored213:
-classesDone203:
-	MOVLQSX (BX)(R10*4), R12
-	VMOVSS  (DI)(R12*4), X0
-	VSUBSS  X1, X0, X0
-	VMOVSS  X0, (DI)(R12*4)
-
-noGrad198:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut214
+	JZ    noOut196
 	ADDQ  R9, DI
 
-noOut214:
-	JMP wideLabelsRow
+noOut196:
+	CMPQ R10, 576(SP)
+	JB   wideLabelsRowA
+
+	// The rows of the group, one per lane (lanes past the group's rows hold
+	// values of no row, never stored): ls = log32(s) (seq.Log); loss = ls - d[l]
+	// (seq.LabelLoss); lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is
+	// computed; with the z-loss, zl, f = zTerms(z, lse) (seq.ZTerms), loss =
+	// loss + zl, f to the frame (1 without); loss = loss·w; with a gradient, sc
+	// = scale·w and q = (sc / s)·f (seq.Quotient).
+	VMOVDQU   600(SP), Y0
+	VPSRLD    $0x17, Y0, Y0
+	VMOVDQU   logExpInv<>+0(SB), Y1
+	VPSUBD    Y0, Y1, Y1
+	VPSLLD    $0x17, Y1, Y1
+	VMULPS    600(SP), Y1, Y1
+	VPSUBD    logExpBias<>+0(SB), Y0, Y0
+	VCVTDQ2PS Y0, Y0
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y2
+	VADDPS    Y1, Y1, Y3
+	VBLENDVPS Y2, Y3, Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y3
+	VBLENDVPS Y2, Y3, Y0, Y0
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y2
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y0
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VMULPS    Y1, Y1, Y3
+	VMULPS    logP0<>+0(SB), Y1, Y4
+	VADDPS    logP1<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP2<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP3<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP4<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP5<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP6<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP7<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP8<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    Y0, Y4, Y0
+	VMULPS    half<>+0(SB), Y3, Y3
+	VSUBPS    Y3, Y0, Y0
+	VADDPS    Y0, Y1, Y0
+	VADDPS    Y2, Y0, Y0
+	VSUBPS    664(SP), Y0, Y1
+	TESTB     $0x01, 376(SP)
+	JZ        noLse197
+	VADDPS    632(SP), Y0, Y0
+	VMOVUPS   696(SP), Y2
+	VBLENDVPS Y2, 632(SP), Y0, Y0
+	VMOVUPS   Y0, 792(SP)
+	TESTB     $0x02, 376(SP)
+	JZ        noZ198
+	VMULPS    224(SP), Y0, Y2
+	VMULPS    Y0, Y2, Y0
+	VADDPS    Y2, Y2, Y2
+	VADDPS    one<>+0(SB), Y2, Y2
+	VMOVUPS   Y2, 192(SP)
+	VADDPS    Y0, Y1, Y0
+	VMOVAPS   Y0, Y1
+
+noZ198:
+noLse197:
+	CMPQ    512(SP), $0x00
+	JEQ     unweighted199
+	VMULPS  728(SP), Y1, Y0
+	VMOVAPS Y0, Y1
+
+unweighted199:
+	VMOVUPS      Y1, 760(SP)
+	TESTQ        DI, DI
+	JZ           noGrad200
+	VBROADCASTSS 504(SP), Y0
+	CMPQ         512(SP), $0x00
+	JEQ          unweighted201
+	VMULPS       728(SP), Y0, Y0
+	VMOVAPS      Y0, Y0
+
+unweighted201:
+	VMOVUPS Y0, 856(SP)
+	VDIVPS  600(SP), Y0, Y0
+	VMULPS  192(SP), Y0, Y0
+	VMOVUPS Y0, 824(SP)
+
+noGrad200:
+	// Back to the group's first row.
+	MOVQ 568(SP), R10
+	MOVQ 584(SP), SI
+	MOVQ 592(SP), DI
+
+wideLabelsRowC:
+	// R12 = r: losses[i] and (when not nil) lse[i] from lane r.
+	MOVQ  R10, R12
+	SUBQ  568(SP), R12
+	MOVL  760(SP)(R12*4), AX
+	MOVL  AX, (DX)(R10*4)
+	TESTQ R14, R14
+	JZ    noLse202
+	MOVL  792(SP)(R12*4), AX
+	MOVL  AX, (R14)(R10*4)
+
+noLse202:
+	// Pass 3 (with a gradient). q and sc = scale (times w[i] with row weights)
+	// from lane r; g[j] = e[j]·q (seq.Scaled); then g[l] = g[l] - sc.
+	TESTQ        DI, DI
+	JZ           noGrad203
+	VBROADCASTSS 824(SP)(R12*4), Y0
+	XORL         AX, AX
+
+classes204:
+	CMPQ    AX, R11
+	JAE     rest205
+	VMOVUPS (DI)(AX*1), Y1
+	VMULPS  Y0, Y1, Y1
+	VMOVUPS Y1, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y1
+	VMULPS  Y0, Y1, Y1
+	VMOVUPS Y1, 32(DI)(AX*1)
+	VMOVUPS 64(DI)(AX*1), Y1
+	VMULPS  Y0, Y1, Y1
+	VMOVUPS Y1, 64(DI)(AX*1)
+	VMOVUPS 96(DI)(AX*1), Y1
+	VMULPS  Y0, Y1, Y1
+	VMOVUPS Y1, 96(DI)(AX*1)
+	ADDQ    $0x00000080, AX
+	JMP     classes204
+
+rest205:
+	TESTQ   $0x00000010, CX
+	JZ      tail206
+	VMOVUPS (DI)(AX*1), Y1
+	VMULPS  Y0, Y1, Y1
+	VMOVUPS Y1, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y1
+	VMULPS  Y0, Y1, Y1
+	VMOVUPS Y1, 32(DI)(AX*1)
+	ADDQ    $0x00000040, AX
+
+tail206:
+	TESTQ      $0x0000000f, CX
+	JZ         classesDone207
+	VMOVUPS    (SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes208
+	VMASKMOVPS (DI)(AX*1), Y1, Y1
+	JMP        maskedLoaded209
+
+maskedLoadLanes208:
+	VXORPS    Y1, Y1, Y1
+	VXORPS    X2, X2, X2
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone210
+	VINSERTPS $0x00, (DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone210
+	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone210
+	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone210
+	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone210
+	VINSERTPS $0x00, 16(DI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone210
+	VINSERTPS $0x10, 20(DI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone210
+	VINSERTPS $0x20, 24(DI)(AX*1), X2, X2
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone210
+	VINSERTPS $0x30, 28(DI)(AX*1), X2, X2
+
+lanesDone210:
+	VINSERTF128 $0x01, X2, Y1, Y1
+
+maskedLoaded209:
+	VMULPS     Y0, Y1, Y1
+	VMOVUPS    (SP), Y2
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes211
+	VMASKMOVPS Y1, Y2, (DI)(AX*1)
+	JMP        maskedStored212
+
+maskedStoreLanes211:
+	VEXTRACTF128 $0x01, Y1, X2
+	CMPQ         416(SP), $0x00
+	JLE          maskedStored212
+	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
+	CMPQ         416(SP), $0x01
+	JLE          maskedStored212
+	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
+	CMPQ         416(SP), $0x02
+	JLE          maskedStored212
+	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
+	CMPQ         416(SP), $0x03
+	JLE          maskedStored212
+	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
+	CMPQ         416(SP), $0x04
+	JLE          maskedStored212
+	VEXTRACTPS   $0x00, X2, 16(DI)(AX*1)
+	CMPQ         416(SP), $0x05
+	JLE          maskedStored212
+	VEXTRACTPS   $0x01, X2, 20(DI)(AX*1)
+	CMPQ         416(SP), $0x06
+	JLE          maskedStored212
+	VEXTRACTPS   $0x02, X2, 24(DI)(AX*1)
+	CMPQ         416(SP), $0x07
+	JLE          maskedStored212
+	VEXTRACTPS   $0x03, X2, 28(DI)(AX*1)
+
+maskedStored212:
+	VMOVUPS    32(SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes213
+	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
+	JMP        maskedLoaded214
+
+maskedLoadLanes213:
+	VXORPS    Y1, Y1, Y1
+	VXORPS    X2, X2, X2
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone215
+	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone215
+	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone215
+	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone215
+	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone215
+	VINSERTPS $0x00, 48(DI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone215
+	VINSERTPS $0x10, 52(DI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone215
+	VINSERTPS $0x20, 56(DI)(AX*1), X2, X2
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone215
+	VINSERTPS $0x30, 60(DI)(AX*1), X2, X2
+
+lanesDone215:
+	VINSERTF128 $0x01, X2, Y1, Y1
+
+maskedLoaded214:
+	VMULPS     Y0, Y1, Y0
+	VMOVUPS    32(SP), Y1
+	CMPQ       R10, 400(SP)
+	JGE        maskedStoreLanes216
+	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
+	JMP        maskedStored217
+
+maskedStoreLanes216:
+	VEXTRACTF128 $0x01, Y0, X1
+	CMPQ         424(SP), $0x00
+	JLE          maskedStored217
+	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
+	CMPQ         424(SP), $0x01
+	JLE          maskedStored217
+	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
+	CMPQ         424(SP), $0x02
+	JLE          maskedStored217
+	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
+	CMPQ         424(SP), $0x03
+	JLE          maskedStored217
+	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
+	CMPQ         424(SP), $0x04
+	JLE          maskedStored217
+	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
+	CMPQ         424(SP), $0x05
+	JLE          maskedStored217
+	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
+	CMPQ         424(SP), $0x06
+	JLE          maskedStored217
+	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
+	CMPQ         424(SP), $0x07
+	JLE          maskedStored217
+	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
+
+maskedStored217:
+classesDone207:
+	MOVQ    R10, R12
+	SUBQ    568(SP), R12
+	MOVLQSX (BX)(R10*4), AX
+	VMOVSS  (DI)(AX*4), X0
+	VSUBSS  856(SP)(R12*4), X0, X0
+	VMOVSS  X0, (DI)(AX*4)
+
+noGrad203:
+	// Next row.
+	INCQ  R10
+	ADDQ  R9, SI
+	TESTQ DI, DI
+	JZ    noOut218
+	ADDQ  R9, DI
+
+noOut218:
+	CMPQ R10, 576(SP)
+	JB   wideLabelsRowC
+	JMP  wideLabelsGroup
 
 wideLabelsDone:
 	VZEROUPPER
@@ -19677,18 +19852,18 @@ TEXT ·wideTargetsAVX2(SB), $560-8
 	MOVQ  $0x4000000000000000, R8
 	MOVQ  8(R10), AX
 	SUBQ  CX, AX
-	JGE   someRows216
+	JGE   someRows220
 	XORL  R8, R8
-	JMP   isNil215
+	JMP   isNil219
 
-someRows216:
+someRows220:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil215:
+isNil219:
 	VBROADCASTSS 240(R10), Y0
 	VMOVUPS      Y0, 528(SP)
 
@@ -19698,96 +19873,96 @@ isNil215:
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 	CMPQ    24(R10), $0x00
-	JEQ     isNil217
+	JEQ     isNil221
 	MOVQ    32(R10), AX
 	SUBQ    CX, AX
-	JGE     someRows218
+	JGE     someRows222
 	XORL    R8, R8
-	JMP     isNil217
+	JMP     isNil221
 
-someRows218:
+someRows222:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-
-isNil217:
-	CMPQ    176(R10), $0x00
-	JEQ     isNil219
-	MOVQ    184(R10), AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-
-isNil219:
-	CMPQ    200(R10), $0x00
-	JEQ     isNil220
-	MOVQ    208(R10), AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-
-isNil220:
-	CMPQ    248(R10), $0x00
-	JEQ     isNil221
-	MOVQ    256(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
 isNil221:
+	CMPQ    176(R10), $0x00
+	JEQ     isNil223
+	MOVQ    184(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil223:
+	CMPQ    200(R10), $0x00
+	JEQ     isNil224
+	MOVQ    208(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil224:
+	CMPQ    248(R10), $0x00
+	JEQ     isNil225
+	MOVQ    256(R10), AX
+	CMPQ    AX, R8
+	CMOVQLT AX, R8
+
+isNil225:
 	XORL  R12, R12
 	MOVQ  72(R10), AX
 	MOVQ  AX, 392(SP)
 	TESTQ AX, AX
-	JZ    fromLabels222
+	JZ    fromLabels226
 	MOVQ  80(R10), AX
 	SUBQ  CX, AX
-	JGE   someRows225
+	JGE   someRows229
 	XORL  R8, R8
-	JMP   isNil224
+	JMP   isNil228
 
-someRows225:
+someRows229:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil224:
-	JMP formDone223
+isNil228:
+	JMP formDone227
 
-fromLabels222:
+fromLabels226:
 	MOVL    $0x00000001, R12
 	MOVQ    56(R10), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-formDone223:
+formDone227:
 	MOVQ    96(R10), BX
 	MOVBQZX 128(R10), AX
 	TESTB   AL, AL
-	JZ      notStaged226
+	JZ      notStaged230
 	ORL     $0x00000002, R12
 	TESTQ   BX, BX
-	JZ      notStaged226
+	JZ      notStaged230
 	ORL     $0x00000004, R12
 	MOVQ    104(R10), AX
 	CMPQ    AX, CX
-	JGE     notStaged226
+	JGE     notStaged230
 	XORL    R8, R8
 
-notStaged226:
+notStaged230:
 	VBROADCASTSS 120(R10), Y0
 	VBROADCASTSS 124(R10), Y1
 
 	// One-hot rows of labels, not staged: the staged form with keep = 1 and uni
 	// = +0, whose a[j] = (1·t[j]) + 0 is t[j], 1 or +0.
 	CMPQ         R12, $0x01
-	JNE          staged227
+	JNE          staged231
 	ORL          $0x00000002, R12
 	VBROADCASTSS one<>+0(SB), Y0
 	VXORPS       Y1, Y1, Y1
 
-staged227:
+staged231:
 	MOVQ    R12, 384(SP)
 	VMOVUPS Y0, 288(SP)
 	VMOVUPS Y1, 320(SP)
@@ -19800,22 +19975,22 @@ staged227:
 	VMOVUPS Y0, 440(SP)
 	VMOVUPS Y0, 472(SP)
 	TESTQ   R8, R8
-	JZ      wtailDone228
+	JZ      wtailDone232
 	TESTQ   $0x00000004, 384(SP)
-	JZ      wtailDone228
+	JZ      wtailDone232
 	MOVQ    CX, R12
 	ANDQ    $-16, R12
 
-wtail229:
+wtail233:
 	CMPQ   R12, CX
-	JAE    wtailDone228
+	JAE    wtailDone232
 	VMOVSS (BX)(R12*4), X0
 	VMOVSS X0, 440(SP)(AX*4)
 	INCQ   AX
 	INCQ   R12
-	JMP    wtail229
+	JMP    wtail233
 
-wtailDone228:
+wtailDone232:
 	MOVQ 144(R10), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -19825,18 +20000,18 @@ wtailDone228:
 	MOVQ  200(R10), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse230
+	JZ    noLse234
 	MOVL  $0x00000001, R12
 
-noLse230:
+noLse234:
 	VBROADCASTSS 272(R10), Y0
 	VMOVUPS      Y0, 224(SP)
 	MOVL         272(R10), AX
 	SHLL         $0x01, AX
-	JZ           noZ231
+	JZ           noZ235
 	MOVL         $0x00000003, R12
 
-noZ231:
+noZ235:
 	MOVQ R12, 376(SP)
 
 	// scale and the bases of labels and rowWeights, read by the loops from the frame.
@@ -19899,29 +20074,29 @@ noZ231:
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small232
+	JLE  n0small236
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small232:
+n0small236:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone233
+	JZ   tailKDone237
 	NEGQ AX
 	ADDQ $0x10, AX
 	SHLQ $0x02, AX
 
-tailK234:
+tailK238:
 	INCQ 408(SP)
 	SUBQ R9, AX
-	JG   tailK234
+	JG   tailK238
 
-tailKDone233:
+tailKDone237:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -19942,9 +20117,9 @@ wideTargetsRow:
 	VXORPS  Y1, Y1, Y1
 	XORL    AX, AX
 
-classes235:
+classes239:
 	CMPQ    AX, R11
-	JAE     rest236
+	JAE     rest240
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y3, Y3
 	VCMPPS  $0x03, Y5, Y0, Y0
@@ -19958,11 +20133,11 @@ classes235:
 	VMAXPS  Y5, Y4, Y4
 	VCMPPS  $0x03, Y5, Y1, Y1
 	ADDQ    $0x00000080, AX
-	JMP     classes235
+	JMP     classes239
 
-rest236:
+rest240:
 	TESTQ   $0x00000010, CX
-	JZ      tail237
+	JZ      tail241
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y3, Y3
 	VCMPPS  $0x03, Y5, Y0, Y0
@@ -19971,95 +20146,95 @@ rest236:
 	VCMPPS  $0x03, Y5, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail237:
+tail241:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone238
+	JZ         classesDone242
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes239
+	JGE        maskedLoadLanes243
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded240
+	JMP        maskedLoaded244
 
-maskedLoadLanes239:
+maskedLoadLanes243:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone241
+	JLE       lanesDone245
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone241
+	JLE       lanesDone245
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone241
+	JLE       lanesDone245
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone241
+	JLE       lanesDone245
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone241
+	JLE       lanesDone245
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone241
+	JLE       lanesDone245
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone241
+	JLE       lanesDone245
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone241
+	JLE       lanesDone245
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone241:
+lanesDone245:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded240:
+maskedLoaded244:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y2, Y5
 	VMAXPS     Y5, Y3, Y3
 	VCMPPS     $0x03, Y5, Y0, Y0
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes242
+	JGE        maskedLoadLanes246
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded243
+	JMP        maskedLoaded247
 
-maskedLoadLanes242:
+maskedLoadLanes246:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone244
+	JLE       lanesDone248
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone244
+	JLE       lanesDone248
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone244
+	JLE       lanesDone248
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone244
+	JLE       lanesDone248
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone244
+	JLE       lanesDone248
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone244
+	JLE       lanesDone248
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone244
+	JLE       lanesDone248
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone244
+	JLE       lanesDone248
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone244:
+lanesDone248:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded243:
+maskedLoaded247:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y2, Y5
 	VMAXPS    Y5, Y4, Y4
 	VCMPPS    $0x03, Y5, Y1, Y1
 
-classesDone238:
+classesDone242:
 	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y4, Y3, Y2
 	VEXTRACTF128 $0x01, Y2, X3
@@ -20078,165 +20253,165 @@ classesDone238:
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
 	// no NaN in the row (R12 == 0); stored to the frame.
 	TESTB  $0x01, 376(SP)
-	JZ     noLse245
+	JZ     noLse249
 	VXORPS Y0, Y0, Y0
 	TESTL  R12, R12
-	JNZ    allSet246
+	JNZ    allSet250
 	VCMPPS $0x00, negInfBits<>+0(SB), Y6, Y0
 
-allSet246:
+allSet250:
 	VMOVUPS Y0, 128(SP)
 
-noLse245:
+noLse249:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
 	TESTQ R13, R13
-	JZ    noPreds247
+	JZ    noPreds251
 	TESTL R12, R12
-	JZ    scanEq251
+	JZ    scanEq255
 	XORL  AX, AX
 
-scan252:
+scan256:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail253
+	JAE       scanTail257
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found248
+	JNZ       found252
 	ADDQ      $0x20, AX
-	JMP       scan252
+	JMP       scan256
 
-scanTail253:
+scanTail257:
 	TESTQ      $0x00000007, CX
-	JZ         notFound249
+	JZ         notFound253
 	VMOVUPS    64(SP), Y0
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes254
+	JGE        maskedLoadLanes258
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	JMP        maskedLoaded255
+	JMP        maskedLoaded259
 
-maskedLoadLanes254:
+maskedLoadLanes258:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone256
+	JLE       lanesDone260
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone256
+	JLE       lanesDone260
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone256
+	JLE       lanesDone260
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone256
+	JLE       lanesDone260
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone256
+	JLE       lanesDone260
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone256
+	JLE       lanesDone260
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone256
+	JLE       lanesDone260
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone256
+	JLE       lanesDone260
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
-lanesDone256:
+lanesDone260:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
-maskedLoaded255:
+maskedLoaded259:
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found248
-	JMP       notFound249
+	JNZ       found252
+	JMP       notFound253
 
-scanEq251:
+scanEq255:
 	XORL AX, AX
 
-scan257:
+scan261:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail258
+	JAE       scanTail262
 	VMOVUPS   (SI)(AX*1), Y0
 	VMULPS    528(SP), Y0, Y0
 	VCMPPS    $0x00, Y0, Y6, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found248
+	JNZ       found252
 	ADDQ      $0x20, AX
-	JMP       scan257
+	JMP       scan261
 
-scanTail258:
+scanTail262:
 	TESTQ      $0x00000007, CX
-	JZ         notFound249
+	JZ         notFound253
 	VMOVUPS    64(SP), Y0
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes259
+	JGE        maskedLoadLanes263
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	JMP        maskedLoaded260
+	JMP        maskedLoaded264
 
-maskedLoadLanes259:
+maskedLoadLanes263:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone261
+	JLE       lanesDone265
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone261
+	JLE       lanesDone265
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone261
+	JLE       lanesDone265
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone261
+	JLE       lanesDone265
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone261
+	JLE       lanesDone265
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone261
+	JLE       lanesDone265
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone261
+	JLE       lanesDone265
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone261
+	JLE       lanesDone265
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
-lanesDone261:
+lanesDone265:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
-maskedLoaded260:
+maskedLoaded264:
 	VMULPS    528(SP), Y0, Y0
 	VCMPPS    $0x00, Y0, Y6, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found248
+	JNZ       found252
 
-notFound249:
+notFound253:
 	XORL R12, R12
-	JMP  storePred250
+	JMP  storePred254
 
-found248:
+found252:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred250:
+storePred254:
 	MOVL R12, (R13)(R10*4)
 
-noPreds247:
+noPreds251:
 	// The label in every lane (targets from labels).
 	TESTB        $0x01, 384(SP)
-	JZ           noLabel262
+	JZ           noLabel266
 	MOVQ         512(SP), R12
 	VMOVD        (R12)(R10*4), X0
 	VPBROADCASTD X0, Y0
 	VMOVDQU      Y0, 256(SP)
 
-noLabel262:
+noLabel266:
 	// Pass 2. For each class: d = x[j]·xs - m (the product skipped when xs is
 	// 1); a = targetRow.at(j); td = a·d, +0
 	// where a == 0 (seq.TargetTerm); e = expf(d) (seq.Exp), stored to g (when
@@ -20259,15 +20434,15 @@ noLabel262:
 	JEQ     wideTargetsExp7
 	XORL    AX, AX
 
-classes264:
+classes268:
 	CMPQ    AX, 368(SP)
-	JAE     rest265
+	JAE     rest269
 	VMOVUPS (SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled268
+	JEQ     unscaled272
 	VMULPS  528(SP), Y7, Y7
 
-unscaled268:
+unscaled272:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
 	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
@@ -20300,17 +20475,17 @@ unscaled268:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore269
+	JZ      noStore273
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore269:
+noStore273:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled270
+	JEQ     unscaled274
 	VMULPS  528(SP), Y7, Y7
 
-unscaled270:
+unscaled274:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS 32(R12)(AX*1), Y8
 	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
@@ -20343,99 +20518,99 @@ unscaled270:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore271
+	JZ      noStore275
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore271:
+noStore275:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes264
+	JMP    classes268
 
-rest265:
+rest269:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone267
+	JZ         classesDone271
 	VMOVUPS    (SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes272
-	VMASKMOVPS (SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded273
-
-maskedLoadLanes272:
-	VXORPS    Y7, Y7, Y7
-	VXORPS    X8, X8, X8
-	CMPQ      416(SP), $0x00
-	JLE       lanesDone274
-	VINSERTPS $0x00, (SI)(AX*1), X7, X7
-	CMPQ      416(SP), $0x01
-	JLE       lanesDone274
-	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
-	CMPQ      416(SP), $0x02
-	JLE       lanesDone274
-	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
-	CMPQ      416(SP), $0x03
-	JLE       lanesDone274
-	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
-	CMPQ      416(SP), $0x04
-	JLE       lanesDone274
-	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x05
-	JLE       lanesDone274
-	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x06
-	JLE       lanesDone274
-	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x07
-	JLE       lanesDone274
-	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
-
-lanesDone274:
-	VINSERTF128 $0x01, X8, Y7, Y7
-
-maskedLoaded273:
-	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled275
-	VMULPS 528(SP), Y7, Y7
-
-unscaled275:
-	VSUBPS     Y6, Y7, Y7
-	VMOVUPS    (SP), Y8
-	CMPQ       R10, 400(SP)
 	JGE        maskedLoadLanes276
-	VMASKMOVPS (R12)(AX*1), Y8, Y8
+	VMASKMOVPS (SI)(AX*1), Y7, Y7
 	JMP        maskedLoaded277
 
 maskedLoadLanes276:
+	VXORPS    Y7, Y7, Y7
+	VXORPS    X8, X8, X8
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone278
+	VINSERTPS $0x00, (SI)(AX*1), X7, X7
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone278
+	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone278
+	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone278
+	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone278
+	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone278
+	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone278
+	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone278
+	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
+
+lanesDone278:
+	VINSERTF128 $0x01, X8, Y7, Y7
+
+maskedLoaded277:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled279
+	VMULPS 528(SP), Y7, Y7
+
+unscaled279:
+	VSUBPS     Y6, Y7, Y7
+	VMOVUPS    (SP), Y8
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes280
+	VMASKMOVPS (R12)(AX*1), Y8, Y8
+	JMP        maskedLoaded281
+
+maskedLoadLanes280:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone278
+	JLE       lanesDone282
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone278
+	JLE       lanesDone282
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone278
+	JLE       lanesDone282
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone278
+	JLE       lanesDone282
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone278
+	JLE       lanesDone282
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone278
+	JLE       lanesDone282
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone278
+	JLE       lanesDone282
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone278
+	JLE       lanesDone282
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
-lanesDone278:
+lanesDone282:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded277:
+maskedLoaded281:
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
 	VMULPS     Y7, Y8, Y10
 	VANDPS     Y10, Y9, Y9
@@ -20470,93 +20645,49 @@ maskedLoaded277:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore279
+	JZ         noStore283
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes280
+	JGE        maskedStoreLanes284
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
-	JMP        maskedStored281
+	JMP        maskedStored285
 
-maskedStoreLanes280:
+maskedStoreLanes284:
 	VEXTRACTF128 $0x01, Y7, X8
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored281
+	JLE          maskedStored285
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored281
+	JLE          maskedStored285
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored281
+	JLE          maskedStored285
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored281
+	JLE          maskedStored285
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored281
+	JLE          maskedStored285
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored281
+	JLE          maskedStored285
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored281
+	JLE          maskedStored285
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored281
+	JLE          maskedStored285
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
-maskedStored281:
-noStore279:
+maskedStored285:
+noStore283:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes282
-	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded283
-
-maskedLoadLanes282:
-	VXORPS    Y7, Y7, Y7
-	VXORPS    X8, X8, X8
-	CMPQ      424(SP), $0x00
-	JLE       lanesDone284
-	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
-	CMPQ      424(SP), $0x01
-	JLE       lanesDone284
-	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
-	CMPQ      424(SP), $0x02
-	JLE       lanesDone284
-	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
-	CMPQ      424(SP), $0x03
-	JLE       lanesDone284
-	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
-	CMPQ      424(SP), $0x04
-	JLE       lanesDone284
-	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x05
-	JLE       lanesDone284
-	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x06
-	JLE       lanesDone284
-	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x07
-	JLE       lanesDone284
-	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
-
-lanesDone284:
-	VINSERTF128 $0x01, X8, Y7, Y7
-
-maskedLoaded283:
-	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled285
-	VMULPS 528(SP), Y7, Y7
-
-unscaled285:
-	VSUBPS     Y6, Y7, Y6
-	VMOVUPS    32(SP), Y7
-	CMPQ       R10, 400(SP)
 	JGE        maskedLoadLanes286
-	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
+	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
 	JMP        maskedLoaded287
 
 maskedLoadLanes286:
@@ -20564,33 +20695,77 @@ maskedLoadLanes286:
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
 	JLE       lanesDone288
-	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
+	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
 	JLE       lanesDone288
-	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
+	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
 	JLE       lanesDone288
-	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
+	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
 	JLE       lanesDone288
-	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
+	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
 	JLE       lanesDone288
-	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
+	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
 	JLE       lanesDone288
-	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
+	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
 	JLE       lanesDone288
-	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
+	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
 	JLE       lanesDone288
-	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
+	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
 lanesDone288:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
 maskedLoaded287:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled289
+	VMULPS 528(SP), Y7, Y7
+
+unscaled289:
+	VSUBPS     Y6, Y7, Y6
+	VMOVUPS    32(SP), Y7
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes290
+	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
+	JMP        maskedLoaded291
+
+maskedLoadLanes290:
+	VXORPS    Y7, Y7, Y7
+	VXORPS    X8, X8, X8
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone292
+	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone292
+	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone292
+	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone292
+	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone292
+	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone292
+	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone292
+	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone292
+	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
+
+lanesDone292:
+	VINSERTF128 $0x01, X8, Y7, Y7
+
+maskedLoaded291:
 	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
 	VMULPS     Y6, Y7, Y9
 	VANDPS     Y9, Y8, Y8
@@ -20625,61 +20800,61 @@ maskedLoaded287:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore289
+	JZ         noStore293
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes290
+	JGE        maskedStoreLanes294
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored291
+	JMP        maskedStored295
 
-maskedStoreLanes290:
+maskedStoreLanes294:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored291
+	JLE          maskedStored295
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored291
+	JLE          maskedStored295
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored291
+	JLE          maskedStored295
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored291
+	JLE          maskedStored295
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored291
+	JLE          maskedStored295
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored291
+	JLE          maskedStored295
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored291
+	JLE          maskedStored295
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored291
+	JLE          maskedStored295
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored291:
-noStore289:
+maskedStored295:
+noStore293:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone267:
-	JMP summed263
+classesDone271:
+	JMP summed267
 
 wideTargetsExp2:
 	XORL AX, AX
 
-classes292:
+classes296:
 	CMPQ    AX, 368(SP)
-	JAE     rest293
+	JAE     rest297
 	VMOVUPS (SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled296
+	JEQ     unscaled300
 	VMULPS  528(SP), Y7, Y7
 
-unscaled296:
+unscaled300:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -20714,17 +20889,17 @@ unscaled296:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore297
+	JZ      noStore301
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore297:
+noStore301:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled298
+	JEQ     unscaled302
 	VMULPS  528(SP), Y7, Y7
 
-unscaled298:
+unscaled302:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS 32(R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -20759,99 +20934,99 @@ unscaled298:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore299
+	JZ      noStore303
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore299:
+noStore303:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes292
+	JMP    classes296
 
-rest293:
+rest297:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone295
+	JZ         classesDone299
 	VMOVUPS    (SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes300
-	VMASKMOVPS (SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded301
-
-maskedLoadLanes300:
-	VXORPS    Y7, Y7, Y7
-	VXORPS    X8, X8, X8
-	CMPQ      416(SP), $0x00
-	JLE       lanesDone302
-	VINSERTPS $0x00, (SI)(AX*1), X7, X7
-	CMPQ      416(SP), $0x01
-	JLE       lanesDone302
-	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
-	CMPQ      416(SP), $0x02
-	JLE       lanesDone302
-	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
-	CMPQ      416(SP), $0x03
-	JLE       lanesDone302
-	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
-	CMPQ      416(SP), $0x04
-	JLE       lanesDone302
-	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x05
-	JLE       lanesDone302
-	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x06
-	JLE       lanesDone302
-	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x07
-	JLE       lanesDone302
-	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
-
-lanesDone302:
-	VINSERTF128 $0x01, X8, Y7, Y7
-
-maskedLoaded301:
-	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled303
-	VMULPS 528(SP), Y7, Y7
-
-unscaled303:
-	VSUBPS     Y6, Y7, Y7
-	VMOVUPS    (SP), Y8
-	CMPQ       R10, 400(SP)
 	JGE        maskedLoadLanes304
-	VMASKMOVPS (R12)(AX*1), Y8, Y8
+	VMASKMOVPS (SI)(AX*1), Y7, Y7
 	JMP        maskedLoaded305
 
 maskedLoadLanes304:
+	VXORPS    Y7, Y7, Y7
+	VXORPS    X8, X8, X8
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone306
+	VINSERTPS $0x00, (SI)(AX*1), X7, X7
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone306
+	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone306
+	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone306
+	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone306
+	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone306
+	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone306
+	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone306
+	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
+
+lanesDone306:
+	VINSERTF128 $0x01, X8, Y7, Y7
+
+maskedLoaded305:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled307
+	VMULPS 528(SP), Y7, Y7
+
+unscaled307:
+	VSUBPS     Y6, Y7, Y7
+	VMOVUPS    (SP), Y8
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes308
+	VMASKMOVPS (R12)(AX*1), Y8, Y8
+	JMP        maskedLoaded309
+
+maskedLoadLanes308:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone306
+	JLE       lanesDone310
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone306
+	JLE       lanesDone310
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone306
+	JLE       lanesDone310
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone306
+	JLE       lanesDone310
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone306
+	JLE       lanesDone310
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone306
+	JLE       lanesDone310
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone306
+	JLE       lanesDone310
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone306
+	JLE       lanesDone310
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
-lanesDone306:
+lanesDone310:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded305:
+maskedLoaded309:
 	VMULPS     288(SP), Y8, Y8
 	VADDPS     320(SP), Y8, Y8
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
@@ -20888,93 +21063,49 @@ maskedLoaded305:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore307
+	JZ         noStore311
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes308
+	JGE        maskedStoreLanes312
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
-	JMP        maskedStored309
+	JMP        maskedStored313
 
-maskedStoreLanes308:
+maskedStoreLanes312:
 	VEXTRACTF128 $0x01, Y7, X8
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored309
+	JLE          maskedStored313
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored309
+	JLE          maskedStored313
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored309
+	JLE          maskedStored313
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored309
+	JLE          maskedStored313
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored309
+	JLE          maskedStored313
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored309
+	JLE          maskedStored313
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored309
+	JLE          maskedStored313
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored309
+	JLE          maskedStored313
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
-maskedStored309:
-noStore307:
+maskedStored313:
+noStore311:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes310
-	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded311
-
-maskedLoadLanes310:
-	VXORPS    Y7, Y7, Y7
-	VXORPS    X8, X8, X8
-	CMPQ      424(SP), $0x00
-	JLE       lanesDone312
-	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
-	CMPQ      424(SP), $0x01
-	JLE       lanesDone312
-	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
-	CMPQ      424(SP), $0x02
-	JLE       lanesDone312
-	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
-	CMPQ      424(SP), $0x03
-	JLE       lanesDone312
-	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
-	CMPQ      424(SP), $0x04
-	JLE       lanesDone312
-	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x05
-	JLE       lanesDone312
-	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x06
-	JLE       lanesDone312
-	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x07
-	JLE       lanesDone312
-	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
-
-lanesDone312:
-	VINSERTF128 $0x01, X8, Y7, Y7
-
-maskedLoaded311:
-	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled313
-	VMULPS 528(SP), Y7, Y7
-
-unscaled313:
-	VSUBPS     Y6, Y7, Y6
-	VMOVUPS    32(SP), Y7
-	CMPQ       R10, 400(SP)
 	JGE        maskedLoadLanes314
-	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
+	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
 	JMP        maskedLoaded315
 
 maskedLoadLanes314:
@@ -20982,33 +21113,77 @@ maskedLoadLanes314:
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
 	JLE       lanesDone316
-	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
+	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
 	JLE       lanesDone316
-	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
+	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
 	JLE       lanesDone316
-	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
+	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
 	JLE       lanesDone316
-	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
+	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
 	JLE       lanesDone316
-	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
+	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
 	JLE       lanesDone316
-	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
+	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
 	JLE       lanesDone316
-	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
+	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
 	JLE       lanesDone316
-	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
+	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
 lanesDone316:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
 maskedLoaded315:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled317
+	VMULPS 528(SP), Y7, Y7
+
+unscaled317:
+	VSUBPS     Y6, Y7, Y6
+	VMOVUPS    32(SP), Y7
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes318
+	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
+	JMP        maskedLoaded319
+
+maskedLoadLanes318:
+	VXORPS    Y7, Y7, Y7
+	VXORPS    X8, X8, X8
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone320
+	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone320
+	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone320
+	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone320
+	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone320
+	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone320
+	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone320
+	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone320
+	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
+
+lanesDone320:
+	VINSERTF128 $0x01, X8, Y7, Y7
+
+maskedLoaded319:
 	VMULPS     288(SP), Y7, Y7
 	VADDPS     320(SP), Y7, Y7
 	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
@@ -21045,61 +21220,61 @@ maskedLoaded315:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore317
+	JZ         noStore321
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes318
+	JGE        maskedStoreLanes322
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored319
+	JMP        maskedStored323
 
-maskedStoreLanes318:
+maskedStoreLanes322:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored319
+	JLE          maskedStored323
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored319
+	JLE          maskedStored323
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored319
+	JLE          maskedStored323
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored319
+	JLE          maskedStored323
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored319
+	JLE          maskedStored323
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored319
+	JLE          maskedStored323
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored319
+	JLE          maskedStored323
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored319
+	JLE          maskedStored323
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored319:
-noStore317:
+maskedStored323:
+noStore321:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone295:
-	JMP summed263
+classesDone299:
+	JMP summed267
 
 wideTargetsExp6:
 	XORL AX, AX
 
-classes320:
+classes324:
 	CMPQ    AX, 368(SP)
-	JAE     rest321
+	JAE     rest325
 	VMOVUPS (SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled324
+	JEQ     unscaled328
 	VMULPS  528(SP), Y7, Y7
 
-unscaled324:
+unscaled328:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -21136,17 +21311,17 @@ unscaled324:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore325
+	JZ      noStore329
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore325:
+noStore329:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled326
+	JEQ     unscaled330
 	VMULPS  528(SP), Y7, Y7
 
-unscaled326:
+unscaled330:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS 32(R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -21183,99 +21358,99 @@ unscaled326:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore327
+	JZ      noStore331
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore327:
+noStore331:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes320
+	JMP    classes324
 
-rest321:
+rest325:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone323
+	JZ         classesDone327
 	VMOVUPS    (SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes328
-	VMASKMOVPS (SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded329
-
-maskedLoadLanes328:
-	VXORPS    Y7, Y7, Y7
-	VXORPS    X8, X8, X8
-	CMPQ      416(SP), $0x00
-	JLE       lanesDone330
-	VINSERTPS $0x00, (SI)(AX*1), X7, X7
-	CMPQ      416(SP), $0x01
-	JLE       lanesDone330
-	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
-	CMPQ      416(SP), $0x02
-	JLE       lanesDone330
-	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
-	CMPQ      416(SP), $0x03
-	JLE       lanesDone330
-	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
-	CMPQ      416(SP), $0x04
-	JLE       lanesDone330
-	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x05
-	JLE       lanesDone330
-	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x06
-	JLE       lanesDone330
-	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x07
-	JLE       lanesDone330
-	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
-
-lanesDone330:
-	VINSERTF128 $0x01, X8, Y7, Y7
-
-maskedLoaded329:
-	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled331
-	VMULPS 528(SP), Y7, Y7
-
-unscaled331:
-	VSUBPS     Y6, Y7, Y7
-	VMOVUPS    (SP), Y8
-	CMPQ       R10, 400(SP)
 	JGE        maskedLoadLanes332
-	VMASKMOVPS (R12)(AX*1), Y8, Y8
+	VMASKMOVPS (SI)(AX*1), Y7, Y7
 	JMP        maskedLoaded333
 
 maskedLoadLanes332:
+	VXORPS    Y7, Y7, Y7
+	VXORPS    X8, X8, X8
+	CMPQ      416(SP), $0x00
+	JLE       lanesDone334
+	VINSERTPS $0x00, (SI)(AX*1), X7, X7
+	CMPQ      416(SP), $0x01
+	JLE       lanesDone334
+	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
+	CMPQ      416(SP), $0x02
+	JLE       lanesDone334
+	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
+	CMPQ      416(SP), $0x03
+	JLE       lanesDone334
+	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
+	CMPQ      416(SP), $0x04
+	JLE       lanesDone334
+	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x05
+	JLE       lanesDone334
+	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x06
+	JLE       lanesDone334
+	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
+	CMPQ      416(SP), $0x07
+	JLE       lanesDone334
+	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
+
+lanesDone334:
+	VINSERTF128 $0x01, X8, Y7, Y7
+
+maskedLoaded333:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled335
+	VMULPS 528(SP), Y7, Y7
+
+unscaled335:
+	VSUBPS     Y6, Y7, Y7
+	VMOVUPS    (SP), Y8
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes336
+	VMASKMOVPS (R12)(AX*1), Y8, Y8
+	JMP        maskedLoaded337
+
+maskedLoadLanes336:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone334
+	JLE       lanesDone338
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone334
+	JLE       lanesDone338
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone334
+	JLE       lanesDone338
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone334
+	JLE       lanesDone338
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone334
+	JLE       lanesDone338
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone334
+	JLE       lanesDone338
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone334
+	JLE       lanesDone338
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone334
+	JLE       lanesDone338
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
-lanesDone334:
+lanesDone338:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded333:
+maskedLoaded337:
 	VMULPS     288(SP), Y8, Y8
 	VADDPS     320(SP), Y8, Y8
 	VMOVUPS    440(SP), Y9
@@ -21314,93 +21489,49 @@ maskedLoaded333:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore335
+	JZ         noStore339
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes336
+	JGE        maskedStoreLanes340
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
-	JMP        maskedStored337
+	JMP        maskedStored341
 
-maskedStoreLanes336:
+maskedStoreLanes340:
 	VEXTRACTF128 $0x01, Y7, X8
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored337
+	JLE          maskedStored341
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored337
+	JLE          maskedStored341
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored337
+	JLE          maskedStored341
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored337
+	JLE          maskedStored341
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored337
+	JLE          maskedStored341
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored337
+	JLE          maskedStored341
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored337
+	JLE          maskedStored341
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored337
+	JLE          maskedStored341
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
-maskedStored337:
-noStore335:
+maskedStored341:
+noStore339:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes338
-	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded339
-
-maskedLoadLanes338:
-	VXORPS    Y7, Y7, Y7
-	VXORPS    X8, X8, X8
-	CMPQ      424(SP), $0x00
-	JLE       lanesDone340
-	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
-	CMPQ      424(SP), $0x01
-	JLE       lanesDone340
-	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
-	CMPQ      424(SP), $0x02
-	JLE       lanesDone340
-	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
-	CMPQ      424(SP), $0x03
-	JLE       lanesDone340
-	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
-	CMPQ      424(SP), $0x04
-	JLE       lanesDone340
-	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x05
-	JLE       lanesDone340
-	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x06
-	JLE       lanesDone340
-	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x07
-	JLE       lanesDone340
-	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
-
-lanesDone340:
-	VINSERTF128 $0x01, X8, Y7, Y7
-
-maskedLoaded339:
-	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled341
-	VMULPS 528(SP), Y7, Y7
-
-unscaled341:
-	VSUBPS     Y6, Y7, Y6
-	VMOVUPS    32(SP), Y7
-	CMPQ       R10, 400(SP)
 	JGE        maskedLoadLanes342
-	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
+	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
 	JMP        maskedLoaded343
 
 maskedLoadLanes342:
@@ -21408,33 +21539,77 @@ maskedLoadLanes342:
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
 	JLE       lanesDone344
-	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
+	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
 	JLE       lanesDone344
-	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
+	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
 	JLE       lanesDone344
-	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
+	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
 	JLE       lanesDone344
-	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
+	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
 	JLE       lanesDone344
-	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
+	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
 	JLE       lanesDone344
-	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
+	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
 	JLE       lanesDone344
-	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
+	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
 	JLE       lanesDone344
-	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
+	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
 lanesDone344:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
 maskedLoaded343:
+	CMPL   528(SP), $0x3f800000
+	JEQ    unscaled345
+	VMULPS 528(SP), Y7, Y7
+
+unscaled345:
+	VSUBPS     Y6, Y7, Y6
+	VMOVUPS    32(SP), Y7
+	CMPQ       R10, 400(SP)
+	JGE        maskedLoadLanes346
+	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
+	JMP        maskedLoaded347
+
+maskedLoadLanes346:
+	VXORPS    Y7, Y7, Y7
+	VXORPS    X8, X8, X8
+	CMPQ      424(SP), $0x00
+	JLE       lanesDone348
+	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
+	CMPQ      424(SP), $0x01
+	JLE       lanesDone348
+	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
+	CMPQ      424(SP), $0x02
+	JLE       lanesDone348
+	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
+	CMPQ      424(SP), $0x03
+	JLE       lanesDone348
+	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
+	CMPQ      424(SP), $0x04
+	JLE       lanesDone348
+	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
+	CMPQ      424(SP), $0x05
+	JLE       lanesDone348
+	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
+	CMPQ      424(SP), $0x06
+	JLE       lanesDone348
+	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
+	CMPQ      424(SP), $0x07
+	JLE       lanesDone348
+	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
+
+lanesDone348:
+	VINSERTF128 $0x01, X8, Y7, Y7
+
+maskedLoaded347:
 	VMULPS     288(SP), Y7, Y7
 	VADDPS     320(SP), Y7, Y7
 	VMOVUPS    472(SP), Y8
@@ -21473,62 +21648,62 @@ maskedLoaded343:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore345
+	JZ         noStore349
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes346
+	JGE        maskedStoreLanes350
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored347
+	JMP        maskedStored351
 
-maskedStoreLanes346:
+maskedStoreLanes350:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored347
+	JLE          maskedStored351
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored347
+	JLE          maskedStored351
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored347
+	JLE          maskedStored351
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored347
+	JLE          maskedStored351
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored347
+	JLE          maskedStored351
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored347
+	JLE          maskedStored351
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored347
+	JLE          maskedStored351
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored347
+	JLE          maskedStored351
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored347:
-noStore345:
+maskedStored351:
+noStore349:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone323:
-	JMP summed263
+classesDone327:
+	JMP summed267
 
 wideTargetsExp3:
 	VMOVDQU lanes<>+0(SB), Y7
 	XORL    AX, AX
 
-classes348:
+classes352:
 	CMPQ    AX, 368(SP)
-	JAE     rest349
+	JAE     rest353
 	VMOVUPS (SI)(AX*1), Y8
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled352
+	JEQ     unscaled356
 	VMULPS  528(SP), Y8, Y8
 
-unscaled352:
+unscaled356:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -21565,17 +21740,17 @@ unscaled352:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore353
+	JZ       noStore357
 	VMOVUPS  Y8, (DI)(AX*1)
 
-noStore353:
+noStore357:
 	VADDPS  Y8, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y8
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled354
+	JEQ     unscaled358
 	VMULPS  528(SP), Y8, Y8
 
-unscaled354:
+unscaled358:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -21612,60 +21787,60 @@ unscaled354:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore355
+	JZ       noStore359
 	VMOVUPS  Y8, 32(DI)(AX*1)
 
-noStore355:
+noStore359:
 	VADDPS Y8, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes348
+	JMP    classes352
 
-rest349:
+rest353:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone351
+	JZ         classesDone355
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes356
+	JGE        maskedLoadLanes360
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded357
+	JMP        maskedLoaded361
 
-maskedLoadLanes356:
+maskedLoadLanes360:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone358
+	JLE       lanesDone362
 	VINSERTPS $0x00, (SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone358
+	JLE       lanesDone362
 	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone358
+	JLE       lanesDone362
 	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone358
+	JLE       lanesDone362
 	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone358
+	JLE       lanesDone362
 	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone358
+	JLE       lanesDone362
 	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone358
+	JLE       lanesDone362
 	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone358
+	JLE       lanesDone362
 	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
 
-lanesDone358:
+lanesDone362:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded357:
+maskedLoaded361:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled359
+	JEQ    unscaled363
 	VMULPS 528(SP), Y8, Y8
 
-unscaled359:
+unscaled363:
 	VSUBPS     Y6, Y8, Y8
 	VPCMPEQD   256(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
@@ -21706,88 +21881,88 @@ unscaled359:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS    Y9, Y8, Y8
 	TESTQ      DI, DI
-	JZ         noStore360
+	JZ         noStore364
 	VMOVUPS    (SP), Y9
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes361
+	JGE        maskedStoreLanes365
 	VMASKMOVPS Y8, Y9, (DI)(AX*1)
-	JMP        maskedStored362
+	JMP        maskedStored366
 
-maskedStoreLanes361:
+maskedStoreLanes365:
 	VEXTRACTF128 $0x01, Y8, X9
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored362
+	JLE          maskedStored366
 	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored362
+	JLE          maskedStored366
 	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored362
+	JLE          maskedStored366
 	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored362
+	JLE          maskedStored366
 	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored362
+	JLE          maskedStored366
 	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored362
+	JLE          maskedStored366
 	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored362
+	JLE          maskedStored366
 	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored362
+	JLE          maskedStored366
 	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
 
-maskedStored362:
-noStore360:
+maskedStored366:
+noStore364:
 	VADDPS     Y8, Y0, Y8
 	VMOVUPS    (SP), Y9
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes363
+	JGE        maskedLoadLanes367
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded364
+	JMP        maskedLoaded368
 
-maskedLoadLanes363:
+maskedLoadLanes367:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone365
+	JLE       lanesDone369
 	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone365
+	JLE       lanesDone369
 	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone365
+	JLE       lanesDone369
 	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone365
+	JLE       lanesDone369
 	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone365
+	JLE       lanesDone369
 	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone365
+	JLE       lanesDone369
 	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone365
+	JLE       lanesDone369
 	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone365
+	JLE       lanesDone369
 	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
 
-lanesDone365:
+lanesDone369:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded364:
+maskedLoaded368:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled366
+	JEQ    unscaled370
 	VMULPS 528(SP), Y8, Y8
 
-unscaled366:
+unscaled370:
 	VSUBPS     Y6, Y8, Y6
 	VPCMPEQD   256(SP), Y7, Y8
 	VANDPS     one<>+0(SB), Y8, Y8
@@ -21828,62 +22003,62 @@ unscaled366:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore367
+	JZ         noStore371
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes368
+	JGE        maskedStoreLanes372
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored369
+	JMP        maskedStored373
 
-maskedStoreLanes368:
+maskedStoreLanes372:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored369
+	JLE          maskedStored373
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored369
+	JLE          maskedStored373
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored369
+	JLE          maskedStored373
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored369
+	JLE          maskedStored373
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored369
+	JLE          maskedStored373
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored369
+	JLE          maskedStored373
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored369
+	JLE          maskedStored373
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored369
+	JLE          maskedStored373
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored369:
-noStore367:
+maskedStored373:
+noStore371:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone351:
-	JMP summed263
+classesDone355:
+	JMP summed267
 
 wideTargetsExp7:
 	VMOVDQU lanes<>+0(SB), Y7
 	XORL    AX, AX
 
-classes370:
+classes374:
 	CMPQ    AX, 368(SP)
-	JAE     rest371
+	JAE     rest375
 	VMOVUPS (SI)(AX*1), Y8
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled374
+	JEQ     unscaled378
 	VMULPS  528(SP), Y8, Y8
 
-unscaled374:
+unscaled378:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -21922,17 +22097,17 @@ unscaled374:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore375
+	JZ       noStore379
 	VMOVUPS  Y8, (DI)(AX*1)
 
-noStore375:
+noStore379:
 	VADDPS  Y8, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y8
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled376
+	JEQ     unscaled380
 	VMULPS  528(SP), Y8, Y8
 
-unscaled376:
+unscaled380:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -21971,60 +22146,60 @@ unscaled376:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore377
+	JZ       noStore381
 	VMOVUPS  Y8, 32(DI)(AX*1)
 
-noStore377:
+noStore381:
 	VADDPS Y8, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes370
+	JMP    classes374
 
-rest371:
+rest375:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone373
+	JZ         classesDone377
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes378
+	JGE        maskedLoadLanes382
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded379
+	JMP        maskedLoaded383
 
-maskedLoadLanes378:
+maskedLoadLanes382:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone380
+	JLE       lanesDone384
 	VINSERTPS $0x00, (SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone380
+	JLE       lanesDone384
 	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone380
+	JLE       lanesDone384
 	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone380
+	JLE       lanesDone384
 	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone380
+	JLE       lanesDone384
 	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone380
+	JLE       lanesDone384
 	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone380
+	JLE       lanesDone384
 	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone380
+	JLE       lanesDone384
 	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
 
-lanesDone380:
+lanesDone384:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded379:
+maskedLoaded383:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled381
+	JEQ    unscaled385
 	VMULPS 528(SP), Y8, Y8
 
-unscaled381:
+unscaled385:
 	VSUBPS     Y6, Y8, Y8
 	VPCMPEQD   256(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
@@ -22067,88 +22242,88 @@ unscaled381:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS    Y9, Y8, Y8
 	TESTQ      DI, DI
-	JZ         noStore382
+	JZ         noStore386
 	VMOVUPS    (SP), Y9
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes383
+	JGE        maskedStoreLanes387
 	VMASKMOVPS Y8, Y9, (DI)(AX*1)
-	JMP        maskedStored384
+	JMP        maskedStored388
 
-maskedStoreLanes383:
+maskedStoreLanes387:
 	VEXTRACTF128 $0x01, Y8, X9
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored384
+	JLE          maskedStored388
 	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored384
+	JLE          maskedStored388
 	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored384
+	JLE          maskedStored388
 	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored384
+	JLE          maskedStored388
 	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored384
+	JLE          maskedStored388
 	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored384
+	JLE          maskedStored388
 	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored384
+	JLE          maskedStored388
 	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored384
+	JLE          maskedStored388
 	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
 
-maskedStored384:
-noStore382:
+maskedStored388:
+noStore386:
 	VADDPS     Y8, Y0, Y8
 	VMOVUPS    (SP), Y9
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes385
+	JGE        maskedLoadLanes389
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded386
+	JMP        maskedLoaded390
 
-maskedLoadLanes385:
+maskedLoadLanes389:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone387
+	JLE       lanesDone391
 	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone387
+	JLE       lanesDone391
 	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone387
+	JLE       lanesDone391
 	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone387
+	JLE       lanesDone391
 	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone387
+	JLE       lanesDone391
 	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone387
+	JLE       lanesDone391
 	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone387
+	JLE       lanesDone391
 	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone387
+	JLE       lanesDone391
 	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
 
-lanesDone387:
+lanesDone391:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded386:
+maskedLoaded390:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled388
+	JEQ    unscaled392
 	VMULPS 528(SP), Y8, Y8
 
-unscaled388:
+unscaled392:
 	VSUBPS     Y6, Y8, Y6
 	VPCMPEQD   256(SP), Y7, Y8
 	VANDPS     one<>+0(SB), Y8, Y8
@@ -22191,48 +22366,48 @@ unscaled388:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore389
+	JZ         noStore393
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes390
+	JGE        maskedStoreLanes394
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored391
+	JMP        maskedStored395
 
-maskedStoreLanes390:
+maskedStoreLanes394:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored391
+	JLE          maskedStored395
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored391
+	JLE          maskedStored395
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored391
+	JLE          maskedStored395
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored391
+	JLE          maskedStored395
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored391
+	JLE          maskedStored395
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored391
+	JLE          maskedStored395
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored391
+	JLE          maskedStored395
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored391
+	JLE          maskedStored395
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored391:
-noStore389:
+maskedStored395:
+noStore393:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone373:
-summed263:
+classesDone377:
+summed267:
 	// The row: s, T, D = total(c) of their accumulators; ls = log32(s)
 	// (seq.Log); loss = ls·T - D (seq.TargetLoss).
 	VHADDPS      Y3, Y0, Y0
@@ -22302,17 +22477,17 @@ summed263:
 	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
 	// (seq.ZTerms): loss = loss + zl·T, f to the frame.
 	TESTB     $0x01, 376(SP)
-	JZ        noLse392
+	JZ        noLse396
 	VADDPS    96(SP), Y3, Y3
 	VMOVUPS   128(SP), Y4
 	VBLENDVPS Y4, 96(SP), Y3, Y3
 	TESTQ     R14, R14
-	JZ        noLseStore393
+	JZ        noLseStore397
 	VMOVSS    X3, (R14)(R10*4)
 
-noLseStore393:
+noLseStore397:
 	TESTB   $0x02, 376(SP)
-	JZ      noZ394
+	JZ      noZ398
 	VMULPS  224(SP), Y3, Y4
 	VMULPS  Y3, Y4, Y3
 	VADDPS  Y4, Y4, Y4
@@ -22322,15 +22497,15 @@ noLseStore393:
 	VADDPS  Y3, Y2, Y2
 	VMOVAPS Y2, Y2
 
-noZ394:
-noLse392:
+noZ398:
+noLse396:
 	// loss = loss·w[i] (with row weights).
 	MOVQ   520(SP), R12
 	TESTQ  R12, R12
-	JZ     unweighted395
+	JZ     unweighted399
 	VMULSS (R12)(R10*4), X2, X2
 
-unweighted395:
+unweighted399:
 	VMOVSS X2, (DX)(R10*4)
 
 	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
@@ -22338,15 +22513,15 @@ unweighted395:
 	// z-loss: exact); g[j] = e[j]·qt - a[j]·sc (seq.TargetGrad). One loop per
 	// form of the targets.
 	TESTQ        DI, DI
-	JZ           rowDone396
+	JZ           rowDone400
 	VBROADCASTSS 504(SP), Y2
 	MOVQ         520(SP), R12
 	TESTQ        R12, R12
-	JZ           unweighted397
+	JZ           unweighted401
 	VBROADCASTSS (R12)(R10*4), Y3
 	VMULPS       Y3, Y2, Y2
 
-unweighted397:
+unweighted401:
 	VDIVPS Y0, Y2, Y0
 	VMULPS Y1, Y0, Y0
 	VMULPS 192(SP), Y0, Y0
@@ -22361,9 +22536,9 @@ unweighted397:
 	JEQ    wideTargetsGrad7
 	XORL   AX, AX
 
-classes398:
+classes402:
 	CMPQ    AX, 368(SP)
-	JAE     rest399
+	JAE     rest403
 	VMOVUPS (DI)(AX*1), Y1
 	VMOVUPS (R12)(AX*1), Y3
 	VMULPS  Y0, Y1, Y1
@@ -22377,246 +22552,246 @@ classes398:
 	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     classes398
+	JMP     classes402
 
-rest399:
+rest403:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone401
+	JZ         classesDone405
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes402
+	JGE        maskedLoadLanes406
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded403
+	JMP        maskedLoaded407
 
-maskedLoadLanes402:
+maskedLoadLanes406:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone404
+	JLE       lanesDone408
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone404
+	JLE       lanesDone408
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone404
+	JLE       lanesDone408
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone404
+	JLE       lanesDone408
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone404
+	JLE       lanesDone408
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone404
+	JLE       lanesDone408
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone404
+	JLE       lanesDone408
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone404
+	JLE       lanesDone408
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
-lanesDone404:
+lanesDone408:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded403:
+maskedLoaded407:
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes405
+	JGE        maskedLoadLanes409
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded406
+	JMP        maskedLoaded410
 
-maskedLoadLanes405:
+maskedLoadLanes409:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone407
+	JLE       lanesDone411
 	VINSERTPS $0x00, (R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone407
+	JLE       lanesDone411
 	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone407
+	JLE       lanesDone411
 	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone407
+	JLE       lanesDone411
 	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone407
+	JLE       lanesDone411
 	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone407
+	JLE       lanesDone411
 	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone407
+	JLE       lanesDone411
 	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone407
+	JLE       lanesDone411
 	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
 
-lanesDone407:
+lanesDone411:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded406:
+maskedLoaded410:
 	VMULPS     Y0, Y1, Y1
 	VMULPS     Y2, Y3, Y3
 	VSUBPS     Y3, Y1, Y1
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes408
+	JGE        maskedStoreLanes412
 	VMASKMOVPS Y1, Y3, (DI)(AX*1)
-	JMP        maskedStored409
+	JMP        maskedStored413
 
-maskedStoreLanes408:
+maskedStoreLanes412:
 	VEXTRACTF128 $0x01, Y1, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored409
+	JLE          maskedStored413
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored409
+	JLE          maskedStored413
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored409
+	JLE          maskedStored413
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored409
+	JLE          maskedStored413
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored409
+	JLE          maskedStored413
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored409
+	JLE          maskedStored413
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored409
+	JLE          maskedStored413
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored409
+	JLE          maskedStored413
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored409:
+maskedStored413:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes410
+	JGE        maskedLoadLanes414
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded411
+	JMP        maskedLoaded415
 
-maskedLoadLanes410:
+maskedLoadLanes414:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone412
+	JLE       lanesDone416
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone412
+	JLE       lanesDone416
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone412
+	JLE       lanesDone416
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone412
+	JLE       lanesDone416
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone412
+	JLE       lanesDone416
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone412
+	JLE       lanesDone416
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone412
+	JLE       lanesDone416
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone412
+	JLE       lanesDone416
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
-lanesDone412:
+lanesDone416:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded411:
+maskedLoaded415:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes413
+	JGE        maskedLoadLanes417
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded414
+	JMP        maskedLoaded418
 
-maskedLoadLanes413:
+maskedLoadLanes417:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone415
+	JLE       lanesDone419
 	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone415
+	JLE       lanesDone419
 	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone415
+	JLE       lanesDone419
 	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone415
+	JLE       lanesDone419
 	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone415
+	JLE       lanesDone419
 	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone415
+	JLE       lanesDone419
 	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone415
+	JLE       lanesDone419
 	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone415
+	JLE       lanesDone419
 	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
 
-lanesDone415:
+lanesDone419:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded414:
+maskedLoaded418:
 	VMULPS     Y0, Y1, Y0
 	VMULPS     Y2, Y3, Y1
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes416
+	JGE        maskedStoreLanes420
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored417
+	JMP        maskedStored421
 
-maskedStoreLanes416:
+maskedStoreLanes420:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored417
+	JLE          maskedStored421
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored417
+	JLE          maskedStored421
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored417
+	JLE          maskedStored421
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored417
+	JLE          maskedStored421
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored417
+	JLE          maskedStored421
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored417
+	JLE          maskedStored421
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored417
+	JLE          maskedStored421
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored417
+	JLE          maskedStored421
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored417:
-classesDone401:
-	JMP rowDone396
+maskedStored421:
+classesDone405:
+	JMP rowDone400
 
 wideTargetsGrad2:
 	XORL AX, AX
 
-classes418:
+classes422:
 	CMPQ    AX, 368(SP)
-	JAE     rest419
+	JAE     rest423
 	VMOVUPS (DI)(AX*1), Y1
 	VMOVUPS (R12)(AX*1), Y3
 	VMULPS  288(SP), Y3, Y3
@@ -22634,87 +22809,87 @@ classes418:
 	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     classes418
+	JMP     classes422
 
-rest419:
+rest423:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone421
+	JZ         classesDone425
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes422
+	JGE        maskedLoadLanes426
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded423
+	JMP        maskedLoaded427
 
-maskedLoadLanes422:
+maskedLoadLanes426:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone424
+	JLE       lanesDone428
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone424
+	JLE       lanesDone428
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone424
+	JLE       lanesDone428
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone424
+	JLE       lanesDone428
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone424
+	JLE       lanesDone428
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone424
+	JLE       lanesDone428
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone424
+	JLE       lanesDone428
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone424
+	JLE       lanesDone428
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
-lanesDone424:
+lanesDone428:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded423:
+maskedLoaded427:
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes425
+	JGE        maskedLoadLanes429
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded426
+	JMP        maskedLoaded430
 
-maskedLoadLanes425:
+maskedLoadLanes429:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone427
+	JLE       lanesDone431
 	VINSERTPS $0x00, (R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone427
+	JLE       lanesDone431
 	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone427
+	JLE       lanesDone431
 	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone427
+	JLE       lanesDone431
 	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone427
+	JLE       lanesDone431
 	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone427
+	JLE       lanesDone431
 	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone427
+	JLE       lanesDone431
 	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone427
+	JLE       lanesDone431
 	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
 
-lanesDone427:
+lanesDone431:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded426:
+maskedLoaded430:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
 	VMULPS     Y0, Y1, Y1
@@ -22722,114 +22897,114 @@ maskedLoaded426:
 	VSUBPS     Y3, Y1, Y1
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes428
+	JGE        maskedStoreLanes432
 	VMASKMOVPS Y1, Y3, (DI)(AX*1)
-	JMP        maskedStored429
+	JMP        maskedStored433
 
-maskedStoreLanes428:
+maskedStoreLanes432:
 	VEXTRACTF128 $0x01, Y1, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored429
+	JLE          maskedStored433
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored429
+	JLE          maskedStored433
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored429
+	JLE          maskedStored433
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored429
+	JLE          maskedStored433
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored429
+	JLE          maskedStored433
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored429
+	JLE          maskedStored433
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored429
+	JLE          maskedStored433
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored429
+	JLE          maskedStored433
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored429:
+maskedStored433:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes430
+	JGE        maskedLoadLanes434
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded431
+	JMP        maskedLoaded435
 
-maskedLoadLanes430:
+maskedLoadLanes434:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone432
+	JLE       lanesDone436
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone432
+	JLE       lanesDone436
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone432
+	JLE       lanesDone436
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone432
+	JLE       lanesDone436
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone432
+	JLE       lanesDone436
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone432
+	JLE       lanesDone436
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone432
+	JLE       lanesDone436
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone432
+	JLE       lanesDone436
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
-lanesDone432:
+lanesDone436:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded431:
+maskedLoaded435:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes433
+	JGE        maskedLoadLanes437
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded434
+	JMP        maskedLoaded438
 
-maskedLoadLanes433:
+maskedLoadLanes437:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone435
+	JLE       lanesDone439
 	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone435
+	JLE       lanesDone439
 	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone435
+	JLE       lanesDone439
 	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone435
+	JLE       lanesDone439
 	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone435
+	JLE       lanesDone439
 	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone435
+	JLE       lanesDone439
 	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone435
+	JLE       lanesDone439
 	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone435
+	JLE       lanesDone439
 	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
 
-lanesDone435:
+lanesDone439:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded434:
+maskedLoaded438:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
 	VMULPS     Y0, Y1, Y0
@@ -22837,47 +23012,47 @@ maskedLoaded434:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes436
+	JGE        maskedStoreLanes440
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored437
+	JMP        maskedStored441
 
-maskedStoreLanes436:
+maskedStoreLanes440:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored437
+	JLE          maskedStored441
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored437
+	JLE          maskedStored441
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored437
+	JLE          maskedStored441
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored437
+	JLE          maskedStored441
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored437
+	JLE          maskedStored441
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored437
+	JLE          maskedStored441
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored437
+	JLE          maskedStored441
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored437
+	JLE          maskedStored441
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored437:
-classesDone421:
-	JMP rowDone396
+maskedStored441:
+classesDone425:
+	JMP rowDone400
 
 wideTargetsGrad6:
 	XORL AX, AX
 
-classes438:
+classes442:
 	CMPQ    AX, 368(SP)
-	JAE     rest439
+	JAE     rest443
 	VMOVUPS (DI)(AX*1), Y1
 	VMOVUPS (R12)(AX*1), Y3
 	VMULPS  288(SP), Y3, Y3
@@ -22899,87 +23074,87 @@ classes438:
 	VSUBPS  Y3, Y1, Y1
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     classes438
+	JMP     classes442
 
-rest439:
+rest443:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone441
+	JZ         classesDone445
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes442
+	JGE        maskedLoadLanes446
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded443
+	JMP        maskedLoaded447
 
-maskedLoadLanes442:
+maskedLoadLanes446:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone444
+	JLE       lanesDone448
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone444
+	JLE       lanesDone448
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone444
+	JLE       lanesDone448
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone444
+	JLE       lanesDone448
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone444
+	JLE       lanesDone448
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone444
+	JLE       lanesDone448
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone444
+	JLE       lanesDone448
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone444
+	JLE       lanesDone448
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
-lanesDone444:
+lanesDone448:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded443:
+maskedLoaded447:
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes445
+	JGE        maskedLoadLanes449
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded446
+	JMP        maskedLoaded450
 
-maskedLoadLanes445:
+maskedLoadLanes449:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone447
+	JLE       lanesDone451
 	VINSERTPS $0x00, (R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone447
+	JLE       lanesDone451
 	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone447
+	JLE       lanesDone451
 	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone447
+	JLE       lanesDone451
 	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone447
+	JLE       lanesDone451
 	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone447
+	JLE       lanesDone451
 	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone447
+	JLE       lanesDone451
 	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone447
+	JLE       lanesDone451
 	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
 
-lanesDone447:
+lanesDone451:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded446:
+maskedLoaded450:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
 	VMOVUPS    440(SP), Y4
@@ -22989,114 +23164,114 @@ maskedLoaded446:
 	VSUBPS     Y3, Y1, Y1
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes448
+	JGE        maskedStoreLanes452
 	VMASKMOVPS Y1, Y3, (DI)(AX*1)
-	JMP        maskedStored449
+	JMP        maskedStored453
 
-maskedStoreLanes448:
+maskedStoreLanes452:
 	VEXTRACTF128 $0x01, Y1, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored449
+	JLE          maskedStored453
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored449
+	JLE          maskedStored453
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored449
+	JLE          maskedStored453
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored449
+	JLE          maskedStored453
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored449
+	JLE          maskedStored453
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored449
+	JLE          maskedStored453
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored449
+	JLE          maskedStored453
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored449
+	JLE          maskedStored453
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored449:
+maskedStored453:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes450
+	JGE        maskedLoadLanes454
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded451
+	JMP        maskedLoaded455
 
-maskedLoadLanes450:
+maskedLoadLanes454:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone452
+	JLE       lanesDone456
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone452
+	JLE       lanesDone456
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone452
+	JLE       lanesDone456
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone452
+	JLE       lanesDone456
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone452
+	JLE       lanesDone456
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone452
+	JLE       lanesDone456
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone452
+	JLE       lanesDone456
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone452
+	JLE       lanesDone456
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
-lanesDone452:
+lanesDone456:
 	VINSERTF128 $0x01, X3, Y1, Y1
 
-maskedLoaded451:
+maskedLoaded455:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes453
+	JGE        maskedLoadLanes457
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded454
+	JMP        maskedLoaded458
 
-maskedLoadLanes453:
+maskedLoadLanes457:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone455
+	JLE       lanesDone459
 	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone455
+	JLE       lanesDone459
 	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone455
+	JLE       lanesDone459
 	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone455
+	JLE       lanesDone459
 	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone455
+	JLE       lanesDone459
 	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone455
+	JLE       lanesDone459
 	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone455
+	JLE       lanesDone459
 	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone455
+	JLE       lanesDone459
 	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
 
-lanesDone455:
+lanesDone459:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded454:
+maskedLoaded458:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
 	VMOVUPS    472(SP), Y4
@@ -23106,48 +23281,48 @@ maskedLoaded454:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes456
+	JGE        maskedStoreLanes460
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored457
+	JMP        maskedStored461
 
-maskedStoreLanes456:
+maskedStoreLanes460:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored457
+	JLE          maskedStored461
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored457
+	JLE          maskedStored461
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored457
+	JLE          maskedStored461
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored457
+	JLE          maskedStored461
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored457
+	JLE          maskedStored461
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored457
+	JLE          maskedStored461
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored457
+	JLE          maskedStored461
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored457
+	JLE          maskedStored461
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored457:
-classesDone441:
-	JMP rowDone396
+maskedStored461:
+classesDone445:
+	JMP rowDone400
 
 wideTargetsGrad3:
 	VMOVDQU lanes<>+0(SB), Y1
 	XORL    AX, AX
 
-classes458:
+classes462:
 	CMPQ     AX, 368(SP)
-	JAE      rest459
+	JAE      rest463
 	VMOVUPS  (DI)(AX*1), Y3
 	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
@@ -23169,49 +23344,49 @@ classes458:
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, 32(DI)(AX*1)
 	ADDQ     $0x00000040, AX
-	JMP      classes458
+	JMP      classes462
 
-rest459:
+rest463:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone461
+	JZ         classesDone465
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes462
+	JGE        maskedLoadLanes466
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded463
+	JMP        maskedLoaded467
 
-maskedLoadLanes462:
+maskedLoadLanes466:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone464
+	JLE       lanesDone468
 	VINSERTPS $0x00, (DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone464
+	JLE       lanesDone468
 	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone464
+	JLE       lanesDone468
 	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone464
+	JLE       lanesDone468
 	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone464
+	JLE       lanesDone468
 	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone464
+	JLE       lanesDone468
 	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone464
+	JLE       lanesDone468
 	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone464
+	JLE       lanesDone468
 	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
 
-lanesDone464:
+lanesDone468:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded463:
+maskedLoaded467:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -23222,76 +23397,76 @@ maskedLoaded463:
 	VSUBPS     Y4, Y3, Y3
 	VMOVUPS    (SP), Y4
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes465
+	JGE        maskedStoreLanes469
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
-	JMP        maskedStored466
+	JMP        maskedStored470
 
-maskedStoreLanes465:
+maskedStoreLanes469:
 	VEXTRACTF128 $0x01, Y3, X4
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored466
+	JLE          maskedStored470
 	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored466
+	JLE          maskedStored470
 	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored466
+	JLE          maskedStored470
 	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored466
+	JLE          maskedStored470
 	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored466
+	JLE          maskedStored470
 	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored466
+	JLE          maskedStored470
 	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored466
+	JLE          maskedStored470
 	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored466
+	JLE          maskedStored470
 	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
 
-maskedStored466:
+maskedStored470:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes467
+	JGE        maskedLoadLanes471
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded468
+	JMP        maskedLoaded472
 
-maskedLoadLanes467:
+maskedLoadLanes471:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone469
+	JLE       lanesDone473
 	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone469
+	JLE       lanesDone473
 	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone469
+	JLE       lanesDone473
 	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone469
+	JLE       lanesDone473
 	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone469
+	JLE       lanesDone473
 	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone469
+	JLE       lanesDone473
 	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone469
+	JLE       lanesDone473
 	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone469
+	JLE       lanesDone473
 	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
 
-lanesDone469:
+lanesDone473:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded468:
+maskedLoaded472:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -23302,48 +23477,48 @@ maskedLoaded468:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes470
+	JGE        maskedStoreLanes474
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored471
+	JMP        maskedStored475
 
-maskedStoreLanes470:
+maskedStoreLanes474:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored471
+	JLE          maskedStored475
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored471
+	JLE          maskedStored475
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored471
+	JLE          maskedStored475
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored471
+	JLE          maskedStored475
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored471
+	JLE          maskedStored475
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored471
+	JLE          maskedStored475
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored471
+	JLE          maskedStored475
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored471
+	JLE          maskedStored475
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored471:
-classesDone461:
-	JMP rowDone396
+maskedStored475:
+classesDone465:
+	JMP rowDone400
 
 wideTargetsGrad7:
 	VMOVDQU lanes<>+0(SB), Y1
 	XORL    AX, AX
 
-classes472:
+classes476:
 	CMPQ     AX, 368(SP)
-	JAE      rest473
+	JAE      rest477
 	VMOVUPS  (DI)(AX*1), Y3
 	VPCMPEQD 256(SP), Y1, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
@@ -23369,49 +23544,49 @@ classes472:
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, 32(DI)(AX*1)
 	ADDQ     $0x00000040, AX
-	JMP      classes472
+	JMP      classes476
 
-rest473:
+rest477:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone475
+	JZ         classesDone479
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes476
+	JGE        maskedLoadLanes480
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded477
+	JMP        maskedLoaded481
 
-maskedLoadLanes476:
+maskedLoadLanes480:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone478
+	JLE       lanesDone482
 	VINSERTPS $0x00, (DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone478
+	JLE       lanesDone482
 	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone478
+	JLE       lanesDone482
 	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone478
+	JLE       lanesDone482
 	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone478
+	JLE       lanesDone482
 	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone478
+	JLE       lanesDone482
 	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone478
+	JLE       lanesDone482
 	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone478
+	JLE       lanesDone482
 	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
 
-lanesDone478:
+lanesDone482:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded477:
+maskedLoaded481:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -23424,76 +23599,76 @@ maskedLoaded477:
 	VSUBPS     Y4, Y3, Y3
 	VMOVUPS    (SP), Y4
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes479
+	JGE        maskedStoreLanes483
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
-	JMP        maskedStored480
+	JMP        maskedStored484
 
-maskedStoreLanes479:
+maskedStoreLanes483:
 	VEXTRACTF128 $0x01, Y3, X4
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored480
+	JLE          maskedStored484
 	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored480
+	JLE          maskedStored484
 	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored480
+	JLE          maskedStored484
 	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored480
+	JLE          maskedStored484
 	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored480
+	JLE          maskedStored484
 	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored480
+	JLE          maskedStored484
 	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored480
+	JLE          maskedStored484
 	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored480
+	JLE          maskedStored484
 	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
 
-maskedStored480:
+maskedStored484:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes481
+	JGE        maskedLoadLanes485
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded482
+	JMP        maskedLoaded486
 
-maskedLoadLanes481:
+maskedLoadLanes485:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone483
+	JLE       lanesDone487
 	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone483
+	JLE       lanesDone487
 	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone483
+	JLE       lanesDone487
 	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone483
+	JLE       lanesDone487
 	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone483
+	JLE       lanesDone487
 	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone483
+	JLE       lanesDone487
 	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone483
+	JLE       lanesDone487
 	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone483
+	JLE       lanesDone487
 	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
 
-lanesDone483:
+lanesDone487:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded482:
+maskedLoaded486:
 	VPCMPEQD   256(SP), Y1, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
@@ -23506,56 +23681,56 @@ maskedLoaded482:
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes484
+	JGE        maskedStoreLanes488
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored485
+	JMP        maskedStored489
 
-maskedStoreLanes484:
+maskedStoreLanes488:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored485
+	JLE          maskedStored489
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored485
+	JLE          maskedStored489
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored485
+	JLE          maskedStored489
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored485
+	JLE          maskedStored489
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored485
+	JLE          maskedStored489
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored485
+	JLE          maskedStored489
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored485
+	JLE          maskedStored489
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored485
+	JLE          maskedStored489
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored485:
-classesDone475:
-rowDone396:
+maskedStored489:
+classesDone479:
+rowDone400:
 	// The targets row advances (when not nil).
 	MOVQ  392(SP), R12
 	TESTQ R12, R12
-	JZ    noTargets486
+	JZ    noTargets490
 	ADDQ  R9, R12
 	MOVQ  R12, 392(SP)
 
-noTargets486:
+noTargets490:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut487
+	JZ    noOut491
 	ADDQ  R9, DI
 
-noOut487:
+noOut491:
 	JMP wideTargetsRow
 
 wideTargetsDone:
@@ -23597,35 +23772,35 @@ TEXT ·wideSoftmaxAVX2(SB), $536-8
 	MOVQ  $0x4000000000000000, R8
 	MOVQ  8(BX), AX
 	SUBQ  CX, AX
-	JGE   someRows489
+	JGE   someRows493
 	XORL  R8, R8
-	JMP   isNil488
+	JMP   isNil492
 
-someRows489:
+someRows493:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil488:
+isNil492:
 	VBROADCASTSS 240(BX), Y0
 	VMOVUPS      Y0, 504(SP)
 	MOVQ         24(BX), DI
 	MOVQ         32(BX), AX
 	SUBQ         CX, AX
-	JGE          someRows491
+	JGE          someRows495
 	XORL         R8, R8
-	JMP          isNil490
+	JMP          isNil494
 
-someRows491:
+someRows495:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil490:
+isNil494:
 	// R9 = 4·stride, the bytes from a row to the next; R11 = 128·(c/32), the
 	// bytes of the whole 32-class steps; the bytes of the whole 16-class steps
 	// and of the whole vectors; the masks of the last c mod 16 classes (lane k <
@@ -23678,29 +23853,29 @@ isNil490:
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small492
+	JLE  n0small496
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small492:
+n0small496:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone493
+	JZ   tailKDone497
 	NEGQ AX
 	ADDQ $0x10, AX
 	SHLQ $0x02, AX
 
-tailK494:
+tailK498:
 	INCQ 408(SP)
 	SUBQ R9, AX
-	JG   tailK494
+	JG   tailK498
 
-tailKDone493:
+tailKDone497:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -23721,9 +23896,9 @@ wideSoftmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes495:
+classes499:
 	CMPQ    AX, R11
-	JAE     rest496
+	JAE     rest500
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -23737,11 +23912,11 @@ classes495:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes495
+	JMP     classes499
 
-rest496:
+rest500:
 	TESTQ   $0x00000010, CX
-	JZ      tail497
+	JZ      tail501
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -23750,95 +23925,95 @@ rest496:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail497:
+tail501:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone498
+	JZ         classesDone502
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes499
+	JGE        maskedLoadLanes503
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded500
+	JMP        maskedLoaded504
 
-maskedLoadLanes499:
+maskedLoadLanes503:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone501
+	JLE       lanesDone505
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone501
+	JLE       lanesDone505
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone501
+	JLE       lanesDone505
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone501
+	JLE       lanesDone505
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone501
+	JLE       lanesDone505
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone501
+	JLE       lanesDone505
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone501
+	JLE       lanesDone505
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone501
+	JLE       lanesDone505
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone501:
+lanesDone505:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded500:
+maskedLoaded504:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes502
+	JGE        maskedLoadLanes506
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded503
+	JMP        maskedLoaded507
 
-maskedLoadLanes502:
+maskedLoadLanes506:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone504
+	JLE       lanesDone508
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone504
+	JLE       lanesDone508
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone504
+	JLE       lanesDone508
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone504
+	JLE       lanesDone508
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone504
+	JLE       lanesDone508
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone504
+	JLE       lanesDone508
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone504
+	JLE       lanesDone508
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone504
+	JLE       lanesDone508
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone504:
+lanesDone508:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded503:
+maskedLoaded507:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone498:
+classesDone502:
 	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -23862,11 +24037,11 @@ classesDone498:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes505:
+classes509:
 	CMPQ    AX, R11
-	JAE     rest506
+	JAE     rest510
 	CMPL    504(SP), $0x3f800000
-	JNE     scaled509
+	JNE     scaled513
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -23979,9 +24154,9 @@ classes505:
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
-	JMP     scaledDone510
+	JMP     scaledDone514
 
-scaled509:
+scaled513:
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -24099,13 +24274,13 @@ scaled509:
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
 
-scaledDone510:
+scaledDone514:
 	ADDQ $0x00000080, AX
-	JMP  classes505
+	JMP  classes509
 
-rest506:
+rest510:
 	TESTQ   $0x00000010, CX
-	JZ      tail507
+	JZ      tail511
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  504(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
@@ -24166,47 +24341,47 @@ rest506:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail507:
+tail511:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone508
+	JZ         classesDone512
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes511
+	JGE        maskedLoadLanes515
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded512
+	JMP        maskedLoaded516
 
-maskedLoadLanes511:
+maskedLoadLanes515:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone513
+	JLE       lanesDone517
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone513
+	JLE       lanesDone517
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone513
+	JLE       lanesDone517
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone513
+	JLE       lanesDone517
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone513
+	JLE       lanesDone517
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone513
+	JLE       lanesDone517
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone513
+	JLE       lanesDone517
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone513
+	JLE       lanesDone517
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone513:
+lanesDone517:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded512:
+maskedLoaded516:
 	VMULPS     504(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
@@ -24235,79 +24410,79 @@ maskedLoaded512:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes514
+	JGE        maskedStoreLanes518
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored515
+	JMP        maskedStored519
 
-maskedStoreLanes514:
+maskedStoreLanes518:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored515
+	JLE          maskedStored519
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored515
+	JLE          maskedStored519
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored515
+	JLE          maskedStored519
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored515
+	JLE          maskedStored519
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored515
+	JLE          maskedStored519
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored515
+	JLE          maskedStored519
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored515
+	JLE          maskedStored519
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored515
+	JLE          maskedStored519
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored515:
+maskedStored519:
 	VADDPS     Y2, Y0, Y2
 	VMOVUPS    (SP), Y3
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes516
+	JGE        maskedLoadLanes520
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded517
+	JMP        maskedLoaded521
 
-maskedLoadLanes516:
+maskedLoadLanes520:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone518
+	JLE       lanesDone522
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone518
+	JLE       lanesDone522
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone518
+	JLE       lanesDone522
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone518
+	JLE       lanesDone522
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone518
+	JLE       lanesDone522
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone518
+	JLE       lanesDone522
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone518
+	JLE       lanesDone522
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone518
+	JLE       lanesDone522
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone518:
+lanesDone522:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded517:
+maskedLoaded521:
 	VMULPS     504(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
@@ -24336,43 +24511,43 @@ maskedLoaded517:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes519
+	JGE        maskedStoreLanes523
 	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
-	JMP        maskedStored520
+	JMP        maskedStored524
 
-maskedStoreLanes519:
+maskedStoreLanes523:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored520
+	JLE          maskedStored524
 	VEXTRACTPS   $0x00, X2, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored520
+	JLE          maskedStored524
 	VEXTRACTPS   $0x01, X2, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored520
+	JLE          maskedStored524
 	VEXTRACTPS   $0x02, X2, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored520
+	JLE          maskedStored524
 	VEXTRACTPS   $0x03, X2, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored520
+	JLE          maskedStored524
 	VEXTRACTPS   $0x00, X3, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored520
+	JLE          maskedStored524
 	VEXTRACTPS   $0x01, X3, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored520
+	JLE          maskedStored524
 	VEXTRACTPS   $0x02, X3, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored520
+	JLE          maskedStored524
 	VEXTRACTPS   $0x03, X3, 60(DI)(AX*1)
 
-maskedStored520:
+maskedStored524:
 	VADDPS    Y2, Y1, Y2
 	VMOVUPS   32(SP), Y3
 	VBLENDVPS Y3, Y2, Y1, Y1
 
-classesDone508:
+classesDone512:
 	// Pass 3. s = total(c); r = 1 / s (seq.Reciprocal); y[j] = y[j]·r (seq.Scaled).
 	VHADDPS      Y1, Y0, Y0
 	VHADDPS      Y0, Y0, Y0
@@ -24385,9 +24560,9 @@ classesDone508:
 	VDIVPS       Y0, Y1, Y0
 	XORL         AX, AX
 
-classes521:
+classes525:
 	CMPQ    AX, R11
-	JAE     rest522
+	JAE     rest526
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -24401,11 +24576,11 @@ classes521:
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, 96(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes521
+	JMP     classes525
 
-rest522:
+rest526:
 	TESTQ   $0x00000010, CX
-	JZ      tail523
+	JZ      tail527
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -24414,164 +24589,164 @@ rest522:
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail523:
+tail527:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone524
+	JZ         classesDone528
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes525
+	JGE        maskedLoadLanes529
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded526
+	JMP        maskedLoaded530
 
-maskedLoadLanes525:
+maskedLoadLanes529:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone527
+	JLE       lanesDone531
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone527
+	JLE       lanesDone531
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone527
+	JLE       lanesDone531
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone527
+	JLE       lanesDone531
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone527
+	JLE       lanesDone531
 	VINSERTPS $0x00, 16(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone527
+	JLE       lanesDone531
 	VINSERTPS $0x10, 20(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone527
+	JLE       lanesDone531
 	VINSERTPS $0x20, 24(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone527
+	JLE       lanesDone531
 	VINSERTPS $0x30, 28(DI)(AX*1), X2, X2
 
-lanesDone527:
+lanesDone531:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded526:
+maskedLoaded530:
 	VMULPS     Y0, Y1, Y1
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes528
+	JGE        maskedStoreLanes532
 	VMASKMOVPS Y1, Y2, (DI)(AX*1)
-	JMP        maskedStored529
+	JMP        maskedStored533
 
-maskedStoreLanes528:
+maskedStoreLanes532:
 	VEXTRACTF128 $0x01, Y1, X2
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored529
+	JLE          maskedStored533
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored529
+	JLE          maskedStored533
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored529
+	JLE          maskedStored533
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored529
+	JLE          maskedStored533
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored529
+	JLE          maskedStored533
 	VEXTRACTPS   $0x00, X2, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored529
+	JLE          maskedStored533
 	VEXTRACTPS   $0x01, X2, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored529
+	JLE          maskedStored533
 	VEXTRACTPS   $0x02, X2, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored529
+	JLE          maskedStored533
 	VEXTRACTPS   $0x03, X2, 28(DI)(AX*1)
 
-maskedStored529:
+maskedStored533:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes530
+	JGE        maskedLoadLanes534
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded531
+	JMP        maskedLoaded535
 
-maskedLoadLanes530:
+maskedLoadLanes534:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone532
+	JLE       lanesDone536
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone532
+	JLE       lanesDone536
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone532
+	JLE       lanesDone536
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone532
+	JLE       lanesDone536
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone532
+	JLE       lanesDone536
 	VINSERTPS $0x00, 48(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone532
+	JLE       lanesDone536
 	VINSERTPS $0x10, 52(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone532
+	JLE       lanesDone536
 	VINSERTPS $0x20, 56(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone532
+	JLE       lanesDone536
 	VINSERTPS $0x30, 60(DI)(AX*1), X2, X2
 
-lanesDone532:
+lanesDone536:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded531:
+maskedLoaded535:
 	VMULPS     Y0, Y1, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes533
+	JGE        maskedStoreLanes537
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored534
+	JMP        maskedStored538
 
-maskedStoreLanes533:
+maskedStoreLanes537:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored534
+	JLE          maskedStored538
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored534
+	JLE          maskedStored538
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored534
+	JLE          maskedStored538
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored534
+	JLE          maskedStored538
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored534
+	JLE          maskedStored538
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored534
+	JLE          maskedStored538
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored534
+	JLE          maskedStored538
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored534
+	JLE          maskedStored538
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored534:
-classesDone524:
+maskedStored538:
+classesDone528:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut535
+	JZ    noOut539
 	ADDQ  R9, DI
 
-noOut535:
+noOut539:
 	JMP wideSoftmaxRow
 
 wideSoftmaxDone:
@@ -24613,35 +24788,35 @@ TEXT ·wideLogSoftmaxAVX2(SB), $536-8
 	MOVQ  $0x4000000000000000, R8
 	MOVQ  8(BX), AX
 	SUBQ  CX, AX
-	JGE   someRows537
+	JGE   someRows541
 	XORL  R8, R8
-	JMP   isNil536
+	JMP   isNil540
 
-someRows537:
+someRows541:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil536:
+isNil540:
 	VBROADCASTSS 240(BX), Y0
 	VMOVUPS      Y0, 504(SP)
 	MOVQ         24(BX), DI
 	MOVQ         32(BX), AX
 	SUBQ         CX, AX
-	JGE          someRows539
+	JGE          someRows543
 	XORL         R8, R8
-	JMP          isNil538
+	JMP          isNil542
 
-someRows539:
+someRows543:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil538:
+isNil542:
 	// R9 = 4·stride, the bytes from a row to the next; R11 = 128·(c/32), the
 	// bytes of the whole 32-class steps; the bytes of the whole 16-class steps
 	// and of the whole vectors; the masks of the last c mod 16 classes (lane k <
@@ -24694,29 +24869,29 @@ isNil538:
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small540
+	JLE  n0small544
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small540:
+n0small544:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone541
+	JZ   tailKDone545
 	NEGQ AX
 	ADDQ $0x10, AX
 	SHLQ $0x02, AX
 
-tailK542:
+tailK546:
 	INCQ 408(SP)
 	SUBQ R9, AX
-	JG   tailK542
+	JG   tailK546
 
-tailKDone541:
+tailKDone545:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -24737,9 +24912,9 @@ wideLogSoftmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes543:
+classes547:
 	CMPQ    AX, R11
-	JAE     rest544
+	JAE     rest548
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -24753,11 +24928,11 @@ classes543:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes543
+	JMP     classes547
 
-rest544:
+rest548:
 	TESTQ   $0x00000010, CX
-	JZ      tail545
+	JZ      tail549
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -24766,95 +24941,95 @@ rest544:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail545:
+tail549:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone546
+	JZ         classesDone550
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes547
+	JGE        maskedLoadLanes551
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded548
+	JMP        maskedLoaded552
 
-maskedLoadLanes547:
+maskedLoadLanes551:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone549
+	JLE       lanesDone553
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone549
+	JLE       lanesDone553
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone549
+	JLE       lanesDone553
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone549
+	JLE       lanesDone553
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone549
+	JLE       lanesDone553
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone549
+	JLE       lanesDone553
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone549
+	JLE       lanesDone553
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone549
+	JLE       lanesDone553
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone549:
+lanesDone553:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded548:
+maskedLoaded552:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes550
+	JGE        maskedLoadLanes554
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded551
+	JMP        maskedLoaded555
 
-maskedLoadLanes550:
+maskedLoadLanes554:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone552
+	JLE       lanesDone556
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone552
+	JLE       lanesDone556
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone552
+	JLE       lanesDone556
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone552
+	JLE       lanesDone556
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone552
+	JLE       lanesDone556
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone552
+	JLE       lanesDone556
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone552
+	JLE       lanesDone556
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone552
+	JLE       lanesDone556
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone552:
+lanesDone556:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded551:
+maskedLoaded555:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone546:
+classesDone550:
 	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -24878,11 +25053,11 @@ classesDone546:
 	VMOVUPS expLn2Hi<>+0(SB), Y5
 	XORL    AX, AX
 
-classes553:
+classes557:
 	CMPQ    AX, R11
-	JAE     rest554
+	JAE     rest558
 	CMPL    504(SP), $0x3f800000
-	JNE     scaled557
+	JNE     scaled561
 	VMOVUPS (SI)(AX*1), Y6
 	VMOVUPS 32(SI)(AX*1), Y7
 	VMOVUPS 64(SI)(AX*1), Y8
@@ -24991,9 +25166,9 @@ classes553:
 	VADDPS  Y14, Y2, Y2
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y2, Y2
-	JMP     scaledDone558
+	JMP     scaledDone562
 
-scaled557:
+scaled561:
 	VMOVUPS (SI)(AX*1), Y6
 	VMOVUPS 32(SI)(AX*1), Y7
 	VMOVUPS 64(SI)(AX*1), Y8
@@ -25107,13 +25282,13 @@ scaled557:
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y2, Y2
 
-scaledDone558:
+scaledDone562:
 	ADDQ $0x00000080, AX
-	JMP  classes553
+	JMP  classes557
 
-rest554:
+rest558:
 	TESTQ   $0x00000010, CX
-	JZ      tail555
+	JZ      tail559
 	VMOVUPS (SI)(AX*1), Y3
 	VMULPS  504(SP), Y3, Y3
 	VSUBPS  96(SP), Y3, Y3
@@ -25172,47 +25347,47 @@ rest554:
 	VADDPS  Y3, Y2, Y2
 	ADDQ    $0x00000040, AX
 
-tail555:
+tail559:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone556
+	JZ         classesDone560
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes559
+	JGE        maskedLoadLanes563
 	VMASKMOVPS (SI)(AX*1), Y3, Y3
-	JMP        maskedLoaded560
+	JMP        maskedLoaded564
 
-maskedLoadLanes559:
+maskedLoadLanes563:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone561
+	JLE       lanesDone565
 	VINSERTPS $0x00, (SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone561
+	JLE       lanesDone565
 	VINSERTPS $0x10, 4(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone561
+	JLE       lanesDone565
 	VINSERTPS $0x20, 8(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone561
+	JLE       lanesDone565
 	VINSERTPS $0x30, 12(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone561
+	JLE       lanesDone565
 	VINSERTPS $0x00, 16(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone561
+	JLE       lanesDone565
 	VINSERTPS $0x10, 20(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone561
+	JLE       lanesDone565
 	VINSERTPS $0x20, 24(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone561
+	JLE       lanesDone565
 	VINSERTPS $0x30, 28(SI)(AX*1), X4, X4
 
-lanesDone561:
+lanesDone565:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded560:
+maskedLoaded564:
 	VMULPS     504(SP), Y3, Y3
 	VSUBPS     96(SP), Y3, Y3
 	VMULPS     expLog2e<>+0(SB), Y3, Y4
@@ -25244,42 +25419,42 @@ maskedLoaded560:
 	VBLENDVPS  Y4, Y3, Y1, Y1
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes562
+	JGE        maskedLoadLanes566
 	VMASKMOVPS 32(SI)(AX*1), Y3, Y3
-	JMP        maskedLoaded563
+	JMP        maskedLoaded567
 
-maskedLoadLanes562:
+maskedLoadLanes566:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone564
+	JLE       lanesDone568
 	VINSERTPS $0x00, 32(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone564
+	JLE       lanesDone568
 	VINSERTPS $0x10, 36(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone564
+	JLE       lanesDone568
 	VINSERTPS $0x20, 40(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone564
+	JLE       lanesDone568
 	VINSERTPS $0x30, 44(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone564
+	JLE       lanesDone568
 	VINSERTPS $0x00, 48(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone564
+	JLE       lanesDone568
 	VINSERTPS $0x10, 52(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone564
+	JLE       lanesDone568
 	VINSERTPS $0x20, 56(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone564
+	JLE       lanesDone568
 	VINSERTPS $0x30, 60(SI)(AX*1), X4, X4
 
-lanesDone564:
+lanesDone568:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded563:
+maskedLoaded567:
 	VMULPS    504(SP), Y3, Y3
 	VSUBPS    96(SP), Y3, Y3
 	VMULPS    expLog2e<>+0(SB), Y3, Y4
@@ -25310,7 +25485,7 @@ maskedLoaded563:
 	VMOVUPS   32(SP), Y4
 	VBLENDVPS Y4, Y3, Y2, Y2
 
-classesDone556:
+classesDone560:
 	// s = total(c); ls = log32(s) (seq.Log).
 	VHADDPS      Y2, Y1, Y1
 	VHADDPS      Y1, Y1, Y1
@@ -25363,11 +25538,11 @@ classesDone556:
 	// iterations without the product when xs is 1.
 	XORL AX, AX
 
-classes565:
+classes569:
 	CMPQ    AX, R11
-	JAE     rest566
+	JAE     rest570
 	CMPL    504(SP), $0x3f800000
-	JNE     scaled569
+	JNE     scaled573
 	VMOVUPS (SI)(AX*1), Y2
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
@@ -25384,9 +25559,9 @@ classes565:
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, 96(DI)(AX*1)
-	JMP     scaledDone570
+	JMP     scaledDone574
 
-scaled569:
+scaled573:
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  504(SP), Y2, Y2
 	VSUBPS  Y0, Y2, Y2
@@ -25408,13 +25583,13 @@ scaled569:
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, 96(DI)(AX*1)
 
-scaledDone570:
+scaledDone574:
 	ADDQ $0x00000080, AX
-	JMP  classes565
+	JMP  classes569
 
-rest566:
+rest570:
 	TESTQ   $0x00000010, CX
-	JZ      tail567
+	JZ      tail571
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  504(SP), Y2, Y2
 	VSUBPS  Y0, Y2, Y2
@@ -25427,168 +25602,168 @@ rest566:
 	VMOVUPS Y2, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail567:
+tail571:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone568
+	JZ         classesDone572
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes571
+	JGE        maskedLoadLanes575
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded572
+	JMP        maskedLoaded576
 
-maskedLoadLanes571:
+maskedLoadLanes575:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone573
+	JLE       lanesDone577
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone573
+	JLE       lanesDone577
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone573
+	JLE       lanesDone577
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone573
+	JLE       lanesDone577
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone573
+	JLE       lanesDone577
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone573
+	JLE       lanesDone577
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone573
+	JLE       lanesDone577
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone573
+	JLE       lanesDone577
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone573:
+lanesDone577:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded572:
+maskedLoaded576:
 	VMULPS     504(SP), Y2, Y2
 	VSUBPS     Y0, Y2, Y2
 	VSUBPS     Y1, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes574
+	JGE        maskedStoreLanes578
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored575
+	JMP        maskedStored579
 
-maskedStoreLanes574:
+maskedStoreLanes578:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored575
+	JLE          maskedStored579
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored575
+	JLE          maskedStored579
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored575
+	JLE          maskedStored579
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored575
+	JLE          maskedStored579
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored575
+	JLE          maskedStored579
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored575
+	JLE          maskedStored579
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored575
+	JLE          maskedStored579
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored575
+	JLE          maskedStored579
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored575:
+maskedStored579:
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes576
+	JGE        maskedLoadLanes580
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded577
+	JMP        maskedLoaded581
 
-maskedLoadLanes576:
+maskedLoadLanes580:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone578
+	JLE       lanesDone582
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone578
+	JLE       lanesDone582
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone578
+	JLE       lanesDone582
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone578
+	JLE       lanesDone582
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone578
+	JLE       lanesDone582
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone578
+	JLE       lanesDone582
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone578
+	JLE       lanesDone582
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone578
+	JLE       lanesDone582
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone578:
+lanesDone582:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded577:
+maskedLoaded581:
 	VMULPS     504(SP), Y2, Y2
 	VSUBPS     Y0, Y2, Y0
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes579
+	JGE        maskedStoreLanes583
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored580
+	JMP        maskedStored584
 
-maskedStoreLanes579:
+maskedStoreLanes583:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored580
+	JLE          maskedStored584
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored580
+	JLE          maskedStored584
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored580
+	JLE          maskedStored584
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored580
+	JLE          maskedStored584
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored580
+	JLE          maskedStored584
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored580
+	JLE          maskedStored584
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored580
+	JLE          maskedStored584
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored580
+	JLE          maskedStored584
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored580:
-classesDone568:
+maskedStored584:
+classesDone572:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut581
+	JZ    noOut585
 	ADDQ  R9, DI
 
-noOut581:
+noOut585:
 	JMP wideLogSoftmaxRow
 
 wideLogSoftmaxDone:
@@ -25630,18 +25805,18 @@ TEXT ·wideArgmaxAVX2(SB), $536-8
 	MOVQ  $0x4000000000000000, R8
 	MOVQ  8(BX), AX
 	SUBQ  CX, AX
-	JGE   someRows583
+	JGE   someRows587
 	XORL  R8, R8
-	JMP   isNil582
+	JMP   isNil586
 
-someRows583:
+someRows587:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil582:
+isNil586:
 	VBROADCASTSS 240(BX), Y0
 	VMOVUPS      Y0, 504(SP)
 	MOVQ         184(BX), AX
@@ -25702,29 +25877,29 @@ isNil582:
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small584
+	JLE  n0small588
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small584:
+n0small588:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone585
+	JZ   tailKDone589
 	NEGQ AX
 	ADDQ $0x10, AX
 	SHLQ $0x02, AX
 
-tailK586:
+tailK590:
 	INCQ 408(SP)
 	SUBQ R9, AX
-	JG   tailK586
+	JG   tailK590
 
-tailKDone585:
+tailKDone589:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -25745,9 +25920,9 @@ wideArgmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes587:
+classes591:
 	CMPQ    AX, R11
-	JAE     rest588
+	JAE     rest592
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -25761,11 +25936,11 @@ classes587:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes587
+	JMP     classes591
 
-rest588:
+rest592:
 	TESTQ   $0x00000010, CX
-	JZ      tail589
+	JZ      tail593
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -25774,95 +25949,95 @@ rest588:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail589:
+tail593:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone590
+	JZ         classesDone594
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes591
+	JGE        maskedLoadLanes595
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded592
+	JMP        maskedLoaded596
 
-maskedLoadLanes591:
+maskedLoadLanes595:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone593
+	JLE       lanesDone597
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone593
+	JLE       lanesDone597
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone593
+	JLE       lanesDone597
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone593
+	JLE       lanesDone597
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone593
+	JLE       lanesDone597
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone593
+	JLE       lanesDone597
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone593
+	JLE       lanesDone597
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone593
+	JLE       lanesDone597
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone593:
+lanesDone597:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded592:
+maskedLoaded596:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes594
+	JGE        maskedLoadLanes598
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded595
+	JMP        maskedLoaded599
 
-maskedLoadLanes594:
+maskedLoadLanes598:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone596
+	JLE       lanesDone600
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone596
+	JLE       lanesDone600
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone596
+	JLE       lanesDone600
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone596
+	JLE       lanesDone600
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone596
+	JLE       lanesDone600
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone596
+	JLE       lanesDone600
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone596
+	JLE       lanesDone600
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone596
+	JLE       lanesDone600
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone596:
+lanesDone600:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded595:
+maskedLoaded599:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone590:
+classesDone594:
 	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -25880,149 +26055,149 @@ classesDone590:
 
 	// preds[i] = argmaxRow(x).
 	TESTL R12, R12
-	JZ    scanEq600
+	JZ    scanEq604
 	XORL  AX, AX
 
-scan601:
+scan605:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail602
+	JAE       scanTail606
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found597
+	JNZ       found601
 	ADDQ      $0x20, AX
-	JMP       scan601
+	JMP       scan605
 
-scanTail602:
+scanTail606:
 	TESTQ      $0x00000007, CX
-	JZ         notFound598
+	JZ         notFound602
 	VMOVUPS    64(SP), Y0
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes603
+	JGE        maskedLoadLanes607
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	JMP        maskedLoaded604
+	JMP        maskedLoaded608
 
-maskedLoadLanes603:
+maskedLoadLanes607:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone605
+	JLE       lanesDone609
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone605
+	JLE       lanesDone609
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone605
+	JLE       lanesDone609
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone605
+	JLE       lanesDone609
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone605
+	JLE       lanesDone609
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone605
+	JLE       lanesDone609
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone605
+	JLE       lanesDone609
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone605
+	JLE       lanesDone609
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
-lanesDone605:
+lanesDone609:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
-maskedLoaded604:
+maskedLoaded608:
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found597
-	JMP       notFound598
+	JNZ       found601
+	JMP       notFound602
 
-scanEq600:
+scanEq604:
 	XORL AX, AX
 
-scan606:
+scan610:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail607
+	JAE       scanTail611
 	VMOVUPS   (SI)(AX*1), Y1
 	VMULPS    504(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found597
+	JNZ       found601
 	ADDQ      $0x20, AX
-	JMP       scan606
+	JMP       scan610
 
-scanTail607:
+scanTail611:
 	TESTQ      $0x00000007, CX
-	JZ         notFound598
+	JZ         notFound602
 	VMOVUPS    64(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes608
+	JGE        maskedLoadLanes612
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	JMP        maskedLoaded609
+	JMP        maskedLoaded613
 
-maskedLoadLanes608:
+maskedLoadLanes612:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone610
+	JLE       lanesDone614
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone610
+	JLE       lanesDone614
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone610
+	JLE       lanesDone614
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone610
+	JLE       lanesDone614
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone610
+	JLE       lanesDone614
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone610
+	JLE       lanesDone614
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone610
+	JLE       lanesDone614
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone610
+	JLE       lanesDone614
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
-lanesDone610:
+lanesDone614:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded609:
+maskedLoaded613:
 	VMULPS    504(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found597
+	JNZ       found601
 
-notFound598:
+notFound602:
 	XORL R12, R12
-	JMP  storePred599
+	JMP  storePred603
 
-found597:
+found601:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred599:
+storePred603:
 	MOVL R12, (R13)(R10*4)
 
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut611
+	JZ    noOut615
 	ADDQ  R9, DI
 
-noOut611:
+noOut615:
 	JMP wideArgmaxRow
 
 wideArgmaxDone:
@@ -26152,39 +26327,11 @@ candScaledHit:
 	// Append the candidates of each vector with one.
 	VMOVMSKPS Y2, R11
 	TESTL     R11, R11
-	JZ        candNone612
-
-candBit613:
-	BSFL R11, R12
-	LEAL (AX)(R12*1), R12
-	MOVL R12, (DI)(DX*4)
-	INCQ DX
-	LEAL -1(R11), R12
-	ANDL R12, R11
-	JNZ  candBit613
-
-candNone612:
-	VMOVMSKPS Y3, R11
-	TESTL     R11, R11
-	JZ        candNone614
-
-candBit615:
-	BSFL R11, R12
-	LEAL 8(AX)(R12*1), R12
-	MOVL R12, (DI)(DX*4)
-	INCQ DX
-	LEAL -1(R11), R12
-	ANDL R12, R11
-	JNZ  candBit615
-
-candNone614:
-	VMOVMSKPS Y4, R11
-	TESTL     R11, R11
 	JZ        candNone616
 
 candBit617:
 	BSFL R11, R12
-	LEAL 16(AX)(R12*1), R12
+	LEAL (AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
@@ -26192,13 +26339,13 @@ candBit617:
 	JNZ  candBit617
 
 candNone616:
-	VMOVMSKPS Y5, R11
+	VMOVMSKPS Y3, R11
 	TESTL     R11, R11
 	JZ        candNone618
 
 candBit619:
 	BSFL R11, R12
-	LEAL 24(AX)(R12*1), R12
+	LEAL 8(AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
@@ -26206,17 +26353,13 @@ candBit619:
 	JNZ  candBit619
 
 candNone618:
-	JMP candScaledNext
-
-candPlainHit:
-	// Append the candidates of each vector with one.
-	VMOVMSKPS Y2, R11
+	VMOVMSKPS Y4, R11
 	TESTL     R11, R11
 	JZ        candNone620
 
 candBit621:
 	BSFL R11, R12
-	LEAL (AX)(R12*1), R12
+	LEAL 16(AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
@@ -26224,13 +26367,13 @@ candBit621:
 	JNZ  candBit621
 
 candNone620:
-	VMOVMSKPS Y3, R11
+	VMOVMSKPS Y5, R11
 	TESTL     R11, R11
 	JZ        candNone622
 
 candBit623:
 	BSFL R11, R12
-	LEAL 8(AX)(R12*1), R12
+	LEAL 24(AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
@@ -26238,13 +26381,17 @@ candBit623:
 	JNZ  candBit623
 
 candNone622:
-	VMOVMSKPS Y4, R11
+	JMP candScaledNext
+
+candPlainHit:
+	// Append the candidates of each vector with one.
+	VMOVMSKPS Y2, R11
 	TESTL     R11, R11
 	JZ        candNone624
 
 candBit625:
 	BSFL R11, R12
-	LEAL 16(AX)(R12*1), R12
+	LEAL (AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
@@ -26252,13 +26399,13 @@ candBit625:
 	JNZ  candBit625
 
 candNone624:
-	VMOVMSKPS Y5, R11
+	VMOVMSKPS Y3, R11
 	TESTL     R11, R11
 	JZ        candNone626
 
 candBit627:
 	BSFL R11, R12
-	LEAL 24(AX)(R12*1), R12
+	LEAL 8(AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
@@ -26266,20 +26413,48 @@ candBit627:
 	JNZ  candBit627
 
 candNone626:
+	VMOVMSKPS Y4, R11
+	TESTL     R11, R11
+	JZ        candNone628
+
+candBit629:
+	BSFL R11, R12
+	LEAL 16(AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit629
+
+candNone628:
+	VMOVMSKPS Y5, R11
+	TESTL     R11, R11
+	JZ        candNone630
+
+candBit631:
+	BSFL R11, R12
+	LEAL 24(AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit631
+
+candNone630:
 	JMP candPlainNext
 
 candVecHit:
 	// Append the candidates of each vector with one.
 	VMOVMSKPS Y2, R11
 
-candBit629:
+candBit633:
 	BSFL R11, R12
 	LEAL (AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit629
+	JNZ  candBit633
 	JMP  candVecNext
 
 // func xentLabels16AVX512(a *blockArgs)
@@ -26324,12 +26499,12 @@ TEXT ·xentLabels16AVX512(SB), $11576-8
 	// rows processed, rounded down to a multiple of 16.
 	MOVQ    8(R9), AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil612
+	JEQ     isNil616
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil612:
+isNil616:
 	SHRQ    $0x08, AX
 	MOVQ    AX, CX
 	MOVQ    56(R9), AX
@@ -26337,37 +26512,37 @@ isNil612:
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil613
+	JEQ     isNil617
 	MOVQ    152(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil613:
+isNil617:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil614
+	JEQ     isNil618
 	MOVQ    184(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil614:
+isNil618:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil615
+	JEQ     isNil619
 	MOVQ    208(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil615:
+isNil619:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil616
+	JEQ     isNil620
 	MOVQ    256(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil616:
+isNil620:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -26375,28 +26550,28 @@ isNil616:
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch617
+	JEQ  noPrefetch621
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch617
+	JB   noPrefetch621
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch617:
+noPrefetch621:
 	MOVQ R12, 11528(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch618
+	JEQ  noPrefetch622
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch618
+	JB   noPrefetch622
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch618:
+noPrefetch622:
 	MOVQ R12, 11536(SP)
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -26406,18 +26581,18 @@ noPrefetch618:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse619
+	JZ    noLse623
 	MOVL  $0x00000001, R12
 
-noLse619:
+noLse623:
 	VBROADCASTSS 272(R9), Z0
 	VMOVUPS      Z0, 11328(SP)
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ620
+	JZ           noZ624
 	MOVL         $0x00000003, R12
 
-noZ620:
+noZ624:
 	MOVQ R12, 11520(SP)
 
 	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
@@ -26473,7 +26648,7 @@ labelsExpLoop:
 	// d[j] = x[j] - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 11528(SP)
-	JAE        noPrefetch621
+	JAE        noPrefetch625
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -26491,7 +26666,7 @@ labelsExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch621:
+noPrefetch625:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -26628,7 +26803,7 @@ noPrefetch621:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        11552(SP), $0x3f800000
-	JEQ         unscaled622
+	JEQ         unscaled626
 	VMULPS.BCST 11552(SP), Z15, Z15
 	VMULPS.BCST 11552(SP), Z13, Z13
 	VMULPS.BCST 11552(SP), Z16, Z16
@@ -26647,7 +26822,7 @@ noPrefetch621:
 	VMULPS.BCST 11552(SP), Z0, Z0
 	VMULPS.BCST 11552(SP), Z14, Z14
 
-unscaled622:
+unscaled626:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z17
 	VMAXPS      Z10, Z16, Z18
@@ -26674,7 +26849,7 @@ unscaled622:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ          R13, R13
-	JZ             noPreds623
+	JZ             noPreds627
 	VCMPPS         $0x00, Z17, Z0, K1
 	VBROADCASTSS   zero<>+0(SB), Z14
 	VBLENDMPS.BCST index<>+960(SB), Z14, K1, Z14
@@ -26743,12 +26918,12 @@ unscaled622:
 	VMOVUPS        Z14, (R13)
 	ADDQ           $0x00000040, R13
 
-noPreds623:
+noPreds627:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB       $0x01, 11520(SP)
-	JZ          noLse624
+	JZ          noLse628
 	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z17, K1
 	VADDPS      Z13, Z15, Z14
 	VADDPS      Z10, Z16, Z18
@@ -26770,7 +26945,7 @@ noPreds623:
 	KMOVW       K1, 1280(R11)
 	VMOVUPS     Z17, 1216(R11)
 
-noLse624:
+noLse628:
 	// d[j] = x[j] - m, stored to the record.
 	VSUBPS  Z17, Z15, Z14
 	VMOVUPS Z14, (R11)
@@ -26808,13 +26983,13 @@ noLse624:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    11560(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted625
+	JZ      unweighted629
 	VMOVUPS (AX), Z0
 	VMOVUPS Z0, 1344(R11)
 	ADDQ    $0x00000040, AX
 	MOVQ    AX, 11560(SP)
 
-unweighted625:
+unweighted629:
 	ADDQ $0x00000400, SI
 	ADDQ $0x00000040, BX
 	ADDQ $0x00000580, R11
@@ -27588,7 +27763,7 @@ labelsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11560(SP), $0x00
-	JEQ    unweighted626
+	JEQ    unweighted630
 	VMULPS 1344(R11), Z17, Z17
 	VMULPS 2752(R11), Z7, Z7
 	VMULPS 4160(R11), Z2, Z2
@@ -27598,10 +27773,10 @@ labelsLogLoop:
 	VMULPS 9792(R11), Z6, Z6
 	VMULPS 11200(R11), Z4, Z4
 
-unweighted626:
+unweighted630:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses627
+	JZ      noLosses631
 	VMOVUPS Z17, (DX)
 	VMOVUPS Z7, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -27612,7 +27787,7 @@ unweighted626:
 	VMOVUPS Z4, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses627:
+noLosses631:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y17, Z8
 	VEXTRACTF64X4 $0x01, Z17, Y9
@@ -27713,17 +27888,17 @@ labelsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11560(SP), $0x00
-	JEQ    unweighted628
+	JEQ    unweighted632
 	VMULPS 1344(R11), Z0, Z0
 
-unweighted628:
+unweighted632:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses629
+	JZ      noLosses633
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses629:
+noLosses633:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -28184,7 +28359,7 @@ labelsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11560(SP), $0x00
-	JEQ    unweighted630
+	JEQ    unweighted634
 	VMULPS 1344(R11), Z6, Z6
 	VMULPS 2752(R11), Z1, Z1
 	VMULPS 4160(R11), Z2, Z2
@@ -28194,10 +28369,10 @@ labelsLseLogLoop:
 	VMULPS 9792(R11), Z4, Z4
 	VMULPS 11200(R11), Z7, Z7
 
-unweighted630:
+unweighted634:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses631
+	JZ      noLosses635
 	VMOVUPS Z6, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -28208,7 +28383,7 @@ unweighted630:
 	VMOVUPS Z7, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses631:
+noLosses635:
 	VMOVUPD       (R8), Z8
 	VCVTPS2PD     Y6, Z9
 	VEXTRACTF64X4 $0x01, Z6, Y6
@@ -28254,7 +28429,7 @@ noLosses631:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse632
+	JZ      noLse636
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 2688(R11), Z0
@@ -28273,7 +28448,7 @@ noLosses631:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse632:
+noLse636:
 	ADDQ $0x00002c00, R11
 	SUBQ $0x08, R10
 	JMP  labelsLseLogLoop
@@ -28344,17 +28519,17 @@ labelsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11560(SP), $0x00
-	JEQ    unweighted633
+	JEQ    unweighted637
 	VMULPS 1344(R11), Z0, Z0
 
-unweighted633:
+unweighted637:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses634
+	JZ      noLosses638
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses634:
+noLosses638:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -28365,12 +28540,12 @@ noLosses634:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse635
+	JZ      noLse639
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse635:
+noLse639:
 	ADDQ $0x00000580, R11
 	DECQ R10
 	JMP  labelsLseLogLast
@@ -28392,10 +28567,10 @@ labelsGrad:
 labelsGradLoop:
 	VBROADCASTSS 11544(SP), Z0
 	CMPQ         11560(SP), $0x00
-	JEQ          unweighted636
+	JEQ          unweighted640
 	VMULPS       1344(R11), Z0, Z0
 
-unweighted636:
+unweighted640:
 	VDIVPS 1024(R11), Z0, Z1
 
 	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
@@ -28454,7 +28629,7 @@ unweighted636:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 11536(SP)
-	JAE        noPrefetch637
+	JAE        noPrefetch641
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -28472,7 +28647,7 @@ unweighted636:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch637:
+noPrefetch641:
 	VUNPCKLPS     Z4, Z3, Z0
 	VUNPCKHPS     Z4, Z3, Z2
 	VUNPCKLPS     Z6, Z5, Z3
@@ -28580,10 +28755,10 @@ labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
 	VBROADCASTSS 11544(SP), Z0
 	CMPQ         11560(SP), $0x00
-	JEQ          unweighted638
+	JEQ          unweighted642
 	VMULPS       1344(R11), Z0, Z0
 
-unweighted638:
+unweighted642:
 	VDIVPS 1024(R11), Z0, Z1
 	VMULPS 1216(R11), Z1, Z1
 
@@ -28643,7 +28818,7 @@ unweighted638:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 11536(SP)
-	JAE        noPrefetch639
+	JAE        noPrefetch643
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -28661,7 +28836,7 @@ unweighted638:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch639:
+noPrefetch643:
 	VUNPCKLPS     Z4, Z3, Z0
 	VUNPCKHPS     Z4, Z3, Z2
 	VUNPCKLPS     Z6, Z5, Z3
@@ -28814,46 +28989,46 @@ TEXT ·xentTargets16AVX512(SB), $20288-8
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil640
+	JEQ     isNil644
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil640:
+isNil644:
 	SHRQ    $0x08, AX
 	MOVQ    AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil641
+	JEQ     isNil645
 	MOVQ    152(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil641:
+isNil645:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil642
+	JEQ     isNil646
 	MOVQ    184(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil642:
+isNil646:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil643
+	JEQ     isNil647
 	MOVQ    208(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil643:
+isNil647:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil644
+	JEQ     isNil648
 	MOVQ    256(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil644:
+isNil648:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -28861,42 +29036,42 @@ isNil644:
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch645
+	JEQ  noPrefetch649
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch645
+	JB   noPrefetch649
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch645:
+noPrefetch649:
 	MOVQ R12, 20232(SP)
 
 	// The prefetch limit of BX: BX + 4·cap(a.targets) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.targets) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch646
+	JEQ  noPrefetch650
 	MOVQ 88(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch646
+	JB   noPrefetch650
 	LEAQ -11264(BX)(AX*1), R12
 
-noPrefetch646:
+noPrefetch650:
 	MOVQ R12, 20240(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch647
+	JEQ  noPrefetch651
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch647
+	JB   noPrefetch651
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch647:
+noPrefetch651:
 	MOVQ R12, 20248(SP)
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -28906,18 +29081,18 @@ noPrefetch647:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse648
+	JZ    noLse652
 	MOVL  $0x00000001, R12
 
-noLse648:
+noLse652:
 	VBROADCASTSS 272(R9), Z0
 	VMOVUPS      Z0, 20032(SP)
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ649
+	JZ           noZ653
 	MOVL         $0x00000003, R12
 
-noZ649:
+noZ653:
 	MOVQ R12, 20224(SP)
 
 	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
@@ -28971,7 +29146,7 @@ targetsExpLoop:
 	// Pass 1a. The columns t[j], stored to the record, and T = sum16(t).
 	// Prefetch the block 10240 bytes ahead, when BX is below its limit.
 	CMPQ       BX, 20240(SP)
-	JAE        noPrefetch650
+	JAE        noPrefetch654
 	PREFETCHT0 10240(BX)
 	PREFETCHT0 10304(BX)
 	PREFETCHT0 10368(BX)
@@ -28989,7 +29164,7 @@ targetsExpLoop:
 	PREFETCHT0 11136(BX)
 	PREFETCHT0 11200(BX)
 
-noPrefetch650:
+noPrefetch654:
 	VMOVUPS      48(BX), X0
 	VINSERTF32X4 $0x01, 304(BX), Z0, Z0
 	VINSERTF32X4 $0x02, 560(BX), Z0, Z0
@@ -29124,7 +29299,7 @@ noPrefetch650:
 	// The columns x[j] of the block.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 20232(SP)
-	JAE        noPrefetch651
+	JAE        noPrefetch655
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -29142,7 +29317,7 @@ noPrefetch650:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch651:
+noPrefetch655:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -29242,7 +29417,7 @@ noPrefetch651:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        20264(SP), $0x3f800000
-	JEQ         unscaled652
+	JEQ         unscaled656
 	VMULPS.BCST 20264(SP), Z15, Z15
 	VMULPS.BCST 20264(SP), Z13, Z13
 	VMULPS.BCST 20264(SP), Z16, Z16
@@ -29260,7 +29435,7 @@ noPrefetch651:
 	VMULPS.BCST 20264(SP), Z4, Z4
 	VMULPS.BCST 20264(SP), Z0, Z0
 
-unscaled652:
+unscaled656:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -29283,7 +29458,7 @@ unscaled652:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ          R13, R13
-	JZ             noPreds653
+	JZ             noPreds657
 	VCMPPS         $0x00, Z14, Z0, K1
 	VBROADCASTSS   zero<>+0(SB), Z17
 	VBLENDMPS.BCST index<>+960(SB), Z17, K1, Z17
@@ -29352,12 +29527,12 @@ unscaled652:
 	VMOVUPS        Z17, (R13)
 	ADDQ           $0x00000040, R13
 
-noPreds653:
+noPreds657:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB       $0x01, 20224(SP)
-	JZ          noLse654
+	JZ          noLse658
 	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z14, K1
 	VADDPS      Z13, Z15, Z17
 	VADDPS      Z10, Z16, Z18
@@ -29379,7 +29554,7 @@ noPreds653:
 	KMOVW       K1, 2368(R11)
 	VMOVUPS     Z14, 2304(R11)
 
-noLse654:
+noLse658:
 	LEAQ 1024(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
@@ -29503,13 +29678,13 @@ noLse654:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    20272(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted655
+	JZ      unweighted659
 	VMOVUPS (AX), Z0
 	VMOVUPS Z0, 2432(R11)
 	ADDQ    $0x00000040, AX
 	MOVQ    AX, 20272(SP)
 
-unweighted655:
+unweighted659:
 	ADDQ $0x00000400, SI
 	ADDQ $0x00000400, BX
 	ADDQ $0x000009c0, R11
@@ -30293,7 +30468,7 @@ targetsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20272(SP), $0x00
-	JEQ    unweighted656
+	JEQ    unweighted660
 	VMULPS 2432(R11), Z8, Z8
 	VMULPS 4928(R11), Z7, Z7
 	VMULPS 7424(R11), Z2, Z2
@@ -30303,10 +30478,10 @@ targetsLogLoop:
 	VMULPS 17408(R11), Z6, Z6
 	VMULPS 19904(R11), Z4, Z4
 
-unweighted656:
+unweighted660:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses657
+	JZ      noLosses661
 	VMOVUPS Z8, (DX)
 	VMOVUPS Z7, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -30317,7 +30492,7 @@ unweighted656:
 	VMOVUPS Z4, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses657:
+noLosses661:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y8, Z9
 	VEXTRACTF64X4 $0x01, Z8, Y8
@@ -30419,17 +30594,17 @@ targetsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20272(SP), $0x00
-	JEQ    unweighted658
+	JEQ    unweighted662
 	VMULPS 2432(R11), Z0, Z0
 
-unweighted658:
+unweighted662:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses659
+	JZ      noLosses663
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses659:
+noLosses663:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -30906,7 +31081,7 @@ targetsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20272(SP), $0x00
-	JEQ    unweighted660
+	JEQ    unweighted664
 	VMULPS 2432(R11), Z6, Z6
 	VMULPS 4928(R11), Z1, Z1
 	VMULPS 7424(R11), Z2, Z2
@@ -30916,10 +31091,10 @@ targetsLseLogLoop:
 	VMULPS 17408(R11), Z5, Z5
 	VMULPS 19904(R11), Z7, Z7
 
-unweighted660:
+unweighted664:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses661
+	JZ      noLosses665
 	VMOVUPS Z6, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -30930,7 +31105,7 @@ unweighted660:
 	VMOVUPS Z7, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses661:
+noLosses665:
 	VMOVUPD       (R8), Z8
 	VCVTPS2PD     Y6, Z9
 	VEXTRACTF64X4 $0x01, Z6, Y6
@@ -30976,7 +31151,7 @@ noLosses661:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse662
+	JZ      noLse666
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 4864(R11), Z0
@@ -30995,7 +31170,7 @@ noLosses661:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse662:
+noLse666:
 	ADDQ $0x00004e00, R11
 	SUBQ $0x08, R10
 	JMP  targetsLseLogLoop
@@ -31068,17 +31243,17 @@ targetsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20272(SP), $0x00
-	JEQ    unweighted663
+	JEQ    unweighted667
 	VMULPS 2432(R11), Z0, Z0
 
-unweighted663:
+unweighted667:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses664
+	JZ      noLosses668
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses664:
+noLosses668:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -31089,12 +31264,12 @@ noLosses664:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse665
+	JZ      noLse669
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse665:
+noLse669:
 	ADDQ $0x000009c0, R11
 	DECQ R10
 	JMP  targetsLseLogLast
@@ -31115,10 +31290,10 @@ targetsGrad:
 targetsGradLoop:
 	VBROADCASTSS 20256(SP), Z0
 	CMPQ         20272(SP), $0x00
-	JEQ          unweighted666
+	JEQ          unweighted670
 	VMULPS       2432(R11), Z0, Z0
 
-unweighted666:
+unweighted670:
 	VDIVPS 2048(R11), Z0, Z1
 	VMULPS 2112(R11), Z1, Z1
 	VMULPS 1024(R11), Z1, Z2
@@ -31173,7 +31348,7 @@ unweighted666:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 20248(SP)
-	JAE        noPrefetch667
+	JAE        noPrefetch671
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -31191,7 +31366,7 @@ unweighted666:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch667:
+noPrefetch671:
 	VUNPCKLPS     Z3, Z2, Z1
 	VUNPCKHPS     Z3, Z2, Z2
 	VUNPCKLPS     Z5, Z4, Z3
@@ -31298,10 +31473,10 @@ targetsGradZ:
 	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·sc.
 	VBROADCASTSS 20256(SP), Z0
 	CMPQ         20272(SP), $0x00
-	JEQ          unweighted668
+	JEQ          unweighted672
 	VMULPS       2432(R11), Z0, Z0
 
-unweighted668:
+unweighted672:
 	VDIVPS 2048(R11), Z0, Z1
 	VMULPS 2112(R11), Z1, Z1
 	VMULPS 2304(R11), Z1, Z1
@@ -31357,7 +31532,7 @@ unweighted668:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 20248(SP)
-	JAE        noPrefetch669
+	JAE        noPrefetch673
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -31375,7 +31550,7 @@ unweighted668:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch669:
+noPrefetch673:
 	VUNPCKLPS     Z3, Z2, Z1
 	VUNPCKHPS     Z3, Z2, Z2
 	VUNPCKLPS     Z5, Z4, Z3
@@ -31519,28 +31694,28 @@ TEXT ·softmax16AVX512(SB), $8800-8
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(DX), $0x00
-	JEQ  noPrefetch670
+	JEQ  noPrefetch674
 	MOVQ 16(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(DX)
-	JB   noPrefetch670
+	JB   noPrefetch674
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch670:
+noPrefetch674:
 	MOVQ R12, 8768(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(DX), $0x00
-	JEQ  noPrefetch671
+	JEQ  noPrefetch675
 	MOVQ 40(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(DX)
-	JB   noPrefetch671
+	JB   noPrefetch675
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch671:
+noPrefetch675:
 	MOVQ   R12, 8776(SP)
 	VMOVSS 240(DX), X0
 	VMOVSS X0, 8784(SP)
@@ -31573,7 +31748,7 @@ softmaxExpLoop:
 	// Pass 1a. d[j] = x[j]·xscale - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 8768(SP)
-	JAE        noPrefetch672
+	JAE        noPrefetch676
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -31591,7 +31766,7 @@ softmaxExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch672:
+noPrefetch676:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -31691,7 +31866,7 @@ noPrefetch672:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        8784(SP), $0x3f800000
-	JEQ         unscaled673
+	JEQ         unscaled677
 	VMULPS.BCST 8784(SP), Z15, Z15
 	VMULPS.BCST 8784(SP), Z13, Z13
 	VMULPS.BCST 8784(SP), Z16, Z16
@@ -31709,7 +31884,7 @@ noPrefetch672:
 	VMULPS.BCST 8784(SP), Z4, Z4
 	VMULPS.BCST 8784(SP), Z0, Z0
 
-unscaled673:
+unscaled677:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -32204,7 +32379,7 @@ softmaxOutLoop:
 	// The rows y of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 8776(SP)
-	JAE        noPrefetch674
+	JAE        noPrefetch678
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -32222,7 +32397,7 @@ softmaxOutLoop:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch674:
+noPrefetch678:
 	VUNPCKLPS     Z2, Z1, Z16
 	VUNPCKHPS     Z2, Z1, Z1
 	VUNPCKLPS     Z4, Z3, Z2
@@ -32368,28 +32543,28 @@ TEXT ·logSoftmax16AVX512(SB), $17504-8
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(DX), $0x00
-	JEQ  noPrefetch675
+	JEQ  noPrefetch679
 	MOVQ 16(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(DX)
-	JB   noPrefetch675
+	JB   noPrefetch679
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch675:
+noPrefetch679:
 	MOVQ R12, 17472(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(DX), $0x00
-	JEQ  noPrefetch676
+	JEQ  noPrefetch680
 	MOVQ 40(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(DX)
-	JB   noPrefetch676
+	JB   noPrefetch680
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch676:
+noPrefetch680:
 	MOVQ   R12, 17480(SP)
 	VMOVSS 240(DX), X0
 	VMOVSS X0, 17488(SP)
@@ -32422,7 +32597,7 @@ logSoftmaxExpLoop:
 	// Pass 1a. d[j] = x[j]·xscale - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 17472(SP)
-	JAE        noPrefetch677
+	JAE        noPrefetch681
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -32440,7 +32615,7 @@ logSoftmaxExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch677:
+noPrefetch681:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -32540,7 +32715,7 @@ noPrefetch677:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        17488(SP), $0x3f800000
-	JEQ         unscaled678
+	JEQ         unscaled682
 	VMULPS.BCST 17488(SP), Z15, Z15
 	VMULPS.BCST 17488(SP), Z13, Z13
 	VMULPS.BCST 17488(SP), Z16, Z16
@@ -32558,7 +32733,7 @@ noPrefetch677:
 	VMULPS.BCST 17488(SP), Z4, Z4
 	VMULPS.BCST 17488(SP), Z0, Z0
 
-unscaled678:
+unscaled682:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -33481,7 +33656,7 @@ logSoftmaxOutLoop:
 	// The rows y of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 17480(SP)
-	JAE        noPrefetch679
+	JAE        noPrefetch683
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -33499,7 +33674,7 @@ logSoftmaxOutLoop:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch679:
+noPrefetch683:
 	VUNPCKLPS     Z2, Z1, Z16
 	VUNPCKHPS     Z2, Z1, Z1
 	VUNPCKLPS     Z4, Z3, Z2
@@ -33737,7 +33912,7 @@ argmaxLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        (SP), $0x3f800000
-	JEQ         unscaled680
+	JEQ         unscaled684
 	VMULPS.BCST (SP), Z15, Z15
 	VMULPS.BCST (SP), Z13, Z13
 	VMULPS.BCST (SP), Z16, Z16
@@ -33755,7 +33930,7 @@ argmaxLoop:
 	VMULPS.BCST (SP), Z4, Z4
 	VMULPS.BCST (SP), Z0, Z0
 
-unscaled680:
+unscaled684:
 	// m = the maximum of the sixteen columns: the tree of VMAXPS of seq.Max16
 	// without its + 0, which equality does not see.
 	VMAXPS Z13, Z15, Z14
@@ -33893,12 +34068,12 @@ TEXT ·xentLabels16AVX2(SB), $5856-8
 	// rows processed, rounded down to a multiple of 8.
 	MOVQ    8(R9), AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil681
+	JEQ     isNil685
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil681:
+isNil685:
 	SHRQ    $0x07, AX
 	MOVQ    AX, CX
 	MOVQ    56(R9), AX
@@ -33906,37 +34081,37 @@ isNil681:
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil682
+	JEQ     isNil686
 	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil682:
+isNil686:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil683
+	JEQ     isNil687
 	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil683:
+isNil687:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil684
+	JEQ     isNil688
 	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil684:
+isNil688:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil685
+	JEQ     isNil689
 	MOVQ    256(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil685:
+isNil689:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -33947,18 +34122,18 @@ isNil685:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse686
+	JZ    noLse690
 	MOVL  $0x00000001, R12
 
-noLse686:
+noLse690:
 	VBROADCASTSS 272(R9), Y0
 	VMOVUPS      Y0, 5696(SP)
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ687
+	JZ           noZ691
 	MOVL         $0x00000003, R12
 
-noZ687:
+noZ691:
 	MOVQ R12, 5792(SP)
 
 	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
@@ -34114,7 +34289,7 @@ labelsExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    5808(SP), $0x3f800000
-	JEQ     unscaled688
+	JEQ     unscaled692
 	VMOVUPS 5808(SP), Y1
 	VMULPS  (R11), Y1, Y2
 	VMOVUPS Y2, (R11)
@@ -34150,7 +34325,7 @@ labelsExpLoop:
 	VMOVUPS Y2, 480(R11)
 	VMULPS  Y1, Y0, Y0
 
-unscaled688:
+unscaled692:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y1
 	VMAXPS  32(R11), Y1, Y1
@@ -34185,7 +34360,7 @@ unscaled688:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds689
+	JZ        noPreds693
 	VCMPPS    $0x00, 480(R11), Y1, Y0
 	VMOVUPS   zero<>+0(SB), Y2
 	VBLENDVPS Y0, index<>+960(SB), Y2, Y0
@@ -34270,12 +34445,12 @@ unscaled688:
 	VMOVUPS   Y0, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds689:
+noPreds693:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB   $0x01, 5792(SP)
-	JZ      noLse690
+	JZ      noLse694
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y1, Y0
 	VMOVUPS (R11), Y2
 	VADDPS  32(R11), Y2, Y2
@@ -34305,7 +34480,7 @@ noPreds689:
 	VMOVUPS Y0, 640(R11)
 	VMOVUPS Y1, 608(R11)
 
-noLse690:
+noLse694:
 	// d[j] = x[j] - m, stored to the record.
 	VMOVUPS (R11), Y0
 	VSUBPS  Y1, Y0, Y0
@@ -34359,13 +34534,13 @@ noLse690:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    5840(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted691
+	JZ      unweighted695
 	VMOVUPS (AX), Y0
 	VMOVUPS Y0, 672(R11)
 	ADDQ    $0x00000020, AX
 	MOVQ    AX, 5840(SP)
 
-unweighted691:
+unweighted695:
 	ADDQ $0x00000200, SI
 	ADDQ $0x00000020, BX
 	ADDQ $0x000002c0, R11
@@ -35203,7 +35378,7 @@ labelsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5840(SP), $0x00
-	JEQ    unweighted692
+	JEQ    unweighted696
 	VMULPS 672(R11), Y5, Y5
 	VMULPS 1376(R11), Y1, Y1
 	VMULPS 2080(R11), Y4, Y4
@@ -35213,10 +35388,10 @@ labelsLogLoop:
 	VMULPS 4896(R11), Y3, Y3
 	VMULPS 5600(R11), Y0, Y0
 
-unweighted692:
+unweighted696:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses693
+	JZ      noLosses697
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -35227,7 +35402,7 @@ unweighted692:
 	VMOVUPS Y0, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses693:
+noLosses697:
 	VMOVUPD      (R8), Y6
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -35330,17 +35505,17 @@ labelsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5840(SP), $0x00
-	JEQ    unweighted694
+	JEQ    unweighted698
 	VMULPS 672(R11), Y0, Y0
 
-unweighted694:
+unweighted698:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses695
+	JZ      noLosses699
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses695:
+noLosses699:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -35803,7 +35978,7 @@ labelsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5840(SP), $0x00
-	JEQ    unweighted696
+	JEQ    unweighted700
 	VMULPS 672(R11), Y5, Y5
 	VMULPS 1376(R11), Y1, Y1
 	VMULPS 2080(R11), Y2, Y2
@@ -35813,10 +35988,10 @@ labelsLseLogLoop:
 	VMULPS 4896(R11), Y6, Y6
 	VMULPS 5600(R11), Y7, Y7
 
-unweighted696:
+unweighted700:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses697
+	JZ      noLosses701
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y2, 64(DX)
@@ -35827,7 +36002,7 @@ unweighted696:
 	VMOVUPS Y7, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses697:
+noLosses701:
 	VMOVUPD      (R8), Y8
 	VMOVUPD      32(R8), Y9
 	VCVTPS2PD    X5, Y10
@@ -35875,7 +36050,7 @@ noLosses697:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse698
+	JZ      noLse702
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 1344(R11), Y0
@@ -35894,7 +36069,7 @@ noLosses697:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse698:
+noLse702:
 	ADDQ $0x00001600, R11
 	SUBQ $0x08, R10
 	JMP  labelsLseLogLoop
@@ -35965,17 +36140,17 @@ labelsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5840(SP), $0x00
-	JEQ    unweighted699
+	JEQ    unweighted703
 	VMULPS 672(R11), Y0, Y0
 
-unweighted699:
+unweighted703:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses700
+	JZ      noLosses704
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses700:
+noLosses704:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -35988,12 +36163,12 @@ noLosses700:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse701
+	JZ      noLse705
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse701:
+noLse705:
 	ADDQ $0x000002c0, R11
 	DECQ R10
 	JMP  labelsLseLogLast
@@ -36015,10 +36190,10 @@ labelsGrad:
 labelsGradLoop:
 	VBROADCASTSS 5800(SP), Y0
 	CMPQ         5840(SP), $0x00
-	JEQ          unweighted702
+	JEQ          unweighted706
 	VMULPS       672(R11), Y0, Y0
 
-unweighted702:
+unweighted706:
 	VDIVPS 512(R11), Y0, Y1
 
 	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
@@ -36183,10 +36358,10 @@ labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
 	VBROADCASTSS 5800(SP), Y0
 	CMPQ         5840(SP), $0x00
-	JEQ          unweighted703
+	JEQ          unweighted707
 	VMULPS       672(R11), Y0, Y0
 
-unweighted703:
+unweighted707:
 	VDIVPS 512(R11), Y0, Y1
 	VMULPS 608(R11), Y1, Y1
 
@@ -36396,46 +36571,46 @@ TEXT ·xentTargets16AVX2(SB), $10208-8
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil704
+	JEQ     isNil708
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil704:
+isNil708:
 	SHRQ    $0x07, AX
 	MOVQ    AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil705
+	JEQ     isNil709
 	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil705:
+isNil709:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil706
+	JEQ     isNil710
 	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil706:
+isNil710:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil707
+	JEQ     isNil711
 	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil707:
+isNil711:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil708
+	JEQ     isNil712
 	MOVQ    256(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil708:
+isNil712:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -36446,18 +36621,18 @@ isNil708:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse709
+	JZ    noLse713
 	MOVL  $0x00000001, R12
 
-noLse709:
+noLse713:
 	VBROADCASTSS 272(R9), Y0
 	VMOVUPS      Y0, 10048(SP)
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ710
+	JZ           noZ714
 	MOVL         $0x00000003, R12
 
-noZ710:
+noZ714:
 	MOVQ R12, 10144(SP)
 
 	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
@@ -36700,7 +36875,7 @@ targetsExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    10160(SP), $0x3f800000
-	JEQ     unscaled711
+	JEQ     unscaled715
 	VMOVUPS 10160(SP), Y0
 	VMULPS  512(R11), Y0, Y1
 	VMOVUPS Y1, 512(R11)
@@ -36735,7 +36910,7 @@ targetsExpLoop:
 	VMULPS  992(R11), Y0, Y0
 	VMOVUPS Y0, 992(R11)
 
-unscaled711:
+unscaled715:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS 512(R11), Y0
 	VMAXPS  544(R11), Y0, Y0
@@ -36766,7 +36941,7 @@ unscaled711:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds712
+	JZ        noPreds716
 	VCMPPS    $0x00, 992(R11), Y0, Y1
 	VMOVUPS   zero<>+0(SB), Y2
 	VBLENDVPS Y1, index<>+960(SB), Y2, Y1
@@ -36851,12 +37026,12 @@ unscaled711:
 	VMOVUPS   Y1, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds712:
+noPreds716:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB   $0x01, 10144(SP)
-	JZ      noLse713
+	JZ      noLse717
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y0, Y1
 	VMOVUPS 512(R11), Y2
 	VADDPS  544(R11), Y2, Y2
@@ -36886,7 +37061,7 @@ noPreds712:
 	VMOVUPS Y1, 1184(R11)
 	VMOVUPS Y0, 1152(R11)
 
-noLse713:
+noLse717:
 	LEAQ 512(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
@@ -37025,13 +37200,13 @@ noLse713:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    10192(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted714
+	JZ      unweighted718
 	VMOVUPS (AX), Y0
 	VMOVUPS Y0, 1216(R11)
 	ADDQ    $0x00000020, AX
 	MOVQ    AX, 10192(SP)
 
-unweighted714:
+unweighted718:
 	ADDQ $0x00000200, SI
 	ADDQ $0x00000200, BX
 	ADDQ $0x000004e0, R11
@@ -37879,7 +38054,7 @@ targetsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10192(SP), $0x00
-	JEQ    unweighted715
+	JEQ    unweighted719
 	VMULPS 1216(R11), Y5, Y5
 	VMULPS 2464(R11), Y1, Y1
 	VMULPS 3712(R11), Y4, Y4
@@ -37889,10 +38064,10 @@ targetsLogLoop:
 	VMULPS 8704(R11), Y0, Y0
 	VMULPS 9952(R11), Y2, Y2
 
-unweighted715:
+unweighted719:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses716
+	JZ      noLosses720
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -37903,7 +38078,7 @@ unweighted715:
 	VMOVUPS Y2, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses716:
+noLosses720:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -38007,17 +38182,17 @@ targetsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10192(SP), $0x00
-	JEQ    unweighted717
+	JEQ    unweighted721
 	VMULPS 1216(R11), Y0, Y0
 
-unweighted717:
+unweighted721:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses718
+	JZ      noLosses722
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses718:
+noLosses722:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -38496,7 +38671,7 @@ targetsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10192(SP), $0x00
-	JEQ    unweighted719
+	JEQ    unweighted723
 	VMULPS 1216(R11), Y5, Y5
 	VMULPS 2464(R11), Y1, Y1
 	VMULPS 3712(R11), Y3, Y3
@@ -38506,10 +38681,10 @@ targetsLseLogLoop:
 	VMULPS 8704(R11), Y2, Y2
 	VMULPS 9952(R11), Y0, Y0
 
-unweighted719:
+unweighted723:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses720
+	JZ      noLosses724
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y3, 64(DX)
@@ -38520,7 +38695,7 @@ unweighted719:
 	VMOVUPS Y0, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses720:
+noLosses724:
 	VMOVUPD      (R8), Y8
 	VMOVUPD      32(R8), Y9
 	VCVTPS2PD    X5, Y10
@@ -38568,7 +38743,7 @@ noLosses720:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse721
+	JZ      noLse725
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 2432(R11), Y0
@@ -38587,7 +38762,7 @@ noLosses720:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse721:
+noLse725:
 	ADDQ $0x00002700, R11
 	SUBQ $0x08, R10
 	JMP  targetsLseLogLoop
@@ -38660,17 +38835,17 @@ targetsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10192(SP), $0x00
-	JEQ    unweighted722
+	JEQ    unweighted726
 	VMULPS 1216(R11), Y0, Y0
 
-unweighted722:
+unweighted726:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses723
+	JZ      noLosses727
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses723:
+noLosses727:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -38683,12 +38858,12 @@ noLosses723:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse724
+	JZ      noLse728
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse724:
+noLse728:
 	ADDQ $0x000004e0, R11
 	DECQ R10
 	JMP  targetsLseLogLast
@@ -38709,10 +38884,10 @@ targetsGrad:
 targetsGradLoop:
 	VBROADCASTSS 10152(SP), Y0
 	CMPQ         10192(SP), $0x00
-	JEQ          unweighted725
+	JEQ          unweighted729
 	VMULPS       1216(R11), Y0, Y0
 
-unweighted725:
+unweighted729:
 	VDIVPS 1024(R11), Y0, Y1
 	VMULPS 1056(R11), Y1, Y1
 
@@ -38839,10 +39014,10 @@ targetsGradZ:
 	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·sc.
 	VBROADCASTSS 10152(SP), Y0
 	CMPQ         10192(SP), $0x00
-	JEQ          unweighted726
+	JEQ          unweighted730
 	VMULPS       1216(R11), Y0, Y0
 
-unweighted726:
+unweighted730:
 	VDIVPS 1024(R11), Y0, Y1
 	VMULPS 1056(R11), Y1, Y1
 	VMULPS 1152(R11), Y1, Y1
@@ -39114,7 +39289,7 @@ softmaxExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    4416(SP), $0x3f800000
-	JEQ     unscaled727
+	JEQ     unscaled731
 	VMOVUPS 4416(SP), Y0
 	VMULPS  (R11), Y0, Y1
 	VMOVUPS Y1, (R11)
@@ -39149,7 +39324,7 @@ softmaxExpLoop:
 	VMULPS  480(R11), Y0, Y0
 	VMOVUPS Y0, 480(R11)
 
-unscaled727:
+unscaled731:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y0
 	VMAXPS  32(R11), Y0, Y0
@@ -39950,7 +40125,7 @@ logSoftmaxExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    8768(SP), $0x3f800000
-	JEQ     unscaled728
+	JEQ     unscaled732
 	VMOVUPS 8768(SP), Y0
 	VMULPS  (R11), Y0, Y1
 	VMOVUPS Y1, (R11)
@@ -39985,7 +40160,7 @@ logSoftmaxExpLoop:
 	VMULPS  480(R11), Y0, Y0
 	VMOVUPS Y0, 480(R11)
 
-unscaled728:
+unscaled732:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y0
 	VMAXPS  32(R11), Y0, Y0
@@ -41187,7 +41362,7 @@ argmaxLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    (SP), $0x3f800000
-	JEQ     unscaled729
+	JEQ     unscaled733
 	VMOVUPS (SP), Y0
 	VMULPS  (R11), Y0, Y1
 	VMOVUPS Y1, (R11)
@@ -41222,7 +41397,7 @@ argmaxLoop:
 	VMULPS  480(R11), Y0, Y0
 	VMOVUPS Y0, 480(R11)
 
-unscaled729:
+unscaled733:
 	// m = the maximum of the sixteen columns: the tree of VMAXPS of seq.Max16
 	// without its + 0, which equality does not see.
 	VMOVUPS (R11), Y0

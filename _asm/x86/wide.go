@@ -29,7 +29,10 @@ import (
 //   - pass 2: d[j] = x[j]·xs - m, e[j] = expf(d[j]) (seq.Exp), stored to
 //     the gradient or output row when there is one, and the class sums;
 //   - the row's scalar work (seq.Log, the one division, seq.ZTerms, the
-//     row's weight, ...) on vectors whose lanes all hold the same value;
+//     row's weight, ...) on vectors whose lanes all hold the same value,
+//     or, in wideLabels, on vectors with a row per lane, after passes 1
+//     and 2 of a group of rows (wideGroups), so that the serial work of a
+//     row is done once for many rows;
 //   - pass 3: the outputs (g[j] = e[j]·q, ...).
 //
 // Every logit read after pass 1 is multiplied by xs where it is read (the
@@ -996,19 +999,37 @@ func (g *x86Gen) wideRows(f *wideFrame, name string, body func()) {
 	g.CMPQ(reg.R10, reg.R8)
 	g.JAE(operand.LabelRef(done))
 	if g.wideZ() {
-		// The prefetches (PREFETCHT0, which never faults) read only
-		// rows of the slices: the next row, or this one for the last.
-		g.comment("R11 = the next row of logits (this one for the last row), prefetched in pass 2.")
-		g.LEAQ(operand.Mem{Base: reg.RSI, Index: reg.R9, Scale: 1}, reg.R11)
-		g.LEAQ(operand.Mem{Base: reg.R10, Disp: 1}, reg.R12)
-		if f.pfLogits {
-			g.CMPQ(reg.R12, f.pfRows)
-		} else {
-			g.CMPQ(reg.R12, reg.R8)
-		}
-		g.CMOVQCC(reg.RSI, reg.R11)
+		g.nextRowPrefetch(f)
 	}
 	body()
+	g.nextRow()
+	g.JMP(operand.LabelRef(loop))
+	g.end(done)
+	if g.wideZ() {
+		g.labels = f.labels
+	}
+}
+
+// nextRowPrefetch sets R11 = the next row of logits (this one for the
+// last row), which pass 2 prefetches. The prefetches (PREFETCHT0, which
+// never faults) read only rows of the slices: the next row, or this one
+// for the last (the rows are R8, or the frame word pfRows with pfLogits).
+// Uses R12.
+func (g *x86Gen) nextRowPrefetch(f *wideFrame) {
+	g.comment("R11 = the next row of logits (this one for the last row), prefetched in pass 2.")
+	g.LEAQ(operand.Mem{Base: reg.RSI, Index: reg.R9, Scale: 1}, reg.R11)
+	g.LEAQ(operand.Mem{Base: reg.R10, Disp: 1}, reg.R12)
+	if f.pfLogits {
+		g.CMPQ(reg.R12, f.pfRows)
+	} else {
+		g.CMPQ(reg.R12, reg.R8)
+	}
+	g.CMOVQCC(reg.RSI, reg.R11)
+}
+
+// nextRow advances R10 and the row pointers SI and DI (when not nil) by
+// a row.
+func (g *x86Gen) nextRow() {
 	g.comment("Next row.")
 	g.INCQ(reg.R10)
 	g.ADDQ(reg.R9, reg.RSI)
@@ -1017,11 +1038,6 @@ func (g *x86Gen) wideRows(f *wideFrame, name string, body func()) {
 	g.JZ(operand.LabelRef(skip))
 	g.ADDQ(reg.R9, reg.RDI)
 	g.Label(skip)
-	g.JMP(operand.LabelRef(loop))
-	g.end(done)
-	if g.wideZ() {
-		g.labels = f.labels
-	}
 }
 
 // wideStart starts the prologue (args): it loads CX = a.c, R9 =
@@ -1089,8 +1105,10 @@ and a.preds is not read. a.out, the gradient times a.scale (times
 a.rowWeights[i] for row i when not nil), may be nil or a.logits itself;
 a.losses receives the row losses (times a.rowWeights[i]). `+outsideDoc, 74), func(f *wideFrame) string {
 			return fmt.Sprintf(`
-wideLabelsGeneric, one row at a time, the classes in vectors (see the
-overview of the wide functions), the logits times xs = xscale.
+wideLabelsGeneric, in groups of rows (see wideGroups): passes 1 and 2 of
+each row of a group, the classes in vectors (see the overview of the wide
+functions), the logits times xs = xscale; the scalar work of the group's
+rows, a row per lane; pass 3 of each row.
 
 Registers: %s, BX = labels, DX = losses, R13 = preds (or nil; not read
 with rowMax), R14 = lse (or nil). %s
@@ -1104,6 +1122,12 @@ the ordered lanes; pass 2, m, the accumulator of s, six constants
 		})
 	g.wideStart("wideLabelsDone")
 	f.rowMax = g.AllocLocal(8)
+	gr := g.groupSlots()
+	g.comment(fmt.Sprintf(`
+The frame words of the groups of rows at %d(SP) (rows per group, first row,
+end, SI and DI at the first row) and the vectors with a lane per row of
+the group at %d(SP), %d bytes apart: s, m, d[l], all, w, loss, lse, q, sc.`, gr.rows.Disp, gr.s.Disp, g.vecBytes()))
+	g.groupRows(gr)
 	if g.wideZ() {
 		// With rowMax (TopK), the caller passes the rows of logits up to
 		// the next row it reads, so that pass 2 of the last row
@@ -1153,7 +1177,12 @@ them): with rowMax, those of logits (of out when out is not nil), else R8.`, f.p
 	g.wideSetup(f)
 	scale := f.scale
 
-	g.wideRows(f, "wideLabels", func() {
+	// Phase a: passes 1 and 2 of each row of a group, its per-row values
+	// to lane r of the group's frame vectors.
+	phaseA := func() {
+		if g.wideZ() {
+			g.nextRowPrefetch(f)
+		}
 		m := g.vec()
 		computed, haveMax := g.label("maxPass"), g.label("haveMax")
 		g.MOVQ(f.rowMax, reg.R12)
@@ -1168,12 +1197,33 @@ them): with rowMax, those of logits (of out when out is not nil), else R8.`, f.p
 		g.Label(computed)
 		g.VMOVAPS(g.wideMaxPreds(f), m)
 		g.Label(haveMax)
-		g.comment("d[l] = x[l]·xs - m, before any write, to the frame.")
+		g.comment("R12 = r; lane r of the group's vectors: m, all (a mask) and the row's weight (1 without).")
+		g.groupLane(gr)
+		g.VMOVSS(m.AsX(), gr.lane(gr.m))
+		g.MOVL(f.all, reg.EAX)
+		if g.wideZ() {
+			g.ANDL(operand.U8(1), reg.EAX) // the row's mask bit: all lanes hold the same
+			g.NEGL(reg.EAX)
+		}
+		g.MOVL(reg.EAX, gr.lane(gr.all))
+		unweighted, weighed := g.label("unweighted"), g.label("weight")
+		g.MOVQ(g.rw, reg.RAX)
+		g.TESTQ(reg.RAX, reg.RAX)
+		g.JZ(operand.LabelRef(unweighted))
+		g.MOVL(perRow(reg.RAX), reg.EAX)
+		g.JMP(operand.LabelRef(weighed))
+		g.Label(unweighted)
+		g.MOVL(operand.U32(0x3f800000), reg.EAX) // 1
+		g.Label(weighed)
+		g.MOVL(reg.EAX, gr.lane(gr.w))
+		g.comment("d[l] = x[l]·xs - m, before any write, to lane r.")
 		g.MOVLQSX(perRow(reg.RBX), reg.R12)
 		xl := g.vec()
 		g.VBROADCASTSS(operand.Mem{Base: reg.RSI, Index: reg.R12, Scale: 4}, xl)
 		g.mulXS(xl, xl)
-		g.VMOVUPS(g.o.Sub(xl, m), f.dl)
+		dl := g.o.Sub(xl, m).(reg.VecVirtual)
+		g.groupLane(gr)
+		g.VMOVSS(dl.AsX(), gr.lane(gr.dl))
 
 		g.comment(`
 Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to g (when grad is not
@@ -1191,39 +1241,200 @@ nil); s accumulated by classSum. Two loops: with and without grad.`)
 			g.VMOVAPS(a, acc[k])
 		}
 		g.Label(summed)
-
-		g.comment(`
-The row: s = total(c) of the accumulators; ls = log32(s) (seq.Log); loss =
-ls - d[l] (seq.LabelLoss).`)
+		g.comment("s = total(c) of the accumulators, to lane r.")
 		s := g.wideTotal(acc)
-		ls := seq.Log(g.o, []operand.Op{s}, g.v.MantBits)[0]
-		g.o.reset()
-		loss := seq.LabelLoss[operand.Op](g.o, ls, f.dl).(reg.VecVirtual)
-		g.wideFused(f, f.m, ls, loss, nil)
-		g.weighRowLoss(loss)
-		g.VMOVSS(loss.AsX(), perRow(reg.RDX))
+		g.groupLane(gr)
+		g.VMOVSS(s.AsX(), gr.lane(gr.s))
+	}
 
+	// Phase b: the scalar work of the group's rows, a row per lane.
+	phaseB := func() {
 		g.comment(`
-Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
-sc / s (seq.Quotient), q = q·f (f = 1 without z-loss: exact); g[j] =
-e[j]·q (seq.Scaled); then g[l] = g[l] - sc.`)
+The rows of the group, one per lane (lanes past the group's rows hold
+values of no row, never stored): ls = log32(s) (seq.Log); loss = ls - d[l]
+(seq.LabelLoss); lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is
+computed; with the z-loss, zl, f = zTerms(z, lse) (seq.ZTerms), loss =
+loss + zl, f to the frame (1 without); loss = loss·w; with a gradient, sc
+= scale·w and q = (sc / s)·f (seq.Quotient).`)
+		ls := seq.Log(g.o, []operand.Op{gr.s}, g.v.MantBits)[0]
+		g.o.reset()
+		loss := seq.LabelLoss[operand.Op](g.o, ls, gr.dl).(reg.VecVirtual)
+		noLse, noZ := g.label("noLse"), g.label("noZ")
+		g.TESTB(operand.U8(flagLse), f.flags)
+		g.JZ(operand.LabelRef(noLse))
+		var all operand.Op = gr.all
+		if g.wideZ() {
+			v, k := g.ZMM(), g.K()
+			g.VMOVDQU32(gr.all, v)
+			g.VPTESTMD(v, v, k)
+			all = k
+		}
+		lse := seq.LogSumExp[operand.Op](g.o, all, gr.m, ls).(reg.VecVirtual)
+		g.VMOVUPS(lse, gr.lse)
+		g.TESTB(operand.U8(flagZ), f.flags)
+		g.JZ(operand.LabelRef(noZ))
+		zl, fz := seq.ZTerms[operand.Op](g.o, f.zv, lse)
+		g.VMOVUPS(fz, f.f)
+		g.VMOVAPS(g.o.Add(loss, zl), loss)
+		g.Label(noZ)
+		g.Label(noLse)
+		weighted := g.label("unweighted")
+		g.skipUnweighted(weighted)
+		g.VMOVAPS(g.o.Mul(loss, gr.w), loss)
+		g.Label(weighted)
+		g.VMOVUPS(loss, gr.loss)
+		noGrad := g.label("noGrad")
+		g.TESTQ(reg.RDI, reg.RDI)
+		g.JZ(operand.LabelRef(noGrad))
+		sc := g.vec()
+		g.VBROADCASTSS(scale, sc)
+		unw := g.label("unweighted")
+		g.skipUnweighted(unw)
+		g.VMOVAPS(g.o.Mul(sc, gr.w), sc)
+		g.Label(unw)
+		g.VMOVUPS(sc, gr.sc)
+		q := seq.Quotient[operand.Op](g.o, sc, gr.s)
+		g.VMOVUPS(g.o.Mul(q, f.f), gr.q)
+		g.Label(noGrad)
+	}
+
+	// Phase c: the outputs of each row of the group.
+	phaseC := func() {
+		g.comment("R12 = r: losses[i] and (when not nil) lse[i] from lane r.")
+		g.groupLane(gr)
+		g.MOVL(gr.lane(gr.loss), reg.EAX)
+		g.MOVL(reg.EAX, perRow(reg.RDX))
+		noLse := g.label("noLse")
+		g.TESTQ(reg.R14, reg.R14)
+		g.JZ(operand.LabelRef(noLse))
+		g.MOVL(gr.lane(gr.lse), reg.EAX)
+		g.MOVL(reg.EAX, perRow(reg.R14))
+		g.Label(noLse)
+		g.comment(`
+Pass 3 (with a gradient). q and sc = scale (times w[i] with row weights)
+from lane r; g[j] = e[j]·q (seq.Scaled); then g[l] = g[l] - sc.`)
 		skip := g.label("noGrad")
 		g.TESTQ(reg.RDI, reg.RDI)
 		g.JZ(operand.LabelRef(skip))
-		sc := g.vec()
-		g.VBROADCASTSS(scale, sc)
-		g.weighRowScale(sc)
-		q := seq.Quotient[operand.Op](g.o, sc, s)
-		q = g.o.Mul(q, f.f)
+		q := g.vec()
+		g.VBROADCASTSS(gr.lane(gr.q), q)
 		g.wideMulRow(f, q)
-		g.MOVLQSX(perRow(reg.RBX), reg.R12)
-		gl := operand.Mem{Base: reg.RDI, Index: reg.R12, Scale: 4}
+		g.groupLane(gr)
+		g.MOVLQSX(perRow(reg.RBX), reg.RAX)
+		gl := operand.Mem{Base: reg.RDI, Index: reg.RAX, Scale: 4}
 		e, d := g.XMM(), g.XMM()
 		g.VMOVSS(gl, e)
-		g.VSUBSS(sc.AsX(), e, d)
+		g.VSUBSS(gr.lane(gr.sc), e, d)
 		g.VMOVSS(d, gl)
 		g.Label(skip)
-	})
+	}
+	g.wideGroups(f, gr, "wideLabels", phaseA, phaseB, phaseC)
+}
+
+// groupFrame holds the frame slots of the row groups of wideLabels (see
+// wideGroups): the rows of a group (lanes, fewer for long rows), its first
+// row, the row after its last and the row pointers SI and DI at its first
+// row; and vectors with a lane per row of the group: s, m, d[l], all (a
+// mask), the row's weight, its loss, lse, q and sc.
+type groupFrame struct {
+	rows, first, end, si, di           operand.Mem
+	s, m, dl, all, w, loss, lse, q, sc operand.Mem
+}
+
+// groupSlots allocates the frame slots of the row groups.
+func (g *x86Gen) groupSlots() *groupFrame {
+	gr := &groupFrame{}
+	for _, p := range []*operand.Mem{&gr.rows, &gr.first, &gr.end, &gr.si, &gr.di} {
+		*p = g.AllocLocal(8)
+	}
+	for i, p := range []*operand.Mem{&gr.s, &gr.m, &gr.dl, &gr.all, &gr.w, &gr.loss, &gr.lse, &gr.q, &gr.sc} {
+		*p = g.AllocLocal(g.vecBytes())
+		if p.Disp != gr.s.Disp+i*g.vecBytes() {
+			g.fail("groupSlots: vector %d at %d(SP), not %d bytes after s", i, p.Disp, i*g.vecBytes())
+		}
+	}
+	return gr
+}
+
+// lane is lane R12 of the frame vector v.
+func (gr *groupFrame) lane(v operand.Mem) operand.Mem {
+	return operand.Mem{Base: v.Base, Disp: v.Disp, Index: reg.R12, Scale: 4}
+}
+
+// groupLane sets R12 = r = i - the group's first row, the lane of row i.
+func (g *x86Gen) groupLane(gr *groupFrame) {
+	g.MOVQ(reg.R10, reg.R12)
+	g.SUBQ(gr.first, reg.R12)
+}
+
+// groupBytes bounds the bytes of the output rows of a group (lanes rows of
+// c floats, fewer for long rows), which pass 3 reads again after the
+// group's passes 2: they stay in the L1 data cache.
+const groupBytes = 16 << 10
+
+// wideGroups emits the row loop of wideLabels: R10 = i from 0 while i <
+// R8, in groups of the frame word gr.rows rows (the tier's lanes, or
+// groupBytes/(4c) when fewer, at least 1). For each group, a computes
+// each row i of the group at SI (logits) and DI (grad, 0 when nil),
+// which then advance by a row; b computes the group's per-row values,
+// one row per lane; SI, DI and R10 go back to the group's first row, and
+// c computes each row again. The serial work of a row (its logarithm and
+// division) is done for lanes rows at once, and the passes of the rows
+// of a group overlap. On ZMM, a sets R11 = the next row of logits for the
+// prefetches of pass 2 (nextRowPrefetch). It ends the function (on ZMM,
+// the label counter goes back to its value at wideBegin).
+func (g *x86Gen) wideGroups(f *wideFrame, gr *groupFrame, name string, a, b, c func()) {
+	group, rowA, rowC, done := name+"Group", name+"RowA", name+"RowC", name+"Done"
+	g.XORL(reg.R10L, reg.R10L)
+	g.Label(group)
+	g.CMPQ(reg.R10, reg.R8)
+	g.JAE(operand.LabelRef(done))
+	g.comment("The group: its first row, the row after its last, the row pointers at its first row.")
+	g.MOVQ(reg.R10, gr.first)
+	g.MOVQ(reg.RSI, gr.si)
+	g.MOVQ(reg.RDI, gr.di)
+	g.MOVQ(reg.R10, reg.R12)
+	g.ADDQ(gr.rows, reg.R12)
+	g.CMPQ(reg.R12, reg.R8)
+	g.CMOVQGT(reg.R8, reg.R12)
+	g.MOVQ(reg.R12, gr.end)
+	g.Label(rowA)
+	a()
+	g.nextRow()
+	g.CMPQ(reg.R10, gr.end)
+	g.JB(operand.LabelRef(rowA))
+	b()
+	g.comment("Back to the group's first row.")
+	g.MOVQ(gr.first, reg.R10)
+	g.MOVQ(gr.si, reg.RSI)
+	g.MOVQ(gr.di, reg.RDI)
+	g.Label(rowC)
+	c()
+	g.nextRow()
+	g.CMPQ(reg.R10, gr.end)
+	g.JB(operand.LabelRef(rowC))
+	g.JMP(operand.LabelRef(group))
+	g.end(done)
+	if g.wideZ() {
+		g.labels = f.labels
+	}
+}
+
+// groupRows sets the frame word gr.rows, the rows of a group: the tier's
+// lanes, or groupBytes/(4c) when fewer, at least 1. c in CX; uses AX and
+// DX.
+func (g *x86Gen) groupRows(gr *groupFrame) {
+	g.comment(fmt.Sprintf("The rows of a group: min(%d, max(1, %d/(4c))).", g.t.lanes, groupBytes))
+	g.MOVL(operand.U32(groupBytes/4), reg.EAX)
+	g.XORL(reg.EDX, reg.EDX)
+	g.DIVQ(reg.RCX)
+	g.MOVL(operand.U32(1), reg.EDX)
+	g.TESTQ(reg.RAX, reg.RAX)
+	g.CMOVQEQ(reg.RDX, reg.RAX)
+	g.MOVL(operand.U32(uint32(g.t.lanes)), reg.EDX)
+	g.CMPQ(reg.RAX, reg.RDX)
+	g.CMOVQGT(reg.RDX, reg.RAX)
+	g.MOVQ(reg.RAX, gr.rows)
 }
 
 // wideFused emits the fused outputs of a loss function's row, from m and
