@@ -121,8 +121,9 @@
 // VCMPPS $p, A, B, C means C = (B op A).
 //
 // After the ten-column functions, each tier has its wide functions (any
-// class count c, the classes of a row in vectors, one row at a time:
-// _asm/x86/wide.go; with the row maxima given in place of pass 1,
+// class count c, the classes of a row in vectors, the passes over the
+// classes one row at a time and the logarithms and divisions of a group of
+// rows a row per lane: _asm/x86/wide.go; with the row maxima given in place of pass 1,
 // wideLabels is TopK's log-sum-exp pass) and wideCandidates, TopK's
 // filter (the indices of the logits above a threshold, a vector of logits
 // per compare and one branch per four vectors: _asm/x86/candidates.go);
@@ -7243,7 +7244,7 @@ argmaxDone:
 
 // func wideLabelsAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·wideLabelsAVX512(SB), $976-8
+TEXT ·wideLabelsAVX512(SB), $1104-8
 	// wideLabelsGeneric, in groups of rows (see wideGroups): passes 1 and 2 of
 	// each row of a group, the classes in vectors (see the overview of the wide
 	// functions), the logits times xs = xscale; the scalar work of the group's
@@ -7295,7 +7296,8 @@ isNil70:
 
 	// The frame words of the groups of rows at 352(SP) (rows per group, first row,
 	// end, SI and DI at the first row) and the vectors with a lane per row of
-	// the group at 392(SP), 64 bytes apart: s, m, d[l], all, w, loss, lse, q, sc.
+	// the group at 392(SP), 64 bytes apart: s, m, d[l], all, w, loss, lse (ls in
+	// wideLogSoftmax), q (r in wideSoftmax; qt in wideTargets), sc, T, D.
 	// The rows of a group: min(16, max(1, 16384/(4c))).
 	MOVL    $0x00001000, AX
 	XORL    DX, DX
@@ -7308,9 +7310,9 @@ isNil70:
 	CMOVQGT DX, AX
 	MOVQ    AX, 352(SP)
 
-	// 968(SP) = the rows that pass 2 prefetches (the next row when it is one of
+	// 1096(SP) = the rows that pass 2 prefetches (the next row when it is one of
 	// them): with rowMax, those of logits (of out when out is not nil), else R8.
-	MOVQ    R8, 968(SP)
+	MOVQ    R8, 1096(SP)
 	MOVQ    24(R10), DI
 	MOVQ    48(R10), BX
 	MOVQ    152(R10), AX
@@ -7337,7 +7339,7 @@ someRows73:
 isNil72:
 	TESTQ DI, DI
 	JZ    pfNoOut74
-	MOVQ  R8, 968(SP)
+	MOVQ  R8, 1096(SP)
 
 pfNoOut74:
 	// 344(SP) = the base of rowMax (nil: pass 1 computes m), read by the rows.
@@ -7352,7 +7354,7 @@ pfNoOut74:
 	CMOVQLT AX, R8
 
 isNil77:
-	MOVQ R8, 968(SP)
+	MOVQ R8, 1096(SP)
 	JMP  rowsBound76
 
 rowMax75:
@@ -7448,7 +7450,7 @@ wideLabelsRowA:
 	// R11 = the next row of logits (this one for the last row), prefetched in pass 2.
 	LEAQ    (SI)(R9*1), R11
 	LEAQ    1(R10), R12
-	CMPQ    R12, 968(SP)
+	CMPQ    R12, 1096(SP)
 	CMOVQCC SI, R11
 	MOVQ    344(SP), R12
 	TESTQ   R12, R12
@@ -8476,13 +8478,15 @@ wideLabelsDone:
 
 // func wideTargetsAVX512(a *blockArgs)
 // Requires: AVX, AVX512DQ, AVX512F, CMOV, MMX+
-TEXT ·wideTargetsAVX512(SB), $352-8
-	// wideTargetsGeneric, one row at a time, the classes in vectors (see the
-	// overview of the wide functions), the logits times xs = xscale. The
-	// effective targets a[j] (targetRow.at) take one of five forms, each with
-	// its own loops of passes 2 and 3: dense targets, plain, staged, or staged
-	// with class weights; the one-hot rows of labels, staged (plain: staged with
-	// keep = 1 and uni = 0), or staged with class weights.
+TEXT ·wideTargetsAVX512(SB), $1096-8
+	// wideTargetsGeneric, in groups of rows (see wideGroups): passes 1 and 2 of
+	// each row of a group, the classes in vectors (see the overview of the wide
+	// functions), the logits times xs = xscale; the scalar work of the group's
+	// rows, a row per lane; pass 3 of each row. The effective targets a[j]
+	// (targetRow.at) take one of five forms, each with its own loops of passes 2
+	// and 3: dense targets, plain, staged, or staged with class weights; the
+	// one-hot rows of labels, staged (plain: staged with keep = 1 and uni = 0),
+	// or staged with class weights.
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
 	// c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a row to
@@ -8528,6 +8532,22 @@ someRows71:
 isNil70:
 	VMOVSS 240(R10), X0
 	VMOVSS X0, 344(SP)
+
+	// The frame words of the groups of rows at 352(SP) (rows per group, first row,
+	// end, SI and DI at the first row) and the vectors with a lane per row of
+	// the group at 392(SP), 64 bytes apart: s, m, d[l], all, w, loss, lse (ls in
+	// wideLogSoftmax), q (r in wideSoftmax; qt in wideTargets), sc, T, D.
+	// The rows of a group: min(16, max(1, 16384/(4c))).
+	MOVL    $0x00001000, AX
+	XORL    DX, DX
+	DIVQ    CX
+	MOVL    $0x00000001, DX
+	TESTQ   AX, AX
+	CMOVQEQ DX, AX
+	MOVL    $0x00000010, DX
+	CMPQ    AX, DX
+	CMOVQGT DX, AX
+	MOVQ    AX, 352(SP)
 
 	// The form of the targets.
 	MOVQ    24(R10), DI
@@ -8695,10 +8715,21 @@ noZ84:
 	VMOVDQU32    sixteen<>+0(SB), Z20
 	XORL         R10, R10
 
-wideTargetsRow:
+wideTargetsGroup:
 	CMPQ R10, R8
 	JAE  wideTargetsDone
 
+	// The group: its first row, the row after its last, the row pointers at its first row.
+	MOVQ    R10, 360(SP)
+	MOVQ    SI, 376(SP)
+	MOVQ    DI, 384(SP)
+	MOVQ    R10, R12
+	ADDQ    352(SP), R12
+	CMPQ    R12, R8
+	CMOVQGT R8, R12
+	MOVQ    R12, 368(SP)
+
+wideTargetsRowA:
 	// R11 = the next row of logits (this one for the last row), prefetched in pass 2.
 	LEAQ    (SI)(R9*1), R11
 	LEAQ    1(R10), R12
@@ -8870,20 +8901,48 @@ storePred96:
 	MOVL R12, (R13)(R10*4)
 
 noPreds93:
+	// R12 = r; lane r of the group's vectors: m, all (a mask) and the row's weight (1 without).
+	MOVQ   R10, R12
+	SUBQ   360(SP), R12
+	VMOVSS X21, 456(SP)(R12*4)
+	MOVL   256(SP), AX
+	ANDL   $0x01, AX
+	NEGL   AX
+	MOVL   AX, 584(SP)(R12*4)
+	MOVQ   336(SP), AX
+	TESTQ  AX, AX
+	JZ     unweighted102
+	MOVL   (AX)(R10*4), AX
+	JMP    weight103
+
+unweighted102:
+	MOVL $0x3f800000, AX
+
+weight103:
+	MOVL AX, 648(SP)(R12*4)
+
 	// The label in every lane (targets from labels).
 	TESTB        $0x01, 304(SP)
-	JZ           noLabel102
+	JZ           noLabel104
 	MOVQ         328(SP), R12
 	VMOVD        (R12)(R10*4), X1
 	VPBROADCASTD X1, Z1
 
-noLabel102:
+noLabel104:
 	// Pass 2. For each class: d = x[j]·xs - m (the product skipped when xs is
 	// 1); a = targetRow.at(j); td = a·d, +0
 	// where a == 0 (seq.TargetTerm); e = expf(d) (seq.Exp), stored to g (when
 	// grad is not nil); s, T and D accumulated by classSum (e, a, td). R12 =
 	// the targets row. One loop per form of the targets.
-	MOVQ    312(SP), R12
+	// R12 = the targets row: the base of targets (0 from labels) + i·4·stride.
+	MOVQ  312(SP), R12
+	TESTQ R12, R12
+	JZ    noTargets105
+	MOVQ  R10, AX
+	IMULQ R9, AX
+	ADDQ  AX, R12
+
+noTargets105:
 	VMOVUPS negZero<>+0(SB), Z6
 	VMOVUPS negZero<>+0(SB), Z7
 	VMOVUPS negZero<>+0(SB), Z8
@@ -8897,16 +8956,16 @@ noLabel102:
 	JEQ     wideTargetsExp7
 	XORL    AX, AX
 
-classes104:
+classes107:
 	CMPQ        AX, 280(SP)
-	JAE         rest105
+	JAE         rest108
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled108
+	JEQ         unscaled111
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled108:
+unscaled111:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     (R12)(AX*1), Z23
 	VCMPPS      $0x04, Z19, Z23, K1
@@ -8935,18 +8994,18 @@ unscaled108:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore109
+	JZ          noStore112
 	VMOVUPS     Z22, (DI)(AX*1)
 
-noStore109:
+noStore112:
 	VADDPS      Z22, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z22
 	PREFETCHT0  64(R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled110
+	JEQ         unscaled113
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled110:
+unscaled113:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     64(R12)(AX*1), Z23
 	VCMPPS      $0x04, Z19, Z23, K1
@@ -8975,24 +9034,24 @@ unscaled110:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore111
+	JZ          noStore114
 	VMOVUPS     Z22, 64(DI)(AX*1)
 
-noStore111:
+noStore114:
 	VADDPS Z22, Z6, Z6
 	ADDQ   $0x00000080, AX
-	JMP    classes104
+	JMP    classes107
 
-rest105:
+rest108:
 	TESTQ       $0x00000010, CX
-	JZ          tail106
+	JZ          tail109
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled112
+	JEQ         unscaled115
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled112:
+unscaled115:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     (R12)(AX*1), Z23
 	VCMPPS      $0x04, Z19, Z23, K1
@@ -9021,23 +9080,23 @@ unscaled112:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore113
+	JZ          noStore116
 	VMOVUPS     Z22, (DI)(AX*1)
 
-noStore113:
+noStore116:
 	VADDPS Z22, Z6, Z6
 	ADDQ   $0x00000040, AX
 
-tail106:
+tail109:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone107
+	JZ          classesDone110
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z22
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled114
+	JEQ         unscaled117
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled114:
+unscaled117:
 	VSUBPS      Z21, Z22, Z21
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (R12)(AX*1), K1, Z22
@@ -9069,30 +9128,30 @@ unscaled114:
 	VCMPPS      $0x05, Z18, Z21, K1
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
-	JZ          noStore115
+	JZ          noStore118
 	KMOVW       264(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
-noStore115:
+noStore118:
 	KMOVW  264(SP), K1
 	VADDPS Z21, Z6, K1, Z6
 
-classesDone107:
-	JMP summed103
+classesDone110:
+	JMP summed106
 
 wideTargetsExp2:
 	XORL AX, AX
 
-classes116:
+classes119:
 	CMPQ        AX, 280(SP)
-	JAE         rest117
+	JAE         rest120
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled120
+	JEQ         unscaled123
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled120:
+unscaled123:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     (R12)(AX*1), Z23
 	VMULPS      Z23, Z0, Z23
@@ -9123,18 +9182,18 @@ unscaled120:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore121
+	JZ          noStore124
 	VMOVUPS     Z22, (DI)(AX*1)
 
-noStore121:
+noStore124:
 	VADDPS      Z22, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z22
 	PREFETCHT0  64(R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled122
+	JEQ         unscaled125
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled122:
+unscaled125:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     64(R12)(AX*1), Z23
 	VMULPS      Z23, Z0, Z23
@@ -9165,24 +9224,24 @@ unscaled122:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore123
+	JZ          noStore126
 	VMOVUPS     Z22, 64(DI)(AX*1)
 
-noStore123:
+noStore126:
 	VADDPS Z22, Z6, Z6
 	ADDQ   $0x00000080, AX
-	JMP    classes116
+	JMP    classes119
 
-rest117:
+rest120:
 	TESTQ       $0x00000010, CX
-	JZ          tail118
+	JZ          tail121
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled124
+	JEQ         unscaled127
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled124:
+unscaled127:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     (R12)(AX*1), Z23
 	VMULPS      Z23, Z0, Z23
@@ -9213,23 +9272,23 @@ unscaled124:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore125
+	JZ          noStore128
 	VMOVUPS     Z22, (DI)(AX*1)
 
-noStore125:
+noStore128:
 	VADDPS Z22, Z6, Z6
 	ADDQ   $0x00000040, AX
 
-tail118:
+tail121:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone119
+	JZ          classesDone122
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z22
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled126
+	JEQ         unscaled129
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled126:
+unscaled129:
 	VSUBPS      Z21, Z22, Z21
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (R12)(AX*1), K1, Z22
@@ -9263,30 +9322,30 @@ unscaled126:
 	VCMPPS      $0x05, Z18, Z21, K1
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
-	JZ          noStore127
+	JZ          noStore130
 	KMOVW       264(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
-noStore127:
+noStore130:
 	KMOVW  264(SP), K1
 	VADDPS Z21, Z6, K1, Z6
 
-classesDone119:
-	JMP summed103
+classesDone122:
+	JMP summed106
 
 wideTargetsExp6:
 	XORL AX, AX
 
-classes128:
+classes131:
 	CMPQ        AX, 280(SP)
-	JAE         rest129
+	JAE         rest132
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled132
+	JEQ         unscaled135
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled132:
+unscaled135:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     (R12)(AX*1), Z23
 	VMULPS      Z23, Z0, Z23
@@ -9319,18 +9378,18 @@ unscaled132:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore133
+	JZ          noStore136
 	VMOVUPS     Z22, (DI)(AX*1)
 
-noStore133:
+noStore136:
 	VADDPS      Z22, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z22
 	PREFETCHT0  64(R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled134
+	JEQ         unscaled137
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled134:
+unscaled137:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     64(R12)(AX*1), Z23
 	VMULPS      Z23, Z0, Z23
@@ -9363,24 +9422,24 @@ unscaled134:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore135
+	JZ          noStore138
 	VMOVUPS     Z22, 64(DI)(AX*1)
 
-noStore135:
+noStore138:
 	VADDPS Z22, Z6, Z6
 	ADDQ   $0x00000080, AX
-	JMP    classes128
+	JMP    classes131
 
-rest129:
+rest132:
 	TESTQ       $0x00000010, CX
-	JZ          tail130
+	JZ          tail133
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled136
+	JEQ         unscaled139
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled136:
+unscaled139:
 	VSUBPS      Z21, Z22, Z22
 	VMOVUPS     (R12)(AX*1), Z23
 	VMULPS      Z23, Z0, Z23
@@ -9413,23 +9472,23 @@ unscaled136:
 	VCMPPS      $0x05, Z18, Z22, K1
 	VSCALEFPS.Z Z23, Z24, K1, Z22
 	TESTQ       DI, DI
-	JZ          noStore137
+	JZ          noStore140
 	VMOVUPS     Z22, (DI)(AX*1)
 
-noStore137:
+noStore140:
 	VADDPS Z22, Z6, Z6
 	ADDQ   $0x00000040, AX
 
-tail130:
+tail133:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone131
+	JZ          classesDone134
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z22
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled138
+	JEQ         unscaled141
 	VMULPS.BCST 344(SP), Z22, Z22
 
-unscaled138:
+unscaled141:
 	VSUBPS      Z21, Z22, Z21
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (R12)(AX*1), K1, Z22
@@ -9466,31 +9525,31 @@ unscaled138:
 	VCMPPS      $0x05, Z18, Z21, K1
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
-	JZ          noStore139
+	JZ          noStore142
 	KMOVW       264(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
-noStore139:
+noStore142:
 	KMOVW  264(SP), K1
 	VADDPS Z21, Z6, K1, Z6
 
-classesDone131:
-	JMP summed103
+classesDone134:
+	JMP summed106
 
 wideTargetsExp3:
 	VMOVDQU32 lanes<>+0(SB), Z22
 	XORL      AX, AX
 
-classes140:
+classes143:
 	CMPQ        AX, 280(SP)
-	JAE         rest141
+	JAE         rest144
 	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled144
+	JEQ         unscaled147
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled144:
+unscaled147:
 	VSUBPS      Z21, Z23, Z23
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
@@ -9523,18 +9582,18 @@ unscaled144:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore145
+	JZ          noStore148
 	VMOVUPS     Z23, (DI)(AX*1)
 
-noStore145:
+noStore148:
 	VADDPS      Z23, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z23
 	PREFETCHT0  64(R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled146
+	JEQ         unscaled149
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled146:
+unscaled149:
 	VSUBPS      Z21, Z23, Z23
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
@@ -9567,24 +9626,24 @@ unscaled146:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore147
+	JZ          noStore150
 	VMOVUPS     Z23, 64(DI)(AX*1)
 
-noStore147:
+noStore150:
 	VADDPS Z23, Z6, Z6
 	ADDQ   $0x00000080, AX
-	JMP    classes140
+	JMP    classes143
 
-rest141:
+rest144:
 	TESTQ       $0x00000010, CX
-	JZ          tail142
+	JZ          tail145
 	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled148
+	JEQ         unscaled151
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled148:
+unscaled151:
 	VSUBPS      Z21, Z23, Z23
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
@@ -9617,23 +9676,23 @@ unscaled148:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore149
+	JZ          noStore152
 	VMOVUPS     Z23, (DI)(AX*1)
 
-noStore149:
+noStore152:
 	VADDPS Z23, Z6, Z6
 	ADDQ   $0x00000040, AX
 
-tail142:
+tail145:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone143
+	JZ          classesDone146
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z23
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled150
+	JEQ         unscaled153
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled150:
+unscaled153:
 	VSUBPS      Z21, Z23, Z21
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z23
@@ -9668,31 +9727,31 @@ unscaled150:
 	VCMPPS      $0x05, Z18, Z21, K1
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
-	JZ          noStore151
+	JZ          noStore154
 	KMOVW       264(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
-noStore151:
+noStore154:
 	KMOVW  264(SP), K1
 	VADDPS Z21, Z6, K1, Z6
 
-classesDone143:
-	JMP summed103
+classesDone146:
+	JMP summed106
 
 wideTargetsExp7:
 	VMOVDQU32 lanes<>+0(SB), Z22
 	XORL      AX, AX
 
-classes152:
+classes155:
 	CMPQ        AX, 280(SP)
-	JAE         rest153
+	JAE         rest156
 	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled156
+	JEQ         unscaled159
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled156:
+unscaled159:
 	VSUBPS      Z21, Z23, Z23
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
@@ -9727,18 +9786,18 @@ unscaled156:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore157
+	JZ          noStore160
 	VMOVUPS     Z23, (DI)(AX*1)
 
-noStore157:
+noStore160:
 	VADDPS      Z23, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z23
 	PREFETCHT0  64(R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled158
+	JEQ         unscaled161
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled158:
+unscaled161:
 	VSUBPS      Z21, Z23, Z23
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
@@ -9773,24 +9832,24 @@ unscaled158:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore159
+	JZ          noStore162
 	VMOVUPS     Z23, 64(DI)(AX*1)
 
-noStore159:
+noStore162:
 	VADDPS Z23, Z6, Z6
 	ADDQ   $0x00000080, AX
-	JMP    classes152
+	JMP    classes155
 
-rest153:
+rest156:
 	TESTQ       $0x00000010, CX
-	JZ          tail154
+	JZ          tail157
 	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled160
+	JEQ         unscaled163
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled160:
+unscaled163:
 	VSUBPS      Z21, Z23, Z23
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z24
@@ -9825,23 +9884,23 @@ unscaled160:
 	VCMPPS      $0x05, Z18, Z23, K1
 	VSCALEFPS.Z Z24, Z25, K1, Z23
 	TESTQ       DI, DI
-	JZ          noStore161
+	JZ          noStore164
 	VMOVUPS     Z23, (DI)(AX*1)
 
-noStore161:
+noStore164:
 	VADDPS Z23, Z6, Z6
 	ADDQ   $0x00000040, AX
 
-tail154:
+tail157:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone155
+	JZ          classesDone158
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z23
 	CMPL        344(SP), $0x3f800000
-	JEQ         unscaled162
+	JEQ         unscaled165
 	VMULPS.BCST 344(SP), Z23, Z23
 
-unscaled162:
+unscaled165:
 	VSUBPS      Z21, Z23, Z21
 	VPCMPEQD    Z1, Z22, K1
 	VMOVUPS.Z   Z17, K1, Z23
@@ -9879,18 +9938,17 @@ unscaled162:
 	VCMPPS      $0x05, Z18, Z21, K1
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
-	JZ          noStore163
+	JZ          noStore166
 	KMOVW       264(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
-noStore163:
+noStore166:
 	KMOVW  264(SP), K1
 	VADDPS Z21, Z6, K1, Z6
 
-classesDone155:
-summed103:
-	// The row: s, T, D = total(c) of their accumulators; ls = log32(s)
-	// (seq.Log); loss = ls·T - D (seq.TargetLoss).
+classesDone158:
+summed106:
+	// s, T, D = total(c) of their accumulators, to lane r.
 	VMOVSHDUP     Z6, Z21
 	VADDPS        Z21, Z6, Z6
 	VPERMILPS     $0x4e, Z6, Z21
@@ -9918,260 +9976,315 @@ summed103:
 	VEXTRACTF64X4 $0x01, Z8, Y21
 	VADDSS        X21, X8, X8
 	VBROADCASTSS  X8, Z8
-	VPSRLD        $0x17, Z6, Z21
-	VBROADCASTSS  logExpInv<>+0(SB), Z22
-	VPSUBD        Z21, Z22, Z22
-	VPSLLD        $0x17, Z22, Z22
-	VMULPS        Z6, Z22, Z22
-	VPSUBD.BCST   logExpBias<>+0(SB), Z21, Z21
-	VCVTDQ2PS     Z21, Z21
-	VCMPPS.BCST   $0x01, logSqrtHalf<>+0(SB), Z22, K1
-	VADDPS        Z22, Z22, Z23
-	VBLENDMPS     Z23, Z22, K1, Z22
-	VSUBPS.BCST   one<>+0(SB), Z21, Z23
-	VBLENDMPS     Z23, Z21, K1, Z21
-	VMULPS.BCST   expLn2Hi<>+0(SB), Z21, Z23
-	VMULPS.BCST   expLn2Lo<>+0(SB), Z21, Z21
-	VSUBPS.BCST   one<>+0(SB), Z22, Z22
-	VMULPS        Z22, Z22, Z24
-	VMULPS.BCST   logP0<>+0(SB), Z22, Z25
-	VADDPS.BCST   logP1<>+0(SB), Z25, Z25
-	VMULPS        Z22, Z25, Z25
-	VADDPS.BCST   logP2<>+0(SB), Z25, Z25
-	VMULPS        Z22, Z25, Z25
-	VADDPS.BCST   logP3<>+0(SB), Z25, Z25
-	VMULPS        Z22, Z25, Z25
-	VADDPS.BCST   logP4<>+0(SB), Z25, Z25
-	VMULPS        Z22, Z25, Z25
-	VADDPS.BCST   logP5<>+0(SB), Z25, Z25
-	VMULPS        Z22, Z25, Z25
-	VADDPS.BCST   logP6<>+0(SB), Z25, Z25
-	VMULPS        Z22, Z25, Z25
-	VADDPS.BCST   logP7<>+0(SB), Z25, Z25
-	VMULPS        Z22, Z25, Z25
-	VADDPS.BCST   logP8<>+0(SB), Z25, Z25
-	VMULPS        Z22, Z25, Z25
-	VMULPS        Z24, Z25, Z25
-	VADDPS        Z21, Z25, Z21
-	VMULPS.BCST   half<>+0(SB), Z24, Z24
-	VSUBPS        Z24, Z21, Z21
-	VADDPS        Z21, Z22, Z21
-	VADDPS        Z23, Z21, Z21
-	VMULPS        Z7, Z21, Z22
-	VSUBPS        Z8, Z22, Z8
+	MOVQ          R10, R12
+	SUBQ          360(SP), R12
+	VMOVSS        X6, 392(SP)(R12*4)
+	VMOVSS        X7, 968(SP)(R12*4)
+	VMOVSS        X8, 1032(SP)(R12*4)
 
-	// lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is computed, stored to
-	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
-	// (seq.ZTerms): loss = loss + zl·T, f to the frame.
-	TESTB     $0x01, 296(SP)
-	JZ        noLse164
-	VADDPS    (SP), Z21, Z21
-	KMOVW     256(SP), K1
-	VBLENDMPS (SP), Z21, K1, Z21
-	TESTQ     R14, R14
-	JZ        noLseStore165
-	VMOVSS    X21, (R14)(R10*4)
+	// Next row.
+	INCQ  R10
+	ADDQ  R9, SI
+	TESTQ DI, DI
+	JZ    noOut167
+	ADDQ  R9, DI
 
-noLseStore165:
-	TESTB       $0x02, 296(SP)
-	JZ          noZ166
-	VMULPS      192(SP), Z21, Z22
-	VMULPS      Z21, Z22, Z21
-	VADDPS      Z22, Z22, Z22
-	VADDPS.BCST one<>+0(SB), Z22, Z22
-	VMOVUPS     Z22, 128(SP)
-	VMULPS      Z7, Z21, Z21
-	VADDPS      Z21, Z8, Z8
-	VMOVAPS     Z8, Z8
+noOut167:
+	CMPQ R10, 368(SP)
+	JB   wideTargetsRowA
 
-noZ166:
-noLse164:
-	// loss = loss·w[i] (with row weights).
-	MOVQ   336(SP), R12
-	TESTQ  R12, R12
-	JZ     unweighted167
-	VMULSS (R12)(R10*4), X8, X8
+	// The rows of the group, one per lane (lanes past the group's rows hold
+	// values of no row, never stored): ls = log32(s) (seq.Log); loss = ls·T - D
+	// (seq.TargetLoss); lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is
+	// computed; with the z-loss, zl, f = zTerms(z, lse) (seq.ZTerms), loss =
+	// loss + zl·T, f to the frame (1 without); loss = loss·w; with a gradient,
+	// sc = scale·w and qt = ((sc / s)·T)·f (seq.Quotient, seq.Scaled).
+	VMOVDQU32    392(SP), Z6
+	VPSRLD       $0x17, Z6, Z6
+	VBROADCASTSS logExpInv<>+0(SB), Z7
+	VPSUBD       Z6, Z7, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VMULPS       392(SP), Z7, Z7
+	VPSUBD.BCST  logExpBias<>+0(SB), Z6, Z6
+	VCVTDQ2PS    Z6, Z6
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z7, K1
+	VADDPS       Z7, Z7, Z8
+	VBLENDMPS    Z8, Z7, K1, Z7
+	VSUBPS.BCST  one<>+0(SB), Z6, Z8
+	VBLENDMPS    Z8, Z6, K1, Z6
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z6, Z8
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z6, Z6
+	VSUBPS.BCST  one<>+0(SB), Z7, Z7
+	VMULPS       Z7, Z7, Z21
+	VMULPS.BCST  logP0<>+0(SB), Z7, Z22
+	VADDPS.BCST  logP1<>+0(SB), Z22, Z22
+	VMULPS       Z7, Z22, Z22
+	VADDPS.BCST  logP2<>+0(SB), Z22, Z22
+	VMULPS       Z7, Z22, Z22
+	VADDPS.BCST  logP3<>+0(SB), Z22, Z22
+	VMULPS       Z7, Z22, Z22
+	VADDPS.BCST  logP4<>+0(SB), Z22, Z22
+	VMULPS       Z7, Z22, Z22
+	VADDPS.BCST  logP5<>+0(SB), Z22, Z22
+	VMULPS       Z7, Z22, Z22
+	VADDPS.BCST  logP6<>+0(SB), Z22, Z22
+	VMULPS       Z7, Z22, Z22
+	VADDPS.BCST  logP7<>+0(SB), Z22, Z22
+	VMULPS       Z7, Z22, Z22
+	VADDPS.BCST  logP8<>+0(SB), Z22, Z22
+	VMULPS       Z7, Z22, Z22
+	VMULPS       Z21, Z22, Z22
+	VADDPS       Z6, Z22, Z6
+	VMULPS.BCST  half<>+0(SB), Z21, Z21
+	VSUBPS       Z21, Z6, Z6
+	VADDPS       Z6, Z7, Z6
+	VADDPS       Z8, Z6, Z6
+	VMULPS       968(SP), Z6, Z7
+	VSUBPS       1032(SP), Z7, Z7
+	TESTB        $0x01, 296(SP)
+	JZ           noLse168
+	VMOVDQU32    584(SP), Z8
+	VPTESTMD     Z8, Z8, K1
+	VADDPS       456(SP), Z6, Z6
+	VBLENDMPS    456(SP), Z6, K1, Z6
+	VMOVUPS      Z6, 776(SP)
+	TESTB        $0x02, 296(SP)
+	JZ           noZ169
+	VMULPS       192(SP), Z6, Z8
+	VMULPS       Z6, Z8, Z6
+	VADDPS       Z8, Z8, Z8
+	VADDPS.BCST  one<>+0(SB), Z8, Z8
+	VMOVUPS      Z8, 128(SP)
+	VMULPS       968(SP), Z6, Z6
+	VADDPS       Z6, Z7, Z6
+	VMOVAPS      Z6, Z7
 
-unweighted167:
-	VMOVSS X8, (DX)(R10*4)
+noZ169:
+noLse168:
+	CMPQ    336(SP), $0x00
+	JEQ     unweighted170
+	VMULPS  648(SP), Z7, Z6
+	VMOVAPS Z6, Z7
 
-	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
-	// sc / s (seq.Quotient); qt = q·T (seq.Scaled), qt = qt·f (f = 1 without
-	// z-loss: exact); g[j] = e[j]·qt - a[j]·sc (seq.TargetGrad). One loop per
-	// form of the targets.
+unweighted170:
+	VMOVUPS      Z7, 712(SP)
 	TESTQ        DI, DI
-	JZ           rowDone168
-	VBROADCASTSS 320(SP), Z8
-	MOVQ         336(SP), R12
-	TESTQ        R12, R12
-	JZ           unweighted169
-	VMULPS.BCST  (R12)(R10*4), Z8, Z8
+	JZ           noGrad171
+	VBROADCASTSS 320(SP), Z6
+	CMPQ         336(SP), $0x00
+	JEQ          unweighted172
+	VMULPS       648(SP), Z6, Z6
+	VMOVAPS      Z6, Z6
 
-unweighted169:
-	VDIVPS Z6, Z8, Z6
-	VMULPS Z7, Z6, Z6
-	VMULPS 128(SP), Z6, Z6
-	MOVQ   312(SP), R12
-	CMPQ   304(SP), $0x02
-	JEQ    wideTargetsGrad2
-	CMPQ   304(SP), $0x06
-	JEQ    wideTargetsGrad6
-	CMPQ   304(SP), $0x03
-	JEQ    wideTargetsGrad3
-	CMPQ   304(SP), $0x07
-	JEQ    wideTargetsGrad7
-	XORL   AX, AX
+unweighted172:
+	VMOVUPS Z6, 904(SP)
+	VDIVPS  392(SP), Z6, Z6
+	VMULPS  968(SP), Z6, Z6
+	VMULPS  128(SP), Z6, Z6
+	VMOVUPS Z6, 840(SP)
 
-classes170:
+noGrad171:
+	// Back to the group's first row.
+	MOVQ 360(SP), R10
+	MOVQ 376(SP), SI
+	MOVQ 384(SP), DI
+
+wideTargetsRowC:
+	// R12 = r: losses[i] and (when not nil) lse[i] from lane r.
+	MOVQ  R10, R12
+	SUBQ  360(SP), R12
+	MOVL  712(SP)(R12*4), AX
+	MOVL  AX, (DX)(R10*4)
+	TESTQ R14, R14
+	JZ    noLse173
+	MOVL  776(SP)(R12*4), AX
+	MOVL  AX, (R14)(R10*4)
+
+noLse173:
+	// Pass 3 (with a gradient). qt and sc from lane r; g[j] = e[j]·qt - a[j]·sc
+	// (seq.TargetGrad). One loop per form of the targets.
+	TESTQ        DI, DI
+	JZ           rowDone174
+	VBROADCASTSS 840(SP)(R12*4), Z6
+	VBROADCASTSS 904(SP)(R12*4), Z7
+
+	// The label in every lane (targets from labels).
+	TESTB        $0x01, 304(SP)
+	JZ           noLabel175
+	MOVQ         328(SP), R12
+	VMOVD        (R12)(R10*4), X1
+	VPBROADCASTD X1, Z1
+
+noLabel175:
+	// R12 = the targets row: the base of targets (0 from labels) + i·4·stride.
+	MOVQ  312(SP), R12
+	TESTQ R12, R12
+	JZ    noTargets176
+	MOVQ  R10, AX
+	IMULQ R9, AX
+	ADDQ  AX, R12
+
+noTargets176:
+	CMPQ 304(SP), $0x02
+	JEQ  wideTargetsGrad2
+	CMPQ 304(SP), $0x06
+	JEQ  wideTargetsGrad6
+	CMPQ 304(SP), $0x03
+	JEQ  wideTargetsGrad3
+	CMPQ 304(SP), $0x07
+	JEQ  wideTargetsGrad7
+	XORL AX, AX
+
+classes177:
 	CMPQ    AX, 280(SP)
-	JAE     rest171
-	VMOVUPS (DI)(AX*1), Z7
+	JAE     rest178
+	VMOVUPS (DI)(AX*1), Z8
 	VMOVUPS (R12)(AX*1), Z21
-	VMULPS  Z6, Z7, Z7
-	VMULPS  Z8, Z21, Z21
-	VSUBPS  Z21, Z7, Z7
-	VMOVUPS Z7, (DI)(AX*1)
-	VMOVUPS 64(DI)(AX*1), Z7
+	VMULPS  Z6, Z8, Z8
+	VMULPS  Z7, Z21, Z21
+	VSUBPS  Z21, Z8, Z8
+	VMOVUPS Z8, (DI)(AX*1)
+	VMOVUPS 64(DI)(AX*1), Z8
 	VMOVUPS 64(R12)(AX*1), Z21
-	VMULPS  Z6, Z7, Z7
-	VMULPS  Z8, Z21, Z21
-	VSUBPS  Z21, Z7, Z7
-	VMOVUPS Z7, 64(DI)(AX*1)
+	VMULPS  Z6, Z8, Z8
+	VMULPS  Z7, Z21, Z21
+	VSUBPS  Z21, Z8, Z8
+	VMOVUPS Z8, 64(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes170
+	JMP     classes177
 
-rest171:
+rest178:
 	TESTQ   $0x00000010, CX
-	JZ      tail172
-	VMOVUPS (DI)(AX*1), Z7
+	JZ      tail179
+	VMOVUPS (DI)(AX*1), Z8
 	VMOVUPS (R12)(AX*1), Z21
-	VMULPS  Z6, Z7, Z7
-	VMULPS  Z8, Z21, Z21
-	VSUBPS  Z21, Z7, Z7
-	VMOVUPS Z7, (DI)(AX*1)
+	VMULPS  Z6, Z8, Z8
+	VMULPS  Z7, Z21, Z21
+	VSUBPS  Z21, Z8, Z8
+	VMOVUPS Z8, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail172:
+tail179:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone173
+	JZ        classesDone180
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (DI)(AX*1), K1, Z7
+	VMOVUPS.Z (DI)(AX*1), K1, Z8
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (R12)(AX*1), K1, Z21
-	VMULPS    Z6, Z7, Z6
-	VMULPS    Z8, Z21, Z7
+	VMULPS    Z6, Z8, Z6
+	VMULPS    Z7, Z21, Z7
 	VSUBPS    Z7, Z6, Z6
 	KMOVW     264(SP), K1
 	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone173:
-	JMP rowDone168
+classesDone180:
+	JMP rowDone174
 
 wideTargetsGrad2:
 	XORL AX, AX
 
-classes174:
+classes181:
 	CMPQ    AX, 280(SP)
-	JAE     rest175
-	VMOVUPS (DI)(AX*1), Z7
+	JAE     rest182
+	VMOVUPS (DI)(AX*1), Z8
 	VMOVUPS (R12)(AX*1), Z21
 	VMULPS  Z21, Z0, Z21
 	VADDPS  Z5, Z21, Z21
-	VMULPS  Z6, Z7, Z7
-	VMULPS  Z8, Z21, Z21
-	VSUBPS  Z21, Z7, Z7
-	VMOVUPS Z7, (DI)(AX*1)
-	VMOVUPS 64(DI)(AX*1), Z7
+	VMULPS  Z6, Z8, Z8
+	VMULPS  Z7, Z21, Z21
+	VSUBPS  Z21, Z8, Z8
+	VMOVUPS Z8, (DI)(AX*1)
+	VMOVUPS 64(DI)(AX*1), Z8
 	VMOVUPS 64(R12)(AX*1), Z21
 	VMULPS  Z21, Z0, Z21
 	VADDPS  Z5, Z21, Z21
-	VMULPS  Z6, Z7, Z7
-	VMULPS  Z8, Z21, Z21
-	VSUBPS  Z21, Z7, Z7
-	VMOVUPS Z7, 64(DI)(AX*1)
+	VMULPS  Z6, Z8, Z8
+	VMULPS  Z7, Z21, Z21
+	VSUBPS  Z21, Z8, Z8
+	VMOVUPS Z8, 64(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes174
+	JMP     classes181
 
-rest175:
+rest182:
 	TESTQ   $0x00000010, CX
-	JZ      tail176
-	VMOVUPS (DI)(AX*1), Z7
+	JZ      tail183
+	VMOVUPS (DI)(AX*1), Z8
 	VMOVUPS (R12)(AX*1), Z21
 	VMULPS  Z21, Z0, Z21
 	VADDPS  Z5, Z21, Z21
-	VMULPS  Z6, Z7, Z7
-	VMULPS  Z8, Z21, Z21
-	VSUBPS  Z21, Z7, Z7
-	VMOVUPS Z7, (DI)(AX*1)
+	VMULPS  Z6, Z8, Z8
+	VMULPS  Z7, Z21, Z21
+	VSUBPS  Z21, Z8, Z8
+	VMOVUPS Z8, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail176:
+tail183:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone177
+	JZ        classesDone184
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (DI)(AX*1), K1, Z7
+	VMOVUPS.Z (DI)(AX*1), K1, Z8
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (R12)(AX*1), K1, Z21
 	VMULPS    Z21, Z0, Z21
 	VADDPS    Z5, Z21, Z21
-	VMULPS    Z6, Z7, Z6
-	VMULPS    Z8, Z21, Z7
+	VMULPS    Z6, Z8, Z6
+	VMULPS    Z7, Z21, Z7
 	VSUBPS    Z7, Z6, Z6
 	KMOVW     264(SP), K1
 	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone177:
-	JMP rowDone168
+classesDone184:
+	JMP rowDone174
 
 wideTargetsGrad6:
 	XORL AX, AX
 
-classes178:
+classes185:
 	CMPQ    AX, 280(SP)
-	JAE     rest179
-	VMOVUPS (DI)(AX*1), Z7
+	JAE     rest186
+	VMOVUPS (DI)(AX*1), Z8
 	VMOVUPS (R12)(AX*1), Z21
 	VMULPS  Z21, Z0, Z21
 	VADDPS  Z5, Z21, Z21
 	VMOVUPS (BX)(AX*1), Z22
 	VMULPS  Z21, Z22, Z21
-	VMULPS  Z6, Z7, Z7
-	VMULPS  Z8, Z21, Z21
-	VSUBPS  Z21, Z7, Z7
-	VMOVUPS Z7, (DI)(AX*1)
-	VMOVUPS 64(DI)(AX*1), Z7
+	VMULPS  Z6, Z8, Z8
+	VMULPS  Z7, Z21, Z21
+	VSUBPS  Z21, Z8, Z8
+	VMOVUPS Z8, (DI)(AX*1)
+	VMOVUPS 64(DI)(AX*1), Z8
 	VMOVUPS 64(R12)(AX*1), Z21
 	VMULPS  Z21, Z0, Z21
 	VADDPS  Z5, Z21, Z21
 	VMOVUPS 64(BX)(AX*1), Z22
 	VMULPS  Z21, Z22, Z21
-	VMULPS  Z6, Z7, Z7
-	VMULPS  Z8, Z21, Z21
-	VSUBPS  Z21, Z7, Z7
-	VMOVUPS Z7, 64(DI)(AX*1)
+	VMULPS  Z6, Z8, Z8
+	VMULPS  Z7, Z21, Z21
+	VSUBPS  Z21, Z8, Z8
+	VMOVUPS Z8, 64(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes178
+	JMP     classes185
 
-rest179:
+rest186:
 	TESTQ   $0x00000010, CX
-	JZ      tail180
-	VMOVUPS (DI)(AX*1), Z7
+	JZ      tail187
+	VMOVUPS (DI)(AX*1), Z8
 	VMOVUPS (R12)(AX*1), Z21
 	VMULPS  Z21, Z0, Z21
 	VADDPS  Z5, Z21, Z21
 	VMOVUPS (BX)(AX*1), Z22
 	VMULPS  Z21, Z22, Z21
-	VMULPS  Z6, Z7, Z7
-	VMULPS  Z8, Z21, Z21
-	VSUBPS  Z21, Z7, Z7
-	VMOVUPS Z7, (DI)(AX*1)
+	VMULPS  Z6, Z8, Z8
+	VMULPS  Z7, Z21, Z21
+	VSUBPS  Z21, Z8, Z8
+	VMOVUPS Z8, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail180:
+tail187:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone181
+	JZ        classesDone188
 	KMOVW     264(SP), K1
-	VMOVUPS.Z (DI)(AX*1), K1, Z7
+	VMOVUPS.Z (DI)(AX*1), K1, Z8
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (R12)(AX*1), K1, Z21
 	VMULPS    Z21, Z0, Z21
@@ -10179,168 +10292,162 @@ tail180:
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (BX)(AX*1), K1, Z22
 	VMULPS    Z21, Z22, Z21
-	VMULPS    Z6, Z7, Z6
-	VMULPS    Z8, Z21, Z7
+	VMULPS    Z6, Z8, Z6
+	VMULPS    Z7, Z21, Z7
 	VSUBPS    Z7, Z6, Z6
 	KMOVW     264(SP), K1
 	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone181:
-	JMP rowDone168
+classesDone188:
+	JMP rowDone174
 
 wideTargetsGrad3:
-	VMOVDQU32 lanes<>+0(SB), Z7
+	VMOVDQU32 lanes<>+0(SB), Z8
 	XORL      AX, AX
 
-classes182:
+classes189:
 	CMPQ      AX, 280(SP)
-	JAE       rest183
+	JAE       rest190
 	VMOVUPS   (DI)(AX*1), Z21
-	VPCMPEQD  Z1, Z7, K1
+	VPCMPEQD  Z1, Z8, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VMULPS    Z22, Z0, Z22
 	VADDPS    Z5, Z22, Z22
-	VPADDD    Z20, Z7, Z7
+	VPADDD    Z20, Z8, Z8
 	VMULPS    Z6, Z21, Z21
-	VMULPS    Z8, Z22, Z22
+	VMULPS    Z7, Z22, Z22
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, (DI)(AX*1)
 	VMOVUPS   64(DI)(AX*1), Z21
-	VPCMPEQD  Z1, Z7, K1
+	VPCMPEQD  Z1, Z8, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VMULPS    Z22, Z0, Z22
 	VADDPS    Z5, Z22, Z22
-	VPADDD    Z20, Z7, Z7
+	VPADDD    Z20, Z8, Z8
 	VMULPS    Z6, Z21, Z21
-	VMULPS    Z8, Z22, Z22
+	VMULPS    Z7, Z22, Z22
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, 64(DI)(AX*1)
 	ADDQ      $0x00000080, AX
-	JMP       classes182
+	JMP       classes189
 
-rest183:
+rest190:
 	TESTQ     $0x00000010, CX
-	JZ        tail184
+	JZ        tail191
 	VMOVUPS   (DI)(AX*1), Z21
-	VPCMPEQD  Z1, Z7, K1
+	VPCMPEQD  Z1, Z8, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VMULPS    Z22, Z0, Z22
 	VADDPS    Z5, Z22, Z22
-	VPADDD    Z20, Z7, Z7
+	VPADDD    Z20, Z8, Z8
 	VMULPS    Z6, Z21, Z21
-	VMULPS    Z8, Z22, Z22
+	VMULPS    Z7, Z22, Z22
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, (DI)(AX*1)
 	ADDQ      $0x00000040, AX
 
-tail184:
+tail191:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone185
+	JZ        classesDone192
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z21
-	VPCMPEQD  Z1, Z7, K1
+	VPCMPEQD  Z1, Z8, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VMULPS    Z22, Z0, Z22
 	VADDPS    Z5, Z22, Z22
-	VPADDD    Z20, Z7, Z7
+	VPADDD    Z20, Z8, Z8
 	VMULPS    Z6, Z21, Z6
-	VMULPS    Z8, Z22, Z7
+	VMULPS    Z7, Z22, Z7
 	VSUBPS    Z7, Z6, Z6
 	KMOVW     264(SP), K1
 	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone185:
-	JMP rowDone168
+classesDone192:
+	JMP rowDone174
 
 wideTargetsGrad7:
-	VMOVDQU32 lanes<>+0(SB), Z7
+	VMOVDQU32 lanes<>+0(SB), Z8
 	XORL      AX, AX
 
-classes186:
+classes193:
 	CMPQ      AX, 280(SP)
-	JAE       rest187
+	JAE       rest194
 	VMOVUPS   (DI)(AX*1), Z21
-	VPCMPEQD  Z1, Z7, K1
+	VPCMPEQD  Z1, Z8, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VMULPS    Z22, Z0, Z22
 	VADDPS    Z5, Z22, Z22
 	VMOVUPS   (BX)(AX*1), Z23
 	VMULPS    Z22, Z23, Z22
-	VPADDD    Z20, Z7, Z7
+	VPADDD    Z20, Z8, Z8
 	VMULPS    Z6, Z21, Z21
-	VMULPS    Z8, Z22, Z22
+	VMULPS    Z7, Z22, Z22
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, (DI)(AX*1)
 	VMOVUPS   64(DI)(AX*1), Z21
-	VPCMPEQD  Z1, Z7, K1
+	VPCMPEQD  Z1, Z8, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VMULPS    Z22, Z0, Z22
 	VADDPS    Z5, Z22, Z22
 	VMOVUPS   64(BX)(AX*1), Z23
 	VMULPS    Z22, Z23, Z22
-	VPADDD    Z20, Z7, Z7
+	VPADDD    Z20, Z8, Z8
 	VMULPS    Z6, Z21, Z21
-	VMULPS    Z8, Z22, Z22
+	VMULPS    Z7, Z22, Z22
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, 64(DI)(AX*1)
 	ADDQ      $0x00000080, AX
-	JMP       classes186
+	JMP       classes193
 
-rest187:
+rest194:
 	TESTQ     $0x00000010, CX
-	JZ        tail188
+	JZ        tail195
 	VMOVUPS   (DI)(AX*1), Z21
-	VPCMPEQD  Z1, Z7, K1
+	VPCMPEQD  Z1, Z8, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VMULPS    Z22, Z0, Z22
 	VADDPS    Z5, Z22, Z22
 	VMOVUPS   (BX)(AX*1), Z23
 	VMULPS    Z22, Z23, Z22
-	VPADDD    Z20, Z7, Z7
+	VPADDD    Z20, Z8, Z8
 	VMULPS    Z6, Z21, Z21
-	VMULPS    Z8, Z22, Z22
+	VMULPS    Z7, Z22, Z22
 	VSUBPS    Z22, Z21, Z21
 	VMOVUPS   Z21, (DI)(AX*1)
 	ADDQ      $0x00000040, AX
 
-tail188:
+tail195:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone189
+	JZ        classesDone196
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z21
-	VPCMPEQD  Z1, Z7, K1
+	VPCMPEQD  Z1, Z8, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VMULPS    Z22, Z0, Z22
 	VADDPS    Z5, Z22, Z22
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (BX)(AX*1), K1, Z23
 	VMULPS    Z22, Z23, Z22
-	VPADDD    Z20, Z7, Z7
+	VPADDD    Z20, Z8, Z8
 	VMULPS    Z6, Z21, Z6
-	VMULPS    Z8, Z22, Z7
+	VMULPS    Z7, Z22, Z7
 	VSUBPS    Z7, Z6, Z6
 	KMOVW     264(SP), K1
 	VMOVUPS   Z6, K1, (DI)(AX*1)
 
-classesDone189:
-rowDone168:
-	// The targets row advances (when not nil).
-	MOVQ  312(SP), R12
-	TESTQ R12, R12
-	JZ    noTargets190
-	ADDQ  R9, R12
-	MOVQ  R12, 312(SP)
-
-noTargets190:
+classesDone196:
+rowDone174:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut191
+	JZ    noOut197
 	ADDQ  R9, DI
 
-noOut191:
-	JMP wideTargetsRow
+noOut197:
+	CMPQ R10, 368(SP)
+	JB   wideTargetsRowC
+	JMP  wideTargetsGroup
 
 wideTargetsDone:
 	VZEROUPPER
@@ -10348,10 +10455,11 @@ wideTargetsDone:
 
 // func wideSoftmaxAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·wideSoftmaxAVX512(SB), $328-8
-	// wideSoftmaxGeneric (softmaxRowC), one row at a time, the classes in
-	// vectors, the logits times xs = xscale: m (pass 1), e[j] stored to y and s
-	// (pass 2), r = 1/s, y[j] = y[j]·r (pass 3).
+TEXT ·wideSoftmaxAVX512(SB), $1072-8
+	// wideSoftmaxGeneric (softmaxRowC), in groups of rows (wideGroups), the
+	// classes in vectors, the logits times xs = xscale: m (pass 1), e[j] stored
+	// to y and s (pass 2) of each row of a group; r = 1/s of the group's rows, a
+	// row per lane; y[j] = y[j]·r (pass 3) of each row.
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
 	// c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a row to
@@ -10390,12 +10498,28 @@ someRows71:
 isNil70:
 	VMOVSS 240(BX), X0
 	VMOVSS X0, 320(SP)
-	MOVQ   24(BX), DI
-	MOVQ   32(BX), AX
-	SUBQ   CX, AX
-	JGE    someRows73
-	XORL   R8, R8
-	JMP    isNil72
+
+	// The frame words of the groups of rows at 328(SP) (rows per group, first row,
+	// end, SI and DI at the first row) and the vectors with a lane per row of
+	// the group at 368(SP), 64 bytes apart: s, m, d[l], all, w, loss, lse (ls in
+	// wideLogSoftmax), q (r in wideSoftmax; qt in wideTargets), sc, T, D.
+	// The rows of a group: min(16, max(1, 16384/(4c))).
+	MOVL    $0x00001000, AX
+	XORL    DX, DX
+	DIVQ    CX
+	MOVL    $0x00000001, DX
+	TESTQ   AX, AX
+	CMOVQEQ DX, AX
+	MOVL    $0x00000010, DX
+	CMPQ    AX, DX
+	CMOVQGT DX, AX
+	MOVQ    AX, 328(SP)
+	MOVQ    24(BX), DI
+	MOVQ    32(BX), AX
+	SUBQ    CX, AX
+	JGE     someRows73
+	XORL    R8, R8
+	JMP     isNil72
 
 someRows73:
 	XORL    DX, DX
@@ -10431,10 +10555,21 @@ isNil72:
 	VMOVUPS      Z0, 128(SP)
 	XORL         R10, R10
 
-wideSoftmaxRow:
+wideSoftmaxGroup:
 	CMPQ R10, R8
 	JAE  wideSoftmaxDone
 
+	// The group: its first row, the row after its last, the row pointers at its first row.
+	MOVQ    R10, 336(SP)
+	MOVQ    SI, 352(SP)
+	MOVQ    DI, 360(SP)
+	MOVQ    R10, R12
+	ADDQ    328(SP), R12
+	CMPQ    R12, R8
+	CMOVQGT R8, R12
+	MOVQ    R12, 344(SP)
+
+wideSoftmaxRowA:
 	// R11 = the next row of logits (this one for the last row), prefetched in pass 2.
 	LEAQ    (SI)(R9*1), R11
 	LEAQ    1(R10), R12
@@ -10837,7 +10972,7 @@ tail83:
 	VADDPS      Z0, Z4, K1, Z4
 
 classesDone84:
-	// Pass 3. s = total(c); r = 1 / s (seq.Reciprocal); y[j] = y[j]·r (seq.Scaled).
+	// s = total(c), to lane r.
 	VMOVSHDUP     Z4, Z0
 	VADDPS        Z0, Z4, Z0
 	VPERMILPS     $0x4e, Z0, Z4
@@ -10847,13 +10982,41 @@ classesDone84:
 	VEXTRACTF64X4 $0x01, Z0, Y4
 	VADDSS        X4, X0, X0
 	VBROADCASTSS  X0, Z0
-	VBROADCASTSS  one<>+0(SB), Z4
-	VDIVPS        Z0, Z4, Z0
-	XORL          AX, AX
+	MOVQ          R10, R12
+	SUBQ          336(SP), R12
+	VMOVSS        X0, 368(SP)(R12*4)
 
-classes88:
+	// Next row.
+	INCQ  R10
+	ADDQ  R9, SI
+	TESTQ DI, DI
+	JZ    noOut88
+	ADDQ  R9, DI
+
+noOut88:
+	CMPQ R10, 344(SP)
+	JB   wideSoftmaxRowA
+
+	// r = 1 / s (seq.Reciprocal) of the group's rows, a row per lane.
+	VBROADCASTSS one<>+0(SB), Z0
+	VDIVPS       368(SP), Z0, Z0
+	VMOVUPS      Z0, 816(SP)
+
+	// Back to the group's first row.
+	MOVQ 336(SP), R10
+	MOVQ 352(SP), SI
+	MOVQ 360(SP), DI
+
+wideSoftmaxRowC:
+	// Pass 3. y[j] = y[j]·r (seq.Scaled), r from lane r.
+	MOVQ         R10, R12
+	SUBQ         336(SP), R12
+	VBROADCASTSS 816(SP)(R12*4), Z0
+	XORL         AX, AX
+
+classes89:
 	CMPQ    AX, 288(SP)
-	JAE     rest89
+	JAE     rest90
 	VMOVUPS (DI)(AX*1), Z4
 	VMULPS  Z0, Z4, Z4
 	VMOVUPS Z4, (DI)(AX*1)
@@ -10867,37 +11030,39 @@ classes88:
 	VMULPS  Z0, Z4, Z4
 	VMOVUPS Z4, 192(DI)(AX*1)
 	ADDQ    $0x00000100, AX
-	JMP     classes88
+	JMP     classes89
 
-rest89:
-single92:
+rest90:
+single93:
 	CMPQ    AX, 272(SP)
-	JAE     tail90
+	JAE     tail91
 	VMOVUPS (DI)(AX*1), Z4
 	VMULPS  Z0, Z4, Z4
 	VMOVUPS Z4, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     single92
+	JMP     single93
 
-tail90:
+tail91:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone91
+	JZ        classesDone92
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z4
 	VMULPS    Z0, Z4, Z0
 	KMOVW     264(SP), K1
 	VMOVUPS   Z0, K1, (DI)(AX*1)
 
-classesDone91:
+classesDone92:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut93
+	JZ    noOut94
 	ADDQ  R9, DI
 
-noOut93:
-	JMP wideSoftmaxRow
+noOut94:
+	CMPQ R10, 344(SP)
+	JB   wideSoftmaxRowC
+	JMP  wideSoftmaxGroup
 
 wideSoftmaxDone:
 	VZEROUPPER
@@ -10905,10 +11070,11 @@ wideSoftmaxDone:
 
 // func wideLogSoftmaxAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·wideLogSoftmaxAVX512(SB), $328-8
-	// wideLogSoftmaxGeneric (logSoftmaxRowC), one row at a time, the classes in
-	// vectors, the logits times xs = xscale: m (pass 1), s (pass 2), ls =
-	// log32(s), y[j] = (x[j]·xs - m) - ls (pass 3).
+TEXT ·wideLogSoftmaxAVX512(SB), $1072-8
+	// wideLogSoftmaxGeneric (logSoftmaxRowC), in groups of rows (wideGroups),
+	// the classes in vectors, the logits times xs = xscale: m (pass 1) and s
+	// (pass 2) of each row of a group; ls = log32(s) of the group's rows, a row
+	// per lane; y[j] = (x[j]·xs - m) - ls (pass 3) of each row.
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
 	// c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a row to
@@ -10947,12 +11113,28 @@ someRows71:
 isNil70:
 	VMOVSS 240(BX), X0
 	VMOVSS X0, 320(SP)
-	MOVQ   24(BX), DI
-	MOVQ   32(BX), AX
-	SUBQ   CX, AX
-	JGE    someRows73
-	XORL   R8, R8
-	JMP    isNil72
+
+	// The frame words of the groups of rows at 328(SP) (rows per group, first row,
+	// end, SI and DI at the first row) and the vectors with a lane per row of
+	// the group at 368(SP), 64 bytes apart: s, m, d[l], all, w, loss, lse (ls in
+	// wideLogSoftmax), q (r in wideSoftmax; qt in wideTargets), sc, T, D.
+	// The rows of a group: min(16, max(1, 16384/(4c))).
+	MOVL    $0x00001000, AX
+	XORL    DX, DX
+	DIVQ    CX
+	MOVL    $0x00000001, DX
+	TESTQ   AX, AX
+	CMOVQEQ DX, AX
+	MOVL    $0x00000010, DX
+	CMPQ    AX, DX
+	CMOVQGT DX, AX
+	MOVQ    AX, 328(SP)
+	MOVQ    24(BX), DI
+	MOVQ    32(BX), AX
+	SUBQ    CX, AX
+	JGE     someRows73
+	XORL    R8, R8
+	JMP     isNil72
 
 someRows73:
 	XORL    DX, DX
@@ -10988,10 +11170,21 @@ isNil72:
 	VMOVUPS      Z0, 128(SP)
 	XORL         R10, R10
 
-wideLogSoftmaxRow:
+wideLogSoftmaxGroup:
 	CMPQ R10, R8
 	JAE  wideLogSoftmaxDone
 
+	// The group: its first row, the row after its last, the row pointers at its first row.
+	MOVQ    R10, 336(SP)
+	MOVQ    SI, 352(SP)
+	MOVQ    DI, 360(SP)
+	MOVQ    R10, R12
+	ADDQ    328(SP), R12
+	CMPQ    R12, R8
+	CMOVQGT R8, R12
+	MOVQ    R12, 344(SP)
+
+wideLogSoftmaxRowA:
 	// R11 = the next row of logits (this one for the last row), prefetched in pass 2.
 	LEAQ    (SI)(R9*1), R11
 	LEAQ    1(R10), R12
@@ -11370,7 +11563,7 @@ tail83:
 	VADDPS      Z5, Z4, K1, Z4
 
 classesDone84:
-	// s = total(c); ls = log32(s) (seq.Log).
+	// s = total(c) and m to lane r.
 	VMOVSHDUP     Z4, Z5
 	VADDPS        Z5, Z4, Z4
 	VPERMILPS     $0x4e, Z4, Z5
@@ -11380,55 +11573,86 @@ classesDone84:
 	VEXTRACTF64X4 $0x01, Z4, Y5
 	VADDSS        X5, X4, X4
 	VBROADCASTSS  X4, Z4
-	VPSRLD        $0x17, Z4, Z5
-	VBROADCASTSS  logExpInv<>+0(SB), Z6
-	VPSUBD        Z5, Z6, Z6
-	VPSLLD        $0x17, Z6, Z6
-	VMULPS        Z4, Z6, Z4
-	VPSUBD.BCST   logExpBias<>+0(SB), Z5, Z5
-	VCVTDQ2PS     Z5, Z5
-	VCMPPS.BCST   $0x01, logSqrtHalf<>+0(SB), Z4, K1
-	VADDPS        Z4, Z4, Z6
-	VBLENDMPS     Z6, Z4, K1, Z4
-	VSUBPS.BCST   one<>+0(SB), Z5, Z6
-	VBLENDMPS     Z6, Z5, K1, Z5
-	VMULPS.BCST   expLn2Hi<>+0(SB), Z5, Z6
-	VMULPS.BCST   expLn2Lo<>+0(SB), Z5, Z5
-	VSUBPS.BCST   one<>+0(SB), Z4, Z4
-	VMULPS        Z4, Z4, Z7
-	VMULPS.BCST   logP0<>+0(SB), Z4, Z8
-	VADDPS.BCST   logP1<>+0(SB), Z8, Z8
-	VMULPS        Z4, Z8, Z8
-	VADDPS.BCST   logP2<>+0(SB), Z8, Z8
-	VMULPS        Z4, Z8, Z8
-	VADDPS.BCST   logP3<>+0(SB), Z8, Z8
-	VMULPS        Z4, Z8, Z8
-	VADDPS.BCST   logP4<>+0(SB), Z8, Z8
-	VMULPS        Z4, Z8, Z8
-	VADDPS.BCST   logP5<>+0(SB), Z8, Z8
-	VMULPS        Z4, Z8, Z8
-	VADDPS.BCST   logP6<>+0(SB), Z8, Z8
-	VMULPS        Z4, Z8, Z8
-	VADDPS.BCST   logP7<>+0(SB), Z8, Z8
-	VMULPS        Z4, Z8, Z8
-	VADDPS.BCST   logP8<>+0(SB), Z8, Z8
-	VMULPS        Z4, Z8, Z8
-	VMULPS        Z7, Z8, Z8
-	VADDPS        Z5, Z8, Z5
-	VMULPS.BCST   half<>+0(SB), Z7, Z7
-	VSUBPS        Z7, Z5, Z5
-	VADDPS        Z5, Z4, Z4
-	VADDPS        Z6, Z4, Z4
+	MOVQ          R10, R12
+	SUBQ          336(SP), R12
+	VMOVSS        X4, 368(SP)(R12*4)
+	VMOVSS        X0, 432(SP)(R12*4)
+
+	// Next row.
+	INCQ  R10
+	ADDQ  R9, SI
+	TESTQ DI, DI
+	JZ    noOut88
+	ADDQ  R9, DI
+
+noOut88:
+	CMPQ R10, 344(SP)
+	JB   wideLogSoftmaxRowA
+
+	// ls = log32(s) (seq.Log) of the group's rows, a row per lane.
+	VMOVDQU32    368(SP), Z0
+	VPSRLD       $0x17, Z0, Z0
+	VBROADCASTSS logExpInv<>+0(SB), Z4
+	VPSUBD       Z0, Z4, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VMULPS       368(SP), Z4, Z4
+	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z0
+	VCVTDQ2PS    Z0, Z0
+	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z4, K1
+	VADDPS       Z4, Z4, Z5
+	VBLENDMPS    Z5, Z4, K1, Z4
+	VSUBPS.BCST  one<>+0(SB), Z0, Z5
+	VBLENDMPS    Z5, Z0, K1, Z0
+	VMULPS.BCST  expLn2Hi<>+0(SB), Z0, Z5
+	VMULPS.BCST  expLn2Lo<>+0(SB), Z0, Z0
+	VSUBPS.BCST  one<>+0(SB), Z4, Z4
+	VMULPS       Z4, Z4, Z6
+	VMULPS.BCST  logP0<>+0(SB), Z4, Z7
+	VADDPS.BCST  logP1<>+0(SB), Z7, Z7
+	VMULPS       Z4, Z7, Z7
+	VADDPS.BCST  logP2<>+0(SB), Z7, Z7
+	VMULPS       Z4, Z7, Z7
+	VADDPS.BCST  logP3<>+0(SB), Z7, Z7
+	VMULPS       Z4, Z7, Z7
+	VADDPS.BCST  logP4<>+0(SB), Z7, Z7
+	VMULPS       Z4, Z7, Z7
+	VADDPS.BCST  logP5<>+0(SB), Z7, Z7
+	VMULPS       Z4, Z7, Z7
+	VADDPS.BCST  logP6<>+0(SB), Z7, Z7
+	VMULPS       Z4, Z7, Z7
+	VADDPS.BCST  logP7<>+0(SB), Z7, Z7
+	VMULPS       Z4, Z7, Z7
+	VADDPS.BCST  logP8<>+0(SB), Z7, Z7
+	VMULPS       Z4, Z7, Z7
+	VMULPS       Z6, Z7, Z7
+	VADDPS       Z0, Z7, Z0
+	VMULPS.BCST  half<>+0(SB), Z6, Z6
+	VSUBPS       Z6, Z0, Z0
+	VADDPS       Z0, Z4, Z0
+	VADDPS       Z5, Z0, Z0
+	VMOVUPS      Z0, 752(SP)
+
+	// Back to the group's first row.
+	MOVQ 336(SP), R10
+	MOVQ 352(SP), SI
+	MOVQ 360(SP), DI
+
+wideLogSoftmaxRowC:
+	// m and ls of the row, from lane r.
+	MOVQ         R10, R12
+	SUBQ         336(SP), R12
+	VBROADCASTSS 432(SP)(R12*4), Z0
+	VBROADCASTSS 752(SP)(R12*4), Z4
 
 	// Pass 3. y[j] = (x[j]·xs - m) - ls (seq.LogSoftmax); the unrolled
 	// iterations without the product when xs is 1.
 	XORL AX, AX
 
-classes88:
+classes89:
 	CMPQ    AX, 288(SP)
-	JAE     rest89
+	JAE     rest90
 	CMPL    320(SP), $0x3f800000
-	JNE     scaled92
+	JNE     scaled93
 	VMOVUPS (SI)(AX*1), Z5
 	VSUBPS  Z0, Z5, Z5
 	VSUBPS  Z4, Z5, Z5
@@ -11445,9 +11669,9 @@ classes88:
 	VSUBPS  Z0, Z5, Z5
 	VSUBPS  Z4, Z5, Z5
 	VMOVUPS Z5, 192(DI)(AX*1)
-	JMP     scaledDone93
+	JMP     scaledDone94
 
-scaled92:
+scaled93:
 	VMOVUPS     (SI)(AX*1), Z5
 	VMULPS.BCST 320(SP), Z5, Z5
 	VSUBPS      Z0, Z5, Z5
@@ -11469,25 +11693,25 @@ scaled92:
 	VSUBPS      Z4, Z5, Z5
 	VMOVUPS     Z5, 192(DI)(AX*1)
 
-scaledDone93:
+scaledDone94:
 	ADDQ $0x00000100, AX
-	JMP  classes88
+	JMP  classes89
 
-rest89:
-single94:
+rest90:
+single95:
 	CMPQ        AX, 272(SP)
-	JAE         tail90
+	JAE         tail91
 	VMOVUPS     (SI)(AX*1), Z5
 	VMULPS.BCST 320(SP), Z5, Z5
 	VSUBPS      Z0, Z5, Z5
 	VSUBPS      Z4, Z5, Z5
 	VMOVUPS     Z5, (DI)(AX*1)
 	ADDQ        $0x00000040, AX
-	JMP         single94
+	JMP         single95
 
-tail90:
+tail91:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone91
+	JZ          classesDone92
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z5
 	VMULPS.BCST 320(SP), Z5, Z5
@@ -11496,16 +11720,18 @@ tail90:
 	KMOVW       264(SP), K1
 	VMOVUPS     Z0, K1, (DI)(AX*1)
 
-classesDone91:
+classesDone92:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut95
+	JZ    noOut96
 	ADDQ  R9, DI
 
-noOut95:
-	JMP wideLogSoftmaxRow
+noOut96:
+	CMPQ R10, 344(SP)
+	JB   wideLogSoftmaxRowC
+	JMP  wideLogSoftmaxGroup
 
 wideLogSoftmaxDone:
 	VZEROUPPER
@@ -17903,7 +18129,7 @@ argmaxDone:
 
 // func wideLabelsAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideLabelsAVX2(SB), $888-8
+TEXT ·wideLabelsAVX2(SB), $952-8
 	// wideLabelsGeneric, in groups of rows (see wideGroups): passes 1 and 2 of
 	// each row of a group, the classes in vectors (see the overview of the wide
 	// functions), the logits times xs = xscale; the scalar work of the group's
@@ -17956,7 +18182,8 @@ isNil119:
 
 	// The frame words of the groups of rows at 560(SP) (rows per group, first row,
 	// end, SI and DI at the first row) and the vectors with a lane per row of
-	// the group at 600(SP), 32 bytes apart: s, m, d[l], all, w, loss, lse, q, sc.
+	// the group at 600(SP), 32 bytes apart: s, m, d[l], all, w, loss, lse (ls in
+	// wideLogSoftmax), q (r in wideSoftmax; qt in wideTargets), sc, T, D.
 	// The rows of a group: min(8, max(1, 16384/(4c))).
 	MOVL    $0x00001000, AX
 	XORL    DX, DX
@@ -19812,9 +20039,11 @@ wideLabelsDone:
 
 // func wideTargetsAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideTargetsAVX2(SB), $560-8
-	// wideTargetsGeneric, one row at a time, the classes in vectors (see the
-	// overview of the wide functions), the logits times xs = xscale. The
+TEXT ·wideTargetsAVX2(SB), $952-8
+	// wideTargetsGeneric, in groups of rows (see wideGroups): passes 1 and 2 of
+	// each row of a group, the classes in vectors (see the overview of the wide
+	// functions), the logits times xs = xscale; the scalar work of the group's
+	// rows, a row per lane; pass 3 of each row. The
 	// effective targets a[j] (targetRow.at) take one of five forms, each with its
 	// own loops of passes 2 and 3: dense targets, plain, staged, or staged with
 	// class weights; the one-hot rows of labels, staged (plain: staged with
@@ -19866,6 +20095,22 @@ someRows220:
 isNil219:
 	VBROADCASTSS 240(R10), Y0
 	VMOVUPS      Y0, 528(SP)
+
+	// The frame words of the groups of rows at 560(SP) (rows per group, first row,
+	// end, SI and DI at the first row) and the vectors with a lane per row of
+	// the group at 600(SP), 32 bytes apart: s, m, d[l], all, w, loss, lse (ls in
+	// wideLogSoftmax), q (r in wideSoftmax; qt in wideTargets), sc, T, D.
+	// The rows of a group: min(8, max(1, 16384/(4c))).
+	MOVL    $0x00001000, AX
+	XORL    DX, DX
+	DIVQ    CX
+	MOVL    $0x00000001, DX
+	TESTQ   AX, AX
+	CMOVQEQ DX, AX
+	MOVL    $0x00000008, DX
+	CMPQ    AX, DX
+	CMOVQGT DX, AX
+	MOVQ    AX, 560(SP)
 
 	// The form of the targets.
 	MOVQ    24(R10), DI
@@ -20102,10 +20347,21 @@ tailKDone237:
 	MOVQ AX, 400(SP)
 	XORL R10, R10
 
-wideTargetsRow:
+wideTargetsGroup:
 	CMPQ R10, R8
 	JAE  wideTargetsDone
 
+	// The group: its first row, the row after its last, the row pointers at its first row.
+	MOVQ    R10, 568(SP)
+	MOVQ    SI, 584(SP)
+	MOVQ    DI, 592(SP)
+	MOVQ    R10, R12
+	ADDQ    560(SP), R12
+	CMPQ    R12, R8
+	CMOVQGT R8, R12
+	MOVQ    R12, 576(SP)
+
+wideTargetsRowA:
 	// Pass 1. m = maxRow(x): VMAXPS into two registers in any order (exact for a
 	// row without NaN; a row with a NaN has NaN outputs whatever m is), the
 	// masked-out lanes of the last step at -Inf; the NaN lanes OR-ed by VCMPPS
@@ -20403,21 +20659,47 @@ storePred254:
 	MOVL R12, (R13)(R10*4)
 
 noPreds251:
+	// R12 = r; lane r of the group's vectors: m, all (a mask) and the row's weight (1 without).
+	MOVQ   R10, R12
+	SUBQ   568(SP), R12
+	VMOVSS X6, 632(SP)(R12*4)
+	MOVL   128(SP), AX
+	MOVL   AX, 696(SP)(R12*4)
+	MOVQ   520(SP), AX
+	TESTQ  AX, AX
+	JZ     unweighted266
+	MOVL   (AX)(R10*4), AX
+	JMP    weight267
+
+unweighted266:
+	MOVL $0x3f800000, AX
+
+weight267:
+	MOVL AX, 728(SP)(R12*4)
+
 	// The label in every lane (targets from labels).
 	TESTB        $0x01, 384(SP)
-	JZ           noLabel266
+	JZ           noLabel268
 	MOVQ         512(SP), R12
 	VMOVD        (R12)(R10*4), X0
 	VPBROADCASTD X0, Y0
 	VMOVDQU      Y0, 256(SP)
 
-noLabel266:
+noLabel268:
 	// Pass 2. For each class: d = x[j]·xs - m (the product skipped when xs is
 	// 1); a = targetRow.at(j); td = a·d, +0
 	// where a == 0 (seq.TargetTerm); e = expf(d) (seq.Exp), stored to g (when
 	// grad is not nil); s, T and D accumulated by classSum (e, a, td). R12 =
 	// the targets row. One loop per form of the targets.
-	MOVQ    392(SP), R12
+	// R12 = the targets row: the base of targets (0 from labels) + i·4·stride.
+	MOVQ  392(SP), R12
+	TESTQ R12, R12
+	JZ    noTargets269
+	MOVQ  R10, AX
+	IMULQ R9, AX
+	ADDQ  AX, R12
+
+noTargets269:
 	VMOVUPS negZero<>+0(SB), Y0
 	VMOVUPS negZero<>+0(SB), Y1
 	VMOVUPS negZero<>+0(SB), Y2
@@ -20434,15 +20716,15 @@ noLabel266:
 	JEQ     wideTargetsExp7
 	XORL    AX, AX
 
-classes268:
+classes271:
 	CMPQ    AX, 368(SP)
-	JAE     rest269
+	JAE     rest272
 	VMOVUPS (SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled272
+	JEQ     unscaled275
 	VMULPS  528(SP), Y7, Y7
 
-unscaled272:
+unscaled275:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
 	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
@@ -20475,17 +20757,17 @@ unscaled272:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore273
+	JZ      noStore276
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore273:
+noStore276:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled274
+	JEQ     unscaled277
 	VMULPS  528(SP), Y7, Y7
 
-unscaled274:
+unscaled277:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS 32(R12)(AX*1), Y8
 	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
@@ -20518,99 +20800,99 @@ unscaled274:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore275
+	JZ      noStore278
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore275:
+noStore278:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes268
+	JMP    classes271
 
-rest269:
+rest272:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone271
+	JZ         classesDone274
 	VMOVUPS    (SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes276
+	JGE        maskedLoadLanes279
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded277
+	JMP        maskedLoaded280
 
-maskedLoadLanes276:
+maskedLoadLanes279:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone278
+	JLE       lanesDone281
 	VINSERTPS $0x00, (SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone278
+	JLE       lanesDone281
 	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone278
+	JLE       lanesDone281
 	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone278
+	JLE       lanesDone281
 	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone278
+	JLE       lanesDone281
 	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone278
+	JLE       lanesDone281
 	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone278
+	JLE       lanesDone281
 	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone278
+	JLE       lanesDone281
 	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
 
-lanesDone278:
+lanesDone281:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded277:
+maskedLoaded280:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled279
+	JEQ    unscaled282
 	VMULPS 528(SP), Y7, Y7
 
-unscaled279:
+unscaled282:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes280
+	JGE        maskedLoadLanes283
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
-	JMP        maskedLoaded281
+	JMP        maskedLoaded284
 
-maskedLoadLanes280:
+maskedLoadLanes283:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone282
+	JLE       lanesDone285
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone282
+	JLE       lanesDone285
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone282
+	JLE       lanesDone285
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone282
+	JLE       lanesDone285
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone282
+	JLE       lanesDone285
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone282
+	JLE       lanesDone285
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone282
+	JLE       lanesDone285
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone282
+	JLE       lanesDone285
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
-lanesDone282:
+lanesDone285:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded281:
+maskedLoaded284:
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
 	VMULPS     Y7, Y8, Y10
 	VANDPS     Y10, Y9, Y9
@@ -20645,127 +20927,127 @@ maskedLoaded281:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore283
+	JZ         noStore286
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes284
+	JGE        maskedStoreLanes287
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
-	JMP        maskedStored285
+	JMP        maskedStored288
 
-maskedStoreLanes284:
+maskedStoreLanes287:
 	VEXTRACTF128 $0x01, Y7, X8
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored285
+	JLE          maskedStored288
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored285
+	JLE          maskedStored288
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored285
+	JLE          maskedStored288
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored285
+	JLE          maskedStored288
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored285
+	JLE          maskedStored288
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored285
+	JLE          maskedStored288
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored285
+	JLE          maskedStored288
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored285
+	JLE          maskedStored288
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
-maskedStored285:
-noStore283:
+maskedStored288:
+noStore286:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes286
+	JGE        maskedLoadLanes289
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded287
+	JMP        maskedLoaded290
 
-maskedLoadLanes286:
+maskedLoadLanes289:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone288
+	JLE       lanesDone291
 	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone288
+	JLE       lanesDone291
 	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone288
+	JLE       lanesDone291
 	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone288
+	JLE       lanesDone291
 	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone288
+	JLE       lanesDone291
 	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone288
+	JLE       lanesDone291
 	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone288
+	JLE       lanesDone291
 	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone288
+	JLE       lanesDone291
 	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
-lanesDone288:
+lanesDone291:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded287:
+maskedLoaded290:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled289
+	JEQ    unscaled292
 	VMULPS 528(SP), Y7, Y7
 
-unscaled289:
+unscaled292:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes290
+	JGE        maskedLoadLanes293
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
-	JMP        maskedLoaded291
+	JMP        maskedLoaded294
 
-maskedLoadLanes290:
+maskedLoadLanes293:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone292
+	JLE       lanesDone295
 	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone292
+	JLE       lanesDone295
 	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone292
+	JLE       lanesDone295
 	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone292
+	JLE       lanesDone295
 	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone292
+	JLE       lanesDone295
 	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone292
+	JLE       lanesDone295
 	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone292
+	JLE       lanesDone295
 	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone292
+	JLE       lanesDone295
 	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
 
-lanesDone292:
+lanesDone295:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded291:
+maskedLoaded294:
 	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
 	VMULPS     Y6, Y7, Y9
 	VANDPS     Y9, Y8, Y8
@@ -20800,61 +21082,61 @@ maskedLoaded291:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore293
+	JZ         noStore296
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes294
+	JGE        maskedStoreLanes297
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored295
+	JMP        maskedStored298
 
-maskedStoreLanes294:
+maskedStoreLanes297:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored295
+	JLE          maskedStored298
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored295
+	JLE          maskedStored298
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored295
+	JLE          maskedStored298
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored295
+	JLE          maskedStored298
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored295
+	JLE          maskedStored298
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored295
+	JLE          maskedStored298
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored295
+	JLE          maskedStored298
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored295
+	JLE          maskedStored298
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored295:
-noStore293:
+maskedStored298:
+noStore296:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone271:
-	JMP summed267
+classesDone274:
+	JMP summed270
 
 wideTargetsExp2:
 	XORL AX, AX
 
-classes296:
+classes299:
 	CMPQ    AX, 368(SP)
-	JAE     rest297
+	JAE     rest300
 	VMOVUPS (SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled300
+	JEQ     unscaled303
 	VMULPS  528(SP), Y7, Y7
 
-unscaled300:
+unscaled303:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -20889,17 +21171,17 @@ unscaled300:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore301
+	JZ      noStore304
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore301:
+noStore304:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled302
+	JEQ     unscaled305
 	VMULPS  528(SP), Y7, Y7
 
-unscaled302:
+unscaled305:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS 32(R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -20934,99 +21216,99 @@ unscaled302:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore303
+	JZ      noStore306
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore303:
+noStore306:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes296
+	JMP    classes299
 
-rest297:
+rest300:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone299
+	JZ         classesDone302
 	VMOVUPS    (SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes304
+	JGE        maskedLoadLanes307
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded305
+	JMP        maskedLoaded308
 
-maskedLoadLanes304:
+maskedLoadLanes307:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone306
+	JLE       lanesDone309
 	VINSERTPS $0x00, (SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone306
+	JLE       lanesDone309
 	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone306
+	JLE       lanesDone309
 	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone306
+	JLE       lanesDone309
 	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone306
+	JLE       lanesDone309
 	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone306
+	JLE       lanesDone309
 	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone306
+	JLE       lanesDone309
 	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone306
+	JLE       lanesDone309
 	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
 
-lanesDone306:
+lanesDone309:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded305:
+maskedLoaded308:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled307
+	JEQ    unscaled310
 	VMULPS 528(SP), Y7, Y7
 
-unscaled307:
+unscaled310:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes308
+	JGE        maskedLoadLanes311
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
-	JMP        maskedLoaded309
+	JMP        maskedLoaded312
 
-maskedLoadLanes308:
+maskedLoadLanes311:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone310
+	JLE       lanesDone313
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone310
+	JLE       lanesDone313
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone310
+	JLE       lanesDone313
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone310
+	JLE       lanesDone313
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone310
+	JLE       lanesDone313
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone310
+	JLE       lanesDone313
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone310
+	JLE       lanesDone313
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone310
+	JLE       lanesDone313
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
-lanesDone310:
+lanesDone313:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded309:
+maskedLoaded312:
 	VMULPS     288(SP), Y8, Y8
 	VADDPS     320(SP), Y8, Y8
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
@@ -21063,127 +21345,127 @@ maskedLoaded309:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore311
+	JZ         noStore314
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes312
+	JGE        maskedStoreLanes315
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
-	JMP        maskedStored313
+	JMP        maskedStored316
 
-maskedStoreLanes312:
+maskedStoreLanes315:
 	VEXTRACTF128 $0x01, Y7, X8
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored313
+	JLE          maskedStored316
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored313
+	JLE          maskedStored316
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored313
+	JLE          maskedStored316
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored313
+	JLE          maskedStored316
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored313
+	JLE          maskedStored316
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored313
+	JLE          maskedStored316
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored313
+	JLE          maskedStored316
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored313
+	JLE          maskedStored316
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
-maskedStored313:
-noStore311:
+maskedStored316:
+noStore314:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes314
+	JGE        maskedLoadLanes317
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded315
+	JMP        maskedLoaded318
 
-maskedLoadLanes314:
+maskedLoadLanes317:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone316
+	JLE       lanesDone319
 	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone316
+	JLE       lanesDone319
 	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone316
+	JLE       lanesDone319
 	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone316
+	JLE       lanesDone319
 	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone316
+	JLE       lanesDone319
 	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone316
+	JLE       lanesDone319
 	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone316
+	JLE       lanesDone319
 	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone316
+	JLE       lanesDone319
 	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
-lanesDone316:
+lanesDone319:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded315:
+maskedLoaded318:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled317
+	JEQ    unscaled320
 	VMULPS 528(SP), Y7, Y7
 
-unscaled317:
+unscaled320:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes318
+	JGE        maskedLoadLanes321
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
-	JMP        maskedLoaded319
+	JMP        maskedLoaded322
 
-maskedLoadLanes318:
+maskedLoadLanes321:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone320
+	JLE       lanesDone323
 	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone320
+	JLE       lanesDone323
 	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone320
+	JLE       lanesDone323
 	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone320
+	JLE       lanesDone323
 	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone320
+	JLE       lanesDone323
 	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone320
+	JLE       lanesDone323
 	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone320
+	JLE       lanesDone323
 	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone320
+	JLE       lanesDone323
 	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
 
-lanesDone320:
+lanesDone323:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded319:
+maskedLoaded322:
 	VMULPS     288(SP), Y7, Y7
 	VADDPS     320(SP), Y7, Y7
 	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
@@ -21220,61 +21502,61 @@ maskedLoaded319:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore321
+	JZ         noStore324
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes322
+	JGE        maskedStoreLanes325
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored323
+	JMP        maskedStored326
 
-maskedStoreLanes322:
+maskedStoreLanes325:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored323
+	JLE          maskedStored326
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored323
+	JLE          maskedStored326
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored323
+	JLE          maskedStored326
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored323
+	JLE          maskedStored326
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored323
+	JLE          maskedStored326
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored323
+	JLE          maskedStored326
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored323
+	JLE          maskedStored326
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored323
+	JLE          maskedStored326
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored323:
-noStore321:
+maskedStored326:
+noStore324:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone299:
-	JMP summed267
+classesDone302:
+	JMP summed270
 
 wideTargetsExp6:
 	XORL AX, AX
 
-classes324:
+classes327:
 	CMPQ    AX, 368(SP)
-	JAE     rest325
+	JAE     rest328
 	VMOVUPS (SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled328
+	JEQ     unscaled331
 	VMULPS  528(SP), Y7, Y7
 
-unscaled328:
+unscaled331:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -21311,17 +21593,17 @@ unscaled328:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore329
+	JZ      noStore332
 	VMOVUPS Y7, (DI)(AX*1)
 
-noStore329:
+noStore332:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled330
+	JEQ     unscaled333
 	VMULPS  528(SP), Y7, Y7
 
-unscaled330:
+unscaled333:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS 32(R12)(AX*1), Y8
 	VMULPS  288(SP), Y8, Y8
@@ -21358,99 +21640,99 @@ unscaled330:
 	VCMPPS  $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS Y8, Y7, Y7
 	TESTQ   DI, DI
-	JZ      noStore331
+	JZ      noStore334
 	VMOVUPS Y7, 32(DI)(AX*1)
 
-noStore331:
+noStore334:
 	VADDPS Y7, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes324
+	JMP    classes327
 
-rest325:
+rest328:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone327
+	JZ         classesDone330
 	VMOVUPS    (SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes332
+	JGE        maskedLoadLanes335
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded333
+	JMP        maskedLoaded336
 
-maskedLoadLanes332:
+maskedLoadLanes335:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone334
+	JLE       lanesDone337
 	VINSERTPS $0x00, (SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone334
+	JLE       lanesDone337
 	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone334
+	JLE       lanesDone337
 	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone334
+	JLE       lanesDone337
 	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone334
+	JLE       lanesDone337
 	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone334
+	JLE       lanesDone337
 	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone334
+	JLE       lanesDone337
 	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone334
+	JLE       lanesDone337
 	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
 
-lanesDone334:
+lanesDone337:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded333:
+maskedLoaded336:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled335
+	JEQ    unscaled338
 	VMULPS 528(SP), Y7, Y7
 
-unscaled335:
+unscaled338:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes336
+	JGE        maskedLoadLanes339
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
-	JMP        maskedLoaded337
+	JMP        maskedLoaded340
 
-maskedLoadLanes336:
+maskedLoadLanes339:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone338
+	JLE       lanesDone341
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone338
+	JLE       lanesDone341
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone338
+	JLE       lanesDone341
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone338
+	JLE       lanesDone341
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone338
+	JLE       lanesDone341
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone338
+	JLE       lanesDone341
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone338
+	JLE       lanesDone341
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone338
+	JLE       lanesDone341
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
-lanesDone338:
+lanesDone341:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded337:
+maskedLoaded340:
 	VMULPS     288(SP), Y8, Y8
 	VADDPS     320(SP), Y8, Y8
 	VMOVUPS    440(SP), Y9
@@ -21489,127 +21771,127 @@ maskedLoaded337:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y7, Y7
 	VANDNPS    Y8, Y7, Y7
 	TESTQ      DI, DI
-	JZ         noStore339
+	JZ         noStore342
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes340
+	JGE        maskedStoreLanes343
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
-	JMP        maskedStored341
+	JMP        maskedStored344
 
-maskedStoreLanes340:
+maskedStoreLanes343:
 	VEXTRACTF128 $0x01, Y7, X8
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored341
+	JLE          maskedStored344
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored341
+	JLE          maskedStored344
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored341
+	JLE          maskedStored344
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored341
+	JLE          maskedStored344
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored341
+	JLE          maskedStored344
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored341
+	JLE          maskedStored344
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored341
+	JLE          maskedStored344
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored341
+	JLE          maskedStored344
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
-maskedStored341:
-noStore339:
+maskedStored344:
+noStore342:
 	VADDPS     Y7, Y0, Y7
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes342
+	JGE        maskedLoadLanes345
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
-	JMP        maskedLoaded343
+	JMP        maskedLoaded346
 
-maskedLoadLanes342:
+maskedLoadLanes345:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone344
+	JLE       lanesDone347
 	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone344
+	JLE       lanesDone347
 	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone344
+	JLE       lanesDone347
 	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone344
+	JLE       lanesDone347
 	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone344
+	JLE       lanesDone347
 	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone344
+	JLE       lanesDone347
 	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone344
+	JLE       lanesDone347
 	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone344
+	JLE       lanesDone347
 	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
-lanesDone344:
+lanesDone347:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded343:
+maskedLoaded346:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled345
+	JEQ    unscaled348
 	VMULPS 528(SP), Y7, Y7
 
-unscaled345:
+unscaled348:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes346
+	JGE        maskedLoadLanes349
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
-	JMP        maskedLoaded347
+	JMP        maskedLoaded350
 
-maskedLoadLanes346:
+maskedLoadLanes349:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone348
+	JLE       lanesDone351
 	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone348
+	JLE       lanesDone351
 	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone348
+	JLE       lanesDone351
 	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone348
+	JLE       lanesDone351
 	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone348
+	JLE       lanesDone351
 	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone348
+	JLE       lanesDone351
 	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone348
+	JLE       lanesDone351
 	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone348
+	JLE       lanesDone351
 	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
 
-lanesDone348:
+lanesDone351:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
-maskedLoaded347:
+maskedLoaded350:
 	VMULPS     288(SP), Y7, Y7
 	VADDPS     320(SP), Y7, Y7
 	VMOVUPS    472(SP), Y8
@@ -21648,62 +21930,62 @@ maskedLoaded347:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore349
+	JZ         noStore352
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes350
+	JGE        maskedStoreLanes353
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored351
+	JMP        maskedStored354
 
-maskedStoreLanes350:
+maskedStoreLanes353:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored351
+	JLE          maskedStored354
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored351
+	JLE          maskedStored354
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored351
+	JLE          maskedStored354
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored351
+	JLE          maskedStored354
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored351
+	JLE          maskedStored354
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored351
+	JLE          maskedStored354
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored351
+	JLE          maskedStored354
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored351
+	JLE          maskedStored354
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored351:
-noStore349:
+maskedStored354:
+noStore352:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone327:
-	JMP summed267
+classesDone330:
+	JMP summed270
 
 wideTargetsExp3:
 	VMOVDQU lanes<>+0(SB), Y7
 	XORL    AX, AX
 
-classes352:
+classes355:
 	CMPQ    AX, 368(SP)
-	JAE     rest353
+	JAE     rest356
 	VMOVUPS (SI)(AX*1), Y8
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled356
+	JEQ     unscaled359
 	VMULPS  528(SP), Y8, Y8
 
-unscaled356:
+unscaled359:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -21740,17 +22022,17 @@ unscaled356:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore357
+	JZ       noStore360
 	VMOVUPS  Y8, (DI)(AX*1)
 
-noStore357:
+noStore360:
 	VADDPS  Y8, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y8
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled358
+	JEQ     unscaled361
 	VMULPS  528(SP), Y8, Y8
 
-unscaled358:
+unscaled361:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -21787,60 +22069,60 @@ unscaled358:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore359
+	JZ       noStore362
 	VMOVUPS  Y8, 32(DI)(AX*1)
 
-noStore359:
+noStore362:
 	VADDPS Y8, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes352
+	JMP    classes355
 
-rest353:
+rest356:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone355
+	JZ         classesDone358
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes360
+	JGE        maskedLoadLanes363
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded361
+	JMP        maskedLoaded364
 
-maskedLoadLanes360:
+maskedLoadLanes363:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone362
+	JLE       lanesDone365
 	VINSERTPS $0x00, (SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone362
+	JLE       lanesDone365
 	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone362
+	JLE       lanesDone365
 	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone362
+	JLE       lanesDone365
 	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone362
+	JLE       lanesDone365
 	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone362
+	JLE       lanesDone365
 	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone362
+	JLE       lanesDone365
 	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone362
+	JLE       lanesDone365
 	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
 
-lanesDone362:
+lanesDone365:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded361:
+maskedLoaded364:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled363
+	JEQ    unscaled366
 	VMULPS 528(SP), Y8, Y8
 
-unscaled363:
+unscaled366:
 	VSUBPS     Y6, Y8, Y8
 	VPCMPEQD   256(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
@@ -21881,88 +22163,88 @@ unscaled363:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS    Y9, Y8, Y8
 	TESTQ      DI, DI
-	JZ         noStore364
+	JZ         noStore367
 	VMOVUPS    (SP), Y9
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes365
+	JGE        maskedStoreLanes368
 	VMASKMOVPS Y8, Y9, (DI)(AX*1)
-	JMP        maskedStored366
+	JMP        maskedStored369
 
-maskedStoreLanes365:
+maskedStoreLanes368:
 	VEXTRACTF128 $0x01, Y8, X9
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored366
+	JLE          maskedStored369
 	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored366
+	JLE          maskedStored369
 	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored366
+	JLE          maskedStored369
 	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored366
+	JLE          maskedStored369
 	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored366
+	JLE          maskedStored369
 	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored366
+	JLE          maskedStored369
 	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored366
+	JLE          maskedStored369
 	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored366
+	JLE          maskedStored369
 	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
 
-maskedStored366:
-noStore364:
+maskedStored369:
+noStore367:
 	VADDPS     Y8, Y0, Y8
 	VMOVUPS    (SP), Y9
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes367
+	JGE        maskedLoadLanes370
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded368
+	JMP        maskedLoaded371
 
-maskedLoadLanes367:
+maskedLoadLanes370:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone369
+	JLE       lanesDone372
 	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone369
+	JLE       lanesDone372
 	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone369
+	JLE       lanesDone372
 	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone369
+	JLE       lanesDone372
 	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone369
+	JLE       lanesDone372
 	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone369
+	JLE       lanesDone372
 	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone369
+	JLE       lanesDone372
 	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone369
+	JLE       lanesDone372
 	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
 
-lanesDone369:
+lanesDone372:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded368:
+maskedLoaded371:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled370
+	JEQ    unscaled373
 	VMULPS 528(SP), Y8, Y8
 
-unscaled370:
+unscaled373:
 	VSUBPS     Y6, Y8, Y6
 	VPCMPEQD   256(SP), Y7, Y8
 	VANDPS     one<>+0(SB), Y8, Y8
@@ -22003,62 +22285,62 @@ unscaled370:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore371
+	JZ         noStore374
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes372
+	JGE        maskedStoreLanes375
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored373
+	JMP        maskedStored376
 
-maskedStoreLanes372:
+maskedStoreLanes375:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored373
+	JLE          maskedStored376
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored373
+	JLE          maskedStored376
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored373
+	JLE          maskedStored376
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored373
+	JLE          maskedStored376
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored373
+	JLE          maskedStored376
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored373
+	JLE          maskedStored376
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored373
+	JLE          maskedStored376
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored373
+	JLE          maskedStored376
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored373:
-noStore371:
+maskedStored376:
+noStore374:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone355:
-	JMP summed267
+classesDone358:
+	JMP summed270
 
 wideTargetsExp7:
 	VMOVDQU lanes<>+0(SB), Y7
 	XORL    AX, AX
 
-classes374:
+classes377:
 	CMPQ    AX, 368(SP)
-	JAE     rest375
+	JAE     rest378
 	VMOVUPS (SI)(AX*1), Y8
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled378
+	JEQ     unscaled381
 	VMULPS  528(SP), Y8, Y8
 
-unscaled378:
+unscaled381:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -22097,17 +22379,17 @@ unscaled378:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore379
+	JZ       noStore382
 	VMOVUPS  Y8, (DI)(AX*1)
 
-noStore379:
+noStore382:
 	VADDPS  Y8, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y8
 	CMPL    528(SP), $0x3f800000
-	JEQ     unscaled380
+	JEQ     unscaled383
 	VMULPS  528(SP), Y8, Y8
 
-unscaled380:
+unscaled383:
 	VSUBPS   Y6, Y8, Y8
 	VPCMPEQD 256(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
@@ -22146,60 +22428,60 @@ unscaled380:
 	VCMPPS   $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS  Y9, Y8, Y8
 	TESTQ    DI, DI
-	JZ       noStore381
+	JZ       noStore384
 	VMOVUPS  Y8, 32(DI)(AX*1)
 
-noStore381:
+noStore384:
 	VADDPS Y8, Y3, Y3
 	ADDQ   $0x00000040, AX
-	JMP    classes374
+	JMP    classes377
 
-rest375:
+rest378:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone377
+	JZ         classesDone380
 	VMOVUPS    (SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes382
+	JGE        maskedLoadLanes385
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded383
+	JMP        maskedLoaded386
 
-maskedLoadLanes382:
+maskedLoadLanes385:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone384
+	JLE       lanesDone387
 	VINSERTPS $0x00, (SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone384
+	JLE       lanesDone387
 	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone384
+	JLE       lanesDone387
 	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone384
+	JLE       lanesDone387
 	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone384
+	JLE       lanesDone387
 	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone384
+	JLE       lanesDone387
 	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone384
+	JLE       lanesDone387
 	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone384
+	JLE       lanesDone387
 	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
 
-lanesDone384:
+lanesDone387:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded383:
+maskedLoaded386:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled385
+	JEQ    unscaled388
 	VMULPS 528(SP), Y8, Y8
 
-unscaled385:
+unscaled388:
 	VSUBPS     Y6, Y8, Y8
 	VPCMPEQD   256(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
@@ -22242,88 +22524,88 @@ unscaled385:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y8, Y8
 	VANDNPS    Y9, Y8, Y8
 	TESTQ      DI, DI
-	JZ         noStore386
+	JZ         noStore389
 	VMOVUPS    (SP), Y9
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes387
+	JGE        maskedStoreLanes390
 	VMASKMOVPS Y8, Y9, (DI)(AX*1)
-	JMP        maskedStored388
+	JMP        maskedStored391
 
-maskedStoreLanes387:
+maskedStoreLanes390:
 	VEXTRACTF128 $0x01, Y8, X9
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored388
+	JLE          maskedStored391
 	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored388
+	JLE          maskedStored391
 	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored388
+	JLE          maskedStored391
 	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored388
+	JLE          maskedStored391
 	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored388
+	JLE          maskedStored391
 	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored388
+	JLE          maskedStored391
 	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored388
+	JLE          maskedStored391
 	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored388
+	JLE          maskedStored391
 	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
 
-maskedStored388:
-noStore386:
+maskedStored391:
+noStore389:
 	VADDPS     Y8, Y0, Y8
 	VMOVUPS    (SP), Y9
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes389
+	JGE        maskedLoadLanes392
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
-	JMP        maskedLoaded390
+	JMP        maskedLoaded393
 
-maskedLoadLanes389:
+maskedLoadLanes392:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone391
+	JLE       lanesDone394
 	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone391
+	JLE       lanesDone394
 	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone391
+	JLE       lanesDone394
 	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone391
+	JLE       lanesDone394
 	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone391
+	JLE       lanesDone394
 	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone391
+	JLE       lanesDone394
 	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone391
+	JLE       lanesDone394
 	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone391
+	JLE       lanesDone394
 	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
 
-lanesDone391:
+lanesDone394:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
-maskedLoaded390:
+maskedLoaded393:
 	CMPL   528(SP), $0x3f800000
-	JEQ    unscaled392
+	JEQ    unscaled395
 	VMULPS 528(SP), Y8, Y8
 
-unscaled392:
+unscaled395:
 	VSUBPS     Y6, Y8, Y6
 	VPCMPEQD   256(SP), Y7, Y8
 	VANDPS     one<>+0(SB), Y8, Y8
@@ -22366,50 +22648,49 @@ unscaled392:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y6, Y6
 	VANDNPS    Y7, Y6, Y6
 	TESTQ      DI, DI
-	JZ         noStore393
+	JZ         noStore396
 	VMOVUPS    32(SP), Y7
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes394
+	JGE        maskedStoreLanes397
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
-	JMP        maskedStored395
+	JMP        maskedStored398
 
-maskedStoreLanes394:
+maskedStoreLanes397:
 	VEXTRACTF128 $0x01, Y6, X7
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored395
+	JLE          maskedStored398
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored395
+	JLE          maskedStored398
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored395
+	JLE          maskedStored398
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored395
+	JLE          maskedStored398
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored395
+	JLE          maskedStored398
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored395
+	JLE          maskedStored398
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored395
+	JLE          maskedStored398
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored395
+	JLE          maskedStored398
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
-maskedStored395:
-noStore393:
+maskedStored398:
+noStore396:
 	VADDPS    Y6, Y3, Y6
 	VMOVUPS   32(SP), Y7
 	VBLENDVPS Y7, Y6, Y3, Y3
 
-classesDone377:
-summed267:
-	// The row: s, T, D = total(c) of their accumulators; ls = log32(s)
-	// (seq.Log); loss = ls·T - D (seq.TargetLoss).
+classesDone380:
+summed270:
+	// s, T, D = total(c) of their accumulators, to lane r.
 	VHADDPS      Y3, Y0, Y0
 	VHADDPS      Y0, Y0, Y0
 	VEXTRACTF128 $0x01, Y0, X3
@@ -22431,1307 +22712,1355 @@ summed267:
 	VMOVSHDUP    X2, X3
 	VADDSS       X3, X2, X2
 	VBROADCASTSS X2, Y2
-	VPSRLD       $0x17, Y0, Y3
-	VMOVDQU      logExpInv<>+0(SB), Y4
-	VPSUBD       Y3, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y0, Y4, Y4
-	VPSUBD       logExpBias<>+0(SB), Y3, Y3
-	VCVTDQ2PS    Y3, Y3
-	VCMPPS       $0x01, logSqrtHalf<>+0(SB), Y4, Y5
-	VADDPS       Y4, Y4, Y6
-	VBLENDVPS    Y5, Y6, Y4, Y4
-	VSUBPS       one<>+0(SB), Y3, Y6
-	VBLENDVPS    Y5, Y6, Y3, Y3
-	VMULPS       expLn2Hi<>+0(SB), Y3, Y5
-	VMULPS       expLn2Lo<>+0(SB), Y3, Y3
-	VSUBPS       one<>+0(SB), Y4, Y4
-	VMULPS       Y4, Y4, Y6
-	VMULPS       logP0<>+0(SB), Y4, Y7
-	VADDPS       logP1<>+0(SB), Y7, Y7
-	VMULPS       Y4, Y7, Y7
-	VADDPS       logP2<>+0(SB), Y7, Y7
-	VMULPS       Y4, Y7, Y7
-	VADDPS       logP3<>+0(SB), Y7, Y7
-	VMULPS       Y4, Y7, Y7
-	VADDPS       logP4<>+0(SB), Y7, Y7
-	VMULPS       Y4, Y7, Y7
-	VADDPS       logP5<>+0(SB), Y7, Y7
-	VMULPS       Y4, Y7, Y7
-	VADDPS       logP6<>+0(SB), Y7, Y7
-	VMULPS       Y4, Y7, Y7
-	VADDPS       logP7<>+0(SB), Y7, Y7
-	VMULPS       Y4, Y7, Y7
-	VADDPS       logP8<>+0(SB), Y7, Y7
-	VMULPS       Y4, Y7, Y7
-	VMULPS       Y6, Y7, Y7
-	VADDPS       Y3, Y7, Y3
-	VMULPS       half<>+0(SB), Y6, Y6
-	VSUBPS       Y6, Y3, Y3
-	VADDPS       Y3, Y4, Y3
-	VADDPS       Y5, Y3, Y3
-	VMULPS       Y1, Y3, Y4
-	VSUBPS       Y2, Y4, Y2
+	MOVQ         R10, R12
+	SUBQ         568(SP), R12
+	VMOVSS       X0, 600(SP)(R12*4)
+	VMOVSS       X1, 888(SP)(R12*4)
+	VMOVSS       X2, 920(SP)(R12*4)
 
-	// lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is computed, stored to
-	// lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
-	// (seq.ZTerms): loss = loss + zl·T, f to the frame.
+	// Next row.
+	INCQ  R10
+	ADDQ  R9, SI
+	TESTQ DI, DI
+	JZ    noOut399
+	ADDQ  R9, DI
+
+noOut399:
+	CMPQ R10, 576(SP)
+	JB   wideTargetsRowA
+
+	// The rows of the group, one per lane (lanes past the group's rows hold
+	// values of no row, never stored): ls = log32(s) (seq.Log); loss = ls·T - D
+	// (seq.TargetLoss); lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is
+	// computed; with the z-loss, zl, f = zTerms(z, lse) (seq.ZTerms), loss =
+	// loss + zl·T, f to the frame (1 without); loss = loss·w; with a gradient,
+	// sc = scale·w and qt = ((sc / s)·T)·f (seq.Quotient, seq.Scaled).
+	VMOVDQU   600(SP), Y0
+	VPSRLD    $0x17, Y0, Y0
+	VMOVDQU   logExpInv<>+0(SB), Y1
+	VPSUBD    Y0, Y1, Y1
+	VPSLLD    $0x17, Y1, Y1
+	VMULPS    600(SP), Y1, Y1
+	VPSUBD    logExpBias<>+0(SB), Y0, Y0
+	VCVTDQ2PS Y0, Y0
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y2
+	VADDPS    Y1, Y1, Y3
+	VBLENDVPS Y2, Y3, Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y3
+	VBLENDVPS Y2, Y3, Y0, Y0
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y2
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y0
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VMULPS    Y1, Y1, Y3
+	VMULPS    logP0<>+0(SB), Y1, Y4
+	VADDPS    logP1<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP2<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP3<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP4<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP5<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP6<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP7<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP8<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    Y0, Y4, Y0
+	VMULPS    half<>+0(SB), Y3, Y3
+	VSUBPS    Y3, Y0, Y0
+	VADDPS    Y0, Y1, Y0
+	VADDPS    Y2, Y0, Y0
+	VMULPS    888(SP), Y0, Y1
+	VSUBPS    920(SP), Y1, Y1
 	TESTB     $0x01, 376(SP)
-	JZ        noLse396
-	VADDPS    96(SP), Y3, Y3
-	VMOVUPS   128(SP), Y4
-	VBLENDVPS Y4, 96(SP), Y3, Y3
-	TESTQ     R14, R14
-	JZ        noLseStore397
-	VMOVSS    X3, (R14)(R10*4)
+	JZ        noLse400
+	VADDPS    632(SP), Y0, Y0
+	VMOVUPS   696(SP), Y2
+	VBLENDVPS Y2, 632(SP), Y0, Y0
+	VMOVUPS   Y0, 792(SP)
+	TESTB     $0x02, 376(SP)
+	JZ        noZ401
+	VMULPS    224(SP), Y0, Y2
+	VMULPS    Y0, Y2, Y0
+	VADDPS    Y2, Y2, Y2
+	VADDPS    one<>+0(SB), Y2, Y2
+	VMOVUPS   Y2, 192(SP)
+	VMULPS    888(SP), Y0, Y0
+	VADDPS    Y0, Y1, Y0
+	VMOVAPS   Y0, Y1
 
-noLseStore397:
-	TESTB   $0x02, 376(SP)
-	JZ      noZ398
-	VMULPS  224(SP), Y3, Y4
-	VMULPS  Y3, Y4, Y3
-	VADDPS  Y4, Y4, Y4
-	VADDPS  one<>+0(SB), Y4, Y4
-	VMOVUPS Y4, 192(SP)
-	VMULPS  Y1, Y3, Y3
-	VADDPS  Y3, Y2, Y2
-	VMOVAPS Y2, Y2
+noZ401:
+noLse400:
+	CMPQ    520(SP), $0x00
+	JEQ     unweighted402
+	VMULPS  728(SP), Y1, Y0
+	VMOVAPS Y0, Y1
 
-noZ398:
-noLse396:
-	// loss = loss·w[i] (with row weights).
-	MOVQ   520(SP), R12
-	TESTQ  R12, R12
-	JZ     unweighted399
-	VMULSS (R12)(R10*4), X2, X2
-
-unweighted399:
-	VMOVSS X2, (DX)(R10*4)
-
-	// Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
-	// sc / s (seq.Quotient); qt = q·T (seq.Scaled), qt = qt·f (f = 1 without
-	// z-loss: exact); g[j] = e[j]·qt - a[j]·sc (seq.TargetGrad). One loop per
-	// form of the targets.
+unweighted402:
+	VMOVUPS      Y1, 760(SP)
 	TESTQ        DI, DI
-	JZ           rowDone400
-	VBROADCASTSS 504(SP), Y2
-	MOVQ         520(SP), R12
-	TESTQ        R12, R12
-	JZ           unweighted401
-	VBROADCASTSS (R12)(R10*4), Y3
-	VMULPS       Y3, Y2, Y2
+	JZ           noGrad403
+	VBROADCASTSS 504(SP), Y0
+	CMPQ         520(SP), $0x00
+	JEQ          unweighted404
+	VMULPS       728(SP), Y0, Y0
+	VMOVAPS      Y0, Y0
 
-unweighted401:
-	VDIVPS Y0, Y2, Y0
-	VMULPS Y1, Y0, Y0
-	VMULPS 192(SP), Y0, Y0
-	MOVQ   392(SP), R12
-	CMPQ   384(SP), $0x02
-	JEQ    wideTargetsGrad2
-	CMPQ   384(SP), $0x06
-	JEQ    wideTargetsGrad6
-	CMPQ   384(SP), $0x03
-	JEQ    wideTargetsGrad3
-	CMPQ   384(SP), $0x07
-	JEQ    wideTargetsGrad7
-	XORL   AX, AX
+unweighted404:
+	VMOVUPS Y0, 856(SP)
+	VDIVPS  600(SP), Y0, Y0
+	VMULPS  888(SP), Y0, Y0
+	VMULPS  192(SP), Y0, Y0
+	VMOVUPS Y0, 824(SP)
 
-classes402:
+noGrad403:
+	// Back to the group's first row.
+	MOVQ 568(SP), R10
+	MOVQ 584(SP), SI
+	MOVQ 592(SP), DI
+
+wideTargetsRowC:
+	// R12 = r: losses[i] and (when not nil) lse[i] from lane r.
+	MOVQ  R10, R12
+	SUBQ  568(SP), R12
+	MOVL  760(SP)(R12*4), AX
+	MOVL  AX, (DX)(R10*4)
+	TESTQ R14, R14
+	JZ    noLse405
+	MOVL  792(SP)(R12*4), AX
+	MOVL  AX, (R14)(R10*4)
+
+noLse405:
+	// Pass 3 (with a gradient). qt and sc from lane r; g[j] = e[j]·qt - a[j]·sc
+	// (seq.TargetGrad). One loop per form of the targets.
+	TESTQ        DI, DI
+	JZ           rowDone406
+	VBROADCASTSS 824(SP)(R12*4), Y0
+	VBROADCASTSS 856(SP)(R12*4), Y1
+
+	// The label in every lane (targets from labels).
+	TESTB        $0x01, 384(SP)
+	JZ           noLabel407
+	MOVQ         512(SP), R12
+	VMOVD        (R12)(R10*4), X2
+	VPBROADCASTD X2, Y2
+	VMOVDQU      Y2, 256(SP)
+
+noLabel407:
+	// R12 = the targets row: the base of targets (0 from labels) + i·4·stride.
+	MOVQ  392(SP), R12
+	TESTQ R12, R12
+	JZ    noTargets408
+	MOVQ  R10, AX
+	IMULQ R9, AX
+	ADDQ  AX, R12
+
+noTargets408:
+	CMPQ 384(SP), $0x02
+	JEQ  wideTargetsGrad2
+	CMPQ 384(SP), $0x06
+	JEQ  wideTargetsGrad6
+	CMPQ 384(SP), $0x03
+	JEQ  wideTargetsGrad3
+	CMPQ 384(SP), $0x07
+	JEQ  wideTargetsGrad7
+	XORL AX, AX
+
+classes409:
 	CMPQ    AX, 368(SP)
-	JAE     rest403
-	VMOVUPS (DI)(AX*1), Y1
+	JAE     rest410
+	VMOVUPS (DI)(AX*1), Y2
 	VMOVUPS (R12)(AX*1), Y3
-	VMULPS  Y0, Y1, Y1
-	VMULPS  Y2, Y3, Y3
-	VSUBPS  Y3, Y1, Y1
-	VMOVUPS Y1, (DI)(AX*1)
-	VMOVUPS 32(DI)(AX*1), Y1
+	VMULPS  Y0, Y2, Y2
+	VMULPS  Y1, Y3, Y3
+	VSUBPS  Y3, Y2, Y2
+	VMOVUPS Y2, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y2
 	VMOVUPS 32(R12)(AX*1), Y3
-	VMULPS  Y0, Y1, Y1
-	VMULPS  Y2, Y3, Y3
-	VSUBPS  Y3, Y1, Y1
-	VMOVUPS Y1, 32(DI)(AX*1)
+	VMULPS  Y0, Y2, Y2
+	VMULPS  Y1, Y3, Y3
+	VSUBPS  Y3, Y2, Y2
+	VMOVUPS Y2, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     classes402
+	JMP     classes409
 
-rest403:
+rest410:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone405
-	VMOVUPS    (SP), Y1
+	JZ         classesDone412
+	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes406
-	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded407
+	JGE        maskedLoadLanes413
+	VMASKMOVPS (DI)(AX*1), Y2, Y2
+	JMP        maskedLoaded414
 
-maskedLoadLanes406:
-	VXORPS    Y1, Y1, Y1
+maskedLoadLanes413:
+	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone408
-	VINSERTPS $0x00, (DI)(AX*1), X1, X1
+	JLE       lanesDone415
+	VINSERTPS $0x00, (DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone408
-	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
+	JLE       lanesDone415
+	VINSERTPS $0x10, 4(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone408
-	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
+	JLE       lanesDone415
+	VINSERTPS $0x20, 8(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone408
-	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
+	JLE       lanesDone415
+	VINSERTPS $0x30, 12(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone408
+	JLE       lanesDone415
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone408
+	JLE       lanesDone415
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone408
+	JLE       lanesDone415
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone408
+	JLE       lanesDone415
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
-lanesDone408:
-	VINSERTF128 $0x01, X3, Y1, Y1
+lanesDone415:
+	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded407:
+maskedLoaded414:
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes409
+	JGE        maskedLoadLanes416
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded410
+	JMP        maskedLoaded417
 
-maskedLoadLanes409:
+maskedLoadLanes416:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone411
+	JLE       lanesDone418
 	VINSERTPS $0x00, (R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone411
+	JLE       lanesDone418
 	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone411
+	JLE       lanesDone418
 	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone411
+	JLE       lanesDone418
 	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone411
+	JLE       lanesDone418
 	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone411
+	JLE       lanesDone418
 	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone411
+	JLE       lanesDone418
 	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone411
+	JLE       lanesDone418
 	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
 
-lanesDone411:
+lanesDone418:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded410:
-	VMULPS     Y0, Y1, Y1
-	VMULPS     Y2, Y3, Y3
-	VSUBPS     Y3, Y1, Y1
+maskedLoaded417:
+	VMULPS     Y0, Y2, Y2
+	VMULPS     Y1, Y3, Y3
+	VSUBPS     Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes412
-	VMASKMOVPS Y1, Y3, (DI)(AX*1)
-	JMP        maskedStored413
+	JGE        maskedStoreLanes419
+	VMASKMOVPS Y2, Y3, (DI)(AX*1)
+	JMP        maskedStored420
 
-maskedStoreLanes412:
-	VEXTRACTF128 $0x01, Y1, X3
+maskedStoreLanes419:
+	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored413
-	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
+	JLE          maskedStored420
+	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored413
-	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
+	JLE          maskedStored420
+	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored413
-	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
+	JLE          maskedStored420
+	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored413
-	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
+	JLE          maskedStored420
+	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored413
+	JLE          maskedStored420
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored413
+	JLE          maskedStored420
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored413
+	JLE          maskedStored420
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored413
+	JLE          maskedStored420
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored413:
-	VMOVUPS    32(SP), Y1
+maskedStored420:
+	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes414
-	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded415
+	JGE        maskedLoadLanes421
+	VMASKMOVPS 32(DI)(AX*1), Y2, Y2
+	JMP        maskedLoaded422
 
-maskedLoadLanes414:
-	VXORPS    Y1, Y1, Y1
+maskedLoadLanes421:
+	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone416
-	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
+	JLE       lanesDone423
+	VINSERTPS $0x00, 32(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone416
-	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
+	JLE       lanesDone423
+	VINSERTPS $0x10, 36(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone416
-	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
+	JLE       lanesDone423
+	VINSERTPS $0x20, 40(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone416
-	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
+	JLE       lanesDone423
+	VINSERTPS $0x30, 44(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone416
+	JLE       lanesDone423
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone416
+	JLE       lanesDone423
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone416
+	JLE       lanesDone423
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone416
+	JLE       lanesDone423
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
-lanesDone416:
-	VINSERTF128 $0x01, X3, Y1, Y1
+lanesDone423:
+	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded415:
+maskedLoaded422:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes417
+	JGE        maskedLoadLanes424
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded418
+	JMP        maskedLoaded425
 
-maskedLoadLanes417:
+maskedLoadLanes424:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone419
+	JLE       lanesDone426
 	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone419
+	JLE       lanesDone426
 	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone419
+	JLE       lanesDone426
 	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone419
+	JLE       lanesDone426
 	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone419
+	JLE       lanesDone426
 	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone419
+	JLE       lanesDone426
 	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone419
+	JLE       lanesDone426
 	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone419
+	JLE       lanesDone426
 	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
 
-lanesDone419:
+lanesDone426:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded418:
-	VMULPS     Y0, Y1, Y0
-	VMULPS     Y2, Y3, Y1
+maskedLoaded425:
+	VMULPS     Y0, Y2, Y0
+	VMULPS     Y1, Y3, Y1
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes420
+	JGE        maskedStoreLanes427
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored421
+	JMP        maskedStored428
 
-maskedStoreLanes420:
+maskedStoreLanes427:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored421
+	JLE          maskedStored428
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored421
+	JLE          maskedStored428
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored421
+	JLE          maskedStored428
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored421
+	JLE          maskedStored428
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored421
+	JLE          maskedStored428
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored421
+	JLE          maskedStored428
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored421
+	JLE          maskedStored428
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored421
+	JLE          maskedStored428
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored421:
-classesDone405:
-	JMP rowDone400
+maskedStored428:
+classesDone412:
+	JMP rowDone406
 
 wideTargetsGrad2:
 	XORL AX, AX
 
-classes422:
+classes429:
 	CMPQ    AX, 368(SP)
-	JAE     rest423
-	VMOVUPS (DI)(AX*1), Y1
+	JAE     rest430
+	VMOVUPS (DI)(AX*1), Y2
 	VMOVUPS (R12)(AX*1), Y3
 	VMULPS  288(SP), Y3, Y3
 	VADDPS  320(SP), Y3, Y3
-	VMULPS  Y0, Y1, Y1
-	VMULPS  Y2, Y3, Y3
-	VSUBPS  Y3, Y1, Y1
-	VMOVUPS Y1, (DI)(AX*1)
-	VMOVUPS 32(DI)(AX*1), Y1
+	VMULPS  Y0, Y2, Y2
+	VMULPS  Y1, Y3, Y3
+	VSUBPS  Y3, Y2, Y2
+	VMOVUPS Y2, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y2
 	VMOVUPS 32(R12)(AX*1), Y3
 	VMULPS  288(SP), Y3, Y3
 	VADDPS  320(SP), Y3, Y3
-	VMULPS  Y0, Y1, Y1
-	VMULPS  Y2, Y3, Y3
-	VSUBPS  Y3, Y1, Y1
-	VMOVUPS Y1, 32(DI)(AX*1)
+	VMULPS  Y0, Y2, Y2
+	VMULPS  Y1, Y3, Y3
+	VSUBPS  Y3, Y2, Y2
+	VMOVUPS Y2, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     classes422
+	JMP     classes429
 
-rest423:
+rest430:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone425
-	VMOVUPS    (SP), Y1
+	JZ         classesDone432
+	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes426
-	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded427
+	JGE        maskedLoadLanes433
+	VMASKMOVPS (DI)(AX*1), Y2, Y2
+	JMP        maskedLoaded434
 
-maskedLoadLanes426:
-	VXORPS    Y1, Y1, Y1
+maskedLoadLanes433:
+	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone428
-	VINSERTPS $0x00, (DI)(AX*1), X1, X1
+	JLE       lanesDone435
+	VINSERTPS $0x00, (DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone428
-	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
+	JLE       lanesDone435
+	VINSERTPS $0x10, 4(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone428
-	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
+	JLE       lanesDone435
+	VINSERTPS $0x20, 8(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone428
-	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
+	JLE       lanesDone435
+	VINSERTPS $0x30, 12(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone428
+	JLE       lanesDone435
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone428
+	JLE       lanesDone435
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone428
+	JLE       lanesDone435
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone428
+	JLE       lanesDone435
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
-lanesDone428:
-	VINSERTF128 $0x01, X3, Y1, Y1
+lanesDone435:
+	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded427:
+maskedLoaded434:
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes429
+	JGE        maskedLoadLanes436
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded430
+	JMP        maskedLoaded437
 
-maskedLoadLanes429:
+maskedLoadLanes436:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone431
+	JLE       lanesDone438
 	VINSERTPS $0x00, (R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone431
+	JLE       lanesDone438
 	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone431
+	JLE       lanesDone438
 	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone431
+	JLE       lanesDone438
 	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone431
+	JLE       lanesDone438
 	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone431
+	JLE       lanesDone438
 	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone431
+	JLE       lanesDone438
 	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone431
+	JLE       lanesDone438
 	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
 
-lanesDone431:
+lanesDone438:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded430:
+maskedLoaded437:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
-	VMULPS     Y0, Y1, Y1
-	VMULPS     Y2, Y3, Y3
-	VSUBPS     Y3, Y1, Y1
+	VMULPS     Y0, Y2, Y2
+	VMULPS     Y1, Y3, Y3
+	VSUBPS     Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes432
-	VMASKMOVPS Y1, Y3, (DI)(AX*1)
-	JMP        maskedStored433
+	JGE        maskedStoreLanes439
+	VMASKMOVPS Y2, Y3, (DI)(AX*1)
+	JMP        maskedStored440
 
-maskedStoreLanes432:
-	VEXTRACTF128 $0x01, Y1, X3
+maskedStoreLanes439:
+	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored433
-	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
+	JLE          maskedStored440
+	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored433
-	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
+	JLE          maskedStored440
+	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored433
-	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
+	JLE          maskedStored440
+	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored433
-	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
+	JLE          maskedStored440
+	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored433
+	JLE          maskedStored440
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored433
+	JLE          maskedStored440
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored433
+	JLE          maskedStored440
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored433
+	JLE          maskedStored440
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored433:
-	VMOVUPS    32(SP), Y1
+maskedStored440:
+	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes434
-	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded435
+	JGE        maskedLoadLanes441
+	VMASKMOVPS 32(DI)(AX*1), Y2, Y2
+	JMP        maskedLoaded442
 
-maskedLoadLanes434:
-	VXORPS    Y1, Y1, Y1
+maskedLoadLanes441:
+	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone436
-	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
+	JLE       lanesDone443
+	VINSERTPS $0x00, 32(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone436
-	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
+	JLE       lanesDone443
+	VINSERTPS $0x10, 36(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone436
-	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
+	JLE       lanesDone443
+	VINSERTPS $0x20, 40(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone436
-	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
+	JLE       lanesDone443
+	VINSERTPS $0x30, 44(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone436
+	JLE       lanesDone443
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone436
+	JLE       lanesDone443
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone436
+	JLE       lanesDone443
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone436
+	JLE       lanesDone443
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
-lanesDone436:
-	VINSERTF128 $0x01, X3, Y1, Y1
+lanesDone443:
+	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded435:
+maskedLoaded442:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes437
+	JGE        maskedLoadLanes444
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded438
+	JMP        maskedLoaded445
 
-maskedLoadLanes437:
+maskedLoadLanes444:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone439
+	JLE       lanesDone446
 	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone439
+	JLE       lanesDone446
 	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone439
+	JLE       lanesDone446
 	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone439
+	JLE       lanesDone446
 	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone439
+	JLE       lanesDone446
 	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone439
+	JLE       lanesDone446
 	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone439
+	JLE       lanesDone446
 	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone439
+	JLE       lanesDone446
 	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
 
-lanesDone439:
+lanesDone446:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded438:
+maskedLoaded445:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
-	VMULPS     Y0, Y1, Y0
-	VMULPS     Y2, Y3, Y1
+	VMULPS     Y0, Y2, Y0
+	VMULPS     Y1, Y3, Y1
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes440
+	JGE        maskedStoreLanes447
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored441
+	JMP        maskedStored448
 
-maskedStoreLanes440:
+maskedStoreLanes447:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored441
+	JLE          maskedStored448
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored441
+	JLE          maskedStored448
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored441
+	JLE          maskedStored448
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored441
+	JLE          maskedStored448
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored441
+	JLE          maskedStored448
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored441
+	JLE          maskedStored448
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored441
+	JLE          maskedStored448
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored441
+	JLE          maskedStored448
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored441:
-classesDone425:
-	JMP rowDone400
+maskedStored448:
+classesDone432:
+	JMP rowDone406
 
 wideTargetsGrad6:
 	XORL AX, AX
 
-classes442:
+classes449:
 	CMPQ    AX, 368(SP)
-	JAE     rest443
-	VMOVUPS (DI)(AX*1), Y1
+	JAE     rest450
+	VMOVUPS (DI)(AX*1), Y2
 	VMOVUPS (R12)(AX*1), Y3
 	VMULPS  288(SP), Y3, Y3
 	VADDPS  320(SP), Y3, Y3
 	VMOVUPS (BX)(AX*1), Y4
 	VMULPS  Y3, Y4, Y3
-	VMULPS  Y0, Y1, Y1
-	VMULPS  Y2, Y3, Y3
-	VSUBPS  Y3, Y1, Y1
-	VMOVUPS Y1, (DI)(AX*1)
-	VMOVUPS 32(DI)(AX*1), Y1
+	VMULPS  Y0, Y2, Y2
+	VMULPS  Y1, Y3, Y3
+	VSUBPS  Y3, Y2, Y2
+	VMOVUPS Y2, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y2
 	VMOVUPS 32(R12)(AX*1), Y3
 	VMULPS  288(SP), Y3, Y3
 	VADDPS  320(SP), Y3, Y3
 	VMOVUPS 32(BX)(AX*1), Y4
 	VMULPS  Y3, Y4, Y3
-	VMULPS  Y0, Y1, Y1
-	VMULPS  Y2, Y3, Y3
-	VSUBPS  Y3, Y1, Y1
-	VMOVUPS Y1, 32(DI)(AX*1)
+	VMULPS  Y0, Y2, Y2
+	VMULPS  Y1, Y3, Y3
+	VSUBPS  Y3, Y2, Y2
+	VMOVUPS Y2, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     classes442
+	JMP     classes449
 
-rest443:
+rest450:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone445
-	VMOVUPS    (SP), Y1
+	JZ         classesDone452
+	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes446
-	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded447
+	JGE        maskedLoadLanes453
+	VMASKMOVPS (DI)(AX*1), Y2, Y2
+	JMP        maskedLoaded454
 
-maskedLoadLanes446:
-	VXORPS    Y1, Y1, Y1
+maskedLoadLanes453:
+	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone448
-	VINSERTPS $0x00, (DI)(AX*1), X1, X1
+	JLE       lanesDone455
+	VINSERTPS $0x00, (DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone448
-	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
+	JLE       lanesDone455
+	VINSERTPS $0x10, 4(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone448
-	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
+	JLE       lanesDone455
+	VINSERTPS $0x20, 8(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone448
-	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
+	JLE       lanesDone455
+	VINSERTPS $0x30, 12(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone448
+	JLE       lanesDone455
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone448
+	JLE       lanesDone455
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone448
+	JLE       lanesDone455
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone448
+	JLE       lanesDone455
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
-lanesDone448:
-	VINSERTF128 $0x01, X3, Y1, Y1
+lanesDone455:
+	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded447:
+maskedLoaded454:
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes449
+	JGE        maskedLoadLanes456
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded450
+	JMP        maskedLoaded457
 
-maskedLoadLanes449:
+maskedLoadLanes456:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone451
+	JLE       lanesDone458
 	VINSERTPS $0x00, (R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone451
+	JLE       lanesDone458
 	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone451
+	JLE       lanesDone458
 	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone451
+	JLE       lanesDone458
 	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone451
+	JLE       lanesDone458
 	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone451
+	JLE       lanesDone458
 	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone451
+	JLE       lanesDone458
 	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone451
+	JLE       lanesDone458
 	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
 
-lanesDone451:
+lanesDone458:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded450:
+maskedLoaded457:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
 	VMOVUPS    440(SP), Y4
 	VMULPS     Y3, Y4, Y3
-	VMULPS     Y0, Y1, Y1
-	VMULPS     Y2, Y3, Y3
-	VSUBPS     Y3, Y1, Y1
+	VMULPS     Y0, Y2, Y2
+	VMULPS     Y1, Y3, Y3
+	VSUBPS     Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes452
-	VMASKMOVPS Y1, Y3, (DI)(AX*1)
-	JMP        maskedStored453
+	JGE        maskedStoreLanes459
+	VMASKMOVPS Y2, Y3, (DI)(AX*1)
+	JMP        maskedStored460
 
-maskedStoreLanes452:
-	VEXTRACTF128 $0x01, Y1, X3
+maskedStoreLanes459:
+	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored453
-	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
+	JLE          maskedStored460
+	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored453
-	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
+	JLE          maskedStored460
+	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored453
-	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
+	JLE          maskedStored460
+	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored453
-	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
+	JLE          maskedStored460
+	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored453
+	JLE          maskedStored460
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored453
+	JLE          maskedStored460
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored453
+	JLE          maskedStored460
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored453
+	JLE          maskedStored460
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored453:
-	VMOVUPS    32(SP), Y1
+maskedStored460:
+	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes454
-	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded455
+	JGE        maskedLoadLanes461
+	VMASKMOVPS 32(DI)(AX*1), Y2, Y2
+	JMP        maskedLoaded462
 
-maskedLoadLanes454:
-	VXORPS    Y1, Y1, Y1
+maskedLoadLanes461:
+	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone456
-	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
+	JLE       lanesDone463
+	VINSERTPS $0x00, 32(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone456
-	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
+	JLE       lanesDone463
+	VINSERTPS $0x10, 36(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone456
-	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
+	JLE       lanesDone463
+	VINSERTPS $0x20, 40(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone456
-	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
+	JLE       lanesDone463
+	VINSERTPS $0x30, 44(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone456
+	JLE       lanesDone463
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone456
+	JLE       lanesDone463
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone456
+	JLE       lanesDone463
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone456
+	JLE       lanesDone463
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
-lanesDone456:
-	VINSERTF128 $0x01, X3, Y1, Y1
+lanesDone463:
+	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded455:
+maskedLoaded462:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes457
+	JGE        maskedLoadLanes464
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
-	JMP        maskedLoaded458
+	JMP        maskedLoaded465
 
-maskedLoadLanes457:
+maskedLoadLanes464:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone459
+	JLE       lanesDone466
 	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone459
+	JLE       lanesDone466
 	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone459
+	JLE       lanesDone466
 	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone459
+	JLE       lanesDone466
 	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone459
+	JLE       lanesDone466
 	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone459
+	JLE       lanesDone466
 	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone459
+	JLE       lanesDone466
 	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone459
+	JLE       lanesDone466
 	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
 
-lanesDone459:
+lanesDone466:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded458:
+maskedLoaded465:
 	VMULPS     288(SP), Y3, Y3
 	VADDPS     320(SP), Y3, Y3
 	VMOVUPS    472(SP), Y4
 	VMULPS     Y3, Y4, Y3
-	VMULPS     Y0, Y1, Y0
-	VMULPS     Y2, Y3, Y1
+	VMULPS     Y0, Y2, Y0
+	VMULPS     Y1, Y3, Y1
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes460
+	JGE        maskedStoreLanes467
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored461
+	JMP        maskedStored468
 
-maskedStoreLanes460:
+maskedStoreLanes467:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored461
+	JLE          maskedStored468
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored461
+	JLE          maskedStored468
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored461
+	JLE          maskedStored468
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored461
+	JLE          maskedStored468
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored461
+	JLE          maskedStored468
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored461
+	JLE          maskedStored468
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored461
+	JLE          maskedStored468
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored461
+	JLE          maskedStored468
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored461:
-classesDone445:
-	JMP rowDone400
+maskedStored468:
+classesDone452:
+	JMP rowDone406
 
 wideTargetsGrad3:
-	VMOVDQU lanes<>+0(SB), Y1
+	VMOVDQU lanes<>+0(SB), Y2
 	XORL    AX, AX
 
-classes462:
+classes469:
 	CMPQ     AX, 368(SP)
-	JAE      rest463
+	JAE      rest470
 	VMOVUPS  (DI)(AX*1), Y3
-	VPCMPEQD 256(SP), Y1, Y4
+	VPCMPEQD 256(SP), Y2, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
 	VMULPS   288(SP), Y4, Y4
 	VADDPS   320(SP), Y4, Y4
-	VPADDD   eight<>+0(SB), Y1, Y1
+	VPADDD   eight<>+0(SB), Y2, Y2
 	VMULPS   Y0, Y3, Y3
-	VMULPS   Y2, Y4, Y4
+	VMULPS   Y1, Y4, Y4
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, (DI)(AX*1)
 	VMOVUPS  32(DI)(AX*1), Y3
-	VPCMPEQD 256(SP), Y1, Y4
+	VPCMPEQD 256(SP), Y2, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
 	VMULPS   288(SP), Y4, Y4
 	VADDPS   320(SP), Y4, Y4
-	VPADDD   eight<>+0(SB), Y1, Y1
+	VPADDD   eight<>+0(SB), Y2, Y2
 	VMULPS   Y0, Y3, Y3
-	VMULPS   Y2, Y4, Y4
+	VMULPS   Y1, Y4, Y4
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, 32(DI)(AX*1)
 	ADDQ     $0x00000040, AX
-	JMP      classes462
+	JMP      classes469
 
-rest463:
+rest470:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone465
+	JZ         classesDone472
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes466
+	JGE        maskedLoadLanes473
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded467
+	JMP        maskedLoaded474
 
-maskedLoadLanes466:
+maskedLoadLanes473:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone468
+	JLE       lanesDone475
 	VINSERTPS $0x00, (DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone468
+	JLE       lanesDone475
 	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone468
+	JLE       lanesDone475
 	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone468
+	JLE       lanesDone475
 	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone468
+	JLE       lanesDone475
 	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone468
+	JLE       lanesDone475
 	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone468
+	JLE       lanesDone475
 	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone468
+	JLE       lanesDone475
 	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
 
-lanesDone468:
+lanesDone475:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded467:
-	VPCMPEQD   256(SP), Y1, Y4
+maskedLoaded474:
+	VPCMPEQD   256(SP), Y2, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
 	VADDPS     320(SP), Y4, Y4
-	VPADDD     eight<>+0(SB), Y1, Y1
+	VPADDD     eight<>+0(SB), Y2, Y2
 	VMULPS     Y0, Y3, Y3
-	VMULPS     Y2, Y4, Y4
+	VMULPS     Y1, Y4, Y4
 	VSUBPS     Y4, Y3, Y3
 	VMOVUPS    (SP), Y4
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes469
+	JGE        maskedStoreLanes476
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
-	JMP        maskedStored470
+	JMP        maskedStored477
 
-maskedStoreLanes469:
+maskedStoreLanes476:
 	VEXTRACTF128 $0x01, Y3, X4
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored470
+	JLE          maskedStored477
 	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored470
+	JLE          maskedStored477
 	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored470
+	JLE          maskedStored477
 	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored470
+	JLE          maskedStored477
 	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored470
+	JLE          maskedStored477
 	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored470
+	JLE          maskedStored477
 	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored470
+	JLE          maskedStored477
 	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored470
+	JLE          maskedStored477
 	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
 
-maskedStored470:
+maskedStored477:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes471
+	JGE        maskedLoadLanes478
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded472
+	JMP        maskedLoaded479
 
-maskedLoadLanes471:
+maskedLoadLanes478:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone473
+	JLE       lanesDone480
 	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone473
+	JLE       lanesDone480
 	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone473
+	JLE       lanesDone480
 	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone473
+	JLE       lanesDone480
 	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone473
+	JLE       lanesDone480
 	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone473
+	JLE       lanesDone480
 	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone473
+	JLE       lanesDone480
 	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone473
+	JLE       lanesDone480
 	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
 
-lanesDone473:
+lanesDone480:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded472:
-	VPCMPEQD   256(SP), Y1, Y4
+maskedLoaded479:
+	VPCMPEQD   256(SP), Y2, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
 	VADDPS     320(SP), Y4, Y4
-	VPADDD     eight<>+0(SB), Y1, Y1
+	VPADDD     eight<>+0(SB), Y2, Y2
 	VMULPS     Y0, Y3, Y0
-	VMULPS     Y2, Y4, Y1
+	VMULPS     Y1, Y4, Y1
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes474
+	JGE        maskedStoreLanes481
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored475
+	JMP        maskedStored482
 
-maskedStoreLanes474:
+maskedStoreLanes481:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored475
+	JLE          maskedStored482
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored475
+	JLE          maskedStored482
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored475
+	JLE          maskedStored482
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored475
+	JLE          maskedStored482
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored475
+	JLE          maskedStored482
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored475
+	JLE          maskedStored482
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored475
+	JLE          maskedStored482
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored475
+	JLE          maskedStored482
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored475:
-classesDone465:
-	JMP rowDone400
+maskedStored482:
+classesDone472:
+	JMP rowDone406
 
 wideTargetsGrad7:
-	VMOVDQU lanes<>+0(SB), Y1
+	VMOVDQU lanes<>+0(SB), Y2
 	XORL    AX, AX
 
-classes476:
+classes483:
 	CMPQ     AX, 368(SP)
-	JAE      rest477
+	JAE      rest484
 	VMOVUPS  (DI)(AX*1), Y3
-	VPCMPEQD 256(SP), Y1, Y4
+	VPCMPEQD 256(SP), Y2, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
 	VMULPS   288(SP), Y4, Y4
 	VADDPS   320(SP), Y4, Y4
 	VMOVUPS  (BX)(AX*1), Y5
 	VMULPS   Y4, Y5, Y4
-	VPADDD   eight<>+0(SB), Y1, Y1
+	VPADDD   eight<>+0(SB), Y2, Y2
 	VMULPS   Y0, Y3, Y3
-	VMULPS   Y2, Y4, Y4
+	VMULPS   Y1, Y4, Y4
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, (DI)(AX*1)
 	VMOVUPS  32(DI)(AX*1), Y3
-	VPCMPEQD 256(SP), Y1, Y4
+	VPCMPEQD 256(SP), Y2, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
 	VMULPS   288(SP), Y4, Y4
 	VADDPS   320(SP), Y4, Y4
 	VMOVUPS  32(BX)(AX*1), Y5
 	VMULPS   Y4, Y5, Y4
-	VPADDD   eight<>+0(SB), Y1, Y1
+	VPADDD   eight<>+0(SB), Y2, Y2
 	VMULPS   Y0, Y3, Y3
-	VMULPS   Y2, Y4, Y4
+	VMULPS   Y1, Y4, Y4
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, 32(DI)(AX*1)
 	ADDQ     $0x00000040, AX
-	JMP      classes476
+	JMP      classes483
 
-rest477:
+rest484:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone479
+	JZ         classesDone486
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes480
+	JGE        maskedLoadLanes487
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded481
+	JMP        maskedLoaded488
 
-maskedLoadLanes480:
+maskedLoadLanes487:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone482
+	JLE       lanesDone489
 	VINSERTPS $0x00, (DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone482
+	JLE       lanesDone489
 	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone482
+	JLE       lanesDone489
 	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone482
+	JLE       lanesDone489
 	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone482
+	JLE       lanesDone489
 	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone482
+	JLE       lanesDone489
 	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone482
+	JLE       lanesDone489
 	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone482
+	JLE       lanesDone489
 	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
 
-lanesDone482:
+lanesDone489:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded481:
-	VPCMPEQD   256(SP), Y1, Y4
+maskedLoaded488:
+	VPCMPEQD   256(SP), Y2, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
 	VADDPS     320(SP), Y4, Y4
 	VMOVUPS    440(SP), Y5
 	VMULPS     Y4, Y5, Y4
-	VPADDD     eight<>+0(SB), Y1, Y1
+	VPADDD     eight<>+0(SB), Y2, Y2
 	VMULPS     Y0, Y3, Y3
-	VMULPS     Y2, Y4, Y4
+	VMULPS     Y1, Y4, Y4
 	VSUBPS     Y4, Y3, Y3
 	VMOVUPS    (SP), Y4
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes483
+	JGE        maskedStoreLanes490
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
-	JMP        maskedStored484
+	JMP        maskedStored491
 
-maskedStoreLanes483:
+maskedStoreLanes490:
 	VEXTRACTF128 $0x01, Y3, X4
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored484
+	JLE          maskedStored491
 	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored484
+	JLE          maskedStored491
 	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored484
+	JLE          maskedStored491
 	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored484
+	JLE          maskedStored491
 	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored484
+	JLE          maskedStored491
 	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored484
+	JLE          maskedStored491
 	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored484
+	JLE          maskedStored491
 	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored484
+	JLE          maskedStored491
 	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
 
-maskedStored484:
+maskedStored491:
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes485
+	JGE        maskedLoadLanes492
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
-	JMP        maskedLoaded486
+	JMP        maskedLoaded493
 
-maskedLoadLanes485:
+maskedLoadLanes492:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone487
+	JLE       lanesDone494
 	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone487
+	JLE       lanesDone494
 	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone487
+	JLE       lanesDone494
 	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone487
+	JLE       lanesDone494
 	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone487
+	JLE       lanesDone494
 	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone487
+	JLE       lanesDone494
 	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone487
+	JLE       lanesDone494
 	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone487
+	JLE       lanesDone494
 	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
 
-lanesDone487:
+lanesDone494:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded486:
-	VPCMPEQD   256(SP), Y1, Y4
+maskedLoaded493:
+	VPCMPEQD   256(SP), Y2, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
 	VMULPS     288(SP), Y4, Y4
 	VADDPS     320(SP), Y4, Y4
 	VMOVUPS    472(SP), Y5
 	VMULPS     Y4, Y5, Y4
-	VPADDD     eight<>+0(SB), Y1, Y1
+	VPADDD     eight<>+0(SB), Y2, Y2
 	VMULPS     Y0, Y3, Y0
-	VMULPS     Y2, Y4, Y1
+	VMULPS     Y1, Y4, Y1
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes488
+	JGE        maskedStoreLanes495
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored489
+	JMP        maskedStored496
 
-maskedStoreLanes488:
+maskedStoreLanes495:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored489
+	JLE          maskedStored496
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored489
+	JLE          maskedStored496
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored489
+	JLE          maskedStored496
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored489
+	JLE          maskedStored496
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored489
+	JLE          maskedStored496
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored489
+	JLE          maskedStored496
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored489
+	JLE          maskedStored496
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored489
+	JLE          maskedStored496
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored489:
-classesDone479:
-rowDone400:
-	// The targets row advances (when not nil).
-	MOVQ  392(SP), R12
-	TESTQ R12, R12
-	JZ    noTargets490
-	ADDQ  R9, R12
-	MOVQ  R12, 392(SP)
-
-noTargets490:
+maskedStored496:
+classesDone486:
+rowDone406:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut491
+	JZ    noOut497
 	ADDQ  R9, DI
 
-noOut491:
-	JMP wideTargetsRow
+noOut497:
+	CMPQ R10, 576(SP)
+	JB   wideTargetsRowC
+	JMP  wideTargetsGroup
 
 wideTargetsDone:
 	VZEROUPPER
@@ -23739,10 +24068,11 @@ wideTargetsDone:
 
 // func wideSoftmaxAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideSoftmaxAVX2(SB), $536-8
-	// wideSoftmaxGeneric (softmaxRowC), one row at a time, the classes in
-	// vectors, the logits times xs = xscale: m (pass 1), e[j] stored to y and s
-	// (pass 2), r = 1/s, y[j] = y[j]·r (pass 3).
+TEXT ·wideSoftmaxAVX2(SB), $928-8
+	// wideSoftmaxGeneric (softmaxRowC), in groups of rows (wideGroups), the
+	// classes in vectors, the logits times xs = xscale: m (pass 1), e[j] stored
+	// to y and s (pass 2) of each row of a group; r = 1/s of the group's rows, a
+	// row per lane; y[j] = y[j]·r (pass 3) of each row.
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
 	// CX = c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a
@@ -23772,35 +24102,51 @@ TEXT ·wideSoftmaxAVX2(SB), $536-8
 	MOVQ  $0x4000000000000000, R8
 	MOVQ  8(BX), AX
 	SUBQ  CX, AX
-	JGE   someRows493
+	JGE   someRows499
 	XORL  R8, R8
-	JMP   isNil492
+	JMP   isNil498
 
-someRows493:
+someRows499:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil492:
+isNil498:
 	VBROADCASTSS 240(BX), Y0
 	VMOVUPS      Y0, 504(SP)
-	MOVQ         24(BX), DI
-	MOVQ         32(BX), AX
-	SUBQ         CX, AX
-	JGE          someRows495
-	XORL         R8, R8
-	JMP          isNil494
 
-someRows495:
+	// The frame words of the groups of rows at 536(SP) (rows per group, first row,
+	// end, SI and DI at the first row) and the vectors with a lane per row of
+	// the group at 576(SP), 32 bytes apart: s, m, d[l], all, w, loss, lse (ls in
+	// wideLogSoftmax), q (r in wideSoftmax; qt in wideTargets), sc, T, D.
+	// The rows of a group: min(8, max(1, 16384/(4c))).
+	MOVL    $0x00001000, AX
+	XORL    DX, DX
+	DIVQ    CX
+	MOVL    $0x00000001, DX
+	TESTQ   AX, AX
+	CMOVQEQ DX, AX
+	MOVL    $0x00000008, DX
+	CMPQ    AX, DX
+	CMOVQGT DX, AX
+	MOVQ    AX, 536(SP)
+	MOVQ    24(BX), DI
+	MOVQ    32(BX), AX
+	SUBQ    CX, AX
+	JGE     someRows501
+	XORL    R8, R8
+	JMP     isNil500
+
+someRows501:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil494:
+isNil500:
 	// R9 = 4·stride, the bytes from a row to the next; R11 = 128·(c/32), the
 	// bytes of the whole 32-class steps; the bytes of the whole 16-class steps
 	// and of the whole vectors; the masks of the last c mod 16 classes (lane k <
@@ -23853,38 +24199,49 @@ isNil494:
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small496
+	JLE  n0small502
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small496:
+n0small502:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone497
+	JZ   tailKDone503
 	NEGQ AX
 	ADDQ $0x10, AX
 	SHLQ $0x02, AX
 
-tailK498:
+tailK504:
 	INCQ 408(SP)
 	SUBQ R9, AX
-	JG   tailK498
+	JG   tailK504
 
-tailKDone497:
+tailKDone503:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
 	XORL R10, R10
 
-wideSoftmaxRow:
+wideSoftmaxGroup:
 	CMPQ R10, R8
 	JAE  wideSoftmaxDone
 
+	// The group: its first row, the row after its last, the row pointers at its first row.
+	MOVQ    R10, 544(SP)
+	MOVQ    SI, 560(SP)
+	MOVQ    DI, 568(SP)
+	MOVQ    R10, R12
+	ADDQ    536(SP), R12
+	CMPQ    R12, R8
+	CMOVQGT R8, R12
+	MOVQ    R12, 552(SP)
+
+wideSoftmaxRowA:
 	// Pass 1. m = maxRow(x): VMAXPS into two registers in any order (exact for a
 	// row without NaN; a row with a NaN has NaN outputs whatever m is), the
 	// masked-out lanes of the last step at -Inf; the NaN lanes OR-ed by VCMPPS
@@ -23896,9 +24253,9 @@ wideSoftmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes499:
+classes505:
 	CMPQ    AX, R11
-	JAE     rest500
+	JAE     rest506
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -23912,11 +24269,11 @@ classes499:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes499
+	JMP     classes505
 
-rest500:
+rest506:
 	TESTQ   $0x00000010, CX
-	JZ      tail501
+	JZ      tail507
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -23925,95 +24282,95 @@ rest500:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail501:
+tail507:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone502
+	JZ         classesDone508
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes503
+	JGE        maskedLoadLanes509
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded504
+	JMP        maskedLoaded510
 
-maskedLoadLanes503:
+maskedLoadLanes509:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone505
+	JLE       lanesDone511
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone505
+	JLE       lanesDone511
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone505
+	JLE       lanesDone511
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone505
+	JLE       lanesDone511
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone505
+	JLE       lanesDone511
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone505
+	JLE       lanesDone511
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone505
+	JLE       lanesDone511
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone505
+	JLE       lanesDone511
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone505:
+lanesDone511:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded504:
+maskedLoaded510:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes506
+	JGE        maskedLoadLanes512
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded507
+	JMP        maskedLoaded513
 
-maskedLoadLanes506:
+maskedLoadLanes512:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone508
+	JLE       lanesDone514
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone508
+	JLE       lanesDone514
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone508
+	JLE       lanesDone514
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone508
+	JLE       lanesDone514
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone508
+	JLE       lanesDone514
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone508
+	JLE       lanesDone514
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone508
+	JLE       lanesDone514
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone508
+	JLE       lanesDone514
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone508:
+lanesDone514:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded507:
+maskedLoaded513:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone502:
+classesDone508:
 	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -24037,11 +24394,11 @@ classesDone502:
 	VMOVUPS expLn2Hi<>+0(SB), Y4
 	XORL    AX, AX
 
-classes509:
+classes515:
 	CMPQ    AX, R11
-	JAE     rest510
+	JAE     rest516
 	CMPL    504(SP), $0x3f800000
-	JNE     scaled513
+	JNE     scaled519
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -24154,9 +24511,9 @@ classes509:
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
-	JMP     scaledDone514
+	JMP     scaledDone520
 
-scaled513:
+scaled519:
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
@@ -24274,13 +24631,13 @@ scaled513:
 	VADDPS  Y6, Y0, Y0
 	VADDPS  Y5, Y1, Y1
 
-scaledDone514:
+scaledDone520:
 	ADDQ $0x00000080, AX
-	JMP  classes509
+	JMP  classes515
 
-rest510:
+rest516:
 	TESTQ   $0x00000010, CX
-	JZ      tail511
+	JZ      tail517
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  504(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
@@ -24341,47 +24698,47 @@ rest510:
 	VADDPS  Y2, Y1, Y1
 	ADDQ    $0x00000040, AX
 
-tail511:
+tail517:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone512
+	JZ         classesDone518
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes515
+	JGE        maskedLoadLanes521
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded516
+	JMP        maskedLoaded522
 
-maskedLoadLanes515:
+maskedLoadLanes521:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone517
+	JLE       lanesDone523
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone517
+	JLE       lanesDone523
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone517
+	JLE       lanesDone523
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone517
+	JLE       lanesDone523
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone517
+	JLE       lanesDone523
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone517
+	JLE       lanesDone523
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone517
+	JLE       lanesDone523
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone517
+	JLE       lanesDone523
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone517:
+lanesDone523:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded516:
+maskedLoaded522:
 	VMULPS     504(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
@@ -24410,79 +24767,79 @@ maskedLoaded516:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes518
+	JGE        maskedStoreLanes524
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored519
+	JMP        maskedStored525
 
-maskedStoreLanes518:
+maskedStoreLanes524:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored519
+	JLE          maskedStored525
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored519
+	JLE          maskedStored525
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored519
+	JLE          maskedStored525
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored519
+	JLE          maskedStored525
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored519
+	JLE          maskedStored525
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored519
+	JLE          maskedStored525
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored519
+	JLE          maskedStored525
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored519
+	JLE          maskedStored525
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored519:
+maskedStored525:
 	VADDPS     Y2, Y0, Y2
 	VMOVUPS    (SP), Y3
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes520
+	JGE        maskedLoadLanes526
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded521
+	JMP        maskedLoaded527
 
-maskedLoadLanes520:
+maskedLoadLanes526:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone522
+	JLE       lanesDone528
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone522
+	JLE       lanesDone528
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone522
+	JLE       lanesDone528
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone522
+	JLE       lanesDone528
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone522
+	JLE       lanesDone528
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone522
+	JLE       lanesDone528
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone522
+	JLE       lanesDone528
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone522
+	JLE       lanesDone528
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone522:
+lanesDone528:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded521:
+maskedLoaded527:
 	VMULPS     504(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
@@ -24511,44 +24868,44 @@ maskedLoaded521:
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes523
+	JGE        maskedStoreLanes529
 	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
-	JMP        maskedStored524
+	JMP        maskedStored530
 
-maskedStoreLanes523:
+maskedStoreLanes529:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored524
+	JLE          maskedStored530
 	VEXTRACTPS   $0x00, X2, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored524
+	JLE          maskedStored530
 	VEXTRACTPS   $0x01, X2, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored524
+	JLE          maskedStored530
 	VEXTRACTPS   $0x02, X2, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored524
+	JLE          maskedStored530
 	VEXTRACTPS   $0x03, X2, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored524
+	JLE          maskedStored530
 	VEXTRACTPS   $0x00, X3, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored524
+	JLE          maskedStored530
 	VEXTRACTPS   $0x01, X3, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored524
+	JLE          maskedStored530
 	VEXTRACTPS   $0x02, X3, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored524
+	JLE          maskedStored530
 	VEXTRACTPS   $0x03, X3, 60(DI)(AX*1)
 
-maskedStored524:
+maskedStored530:
 	VADDPS    Y2, Y1, Y2
 	VMOVUPS   32(SP), Y3
 	VBLENDVPS Y3, Y2, Y1, Y1
 
-classesDone512:
-	// Pass 3. s = total(c); r = 1 / s (seq.Reciprocal); y[j] = y[j]·r (seq.Scaled).
+classesDone518:
+	// s = total(c), to lane r.
 	VHADDPS      Y1, Y0, Y0
 	VHADDPS      Y0, Y0, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -24556,13 +24913,41 @@ classesDone512:
 	VMOVSHDUP    X0, X1
 	VADDSS       X1, X0, X0
 	VBROADCASTSS X0, Y0
-	VMOVUPS      one<>+0(SB), Y1
-	VDIVPS       Y0, Y1, Y0
+	MOVQ         R10, R12
+	SUBQ         544(SP), R12
+	VMOVSS       X0, 576(SP)(R12*4)
+
+	// Next row.
+	INCQ  R10
+	ADDQ  R9, SI
+	TESTQ DI, DI
+	JZ    noOut531
+	ADDQ  R9, DI
+
+noOut531:
+	CMPQ R10, 552(SP)
+	JB   wideSoftmaxRowA
+
+	// r = 1 / s (seq.Reciprocal) of the group's rows, a row per lane.
+	VMOVUPS one<>+0(SB), Y0
+	VDIVPS  576(SP), Y0, Y0
+	VMOVUPS Y0, 800(SP)
+
+	// Back to the group's first row.
+	MOVQ 544(SP), R10
+	MOVQ 560(SP), SI
+	MOVQ 568(SP), DI
+
+wideSoftmaxRowC:
+	// Pass 3. y[j] = y[j]·r (seq.Scaled), r from lane r.
+	MOVQ         R10, R12
+	SUBQ         544(SP), R12
+	VBROADCASTSS 800(SP)(R12*4), Y0
 	XORL         AX, AX
 
-classes525:
+classes532:
 	CMPQ    AX, R11
-	JAE     rest526
+	JAE     rest533
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -24576,11 +24961,11 @@ classes525:
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, 96(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes525
+	JMP     classes532
 
-rest526:
+rest533:
 	TESTQ   $0x00000010, CX
-	JZ      tail527
+	JZ      tail534
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -24589,165 +24974,167 @@ rest526:
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail527:
+tail534:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone528
+	JZ         classesDone535
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes529
+	JGE        maskedLoadLanes536
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded530
+	JMP        maskedLoaded537
 
-maskedLoadLanes529:
+maskedLoadLanes536:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone531
+	JLE       lanesDone538
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone531
+	JLE       lanesDone538
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone531
+	JLE       lanesDone538
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone531
+	JLE       lanesDone538
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone531
+	JLE       lanesDone538
 	VINSERTPS $0x00, 16(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone531
+	JLE       lanesDone538
 	VINSERTPS $0x10, 20(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone531
+	JLE       lanesDone538
 	VINSERTPS $0x20, 24(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone531
+	JLE       lanesDone538
 	VINSERTPS $0x30, 28(DI)(AX*1), X2, X2
 
-lanesDone531:
+lanesDone538:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded530:
+maskedLoaded537:
 	VMULPS     Y0, Y1, Y1
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes532
+	JGE        maskedStoreLanes539
 	VMASKMOVPS Y1, Y2, (DI)(AX*1)
-	JMP        maskedStored533
+	JMP        maskedStored540
 
-maskedStoreLanes532:
+maskedStoreLanes539:
 	VEXTRACTF128 $0x01, Y1, X2
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored533
+	JLE          maskedStored540
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored533
+	JLE          maskedStored540
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored533
+	JLE          maskedStored540
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored533
+	JLE          maskedStored540
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored533
+	JLE          maskedStored540
 	VEXTRACTPS   $0x00, X2, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored533
+	JLE          maskedStored540
 	VEXTRACTPS   $0x01, X2, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored533
+	JLE          maskedStored540
 	VEXTRACTPS   $0x02, X2, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored533
+	JLE          maskedStored540
 	VEXTRACTPS   $0x03, X2, 28(DI)(AX*1)
 
-maskedStored533:
+maskedStored540:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes534
+	JGE        maskedLoadLanes541
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded535
+	JMP        maskedLoaded542
 
-maskedLoadLanes534:
+maskedLoadLanes541:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone536
+	JLE       lanesDone543
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone536
+	JLE       lanesDone543
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone536
+	JLE       lanesDone543
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone536
+	JLE       lanesDone543
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone536
+	JLE       lanesDone543
 	VINSERTPS $0x00, 48(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone536
+	JLE       lanesDone543
 	VINSERTPS $0x10, 52(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone536
+	JLE       lanesDone543
 	VINSERTPS $0x20, 56(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone536
+	JLE       lanesDone543
 	VINSERTPS $0x30, 60(DI)(AX*1), X2, X2
 
-lanesDone536:
+lanesDone543:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded535:
+maskedLoaded542:
 	VMULPS     Y0, Y1, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes537
+	JGE        maskedStoreLanes544
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored538
+	JMP        maskedStored545
 
-maskedStoreLanes537:
+maskedStoreLanes544:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored538
+	JLE          maskedStored545
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored538
+	JLE          maskedStored545
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored538
+	JLE          maskedStored545
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored538
+	JLE          maskedStored545
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored538
+	JLE          maskedStored545
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored538
+	JLE          maskedStored545
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored538
+	JLE          maskedStored545
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored538
+	JLE          maskedStored545
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored538:
-classesDone528:
+maskedStored545:
+classesDone535:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut539
+	JZ    noOut546
 	ADDQ  R9, DI
 
-noOut539:
-	JMP wideSoftmaxRow
+noOut546:
+	CMPQ R10, 552(SP)
+	JB   wideSoftmaxRowC
+	JMP  wideSoftmaxGroup
 
 wideSoftmaxDone:
 	VZEROUPPER
@@ -24755,10 +25142,11 @@ wideSoftmaxDone:
 
 // func wideLogSoftmaxAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideLogSoftmaxAVX2(SB), $536-8
-	// wideLogSoftmaxGeneric (logSoftmaxRowC), one row at a time, the classes in
-	// vectors, the logits times xs = xscale: m (pass 1), s (pass 2), ls =
-	// log32(s), y[j] = (x[j]·xs - m) - ls (pass 3).
+TEXT ·wideLogSoftmaxAVX2(SB), $928-8
+	// wideLogSoftmaxGeneric (logSoftmaxRowC), in groups of rows (wideGroups),
+	// the classes in vectors, the logits times xs = xscale: m (pass 1) and s
+	// (pass 2) of each row of a group; ls = log32(s) of the group's rows, a row
+	// per lane; y[j] = (x[j]·xs - m) - ls (pass 3) of each row.
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
 	// CX = c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a
@@ -24788,35 +25176,51 @@ TEXT ·wideLogSoftmaxAVX2(SB), $536-8
 	MOVQ  $0x4000000000000000, R8
 	MOVQ  8(BX), AX
 	SUBQ  CX, AX
-	JGE   someRows541
+	JGE   someRows548
 	XORL  R8, R8
-	JMP   isNil540
+	JMP   isNil547
 
-someRows541:
+someRows548:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil540:
+isNil547:
 	VBROADCASTSS 240(BX), Y0
 	VMOVUPS      Y0, 504(SP)
-	MOVQ         24(BX), DI
-	MOVQ         32(BX), AX
-	SUBQ         CX, AX
-	JGE          someRows543
-	XORL         R8, R8
-	JMP          isNil542
 
-someRows543:
+	// The frame words of the groups of rows at 536(SP) (rows per group, first row,
+	// end, SI and DI at the first row) and the vectors with a lane per row of
+	// the group at 576(SP), 32 bytes apart: s, m, d[l], all, w, loss, lse (ls in
+	// wideLogSoftmax), q (r in wideSoftmax; qt in wideTargets), sc, T, D.
+	// The rows of a group: min(8, max(1, 16384/(4c))).
+	MOVL    $0x00001000, AX
+	XORL    DX, DX
+	DIVQ    CX
+	MOVL    $0x00000001, DX
+	TESTQ   AX, AX
+	CMOVQEQ DX, AX
+	MOVL    $0x00000008, DX
+	CMPQ    AX, DX
+	CMOVQGT DX, AX
+	MOVQ    AX, 536(SP)
+	MOVQ    24(BX), DI
+	MOVQ    32(BX), AX
+	SUBQ    CX, AX
+	JGE     someRows550
+	XORL    R8, R8
+	JMP     isNil549
+
+someRows550:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil542:
+isNil549:
 	// R9 = 4·stride, the bytes from a row to the next; R11 = 128·(c/32), the
 	// bytes of the whole 32-class steps; the bytes of the whole 16-class steps
 	// and of the whole vectors; the masks of the last c mod 16 classes (lane k <
@@ -24869,38 +25273,49 @@ isNil542:
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small544
+	JLE  n0small551
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small544:
+n0small551:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone545
+	JZ   tailKDone552
 	NEGQ AX
 	ADDQ $0x10, AX
 	SHLQ $0x02, AX
 
-tailK546:
+tailK553:
 	INCQ 408(SP)
 	SUBQ R9, AX
-	JG   tailK546
+	JG   tailK553
 
-tailKDone545:
+tailKDone552:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
 	XORL R10, R10
 
-wideLogSoftmaxRow:
+wideLogSoftmaxGroup:
 	CMPQ R10, R8
 	JAE  wideLogSoftmaxDone
 
+	// The group: its first row, the row after its last, the row pointers at its first row.
+	MOVQ    R10, 544(SP)
+	MOVQ    SI, 560(SP)
+	MOVQ    DI, 568(SP)
+	MOVQ    R10, R12
+	ADDQ    536(SP), R12
+	CMPQ    R12, R8
+	CMOVQGT R8, R12
+	MOVQ    R12, 552(SP)
+
+wideLogSoftmaxRowA:
 	// Pass 1. m = maxRow(x): VMAXPS into two registers in any order (exact for a
 	// row without NaN; a row with a NaN has NaN outputs whatever m is), the
 	// masked-out lanes of the last step at -Inf; the NaN lanes OR-ed by VCMPPS
@@ -24912,9 +25327,9 @@ wideLogSoftmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes547:
+classes554:
 	CMPQ    AX, R11
-	JAE     rest548
+	JAE     rest555
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -24928,11 +25343,11 @@ classes547:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes547
+	JMP     classes554
 
-rest548:
+rest555:
 	TESTQ   $0x00000010, CX
-	JZ      tail549
+	JZ      tail556
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -24941,95 +25356,95 @@ rest548:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail549:
+tail556:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone550
+	JZ         classesDone557
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes551
+	JGE        maskedLoadLanes558
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded552
+	JMP        maskedLoaded559
 
-maskedLoadLanes551:
+maskedLoadLanes558:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone553
+	JLE       lanesDone560
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone553
+	JLE       lanesDone560
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone553
+	JLE       lanesDone560
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone553
+	JLE       lanesDone560
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone553
+	JLE       lanesDone560
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone553
+	JLE       lanesDone560
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone553
+	JLE       lanesDone560
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone553
+	JLE       lanesDone560
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone553:
+lanesDone560:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded552:
+maskedLoaded559:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes554
+	JGE        maskedLoadLanes561
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded555
+	JMP        maskedLoaded562
 
-maskedLoadLanes554:
+maskedLoadLanes561:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone556
+	JLE       lanesDone563
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone556
+	JLE       lanesDone563
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone556
+	JLE       lanesDone563
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone556
+	JLE       lanesDone563
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone556
+	JLE       lanesDone563
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone556
+	JLE       lanesDone563
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone556
+	JLE       lanesDone563
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone556
+	JLE       lanesDone563
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone556:
+lanesDone563:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded555:
+maskedLoaded562:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone550:
+classesDone557:
 	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -25053,11 +25468,11 @@ classesDone550:
 	VMOVUPS expLn2Hi<>+0(SB), Y5
 	XORL    AX, AX
 
-classes557:
+classes564:
 	CMPQ    AX, R11
-	JAE     rest558
+	JAE     rest565
 	CMPL    504(SP), $0x3f800000
-	JNE     scaled561
+	JNE     scaled568
 	VMOVUPS (SI)(AX*1), Y6
 	VMOVUPS 32(SI)(AX*1), Y7
 	VMOVUPS 64(SI)(AX*1), Y8
@@ -25166,9 +25581,9 @@ classes557:
 	VADDPS  Y14, Y2, Y2
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y2, Y2
-	JMP     scaledDone562
+	JMP     scaledDone569
 
-scaled561:
+scaled568:
 	VMOVUPS (SI)(AX*1), Y6
 	VMOVUPS 32(SI)(AX*1), Y7
 	VMOVUPS 64(SI)(AX*1), Y8
@@ -25282,13 +25697,13 @@ scaled561:
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y2, Y2
 
-scaledDone562:
+scaledDone569:
 	ADDQ $0x00000080, AX
-	JMP  classes557
+	JMP  classes564
 
-rest558:
+rest565:
 	TESTQ   $0x00000010, CX
-	JZ      tail559
+	JZ      tail566
 	VMOVUPS (SI)(AX*1), Y3
 	VMULPS  504(SP), Y3, Y3
 	VSUBPS  96(SP), Y3, Y3
@@ -25347,47 +25762,47 @@ rest558:
 	VADDPS  Y3, Y2, Y2
 	ADDQ    $0x00000040, AX
 
-tail559:
+tail566:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone560
+	JZ         classesDone567
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes563
+	JGE        maskedLoadLanes570
 	VMASKMOVPS (SI)(AX*1), Y3, Y3
-	JMP        maskedLoaded564
+	JMP        maskedLoaded571
 
-maskedLoadLanes563:
+maskedLoadLanes570:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone565
+	JLE       lanesDone572
 	VINSERTPS $0x00, (SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone565
+	JLE       lanesDone572
 	VINSERTPS $0x10, 4(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone565
+	JLE       lanesDone572
 	VINSERTPS $0x20, 8(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone565
+	JLE       lanesDone572
 	VINSERTPS $0x30, 12(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone565
+	JLE       lanesDone572
 	VINSERTPS $0x00, 16(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone565
+	JLE       lanesDone572
 	VINSERTPS $0x10, 20(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone565
+	JLE       lanesDone572
 	VINSERTPS $0x20, 24(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone565
+	JLE       lanesDone572
 	VINSERTPS $0x30, 28(SI)(AX*1), X4, X4
 
-lanesDone565:
+lanesDone572:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded564:
+maskedLoaded571:
 	VMULPS     504(SP), Y3, Y3
 	VSUBPS     96(SP), Y3, Y3
 	VMULPS     expLog2e<>+0(SB), Y3, Y4
@@ -25419,42 +25834,42 @@ maskedLoaded564:
 	VBLENDVPS  Y4, Y3, Y1, Y1
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes566
+	JGE        maskedLoadLanes573
 	VMASKMOVPS 32(SI)(AX*1), Y3, Y3
-	JMP        maskedLoaded567
+	JMP        maskedLoaded574
 
-maskedLoadLanes566:
+maskedLoadLanes573:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone568
+	JLE       lanesDone575
 	VINSERTPS $0x00, 32(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone568
+	JLE       lanesDone575
 	VINSERTPS $0x10, 36(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone568
+	JLE       lanesDone575
 	VINSERTPS $0x20, 40(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone568
+	JLE       lanesDone575
 	VINSERTPS $0x30, 44(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone568
+	JLE       lanesDone575
 	VINSERTPS $0x00, 48(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone568
+	JLE       lanesDone575
 	VINSERTPS $0x10, 52(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone568
+	JLE       lanesDone575
 	VINSERTPS $0x20, 56(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone568
+	JLE       lanesDone575
 	VINSERTPS $0x30, 60(SI)(AX*1), X4, X4
 
-lanesDone568:
+lanesDone575:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded567:
+maskedLoaded574:
 	VMULPS    504(SP), Y3, Y3
 	VSUBPS    96(SP), Y3, Y3
 	VMULPS    expLog2e<>+0(SB), Y3, Y4
@@ -25485,8 +25900,8 @@ maskedLoaded567:
 	VMOVUPS   32(SP), Y4
 	VBLENDVPS Y4, Y3, Y2, Y2
 
-classesDone560:
-	// s = total(c); ls = log32(s) (seq.Log).
+classesDone567:
+	// s = total(c) and m to lane r.
 	VHADDPS      Y2, Y1, Y1
 	VHADDPS      Y1, Y1, Y1
 	VEXTRACTF128 $0x01, Y1, X2
@@ -25494,55 +25909,86 @@ classesDone560:
 	VMOVSHDUP    X1, X2
 	VADDSS       X2, X1, X1
 	VBROADCASTSS X1, Y1
-	VPSRLD       $0x17, Y1, Y2
-	VMOVDQU      logExpInv<>+0(SB), Y3
-	VPSUBD       Y2, Y3, Y3
-	VPSLLD       $0x17, Y3, Y3
-	VMULPS       Y1, Y3, Y1
-	VPSUBD       logExpBias<>+0(SB), Y2, Y2
-	VCVTDQ2PS    Y2, Y2
-	VCMPPS       $0x01, logSqrtHalf<>+0(SB), Y1, Y3
-	VADDPS       Y1, Y1, Y4
-	VBLENDVPS    Y3, Y4, Y1, Y1
-	VSUBPS       one<>+0(SB), Y2, Y4
-	VBLENDVPS    Y3, Y4, Y2, Y2
-	VMULPS       expLn2Hi<>+0(SB), Y2, Y3
-	VMULPS       expLn2Lo<>+0(SB), Y2, Y2
-	VSUBPS       one<>+0(SB), Y1, Y1
-	VMULPS       Y1, Y1, Y4
-	VMULPS       logP0<>+0(SB), Y1, Y5
-	VADDPS       logP1<>+0(SB), Y5, Y5
-	VMULPS       Y1, Y5, Y5
-	VADDPS       logP2<>+0(SB), Y5, Y5
-	VMULPS       Y1, Y5, Y5
-	VADDPS       logP3<>+0(SB), Y5, Y5
-	VMULPS       Y1, Y5, Y5
-	VADDPS       logP4<>+0(SB), Y5, Y5
-	VMULPS       Y1, Y5, Y5
-	VADDPS       logP5<>+0(SB), Y5, Y5
-	VMULPS       Y1, Y5, Y5
-	VADDPS       logP6<>+0(SB), Y5, Y5
-	VMULPS       Y1, Y5, Y5
-	VADDPS       logP7<>+0(SB), Y5, Y5
-	VMULPS       Y1, Y5, Y5
-	VADDPS       logP8<>+0(SB), Y5, Y5
-	VMULPS       Y1, Y5, Y5
-	VMULPS       Y4, Y5, Y5
-	VADDPS       Y2, Y5, Y2
-	VMULPS       half<>+0(SB), Y4, Y4
-	VSUBPS       Y4, Y2, Y2
-	VADDPS       Y2, Y1, Y1
-	VADDPS       Y3, Y1, Y1
+	MOVQ         R10, R12
+	SUBQ         544(SP), R12
+	VMOVSS       X1, 576(SP)(R12*4)
+	VMOVSS       X0, 608(SP)(R12*4)
+
+	// Next row.
+	INCQ  R10
+	ADDQ  R9, SI
+	TESTQ DI, DI
+	JZ    noOut576
+	ADDQ  R9, DI
+
+noOut576:
+	CMPQ R10, 552(SP)
+	JB   wideLogSoftmaxRowA
+
+	// ls = log32(s) (seq.Log) of the group's rows, a row per lane.
+	VMOVDQU   576(SP), Y0
+	VPSRLD    $0x17, Y0, Y0
+	VMOVDQU   logExpInv<>+0(SB), Y1
+	VPSUBD    Y0, Y1, Y1
+	VPSLLD    $0x17, Y1, Y1
+	VMULPS    576(SP), Y1, Y1
+	VPSUBD    logExpBias<>+0(SB), Y0, Y0
+	VCVTDQ2PS Y0, Y0
+	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y2
+	VADDPS    Y1, Y1, Y3
+	VBLENDVPS Y2, Y3, Y1, Y1
+	VSUBPS    one<>+0(SB), Y0, Y3
+	VBLENDVPS Y2, Y3, Y0, Y0
+	VMULPS    expLn2Hi<>+0(SB), Y0, Y2
+	VMULPS    expLn2Lo<>+0(SB), Y0, Y0
+	VSUBPS    one<>+0(SB), Y1, Y1
+	VMULPS    Y1, Y1, Y3
+	VMULPS    logP0<>+0(SB), Y1, Y4
+	VADDPS    logP1<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP2<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP3<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP4<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP5<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP6<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP7<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VADDPS    logP8<>+0(SB), Y4, Y4
+	VMULPS    Y1, Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    Y0, Y4, Y0
+	VMULPS    half<>+0(SB), Y3, Y3
+	VSUBPS    Y3, Y0, Y0
+	VADDPS    Y0, Y1, Y0
+	VADDPS    Y2, Y0, Y0
+	VMOVUPS   Y0, 768(SP)
+
+	// Back to the group's first row.
+	MOVQ 544(SP), R10
+	MOVQ 560(SP), SI
+	MOVQ 568(SP), DI
+
+wideLogSoftmaxRowC:
+	// m and ls of the row, from lane r.
+	MOVQ         R10, R12
+	SUBQ         544(SP), R12
+	VBROADCASTSS 608(SP)(R12*4), Y0
+	VBROADCASTSS 768(SP)(R12*4), Y1
 
 	// Pass 3. y[j] = (x[j]·xs - m) - ls (seq.LogSoftmax); the unrolled
 	// iterations without the product when xs is 1.
 	XORL AX, AX
 
-classes569:
+classes577:
 	CMPQ    AX, R11
-	JAE     rest570
+	JAE     rest578
 	CMPL    504(SP), $0x3f800000
-	JNE     scaled573
+	JNE     scaled581
 	VMOVUPS (SI)(AX*1), Y2
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
@@ -25559,9 +26005,9 @@ classes569:
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, 96(DI)(AX*1)
-	JMP     scaledDone574
+	JMP     scaledDone582
 
-scaled573:
+scaled581:
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  504(SP), Y2, Y2
 	VSUBPS  Y0, Y2, Y2
@@ -25583,13 +26029,13 @@ scaled573:
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, 96(DI)(AX*1)
 
-scaledDone574:
+scaledDone582:
 	ADDQ $0x00000080, AX
-	JMP  classes569
+	JMP  classes577
 
-rest570:
+rest578:
 	TESTQ   $0x00000010, CX
-	JZ      tail571
+	JZ      tail579
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  504(SP), Y2, Y2
 	VSUBPS  Y0, Y2, Y2
@@ -25602,169 +26048,171 @@ rest570:
 	VMOVUPS Y2, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail571:
+tail579:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone572
+	JZ         classesDone580
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes575
+	JGE        maskedLoadLanes583
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded576
+	JMP        maskedLoaded584
 
-maskedLoadLanes575:
+maskedLoadLanes583:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone577
+	JLE       lanesDone585
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone577
+	JLE       lanesDone585
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone577
+	JLE       lanesDone585
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone577
+	JLE       lanesDone585
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone577
+	JLE       lanesDone585
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone577
+	JLE       lanesDone585
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone577
+	JLE       lanesDone585
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone577
+	JLE       lanesDone585
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone577:
+lanesDone585:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded576:
+maskedLoaded584:
 	VMULPS     504(SP), Y2, Y2
 	VSUBPS     Y0, Y2, Y2
 	VSUBPS     Y1, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes578
+	JGE        maskedStoreLanes586
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored579
+	JMP        maskedStored587
 
-maskedStoreLanes578:
+maskedStoreLanes586:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored579
+	JLE          maskedStored587
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored579
+	JLE          maskedStored587
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored579
+	JLE          maskedStored587
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored579
+	JLE          maskedStored587
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored579
+	JLE          maskedStored587
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored579
+	JLE          maskedStored587
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored579
+	JLE          maskedStored587
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored579
+	JLE          maskedStored587
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored579:
+maskedStored587:
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes580
+	JGE        maskedLoadLanes588
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded581
+	JMP        maskedLoaded589
 
-maskedLoadLanes580:
+maskedLoadLanes588:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone582
+	JLE       lanesDone590
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone582
+	JLE       lanesDone590
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone582
+	JLE       lanesDone590
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone582
+	JLE       lanesDone590
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone582
+	JLE       lanesDone590
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone582
+	JLE       lanesDone590
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone582
+	JLE       lanesDone590
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone582
+	JLE       lanesDone590
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone582:
+lanesDone590:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded581:
+maskedLoaded589:
 	VMULPS     504(SP), Y2, Y2
 	VSUBPS     Y0, Y2, Y0
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes583
+	JGE        maskedStoreLanes591
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored584
+	JMP        maskedStored592
 
-maskedStoreLanes583:
+maskedStoreLanes591:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored584
+	JLE          maskedStored592
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored584
+	JLE          maskedStored592
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored584
+	JLE          maskedStored592
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored584
+	JLE          maskedStored592
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored584
+	JLE          maskedStored592
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored584
+	JLE          maskedStored592
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored584
+	JLE          maskedStored592
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored584
+	JLE          maskedStored592
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored584:
-classesDone572:
+maskedStored592:
+classesDone580:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut585
+	JZ    noOut593
 	ADDQ  R9, DI
 
-noOut585:
-	JMP wideLogSoftmaxRow
+noOut593:
+	CMPQ R10, 552(SP)
+	JB   wideLogSoftmaxRowC
+	JMP  wideLogSoftmaxGroup
 
 wideLogSoftmaxDone:
 	VZEROUPPER
@@ -25805,18 +26253,18 @@ TEXT ·wideArgmaxAVX2(SB), $536-8
 	MOVQ  $0x4000000000000000, R8
 	MOVQ  8(BX), AX
 	SUBQ  CX, AX
-	JGE   someRows587
+	JGE   someRows595
 	XORL  R8, R8
-	JMP   isNil586
+	JMP   isNil594
 
-someRows587:
+someRows595:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil586:
+isNil594:
 	VBROADCASTSS 240(BX), Y0
 	VMOVUPS      Y0, 504(SP)
 	MOVQ         184(BX), AX
@@ -25877,29 +26325,29 @@ isNil586:
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small588
+	JLE  n0small596
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small588:
+n0small596:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone589
+	JZ   tailKDone597
 	NEGQ AX
 	ADDQ $0x10, AX
 	SHLQ $0x02, AX
 
-tailK590:
+tailK598:
 	INCQ 408(SP)
 	SUBQ R9, AX
-	JG   tailK590
+	JG   tailK598
 
-tailKDone589:
+tailKDone597:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -25920,9 +26368,9 @@ wideArgmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes591:
+classes599:
 	CMPQ    AX, R11
-	JAE     rest592
+	JAE     rest600
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -25936,11 +26384,11 @@ classes591:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes591
+	JMP     classes599
 
-rest592:
+rest600:
 	TESTQ   $0x00000010, CX
-	JZ      tail593
+	JZ      tail601
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -25949,95 +26397,95 @@ rest592:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail593:
+tail601:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone594
+	JZ         classesDone602
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes595
+	JGE        maskedLoadLanes603
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded596
+	JMP        maskedLoaded604
 
-maskedLoadLanes595:
+maskedLoadLanes603:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone597
+	JLE       lanesDone605
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone597
+	JLE       lanesDone605
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone597
+	JLE       lanesDone605
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone597
+	JLE       lanesDone605
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone597
+	JLE       lanesDone605
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone597
+	JLE       lanesDone605
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone597
+	JLE       lanesDone605
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone597
+	JLE       lanesDone605
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone597:
+lanesDone605:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded596:
+maskedLoaded604:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes598
+	JGE        maskedLoadLanes606
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded599
+	JMP        maskedLoaded607
 
-maskedLoadLanes598:
+maskedLoadLanes606:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone600
+	JLE       lanesDone608
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone600
+	JLE       lanesDone608
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone600
+	JLE       lanesDone608
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone600
+	JLE       lanesDone608
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone600
+	JLE       lanesDone608
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone600
+	JLE       lanesDone608
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone600
+	JLE       lanesDone608
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone600
+	JLE       lanesDone608
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone600:
+lanesDone608:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded599:
+maskedLoaded607:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone594:
+classesDone602:
 	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -26055,149 +26503,149 @@ classesDone594:
 
 	// preds[i] = argmaxRow(x).
 	TESTL R12, R12
-	JZ    scanEq604
+	JZ    scanEq612
 	XORL  AX, AX
 
-scan605:
+scan613:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail606
+	JAE       scanTail614
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found601
+	JNZ       found609
 	ADDQ      $0x20, AX
-	JMP       scan605
+	JMP       scan613
 
-scanTail606:
+scanTail614:
 	TESTQ      $0x00000007, CX
-	JZ         notFound602
+	JZ         notFound610
 	VMOVUPS    64(SP), Y0
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes607
+	JGE        maskedLoadLanes615
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	JMP        maskedLoaded608
+	JMP        maskedLoaded616
 
-maskedLoadLanes607:
+maskedLoadLanes615:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone609
+	JLE       lanesDone617
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone609
+	JLE       lanesDone617
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone609
+	JLE       lanesDone617
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone609
+	JLE       lanesDone617
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone609
+	JLE       lanesDone617
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone609
+	JLE       lanesDone617
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone609
+	JLE       lanesDone617
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone609
+	JLE       lanesDone617
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
-lanesDone609:
+lanesDone617:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
-maskedLoaded608:
+maskedLoaded616:
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found601
-	JMP       notFound602
+	JNZ       found609
+	JMP       notFound610
 
-scanEq604:
+scanEq612:
 	XORL AX, AX
 
-scan610:
+scan618:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail611
+	JAE       scanTail619
 	VMOVUPS   (SI)(AX*1), Y1
 	VMULPS    504(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found601
+	JNZ       found609
 	ADDQ      $0x20, AX
-	JMP       scan610
+	JMP       scan618
 
-scanTail611:
+scanTail619:
 	TESTQ      $0x00000007, CX
-	JZ         notFound602
+	JZ         notFound610
 	VMOVUPS    64(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes612
+	JGE        maskedLoadLanes620
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	JMP        maskedLoaded613
+	JMP        maskedLoaded621
 
-maskedLoadLanes612:
+maskedLoadLanes620:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone614
+	JLE       lanesDone622
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone614
+	JLE       lanesDone622
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone614
+	JLE       lanesDone622
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone614
+	JLE       lanesDone622
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone614
+	JLE       lanesDone622
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone614
+	JLE       lanesDone622
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone614
+	JLE       lanesDone622
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone614
+	JLE       lanesDone622
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
-lanesDone614:
+lanesDone622:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded613:
+maskedLoaded621:
 	VMULPS    504(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found601
+	JNZ       found609
 
-notFound602:
+notFound610:
 	XORL R12, R12
-	JMP  storePred603
+	JMP  storePred611
 
-found601:
+found609:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred603:
+storePred611:
 	MOVL R12, (R13)(R10*4)
 
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut615
+	JZ    noOut623
 	ADDQ  R9, DI
 
-noOut615:
+noOut623:
 	JMP wideArgmaxRow
 
 wideArgmaxDone:
@@ -26327,66 +26775,6 @@ candScaledHit:
 	// Append the candidates of each vector with one.
 	VMOVMSKPS Y2, R11
 	TESTL     R11, R11
-	JZ        candNone616
-
-candBit617:
-	BSFL R11, R12
-	LEAL (AX)(R12*1), R12
-	MOVL R12, (DI)(DX*4)
-	INCQ DX
-	LEAL -1(R11), R12
-	ANDL R12, R11
-	JNZ  candBit617
-
-candNone616:
-	VMOVMSKPS Y3, R11
-	TESTL     R11, R11
-	JZ        candNone618
-
-candBit619:
-	BSFL R11, R12
-	LEAL 8(AX)(R12*1), R12
-	MOVL R12, (DI)(DX*4)
-	INCQ DX
-	LEAL -1(R11), R12
-	ANDL R12, R11
-	JNZ  candBit619
-
-candNone618:
-	VMOVMSKPS Y4, R11
-	TESTL     R11, R11
-	JZ        candNone620
-
-candBit621:
-	BSFL R11, R12
-	LEAL 16(AX)(R12*1), R12
-	MOVL R12, (DI)(DX*4)
-	INCQ DX
-	LEAL -1(R11), R12
-	ANDL R12, R11
-	JNZ  candBit621
-
-candNone620:
-	VMOVMSKPS Y5, R11
-	TESTL     R11, R11
-	JZ        candNone622
-
-candBit623:
-	BSFL R11, R12
-	LEAL 24(AX)(R12*1), R12
-	MOVL R12, (DI)(DX*4)
-	INCQ DX
-	LEAL -1(R11), R12
-	ANDL R12, R11
-	JNZ  candBit623
-
-candNone622:
-	JMP candScaledNext
-
-candPlainHit:
-	// Append the candidates of each vector with one.
-	VMOVMSKPS Y2, R11
-	TESTL     R11, R11
 	JZ        candNone624
 
 candBit625:
@@ -26441,11 +26829,13 @@ candBit631:
 	JNZ  candBit631
 
 candNone630:
-	JMP candPlainNext
+	JMP candScaledNext
 
-candVecHit:
+candPlainHit:
 	// Append the candidates of each vector with one.
 	VMOVMSKPS Y2, R11
+	TESTL     R11, R11
+	JZ        candNone632
 
 candBit633:
 	BSFL R11, R12
@@ -26455,6 +26845,64 @@ candBit633:
 	LEAL -1(R11), R12
 	ANDL R12, R11
 	JNZ  candBit633
+
+candNone632:
+	VMOVMSKPS Y3, R11
+	TESTL     R11, R11
+	JZ        candNone634
+
+candBit635:
+	BSFL R11, R12
+	LEAL 8(AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit635
+
+candNone634:
+	VMOVMSKPS Y4, R11
+	TESTL     R11, R11
+	JZ        candNone636
+
+candBit637:
+	BSFL R11, R12
+	LEAL 16(AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit637
+
+candNone636:
+	VMOVMSKPS Y5, R11
+	TESTL     R11, R11
+	JZ        candNone638
+
+candBit639:
+	BSFL R11, R12
+	LEAL 24(AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit639
+
+candNone638:
+	JMP candPlainNext
+
+candVecHit:
+	// Append the candidates of each vector with one.
+	VMOVMSKPS Y2, R11
+
+candBit641:
+	BSFL R11, R12
+	LEAL (AX)(R12*1), R12
+	MOVL R12, (DI)(DX*4)
+	INCQ DX
+	LEAL -1(R11), R12
+	ANDL R12, R11
+	JNZ  candBit641
 	JMP  candVecNext
 
 // func xentLabels16AVX512(a *blockArgs)
@@ -26499,12 +26947,12 @@ TEXT ·xentLabels16AVX512(SB), $11576-8
 	// rows processed, rounded down to a multiple of 16.
 	MOVQ    8(R9), AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil616
+	JEQ     isNil624
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil616:
+isNil624:
 	SHRQ    $0x08, AX
 	MOVQ    AX, CX
 	MOVQ    56(R9), AX
@@ -26512,37 +26960,37 @@ isNil616:
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil617
+	JEQ     isNil625
 	MOVQ    152(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil617:
+isNil625:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil618
+	JEQ     isNil626
 	MOVQ    184(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil618:
+isNil626:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil619
+	JEQ     isNil627
 	MOVQ    208(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil619:
+isNil627:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil620
+	JEQ     isNil628
 	MOVQ    256(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil620:
+isNil628:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -26550,28 +26998,28 @@ isNil620:
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch621
+	JEQ  noPrefetch629
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch621
+	JB   noPrefetch629
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch621:
+noPrefetch629:
 	MOVQ R12, 11528(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch622
+	JEQ  noPrefetch630
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch622
+	JB   noPrefetch630
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch622:
+noPrefetch630:
 	MOVQ R12, 11536(SP)
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -26581,18 +27029,18 @@ noPrefetch622:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse623
+	JZ    noLse631
 	MOVL  $0x00000001, R12
 
-noLse623:
+noLse631:
 	VBROADCASTSS 272(R9), Z0
 	VMOVUPS      Z0, 11328(SP)
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ624
+	JZ           noZ632
 	MOVL         $0x00000003, R12
 
-noZ624:
+noZ632:
 	MOVQ R12, 11520(SP)
 
 	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
@@ -26648,7 +27096,7 @@ labelsExpLoop:
 	// d[j] = x[j] - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 11528(SP)
-	JAE        noPrefetch625
+	JAE        noPrefetch633
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -26666,7 +27114,7 @@ labelsExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch625:
+noPrefetch633:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -26803,7 +27251,7 @@ noPrefetch625:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        11552(SP), $0x3f800000
-	JEQ         unscaled626
+	JEQ         unscaled634
 	VMULPS.BCST 11552(SP), Z15, Z15
 	VMULPS.BCST 11552(SP), Z13, Z13
 	VMULPS.BCST 11552(SP), Z16, Z16
@@ -26822,7 +27270,7 @@ noPrefetch625:
 	VMULPS.BCST 11552(SP), Z0, Z0
 	VMULPS.BCST 11552(SP), Z14, Z14
 
-unscaled626:
+unscaled634:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z17
 	VMAXPS      Z10, Z16, Z18
@@ -26849,7 +27297,7 @@ unscaled626:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ          R13, R13
-	JZ             noPreds627
+	JZ             noPreds635
 	VCMPPS         $0x00, Z17, Z0, K1
 	VBROADCASTSS   zero<>+0(SB), Z14
 	VBLENDMPS.BCST index<>+960(SB), Z14, K1, Z14
@@ -26918,12 +27366,12 @@ unscaled626:
 	VMOVUPS        Z14, (R13)
 	ADDQ           $0x00000040, R13
 
-noPreds627:
+noPreds635:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB       $0x01, 11520(SP)
-	JZ          noLse628
+	JZ          noLse636
 	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z17, K1
 	VADDPS      Z13, Z15, Z14
 	VADDPS      Z10, Z16, Z18
@@ -26945,7 +27393,7 @@ noPreds627:
 	KMOVW       K1, 1280(R11)
 	VMOVUPS     Z17, 1216(R11)
 
-noLse628:
+noLse636:
 	// d[j] = x[j] - m, stored to the record.
 	VSUBPS  Z17, Z15, Z14
 	VMOVUPS Z14, (R11)
@@ -26983,13 +27431,13 @@ noLse628:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    11560(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted629
+	JZ      unweighted637
 	VMOVUPS (AX), Z0
 	VMOVUPS Z0, 1344(R11)
 	ADDQ    $0x00000040, AX
 	MOVQ    AX, 11560(SP)
 
-unweighted629:
+unweighted637:
 	ADDQ $0x00000400, SI
 	ADDQ $0x00000040, BX
 	ADDQ $0x00000580, R11
@@ -27763,7 +28211,7 @@ labelsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11560(SP), $0x00
-	JEQ    unweighted630
+	JEQ    unweighted638
 	VMULPS 1344(R11), Z17, Z17
 	VMULPS 2752(R11), Z7, Z7
 	VMULPS 4160(R11), Z2, Z2
@@ -27773,10 +28221,10 @@ labelsLogLoop:
 	VMULPS 9792(R11), Z6, Z6
 	VMULPS 11200(R11), Z4, Z4
 
-unweighted630:
+unweighted638:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses631
+	JZ      noLosses639
 	VMOVUPS Z17, (DX)
 	VMOVUPS Z7, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -27787,7 +28235,7 @@ unweighted630:
 	VMOVUPS Z4, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses631:
+noLosses639:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y17, Z8
 	VEXTRACTF64X4 $0x01, Z17, Y9
@@ -27888,17 +28336,17 @@ labelsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11560(SP), $0x00
-	JEQ    unweighted632
+	JEQ    unweighted640
 	VMULPS 1344(R11), Z0, Z0
 
-unweighted632:
+unweighted640:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses633
+	JZ      noLosses641
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses633:
+noLosses641:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -28359,7 +28807,7 @@ labelsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11560(SP), $0x00
-	JEQ    unweighted634
+	JEQ    unweighted642
 	VMULPS 1344(R11), Z6, Z6
 	VMULPS 2752(R11), Z1, Z1
 	VMULPS 4160(R11), Z2, Z2
@@ -28369,10 +28817,10 @@ labelsLseLogLoop:
 	VMULPS 9792(R11), Z4, Z4
 	VMULPS 11200(R11), Z7, Z7
 
-unweighted634:
+unweighted642:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses635
+	JZ      noLosses643
 	VMOVUPS Z6, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -28383,7 +28831,7 @@ unweighted634:
 	VMOVUPS Z7, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses635:
+noLosses643:
 	VMOVUPD       (R8), Z8
 	VCVTPS2PD     Y6, Z9
 	VEXTRACTF64X4 $0x01, Z6, Y6
@@ -28429,7 +28877,7 @@ noLosses635:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse636
+	JZ      noLse644
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 2688(R11), Z0
@@ -28448,7 +28896,7 @@ noLosses635:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse636:
+noLse644:
 	ADDQ $0x00002c00, R11
 	SUBQ $0x08, R10
 	JMP  labelsLseLogLoop
@@ -28519,17 +28967,17 @@ labelsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11560(SP), $0x00
-	JEQ    unweighted637
+	JEQ    unweighted645
 	VMULPS 1344(R11), Z0, Z0
 
-unweighted637:
+unweighted645:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses638
+	JZ      noLosses646
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses638:
+noLosses646:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -28540,12 +28988,12 @@ noLosses638:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse639
+	JZ      noLse647
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse639:
+noLse647:
 	ADDQ $0x00000580, R11
 	DECQ R10
 	JMP  labelsLseLogLast
@@ -28567,10 +29015,10 @@ labelsGrad:
 labelsGradLoop:
 	VBROADCASTSS 11544(SP), Z0
 	CMPQ         11560(SP), $0x00
-	JEQ          unweighted640
+	JEQ          unweighted648
 	VMULPS       1344(R11), Z0, Z0
 
-unweighted640:
+unweighted648:
 	VDIVPS 1024(R11), Z0, Z1
 
 	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
@@ -28629,7 +29077,7 @@ unweighted640:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 11536(SP)
-	JAE        noPrefetch641
+	JAE        noPrefetch649
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -28647,7 +29095,7 @@ unweighted640:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch641:
+noPrefetch649:
 	VUNPCKLPS     Z4, Z3, Z0
 	VUNPCKHPS     Z4, Z3, Z2
 	VUNPCKLPS     Z6, Z5, Z3
@@ -28755,10 +29203,10 @@ labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
 	VBROADCASTSS 11544(SP), Z0
 	CMPQ         11560(SP), $0x00
-	JEQ          unweighted642
+	JEQ          unweighted650
 	VMULPS       1344(R11), Z0, Z0
 
-unweighted642:
+unweighted650:
 	VDIVPS 1024(R11), Z0, Z1
 	VMULPS 1216(R11), Z1, Z1
 
@@ -28818,7 +29266,7 @@ unweighted642:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 11536(SP)
-	JAE        noPrefetch643
+	JAE        noPrefetch651
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -28836,7 +29284,7 @@ unweighted642:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch643:
+noPrefetch651:
 	VUNPCKLPS     Z4, Z3, Z0
 	VUNPCKHPS     Z4, Z3, Z2
 	VUNPCKLPS     Z6, Z5, Z3
@@ -28989,46 +29437,46 @@ TEXT ·xentTargets16AVX512(SB), $20288-8
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil644
+	JEQ     isNil652
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil644:
+isNil652:
 	SHRQ    $0x08, AX
 	MOVQ    AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil645
+	JEQ     isNil653
 	MOVQ    152(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil645:
+isNil653:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil646
+	JEQ     isNil654
 	MOVQ    184(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil646:
+isNil654:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil647
+	JEQ     isNil655
 	MOVQ    208(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil647:
+isNil655:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil648
+	JEQ     isNil656
 	MOVQ    256(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil648:
+isNil656:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -29036,42 +29484,42 @@ isNil648:
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch649
+	JEQ  noPrefetch657
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch649
+	JB   noPrefetch657
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch649:
+noPrefetch657:
 	MOVQ R12, 20232(SP)
 
 	// The prefetch limit of BX: BX + 4·cap(a.targets) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.targets) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch650
+	JEQ  noPrefetch658
 	MOVQ 88(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch650
+	JB   noPrefetch658
 	LEAQ -11264(BX)(AX*1), R12
 
-noPrefetch650:
+noPrefetch658:
 	MOVQ R12, 20240(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch651
+	JEQ  noPrefetch659
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch651
+	JB   noPrefetch659
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch651:
+noPrefetch659:
 	MOVQ R12, 20248(SP)
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -29081,18 +29529,18 @@ noPrefetch651:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse652
+	JZ    noLse660
 	MOVL  $0x00000001, R12
 
-noLse652:
+noLse660:
 	VBROADCASTSS 272(R9), Z0
 	VMOVUPS      Z0, 20032(SP)
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ653
+	JZ           noZ661
 	MOVL         $0x00000003, R12
 
-noZ653:
+noZ661:
 	MOVQ R12, 20224(SP)
 
 	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
@@ -29146,7 +29594,7 @@ targetsExpLoop:
 	// Pass 1a. The columns t[j], stored to the record, and T = sum16(t).
 	// Prefetch the block 10240 bytes ahead, when BX is below its limit.
 	CMPQ       BX, 20240(SP)
-	JAE        noPrefetch654
+	JAE        noPrefetch662
 	PREFETCHT0 10240(BX)
 	PREFETCHT0 10304(BX)
 	PREFETCHT0 10368(BX)
@@ -29164,7 +29612,7 @@ targetsExpLoop:
 	PREFETCHT0 11136(BX)
 	PREFETCHT0 11200(BX)
 
-noPrefetch654:
+noPrefetch662:
 	VMOVUPS      48(BX), X0
 	VINSERTF32X4 $0x01, 304(BX), Z0, Z0
 	VINSERTF32X4 $0x02, 560(BX), Z0, Z0
@@ -29299,7 +29747,7 @@ noPrefetch654:
 	// The columns x[j] of the block.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 20232(SP)
-	JAE        noPrefetch655
+	JAE        noPrefetch663
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -29317,7 +29765,7 @@ noPrefetch654:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch655:
+noPrefetch663:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -29417,7 +29865,7 @@ noPrefetch655:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        20264(SP), $0x3f800000
-	JEQ         unscaled656
+	JEQ         unscaled664
 	VMULPS.BCST 20264(SP), Z15, Z15
 	VMULPS.BCST 20264(SP), Z13, Z13
 	VMULPS.BCST 20264(SP), Z16, Z16
@@ -29435,7 +29883,7 @@ noPrefetch655:
 	VMULPS.BCST 20264(SP), Z4, Z4
 	VMULPS.BCST 20264(SP), Z0, Z0
 
-unscaled656:
+unscaled664:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -29458,7 +29906,7 @@ unscaled656:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ          R13, R13
-	JZ             noPreds657
+	JZ             noPreds665
 	VCMPPS         $0x00, Z14, Z0, K1
 	VBROADCASTSS   zero<>+0(SB), Z17
 	VBLENDMPS.BCST index<>+960(SB), Z17, K1, Z17
@@ -29527,12 +29975,12 @@ unscaled656:
 	VMOVUPS        Z17, (R13)
 	ADDQ           $0x00000040, R13
 
-noPreds657:
+noPreds665:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB       $0x01, 20224(SP)
-	JZ          noLse658
+	JZ          noLse666
 	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z14, K1
 	VADDPS      Z13, Z15, Z17
 	VADDPS      Z10, Z16, Z18
@@ -29554,7 +30002,7 @@ noPreds657:
 	KMOVW       K1, 2368(R11)
 	VMOVUPS     Z14, 2304(R11)
 
-noLse658:
+noLse666:
 	LEAQ 1024(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
@@ -29678,13 +30126,13 @@ noLse658:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    20272(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted659
+	JZ      unweighted667
 	VMOVUPS (AX), Z0
 	VMOVUPS Z0, 2432(R11)
 	ADDQ    $0x00000040, AX
 	MOVQ    AX, 20272(SP)
 
-unweighted659:
+unweighted667:
 	ADDQ $0x00000400, SI
 	ADDQ $0x00000400, BX
 	ADDQ $0x000009c0, R11
@@ -30468,7 +30916,7 @@ targetsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20272(SP), $0x00
-	JEQ    unweighted660
+	JEQ    unweighted668
 	VMULPS 2432(R11), Z8, Z8
 	VMULPS 4928(R11), Z7, Z7
 	VMULPS 7424(R11), Z2, Z2
@@ -30478,10 +30926,10 @@ targetsLogLoop:
 	VMULPS 17408(R11), Z6, Z6
 	VMULPS 19904(R11), Z4, Z4
 
-unweighted660:
+unweighted668:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses661
+	JZ      noLosses669
 	VMOVUPS Z8, (DX)
 	VMOVUPS Z7, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -30492,7 +30940,7 @@ unweighted660:
 	VMOVUPS Z4, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses661:
+noLosses669:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y8, Z9
 	VEXTRACTF64X4 $0x01, Z8, Y8
@@ -30594,17 +31042,17 @@ targetsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20272(SP), $0x00
-	JEQ    unweighted662
+	JEQ    unweighted670
 	VMULPS 2432(R11), Z0, Z0
 
-unweighted662:
+unweighted670:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses663
+	JZ      noLosses671
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses663:
+noLosses671:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -31081,7 +31529,7 @@ targetsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20272(SP), $0x00
-	JEQ    unweighted664
+	JEQ    unweighted672
 	VMULPS 2432(R11), Z6, Z6
 	VMULPS 4928(R11), Z1, Z1
 	VMULPS 7424(R11), Z2, Z2
@@ -31091,10 +31539,10 @@ targetsLseLogLoop:
 	VMULPS 17408(R11), Z5, Z5
 	VMULPS 19904(R11), Z7, Z7
 
-unweighted664:
+unweighted672:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses665
+	JZ      noLosses673
 	VMOVUPS Z6, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -31105,7 +31553,7 @@ unweighted664:
 	VMOVUPS Z7, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses665:
+noLosses673:
 	VMOVUPD       (R8), Z8
 	VCVTPS2PD     Y6, Z9
 	VEXTRACTF64X4 $0x01, Z6, Y6
@@ -31151,7 +31599,7 @@ noLosses665:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse666
+	JZ      noLse674
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 4864(R11), Z0
@@ -31170,7 +31618,7 @@ noLosses665:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse666:
+noLse674:
 	ADDQ $0x00004e00, R11
 	SUBQ $0x08, R10
 	JMP  targetsLseLogLoop
@@ -31243,17 +31691,17 @@ targetsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20272(SP), $0x00
-	JEQ    unweighted667
+	JEQ    unweighted675
 	VMULPS 2432(R11), Z0, Z0
 
-unweighted667:
+unweighted675:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses668
+	JZ      noLosses676
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses668:
+noLosses676:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -31264,12 +31712,12 @@ noLosses668:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse669
+	JZ      noLse677
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse669:
+noLse677:
 	ADDQ $0x000009c0, R11
 	DECQ R10
 	JMP  targetsLseLogLast
@@ -31290,10 +31738,10 @@ targetsGrad:
 targetsGradLoop:
 	VBROADCASTSS 20256(SP), Z0
 	CMPQ         20272(SP), $0x00
-	JEQ          unweighted670
+	JEQ          unweighted678
 	VMULPS       2432(R11), Z0, Z0
 
-unweighted670:
+unweighted678:
 	VDIVPS 2048(R11), Z0, Z1
 	VMULPS 2112(R11), Z1, Z1
 	VMULPS 1024(R11), Z1, Z2
@@ -31348,7 +31796,7 @@ unweighted670:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 20248(SP)
-	JAE        noPrefetch671
+	JAE        noPrefetch679
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -31366,7 +31814,7 @@ unweighted670:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch671:
+noPrefetch679:
 	VUNPCKLPS     Z3, Z2, Z1
 	VUNPCKHPS     Z3, Z2, Z2
 	VUNPCKLPS     Z5, Z4, Z3
@@ -31473,10 +31921,10 @@ targetsGradZ:
 	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·sc.
 	VBROADCASTSS 20256(SP), Z0
 	CMPQ         20272(SP), $0x00
-	JEQ          unweighted672
+	JEQ          unweighted680
 	VMULPS       2432(R11), Z0, Z0
 
-unweighted672:
+unweighted680:
 	VDIVPS 2048(R11), Z0, Z1
 	VMULPS 2112(R11), Z1, Z1
 	VMULPS 2304(R11), Z1, Z1
@@ -31532,7 +31980,7 @@ unweighted672:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 20248(SP)
-	JAE        noPrefetch673
+	JAE        noPrefetch681
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -31550,7 +31998,7 @@ unweighted672:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch673:
+noPrefetch681:
 	VUNPCKLPS     Z3, Z2, Z1
 	VUNPCKHPS     Z3, Z2, Z2
 	VUNPCKLPS     Z5, Z4, Z3
@@ -31694,28 +32142,28 @@ TEXT ·softmax16AVX512(SB), $8800-8
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(DX), $0x00
-	JEQ  noPrefetch674
+	JEQ  noPrefetch682
 	MOVQ 16(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(DX)
-	JB   noPrefetch674
+	JB   noPrefetch682
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch674:
+noPrefetch682:
 	MOVQ R12, 8768(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(DX), $0x00
-	JEQ  noPrefetch675
+	JEQ  noPrefetch683
 	MOVQ 40(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(DX)
-	JB   noPrefetch675
+	JB   noPrefetch683
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch675:
+noPrefetch683:
 	MOVQ   R12, 8776(SP)
 	VMOVSS 240(DX), X0
 	VMOVSS X0, 8784(SP)
@@ -31748,7 +32196,7 @@ softmaxExpLoop:
 	// Pass 1a. d[j] = x[j]·xscale - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 8768(SP)
-	JAE        noPrefetch676
+	JAE        noPrefetch684
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -31766,7 +32214,7 @@ softmaxExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch676:
+noPrefetch684:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -31866,7 +32314,7 @@ noPrefetch676:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        8784(SP), $0x3f800000
-	JEQ         unscaled677
+	JEQ         unscaled685
 	VMULPS.BCST 8784(SP), Z15, Z15
 	VMULPS.BCST 8784(SP), Z13, Z13
 	VMULPS.BCST 8784(SP), Z16, Z16
@@ -31884,7 +32332,7 @@ noPrefetch676:
 	VMULPS.BCST 8784(SP), Z4, Z4
 	VMULPS.BCST 8784(SP), Z0, Z0
 
-unscaled677:
+unscaled685:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -32379,7 +32827,7 @@ softmaxOutLoop:
 	// The rows y of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 8776(SP)
-	JAE        noPrefetch678
+	JAE        noPrefetch686
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -32397,7 +32845,7 @@ softmaxOutLoop:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch678:
+noPrefetch686:
 	VUNPCKLPS     Z2, Z1, Z16
 	VUNPCKHPS     Z2, Z1, Z1
 	VUNPCKLPS     Z4, Z3, Z2
@@ -32543,28 +32991,28 @@ TEXT ·logSoftmax16AVX512(SB), $17504-8
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(DX), $0x00
-	JEQ  noPrefetch679
+	JEQ  noPrefetch687
 	MOVQ 16(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(DX)
-	JB   noPrefetch679
+	JB   noPrefetch687
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch679:
+noPrefetch687:
 	MOVQ R12, 17472(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(DX), $0x00
-	JEQ  noPrefetch680
+	JEQ  noPrefetch688
 	MOVQ 40(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(DX)
-	JB   noPrefetch680
+	JB   noPrefetch688
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch680:
+noPrefetch688:
 	MOVQ   R12, 17480(SP)
 	VMOVSS 240(DX), X0
 	VMOVSS X0, 17488(SP)
@@ -32597,7 +33045,7 @@ logSoftmaxExpLoop:
 	// Pass 1a. d[j] = x[j]·xscale - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 17472(SP)
-	JAE        noPrefetch681
+	JAE        noPrefetch689
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -32615,7 +33063,7 @@ logSoftmaxExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch681:
+noPrefetch689:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -32715,7 +33163,7 @@ noPrefetch681:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        17488(SP), $0x3f800000
-	JEQ         unscaled682
+	JEQ         unscaled690
 	VMULPS.BCST 17488(SP), Z15, Z15
 	VMULPS.BCST 17488(SP), Z13, Z13
 	VMULPS.BCST 17488(SP), Z16, Z16
@@ -32733,7 +33181,7 @@ noPrefetch681:
 	VMULPS.BCST 17488(SP), Z4, Z4
 	VMULPS.BCST 17488(SP), Z0, Z0
 
-unscaled682:
+unscaled690:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -33656,7 +34104,7 @@ logSoftmaxOutLoop:
 	// The rows y of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 17480(SP)
-	JAE        noPrefetch683
+	JAE        noPrefetch691
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -33674,7 +34122,7 @@ logSoftmaxOutLoop:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch683:
+noPrefetch691:
 	VUNPCKLPS     Z2, Z1, Z16
 	VUNPCKHPS     Z2, Z1, Z1
 	VUNPCKLPS     Z4, Z3, Z2
@@ -33912,7 +34360,7 @@ argmaxLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        (SP), $0x3f800000
-	JEQ         unscaled684
+	JEQ         unscaled692
 	VMULPS.BCST (SP), Z15, Z15
 	VMULPS.BCST (SP), Z13, Z13
 	VMULPS.BCST (SP), Z16, Z16
@@ -33930,7 +34378,7 @@ argmaxLoop:
 	VMULPS.BCST (SP), Z4, Z4
 	VMULPS.BCST (SP), Z0, Z0
 
-unscaled684:
+unscaled692:
 	// m = the maximum of the sixteen columns: the tree of VMAXPS of seq.Max16
 	// without its + 0, which equality does not see.
 	VMAXPS Z13, Z15, Z14
@@ -34068,12 +34516,12 @@ TEXT ·xentLabels16AVX2(SB), $5856-8
 	// rows processed, rounded down to a multiple of 8.
 	MOVQ    8(R9), AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil685
+	JEQ     isNil693
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil685:
+isNil693:
 	SHRQ    $0x07, AX
 	MOVQ    AX, CX
 	MOVQ    56(R9), AX
@@ -34081,37 +34529,37 @@ isNil685:
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil686
+	JEQ     isNil694
 	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil686:
+isNil694:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil687
+	JEQ     isNil695
 	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil687:
+isNil695:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil688
+	JEQ     isNil696
 	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil688:
+isNil696:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil689
+	JEQ     isNil697
 	MOVQ    256(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil689:
+isNil697:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -34122,18 +34570,18 @@ isNil689:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse690
+	JZ    noLse698
 	MOVL  $0x00000001, R12
 
-noLse690:
+noLse698:
 	VBROADCASTSS 272(R9), Y0
 	VMOVUPS      Y0, 5696(SP)
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ691
+	JZ           noZ699
 	MOVL         $0x00000003, R12
 
-noZ691:
+noZ699:
 	MOVQ R12, 5792(SP)
 
 	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
@@ -34289,7 +34737,7 @@ labelsExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    5808(SP), $0x3f800000
-	JEQ     unscaled692
+	JEQ     unscaled700
 	VMOVUPS 5808(SP), Y1
 	VMULPS  (R11), Y1, Y2
 	VMOVUPS Y2, (R11)
@@ -34325,7 +34773,7 @@ labelsExpLoop:
 	VMOVUPS Y2, 480(R11)
 	VMULPS  Y1, Y0, Y0
 
-unscaled692:
+unscaled700:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y1
 	VMAXPS  32(R11), Y1, Y1
@@ -34360,7 +34808,7 @@ unscaled692:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds693
+	JZ        noPreds701
 	VCMPPS    $0x00, 480(R11), Y1, Y0
 	VMOVUPS   zero<>+0(SB), Y2
 	VBLENDVPS Y0, index<>+960(SB), Y2, Y0
@@ -34445,12 +34893,12 @@ unscaled692:
 	VMOVUPS   Y0, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds693:
+noPreds701:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB   $0x01, 5792(SP)
-	JZ      noLse694
+	JZ      noLse702
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y1, Y0
 	VMOVUPS (R11), Y2
 	VADDPS  32(R11), Y2, Y2
@@ -34480,7 +34928,7 @@ noPreds693:
 	VMOVUPS Y0, 640(R11)
 	VMOVUPS Y1, 608(R11)
 
-noLse694:
+noLse702:
 	// d[j] = x[j] - m, stored to the record.
 	VMOVUPS (R11), Y0
 	VSUBPS  Y1, Y0, Y0
@@ -34534,13 +34982,13 @@ noLse694:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    5840(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted695
+	JZ      unweighted703
 	VMOVUPS (AX), Y0
 	VMOVUPS Y0, 672(R11)
 	ADDQ    $0x00000020, AX
 	MOVQ    AX, 5840(SP)
 
-unweighted695:
+unweighted703:
 	ADDQ $0x00000200, SI
 	ADDQ $0x00000020, BX
 	ADDQ $0x000002c0, R11
@@ -35378,7 +35826,7 @@ labelsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5840(SP), $0x00
-	JEQ    unweighted696
+	JEQ    unweighted704
 	VMULPS 672(R11), Y5, Y5
 	VMULPS 1376(R11), Y1, Y1
 	VMULPS 2080(R11), Y4, Y4
@@ -35388,10 +35836,10 @@ labelsLogLoop:
 	VMULPS 4896(R11), Y3, Y3
 	VMULPS 5600(R11), Y0, Y0
 
-unweighted696:
+unweighted704:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses697
+	JZ      noLosses705
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -35402,7 +35850,7 @@ unweighted696:
 	VMOVUPS Y0, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses697:
+noLosses705:
 	VMOVUPD      (R8), Y6
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -35505,17 +35953,17 @@ labelsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5840(SP), $0x00
-	JEQ    unweighted698
+	JEQ    unweighted706
 	VMULPS 672(R11), Y0, Y0
 
-unweighted698:
+unweighted706:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses699
+	JZ      noLosses707
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses699:
+noLosses707:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -35978,7 +36426,7 @@ labelsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5840(SP), $0x00
-	JEQ    unweighted700
+	JEQ    unweighted708
 	VMULPS 672(R11), Y5, Y5
 	VMULPS 1376(R11), Y1, Y1
 	VMULPS 2080(R11), Y2, Y2
@@ -35988,10 +36436,10 @@ labelsLseLogLoop:
 	VMULPS 4896(R11), Y6, Y6
 	VMULPS 5600(R11), Y7, Y7
 
-unweighted700:
+unweighted708:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses701
+	JZ      noLosses709
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y2, 64(DX)
@@ -36002,7 +36450,7 @@ unweighted700:
 	VMOVUPS Y7, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses701:
+noLosses709:
 	VMOVUPD      (R8), Y8
 	VMOVUPD      32(R8), Y9
 	VCVTPS2PD    X5, Y10
@@ -36050,7 +36498,7 @@ noLosses701:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse702
+	JZ      noLse710
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 1344(R11), Y0
@@ -36069,7 +36517,7 @@ noLosses701:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse702:
+noLse710:
 	ADDQ $0x00001600, R11
 	SUBQ $0x08, R10
 	JMP  labelsLseLogLoop
@@ -36140,17 +36588,17 @@ labelsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5840(SP), $0x00
-	JEQ    unweighted703
+	JEQ    unweighted711
 	VMULPS 672(R11), Y0, Y0
 
-unweighted703:
+unweighted711:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses704
+	JZ      noLosses712
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses704:
+noLosses712:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -36163,12 +36611,12 @@ noLosses704:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse705
+	JZ      noLse713
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse705:
+noLse713:
 	ADDQ $0x000002c0, R11
 	DECQ R10
 	JMP  labelsLseLogLast
@@ -36190,10 +36638,10 @@ labelsGrad:
 labelsGradLoop:
 	VBROADCASTSS 5800(SP), Y0
 	CMPQ         5840(SP), $0x00
-	JEQ          unweighted706
+	JEQ          unweighted714
 	VMULPS       672(R11), Y0, Y0
 
-unweighted706:
+unweighted714:
 	VDIVPS 512(R11), Y0, Y1
 
 	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
@@ -36358,10 +36806,10 @@ labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
 	VBROADCASTSS 5800(SP), Y0
 	CMPQ         5840(SP), $0x00
-	JEQ          unweighted707
+	JEQ          unweighted715
 	VMULPS       672(R11), Y0, Y0
 
-unweighted707:
+unweighted715:
 	VDIVPS 512(R11), Y0, Y1
 	VMULPS 608(R11), Y1, Y1
 
@@ -36571,46 +37019,46 @@ TEXT ·xentTargets16AVX2(SB), $10208-8
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil708
+	JEQ     isNil716
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil708:
+isNil716:
 	SHRQ    $0x07, AX
 	MOVQ    AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil709
+	JEQ     isNil717
 	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil709:
+isNil717:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil710
+	JEQ     isNil718
 	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil710:
+isNil718:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil711
+	JEQ     isNil719
 	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil711:
+isNil719:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil712
+	JEQ     isNil720
 	MOVQ    256(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil712:
+isNil720:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -36621,18 +37069,18 @@ isNil712:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse713
+	JZ    noLse721
 	MOVL  $0x00000001, R12
 
-noLse713:
+noLse721:
 	VBROADCASTSS 272(R9), Y0
 	VMOVUPS      Y0, 10048(SP)
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ714
+	JZ           noZ722
 	MOVL         $0x00000003, R12
 
-noZ714:
+noZ722:
 	MOVQ R12, 10144(SP)
 
 	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
@@ -36875,7 +37323,7 @@ targetsExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    10160(SP), $0x3f800000
-	JEQ     unscaled715
+	JEQ     unscaled723
 	VMOVUPS 10160(SP), Y0
 	VMULPS  512(R11), Y0, Y1
 	VMOVUPS Y1, 512(R11)
@@ -36910,7 +37358,7 @@ targetsExpLoop:
 	VMULPS  992(R11), Y0, Y0
 	VMOVUPS Y0, 992(R11)
 
-unscaled715:
+unscaled723:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS 512(R11), Y0
 	VMAXPS  544(R11), Y0, Y0
@@ -36941,7 +37389,7 @@ unscaled715:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds716
+	JZ        noPreds724
 	VCMPPS    $0x00, 992(R11), Y0, Y1
 	VMOVUPS   zero<>+0(SB), Y2
 	VBLENDVPS Y1, index<>+960(SB), Y2, Y1
@@ -37026,12 +37474,12 @@ unscaled715:
 	VMOVUPS   Y1, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds716:
+noPreds724:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB   $0x01, 10144(SP)
-	JZ      noLse717
+	JZ      noLse725
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y0, Y1
 	VMOVUPS 512(R11), Y2
 	VADDPS  544(R11), Y2, Y2
@@ -37061,7 +37509,7 @@ noPreds716:
 	VMOVUPS Y1, 1184(R11)
 	VMOVUPS Y0, 1152(R11)
 
-noLse717:
+noLse725:
 	LEAQ 512(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
@@ -37200,13 +37648,13 @@ noLse717:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    10192(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted718
+	JZ      unweighted726
 	VMOVUPS (AX), Y0
 	VMOVUPS Y0, 1216(R11)
 	ADDQ    $0x00000020, AX
 	MOVQ    AX, 10192(SP)
 
-unweighted718:
+unweighted726:
 	ADDQ $0x00000200, SI
 	ADDQ $0x00000200, BX
 	ADDQ $0x000004e0, R11
@@ -38054,7 +38502,7 @@ targetsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10192(SP), $0x00
-	JEQ    unweighted719
+	JEQ    unweighted727
 	VMULPS 1216(R11), Y5, Y5
 	VMULPS 2464(R11), Y1, Y1
 	VMULPS 3712(R11), Y4, Y4
@@ -38064,10 +38512,10 @@ targetsLogLoop:
 	VMULPS 8704(R11), Y0, Y0
 	VMULPS 9952(R11), Y2, Y2
 
-unweighted719:
+unweighted727:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses720
+	JZ      noLosses728
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -38078,7 +38526,7 @@ unweighted719:
 	VMOVUPS Y2, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses720:
+noLosses728:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -38182,17 +38630,17 @@ targetsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10192(SP), $0x00
-	JEQ    unweighted721
+	JEQ    unweighted729
 	VMULPS 1216(R11), Y0, Y0
 
-unweighted721:
+unweighted729:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses722
+	JZ      noLosses730
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses722:
+noLosses730:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -38671,7 +39119,7 @@ targetsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10192(SP), $0x00
-	JEQ    unweighted723
+	JEQ    unweighted731
 	VMULPS 1216(R11), Y5, Y5
 	VMULPS 2464(R11), Y1, Y1
 	VMULPS 3712(R11), Y3, Y3
@@ -38681,10 +39129,10 @@ targetsLseLogLoop:
 	VMULPS 8704(R11), Y2, Y2
 	VMULPS 9952(R11), Y0, Y0
 
-unweighted723:
+unweighted731:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses724
+	JZ      noLosses732
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y3, 64(DX)
@@ -38695,7 +39143,7 @@ unweighted723:
 	VMOVUPS Y0, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses724:
+noLosses732:
 	VMOVUPD      (R8), Y8
 	VMOVUPD      32(R8), Y9
 	VCVTPS2PD    X5, Y10
@@ -38743,7 +39191,7 @@ noLosses724:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse725
+	JZ      noLse733
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 2432(R11), Y0
@@ -38762,7 +39210,7 @@ noLosses724:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse725:
+noLse733:
 	ADDQ $0x00002700, R11
 	SUBQ $0x08, R10
 	JMP  targetsLseLogLoop
@@ -38835,17 +39283,17 @@ targetsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10192(SP), $0x00
-	JEQ    unweighted726
+	JEQ    unweighted734
 	VMULPS 1216(R11), Y0, Y0
 
-unweighted726:
+unweighted734:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses727
+	JZ      noLosses735
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses727:
+noLosses735:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -38858,12 +39306,12 @@ noLosses727:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse728
+	JZ      noLse736
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse728:
+noLse736:
 	ADDQ $0x000004e0, R11
 	DECQ R10
 	JMP  targetsLseLogLast
@@ -38884,10 +39332,10 @@ targetsGrad:
 targetsGradLoop:
 	VBROADCASTSS 10152(SP), Y0
 	CMPQ         10192(SP), $0x00
-	JEQ          unweighted729
+	JEQ          unweighted737
 	VMULPS       1216(R11), Y0, Y0
 
-unweighted729:
+unweighted737:
 	VDIVPS 1024(R11), Y0, Y1
 	VMULPS 1056(R11), Y1, Y1
 
@@ -39014,10 +39462,10 @@ targetsGradZ:
 	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·sc.
 	VBROADCASTSS 10152(SP), Y0
 	CMPQ         10192(SP), $0x00
-	JEQ          unweighted730
+	JEQ          unweighted738
 	VMULPS       1216(R11), Y0, Y0
 
-unweighted730:
+unweighted738:
 	VDIVPS 1024(R11), Y0, Y1
 	VMULPS 1056(R11), Y1, Y1
 	VMULPS 1152(R11), Y1, Y1
@@ -39289,7 +39737,7 @@ softmaxExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    4416(SP), $0x3f800000
-	JEQ     unscaled731
+	JEQ     unscaled739
 	VMOVUPS 4416(SP), Y0
 	VMULPS  (R11), Y0, Y1
 	VMOVUPS Y1, (R11)
@@ -39324,7 +39772,7 @@ softmaxExpLoop:
 	VMULPS  480(R11), Y0, Y0
 	VMOVUPS Y0, 480(R11)
 
-unscaled731:
+unscaled739:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y0
 	VMAXPS  32(R11), Y0, Y0
@@ -40125,7 +40573,7 @@ logSoftmaxExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    8768(SP), $0x3f800000
-	JEQ     unscaled732
+	JEQ     unscaled740
 	VMOVUPS 8768(SP), Y0
 	VMULPS  (R11), Y0, Y1
 	VMOVUPS Y1, (R11)
@@ -40160,7 +40608,7 @@ logSoftmaxExpLoop:
 	VMULPS  480(R11), Y0, Y0
 	VMOVUPS Y0, 480(R11)
 
-unscaled732:
+unscaled740:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y0
 	VMAXPS  32(R11), Y0, Y0
@@ -41362,7 +41810,7 @@ argmaxLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    (SP), $0x3f800000
-	JEQ     unscaled733
+	JEQ     unscaled741
 	VMOVUPS (SP), Y0
 	VMULPS  (R11), Y0, Y1
 	VMOVUPS Y1, (R11)
@@ -41397,7 +41845,7 @@ argmaxLoop:
 	VMULPS  480(R11), Y0, Y0
 	VMOVUPS Y0, 480(R11)
 
-unscaled733:
+unscaled741:
 	// m = the maximum of the sixteen columns: the tree of VMAXPS of seq.Max16
 	// without its + 0, which equality does not see.
 	VMOVUPS (R11), Y0

@@ -236,33 +236,3 @@ func (g *x86Gen) weighScale(sc reg.VecVirtual, wAt int) {
 	g.VMULPS(mem(reg.R11, wAt), sc, sc)
 	g.Label(skip)
 }
-
-// weighRowLoss multiplies lane 0 of loss, the loss of row i = R10 of a
-// wide function, by w[i], when the call has row weights. Uses R12.
-func (g *x86Gen) weighRowLoss(loss reg.VecVirtual) {
-	g.comment("loss = loss·w[i] (with row weights).")
-	skip := g.label("unweighted")
-	g.MOVQ(g.rw, reg.R12)
-	g.TESTQ(reg.R12, reg.R12)
-	g.JZ(operand.LabelRef(skip))
-	g.VMULSS(perRow(reg.R12), loss.AsX(), loss.AsX())
-	g.Label(skip)
-}
-
-// weighRowScale multiplies sc, scale in every lane, by w[i] of row i =
-// R10 of a wide function, when the call has row weights: the row's
-// gradient factor float32(scale·w[i]). Uses R12.
-func (g *x86Gen) weighRowScale(sc reg.VecVirtual) {
-	skip := g.label("unweighted")
-	g.MOVQ(g.rw, reg.R12)
-	g.TESTQ(reg.R12, reg.R12)
-	g.JZ(operand.LabelRef(skip))
-	if g.t.lanes == 16 {
-		g.VMULPS_BCST(perRow(reg.R12), sc, sc)
-	} else {
-		w := g.YMM()
-		g.VBROADCASTSS(perRow(reg.R12), w)
-		g.VMULPS(w, sc, sc)
-	}
-	g.Label(skip)
-}

@@ -86,7 +86,7 @@ type wideFrame struct {
 	lab            operand.Mem // the label in every int32 lane (targets from labels)
 	keep, uni      operand.Mem // keep and uni in every lane (staged targets)
 	variant        operand.Mem // wideTargets: the form of the effective targets
-	tp             operand.Mem // wideTargets: the targets row (nil: from labels)
+	tp             operand.Mem // wideTargets: the base of targets (nil: from labels)
 	safeRows       operand.Mem // the rows whose masked accesses stay in the slices
 	tailK          operand.Mem // scratch: the rows at the end whose accesses do not
 	n0, n1, n8     operand.Mem // the classes of the masked vectors: min(c%16, 8), max(c%16-8, 0), c%8
@@ -1123,10 +1123,7 @@ the ordered lanes; pass 2, m, the accumulator of s, six constants
 	g.wideStart("wideLabelsDone")
 	f.rowMax = g.AllocLocal(8)
 	gr := g.groupSlots()
-	g.comment(fmt.Sprintf(`
-The frame words of the groups of rows at %d(SP) (rows per group, first row,
-end, SI and DI at the first row) and the vectors with a lane per row of
-the group at %d(SP), %d bytes apart: s, m, d[l], all, w, loss, lse, q, sc.`, gr.rows.Disp, gr.s.Disp, g.vecBytes()))
+	g.groupFrameDoc(gr)
 	g.groupRows(gr)
 	if g.wideZ() {
 		// With rowMax (TopK), the caller passes the rows of logits up to
@@ -1197,25 +1194,7 @@ them): with rowMax, those of logits (of out when out is not nil), else R8.`, f.p
 		g.Label(computed)
 		g.VMOVAPS(g.wideMaxPreds(f), m)
 		g.Label(haveMax)
-		g.comment("R12 = r; lane r of the group's vectors: m, all (a mask) and the row's weight (1 without).")
-		g.groupLane(gr)
-		g.VMOVSS(m.AsX(), gr.lane(gr.m))
-		g.MOVL(f.all, reg.EAX)
-		if g.wideZ() {
-			g.ANDL(operand.U8(1), reg.EAX) // the row's mask bit: all lanes hold the same
-			g.NEGL(reg.EAX)
-		}
-		g.MOVL(reg.EAX, gr.lane(gr.all))
-		unweighted, weighed := g.label("unweighted"), g.label("weight")
-		g.MOVQ(g.rw, reg.RAX)
-		g.TESTQ(reg.RAX, reg.RAX)
-		g.JZ(operand.LabelRef(unweighted))
-		g.MOVL(perRow(reg.RAX), reg.EAX)
-		g.JMP(operand.LabelRef(weighed))
-		g.Label(unweighted)
-		g.MOVL(operand.U32(0x3f800000), reg.EAX) // 1
-		g.Label(weighed)
-		g.MOVL(reg.EAX, gr.lane(gr.w))
+		g.groupRowValues(f, gr, m)
 		g.comment("d[l] = x[l]·xs - m, before any write, to lane r.")
 		g.MOVLQSX(perRow(reg.RBX), reg.R12)
 		xl := g.vec()
@@ -1259,40 +1238,12 @@ loss + zl, f to the frame (1 without); loss = loss·w; with a gradient, sc
 		ls := seq.Log(g.o, []operand.Op{gr.s}, g.v.MantBits)[0]
 		g.o.reset()
 		loss := seq.LabelLoss[operand.Op](g.o, ls, gr.dl).(reg.VecVirtual)
-		noLse, noZ := g.label("noLse"), g.label("noZ")
-		g.TESTB(operand.U8(flagLse), f.flags)
-		g.JZ(operand.LabelRef(noLse))
-		var all operand.Op = gr.all
-		if g.wideZ() {
-			v, k := g.ZMM(), g.K()
-			g.VMOVDQU32(gr.all, v)
-			g.VPTESTMD(v, v, k)
-			all = k
-		}
-		lse := seq.LogSumExp[operand.Op](g.o, all, gr.m, ls).(reg.VecVirtual)
-		g.VMOVUPS(lse, gr.lse)
-		g.TESTB(operand.U8(flagZ), f.flags)
-		g.JZ(operand.LabelRef(noZ))
-		zl, fz := seq.ZTerms[operand.Op](g.o, f.zv, lse)
-		g.VMOVUPS(fz, f.f)
-		g.VMOVAPS(g.o.Add(loss, zl), loss)
-		g.Label(noZ)
-		g.Label(noLse)
-		weighted := g.label("unweighted")
-		g.skipUnweighted(weighted)
-		g.VMOVAPS(g.o.Mul(loss, gr.w), loss)
-		g.Label(weighted)
-		g.VMOVUPS(loss, gr.loss)
+		g.groupFused(f, gr, ls, loss, nil)
+		g.groupWeighLoss(gr, loss)
 		noGrad := g.label("noGrad")
 		g.TESTQ(reg.RDI, reg.RDI)
 		g.JZ(operand.LabelRef(noGrad))
-		sc := g.vec()
-		g.VBROADCASTSS(scale, sc)
-		unw := g.label("unweighted")
-		g.skipUnweighted(unw)
-		g.VMOVAPS(g.o.Mul(sc, gr.w), sc)
-		g.Label(unw)
-		g.VMOVUPS(sc, gr.sc)
+		sc := g.groupScale(gr, scale)
 		q := seq.Quotient[operand.Op](g.o, sc, gr.s)
 		g.VMOVUPS(g.o.Mul(q, f.f), gr.q)
 		g.Label(noGrad)
@@ -1300,16 +1251,7 @@ loss + zl, f to the frame (1 without); loss = loss·w; with a gradient, sc
 
 	// Phase c: the outputs of each row of the group.
 	phaseC := func() {
-		g.comment("R12 = r: losses[i] and (when not nil) lse[i] from lane r.")
-		g.groupLane(gr)
-		g.MOVL(gr.lane(gr.loss), reg.EAX)
-		g.MOVL(reg.EAX, perRow(reg.RDX))
-		noLse := g.label("noLse")
-		g.TESTQ(reg.R14, reg.R14)
-		g.JZ(operand.LabelRef(noLse))
-		g.MOVL(gr.lane(gr.lse), reg.EAX)
-		g.MOVL(reg.EAX, perRow(reg.R14))
-		g.Label(noLse)
+		g.groupStores(gr)
 		g.comment(`
 Pass 3 (with a gradient). q and sc = scale (times w[i] with row weights)
 from lane r; g[j] = e[j]·q (seq.Scaled); then g[l] = g[l] - sc.`)
@@ -1335,10 +1277,10 @@ from lane r; g[j] = e[j]·q (seq.Scaled); then g[l] = g[l] - sc.`)
 // wideGroups): the rows of a group (lanes, fewer for long rows), its first
 // row, the row after its last and the row pointers SI and DI at its first
 // row; and vectors with a lane per row of the group: s, m, d[l], all (a
-// mask), the row's weight, its loss, lse, q and sc.
+// mask), the row's weight, its loss, lse, q and sc, T and D (targets).
 type groupFrame struct {
-	rows, first, end, si, di           operand.Mem
-	s, m, dl, all, w, loss, lse, q, sc operand.Mem
+	rows, first, end, si, di                 operand.Mem
+	s, m, dl, all, w, loss, lse, q, sc, t, d operand.Mem
 }
 
 // groupSlots allocates the frame slots of the row groups.
@@ -1347,13 +1289,115 @@ func (g *x86Gen) groupSlots() *groupFrame {
 	for _, p := range []*operand.Mem{&gr.rows, &gr.first, &gr.end, &gr.si, &gr.di} {
 		*p = g.AllocLocal(8)
 	}
-	for i, p := range []*operand.Mem{&gr.s, &gr.m, &gr.dl, &gr.all, &gr.w, &gr.loss, &gr.lse, &gr.q, &gr.sc} {
+	for i, p := range []*operand.Mem{&gr.s, &gr.m, &gr.dl, &gr.all, &gr.w, &gr.loss, &gr.lse, &gr.q, &gr.sc, &gr.t, &gr.d} {
 		*p = g.AllocLocal(g.vecBytes())
 		if p.Disp != gr.s.Disp+i*g.vecBytes() {
 			g.fail("groupSlots: vector %d at %d(SP), not %d bytes after s", i, p.Disp, i*g.vecBytes())
 		}
 	}
 	return gr
+}
+
+// groupRowValues stores to lane r of the group's vectors m, all (a mask:
+// f.all, written by wideAll) and the row's weight (1 without row weights).
+// Uses AX and R12 (R12 = r).
+func (g *x86Gen) groupRowValues(f *wideFrame, gr *groupFrame, m reg.VecVirtual) {
+	g.comment("R12 = r; lane r of the group's vectors: m, all (a mask) and the row's weight (1 without).")
+	g.groupLane(gr)
+	g.VMOVSS(m.AsX(), gr.lane(gr.m))
+	g.MOVL(f.all, reg.EAX)
+	if g.wideZ() {
+		g.ANDL(operand.U8(1), reg.EAX) // the row's mask bit: all lanes hold the same
+		g.NEGL(reg.EAX)
+	}
+	g.MOVL(reg.EAX, gr.lane(gr.all))
+	unweighted, weighed := g.label("unweighted"), g.label("weight")
+	g.MOVQ(g.rw, reg.RAX)
+	g.TESTQ(reg.RAX, reg.RAX)
+	g.JZ(operand.LabelRef(unweighted))
+	g.MOVL(perRow(reg.RAX), reg.EAX)
+	g.JMP(operand.LabelRef(weighed))
+	g.Label(unweighted)
+	g.MOVL(operand.U32(0x3f800000), reg.EAX) // 1
+	g.Label(weighed)
+	g.MOVL(reg.EAX, gr.lane(gr.w))
+}
+
+// groupFused emits the fused outputs of the group's rows in phase b, from
+// ls = log32(s), a row per lane: when the flag word has flagLse, lse =
+// lseRow(m, ls, all) (seq.LogSumExp) to gr.lse; with the z-loss, zl, f =
+// zTerms(z, lse) (seq.ZTerms), loss = loss + zl (labels, tsum nil) or loss
+// + zl·T, in place, and f to the frame.
+func (g *x86Gen) groupFused(f *wideFrame, gr *groupFrame, ls operand.Op, loss reg.VecVirtual, tsum operand.Op) {
+	noLse, noZ := g.label("noLse"), g.label("noZ")
+	g.TESTB(operand.U8(flagLse), f.flags)
+	g.JZ(operand.LabelRef(noLse))
+	var all operand.Op = gr.all
+	if g.wideZ() {
+		v, k := g.ZMM(), g.K()
+		g.VMOVDQU32(gr.all, v)
+		g.VPTESTMD(v, v, k)
+		all = k
+	}
+	lse := seq.LogSumExp[operand.Op](g.o, all, gr.m, ls).(reg.VecVirtual)
+	g.VMOVUPS(lse, gr.lse)
+	g.TESTB(operand.U8(flagZ), f.flags)
+	g.JZ(operand.LabelRef(noZ))
+	zl, fz := seq.ZTerms[operand.Op](g.o, f.zv, lse)
+	g.VMOVUPS(fz, f.f)
+	if tsum != nil {
+		zl = g.o.Mul(zl, tsum)
+	}
+	g.VMOVAPS(g.o.Add(loss, zl), loss)
+	g.Label(noZ)
+	g.Label(noLse)
+}
+
+// groupWeighLoss multiplies the losses of the group's rows by their
+// weights (with row weights) and stores them to gr.loss.
+func (g *x86Gen) groupWeighLoss(gr *groupFrame, loss reg.VecVirtual) {
+	unweighted := g.label("unweighted")
+	g.skipUnweighted(unweighted)
+	g.VMOVAPS(g.o.Mul(loss, gr.w), loss)
+	g.Label(unweighted)
+	g.VMOVUPS(loss, gr.loss)
+}
+
+// groupScale returns sc, scale times the rows' weights (with row weights:
+// the rows' gradient factors float32(scale·w)), and stores it to gr.sc.
+func (g *x86Gen) groupScale(gr *groupFrame, scale operand.Mem) reg.VecVirtual {
+	sc := g.vec()
+	g.VBROADCASTSS(scale, sc)
+	unweighted := g.label("unweighted")
+	g.skipUnweighted(unweighted)
+	g.VMOVAPS(g.o.Mul(sc, gr.w), sc)
+	g.Label(unweighted)
+	g.VMOVUPS(sc, gr.sc)
+	return sc
+}
+
+// groupStores stores, in phase c, the row's loss to losses[i] and its lse
+// to lse[i] (when not nil) from lane r. Sets R12 = r; uses AX.
+func (g *x86Gen) groupStores(gr *groupFrame) {
+	g.comment("R12 = r: losses[i] and (when not nil) lse[i] from lane r.")
+	g.groupLane(gr)
+	g.MOVL(gr.lane(gr.loss), reg.EAX)
+	g.MOVL(reg.EAX, perRow(reg.RDX))
+	noLse := g.label("noLse")
+	g.TESTQ(reg.R14, reg.R14)
+	g.JZ(operand.LabelRef(noLse))
+	g.MOVL(gr.lane(gr.lse), reg.EAX)
+	g.MOVL(reg.EAX, perRow(reg.R14))
+	g.Label(noLse)
+}
+
+// groupFrameDoc describes the frame slots of the row groups.
+func (g *x86Gen) groupFrameDoc(gr *groupFrame) {
+	g.comment(fmt.Sprintf(`
+The frame words of the groups of rows at %d(SP) (rows per group, first row,
+end, SI and DI at the first row) and the vectors with a lane per row of
+the group at %d(SP), %d bytes apart: s, m, d[l], all, w, loss, lse (ls in
+wideLogSoftmax), q (r in wideSoftmax; qt in wideTargets), sc, T, D.`, gr.rows.Disp, gr.s.Disp, g.vecBytes()))
 }
 
 // lane is lane R12 of the frame vector v.
@@ -1437,43 +1481,6 @@ func (g *x86Gen) groupRows(gr *groupFrame) {
 	g.MOVQ(reg.RAX, gr.rows)
 }
 
-// wideFused emits the fused outputs of a loss function's row, from m and
-// ls = log32(s): when the flag word has flagLse, lse = lseRow(m, ls, all)
-// (seq.LogSumExp), stored to lse[i] when R14 is not nil; with flagZ, zl, f
-// = zTerms(z, lse) (seq.ZTerms), loss = loss + zl (labels, tsum nil) or
-// loss + zl·T, in place, and f to the frame.
-func (g *x86Gen) wideFused(f *wideFrame, m operand.Op, ls operand.Op, loss reg.VecVirtual, tsum operand.Op) {
-	if tsum == nil {
-		g.comment(`
-lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is computed, stored to
-lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
-(seq.ZTerms): loss = loss + zl, f to the frame.`)
-	} else {
-		g.comment(`
-lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is computed, stored to
-lse[i] when lse is not nil; with the z-loss, zl, f = zTerms(z, lse)
-(seq.ZTerms): loss = loss + zl·T, f to the frame.`)
-	}
-	done, noStore, noZ := g.label("noLse"), g.label("noLseStore"), g.label("noZ")
-	g.TESTB(operand.U8(flagLse), f.flags)
-	g.JZ(operand.LabelRef(done))
-	lse := seq.LogSumExp[operand.Op](g.o, f.all, m, ls).(reg.VecVirtual)
-	g.TESTQ(reg.R14, reg.R14)
-	g.JZ(operand.LabelRef(noStore))
-	g.VMOVSS(lse.AsX(), perRow(reg.R14))
-	g.Label(noStore)
-	g.TESTB(operand.U8(flagZ), f.flags)
-	g.JZ(operand.LabelRef(noZ))
-	zl, fz := seq.ZTerms[operand.Op](g.o, f.zv, lse)
-	g.VMOVUPS(fz, f.f)
-	if tsum != nil {
-		zl = g.o.Mul(zl, tsum)
-	}
-	g.VMOVAPS(g.o.Add(loss, zl), loss)
-	g.Label(noZ)
-	g.Label(done)
-}
-
 // The forms of the effective targets of wideTargets (targetRow.at): bit
 // 1, from labels (one-hot) rather than dense targets; bit 2, staged; bit
 // 4, staged with class weights.
@@ -1538,8 +1545,10 @@ nil: 1). a.out, the gradient times a.scale (times a.rowWeights[i] for row
 i when not nil), may be nil or a.logits itself (but must not overlap
 a.targets); a.losses receives the row losses (times a.rowWeights[i]). `+outsideDoc, 74), func(f *wideFrame) string {
 			return fmt.Sprintf(`
-wideTargetsGeneric, one row at a time, the classes in vectors (see the
-overview of the wide functions), the logits times xs = xscale. The
+wideTargetsGeneric, in groups of rows (see wideGroups): passes 1 and 2 of
+each row of a group, the classes in vectors (see the overview of the wide
+functions), the logits times xs = xscale; the scalar work of the group's
+rows, a row per lane; pass 3 of each row. The
 effective targets a[j] (targetRow.at) take one of five forms, each with its
 own loops of passes 2 and 3: dense targets, plain, staged, or staged with
 class weights; the one-hot rows of labels, staged (plain: staged with
@@ -1558,6 +1567,9 @@ labels), the registers of one exponential; pass 3, qt, scale, the class
 indices.`), g.wideFrameDoc(f))
 		})
 	g.wideStart("wideTargetsDone")
+	gr := g.groupSlots()
+	g.groupFrameDoc(gr)
+	g.groupRows(gr)
 	g.comment("The form of the targets.")
 	g.Load(g.field("out").Base(), reg.RDI)
 	g.Load(g.field("losses").Len(), reg.RAX)
@@ -1679,8 +1691,9 @@ One-hot rows of labels, not staged: the staged form with keep = 1 and uni
 		f.sixteen = g.vec()
 		g.VMOVDQU32(wideK(kSixteen, 0), f.sixteen)
 	}
-	g.wideRows(f, "wideTargets", func() {
-		m := g.wideMaxPreds(f)
+	// labelRow broadcasts the label of row i to every lane (targets from
+	// labels); targetsRow sets R12 = the targets row (0 from labels).
+	labelRow := func() {
 		g.comment("The label in every lane (targets from labels).")
 		noLab := g.label("noLabel")
 		g.TESTB(operand.U8(formLabels), f.variant)
@@ -1697,6 +1710,25 @@ One-hot rows of labels, not staged: the staged form with keep = 1 and uni
 			g.VMOVDQU(lv, f.lab)
 		}
 		g.Label(noLab)
+	}
+	targetsRow := func() {
+		g.comment("R12 = the targets row: the base of targets (0 from labels) + i·4·stride.")
+		noTp := g.label("noTargets")
+		g.MOVQ(f.tp, reg.R12)
+		g.TESTQ(reg.R12, reg.R12)
+		g.JZ(operand.LabelRef(noTp))
+		g.MOVQ(reg.R10, reg.RAX)
+		g.IMULQ(reg.R9, reg.RAX)
+		g.ADDQ(reg.RAX, reg.R12)
+		g.Label(noTp)
+	}
+	g.wideGroups(f, gr, "wideTargets", func() {
+		if g.wideZ() {
+			g.nextRowPrefetch(f)
+		}
+		m := g.wideMaxPreds(f)
+		g.groupRowValues(f, gr, m)
+		labelRow()
 
 		g.comment(`
 Pass 2. For each class: d = x[j]·xs - m (the product skipped when xs is
@@ -1704,7 +1736,7 @@ Pass 2. For each class: d = x[j]·xs - m (the product skipped when xs is
 where a == 0 (seq.TargetTerm); e = expf(d) (seq.Exp), stored to g (when
 grad is not nil); s, T and D accumulated by classSum (e, a, td). R12 =
 the targets row. One loop per form of the targets.`)
-		g.MOVQ(f.tp, reg.R12)
+		targetsRow()
 		for k := range sv {
 			for _, a := range []reg.VecVirtual{accS[k], accT[k], accD[k]} {
 				g.VMOVUPS(wideK(kNegZero, 0), a)
@@ -1737,35 +1769,48 @@ the targets row. One loop per form of the targets.`)
 				}
 			})
 		})
-
 		clear(g.o.pinned)
-		g.comment(`
-The row: s, T, D = total(c) of their accumulators; ls = log32(s)
-(seq.Log); loss = ls·T - D (seq.TargetLoss).`)
+		g.comment("s, T, D = total(c) of their accumulators, to lane r.")
 		s := g.wideTotal(accS)
 		tsum := g.wideTotal(accT)
 		dsum := g.wideTotal(accD)
-		ls := seq.Log(g.o, []operand.Op{s}, g.v.MantBits)[0]
-		g.o.reset()
-		loss := seq.TargetLoss[operand.Op](g.o, ls, tsum, dsum).(reg.VecVirtual)
-		g.wideFused(f, f.m, ls, loss, tsum)
-		g.weighRowLoss(loss)
-		g.VMOVSS(loss.AsX(), perRow(reg.RDX))
-
+		g.groupLane(gr)
+		g.VMOVSS(s.AsX(), gr.lane(gr.s))
+		g.VMOVSS(tsum.AsX(), gr.lane(gr.t))
+		g.VMOVSS(dsum.AsX(), gr.lane(gr.d))
+	}, func() {
 		g.comment(`
-Pass 3 (with a gradient). sc = scale (times w[i] with row weights); q =
-sc / s (seq.Quotient); qt = q·T (seq.Scaled), qt = qt·f (f = 1 without
-z-loss: exact); g[j] = e[j]·qt - a[j]·sc (seq.TargetGrad). One loop per
-form of the targets.`)
+The rows of the group, one per lane (lanes past the group's rows hold
+values of no row, never stored): ls = log32(s) (seq.Log); loss = ls·T - D
+(seq.TargetLoss); lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is
+computed; with the z-loss, zl, f = zTerms(z, lse) (seq.ZTerms), loss =
+loss + zl·T, f to the frame (1 without); loss = loss·w; with a gradient,
+sc = scale·w and qt = ((sc / s)·T)·f (seq.Quotient, seq.Scaled).`)
+		ls := seq.Log(g.o, []operand.Op{gr.s}, g.v.MantBits)[0]
+		g.o.reset()
+		loss := seq.TargetLoss[operand.Op](g.o, ls, gr.t, gr.d).(reg.VecVirtual)
+		g.groupFused(f, gr, ls, loss, gr.t)
+		g.groupWeighLoss(gr, loss)
+		noGrad := g.label("noGrad")
+		g.TESTQ(reg.RDI, reg.RDI)
+		g.JZ(operand.LabelRef(noGrad))
+		sc := g.groupScale(gr, scale)
+		q := seq.Quotient[operand.Op](g.o, sc, gr.s)
+		g.VMOVUPS(g.o.Mul(seq.Scaled[operand.Op](g.o, q, gr.t), f.f), gr.q)
+		g.Label(noGrad)
+	}, func() {
+		g.groupStores(gr)
+		g.comment(`
+Pass 3 (with a gradient). qt and sc from lane r; g[j] = e[j]·qt - a[j]·sc
+(seq.TargetGrad). One loop per form of the targets.`)
 		rowDone := g.label("rowDone")
 		g.TESTQ(reg.RDI, reg.RDI)
 		g.JZ(operand.LabelRef(rowDone))
-		sc := g.vec()
-		g.VBROADCASTSS(scale, sc)
-		g.weighRowScale(sc)
-		q := seq.Quotient[operand.Op](g.o, sc, s)
-		qt := g.o.Mul(seq.Scaled[operand.Op](g.o, q, tsum), f.f)
-		g.MOVQ(f.tp, reg.R12)
+		qt, sc := g.vec(), g.vec()
+		g.VBROADCASTSS(gr.lane(gr.q), qt)
+		g.VBROADCASTSS(gr.lane(gr.sc), sc)
+		labelRow()
+		targetsRow()
 		maps.Copy(g.o.pinned, pins)
 		eachForm("wideTargetsGrad", rowDone, func(fm int, idx reg.VecVirtual) {
 			g.classLoop(f, steps, func(cols []int, tail bool) {
@@ -1780,14 +1825,6 @@ form of the targets.`)
 			})
 		})
 		clear(g.o.pinned)
-		g.comment("The targets row advances (when not nil).")
-		noTp := g.label("noTargets")
-		g.MOVQ(f.tp, reg.R12)
-		g.TESTQ(reg.R12, reg.R12)
-		g.JZ(operand.LabelRef(noTp))
-		g.ADDQ(reg.R9, reg.R12)
-		g.MOVQ(reg.R12, f.tp)
-		g.Label(noTp)
 	})
 }
 
@@ -1830,24 +1867,41 @@ func (g *x86Gen) wideSoftmax() {
 vectors: a.out, possibly a.logits itself, receives softmax of the logits
 times a.xscale row by row. `+strideDoc(" and a.out")+` `+outsideDoc, 74), func(f *wideFrame) string {
 			return fmt.Sprintf(`
-wideSoftmaxGeneric (softmaxRowC), one row at a time, the classes in
-vectors, the logits times xs = xscale: m (pass 1), e[j] stored to y and s
-(pass 2), r = 1/s, y[j] = y[j]·r (pass 3).
+wideSoftmaxGeneric (softmaxRowC), in groups of rows (wideGroups), the
+classes in vectors, the logits times xs = xscale: m (pass 1), e[j] stored
+to y and s (pass 2) of each row of a group; r = 1/s of the group's rows, a
+row per lane; y[j] = y[j]·r (pass 3) of each row.
 
 Registers: %s.
 %s`, g.wideRegs(), g.wideFrameDoc(f))
 		})
 	g.wideStart("wideSoftmaxDone")
+	gr := g.groupSlots()
+	g.groupFrameDoc(gr)
+	g.groupRows(gr)
 	g.Load(g.field("out").Base(), reg.RDI)
 	g.minRows(g.slice("out", false), false)
 	g.argsDone()
 	g.wideSetup(f)
-	g.wideRows(f, "wideSoftmax", func() {
+	g.wideGroups(f, gr, "wideSoftmax", func() {
+		if g.wideZ() {
+			g.nextRowPrefetch(f)
+		}
 		m := g.wideMax(f)
 		g.comment("Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to y; s accumulated by classSum.")
 		acc := g.wideExpSum(f, g.wideM(f, m), true)
-		g.comment("Pass 3. s = total(c); r = 1 / s (seq.Reciprocal); y[j] = y[j]·r (seq.Scaled).")
-		r := seq.Reciprocal[operand.Op](g.o, g.wideTotal(acc))
+		g.comment("s = total(c), to lane r.")
+		s := g.wideTotal(acc)
+		g.groupLane(gr)
+		g.VMOVSS(s.AsX(), gr.lane(gr.s))
+	}, func() {
+		g.comment("r = 1 / s (seq.Reciprocal) of the group's rows, a row per lane.")
+		g.VMOVUPS(seq.Reciprocal[operand.Op](g.o, gr.s), gr.q)
+	}, func() {
+		g.comment("Pass 3. y[j] = y[j]·r (seq.Scaled), r from lane r.")
+		g.groupLane(gr)
+		r := g.vec()
+		g.VBROADCASTSS(gr.lane(gr.q), r)
 		g.wideMulRow(f, r)
 	})
 }
@@ -1860,25 +1914,51 @@ a.logits (fewer if a.out holds fewer), a.c >= 1 classes, the classes of a
 row in vectors: a.out, possibly a.logits itself, receives log-softmax of
 the logits times a.xscale row by row. `+strideDoc(" and a.out")+` `+outsideDoc, 74), func(f *wideFrame) string {
 			return fmt.Sprintf(`
-wideLogSoftmaxGeneric (logSoftmaxRowC), one row at a time, the classes in
-vectors, the logits times xs = xscale: m (pass 1), s (pass 2), ls =
-log32(s), y[j] = (x[j]·xs - m) - ls (pass 3).
+wideLogSoftmaxGeneric (logSoftmaxRowC), in groups of rows (wideGroups),
+the classes in vectors, the logits times xs = xscale: m (pass 1) and s
+(pass 2) of each row of a group; ls = log32(s) of the group's rows, a row
+per lane; y[j] = (x[j]·xs - m) - ls (pass 3) of each row.
 
 Registers: %s.
 %s`, g.wideRegs(), g.wideFrameDoc(f))
 		})
 	g.wideStart("wideLogSoftmaxDone")
+	gr := g.groupSlots()
+	g.groupFrameDoc(gr)
+	g.groupRows(gr)
 	g.Load(g.field("out").Base(), reg.RDI)
 	g.minRows(g.slice("out", false), false)
 	g.argsDone()
 	g.wideSetup(f)
-	g.wideRows(f, "wideLogSoftmax", func() {
+	g.wideGroups(f, gr, "wideLogSoftmax", func() {
+		if g.wideZ() {
+			g.nextRowPrefetch(f)
+		}
 		m := g.wideMax(f)
 		g.comment("Pass 2. s = the sum of expf(x[j]·xs - m) (seq.Exp) by classSum.")
 		acc := g.wideExpSum(f, g.wideM(f, m), false)
-		g.comment("s = total(c); ls = log32(s) (seq.Log).")
-		ls := seq.Log(g.o, []operand.Op{g.wideTotal(acc)}, g.v.MantBits)[0]
+		g.comment("s = total(c) and m to lane r.")
+		s := g.wideTotal(acc)
+		g.groupLane(gr)
+		g.VMOVSS(s.AsX(), gr.lane(gr.s))
+		g.VMOVSS(m.AsX(), gr.lane(gr.m))
+	}, func() {
+		g.comment("ls = log32(s) (seq.Log) of the group's rows, a row per lane.")
+		ls := seq.Log(g.o, []operand.Op{gr.s}, g.v.MantBits)[0]
 		g.o.reset()
+		g.VMOVUPS(ls, gr.lse)
+	}, g.logSoftmaxPass3(f, gr))
+}
+
+// logSoftmaxPass3 returns phase c of wideLogSoftmax: m and ls of the row
+// from lane r, then pass 3.
+func (g *x86Gen) logSoftmaxPass3(f *wideFrame, gr *groupFrame) func() {
+	return func() {
+		g.comment("m and ls of the row, from lane r.")
+		g.groupLane(gr)
+		m, ls := g.vec(), g.vec()
+		g.VBROADCASTSS(gr.lane(gr.m), m)
+		g.VBROADCASTSS(gr.lane(gr.lse), ls)
 		g.comment(`
 Pass 3. y[j] = (x[j]·xs - m) - ls (seq.LogSoftmax); the unrolled
 iterations without the product when xs is 1.`)
@@ -1900,7 +1980,7 @@ iterations without the product when xs is 1.`)
 				body(true)
 			}
 		})
-	})
+	}
 }
 
 // wideArgmax emits wideArgmaxAVX2.
