@@ -122,8 +122,9 @@
 //
 // After the ten-column functions, each tier has its wide functions (any
 // class count c, the classes of a row in vectors, the passes over the
-// classes one row at a time and the logarithms and divisions of a group of
-// rows a row per lane: _asm/x86/wide.go; with the row maxima given in place of pass 1,
+// classes one row at a time and, but in wideSoftmax and wideArgmax, the
+// logarithms and divisions of a group of rows a row per lane:
+// _asm/x86/wide.go; with the row maxima given in place of pass 1,
 // wideLabels is TopK's log-sum-exp pass) and wideCandidates, TopK's
 // filter (the indices of the logits above a threshold, a vector of logits
 // per compare and one branch per four vectors: _asm/x86/candidates.go);
@@ -7297,7 +7298,7 @@ isNil70:
 	// The frame words of the groups of rows at 352(SP) (rows per group, first row,
 	// end, SI and DI at the first row) and the vectors with a lane per row of
 	// the group at 392(SP), 64 bytes apart: s, m, d[l], all, w, loss, lse (ls in
-	// wideLogSoftmax), q (r in wideSoftmax; qt in wideTargets), sc, T, D.
+	// wideLogSoftmax), q (qt in wideTargets), sc, T, D.
 	// The rows of a group: min(16, max(1, 16384/(4c))).
 	MOVL    $0x00001000, AX
 	XORL    DX, DX
@@ -8536,7 +8537,7 @@ isNil70:
 	// The frame words of the groups of rows at 352(SP) (rows per group, first row,
 	// end, SI and DI at the first row) and the vectors with a lane per row of
 	// the group at 392(SP), 64 bytes apart: s, m, d[l], all, w, loss, lse (ls in
-	// wideLogSoftmax), q (r in wideSoftmax; qt in wideTargets), sc, T, D.
+	// wideLogSoftmax), q (qt in wideTargets), sc, T, D.
 	// The rows of a group: min(16, max(1, 16384/(4c))).
 	MOVL    $0x00001000, AX
 	XORL    DX, DX
@@ -10455,11 +10456,11 @@ wideTargetsDone:
 
 // func wideSoftmaxAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·wideSoftmaxAVX512(SB), $1072-8
-	// wideSoftmaxGeneric (softmaxRowC), in groups of rows (wideGroups), the
-	// classes in vectors, the logits times xs = xscale: m (pass 1), e[j] stored
-	// to y and s (pass 2) of each row of a group; r = 1/s of the group's rows, a
-	// row per lane; y[j] = y[j]·r (pass 3) of each row.
+TEXT ·wideSoftmaxAVX512(SB), $328-8
+	// wideSoftmaxGeneric (softmaxRowC), one row at a time, the classes in
+	// vectors, the logits times xs = xscale: m (pass 1), e[j] stored to y and s
+	// (pass 2), r = 1/s, y[j] = y[j]·r (pass 3). (In groups of rows, as
+	// wideLabels, it is slower: a row's serial work is one division.)
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
 	// c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a row to
@@ -10498,28 +10499,12 @@ someRows71:
 isNil70:
 	VMOVSS 240(BX), X0
 	VMOVSS X0, 320(SP)
-
-	// The frame words of the groups of rows at 328(SP) (rows per group, first row,
-	// end, SI and DI at the first row) and the vectors with a lane per row of
-	// the group at 368(SP), 64 bytes apart: s, m, d[l], all, w, loss, lse (ls in
-	// wideLogSoftmax), q (r in wideSoftmax; qt in wideTargets), sc, T, D.
-	// The rows of a group: min(16, max(1, 16384/(4c))).
-	MOVL    $0x00001000, AX
-	XORL    DX, DX
-	DIVQ    CX
-	MOVL    $0x00000001, DX
-	TESTQ   AX, AX
-	CMOVQEQ DX, AX
-	MOVL    $0x00000010, DX
-	CMPQ    AX, DX
-	CMOVQGT DX, AX
-	MOVQ    AX, 328(SP)
-	MOVQ    24(BX), DI
-	MOVQ    32(BX), AX
-	SUBQ    CX, AX
-	JGE     someRows73
-	XORL    R8, R8
-	JMP     isNil72
+	MOVQ   24(BX), DI
+	MOVQ   32(BX), AX
+	SUBQ   CX, AX
+	JGE    someRows73
+	XORL   R8, R8
+	JMP    isNil72
 
 someRows73:
 	XORL    DX, DX
@@ -10555,21 +10540,10 @@ isNil72:
 	VMOVUPS      Z0, 128(SP)
 	XORL         R10, R10
 
-wideSoftmaxGroup:
+wideSoftmaxRow:
 	CMPQ R10, R8
 	JAE  wideSoftmaxDone
 
-	// The group: its first row, the row after its last, the row pointers at its first row.
-	MOVQ    R10, 336(SP)
-	MOVQ    SI, 352(SP)
-	MOVQ    DI, 360(SP)
-	MOVQ    R10, R12
-	ADDQ    328(SP), R12
-	CMPQ    R12, R8
-	CMOVQGT R8, R12
-	MOVQ    R12, 344(SP)
-
-wideSoftmaxRowA:
 	// R11 = the next row of logits (this one for the last row), prefetched in pass 2.
 	LEAQ    (SI)(R9*1), R11
 	LEAQ    1(R10), R12
@@ -10972,7 +10946,7 @@ tail83:
 	VADDPS      Z0, Z4, K1, Z4
 
 classesDone84:
-	// s = total(c), to lane r.
+	// Pass 3. s = total(c); r = 1 / s (seq.Reciprocal); y[j] = y[j]·r (seq.Scaled).
 	VMOVSHDUP     Z4, Z0
 	VADDPS        Z0, Z4, Z0
 	VPERMILPS     $0x4e, Z0, Z4
@@ -10982,41 +10956,13 @@ classesDone84:
 	VEXTRACTF64X4 $0x01, Z0, Y4
 	VADDSS        X4, X0, X0
 	VBROADCASTSS  X0, Z0
-	MOVQ          R10, R12
-	SUBQ          336(SP), R12
-	VMOVSS        X0, 368(SP)(R12*4)
+	VBROADCASTSS  one<>+0(SB), Z4
+	VDIVPS        Z0, Z4, Z0
+	XORL          AX, AX
 
-	// Next row.
-	INCQ  R10
-	ADDQ  R9, SI
-	TESTQ DI, DI
-	JZ    noOut88
-	ADDQ  R9, DI
-
-noOut88:
-	CMPQ R10, 344(SP)
-	JB   wideSoftmaxRowA
-
-	// r = 1 / s (seq.Reciprocal) of the group's rows, a row per lane.
-	VBROADCASTSS one<>+0(SB), Z0
-	VDIVPS       368(SP), Z0, Z0
-	VMOVUPS      Z0, 816(SP)
-
-	// Back to the group's first row.
-	MOVQ 336(SP), R10
-	MOVQ 352(SP), SI
-	MOVQ 360(SP), DI
-
-wideSoftmaxRowC:
-	// Pass 3. y[j] = y[j]·r (seq.Scaled), r from lane r.
-	MOVQ         R10, R12
-	SUBQ         336(SP), R12
-	VBROADCASTSS 816(SP)(R12*4), Z0
-	XORL         AX, AX
-
-classes89:
+classes88:
 	CMPQ    AX, 288(SP)
-	JAE     rest90
+	JAE     rest89
 	VMOVUPS (DI)(AX*1), Z4
 	VMULPS  Z0, Z4, Z4
 	VMOVUPS Z4, (DI)(AX*1)
@@ -11030,39 +10976,37 @@ classes89:
 	VMULPS  Z0, Z4, Z4
 	VMOVUPS Z4, 192(DI)(AX*1)
 	ADDQ    $0x00000100, AX
-	JMP     classes89
+	JMP     classes88
 
-rest90:
-single93:
+rest89:
+single92:
 	CMPQ    AX, 272(SP)
-	JAE     tail91
+	JAE     tail90
 	VMOVUPS (DI)(AX*1), Z4
 	VMULPS  Z0, Z4, Z4
 	VMOVUPS Z4, (DI)(AX*1)
 	ADDQ    $0x00000040, AX
-	JMP     single93
+	JMP     single92
 
-tail91:
+tail90:
 	TESTQ     $0x0000000f, CX
-	JZ        classesDone92
+	JZ        classesDone91
 	KMOVW     264(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z4
 	VMULPS    Z0, Z4, Z0
 	KMOVW     264(SP), K1
 	VMOVUPS   Z0, K1, (DI)(AX*1)
 
-classesDone92:
+classesDone91:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut94
+	JZ    noOut93
 	ADDQ  R9, DI
 
-noOut94:
-	CMPQ R10, 344(SP)
-	JB   wideSoftmaxRowC
-	JMP  wideSoftmaxGroup
+noOut93:
+	JMP wideSoftmaxRow
 
 wideSoftmaxDone:
 	VZEROUPPER
@@ -11117,7 +11061,7 @@ isNil70:
 	// The frame words of the groups of rows at 328(SP) (rows per group, first row,
 	// end, SI and DI at the first row) and the vectors with a lane per row of
 	// the group at 368(SP), 64 bytes apart: s, m, d[l], all, w, loss, lse (ls in
-	// wideLogSoftmax), q (r in wideSoftmax; qt in wideTargets), sc, T, D.
+	// wideLogSoftmax), q (qt in wideTargets), sc, T, D.
 	// The rows of a group: min(16, max(1, 16384/(4c))).
 	MOVL    $0x00001000, AX
 	XORL    DX, DX
@@ -18183,7 +18127,7 @@ isNil119:
 	// The frame words of the groups of rows at 560(SP) (rows per group, first row,
 	// end, SI and DI at the first row) and the vectors with a lane per row of
 	// the group at 600(SP), 32 bytes apart: s, m, d[l], all, w, loss, lse (ls in
-	// wideLogSoftmax), q (r in wideSoftmax; qt in wideTargets), sc, T, D.
+	// wideLogSoftmax), q (qt in wideTargets), sc, T, D.
 	// The rows of a group: min(8, max(1, 16384/(4c))).
 	MOVL    $0x00001000, AX
 	XORL    DX, DX
@@ -20099,7 +20043,7 @@ isNil219:
 	// The frame words of the groups of rows at 560(SP) (rows per group, first row,
 	// end, SI and DI at the first row) and the vectors with a lane per row of
 	// the group at 600(SP), 32 bytes apart: s, m, d[l], all, w, loss, lse (ls in
-	// wideLogSoftmax), q (r in wideSoftmax; qt in wideTargets), sc, T, D.
+	// wideLogSoftmax), q (qt in wideTargets), sc, T, D.
 	// The rows of a group: min(8, max(1, 16384/(4c))).
 	MOVL    $0x00001000, AX
 	XORL    DX, DX
@@ -24068,11 +24012,11 @@ wideTargetsDone:
 
 // func wideSoftmaxAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideSoftmaxAVX2(SB), $928-8
-	// wideSoftmaxGeneric (softmaxRowC), in groups of rows (wideGroups), the
-	// classes in vectors, the logits times xs = xscale: m (pass 1), e[j] stored
-	// to y and s (pass 2) of each row of a group; r = 1/s of the group's rows, a
-	// row per lane; y[j] = y[j]·r (pass 3) of each row.
+TEXT ·wideSoftmaxAVX2(SB), $536-8
+	// wideSoftmaxGeneric (softmaxRowC), one row at a time, the classes in
+	// vectors, the logits times xs = xscale: m (pass 1), e[j] stored to y and s
+	// (pass 2), r = 1/s, y[j] = y[j]·r (pass 3). (In groups of rows, as
+	// wideLabels, it is slower: a row's serial work is one division.)
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
 	// CX = c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a
@@ -24116,28 +24060,12 @@ someRows499:
 isNil498:
 	VBROADCASTSS 240(BX), Y0
 	VMOVUPS      Y0, 504(SP)
-
-	// The frame words of the groups of rows at 536(SP) (rows per group, first row,
-	// end, SI and DI at the first row) and the vectors with a lane per row of
-	// the group at 576(SP), 32 bytes apart: s, m, d[l], all, w, loss, lse (ls in
-	// wideLogSoftmax), q (r in wideSoftmax; qt in wideTargets), sc, T, D.
-	// The rows of a group: min(8, max(1, 16384/(4c))).
-	MOVL    $0x00001000, AX
-	XORL    DX, DX
-	DIVQ    CX
-	MOVL    $0x00000001, DX
-	TESTQ   AX, AX
-	CMOVQEQ DX, AX
-	MOVL    $0x00000008, DX
-	CMPQ    AX, DX
-	CMOVQGT DX, AX
-	MOVQ    AX, 536(SP)
-	MOVQ    24(BX), DI
-	MOVQ    32(BX), AX
-	SUBQ    CX, AX
-	JGE     someRows501
-	XORL    R8, R8
-	JMP     isNil500
+	MOVQ         24(BX), DI
+	MOVQ         32(BX), AX
+	SUBQ         CX, AX
+	JGE          someRows501
+	XORL         R8, R8
+	JMP          isNil500
 
 someRows501:
 	XORL    DX, DX
@@ -24227,21 +24155,10 @@ tailKDone503:
 	MOVQ AX, 400(SP)
 	XORL R10, R10
 
-wideSoftmaxGroup:
+wideSoftmaxRow:
 	CMPQ R10, R8
 	JAE  wideSoftmaxDone
 
-	// The group: its first row, the row after its last, the row pointers at its first row.
-	MOVQ    R10, 544(SP)
-	MOVQ    SI, 560(SP)
-	MOVQ    DI, 568(SP)
-	MOVQ    R10, R12
-	ADDQ    536(SP), R12
-	CMPQ    R12, R8
-	CMOVQGT R8, R12
-	MOVQ    R12, 552(SP)
-
-wideSoftmaxRowA:
 	// Pass 1. m = maxRow(x): VMAXPS into two registers in any order (exact for a
 	// row without NaN; a row with a NaN has NaN outputs whatever m is), the
 	// masked-out lanes of the last step at -Inf; the NaN lanes OR-ed by VCMPPS
@@ -24905,7 +24822,7 @@ maskedStored530:
 	VBLENDVPS Y3, Y2, Y1, Y1
 
 classesDone518:
-	// s = total(c), to lane r.
+	// Pass 3. s = total(c); r = 1 / s (seq.Reciprocal); y[j] = y[j]·r (seq.Scaled).
 	VHADDPS      Y1, Y0, Y0
 	VHADDPS      Y0, Y0, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -24913,41 +24830,13 @@ classesDone518:
 	VMOVSHDUP    X0, X1
 	VADDSS       X1, X0, X0
 	VBROADCASTSS X0, Y0
-	MOVQ         R10, R12
-	SUBQ         544(SP), R12
-	VMOVSS       X0, 576(SP)(R12*4)
-
-	// Next row.
-	INCQ  R10
-	ADDQ  R9, SI
-	TESTQ DI, DI
-	JZ    noOut531
-	ADDQ  R9, DI
-
-noOut531:
-	CMPQ R10, 552(SP)
-	JB   wideSoftmaxRowA
-
-	// r = 1 / s (seq.Reciprocal) of the group's rows, a row per lane.
-	VMOVUPS one<>+0(SB), Y0
-	VDIVPS  576(SP), Y0, Y0
-	VMOVUPS Y0, 800(SP)
-
-	// Back to the group's first row.
-	MOVQ 544(SP), R10
-	MOVQ 560(SP), SI
-	MOVQ 568(SP), DI
-
-wideSoftmaxRowC:
-	// Pass 3. y[j] = y[j]·r (seq.Scaled), r from lane r.
-	MOVQ         R10, R12
-	SUBQ         544(SP), R12
-	VBROADCASTSS 800(SP)(R12*4), Y0
+	VMOVUPS      one<>+0(SB), Y1
+	VDIVPS       Y0, Y1, Y0
 	XORL         AX, AX
 
-classes532:
+classes531:
 	CMPQ    AX, R11
-	JAE     rest533
+	JAE     rest532
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -24961,11 +24850,11 @@ classes532:
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, 96(DI)(AX*1)
 	ADDQ    $0x00000080, AX
-	JMP     classes532
+	JMP     classes531
 
-rest533:
+rest532:
 	TESTQ   $0x00000010, CX
-	JZ      tail534
+	JZ      tail533
 	VMOVUPS (DI)(AX*1), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (DI)(AX*1)
@@ -24974,167 +24863,165 @@ rest533:
 	VMOVUPS Y1, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail534:
+tail533:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone535
+	JZ         classesDone534
 	VMOVUPS    (SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes536
+	JGE        maskedLoadLanes535
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded537
+	JMP        maskedLoaded536
 
-maskedLoadLanes536:
+maskedLoadLanes535:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone538
+	JLE       lanesDone537
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone538
+	JLE       lanesDone537
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone538
+	JLE       lanesDone537
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone538
+	JLE       lanesDone537
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone538
+	JLE       lanesDone537
 	VINSERTPS $0x00, 16(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone538
+	JLE       lanesDone537
 	VINSERTPS $0x10, 20(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone538
+	JLE       lanesDone537
 	VINSERTPS $0x20, 24(DI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone538
+	JLE       lanesDone537
 	VINSERTPS $0x30, 28(DI)(AX*1), X2, X2
 
-lanesDone538:
+lanesDone537:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded537:
+maskedLoaded536:
 	VMULPS     Y0, Y1, Y1
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes539
+	JGE        maskedStoreLanes538
 	VMASKMOVPS Y1, Y2, (DI)(AX*1)
-	JMP        maskedStored540
+	JMP        maskedStored539
 
-maskedStoreLanes539:
+maskedStoreLanes538:
 	VEXTRACTF128 $0x01, Y1, X2
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored540
+	JLE          maskedStored539
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored540
+	JLE          maskedStored539
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored540
+	JLE          maskedStored539
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored540
+	JLE          maskedStored539
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored540
+	JLE          maskedStored539
 	VEXTRACTPS   $0x00, X2, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored540
+	JLE          maskedStored539
 	VEXTRACTPS   $0x01, X2, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored540
+	JLE          maskedStored539
 	VEXTRACTPS   $0x02, X2, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored540
+	JLE          maskedStored539
 	VEXTRACTPS   $0x03, X2, 28(DI)(AX*1)
 
-maskedStored540:
+maskedStored539:
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes541
+	JGE        maskedLoadLanes540
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
-	JMP        maskedLoaded542
+	JMP        maskedLoaded541
 
-maskedLoadLanes541:
+maskedLoadLanes540:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone543
+	JLE       lanesDone542
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone543
+	JLE       lanesDone542
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone543
+	JLE       lanesDone542
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone543
+	JLE       lanesDone542
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone543
+	JLE       lanesDone542
 	VINSERTPS $0x00, 48(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone543
+	JLE       lanesDone542
 	VINSERTPS $0x10, 52(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone543
+	JLE       lanesDone542
 	VINSERTPS $0x20, 56(DI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone543
+	JLE       lanesDone542
 	VINSERTPS $0x30, 60(DI)(AX*1), X2, X2
 
-lanesDone543:
+lanesDone542:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded542:
+maskedLoaded541:
 	VMULPS     Y0, Y1, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes544
+	JGE        maskedStoreLanes543
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored545
+	JMP        maskedStored544
 
-maskedStoreLanes544:
+maskedStoreLanes543:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored545
+	JLE          maskedStored544
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored545
+	JLE          maskedStored544
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored545
+	JLE          maskedStored544
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored545
+	JLE          maskedStored544
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored545
+	JLE          maskedStored544
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored545
+	JLE          maskedStored544
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored545
+	JLE          maskedStored544
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored545
+	JLE          maskedStored544
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored545:
-classesDone535:
+maskedStored544:
+classesDone534:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut546
+	JZ    noOut545
 	ADDQ  R9, DI
 
-noOut546:
-	CMPQ R10, 552(SP)
-	JB   wideSoftmaxRowC
-	JMP  wideSoftmaxGroup
+noOut545:
+	JMP wideSoftmaxRow
 
 wideSoftmaxDone:
 	VZEROUPPER
@@ -25176,25 +25063,25 @@ TEXT ·wideLogSoftmaxAVX2(SB), $928-8
 	MOVQ  $0x4000000000000000, R8
 	MOVQ  8(BX), AX
 	SUBQ  CX, AX
-	JGE   someRows548
+	JGE   someRows547
 	XORL  R8, R8
-	JMP   isNil547
+	JMP   isNil546
 
-someRows548:
+someRows547:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil547:
+isNil546:
 	VBROADCASTSS 240(BX), Y0
 	VMOVUPS      Y0, 504(SP)
 
 	// The frame words of the groups of rows at 536(SP) (rows per group, first row,
 	// end, SI and DI at the first row) and the vectors with a lane per row of
 	// the group at 576(SP), 32 bytes apart: s, m, d[l], all, w, loss, lse (ls in
-	// wideLogSoftmax), q (r in wideSoftmax; qt in wideTargets), sc, T, D.
+	// wideLogSoftmax), q (qt in wideTargets), sc, T, D.
 	// The rows of a group: min(8, max(1, 16384/(4c))).
 	MOVL    $0x00001000, AX
 	XORL    DX, DX
@@ -25209,18 +25096,18 @@ isNil547:
 	MOVQ    24(BX), DI
 	MOVQ    32(BX), AX
 	SUBQ    CX, AX
-	JGE     someRows550
+	JGE     someRows549
 	XORL    R8, R8
-	JMP     isNil549
+	JMP     isNil548
 
-someRows550:
+someRows549:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil549:
+isNil548:
 	// R9 = 4·stride, the bytes from a row to the next; R11 = 128·(c/32), the
 	// bytes of the whole 32-class steps; the bytes of the whole 16-class steps
 	// and of the whole vectors; the masks of the last c mod 16 classes (lane k <
@@ -25273,29 +25160,29 @@ isNil549:
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small551
+	JLE  n0small550
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small551:
+n0small550:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone552
+	JZ   tailKDone551
 	NEGQ AX
 	ADDQ $0x10, AX
 	SHLQ $0x02, AX
 
-tailK553:
+tailK552:
 	INCQ 408(SP)
 	SUBQ R9, AX
-	JG   tailK553
+	JG   tailK552
 
-tailKDone552:
+tailKDone551:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -25327,9 +25214,9 @@ wideLogSoftmaxRowA:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes554:
+classes553:
 	CMPQ    AX, R11
-	JAE     rest555
+	JAE     rest554
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -25343,11 +25230,11 @@ classes554:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes554
+	JMP     classes553
 
-rest555:
+rest554:
 	TESTQ   $0x00000010, CX
-	JZ      tail556
+	JZ      tail555
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -25356,95 +25243,95 @@ rest555:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail556:
+tail555:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone557
+	JZ         classesDone556
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes558
+	JGE        maskedLoadLanes557
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded559
+	JMP        maskedLoaded558
 
-maskedLoadLanes558:
+maskedLoadLanes557:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone560
+	JLE       lanesDone559
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone560
+	JLE       lanesDone559
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone560
+	JLE       lanesDone559
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone560
+	JLE       lanesDone559
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone560
+	JLE       lanesDone559
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone560
+	JLE       lanesDone559
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone560
+	JLE       lanesDone559
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone560
+	JLE       lanesDone559
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone560:
+lanesDone559:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded559:
+maskedLoaded558:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes561
+	JGE        maskedLoadLanes560
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded562
+	JMP        maskedLoaded561
 
-maskedLoadLanes561:
+maskedLoadLanes560:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone563
+	JLE       lanesDone562
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone563
+	JLE       lanesDone562
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone563
+	JLE       lanesDone562
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone563
+	JLE       lanesDone562
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone563
+	JLE       lanesDone562
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone563
+	JLE       lanesDone562
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone563
+	JLE       lanesDone562
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone563
+	JLE       lanesDone562
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone563:
+lanesDone562:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded562:
+maskedLoaded561:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone557:
+classesDone556:
 	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -25468,11 +25355,11 @@ classesDone557:
 	VMOVUPS expLn2Hi<>+0(SB), Y5
 	XORL    AX, AX
 
-classes564:
+classes563:
 	CMPQ    AX, R11
-	JAE     rest565
+	JAE     rest564
 	CMPL    504(SP), $0x3f800000
-	JNE     scaled568
+	JNE     scaled567
 	VMOVUPS (SI)(AX*1), Y6
 	VMOVUPS 32(SI)(AX*1), Y7
 	VMOVUPS 64(SI)(AX*1), Y8
@@ -25581,9 +25468,9 @@ classes564:
 	VADDPS  Y14, Y2, Y2
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y2, Y2
-	JMP     scaledDone569
+	JMP     scaledDone568
 
-scaled568:
+scaled567:
 	VMOVUPS (SI)(AX*1), Y6
 	VMOVUPS 32(SI)(AX*1), Y7
 	VMOVUPS 64(SI)(AX*1), Y8
@@ -25697,13 +25584,13 @@ scaled568:
 	VADDPS  Y10, Y1, Y1
 	VADDPS  Y6, Y2, Y2
 
-scaledDone569:
+scaledDone568:
 	ADDQ $0x00000080, AX
-	JMP  classes564
+	JMP  classes563
 
-rest565:
+rest564:
 	TESTQ   $0x00000010, CX
-	JZ      tail566
+	JZ      tail565
 	VMOVUPS (SI)(AX*1), Y3
 	VMULPS  504(SP), Y3, Y3
 	VSUBPS  96(SP), Y3, Y3
@@ -25762,47 +25649,47 @@ rest565:
 	VADDPS  Y3, Y2, Y2
 	ADDQ    $0x00000040, AX
 
-tail566:
+tail565:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone567
+	JZ         classesDone566
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes570
+	JGE        maskedLoadLanes569
 	VMASKMOVPS (SI)(AX*1), Y3, Y3
-	JMP        maskedLoaded571
+	JMP        maskedLoaded570
 
-maskedLoadLanes570:
+maskedLoadLanes569:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone572
+	JLE       lanesDone571
 	VINSERTPS $0x00, (SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone572
+	JLE       lanesDone571
 	VINSERTPS $0x10, 4(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone572
+	JLE       lanesDone571
 	VINSERTPS $0x20, 8(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone572
+	JLE       lanesDone571
 	VINSERTPS $0x30, 12(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone572
+	JLE       lanesDone571
 	VINSERTPS $0x00, 16(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone572
+	JLE       lanesDone571
 	VINSERTPS $0x10, 20(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone572
+	JLE       lanesDone571
 	VINSERTPS $0x20, 24(SI)(AX*1), X4, X4
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone572
+	JLE       lanesDone571
 	VINSERTPS $0x30, 28(SI)(AX*1), X4, X4
 
-lanesDone572:
+lanesDone571:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded571:
+maskedLoaded570:
 	VMULPS     504(SP), Y3, Y3
 	VSUBPS     96(SP), Y3, Y3
 	VMULPS     expLog2e<>+0(SB), Y3, Y4
@@ -25834,42 +25721,42 @@ maskedLoaded571:
 	VBLENDVPS  Y4, Y3, Y1, Y1
 	VMOVUPS    32(SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes573
+	JGE        maskedLoadLanes572
 	VMASKMOVPS 32(SI)(AX*1), Y3, Y3
-	JMP        maskedLoaded574
+	JMP        maskedLoaded573
 
-maskedLoadLanes573:
+maskedLoadLanes572:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone575
+	JLE       lanesDone574
 	VINSERTPS $0x00, 32(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone575
+	JLE       lanesDone574
 	VINSERTPS $0x10, 36(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone575
+	JLE       lanesDone574
 	VINSERTPS $0x20, 40(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone575
+	JLE       lanesDone574
 	VINSERTPS $0x30, 44(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone575
+	JLE       lanesDone574
 	VINSERTPS $0x00, 48(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone575
+	JLE       lanesDone574
 	VINSERTPS $0x10, 52(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone575
+	JLE       lanesDone574
 	VINSERTPS $0x20, 56(SI)(AX*1), X4, X4
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone575
+	JLE       lanesDone574
 	VINSERTPS $0x30, 60(SI)(AX*1), X4, X4
 
-lanesDone575:
+lanesDone574:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
-maskedLoaded574:
+maskedLoaded573:
 	VMULPS    504(SP), Y3, Y3
 	VSUBPS    96(SP), Y3, Y3
 	VMULPS    expLog2e<>+0(SB), Y3, Y4
@@ -25900,7 +25787,7 @@ maskedLoaded574:
 	VMOVUPS   32(SP), Y4
 	VBLENDVPS Y4, Y3, Y2, Y2
 
-classesDone567:
+classesDone566:
 	// s = total(c) and m to lane r.
 	VHADDPS      Y2, Y1, Y1
 	VHADDPS      Y1, Y1, Y1
@@ -25918,10 +25805,10 @@ classesDone567:
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut576
+	JZ    noOut575
 	ADDQ  R9, DI
 
-noOut576:
+noOut575:
 	CMPQ R10, 552(SP)
 	JB   wideLogSoftmaxRowA
 
@@ -25984,11 +25871,11 @@ wideLogSoftmaxRowC:
 	// iterations without the product when xs is 1.
 	XORL AX, AX
 
-classes577:
+classes576:
 	CMPQ    AX, R11
-	JAE     rest578
+	JAE     rest577
 	CMPL    504(SP), $0x3f800000
-	JNE     scaled581
+	JNE     scaled580
 	VMOVUPS (SI)(AX*1), Y2
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
@@ -26005,9 +25892,9 @@ classes577:
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, 96(DI)(AX*1)
-	JMP     scaledDone582
+	JMP     scaledDone581
 
-scaled581:
+scaled580:
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  504(SP), Y2, Y2
 	VSUBPS  Y0, Y2, Y2
@@ -26029,13 +25916,13 @@ scaled581:
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, 96(DI)(AX*1)
 
-scaledDone582:
+scaledDone581:
 	ADDQ $0x00000080, AX
-	JMP  classes577
+	JMP  classes576
 
-rest578:
+rest577:
 	TESTQ   $0x00000010, CX
-	JZ      tail579
+	JZ      tail578
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  504(SP), Y2, Y2
 	VSUBPS  Y0, Y2, Y2
@@ -26048,168 +25935,168 @@ rest578:
 	VMOVUPS Y2, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail579:
+tail578:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone580
+	JZ         classesDone579
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes583
+	JGE        maskedLoadLanes582
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded584
+	JMP        maskedLoaded583
 
-maskedLoadLanes583:
+maskedLoadLanes582:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone585
+	JLE       lanesDone584
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone585
+	JLE       lanesDone584
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone585
+	JLE       lanesDone584
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone585
+	JLE       lanesDone584
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone585
+	JLE       lanesDone584
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone585
+	JLE       lanesDone584
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone585
+	JLE       lanesDone584
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone585
+	JLE       lanesDone584
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone585:
+lanesDone584:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded584:
+maskedLoaded583:
 	VMULPS     504(SP), Y2, Y2
 	VSUBPS     Y0, Y2, Y2
 	VSUBPS     Y1, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes586
+	JGE        maskedStoreLanes585
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored587
+	JMP        maskedStored586
 
-maskedStoreLanes586:
+maskedStoreLanes585:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored587
+	JLE          maskedStored586
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored587
+	JLE          maskedStored586
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored587
+	JLE          maskedStored586
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored587
+	JLE          maskedStored586
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored587
+	JLE          maskedStored586
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored587
+	JLE          maskedStored586
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored587
+	JLE          maskedStored586
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored587
+	JLE          maskedStored586
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored587:
+maskedStored586:
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes588
+	JGE        maskedLoadLanes587
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded589
+	JMP        maskedLoaded588
 
-maskedLoadLanes588:
+maskedLoadLanes587:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone590
+	JLE       lanesDone589
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone590
+	JLE       lanesDone589
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone590
+	JLE       lanesDone589
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone590
+	JLE       lanesDone589
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone590
+	JLE       lanesDone589
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone590
+	JLE       lanesDone589
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone590
+	JLE       lanesDone589
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone590
+	JLE       lanesDone589
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone590:
+lanesDone589:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded589:
+maskedLoaded588:
 	VMULPS     504(SP), Y2, Y2
 	VSUBPS     Y0, Y2, Y0
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes591
+	JGE        maskedStoreLanes590
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored592
+	JMP        maskedStored591
 
-maskedStoreLanes591:
+maskedStoreLanes590:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored592
+	JLE          maskedStored591
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored592
+	JLE          maskedStored591
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored592
+	JLE          maskedStored591
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored592
+	JLE          maskedStored591
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored592
+	JLE          maskedStored591
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored592
+	JLE          maskedStored591
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored592
+	JLE          maskedStored591
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored592
+	JLE          maskedStored591
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored592:
-classesDone580:
+maskedStored591:
+classesDone579:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut593
+	JZ    noOut592
 	ADDQ  R9, DI
 
-noOut593:
+noOut592:
 	CMPQ R10, 552(SP)
 	JB   wideLogSoftmaxRowC
 	JMP  wideLogSoftmaxGroup
@@ -26253,18 +26140,18 @@ TEXT ·wideArgmaxAVX2(SB), $536-8
 	MOVQ  $0x4000000000000000, R8
 	MOVQ  8(BX), AX
 	SUBQ  CX, AX
-	JGE   someRows595
+	JGE   someRows594
 	XORL  R8, R8
-	JMP   isNil594
+	JMP   isNil593
 
-someRows595:
+someRows594:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil594:
+isNil593:
 	VBROADCASTSS 240(BX), Y0
 	VMOVUPS      Y0, 504(SP)
 	MOVQ         184(BX), AX
@@ -26325,29 +26212,29 @@ isNil594:
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small596
+	JLE  n0small595
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small596:
+n0small595:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone597
+	JZ   tailKDone596
 	NEGQ AX
 	ADDQ $0x10, AX
 	SHLQ $0x02, AX
 
-tailK598:
+tailK597:
 	INCQ 408(SP)
 	SUBQ R9, AX
-	JG   tailK598
+	JG   tailK597
 
-tailKDone597:
+tailKDone596:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -26368,9 +26255,9 @@ wideArgmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes599:
+classes598:
 	CMPQ    AX, R11
-	JAE     rest600
+	JAE     rest599
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -26384,11 +26271,11 @@ classes599:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes599
+	JMP     classes598
 
-rest600:
+rest599:
 	TESTQ   $0x00000010, CX
-	JZ      tail601
+	JZ      tail600
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -26397,95 +26284,95 @@ rest600:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail601:
+tail600:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone602
+	JZ         classesDone601
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes603
+	JGE        maskedLoadLanes602
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded604
+	JMP        maskedLoaded603
 
-maskedLoadLanes603:
+maskedLoadLanes602:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone605
+	JLE       lanesDone604
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone605
+	JLE       lanesDone604
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone605
+	JLE       lanesDone604
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone605
+	JLE       lanesDone604
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone605
+	JLE       lanesDone604
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone605
+	JLE       lanesDone604
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone605
+	JLE       lanesDone604
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone605
+	JLE       lanesDone604
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone605:
+lanesDone604:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded604:
+maskedLoaded603:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes606
+	JGE        maskedLoadLanes605
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded607
+	JMP        maskedLoaded606
 
-maskedLoadLanes606:
+maskedLoadLanes605:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone608
+	JLE       lanesDone607
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone608
+	JLE       lanesDone607
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone608
+	JLE       lanesDone607
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone608
+	JLE       lanesDone607
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone608
+	JLE       lanesDone607
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone608
+	JLE       lanesDone607
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone608
+	JLE       lanesDone607
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone608
+	JLE       lanesDone607
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone608:
+lanesDone607:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded607:
+maskedLoaded606:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone602:
+classesDone601:
 	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -26503,149 +26390,149 @@ classesDone602:
 
 	// preds[i] = argmaxRow(x).
 	TESTL R12, R12
-	JZ    scanEq612
+	JZ    scanEq611
 	XORL  AX, AX
 
-scan613:
+scan612:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail614
+	JAE       scanTail613
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found609
+	JNZ       found608
 	ADDQ      $0x20, AX
-	JMP       scan613
+	JMP       scan612
 
-scanTail614:
+scanTail613:
 	TESTQ      $0x00000007, CX
-	JZ         notFound610
+	JZ         notFound609
 	VMOVUPS    64(SP), Y0
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes615
+	JGE        maskedLoadLanes614
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	JMP        maskedLoaded616
+	JMP        maskedLoaded615
 
-maskedLoadLanes615:
+maskedLoadLanes614:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone617
+	JLE       lanesDone616
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone617
+	JLE       lanesDone616
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone617
+	JLE       lanesDone616
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone617
+	JLE       lanesDone616
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone617
+	JLE       lanesDone616
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone617
+	JLE       lanesDone616
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone617
+	JLE       lanesDone616
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone617
+	JLE       lanesDone616
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
-lanesDone617:
+lanesDone616:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
-maskedLoaded616:
+maskedLoaded615:
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found609
-	JMP       notFound610
+	JNZ       found608
+	JMP       notFound609
 
-scanEq612:
+scanEq611:
 	XORL AX, AX
 
-scan618:
+scan617:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail619
+	JAE       scanTail618
 	VMOVUPS   (SI)(AX*1), Y1
 	VMULPS    504(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found609
+	JNZ       found608
 	ADDQ      $0x20, AX
-	JMP       scan618
+	JMP       scan617
 
-scanTail619:
+scanTail618:
 	TESTQ      $0x00000007, CX
-	JZ         notFound610
+	JZ         notFound609
 	VMOVUPS    64(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes620
+	JGE        maskedLoadLanes619
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	JMP        maskedLoaded621
+	JMP        maskedLoaded620
 
-maskedLoadLanes620:
+maskedLoadLanes619:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone622
+	JLE       lanesDone621
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone622
+	JLE       lanesDone621
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone622
+	JLE       lanesDone621
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone622
+	JLE       lanesDone621
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone622
+	JLE       lanesDone621
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone622
+	JLE       lanesDone621
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone622
+	JLE       lanesDone621
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone622
+	JLE       lanesDone621
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
-lanesDone622:
+lanesDone621:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded621:
+maskedLoaded620:
 	VMULPS    504(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found609
+	JNZ       found608
 
-notFound610:
+notFound609:
 	XORL R12, R12
-	JMP  storePred611
+	JMP  storePred610
 
-found609:
+found608:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred611:
+storePred610:
 	MOVL R12, (R13)(R10*4)
 
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut623
+	JZ    noOut622
 	ADDQ  R9, DI
 
-noOut623:
+noOut622:
 	JMP wideArgmaxRow
 
 wideArgmaxDone:
@@ -26775,134 +26662,134 @@ candScaledHit:
 	// Append the candidates of each vector with one.
 	VMOVMSKPS Y2, R11
 	TESTL     R11, R11
-	JZ        candNone624
+	JZ        candNone623
 
-candBit625:
+candBit624:
 	BSFL R11, R12
 	LEAL (AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit625
+	JNZ  candBit624
 
-candNone624:
+candNone623:
 	VMOVMSKPS Y3, R11
 	TESTL     R11, R11
-	JZ        candNone626
+	JZ        candNone625
 
-candBit627:
+candBit626:
 	BSFL R11, R12
 	LEAL 8(AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit627
+	JNZ  candBit626
 
-candNone626:
+candNone625:
 	VMOVMSKPS Y4, R11
 	TESTL     R11, R11
-	JZ        candNone628
+	JZ        candNone627
 
-candBit629:
+candBit628:
 	BSFL R11, R12
 	LEAL 16(AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit629
+	JNZ  candBit628
 
-candNone628:
+candNone627:
 	VMOVMSKPS Y5, R11
 	TESTL     R11, R11
-	JZ        candNone630
+	JZ        candNone629
 
-candBit631:
+candBit630:
 	BSFL R11, R12
 	LEAL 24(AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit631
+	JNZ  candBit630
 
-candNone630:
+candNone629:
 	JMP candScaledNext
 
 candPlainHit:
 	// Append the candidates of each vector with one.
 	VMOVMSKPS Y2, R11
 	TESTL     R11, R11
-	JZ        candNone632
+	JZ        candNone631
 
-candBit633:
+candBit632:
 	BSFL R11, R12
 	LEAL (AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit633
+	JNZ  candBit632
 
-candNone632:
+candNone631:
 	VMOVMSKPS Y3, R11
 	TESTL     R11, R11
-	JZ        candNone634
+	JZ        candNone633
 
-candBit635:
+candBit634:
 	BSFL R11, R12
 	LEAL 8(AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit635
+	JNZ  candBit634
 
-candNone634:
+candNone633:
 	VMOVMSKPS Y4, R11
 	TESTL     R11, R11
-	JZ        candNone636
+	JZ        candNone635
 
-candBit637:
+candBit636:
 	BSFL R11, R12
 	LEAL 16(AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit637
+	JNZ  candBit636
 
-candNone636:
+candNone635:
 	VMOVMSKPS Y5, R11
 	TESTL     R11, R11
-	JZ        candNone638
+	JZ        candNone637
 
-candBit639:
+candBit638:
 	BSFL R11, R12
 	LEAL 24(AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit639
+	JNZ  candBit638
 
-candNone638:
+candNone637:
 	JMP candPlainNext
 
 candVecHit:
 	// Append the candidates of each vector with one.
 	VMOVMSKPS Y2, R11
 
-candBit641:
+candBit640:
 	BSFL R11, R12
 	LEAL (AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit641
+	JNZ  candBit640
 	JMP  candVecNext
 
 // func xentLabels16AVX512(a *blockArgs)
@@ -26947,12 +26834,12 @@ TEXT ·xentLabels16AVX512(SB), $11576-8
 	// rows processed, rounded down to a multiple of 16.
 	MOVQ    8(R9), AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil624
+	JEQ     isNil623
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil624:
+isNil623:
 	SHRQ    $0x08, AX
 	MOVQ    AX, CX
 	MOVQ    56(R9), AX
@@ -26960,37 +26847,37 @@ isNil624:
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil625
+	JEQ     isNil624
 	MOVQ    152(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil625:
+isNil624:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil626
+	JEQ     isNil625
 	MOVQ    184(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil626:
+isNil625:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil627
+	JEQ     isNil626
 	MOVQ    208(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil627:
+isNil626:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil628
+	JEQ     isNil627
 	MOVQ    256(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil628:
+isNil627:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -26998,28 +26885,28 @@ isNil628:
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch629
+	JEQ  noPrefetch628
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch629
+	JB   noPrefetch628
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch629:
+noPrefetch628:
 	MOVQ R12, 11528(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch630
+	JEQ  noPrefetch629
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch630
+	JB   noPrefetch629
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch630:
+noPrefetch629:
 	MOVQ R12, 11536(SP)
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -27029,18 +26916,18 @@ noPrefetch630:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse631
+	JZ    noLse630
 	MOVL  $0x00000001, R12
 
-noLse631:
+noLse630:
 	VBROADCASTSS 272(R9), Z0
 	VMOVUPS      Z0, 11328(SP)
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ632
+	JZ           noZ631
 	MOVL         $0x00000003, R12
 
-noZ632:
+noZ631:
 	MOVQ R12, 11520(SP)
 
 	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
@@ -27096,7 +26983,7 @@ labelsExpLoop:
 	// d[j] = x[j] - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 11528(SP)
-	JAE        noPrefetch633
+	JAE        noPrefetch632
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -27114,7 +27001,7 @@ labelsExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch633:
+noPrefetch632:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -27251,7 +27138,7 @@ noPrefetch633:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        11552(SP), $0x3f800000
-	JEQ         unscaled634
+	JEQ         unscaled633
 	VMULPS.BCST 11552(SP), Z15, Z15
 	VMULPS.BCST 11552(SP), Z13, Z13
 	VMULPS.BCST 11552(SP), Z16, Z16
@@ -27270,7 +27157,7 @@ noPrefetch633:
 	VMULPS.BCST 11552(SP), Z0, Z0
 	VMULPS.BCST 11552(SP), Z14, Z14
 
-unscaled634:
+unscaled633:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z17
 	VMAXPS      Z10, Z16, Z18
@@ -27297,7 +27184,7 @@ unscaled634:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ          R13, R13
-	JZ             noPreds635
+	JZ             noPreds634
 	VCMPPS         $0x00, Z17, Z0, K1
 	VBROADCASTSS   zero<>+0(SB), Z14
 	VBLENDMPS.BCST index<>+960(SB), Z14, K1, Z14
@@ -27366,12 +27253,12 @@ unscaled634:
 	VMOVUPS        Z14, (R13)
 	ADDQ           $0x00000040, R13
 
-noPreds635:
+noPreds634:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB       $0x01, 11520(SP)
-	JZ          noLse636
+	JZ          noLse635
 	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z17, K1
 	VADDPS      Z13, Z15, Z14
 	VADDPS      Z10, Z16, Z18
@@ -27393,7 +27280,7 @@ noPreds635:
 	KMOVW       K1, 1280(R11)
 	VMOVUPS     Z17, 1216(R11)
 
-noLse636:
+noLse635:
 	// d[j] = x[j] - m, stored to the record.
 	VSUBPS  Z17, Z15, Z14
 	VMOVUPS Z14, (R11)
@@ -27431,13 +27318,13 @@ noLse636:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    11560(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted637
+	JZ      unweighted636
 	VMOVUPS (AX), Z0
 	VMOVUPS Z0, 1344(R11)
 	ADDQ    $0x00000040, AX
 	MOVQ    AX, 11560(SP)
 
-unweighted637:
+unweighted636:
 	ADDQ $0x00000400, SI
 	ADDQ $0x00000040, BX
 	ADDQ $0x00000580, R11
@@ -28211,7 +28098,7 @@ labelsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11560(SP), $0x00
-	JEQ    unweighted638
+	JEQ    unweighted637
 	VMULPS 1344(R11), Z17, Z17
 	VMULPS 2752(R11), Z7, Z7
 	VMULPS 4160(R11), Z2, Z2
@@ -28221,10 +28108,10 @@ labelsLogLoop:
 	VMULPS 9792(R11), Z6, Z6
 	VMULPS 11200(R11), Z4, Z4
 
-unweighted638:
+unweighted637:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses639
+	JZ      noLosses638
 	VMOVUPS Z17, (DX)
 	VMOVUPS Z7, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -28235,7 +28122,7 @@ unweighted638:
 	VMOVUPS Z4, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses639:
+noLosses638:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y17, Z8
 	VEXTRACTF64X4 $0x01, Z17, Y9
@@ -28336,17 +28223,17 @@ labelsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11560(SP), $0x00
-	JEQ    unweighted640
+	JEQ    unweighted639
 	VMULPS 1344(R11), Z0, Z0
 
-unweighted640:
+unweighted639:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses641
+	JZ      noLosses640
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses641:
+noLosses640:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -28807,7 +28694,7 @@ labelsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11560(SP), $0x00
-	JEQ    unweighted642
+	JEQ    unweighted641
 	VMULPS 1344(R11), Z6, Z6
 	VMULPS 2752(R11), Z1, Z1
 	VMULPS 4160(R11), Z2, Z2
@@ -28817,10 +28704,10 @@ labelsLseLogLoop:
 	VMULPS 9792(R11), Z4, Z4
 	VMULPS 11200(R11), Z7, Z7
 
-unweighted642:
+unweighted641:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses643
+	JZ      noLosses642
 	VMOVUPS Z6, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -28831,7 +28718,7 @@ unweighted642:
 	VMOVUPS Z7, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses643:
+noLosses642:
 	VMOVUPD       (R8), Z8
 	VCVTPS2PD     Y6, Z9
 	VEXTRACTF64X4 $0x01, Z6, Y6
@@ -28877,7 +28764,7 @@ noLosses643:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse644
+	JZ      noLse643
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 2688(R11), Z0
@@ -28896,7 +28783,7 @@ noLosses643:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse644:
+noLse643:
 	ADDQ $0x00002c00, R11
 	SUBQ $0x08, R10
 	JMP  labelsLseLogLoop
@@ -28967,17 +28854,17 @@ labelsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11560(SP), $0x00
-	JEQ    unweighted645
+	JEQ    unweighted644
 	VMULPS 1344(R11), Z0, Z0
 
-unweighted645:
+unweighted644:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses646
+	JZ      noLosses645
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses646:
+noLosses645:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -28988,12 +28875,12 @@ noLosses646:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse647
+	JZ      noLse646
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse647:
+noLse646:
 	ADDQ $0x00000580, R11
 	DECQ R10
 	JMP  labelsLseLogLast
@@ -29015,10 +28902,10 @@ labelsGrad:
 labelsGradLoop:
 	VBROADCASTSS 11544(SP), Z0
 	CMPQ         11560(SP), $0x00
-	JEQ          unweighted648
+	JEQ          unweighted647
 	VMULPS       1344(R11), Z0, Z0
 
-unweighted648:
+unweighted647:
 	VDIVPS 1024(R11), Z0, Z1
 
 	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
@@ -29077,7 +28964,7 @@ unweighted648:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 11536(SP)
-	JAE        noPrefetch649
+	JAE        noPrefetch648
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -29095,7 +28982,7 @@ unweighted648:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch649:
+noPrefetch648:
 	VUNPCKLPS     Z4, Z3, Z0
 	VUNPCKHPS     Z4, Z3, Z2
 	VUNPCKLPS     Z6, Z5, Z3
@@ -29203,10 +29090,10 @@ labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
 	VBROADCASTSS 11544(SP), Z0
 	CMPQ         11560(SP), $0x00
-	JEQ          unweighted650
+	JEQ          unweighted649
 	VMULPS       1344(R11), Z0, Z0
 
-unweighted650:
+unweighted649:
 	VDIVPS 1024(R11), Z0, Z1
 	VMULPS 1216(R11), Z1, Z1
 
@@ -29266,7 +29153,7 @@ unweighted650:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 11536(SP)
-	JAE        noPrefetch651
+	JAE        noPrefetch650
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -29284,7 +29171,7 @@ unweighted650:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch651:
+noPrefetch650:
 	VUNPCKLPS     Z4, Z3, Z0
 	VUNPCKHPS     Z4, Z3, Z2
 	VUNPCKLPS     Z6, Z5, Z3
@@ -29437,46 +29324,46 @@ TEXT ·xentTargets16AVX512(SB), $20288-8
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil652
+	JEQ     isNil651
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil652:
+isNil651:
 	SHRQ    $0x08, AX
 	MOVQ    AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil653
+	JEQ     isNil652
 	MOVQ    152(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil653:
+isNil652:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil654
+	JEQ     isNil653
 	MOVQ    184(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil654:
+isNil653:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil655
+	JEQ     isNil654
 	MOVQ    208(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil655:
+isNil654:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil656
+	JEQ     isNil655
 	MOVQ    256(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil656:
+isNil655:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -29484,42 +29371,42 @@ isNil656:
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch657
+	JEQ  noPrefetch656
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch657
+	JB   noPrefetch656
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch657:
+noPrefetch656:
 	MOVQ R12, 20232(SP)
 
 	// The prefetch limit of BX: BX + 4·cap(a.targets) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.targets) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch658
+	JEQ  noPrefetch657
 	MOVQ 88(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch658
+	JB   noPrefetch657
 	LEAQ -11264(BX)(AX*1), R12
 
-noPrefetch658:
+noPrefetch657:
 	MOVQ R12, 20240(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch659
+	JEQ  noPrefetch658
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch659
+	JB   noPrefetch658
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch659:
+noPrefetch658:
 	MOVQ R12, 20248(SP)
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -29529,18 +29416,18 @@ noPrefetch659:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse660
+	JZ    noLse659
 	MOVL  $0x00000001, R12
 
-noLse660:
+noLse659:
 	VBROADCASTSS 272(R9), Z0
 	VMOVUPS      Z0, 20032(SP)
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ661
+	JZ           noZ660
 	MOVL         $0x00000003, R12
 
-noZ661:
+noZ660:
 	MOVQ R12, 20224(SP)
 
 	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
@@ -29594,7 +29481,7 @@ targetsExpLoop:
 	// Pass 1a. The columns t[j], stored to the record, and T = sum16(t).
 	// Prefetch the block 10240 bytes ahead, when BX is below its limit.
 	CMPQ       BX, 20240(SP)
-	JAE        noPrefetch662
+	JAE        noPrefetch661
 	PREFETCHT0 10240(BX)
 	PREFETCHT0 10304(BX)
 	PREFETCHT0 10368(BX)
@@ -29612,7 +29499,7 @@ targetsExpLoop:
 	PREFETCHT0 11136(BX)
 	PREFETCHT0 11200(BX)
 
-noPrefetch662:
+noPrefetch661:
 	VMOVUPS      48(BX), X0
 	VINSERTF32X4 $0x01, 304(BX), Z0, Z0
 	VINSERTF32X4 $0x02, 560(BX), Z0, Z0
@@ -29747,7 +29634,7 @@ noPrefetch662:
 	// The columns x[j] of the block.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 20232(SP)
-	JAE        noPrefetch663
+	JAE        noPrefetch662
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -29765,7 +29652,7 @@ noPrefetch662:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch663:
+noPrefetch662:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -29865,7 +29752,7 @@ noPrefetch663:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        20264(SP), $0x3f800000
-	JEQ         unscaled664
+	JEQ         unscaled663
 	VMULPS.BCST 20264(SP), Z15, Z15
 	VMULPS.BCST 20264(SP), Z13, Z13
 	VMULPS.BCST 20264(SP), Z16, Z16
@@ -29883,7 +29770,7 @@ noPrefetch663:
 	VMULPS.BCST 20264(SP), Z4, Z4
 	VMULPS.BCST 20264(SP), Z0, Z0
 
-unscaled664:
+unscaled663:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -29906,7 +29793,7 @@ unscaled664:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ          R13, R13
-	JZ             noPreds665
+	JZ             noPreds664
 	VCMPPS         $0x00, Z14, Z0, K1
 	VBROADCASTSS   zero<>+0(SB), Z17
 	VBLENDMPS.BCST index<>+960(SB), Z17, K1, Z17
@@ -29975,12 +29862,12 @@ unscaled664:
 	VMOVUPS        Z17, (R13)
 	ADDQ           $0x00000040, R13
 
-noPreds665:
+noPreds664:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB       $0x01, 20224(SP)
-	JZ          noLse666
+	JZ          noLse665
 	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z14, K1
 	VADDPS      Z13, Z15, Z17
 	VADDPS      Z10, Z16, Z18
@@ -30002,7 +29889,7 @@ noPreds665:
 	KMOVW       K1, 2368(R11)
 	VMOVUPS     Z14, 2304(R11)
 
-noLse666:
+noLse665:
 	LEAQ 1024(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
@@ -30126,13 +30013,13 @@ noLse666:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    20272(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted667
+	JZ      unweighted666
 	VMOVUPS (AX), Z0
 	VMOVUPS Z0, 2432(R11)
 	ADDQ    $0x00000040, AX
 	MOVQ    AX, 20272(SP)
 
-unweighted667:
+unweighted666:
 	ADDQ $0x00000400, SI
 	ADDQ $0x00000400, BX
 	ADDQ $0x000009c0, R11
@@ -30916,7 +30803,7 @@ targetsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20272(SP), $0x00
-	JEQ    unweighted668
+	JEQ    unweighted667
 	VMULPS 2432(R11), Z8, Z8
 	VMULPS 4928(R11), Z7, Z7
 	VMULPS 7424(R11), Z2, Z2
@@ -30926,10 +30813,10 @@ targetsLogLoop:
 	VMULPS 17408(R11), Z6, Z6
 	VMULPS 19904(R11), Z4, Z4
 
-unweighted668:
+unweighted667:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses669
+	JZ      noLosses668
 	VMOVUPS Z8, (DX)
 	VMOVUPS Z7, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -30940,7 +30827,7 @@ unweighted668:
 	VMOVUPS Z4, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses669:
+noLosses668:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y8, Z9
 	VEXTRACTF64X4 $0x01, Z8, Y8
@@ -31042,17 +30929,17 @@ targetsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20272(SP), $0x00
-	JEQ    unweighted670
+	JEQ    unweighted669
 	VMULPS 2432(R11), Z0, Z0
 
-unweighted670:
+unweighted669:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses671
+	JZ      noLosses670
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses671:
+noLosses670:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -31529,7 +31416,7 @@ targetsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20272(SP), $0x00
-	JEQ    unweighted672
+	JEQ    unweighted671
 	VMULPS 2432(R11), Z6, Z6
 	VMULPS 4928(R11), Z1, Z1
 	VMULPS 7424(R11), Z2, Z2
@@ -31539,10 +31426,10 @@ targetsLseLogLoop:
 	VMULPS 17408(R11), Z5, Z5
 	VMULPS 19904(R11), Z7, Z7
 
-unweighted672:
+unweighted671:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses673
+	JZ      noLosses672
 	VMOVUPS Z6, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -31553,7 +31440,7 @@ unweighted672:
 	VMOVUPS Z7, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses673:
+noLosses672:
 	VMOVUPD       (R8), Z8
 	VCVTPS2PD     Y6, Z9
 	VEXTRACTF64X4 $0x01, Z6, Y6
@@ -31599,7 +31486,7 @@ noLosses673:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse674
+	JZ      noLse673
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 4864(R11), Z0
@@ -31618,7 +31505,7 @@ noLosses673:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse674:
+noLse673:
 	ADDQ $0x00004e00, R11
 	SUBQ $0x08, R10
 	JMP  targetsLseLogLoop
@@ -31691,17 +31578,17 @@ targetsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20272(SP), $0x00
-	JEQ    unweighted675
+	JEQ    unweighted674
 	VMULPS 2432(R11), Z0, Z0
 
-unweighted675:
+unweighted674:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses676
+	JZ      noLosses675
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses676:
+noLosses675:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -31712,12 +31599,12 @@ noLosses676:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse677
+	JZ      noLse676
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse677:
+noLse676:
 	ADDQ $0x000009c0, R11
 	DECQ R10
 	JMP  targetsLseLogLast
@@ -31738,10 +31625,10 @@ targetsGrad:
 targetsGradLoop:
 	VBROADCASTSS 20256(SP), Z0
 	CMPQ         20272(SP), $0x00
-	JEQ          unweighted678
+	JEQ          unweighted677
 	VMULPS       2432(R11), Z0, Z0
 
-unweighted678:
+unweighted677:
 	VDIVPS 2048(R11), Z0, Z1
 	VMULPS 2112(R11), Z1, Z1
 	VMULPS 1024(R11), Z1, Z2
@@ -31796,7 +31683,7 @@ unweighted678:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 20248(SP)
-	JAE        noPrefetch679
+	JAE        noPrefetch678
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -31814,7 +31701,7 @@ unweighted678:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch679:
+noPrefetch678:
 	VUNPCKLPS     Z3, Z2, Z1
 	VUNPCKHPS     Z3, Z2, Z2
 	VUNPCKLPS     Z5, Z4, Z3
@@ -31921,10 +31808,10 @@ targetsGradZ:
 	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·sc.
 	VBROADCASTSS 20256(SP), Z0
 	CMPQ         20272(SP), $0x00
-	JEQ          unweighted680
+	JEQ          unweighted679
 	VMULPS       2432(R11), Z0, Z0
 
-unweighted680:
+unweighted679:
 	VDIVPS 2048(R11), Z0, Z1
 	VMULPS 2112(R11), Z1, Z1
 	VMULPS 2304(R11), Z1, Z1
@@ -31980,7 +31867,7 @@ unweighted680:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 20248(SP)
-	JAE        noPrefetch681
+	JAE        noPrefetch680
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -31998,7 +31885,7 @@ unweighted680:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch681:
+noPrefetch680:
 	VUNPCKLPS     Z3, Z2, Z1
 	VUNPCKHPS     Z3, Z2, Z2
 	VUNPCKLPS     Z5, Z4, Z3
@@ -32142,28 +32029,28 @@ TEXT ·softmax16AVX512(SB), $8800-8
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(DX), $0x00
-	JEQ  noPrefetch682
+	JEQ  noPrefetch681
 	MOVQ 16(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(DX)
-	JB   noPrefetch682
+	JB   noPrefetch681
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch682:
+noPrefetch681:
 	MOVQ R12, 8768(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(DX), $0x00
-	JEQ  noPrefetch683
+	JEQ  noPrefetch682
 	MOVQ 40(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(DX)
-	JB   noPrefetch683
+	JB   noPrefetch682
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch683:
+noPrefetch682:
 	MOVQ   R12, 8776(SP)
 	VMOVSS 240(DX), X0
 	VMOVSS X0, 8784(SP)
@@ -32196,7 +32083,7 @@ softmaxExpLoop:
 	// Pass 1a. d[j] = x[j]·xscale - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 8768(SP)
-	JAE        noPrefetch684
+	JAE        noPrefetch683
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -32214,7 +32101,7 @@ softmaxExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch684:
+noPrefetch683:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -32314,7 +32201,7 @@ noPrefetch684:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        8784(SP), $0x3f800000
-	JEQ         unscaled685
+	JEQ         unscaled684
 	VMULPS.BCST 8784(SP), Z15, Z15
 	VMULPS.BCST 8784(SP), Z13, Z13
 	VMULPS.BCST 8784(SP), Z16, Z16
@@ -32332,7 +32219,7 @@ noPrefetch684:
 	VMULPS.BCST 8784(SP), Z4, Z4
 	VMULPS.BCST 8784(SP), Z0, Z0
 
-unscaled685:
+unscaled684:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -32827,7 +32714,7 @@ softmaxOutLoop:
 	// The rows y of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 8776(SP)
-	JAE        noPrefetch686
+	JAE        noPrefetch685
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -32845,7 +32732,7 @@ softmaxOutLoop:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch686:
+noPrefetch685:
 	VUNPCKLPS     Z2, Z1, Z16
 	VUNPCKHPS     Z2, Z1, Z1
 	VUNPCKLPS     Z4, Z3, Z2
@@ -32991,28 +32878,28 @@ TEXT ·logSoftmax16AVX512(SB), $17504-8
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(DX), $0x00
-	JEQ  noPrefetch687
+	JEQ  noPrefetch686
 	MOVQ 16(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(DX)
-	JB   noPrefetch687
+	JB   noPrefetch686
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch687:
+noPrefetch686:
 	MOVQ R12, 17472(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(DX), $0x00
-	JEQ  noPrefetch688
+	JEQ  noPrefetch687
 	MOVQ 40(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(DX)
-	JB   noPrefetch688
+	JB   noPrefetch687
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch688:
+noPrefetch687:
 	MOVQ   R12, 17480(SP)
 	VMOVSS 240(DX), X0
 	VMOVSS X0, 17488(SP)
@@ -33045,7 +32932,7 @@ logSoftmaxExpLoop:
 	// Pass 1a. d[j] = x[j]·xscale - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 17472(SP)
-	JAE        noPrefetch689
+	JAE        noPrefetch688
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -33063,7 +32950,7 @@ logSoftmaxExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch689:
+noPrefetch688:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -33163,7 +33050,7 @@ noPrefetch689:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        17488(SP), $0x3f800000
-	JEQ         unscaled690
+	JEQ         unscaled689
 	VMULPS.BCST 17488(SP), Z15, Z15
 	VMULPS.BCST 17488(SP), Z13, Z13
 	VMULPS.BCST 17488(SP), Z16, Z16
@@ -33181,7 +33068,7 @@ noPrefetch689:
 	VMULPS.BCST 17488(SP), Z4, Z4
 	VMULPS.BCST 17488(SP), Z0, Z0
 
-unscaled690:
+unscaled689:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -34104,7 +33991,7 @@ logSoftmaxOutLoop:
 	// The rows y of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 17480(SP)
-	JAE        noPrefetch691
+	JAE        noPrefetch690
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -34122,7 +34009,7 @@ logSoftmaxOutLoop:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch691:
+noPrefetch690:
 	VUNPCKLPS     Z2, Z1, Z16
 	VUNPCKHPS     Z2, Z1, Z1
 	VUNPCKLPS     Z4, Z3, Z2
@@ -34360,7 +34247,7 @@ argmaxLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        (SP), $0x3f800000
-	JEQ         unscaled692
+	JEQ         unscaled691
 	VMULPS.BCST (SP), Z15, Z15
 	VMULPS.BCST (SP), Z13, Z13
 	VMULPS.BCST (SP), Z16, Z16
@@ -34378,7 +34265,7 @@ argmaxLoop:
 	VMULPS.BCST (SP), Z4, Z4
 	VMULPS.BCST (SP), Z0, Z0
 
-unscaled692:
+unscaled691:
 	// m = the maximum of the sixteen columns: the tree of VMAXPS of seq.Max16
 	// without its + 0, which equality does not see.
 	VMAXPS Z13, Z15, Z14
@@ -34516,12 +34403,12 @@ TEXT ·xentLabels16AVX2(SB), $5856-8
 	// rows processed, rounded down to a multiple of 8.
 	MOVQ    8(R9), AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil693
+	JEQ     isNil692
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil693:
+isNil692:
 	SHRQ    $0x07, AX
 	MOVQ    AX, CX
 	MOVQ    56(R9), AX
@@ -34529,37 +34416,37 @@ isNil693:
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil694
+	JEQ     isNil693
 	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil694:
+isNil693:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil695
+	JEQ     isNil694
 	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil695:
+isNil694:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil696
+	JEQ     isNil695
 	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil696:
+isNil695:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil697
+	JEQ     isNil696
 	MOVQ    256(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil697:
+isNil696:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -34570,18 +34457,18 @@ isNil697:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse698
+	JZ    noLse697
 	MOVL  $0x00000001, R12
 
-noLse698:
+noLse697:
 	VBROADCASTSS 272(R9), Y0
 	VMOVUPS      Y0, 5696(SP)
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ699
+	JZ           noZ698
 	MOVL         $0x00000003, R12
 
-noZ699:
+noZ698:
 	MOVQ R12, 5792(SP)
 
 	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
@@ -34737,7 +34624,7 @@ labelsExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    5808(SP), $0x3f800000
-	JEQ     unscaled700
+	JEQ     unscaled699
 	VMOVUPS 5808(SP), Y1
 	VMULPS  (R11), Y1, Y2
 	VMOVUPS Y2, (R11)
@@ -34773,7 +34660,7 @@ labelsExpLoop:
 	VMOVUPS Y2, 480(R11)
 	VMULPS  Y1, Y0, Y0
 
-unscaled700:
+unscaled699:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y1
 	VMAXPS  32(R11), Y1, Y1
@@ -34808,7 +34695,7 @@ unscaled700:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds701
+	JZ        noPreds700
 	VCMPPS    $0x00, 480(R11), Y1, Y0
 	VMOVUPS   zero<>+0(SB), Y2
 	VBLENDVPS Y0, index<>+960(SB), Y2, Y0
@@ -34893,12 +34780,12 @@ unscaled700:
 	VMOVUPS   Y0, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds701:
+noPreds700:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB   $0x01, 5792(SP)
-	JZ      noLse702
+	JZ      noLse701
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y1, Y0
 	VMOVUPS (R11), Y2
 	VADDPS  32(R11), Y2, Y2
@@ -34928,7 +34815,7 @@ noPreds701:
 	VMOVUPS Y0, 640(R11)
 	VMOVUPS Y1, 608(R11)
 
-noLse702:
+noLse701:
 	// d[j] = x[j] - m, stored to the record.
 	VMOVUPS (R11), Y0
 	VSUBPS  Y1, Y0, Y0
@@ -34982,13 +34869,13 @@ noLse702:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    5840(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted703
+	JZ      unweighted702
 	VMOVUPS (AX), Y0
 	VMOVUPS Y0, 672(R11)
 	ADDQ    $0x00000020, AX
 	MOVQ    AX, 5840(SP)
 
-unweighted703:
+unweighted702:
 	ADDQ $0x00000200, SI
 	ADDQ $0x00000020, BX
 	ADDQ $0x000002c0, R11
@@ -35826,7 +35713,7 @@ labelsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5840(SP), $0x00
-	JEQ    unweighted704
+	JEQ    unweighted703
 	VMULPS 672(R11), Y5, Y5
 	VMULPS 1376(R11), Y1, Y1
 	VMULPS 2080(R11), Y4, Y4
@@ -35836,10 +35723,10 @@ labelsLogLoop:
 	VMULPS 4896(R11), Y3, Y3
 	VMULPS 5600(R11), Y0, Y0
 
-unweighted704:
+unweighted703:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses705
+	JZ      noLosses704
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -35850,7 +35737,7 @@ unweighted704:
 	VMOVUPS Y0, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses705:
+noLosses704:
 	VMOVUPD      (R8), Y6
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -35953,17 +35840,17 @@ labelsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5840(SP), $0x00
-	JEQ    unweighted706
+	JEQ    unweighted705
 	VMULPS 672(R11), Y0, Y0
 
-unweighted706:
+unweighted705:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses707
+	JZ      noLosses706
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses707:
+noLosses706:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -36426,7 +36313,7 @@ labelsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5840(SP), $0x00
-	JEQ    unweighted708
+	JEQ    unweighted707
 	VMULPS 672(R11), Y5, Y5
 	VMULPS 1376(R11), Y1, Y1
 	VMULPS 2080(R11), Y2, Y2
@@ -36436,10 +36323,10 @@ labelsLseLogLoop:
 	VMULPS 4896(R11), Y6, Y6
 	VMULPS 5600(R11), Y7, Y7
 
-unweighted708:
+unweighted707:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses709
+	JZ      noLosses708
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y2, 64(DX)
@@ -36450,7 +36337,7 @@ unweighted708:
 	VMOVUPS Y7, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses709:
+noLosses708:
 	VMOVUPD      (R8), Y8
 	VMOVUPD      32(R8), Y9
 	VCVTPS2PD    X5, Y10
@@ -36498,7 +36385,7 @@ noLosses709:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse710
+	JZ      noLse709
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 1344(R11), Y0
@@ -36517,7 +36404,7 @@ noLosses709:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse710:
+noLse709:
 	ADDQ $0x00001600, R11
 	SUBQ $0x08, R10
 	JMP  labelsLseLogLoop
@@ -36588,17 +36475,17 @@ labelsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5840(SP), $0x00
-	JEQ    unweighted711
+	JEQ    unweighted710
 	VMULPS 672(R11), Y0, Y0
 
-unweighted711:
+unweighted710:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses712
+	JZ      noLosses711
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses712:
+noLosses711:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -36611,12 +36498,12 @@ noLosses712:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse713
+	JZ      noLse712
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse713:
+noLse712:
 	ADDQ $0x000002c0, R11
 	DECQ R10
 	JMP  labelsLseLogLast
@@ -36638,10 +36525,10 @@ labelsGrad:
 labelsGradLoop:
 	VBROADCASTSS 5800(SP), Y0
 	CMPQ         5840(SP), $0x00
-	JEQ          unweighted714
+	JEQ          unweighted713
 	VMULPS       672(R11), Y0, Y0
 
-unweighted714:
+unweighted713:
 	VDIVPS 512(R11), Y0, Y1
 
 	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
@@ -36806,10 +36693,10 @@ labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
 	VBROADCASTSS 5800(SP), Y0
 	CMPQ         5840(SP), $0x00
-	JEQ          unweighted715
+	JEQ          unweighted714
 	VMULPS       672(R11), Y0, Y0
 
-unweighted715:
+unweighted714:
 	VDIVPS 512(R11), Y0, Y1
 	VMULPS 608(R11), Y1, Y1
 
@@ -37019,46 +36906,46 @@ TEXT ·xentTargets16AVX2(SB), $10208-8
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil716
+	JEQ     isNil715
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil716:
+isNil715:
 	SHRQ    $0x07, AX
 	MOVQ    AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil717
+	JEQ     isNil716
 	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil717:
+isNil716:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil718
+	JEQ     isNil717
 	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil718:
+isNil717:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil719
+	JEQ     isNil718
 	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil719:
+isNil718:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil720
+	JEQ     isNil719
 	MOVQ    256(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil720:
+isNil719:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -37069,18 +36956,18 @@ isNil720:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse721
+	JZ    noLse720
 	MOVL  $0x00000001, R12
 
-noLse721:
+noLse720:
 	VBROADCASTSS 272(R9), Y0
 	VMOVUPS      Y0, 10048(SP)
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ722
+	JZ           noZ721
 	MOVL         $0x00000003, R12
 
-noZ722:
+noZ721:
 	MOVQ R12, 10144(SP)
 
 	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
@@ -37323,7 +37210,7 @@ targetsExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    10160(SP), $0x3f800000
-	JEQ     unscaled723
+	JEQ     unscaled722
 	VMOVUPS 10160(SP), Y0
 	VMULPS  512(R11), Y0, Y1
 	VMOVUPS Y1, 512(R11)
@@ -37358,7 +37245,7 @@ targetsExpLoop:
 	VMULPS  992(R11), Y0, Y0
 	VMOVUPS Y0, 992(R11)
 
-unscaled723:
+unscaled722:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS 512(R11), Y0
 	VMAXPS  544(R11), Y0, Y0
@@ -37389,7 +37276,7 @@ unscaled723:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds724
+	JZ        noPreds723
 	VCMPPS    $0x00, 992(R11), Y0, Y1
 	VMOVUPS   zero<>+0(SB), Y2
 	VBLENDVPS Y1, index<>+960(SB), Y2, Y1
@@ -37474,12 +37361,12 @@ unscaled723:
 	VMOVUPS   Y1, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds724:
+noPreds723:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB   $0x01, 10144(SP)
-	JZ      noLse725
+	JZ      noLse724
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y0, Y1
 	VMOVUPS 512(R11), Y2
 	VADDPS  544(R11), Y2, Y2
@@ -37509,7 +37396,7 @@ noPreds724:
 	VMOVUPS Y1, 1184(R11)
 	VMOVUPS Y0, 1152(R11)
 
-noLse725:
+noLse724:
 	LEAQ 512(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
@@ -37648,13 +37535,13 @@ noLse725:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    10192(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted726
+	JZ      unweighted725
 	VMOVUPS (AX), Y0
 	VMOVUPS Y0, 1216(R11)
 	ADDQ    $0x00000020, AX
 	MOVQ    AX, 10192(SP)
 
-unweighted726:
+unweighted725:
 	ADDQ $0x00000200, SI
 	ADDQ $0x00000200, BX
 	ADDQ $0x000004e0, R11
@@ -38502,7 +38389,7 @@ targetsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10192(SP), $0x00
-	JEQ    unweighted727
+	JEQ    unweighted726
 	VMULPS 1216(R11), Y5, Y5
 	VMULPS 2464(R11), Y1, Y1
 	VMULPS 3712(R11), Y4, Y4
@@ -38512,10 +38399,10 @@ targetsLogLoop:
 	VMULPS 8704(R11), Y0, Y0
 	VMULPS 9952(R11), Y2, Y2
 
-unweighted727:
+unweighted726:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses728
+	JZ      noLosses727
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -38526,7 +38413,7 @@ unweighted727:
 	VMOVUPS Y2, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses728:
+noLosses727:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -38630,17 +38517,17 @@ targetsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10192(SP), $0x00
-	JEQ    unweighted729
+	JEQ    unweighted728
 	VMULPS 1216(R11), Y0, Y0
 
-unweighted729:
+unweighted728:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses730
+	JZ      noLosses729
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses730:
+noLosses729:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -39119,7 +39006,7 @@ targetsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10192(SP), $0x00
-	JEQ    unweighted731
+	JEQ    unweighted730
 	VMULPS 1216(R11), Y5, Y5
 	VMULPS 2464(R11), Y1, Y1
 	VMULPS 3712(R11), Y3, Y3
@@ -39129,10 +39016,10 @@ targetsLseLogLoop:
 	VMULPS 8704(R11), Y2, Y2
 	VMULPS 9952(R11), Y0, Y0
 
-unweighted731:
+unweighted730:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses732
+	JZ      noLosses731
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y3, 64(DX)
@@ -39143,7 +39030,7 @@ unweighted731:
 	VMOVUPS Y0, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses732:
+noLosses731:
 	VMOVUPD      (R8), Y8
 	VMOVUPD      32(R8), Y9
 	VCVTPS2PD    X5, Y10
@@ -39191,7 +39078,7 @@ noLosses732:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse733
+	JZ      noLse732
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 2432(R11), Y0
@@ -39210,7 +39097,7 @@ noLosses732:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse733:
+noLse732:
 	ADDQ $0x00002700, R11
 	SUBQ $0x08, R10
 	JMP  targetsLseLogLoop
@@ -39283,17 +39170,17 @@ targetsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10192(SP), $0x00
-	JEQ    unweighted734
+	JEQ    unweighted733
 	VMULPS 1216(R11), Y0, Y0
 
-unweighted734:
+unweighted733:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses735
+	JZ      noLosses734
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses735:
+noLosses734:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -39306,12 +39193,12 @@ noLosses735:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse736
+	JZ      noLse735
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse736:
+noLse735:
 	ADDQ $0x000004e0, R11
 	DECQ R10
 	JMP  targetsLseLogLast
@@ -39332,10 +39219,10 @@ targetsGrad:
 targetsGradLoop:
 	VBROADCASTSS 10152(SP), Y0
 	CMPQ         10192(SP), $0x00
-	JEQ          unweighted737
+	JEQ          unweighted736
 	VMULPS       1216(R11), Y0, Y0
 
-unweighted737:
+unweighted736:
 	VDIVPS 1024(R11), Y0, Y1
 	VMULPS 1056(R11), Y1, Y1
 
@@ -39462,10 +39349,10 @@ targetsGradZ:
 	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·sc.
 	VBROADCASTSS 10152(SP), Y0
 	CMPQ         10192(SP), $0x00
-	JEQ          unweighted738
+	JEQ          unweighted737
 	VMULPS       1216(R11), Y0, Y0
 
-unweighted738:
+unweighted737:
 	VDIVPS 1024(R11), Y0, Y1
 	VMULPS 1056(R11), Y1, Y1
 	VMULPS 1152(R11), Y1, Y1
@@ -39737,7 +39624,7 @@ softmaxExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    4416(SP), $0x3f800000
-	JEQ     unscaled739
+	JEQ     unscaled738
 	VMOVUPS 4416(SP), Y0
 	VMULPS  (R11), Y0, Y1
 	VMOVUPS Y1, (R11)
@@ -39772,7 +39659,7 @@ softmaxExpLoop:
 	VMULPS  480(R11), Y0, Y0
 	VMOVUPS Y0, 480(R11)
 
-unscaled739:
+unscaled738:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y0
 	VMAXPS  32(R11), Y0, Y0
@@ -40573,7 +40460,7 @@ logSoftmaxExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    8768(SP), $0x3f800000
-	JEQ     unscaled740
+	JEQ     unscaled739
 	VMOVUPS 8768(SP), Y0
 	VMULPS  (R11), Y0, Y1
 	VMOVUPS Y1, (R11)
@@ -40608,7 +40495,7 @@ logSoftmaxExpLoop:
 	VMULPS  480(R11), Y0, Y0
 	VMOVUPS Y0, 480(R11)
 
-unscaled740:
+unscaled739:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y0
 	VMAXPS  32(R11), Y0, Y0
@@ -41810,7 +41697,7 @@ argmaxLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    (SP), $0x3f800000
-	JEQ     unscaled741
+	JEQ     unscaled740
 	VMOVUPS (SP), Y0
 	VMULPS  (R11), Y0, Y1
 	VMOVUPS Y1, (R11)
@@ -41845,7 +41732,7 @@ argmaxLoop:
 	VMULPS  480(R11), Y0, Y0
 	VMOVUPS Y0, 480(R11)
 
-unscaled741:
+unscaled740:
 	// m = the maximum of the sixteen columns: the tree of VMAXPS of seq.Max16
 	// without its + 0, which equality does not see.
 	VMOVUPS (R11), Y0

@@ -30,9 +30,9 @@ import (
 //     the gradient or output row when there is one, and the class sums;
 //   - the row's scalar work (seq.Log, the one division, seq.ZTerms, the
 //     row's weight, ...) on vectors whose lanes all hold the same value,
-//     or, in wideLabels, on vectors with a row per lane, after passes 1
-//     and 2 of a group of rows (wideGroups), so that the serial work of a
-//     row is done once for many rows;
+//     or, in wideLabels, wideTargets and wideLogSoftmax, on vectors with a
+//     row per lane, after passes 1 and 2 of a group of rows (wideGroups),
+//     so that the serial work of a row is done once for many rows;
 //   - pass 3: the outputs (g[j] = e[j]·q, ...).
 //
 // Every logit read after pass 1 is multiplied by xs where it is read (the
@@ -1397,7 +1397,7 @@ func (g *x86Gen) groupFrameDoc(gr *groupFrame) {
 The frame words of the groups of rows at %d(SP) (rows per group, first row,
 end, SI and DI at the first row) and the vectors with a lane per row of
 the group at %d(SP), %d bytes apart: s, m, d[l], all, w, loss, lse (ls in
-wideLogSoftmax), q (r in wideSoftmax; qt in wideTargets), sc, T, D.`, gr.rows.Disp, gr.s.Disp, g.vecBytes()))
+wideLogSoftmax), q (qt in wideTargets), sc, T, D.`, gr.rows.Disp, gr.s.Disp, g.vecBytes()))
 }
 
 // lane is lane R12 of the frame vector v.
@@ -1867,41 +1867,25 @@ func (g *x86Gen) wideSoftmax() {
 vectors: a.out, possibly a.logits itself, receives softmax of the logits
 times a.xscale row by row. `+strideDoc(" and a.out")+` `+outsideDoc, 74), func(f *wideFrame) string {
 			return fmt.Sprintf(`
-wideSoftmaxGeneric (softmaxRowC), in groups of rows (wideGroups), the
-classes in vectors, the logits times xs = xscale: m (pass 1), e[j] stored
-to y and s (pass 2) of each row of a group; r = 1/s of the group's rows, a
-row per lane; y[j] = y[j]·r (pass 3) of each row.
+wideSoftmaxGeneric (softmaxRowC), one row at a time, the classes in
+vectors, the logits times xs = xscale: m (pass 1), e[j] stored to y and s
+(pass 2), r = 1/s, y[j] = y[j]·r (pass 3). (In groups of rows, as
+wideLabels, it is slower: a row's serial work is one division.)
 
 Registers: %s.
 %s`, g.wideRegs(), g.wideFrameDoc(f))
 		})
 	g.wideStart("wideSoftmaxDone")
-	gr := g.groupSlots()
-	g.groupFrameDoc(gr)
-	g.groupRows(gr)
 	g.Load(g.field("out").Base(), reg.RDI)
 	g.minRows(g.slice("out", false), false)
 	g.argsDone()
 	g.wideSetup(f)
-	g.wideGroups(f, gr, "wideSoftmax", func() {
-		if g.wideZ() {
-			g.nextRowPrefetch(f)
-		}
+	g.wideRows(f, "wideSoftmax", func() {
 		m := g.wideMax(f)
 		g.comment("Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to y; s accumulated by classSum.")
 		acc := g.wideExpSum(f, g.wideM(f, m), true)
-		g.comment("s = total(c), to lane r.")
-		s := g.wideTotal(acc)
-		g.groupLane(gr)
-		g.VMOVSS(s.AsX(), gr.lane(gr.s))
-	}, func() {
-		g.comment("r = 1 / s (seq.Reciprocal) of the group's rows, a row per lane.")
-		g.VMOVUPS(seq.Reciprocal[operand.Op](g.o, gr.s), gr.q)
-	}, func() {
-		g.comment("Pass 3. y[j] = y[j]·r (seq.Scaled), r from lane r.")
-		g.groupLane(gr)
-		r := g.vec()
-		g.VBROADCASTSS(gr.lane(gr.q), r)
+		g.comment("Pass 3. s = total(c); r = 1 / s (seq.Reciprocal); y[j] = y[j]·r (seq.Scaled).")
+		r := seq.Reciprocal[operand.Op](g.o, g.wideTotal(acc))
 		g.wideMulRow(f, r)
 	})
 }
