@@ -122,7 +122,7 @@
 //
 // After the ten-column functions, each tier has its wide functions (any
 // class count c, the classes of a row in vectors, the passes over the
-// classes one row at a time and, but in wideSoftmax and wideArgmax, the
+// classes one row at a time and, in wideLabels and wideTargets, the
 // logarithms and divisions of a group of rows a row per lane:
 // _asm/x86/wide.go; with the row maxima given in place of pass 1,
 // wideLabels is TopK's log-sum-exp pass) and wideCandidates, TopK's
@@ -7297,8 +7297,8 @@ isNil70:
 
 	// The frame words of the groups of rows at 352(SP) (rows per group, first row,
 	// end, SI and DI at the first row) and the vectors with a lane per row of
-	// the group at 392(SP), 64 bytes apart: s, m, d[l], all, w, loss, lse (ls in
-	// wideLogSoftmax), q (qt in wideTargets), sc, T, D.
+	// the group at 392(SP), 64 bytes apart: s, m, d[l], all, w, loss, lse,
+	// q (qt in wideTargets), sc, T, D.
 	// The rows of a group: min(16, max(1, 16384/(4c))).
 	MOVL    $0x00001000, AX
 	XORL    DX, DX
@@ -8536,8 +8536,8 @@ isNil70:
 
 	// The frame words of the groups of rows at 352(SP) (rows per group, first row,
 	// end, SI and DI at the first row) and the vectors with a lane per row of
-	// the group at 392(SP), 64 bytes apart: s, m, d[l], all, w, loss, lse (ls in
-	// wideLogSoftmax), q (qt in wideTargets), sc, T, D.
+	// the group at 392(SP), 64 bytes apart: s, m, d[l], all, w, loss, lse,
+	// q (qt in wideTargets), sc, T, D.
 	// The rows of a group: min(16, max(1, 16384/(4c))).
 	MOVL    $0x00001000, AX
 	XORL    DX, DX
@@ -11014,11 +11014,11 @@ wideSoftmaxDone:
 
 // func wideLogSoftmaxAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·wideLogSoftmaxAVX512(SB), $1072-8
-	// wideLogSoftmaxGeneric (logSoftmaxRowC), in groups of rows (wideGroups),
-	// the classes in vectors, the logits times xs = xscale: m (pass 1) and s
-	// (pass 2) of each row of a group; ls = log32(s) of the group's rows, a row
-	// per lane; y[j] = (x[j]·xs - m) - ls (pass 3) of each row.
+TEXT ·wideLogSoftmaxAVX512(SB), $328-8
+	// wideLogSoftmaxGeneric (logSoftmaxRowC), one row at a time, the classes in
+	// vectors, the logits times xs = xscale: m (pass 1), s (pass 2), ls =
+	// log32(s), y[j] = (x[j]·xs - m) - ls (pass 3). (In groups of rows, as
+	// wideLabels, it is not faster: its pass 3 reads the logits again.)
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil), CX =
 	// c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a row to
@@ -11057,28 +11057,12 @@ someRows71:
 isNil70:
 	VMOVSS 240(BX), X0
 	VMOVSS X0, 320(SP)
-
-	// The frame words of the groups of rows at 328(SP) (rows per group, first row,
-	// end, SI and DI at the first row) and the vectors with a lane per row of
-	// the group at 368(SP), 64 bytes apart: s, m, d[l], all, w, loss, lse (ls in
-	// wideLogSoftmax), q (qt in wideTargets), sc, T, D.
-	// The rows of a group: min(16, max(1, 16384/(4c))).
-	MOVL    $0x00001000, AX
-	XORL    DX, DX
-	DIVQ    CX
-	MOVL    $0x00000001, DX
-	TESTQ   AX, AX
-	CMOVQEQ DX, AX
-	MOVL    $0x00000010, DX
-	CMPQ    AX, DX
-	CMOVQGT DX, AX
-	MOVQ    AX, 328(SP)
-	MOVQ    24(BX), DI
-	MOVQ    32(BX), AX
-	SUBQ    CX, AX
-	JGE     someRows73
-	XORL    R8, R8
-	JMP     isNil72
+	MOVQ   24(BX), DI
+	MOVQ   32(BX), AX
+	SUBQ   CX, AX
+	JGE    someRows73
+	XORL   R8, R8
+	JMP    isNil72
 
 someRows73:
 	XORL    DX, DX
@@ -11114,21 +11098,10 @@ isNil72:
 	VMOVUPS      Z0, 128(SP)
 	XORL         R10, R10
 
-wideLogSoftmaxGroup:
+wideLogSoftmaxRow:
 	CMPQ R10, R8
 	JAE  wideLogSoftmaxDone
 
-	// The group: its first row, the row after its last, the row pointers at its first row.
-	MOVQ    R10, 336(SP)
-	MOVQ    SI, 352(SP)
-	MOVQ    DI, 360(SP)
-	MOVQ    R10, R12
-	ADDQ    328(SP), R12
-	CMPQ    R12, R8
-	CMOVQGT R8, R12
-	MOVQ    R12, 344(SP)
-
-wideLogSoftmaxRowA:
 	// R11 = the next row of logits (this one for the last row), prefetched in pass 2.
 	LEAQ    (SI)(R9*1), R11
 	LEAQ    1(R10), R12
@@ -11507,7 +11480,7 @@ tail83:
 	VADDPS      Z5, Z4, K1, Z4
 
 classesDone84:
-	// s = total(c) and m to lane r.
+	// s = total(c); ls = log32(s) (seq.Log).
 	VMOVSHDUP     Z4, Z5
 	VADDPS        Z5, Z4, Z4
 	VPERMILPS     $0x4e, Z4, Z5
@@ -11517,86 +11490,55 @@ classesDone84:
 	VEXTRACTF64X4 $0x01, Z4, Y5
 	VADDSS        X5, X4, X4
 	VBROADCASTSS  X4, Z4
-	MOVQ          R10, R12
-	SUBQ          336(SP), R12
-	VMOVSS        X4, 368(SP)(R12*4)
-	VMOVSS        X0, 432(SP)(R12*4)
-
-	// Next row.
-	INCQ  R10
-	ADDQ  R9, SI
-	TESTQ DI, DI
-	JZ    noOut88
-	ADDQ  R9, DI
-
-noOut88:
-	CMPQ R10, 344(SP)
-	JB   wideLogSoftmaxRowA
-
-	// ls = log32(s) (seq.Log) of the group's rows, a row per lane.
-	VMOVDQU32    368(SP), Z0
-	VPSRLD       $0x17, Z0, Z0
-	VBROADCASTSS logExpInv<>+0(SB), Z4
-	VPSUBD       Z0, Z4, Z4
-	VPSLLD       $0x17, Z4, Z4
-	VMULPS       368(SP), Z4, Z4
-	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z0
-	VCVTDQ2PS    Z0, Z0
-	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z4, K1
-	VADDPS       Z4, Z4, Z5
-	VBLENDMPS    Z5, Z4, K1, Z4
-	VSUBPS.BCST  one<>+0(SB), Z0, Z5
-	VBLENDMPS    Z5, Z0, K1, Z0
-	VMULPS.BCST  expLn2Hi<>+0(SB), Z0, Z5
-	VMULPS.BCST  expLn2Lo<>+0(SB), Z0, Z0
-	VSUBPS.BCST  one<>+0(SB), Z4, Z4
-	VMULPS       Z4, Z4, Z6
-	VMULPS.BCST  logP0<>+0(SB), Z4, Z7
-	VADDPS.BCST  logP1<>+0(SB), Z7, Z7
-	VMULPS       Z4, Z7, Z7
-	VADDPS.BCST  logP2<>+0(SB), Z7, Z7
-	VMULPS       Z4, Z7, Z7
-	VADDPS.BCST  logP3<>+0(SB), Z7, Z7
-	VMULPS       Z4, Z7, Z7
-	VADDPS.BCST  logP4<>+0(SB), Z7, Z7
-	VMULPS       Z4, Z7, Z7
-	VADDPS.BCST  logP5<>+0(SB), Z7, Z7
-	VMULPS       Z4, Z7, Z7
-	VADDPS.BCST  logP6<>+0(SB), Z7, Z7
-	VMULPS       Z4, Z7, Z7
-	VADDPS.BCST  logP7<>+0(SB), Z7, Z7
-	VMULPS       Z4, Z7, Z7
-	VADDPS.BCST  logP8<>+0(SB), Z7, Z7
-	VMULPS       Z4, Z7, Z7
-	VMULPS       Z6, Z7, Z7
-	VADDPS       Z0, Z7, Z0
-	VMULPS.BCST  half<>+0(SB), Z6, Z6
-	VSUBPS       Z6, Z0, Z0
-	VADDPS       Z0, Z4, Z0
-	VADDPS       Z5, Z0, Z0
-	VMOVUPS      Z0, 752(SP)
-
-	// Back to the group's first row.
-	MOVQ 336(SP), R10
-	MOVQ 352(SP), SI
-	MOVQ 360(SP), DI
-
-wideLogSoftmaxRowC:
-	// m and ls of the row, from lane r.
-	MOVQ         R10, R12
-	SUBQ         336(SP), R12
-	VBROADCASTSS 432(SP)(R12*4), Z0
-	VBROADCASTSS 752(SP)(R12*4), Z4
+	VPSRLD        $0x17, Z4, Z5
+	VBROADCASTSS  logExpInv<>+0(SB), Z6
+	VPSUBD        Z5, Z6, Z6
+	VPSLLD        $0x17, Z6, Z6
+	VMULPS        Z4, Z6, Z4
+	VPSUBD.BCST   logExpBias<>+0(SB), Z5, Z5
+	VCVTDQ2PS     Z5, Z5
+	VCMPPS.BCST   $0x01, logSqrtHalf<>+0(SB), Z4, K1
+	VADDPS        Z4, Z4, Z6
+	VBLENDMPS     Z6, Z4, K1, Z4
+	VSUBPS.BCST   one<>+0(SB), Z5, Z6
+	VBLENDMPS     Z6, Z5, K1, Z5
+	VMULPS.BCST   expLn2Hi<>+0(SB), Z5, Z6
+	VMULPS.BCST   expLn2Lo<>+0(SB), Z5, Z5
+	VSUBPS.BCST   one<>+0(SB), Z4, Z4
+	VMULPS        Z4, Z4, Z7
+	VMULPS.BCST   logP0<>+0(SB), Z4, Z8
+	VADDPS.BCST   logP1<>+0(SB), Z8, Z8
+	VMULPS        Z4, Z8, Z8
+	VADDPS.BCST   logP2<>+0(SB), Z8, Z8
+	VMULPS        Z4, Z8, Z8
+	VADDPS.BCST   logP3<>+0(SB), Z8, Z8
+	VMULPS        Z4, Z8, Z8
+	VADDPS.BCST   logP4<>+0(SB), Z8, Z8
+	VMULPS        Z4, Z8, Z8
+	VADDPS.BCST   logP5<>+0(SB), Z8, Z8
+	VMULPS        Z4, Z8, Z8
+	VADDPS.BCST   logP6<>+0(SB), Z8, Z8
+	VMULPS        Z4, Z8, Z8
+	VADDPS.BCST   logP7<>+0(SB), Z8, Z8
+	VMULPS        Z4, Z8, Z8
+	VADDPS.BCST   logP8<>+0(SB), Z8, Z8
+	VMULPS        Z4, Z8, Z8
+	VMULPS        Z7, Z8, Z8
+	VADDPS        Z5, Z8, Z5
+	VMULPS.BCST   half<>+0(SB), Z7, Z7
+	VSUBPS        Z7, Z5, Z5
+	VADDPS        Z5, Z4, Z4
+	VADDPS        Z6, Z4, Z4
 
 	// Pass 3. y[j] = (x[j]·xs - m) - ls (seq.LogSoftmax); the unrolled
 	// iterations without the product when xs is 1.
 	XORL AX, AX
 
-classes89:
+classes88:
 	CMPQ    AX, 288(SP)
-	JAE     rest90
+	JAE     rest89
 	CMPL    320(SP), $0x3f800000
-	JNE     scaled93
+	JNE     scaled92
 	VMOVUPS (SI)(AX*1), Z5
 	VSUBPS  Z0, Z5, Z5
 	VSUBPS  Z4, Z5, Z5
@@ -11613,9 +11555,9 @@ classes89:
 	VSUBPS  Z0, Z5, Z5
 	VSUBPS  Z4, Z5, Z5
 	VMOVUPS Z5, 192(DI)(AX*1)
-	JMP     scaledDone94
+	JMP     scaledDone93
 
-scaled93:
+scaled92:
 	VMOVUPS     (SI)(AX*1), Z5
 	VMULPS.BCST 320(SP), Z5, Z5
 	VSUBPS      Z0, Z5, Z5
@@ -11637,25 +11579,25 @@ scaled93:
 	VSUBPS      Z4, Z5, Z5
 	VMOVUPS     Z5, 192(DI)(AX*1)
 
-scaledDone94:
+scaledDone93:
 	ADDQ $0x00000100, AX
-	JMP  classes89
+	JMP  classes88
 
-rest90:
-single95:
+rest89:
+single94:
 	CMPQ        AX, 272(SP)
-	JAE         tail91
+	JAE         tail90
 	VMOVUPS     (SI)(AX*1), Z5
 	VMULPS.BCST 320(SP), Z5, Z5
 	VSUBPS      Z0, Z5, Z5
 	VSUBPS      Z4, Z5, Z5
 	VMOVUPS     Z5, (DI)(AX*1)
 	ADDQ        $0x00000040, AX
-	JMP         single95
+	JMP         single94
 
-tail91:
+tail90:
 	TESTQ       $0x0000000f, CX
-	JZ          classesDone92
+	JZ          classesDone91
 	KMOVW       264(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z5
 	VMULPS.BCST 320(SP), Z5, Z5
@@ -11664,18 +11606,16 @@ tail91:
 	KMOVW       264(SP), K1
 	VMOVUPS     Z0, K1, (DI)(AX*1)
 
-classesDone92:
+classesDone91:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut96
+	JZ    noOut95
 	ADDQ  R9, DI
 
-noOut96:
-	CMPQ R10, 344(SP)
-	JB   wideLogSoftmaxRowC
-	JMP  wideLogSoftmaxGroup
+noOut95:
+	JMP wideLogSoftmaxRow
 
 wideLogSoftmaxDone:
 	VZEROUPPER
@@ -18126,8 +18066,8 @@ isNil119:
 
 	// The frame words of the groups of rows at 560(SP) (rows per group, first row,
 	// end, SI and DI at the first row) and the vectors with a lane per row of
-	// the group at 600(SP), 32 bytes apart: s, m, d[l], all, w, loss, lse (ls in
-	// wideLogSoftmax), q (qt in wideTargets), sc, T, D.
+	// the group at 600(SP), 32 bytes apart: s, m, d[l], all, w, loss, lse,
+	// q (qt in wideTargets), sc, T, D.
 	// The rows of a group: min(8, max(1, 16384/(4c))).
 	MOVL    $0x00001000, AX
 	XORL    DX, DX
@@ -20042,8 +19982,8 @@ isNil219:
 
 	// The frame words of the groups of rows at 560(SP) (rows per group, first row,
 	// end, SI and DI at the first row) and the vectors with a lane per row of
-	// the group at 600(SP), 32 bytes apart: s, m, d[l], all, w, loss, lse (ls in
-	// wideLogSoftmax), q (qt in wideTargets), sc, T, D.
+	// the group at 600(SP), 32 bytes apart: s, m, d[l], all, w, loss, lse,
+	// q (qt in wideTargets), sc, T, D.
 	// The rows of a group: min(8, max(1, 16384/(4c))).
 	MOVL    $0x00001000, AX
 	XORL    DX, DX
@@ -25029,11 +24969,11 @@ wideSoftmaxDone:
 
 // func wideLogSoftmaxAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideLogSoftmaxAVX2(SB), $928-8
-	// wideLogSoftmaxGeneric (logSoftmaxRowC), in groups of rows (wideGroups),
-	// the classes in vectors, the logits times xs = xscale: m (pass 1) and s
-	// (pass 2) of each row of a group; ls = log32(s) of the group's rows, a row
-	// per lane; y[j] = (x[j]·xs - m) - ls (pass 3) of each row.
+TEXT ·wideLogSoftmaxAVX2(SB), $536-8
+	// wideLogSoftmaxGeneric (logSoftmaxRowC), one row at a time, the classes in
+	// vectors, the logits times xs = xscale: m (pass 1), s (pass 2), ls =
+	// log32(s), y[j] = (x[j]·xs - m) - ls (pass 3). (In groups of rows, as
+	// wideLabels, it is not faster: its pass 3 reads the logits again.)
 	//
 	// Registers: SI = the row of logits, DI = the row of out (0 when nil),
 	// CX = c, R8 = the rows, R10 = the row i, R9 = 4·stride (the bytes from a
@@ -25077,28 +25017,12 @@ someRows547:
 isNil546:
 	VBROADCASTSS 240(BX), Y0
 	VMOVUPS      Y0, 504(SP)
-
-	// The frame words of the groups of rows at 536(SP) (rows per group, first row,
-	// end, SI and DI at the first row) and the vectors with a lane per row of
-	// the group at 576(SP), 32 bytes apart: s, m, d[l], all, w, loss, lse (ls in
-	// wideLogSoftmax), q (qt in wideTargets), sc, T, D.
-	// The rows of a group: min(8, max(1, 16384/(4c))).
-	MOVL    $0x00001000, AX
-	XORL    DX, DX
-	DIVQ    CX
-	MOVL    $0x00000001, DX
-	TESTQ   AX, AX
-	CMOVQEQ DX, AX
-	MOVL    $0x00000008, DX
-	CMPQ    AX, DX
-	CMOVQGT DX, AX
-	MOVQ    AX, 536(SP)
-	MOVQ    24(BX), DI
-	MOVQ    32(BX), AX
-	SUBQ    CX, AX
-	JGE     someRows549
-	XORL    R8, R8
-	JMP     isNil548
+	MOVQ         24(BX), DI
+	MOVQ         32(BX), AX
+	SUBQ         CX, AX
+	JGE          someRows549
+	XORL         R8, R8
+	JMP          isNil548
 
 someRows549:
 	XORL    DX, DX
@@ -25188,21 +25112,10 @@ tailKDone551:
 	MOVQ AX, 400(SP)
 	XORL R10, R10
 
-wideLogSoftmaxGroup:
+wideLogSoftmaxRow:
 	CMPQ R10, R8
 	JAE  wideLogSoftmaxDone
 
-	// The group: its first row, the row after its last, the row pointers at its first row.
-	MOVQ    R10, 544(SP)
-	MOVQ    SI, 560(SP)
-	MOVQ    DI, 568(SP)
-	MOVQ    R10, R12
-	ADDQ    536(SP), R12
-	CMPQ    R12, R8
-	CMOVQGT R8, R12
-	MOVQ    R12, 552(SP)
-
-wideLogSoftmaxRowA:
 	// Pass 1. m = maxRow(x): VMAXPS into two registers in any order (exact for a
 	// row without NaN; a row with a NaN has NaN outputs whatever m is), the
 	// masked-out lanes of the last step at -Inf; the NaN lanes OR-ed by VCMPPS
@@ -25788,7 +25701,7 @@ maskedLoaded573:
 	VBLENDVPS Y4, Y3, Y2, Y2
 
 classesDone566:
-	// s = total(c) and m to lane r.
+	// s = total(c); ls = log32(s) (seq.Log).
 	VHADDPS      Y2, Y1, Y1
 	VHADDPS      Y1, Y1, Y1
 	VEXTRACTF128 $0x01, Y1, X2
@@ -25796,86 +25709,55 @@ classesDone566:
 	VMOVSHDUP    X1, X2
 	VADDSS       X2, X1, X1
 	VBROADCASTSS X1, Y1
-	MOVQ         R10, R12
-	SUBQ         544(SP), R12
-	VMOVSS       X1, 576(SP)(R12*4)
-	VMOVSS       X0, 608(SP)(R12*4)
-
-	// Next row.
-	INCQ  R10
-	ADDQ  R9, SI
-	TESTQ DI, DI
-	JZ    noOut575
-	ADDQ  R9, DI
-
-noOut575:
-	CMPQ R10, 552(SP)
-	JB   wideLogSoftmaxRowA
-
-	// ls = log32(s) (seq.Log) of the group's rows, a row per lane.
-	VMOVDQU   576(SP), Y0
-	VPSRLD    $0x17, Y0, Y0
-	VMOVDQU   logExpInv<>+0(SB), Y1
-	VPSUBD    Y0, Y1, Y1
-	VPSLLD    $0x17, Y1, Y1
-	VMULPS    576(SP), Y1, Y1
-	VPSUBD    logExpBias<>+0(SB), Y0, Y0
-	VCVTDQ2PS Y0, Y0
-	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y2
-	VADDPS    Y1, Y1, Y3
-	VBLENDVPS Y2, Y3, Y1, Y1
-	VSUBPS    one<>+0(SB), Y0, Y3
-	VBLENDVPS Y2, Y3, Y0, Y0
-	VMULPS    expLn2Hi<>+0(SB), Y0, Y2
-	VMULPS    expLn2Lo<>+0(SB), Y0, Y0
-	VSUBPS    one<>+0(SB), Y1, Y1
-	VMULPS    Y1, Y1, Y3
-	VMULPS    logP0<>+0(SB), Y1, Y4
-	VADDPS    logP1<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP2<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP3<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP4<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP5<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP6<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP7<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VADDPS    logP8<>+0(SB), Y4, Y4
-	VMULPS    Y1, Y4, Y4
-	VMULPS    Y3, Y4, Y4
-	VADDPS    Y0, Y4, Y0
-	VMULPS    half<>+0(SB), Y3, Y3
-	VSUBPS    Y3, Y0, Y0
-	VADDPS    Y0, Y1, Y0
-	VADDPS    Y2, Y0, Y0
-	VMOVUPS   Y0, 768(SP)
-
-	// Back to the group's first row.
-	MOVQ 544(SP), R10
-	MOVQ 560(SP), SI
-	MOVQ 568(SP), DI
-
-wideLogSoftmaxRowC:
-	// m and ls of the row, from lane r.
-	MOVQ         R10, R12
-	SUBQ         544(SP), R12
-	VBROADCASTSS 608(SP)(R12*4), Y0
-	VBROADCASTSS 768(SP)(R12*4), Y1
+	VPSRLD       $0x17, Y1, Y2
+	VMOVDQU      logExpInv<>+0(SB), Y3
+	VPSUBD       Y2, Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VMULPS       Y1, Y3, Y1
+	VPSUBD       logExpBias<>+0(SB), Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VCMPPS       $0x01, logSqrtHalf<>+0(SB), Y1, Y3
+	VADDPS       Y1, Y1, Y4
+	VBLENDVPS    Y3, Y4, Y1, Y1
+	VSUBPS       one<>+0(SB), Y2, Y4
+	VBLENDVPS    Y3, Y4, Y2, Y2
+	VMULPS       expLn2Hi<>+0(SB), Y2, Y3
+	VMULPS       expLn2Lo<>+0(SB), Y2, Y2
+	VSUBPS       one<>+0(SB), Y1, Y1
+	VMULPS       Y1, Y1, Y4
+	VMULPS       logP0<>+0(SB), Y1, Y5
+	VADDPS       logP1<>+0(SB), Y5, Y5
+	VMULPS       Y1, Y5, Y5
+	VADDPS       logP2<>+0(SB), Y5, Y5
+	VMULPS       Y1, Y5, Y5
+	VADDPS       logP3<>+0(SB), Y5, Y5
+	VMULPS       Y1, Y5, Y5
+	VADDPS       logP4<>+0(SB), Y5, Y5
+	VMULPS       Y1, Y5, Y5
+	VADDPS       logP5<>+0(SB), Y5, Y5
+	VMULPS       Y1, Y5, Y5
+	VADDPS       logP6<>+0(SB), Y5, Y5
+	VMULPS       Y1, Y5, Y5
+	VADDPS       logP7<>+0(SB), Y5, Y5
+	VMULPS       Y1, Y5, Y5
+	VADDPS       logP8<>+0(SB), Y5, Y5
+	VMULPS       Y1, Y5, Y5
+	VMULPS       Y4, Y5, Y5
+	VADDPS       Y2, Y5, Y2
+	VMULPS       half<>+0(SB), Y4, Y4
+	VSUBPS       Y4, Y2, Y2
+	VADDPS       Y2, Y1, Y1
+	VADDPS       Y3, Y1, Y1
 
 	// Pass 3. y[j] = (x[j]·xs - m) - ls (seq.LogSoftmax); the unrolled
 	// iterations without the product when xs is 1.
 	XORL AX, AX
 
-classes576:
+classes575:
 	CMPQ    AX, R11
-	JAE     rest577
+	JAE     rest576
 	CMPL    504(SP), $0x3f800000
-	JNE     scaled580
+	JNE     scaled579
 	VMOVUPS (SI)(AX*1), Y2
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
@@ -25892,9 +25774,9 @@ classes576:
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, 96(DI)(AX*1)
-	JMP     scaledDone581
+	JMP     scaledDone580
 
-scaled580:
+scaled579:
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  504(SP), Y2, Y2
 	VSUBPS  Y0, Y2, Y2
@@ -25916,13 +25798,13 @@ scaled580:
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, 96(DI)(AX*1)
 
-scaledDone581:
+scaledDone580:
 	ADDQ $0x00000080, AX
-	JMP  classes576
+	JMP  classes575
 
-rest577:
+rest576:
 	TESTQ   $0x00000010, CX
-	JZ      tail578
+	JZ      tail577
 	VMOVUPS (SI)(AX*1), Y2
 	VMULPS  504(SP), Y2, Y2
 	VSUBPS  Y0, Y2, Y2
@@ -25935,171 +25817,169 @@ rest577:
 	VMOVUPS Y2, 32(DI)(AX*1)
 	ADDQ    $0x00000040, AX
 
-tail578:
+tail577:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone579
+	JZ         classesDone578
 	VMOVUPS    (SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes582
+	JGE        maskedLoadLanes581
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded583
+	JMP        maskedLoaded582
 
-maskedLoadLanes582:
+maskedLoadLanes581:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone584
+	JLE       lanesDone583
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone584
+	JLE       lanesDone583
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone584
+	JLE       lanesDone583
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone584
+	JLE       lanesDone583
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone584
+	JLE       lanesDone583
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone584
+	JLE       lanesDone583
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone584
+	JLE       lanesDone583
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone584
+	JLE       lanesDone583
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
-lanesDone584:
+lanesDone583:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded583:
+maskedLoaded582:
 	VMULPS     504(SP), Y2, Y2
 	VSUBPS     Y0, Y2, Y2
 	VSUBPS     Y1, Y2, Y2
 	VMOVUPS    (SP), Y3
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes585
+	JGE        maskedStoreLanes584
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
-	JMP        maskedStored586
+	JMP        maskedStored585
 
-maskedStoreLanes585:
+maskedStoreLanes584:
 	VEXTRACTF128 $0x01, Y2, X3
 	CMPQ         416(SP), $0x00
-	JLE          maskedStored586
+	JLE          maskedStored585
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
 	CMPQ         416(SP), $0x01
-	JLE          maskedStored586
+	JLE          maskedStored585
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
 	CMPQ         416(SP), $0x02
-	JLE          maskedStored586
+	JLE          maskedStored585
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
 	CMPQ         416(SP), $0x03
-	JLE          maskedStored586
+	JLE          maskedStored585
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
 	CMPQ         416(SP), $0x04
-	JLE          maskedStored586
+	JLE          maskedStored585
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
 	CMPQ         416(SP), $0x05
-	JLE          maskedStored586
+	JLE          maskedStored585
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
 	CMPQ         416(SP), $0x06
-	JLE          maskedStored586
+	JLE          maskedStored585
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
 	CMPQ         416(SP), $0x07
-	JLE          maskedStored586
+	JLE          maskedStored585
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
-maskedStored586:
+maskedStored585:
 	VMOVUPS    32(SP), Y2
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes587
+	JGE        maskedLoadLanes586
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
-	JMP        maskedLoaded588
+	JMP        maskedLoaded587
 
-maskedLoadLanes587:
+maskedLoadLanes586:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone589
+	JLE       lanesDone588
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone589
+	JLE       lanesDone588
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone589
+	JLE       lanesDone588
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone589
+	JLE       lanesDone588
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone589
+	JLE       lanesDone588
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone589
+	JLE       lanesDone588
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone589
+	JLE       lanesDone588
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone589
+	JLE       lanesDone588
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
-lanesDone589:
+lanesDone588:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
-maskedLoaded588:
+maskedLoaded587:
 	VMULPS     504(SP), Y2, Y2
 	VSUBPS     Y0, Y2, Y0
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedStoreLanes590
+	JGE        maskedStoreLanes589
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
-	JMP        maskedStored591
+	JMP        maskedStored590
 
-maskedStoreLanes590:
+maskedStoreLanes589:
 	VEXTRACTF128 $0x01, Y0, X1
 	CMPQ         424(SP), $0x00
-	JLE          maskedStored591
+	JLE          maskedStored590
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
 	CMPQ         424(SP), $0x01
-	JLE          maskedStored591
+	JLE          maskedStored590
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
 	CMPQ         424(SP), $0x02
-	JLE          maskedStored591
+	JLE          maskedStored590
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
 	CMPQ         424(SP), $0x03
-	JLE          maskedStored591
+	JLE          maskedStored590
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
 	CMPQ         424(SP), $0x04
-	JLE          maskedStored591
+	JLE          maskedStored590
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
 	CMPQ         424(SP), $0x05
-	JLE          maskedStored591
+	JLE          maskedStored590
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
 	CMPQ         424(SP), $0x06
-	JLE          maskedStored591
+	JLE          maskedStored590
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
 	CMPQ         424(SP), $0x07
-	JLE          maskedStored591
+	JLE          maskedStored590
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
-maskedStored591:
-classesDone579:
+maskedStored590:
+classesDone578:
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut592
+	JZ    noOut591
 	ADDQ  R9, DI
 
-noOut592:
-	CMPQ R10, 552(SP)
-	JB   wideLogSoftmaxRowC
-	JMP  wideLogSoftmaxGroup
+noOut591:
+	JMP wideLogSoftmaxRow
 
 wideLogSoftmaxDone:
 	VZEROUPPER
@@ -26140,18 +26020,18 @@ TEXT ·wideArgmaxAVX2(SB), $536-8
 	MOVQ  $0x4000000000000000, R8
 	MOVQ  8(BX), AX
 	SUBQ  CX, AX
-	JGE   someRows594
+	JGE   someRows593
 	XORL  R8, R8
-	JMP   isNil593
+	JMP   isNil592
 
-someRows594:
+someRows593:
 	XORL    DX, DX
 	DIVQ    R9
 	INCQ    AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
 
-isNil593:
+isNil592:
 	VBROADCASTSS 240(BX), Y0
 	VMOVUPS      Y0, 504(SP)
 	MOVQ         184(BX), AX
@@ -26212,29 +26092,29 @@ isNil593:
 	MOVQ AX, 416(SP)
 	MOVQ $0x00000000, 424(SP)
 	CMPQ AX, $0x08
-	JLE  n0small595
+	JLE  n0small594
 	MOVQ $0x00000008, 416(SP)
 	SUBQ $0x08, AX
 	MOVQ AX, 424(SP)
 
-n0small595:
+n0small594:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
 	MOVQ AX, 432(SP)
 	MOVQ $0x00000000, 408(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	JZ   tailKDone596
+	JZ   tailKDone595
 	NEGQ AX
 	ADDQ $0x10, AX
 	SHLQ $0x02, AX
 
-tailK597:
+tailK596:
 	INCQ 408(SP)
 	SUBQ R9, AX
-	JG   tailK597
+	JG   tailK596
 
-tailKDone596:
+tailKDone595:
 	MOVQ R8, AX
 	SUBQ 408(SP), AX
 	MOVQ AX, 400(SP)
@@ -26255,9 +26135,9 @@ wideArgmaxRow:
 	VXORPS  Y4, Y4, Y4
 	XORL    AX, AX
 
-classes598:
+classes597:
 	CMPQ    AX, R11
-	JAE     rest599
+	JAE     rest598
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -26271,11 +26151,11 @@ classes598:
 	VMAXPS  Y5, Y2, Y2
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000080, AX
-	JMP     classes598
+	JMP     classes597
 
-rest599:
+rest598:
 	TESTQ   $0x00000010, CX
-	JZ      tail600
+	JZ      tail599
 	VMOVUPS (SI)(AX*1), Y5
 	VMAXPS  Y5, Y1, Y1
 	VCMPPS  $0x03, Y5, Y3, Y3
@@ -26284,95 +26164,95 @@ rest599:
 	VCMPPS  $0x03, Y5, Y4, Y4
 	ADDQ    $0x00000040, AX
 
-tail600:
+tail599:
 	TESTQ      $0x0000000f, CX
-	JZ         classesDone601
+	JZ         classesDone600
 	VMOVUPS    (SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes602
+	JGE        maskedLoadLanes601
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded603
+	JMP        maskedLoaded602
 
-maskedLoadLanes602:
+maskedLoadLanes601:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      416(SP), $0x00
-	JLE       lanesDone604
+	JLE       lanesDone603
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x01
-	JLE       lanesDone604
+	JLE       lanesDone603
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x02
-	JLE       lanesDone604
+	JLE       lanesDone603
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x03
-	JLE       lanesDone604
+	JLE       lanesDone603
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
 	CMPQ      416(SP), $0x04
-	JLE       lanesDone604
+	JLE       lanesDone603
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x05
-	JLE       lanesDone604
+	JLE       lanesDone603
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x06
-	JLE       lanesDone604
+	JLE       lanesDone603
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
 	CMPQ      416(SP), $0x07
-	JLE       lanesDone604
+	JLE       lanesDone603
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
-lanesDone604:
+lanesDone603:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded603:
+maskedLoaded602:
 	VMOVUPS    (SP), Y6
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes605
+	JGE        maskedLoadLanes604
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
-	JMP        maskedLoaded606
+	JMP        maskedLoaded605
 
-maskedLoadLanes605:
+maskedLoadLanes604:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
 	CMPQ      424(SP), $0x00
-	JLE       lanesDone607
+	JLE       lanesDone606
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x01
-	JLE       lanesDone607
+	JLE       lanesDone606
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x02
-	JLE       lanesDone607
+	JLE       lanesDone606
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x03
-	JLE       lanesDone607
+	JLE       lanesDone606
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
 	CMPQ      424(SP), $0x04
-	JLE       lanesDone607
+	JLE       lanesDone606
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x05
-	JLE       lanesDone607
+	JLE       lanesDone606
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x06
-	JLE       lanesDone607
+	JLE       lanesDone606
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
 	CMPQ      424(SP), $0x07
-	JLE       lanesDone607
+	JLE       lanesDone606
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
-lanesDone607:
+lanesDone606:
 	VINSERTF128 $0x01, X6, Y5, Y5
 
-maskedLoaded606:
+maskedLoaded605:
 	VMOVUPS   32(SP), Y6
 	VBLENDVPS Y6, Y5, Y0, Y5
 	VMAXPS    Y5, Y2, Y2
 	VCMPPS    $0x03, Y5, Y4, Y4
 
-classesDone601:
+classesDone600:
 	// The maximum of the lanes, times xscale, + 0, in every lane; R12 = the NaN lanes.
 	VMAXPS       Y2, Y1, Y0
 	VEXTRACTF128 $0x01, Y0, X1
@@ -26390,149 +26270,149 @@ classesDone601:
 
 	// preds[i] = argmaxRow(x).
 	TESTL R12, R12
-	JZ    scanEq611
+	JZ    scanEq610
 	XORL  AX, AX
 
-scan612:
+scan611:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail613
+	JAE       scanTail612
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
-	JNZ       found608
+	JNZ       found607
 	ADDQ      $0x20, AX
-	JMP       scan612
+	JMP       scan611
 
-scanTail613:
+scanTail612:
 	TESTQ      $0x00000007, CX
-	JZ         notFound609
+	JZ         notFound608
 	VMOVUPS    64(SP), Y0
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes614
+	JGE        maskedLoadLanes613
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
-	JMP        maskedLoaded615
+	JMP        maskedLoaded614
 
-maskedLoadLanes614:
+maskedLoadLanes613:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone616
+	JLE       lanesDone615
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone616
+	JLE       lanesDone615
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone616
+	JLE       lanesDone615
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone616
+	JLE       lanesDone615
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone616
+	JLE       lanesDone615
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone616
+	JLE       lanesDone615
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone616
+	JLE       lanesDone615
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone616
+	JLE       lanesDone615
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
-lanesDone616:
+lanesDone615:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
-maskedLoaded615:
+maskedLoaded614:
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found608
-	JMP       notFound609
+	JNZ       found607
+	JMP       notFound608
 
-scanEq611:
+scanEq610:
 	XORL AX, AX
 
-scan617:
+scan616:
 	CMPQ      AX, 360(SP)
-	JAE       scanTail618
+	JAE       scanTail617
 	VMOVUPS   (SI)(AX*1), Y1
 	VMULPS    504(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
-	JNZ       found608
+	JNZ       found607
 	ADDQ      $0x20, AX
-	JMP       scan617
+	JMP       scan616
 
-scanTail618:
+scanTail617:
 	TESTQ      $0x00000007, CX
-	JZ         notFound609
+	JZ         notFound608
 	VMOVUPS    64(SP), Y1
 	CMPQ       R10, 400(SP)
-	JGE        maskedLoadLanes619
+	JGE        maskedLoadLanes618
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
-	JMP        maskedLoaded620
+	JMP        maskedLoaded619
 
-maskedLoadLanes619:
+maskedLoadLanes618:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
 	CMPQ      432(SP), $0x00
-	JLE       lanesDone621
+	JLE       lanesDone620
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x01
-	JLE       lanesDone621
+	JLE       lanesDone620
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x02
-	JLE       lanesDone621
+	JLE       lanesDone620
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x03
-	JLE       lanesDone621
+	JLE       lanesDone620
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
 	CMPQ      432(SP), $0x04
-	JLE       lanesDone621
+	JLE       lanesDone620
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x05
-	JLE       lanesDone621
+	JLE       lanesDone620
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x06
-	JLE       lanesDone621
+	JLE       lanesDone620
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
 	CMPQ      432(SP), $0x07
-	JLE       lanesDone621
+	JLE       lanesDone620
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
-lanesDone621:
+lanesDone620:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
-maskedLoaded620:
+maskedLoaded619:
 	VMULPS    504(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y0
 	VMOVMSKPS Y0, R12
 	ANDL      352(SP), R12
-	JNZ       found608
+	JNZ       found607
 
-notFound609:
+notFound608:
 	XORL R12, R12
-	JMP  storePred610
+	JMP  storePred609
 
-found608:
+found607:
 	BSFL R12, R12
 	SHRQ $0x02, AX
 	ADDL AX, R12
 
-storePred610:
+storePred609:
 	MOVL R12, (R13)(R10*4)
 
 	// Next row.
 	INCQ  R10
 	ADDQ  R9, SI
 	TESTQ DI, DI
-	JZ    noOut622
+	JZ    noOut621
 	ADDQ  R9, DI
 
-noOut622:
+noOut621:
 	JMP wideArgmaxRow
 
 wideArgmaxDone:
@@ -26662,134 +26542,134 @@ candScaledHit:
 	// Append the candidates of each vector with one.
 	VMOVMSKPS Y2, R11
 	TESTL     R11, R11
-	JZ        candNone623
+	JZ        candNone622
 
-candBit624:
+candBit623:
 	BSFL R11, R12
 	LEAL (AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit624
+	JNZ  candBit623
 
-candNone623:
+candNone622:
 	VMOVMSKPS Y3, R11
 	TESTL     R11, R11
-	JZ        candNone625
+	JZ        candNone624
 
-candBit626:
+candBit625:
 	BSFL R11, R12
 	LEAL 8(AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit626
+	JNZ  candBit625
 
-candNone625:
+candNone624:
 	VMOVMSKPS Y4, R11
 	TESTL     R11, R11
-	JZ        candNone627
+	JZ        candNone626
 
-candBit628:
+candBit627:
 	BSFL R11, R12
 	LEAL 16(AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit628
+	JNZ  candBit627
 
-candNone627:
+candNone626:
 	VMOVMSKPS Y5, R11
 	TESTL     R11, R11
-	JZ        candNone629
+	JZ        candNone628
 
-candBit630:
+candBit629:
 	BSFL R11, R12
 	LEAL 24(AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit630
+	JNZ  candBit629
 
-candNone629:
+candNone628:
 	JMP candScaledNext
 
 candPlainHit:
 	// Append the candidates of each vector with one.
 	VMOVMSKPS Y2, R11
 	TESTL     R11, R11
-	JZ        candNone631
+	JZ        candNone630
 
-candBit632:
+candBit631:
 	BSFL R11, R12
 	LEAL (AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit632
+	JNZ  candBit631
 
-candNone631:
+candNone630:
 	VMOVMSKPS Y3, R11
 	TESTL     R11, R11
-	JZ        candNone633
+	JZ        candNone632
 
-candBit634:
+candBit633:
 	BSFL R11, R12
 	LEAL 8(AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit634
+	JNZ  candBit633
 
-candNone633:
+candNone632:
 	VMOVMSKPS Y4, R11
 	TESTL     R11, R11
-	JZ        candNone635
+	JZ        candNone634
 
-candBit636:
+candBit635:
 	BSFL R11, R12
 	LEAL 16(AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit636
+	JNZ  candBit635
 
-candNone635:
+candNone634:
 	VMOVMSKPS Y5, R11
 	TESTL     R11, R11
-	JZ        candNone637
+	JZ        candNone636
 
-candBit638:
+candBit637:
 	BSFL R11, R12
 	LEAL 24(AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit638
+	JNZ  candBit637
 
-candNone637:
+candNone636:
 	JMP candPlainNext
 
 candVecHit:
 	// Append the candidates of each vector with one.
 	VMOVMSKPS Y2, R11
 
-candBit640:
+candBit639:
 	BSFL R11, R12
 	LEAL (AX)(R12*1), R12
 	MOVL R12, (DI)(DX*4)
 	INCQ DX
 	LEAL -1(R11), R12
 	ANDL R12, R11
-	JNZ  candBit640
+	JNZ  candBit639
 	JMP  candVecNext
 
 // func xentLabels16AVX512(a *blockArgs)
@@ -26834,12 +26714,12 @@ TEXT ·xentLabels16AVX512(SB), $11576-8
 	// rows processed, rounded down to a multiple of 16.
 	MOVQ    8(R9), AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil623
+	JEQ     isNil622
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil623:
+isNil622:
 	SHRQ    $0x08, AX
 	MOVQ    AX, CX
 	MOVQ    56(R9), AX
@@ -26847,37 +26727,37 @@ isNil623:
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil624
+	JEQ     isNil623
 	MOVQ    152(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil624:
+isNil623:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil625
+	JEQ     isNil624
 	MOVQ    184(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil625:
+isNil624:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil626
+	JEQ     isNil625
 	MOVQ    208(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil626:
+isNil625:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil627
+	JEQ     isNil626
 	MOVQ    256(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil627:
+isNil626:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -26885,28 +26765,28 @@ isNil627:
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch628
+	JEQ  noPrefetch627
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch628
+	JB   noPrefetch627
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch628:
+noPrefetch627:
 	MOVQ R12, 11528(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch629
+	JEQ  noPrefetch628
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch629
+	JB   noPrefetch628
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch629:
+noPrefetch628:
 	MOVQ R12, 11536(SP)
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -26916,18 +26796,18 @@ noPrefetch629:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse630
+	JZ    noLse629
 	MOVL  $0x00000001, R12
 
-noLse630:
+noLse629:
 	VBROADCASTSS 272(R9), Z0
 	VMOVUPS      Z0, 11328(SP)
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ631
+	JZ           noZ630
 	MOVL         $0x00000003, R12
 
-noZ631:
+noZ630:
 	MOVQ R12, 11520(SP)
 
 	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
@@ -26983,7 +26863,7 @@ labelsExpLoop:
 	// d[j] = x[j] - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 11528(SP)
-	JAE        noPrefetch632
+	JAE        noPrefetch631
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -27001,7 +26881,7 @@ labelsExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch632:
+noPrefetch631:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -27138,7 +27018,7 @@ noPrefetch632:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        11552(SP), $0x3f800000
-	JEQ         unscaled633
+	JEQ         unscaled632
 	VMULPS.BCST 11552(SP), Z15, Z15
 	VMULPS.BCST 11552(SP), Z13, Z13
 	VMULPS.BCST 11552(SP), Z16, Z16
@@ -27157,7 +27037,7 @@ noPrefetch632:
 	VMULPS.BCST 11552(SP), Z0, Z0
 	VMULPS.BCST 11552(SP), Z14, Z14
 
-unscaled633:
+unscaled632:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z17
 	VMAXPS      Z10, Z16, Z18
@@ -27184,7 +27064,7 @@ unscaled633:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ          R13, R13
-	JZ             noPreds634
+	JZ             noPreds633
 	VCMPPS         $0x00, Z17, Z0, K1
 	VBROADCASTSS   zero<>+0(SB), Z14
 	VBLENDMPS.BCST index<>+960(SB), Z14, K1, Z14
@@ -27253,12 +27133,12 @@ unscaled633:
 	VMOVUPS        Z14, (R13)
 	ADDQ           $0x00000040, R13
 
-noPreds634:
+noPreds633:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB       $0x01, 11520(SP)
-	JZ          noLse635
+	JZ          noLse634
 	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z17, K1
 	VADDPS      Z13, Z15, Z14
 	VADDPS      Z10, Z16, Z18
@@ -27280,7 +27160,7 @@ noPreds634:
 	KMOVW       K1, 1280(R11)
 	VMOVUPS     Z17, 1216(R11)
 
-noLse635:
+noLse634:
 	// d[j] = x[j] - m, stored to the record.
 	VSUBPS  Z17, Z15, Z14
 	VMOVUPS Z14, (R11)
@@ -27318,13 +27198,13 @@ noLse635:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    11560(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted636
+	JZ      unweighted635
 	VMOVUPS (AX), Z0
 	VMOVUPS Z0, 1344(R11)
 	ADDQ    $0x00000040, AX
 	MOVQ    AX, 11560(SP)
 
-unweighted636:
+unweighted635:
 	ADDQ $0x00000400, SI
 	ADDQ $0x00000040, BX
 	ADDQ $0x00000580, R11
@@ -28098,7 +27978,7 @@ labelsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11560(SP), $0x00
-	JEQ    unweighted637
+	JEQ    unweighted636
 	VMULPS 1344(R11), Z17, Z17
 	VMULPS 2752(R11), Z7, Z7
 	VMULPS 4160(R11), Z2, Z2
@@ -28108,10 +27988,10 @@ labelsLogLoop:
 	VMULPS 9792(R11), Z6, Z6
 	VMULPS 11200(R11), Z4, Z4
 
-unweighted637:
+unweighted636:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses638
+	JZ      noLosses637
 	VMOVUPS Z17, (DX)
 	VMOVUPS Z7, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -28122,7 +28002,7 @@ unweighted637:
 	VMOVUPS Z4, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses638:
+noLosses637:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y17, Z8
 	VEXTRACTF64X4 $0x01, Z17, Y9
@@ -28223,17 +28103,17 @@ labelsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11560(SP), $0x00
-	JEQ    unweighted639
+	JEQ    unweighted638
 	VMULPS 1344(R11), Z0, Z0
 
-unweighted639:
+unweighted638:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses640
+	JZ      noLosses639
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses640:
+noLosses639:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -28694,7 +28574,7 @@ labelsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11560(SP), $0x00
-	JEQ    unweighted641
+	JEQ    unweighted640
 	VMULPS 1344(R11), Z6, Z6
 	VMULPS 2752(R11), Z1, Z1
 	VMULPS 4160(R11), Z2, Z2
@@ -28704,10 +28584,10 @@ labelsLseLogLoop:
 	VMULPS 9792(R11), Z4, Z4
 	VMULPS 11200(R11), Z7, Z7
 
-unweighted641:
+unweighted640:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses642
+	JZ      noLosses641
 	VMOVUPS Z6, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -28718,7 +28598,7 @@ unweighted641:
 	VMOVUPS Z7, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses642:
+noLosses641:
 	VMOVUPD       (R8), Z8
 	VCVTPS2PD     Y6, Z9
 	VEXTRACTF64X4 $0x01, Z6, Y6
@@ -28764,7 +28644,7 @@ noLosses642:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse643
+	JZ      noLse642
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 2688(R11), Z0
@@ -28783,7 +28663,7 @@ noLosses642:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse643:
+noLse642:
 	ADDQ $0x00002c00, R11
 	SUBQ $0x08, R10
 	JMP  labelsLseLogLoop
@@ -28854,17 +28734,17 @@ labelsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   11560(SP), $0x00
-	JEQ    unweighted644
+	JEQ    unweighted643
 	VMULPS 1344(R11), Z0, Z0
 
-unweighted644:
+unweighted643:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses645
+	JZ      noLosses644
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses645:
+noLosses644:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -28875,12 +28755,12 @@ noLosses645:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse646
+	JZ      noLse645
 	VMOVUPS 1280(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse646:
+noLse645:
 	ADDQ $0x00000580, R11
 	DECQ R10
 	JMP  labelsLseLogLast
@@ -28902,10 +28782,10 @@ labelsGrad:
 labelsGradLoop:
 	VBROADCASTSS 11544(SP), Z0
 	CMPQ         11560(SP), $0x00
-	JEQ          unweighted647
+	JEQ          unweighted646
 	VMULPS       1344(R11), Z0, Z0
 
-unweighted647:
+unweighted646:
 	VDIVPS 1024(R11), Z0, Z1
 
 	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
@@ -28964,7 +28844,7 @@ unweighted647:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 11536(SP)
-	JAE        noPrefetch648
+	JAE        noPrefetch647
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -28982,7 +28862,7 @@ unweighted647:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch648:
+noPrefetch647:
 	VUNPCKLPS     Z4, Z3, Z0
 	VUNPCKHPS     Z4, Z3, Z2
 	VUNPCKLPS     Z6, Z5, Z3
@@ -29090,10 +28970,10 @@ labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
 	VBROADCASTSS 11544(SP), Z0
 	CMPQ         11560(SP), $0x00
-	JEQ          unweighted649
+	JEQ          unweighted648
 	VMULPS       1344(R11), Z0, Z0
 
-unweighted649:
+unweighted648:
 	VDIVPS 1024(R11), Z0, Z1
 	VMULPS 1216(R11), Z1, Z1
 
@@ -29153,7 +29033,7 @@ unweighted649:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 11536(SP)
-	JAE        noPrefetch650
+	JAE        noPrefetch649
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -29171,7 +29051,7 @@ unweighted649:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch650:
+noPrefetch649:
 	VUNPCKLPS     Z4, Z3, Z0
 	VUNPCKHPS     Z4, Z3, Z2
 	VUNPCKLPS     Z6, Z5, Z3
@@ -29324,46 +29204,46 @@ TEXT ·xentTargets16AVX512(SB), $20288-8
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil651
+	JEQ     isNil650
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil651:
+isNil650:
 	SHRQ    $0x08, AX
 	MOVQ    AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil652
+	JEQ     isNil651
 	MOVQ    152(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil652:
+isNil651:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil653
+	JEQ     isNil652
 	MOVQ    184(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil653:
+isNil652:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil654
+	JEQ     isNil653
 	MOVQ    208(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil654:
+isNil653:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil655
+	JEQ     isNil654
 	MOVQ    256(R9), AX
 	SHRQ    $0x04, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil655:
+isNil654:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -29371,42 +29251,42 @@ isNil655:
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch656
+	JEQ  noPrefetch655
 	MOVQ 16(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch656
+	JB   noPrefetch655
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch656:
+noPrefetch655:
 	MOVQ R12, 20232(SP)
 
 	// The prefetch limit of BX: BX + 4·cap(a.targets) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.targets) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch657
+	JEQ  noPrefetch656
 	MOVQ 88(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch657
+	JB   noPrefetch656
 	LEAQ -11264(BX)(AX*1), R12
 
-noPrefetch657:
+noPrefetch656:
 	MOVQ R12, 20240(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(R9), $0x00
-	JEQ  noPrefetch658
+	JEQ  noPrefetch657
 	MOVQ 40(R9), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(R9)
-	JB   noPrefetch658
+	JB   noPrefetch657
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch658:
+noPrefetch657:
 	MOVQ R12, 20248(SP)
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -29416,18 +29296,18 @@ noPrefetch658:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse659
+	JZ    noLse658
 	MOVL  $0x00000001, R12
 
-noLse659:
+noLse658:
 	VBROADCASTSS 272(R9), Z0
 	VMOVUPS      Z0, 20032(SP)
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ660
+	JZ           noZ659
 	MOVL         $0x00000003, R12
 
-noZ660:
+noZ659:
 	MOVQ R12, 20224(SP)
 
 	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
@@ -29481,7 +29361,7 @@ targetsExpLoop:
 	// Pass 1a. The columns t[j], stored to the record, and T = sum16(t).
 	// Prefetch the block 10240 bytes ahead, when BX is below its limit.
 	CMPQ       BX, 20240(SP)
-	JAE        noPrefetch661
+	JAE        noPrefetch660
 	PREFETCHT0 10240(BX)
 	PREFETCHT0 10304(BX)
 	PREFETCHT0 10368(BX)
@@ -29499,7 +29379,7 @@ targetsExpLoop:
 	PREFETCHT0 11136(BX)
 	PREFETCHT0 11200(BX)
 
-noPrefetch661:
+noPrefetch660:
 	VMOVUPS      48(BX), X0
 	VINSERTF32X4 $0x01, 304(BX), Z0, Z0
 	VINSERTF32X4 $0x02, 560(BX), Z0, Z0
@@ -29634,7 +29514,7 @@ noPrefetch661:
 	// The columns x[j] of the block.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 20232(SP)
-	JAE        noPrefetch662
+	JAE        noPrefetch661
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -29652,7 +29532,7 @@ noPrefetch661:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch662:
+noPrefetch661:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -29752,7 +29632,7 @@ noPrefetch662:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        20264(SP), $0x3f800000
-	JEQ         unscaled663
+	JEQ         unscaled662
 	VMULPS.BCST 20264(SP), Z15, Z15
 	VMULPS.BCST 20264(SP), Z13, Z13
 	VMULPS.BCST 20264(SP), Z16, Z16
@@ -29770,7 +29650,7 @@ noPrefetch662:
 	VMULPS.BCST 20264(SP), Z4, Z4
 	VMULPS.BCST 20264(SP), Z0, Z0
 
-unscaled663:
+unscaled662:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -29793,7 +29673,7 @@ unscaled663:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ          R13, R13
-	JZ             noPreds664
+	JZ             noPreds663
 	VCMPPS         $0x00, Z14, Z0, K1
 	VBROADCASTSS   zero<>+0(SB), Z17
 	VBLENDMPS.BCST index<>+960(SB), Z17, K1, Z17
@@ -29862,12 +29742,12 @@ unscaled663:
 	VMOVUPS        Z17, (R13)
 	ADDQ           $0x00000040, R13
 
-noPreds664:
+noPreds663:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB       $0x01, 20224(SP)
-	JZ          noLse665
+	JZ          noLse664
 	VCMPPS.BCST $0x00, negInfBits<>+0(SB), Z14, K1
 	VADDPS      Z13, Z15, Z17
 	VADDPS      Z10, Z16, Z18
@@ -29889,7 +29769,7 @@ noPreds664:
 	KMOVW       K1, 2368(R11)
 	VMOVUPS     Z14, 2304(R11)
 
-noLse665:
+noLse664:
 	LEAQ 1024(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
@@ -30013,13 +29893,13 @@ noLse665:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    20272(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted666
+	JZ      unweighted665
 	VMOVUPS (AX), Z0
 	VMOVUPS Z0, 2432(R11)
 	ADDQ    $0x00000040, AX
 	MOVQ    AX, 20272(SP)
 
-unweighted666:
+unweighted665:
 	ADDQ $0x00000400, SI
 	ADDQ $0x00000400, BX
 	ADDQ $0x000009c0, R11
@@ -30803,7 +30683,7 @@ targetsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20272(SP), $0x00
-	JEQ    unweighted667
+	JEQ    unweighted666
 	VMULPS 2432(R11), Z8, Z8
 	VMULPS 4928(R11), Z7, Z7
 	VMULPS 7424(R11), Z2, Z2
@@ -30813,10 +30693,10 @@ targetsLogLoop:
 	VMULPS 17408(R11), Z6, Z6
 	VMULPS 19904(R11), Z4, Z4
 
-unweighted667:
+unweighted666:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses668
+	JZ      noLosses667
 	VMOVUPS Z8, (DX)
 	VMOVUPS Z7, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -30827,7 +30707,7 @@ unweighted667:
 	VMOVUPS Z4, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses668:
+noLosses667:
 	VMOVUPD       (R8), Z5
 	VCVTPS2PD     Y8, Z9
 	VEXTRACTF64X4 $0x01, Z8, Y8
@@ -30929,17 +30809,17 @@ targetsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20272(SP), $0x00
-	JEQ    unweighted669
+	JEQ    unweighted668
 	VMULPS 2432(R11), Z0, Z0
 
-unweighted669:
+unweighted668:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses670
+	JZ      noLosses669
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses670:
+noLosses669:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -31416,7 +31296,7 @@ targetsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20272(SP), $0x00
-	JEQ    unweighted671
+	JEQ    unweighted670
 	VMULPS 2432(R11), Z6, Z6
 	VMULPS 4928(R11), Z1, Z1
 	VMULPS 7424(R11), Z2, Z2
@@ -31426,10 +31306,10 @@ targetsLseLogLoop:
 	VMULPS 17408(R11), Z5, Z5
 	VMULPS 19904(R11), Z7, Z7
 
-unweighted671:
+unweighted670:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses672
+	JZ      noLosses671
 	VMOVUPS Z6, (DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
@@ -31440,7 +31320,7 @@ unweighted671:
 	VMOVUPS Z7, 448(DX)
 	ADDQ    $0x00000200, DX
 
-noLosses672:
+noLosses671:
 	VMOVUPD       (R8), Z8
 	VCVTPS2PD     Y6, Z9
 	VEXTRACTF64X4 $0x01, Z6, Y6
@@ -31486,7 +31366,7 @@ noLosses672:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse673
+	JZ      noLse672
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
 	VMOVUPS 4864(R11), Z0
@@ -31505,7 +31385,7 @@ noLosses672:
 	VMOVUPS Z0, 448(R14)
 	ADDQ    $0x00000200, R14
 
-noLse673:
+noLse672:
 	ADDQ $0x00004e00, R11
 	SUBQ $0x08, R10
 	JMP  targetsLseLogLoop
@@ -31578,17 +31458,17 @@ targetsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   20272(SP), $0x00
-	JEQ    unweighted674
+	JEQ    unweighted673
 	VMULPS 2432(R11), Z0, Z0
 
-unweighted674:
+unweighted673:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses675
+	JZ      noLosses674
 	VMOVUPS Z0, (DX)
 	ADDQ    $0x00000040, DX
 
-noLosses675:
+noLosses674:
 	VMOVUPD       (R8), Z1
 	VCVTPS2PD     Y0, Z2
 	VEXTRACTF64X4 $0x01, Z0, Y0
@@ -31599,12 +31479,12 @@ noLosses675:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse676
+	JZ      noLse675
 	VMOVUPS 2368(R11), Z0
 	VMOVUPS Z0, (R14)
 	ADDQ    $0x00000040, R14
 
-noLse676:
+noLse675:
 	ADDQ $0x000009c0, R11
 	DECQ R10
 	JMP  targetsLseLogLast
@@ -31625,10 +31505,10 @@ targetsGrad:
 targetsGradLoop:
 	VBROADCASTSS 20256(SP), Z0
 	CMPQ         20272(SP), $0x00
-	JEQ          unweighted677
+	JEQ          unweighted676
 	VMULPS       2432(R11), Z0, Z0
 
-unweighted677:
+unweighted676:
 	VDIVPS 2048(R11), Z0, Z1
 	VMULPS 2112(R11), Z1, Z1
 	VMULPS 1024(R11), Z1, Z2
@@ -31683,7 +31563,7 @@ unweighted677:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 20248(SP)
-	JAE        noPrefetch678
+	JAE        noPrefetch677
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -31701,7 +31581,7 @@ unweighted677:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch678:
+noPrefetch677:
 	VUNPCKLPS     Z3, Z2, Z1
 	VUNPCKHPS     Z3, Z2, Z2
 	VUNPCKLPS     Z5, Z4, Z3
@@ -31808,10 +31688,10 @@ targetsGradZ:
 	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·sc.
 	VBROADCASTSS 20256(SP), Z0
 	CMPQ         20272(SP), $0x00
-	JEQ          unweighted679
+	JEQ          unweighted678
 	VMULPS       2432(R11), Z0, Z0
 
-unweighted679:
+unweighted678:
 	VDIVPS 2048(R11), Z0, Z1
 	VMULPS 2112(R11), Z1, Z1
 	VMULPS 2304(R11), Z1, Z1
@@ -31867,7 +31747,7 @@ unweighted679:
 	// The rows g of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 20248(SP)
-	JAE        noPrefetch680
+	JAE        noPrefetch679
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -31885,7 +31765,7 @@ unweighted679:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch680:
+noPrefetch679:
 	VUNPCKLPS     Z3, Z2, Z1
 	VUNPCKHPS     Z3, Z2, Z2
 	VUNPCKLPS     Z5, Z4, Z3
@@ -32029,28 +31909,28 @@ TEXT ·softmax16AVX512(SB), $8800-8
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(DX), $0x00
-	JEQ  noPrefetch681
+	JEQ  noPrefetch680
 	MOVQ 16(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(DX)
-	JB   noPrefetch681
+	JB   noPrefetch680
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch681:
+noPrefetch680:
 	MOVQ R12, 8768(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(DX), $0x00
-	JEQ  noPrefetch682
+	JEQ  noPrefetch681
 	MOVQ 40(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(DX)
-	JB   noPrefetch682
+	JB   noPrefetch681
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch682:
+noPrefetch681:
 	MOVQ   R12, 8776(SP)
 	VMOVSS 240(DX), X0
 	VMOVSS X0, 8784(SP)
@@ -32083,7 +31963,7 @@ softmaxExpLoop:
 	// Pass 1a. d[j] = x[j]·xscale - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 8768(SP)
-	JAE        noPrefetch683
+	JAE        noPrefetch682
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -32101,7 +31981,7 @@ softmaxExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch683:
+noPrefetch682:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -32201,7 +32081,7 @@ noPrefetch683:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        8784(SP), $0x3f800000
-	JEQ         unscaled684
+	JEQ         unscaled683
 	VMULPS.BCST 8784(SP), Z15, Z15
 	VMULPS.BCST 8784(SP), Z13, Z13
 	VMULPS.BCST 8784(SP), Z16, Z16
@@ -32219,7 +32099,7 @@ noPrefetch683:
 	VMULPS.BCST 8784(SP), Z4, Z4
 	VMULPS.BCST 8784(SP), Z0, Z0
 
-unscaled684:
+unscaled683:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -32714,7 +32594,7 @@ softmaxOutLoop:
 	// The rows y of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 8776(SP)
-	JAE        noPrefetch685
+	JAE        noPrefetch684
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -32732,7 +32612,7 @@ softmaxOutLoop:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch685:
+noPrefetch684:
 	VUNPCKLPS     Z2, Z1, Z16
 	VUNPCKHPS     Z2, Z1, Z1
 	VUNPCKLPS     Z4, Z3, Z2
@@ -32878,28 +32758,28 @@ TEXT ·logSoftmax16AVX512(SB), $17504-8
 	// a.prefetchMin != 0 and 4·cap(a.logits) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(DX), $0x00
-	JEQ  noPrefetch686
+	JEQ  noPrefetch685
 	MOVQ 16(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(DX)
-	JB   noPrefetch686
+	JB   noPrefetch685
 	LEAQ -11264(SI)(AX*1), R12
 
-noPrefetch686:
+noPrefetch685:
 	MOVQ R12, 17472(SP)
 
 	// The prefetch limit of DI: DI + 4·cap(a.out) - 11264, when
 	// a.prefetchMin != 0 and 4·cap(a.out) >= a.prefetchMin, else 0.
 	XORL R12, R12
 	CMPQ 320(DX), $0x00
-	JEQ  noPrefetch687
+	JEQ  noPrefetch686
 	MOVQ 40(DX), AX
 	SHLQ $0x02, AX
 	CMPQ AX, 320(DX)
-	JB   noPrefetch687
+	JB   noPrefetch686
 	LEAQ -11264(DI)(AX*1), R12
 
-noPrefetch687:
+noPrefetch686:
 	MOVQ   R12, 17480(SP)
 	VMOVSS 240(DX), X0
 	VMOVSS X0, 17488(SP)
@@ -32932,7 +32812,7 @@ logSoftmaxExpLoop:
 	// Pass 1a. d[j] = x[j]·xscale - m.
 	// Prefetch the block 10240 bytes ahead, when SI is below its limit.
 	CMPQ       SI, 17472(SP)
-	JAE        noPrefetch688
+	JAE        noPrefetch687
 	PREFETCHT0 10240(SI)
 	PREFETCHT0 10304(SI)
 	PREFETCHT0 10368(SI)
@@ -32950,7 +32830,7 @@ logSoftmaxExpLoop:
 	PREFETCHT0 11136(SI)
 	PREFETCHT0 11200(SI)
 
-noPrefetch688:
+noPrefetch687:
 	VMOVUPS      48(SI), X0
 	VINSERTF32X4 $0x01, 304(SI), Z0, Z0
 	VINSERTF32X4 $0x02, 560(SI), Z0, Z0
@@ -33050,7 +32930,7 @@ noPrefetch688:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        17488(SP), $0x3f800000
-	JEQ         unscaled689
+	JEQ         unscaled688
 	VMULPS.BCST 17488(SP), Z15, Z15
 	VMULPS.BCST 17488(SP), Z13, Z13
 	VMULPS.BCST 17488(SP), Z16, Z16
@@ -33068,7 +32948,7 @@ noPrefetch688:
 	VMULPS.BCST 17488(SP), Z4, Z4
 	VMULPS.BCST 17488(SP), Z0, Z0
 
-unscaled689:
+unscaled688:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMAXPS      Z13, Z15, Z14
 	VMAXPS      Z10, Z16, Z17
@@ -33991,7 +33871,7 @@ logSoftmaxOutLoop:
 	// The rows y of the block.
 	// Prefetch the block 10240 bytes ahead, when DI is below its limit.
 	CMPQ       DI, 17480(SP)
-	JAE        noPrefetch690
+	JAE        noPrefetch689
 	PREFETCHT0 10240(DI)
 	PREFETCHT0 10304(DI)
 	PREFETCHT0 10368(DI)
@@ -34009,7 +33889,7 @@ logSoftmaxOutLoop:
 	PREFETCHT0 11136(DI)
 	PREFETCHT0 11200(DI)
 
-noPrefetch690:
+noPrefetch689:
 	VUNPCKLPS     Z2, Z1, Z16
 	VUNPCKHPS     Z2, Z1, Z1
 	VUNPCKLPS     Z4, Z3, Z2
@@ -34247,7 +34127,7 @@ argmaxLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL        (SP), $0x3f800000
-	JEQ         unscaled691
+	JEQ         unscaled690
 	VMULPS.BCST (SP), Z15, Z15
 	VMULPS.BCST (SP), Z13, Z13
 	VMULPS.BCST (SP), Z16, Z16
@@ -34265,7 +34145,7 @@ argmaxLoop:
 	VMULPS.BCST (SP), Z4, Z4
 	VMULPS.BCST (SP), Z0, Z0
 
-unscaled691:
+unscaled690:
 	// m = the maximum of the sixteen columns: the tree of VMAXPS of seq.Max16
 	// without its + 0, which equality does not see.
 	VMAXPS Z13, Z15, Z14
@@ -34403,12 +34283,12 @@ TEXT ·xentLabels16AVX2(SB), $5856-8
 	// rows processed, rounded down to a multiple of 8.
 	MOVQ    8(R9), AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil692
+	JEQ     isNil691
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil692:
+isNil691:
 	SHRQ    $0x07, AX
 	MOVQ    AX, CX
 	MOVQ    56(R9), AX
@@ -34416,37 +34296,37 @@ isNil692:
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil693
+	JEQ     isNil692
 	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil693:
+isNil692:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil694
+	JEQ     isNil693
 	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil694:
+isNil693:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil695
+	JEQ     isNil694
 	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil695:
+isNil694:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil696
+	JEQ     isNil695
 	MOVQ    256(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil696:
+isNil695:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -34457,18 +34337,18 @@ isNil696:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse697
+	JZ    noLse696
 	MOVL  $0x00000001, R12
 
-noLse697:
+noLse696:
 	VBROADCASTSS 272(R9), Y0
 	VMOVUPS      Y0, 5696(SP)
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ698
+	JZ           noZ697
 	MOVL         $0x00000003, R12
 
-noZ698:
+noZ697:
 	MOVQ R12, 5792(SP)
 
 	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
@@ -34624,7 +34504,7 @@ labelsExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    5808(SP), $0x3f800000
-	JEQ     unscaled699
+	JEQ     unscaled698
 	VMOVUPS 5808(SP), Y1
 	VMULPS  (R11), Y1, Y2
 	VMOVUPS Y2, (R11)
@@ -34660,7 +34540,7 @@ labelsExpLoop:
 	VMOVUPS Y2, 480(R11)
 	VMULPS  Y1, Y0, Y0
 
-unscaled699:
+unscaled698:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y1
 	VMAXPS  32(R11), Y1, Y1
@@ -34695,7 +34575,7 @@ unscaled699:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds700
+	JZ        noPreds699
 	VCMPPS    $0x00, 480(R11), Y1, Y0
 	VMOVUPS   zero<>+0(SB), Y2
 	VBLENDVPS Y0, index<>+960(SB), Y2, Y0
@@ -34780,12 +34660,12 @@ unscaled699:
 	VMOVUPS   Y0, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds700:
+noPreds699:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB   $0x01, 5792(SP)
-	JZ      noLse701
+	JZ      noLse700
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y1, Y0
 	VMOVUPS (R11), Y2
 	VADDPS  32(R11), Y2, Y2
@@ -34815,7 +34695,7 @@ noPreds700:
 	VMOVUPS Y0, 640(R11)
 	VMOVUPS Y1, 608(R11)
 
-noLse701:
+noLse700:
 	// d[j] = x[j] - m, stored to the record.
 	VMOVUPS (R11), Y0
 	VSUBPS  Y1, Y0, Y0
@@ -34869,13 +34749,13 @@ noLse701:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    5840(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted702
+	JZ      unweighted701
 	VMOVUPS (AX), Y0
 	VMOVUPS Y0, 672(R11)
 	ADDQ    $0x00000020, AX
 	MOVQ    AX, 5840(SP)
 
-unweighted702:
+unweighted701:
 	ADDQ $0x00000200, SI
 	ADDQ $0x00000020, BX
 	ADDQ $0x000002c0, R11
@@ -35713,7 +35593,7 @@ labelsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5840(SP), $0x00
-	JEQ    unweighted703
+	JEQ    unweighted702
 	VMULPS 672(R11), Y5, Y5
 	VMULPS 1376(R11), Y1, Y1
 	VMULPS 2080(R11), Y4, Y4
@@ -35723,10 +35603,10 @@ labelsLogLoop:
 	VMULPS 4896(R11), Y3, Y3
 	VMULPS 5600(R11), Y0, Y0
 
-unweighted703:
+unweighted702:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses704
+	JZ      noLosses703
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -35737,7 +35617,7 @@ unweighted703:
 	VMOVUPS Y0, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses704:
+noLosses703:
 	VMOVUPD      (R8), Y6
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -35840,17 +35720,17 @@ labelsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5840(SP), $0x00
-	JEQ    unweighted705
+	JEQ    unweighted704
 	VMULPS 672(R11), Y0, Y0
 
-unweighted705:
+unweighted704:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses706
+	JZ      noLosses705
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses706:
+noLosses705:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -36313,7 +36193,7 @@ labelsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5840(SP), $0x00
-	JEQ    unweighted707
+	JEQ    unweighted706
 	VMULPS 672(R11), Y5, Y5
 	VMULPS 1376(R11), Y1, Y1
 	VMULPS 2080(R11), Y2, Y2
@@ -36323,10 +36203,10 @@ labelsLseLogLoop:
 	VMULPS 4896(R11), Y6, Y6
 	VMULPS 5600(R11), Y7, Y7
 
-unweighted707:
+unweighted706:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses708
+	JZ      noLosses707
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y2, 64(DX)
@@ -36337,7 +36217,7 @@ unweighted707:
 	VMOVUPS Y7, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses708:
+noLosses707:
 	VMOVUPD      (R8), Y8
 	VMOVUPD      32(R8), Y9
 	VCVTPS2PD    X5, Y10
@@ -36385,7 +36265,7 @@ noLosses708:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse709
+	JZ      noLse708
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 1344(R11), Y0
@@ -36404,7 +36284,7 @@ noLosses708:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse709:
+noLse708:
 	ADDQ $0x00001600, R11
 	SUBQ $0x08, R10
 	JMP  labelsLseLogLoop
@@ -36475,17 +36355,17 @@ labelsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   5840(SP), $0x00
-	JEQ    unweighted710
+	JEQ    unweighted709
 	VMULPS 672(R11), Y0, Y0
 
-unweighted710:
+unweighted709:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses711
+	JZ      noLosses710
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses711:
+noLosses710:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -36498,12 +36378,12 @@ noLosses711:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse712
+	JZ      noLse711
 	VMOVUPS 640(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse712:
+noLse711:
 	ADDQ $0x000002c0, R11
 	DECQ R10
 	JMP  labelsLseLogLast
@@ -36525,10 +36405,10 @@ labelsGrad:
 labelsGradLoop:
 	VBROADCASTSS 5800(SP), Y0
 	CMPQ         5840(SP), $0x00
-	JEQ          unweighted713
+	JEQ          unweighted712
 	VMULPS       672(R11), Y0, Y0
 
-unweighted713:
+unweighted712:
 	VDIVPS 512(R11), Y0, Y1
 
 	// g[l] = g[l] - sc in the columns: in lane k of column j, where labels[k]
@@ -36693,10 +36573,10 @@ labelsGradZ:
 	// Pass 3 with the z-loss: q = q·f (zTerms) before g[j] = e[j]·q.
 	VBROADCASTSS 5800(SP), Y0
 	CMPQ         5840(SP), $0x00
-	JEQ          unweighted714
+	JEQ          unweighted713
 	VMULPS       672(R11), Y0, Y0
 
-unweighted714:
+unweighted713:
 	VDIVPS 512(R11), Y0, Y1
 	VMULPS 608(R11), Y1, Y1
 
@@ -36906,46 +36786,46 @@ TEXT ·xentTargets16AVX2(SB), $10208-8
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 	CMPQ    24(R9), $0x00
-	JEQ     isNil715
+	JEQ     isNil714
 	MOVQ    32(R9), R13
 	CMPQ    R13, AX
 	CMOVQLT R13, AX
 
-isNil715:
+isNil714:
 	SHRQ    $0x07, AX
 	MOVQ    AX, CX
 	CMPQ    144(R9), $0x00
-	JEQ     isNil716
+	JEQ     isNil715
 	MOVQ    152(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil716:
+isNil715:
 	CMPQ    176(R9), $0x00
-	JEQ     isNil717
+	JEQ     isNil716
 	MOVQ    184(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil717:
+isNil716:
 	CMPQ    200(R9), $0x00
-	JEQ     isNil718
+	JEQ     isNil717
 	MOVQ    208(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil718:
+isNil717:
 	CMPQ    248(R9), $0x00
-	JEQ     isNil719
+	JEQ     isNil718
 	MOVQ    256(R9), AX
 	SHRQ    $0x03, AX
 	CMPQ    AX, CX
 	CMOVQLT AX, CX
 
-isNil719:
+isNil718:
 	MOVQ 144(R9), DX
 	MOVQ 168(R9), R8
 
@@ -36956,18 +36836,18 @@ isNil719:
 	MOVQ  200(R9), R14
 	XORL  R12, R12
 	TESTQ R14, R14
-	JZ    noLse720
+	JZ    noLse719
 	MOVL  $0x00000001, R12
 
-noLse720:
+noLse719:
 	VBROADCASTSS 272(R9), Y0
 	VMOVUPS      Y0, 10048(SP)
 	MOVL         272(R9), AX
 	SHLL         $0x01, AX
-	JZ           noZ721
+	JZ           noZ720
 	MOVL         $0x00000003, R12
 
-noZ721:
+noZ720:
 	MOVQ R12, 10144(SP)
 
 	// keep = all ones with the z-loss, else +0; neg = +0 with the z-loss, else
@@ -37210,7 +37090,7 @@ targetsExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    10160(SP), $0x3f800000
-	JEQ     unscaled722
+	JEQ     unscaled721
 	VMOVUPS 10160(SP), Y0
 	VMULPS  512(R11), Y0, Y1
 	VMOVUPS Y1, 512(R11)
@@ -37245,7 +37125,7 @@ targetsExpLoop:
 	VMULPS  992(R11), Y0, Y0
 	VMOVUPS Y0, 992(R11)
 
-unscaled722:
+unscaled721:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS 512(R11), Y0
 	VMAXPS  544(R11), Y0, Y0
@@ -37276,7 +37156,7 @@ unscaled722:
 	// j = 15 down to 0, p = j where x[j] == m (VCMPPS EQ_OQ, VBLENDVPS); then for
 	// j = 15 down to 0, p = j where x[j] is NaN (VCMPPS UNORD); stored at R13.
 	TESTQ     R13, R13
-	JZ        noPreds723
+	JZ        noPreds722
 	VCMPPS    $0x00, 992(R11), Y0, Y1
 	VMOVUPS   zero<>+0(SB), Y2
 	VBLENDVPS Y1, index<>+960(SB), Y2, Y1
@@ -37361,12 +37241,12 @@ unscaled722:
 	VMOVUPS   Y1, (R13)
 	ADDQ      $0x00000020, R13
 
-noPreds723:
+noPreds722:
 	// For logSumExp (when lse is computed): all = (m == -Inf) AND (sum16(x) ==
 	// -Inf) (seq.AllNegInf), the rows of only -Inf; all and m stored to the
 	// record.
 	TESTB   $0x01, 10144(SP)
-	JZ      noLse724
+	JZ      noLse723
 	VCMPPS  $0x00, negInfBits<>+0(SB), Y0, Y1
 	VMOVUPS 512(R11), Y2
 	VADDPS  544(R11), Y2, Y2
@@ -37396,7 +37276,7 @@ noPreds723:
 	VMOVUPS Y1, 1184(R11)
 	VMOVUPS Y0, 1152(R11)
 
-noLse724:
+noLse723:
 	LEAQ 512(R11), R12
 
 	// d[j] = x[j] - m, stored to the record.
@@ -37535,13 +37415,13 @@ noLse724:
 	// The weights of the block's rows to the record (with row weights).
 	MOVQ    10192(SP), AX
 	TESTQ   AX, AX
-	JZ      unweighted725
+	JZ      unweighted724
 	VMOVUPS (AX), Y0
 	VMOVUPS Y0, 1216(R11)
 	ADDQ    $0x00000020, AX
 	MOVQ    AX, 10192(SP)
 
-unweighted725:
+unweighted724:
 	ADDQ $0x00000200, SI
 	ADDQ $0x00000200, BX
 	ADDQ $0x000004e0, R11
@@ -38389,7 +38269,7 @@ targetsLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10192(SP), $0x00
-	JEQ    unweighted726
+	JEQ    unweighted725
 	VMULPS 1216(R11), Y5, Y5
 	VMULPS 2464(R11), Y1, Y1
 	VMULPS 3712(R11), Y4, Y4
@@ -38399,10 +38279,10 @@ targetsLogLoop:
 	VMULPS 8704(R11), Y0, Y0
 	VMULPS 9952(R11), Y2, Y2
 
-unweighted726:
+unweighted725:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses727
+	JZ      noLosses726
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y4, 64(DX)
@@ -38413,7 +38293,7 @@ unweighted726:
 	VMOVUPS Y2, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses727:
+noLosses726:
 	VMOVUPD      (R8), Y7
 	VMOVUPD      32(R8), Y8
 	VCVTPS2PD    X5, Y10
@@ -38517,17 +38397,17 @@ targetsLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10192(SP), $0x00
-	JEQ    unweighted728
+	JEQ    unweighted727
 	VMULPS 1216(R11), Y0, Y0
 
-unweighted728:
+unweighted727:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses729
+	JZ      noLosses728
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses729:
+noLosses728:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -39006,7 +38886,7 @@ targetsLseLogLoop:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10192(SP), $0x00
-	JEQ    unweighted730
+	JEQ    unweighted729
 	VMULPS 1216(R11), Y5, Y5
 	VMULPS 2464(R11), Y1, Y1
 	VMULPS 3712(R11), Y3, Y3
@@ -39016,10 +38896,10 @@ targetsLseLogLoop:
 	VMULPS 8704(R11), Y2, Y2
 	VMULPS 9952(R11), Y0, Y0
 
-unweighted730:
+unweighted729:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses731
+	JZ      noLosses730
 	VMOVUPS Y5, (DX)
 	VMOVUPS Y1, 32(DX)
 	VMOVUPS Y3, 64(DX)
@@ -39030,7 +38910,7 @@ unweighted730:
 	VMOVUPS Y0, 224(DX)
 	ADDQ    $0x00000100, DX
 
-noLosses731:
+noLosses730:
 	VMOVUPD      (R8), Y8
 	VMOVUPD      32(R8), Y9
 	VCVTPS2PD    X5, Y10
@@ -39078,7 +38958,7 @@ noLosses731:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse732
+	JZ      noLse731
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
 	VMOVUPS 2432(R11), Y0
@@ -39097,7 +38977,7 @@ noLosses731:
 	VMOVUPS Y0, 224(R14)
 	ADDQ    $0x00000100, R14
 
-noLse732:
+noLse731:
 	ADDQ $0x00002700, R11
 	SUBQ $0x08, R10
 	JMP  targetsLseLogLoop
@@ -39170,17 +39050,17 @@ targetsLseLogLast:
 
 	// loss = loss·w (with row weights).
 	CMPQ   10192(SP), $0x00
-	JEQ    unweighted733
+	JEQ    unweighted732
 	VMULPS 1216(R11), Y0, Y0
 
-unweighted733:
+unweighted732:
 	// losses[i] = loss; acc[i%8] += float64(loss).
 	TESTQ   DX, DX
-	JZ      noLosses734
+	JZ      noLosses733
 	VMOVUPS Y0, (DX)
 	ADDQ    $0x00000020, DX
 
-noLosses734:
+noLosses733:
 	VMOVUPD      (R8), Y1
 	VMOVUPD      32(R8), Y2
 	VCVTPS2PD    X0, Y3
@@ -39193,12 +39073,12 @@ noLosses734:
 
 	// lse[i] = lse, from the records (when lse is not nil).
 	TESTQ   R14, R14
-	JZ      noLse735
+	JZ      noLse734
 	VMOVUPS 1184(R11), Y0
 	VMOVUPS Y0, (R14)
 	ADDQ    $0x00000020, R14
 
-noLse735:
+noLse734:
 	ADDQ $0x000004e0, R11
 	DECQ R10
 	JMP  targetsLseLogLast
@@ -39219,10 +39099,10 @@ targetsGrad:
 targetsGradLoop:
 	VBROADCASTSS 10152(SP), Y0
 	CMPQ         10192(SP), $0x00
-	JEQ          unweighted736
+	JEQ          unweighted735
 	VMULPS       1216(R11), Y0, Y0
 
-unweighted736:
+unweighted735:
 	VDIVPS 1024(R11), Y0, Y1
 	VMULPS 1056(R11), Y1, Y1
 
@@ -39349,10 +39229,10 @@ targetsGradZ:
 	// Pass 3 with the z-loss: qt = qt·f (zTerms) before g[j] = e[j]·qt - t[j]·sc.
 	VBROADCASTSS 10152(SP), Y0
 	CMPQ         10192(SP), $0x00
-	JEQ          unweighted737
+	JEQ          unweighted736
 	VMULPS       1216(R11), Y0, Y0
 
-unweighted737:
+unweighted736:
 	VDIVPS 1024(R11), Y0, Y1
 	VMULPS 1056(R11), Y1, Y1
 	VMULPS 1152(R11), Y1, Y1
@@ -39624,7 +39504,7 @@ softmaxExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    4416(SP), $0x3f800000
-	JEQ     unscaled738
+	JEQ     unscaled737
 	VMOVUPS 4416(SP), Y0
 	VMULPS  (R11), Y0, Y1
 	VMOVUPS Y1, (R11)
@@ -39659,7 +39539,7 @@ softmaxExpLoop:
 	VMULPS  480(R11), Y0, Y0
 	VMOVUPS Y0, 480(R11)
 
-unscaled738:
+unscaled737:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y0
 	VMAXPS  32(R11), Y0, Y0
@@ -40460,7 +40340,7 @@ logSoftmaxExpLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    8768(SP), $0x3f800000
-	JEQ     unscaled739
+	JEQ     unscaled738
 	VMOVUPS 8768(SP), Y0
 	VMULPS  (R11), Y0, Y1
 	VMOVUPS Y1, (R11)
@@ -40495,7 +40375,7 @@ logSoftmaxExpLoop:
 	VMULPS  480(R11), Y0, Y0
 	VMOVUPS Y0, 480(R11)
 
-unscaled739:
+unscaled738:
 	// m = max16(x): a tree of VMAXPS, then + 0 (seq.Max16).
 	VMOVUPS (R11), Y0
 	VMAXPS  32(R11), Y0, Y0
@@ -41697,7 +41577,7 @@ argmaxLoop:
 
 	// x[j] = x[j]·xscale, skipped when xscale is 1.
 	CMPL    (SP), $0x3f800000
-	JEQ     unscaled740
+	JEQ     unscaled739
 	VMOVUPS (SP), Y0
 	VMULPS  (R11), Y0, Y1
 	VMOVUPS Y1, (R11)
@@ -41732,7 +41612,7 @@ argmaxLoop:
 	VMULPS  480(R11), Y0, Y0
 	VMOVUPS Y0, 480(R11)
 
-unscaled740:
+unscaled739:
 	// m = the maximum of the sixteen columns: the tree of VMAXPS of seq.Max16
 	// without its + 0, which equality does not see.
 	VMOVUPS (R11), Y0

@@ -517,7 +517,7 @@ VCMPPS $p, A, B, C means C = (B op A).
 
 After the ten-column functions, each tier has its wide functions (any
 class count c, the classes of a row in vectors, the passes over the
-classes one row at a time and, but in wideSoftmax and wideArgmax, the
+classes one row at a time and, in wideLabels and wideTargets, the
 logarithms and divisions of a group of rows a row per lane:
 _asm/x86/wide.go; with the row maxima given in place of pass 1,
 wideLabels is TopK's log-sum-exp pass) and wideCandidates, TopK's

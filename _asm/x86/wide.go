@@ -30,8 +30,7 @@ import (
 //     the gradient or output row when there is one, and the class sums;
 //   - the row's scalar work (seq.Log, the one division, seq.ZTerms, the
 //     row's weight, ...) on vectors whose lanes all hold the same value,
-//     or, in wideLabels, wideTargets and wideLogSoftmax, on vectors with a
-//     row per lane, after passes 1 and 2 of a group of rows (wideGroups),
+//     or, in wideLabels and wideTargets, on vectors with a row per lane, after passes 1 and 2 of a group of rows (wideGroups),
 //     so that the serial work of a row is done once for many rows;
 //   - pass 3: the outputs (g[j] = e[j]·q, ...).
 //
@@ -1396,8 +1395,8 @@ func (g *x86Gen) groupFrameDoc(gr *groupFrame) {
 	g.comment(fmt.Sprintf(`
 The frame words of the groups of rows at %d(SP) (rows per group, first row,
 end, SI and DI at the first row) and the vectors with a lane per row of
-the group at %d(SP), %d bytes apart: s, m, d[l], all, w, loss, lse (ls in
-wideLogSoftmax), q (qt in wideTargets), sc, T, D.`, gr.rows.Disp, gr.s.Disp, g.vecBytes()))
+the group at %d(SP), %d bytes apart: s, m, d[l], all, w, loss, lse,
+q (qt in wideTargets), sc, T, D.`, gr.rows.Disp, gr.s.Disp, g.vecBytes()))
 }
 
 // lane is lane R12 of the frame vector v.
@@ -1898,51 +1897,26 @@ a.logits (fewer if a.out holds fewer), a.c >= 1 classes, the classes of a
 row in vectors: a.out, possibly a.logits itself, receives log-softmax of
 the logits times a.xscale row by row. `+strideDoc(" and a.out")+` `+outsideDoc, 74), func(f *wideFrame) string {
 			return fmt.Sprintf(`
-wideLogSoftmaxGeneric (logSoftmaxRowC), in groups of rows (wideGroups),
-the classes in vectors, the logits times xs = xscale: m (pass 1) and s
-(pass 2) of each row of a group; ls = log32(s) of the group's rows, a row
-per lane; y[j] = (x[j]·xs - m) - ls (pass 3) of each row.
+wideLogSoftmaxGeneric (logSoftmaxRowC), one row at a time, the classes in
+vectors, the logits times xs = xscale: m (pass 1), s (pass 2), ls =
+log32(s), y[j] = (x[j]·xs - m) - ls (pass 3). (In groups of rows, as
+wideLabels, it is not faster: its pass 3 reads the logits again.)
 
 Registers: %s.
 %s`, g.wideRegs(), g.wideFrameDoc(f))
 		})
 	g.wideStart("wideLogSoftmaxDone")
-	gr := g.groupSlots()
-	g.groupFrameDoc(gr)
-	g.groupRows(gr)
 	g.Load(g.field("out").Base(), reg.RDI)
 	g.minRows(g.slice("out", false), false)
 	g.argsDone()
 	g.wideSetup(f)
-	g.wideGroups(f, gr, "wideLogSoftmax", func() {
-		if g.wideZ() {
-			g.nextRowPrefetch(f)
-		}
+	g.wideRows(f, "wideLogSoftmax", func() {
 		m := g.wideMax(f)
 		g.comment("Pass 2. s = the sum of expf(x[j]·xs - m) (seq.Exp) by classSum.")
 		acc := g.wideExpSum(f, g.wideM(f, m), false)
-		g.comment("s = total(c) and m to lane r.")
-		s := g.wideTotal(acc)
-		g.groupLane(gr)
-		g.VMOVSS(s.AsX(), gr.lane(gr.s))
-		g.VMOVSS(m.AsX(), gr.lane(gr.m))
-	}, func() {
-		g.comment("ls = log32(s) (seq.Log) of the group's rows, a row per lane.")
-		ls := seq.Log(g.o, []operand.Op{gr.s}, g.v.MantBits)[0]
+		g.comment("s = total(c); ls = log32(s) (seq.Log).")
+		ls := seq.Log(g.o, []operand.Op{g.wideTotal(acc)}, g.v.MantBits)[0]
 		g.o.reset()
-		g.VMOVUPS(ls, gr.lse)
-	}, g.logSoftmaxPass3(f, gr))
-}
-
-// logSoftmaxPass3 returns phase c of wideLogSoftmax: m and ls of the row
-// from lane r, then pass 3.
-func (g *x86Gen) logSoftmaxPass3(f *wideFrame, gr *groupFrame) func() {
-	return func() {
-		g.comment("m and ls of the row, from lane r.")
-		g.groupLane(gr)
-		m, ls := g.vec(), g.vec()
-		g.VBROADCASTSS(gr.lane(gr.m), m)
-		g.VBROADCASTSS(gr.lane(gr.lse), ls)
 		g.comment(`
 Pass 3. y[j] = (x[j]·xs - m) - ls (seq.LogSoftmax); the unrolled
 iterations without the product when xs is 1.`)
@@ -1964,7 +1938,7 @@ iterations without the product when xs is 1.`)
 				body(true)
 			}
 		})
-	}
+	})
 }
 
 // wideArgmax emits wideArgmaxAVX2.
