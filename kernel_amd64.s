@@ -7244,7 +7244,7 @@ argmaxDone:
 	RET
 
 // func wideLabelsAVX512(a *blockArgs)
-// Requires: AVX, AVX512F, CMOV, MMX+
+// Requires: AVX, AVX512DQ, AVX512F, CMOV, MMX+
 TEXT ·wideLabelsAVX512(SB), $1104-8
 	// wideLabelsGeneric, in groups of rows (see wideGroups): passes 1 and 2 of
 	// each row of a group, the classes in vectors (see the overview of the wide
@@ -7310,6 +7310,20 @@ isNil70:
 	CMPQ    AX, DX
 	CMOVQGT DX, AX
 	MOVQ    AX, 352(SP)
+
+	// The lanes that no row of a group writes (past its rows) hold s = w = 1
+	// and +0 elsewhere, so that phase b computes on them only ordinary numbers
+	// (the frame's previous contents could be subnormal, whose arithmetic may
+	// be slow).
+	VBROADCASTSS one<>+0(SB), Z0
+	VXORPS       Z4, Z4, Z4
+	VMOVUPS      Z0, 392(SP)
+	VMOVUPS      Z0, 648(SP)
+	VMOVUPS      Z4, 456(SP)
+	VMOVUPS      Z4, 520(SP)
+	VMOVUPS      Z4, 584(SP)
+	VMOVUPS      Z4, 968(SP)
+	VMOVUPS      Z4, 1032(SP)
 
 	// 1096(SP) = the rows that pass 2 prefetches (the next row when it is one of
 	// them): with rowMax, those of logits (of out when out is not nil), else R8.
@@ -8549,6 +8563,20 @@ isNil70:
 	CMPQ    AX, DX
 	CMOVQGT DX, AX
 	MOVQ    AX, 352(SP)
+
+	// The lanes that no row of a group writes (past its rows) hold s = w = 1
+	// and +0 elsewhere, so that phase b computes on them only ordinary numbers
+	// (the frame's previous contents could be subnormal, whose arithmetic may
+	// be slow).
+	VBROADCASTSS one<>+0(SB), Z0
+	VXORPS       Z5, Z5, Z5
+	VMOVUPS      Z0, 392(SP)
+	VMOVUPS      Z0, 648(SP)
+	VMOVUPS      Z5, 456(SP)
+	VMOVUPS      Z5, 520(SP)
+	VMOVUPS      Z5, 584(SP)
+	VMOVUPS      Z5, 968(SP)
+	VMOVUPS      Z5, 1032(SP)
 
 	// The form of the targets.
 	MOVQ    24(R10), DI
@@ -18079,21 +18107,35 @@ isNil119:
 	CMPQ    AX, DX
 	CMOVQGT DX, AX
 	MOVQ    AX, 560(SP)
-	MOVQ    24(R10), DI
-	MOVQ    48(R10), BX
-	MOVQ    152(R10), AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	MOVQ    56(R10), AX
-	CMPQ    AX, R8
-	CMOVQLT AX, R8
-	CMPQ    24(R10), $0x00
-	JEQ     isNil121
-	MOVQ    32(R10), AX
-	SUBQ    CX, AX
-	JGE     someRows122
-	XORL    R8, R8
-	JMP     isNil121
+
+	// The lanes that no row of a group writes (past its rows) hold s = w = 1
+	// and +0 elsewhere, so that phase b computes on them only ordinary numbers
+	// (the frame's previous contents could be subnormal, whose arithmetic may
+	// be slow).
+	VBROADCASTSS one<>+0(SB), Y0
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y0, 600(SP)
+	VMOVUPS      Y0, 728(SP)
+	VMOVUPS      Y1, 632(SP)
+	VMOVUPS      Y1, 664(SP)
+	VMOVUPS      Y1, 696(SP)
+	VMOVUPS      Y1, 888(SP)
+	VMOVUPS      Y1, 920(SP)
+	MOVQ         24(R10), DI
+	MOVQ         48(R10), BX
+	MOVQ         152(R10), AX
+	CMPQ         AX, R8
+	CMOVQLT      AX, R8
+	MOVQ         56(R10), AX
+	CMPQ         AX, R8
+	CMOVQLT      AX, R8
+	CMPQ         24(R10), $0x00
+	JEQ          isNil121
+	MOVQ         32(R10), AX
+	SUBQ         CX, AX
+	JGE          someRows122
+	XORL         R8, R8
+	JMP          isNil121
 
 someRows122:
 	XORL    DX, DX
@@ -19995,6 +20037,20 @@ isNil219:
 	CMPQ    AX, DX
 	CMOVQGT DX, AX
 	MOVQ    AX, 560(SP)
+
+	// The lanes that no row of a group writes (past its rows) hold s = w = 1
+	// and +0 elsewhere, so that phase b computes on them only ordinary numbers
+	// (the frame's previous contents could be subnormal, whose arithmetic may
+	// be slow).
+	VBROADCASTSS one<>+0(SB), Y0
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      Y0, 600(SP)
+	VMOVUPS      Y0, 728(SP)
+	VMOVUPS      Y1, 632(SP)
+	VMOVUPS      Y1, 664(SP)
+	VMOVUPS      Y1, 696(SP)
+	VMOVUPS      Y1, 888(SP)
+	VMOVUPS      Y1, 920(SP)
 
 	// The form of the targets.
 	MOVQ    24(R10), DI

@@ -1464,8 +1464,8 @@ func (g *x86Gen) wideGroups(f *wideFrame, gr *groupFrame, name string, a, b, c f
 }
 
 // groupRows sets the frame word gr.rows, the rows of a group: the tier's
-// lanes, or groupBytes/(4c) when fewer, at least 1. c in CX; uses AX and
-// DX.
+// lanes, or groupBytes/(4c) when fewer, at least 1; and the lanes of the
+// group's vectors to ordinary numbers. c in CX; uses AX and DX.
 func (g *x86Gen) groupRows(gr *groupFrame) {
 	g.comment(fmt.Sprintf("The rows of a group: min(%d, max(1, %d/(4c))).", g.t.lanes, groupBytes))
 	g.MOVL(operand.U32(groupBytes/4), reg.EAX)
@@ -1478,6 +1478,20 @@ func (g *x86Gen) groupRows(gr *groupFrame) {
 	g.CMPQ(reg.RAX, reg.RDX)
 	g.CMOVQGT(reg.RDX, reg.RAX)
 	g.MOVQ(reg.RAX, gr.rows)
+	g.comment(`
+The lanes that no row of a group writes (past its rows) hold s = w = 1
+and +0 elsewhere, so that phase b computes on them only ordinary numbers
+(the frame's previous contents could be subnormal, whose arithmetic may
+be slow).`)
+	one, zero := g.vec(), g.vec()
+	g.VBROADCASTSS(g.k[seq.One], one)
+	g.VXORPS(zero, zero, zero)
+	for _, v := range []operand.Mem{gr.s, gr.w} {
+		g.VMOVUPS(one, v)
+	}
+	for _, v := range []operand.Mem{gr.m, gr.dl, gr.all, gr.t, gr.d} {
+		g.VMOVUPS(zero, v)
+	}
 }
 
 // The forms of the effective targets of wideTargets (targetRow.at): bit
