@@ -207,6 +207,60 @@ func BenchmarkClasses(b *testing.B) { benchClasses(b, classBenchCounts) }
 // BenchmarkClassesSmall is BenchmarkClasses for small class counts.
 func BenchmarkClassesSmall(b *testing.B) { benchClasses(b, smallClassBenchCounts) }
 
+// BenchmarkWideOps measures the class-per-lane code of the assembly tiers
+// (Options.Classes above 16) on about 2M logits per call, ns per row: the
+// loss against labels with a gradient (labels), the same with label
+// smoothing (smooth: the dense-target function on effective target
+// rows), Softmax, LogSoftmax and TopK with k = 5 and its log-probabilities.
+func BenchmarkWideOps(b *testing.B) {
+	def := Implementation()
+	defer Use(def)
+	for _, c := range []int{17, 32, 64, 100, 256, 1000, 32000} {
+		n := (1 << 21) / c
+		r := rand.New(rand.NewPCG(uint64(c), 3))
+		x := make([]float32, n*c)
+		for i := range x {
+			x[i] = float32(r.NormFloat64() * 3)
+		}
+		out := make([]float32, len(x))
+		labels := make([]int32, n)
+		for i := range labels {
+			labels[i] = int32(r.IntN(c))
+		}
+		idx, logp := make([]int32, n*5), make([]float32, n*5)
+		for _, impl := range Implementations() {
+			if impl == "generic" {
+				continue
+			}
+			for _, op := range []string{"labels", "smooth", "softmax", "logsoftmax", "topk"} {
+				b.Run(fmt.Sprintf("C=%d/impl=%s/op=%s", c, impl, op), func(b *testing.B) {
+					if err := Use(impl); err != nil {
+						b.Fatal(err)
+					}
+					o := Options{Classes: c, Workers: 1}
+					if op == "smooth" {
+						o.LabelSmoothing = 0.1
+					}
+					b.ReportAllocs()
+					for b.Loop() {
+						switch op {
+						case "labels", "smooth":
+							o.CrossEntropy(out, x, labels)
+						case "softmax":
+							o.Softmax(out, x)
+						case "logsoftmax":
+							o.LogSoftmax(out, x)
+						case "topk":
+							o.TopK(idx, logp, x, 5)
+						}
+					}
+					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/row")
+				})
+			}
+		}
+	}
+}
+
 func benchClasses(b *testing.B, counts []int) {
 	const elems = 1 << 22
 	def := Implementation()
