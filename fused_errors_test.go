@@ -56,6 +56,46 @@ func TestArgmax(t *testing.T) {
 	})
 }
 
+// TestArgmaxZeros checks rows whose maximum is a zero of each sign at two
+// positions: -0 and +0 are equal, so the prediction is the first of the two
+// on every implementation.
+func TestArgmaxZeros(t *testing.T) {
+	negZero := float32(math.Copysign(0, -1))
+	var x []float32
+	var want []int32
+	for a := range Classes {
+		for b := range Classes {
+			if a == b {
+				continue
+			}
+			row := make([]float32, Classes)
+			for j := range row {
+				row[j] = -float32(j + 1)
+			}
+			row[a], row[b] = negZero, 0
+			x = append(x, row...)
+			want = append(want, int32(min(a, b)))
+		}
+	}
+	labels := make([]int32, len(want))
+	forEachImpl(t, func(t *testing.T, impl string) {
+		dst := make([]int32, len(want))
+		if err := Argmax(dst, x); err != nil {
+			t.Fatal(err)
+		}
+		if i := firstDiff(dst, want); i >= 0 {
+			t.Errorf("Argmax row %d = %d, want %d for row %v", i, dst[i], want[i], x[i*Classes:(i+1)*Classes])
+		}
+		o := Options{Predictions: make([]int32, len(want))}
+		if _, err := o.CrossEntropy(nil, x, labels); err != nil {
+			t.Fatal(err)
+		}
+		if i := firstDiff(o.Predictions, want); i >= 0 {
+			t.Errorf("Predictions row %d = %d, want %d", i, o.Predictions[i], want[i])
+		}
+	})
+}
+
 func firstDiff(a, b []int32) int {
 	for i := range a {
 		if a[i] != b[i] {

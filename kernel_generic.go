@@ -201,18 +201,22 @@ func expf(d float32) float32 {
 // numpy.argmax; -0 and +0 are equal). A SIMD path may compute it in any
 // order, for instance as two chains of selects from j = 9 down to 0, the
 // first on x[j] == m, the second on x[j] != x[j]: the result is unique.
+// The Go code finds it in one scan of the order-preserving images of x[j]
+// + 0 (see ordered; + 0 makes -0 equal to +0), keeping the first of equal
+// ones, which the compiler turns into CMOVs.
 func argmax10(x *[Classes]float32) int32 {
 	for j, v := range x {
 		if v != v {
 			return int32(j)
 		}
 	}
-	m := max10(x)
-	p := int32(0)
-	for j := Classes - 1; j >= 0; j-- {
-		if x[j] == m {
+	p, m := int32(0), ordered(x[0]+0)
+	for j := 1; j < Classes; j++ {
+		o := ordered(x[j] + 0)
+		if o > m {
 			p = int32(j)
 		}
+		m = max(m, o)
 	}
 	return p
 }
