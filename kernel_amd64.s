@@ -8318,7 +8318,7 @@ noOut120:
 	JB   wideLabelsRowA
 
 	// The rows of the group, one per lane (lanes past the group's rows hold
-	// values of no row, never stored): ls = log32(s) (seq.Log); loss = ls - d[l]
+	// values of no row, ordinary numbers: see groupRows; never stored): ls = log32(s) (seq.Log); loss = ls - d[l]
 	// (seq.LabelLoss); lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is
 	// computed; with the z-loss, zl, f = zTerms(z, lse) (seq.ZTerms), loss =
 	// loss + zl, f to the frame (1 without); loss = loss·w; with a gradient, sc
@@ -10023,7 +10023,7 @@ noOut167:
 	JB   wideTargetsRowA
 
 	// The rows of the group, one per lane (lanes past the group's rows hold
-	// values of no row, never stored): ls = log32(s) (seq.Log); loss = ls·T - D
+	// values of no row, ordinary numbers: see groupRows; never stored): ls = log32(s) (seq.Log); loss = ls·T - D
 	// (seq.TargetLoss); lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is
 	// computed; with the z-loss, zl, f = zTerms(z, lse) (seq.ZTerms), loss =
 	// loss + zl·T, f to the frame (1 without); loss = loss·w; with a gradient,
@@ -19650,7 +19650,7 @@ noOut196:
 	JB   wideLabelsRowA
 
 	// The rows of the group, one per lane (lanes past the group's rows hold
-	// values of no row, never stored): ls = log32(s) (seq.Log); loss = ls - d[l]
+	// values of no row, ordinary numbers: see groupRows; never stored): ls = log32(s) (seq.Log); loss = ls - d[l]
 	// (seq.LabelLoss); lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is
 	// computed; with the z-loss, zl, f = zTerms(z, lse) (seq.ZTerms), loss =
 	// loss + zl, f to the frame (1 without); loss = loss·w; with a gradient, sc
@@ -22670,7 +22670,7 @@ noOut399:
 	JB   wideTargetsRowA
 
 	// The rows of the group, one per lane (lanes past the group's rows hold
-	// values of no row, never stored): ls = log32(s) (seq.Log); loss = ls·T - D
+	// values of no row, ordinary numbers: see groupRows; never stored): ls = log32(s) (seq.Log); loss = ls·T - D
 	// (seq.TargetLoss); lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is
 	// computed; with the z-loss, zl, f = zTerms(z, lse) (seq.ZTerms), loss =
 	// loss + zl·T, f to the frame (1 without); loss = loss·w; with a gradient,

@@ -30,8 +30,9 @@ import (
 //     the gradient or output row when there is one, and the class sums;
 //   - the row's scalar work (seq.Log, the one division, seq.ZTerms, the
 //     row's weight, ...) on vectors whose lanes all hold the same value,
-//     or, in wideLabels and wideTargets, on vectors with a row per lane, after passes 1 and 2 of a group of rows (wideGroups),
-//     so that the serial work of a row is done once for many rows;
+//     or, in wideLabels and wideTargets, on vectors with a row per
+//     lane, after passes 1 and 2 of a group of rows (wideGroups), so
+//     that the serial work of a row is done once for many rows;
 //   - pass 3: the outputs (g[j] = e[j]·q, ...).
 //
 // Every logit read after pass 1 is multiplied by xs where it is read (the
@@ -1229,7 +1230,7 @@ nil); s accumulated by classSum. Two loops: with and without grad.`)
 	phaseB := func() {
 		g.comment(`
 The rows of the group, one per lane (lanes past the group's rows hold
-values of no row, never stored): ls = log32(s) (seq.Log); loss = ls - d[l]
+values of no row, ordinary numbers: see groupRows; never stored): ls = log32(s) (seq.Log); loss = ls - d[l]
 (seq.LabelLoss); lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is
 computed; with the z-loss, zl, f = zTerms(z, lse) (seq.ZTerms), loss =
 loss + zl, f to the frame (1 without); loss = loss·w; with a gradient, sc
@@ -1272,11 +1273,12 @@ from lane r; g[j] = e[j]·q (seq.Scaled); then g[l] = g[l] - sc.`)
 	g.wideGroups(f, gr, "wideLabels", phaseA, phaseB, phaseC)
 }
 
-// groupFrame holds the frame slots of the row groups of wideLabels (see
-// wideGroups): the rows of a group (lanes, fewer for long rows), its first
-// row, the row after its last and the row pointers SI and DI at its first
-// row; and vectors with a lane per row of the group: s, m, d[l], all (a
-// mask), the row's weight, its loss, lse, q and sc, T and D (targets).
+// groupFrame holds the frame slots of the row groups of wideLabels and
+// wideTargets (see wideGroups): the rows of a group (lanes, fewer for long
+// rows), its first row, the row after its last and the row pointers SI
+// and DI at its first row; and vectors with a lane per row of the group:
+// s, m, d[l], all (a mask), the row's weight, its loss, lse, q and sc, T
+// and D (targets).
 type groupFrame struct {
 	rows, first, end, si, di                 operand.Mem
 	s, m, dl, all, w, loss, lse, q, sc, t, d operand.Mem
@@ -1415,17 +1417,18 @@ func (g *x86Gen) groupLane(gr *groupFrame) {
 // group's passes 2: they stay in the L1 data cache.
 const groupBytes = 16 << 10
 
-// wideGroups emits the row loop of wideLabels: R10 = i from 0 while i <
-// R8, in groups of the frame word gr.rows rows (the tier's lanes, or
-// groupBytes/(4c) when fewer, at least 1). For each group, a computes
-// each row i of the group at SI (logits) and DI (grad, 0 when nil),
-// which then advance by a row; b computes the group's per-row values,
-// one row per lane; SI, DI and R10 go back to the group's first row, and
-// c computes each row again. The serial work of a row (its logarithm and
-// division) is done for lanes rows at once, and the passes of the rows
-// of a group overlap. On ZMM, a sets R11 = the next row of logits for the
-// prefetches of pass 2 (nextRowPrefetch). It ends the function (on ZMM,
-// the label counter goes back to its value at wideBegin).
+// wideGroups emits the row loop of wideLabels and wideTargets: R10 = i
+// from 0 while i < R8, in groups of the frame word gr.rows rows (the
+// tier's lanes, or groupBytes/(4c) when fewer, at least 1). For each
+// group, a computes each row i of the group at SI (logits) and DI (grad,
+// 0 when nil), which then advance by a row; b computes the group's per-row
+// values, one row per lane; SI, DI and R10 go back to the group's first
+// row, and c computes each row again. The serial work of a row (its
+// logarithm and division) is done for lanes rows at once, and the passes
+// of the rows of a group overlap. On ZMM, a sets R11 = the next row of
+// logits for the prefetches of pass 2 (nextRowPrefetch). It ends the
+// function (on ZMM, the label counter goes back to its value at
+// wideBegin).
 func (g *x86Gen) wideGroups(f *wideFrame, gr *groupFrame, name string, a, b, c func()) {
 	group, rowA, rowC, done := name+"Group", name+"RowA", name+"RowC", name+"Done"
 	g.XORL(reg.R10L, reg.R10L)
@@ -1794,7 +1797,7 @@ the targets row. One loop per form of the targets.`)
 	}, func() {
 		g.comment(`
 The rows of the group, one per lane (lanes past the group's rows hold
-values of no row, never stored): ls = log32(s) (seq.Log); loss = ls·T - D
+values of no row, ordinary numbers: see groupRows; never stored): ls = log32(s) (seq.Log); loss = ls·T - D
 (seq.TargetLoss); lse = lseRow(m, ls, all) (seq.LogSumExp) when lse is
 computed; with the z-loss, zl, f = zTerms(z, lse) (seq.ZTerms), loss =
 loss + zl·T, f to the frame (1 without); loss = loss·w; with a gradient,
