@@ -1660,8 +1660,8 @@ labelsExpOnlyLoop:
 	JNZ         labelsExpOnlyLoop
 
 	// Pass 2. loss = log32(s) - d[l], a chunk at a time (seq.LabelLoss);
-	// losses[i] = loss; acc[i%8] += float64(loss). Three loops: without lse,
-	// with lse (and no z-loss), with the z-loss (and lse).
+	// losses[i] = loss; acc[i%8] += float64(loss). Two loops: without lse,
+	// and with lse and the z-loss (its term -0 when z == 0).
 	MOVQ  R9, R10
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
@@ -3955,8 +3955,8 @@ targetsExpOnlyLoop:
 	JNZ         targetsExpOnlyLoop
 
 	// Pass 2. loss = log32(s)·T - D, a chunk at a time (seq.TargetLoss);
-	// losses[i] = loss; acc[i%8] += float64(loss). Three loops: without lse,
-	// with lse (and no z-loss), with the z-loss (and lse).
+	// losses[i] = loss; acc[i%8] += float64(loss). Two loops: without lse,
+	// and with lse and the z-loss (its term -0 when z == 0).
 	MOVQ  R9, R10
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
@@ -7245,7 +7245,7 @@ argmaxDone:
 
 // func wideLabelsAVX512(a *blockArgs)
 // Requires: AVX, AVX512DQ, AVX512F, CMOV, MMX+
-TEXT ·wideLabelsAVX512(SB), $1104-8
+TEXT ·wideLabelsAVX512(SB), $1040-8
 	// wideLabelsGeneric, in groups of rows (see wideGroups): passes 1 and 2 of
 	// each row of a group, the classes in vectors (see the overview of the wide
 	// functions), the logits times xs = xscale; the scalar work of the group's
@@ -7261,12 +7261,12 @@ TEXT ·wideLabelsAVX512(SB), $1104-8
 	// Vectors: pass 1 (or m = rowMax[i]), m, four maxima, four opmask chains of
 	// the ordered lanes; pass 2, m, the accumulator of s, six constants
 	// (wideSchedZ), the registers of four exponentials; pass 3, q.
-	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 d[l]; 128 f (the z-loss
-	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
-	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
-	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
-	// word; 304 the form of the targets; 312 the targets row; 320 scale; 328 the
-	// base of rowWeights (0: nil); 336 xscale.
+	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 f (the z-loss factors,
+	// else 1); 128 z; 8-byte words: 192 all (the row's allNegInfRow, an opmask);
+	// 200 tail (the opmask of the last c mod 16 classes); 208, 216, 224 the
+	// bytes of the whole 16-, 32- and 64-class steps of a row; 232 the flag
+	// word; 240 the form of the targets; 248 the base of targets; 256 scale; 264
+	// the base of rowWeights (0: nil); 272 xscale.
 	//
 	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
 	MOVQ  a+0(FP), R10
@@ -7293,11 +7293,11 @@ someRows71:
 
 isNil70:
 	VMOVSS 240(R10), X0
-	VMOVSS X0, 336(SP)
+	VMOVSS X0, 272(SP)
 
-	// The frame words of the groups of rows at 352(SP) (rows per group, first row,
+	// The frame words of the groups of rows at 288(SP) (rows per group, first row,
 	// end, SI and DI at the first row) and the vectors with a lane per row of
-	// the group at 392(SP), 64 bytes apart: s, m, d[l], all, w, loss, lse,
+	// the group at 328(SP), 64 bytes apart: s, m, d[l], all, w, loss, lse,
 	// q (qt in wideTargets), sc, T, D.
 	// The rows of a group: min(16, max(1, 16384/(4c))).
 	MOVL    $0x00001000, AX
@@ -7309,7 +7309,7 @@ isNil70:
 	MOVL    $0x00000010, DX
 	CMPQ    AX, DX
 	CMOVQGT DX, AX
-	MOVQ    AX, 352(SP)
+	MOVQ    AX, 288(SP)
 
 	// The lanes that no row of a group writes (past its rows) hold s = w = 1
 	// and +0 elsewhere, so that phase b computes on them only ordinary numbers
@@ -7317,17 +7317,17 @@ isNil70:
 	// be slow).
 	VBROADCASTSS one<>+0(SB), Z0
 	VXORPS       Z4, Z4, Z4
-	VMOVUPS      Z0, 392(SP)
-	VMOVUPS      Z0, 648(SP)
+	VMOVUPS      Z0, 328(SP)
+	VMOVUPS      Z0, 584(SP)
+	VMOVUPS      Z4, 392(SP)
 	VMOVUPS      Z4, 456(SP)
 	VMOVUPS      Z4, 520(SP)
-	VMOVUPS      Z4, 584(SP)
+	VMOVUPS      Z4, 904(SP)
 	VMOVUPS      Z4, 968(SP)
-	VMOVUPS      Z4, 1032(SP)
 
-	// 1096(SP) = the rows that pass 2 prefetches (the next row when it is one of
+	// 1032(SP) = the rows that pass 2 prefetches (the next row when it is one of
 	// them): with rowMax, those of logits (of out when out is not nil), else R8.
-	MOVQ    R8, 1096(SP)
+	MOVQ    R8, 1032(SP)
 	MOVQ    24(R10), DI
 	MOVQ    48(R10), BX
 	MOVQ    152(R10), AX
@@ -7354,12 +7354,12 @@ someRows73:
 isNil72:
 	TESTQ DI, DI
 	JZ    pfNoOut74
-	MOVQ  R8, 1096(SP)
+	MOVQ  R8, 1032(SP)
 
 pfNoOut74:
-	// 344(SP) = the base of rowMax (nil: pass 1 computes m), read by the rows.
+	// 280(SP) = the base of rowMax (nil: pass 1 computes m), read by the rows.
 	MOVQ    288(R10), AX
-	MOVQ    AX, 344(SP)
+	MOVQ    AX, 280(SP)
 	TESTQ   AX, AX
 	JNZ     rowMax75
 	CMPQ    176(R10), $0x00
@@ -7369,7 +7369,7 @@ pfNoOut74:
 	CMOVQLT AX, R8
 
 isNil77:
-	MOVQ R8, 1096(SP)
+	MOVQ R8, 1032(SP)
 	JMP  rowsBound76
 
 rowMax75:
@@ -7406,20 +7406,20 @@ isNil79:
 
 noLse80:
 	VBROADCASTSS 272(R10), Z0
-	VMOVUPS      Z0, 192(SP)
+	VMOVUPS      Z0, 128(SP)
 	MOVL         272(R10), AX
 	SHLL         $0x01, AX
 	JZ           noZ81
 	MOVL         $0x00000003, R12
 
 noZ81:
-	MOVQ R12, 296(SP)
+	MOVQ R12, 232(SP)
 
 	// scale and the base of rowWeights, read by the loops from the frame.
 	VMOVSS 244(R10), X0
-	VMOVSS X0, 320(SP)
+	VMOVSS X0, 256(SP)
 	MOVQ   248(R10), AX
-	MOVQ   AX, 328(SP)
+	MOVQ   AX, 264(SP)
 
 	// R9 = 4·stride, the bytes from a row to the next; the bytes of the whole
 	// 16-, 32- and 64-class steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
@@ -7428,23 +7428,23 @@ noZ81:
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
 	SHLQ         $0x06, AX
-	MOVQ         AX, 272(SP)
+	MOVQ         AX, 208(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x05, AX
 	SHLQ         $0x07, AX
-	MOVQ         AX, 280(SP)
+	MOVQ         AX, 216(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x06, AX
 	SHLQ         $0x08, AX
-	MOVQ         AX, 288(SP)
+	MOVQ         AX, 224(SP)
 	MOVQ         CX, AX
 	ANDQ         $0x0f, AX
 	VMOVD        AX, X0
 	VPBROADCASTD X0, Z0
 	VPCMPGTD     lanes<>+0(SB), Z0, K1
-	KMOVW        K1, 264(SP)
+	KMOVW        K1, 200(SP)
 	VMOVUPS      one<>+0(SB), Z0
-	VMOVUPS      Z0, 128(SP)
+	VMOVUPS      Z0, 64(SP)
 	XORL         R10, R10
 
 wideLabelsGroup:
@@ -7452,22 +7452,22 @@ wideLabelsGroup:
 	JAE  wideLabelsDone
 
 	// The group: its first row, the row after its last, the row pointers at its first row.
-	MOVQ    R10, 360(SP)
-	MOVQ    SI, 376(SP)
-	MOVQ    DI, 384(SP)
+	MOVQ    R10, 296(SP)
+	MOVQ    SI, 312(SP)
+	MOVQ    DI, 320(SP)
 	MOVQ    R10, R12
-	ADDQ    352(SP), R12
+	ADDQ    288(SP), R12
 	CMPQ    R12, R8
 	CMOVQGT R8, R12
-	MOVQ    R12, 368(SP)
+	MOVQ    R12, 304(SP)
 
 wideLabelsRowA:
 	// R11 = the next row of logits (this one for the last row), prefetched in pass 2.
 	LEAQ    (SI)(R9*1), R11
 	LEAQ    1(R10), R12
-	CMPQ    R12, 1096(SP)
+	CMPQ    R12, 1032(SP)
 	CMOVQCC SI, R11
-	MOVQ    344(SP), R12
+	MOVQ    280(SP), R12
 	TESTQ   R12, R12
 	JZ      maxPass82
 
@@ -7478,13 +7478,13 @@ wideLabelsRowA:
 
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ, an
 	// opmask) and no NaN in the row (R12 == 0), else 0; stored to the frame.
-	TESTB  $0x01, 296(SP)
+	TESTB  $0x01, 232(SP)
 	JZ     noLse84
-	MOVQ   $0x00000000, 256(SP)
+	MOVQ   $0x00000000, 192(SP)
 	TESTL  R12, R12
 	JNZ    noLse84
 	VCMPPS $0x00, negInfBits<>+0(SB), Z0, K1
-	KMOVW  K1, 256(SP)
+	KMOVW  K1, 192(SP)
 
 noLse84:
 	JMP haveMax83
@@ -7501,7 +7501,7 @@ maxPass82:
 	MOVL    $0x0000ffff, AX
 	VMOVAPS Z0, Z4
 	KMOVW   AX, K1
-	CMPQ    288(SP), $0x00
+	CMPQ    224(SP), $0x00
 	JEQ     oneChain85
 	VMOVAPS Z0, Z1
 	KMOVW   AX, K2
@@ -7514,7 +7514,7 @@ oneChain85:
 	XORL AX, AX
 
 classes86:
-	CMPQ    AX, 288(SP)
+	CMPQ    AX, 224(SP)
 	JAE     rest87
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
@@ -7533,7 +7533,7 @@ classes86:
 
 rest87:
 single90:
-	CMPQ    AX, 272(SP)
+	CMPQ    AX, 208(SP)
 	JAE     tail88
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
@@ -7544,14 +7544,14 @@ single90:
 tail88:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone89
-	KMOVW     264(SP), K5
+	KMOVW     200(SP), K5
 	VMOVUPS.Z (SI)(AX*1), K5, Z0
 	VMAXPS    Z0, Z4, K5, Z4
 	VCMPPS    $0x07, Z0, Z0, K1, K1
 
 classesDone89:
 	// The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).
-	CMPQ   288(SP), $0x00
+	CMPQ   224(SP), $0x00
 	JEQ    oneChain91
 	VMAXPS Z1, Z4, Z0
 	VMAXPS Z3, Z2, Z4
@@ -7570,7 +7570,7 @@ oneChain91:
 	VPERMILPS     $0xb1, X0, X4
 	VMAXPS        X4, X0, X0
 	VBROADCASTSS  X0, Z0
-	VMULPS.BCST   336(SP), Z0, Z0
+	VMULPS.BCST   272(SP), Z0, Z0
 	VADDPS        zero<>+0(SB), Z0, Z0
 	KMOVW         K1, R12
 	XORL          $0x0000ffff, R12
@@ -7578,13 +7578,13 @@ oneChain91:
 
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ, an
 	// opmask) and no NaN in the row (R12 == 0), else 0; stored to the frame.
-	TESTB  $0x01, 296(SP)
+	TESTB  $0x01, 232(SP)
 	JZ     noLse92
-	MOVQ   $0x00000000, 256(SP)
+	MOVQ   $0x00000000, 192(SP)
 	TESTL  R12, R12
 	JNZ    noLse92
 	VCMPPS $0x00, negInfBits<>+0(SB), Z0, K1
-	KMOVW  K1, 256(SP)
+	KMOVW  K1, 192(SP)
 
 noLse92:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
@@ -7595,7 +7595,7 @@ noLse92:
 	XORL  AX, AX
 
 scan98:
-	CMPQ    AX, 272(SP)
+	CMPQ    AX, 208(SP)
 	JAE     scanTail99
 	VMOVUPS (SI)(AX*1), Z4
 	VCMPPS  $0x03, Z4, Z4, K1
@@ -7608,7 +7608,7 @@ scan98:
 scanTail99:
 	TESTQ     $0x0000000f, CX
 	JZ        notFound95
-	KMOVW     264(SP), K1
+	KMOVW     200(SP), K1
 	VMOVUPS.Z (SI)(AX*1), K1, Z4
 	VCMPPS    $0x03, Z4, Z4, K1, K1
 	KMOVW     K1, R12
@@ -7620,10 +7620,10 @@ scanEq97:
 	XORL AX, AX
 
 scan100:
-	CMPQ        AX, 272(SP)
+	CMPQ        AX, 208(SP)
 	JAE         scanTail101
 	VMOVUPS     (SI)(AX*1), Z4
-	VMULPS.BCST 336(SP), Z4, Z4
+	VMULPS.BCST 272(SP), Z4, Z4
 	VCMPPS      $0x00, Z4, Z0, K1
 	KMOVW       K1, R12
 	TESTL       R12, R12
@@ -7634,9 +7634,9 @@ scan100:
 scanTail101:
 	TESTQ       $0x0000000f, CX
 	JZ          notFound95
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z4
-	VMULPS.BCST 336(SP), Z4, Z4
+	VMULPS.BCST 272(SP), Z4, Z4
 	VCMPPS      $0x00, Z4, Z0, K1, K1
 	KMOVW       K1, R12
 	TESTL       R12, R12
@@ -7660,13 +7660,13 @@ noPreds93:
 haveMax83:
 	// R12 = r; lane r of the group's vectors: m, all (a mask) and the row's weight (1 without).
 	MOVQ   R10, R12
-	SUBQ   360(SP), R12
-	VMOVSS X0, 456(SP)(R12*4)
-	MOVL   256(SP), AX
+	SUBQ   296(SP), R12
+	VMOVSS X0, 392(SP)(R12*4)
+	MOVL   192(SP), AX
 	ANDL   $0x01, AX
 	NEGL   AX
-	MOVL   AX, 584(SP)(R12*4)
-	MOVQ   328(SP), AX
+	MOVL   AX, 520(SP)(R12*4)
+	MOVQ   264(SP), AX
 	TESTQ  AX, AX
 	JZ     unweighted102
 	MOVL   (AX)(R10*4), AX
@@ -7676,16 +7676,16 @@ unweighted102:
 	MOVL $0x3f800000, AX
 
 weight103:
-	MOVL AX, 648(SP)(R12*4)
+	MOVL AX, 584(SP)(R12*4)
 
 	// d[l] = x[l]·xs - m, before any write, to lane r.
 	MOVLQSX      (BX)(R10*4), R12
 	VBROADCASTSS (SI)(R12*4), Z4
-	VMULPS.BCST  336(SP), Z4, Z4
+	VMULPS.BCST  272(SP), Z4, Z4
 	VSUBPS       Z0, Z4, Z4
 	MOVQ         R10, R12
-	SUBQ         360(SP), R12
-	VMOVSS       X4, 520(SP)(R12*4)
+	SUBQ         296(SP), R12
+	VMOVSS       X4, 456(SP)(R12*4)
 
 	// Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to g (when grad is not
 	// nil); s accumulated by classSum. Two loops: with and without grad.
@@ -7711,9 +7711,9 @@ weight103:
 	XORL    AX, AX
 
 classes106:
-	CMPQ        AX, 288(SP)
+	CMPQ        AX, 224(SP)
 	JAE         rest107
-	CMPL        336(SP), $0x3f800000
+	CMPL        272(SP), $0x3f800000
 	JNE         scaled110
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
@@ -7826,10 +7826,10 @@ scaled110:
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
 	VMOVUPS     192(SI)(AX*1), Z18
-	VMULPS.BCST 336(SP), Z15, Z15
-	VMULPS.BCST 336(SP), Z16, Z16
-	VMULPS.BCST 336(SP), Z17, Z17
-	VMULPS.BCST 336(SP), Z18, Z18
+	VMULPS.BCST 272(SP), Z15, Z15
+	VMULPS.BCST 272(SP), Z16, Z16
+	VMULPS.BCST 272(SP), Z17, Z17
+	VMULPS.BCST 272(SP), Z18, Z18
 	VSUBPS      Z0, Z15, Z15
 	VSUBPS      Z0, Z16, Z16
 	VSUBPS      Z0, Z17, Z17
@@ -7937,10 +7937,10 @@ scaledDone111:
 
 rest107:
 single112:
-	CMPQ        AX, 272(SP)
+	CMPQ        AX, 208(SP)
 	JAE         tail108
 	VMOVUPS     (SI)(AX*1), Z15
-	VMULPS.BCST 336(SP), Z15, Z15
+	VMULPS.BCST 272(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z15
 	VMULPS      Z5, Z15, Z16
 	VRNDSCALEPS $0x00, Z16, Z16
@@ -7970,9 +7970,9 @@ single112:
 tail108:
 	TESTQ       $0x0000000f, CX
 	JZ          classesDone109
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z15
-	VMULPS.BCST 336(SP), Z15, Z15
+	VMULPS.BCST 272(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z0
 	VMULPS      Z5, Z0, Z5
 	VRNDSCALEPS $0x00, Z5, Z5
@@ -7994,9 +7994,9 @@ tail108:
 	VADDPS      Z13, Z6, Z6
 	VCMPPS      $0x05, Z14, Z0, K1
 	VSCALEFPS.Z Z5, Z6, K1, Z0
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VMOVUPS     Z0, K1, (DI)(AX*1)
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VADDPS      Z0, Z4, K1, Z4
 
 classesDone109:
@@ -8019,9 +8019,9 @@ noGrad104:
 	XORL    AX, AX
 
 classes113:
-	CMPQ        AX, 288(SP)
+	CMPQ        AX, 224(SP)
 	JAE         rest114
-	CMPL        336(SP), $0x3f800000
+	CMPL        272(SP), $0x3f800000
 	JNE         scaled117
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
@@ -8126,10 +8126,10 @@ scaled117:
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
 	VMOVUPS     192(SI)(AX*1), Z18
-	VMULPS.BCST 336(SP), Z15, Z15
-	VMULPS.BCST 336(SP), Z16, Z16
-	VMULPS.BCST 336(SP), Z17, Z17
-	VMULPS.BCST 336(SP), Z18, Z18
+	VMULPS.BCST 272(SP), Z15, Z15
+	VMULPS.BCST 272(SP), Z16, Z16
+	VMULPS.BCST 272(SP), Z17, Z17
+	VMULPS.BCST 272(SP), Z18, Z18
 	VSUBPS      Z0, Z15, Z15
 	VSUBPS      Z0, Z16, Z16
 	VSUBPS      Z0, Z17, Z17
@@ -8229,10 +8229,10 @@ scaledDone118:
 
 rest114:
 single119:
-	CMPQ        AX, 272(SP)
+	CMPQ        AX, 208(SP)
 	JAE         tail115
 	VMOVUPS     (SI)(AX*1), Z15
-	VMULPS.BCST 336(SP), Z15, Z15
+	VMULPS.BCST 272(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z15
 	VMULPS      Z5, Z15, Z16
 	VRNDSCALEPS $0x00, Z16, Z16
@@ -8261,9 +8261,9 @@ single119:
 tail115:
 	TESTQ       $0x0000000f, CX
 	JZ          classesDone116
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z15
-	VMULPS.BCST 336(SP), Z15, Z15
+	VMULPS.BCST 272(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z0
 	VMULPS      Z5, Z0, Z5
 	VRNDSCALEPS $0x00, Z5, Z5
@@ -8285,7 +8285,7 @@ tail115:
 	VADDPS      Z13, Z6, Z6
 	VCMPPS      $0x05, Z14, Z0, K1
 	VSCALEFPS.Z Z5, Z6, K1, Z0
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VADDPS      Z0, Z4, K1, Z4
 
 classesDone116:
@@ -8303,8 +8303,8 @@ summed105:
 	VADDSS        X4, X0, X0
 	VBROADCASTSS  X0, Z0
 	MOVQ          R10, R12
-	SUBQ          360(SP), R12
-	VMOVSS        X0, 392(SP)(R12*4)
+	SUBQ          296(SP), R12
+	VMOVSS        X0, 328(SP)(R12*4)
 
 	// Next row.
 	INCQ  R10
@@ -8314,7 +8314,7 @@ summed105:
 	ADDQ  R9, DI
 
 noOut120:
-	CMPQ R10, 368(SP)
+	CMPQ R10, 304(SP)
 	JB   wideLabelsRowA
 
 	// The rows of the group, one per lane (lanes past the group's rows hold
@@ -8323,12 +8323,12 @@ noOut120:
 	// computed; with the z-loss, zl, f = zTerms(z, lse) (seq.ZTerms), loss =
 	// loss + zl, f to the frame (1 without); loss = loss·w; with a gradient, sc
 	// = scale·w and q = (sc / s)·f (seq.Quotient).
-	VMOVDQU32    392(SP), Z0
+	VMOVDQU32    328(SP), Z0
 	VPSRLD       $0x17, Z0, Z0
 	VBROADCASTSS logExpInv<>+0(SB), Z4
 	VPSUBD       Z0, Z4, Z4
 	VPSLLD       $0x17, Z4, Z4
-	VMULPS       392(SP), Z4, Z4
+	VMULPS       328(SP), Z4, Z4
 	VPSUBD.BCST  logExpBias<>+0(SB), Z0, Z0
 	VCVTDQ2PS    Z0, Z0
 	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z4, K1
@@ -8363,62 +8363,62 @@ noOut120:
 	VSUBPS       Z6, Z0, Z0
 	VADDPS       Z0, Z4, Z0
 	VADDPS       Z5, Z0, Z0
-	VSUBPS       520(SP), Z0, Z4
-	TESTB        $0x01, 296(SP)
+	VSUBPS       456(SP), Z0, Z4
+	TESTB        $0x01, 232(SP)
 	JZ           noLse121
-	VMOVDQU32    584(SP), Z5
+	VMOVDQU32    520(SP), Z5
 	VPTESTMD     Z5, Z5, K1
-	VADDPS       456(SP), Z0, Z0
-	VBLENDMPS    456(SP), Z0, K1, Z0
-	VMOVUPS      Z0, 776(SP)
-	TESTB        $0x02, 296(SP)
+	VADDPS       392(SP), Z0, Z0
+	VBLENDMPS    392(SP), Z0, K1, Z0
+	VMOVUPS      Z0, 712(SP)
+	TESTB        $0x02, 232(SP)
 	JZ           noZ122
-	VMULPS       192(SP), Z0, Z5
+	VMULPS       128(SP), Z0, Z5
 	VMULPS       Z0, Z5, Z0
 	VADDPS       Z5, Z5, Z5
 	VADDPS.BCST  one<>+0(SB), Z5, Z5
-	VMOVUPS      Z5, 128(SP)
+	VMOVUPS      Z5, 64(SP)
 	VADDPS       Z0, Z4, Z0
 	VMOVAPS      Z0, Z4
 
 noZ122:
 noLse121:
-	CMPQ    328(SP), $0x00
+	CMPQ    264(SP), $0x00
 	JEQ     unweighted123
-	VMULPS  648(SP), Z4, Z0
+	VMULPS  584(SP), Z4, Z0
 	VMOVAPS Z0, Z4
 
 unweighted123:
-	VMOVUPS      Z4, 712(SP)
+	VMOVUPS      Z4, 648(SP)
 	TESTQ        DI, DI
 	JZ           noGrad124
-	VBROADCASTSS 320(SP), Z0
-	CMPQ         328(SP), $0x00
+	VBROADCASTSS 256(SP), Z0
+	CMPQ         264(SP), $0x00
 	JEQ          unweighted125
-	VMULPS       648(SP), Z0, Z0
+	VMULPS       584(SP), Z0, Z0
 	VMOVAPS      Z0, Z0
 
 unweighted125:
-	VMOVUPS Z0, 904(SP)
-	VDIVPS  392(SP), Z0, Z0
-	VMULPS  128(SP), Z0, Z0
 	VMOVUPS Z0, 840(SP)
+	VDIVPS  328(SP), Z0, Z0
+	VMULPS  64(SP), Z0, Z0
+	VMOVUPS Z0, 776(SP)
 
 noGrad124:
 	// Back to the group's first row.
-	MOVQ 360(SP), R10
-	MOVQ 376(SP), SI
-	MOVQ 384(SP), DI
+	MOVQ 296(SP), R10
+	MOVQ 312(SP), SI
+	MOVQ 320(SP), DI
 
 wideLabelsRowC:
 	// R12 = r: losses[i] and (when not nil) lse[i] from lane r.
 	MOVQ  R10, R12
-	SUBQ  360(SP), R12
-	MOVL  712(SP)(R12*4), AX
+	SUBQ  296(SP), R12
+	MOVL  648(SP)(R12*4), AX
 	MOVL  AX, (DX)(R10*4)
 	TESTQ R14, R14
 	JZ    noLse126
-	MOVL  776(SP)(R12*4), AX
+	MOVL  712(SP)(R12*4), AX
 	MOVL  AX, (R14)(R10*4)
 
 noLse126:
@@ -8426,11 +8426,11 @@ noLse126:
 	// from lane r; g[j] = e[j]·q (seq.Scaled); then g[l] = g[l] - sc.
 	TESTQ        DI, DI
 	JZ           noGrad127
-	VBROADCASTSS 840(SP)(R12*4), Z0
+	VBROADCASTSS 776(SP)(R12*4), Z0
 	XORL         AX, AX
 
 classes128:
-	CMPQ    AX, 288(SP)
+	CMPQ    AX, 224(SP)
 	JAE     rest129
 	VMOVUPS (DI)(AX*1), Z4
 	VMULPS  Z0, Z4, Z4
@@ -8449,7 +8449,7 @@ classes128:
 
 rest129:
 single132:
-	CMPQ    AX, 272(SP)
+	CMPQ    AX, 208(SP)
 	JAE     tail130
 	VMOVUPS (DI)(AX*1), Z4
 	VMULPS  Z0, Z4, Z4
@@ -8460,18 +8460,18 @@ single132:
 tail130:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone131
-	KMOVW     264(SP), K1
+	KMOVW     200(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z4
 	VMULPS    Z0, Z4, Z0
-	KMOVW     264(SP), K1
+	KMOVW     200(SP), K1
 	VMOVUPS   Z0, K1, (DI)(AX*1)
 
 classesDone131:
 	MOVQ    R10, R12
-	SUBQ    360(SP), R12
+	SUBQ    296(SP), R12
 	MOVLQSX (BX)(R10*4), AX
 	VMOVSS  (DI)(AX*4), X0
-	VSUBSS  904(SP)(R12*4), X0, X0
+	VSUBSS  840(SP)(R12*4), X0, X0
 	VMOVSS  X0, (DI)(AX*4)
 
 noGrad127:
@@ -8483,7 +8483,7 @@ noGrad127:
 	ADDQ  R9, DI
 
 noOut133:
-	CMPQ R10, 368(SP)
+	CMPQ R10, 304(SP)
 	JB   wideLabelsRowC
 	JMP  wideLabelsGroup
 
@@ -8493,7 +8493,7 @@ wideLabelsDone:
 
 // func wideTargetsAVX512(a *blockArgs)
 // Requires: AVX, AVX512DQ, AVX512F, CMOV, MMX+
-TEXT ·wideTargetsAVX512(SB), $1096-8
+TEXT ·wideTargetsAVX512(SB), $1032-8
 	// wideTargetsGeneric, in groups of rows (see wideGroups): passes 1 and 2 of
 	// each row of a group, the classes in vectors (see the overview of the wide
 	// functions), the logits times xs = xscale; the scalar work of the group's
@@ -8514,12 +8514,12 @@ TEXT ·wideTargetsAVX512(SB), $1096-8
 	// pass 2, m, the accumulators of s, T and D, the class indices (from
 	// labels), the registers of one exponential; pass 3, qt, scale, the class
 	// indices.
-	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 d[l]; 128 f (the z-loss
-	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
-	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
-	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
-	// word; 304 the form of the targets; 312 the targets row; 320 scale; 328 the
-	// base of labels; 336 the base of rowWeights (0: nil); 344 xscale.
+	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 f (the z-loss factors,
+	// else 1); 128 z; 8-byte words: 192 all (the row's allNegInfRow, an opmask);
+	// 200 tail (the opmask of the last c mod 16 classes); 208, 216, 224 the
+	// bytes of the whole 16-, 32- and 64-class steps of a row; 232 the flag
+	// word; 240 the form of the targets; 248 the base of targets; 256 scale; 264
+	// the base of labels; 272 the base of rowWeights (0: nil); 280 xscale.
 	//
 	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
 	MOVQ  a+0(FP), R10
@@ -8546,11 +8546,11 @@ someRows71:
 
 isNil70:
 	VMOVSS 240(R10), X0
-	VMOVSS X0, 344(SP)
+	VMOVSS X0, 280(SP)
 
-	// The frame words of the groups of rows at 352(SP) (rows per group, first row,
+	// The frame words of the groups of rows at 288(SP) (rows per group, first row,
 	// end, SI and DI at the first row) and the vectors with a lane per row of
-	// the group at 392(SP), 64 bytes apart: s, m, d[l], all, w, loss, lse,
+	// the group at 328(SP), 64 bytes apart: s, m, d[l], all, w, loss, lse,
 	// q (qt in wideTargets), sc, T, D.
 	// The rows of a group: min(16, max(1, 16384/(4c))).
 	MOVL    $0x00001000, AX
@@ -8562,7 +8562,7 @@ isNil70:
 	MOVL    $0x00000010, DX
 	CMPQ    AX, DX
 	CMOVQGT DX, AX
-	MOVQ    AX, 352(SP)
+	MOVQ    AX, 288(SP)
 
 	// The lanes that no row of a group writes (past its rows) hold s = w = 1
 	// and +0 elsewhere, so that phase b computes on them only ordinary numbers
@@ -8570,13 +8570,13 @@ isNil70:
 	// be slow).
 	VBROADCASTSS one<>+0(SB), Z0
 	VXORPS       Z5, Z5, Z5
-	VMOVUPS      Z0, 392(SP)
-	VMOVUPS      Z0, 648(SP)
+	VMOVUPS      Z0, 328(SP)
+	VMOVUPS      Z0, 584(SP)
+	VMOVUPS      Z5, 392(SP)
 	VMOVUPS      Z5, 456(SP)
 	VMOVUPS      Z5, 520(SP)
-	VMOVUPS      Z5, 584(SP)
+	VMOVUPS      Z5, 904(SP)
 	VMOVUPS      Z5, 968(SP)
-	VMOVUPS      Z5, 1032(SP)
 
 	// The form of the targets.
 	MOVQ    24(R10), DI
@@ -8622,7 +8622,7 @@ isNil75:
 isNil76:
 	XORL  R12, R12
 	MOVQ  72(R10), AX
-	MOVQ  AX, 312(SP)
+	MOVQ  AX, 248(SP)
 	TESTQ AX, AX
 	JZ    fromLabels77
 	MOVQ  80(R10), AX
@@ -8674,7 +8674,7 @@ notStaged81:
 	VXORPS       Z5, Z5, Z5
 
 staged82:
-	MOVQ R12, 304(SP)
+	MOVQ R12, 240(SP)
 	MOVQ 144(R10), DX
 
 	// The fused outputs: R13 = preds, R14 = lse (nil: not requested). The flag
@@ -8689,22 +8689,22 @@ staged82:
 
 noLse83:
 	VBROADCASTSS 272(R10), Z6
-	VMOVUPS      Z6, 192(SP)
+	VMOVUPS      Z6, 128(SP)
 	MOVL         272(R10), AX
 	SHLL         $0x01, AX
 	JZ           noZ84
 	MOVL         $0x00000003, R12
 
 noZ84:
-	MOVQ R12, 296(SP)
+	MOVQ R12, 232(SP)
 
 	// scale and the bases of labels and rowWeights, read by the loops from the frame.
 	VMOVSS 244(R10), X6
-	VMOVSS X6, 320(SP)
+	VMOVSS X6, 256(SP)
 	MOVQ   48(R10), AX
-	MOVQ   AX, 328(SP)
+	MOVQ   AX, 264(SP)
 	MOVQ   248(R10), AX
-	MOVQ   AX, 336(SP)
+	MOVQ   AX, 272(SP)
 
 	// R9 = 4·stride, the bytes from a row to the next; the bytes of the whole
 	// 16-, 32- and 64-class steps; tail = the opmask of the last c mod 16 classes (bit k < c%16, for
@@ -8713,23 +8713,23 @@ noZ84:
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
 	SHLQ         $0x06, AX
-	MOVQ         AX, 272(SP)
+	MOVQ         AX, 208(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x05, AX
 	SHLQ         $0x07, AX
-	MOVQ         AX, 280(SP)
+	MOVQ         AX, 216(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x06, AX
 	SHLQ         $0x08, AX
-	MOVQ         AX, 288(SP)
+	MOVQ         AX, 224(SP)
 	MOVQ         CX, AX
 	ANDQ         $0x0f, AX
 	VMOVD        AX, X6
 	VPBROADCASTD X6, Z6
 	VPCMPGTD     lanes<>+0(SB), Z6, K1
-	KMOVW        K1, 264(SP)
+	KMOVW        K1, 200(SP)
 	VMOVUPS      one<>+0(SB), Z6
-	VMOVUPS      Z6, 128(SP)
+	VMOVUPS      Z6, 64(SP)
 	VMOVUPS      expLog2e<>+0(SB), Z9
 	VMOVUPS      expLn2Hi<>+0(SB), Z10
 	VMOVUPS      expLn2Lo<>+0(SB), Z11
@@ -8749,14 +8749,14 @@ wideTargetsGroup:
 	JAE  wideTargetsDone
 
 	// The group: its first row, the row after its last, the row pointers at its first row.
-	MOVQ    R10, 360(SP)
-	MOVQ    SI, 376(SP)
-	MOVQ    DI, 384(SP)
+	MOVQ    R10, 296(SP)
+	MOVQ    SI, 312(SP)
+	MOVQ    DI, 320(SP)
 	MOVQ    R10, R12
-	ADDQ    352(SP), R12
+	ADDQ    288(SP), R12
 	CMPQ    R12, R8
 	CMOVQGT R8, R12
-	MOVQ    R12, 368(SP)
+	MOVQ    R12, 304(SP)
 
 wideTargetsRowA:
 	// R11 = the next row of logits (this one for the last row), prefetched in pass 2.
@@ -8776,7 +8776,7 @@ wideTargetsRowA:
 	MOVL    $0x0000ffff, AX
 	VMOVAPS Z6, Z7
 	KMOVW   AX, K1
-	CMPQ    288(SP), $0x00
+	CMPQ    224(SP), $0x00
 	JEQ     oneChain85
 	VMOVAPS Z6, Z2
 	KMOVW   AX, K2
@@ -8789,7 +8789,7 @@ oneChain85:
 	XORL AX, AX
 
 classes86:
-	CMPQ    AX, 288(SP)
+	CMPQ    AX, 224(SP)
 	JAE     rest87
 	VMOVUPS (SI)(AX*1), Z6
 	VMAXPS  Z6, Z7, Z7
@@ -8808,7 +8808,7 @@ classes86:
 
 rest87:
 single90:
-	CMPQ    AX, 272(SP)
+	CMPQ    AX, 208(SP)
 	JAE     tail88
 	VMOVUPS (SI)(AX*1), Z6
 	VMAXPS  Z6, Z7, Z7
@@ -8819,14 +8819,14 @@ single90:
 tail88:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone89
-	KMOVW     264(SP), K5
+	KMOVW     200(SP), K5
 	VMOVUPS.Z (SI)(AX*1), K5, Z6
 	VMAXPS    Z6, Z7, K5, Z7
 	VCMPPS    $0x07, Z6, Z6, K1, K1
 
 classesDone89:
 	// The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).
-	CMPQ   288(SP), $0x00
+	CMPQ   224(SP), $0x00
 	JEQ    oneChain91
 	VMAXPS Z2, Z7, Z6
 	VMAXPS Z4, Z3, Z7
@@ -8845,7 +8845,7 @@ oneChain91:
 	VPERMILPS     $0xb1, X6, X7
 	VMAXPS        X7, X6, X6
 	VBROADCASTSS  X6, Z6
-	VMULPS.BCST   344(SP), Z6, Z6
+	VMULPS.BCST   280(SP), Z6, Z6
 	VADDPS        zero<>+0(SB), Z6, Z21
 	KMOVW         K1, R12
 	XORL          $0x0000ffff, R12
@@ -8853,13 +8853,13 @@ oneChain91:
 
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ, an
 	// opmask) and no NaN in the row (R12 == 0), else 0; stored to the frame.
-	TESTB  $0x01, 296(SP)
+	TESTB  $0x01, 232(SP)
 	JZ     noLse92
-	MOVQ   $0x00000000, 256(SP)
+	MOVQ   $0x00000000, 192(SP)
 	TESTL  R12, R12
 	JNZ    noLse92
 	VCMPPS $0x00, negInfBits<>+0(SB), Z21, K1
-	KMOVW  K1, 256(SP)
+	KMOVW  K1, 192(SP)
 
 noLse92:
 	// preds[i] = argmaxRow(x) (when preds is not nil), before any write.
@@ -8870,7 +8870,7 @@ noLse92:
 	XORL  AX, AX
 
 scan98:
-	CMPQ    AX, 272(SP)
+	CMPQ    AX, 208(SP)
 	JAE     scanTail99
 	VMOVUPS (SI)(AX*1), Z6
 	VCMPPS  $0x03, Z6, Z6, K1
@@ -8883,7 +8883,7 @@ scan98:
 scanTail99:
 	TESTQ     $0x0000000f, CX
 	JZ        notFound95
-	KMOVW     264(SP), K1
+	KMOVW     200(SP), K1
 	VMOVUPS.Z (SI)(AX*1), K1, Z6
 	VCMPPS    $0x03, Z6, Z6, K1, K1
 	KMOVW     K1, R12
@@ -8895,10 +8895,10 @@ scanEq97:
 	XORL AX, AX
 
 scan100:
-	CMPQ        AX, 272(SP)
+	CMPQ        AX, 208(SP)
 	JAE         scanTail101
 	VMOVUPS     (SI)(AX*1), Z6
-	VMULPS.BCST 344(SP), Z6, Z6
+	VMULPS.BCST 280(SP), Z6, Z6
 	VCMPPS      $0x00, Z6, Z21, K1
 	KMOVW       K1, R12
 	TESTL       R12, R12
@@ -8909,9 +8909,9 @@ scan100:
 scanTail101:
 	TESTQ       $0x0000000f, CX
 	JZ          notFound95
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z6
-	VMULPS.BCST 344(SP), Z6, Z6
+	VMULPS.BCST 280(SP), Z6, Z6
 	VCMPPS      $0x00, Z6, Z21, K1, K1
 	KMOVW       K1, R12
 	TESTL       R12, R12
@@ -8932,13 +8932,13 @@ storePred96:
 noPreds93:
 	// R12 = r; lane r of the group's vectors: m, all (a mask) and the row's weight (1 without).
 	MOVQ   R10, R12
-	SUBQ   360(SP), R12
-	VMOVSS X21, 456(SP)(R12*4)
-	MOVL   256(SP), AX
+	SUBQ   296(SP), R12
+	VMOVSS X21, 392(SP)(R12*4)
+	MOVL   192(SP), AX
 	ANDL   $0x01, AX
 	NEGL   AX
-	MOVL   AX, 584(SP)(R12*4)
-	MOVQ   336(SP), AX
+	MOVL   AX, 520(SP)(R12*4)
+	MOVQ   272(SP), AX
 	TESTQ  AX, AX
 	JZ     unweighted102
 	MOVL   (AX)(R10*4), AX
@@ -8948,12 +8948,12 @@ unweighted102:
 	MOVL $0x3f800000, AX
 
 weight103:
-	MOVL AX, 648(SP)(R12*4)
+	MOVL AX, 584(SP)(R12*4)
 
 	// The label in every lane (targets from labels).
-	TESTB        $0x01, 304(SP)
+	TESTB        $0x01, 240(SP)
 	JZ           noLabel104
-	MOVQ         328(SP), R12
+	MOVQ         264(SP), R12
 	VMOVD        (R12)(R10*4), X1
 	VPBROADCASTD X1, Z1
 
@@ -8964,7 +8964,7 @@ noLabel104:
 	// grad is not nil); s, T and D accumulated by classSum (e, a, td). R12 =
 	// the targets row. One loop per form of the targets.
 	// R12 = the targets row: the base of targets (0 from labels) + i·4·stride.
-	MOVQ  312(SP), R12
+	MOVQ  248(SP), R12
 	TESTQ R12, R12
 	JZ    noTargets105
 	MOVQ  R10, AX
@@ -8975,24 +8975,24 @@ noTargets105:
 	VMOVUPS negZero<>+0(SB), Z6
 	VMOVUPS negZero<>+0(SB), Z7
 	VMOVUPS negZero<>+0(SB), Z8
-	CMPQ    304(SP), $0x02
+	CMPQ    240(SP), $0x02
 	JEQ     wideTargetsExp2
-	CMPQ    304(SP), $0x06
+	CMPQ    240(SP), $0x06
 	JEQ     wideTargetsExp6
-	CMPQ    304(SP), $0x03
+	CMPQ    240(SP), $0x03
 	JEQ     wideTargetsExp3
-	CMPQ    304(SP), $0x07
+	CMPQ    240(SP), $0x07
 	JEQ     wideTargetsExp7
 	XORL    AX, AX
 
 classes107:
-	CMPQ        AX, 280(SP)
+	CMPQ        AX, 216(SP)
 	JAE         rest108
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
-	CMPL        344(SP), $0x3f800000
+	CMPL        280(SP), $0x3f800000
 	JEQ         unscaled111
-	VMULPS.BCST 344(SP), Z22, Z22
+	VMULPS.BCST 280(SP), Z22, Z22
 
 unscaled111:
 	VSUBPS      Z21, Z22, Z22
@@ -9030,9 +9030,9 @@ noStore112:
 	VADDPS      Z22, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z22
 	PREFETCHT0  64(R11)(AX*1)
-	CMPL        344(SP), $0x3f800000
+	CMPL        280(SP), $0x3f800000
 	JEQ         unscaled113
-	VMULPS.BCST 344(SP), Z22, Z22
+	VMULPS.BCST 280(SP), Z22, Z22
 
 unscaled113:
 	VSUBPS      Z21, Z22, Z22
@@ -9076,9 +9076,9 @@ rest108:
 	JZ          tail109
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
-	CMPL        344(SP), $0x3f800000
+	CMPL        280(SP), $0x3f800000
 	JEQ         unscaled115
-	VMULPS.BCST 344(SP), Z22, Z22
+	VMULPS.BCST 280(SP), Z22, Z22
 
 unscaled115:
 	VSUBPS      Z21, Z22, Z22
@@ -9119,22 +9119,22 @@ noStore116:
 tail109:
 	TESTQ       $0x0000000f, CX
 	JZ          classesDone110
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z22
-	CMPL        344(SP), $0x3f800000
+	CMPL        280(SP), $0x3f800000
 	JEQ         unscaled117
-	VMULPS.BCST 344(SP), Z22, Z22
+	VMULPS.BCST 280(SP), Z22, Z22
 
 unscaled117:
 	VSUBPS      Z21, Z22, Z21
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VMOVUPS.Z   (R12)(AX*1), K1, Z22
 	VCMPPS      $0x04, Z19, Z22, K1
 	VMULPS      Z21, Z22, Z23
 	VMOVUPS.Z   Z23, K1, Z23
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VADDPS      Z22, Z7, K1, Z7
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VADDPS      Z23, Z8, K1, Z8
 	VMULPS      Z9, Z21, Z22
 	VRNDSCALEPS $0x00, Z22, Z22
@@ -9158,11 +9158,11 @@ unscaled117:
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
 	JZ          noStore118
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
 noStore118:
-	KMOVW  264(SP), K1
+	KMOVW  200(SP), K1
 	VADDPS Z21, Z6, K1, Z6
 
 classesDone110:
@@ -9172,13 +9172,13 @@ wideTargetsExp2:
 	XORL AX, AX
 
 classes119:
-	CMPQ        AX, 280(SP)
+	CMPQ        AX, 216(SP)
 	JAE         rest120
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
-	CMPL        344(SP), $0x3f800000
+	CMPL        280(SP), $0x3f800000
 	JEQ         unscaled123
-	VMULPS.BCST 344(SP), Z22, Z22
+	VMULPS.BCST 280(SP), Z22, Z22
 
 unscaled123:
 	VSUBPS      Z21, Z22, Z22
@@ -9218,9 +9218,9 @@ noStore124:
 	VADDPS      Z22, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z22
 	PREFETCHT0  64(R11)(AX*1)
-	CMPL        344(SP), $0x3f800000
+	CMPL        280(SP), $0x3f800000
 	JEQ         unscaled125
-	VMULPS.BCST 344(SP), Z22, Z22
+	VMULPS.BCST 280(SP), Z22, Z22
 
 unscaled125:
 	VSUBPS      Z21, Z22, Z22
@@ -9266,9 +9266,9 @@ rest120:
 	JZ          tail121
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
-	CMPL        344(SP), $0x3f800000
+	CMPL        280(SP), $0x3f800000
 	JEQ         unscaled127
-	VMULPS.BCST 344(SP), Z22, Z22
+	VMULPS.BCST 280(SP), Z22, Z22
 
 unscaled127:
 	VSUBPS      Z21, Z22, Z22
@@ -9311,24 +9311,24 @@ noStore128:
 tail121:
 	TESTQ       $0x0000000f, CX
 	JZ          classesDone122
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z22
-	CMPL        344(SP), $0x3f800000
+	CMPL        280(SP), $0x3f800000
 	JEQ         unscaled129
-	VMULPS.BCST 344(SP), Z22, Z22
+	VMULPS.BCST 280(SP), Z22, Z22
 
 unscaled129:
 	VSUBPS      Z21, Z22, Z21
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VMOVUPS.Z   (R12)(AX*1), K1, Z22
 	VMULPS      Z22, Z0, Z22
 	VADDPS      Z5, Z22, Z22
 	VCMPPS      $0x04, Z19, Z22, K1
 	VMULPS      Z21, Z22, Z23
 	VMOVUPS.Z   Z23, K1, Z23
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VADDPS      Z22, Z7, K1, Z7
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VADDPS      Z23, Z8, K1, Z8
 	VMULPS      Z9, Z21, Z22
 	VRNDSCALEPS $0x00, Z22, Z22
@@ -9352,11 +9352,11 @@ unscaled129:
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
 	JZ          noStore130
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
 noStore130:
-	KMOVW  264(SP), K1
+	KMOVW  200(SP), K1
 	VADDPS Z21, Z6, K1, Z6
 
 classesDone122:
@@ -9366,13 +9366,13 @@ wideTargetsExp6:
 	XORL AX, AX
 
 classes131:
-	CMPQ        AX, 280(SP)
+	CMPQ        AX, 216(SP)
 	JAE         rest132
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
-	CMPL        344(SP), $0x3f800000
+	CMPL        280(SP), $0x3f800000
 	JEQ         unscaled135
-	VMULPS.BCST 344(SP), Z22, Z22
+	VMULPS.BCST 280(SP), Z22, Z22
 
 unscaled135:
 	VSUBPS      Z21, Z22, Z22
@@ -9414,9 +9414,9 @@ noStore136:
 	VADDPS      Z22, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z22
 	PREFETCHT0  64(R11)(AX*1)
-	CMPL        344(SP), $0x3f800000
+	CMPL        280(SP), $0x3f800000
 	JEQ         unscaled137
-	VMULPS.BCST 344(SP), Z22, Z22
+	VMULPS.BCST 280(SP), Z22, Z22
 
 unscaled137:
 	VSUBPS      Z21, Z22, Z22
@@ -9464,9 +9464,9 @@ rest132:
 	JZ          tail133
 	VMOVUPS     (SI)(AX*1), Z22
 	PREFETCHT0  (R11)(AX*1)
-	CMPL        344(SP), $0x3f800000
+	CMPL        280(SP), $0x3f800000
 	JEQ         unscaled139
-	VMULPS.BCST 344(SP), Z22, Z22
+	VMULPS.BCST 280(SP), Z22, Z22
 
 unscaled139:
 	VSUBPS      Z21, Z22, Z22
@@ -9511,27 +9511,27 @@ noStore140:
 tail133:
 	TESTQ       $0x0000000f, CX
 	JZ          classesDone134
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z22
-	CMPL        344(SP), $0x3f800000
+	CMPL        280(SP), $0x3f800000
 	JEQ         unscaled141
-	VMULPS.BCST 344(SP), Z22, Z22
+	VMULPS.BCST 280(SP), Z22, Z22
 
 unscaled141:
 	VSUBPS      Z21, Z22, Z21
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VMOVUPS.Z   (R12)(AX*1), K1, Z22
 	VMULPS      Z22, Z0, Z22
 	VADDPS      Z5, Z22, Z22
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VMOVUPS.Z   (BX)(AX*1), K1, Z23
 	VMULPS      Z22, Z23, Z22
 	VCMPPS      $0x04, Z19, Z22, K1
 	VMULPS      Z21, Z22, Z23
 	VMOVUPS.Z   Z23, K1, Z23
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VADDPS      Z22, Z7, K1, Z7
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VADDPS      Z23, Z8, K1, Z8
 	VMULPS      Z9, Z21, Z22
 	VRNDSCALEPS $0x00, Z22, Z22
@@ -9555,11 +9555,11 @@ unscaled141:
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
 	JZ          noStore142
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
 noStore142:
-	KMOVW  264(SP), K1
+	KMOVW  200(SP), K1
 	VADDPS Z21, Z6, K1, Z6
 
 classesDone134:
@@ -9570,13 +9570,13 @@ wideTargetsExp3:
 	XORL      AX, AX
 
 classes143:
-	CMPQ        AX, 280(SP)
+	CMPQ        AX, 216(SP)
 	JAE         rest144
 	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
-	CMPL        344(SP), $0x3f800000
+	CMPL        280(SP), $0x3f800000
 	JEQ         unscaled147
-	VMULPS.BCST 344(SP), Z23, Z23
+	VMULPS.BCST 280(SP), Z23, Z23
 
 unscaled147:
 	VSUBPS      Z21, Z23, Z23
@@ -9618,9 +9618,9 @@ noStore148:
 	VADDPS      Z23, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z23
 	PREFETCHT0  64(R11)(AX*1)
-	CMPL        344(SP), $0x3f800000
+	CMPL        280(SP), $0x3f800000
 	JEQ         unscaled149
-	VMULPS.BCST 344(SP), Z23, Z23
+	VMULPS.BCST 280(SP), Z23, Z23
 
 unscaled149:
 	VSUBPS      Z21, Z23, Z23
@@ -9668,9 +9668,9 @@ rest144:
 	JZ          tail145
 	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
-	CMPL        344(SP), $0x3f800000
+	CMPL        280(SP), $0x3f800000
 	JEQ         unscaled151
-	VMULPS.BCST 344(SP), Z23, Z23
+	VMULPS.BCST 280(SP), Z23, Z23
 
 unscaled151:
 	VSUBPS      Z21, Z23, Z23
@@ -9715,11 +9715,11 @@ noStore152:
 tail145:
 	TESTQ       $0x0000000f, CX
 	JZ          classesDone146
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z23
-	CMPL        344(SP), $0x3f800000
+	CMPL        280(SP), $0x3f800000
 	JEQ         unscaled153
-	VMULPS.BCST 344(SP), Z23, Z23
+	VMULPS.BCST 280(SP), Z23, Z23
 
 unscaled153:
 	VSUBPS      Z21, Z23, Z21
@@ -9730,9 +9730,9 @@ unscaled153:
 	VCMPPS      $0x04, Z19, Z23, K1
 	VMULPS      Z21, Z23, Z24
 	VMOVUPS.Z   Z24, K1, Z24
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VADDPS      Z23, Z7, K1, Z7
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VADDPS      Z24, Z8, K1, Z8
 	VPADDD      Z20, Z22, Z22
 	VMULPS      Z9, Z21, Z22
@@ -9757,11 +9757,11 @@ unscaled153:
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
 	JZ          noStore154
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
 noStore154:
-	KMOVW  264(SP), K1
+	KMOVW  200(SP), K1
 	VADDPS Z21, Z6, K1, Z6
 
 classesDone146:
@@ -9772,13 +9772,13 @@ wideTargetsExp7:
 	XORL      AX, AX
 
 classes155:
-	CMPQ        AX, 280(SP)
+	CMPQ        AX, 216(SP)
 	JAE         rest156
 	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
-	CMPL        344(SP), $0x3f800000
+	CMPL        280(SP), $0x3f800000
 	JEQ         unscaled159
-	VMULPS.BCST 344(SP), Z23, Z23
+	VMULPS.BCST 280(SP), Z23, Z23
 
 unscaled159:
 	VSUBPS      Z21, Z23, Z23
@@ -9822,9 +9822,9 @@ noStore160:
 	VADDPS      Z23, Z6, Z6
 	VMOVUPS     64(SI)(AX*1), Z23
 	PREFETCHT0  64(R11)(AX*1)
-	CMPL        344(SP), $0x3f800000
+	CMPL        280(SP), $0x3f800000
 	JEQ         unscaled161
-	VMULPS.BCST 344(SP), Z23, Z23
+	VMULPS.BCST 280(SP), Z23, Z23
 
 unscaled161:
 	VSUBPS      Z21, Z23, Z23
@@ -9874,9 +9874,9 @@ rest156:
 	JZ          tail157
 	VMOVUPS     (SI)(AX*1), Z23
 	PREFETCHT0  (R11)(AX*1)
-	CMPL        344(SP), $0x3f800000
+	CMPL        280(SP), $0x3f800000
 	JEQ         unscaled163
-	VMULPS.BCST 344(SP), Z23, Z23
+	VMULPS.BCST 280(SP), Z23, Z23
 
 unscaled163:
 	VSUBPS      Z21, Z23, Z23
@@ -9923,11 +9923,11 @@ noStore164:
 tail157:
 	TESTQ       $0x0000000f, CX
 	JZ          classesDone158
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z23
-	CMPL        344(SP), $0x3f800000
+	CMPL        280(SP), $0x3f800000
 	JEQ         unscaled165
-	VMULPS.BCST 344(SP), Z23, Z23
+	VMULPS.BCST 280(SP), Z23, Z23
 
 unscaled165:
 	VSUBPS      Z21, Z23, Z21
@@ -9935,15 +9935,15 @@ unscaled165:
 	VMOVUPS.Z   Z17, K1, Z23
 	VMULPS      Z23, Z0, Z23
 	VADDPS      Z5, Z23, Z23
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VMOVUPS.Z   (BX)(AX*1), K1, Z24
 	VMULPS      Z23, Z24, Z23
 	VCMPPS      $0x04, Z19, Z23, K1
 	VMULPS      Z21, Z23, Z24
 	VMOVUPS.Z   Z24, K1, Z24
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VADDPS      Z23, Z7, K1, Z7
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VADDPS      Z24, Z8, K1, Z8
 	VPADDD      Z20, Z22, Z22
 	VMULPS      Z9, Z21, Z22
@@ -9968,11 +9968,11 @@ unscaled165:
 	VSCALEFPS.Z Z22, Z23, K1, Z21
 	TESTQ       DI, DI
 	JZ          noStore166
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VMOVUPS     Z21, K1, (DI)(AX*1)
 
 noStore166:
-	KMOVW  264(SP), K1
+	KMOVW  200(SP), K1
 	VADDPS Z21, Z6, K1, Z6
 
 classesDone158:
@@ -10006,10 +10006,10 @@ summed106:
 	VADDSS        X21, X8, X8
 	VBROADCASTSS  X8, Z8
 	MOVQ          R10, R12
-	SUBQ          360(SP), R12
-	VMOVSS        X6, 392(SP)(R12*4)
-	VMOVSS        X7, 968(SP)(R12*4)
-	VMOVSS        X8, 1032(SP)(R12*4)
+	SUBQ          296(SP), R12
+	VMOVSS        X6, 328(SP)(R12*4)
+	VMOVSS        X7, 904(SP)(R12*4)
+	VMOVSS        X8, 968(SP)(R12*4)
 
 	// Next row.
 	INCQ  R10
@@ -10019,7 +10019,7 @@ summed106:
 	ADDQ  R9, DI
 
 noOut167:
-	CMPQ R10, 368(SP)
+	CMPQ R10, 304(SP)
 	JB   wideTargetsRowA
 
 	// The rows of the group, one per lane (lanes past the group's rows hold
@@ -10028,12 +10028,12 @@ noOut167:
 	// computed; with the z-loss, zl, f = zTerms(z, lse) (seq.ZTerms), loss =
 	// loss + zl·T, f to the frame (1 without); loss = loss·w; with a gradient,
 	// sc = scale·w and qt = ((sc / s)·T)·f (seq.Quotient, seq.Scaled).
-	VMOVDQU32    392(SP), Z6
+	VMOVDQU32    328(SP), Z6
 	VPSRLD       $0x17, Z6, Z6
 	VBROADCASTSS logExpInv<>+0(SB), Z7
 	VPSUBD       Z6, Z7, Z7
 	VPSLLD       $0x17, Z7, Z7
-	VMULPS       392(SP), Z7, Z7
+	VMULPS       328(SP), Z7, Z7
 	VPSUBD.BCST  logExpBias<>+0(SB), Z6, Z6
 	VCVTDQ2PS    Z6, Z6
 	VCMPPS.BCST  $0x01, logSqrtHalf<>+0(SB), Z7, K1
@@ -10068,65 +10068,65 @@ noOut167:
 	VSUBPS       Z21, Z6, Z6
 	VADDPS       Z6, Z7, Z6
 	VADDPS       Z8, Z6, Z6
-	VMULPS       968(SP), Z6, Z7
-	VSUBPS       1032(SP), Z7, Z7
-	TESTB        $0x01, 296(SP)
+	VMULPS       904(SP), Z6, Z7
+	VSUBPS       968(SP), Z7, Z7
+	TESTB        $0x01, 232(SP)
 	JZ           noLse168
-	VMOVDQU32    584(SP), Z8
+	VMOVDQU32    520(SP), Z8
 	VPTESTMD     Z8, Z8, K1
-	VADDPS       456(SP), Z6, Z6
-	VBLENDMPS    456(SP), Z6, K1, Z6
-	VMOVUPS      Z6, 776(SP)
-	TESTB        $0x02, 296(SP)
+	VADDPS       392(SP), Z6, Z6
+	VBLENDMPS    392(SP), Z6, K1, Z6
+	VMOVUPS      Z6, 712(SP)
+	TESTB        $0x02, 232(SP)
 	JZ           noZ169
-	VMULPS       192(SP), Z6, Z8
+	VMULPS       128(SP), Z6, Z8
 	VMULPS       Z6, Z8, Z6
 	VADDPS       Z8, Z8, Z8
 	VADDPS.BCST  one<>+0(SB), Z8, Z8
-	VMOVUPS      Z8, 128(SP)
-	VMULPS       968(SP), Z6, Z6
+	VMOVUPS      Z8, 64(SP)
+	VMULPS       904(SP), Z6, Z6
 	VADDPS       Z6, Z7, Z6
 	VMOVAPS      Z6, Z7
 
 noZ169:
 noLse168:
-	CMPQ    336(SP), $0x00
+	CMPQ    272(SP), $0x00
 	JEQ     unweighted170
-	VMULPS  648(SP), Z7, Z6
+	VMULPS  584(SP), Z7, Z6
 	VMOVAPS Z6, Z7
 
 unweighted170:
-	VMOVUPS      Z7, 712(SP)
+	VMOVUPS      Z7, 648(SP)
 	TESTQ        DI, DI
 	JZ           noGrad171
-	VBROADCASTSS 320(SP), Z6
-	CMPQ         336(SP), $0x00
+	VBROADCASTSS 256(SP), Z6
+	CMPQ         272(SP), $0x00
 	JEQ          unweighted172
-	VMULPS       648(SP), Z6, Z6
+	VMULPS       584(SP), Z6, Z6
 	VMOVAPS      Z6, Z6
 
 unweighted172:
-	VMOVUPS Z6, 904(SP)
-	VDIVPS  392(SP), Z6, Z6
-	VMULPS  968(SP), Z6, Z6
-	VMULPS  128(SP), Z6, Z6
 	VMOVUPS Z6, 840(SP)
+	VDIVPS  328(SP), Z6, Z6
+	VMULPS  904(SP), Z6, Z6
+	VMULPS  64(SP), Z6, Z6
+	VMOVUPS Z6, 776(SP)
 
 noGrad171:
 	// Back to the group's first row.
-	MOVQ 360(SP), R10
-	MOVQ 376(SP), SI
-	MOVQ 384(SP), DI
+	MOVQ 296(SP), R10
+	MOVQ 312(SP), SI
+	MOVQ 320(SP), DI
 
 wideTargetsRowC:
 	// R12 = r: losses[i] and (when not nil) lse[i] from lane r.
 	MOVQ  R10, R12
-	SUBQ  360(SP), R12
-	MOVL  712(SP)(R12*4), AX
+	SUBQ  296(SP), R12
+	MOVL  648(SP)(R12*4), AX
 	MOVL  AX, (DX)(R10*4)
 	TESTQ R14, R14
 	JZ    noLse173
-	MOVL  776(SP)(R12*4), AX
+	MOVL  712(SP)(R12*4), AX
 	MOVL  AX, (R14)(R10*4)
 
 noLse173:
@@ -10134,19 +10134,19 @@ noLse173:
 	// (seq.TargetGrad). One loop per form of the targets.
 	TESTQ        DI, DI
 	JZ           rowDone174
-	VBROADCASTSS 840(SP)(R12*4), Z6
-	VBROADCASTSS 904(SP)(R12*4), Z7
+	VBROADCASTSS 776(SP)(R12*4), Z6
+	VBROADCASTSS 840(SP)(R12*4), Z7
 
 	// The label in every lane (targets from labels).
-	TESTB        $0x01, 304(SP)
+	TESTB        $0x01, 240(SP)
 	JZ           noLabel175
-	MOVQ         328(SP), R12
+	MOVQ         264(SP), R12
 	VMOVD        (R12)(R10*4), X1
 	VPBROADCASTD X1, Z1
 
 noLabel175:
 	// R12 = the targets row: the base of targets (0 from labels) + i·4·stride.
-	MOVQ  312(SP), R12
+	MOVQ  248(SP), R12
 	TESTQ R12, R12
 	JZ    noTargets176
 	MOVQ  R10, AX
@@ -10154,18 +10154,18 @@ noLabel175:
 	ADDQ  AX, R12
 
 noTargets176:
-	CMPQ 304(SP), $0x02
+	CMPQ 240(SP), $0x02
 	JEQ  wideTargetsGrad2
-	CMPQ 304(SP), $0x06
+	CMPQ 240(SP), $0x06
 	JEQ  wideTargetsGrad6
-	CMPQ 304(SP), $0x03
+	CMPQ 240(SP), $0x03
 	JEQ  wideTargetsGrad3
-	CMPQ 304(SP), $0x07
+	CMPQ 240(SP), $0x07
 	JEQ  wideTargetsGrad7
 	XORL AX, AX
 
 classes177:
-	CMPQ    AX, 280(SP)
+	CMPQ    AX, 216(SP)
 	JAE     rest178
 	VMOVUPS (DI)(AX*1), Z8
 	VMOVUPS (R12)(AX*1), Z21
@@ -10196,14 +10196,14 @@ rest178:
 tail179:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone180
-	KMOVW     264(SP), K1
+	KMOVW     200(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z8
-	KMOVW     264(SP), K1
+	KMOVW     200(SP), K1
 	VMOVUPS.Z (R12)(AX*1), K1, Z21
 	VMULPS    Z6, Z8, Z6
 	VMULPS    Z7, Z21, Z7
 	VSUBPS    Z7, Z6, Z6
-	KMOVW     264(SP), K1
+	KMOVW     200(SP), K1
 	VMOVUPS   Z6, K1, (DI)(AX*1)
 
 classesDone180:
@@ -10213,7 +10213,7 @@ wideTargetsGrad2:
 	XORL AX, AX
 
 classes181:
-	CMPQ    AX, 280(SP)
+	CMPQ    AX, 216(SP)
 	JAE     rest182
 	VMOVUPS (DI)(AX*1), Z8
 	VMOVUPS (R12)(AX*1), Z21
@@ -10250,16 +10250,16 @@ rest182:
 tail183:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone184
-	KMOVW     264(SP), K1
+	KMOVW     200(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z8
-	KMOVW     264(SP), K1
+	KMOVW     200(SP), K1
 	VMOVUPS.Z (R12)(AX*1), K1, Z21
 	VMULPS    Z21, Z0, Z21
 	VADDPS    Z5, Z21, Z21
 	VMULPS    Z6, Z8, Z6
 	VMULPS    Z7, Z21, Z7
 	VSUBPS    Z7, Z6, Z6
-	KMOVW     264(SP), K1
+	KMOVW     200(SP), K1
 	VMOVUPS   Z6, K1, (DI)(AX*1)
 
 classesDone184:
@@ -10269,7 +10269,7 @@ wideTargetsGrad6:
 	XORL AX, AX
 
 classes185:
-	CMPQ    AX, 280(SP)
+	CMPQ    AX, 216(SP)
 	JAE     rest186
 	VMOVUPS (DI)(AX*1), Z8
 	VMOVUPS (R12)(AX*1), Z21
@@ -10312,19 +10312,19 @@ rest186:
 tail187:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone188
-	KMOVW     264(SP), K1
+	KMOVW     200(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z8
-	KMOVW     264(SP), K1
+	KMOVW     200(SP), K1
 	VMOVUPS.Z (R12)(AX*1), K1, Z21
 	VMULPS    Z21, Z0, Z21
 	VADDPS    Z5, Z21, Z21
-	KMOVW     264(SP), K1
+	KMOVW     200(SP), K1
 	VMOVUPS.Z (BX)(AX*1), K1, Z22
 	VMULPS    Z21, Z22, Z21
 	VMULPS    Z6, Z8, Z6
 	VMULPS    Z7, Z21, Z7
 	VSUBPS    Z7, Z6, Z6
-	KMOVW     264(SP), K1
+	KMOVW     200(SP), K1
 	VMOVUPS   Z6, K1, (DI)(AX*1)
 
 classesDone188:
@@ -10335,7 +10335,7 @@ wideTargetsGrad3:
 	XORL      AX, AX
 
 classes189:
-	CMPQ      AX, 280(SP)
+	CMPQ      AX, 216(SP)
 	JAE       rest190
 	VMOVUPS   (DI)(AX*1), Z21
 	VPCMPEQD  Z1, Z8, K1
@@ -10378,7 +10378,7 @@ rest190:
 tail191:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone192
-	KMOVW     264(SP), K1
+	KMOVW     200(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z21
 	VPCMPEQD  Z1, Z8, K1
 	VMOVUPS.Z Z17, K1, Z22
@@ -10388,7 +10388,7 @@ tail191:
 	VMULPS    Z6, Z21, Z6
 	VMULPS    Z7, Z22, Z7
 	VSUBPS    Z7, Z6, Z6
-	KMOVW     264(SP), K1
+	KMOVW     200(SP), K1
 	VMOVUPS   Z6, K1, (DI)(AX*1)
 
 classesDone192:
@@ -10399,7 +10399,7 @@ wideTargetsGrad7:
 	XORL      AX, AX
 
 classes193:
-	CMPQ      AX, 280(SP)
+	CMPQ      AX, 216(SP)
 	JAE       rest194
 	VMOVUPS   (DI)(AX*1), Z21
 	VPCMPEQD  Z1, Z8, K1
@@ -10448,20 +10448,20 @@ rest194:
 tail195:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone196
-	KMOVW     264(SP), K1
+	KMOVW     200(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z21
 	VPCMPEQD  Z1, Z8, K1
 	VMOVUPS.Z Z17, K1, Z22
 	VMULPS    Z22, Z0, Z22
 	VADDPS    Z5, Z22, Z22
-	KMOVW     264(SP), K1
+	KMOVW     200(SP), K1
 	VMOVUPS.Z (BX)(AX*1), K1, Z23
 	VMULPS    Z22, Z23, Z22
 	VPADDD    Z20, Z8, Z8
 	VMULPS    Z6, Z21, Z6
 	VMULPS    Z7, Z22, Z7
 	VSUBPS    Z7, Z6, Z6
-	KMOVW     264(SP), K1
+	KMOVW     200(SP), K1
 	VMOVUPS   Z6, K1, (DI)(AX*1)
 
 classesDone196:
@@ -10474,7 +10474,7 @@ rowDone174:
 	ADDQ  R9, DI
 
 noOut197:
-	CMPQ R10, 368(SP)
+	CMPQ R10, 304(SP)
 	JB   wideTargetsRowC
 	JMP  wideTargetsGroup
 
@@ -10484,7 +10484,7 @@ wideTargetsDone:
 
 // func wideSoftmaxAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·wideSoftmaxAVX512(SB), $328-8
+TEXT ·wideSoftmaxAVX512(SB), $264-8
 	// wideSoftmaxGeneric (softmaxRowC), one row at a time, the classes in
 	// vectors, the logits times xs = xscale: m (pass 1), e[j] stored to y and s
 	// (pass 2), r = 1/s, y[j] = y[j]·r (pass 3). (In groups of rows, as
@@ -10495,11 +10495,11 @@ TEXT ·wideSoftmaxAVX512(SB), $328-8
 	// the next), R11 = the next row of logits (prefetched), AX = the byte offset
 	// of the classes of a step, R12 = scratch (the NaN lanes after pass 1, a
 	// label, the prediction, the next row of the output in pass 2).
-	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 d[l]; 128 f (the z-loss
-	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
-	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
-	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
-	// word; 304 the form of the targets; 312 the targets row; 320 xscale.
+	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 f (the z-loss factors,
+	// else 1); 128 z; 8-byte words: 192 all (the row's allNegInfRow, an opmask);
+	// 200 tail (the opmask of the last c mod 16 classes); 208, 216, 224 the
+	// bytes of the whole 16-, 32- and 64-class steps of a row; 232 the flag
+	// word; 240 the form of the targets; 248 the base of targets; 256 xscale.
 	//
 	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
 	MOVQ  a+0(FP), BX
@@ -10526,7 +10526,7 @@ someRows71:
 
 isNil70:
 	VMOVSS 240(BX), X0
-	VMOVSS X0, 320(SP)
+	VMOVSS X0, 256(SP)
 	MOVQ   24(BX), DI
 	MOVQ   32(BX), AX
 	SUBQ   CX, AX
@@ -10549,23 +10549,23 @@ isNil72:
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
 	SHLQ         $0x06, AX
-	MOVQ         AX, 272(SP)
+	MOVQ         AX, 208(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x05, AX
 	SHLQ         $0x07, AX
-	MOVQ         AX, 280(SP)
+	MOVQ         AX, 216(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x06, AX
 	SHLQ         $0x08, AX
-	MOVQ         AX, 288(SP)
+	MOVQ         AX, 224(SP)
 	MOVQ         CX, AX
 	ANDQ         $0x0f, AX
 	VMOVD        AX, X0
 	VPBROADCASTD X0, Z0
 	VPCMPGTD     lanes<>+0(SB), Z0, K1
-	KMOVW        K1, 264(SP)
+	KMOVW        K1, 200(SP)
 	VMOVUPS      one<>+0(SB), Z0
-	VMOVUPS      Z0, 128(SP)
+	VMOVUPS      Z0, 64(SP)
 	XORL         R10, R10
 
 wideSoftmaxRow:
@@ -10589,7 +10589,7 @@ wideSoftmaxRow:
 	MOVL    $0x0000ffff, AX
 	VMOVAPS Z0, Z4
 	KMOVW   AX, K1
-	CMPQ    288(SP), $0x00
+	CMPQ    224(SP), $0x00
 	JEQ     oneChain74
 	VMOVAPS Z0, Z1
 	KMOVW   AX, K2
@@ -10602,7 +10602,7 @@ oneChain74:
 	XORL AX, AX
 
 classes75:
-	CMPQ    AX, 288(SP)
+	CMPQ    AX, 224(SP)
 	JAE     rest76
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
@@ -10621,7 +10621,7 @@ classes75:
 
 rest76:
 single79:
-	CMPQ    AX, 272(SP)
+	CMPQ    AX, 208(SP)
 	JAE     tail77
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
@@ -10632,14 +10632,14 @@ single79:
 tail77:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone78
-	KMOVW     264(SP), K5
+	KMOVW     200(SP), K5
 	VMOVUPS.Z (SI)(AX*1), K5, Z0
 	VMAXPS    Z0, Z4, K5, Z4
 	VCMPPS    $0x07, Z0, Z0, K1, K1
 
 classesDone78:
 	// The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).
-	CMPQ   288(SP), $0x00
+	CMPQ   224(SP), $0x00
 	JEQ    oneChain80
 	VMAXPS Z1, Z4, Z0
 	VMAXPS Z3, Z2, Z4
@@ -10658,7 +10658,7 @@ oneChain80:
 	VPERMILPS     $0xb1, X0, X4
 	VMAXPS        X4, X0, X0
 	VBROADCASTSS  X0, Z0
-	VMULPS.BCST   320(SP), Z0, Z0
+	VMULPS.BCST   256(SP), Z0, Z0
 	VADDPS        zero<>+0(SB), Z0, Z0
 	KMOVW         K1, R12
 	XORL          $0x0000ffff, R12
@@ -10685,9 +10685,9 @@ oneChain80:
 	XORL    AX, AX
 
 classes81:
-	CMPQ        AX, 288(SP)
+	CMPQ        AX, 224(SP)
 	JAE         rest82
-	CMPL        320(SP), $0x3f800000
+	CMPL        256(SP), $0x3f800000
 	JNE         scaled85
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
@@ -10800,10 +10800,10 @@ scaled85:
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
 	VMOVUPS     192(SI)(AX*1), Z18
-	VMULPS.BCST 320(SP), Z15, Z15
-	VMULPS.BCST 320(SP), Z16, Z16
-	VMULPS.BCST 320(SP), Z17, Z17
-	VMULPS.BCST 320(SP), Z18, Z18
+	VMULPS.BCST 256(SP), Z15, Z15
+	VMULPS.BCST 256(SP), Z16, Z16
+	VMULPS.BCST 256(SP), Z17, Z17
+	VMULPS.BCST 256(SP), Z18, Z18
 	VSUBPS      Z0, Z15, Z15
 	VSUBPS      Z0, Z16, Z16
 	VSUBPS      Z0, Z17, Z17
@@ -10911,10 +10911,10 @@ scaledDone86:
 
 rest82:
 single87:
-	CMPQ        AX, 272(SP)
+	CMPQ        AX, 208(SP)
 	JAE         tail83
 	VMOVUPS     (SI)(AX*1), Z15
-	VMULPS.BCST 320(SP), Z15, Z15
+	VMULPS.BCST 256(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z15
 	VMULPS      Z5, Z15, Z16
 	VRNDSCALEPS $0x00, Z16, Z16
@@ -10944,9 +10944,9 @@ single87:
 tail83:
 	TESTQ       $0x0000000f, CX
 	JZ          classesDone84
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z15
-	VMULPS.BCST 320(SP), Z15, Z15
+	VMULPS.BCST 256(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z0
 	VMULPS      Z5, Z0, Z5
 	VRNDSCALEPS $0x00, Z5, Z5
@@ -10968,9 +10968,9 @@ tail83:
 	VADDPS      Z13, Z6, Z6
 	VCMPPS      $0x05, Z14, Z0, K1
 	VSCALEFPS.Z Z5, Z6, K1, Z0
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VMOVUPS     Z0, K1, (DI)(AX*1)
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VADDPS      Z0, Z4, K1, Z4
 
 classesDone84:
@@ -10989,7 +10989,7 @@ classesDone84:
 	XORL          AX, AX
 
 classes88:
-	CMPQ    AX, 288(SP)
+	CMPQ    AX, 224(SP)
 	JAE     rest89
 	VMOVUPS (DI)(AX*1), Z4
 	VMULPS  Z0, Z4, Z4
@@ -11008,7 +11008,7 @@ classes88:
 
 rest89:
 single92:
-	CMPQ    AX, 272(SP)
+	CMPQ    AX, 208(SP)
 	JAE     tail90
 	VMOVUPS (DI)(AX*1), Z4
 	VMULPS  Z0, Z4, Z4
@@ -11019,10 +11019,10 @@ single92:
 tail90:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone91
-	KMOVW     264(SP), K1
+	KMOVW     200(SP), K1
 	VMOVUPS.Z (DI)(AX*1), K1, Z4
 	VMULPS    Z0, Z4, Z0
-	KMOVW     264(SP), K1
+	KMOVW     200(SP), K1
 	VMOVUPS   Z0, K1, (DI)(AX*1)
 
 classesDone91:
@@ -11042,7 +11042,7 @@ wideSoftmaxDone:
 
 // func wideLogSoftmaxAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV, MMX+
-TEXT ·wideLogSoftmaxAVX512(SB), $328-8
+TEXT ·wideLogSoftmaxAVX512(SB), $264-8
 	// wideLogSoftmaxGeneric (logSoftmaxRowC), one row at a time, the classes in
 	// vectors, the logits times xs = xscale: m (pass 1), s (pass 2), ls =
 	// log32(s), y[j] = (x[j]·xs - m) - ls (pass 3). (In groups of rows, as
@@ -11053,11 +11053,11 @@ TEXT ·wideLogSoftmaxAVX512(SB), $328-8
 	// the next), R11 = the next row of logits (prefetched), AX = the byte offset
 	// of the classes of a step, R12 = scratch (the NaN lanes after pass 1, a
 	// label, the prediction, the next row of the output in pass 2).
-	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 d[l]; 128 f (the z-loss
-	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
-	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
-	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
-	// word; 304 the form of the targets; 312 the targets row; 320 xscale.
+	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 f (the z-loss factors,
+	// else 1); 128 z; 8-byte words: 192 all (the row's allNegInfRow, an opmask);
+	// 200 tail (the opmask of the last c mod 16 classes); 208, 216, 224 the
+	// bytes of the whole 16-, 32- and 64-class steps of a row; 232 the flag
+	// word; 240 the form of the targets; 248 the base of targets; 256 xscale.
 	//
 	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
 	MOVQ  a+0(FP), BX
@@ -11084,7 +11084,7 @@ someRows71:
 
 isNil70:
 	VMOVSS 240(BX), X0
-	VMOVSS X0, 320(SP)
+	VMOVSS X0, 256(SP)
 	MOVQ   24(BX), DI
 	MOVQ   32(BX), AX
 	SUBQ   CX, AX
@@ -11107,23 +11107,23 @@ isNil72:
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
 	SHLQ         $0x06, AX
-	MOVQ         AX, 272(SP)
+	MOVQ         AX, 208(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x05, AX
 	SHLQ         $0x07, AX
-	MOVQ         AX, 280(SP)
+	MOVQ         AX, 216(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x06, AX
 	SHLQ         $0x08, AX
-	MOVQ         AX, 288(SP)
+	MOVQ         AX, 224(SP)
 	MOVQ         CX, AX
 	ANDQ         $0x0f, AX
 	VMOVD        AX, X0
 	VPBROADCASTD X0, Z0
 	VPCMPGTD     lanes<>+0(SB), Z0, K1
-	KMOVW        K1, 264(SP)
+	KMOVW        K1, 200(SP)
 	VMOVUPS      one<>+0(SB), Z0
-	VMOVUPS      Z0, 128(SP)
+	VMOVUPS      Z0, 64(SP)
 	XORL         R10, R10
 
 wideLogSoftmaxRow:
@@ -11147,7 +11147,7 @@ wideLogSoftmaxRow:
 	MOVL    $0x0000ffff, AX
 	VMOVAPS Z0, Z4
 	KMOVW   AX, K1
-	CMPQ    288(SP), $0x00
+	CMPQ    224(SP), $0x00
 	JEQ     oneChain74
 	VMOVAPS Z0, Z1
 	KMOVW   AX, K2
@@ -11160,7 +11160,7 @@ oneChain74:
 	XORL AX, AX
 
 classes75:
-	CMPQ    AX, 288(SP)
+	CMPQ    AX, 224(SP)
 	JAE     rest76
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
@@ -11179,7 +11179,7 @@ classes75:
 
 rest76:
 single79:
-	CMPQ    AX, 272(SP)
+	CMPQ    AX, 208(SP)
 	JAE     tail77
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
@@ -11190,14 +11190,14 @@ single79:
 tail77:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone78
-	KMOVW     264(SP), K5
+	KMOVW     200(SP), K5
 	VMOVUPS.Z (SI)(AX*1), K5, Z0
 	VMAXPS    Z0, Z4, K5, Z4
 	VCMPPS    $0x07, Z0, Z0, K1, K1
 
 classesDone78:
 	// The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).
-	CMPQ   288(SP), $0x00
+	CMPQ   224(SP), $0x00
 	JEQ    oneChain80
 	VMAXPS Z1, Z4, Z0
 	VMAXPS Z3, Z2, Z4
@@ -11216,7 +11216,7 @@ oneChain80:
 	VPERMILPS     $0xb1, X0, X4
 	VMAXPS        X4, X0, X0
 	VBROADCASTSS  X0, Z0
-	VMULPS.BCST   320(SP), Z0, Z0
+	VMULPS.BCST   256(SP), Z0, Z0
 	VADDPS        zero<>+0(SB), Z0, Z0
 	KMOVW         K1, R12
 	XORL          $0x0000ffff, R12
@@ -11238,9 +11238,9 @@ oneChain80:
 	XORL    AX, AX
 
 classes81:
-	CMPQ        AX, 288(SP)
+	CMPQ        AX, 224(SP)
 	JAE         rest82
-	CMPL        320(SP), $0x3f800000
+	CMPL        256(SP), $0x3f800000
 	JNE         scaled85
 	VMOVUPS     (SI)(AX*1), Z15
 	VMOVUPS     64(SI)(AX*1), Z16
@@ -11345,10 +11345,10 @@ scaled85:
 	VMOVUPS     64(SI)(AX*1), Z16
 	VMOVUPS     128(SI)(AX*1), Z17
 	VMOVUPS     192(SI)(AX*1), Z18
-	VMULPS.BCST 320(SP), Z15, Z15
-	VMULPS.BCST 320(SP), Z16, Z16
-	VMULPS.BCST 320(SP), Z17, Z17
-	VMULPS.BCST 320(SP), Z18, Z18
+	VMULPS.BCST 256(SP), Z15, Z15
+	VMULPS.BCST 256(SP), Z16, Z16
+	VMULPS.BCST 256(SP), Z17, Z17
+	VMULPS.BCST 256(SP), Z18, Z18
 	VSUBPS      Z0, Z15, Z15
 	VSUBPS      Z0, Z16, Z16
 	VSUBPS      Z0, Z17, Z17
@@ -11448,10 +11448,10 @@ scaledDone86:
 
 rest82:
 single87:
-	CMPQ        AX, 272(SP)
+	CMPQ        AX, 208(SP)
 	JAE         tail83
 	VMOVUPS     (SI)(AX*1), Z15
-	VMULPS.BCST 320(SP), Z15, Z15
+	VMULPS.BCST 256(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z15
 	VMULPS      Z5, Z15, Z16
 	VRNDSCALEPS $0x00, Z16, Z16
@@ -11480,9 +11480,9 @@ single87:
 tail83:
 	TESTQ       $0x0000000f, CX
 	JZ          classesDone84
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z15
-	VMULPS.BCST 320(SP), Z15, Z15
+	VMULPS.BCST 256(SP), Z15, Z15
 	VSUBPS      Z0, Z15, Z15
 	VMULPS      Z5, Z15, Z5
 	VRNDSCALEPS $0x00, Z5, Z5
@@ -11504,7 +11504,7 @@ tail83:
 	VADDPS      Z13, Z6, Z6
 	VCMPPS      $0x05, Z14, Z15, K1
 	VSCALEFPS.Z Z5, Z6, K1, Z5
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VADDPS      Z5, Z4, K1, Z4
 
 classesDone84:
@@ -11563,9 +11563,9 @@ classesDone84:
 	XORL AX, AX
 
 classes88:
-	CMPQ    AX, 288(SP)
+	CMPQ    AX, 224(SP)
 	JAE     rest89
-	CMPL    320(SP), $0x3f800000
+	CMPL    256(SP), $0x3f800000
 	JNE     scaled92
 	VMOVUPS (SI)(AX*1), Z5
 	VSUBPS  Z0, Z5, Z5
@@ -11587,22 +11587,22 @@ classes88:
 
 scaled92:
 	VMOVUPS     (SI)(AX*1), Z5
-	VMULPS.BCST 320(SP), Z5, Z5
+	VMULPS.BCST 256(SP), Z5, Z5
 	VSUBPS      Z0, Z5, Z5
 	VSUBPS      Z4, Z5, Z5
 	VMOVUPS     Z5, (DI)(AX*1)
 	VMOVUPS     64(SI)(AX*1), Z5
-	VMULPS.BCST 320(SP), Z5, Z5
+	VMULPS.BCST 256(SP), Z5, Z5
 	VSUBPS      Z0, Z5, Z5
 	VSUBPS      Z4, Z5, Z5
 	VMOVUPS     Z5, 64(DI)(AX*1)
 	VMOVUPS     128(SI)(AX*1), Z5
-	VMULPS.BCST 320(SP), Z5, Z5
+	VMULPS.BCST 256(SP), Z5, Z5
 	VSUBPS      Z0, Z5, Z5
 	VSUBPS      Z4, Z5, Z5
 	VMOVUPS     Z5, 128(DI)(AX*1)
 	VMOVUPS     192(SI)(AX*1), Z5
-	VMULPS.BCST 320(SP), Z5, Z5
+	VMULPS.BCST 256(SP), Z5, Z5
 	VSUBPS      Z0, Z5, Z5
 	VSUBPS      Z4, Z5, Z5
 	VMOVUPS     Z5, 192(DI)(AX*1)
@@ -11613,10 +11613,10 @@ scaledDone93:
 
 rest89:
 single94:
-	CMPQ        AX, 272(SP)
+	CMPQ        AX, 208(SP)
 	JAE         tail90
 	VMOVUPS     (SI)(AX*1), Z5
-	VMULPS.BCST 320(SP), Z5, Z5
+	VMULPS.BCST 256(SP), Z5, Z5
 	VSUBPS      Z0, Z5, Z5
 	VSUBPS      Z4, Z5, Z5
 	VMOVUPS     Z5, (DI)(AX*1)
@@ -11626,12 +11626,12 @@ single94:
 tail90:
 	TESTQ       $0x0000000f, CX
 	JZ          classesDone91
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z5
-	VMULPS.BCST 320(SP), Z5, Z5
+	VMULPS.BCST 256(SP), Z5, Z5
 	VSUBPS      Z0, Z5, Z0
 	VSUBPS      Z4, Z0, Z0
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VMOVUPS     Z0, K1, (DI)(AX*1)
 
 classesDone91:
@@ -11651,7 +11651,7 @@ wideLogSoftmaxDone:
 
 // func wideArgmaxAVX512(a *blockArgs)
 // Requires: AVX, AVX512F, CMOV
-TEXT ·wideArgmaxAVX512(SB), $328-8
+TEXT ·wideArgmaxAVX512(SB), $264-8
 	// wideArgmaxGeneric (argmaxRow), one row at a time, the logits times xscale:
 	// m and the NaN lanes (pass 1), then the scan for the first NaN or the first
 	// maximum.
@@ -11661,11 +11661,11 @@ TEXT ·wideArgmaxAVX512(SB), $328-8
 	// the next), R11 = the next row of logits (prefetched), AX = the byte offset
 	// of the classes of a step, R12 = scratch (the NaN lanes after pass 1, a
 	// label, the prediction, the next row of the output in pass 2); R13 = preds.
-	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 d[l]; 128 f (the z-loss
-	// factor, else 1); 192 z; 8-byte words: 256 all (the row's allNegInfRow, an
-	// opmask); 264 tail (the opmask of the last c mod 16 classes); 272, 280, 288
-	// the bytes of the whole 16-, 32- and 64-class steps of a row; 296 the flag
-	// word; 304 the form of the targets; 312 the targets row; 320 xscale.
+	// Frame (bytes from SP): 64-byte vectors: 0 m; 64 f (the z-loss factors,
+	// else 1); 128 z; 8-byte words: 192 all (the row's allNegInfRow, an opmask);
+	// 200 tail (the opmask of the last c mod 16 classes); 208, 216, 224 the
+	// bytes of the whole 16-, 32- and 64-class steps of a row; 232 the flag
+	// word; 240 the form of the targets; 248 the base of targets; 256 xscale.
 	//
 	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
 	MOVQ  a+0(FP), BX
@@ -11692,7 +11692,7 @@ someRows71:
 
 isNil70:
 	VMOVSS  240(BX), X0
-	VMOVSS  X0, 320(SP)
+	VMOVSS  X0, 256(SP)
 	MOVQ    184(BX), AX
 	CMPQ    AX, R8
 	CMOVQLT AX, R8
@@ -11706,23 +11706,23 @@ isNil70:
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
 	SHLQ         $0x06, AX
-	MOVQ         AX, 272(SP)
+	MOVQ         AX, 208(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x05, AX
 	SHLQ         $0x07, AX
-	MOVQ         AX, 280(SP)
+	MOVQ         AX, 216(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x06, AX
 	SHLQ         $0x08, AX
-	MOVQ         AX, 288(SP)
+	MOVQ         AX, 224(SP)
 	MOVQ         CX, AX
 	ANDQ         $0x0f, AX
 	VMOVD        AX, X0
 	VPBROADCASTD X0, Z0
 	VPCMPGTD     lanes<>+0(SB), Z0, K1
-	KMOVW        K1, 264(SP)
+	KMOVW        K1, 200(SP)
 	VMOVUPS      one<>+0(SB), Z0
-	VMOVUPS      Z0, 128(SP)
+	VMOVUPS      Z0, 64(SP)
 	XORL         R10, R10
 
 wideArgmaxRow:
@@ -11746,7 +11746,7 @@ wideArgmaxRow:
 	MOVL    $0x0000ffff, AX
 	VMOVAPS Z0, Z4
 	KMOVW   AX, K1
-	CMPQ    288(SP), $0x00
+	CMPQ    224(SP), $0x00
 	JEQ     oneChain72
 	VMOVAPS Z0, Z1
 	KMOVW   AX, K2
@@ -11759,7 +11759,7 @@ oneChain72:
 	XORL AX, AX
 
 classes73:
-	CMPQ    AX, 288(SP)
+	CMPQ    AX, 224(SP)
 	JAE     rest74
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
@@ -11778,7 +11778,7 @@ classes73:
 
 rest74:
 single77:
-	CMPQ    AX, 272(SP)
+	CMPQ    AX, 208(SP)
 	JAE     tail75
 	VMOVUPS (SI)(AX*1), Z0
 	VMAXPS  Z0, Z4, Z4
@@ -11789,14 +11789,14 @@ single77:
 tail75:
 	TESTQ     $0x0000000f, CX
 	JZ        classesDone76
-	KMOVW     264(SP), K5
+	KMOVW     200(SP), K5
 	VMOVUPS.Z (SI)(AX*1), K5, Z0
 	VMAXPS    Z0, Z4, K5, Z4
 	VCMPPS    $0x07, Z0, Z0, K1, K1
 
 classesDone76:
 	// The maximum of the lanes, times xscale (see wideMax), + 0, in every lane; R12 = the NaN lanes (not ordered).
-	CMPQ   288(SP), $0x00
+	CMPQ   224(SP), $0x00
 	JEQ    oneChain78
 	VMAXPS Z1, Z4, Z0
 	VMAXPS Z3, Z2, Z4
@@ -11815,7 +11815,7 @@ oneChain78:
 	VPERMILPS     $0xb1, X0, X4
 	VMAXPS        X4, X0, X0
 	VBROADCASTSS  X0, Z0
-	VMULPS.BCST   320(SP), Z0, Z0
+	VMULPS.BCST   256(SP), Z0, Z0
 	VADDPS        zero<>+0(SB), Z0, Z0
 	KMOVW         K1, R12
 	XORL          $0x0000ffff, R12
@@ -11827,7 +11827,7 @@ oneChain78:
 	XORL  AX, AX
 
 scan83:
-	CMPQ    AX, 272(SP)
+	CMPQ    AX, 208(SP)
 	JAE     scanTail84
 	VMOVUPS (SI)(AX*1), Z0
 	VCMPPS  $0x03, Z0, Z0, K1
@@ -11840,7 +11840,7 @@ scan83:
 scanTail84:
 	TESTQ     $0x0000000f, CX
 	JZ        notFound80
-	KMOVW     264(SP), K1
+	KMOVW     200(SP), K1
 	VMOVUPS.Z (SI)(AX*1), K1, Z0
 	VCMPPS    $0x03, Z0, Z0, K1, K1
 	KMOVW     K1, R12
@@ -11852,10 +11852,10 @@ scanEq82:
 	XORL AX, AX
 
 scan85:
-	CMPQ        AX, 272(SP)
+	CMPQ        AX, 208(SP)
 	JAE         scanTail86
 	VMOVUPS     (SI)(AX*1), Z4
-	VMULPS.BCST 320(SP), Z4, Z4
+	VMULPS.BCST 256(SP), Z4, Z4
 	VCMPPS      $0x00, Z4, Z0, K1
 	KMOVW       K1, R12
 	TESTL       R12, R12
@@ -11866,9 +11866,9 @@ scan85:
 scanTail86:
 	TESTQ       $0x0000000f, CX
 	JZ          notFound80
-	KMOVW       264(SP), K1
+	KMOVW       200(SP), K1
 	VMOVUPS.Z   (SI)(AX*1), K1, Z4
-	VMULPS.BCST 320(SP), Z4, Z4
+	VMULPS.BCST 256(SP), Z4, Z4
 	VCMPPS      $0x00, Z4, Z0, K1, K1
 	KMOVW       K1, R12
 	TESTL       R12, R12
@@ -12811,8 +12811,8 @@ labelsExpOnlyLoop:
 	JNZ     labelsExpOnlyLoop
 
 	// Pass 2. loss = log32(s) - d[l], a chunk at a time (seq.LabelLoss);
-	// losses[i] = loss; acc[i%8] += float64(loss). Three loops: without lse,
-	// with lse (and no z-loss), with the z-loss (and lse).
+	// losses[i] = loss; acc[i%8] += float64(loss). Two loops: without lse,
+	// and with lse and the z-loss (its term -0 when z == 0).
 	MOVQ  R9, R10
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
@@ -14990,8 +14990,8 @@ targetsExpOnlyLoop:
 	JNZ     targetsExpOnlyLoop
 
 	// Pass 2. loss = log32(s)·T - D, a chunk at a time (seq.TargetLoss);
-	// losses[i] = loss; acc[i%8] += float64(loss). Three loops: without lse,
-	// with lse (and no z-loss), with the z-loss (and lse).
+	// losses[i] = loss; acc[i%8] += float64(loss). Two loops: without lse,
+	// and with lse and the z-loss (its term -0 when z == 0).
 	MOVQ  R9, R10
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
@@ -18041,7 +18041,7 @@ argmaxDone:
 
 // func wideLabelsAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideLabelsAVX2(SB), $952-8
+TEXT ·wideLabelsAVX2(SB), $920-8
 	// wideLabelsGeneric, in groups of rows (see wideGroups): passes 1 and 2 of
 	// each row of a group, the classes in vectors (see the overview of the wide
 	// functions), the logits times xs = xscale; the scalar work of the group's
@@ -18056,14 +18056,14 @@ TEXT ·wideLabelsAVX2(SB), $952-8
 	// accumulators of s, the registers of two exponentials; pass 3: q.
 	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
 	// (lanes 0-7, 8-15); 64 the mask of the last c mod 8 classes; 96 m; 128 all (the
-	// row's allNegInfRow); 160 d[l]; 192 f (the z-loss factor, else 1); 224 z; 256
-	// the label (targets from labels); 288 keep; 320 uni; 8-byte words: 352 the bits
-	// of the last c mod 8 classes; 360, 368 the bytes of the whole vectors and of
-	// the whole 16-class steps of a row; 376 the flag word; 384 the form of the
-	// targets; 392 the targets row; 400 safeRows (the rows whose masked accesses
-	// stay inside the slices); 408 scratch; 416, 424, 432 the classes of the masked
-	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
-	// mod 16 weights, then +0; 504 scale; 512 the base of rowWeights (0: nil); 520 xscale in every lane (32 bytes).
+	// row's allNegInfRow); 160 f (the z-loss factors, else 1); 192 z; 224 the
+	// label (targets from labels); 256 keep; 288 uni; 8-byte words: 320 the bits of
+	// the last c mod 8 classes; 328, 336 the bytes of the whole vectors and of
+	// the whole 16-class steps of a row; 344 the flag word; 352 the form of the
+	// targets; 360 the base of targets; 368 safeRows (the rows whose masked accesses
+	// stay inside the slices); 376 scratch; 384, 392, 400 the classes of the masked
+	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 408 the last c
+	// mod 16 weights, then +0; 472 scale; 480 the base of rowWeights (0: nil); 488 xscale in every lane (32 bytes).
 	//
 	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
 	MOVQ  a+0(FP), R10
@@ -18090,11 +18090,11 @@ someRows120:
 
 isNil119:
 	VBROADCASTSS 240(R10), Y0
-	VMOVUPS      Y0, 520(SP)
+	VMOVUPS      Y0, 488(SP)
 
-	// The frame words of the groups of rows at 560(SP) (rows per group, first row,
+	// The frame words of the groups of rows at 528(SP) (rows per group, first row,
 	// end, SI and DI at the first row) and the vectors with a lane per row of
-	// the group at 600(SP), 32 bytes apart: s, m, d[l], all, w, loss, lse,
+	// the group at 568(SP), 32 bytes apart: s, m, d[l], all, w, loss, lse,
 	// q (qt in wideTargets), sc, T, D.
 	// The rows of a group: min(8, max(1, 16384/(4c))).
 	MOVL    $0x00001000, AX
@@ -18106,7 +18106,7 @@ isNil119:
 	MOVL    $0x00000008, DX
 	CMPQ    AX, DX
 	CMOVQGT DX, AX
-	MOVQ    AX, 560(SP)
+	MOVQ    AX, 528(SP)
 
 	// The lanes that no row of a group writes (past its rows) hold s = w = 1
 	// and +0 elsewhere, so that phase b computes on them only ordinary numbers
@@ -18114,13 +18114,13 @@ isNil119:
 	// be slow).
 	VBROADCASTSS one<>+0(SB), Y0
 	VXORPS       Y1, Y1, Y1
-	VMOVUPS      Y0, 600(SP)
-	VMOVUPS      Y0, 728(SP)
+	VMOVUPS      Y0, 568(SP)
+	VMOVUPS      Y0, 696(SP)
+	VMOVUPS      Y1, 600(SP)
 	VMOVUPS      Y1, 632(SP)
 	VMOVUPS      Y1, 664(SP)
-	VMOVUPS      Y1, 696(SP)
+	VMOVUPS      Y1, 856(SP)
 	VMOVUPS      Y1, 888(SP)
-	VMOVUPS      Y1, 920(SP)
 	MOVQ         24(R10), DI
 	MOVQ         48(R10), BX
 	MOVQ         152(R10), AX
@@ -18145,9 +18145,9 @@ someRows122:
 	CMOVQLT AX, R8
 
 isNil121:
-	// 552(SP) = the base of rowMax (nil: pass 1 computes m), read by the rows.
+	// 520(SP) = the base of rowMax (nil: pass 1 computes m), read by the rows.
 	MOVQ    288(R10), AX
-	MOVQ    AX, 552(SP)
+	MOVQ    AX, 520(SP)
 	TESTQ   AX, AX
 	JNZ     rowMax123
 	CMPQ    176(R10), $0x00
@@ -18193,20 +18193,20 @@ isNil127:
 
 noLse128:
 	VBROADCASTSS 272(R10), Y0
-	VMOVUPS      Y0, 224(SP)
+	VMOVUPS      Y0, 192(SP)
 	MOVL         272(R10), AX
 	SHLL         $0x01, AX
 	JZ           noZ129
 	MOVL         $0x00000003, R12
 
 noZ129:
-	MOVQ R12, 376(SP)
+	MOVQ R12, 344(SP)
 
 	// scale and the base of rowWeights, read by the loops from the frame.
 	VMOVSS 244(R10), X0
-	VMOVSS X0, 504(SP)
+	VMOVSS X0, 472(SP)
 	MOVQ   248(R10), AX
-	MOVQ   AX, 512(SP)
+	MOVQ   AX, 480(SP)
 
 	// R9 = 4·stride, the bytes from a row to the next; R11 = 128·(c/32), the
 	// bytes of the whole 32-class steps; the bytes of the whole 16-class steps
@@ -18220,11 +18220,11 @@ noZ129:
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
 	SHLQ         $0x06, AX
-	MOVQ         AX, 368(SP)
+	MOVQ         AX, 336(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x03, AX
 	SHLQ         $0x05, AX
-	MOVQ         AX, 360(SP)
+	MOVQ         AX, 328(SP)
 	MOVQ         CX, AX
 	ANDQ         $0x0f, AX
 	VMOVD        AX, X0
@@ -18244,9 +18244,9 @@ noZ129:
 	VPCMPGTD     lanes<>+0(SB), Y0, Y0
 	VMOVDQU      Y0, 64(SP)
 	VMOVMSKPS    Y0, AX
-	MOVQ         AX, 352(SP)
+	MOVQ         AX, 320(SP)
 	VMOVUPS      one<>+0(SB), Y0
-	VMOVUPS      Y0, 192(SP)
+	VMOVUPS      Y0, 160(SP)
 
 	// The classes of the masked vectors: n0 = min(c%16, 8), n1 = max(c%16-8, 0),
 	// n8 = c%8. safeRows = R8 - k, where k is the number of rows at the end whose
@@ -18257,19 +18257,19 @@ noZ129:
 	// that of the last row).
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	MOVQ AX, 416(SP)
-	MOVQ $0x00000000, 424(SP)
+	MOVQ AX, 384(SP)
+	MOVQ $0x00000000, 392(SP)
 	CMPQ AX, $0x08
 	JLE  n0small130
-	MOVQ $0x00000008, 416(SP)
+	MOVQ $0x00000008, 384(SP)
 	SUBQ $0x08, AX
-	MOVQ AX, 424(SP)
+	MOVQ AX, 392(SP)
 
 n0small130:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
-	MOVQ AX, 432(SP)
-	MOVQ $0x00000000, 408(SP)
+	MOVQ AX, 400(SP)
+	MOVQ $0x00000000, 376(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
 	JZ   tailKDone131
@@ -18278,14 +18278,14 @@ n0small130:
 	SHLQ $0x02, AX
 
 tailK132:
-	INCQ 408(SP)
+	INCQ 376(SP)
 	SUBQ R9, AX
 	JG   tailK132
 
 tailKDone131:
 	MOVQ R8, AX
-	SUBQ 408(SP), AX
-	MOVQ AX, 400(SP)
+	SUBQ 376(SP), AX
+	MOVQ AX, 368(SP)
 	XORL R10, R10
 
 wideLabelsGroup:
@@ -18293,17 +18293,17 @@ wideLabelsGroup:
 	JAE  wideLabelsDone
 
 	// The group: its first row, the row after its last, the row pointers at its first row.
-	MOVQ    R10, 568(SP)
-	MOVQ    SI, 584(SP)
-	MOVQ    DI, 592(SP)
+	MOVQ    R10, 536(SP)
+	MOVQ    SI, 552(SP)
+	MOVQ    DI, 560(SP)
 	MOVQ    R10, R12
-	ADDQ    560(SP), R12
+	ADDQ    528(SP), R12
 	CMPQ    R12, R8
 	CMOVQGT R8, R12
-	MOVQ    R12, 576(SP)
+	MOVQ    R12, 544(SP)
 
 wideLabelsRowA:
-	MOVQ  552(SP), R12
+	MOVQ  520(SP), R12
 	TESTQ R12, R12
 	JZ    maxPass133
 
@@ -18314,7 +18314,7 @@ wideLabelsRowA:
 
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
 	// no NaN in the row (R12 == 0); stored to the frame.
-	TESTB  $0x01, 376(SP)
+	TESTB  $0x01, 344(SP)
 	JZ     noLse135
 	VXORPS Y1, Y1, Y1
 	TESTL  R12, R12
@@ -18372,7 +18372,7 @@ tail139:
 	TESTQ      $0x0000000f, CX
 	JZ         classesDone140
 	VMOVUPS    (SP), Y5
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes141
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
 	JMP        maskedLoaded142
@@ -18380,28 +18380,28 @@ tail139:
 maskedLoadLanes141:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone143
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone143
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone143
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone143
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone143
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone143
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone143
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone143
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
@@ -18414,7 +18414,7 @@ maskedLoaded142:
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes144
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
 	JMP        maskedLoaded145
@@ -18422,28 +18422,28 @@ maskedLoaded142:
 maskedLoadLanes144:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone146
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone146
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone146
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone146
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone146
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone146
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone146
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone146
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
@@ -18466,7 +18466,7 @@ classesDone140:
 	VPERMILPS    $0xb1, X0, X1
 	VMAXPS       X1, X0, X0
 	VBROADCASTSS X0, Y0
-	VMULPS       520(SP), Y0, Y0
+	VMULPS       488(SP), Y0, Y0
 	VADDPS       zero<>+0(SB), Y0, Y0
 	VORPS        Y4, Y3, Y1
 	VMOVMSKPS    Y1, R12
@@ -18474,7 +18474,7 @@ classesDone140:
 
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
 	// no NaN in the row (R12 == 0); stored to the frame.
-	TESTB  $0x01, 376(SP)
+	TESTB  $0x01, 344(SP)
 	JZ     noLse147
 	VXORPS Y1, Y1, Y1
 	TESTL  R12, R12
@@ -18493,7 +18493,7 @@ noLse147:
 	XORL  AX, AX
 
 scan154:
-	CMPQ      AX, 360(SP)
+	CMPQ      AX, 328(SP)
 	JAE       scanTail155
 	VMOVUPS   (SI)(AX*1), Y1
 	VCMPPS    $0x03, Y1, Y1, Y1
@@ -18507,7 +18507,7 @@ scanTail155:
 	TESTQ      $0x00000007, CX
 	JZ         notFound151
 	VMOVUPS    64(SP), Y1
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes156
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
 	JMP        maskedLoaded157
@@ -18515,28 +18515,28 @@ scanTail155:
 maskedLoadLanes156:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
-	CMPQ      432(SP), $0x00
+	CMPQ      400(SP), $0x00
 	JLE       lanesDone158
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
-	CMPQ      432(SP), $0x01
+	CMPQ      400(SP), $0x01
 	JLE       lanesDone158
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
-	CMPQ      432(SP), $0x02
+	CMPQ      400(SP), $0x02
 	JLE       lanesDone158
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
-	CMPQ      432(SP), $0x03
+	CMPQ      400(SP), $0x03
 	JLE       lanesDone158
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
-	CMPQ      432(SP), $0x04
+	CMPQ      400(SP), $0x04
 	JLE       lanesDone158
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
-	CMPQ      432(SP), $0x05
+	CMPQ      400(SP), $0x05
 	JLE       lanesDone158
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
-	CMPQ      432(SP), $0x06
+	CMPQ      400(SP), $0x06
 	JLE       lanesDone158
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
-	CMPQ      432(SP), $0x07
+	CMPQ      400(SP), $0x07
 	JLE       lanesDone158
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
@@ -18546,7 +18546,7 @@ lanesDone158:
 maskedLoaded157:
 	VCMPPS    $0x03, Y1, Y1, Y1
 	VMOVMSKPS Y1, R12
-	ANDL      352(SP), R12
+	ANDL      320(SP), R12
 	JNZ       found150
 	JMP       notFound151
 
@@ -18554,10 +18554,10 @@ scanEq153:
 	XORL AX, AX
 
 scan159:
-	CMPQ      AX, 360(SP)
+	CMPQ      AX, 328(SP)
 	JAE       scanTail160
 	VMOVUPS   (SI)(AX*1), Y1
-	VMULPS    520(SP), Y1, Y1
+	VMULPS    488(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
@@ -18569,7 +18569,7 @@ scanTail160:
 	TESTQ      $0x00000007, CX
 	JZ         notFound151
 	VMOVUPS    64(SP), Y1
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes161
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
 	JMP        maskedLoaded162
@@ -18577,28 +18577,28 @@ scanTail160:
 maskedLoadLanes161:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
-	CMPQ      432(SP), $0x00
+	CMPQ      400(SP), $0x00
 	JLE       lanesDone163
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
-	CMPQ      432(SP), $0x01
+	CMPQ      400(SP), $0x01
 	JLE       lanesDone163
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
-	CMPQ      432(SP), $0x02
+	CMPQ      400(SP), $0x02
 	JLE       lanesDone163
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
-	CMPQ      432(SP), $0x03
+	CMPQ      400(SP), $0x03
 	JLE       lanesDone163
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
-	CMPQ      432(SP), $0x04
+	CMPQ      400(SP), $0x04
 	JLE       lanesDone163
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
-	CMPQ      432(SP), $0x05
+	CMPQ      400(SP), $0x05
 	JLE       lanesDone163
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
-	CMPQ      432(SP), $0x06
+	CMPQ      400(SP), $0x06
 	JLE       lanesDone163
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
-	CMPQ      432(SP), $0x07
+	CMPQ      400(SP), $0x07
 	JLE       lanesDone163
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
@@ -18606,10 +18606,10 @@ lanesDone163:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
 maskedLoaded162:
-	VMULPS    520(SP), Y1, Y1
+	VMULPS    488(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
-	ANDL      352(SP), R12
+	ANDL      320(SP), R12
 	JNZ       found150
 
 notFound151:
@@ -18630,11 +18630,11 @@ noPreds149:
 haveMax134:
 	// R12 = r; lane r of the group's vectors: m, all (a mask) and the row's weight (1 without).
 	MOVQ   R10, R12
-	SUBQ   568(SP), R12
-	VMOVSS X0, 632(SP)(R12*4)
+	SUBQ   536(SP), R12
+	VMOVSS X0, 600(SP)(R12*4)
 	MOVL   128(SP), AX
-	MOVL   AX, 696(SP)(R12*4)
-	MOVQ   512(SP), AX
+	MOVL   AX, 664(SP)(R12*4)
+	MOVQ   480(SP), AX
 	TESTQ  AX, AX
 	JZ     unweighted164
 	MOVL   (AX)(R10*4), AX
@@ -18644,16 +18644,16 @@ unweighted164:
 	MOVL $0x3f800000, AX
 
 weight165:
-	MOVL AX, 728(SP)(R12*4)
+	MOVL AX, 696(SP)(R12*4)
 
 	// d[l] = x[l]·xs - m, before any write, to lane r.
 	MOVLQSX      (BX)(R10*4), R12
 	VBROADCASTSS (SI)(R12*4), Y1
-	VMULPS       520(SP), Y1, Y1
+	VMULPS       488(SP), Y1, Y1
 	VSUBPS       Y0, Y1, Y0
 	MOVQ         R10, R12
-	SUBQ         568(SP), R12
-	VMOVSS       X0, 664(SP)(R12*4)
+	SUBQ         536(SP), R12
+	VMOVSS       X0, 632(SP)(R12*4)
 
 	// Pass 2. e[j] = expf(x[j]·xs - m) (seq.Exp), stored to g (when grad is not
 	// nil); s accumulated by classSum. Two loops: with and without grad.
@@ -18669,7 +18669,7 @@ weight165:
 classes168:
 	CMPQ    AX, R11
 	JAE     rest169
-	CMPL    520(SP), $0x3f800000
+	CMPL    488(SP), $0x3f800000
 	JNE     scaled172
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
@@ -18790,10 +18790,10 @@ scaled172:
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
 	VMOVUPS 96(SI)(AX*1), Y8
-	VMULPS  520(SP), Y5, Y5
-	VMULPS  520(SP), Y6, Y6
-	VMULPS  520(SP), Y7, Y7
-	VMULPS  520(SP), Y8, Y8
+	VMULPS  488(SP), Y5, Y5
+	VMULPS  488(SP), Y6, Y6
+	VMULPS  488(SP), Y7, Y7
+	VMULPS  488(SP), Y8, Y8
 	VSUBPS  96(SP), Y5, Y5
 	VSUBPS  96(SP), Y6, Y6
 	VSUBPS  96(SP), Y7, Y7
@@ -18911,7 +18911,7 @@ rest169:
 	TESTQ   $0x00000010, CX
 	JZ      tail170
 	VMOVUPS (SI)(AX*1), Y2
-	VMULPS  520(SP), Y2, Y2
+	VMULPS  488(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
 	VMULPS  expLog2e<>+0(SB), Y2, Y3
 	VADDPS  expMagic<>+0(SB), Y3, Y3
@@ -18940,7 +18940,7 @@ rest169:
 	VMOVUPS Y2, (DI)(AX*1)
 	VADDPS  Y2, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y2
-	VMULPS  520(SP), Y2, Y2
+	VMULPS  488(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
 	VMULPS  expLog2e<>+0(SB), Y2, Y3
 	VADDPS  expMagic<>+0(SB), Y3, Y3
@@ -18974,7 +18974,7 @@ tail170:
 	TESTQ      $0x0000000f, CX
 	JZ         classesDone171
 	VMOVUPS    (SP), Y2
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes174
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
 	JMP        maskedLoaded175
@@ -18982,28 +18982,28 @@ tail170:
 maskedLoadLanes174:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone176
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone176
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone176
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone176
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone176
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone176
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone176
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone176
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
@@ -19011,7 +19011,7 @@ lanesDone176:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
 maskedLoaded175:
-	VMULPS     520(SP), Y2, Y2
+	VMULPS     488(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -19038,35 +19038,35 @@ maskedLoaded175:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y2, Y2
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes177
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
 	JMP        maskedStored178
 
 maskedStoreLanes177:
 	VEXTRACTF128 $0x01, Y2, X3
-	CMPQ         416(SP), $0x00
+	CMPQ         384(SP), $0x00
 	JLE          maskedStored178
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
-	CMPQ         416(SP), $0x01
+	CMPQ         384(SP), $0x01
 	JLE          maskedStored178
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
-	CMPQ         416(SP), $0x02
+	CMPQ         384(SP), $0x02
 	JLE          maskedStored178
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
-	CMPQ         416(SP), $0x03
+	CMPQ         384(SP), $0x03
 	JLE          maskedStored178
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
-	CMPQ         416(SP), $0x04
+	CMPQ         384(SP), $0x04
 	JLE          maskedStored178
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
-	CMPQ         416(SP), $0x05
+	CMPQ         384(SP), $0x05
 	JLE          maskedStored178
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
-	CMPQ         416(SP), $0x06
+	CMPQ         384(SP), $0x06
 	JLE          maskedStored178
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
-	CMPQ         416(SP), $0x07
+	CMPQ         384(SP), $0x07
 	JLE          maskedStored178
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
@@ -19075,7 +19075,7 @@ maskedStored178:
 	VMOVUPS    (SP), Y3
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes179
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
 	JMP        maskedLoaded180
@@ -19083,28 +19083,28 @@ maskedStored178:
 maskedLoadLanes179:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone181
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone181
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone181
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone181
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone181
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone181
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone181
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone181
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
@@ -19112,7 +19112,7 @@ lanesDone181:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
 maskedLoaded180:
-	VMULPS     520(SP), Y2, Y2
+	VMULPS     488(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -19139,35 +19139,35 @@ maskedLoaded180:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y2, Y2
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    32(SP), Y3
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes182
 	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
 	JMP        maskedStored183
 
 maskedStoreLanes182:
 	VEXTRACTF128 $0x01, Y2, X3
-	CMPQ         424(SP), $0x00
+	CMPQ         392(SP), $0x00
 	JLE          maskedStored183
 	VEXTRACTPS   $0x00, X2, 32(DI)(AX*1)
-	CMPQ         424(SP), $0x01
+	CMPQ         392(SP), $0x01
 	JLE          maskedStored183
 	VEXTRACTPS   $0x01, X2, 36(DI)(AX*1)
-	CMPQ         424(SP), $0x02
+	CMPQ         392(SP), $0x02
 	JLE          maskedStored183
 	VEXTRACTPS   $0x02, X2, 40(DI)(AX*1)
-	CMPQ         424(SP), $0x03
+	CMPQ         392(SP), $0x03
 	JLE          maskedStored183
 	VEXTRACTPS   $0x03, X2, 44(DI)(AX*1)
-	CMPQ         424(SP), $0x04
+	CMPQ         392(SP), $0x04
 	JLE          maskedStored183
 	VEXTRACTPS   $0x00, X3, 48(DI)(AX*1)
-	CMPQ         424(SP), $0x05
+	CMPQ         392(SP), $0x05
 	JLE          maskedStored183
 	VEXTRACTPS   $0x01, X3, 52(DI)(AX*1)
-	CMPQ         424(SP), $0x06
+	CMPQ         392(SP), $0x06
 	JLE          maskedStored183
 	VEXTRACTPS   $0x02, X3, 56(DI)(AX*1)
-	CMPQ         424(SP), $0x07
+	CMPQ         392(SP), $0x07
 	JLE          maskedStored183
 	VEXTRACTPS   $0x03, X3, 60(DI)(AX*1)
 
@@ -19192,7 +19192,7 @@ noGrad166:
 classes184:
 	CMPQ    AX, R11
 	JAE     rest185
-	CMPL    520(SP), $0x3f800000
+	CMPL    488(SP), $0x3f800000
 	JNE     scaled188
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
@@ -19309,10 +19309,10 @@ scaled188:
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
 	VMOVUPS 96(SI)(AX*1), Y8
-	VMULPS  520(SP), Y5, Y5
-	VMULPS  520(SP), Y6, Y6
-	VMULPS  520(SP), Y7, Y7
-	VMULPS  520(SP), Y8, Y8
+	VMULPS  488(SP), Y5, Y5
+	VMULPS  488(SP), Y6, Y6
+	VMULPS  488(SP), Y7, Y7
+	VMULPS  488(SP), Y8, Y8
 	VSUBPS  96(SP), Y5, Y5
 	VSUBPS  96(SP), Y6, Y6
 	VSUBPS  96(SP), Y7, Y7
@@ -19426,7 +19426,7 @@ rest185:
 	TESTQ   $0x00000010, CX
 	JZ      tail186
 	VMOVUPS (SI)(AX*1), Y2
-	VMULPS  520(SP), Y2, Y2
+	VMULPS  488(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
 	VMULPS  expLog2e<>+0(SB), Y2, Y3
 	VADDPS  expMagic<>+0(SB), Y3, Y3
@@ -19454,7 +19454,7 @@ rest185:
 	VANDNPS Y3, Y2, Y2
 	VADDPS  Y2, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y2
-	VMULPS  520(SP), Y2, Y2
+	VMULPS  488(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
 	VMULPS  expLog2e<>+0(SB), Y2, Y3
 	VADDPS  expMagic<>+0(SB), Y3, Y3
@@ -19487,7 +19487,7 @@ tail186:
 	TESTQ      $0x0000000f, CX
 	JZ         classesDone187
 	VMOVUPS    (SP), Y2
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes190
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
 	JMP        maskedLoaded191
@@ -19495,28 +19495,28 @@ tail186:
 maskedLoadLanes190:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone192
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone192
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone192
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone192
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone192
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone192
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone192
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone192
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
@@ -19524,7 +19524,7 @@ lanesDone192:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
 maskedLoaded191:
-	VMULPS     520(SP), Y2, Y2
+	VMULPS     488(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -19554,7 +19554,7 @@ maskedLoaded191:
 	VMOVUPS    (SP), Y3
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes193
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
 	JMP        maskedLoaded194
@@ -19562,28 +19562,28 @@ maskedLoaded191:
 maskedLoadLanes193:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone195
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone195
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone195
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone195
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone195
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone195
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone195
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone195
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
@@ -19591,7 +19591,7 @@ lanesDone195:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
 maskedLoaded194:
-	VMULPS    520(SP), Y2, Y2
+	VMULPS    488(SP), Y2, Y2
 	VSUBPS    96(SP), Y2, Y2
 	VMULPS    expLog2e<>+0(SB), Y2, Y3
 	VADDPS    expMagic<>+0(SB), Y3, Y3
@@ -19635,8 +19635,8 @@ summed167:
 	VADDSS       X1, X0, X0
 	VBROADCASTSS X0, Y0
 	MOVQ         R10, R12
-	SUBQ         568(SP), R12
-	VMOVSS       X0, 600(SP)(R12*4)
+	SUBQ         536(SP), R12
+	VMOVSS       X0, 568(SP)(R12*4)
 
 	// Next row.
 	INCQ  R10
@@ -19646,7 +19646,7 @@ summed167:
 	ADDQ  R9, DI
 
 noOut196:
-	CMPQ R10, 576(SP)
+	CMPQ R10, 544(SP)
 	JB   wideLabelsRowA
 
 	// The rows of the group, one per lane (lanes past the group's rows hold
@@ -19655,12 +19655,12 @@ noOut196:
 	// computed; with the z-loss, zl, f = zTerms(z, lse) (seq.ZTerms), loss =
 	// loss + zl, f to the frame (1 without); loss = loss·w; with a gradient, sc
 	// = scale·w and q = (sc / s)·f (seq.Quotient).
-	VMOVDQU   600(SP), Y0
+	VMOVDQU   568(SP), Y0
 	VPSRLD    $0x17, Y0, Y0
 	VMOVDQU   logExpInv<>+0(SB), Y1
 	VPSUBD    Y0, Y1, Y1
 	VPSLLD    $0x17, Y1, Y1
-	VMULPS    600(SP), Y1, Y1
+	VMULPS    568(SP), Y1, Y1
 	VPSUBD    logExpBias<>+0(SB), Y0, Y0
 	VCVTDQ2PS Y0, Y0
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y2
@@ -19695,61 +19695,61 @@ noOut196:
 	VSUBPS    Y3, Y0, Y0
 	VADDPS    Y0, Y1, Y0
 	VADDPS    Y2, Y0, Y0
-	VSUBPS    664(SP), Y0, Y1
-	TESTB     $0x01, 376(SP)
+	VSUBPS    632(SP), Y0, Y1
+	TESTB     $0x01, 344(SP)
 	JZ        noLse197
-	VADDPS    632(SP), Y0, Y0
-	VMOVUPS   696(SP), Y2
-	VBLENDVPS Y2, 632(SP), Y0, Y0
-	VMOVUPS   Y0, 792(SP)
-	TESTB     $0x02, 376(SP)
+	VADDPS    600(SP), Y0, Y0
+	VMOVUPS   664(SP), Y2
+	VBLENDVPS Y2, 600(SP), Y0, Y0
+	VMOVUPS   Y0, 760(SP)
+	TESTB     $0x02, 344(SP)
 	JZ        noZ198
-	VMULPS    224(SP), Y0, Y2
+	VMULPS    192(SP), Y0, Y2
 	VMULPS    Y0, Y2, Y0
 	VADDPS    Y2, Y2, Y2
 	VADDPS    one<>+0(SB), Y2, Y2
-	VMOVUPS   Y2, 192(SP)
+	VMOVUPS   Y2, 160(SP)
 	VADDPS    Y0, Y1, Y0
 	VMOVAPS   Y0, Y1
 
 noZ198:
 noLse197:
-	CMPQ    512(SP), $0x00
+	CMPQ    480(SP), $0x00
 	JEQ     unweighted199
-	VMULPS  728(SP), Y1, Y0
+	VMULPS  696(SP), Y1, Y0
 	VMOVAPS Y0, Y1
 
 unweighted199:
-	VMOVUPS      Y1, 760(SP)
+	VMOVUPS      Y1, 728(SP)
 	TESTQ        DI, DI
 	JZ           noGrad200
-	VBROADCASTSS 504(SP), Y0
-	CMPQ         512(SP), $0x00
+	VBROADCASTSS 472(SP), Y0
+	CMPQ         480(SP), $0x00
 	JEQ          unweighted201
-	VMULPS       728(SP), Y0, Y0
+	VMULPS       696(SP), Y0, Y0
 	VMOVAPS      Y0, Y0
 
 unweighted201:
-	VMOVUPS Y0, 856(SP)
-	VDIVPS  600(SP), Y0, Y0
-	VMULPS  192(SP), Y0, Y0
 	VMOVUPS Y0, 824(SP)
+	VDIVPS  568(SP), Y0, Y0
+	VMULPS  160(SP), Y0, Y0
+	VMOVUPS Y0, 792(SP)
 
 noGrad200:
 	// Back to the group's first row.
-	MOVQ 568(SP), R10
-	MOVQ 584(SP), SI
-	MOVQ 592(SP), DI
+	MOVQ 536(SP), R10
+	MOVQ 552(SP), SI
+	MOVQ 560(SP), DI
 
 wideLabelsRowC:
 	// R12 = r: losses[i] and (when not nil) lse[i] from lane r.
 	MOVQ  R10, R12
-	SUBQ  568(SP), R12
-	MOVL  760(SP)(R12*4), AX
+	SUBQ  536(SP), R12
+	MOVL  728(SP)(R12*4), AX
 	MOVL  AX, (DX)(R10*4)
 	TESTQ R14, R14
 	JZ    noLse202
-	MOVL  792(SP)(R12*4), AX
+	MOVL  760(SP)(R12*4), AX
 	MOVL  AX, (R14)(R10*4)
 
 noLse202:
@@ -19757,7 +19757,7 @@ noLse202:
 	// from lane r; g[j] = e[j]·q (seq.Scaled); then g[l] = g[l] - sc.
 	TESTQ        DI, DI
 	JZ           noGrad203
-	VBROADCASTSS 824(SP)(R12*4), Y0
+	VBROADCASTSS 792(SP)(R12*4), Y0
 	XORL         AX, AX
 
 classes204:
@@ -19793,7 +19793,7 @@ tail206:
 	TESTQ      $0x0000000f, CX
 	JZ         classesDone207
 	VMOVUPS    (SP), Y1
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes208
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
 	JMP        maskedLoaded209
@@ -19801,28 +19801,28 @@ tail206:
 maskedLoadLanes208:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone210
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone210
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone210
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone210
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone210
 	VINSERTPS $0x00, 16(DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone210
 	VINSERTPS $0x10, 20(DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone210
 	VINSERTPS $0x20, 24(DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone210
 	VINSERTPS $0x30, 28(DI)(AX*1), X2, X2
 
@@ -19832,41 +19832,41 @@ lanesDone210:
 maskedLoaded209:
 	VMULPS     Y0, Y1, Y1
 	VMOVUPS    (SP), Y2
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes211
 	VMASKMOVPS Y1, Y2, (DI)(AX*1)
 	JMP        maskedStored212
 
 maskedStoreLanes211:
 	VEXTRACTF128 $0x01, Y1, X2
-	CMPQ         416(SP), $0x00
+	CMPQ         384(SP), $0x00
 	JLE          maskedStored212
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
-	CMPQ         416(SP), $0x01
+	CMPQ         384(SP), $0x01
 	JLE          maskedStored212
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
-	CMPQ         416(SP), $0x02
+	CMPQ         384(SP), $0x02
 	JLE          maskedStored212
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
-	CMPQ         416(SP), $0x03
+	CMPQ         384(SP), $0x03
 	JLE          maskedStored212
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
-	CMPQ         416(SP), $0x04
+	CMPQ         384(SP), $0x04
 	JLE          maskedStored212
 	VEXTRACTPS   $0x00, X2, 16(DI)(AX*1)
-	CMPQ         416(SP), $0x05
+	CMPQ         384(SP), $0x05
 	JLE          maskedStored212
 	VEXTRACTPS   $0x01, X2, 20(DI)(AX*1)
-	CMPQ         416(SP), $0x06
+	CMPQ         384(SP), $0x06
 	JLE          maskedStored212
 	VEXTRACTPS   $0x02, X2, 24(DI)(AX*1)
-	CMPQ         416(SP), $0x07
+	CMPQ         384(SP), $0x07
 	JLE          maskedStored212
 	VEXTRACTPS   $0x03, X2, 28(DI)(AX*1)
 
 maskedStored212:
 	VMOVUPS    32(SP), Y1
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes213
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
 	JMP        maskedLoaded214
@@ -19874,28 +19874,28 @@ maskedStored212:
 maskedLoadLanes213:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone215
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone215
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone215
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone215
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone215
 	VINSERTPS $0x00, 48(DI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone215
 	VINSERTPS $0x10, 52(DI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone215
 	VINSERTPS $0x20, 56(DI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone215
 	VINSERTPS $0x30, 60(DI)(AX*1), X2, X2
 
@@ -19905,45 +19905,45 @@ lanesDone215:
 maskedLoaded214:
 	VMULPS     Y0, Y1, Y0
 	VMOVUPS    32(SP), Y1
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes216
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
 	JMP        maskedStored217
 
 maskedStoreLanes216:
 	VEXTRACTF128 $0x01, Y0, X1
-	CMPQ         424(SP), $0x00
+	CMPQ         392(SP), $0x00
 	JLE          maskedStored217
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
-	CMPQ         424(SP), $0x01
+	CMPQ         392(SP), $0x01
 	JLE          maskedStored217
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
-	CMPQ         424(SP), $0x02
+	CMPQ         392(SP), $0x02
 	JLE          maskedStored217
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
-	CMPQ         424(SP), $0x03
+	CMPQ         392(SP), $0x03
 	JLE          maskedStored217
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
-	CMPQ         424(SP), $0x04
+	CMPQ         392(SP), $0x04
 	JLE          maskedStored217
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
-	CMPQ         424(SP), $0x05
+	CMPQ         392(SP), $0x05
 	JLE          maskedStored217
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
-	CMPQ         424(SP), $0x06
+	CMPQ         392(SP), $0x06
 	JLE          maskedStored217
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
-	CMPQ         424(SP), $0x07
+	CMPQ         392(SP), $0x07
 	JLE          maskedStored217
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
 maskedStored217:
 classesDone207:
 	MOVQ    R10, R12
-	SUBQ    568(SP), R12
+	SUBQ    536(SP), R12
 	MOVLQSX (BX)(R10*4), AX
 	VMOVSS  (DI)(AX*4), X0
-	VSUBSS  856(SP)(R12*4), X0, X0
+	VSUBSS  824(SP)(R12*4), X0, X0
 	VMOVSS  X0, (DI)(AX*4)
 
 noGrad203:
@@ -19955,7 +19955,7 @@ noGrad203:
 	ADDQ  R9, DI
 
 noOut218:
-	CMPQ R10, 576(SP)
+	CMPQ R10, 544(SP)
 	JB   wideLabelsRowC
 	JMP  wideLabelsGroup
 
@@ -19965,7 +19965,7 @@ wideLabelsDone:
 
 // func wideTargetsAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideTargetsAVX2(SB), $952-8
+TEXT ·wideTargetsAVX2(SB), $920-8
 	// wideTargetsGeneric, in groups of rows (see wideGroups): passes 1 and 2 of
 	// each row of a group, the classes in vectors (see the overview of the wide
 	// functions), the logits times xs = xscale; the scalar work of the group's
@@ -19986,14 +19986,14 @@ TEXT ·wideTargetsAVX2(SB), $952-8
 	// indices.
 	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
 	// (lanes 0-7, 8-15); 64 the mask of the last c mod 8 classes; 96 m; 128 all (the
-	// row's allNegInfRow); 160 d[l]; 192 f (the z-loss factor, else 1); 224 z; 256
-	// the label (targets from labels); 288 keep; 320 uni; 8-byte words: 352 the bits
-	// of the last c mod 8 classes; 360, 368 the bytes of the whole vectors and of
-	// the whole 16-class steps of a row; 376 the flag word; 384 the form of the
-	// targets; 392 the targets row; 400 safeRows (the rows whose masked accesses
-	// stay inside the slices); 408 scratch; 416, 424, 432 the classes of the masked
-	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
-	// mod 16 weights, then +0; 504 scale; 512 the base of labels; 520 the base of rowWeights (0: nil); 528 xscale in every lane (32 bytes).
+	// row's allNegInfRow); 160 f (the z-loss factors, else 1); 192 z; 224 the
+	// label (targets from labels); 256 keep; 288 uni; 8-byte words: 320 the bits of
+	// the last c mod 8 classes; 328, 336 the bytes of the whole vectors and of
+	// the whole 16-class steps of a row; 344 the flag word; 352 the form of the
+	// targets; 360 the base of targets; 368 safeRows (the rows whose masked accesses
+	// stay inside the slices); 376 scratch; 384, 392, 400 the classes of the masked
+	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 408 the last c
+	// mod 16 weights, then +0; 472 scale; 480 the base of labels; 488 the base of rowWeights (0: nil); 496 xscale in every lane (32 bytes).
 	//
 	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
 	MOVQ  a+0(FP), R10
@@ -20020,11 +20020,11 @@ someRows220:
 
 isNil219:
 	VBROADCASTSS 240(R10), Y0
-	VMOVUPS      Y0, 528(SP)
+	VMOVUPS      Y0, 496(SP)
 
-	// The frame words of the groups of rows at 560(SP) (rows per group, first row,
+	// The frame words of the groups of rows at 528(SP) (rows per group, first row,
 	// end, SI and DI at the first row) and the vectors with a lane per row of
-	// the group at 600(SP), 32 bytes apart: s, m, d[l], all, w, loss, lse,
+	// the group at 568(SP), 32 bytes apart: s, m, d[l], all, w, loss, lse,
 	// q (qt in wideTargets), sc, T, D.
 	// The rows of a group: min(8, max(1, 16384/(4c))).
 	MOVL    $0x00001000, AX
@@ -20036,7 +20036,7 @@ isNil219:
 	MOVL    $0x00000008, DX
 	CMPQ    AX, DX
 	CMOVQGT DX, AX
-	MOVQ    AX, 560(SP)
+	MOVQ    AX, 528(SP)
 
 	// The lanes that no row of a group writes (past its rows) hold s = w = 1
 	// and +0 elsewhere, so that phase b computes on them only ordinary numbers
@@ -20044,13 +20044,13 @@ isNil219:
 	// be slow).
 	VBROADCASTSS one<>+0(SB), Y0
 	VXORPS       Y1, Y1, Y1
-	VMOVUPS      Y0, 600(SP)
-	VMOVUPS      Y0, 728(SP)
+	VMOVUPS      Y0, 568(SP)
+	VMOVUPS      Y0, 696(SP)
+	VMOVUPS      Y1, 600(SP)
 	VMOVUPS      Y1, 632(SP)
 	VMOVUPS      Y1, 664(SP)
-	VMOVUPS      Y1, 696(SP)
+	VMOVUPS      Y1, 856(SP)
 	VMOVUPS      Y1, 888(SP)
-	VMOVUPS      Y1, 920(SP)
 
 	// The form of the targets.
 	MOVQ    24(R10), DI
@@ -20096,7 +20096,7 @@ isNil224:
 isNil225:
 	XORL  R12, R12
 	MOVQ  72(R10), AX
-	MOVQ  AX, 392(SP)
+	MOVQ  AX, 360(SP)
 	TESTQ AX, AX
 	JZ    fromLabels226
 	MOVQ  80(R10), AX
@@ -20148,20 +20148,20 @@ notStaged230:
 	VXORPS       Y1, Y1, Y1
 
 staged231:
-	MOVQ    R12, 384(SP)
-	VMOVUPS Y0, 288(SP)
-	VMOVUPS Y1, 320(SP)
+	MOVQ    R12, 352(SP)
+	VMOVUPS Y0, 256(SP)
+	VMOVUPS Y1, 288(SP)
 
 	// wtail = the last c mod 16 weights (when there are weights), +0 after them:
 	// the masked step reads them from the frame, since a masked load at the
 	// weights would reach past their end.
 	XORL    AX, AX
 	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, 408(SP)
 	VMOVUPS Y0, 440(SP)
-	VMOVUPS Y0, 472(SP)
 	TESTQ   R8, R8
 	JZ      wtailDone232
-	TESTQ   $0x00000004, 384(SP)
+	TESTQ   $0x00000004, 352(SP)
 	JZ      wtailDone232
 	MOVQ    CX, R12
 	ANDQ    $-16, R12
@@ -20170,7 +20170,7 @@ wtail233:
 	CMPQ   R12, CX
 	JAE    wtailDone232
 	VMOVSS (BX)(R12*4), X0
-	VMOVSS X0, 440(SP)(AX*4)
+	VMOVSS X0, 408(SP)(AX*4)
 	INCQ   AX
 	INCQ   R12
 	JMP    wtail233
@@ -20190,22 +20190,22 @@ wtailDone232:
 
 noLse234:
 	VBROADCASTSS 272(R10), Y0
-	VMOVUPS      Y0, 224(SP)
+	VMOVUPS      Y0, 192(SP)
 	MOVL         272(R10), AX
 	SHLL         $0x01, AX
 	JZ           noZ235
 	MOVL         $0x00000003, R12
 
 noZ235:
-	MOVQ R12, 376(SP)
+	MOVQ R12, 344(SP)
 
 	// scale and the bases of labels and rowWeights, read by the loops from the frame.
 	VMOVSS 244(R10), X0
-	VMOVSS X0, 504(SP)
+	VMOVSS X0, 472(SP)
 	MOVQ   48(R10), AX
-	MOVQ   AX, 512(SP)
+	MOVQ   AX, 480(SP)
 	MOVQ   248(R10), AX
-	MOVQ   AX, 520(SP)
+	MOVQ   AX, 488(SP)
 
 	// R9 = 4·stride, the bytes from a row to the next; R11 = 128·(c/32), the
 	// bytes of the whole 32-class steps; the bytes of the whole 16-class steps
@@ -20219,11 +20219,11 @@ noZ235:
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
 	SHLQ         $0x06, AX
-	MOVQ         AX, 368(SP)
+	MOVQ         AX, 336(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x03, AX
 	SHLQ         $0x05, AX
-	MOVQ         AX, 360(SP)
+	MOVQ         AX, 328(SP)
 	MOVQ         CX, AX
 	ANDQ         $0x0f, AX
 	VMOVD        AX, X0
@@ -20243,9 +20243,9 @@ noZ235:
 	VPCMPGTD     lanes<>+0(SB), Y0, Y0
 	VMOVDQU      Y0, 64(SP)
 	VMOVMSKPS    Y0, AX
-	MOVQ         AX, 352(SP)
+	MOVQ         AX, 320(SP)
 	VMOVUPS      one<>+0(SB), Y0
-	VMOVUPS      Y0, 192(SP)
+	VMOVUPS      Y0, 160(SP)
 
 	// The classes of the masked vectors: n0 = min(c%16, 8), n1 = max(c%16-8, 0),
 	// n8 = c%8. safeRows = R8 - k, where k is the number of rows at the end whose
@@ -20256,19 +20256,19 @@ noZ235:
 	// that of the last row).
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	MOVQ AX, 416(SP)
-	MOVQ $0x00000000, 424(SP)
+	MOVQ AX, 384(SP)
+	MOVQ $0x00000000, 392(SP)
 	CMPQ AX, $0x08
 	JLE  n0small236
-	MOVQ $0x00000008, 416(SP)
+	MOVQ $0x00000008, 384(SP)
 	SUBQ $0x08, AX
-	MOVQ AX, 424(SP)
+	MOVQ AX, 392(SP)
 
 n0small236:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
-	MOVQ AX, 432(SP)
-	MOVQ $0x00000000, 408(SP)
+	MOVQ AX, 400(SP)
+	MOVQ $0x00000000, 376(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
 	JZ   tailKDone237
@@ -20277,14 +20277,14 @@ n0small236:
 	SHLQ $0x02, AX
 
 tailK238:
-	INCQ 408(SP)
+	INCQ 376(SP)
 	SUBQ R9, AX
 	JG   tailK238
 
 tailKDone237:
 	MOVQ R8, AX
-	SUBQ 408(SP), AX
-	MOVQ AX, 400(SP)
+	SUBQ 376(SP), AX
+	MOVQ AX, 368(SP)
 	XORL R10, R10
 
 wideTargetsGroup:
@@ -20292,14 +20292,14 @@ wideTargetsGroup:
 	JAE  wideTargetsDone
 
 	// The group: its first row, the row after its last, the row pointers at its first row.
-	MOVQ    R10, 568(SP)
-	MOVQ    SI, 584(SP)
-	MOVQ    DI, 592(SP)
+	MOVQ    R10, 536(SP)
+	MOVQ    SI, 552(SP)
+	MOVQ    DI, 560(SP)
 	MOVQ    R10, R12
-	ADDQ    560(SP), R12
+	ADDQ    528(SP), R12
 	CMPQ    R12, R8
 	CMOVQGT R8, R12
-	MOVQ    R12, 576(SP)
+	MOVQ    R12, 544(SP)
 
 wideTargetsRowA:
 	// Pass 1. m = maxRow(x): VMAXPS into two registers in any order (exact for a
@@ -20346,7 +20346,7 @@ tail241:
 	TESTQ      $0x0000000f, CX
 	JZ         classesDone242
 	VMOVUPS    (SP), Y5
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes243
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
 	JMP        maskedLoaded244
@@ -20354,28 +20354,28 @@ tail241:
 maskedLoadLanes243:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone245
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone245
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone245
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone245
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone245
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone245
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone245
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone245
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
@@ -20388,7 +20388,7 @@ maskedLoaded244:
 	VMAXPS     Y5, Y3, Y3
 	VCMPPS     $0x03, Y5, Y0, Y0
 	VMOVUPS    32(SP), Y5
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes246
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
 	JMP        maskedLoaded247
@@ -20396,28 +20396,28 @@ maskedLoaded244:
 maskedLoadLanes246:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone248
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone248
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone248
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone248
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone248
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone248
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone248
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone248
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
@@ -20440,7 +20440,7 @@ classesDone242:
 	VPERMILPS    $0xb1, X2, X3
 	VMAXPS       X3, X2, X2
 	VBROADCASTSS X2, Y2
-	VMULPS       528(SP), Y2, Y2
+	VMULPS       496(SP), Y2, Y2
 	VADDPS       zero<>+0(SB), Y2, Y6
 	VORPS        Y1, Y0, Y0
 	VMOVMSKPS    Y0, R12
@@ -20448,7 +20448,7 @@ classesDone242:
 
 	// all = allNegInfRow(x, m) (when lse is computed): m == -Inf (VCMPPS EQ) and
 	// no NaN in the row (R12 == 0); stored to the frame.
-	TESTB  $0x01, 376(SP)
+	TESTB  $0x01, 344(SP)
 	JZ     noLse249
 	VXORPS Y0, Y0, Y0
 	TESTL  R12, R12
@@ -20467,7 +20467,7 @@ noLse249:
 	XORL  AX, AX
 
 scan256:
-	CMPQ      AX, 360(SP)
+	CMPQ      AX, 328(SP)
 	JAE       scanTail257
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x03, Y0, Y0, Y0
@@ -20481,7 +20481,7 @@ scanTail257:
 	TESTQ      $0x00000007, CX
 	JZ         notFound253
 	VMOVUPS    64(SP), Y0
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes258
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
 	JMP        maskedLoaded259
@@ -20489,28 +20489,28 @@ scanTail257:
 maskedLoadLanes258:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
-	CMPQ      432(SP), $0x00
+	CMPQ      400(SP), $0x00
 	JLE       lanesDone260
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
-	CMPQ      432(SP), $0x01
+	CMPQ      400(SP), $0x01
 	JLE       lanesDone260
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
-	CMPQ      432(SP), $0x02
+	CMPQ      400(SP), $0x02
 	JLE       lanesDone260
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
-	CMPQ      432(SP), $0x03
+	CMPQ      400(SP), $0x03
 	JLE       lanesDone260
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
-	CMPQ      432(SP), $0x04
+	CMPQ      400(SP), $0x04
 	JLE       lanesDone260
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
-	CMPQ      432(SP), $0x05
+	CMPQ      400(SP), $0x05
 	JLE       lanesDone260
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
-	CMPQ      432(SP), $0x06
+	CMPQ      400(SP), $0x06
 	JLE       lanesDone260
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
-	CMPQ      432(SP), $0x07
+	CMPQ      400(SP), $0x07
 	JLE       lanesDone260
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
@@ -20520,7 +20520,7 @@ lanesDone260:
 maskedLoaded259:
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
-	ANDL      352(SP), R12
+	ANDL      320(SP), R12
 	JNZ       found252
 	JMP       notFound253
 
@@ -20528,10 +20528,10 @@ scanEq255:
 	XORL AX, AX
 
 scan261:
-	CMPQ      AX, 360(SP)
+	CMPQ      AX, 328(SP)
 	JAE       scanTail262
 	VMOVUPS   (SI)(AX*1), Y0
-	VMULPS    528(SP), Y0, Y0
+	VMULPS    496(SP), Y0, Y0
 	VCMPPS    $0x00, Y0, Y6, Y0
 	VMOVMSKPS Y0, R12
 	TESTL     R12, R12
@@ -20543,7 +20543,7 @@ scanTail262:
 	TESTQ      $0x00000007, CX
 	JZ         notFound253
 	VMOVUPS    64(SP), Y0
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes263
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
 	JMP        maskedLoaded264
@@ -20551,28 +20551,28 @@ scanTail262:
 maskedLoadLanes263:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
-	CMPQ      432(SP), $0x00
+	CMPQ      400(SP), $0x00
 	JLE       lanesDone265
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
-	CMPQ      432(SP), $0x01
+	CMPQ      400(SP), $0x01
 	JLE       lanesDone265
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
-	CMPQ      432(SP), $0x02
+	CMPQ      400(SP), $0x02
 	JLE       lanesDone265
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
-	CMPQ      432(SP), $0x03
+	CMPQ      400(SP), $0x03
 	JLE       lanesDone265
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
-	CMPQ      432(SP), $0x04
+	CMPQ      400(SP), $0x04
 	JLE       lanesDone265
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
-	CMPQ      432(SP), $0x05
+	CMPQ      400(SP), $0x05
 	JLE       lanesDone265
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
-	CMPQ      432(SP), $0x06
+	CMPQ      400(SP), $0x06
 	JLE       lanesDone265
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
-	CMPQ      432(SP), $0x07
+	CMPQ      400(SP), $0x07
 	JLE       lanesDone265
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
@@ -20580,10 +20580,10 @@ lanesDone265:
 	VINSERTF128 $0x01, X1, Y0, Y0
 
 maskedLoaded264:
-	VMULPS    528(SP), Y0, Y0
+	VMULPS    496(SP), Y0, Y0
 	VCMPPS    $0x00, Y0, Y6, Y0
 	VMOVMSKPS Y0, R12
-	ANDL      352(SP), R12
+	ANDL      320(SP), R12
 	JNZ       found252
 
 notFound253:
@@ -20601,11 +20601,11 @@ storePred254:
 noPreds251:
 	// R12 = r; lane r of the group's vectors: m, all (a mask) and the row's weight (1 without).
 	MOVQ   R10, R12
-	SUBQ   568(SP), R12
-	VMOVSS X6, 632(SP)(R12*4)
+	SUBQ   536(SP), R12
+	VMOVSS X6, 600(SP)(R12*4)
 	MOVL   128(SP), AX
-	MOVL   AX, 696(SP)(R12*4)
-	MOVQ   520(SP), AX
+	MOVL   AX, 664(SP)(R12*4)
+	MOVQ   488(SP), AX
 	TESTQ  AX, AX
 	JZ     unweighted266
 	MOVL   (AX)(R10*4), AX
@@ -20615,15 +20615,15 @@ unweighted266:
 	MOVL $0x3f800000, AX
 
 weight267:
-	MOVL AX, 728(SP)(R12*4)
+	MOVL AX, 696(SP)(R12*4)
 
 	// The label in every lane (targets from labels).
-	TESTB        $0x01, 384(SP)
+	TESTB        $0x01, 352(SP)
 	JZ           noLabel268
-	MOVQ         512(SP), R12
+	MOVQ         480(SP), R12
 	VMOVD        (R12)(R10*4), X0
 	VPBROADCASTD X0, Y0
-	VMOVDQU      Y0, 256(SP)
+	VMOVDQU      Y0, 224(SP)
 
 noLabel268:
 	// Pass 2. For each class: d = x[j]·xs - m (the product skipped when xs is
@@ -20632,7 +20632,7 @@ noLabel268:
 	// grad is not nil); s, T and D accumulated by classSum (e, a, td). R12 =
 	// the targets row. One loop per form of the targets.
 	// R12 = the targets row: the base of targets (0 from labels) + i·4·stride.
-	MOVQ  392(SP), R12
+	MOVQ  360(SP), R12
 	TESTQ R12, R12
 	JZ    noTargets269
 	MOVQ  R10, AX
@@ -20646,23 +20646,23 @@ noTargets269:
 	VMOVUPS negZero<>+0(SB), Y3
 	VMOVUPS negZero<>+0(SB), Y4
 	VMOVUPS negZero<>+0(SB), Y5
-	CMPQ    384(SP), $0x02
+	CMPQ    352(SP), $0x02
 	JEQ     wideTargetsExp2
-	CMPQ    384(SP), $0x06
+	CMPQ    352(SP), $0x06
 	JEQ     wideTargetsExp6
-	CMPQ    384(SP), $0x03
+	CMPQ    352(SP), $0x03
 	JEQ     wideTargetsExp3
-	CMPQ    384(SP), $0x07
+	CMPQ    352(SP), $0x07
 	JEQ     wideTargetsExp7
 	XORL    AX, AX
 
 classes271:
-	CMPQ    AX, 368(SP)
+	CMPQ    AX, 336(SP)
 	JAE     rest272
 	VMOVUPS (SI)(AX*1), Y7
-	CMPL    528(SP), $0x3f800000
+	CMPL    496(SP), $0x3f800000
 	JEQ     unscaled275
-	VMULPS  528(SP), Y7, Y7
+	VMULPS  496(SP), Y7, Y7
 
 unscaled275:
 	VSUBPS  Y6, Y7, Y7
@@ -20703,9 +20703,9 @@ unscaled275:
 noStore276:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
-	CMPL    528(SP), $0x3f800000
+	CMPL    496(SP), $0x3f800000
 	JEQ     unscaled277
-	VMULPS  528(SP), Y7, Y7
+	VMULPS  496(SP), Y7, Y7
 
 unscaled277:
 	VSUBPS  Y6, Y7, Y7
@@ -20752,7 +20752,7 @@ rest272:
 	TESTQ      $0x0000000f, CX
 	JZ         classesDone274
 	VMOVUPS    (SP), Y7
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes279
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
 	JMP        maskedLoaded280
@@ -20760,28 +20760,28 @@ rest272:
 maskedLoadLanes279:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone281
 	VINSERTPS $0x00, (SI)(AX*1), X7, X7
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone281
 	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone281
 	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone281
 	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone281
 	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone281
 	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone281
 	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone281
 	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
 
@@ -20789,14 +20789,14 @@ lanesDone281:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
 maskedLoaded280:
-	CMPL   528(SP), $0x3f800000
+	CMPL   496(SP), $0x3f800000
 	JEQ    unscaled282
-	VMULPS 528(SP), Y7, Y7
+	VMULPS 496(SP), Y7, Y7
 
 unscaled282:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes283
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
 	JMP        maskedLoaded284
@@ -20804,28 +20804,28 @@ unscaled282:
 maskedLoadLanes283:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone285
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone285
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone285
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone285
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone285
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone285
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone285
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone285
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
@@ -20869,35 +20869,35 @@ maskedLoaded284:
 	TESTQ      DI, DI
 	JZ         noStore286
 	VMOVUPS    (SP), Y8
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes287
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
 	JMP        maskedStored288
 
 maskedStoreLanes287:
 	VEXTRACTF128 $0x01, Y7, X8
-	CMPQ         416(SP), $0x00
+	CMPQ         384(SP), $0x00
 	JLE          maskedStored288
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
-	CMPQ         416(SP), $0x01
+	CMPQ         384(SP), $0x01
 	JLE          maskedStored288
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
-	CMPQ         416(SP), $0x02
+	CMPQ         384(SP), $0x02
 	JLE          maskedStored288
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
-	CMPQ         416(SP), $0x03
+	CMPQ         384(SP), $0x03
 	JLE          maskedStored288
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
-	CMPQ         416(SP), $0x04
+	CMPQ         384(SP), $0x04
 	JLE          maskedStored288
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
-	CMPQ         416(SP), $0x05
+	CMPQ         384(SP), $0x05
 	JLE          maskedStored288
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
-	CMPQ         416(SP), $0x06
+	CMPQ         384(SP), $0x06
 	JLE          maskedStored288
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
-	CMPQ         416(SP), $0x07
+	CMPQ         384(SP), $0x07
 	JLE          maskedStored288
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
@@ -20907,7 +20907,7 @@ noStore286:
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes289
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
 	JMP        maskedLoaded290
@@ -20915,28 +20915,28 @@ noStore286:
 maskedLoadLanes289:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone291
 	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone291
 	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone291
 	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone291
 	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone291
 	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone291
 	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone291
 	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone291
 	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
@@ -20944,14 +20944,14 @@ lanesDone291:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
 maskedLoaded290:
-	CMPL   528(SP), $0x3f800000
+	CMPL   496(SP), $0x3f800000
 	JEQ    unscaled292
-	VMULPS 528(SP), Y7, Y7
+	VMULPS 496(SP), Y7, Y7
 
 unscaled292:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes293
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
 	JMP        maskedLoaded294
@@ -20959,28 +20959,28 @@ unscaled292:
 maskedLoadLanes293:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone295
 	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone295
 	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone295
 	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone295
 	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone295
 	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone295
 	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone295
 	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone295
 	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
 
@@ -21024,35 +21024,35 @@ maskedLoaded294:
 	TESTQ      DI, DI
 	JZ         noStore296
 	VMOVUPS    32(SP), Y7
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes297
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
 	JMP        maskedStored298
 
 maskedStoreLanes297:
 	VEXTRACTF128 $0x01, Y6, X7
-	CMPQ         424(SP), $0x00
+	CMPQ         392(SP), $0x00
 	JLE          maskedStored298
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
-	CMPQ         424(SP), $0x01
+	CMPQ         392(SP), $0x01
 	JLE          maskedStored298
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
-	CMPQ         424(SP), $0x02
+	CMPQ         392(SP), $0x02
 	JLE          maskedStored298
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
-	CMPQ         424(SP), $0x03
+	CMPQ         392(SP), $0x03
 	JLE          maskedStored298
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
-	CMPQ         424(SP), $0x04
+	CMPQ         392(SP), $0x04
 	JLE          maskedStored298
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
-	CMPQ         424(SP), $0x05
+	CMPQ         392(SP), $0x05
 	JLE          maskedStored298
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
-	CMPQ         424(SP), $0x06
+	CMPQ         392(SP), $0x06
 	JLE          maskedStored298
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
-	CMPQ         424(SP), $0x07
+	CMPQ         392(SP), $0x07
 	JLE          maskedStored298
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
@@ -21069,18 +21069,18 @@ wideTargetsExp2:
 	XORL AX, AX
 
 classes299:
-	CMPQ    AX, 368(SP)
+	CMPQ    AX, 336(SP)
 	JAE     rest300
 	VMOVUPS (SI)(AX*1), Y7
-	CMPL    528(SP), $0x3f800000
+	CMPL    496(SP), $0x3f800000
 	JEQ     unscaled303
-	VMULPS  528(SP), Y7, Y7
+	VMULPS  496(SP), Y7, Y7
 
 unscaled303:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
-	VMULPS  288(SP), Y8, Y8
-	VADDPS  320(SP), Y8, Y8
+	VMULPS  256(SP), Y8, Y8
+	VADDPS  288(SP), Y8, Y8
 	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
 	VMULPS  Y7, Y8, Y10
 	VANDPS  Y10, Y9, Y9
@@ -21117,15 +21117,15 @@ unscaled303:
 noStore304:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
-	CMPL    528(SP), $0x3f800000
+	CMPL    496(SP), $0x3f800000
 	JEQ     unscaled305
-	VMULPS  528(SP), Y7, Y7
+	VMULPS  496(SP), Y7, Y7
 
 unscaled305:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS 32(R12)(AX*1), Y8
-	VMULPS  288(SP), Y8, Y8
-	VADDPS  320(SP), Y8, Y8
+	VMULPS  256(SP), Y8, Y8
+	VADDPS  288(SP), Y8, Y8
 	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
 	VMULPS  Y7, Y8, Y10
 	VANDPS  Y10, Y9, Y9
@@ -21168,7 +21168,7 @@ rest300:
 	TESTQ      $0x0000000f, CX
 	JZ         classesDone302
 	VMOVUPS    (SP), Y7
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes307
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
 	JMP        maskedLoaded308
@@ -21176,28 +21176,28 @@ rest300:
 maskedLoadLanes307:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone309
 	VINSERTPS $0x00, (SI)(AX*1), X7, X7
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone309
 	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone309
 	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone309
 	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone309
 	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone309
 	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone309
 	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone309
 	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
 
@@ -21205,14 +21205,14 @@ lanesDone309:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
 maskedLoaded308:
-	CMPL   528(SP), $0x3f800000
+	CMPL   496(SP), $0x3f800000
 	JEQ    unscaled310
-	VMULPS 528(SP), Y7, Y7
+	VMULPS 496(SP), Y7, Y7
 
 unscaled310:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes311
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
 	JMP        maskedLoaded312
@@ -21220,28 +21220,28 @@ unscaled310:
 maskedLoadLanes311:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone313
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone313
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone313
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone313
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone313
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone313
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone313
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone313
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
@@ -21249,8 +21249,8 @@ lanesDone313:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
 maskedLoaded312:
-	VMULPS     288(SP), Y8, Y8
-	VADDPS     320(SP), Y8, Y8
+	VMULPS     256(SP), Y8, Y8
+	VADDPS     288(SP), Y8, Y8
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
 	VMULPS     Y7, Y8, Y10
 	VANDPS     Y10, Y9, Y9
@@ -21287,35 +21287,35 @@ maskedLoaded312:
 	TESTQ      DI, DI
 	JZ         noStore314
 	VMOVUPS    (SP), Y8
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes315
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
 	JMP        maskedStored316
 
 maskedStoreLanes315:
 	VEXTRACTF128 $0x01, Y7, X8
-	CMPQ         416(SP), $0x00
+	CMPQ         384(SP), $0x00
 	JLE          maskedStored316
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
-	CMPQ         416(SP), $0x01
+	CMPQ         384(SP), $0x01
 	JLE          maskedStored316
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
-	CMPQ         416(SP), $0x02
+	CMPQ         384(SP), $0x02
 	JLE          maskedStored316
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
-	CMPQ         416(SP), $0x03
+	CMPQ         384(SP), $0x03
 	JLE          maskedStored316
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
-	CMPQ         416(SP), $0x04
+	CMPQ         384(SP), $0x04
 	JLE          maskedStored316
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
-	CMPQ         416(SP), $0x05
+	CMPQ         384(SP), $0x05
 	JLE          maskedStored316
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
-	CMPQ         416(SP), $0x06
+	CMPQ         384(SP), $0x06
 	JLE          maskedStored316
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
-	CMPQ         416(SP), $0x07
+	CMPQ         384(SP), $0x07
 	JLE          maskedStored316
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
@@ -21325,7 +21325,7 @@ noStore314:
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes317
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
 	JMP        maskedLoaded318
@@ -21333,28 +21333,28 @@ noStore314:
 maskedLoadLanes317:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone319
 	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone319
 	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone319
 	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone319
 	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone319
 	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone319
 	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone319
 	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone319
 	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
@@ -21362,14 +21362,14 @@ lanesDone319:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
 maskedLoaded318:
-	CMPL   528(SP), $0x3f800000
+	CMPL   496(SP), $0x3f800000
 	JEQ    unscaled320
-	VMULPS 528(SP), Y7, Y7
+	VMULPS 496(SP), Y7, Y7
 
 unscaled320:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes321
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
 	JMP        maskedLoaded322
@@ -21377,28 +21377,28 @@ unscaled320:
 maskedLoadLanes321:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone323
 	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone323
 	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone323
 	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone323
 	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone323
 	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone323
 	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone323
 	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone323
 	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
 
@@ -21406,8 +21406,8 @@ lanesDone323:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
 maskedLoaded322:
-	VMULPS     288(SP), Y7, Y7
-	VADDPS     320(SP), Y7, Y7
+	VMULPS     256(SP), Y7, Y7
+	VADDPS     288(SP), Y7, Y7
 	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
 	VMULPS     Y6, Y7, Y9
 	VANDPS     Y9, Y8, Y8
@@ -21444,35 +21444,35 @@ maskedLoaded322:
 	TESTQ      DI, DI
 	JZ         noStore324
 	VMOVUPS    32(SP), Y7
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes325
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
 	JMP        maskedStored326
 
 maskedStoreLanes325:
 	VEXTRACTF128 $0x01, Y6, X7
-	CMPQ         424(SP), $0x00
+	CMPQ         392(SP), $0x00
 	JLE          maskedStored326
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
-	CMPQ         424(SP), $0x01
+	CMPQ         392(SP), $0x01
 	JLE          maskedStored326
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
-	CMPQ         424(SP), $0x02
+	CMPQ         392(SP), $0x02
 	JLE          maskedStored326
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
-	CMPQ         424(SP), $0x03
+	CMPQ         392(SP), $0x03
 	JLE          maskedStored326
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
-	CMPQ         424(SP), $0x04
+	CMPQ         392(SP), $0x04
 	JLE          maskedStored326
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
-	CMPQ         424(SP), $0x05
+	CMPQ         392(SP), $0x05
 	JLE          maskedStored326
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
-	CMPQ         424(SP), $0x06
+	CMPQ         392(SP), $0x06
 	JLE          maskedStored326
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
-	CMPQ         424(SP), $0x07
+	CMPQ         392(SP), $0x07
 	JLE          maskedStored326
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
@@ -21489,18 +21489,18 @@ wideTargetsExp6:
 	XORL AX, AX
 
 classes327:
-	CMPQ    AX, 368(SP)
+	CMPQ    AX, 336(SP)
 	JAE     rest328
 	VMOVUPS (SI)(AX*1), Y7
-	CMPL    528(SP), $0x3f800000
+	CMPL    496(SP), $0x3f800000
 	JEQ     unscaled331
-	VMULPS  528(SP), Y7, Y7
+	VMULPS  496(SP), Y7, Y7
 
 unscaled331:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS (R12)(AX*1), Y8
-	VMULPS  288(SP), Y8, Y8
-	VADDPS  320(SP), Y8, Y8
+	VMULPS  256(SP), Y8, Y8
+	VADDPS  288(SP), Y8, Y8
 	VMOVUPS (BX)(AX*1), Y9
 	VMULPS  Y8, Y9, Y8
 	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
@@ -21539,15 +21539,15 @@ unscaled331:
 noStore332:
 	VADDPS  Y7, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y7
-	CMPL    528(SP), $0x3f800000
+	CMPL    496(SP), $0x3f800000
 	JEQ     unscaled333
-	VMULPS  528(SP), Y7, Y7
+	VMULPS  496(SP), Y7, Y7
 
 unscaled333:
 	VSUBPS  Y6, Y7, Y7
 	VMOVUPS 32(R12)(AX*1), Y8
-	VMULPS  288(SP), Y8, Y8
-	VADDPS  320(SP), Y8, Y8
+	VMULPS  256(SP), Y8, Y8
+	VADDPS  288(SP), Y8, Y8
 	VMOVUPS 32(BX)(AX*1), Y9
 	VMULPS  Y8, Y9, Y8
 	VCMPPS  $0x04, zero<>+0(SB), Y8, Y9
@@ -21592,7 +21592,7 @@ rest328:
 	TESTQ      $0x0000000f, CX
 	JZ         classesDone330
 	VMOVUPS    (SP), Y7
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes335
 	VMASKMOVPS (SI)(AX*1), Y7, Y7
 	JMP        maskedLoaded336
@@ -21600,28 +21600,28 @@ rest328:
 maskedLoadLanes335:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone337
 	VINSERTPS $0x00, (SI)(AX*1), X7, X7
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone337
 	VINSERTPS $0x10, 4(SI)(AX*1), X7, X7
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone337
 	VINSERTPS $0x20, 8(SI)(AX*1), X7, X7
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone337
 	VINSERTPS $0x30, 12(SI)(AX*1), X7, X7
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone337
 	VINSERTPS $0x00, 16(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone337
 	VINSERTPS $0x10, 20(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone337
 	VINSERTPS $0x20, 24(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone337
 	VINSERTPS $0x30, 28(SI)(AX*1), X8, X8
 
@@ -21629,14 +21629,14 @@ lanesDone337:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
 maskedLoaded336:
-	CMPL   528(SP), $0x3f800000
+	CMPL   496(SP), $0x3f800000
 	JEQ    unscaled338
-	VMULPS 528(SP), Y7, Y7
+	VMULPS 496(SP), Y7, Y7
 
 unscaled338:
 	VSUBPS     Y6, Y7, Y7
 	VMOVUPS    (SP), Y8
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes339
 	VMASKMOVPS (R12)(AX*1), Y8, Y8
 	JMP        maskedLoaded340
@@ -21644,28 +21644,28 @@ unscaled338:
 maskedLoadLanes339:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone341
 	VINSERTPS $0x00, (R12)(AX*1), X8, X8
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone341
 	VINSERTPS $0x10, 4(R12)(AX*1), X8, X8
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone341
 	VINSERTPS $0x20, 8(R12)(AX*1), X8, X8
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone341
 	VINSERTPS $0x30, 12(R12)(AX*1), X8, X8
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone341
 	VINSERTPS $0x00, 16(R12)(AX*1), X9, X9
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone341
 	VINSERTPS $0x10, 20(R12)(AX*1), X9, X9
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone341
 	VINSERTPS $0x20, 24(R12)(AX*1), X9, X9
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone341
 	VINSERTPS $0x30, 28(R12)(AX*1), X9, X9
 
@@ -21673,9 +21673,9 @@ lanesDone341:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
 maskedLoaded340:
-	VMULPS     288(SP), Y8, Y8
-	VADDPS     320(SP), Y8, Y8
-	VMOVUPS    440(SP), Y9
+	VMULPS     256(SP), Y8, Y8
+	VADDPS     288(SP), Y8, Y8
+	VMOVUPS    408(SP), Y9
 	VMULPS     Y8, Y9, Y8
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
 	VMULPS     Y7, Y8, Y10
@@ -21713,35 +21713,35 @@ maskedLoaded340:
 	TESTQ      DI, DI
 	JZ         noStore342
 	VMOVUPS    (SP), Y8
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes343
 	VMASKMOVPS Y7, Y8, (DI)(AX*1)
 	JMP        maskedStored344
 
 maskedStoreLanes343:
 	VEXTRACTF128 $0x01, Y7, X8
-	CMPQ         416(SP), $0x00
+	CMPQ         384(SP), $0x00
 	JLE          maskedStored344
 	VEXTRACTPS   $0x00, X7, (DI)(AX*1)
-	CMPQ         416(SP), $0x01
+	CMPQ         384(SP), $0x01
 	JLE          maskedStored344
 	VEXTRACTPS   $0x01, X7, 4(DI)(AX*1)
-	CMPQ         416(SP), $0x02
+	CMPQ         384(SP), $0x02
 	JLE          maskedStored344
 	VEXTRACTPS   $0x02, X7, 8(DI)(AX*1)
-	CMPQ         416(SP), $0x03
+	CMPQ         384(SP), $0x03
 	JLE          maskedStored344
 	VEXTRACTPS   $0x03, X7, 12(DI)(AX*1)
-	CMPQ         416(SP), $0x04
+	CMPQ         384(SP), $0x04
 	JLE          maskedStored344
 	VEXTRACTPS   $0x00, X8, 16(DI)(AX*1)
-	CMPQ         416(SP), $0x05
+	CMPQ         384(SP), $0x05
 	JLE          maskedStored344
 	VEXTRACTPS   $0x01, X8, 20(DI)(AX*1)
-	CMPQ         416(SP), $0x06
+	CMPQ         384(SP), $0x06
 	JLE          maskedStored344
 	VEXTRACTPS   $0x02, X8, 24(DI)(AX*1)
-	CMPQ         416(SP), $0x07
+	CMPQ         384(SP), $0x07
 	JLE          maskedStored344
 	VEXTRACTPS   $0x03, X8, 28(DI)(AX*1)
 
@@ -21751,7 +21751,7 @@ noStore342:
 	VMOVUPS    (SP), Y8
 	VBLENDVPS  Y8, Y7, Y0, Y0
 	VMOVUPS    32(SP), Y7
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes345
 	VMASKMOVPS 32(SI)(AX*1), Y7, Y7
 	JMP        maskedLoaded346
@@ -21759,28 +21759,28 @@ noStore342:
 maskedLoadLanes345:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone347
 	VINSERTPS $0x00, 32(SI)(AX*1), X7, X7
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone347
 	VINSERTPS $0x10, 36(SI)(AX*1), X7, X7
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone347
 	VINSERTPS $0x20, 40(SI)(AX*1), X7, X7
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone347
 	VINSERTPS $0x30, 44(SI)(AX*1), X7, X7
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone347
 	VINSERTPS $0x00, 48(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone347
 	VINSERTPS $0x10, 52(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone347
 	VINSERTPS $0x20, 56(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone347
 	VINSERTPS $0x30, 60(SI)(AX*1), X8, X8
 
@@ -21788,14 +21788,14 @@ lanesDone347:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
 maskedLoaded346:
-	CMPL   528(SP), $0x3f800000
+	CMPL   496(SP), $0x3f800000
 	JEQ    unscaled348
-	VMULPS 528(SP), Y7, Y7
+	VMULPS 496(SP), Y7, Y7
 
 unscaled348:
 	VSUBPS     Y6, Y7, Y6
 	VMOVUPS    32(SP), Y7
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes349
 	VMASKMOVPS 32(R12)(AX*1), Y7, Y7
 	JMP        maskedLoaded350
@@ -21803,28 +21803,28 @@ unscaled348:
 maskedLoadLanes349:
 	VXORPS    Y7, Y7, Y7
 	VXORPS    X8, X8, X8
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone351
 	VINSERTPS $0x00, 32(R12)(AX*1), X7, X7
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone351
 	VINSERTPS $0x10, 36(R12)(AX*1), X7, X7
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone351
 	VINSERTPS $0x20, 40(R12)(AX*1), X7, X7
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone351
 	VINSERTPS $0x30, 44(R12)(AX*1), X7, X7
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone351
 	VINSERTPS $0x00, 48(R12)(AX*1), X8, X8
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone351
 	VINSERTPS $0x10, 52(R12)(AX*1), X8, X8
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone351
 	VINSERTPS $0x20, 56(R12)(AX*1), X8, X8
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone351
 	VINSERTPS $0x30, 60(R12)(AX*1), X8, X8
 
@@ -21832,9 +21832,9 @@ lanesDone351:
 	VINSERTF128 $0x01, X8, Y7, Y7
 
 maskedLoaded350:
-	VMULPS     288(SP), Y7, Y7
-	VADDPS     320(SP), Y7, Y7
-	VMOVUPS    472(SP), Y8
+	VMULPS     256(SP), Y7, Y7
+	VADDPS     288(SP), Y7, Y7
+	VMOVUPS    440(SP), Y8
 	VMULPS     Y7, Y8, Y7
 	VCMPPS     $0x04, zero<>+0(SB), Y7, Y8
 	VMULPS     Y6, Y7, Y9
@@ -21872,35 +21872,35 @@ maskedLoaded350:
 	TESTQ      DI, DI
 	JZ         noStore352
 	VMOVUPS    32(SP), Y7
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes353
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
 	JMP        maskedStored354
 
 maskedStoreLanes353:
 	VEXTRACTF128 $0x01, Y6, X7
-	CMPQ         424(SP), $0x00
+	CMPQ         392(SP), $0x00
 	JLE          maskedStored354
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
-	CMPQ         424(SP), $0x01
+	CMPQ         392(SP), $0x01
 	JLE          maskedStored354
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
-	CMPQ         424(SP), $0x02
+	CMPQ         392(SP), $0x02
 	JLE          maskedStored354
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
-	CMPQ         424(SP), $0x03
+	CMPQ         392(SP), $0x03
 	JLE          maskedStored354
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
-	CMPQ         424(SP), $0x04
+	CMPQ         392(SP), $0x04
 	JLE          maskedStored354
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
-	CMPQ         424(SP), $0x05
+	CMPQ         392(SP), $0x05
 	JLE          maskedStored354
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
-	CMPQ         424(SP), $0x06
+	CMPQ         392(SP), $0x06
 	JLE          maskedStored354
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
-	CMPQ         424(SP), $0x07
+	CMPQ         392(SP), $0x07
 	JLE          maskedStored354
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
@@ -21918,19 +21918,19 @@ wideTargetsExp3:
 	XORL    AX, AX
 
 classes355:
-	CMPQ    AX, 368(SP)
+	CMPQ    AX, 336(SP)
 	JAE     rest356
 	VMOVUPS (SI)(AX*1), Y8
-	CMPL    528(SP), $0x3f800000
+	CMPL    496(SP), $0x3f800000
 	JEQ     unscaled359
-	VMULPS  528(SP), Y8, Y8
+	VMULPS  496(SP), Y8, Y8
 
 unscaled359:
 	VSUBPS   Y6, Y8, Y8
-	VPCMPEQD 256(SP), Y7, Y9
+	VPCMPEQD 224(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
-	VMULPS   288(SP), Y9, Y9
-	VADDPS   320(SP), Y9, Y9
+	VMULPS   256(SP), Y9, Y9
+	VADDPS   288(SP), Y9, Y9
 	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
 	VMULPS   Y8, Y9, Y11
 	VANDPS   Y11, Y10, Y10
@@ -21968,16 +21968,16 @@ unscaled359:
 noStore360:
 	VADDPS  Y8, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y8
-	CMPL    528(SP), $0x3f800000
+	CMPL    496(SP), $0x3f800000
 	JEQ     unscaled361
-	VMULPS  528(SP), Y8, Y8
+	VMULPS  496(SP), Y8, Y8
 
 unscaled361:
 	VSUBPS   Y6, Y8, Y8
-	VPCMPEQD 256(SP), Y7, Y9
+	VPCMPEQD 224(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
-	VMULPS   288(SP), Y9, Y9
-	VADDPS   320(SP), Y9, Y9
+	VMULPS   256(SP), Y9, Y9
+	VADDPS   288(SP), Y9, Y9
 	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
 	VMULPS   Y8, Y9, Y11
 	VANDPS   Y11, Y10, Y10
@@ -22021,7 +22021,7 @@ rest356:
 	TESTQ      $0x0000000f, CX
 	JZ         classesDone358
 	VMOVUPS    (SP), Y8
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes363
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
 	JMP        maskedLoaded364
@@ -22029,28 +22029,28 @@ rest356:
 maskedLoadLanes363:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone365
 	VINSERTPS $0x00, (SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone365
 	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone365
 	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone365
 	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone365
 	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone365
 	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone365
 	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone365
 	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
 
@@ -22058,16 +22058,16 @@ lanesDone365:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
 maskedLoaded364:
-	CMPL   528(SP), $0x3f800000
+	CMPL   496(SP), $0x3f800000
 	JEQ    unscaled366
-	VMULPS 528(SP), Y8, Y8
+	VMULPS 496(SP), Y8, Y8
 
 unscaled366:
 	VSUBPS     Y6, Y8, Y8
-	VPCMPEQD   256(SP), Y7, Y9
+	VPCMPEQD   224(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
-	VMULPS     288(SP), Y9, Y9
-	VADDPS     320(SP), Y9, Y9
+	VMULPS     256(SP), Y9, Y9
+	VADDPS     288(SP), Y9, Y9
 	VCMPPS     $0x04, zero<>+0(SB), Y9, Y10
 	VMULPS     Y8, Y9, Y11
 	VANDPS     Y11, Y10, Y10
@@ -22105,35 +22105,35 @@ unscaled366:
 	TESTQ      DI, DI
 	JZ         noStore367
 	VMOVUPS    (SP), Y9
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes368
 	VMASKMOVPS Y8, Y9, (DI)(AX*1)
 	JMP        maskedStored369
 
 maskedStoreLanes368:
 	VEXTRACTF128 $0x01, Y8, X9
-	CMPQ         416(SP), $0x00
+	CMPQ         384(SP), $0x00
 	JLE          maskedStored369
 	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
-	CMPQ         416(SP), $0x01
+	CMPQ         384(SP), $0x01
 	JLE          maskedStored369
 	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
-	CMPQ         416(SP), $0x02
+	CMPQ         384(SP), $0x02
 	JLE          maskedStored369
 	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
-	CMPQ         416(SP), $0x03
+	CMPQ         384(SP), $0x03
 	JLE          maskedStored369
 	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
-	CMPQ         416(SP), $0x04
+	CMPQ         384(SP), $0x04
 	JLE          maskedStored369
 	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
-	CMPQ         416(SP), $0x05
+	CMPQ         384(SP), $0x05
 	JLE          maskedStored369
 	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
-	CMPQ         416(SP), $0x06
+	CMPQ         384(SP), $0x06
 	JLE          maskedStored369
 	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
-	CMPQ         416(SP), $0x07
+	CMPQ         384(SP), $0x07
 	JLE          maskedStored369
 	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
 
@@ -22143,7 +22143,7 @@ noStore367:
 	VMOVUPS    (SP), Y9
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes370
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
 	JMP        maskedLoaded371
@@ -22151,28 +22151,28 @@ noStore367:
 maskedLoadLanes370:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone372
 	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone372
 	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone372
 	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone372
 	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone372
 	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone372
 	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone372
 	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone372
 	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
 
@@ -22180,16 +22180,16 @@ lanesDone372:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
 maskedLoaded371:
-	CMPL   528(SP), $0x3f800000
+	CMPL   496(SP), $0x3f800000
 	JEQ    unscaled373
-	VMULPS 528(SP), Y8, Y8
+	VMULPS 496(SP), Y8, Y8
 
 unscaled373:
 	VSUBPS     Y6, Y8, Y6
-	VPCMPEQD   256(SP), Y7, Y8
+	VPCMPEQD   224(SP), Y7, Y8
 	VANDPS     one<>+0(SB), Y8, Y8
-	VMULPS     288(SP), Y8, Y8
-	VADDPS     320(SP), Y8, Y8
+	VMULPS     256(SP), Y8, Y8
+	VADDPS     288(SP), Y8, Y8
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
 	VMULPS     Y6, Y8, Y10
 	VANDPS     Y10, Y9, Y9
@@ -22227,35 +22227,35 @@ unscaled373:
 	TESTQ      DI, DI
 	JZ         noStore374
 	VMOVUPS    32(SP), Y7
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes375
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
 	JMP        maskedStored376
 
 maskedStoreLanes375:
 	VEXTRACTF128 $0x01, Y6, X7
-	CMPQ         424(SP), $0x00
+	CMPQ         392(SP), $0x00
 	JLE          maskedStored376
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
-	CMPQ         424(SP), $0x01
+	CMPQ         392(SP), $0x01
 	JLE          maskedStored376
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
-	CMPQ         424(SP), $0x02
+	CMPQ         392(SP), $0x02
 	JLE          maskedStored376
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
-	CMPQ         424(SP), $0x03
+	CMPQ         392(SP), $0x03
 	JLE          maskedStored376
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
-	CMPQ         424(SP), $0x04
+	CMPQ         392(SP), $0x04
 	JLE          maskedStored376
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
-	CMPQ         424(SP), $0x05
+	CMPQ         392(SP), $0x05
 	JLE          maskedStored376
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
-	CMPQ         424(SP), $0x06
+	CMPQ         392(SP), $0x06
 	JLE          maskedStored376
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
-	CMPQ         424(SP), $0x07
+	CMPQ         392(SP), $0x07
 	JLE          maskedStored376
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
@@ -22273,19 +22273,19 @@ wideTargetsExp7:
 	XORL    AX, AX
 
 classes377:
-	CMPQ    AX, 368(SP)
+	CMPQ    AX, 336(SP)
 	JAE     rest378
 	VMOVUPS (SI)(AX*1), Y8
-	CMPL    528(SP), $0x3f800000
+	CMPL    496(SP), $0x3f800000
 	JEQ     unscaled381
-	VMULPS  528(SP), Y8, Y8
+	VMULPS  496(SP), Y8, Y8
 
 unscaled381:
 	VSUBPS   Y6, Y8, Y8
-	VPCMPEQD 256(SP), Y7, Y9
+	VPCMPEQD 224(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
-	VMULPS   288(SP), Y9, Y9
-	VADDPS   320(SP), Y9, Y9
+	VMULPS   256(SP), Y9, Y9
+	VADDPS   288(SP), Y9, Y9
 	VMOVUPS  (BX)(AX*1), Y10
 	VMULPS   Y9, Y10, Y9
 	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
@@ -22325,16 +22325,16 @@ unscaled381:
 noStore382:
 	VADDPS  Y8, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y8
-	CMPL    528(SP), $0x3f800000
+	CMPL    496(SP), $0x3f800000
 	JEQ     unscaled383
-	VMULPS  528(SP), Y8, Y8
+	VMULPS  496(SP), Y8, Y8
 
 unscaled383:
 	VSUBPS   Y6, Y8, Y8
-	VPCMPEQD 256(SP), Y7, Y9
+	VPCMPEQD 224(SP), Y7, Y9
 	VANDPS   one<>+0(SB), Y9, Y9
-	VMULPS   288(SP), Y9, Y9
-	VADDPS   320(SP), Y9, Y9
+	VMULPS   256(SP), Y9, Y9
+	VADDPS   288(SP), Y9, Y9
 	VMOVUPS  32(BX)(AX*1), Y10
 	VMULPS   Y9, Y10, Y9
 	VCMPPS   $0x04, zero<>+0(SB), Y9, Y10
@@ -22380,7 +22380,7 @@ rest378:
 	TESTQ      $0x0000000f, CX
 	JZ         classesDone380
 	VMOVUPS    (SP), Y8
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes385
 	VMASKMOVPS (SI)(AX*1), Y8, Y8
 	JMP        maskedLoaded386
@@ -22388,28 +22388,28 @@ rest378:
 maskedLoadLanes385:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone387
 	VINSERTPS $0x00, (SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone387
 	VINSERTPS $0x10, 4(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone387
 	VINSERTPS $0x20, 8(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone387
 	VINSERTPS $0x30, 12(SI)(AX*1), X8, X8
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone387
 	VINSERTPS $0x00, 16(SI)(AX*1), X9, X9
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone387
 	VINSERTPS $0x10, 20(SI)(AX*1), X9, X9
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone387
 	VINSERTPS $0x20, 24(SI)(AX*1), X9, X9
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone387
 	VINSERTPS $0x30, 28(SI)(AX*1), X9, X9
 
@@ -22417,17 +22417,17 @@ lanesDone387:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
 maskedLoaded386:
-	CMPL   528(SP), $0x3f800000
+	CMPL   496(SP), $0x3f800000
 	JEQ    unscaled388
-	VMULPS 528(SP), Y8, Y8
+	VMULPS 496(SP), Y8, Y8
 
 unscaled388:
 	VSUBPS     Y6, Y8, Y8
-	VPCMPEQD   256(SP), Y7, Y9
+	VPCMPEQD   224(SP), Y7, Y9
 	VANDPS     one<>+0(SB), Y9, Y9
-	VMULPS     288(SP), Y9, Y9
-	VADDPS     320(SP), Y9, Y9
-	VMOVUPS    440(SP), Y10
+	VMULPS     256(SP), Y9, Y9
+	VADDPS     288(SP), Y9, Y9
+	VMOVUPS    408(SP), Y10
 	VMULPS     Y9, Y10, Y9
 	VCMPPS     $0x04, zero<>+0(SB), Y9, Y10
 	VMULPS     Y8, Y9, Y11
@@ -22466,35 +22466,35 @@ unscaled388:
 	TESTQ      DI, DI
 	JZ         noStore389
 	VMOVUPS    (SP), Y9
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes390
 	VMASKMOVPS Y8, Y9, (DI)(AX*1)
 	JMP        maskedStored391
 
 maskedStoreLanes390:
 	VEXTRACTF128 $0x01, Y8, X9
-	CMPQ         416(SP), $0x00
+	CMPQ         384(SP), $0x00
 	JLE          maskedStored391
 	VEXTRACTPS   $0x00, X8, (DI)(AX*1)
-	CMPQ         416(SP), $0x01
+	CMPQ         384(SP), $0x01
 	JLE          maskedStored391
 	VEXTRACTPS   $0x01, X8, 4(DI)(AX*1)
-	CMPQ         416(SP), $0x02
+	CMPQ         384(SP), $0x02
 	JLE          maskedStored391
 	VEXTRACTPS   $0x02, X8, 8(DI)(AX*1)
-	CMPQ         416(SP), $0x03
+	CMPQ         384(SP), $0x03
 	JLE          maskedStored391
 	VEXTRACTPS   $0x03, X8, 12(DI)(AX*1)
-	CMPQ         416(SP), $0x04
+	CMPQ         384(SP), $0x04
 	JLE          maskedStored391
 	VEXTRACTPS   $0x00, X9, 16(DI)(AX*1)
-	CMPQ         416(SP), $0x05
+	CMPQ         384(SP), $0x05
 	JLE          maskedStored391
 	VEXTRACTPS   $0x01, X9, 20(DI)(AX*1)
-	CMPQ         416(SP), $0x06
+	CMPQ         384(SP), $0x06
 	JLE          maskedStored391
 	VEXTRACTPS   $0x02, X9, 24(DI)(AX*1)
-	CMPQ         416(SP), $0x07
+	CMPQ         384(SP), $0x07
 	JLE          maskedStored391
 	VEXTRACTPS   $0x03, X9, 28(DI)(AX*1)
 
@@ -22504,7 +22504,7 @@ noStore389:
 	VMOVUPS    (SP), Y9
 	VBLENDVPS  Y9, Y8, Y0, Y0
 	VMOVUPS    32(SP), Y8
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes392
 	VMASKMOVPS 32(SI)(AX*1), Y8, Y8
 	JMP        maskedLoaded393
@@ -22512,28 +22512,28 @@ noStore389:
 maskedLoadLanes392:
 	VXORPS    Y8, Y8, Y8
 	VXORPS    X9, X9, X9
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone394
 	VINSERTPS $0x00, 32(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone394
 	VINSERTPS $0x10, 36(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone394
 	VINSERTPS $0x20, 40(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone394
 	VINSERTPS $0x30, 44(SI)(AX*1), X8, X8
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone394
 	VINSERTPS $0x00, 48(SI)(AX*1), X9, X9
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone394
 	VINSERTPS $0x10, 52(SI)(AX*1), X9, X9
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone394
 	VINSERTPS $0x20, 56(SI)(AX*1), X9, X9
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone394
 	VINSERTPS $0x30, 60(SI)(AX*1), X9, X9
 
@@ -22541,17 +22541,17 @@ lanesDone394:
 	VINSERTF128 $0x01, X9, Y8, Y8
 
 maskedLoaded393:
-	CMPL   528(SP), $0x3f800000
+	CMPL   496(SP), $0x3f800000
 	JEQ    unscaled395
-	VMULPS 528(SP), Y8, Y8
+	VMULPS 496(SP), Y8, Y8
 
 unscaled395:
 	VSUBPS     Y6, Y8, Y6
-	VPCMPEQD   256(SP), Y7, Y8
+	VPCMPEQD   224(SP), Y7, Y8
 	VANDPS     one<>+0(SB), Y8, Y8
-	VMULPS     288(SP), Y8, Y8
-	VADDPS     320(SP), Y8, Y8
-	VMOVUPS    472(SP), Y9
+	VMULPS     256(SP), Y8, Y8
+	VADDPS     288(SP), Y8, Y8
+	VMOVUPS    440(SP), Y9
 	VMULPS     Y8, Y9, Y8
 	VCMPPS     $0x04, zero<>+0(SB), Y8, Y9
 	VMULPS     Y6, Y8, Y10
@@ -22590,35 +22590,35 @@ unscaled395:
 	TESTQ      DI, DI
 	JZ         noStore396
 	VMOVUPS    32(SP), Y7
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes397
 	VMASKMOVPS Y6, Y7, 32(DI)(AX*1)
 	JMP        maskedStored398
 
 maskedStoreLanes397:
 	VEXTRACTF128 $0x01, Y6, X7
-	CMPQ         424(SP), $0x00
+	CMPQ         392(SP), $0x00
 	JLE          maskedStored398
 	VEXTRACTPS   $0x00, X6, 32(DI)(AX*1)
-	CMPQ         424(SP), $0x01
+	CMPQ         392(SP), $0x01
 	JLE          maskedStored398
 	VEXTRACTPS   $0x01, X6, 36(DI)(AX*1)
-	CMPQ         424(SP), $0x02
+	CMPQ         392(SP), $0x02
 	JLE          maskedStored398
 	VEXTRACTPS   $0x02, X6, 40(DI)(AX*1)
-	CMPQ         424(SP), $0x03
+	CMPQ         392(SP), $0x03
 	JLE          maskedStored398
 	VEXTRACTPS   $0x03, X6, 44(DI)(AX*1)
-	CMPQ         424(SP), $0x04
+	CMPQ         392(SP), $0x04
 	JLE          maskedStored398
 	VEXTRACTPS   $0x00, X7, 48(DI)(AX*1)
-	CMPQ         424(SP), $0x05
+	CMPQ         392(SP), $0x05
 	JLE          maskedStored398
 	VEXTRACTPS   $0x01, X7, 52(DI)(AX*1)
-	CMPQ         424(SP), $0x06
+	CMPQ         392(SP), $0x06
 	JLE          maskedStored398
 	VEXTRACTPS   $0x02, X7, 56(DI)(AX*1)
-	CMPQ         424(SP), $0x07
+	CMPQ         392(SP), $0x07
 	JLE          maskedStored398
 	VEXTRACTPS   $0x03, X7, 60(DI)(AX*1)
 
@@ -22653,10 +22653,10 @@ summed270:
 	VADDSS       X3, X2, X2
 	VBROADCASTSS X2, Y2
 	MOVQ         R10, R12
-	SUBQ         568(SP), R12
-	VMOVSS       X0, 600(SP)(R12*4)
-	VMOVSS       X1, 888(SP)(R12*4)
-	VMOVSS       X2, 920(SP)(R12*4)
+	SUBQ         536(SP), R12
+	VMOVSS       X0, 568(SP)(R12*4)
+	VMOVSS       X1, 856(SP)(R12*4)
+	VMOVSS       X2, 888(SP)(R12*4)
 
 	// Next row.
 	INCQ  R10
@@ -22666,7 +22666,7 @@ summed270:
 	ADDQ  R9, DI
 
 noOut399:
-	CMPQ R10, 576(SP)
+	CMPQ R10, 544(SP)
 	JB   wideTargetsRowA
 
 	// The rows of the group, one per lane (lanes past the group's rows hold
@@ -22675,12 +22675,12 @@ noOut399:
 	// computed; with the z-loss, zl, f = zTerms(z, lse) (seq.ZTerms), loss =
 	// loss + zl·T, f to the frame (1 without); loss = loss·w; with a gradient,
 	// sc = scale·w and qt = ((sc / s)·T)·f (seq.Quotient, seq.Scaled).
-	VMOVDQU   600(SP), Y0
+	VMOVDQU   568(SP), Y0
 	VPSRLD    $0x17, Y0, Y0
 	VMOVDQU   logExpInv<>+0(SB), Y1
 	VPSUBD    Y0, Y1, Y1
 	VPSLLD    $0x17, Y1, Y1
-	VMULPS    600(SP), Y1, Y1
+	VMULPS    568(SP), Y1, Y1
 	VPSUBD    logExpBias<>+0(SB), Y0, Y0
 	VCVTDQ2PS Y0, Y0
 	VCMPPS    $0x01, logSqrtHalf<>+0(SB), Y1, Y2
@@ -22715,64 +22715,64 @@ noOut399:
 	VSUBPS    Y3, Y0, Y0
 	VADDPS    Y0, Y1, Y0
 	VADDPS    Y2, Y0, Y0
-	VMULPS    888(SP), Y0, Y1
-	VSUBPS    920(SP), Y1, Y1
-	TESTB     $0x01, 376(SP)
+	VMULPS    856(SP), Y0, Y1
+	VSUBPS    888(SP), Y1, Y1
+	TESTB     $0x01, 344(SP)
 	JZ        noLse400
-	VADDPS    632(SP), Y0, Y0
-	VMOVUPS   696(SP), Y2
-	VBLENDVPS Y2, 632(SP), Y0, Y0
-	VMOVUPS   Y0, 792(SP)
-	TESTB     $0x02, 376(SP)
+	VADDPS    600(SP), Y0, Y0
+	VMOVUPS   664(SP), Y2
+	VBLENDVPS Y2, 600(SP), Y0, Y0
+	VMOVUPS   Y0, 760(SP)
+	TESTB     $0x02, 344(SP)
 	JZ        noZ401
-	VMULPS    224(SP), Y0, Y2
+	VMULPS    192(SP), Y0, Y2
 	VMULPS    Y0, Y2, Y0
 	VADDPS    Y2, Y2, Y2
 	VADDPS    one<>+0(SB), Y2, Y2
-	VMOVUPS   Y2, 192(SP)
-	VMULPS    888(SP), Y0, Y0
+	VMOVUPS   Y2, 160(SP)
+	VMULPS    856(SP), Y0, Y0
 	VADDPS    Y0, Y1, Y0
 	VMOVAPS   Y0, Y1
 
 noZ401:
 noLse400:
-	CMPQ    520(SP), $0x00
+	CMPQ    488(SP), $0x00
 	JEQ     unweighted402
-	VMULPS  728(SP), Y1, Y0
+	VMULPS  696(SP), Y1, Y0
 	VMOVAPS Y0, Y1
 
 unweighted402:
-	VMOVUPS      Y1, 760(SP)
+	VMOVUPS      Y1, 728(SP)
 	TESTQ        DI, DI
 	JZ           noGrad403
-	VBROADCASTSS 504(SP), Y0
-	CMPQ         520(SP), $0x00
+	VBROADCASTSS 472(SP), Y0
+	CMPQ         488(SP), $0x00
 	JEQ          unweighted404
-	VMULPS       728(SP), Y0, Y0
+	VMULPS       696(SP), Y0, Y0
 	VMOVAPS      Y0, Y0
 
 unweighted404:
-	VMOVUPS Y0, 856(SP)
-	VDIVPS  600(SP), Y0, Y0
-	VMULPS  888(SP), Y0, Y0
-	VMULPS  192(SP), Y0, Y0
 	VMOVUPS Y0, 824(SP)
+	VDIVPS  568(SP), Y0, Y0
+	VMULPS  856(SP), Y0, Y0
+	VMULPS  160(SP), Y0, Y0
+	VMOVUPS Y0, 792(SP)
 
 noGrad403:
 	// Back to the group's first row.
-	MOVQ 568(SP), R10
-	MOVQ 584(SP), SI
-	MOVQ 592(SP), DI
+	MOVQ 536(SP), R10
+	MOVQ 552(SP), SI
+	MOVQ 560(SP), DI
 
 wideTargetsRowC:
 	// R12 = r: losses[i] and (when not nil) lse[i] from lane r.
 	MOVQ  R10, R12
-	SUBQ  568(SP), R12
-	MOVL  760(SP)(R12*4), AX
+	SUBQ  536(SP), R12
+	MOVL  728(SP)(R12*4), AX
 	MOVL  AX, (DX)(R10*4)
 	TESTQ R14, R14
 	JZ    noLse405
-	MOVL  792(SP)(R12*4), AX
+	MOVL  760(SP)(R12*4), AX
 	MOVL  AX, (R14)(R10*4)
 
 noLse405:
@@ -22780,20 +22780,20 @@ noLse405:
 	// (seq.TargetGrad). One loop per form of the targets.
 	TESTQ        DI, DI
 	JZ           rowDone406
-	VBROADCASTSS 824(SP)(R12*4), Y0
-	VBROADCASTSS 856(SP)(R12*4), Y1
+	VBROADCASTSS 792(SP)(R12*4), Y0
+	VBROADCASTSS 824(SP)(R12*4), Y1
 
 	// The label in every lane (targets from labels).
-	TESTB        $0x01, 384(SP)
+	TESTB        $0x01, 352(SP)
 	JZ           noLabel407
-	MOVQ         512(SP), R12
+	MOVQ         480(SP), R12
 	VMOVD        (R12)(R10*4), X2
 	VPBROADCASTD X2, Y2
-	VMOVDQU      Y2, 256(SP)
+	VMOVDQU      Y2, 224(SP)
 
 noLabel407:
 	// R12 = the targets row: the base of targets (0 from labels) + i·4·stride.
-	MOVQ  392(SP), R12
+	MOVQ  360(SP), R12
 	TESTQ R12, R12
 	JZ    noTargets408
 	MOVQ  R10, AX
@@ -22801,18 +22801,18 @@ noLabel407:
 	ADDQ  AX, R12
 
 noTargets408:
-	CMPQ 384(SP), $0x02
+	CMPQ 352(SP), $0x02
 	JEQ  wideTargetsGrad2
-	CMPQ 384(SP), $0x06
+	CMPQ 352(SP), $0x06
 	JEQ  wideTargetsGrad6
-	CMPQ 384(SP), $0x03
+	CMPQ 352(SP), $0x03
 	JEQ  wideTargetsGrad3
-	CMPQ 384(SP), $0x07
+	CMPQ 352(SP), $0x07
 	JEQ  wideTargetsGrad7
 	XORL AX, AX
 
 classes409:
-	CMPQ    AX, 368(SP)
+	CMPQ    AX, 336(SP)
 	JAE     rest410
 	VMOVUPS (DI)(AX*1), Y2
 	VMOVUPS (R12)(AX*1), Y3
@@ -22833,7 +22833,7 @@ rest410:
 	TESTQ      $0x0000000f, CX
 	JZ         classesDone412
 	VMOVUPS    (SP), Y2
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes413
 	VMASKMOVPS (DI)(AX*1), Y2, Y2
 	JMP        maskedLoaded414
@@ -22841,28 +22841,28 @@ rest410:
 maskedLoadLanes413:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone415
 	VINSERTPS $0x00, (DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone415
 	VINSERTPS $0x10, 4(DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone415
 	VINSERTPS $0x20, 8(DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone415
 	VINSERTPS $0x30, 12(DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone415
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone415
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone415
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone415
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
@@ -22871,7 +22871,7 @@ lanesDone415:
 
 maskedLoaded414:
 	VMOVUPS    (SP), Y3
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes416
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
 	JMP        maskedLoaded417
@@ -22879,28 +22879,28 @@ maskedLoaded414:
 maskedLoadLanes416:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone418
 	VINSERTPS $0x00, (R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone418
 	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone418
 	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone418
 	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone418
 	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone418
 	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone418
 	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone418
 	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
 
@@ -22912,41 +22912,41 @@ maskedLoaded417:
 	VMULPS     Y1, Y3, Y3
 	VSUBPS     Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes419
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
 	JMP        maskedStored420
 
 maskedStoreLanes419:
 	VEXTRACTF128 $0x01, Y2, X3
-	CMPQ         416(SP), $0x00
+	CMPQ         384(SP), $0x00
 	JLE          maskedStored420
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
-	CMPQ         416(SP), $0x01
+	CMPQ         384(SP), $0x01
 	JLE          maskedStored420
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
-	CMPQ         416(SP), $0x02
+	CMPQ         384(SP), $0x02
 	JLE          maskedStored420
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
-	CMPQ         416(SP), $0x03
+	CMPQ         384(SP), $0x03
 	JLE          maskedStored420
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
-	CMPQ         416(SP), $0x04
+	CMPQ         384(SP), $0x04
 	JLE          maskedStored420
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
-	CMPQ         416(SP), $0x05
+	CMPQ         384(SP), $0x05
 	JLE          maskedStored420
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
-	CMPQ         416(SP), $0x06
+	CMPQ         384(SP), $0x06
 	JLE          maskedStored420
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
-	CMPQ         416(SP), $0x07
+	CMPQ         384(SP), $0x07
 	JLE          maskedStored420
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
 maskedStored420:
 	VMOVUPS    32(SP), Y2
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes421
 	VMASKMOVPS 32(DI)(AX*1), Y2, Y2
 	JMP        maskedLoaded422
@@ -22954,28 +22954,28 @@ maskedStored420:
 maskedLoadLanes421:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone423
 	VINSERTPS $0x00, 32(DI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone423
 	VINSERTPS $0x10, 36(DI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone423
 	VINSERTPS $0x20, 40(DI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone423
 	VINSERTPS $0x30, 44(DI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone423
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone423
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone423
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone423
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
@@ -22984,7 +22984,7 @@ lanesDone423:
 
 maskedLoaded422:
 	VMOVUPS    32(SP), Y3
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes424
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
 	JMP        maskedLoaded425
@@ -22992,28 +22992,28 @@ maskedLoaded422:
 maskedLoadLanes424:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone426
 	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone426
 	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone426
 	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone426
 	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone426
 	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone426
 	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone426
 	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone426
 	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
 
@@ -23025,35 +23025,35 @@ maskedLoaded425:
 	VMULPS     Y1, Y3, Y1
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes427
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
 	JMP        maskedStored428
 
 maskedStoreLanes427:
 	VEXTRACTF128 $0x01, Y0, X1
-	CMPQ         424(SP), $0x00
+	CMPQ         392(SP), $0x00
 	JLE          maskedStored428
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
-	CMPQ         424(SP), $0x01
+	CMPQ         392(SP), $0x01
 	JLE          maskedStored428
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
-	CMPQ         424(SP), $0x02
+	CMPQ         392(SP), $0x02
 	JLE          maskedStored428
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
-	CMPQ         424(SP), $0x03
+	CMPQ         392(SP), $0x03
 	JLE          maskedStored428
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
-	CMPQ         424(SP), $0x04
+	CMPQ         392(SP), $0x04
 	JLE          maskedStored428
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
-	CMPQ         424(SP), $0x05
+	CMPQ         392(SP), $0x05
 	JLE          maskedStored428
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
-	CMPQ         424(SP), $0x06
+	CMPQ         392(SP), $0x06
 	JLE          maskedStored428
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
-	CMPQ         424(SP), $0x07
+	CMPQ         392(SP), $0x07
 	JLE          maskedStored428
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
@@ -23065,20 +23065,20 @@ wideTargetsGrad2:
 	XORL AX, AX
 
 classes429:
-	CMPQ    AX, 368(SP)
+	CMPQ    AX, 336(SP)
 	JAE     rest430
 	VMOVUPS (DI)(AX*1), Y2
 	VMOVUPS (R12)(AX*1), Y3
-	VMULPS  288(SP), Y3, Y3
-	VADDPS  320(SP), Y3, Y3
+	VMULPS  256(SP), Y3, Y3
+	VADDPS  288(SP), Y3, Y3
 	VMULPS  Y0, Y2, Y2
 	VMULPS  Y1, Y3, Y3
 	VSUBPS  Y3, Y2, Y2
 	VMOVUPS Y2, (DI)(AX*1)
 	VMOVUPS 32(DI)(AX*1), Y2
 	VMOVUPS 32(R12)(AX*1), Y3
-	VMULPS  288(SP), Y3, Y3
-	VADDPS  320(SP), Y3, Y3
+	VMULPS  256(SP), Y3, Y3
+	VADDPS  288(SP), Y3, Y3
 	VMULPS  Y0, Y2, Y2
 	VMULPS  Y1, Y3, Y3
 	VSUBPS  Y3, Y2, Y2
@@ -23090,7 +23090,7 @@ rest430:
 	TESTQ      $0x0000000f, CX
 	JZ         classesDone432
 	VMOVUPS    (SP), Y2
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes433
 	VMASKMOVPS (DI)(AX*1), Y2, Y2
 	JMP        maskedLoaded434
@@ -23098,28 +23098,28 @@ rest430:
 maskedLoadLanes433:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone435
 	VINSERTPS $0x00, (DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone435
 	VINSERTPS $0x10, 4(DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone435
 	VINSERTPS $0x20, 8(DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone435
 	VINSERTPS $0x30, 12(DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone435
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone435
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone435
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone435
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
@@ -23128,7 +23128,7 @@ lanesDone435:
 
 maskedLoaded434:
 	VMOVUPS    (SP), Y3
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes436
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
 	JMP        maskedLoaded437
@@ -23136,28 +23136,28 @@ maskedLoaded434:
 maskedLoadLanes436:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone438
 	VINSERTPS $0x00, (R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone438
 	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone438
 	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone438
 	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone438
 	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone438
 	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone438
 	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone438
 	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
 
@@ -23165,47 +23165,47 @@ lanesDone438:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
 maskedLoaded437:
-	VMULPS     288(SP), Y3, Y3
-	VADDPS     320(SP), Y3, Y3
+	VMULPS     256(SP), Y3, Y3
+	VADDPS     288(SP), Y3, Y3
 	VMULPS     Y0, Y2, Y2
 	VMULPS     Y1, Y3, Y3
 	VSUBPS     Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes439
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
 	JMP        maskedStored440
 
 maskedStoreLanes439:
 	VEXTRACTF128 $0x01, Y2, X3
-	CMPQ         416(SP), $0x00
+	CMPQ         384(SP), $0x00
 	JLE          maskedStored440
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
-	CMPQ         416(SP), $0x01
+	CMPQ         384(SP), $0x01
 	JLE          maskedStored440
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
-	CMPQ         416(SP), $0x02
+	CMPQ         384(SP), $0x02
 	JLE          maskedStored440
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
-	CMPQ         416(SP), $0x03
+	CMPQ         384(SP), $0x03
 	JLE          maskedStored440
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
-	CMPQ         416(SP), $0x04
+	CMPQ         384(SP), $0x04
 	JLE          maskedStored440
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
-	CMPQ         416(SP), $0x05
+	CMPQ         384(SP), $0x05
 	JLE          maskedStored440
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
-	CMPQ         416(SP), $0x06
+	CMPQ         384(SP), $0x06
 	JLE          maskedStored440
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
-	CMPQ         416(SP), $0x07
+	CMPQ         384(SP), $0x07
 	JLE          maskedStored440
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
 maskedStored440:
 	VMOVUPS    32(SP), Y2
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes441
 	VMASKMOVPS 32(DI)(AX*1), Y2, Y2
 	JMP        maskedLoaded442
@@ -23213,28 +23213,28 @@ maskedStored440:
 maskedLoadLanes441:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone443
 	VINSERTPS $0x00, 32(DI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone443
 	VINSERTPS $0x10, 36(DI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone443
 	VINSERTPS $0x20, 40(DI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone443
 	VINSERTPS $0x30, 44(DI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone443
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone443
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone443
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone443
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
@@ -23243,7 +23243,7 @@ lanesDone443:
 
 maskedLoaded442:
 	VMOVUPS    32(SP), Y3
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes444
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
 	JMP        maskedLoaded445
@@ -23251,28 +23251,28 @@ maskedLoaded442:
 maskedLoadLanes444:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone446
 	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone446
 	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone446
 	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone446
 	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone446
 	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone446
 	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone446
 	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone446
 	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
 
@@ -23280,41 +23280,41 @@ lanesDone446:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
 maskedLoaded445:
-	VMULPS     288(SP), Y3, Y3
-	VADDPS     320(SP), Y3, Y3
+	VMULPS     256(SP), Y3, Y3
+	VADDPS     288(SP), Y3, Y3
 	VMULPS     Y0, Y2, Y0
 	VMULPS     Y1, Y3, Y1
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes447
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
 	JMP        maskedStored448
 
 maskedStoreLanes447:
 	VEXTRACTF128 $0x01, Y0, X1
-	CMPQ         424(SP), $0x00
+	CMPQ         392(SP), $0x00
 	JLE          maskedStored448
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
-	CMPQ         424(SP), $0x01
+	CMPQ         392(SP), $0x01
 	JLE          maskedStored448
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
-	CMPQ         424(SP), $0x02
+	CMPQ         392(SP), $0x02
 	JLE          maskedStored448
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
-	CMPQ         424(SP), $0x03
+	CMPQ         392(SP), $0x03
 	JLE          maskedStored448
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
-	CMPQ         424(SP), $0x04
+	CMPQ         392(SP), $0x04
 	JLE          maskedStored448
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
-	CMPQ         424(SP), $0x05
+	CMPQ         392(SP), $0x05
 	JLE          maskedStored448
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
-	CMPQ         424(SP), $0x06
+	CMPQ         392(SP), $0x06
 	JLE          maskedStored448
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
-	CMPQ         424(SP), $0x07
+	CMPQ         392(SP), $0x07
 	JLE          maskedStored448
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
@@ -23326,12 +23326,12 @@ wideTargetsGrad6:
 	XORL AX, AX
 
 classes449:
-	CMPQ    AX, 368(SP)
+	CMPQ    AX, 336(SP)
 	JAE     rest450
 	VMOVUPS (DI)(AX*1), Y2
 	VMOVUPS (R12)(AX*1), Y3
-	VMULPS  288(SP), Y3, Y3
-	VADDPS  320(SP), Y3, Y3
+	VMULPS  256(SP), Y3, Y3
+	VADDPS  288(SP), Y3, Y3
 	VMOVUPS (BX)(AX*1), Y4
 	VMULPS  Y3, Y4, Y3
 	VMULPS  Y0, Y2, Y2
@@ -23340,8 +23340,8 @@ classes449:
 	VMOVUPS Y2, (DI)(AX*1)
 	VMOVUPS 32(DI)(AX*1), Y2
 	VMOVUPS 32(R12)(AX*1), Y3
-	VMULPS  288(SP), Y3, Y3
-	VADDPS  320(SP), Y3, Y3
+	VMULPS  256(SP), Y3, Y3
+	VADDPS  288(SP), Y3, Y3
 	VMOVUPS 32(BX)(AX*1), Y4
 	VMULPS  Y3, Y4, Y3
 	VMULPS  Y0, Y2, Y2
@@ -23355,7 +23355,7 @@ rest450:
 	TESTQ      $0x0000000f, CX
 	JZ         classesDone452
 	VMOVUPS    (SP), Y2
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes453
 	VMASKMOVPS (DI)(AX*1), Y2, Y2
 	JMP        maskedLoaded454
@@ -23363,28 +23363,28 @@ rest450:
 maskedLoadLanes453:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone455
 	VINSERTPS $0x00, (DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone455
 	VINSERTPS $0x10, 4(DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone455
 	VINSERTPS $0x20, 8(DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone455
 	VINSERTPS $0x30, 12(DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone455
 	VINSERTPS $0x00, 16(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone455
 	VINSERTPS $0x10, 20(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone455
 	VINSERTPS $0x20, 24(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone455
 	VINSERTPS $0x30, 28(DI)(AX*1), X3, X3
 
@@ -23393,7 +23393,7 @@ lanesDone455:
 
 maskedLoaded454:
 	VMOVUPS    (SP), Y3
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes456
 	VMASKMOVPS (R12)(AX*1), Y3, Y3
 	JMP        maskedLoaded457
@@ -23401,28 +23401,28 @@ maskedLoaded454:
 maskedLoadLanes456:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone458
 	VINSERTPS $0x00, (R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone458
 	VINSERTPS $0x10, 4(R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone458
 	VINSERTPS $0x20, 8(R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone458
 	VINSERTPS $0x30, 12(R12)(AX*1), X3, X3
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone458
 	VINSERTPS $0x00, 16(R12)(AX*1), X4, X4
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone458
 	VINSERTPS $0x10, 20(R12)(AX*1), X4, X4
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone458
 	VINSERTPS $0x20, 24(R12)(AX*1), X4, X4
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone458
 	VINSERTPS $0x30, 28(R12)(AX*1), X4, X4
 
@@ -23430,49 +23430,49 @@ lanesDone458:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
 maskedLoaded457:
-	VMULPS     288(SP), Y3, Y3
-	VADDPS     320(SP), Y3, Y3
-	VMOVUPS    440(SP), Y4
+	VMULPS     256(SP), Y3, Y3
+	VADDPS     288(SP), Y3, Y3
+	VMOVUPS    408(SP), Y4
 	VMULPS     Y3, Y4, Y3
 	VMULPS     Y0, Y2, Y2
 	VMULPS     Y1, Y3, Y3
 	VSUBPS     Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes459
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
 	JMP        maskedStored460
 
 maskedStoreLanes459:
 	VEXTRACTF128 $0x01, Y2, X3
-	CMPQ         416(SP), $0x00
+	CMPQ         384(SP), $0x00
 	JLE          maskedStored460
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
-	CMPQ         416(SP), $0x01
+	CMPQ         384(SP), $0x01
 	JLE          maskedStored460
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
-	CMPQ         416(SP), $0x02
+	CMPQ         384(SP), $0x02
 	JLE          maskedStored460
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
-	CMPQ         416(SP), $0x03
+	CMPQ         384(SP), $0x03
 	JLE          maskedStored460
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
-	CMPQ         416(SP), $0x04
+	CMPQ         384(SP), $0x04
 	JLE          maskedStored460
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
-	CMPQ         416(SP), $0x05
+	CMPQ         384(SP), $0x05
 	JLE          maskedStored460
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
-	CMPQ         416(SP), $0x06
+	CMPQ         384(SP), $0x06
 	JLE          maskedStored460
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
-	CMPQ         416(SP), $0x07
+	CMPQ         384(SP), $0x07
 	JLE          maskedStored460
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
 maskedStored460:
 	VMOVUPS    32(SP), Y2
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes461
 	VMASKMOVPS 32(DI)(AX*1), Y2, Y2
 	JMP        maskedLoaded462
@@ -23480,28 +23480,28 @@ maskedStored460:
 maskedLoadLanes461:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone463
 	VINSERTPS $0x00, 32(DI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone463
 	VINSERTPS $0x10, 36(DI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone463
 	VINSERTPS $0x20, 40(DI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone463
 	VINSERTPS $0x30, 44(DI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone463
 	VINSERTPS $0x00, 48(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone463
 	VINSERTPS $0x10, 52(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone463
 	VINSERTPS $0x20, 56(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone463
 	VINSERTPS $0x30, 60(DI)(AX*1), X3, X3
 
@@ -23510,7 +23510,7 @@ lanesDone463:
 
 maskedLoaded462:
 	VMOVUPS    32(SP), Y3
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes464
 	VMASKMOVPS 32(R12)(AX*1), Y3, Y3
 	JMP        maskedLoaded465
@@ -23518,28 +23518,28 @@ maskedLoaded462:
 maskedLoadLanes464:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone466
 	VINSERTPS $0x00, 32(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone466
 	VINSERTPS $0x10, 36(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone466
 	VINSERTPS $0x20, 40(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone466
 	VINSERTPS $0x30, 44(R12)(AX*1), X3, X3
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone466
 	VINSERTPS $0x00, 48(R12)(AX*1), X4, X4
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone466
 	VINSERTPS $0x10, 52(R12)(AX*1), X4, X4
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone466
 	VINSERTPS $0x20, 56(R12)(AX*1), X4, X4
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone466
 	VINSERTPS $0x30, 60(R12)(AX*1), X4, X4
 
@@ -23547,43 +23547,43 @@ lanesDone466:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
 maskedLoaded465:
-	VMULPS     288(SP), Y3, Y3
-	VADDPS     320(SP), Y3, Y3
-	VMOVUPS    472(SP), Y4
+	VMULPS     256(SP), Y3, Y3
+	VADDPS     288(SP), Y3, Y3
+	VMOVUPS    440(SP), Y4
 	VMULPS     Y3, Y4, Y3
 	VMULPS     Y0, Y2, Y0
 	VMULPS     Y1, Y3, Y1
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes467
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
 	JMP        maskedStored468
 
 maskedStoreLanes467:
 	VEXTRACTF128 $0x01, Y0, X1
-	CMPQ         424(SP), $0x00
+	CMPQ         392(SP), $0x00
 	JLE          maskedStored468
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
-	CMPQ         424(SP), $0x01
+	CMPQ         392(SP), $0x01
 	JLE          maskedStored468
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
-	CMPQ         424(SP), $0x02
+	CMPQ         392(SP), $0x02
 	JLE          maskedStored468
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
-	CMPQ         424(SP), $0x03
+	CMPQ         392(SP), $0x03
 	JLE          maskedStored468
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
-	CMPQ         424(SP), $0x04
+	CMPQ         392(SP), $0x04
 	JLE          maskedStored468
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
-	CMPQ         424(SP), $0x05
+	CMPQ         392(SP), $0x05
 	JLE          maskedStored468
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
-	CMPQ         424(SP), $0x06
+	CMPQ         392(SP), $0x06
 	JLE          maskedStored468
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
-	CMPQ         424(SP), $0x07
+	CMPQ         392(SP), $0x07
 	JLE          maskedStored468
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
@@ -23596,23 +23596,23 @@ wideTargetsGrad3:
 	XORL    AX, AX
 
 classes469:
-	CMPQ     AX, 368(SP)
+	CMPQ     AX, 336(SP)
 	JAE      rest470
 	VMOVUPS  (DI)(AX*1), Y3
-	VPCMPEQD 256(SP), Y2, Y4
+	VPCMPEQD 224(SP), Y2, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
-	VMULPS   288(SP), Y4, Y4
-	VADDPS   320(SP), Y4, Y4
+	VMULPS   256(SP), Y4, Y4
+	VADDPS   288(SP), Y4, Y4
 	VPADDD   eight<>+0(SB), Y2, Y2
 	VMULPS   Y0, Y3, Y3
 	VMULPS   Y1, Y4, Y4
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, (DI)(AX*1)
 	VMOVUPS  32(DI)(AX*1), Y3
-	VPCMPEQD 256(SP), Y2, Y4
+	VPCMPEQD 224(SP), Y2, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
-	VMULPS   288(SP), Y4, Y4
-	VADDPS   320(SP), Y4, Y4
+	VMULPS   256(SP), Y4, Y4
+	VADDPS   288(SP), Y4, Y4
 	VPADDD   eight<>+0(SB), Y2, Y2
 	VMULPS   Y0, Y3, Y3
 	VMULPS   Y1, Y4, Y4
@@ -23625,7 +23625,7 @@ rest470:
 	TESTQ      $0x0000000f, CX
 	JZ         classesDone472
 	VMOVUPS    (SP), Y3
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes473
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
 	JMP        maskedLoaded474
@@ -23633,28 +23633,28 @@ rest470:
 maskedLoadLanes473:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone475
 	VINSERTPS $0x00, (DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone475
 	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone475
 	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone475
 	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone475
 	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone475
 	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone475
 	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone475
 	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
 
@@ -23662,50 +23662,50 @@ lanesDone475:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
 maskedLoaded474:
-	VPCMPEQD   256(SP), Y2, Y4
+	VPCMPEQD   224(SP), Y2, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
-	VMULPS     288(SP), Y4, Y4
-	VADDPS     320(SP), Y4, Y4
+	VMULPS     256(SP), Y4, Y4
+	VADDPS     288(SP), Y4, Y4
 	VPADDD     eight<>+0(SB), Y2, Y2
 	VMULPS     Y0, Y3, Y3
 	VMULPS     Y1, Y4, Y4
 	VSUBPS     Y4, Y3, Y3
 	VMOVUPS    (SP), Y4
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes476
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
 	JMP        maskedStored477
 
 maskedStoreLanes476:
 	VEXTRACTF128 $0x01, Y3, X4
-	CMPQ         416(SP), $0x00
+	CMPQ         384(SP), $0x00
 	JLE          maskedStored477
 	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
-	CMPQ         416(SP), $0x01
+	CMPQ         384(SP), $0x01
 	JLE          maskedStored477
 	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
-	CMPQ         416(SP), $0x02
+	CMPQ         384(SP), $0x02
 	JLE          maskedStored477
 	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
-	CMPQ         416(SP), $0x03
+	CMPQ         384(SP), $0x03
 	JLE          maskedStored477
 	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
-	CMPQ         416(SP), $0x04
+	CMPQ         384(SP), $0x04
 	JLE          maskedStored477
 	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
-	CMPQ         416(SP), $0x05
+	CMPQ         384(SP), $0x05
 	JLE          maskedStored477
 	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
-	CMPQ         416(SP), $0x06
+	CMPQ         384(SP), $0x06
 	JLE          maskedStored477
 	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
-	CMPQ         416(SP), $0x07
+	CMPQ         384(SP), $0x07
 	JLE          maskedStored477
 	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
 
 maskedStored477:
 	VMOVUPS    32(SP), Y3
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes478
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
 	JMP        maskedLoaded479
@@ -23713,28 +23713,28 @@ maskedStored477:
 maskedLoadLanes478:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone480
 	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone480
 	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone480
 	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone480
 	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone480
 	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone480
 	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone480
 	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone480
 	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
 
@@ -23742,44 +23742,44 @@ lanesDone480:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
 maskedLoaded479:
-	VPCMPEQD   256(SP), Y2, Y4
+	VPCMPEQD   224(SP), Y2, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
-	VMULPS     288(SP), Y4, Y4
-	VADDPS     320(SP), Y4, Y4
+	VMULPS     256(SP), Y4, Y4
+	VADDPS     288(SP), Y4, Y4
 	VPADDD     eight<>+0(SB), Y2, Y2
 	VMULPS     Y0, Y3, Y0
 	VMULPS     Y1, Y4, Y1
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes481
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
 	JMP        maskedStored482
 
 maskedStoreLanes481:
 	VEXTRACTF128 $0x01, Y0, X1
-	CMPQ         424(SP), $0x00
+	CMPQ         392(SP), $0x00
 	JLE          maskedStored482
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
-	CMPQ         424(SP), $0x01
+	CMPQ         392(SP), $0x01
 	JLE          maskedStored482
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
-	CMPQ         424(SP), $0x02
+	CMPQ         392(SP), $0x02
 	JLE          maskedStored482
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
-	CMPQ         424(SP), $0x03
+	CMPQ         392(SP), $0x03
 	JLE          maskedStored482
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
-	CMPQ         424(SP), $0x04
+	CMPQ         392(SP), $0x04
 	JLE          maskedStored482
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
-	CMPQ         424(SP), $0x05
+	CMPQ         392(SP), $0x05
 	JLE          maskedStored482
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
-	CMPQ         424(SP), $0x06
+	CMPQ         392(SP), $0x06
 	JLE          maskedStored482
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
-	CMPQ         424(SP), $0x07
+	CMPQ         392(SP), $0x07
 	JLE          maskedStored482
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
@@ -23792,13 +23792,13 @@ wideTargetsGrad7:
 	XORL    AX, AX
 
 classes483:
-	CMPQ     AX, 368(SP)
+	CMPQ     AX, 336(SP)
 	JAE      rest484
 	VMOVUPS  (DI)(AX*1), Y3
-	VPCMPEQD 256(SP), Y2, Y4
+	VPCMPEQD 224(SP), Y2, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
-	VMULPS   288(SP), Y4, Y4
-	VADDPS   320(SP), Y4, Y4
+	VMULPS   256(SP), Y4, Y4
+	VADDPS   288(SP), Y4, Y4
 	VMOVUPS  (BX)(AX*1), Y5
 	VMULPS   Y4, Y5, Y4
 	VPADDD   eight<>+0(SB), Y2, Y2
@@ -23807,10 +23807,10 @@ classes483:
 	VSUBPS   Y4, Y3, Y3
 	VMOVUPS  Y3, (DI)(AX*1)
 	VMOVUPS  32(DI)(AX*1), Y3
-	VPCMPEQD 256(SP), Y2, Y4
+	VPCMPEQD 224(SP), Y2, Y4
 	VANDPS   one<>+0(SB), Y4, Y4
-	VMULPS   288(SP), Y4, Y4
-	VADDPS   320(SP), Y4, Y4
+	VMULPS   256(SP), Y4, Y4
+	VADDPS   288(SP), Y4, Y4
 	VMOVUPS  32(BX)(AX*1), Y5
 	VMULPS   Y4, Y5, Y4
 	VPADDD   eight<>+0(SB), Y2, Y2
@@ -23825,7 +23825,7 @@ rest484:
 	TESTQ      $0x0000000f, CX
 	JZ         classesDone486
 	VMOVUPS    (SP), Y3
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes487
 	VMASKMOVPS (DI)(AX*1), Y3, Y3
 	JMP        maskedLoaded488
@@ -23833,28 +23833,28 @@ rest484:
 maskedLoadLanes487:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone489
 	VINSERTPS $0x00, (DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone489
 	VINSERTPS $0x10, 4(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone489
 	VINSERTPS $0x20, 8(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone489
 	VINSERTPS $0x30, 12(DI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone489
 	VINSERTPS $0x00, 16(DI)(AX*1), X4, X4
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone489
 	VINSERTPS $0x10, 20(DI)(AX*1), X4, X4
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone489
 	VINSERTPS $0x20, 24(DI)(AX*1), X4, X4
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone489
 	VINSERTPS $0x30, 28(DI)(AX*1), X4, X4
 
@@ -23862,52 +23862,52 @@ lanesDone489:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
 maskedLoaded488:
-	VPCMPEQD   256(SP), Y2, Y4
+	VPCMPEQD   224(SP), Y2, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
-	VMULPS     288(SP), Y4, Y4
-	VADDPS     320(SP), Y4, Y4
-	VMOVUPS    440(SP), Y5
+	VMULPS     256(SP), Y4, Y4
+	VADDPS     288(SP), Y4, Y4
+	VMOVUPS    408(SP), Y5
 	VMULPS     Y4, Y5, Y4
 	VPADDD     eight<>+0(SB), Y2, Y2
 	VMULPS     Y0, Y3, Y3
 	VMULPS     Y1, Y4, Y4
 	VSUBPS     Y4, Y3, Y3
 	VMOVUPS    (SP), Y4
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes490
 	VMASKMOVPS Y3, Y4, (DI)(AX*1)
 	JMP        maskedStored491
 
 maskedStoreLanes490:
 	VEXTRACTF128 $0x01, Y3, X4
-	CMPQ         416(SP), $0x00
+	CMPQ         384(SP), $0x00
 	JLE          maskedStored491
 	VEXTRACTPS   $0x00, X3, (DI)(AX*1)
-	CMPQ         416(SP), $0x01
+	CMPQ         384(SP), $0x01
 	JLE          maskedStored491
 	VEXTRACTPS   $0x01, X3, 4(DI)(AX*1)
-	CMPQ         416(SP), $0x02
+	CMPQ         384(SP), $0x02
 	JLE          maskedStored491
 	VEXTRACTPS   $0x02, X3, 8(DI)(AX*1)
-	CMPQ         416(SP), $0x03
+	CMPQ         384(SP), $0x03
 	JLE          maskedStored491
 	VEXTRACTPS   $0x03, X3, 12(DI)(AX*1)
-	CMPQ         416(SP), $0x04
+	CMPQ         384(SP), $0x04
 	JLE          maskedStored491
 	VEXTRACTPS   $0x00, X4, 16(DI)(AX*1)
-	CMPQ         416(SP), $0x05
+	CMPQ         384(SP), $0x05
 	JLE          maskedStored491
 	VEXTRACTPS   $0x01, X4, 20(DI)(AX*1)
-	CMPQ         416(SP), $0x06
+	CMPQ         384(SP), $0x06
 	JLE          maskedStored491
 	VEXTRACTPS   $0x02, X4, 24(DI)(AX*1)
-	CMPQ         416(SP), $0x07
+	CMPQ         384(SP), $0x07
 	JLE          maskedStored491
 	VEXTRACTPS   $0x03, X4, 28(DI)(AX*1)
 
 maskedStored491:
 	VMOVUPS    32(SP), Y3
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes492
 	VMASKMOVPS 32(DI)(AX*1), Y3, Y3
 	JMP        maskedLoaded493
@@ -23915,28 +23915,28 @@ maskedStored491:
 maskedLoadLanes492:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone494
 	VINSERTPS $0x00, 32(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone494
 	VINSERTPS $0x10, 36(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone494
 	VINSERTPS $0x20, 40(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone494
 	VINSERTPS $0x30, 44(DI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone494
 	VINSERTPS $0x00, 48(DI)(AX*1), X4, X4
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone494
 	VINSERTPS $0x10, 52(DI)(AX*1), X4, X4
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone494
 	VINSERTPS $0x20, 56(DI)(AX*1), X4, X4
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone494
 	VINSERTPS $0x30, 60(DI)(AX*1), X4, X4
 
@@ -23944,46 +23944,46 @@ lanesDone494:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
 maskedLoaded493:
-	VPCMPEQD   256(SP), Y2, Y4
+	VPCMPEQD   224(SP), Y2, Y4
 	VANDPS     one<>+0(SB), Y4, Y4
-	VMULPS     288(SP), Y4, Y4
-	VADDPS     320(SP), Y4, Y4
-	VMOVUPS    472(SP), Y5
+	VMULPS     256(SP), Y4, Y4
+	VADDPS     288(SP), Y4, Y4
+	VMOVUPS    440(SP), Y5
 	VMULPS     Y4, Y5, Y4
 	VPADDD     eight<>+0(SB), Y2, Y2
 	VMULPS     Y0, Y3, Y0
 	VMULPS     Y1, Y4, Y1
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes495
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
 	JMP        maskedStored496
 
 maskedStoreLanes495:
 	VEXTRACTF128 $0x01, Y0, X1
-	CMPQ         424(SP), $0x00
+	CMPQ         392(SP), $0x00
 	JLE          maskedStored496
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
-	CMPQ         424(SP), $0x01
+	CMPQ         392(SP), $0x01
 	JLE          maskedStored496
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
-	CMPQ         424(SP), $0x02
+	CMPQ         392(SP), $0x02
 	JLE          maskedStored496
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
-	CMPQ         424(SP), $0x03
+	CMPQ         392(SP), $0x03
 	JLE          maskedStored496
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
-	CMPQ         424(SP), $0x04
+	CMPQ         392(SP), $0x04
 	JLE          maskedStored496
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
-	CMPQ         424(SP), $0x05
+	CMPQ         392(SP), $0x05
 	JLE          maskedStored496
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
-	CMPQ         424(SP), $0x06
+	CMPQ         392(SP), $0x06
 	JLE          maskedStored496
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
-	CMPQ         424(SP), $0x07
+	CMPQ         392(SP), $0x07
 	JLE          maskedStored496
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
@@ -23998,7 +23998,7 @@ rowDone406:
 	ADDQ  R9, DI
 
 noOut497:
-	CMPQ R10, 576(SP)
+	CMPQ R10, 544(SP)
 	JB   wideTargetsRowC
 	JMP  wideTargetsGroup
 
@@ -24008,7 +24008,7 @@ wideTargetsDone:
 
 // func wideSoftmaxAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideSoftmaxAVX2(SB), $536-8
+TEXT ·wideSoftmaxAVX2(SB), $504-8
 	// wideSoftmaxGeneric (softmaxRowC), one row at a time, the classes in
 	// vectors, the logits times xs = xscale: m (pass 1), e[j] stored to y and s
 	// (pass 2), r = 1/s, y[j] = y[j]·r (pass 3). (In groups of rows, as
@@ -24021,14 +24021,14 @@ TEXT ·wideSoftmaxAVX2(SB), $536-8
 	// the prediction).
 	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
 	// (lanes 0-7, 8-15); 64 the mask of the last c mod 8 classes; 96 m; 128 all (the
-	// row's allNegInfRow); 160 d[l]; 192 f (the z-loss factor, else 1); 224 z; 256
-	// the label (targets from labels); 288 keep; 320 uni; 8-byte words: 352 the bits
-	// of the last c mod 8 classes; 360, 368 the bytes of the whole vectors and of
-	// the whole 16-class steps of a row; 376 the flag word; 384 the form of the
-	// targets; 392 the targets row; 400 safeRows (the rows whose masked accesses
-	// stay inside the slices); 408 scratch; 416, 424, 432 the classes of the masked
-	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
-	// mod 16 weights, then +0; 504 xscale in every lane (32 bytes).
+	// row's allNegInfRow); 160 f (the z-loss factors, else 1); 192 z; 224 the
+	// label (targets from labels); 256 keep; 288 uni; 8-byte words: 320 the bits of
+	// the last c mod 8 classes; 328, 336 the bytes of the whole vectors and of
+	// the whole 16-class steps of a row; 344 the flag word; 352 the form of the
+	// targets; 360 the base of targets; 368 safeRows (the rows whose masked accesses
+	// stay inside the slices); 376 scratch; 384, 392, 400 the classes of the masked
+	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 408 the last c
+	// mod 16 weights, then +0; 472 xscale in every lane (32 bytes).
 	//
 	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
 	MOVQ  a+0(FP), BX
@@ -24055,7 +24055,7 @@ someRows499:
 
 isNil498:
 	VBROADCASTSS 240(BX), Y0
-	VMOVUPS      Y0, 504(SP)
+	VMOVUPS      Y0, 472(SP)
 	MOVQ         24(BX), DI
 	MOVQ         32(BX), AX
 	SUBQ         CX, AX
@@ -24083,11 +24083,11 @@ isNil500:
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
 	SHLQ         $0x06, AX
-	MOVQ         AX, 368(SP)
+	MOVQ         AX, 336(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x03, AX
 	SHLQ         $0x05, AX
-	MOVQ         AX, 360(SP)
+	MOVQ         AX, 328(SP)
 	MOVQ         CX, AX
 	ANDQ         $0x0f, AX
 	VMOVD        AX, X0
@@ -24107,9 +24107,9 @@ isNil500:
 	VPCMPGTD     lanes<>+0(SB), Y0, Y0
 	VMOVDQU      Y0, 64(SP)
 	VMOVMSKPS    Y0, AX
-	MOVQ         AX, 352(SP)
+	MOVQ         AX, 320(SP)
 	VMOVUPS      one<>+0(SB), Y0
-	VMOVUPS      Y0, 192(SP)
+	VMOVUPS      Y0, 160(SP)
 
 	// The classes of the masked vectors: n0 = min(c%16, 8), n1 = max(c%16-8, 0),
 	// n8 = c%8. safeRows = R8 - k, where k is the number of rows at the end whose
@@ -24120,19 +24120,19 @@ isNil500:
 	// that of the last row).
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	MOVQ AX, 416(SP)
-	MOVQ $0x00000000, 424(SP)
+	MOVQ AX, 384(SP)
+	MOVQ $0x00000000, 392(SP)
 	CMPQ AX, $0x08
 	JLE  n0small502
-	MOVQ $0x00000008, 416(SP)
+	MOVQ $0x00000008, 384(SP)
 	SUBQ $0x08, AX
-	MOVQ AX, 424(SP)
+	MOVQ AX, 392(SP)
 
 n0small502:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
-	MOVQ AX, 432(SP)
-	MOVQ $0x00000000, 408(SP)
+	MOVQ AX, 400(SP)
+	MOVQ $0x00000000, 376(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
 	JZ   tailKDone503
@@ -24141,14 +24141,14 @@ n0small502:
 	SHLQ $0x02, AX
 
 tailK504:
-	INCQ 408(SP)
+	INCQ 376(SP)
 	SUBQ R9, AX
 	JG   tailK504
 
 tailKDone503:
 	MOVQ R8, AX
-	SUBQ 408(SP), AX
-	MOVQ AX, 400(SP)
+	SUBQ 376(SP), AX
+	MOVQ AX, 368(SP)
 	XORL R10, R10
 
 wideSoftmaxRow:
@@ -24199,7 +24199,7 @@ tail507:
 	TESTQ      $0x0000000f, CX
 	JZ         classesDone508
 	VMOVUPS    (SP), Y5
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes509
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
 	JMP        maskedLoaded510
@@ -24207,28 +24207,28 @@ tail507:
 maskedLoadLanes509:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone511
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone511
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone511
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone511
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone511
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone511
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone511
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone511
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
@@ -24241,7 +24241,7 @@ maskedLoaded510:
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes512
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
 	JMP        maskedLoaded513
@@ -24249,28 +24249,28 @@ maskedLoaded510:
 maskedLoadLanes512:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone514
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone514
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone514
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone514
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone514
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone514
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone514
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone514
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
@@ -24293,7 +24293,7 @@ classesDone508:
 	VPERMILPS    $0xb1, X0, X1
 	VMAXPS       X1, X0, X0
 	VBROADCASTSS X0, Y0
-	VMULPS       504(SP), Y0, Y0
+	VMULPS       472(SP), Y0, Y0
 	VADDPS       zero<>+0(SB), Y0, Y0
 	VORPS        Y4, Y3, Y1
 	VMOVMSKPS    Y1, R12
@@ -24310,7 +24310,7 @@ classesDone508:
 classes515:
 	CMPQ    AX, R11
 	JAE     rest516
-	CMPL    504(SP), $0x3f800000
+	CMPL    472(SP), $0x3f800000
 	JNE     scaled519
 	VMOVUPS (SI)(AX*1), Y5
 	VMOVUPS 32(SI)(AX*1), Y6
@@ -24431,10 +24431,10 @@ scaled519:
 	VMOVUPS 32(SI)(AX*1), Y6
 	VMOVUPS 64(SI)(AX*1), Y7
 	VMOVUPS 96(SI)(AX*1), Y8
-	VMULPS  504(SP), Y5, Y5
-	VMULPS  504(SP), Y6, Y6
-	VMULPS  504(SP), Y7, Y7
-	VMULPS  504(SP), Y8, Y8
+	VMULPS  472(SP), Y5, Y5
+	VMULPS  472(SP), Y6, Y6
+	VMULPS  472(SP), Y7, Y7
+	VMULPS  472(SP), Y8, Y8
 	VSUBPS  96(SP), Y5, Y5
 	VSUBPS  96(SP), Y6, Y6
 	VSUBPS  96(SP), Y7, Y7
@@ -24552,7 +24552,7 @@ rest516:
 	TESTQ   $0x00000010, CX
 	JZ      tail517
 	VMOVUPS (SI)(AX*1), Y2
-	VMULPS  504(SP), Y2, Y2
+	VMULPS  472(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
 	VMULPS  expLog2e<>+0(SB), Y2, Y3
 	VADDPS  expMagic<>+0(SB), Y3, Y3
@@ -24581,7 +24581,7 @@ rest516:
 	VMOVUPS Y2, (DI)(AX*1)
 	VADDPS  Y2, Y0, Y0
 	VMOVUPS 32(SI)(AX*1), Y2
-	VMULPS  504(SP), Y2, Y2
+	VMULPS  472(SP), Y2, Y2
 	VSUBPS  96(SP), Y2, Y2
 	VMULPS  expLog2e<>+0(SB), Y2, Y3
 	VADDPS  expMagic<>+0(SB), Y3, Y3
@@ -24615,7 +24615,7 @@ tail517:
 	TESTQ      $0x0000000f, CX
 	JZ         classesDone518
 	VMOVUPS    (SP), Y2
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes521
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
 	JMP        maskedLoaded522
@@ -24623,28 +24623,28 @@ tail517:
 maskedLoadLanes521:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone523
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone523
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone523
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone523
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone523
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone523
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone523
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone523
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
@@ -24652,7 +24652,7 @@ lanesDone523:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
 maskedLoaded522:
-	VMULPS     504(SP), Y2, Y2
+	VMULPS     472(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -24679,35 +24679,35 @@ maskedLoaded522:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y2, Y2
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    (SP), Y3
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes524
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
 	JMP        maskedStored525
 
 maskedStoreLanes524:
 	VEXTRACTF128 $0x01, Y2, X3
-	CMPQ         416(SP), $0x00
+	CMPQ         384(SP), $0x00
 	JLE          maskedStored525
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
-	CMPQ         416(SP), $0x01
+	CMPQ         384(SP), $0x01
 	JLE          maskedStored525
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
-	CMPQ         416(SP), $0x02
+	CMPQ         384(SP), $0x02
 	JLE          maskedStored525
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
-	CMPQ         416(SP), $0x03
+	CMPQ         384(SP), $0x03
 	JLE          maskedStored525
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
-	CMPQ         416(SP), $0x04
+	CMPQ         384(SP), $0x04
 	JLE          maskedStored525
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
-	CMPQ         416(SP), $0x05
+	CMPQ         384(SP), $0x05
 	JLE          maskedStored525
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
-	CMPQ         416(SP), $0x06
+	CMPQ         384(SP), $0x06
 	JLE          maskedStored525
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
-	CMPQ         416(SP), $0x07
+	CMPQ         384(SP), $0x07
 	JLE          maskedStored525
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
@@ -24716,7 +24716,7 @@ maskedStored525:
 	VMOVUPS    (SP), Y3
 	VBLENDVPS  Y3, Y2, Y0, Y0
 	VMOVUPS    32(SP), Y2
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes526
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
 	JMP        maskedLoaded527
@@ -24724,28 +24724,28 @@ maskedStored525:
 maskedLoadLanes526:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone528
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone528
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone528
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone528
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone528
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone528
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone528
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone528
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
@@ -24753,7 +24753,7 @@ lanesDone528:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
 maskedLoaded527:
-	VMULPS     504(SP), Y2, Y2
+	VMULPS     472(SP), Y2, Y2
 	VSUBPS     96(SP), Y2, Y2
 	VMULPS     expLog2e<>+0(SB), Y2, Y3
 	VADDPS     expMagic<>+0(SB), Y3, Y3
@@ -24780,35 +24780,35 @@ maskedLoaded527:
 	VCMPPS     $0x01, expCutoff<>+0(SB), Y2, Y2
 	VANDNPS    Y3, Y2, Y2
 	VMOVUPS    32(SP), Y3
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes529
 	VMASKMOVPS Y2, Y3, 32(DI)(AX*1)
 	JMP        maskedStored530
 
 maskedStoreLanes529:
 	VEXTRACTF128 $0x01, Y2, X3
-	CMPQ         424(SP), $0x00
+	CMPQ         392(SP), $0x00
 	JLE          maskedStored530
 	VEXTRACTPS   $0x00, X2, 32(DI)(AX*1)
-	CMPQ         424(SP), $0x01
+	CMPQ         392(SP), $0x01
 	JLE          maskedStored530
 	VEXTRACTPS   $0x01, X2, 36(DI)(AX*1)
-	CMPQ         424(SP), $0x02
+	CMPQ         392(SP), $0x02
 	JLE          maskedStored530
 	VEXTRACTPS   $0x02, X2, 40(DI)(AX*1)
-	CMPQ         424(SP), $0x03
+	CMPQ         392(SP), $0x03
 	JLE          maskedStored530
 	VEXTRACTPS   $0x03, X2, 44(DI)(AX*1)
-	CMPQ         424(SP), $0x04
+	CMPQ         392(SP), $0x04
 	JLE          maskedStored530
 	VEXTRACTPS   $0x00, X3, 48(DI)(AX*1)
-	CMPQ         424(SP), $0x05
+	CMPQ         392(SP), $0x05
 	JLE          maskedStored530
 	VEXTRACTPS   $0x01, X3, 52(DI)(AX*1)
-	CMPQ         424(SP), $0x06
+	CMPQ         392(SP), $0x06
 	JLE          maskedStored530
 	VEXTRACTPS   $0x02, X3, 56(DI)(AX*1)
-	CMPQ         424(SP), $0x07
+	CMPQ         392(SP), $0x07
 	JLE          maskedStored530
 	VEXTRACTPS   $0x03, X3, 60(DI)(AX*1)
 
@@ -24863,7 +24863,7 @@ tail533:
 	TESTQ      $0x0000000f, CX
 	JZ         classesDone534
 	VMOVUPS    (SP), Y1
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes535
 	VMASKMOVPS (DI)(AX*1), Y1, Y1
 	JMP        maskedLoaded536
@@ -24871,28 +24871,28 @@ tail533:
 maskedLoadLanes535:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone537
 	VINSERTPS $0x00, (DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone537
 	VINSERTPS $0x10, 4(DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone537
 	VINSERTPS $0x20, 8(DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone537
 	VINSERTPS $0x30, 12(DI)(AX*1), X1, X1
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone537
 	VINSERTPS $0x00, 16(DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone537
 	VINSERTPS $0x10, 20(DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone537
 	VINSERTPS $0x20, 24(DI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone537
 	VINSERTPS $0x30, 28(DI)(AX*1), X2, X2
 
@@ -24902,41 +24902,41 @@ lanesDone537:
 maskedLoaded536:
 	VMULPS     Y0, Y1, Y1
 	VMOVUPS    (SP), Y2
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes538
 	VMASKMOVPS Y1, Y2, (DI)(AX*1)
 	JMP        maskedStored539
 
 maskedStoreLanes538:
 	VEXTRACTF128 $0x01, Y1, X2
-	CMPQ         416(SP), $0x00
+	CMPQ         384(SP), $0x00
 	JLE          maskedStored539
 	VEXTRACTPS   $0x00, X1, (DI)(AX*1)
-	CMPQ         416(SP), $0x01
+	CMPQ         384(SP), $0x01
 	JLE          maskedStored539
 	VEXTRACTPS   $0x01, X1, 4(DI)(AX*1)
-	CMPQ         416(SP), $0x02
+	CMPQ         384(SP), $0x02
 	JLE          maskedStored539
 	VEXTRACTPS   $0x02, X1, 8(DI)(AX*1)
-	CMPQ         416(SP), $0x03
+	CMPQ         384(SP), $0x03
 	JLE          maskedStored539
 	VEXTRACTPS   $0x03, X1, 12(DI)(AX*1)
-	CMPQ         416(SP), $0x04
+	CMPQ         384(SP), $0x04
 	JLE          maskedStored539
 	VEXTRACTPS   $0x00, X2, 16(DI)(AX*1)
-	CMPQ         416(SP), $0x05
+	CMPQ         384(SP), $0x05
 	JLE          maskedStored539
 	VEXTRACTPS   $0x01, X2, 20(DI)(AX*1)
-	CMPQ         416(SP), $0x06
+	CMPQ         384(SP), $0x06
 	JLE          maskedStored539
 	VEXTRACTPS   $0x02, X2, 24(DI)(AX*1)
-	CMPQ         416(SP), $0x07
+	CMPQ         384(SP), $0x07
 	JLE          maskedStored539
 	VEXTRACTPS   $0x03, X2, 28(DI)(AX*1)
 
 maskedStored539:
 	VMOVUPS    32(SP), Y1
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes540
 	VMASKMOVPS 32(DI)(AX*1), Y1, Y1
 	JMP        maskedLoaded541
@@ -24944,28 +24944,28 @@ maskedStored539:
 maskedLoadLanes540:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone542
 	VINSERTPS $0x00, 32(DI)(AX*1), X1, X1
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone542
 	VINSERTPS $0x10, 36(DI)(AX*1), X1, X1
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone542
 	VINSERTPS $0x20, 40(DI)(AX*1), X1, X1
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone542
 	VINSERTPS $0x30, 44(DI)(AX*1), X1, X1
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone542
 	VINSERTPS $0x00, 48(DI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone542
 	VINSERTPS $0x10, 52(DI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone542
 	VINSERTPS $0x20, 56(DI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone542
 	VINSERTPS $0x30, 60(DI)(AX*1), X2, X2
 
@@ -24975,35 +24975,35 @@ lanesDone542:
 maskedLoaded541:
 	VMULPS     Y0, Y1, Y0
 	VMOVUPS    32(SP), Y1
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes543
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
 	JMP        maskedStored544
 
 maskedStoreLanes543:
 	VEXTRACTF128 $0x01, Y0, X1
-	CMPQ         424(SP), $0x00
+	CMPQ         392(SP), $0x00
 	JLE          maskedStored544
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
-	CMPQ         424(SP), $0x01
+	CMPQ         392(SP), $0x01
 	JLE          maskedStored544
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
-	CMPQ         424(SP), $0x02
+	CMPQ         392(SP), $0x02
 	JLE          maskedStored544
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
-	CMPQ         424(SP), $0x03
+	CMPQ         392(SP), $0x03
 	JLE          maskedStored544
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
-	CMPQ         424(SP), $0x04
+	CMPQ         392(SP), $0x04
 	JLE          maskedStored544
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
-	CMPQ         424(SP), $0x05
+	CMPQ         392(SP), $0x05
 	JLE          maskedStored544
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
-	CMPQ         424(SP), $0x06
+	CMPQ         392(SP), $0x06
 	JLE          maskedStored544
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
-	CMPQ         424(SP), $0x07
+	CMPQ         392(SP), $0x07
 	JLE          maskedStored544
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
@@ -25025,7 +25025,7 @@ wideSoftmaxDone:
 
 // func wideLogSoftmaxAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideLogSoftmaxAVX2(SB), $536-8
+TEXT ·wideLogSoftmaxAVX2(SB), $504-8
 	// wideLogSoftmaxGeneric (logSoftmaxRowC), one row at a time, the classes in
 	// vectors, the logits times xs = xscale: m (pass 1), s (pass 2), ls =
 	// log32(s), y[j] = (x[j]·xs - m) - ls (pass 3). (In groups of rows, as
@@ -25038,14 +25038,14 @@ TEXT ·wideLogSoftmaxAVX2(SB), $536-8
 	// the prediction).
 	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
 	// (lanes 0-7, 8-15); 64 the mask of the last c mod 8 classes; 96 m; 128 all (the
-	// row's allNegInfRow); 160 d[l]; 192 f (the z-loss factor, else 1); 224 z; 256
-	// the label (targets from labels); 288 keep; 320 uni; 8-byte words: 352 the bits
-	// of the last c mod 8 classes; 360, 368 the bytes of the whole vectors and of
-	// the whole 16-class steps of a row; 376 the flag word; 384 the form of the
-	// targets; 392 the targets row; 400 safeRows (the rows whose masked accesses
-	// stay inside the slices); 408 scratch; 416, 424, 432 the classes of the masked
-	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
-	// mod 16 weights, then +0; 504 xscale in every lane (32 bytes).
+	// row's allNegInfRow); 160 f (the z-loss factors, else 1); 192 z; 224 the
+	// label (targets from labels); 256 keep; 288 uni; 8-byte words: 320 the bits of
+	// the last c mod 8 classes; 328, 336 the bytes of the whole vectors and of
+	// the whole 16-class steps of a row; 344 the flag word; 352 the form of the
+	// targets; 360 the base of targets; 368 safeRows (the rows whose masked accesses
+	// stay inside the slices); 376 scratch; 384, 392, 400 the classes of the masked
+	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 408 the last c
+	// mod 16 weights, then +0; 472 xscale in every lane (32 bytes).
 	//
 	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
 	MOVQ  a+0(FP), BX
@@ -25072,7 +25072,7 @@ someRows547:
 
 isNil546:
 	VBROADCASTSS 240(BX), Y0
-	VMOVUPS      Y0, 504(SP)
+	VMOVUPS      Y0, 472(SP)
 	MOVQ         24(BX), DI
 	MOVQ         32(BX), AX
 	SUBQ         CX, AX
@@ -25100,11 +25100,11 @@ isNil548:
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
 	SHLQ         $0x06, AX
-	MOVQ         AX, 368(SP)
+	MOVQ         AX, 336(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x03, AX
 	SHLQ         $0x05, AX
-	MOVQ         AX, 360(SP)
+	MOVQ         AX, 328(SP)
 	MOVQ         CX, AX
 	ANDQ         $0x0f, AX
 	VMOVD        AX, X0
@@ -25124,9 +25124,9 @@ isNil548:
 	VPCMPGTD     lanes<>+0(SB), Y0, Y0
 	VMOVDQU      Y0, 64(SP)
 	VMOVMSKPS    Y0, AX
-	MOVQ         AX, 352(SP)
+	MOVQ         AX, 320(SP)
 	VMOVUPS      one<>+0(SB), Y0
-	VMOVUPS      Y0, 192(SP)
+	VMOVUPS      Y0, 160(SP)
 
 	// The classes of the masked vectors: n0 = min(c%16, 8), n1 = max(c%16-8, 0),
 	// n8 = c%8. safeRows = R8 - k, where k is the number of rows at the end whose
@@ -25137,19 +25137,19 @@ isNil548:
 	// that of the last row).
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	MOVQ AX, 416(SP)
-	MOVQ $0x00000000, 424(SP)
+	MOVQ AX, 384(SP)
+	MOVQ $0x00000000, 392(SP)
 	CMPQ AX, $0x08
 	JLE  n0small550
-	MOVQ $0x00000008, 416(SP)
+	MOVQ $0x00000008, 384(SP)
 	SUBQ $0x08, AX
-	MOVQ AX, 424(SP)
+	MOVQ AX, 392(SP)
 
 n0small550:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
-	MOVQ AX, 432(SP)
-	MOVQ $0x00000000, 408(SP)
+	MOVQ AX, 400(SP)
+	MOVQ $0x00000000, 376(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
 	JZ   tailKDone551
@@ -25158,14 +25158,14 @@ n0small550:
 	SHLQ $0x02, AX
 
 tailK552:
-	INCQ 408(SP)
+	INCQ 376(SP)
 	SUBQ R9, AX
 	JG   tailK552
 
 tailKDone551:
 	MOVQ R8, AX
-	SUBQ 408(SP), AX
-	MOVQ AX, 400(SP)
+	SUBQ 376(SP), AX
+	MOVQ AX, 368(SP)
 	XORL R10, R10
 
 wideLogSoftmaxRow:
@@ -25216,7 +25216,7 @@ tail555:
 	TESTQ      $0x0000000f, CX
 	JZ         classesDone556
 	VMOVUPS    (SP), Y5
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes557
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
 	JMP        maskedLoaded558
@@ -25224,28 +25224,28 @@ tail555:
 maskedLoadLanes557:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone559
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone559
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone559
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone559
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone559
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone559
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone559
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone559
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
@@ -25258,7 +25258,7 @@ maskedLoaded558:
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes560
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
 	JMP        maskedLoaded561
@@ -25266,28 +25266,28 @@ maskedLoaded558:
 maskedLoadLanes560:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone562
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone562
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone562
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone562
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone562
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone562
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone562
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone562
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
@@ -25310,7 +25310,7 @@ classesDone556:
 	VPERMILPS    $0xb1, X0, X1
 	VMAXPS       X1, X0, X0
 	VBROADCASTSS X0, Y0
-	VMULPS       504(SP), Y0, Y0
+	VMULPS       472(SP), Y0, Y0
 	VADDPS       zero<>+0(SB), Y0, Y0
 	VORPS        Y4, Y3, Y1
 	VMOVMSKPS    Y1, R12
@@ -25327,7 +25327,7 @@ classesDone556:
 classes563:
 	CMPQ    AX, R11
 	JAE     rest564
-	CMPL    504(SP), $0x3f800000
+	CMPL    472(SP), $0x3f800000
 	JNE     scaled567
 	VMOVUPS (SI)(AX*1), Y6
 	VMOVUPS 32(SI)(AX*1), Y7
@@ -25444,10 +25444,10 @@ scaled567:
 	VMOVUPS 32(SI)(AX*1), Y7
 	VMOVUPS 64(SI)(AX*1), Y8
 	VMOVUPS 96(SI)(AX*1), Y9
-	VMULPS  504(SP), Y6, Y6
-	VMULPS  504(SP), Y7, Y7
-	VMULPS  504(SP), Y8, Y8
-	VMULPS  504(SP), Y9, Y9
+	VMULPS  472(SP), Y6, Y6
+	VMULPS  472(SP), Y7, Y7
+	VMULPS  472(SP), Y8, Y8
+	VMULPS  472(SP), Y9, Y9
 	VSUBPS  96(SP), Y6, Y6
 	VSUBPS  96(SP), Y7, Y7
 	VSUBPS  96(SP), Y8, Y8
@@ -25561,7 +25561,7 @@ rest564:
 	TESTQ   $0x00000010, CX
 	JZ      tail565
 	VMOVUPS (SI)(AX*1), Y3
-	VMULPS  504(SP), Y3, Y3
+	VMULPS  472(SP), Y3, Y3
 	VSUBPS  96(SP), Y3, Y3
 	VMULPS  expLog2e<>+0(SB), Y3, Y4
 	VADDPS  expMagic<>+0(SB), Y4, Y4
@@ -25589,7 +25589,7 @@ rest564:
 	VANDNPS Y4, Y3, Y3
 	VADDPS  Y3, Y1, Y1
 	VMOVUPS 32(SI)(AX*1), Y3
-	VMULPS  504(SP), Y3, Y3
+	VMULPS  472(SP), Y3, Y3
 	VSUBPS  96(SP), Y3, Y3
 	VMULPS  expLog2e<>+0(SB), Y3, Y4
 	VADDPS  expMagic<>+0(SB), Y4, Y4
@@ -25622,7 +25622,7 @@ tail565:
 	TESTQ      $0x0000000f, CX
 	JZ         classesDone566
 	VMOVUPS    (SP), Y3
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes569
 	VMASKMOVPS (SI)(AX*1), Y3, Y3
 	JMP        maskedLoaded570
@@ -25630,28 +25630,28 @@ tail565:
 maskedLoadLanes569:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone571
 	VINSERTPS $0x00, (SI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone571
 	VINSERTPS $0x10, 4(SI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone571
 	VINSERTPS $0x20, 8(SI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone571
 	VINSERTPS $0x30, 12(SI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone571
 	VINSERTPS $0x00, 16(SI)(AX*1), X4, X4
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone571
 	VINSERTPS $0x10, 20(SI)(AX*1), X4, X4
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone571
 	VINSERTPS $0x20, 24(SI)(AX*1), X4, X4
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone571
 	VINSERTPS $0x30, 28(SI)(AX*1), X4, X4
 
@@ -25659,7 +25659,7 @@ lanesDone571:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
 maskedLoaded570:
-	VMULPS     504(SP), Y3, Y3
+	VMULPS     472(SP), Y3, Y3
 	VSUBPS     96(SP), Y3, Y3
 	VMULPS     expLog2e<>+0(SB), Y3, Y4
 	VADDPS     expMagic<>+0(SB), Y4, Y4
@@ -25689,7 +25689,7 @@ maskedLoaded570:
 	VMOVUPS    (SP), Y4
 	VBLENDVPS  Y4, Y3, Y1, Y1
 	VMOVUPS    32(SP), Y3
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes572
 	VMASKMOVPS 32(SI)(AX*1), Y3, Y3
 	JMP        maskedLoaded573
@@ -25697,28 +25697,28 @@ maskedLoaded570:
 maskedLoadLanes572:
 	VXORPS    Y3, Y3, Y3
 	VXORPS    X4, X4, X4
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone574
 	VINSERTPS $0x00, 32(SI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone574
 	VINSERTPS $0x10, 36(SI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone574
 	VINSERTPS $0x20, 40(SI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone574
 	VINSERTPS $0x30, 44(SI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone574
 	VINSERTPS $0x00, 48(SI)(AX*1), X4, X4
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone574
 	VINSERTPS $0x10, 52(SI)(AX*1), X4, X4
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone574
 	VINSERTPS $0x20, 56(SI)(AX*1), X4, X4
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone574
 	VINSERTPS $0x30, 60(SI)(AX*1), X4, X4
 
@@ -25726,7 +25726,7 @@ lanesDone574:
 	VINSERTF128 $0x01, X4, Y3, Y3
 
 maskedLoaded573:
-	VMULPS    504(SP), Y3, Y3
+	VMULPS    472(SP), Y3, Y3
 	VSUBPS    96(SP), Y3, Y3
 	VMULPS    expLog2e<>+0(SB), Y3, Y4
 	VADDPS    expMagic<>+0(SB), Y4, Y4
@@ -25812,7 +25812,7 @@ classesDone566:
 classes575:
 	CMPQ    AX, R11
 	JAE     rest576
-	CMPL    504(SP), $0x3f800000
+	CMPL    472(SP), $0x3f800000
 	JNE     scaled579
 	VMOVUPS (SI)(AX*1), Y2
 	VSUBPS  Y0, Y2, Y2
@@ -25834,22 +25834,22 @@ classes575:
 
 scaled579:
 	VMOVUPS (SI)(AX*1), Y2
-	VMULPS  504(SP), Y2, Y2
+	VMULPS  472(SP), Y2, Y2
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, (DI)(AX*1)
 	VMOVUPS 32(SI)(AX*1), Y2
-	VMULPS  504(SP), Y2, Y2
+	VMULPS  472(SP), Y2, Y2
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, 32(DI)(AX*1)
 	VMOVUPS 64(SI)(AX*1), Y2
-	VMULPS  504(SP), Y2, Y2
+	VMULPS  472(SP), Y2, Y2
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, 64(DI)(AX*1)
 	VMOVUPS 96(SI)(AX*1), Y2
-	VMULPS  504(SP), Y2, Y2
+	VMULPS  472(SP), Y2, Y2
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, 96(DI)(AX*1)
@@ -25862,12 +25862,12 @@ rest576:
 	TESTQ   $0x00000010, CX
 	JZ      tail577
 	VMOVUPS (SI)(AX*1), Y2
-	VMULPS  504(SP), Y2, Y2
+	VMULPS  472(SP), Y2, Y2
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, (DI)(AX*1)
 	VMOVUPS 32(SI)(AX*1), Y2
-	VMULPS  504(SP), Y2, Y2
+	VMULPS  472(SP), Y2, Y2
 	VSUBPS  Y0, Y2, Y2
 	VSUBPS  Y1, Y2, Y2
 	VMOVUPS Y2, 32(DI)(AX*1)
@@ -25877,7 +25877,7 @@ tail577:
 	TESTQ      $0x0000000f, CX
 	JZ         classesDone578
 	VMOVUPS    (SP), Y2
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes581
 	VMASKMOVPS (SI)(AX*1), Y2, Y2
 	JMP        maskedLoaded582
@@ -25885,28 +25885,28 @@ tail577:
 maskedLoadLanes581:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone583
 	VINSERTPS $0x00, (SI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone583
 	VINSERTPS $0x10, 4(SI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone583
 	VINSERTPS $0x20, 8(SI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone583
 	VINSERTPS $0x30, 12(SI)(AX*1), X2, X2
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone583
 	VINSERTPS $0x00, 16(SI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone583
 	VINSERTPS $0x10, 20(SI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone583
 	VINSERTPS $0x20, 24(SI)(AX*1), X3, X3
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone583
 	VINSERTPS $0x30, 28(SI)(AX*1), X3, X3
 
@@ -25914,45 +25914,45 @@ lanesDone583:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
 maskedLoaded582:
-	VMULPS     504(SP), Y2, Y2
+	VMULPS     472(SP), Y2, Y2
 	VSUBPS     Y0, Y2, Y2
 	VSUBPS     Y1, Y2, Y2
 	VMOVUPS    (SP), Y3
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes584
 	VMASKMOVPS Y2, Y3, (DI)(AX*1)
 	JMP        maskedStored585
 
 maskedStoreLanes584:
 	VEXTRACTF128 $0x01, Y2, X3
-	CMPQ         416(SP), $0x00
+	CMPQ         384(SP), $0x00
 	JLE          maskedStored585
 	VEXTRACTPS   $0x00, X2, (DI)(AX*1)
-	CMPQ         416(SP), $0x01
+	CMPQ         384(SP), $0x01
 	JLE          maskedStored585
 	VEXTRACTPS   $0x01, X2, 4(DI)(AX*1)
-	CMPQ         416(SP), $0x02
+	CMPQ         384(SP), $0x02
 	JLE          maskedStored585
 	VEXTRACTPS   $0x02, X2, 8(DI)(AX*1)
-	CMPQ         416(SP), $0x03
+	CMPQ         384(SP), $0x03
 	JLE          maskedStored585
 	VEXTRACTPS   $0x03, X2, 12(DI)(AX*1)
-	CMPQ         416(SP), $0x04
+	CMPQ         384(SP), $0x04
 	JLE          maskedStored585
 	VEXTRACTPS   $0x00, X3, 16(DI)(AX*1)
-	CMPQ         416(SP), $0x05
+	CMPQ         384(SP), $0x05
 	JLE          maskedStored585
 	VEXTRACTPS   $0x01, X3, 20(DI)(AX*1)
-	CMPQ         416(SP), $0x06
+	CMPQ         384(SP), $0x06
 	JLE          maskedStored585
 	VEXTRACTPS   $0x02, X3, 24(DI)(AX*1)
-	CMPQ         416(SP), $0x07
+	CMPQ         384(SP), $0x07
 	JLE          maskedStored585
 	VEXTRACTPS   $0x03, X3, 28(DI)(AX*1)
 
 maskedStored585:
 	VMOVUPS    32(SP), Y2
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes586
 	VMASKMOVPS 32(SI)(AX*1), Y2, Y2
 	JMP        maskedLoaded587
@@ -25960,28 +25960,28 @@ maskedStored585:
 maskedLoadLanes586:
 	VXORPS    Y2, Y2, Y2
 	VXORPS    X3, X3, X3
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone588
 	VINSERTPS $0x00, 32(SI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone588
 	VINSERTPS $0x10, 36(SI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone588
 	VINSERTPS $0x20, 40(SI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone588
 	VINSERTPS $0x30, 44(SI)(AX*1), X2, X2
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone588
 	VINSERTPS $0x00, 48(SI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone588
 	VINSERTPS $0x10, 52(SI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone588
 	VINSERTPS $0x20, 56(SI)(AX*1), X3, X3
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone588
 	VINSERTPS $0x30, 60(SI)(AX*1), X3, X3
 
@@ -25989,39 +25989,39 @@ lanesDone588:
 	VINSERTF128 $0x01, X3, Y2, Y2
 
 maskedLoaded587:
-	VMULPS     504(SP), Y2, Y2
+	VMULPS     472(SP), Y2, Y2
 	VSUBPS     Y0, Y2, Y0
 	VSUBPS     Y1, Y0, Y0
 	VMOVUPS    32(SP), Y1
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedStoreLanes589
 	VMASKMOVPS Y0, Y1, 32(DI)(AX*1)
 	JMP        maskedStored590
 
 maskedStoreLanes589:
 	VEXTRACTF128 $0x01, Y0, X1
-	CMPQ         424(SP), $0x00
+	CMPQ         392(SP), $0x00
 	JLE          maskedStored590
 	VEXTRACTPS   $0x00, X0, 32(DI)(AX*1)
-	CMPQ         424(SP), $0x01
+	CMPQ         392(SP), $0x01
 	JLE          maskedStored590
 	VEXTRACTPS   $0x01, X0, 36(DI)(AX*1)
-	CMPQ         424(SP), $0x02
+	CMPQ         392(SP), $0x02
 	JLE          maskedStored590
 	VEXTRACTPS   $0x02, X0, 40(DI)(AX*1)
-	CMPQ         424(SP), $0x03
+	CMPQ         392(SP), $0x03
 	JLE          maskedStored590
 	VEXTRACTPS   $0x03, X0, 44(DI)(AX*1)
-	CMPQ         424(SP), $0x04
+	CMPQ         392(SP), $0x04
 	JLE          maskedStored590
 	VEXTRACTPS   $0x00, X1, 48(DI)(AX*1)
-	CMPQ         424(SP), $0x05
+	CMPQ         392(SP), $0x05
 	JLE          maskedStored590
 	VEXTRACTPS   $0x01, X1, 52(DI)(AX*1)
-	CMPQ         424(SP), $0x06
+	CMPQ         392(SP), $0x06
 	JLE          maskedStored590
 	VEXTRACTPS   $0x02, X1, 56(DI)(AX*1)
-	CMPQ         424(SP), $0x07
+	CMPQ         392(SP), $0x07
 	JLE          maskedStored590
 	VEXTRACTPS   $0x03, X1, 60(DI)(AX*1)
 
@@ -26043,7 +26043,7 @@ wideLogSoftmaxDone:
 
 // func wideArgmaxAVX2(a *blockArgs)
 // Requires: AVX, AVX2, CMOV
-TEXT ·wideArgmaxAVX2(SB), $536-8
+TEXT ·wideArgmaxAVX2(SB), $504-8
 	// wideArgmaxGeneric (argmaxRow), one row at a time, the logits times xscale:
 	// m and the NaN lanes (pass 1), then the scan for the first NaN or the first
 	// maximum.
@@ -26055,14 +26055,14 @@ TEXT ·wideArgmaxAVX2(SB), $536-8
 	// the prediction); R13 = preds.
 	// Frame (bytes from SP): 0, 32 the masks of the last c mod 16 classes
 	// (lanes 0-7, 8-15); 64 the mask of the last c mod 8 classes; 96 m; 128 all (the
-	// row's allNegInfRow); 160 d[l]; 192 f (the z-loss factor, else 1); 224 z; 256
-	// the label (targets from labels); 288 keep; 320 uni; 8-byte words: 352 the bits
-	// of the last c mod 8 classes; 360, 368 the bytes of the whole vectors and of
-	// the whole 16-class steps of a row; 376 the flag word; 384 the form of the
-	// targets; 392 the targets row; 400 safeRows (the rows whose masked accesses
-	// stay inside the slices); 408 scratch; 416, 424, 432 the classes of the masked
-	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 440 the last c
-	// mod 16 weights, then +0; 504 xscale in every lane (32 bytes).
+	// row's allNegInfRow); 160 f (the z-loss factors, else 1); 192 z; 224 the
+	// label (targets from labels); 256 keep; 288 uni; 8-byte words: 320 the bits of
+	// the last c mod 8 classes; 328, 336 the bytes of the whole vectors and of
+	// the whole 16-class steps of a row; 344 the flag word; 352 the form of the
+	// targets; 360 the base of targets; 368 safeRows (the rows whose masked accesses
+	// stay inside the slices); 376 scratch; 384, 392, 400 the classes of the masked
+	// vectors (min(c%16, 8), max(c%16-8, 0), c%8); 64 bytes at 408 the last c
+	// mod 16 weights, then +0; 472 xscale in every lane (32 bytes).
 	//
 	// The fields of the record a; R8 = the rows (those of every slice read or written, logits first).
 	MOVQ  a+0(FP), BX
@@ -26089,7 +26089,7 @@ someRows593:
 
 isNil592:
 	VBROADCASTSS 240(BX), Y0
-	VMOVUPS      Y0, 504(SP)
+	VMOVUPS      Y0, 472(SP)
 	MOVQ         184(BX), AX
 	CMPQ         AX, R8
 	CMOVQLT      AX, R8
@@ -26108,11 +26108,11 @@ isNil592:
 	MOVQ         CX, AX
 	SHRQ         $0x04, AX
 	SHLQ         $0x06, AX
-	MOVQ         AX, 368(SP)
+	MOVQ         AX, 336(SP)
 	MOVQ         CX, AX
 	SHRQ         $0x03, AX
 	SHLQ         $0x05, AX
-	MOVQ         AX, 360(SP)
+	MOVQ         AX, 328(SP)
 	MOVQ         CX, AX
 	ANDQ         $0x0f, AX
 	VMOVD        AX, X0
@@ -26132,9 +26132,9 @@ isNil592:
 	VPCMPGTD     lanes<>+0(SB), Y0, Y0
 	VMOVDQU      Y0, 64(SP)
 	VMOVMSKPS    Y0, AX
-	MOVQ         AX, 352(SP)
+	MOVQ         AX, 320(SP)
 	VMOVUPS      one<>+0(SB), Y0
-	VMOVUPS      Y0, 192(SP)
+	VMOVUPS      Y0, 160(SP)
 
 	// The classes of the masked vectors: n0 = min(c%16, 8), n1 = max(c%16-8, 0),
 	// n8 = c%8. safeRows = R8 - k, where k is the number of rows at the end whose
@@ -26145,19 +26145,19 @@ isNil592:
 	// that of the last row).
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
-	MOVQ AX, 416(SP)
-	MOVQ $0x00000000, 424(SP)
+	MOVQ AX, 384(SP)
+	MOVQ $0x00000000, 392(SP)
 	CMPQ AX, $0x08
 	JLE  n0small594
-	MOVQ $0x00000008, 416(SP)
+	MOVQ $0x00000008, 384(SP)
 	SUBQ $0x08, AX
-	MOVQ AX, 424(SP)
+	MOVQ AX, 392(SP)
 
 n0small594:
 	MOVQ CX, AX
 	ANDQ $0x07, AX
-	MOVQ AX, 432(SP)
-	MOVQ $0x00000000, 408(SP)
+	MOVQ AX, 400(SP)
+	MOVQ $0x00000000, 376(SP)
 	MOVQ CX, AX
 	ANDQ $0x0f, AX
 	JZ   tailKDone595
@@ -26166,14 +26166,14 @@ n0small594:
 	SHLQ $0x02, AX
 
 tailK596:
-	INCQ 408(SP)
+	INCQ 376(SP)
 	SUBQ R9, AX
 	JG   tailK596
 
 tailKDone595:
 	MOVQ R8, AX
-	SUBQ 408(SP), AX
-	MOVQ AX, 400(SP)
+	SUBQ 376(SP), AX
+	MOVQ AX, 368(SP)
 	XORL R10, R10
 
 wideArgmaxRow:
@@ -26224,7 +26224,7 @@ tail599:
 	TESTQ      $0x0000000f, CX
 	JZ         classesDone600
 	VMOVUPS    (SP), Y5
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes601
 	VMASKMOVPS (SI)(AX*1), Y5, Y5
 	JMP        maskedLoaded602
@@ -26232,28 +26232,28 @@ tail599:
 maskedLoadLanes601:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
-	CMPQ      416(SP), $0x00
+	CMPQ      384(SP), $0x00
 	JLE       lanesDone603
 	VINSERTPS $0x00, (SI)(AX*1), X5, X5
-	CMPQ      416(SP), $0x01
+	CMPQ      384(SP), $0x01
 	JLE       lanesDone603
 	VINSERTPS $0x10, 4(SI)(AX*1), X5, X5
-	CMPQ      416(SP), $0x02
+	CMPQ      384(SP), $0x02
 	JLE       lanesDone603
 	VINSERTPS $0x20, 8(SI)(AX*1), X5, X5
-	CMPQ      416(SP), $0x03
+	CMPQ      384(SP), $0x03
 	JLE       lanesDone603
 	VINSERTPS $0x30, 12(SI)(AX*1), X5, X5
-	CMPQ      416(SP), $0x04
+	CMPQ      384(SP), $0x04
 	JLE       lanesDone603
 	VINSERTPS $0x00, 16(SI)(AX*1), X6, X6
-	CMPQ      416(SP), $0x05
+	CMPQ      384(SP), $0x05
 	JLE       lanesDone603
 	VINSERTPS $0x10, 20(SI)(AX*1), X6, X6
-	CMPQ      416(SP), $0x06
+	CMPQ      384(SP), $0x06
 	JLE       lanesDone603
 	VINSERTPS $0x20, 24(SI)(AX*1), X6, X6
-	CMPQ      416(SP), $0x07
+	CMPQ      384(SP), $0x07
 	JLE       lanesDone603
 	VINSERTPS $0x30, 28(SI)(AX*1), X6, X6
 
@@ -26266,7 +26266,7 @@ maskedLoaded602:
 	VMAXPS     Y5, Y1, Y1
 	VCMPPS     $0x03, Y5, Y3, Y3
 	VMOVUPS    32(SP), Y5
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes604
 	VMASKMOVPS 32(SI)(AX*1), Y5, Y5
 	JMP        maskedLoaded605
@@ -26274,28 +26274,28 @@ maskedLoaded602:
 maskedLoadLanes604:
 	VXORPS    Y5, Y5, Y5
 	VXORPS    X6, X6, X6
-	CMPQ      424(SP), $0x00
+	CMPQ      392(SP), $0x00
 	JLE       lanesDone606
 	VINSERTPS $0x00, 32(SI)(AX*1), X5, X5
-	CMPQ      424(SP), $0x01
+	CMPQ      392(SP), $0x01
 	JLE       lanesDone606
 	VINSERTPS $0x10, 36(SI)(AX*1), X5, X5
-	CMPQ      424(SP), $0x02
+	CMPQ      392(SP), $0x02
 	JLE       lanesDone606
 	VINSERTPS $0x20, 40(SI)(AX*1), X5, X5
-	CMPQ      424(SP), $0x03
+	CMPQ      392(SP), $0x03
 	JLE       lanesDone606
 	VINSERTPS $0x30, 44(SI)(AX*1), X5, X5
-	CMPQ      424(SP), $0x04
+	CMPQ      392(SP), $0x04
 	JLE       lanesDone606
 	VINSERTPS $0x00, 48(SI)(AX*1), X6, X6
-	CMPQ      424(SP), $0x05
+	CMPQ      392(SP), $0x05
 	JLE       lanesDone606
 	VINSERTPS $0x10, 52(SI)(AX*1), X6, X6
-	CMPQ      424(SP), $0x06
+	CMPQ      392(SP), $0x06
 	JLE       lanesDone606
 	VINSERTPS $0x20, 56(SI)(AX*1), X6, X6
-	CMPQ      424(SP), $0x07
+	CMPQ      392(SP), $0x07
 	JLE       lanesDone606
 	VINSERTPS $0x30, 60(SI)(AX*1), X6, X6
 
@@ -26318,7 +26318,7 @@ classesDone600:
 	VPERMILPS    $0xb1, X0, X1
 	VMAXPS       X1, X0, X0
 	VBROADCASTSS X0, Y0
-	VMULPS       504(SP), Y0, Y0
+	VMULPS       472(SP), Y0, Y0
 	VADDPS       zero<>+0(SB), Y0, Y0
 	VORPS        Y4, Y3, Y1
 	VMOVMSKPS    Y1, R12
@@ -26330,7 +26330,7 @@ classesDone600:
 	XORL  AX, AX
 
 scan611:
-	CMPQ      AX, 360(SP)
+	CMPQ      AX, 328(SP)
 	JAE       scanTail612
 	VMOVUPS   (SI)(AX*1), Y0
 	VCMPPS    $0x03, Y0, Y0, Y0
@@ -26344,7 +26344,7 @@ scanTail612:
 	TESTQ      $0x00000007, CX
 	JZ         notFound608
 	VMOVUPS    64(SP), Y0
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes613
 	VMASKMOVPS (SI)(AX*1), Y0, Y0
 	JMP        maskedLoaded614
@@ -26352,28 +26352,28 @@ scanTail612:
 maskedLoadLanes613:
 	VXORPS    Y0, Y0, Y0
 	VXORPS    X1, X1, X1
-	CMPQ      432(SP), $0x00
+	CMPQ      400(SP), $0x00
 	JLE       lanesDone615
 	VINSERTPS $0x00, (SI)(AX*1), X0, X0
-	CMPQ      432(SP), $0x01
+	CMPQ      400(SP), $0x01
 	JLE       lanesDone615
 	VINSERTPS $0x10, 4(SI)(AX*1), X0, X0
-	CMPQ      432(SP), $0x02
+	CMPQ      400(SP), $0x02
 	JLE       lanesDone615
 	VINSERTPS $0x20, 8(SI)(AX*1), X0, X0
-	CMPQ      432(SP), $0x03
+	CMPQ      400(SP), $0x03
 	JLE       lanesDone615
 	VINSERTPS $0x30, 12(SI)(AX*1), X0, X0
-	CMPQ      432(SP), $0x04
+	CMPQ      400(SP), $0x04
 	JLE       lanesDone615
 	VINSERTPS $0x00, 16(SI)(AX*1), X1, X1
-	CMPQ      432(SP), $0x05
+	CMPQ      400(SP), $0x05
 	JLE       lanesDone615
 	VINSERTPS $0x10, 20(SI)(AX*1), X1, X1
-	CMPQ      432(SP), $0x06
+	CMPQ      400(SP), $0x06
 	JLE       lanesDone615
 	VINSERTPS $0x20, 24(SI)(AX*1), X1, X1
-	CMPQ      432(SP), $0x07
+	CMPQ      400(SP), $0x07
 	JLE       lanesDone615
 	VINSERTPS $0x30, 28(SI)(AX*1), X1, X1
 
@@ -26383,7 +26383,7 @@ lanesDone615:
 maskedLoaded614:
 	VCMPPS    $0x03, Y0, Y0, Y0
 	VMOVMSKPS Y0, R12
-	ANDL      352(SP), R12
+	ANDL      320(SP), R12
 	JNZ       found607
 	JMP       notFound608
 
@@ -26391,10 +26391,10 @@ scanEq610:
 	XORL AX, AX
 
 scan616:
-	CMPQ      AX, 360(SP)
+	CMPQ      AX, 328(SP)
 	JAE       scanTail617
 	VMOVUPS   (SI)(AX*1), Y1
-	VMULPS    504(SP), Y1, Y1
+	VMULPS    472(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y1
 	VMOVMSKPS Y1, R12
 	TESTL     R12, R12
@@ -26406,7 +26406,7 @@ scanTail617:
 	TESTQ      $0x00000007, CX
 	JZ         notFound608
 	VMOVUPS    64(SP), Y1
-	CMPQ       R10, 400(SP)
+	CMPQ       R10, 368(SP)
 	JGE        maskedLoadLanes618
 	VMASKMOVPS (SI)(AX*1), Y1, Y1
 	JMP        maskedLoaded619
@@ -26414,28 +26414,28 @@ scanTail617:
 maskedLoadLanes618:
 	VXORPS    Y1, Y1, Y1
 	VXORPS    X2, X2, X2
-	CMPQ      432(SP), $0x00
+	CMPQ      400(SP), $0x00
 	JLE       lanesDone620
 	VINSERTPS $0x00, (SI)(AX*1), X1, X1
-	CMPQ      432(SP), $0x01
+	CMPQ      400(SP), $0x01
 	JLE       lanesDone620
 	VINSERTPS $0x10, 4(SI)(AX*1), X1, X1
-	CMPQ      432(SP), $0x02
+	CMPQ      400(SP), $0x02
 	JLE       lanesDone620
 	VINSERTPS $0x20, 8(SI)(AX*1), X1, X1
-	CMPQ      432(SP), $0x03
+	CMPQ      400(SP), $0x03
 	JLE       lanesDone620
 	VINSERTPS $0x30, 12(SI)(AX*1), X1, X1
-	CMPQ      432(SP), $0x04
+	CMPQ      400(SP), $0x04
 	JLE       lanesDone620
 	VINSERTPS $0x00, 16(SI)(AX*1), X2, X2
-	CMPQ      432(SP), $0x05
+	CMPQ      400(SP), $0x05
 	JLE       lanesDone620
 	VINSERTPS $0x10, 20(SI)(AX*1), X2, X2
-	CMPQ      432(SP), $0x06
+	CMPQ      400(SP), $0x06
 	JLE       lanesDone620
 	VINSERTPS $0x20, 24(SI)(AX*1), X2, X2
-	CMPQ      432(SP), $0x07
+	CMPQ      400(SP), $0x07
 	JLE       lanesDone620
 	VINSERTPS $0x30, 28(SI)(AX*1), X2, X2
 
@@ -26443,10 +26443,10 @@ lanesDone620:
 	VINSERTF128 $0x01, X2, Y1, Y1
 
 maskedLoaded619:
-	VMULPS    504(SP), Y1, Y1
+	VMULPS    472(SP), Y1, Y1
 	VCMPPS    $0x00, Y1, Y0, Y0
 	VMOVMSKPS Y0, R12
-	ANDL      352(SP), R12
+	ANDL      320(SP), R12
 	JNZ       found607
 
 notFound608:
@@ -27677,8 +27677,8 @@ labelsExpOnlyLoop:
 	JNZ         labelsExpOnlyLoop
 
 	// Pass 2. loss = log32(s) - d[l], a chunk at a time (seq.LabelLoss);
-	// losses[i] = loss; acc[i%8] += float64(loss). Three loops: without lse,
-	// with lse (and no z-loss), with the z-loss (and lse).
+	// losses[i] = loss; acc[i%8] += float64(loss). Two loops: without lse,
+	// and with lse and the z-loss (its term -0 when z == 0).
 	MOVQ  R9, R10
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
@@ -30374,8 +30374,8 @@ targetsExpOnlyLoop:
 	JNZ         targetsExpOnlyLoop
 
 	// Pass 2. loss = log32(s)·T - D, a chunk at a time (seq.TargetLoss);
-	// losses[i] = loss; acc[i%8] += float64(loss). Three loops: without lse,
-	// with lse (and no z-loss), with the z-loss (and lse).
+	// losses[i] = loss; acc[i%8] += float64(loss). Two loops: without lse,
+	// and with lse and the z-loss (its term -0 when z == 0).
 	MOVQ  R9, R10
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
@@ -35292,8 +35292,8 @@ labelsExpOnlyLoop:
 	JNZ     labelsExpOnlyLoop
 
 	// Pass 2. loss = log32(s) - d[l], a chunk at a time (seq.LabelLoss);
-	// losses[i] = loss; acc[i%8] += float64(loss). Three loops: without lse,
-	// with lse (and no z-loss), with the z-loss (and lse).
+	// losses[i] = loss; acc[i%8] += float64(loss). Two loops: without lse,
+	// and with lse and the z-loss (its term -0 when z == 0).
 	MOVQ  R9, R10
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11
@@ -37960,8 +37960,8 @@ targetsExpOnlyLoop:
 	JNZ     targetsExpOnlyLoop
 
 	// Pass 2. loss = log32(s)·T - D, a chunk at a time (seq.TargetLoss);
-	// losses[i] = loss; acc[i%8] += float64(loss). Three loops: without lse,
-	// with lse (and no z-loss), with the z-loss (and lse).
+	// losses[i] = loss; acc[i%8] += float64(loss). Two loops: without lse,
+	// and with lse and the z-loss (its term -0 when z == 0).
 	MOVQ  R9, R10
 	LEAQ  (SP), R11
 	ADDQ  $0x3f, R11

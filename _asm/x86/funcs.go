@@ -83,9 +83,9 @@ func (g *x86Gen) expPass(name string, frame operand.Mem, ptrs map[reg.Register]i
 // logSumExp(x, m, log32(s)) copied to lse and, where z != 0, the z-loss,
 // whose loss term is zdesc. The caller jumps to nameLse when lse is
 // computed. One loop serves lse with and without the z-loss: it computes
-// the z-loss terms in either case and keeps the loss without its term
-// where z == 0 (fusedTail), which costs a compare and a blend a block and
-// saves the code of a third loop. weigh multiplies the losses by the rows'
+// the z-loss terms in either case and adds to the loss the term (zl AND
+// keep) OR neg, which is -0 where z == 0 (fusedTail, zKeepSetup): two
+// logic operations a block, and no third loop. weigh multiplies the losses by the rows'
 // weights (see logLoop).
 func (g *x86Gen) fusedLogLoops(name, zdesc string, rec, sOff, hOff, lseOff int, tail func(fused bool) func(ls []operand.Op, recs []int) []operand.Op, weigh func(loss []operand.Op, recs []int)) {
 	copyLse := func(recs []int) { g.copyLse(recs, lseOff) }
@@ -291,8 +291,8 @@ d[j] = x[j] - m.`)
 
 	g.comment(`
 Pass 2. loss = log32(s) - d[l], a chunk at a time (seq.LabelLoss);
-losses[i] = loss; acc[i%8] += float64(loss). Three loops: without lse,
-with lse (and no z-loss), with the z-loss (and lse).`)
+losses[i] = loss; acc[i%8] += float64(loss). Two loops: without lse,
+and with lse and the z-loss (its term -0 when z == 0).`)
 	g.rewind(frame)
 	g.TESTB(operand.U8(flagLse), flags)
 	g.JNZ(operand.LabelRef("labelsLse"))
@@ -440,8 +440,8 @@ Pass 1a. The columns t[j], stored to the record, and T = sum10(t).`)
 
 	g.comment(`
 Pass 2. loss = log32(s)·T - D, a chunk at a time (seq.TargetLoss);
-losses[i] = loss; acc[i%8] += float64(loss). Three loops: without lse,
-with lse (and no z-loss), with the z-loss (and lse).`)
+losses[i] = loss; acc[i%8] += float64(loss). Two loops: without lse,
+and with lse and the z-loss (its term -0 when z == 0).`)
 	g.rewind(frame)
 	g.TESTB(operand.U8(flagLse), flags)
 	g.JNZ(operand.LabelRef("targetsLse"))

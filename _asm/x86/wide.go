@@ -79,7 +79,6 @@ type wideFrame struct {
 	end8, end16    operand.Mem // bytes of the classes in whole vectors, whole 16-steps
 	all            operand.Mem // allNegInfRow of the row, a mask in every lane
 	m              operand.Mem // m in every lane
-	dl             operand.Mem // d[l] = x[l] - m (labels)
 	f              operand.Mem // the z-loss factor f of the row, 1 without z-loss
 	zv             operand.Mem // z in every lane (z-loss)
 	flags          operand.Mem // flagLse, flagZ
@@ -254,7 +253,7 @@ func (g *x86Gen) wideBegin(name string, slots int, doc []string, header func(f *
 // wideAlloc allocates the frame of a wide function.
 func (g *x86Gen) wideAlloc() *wideFrame {
 	f := &wideFrame{}
-	for _, s := range []*operand.Mem{&f.maskLo, &f.maskHi, &f.mask8, &f.m, &f.all, &f.dl, &f.f, &f.zv, &f.lab, &f.keep, &f.uni} {
+	for _, s := range []*operand.Mem{&f.maskLo, &f.maskHi, &f.mask8, &f.m, &f.all, &f.f, &f.zv, &f.lab, &f.keep, &f.uni} {
 		*s = g.AllocLocal(32)
 	}
 	for _, s := range []*operand.Mem{&f.bits8, &f.end8, &f.end16, &f.flags, &f.variant, &f.tp, &f.safeRows, &f.tailK, &f.n0, &f.n1, &f.n8} {
@@ -295,15 +294,15 @@ func (g *x86Gen) wideFrameDoc(f *wideFrame) string {
 func wideFrameDocY(f *wideFrame) string {
 	return fmt.Sprintf(`Frame (bytes from SP): %d, %d the masks of the last c mod 16 classes
 (lanes 0-7, 8-15); %d the mask of the last c mod 8 classes; %d m; %d all (the
-row's allNegInfRow); %d d[l]; %d f (the z-loss factor, else 1); %d z; %d
-the label (targets from labels); %d keep; %d uni; 8-byte words: %d the bits
-of the last c mod 8 classes; %d, %d the bytes of the whole vectors and of
+row's allNegInfRow); %d f (the z-loss factors, else 1); %d z; %d the
+label (targets from labels); %d keep; %d uni; 8-byte words: %d the bits of
+the last c mod 8 classes; %d, %d the bytes of the whole vectors and of
 the whole 16-class steps of a row; %d the flag word; %d the form of the
-targets; %d the targets row; %d safeRows (the rows whose masked accesses
+targets; %d the base of targets; %d safeRows (the rows whose masked accesses
 stay inside the slices); %d scratch; %d, %d, %d the classes of the masked
 vectors (min(c%%16, 8), max(c%%16-8, 0), c%%8); 64 bytes at %d the last c
 mod 16 weights, then +0.`,
-		f.maskLo.Disp, f.maskHi.Disp, f.mask8.Disp, f.m.Disp, f.all.Disp, f.dl.Disp, f.f.Disp, f.zv.Disp,
+		f.maskLo.Disp, f.maskHi.Disp, f.mask8.Disp, f.m.Disp, f.all.Disp, f.f.Disp, f.zv.Disp,
 		f.lab.Disp, f.keep.Disp, f.uni.Disp, f.bits8.Disp, f.end8.Disp, f.end16.Disp, f.flags.Disp,
 		f.variant.Disp, f.tp.Disp, f.safeRows.Disp, f.tailK.Disp, f.n0.Disp, f.n1.Disp, f.n8.Disp, f.wtail.Disp)
 }

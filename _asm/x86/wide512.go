@@ -83,7 +83,7 @@ prediction, the next row of the output in pass 2)`
 // wideAllocZ allocates the frame of a ZMM wide function.
 func (g *x86Gen) wideAllocZ() *wideFrame {
 	f := &wideFrame{}
-	for _, s := range []*operand.Mem{&f.m, &f.dl, &f.f, &f.zv} {
+	for _, s := range []*operand.Mem{&f.m, &f.f, &f.zv} {
 		*s = g.AllocLocal(64)
 	}
 	for _, s := range []*operand.Mem{&f.all, &f.tail, &f.end16, &f.end32, &f.end64, &f.flags, &f.variant, &f.tp} {
@@ -94,12 +94,12 @@ func (g *x86Gen) wideAllocZ() *wideFrame {
 
 // wideFrameDocZ describes the frame of wideAllocZ.
 func wideFrameDocZ(f *wideFrame) string {
-	return fmt.Sprintf(`Frame (bytes from SP): 64-byte vectors: %d m; %d d[l]; %d f (the z-loss
-factor, else 1); %d z; 8-byte words: %d all (the row's allNegInfRow, an
-opmask); %d tail (the opmask of the last c mod 16 classes); %d, %d, %d the
-bytes of the whole 16-, 32- and 64-class steps of a row; %d the flag
-word; %d the form of the targets; %d the targets row.`,
-		f.m.Disp, f.dl.Disp, f.f.Disp, f.zv.Disp, f.all.Disp, f.tail.Disp, f.end16.Disp, f.end32.Disp, f.end64.Disp, f.flags.Disp, f.variant.Disp, f.tp.Disp)
+	return fmt.Sprintf(`Frame (bytes from SP): 64-byte vectors: %d m; %d f (the z-loss factors,
+else 1); %d z; 8-byte words: %d all (the row's allNegInfRow, an opmask);
+%d tail (the opmask of the last c mod 16 classes); %d, %d, %d the bytes
+of the whole 16-, 32- and 64-class steps of a row; %d the flag word; %d
+the form of the targets; %d the base of targets.`,
+		f.m.Disp, f.f.Disp, f.zv.Disp, f.all.Disp, f.tail.Disp, f.end16.Disp, f.end32.Disp, f.end64.Disp, f.flags.Disp, f.variant.Disp, f.tp.Disp)
 }
 
 // rewrapZ wraps again, for a ZMM function, the header text of a wide
