@@ -175,7 +175,7 @@ var chunkHook func(c0 int)
 // and returns the sum of its row losses: the chunk sums added in chunk
 // order, whatever the number of workers.
 func (b *batch) run(workers int) (float64, error) {
-	b.k.tune(&b.call, 4*len(b.call.logits))
+	b.k.tune(&b.call, 4*len(b.call.logits), b.layout())
 	chunks := (b.n + b.chunkRows - 1) / b.chunkRows
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)

@@ -15,7 +15,8 @@ import (
 
 // TestTuning: every tuning of every tier gives the same bits: chunks of 1
 // to 8 blocks (and values out of range, which mean 8), for batches in the
-// caches and beyond L2 or farMin (chunkFar), and prefetching from 1 byte (always),
+// caches and beyond L2 or farMin (chunkFar, and chunkFar16 for 16
+// columns), and prefetching from 1 byte (always),
 // 4 MiB or never; ten classes and 13 (the functions of 16 columns), with a
 // z-loss, row weights and a logit scale; the loss, the gradient, losses,
 // predictions and log-sum-exps, labels and targets, Softmax, LogSoftmax.
@@ -66,7 +67,7 @@ func TestTuning(t *testing.T) {
 		want := run()
 		for _, tu := range []tuning{{chunk: 1}, {chunk: 2, chunkFar: 9}, {chunk: 3, chunkFar: 5}, {chunk: 8, prefetchMin: 1},
 			{chunk: -1, chunkFar: 2, prefetchMin: 64}, {chunkFar: 1, prefetchMin: -1}, {prefetchMin: math.MaxInt}, {prefetchMin: 4 << 20},
-			{chunk: 2, chunkFar: 3, farMin: 1}, {chunkFar: 5, farMin: math.MaxInt}} {
+			{chunk: 2, chunkFar: 3, farMin: 1}, {chunkFar: 5, farMin: math.MaxInt}, {chunkFar: 4, chunkFar16: 1, farMin: 1}, {chunk: 3, chunkFar16: 2, farMin: 1}} {
 			k.tuning = tu
 			got := run()
 			for i := range got {
@@ -79,12 +80,44 @@ func TestTuning(t *testing.T) {
 	}
 }
 
-// BenchmarkTuning measures the tunings of the avx512 tier on this CPU, ten
-// classes with gradient, one goroutine: tuning=table (what tuning_amd64.go
-// chooses here), prefetch (chunks of 8, prefetching from 4 MiB: the
-// default of a CPU the table does not list), noprefetch (chunks of 8) and
-// chunk4 (chunks of 4 beyond L2, no prefetch), for batches in the caches
-// and beyond them.
+// TestTune: the chunk a batch's record gets: chunk in the caches, chunkFar
+// beyond farMin (or L2 when farMin is 0), and for the functions of 16
+// columns chunkFar16 when it is set.
+func TestTune(t *testing.T) {
+	for _, c := range []struct {
+		t      tuning
+		bytes  int
+		l      layout
+		chunk  int
+		prefet int
+	}{
+		{tuning{chunk: 3, chunkFar: 4, chunkFar16: 2, farMin: 1 << 20}, 1 << 20, layoutTen, 3, 0},
+		{tuning{chunk: 3, chunkFar: 4, chunkFar16: 2, farMin: 1 << 20}, 1 << 20, layoutSixteen, 3, 0},
+		{tuning{chunk: 3, chunkFar: 4, chunkFar16: 2, farMin: 1 << 20}, 1<<20 + 1, layoutTen, 4, 0},
+		{tuning{chunk: 3, chunkFar: 4, chunkFar16: 2, farMin: 1 << 20}, 1<<20 + 1, layoutSixteen, 2, 0},
+		{tuning{chunk: 3, chunkFar: 4, chunkFar16: 2, farMin: 1 << 20}, 1<<20 + 1, layoutWide, 4, 0},
+		{tuning{chunkFar: 4, farMin: 1 << 20, prefetchMin: 64}, 1<<20 + 1, layoutSixteen, 4, 64},
+		{tuning{chunkFar16: 2, farMin: 1 << 20}, 1<<20 + 1, layoutTen, 0, 0},
+		{tuning{chunkFar: 5, chunkFar16: 2}, l2Bytes + 1, layoutSixteen, 2, 0},
+		{tuning{chunkFar: 5, chunkFar16: 2}, l2Bytes, layoutSixteen, 0, 0},
+	} {
+		k := kernels{tuning: c.t}
+		var a blockArgs
+		k.tune(&a, c.bytes, c.l)
+		if a.chunk != c.chunk || a.prefetchMin != c.prefet {
+			t.Errorf("%+v, %d bytes, layout %d: chunk %d, prefetchMin %d; want %d, %d", c.t, c.bytes, c.l, a.chunk, a.prefetchMin, c.chunk, c.prefet)
+		}
+	}
+}
+
+// BenchmarkTuning measures the tunings of the avx512 tier on this CPU,
+// ten and 16 classes (the functions of 16 columns) with gradient, one
+// goroutine: tuning=table (what tuning_amd64.go chooses here), chunk2 and
+// chunk4 (chunks of 2 or 4 blocks from 4 MiB of logits, no prefetch, for
+// both column counts),
+// prefetch (chunks of 8, prefetching from 4 MiB: the default of a CPU the
+// table does not list) and noprefetch (chunks of 8), for batches in the
+// caches and beyond them.
 func BenchmarkTuning(b *testing.B) {
 	var k *kernels
 	for _, a := range available {
@@ -100,20 +133,43 @@ func BenchmarkTuning(b *testing.B) {
 	Use(k.name)
 	saved := k.tuning
 	defer func() { k.tuning = saved }()
-	for _, tu := range []struct {
+	tunings := []struct {
 		name string
 		t    tuning
-	}{{"table", saved}, {"prefetch", tuning{prefetchMin: 4 << 20}}, {"noprefetch", tuning{}}, {"chunk4", tuning{chunkFar: 4}}} {
-		for _, n := range []int{4096, 65536, 1 << 20, 1 << 22} {
-			b.Run(fmt.Sprintf("tuning=%s/n=%d", tu.name, n), func(b *testing.B) {
-				k.tuning = tu.t
-				x, grad, _, labels := batchFor(n)
-				o := Options{Workers: 1}
-				for b.Loop() {
-					o.CrossEntropy(grad, x, labels)
+	}{
+		{"table", saved},
+		{"chunk2", tuning{chunkFar: 2, farMin: 4 << 20}},
+		{"chunk4", tuning{chunkFar: 4, farMin: 4 << 20}},
+		{"prefetch", tuning{prefetchMin: 4 << 20}},
+		{"noprefetch", tuning{}},
+	}
+	for _, c := range []int{Classes, padCols} {
+		for _, n := range []int{4096, 65536, 1 << 18, 1 << 20, 1 << 22} {
+			if c == padCols && n == 1<<22 {
+				continue // 256 MiB of logits and gradient
+			}
+			x, grad, _, labels := batchFor(n)
+			if c != Classes {
+				r := rand.New(rand.NewPCG(uint64(n), 16))
+				x, labels = make([]float32, n*c), make([]int32, n)
+				for i := range x {
+					x[i] = float32(r.NormFloat64() * 3)
 				}
-				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/row")
-			})
+				for i := range labels {
+					labels[i] = int32(r.IntN(c))
+				}
+				grad = slices.Clone(x)
+			}
+			o := Options{Classes: c, Workers: 1}
+			for _, tu := range tunings {
+				b.Run(fmt.Sprintf("C=%d/n=%d/tuning=%s", c, n, tu.name), func(b *testing.B) {
+					k.tuning = tu.t
+					for b.Loop() {
+						o.CrossEntropy(grad, x, labels)
+					}
+					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/row")
+				})
+			}
 		}
 	}
 }
