@@ -207,6 +207,36 @@ func BenchmarkClasses(b *testing.B) { benchClasses(b, classBenchCounts) }
 // BenchmarkClassesSmall is BenchmarkClasses for small class counts.
 func BenchmarkClassesSmall(b *testing.B) { benchClasses(b, smallClassBenchCounts) }
 
+// BenchmarkClassesBatch measures CrossEntropy with a gradient through
+// Options.Classes on small batches (N = 16 to 2048 rows) of the class
+// counts that the assembly tiers pad (fewer than ten, 11 to 15) and of
+// ten and 16, in ns per row: what a training step of a small classifier
+// pays, the fixed cost of a call included.
+func BenchmarkClassesBatch(b *testing.B) {
+	for _, c := range []int{2, 5, 9, 10, 12, 16} {
+		for _, n := range []int{16, 64, 256, 2048} {
+			r := rand.New(rand.NewPCG(uint64(c), uint64(n)))
+			x := make([]float32, n*c)
+			for i := range x {
+				x[i] = float32(r.NormFloat64() * 3)
+			}
+			grad := make([]float32, len(x))
+			labels := make([]int32, n)
+			for i := range labels {
+				labels[i] = int32(r.IntN(c))
+			}
+			o := Options{Classes: c, Workers: 1}
+			b.Run(fmt.Sprintf("C=%d/n=%d", c, n), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					o.CrossEntropy(grad, x, labels)
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/row")
+			})
+		}
+	}
+}
+
 // BenchmarkWideOps measures the class-per-lane code of the assembly tiers
 // (Options.Classes above 16) on about 2M logits per call, ns per row: the
 // loss against labels with a gradient (labels), the same with label

@@ -9,10 +9,11 @@ import (
 	"unsafe"
 )
 
-// stagedBlock is the number of rows stagedChunk stages at a time: a
-// multiple of the largest block of any tier (avx512's 16 rows), large
-// enough that the calls of the block functions cost little per row, small
-// enough that the staged rows stay in the L1 cache.
+// stagedBlock is the largest number of rows stagedChunk stages at a time
+// (fewer for a chunk of at most 64 rows): a multiple of the largest block
+// of any tier (avx512's 16 rows), large enough that the calls of the block
+// functions cost little per row, small enough that the staged rows stay in
+// the L1 cache.
 const stagedBlock = 16 * blockRows
 
 // padCols is the width of the padded rows of 11 to 16 classes, on a tier
@@ -24,7 +25,7 @@ const padCols = 16
 // they are: the options path of ten classes (weights, label smoothing,
 // ignored labels), every kind of batch of c < 10 classes on an assembly
 // tier, and of 11 to 16 classes on a tier with functions of 16 columns. Row
-// i's loss is added to acc[(i-c0)%8]. For each stagedBlock rows it builds on
+// i's loss is added to acc[(i-c0)%8]. For each block of rows it builds on
 // the stack what the block functions take:
 //
 //   - for c != pw (pw = l.cols()) or rows st = Options.Stride != c floats
@@ -42,11 +43,37 @@ const padCols = 16
 //     computed by the generic code before the kernel runs (which may
 //     overwrite the logits with the gradient) and replace what the kernel
 //     wrote for the row of zeros.
+//
+// The staging buffers are arrays on the stack, which Go clears where it
+// declares them: a chunk of few rows (a small batch) gets smaller ones.
 func (b *batch) stagedChunk(l layout, c0, c1 int, acc *[8]float64) {
-	var xs, gs, ts [stagedBlock * padCols]float32
-	var buf [stagedBlock]int32
-	var ipred [stagedBlock]int32
-	var ilse [stagedBlock]float32
+	switch n := c1 - c0; {
+	case n <= 2*blockRows:
+		var f [3 * 2 * blockRows * padCols]float32
+		var i [2 * 2 * blockRows]int32
+		var e [2 * blockRows]float32
+		b.stagedRows(l, c0, c1, acc, f[:], i[:], e[:])
+	case n <= 8*blockRows:
+		var f [3 * 8 * blockRows * padCols]float32
+		var i [2 * 8 * blockRows]int32
+		var e [8 * blockRows]float32
+		b.stagedRows(l, c0, c1, acc, f[:], i[:], e[:])
+	default:
+		var f [3 * stagedBlock * padCols]float32
+		var i [2 * stagedBlock]int32
+		var e [stagedBlock]float32
+		b.stagedRows(l, c0, c1, acc, f[:], i[:], e[:])
+	}
+}
+
+// stagedRows is stagedChunk in blocks of blk = len(e) rows, a multiple of
+// blockRows, with the buffers f (the padded logits, outputs and targets of
+// a block: 3·blk·padCols floats), i (its labels and the predictions of its
+// ignored rows: 2·blk) and e (the log-sum-exps of its ignored rows).
+func (b *batch) stagedRows(l layout, c0, c1 int, acc *[8]float64, f []float32, i []int32, e []float32) {
+	blk := len(e)
+	xs, gs, ts := f[:blk*padCols], f[blk*padCols:2*blk*padCols], f[2*blk*padCols:3*blk*padCols]
+	buf, ipred, ilse := i[:blk], i[blk:2*blk], e
 	c, pw, st := b.c, l.cols(), b.call.stride
 	padded := c != pw || st != c
 	negInf, negZero := math.Float32frombits(negInfBits), float32(math.Copysign(0, -1))
@@ -63,12 +90,17 @@ func (b *batch) stagedChunk(l layout, c0, c1 int, acc *[8]float64) {
 	}
 	zero10 := [Classes]float32(zero[:])
 	if padded {
-		// The padded columns, which only an ignored row changes.
-		fillPads(xs[:], c, pw, negInf)
-		fillPads(ts[:], c, pw, negZero)
+		// The padded columns of the rows that the blocks use, which only
+		// an ignored row changes: every float is set, and the copies of
+		// each block then write the first c columns of its rows.
+		rows := min(c1-c0, blk) * pw
+		fillAll(xs[:rows], negInf)
+		if b.kind == kindTargets || b.kind == kindStaged {
+			fillAll(ts[:rows], negZero)
+		}
 	}
-	for b0 := c0; b0 < c1; b0 += stagedBlock {
-		b1 := min(b0+stagedBlock, c1)
+	for b0 := c0; b0 < c1; b0 += blk {
+		b1 := min(b0+blk, c1)
 		n := b1 - b0
 		x := rowSpan(b.call.logits, b0, b1, st)
 		g := rowSpan(b.call.out, b0, b1, st)
@@ -154,6 +186,19 @@ func (b *batch) stagedChunk(l layout, c0, c1 int, acc *[8]float64) {
 				a.losses[i] = float32(math.Ldexp(float64(l), -b.norm))
 			}
 		}
+	}
+}
+
+// fillAll sets every float of dst to v: one store, then copies that double
+// the part set (a few calls of memmove, where a loop would store the floats
+// one at a time).
+func fillAll(dst []float32, v float32) {
+	if len(dst) == 0 {
+		return
+	}
+	dst[0] = v
+	for k := 1; k < len(dst); k *= 2 {
+		copy(dst[k:], dst[:k])
 	}
 }
 
