@@ -75,12 +75,13 @@ func BenchmarkTrainingOptions(b *testing.B) {
 // BenchmarkTopK measures TopK with logp against the loss-only call on the
 // same rows (which computes the same log-sum-exps) and against the recipe
 // it replaces, sort.Slice of the row's indices followed by a log-softmax
-// (impl=sort), one goroutine: a decoding step (N = 1, C = 151936, k = 64)
-// and 64 rows of C = 32000 with k = 5.
+// (impl=sort), one goroutine: a decoding step (N = 1, C = 151936, k = 64),
+// 64 rows of C = 32000 with k = 5, and the top-5 of an evaluation at 10,
+// 64, 100 and 1000 classes (1024 rows).
 func BenchmarkTopK(b *testing.B) {
 	def := Implementation()
 	defer Use(def)
-	for _, sh := range []struct{ n, c, k int }{{1, 151936, 64}, {64, 32000, 5}} {
+	for _, sh := range []struct{ n, c, k int }{{1, 151936, 64}, {64, 32000, 5}, {1024, 10, 5}, {1024, 64, 5}, {1024, 100, 5}, {1024, 1000, 5}} {
 		r := rand.New(rand.NewPCG(uint64(sh.c), 7))
 		x := make([]float32, sh.n*sh.c)
 		for i := range x {

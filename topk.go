@@ -95,19 +95,37 @@ const topCache = 64 << 10
 //
 // is LogSoftmax's element bit for bit (for a row with a NaN, or of -Inf
 // only, NaN like it).
+//
+// A row of at most topDirect classes is ranked by topRowShort, the others
+// by topRow, whose memory (topScratch) is declared only for them: Go
+// clears it where it is declared, once per chunk.
 func (b *batch) topRows(r0, r1 int) {
+	if b.c <= topDirect {
+		b.topRowsIn(r0, r1, nil)
+		return
+	}
+	var sc topScratch
+	b.topRowsIn(r0, r1, &sc)
+}
+
+// topRowsIn is topRows with the memory of topRow, nil for rows of at most
+// topDirect classes.
+func (b *batch) topRowsIn(r0, r1 int, sc *topScratch) {
 	c, k := b.c, b.top.k
 	want := b.top.logp != nil || b.call.lse != nil
 	var best [labelBuf]int32
 	var ls, mx [labelBuf]float32
 	xs := b.call.xscale
-	var sc topScratch // once per call: Go zeroes it
 	step := min(labelBuf, max(1, topCache/(4*c)))
 	for p0 := r0; p0 < r1; p0 += step {
 		p1 := min(p0+step, r1)
 		for i := p0; i < p1; i++ {
 			x := row(b.call.logits, i, c, b.call.stride)
-			b.topRow(x, b.top.idx[i*k:(i+1)*k], &sc)
+			if sc == nil {
+				b.topRowShort(x, b.top.idx[i*k:(i+1)*k])
+			} else {
+				b.topRow(x, b.top.idx[i*k:(i+1)*k], sc)
+			}
 			best[i-p0] = b.top.idx[i*k]
 			mx[i-p0] = float32(x[best[i-p0]]*xs) + 0
 		}
@@ -234,6 +252,39 @@ func (b *batch) topRow(x []float32, idx []int32, sc *topScratch) {
 	slices.Sort(buf)
 	for i, q := range buf {
 		idx[k-1-i] = int32(^uint32(q))
+	}
+}
+
+// topDirect is the largest class count whose rows topRowShort ranks: for
+// such a row the call of the candidates function, the selection and the
+// sort of topRow cost more than ranking every class in Go.
+const topDirect = 64
+
+// topRowShort writes to idx, in descending rank, the k = len(idx) best
+// classes of the row x of at most topDirect classes: the keys (topKey) of
+// the k best so far, in descending order, each next class's key inserted
+// where it ranks when it ranks above the k-th (the keys are distinct).
+func (b *batch) topRowShort(x []float32, idx []int32) {
+	k, xs := len(idx), b.call.xscale
+	var top [topDirect]uint64
+	n := 0 // the keys so far in top[:n]
+	for j, v := range x {
+		q := topKey(float32(v*xs), int32(j))
+		if n == k {
+			if q < top[k-1] {
+				continue
+			}
+			n-- // the k-th leaves
+		}
+		i := n
+		for ; i > 0 && top[i-1] < q; i-- {
+			top[i] = top[i-1]
+		}
+		top[i] = q
+		n++
+	}
+	for i, q := range top[:k] {
+		idx[i] = int32(^uint32(q))
 	}
 }
 

@@ -72,13 +72,14 @@ func topRows(r *rand.Rand, n, c int) []float32 {
 }
 
 // TestTopK checks TopK against refTopK for every implementation, class
-// counts from 2 to 151936 and k from 1 to C: the indices exactly, each
+// counts from 2 to 151936 (topDirect and one more: the last ranked by
+// topRowShort and the first by topRow) and k from 1 to C: the indices exactly, each
 // log-probability bit for bit against LogSoftmax's element, and LogSumExp
 // against the loss functions', with and without a logit scale, with 1 and
 // 3 workers.
 func TestTopK(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 22))
-	for _, c := range []int{2, 10, 17, 1000, 32000, 151936} {
+	for _, c := range []int{2, 10, 17, topDirect, topDirect + 1, 1000, 32000, 151936} {
 		n := 9
 		if c > 1000 {
 			n = 3
