@@ -89,6 +89,17 @@ func (b *batch) stagedRows(l layout, c0, c1 int, acc *[8]float64, f []float32, i
 		}
 	}
 	zero10 := [Classes]float32(zero[:])
+	// byLabel[l] (byLabel10[l] for rows of ten columns) is the effective
+	// target row of label l < c, for stageLabels.
+	var byLabel [padCols][padCols]float32
+	var byLabel10 [padCols][Classes]float32
+	if b.kind == kindStaged && b.hasLabels {
+		for l := range c {
+			byLabel[l] = zero
+			byLabel[l][l] = one[l]
+			byLabel10[l] = [Classes]float32(byLabel[l][:Classes])
+		}
+	}
 	if padded {
 		// The padded columns of the rows that the blocks use, which only
 		// an ignored row changes: every float is set, and the copies of
@@ -123,6 +134,14 @@ func (b *batch) stagedRows(l layout, c0, c1 int, acc *[8]float64, f []float32, i
 			padRows(t, rowSpan(b.call.targets, b0, b1, st), n, c, st, pw)
 		case kindStaged:
 			t = ts[:n*pw]
+			if labels != nil && !b.ignore {
+				if pw == padCols {
+					stageLabels(t, labels, &byLabel)
+				} else {
+					stageLabels(t, labels, &byLabel10)
+				}
+				break
+			}
 			for i := range n {
 				trow := t[i*pw : (i+1)*pw]
 				if b.ignore && labels[i] == b.ignoreLabel {
@@ -186,6 +205,28 @@ func (b *batch) stagedRows(l layout, c0, c1 int, acc *[8]float64, f []float32, i
 				a.losses[i] = float32(math.Ldexp(float64(l), -b.norm))
 			}
 		}
+	}
+}
+
+// stageLabels writes the effective target row tab[labels[i]] to row i of
+// the rows t (rows of len(R) floats), for every i < len(labels): one copy
+// of a whole row per row, from a row pointer that moves by a row (t holds
+// len(labels) rows; the labels are in [0, c), c <= len(R)).
+//
+//go:noinline
+func stageLabels[R [Classes]float32 | [padCols]float32](t []float32, labels []int32, tab *[padCols]R) {
+	n := len(labels)
+	if n == 0 {
+		return
+	}
+	var r R
+	_ = t[n*len(r)-1]
+	d := unsafe.Pointer(unsafe.SliceData(t))
+	for i, l := range labels {
+		if i > 0 {
+			d = unsafe.Add(d, unsafe.Sizeof(r))
+		}
+		*(*R)(d) = tab[l]
 	}
 }
 
