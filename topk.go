@@ -96,9 +96,10 @@ const topCache = 64 << 10
 // is LogSoftmax's element bit for bit (for a row with a NaN, or of -Inf
 // only, NaN like it).
 //
-// A row of at most topDirect classes is ranked by topRowShort, the others
-// by topRow, whose memory (topScratch) is declared only for them: Go
-// clears it where it is declared, once per chunk.
+// A row is ranked by topRowSmall for k <= topSmallK, else by topRowShort
+// when it has at most topDirect classes, else by topRow. The memory of the
+// candidates (topScratch) is declared only for rows of more than topDirect
+// classes: Go clears it where it is declared, once per chunk.
 func (b *batch) topRows(r0, r1 int) {
 	if b.c <= topDirect {
 		b.topRowsIn(r0, r1, nil)
@@ -121,9 +122,12 @@ func (b *batch) topRowsIn(r0, r1 int, sc *topScratch) {
 		p1 := min(p0+step, r1)
 		for i := p0; i < p1; i++ {
 			x := row(b.call.logits, i, c, b.call.stride)
-			if sc == nil {
+			switch {
+			case k <= topSmallK:
+				b.topRowSmall(x, b.top.idx[i*k:(i+1)*k], sc)
+			case sc == nil:
 				b.topRowShort(x, b.top.idx[i*k:(i+1)*k])
-			} else {
+			default:
 				b.topRow(x, b.top.idx[i*k:(i+1)*k], sc)
 			}
 			best[i-p0] = b.top.idx[i*k]
@@ -252,6 +256,60 @@ func (b *batch) topRow(x []float32, idx []int32, sc *topScratch) {
 	slices.Sort(buf)
 	for i, q := range buf {
 		idx[k-1-i] = int32(^uint32(q))
+	}
+}
+
+// topSmallK is the largest k for which topRowSmall ranks the rows.
+const topSmallK = 16
+
+// topRowSmall writes to idx, in descending rank, the k = len(idx) <=
+// topSmallK best classes of the row x. It keeps the keys (topKey) of the k
+// best so far in descending order, and a key passes down them with a
+// compare-exchange at each place (the larger stays, the smaller moves on),
+// without a branch on the keys. Every one of the first topFirst classes
+// passes (every class when sc is nil: the rows of at most topDirect
+// classes have no candidates' memory); after
+// them, only the classes the block function wideCandidates finds above
+// the value of the k-th best so far, in blocks doubling from topFirst (a
+// class whose value is not above it ranks below k classes already seen:
+// its index is larger).
+func (b *batch) topRowSmall(x []float32, idx []int32, sc *topScratch) {
+	k, xs := len(idx), b.call.xscale
+	var tops [topSmallK]uint64 // 0 ranks below every key
+	top := tops[:k]
+	first := len(x)
+	if sc != nil {
+		first = min(first, topFirst)
+	}
+	for j, v := range x[:first] {
+		q := topKey(float32(v*xs), int32(j))
+		for i, t := range top {
+			top[i], q = max(t, q), min(t, q)
+		}
+	}
+	if len(x) > first {
+		cand := sc.cand[:]
+		a := b.call
+		a.preds = cand
+		for p0, l := first, topFirst; p0 < len(x); p0, l = p0+l, min(2*l, topBlock) {
+			thr := keyValue(top[k-1])
+			if thr != thr {
+				break // k NaNs: nothing later ranks above them
+			}
+			p1 := min(p0+l, len(x))
+			a.logits, a.thr = x[p0:p1], thr
+			b.k.call(fnWideCandidates, &a)
+			for _, j := range cand[:a.count] {
+				j += int32(p0)
+				q := topKey(float32(x[j]*xs), j)
+				for i, t := range top {
+					top[i], q = max(t, q), min(t, q)
+				}
+			}
+		}
+	}
+	for i, q := range top {
+		idx[i] = int32(^uint32(q))
 	}
 }
 
