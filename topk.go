@@ -268,11 +268,11 @@ const topSmallK = 16
 // compare-exchange at each place (the larger stays, the smaller moves on),
 // without a branch on the keys. Every one of the first topFirst classes
 // passes (every class when sc is nil: the rows of at most topDirect
-// classes have no candidates' memory); after
-// them, only the classes the block function wideCandidates finds above
-// the value of the k-th best so far, in blocks doubling from topFirst (a
-// class whose value is not above it ranks below k classes already seen:
-// its index is larger).
+// classes have no memory for candidates); after them, only the classes
+// that the block function wideCandidates finds above the value of the
+// k-th best so far, in blocks doubling from topFirst (a class whose value
+// is not above it ranks below k classes already seen: its index is
+// larger).
 func (b *batch) topRowSmall(x []float32, idx []int32, sc *topScratch) {
 	k, xs := len(idx), b.call.xscale
 	var tops [topSmallK]uint64 // 0 ranks below every key
