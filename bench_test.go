@@ -215,16 +215,8 @@ func BenchmarkClassesSmall(b *testing.B) { benchClasses(b, smallClassBenchCounts
 func BenchmarkClassesBatch(b *testing.B) {
 	for _, c := range []int{2, 5, 9, 10, 12, 16} {
 		for _, n := range []int{16, 64, 256, 2048} {
-			r := rand.New(rand.NewPCG(uint64(c), uint64(n)))
-			x := make([]float32, n*c)
-			for i := range x {
-				x[i] = float32(r.NormFloat64() * 3)
-			}
+			x, labels := randClassBatch(rand.New(rand.NewPCG(uint64(c), uint64(n))), n, c, 3)
 			grad := make([]float32, len(x))
-			labels := make([]int32, n)
-			for i := range labels {
-				labels[i] = int32(r.IntN(c))
-			}
 			o := Options{Classes: c, Workers: 1}
 			b.Run(fmt.Sprintf("C=%d/n=%d", c, n), func(b *testing.B) {
 				b.ReportAllocs()
@@ -297,16 +289,8 @@ func benchClasses(b *testing.B, counts []int) {
 	defer Use(def)
 	for _, c := range counts {
 		n := elems / c
-		r := rand.New(rand.NewPCG(uint64(c), 3))
-		x := make([]float32, n*c)
-		for i := range x {
-			x[i] = float32(r.NormFloat64() * 3)
-		}
+		x, labels := randClassBatch(rand.New(rand.NewPCG(uint64(c), 3)), n, c, 3)
 		grad := make([]float32, len(x))
-		labels := make([]int32, n)
-		for i := range labels {
-			labels[i] = int32(r.IntN(c))
-		}
 		o := Options{Classes: c, Workers: 1}
 		names := append(Implementations(), "copy")
 		if c == Classes {

@@ -23,13 +23,18 @@ var (
 // randBatch returns n rows of logits drawn from a normal distribution times
 // scale, and n labels in [0, 10).
 func randBatch(r *rand.Rand, n int, scale float64) ([]float32, []int32) {
-	x := make([]float32, n*Classes)
+	return randClassBatch(r, n, Classes, scale)
+}
+
+// randClassBatch is randBatch for rows of c classes.
+func randClassBatch(r *rand.Rand, n, c int, scale float64) ([]float32, []int32) {
+	x := make([]float32, n*c)
 	for i := range x {
 		x[i] = float32(r.NormFloat64() * scale)
 	}
 	l := make([]int32, n)
 	for i := range l {
-		l[i] = int32(r.IntN(Classes))
+		l[i] = int32(r.IntN(c))
 	}
 	return x, l
 }

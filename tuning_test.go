@@ -150,14 +150,7 @@ func BenchmarkTuning(b *testing.B) {
 			}
 			x, grad, _, labels := batchFor(n)
 			if c != Classes {
-				r := rand.New(rand.NewPCG(uint64(n), 16))
-				x, labels = make([]float32, n*c), make([]int32, n)
-				for i := range x {
-					x[i] = float32(r.NormFloat64() * 3)
-				}
-				for i := range labels {
-					labels[i] = int32(r.IntN(c))
-				}
+				x, labels = randClassBatch(rand.New(rand.NewPCG(uint64(n), 16)), n, c, 3)
 				grad = slices.Clone(x)
 			}
 			o := Options{Classes: c, Workers: 1}
